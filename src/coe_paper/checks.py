@@ -1,0 +1,231 @@
+"""Validation rules, one function per rule family; each yields Diagnostics with file, line and column.
+
+Codes: COE0xx files and YAML (see project.py), COE1xx outline, COE2xx contributors, COE3xx word limits,
+COE4xx headings, COE5xx images, COE6xx links, COE7xx inclusive language.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostic, error, warning
+from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
+from .model import Project, Section
+from .project import CONFIG_PATH
+from .sources import Source, SourceError, normalise
+
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
+
+#: Terms to avoid, with the wording the partnership uses instead (EU and UN style guidance).
+INCLUSIVE_TERMS: tuple[tuple[str, str], ...] = (
+    (r"the disabled", "persons with disabilities"),
+    (r"(?:the )?handicapped", "persons with disabilities"),
+    (r"wheelchair[- ]bound|confined to a wheelchair", "wheelchair user"),
+    (r"illegal (?:immigrant|migrant|alien)s?|illegals", "irregular migrants"),
+    (r"the elderly", "older people"),
+    (r"gypsy|gypsies", "Roma people (or the name the community uses)"),
+    (r"the homeless", "people experiencing homelessness"),
+    (r"the poor", "people experiencing poverty"),
+    (r"(?:the )?mentally ill", "persons with mental health conditions"),
+    (r"normal people", "people without disabilities"),
+    (r"transsexuals?", "trans people"),
+    (r"mankind", "humankind"),
+    (r"manpower", "workforce"),
+    (r"chairman|chairmen", "chair"),
+)
+_INCLUSIVE_RE = [(re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), better) for pattern, better in INCLUSIVE_TERMS]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A section with its Markdown tokens."""
+
+    section: Section
+    tokens: list[Token]
+
+    def line(self, token: Token) -> int:
+        """1-based file line of a block token."""
+        return self.section.body_line + (token.map[0] if token.map else 0) + 1
+
+    def position(self, token: Token, needle: str, shift: int = 0) -> tuple[int, int]:
+        """File (line, column) of `needle` (plus `shift` columns) in the source lines of block token `token`."""
+        lines = self.section.body.split("\n")
+        start, end = token.map if token.map else (0, 1)
+        for index in range(start, min(end, len(lines))):
+            col = lines[index].find(needle)
+            if needle and col >= 0:
+                return self.section.body_line + index + 1, col + 1 + shift
+        return self.line(token), 1
+
+
+def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    found += outline(project)
+    found += contributors(project)
+    anchors = link_targets(parsed)
+    for item in parsed:
+        found += words(project, item)
+        found += headings(item)
+        found += images(item, source)
+        found += links(item, anchors)
+        found += inclusive_language(item)
+    return found
+
+
+def outline(project: Project) -> Iterator[Diagnostic]:
+    """COE102 duplicate id, COE103 not in the outline, COE104/COE105 outline entry without a section."""
+    entries = {entry.id: entry for entry in project.config.outline}
+    first: dict[str, Section] = {}
+    for section in project.sections:
+        line, col = section.meta_position("id")
+        if section.id in first:
+            yield error(section.path, line, col, "COE102",
+                        f"section id '{section.id}' is also used by {first[section.id].path}")  # fmt: skip
+            continue
+        first[section.id] = section
+        if section.id not in entries:
+            near = difflib.get_close_matches(section.id, list(entries), n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"add it to the outline in {CONFIG_PATH}"
+            yield error(section.path, line, col, "COE103", f"section '{section.id}' is not in the paper's outline", hint)
+    for index, entry in enumerate(project.config.outline):
+        if entry.id not in first:
+            code, make = ("COE105", error) if entry.required else ("COE104", warning)
+            kind = "required section" if entry.required else "section"
+            yield make(CONFIG_PATH, 0, 0, code, f"{kind} '{entry.id}' (outline position {index + 1}) has no file",
+                       f"add sections/NN-{entry.id}.md with 'id: {entry.id}' in its front matter")  # fmt: skip
+
+
+def contributors(project: Project) -> Iterator[Diagnostic]:
+    """COE201 unknown organisation in `lead` or `contributors`, with a did-you-mean."""
+    known = [c.id for c in project.contributors]
+    for section in project.sections:
+        refs: list[tuple[str, tuple[str | int, ...]]] = [(section.meta.lead, ("lead",))]
+        refs += [(cid, ("contributors", i)) for i, cid in enumerate(section.meta.contributors)]
+        for cid, key in refs:
+            if cid in known:
+                continue
+            line, col = section.meta_position(*key)
+            near = difflib.get_close_matches(cid, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'?" if near else "organisations are listed in contributors.yaml"
+            message = f"unknown contributor '{cid}'" + (f" (did you mean '{near[0]}'?)" if near else "")
+            yield error(section.path, line, col, "COE201", message, "" if near else hint)
+
+
+def words(project: Project, item: Parsed) -> Iterator[Diagnostic]:
+    """COE301 over the outline's word limit (error), COE302 under its minimum (warning)."""
+    entry = next((e for e in project.config.outline if e.id == item.section.id), None)
+    if entry is None:
+        return
+    count = count_words(item.tokens)
+    line = item.section.body_line + 1
+    if entry.max_words is not None and count > entry.max_words:
+        yield error(item.section.path, line, 1, "COE301",
+                    f"{count} words, over the limit of {entry.max_words} by {count - entry.max_words}")  # fmt: skip
+    if count < entry.min_words:
+        yield warning(item.section.path, line, 1, "COE302", f"{count} words, under the minimum of {entry.min_words}")
+
+
+def headings(item: Parsed) -> Iterator[Diagnostic]:
+    """COE402 a level-1 heading in a body (the title is level 1), COE401 a heading that skips a level."""
+    level = 1
+    for token in item.tokens:
+        if token.type != "heading_open":
+            continue
+        new = int(token.tag[1])
+        line = item.line(token)
+        if new == 1:
+            yield warning(item.section.path, line, 1, "COE402",
+                          "level-1 heading inside a section; the section title is the level-1 heading",
+                          "use '##' for the section's top headings")  # fmt: skip
+        elif new > level + 1:
+            yield error(item.section.path, line, 1, "COE401",
+                        f"heading level {new} follows level {level}, skipping level {level + 1}",
+                        f"use {'#' * (level + 1)} here")  # fmt: skip
+        level = new
+
+
+def images(item: Parsed, source: Source) -> Iterator[Diagnostic]:
+    """COE501 missing image file, COE502 no alt text, COE503 path outside the project, COE504 unsupported type."""
+    base = item.section.path.rsplit("/", 1)[0]
+    for token in item.tokens:
+        for child in token.children or ():
+            if child.type != "image":
+                continue
+            src = str(child.attrs.get("src", ""))
+            line, col = item.position(token, src)
+            if not plain_text(child.children).strip():
+                yield error(item.section.path, line, col, "COE502", f"image '{src}' has no alt text",
+                            "describe the image for readers who cannot see it: ![description](path)")  # fmt: skip
+            if link_scheme(src):
+                yield error(item.section.path, line, col, "COE503", f"image '{src}' is not a file in the project")
+                continue
+            try:
+                path = normalise(src, base)
+            except SourceError as exc:
+                yield error(item.section.path, line, col, "COE503", f"image {exc}")
+                continue
+            if not source.exists(path):
+                yield error(item.section.path, line, col, "COE501", f"image '{src}' not found ({path})")
+            elif not path.lower().endswith(IMAGE_TYPES):
+                yield error(item.section.path, line, col, "COE504",
+                            f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
+
+
+def link_targets(parsed: list[Parsed]) -> set[str]:
+    """Anchors an internal link may name: every section id and every heading's slug."""
+    targets = {item.section.id for item in parsed}
+    for item in parsed:
+        for index, token in enumerate(item.tokens):
+            if token.type == "heading_open":
+                targets.add(slugify(plain_text(item.tokens[index + 1].children)))
+    return targets
+
+
+def links(item: Parsed, anchors: set[str]) -> Iterator[Diagnostic]:
+    """COE601 internal link to no section or heading, COE602 unsafe scheme, COE603 relative file link."""
+    for token in item.tokens:
+        for child in token.children or ():
+            if child.type != "link_open":
+                continue
+            href = str(child.attrs.get("href", ""))
+            line, col = item.position(token, f"]({href}", shift=2)
+            if href.startswith("#"):
+                if href[1:] not in anchors:
+                    near = difflib.get_close_matches(href[1:], sorted(anchors), n=1)
+                    yield error(item.section.path, line, col, "COE601", f"link to '{href}' matches no section or heading",
+                                f"did you mean '#{near[0]}'?" if near else "link to a section id, e.g. (#introduction)")  # fmt: skip
+            elif not is_safe_link(href):
+                scheme = link_scheme(href)
+                if scheme is None:
+                    yield warning(item.section.path, line, col, "COE603",
+                                  f"relative link '{href}' will not work in the Word document",
+                                  "link to a section with '#section-id' or give a full https:// address")  # fmt: skip
+                else:
+                    yield error(item.section.path, line, col, "COE602", f"link with unsafe scheme '{scheme}:'",
+                                "only https:, http: and mailto: links are allowed")  # fmt: skip
+
+
+def _prose_lines(item: Parsed) -> set[int]:
+    """0-based body lines inside code blocks, which the language check skips."""
+    skip: set[int] = set()
+    for token in item.tokens:
+        if token.type in ("fence", "code_block", "html_block") and token.map:
+            skip.update(range(*token.map))
+    return skip
+
+
+def inclusive_language(item: Parsed) -> Iterator[Diagnostic]:
+    """COE701 a term on the partnership's avoid-list, with the preferred wording."""
+    skip = _prose_lines(item)
+    for index, text in enumerate(item.section.body.split("\n")):
+        if index in skip:
+            continue
+        for pattern, better in _INCLUSIVE_RE:
+            for match in pattern.finditer(text):
+                yield warning(item.section.path, item.section.body_line + index + 1, match.start() + 1, "COE701",
+                              f"'{match.group()}': prefer inclusive wording", f"write '{better}'")  # fmt: skip

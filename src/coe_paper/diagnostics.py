@@ -1,0 +1,73 @@
+"""Compiler-style diagnostics (`path:line:col: severity CODE message`) and their output formats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+FORMATS = ("text", "json", "github")
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding about one place in one file. Lines and columns are 1-based; 0 means unknown."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def as_text(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        text = f"{where}: {self.severity} {self.code} {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+    def as_dict(self) -> dict[str, object]:
+        fields = asdict(self)
+        return {key: fields[key] for key in ("code", "severity", "path", "line", "column", "message", "hint")}
+
+    def as_github(self) -> str:
+        message = self.message + (f" ({self.hint})" if self.hint else "")
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        level = "error" if self.severity == "error" else "warning"
+        return f"::{level} file={self.path},line={self.line or 1},col={self.column or 1},title={self.code}::{message}"
+
+
+def error(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, column, code, "error", message, hint)
+
+
+def warning(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, column, code, "warning", message, hint)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
+    return any(d.severity == "error" or strict for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.path, d.line, d.column, d.code)
+
+
+def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
+    """Render diagnostics as `text`, `json` (a list of objects) or `github` (workflow commands)."""
+    ordered = sorted(diagnostics, key=sort_key)
+    if fmt == "json":
+        return json.dumps([d.as_dict() for d in ordered], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(d.as_github() for d in ordered)
+    return "\n".join(d.as_text() for d in ordered)
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

@@ -1,0 +1,240 @@
+"""The Word package: a template opened with python-docx, body elements from the renderer, footnotes, lists,
+properties, header and footer; saved as reproducible bytes and written atomically."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.shape import CT_Inline
+from docx.shared import Emu, Inches
+from lxml import etree
+
+from . import ooxml
+from .sources import Source, SourceError, normalise
+
+Element = ooxml.Element
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class TemplateError(Exception):
+    """The template .docx cannot be opened."""
+
+
+@dataclass(frozen=True)
+class Properties:
+    """What the file's properties (File > Info in Word) say."""
+
+    title: str
+    subject: str
+    language: str
+    status: str
+    version: str
+    identifier: str
+    date: datetime | None
+    custom: Sequence[tuple[str, str]] = ()
+
+
+class DocxBuilder:
+    """Collects a document's body and its side parts; implements render.Sink."""
+
+    def __init__(self, template: bytes, source: Source, max_image_width: int = Inches(6.3)) -> None:
+        try:
+            self.document = docx.Document(io.BytesIO(template))
+        except Exception as exc:  # python-docx raises several types for a bad package
+            raise TemplateError(f"not a usable Word template: {exc}") from None
+        self.source = source
+        self.part = self.document.part
+        styles = self.document.styles.element
+        ooxml.ensure_styles(styles)
+        self._styles = ooxml.style_ids(styles)
+        self._numbering = self.part.numbering_part.element
+        self._abstract: dict[bool, int] = {}
+        self._links: dict[str, str] = {}
+        self._footnotes: list[tuple[int, Sequence[Element]]] = []
+        self._footnote_id = 0
+        self._bookmark_id = 0
+        self._shape_id = 0
+        self._anchors: set[str] = set()
+        self.headings: list[tuple[int, str, str]] = []
+        self.max_image_width = int(max_image_width)
+        body = self.document.element.body
+        self._sect_pr = body.find(ooxml.w("sectPr"))
+        for child in list(body):
+            if child is not self._sect_pr:
+                body.remove(child)
+        self.body: list[Element] = []
+
+    # -- render.Sink -------------------------------------------------------------------------------------
+    def style(self, name: str) -> str | None:
+        return self._styles.get(name.lower())
+
+    def new_list(self, ordered: bool, level: int, start: int) -> int:
+        if ordered not in self._abstract:
+            self._abstract[ordered] = ooxml.add_abstract_numbering(self._numbering, ordered)
+        return ooxml.add_numbering_instance(self._numbering, self._abstract[ordered], level, start)
+
+    def hyperlink_rel(self, url: str) -> str:
+        if url not in self._links:
+            self._links[url] = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        return self._links[url]
+
+    def picture(self, path: str, alt: str, title: str) -> Element | None:
+        try:
+            data = self.source.read_bytes(normalise(path))
+            r_id, image = self.part.get_or_add_image(io.BytesIO(data))
+        except (SourceError, Exception):  # unreadable or not an image: the renderer shows the alt text
+            return None
+        cx, cy = image.scaled_dimensions()
+        if cx > self.max_image_width:
+            cx, cy = self.max_image_width, int(cy * self.max_image_width / cx)
+        self._shape_id += 1
+        inline = CT_Inline.new_pic_inline(self._shape_id, r_id, image.filename, Emu(cx), Emu(cy))
+        doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+        if doc_pr is not None:
+            doc_pr.set("descr", alt)
+            if title:
+                doc_pr.set("title", title)
+        run = etree.Element(ooxml.R)
+        etree.SubElement(run, ooxml.w("drawing")).append(inline)
+        return run
+
+    def next_footnote_id(self) -> int:
+        self._footnote_id += 1
+        return self._footnote_id
+
+    def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None:
+        self._footnotes.append((footnote_id, paragraphs))
+
+    def next_bookmark_id(self) -> int:
+        self._bookmark_id += 1
+        return self._bookmark_id
+
+    def claim_anchor(self, anchor: str) -> bool:
+        if anchor in self._anchors:
+            return False
+        self._anchors.add(anchor)
+        return True
+
+    def add_heading(self, level: int, text: str, bookmark: str) -> None:
+        self.headings.append((level, text, bookmark))
+
+    # -- assembly ----------------------------------------------------------------------------------------
+    def extend(self, elements: Sequence[Element]) -> None:
+        self.body.extend(elements)
+
+    def table_of_contents(self, title: str, levels: int = 2) -> list[Element]:
+        """A TOC field whose cached result already lists the headings (Word refreshes the page numbers)."""
+        heading = ooxml.paragraph(self.style("TOC Heading") or self.style("heading 1"))
+        ooxml.run(heading, title)
+        entries = [(lvl, text, mark) for lvl, text, mark in self.headings if lvl <= levels]
+        paragraphs = [heading]
+        instruction = f'TOC \\o "1-{levels}" \\h \\z \\u'
+        if not entries:
+            p = ooxml.paragraph(self.style("toc 1"))
+            ooxml.field_begin(p, instruction, dirty=True)
+            paragraphs.append(p)
+        for index, (lvl, text, mark) in enumerate(entries):
+            p = ooxml.paragraph(self.style(f"toc {lvl}"))
+            if index == 0:
+                ooxml.field_begin(p, instruction, dirty=True)
+            ooxml.run(ooxml.hyperlink(p, anchor=mark), text)
+            paragraphs.append(p)
+        ooxml.field_end(paragraphs[-1])
+        return paragraphs
+
+    def header_footer(self, header_text: str, footer_prefix: str) -> None:
+        section = self.document.sections[0]
+        header = section.header.paragraphs[0]._p
+        header.clear()
+        ooxml.ppr(header).append(etree.Element(ooxml.PSTYLE, {ooxml.w("val"): self.style("header") or "Header"}))
+        ooxml.run(header, header_text)
+        footer = section.footer.paragraphs[0]._p
+        footer.clear()
+        ooxml.ppr(footer).append(etree.Element(ooxml.PSTYLE, {ooxml.w("val"): self.style("footer") or "Footer"}))
+        ooxml.run(footer, footer_prefix)
+        ooxml.field(footer, "PAGE", "1")
+
+    def to_bytes(self, props: Properties) -> bytes:
+        """The finished package: body, footnotes, numbering, properties; zip entries with fixed timestamps."""
+        body = self.document.element.body
+        for element in self.body:
+            if self._sect_pr is not None:
+                self._sect_pr.addprevious(element)
+            else:
+                body.append(element)
+        ooxml.set_language(self.document.styles.element, props.language)
+        ooxml.set_update_fields(self.document.settings.element)
+        if self._footnotes:
+            part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
+                        ooxml.footnotes_part(self._footnotes), self.part.package)  # fmt: skip
+            self.part.relate_to(part, RT.FOOTNOTES)
+        if props.custom:
+            custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
+                          ooxml.custom_properties_part(props.custom), self.part.package)  # fmt: skip
+            self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
+        core = self.document.core_properties
+        core.title = props.title
+        core.subject = props.subject
+        core.language = props.language
+        core.content_status = props.status
+        core.version = props.version
+        core.identifier = props.identifier
+        core.author = "Cities of Equality Partnership"
+        core.last_modified_by = "coe-paper"
+        core.revision = 1
+        core.keywords = "Urban Agenda for the EU; equality; orientation paper"
+        core.comments = ""
+        if props.date is not None:
+            core.created = core.modified = utc_naive(props.date)
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return reproducible_zip(buffer.getvalue(), props.date)
+
+
+def utc_naive(date: datetime) -> datetime:
+    return date.astimezone(timezone.utc).replace(tzinfo=None) if date.tzinfo else date
+
+
+def reproducible_zip(data: bytes, date: datetime | None) -> bytes:
+    """Rewrite a zip with every entry's timestamp fixed, so the same content gives the same bytes."""
+    stamp = ZIP_EPOCH
+    if date is not None and date.year >= 1980:
+        date = utc_naive(date)
+        stamp = (date.year, date.month, date.day, date.hour, date.minute, date.second - date.second % 2)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            target.writestr(entry, source.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,65 @@
+"""Version stamp from git: `git describe`, commit hash and date, and whether the tree has uncommitted changes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+#: The files that make up the paper; changes elsewhere (the tool, tests) do not make a build "dirty".
+PAPER_PATHS = ("paper", "sections", "contributors.yaml")
+
+
+@dataclass(frozen=True)
+class Version:
+    describe: str  # `git describe --tags --always`, or "unversioned" outside git
+    commit: str  # full hash, or ""
+    date: datetime | None  # SOURCE_DATE_EPOCH, else the commit's date
+    dirty: bool
+
+    @property
+    def label(self) -> str:
+        return self.describe + (" (with uncommitted changes)" if self.dirty else "")
+
+    @property
+    def short(self) -> str:
+        return self.commit[:12]
+
+    @property
+    def day(self) -> str:
+        return self.date.strftime("%d %B %Y").lstrip("0") if self.date else ""
+
+
+def git(root: Path, *args: str) -> str | None:
+    """Output of a git command in `root`, or None when git fails or is missing."""
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def source_date() -> datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as a UTC datetime, if set and valid."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value), tz=timezone.utc)
+    return None
+
+
+def version_of(root: Path, rev: str | None = None) -> Version:
+    """The version of the paper at `rev`, or of the work tree (dirty if paper files changed)."""
+    target = rev or "HEAD"
+    info = git(root, "log", "-1", "--format=%H%x00%cI", target, "--")
+    if not info:
+        return Version("unversioned", "", source_date(), False)
+    commit, _, iso = info.partition("\0")
+    describe = git(root, "describe", "--tags", "--always", "--abbrev=7", commit) or commit[:7]
+    dirty = False
+    if rev is None:
+        status = git(root, "status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS)
+        dirty = bool(status)
+    date = source_date() or datetime.fromisoformat(iso)
+    return Version(describe, commit, date, dirty)

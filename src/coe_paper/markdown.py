@@ -1,0 +1,88 @@
+"""The one configured Markdown parser: CommonMark plus GFM tables, strikethrough and footnotes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+@cache
+def content_parser() -> MarkdownIt:
+    """Parser for members' section bodies."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
+    md.validateLink = _any_link  # every link becomes a token; checks and the renderer judge schemes
+    return md
+
+
+@cache
+def template_parser() -> MarkdownIt:
+    """Parser for the output of the paper's own templates: adds `{.Style}` block attributes."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin)
+    md.validateLink = _any_link
+    return md
+
+
+def _any_link(url: str) -> bool:
+    return True
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def link_scheme(url: str) -> str | None:
+    """The URL's scheme in lower case (ignoring blanks and control characters browsers drop), or None."""
+    match = _SCHEME_RE.match(re.sub(r"[\x00-\x20]", "", url))
+    return match.group(1).lower() if match else None
+
+
+def is_safe_link(url: str) -> bool:
+    """https/http/mailto links and in-document anchors; everything else is refused."""
+    scheme = link_scheme(url)
+    return url.startswith("#") if scheme is None else scheme in SAFE_SCHEMES
+
+
+def parse(text: str) -> list[Token]:
+    return content_parser().parse(text)
+
+
+def walk(tokens: list[Token]) -> Iterator[tuple[Token, Token | None]]:
+    """Every token with the block token it belongs to (inline children come after their parent)."""
+    for token in tokens:
+        yield token, None
+        for child in token.children or ():
+            yield child, token
+
+
+def plain_text(children: list[Token] | None) -> str:
+    """The visible text of inline tokens."""
+    out: list[str] = []
+    for child in children or ():
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.append(plain_text(child.children))
+    return "".join(out)
+
+
+def count_words(tokens: list[Token]) -> int:
+    """Words of running text (headings, paragraphs, lists, tables, footnotes; not code blocks)."""
+    return sum(len(WORD_RE.findall(plain_text(t.children))) for t in tokens if t.type == "inline")
+
+
+def slugify(text: str) -> str:
+    """GitHub-style heading anchor: lower case, punctuation dropped, spaces to hyphens."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return re.sub(r"\s", "-", text)

@@ -1,0 +1,166 @@
+"""The paper's data model: configuration, outline, contributors and sections (pydantic)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+
+#: Countries in the EU's protocol order (Interinstitutional Style Guide), then EU-level bodies.
+PROTOCOL_ORDER: tuple[str, ...] = (
+    "BE", "BG", "CZ", "DK", "DE", "EE", "IE", "EL", "ES", "FR", "HR", "IT", "CY", "LV",
+    "LT", "LU", "HU", "MT", "NL", "AT", "PL", "PT", "RO", "SI", "SK", "FI", "SE", "EU",
+)  # fmt: skip
+
+COUNTRY_NAMES: dict[str, str] = {
+    "BE": "Belgium", "BG": "Bulgaria", "CZ": "Czechia", "DK": "Denmark", "DE": "Germany",
+    "EE": "Estonia", "IE": "Ireland", "EL": "Greece", "ES": "Spain", "FR": "France",
+    "HR": "Croatia", "IT": "Italy", "CY": "Cyprus", "LV": "Latvia", "LT": "Lithuania",
+    "LU": "Luxembourg", "HU": "Hungary", "MT": "Malta", "NL": "Netherlands", "AT": "Austria",
+    "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SI": "Slovenia", "SK": "Slovakia",
+    "FI": "Finland", "SE": "Sweden", "EU": "European Union",
+}  # fmt: skip
+
+Status = Literal["draft", "review", "final"]
+Kind = Literal["city", "metropolitan-area", "region", "member-state", "eu-institution", "network", "other"]
+Role = Literal["coordinator", "member", "observer"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OutlineEntry(_Strict):
+    """One slot of the paper's outline, in order."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    required: bool = True
+    min_words: int = Field(default=0, ge=0)
+    max_words: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _limits(self) -> OutlineEntry:
+        if self.max_words is not None and self.max_words < self.min_words:
+            raise ValueError("max_words is smaller than min_words")
+        return self
+
+
+class PaperConfig(_Strict):
+    """`paper/paper.yaml`."""
+
+    title: str = Field(min_length=1)
+    subtitle: str = ""
+    language: str = Field(default="en-GB", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    status: str = "Draft"
+    output: str = "build/paper.docx"
+    template: str = "paper/template.docx"
+    templates: str = "paper/templates"
+    outline: list[OutlineEntry] = Field(min_length=1)
+
+    @field_validator("outline")
+    @classmethod
+    def _unique_outline(cls, outline: list[OutlineEntry]) -> list[OutlineEntry]:
+        seen: set[str] = set()
+        for entry in outline:
+            if entry.id in seen:
+                raise ValueError(f"section '{entry.id}' appears twice in the outline")
+            seen.add(entry.id)
+        return outline
+
+
+class Contributor(_Strict):
+    """A member organisation of the partnership."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    short: str = ""
+    kind: Kind
+    country: str
+    role: Role = "member"
+    emails: list[str] = []
+    domains: list[str] = []
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value not in COUNTRY_NAMES:
+            raise ValueError(f"unknown country code '{value}' (use EU codes such as IT, FR, EL, or EU)")
+        return value
+
+    @property
+    def label(self) -> str:
+        """Short name where one is given, else the full name."""
+        return self.short or self.name
+
+
+class ContributorsFile(_Strict):
+    """`contributors.yaml`."""
+
+    organisations: list[Contributor] = Field(min_length=1)
+
+
+class SectionMeta(_Strict):
+    """A section file's front matter."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    lead: str
+    contributors: list[str] = []
+    status: Status = "draft"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A loaded section: its front matter, its Markdown body and where the body starts in the file."""
+
+    path: str
+    meta: SectionMeta
+    body: str
+    body_line: int  # 0-based line of the file at which the body starts
+    meta_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    def meta_position(self, *key: str | int) -> tuple[int, int]:
+        """1-based (line, column) of a front matter key in the file (front matter starts on line 2)."""
+        for end in range(len(key), -1, -1):
+            mark = self.meta_marks.get(tuple(key[:end]))
+            if mark:
+                return mark[0] + 1, mark[1]
+        return 1, 1
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass
+class Project:
+    """Everything the build reads, loaded and parsed."""
+
+    config: PaperConfig
+    contributors: list[Contributor]
+    sections: list[Section] = field(default_factory=list)
+
+    def contributor(self, cid: str) -> Contributor | None:
+        return next((c for c in self.contributors if c.id == cid), None)
+
+    def ordered_sections(self) -> list[Section]:
+        """Sections in outline order (sections outside the outline are left out)."""
+        by_id = {s.id: s for s in self.sections}
+        return [by_id[e.id] for e in self.config.outline if e.id in by_id]
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(_ID_RE.match(value))
+
+
+def protocol_key(country: str) -> int:
+    """Sort key placing a country code in EU protocol order."""
+    try:
+        return PROTOCOL_ORDER.index(country)
+    except ValueError:
+        return len(PROTOCOL_ORDER)

@@ -1,0 +1,373 @@
+"""All raw WordprocessingML the project writes: runs, paragraphs, hyperlinks, bookmarks, fields, numbering,
+footnotes, tables, styles and settings. Everything else talks to Word through these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {"w": W_NS, "r": R_NS}
+
+Element = etree._Element
+
+
+def w(tag: str) -> str:
+    """Clark name of a `w:` element or attribute."""
+    return f"{{{W_NS}}}{tag}"
+
+
+_VAL = w("val")
+_SPACE = f"{{{XML_NS}}}space"
+P, PPR, R, RPR, T, PSTYLE, RSTYLE = w("p"), w("pPr"), w("r"), w("rPr"), w("t"), w("pStyle"), w("rStyle")
+
+# Run formatting flags, in the order the schema wants them inside w:rPr.
+BOLD, ITALIC, STRIKE = "b", "i", "strike"
+_RPR_ORDER = (BOLD, ITALIC, STRIKE)
+
+
+def sub(parent: Element, tag: str, **attrs: str) -> Element:
+    """Append a `w:` child with `w:`-namespaced attributes."""
+    return etree.SubElement(parent, w(tag), {w(k): v for k, v in attrs.items()})
+
+
+def new(tag: str, **attrs: str) -> Element:
+    return etree.Element(w(tag), {w(k): v for k, v in attrs.items()}, nsmap=NSMAP)
+
+
+def paragraph(style_id: str | None = None) -> Element:
+    p = etree.Element(P)
+    if style_id:
+        etree.SubElement(etree.SubElement(p, PPR), PSTYLE, {_VAL: style_id})
+    return p
+
+
+def ppr(p: Element) -> Element:
+    found = p.find(PPR)
+    if found is None:
+        found = etree.Element(PPR)
+        p.insert(0, found)
+    return found
+
+
+def set_numbering(p: Element, num_id: int, level: int) -> None:
+    """Make `p` an item of list `num_id` at `level` (w:numPr comes right after w:pStyle)."""
+    props = ppr(p)
+    num = etree.Element(w("numPr"))
+    etree.SubElement(num, w("ilvl"), {_VAL: str(level)})
+    etree.SubElement(num, w("numId"), {_VAL: str(num_id)})
+    style = props.find(PSTYLE)
+    props.insert(1 if style is not None else 0, num)
+
+
+def set_indent(p: Element, left_twips: int) -> None:
+    _insert_ordered(ppr(p), etree.Element(w("ind"), {w("left"): str(left_twips)}), _PPR_ORDER)
+
+
+def set_alignment(p: Element, align: str) -> None:
+    _insert_ordered(ppr(p), etree.Element(w("jc"), {_VAL: align}), _PPR_ORDER)
+
+
+def set_page_break_before(p: Element) -> None:
+    _insert_ordered(ppr(p), etree.Element(w("pageBreakBefore")), _PPR_ORDER)
+
+
+def set_bottom_border(p: Element) -> None:
+    border = etree.Element(w("pBdr"))
+    sub(border, "bottom", val="single", sz="6", space="1", color="auto")
+    _insert_ordered(ppr(p), border, _PPR_ORDER)
+
+
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "numPr", "pBdr", "spacing", "ind", "jc")
+
+
+def _insert_ordered(parent: Element, child: Element, order: Sequence[str]) -> None:
+    rank = order.index(etree.QName(child).localname)
+    for index, existing in enumerate(parent):
+        name = etree.QName(existing).localname
+        if name in order and order.index(name) > rank:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | None = None) -> Element:
+    """Append a run of `text` with character style and bold/italic/strike flags."""
+    r = etree.SubElement(parent, R)
+    if style_id or flags:
+        rpr = etree.SubElement(r, RPR)
+        if style_id:
+            etree.SubElement(rpr, RSTYLE, {_VAL: style_id})
+        for flag in _RPR_ORDER:
+            if flag in flags:
+                etree.SubElement(rpr, w(flag))
+    t = etree.SubElement(r, T)
+    t.text = text
+    if text[:1].isspace() or text[-1:].isspace():
+        t.set(_SPACE, "preserve")
+    return r
+
+
+def line_break(parent: Element) -> None:
+    etree.SubElement(etree.SubElement(parent, R), w("br"))
+
+
+def page_break(parent: Element) -> None:
+    sub(etree.SubElement(parent, R), "br", type="page")
+
+
+def hyperlink(parent: Element, *, r_id: str | None = None, anchor: str | None = None) -> Element:
+    """A w:hyperlink to an external relationship or an internal bookmark; append runs to it."""
+    link = etree.SubElement(parent, w("hyperlink"))
+    if r_id:
+        link.set(f"{{{R_NS}}}id", r_id)
+    if anchor:
+        link.set(w("anchor"), anchor)
+    link.set(w("history"), "1")
+    return link
+
+
+def bookmark(parent: Element, bookmark_id: int, name: str, index: int | None = None) -> tuple[Element, Element]:
+    """A collapsed bookmark (start and end) appended to (or inserted at `index` in) `parent`."""
+    start = etree.Element(w("bookmarkStart"), {w("id"): str(bookmark_id), w("name"): name})
+    end = etree.Element(w("bookmarkEnd"), {w("id"): str(bookmark_id)})
+    if index is None:
+        parent.append(start)
+        parent.append(end)
+    else:
+        parent.insert(index, end)
+        parent.insert(index, start)
+    return start, end
+
+
+def footnote_reference(parent: Element, footnote_id: int, style_id: str | None) -> None:
+    r = etree.SubElement(parent, R)
+    if style_id:
+        etree.SubElement(etree.SubElement(r, RPR), RSTYLE, {_VAL: style_id})
+    etree.SubElement(r, w("footnoteReference"), {w("id"): str(footnote_id)})
+
+
+def footnote_ref_mark(parent: Element, style_id: str | None) -> None:
+    """The number at the start of a footnote's own text."""
+    r = etree.SubElement(parent, R)
+    if style_id:
+        etree.SubElement(etree.SubElement(r, RPR), RSTYLE, {_VAL: style_id})
+    etree.SubElement(r, w("footnoteRef"))
+    run(parent, " ")
+
+
+def footnotes_part(footnotes: Sequence[tuple[int, Sequence[Element]]]) -> bytes:
+    """`word/footnotes.xml`: the two separators, then each footnote's paragraphs."""
+    root = etree.Element(w("footnotes"), nsmap=NSMAP)
+    for fid, kind, mark in ((-1, "separator", "separator"), (0, "continuationSeparator", "continuationSeparator")):
+        note = sub(root, "footnote", type=kind, id=str(fid))
+        p = sub(note, "p")
+        sub(sub(p, "pPr"), "spacing", after="0", line="240", lineRule="auto")
+        sub(sub(p, "r"), mark)
+    for fid, paragraphs in footnotes:
+        note = sub(root, "footnote", id=str(fid))
+        note.extend(paragraphs)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def field(parent: Element, instruction: str, result: str = "") -> None:
+    """A complex field (begin, instruction, separate, cached result, end) inside one paragraph."""
+    field_begin(parent, instruction)
+    if result:
+        run(parent, result)
+    field_end(parent)
+
+
+def field_begin(parent: Element, instruction: str, dirty: bool = False) -> None:
+    begin = sub(etree.SubElement(parent, R), "fldChar", fldCharType="begin")
+    if dirty:
+        begin.set(w("dirty"), "true")
+    instr = etree.SubElement(etree.SubElement(parent, R), w("instrText"))
+    instr.text = f" {instruction} "
+    instr.set(_SPACE, "preserve")
+    sub(etree.SubElement(parent, R), "fldChar", fldCharType="separate")
+
+
+def field_end(parent: Element) -> None:
+    sub(etree.SubElement(parent, R), "fldChar", fldCharType="end")
+
+
+def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_id: str | None,
+          aligns: Sequence[str | None]) -> Element:  # fmt: skip
+    """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page."""
+    columns = max((len(row) for row in rows), default=1) or 1
+    width = 5000 // columns  # fiftieths of a percent
+    tbl = etree.Element(w("tbl"))
+    props = sub(tbl, "tblPr")
+    if style_id:
+        sub(props, "tblStyle", val=style_id)
+    sub(props, "tblW", w="5000", type="pct")
+    sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0", noHBand="0", noVBand="1")
+    grid = sub(tbl, "tblGrid")
+    for _ in range(columns):
+        sub(grid, "gridCol", w=str(9000 // columns))
+    for index, cells in enumerate(rows):
+        tr = sub(tbl, "tr")
+        if index < header_rows:
+            sub(sub(tr, "trPr"), "tblHeader")
+        for col in range(columns):
+            tc = sub(tr, "tc")
+            sub(sub(tc, "tcPr"), "tcW", w=str(width), type="pct")
+            content = cells[col] if col < len(cells) else ()
+            if not content:
+                content = [paragraph()]
+            align = aligns[col] if col < len(aligns) else None
+            for p in content:
+                if align:
+                    set_alignment(p, align)
+                tc.append(p)
+    return tbl
+
+
+def _lvl(abstract: Element, level: int, fmt: str, text: str, indent: int) -> None:
+    lvl = sub(abstract, "lvl", ilvl=str(level))
+    sub(lvl, "start", val="1")
+    sub(lvl, "numFmt", val=fmt)
+    sub(lvl, "lvlText", val=text)
+    sub(lvl, "lvlJc", val="left")
+    sub(sub(lvl, "pPr"), "ind", left=str(indent * (level + 1)), hanging=str(indent // 2))
+    if fmt == "bullet":
+        font = BULLET_FONTS[level % 3]
+        sub(sub(lvl, "rPr"), "rFonts", ascii=font, hAnsi=font, hint="default")
+
+
+BULLETS = ("\uf0b7", "o", "\uf0a7")
+BULLET_FONTS = ("Symbol", "Courier New", "Wingdings")
+ORDERED = (("decimal", "%{}."), ("lowerLetter", "%{}."), ("lowerRoman", "%{}."))
+
+
+def add_abstract_numbering(numbering: Element, ordered: bool) -> int:
+    """Add a nine-level bullet or ordered list definition; returns its abstractNumId."""
+    ids = [int(a.get(w("abstractNumId"), "0")) for a in numbering.iter(w("abstractNum"))]
+    abstract_id = max(ids, default=-1) + 1
+    abstract = etree.Element(w("abstractNum"), {w("abstractNumId"): str(abstract_id)})
+    sub(abstract, "multiLevelType", val="hybridMultilevel")
+    for level in range(9):
+        if ordered:
+            fmt, text = ORDERED[level % 3]
+            _lvl(abstract, level, fmt, text.format(level + 1), 720)
+        else:
+            symbol = BULLETS[level % 3]
+            _lvl(abstract, level, "bullet", symbol, 720)
+    first_num = numbering.find(w("num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    return abstract_id
+
+
+def add_numbering_instance(numbering: Element, abstract_id: int, level: int, start: int) -> int:
+    """A new w:num over `abstract_id` whose `level` restarts at `start`; returns its numId."""
+    ids = [int(n.get(w("numId"), "0")) for n in numbering.iter(w("num"))]
+    num_id = max(ids, default=0) + 1
+    num = sub(numbering, "num", numId=str(num_id))
+    sub(num, "abstractNumId", val=str(abstract_id))
+    override = sub(num, "lvlOverride", ilvl=str(level))
+    sub(override, "startOverride", val=str(start))
+    return num_id
+
+
+def set_language(styles: Element, language: str) -> None:
+    """The document's default proofing language (w:docDefaults/w:rPrDefault/w:rPr/w:lang)."""
+    defaults = styles.find(w("docDefaults"))
+    if defaults is None:
+        defaults = etree.Element(w("docDefaults"))
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(w("rPrDefault"))
+    if rpr_default is None:
+        rpr_default = etree.Element(w("rPrDefault"))
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(RPR)
+    if rpr is None:
+        rpr = sub(rpr_default, "rPr")
+    lang = rpr.find(w("lang"))
+    if lang is None:
+        lang = sub(rpr, "lang")
+    lang.set(_VAL, language)
+
+
+def style_ids(styles: Element) -> dict[str, str]:
+    """Map of lower-cased style name to styleId."""
+    found: dict[str, str] = {}
+    for style in styles.iter(w("style")):
+        name = style.find(w("name"))
+        if name is not None:
+            found[name.get(_VAL, "").lower()] = style.get(w("styleId"), "")
+    return found
+
+
+# Styles the renderer needs, added to a template that lacks them: (type, id, name, basedOn, pPr XML, rPr XML).
+REQUIRED_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("character", "Hyperlink", "Hyperlink", "", "", '<w:color w:val="0563C1"/><w:u w:val="single"/>'),
+    ("character", "VerbatimChar", "Verbatim Char", "", "", '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="20"/>'),
+    ("character", "FootnoteReference", "footnote reference", "", "", '<w:vertAlign w:val="superscript"/>'),
+    ("paragraph", "FootnoteText", "footnote text", "Normal", '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', '<w:sz w:val="18"/>'),
+    ("paragraph", "SourceCode", "Source Code", "Normal",
+     '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/><w:spacing w:after="120" w:line="240" w:lineRule="auto"/>',
+     '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="19"/>'),
+    ("paragraph", "Byline", "Byline", "Normal", '<w:spacing w:after="240"/>', '<w:i/><w:color w:val="595959"/><w:sz w:val="20"/>'),
+    ("paragraph", "Compact", "Compact", "Normal", '<w:spacing w:before="36" w:after="36" w:line="240" w:lineRule="auto"/>', ""),
+    ("paragraph", "TOC1", "toc 1", "Normal", '<w:spacing w:after="100"/>', "<w:b/>"),
+    ("paragraph", "TOC2", "toc 2", "Normal", '<w:spacing w:after="60"/><w:ind w:left="220"/>', ""),
+    ("paragraph", "Header", "header", "Normal", '<w:spacing w:after="0"/>', '<w:color w:val="7F7F7F"/><w:sz w:val="18"/>'),
+    ("paragraph", "Footer", "footer", "Normal", '<w:spacing w:after="0"/><w:jc w:val="center"/>', '<w:sz w:val="18"/>'),
+)
+
+
+def ensure_styles(styles: Element) -> None:
+    """Add the renderer's styles that the template does not define."""
+    names = style_ids(styles)
+    for kind, sid, name, based_on, p_props, r_props in REQUIRED_STYLES:
+        if name.lower() in names:
+            continue
+        based = f'<w:basedOn w:val="{based_on}"/>' if based_on and based_on.lower() in names else ""
+        xml = (
+            f'<w:style xmlns:w="{W_NS}" w:type="{kind}" w:customStyle="1" w:styleId="{sid}">'
+            f'<w:name w:val="{name}"/>{based}<w:qFormat/>'
+            + (f"<w:pPr>{p_props}</w:pPr>" if p_props else "")
+            + (f"<w:rPr>{r_props}</w:rPr>" if r_props else "")
+            + "</w:style>"
+        )
+        styles.append(etree.fromstring(xml))
+        names[name.lower()] = sid
+
+
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)  # fmt: skip
+
+
+def set_update_fields(settings: Element) -> None:
+    """Ask Word to refresh fields (the table of contents' page numbers) when the file opens."""
+    if settings.find(w("updateFields")) is not None:
+        return
+    update = etree.Element(w("updateFields"), {_VAL: "true"})
+    for child in settings:
+        if etree.QName(child).localname in _AFTER_UPDATE_FIELDS:
+            child.addprevious(update)
+            return
+    settings.append(update)
+
+
+def custom_properties_part(properties: Sequence[tuple[str, str]]) -> bytes:
+    """`docProps/custom.xml` with string properties."""
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})
+    for pid, (name, value) in enumerate(properties, start=2):
+        prop = etree.SubElement(root, f"{{{ns}}}property",
+                                fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)  # fmt: skip
+        etree.SubElement(prop, f"{{{vt}}}lpwstr").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

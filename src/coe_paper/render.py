@@ -1,0 +1,326 @@
+"""Walk markdown-it tokens and emit Word body elements, one handler per token type."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from markdown_it.token import Token
+
+from . import ooxml
+from .markdown import is_safe_link, plain_text, slugify
+from .project import INVALID_XML_RE
+
+Element = ooxml.Element
+_ALIGN = {"left": "left", "center": "center", "right": "right"}
+_ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
+_FLAG = {"strong_open": ooxml.BOLD, "em_open": ooxml.ITALIC, "s_open": ooxml.STRIKE}
+_CLOSE = {"strong_close": ooxml.BOLD, "em_close": ooxml.ITALIC, "s_close": ooxml.STRIKE}
+
+
+def bookmark_name(anchor: str) -> str:
+    """A Word bookmark name (letters, digits, underscore; at most 40; starts with a letter) for an anchor."""
+    name = re.sub(r"[^A-Za-z0-9]", "_", anchor)
+    if name == anchor and len(name) <= 38 and name[:1].isalpha():
+        return name
+    digest = hashlib.sha1(anchor.encode()).hexdigest()[:8]
+    return f"a{name[:30]}_{digest}"
+
+
+def clean(text: str) -> str:
+    """Text Word can hold: characters XML 1.0 forbids are dropped (validation reports them as COE004)."""
+    return INVALID_XML_RE.sub("", text) if INVALID_XML_RE.search(text) else text
+
+
+class Sink(Protocol):
+    """What a renderer writes into: the document being built (see docx_writer.DocxBuilder)."""
+
+    def style(self, name: str) -> str | None: ...
+    def new_list(self, ordered: bool, level: int, start: int) -> int: ...
+    def hyperlink_rel(self, url: str) -> str: ...
+    def picture(self, path: str, alt: str, title: str) -> Element | None: ...
+    def next_footnote_id(self) -> int: ...
+    def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None: ...
+    def next_bookmark_id(self) -> int: ...
+    def claim_anchor(self, anchor: str) -> bool: ...
+    def add_heading(self, level: int, text: str, bookmark: str) -> None: ...
+
+
+@dataclass
+class _List:
+    num_id: int
+    level: int
+    pending: bool = False
+
+
+@dataclass
+class _Table:
+    rows: list[list[list[Element]]] = field(default_factory=list)
+    header_rows: int = 0
+    aligns: list[str | None] = field(default_factory=list)
+    in_head: bool = False
+
+
+@dataclass
+class Origin:
+    """Where rendered content comes from, for hidden source bookmarks (`_Coe{section}_{line}`)."""
+
+    section: int | None = None
+    line_offset: int = 0  # 0-based file line of the Markdown's first line
+    base_dir: str = ""  # directory that relative image paths start from
+
+
+class Renderer:
+    """Renders one token stream (a section body, or a template's output) into a list of body elements."""
+
+    def __init__(self, doc: Sink, origin: Origin | None = None) -> None:
+        self.doc = doc
+        self.origin = origin or Origin()
+        self.out: list[Element] = []
+        self._sinks: list[list[Element]] = [self.out]
+        self._lists: list[_List] = []
+        self._quote = 0
+        self._table: _Table | None = None
+        self._cell_flags: tuple[str, ...] = ()
+        self._footnote: int | None = None
+        self._footnote_ids: dict[int, int] = {}
+        self._p: Element | None = None
+        self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
+        self._handlers: dict[str, Callable[[Token], None]] = {
+            "paragraph_open": self._paragraph_open,
+            "paragraph_close": self._close_p,
+            "heading_open": self._heading_open,
+            "heading_close": self._close_p,
+            "inline": self._inline,
+            "bullet_list_open": self._list_open,
+            "ordered_list_open": self._list_open,
+            "bullet_list_close": self._list_close,
+            "ordered_list_close": self._list_close,
+            "list_item_open": self._item_open,
+            "list_item_close": self._item_close,
+            "blockquote_open": self._quote_open,
+            "blockquote_close": self._quote_close,
+            "fence": self._code,
+            "code_block": self._code,
+            "html_block": self._code,
+            "hr": self._hr,
+            "table_open": self._table_open,
+            "table_close": self._table_close,
+            "thead_open": self._thead,
+            "thead_close": self._thead,
+            "tr_open": self._tr_open,
+            "th_open": self._cell_open,
+            "td_open": self._cell_open,
+            "footnote_open": self._footnote_open,
+            "footnote_close": self._footnote_close,
+        }
+
+    # -- driving -------------------------------------------------------------------------------------------
+    def render(self, tokens: Sequence[Token]) -> list[Element]:
+        handlers = self._handlers
+        for token in tokens:
+            handler = handlers.get(token.type)
+            if handler is not None:
+                handler(token)
+        return self.out
+
+    def _emit(self, element: Element) -> None:
+        self._sinks[-1].append(element)
+
+    def _new_p(self, style: str | None, token: Token | None = None) -> Element:
+        p = ooxml.paragraph(self.doc.style(style) if style else None)
+        if token is not None and token.map and self.origin.section is not None and self._footnote is None:
+            name = f"_Coe{self.origin.section}_{self.origin.line_offset + token.map[0] + 1}"
+            if self.doc.claim_anchor(name):
+                ooxml.bookmark(p, self.doc.next_bookmark_id(), name)
+        self._emit(p)
+        self._p = p
+        return p
+
+    def _close_p(self, token: Token) -> None:
+        self._p = None
+
+    # -- blocks --------------------------------------------------------------------------------------------
+    def _paragraph_open(self, token: Token) -> None:
+        if self._table is not None:
+            return
+        style = str(token.attrs["class"]).replace("-", " ") if "class" in token.attrs else None
+        if self._footnote is not None:
+            style = "footnote text"
+        elif self._lists:
+            style = "List Paragraph"
+        elif self._quote:
+            style = "Quote"
+        p = self._new_p(style, token)
+        if self._footnote is not None and len(self._sinks[-1]) == 1:
+            ooxml.footnote_ref_mark(p, self.doc.style("footnote reference"))
+        if self._lists:
+            current = self._lists[-1]
+            if current.pending:
+                ooxml.set_numbering(p, current.num_id, current.level)
+                current.pending = False
+            else:
+                ooxml.set_indent(p, 720 * (current.level + 1))
+
+    def _heading_open(self, token: Token) -> None:
+        level = min(int(token.tag[1:]), 9)
+        self._heading = (level, self._new_p(f"heading {level}", token))
+
+    def _list_open(self, token: Token) -> None:
+        ordered = token.type == "ordered_list_open"
+        start = int(token.attrs.get("start", 1)) if ordered else 1
+        level = min(len(self._lists), 8)
+        self._lists.append(_List(self.doc.new_list(ordered, level, start), level))
+
+    def _list_close(self, token: Token) -> None:
+        self._lists.pop()
+
+    def _item_open(self, token: Token) -> None:
+        self._lists[-1].pending = True
+
+    def _item_close(self, token: Token) -> None:
+        current = self._lists[-1]
+        if current.pending:  # an empty item still shows its bullet or number
+            p = self._new_p("List Paragraph")
+            ooxml.set_numbering(p, current.num_id, current.level)
+            current.pending = False
+
+    def _quote_open(self, token: Token) -> None:
+        self._quote += 1
+
+    def _quote_close(self, token: Token) -> None:
+        self._quote -= 1
+
+    def _code(self, token: Token) -> None:
+        p = self._new_p("Source Code", token)
+        if self._lists:
+            ooxml.set_indent(p, 720 * (self._lists[-1].level + 1))
+            self._lists[-1].pending = False
+        code_style = None
+        for index, line in enumerate(token.content.rstrip("\n").split("\n")):
+            if index:
+                ooxml.line_break(p)
+            if line:
+                ooxml.run(p, clean(line), (), code_style)
+        self._p = None
+
+    def _hr(self, token: Token) -> None:
+        ooxml.set_bottom_border(self._new_p(None, token))
+        self._p = None
+
+    # -- tables --------------------------------------------------------------------------------------------
+    def _table_open(self, token: Token) -> None:
+        self._table = _Table()
+
+    def _thead(self, token: Token) -> None:
+        assert self._table is not None
+        self._table.in_head = token.type == "thead_open"
+
+    def _tr_open(self, token: Token) -> None:
+        assert self._table is not None
+        self._table.rows.append([])
+        if self._table.in_head:
+            self._table.header_rows += 1
+
+    def _cell_open(self, token: Token) -> None:
+        table = self._table
+        assert table is not None
+        match = _ALIGN_RE.search(str(token.attrs.get("style", "")))
+        if table.in_head:
+            table.aligns.append(_ALIGN.get(match.group(1)) if match else None)
+        cell: list[Element] = []
+        table.rows[-1].append(cell)
+        self._sinks.append(cell)
+        self._new_p("Compact")
+        self._sinks.pop()
+        self._cell_flags = (ooxml.BOLD,) if table.in_head else ()
+
+    def _table_close(self, token: Token) -> None:
+        table = self._table
+        assert table is not None
+        self._table = None
+        self._cell_flags = ()
+        self._emit(ooxml.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns))
+
+    # -- footnotes -----------------------------------------------------------------------------------------
+    def _global_footnote(self, local: int) -> int:
+        if local not in self._footnote_ids:
+            self._footnote_ids[local] = self.doc.next_footnote_id()
+        return self._footnote_ids[local]
+
+    def _footnote_open(self, token: Token) -> None:
+        self._footnote = self._global_footnote(int(token.meta["id"]))
+        self._sinks.append([])
+
+    def _footnote_close(self, token: Token) -> None:
+        assert self._footnote is not None
+        paragraphs = self._sinks.pop()
+        self.doc.add_footnote(self._footnote, paragraphs)
+        self._footnote = None
+
+    # -- inline --------------------------------------------------------------------------------------------
+    def _inline(self, token: Token) -> None:
+        p = self._p
+        if p is None:
+            p = self._new_p(None, token)
+        if self._heading is not None and self._heading[1] is p:
+            heading, self._heading = self._heading[0], None
+            text = plain_text(token.children)
+            slug = slugify(text)
+            name = bookmark_name(slug) if slug and self.doc.claim_anchor(bookmark_name(slug)) else ""
+            if not name:
+                name = f"_Toc{self.doc.next_bookmark_id()}"
+            ooxml.bookmark(p, self.doc.next_bookmark_id(), name)
+            self.doc.add_heading(heading, text, name)
+        self.inline(token.children or [], p, self._cell_flags)
+
+    def inline(self, children: Sequence[Token], p: Element, base_flags: tuple[str, ...] = ()) -> None:
+        """Runs for inline tokens: formatting, code, links, images, footnote references, breaks."""
+        flags = list(base_flags)
+        target = p
+        char_style: str | None = None
+        for child in children:
+            kind = child.type
+            if kind == "text":
+                ooxml.run(target, clean(child.content), flags, char_style)
+            elif kind in _FLAG:
+                flags.append(_FLAG[kind])
+            elif kind in _CLOSE:
+                if _CLOSE[kind] in flags:
+                    flags.remove(_CLOSE[kind])
+            elif kind == "softbreak":
+                ooxml.run(target, " ", flags, char_style)
+            elif kind == "hardbreak":
+                ooxml.line_break(target)
+            elif kind == "code_inline":
+                ooxml.run(target, clean(child.content), flags, self.doc.style("Verbatim Char"))
+            elif kind == "html_inline":
+                ooxml.run(target, clean(child.content), flags, char_style)
+            elif kind == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if href.startswith("#") and len(href) > 1:
+                    target = ooxml.hyperlink(p, anchor=bookmark_name(href[1:]))
+                    char_style = self.doc.style("Hyperlink")
+                elif is_safe_link(href) and not href.startswith("#"):
+                    target = ooxml.hyperlink(p, r_id=self.doc.hyperlink_rel(href))
+                    char_style = self.doc.style("Hyperlink")
+            elif kind == "link_close":
+                target, char_style = p, None
+            elif kind == "image":
+                self._image(child, target)
+            elif kind == "footnote_ref":
+                ooxml.footnote_reference(target, self._global_footnote(int(child.meta["id"])),
+                                         self.doc.style("footnote reference"))  # fmt: skip
+
+    def _image(self, token: Token, target: Element) -> None:
+        src = str(token.attrs.get("src", ""))
+        alt = clean(plain_text(token.children))
+        title = clean(str(token.attrs.get("title", "") or ""))
+        drawing = self.doc.picture(f"{self.origin.base_dir}/{src}" if self.origin.base_dir else src, alt, title)
+        if drawing is None:
+            ooxml.run(target, f"[{alt or src}]", (ooxml.ITALIC,))
+        else:
+            target.append(drawing)
