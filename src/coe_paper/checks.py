@@ -91,7 +91,8 @@ def outline(project: Project) -> Iterator[Diagnostic]:
         if section.id not in entries:
             near = difflib.get_close_matches(section.id, list(entries), n=1)
             hint = f"did you mean '{near[0]}'?" if near else f"add it to the outline in {CONFIG_PATH}"
-            yield error(section.path, line, col, "COE103", f"section '{section.id}' is not in the paper's outline", hint)
+            message = f"section '{section.id}' is not in the paper's outline"
+            yield error(section.path, line, col, "COE103", message, hint)
     for index, entry in enumerate(project.config.outline):
         if entry.id not in first:
             code, make = ("COE105", error) if entry.required else ("COE104", warning)
@@ -197,8 +198,9 @@ def links(item: Parsed, anchors: set[str]) -> Iterator[Diagnostic]:
             if href.startswith("#"):
                 if href[1:] not in anchors:
                     near = difflib.get_close_matches(href[1:], sorted(anchors), n=1)
-                    yield error(item.section.path, line, col, "COE601", f"link to '{href}' matches no section or heading",
-                                f"did you mean '#{near[0]}'?" if near else "link to a section id, e.g. (#introduction)")  # fmt: skip
+                    hint = f"did you mean '#{near[0]}'?" if near else "link to a section id, e.g. (#introduction)"
+                    message = f"link to '{href}' matches no section or heading"
+                    yield error(item.section.path, line, col, "COE601", message, hint)
             elif not is_safe_link(href):
                 scheme = link_scheme(href)
                 if scheme is None:

@@ -52,7 +52,9 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
 
 @app.callback()
 def main(
-    project: Annotated[Path | None, typer.Option("--project", "-C", help="Project directory (default: found from here).")] = None,
+    project: Annotated[
+        Path | None, typer.Option("--project", "-C", help="Project directory (default: found from here).")
+    ] = None,
 ) -> None:
     State.project = project
 
@@ -82,7 +84,8 @@ def assemble(
         err.print("coe-paper: nothing written")
         raise typer.Exit(1)
     version = result.version.label if result.version else ""
-    out.print(f"wrote {result.output} ({result.sections} sections, {result.words} words, version {version})", markup=False)
+    summary_line = f"wrote {result.output} ({result.sections} sections, {result.words} words, version {version})"
+    out.print(summary_line, markup=False)
     if pdf:
         raise typer.Exit(_to_pdf(result.output))
 

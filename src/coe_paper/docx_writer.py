@@ -16,6 +16,7 @@ import docx
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.part import Part
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
@@ -94,11 +95,12 @@ class DocxBuilder:
         try:
             data = self.source.read_bytes(normalise(path))
             r_id, image = self.part.get_or_add_image(io.BytesIO(data))
-        except (SourceError, Exception):  # unreadable or not an image: the renderer shows the alt text
+        except (SourceError, UnrecognizedImageError, OSError, ValueError):  # the renderer shows the alt text
             return None
-        cx, cy = image.scaled_dimensions()
+        native_cx, native_cy = image.scaled_dimensions()
+        cx, cy = int(native_cx), int(native_cy)
         if cx > self.max_image_width:
-            cx, cy = self.max_image_width, int(cy * self.max_image_width / cx)
+            cx, cy = self.max_image_width, cy * self.max_image_width // cx
         self._shape_id += 1
         inline = CT_Inline.new_pic_inline(self._shape_id, r_id, image.filename, Emu(cx), Emu(cy))
         doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")

@@ -12,14 +12,14 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 
 
 @cache
 def content_parser() -> MarkdownIt:
     """Parser for members' section bodies."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
-    md.validateLink = _any_link  # every link becomes a token; checks and the renderer judge schemes
+    md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
     return md
 
 
@@ -27,7 +27,7 @@ def content_parser() -> MarkdownIt:
 def template_parser() -> MarkdownIt:
     """Parser for the output of the paper's own templates: adds `{.Style}` block attributes."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin)
-    md.validateLink = _any_link
+    md.validateLink = _any_link  # type: ignore[method-assign]
     return md
 
 

@@ -205,7 +205,8 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     if style_id:
         sub(props, "tblStyle", val=style_id)
     sub(props, "tblW", w="5000", type="pct")
-    sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0", noHBand="0", noVBand="1")
+    sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0",
+        noHBand="0", noVBand="1")  # fmt: skip
     grid = sub(tbl, "tblGrid")
     for _ in range(columns):
         sub(grid, "gridCol", w=str(9000 // columns))
@@ -308,17 +309,22 @@ def style_ids(styles: Element) -> dict[str, str]:
 # Styles the renderer needs, added to a template that lacks them: (type, id, name, basedOn, pPr XML, rPr XML).
 REQUIRED_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("character", "Hyperlink", "Hyperlink", "", "", '<w:color w:val="0563C1"/><w:u w:val="single"/>'),
-    ("character", "VerbatimChar", "Verbatim Char", "", "", '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="20"/>'),
+    ("character", "VerbatimChar", "Verbatim Char", "", "",
+     '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="20"/>'),
     ("character", "FootnoteReference", "footnote reference", "", "", '<w:vertAlign w:val="superscript"/>'),
-    ("paragraph", "FootnoteText", "footnote text", "Normal", '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', '<w:sz w:val="18"/>'),
+    ("paragraph", "FootnoteText", "footnote text", "Normal",
+     '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', '<w:sz w:val="18"/>'),
     ("paragraph", "SourceCode", "Source Code", "Normal",
      '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/><w:spacing w:after="120" w:line="240" w:lineRule="auto"/>',
      '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="19"/>'),
-    ("paragraph", "Byline", "Byline", "Normal", '<w:spacing w:after="240"/>', '<w:i/><w:color w:val="595959"/><w:sz w:val="20"/>'),
-    ("paragraph", "Compact", "Compact", "Normal", '<w:spacing w:before="36" w:after="36" w:line="240" w:lineRule="auto"/>', ""),
+    ("paragraph", "Byline", "Byline", "Normal", '<w:spacing w:after="240"/>',
+     '<w:i/><w:color w:val="595959"/><w:sz w:val="20"/>'),
+    ("paragraph", "Compact", "Compact", "Normal",
+     '<w:spacing w:before="36" w:after="36" w:line="240" w:lineRule="auto"/>', ""),
     ("paragraph", "TOC1", "toc 1", "Normal", '<w:spacing w:after="100"/>', "<w:b/>"),
     ("paragraph", "TOC2", "toc 2", "Normal", '<w:spacing w:after="60"/><w:ind w:left="220"/>', ""),
-    ("paragraph", "Header", "header", "Normal", '<w:spacing w:after="0"/>', '<w:color w:val="7F7F7F"/><w:sz w:val="18"/>'),
+    ("paragraph", "Header", "header", "Normal", '<w:spacing w:after="0"/>',
+     '<w:color w:val="7F7F7F"/><w:sz w:val="18"/>'),
     ("paragraph", "Footer", "footer", "Normal", '<w:spacing w:after="0"/><w:jc w:val="center"/>', '<w:sz w:val="18"/>'),
 )
 
@@ -365,7 +371,7 @@ def custom_properties_part(properties: Sequence[tuple[str, str]]) -> bytes:
     """`docProps/custom.xml` with string properties."""
     ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
     vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})
+    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})  # type: ignore[dict-item]
     for pid, (name, value) in enumerate(properties, start=2):
         prop = etree.SubElement(root, f"{{{ns}}}property",
                                 fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)  # fmt: skip

@@ -80,7 +80,9 @@ def _org(contributor: Contributor) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def template_context(project: Project, parsed: list[checks.Parsed], version: Version, credits: Credits) -> dict[str, Any]:
+def template_context(
+    project: Project, parsed: list[checks.Parsed], version: Version, credits: Credits
+) -> dict[str, Any]:
     """What the templates see: the paper, its version, its sections and its organisations."""
     orgs = {c.id: _org(c) | {"led": [], "contributed": []} for c in project.contributors}
     words = {item.section.id: count_words(item.tokens) for item in parsed}
@@ -97,7 +99,7 @@ def template_context(project: Project, parsed: list[checks.Parsed], version: Ver
                                "words": words.get(section.id, 0)})  # fmt: skip
     ordered = sorted(project.contributors, key=lambda c: (protocol_key(c.country), c.role != "coordinator", c.name))
     organisations = [orgs[c.id] for c in ordered]
-    countries = []
+    countries: list[dict[str, Any]] = []
     for org in organisations:
         if not countries or countries[-1]["code"] != org["country"]:
             countries.append({"code": org["country"], "name": org["country_name"], "organisations": []})
@@ -143,7 +145,8 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits) -> tuple[byt
     parsed = {item.section.id: item for item in loaded.parsed}
     body: list[ooxml.Element] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
-        body += _section_blocks(builder, templates, index, section, parsed[section.id], context | {"section": ref}, found)
+        section_context = context | {"section": ref}
+        body += _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found)
     annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
     if has_errors(found):
         return None, found

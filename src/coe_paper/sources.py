@@ -92,7 +92,7 @@ class GitRevision:
         for entry in (listing or b"").split(b"\0"):
             if entry:
                 info, _, name = entry.decode("utf-8", "surrogateescape").partition("\t")
-                mode, kind, sha = info.split()
+                _mode, kind, sha = info.split()
                 if kind == "blob":
                     self._blobs[name] = sha
 
