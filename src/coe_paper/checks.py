@@ -65,6 +65,7 @@ class Parsed:
 
 def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    found += config_paths(project, source)
     found += outline(project)
     found += contributors(project)
     anchors = link_targets(parsed)
@@ -75,6 +76,20 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += links(item, anchors)
         found += inclusive_language(item)
     return found
+
+
+def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
+    """COE005 a path in paper.yaml that leaves the project; COE802 a template .docx that does not exist."""
+    config = project.config
+    for key in ("output", "template", "templates"):
+        line, col = project.config_marks.get((key,), (0, 0))
+        try:
+            path = normalise(getattr(config, key))
+        except SourceError as exc:
+            yield error(CONFIG_PATH, line, col, "COE005", f"{key}: {exc}")
+            continue
+        if key == "template" and not source.exists(path):
+            yield error(CONFIG_PATH, line, col, "COE802", f"template: '{path}' not found")
 
 
 def outline(project: Project) -> Iterator[Diagnostic]:

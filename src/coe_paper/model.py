@@ -144,6 +144,7 @@ class Project:
     config: PaperConfig
     contributors: list[Contributor]
     sections: list[Section] = field(default_factory=list)
+    config_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
 
     def contributor(self, cid: str) -> Contributor | None:
         return next((c for c in self.contributors if c.id == cid), None)

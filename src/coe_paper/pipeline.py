@@ -194,6 +194,10 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
     if data is None:
         return Assembled(None, diagnostics, version)
     target = output or root / normalise(loaded.project.config.output)
-    write_atomic(target, data)
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        problem = error(str(target), 0, 0, "COE006", f"cannot write the document: {exc.strerror or exc}")
+        return Assembled(None, [*diagnostics, problem], version)
     words = sum(count_words(item.tokens) for item in loaded.parsed)
     return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()))

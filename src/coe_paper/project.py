@@ -174,6 +174,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     """Load config, contributors and every `sections/*.md`. Returns None when the config or members are unusable."""
     found: list[Diagnostic] = []
     config = contributors = None
+    config_marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
     text, problems = read_text(source, CONFIG_PATH)
     found.extend(problems)
     if text is not None:
@@ -181,6 +182,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
         found.extend(problems)
         if located is not None:
             config, problems = validate_model(PaperConfig, located, CONFIG_PATH)
+            config_marks = located.marks
             found.extend(problems)
     text, problems = read_text(source, CONTRIBUTORS_PATH)
     found.extend(problems)
@@ -208,4 +210,6 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
                 sections.append(section)
     if config is None or contributors is None:
         return None, found
-    return Project(config=config, contributors=list(contributors.organisations), sections=sections), found
+    project = Project(config=config, contributors=list(contributors.organisations), sections=sections,
+                      config_marks=config_marks)  # fmt: skip
+    return project, found
