@@ -13,10 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import docx
+from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.part import Part
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
