@@ -16,7 +16,7 @@ from markdown_it.token import Token
 from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
-from .project import CONFIG_PATH
+from .project import CONFIG_PATH, VALUE
 from .sources import Source, SourceError, normalise
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
@@ -112,7 +112,8 @@ def outline(project: Project) -> Iterator[Diagnostic]:
         if entry.id not in first:
             code, make = ("COE105", error) if entry.required else ("COE104", warning)
             kind = "required section" if entry.required else "section"
-            yield make(CONFIG_PATH, 0, 0, code, f"{kind} '{entry.id}' (outline position {index + 1}) has no file",
+            line, col = project.config_marks.get(("outline", index), (0, 0))
+            yield make(CONFIG_PATH, line, col, code, f"{kind} '{entry.id}' (outline position {index + 1}) has no file",
                        f"add sections/NN-{entry.id}.md with 'id: {entry.id}' in its front matter")  # fmt: skip
 
 
@@ -120,7 +121,7 @@ def contributors(project: Project) -> Iterator[Diagnostic]:
     """COE201 unknown organisation in `lead` or `contributors`, with a did-you-mean."""
     known = [c.id for c in project.contributors]
     for section in project.sections:
-        refs: list[tuple[str, tuple[str | int, ...]]] = [(section.meta.lead, ("lead",))]
+        refs: list[tuple[str, tuple[str | int, ...]]] = [(section.meta.lead, ("lead", VALUE))]
         refs += [(cid, ("contributors", i)) for i, cid in enumerate(section.meta.contributors)]
         for cid, key in refs:
             if cid in known:

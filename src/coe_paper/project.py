@@ -25,6 +25,9 @@ INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 
 M = TypeVar("M", bound=BaseModel)
 
+#: Last element of a mark path that gives the position of a key's value rather than of the key.
+VALUE = "<value>"
+
 
 class ProjectNotFound(Exception):
     """No `paper/paper.yaml` at or above the given directory."""
@@ -62,6 +65,7 @@ def _marks(node: yaml.Node, path: tuple[str | int, ...], out: dict[tuple[str | i
             sub = (*path, str(key.value))
             out[sub] = (key.start_mark.line + 1, key.start_mark.column + 1)
             _marks(value, sub, out)  # the key's own position stays recorded for its path
+            out[(*sub, VALUE)] = (value.start_mark.line + 1, value.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _marks(item, (*path, index), out)

@@ -1,0 +1,449 @@
+"""Attribution from git history, on real temporary repositories with fixed authors and dates.
+
+The history built by `history_repo` (every number asserted below is worked out from it by hand):
+
+    C1 2024-02-01 Rome Editor <rome@example.org>        adds intro (12 lines), housing (12), outlook (10), .mailmap
+    C2 2024-02-02 Anne <anne@anct.example.org>          intro: rewrites body line 2, appends 2 lines (14 lines)
+                  Co-authored-by: Lena <lena@leipzig.example.de>
+    C3 2024-02-03 Anne <anne@anct.example.org>          git mv housing -> homes, rewrites body line 1
+    C4 2024-02-04 Reggie <reggie@gmail.com> (branch)    homes: rewrites body line 3; .mailmap maps him to DG REGIO
+    C5 2024-02-05 Unknown Writer <writer@unknown.example> outlook: appends 1 line (11 lines)
+                  Co-authored-by: Ghost <ghost@nowhere.example>
+    M  2024-02-06 Merge Bot <merge@nowhere.example>     merges the branch (--no-ff); merges are not counted
+    C6 2024-02-07 Anne                                  edits paper.yaml only (no section changes)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from coe_paper import attribution, pipeline, report
+from coe_paper.attribution import CACHE_DIR, CACHE_FILE, History, IdentityMap, history_of, parse_mailmap, parse_person
+from coe_paper.cli import app
+from coe_paper.model import Contributor, PaperConfig, Project
+from conftest import PAPER_YAML, write_project
+
+CONTRIBUTORS = """\
+organisations:
+  - id: rome
+    name: Metropolitan City of Rome
+    short: Rome
+    kind: metropolitan-area
+    country: IT
+    role: coordinator
+    emails: [rome@example.org]
+  - id: anct
+    name: National Agency for Territorial Cohesion
+    short: ANCT
+    kind: other
+    country: FR
+    role: coordinator
+    domains: [anct.example.org]
+  - id: leipzig
+    name: City of Leipzig
+    short: Leipzig
+    kind: city
+    country: DE
+    domains: [leipzig.example.de]
+  - id: dg-regio
+    name: Directorate-General for Regional and Urban Policy
+    short: DG REGIO
+    kind: eu-institution
+    country: EU
+    emails: [regio@ec.example.eu]
+"""
+
+MAILMAP = "# personal addresses of members\nDG REGIO <regio@ec.example.eu> <reggie@gmail.com>\n"
+
+ROME = {"GIT_AUTHOR_NAME": "Rome Editor", "GIT_AUTHOR_EMAIL": "rome@example.org"}
+ANNE = {"GIT_AUTHOR_NAME": "Anne", "GIT_AUTHOR_EMAIL": "anne@anct.example.org"}
+REGGIE = {"GIT_AUTHOR_NAME": "Reggie", "GIT_AUTHOR_EMAIL": "reggie@gmail.com"}
+UNKNOWN = {"GIT_AUTHOR_NAME": "Unknown Writer", "GIT_AUTHOR_EMAIL": "writer@unknown.example"}
+MERGER = {"GIT_AUTHOR_NAME": "Merge Bot", "GIT_AUTHOR_EMAIL": "merge@nowhere.example"}
+
+INTRO, HOUSING, HOMES, OUTLOOK = "sections/01-intro.md", "sections/02-housing.md", "sections/02-homes.md", \
+    "sections/03-outlook.md"  # fmt: skip
+
+
+def section(id: str, title: str, lead: str, body: list[str]) -> str:
+    """Front matter (7 lines) and a blank line, then one body line per item: 8 + len(body) lines."""
+    front = f"---\nid: {id}\ntitle: {title}\nlead: {lead}\ncontributors: []\nstatus: draft\n---\n\n"
+    return front + "".join(line + "\n" for line in body)
+
+
+INTRO_BODY = ["## Why equal cities", "Cities of Equality brings members together.", "Urban policy for all.",
+              "Everyone counts in every city of the Union."]  # fmt: skip
+HOUSING_BODY = ["## Homes for all", "Affordable homes come first.", "Accessible homes come next.",
+                "Members will share what works in their cities."]  # fmt: skip
+OUTLOOK_BODY = ["## Next steps", "The partnership meets in Rome to write the next chapters together."]
+
+
+class Repo:
+    """A git repository with fixed identities and dates; no user or system git configuration is read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+                    "GIT_COMMITTER_NAME": "Committer", "GIT_COMMITTER_EMAIL": "committer@example.org"}  # fmt: skip
+
+    def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        proc = subprocess.run(["git", "-C", str(self.root), *args], env={**self.env, **(env or {})},
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip()
+
+    def write(self, path: str, text: str) -> None:
+        (self.root / path).write_text(text, encoding="utf-8")
+
+    def commit(self, who: Mapping[str, str], day: int, message: str) -> str:
+        date = f"2024-02-{day:02d}T10:00:00+00:00"
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, env={**who, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+        return self.git("rev-parse", "HEAD")
+
+
+def build_history(root: Path) -> tuple[Repo, dict[str, str]]:
+    write_project(root, {
+        "contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
+        INTRO: section("intro", "Introduction", "rome", INTRO_BODY),
+        HOUSING: section("housing", "Housing", "anct", HOUSING_BODY),
+        OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY),
+        "paper/paper.yaml": PAPER_YAML.replace("min_words: 10", "min_words: 1"),
+    })  # fmt: skip
+    repo = Repo(root)
+    repo.git("init", "-q", "--initial-branch=main")
+    commits = {"C1": repo.commit(ROME, 1, "Draft the paper")}
+    body = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:],
+            "Equality is a shared task.", "It starts in every neighbourhood."]  # fmt: skip
+    repo.write(INTRO, section("intro", "Introduction", "rome", body))
+    commits["C2"] = repo.commit(ANNE, 2, "Widen the introduction\n\nCo-authored-by: Lena <lena@leipzig.example.de>\n")
+    repo.git("mv", HOUSING, HOMES)
+    homes = [HOUSING_BODY[0], "Affordable homes come first, everywhere.", *HOUSING_BODY[2:]]
+    repo.write(HOMES, section("housing", "Housing", "anct", homes))
+    commits["C3"] = repo.commit(ANNE, 3, "Rename housing to homes")
+    repo.git("switch", "-q", "-c", "regio")
+    homes[2] = "Accessible homes come next, for persons with disabilities too."
+    repo.write(HOMES, section("housing", "Housing", "anct", homes))
+    commits["C4"] = repo.commit(REGGIE, 4, "Accessibility")
+    repo.git("switch", "-q", "main")
+    repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "We meet again in June."]))
+    commits["C5"] = repo.commit(UNKNOWN, 5, "Outlook\n\nCo-authored-by: Ghost <ghost@nowhere.example>\n")
+    date = {"GIT_AUTHOR_DATE": "2024-02-06T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-02-06T10:00:00+00:00"}
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge regio", "regio", env={**MERGER, **date})
+    commits["M"] = repo.git("rev-parse", "HEAD")
+    repo.write("paper/paper.yaml", PAPER_YAML.replace("min_words: 10", "min_words: 2"))
+    commits["C6"] = repo.commit(ANNE, 7, "Lower the minimum")
+    return repo, commits
+
+
+@pytest.fixture(scope="module")
+def history_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, dict[str, str]]:
+    return build_history(tmp_path_factory.mktemp("history") / "paper")
+
+
+def attribute(root: Path, rev: str | None = None, use_cache: bool = False) -> tuple[pipeline.Loaded, History]:
+    loaded = pipeline.load(root, rev)
+    assert loaded.project is not None, loaded.diagnostics
+    return loaded, history_of(loaded.project, root, rev, use_cache=use_cache)
+
+
+def day(n: int) -> datetime:
+    return datetime(2024, 2, n, 10, tzinfo=timezone.utc)
+
+
+# -- identities ------------------------------------------------------------------------------------------------
+
+
+def test_mailmap_forms_are_parsed_as_git_documents_them() -> None:
+    entries = parse_mailmap(
+        "# comment\n"
+        "Proper Name <commit@one.example>\n"
+        "<proper@two.example> <commit@two.example>\n"
+        "Proper Three <proper@three.example> <Commit@Three.example>  # trailing comment\n"
+        "Proper Four <proper@four.example> Commit Name <commit@four.example>\n"
+        "not an entry\n"
+    )
+    assert {key: (value.name, value.email) for key, value in entries.items()} == {
+        ("commit@one.example", None): ("Proper Name", None),
+        ("commit@two.example", None): (None, "proper@two.example"),
+        ("commit@three.example", None): ("Proper Three", "proper@three.example"),
+        ("commit@four.example", "commit name"): ("Proper Four", "proper@four.example"),
+    }
+
+
+def project_with(*members: Contributor) -> Project:
+    config = PaperConfig(title="T", outline=[{"id": "a"}])  # type: ignore[list-item]
+    return Project(config=config, contributors=list(members))
+
+
+def member(id: str, emails: list[str] = [], domains: list[str] = []) -> Contributor:  # noqa: B006
+    return Contributor(id=id, name=id.title(), kind="city", country="IT", emails=emails, domains=domains)
+
+
+def test_identity_map_prefers_exact_emails_then_domains_and_parent_domains(tmp_path: Path) -> None:
+    project = project_with(
+        member("rome", emails=["Urban@Roma.example"], domains=["roma.example"]),
+        member("commission", domains=["ec.example.eu"]),
+        member("jrc", emails=["jrc-urban@ec.example.eu"]),
+    )
+    mailmap = "JRC <jrc-urban@ec.example.eu> <maria@gmail.com>\nRenamed <x@roma.example> Old Name <old@gmail.com>\n"
+    ids = IdentityMap.from_project(project, tmp_path, mailmap)
+    assert ids.org_for("Anyone", "urban@roma.example") == "rome"
+    assert ids.org_for("Anyone", "someone@sub.roma.example") == "rome"
+    assert ids.org_for("Anyone", "JRC-URBAN@ec.example.eu") == "jrc"  # exact e-mail beats the shared domain
+    assert ids.org_for("Anyone", "someone@ec.example.eu") == "commission"
+    assert ids.org_for("Maria", "maria@gmail.com") == "jrc"  # through .mailmap
+    assert ids.org_for("old name", "OLD@gmail.com") == "rome"  # name-specific entry, case-insensitive
+    assert ids.org_for("Other Name", "old@gmail.com") is None  # the entry is for "Old Name" only
+    assert ids.org_for("Someone", "someone@xroma.example") is None  # not a sub-domain
+    assert ids.canonical("Maria", "maria@gmail.com").email == "jrc-urban@ec.example.eu"
+
+
+def test_identity_map_reads_the_repositorys_mailmap_from_disk(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".mailmap").write_text("<rome@roma.example> <me@home.example>\n", encoding="utf-8")
+    (tmp_path / "paper").mkdir()
+    ids = IdentityMap.from_project(project_with(member("rome", emails=["rome@roma.example"])), tmp_path / "paper")
+    assert ids.org_for("Me", "me@home.example") == "rome"
+
+
+def test_co_author_trailers_are_parsed() -> None:
+    assert str(parse_person("Lena Müller <lena@leipzig.example.de>")) == "Lena Müller <lena@leipzig.example.de>"
+    assert parse_person("no e-mail here") is None
+
+
+# -- history ---------------------------------------------------------------------------------------------------
+
+
+def test_commits_follow_renames_count_co_authors_and_skip_merges(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, commits = history_repo
+    _, history = attribute(repo.root)
+    assert history.available and history.commit == commits["C6"]
+    assert sorted(history.sections) == [INTRO, HOMES, OUTLOOK]
+    intro, homes, outlook = history.sections[INTRO], history.sections[HOMES], history.sections[OUTLOOK]
+    assert [c.commit for c in intro.changes] == [commits["C2"], commits["C1"]]
+    assert intro.commits_by_org == {"anct": 1, "leipzig": 1, "rome": 1}
+    assert sorted(c.commit for c in homes.changes) == sorted([commits["C1"], commits["C3"], commits["C4"]])
+    assert homes.commits_by_org == {"anct": 1, "dg-regio": 1, "rome": 1}
+    assert [c.commit for c in outlook.changes] == [commits["C5"], commits["C1"]]
+    assert outlook.commits_by_org == {"rome": 1}
+
+
+def test_line_shares_come_from_blame_through_renames_and_mailmap(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, _ = history_repo
+    _, history = attribute(repo.root)
+    intro, homes, outlook = history.sections[INTRO], history.sections[HOMES], history.sections[OUTLOOK]
+    assert (intro.lines, intro.lines_by_org, intro.unmapped_lines) == (14, {"anct": 3, "rome": 11}, 0)
+    assert (homes.lines, homes.lines_by_org, homes.unmapped_lines) == (12, {"anct": 1, "dg-regio": 1, "rome": 10}, 0)
+    assert (outlook.lines, outlook.lines_by_org, outlook.unmapped_lines) == (11, {"rome": 10}, 1)
+    assert intro.share("anct") == 3 / 14 and homes.share("dg-regio") == 1 / 12 and outlook.share("anct") == 0
+    assert intro.orgs == ["rome", "anct", "leipzig"]  # most lines, then most commits, then id
+    assert homes.orgs == ["rome", "anct", "dg-regio"]
+
+
+def test_last_change_has_date_org_and_mailmapped_author(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, commits = history_repo
+    _, history = attribute(repo.root)
+    last = {path: s.last_change for path, s in history.sections.items()}
+    assert last[INTRO] is not None and (last[INTRO].commit, last[INTRO].date, last[INTRO].org) == (
+        commits["C2"], day(2), "anct")
+    assert last[HOMES] is not None and (last[HOMES].date, last[HOMES].org, str(last[HOMES].author)) == (
+        day(4), "dg-regio", "DG REGIO <regio@ec.example.eu>")
+    assert last[OUTLOOK] is not None and (last[OUTLOOK].date, last[OUTLOOK].org) == (day(5), None)
+
+
+def test_unmapped_identities_are_a_warning_naming_them(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, _ = history_repo
+    _, history = attribute(repo.root)
+    assert [(d.code, d.severity, d.path, d.line) for d in history.diagnostics] == [("COE203", "warning", OUTLOOK, 1)]
+    message = history.diagnostics[0].message
+    assert "Ghost <ghost@nowhere.example>, Unknown Writer <writer@unknown.example>" in message
+    assert "Merge Bot" not in message and "Reggie" not in message
+
+
+def test_validate_reports_unmapped_identities(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, _ = history_repo
+    result = CliRunner().invoke(app, ["--project", str(repo.root), "validate", "--format", "json"])
+    found = [(d["code"], d["path"]) for d in json.loads(result.stdout)]
+    assert ("COE203", OUTLOOK) in found and result.exit_code == 0
+    strict = CliRunner().invoke(app, ["--project", str(repo.root), "validate", "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_attribution_at_a_revision_uses_history_up_to_it(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, commits = history_repo
+    _, history = attribute(repo.root, commits["C3"])
+    assert history.commit == commits["C3"] and sorted(history.sections) == [INTRO, HOMES, OUTLOOK]
+    homes = history.sections[HOMES]
+    assert homes.commits_by_org == {"anct": 1, "rome": 1}
+    assert (homes.lines, homes.lines_by_org) == (12, {"anct": 1, "rome": 11})
+    assert history.sections[OUTLOOK].lines_by_org == {"rome": 10} and history.diagnostics == []
+    _, at_c1 = attribute(repo.root, commits["C1"])
+    assert sorted(at_c1.sections) == [INTRO, HOUSING, OUTLOOK]
+
+
+def test_a_revision_uses_its_own_mailmap_and_the_work_tree_uses_the_file_on_disk(tmp_path: Path) -> None:
+    repo, commits = build_history(tmp_path / "paper")
+    (repo.root / ".mailmap").write_text("# emptied, not committed\n", encoding="utf-8")
+    _, at_rev = attribute(repo.root, commits["C6"])
+    assert at_rev.sections[HOMES].lines_by_org == {"anct": 1, "dg-regio": 1, "rome": 10}
+    _, on_disk = attribute(repo.root)
+    assert on_disk.sections[HOMES].lines_by_org == {"anct": 1, "rome": 10}
+    assert [(d.code, d.path) for d in on_disk.diagnostics] == [("COE203", HOMES), ("COE203", OUTLOOK)]
+    assert "Reggie <reggie@gmail.com>" in on_disk.diagnostics[0].message
+
+
+def test_blame_is_cached_by_blob_in_the_git_directory(tmp_path: Path) -> None:
+    repo, _ = build_history(tmp_path / "paper")
+    status = repo.git("status", "--porcelain", "--ignored", "--untracked-files=all")
+    _, cold = attribute(repo.root, use_cache=True)
+    _, warm = attribute(repo.root, use_cache=True)
+    assert (cold.processes, cold.cache_hits) == (6, 0)  # rev-parse, ls-tree, log, and 3 blames
+    assert (warm.processes, warm.cache_hits) == (3, 3)
+    for path in cold.sections:
+        assert (warm.sections[path].lines_by_org, warm.sections[path].unmapped_lines) == (
+            cold.sections[path].lines_by_org, cold.sections[path].unmapped_lines)
+    assert (repo.root / ".git" / CACHE_DIR / CACHE_FILE).is_file()
+    assert repo.git("status", "--porcelain", "--ignored", "--untracked-files=all") == status
+    repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "Rome adds a line."]))
+    repo.commit(ROME, 8, "Outlook line")
+    _, after = attribute(repo.root, use_cache=True)
+    assert (after.processes, after.cache_hits) == (4, 2)  # only the changed file is blamed again
+    assert after.sections[OUTLOOK].lines_by_org == {"rome": 11}
+
+
+def test_a_commit_graph_in_the_cache_speeds_blame_without_touching_the_object_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, _ = build_history(tmp_path / "paper")
+    monkeypatch.setattr(attribution, "GRAPH_MIN_FILES", 1)
+    _, plain = attribute(repo.root, use_cache=False)
+    _, graphed = attribute(repo.root, use_cache=True)
+    assert graphed.processes == 7  # rev-parse, ls-tree, log, commit-graph write, 3 blames
+    assert (repo.root / ".git" / CACHE_DIR / "objects" / "info" / "commit-graph").is_file()
+    assert not (repo.root / ".git" / "objects" / "info" / "commit-graph").exists()
+    for path, found in plain.sections.items():
+        assert (graphed.sections[path].lines_by_org, graphed.sections[path].unmapped_lines) == (
+            found.lines_by_org, found.unmapped_lines)
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    repo, _ = build_history(tmp_path / "paper")
+    cache = repo.root / ".git" / CACHE_DIR / CACHE_FILE
+    cache.parent.mkdir(parents=True)
+    cache.write_text('{"version": 1, "entries": {"x": [1, 2]}} and junk', encoding="utf-8")
+    _, history = attribute(repo.root, use_cache=True)
+    assert history.sections[INTRO].lines_by_org == {"anct": 3, "rome": 11}
+    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == 1
+
+
+# -- no history --------------------------------------------------------------------------------------------------
+
+
+def test_shallow_clone_falls_back_to_declared_contributors(
+    history_repo: tuple[Repo, dict[str, str]], tmp_path: Path
+) -> None:
+    repo, _ = history_repo
+    clone = tmp_path / "shallow"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    loaded = pipeline.check(clone)
+    assert loaded.history is not None and not loaded.history.available
+    assert [(d.code, d.severity) for d in loaded.diagnostics] == [("COE204", "warning")]
+    assert "shallow clone" in loaded.diagnostics[0].message
+    assert loaded.project is not None
+    credits = pipeline.credits_for(loaded.project, loaded.history)
+    assert credits.contributors == {"intro": [], "housing": [], "outlook": []}
+
+
+def test_a_copy_without_git_falls_back_with_a_warning(
+    history_repo: tuple[Repo, dict[str, str]], tmp_path: Path
+) -> None:
+    repo, _ = history_repo
+    copy = tmp_path / "tarball"
+    shutil.copytree(repo.root, copy, ignore=shutil.ignore_patterns(".git"))
+    loaded = pipeline.check(copy)
+    assert [(d.code, d.severity, d.path) for d in loaded.diagnostics] == [("COE204", "warning", ".")]
+    assert "no git history" in loaded.diagnostics[0].message
+    result = CliRunner().invoke(app, ["--project", str(copy), "contributors", "--format", "json"])
+    assert result.exit_code == 0
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    assert rows["anct"]["led"] == ["housing"] and rows["anct"]["commits"] == 0 and rows["anct"]["share"] == 0
+
+
+# -- credits, reports, the document -----------------------------------------------------------------------------
+
+
+def test_credits_add_history_to_declared_contributors_once(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, _ = history_repo
+    loaded, history = attribute(repo.root)
+    assert loaded.project is not None
+    credits = pipeline.credits_for(loaded.project, history)
+    assert credits.lead == {"intro": "rome", "housing": "anct", "outlook": "leipzig"}
+    assert credits.contributors == {"intro": ["anct", "leipzig"], "housing": ["rome", "dg-regio"],
+                                    "outlook": ["rome"]}  # fmt: skip
+
+
+def test_status_report(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, _ = history_repo
+    result = CliRunner().invoke(app, ["--project", str(repo.root), "status", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["id"], r["status"], r["lead"], r["last_change"], r["last_change_org"], r["commits"], r["warnings"])
+            for r in rows] == [
+        ("intro", "draft", "rome", "2024-02-02", "anct", 2, 0),
+        ("housing", "draft", "anct", "2024-02-04", "dg-regio", 3, 0),
+        ("outlook", "draft", "leipzig", "2024-02-05", None, 2, 1),
+    ]  # fmt: skip
+    intro = rows[0]
+    words = (intro["words"], intro["min_words"], intro["max_words"], intro["words_check"])
+    assert words == (34, 2, 200, "ok")  # heading 3 + paragraph 31
+    text = CliRunner().invoke(app, ["--project", str(repo.root), "status"])
+    lines = [line for line in text.stdout.splitlines() if "housing" in line]
+    assert text.exit_code == 0 and len(lines) == 1 and "2024-02-04" in lines[0] and "dg-regio" in lines[0]
+
+
+def test_contributors_report(history_repo: tuple[Repo, dict[str, str]]) -> None:
+    repo, _ = history_repo
+    loaded, history = attribute(repo.root)
+    rows = {row.id: row for row in report.organisations(loaded, history)}
+    total = 14 + 12 + 11
+    assert (rows["rome"].led, rows["rome"].contributed, rows["rome"].commits, rows["rome"].lines) == (
+        ["intro"], ["housing", "outlook"], 1, 31)
+    assert (rows["anct"].led, rows["anct"].contributed, rows["anct"].commits, rows["anct"].lines) == (
+        ["housing"], ["intro"], 2, 4)
+    assert (rows["leipzig"].contributed, rows["leipzig"].commits, rows["leipzig"].lines) == (["intro"], 1, 0)
+    assert (rows["dg-regio"].contributed, rows["dg-regio"].commits, rows["dg-regio"].lines) == (["housing"], 1, 1)
+    assert rows["rome"].share == 31 / total and rows["dg-regio"].share == 1 / total
+    text = CliRunner().invoke(app, ["--project", str(repo.root), "contributors"])
+    assert text.exit_code == 0 and "DG REGIO" in text.stdout
+
+
+def test_bylines_and_annex_credit_organisations_found_in_history(
+    history_repo: tuple[Repo, dict[str, str]], tmp_path: Path
+) -> None:
+    repo, _ = history_repo
+    out = tmp_path / "paper.docx"
+    result = pipeline.assemble(repo.root, out)
+    assert result.output == out, result.diagnostics
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    bylines = [text for text in paragraphs if text.startswith("Lead: ")]
+    assert bylines == [
+        "Lead: Metropolitan City of Rome. Contributors: ANCT, Leipzig. Status: draft.",
+        "Lead: National Agency for Territorial Cohesion. Contributors: Rome, DG REGIO. Status: draft.",
+        "Lead: City of Leipzig. Contributors: Rome. Status: draft.",
+    ]
+    table = docx.Document(str(out)).tables[-1]
+    rows = {row.cells[0].text: row.cells[4].text for row in table.rows[1:]}
+    assert rows["City of Leipzig"] == "Introduction"
+    assert rows["Directorate-General for Regional and Urban Policy"] == "Housing"
+    assert rows["Metropolitan City of Rome"] == "Housing; Outlook"

@@ -1,0 +1,431 @@
+"""One fault per tiny project, one test per rule code: the exact code, severity, path, line and column.
+
+Positions are worked out by hand from the fixture text in conftest.py: `section_text` puts the front matter
+keys on file lines 2-6 (id, title, lead, contributors, status), a blank line 8 and the body from line 9.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coe_paper import pipeline
+from coe_paper.diagnostics import Diagnostic
+from conftest import CONTRIBUTORS_YAML, HOUSING_BODY, PAPER_YAML, MakeProject, section_text
+
+INTRO = "sections/01-intro.md"
+HOUSING = "sections/02-housing.md"
+CONFIG = "paper/paper.yaml"
+FILLER = "Members of the partnership wrote this paragraph so the section has enough words."  # 13 words
+
+
+def validate(make_project: MakeProject, files: dict[str, str | bytes | None]) -> list[Diagnostic]:
+    return pipeline.load(make_project(files)).diagnostics
+
+
+def only(diagnostics: list[Diagnostic], code: str | None = None) -> Diagnostic:
+    """The single diagnostic (of `code`, when given); fails when there are others."""
+    picked = [d for d in diagnostics if code is None or d.code == code]
+    assert len(picked) == 1, diagnostics
+    return picked[0]
+
+
+def only_error(diagnostics: list[Diagnostic]) -> Diagnostic:
+    """The single error (a build outside git may add warnings about history); fails when there are others."""
+    return only([d for d in diagnostics if d.severity == "error"])
+
+
+def where(d: Diagnostic) -> tuple[str, str, str, int, int]:
+    return (d.code, d.severity, d.path, d.line, d.column)
+
+
+def intro(body: str, **front: str) -> dict[str, str | bytes | None]:
+    """Replace the intro section's body (its first line is file line 9)."""
+    return {INTRO: section_text("intro", body, title="Introduction", **front)}
+
+
+# -- the fixture itself ----------------------------------------------------------------------------------------
+
+
+def test_default_fixture_is_clean(make_project: MakeProject) -> None:
+    assert validate(make_project, {}) == []
+
+
+def test_bundled_paper_has_no_errors(repo_root: Path) -> None:
+    loaded = pipeline.load(repo_root)
+    assert loaded.project is not None
+    assert [d for d in loaded.diagnostics if d.severity == "error"] == []
+    assert len(loaded.project.ordered_sections()) == len(loaded.project.config.outline)
+
+
+# -- COE0xx: files and YAML ------------------------------------------------------------------------------------
+
+
+def test_coe001_yaml_syntax_error_in_front_matter(make_project: MakeProject) -> None:
+    text = section_text("intro", FILLER + "\n", title="Introduction").replace("lead: rome", "lead: rome: extra")
+    found = validate(make_project, {INTRO: text})
+    # line 4 of the file is `lead: rome: extra`; the second colon is at column 11.
+    assert where(only(found, "COE001")) == ("COE001", "error", INTRO, 4, 11)
+    assert "mapping values are not allowed" in only(found, "COE001").message
+    assert {d.code for d in found} == {"COE001", "COE105"}  # the section is unusable, so 'intro' has no file
+
+
+def test_coe001_yaml_syntax_error_in_paper_yaml(make_project: MakeProject) -> None:
+    config = PAPER_YAML.replace("subtitle: A tiny paper", "subtitle: A tiny: paper")
+    found = validate(make_project, {CONFIG: config})
+    assert where(only(found)) == ("COE001", "error", CONFIG, 2, 17)
+
+
+def test_coe001_yaml_syntax_error_in_contributors(make_project: MakeProject) -> None:
+    members = CONTRIBUTORS_YAML.replace("emails: [rome@example.org]", "emails: [rome@example.org")
+    found = validate(make_project, {"contributors.yaml": members})
+    # The flow sequence opened on line 8 is never closed, so YAML reads on into line 9, `  - id: anct`, and
+    # stops at its colon (column 7), where it expected ',' or ']'.
+    assert where(only(found)) == ("COE001", "error", "contributors.yaml", 9, 7)
+
+
+def test_coe002_unknown_key_in_front_matter(make_project: MakeProject) -> None:
+    text = section_text("intro", FILLER + "\n", title="Introduction").replace("status: draft", "state: draft")
+    d = only(validate(make_project, {INTRO: text}), "COE002")
+    assert where(d) == ("COE002", "error", INTRO, 6, 1)
+    assert d.message == "state: unknown key"
+
+
+def test_coe002_missing_key_in_front_matter(make_project: MakeProject) -> None:
+    text = section_text("intro", FILLER + "\n", title="Introduction").replace("lead: rome\n", "")
+    d = only(validate(make_project, {INTRO: text}), "COE002")
+    assert where(d) == ("COE002", "error", INTRO, 2, 1)  # no line for a missing key: the front matter's start
+    assert d.message == "lead: required key is missing"
+
+
+def test_coe002_bad_status_value(make_project: MakeProject) -> None:
+    text = section_text("intro", FILLER + "\n", title="Introduction", status="finished")
+    d = only(validate(make_project, {INTRO: text}), "COE002")
+    assert where(d) == ("COE002", "error", INTRO, 6, 1)
+    assert d.message.startswith("status: ")
+
+
+def test_coe002_unknown_key_in_paper_yaml_outline(make_project: MakeProject) -> None:
+    config = PAPER_YAML.replace("    max_words: 200", "    max_word: 200", 1)
+    d = only(validate(make_project, {CONFIG: config}))
+    assert where(d) == ("COE002", "error", CONFIG, 12, 5)
+    assert d.message == "outline.0.max_word: unknown key"
+
+
+def test_coe002_bad_country_in_contributors(make_project: MakeProject) -> None:
+    members = CONTRIBUTORS_YAML.replace("country: DE", "country: GERMANY")
+    d = only(validate(make_project, {"contributors.yaml": members}))
+    assert where(d) == ("COE002", "error", "contributors.yaml", 20, 5)
+    assert "unknown country code 'GERMANY'" in d.message
+
+
+def test_coe002_front_matter_not_a_mapping(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {INTRO: "---\n- just\n- a list\n---\n\n" + FILLER + "\n"}), "COE002")
+    assert where(d) == ("COE002", "error", INTRO, 2, 1)
+
+
+def test_coe003_missing_contributors_file(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {"contributors.yaml": None}))
+    assert (d.code, d.severity, d.path) == ("COE003", "error", "contributors.yaml")
+
+
+def test_coe003_not_utf8(make_project: MakeProject) -> None:
+    raw = section_text("intro", "Caf\xe9 culture brings people together in every city of the Union.\n")
+    d = only(validate(make_project, {INTRO: raw.encode("latin-1")}), "COE003")
+    assert where(d) == ("COE003", "error", INTRO, 9, 1)
+
+
+def test_coe004_control_character(make_project: MakeProject) -> None:
+    body = f"## Why equal cities\n\nCities of\x0bEquality. {FILLER}\n"
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE004", "error", INTRO, 11, 10)
+    assert "U+000B" in d.message
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "line"),
+    [("output", "../outside.docx", 5), ("template", "/etc/template.docx", 6), ("templates", "paper/../..", 7)],
+)
+def test_coe005_config_path_outside_project(make_project: MakeProject, key: str, value: str, line: int) -> None:
+    default = {"output": "build/test-paper.docx", "template": "paper/template.docx", "templates": "paper/templates"}
+    config = PAPER_YAML.replace(f"{key}: {default[key]}", f"{key}: {value}")
+    d = only(validate(make_project, {CONFIG: config}))
+    assert where(d) == ("COE005", "error", CONFIG, line, 1)
+    assert d.message.startswith(f"{key}: ")
+
+
+def test_coe006_output_cannot_be_written(make_project: MakeProject) -> None:
+    root = make_project()
+    (root / "build" / "test-paper.docx").mkdir(parents=True)  # a directory where the file should go
+    result = pipeline.assemble(root)
+    assert result.output is None
+    d = only_error(result.diagnostics)
+    assert (d.code, d.severity, d.path) == ("COE006", "error", str(root / "build" / "test-paper.docx"))
+    assert sorted(p.name for p in (root / "build").iterdir()) == ["test-paper.docx"]  # no temporary file left
+
+
+# -- COE1xx: the outline ---------------------------------------------------------------------------------------
+
+
+def test_coe101_section_without_front_matter(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {"sections/04-loose.md": "## A heading\n\n" + FILLER + "\n"}))
+    assert where(d) == ("COE101", "error", "sections/04-loose.md", 1, 1)
+
+
+def test_coe102_duplicate_section_id(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {"sections/04-copy.md": section_text("intro", FILLER + "\n")}))
+    assert where(d) == ("COE102", "error", "sections/04-copy.md", 2, 1)
+    assert INTRO in d.message
+
+
+def test_coe103_section_not_in_outline(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {"sections/04-extra.md": section_text("housingg", FILLER + "\n")}))
+    assert where(d) == ("COE103", "error", "sections/04-extra.md", 2, 1)
+    assert d.hint == "did you mean 'housing'?"
+
+
+def test_coe104_optional_section_missing_is_a_warning(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {"sections/03-outlook.md": None}))
+    assert where(d) == ("COE104", "warning", CONFIG, 17, 5)  # `- id: outlook`, the third outline entry
+    assert "'outlook'" in d.message
+
+
+def test_coe105_required_section_missing_is_an_error(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {INTRO: None}))
+    assert where(d) == ("COE105", "error", CONFIG, 9, 5)  # `- id: intro`, the first outline entry
+    assert "'intro'" in d.message
+
+
+# -- COE2xx: contributors --------------------------------------------------------------------------------------
+
+
+def test_coe201_unknown_contributor_with_did_you_mean(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(FILLER + "\n", contributors="[anct, leipzg]")))
+    # line 5 is `contributors: [anct, leipzg]`; 'leipzg' starts at column 22.
+    assert where(d) == ("COE201", "error", INTRO, 5, 22)
+    assert d.message == "unknown contributor 'leipzg' (did you mean 'leipzig'?)"
+    assert d.as_text() == f"{INTRO}:5:22: error COE201 unknown contributor 'leipzg' (did you mean 'leipzig'?)"
+
+
+def test_coe201_unknown_lead_without_near_match(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(FILLER + "\n", lead="zzz")))
+    assert where(d) == ("COE201", "error", INTRO, 4, 7)
+    assert d.message == "unknown contributor 'zzz'"
+    assert "contributors.yaml" in d.hint
+
+
+def test_coe202_duplicate_organisation_id(make_project: MakeProject) -> None:
+    members = CONTRIBUTORS_YAML + "  - id: anct\n    name: A second ANCT\n    kind: other\n    country: FR\n"
+    d = only(validate(make_project, {"contributors.yaml": members}))
+    assert where(d) == ("COE202", "error", "contributors.yaml", 27, 5)
+    assert "'anct'" in d.message
+
+
+# -- COE3xx: word limits ---------------------------------------------------------------------------------------
+
+
+def test_coe301_over_word_limit(make_project: MakeProject) -> None:
+    body = "## Words\n\n" + "word " * 210 + "\n"  # 1 heading word + 210 = 211 > 200
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE301", "error", INTRO, 8, 1)
+    assert d.message == "211 words, over the limit of 200 by 11"
+
+
+def test_word_limit_exactly_at_maximum_is_fine(make_project: MakeProject) -> None:
+    assert validate(make_project, intro("## Words\n\n" + "word " * 199 + "\n")) == []
+
+
+def test_coe302_under_minimum(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro("## Short\n\nToo few words here.\n")))
+    assert where(d) == ("COE302", "warning", INTRO, 8, 1)
+    assert d.message == "5 words, under the minimum of 10"
+
+
+def test_code_blocks_do_not_count_as_words(make_project: MakeProject) -> None:
+    body = "## Short\n\nToo few words here.\n\n```\n" + "code " * 300 + "\n```\n"
+    assert [d.code for d in validate(make_project, intro(body))] == ["COE302"]
+
+
+# -- COE4xx: headings ------------------------------------------------------------------------------------------
+
+
+def test_coe401_heading_skips_a_level(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"## Top\n\n#### Deep\n\n{FILLER}\n")))
+    assert where(d) == ("COE401", "error", INTRO, 11, 1)
+    assert d.message == "heading level 4 follows level 2, skipping level 3"
+    assert d.hint == "use ### here"
+
+
+def test_coe402_level_one_heading(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"{FILLER}\n\n# Big heading\n\n## Smaller\n")))
+    assert where(d) == ("COE402", "warning", INTRO, 11, 1)
+
+
+# -- COE5xx: images --------------------------------------------------------------------------------------------
+
+
+def housing_with(line: str) -> dict[str, str | bytes | None]:
+    """The housing section with its image line (file line 13) replaced."""
+    body = HOUSING_BODY.replace("![A grey square standing in for a chart](../paper/images/dot.png)", line)
+    return {HOUSING: section_text("housing", body, lead="anct", contributors="[rome, dg-regio]")}
+
+
+def test_valid_image_is_accepted(make_project: MakeProject) -> None:
+    assert validate(make_project, housing_with("![Chart](../paper/images/dot.png)")) == []
+
+
+def test_coe501_image_missing(make_project: MakeProject) -> None:
+    d = only(validate(make_project, housing_with("![Chart](../paper/images/missing.png)")))
+    assert where(d) == ("COE501", "error", HOUSING, 13, 10)
+    assert "paper/images/missing.png" in d.message
+
+
+def test_coe502_image_without_alt_text(make_project: MakeProject) -> None:
+    d = only(validate(make_project, housing_with("![](../paper/images/dot.png)")))
+    assert where(d) == ("COE502", "error", HOUSING, 13, 5)
+
+
+@pytest.mark.parametrize("src", ["../../etc/passwd", "/etc/passwd", "file:///etc/passwd", "https://example.org/a.png"])
+def test_coe503_image_outside_project(make_project: MakeProject, src: str) -> None:
+    d = only(validate(make_project, housing_with(f"![Secrets]({src})")))
+    assert where(d) == ("COE503", "error", HOUSING, 13, 12)
+
+
+def test_coe504_image_type_word_cannot_show(make_project: MakeProject) -> None:
+    files = housing_with("![Chart](../paper/images/chart.svg)")
+    files["paper/images/chart.svg"] = '<svg xmlns="http://www.w3.org/2000/svg"/>'
+    d = only(validate(make_project, files))
+    assert where(d) == ("COE504", "error", HOUSING, 13, 10)
+
+
+# -- COE6xx: links ---------------------------------------------------------------------------------------------
+
+
+def test_links_to_section_ids_and_heading_slugs_are_valid(make_project: MakeProject) -> None:
+    body = f"## Links\n\n{FILLER} See [housing](#housing), [outlook](#outlook) and [steps](#next-steps).\n"
+    assert validate(make_project, intro(body)) == []
+
+
+def test_coe601_broken_internal_link(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"## Links\n\n{FILLER}\n\nSee [missing](#nope) here.\n")))
+    assert where(d) == ("COE601", "error", INTRO, 13, 15)
+    assert d.message == "link to '#nope' matches no section or heading"
+
+
+def test_coe601_suggests_the_nearest_anchor(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"## Links\n\n{FILLER} See [it](#housng).\n")))
+    assert d.code == "COE601"
+    assert d.hint == "did you mean '#housing'?"
+
+
+@pytest.mark.parametrize(
+    ("link", "scheme", "column"),
+    [
+        ("[x](javascript:alert(1))", "javascript", 5),
+        ("[x](JaVaScRiPt:alert(1))", "javascript", 5),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", "data", 5),
+        ("[x](DATA:text/html,hi)", "data", 5),
+        ("[x](vbscript:msgbox)", "vbscript", 5),
+        ("[x](file:///etc/passwd)", "file", 5),
+    ],
+)
+def test_coe602_unsafe_link_scheme(make_project: MakeProject, link: str, scheme: str, column: int) -> None:
+    d = only(validate(make_project, intro(f"## Links\n\n{FILLER}\n\n{link}\n")))
+    assert where(d) == ("COE602", "error", INTRO, 13, column)
+    assert d.message == f"link with unsafe scheme '{scheme}:'"
+
+
+@pytest.mark.parametrize(
+    "link", ["[x](javascript&#58;alert(1))", "[x](<\tjavascript:alert(1)>)", "[x]( javascript:alert(1) )"]
+)
+def test_coe602_disguised_scheme_is_still_caught(make_project: MakeProject, link: str) -> None:
+    d = only(validate(make_project, intro(f"## Links\n\n{FILLER}\n\n{link}\n")))
+    assert (d.code, d.severity, d.path, d.line) == ("COE602", "error", INTRO, 13)
+    assert d.message == "link with unsafe scheme 'javascript:'"
+
+
+@pytest.mark.parametrize("link", ["[a](https://example.org)", "[a](http://example.org)", "[a](mailto:x@example.org)"])
+def test_safe_schemes_pass(make_project: MakeProject, link: str) -> None:
+    assert validate(make_project, intro(f"## Links\n\n{FILLER} {link}\n")) == []
+
+
+def test_coe603_relative_file_link(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"## Links\n\n{FILLER}\n\nRead [the survey](survey.pdf).\n")))
+    assert where(d) == ("COE603", "warning", INTRO, 13, 19)
+
+
+# -- COE7xx: inclusive language --------------------------------------------------------------------------------
+
+
+def test_coe701_the_disabled(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"## Words\n\n{FILLER}\n\nServices for the disabled are scarce.\n")))
+    assert where(d) == ("COE701", "warning", INTRO, 13, 14)
+    assert d.message == "'the disabled': prefer inclusive wording"
+    assert d.hint == "write 'persons with disabilities'"
+
+
+def test_coe701_illegal_immigrants(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"## Words\n\n{FILLER} Cities support Illegal Immigrants.\n")))
+    # line 11: FILLER (80 characters), a space, 'Cities support ' (15): the term starts at column 97.
+    assert where(d) == ("COE701", "warning", INTRO, 11, 97)
+    assert d.hint == "write 'irregular migrants'"
+
+
+def test_coe701_skips_code_blocks(make_project: MakeProject) -> None:
+    body = f"## Words\n\n{FILLER}\n\n```\nthe disabled\n```\n\n    the elderly in an indented block\n"
+    assert validate(make_project, intro(body)) == []
+
+
+def test_coe701_matches_whole_words_only(make_project: MakeProject) -> None:
+    assert validate(make_project, intro(f"## Words\n\n{FILLER} The poorest areas need help.\n")) == []
+    d = only(validate(make_project, intro(f"## Words\n\n{FILLER} Help THE POOR.\n")))
+    assert (d.code, d.line, d.column, d.hint) == ("COE701", 11, 87, "write 'people experiencing poverty'")
+
+
+# -- COE8xx: the paper's templates -----------------------------------------------------------------------------
+
+
+def test_coe801_template_syntax_error(make_project: MakeProject) -> None:
+    root = make_project({"paper/templates/byline.md.j2": "{.Byline}\nLead: {{ section.lead.name }\n"})
+    result = pipeline.assemble(root)
+    assert result.output is None
+    d = only_error(result.diagnostics)
+    assert (d.code, d.severity, d.path, d.line) == ("COE801", "error", "paper/templates/byline.md.j2", 2)
+    assert not (root / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "''.__class__.__mro__",
+        "cycler.__init__.__globals__.os.system('touch pwned')",
+        "section.__class__.__init__.__globals__",
+        "lipsum.__globals__['os'].system('touch pwned')",
+    ],
+)
+def test_coe801_sandbox_escape_is_refused(make_project: MakeProject, expression: str) -> None:
+    root = make_project()
+    expression = expression.replace("touch pwned", f"touch {root / 'pwned'}")
+    (root / "paper/templates").mkdir(parents=True, exist_ok=True)
+    (root / "paper/templates/byline.md.j2").write_text(f"{{.Byline}}\nLead: {{{{ {expression} }}}}\n")
+    result = pipeline.assemble(root)
+    assert result.output is None
+    d = only_error(result.diagnostics)
+    assert (d.code, d.severity, d.path, d.line) == ("COE801", "error", "paper/templates/byline.md.j2", 2)
+    assert not (root / "pwned").exists()
+    assert not (root / "build").exists()
+
+
+def test_coe802_template_docx_missing(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {"paper/template.docx": None}))
+    assert where(d) == ("COE802", "error", CONFIG, 6, 1)
+
+
+def test_coe802_template_docx_unreadable(make_project: MakeProject) -> None:
+    root = make_project({"paper/template.docx": b"this is not a zip file"})
+    result = pipeline.assemble(root)
+    assert result.output is None
+    d = only_error(result.diagnostics)
+    assert (d.code, d.severity, d.path) == ("COE802", "error", "paper/template.docx")
+    assert not (root / "build").exists()

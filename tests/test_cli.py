@@ -1,0 +1,276 @@
+"""The command line: exit codes, output formats, finding the project, and that a failed build writes nothing.
+
+Most tests run the typer app in-process with CliRunner; a few run the real entry point in a subprocess.
+Projects are git repositories (make_project(git=True)) so that a clean project has no history warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper.cli import app
+from conftest import FileMap, MakeProject, section_text
+
+INTRO = "sections/01-intro.md"
+FILLER = "Members of the partnership wrote this paragraph so the section has enough words."  # 80 characters
+#: The intro's body with a broken internal link: `[missing](#nope)` on file line 13, its '#' at column 15.
+BROKEN_LINK: FileMap = {INTRO: section_text("intro", f"## Links\n\n{FILLER}\n\nSee [missing](#nope) here.\n")}
+BROKEN_TEXT = f"{INTRO}:13:15: error COE601 link to '#nope' matches no section or heading"
+#: Too few words in the intro (5 < 10): a warning and nothing else.
+SHORT: FileMap = {INTRO: section_text("intro", "## Short\n\nToo few words here.\n")}
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+# -- exit codes ------------------------------------------------------------------------------------------------
+
+
+def test_clean_project_exits_0(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project(git=True)), "validate")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.strip() == "0 errors, 0 warnings"
+
+
+def test_errors_exit_1(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project(BROKEN_LINK, git=True)), "validate")
+    assert result.exit_code == 1
+    assert "1 error, 0 warnings" in result.stderr
+
+
+def test_warnings_exit_0_unless_strict(make_project: MakeProject) -> None:
+    root = make_project(SHORT, git=True)
+    relaxed = cli("--project", str(root), "validate")
+    assert relaxed.exit_code == 0, relaxed.stderr
+    assert "0 errors, 1 warning" in relaxed.stderr
+    strict = cli("--project", str(root), "validate", "--strict")
+    assert strict.exit_code == 1
+    assert f"{INTRO}:8:1: warning COE302 5 words, under the minimum of 10" in strict.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("validate", "--format", "xml"), ("validate", "--bogus"), ("--bogus", "validate"), ("no-such-command",)],
+)
+def test_usage_errors_exit_2(make_project: MakeProject, args: tuple[str, ...]) -> None:
+    result = cli("--project", str(make_project()), *args)
+    assert result.exit_code == 2
+    assert "Usage" in result.stderr or "Error" in result.stderr
+
+
+def test_bad_format_names_the_choices(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project()), "validate", "--format", "xml")
+    assert result.exit_code == 2
+    assert "text, json, github" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "assemble"])
+def test_no_project_found_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    result = cli(command)
+    assert result.exit_code == 2
+    assert "no paper/paper.yaml found" in result.stderr
+    explicit = cli("--project", str(empty), command)
+    assert explicit.exit_code == 2
+
+
+# -- output formats --------------------------------------------------------------------------------------------
+
+
+def test_text_format(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project(BROKEN_LINK, git=True)), "validate", "--format", "text")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert BROKEN_TEXT in lines
+    assert "    hint: link to a section id, e.g. (#introduction)" in lines
+
+
+def test_json_format(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project(BROKEN_LINK, git=True)), "validate", "--format", "json")
+    assert result.exit_code == 1
+    items = json.loads(result.stdout)
+    assert isinstance(items, list)
+    assert items == [
+        {
+            "code": "COE601", "severity": "error", "path": INTRO, "line": 13, "column": 15,
+            "message": "link to '#nope' matches no section or heading",
+            "hint": "link to a section id, e.g. (#introduction)",
+        }
+    ]  # fmt: skip
+
+
+def test_json_format_clean_is_an_empty_list(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project(git=True)), "validate", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_json_format_keys_for_every_diagnostic(make_project: MakeProject) -> None:
+    files: FileMap = {
+        INTRO: section_text("intro", f"## Links\n\n{FILLER}\n\n#### Deep\n\n[x](javascript:alert(1))\n", lead="romee"),
+    }
+    result = cli("--project", str(make_project(files, git=True)), "validate", "-f", "json")
+    assert result.exit_code == 1
+    items = json.loads(result.stdout)
+    assert sorted(item["code"] for item in items) == ["COE201", "COE401", "COE602"]
+    for item in items:
+        assert list(item) == ["code", "severity", "path", "line", "column", "message", "hint"]
+        assert isinstance(item["line"], int) and isinstance(item["column"], int)
+
+
+def test_github_format(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project(BROKEN_LINK, git=True)), "validate", "--format", "github")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines == [
+        f"::error file={INTRO},line=13,col=15,title=COE601::link to '#nope' matches no section or heading "
+        "(link to a section id, e.g. (#introduction))"
+    ]
+
+
+def test_github_format_warning(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project(SHORT, git=True)), "validate", "--format", "github", "--strict")
+    assert result.exit_code == 1
+    expected = f"::warning file={INTRO},line=8,col=1,title=COE302::5 words, under the minimum of 10"
+    assert result.stdout.splitlines() == [expected]
+
+
+# -- finding the project ---------------------------------------------------------------------------------------
+
+
+def test_project_option_from_another_directory(
+    make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(BROKEN_LINK, git=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert BROKEN_TEXT in result.stderr.splitlines()
+    assert cli("-C", str(root), "validate").exit_code == 1
+
+
+def test_project_found_from_a_subdirectory(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(BROKEN_LINK, git=True)
+    monkeypatch.chdir(root / "sections")
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert BROKEN_TEXT in result.stderr.splitlines()
+
+
+# -- assemble --------------------------------------------------------------------------------------------------
+
+
+def test_assemble_writes_the_configured_output(make_project: MakeProject) -> None:
+    root = make_project(git=True)
+    result = cli("--project", str(root), "assemble")
+    assert result.exit_code == 0, result.stderr
+    target = root / "build" / "test-paper.docx"
+    assert f"wrote {target}" in result.stdout
+    with zipfile.ZipFile(target) as package:
+        assert "word/document.xml" in package.namelist()
+        assert b"Homes for all" in package.read("word/document.xml")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["test-paper.docx"]
+
+
+def test_assemble_output_option(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project(git=True)
+    target = tmp_path / "elsewhere" / "nested" / "custom.docx"
+    result = cli("--project", str(root), "assemble", "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert zipfile.is_zipfile(target)
+    assert not (root / "build").exists()
+    assert f"wrote {target}" in result.stdout
+
+
+def test_assemble_broken_project_writes_nothing(make_project: MakeProject) -> None:
+    root = make_project(BROKEN_LINK, git=True)
+    result = cli("--project", str(root), "assemble")
+    assert result.exit_code == 1
+    assert BROKEN_TEXT in result.stderr.splitlines()
+    assert "nothing written" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (root / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        BROKEN_LINK,  # fails validation
+        {"paper/templates/byline.md.j2": "{.Byline}\nLead: {{ section.lead.name }\n"},  # fails while rendering
+        {"paper/templates/annex.md.j2": "{{ organisations[0].__class__ }}\n"},  # sandbox refusal while rendering
+    ],
+    ids=["validation", "template-syntax", "template-sandbox"],
+)
+def test_failed_assemble_keeps_the_previous_document(make_project: MakeProject, breakage: FileMap) -> None:
+    root = make_project(git=True)
+    assert cli("--project", str(root), "assemble").exit_code == 0
+    target = root / "build" / "test-paper.docx"
+    before = target.read_bytes()
+    for name, text in breakage.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        assert isinstance(text, str)
+        path.write_text(text, encoding="utf-8")
+    result = cli("--project", str(root), "assemble")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["test-paper.docx"]  # no temporary file left
+
+
+def test_assemble_unwritable_output_reports_coe006(make_project: MakeProject) -> None:
+    root = make_project(git=True)
+    (root / "build" / "test-paper.docx").mkdir(parents=True)
+    result = cli("--project", str(root), "assemble")
+    assert result.exit_code == 1
+    assert "error COE006 cannot write the document" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert sorted(p.name for p in (root / "build").iterdir()) == ["test-paper.docx"]
+    assert (root / "build" / "test-paper.docx").is_dir()
+
+
+# -- the real entry point --------------------------------------------------------------------------------------
+
+
+def run_entry_point(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`coe-paper ARGS` through the console-script function, in a fresh interpreter."""
+    code = "from coe_paper.cli import run; run()"
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_subprocess_exit_codes_and_output(make_project: MakeProject, tmp_path: Path) -> None:
+    clean = make_project(git=True)
+    broken = make_project(BROKEN_LINK, git=True)
+    ok = run_entry_point("validate", cwd=clean)
+    assert (ok.returncode, ok.stderr.strip()) == (0, "0 errors, 0 warnings")
+    failed = run_entry_point("--project", str(broken), "validate", cwd=tmp_path)
+    assert failed.returncode == 1
+    assert BROKEN_TEXT in failed.stderr.splitlines()
+    as_json = run_entry_point("--project", str(broken), "validate", "--format", "json", cwd=tmp_path)
+    assert as_json.returncode == 1
+    assert [item["code"] for item in json.loads(as_json.stdout)] == ["COE601"]
+    usage = run_entry_point("validate", "--format", "xml", cwd=clean)
+    assert usage.returncode == 2
+    nothing = run_entry_point("validate", cwd=tmp_path)
+    assert nothing.returncode == 2
+    assembled = run_entry_point("assemble", cwd=broken)
+    assert assembled.returncode == 1
+    assert not (broken / "build").exists()
+    for proc in (ok, failed, as_json, usage, nothing, assembled):
+        assert "Traceback" not in proc.stdout + proc.stderr

@@ -1,0 +1,180 @@
+"""Finding and reading a project: path normalisation, the project root, encodings and line endings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from coe_paper import pipeline
+from coe_paper.project import ProjectNotFound, find_root, load_project
+from coe_paper.sources import GitRevision, SourceError, WorkTree, normalise
+from conftest import INTRO_BODY, MakeProject, git_commit, section_text
+
+INTRO = "sections/01-intro.md"
+BROKEN = "## Links\n\nMembers of the partnership wrote this paragraph.\n\nSee [missing](#nope) here.\n"
+
+
+# -- sources.normalise -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "base", "expected"),
+    [
+        ("sections/01-intro.md", "", "sections/01-intro.md"),
+        ("./sections//01-intro.md", "", "sections/01-intro.md"),
+        ("a/../b.md", "", "b.md"),
+        ("chart.png", "sections", "sections/chart.png"),
+        ("../paper/images/chart.png", "sections", "paper/images/chart.png"),
+        ("images\\chart.png", "paper", "paper/images/chart.png"),
+        ("..", "sections", ""),
+    ],
+)
+def test_normalise_accepts_paths_inside_the_project(path: str, base: str, expected: str) -> None:
+    assert normalise(path, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "base"),
+    [
+        ("../outside.md", ""),
+        ("a/../../outside.md", ""),
+        ("../../etc/passwd", "sections"),
+        ("..\\..\\etc\\passwd", "sections"),
+        ("/etc/passwd", ""),
+        ("/etc/passwd", "sections"),
+        ("\\\\server\\share\\file", ""),
+        ("C:/Windows/win.ini", ""),
+        ("c:\\Windows\\win.ini", "sections"),
+    ],
+)
+def test_normalise_refuses_escapes_and_absolute_paths(path: str, base: str) -> None:
+    with pytest.raises(SourceError):
+        normalise(path, base)
+
+
+def test_work_tree_refuses_a_symlink_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(section_text("outlook", "Secret text that must not be read into the paper.\n"))
+    root = make_project({"sections/03-outlook.md": None})
+    (root / "sections" / "03-outlook.md").symlink_to(secret)
+    tree = WorkTree(root)
+    with pytest.raises(SourceError):
+        tree.read_bytes("sections/03-outlook.md")
+    assert not tree.exists("sections/03-outlook.md")
+    with pytest.raises(SourceError):
+        tree.read_bytes("../secret.md")
+    assert tree.read_bytes("sections/01-intro.md").startswith(b"---\nid: intro\n")
+
+
+def test_git_revision_refuses_escapes(make_project: MakeProject) -> None:
+    root = make_project(git=True)
+    revision = GitRevision(root, "HEAD")
+    assert revision.read_bytes("sections/../sections/01-intro.md").startswith(b"---\nid: intro\n")
+    with pytest.raises(SourceError):
+        revision.read_bytes("../outside.md")
+    with pytest.raises(SourceError):
+        revision.read_bytes("/etc/passwd")
+    assert not revision.exists("../outside.md")
+
+
+def test_git_revision_reads_the_commit_not_the_work_tree(make_project: MakeProject) -> None:
+    root = make_project(git=True)
+    (root / INTRO).write_text(section_text("intro", BROKEN), encoding="utf-8")
+    assert [d.code for d in pipeline.load(root).diagnostics] == ["COE601"]
+    assert pipeline.load(root, "HEAD").diagnostics == []
+    git_commit(root, "Break a link")
+    assert [d.code for d in pipeline.load(root, "HEAD").diagnostics] == ["COE601"]
+    assert pipeline.load(root, "HEAD~1").diagnostics == []
+    unknown = pipeline.load(root, "no-such-tag")
+    assert [(d.code, d.severity) for d in unknown.diagnostics] == [("COE003", "error")]
+    assert "no-such-tag" in unknown.diagnostics[0].message
+
+
+# -- find_root -------------------------------------------------------------------------------------------------
+
+
+def test_find_root_walks_up(make_project: MakeProject) -> None:
+    root = make_project()
+    deep = root / "sections" / "drafts" / "old"
+    deep.mkdir(parents=True)
+    assert find_root(deep) == root.resolve()
+    assert find_root(root / "paper") == root.resolve()
+    assert find_root(root) == root.resolve()
+
+
+def test_find_root_takes_the_nearest_project(make_project: MakeProject) -> None:
+    outer = make_project()
+    inner = make_project(name="inner")
+    nested = outer / "sub" / "inner"
+    nested.parent.mkdir()
+    inner.rename(nested)
+    assert find_root(nested / "sections") == nested.resolve()
+    assert find_root(outer / "sub") == outer.resolve()
+
+
+def test_find_root_fails_outside_any_project(tmp_path: Path) -> None:
+    (tmp_path / "paper").mkdir()  # a paper folder without paper.yaml is not a project
+    with pytest.raises(ProjectNotFound, match=r"no paper/paper\.yaml found"):
+        find_root(tmp_path / "paper")
+
+
+# -- encodings and line endings --------------------------------------------------------------------------------
+
+
+def crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+def test_crlf_and_bom_files_load(make_project: MakeProject) -> None:
+    plain = make_project()
+    root = make_project({name: "\ufeff" + crlf((plain / name).read_text(encoding="utf-8"))
+                         for name in ("paper/paper.yaml", "contributors.yaml", INTRO)})  # fmt: skip
+    assert (root / INTRO).read_bytes().startswith(b"\xef\xbb\xbf---\r\nid: intro\r\n")
+    project, diagnostics = load_project(WorkTree(root))
+    assert diagnostics == []
+    assert project is not None
+    intro = next(s for s in project.sections if s.id == "intro")
+    assert "\r" not in intro.body and "\ufeff" not in intro.meta.id
+    assert intro.body == "\n" + INTRO_BODY
+    assert pipeline.load(root).diagnostics == []
+    assert pipeline.assemble(root).output is not None
+
+
+@pytest.mark.parametrize(
+    ("encode", "name"),
+    [(crlf, "crlf"), (lambda t: "\ufeff" + t, "bom"), (lambda t: "\ufeff" + crlf(t), "bom+crlf"),
+     (lambda t: t.replace("\n", "\r"), "cr")],
+)  # fmt: skip
+def test_positions_do_not_move_with_line_endings_or_bom(
+    make_project: MakeProject, encode: Callable[[str], str], name: str
+) -> None:
+    root = make_project({INTRO: encode(section_text("intro", BROKEN))})
+    found = pipeline.load(root).diagnostics
+    assert [(d.code, d.path, d.line, d.column) for d in found] == [("COE601", INTRO, 13, 15)], name
+
+
+def test_non_utf8_section_is_coe003(make_project: MakeProject) -> None:
+    text = section_text("intro", "## Caf\xe9s\n\nMembers of the partnership wrote this paragraph.\n")
+    root = make_project({INTRO: text.encode("cp1252")})
+    found = pipeline.load(root).diagnostics
+    bad = [d for d in found if d.code == "COE003"]
+    assert [(d.severity, d.path, d.line, d.column) for d in bad] == [("error", INTRO, 9, 1)]
+    assert "UTF-8" in bad[0].message
+    assert {d.code for d in found} == {"COE003", "COE105"}  # the unreadable section leaves 'intro' without a file
+
+
+def test_non_utf8_paper_yaml_is_coe003(make_project: MakeProject) -> None:
+    plain = make_project()
+    config = (plain / "paper/paper.yaml").read_text(encoding="utf-8").replace("Test Paper", "Test Paper \u2013 Caf\xe9")
+    root = make_project({"paper/paper.yaml": config.encode("latin-1", "replace")})
+    loaded = pipeline.load(root)
+    assert loaded.project is None
+    assert [(d.code, d.path, d.line) for d in loaded.diagnostics] == [("COE003", "paper/paper.yaml", 1)]
+
+
+def test_utf16_file_is_coe003(make_project: MakeProject) -> None:
+    root = make_project({INTRO: section_text("intro", INTRO_BODY).encode("utf-16")})
+    found = pipeline.load(root).diagnostics
+    assert [(d.code, d.path, d.line) for d in found if d.code == "COE003"] == [("COE003", INTRO, 1)]

@@ -1,0 +1,263 @@
+"""`coe-paper assemble --compare REV`: every difference between REV and the work tree is a real Word tracked change,
+by the organisation that made it and dated with its commit. Checked with pandoc's docx reader: accepting all
+changes must give the new version's text, rejecting them the old version's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from coe_paper import cli, ooxml
+from conftest import INTRO_BODY, MakeProject, require_client, section_text
+
+W = ooxml.w
+INTRO = "sections/01-intro.md"
+HOUSING = "sections/02-housing.md"
+OUTLOOK = "sections/03-outlook.md"
+ANCT = ("Marie Dupont", "marie@anct.example.org")  # maps to ANCT by its domain
+ROME = ("Ana Rossi", "rome@example.org")  # maps to Rome by its e-mail
+V2_DATE = "2024-03-05T16:30:00+01:00"
+
+INTRO_V1 = (
+    INTRO_BODY
+    + """
+The plan has three steps:
+
+1. First step of the plan.
+2. Second step of the plan.
+3. Third step of the plan.
+
+A paragraph that will disappear entirely from the text.
+
+| City | Focus |
+|---|---|
+| Rome | housing |
+| Leipzig | energy |
+
+A note on scope[^1].
+
+[^1]: The original footnote text.
+"""
+)
+
+INTRO_V2 = (
+    INTRO_BODY.replace("Why equal cities", "Why equal cities matter").replace(
+        "so that urban policy serves everyone", "so that urban policy truly serves every resident"
+    )
+    + """
+A brand new paragraph written for the second version, with **bold** words.
+
+The plan has three steps:
+
+1. First step of the plan.
+2. Second step, agreed in Rome.
+3. Third step of the plan.
+
+| City | Focus |
+|---|---|
+| Rome | affordable housing |
+| Leipzig | energy |
+
+A note on scope[^1].
+
+[^1]: The revised footnote text.
+"""
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No user or system git configuration, and no SOURCE_DATE_EPOCH unless a test sets it."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def git(root: Path, *args: str, who: tuple[str, str] = ROME, date: str = "2024-02-01T10:00:00+01:00") -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME=who[0], GIT_AUTHOR_EMAIL=who[1], GIT_COMMITTER_NAME=who[0],
+               GIT_COMMITTER_EMAIL=who[1], GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)  # fmt: skip
+    proc = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, text=True, check=True)
+    return proc.stdout
+
+
+def repository(make_project: MakeProject, v1: dict[str, str | None]) -> Path:
+    """A project committed and tagged v1 by Rome."""
+    root = make_project(v1)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "First draft")
+    git(root, "tag", "v1")
+    return root
+
+
+def commit_v2(root: Path, files: dict[str, str | None]) -> None:
+    """Apply `files` (None deletes) and commit them as ANCT."""
+    for name, content in files.items():
+        if content is None:
+            (root / name).unlink()
+        else:
+            (root / name).write_text(content, encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Second draft", who=ANCT, date=V2_DATE)
+
+
+def build(root: Path, out: Path, *args: str) -> Path:
+    result = CliRunner().invoke(cli.app, ["-C", str(root), "assemble", "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def plain(path: Path, track: str = "accept") -> str:
+    """The document's text as pandoc reads it, whitespace normalised."""
+    pandoc = require_client("pandoc")
+    proc = subprocess.run([pandoc, "-f", "docx", "-t", "plain", f"--track-changes={track}", str(path)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return " ".join(proc.stdout.split())
+
+
+def body_of(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read("word/document.xml"))
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(t.text or "" for t in element.iter(W("t"), W("delText")))
+
+
+def accepted(p: etree._Element) -> str:
+    """A paragraph's text with its changes accepted: everything but deleted text."""
+    return "".join(t.text or "" for t in p.iter(W("t")))
+
+
+def rejected(p: etree._Element) -> str:
+    """A paragraph's text with its changes rejected: deleted text back, inserted text out."""
+    kept = [t for t in p.iter(W("t"), W("delText")) if not any(a.tag == W("ins") for a in t.iterancestors())]
+    return "".join(t.text or "" for t in kept)
+
+
+def revisions(document: etree._Element) -> list[etree._Element]:
+    return list(document.iter(W("ins"), W("del")))
+
+
+def commit_date_utc(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_accept_gives_new_text_and_reject_gives_old(make_project: MakeProject, tmp_path: Path) -> None:
+    root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction")})
+    commit_v2(root, {INTRO: section_text("intro", INTRO_V2, title="Introduction"), OUTLOOK: None})
+    old = build(root, tmp_path / "old.docx", "--rev", "v1")
+    new = build(root, tmp_path / "new.docx")
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+
+    assert plain(redline, "accept") == plain(new)
+    assert plain(redline, "reject") == plain(old)
+    assert plain(new) != plain(old)
+
+    document = body_of(redline)
+    changes = revisions(document)
+    assert len(changes) > 10
+    assert {(c.get(W("author")), c.get(W("date"))) for c in changes} == {
+        ("National Agency for Territorial Cohesion", commit_date_utc(V2_DATE))
+    }
+    heading = next(p for p in document.iter(W("p")) if "Why equal cities" in text_of(p))
+    assert [text_of(i) for i in heading.iter(W("ins"))] == [" matter"]  # word by word, heading kept
+    gone = next(p for p in document.iter(W("p")) if "disappear entirely" in text_of(p))
+    assert gone.find(f"{W('pPr')}/{W('rPr')}/{W('del')}") is not None  # the paragraph mark is deleted too
+    assert not list(gone.iter(W("t")))
+    added = next(p for p in document.iter(W("p")) if "brand new paragraph" in text_of(p))
+    assert added.find(f"{W('pPr')}/{W('rPr')}/{W('ins')}") is not None
+    assert not [t for t in added.iter(W("t")) if t.getparent().getparent().tag != W("ins")]  # type: ignore[union-attr]
+    outlook = [p for p in document.iter(W("p")) if "Next steps" in text_of(p)]
+    assert outlook and all(p.find(f"{W('pPr')}/{W('rPr')}/{W('del')}") is not None for p in outlook)
+
+
+def test_uncommitted_changes_are_by_uncommitted(make_project: MakeProject, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction")})
+    commit_v2(root, {INTRO: section_text("intro", INTRO_V2, title="Introduction")})
+    housing = root / HOUSING
+    housing.write_text(housing.read_text().replace("Affordable and accessible", "Affordable, healthy and accessible"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717236000")  # 2024-06-01T10:00:00Z
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    document = body_of(redline)
+    homes = next(p for p in document.iter(W("p")) if "accessible homes" in text_of(p))
+    assert {(c.get(W("author")), c.get(W("date"))) for c in revisions(homes)} == {
+        ("Uncommitted", "2024-06-01T10:00:00Z")
+    }
+    assert accepted(homes).startswith("Affordable, healthy and accessible homes")
+    assert rejected(homes).startswith("Affordable and accessible homes")
+    resident = next(p for p in document.iter(W("p")) if "every resident" in text_of(p))
+    assert {c.get(W("author")) for c in revisions(resident)} == {"National Agency for Territorial Cohesion"}
+
+
+def test_deleted_list_item_and_table_row(make_project: MakeProject, tmp_path: Path) -> None:
+    v1 = INTRO_BODY + "\n1. First step.\n2. Second step.\n3. Third step.\n\n| City | Focus |\n|---|---|\n" \
+        "| Rome | housing |\n| Leipzig | energy |\n| Vienna | services |\n"  # fmt: skip
+    v2 = INTRO_BODY + "\n1. First step.\n2. Third step.\n\n| City | Focus |\n|---|---|\n| Rome | housing |\n" \
+        "| Vienna | services |\n"  # fmt: skip
+    root = repository(make_project, {INTRO: section_text("intro", v1, title="Introduction")})
+    commit_v2(root, {INTRO: section_text("intro", v2, title="Introduction")})
+    old = build(root, tmp_path / "old.docx", "--rev", "v1")
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    assert plain(redline, "reject") == plain(old)
+    document = body_of(redline)
+    items = [p for p in document.iter(W("p")) if text_of(p).endswith("step.")]
+    assert [text_of(p) for p in items] == ["First step.", "Second step.", "Third step."]
+    second = items[1]
+    assert second.find(f"{W('pPr')}/{W('rPr')}/{W('del')}") is not None
+    assert [text_of(d) for d in second.iter(W("del")) if d.getparent().tag != W("rPr")] == ["Second step."]  # type: ignore[union-attr]
+    numbers = [p.find(f".//{W('numId')}").get(W("val")) for p in items]  # type: ignore[union-attr]
+    assert len(set(numbers)) == 1  # the deleted item stays in the same list, so rejecting keeps the numbering
+    rows = list(document.iter(W("tr")))
+    leipzig = next(r for r in rows if "Leipzig" in text_of(r))
+    assert leipzig.find(f"{W('trPr')}/{W('del')}") is not None
+    assert not list(leipzig.iter(W("t"))) and text_of(leipzig) == "Leipzigenergy"
+
+
+def test_inserted_list_item_and_table_row(make_project: MakeProject, tmp_path: Path) -> None:
+    v1 = INTRO_BODY + "\n- bullet one\n- bullet two\n\n| City | Focus |\n|---|---|\n| Rome | housing |\n"
+    v2 = INTRO_BODY + "\n- bullet one\n- bullet two\n- bullet three\n\n| City | Focus |\n|---|---|\n" \
+        "| Rome | housing |\n| Vienna | services |\n"  # fmt: skip
+    root = repository(make_project, {INTRO: section_text("intro", v1, title="Introduction")})
+    commit_v2(root, {INTRO: section_text("intro", v2, title="Introduction")})
+    new = build(root, tmp_path / "new.docx")
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    assert plain(redline, "accept") == plain(new)
+    document = body_of(redline)
+    three = next(p for p in document.iter(W("p")) if text_of(p) == "bullet three")
+    assert three.find(f"{W('pPr')}/{W('rPr')}/{W('ins')}") is not None
+    assert three.find(f".//{W('numPr')}") is not None
+    vienna = next(r for r in document.iter(W("tr")) if "Vienna" in text_of(r))
+    assert vienna.find(f"{W('trPr')}/{W('ins')}") is not None
+    assert all(t.getparent().getparent().tag == W("ins") for t in vienna.iter(W("t")))  # type: ignore[union-attr]
+
+
+def test_compare_errors_are_clear(make_project: MakeProject, tmp_path: Path) -> None:
+    root = repository(make_project, {})
+    runner = CliRunner()
+    both = runner.invoke(cli.app, ["-C", str(root), "assemble", "--compare", "v1", "--rev", "v1"])
+    assert both.exit_code == 2 and "cannot be used with --rev" in both.output
+    unknown = runner.invoke(cli.app, ["-C", str(root), "assemble", "--compare", "no-such-tag", "-o",
+                                      str(tmp_path / "x.docx")])  # fmt: skip
+    assert unknown.exit_code == 1
+    assert "unknown revision 'no-such-tag'" in unknown.output
+    assert "Traceback" not in unknown.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_default_output_name_and_no_changes(make_project: MakeProject) -> None:
+    root = repository(make_project, {})
+    result = CliRunner().invoke(cli.app, ["-C", str(root), "assemble", "--compare", "v1"])
+    assert result.exit_code == 0, result.output
+    target = root / "build" / "test-paper-changes-since-v1.docx"
+    assert target.exists()
+    assert "0 insertions and 0 deletions since v1" in result.stdout
+    assert revisions(body_of(target)) == []

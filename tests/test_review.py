@@ -1,0 +1,335 @@
+"""`coe-paper comments`: a generated .docx gets real comments (with a reply), tracked insertions and deletions,
+written with the project's own OOXML functions; extraction must give back exactly who wrote what, when, on
+which text, in which section file and on which source line. The same after a LibreOffice round trip."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from copy import deepcopy
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from coe_paper import cli, ooxml, pipeline
+from coe_paper.review import Review, current_project, read_review
+from conftest import INTRO_BODY, MakeProject, require_client, section_text
+
+W = ooxml.w
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+INTRO = "sections/01-intro.md"
+HOUSING = "sections/02-housing.md"
+INTRO_WITH_NOTE = INTRO_BODY + "\nA note on scope[^1].\n\n[^1]: The scope is set by the partnership.\n"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A comment to add: author, initials, date, paragraphs, and the reply's parent (index into the list)."""
+
+    author: str
+    initials: str
+    date: str
+    paragraphs: tuple[str, ...]
+    parent: int | None = None
+    done: bool = False
+
+
+def line_of(root: Path, path: str, text: str) -> int:
+    """1-based line of the first line of `path` that contains `text`."""
+    for number, line in enumerate((root / path).read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def build(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
+    root = make_project({INTRO: section_text("intro", INTRO_WITH_NOTE, title="Introduction")})
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, result.diagnostics
+    return root, result.output
+
+
+def paragraph_with(root: etree._Element, text: str) -> etree._Element:
+    for p in root.iter(W("p")):
+        if text in "".join(t.text or "" for t in p.iter(W("t"))):
+            return p
+    raise AssertionError(f"no paragraph with {text!r}")
+
+
+def isolate(p: etree._Element, fragment: str) -> etree._Element:
+    """Split the run holding `fragment` so that the fragment is a run of its own; returns that run."""
+    for r in p.iter(W("r")):
+        t = r.find(W("t"))
+        if t is None or fragment not in (t.text or ""):
+            continue
+        before, _, after = (t.text or "").partition(fragment)
+        pieces = []
+        for text in (before, fragment, after):
+            piece = deepcopy(r)
+            piece_t = piece.find(W("t"))
+            assert piece_t is not None
+            piece_t.text = text
+            piece_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            pieces.append(piece)
+        for piece in pieces:
+            r.addprevious(piece)
+        r.getparent().remove(r)  # type: ignore[union-attr]
+        for piece in (pieces[0], pieces[2]):
+            if not (piece.find(W("t")).text or ""):  # type: ignore[union-attr]
+                piece.getparent().remove(piece)  # type: ignore[union-attr]
+        return pieces[1]
+    raise AssertionError(f"no run with {fragment!r}")
+
+
+def anchor(run: etree._Element, *comment_ids: int) -> None:
+    """commentRangeStart before `run`, commentRangeEnd and the reference run after it, for each id."""
+    for cid in comment_ids:
+        run.addprevious(ooxml.comment_range_start(cid))
+    last = run
+    for cid in comment_ids:
+        end = ooxml.comment_range_end(cid)
+        last.addnext(end)
+        reference = ooxml.comment_reference(cid)
+        end.addnext(reference)
+        last = reference
+
+
+def track(run: etree._Element, kind: str, rev_id: int, author: str, date: str) -> None:
+    """Wrap an existing run in a w:ins or w:del."""
+    wrapper = ooxml.revision(kind, rev_id, author, date)
+    run.addprevious(wrapper)
+    wrapper.append(ooxml.as_deleted(run) if kind == ooxml.DEL else run)
+
+
+def save_with_review(source: Path, target: Path, edit: Callable[[etree._Element, etree._Element], None],
+                     notes: list[Note]) -> Path:  # fmt: skip
+    """Copy `source` with the body edited by `edit(document, footnotes)` and `notes` as the comments part."""
+    with zipfile.ZipFile(source) as package:
+        files = {info.filename: package.read(info.filename) for info in package.infolist()}
+    document = etree.fromstring(files["word/document.xml"])
+    footnotes = etree.fromstring(files.get("word/footnotes.xml", b"<none/>"))
+    edit(document, footnotes)
+    para_ids = [f"{index + 1:08X}" for index in range(len(notes))]
+    files["word/comments.xml"] = ooxml.comments_part([
+        ooxml.comment(index, n.author, n.date, n.initials, n.paragraphs,
+                      ["00000000"] * (len(n.paragraphs) - 1) + [para_ids[index]])
+        for index, n in enumerate(notes)
+    ])  # fmt: skip
+    files["word/commentsExtended.xml"] = ooxml.comments_extended_part(
+        [(para_ids[i], para_ids[n.parent] if n.parent is not None else None, n.done) for i, n in enumerate(notes)]
+    )
+    rels = etree.fromstring(files["word/_rels/document.xml.rels"])
+    for rid, kind, name in (("rIdReview1", ooxml.REL_COMMENTS, "comments.xml"),
+                            ("rIdReview2", ooxml.REL_COMMENTS_EXTENDED, "commentsExtended.xml")):  # fmt: skip
+        etree.SubElement(rels, f"{{{RELS_NS}}}Relationship", Id=rid, Type=kind, Target=name)
+    types = etree.fromstring(files["[Content_Types].xml"])
+    for name, kind in (("/word/comments.xml", ooxml.CT_COMMENTS),
+                       ("/word/commentsExtended.xml", ooxml.CT_COMMENTS_EXTENDED)):  # fmt: skip
+        etree.SubElement(types, f"{{{TYPES_NS}}}Override", PartName=name, ContentType=kind)
+    files["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+    if "word/footnotes.xml" in files:
+        files["word/footnotes.xml"] = etree.tostring(footnotes, xml_declaration=True, encoding="UTF-8")
+    files["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8")
+    files["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in files.items():
+            package.writestr(name, data)
+    return target
+
+
+NOTES = [
+    Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z", ("Please name the Commission services.", "Which ones?")),
+    Note("Jean Martin", "JM", "2024-03-01T11:30:00Z", ("DG REGIO and DG JUST.",), parent=0),
+    Note("Lena Schulz", "LS", "2024-03-02T08:15:00Z", ("Say who decides what is affordable.",), done=True),
+    Note("Ana Rossi", "AR", "2024-03-02T09:00:00Z", ("Cite the decision.",)),
+    Note("Piotr Nowak", "PN", "2024-03-03T12:00:00Z", ("Shorter title?",)),
+]
+REVIEWER, WHEN = "Lena Schulz", "2024-03-02T08:20:00Z"
+
+
+def review_edits(document: etree._Element, footnotes: etree._Element, note_in_footnote: bool = True) -> None:
+    """The reviewers' work: comments 0 and 1 (a reply) on "Commission services", comment 2 on "accessible
+    homes", comment 3 inside the footnote, comment 4 on the title page; an insertion and two deletions."""
+    anchor(isolate(paragraph_with(document, "Commission services"), "Commission services"), 0, 1)
+    housing = paragraph_with(document, "Affordable and accessible homes")
+    anchor(isolate(housing, "accessible homes"), 2)
+    union = isolate(housing, " across the Union")
+    track(union, ooxml.DEL, 901, REVIEWER, WHEN)
+    inserted = ooxml.run(etree.Element(W("p")), " and healthy")  # with xml:space="preserve", as Word writes it
+    housing.find(f".//{W('commentReference')}/..").addnext(inserted)  # type: ignore[union-attr]
+    track(inserted, ooxml.INS, 902, REVIEWER, WHEN)
+    data = paragraph_with(document, "Members will collect")
+    track(isolate(data, "Members "), ooxml.DEL, 903, REVIEWER, WHEN)
+    track(isolate(data, "will "), ooxml.DEL, 904, REVIEWER, WHEN)  # Word splits one deletion over runs
+    if note_in_footnote:
+        anchor(isolate(paragraph_with(footnotes, "The scope is set"), "The scope is set"), 3)
+    else:  # LibreOffice 7.4 cannot open a file with a comment reference inside a footnote
+        anchor(isolate(paragraph_with(document, "A note on scope"), "A note on scope"), 3)
+    anchor(isolate(paragraph_with(document, "Test Paper"), "Test Paper"), 4)
+
+
+@pytest.fixture
+def reviewed(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
+    root, built = build(make_project, tmp_path)
+    return root, save_with_review(built, tmp_path / "REVIEWED.docx", review_edits, NOTES)
+
+
+def comment_rows(review: Review) -> list[tuple[object, ...]]:
+    rows = []
+    for c in review.comments:
+        where = (c.place.section.id if c.place.section else None, c.place.line)
+        replies = [(r.author, r.date, r.text) for r in c.replies]
+        rows.append((c.author, c.initials, c.date, c.text, c.anchor, *where, c.resolved, replies))
+    return rows
+
+
+def test_comments_replies_and_changes_map_to_sources(reviewed: tuple[Path, Path]) -> None:
+    root, path = reviewed
+    review = read_review(path, current_project(root))
+    assert review.mapping == "bookmarks"
+    intro_line = line_of(root, INTRO, "Commission services")
+    note_line = line_of(root, INTRO, "A note on scope")
+    housing_line = line_of(root, HOUSING, "Affordable and accessible homes")
+    data_line = line_of(root, HOUSING, "Members will collect")
+    assert comment_rows(review) == [
+        ("Piotr Nowak", "PN", "2024-03-03T12:00:00Z", "Shorter title?", "Test Paper", None, None, False, []),
+        ("Ana Rossi", "AR", "2024-03-01T10:00:00Z", "Please name the Commission services.\nWhich ones?",
+         "Commission services", "intro", intro_line, False,
+         [("Jean Martin", "2024-03-01T11:30:00Z", "DG REGIO and DG JUST.")]),
+        ("Ana Rossi", "AR", "2024-03-02T09:00:00Z", "Cite the decision.", "The scope is set", "intro", note_line,
+         False, []),
+        ("Lena Schulz", "LS", "2024-03-02T08:15:00Z", "Say who decides what is affordable.", "accessible homes",
+         "housing", housing_line, True, []),
+    ]  # fmt: skip
+    changes = [(c.kind, c.author, c.date, c.text, c.place.section.id if c.place.section else None, c.place.line)
+               for c in review.changes]  # fmt: skip
+    assert changes == [
+        ("insertion", REVIEWER, WHEN, " and healthy", "housing", housing_line),
+        ("deletion", REVIEWER, WHEN, " across the Union", "housing", housing_line),
+        ("deletion", REVIEWER, WHEN, "Members will ", "housing", data_line),
+    ]
+    assert [s.path for s in review.sections] == [INTRO, HOUSING, "sections/03-outlook.md"]
+    assert review.commit == ""  # the temporary project is not a git repository
+
+
+def test_text_json_and_markdown_output(reviewed: tuple[Path, Path]) -> None:
+    root, path = reviewed
+    runner = CliRunner()
+    text = runner.invoke(cli.app, ["-C", str(root), "comments", str(path)])
+    assert text.exit_code == 0, text.output
+    intro_line = line_of(root, INTRO, "Commission services")
+    assert (f"{INTRO}:{intro_line}: comment by Ana Rossi (2024-03-01 10:00): Please name the Commission services. / "
+            'Which ones? [on "Commission services"]') in text.stdout  # fmt: skip
+    assert f"{INTRO}:{intro_line}: reply by Jean Martin (2024-03-01 11:30): DG REGIO and DG JUST." in text.stdout
+    assert 'REVIEWED.docx: comment by Piotr Nowak (2024-03-03 12:00): Shorter title? [on "Test Paper"]' in text.stdout
+
+    as_json = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "json"])
+    items = json.loads(as_json.stdout)
+    assert [item["kind"] for item in items] == ["comment", "comment", "comment", "comment", "insertion",
+                                                "deletion", "deletion"]  # fmt: skip
+    first = items[1]
+    assert first["path"] == INTRO and first["line"] == intro_line and first["section"] == "intro"
+    assert first["replies"][0] | {"replies": []} == {
+        "kind": "reply", "id": "1", "author": "Jean Martin", "initials": "JM", "date": "2024-03-01T11:30:00Z",
+        "text": "DG REGIO and DG JUST.", "anchor": "Commission services", "resolved": False, "section": "intro",
+        "path": INTRO, "line": intro_line, "replies": [],
+    }  # fmt: skip
+
+    sheet = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "markdown"]).stdout
+    housing = sheet.index("## 2. Housing")
+    assert "Lead: **National Agency for Territorial Cohesion**" in sheet[housing:]
+    assert "| 1. Introduction | Metropolitan City of Rome | 2 | 0 |" in sheet
+    assert "| 2. Housing | National Agency for Territorial Cohesion | 1 | 3 |" in sheet
+    assert "> Say who decides what is affordable." in sheet[housing:]
+    assert "deleted by **Lena Schulz**, 2024-03-02 08:20: “ across the Union”" in sheet
+    assert "## Outside the sections" in sheet and "> Shorter title?" in sheet
+    assert "   - Reply by **Jean Martin**, 2024-03-01 11:30: DG REGIO and DG JUST." in sheet
+
+
+def test_lost_bookmarks_fall_back_to_heading_titles(make_project: MakeProject, tmp_path: Path) -> None:
+    root, built = build(make_project, tmp_path)
+
+    def edit(document: etree._Element, footnotes: etree._Element) -> None:
+        review_edits(document, footnotes)
+        for mark in list(document.iter(W("bookmarkStart"))):
+            if mark.get(W("name"), "").startswith("_Coe"):
+                mark.getparent().remove(mark)  # type: ignore[union-attr]
+
+    path = save_with_review(built, tmp_path / "stripped.docx", edit, NOTES)
+    with zipfile.ZipFile(path) as package:  # and no custom property: the document says nothing of its sources
+        files = {
+            i.filename: package.read(i.filename) for i in package.infolist() if i.filename != "docProps/custom.xml"
+        }
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in files.items():
+            package.writestr(name, data)
+    review = read_review(path, current_project(root))
+    assert review.mapping == "headings"
+    assert [(c.place.section.id if c.place.section else None, c.place.line) for c in review.comments] == [
+        (None, None),
+        ("intro", None),
+        ("intro", None),
+        ("housing", None),
+    ]
+    assert {c.place.section.id for c in review.changes if c.place.section} == {"housing"}
+
+
+def test_libreoffice_round_trip_keeps_the_mapping(make_project: MakeProject, tmp_path: Path) -> None:
+    office = require_client("soffice")
+    root, built = build(make_project, tmp_path)
+    path = save_with_review(built, tmp_path / "REVIEWED.docx", lambda d, f: review_edits(d, f, False), NOTES)
+    out = tmp_path / "lo"
+    proc = subprocess.run(
+        [office, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--convert-to", 'docx:MS Word 2007 XML', "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    saved = out / path.name
+    assert proc.returncode == 0 and saved.exists(), proc.stderr
+    project = current_project(root)
+    before, after = read_review(path, project), read_review(saved, project)
+    assert after.mapping == "bookmarks"
+
+    def flat(review: Review) -> list[tuple[object, ...]]:
+        rows = []
+        for c in review.comments:
+            for item in (c, *c.replies):  # LibreOffice 7.x keeps replies as comments on the same text
+                rows.append((item.author, item.date, item.text, c.anchor,
+                             c.place.section.id if c.place.section else None, c.place.line))  # fmt: skip
+        return sorted(rows, key=repr)
+
+    assert flat(after) == flat(before)
+    assert [(c.kind, c.author, c.text, c.place) for c in after.changes] == [
+        (c.kind, c.author, c.text, c.place) for c in before.changes
+    ]
+
+
+def test_cli_without_a_project_still_maps_paths(reviewed: tuple[Path, Path], tmp_path: Path) -> None:
+    _, path = reviewed
+    alone = tmp_path / "elsewhere"
+    alone.mkdir()
+    moved = shutil.copy(path, alone / "copy.docx")
+    result = CliRunner().invoke(cli.app, ["-C", str(alone), "comments", str(moved), "--format", "markdown"])
+    assert result.exit_code == 0
+    assert "Lead: **unknown (no paper project found)**. Source: `sections/02-housing.md`." in result.stdout
+
+
+def test_comment_in_a_table_maps_to_its_row(make_project: MakeProject, tmp_path: Path) -> None:
+    table = "\n| City | Focus |\n|---|---|\n| Rome | housing |\n| Leipzig | energy poverty |\n"
+    root = make_project({INTRO: section_text("intro", INTRO_BODY + table, title="Introduction")})
+    result = pipeline.assemble(root, tmp_path / "table.docx")
+    assert result.output is not None, result.diagnostics
+
+    def edit(document: etree._Element, footnotes: etree._Element) -> None:
+        anchor(isolate(paragraph_with(document, "energy poverty"), "poverty"), 0)
+
+    path = save_with_review(result.output, tmp_path / "t.docx", edit, NOTES[:1])
+    [comment] = read_review(path, current_project(root)).comments
+    assert (comment.anchor, comment.place.line) == ("poverty", line_of(root, INTRO, "| Leipzig | energy poverty |"))

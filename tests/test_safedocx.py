@@ -1,0 +1,160 @@
+"""Untrusted .docx input: zip bombs, too many entries, XML entities and DTDs, files that are not Word documents.
+Each is refused with a clear message (DocxError in the library, exit 1 and no traceback on the command line)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coe_paper import cli
+from coe_paper.review import read_review
+from coe_paper.safedocx import DocxError, Limits, open_docx, parse_xml
+
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+DOCUMENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+    b'2006/main"><w:body><w:p><w:r><w:t>Hello</w:t></w:r></w:p></w:body></w:document>'
+)
+
+
+def write_zip(path: Path, entries: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in entries.items():
+            package.writestr(name, data)
+    return path
+
+
+def xxe_document(secret: Path) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [<!ENTITY leak SYSTEM "file://{secret}">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+        "<w:t>&leak;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+
+
+def test_minimal_package_opens(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "ok.docx", {"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": DOCUMENT})
+    with open_docx(path) as docx:
+        assert docx.main == "word/document.xml"
+        assert "".join(docx.xml(docx.main).itertext()) == "Hello"
+
+
+def test_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    chunk = b"\0" * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", CONTENT_TYPES)
+        with package.open("word/document.xml", "w", force_zip64=True) as entry:
+            for _ in range(200):
+                entry.write(chunk)
+    assert path.stat().st_size < 2 << 20  # 200 MB of zeros in well under 2 MB
+    with pytest.raises(DocxError, match=r"expands \d+ times"):
+        open_docx(path)
+
+
+def test_part_larger_than_the_limit_is_not_read(tmp_path: Path) -> None:
+    big = DOCUMENT.replace(b"Hello", b"x" * 5000)
+    path = write_zip(tmp_path / "big.docx", {"word/document.xml": big})
+    with open_docx(path, Limits(max_part_size=4096)) as docx, pytest.raises(DocxError, match="more than the"):
+        docx.read("word/document.xml")
+
+
+def test_too_many_entries(tmp_path: Path) -> None:
+    entries = {f"word/media/{i}.bin": b"" for i in range(Limits().max_entries + 1)}
+    path = write_zip(tmp_path / "many.docx", {"word/document.xml": DOCUMENT, **entries})
+    with pytest.raises(DocxError, match=r"has 5002 entries"):
+        open_docx(path)
+
+
+def test_external_entity_is_never_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    with pytest.raises(DocxError, match="DTD") as caught:
+        parse_xml(xxe_document(secret), "document.xml")
+    assert "TOP-SECRET-VALUE" not in str(caught.value)
+
+
+def test_internal_entity_expansion_is_refused() -> None:
+    laughs = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]><r>&b;&b;</r>'
+    with pytest.raises(DocxError, match="DTD"):
+        parse_xml(laughs, "comments.xml")
+
+
+def test_xxe_in_document_and_in_comments_part(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    in_document = write_zip(tmp_path / "doc-xxe.docx", {"word/document.xml": xxe_document(secret)})
+    with pytest.raises(DocxError, match="DTD") as caught:
+        read_review(in_document)
+    assert "TOP-SECRET-VALUE" not in str(caught.value)
+    rels = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"'
+        b' Target="comments.xml"/></Relationships>'
+    )
+    comments = xxe_document(secret).replace(b"w:document", b"w:comments")
+    in_comments = write_zip(tmp_path / "comments-xxe.docx", {"word/document.xml": DOCUMENT,
+                                                             "word/_rels/document.xml.rels": rels,
+                                                             "word/comments.xml": comments})  # fmt: skip
+    with pytest.raises(DocxError, match=r"word/comments\.xml declares a DTD"):
+        read_review(in_comments)
+
+
+def test_text_file_renamed_docx(tmp_path: Path) -> None:
+    path = tmp_path / "notes.docx"
+    path.write_text("These are my review notes, not a Word file.\n")
+    with pytest.raises(DocxError, match=r"^notes\.docx is not a Word document \(\.docx\)$"):
+        open_docx(path)
+
+
+def test_old_doc_format_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "old.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    with pytest.raises(DocxError, match=r"old \.doc file or a password-protected"):
+        open_docx(path)
+
+
+def test_zip_without_document_part(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "empty.docx", {"[Content_Types].xml": CONTENT_TYPES, "word/styles.xml": b"<a/>"})
+    with pytest.raises(DocxError, match=r"has no word/document\.xml"):
+        open_docx(path)
+
+
+def test_malformed_xml_is_a_clear_error(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "broken.docx", {"word/document.xml": b"<w:document><w:body>"})
+    with pytest.raises(DocxError, match="is not well-formed XML"):
+        read_review(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.docx", b"plain text", "is not a Word document"),
+        ("nodoc.docx", None, "has no word/document.xml"),
+    ],
+)
+def test_cli_rejects_bad_input_without_traceback(tmp_path: Path, name: str, content: bytes | None,
+                                                 message: str) -> None:  # fmt: skip
+    path = tmp_path / name
+    if content is None:
+        write_zip(path, {"word/styles.xml": b"<a/>"})
+    else:
+        path.write_bytes(content)
+    result = CliRunner().invoke(cli.app, ["comments", str(path)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cli_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli.app, ["comments", str(tmp_path / "absent.docx")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+    assert "Traceback" not in result.output
