@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-#: The files that make up the paper; changes elsewhere (the tool, tests) do not make a build "dirty".
-PAPER_PATHS = ("paper", "sections", "contributors.yaml")
+#: The files that make up the paper (.mailmap changes the credits); changes elsewhere do not make a build "dirty".
+PAPER_PATHS = ("paper", "sections", "contributors.yaml", ".mailmap")
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,9 @@ class GitRevision:
         if commit is None:
             raise SourceError(f"unknown revision '{rev}'")
         self.commit = commit.decode().strip()
-        listing = self._git("ls-tree", "-r", "-z", "--full-tree", self.commit)
+        # Without --full-tree, ls-tree run in the project root lists that directory's files, relative to it: a paper
+        # project in a sub-directory of the repository reads the same as one at the top.
+        listing = self._git("ls-tree", "-r", "-z", self.commit)
         self._blobs: dict[str, str] = {}
         for entry in (listing or b"").split(b"\0"):
             if entry:

@@ -1,0 +1,130 @@
+"""Data for `coe-paper status` (per section) and `coe-paper contributors` (per organisation); the CLI prints it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .attribution import History
+from .markdown import count_words
+from .pipeline import Loaded, credits_for
+
+
+@dataclass(frozen=True)
+class SectionStatus:
+    """One row of `coe-paper status`."""
+
+    id: str
+    path: str  # "" for an outline entry without a file
+    title: str
+    status: str  # draft, review, final, or "missing"
+    lead: str
+    words: int
+    min_words: int
+    max_words: int | None
+    words_check: str  # "ok", "under", "over", or "" outside the outline
+    last_change: str | None  # ISO date of the last commit that changed the file
+    last_change_org: str | None
+    last_change_author: str | None
+    commits: int
+    errors: int
+    warnings: int
+
+    @property
+    def diagnostics(self) -> int:
+        return self.errors + self.warnings
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self) | {"diagnostics": self.diagnostics}
+
+
+@dataclass(frozen=True)
+class OrganisationReport:
+    """One row of `coe-paper contributors`."""
+
+    id: str
+    name: str
+    short: str
+    role: str
+    country: str
+    led: list[str]  # section ids
+    contributed: list[str]  # section ids: declared in front matter or found in history (not those it leads)
+    commits: int  # distinct commits to the sections, as author or co-author
+    lines: int  # current lines blamed on the organisation
+    share: float  # of all current lines in the sections
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self) | {"share": round(self.share, 4)}
+
+
+def _words_check(words: int, low: int, high: int | None) -> str:
+    if high is not None and words > high:
+        return "over"
+    return "under" if words < low else "ok"
+
+
+def section_status(loaded: Loaded, history: History | None) -> list[SectionStatus]:
+    """Every section in outline order (then those outside the outline), with outline entries that have no file."""
+    project = loaded.project
+    if project is None:
+        return []
+    words = {item.section.id: count_words(item.tokens) for item in loaded.parsed}
+    outline = {entry.id: entry for entry in project.config.outline}
+    order = {entry.id: index for index, entry in enumerate(project.config.outline)}
+    sections = sorted(project.sections, key=lambda s: (order.get(s.id, len(order)), s.path))
+    rows: list[SectionStatus] = []
+    for section in sections:
+        entry = outline.get(section.id)
+        found = history.for_path(section.path) if history else None
+        last = found.last_change if found else None
+        mine = [d for d in loaded.diagnostics if d.path == section.path]
+        errors = sum(1 for d in mine if d.severity == "error")
+        count = words.get(section.id, 0)
+        rows.append(SectionStatus(
+            id=section.id, path=section.path, title=section.meta.title, status=section.meta.status,
+            lead=section.meta.lead, words=count, min_words=entry.min_words if entry else 0,
+            max_words=entry.max_words if entry else None,
+            words_check=_words_check(count, entry.min_words, entry.max_words) if entry else "",
+            last_change=last.date.date().isoformat() if last else None,
+            last_change_org=last.org if last else None, last_change_author=str(last.author) if last else None,
+            commits=len(found.changes) if found else 0, errors=errors, warnings=len(mine) - errors,
+        ))  # fmt: skip
+    present = {s.id for s in project.sections}
+    for entry in project.config.outline:
+        if entry.id not in present:
+            rows.insert(order[entry.id], SectionStatus(
+                id=entry.id, path="", title="", status="missing", lead="", words=0, min_words=entry.min_words,
+                max_words=entry.max_words, words_check="under" if entry.min_words else "ok", last_change=None,
+                last_change_org=None, last_change_author=None, commits=0, errors=0, warnings=0,
+            ))  # fmt: skip
+    return rows
+
+
+def organisations(loaded: Loaded, history: History | None) -> list[OrganisationReport]:
+    """Every member organisation, in contributors.yaml order, with what it led, contributed, committed and wrote."""
+    project = loaded.project
+    if project is None:
+        return []
+    credits = credits_for(project, history)
+    in_outline = project.ordered_sections()
+    ordered = in_outline + sorted((s for s in project.sections if s not in in_outline), key=lambda s: s.path)
+    commits: dict[str, set[str]] = {}
+    lines: dict[str, int] = {}
+    total = 0
+    for found in (history.sections.values() if history else ()):
+        total += found.lines
+        for org, count in found.lines_by_org.items():
+            lines[org] = lines.get(org, 0) + count
+        for change in found.changes:
+            for org in change.orgs:
+                commits.setdefault(org, set()).add(change.commit)
+    rows: list[OrganisationReport] = []
+    for member in project.contributors:
+        led = [s.id for s in ordered if credits.lead.get(s.id) == member.id]
+        contributed = [s.id for s in ordered if member.id in credits.contributors.get(s.id, [])]
+        count = lines.get(member.id, 0)
+        rows.append(OrganisationReport(
+            id=member.id, name=member.name, short=member.label, role=member.role, country=member.country, led=led,
+            contributed=contributed, commits=len(commits.get(member.id, ())), lines=count,
+            share=count / total if total else 0.0,
+        ))  # fmt: skip
+    return rows
