@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -10,10 +11,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
-from . import pipeline
+from . import pipeline, report, review
+from .attribution import History
 from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
 from .project import ProjectNotFound, find_root
+from .safedocx import DocxError
 
 app = typer.Typer(
     name="coe-paper", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -66,7 +71,7 @@ def validate(
     rev: Annotated[str | None, typer.Option("--rev", help="Validate the paper as it was at this git revision.")] = None,
 ) -> None:
     """Check every section, the outline and the contributors; exit 1 on errors."""
-    loaded = pipeline.load(_root(), rev)
+    loaded = pipeline.check(_root(), rev)  # load, then git attribution (COE203, COE204)
     _report(loaded.diagnostics, fmt)
     raise typer.Exit(1 if has_errors(loaded.diagnostics, strict) else 0)
 
@@ -76,15 +81,25 @@ def assemble(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the .docx.")] = None,
     rev: Annotated[str | None, typer.Option("--rev", help="Build the paper as it was at this tag or commit.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also convert to PDF with LibreOffice.")] = False,
-) -> None:
+    compare: Annotated[str | None, typer.Option("--compare", metavar="REV",
+                       help="Show every change since this tag or commit as Word tracked changes.")] = None,
+) -> None:  # fmt: skip
     """Build the Word document from all sections."""
-    result = pipeline.assemble(_root(), output, rev)
+    if compare is not None and rev is not None:
+        err.print("coe-paper: --compare shows changes up to the current work tree; it cannot be used with --rev")
+        raise typer.Exit(2)
+    root = _root()
+    result = pipeline.compare(root, compare, output) if compare else pipeline.assemble(root, output, rev)
     _report(result.diagnostics)
     if result.output is None:
         err.print("coe-paper: nothing written")
         raise typer.Exit(1)
     version = result.version.label if result.version else ""
     summary_line = f"wrote {result.output} ({result.sections} sections, {result.words} words, version {version})"
+    if compare:
+        changes = result.revisions
+        summary_line += (f": {changes.get('ins', 0)} insertions and {changes.get('del', 0)} deletions since "
+                         f"{compare}, as tracked changes")  # fmt: skip
     out.print(summary_line, markup=False)
     if pdf:
         raise typer.Exit(_to_pdf(result.output))
@@ -105,6 +120,113 @@ def _to_pdf(path: Path) -> int:
         return 1
     out.print(f"wrote {pdf}", markup=False)
     return 0
+
+
+# -- status and contributors (git attribution; data from report.py) ------------------------------------------------
+
+
+def _check_table_format(fmt: str) -> str:
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("choose text or json")
+    return fmt
+
+
+def _print_table(table: Table) -> None:
+    """A table at the terminal's width, or unwrapped (up to 200 columns) when the output is piped."""
+    (out if out.is_terminal else Console(highlight=False, width=200)).print(table)
+
+
+def _attributed(rev: str | None) -> tuple[pipeline.Loaded, History | None]:
+    loaded = pipeline.check(_root(), rev)
+    if loaded.project is None:
+        _report(loaded.diagnostics)
+        raise typer.Exit(1)
+    for problem in loaded.diagnostics:
+        if problem.code == "COE204":
+            err.print(problem.as_text(), markup=False)
+    return loaded, loaded.history
+
+
+@app.command()
+def status(
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+    rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
+) -> None:
+    """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
+    loaded, history = _attributed(rev)
+    rows = report.section_status(loaded, history)
+    if fmt == "json":
+        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
+        return
+    table = Table(title="Sections")
+    for name in ("section", "status", "lead", "words", "changed", "by", "issues"):
+        table.add_column(name, justify="right" if name in ("words", "issues") else "left", no_wrap=name != "section")
+    colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
+    for row in rows:
+        limits = f"{row.min_words}-{row.max_words if row.max_words is not None else ''}"
+        words = Text(f"{row.words}/{limits}", style=colours[row.words_check])
+        by = (row.last_change_org or "(unmapped)") if row.last_change else ""
+        problems = Text(str(row.diagnostics), style="red" if row.errors else "yellow" if row.warnings else "")
+        table.add_row(Text(row.id), Text(row.status), Text(row.lead), words, row.last_change or "-", Text(by), problems)
+    _print_table(table)
+
+
+@app.command()
+def contributors(
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+    rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
+) -> None:
+    """Per organisation: sections led and contributed to, commits, and share of the current lines."""
+    loaded, history = _attributed(rev)
+    rows = report.organisations(loaded, history)
+    if fmt == "json":
+        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
+        return
+    table = Table(title="Contributors")
+    for name in ("organisation", "led", "contributed", "commits", "lines", "share"):
+        table.add_column(name, justify="left" if name == "organisation" else "right", no_wrap=name != "organisation")
+    for row in rows:
+        table.add_row(Text(row.short), str(len(row.led)), str(len(row.contributed)), str(row.commits),
+                      str(row.lines), f"{row.share:.1%}")  # fmt: skip
+    _print_table(table)
+
+
+# -- comments (reviewed .docx back to the sources; data from review.py) ----------------------------------------------
+
+
+def _check_review_format(fmt: str) -> str:
+    if fmt not in ("text", "json", "markdown"):
+        raise typer.BadParameter("choose text, json or markdown")
+    return fmt
+
+
+@app.command()
+def comments(
+    reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewer's .docx file.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_review_format,
+                                     help="text, json, or markdown (a review sheet by section).")] = "text",
+) -> None:  # fmt: skip
+    """List a reviewed document's comments and tracked changes, each with its section file and line."""
+    if not reviewed.is_file():
+        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
+        raise typer.Exit(2)
+    project = review.current_project(State.project or Path.cwd())
+    try:
+        found = review.read_review(reviewed, project)
+    except DocxError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        print(review.as_json(found))
+    elif fmt == "markdown":
+        print(review.review_sheet(found, project), end="")
+    else:
+        text = review.format_text(found)
+        if text:
+            print(text)
+        replies = sum(len(c.replies) for c in found.comments)
+        err.print(f"{len(found.comments)} comments, {replies} replies, {len(found.changes)} tracked changes"
+                  f" (mapped by {found.mapping})", markup=False)  # fmt: skip
 
 
 def run() -> None:

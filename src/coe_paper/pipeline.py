@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import checks, ooxml
+from .attribution import History, SectionHistory, history_of
 from .diagnostics import Diagnostic, error, has_errors
 from .docx_writer import DocxBuilder, Properties, TemplateError, write_atomic
-from .gitlog import Version, version_of
+from .gitlog import Version, source_date, version_of
 from .markdown import count_words, parse, template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .project import load_project
+from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
 from .render import Origin, Renderer, bookmark_name
 from .sources import GitRevision, Source, SourceError, WorkTree, normalise
 from .templates import Templates
@@ -28,6 +32,7 @@ class Loaded:
     project: Project | None
     parsed: list[checks.Parsed]
     diagnostics: list[Diagnostic]
+    history: History | None = None  # set by attribute()
 
 
 @dataclass
@@ -37,14 +42,16 @@ class Assembled:
     version: Version | None = None
     words: int = 0
     sections: int = 0
+    revisions: dict[str, int] = field(default_factory=dict)  # tracked changes by kind ("ins", "del"), for --compare
 
 
 @dataclass
 class Credits:
-    """Who is credited for each section (declared in front matter)."""
+    """Who is credited for each section: declared in front matter, plus organisations found in git history."""
 
     lead: dict[str, str] = field(default_factory=dict)
     contributors: dict[str, list[str]] = field(default_factory=dict)
+    history: History | None = None
 
 
 def open_source(root: Path, rev: str | None) -> Source:
@@ -69,8 +76,55 @@ def declared_credits(project: Project) -> Credits:
     credits = Credits()
     for section in project.sections:
         credits.lead[section.id] = section.meta.lead
-        credits.contributors[section.id] = [c for c in section.meta.contributors if c != section.meta.lead]
+        credits.contributors[section.id] = list(dict.fromkeys(c for c in section.meta.contributors
+                                                              if c != section.meta.lead))  # fmt: skip
     return credits
+
+
+# -- attribution (git history; see attribution.py) ------------------------------------------------------------------
+
+
+def attribute(loaded: Loaded) -> History | None:
+    """Who wrote what, from git history up to the loaded revision; its warnings join the loaded diagnostics."""
+    if loaded.project is None:
+        return None
+    if loaded.history is None:
+        rev = loaded.source.commit if isinstance(loaded.source, GitRevision) else None
+        loaded.history = history_of(loaded.project, loaded.root, rev)
+        loaded.diagnostics += loaded.history.diagnostics
+    return loaded.history
+
+
+def check(root: Path, rev: str | None = None) -> Loaded:
+    """`load` and `attribute`: everything `coe-paper validate` reports."""
+    loaded = load(root, rev)
+    attribute(loaded)
+    return loaded
+
+
+def credits_for(project: Project, history: History | None) -> Credits:
+    """Declared contributors, then the organisations found in the section's history (most lines first), once each."""
+    credits = declared_credits(project)
+    credits.history = history
+    for section in project.sections:
+        found = history.for_path(section.path) if history else None
+        if found is not None:
+            named = credits.contributors[section.id]
+            named += [org for org in found.orgs if org != section.meta.lead and org not in named]
+    return credits
+
+
+def _history_context(found: SectionHistory | None, orgs: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """What templates see of a section's history: commits, lines, each organisation's share, the last change."""
+    if found is None:
+        return None
+    commits = found.commits_by_org
+    last = found.last_change
+    shares = [{"org": orgs[org], "lines": found.lines_by_org.get(org, 0), "share": found.share(org),
+               "commits": commits.get(org, 0)} for org in found.orgs if org in orgs]  # fmt: skip
+    return {"commits": len(found.changes), "lines": found.lines, "shares": shares,
+            "last_change": {"date": last.date.date().isoformat(), "org": orgs.get(last.org or ""),
+                            "author": last.author.name} if last else None}  # fmt: skip
 
 
 def _org(contributor: Contributor) -> dict[str, Any]:
@@ -95,8 +149,10 @@ def template_context(
             lead["led"].append(ref)
         for org in contributors:
             org["contributed"].append(ref)
+        found = credits.history.for_path(section.path) if credits.history else None
         sections.append(ref | {"status": section.meta.status, "lead": lead, "contributors": contributors,
-                               "words": words.get(section.id, 0)})  # fmt: skip
+                               "words": words.get(section.id, 0),
+                               "history": _history_context(found, orgs)})  # fmt: skip
     ordered = sorted(project.contributors, key=lambda c: (protocol_key(c.country), c.role != "coordinator", c.name))
     organisations = [orgs[c.id] for c in ordered]
     countries: list[dict[str, Any]] = []
@@ -117,7 +173,7 @@ def template_context(
 def _template_blocks(builder: DocxBuilder, templates: Templates, name: str, context: dict[str, Any],
                      found: list[Diagnostic]) -> list[ooxml.Element]:  # fmt: skip
     text, problems = templates.render(name, context)
-    found.extend(problems)
+    found.extend(p for p in problems if p not in found)  # the byline runs once per section: report once
     if text is None:
         return []
     return Renderer(builder).render(template_parser().parse(text))
@@ -127,6 +183,15 @@ def _page_break() -> ooxml.Element:
     p = ooxml.paragraph()
     ooxml.page_break(p)
     return p
+
+
+@dataclass
+class Parts:
+    """A rendered paper before layout: the title page, each section's blocks, the annex."""
+
+    title_page: list[ooxml.Element]
+    sections: list[tuple[Section, list[ooxml.Element]]]
+    annex: list[ooxml.Element]
 
 
 def render_docx(loaded: Loaded, version: Version, credits: Credits) -> tuple[bytes | None, list[Diagnostic]]:
@@ -139,30 +204,52 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits) -> tuple[byt
         builder = DocxBuilder(source.read_bytes(normalise(config.template)), source)
     except (SourceError, TemplateError) as exc:
         return None, [error(config.template, 0, 0, "COE802", str(exc))]
-    templates = Templates(source, config.templates)
-    context = template_context(project, loaded.parsed, version, credits)
-    title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
-    parsed = {item.section.id: item for item in loaded.parsed}
-    body: list[ooxml.Element] = []
-    for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
-        section_context = context | {"section": ref}
-        body += _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found)
-    annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
+    parts = render_parts(builder, loaded, version, credits, found)
     if has_errors(found):
         return None, found
-    builder.extend(title_page)
-    builder.extend([_page_break(), *builder.table_of_contents("Contents"), _page_break()])
-    builder.extend(body)
-    builder.extend([_page_break(), *annex])
+    builder.extend(layout(parts, builder.table_of_contents("Contents")))
+    return finish(builder, project, version), found
+
+
+def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits: Credits,
+                 found: list[Diagnostic]) -> Parts:  # fmt: skip
+    """Render title page, sections and annex into `builder` (which keeps numbering, links, notes, headings)."""
+    project = loaded.project
+    assert project is not None
+    templates = Templates(loaded.source, project.config.templates)
+    context = template_context(project, loaded.parsed, version, credits)
+    for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
+        builder.claim_anchor(bookmark_name(section.id))
+    title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
+    parsed = {item.section.id: item for item in loaded.parsed}
+    sections: list[tuple[Section, list[ooxml.Element]]] = []
+    for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
+        section_context = context | {"section": ref}
+        blocks = _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found)
+        sections.append((section, blocks))
+    annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
+    return Parts(title_page, sections, annex)
+
+
+def layout(parts: Parts, contents: list[ooxml.Element]) -> list[ooxml.Element]:
+    """The body in reading order: title page, contents, sections, annex, with page breaks between."""
+    body = [b for _, blocks in parts.sections for b in blocks]
+    return [*parts.title_page, _page_break(), *contents, _page_break(), *body, _page_break(), *parts.annex]
+
+
+def finish(builder: DocxBuilder, project: Project, version: Version,
+           extra: tuple[tuple[str, str], ...] = ()) -> bytes:  # fmt: skip
+    """Header, footer and properties (with the section map that `coe-paper comments` reads); the package bytes."""
+    config = project.config
     builder.header_footer(f"{config.title}: {config.status}, {version.label}", "Page ")
     sections_map = [[s.id, s.path, s.body_line] for s in project.ordered_sections()]
     props = Properties(
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,
         version=version.label, identifier=version.commit, date=version.date,
         custom=[("coe-paper:sections", json.dumps(sections_map, separators=(",", ":"))),
-                ("coe-paper:commit", version.commit or "")],
+                ("coe-paper:commit", version.commit or ""), *extra],
     )  # fmt: skip
-    return builder.to_bytes(props), found
+    return builder.to_bytes(props)
 
 
 def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, section: Section, item: checks.Parsed,
@@ -188,7 +275,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
     version = version_of(root, rev)
-    credits = declared_credits(loaded.project)
+    credits = credits_for(loaded.project, attribute(loaded))
     data, problems = render_docx(loaded, version, credits)
     diagnostics = loaded.diagnostics + problems
     if data is None:
@@ -201,3 +288,64 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(count_words(item.tokens) for item in loaded.parsed)
     return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()))
+
+
+# -- compare (assemble --compare REV; see redline.py) ---------------------------------------------------------------
+
+
+def _segments(parts: Parts, contents: list[ooxml.Element]) -> list[Segment]:
+    """The body in the pieces that are compared as wholes; sections carry their file for attribution."""
+    return [
+        Segment("title", parts.title_page),
+        Segment("contents", [_page_break(), *contents, _page_break()]),
+        *(Segment(f"section:{section.id}", blocks, (section.path,)) for section, blocks in parts.sections),
+        Segment("annex", [_page_break(), *parts.annex]),
+    ]
+
+
+def compare_output(root: Path, project: Project, rev: str) -> Path:
+    """Default path of a comparison: the paper's output name with `-changes-since-REV`."""
+    output = root / normalise(project.config.output)
+    label = re.sub(r"[^A-Za-z0-9._-]+", "_", rev).strip("._") or "rev"
+    return output.with_name(f"{output.stem}-changes-since-{label}{output.suffix}")
+
+
+def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
+    """The current paper with every difference from `rev` as a Word tracked change, by the organisation that
+    last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted"."""
+    new = load(root)
+    if new.project is None or has_errors(new.diagnostics):
+        return Assembled(None, new.diagnostics)
+    old = load(root, rev)
+    if old.project is None:
+        return Assembled(None, old.diagnostics)
+    version, old_version = version_of(root), version_of(root, rev)
+    config = new.project.config
+    try:
+        builder = ComparingBuilder(new.source.read_bytes(normalise(config.template)), new.source)
+    except (SourceError, TemplateError) as exc:
+        return Assembled(None, [error(config.template, 0, 0, "COE802", str(exc))])
+    found: list[Diagnostic] = []
+    after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found)
+    after_contents = builder.table_of_contents("Contents")
+    with builder.older(old.source):
+        before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found)
+        before_contents = builder.table_of_contents("Contents")
+    diagnostics = new.diagnostics + found
+    if has_errors(found):
+        return Assembled(None, diagnostics, version)
+    authors = Authors(root, rev, new.project, source_date() or datetime.now(timezone.utc))
+    redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""))
+    body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
+                          lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))  # fmt: skip
+    builder.extend(body)
+    data = finish(builder, new.project, version, (("coe-paper:compared-with", old_version.commit),))
+    target = output or compare_output(root, new.project, rev)
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        problem = error(str(target), 0, 0, "COE006", f"cannot write the document: {exc.strerror or exc}")
+        return Assembled(None, [*diagnostics, problem], version)
+    words = sum(count_words(item.tokens) for item in new.parsed)
+    return Assembled(target, diagnostics, version, words, len(new.project.ordered_sections()),
+                     dict(redliner.counts))  # fmt: skip

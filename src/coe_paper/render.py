@@ -62,6 +62,7 @@ class _Table:
     header_rows: int = 0
     aligns: list[str | None] = field(default_factory=list)
     in_head: bool = False
+    row: Token | None = None  # the current row, whose source line the row's first cell bookmarks
 
 
 @dataclass
@@ -157,13 +158,18 @@ class Renderer:
         p = self._new_p(style, token)
         if self._footnote is not None and len(self._sinks[-1]) == 1:
             ooxml.footnote_ref_mark(p, self.doc.style("footnote reference"))
-        if self._lists:
-            current = self._lists[-1]
-            if current.pending:
-                ooxml.set_numbering(p, current.num_id, current.level)
-                current.pending = False
-            else:
-                ooxml.set_indent(p, 720 * (current.level + 1))
+        self._place_in_list(p)
+
+    def _place_in_list(self, p: Element) -> None:
+        """The first block of a list item carries its bullet or number; later blocks are indented to match."""
+        if not self._lists:
+            return
+        current = self._lists[-1]
+        if current.pending:
+            ooxml.set_numbering(p, current.num_id, current.level)
+            current.pending = False
+        else:
+            ooxml.set_indent(p, 720 * (current.level + 1))
 
     def _heading_open(self, token: Token) -> None:
         level = min(int(token.tag[1:]), 9)
@@ -196,9 +202,7 @@ class Renderer:
 
     def _code(self, token: Token) -> None:
         p = self._new_p("Source Code", token)
-        if self._lists:
-            ooxml.set_indent(p, 720 * (self._lists[-1].level + 1))
-            self._lists[-1].pending = False
+        self._place_in_list(p)
         code_style = None
         for index, line in enumerate(token.content.rstrip("\n").split("\n")):
             if index:
@@ -222,6 +226,7 @@ class Renderer:
     def _tr_open(self, token: Token) -> None:
         assert self._table is not None
         self._table.rows.append([])
+        self._table.row = token
         if self._table.in_head:
             self._table.header_rows += 1
 
@@ -234,7 +239,7 @@ class Renderer:
         cell: list[Element] = []
         table.rows[-1].append(cell)
         self._sinks.append(cell)
-        self._new_p("Compact")
+        self._new_p("Compact", table.row)  # only the first cell gets the row's `_Coe` bookmark (names are unique)
         self._sinks.pop()
         self._cell_flags = (ooxml.BOLD,) if table.in_head else ()
 

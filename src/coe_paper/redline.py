@@ -1,0 +1,503 @@
+"""Redline: two renderings of the paper (an older revision and the current one) merged into one body in which
+every difference is a Word tracked change that a reviewer can accept or reject.
+
+Both versions are rendered into the same `DocxBuilder`, so numbering, hyperlinks, images and footnotes of the
+old version stay valid in the merged document. The body is compared in segments (title page, contents, each
+section by id, annex); inside a segment blocks are aligned with difflib, similar paragraphs are compared word
+by word, the rest become whole inserted or deleted paragraphs (paragraph mark included). Tables of the same
+width are compared row by row and cell by cell; other tables are inserted and deleted whole. Formatting-only
+changes are not tracked: where only formatting differs the new formatting is shown."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from difflib import SequenceMatcher
+from itertools import count
+from pathlib import Path
+
+from lxml import etree
+
+from . import ooxml
+from .attribution import IdentityMap
+from .docx_writer import DocxBuilder
+from .gitlog import PAPER_PATHS, git
+from .model import Project
+from .sources import Source
+
+Element = ooxml.Element
+w = ooxml.w
+_TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+_MARKS = (w("bookmarkStart"), w("bookmarkEnd"))
+_CUTOFF = 0.5  # share of equal words above which two paragraphs are compared word by word
+_MAX_PAIRS = 2500  # beyond this many candidate pairs, a changed stretch is deleted and inserted whole
+UNCOMMITTED = "Uncommitted"
+_COMMIT = "coe-commit"  # marks a commit's line in `git log --name-only` output
+
+
+def w_date(date: datetime) -> str:
+    """A w:date value: UTC, ISO 8601 with Z."""
+    return date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who made a change and when (the w:author and w:date of its w:ins and w:del)."""
+
+    author: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the body that is compared as a whole, with the source files it comes from."""
+
+    key: str
+    blocks: list[Element]
+    paths: tuple[str, ...] = ()
+
+
+# -- who changed what (git) -----------------------------------------------------------------------------------------
+class Authors:
+    """The organisation and date of the last commit between `rev` and HEAD that touched each paper file."""
+
+    def __init__(self, root: Path, rev: str, project: Project, built: datetime) -> None:
+        identities = IdentityMap.from_project(project, root)
+        names = {c.id: c.name for c in project.contributors}
+        self.uncommitted = Stamp(UNCOMMITTED, w_date(built))
+        self.last: dict[str, Stamp] = {}
+        self.latest: Stamp | None = None
+        log = git(root, "-c", "core.quotePath=false", "log", "--no-renames", "--relative", "--name-only",
+                  f"--format={_COMMIT}%x1f%an%x1f%ae%x1f%cI", f"{rev}..HEAD", "--", *PAPER_PATHS) or ""  # fmt: skip
+        stamp: Stamp | None = None
+        for line in log.splitlines():
+            if line.startswith(f"{_COMMIT}\x1f"):
+                _, name, email, iso = line.split("\x1f")
+                org = identities.org_for(name, email)
+                author = names.get(org, org) if org else identities.canonical(name, email).name
+                stamp = Stamp(author, w_date(datetime.fromisoformat(iso)))
+                self.latest = self.latest or stamp
+            elif line and stamp is not None:
+                self.last.setdefault(line, stamp)  # newest first: the first commit seen is the last change
+        changed = git(root, "diff", "--name-only", "--relative", "--no-renames", "HEAD", "--", *PAPER_PATHS) or ""
+        untracked = git(root, "ls-files", "--others", "--exclude-standard", "--", *PAPER_PATHS) or ""
+        self.dirty = {p for p in (changed + "\n" + untracked).split("\n") if p}
+        self.built = built
+
+    def stamp(self, paths: Sequence[str]) -> Stamp:
+        """The last change to any of `paths`; else the last change to any paper file (templates, outline)."""
+        if any(p in self.dirty for p in paths):
+            return self.uncommitted
+        found = [self.last[p] for p in paths if p in self.last]
+        if found:
+            return max(found, key=lambda s: s.date)
+        if self.dirty:
+            return self.uncommitted
+        return self.latest or Stamp("coe-paper", w_date(self.built))
+
+
+# -- rendering both versions into one package ---------------------------------------------------------------------
+class ComparingBuilder(DocxBuilder):
+    """A DocxBuilder that remembers footnote texts (to compare footnote references) and can render an older
+    version's blocks without letting them into the table of contents."""
+
+    def __init__(self, template: bytes, source: Source) -> None:
+        super().__init__(template, source)
+        self.footnote_texts: dict[str, str] = {}
+
+    def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None:
+        super().add_footnote(footnote_id, paragraphs)
+        self.footnote_texts[str(footnote_id)] = " ".join(_plain(p) for p in paragraphs)
+
+    @contextmanager
+    def older(self, source: Source) -> Iterator[None]:
+        """Render from `source` with a fresh heading list; afterwards the current version's state is back."""
+        saved_source, saved_headings = self.source, self.headings
+        self.source, self.headings = source, []
+        try:
+            yield
+        finally:
+            self.source, self.headings = saved_source, saved_headings
+
+
+def _plain(element: Element) -> str:
+    return "".join(t.text or "" for t in element.iter(ooxml.T))
+
+
+# -- atoms: a paragraph as a sequence of words, spaces, punctuation and other run content ---------------------------
+@dataclass
+class _Atom:
+    key: tuple[str, ...]
+    node: Element | None  # non-text run content (tab, break, field char, footnote reference, drawing, ...)
+    text: str | None = None
+    rpr: Element | None = None
+    container: Element | None = None  # the w:hyperlink holding the run
+    opaque: bool = False  # not run content: copied as it is, dropped when deleted
+
+
+@dataclass
+class _Para:
+    element: Element
+    prefix: list[Element]  # leading bookmarks
+    atoms: list[_Atom]
+    kind: str  # paragraph properties that decide whether two paragraphs may be compared
+
+    @property
+    def words(self) -> list[tuple[str, ...]]:
+        return [a.key for a in self.atoms]
+
+
+def _run_atoms(r: Element, container: Element | None, footnotes: Callable[[str], str]) -> Iterator[_Atom]:
+    rpr = r.find(ooxml.RPR)
+    link = container.get(f"{{{ooxml.R_NS}}}id", "") if container is not None else ""  # a changed URL is a change
+    for child in r:
+        if child.tag == ooxml.RPR or not isinstance(child.tag, str):
+            continue
+        name = etree.QName(child).localname
+        if child.tag in (ooxml.T, w("delText")):
+            for token in _TOKEN_RE.findall(child.text or ""):
+                yield _Atom(("t", token, link), None, token, rpr, container)
+            continue
+        if name == "footnoteReference":
+            key: tuple[str, ...] = ("fn", footnotes(child.get(w("id"), "")))
+        elif name == "drawing":
+            blips = [b.get(f"{{{ooxml.R_NS}}}embed", "") for b in child.iter() if etree.QName(b).localname == "blip"]
+            descr = [d.get("descr", "") for d in child.iter() if etree.QName(d).localname == "docPr"]
+            key = ("img", *blips, *descr)
+        elif name in ("instrText", "delInstrText"):
+            key = ("instr", child.text or "")
+        else:
+            attrs = sorted((str(k), str(v)) for k, v in child.attrib.items())
+            key = (name, *(f"{k}={v}" for k, v in attrs if not k.endswith("}id")))
+        yield _Atom(key, child, None, rpr, container)
+
+
+def _para(p: Element, footnotes: Callable[[str], str]) -> _Para:
+    prefix: list[Element] = []
+    atoms: list[_Atom] = []
+    for child in p:
+        if child.tag == ooxml.PPR or not isinstance(child.tag, str):
+            continue
+        if child.tag in _MARKS:
+            if atoms:
+                atoms.append(_Atom(("mark",), child, opaque=True))
+            else:
+                prefix.append(child)
+        elif child.tag == ooxml.R:
+            atoms += _run_atoms(child, None, footnotes)
+        elif child.tag == w("hyperlink"):
+            for r in child.iter(ooxml.R):
+                atoms += _run_atoms(r, child, footnotes)
+        else:
+            atoms.append(_Atom(("x", etree.tostring(child, encoding="unicode")), child, opaque=True))
+    return _Para(p, prefix, atoms, _kind(p))
+
+
+def _kind(p: Element) -> str:
+    props = p.find(ooxml.PPR)
+    if props is None:
+        return ""
+    shape = deepcopy(props)
+    for node in shape.iter(w("numId")):
+        node.set(w("val"), "")
+    for node in shape.findall(ooxml.RPR):
+        shape.remove(node)
+    return etree.tostring(shape, encoding="unicode")
+
+
+def _num_id(p: Element) -> str | None:
+    node = p.find(f"{ooxml.PPR}/{w('numPr')}/{w('numId')}")
+    return node.get(w("val")) if node is not None else None
+
+
+# -- merging ------------------------------------------------------------------------------------------------------
+_Op = tuple[str, Element | None, Element | None]  # ("same" | "del" | "ins" | "pair", old, new)
+
+
+@dataclass
+class Redliner:
+    """Aligns old and new blocks and writes the merged body with tracked changes."""
+
+    ids: Iterator[int]
+    footnotes: Callable[[str], str]
+    counts: Counter[str] = field(default_factory=Counter)
+    _numbers: dict[str, str] = field(default_factory=dict)  # old list numId -> the new list it continues as
+    _paras: dict[int, _Para] = field(default_factory=dict)
+
+    def merge(self, old: Sequence[Segment], new: Sequence[Segment], stamp: Callable[[Segment, Segment | None],
+              Stamp]) -> list[Element]:  # fmt: skip
+        """The merged body: segments matched by key, each compared block by block."""
+        plan: list[tuple[list[_Op], Stamp]] = []
+        matcher = SequenceMatcher(None, [s.key for s in old], [s.key for s in new], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
+                    plan.append((self.align(before.blocks, after.blocks), stamp(after, before)))
+                continue
+            for before in old[i1:i2]:
+                plan.append((self.align(before.blocks, []), stamp(before, None)))
+            for after in new[j1:j2]:
+                plan.append((self.align([], after.blocks), stamp(after, None)))
+        return [element for ops, when in plan for element in self.emit(ops, when)]
+
+    # -- alignment ------------------------------------------------------------------------------------------------
+    def _p(self, p: Element) -> _Para:
+        found = self._paras.get(id(p))
+        if found is None:
+            found = self._paras[id(p)] = _para(p, self.footnotes)
+        return found
+
+    def _key(self, block: Element) -> tuple[object, ...]:
+        if block.tag == ooxml.P:
+            para = self._p(block)
+            return ("p", para.kind, *para.words)
+        return ("x", block.tag, *(a.key for p in block.iter(ooxml.P) for a in self._p(p).atoms),
+                len(block.findall(w("tr"))))  # fmt: skip
+
+    def align(self, old: Sequence[Element], new: Sequence[Element]) -> list[_Op]:
+        ops: list[_Op] = []
+        matcher = SequenceMatcher(None, [self._key(b) for b in old], [self._key(b) for b in new], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
+                    self._continue_list(before, after)
+                    ops.append(("same", before, after))
+            else:
+                ops += self._pair(old[i1:i2], new[j1:j2])
+        return ops
+
+    def _comparable(self, before: Element, after: Element) -> bool:
+        if before.tag == after.tag == ooxml.P:
+            return self._p(before).kind == self._p(after).kind
+        return before.tag == after.tag == w("tbl") and _columns(before) == _columns(after)
+
+    def _similarity(self, before: Element, after: Element) -> float:
+        if not self._comparable(before, after):
+            return 0.0
+        if before.tag == ooxml.P:
+            x, y = self._p(before).words, self._p(after).words
+        else:
+            x = [a.key for p in before.iter(ooxml.P) for a in self._p(p).atoms]
+            y = [a.key for p in after.iter(ooxml.P) for a in self._p(p).atoms]
+        matcher = SequenceMatcher(None, x, y, autojunk=False)
+        return matcher.ratio() if matcher.real_quick_ratio() >= _CUTOFF else 0.0
+
+    def _pair(self, old: Sequence[Element], new: Sequence[Element]) -> list[_Op]:
+        """Like difflib.Differ's fancy replace: pair the most similar blocks, recurse on both sides."""
+        best, where = _CUTOFF, None
+        if len(old) == len(new) == 1 and self._comparable(old[0], new[0]):
+            where = (0, 0)  # one block replaced by one of the same kind: show the change word by word
+        elif old and new and len(old) * len(new) <= _MAX_PAIRS:
+            for i, before in enumerate(old):
+                for j, after in enumerate(new):
+                    score = self._similarity(before, after)
+                    if score >= best and (where is None or score > best):
+                        best, where = score, (i, j)
+        if where is None:
+            return [("del", b, None) for b in old] + [("ins", None, a) for a in new]
+        i, j = where
+        self._continue_list(old[i], new[j])
+        return [*self._pair(old[:i], new[:j]), ("pair", old[i], new[j]), *self._pair(old[i + 1 :], new[j + 1 :])]
+
+    def _continue_list(self, before: Element, after: Element) -> None:
+        if before.tag == ooxml.P and after.tag == ooxml.P:
+            old_num, new_num = _num_id(before), _num_id(after)
+            if old_num and new_num:
+                self._numbers.setdefault(old_num, new_num)
+
+    # -- emission ------------------------------------------------------------------------------------------------
+    def emit(self, ops: Sequence[_Op], stamp: Stamp) -> list[Element]:
+        out: list[Element] = []
+        for op, before, after in ops:
+            if op == "same" and after is not None:
+                out.append(after)
+            elif op == "pair" and before is not None and after is not None:
+                out.append(self._changed(before, after, stamp))
+            elif op == "del" and before is not None:
+                out.append(self._whole(before, ooxml.DEL, stamp))
+            elif op == "ins" and after is not None:
+                out.append(self._whole(after, ooxml.INS, stamp))
+        return out
+
+    def revision(self, kind: str, stamp: Stamp) -> Element:
+        self.counts[kind] += 1
+        return ooxml.revision(kind, next(self.ids), stamp.author, stamp.date)
+
+    def _whole(self, block: Element, kind: str, stamp: Stamp) -> Element:
+        """A paragraph or table inserted or deleted as a whole (for tables: every row)."""
+        if block.tag == ooxml.P:
+            para = self._p(block)
+            state = "del" if kind == ooxml.DEL else "ins"
+            return self._paragraph(para, [(state, a) for a in para.atoms], stamp, kind)
+        if block.tag != w("tbl"):  # nothing else is rendered; kept as it is
+            return block
+        for tr in block.iter(w("tr")):
+            ooxml.mark_row(tr, kind, next(self.ids), stamp.author, stamp.date)
+            self.counts[kind] += 1
+            self._cells(tr, kind, stamp)
+        return block
+
+    def _cells(self, tr: Element, kind: str, stamp: Stamp) -> None:
+        state = "del" if kind == ooxml.DEL else "ins"
+        for tc in tr.findall(w("tc")):
+            for p in tc.findall(ooxml.P):
+                para = self._p(p)
+                p.addprevious(self._paragraph(para, [(state, a) for a in para.atoms], stamp, None))
+                tc.remove(p)
+
+    def _changed(self, before: Element, after: Element, stamp: Stamp) -> Element:
+        if after.tag == w("tbl"):
+            return self._table(before, after, stamp)
+        a, b = self._p(before), self._p(after)
+        matcher = SequenceMatcher(None, a.words, b.words, autojunk=False)
+        items: list[tuple[str, _Atom]] = []
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                items += [("same", atom) for atom in b.atoms[j1:j2]]
+                continue
+            items += [("del", atom) for atom in a.atoms[i1:i2]]
+            items += [("ins", atom) for atom in b.atoms[j1:j2]]
+        return self._paragraph(b, items, stamp, None)
+
+    def _table(self, before: Element, after: Element, stamp: Stamp) -> Element:
+        old_rows, new_rows = before.findall(w("tr")), after.findall(w("tr"))
+        for tr in new_rows:
+            after.remove(tr)
+        matcher = SequenceMatcher(None, [self._key(r) for r in old_rows], [self._key(r) for r in new_rows],
+                                  autojunk=False)  # fmt: skip
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            olds, news = old_rows[i1:i2], new_rows[j1:j2]
+            if tag == "equal" or (tag == "replace" and len(olds) == len(news)):
+                for old_tr, new_tr in zip(olds, news, strict=True):
+                    if tag != "equal":
+                        for old_tc, new_tc in zip(old_tr.findall(w("tc")), new_tr.findall(w("tc")), strict=False):
+                            self._cell(old_tc, new_tc, stamp)
+                    after.append(new_tr)
+                continue
+            for tr in olds:
+                self._whole_row(tr, ooxml.DEL, stamp)
+                after.append(tr)
+            for tr in news:
+                self._whole_row(tr, ooxml.INS, stamp)
+                after.append(tr)
+        return after
+
+    def _whole_row(self, tr: Element, kind: str, stamp: Stamp) -> None:
+        ooxml.mark_row(tr, kind, next(self.ids), stamp.author, stamp.date)
+        self.counts[kind] += 1
+        self._cells(tr, kind, stamp)
+
+    def _cell(self, old_tc: Element, new_tc: Element, stamp: Stamp) -> None:
+        olds, news = old_tc.findall(ooxml.P), new_tc.findall(ooxml.P)
+        merged = self.emit(self.align(olds, news), stamp)
+        for p in news:
+            new_tc.remove(p)
+        new_tc.extend(merged)
+
+    def _paragraph(self, para: _Para, items: Sequence[tuple[str, _Atom]], stamp: Stamp, mark: str | None) -> Element:
+        """Build a paragraph from atoms; `mark` records the paragraph mark itself as inserted or deleted."""
+        p = etree.Element(ooxml.P)
+        props = para.element.find(ooxml.PPR)
+        if props is not None:
+            props = deepcopy(props)
+            if mark == ooxml.DEL:
+                for node in props.iter(w("numId")):
+                    node.set(w("val"), self._numbers.get(node.get(w("val"), ""), node.get(w("val"), "")))
+            p.append(props)
+        if mark != ooxml.DEL:
+            p.extend(deepcopy(m) for m in para.prefix)
+        _Writer(self, p, stamp).write(items)
+        if mark is not None:
+            self.counts[mark] += 1
+            ooxml.mark_paragraph(p, mark, next(self.ids), stamp.author, stamp.date)
+        return p
+
+
+def _columns(tbl: Element) -> int:
+    grid = tbl.find(w("tblGrid"))
+    return len(grid.findall(w("gridCol"))) if grid is not None else -1
+
+
+def _same(a: Element | None, b: Element | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return etree.tostring(a) == etree.tostring(b)
+
+
+class _Writer:
+    """Writes atoms into a paragraph, grouping them into hyperlinks, w:ins/w:del wrappers and runs."""
+
+    def __init__(self, redliner: Redliner, p: Element, stamp: Stamp) -> None:
+        self.redliner, self.p, self.stamp = redliner, p, stamp
+        self.container: Element | None = None
+        self.target = p
+        self.wrapper: tuple[str, Element] | None = None
+        self.last_run: tuple[Element, Element | None, str] | None = None  # run, its rPr, its state
+
+    def _enter(self, container: Element | None) -> None:
+        if container is self.container or (container is not None and self.container is not None and _same(
+                _shell(container), _shell(self.container))):  # fmt: skip
+            return
+        self.container, self.wrapper, self.last_run = container, None, None
+        if container is None:
+            self.target = self.p
+        else:
+            self.target = _shell(container)
+            self.p.append(self.target)
+
+    def _parent(self, state: str) -> Element:
+        if state == "same":
+            self.wrapper = None
+            return self.target
+        if self.wrapper is None or self.wrapper[0] != state:
+            kind = ooxml.DEL if state == "del" else ooxml.INS
+            wrapper = self.redliner.revision(kind, self.stamp)
+            self.target.append(wrapper)
+            self.wrapper, self.last_run = (state, wrapper), None
+        return self.wrapper[1]
+
+    def write(self, items: Sequence[tuple[str, _Atom]]) -> None:
+        for state, atom in items:
+            if atom.opaque:
+                if state != "del" and atom.node is not None:
+                    self._enter(None)
+                    self.p.append(deepcopy(atom.node))
+                    self.wrapper = self.last_run = None
+                continue
+            self._enter(atom.container)
+            parent = self._parent(state)
+            if atom.text is not None and self.last_run is not None:
+                run, rpr, last_state = self.last_run
+                text = run[-1]
+                if last_state == state and run.getparent() is parent and _same(rpr, atom.rpr) and \
+                        text.tag in (ooxml.T, w("delText")):  # fmt: skip
+                    text.text = (text.text or "") + atom.text
+                    continue
+            run = etree.SubElement(parent, ooxml.R)
+            if atom.rpr is not None:
+                run.append(deepcopy(atom.rpr))
+            if atom.text is not None:
+                node = etree.SubElement(run, w("delText") if state == "del" else ooxml.T)
+                node.text = atom.text
+                node.set(f"{{{ooxml.XML_NS}}}space", "preserve")
+            elif atom.node is not None:
+                copy = deepcopy(atom.node)
+                run.append(ooxml.as_deleted(copy) if state == "del" else copy)
+            self.last_run = (run, atom.rpr, state)
+
+
+def _shell(container: Element) -> Element:
+    """The container element with its attributes and without its children."""
+    shell = etree.Element(container.tag)
+    for name, value in container.attrib.items():
+        shell.set(name, value)
+    return shell
+
+
+def revision_ids(start: int) -> Iterator[int]:
+    return count(start)

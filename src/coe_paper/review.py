@@ -1,0 +1,465 @@
+"""Read a reviewed .docx: its comments (with replies and the text they are anchored to) and the reviewer's tracked
+insertions and deletions, each mapped back to a section file and source line.
+
+Positions map through the hidden `_Coe{index}_{line}` bookmarks the renderer puts on every block, and the
+`coe-paper:sections` custom property that lists [id, path, body line] per index. Word and LibreOffice both keep
+those. When a tool has dropped the bookmarks, Heading 1 texts are matched to the section titles of the current
+project instead; the section is then known but not the line. Comments inside footnotes map to the place of the
+footnote's reference."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ooxml
+from .model import Project
+from .project import ProjectNotFound, find_root, load_project
+from .safedocx import REL_CUSTOM_PROPERTIES, DocxError, SafeDocx, open_docx
+from .sources import WorkTree
+
+Element = ooxml.Element
+w = ooxml.w
+REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+REL_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_COE_RE = re.compile(r"^_Coe(\d+)_(\d+)$")
+_CHANGES = {w("ins"): "insertion", w("moveTo"): "insertion", w("del"): "deletion", w("moveFrom"): "deletion"}
+_TEXT = (w("t"), w("delText"))
+# The text a change carries: a deletion nested in an insertion is reported as a deletion of its own.
+_KINDS = {w("ins"): (w("t"),), w("moveTo"): (w("t"),), w("del"): (w("delText"),), w("moveFrom"): _TEXT}
+_MARK_PARENTS = (w("rPr"), w("trPr"), w("tcPr"), w("tblPrEx"))
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    """A section as the reviewed document knows it (index = order in the document)."""
+
+    index: int
+    id: str
+    path: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something sits: a section and a 1-based source line (None when outside sections or unknown)."""
+
+    section: SectionRef | None = None
+    line: int | None = None
+
+
+@dataclass
+class Comment:
+    id: str
+    author: str
+    initials: str
+    date: str
+    text: str
+    anchor: str = ""
+    place: Place = field(default_factory=Place)
+    resolved: bool = False
+    replies: list[Comment] = field(default_factory=list)
+    order: int = 1 << 30  # position in the document, for sorting
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "insertion" or "deletion"
+    author: str
+    date: str
+    text: str
+    place: Place
+    order: int = 0
+
+
+@dataclass
+class Review:
+    file: str
+    commit: str
+    mapping: str  # "bookmarks", "headings" or "none"
+    sections: list[SectionRef]
+    comments: list[Comment]
+    changes: list[Change]
+
+
+# -- reading ---------------------------------------------------------------------------------------------------------
+def _custom_sections(docx: SafeDocx) -> tuple[list[SectionRef] | None, str]:
+    root = docx.part_xml("", REL_CUSTOM_PROPERTIES)
+    values: dict[str, str] = {}
+    if root is not None:
+        for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+            values[prop.get("name", "")] = "".join(str(t) for t in prop.itertext())
+    commit = values.get("coe-paper:commit", "")
+    try:
+        table = json.loads(values.get("coe-paper:sections", "null"))
+    except ValueError:
+        return None, commit
+    if not isinstance(table, list):
+        return None, commit
+    refs = []
+    for index, entry in enumerate(table):
+        if not (isinstance(entry, list) and len(entry) >= 2 and all(isinstance(v, str) for v in entry[:2])):
+            return None, commit
+        refs.append(SectionRef(index, entry[0], entry[1]))
+    return refs, commit
+
+
+def _project_sections(project: Project | None) -> list[SectionRef]:
+    if project is None:
+        return []
+    return [SectionRef(i, s.id, s.path, s.meta.title) for i, s in enumerate(project.ordered_sections())]
+
+
+def _heading1_styles(docx: SafeDocx) -> set[str]:
+    ids = {"Heading1"}
+    styles = docx.part_xml(docx.main, REL_STYLES)
+    if styles is not None:
+        for style in styles.iter(w("style")):
+            name = style.find(w("name"))
+            if name is not None and name.get(w("val"), "").lower() == "heading 1":
+                ids.add(style.get(w("styleId"), ""))
+    return ids
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _text(element: Element, kinds: Sequence[str] = _TEXT, strip: bool = True) -> str:
+    parts = []
+    for node in element.iter(*kinds, w("tab"), w("br"), w("p")):
+        if node.tag in kinds:
+            parts.append(node.text or "")
+        elif node.tag == w("p"):
+            parts.append("\n" if parts else "")
+        else:
+            parts.append("\t" if node.tag == w("tab") else "\n")
+    text = "".join(parts)
+    return text.strip() if strip else text
+
+
+class _Walker:
+    """One pass over the body in document order, tracking the current place."""
+
+    def __init__(self, sections: list[SectionRef], by_title: dict[str, SectionRef], heading1: set[str]) -> None:
+        self.sections, self.by_title, self.heading1 = sections, by_title, heading1
+        self.place = Place()
+        self.fixed: tuple[int, Place] | None = None  # inside a footnote: its reference's position and place
+        self.comment_place: dict[str, tuple[int, Place]] = {}
+        self.anchors: dict[str, list[str]] = {}
+        self.open: set[str] = set()
+        self.changes: list[Change] = []
+        self.footnotes: dict[str, tuple[int, Place]] = {}
+        self.titles: dict[int, str] = {}
+        self.used: set[str] = set()
+        self.counter = 0
+        self._can_merge = False
+
+    def walk(self, element: Element, fixed: tuple[int, Place] | None = None) -> None:
+        self.fixed = fixed
+        self._visit(element, False)
+
+    def _visit(self, node: Element, in_change: bool) -> None:
+        self.counter += 1
+        tag = node.tag
+        if tag == w("p"):
+            self._paragraph(node)
+        elif tag == w("bookmarkStart"):
+            self._bookmark(node)
+        elif tag in (w("commentRangeStart"), w("commentReference")):
+            cid = node.get(w("id"), "")
+            self.comment_place.setdefault(cid, self.fixed or (self.counter, self.place))
+            if tag == w("commentRangeStart"):
+                self.open.add(cid)
+                self.anchors.setdefault(cid, [])
+        elif tag == w("commentRangeEnd"):
+            self.open.discard(node.get(w("id"), ""))
+        elif tag == w("footnoteReference"):
+            self.footnotes.setdefault(node.get(w("id"), ""), (self.counter, self.place))
+        elif tag in _TEXT or tag in (w("tab"), w("br")):
+            text = (node.text or "") if tag in _TEXT else " "
+            for cid in self.open:
+                self.anchors[cid].append(text)
+            if not in_change:
+                self._can_merge = False
+        elif tag in _CHANGES and getattr(node.getparent(), "tag", None) not in _MARK_PARENTS:
+            self._change(node)
+            in_change = True
+        for child in node:
+            if isinstance(child.tag, str):
+                self._visit(child, in_change)
+        if tag == w("p"):
+            for cid in self.open:
+                self.anchors[cid].append("\n")
+        if tag in _CHANGES:
+            self._can_merge = True
+
+    def _paragraph(self, p: Element) -> None:
+        """A paragraph's source bookmark sets the place for all of it (LibreOffice may move the bookmark
+        inside a tracked change, after content that belongs to the same paragraph)."""
+        self._can_merge = False
+        if self.fixed is not None:
+            return
+        for mark in p.iter(w("bookmarkStart")):
+            if _COE_RE.match(mark.get(w("name"), "")):
+                self._bookmark(mark)
+                return
+        props = p.find(w("pPr"))
+        style = props.find(w("pStyle")) if props is not None else None
+        if style is None or style.get(w("val")) not in self.heading1:
+            return
+        ref = self.by_title.get(_norm(_text(p)))
+        self.place = Place(ref, None) if ref is not None else Place()
+        if ref is not None:
+            self.used.add("headings")
+
+    def _bookmark(self, node: Element) -> None:
+        match = _COE_RE.match(node.get(w("name"), ""))
+        if not match or self.fixed is not None:
+            return
+        index, line = int(match.group(1)), int(match.group(2))
+        ref = self.sections[index] if index < len(self.sections) else None
+        self.place = Place(ref, line if ref is not None else None)
+        self.used.add("bookmarks")
+        if line == 1 and ref is not None:
+            parent = node.getparent()
+            self.titles.setdefault(index, _text(parent) if parent is not None else "")
+
+    def _change(self, node: Element) -> None:
+        kind = _CHANGES[node.tag]
+        author, date = node.get(w("author"), ""), node.get(w("date"), "")
+        text = _text(node, _KINDS[node.tag], strip=False)
+        order, place = self.fixed or (self.counter, self.place)
+        last = self.changes[-1] if self.changes else None
+        if (self._can_merge and last is not None and (last.kind, last.author, last.date, last.place)
+                == (kind, author, date, place)):  # fmt: skip
+            self.changes[-1] = Change(kind, author, date, last.text + text, place, last.order)
+        elif text:
+            self.changes.append(Change(kind, author, date, text, place, order))
+
+
+def _comments(docx: SafeDocx) -> list[Comment]:
+    root = docx.part_xml(docx.main, ooxml.REL_COMMENTS)
+    if root is None:
+        return []
+    found: list[Comment] = []
+    by_para: dict[str, Comment] = {}
+    for node in root.iter(w("comment")):
+        paragraphs = [_text(p) for p in node.iter(w("p"))]
+        comment = Comment(node.get(w("id"), ""), node.get(w("author"), ""), node.get(w("initials"), ""),
+                          node.get(w("date"), ""), "\n".join(paragraphs).strip())  # fmt: skip
+        found.append(comment)
+        for p in node.iter(w("p")):
+            para_id = p.get(f"{{{ooxml.W14_NS}}}paraId")
+            if para_id:
+                by_para[para_id.upper()] = comment
+    extended = docx.part_xml(docx.main, ooxml.REL_COMMENTS_EXTENDED)
+    if extended is None:
+        return found
+    w15 = f"{{{ooxml.W15_NS}}}"
+    replies: set[int] = set()
+    for entry in extended.iter(f"{w15}commentEx"):
+        child = by_para.get(entry.get(f"{w15}paraId", "").upper())
+        if child is None:
+            continue
+        child.resolved = entry.get(f"{w15}done") in ("1", "true")
+        parent = by_para.get(entry.get(f"{w15}paraIdParent", "").upper())
+        if parent is not None and parent is not child:
+            parent.replies.append(child)
+            replies.add(id(child))
+    return [c for c in found if id(c) not in replies]
+
+
+def current_project(start: Path) -> Project | None:
+    """The paper project at or above `start` as it is on disk (for section titles and leads), if there is one."""
+    try:
+        root = find_root(start)
+    except ProjectNotFound:
+        return None
+    project, _ = load_project(WorkTree(root))
+    return project
+
+
+def read_review(path: Path, project: Project | None = None) -> Review:
+    """Comments and tracked changes of a reviewed .docx; raises DocxError when it cannot be read."""
+    with open_docx(path) as docx:
+        document = docx.xml(docx.main)
+        if document.tag != w("document"):
+            raise DocxError(f"{docx.name} is not a Word document in the usual (transitional) format; open it in "
+                            "Word and save it as 'Word Document (.docx)'")  # fmt: skip
+        body = document.find(w("body"))
+        if body is None:
+            raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
+        sections, commit = _custom_sections(docx)
+        known = _project_sections(project)
+        if sections is None:
+            sections = known
+        titles = {s.id: s.title for s in known}
+        by_title = {_norm(s.title): s for s in known if s.title}
+        walker = _Walker(sections, by_title, _heading1_styles(docx))
+        walker.walk(body)
+        footnotes = docx.part_xml(docx.main, REL_FOOTNOTES)
+        if footnotes is not None:
+            for note in footnotes.iter(w("footnote")):
+                walker.walk(note, walker.footnotes.get(note.get(w("id"), ""), (1 << 30, Place())))
+        comments = _comments(docx)
+    sections = [SectionRef(s.index, s.id, s.path, titles.get(s.id) or walker.titles.get(s.index, "")) for s in sections]
+    fix = {s.index: s for s in sections}
+
+    def retitle(place: Place) -> Place:
+        return Place(fix.get(place.section.index), place.line) if place.section is not None else place
+
+    for comment in _all(comments):
+        order, place = walker.comment_place.get(comment.id, (1 << 30, Place()))
+        comment.order, comment.place = order, retitle(place)
+        comment.anchor = " ".join("".join(walker.anchors.get(comment.id, [])).split())
+    comments.sort(key=lambda c: (c.order, c.id))
+    changes = [Change(c.kind, c.author, c.date, c.text, retitle(c.place), c.order) for c in walker.changes]
+    mapping = "bookmarks" if "bookmarks" in walker.used else "headings" if walker.used else "none"
+    return Review(path.name, commit, mapping, sections, comments, changes)
+
+
+def _all(comments: list[Comment]) -> Iterator[Comment]:
+    for comment in comments:
+        yield comment
+        yield from _all(comment.replies)
+
+
+# -- output ----------------------------------------------------------------------------------------------------------
+def when(date: str) -> str:
+    """`2024-03-01T10:00:00Z` as `2024-03-01 10:00` (Word writes local time; other forms are shown as given)."""
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})", date)
+    return f"{match.group(1)} {match.group(2)}" if match else date
+
+
+def _where(place: Place, file: str) -> str:
+    if place.section is None:
+        return file
+    return f"{place.section.path}:{place.line}" if place.line else place.section.path
+
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """Paragraphs joined with " / ", without control characters (the text is someone else's; it goes to a terminal)."""
+    return " / ".join(_CONTROL_RE.sub("", line) for line in text.split("\n") if line.strip())
+
+
+def format_text(review: Review) -> str:
+    """Compiler-like lines: `sections/x.md:12: comment by Author (date): text [on "anchored"]`."""
+    items: list[tuple[int, list[str]]] = []
+    for comment in review.comments:
+        where = _where(comment.place, review.file)
+        head = f"{where}: comment by {comment.author} ({when(comment.date)}): {_one_line(comment.text)}"
+        head += f' [on "{_one_line(comment.anchor)}"]' if comment.anchor else ""
+        head += " [resolved]" if comment.resolved else ""
+        lines = [head]
+        for reply in _all(comment.replies):
+            lines.append(f"{where}: reply by {reply.author} ({when(reply.date)}): {_one_line(reply.text)}")
+        items.append((comment.order, lines))
+    for change in review.changes:
+        text = _one_line(change.text)
+        items.append((change.order, [f'{_where(change.place, review.file)}: {change.kind} by {change.author} '
+                                     f'({when(change.date)}): "{text}"']))  # fmt: skip
+    text = "\n".join(line for _, lines in sorted(items, key=lambda item: item[0]) for line in lines)
+    return _CONTROL_RE.sub("", text)
+
+
+def _place_dict(place: Place) -> dict[str, object]:
+    ref = place.section
+    return {"section": ref.id if ref else None, "path": ref.path if ref else None, "line": place.line}
+
+
+def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:
+    return {"kind": kind, "id": comment.id, "author": comment.author, "initials": comment.initials,
+            "date": comment.date, "text": comment.text, "anchor": comment.anchor, "resolved": comment.resolved,
+            **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}  # fmt: skip
+
+
+def as_json(review: Review) -> str:
+    """A list of objects in document order: comments (replies nested) and tracked changes."""
+    items: list[tuple[int, dict[str, object]]] = [(c.order, _comment_dict(c, "comment")) for c in review.comments]
+    items += [(c.order, {"kind": c.kind, "author": c.author, "date": c.date, "text": c.text, **_place_dict(c.place)})
+              for c in review.changes]  # fmt: skip
+    return json.dumps([obj for _, obj in sorted(items, key=lambda item: item[0])], indent=2, ensure_ascii=False)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as it is."""
+    return _MD_SPECIAL.sub(r"\\\1", _CONTROL_RE.sub("", text))
+
+
+def _lead(project: Project | None, section_id: str) -> str:
+    if project is None:
+        return "unknown (no paper project found)"
+    section = next((s for s in project.sections if s.id == section_id), None)
+    if section is None:
+        return "unknown (section no longer in the project)"
+    org = project.contributor(section.meta.lead)
+    return org.name if org else section.meta.lead
+
+
+def _sheet_comment(number: int, comment: Comment) -> list[str]:
+    where = f", line {comment.place.line}" if comment.place.line else ""
+    on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
+    state = " (resolved)" if comment.resolved else ""
+    lines = [f"{number}. **{md(comment.author)}**, {when(comment.date)}{where}{on}{state}:", ""]
+    quoted = [f"   > {md(line)}" for line in comment.text.splitlines() if line.strip()] or ["   >"]
+    lines += [part for index, line in enumerate(quoted) for part in ((["   >"] if index else []) + [line])]
+    for reply in _all(comment.replies):
+        lines += ["", f"   - Reply by **{md(reply.author)}**, {when(reply.date)}: {md(_one_line(reply.text))}"]
+    return [*lines, ""]
+
+
+def _sheet_change(change: Change) -> str:
+    where = f"line {change.place.line}: " if change.place.line else ""
+    verb = "inserted" if change.kind == "insertion" else "deleted"
+    return f"- {where}{verb} by **{md(change.author)}**, {when(change.date)}: “{md(_one_line(change.text))}”"
+
+
+def review_sheet(review: Review, project: Project | None) -> str:
+    """A Markdown review sheet grouped by section, naming each section's lead organisation."""
+    title = project.config.title if project else "the paper"
+    comments = len(review.comments)
+    replies = sum(1 for c in review.comments for _ in _all(c.replies))
+    built = f", built from commit `{review.commit[:12]}`" if review.commit else ""
+    out = [f"# Review sheet: {md(title)}", "",
+           f"Comments and tracked changes in `{review.file}`{built}: {comments} comment{'s' * (comments != 1)}"
+           f" ({replies} repl{'ies' if replies != 1 else 'y'}), {len(review.changes)} tracked "
+           f"change{'s' * (len(review.changes) != 1)}.", ""]  # fmt: skip
+    if review.mapping == "headings":
+        out += ["The document has lost its hidden source bookmarks; sections were found by their titles, "
+                "so source lines are not known.", ""]  # fmt: skip
+    groups: list[tuple[SectionRef | None, list[Comment], list[Change]]] = [
+        (ref, [c for c in review.comments if c.place.section == ref], [c for c in review.changes
+                                                                          if c.place.section == ref])
+        for ref in [*review.sections, None]
+    ]  # fmt: skip
+    out += ["| Section | Lead | Comments | Tracked changes |", "|---|---|---:|---:|"]
+    for ref, section_comments, section_changes in groups:
+        if ref is not None:
+            name = f"{ref.index + 1}. {md(ref.title or ref.id)}"
+            out.append(f"| {name} | {md(_lead(project, ref.id))} | {len(section_comments)} | {len(section_changes)} |")
+    for ref, section_comments, section_changes in groups:
+        if not section_comments and not section_changes:
+            continue
+        if ref is None:
+            out += ["", "## Outside the sections (title page, contents, annex)", ""]
+        else:
+            out += ["", f"## {ref.index + 1}. {md(ref.title or ref.id)}", "",
+                    f"Lead: **{md(_lead(project, ref.id))}**. Source: `{ref.path}`.", ""]  # fmt: skip
+        if section_comments:
+            out += ["### Comments", ""]
+            for number, comment in enumerate(section_comments, start=1):
+                out += _sheet_comment(number, comment)
+        if section_changes:
+            out += ["### Tracked changes", "", *(_sheet_change(c) for c in section_changes), ""]
+    return _CONTROL_RE.sub("", "\n".join(out)).rstrip() + "\n"

@@ -1,0 +1,170 @@
+"""Open a .docx that someone else sent: bounded unzipping (entry count, sizes, compression ratio) and an XML
+parser that never resolves entities, loads DTDs or touches the network. Anything wrong is a `DocxError`
+with a message a reviewer can act on, never a traceback."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+Element = etree._Element
+
+PACKAGE_RELS = "_rels/.rels"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+REL_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+REL_CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and password-protected .docx
+
+
+class DocxError(Exception):
+    """The file cannot be read as a Word document (or is too large to be one)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that a genuine review copy of the paper stays far inside."""
+
+    max_entries: int = 5000
+    max_total_size: int = 512 * 1024 * 1024  # all entries, uncompressed, as the zip declares them
+    max_part_size: int = 64 * 1024 * 1024  # one XML part that is actually parsed
+    max_ratio: int = 200  # uncompressed / compressed, for entries above ratio_floor
+    ratio_floor: int = 1024 * 1024
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)  # fmt: skip
+
+
+class SafeDocx:
+    """Read-only view of a .docx package whose parts are checked before they are inflated."""
+
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+        self.path = path
+        self.name = path.name
+        self.limits = limits or Limits()
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(8)
+        except OSError as exc:
+            raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if head.startswith(_OLE_MAGIC):
+            raise DocxError(f"{self.name} is not a Word document (.docx): it looks like an old .doc file or a "
+                            "password-protected document; save it as .docx without a password")  # fmt: skip
+        try:
+            self._zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise DocxError(f"{self.name} is not a Word document (.docx)") from None
+        self._entries = {info.filename: info for info in self._zip.infolist()}
+        self._check_entries()
+        self.main = self._main_part()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> SafeDocx:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_entries(self) -> None:
+        limits, infos = self.limits, list(self._entries.values())
+        if len(infos) > limits.max_entries:
+            raise DocxError(f"{self.name} has {len(infos)} entries, more than the {limits.max_entries} a Word "
+                            "document may have here")  # fmt: skip
+        total = sum(info.file_size for info in infos)
+        if total > limits.max_total_size:
+            raise DocxError(f"{self.name} would unpack to {total // 2**20} MB, more than the "
+                            f"{limits.max_total_size // 2**20} MB allowed")  # fmt: skip
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise DocxError(f"{self.name} has encrypted entries; it is not a plain Word document")
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
+                raise DocxError(f"{self.name}: entry '{info.filename}' expands {ratio:.0f} times, which only a zip "
+                                "bomb does; refusing to open it")  # fmt: skip
+
+    def _main_part(self) -> str:
+        if PACKAGE_RELS in self._entries:
+            for rel_type, target in self.relationships(PACKAGE_RELS):
+                if rel_type in (REL_OFFICE_DOCUMENT, REL_STRICT_OFFICE_DOCUMENT) and target in self._entries:
+                    return target
+        if "word/document.xml" in self._entries:
+            return "word/document.xml"
+        raise DocxError(f"{self.name} is not a Word document: it has no word/document.xml")
+
+    def has(self, name: str) -> bool:
+        return name in self._entries
+
+    def read(self, name: str) -> bytes:
+        """The bytes of one entry, never more than `max_part_size` whatever the zip header claims."""
+        info = self._entries.get(name)
+        if info is None:
+            raise DocxError(f"{self.name} has no part '{name}'")
+        limit = self.limits.max_part_size
+        if info.file_size > limit:
+            raise DocxError(f"{self.name}: part '{name}' is {info.file_size // 2**20} MB, more than the "
+                            f"{limit // 2**20} MB allowed")  # fmt: skip
+        try:
+            with self._zip.open(info) as handle:
+                data = handle.read(limit + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+            raise DocxError(f"{self.name}: part '{name}' is damaged ({exc})") from None
+        if len(data) > limit:
+            raise DocxError(f"{self.name}: part '{name}' is larger than the {limit // 2**20} MB allowed")
+        return data
+
+    def xml(self, name: str) -> Element:
+        """A part parsed without entity resolution, DTD loading or network access."""
+        return parse_xml(self.read(name), f"{self.name}: {name}")
+
+    def relationships(self, rels_name: str) -> list[tuple[str, str]]:
+        """(type, target part name) of the internal relationships in a `.rels` part."""
+        base = posixpath.dirname(posixpath.dirname(rels_name))
+        found: list[tuple[str, str]] = []
+        for rel in self.xml(rels_name).iter(f"{{{REL_NS}}}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            found.append((rel.get("Type", ""), name))
+        return found
+
+    def related(self, source: str, rel_type: str) -> str | None:
+        """Name of the part that `source` (e.g. the main document) relates to with `rel_type`, if present."""
+        directory, filename = posixpath.split(source)
+        rels = posixpath.join(directory, "_rels", f"{filename}.rels") if source else PACKAGE_RELS
+        if rels not in self._entries:
+            return None
+        for found_type, target in self.relationships(rels):
+            if found_type == rel_type and target in self._entries:
+                return target
+        return None
+
+    def part_xml(self, source: str, rel_type: str) -> Element | None:
+        """The parsed part related to `source` by `rel_type`, or None when the package has none."""
+        name = self.related(source, rel_type)
+        return self.xml(name) if name else None
+
+
+def parse_xml(data: bytes, label: str) -> Element:
+    """Parse untrusted XML: a document type declaration (never present in Word's XML) is refused outright."""
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise DocxError(f"{label} is not well-formed XML ({exc})") from None
+    docinfo = root.getroottree().docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise DocxError(f"{label} declares a DTD, which Word documents never do; refusing to read it")
+    return root
+
+
+def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
+    """Open `path` as an untrusted .docx; raises DocxError with a clear message."""
+    return SafeDocx(path, limits)
