@@ -4,6 +4,7 @@ or the commit, never from the clock or the place the project lives."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -114,3 +115,19 @@ def test_bundled_paper_builds_identically_twice(
     second = build(repo_root, tmp_path / "second.docx")
     assert first == second
     assert core_dates(first)[1] == "2024-06-15T12:00:00Z"
+
+
+def test_outside_git_the_date_is_the_newest_paper_file(
+    make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unpacked archive: no commit, no SOURCE_DATE_EPOCH; the newest paper file's time is the document's date."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = make_project()
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (EPOCH, EPOCH))
+    newest = next((root / "sections").glob("*.md"))
+    os.utime(newest, (OTHER_EPOCH, OTHER_EPOCH))
+    data = build(root, tmp_path / "archive.docx")
+    assert core_dates(data) == (iso(OTHER_EPOCH), iso(OTHER_EPOCH))
+    assert build(root, tmp_path / "again.docx") == data

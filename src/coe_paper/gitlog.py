@@ -49,12 +49,23 @@ def source_date() -> datetime | None:
     return None
 
 
+def newest_file_date(root: Path) -> datetime | None:
+    """Outside git (an unpacked archive): the newest modification time among the paper's files."""
+    times = [
+        path.stat().st_mtime
+        for name in PAPER_PATHS
+        for path in ((root / name).rglob("*") if (root / name).is_dir() else [root / name])
+        if path.is_file()
+    ]
+    return datetime.fromtimestamp(int(max(times)), tz=timezone.utc) if times else None
+
+
 def version_of(root: Path, rev: str | None = None) -> Version:
     """The version of the paper at `rev`, or of the work tree (dirty if paper files changed)."""
     target = rev or "HEAD"
     info = git(root, "log", "-1", "--format=%H%x00%cI", target, "--")
     if not info:
-        return Version("unversioned", "", source_date(), False)
+        return Version("unversioned", "", source_date() or newest_file_date(root), False)
     commit, _, iso = info.partition("\0")
     describe = git(root, "describe", "--tags", "--always", "--abbrev=7", commit) or commit[:7]
     dirty = False
