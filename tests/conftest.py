@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+KITCHEN_SINK = REPO_ROOT / "tests" / "fixtures" / "kitchen-sink"
 
 FileMap = Mapping[str, "str | bytes | None"]
 MakeProject = Callable[..., Path]
@@ -44,6 +45,16 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
     rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def kitchen_sink_project(dest: Path) -> Path:
+    """The kitchen-sink fixture project in `dest`, with the repository's template, templates and a PNG image."""
+    shutil.copytree(KITCHEN_SINK, dest)
+    shutil.copy(REPO_ROOT / "paper" / "template.docx", dest / "paper" / "template.docx")
+    shutil.copytree(REPO_ROOT / "paper" / "templates", dest / "paper" / "templates")
+    (dest / "paper" / "images").mkdir()
+    (dest / "paper" / "images" / "pixel.png").write_bytes(tiny_png(16, 12))
+    return dest
 
 
 def section_text(

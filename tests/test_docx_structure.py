@@ -3,7 +3,6 @@ footnotes, drawings, fields, header and footer, properties, bylines and the anne
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,10 +17,9 @@ from coe_paper.markdown import parse
 from coe_paper.pipeline import assemble
 from coe_paper.render import Renderer
 from coe_paper.sources import WorkTree
-from conftest import tiny_png
+from conftest import kitchen_sink_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-KITCHEN_SINK = Path(__file__).resolve().parent / "fixtures" / "kitchen-sink"
 SECTION_FILE = "sections/01-kitchen-sink.md"
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -31,16 +29,6 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS = {"w": W, "r": R, "wp": WP, "a": A, "rel": PKG_REL}
 REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-
-
-def kitchen_sink_project(dest: Path) -> Path:
-    """The kitchen-sink fixture project in `dest`, with the repository's template, templates and a PNG image."""
-    shutil.copytree(KITCHEN_SINK, dest)
-    shutil.copy(REPO_ROOT / "paper" / "template.docx", dest / "paper" / "template.docx")
-    shutil.copytree(REPO_ROOT / "paper" / "templates", dest / "paper" / "templates")
-    (dest / "paper" / "images").mkdir()
-    (dest / "paper" / "images" / "pixel.png").write_bytes(tiny_png(16, 12))
-    return dest
 
 
 # -- reading the package -------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +16,9 @@ import pytest
 import yaml
 
 from coe_paper.pipeline import assemble
-from conftest import require_client, tiny_png
+from conftest import kitchen_sink_project, require_client
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-KITCHEN_SINK = Path(__file__).resolve().parent / "fixtures" / "kitchen-sink"
 TIMEOUT = 300  # seconds; a hung converter fails the test instead of blocking the run
 
 EXTERNAL_URL = "https://futurium.ec.europa.eu/en/urban-agenda"
@@ -33,16 +31,6 @@ LIST_ITEMS = ["Bullet alpha", "Bullet beta", "Nested first", "Nested second", "B
 TABLE = [["Country", "City", "Members"], ["Belgium", "Brussels", "3"], ["Italy", "Rome", "5"]]
 FOOTNOTES = [["The first footnote text."],
              ["The second footnote has bold body text.", "Its second paragraph explains more."]]  # fmt: skip
-
-
-def kitchen_sink_project(dest: Path) -> Path:
-    """The kitchen-sink fixture project in `dest`, with the repository's template, templates and a PNG image."""
-    shutil.copytree(KITCHEN_SINK, dest)
-    shutil.copy(REPO_ROOT / "paper" / "template.docx", dest / "paper" / "template.docx")
-    shutil.copytree(REPO_ROOT / "paper" / "templates", dest / "paper" / "templates")
-    (dest / "paper" / "images").mkdir()
-    (dest / "paper" / "images" / "pixel.png").write_bytes(tiny_png(16, 12))
-    return dest
 
 
 def build(root: Path, output: Path) -> Path:
