@@ -14,7 +14,7 @@ from .attribution import History, SectionHistory, history_of
 from .diagnostics import Diagnostic, error, has_errors
 from .docx_writer import DocxBuilder, Properties, TemplateError, write_atomic
 from .gitlog import Version, source_date, version_of
-from .markdown import count_words, parse, template_parser
+from .markdown import parse, template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .project import load_project
 from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
@@ -139,7 +139,7 @@ def template_context(
 ) -> dict[str, Any]:
     """What the templates see: the paper, its version, its sections and its organisations."""
     orgs = {c.id: _org(c) | {"led": [], "contributed": []} for c in project.contributors}
-    words = {item.section.id: count_words(item.tokens) for item in parsed}
+    words = {item.section.id: item.words for item in parsed}
     sections = []
     for section in project.ordered_sections():
         ref = {"id": section.id, "title": section.meta.title}
@@ -269,6 +269,15 @@ def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, sect
     return blocks
 
 
+def _write(target: Path, data: bytes) -> Diagnostic | None:
+    """Write the document atomically; a failure is a COE006 diagnostic, never a traceback."""
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        return error(str(target), 0, 0, "COE006", f"cannot write the document: {exc.strerror or exc}")
+    return None
+
+
 def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> Assembled:
     """Validate, then build the .docx; nothing is written when there are errors."""
     loaded = load(root, rev)
@@ -281,12 +290,10 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
     if data is None:
         return Assembled(None, diagnostics, version)
     target = output or root / normalise(loaded.project.config.output)
-    try:
-        write_atomic(target, data)
-    except OSError as exc:
-        problem = error(str(target), 0, 0, "COE006", f"cannot write the document: {exc.strerror or exc}")
+    problem = _write(target, data)
+    if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
-    words = sum(count_words(item.tokens) for item in loaded.parsed)
+    words = sum(item.words for item in loaded.parsed)
     return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()))
 
 
@@ -341,11 +348,9 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     builder.extend(body)
     data = finish(builder, new.project, version, (("coe-paper:compared-with", old_version.commit),))
     target = output or compare_output(root, new.project, rev)
-    try:
-        write_atomic(target, data)
-    except OSError as exc:
-        problem = error(str(target), 0, 0, "COE006", f"cannot write the document: {exc.strerror or exc}")
+    problem = _write(target, data)
+    if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
-    words = sum(count_words(item.tokens) for item in new.parsed)
+    words = sum(item.words for item in new.parsed)
     return Assembled(target, diagnostics, version, words, len(new.project.ordered_sections()),
                      dict(redliner.counts))  # fmt: skip
