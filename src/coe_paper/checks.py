@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from markdown_it.token import Token
 
@@ -39,6 +40,19 @@ INCLUSIVE_TERMS: tuple[tuple[str, str], ...] = (
     (r"chairman|chairmen", "chair"),
 )
 _INCLUSIVE_RE = [(re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), better) for pattern, better in INCLUSIVE_TERMS]
+# Any of the terms: one scan finds the few lines worth checking term by term (no term spans a line break).
+_INCLUSIVE_ALT = "|".join(pattern for pattern, _ in INCLUSIVE_TERMS)
+_INCLUSIVE_ANY = re.compile(rf"\b(?:{_INCLUSIVE_ALT})\b", re.IGNORECASE)
+# For ASCII text, lowering it and matching case-sensitively finds the same lines about three times faster
+# (exact only while the patterns are lower-case ASCII; otherwise the IGNORECASE pattern serves).
+_LOWER_OK = _INCLUSIVE_ALT.isascii() and _INCLUSIVE_ALT.islower()
+_INCLUSIVE_ANY_LOWER = re.compile(rf"\b(?:{_INCLUSIVE_ALT})\b") if _LOWER_OK else _INCLUSIVE_ANY
+
+
+def _may_name_a_term(text: str) -> bool:
+    if text.isascii():
+        return _INCLUSIVE_ANY_LOWER.search(text.lower()) is not None
+    return _INCLUSIVE_ANY.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -48,13 +62,23 @@ class Parsed:
     section: Section
     tokens: list[Token]
 
+    @cached_property
+    def words(self) -> int:
+        """Words of running text (markdown.count_words), counted once: the checks, templates and summary all ask."""
+        return count_words(self.tokens)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The body's lines, split once for every position asked of it."""
+        return self.section.body.split("\n")
+
     def line(self, token: Token) -> int:
         """1-based file line of a block token."""
         return self.section.body_line + (token.map[0] if token.map else 0) + 1
 
     def position(self, token: Token, needle: str, shift: int = 0) -> tuple[int, int]:
         """File (line, column) of `needle` (plus `shift` columns) in the source lines of block token `token`."""
-        lines = self.section.body.split("\n")
+        lines = self.lines
         start, end = token.map if token.map else (0, 1)
         for index in range(start, min(end, len(lines))):
             col = lines[index].find(needle)
@@ -138,7 +162,7 @@ def words(project: Project, item: Parsed) -> Iterator[Diagnostic]:
     entry = next((e for e in project.config.outline if e.id == item.section.id), None)
     if entry is None:
         return
-    count = count_words(item.tokens)
+    count = item.words
     line = item.section.body_line + 1
     if entry.max_words is not None and count > entry.max_words:
         yield error(item.section.path, line, 1, "COE301",
@@ -241,7 +265,7 @@ def inclusive_language(item: Parsed) -> Iterator[Diagnostic]:
     """COE701 a term on the partnership's avoid-list, with the preferred wording."""
     skip = _prose_lines(item)
     for index, text in enumerate(item.section.body.split("\n")):
-        if index in skip:
+        if index in skip or not _may_name_a_term(text):
             continue
         for pattern, better in _INCLUSIVE_RE:
             for match in pattern.finditer(text):

@@ -62,7 +62,13 @@ class DocxBuilder:
         self._styles = ooxml.style_ids(styles)
         self._numbering = self.part.numbering_part.element
         self._abstract: dict[bool, int] = {}
+        self._num_id = ooxml.max_num_id(self._numbering)  # counters, not a scan of the part per new list
+        self._rels = self.part.rels
+        self._rid_floor = 1  # every rId below it is taken (relationships are only ever added)
         self._links: dict[str, str] = {}
+        for rel in self._rels.values():  # reuse the template's own hyperlinks, as python-docx's relate_to would
+            if rel.is_external and rel.reltype == RT.HYPERLINK:
+                self._links.setdefault(rel.target_ref, rel.rId)
         self._footnotes: list[tuple[int, Sequence[Element]]] = []
         self._footnote_id = 0
         self._bookmark_id = 0
@@ -84,12 +90,21 @@ class DocxBuilder:
     def new_list(self, ordered: bool, level: int, start: int) -> int:
         if ordered not in self._abstract:
             self._abstract[ordered] = ooxml.add_abstract_numbering(self._numbering, ordered)
-        return ooxml.add_numbering_instance(self._numbering, self._abstract[ordered], level, start)
+        self._num_id += 1
+        return ooxml.add_numbering_instance(self._numbering, self._abstract[ordered], level, start, self._num_id)
 
     def hyperlink_rel(self, url: str) -> str:
-        if url not in self._links:
-            self._links[url] = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        return self._links[url]
+        r_id = self._links.get(url)
+        if r_id is None:  # python-docx's relate_to scans every relationship twice per call: quadratic here
+            r_id = self._links[url] = self._next_rid()
+            self._rels.add_relationship(RT.HYPERLINK, url, r_id, is_external=True)
+        return r_id
+
+    def _next_rid(self) -> str:
+        """The lowest free rId, as python-docx picks it."""
+        while f"rId{self._rid_floor}" in self._rels:
+            self._rid_floor += 1
+        return f"rId{self._rid_floor}"
 
     def picture(self, path: str, alt: str, title: str) -> Element | None:
         try:

@@ -73,9 +73,16 @@ def _marks(node: yaml.Node, path: tuple[str | int, ...], out: dict[tuple[str | i
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
     """Parse YAML safely, keeping positions; syntax errors become COE001."""
+    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)  # one parse gives positions and data (yaml.safe_load would parse again)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _marks(node, (), marks)  # before constructing, which flattens merge keys (<<) in place
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -83,9 +90,6 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
         return None, [error(path, line + line_offset, col, "COE001", f"YAML syntax error: {problem}")]
     except yaml.YAMLError as exc:
         return None, [error(path, 1 + line_offset, 1, "COE001", f"YAML syntax error: {exc}")]
-    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    if node is not None:
-        _marks(node, (), marks)
     return Located(data, marks), []
 
 
