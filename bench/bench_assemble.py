@@ -1,0 +1,368 @@
+"""Benchmark `coe-paper assemble` against pandoc on synthetic paper projects.
+
+Generates a deterministic paper project (N sections of about W words of realistic Markdown each), then times
+the real CLI end to end and pandoc converting the same Markdown to .docx, each in its own child process whose
+peak RSS comes from os.wait4. Prints a table; `--profile` runs the pipeline in-process under cProfile instead.
+
+    python bench/bench_assemble.py [--sizes 15x700,300x1000] [--repeat 3] [--keep DIR] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+EPOCH = "1700000000"
+
+# Plain policy vocabulary: no term from the inclusive-language list, so the synthetic paper validates cleanly.
+_VOCABULARY = (
+    "city cities urban partnership equality inclusion housing services transport energy transition climate "
+    "residents neighbourhood community public space policy measure programme funding investment region local "
+    "authority member state network data indicator survey participation governance budget renovation access "
+    "accessible design safety health education employment training mobility women men young people older "
+    "persons disabilities migrants Roma families children carers workers tenants owners schools libraries "
+    "parks streets buildings districts heating renewable insulation subsidy grant loan instrument cohesion "
+    "fund plan strategy action monitoring evaluation evidence report guidance toolkit exchange learning "
+    "practice example pilot project initiative cooperation dialogue consultation engagement outreach support "
+    "advice one-stop shop low-income affordable social rental market displacement gentrification protection "
+    "rights discrimination intersectional gender age disability religion ethnic origin socio-economic status "
+    "European Commission Rome ANCT Leipzig Tampere Barcelona Vienna Lisbon Warsaw Athens Dublin"
+)
+_GLUE = "the of and to in for with on by as at from that which their its is are can will should"
+WORDS, GLUE = _VOCABULARY.split(), _GLUE.split()
+SCHEMES = ("https://ec.europa.eu/", "https://www.urbanagenda.eu/", "https://example.org/")
+
+
+@dataclass(frozen=True)
+class Size:
+    sections: int
+    words: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.sections}x{self.words}"
+
+
+def parse_sizes(text: str) -> list[Size]:
+    sizes = []
+    for part in text.split(","):
+        match = re.fullmatch(r"\s*(\d+)x(\d+)\s*", part)
+        if not match:
+            raise argparse.ArgumentTypeError(f"size '{part}' is not SECTIONSxWORDS, e.g. 300x1000")
+        sizes.append(Size(int(match.group(1)), int(match.group(2))))
+    return sizes
+
+
+# -- generating a project ------------------------------------------------------------------------------------
+class Writer:
+    """Writes one section body of about `budget` words with seeded randomness."""
+
+    def __init__(self, rng: random.Random, ids: list[str], index: int) -> None:
+        self.rng = rng
+        self.ids = ids
+        self.index = index
+        self.words = 0
+        self.footnotes: list[str] = []
+
+    def phrase(self, lo: int, hi: int) -> str:
+        n = self.rng.randint(lo, hi)
+        self.words += n
+        return " ".join(self.rng.choice(WORDS) if self.rng.random() < 0.7 else self.rng.choice(GLUE)
+                        for _ in range(n))  # fmt: skip
+
+    def sentence(self) -> str:
+        rng = self.rng
+        parts = [self.phrase(3, 8)]
+        roll = rng.random()
+        if roll < 0.12:
+            parts.append(f"**{self.phrase(1, 3)}**")
+        elif roll < 0.22:
+            parts.append(f"*{self.phrase(1, 3)}*")
+        elif roll < 0.28:
+            parts.append(f"[{self.phrase(1, 3)}]({rng.choice(SCHEMES)}page-{rng.randint(1, 500)})")
+        elif roll < 0.32:
+            parts.append(f"[{self.phrase(1, 3)}](#{rng.choice(self.ids)})")
+        elif roll < 0.34:
+            parts.append(f"`{rng.choice(WORDS)}`")
+        parts.append(self.phrase(3, 10))
+        text = " ".join(parts)
+        if rng.random() < 0.04 and len(self.footnotes) < 4:
+            self.footnotes.append(f"{self.phrase(6, 14).capitalize()}.")
+            text += f"[^{len(self.footnotes)}]"
+        return text[0].upper() + text[1:] + "."
+
+    def paragraph(self) -> str:
+        lines: list[str] = []
+        width = 0
+        words: list[str] = []
+        for _ in range(self.rng.randint(2, 5)):
+            words.extend(self.sentence().split(" "))
+        for word in words:  # wrap at about 100 columns, as people's editors do (soft breaks)
+            if width + len(word) > 100 and lines:
+                lines.append("\n")
+                width = 0
+            elif lines:
+                lines.append(" ")
+            lines.append(word)
+            width += len(word) + 1
+        return "".join(lines)
+
+    def bullet_list(self, ordered: bool) -> str:
+        items = []
+        for n in range(1, self.rng.randint(3, 6) + 1):
+            marker = f"{n}." if ordered else "-"
+            items.append(f"{marker} {self.sentence()}")
+            if not ordered and self.rng.random() < 0.15:
+                items.append(f"  - {self.sentence()}")
+        return "\n".join(items)
+
+    def table(self) -> str:
+        head = "| Measure | Group | Budget (EUR) | Status |\n|---|---|--:|:-:|"
+        rows = []
+        for _ in range(self.rng.randint(3, 7)):
+            cells = [self.phrase(1, 3), self.phrase(1, 2), str(self.rng.randint(10, 999) * 1000),
+                     self.rng.choice(["planned", "running", "done"])]  # fmt: skip
+            rows.append("| " + " | ".join(cells) + " |")
+        return "\n".join([head, *rows])
+
+    def body(self, budget: int, with_table: bool) -> str:
+        blocks: list[str] = []
+        since_heading = -1  # words since the last `##`; -1: none yet, so the body starts with one
+        while self.words < budget:
+            if since_heading < 0 or since_heading >= 250:
+                blocks.append(f"## {self.phrase(2, 5).capitalize()}")
+                since_heading = 0
+            elif since_heading >= 120 and self.rng.random() < 0.3:
+                blocks.append(f"### {self.phrase(2, 4).capitalize()}")
+            start = self.words
+            roll = self.rng.random()
+            if roll < 0.15:
+                blocks.append(self.bullet_list(ordered=False))
+            elif roll < 0.22:
+                blocks.append(self.bullet_list(ordered=True))
+            elif roll < 0.25:
+                blocks.append(f"> {self.sentence()}")
+            else:
+                blocks.append(self.paragraph())
+            since_heading += self.words - start
+        if with_table:
+            blocks.insert(len(blocks) // 2, self.table())
+        blocks += [f"[^{n}]: {text}" for n, text in enumerate(self.footnotes, start=1)]
+        return "\n\n".join(blocks) + "\n"
+
+
+def generate(root: Path, size: Size, seed: int = 20240131) -> list[tuple[str, str, str]]:
+    """Write a paper project under `root`; returns (id, title, body) per section in outline order."""
+    rng = random.Random(seed)
+    (root / "paper").mkdir(parents=True)
+    (root / "sections").mkdir()
+    shutil.copy(REPO / "paper" / "template.docx", root / "paper" / "template.docx")
+    shutil.copytree(REPO / "paper" / "templates", root / "paper" / "templates")
+    shutil.copy(REPO / "contributors.yaml", root / "contributors.yaml")
+    members = yaml.safe_load((REPO / "contributors.yaml").read_text())["organisations"]
+    orgs = [org["id"] for org in members]
+    emails = {org["id"]: (org.get("emails") or [f"office@{(org.get('domains') or ['example.org'])[0]}"])[0]
+              for org in members}  # fmt: skip
+    ids = [f"section-{index:03d}" for index in range(1, size.sections + 1)]
+    outline = [{"id": sid, "required": True, "min_words": 0, "max_words": size.words * 2 + 200} for sid in ids]
+    config = {
+        "title": "Orientation Paper", "subtitle": "Synthetic benchmark paper", "language": "en-GB",
+        "status": "Draft", "output": "build/paper.docx", "template": "paper/template.docx",
+        "templates": "paper/templates", "outline": outline,
+    }  # fmt: skip
+    (root / "paper" / "paper.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    sections = []
+    by_lead: dict[str, list[str]] = {}
+    for index, sid in enumerate(ids, start=1):
+        writer = Writer(rng, ids, index)
+        title = writer.phrase(3, 6).capitalize()
+        body = writer.body(size.words, with_table=index % 4 == 0)
+        lead, *others = rng.sample(orgs, 3)
+        front = {"id": sid, "title": title, "lead": lead, "contributors": others,
+                 "status": rng.choice(["draft", "review", "final"])}  # fmt: skip
+        text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body
+        name = f"{index:03d}-{sid}.md"
+        (root / "sections" / name).write_text(text, encoding="utf-8")
+        by_lead.setdefault(lead, []).append(f"sections/{name}")
+        sections.append((sid, title, body))
+    _commit(root, by_lead, emails)
+    return sections
+
+
+def _commit(root: Path, by_lead: dict[str, list[str]], emails: dict[str, str]) -> None:
+    """A git history as the partnership's would be: the setup by the coordinator, then one commit per lead
+    organisation with its sections, by that organisation's identity (so attribution maps every line)."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def git(*args: str, who: str = "rome", day: int = 1) -> None:
+        date = f"2024-02-{day:02d}T10:00:00Z"
+        ident = ["-c", f"user.name={who}", "-c", f"user.email={emails[who]}"]
+        subprocess.run(["git", "-C", str(root), *ident, *args], check=True, capture_output=True,
+                       env={**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    git("add", "paper", "contributors.yaml")
+    git("commit", "-q", "-m", "Set up the paper")
+    for day, (lead, paths) in enumerate(sorted(by_lead.items()), start=2):
+        git("add", *paths, who=lead)
+        git("commit", "-q", "-m", f"Sections led by {lead}", who=lead, day=min(day, 28))
+
+
+def pandoc_markdown(sections: list[tuple[str, str, str]]) -> str:
+    """One Markdown file: each section's title as a level-1 heading carrying its id, then its body; footnote
+    labels are made unique, since pandoc's are document-wide while coe-paper's are per section."""
+    parts = []
+    for sid, title, body in sections:
+        renamed = re.sub(r"\[\^(\d+)\]", rf"[^{sid}-\1]", body)
+        parts.append(f"# {title} {{#{sid}}}\n\n{renamed}")
+    return "\n\n".join(parts)
+
+
+# -- measuring -----------------------------------------------------------------------------------------------
+@dataclass
+class Run:
+    seconds: float  # wall
+    cpu: float  # user + system of the child and the children it waited for (git, for coe-paper)
+    max_rss_kib: int  # the child's own peak resident set
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> Run:
+    """Run `cmd` as a child; wall time and that child's own peak RSS (os.wait4 gives per-process rusage)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} exited {proc.returncode}: {stderr.decode(errors='replace')[-2000:]}")
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+
+
+def coe_paper_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "coe-paper"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("coe-paper")
+    if found is None:
+        sys.exit("bench: coe-paper is not installed (pip install -e .)")
+    return [found]
+
+
+@dataclass
+class Result:
+    tool: str
+    first: Run  # coe-paper's first run is the cold one: no blame cache yet
+    best: Run
+    peak_rss_kib: int
+    docx_bytes: int
+
+
+def bench_size(size: Size, repeat: int, keep: Path | None) -> list[Result]:
+    holder = tempfile.TemporaryDirectory(prefix=f"coe-bench-{size.label}-")
+    work = Path(holder.name)
+    try:
+        project = work / "project"
+        sections = generate(project, size)
+        markdown = work / "pandoc-input.md"
+        markdown.write_text(pandoc_markdown(sections), encoding="utf-8")
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+        coe_out, pandoc_out = work / "coe-paper.docx", work / "pandoc.docx"
+        commands = {
+            "coe-paper": [*coe_paper_cmd(), "--project", str(project), "assemble", "-o", str(coe_out)],
+            "pandoc": ["pandoc", "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
+                       f"--reference-doc={project / 'paper' / 'template.docx'}", "-o", str(pandoc_out), str(markdown)],
+        }  # fmt: skip
+        runs: dict[str, list[Run]] = {name: [] for name in commands}
+        for _ in range(repeat):  # interleaved, so drift in machine load hits both alike
+            for name, cmd in commands.items():
+                runs[name].append(measure(cmd, env))
+        results = []
+        for name, out in (("coe-paper", coe_out), ("pandoc", pandoc_out)):
+            done = runs[name]
+            best = min(done, key=lambda run: run.seconds)
+            results.append(Result(name, done[0], best, max(r.max_rss_kib for r in done), out.stat().st_size))
+        if keep is not None:
+            target = keep / size.label
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(work, target)
+        return results
+    finally:
+        holder.cleanup()
+
+
+def profile(size: Size, top: int = 25) -> str:
+    from coe_paper import pipeline  # imported here: only the profile needs the package in-process
+
+    with tempfile.TemporaryDirectory(prefix="coe-bench-profile-") as tmp:
+        project = Path(tmp) / "project"
+        generate(project, size)
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+        profiler = cProfile.Profile()
+        profiler.enable()
+        result = pipeline.assemble(project, Path(tmp) / "out.docx")
+        profiler.disable()
+        if result.output is None:
+            raise RuntimeError(f"assemble failed: {result.diagnostics[:5]}")
+        stream = io.StringIO()
+        stats = pstats.Stats(profiler, stream=stream)
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top)
+        return stream.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("15x700,300x1000"),
+                        help="comma-separated SECTIONSxWORDS (default 15x700,300x1000)")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best time is reported")
+    parser.add_argument("--keep", type=Path, help="copy each generated project and its outputs here")
+    parser.add_argument("--profile", action="store_true", help="profile the pipeline in-process instead")
+    args = parser.parse_args(argv)
+    if args.profile:
+        for size in args.sizes:
+            print(f"== profile {size.label} ==")
+            print(profile(size))
+        return 0
+    if shutil.which("pandoc") is None:
+        print("bench: pandoc is not on the PATH", file=sys.stderr)
+        return 1
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    print(f"{'size':<10} {'tool':<10} {'first s':>8} {'best s':>8} {'cpu s':>8} {'peak RSS MB':>12} {'docx KB':>8} "
+          f"{'ratio':>6}")  # fmt: skip
+    for size in args.sizes:
+        try:
+            results = bench_size(size, max(1, args.repeat), args.keep)
+        except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+            print(f"bench: {size.label}: {exc}", file=sys.stderr)
+            return 1
+        pandoc = next(r for r in results if r.tool == "pandoc")
+        for r in results:
+            ratio = f"{r.best.seconds / pandoc.best.seconds:.2f}" if r.tool == "coe-paper" else ""
+            print(f"{size.label:<10} {r.tool:<10} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.best.cpu:>8.3f} "
+                  f"{r.peak_rss_kib / 1024:>12.1f} {r.docx_bytes / 1024:>8.0f} {ratio:>6}", flush=True)  # fmt: skip
+    print("best s: fastest of the runs (interleaved); ratio: coe-paper best / pandoc best; peak RSS: largest of the"
+          " runs, per process (os.wait4)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
