@@ -20,7 +20,6 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
-from lxml import etree
 
 from . import ooxml
 from .sources import Source, SourceError, normalise
@@ -123,9 +122,7 @@ class DocxBuilder:
             doc_pr.set("descr", alt)
             if title:
                 doc_pr.set("title", title)
-        run = etree.Element(ooxml.R)
-        etree.SubElement(run, ooxml.w("drawing")).append(inline)
-        return run
+        return ooxml.drawing_run(inline)
 
     def next_footnote_id(self) -> int:
         self._footnote_id += 1
@@ -175,11 +172,11 @@ class DocxBuilder:
         section = self.document.sections[0]
         header = section.header.paragraphs[0]._p
         header.clear()
-        ooxml.ppr(header).append(etree.Element(ooxml.PSTYLE, {ooxml.w("val"): self.style("header") or "Header"}))
+        ooxml.set_style(header, self.style("header") or "Header")
         ooxml.run(header, header_text)
         footer = section.footer.paragraphs[0]._p
         footer.clear()
-        ooxml.ppr(footer).append(etree.Element(ooxml.PSTYLE, {ooxml.w("val"): self.style("footer") or "Footer"}))
+        ooxml.set_style(footer, self.style("footer") or "Footer")
         ooxml.run(footer, footer_prefix)
         ooxml.field(footer, "PAGE", "1")
 

@@ -4,6 +4,7 @@ footnotes, tables, styles and settings. Everything else talks to Word through th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from copy import deepcopy
 
 from lxml import etree
 
@@ -135,6 +136,35 @@ def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | N
         t.set(_SPACE, "preserve")
     parent.append(r)
     return r
+
+
+def text_run(parent: Element, text: str | None, rpr: Element | None, deleted: bool = False) -> Element:
+    """Append a run with a copy of `rpr` holding `text` (w:delText when the run is a tracked deletion)."""
+    r = etree.SubElement(parent, R)
+    if rpr is not None:
+        r.append(deepcopy(rpr))
+    if text is not None:
+        node = etree.SubElement(r, w("delText") if deleted else T)
+        node.text = text
+        node.set(_SPACE, "preserve")
+    return r
+
+
+def drawing_run(inline: Element) -> Element:
+    """A run holding a picture (a wp:inline element)."""
+    r = etree.Element(R)
+    etree.SubElement(r, w("drawing")).append(inline)
+    return r
+
+
+def set_style(p: Element, style_id: str) -> None:
+    """Give paragraph `p` the paragraph style `style_id`."""
+    props = ppr(p)
+    style = props.find(PSTYLE)
+    if style is None:
+        style = etree.Element(PSTYLE)
+        props.insert(0, style)
+    style.set(_VAL, style_id)
 
 
 def line_break(parent: Element) -> None:

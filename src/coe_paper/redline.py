@@ -401,7 +401,7 @@ class Redliner:
 
     def _paragraph(self, para: _Para, items: Sequence[tuple[str, _Atom]], stamp: Stamp, mark: str | None) -> Element:
         """Build a paragraph from atoms; `mark` records the paragraph mark itself as inserted or deleted."""
-        p = etree.Element(ooxml.P)
+        p = ooxml.paragraph()
         props = para.element.find(ooxml.PPR)
         if props is not None:
             props = deepcopy(props)
@@ -478,14 +478,8 @@ class _Writer:
                         text.tag in (ooxml.T, w("delText")):  # fmt: skip
                     text.text = (text.text or "") + atom.text
                     continue
-            run = etree.SubElement(parent, ooxml.R)
-            if atom.rpr is not None:
-                run.append(deepcopy(atom.rpr))
-            if atom.text is not None:
-                node = etree.SubElement(run, w("delText") if state == "del" else ooxml.T)
-                node.text = atom.text
-                node.set(f"{{{ooxml.XML_NS}}}space", "preserve")
-            elif atom.node is not None:
+            run = ooxml.text_run(parent, atom.text, atom.rpr, deleted=state == "del")
+            if atom.text is None and atom.node is not None:
                 copy = deepcopy(atom.node)
                 run.append(ooxml.as_deleted(copy) if state == "del" else copy)
             self.last_run = (run, atom.rpr, state)
