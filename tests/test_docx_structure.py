@@ -421,3 +421,25 @@ def test_list_items_starting_with_a_code_block_keep_their_number(tmp_path: Path)
     assert list(numbered) == ["first item", "code item", "third item"]
     assert len(set(numbered.values())) == 1 and None not in numbered.values(), numbered
     assert pstyle(out[1]) == builder.style("Source Code")
+
+
+@pytest.mark.parametrize("item", ["## A heading item", "***"])
+def test_list_items_starting_with_a_heading_or_rule_keep_their_number(item: str, tmp_path: Path) -> None:
+    root = kitchen_sink_project(tmp_path / "project")
+    builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))
+    out = Renderer(builder).render(parse(f"1. first item\n2. {item}\n3. third item\n"))
+    assert len(out) == 3
+    numbers = [numbering(p) for p in out]
+    assert None not in numbers and len(set(numbers)) == 1, numbers
+
+
+def test_a_footnote_cited_twice_gets_a_copy_per_reference(tmp_path: Path) -> None:
+    """Word footnotes carry one reference each, so a second citation points at a copy with the same text."""
+    root = kitchen_sink_project(tmp_path / "project")
+    builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))
+    out = Renderer(builder).render(parse("One[^a] and two[^b] and one again[^a].\n\n[^a]: Alpha note.\n\n[^b]: Beta.\n"))
+    refs = [int(r.get(f"{{{W}}}id")) for r in out[0].iter(f"{{{W}}}footnoteReference")]
+    assert len(refs) == 3 and len(set(refs)) == 3, refs
+    notes = {fid: " ".join(text(p) for p in paragraphs).strip() for fid, paragraphs in builder._footnotes}
+    assert notes[refs[0]] == notes[refs[2]] == "Alpha note."
+    assert notes[refs[1]] == "Beta."

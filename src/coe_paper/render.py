@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -88,6 +89,8 @@ class Renderer:
         self._cell_flags: tuple[str, ...] = ()
         self._footnote: int | None = None
         self._footnote_ids: dict[int, int] = {}
+        self._footnote_copies: dict[int, list[int]] = {}  # local id -> ids of copies for repeated references
+        self._footnote_local = 0  # markdown-it's id of the footnote being rendered
         self._p: Element | None = None
         self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
         self._handlers: dict[str, Callable[[Token], None]] = {
@@ -173,7 +176,9 @@ class Renderer:
 
     def _heading_open(self, token: Token) -> None:
         level = min(int(token.tag[1:]), 9)
-        self._heading = (level, self._new_p(f"heading {level}", token))
+        p = self._new_p(f"heading {level}", token)
+        self._place_in_list(p)
+        self._heading = (level, p)
 
     def _list_open(self, token: Token) -> None:
         ordered = token.type == "ordered_list_open"
@@ -203,16 +208,17 @@ class Renderer:
     def _code(self, token: Token) -> None:
         p = self._new_p("Source Code", token)
         self._place_in_list(p)
-        code_style = None
         for index, line in enumerate(token.content.rstrip("\n").split("\n")):
             if index:
                 ooxml.line_break(p)
             if line:
-                ooxml.run(p, clean(line), (), code_style)
+                ooxml.run(p, clean(line))
         self._p = None
 
     def _hr(self, token: Token) -> None:
-        ooxml.set_bottom_border(self._new_p(None, token))
+        p = self._new_p(None, token)
+        ooxml.set_bottom_border(p)
+        self._place_in_list(p)
         self._p = None
 
     # -- tables --------------------------------------------------------------------------------------------
@@ -257,14 +263,26 @@ class Renderer:
         return self._footnote_ids[local]
 
     def _footnote_open(self, token: Token) -> None:
-        self._footnote = self._global_footnote(int(token.meta["id"]))
+        self._footnote_local = int(token.meta["id"])
+        self._footnote = self._global_footnote(self._footnote_local)
         self._sinks.append([])
 
     def _footnote_close(self, token: Token) -> None:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
         self.doc.add_footnote(self._footnote, paragraphs)
+        for copy in self._footnote_copies.get(self._footnote_local, ()):
+            self.doc.add_footnote(copy, [deepcopy(p) for p in paragraphs])
         self._footnote = None
+
+    def _footnote_ref(self, token: Token) -> int:
+        """Word footnotes have one reference each: a footnote cited again gets its own copy."""
+        local = int(token.meta["id"])
+        if not token.meta.get("subId"):
+            return self._global_footnote(local)
+        copy = self.doc.next_footnote_id()
+        self._footnote_copies.setdefault(local, []).append(copy)
+        return copy
 
     # -- inline --------------------------------------------------------------------------------------------
     def _inline(self, token: Token) -> None:
@@ -317,7 +335,7 @@ class Renderer:
             elif kind == "image":
                 self._image(child, target)
             elif kind == "footnote_ref":
-                ooxml.footnote_reference(target, self._global_footnote(int(child.meta["id"])),
+                ooxml.footnote_reference(target, self._footnote_ref(child),
                                          self.doc.style("footnote reference"))  # fmt: skip
 
     def _image(self, token: Token, target: Element) -> None:
