@@ -437,7 +437,8 @@ def test_a_footnote_cited_twice_gets_a_copy_per_reference(tmp_path: Path) -> Non
     """Word footnotes carry one reference each, so a second citation points at a copy with the same text."""
     root = kitchen_sink_project(tmp_path / "project")
     builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))
-    out = Renderer(builder).render(parse("One[^a] and two[^b] and one again[^a].\n\n[^a]: Alpha note.\n\n[^b]: Beta.\n"))
+    source = "One[^a] and two[^b] and one again[^a].\n\n[^a]: Alpha note.\n\n[^b]: Beta.\n"
+    out = Renderer(builder).render(parse(source))
     refs = [int(r.get(f"{{{W}}}id")) for r in out[0].iter(f"{{{W}}}footnoteReference")]
     assert len(refs) == 3 and len(set(refs)) == 3, refs
     notes = {fid: " ".join(text(p) for p in paragraphs).strip() for fid, paragraphs in builder._footnotes}
