@@ -4,6 +4,7 @@ changes must give the new version's text, rejecting them the old version's."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import zipfile
@@ -115,11 +116,27 @@ def build(root: Path, out: Path, *args: str) -> Path:
 
 
 def plain(path: Path, track: str = "accept") -> str:
-    """The document's text as pandoc reads it, whitespace normalised."""
+    """The document's words as pandoc reads them, in document order (table cells row by row, whatever the layout)."""
     pandoc = require_client("pandoc")
-    proc = subprocess.run([pandoc, "-f", "docx", "-t", "plain", f"--track-changes={track}", str(path)],
+    proc = subprocess.run([pandoc, "-f", "docx", "-t", "json", f"--track-changes={track}", str(path)],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    return " ".join(proc.stdout.split())
+    words: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") in ("Str", "Code"):
+                words.append(str(node["c"] if node["t"] == "Str" else node["c"][1]))
+            elif node.get("t") == "OrderedList":  # where numbering starts is part of the text a reader sees
+                words.append(f"[list from {node['c'][0][0]}]")
+                walk(node["c"][1])
+            else:
+                walk(node.get("c"))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads(proc.stdout)["blocks"])
+    return " ".join(words)
 
 
 def body_of(path: Path) -> etree._Element:

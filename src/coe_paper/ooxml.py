@@ -258,7 +258,7 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
           aligns: Sequence[str | None]) -> Element:  # fmt: skip
     """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page."""
     columns = max((len(row) for row in rows), default=1) or 1
-    width = 5000 // columns  # fiftieths of a percent
+    widths = column_widths(rows, columns)
     tbl = etree.Element(w("tbl"))
     props = sub(tbl, "tblPr")
     if style_id:
@@ -267,15 +267,15 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0",
         noHBand="0", noVBand="1")  # fmt: skip
     grid = sub(tbl, "tblGrid")
-    for _ in range(columns):
-        sub(grid, "gridCol", w=str(9000 // columns))
+    for width in widths:
+        sub(grid, "gridCol", w=str(width))
     for index, cells in enumerate(rows):
         tr = sub(tbl, "tr")
         if index < header_rows:
             sub(sub(tr, "trPr"), "tblHeader")
         for col in range(columns):
             tc = sub(tr, "tc")
-            sub(sub(tc, "tcPr"), "tcW", w=str(width), type="pct")
+            sub(sub(tc, "tcPr"), "tcW", w=str(widths[col]), type="dxa")
             content = cells[col] if col < len(cells) else ()
             if not content:
                 content = [paragraph()]
@@ -285,6 +285,29 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
                     set_alignment(p, align)
                 tc.append(p)
     return tbl
+
+
+def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = 9000) -> list[int]:
+    """Column widths in twips summing to `total`: each column gets room for its longest word (up to 12 characters;
+    longer words may break), then the space left
+    goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins)."""
+    char, pad = 135, 280
+    minimum: list[int] = []
+    wanted: list[int] = []
+    for col in range(columns):
+        texts = ["".join(t.text or "" for p in row[col] for t in p.iter(T)) for row in rows if col < len(row)]
+        longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 12)
+        average = sum(len(text) for text in texts) / max(len(texts), 1)
+        minimum.append(longest_word * char + pad)
+        wanted.append(max(int(average * char) + pad - minimum[-1], 0))
+    spare = total - sum(minimum)
+    if spare <= 0:
+        widths = [m * total // sum(minimum) for m in minimum]
+    else:
+        want = sum(wanted)
+        widths = [m + (spare * w // want if want else spare // columns) for m, w in zip(minimum, wanted, strict=True)]
+    widths[-1] += total - sum(widths)
+    return widths
 
 
 def _lvl(abstract: Element, level: int, fmt: str, text: str, indent: int) -> None:
