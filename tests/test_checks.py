@@ -85,6 +85,13 @@ def test_coe001_yaml_syntax_error_in_contributors(make_project: MakeProject) -> 
     assert where(only(found)) == ("COE001", "error", "contributors.yaml", 9, 7)
 
 
+def test_coe001_character_yaml_cannot_hold(make_project: MakeProject) -> None:
+    config = PAPER_YAML.replace("subtitle: A tiny paper", "subtitle: A tiny\x07 paper")
+    d = only(validate(make_project, {CONFIG: config}))
+    assert where(d) == ("COE001", "error", CONFIG, 2, 17)  # after "subtitle: A tiny" (16 characters)
+    assert d.message == "YAML cannot contain the character U+0007"
+
+
 def test_coe002_unknown_key_in_front_matter(make_project: MakeProject) -> None:
     text = section_text("intro", FILLER + "\n", title="Introduction").replace("status: draft", "state: draft")
     d = only(validate(make_project, {INTRO: text}), "COE002")
@@ -299,6 +306,13 @@ def test_coe504_image_type_word_cannot_show(make_project: MakeProject) -> None:
     assert where(d) == ("COE504", "error", HOUSING, 13, 10)
 
 
+def test_coe505_damaged_image(make_project: MakeProject) -> None:
+    files = housing_with("![Chart](../paper/images/chart.png)")
+    files["paper/images/chart.png"] = b"\x89PNG\r\n\x1a\n but the rest was lost"
+    d = only(validate(make_project, files))
+    assert where(d) == ("COE505", "error", HOUSING, 13, 10)
+
+
 # -- COE6xx: links ---------------------------------------------------------------------------------------------
 
 
@@ -414,6 +428,15 @@ def test_coe801_sandbox_escape_is_refused(make_project: MakeProject, expression:
     d = only_error(result.diagnostics)
     assert (d.code, d.severity, d.path, d.line) == ("COE801", "error", "paper/templates/byline.md.j2", 2)
     assert not (root / "pwned").exists()
+    assert not (root / "build").exists()
+
+
+def test_template_that_is_not_utf8_is_coe003(make_project: MakeProject) -> None:
+    root = make_project({"paper/templates/annex.md.j2": b"# Annex\n\nCr\xe9dits\n"})
+    result = pipeline.assemble(root)
+    assert result.output is None
+    d = only_error(result.diagnostics)
+    assert (d.code, d.severity, d.path, d.line) == ("COE003", "error", "paper/templates/annex.md.j2", 3)
     assert not (root / "build").exists()
 
 

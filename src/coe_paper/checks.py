@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from docx.image.image import Image as DocxImage
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostic, error, warning
@@ -215,6 +216,18 @@ def images(item: Parsed, source: Source) -> Iterator[Diagnostic]:
             elif not path.lower().endswith(IMAGE_TYPES):
                 yield error(item.section.path, line, col, "COE504",
                             f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
+            elif not readable_image(source.read_bytes(path)):
+                yield error(item.section.path, line, col, "COE505", f"image '{src}' is damaged or not an image",
+                            "export it again as PNG or JPEG")  # fmt: skip
+
+
+def readable_image(data: bytes) -> bool:
+    """Whether python-docx can read the picture's type and size (what embedding it needs)."""
+    try:
+        DocxImage.from_blob(data)
+    except Exception:  # a third-party parser fed untrusted bytes: any failure means "not usable"
+        return False
+    return True
 
 
 def link_targets(parsed: list[Parsed]) -> set[str]:

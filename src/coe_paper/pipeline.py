@@ -217,6 +217,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     project = loaded.project
     assert project is not None
     templates = Templates(loaded.source, project.config.templates)
+    found.extend(templates.problems)
     context = template_context(project, loaded.parsed, version, credits)
     for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
         builder.claim_anchor(bookmark_name(section.id))

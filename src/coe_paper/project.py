@@ -88,6 +88,12 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
         return None, [error(path, line + line_offset, col, "COE001", f"YAML syntax error: {problem}")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        line = text[: exc.position].count("\n") + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"YAML cannot contain the character U+{exc.character:04X}" if isinstance(exc.character, int) \
+            else f"YAML syntax error: {exc.reason}"  # fmt: skip
+        return None, [error(path, line + line_offset, col, "COE001", message)]
     except yaml.YAMLError as exc:
         return None, [error(path, 1 + line_offset, 1, "COE001", f"YAML syntax error: {exc}")]
     return Located(data, marks), []

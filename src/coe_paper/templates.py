@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, error
+from .project import read_text
 from .sources import Source
 
 TEMPLATE_NAMES = ("title_page.md.j2", "byline.md.j2", "annex.md.j2")
@@ -44,6 +45,7 @@ class Templates:
     def __init__(self, source: Source, directory: str) -> None:
         files: dict[str, str] = {}
         self.paths: dict[str, str] = {}
+        self.problems: list[Diagnostic] = []  # template files that cannot be read
         builtin = resources.files("coe_paper") / "templates"
         for name in TEMPLATE_NAMES:
             files[name] = (builtin / name).read_text(encoding="utf-8")
@@ -51,8 +53,11 @@ class Templates:
         for path in source.list_dir(directory):
             name = path.rsplit("/", 1)[-1]
             if name.endswith(".j2"):
-                files[name] = source.read_bytes(path).decode("utf-8", "replace")
-                self.paths[name] = path
+                text, problems = read_text(source, path)
+                self.problems.extend(problems)
+                if text is not None:
+                    files[name] = text
+                    self.paths[name] = path
         self.env = SandboxedEnvironment(
             loader=DictLoader(files), undefined=StrictUndefined, finalize=_finalize,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
