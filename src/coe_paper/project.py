@@ -184,37 +184,36 @@ def load_section(source: Source, path: str) -> tuple[Section | None, list[Diagno
     return Section(path=path, meta=meta, body=body, body_line=body_line, meta_marks=located.marks), found
 
 
+def load_yaml_file(
+    source: Source, path: str, model: type[M], found: list[Diagnostic]
+) -> tuple[M | None, Located | None]:
+    """Read, parse and validate one YAML file; its problems are added to `found`."""
+    text, problems = read_text(source, path)
+    found.extend(problems)
+    if text is None:
+        return None, None
+    located, problems = load_yaml(text, path)
+    found.extend(problems)
+    if located is None:
+        return None, None
+    value, problems = validate_model(model, located, path)
+    found.extend(problems)
+    return value, located
+
+
 def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     """Load config, contributors and every `sections/*.md`. Returns None when the config or members are unusable."""
     found: list[Diagnostic] = []
-    config = contributors = None
-    config_marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    text, problems = read_text(source, CONFIG_PATH)
-    found.extend(problems)
-    if text is not None:
-        located, problems = load_yaml(text, CONFIG_PATH)
-        found.extend(problems)
-        if located is not None:
-            config, problems = validate_model(PaperConfig, located, CONFIG_PATH)
-            config_marks = located.marks
-            found.extend(problems)
-    text, problems = read_text(source, CONTRIBUTORS_PATH)
-    found.extend(problems)
-    if text is not None:
-        located, problems = load_yaml(text, CONTRIBUTORS_PATH)
-        found.extend(problems)
-        if located is not None:
-            members, problems = validate_model(ContributorsFile, located, CONTRIBUTORS_PATH)
-            found.extend(problems)
-            if members is not None:
-                contributors = members
-                seen: set[str] = set()
-                for index, member in enumerate(members.organisations):
-                    if member.id in seen:
-                        line, col = located.where(("organisations", index, "id"))
-                        found.append(error(CONTRIBUTORS_PATH, line, col, "COE202",
-                                           f"duplicate organisation id '{member.id}'"))  # fmt: skip
-                    seen.add(member.id)
+    config, config_yaml = load_yaml_file(source, CONFIG_PATH, PaperConfig, found)
+    members, members_yaml = load_yaml_file(source, CONTRIBUTORS_PATH, ContributorsFile, found)
+    if members is not None and members_yaml is not None:
+        seen: set[str] = set()
+        for index, member in enumerate(members.organisations):
+            if member.id in seen:
+                line, col = members_yaml.where(("organisations", index, "id"))
+                found.append(error(CONTRIBUTORS_PATH, line, col, "COE202",
+                                   f"duplicate organisation id '{member.id}'"))  # fmt: skip
+            seen.add(member.id)
     sections: list[Section] = []
     for path in source.list_dir(SECTIONS_DIR):
         if path.endswith(".md"):
@@ -222,8 +221,8 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             found.extend(problems)
             if section is not None:
                 sections.append(section)
-    if config is None or contributors is None:
+    if config is None or members is None:
         return None, found
-    project = Project(config=config, contributors=list(contributors.organisations), sections=sections,
-                      config_marks=config_marks)  # fmt: skip
+    project = Project(config=config, contributors=list(members.organisations), sections=sections,
+                      config_marks=config_yaml.marks if config_yaml else {})  # fmt: skip
     return project, found
