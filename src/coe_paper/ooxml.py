@@ -114,6 +114,16 @@ def _insert_ordered(parent: Element, child: Element, order: Sequence[str]) -> No
     parent.append(child)
 
 
+def _insert_before_any(parent: Element, child: Element, later: Iterable[str]) -> None:
+    """Insert `child` before the first existing child whose local name the schema places after it, else last."""
+    names = set(later)
+    for existing in parent:
+        if etree.QName(existing).localname in names:
+            existing.addprevious(child)
+            return
+    parent.append(child)
+
+
 def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | None = None) -> Element:
     """Append a run of `text` with character style and bold/italic/strike flags."""
     key = (style_id, *flags)
@@ -451,12 +461,7 @@ def set_update_fields(settings: Element) -> None:
     """Ask Word to refresh fields (the table of contents' page numbers) when the file opens."""
     if settings.find(w("updateFields")) is not None:
         return
-    update = etree.Element(w("updateFields"), {_VAL: "true"})
-    for child in settings:
-        if etree.QName(child).localname in _AFTER_UPDATE_FIELDS:
-            child.addprevious(update)
-            return
-    settings.append(update)
+    _insert_before_any(settings, etree.Element(w("updateFields"), {_VAL: "true"}), _AFTER_UPDATE_FIELDS)
 
 
 def custom_properties_part(properties: Sequence[tuple[str, str]]) -> bytes:
@@ -513,12 +518,7 @@ def mark_paragraph(p: Element, kind: str, rev_id: int, author: str, date: str) -
     rpr = props.find(RPR)
     if rpr is None:
         rpr = etree.Element(RPR)
-        for child in props:
-            if etree.QName(child).localname in _AFTER_MARK_RPR:
-                child.addprevious(rpr)
-                break
-        else:
-            props.append(rpr)
+        _insert_before_any(props, rpr, _AFTER_MARK_RPR)
     rpr.insert(0, revision(kind, rev_id, author, date))
 
 
@@ -528,13 +528,7 @@ def mark_row(tr: Element, kind: str, rev_id: int, author: str, date: str) -> Non
     if props is None:
         props = etree.Element(w("trPr"))
         tr.insert(1 if len(tr) and tr[0].tag == w("tblPrEx") else 0, props)
-    change = revision(kind, rev_id, author, date)
-    for child in props:
-        if etree.QName(child).localname in _TRPR_AFTER:
-            child.addprevious(change)
-            break
-    else:
-        props.append(change)
+    _insert_before_any(props, revision(kind, rev_id, author, date), _TRPR_AFTER)
 
 
 def comment_range_start(comment_id: int) -> Element:
