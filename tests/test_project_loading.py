@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from coe_paper import pipeline
 from coe_paper.project import ProjectNotFound, find_root, load_project
-from coe_paper.sources import GitRevision, SourceError, WorkTree, normalise
+from coe_paper.sources import GitRevision, SourceError, WorkTree, normalise, parse_batch
 from conftest import INTRO_BODY, MakeProject, git_commit, section_text
 
 INTRO = "sections/01-intro.md"
@@ -90,6 +92,28 @@ def test_git_revision_reads_the_commit_not_the_work_tree(make_project: MakeProje
     unknown = pipeline.load(root, "no-such-tag")
     assert [(d.code, d.severity) for d in unknown.diagnostics] == [("COE003", "error")]
     assert "no-such-tag" in unknown.diagnostics[0].message
+
+
+def test_git_revision_reads_the_paper_in_one_batch(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(git=True)
+    revision = GitRevision(root, "HEAD")
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(command: list[str], **kwargs: Any) -> Any:
+        calls.append(command)
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    names = ["paper/paper.yaml", "contributors.yaml", *revision.list_dir("sections"), "paper/template.docx"]
+    for name in names:
+        assert revision.read_bytes(name) == (root / name).read_bytes()
+    assert len(calls) == 1 and calls[0][-2:] == ["cat-file", "--batch"]
+
+
+def test_parse_batch_reads_objects_and_skips_missing_ones() -> None:
+    output = b"aaa blob 5\nhello\nbbb missing\nccc blob 0\n\nddd blob 3\na\nb\n"
+    assert parse_batch(output) == {"aaa": b"hello", "ccc": b"", "ddd": b"a\nb"}
 
 
 # -- find_root -------------------------------------------------------------------------------------------------

@@ -76,6 +76,26 @@ class WorkTree:
         return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_file())
 
 
+#: Paths of the files a build reads, fetched together when building from a revision.
+PAPER_PREFIXES = ("paper/", "sections/", "contributors.yaml", ".mailmap")
+
+
+def parse_batch(output: bytes) -> dict[str, bytes]:
+    """Objects from `git cat-file --batch` output (`<sha> <type> <size>` lines, each followed by the content)."""
+    objects: dict[str, bytes] = {}
+    offset = 0
+    while offset < len(output):
+        end = output.index(b"\n", offset)
+        header = output[offset:end].split()
+        offset = end + 1
+        if len(header) != 3:  # `<sha> missing`
+            continue
+        size = int(header[2])
+        objects[header[0].decode()] = output[offset : offset + size]
+        offset += size + 1
+    return objects
+
+
 class GitRevision:
     """Files as they were at a git revision; reads the object database, never the work tree."""
 
@@ -97,15 +117,29 @@ class GitRevision:
                 _mode, kind, sha = info.split()
                 if kind == "blob":
                     self._blobs[name] = sha
+        self._data: dict[str, bytes] | None = None  # the paper's blobs, read in one batch on first use
 
     def _git(self, *args: str) -> bytes | None:
         proc = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, check=False)
         return proc.stdout if proc.returncode == 0 else None
 
+    def _batch(self) -> dict[str, bytes]:
+        """Every blob of the paper's own files (PAPER_PREFIXES), from one `git cat-file --batch` process."""
+        if self._data is None:
+            wanted = sorted({sha for name, sha in self._blobs.items() if name.startswith(PAPER_PREFIXES)})
+            command = ["git", "-C", str(self.root), "cat-file", "--batch"]
+            proc = subprocess.run(command, input="\n".join(wanted).encode(), capture_output=True, check=False)
+            self._data = parse_batch(proc.stdout) if proc.returncode == 0 else {}
+        return self._data
+
     def read_bytes(self, path: str) -> bytes:
         name = normalise(path)
         sha = self._blobs.get(name)
-        data = self._git("cat-file", "blob", sha) if sha else None
+        data = None
+        if sha:
+            data = self._batch().get(sha)
+            if data is None:
+                data = self._git("cat-file", "blob", sha)
         if data is None:
             raise SourceError(f"'{name}' does not exist at {self.label}")
         return data
