@@ -431,6 +431,14 @@ def test_coe801_sandbox_escape_is_refused(make_project: MakeProject, expression:
     assert not (root / "build").exists()
 
 
+def test_validate_reports_template_errors_once_without_writing(make_project: MakeProject) -> None:
+    root = make_project({"paper/templates/byline.md.j2": "{.Byline}\nLead: {{ section.lead.nickname }}\n"})
+    found = [d for d in pipeline.check(root).diagnostics if d.severity == "error"]
+    assert [(d.code, d.path, d.line) for d in found] == [("COE801", "paper/templates/byline.md.j2", 2)]
+    assert "nickname" in found[0].message
+    assert not (root / "build").exists()
+
+
 def test_template_that_is_not_utf8_is_coe003(make_project: MakeProject) -> None:
     root = make_project({"paper/templates/annex.md.j2": b"# Annex\n\nCr\xe9dits\n"})
     result = pipeline.assemble(root)

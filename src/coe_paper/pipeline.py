@@ -96,10 +96,30 @@ def attribute(loaded: Loaded) -> History | None:
 
 
 def check(root: Path, rev: str | None = None) -> Loaded:
-    """`load` and `attribute`: everything `coe-paper validate` reports."""
+    """`load`, `attribute` and a trial run of the templates: everything `coe-paper validate` reports."""
     loaded = load(root, rev)
     attribute(loaded)
+    loaded.diagnostics += check_templates(loaded, rev)
     return loaded
+
+
+def check_templates(loaded: Loaded, rev: str | None = None) -> list[Diagnostic]:
+    """Render the title page, every byline and the annex as `assemble` would, keeping only their problems."""
+    project = loaded.project
+    if project is None:
+        return []
+    try:
+        templates = Templates(loaded.source, project.config.templates)
+    except SourceError:  # the templates folder is outside the project: COE005 says so
+        return []
+    found = list(templates.problems)
+    context = template_context(project, loaded.parsed, version_of(loaded.root, rev),
+                               credits_for(project, loaded.history))  # fmt: skip
+    contexts = [("title_page.md.j2", context), ("annex.md.j2", context)]
+    contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
+    for name, values in contexts:
+        found += [problem for problem in templates.render(name, values)[1] if problem not in found]
+    return found
 
 
 def credits_for(project: Project, history: History | None) -> Credits:
