@@ -96,10 +96,11 @@ def attribute(loaded: Loaded) -> History | None:
 
 
 def check(root: Path, rev: str | None = None) -> Loaded:
-    """`load`, `attribute` and a trial run of the templates: everything `coe-paper validate` reports."""
+    """`load`, `attribute` and, when those find no error, a trial run of the templates: what `validate` reports."""
     loaded = load(root, rev)
     attribute(loaded)
-    loaded.diagnostics += check_templates(loaded, rev)
+    if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
+        loaded.diagnostics += check_templates(loaded, rev)
     return loaded
 
 
