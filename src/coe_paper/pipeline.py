@@ -278,8 +278,7 @@ def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, sect
                     context: dict[str, Any], found: list[Diagnostic]) -> list[ooxml.Element]:  # fmt: skip
     """Heading (with the section's bookmark), byline, then the rendered body."""
     heading = ooxml.paragraph(builder.style("heading 1"))
-    anchor = bookmark_name(section.id)
-    builder.claim_anchor(anchor)
+    anchor = bookmark_name(section.id)  # claimed for the section by render_parts before anything is rendered
     ooxml.bookmark(heading, builder.next_bookmark_id(), anchor)
     ooxml.bookmark(heading, builder.next_bookmark_id(), f"_Coe{index}_1")
     ooxml.run(heading, section.meta.title)

@@ -193,11 +193,8 @@ class Renderer:
         self._lists[-1].pending = True
 
     def _item_close(self, token: Token) -> None:
-        current = self._lists[-1]
-        if current.pending:  # an empty item still shows its bullet or number
-            p = self._new_p("List Paragraph")
-            ooxml.set_numbering(p, current.num_id, current.level)
-            current.pending = False
+        if self._lists[-1].pending:  # an empty item still shows its bullet or number
+            self._place_in_list(self._new_p("List Paragraph"))
 
     def _quote_open(self, token: Token) -> None:
         self._quote += 1
