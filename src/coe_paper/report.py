@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from .attribution import History
-from .markdown import count_words
 from .pipeline import Loaded, credits_for
 
 
@@ -67,7 +66,7 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
     project = loaded.project
     if project is None:
         return []
-    words = {item.section.id: count_words(item.tokens) for item in loaded.parsed}
+    words = {item.section.id: item.words for item in loaded.parsed}
     outline = {entry.id: entry for entry in project.config.outline}
     order = {entry.id: index for index, entry in enumerate(project.config.outline)}
     sections = sorted(project.sections, key=lambda s: (order.get(s.id, len(order)), s.path))
