@@ -73,6 +73,13 @@ class PaperConfig(_Strict):
         return outline
 
 
+class Person(_Strict):
+    """Someone who reviews in Word for an organisation: the author name Word records, and an e-mail for commits."""
+
+    name: str = Field(min_length=1)
+    email: str = ""
+
+
 class Contributor(_Strict):
     """A member organisation of the partnership."""
 
@@ -84,6 +91,7 @@ class Contributor(_Strict):
     role: Role = "member"
     emails: list[str] = []
     domains: list[str] = []
+    people: list[Person] = []
 
     @field_validator("country")
     @classmethod
