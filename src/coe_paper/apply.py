@@ -1,0 +1,364 @@
+"""`coe-paper apply`: a reviewer's tracked changes in a .docx that `assemble` made, written back into the section
+files at the lines the hidden `_Coe{section}_{line}` bookmarks name.
+
+Stages: read the .docx (wordread) -> for each section, the file as it was at the build commit -> the changes as
+replacements of ranges of that file (edits, through the source map of mdmap) -> merged three-way into today's file
+when the section has moved on (`git merge-file`; a conflict leaves that change out) -> files and a report. Nothing
+is written here: the caller writes the files (atomically) or shows the diff."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import mdmap
+from .edits import Context, Finding, Group, Replacement, escape
+from .wordread import Paragraph, Rev, Row, Table, WordDocument, paragraphs
+
+_COE_RE = re.compile(r"^_Coe(\d+)_(\d+)$")
+_HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one change: applied, merged (into a file that has moved on), conflict, skipped."""
+
+    status: str
+    author: str
+    path: str
+    line: int
+    summary: str
+
+
+@dataclass
+class FileResult:
+    path: str
+    before: str
+    after: str
+
+
+@dataclass
+class Plan:
+    commit: str
+    files: list[FileResult] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (path, finding): untracked, skipped, ...
+    authors: list[str] = field(default_factory=list)
+    outside: list[Outcome] = field(default_factory=list)  # changes outside the sections (title page, annex)
+
+
+class ApplyError(Exception):
+    """The .docx was not made by `coe-paper assemble`, or the project cannot take its changes."""
+
+
+@dataclass
+class _Section:
+    index: int
+    id: str
+    path: str
+    body: list[Paragraph | Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # footnote ids cited in the body, in order
+
+
+def section_table(doc: WordDocument) -> tuple[list[tuple[str, str]], str]:
+    try:
+        table = json.loads(doc.properties.get("coe-paper:sections", "null"))
+    except ValueError:
+        table = None
+    if not isinstance(table, list) or not all(isinstance(e, list) and len(e) >= 2 and isinstance(e[0], str)
+                                              and isinstance(e[1], str) for e in table):
+        raise ApplyError("this document was not made by `coe-paper assemble` (it has no section map), so its "
+                         "changes cannot be traced to the sources; use `coe-paper comments` to list them")
+    return [(e[0], e[1]) for e in table], doc.properties.get("coe-paper:commit", "")
+
+
+def _bookmark(para: Paragraph) -> tuple[int, int] | None:
+    for name in para.bookmarks:
+        match = _COE_RE.match(name)
+        if match:
+            return int(match.group(1)), int(match.group(2))
+    return None
+
+
+def split_sections(doc: WordDocument, table: list[tuple[str, str]]) -> tuple[list[_Section], list[Paragraph]]:
+    """The body's blocks by section (from the bookmarks); paragraphs outside every section apart."""
+    sections = [_Section(i, sid, path) for i, (sid, path) in enumerate(table)]
+    outside: list[Paragraph] = []
+    current: _Section | None = None
+    for block in doc.blocks:
+        first = block if isinstance(block, Paragraph) else next(iter(paragraphs([block])), None)
+        mark = _bookmark(first) if first is not None else None
+        if mark is not None and mark[1] == 1 and mark[0] < len(sections):
+            current = sections[mark[0]]
+        elif isinstance(block, Paragraph) and block.style_name.lower() in ("heading 1", "title") and mark is None:
+            current = None  # the annex or another heading of the paper's own
+        if current is None:
+            outside += paragraphs([block])
+            continue
+        current.body.append(block)
+        for para in paragraphs([block]):
+            current.notes += [run.note[1] for run in para.runs if run.note and run.note[0] == "footnote"]
+    return sections, outside
+
+
+def changed(paras: list[Paragraph]) -> bool:
+    return any(p.mark is not None or any(r.rev is not None for r in p.runs) for p in paras)
+
+
+def authors(doc: WordDocument) -> list[str]:
+    """Every author of a tracked change, in the order they first appear."""
+    seen: dict[str, None] = {}
+
+    def note(rev: Rev | None) -> None:
+        if rev is not None:
+            seen.setdefault(rev.author, None)
+
+    blocks = [*doc.blocks, *(b for blocks in doc.notes.values() for b in blocks)]
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                note(row.rev)
+        for para in paragraphs([block]):
+            note(para.mark)
+            for run in para.runs:
+                note(run.rev)
+    return list(seen)
+
+
+# -- one section ---------------------------------------------------------------------------------------------------
+class _SectionEdits:
+    def __init__(self, doc: WordDocument, section: _Section, text: str, accepted: Callable[[str], bool],
+                 untracked: bool) -> None:
+        self.doc, self.section, self.text = doc, section, text
+        self.map = mdmap.build(text)
+        self.ctx = Context(accepted, self._prefix, untracked)
+        self.replacements: list[Replacement] = []
+        self.findings: list[Finding] = []
+
+    def _prefix(self, para: Paragraph, unit: mdmap.Unit | None) -> str:
+        level = para.outline
+        match = _HEADING_NAME_RE.match(para.style_name)
+        if level is None and match:
+            level = int(match.group(1)) - 1
+        if level is not None and 0 < level < 6 and para.num is None:
+            return "#" * (level + 1) + " "
+        if para.num is not None:
+            depth = para.num[1] + 1
+            fmt = self.doc.numbering.get(para.num, "bullet")
+            marker = "-" if fmt in ("bullet", "none") else "1."
+            if unit is not None and unit.kind == "item":
+                if unit.level == depth:
+                    return f"{unit.indent}{unit.prefix} "
+                if unit.level == depth - 1:
+                    return f"{unit.indent}{' ' * (len(unit.prefix) + 1)}{marker} "
+            sibling = next((u for u in self.map.body.values() if u.kind == "item" and u.level == depth), None)
+            indent = sibling.indent if sibling is not None else "  " * (depth - 1)
+            return f"{indent}{marker} "
+        if "quote" in para.style_name.lower():
+            return "> "
+        return ""
+
+    def run(self) -> None:
+        stream: list[Paragraph] = []
+        for block in self.section.body:
+            if isinstance(block, Paragraph):
+                stream.append(block)
+                continue
+            self._story(stream)
+            stream = []
+            self._table(block)
+        self._story(stream)
+        self._notes()
+
+    def _unit(self, paras: list[Paragraph]) -> mdmap.Unit | None:
+        for para in paras:
+            mark = _bookmark(para)
+            if mark is not None and mark[0] == self.section.index:
+                return self.map.body.get(mark[1])
+        return None
+
+    def _story(self, paras: list[Paragraph], units: list[mdmap.Unit] | None = None) -> None:
+        """Paragraphs in order: grouped where a paragraph mark was inserted or deleted."""
+        queue = list(units) if units is not None else None
+        for group in _groups(paras, body=units is None):
+            olds = _old_paragraphs(group)
+            found: list[mdmap.Unit] = []
+            for old in olds:
+                unit = queue.pop(0) if queue else None if queue is not None else self._unit(old)
+                if unit is None:
+                    if any(p.text(accept=False) for p in old) or (not found and len(olds) == 1):
+                        found = []
+                        break
+                    continue
+                found.append(unit)
+            if not found or len(found) != len(olds):
+                if changed(group):
+                    line = found[0].line if found else 0
+                    self.findings.append(Finding("skipped", line, _first_author(group),
+                                                 "a change outside the section's own text (a byline, or a "
+                                                 "paragraph the sources do not hold)"))
+                continue
+            reps, findings = Group(group, found, self.ctx, self.text).edits()
+            self.replacements += reps
+            self.findings += findings
+
+    def _table(self, table: Table) -> None:
+        after: int | None = None
+        for row in table.rows:
+            cells = [paragraphs(cell.blocks) for cell in row.cells]
+            mark = _bookmark(cells[0][0]) if cells and cells[0] else None
+            units = self.map.rows.get(mark[1]) if mark is not None else None
+            if row.rev is not None and self.ctx.accepted(row.rev.author):
+                self._row(row, cells, units, after)
+            elif units is not None and len(units) == len(cells):
+                for col, paras in enumerate(cells):
+                    ctx, self.ctx = self.ctx, Context(self.ctx.accepted, self._prefix, self.ctx.untracked, cell=True)
+                    for group in _groups(paras):
+                        reps, findings = Group(group, [units[col]], self.ctx, self.text).edits()
+                        self.replacements += reps
+                        self.findings += findings
+                    self.ctx = ctx
+            elif changed([p for c in cells for p in c]):
+                self.findings.append(Finding("skipped", mark[1] if mark else 0, "", "a change in a table row "
+                                             "that cannot be traced to its line"))
+            if units:
+                after = units[0].end
+                eol = self.text.find("\n", after)
+                after = len(self.text) if eol < 0 else eol
+
+    def _row(self, row: Row, cells: list[list[Paragraph]], units: list[mdmap.Unit] | None, after: int | None) -> None:
+        assert row.rev is not None
+        author = row.rev.author
+        if row.rev.kind == "del":
+            if not units:
+                return
+            start = units[0].start
+            end = self.text.find("\n", start)
+            end = len(self.text) if end < 0 else end + 1
+            self.replacements.append(Replacement(start, end, "", author, units[0].line, "deleted a table row"))
+        elif after is not None:
+            texts = [" ".join(escape(p.text(), cell=True) for p in paras) for paras in cells]
+            line = "| " + " | ".join(texts) + " |"
+            self.replacements.append(Replacement(after, after, "\n" + line, author, 0, f"inserted a table row "
+                                                 f"“{' | '.join(p.text() for c in cells for p in c)[:60]}”"))
+
+    def _notes(self) -> None:
+        seen: set[str] = set()
+        for note_id, label in zip(self.section.notes, self.map.refs, strict=False):
+            if label in seen:
+                continue
+            seen.add(label)
+            paras = paragraphs(self.doc.notes.get(("footnote", note_id), []))
+            if paras and paras[0].runs and paras[0].runs[0].text == " " and paras[0].runs[0].rev is None:
+                paras[0] = replace(paras[0], runs=paras[0].runs[1:])  # the space after the footnote's number
+            self._story(paras, self.map.footnotes.get(label, []))
+
+
+def _first_author(group: list[Paragraph]) -> str:
+    for para in group:
+        for run in para.runs:
+            if run.rev is not None:
+                return run.rev.author
+        if para.mark is not None:
+            return para.mark.author
+    return ""
+
+
+def _groups(paras: list[Paragraph], body: bool = True) -> Iterator[list[Paragraph]]:
+    """Runs of paragraphs joined by inserted or deleted marks. A new paragraph at the end of a story (nothing
+    after it to join) is joined to the paragraph before it, as Word records it when Enter is pressed there."""
+    groups: list[list[Paragraph]] = []
+    group: list[Paragraph] = []
+    for index, para in enumerate(paras):
+        group.append(para)
+        after = paras[index + 1] if index + 1 < len(paras) else None
+        foreign = body and after is not None and _bookmark(after) is None and not changed([after])
+        if para.mark is None or foreign:  # a template's paragraph (byline, page break) ends a group
+            groups.append(group)
+            group = []
+    if group:
+        groups.append(group)
+    for index, group in enumerate(groups):
+        new = all(_bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
+        if new and index > 0 and groups[index - 1][-1].mark is None:
+            last = groups[index - 1][-1]
+            groups[index - 1][-1] = replace(last, mark=Rev("ins", _first_author(group), ""))
+            groups[index - 1] += group
+            groups[index] = []
+    yield from (g for g in groups if g)
+
+
+def _old_paragraphs(group: list[Paragraph]) -> list[list[Paragraph]]:
+    """The paragraphs the group was before the review: a deleted mark separated two of them."""
+    olds: list[list[Paragraph]] = [[]]
+    for index, para in enumerate(group):
+        olds[-1].append(para)
+        if index + 1 < len(group) and para.mark is not None and para.mark.kind == "del":
+            olds.append([])
+    return olds
+
+
+# -- applying to a file --------------------------------------------------------------------------------------------
+def apply_replacements(text: str, replacements: list[Replacement]) -> tuple[str, list[Replacement]]:
+    """Replacements applied from the end backwards; one that overlaps another is returned as not applied."""
+    ordered = sorted(replacements, key=lambda r: (r.start, r.end))
+    kept: list[Replacement] = []
+    dropped: list[Replacement] = []
+    for rep in ordered:
+        if kept and rep.start < kept[-1].end:
+            dropped.append(rep)
+        else:
+            kept.append(rep)
+    out = text
+    for rep in reversed(kept):
+        out = out[: rep.start] + rep.text + out[rep.end :]
+    return out, dropped
+
+
+def merge_three_way(ours: str, base: str, theirs: str) -> str | None:
+    """`git merge-file`: base -> theirs applied to ours; None on a conflict (or without git)."""
+    with tempfile.TemporaryDirectory(prefix="coe-merge-") as tmp:
+        paths = [Path(tmp) / name for name in ("ours", "base", "theirs")]
+        for path, text in zip(paths, (ours, base, theirs), strict=True):
+            path.write_text(text, encoding="utf-8")
+        try:
+            proc = subprocess.run(["git", "merge-file", "-p", "--quiet", *map(str, paths)],
+                                  capture_output=True, check=False)
+        except OSError:
+            return None
+    return proc.stdout.decode("utf-8") if proc.returncode == 0 else None
+
+
+def section_plan(doc: WordDocument, section: _Section, base: str, current: str, accepted: Callable[[str], bool],
+                 untracked: bool) -> tuple[str, list[Outcome], list[Finding]]:
+    """Today's file with the section's accepted changes, the outcome of each, and what was not applied."""
+    edits = _SectionEdits(doc, section, base, accepted, untracked)
+    edits.run()
+    path = section.path
+    theirs, dropped = apply_replacements(base, edits.replacements)
+    outcomes = [Outcome("skipped", r.author, path, r.line, r.summary + " (overlaps another change)") for r in dropped]
+    applied = [r for r in edits.replacements if r not in dropped]
+    if current == base:
+        return theirs, outcomes + [Outcome("applied", r.author, path, r.line, r.summary) for r in applied], \
+            edits.findings
+    merged = merge_three_way(current, base, theirs)
+    if merged is not None:
+        return merged, outcomes + [Outcome("merged", r.author, path, r.line, r.summary) for r in applied], \
+            edits.findings
+    ours, step = current, base
+    for rep in sorted(applied, key=lambda r: r.start):
+        chain = [r for r in applied if r.start <= rep.start]
+        nxt, _ = apply_replacements(base, chain)
+        result = merge_three_way(ours, step, nxt)
+        if result is None:
+            outcomes.append(Outcome("conflict", rep.author, path, rep.line, rep.summary))
+        else:
+            ours = result
+            outcomes.append(Outcome("merged", rep.author, path, rep.line, rep.summary))
+        step = nxt
+    return ours, outcomes, edits.findings

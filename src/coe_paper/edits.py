@@ -1,0 +1,401 @@
+"""From a reviewer's tracked changes in a run of Word paragraphs to edits of the Markdown source.
+
+A *group* is a run of paragraphs whose paragraph marks were inserted or deleted (joined, split, added or removed
+paragraphs); a paragraph with an untouched mark is a group of its own. Its text as built (every change rejected)
+is compared with the source map of the blocks it came from; each change becomes a replacement of a range of the
+file that leaves the markup around it alone. Paragraph breaks are the character PB in the texts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .mdmap import Unit
+from .wordread import OBJECT, Paragraph, Rev, Run
+
+PB = "\u2029"
+_ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
+_LINE_START_RE = re.compile(r"^(#{1,6}(?=\s)|[-+*](?=\s)|\d{1,9}(?=[.)]\s)|>)")
+_MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
+_STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """Replace file[start:end] with text; who asked for it, and the line it is reported at."""
+
+    start: int
+    end: int
+    text: str
+    author: str
+    line: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something not applied: an untracked edit, a change that cannot be placed, a formatting change."""
+
+    kind: str  # untracked, skipped, formatting
+    line: int
+    author: str
+    message: str
+
+
+@dataclass
+class _Piece:
+    text: str
+    rev: Rev | None
+    run: Run | None
+    para: int  # index in the group of the paragraph it belongs to (for a break: the paragraph after it)
+
+
+@dataclass
+class _Edit:
+    a: int
+    b: int
+    runs: list[_Piece] = field(default_factory=list)
+    author: str = ""
+
+
+@dataclass
+class Context:
+    """What the caller knows: how to write a new paragraph's prefix, and which authors' changes to take."""
+
+    accepted: Callable[[str], bool]
+    prefix: Callable[[Paragraph, Unit | None], str]
+    untracked: bool = False
+    cell: bool = False
+
+
+def visible(piece_rev: Rev | None, accepted: Callable[[str], bool], new: bool) -> bool:
+    if piece_rev is None:
+        return True
+    if not new:
+        return piece_rev.kind == "del"
+    taken = accepted(piece_rev.author)
+    return taken if piece_rev.kind == "ins" else not taken
+
+
+def _pieces(group: Sequence[Paragraph]) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    for k, para in enumerate(group):
+        pieces += [_Piece(run.text, run.rev, run, k) for run in para.runs if run.text]
+        if para.mark is not None and k + 1 < len(group):
+            pieces.append(_Piece(PB, para.mark, None, k + 1))
+    return pieces
+
+
+def escape(text: str, cell: bool = False) -> str:
+    out = _ESCAPE_RE.sub(r"\\\1", text)
+    out = re.sub(r"&(?=#?\w+;)", "&amp;", out)
+    return out.replace("|", "\\|") if cell else out
+
+
+def _render(pieces: Sequence[_Piece], outer: frozenset[str], group: Sequence[Paragraph], ctx: Context,
+            code: bool, first_para: bool, near: Unit | None = None) -> str:
+    """Inserted pieces as Markdown: formatting beyond `outer` as delimiters, a break as a new block."""
+    out: list[str] = []
+    line_start = False
+    if first_para and pieces:
+        out.append(ctx.prefix(group[pieces[0].para], near))
+        line_start = True
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece.text == PB:
+            nxt = group[piece.para]
+            prev = group[piece.para - 1]
+            both_items = nxt.num is not None and prev.num is not None
+            out.append("\n" if code or both_items else "\n\n")
+            last = i == len(pieces) - 1
+            out.append("" if code or (first_para and last) else ctx.prefix(nxt, near))
+            line_start = not code
+            i += 1
+            continue
+        flags = _flags(piece)
+        j = i
+        text = []
+        while j < len(pieces) and pieces[j].text != PB and _flags(pieces[j]) == flags:
+            text.append(pieces[j].text.replace(OBJECT, ""))
+            j += 1
+        raw = "".join(text)
+        md = raw if code else _wrap(raw, flags - outer, pieces[i].run, ctx.cell)
+        out.append(line_start_safe(md) if line_start else md)
+        line_start = False
+        i = j
+    return "".join(out)
+
+
+def _flags(piece: _Piece) -> frozenset[str]:
+    run = piece.run
+    if run is None:
+        return frozenset()
+    flags = set(run.flags & _STYLE_FLAGS)
+    if run.link and not run.link.startswith("#"):
+        flags.add("link")
+    return frozenset(flags)
+
+
+def _wrap(text: str, flags: frozenset[str], run: Run | None, cell: bool) -> str:
+    if "code" in flags:
+        fence = "``" if "`" in text else "`"
+        inner = f" {text} " if text.startswith("`") or text.endswith("`") else text
+        body = f"{fence}{inner}{fence}"
+    else:
+        body = escape(text.replace("\n", "\\\n").replace("\t", " "), cell)
+        if body != body.strip() and flags - {"link"}:  # delimiters cannot sit against spaces
+            lead, core, tail = body[: len(body) - len(body.lstrip())], body.strip(), body[len(body.rstrip()):]
+            return lead + _wrap(core, flags, run, cell) + tail if core else body
+        for flag in ("s", "i", "b"):
+            if flag in flags:
+                body = f"{_MARKERS[flag]}{body}{_MARKERS[flag]}"
+    if "link" in flags and run is not None and run.link:
+        body = f"[{body}](<{run.link}>)" if " " in run.link else f"[{body}]({run.link})"
+    return body
+
+
+class Group:
+    """One group of paragraphs and the source units its paragraphs came from."""
+
+    def __init__(self, group: Sequence[Paragraph], units: Sequence[Unit], ctx: Context, file: str) -> None:
+        self.group, self.units, self.ctx, self.file = group, units, ctx, file
+        self.pieces = _pieces(group)
+        self.old = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, False))
+        self.new = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, True))
+        self.source = PB.join(u.text for u in units)
+        self.spans: list[tuple[int, int]] = []
+        self.sflags: list[frozenset[str]] = []
+        self.unit_at: list[int] = []
+        self.starts: list[int] = []  # position in source text where each unit begins
+        for index, unit in enumerate(units):
+            if index:
+                prev = units[index - 1]
+                self.spans.append((prev.end, unit.spans[0][0] if unit.spans else unit.end))
+                self.sflags.append(frozenset())
+                self.unit_at.append(index)
+            self.starts.append(len(self.spans))
+            self.spans += unit.spans
+            self.sflags += unit.flags
+            self.unit_at += [index] * len(unit.text)
+
+    def line_at(self, pos: int) -> int:
+        if not self.units:
+            return 0
+        return self.units[self.unit_at[min(pos, len(self.unit_at) - 1)] if self.unit_at else 0].line
+
+    def edits(self) -> tuple[list[Replacement], list[Finding]]:
+        findings: list[Finding] = []
+        if self.old == self.new and self.old == self.source:
+            return [], findings
+        if self.old != self.source:
+            line = self.line_at(0)
+            findings.append(Finding("untracked", line, "", _describe(self.source, self.old)))
+            if self.ctx.untracked:
+                return self._untracked(), findings
+        tracked = self._tracked()
+        if self.old != self.source:
+            tracked, lost = self._realign(tracked)
+            findings += [Finding("skipped", self.line_at(0), e.author, "a tracked change overlaps an untracked "
+                                 "edit in the same place; apply it by hand or use --untracked") for e in lost]
+        out: list[Replacement] = []
+        for edit in tracked:
+            reps = self._replacement(edit)
+            if not reps:
+                findings.append(Finding("skipped", self.line_at(edit.a), edit.author,
+                                        "this change cannot be placed in the Markdown"))
+            out += reps
+        return out, findings
+
+    def _tracked(self) -> list[_Edit]:
+        edits: list[_Edit] = []
+        pos = 0
+        for piece in self.pieces:
+            in_old = visible(piece.rev, self.ctx.accepted, False)
+            in_new = visible(piece.rev, self.ctx.accepted, True)
+            author = piece.rev.author if piece.rev else ""
+            last = edits[-1] if edits else None
+            if in_old and not in_new:
+                if last is not None and last.b == pos and not last.runs and last.author == author:
+                    last.b += len(piece.text)
+                else:
+                    edits.append(_Edit(pos, pos + len(piece.text), [], author))
+            elif in_new and not in_old:
+                if last is not None and last.b == pos and last.author == author:
+                    last.runs.append(piece)
+                else:
+                    edits.append(_Edit(pos, pos, [piece], author))
+            if in_old:
+                pos += len(piece.text)
+        return edits
+
+    def _untracked(self) -> list[Replacement]:
+        matcher = SequenceMatcher(None, self.source, self.new, autojunk=False)
+        out: list[Replacement] = []
+        for tag, a, b, c, d in matcher.get_opcodes():
+            if tag != "equal":
+                out += self._replacement(_Edit(a, b, [_Piece(self.new[c:d], None, None, 0)], "untracked"))
+        return out
+
+    def _realign(self, edits: list[_Edit]) -> tuple[list[_Edit], list[_Edit]]:
+        """Tracked edits, in the positions of the built text, moved to the source's positions."""
+        matcher = SequenceMatcher(None, self.old, self.source, autojunk=False)
+        blocks = matcher.get_matching_blocks()
+
+        def where(pos: int, end: bool) -> int | None:
+            for a, b, size in blocks:
+                if a <= pos < a + size or (end and a < pos <= a + size) or (size and pos == a):
+                    return b + pos - a
+            return None
+
+        kept, lost = [], []
+        for edit in edits:
+            a, b = where(edit.a, False), where(edit.b, True) if edit.b > edit.a else None
+            b = a if edit.b == edit.a else b
+            if a is None or b is None:
+                lost.append(edit)
+            else:
+                kept.append(_Edit(a, b, edit.runs, edit.author))
+        return kept, lost
+
+    # -- placing one edit in the file ------------------------------------------------------------------------
+    def _replacement(self, edit: _Edit) -> list[Replacement]:
+        units, spans = self.units, self.spans
+        if not units:
+            return []
+        code = any(u.kind == "code" for u in units)
+        inserted = [p for p in edit.runs if p.text != OBJECT]
+        has_break = any(p.text == PB for p in inserted)
+        if has_break and (self.ctx.cell or any(u.kind in ("title", "cell") for u in units)):
+            return []
+        if edit.a == edit.b:
+            return self._insert(edit, inserted, code)
+        deleted = self.source[edit.a : edit.b]
+        a, b = edit.a, edit.b
+        first_unit = units[self.unit_at[a]]
+        unit_end = self.starts[self.unit_at[a]] + len(first_unit.text)
+        whole = a in self.starts and b >= unit_end and not inserted and first_unit.kind not in ("title", "cell")
+        starts_block = a in self.starts and (PB in deleted or whole)
+        start = first_unit.start if starts_block else spans[a][0]
+        end = spans[b - 1][1]
+        if deleted.endswith(PB) and starts_block:
+            # whole blocks go with their own lines; the blank line that separates blocks stays
+            end = units[self.unit_at[b - 1]].start if b - 1 < len(self.unit_at) else end
+            if b - 2 >= a:
+                newline = self.file.find("\n", spans[b - 2][1])
+                end = min(end, len(self.file) if newline < 0 else newline + 1)
+        elif whole and b == len(self.source):
+            newline = self.file.find("\n", end)
+            end = len(self.file) if newline < 0 else newline + 1
+        keep = {flag for flag in (_flags(inserted[0]) if inserted else frozenset())}
+        mask = [True] * (end - start)
+        if starts_block:
+            mask[: max(spans[a][0] - start, 0)] = [False] * max(spans[a][0] - start, 0)
+        if whole and b == len(self.source):
+            mask[spans[b - 1][1] - start :] = [False] * (end - spans[b - 1][1])
+        for index in range(a, b):
+            s, e = spans[index]
+            if self.source[index] == PB and starts_block:
+                s, e = spans[index][0], units[self.unit_at[index]].start
+            for offset in range(max(s, start), min(e, end)):
+                mask[offset - start] = False
+        for unit in units:
+            for va, vb, gs, ge in unit.groups:
+                base = self._base_of(unit)
+                if a <= base + va and base + vb <= b and gs >= start and ge <= end:
+                    flag = unit.flags[va] if va < len(unit.flags) else frozenset()
+                    if not (flag & keep) or not inserted:
+                        for offset in range(gs, ge):
+                            mask[offset - start] = False
+        text = self.file[start:end]
+        first = next((i for i, kept in enumerate(mask) if not kept), 0)
+        outer = self.sflags[a] if a < len(self.sflags) else frozenset()
+        rendered = _render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
+        new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
+            c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
+        kind = "replaced" if inserted else "deleted"
+        return [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{_short(deleted)}”"
+                           + (f" with “{_short(''.join(p.text for p in inserted))}”" if inserted else ""))]
+
+    def _base_of(self, unit: Unit) -> int:
+        return self.starts[self.units.index(unit)]
+
+
+    def _insert(self, edit: _Edit, inserted: list[_Piece], code: bool) -> list[Replacement]:
+        if not inserted:
+            return []
+        pos, units, spans = edit.a, self.units, self.spans
+        flags = _flags(inserted[0])
+        text = "".join(p.text for p in inserted)
+        summary = f"inserted “{_short(text)}”"
+        at_block_start = pos in self.starts and PB in text and pos < len(self.source)
+        if at_block_start:
+            head, tail = _split(inserted, text.rfind(PB) + 1)
+            unit = units[self.unit_at[pos]]
+            md = _render(head, frozenset(), self.group, self.ctx, code, True, unit)
+            out = [Replacement(unit.start, unit.start, md, edit.author, unit.line, summary)]
+            return out + (self._insert(_Edit(pos, pos, tail, edit.author), tail, code) if tail else [])
+        prev_flags = self.sflags[pos - 1] if pos > 0 else None
+        next_flags = self.sflags[pos] if pos < len(self.sflags) else None
+        if pos > 0 and (prev_flags == flags or next_flags is None or PB in text or self.source[pos] == PB):
+            offset, outer = spans[pos - 1][1], prev_flags or frozenset()
+            if PB in text and (pos == len(self.source) or self.source[pos] == PB):
+                offset = units[self.unit_at[pos - 1]].end
+        elif next_flags is not None and (next_flags == flags or pos == 0):
+            offset, outer = spans[pos][0], next_flags
+        else:
+            offset, outer = self._boundary(pos), frozenset()
+        near = units[self.unit_at[pos - 1]] if pos > 0 else units[0]
+        md = _render(inserted, outer & flags if outer <= flags else frozenset(), self.group, self.ctx, code, False,
+                     near)
+        if outer - flags and not code:
+            offset = self._boundary(pos)
+            md = _render(inserted, frozenset(), self.group, self.ctx, code, False, near)
+        return [Replacement(offset, offset, md, edit.author, self.line_at(max(pos - 1, 0)), summary)]
+
+    def _boundary(self, pos: int) -> int:
+        """Between two characters: after the markup that closes at pos and before the markup that opens there."""
+        offset = self.spans[pos - 1][1] if pos > 0 else self.spans[pos][0]
+        for unit in self.units:
+            base = self._base_of(unit)
+            for _va, vb, _gs, ge in unit.groups:
+                if base + vb == pos and ge > offset and (pos >= len(self.spans) or ge <= self.spans[pos][0]):
+                    offset = max(offset, ge)
+        return offset
+
+
+def _split(pieces: list[_Piece], cut: int) -> tuple[list[_Piece], list[_Piece]]:
+    head: list[_Piece] = []
+    count = 0
+    for index, piece in enumerate(pieces):
+        if count >= cut:
+            return head, pieces[index:]
+        head.append(piece)
+        count += len(piece.text)
+    return head, []
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.replace(PB, " ¶ ").replace(OBJECT, "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _describe(source: str, built: str) -> str:
+    matcher = SequenceMatcher(None, source, built, autojunk=False)
+    parts = []
+    for tag, a, b, c, d in matcher.get_opcodes():
+        if tag == "replace":
+            parts.append(f"“{_short(source[a:b])}” became “{_short(built[c:d])}”")
+        elif tag == "delete":
+            parts.append(f"“{_short(source[a:b])}” removed")
+        elif tag == "insert":
+            parts.append(f"“{_short(built[c:d])}” added")
+    return "untracked edit: " + "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")
+
+
+def line_start_safe(text: str) -> str:
+    """Text that begins a new paragraph without turning into a heading, list item or quote."""
+    return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else m.group(0)
+                              .replace(".", "\\.").replace(")", "\\)"), text, count=1)

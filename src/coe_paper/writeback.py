@@ -1,0 +1,170 @@
+"""The whole of `coe-paper apply`: which reviewers' changes to take, the sources as built, today's files, the
+new texts, atomic writes and one git commit per reviewer, authored by the reviewer so that attribution credits
+their organisation.
+
+Word's author names map to organisations through `people:` in contributors.yaml (case and accents ignored) or
+`--author "Name=org"`; a reviewer with no organisation is committed under the running user's identity, named in
+the message."""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import wordread
+from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
+from .docx_writer import write_atomic
+from .edits import Finding
+from .model import Contributor, Project
+from .sources import normalise
+
+
+def fold(name: str) -> str:
+    """A name for matching: accents dropped, case folded, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+@dataclass
+class Reviewer:
+    name: str
+    org: Contributor | None = None
+    email: str = ""
+
+
+@dataclass
+class Options:
+    only: list[str] = field(default_factory=list)
+    author_map: dict[str, str] = field(default_factory=dict)  # Word author name -> organisation id
+    untracked: bool = False
+
+
+def reviewers(names: list[str], project: Project | None, author_map: dict[str, str]) -> list[Reviewer]:
+    """Each author with the organisation and e-mail that commits under their name should carry."""
+    mapped = {fold(k): v for k, v in author_map.items()}
+    out = []
+    for name in names:
+        reviewer = Reviewer(name)
+        if project is not None:
+            org_id = mapped.get(fold(name))
+            for org in project.contributors:
+                for person in org.people:
+                    if fold(person.name) == fold(name) and org_id in (None, org.id):
+                        reviewer.org, reviewer.email = org, person.email
+            if reviewer.org is None and org_id is not None:
+                reviewer.org = project.contributor(org_id)
+            if reviewer.org is not None and not reviewer.email:
+                org = reviewer.org
+                local = "".join(c for c in fold(name).replace(" ", ".") if c.isalnum() or c == ".") or "reviewer"
+                reviewer.email = org.emails[0] if org.emails else f"{local}@{org.domains[0]}" if org.domains else ""
+        out.append(reviewer)
+    return out
+
+
+def _selected(reviewer: Reviewer, only: list[str]) -> bool:
+    if not only:
+        return True
+    wanted = {fold(x) for x in only}
+    return fold(reviewer.name) in wanted or (reviewer.org is not None and fold(reviewer.org.id) in wanted)
+
+
+def _git_show(root: Path, commit: str, path: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "show", f"{commit}:{path}"], capture_output=True, check=False)
+    except OSError:
+        return None
+    if proc.returncode != 0:
+        return None
+    try:
+        return proc.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _read(root: Path, path: str) -> str | None:
+    target = (root / path).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ApplyError(f"{path}: the section map names a file outside the project; refusing to touch it")
+    try:
+        return target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def plan(root: Path, doc: wordread.WordDocument, project: Project | None, options: Options,
+         accepted_names: set[str] | None = None) -> Plan:
+    """The new text of every section file the review touches (nothing is written)."""
+    table, commit = section_table(doc)
+    names = authors(doc)
+    people = reviewers(names, project, options.author_map)
+    take = {r.name for r in people if _selected(r, options.only)}
+    if accepted_names is not None:
+        take &= accepted_names
+    accepted: Callable[[str], bool] = take.__contains__
+    result = Plan(commit, authors=names)
+    sections, outside = split_sections(doc, table)
+    for para in outside:
+        if changed([para]):
+            author = para.mark.author if para.mark else next((r.rev.author for r in para.runs if r.rev), "")
+            result.outside.append(Outcome("skipped", author, "", 0, f"a change outside the sections: "
+                                          f"“{para.text()[:60]}” (title page, contents or annex)"))
+    for section in sections:
+        path = normalise(section.path)
+        current = _read(root, path)
+        if current is None:
+            result.findings.append((path, Finding("skipped", 0, "", "the section file is missing or unreadable")))
+            continue
+        base = (_git_show(root, commit, path) if commit else None) or current
+        after, outcomes, findings = section_plan(doc, section, base, current, accepted, options.untracked)
+        if base != current and after == current and not any(o.status == "conflict" for o in outcomes):
+            probe, _, _ = section_plan(doc, section, current, current, accepted, options.untracked)
+            if probe != current:  # the work tree, not the commit, was built (uncommitted changes)
+                after, outcomes, findings = section_plan(doc, section, current, current, accepted, options.untracked)
+        result.outcomes += outcomes
+        result.findings += [(path, f) for f in findings]
+        if after != current:
+            result.files.append(FileResult(path, current, after))
+    return result
+
+
+def diff(files: list[FileResult]) -> str:
+    out: list[str] = []
+    for item in files:
+        out += difflib.unified_diff(item.before.splitlines(keepends=True), item.after.splitlines(keepends=True),
+                                    f"a/{item.path}", f"b/{item.path}")
+    return "".join(out)
+
+
+def write(root: Path, files: list[FileResult]) -> None:
+    for item in files:
+        write_atomic(root / item.path, item.after.encode("utf-8"))
+
+
+def read_document(path: Path) -> wordread.WordDocument:
+    return wordread.read(path)
+
+
+def commit_message(reviewer: Reviewer, outcomes: list[Outcome], reviewed: str) -> str:
+    org = f" ({reviewer.org.label})" if reviewer.org else ""
+    lines = [f"Apply review by {reviewer.name}{org} from {reviewed}", ""]
+    lines += [f"- {o.path}:{o.line}: {o.summary}" for o in outcomes if o.status in ("applied", "merged")][:200]
+    if reviewer.org is None and reviewer.name != "untracked":
+        lines += ["", f"Reviewer: {reviewer.name} (no organisation in contributors.yaml)"]
+    return "\n".join(lines) + "\n"
+
+
+def git_commit(root: Path, paths: list[str], message: str, reviewer: Reviewer) -> str | None:
+    """Commit just these paths, authored by the reviewer when they map to an organisation; an error or None."""
+    args = ["git", "-C", str(root), "commit", "-q", "-m", message]
+    if reviewer.org is not None and reviewer.email:
+        args.append(f"--author={reviewer.name} <{reviewer.email}>")
+    try:
+        subprocess.run(["git", "-C", str(root), "add", "--", *paths], capture_output=True, check=True)
+        proc = subprocess.run([*args, "--", *paths], capture_output=True, text=True, check=False)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return f"git could not commit: {exc}"
+    return None if proc.returncode == 0 else f"git could not commit: {proc.stderr.strip() or proc.stdout.strip()}"

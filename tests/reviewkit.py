@@ -1,0 +1,317 @@
+"""A reviewer in Word, simulated: tracked changes written as Word writes them (w:ins, w:del, inserted and deleted
+paragraph marks and table rows) into a .docx that `assemble` made. Used by the apply tests and the edit corpus.
+
+Each edit is recorded with what it does to the text, so that tests can compare the paper rebuilt from the
+applied sources with the reviewed text read by an independent reader (pandoc, changes accepted)."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import zipfile
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+DATE = "2024-05-02T10:00:00Z"
+_COE = re.compile(r"^_Coe(\d+)_(\d+)$")
+WORDS = ["equality", "housing", "participation", "cities", "members", "inclusive", "regional", "support", "access",
+         "local", "data", "services", "public", "transition", "measures", "policy", "funding", "people"]
+
+
+def q(tag: str) -> str:
+    prefix, name = tag.split(":")
+    assert prefix == "w"
+    return f"{{{W}}}{name}"
+
+
+@dataclass
+class Reviewer:
+    """Applies edits to one document part tree and counts them by kind."""
+
+    root: etree._Element
+    notes: etree._Element | None = None
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+    authors: tuple[str, ...] = ("Ana Rossi", "Jean Martin")
+    counter: int = 9000
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def _id(self) -> str:
+        self.counter += 1
+        return str(self.counter)
+
+    def _mark(self, kind: str, author: str) -> etree._Element:
+        el = etree.Element(q(f"w:{kind}"))
+        el.set(q("w:id"), self._id())
+        el.set(q("w:author"), author)
+        el.set(q("w:date"), DATE)
+        return el
+
+    def _count(self, kind: str) -> None:
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+
+    # -- finding targets -----------------------------------------------------------------------------------
+    def section_paragraphs(self) -> list[etree._Element]:
+        """Body paragraphs of sections with a source bookmark (not titles), not yet edited, outside tables."""
+        out = []
+        for p in self.root.iter(q("w:p")):
+            names = [b.get(q("w:name"), "") for b in p.iter(q("w:bookmarkStart"))]
+            mark = next((m for m in map(_COE.match, names) if m), None)
+            if mark is None or mark.group(2) == "1" or p.get("edited"):
+                continue
+            if any(a.tag == q("w:tbl") for a in p.iterancestors()):
+                continue
+            if not list(_text_runs(p)):
+                continue
+            out.append(p)
+        return out
+
+    def table_rows(self) -> list[etree._Element]:
+        rows = []
+        for tr in self.root.iter(q("w:tr")):
+            names = [b.get(q("w:name"), "") for b in tr.iter(q("w:bookmarkStart"))]
+            if any(_COE.match(n) for n in names) and not tr.get("edited"):
+                rows.append(tr)
+        return rows
+
+    # -- edits ---------------------------------------------------------------------------------------------
+    def insert_words(self, p: etree._Element, author: str) -> bool:
+        run, pos = self._word_boundary(p)
+        if run is None:
+            return False
+        _before, after = _split_run(run, pos)
+        new = _run_like(run, f"{self.rng.choice(WORDS)} {self.rng.choice(WORDS)} ")
+        ins = self._mark("ins", author)
+        ins.append(new)
+        after.addprevious(ins)
+        self._count("insert words")
+        return True
+
+    def delete_words(self, p: etree._Element, author: str, replace: bool = False) -> bool:
+        run, pos = self._word_boundary(p)
+        if run is None:
+            return False
+        text = _run_text(run)
+        match = re.match(r"\w+\s", text[pos:])
+        if not match:
+            return False
+        _before, rest = _split_run(run, pos)
+        target, _after = _split_run(rest, len(match.group()))
+        dele = self._mark("del", author)
+        target.addprevious(dele)
+        dele.append(target)
+        for t in target.iter(q("w:t")):
+            t.tag = q("w:delText")
+        if replace:
+            ins = self._mark("ins", author)
+            ins.append(_run_like(target, f"{self.rng.choice(WORDS)} "))
+            for t in ins.iter(q("w:delText")):
+                t.tag = q("w:t")
+            dele.addnext(ins)
+        self._count("replace words" if replace else "delete words")
+        return True
+
+    def insert_paragraph(self, p: etree._Element, author: str) -> None:
+        """A new paragraph after p, with p's style (and list numbering): its mark and its text inserted."""
+        new = etree.Element(q("w:p"))
+        ppr = p.find(q("w:pPr"))
+        if ppr is not None:
+            ppr = deepcopy(ppr)
+            for child in list(ppr):
+                if child.tag == q("w:rPr"):
+                    ppr.remove(child)
+            new.append(ppr)
+        else:
+            ppr = etree.SubElement(new, q("w:pPr"))
+        rpr = etree.SubElement(ppr, q("w:rPr"))
+        rpr.append(self._mark("ins", author))
+        ins = self._mark("ins", author)
+        words = " ".join(self.rng.choice(WORDS) for _ in range(6)).capitalize() + "."
+        r = etree.SubElement(ins, q("w:r"))
+        t = etree.SubElement(r, q("w:t"))
+        t.text = words
+        new.append(ins)
+        new.set("edited", "1")
+        p.addnext(new)
+        self._count("insert paragraph")
+
+    def delete_paragraph(self, p: etree._Element, author: str) -> None:
+        for run in list(_text_runs(p)):
+            dele = self._mark("del", author)
+            run.addprevious(dele)
+            dele.append(run)
+            for t in run.iter(q("w:t")):
+                t.tag = q("w:delText")
+        ppr = p.find(q("w:pPr"))
+        if ppr is None:
+            ppr = etree.Element(q("w:pPr"))
+            p.insert(0, ppr)
+        rpr = etree.SubElement(ppr, q("w:rPr"))
+        rpr.append(self._mark("del", author))
+        p.set("edited", "1")
+        self._count("delete paragraph")
+
+    def insert_row(self, tr: etree._Element, author: str) -> None:
+        new = deepcopy(tr)
+        for b in list(new.iter(q("w:bookmarkStart"), q("w:bookmarkEnd"))):
+            b.getparent().remove(b)
+        for cell in new.iter(q("w:tc")):
+            for p in cell.iter(q("w:p")):
+                for run in list(_text_runs(p)):
+                    run.getparent().remove(run)
+                ins = self._mark("ins", author)
+                r = etree.SubElement(ins, q("w:r"))
+                etree.SubElement(r, q("w:t")).text = self.rng.choice(WORDS).capitalize()
+                p.append(ins)
+        trpr = new.find(q("w:trPr"))
+        if trpr is None:
+            trpr = etree.Element(q("w:trPr"))
+            new.insert(0 if new.find(q("w:tblPrEx")) is None else 1, trpr)
+        trpr.append(self._mark("ins", author))
+        new.set("edited", "1")
+        tr.addnext(new)
+        tr.set("edited", "1")
+        self._count("insert row")
+
+    def delete_row(self, tr: etree._Element, author: str) -> None:
+        for p in tr.iter(q("w:p")):
+            for run in list(_text_runs(p)):
+                dele = self._mark("del", author)
+                run.addprevious(dele)
+                dele.append(run)
+                for t in run.iter(q("w:t")):
+                    t.tag = q("w:delText")
+        trpr = tr.find(q("w:trPr"))
+        if trpr is None:
+            trpr = etree.Element(q("w:trPr"))
+            tr.insert(0, trpr)
+        trpr.append(self._mark("del", author))
+        tr.set("edited", "1")
+        self._count("delete row")
+
+    def edit_cell(self, tr: etree._Element, author: str) -> bool:
+        cells = tr.findall(q("w:tc"))
+        p = next(iter(self.rng.choice(cells).iter(q("w:p"))), None)
+        if p is None or not self.insert_words(p, author):
+            return False
+        tr.set("edited", "1")
+        self.kinds["insert words"] -= 1
+        self._count("edit table cell")
+        return True
+
+    def _word_boundary(self, p: etree._Element) -> tuple[etree._Element | None, int]:
+        runs = [r for r in _text_runs(p) if re.search(r"\s\w", _run_text(r))]
+        if not runs:
+            return None, 0
+        run = self.rng.choice(runs)
+        text = _run_text(run)
+        spots = [m.start() + 1 for m in re.finditer(r"\s(?=\w)", text)]
+        return run, self.rng.choice(spots)
+
+
+def _text_runs(p: etree._Element) -> list[etree._Element]:
+    """Runs with text that are not already inside a tracked change."""
+    out = []
+    for r in p.iter(q("w:r")):
+        if r.find(q("w:t")) is None:
+            continue
+        if any(a.tag in (q("w:ins"), q("w:del")) for a in r.iterancestors()):
+            continue
+        out.append(r)
+    return out
+
+
+def _run_text(run: etree._Element) -> str:
+    return "".join(t.text or "" for t in run.iter(q("w:t"), q("w:delText")))
+
+
+def _run_like(run: etree._Element, text: str) -> etree._Element:
+    new = etree.Element(q("w:r"))
+    rpr = run.find(q("w:rPr"))
+    if rpr is not None:
+        new.append(deepcopy(rpr))
+    t = etree.SubElement(new, q("w:t"))
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return new
+
+
+def _split_run(run: etree._Element, pos: int) -> tuple[etree._Element, etree._Element]:
+    """Split a one-text run at pos: (run with the head, new run with the tail after it)."""
+    text = _run_text(run)
+    tail = deepcopy(run)
+    for t in list(run.iter(q("w:t"))):
+        t.text = text[:pos]
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    for t in list(tail.iter(q("w:t"))):
+        t.text = text[pos:]
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.addnext(tail)
+    return run, tail
+
+
+def edit_docx(src: Path, dest: Path, edits: int, seed: int = 7, authors: tuple[str, ...] = ("Ana Rossi", "Jean Martin"),
+              kinds: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Copy src to dest with `edits` tracked changes of many kinds, spread over the sections."""
+    with zipfile.ZipFile(src) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    reviewer = Reviewer(root, rng=random.Random(seed), authors=authors)
+    rng = reviewer.rng
+    menu = kinds or ("insert words", "delete words", "replace words", "insert paragraph", "delete paragraph",
+                     "insert row", "delete row", "edit table cell")
+    weights = {"insert words": 5, "delete words": 4, "replace words": 5, "insert paragraph": 2,
+               "delete paragraph": 1, "insert row": 1, "delete row": 1, "edit table cell": 2}
+    done = 0
+    attempts = 0
+    while done < edits and attempts < edits * 20:
+        attempts += 1
+        kind = rng.choices(menu, [weights[k] for k in menu])[0]
+        author = rng.choice(authors)
+        if kind in ("insert row", "delete row", "edit table cell"):
+            rows = [r for r in reviewer.table_rows() if r.getprevious() is not None and
+                    r.getprevious().tag == q("w:tr")]
+            if not rows:
+                continue
+            row = rng.choice(rows)
+            if kind == "insert row":
+                reviewer.insert_row(row, author)
+            elif kind == "delete row":
+                reviewer.delete_row(row, author)
+            elif not reviewer.edit_cell(row, author):
+                continue
+            done += 1
+            continue
+        paragraphs = reviewer.section_paragraphs()
+        if not paragraphs:
+            break
+        p = rng.choice(paragraphs)
+        if kind == "insert paragraph":
+            reviewer.insert_paragraph(p, author)
+        elif kind == "delete paragraph":
+            reviewer.delete_paragraph(p, author)
+        elif kind == "insert words":
+            if not reviewer.insert_words(p, author):
+                continue
+        elif not reviewer.delete_words(p, author, replace=kind == "replace words"):
+            continue
+        p.set("edited", "1")
+        done += 1
+    for el in root.iter():
+        if "edited" in el.attrib:
+            del el.attrib["edited"]
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return reviewer.kinds
+
+
+def copy(src: Path, dest: Path) -> Path:
+    shutil.copy(src, dest)
+    return dest
