@@ -214,6 +214,16 @@ class Reviewer:
         return run, self.rng.choice(spots)
 
 
+def _in_source(run: etree._Element, part: str) -> bool:
+    """In a footnote, or in a paragraph or table row that a source bookmark marks (not the contents list)."""
+    if part != "word/document.xml":
+        return True
+    for ancestor in run.iterancestors(q("w:p"), q("w:tr")):
+        if any(_COE.match(b.get(q("w:name"), "")) for b in ancestor.iter(q("w:bookmarkStart"))):
+            return True
+    return False
+
+
 def _text_runs(p: etree._Element) -> list[etree._Element]:
     """Runs with text that are not already inside a tracked change."""
     out = []
@@ -315,3 +325,35 @@ def edit_docx(src: Path, dest: Path, edits: int, seed: int = 7, authors: tuple[s
 def copy(src: Path, dest: Path) -> Path:
     shutil.copy(src, dest)
     return dest
+
+
+def tracked(src: Path, dest: Path, edits: list[tuple[str, str, str, str]], part: str = "word/document.xml") -> None:
+    """Copy src to dest with exact tracked edits: (text before, old, new, author) each, where `before + old` lies
+    in one run; `old` becomes a deletion and `new` an insertion right after it (either may be empty)."""
+    with zipfile.ZipFile(src) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    root = etree.fromstring(parts[part])
+    reviewer = Reviewer(root)
+    for before, old, new, author in edits:
+        run = next((r for r in root.iter(q("w:r")) if before + old in _run_text(r) and _in_source(r, part)
+                    and not any(a.tag in (q("w:ins"), q("w:del")) for a in r.iterancestors())), None)
+        assert run is not None, f"no run holds {before + old!r}"
+        start = _run_text(run).index(before + old) + len(before)
+        _, rest = _split_run(run, start)
+        target, after = _split_run(rest, len(old))
+        ins = reviewer._mark("ins", author)
+        ins.append(_run_like(target, new))
+        if old:
+            dele = reviewer._mark("del", author)
+            target.addprevious(dele)
+            dele.append(target)
+            for t in target.iter(q("w:t")):
+                t.tag = q("w:delText")
+        else:
+            target.getparent().remove(target)
+        if new:
+            after.addprevious(ins)
+    parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)

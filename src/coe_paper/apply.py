@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from . import mdmap
+from . import mdmap, merge3
 from .edits import Context, Finding, Group, Replacement, escape
 from .wordread import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
@@ -184,6 +181,11 @@ class _SectionEdits:
 
     def _story(self, paras: list[Paragraph], units: list[mdmap.Unit] | None = None) -> None:
         """Paragraphs in order: grouped where a paragraph mark was inserted or deleted."""
+        for para in paras:
+            if para.formatting_changed:
+                mark = _bookmark(para)
+                self.findings.append(Finding("formatting", mark[1] if mark else 0, "", f"formatting changed on "
+                                             f"“{para.text()[:50]}” (formatting is not taken from Word)"))
         queue = list(units) if units is not None else None
         for group in _groups(paras, body=units is None):
             olds = _old_paragraphs(group)
@@ -244,7 +246,8 @@ class _SectionEdits:
         elif after is not None:
             texts = [" ".join(escape(p.text(), cell=True) for p in paras) for paras in cells]
             line = "| " + " | ".join(texts) + " |"
-            self.replacements.append(Replacement(after, after, "\n" + line, author, 0, f"inserted a table row "
+            row_line = self.text.count("\n", 0, after) + 1
+            self.replacements.append(Replacement(after, after, "\n" + line, author, row_line, f"inserted a table row "
                                                  f"“{' | '.join(p.text() for c in cells for p in c)[:60]}”"))
 
     def _notes(self) -> None:
@@ -320,20 +323,6 @@ def apply_replacements(text: str, replacements: list[Replacement]) -> tuple[str,
     return out, dropped
 
 
-def merge_three_way(ours: str, base: str, theirs: str) -> str | None:
-    """`git merge-file`: base -> theirs applied to ours; None on a conflict (or without git)."""
-    with tempfile.TemporaryDirectory(prefix="coe-merge-") as tmp:
-        paths = [Path(tmp) / name for name in ("ours", "base", "theirs")]
-        for path, text in zip(paths, (ours, base, theirs), strict=True):
-            path.write_text(text, encoding="utf-8")
-        try:
-            proc = subprocess.run(["git", "merge-file", "-p", "--quiet", *map(str, paths)],
-                                  capture_output=True, check=False)
-        except OSError:
-            return None
-    return proc.stdout.decode("utf-8") if proc.returncode == 0 else None
-
-
 def section_plan(doc: WordDocument, section: _Section, base: str, current: str, accepted: Callable[[str], bool],
                  untracked: bool) -> tuple[str, list[Outcome], list[Finding]]:
     """Today's file with the section's accepted changes, the outcome of each, and what was not applied."""
@@ -346,19 +335,14 @@ def section_plan(doc: WordDocument, section: _Section, base: str, current: str, 
     if current == base:
         return theirs, outcomes + [Outcome("applied", r.author, path, r.line, r.summary) for r in applied], \
             edits.findings
-    merged = merge_three_way(current, base, theirs)
-    if merged is not None:
-        return merged, outcomes + [Outcome("merged", r.author, path, r.line, r.summary) for r in applied], \
-            edits.findings
-    ours, step = current, base
-    for rep in sorted(applied, key=lambda r: r.start):
-        chain = [r for r in applied if r.start <= rep.start]
-        nxt, _ = apply_replacements(base, chain)
-        result = merge_three_way(ours, step, nxt)
-        if result is None:
-            outcomes.append(Outcome("conflict", rep.author, path, rep.line, rep.summary))
-        else:
-            ours = result
-            outcomes.append(Outcome("merged", rep.author, path, rep.line, rep.summary))
-        step = nxt
-    return ours, outcomes, edits.findings
+    merged, conflicts = merge3.merge(current, base, theirs)
+
+    def clashes(rep: Replacement) -> bool:
+        first, last = base.count("\n", 0, rep.start), base.count("\n", 0, rep.end) + 1
+        return any(start <= last and first <= max(end, start + 1) - 1 + (start == end) for start, end in conflicts)
+
+    lines = merge3.line_mapper(base, current)
+    for rep in applied:
+        line = lines.get(rep.line, (rep.line, ""))[0]
+        outcomes.append(Outcome("conflict" if clashes(rep) else "merged", rep.author, path, line, rep.summary))
+    return merged, outcomes, edits.findings

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -14,9 +15,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import pipeline, report, review
+from . import pipeline, report, review, writeback
+from .apply import ApplyError
 from .attribution import History
 from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
+from .model import Project
 from .project import ProjectNotFound, find_root
 from .safedocx import DocxError
 
@@ -227,6 +230,88 @@ def comments(
         replies = sum(len(c.replies) for c in found.comments)
         err.print(f"{len(found.comments)} comments, {replies} replies, {len(found.changes)} tracked changes"
                   f" (mapped by {found.mapping})", markup=False)  # fmt: skip
+
+
+# -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
+
+
+def _author_map(values: list[str], project: Project | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values:
+        name, sep, org = value.rpartition("=")
+        if not sep or not name.strip() or not org.strip():
+            err.print(f"coe-paper: --author takes \"Name=organisation\", not {value!r}", markup=False)
+            raise typer.Exit(2)
+        if project is not None and project.contributor(org.strip()) is None:
+            err.print(f"coe-paper: --author {value!r}: no organisation '{org.strip()}' in contributors.yaml",
+                      markup=False)
+            raise typer.Exit(2)
+        mapping[name.strip()] = org.strip()
+    return mapping
+
+
+@app.command("apply")
+def apply_review(
+    reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewed copy of an assembled .docx.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes as a diff; write nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="One git commit per reviewer, authored by them.")] = False,
+    only: Annotated[str | None, typer.Option("--only", metavar="NAME|ORG,...",
+                                             help="Apply only these reviewers' changes.")] = None,
+    author: Annotated[list[str] | None, typer.Option("--author", metavar="NAME=ORG",
+                                                     help="Map a Word author name to an organisation.")] = None,
+    untracked: Annotated[bool, typer.Option("--untracked", help="Also apply edits made without Track Changes.")]
+    = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+) -> None:
+    """Write a reviewer's tracked changes into the section files, at the lines they came from."""
+    if not reviewed.is_file():
+        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
+        raise typer.Exit(2)
+    if commit and dry_run:
+        err.print("coe-paper: --commit and --dry-run cannot be used together")
+        raise typer.Exit(2)
+    root = _root()
+    project = review.current_project(root)
+    options = writeback.Options([x.strip() for x in (only or "").split(",") if x.strip()],
+                                _author_map(author or [], project), untracked)
+    quiet = fmt == "json" or not err.is_terminal
+    try:
+        with nullcontext() if quiet else err.status("Reading the review and applying its changes…"):
+            doc = writeback.read_document(reviewed)
+            try:
+                result = writeback.plan(root, doc, project, options)
+                if commit:
+                    problem = writeback.commit_each(root, doc, project, options, reviewed.name)
+                    if problem:
+                        err.print(f"coe-paper: {problem}", markup=False)
+                        raise typer.Exit(1)
+                elif not dry_run:
+                    writeback.write(root, result.files)
+            finally:
+                doc.docx.close()
+    except (DocxError, ApplyError) as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"coe-paper: cannot write the sources: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        print(writeback.as_json(result, not dry_run))
+    else:
+        if dry_run:
+            print(writeback.diff(result.files), end="")
+        for line in writeback.report_lines(result):
+            err.print(line, markup=False)
+        for name, row in writeback.tally(result).items():
+            err.print(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in conflict, "
+                      f"{row['skipped']} skipped", markup=False)
+        if doc.comments:
+            err.print(f"{doc.comments} comments are not applied; list them with `coe-paper comments "
+                      f"{reviewed}`", markup=False)
+        verb = "would change" if dry_run else "committed" if commit else "changed"
+        err.print(f"{verb} {len(result.files)} section file{'s' * (len(result.files) != 1)}", markup=False)
+    stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)
+    raise typer.Exit(1 if stuck or any(f.kind == "skipped" for _, f in result.findings) else 0)
 
 
 def run() -> None:

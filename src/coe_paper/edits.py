@@ -7,10 +7,13 @@ file that leaves the markup around it alone. Paragraph breaks are the character 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+
+import yaml
 
 from .mdmap import Unit
 from .wordread import OBJECT, Paragraph, Rev, Run
@@ -196,6 +199,8 @@ class Group:
             if self.ctx.untracked:
                 return self._untracked(), findings
         tracked = self._tracked()
+        if self.units and self.units[0].kind == "title":
+            return self._title(tracked), findings
         if self.old != self.source:
             tracked, lost = self._realign(tracked)
             findings += [Finding("skipped", self.line_at(0), e.author, "a tracked change overlaps an untracked "
@@ -208,6 +213,17 @@ class Group:
                                         "this change cannot be placed in the Markdown"))
             out += reps
         return out, findings
+
+    def _title(self, tracked: list[_Edit]) -> list[Replacement]:
+        """The title in the front matter is rewritten whole, quoted when YAML needs it."""
+        unit = self.units[0]
+        if not tracked or not unit.spans or self.old != self.source or PB in self.new:
+            return []
+        quote = 1 if unit.prefix == "quoted" else 0
+        start, end = unit.spans[0][0] - quote, unit.spans[-1][1] + quote
+        authors = ", ".join(dict.fromkeys(e.author for e in tracked))
+        return [Replacement(start, end, yaml_scalar(self.new), authors, unit.line, f"title “{_short(self.old)}” "
+                            f"became “{_short(self.new)}”")]
 
     def _tracked(self) -> list[_Edit]:
         edits: list[_Edit] = []
@@ -393,6 +409,15 @@ def _describe(source: str, built: str) -> str:
         elif tag == "insert":
             parts.append(f"“{_short(built[c:d])}” added")
     return "untracked edit: " + "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")
+
+
+def yaml_scalar(text: str) -> str:
+    """A YAML value for one line: plain where YAML reads it back unchanged, else a double-quoted string."""
+    try:
+        plain = yaml.safe_load(text) == text and not re.search(r":\s|\s#|^[\s'\"]|\s$", text)
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 def line_start_safe(text: str) -> str:

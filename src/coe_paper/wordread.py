@@ -153,7 +153,7 @@ def _styles(docx: SafeDocx) -> dict[str, Style]:
             flags.add("code")
         found[node.get(w("styleId"), "")] = Style(
             style_name, based.get(w("val")) if based is not None else None,
-            _int(outline.get(w("val"))) if outline is not None else None, _num(num), frozenset(flags))  # fmt: skip
+            _int(outline.get(w("val"))) if outline is not None else None, _num(num), frozenset(flags))
     return found
 
 
@@ -253,7 +253,7 @@ class _Reader:
                 span = tcpr.find(w("gridSpan")) if tcpr is not None else None
                 vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
                 cell = Cell(self.blocks(tc, nested=True), _int(span.get(w("val"))) or 1 if span is not None else 1,
-                            (vmerge.get(w("val")) or "continue") if vmerge is not None else None)  # fmt: skip
+                            (vmerge.get(w("val")) or "continue") if vmerge is not None else None)
                 row.cells.append(cell)
             table.rows.append(row)
         return table
@@ -311,7 +311,7 @@ class _Reader:
                 self._run(child, para, rev, link, extra)
             elif tag in _CHANGE_TAGS:
                 self._inline(child, para, Rev(_CHANGE_TAGS[tag], child.get(w("author"), ""),
-                                              child.get(w("date"), "")), link, extra)  # fmt: skip
+                                              child.get(w("date"), "")), link, extra)
             elif tag == w("hyperlink"):
                 rid = child.get(f"{{{R}}}id")
                 anchor = child.get(w("anchor"))
@@ -426,7 +426,7 @@ def read(path: Path) -> WordDocument:
         document = docx.xml(docx.main)
         if document.tag != w("document"):
             raise DocxError(f"{docx.name} is not a Word document in the usual (transitional) format; open it in "
-                            "Word and save it as 'Word Document (.docx)'")  # fmt: skip
+                            "Word and save it as 'Word Document (.docx)'")
         body = document.find(w("body"))
         if body is None:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")

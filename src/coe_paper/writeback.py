@@ -9,6 +9,7 @@ the message."""
 from __future__ import annotations
 
 import difflib
+import json
 import subprocess
 import unicodedata
 from collections.abc import Callable
@@ -168,3 +169,76 @@ def git_commit(root: Path, paths: list[str], message: str, reviewer: Reviewer) -
     except (OSError, subprocess.CalledProcessError) as exc:
         return f"git could not commit: {exc}"
     return None if proc.returncode == 0 else f"git could not commit: {proc.stderr.strip() or proc.stdout.strip()}"
+
+
+def tally(result: Plan) -> dict[str, dict[str, int]]:
+    """Per reviewer: how many changes were applied, merged, in conflict and skipped."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in result.outcomes + result.outside:
+        row = counts.setdefault(outcome.author or "(unknown)", {"applied": 0, "merged": 0, "conflict": 0,
+                                                                 "skipped": 0})
+        row[outcome.status] = row.get(outcome.status, 0) + 1
+    for _, finding in result.findings:
+        if finding.kind == "skipped":
+            row = counts.setdefault(finding.author or "(unknown)", {"applied": 0, "merged": 0, "conflict": 0,
+                                                                     "skipped": 0})
+            row["skipped"] += 1
+    return counts
+
+
+def report_lines(result: Plan) -> list[str]:
+    """Compiler-like lines for what was not simply applied: conflicts, skipped changes, untracked edits."""
+    lines = []
+    for outcome in result.outcomes + result.outside:
+        if outcome.status in ("conflict", "skipped"):
+            where = f"{outcome.path}:{outcome.line}" if outcome.path else "(outside the sections)"
+            lines.append(f"{where}: {outcome.status}: {outcome.summary} (by {outcome.author})")
+    for path, finding in result.findings:
+        by = f" (by {finding.author})" if finding.author else ""
+        lines.append(f"{path}:{finding.line}: {finding.kind}: {finding.message}{by}")
+    return lines
+
+
+def as_json(result: Plan, written: bool) -> str:
+    return json.dumps({
+        "commit": result.commit, "written": written, "reviewers": tally(result),
+        "changes": [o.__dict__ for o in result.outcomes + result.outside],
+        "findings": [{"path": p, **f.__dict__} for p, f in result.findings],
+        "files": [f.path for f in result.files],
+    }, indent=2, ensure_ascii=False)
+
+
+def _dirty(root: Path, paths: list[str]) -> list[str]:
+    proc = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", *paths], capture_output=True,
+                          text=True, check=False)
+    return [line[3:] for line in proc.stdout.splitlines()]
+
+
+def commit_each(root: Path, doc: wordread.WordDocument, project: Project | None, options: Options,
+                reviewed: str) -> str | None:
+    """Apply and commit reviewer by reviewer (untracked edits first, under the running user); an error or None."""
+    first = plan(root, doc, project, options)
+    if not first.files:
+        return None
+    dirty = _dirty(root, [f.path for f in first.files])
+    if dirty:
+        return (f"--commit needs the section files committed first; uncommitted changes in {', '.join(dirty)} "
+                "would be credited to a reviewer")
+    people = [r for r in reviewers(authors(doc), project, options.author_map) if _selected(r, options.only)]
+    steps: list[tuple[Reviewer, set[str]]] = []
+    if options.untracked:
+        steps.append((Reviewer("untracked"), set()))
+    taken: set[str] = set()
+    for person in people:
+        taken = taken | {person.name}
+        steps.append((person, set(taken)))
+    for person, names in steps:
+        step = plan(root, doc, project, options, names)
+        if not step.files:
+            continue
+        write(root, step.files)
+        mine = [o for o in step.outcomes if o.author == person.name]
+        problem = git_commit(root, [f.path for f in step.files], commit_message(person, mine, reviewed), person)
+        if problem:
+            return problem
+    return None

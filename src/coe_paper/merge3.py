@@ -1,0 +1,84 @@
+"""A three-way merge of lines, as `git merge-file` does it, except that changes to neighbouring lines do not
+conflict: only a change to a line that the other side also changed (differently) does. A conflicting change is
+left out and named by its lines in the base, never written with conflict markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """Lines [start, end) of the base replaced by `lines`."""
+
+    start: int
+    end: int
+    lines: tuple[str, ...]
+
+
+def hunks(base: list[str], other: list[str]) -> list[Hunk]:
+    """Changed stretches; a stretch that replaces as many lines as it had is split line by line, so that each
+    line is judged on its own."""
+    matcher = SequenceMatcher(None, base, other, autojunk=False)
+    out: list[Hunk] = []
+    for tag, a, b, c, d in matcher.get_opcodes():
+        if tag == "replace" and b - a == d - c:
+            out += [Hunk(a + i, a + i + 1, (other[c + i],)) for i in range(b - a) if base[a + i] != other[c + i]]
+        elif tag != "equal":
+            out.append(Hunk(a, b, tuple(other[c:d])))
+    return out
+
+
+def _clash(mine: Hunk, theirs: Hunk) -> bool:
+    if (mine.start, mine.end, mine.lines) == (theirs.start, theirs.end, theirs.lines):
+        return False
+    if mine.start == mine.end and theirs.start == theirs.end:
+        return mine.start == theirs.start
+    if mine.start == mine.end:
+        return theirs.start < mine.start < theirs.end
+    if theirs.start == theirs.end:
+        return mine.start < theirs.start < mine.end
+    return mine.start < theirs.end and theirs.start < mine.end
+
+
+def merge(ours: str, base: str, theirs: str) -> tuple[str, list[tuple[int, int]]]:
+    """`theirs`' changes to `base` applied to `ours`; the base line ranges of the changes left out (conflicts)."""
+    base_lines = base.splitlines(keepends=True)
+    our_hunks = hunks(base_lines, ours.splitlines(keepends=True))
+    their_hunks = hunks(base_lines, theirs.splitlines(keepends=True))
+    conflicts: list[tuple[int, int]] = []
+    taken: list[Hunk] = []
+    for hunk in their_hunks:
+        if any(_clash(mine, hunk) for mine in our_hunks):
+            conflicts.append((hunk.start, hunk.end))
+        elif hunk not in our_hunks:
+            taken.append(hunk)
+    # Both sides' hunks, in base order; ours first where they touch the same point.
+    combined = sorted([(h.start, h.end, 0, h) for h in our_hunks] + [(h.start, h.end, 1, h) for h in taken],
+                      key=lambda item: (item[0], item[2], item[1]))
+    out: list[str] = []
+    pos = 0
+    for start, end, _, hunk in combined:
+        out += base_lines[pos:start] if start > pos else []
+        out += hunk.lines
+        pos = max(pos, end)
+    out += base_lines[pos:]
+    return "".join(out), conflicts
+
+
+def line_mapper(base: str, current: str) -> dict[int, tuple[int, str]]:
+    """For each 1-based line of base: its line in current and whether it is `same`, `changed` or `deleted` (then
+    the line is where it stood)."""
+    base_lines, current_lines = base.splitlines(), current.splitlines()
+    out: dict[int, tuple[int, str]] = {}
+    matcher = SequenceMatcher(None, base_lines, current_lines, autojunk=False)
+    for tag, a, b, c, d in matcher.get_opcodes():
+        for i in range(a, b):
+            if tag == "equal":
+                out[i + 1] = (c + i - a + 1, "same")
+            elif tag == "replace":
+                out[i + 1] = (min(c + i - a, d - 1) + 1, "changed")
+            else:
+                out[i + 1] = (c + 1, "deleted")
+    return out

@@ -1,0 +1,183 @@
+"""`coe-paper apply`: tracked changes go into the right place of the Markdown, the markup around them survives,
+files that moved on since the build are merged three-way, and conflicts, untracked edits and reviewers are
+reported and committed as the README says. Real git repositories, real .docx files from `assemble`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coe_paper import pipeline, wordread, writeback
+from coe_paper.cli import app
+from coe_paper.review import current_project
+from conftest import GIT_ENV, MakeProject, git_commit, section_text
+from reviewkit import tracked
+
+BODY = """\
+## Why equal cities
+
+Cities bring **housing policy** and *local services* together, as the [Urban Agenda](https://example.org/ua) says[^1].
+Use `coe-paper` to build it.
+
+- first item of the list
+- second item of the list
+
+| City | Members |
+|---|---|
+| Rome | 5 |
+| Lyon | 3 |
+
+[^1]: The Pact of Amsterdam, 2016.
+"""
+PEOPLE = """\
+    people:
+      - name: Ana Rossi
+        email: ana.rossi@example.org
+"""
+
+
+@pytest.fixture
+def project(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
+    contributors = (Path(__file__).parent / "conftest.py").read_text()
+    del contributors
+    root = make_project({"sections/01-intro.md": section_text("intro", BODY, title="Introduction")}, git=True)
+    text = (root / "contributors.yaml").read_text()
+    text = text.replace("    emails: [rome@example.org]\n", "    emails: [rome@example.org]\n" + PEOPLE)
+    (root / "contributors.yaml").write_text(text)
+    git_commit(root, "People")
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    return root, built.output
+
+
+def apply(root: Path, docx: Path, **options: object) -> writeback.Plan:
+    doc = wordread.read(docx)
+    plan = writeback.plan(root, doc, current_project(root), writeback.Options(**options))  # type: ignore[arg-type]
+    writeback.write(root, plan.files)
+    return plan
+
+
+def intro(root: Path) -> str:
+    return (root / "sections" / "01-intro.md").read_text()
+
+
+def test_markup_around_changes_survives(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [
+        ("housing ", "policy", "strategy", "Ana Rossi"),        # inside bold
+        ("local ", "", "public ", "Ana Rossi"),                  # inside italic
+        ("Urban ", "Agenda", "Agenda for the EU", "Jean Martin"),  # inside a link's text
+        ("", "Cities bring ", "Cities and regions bring ", "Jean Martin"),
+        ("second item of the ", "list", "list, edited", "Ana Rossi"),
+        ("Lyon", "", " Métropole", "Ana Rossi"),                 # a table cell
+    ])
+    plan = apply(root, reviewed)
+    text = intro(root)
+    assert ("Cities and regions bring **housing strategy** and *local public services* together, as the "
+            "[Urban Agenda for the EU](https://example.org/ua) says[^1].") in text
+    assert "- second item of the list, edited\n" in text
+    assert "| Lyon Métropole | 3 |" in text
+    assert "Use `coe-paper` to build it." in text
+    assert {o.status for o in plan.outcomes} == {"applied"}
+    assert len(plan.outcomes) == 6
+
+
+def test_footnote_heading_and_title_changes(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, built = project
+    step = tmp_path / "step.docx"
+    tracked(built, step, [("Why equal ", "cities", "cities and regions", "Ana Rossi"),
+                          ("", "Introduction", "Introduction: equal cities", "Ana Rossi")])
+    reviewed = tmp_path / "r.docx"
+    tracked(step, reviewed, [("The Pact of Amsterdam", ", 2016", " of May 2016", "Ana Rossi")],
+            part="word/footnotes.xml")
+    apply(root, reviewed)
+    text = intro(root)
+    assert "## Why equal cities and regions\n" in text
+    assert "[^1]: The Pact of Amsterdam of May 2016.\n" in text
+    assert 'title: "Introduction: equal cities"\n' in text  # a colon needs quotes in YAML
+    assert pipeline.check(root).project is not None
+
+
+def test_three_way_merge_and_conflict(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, built = project
+    # After the build, the section moved on: a new first paragraph, and the list's first item was rewritten.
+    text = intro(root).replace("## Why equal cities\n", "## Why equal cities\n\nA new opening paragraph.\n")
+    text = text.replace("- first item of the list", "- first entry, rewritten")
+    (root / "sections" / "01-intro.md").write_text(text)
+    git_commit(root, "Move on")
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("second item of the ", "list", "series", "Ana Rossi"),
+                              ("first ", "item", "point", "Jean Martin")])
+    plan = apply(root, reviewed)
+    after = intro(root)
+    assert "- second item of the series" in after and "A new opening paragraph." in after
+    assert "- first entry, rewritten" in after and "<<<<<<<" not in after
+    statuses = {(o.author, o.status) for o in plan.outcomes}
+    assert ("Ana Rossi", "merged") in statuses and ("Jean Martin", "conflict") in statuses
+    conflict = next(o for o in plan.outcomes if o.status == "conflict")
+    assert conflict.path == "sections/01-intro.md" and conflict.line == 16  # today's line
+
+
+def test_untracked_edits_reported_then_applied(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    # A reviewer without Track Changes: the text simply differs (no w:ins or w:del).
+    import zipfile
+
+    with zipfile.ZipFile(built) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"first item of the list", b"first point")
+    with zipfile.ZipFile(reviewed, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    plan = apply(root, reviewed)
+    assert plan.files == []
+    assert [(p, f.kind, f.line) for p, f in plan.findings] == [("sections/01-intro.md", "untracked", 14)]
+    apply(root, reviewed, untracked=True)
+    assert "- first point\n" in intro(root)
+
+
+def test_cli_dry_run_only_and_commit_per_reviewer(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("housing ", "policy", "strategy", "Ana Rossi"),
+                              ("second item of the ", "list", "series", "Jean Martin")])
+    runner = CliRunner()
+    env = {**os.environ, **GIT_ENV}
+    before = intro(root)
+    result = runner.invoke(app, ["--project", str(root), "apply", str(reviewed), "--dry-run"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "-Cities bring **housing policy**" in result.stdout and "+Cities bring **housing strategy**" in result.stdout
+    assert intro(root) == before
+    result = runner.invoke(app, ["--project", str(root), "apply", str(reviewed), "--only", "rome"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "**housing strategy**" in intro(root) and "second item of the list" in intro(root)
+    subprocess.run(["git", "-C", str(root), "checkout", "--", "."], check=True)
+    result = runner.invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit",
+                                 "--author", "Jean Martin=anct"], env=env)
+    assert result.exit_code == 0, result.output
+    log = subprocess.run(["git", "-C", str(root), "log", "-2", "--format=%an <%ae>|%s"], capture_output=True,
+                         text=True, check=True, env=env).stdout.splitlines()
+    assert log[1].startswith("Ana Rossi <ana.rossi@example.org>|Apply review by Ana Rossi (Rome) from r.docx")
+    assert log[0].startswith("Jean Martin <") and "(ANCT)" in log[0]
+    assert "**housing strategy**" in intro(root) and "second item of the series" in intro(root)
+    history = pipeline.check(root).history
+    assert history is not None
+
+
+def test_cli_errors(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, _ = project
+    runner = CliRunner()
+    missing = runner.invoke(app, ["--project", str(root), "apply", str(tmp_path / "nope.docx")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    foreign = tmp_path / "foreign.docx"
+    foreign.write_bytes(b"not a zip")
+    bad = runner.invoke(app, ["--project", str(root), "apply", str(foreign)])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    mapping = runner.invoke(app, ["--project", str(root), "apply", str(foreign), "--author", "X=nobody"])
+    assert mapping.exit_code == 2 and "no organisation 'nobody'" in mapping.output
