@@ -181,3 +181,21 @@ def test_cli_errors(project: tuple[Path, Path], tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "Traceback" not in bad.output
     mapping = runner.invoke(app, ["--project", str(root), "apply", str(foreign), "--author", "X=nobody"])
     assert mapping.exit_code == 2 and "no organisation 'nobody'" in mapping.output
+
+
+def test_comments_follow_the_sources(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("first item of the ", "list", "series", "Ana Rossi"),
+                              ("second item of the ", "list", "series", "Ana Rossi")])
+    text = intro(root).replace("## Why equal cities\n", "## Why equal cities\n\nA new opening paragraph.\n")
+    (root / "sections" / "01-intro.md").write_text(text.replace("- second item of the list", "- second point"))
+    git_commit(root, "Move on")
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    places = [(c["line"], c["since"]) for c in json.loads(result.stdout) if c["kind"] == "insertion"]
+    assert places == [(16, None), (17, "changed")]
+    text_out = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed)])
+    assert "sections/01-intro.md:17 (text since changed): insertion" in text_out.stdout

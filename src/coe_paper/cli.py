@@ -19,6 +19,7 @@ from . import pipeline, report, review, writeback
 from .apply import ApplyError
 from .attribution import History
 from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
+from .follow import follow
 from .model import Project
 from .project import ProjectNotFound, find_root
 from .safedocx import DocxError
@@ -216,6 +217,8 @@ def comments(
     project = review.current_project(State.project or Path.cwd())
     try:
         found = review.read_review(reviewed, project)
+        if project is not None:
+            found = follow(found, find_root(State.project or Path.cwd()))
     except DocxError as exc:
         err.print(f"coe-paper: {exc}", markup=False)
         raise typer.Exit(1) from None

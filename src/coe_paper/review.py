@@ -50,6 +50,7 @@ class Place:
 
     section: SectionRef | None = None
     line: int | None = None
+    since: str = ""  # "changed" or "deleted" when the sources moved on since the build and the line with them
 
 
 @dataclass
@@ -339,7 +340,8 @@ def when(date: str) -> str:
 def _where(place: Place, file: str) -> str:
     if place.section is None:
         return file
-    return f"{place.section.path}:{place.line}" if place.line else place.section.path
+    since = f" (text since {place.since})" if place.since else ""
+    return f"{place.section.path}:{place.line}{since}" if place.line else place.section.path
 
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -372,7 +374,8 @@ def format_text(review: Review) -> str:
 
 def _place_dict(place: Place) -> dict[str, object]:
     ref = place.section
-    return {"section": ref.id if ref else None, "path": ref.path if ref else None, "line": place.line}
+    return {"section": ref.id if ref else None, "path": ref.path if ref else None, "line": place.line,
+            "since": place.since or None}
 
 
 def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:

@@ -1,0 +1,54 @@
+"""Comments follow the sources: a reviewed .docx names lines of the files as they were at the build commit; when
+the files have moved on since, each place is mapped through the diff to today's line, and marked when the line it
+names was since changed or deleted."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+from .merge3 import line_mapper
+from .review import Place, Review, _all
+
+
+def _at_commit(root: Path, commit: str, path: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "show", f"{commit}:{path}"], capture_output=True, check=False)
+    except OSError:
+        return None
+    try:
+        return proc.stdout.decode("utf-8") if proc.returncode == 0 else None
+    except UnicodeDecodeError:
+        return None
+
+
+def follow(review: Review, root: Path) -> Review:
+    """The review with every place moved to today's line of its file (a no-op outside git or without a commit)."""
+    if not review.commit:
+        return review
+    maps: dict[str, dict[int, tuple[int, str]]] = {}
+    for ref in review.sections:
+        then = _at_commit(root, review.commit, ref.path)
+        target = (root / ref.path).resolve()
+        if then is None or not target.is_relative_to(root.resolve()) or not target.is_file():
+            continue
+        try:
+            now = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if now != then:
+            maps[ref.path] = line_mapper(then, now)
+
+    def moved(place: Place) -> Place:
+        if place.section is None or place.line is None or place.section.path not in maps:
+            return place
+        line, state = maps[place.section.path].get(place.line, (place.line, "same"))
+        return replace(place, line=line, since="" if state == "same" else state)
+
+    if not maps:
+        return review
+    for comment in _all(review.comments):
+        comment.place = moved(comment.place)
+    review.changes = [replace(change, place=moved(change.place)) for change in review.changes]
+    return review
