@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from coe_paper import pipeline, wordread, writeback
 from coe_paper.cli import app
-from coe_paper.review import current_project
 from conftest import GIT_ENV, MakeProject, git_commit, section_text
 from reviewkit import tracked
 
@@ -56,7 +55,7 @@ def project(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
 
 def apply(root: Path, docx: Path, **options: object) -> writeback.Plan:
     doc = wordread.read(docx)
-    plan = writeback.plan(root, doc, current_project(root), writeback.Options(**options))  # type: ignore[arg-type]
+    plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options(**options))  # type: ignore[arg-type]
     writeback.write(root, plan.files)
     return plan
 

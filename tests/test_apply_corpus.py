@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from coe_paper import pipeline, wordread, writeback
-from coe_paper.review import current_project
 from conftest import REPO_ROOT, git_commit, require_client
 from reviewkit import edit_docx
 
@@ -65,7 +64,7 @@ def run_corpus(tmp_path: Path, name: str, edits: int, seed: int, soffice: str | 
         reviewed = libreoffice_resave(soffice, reviewed, tmp_path / f"{name}-lo")
     before = {p: (root / p).read_text() for p in (str(s.relative_to(root)) for s in (root / "sections").glob("*.md"))}
     doc = wordread.read(reviewed)
-    plan = writeback.plan(root, doc, current_project(root), writeback.Options())
+    plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
     writeback.write(root, plan.files)
     rebuilt = pipeline.assemble(root, tmp_path / f"{name}-rebuilt.docx")
     assert rebuilt.output is not None, rebuilt.diagnostics
@@ -106,7 +105,7 @@ def test_no_change_outside_edits_and_report(tmp_path: Path) -> None:
     root = bundled_copy(tmp_path / "plain")
     built = pipeline.assemble(root, tmp_path / "plain.docx")
     assert built.output is not None
-    plan = writeback.plan(root, wordread.read(built.output), current_project(root), writeback.Options())
+    plan = writeback.plan(root, wordread.read(built.output), writeback.organisations(root), writeback.Options())
     assert plan.files == [] and plan.outcomes == []
     assert [f for _, f in plan.findings] == []
     assert re.match(r"[0-9a-f]{40}", plan.commit)

@@ -20,7 +20,7 @@ from .apply import ApplyError
 from .attribution import History
 from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
 from .follow import follow
-from .model import Project
+from .model import Contributor
 from .project import ProjectNotFound, find_root
 from .safedocx import DocxError
 
@@ -238,14 +238,14 @@ def comments(
 # -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
 
 
-def _author_map(values: list[str], project: Project | None) -> dict[str, str]:
+def _author_map(values: list[str], orgs: list[Contributor]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for value in values:
         name, sep, org = value.rpartition("=")
         if not sep or not name.strip() or not org.strip():
             err.print(f"coe-paper: --author takes \"Name=organisation\", not {value!r}", markup=False)
             raise typer.Exit(2)
-        if project is not None and project.contributor(org.strip()) is None:
+        if orgs and org.strip() not in {o.id for o in orgs}:
             err.print(f"coe-paper: --author {value!r}: no organisation '{org.strip()}' in contributors.yaml",
                       markup=False)
             raise typer.Exit(2)
@@ -274,17 +274,17 @@ def apply_review(
         err.print("coe-paper: --commit and --dry-run cannot be used together")
         raise typer.Exit(2)
     root = _root()
-    project = review.current_project(root)
+    orgs = writeback.organisations(root)
     options = writeback.Options([x.strip() for x in (only or "").split(",") if x.strip()],
-                                _author_map(author or [], project), untracked)
+                                _author_map(author or [], orgs), untracked)
     quiet = fmt == "json" or not err.is_terminal
     try:
         with nullcontext() if quiet else err.status("Reading the review and applying its changes…"):
             doc = writeback.read_document(reviewed)
             try:
-                result = writeback.plan(root, doc, project, options)
+                result = writeback.plan(root, doc, orgs, options)
                 if commit:
-                    problem = writeback.commit_each(root, doc, project, options, reviewed.name)
+                    problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)
                     if problem:
                         err.print(f"coe-paper: {problem}", markup=False)
                         raise typer.Exit(1)

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 import yaml
 
-from .mdmap import Unit
+from .mdmap import MapError, Unit
 from .wordread import OBJECT, Paragraph, Rev, Run
 
 PB = "\u2029"
@@ -169,6 +169,12 @@ class Group:
         self.old = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, False))
         self.new = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, True))
         self.source = PB.join(u.text for u in units)
+
+    def _prepare(self) -> None:
+        """The character map of the units, joined: made only for a group that has something to apply."""
+        units = self.units
+        for unit in units:
+            unit.ensure()
         self.spans: list[tuple[int, int]] = []
         self.sflags: list[frozenset[str]] = []
         self.unit_at: list[int] = []
@@ -193,6 +199,11 @@ class Group:
         findings: list[Finding] = []
         if self.old == self.new and self.old == self.source:
             return [], findings
+        try:
+            self._prepare()
+        except MapError:
+            return [], [Finding("skipped", self.units[0].line if self.units else 0, _first_author(self.group),
+                                "this paragraph's Markdown could not be followed; apply the change by hand")]
         if self.old != self.source:
             line = self.line_at(0)
             findings.append(Finding("untracked", line, "", _describe(self.source, self.old)))
@@ -380,6 +391,14 @@ class Group:
                 if base + vb == pos and ge > offset and (pos >= len(self.spans) or ge <= self.spans[pos][0]):
                     offset = max(offset, ge)
         return offset
+
+
+def _first_author(group: Sequence[Paragraph]) -> str:
+    for para in group:
+        for run in para.runs:
+            if run.rev is not None:
+                return run.rev.author
+    return ""
 
 
 def _split(pieces: list[_Piece], cut: int) -> tuple[list[_Piece], list[_Piece]]:

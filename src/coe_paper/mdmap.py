@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -42,6 +43,13 @@ class Unit:
     indent: str = ""  # the indentation of the item's content, for new siblings
     ordered: bool = False
     level: int = 0  # list nesting (1 = top-level item) or heading level
+    pending: Callable[[], None] | None = None  # makes the character map (spans, flags, groups, end) when needed
+
+    def ensure(self) -> None:
+        """Make the character map now; raises MapError when the source does not follow."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending()
 
 
 @dataclass
@@ -69,6 +77,14 @@ class _Inline:
         unit.text += char
         unit.spans.append((self._abs(start), self._abs(end - 1) + 1 if end > start else self._abs(start)))
         unit.flags.append(frozenset(self.flags))
+
+    def _bulk(self, content: str) -> None:
+        unit, cur = self.unit, self.cur
+        offsets = self.offsets[cur : cur + len(content)]
+        unit.text += content
+        unit.spans += [(o, o + 1) for o in offsets]
+        unit.flags += [frozenset(self.flags)] * len(content)
+        self.cur += len(content)
 
     def _expect(self, literal: str) -> None:
         if not self.src.startswith(literal, self.cur):
@@ -138,8 +154,12 @@ class _Inline:
         for tok in children:
             kind = tok.type
             if kind in ("text", "html_inline"):
-                for ch in tok.content:
-                    self._char(ch)
+                content = tok.content
+                if self.src.startswith(content, self.cur):  # the common case: the text stands as it is
+                    self._bulk(content)
+                else:
+                    for ch in content:
+                        self._char(ch)
             elif kind == "softbreak":
                 start = self._skip_space()
                 self._add(" ", start, self.cur)
@@ -327,20 +347,49 @@ def build(text: str) -> SourceMap:
     return found
 
 
+_VISIBLE = {"softbreak": " ", "hardbreak": "\n", "image": OBJECT, "footnote_ref": OBJECT}
+_SILENT = {"footnote_anchor", "em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close", "link_open",
+           "link_close"}
+
+
+def visible_text(children: list[Token]) -> str:
+    """What Word shows of inline tokens, as `_Inline` maps it, without the map (the cheap path)."""
+    out: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "html_inline", "code_inline"):
+            out.append(child.content)
+        elif kind in _VISIBLE:
+            out.append(_VISIBLE[kind])
+        elif kind not in _SILENT:
+            raise MapError(f"unexpected inline token {kind}")
+    return "".join(out)
+
+
 def _unit(tok: Token, parent: Token, lines: list[str], starts: list[int], body_line: int, row_line: int,
           column: int = 0) -> Unit:
+    """A unit whose text is known at once and whose character map is made when an edit needs it."""
     if parent.type in ("th_open", "td_open"):
         return _cell(tok, column, lines, starts, row_line)
     if not tok.map:
         raise MapError("inline token without a map")
     first = tok.map[0] + body_line
     kind = "heading" if parent.type == "heading_open" else "paragraph"
-    unit = Unit(kind, first + 1, level=int(parent.tag[1:]) if kind == "heading" else 0)
-    src, offsets = _locate(tok.content, lines, starts, first)
-    _Inline(src, offsets, unit).run(tok.children or [])
+    children = tok.children or []
+    unit = Unit(kind, first + 1, visible_text(children), level=int(parent.tag[1:]) if kind == "heading" else 0)
     unit.start = starts[first]
-    unit.prefix = lines[first][: offsets[0] - starts[first]] if offsets else ""
-    unit.end = offsets[-1] if offsets else starts[first]
+
+    def fill() -> None:
+        expected, unit.text = unit.text, ""
+        src, offsets = _locate(tok.content, lines, starts, first)
+        _Inline(src, offsets, unit).run(children)
+        if unit.text != expected:
+            raise MapError("the map does not give the text")
+        if unit.kind != "item":
+            unit.prefix = lines[first][: offsets[0] - starts[first]] if offsets else ""
+        unit.end = offsets[-1] if offsets else starts[first]
+
+    unit.pending = fill
     return unit
 
 

@@ -10,13 +10,14 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from . import ooxml
 from .safedocx import REL_CUSTOM_PROPERTIES, DocxError, SafeDocx, open_docx
 
 Element = ooxml.Element
-w = ooxml.w
+w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
 R = ooxml.R_NS
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -30,6 +31,13 @@ MONOSPACE = ("courier", "consolas", "mono", "menlo", "monaco", "lucida console",
 _CODE_STYLES = ("verbatim", "code", "source", "monospace", "html")
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
 _OFF = ("0", "false", "off", "none")
+_SIMPLE = {w("t"): "text", w("delText"): "text", w("tab"): "\t", w("noBreakHyphen"): "-"}
+_BR, _CR, _TYPE, _ID = w("br"), w("cr"), w("type"), w("id")
+_FOOTNOTE_REF, _ENDNOTE_REF = w("footnoteReference"), w("endnoteReference")
+_FLDCHAR, _FLDCHAR_TYPE, _INSTR = w("fldChar"), w("fldCharType"), w("instrText")
+_PICTURES = (w("drawing"), w("pict"), w("object"))
+_VAL = w("val")
+_FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")))
 
 
 @dataclass(frozen=True)
@@ -117,15 +125,15 @@ class WordDocument:
 
 
 def _on(element: Element | None) -> bool:
-    return element is not None and element.get(w("val"), "1").lower() not in _OFF
+    return element is not None and element.get(_VAL, "1").lower() not in _OFF
 
 
 def _rpr_flags(rpr: Element | None) -> set[str]:
     flags: set[str] = set()
     if rpr is None:
         return flags
-    for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")):
-        if _on(rpr.find(w(tag))):
+    for tag, flag in _FLAG_TAGS:
+        if _on(rpr.find(tag)):
             flags.add(flag)
     align = rpr.find(w("vertAlign"))
     if align is not None and align.get(w("val")) in ("superscript", "subscript"):
@@ -346,30 +354,27 @@ class _Reader:
         def add(text: str, **more: object) -> None:
             if self.field_depth and not self.in_result:
                 return
-            para.runs.append(Run(text, frozenset(flags), rev, link, **more))  # type: ignore[arg-type]
+            para.runs.append(Run(text, frozen, rev, link, **more))  # type: ignore[arg-type]
 
-        for child in r.iter():
+        frozen = frozenset(flags)
+        for child in r:
             tag = child.tag
-            if tag in (w("t"), w("delText")):
-                add(child.text or "")
-            elif tag == w("tab"):
-                add("\t")
-            elif tag in (w("br"), w("cr")):
-                if child.get(w("type")) == "page":
+            simple = _SIMPLE.get(tag) if isinstance(tag, str) else None
+            if simple is not None:
+                add(child.text or "" if simple == "text" else simple)
+            elif tag in (_BR, _CR):
+                if child.get(_TYPE) == "page":
                     self.doc.dropped["page break"] += 1
                     add(" ")
                 else:
                     add("\n")
-            elif tag == w("noBreakHyphen"):
-                add("-")
-            elif tag in (w("footnoteReference"), w("endnoteReference")):
-                kind = "footnote" if tag == w("footnoteReference") else "endnote"
-                add(OBJECT, note=(kind, child.get(w("id"), "")))
-            elif tag == w("fldChar"):
-                self._field_char(child.get(w("fldCharType"), ""))
-            elif tag == w("instrText"):
+            elif tag in (_FOOTNOTE_REF, _ENDNOTE_REF):
+                add(OBJECT, note=("footnote" if tag == _FOOTNOTE_REF else "endnote", child.get(_ID, "")))
+            elif tag == _FLDCHAR:
+                self._field_char(child.get(_FLDCHAR_TYPE, ""))
+            elif tag == _INSTR:
                 self.field_instr.append(child.text or "")
-            elif tag == w("drawing") or tag == w("pict") or tag == w("object"):
+            elif tag in _PICTURES or tag == f"{{{MC}}}AlternateContent":
                 self._drawing(child, para, add, extra)
                 break
 

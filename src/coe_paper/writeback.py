@@ -18,10 +18,12 @@ from pathlib import Path
 
 from . import wordread
 from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
+from .diagnostics import Diagnostic
 from .docx_writer import write_atomic
 from .edits import Finding
-from .model import Contributor, Project
-from .sources import normalise
+from .model import Contributor, ContributorsFile
+from .project import load_yaml_file
+from .sources import GitRevision, SourceError, WorkTree, normalise
 
 
 def fold(name: str) -> str:
@@ -44,20 +46,20 @@ class Options:
     untracked: bool = False
 
 
-def reviewers(names: list[str], project: Project | None, author_map: dict[str, str]) -> list[Reviewer]:
+def reviewers(names: list[str], orgs: list[Contributor], author_map: dict[str, str]) -> list[Reviewer]:
     """Each author with the organisation and e-mail that commits under their name should carry."""
     mapped = {fold(k): v for k, v in author_map.items()}
     out = []
     for name in names:
         reviewer = Reviewer(name)
-        if project is not None:
+        if orgs:
             org_id = mapped.get(fold(name))
-            for org in project.contributors:
+            for org in orgs:
                 for person in org.people:
                     if fold(person.name) == fold(name) and org_id in (None, org.id):
                         reviewer.org, reviewer.email = org, person.email
             if reviewer.org is None and org_id is not None:
-                reviewer.org = project.contributor(org_id)
+                reviewer.org = next((org for org in orgs if org.id == org_id), None)
             if reviewer.org is not None and not reviewer.email:
                 org = reviewer.org
                 local = "".join(c for c in fold(name).replace(" ", ".") if c.isalnum() or c == ".") or "reviewer"
@@ -73,17 +75,22 @@ def _selected(reviewer: Reviewer, only: list[str]) -> bool:
     return fold(reviewer.name) in wanted or (reviewer.org is not None and fold(reviewer.org.id) in wanted)
 
 
-def _git_show(root: Path, commit: str, path: str) -> str | None:
+def _at_commit(root: Path, commit: str) -> Callable[[str], str | None]:
+    """Reads files as they were at the build commit (one git process for all of them), or nothing outside git."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), "show", f"{commit}:{path}"], capture_output=True, check=False)
-    except OSError:
-        return None
-    if proc.returncode != 0:
-        return None
-    try:
-        return proc.stdout.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+        revision = GitRevision(root, commit) if commit else None
+    except (SourceError, OSError):
+        revision = None
+
+    def read(path: str) -> str | None:
+        if revision is None:
+            return None
+        try:
+            return revision.read_bytes(path).decode("utf-8")
+        except (SourceError, UnicodeDecodeError):
+            return None
+
+    return read
 
 
 def _read(root: Path, path: str) -> str | None:
@@ -96,18 +103,19 @@ def _read(root: Path, path: str) -> str | None:
         return None
 
 
-def plan(root: Path, doc: wordread.WordDocument, project: Project | None, options: Options,
+def plan(root: Path, doc: wordread.WordDocument, orgs: list[Contributor], options: Options,
          accepted_names: set[str] | None = None) -> Plan:
     """The new text of every section file the review touches (nothing is written)."""
     table, commit = section_table(doc)
     names = authors(doc)
-    people = reviewers(names, project, options.author_map)
+    people = reviewers(names, orgs, options.author_map)
     take = {r.name for r in people if _selected(r, options.only)}
     if accepted_names is not None:
         take &= accepted_names
     accepted: Callable[[str], bool] = take.__contains__
     result = Plan(commit, authors=names)
     sections, outside = split_sections(doc, table)
+    then = _at_commit(root, commit)
     for para in outside:
         if changed([para]):
             author = para.mark.author if para.mark else next((r.rev.author for r in para.runs if r.rev), "")
@@ -119,7 +127,7 @@ def plan(root: Path, doc: wordread.WordDocument, project: Project | None, option
         if current is None:
             result.findings.append((path, Finding("skipped", 0, "", "the section file is missing or unreadable")))
             continue
-        base = (_git_show(root, commit, path) if commit else None) or current
+        base = then(path) or current
         after, outcomes, findings = section_plan(doc, section, base, current, accepted, options.untracked)
         if base != current and after == current and not any(o.status == "conflict" for o in outcomes):
             probe, _, _ = section_plan(doc, section, current, current, accepted, options.untracked)
@@ -214,17 +222,17 @@ def _dirty(root: Path, paths: list[str]) -> list[str]:
     return [line[3:] for line in proc.stdout.splitlines()]
 
 
-def commit_each(root: Path, doc: wordread.WordDocument, project: Project | None, options: Options,
+def commit_each(root: Path, doc: wordread.WordDocument, orgs: list[Contributor], options: Options,
                 reviewed: str) -> str | None:
     """Apply and commit reviewer by reviewer (untracked edits first, under the running user); an error or None."""
-    first = plan(root, doc, project, options)
+    first = plan(root, doc, orgs, options)
     if not first.files:
         return None
     dirty = _dirty(root, [f.path for f in first.files])
     if dirty:
         return (f"--commit needs the section files committed first; uncommitted changes in {', '.join(dirty)} "
                 "would be credited to a reviewer")
-    people = [r for r in reviewers(authors(doc), project, options.author_map) if _selected(r, options.only)]
+    people = [r for r in reviewers(authors(doc), orgs, options.author_map) if _selected(r, options.only)]
     steps: list[tuple[Reviewer, set[str]]] = []
     if options.untracked:
         steps.append((Reviewer("untracked"), set()))
@@ -233,7 +241,7 @@ def commit_each(root: Path, doc: wordread.WordDocument, project: Project | None,
         taken = taken | {person.name}
         steps.append((person, set(taken)))
     for person, names in steps:
-        step = plan(root, doc, project, options, names)
+        step = plan(root, doc, orgs, options, names)
         if not step.files:
             continue
         write(root, step.files)
@@ -242,3 +250,10 @@ def commit_each(root: Path, doc: wordread.WordDocument, project: Project | None,
         if problem:
             return problem
     return None
+
+
+def organisations(root: Path) -> list[Contributor]:
+    """The member organisations of contributors.yaml (none when it cannot be read: reviewers stay unmapped)."""
+    found: list[Diagnostic] = []
+    contributors, _ = load_yaml_file(WorkTree(root), "contributors.yaml", ContributorsFile, found)
+    return contributors.organisations if contributors is not None else []
