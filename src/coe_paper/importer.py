@@ -57,6 +57,7 @@ class Imported:
     body: str
     images: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, bytes)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    author: str = ""  # the draft's author as Word recorded it
 
 
 def refuse_other_formats(path: Path) -> None:
@@ -159,7 +160,8 @@ class _Converter:
             index += 1
         text = self.writer.document(md, notes)
         self._summarise()
-        return Imported(title, text, self.image_data, self.found)
+        author = self.doc.core.get("creator") or self.doc.core.get("lastModifiedBy", "")
+        return Imported(title, text, self.image_data, self.found, author)
 
     def _select(self) -> list[wr.Block]:
         """The whole body, or, for a paper coe-paper assembled, the blocks of the section asked for."""
