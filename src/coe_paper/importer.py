@@ -243,9 +243,9 @@ class _Converter:
                 self.anchors.setdefault(name, self.options.id)
         for block, (kind, _) in body:
             if kind == "heading" and isinstance(block, wr.Paragraph):
-                slug = slugify(" ".join(_text(block).split()))
-                for name in block.bookmarks:
-                    self.anchors.setdefault(name, slug)
+                text = " ".join(_text(block).split())
+                for name in [*block.bookmarks, f"{text.casefold()}|heading"]:  # LibreOffice links name the text
+                    self.anchors.setdefault(name, slugify(text))
 
     def _levels(self, body: list[tuple[wr.Block, tuple[str, int]]]) -> dict[int, int]:
         """Markdown level of each heading (by block id): the top level becomes `##`, no level is skipped."""
@@ -258,7 +258,7 @@ class _Converter:
                 continue
             new = min(level + shift, previous + 1, 6)
             adjusted += new != level + shift
-            if isinstance(block, wr.Paragraph) and block.num is not None:
+            if isinstance(block, wr.Paragraph) and block.num and self.doc.numbering.get(block.num, "none") != "none":
                 self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += 1
             out[id(block)] = previous = new
         if adjusted:
@@ -389,7 +389,8 @@ class _Converter:
         if not target:
             return None
         if target.startswith("#"):
-            anchor = self.anchors.get(target[1:])
+            name = target[1:]
+            anchor = self.anchors.get(name) or self.anchors.get(f"{name.split('|')[0].strip().casefold()}|heading")
             if anchor is None:
                 self.counts[(LINK, "links to places in the draft that are not headings kept as text")] += 1
             return f"#{anchor}" if anchor else None

@@ -249,6 +249,7 @@ class _Reader:
         self.in_result = False
         self.field_links: list[str | None] = []  # per open field: the target of a HYPERLINK field
         self.para: Paragraph | None = None  # the paragraph being read, which what is dropped is counted against
+        self.pending_bookmarks: list[str] = []
 
     def _drop(self, kind: str) -> None:
         self.doc.dropped[kind] += 1
@@ -270,8 +271,8 @@ class _Reader:
             elif tag in _CHANGE_TAGS or tag == w("altChunk"):
                 self.doc.dropped["embedded content" if tag == w("altChunk") else "block-level change"] += 1
                 out += self.blocks(child, nested)
-            elif tag == w("sectPr"):
-                pass
+            elif tag == w("bookmarkStart"):  # between paragraphs (pandoc writes them so): the next one gets it
+                self.pending_bookmarks.append(child.get(w("name"), ""))
         return out
 
     def _table(self, tbl: Element, nested: bool) -> Table:
@@ -300,8 +301,8 @@ class _Reader:
         return None
 
     def _paragraph(self, p: Element, out: list[Block]) -> None:
-        para, outer = Paragraph(), self.para
-        self.para = para
+        para, outer = Paragraph(bookmarks=self.pending_bookmarks), self.para
+        self.para, self.pending_bookmarks = para, []
         ppr = p.find(w("pPr"))
         if ppr is not None:
             style = ppr.find(w("pStyle"))
