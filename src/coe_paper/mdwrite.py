@@ -175,7 +175,7 @@ class Writer:
         """One paragraph's Markdown on one line (line breaks as `\\` + newline)."""
         pieces = _normalise(pieces)
         text = _write(pieces, in_table)
-        if any(p.flags & set(EMPHASIS) for p in pieces) and not _same(pieces, in_table):
+        if _risky(pieces) and not _same(pieces, in_table):
             plain = [Piece(p.text, p.flags - set(EMPHASIS), p.link, p.raw) for p in pieces]
             text = _write(_normalise(plain), in_table)
             self.lost_formatting += 1
@@ -309,6 +309,22 @@ def _url(url: str) -> str:
 
 
 # -- checking what was written ---------------------------------------------------------------------------------------
+
+
+def _risky(pieces: list[Piece]) -> bool:
+    """Whether the emphasis might be read otherwise: a formatted piece that does not begin and end with a letter or
+    digit (so its delimiters may touch punctuation), or touches a piece formatted otherwise. The rest is safe."""
+    emphasis = set(EMPHASIS)
+    for index, piece in enumerate(pieces):
+        if not piece.flags & emphasis:
+            continue
+        text = piece.text
+        if piece.raw is not None or "code" in piece.flags or not (text[:1].isalnum() and text[-1:].isalnum()):
+            return True
+        for other in pieces[index - 1 : index] + pieces[index + 1 : index + 2]:
+            if other.flags & emphasis and other.flags != piece.flags:
+                return True
+    return False
 
 
 def _same(pieces: list[Piece], in_table: bool) -> bool:
