@@ -19,7 +19,7 @@ from pathlib import Path
 from . import wordread as wr
 from .diagnostics import Diagnostic, warning
 from .markdown import is_safe_link, slugify
-from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer
+from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
 from .render import bookmark_name
 from .safedocx import DocxError
 
@@ -60,28 +60,8 @@ class Imported:
     author: str = ""  # the draft's author as Word recorded it
 
 
-def refuse_other_formats(path: Path) -> None:
-    """A clear DocxError for a PDF, an OpenDocument or RTF file (an old .doc is safedocx's to refuse)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(100)
-    except OSError as exc:
-        raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
-    what = None
-    if head.startswith(b"%PDF"):
-        what = "a PDF, which keeps the page but not the document's structure"
-    elif head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head:
-        what = "an OpenDocument file (.odt)"
-    elif head.startswith(b"{\\rtf"):
-        what = "an RTF file"
-    if what:
-        raise DocxError(f"{path.name} is {what}; open it in Word or LibreOffice Writer and save it as "
-                        "'Word Document (.docx)', then import the .docx")  # fmt: skip
-
-
 def import_draft(path: Path, options: Options) -> Imported:
     """Read a draft and convert it; raises DocxError when the file is not a usable .docx."""
-    refuse_other_formats(path)
     doc = wr.read(path)
     try:
         return convert(doc, path.name, options)
@@ -91,31 +71,6 @@ def import_draft(path: Path, options: Options) -> Imported:
 
 def convert(doc: wr.WordDocument, name: str, options: Options) -> Imported:
     return _Converter(doc, name, options).run()
-
-
-def _accepted(blocks: list[wr.Block]) -> list[wr.Block]:
-    """Blocks with every tracked change accepted: a deleted paragraph mark joins a paragraph to the next one,
-    deleted rows go; deleted runs are left out later."""
-    out: list[wr.Block] = []
-    carry: list[wr.Run] = []
-    for block in blocks:
-        if isinstance(block, wr.Table):
-            rows = [row for row in block.rows if row.rev is None or row.rev.kind != "del"]
-            for row in rows:
-                for cell in row.cells:
-                    cell.blocks = _accepted(cell.blocks)
-            out.append(wr.Table(rows, block.nested))
-            continue
-        if carry:
-            block.runs = carry + block.runs
-            carry = []
-        if block.mark is not None and block.mark.kind == "del":
-            carry = block.runs
-            continue
-        out.append(block)
-    if carry:
-        out.append(wr.Paragraph(runs=carry))
-    return out
 
 
 def _text(para: wr.Paragraph) -> str:
@@ -141,7 +96,7 @@ class _Converter:
 
     # -- the whole draft -----------------------------------------------------------------------------------
     def run(self) -> Imported:
-        blocks = _accepted(self._select())
+        blocks = wr.accepted(self._select())
         kinds = [(block, self._kind(block) if isinstance(block, wr.Paragraph) else ("table", 0)) for block in blocks]
         title_at = next((i for i, (_, k) in enumerate(kinds) if k[0] == "title"), None)
         if title_at is None:
@@ -154,7 +109,7 @@ class _Converter:
         index = 0
         while index < len(self.notes):  # a note may cite another one, which joins the end of the list
             key, label = list(self.notes.items())[index]
-            note_blocks = _accepted(self.doc.notes.get(key, []))
+            note_blocks = wr.accepted(self.doc.notes.get(key, []))
             notes.append((label, self._blocks([(b, self._kind(b, note=True) if isinstance(b, wr.Paragraph)
                                                  else ("table", 0)) for b in note_blocks], {})))  # fmt: skip
             index += 1
@@ -319,7 +274,7 @@ class _Converter:
         typed = _TYPED.match(_text(para))
         if typed:
             self.counts[(TYPED_LIST, "paragraphs typed as list items ('•', '-', '1.') made into list items")] += 1
-            pieces = _cut(pieces, typed.end())
+            pieces = cut(pieces, typed.end())
             number = int(typed.group(2)) if typed.group(2) else 1
             return Item(0, typed.group(2) is not None, number, pieces, list_id="typed")
         previous = out[-1] if out else None
@@ -445,17 +400,3 @@ class _Converter:
                          "there lost it (the words are kept)")] += self.writer.lost_formatting  # fmt: skip
         for (code, what), count in sorted(self.counts.items()):
             self.warn(code, f"{what}: {count}" if code != DROPPED else f"dropped {what}: {count}")
-
-
-def _cut(pieces: list[Piece], length: int) -> list[Piece]:
-    """The pieces without their first `length` characters (a typed list marker)."""
-    out: list[Piece] = []
-    for piece in pieces:
-        if length > 0 and piece.raw is None:
-            take = min(length, len(piece.text))
-            length -= take
-            if piece.text[take:]:
-                out.append(Piece(piece.text[take:], piece.flags, piece.link))
-        else:
-            out.append(piece)
-    return out

@@ -16,6 +16,7 @@ from . import importer, pipeline
 from .diagnostics import Diagnostic
 from .docx_writer import write_atomic
 from .model import Contributor, Project, is_valid_id
+from .safedocx import DocxError
 
 IMAGES_DIR = "paper/images"
 
@@ -88,6 +89,25 @@ def front_matter(section_id: str, title: str, lead: str, contributors: list[str]
             "status: draft\n---\n\n")  # fmt: skip
 
 
+def refuse_other_formats(path: Path) -> None:
+    """A clear DocxError for a PDF, an OpenDocument or RTF file (an old .doc is safedocx's to refuse)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError as exc:
+        raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
+    what = None
+    if head.startswith(b"%PDF"):
+        what = "a PDF, which keeps the page but not the document's structure"
+    elif head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head:
+        what = "an OpenDocument file (.odt)"
+    elif head.startswith(b"{\\rtf"):
+        what = "an RTF file"
+    if what:
+        raise DocxError(f"{path.name} is {what}; open it in Word or LibreOffice Writer and save it as "
+                        "'Word Document (.docx)', then import the .docx")  # fmt: skip
+
+
 def import_section(root: Path, request: Request) -> Result:
     """Convert the draft, write the section and its images, validate the section, commit if asked.
     Raises IntakeError for a request that cannot be carried out, DocxError for a draft that cannot be read."""
@@ -113,6 +133,7 @@ def import_section(root: Path, request: Request) -> Result:
     images = root / IMAGES_DIR
     link = os.path.relpath(images, target.parent).replace(os.sep, "/")
     options = importer.Options(request.id, request.title, known, link)
+    refuse_other_formats(request.draft)
     imported = importer.import_draft(request.draft, options)
     lead = request.lead or (author[1] if author else None) or (existing.meta.lead if existing else None)
     if lead is None and imported.author:

@@ -369,3 +369,17 @@ def _parsed_chars(children: list[Token]) -> list[tuple[str, frozenset[str]]]:
         elif token.type in ("text", "code_inline"):
             out += [(char, frozenset(flags)) for char in token.content if not char.isspace()]
     return out
+
+
+def cut(pieces: list[Piece], length: int) -> list[Piece]:
+    """The pieces without their first `length` characters (a typed list marker)."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if length > 0 and piece.raw is None:
+            take = min(length, len(piece.text))
+            length -= take
+            if piece.text[take:]:
+                out.append(Piece(piece.text[take:], piece.flags, piece.link))
+        else:
+            out.append(piece)
+    return out

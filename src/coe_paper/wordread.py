@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -516,6 +516,30 @@ def read(path: Path) -> WordDocument:
     except BaseException:
         docx.close()
         raise
+
+
+def accepted(blocks: list[Block]) -> list[Block]:
+    """The blocks as they read with every tracked change accepted: a deleted paragraph mark joins the paragraph to
+    the next one, deleted table rows go. Runs keep their marks (leave out those with `rev.kind == "del"`); the
+    blocks given are not changed."""
+    out: list[Block] = []
+    carry: list[Run] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks)) for cell in row.cells])
+                    for row in block.rows if row.rev is None or row.rev.kind != "del"]  # fmt: skip
+            out.append(replace(block, rows=rows))
+            continue
+        if carry:
+            block = replace(block, runs=carry + block.runs)
+            carry = []
+        if block.mark is not None and block.mark.kind == "del":
+            carry = block.runs
+            continue
+        out.append(block)
+    if carry:
+        out.append(Paragraph(runs=carry))
+    return out
 
 
 def paragraphs(blocks: list[Block]) -> list[Paragraph]:
