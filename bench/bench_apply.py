@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 from bench_assemble import EPOCH, Size, coe_paper_cmd, generate  # noqa: E402
+
 from reviewkit import edit_docx  # noqa: E402
 
 

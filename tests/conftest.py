@@ -237,3 +237,15 @@ def make_project(tmp_path: Path) -> MakeProject:
 def repo_root() -> Path:
     """The repository root (which is also the bundled paper project)."""
     return REPO_ROOT
+
+
+# Property tests explore at random on a developer's machine, and replay the same examples in CI (a failure there is
+# then reproducible, never a matter of luck).
+try:
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+    if os.environ.get("COE_REQUIRE_CLIENTS") == "1" or os.environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # hypothesis is a dev dependency; the suite without it still runs the other tests
+    pass

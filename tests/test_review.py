@@ -239,7 +239,7 @@ def test_text_json_and_markdown_output(reviewed: tuple[Path, Path]) -> None:
     assert first["replies"][0] | {"replies": []} == {
         "kind": "reply", "id": "1", "author": "Jean Martin", "initials": "JM", "date": "2024-03-01T11:30:00Z",
         "text": "DG REGIO and DG JUST.", "anchor": "Commission services", "resolved": False, "section": "intro",
-        "path": INTRO, "line": intro_line, "replies": [],
+        "path": INTRO, "line": intro_line, "since": None, "replies": [],
     }  # fmt: skip
 
     sheet = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "markdown"]).stdout

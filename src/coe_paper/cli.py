@@ -317,6 +317,54 @@ def apply_review(
     raise typer.Exit(1 if stuck or any(f.kind == "skipped" for _, f in result.findings) else 0)
 
 
+# -- import (a member's Word draft -> a section file; see importer.py and intake.py) ----------------------------------
+
+
+@app.command("import")
+def import_draft(
+    draft: Annotated[Path, typer.Argument(metavar="DRAFT.docx", help="A member's Word draft.")],
+    section_id: Annotated[str, typer.Option("--id", help="The section's id (its place in the outline).")],
+    title: Annotated[str | None, typer.Option("--title", help="Default: the draft's Title or Heading 1.")] = None,
+    lead: Annotated[str | None, typer.Option("--lead", metavar="ORG", help="Lead organisation id.")] = None,
+    contributors: Annotated[str | None, typer.Option("--contributors", metavar="ORG,...",
+                                                     help="Contributing organisation ids.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Default: sections/NN-ID.md.")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the section and its images as --author.")] = False,
+    author: Annotated[str | None, typer.Option("--author", metavar="NAME=ORG",
+                                               help="The member who wrote the draft.")] = None,
+) -> None:  # fmt: skip
+    """Turn a member's Word draft into a section file, then validate it."""
+    from . import intake  # imported here: the other commands do not need the importer
+
+    if not draft.is_file():
+        err.print(f"coe-paper: {draft}: no such file", markup=False)
+        raise typer.Exit(2)
+    orgs = [c.strip() for c in contributors.split(",") if c.strip()] if contributors is not None else None
+    request = intake.Request(draft, section_id, title, lead, orgs, output, commit, author)
+    try:
+        result = intake.import_section(_root(), request)
+    except intake.IntakeError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except DocxError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    out.print(f"wrote {result.path}", markup=False)
+    for image in result.images:
+        out.print(f"wrote {image}", markup=False)
+    if result.warnings:
+        err.print(format_diagnostics(result.warnings, "text"), markup=False)
+    if not result.validated:
+        err.print(f"coe-paper: {result.path} is not in sections/, so validate does not see it", markup=False)
+    else:
+        if result.diagnostics:
+            err.print(format_diagnostics(result.diagnostics, "text"), markup=False)
+        err.print(f"validate {result.relative_path}: {summary(result.diagnostics)}", markup=False)
+    if result.commit:
+        out.print(f"committed {result.commit[:12]} as {author}", markup=False)
+    raise typer.Exit(1 if has_errors(result.diagnostics) else 0)
+
+
 def run() -> None:
     """Console-script entry point."""
     try:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+
+from lxml import etree
 
 from . import ooxml
 from .safedocx import REL_CUSTOM_PROPERTIES, DocxError, SafeDocx, open_docx
@@ -26,6 +28,7 @@ VML = "urn:schemas-microsoft-com:vml"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+REL_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 OBJECT = "\ufffc"  # stands for a footnote reference or an image in a paragraph's text
 MONOSPACE = ("courier", "consolas", "mono", "menlo", "monaco", "lucida console", "source code")
 _CODE_STYLES = ("verbatim", "code", "source", "monospace", "html")
@@ -70,6 +73,10 @@ class Paragraph:
     runs: list[Run] = field(default_factory=list)
     origin: str = "body"  # body, textbox
     formatting_changed: bool = False
+    align: str | None = None  # w:jc: left, center, right, both, ...
+    indent: int | None = None  # left indent in twips, where the paragraph sets one
+    border_below: bool = False  # a bottom border (how Word draws a horizontal rule)
+    dropped: Counter[str] = field(default_factory=Counter)  # this paragraph's share of WordDocument.dropped
 
     def text(self, accept: bool = True) -> str:
         """The visible text with every change accepted (or, with accept=False, rejected)."""
@@ -119,6 +126,8 @@ class WordDocument:
     dropped: Counter[str]  # what has no Markdown form, by kind
     comments: int
     docx: SafeDocx
+    starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (numId, ilvl) -> first number, if not 1
+    core: dict[str, str] = field(default_factory=dict)  # core properties: title, creator, ...
 
     def image_bytes(self, part: str) -> bytes:
         return self.docx.read(part)
@@ -181,22 +190,39 @@ def _num(numpr: Element | None) -> tuple[str, int] | None:
     return num_id.get(w("val"), "0"), _int(level.get(w("val")) if level is not None else "0") or 0
 
 
-def _numbering(docx: SafeDocx) -> dict[tuple[str, int], str]:
+def _numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], int]]:
+    """Each list level's number format, and the first number of the levels that do not start at 1."""
     root = docx.part_xml(docx.main, REL + "numbering")
     if root is None:
-        return {}
-    abstract: dict[str, dict[int, str]] = {}
+        return {}, {}
+    abstract: dict[str, dict[int, tuple[str, int]]] = {}
     for node in root.iter(w("abstractNum")):
         levels = abstract.setdefault(node.get(w("abstractNumId"), ""), {})
         for lvl in node.iter(w("lvl")):
-            fmt = lvl.find(w("numFmt"))
-            levels[_int(lvl.get(w("ilvl"))) or 0] = fmt.get(w("val"), "decimal") if fmt is not None else "decimal"
+            fmt, start = lvl.find(w("numFmt")), lvl.find(w("start"))
+            levels[_int(lvl.get(w("ilvl"))) or 0] = (fmt.get(w("val"), "decimal") if fmt is not None else "decimal",
+                                                     _int(start.get(w("val"))) or 1 if start is not None else 1)
     found: dict[tuple[str, int], str] = {}
+    starts: dict[tuple[str, int], int] = {}
     for num in root.iter(w("num")):
-        ref = num.find(w("abstractNumId"))
-        for level, kind in abstract.get(ref.get(w("val"), "") if ref is not None else "", {}).items():
-            found[(num.get(w("numId"), ""), level)] = kind
-    return found
+        ref, num_id = num.find(w("abstractNumId")), num.get(w("numId"), "")
+        for level, (kind, first) in abstract.get(ref.get(w("val"), "") if ref is not None else "", {}).items():
+            found[(num_id, level)] = kind
+            if first != 1:
+                starts[(num_id, level)] = first
+        for override in num.iter(w("lvlOverride")):
+            value = override.find(w("startOverride"))
+            if value is not None:
+                starts[(num_id, _int(override.get(w("ilvl"))) or 0)] = _int(value.get(w("val"))) or 0
+    return found, starts
+
+
+def _core(docx: SafeDocx) -> dict[str, str]:
+    """Core properties by local name (title, creator, subject, ...)."""
+    root = docx.part_xml("", REL_CORE_PROPERTIES)
+    if root is None:
+        return {}
+    return {etree.QName(node).localname: (node.text or "").strip() for node in root if isinstance(node.tag, str)}
 
 
 def _properties(docx: SafeDocx) -> dict[str, str]:
@@ -206,9 +232,9 @@ def _properties(docx: SafeDocx) -> dict[str, str]:
     return {p.get("name", ""): "".join(str(t) for t in p.itertext()) for p in root.iter(f"{{{CUSTOM_NS}}}property")}
 
 
-def _link_targets(docx: SafeDocx) -> dict[str, str]:
-    """Relationship id -> target for the main part, external hyperlinks included."""
-    directory, filename = posixpath.split(docx.main)
+def _link_targets(docx: SafeDocx, part: str | None = None) -> dict[str, str]:
+    """Relationship id -> target for the main part (or `part`), external hyperlinks included."""
+    directory, filename = posixpath.split(part or docx.main)
     rels = posixpath.join(directory, "_rels", f"{filename}.rels")
     if not docx.has(rels):
         return {}
@@ -229,6 +255,14 @@ class _Reader:
         self.field_depth = 0
         self.field_instr: list[str] = []
         self.in_result = False
+        self.field_links: list[str | None] = []  # per open field: the target of a HYPERLINK field
+        self.para: Paragraph | None = None  # the paragraph being read, which what is dropped is counted against
+        self.pending_bookmarks: list[str] = []
+
+    def _drop(self, kind: str) -> None:
+        self.doc.dropped[kind] += 1
+        if self.para is not None:
+            self.para.dropped[kind] += 1
 
     def blocks(self, parent: Element, nested: bool = False) -> list[Block]:
         out: list[Block] = []
@@ -245,8 +279,8 @@ class _Reader:
             elif tag in _CHANGE_TAGS or tag == w("altChunk"):
                 self.doc.dropped["embedded content" if tag == w("altChunk") else "block-level change"] += 1
                 out += self.blocks(child, nested)
-            elif tag == w("sectPr"):
-                pass
+            elif tag == w("bookmarkStart"):  # between paragraphs (pandoc writes them so): the next one gets it
+                self.pending_bookmarks.append(child.get(w("name"), ""))
         return out
 
     def _table(self, tbl: Element, nested: bool) -> Table:
@@ -275,7 +309,8 @@ class _Reader:
         return None
 
     def _paragraph(self, p: Element, out: list[Block]) -> None:
-        para = Paragraph()
+        para, outer = Paragraph(bookmarks=self.pending_bookmarks), self.para
+        self.para, self.pending_bookmarks = para, []
         ppr = p.find(w("pPr"))
         if ppr is not None:
             style = ppr.find(w("pStyle"))
@@ -286,10 +321,16 @@ class _Reader:
             para.mark = self._rev(ppr.find(w("rPr")))
             para.formatting_changed = ppr.find(w("pPrChange")) is not None
             if ppr.find(w("sectPr")) is not None:
-                self.doc.dropped["section break"] += 1
+                self._drop("section break")
+            jc, ind, border = ppr.find(w("jc")), ppr.find(w("ind")), ppr.find(f"{w('pBdr')}/{w('bottom')}")
+            para.align = jc.get(w("val")) if jc is not None else None
+            if ind is not None:
+                para.indent = _int(ind.get(w("left")) or ind.get(w("start")))
+            para.border_below = border is not None and border.get(w("val"), "nil") not in ("nil", "none")
         self._style_defaults(para)
         extra: list[Block] = []
         self._inline(p, para, None, None, extra)
+        self.para = outer
         out.append(para)
         out += extra
 
@@ -328,15 +369,18 @@ class _Reader:
             elif tag == w("bookmarkStart"):
                 para.bookmarks.append(child.get(w("name"), ""))
             elif tag == w("fldSimple"):
-                self.doc.dropped[f"field {_field_name(child.get(w('instr'), ''))}"] += 1
-                self._inline(child, para, rev, link, extra)
+                instruction = child.get(w("instr"), "")
+                target = _field_link(instruction)
+                if target is None:
+                    self._drop(f"field {_field_name(instruction)}")
+                self._inline(child, para, rev, target or link, extra)
             elif tag in (w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"), f"{{{MC}}}AlternateContent"):
                 self._inline(child, para, rev, link, extra)
             elif tag == f"{{{MC}}}Choice":
                 self._inline(child, para, rev, link, extra)
                 return  # the fallback repeats the choice
             elif tag == f"{{{MATH}}}oMath" or tag == f"{{{MATH}}}oMathPara":
-                self.doc.dropped["equation (kept as text)"] += 1
+                self._drop("equation (kept as text)")
                 text = "".join(t.text or "" for t in child.iter(f"{{{MATH}}}t"))
                 para.runs.append(Run(text, frozenset(), rev, link))
 
@@ -354,7 +398,8 @@ class _Reader:
         def add(text: str, **more: object) -> None:
             if self.field_depth and not self.in_result:
                 return
-            para.runs.append(Run(text, frozen, rev, link, **more))  # type: ignore[arg-type]
+            target = next((found for found in reversed(self.field_links) if found), None) or link
+            para.runs.append(Run(text, frozen, rev, target, **more))  # type: ignore[arg-type]
 
         frozen = frozenset(flags)
         for child in r:
@@ -364,7 +409,7 @@ class _Reader:
                 add(child.text or "" if simple == "text" else simple)
             elif tag in (_BR, _CR):
                 if child.get(_TYPE) == "page":
-                    self.doc.dropped["page break"] += 1
+                    self._drop("page break")
                     add(" ")
                 else:
                     add("\n")
@@ -382,18 +427,26 @@ class _Reader:
         if kind == "begin":
             self.field_depth += 1
             self.field_instr = []
+            self.field_links.append(None)
             self.in_result = False
         elif kind == "separate":
-            self.doc.dropped[f"field {_field_name(''.join(self.field_instr))}"] += 1
+            instruction = "".join(self.field_instr)
+            target = _field_link(instruction)
+            if target is None:
+                self._drop(f"field {_field_name(instruction)}")
+            elif self.field_links:
+                self.field_links[-1] = target
             self.in_result = True
         elif kind == "end" and self.field_depth:
             self.field_depth -= 1
+            if self.field_links:
+                self.field_links.pop()
             self.in_result = self.field_depth > 0
 
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
         boxes = list(node.iter(w("txbxContent")))
         if boxes:
-            self.doc.dropped["text box (text kept as paragraphs)"] += 1
+            self._drop("text box (text kept as paragraphs)")
             for box in boxes[:1]:
                 for block in self.blocks(box, nested=True):
                     if isinstance(block, Paragraph):
@@ -407,7 +460,7 @@ class _Reader:
             rid = image.get(f"{{{R}}}id") if image is not None else None
         target = self.links.get(rid or "")
         if target is None:
-            self.doc.dropped["shape or chart"] += 1
+            self._drop("shape or chart")
             return
         prop = next(node.iter(f"{{{WP}}}docPr"), None)
         descr = (prop.get("descr") or prop.get("title") or "") if prop is not None else ""
@@ -418,6 +471,19 @@ class _Reader:
 def _field_name(instruction: str) -> str:
     words = instruction.split()
     return words[0].upper() if words else "(empty)"
+
+
+_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
+
+
+def _field_link(instruction: str) -> str | None:
+    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`), else None."""
+    match = _HYPERLINK_FIELD.match(instruction)
+    if match is None:
+        return None
+    if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
+        return f"#{match.group(1)}"
+    return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")
 
 
 _NOTE_SEPARATOR = re.compile(r"^(separator|continuationSeparator|continuationNotice)$")
@@ -435,15 +501,18 @@ def read(path: Path) -> WordDocument:
         body = document.find(w("body"))
         if body is None:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
-        doc = WordDocument([], {}, _styles(docx), _numbering(docx), _properties(docx), Counter(), 0, docx)
+        formats, starts = _numbering(docx)
+        doc = WordDocument([], {}, _styles(docx), formats, _properties(docx), Counter(), 0, docx, starts, _core(docx))
         links = _link_targets(docx)
         reader = _Reader(doc, links)
         doc.blocks = reader.blocks(body)
         for kind in ("footnote", "endnote"):
-            root = docx.part_xml(docx.main, REL + f"{kind}s")
+            part = docx.related(docx.main, REL + f"{kind}s")
+            root = docx.xml(part) if part else None
+            note_links = _link_targets(docx, part) if part else {}  # a notes part has relationships of its own
             for note in root.iter(w(kind)) if root is not None else ():
                 if not _NOTE_SEPARATOR.match(note.get(w("type"), "normal")):
-                    doc.notes[(kind, note.get(w("id"), ""))] = _Reader(doc, links).blocks(note)
+                    doc.notes[(kind, note.get(w("id"), ""))] = _Reader(doc, note_links).blocks(note)
         comments = docx.part_xml(docx.main, ooxml.REL_COMMENTS)
         doc.comments = sum(1 for _ in comments.iter(w("comment"))) if comments is not None else 0
         for ref in body.iter(w("headerReference"), w("footerReference")):
@@ -452,6 +521,30 @@ def read(path: Path) -> WordDocument:
     except BaseException:
         docx.close()
         raise
+
+
+def accepted(blocks: list[Block]) -> list[Block]:
+    """The blocks as they read with every tracked change accepted: a deleted paragraph mark joins the paragraph to
+    the next one, deleted table rows go. Runs keep their marks (leave out those with `rev.kind == "del"`); the
+    blocks given are not changed."""
+    out: list[Block] = []
+    carry: list[Run] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks)) for cell in row.cells])
+                    for row in block.rows if row.rev is None or row.rev.kind != "del"]  # fmt: skip
+            out.append(replace(block, rows=rows))
+            continue
+        if carry:
+            block = replace(block, runs=carry + block.runs)
+            carry = []
+        if block.mark is not None and block.mark.kind == "del":
+            carry = block.runs
+            continue
+        out.append(block)
+    if carry:
+        out.append(Paragraph(runs=carry))
+    return out
 
 
 def paragraphs(blocks: list[Block]) -> list[Paragraph]:

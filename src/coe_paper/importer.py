@@ -1,0 +1,402 @@
+"""Turn a member's Word draft into a section body: wordread's blocks -> mdwrite's blocks -> Markdown, with a
+warning (a Diagnostic on the draft) for everything that changes on the way or has no Markdown form.
+
+Headings come from outline levels and heading style names (localised ones too); the first Title or Heading 1 is
+the section's title and the other headings shift so the body starts at `##`. Lists come from Word's numbering,
+tables keep a header row, footnotes and endnotes become `[^n]` footnotes, images are returned for the caller to
+write. Tracked changes are taken as accepted. A paper that coe-paper assembled gives back just the section asked
+for (by its hidden `_Coe{n}_{line}` bookmarks). Nothing here prints or writes files."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import wordread as wr
+from .diagnostics import Diagnostic, warning
+from .markdown import is_safe_link, slugify
+from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
+from .render import bookmark_name
+from .safedocx import DocxError
+
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
+_HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
+                      r"nadpis|címsor|antraštė|virsraksts|pealkiri|naslov|заглавие|επικεφαλίδα|cabeçalho|"
+                      r"encabezado)\s*(\d)$")  # fmt: skip
+_TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "název", "názov", "cím", "otsikko",
+           "tittel", "titlu", "naslov", "pavadinimas", "nosaukums", "заглавие", "τίτλος"}  # fmt: skip
+_TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
+                  r"^(?:toc|contents) heading$|^table of figures$")  # fmt: skip
+_CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
+_QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
+_TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u2013\u2014*-]|o(?=\t))"
+                    "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
+_ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
+
+# Codes of the import range; the README's rule table lists them.
+CHANGES, COMMENTS, DROPPED, FAKE_HEADING, TYPED_LIST = "COE901", "COE902", "COE903", "COE904", "COE905"
+MERGED, FLATTENED, LINK, HEADINGS, IMAGE = "COE906", "COE907", "COE908", "COE909", "COE910"
+FORMATTING, PART, TITLE, HEADER_ROW = "COE911", "COE912", "COE913", "COE914"
+
+
+@dataclass
+class Options:
+    id: str
+    title: str | None = None
+    known_ids: frozenset[str] = frozenset()  # the project's section ids: links to them survive
+    image_link: str = "../paper/images"  # how the section file reaches the images folder
+
+
+@dataclass
+class Imported:
+    title: str
+    body: str
+    images: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, bytes)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    author: str = ""  # the draft's author as Word recorded it
+
+
+def import_draft(path: Path, options: Options) -> Imported:
+    """Read a draft and convert it; raises DocxError when the file is not a usable .docx."""
+    doc = wr.read(path)
+    try:
+        return convert(doc, path.name, options)
+    finally:
+        doc.docx.close()
+
+
+def convert(doc: wr.WordDocument, name: str, options: Options) -> Imported:
+    return _Converter(doc, name, options).run()
+
+
+def _text(para: wr.Paragraph) -> str:
+    return para.text().replace(wr.OBJECT, "")
+
+
+class _Converter:
+    def __init__(self, doc: wr.WordDocument, name: str, options: Options) -> None:
+        self.doc, self.name, self.options = doc, name, options
+        self.found: list[Diagnostic] = []
+        self.counts: Counter[tuple[str, str]] = Counter()  # (code, what) -> how many
+        self.notes: dict[tuple[str, str], str] = {}  # (kind, id) -> label, in order of reference
+        self.images: dict[str, str] = {}  # part -> file name
+        self.image_data: list[tuple[str, bytes]] = []
+        self.anchors: dict[str, str] = {}  # bookmark -> Markdown anchor
+        self.writer = Writer()
+        self.assembled = "coe-paper:sections" in doc.properties
+        self.known_ids = set(options.known_ids)
+        self.paragraphs: list[wr.Paragraph] = []  # everything imported, notes included, for the counts
+
+    def warn(self, code: str, message: str, hint: str = "") -> None:
+        self.found.append(warning(self.name, 0, 0, code, message, hint))
+
+    # -- the whole draft -----------------------------------------------------------------------------------
+    def run(self) -> Imported:
+        blocks = wr.accepted(self._select())
+        kinds = [(block, self._kind(block) if isinstance(block, wr.Paragraph) else ("table", 0)) for block in blocks]
+        title_at = next((i for i, (_, k) in enumerate(kinds) if k[0] == "title"), None)
+        if title_at is None:
+            title_at = next((i for i, (_, k) in enumerate(kinds) if k == ("heading", 1)), None)
+        title = self._title(kinds[title_at][0] if title_at is not None else None)
+        body = [pair for i, pair in enumerate(kinds) if i != title_at]
+        self._anchors(body, kinds[title_at][0] if title_at is not None else None)
+        md = self._blocks(body, self._levels(body))
+        notes: list[tuple[str, list[MdBlock]]] = []
+        index = 0
+        while index < len(self.notes):  # a note may cite another one, which joins the end of the list
+            key, label = list(self.notes.items())[index]
+            note_blocks = wr.accepted(self.doc.notes.get(key, []))
+            notes.append((label, self._blocks([(b, self._kind(b, note=True) if isinstance(b, wr.Paragraph)
+                                                 else ("table", 0)) for b in note_blocks], {})))  # fmt: skip
+            index += 1
+        text = self.writer.document(md, notes)
+        self._summarise()
+        author = self.doc.core.get("creator") or self.doc.core.get("lastModifiedBy", "")
+        return Imported(title, text, self.image_data, self.found, author)
+
+    def _select(self) -> list[wr.Block]:
+        """The whole body, or, for a paper coe-paper assembled, the blocks of the section asked for."""
+        if not self.assembled:
+            return self.doc.blocks
+        try:
+            ids = [str(entry[0]) for entry in json.loads(self.doc.properties["coe-paper:sections"])]
+        except (ValueError, TypeError, IndexError, KeyError):
+            ids = []
+        self.known_ids |= set(ids)  # links to the paper's other sections survive
+        if self.options.id not in ids:
+            self.assembled = False
+            self.warn(PART, f"this is a paper coe-paper assembled, without a section '{self.options.id}' "
+                      f"(it has {', '.join(map(str, ids)) or 'none'}): the whole document is imported")  # fmt: skip
+            return self.doc.blocks
+        mine = f"_Coe{ids.index(self.options.id)}_"
+        marks = [[name for p in wr.paragraphs([block]) for name in p.bookmarks] for block in self.doc.blocks]
+        start = next((i for i, names in enumerate(marks) if f"{mine}1" in names), None)
+        if start is None:
+            self.assembled = False
+            return self.doc.blocks
+        end = start + 1
+        while end < len(marks):
+            block = self.doc.blocks[end]
+            ours = any(n.startswith(mine) for n in marks[end])
+            if any(n.startswith("_Coe") for n in marks[end]) and not ours:
+                break  # the next section
+            if isinstance(block, wr.Paragraph) and block.outline == 0 and not ours:
+                break  # the annex
+            end += 1
+        while end > start + 1 and isinstance(self.doc.blocks[end - 1], wr.Paragraph) and not _text(
+                self.doc.blocks[end - 1]).strip():  # type: ignore[arg-type]  # fmt: skip
+            end -= 1  # the page break before the annex
+        self.warn(PART, f"a paper coe-paper assembled: imported section '{self.options.id}' only; the title page, "
+                  "contents, other sections, byline and annex are left out")  # fmt: skip
+        return self.doc.blocks[start:end]
+
+    def _kind(self, para: wr.Paragraph, note: bool = False) -> tuple[str, int]:
+        name = para.style_name.lower().strip()
+        if _TOC.match(name):
+            return ("toc", 0)
+        if name == "byline" and self.assembled:
+            return ("byline", 0)
+        if not note and (name in _TITLES or para.style.lower() == "title"):
+            return ("title", 0)
+        heading = _HEADING.match(name) or _HEADING.match(para.style.lower())
+        if not note and para.outline is not None and 0 <= para.outline < 9:
+            return ("heading", para.outline + 1)
+        if not note and heading and heading.group(1) != "0":
+            return ("heading", int(heading.group(1)))
+        if any(code in name for code in _CODE):
+            return ("code", 0)
+        if name in _QUOTES:
+            return ("quote", 0)
+        if para.num is not None and self.doc.numbering.get(para.num, "decimal") != "none":
+            return ("item", para.num[1])
+        return ("para", 0)
+
+    def _title(self, para: wr.Block | None) -> str:
+        found = " ".join(_text(para).split()) if isinstance(para, wr.Paragraph) else ""
+        if self.options.title:
+            if found and found != self.options.title:
+                self.warn(TITLE, f"the draft's title '{found}' is replaced by --title '{self.options.title}'")
+            return self.options.title
+        if found:
+            return found
+        core = " ".join(self.doc.core.get("title", "").split())
+        fallback = core or self.options.id.replace("-", " ").capitalize()
+        self.warn(TITLE, f"the draft has no Title or Heading 1; the title is '{fallback}'",
+                  "give the section's title with --title")  # fmt: skip
+        return fallback
+
+    def _anchors(self, body: list[tuple[wr.Block, tuple[str, int]]], title: wr.Block | None) -> None:
+        """Bookmark -> `#anchor`: the draft's headings by their slugs, the title and other sections by id."""
+        for known in {*self.known_ids, self.options.id}:
+            self.anchors[bookmark_name(known)] = known
+        if isinstance(title, wr.Paragraph):
+            for name in title.bookmarks:
+                self.anchors.setdefault(name, self.options.id)
+        for block, (kind, _) in body:
+            if kind == "heading" and isinstance(block, wr.Paragraph):
+                text = " ".join(_text(block).split())
+                for name in [*block.bookmarks, f"{text.casefold()}|heading"]:  # LibreOffice links name the text
+                    self.anchors.setdefault(name, slugify(text))
+
+    def _levels(self, body: list[tuple[wr.Block, tuple[str, int]]]) -> dict[int, int]:
+        """Markdown level of each heading (by block id): the top level becomes `##`, no level is skipped."""
+        levels = [k[1] for _, k in body if k[0] == "heading"]
+        shift = 2 - min(levels, default=2)
+        out: dict[int, int] = {}
+        previous, adjusted = 1, 0
+        for block, (kind, level) in body:
+            if kind != "heading":
+                continue
+            new = min(level + shift, previous + 1, 6)
+            adjusted += new != level + shift
+            if isinstance(block, wr.Paragraph) and block.num and self.doc.numbering.get(block.num, "none") != "none":
+                self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += 1
+            out[id(block)] = previous = new
+        if adjusted:
+            self.counts[(HEADINGS, "headings moved up so that no level is skipped (or below level 6)")] += adjusted
+        return out
+
+    # -- blocks --------------------------------------------------------------------------------------------
+    def _blocks(self, body: list[tuple[wr.Block, tuple[str, int]]], levels: dict[int, int]) -> list[MdBlock]:
+        out: list[MdBlock] = []
+        counters: dict[tuple[str, int], int] = {}
+        one_line_code = False  # the last block is code typed a line per paragraph, which the next line joins
+        for block, (kind, level) in body:
+            if isinstance(block, wr.Table):
+                out.append(self._table(block))
+                continue
+            self.paragraphs.append(block)
+            if kind == "code":
+                text = _text(block).replace("\t", "    ")
+                if one_line_code and "\n" not in text and isinstance(out[-1], Code):
+                    out[-1] = Code(out[-1].text + "\n" + text)
+                else:
+                    out.append(Code(text))
+                one_line_code = "\n" not in text
+                continue
+            one_line_code = False
+            if kind in ("toc", "byline"):
+                if kind == "toc":
+                    self.counts[(DROPPED, "table of contents entries (Word makes them from the headings)")] += 1
+                continue
+            pieces = self._pieces(block.runs)
+            if not any(p.raw or p.text.strip() for p in pieces):
+                if block.border_below:
+                    out.append(Rule())
+                continue
+            if kind == "heading":
+                out.append(Heading(levels.get(id(block), 2), pieces))
+            elif kind == "quote":
+                out.append(Para(pieces, "quote"))
+            elif kind == "item":
+                assert block.num is not None
+                out.append(self._item(block.num, level, pieces, counters))
+            else:
+                out.append(self._paragraph(block, pieces, out, counters))
+        return out
+
+    def _item(self, num: tuple[str, int], level: int, pieces: list[Piece],
+              counters: dict[tuple[str, int], int]) -> Item:  # fmt: skip
+        key = (num[0], level)
+        counters[key] = counters.get(key, self.doc.starts.get(key, 1) - 1) + 1
+        for deeper in [k for k in counters if k[0] == num[0] and k[1] > level]:
+            del counters[deeper]
+        ordered = self.doc.numbering.get(key, "decimal") != "bullet"
+        return Item(level, ordered, counters[key], pieces, list_id=num[0])
+
+    def _paragraph(self, para: wr.Paragraph, pieces: list[Piece], out: list[MdBlock],
+                   counters: dict[tuple[str, int], int]) -> MdBlock:  # fmt: skip
+        text = " ".join(_text(para).split())
+        typed = _TYPED.match(_text(para))
+        if typed:
+            self.counts[(TYPED_LIST, "paragraphs typed as list items ('•', '-', '1.') made into list items")] += 1
+            pieces = cut(pieces, typed.end())
+            number = int(typed.group(2)) if typed.group(2) else 1
+            return Item(0, typed.group(2) is not None, number, pieces, list_id="typed")
+        previous = out[-1] if out else None
+        if isinstance(previous, Item) and (para.style_name.lower() == "list paragraph" or (para.indent or 0) >= 360):
+            level = min(max(round((para.indent or 720 * (previous.level + 1)) / 720) - 1, 0), previous.level)
+            return Item(level, previous.ordered, previous.number, pieces, continuation=True)
+        if pieces and all("b" in p.flags for p in pieces if p.raw is None and p.text.strip()) \
+                and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")) and para.origin == "body" \
+                and not any(p.raw for p in pieces):  # fmt: skip
+            self.warn(FAKE_HEADING, f"'{text}' is a short paragraph in bold: kept as a paragraph",
+                      "if it is a heading, make it one (## in the section file, a Heading style in Word)")  # fmt: skip
+        return Para(pieces)
+
+    def _table(self, table: wr.Table) -> TableBlock:
+        rows: list[list[list[Piece]]] = []
+        aligns: list[list[str | None]] = []
+        merged = joined = nested = 0
+        for row in table.rows:
+            cells: list[list[Piece]] = []
+            row_aligns: list[str | None] = []
+            for cell in row.cells:
+                merged += (cell.span > 1) + (cell.vmerge == "continue")
+                paras = wr.paragraphs(cell.blocks) if cell.vmerge != "continue" else []
+                nested += sum(isinstance(b, wr.Table) for b in cell.blocks)
+                self.paragraphs += paras
+                parts = [self._pieces(p.runs) for p in paras]
+                parts = [part for part in parts if any(p.raw or p.text.strip() for p in part)]
+                joined += len(parts) > 1
+                content = [piece for i, part in enumerate(parts) for piece in ([Piece(" ")] if i else []) + part]
+                cells += [content] + [[] for _ in range(cell.span - 1)]
+                align = paras[0].align if paras else None
+                row_aligns += [align if align in ("left", "center", "right") else None] * cell.span
+            rows.append(cells)
+            aligns.append(row_aligns)
+        if not rows:
+            return TableBlock([[[]]])
+        if merged:
+            self.counts[(MERGED, "merged table cells split (the text stays in the first cell)")] += merged
+        if nested:
+            self.counts[(FLATTENED, "tables inside table cells flattened into the cell's text")] += nested
+        if joined:
+            self.counts[(FLATTENED, "table cells with several paragraphs joined into one line")] += joined
+        bold_row = all(all("b" in p.flags for p in cell if p.text.strip()) for cell in rows[0])
+        if not table.rows[0].header and not bold_row:
+            self.counts[(HEADER_ROW, "tables without a header row: the first row is the header")] += 1
+        rows[0] = [[Piece(p.text, p.flags - {"b"}, p.link, p.raw) for p in cell] for cell in rows[0]]
+        width = max(len(r) for r in aligns)
+        column = [{r[c] if c < len(r) else None for r in aligns} for c in range(width)]
+        return TableBlock(rows, [next(iter(s)) if len(s) == 1 else None for s in column])
+
+    # -- runs ----------------------------------------------------------------------------------------------
+    def _pieces(self, runs: list[wr.Run]) -> list[Piece]:
+        out: list[Piece] = []
+        for run in runs:
+            if run.rev is not None and run.rev.kind == "del":
+                continue
+            if run.note is not None:
+                label = self.notes.setdefault(run.note, str(len(self.notes) + 1))
+                out.append(Piece(raw=f"[^{label}]"))
+            elif run.image is not None:
+                out.append(Piece(raw=self._image(*run.image), link=self._link(run.link)))
+            elif run.text:
+                out.append(Piece(run.text.replace(wr.OBJECT, ""), run.flags & _ALLOWED, self._link(run.link)))
+        return out
+
+    def _link(self, target: str | None) -> str | None:
+        if not target:
+            return None
+        if target.startswith("#"):
+            name = target[1:]
+            anchor = self.anchors.get(name) or self.anchors.get(f"{name.split('|')[0].strip().casefold()}|heading")
+            if anchor is None:
+                self.counts[(LINK, "links to places in the draft that are not headings kept as text")] += 1
+            return f"#{anchor}" if anchor else None
+        if is_safe_link(target):
+            return target
+        self.counts[(LINK, "links that are not https, http or mailto kept as text")] += 1
+        return None
+
+    def _image(self, part: str, description: str) -> str:
+        name = self.images.get(part)
+        if name is None:
+            ext = posixpath.splitext(part)[1].lower() or ".bin"
+            name = self.images[part] = f"{self.options.id}-{len(self.images) + 1}{ext}"
+            try:
+                self.image_data.append((name, self.doc.image_bytes(part)))
+            except DocxError as exc:
+                self.warn(IMAGE, f"image {name}: {exc}")
+            if ext not in IMAGE_TYPES:
+                self.warn(IMAGE, f"image {name} is a {ext} file, which Word documents of the paper cannot show",
+                          "export it as PNG and replace the file")  # fmt: skip
+        if not description.strip():
+            self.counts[(IMAGE, "images without a description (alt text); validate reports them (COE502)")] += 1
+        alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(description.split()))
+        return f"![{alt}]({self.options.image_link}/{name})"
+
+    # -- warnings ------------------------------------------------------------------------------------------
+    def _summarise(self) -> None:
+        revs: set[int] = set()
+        for para in self.paragraphs:
+            revs |= {id(r.rev) for r in para.runs if r.rev is not None}
+            if para.mark is not None:
+                revs.add(id(para.mark))
+        formatting = sum(p.formatting_changed for p in self.paragraphs)
+        if revs or formatting:
+            self.warn(CHANGES, f"{len(revs)} tracked changes" + (f" and formatting changes in {formatting} "
+                      "paragraphs" if formatting else "") + " taken as accepted")  # fmt: skip
+        if self.doc.comments:
+            self.warn(COMMENTS, f"{self.doc.comments} comments dropped", "answer them in the draft before importing")
+        dropped: Counter[str] = Counter()
+        for para in self.paragraphs:
+            dropped += para.dropped
+        if not self.assembled:  # headers, footers and what else no paragraph holds
+            everywhere: Counter[str] = Counter()
+            for para in wr.paragraphs(self.doc.blocks) + [p for b in self.doc.notes.values()
+                                                          for p in wr.paragraphs(b)]:  # fmt: skip
+                everywhere += para.dropped
+            dropped += self.doc.dropped - everywhere
+        for kind, count in sorted(dropped.items()):
+            self.counts[(DROPPED, kind)] += count
+        if self.writer.lost_formatting:
+            self.counts[(FORMATTING, "paragraphs whose bold, italic or other formatting Markdown cannot place "
+                         "there lost it (the words are kept)")] += self.writer.lost_formatting  # fmt: skip
+        for (code, what), count in sorted(self.counts.items()):
+            self.warn(code, f"{what}: {count}" if code != DROPPED else f"dropped {what}: {count}")

@@ -1,0 +1,184 @@
+"""`coe-paper import`, the project side: where a converted draft goes (`sections/NN-id.md`, images in
+`paper/images/`), its front matter, the validation of the new file and, on request, the commit authored as the
+member who wrote the draft. The conversion itself is `importer`'s; nothing here prints."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import importer, pipeline
+from .diagnostics import Diagnostic
+from .docx_writer import write_atomic
+from .model import Contributor, Project, is_valid_id
+from .safedocx import DocxError
+
+IMAGES_DIR = "paper/images"
+
+
+class IntakeError(Exception):
+    """The import cannot go ahead as asked (a bad id, an unknown organisation, a file in the way)."""
+
+
+@dataclass
+class Request:
+    draft: Path
+    id: str
+    title: str | None = None
+    lead: str | None = None
+    contributors: list[str] | None = None
+    output: Path | None = None
+    commit: bool = False
+    author: str | None = None  # "Name=org"
+
+
+@dataclass
+class Result:
+    path: Path
+    images: list[Path] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # what the conversion changed or dropped
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # validate's findings on the new file
+    validated: bool = True  # False when the file was written outside sections/, where validate does not look
+    commit: str | None = None
+    relative_path: str = ""  # the section file's path in the project ("" outside it)
+
+
+def author_of(project: Project, spec: str) -> tuple[str, str, str]:
+    """(name, organisation id, e-mail) for `--author "Name=org"`: the person's e-mail in contributors.yaml,
+    else the organisation's first e-mail."""
+    name, _, org_id = spec.rpartition("=")
+    name, org_id = name.strip(), org_id.strip()
+    if not name or not org_id:
+        raise IntakeError(f"--author '{spec}': write it as \"Name=organisation-id\"")
+    org = project.contributor(org_id)
+    if org is None:
+        raise IntakeError(f"--author: unknown organisation '{org_id}' (organisations are listed in contributors.yaml)")
+    person = next((p for p in org.people if p.name.casefold() == name.casefold()), None)
+    email = (person.email if person else "") or next(iter(org.emails), "")
+    if not email:
+        raise IntakeError(f"--author: contributors.yaml gives no e-mail for {name} or for '{org_id}'; add one under "
+                          "people or emails")  # fmt: skip
+    return name, org_id, email
+
+
+def _org_of_person(project: Project, name: str) -> Contributor | None:
+    wanted = name.strip().casefold()
+    found = [org for org in project.contributors if any(p.name.casefold() == wanted for p in org.people)]
+    return found[0] if len(found) == 1 else None
+
+
+def default_path(root: Path, project: Project, section_id: str) -> Path:
+    """`sections/NN-id.md`: NN is the id's place in the outline, else the next number after every one in use."""
+    outline = [entry.id for entry in project.config.outline]
+    if section_id in outline:
+        number = outline.index(section_id) + 1
+    else:
+        used = [int(m.group(1)) for s in project.sections if (m := re.match(r"(\d+)-", Path(s.path).name))]
+        number = max([len(outline), *used]) + 1
+    return root / "sections" / f"{number:02d}-{section_id}.md"
+
+
+def front_matter(section_id: str, title: str, lead: str, contributors: list[str]) -> str:
+    title_yaml = yaml.safe_dump({"title": title}, allow_unicode=True, width=10**6).strip()
+    return (f"---\nid: {section_id}\n{title_yaml}\nlead: {lead}\ncontributors: [{', '.join(contributors)}]\n"
+            "status: draft\n---\n\n")  # fmt: skip
+
+
+def refuse_other_formats(path: Path) -> None:
+    """A clear DocxError for a PDF, an OpenDocument or RTF file (an old .doc is safedocx's to refuse)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError as exc:
+        raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
+    what = None
+    if head.startswith(b"%PDF"):
+        what = "a PDF, which keeps the page but not the document's structure"
+    elif head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head:
+        what = "an OpenDocument file (.odt)"
+    elif head.startswith(b"{\\rtf"):
+        what = "an RTF file"
+    if what:
+        raise DocxError(f"{path.name} is {what}; open it in Word or LibreOffice Writer and save it as "
+                        "'Word Document (.docx)', then import the .docx")  # fmt: skip
+
+
+def import_section(root: Path, request: Request) -> Result:
+    """Convert the draft, write the section and its images, validate the section, commit if asked.
+    Raises IntakeError for a request that cannot be carried out, DocxError for a draft that cannot be read."""
+    if not is_valid_id(request.id):
+        raise IntakeError(f"--id '{request.id}': use lower-case letters, digits and hyphens, e.g. just-transition")
+    loaded = pipeline.load(root)
+    project = loaded.project
+    if project is None:
+        raise IntakeError("the project cannot be loaded; run `coe-paper validate` and fix its errors first")
+    author = author_of(project, request.author) if request.author else None
+    if request.commit and author is None:
+        raise IntakeError('--commit needs --author "Name=organisation-id": the member who wrote the draft')
+    existing = next((s for s in project.sections if s.id == request.id), None)
+    target = (request.output if request.output else default_path(root, project, request.id)).resolve()
+    if existing is not None and (request.output is None or (root / existing.path).resolve() != target):
+        raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it")
+    if request.output is None and target.exists():
+        raise IntakeError(f"{target} already exists; give -o PATH to write the section elsewhere")
+    for org in [request.lead, *(request.contributors or [])]:
+        if org and project.contributor(org) is None:
+            raise IntakeError(f"unknown organisation '{org}' (organisations are listed in contributors.yaml)")
+    known = frozenset(e.id for e in project.config.outline) | {s.id for s in project.sections}
+    images = root / IMAGES_DIR
+    link = os.path.relpath(images, target.parent).replace(os.sep, "/")
+    options = importer.Options(request.id, request.title, known, link)
+    refuse_other_formats(request.draft)
+    imported = importer.import_draft(request.draft, options)
+    lead = request.lead or (author[1] if author else None) or (existing.meta.lead if existing else None)
+    if lead is None and imported.author:
+        member = _org_of_person(project, imported.author)
+        lead = member.id if member else None
+    if lead is None:
+        raise IntakeError("name the lead organisation with --lead ORG (or --author \"Name=org\")")
+    contributors = request.contributors if request.contributors is not None else \
+        (list(existing.meta.contributors) if existing else [])  # fmt: skip
+    written: list[Path] = []
+    for name, data in imported.images:
+        write_atomic(images / name, data)
+        written.append(images / name)
+    write_atomic(target, (front_matter(request.id, imported.title, lead, contributors) + imported.body).encode())
+    result = Result(target, written, imported.diagnostics, relative_path=_relative(root, target))
+    relative = result.relative_path
+    result.validated = relative.startswith("sections/") and relative.endswith(".md") and relative.count("/") == 1
+    if result.validated:
+        result.diagnostics = [d for d in pipeline.check(root).diagnostics if d.path == relative]
+    if request.commit and author is not None:
+        result.commit = _commit(root, [target, *written], author, request)
+    return result
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+
+
+def _commit(root: Path, paths: list[Path], author: tuple[str, str, str], request: Request) -> str:
+    """Commit just these files, authored by the member (the editor stays the committer)."""
+    names = [os.path.relpath(p, root) for p in paths]
+
+    def git(*args: str) -> str:
+        try:
+            proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+        except OSError as exc:
+            raise IntakeError(f"cannot run git: {exc}") from None
+        if proc.returncode != 0:
+            raise IntakeError(f"git {args[0]} failed: {proc.stderr.strip()}")
+        return proc.stdout.strip()
+
+    git("add", "--", *names)
+    git("commit", "-q", f"--author={author[0]} <{author[2]}>", "-m",
+        f"Import {request.id} from {request.draft.name}", "--", *names)  # fmt: skip
+    return git("rev-parse", "HEAD")

@@ -1,0 +1,387 @@
+"""Write the project's Markdown (CommonMark + GFM tables, strikethrough and footnotes) from plain blocks and
+formatted text pieces: ATX headings, `-` bullets and `1.` numbers, pipe tables, `[^n]` footnotes at the end, one
+line per paragraph, `<sup>`/`<sub>` for raised and lowered text. `importer` builds the blocks from a .docx.
+
+Emphasis is checked by parsing what was written: where CommonMark would read the delimiters otherwise (a `**`
+between letters and punctuation, say), the paragraph keeps its words and loses that formatting, and says so."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from .markdown import content_parser
+
+STAND_IN = "\u00a7"  # for an image or a footnote reference while checking emphasis: punctuation, as they are
+EMPHASIS = ("b", "i", "s", "sup", "sub")  # "code" is separate: a code span cannot hold formatting
+_MARK = {"b": ("**", "**"), "i": ("*", "*"), "s": ("~~", "~~"), "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
+_ALWAYS = re.compile(r"([\\`*\[\]<~|])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$|[-=]*\s*$)|>|\d{1,9}(?=[.)](?:\s|$)))")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text with formatting flags (b, i, s, sup, sub, code) and a link target; or `raw` Markdown written as is
+    (an image, a footnote reference). A "\\n" in text is a line break."""
+
+    text: str = ""
+    flags: frozenset[str] = frozenset()
+    link: str | None = None
+    raw: str | None = None
+
+
+@dataclass
+class Heading:
+    level: int
+    pieces: list[Piece]
+
+
+@dataclass
+class Para:
+    pieces: list[Piece]
+    style: str = "text"  # text, quote
+
+
+@dataclass
+class Item:
+    """A list item (or, with `continuation`, a further paragraph of the item before it) at a nesting level."""
+
+    level: int
+    ordered: bool
+    number: int
+    pieces: list[Piece]
+    continuation: bool = False
+    list_id: str = ""
+
+
+@dataclass
+class Code:
+    text: str
+
+
+@dataclass
+class Rule:
+    pass
+
+
+@dataclass
+class TableBlock:
+    rows: list[list[list[Piece]]]  # the first row is the header
+    aligns: list[str | None] = field(default_factory=list)
+
+
+MdBlock = Heading | Para | Item | Code | Rule | TableBlock
+
+
+@dataclass
+class Writer:
+    """Writes blocks; counts the paragraphs whose formatting Markdown could not express."""
+
+    lost_formatting: int = 0
+
+    def document(self, blocks: list[MdBlock], notes: list[tuple[str, list[MdBlock]]]) -> str:
+        """The body: blocks separated by blank lines, then each footnote as `[^label]: text`."""
+        out = self.blocks(blocks)
+        for label, note_blocks in notes:
+            text = self.blocks(note_blocks) or " "
+            lines = text.split("\n")
+            body = "\n".join(lines[:1] + [f"    {line}" if line else "" for line in lines[1:]])
+            out += f"\n\n[^{label}]: {body}"
+        return out.strip("\n") + "\n"
+
+    def blocks(self, blocks: list[MdBlock]) -> str:
+        parts: list[str] = []
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            if isinstance(block, Item):
+                end = index
+                while end < len(blocks) and isinstance(blocks[end], Item):
+                    end += 1
+                parts.append(self._list([b for b in blocks[index:end] if isinstance(b, Item)]))
+                index = end
+                continue
+            if isinstance(block, Para) and block.style == "quote":
+                end = index
+                while end < len(blocks) and isinstance(blocks[end], Para) and blocks[end].style == "quote":  # type: ignore[union-attr]
+                    end += 1
+                quoted = [self.inline(b.pieces) for b in blocks[index:end] if isinstance(b, Para)]
+                parts.append("\n>\n".join("\n".join(f"> {line}" for line in q.split("\n")) for q in quoted if q))
+                index = end
+                continue
+            parts.append(self._block(block))
+            index += 1
+        return "\n\n".join(part for part in parts if part)
+
+    def _block(self, block: MdBlock) -> str:
+        if isinstance(block, Heading):
+            text = self.inline([Piece(p.text.replace("\n", " "), p.flags, p.link, p.raw) for p in block.pieces])
+            if text.endswith("#"):
+                text = text[:-1] + "\\#"  # not a closing sequence
+            return f"{'#' * block.level} {text}" if text else ""
+        if isinstance(block, Para):
+            return self.inline(block.pieces)
+        if isinstance(block, Code):
+            fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", block.text)), default=0) + 1)
+            return f"{fence}\n{block.text.rstrip(chr(10))}\n{fence}"
+        if isinstance(block, Rule):
+            return "***"
+        if isinstance(block, TableBlock):
+            return self._table(block)
+        return ""
+
+    def _list(self, items: list[Item]) -> str:
+        loose = any(item.continuation for item in items)
+        indents: list[int] = []  # content column of the open item at each level
+        lines: list[str] = []
+        previous: Item | None = None
+        delimiter = "."
+        for item in items:
+            level = min(item.level, len(indents) if not item.continuation else max(len(indents) - 1, 0))
+            pad = " " * (indents[level - 1] if level else 0)
+            text = self.inline(item.pieces)
+            if item.continuation:
+                if text:
+                    lines.append("")
+                    lines.append(" " * (indents[level] if level < len(indents) else len(pad)) + text)
+                continue
+            if level == 0 and previous is not None and item.ordered and previous.ordered \
+                    and item.list_id != previous.list_id and item.number <= previous.number:  # fmt: skip
+                delimiter = ")" if delimiter == "." else "."  # a new list right after another one
+            marker = f"{item.number}{delimiter}" if item.ordered else "-"
+            del indents[level:]
+            indents.append(len(pad) + len(marker) + 1)
+            if lines and (loose or (level == 0 and previous is not None and item.ordered != previous.ordered)):
+                lines.append("")  # between the items of a loose list, and between two lists
+            lines.append(f"{pad}{marker} {text}".rstrip())
+            if level == 0:
+                previous = item
+        return "\n".join(lines)
+
+    def _table(self, table: TableBlock) -> str:
+        width = max(len(row) for row in table.rows)
+        rows = [[self.inline(cell, in_table=True) for cell in row] + [""] * (width - len(row)) for row in table.rows]
+        aligns = (table.aligns + [None] * width)[:width]
+        rule = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
+        lines = ["| " + " | ".join(cells) + " |" for cells in rows]
+        lines.insert(1, "|" + "|".join(rule.get(a, "---") for a in aligns) + "|")
+        return "\n".join(line.replace("|  |", "| |") for line in lines)
+
+    # -- inline --------------------------------------------------------------------------------------------
+    def inline(self, pieces: list[Piece], in_table: bool = False) -> str:
+        """One paragraph's Markdown on one line (line breaks as `\\` + newline)."""
+        pieces = _normalise(pieces)
+        text = _write(pieces, in_table)
+        if _risky(pieces) and not _same(pieces, in_table):
+            plain = [Piece(p.text, p.flags - set(EMPHASIS), p.link, p.raw) for p in pieces]
+            text = _write(_normalise(plain), in_table)
+            self.lost_formatting += 1
+        return text
+
+
+def _normalise(pieces: list[Piece]) -> list[Piece]:
+    """Whitespace moved out of formatting, tabs as spaces, breaks in code split, neighbours merged."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if piece.raw is not None:
+            out.append(piece)
+            continue
+        text = piece.text.replace("\t", " ")
+        for part in re.split(r"(\n)", text):
+            if not part:
+                continue
+            flags = piece.flags
+            if part == "\n":
+                out.append(Piece("\n", frozenset(), piece.link))
+                continue
+            stripped = part.strip()
+            if not stripped:
+                out.append(Piece(part, frozenset(), piece.link))
+                continue
+            lead, trail = part[: len(part) - len(part.lstrip())], part[len(part.rstrip()) :]
+            if lead:
+                out.append(Piece(lead, frozenset(), piece.link))
+            out.append(Piece(stripped, flags, piece.link))
+            if trail:
+                out.append(Piece(trail, frozenset(), piece.link))
+    merged: list[Piece] = []
+    for piece in out:
+        last = merged[-1] if merged else None
+        if last is not None and last.raw is None and piece.raw is None and last.flags == piece.flags \
+                and last.link == piece.link and "\n" not in (last.text, piece.text):  # fmt: skip
+            merged[-1] = Piece(last.text + piece.text, last.flags, last.link)
+        else:
+            merged.append(piece)
+    while merged and merged[0].raw is None and not merged[0].text.strip():  # leading and trailing blanks and breaks
+        merged.pop(0)
+    while merged and merged[-1].raw is None and not merged[-1].text.strip():
+        merged.pop()
+    return merged
+
+
+def _write(pieces: list[Piece], in_table: bool) -> str:
+    out: list[str] = []
+    index = 0
+    while index < len(pieces):
+        link = pieces[index].link
+        end = index
+        while end < len(pieces) and pieces[end].link == link:
+            end += 1
+        body = _formatted(pieces[index:end], in_table, line_start=not out or out[-1].endswith("\n"))
+        out.append(f"[{body}]({_url(link)})" if link else body)
+        index = end
+    return "".join(out)
+
+
+def _formatted(pieces: list[Piece], in_table: bool, line_start: bool) -> str:
+    out: list[str] = []
+    stack: list[str] = []
+    fresh = line_start  # nothing written yet on this line
+    for index, piece in enumerate(pieces):
+        if piece.raw is not None or piece.text.strip():
+            wanted = set(piece.flags) & set(EMPHASIS)
+        else:  # a space or break: close what does not go on after it, open nothing
+            following = next((p for p in pieces[index + 1 :] if p.raw is not None or p.text.strip()), None)
+            wanted = set(stack) & set(following.flags if following else ())
+        while any(flag not in wanted for flag in stack):
+            out.append(_MARK[stack.pop()][1])
+            fresh = False
+        for flag in sorted(wanted - set(stack), key=lambda f: (-_lifetime(pieces, index, f), EMPHASIS.index(f))):
+            out.append(_MARK[flag][0])
+            stack.append(flag)
+            fresh = False
+        if piece.raw is not None:
+            out.append(piece.raw)
+        elif piece.text == "\n":
+            out.append(" " if in_table else "\\\n")
+            fresh = not in_table
+            continue
+        elif "code" in piece.flags:
+            out.append(_code_span(piece.text, in_table))
+        else:
+            out.append(_escape(piece.text, fresh))
+        fresh = False
+    while stack:
+        out.append(_MARK[stack.pop()][1])
+    return "".join(out)
+
+
+def _lifetime(pieces: list[Piece], start: int, flag: str) -> int:
+    count = 0
+    for piece in pieces[start:]:
+        if flag not in piece.flags and (piece.text.strip() or piece.raw):
+            break
+        count += 1
+    return count
+
+
+def _escape(text: str, line_start: bool) -> str:
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _ENTITY.sub(r"\\&", text)
+    text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+    if line_start:
+        text = text.lstrip(" ")
+        text = _LINE_START.sub(lambda m: _escape_start(m.group(1)), text, count=1)
+    return text
+
+
+def _escape_start(prefix: str) -> str:
+    if prefix[0].isdigit():
+        return prefix + "\\"  # 1\. is text; the delimiter follows the digits
+    return "\\" + prefix
+
+
+def _code_span(text: str, in_table: bool) -> str:
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    if in_table:
+        text = text.replace("|", "\\|")
+    pad = " " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")) else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _url(url: str) -> str:
+    if re.search(r"[\s()<>]", url):
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+    return url
+
+
+# -- checking what was written ---------------------------------------------------------------------------------------
+
+
+def _risky(pieces: list[Piece]) -> bool:
+    """Whether the emphasis might be read otherwise: a formatted piece that does not begin and end with a letter or
+    digit (so its delimiters may touch punctuation), or touches a piece formatted otherwise. The rest is safe."""
+    emphasis = set(EMPHASIS)
+    for index, piece in enumerate(pieces):
+        if not piece.flags & emphasis:
+            continue
+        text = piece.text
+        if piece.raw is not None or "code" in piece.flags or not (text[:1].isalnum() and text[-1:].isalnum()):
+            return True
+        if len(piece.flags & emphasis) > 1:  # nested delimiters touch each other, and they are punctuation
+            return True
+        for other in pieces[index - 1 : index] + pieces[index + 1 : index + 2]:
+            if other.flags & emphasis and other.flags != piece.flags:
+                return True
+    return False
+
+
+def _same(pieces: list[Piece], in_table: bool) -> bool:
+    """Whether CommonMark reads the pieces as written with the pieces' words and emphasis (spaces aside)."""
+    stand_in = [Piece(p.text, p.flags, p.link, STAND_IN) if p.raw is not None else p for p in pieces]
+    text = _write(stand_in, in_table)
+    if in_table:
+        text = text.replace("\\|", "|")
+    want = _chars([Piece(STAND_IN if p.raw else p.text, p.flags & set(EMPHASIS)) for p in pieces])
+    tokens = content_parser().parseInline(text)
+    return _parsed_chars(tokens[0].children or [] if tokens else []) == want
+
+
+def _chars(pieces: list[Piece]) -> list[tuple[str, frozenset[str]]]:
+    out: list[tuple[str, frozenset[str]]] = []
+    for piece in pieces:
+        flags = piece.flags if piece.text.strip() else frozenset()
+        out += [(char, flags) for char in piece.text if not char.isspace()]
+    return out
+
+
+_OPEN = {"strong_open": "b", "em_open": "i", "s_open": "s"}
+_CLOSE = {"strong_close": "b", "em_close": "i", "s_close": "s"}
+
+
+def _parsed_chars(children: list[Token]) -> list[tuple[str, frozenset[str]]]:
+    flags: list[str] = []
+    out: list[tuple[str, frozenset[str]]] = []
+    for token in children:
+        if token.type in _OPEN:
+            flags.append(_OPEN[token.type])
+        elif token.type in _CLOSE and _CLOSE[token.type] in flags:
+            flags.remove(_CLOSE[token.type])
+        elif token.type == "html_inline":
+            tag = token.content.strip("</>")
+            if tag in ("sup", "sub"):
+                if token.content.startswith("</"):
+                    if tag in flags:
+                        flags.remove(tag)
+                else:
+                    flags.append(tag)
+        elif token.type in ("text", "code_inline"):
+            out += [(char, frozenset(flags)) for char in token.content if not char.isspace()]
+    return out
+
+
+def cut(pieces: list[Piece], length: int) -> list[Piece]:
+    """The pieces without their first `length` characters (a typed list marker)."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if length > 0 and piece.raw is None:
+            take = min(length, len(piece.text))
+            length -= take
+            if piece.text[take:]:
+                out.append(Piece(piece.text[take:], piece.flags, piece.link))
+        else:
+            out.append(piece)
+    return out

@@ -1,0 +1,294 @@
+"""`coe-paper import`: Word drafts into section files.
+
+- Self round trip: the bundled paper and the kitchen-sink fixture are assembled, and every section imported back
+  from the .docx renders (CommonMark -> HTML) as its source does.
+- Foreign drafts: made by pandoc (from known Markdown, styles renamed to localised names) and by LibreOffice (from
+  a flat OpenDocument file with an endnote, a text box, a merged cell, tracked changes and a comment). Each becomes
+  a valid section with the expected warnings and keeps every word pandoc reads in the draft.
+- Hostile or wrong files: a clear message, exit 1, no traceback, nothing written.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner, Result
+
+from coe_paper import pipeline
+from coe_paper.cli import app
+from coe_paper.importer import Options, import_draft
+from coe_paper.markdown import content_parser, parse, plain_text
+from coe_paper.mdwrite import Piece, Writer
+from coe_paper.project import split_front_matter
+from conftest import (
+    CONTRIBUTORS_YAML,
+    GIT_ENV,
+    KITCHEN_SINK,
+    REPO_ROOT,
+    MakeProject,
+    kitchen_sink_project,
+    require_client,
+    tiny_png,
+)
+from drafts import libreoffice_draft, markdown_words, pandoc_draft, pandoc_words
+
+NO_OUTLOOK = {"sections/03-outlook.md": None}
+
+
+def cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def body_html(body: str) -> str:
+    """CommonMark HTML of a body, whitespace-normalised. Raw HTML counts as the literal text Word shows (the
+    renderer writes it so), a code block's language and an image's path are left out (Word keeps neither)."""
+    md = content_parser()
+    tokens = md.parse(body)
+    for token in tokens:
+        if token.type == "html_block":
+            token.type = "code_block"
+        if token.type == "fence":
+            token.info = ""
+        for child in token.children or ():
+            if child.type == "html_inline" and not re.fullmatch(r"</?su[bp]>", child.content):
+                child.type = "text"
+            if child.type == "image":
+                child.attrs["src"] = "IMAGE"
+    return re.sub(r"\s+", " ", md.renderer.render(tokens, md.options, {})).replace("> <", "><").strip()
+
+
+def section_files(root: Path) -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted((root / "sections").glob("*.md")):
+        parts = split_front_matter(path.read_text(encoding="utf-8"))
+        assert parts is not None
+        match = re.search(r"^id: (\S+)", parts[0], re.MULTILINE)
+        assert match
+        out.append((match.group(1), path))
+    return out
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Project root and assembled .docx of the bundled paper and of the kitchen sink."""
+    folder = tmp_path_factory.mktemp("papers")
+    sink = kitchen_sink_project(folder / "kitchen-sink")
+    built = {}
+    for name, root in (("paper", REPO_ROOT), ("kitchen-sink", sink)):
+        result = pipeline.assemble(root, folder / f"{name}.docx")
+        assert result.output is not None, result.diagnostics
+        built[name] = (root, result.output)
+    return built
+
+
+ROUND_TRIP = [("paper", p.name) for p in sorted((REPO_ROOT / "sections").glob("*.md"))]
+ROUND_TRIP += [("kitchen-sink", p.name) for p in sorted((KITCHEN_SINK / "sections").glob("*.md"))]
+
+
+@pytest.mark.parametrize(("paper", "filename"), ROUND_TRIP)
+def test_round_trip_renders_as_the_source(papers: dict[str, tuple[Path, Path]], paper: str, filename: str) -> None:
+    root, docx = papers[paper]
+    section_id, path = next((i, p) for i, p in section_files(root) if p.name == filename)
+    parts = split_front_matter(path.read_text(encoding="utf-8"))
+    assert parts is not None
+    imported = import_draft(docx, Options(section_id))
+    assert body_html(imported.body) == body_html(parts[1])
+    title = re.search(r"^title: (.+)$", parts[0], re.MULTILINE)
+    assert title and imported.title == title.group(1)
+    assert [d.code for d in imported.diagnostics] == ["COE912"]  # only "one section of an assembled paper"
+
+
+def test_round_trip_image_bytes_and_validation(papers: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
+    root, docx = papers["kitchen-sink"]
+    project = shutil.copytree(root, tmp_path / "sink")
+    result = cli("--project", str(project), "import", str(docx), "--id", "kitchen-sink", "--lead", "rome",
+                 "-o", str(project / "sections" / "01-kitchen-sink.md"))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "validate sections/01-kitchen-sink.md: 0 errors, 0 warnings" in result.stderr
+    image = project / "paper" / "images" / "kitchen-sink-1.png"
+    assert image.read_bytes() == (root / "paper" / "images" / "pixel.png").read_bytes()
+    assert "![Bar chart of survey priorities](../paper/images/kitchen-sink-1.png)" in (
+        project / "sections" / "01-kitchen-sink.md").read_text(encoding="utf-8")  # fmt: skip
+
+
+def test_assembled_paper_without_the_id_is_imported_whole(papers: dict[str, tuple[Path, Path]]) -> None:
+    imported = import_draft(papers["kitchen-sink"][1], Options("not-there"))
+    assert "COE912" in {d.code for d in imported.diagnostics}
+    assert "## Annex: member organisations and their contributions" in imported.body
+    assert imported.title == "Kitchen Sink Paper"  # the title page's Title paragraph
+
+
+# -- foreign drafts ---------------------------------------------------------------------------------------------------
+
+
+def _import(root: Path, draft: Path, *more: str) -> tuple[Result, str]:
+    result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "leipzig", *more)
+    path = root / "sections" / "03-outlook.md"
+    return result, path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def test_pandoc_draft(make_project: MakeProject, tmp_path: Path) -> None:
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png(20, 10))
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft, "--contributors", "rome,anct")
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {root / 'sections' / '03-outlook.md'}" in result.stdout
+    assert "validate sections/03-outlook.md: 0 errors, 0 warnings" in result.stderr
+    front, body, _ = split_front_matter(text) or ("", "", 0)
+    assert front == "id: outlook\ntitle: Inclusive housing\nlead: leipzig\ncontributors: [rome, anct]\nstatus: draft"
+    assert "## Affordable homes\n" in body  # "Titre 2", a name without an outline level
+    assert "### Discrimination\n" in body
+    assert ("Rents have risen **faster** than *incomes* in `many` cities ~~before~~, see H<sub>2</sub>O and "
+            "x<sup>2</sup>.[^1]") in body  # fmt: skip
+    assert "- first point\n  - nested point\n- second point\n\n1. step one\n2. step two" in body
+    assert "| Group | Share |\n|:--|--:|\n| Young people | 12 |" in body
+    assert "[a link](https://example.org), [back up](#affordable-homes) and " in body
+    assert "![chart of rents](../paper/images/outlook-1.png)" in body
+    assert body.rstrip().endswith("[^1]: A footnote with *emphasis*.")
+    assert (root / "paper" / "images" / "outlook-1.png").read_bytes() == tiny_png(20, 10)
+    missing = Counter(pandoc_words(pandoc, draft)) - markdown_words("Inclusive housing", body)
+    assert not missing, missing
+
+
+def test_libreoffice_draft(make_project: MakeProject, tmp_path: Path) -> None:
+    pandoc, soffice = require_client("pandoc"), require_client("soffice")
+    draft = libreoffice_draft(soffice, tmp_path)
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    codes = set(re.findall(r"warning (COE9\d\d)", result.stderr))
+    assert codes == {"COE901", "COE902", "COE903", "COE904", "COE905", "COE906"}, result.stderr
+    assert "2 tracked changes taken as accepted" in result.stderr
+    assert "1 comments dropped" in result.stderr
+    assert "dropped text box (text kept as paragraphs): 1" in result.stderr
+    assert "'Measures we propose' is a short paragraph in bold" in result.stderr
+    assert "validate sections/03-outlook.md: 0 errors, 0 warnings" in result.stderr
+    _, body, _ = split_front_matter(text) or ("", "", 0)
+    assert text.startswith("---\nid: outlook\ntitle: Safe streets for everyone\n")
+    assert "## Why public space matters\n" in body  # "Überschrift 1" with an outline level
+    assert "Members strongly agree on this." in body  # the insertion kept, the deletion gone
+    assert "removedword" not in body and "Which cities" not in body
+    assert "unsafe[^1]." in body and "[^1]: Survey of twelve member cities in spring." in body  # the endnote
+    assert "- Better lighting on footpaths\n  - near stations\n  - near schools\n- Reporting apps" in body
+    assert "### Steps\n\n1. Map the dark spots\n2. Repair the lamps" in body
+    assert "- Typed bullet about benches\n- Typed bullet about toilets" in body
+    assert "Boxed note about night buses" in body
+    assert "| Rome and Lyon together | | 2023 |" in body
+    assert "[the steps](#steps)" in body
+    missing = Counter(pandoc_words(pandoc, draft)) - markdown_words("Safe streets for everyone", body)
+    assert not missing
+
+
+# -- the project side ------------------------------------------------------------------------------------------------
+
+
+def test_commit_as_the_member(make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    people = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
+                                       "    people:\n      - name: Claire Dubois\n"
+                                       "        email: claire@anct.example.org\n")  # fmt: skip
+    root = make_project({**NO_OUTLOOK, "contributors.yaml": people}, git=True)
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    result, _ = _import(root, draft, "--commit", "--author", "Claire Dubois=anct")
+    assert result.exit_code == 0, result.stderr
+    log = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%an <%ae>|%cn|%s", "--name-only"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert log.startswith("Claire Dubois <claire@anct.example.org>|Rome Editor|Import outlook from housing.docx")
+    assert "sections/03-outlook.md" in log and "paper/images/outlook-1.png" in log
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""
+
+
+def test_usage_problems(make_project: MakeProject, tmp_path: Path) -> None:
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    root = make_project()
+    assert "already sections/03-outlook.md" in _import(root, draft)[0].stderr
+    result = cli("--project", str(root), "import", str(draft), "--id", "Bad_Id", "--lead", "rome")
+    assert result.exit_code == 2 and "--id 'Bad_Id'" in result.stderr
+    result = cli("--project", str(root), "import", str(draft), "--id", "annex", "--commit")
+    assert result.exit_code == 2 and "--commit needs --author" in result.stderr
+    result = cli("--project", str(root), "import", str(draft), "--id", "annex")
+    assert result.exit_code == 2 and "--lead" in result.stderr
+    result = cli("--project", str(root), "import", str(draft), "--id", "annex", "--lead", "rome")
+    assert result.exit_code == 1  # written, but not in the outline
+    assert (root / "sections" / "04-annex.md").exists()
+    assert "error COE103 section 'annex' is not in the paper's outline" in result.stderr
+
+
+# -- hostile and wrong files -----------------------------------------------------------------------------------------
+
+
+def _docx_with(document: bytes, extra: dict[str, bytes] | None = None) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>")
+        z.writestr("word/document.xml", document)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+HOSTILE = {
+    "bomb.docx": (_docx_with(b"<w:document xmlns:w='x'/>", {"word/media/zeros.bin": b"\0" * (8 * 2**20)}),
+                  "zip bomb"),
+    "dtd.docx": (_docx_with(b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>'), "DTD"),
+    "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "old .doc file"),
+    "report.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "is a PDF"),
+    "draft.odt": (b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.text", "OpenDocument"),
+    "notes.txt": (b"just some text", "not a Word document"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_or_wrong_files(make_project: MakeProject, tmp_path: Path, name: str) -> None:
+    data, message = HOSTILE[name]
+    draft = tmp_path / name
+    draft.write_bytes(data)
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert text == "" and not (root / "sections" / "03-outlook.md").exists()
+
+
+def test_real_odt_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, "odt")
+    result, _ = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 1 and "is an OpenDocument file (.odt)" in result.stderr and "save it as" in result.stderr
+
+
+# -- the Markdown writer ---------------------------------------------------------------------------------------------
+
+_FLAGS = st.frozensets(st.sampled_from(["b", "i", "s", "code", "sup"]), max_size=2)
+_TEXT = st.text(alphabet=st.sampled_from([*"ab1 .,*_[]()<>#-+!|`\\&~", "é", "\n"]), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _FLAGS), min_size=1, max_size=6))
+def test_inline_keeps_every_character(runs: list[tuple[str, frozenset[str]]]) -> None:
+    """Whatever the text and formatting, CommonMark reads back the same characters (spaces aside)."""
+    text = Writer().inline([Piece(t, f) for t, f in runs])
+    tokens = parse(text)
+    inline = [t for t in tokens if t.type == "inline"]
+    got = "".join(plain_text(t.children) for t in inline)
+    got += "".join(t.content for t in tokens if t.type in ("code_block", "fence"))
+    got = re.sub(r"</?su[bp]>", "", "".join(
+        c.content if c.type == "html_inline" else "" for t in inline for c in t.children or ())) + got  # fmt: skip
+    assert re.sub(r"\s", "", got) == re.sub(r"\s", "", "".join(t for t, _ in runs))
+    assert len([t for t in tokens if t.type == "paragraph_open"]) <= 1
