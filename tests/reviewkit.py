@@ -204,6 +204,32 @@ class Reviewer:
         self._count("edit table cell")
         return True
 
+    def move_words(self, source: etree._Element, target: etree._Element, author: str) -> bool:
+        """Words cut from one paragraph and pasted into another, as Word records a move (moveFrom/moveTo)."""
+        run, pos = self._word_boundary(source)
+        spot, at = self._word_boundary(target)
+        if run is None or spot is None or run is spot:
+            return False
+        match = re.match(r"\w+\s", _run_text(run)[pos:])
+        if not match:
+            return False
+        _, rest = _split_run(run, pos)
+        moved, _ = _split_run(rest, len(match.group()))
+        name = f"move{self._id()}"
+        gone = self._mark("moveFrom", author)
+        moved.addprevious(gone)
+        gone.append(moved)
+        for t in moved.iter(q("w:t")):
+            t.tag = q("w:delText")
+        gone.addprevious(etree.Element(q("w:moveFromRangeStart"), {q("w:id"): self._id(), q("w:name"): name,
+                                                                      q("w:author"): author, q("w:date"): DATE}))
+        _, after = _split_run(spot, at)
+        arrive = self._mark("moveTo", author)
+        arrive.append(_run_like(after, match.group()))
+        after.addprevious(arrive)
+        self._count("move words")
+        return True
+
     def _word_boundary(self, p: etree._Element) -> tuple[etree._Element | None, int]:
         runs = [r for r in _text_runs(p) if re.search(r"\s\w", _run_text(r))]
         if not runs:
@@ -273,10 +299,13 @@ def edit_docx(src: Path, dest: Path, edits: int, seed: int = 7, authors: tuple[s
     root = etree.fromstring(parts["word/document.xml"])
     reviewer = Reviewer(root, rng=random.Random(seed), authors=authors)
     rng = reviewer.rng
+    notes_root = etree.fromstring(parts["word/footnotes.xml"]) if "word/footnotes.xml" in parts else None
+    notes = Reviewer(notes_root, rng=reviewer.rng, authors=authors, counter=50000) if notes_root is not None else None
     menu = kinds or ("insert words", "delete words", "replace words", "insert paragraph", "delete paragraph",
-                     "insert row", "delete row", "edit table cell")
+                     "insert row", "delete row", "edit table cell", "edit footnote", "move words")
     weights = {"insert words": 5, "delete words": 4, "replace words": 5, "insert paragraph": 2,
-               "delete paragraph": 1, "insert row": 1, "delete row": 1, "edit table cell": 2}
+               "delete paragraph": 1, "insert row": 1, "delete row": 1, "edit table cell": 2, "edit footnote": 1,
+               "move words": 1}
     done = 0
     attempts = 0
     while done < edits and attempts < edits * 20:
@@ -297,10 +326,30 @@ def edit_docx(src: Path, dest: Path, edits: int, seed: int = 7, authors: tuple[s
                 continue
             done += 1
             continue
+        if kind == "edit footnote":
+            candidates = [p for p in (notes_root.iter(q("w:p")) if notes_root is not None else ())
+                          if not p.get("edited") and _text_runs(p)]
+            if notes is None or not candidates:
+                continue
+            note = rng.choice(candidates)
+            if not (notes.insert_words(note, author) if rng.random() < 0.5 else notes.delete_words(note, author)):
+                continue
+            note.set("edited", "1")
+            reviewer._count("edit footnote")
+            done += 1
+            continue
         paragraphs = reviewer.section_paragraphs()
         if not paragraphs:
             break
         p = rng.choice(paragraphs)
+        if kind == "move words":
+            other = rng.choice(paragraphs)
+            if other is p or not reviewer.move_words(p, other, author):
+                continue
+            other.set("edited", "1")
+            p.set("edited", "1")
+            done += 1
+            continue
         if kind == "insert paragraph":
             reviewer.insert_paragraph(p, author)
         elif kind == "delete paragraph":
@@ -316,10 +365,17 @@ def edit_docx(src: Path, dest: Path, edits: int, seed: int = 7, authors: tuple[s
         if "edited" in el.attrib:
             del el.attrib["edited"]
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if notes_root is not None:
+        for el in notes_root.iter():
+            if "edited" in el.attrib:
+                del el.attrib["edited"]
+        parts["word/footnotes.xml"] = etree.tostring(notes_root, xml_declaration=True, encoding="UTF-8",
+                                                     standalone=True)
+    kinds = dict(reviewer.kinds)  # a footnote's edit counts once, as "edit footnote"
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
-    return reviewer.kinds
+    return kinds
 
 
 def copy(src: Path, dest: Path) -> Path:

@@ -41,7 +41,7 @@ def plain(pandoc: str, docx: Path) -> list[str]:
     for line in lines[first:]:
         if not line.strip() or line.startswith("Lead:"):
             continue
-        norm = marker.sub("• ", line)
+        norm = marker.sub("• ", line).replace("~~ ~~", " ")  # struck text split into runs, or not
         if norm.strip() != "•":
             out.append(" ".join(norm.split()))
     return out

@@ -215,7 +215,7 @@ class _SectionEdits:
             cells = [paragraphs(cell.blocks) for cell in row.cells]
             mark = _bookmark(cells[0][0]) if cells and cells[0] else None
             units = self.map.rows.get(mark[1]) if mark is not None else None
-            if row.rev is not None and self.ctx.accepted(row.rev.author):
+            if _row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):
                 self._row(row, cells, units, after)
             elif units is not None and len(units) == len(cells):
                 for col, paras in enumerate(cells):
@@ -260,6 +260,18 @@ class _SectionEdits:
             if paras and paras[0].runs and paras[0].runs[0].text == " " and paras[0].runs[0].rev is None:
                 paras[0] = replace(paras[0], runs=paras[0].runs[1:])  # the space after the footnote's number
             self._story(paras, self.map.footnotes.get(label, []))
+
+
+def _row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:
+    """Whether the row as a whole was inserted or deleted. LibreOffice marks rows next to a changed row as changed
+    too: a row the build made (it has a source bookmark) counts as inserted only if all its text is inserted, and
+    any row as deleted only if all its text is deleted."""
+    if row.rev is None:
+        return False
+    runs = [run for paras in cells for para in paras for run in para.runs if run.text.strip()]
+    if row.rev.kind == "ins":
+        return not known or all(run.rev is not None and run.rev.kind == "ins" for run in runs)
+    return all(run.rev is not None and run.rev.kind == "del" for run in runs)
 
 
 def _first_author(group: list[Paragraph]) -> str:
