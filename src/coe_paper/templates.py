@@ -14,9 +14,10 @@ from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateSyntaxErr
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from . import limits
 from .diagnostics import Diagnostic, error
 from .project import read_text
-from .sources import Source
+from .sources import Source, SourceError
 
 TEMPLATE_NAMES = ("title_page.md.j2", "byline.md.j2", "annex.md.j2")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
@@ -50,10 +51,15 @@ class Templates:
         for name in TEMPLATE_NAMES:
             files[name] = (builtin / name).read_text(encoding="utf-8")
             self.paths[name] = f"(built-in)/{name}"
-        for path in source.list_dir(directory):
+        try:
+            paths = source.list_dir(directory)
+        except SourceError as exc:  # a folder linked out of the project (validate reports it against paper.yaml)
+            paths = []
+            self.problems.append(error(directory, 0, 0, "COE005", str(exc)))
+        for path in paths:
             name = path.rsplit("/", 1)[-1]
             if name.endswith(".j2"):
-                text, problems = read_text(source, path)
+                text, problems = read_text(source, path, limits.LIMITS.template_bytes)
                 self.problems.extend(problems)
                 if text is not None:
                     files[name] = text
