@@ -22,6 +22,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 
 from . import ooxml
+from .safedocx import DocxError, check_package
 from .sources import Source, SourceError, normalise
 
 Element = ooxml.Element
@@ -50,16 +51,19 @@ class DocxBuilder:
     """Collects a document's body and its side parts; implements render.Sink."""
 
     def __init__(self, template: bytes, source: Source, max_image_width: int = Inches(6.3)) -> None:
-        try:
+        try:  # the same zip-bomb bounds as a reviewer's file, before python-docx inflates every part
+            check_package(template, "the template")
             self.document = docx.Document(io.BytesIO(template))
-        except Exception as exc:  # python-docx raises several types for a bad package
-            raise TemplateError(f"not a usable Word template: {exc}") from None
+            self.part = self.document.part
+            styles = self.document.styles.element
+            ooxml.ensure_styles(styles)
+            self._styles = ooxml.style_ids(styles)
+            self._numbering = self.part.numbering_part.element  # python-docx cannot add a missing numbering part
+        except DocxError as exc:
+            raise TemplateError(str(exc)) from None
+        except Exception as exc:  # python-docx raises many types for a package that lacks a part it needs
+            raise TemplateError(f"not a usable Word template: {type(exc).__name__} {exc}".rstrip()) from None
         self.source = source
-        self.part = self.document.part
-        styles = self.document.styles.element
-        ooxml.ensure_styles(styles)
-        self._styles = ooxml.style_ids(styles)
-        self._numbering = self.part.numbering_part.element
         self._abstract: dict[bool, int] = {}
         self._num_id = ooxml.max_num_id(self._numbering)  # counters, not a scan of the part per new list
         self._rels = self.part.rels
