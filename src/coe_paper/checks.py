@@ -19,6 +19,7 @@ from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
+from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, normalise, unreadable
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
@@ -113,7 +114,9 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
         except SourceError as exc:
             yield error(CONFIG_PATH, line, col, "COE005", f"{key}: {exc}")
             continue
-        if key == "template" and not source.exists(path):
+        if key == "output":
+            yield from output_problems(source.root, source.root / path, config, explicit=False, where=(line, col))
+        elif key == "template" and not source.exists(path):
             reason = unreadable(source, path)
             if isinstance(reason, OutsideProject):
                 yield error(CONFIG_PATH, line, col, "COE005", f"template: {reason}")

@@ -4,13 +4,10 @@ properties, header and footer; saved as reproducible bytes and written atomicall
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import docx
 from docx.image.exceptions import UnrecognizedImageError
@@ -23,6 +20,7 @@ from docx.shared import Emu, Inches
 
 from . import ooxml
 from .safedocx import DocxError, check_package
+from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, SourceError, normalise
 
 Element = ooxml.Element
@@ -240,19 +238,3 @@ def reproducible_zip(data: bytes, date: datetime | None) -> bytes:
             entry.create_system = 0
             target.writestr(entry, source.read(info.filename), compresslevel=6)
     return out.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename over it: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -20,6 +20,7 @@ from .project import load_project
 from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
 from .render import Origin, Renderer, bookmark_name
 from .safedocx import Limits
+from .safepaths import output_problems
 from .sources import GitRevision, Source, SourceError, WorkTree, normalise
 from .templates import Templates
 
@@ -324,6 +325,9 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
     if data is None:
         return Assembled(None, diagnostics, version)
     target = output or root / normalise(loaded.project.config.output)
+    refused = output_problems(root, target, loaded.project.config, explicit=output is not None)
+    if refused:
+        return Assembled(None, diagnostics + refused, version)
     problem = _write(target, data)
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
@@ -381,6 +385,9 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     builder.extend(body)
     data = finish(builder, new.project, version, (("coe-paper:compared-with", old_version.commit),))
     target = output or compare_output(root, new.project, rev)
+    refused = output_problems(root, target, config, explicit=output is not None)
+    if refused:
+        return Assembled(None, diagnostics + refused, version)
     problem = _write(target, data)
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
