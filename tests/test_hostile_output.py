@@ -56,8 +56,11 @@ def test_explicit_output_outside_the_project_is_the_users_choice(make_project: M
     assert zipfile.is_zipfile(target)
 
 
-@pytest.mark.parametrize("victim", ["paper/template.docx", "sections/01-intro.md", "paper/paper.yaml",
-                                    "contributors.yaml", "paper/templates/byline.md.j2", "sections/new.docx"])  # fmt: skip
+VICTIMS = ["paper/template.docx", "sections/01-intro.md", "paper/paper.yaml", "contributors.yaml",
+           "paper/templates/byline.md.j2", "sections/new.docx"]
+
+
+@pytest.mark.parametrize("victim", VICTIMS)
 @pytest.mark.parametrize("command", [(), ("--compare", "HEAD")], ids=["assemble", "compare"])
 def test_output_over_the_papers_own_files_is_refused(make_project: MakeProject, victim: str,
                                                      command: tuple[str, ...]) -> None:  # fmt: skip
