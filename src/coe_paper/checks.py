@@ -21,6 +21,7 @@ from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, normalise, unreadable
+from .structure import nesting
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
@@ -101,6 +102,7 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += images(item, source)
         found += links(item, anchors)
         found += inclusive_language(item)
+        found += nesting(item.section.path, item.section.body_line, item.tokens)
     return found
 
 
