@@ -5,6 +5,7 @@ line where there is one) and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -244,3 +245,13 @@ def test_ctrl_c_in_a_real_process_leaves_no_traceback(make_project: MakeProject)
                           text=True, env=env, check=False)  # fmt: skip
     assert proc.returncode == 130
     assert proc.stderr.strip() == "coe-paper: interrupted"
+
+
+def test_every_code_in_the_source_is_in_the_readme_table() -> None:
+    root = Path(__file__).resolve().parents[1]
+    used = set()
+    for module in (root / "src" / "coe_paper").glob("*.py"):
+        used |= set(re.findall(r'"(COE\d{3})"', module.read_text(encoding="utf-8")))
+    listed = set(re.findall(r"^\| (COE\d{3}) \|", (root / "README.md").read_text(encoding="utf-8"), re.MULTILINE))
+    assert used - listed == set(), "codes missing from the README's rule table"
+    assert listed - used == set(), "codes in the README's rule table that nothing emits"
