@@ -29,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .diagnostics import Diagnostic, warning
+from .gitlog import repository_problem
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person
 from .model import Project
 from .project import SECTIONS_DIR
@@ -146,7 +147,8 @@ def history_of(
         reason = "no git history (not a git repository, or no commits yet)"
         if rev is not None:
             reason = f"no git history for revision '{rev}'"
-        return _no_history(reason, git.count)
+        problem = repository_problem(root)
+        return _no_history(f"no git history: {problem}" if problem else reason, git.count)
     shallow, git_dir, commit = facts.decode().splitlines()[:3]
     if shallow == "true":
         return _no_history("shallow clone: git history is incomplete", git.count)

@@ -19,7 +19,9 @@ from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
-from .sources import Source, SourceError, normalise
+from .safepaths import output_problems
+from .sources import OutsideProject, Source, SourceError, normalise, unreadable
+from .structure import nesting
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
@@ -100,6 +102,7 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += images(item, source)
         found += links(item, anchors)
         found += inclusive_language(item)
+        found += nesting(item.section.path, item.section.body_line, item.tokens)
     return found
 
 
@@ -113,8 +116,29 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
         except SourceError as exc:
             yield error(CONFIG_PATH, line, col, "COE005", f"{key}: {exc}")
             continue
-        if key == "template" and not source.exists(path):
-            yield error(CONFIG_PATH, line, col, "COE802", f"template: '{path}' not found")
+        if key == "output":
+            yield from output_problems(source.root, source.root / path, config, explicit=False, where=(line, col))
+        elif key == "template" and not source.exists(path):
+            reason = unreadable(source, path)
+            if isinstance(reason, OutsideProject):
+                yield error(CONFIG_PATH, line, col, "COE005", f"template: {reason}")
+            else:
+                yield error(CONFIG_PATH, line, col, "COE802", f"template: '{path}' not found")
+        elif key == "templates":
+            yield from _templates_folder(source, path, line, col)
+
+
+def _templates_folder(source: Source, path: str, line: int, col: int) -> Iterator[Diagnostic]:
+    """COE002 `templates` naming a file (it would silently fall back to the built-in templates), COE005 a folder
+    that leads out of the project."""
+    if source.exists(path):
+        yield error(CONFIG_PATH, line, col, "COE002", f"templates: '{path}' is a file; name the folder that holds "
+                    "title_page.md.j2, byline.md.j2 and annex.md.j2")  # fmt: skip
+        return
+    try:
+        source.list_dir(path)
+    except OutsideProject as exc:
+        yield error(CONFIG_PATH, line, col, "COE005", f"templates: {exc}")
 
 
 def outline(project: Project) -> Iterator[Diagnostic]:
@@ -212,7 +236,11 @@ def images(item: Parsed, source: Source) -> Iterator[Diagnostic]:
                 yield error(item.section.path, line, col, "COE503", f"image {exc}")
                 continue
             if not source.exists(path):
-                yield error(item.section.path, line, col, "COE501", f"image '{src}' not found ({path})")
+                if isinstance(unreadable(source, path), OutsideProject):
+                    yield error(item.section.path, line, col, "COE503",
+                                f"image '{src}' leads outside the project through a symbolic link")  # fmt: skip
+                else:
+                    yield error(item.section.path, line, col, "COE501", f"image '{src}' not found ({path})")
             elif not path.lower().endswith(IMAGE_TYPES):
                 yield error(item.section.path, line, col, "COE504",
                             f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip

@@ -369,5 +369,10 @@ def run() -> None:
     """Console-script entry point."""
     try:
         app()
-    except KeyboardInterrupt:
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C into a silent exit 130: say why nothing happened
+            err.print("coe-paper: interrupted", markup=False)
+        raise
+    except KeyboardInterrupt:  # before typer took over (a document being written is removed by its writer)
+        err.print("coe-paper: interrupted", markup=False)
         sys.exit(130)

@@ -4,13 +4,10 @@ properties, header and footer; saved as reproducible bytes and written atomicall
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import docx
 from docx.image.exceptions import UnrecognizedImageError
@@ -22,6 +19,8 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 
 from . import ooxml
+from .safedocx import DocxError, check_package
+from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, SourceError, normalise
 
 Element = ooxml.Element
@@ -50,16 +49,19 @@ class DocxBuilder:
     """Collects a document's body and its side parts; implements render.Sink."""
 
     def __init__(self, template: bytes, source: Source, max_image_width: int = Inches(6.3)) -> None:
-        try:
+        try:  # the same zip-bomb bounds as a reviewer's file, before python-docx inflates every part
+            check_package(template, "the template")
             self.document = docx.Document(io.BytesIO(template))
-        except Exception as exc:  # python-docx raises several types for a bad package
-            raise TemplateError(f"not a usable Word template: {exc}") from None
+            self.part = self.document.part
+            styles = self.document.styles.element
+            ooxml.ensure_styles(styles)
+            self._styles = ooxml.style_ids(styles)
+            self._numbering = self.part.numbering_part.element  # python-docx cannot add a missing numbering part
+        except DocxError as exc:
+            raise TemplateError(str(exc)) from None
+        except Exception as exc:  # python-docx raises many types for a package that lacks a part it needs
+            raise TemplateError(f"not a usable Word template: {type(exc).__name__} {exc}".rstrip()) from None
         self.source = source
-        self.part = self.document.part
-        styles = self.document.styles.element
-        ooxml.ensure_styles(styles)
-        self._styles = ooxml.style_ids(styles)
-        self._numbering = self.part.numbering_part.element
         self._abstract: dict[bool, int] = {}
         self._num_id = ooxml.max_num_id(self._numbering)  # counters, not a scan of the part per new list
         self._rels = self.part.rels
@@ -236,19 +238,3 @@ def reproducible_zip(data: bytes, date: datetime | None) -> bytes:
             entry.create_system = 0
             target.writestr(entry, source.read(info.filename), compresslevel=6)
     return out.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename over it: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

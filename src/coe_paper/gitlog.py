@@ -41,6 +41,20 @@ def git(root: Path, *args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+def repository_problem(root: Path) -> str | None:
+    """Why git cannot read the repository at `root` at all (git missing, or a repository git refuses because
+    another user owns it), or None. Asked only after a git command failed, to say more than "not a repository"."""
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, text=True,
+                              check=False)  # fmt: skip
+    except OSError:
+        return "git is not installed (or not on the PATH)"
+    if "dubious ownership" in proc.stderr or "safe.directory" in proc.stderr:
+        return (f"git refuses to read the repository at {root} because another user owns it; if you trust it, "
+                f"run: git config --global --add safe.directory {root}")  # fmt: skip
+    return None
+
+
 def source_date() -> datetime | None:
     """SOURCE_DATE_EPOCH (reproducible-builds.org) as a UTC datetime, if set and valid."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import limits
 from .model import Project
 
 _PERSON_RE = re.compile(r"^\s*(.*?)\s*<([^<>]*)>\s*$")
@@ -68,8 +69,12 @@ def _work_tree_mailmap(root: Path) -> str:
     """The `.mailmap` at the top of the repository holding `root` (read from disk, as git does)."""
     for directory in (root.resolve(), *root.resolve().parents):
         if (directory / ".git").exists():
-            try:
-                return (directory / ".mailmap").read_text(encoding="utf-8", errors="replace")
+            path = (directory / ".mailmap").resolve()
+            try:  # a regular file inside the repository and of a sane size (not a link to /dev/zero or elsewhere)
+                too_big = path.is_file() and path.stat().st_size > limits.LIMITS.yaml_bytes
+                if directory not in path.parents or not path.is_file() or too_big:
+                    return ""
+                return path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 return ""
     return ""

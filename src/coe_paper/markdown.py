@@ -12,13 +12,16 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import limits
+
 WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 
 
 @cache
 def content_parser() -> MarkdownIt:
-    """Parser for members' section bodies."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
+    """Parser for members' section bodies (nesting past its bound is reported, see structure.py)."""
+    md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
+    md.enable(["table", "strikethrough"]).use(footnote_plugin)
     md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
     return md
 
@@ -26,7 +29,8 @@ def content_parser() -> MarkdownIt:
 @cache
 def template_parser() -> MarkdownIt:
     """Parser for the output of the paper's own templates: adds `{.Style}` block attributes."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin)
+    md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
+    md.enable(["table", "strikethrough"]).use(attrs_block_plugin)
     md.validateLink = _any_link  # type: ignore[method-assign]
     return md
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import checks, ooxml
 from .attribution import History, SectionHistory, history_of
@@ -19,6 +19,8 @@ from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .project import load_project
 from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
 from .render import Origin, Renderer, bookmark_name
+from .safedocx import Limits
+from .safepaths import output_problems
 from .sources import GitRevision, Source, SourceError, WorkTree, normalise
 from .templates import Templates
 
@@ -101,6 +103,8 @@ def check(root: Path, rev: str | None = None) -> Loaded:
     attribute(loaded)
     if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
         loaded.diagnostics += check_templates(loaded, rev)
+    if loaded.project is not None and not has_errors(loaded.diagnostics):
+        loaded.diagnostics += open_template(loaded.source, loaded.project.config.template)[1]
     return loaded
 
 
@@ -215,16 +219,26 @@ class Parts:
     annex: list[ooxml.Element]
 
 
+B = TypeVar("B", bound=DocxBuilder)
+
+
+def open_template(source: Source, path: str, kind: type[B] = DocxBuilder) -> tuple[B | None, list[Diagnostic]]:  # type: ignore[assignment]
+    """A builder on the paper's template .docx (bounded as a reviewer's file is), or a COE802 saying why not."""
+    try:
+        return kind(source.read_bytes(normalise(path), Limits().max_total_size), source), []
+    except (SourceError, TemplateError) as exc:
+        return None, [error(path, 0, 0, "COE802", str(exc))]
+
+
 def render_docx(loaded: Loaded, version: Version, credits: Credits) -> tuple[bytes | None, list[Diagnostic]]:
     """The .docx bytes for a validated project."""
     project, source = loaded.project, loaded.source
     assert project is not None
     found: list[Diagnostic] = []
     config = project.config
-    try:
-        builder = DocxBuilder(source.read_bytes(normalise(config.template)), source)
-    except (SourceError, TemplateError) as exc:
-        return None, [error(config.template, 0, 0, "COE802", str(exc))]
+    builder, problems = open_template(source, config.template)
+    if builder is None:
+        return None, problems
     parts = render_parts(builder, loaded, version, credits, found)
     if has_errors(found):
         return None, found
@@ -311,6 +325,9 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
     if data is None:
         return Assembled(None, diagnostics, version)
     target = output or root / normalise(loaded.project.config.output)
+    refused = output_problems(root, target, loaded.project.config, explicit=output is not None)
+    if refused:
+        return Assembled(None, diagnostics + refused, version)
     problem = _write(target, data)
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
@@ -349,10 +366,9 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
         return Assembled(None, old.diagnostics)
     version, old_version = version_of(root), version_of(root, rev)
     config = new.project.config
-    try:
-        builder = ComparingBuilder(new.source.read_bytes(normalise(config.template)), new.source)
-    except (SourceError, TemplateError) as exc:
-        return Assembled(None, [error(config.template, 0, 0, "COE802", str(exc))])
+    builder, problems = open_template(new.source, config.template, ComparingBuilder)
+    if builder is None:
+        return Assembled(None, new.diagnostics + problems)
     found: list[Diagnostic] = []
     after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found)
     after_contents = builder.table_of_contents("Contents")
@@ -369,6 +385,9 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     builder.extend(body)
     data = finish(builder, new.project, version, (("coe-paper:compared-with", old_version.commit),))
     target = output or compare_output(root, new.project, rev)
+    refused = output_problems(root, target, config, explicit=output is not None)
+    if refused:
+        return Assembled(None, diagnostics + refused, version)
     problem = _write(target, data)
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import limits
 from .diagnostics import Diagnostic, error
 from .model import ContributorsFile, PaperConfig, Project, Section, SectionMeta
-from .sources import Source, SourceError
+from .sources import OutsideProject, Source, SourceError, TooLarge
+from .yamlsafe import VALUE, Located, load_yaml
+
+__all__ = ["VALUE", "Located", "ProjectNotFound", "find_root", "load_project", "load_yaml", "read_text"]
 
 CONFIG_PATH = "paper/paper.yaml"
 CONTRIBUTORS_PATH = "contributors.yaml"
@@ -24,10 +26,6 @@ INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 
 
 M = TypeVar("M", bound=BaseModel)
-
-#: Last element of a mark path that gives the position of a key's value rather than of the key.
-VALUE = "<value>"
-
 
 class ProjectNotFound(Exception):
     """No `paper/paper.yaml` at or above the given directory."""
@@ -40,63 +38,6 @@ def find_root(start: Path) -> Path:
         if (directory / CONFIG_PATH).is_file():
             return directory
     raise ProjectNotFound(f"no {CONFIG_PATH} found in {start} or any parent directory")
-
-
-@dataclass(frozen=True)
-class Located:
-    """YAML data together with the 1-based (line, column) of each key path inside it."""
-
-    data: Any
-    marks: dict[tuple[str | int, ...], tuple[int, int]]
-
-    def where(self, loc: tuple[str | int, ...], line_offset: int = 0) -> tuple[int, int]:
-        """Position of the longest known prefix of `loc`."""
-        for end in range(len(loc), -1, -1):
-            mark = self.marks.get(tuple(loc[:end]))
-            if mark:
-                return mark[0] + line_offset, mark[1]
-        return 1 + line_offset, 1
-
-
-def _marks(node: yaml.Node, path: tuple[str | int, ...], out: dict[tuple[str | int, ...], tuple[int, int]]) -> None:
-    out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = (*path, str(key.value))
-            out[sub] = (key.start_mark.line + 1, key.start_mark.column + 1)
-            _marks(value, sub, out)  # the key's own position stays recorded for its path
-            out[(*sub, VALUE)] = (value.start_mark.line + 1, value.start_mark.column + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _marks(item, (*path, index), out)
-
-
-def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
-    """Parse YAML safely, keeping positions; syntax errors become COE001."""
-    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    try:
-        loader = yaml.SafeLoader(text)  # one parse gives positions and data (yaml.safe_load would parse again)
-        try:
-            node = loader.get_single_node()
-            if node is not None:
-                _marks(node, (), marks)  # before constructing, which flattens merge keys (<<) in place
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        return None, [error(path, line + line_offset, col, "COE001", f"YAML syntax error: {problem}")]
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
-        line = text[: exc.position].count("\n") + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        message = f"YAML cannot contain the character U+{exc.character:04X}" if isinstance(exc.character, int) \
-            else f"YAML syntax error: {exc.reason}"  # fmt: skip
-        return None, [error(path, line + line_offset, col, "COE001", message)]
-    except yaml.YAMLError as exc:
-        return None, [error(path, 1 + line_offset, 1, "COE001", f"YAML syntax error: {exc}")]
-    return Located(data, marks), []
 
 
 def validate_model(
@@ -154,16 +95,45 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def read_text(source: Source, path: str) -> tuple[str | None, list[Diagnostic]]:
+_CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+
+
+def conflict_markers(text: str, path: str) -> list[Diagnostic]:
+    """COE011 for each merge conflict left in a file: a `<<<<<<<` line with a later `>>>>>>>` (a lone `=======`
+    is a Markdown heading underline, not a conflict)."""
+    if "<<<<<<<" not in text:
+        return []
+    found: list[Diagnostic] = []
+    start: int | None = None
+    for match in _CONFLICT_RE.finditer(text):
+        marker, line = match.group(1)[0], text.count("\n", 0, match.start()) + 1
+        if marker == "<":
+            start = line
+        elif marker == ">" and start is not None:
+            found.append(error(path, start, 1, "COE011", f"merge conflict left in the file (lines {start}-{line})",
+                               "keep the text you want, delete the <<<<<<<, ======= and >>>>>>> lines, then "
+                               "'git add' the file"))  # fmt: skip
+            start = None
+    return found
+
+
+def read_text(source: Source, path: str, limit: int | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """A text file of the paper: bounded in size (COE008), inside the project (COE005), UTF-8 (COE003); merge
+    conflict markers are reported (COE011) along with the text."""
     try:
-        raw = source.read_bytes(path)
+        raw = source.read_bytes(path, limits.LIMITS.yaml_bytes if limit is None else limit)
+    except OutsideProject as exc:
+        return None, [error(path, 0, 0, "COE005", str(exc))]
+    except TooLarge as exc:
+        return None, [error(path, 0, 0, "COE008", str(exc), "split it, or remove what does not belong in it")]
     except SourceError as exc:
         return None, [error(path, 0, 0, "COE003", str(exc))]
-    return decode(raw, path)
+    text, found = decode(raw, path)
+    return text, found + (conflict_markers(text, path) if text is not None else [])
 
 
 def load_section(source: Source, path: str) -> tuple[Section | None, list[Diagnostic]]:
-    text, found = read_text(source, path)
+    text, found = read_text(source, path, limits.LIMITS.section_bytes)
     if text is None:
         return None, found
     found.extend(control_characters(text, path))
@@ -190,7 +160,7 @@ def load_yaml_file(
     """Read, parse and validate one YAML file; its problems are added to `found`."""
     text, problems = read_text(source, path)
     found.extend(problems)
-    if text is None:
+    if text is None or any(problem.code == "COE011" for problem in problems):
         return None, None
     located, problems = load_yaml(text, path)
     found.extend(problems)
@@ -215,7 +185,12 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
                                    f"duplicate organisation id '{member.id}'"))  # fmt: skip
             seen.add(member.id)
     sections: list[Section] = []
-    for path in source.list_dir(SECTIONS_DIR):
+    try:
+        paths = source.list_dir(SECTIONS_DIR)
+    except SourceError as exc:  # `sections` is a symbolic link out of the project
+        paths = []
+        found.append(error(SECTIONS_DIR, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
+    for path in paths:
         if path.endswith(".md"):
             section, problems = load_section(source, path)
             found.extend(problems)

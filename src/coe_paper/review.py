@@ -32,6 +32,7 @@ _TEXT = (w("t"), w("delText"))
 # The text a change carries: a deletion nested in an insertion is reported as a deletion of its own.
 _KINDS = {w("ins"): (w("t"),), w("moveTo"): (w("t"),), w("del"): (w("delText"),), w("moveFrom"): _TEXT}
 _MARK_PARENTS = (w("rPr"), w("trPr"), w("tcPr"), w("tblPrEx"))
+_MAX_SECTIONS_PROPERTY = 1024 * 1024  # characters of the coe-paper:sections property (a few KB for 300 sections)
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,12 @@ def _custom_sections(docx: SafeDocx) -> tuple[list[SectionRef] | None, str]:
         for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
             values[prop.get("name", "")] = "".join(str(t) for t in prop.itertext())
     commit = values.get("coe-paper:commit", "")
+    text = values.get("coe-paper:sections", "null")
+    if len(text) > _MAX_SECTIONS_PROPERTY:
+        return None, commit
     try:
-        table = json.loads(values.get("coe-paper:sections", "null"))
-    except ValueError:
+        table = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or brackets nested past what the parser recurses through
         return None, commit
     if not isinstance(table, list):
         return None, commit
@@ -286,7 +290,18 @@ def current_project(start: Path) -> Project | None:
 
 
 def read_review(path: Path, project: Project | None = None) -> Review:
-    """Comments and tracked changes of a reviewed .docx; raises DocxError when it cannot be read."""
+    """Comments and tracked changes of a reviewed .docx; raises DocxError when it cannot be read. The file is
+    untrusted: whatever else goes wrong while reading it is a DocxError too, never a traceback."""
+    try:
+        return _read_review(path, project)
+    except DocxError:
+        raise
+    except (RecursionError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise DocxError(f"{path.name} cannot be read as a reviewed paper ({type(exc).__name__}: "
+                        f"{str(exc)[:200]})") from None  # fmt: skip
+
+
+def _read_review(path: Path, project: Project | None) -> Review:
     with open_docx(path) as docx:
         document = docx.xml(docx.main)
         if document.tag != w("document"):

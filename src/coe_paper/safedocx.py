@@ -4,6 +4,7 @@ with a message a reviewer can act on, never a traceback."""
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ class SafeDocx:
         except (zipfile.BadZipFile, OSError, ValueError):
             raise DocxError(f"{self.name} is not a Word document (.docx)") from None
         self._entries = {info.filename: info for info in self._zip.infolist()}
-        self._check_entries()
+        check_entries(list(self._entries.values()), self.name, self.limits)
         self.main = self._main_part()
 
     def close(self) -> None:
@@ -72,23 +73,6 @@ class SafeDocx:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _check_entries(self) -> None:
-        limits, infos = self.limits, list(self._entries.values())
-        if len(infos) > limits.max_entries:
-            raise DocxError(f"{self.name} has {len(infos)} entries, more than the {limits.max_entries} a Word "
-                            "document may have here")  # fmt: skip
-        total = sum(info.file_size for info in infos)
-        if total > limits.max_total_size:
-            raise DocxError(f"{self.name} would unpack to {total // 2**20} MB, more than the "
-                            f"{limits.max_total_size // 2**20} MB allowed")  # fmt: skip
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise DocxError(f"{self.name} has encrypted entries; it is not a plain Word document")
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
-                raise DocxError(f"{self.name}: entry '{info.filename}' expands {ratio:.0f} times, which only a zip "
-                                "bomb does; refusing to open it")  # fmt: skip
 
     def _main_part(self) -> str:
         if PACKAGE_RELS in self._entries:
@@ -151,6 +135,40 @@ class SafeDocx:
         """The parsed part related to `source` by `rel_type`, or None when the package has none."""
         name = self.related(source, rel_type)
         return self.xml(name) if name else None
+
+
+def check_entries(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    """Refuse a package by what its zip directory declares, before anything is inflated (zip bombs)."""
+    if len(infos) > limits.max_entries:
+        raise DocxError(f"{name} has {len(infos)} entries, more than the {limits.max_entries} a Word "
+                        "document may have here")  # fmt: skip
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_total_size:
+        raise DocxError(f"{name} would unpack to {total // 2**20} MB, more than the "
+                        f"{limits.max_total_size // 2**20} MB allowed")  # fmt: skip
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise DocxError(f"{name} has encrypted entries; it is not a plain Word document")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
+            raise DocxError(f"{name}: entry '{info.filename}' expands {ratio:.0f} times, which only a zip "
+                            "bomb does; refusing to open it")  # fmt: skip
+
+
+def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
+    """The same bounds for a package held in memory (the paper's own template .docx) as for a reviewer's file; as
+    python-docx inflates every part, no part may exceed the size of a part that is parsed."""
+    limits = limits or Limits()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DocxError(f"{name} is not a Word document (.docx)") from None
+    check_entries(infos, name, limits)
+    for info in infos:
+        if info.file_size > limits.max_part_size:
+            raise DocxError(f"{name}: part '{info.filename}' is {info.file_size // 2**20} MB, more than the "
+                            f"{limits.max_part_size // 2**20} MB allowed")  # fmt: skip
 
 
 def parse_xml(data: bytes, label: str) -> Element:

@@ -1,14 +1,30 @@
-"""Where project files are read from: the work tree, or a git revision (`git show REV:path`)."""
+"""Where project files are read from: the work tree, or a git revision (`git cat-file`).
+
+Every path is checked where it resolves, not only as written: a symbolic link (on disk, or committed to git) that
+leads out of the project is refused with `OutsideProject`, and a file over the caller's size limit with `TooLarge`
+before it is read."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from .gitlog import repository_problem
+from .limits import mib
+
 
 class SourceError(Exception):
     """A file could not be read (missing, outside the project, or unknown revision)."""
+
+
+class OutsideProject(SourceError):
+    """The path leaves the project, as written or through a symbolic link."""
+
+
+class TooLarge(SourceError):
+    """The file is larger than the limit the caller set for it."""
 
 
 class Source(Protocol):
@@ -17,7 +33,7 @@ class Source(Protocol):
     root: Path
     label: str
 
-    def read_bytes(self, path: str) -> bytes: ...
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes: ...
 
     def exists(self, path: str) -> bool: ...
 
@@ -30,14 +46,14 @@ def normalise(path: str, base: str = "") -> str:
     Raises SourceError when the path is absolute or climbs out of the project.
     """
     if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
-        raise SourceError(f"'{path}' is an absolute path; use a path inside the project")
+        raise OutsideProject(f"'{path}' is an absolute path; use a path inside the project")
     parts: list[str] = []
     for part in PurePosixPath(base, path.replace("\\", "/")).parts:
         if part in ("", "."):
             continue
         if part == "..":
             if not parts:
-                raise SourceError(f"'{path}' points outside the project")
+                raise OutsideProject(f"'{path}' points outside the project")
             parts.pop()
         else:
             parts.append(part)
@@ -54,14 +70,19 @@ class WorkTree:
     def _path(self, path: str) -> Path:
         full = (self.root / normalise(path)).resolve()
         if full != self.root and self.root not in full.parents:
-            raise SourceError(f"'{path}' points outside the project")
+            raise OutsideProject(f"'{path}' leads outside the project through a symbolic link (to {full})")
         return full
 
-    def read_bytes(self, path: str) -> bytes:
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes:
+        full = self._path(path)
         try:
-            return self._path(path).read_bytes()
+            with full.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if limit is not None and size > limit:
+                    raise TooLarge(too_large(path, size, limit))
+                return handle.read() if limit is None else handle.read(limit + 1)
         except OSError as exc:
-            raise SourceError(f"cannot read '{path}': {exc.strerror}") from None
+            raise SourceError(f"cannot read '{path}': {exc.strerror or exc}") from None
 
     def exists(self, path: str) -> bool:
         try:
@@ -75,6 +96,23 @@ class WorkTree:
             return []
         return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_file())
 
+
+def unreadable(source: Source, path: str) -> SourceError | None:
+    """Why `path` cannot be read (OutsideProject, or missing), without reading it; None when it can be."""
+    try:
+        source.read_bytes(path, 0)
+    except TooLarge:
+        return None
+    except SourceError as exc:
+        return exc
+    return None
+
+
+def too_large(path: str, size: int, limit: int) -> str:
+    return f"'{path}' is {mib(size)}, over the limit of {mib(limit)} for this kind of file"
+
+
+BATCH_MAX = 16 * 1024 * 1024  # larger blobs are read one by one, when asked for and within the caller's limit
 
 #: Paths of the files a build reads, fetched together when building from a revision.
 PAPER_PREFIXES = ("paper/", "sections/", "contributors.yaml", ".mailmap")
@@ -97,7 +135,8 @@ def parse_batch(output: bytes) -> dict[str, bytes]:
 
 
 class GitRevision:
-    """Files as they were at a git revision; reads the object database, never the work tree."""
+    """Files as they were at a git revision; reads the object database, never the work tree. Committed symbolic
+    links are followed inside the tree; one that leads out of the project raises OutsideProject."""
 
     def __init__(self, root: Path, rev: str) -> None:
         self.root = root.resolve()
@@ -105,38 +144,89 @@ class GitRevision:
         self.label = f"revision {rev}"
         commit = self._git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
         if commit is None:
-            raise SourceError(f"unknown revision '{rev}'")
+            raise SourceError(self._unknown(rev))
         self.commit = commit.decode().strip()
         # Without --full-tree, ls-tree run in the project root lists that directory's files, relative to it: a paper
         # project in a sub-directory of the repository reads the same as one at the top.
-        listing = self._git("ls-tree", "-r", "-z", self.commit)
+        listing = self._git("ls-tree", "-r", "-l", "-z", self.commit)
         self._blobs: dict[str, str] = {}
+        self._sizes: dict[str, int] = {}
+        links: dict[str, str] = {}  # path -> blob of a symbolic link
         for entry in (listing or b"").split(b"\0"):
             if entry:
                 info, _, name = entry.decode("utf-8", "surrogateescape").partition("\t")
-                _mode, kind, sha = info.split()
-                if kind == "blob":
+                mode, kind, sha, size = info.split()
+                if kind == "blob" and mode == "120000":
+                    links[name] = sha
+                elif kind == "blob":
                     self._blobs[name] = sha
+                    self._sizes[name] = int(size)
+        self._links: dict[str, str] = {}  # path -> the link's target as written
+        if links:
+            targets = self._cat_batch(sorted(set(links.values())))
+            self._links = {name: targets.get(sha, b"").decode("utf-8", "replace") for name, sha in links.items()}
         self._data: dict[str, bytes] | None = None  # the paper's blobs, read in one batch on first use
 
     def _git(self, *args: str) -> bytes | None:
-        proc = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, check=False)
+        try:
+            proc = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, check=False)
+        except OSError:
+            raise SourceError(f"git is not installed (or not on the PATH); it is needed to read {self.label}") from None
         return proc.stdout if proc.returncode == 0 else None
 
+    def _unknown(self, rev: str) -> str:
+        """Why `rev` cannot be read: git refuses the repository, no repository, a shallow clone, or no such rev."""
+        problem = repository_problem(self.root)
+        if problem:
+            return problem
+        if (self._git("rev-parse", "--is-shallow-repository") or b"").strip() == b"true":
+            return (f"unknown revision '{rev}': this is a shallow clone, which may not hold it; fetch the history "
+                    "with 'git fetch --unshallow' (or a larger --depth)")  # fmt: skip
+        return f"unknown revision '{rev}'"
+
+    def _cat_batch(self, shas: list[str]) -> dict[str, bytes]:
+        command = ["git", "-C", str(self.root), "cat-file", "--batch"]
+        try:
+            proc = subprocess.run(command, input="\n".join(shas).encode(), capture_output=True, check=False)
+        except OSError:
+            return {}
+        return parse_batch(proc.stdout) if proc.returncode == 0 else {}
+
     def _batch(self) -> dict[str, bytes]:
-        """Every blob of the paper's own files (PAPER_PREFIXES), from one `git cat-file --batch` process."""
+        """Every blob of the paper's own files (PAPER_PREFIXES) up to BATCH_MAX bytes, from one git process."""
         if self._data is None:
-            wanted = sorted({sha for name, sha in self._blobs.items() if name.startswith(PAPER_PREFIXES)})
-            command = ["git", "-C", str(self.root), "cat-file", "--batch"]
-            proc = subprocess.run(command, input="\n".join(wanted).encode(), capture_output=True, check=False)
-            self._data = parse_batch(proc.stdout) if proc.returncode == 0 else {}
+            wanted = sorted({sha for name, sha in self._blobs.items()
+                             if name.startswith(PAPER_PREFIXES) and self._sizes[name] <= BATCH_MAX})  # fmt: skip
+            self._data = self._cat_batch(wanted)
         return self._data
 
-    def read_bytes(self, path: str) -> bytes:
+    def _resolve(self, path: str) -> str:
+        """The path with every committed symbolic link along it followed (as the file system would)."""
         name = normalise(path)
+        for _ in range(40):
+            parts = name.split("/")
+            for index in range(1, len(parts) + 1):
+                target = self._links.get("/".join(parts[:index]))
+                if target is None:
+                    continue
+                try:
+                    resolved = normalise(target, "/".join(parts[: index - 1]))
+                except OutsideProject:
+                    raise OutsideProject(f"'{path}' leads outside the project through a symbolic link (to "
+                                         f"{target}) at {self.label}") from None  # fmt: skip
+                name = "/".join(part for part in (resolved, *parts[index:]) if part)
+                break
+            else:
+                return name
+        raise SourceError(f"'{path}': too many levels of symbolic links at {self.label}")
+
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes:
+        name = self._resolve(path)
         sha = self._blobs.get(name)
         data = None
         if sha:
+            if limit is not None and self._sizes[name] > limit:
+                raise TooLarge(too_large(path, self._sizes[name], limit))
             data = self._batch().get(sha)
             if data is None:
                 data = self._git("cat-file", "blob", sha)
@@ -146,10 +236,12 @@ class GitRevision:
 
     def exists(self, path: str) -> bool:
         try:
-            return normalise(path) in self._blobs
+            return self._resolve(path) in self._blobs
         except SourceError:
             return False
 
     def list_dir(self, path: str) -> list[str]:
-        prefix = normalise(path) + "/"
-        return sorted(n for n in self._blobs if n.startswith(prefix) and "/" not in n[len(prefix) :])
+        asked = normalise(path)
+        prefix = self._resolve(path) + "/"
+        names = (n[len(prefix) :] for n in (*self._blobs, *self._links) if n.startswith(prefix))
+        return sorted(f"{asked}/{n}" for n in names if "/" not in n)

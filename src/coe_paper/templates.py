@@ -7,16 +7,18 @@ Markdown on purpose. Templates come from the project's `paper/templates/`, falli
 from __future__ import annotations
 
 import re
+import time
 from importlib import resources
 from typing import Any
 
-from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import DictLoader, StrictUndefined, TemplateSyntaxError
 from markupsafe import Markup
 
+from . import limits
 from .diagnostics import Diagnostic, error
 from .project import read_text
-from .sources import Source
+from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
+from .sources import Source, SourceError
 
 TEMPLATE_NAMES = ("title_page.md.j2", "byline.md.j2", "annex.md.j2")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
@@ -30,6 +32,8 @@ def escape_markdown(value: object) -> str:
 def _finalize(value: object) -> object:
     if value is None:
         return ""
+    if weight(value, limits.LIMITS.template_output) > limits.LIMITS.template_output:
+        raise TemplateLimit(f"a value printed is longer than the {limits.LIMITS.template_output:,} characters allowed")
     if isinstance(value, Markup):
         return str(value)
     return escape_markdown(value)
@@ -50,36 +54,67 @@ class Templates:
         for name in TEMPLATE_NAMES:
             files[name] = (builtin / name).read_text(encoding="utf-8")
             self.paths[name] = f"(built-in)/{name}"
-        for path in source.list_dir(directory):
+        try:
+            paths = source.list_dir(directory)
+        except SourceError as exc:  # a folder linked out of the project (validate reports it against paper.yaml)
+            paths = []
+            self.problems.append(error(directory, 0, 0, "COE005", str(exc)))
+        for path in paths:
             name = path.rsplit("/", 1)[-1]
             if name.endswith(".j2"):
-                text, problems = read_text(source, path)
+                text, problems = read_text(source, path, limits.LIMITS.template_bytes)
                 self.problems.extend(problems)
                 if text is not None:
                     files[name] = text
                     self.paths[name] = path
-        self.env = SandboxedEnvironment(
+        self.seconds_left = limits.LIMITS.template_seconds  # for all renderings together (a byline runs per section)
+        self.env = BoundedEnvironment(
             loader=DictLoader(files), undefined=StrictUndefined, finalize=_finalize,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         )  # fmt: skip
-        self.env.filters["markdown"] = _as_markdown
+        self.env.add_filter("markdown", _as_markdown)
 
     def render(self, name: str, context: dict[str, Any]) -> tuple[str | None, list[Diagnostic]]:
+        """The template's Markdown, or None and a diagnostic: COE801 for an error in it (whatever Python raised),
+        COE803 for a template that goes past its time or size limit."""
         path = self.paths.get(name, name)
+        started = time.monotonic()
         try:
-            return self.env.get_template(name).render(**context), []
+            if self.seconds_left <= 0:
+                raise TemplateLimit("the time templates may take is used up by earlier ones")
+            with deadline(started + self.seconds_left):
+                template = self.env.get_template(name)
+                return output_within(template.generate(**context), limits.LIMITS.template_output), []
         except TemplateSyntaxError as exc:
             return None, [error(path, exc.lineno or 0, 1, "COE801", f"template syntax error: {exc.message}")]
-        except TemplateError as exc:
-            return None, [error(path, _template_line(exc), 1, "COE801", f"template error: {exc}")]
+        except TemplateLimit as exc:
+            return None, [error(path, _template_line(exc), 1, "COE803", f"template stopped: {exc}",
+                                "templates lay out the paper's data; loops and values this large are not needed")]
+        except RecursionError as exc:
+            return None, [error(path, _template_line(exc), 1, "COE801",
+                                "template error: it recurses without end (a macro or include that calls itself)")]
+        except Exception as exc:  # any error the template's own code raises (ZeroDivisionError, TypeError, ...)
+            return None, [error(path, _template_line(exc), 1, "COE801", f"template error: {_describe(exc)}")]
+        finally:
+            self.seconds_left -= time.monotonic() - started
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).split("\n", 1)[0][:300]
+    return text if exc.__class__.__module__.startswith("jinja2") else f"{type(exc).__name__}: {text}"
 
 
 def _template_line(exc: BaseException) -> int:
-    """The template line an exception was raised at (Jinja rewrites tracebacks to template lines)."""
+    """The template line an exception was raised at: Jinja's rewritten frames carry it, compiled template code
+    maps its own lines back through the template (TemplateLimit is not rewritten, being a BaseException)."""
     tb = exc.__traceback__
     line = 0
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2") or "<template>" in tb.tb_frame.f_code.co_filename:
+        code = tb.tb_frame.f_code
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            line = template.get_corresponding_lineno(tb.tb_lineno)
+        elif code.co_filename.endswith(".j2") or "<template>" in code.co_filename:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line

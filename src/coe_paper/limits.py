@@ -1,0 +1,29 @@
+"""Bounds on what coe-paper reads and computes, so that hostile or broken input ends in a diagnostic, never in a
+hang or a machine out of memory. A genuine paper stays far inside every one of them (see the README, "What is
+refused and why"). Tests swap `LIMITS` for smaller values; code reads `limits.LIMITS` at the time of use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    section_bytes: int = 1024 * 1024  # one section file, checked before it is read (a long section is ~20 KB)
+    yaml_bytes: int = 1024 * 1024  # paper.yaml, contributors.yaml (front matter counts within its section)
+    template_bytes: int = 256 * 1024  # one Jinja2 template file
+    yaml_values: int = 100_000  # values of one YAML document once every alias is expanded (alias bombs)
+    yaml_depth: int = 64  # nesting of YAML collections
+    yaml_digits: int = 1000  # digits of a YAML integer (Python refuses to convert past 4,300)
+    markdown_nesting: int = 100  # block nesting markdown-it parses (deeper text would be dropped: COE404)
+    word_list_levels: int = 9  # list levels Word numbering has; deeper items are shown at the ninth (COE403)
+    template_output: int = 1_000_000  # characters one template may produce (and any one value it builds)
+    template_seconds: float = 10.0  # time all renderings of the templates may take together, per build
+
+
+LIMITS = Limits()
+
+
+def mib(size: int) -> str:
+    """A size in bytes for a message: '1 MB', '256 KB'."""
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{size // 1024} KB"

@@ -1,0 +1,112 @@
+"""Where a document may be written, and writing it so that no half-written or stray file is ever left.
+
+The output named in paper.yaml must stay inside the project once every symbolic link is resolved (a `build/`
+committed as a link to another folder would otherwise receive the paper: COE005). An output given with `-o` may be
+anywhere the user chooses, but one written inside the project as a path is held to the same rule. No output may
+overwrite the paper's own files (paper/, sections/, contributors.yaml, .mailmap, the template .docx and templates:
+COE007). A temporary file is named after the process that writes it; one left by a process that no longer runs
+(killed between writing and renaming) is removed by the next write to the same place.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error
+from .gitlog import PAPER_PATHS
+from .model import PaperConfig
+from .project import CONFIG_PATH
+from .sources import SourceError, normalise
+
+STALE_AFTER = 3600.0  # seconds after which a temporary file whose writer cannot be identified is left-over
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _leaves_through_link(written: Path, root: Path) -> bool:
+    """Whether the path, followed one name at a time, enters the project and is then led out of it by a link."""
+    entered = False
+    current = Path(written.anchor)
+    for part in written.parts[1:]:
+        current = current / part
+        if _inside(current.resolve(), root):
+            entered = True
+        elif entered:
+            return True
+    return False
+
+
+def paper_files(root: Path, config: PaperConfig) -> list[Path]:
+    """The resolved paths a build reads from (and so may never write to)."""
+    paths = [root / name for name in PAPER_PATHS]
+    for name in (config.template, config.templates):
+        try:
+            paths.append(root / normalise(name))
+        except SourceError:  # outside the project: COE005 already
+            continue
+    return [path.resolve() for path in paths]
+
+
+def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool,
+                    where: tuple[int, int] = (0, 0)) -> list[Diagnostic]:  # fmt: skip
+    """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
+    output); COE007 an output that is, or lies inside, one of the paper's own files."""
+    root = root.resolve()
+    written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
+    resolved = written.resolve()
+    path, (line, col) = (str(target), (0, 0)) if explicit else (CONFIG_PATH, where)
+    label = f"-o {target}" if explicit else f"output: '{config.output}'"
+    if _leaves_through_link(written, root):
+        return [error(path, line, col, "COE005", f"{label} leads outside the project through a symbolic link "
+                      f"(to {resolved})", "write the document inside the project, e.g. to build/")]  # fmt: skip
+    for own in paper_files(root, config):
+        if _inside(resolved, own):
+            name = own.relative_to(root) if _inside(own, root) else own
+            return [error(path, line, col, "COE007", f"{label} would overwrite the paper's own files ({name})",
+                          "write the document elsewhere, e.g. to build/")]  # fmt: skip
+    return []
+
+
+def _writer_gone(candidate: Path, name: str) -> bool:
+    """Whether the process that made temporary file `candidate` (`.NAME.PID.xxxx.tmp`) no longer runs."""
+    pid = candidate.name[len(name) + 2 :].split(".", 1)[0]
+    try:
+        if not pid.isdigit() or sys.platform == "win32":  # no writer known (or no safe way to ask): go by age
+            return time.time() - candidate.stat().st_mtime > STALE_AFTER
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: it runs, as another user; or the file went away meanwhile
+        return False
+    return int(pid) != os.getpid() and time.time() - candidate.stat().st_mtime > STALE_AFTER * 24
+
+
+def remove_stale(path: Path) -> None:
+    """Remove temporary files of `path` left by writers that were killed before they could rename them."""
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        if _writer_gone(candidate, path.name):
+            candidate.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

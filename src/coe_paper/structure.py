@@ -1,0 +1,39 @@
+"""Block structure Word cannot show as written: lists nested deeper than Word's nine numbering levels (their items
+are shown at the ninth, COE403) and nesting so deep that the Markdown parser stops reading it (COE404). The parser's
+bound (`limits.markdown_nesting`) keeps it from recursing without end; past it, text would be dropped, so that is an
+error rather than a silent loss."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from markdown_it.token import Token
+
+from . import limits
+from .diagnostics import Diagnostic, error, warning
+
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+_LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+
+
+def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
+    """COE403 once per list that goes deeper than Word's levels, COE404 once where the parser stopped reading."""
+    bounds = limits.LIMITS
+    depth, warned, stopped = 0, False, False
+    for token in tokens:
+        line = body_line + (token.map[0] if token.map else 0) + 1
+        if token.level >= bounds.markdown_nesting - 1 and not stopped:
+            stopped = True
+            yield error(path, line, 1, "COE404", f"lists and quotes nested more than {bounds.markdown_nesting} "
+                        "levels deep: the text inside is not read", "nest less deeply")  # fmt: skip
+        if token.type in _LIST_OPEN:
+            depth += 1
+            if depth > bounds.word_list_levels and not warned:
+                warned = True
+                yield warning(path, line, 1, "COE403",
+                              f"list nested more than {bounds.word_list_levels} levels deep: Word has "
+                              f"{bounds.word_list_levels} list levels, so deeper items are shown at the last one",
+                              "nest less deeply, or make the deeper items a list of their own")  # fmt: skip
+        elif token.type in _LIST_CLOSE:
+            depth -= 1
+            warned = warned and depth > 0

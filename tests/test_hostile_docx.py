@@ -1,0 +1,85 @@
+"""Hostile Word packages (issue 11): the paper's own template .docx gets the same zip-bomb bounds as a reviewer's
+file, a template missing a part python-docx needs is a COE802 diagnostic, and a reviewer's file whose section
+property nests 100,000 brackets deep is read without a traceback."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper.cli import app
+from conftest import REPO_ROOT, MakeProject
+
+TEMPLATE = (REPO_ROOT / "paper" / "template.docx").read_bytes()
+
+
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def rezip(data: bytes, drop: str = "", replace: dict[str, bytes] | None = None) -> bytes:
+    """A copy of a package without entry `drop` and with entries replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != drop:
+                target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["word/_rels/document.xml.rels", "_rels/.rels", "word/document.xml"])
+@pytest.mark.parametrize("command", ["validate", "assemble"])
+def test_template_without_a_part_is_a_diagnostic(make_project: MakeProject, part: str, command: str) -> None:
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, drop=part)}, git=True)
+    result = cli("--project", str(root), command)
+    assert result.exit_code == 1
+    assert "paper/template.docx: error COE802" in result.stderr
+    assert not (root / "build").exists()
+
+
+def test_template_zip_bomb_is_refused_before_it_is_inflated(make_project: MakeProject) -> None:
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        styles = package.read("word/styles.xml")
+    bomb = styles.replace(b"</w:styles>", b"<!--" + b" " * 40_000_000 + b"--></w:styles>")  # 40 MB of nothing
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, replace={"word/styles.xml": bomb})}, git=True)
+    started = time.monotonic()
+    result = cli("--project", str(root), "assemble")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert "error COE802 the template: entry 'word/styles.xml' expands" in result.stderr
+    assert "zip bomb" in result.stderr
+
+
+def test_template_part_over_the_part_limit_is_refused(make_project: MakeProject) -> None:
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        styles = package.read("word/styles.xml")
+    filler = bytes(range(33, 127)) * 800_000  # 75 MB that compresses about 100 times: under the ratio, over 64 MB
+    big = styles.replace(b"</w:styles>", b"<!--" + filler.replace(b"--", b"__") + b"--></w:styles>")
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, replace={"word/styles.xml": big})}, git=True)
+    result = cli("--project", str(root), "assemble")
+    assert result.exit_code == 1
+    assert re.search(r"COE802 the template: (part|entry) 'word/styles.xml'", result.stderr), result.stderr
+
+
+def test_reviewed_file_with_deeply_nested_section_property(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project(git=True)
+    built = cli("--project", str(root), "assemble")
+    assert built.exit_code == 0, built.stderr
+    paper = root / "build" / "test-paper.docx"
+    with zipfile.ZipFile(paper) as package:
+        custom = package.read("docProps/custom.xml").decode()
+    nested = "[" * 100_000 + "]" * 100_000
+    custom = re.sub(r'(name="coe-paper:sections"[^>]*>\s*<vt:lpwstr>)[^<]*', lambda m: m.group(1) + nested, custom)
+    reviewed = tmp_path / "reviewed.docx"
+    reviewed.write_bytes(rezip(paper.read_bytes(), replace={"docProps/custom.xml": custom.encode()}))
+    result = cli("--project", str(root), "comments", str(reviewed))
+    assert result.exit_code == 0, result.stderr
+    assert "0 comments, 0 replies, 0 tracked changes" in result.stderr  # the property is ignored, the file read

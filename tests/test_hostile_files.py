@@ -1,0 +1,257 @@
+"""Hostile files and repositories (issue 11): oversized sections, merge conflicts, symbolic links out of the project,
+git missing or refusing the repository, shallow clones, Ctrl-C. Each ends in a diagnostic naming the file (and the
+line where there is one) and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+import coe_paper
+from coe_paper import cli as cli_module
+from coe_paper.cli import app
+from conftest import GIT_ENV, HOUSING_BODY, INTRO_BODY, MakeProject, git_commit, section_text
+
+INTRO = "sections/01-intro.md"
+
+
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def outside(tmp_path: Path, name: str = "elsewhere") -> Path:
+    folder = tmp_path / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+# -- size ------------------------------------------------------------------------------------------------------
+
+
+def test_oversized_section_is_refused_before_it_is_read(make_project: MakeProject) -> None:
+    words = "Members wrote this. " * 250_000  # 5 MB: over the 1 MB limit
+    root = make_project({INTRO: section_text("intro", words, title="Introduction")})
+    started = time.monotonic()
+    result = cli("--project", str(root), "validate")
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1
+    assert f"{INTRO}: error COE008 '{INTRO}' is 4 MB, over the limit of 1 MB" in result.stderr
+    assert "COE301" not in result.stderr  # refused before parsing, so never counted
+
+
+def test_oversized_section_at_a_revision_is_refused_too(make_project: MakeProject) -> None:
+    root = make_project({INTRO: section_text("intro", "word " * 300_000, title="Introduction")}, git=True)
+    result = cli("--project", str(root), "validate", "--rev", "HEAD")
+    assert result.exit_code == 1
+    assert "error COE008" in result.stderr and INTRO in result.stderr
+
+
+# -- merge conflicts -------------------------------------------------------------------------------------------
+
+
+def conflicted_repository(make_project: MakeProject) -> Path:
+    """A real merge that conflicts on the intro's first paragraph, left unresolved."""
+    root = make_project(git=True)
+    env = {**os.environ, **GIT_ENV}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, check=False)
+
+    intro = root / INTRO
+    git("checkout", "-q", "-b", "other")
+    intro.write_text(intro.read_text().replace("so that urban", "so that every urban"))
+    git("commit", "-q", "-am", "other")
+    git("checkout", "-q", "main")
+    intro.write_text(intro.read_text().replace("so that urban", "so that all urban"))
+    git("commit", "-q", "-am", "main")
+    git("merge", "-q", "other")
+    assert "<<<<<<<" in intro.read_text()
+    return root
+
+
+def test_merge_conflict_markers_are_an_error_with_line(make_project: MakeProject) -> None:
+    root = conflicted_repository(make_project)
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert f"{INTRO}:11:1: error COE011 merge conflict left in the file (lines 11-15)" in result.stderr
+    built = cli("--project", str(root), "assemble")
+    assert built.exit_code == 1
+    assert not (root / "build").exists()
+
+
+def test_conflict_in_paper_yaml_is_reported_alone(make_project: MakeProject) -> None:
+    paper = (Path(make_project()) / "paper/paper.yaml").read_text()
+    conflicted = paper.replace("status: Draft\n", "<<<<<<< HEAD\nstatus: Draft\n=======\nstatus: Final\n>>>>>>> b\n")
+    root = make_project({"paper/paper.yaml": conflicted})
+    result = cli("--project", str(root), "validate")
+    assert "paper/paper.yaml:4:1: error COE011 merge conflict left in the file (lines 4-8)" in result.stderr
+    assert "COE001" not in result.stderr
+
+
+def test_setext_heading_underline_is_not_a_conflict(make_project: MakeProject) -> None:
+    body = "Why equal cities\n=======\n\n" + INTRO_BODY
+    root = make_project({INTRO: section_text("intro", body, title="Introduction")})
+    assert "COE011" not in cli("--project", str(root), "validate").stderr
+
+
+# -- symbolic links out of the project -------------------------------------------------------------------------
+
+
+def test_sections_folder_linked_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    target = outside(tmp_path)
+    (root / "sections").rename(target / "sections")
+    (root / "sections").symlink_to(target / "sections")
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert "sections: error COE005 'sections' leads outside the project through a symbolic link" in result.stderr
+
+
+def test_templates_folder_linked_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:
+    target = outside(tmp_path)
+    (target / "byline.md.j2").write_text("{{ section.title }}\n")
+    root = make_project()
+    (root / "paper" / "templates").symlink_to(target)
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command)
+        assert result.exit_code == 1, command
+        assert "paper/paper.yaml:7:1: error COE005 templates: 'paper/templates' leads outside" in result.stderr
+
+
+def test_image_linked_out_of_the_project_says_so(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    picture = outside(tmp_path) / "dot.png"
+    (root / "paper/images/dot.png").rename(picture)
+    (root / "paper/images/dot.png").symlink_to(picture)
+    result = cli("--project", str(root), "validate")
+    assert "sections/02-housing.md:13:42: error COE503 image '../paper/images/dot.png' leads outside" in result.stderr
+    assert "COE501" not in result.stderr
+
+
+def test_template_docx_linked_out_of_the_project_says_so(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    template = outside(tmp_path) / "template.docx"
+    (root / "paper/template.docx").rename(template)
+    (root / "paper/template.docx").symlink_to(template)
+    result = cli("--project", str(root), "validate")
+    assert "paper/paper.yaml:6:1: error COE005 template: 'paper/template.docx' leads outside" in result.stderr
+    assert "not found" not in result.stderr
+
+
+def test_symbolic_link_committed_to_git_is_not_followed_out(make_project: MakeProject, tmp_path: Path) -> None:
+    secret = outside(tmp_path) / "secret.md"
+    secret.write_text(section_text("intro", "A secret kept outside the project.", title="Secret"))
+    root = make_project()
+    (root / INTRO).unlink()
+    (root / INTRO).symlink_to(secret)
+    git_commit(root)
+    result = cli("--project", str(root), "validate", "--rev", "HEAD")
+    assert result.exit_code == 1
+    assert f"{INTRO}: error COE005 '{INTRO}' leads outside the project through a symbolic link" in result.stderr
+
+
+def test_symbolic_link_inside_the_project_is_followed_at_a_revision(make_project: MakeProject) -> None:
+    root = make_project()
+    (root / "paper/images/chart.png").write_bytes((root / "paper/images/dot.png").read_bytes())
+    (root / "paper/images/dot.png").unlink()
+    (root / "paper/images/dot.png").symlink_to("chart.png")
+    git_commit(root)
+    result = cli("--project", str(root), "validate", "--rev", "HEAD")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_templates_naming_a_file_is_an_error(make_project: MakeProject) -> None:
+    root = make_project({"paper/templates/only.md.j2": "x"})
+    paper = (root / "paper/paper.yaml").read_text()
+    named = paper.replace("templates: paper/templates", "templates: paper/templates/only.md.j2")
+    (root / "paper/paper.yaml").write_text(named)
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert "paper/paper.yaml:7:1: error COE002 templates: 'paper/templates/only.md.j2' is a file" in result.stderr
+
+
+# -- git -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [("validate", "--rev", "HEAD"), ("assemble", "--rev", "HEAD"),
+                                  ("assemble", "--compare", "HEAD"), ("status", "--rev", "HEAD")])  # fmt: skip
+def test_rev_and_compare_without_git(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+                                     tmp_path: Path, args: tuple[str, ...]) -> None:  # fmt: skip
+    root = make_project(git=True)
+    monkeypatch.setenv("PATH", str(outside(tmp_path, "no-programs")))
+    result = cli("--project", str(root), *args)
+    assert result.exit_code == 1
+    assert "git is not installed (or not on the PATH)" in result.stderr
+
+
+def test_repository_git_refuses_is_not_called_not_a_repository(make_project: MakeProject,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = make_project(git=True)
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # what git does when another user owns the repository
+    result = cli("--project", str(root), "validate")
+    assert "warning COE204 no git history: git refuses to read the repository" in result.stderr
+    assert "safe.directory" in result.stderr and "not a git repository" not in result.stderr
+    at_rev = cli("--project", str(root), "validate", "--rev", "HEAD")
+    assert at_rev.exit_code == 1
+    assert "error COE003 git refuses to read the repository" in at_rev.stderr
+    assert "unknown revision" not in at_rev.stderr
+
+
+def test_unknown_revision_in_a_shallow_clone_says_so(make_project: MakeProject, tmp_path: Path) -> None:
+    origin = make_project(git=True)
+    (origin / "sections/03-outlook.md").write_text(section_text("outlook", HOUSING_BODY, lead="leipzig"))
+    git_commit(origin, "Second draft")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)], check=True,
+                   env={**os.environ, **GIT_ENV})  # fmt: skip
+    result = cli("--project", str(clone), "validate", "--rev", "HEAD~1")
+    assert result.exit_code == 1
+    assert "unknown revision 'HEAD~1': this is a shallow clone" in result.stderr
+    assert "git fetch --unshallow" in result.stderr
+
+
+# -- interruption ----------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_says_interrupted(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module.pipeline, "load", interrupted)
+    monkeypatch.setattr(sys, "argv", ["coe-paper", "--project", str(make_project()), "validate"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.run()
+    assert exit_info.value.code == 130
+    assert "coe-paper: interrupted" in capsys.readouterr().err
+
+
+def test_ctrl_c_in_a_real_process_leaves_no_traceback(make_project: MakeProject) -> None:
+    root = make_project()
+    code = ("import signal, os, coe_paper.pipeline as p\n"
+            "p.load = lambda *a, **k: os.kill(os.getpid(), signal.SIGINT)\n"
+            "from coe_paper.cli import run; run()")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1])}  # the code under test
+    proc = subprocess.run([sys.executable, "-c", code, "--project", str(root), "assemble"], capture_output=True,
+                          text=True, env=env, check=False)  # fmt: skip
+    assert proc.returncode == 130
+    assert proc.stderr.strip() == "coe-paper: interrupted"
+
+
+def test_every_code_in_the_source_is_in_the_readme_table() -> None:
+    root = Path(__file__).resolve().parents[1]
+    used = set()
+    for module in (root / "src" / "coe_paper").glob("*.py"):
+        used |= set(re.findall(r'"(COE\d{3})"', module.read_text(encoding="utf-8")))
+    listed = set(re.findall(r"^\| (COE\d{3}) \|", (root / "README.md").read_text(encoding="utf-8"), re.MULTILINE))
+    assert used - listed == set(), "codes missing from the README's rule table"
+    assert listed - used == set(), "codes in the README's rule table that nothing emits"

@@ -1,0 +1,106 @@
+"""Where documents are written (issue 11): never outside the project through a symbolic link, never over the
+paper's own files, and no temporary file left behind by a writer that was killed."""
+
+from __future__ import annotations
+
+import os
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper.cli import app
+from coe_paper.safepaths import write_atomic
+from conftest import MakeProject
+
+OUTPUT = "build/test-paper.docx"
+
+
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_build_folder_linked_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project(git=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "build").symlink_to(elsewhere)
+    checked = cli("--project", str(root), "validate")
+    assert checked.exit_code == 1
+    assert f"paper/paper.yaml:5:1: error COE005 output: '{OUTPUT}' leads outside the project" in checked.stderr
+    built = cli("--project", str(root), "assemble")
+    assert built.exit_code == 1
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_explicit_output_through_a_linked_folder_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project(git=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "out").symlink_to(elsewhere)
+    built = cli("--project", str(root), "assemble", "-o", str(root / "out" / "paper.docx"))
+    assert built.exit_code == 1
+    assert "error COE005 -o" in built.stderr and "leads outside the project through a symbolic link" in built.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_explicit_output_outside_the_project_is_the_users_choice(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project(git=True)
+    target = tmp_path / "handout" / "paper.docx"
+    built = cli("--project", str(root), "assemble", "-o", str(target))
+    assert built.exit_code == 0, built.stderr
+    assert zipfile.is_zipfile(target)
+
+
+VICTIMS = ["paper/template.docx", "sections/01-intro.md", "paper/paper.yaml", "contributors.yaml",
+           "paper/templates/byline.md.j2", "sections/new.docx"]
+
+
+@pytest.mark.parametrize("victim", VICTIMS)
+@pytest.mark.parametrize("command", [(), ("--compare", "HEAD")], ids=["assemble", "compare"])
+def test_output_over_the_papers_own_files_is_refused(make_project: MakeProject, victim: str,
+                                                     command: tuple[str, ...]) -> None:  # fmt: skip
+    root = make_project({"paper/templates/byline.md.j2": "{.Byline}\nLead: {{ section.lead.name }}\n"}, git=True)
+    before = (root / victim).read_bytes() if (root / victim).exists() else None
+    built = cli("--project", str(root), "assemble", *command, "-o", str(root / victim))
+    assert built.exit_code == 1
+    assert "error COE007 -o" in built.stderr and "would overwrite the paper's own files" in built.stderr
+    after = (root / victim).read_bytes() if (root / victim).exists() else None
+    assert after == before
+
+
+def test_output_in_paper_yaml_over_a_section_is_an_error_in_validate(make_project: MakeProject) -> None:
+    root = make_project()
+    paper = (root / "paper/paper.yaml").read_text()
+    (root / "paper/paper.yaml").write_text(paper.replace(f"output: {OUTPUT}", "output: sections/01-intro.md"))
+    checked = cli("--project", str(root), "validate")
+    assert "paper/paper.yaml:5:1: error COE007 output: 'sections/01-intro.md' would overwrite" in checked.stderr
+
+
+def test_temporary_files_of_killed_writers_are_removed(make_project: MakeProject) -> None:
+    root = make_project(git=True)
+    build = root / "build"
+    build.mkdir()
+    dead = build / ".test-paper.docx.4999999.x1y2.tmp"  # no process has this id (Linux allows up to 4,194,304)
+    old = build / ".test-paper.docx.a8b9c0.tmp"  # named before writers put their id in it, and two hours old
+    alive = build / f".test-paper.docx.{os.getpid()}.z9.tmp"  # a writer that still runs: left alone
+    other = build / ".notes.txt.4999999.q.tmp"  # another file's: not this writer's business
+    for stray in (dead, old, alive, other):
+        stray.write_bytes(b"half a document")
+    hours_ago = time.time() - 7200
+    os.utime(old, (hours_ago, hours_ago))
+    built = cli("--project", str(root), "assemble")
+    assert built.exit_code == 0, built.stderr
+    assert sorted(p.name for p in build.iterdir()) == sorted([alive.name, other.name, "test-paper.docx"])
+
+
+def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "out.docx"
+    target.mkdir()  # a directory in the way: the rename fails
+    with pytest.raises(OSError):
+        write_atomic(target, b"data")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.docx"]

@@ -1,0 +1,101 @@
+"""Hostile templates (issue 11): any error a template's code raises is a COE801 diagnostic with the template's line;
+a template that runs too long or builds too much is stopped with COE803, in validate and assemble alike."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper import limits
+from coe_paper.cli import app
+from conftest import MakeProject
+
+BYLINE = "paper/templates/byline.md.j2"
+
+
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.fixture(autouse=True)
+def quick_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Half a second for all templates, so that a template that would hang is stopped quickly here."""
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
+
+
+ERRORS = {
+    "huge range": ("{{ range(100001) | list }}", "Range too big"),
+    "division by zero": ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+    "type error": ("{{ 1 + 'a' }}", "TypeError: unsupported operand type(s) for +"),
+    "recursive macro": ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "recurses without end"),
+    "recursive include": ("{% include 'byline.md.j2' %}", "recurses without end"),
+    "unknown variable": ("{{ nothing.here }}", "'nothing' is undefined"),
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "assemble"])
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_template_errors_are_diagnostics_with_the_line(make_project: MakeProject, case: str, command: str) -> None:
+    code, message = ERRORS[case]
+    root = make_project({BYLINE: "{.Byline}\n" + code + "\n"})
+    result = cli("--project", str(root), command)
+    assert result.exit_code == 1
+    assert f"{BYLINE}:2:1: error COE801 template error: " in result.stderr
+    assert message in result.stderr
+    assert not (root / "build").exists()
+
+
+LIMITED = {
+    "a range of a billion": "{{ range(10**9) | list }}",
+    "a join with a long separator": "{{ ('x' * 500000).join(['a'] * 500) | length }}",
+    "expanding tabs": "{{ ('\t' * 1000).expandtabs(100000) | length }}",
+    "a gigabyte in one expression": "{{ 'A' * 10**9 }}",
+    "a list of a billion": "{{ ([1] * 10**9) | length }}",
+    "a power with a billion digits": "{{ 10 ** 1000000000 }}",
+    "nested loops of 100,000 steps": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+                                     "{% endfor %}",
+    "output of ten million characters": "{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}",
+    "doubling by concatenation": "{% set x = 'A' * 600000 %}{{ (x ~ x) | length }}",
+    "a padded format": "{{ '%01000000000d' % 1 }}",
+    "a wide format method": "{{ '{:>1000000000}'.format(1) }}",
+    "a centring filter": "{{ 'x' | center(1000000000) }}",
+    "a centring method": "{{ 'x'.center(1000000000) }}",
+    "a join of shared lists": "{% set a = ['y' * 1000] * 1000 %}{% set b = [a, a, a, a] %}{{ b | tojson | length }}",
+    "a replacement that multiplies": "{{ ('a' * 100000) | replace('a', 'a' * 100000) | length }}",
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "assemble"])
+@pytest.mark.parametrize("case", list(LIMITED))
+def test_templates_past_their_limits_are_stopped(make_project: MakeProject, case: str, command: str) -> None:
+    root = make_project({BYLINE: "{.Byline}\n" + LIMITED[case] + "\n"})
+    started = time.monotonic()
+    result = cli("--project", str(root), command)
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1
+    line = "" if case.startswith("output") else ":2:1"  # output is counted as it leaves the template, past any line
+    assert f"{BYLINE}{line}: error COE803 template stopped: " in result.stderr
+    assert not (root / "build").exists()
+
+
+def test_time_is_shared_by_every_rendering(make_project: MakeProject) -> None:
+    """A byline renders once per section: the limit is for all of them together, not for each."""
+    slow = "{% for i in range(100000) %}{% for j in range(20) %}{% endfor %}{% endfor %}"  # ~0.2 s each
+    root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"})
+    started = time.monotonic()
+    result = cli("--project", str(root), "validate")
+    assert time.monotonic() - started < 3
+    assert "error COE803 template stopped: " in result.stderr
+
+
+def test_ordinary_templates_are_untouched(make_project: MakeProject) -> None:
+    code = ("{% set names = section.contributors | map(attribute='short') | list %}{{ names | join(', ') ~ '.' }} "
+            "{{ '%s words' % section.words }} {{ ('-' * 3) }} {{ 2 ** 10 }}")  # fmt: skip
+    root = make_project({BYLINE: "{.Byline}\n" + code + "\n"}, git=True)
+    result = cli("--project", str(root), "assemble")
+    assert result.exit_code == 0, result.stderr

@@ -1,0 +1,117 @@
+"""Hostile YAML (issue 11): alias bombs, recursive aliases, huge numbers, deep nesting and duplicate keys end in a
+diagnostic with file and line, quickly, in front matter, paper.yaml and contributors.yaml alike."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper.cli import app
+from conftest import CONTRIBUTORS_YAML, INTRO_BODY, PAPER_YAML, MakeProject, section_text
+
+INTRO = "sections/01-intro.md"
+
+
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """`levels` nested anchors of nine aliases each: 9**levels values once expanded (387 million for nine)."""
+    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+def merge_bomb(levels: int = 9) -> str:
+    """The same growth through merge keys (`<<`), which PyYAML copies into every mapping that merges them."""
+    lines = ["m0: &m0 {k0: 1, k1: 1, k2: 1, k3: 1, k4: 1, k5: 1, k6: 1, k7: 1, k8: 1}"]
+    for level in range(1, levels):
+        fields = ", ".join(f"f{i}: *m{level - 1}" for i in range(8))
+        lines.append(f"m{level}: &m{level} {{<<: *m{level - 1}, {fields}}}")
+    return "\n".join(lines) + "\n"
+
+
+def in_front_matter(extra: str) -> dict[str, str]:
+    front = "---\nid: intro\ntitle: Introduction\nlead: rome\n" + extra + "---\n\n" + INTRO_BODY
+    return {INTRO: front}
+
+
+PLACES: dict[str, tuple[str, Callable[[str], dict[str, str]]]] = {
+    "front matter": (INTRO, in_front_matter),
+    "paper.yaml": ("paper/paper.yaml", lambda extra: {"paper/paper.yaml": PAPER_YAML + extra}),
+    "contributors.yaml": ("contributors.yaml", lambda extra: {"contributors.yaml": CONTRIBUTORS_YAML + extra}),
+}
+
+
+@pytest.mark.parametrize("bomb", [alias_bomb, merge_bomb], ids=["anchors", "merge-keys"])
+@pytest.mark.parametrize("place", list(PLACES))
+def test_alias_bombs_are_refused_quickly(make_project: MakeProject, place: str, bomb: Callable[[], str]) -> None:
+    path, files = PLACES[place]
+    root = make_project(files(bomb()))
+    started = time.monotonic()
+    result = cli("--project", str(root), "validate")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert f"{path}:" in result.stderr and "COE009" in result.stderr
+    assert "alias bomb" in result.stderr
+
+
+@pytest.mark.parametrize("place", list(PLACES))
+def test_recursive_alias_is_a_diagnostic(make_project: MakeProject, place: str) -> None:
+    path, files = PLACES[place]
+    root = make_project(files("loop: &loop [a, *loop]\n"))
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert "error COE009 an alias refers to the collection it is part of (a recursive alias)" in result.stderr
+    assert f"{path}:" in result.stderr
+
+
+def test_five_thousand_digit_integer_is_a_diagnostic_with_its_line(make_project: MakeProject) -> None:
+    root = make_project(in_front_matter("words: " + "9" * 5000 + "\n"))
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert f"{INTRO}:5:8: error COE009 a number with 5,000 digits (at most 1,000)" in result.stderr
+
+
+def test_impossible_date_is_a_syntax_error_with_its_line(make_project: MakeProject) -> None:
+    root = make_project(in_front_matter("due: 2024-13-45\n"))
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert f"{INTRO}:5:6: error COE001" in result.stderr and "2024-13-45" in result.stderr
+
+
+def test_deeply_nested_yaml_is_a_diagnostic(make_project: MakeProject) -> None:
+    root = make_project({"paper/paper.yaml": PAPER_YAML + "deep: " + "[" * 5000 + "]" * 5000 + "\n"})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert "paper/paper.yaml" in result.stderr and "COE009 values nested more than 64 levels deep" in result.stderr
+
+
+def test_duplicate_key_is_an_error_naming_both_lines(make_project: MakeProject) -> None:
+    text = section_text("intro", INTRO_BODY, title="Introduction").replace("lead: rome\n", "lead: rome\nlead: anct\n")
+    root = make_project({INTRO: text})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert f"{INTRO}:5:1: error COE010 duplicate key 'lead' (first on line 4)" in result.stderr
+
+
+def test_duplicate_key_in_a_flow_mapping_on_one_line(make_project: MakeProject) -> None:
+    root = make_project({"paper/paper.yaml": PAPER_YAML + "extra: {a: 1, a: 2}\n"})
+    result = cli("--project", str(root), "validate")
+    assert "paper/paper.yaml:19:15: error COE010 duplicate key 'a' (first on line 19)" in result.stderr
+
+
+def test_shared_anchor_within_limits_still_works(make_project: MakeProject, tmp_path: Path) -> None:
+    """Aliases themselves are fine: a contributors list reused by anchor loads as before."""
+    text = section_text("intro", INTRO_BODY, title="Introduction", contributors="&who [anct, leipzig]")
+    root = make_project({INTRO: text}, git=True)
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 0, result.stderr
