@@ -141,7 +141,7 @@ class Reviewer:
         self._count("insert paragraph")
 
     def delete_paragraph(self, p: etree._Element, author: str) -> None:
-        for run in list(_text_runs(p)):
+        for run in list(_text_runs(p, everything=True)):
             dele = self._mark("del", author)
             run.addprevious(dele)
             dele.append(run)
@@ -250,11 +250,12 @@ def _in_source(run: etree._Element, part: str) -> bool:
     return False
 
 
-def _text_runs(p: etree._Element) -> list[etree._Element]:
-    """Runs with text that are not already inside a tracked change."""
+def _text_runs(p: etree._Element, everything: bool = False) -> list[etree._Element]:
+    """Runs with text (or, with `everything`, any run: footnote references and pictures too) that are not already
+    inside a tracked change."""
     out = []
     for r in p.iter(q("w:r")):
-        if r.find(q("w:t")) is None:
+        if r.find(q("w:t")) is None and not everything:
             continue
         if any(a.tag in (q("w:ins"), q("w:del")) for a in r.iterancestors()):
             continue
@@ -353,6 +354,9 @@ def edit_docx(src: Path, dest: Path, edits: int, seed: int = 7, authors: tuple[s
         if kind == "insert paragraph":
             reviewer.insert_paragraph(p, author)
         elif kind == "delete paragraph":
+            style = p.find(f"{q('w:pPr')}/{q('w:pStyle')}")
+            if style is not None and style.get(q("w:val"), "").startswith("Heading"):
+                continue  # a heading deleted can leave the next one skipping a level, which validate refuses
             reviewer.delete_paragraph(p, author)
         elif kind == "insert words":
             if not reviewer.insert_words(p, author):

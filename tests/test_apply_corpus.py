@@ -39,9 +39,14 @@ def plain(pandoc: str, docx: Path) -> list[str]:
     marker = re.compile(r"^\s*(?:[-*]|\d+[.)]|[a-z][.)]|[ivxl]+[.)])(?:\s+|$)")
     out = []
     for line in lines[first:]:
-        if not line.strip() or line.startswith("Lead:"):
-            continue
-        norm = marker.sub("• ", line).replace("~~ ~~", " ")  # struck text split into runs, or not
+        if not line.strip() or line.startswith("Lead:") or not line.strip(" -"):
+            continue  # blank lines, bylines and table rules (pandoc keeps deleted rows empty, which moves rules)
+        norm = line
+        while marker.match(norm) and not norm.startswith("• "):  # an emptied parent item nests its children
+            norm = marker.sub("• ", norm)
+        while norm.startswith("• ") and marker.match(norm[2:]):
+            norm = "• " + marker.sub("", norm[2:])
+        norm = norm.replace("~~ ~~", " ")  # struck text split into runs, or not
         if norm.strip() != "•":
             out.append(" ".join(norm.split()))
     return out

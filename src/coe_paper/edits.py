@@ -343,8 +343,27 @@ class Group:
         new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
         kind = "replaced" if inserted else "deleted"
-        return [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{_short(deleted)}”"
+        out = [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{_short(deleted)}”"
                            + (f" with “{_short(''.join(p.text for p in inserted))}”" if inserted else ""))]
+        if starts_block and not inserted:
+            out += self._renumber(first_unit, start, end, edit.author)
+        return out
+
+    def _renumber(self, item: Unit, start: int, end: int, author: str) -> list[Replacement]:
+        """The first item of an ordered list deleted: the next one takes its number, for only a list that starts
+        at 1 may interrupt a paragraph (CommonMark), and the list keeps its start."""
+        number = re.match(r"(\d{1,9})[.)]$", item.prefix) if item.kind == "item" and item.ordered else None
+        if number is None:
+            return []
+        before = self.file[:start].rstrip("\n").rsplit("\n", 1)[-1]
+        if re.match(rf"{re.escape(item.indent)}\d{{1,9}}[.)]", before):
+            return []  # not the first item
+        following = re.match(rf"({re.escape(item.indent)})(\d{{1,9}})(?=[.)] )", self.file[end:])
+        if following is None or following.group(2) == number.group(1):
+            return []
+        at = end + len(following.group(1))
+        return [Replacement(at, at + len(following.group(2)), number.group(1), author, item.line,
+                            "renumbered the next item")]
 
     def _base_of(self, unit: Unit) -> int:
         return self.starts[self.units.index(unit)]
