@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import mdmap, merge3
-from .edits import Context, Finding, Group, Replacement, escape
+from .edits import Finding, Group, Replacement
+from .mdinline import Unit
+from .mdtext import Context, escape
 from .wordread import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 _COE_RE = re.compile(r"^_Coe(\d+)_(\d+)$")
@@ -137,7 +139,7 @@ class _SectionEdits:
         self.replacements: list[Replacement] = []
         self.findings: list[Finding] = []
 
-    def _prefix(self, para: Paragraph, unit: mdmap.Unit | None) -> str:
+    def _prefix(self, para: Paragraph, unit: Unit | None) -> str:
         level = para.outline
         match = _HEADING_NAME_RE.match(para.style_name)
         if level is None and match:
@@ -172,14 +174,14 @@ class _SectionEdits:
         self._story(stream)
         self._notes()
 
-    def _unit(self, paras: list[Paragraph]) -> mdmap.Unit | None:
+    def _unit(self, paras: list[Paragraph]) -> Unit | None:
         for para in paras:
             mark = _bookmark(para)
             if mark is not None and mark[0] == self.section.index:
                 return self.map.body.get(mark[1])
         return None
 
-    def _story(self, paras: list[Paragraph], units: list[mdmap.Unit] | None = None) -> None:
+    def _story(self, paras: list[Paragraph], units: list[Unit] | None = None) -> None:
         """Paragraphs in order: grouped where a paragraph mark was inserted or deleted."""
         for para in paras:
             if para.formatting_changed:
@@ -189,7 +191,7 @@ class _SectionEdits:
         queue = list(units) if units is not None else None
         for group in _groups(paras, body=units is None):
             olds = _old_paragraphs(group)
-            found: list[mdmap.Unit] = []
+            found: list[Unit] = []
             for old in olds:
                 unit = queue.pop(0) if queue else None if queue is not None else self._unit(old)
                 if unit is None:
@@ -233,7 +235,7 @@ class _SectionEdits:
                 eol = self.text.find("\n", after)
                 after = len(self.text) if eol < 0 else eol
 
-    def _row(self, row: Row, cells: list[list[Paragraph]], units: list[mdmap.Unit] | None, after: int | None) -> None:
+    def _row(self, row: Row, cells: list[list[Paragraph]], units: list[Unit] | None, after: int | None) -> None:
         assert row.rev is not None
         author = row.rev.author
         if row.rev.kind == "del":

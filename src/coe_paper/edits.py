@@ -7,22 +7,14 @@ file that leaves the markup around it alone. Paragraph breaks are the character 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-import yaml
-
-from .mdmap import MapError, Unit
-from .wordread import OBJECT, Paragraph, Rev, Run
-
-PB = "\u2029"
-_ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
-_LINE_START_RE = re.compile(r"^(#{1,6}(?=\s)|[-+*](?=\s)|\d{1,9}(?=[.)]\s)|>)")
-_MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
-_STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
+from .mdinline import MapError, Unit
+from .mdtext import PB, Context, Piece, describe, flags_of, render, short, yaml_scalar
+from .wordread import OBJECT, Paragraph, Rev
 
 
 @dataclass(frozen=True)
@@ -48,29 +40,11 @@ class Finding:
 
 
 @dataclass
-class _Piece:
-    text: str
-    rev: Rev | None
-    run: Run | None
-    para: int  # index in the group of the paragraph it belongs to (for a break: the paragraph after it)
-
-
-@dataclass
 class _Edit:
     a: int
     b: int
-    runs: list[_Piece] = field(default_factory=list)
+    runs: list[Piece] = field(default_factory=list)
     author: str = ""
-
-
-@dataclass
-class Context:
-    """What the caller knows: how to write a new paragraph's prefix, and which authors' changes to take."""
-
-    accepted: Callable[[str], bool]
-    prefix: Callable[[Paragraph, Unit | None], str]
-    untracked: bool = False
-    cell: bool = False
 
 
 def visible(piece_rev: Rev | None, accepted: Callable[[str], bool], new: bool) -> bool:
@@ -82,82 +56,13 @@ def visible(piece_rev: Rev | None, accepted: Callable[[str], bool], new: bool) -
     return taken if piece_rev.kind == "ins" else not taken
 
 
-def _pieces(group: Sequence[Paragraph]) -> list[_Piece]:
-    pieces: list[_Piece] = []
+def _pieces(group: Sequence[Paragraph]) -> list[Piece]:
+    pieces: list[Piece] = []
     for k, para in enumerate(group):
-        pieces += [_Piece(run.text, run.rev, run, k) for run in para.runs if run.text]
+        pieces += [Piece(run.text, run.rev, run, k) for run in para.runs if run.text]
         if para.mark is not None and k + 1 < len(group):
-            pieces.append(_Piece(PB, para.mark, None, k + 1))
+            pieces.append(Piece(PB, para.mark, None, k + 1))
     return pieces
-
-
-def escape(text: str, cell: bool = False) -> str:
-    out = _ESCAPE_RE.sub(r"\\\1", text)
-    out = re.sub(r"&(?=#?\w+;)", "&amp;", out)
-    return out.replace("|", "\\|") if cell else out
-
-
-def _render(pieces: Sequence[_Piece], outer: frozenset[str], group: Sequence[Paragraph], ctx: Context,
-            code: bool, first_para: bool, near: Unit | None = None) -> str:
-    """Inserted pieces as Markdown: formatting beyond `outer` as delimiters, a break as a new block."""
-    out: list[str] = []
-    line_start = False
-    if first_para and pieces:
-        out.append(ctx.prefix(group[pieces[0].para], near))
-        line_start = True
-    i = 0
-    while i < len(pieces):
-        piece = pieces[i]
-        if piece.text == PB:
-            nxt = group[piece.para]
-            prev = group[piece.para - 1]
-            both_items = nxt.num is not None and prev.num is not None
-            out.append("\n" if code or both_items else "\n\n")
-            last = i == len(pieces) - 1
-            out.append("" if code or (first_para and last) else ctx.prefix(nxt, near))
-            line_start = not code
-            i += 1
-            continue
-        flags = _flags(piece)
-        j = i
-        text = []
-        while j < len(pieces) and pieces[j].text != PB and _flags(pieces[j]) == flags:
-            text.append(pieces[j].text.replace(OBJECT, ""))
-            j += 1
-        raw = "".join(text)
-        md = raw if code else _wrap(raw, flags - outer, pieces[i].run, ctx.cell)
-        out.append(line_start_safe(md) if line_start else md)
-        line_start = False
-        i = j
-    return "".join(out)
-
-
-def _flags(piece: _Piece) -> frozenset[str]:
-    run = piece.run
-    if run is None:
-        return frozenset()
-    flags = set(run.flags & _STYLE_FLAGS)
-    if run.link and not run.link.startswith("#"):
-        flags.add("link")
-    return frozenset(flags)
-
-
-def _wrap(text: str, flags: frozenset[str], run: Run | None, cell: bool) -> str:
-    if "code" in flags:
-        fence = "``" if "`" in text else "`"
-        inner = f" {text} " if text.startswith("`") or text.endswith("`") else text
-        body = f"{fence}{inner}{fence}"
-    else:
-        body = escape(text.replace("\n", "\\\n").replace("\t", " "), cell)
-        if body != body.strip() and flags - {"link"}:  # delimiters cannot sit against spaces
-            lead, core, tail = body[: len(body) - len(body.lstrip())], body.strip(), body[len(body.rstrip()):]
-            return lead + _wrap(core, flags, run, cell) + tail if core else body
-        for flag in ("s", "i", "b"):
-            if flag in flags:
-                body = f"{_MARKERS[flag]}{body}{_MARKERS[flag]}"
-    if "link" in flags and run is not None and run.link:
-        body = f"[{body}](<{run.link}>)" if " " in run.link else f"[{body}]({run.link})"
-    return body
 
 
 class Group:
@@ -206,7 +111,7 @@ class Group:
                                 "this paragraph's Markdown could not be followed; apply the change by hand")]
         if self.old != self.source:
             line = self.line_at(0)
-            findings.append(Finding("untracked", line, "", _describe(self.source, self.old)))
+            findings.append(Finding("untracked", line, "", describe(self.source, self.old)))
             if self.ctx.untracked:
                 return self._untracked(), findings
         tracked = self._tracked()
@@ -233,8 +138,8 @@ class Group:
         quote = 1 if unit.prefix == "quoted" else 0
         start, end = unit.spans[0][0] - quote, unit.spans[-1][1] + quote
         authors = ", ".join(dict.fromkeys(e.author for e in tracked))
-        return [Replacement(start, end, yaml_scalar(self.new), authors, unit.line, f"title “{_short(self.old)}” "
-                            f"became “{_short(self.new)}”")]
+        return [Replacement(start, end, yaml_scalar(self.new), authors, unit.line, f"title “{short(self.old)}” "
+                            f"became “{short(self.new)}”")]
 
     def _tracked(self) -> list[_Edit]:
         edits: list[_Edit] = []
@@ -263,7 +168,7 @@ class Group:
         out: list[Replacement] = []
         for tag, a, b, c, d in matcher.get_opcodes():
             if tag != "equal":
-                out += self._replacement(_Edit(a, b, [_Piece(self.new[c:d], None, None, 0)], "untracked"))
+                out += self._replacement(_Edit(a, b, [Piece(self.new[c:d], None, None, 0)], "untracked"))
         return out
 
     def _realign(self, edits: list[_Edit]) -> tuple[list[_Edit], list[_Edit]]:
@@ -316,7 +221,7 @@ class Group:
         elif whole and b == len(self.source):
             newline = self.file.find("\n", end)
             end = len(self.file) if newline < 0 else newline + 1
-        keep = {flag for flag in (_flags(inserted[0]) if inserted else frozenset())}
+        keep = {flag for flag in (flags_of(inserted[0]) if inserted else frozenset())}
         mask = [True] * (end - start)
         if starts_block:
             mask[: max(spans[a][0] - start, 0)] = [False] * max(spans[a][0] - start, 0)
@@ -339,12 +244,12 @@ class Group:
         text = self.file[start:end]
         first = next((i for i, kept in enumerate(mask) if not kept), 0)
         outer = self.sflags[a] if a < len(self.sflags) else frozenset()
-        rendered = _render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
+        rendered = render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
         new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
         kind = "replaced" if inserted else "deleted"
-        out = [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{_short(deleted)}”"
-                           + (f" with “{_short(''.join(p.text for p in inserted))}”" if inserted else ""))]
+        out = [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{short(deleted)}”"
+                           + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
         if starts_block and not inserted:
             out += self._renumber(first_unit, start, end, edit.author)
         return out
@@ -369,18 +274,18 @@ class Group:
         return self.starts[self.units.index(unit)]
 
 
-    def _insert(self, edit: _Edit, inserted: list[_Piece], code: bool) -> list[Replacement]:
+    def _insert(self, edit: _Edit, inserted: list[Piece], code: bool) -> list[Replacement]:
         if not inserted:
             return []
         pos, units, spans = edit.a, self.units, self.spans
-        flags = _flags(inserted[0])
+        flags = flags_of(inserted[0])
         text = "".join(p.text for p in inserted)
-        summary = f"inserted “{_short(text)}”"
+        summary = f"inserted “{short(text)}”"
         at_block_start = pos in self.starts and PB in text and pos < len(self.source)
         if at_block_start:
             head, tail = _split(inserted, text.rfind(PB) + 1)
             unit = units[self.unit_at[pos]]
-            md = _render(head, frozenset(), self.group, self.ctx, code, True, unit)
+            md = render(head, frozenset(), self.group, self.ctx, code, True, unit)
             out = [Replacement(unit.start, unit.start, md, edit.author, unit.line, summary)]
             return out + (self._insert(_Edit(pos, pos, tail, edit.author), tail, code) if tail else [])
         prev_flags = self.sflags[pos - 1] if pos > 0 else None
@@ -394,11 +299,11 @@ class Group:
         else:
             offset, outer = self._boundary(pos), frozenset()
         near = units[self.unit_at[pos - 1]] if pos > 0 else units[0]
-        md = _render(inserted, outer & flags if outer <= flags else frozenset(), self.group, self.ctx, code, False,
+        md = render(inserted, outer & flags if outer <= flags else frozenset(), self.group, self.ctx, code, False,
                      near)
         if outer - flags and not code:
             offset = self._boundary(pos)
-            md = _render(inserted, frozenset(), self.group, self.ctx, code, False, near)
+            md = render(inserted, frozenset(), self.group, self.ctx, code, False, near)
         return [Replacement(offset, offset, md, edit.author, self.line_at(max(pos - 1, 0)), summary)]
 
     def _boundary(self, pos: int) -> int:
@@ -420,8 +325,8 @@ def _first_author(group: Sequence[Paragraph]) -> str:
     return ""
 
 
-def _split(pieces: list[_Piece], cut: int) -> tuple[list[_Piece], list[_Piece]]:
-    head: list[_Piece] = []
+def _split(pieces: list[Piece], cut: int) -> tuple[list[Piece], list[Piece]]:
+    head: list[Piece] = []
     count = 0
     for index, piece in enumerate(pieces):
         if count >= cut:
@@ -431,34 +336,3 @@ def _split(pieces: list[_Piece], cut: int) -> tuple[list[_Piece], list[_Piece]]:
     return head, []
 
 
-def _short(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.replace(PB, " ¶ ").replace(OBJECT, "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _describe(source: str, built: str) -> str:
-    matcher = SequenceMatcher(None, source, built, autojunk=False)
-    parts = []
-    for tag, a, b, c, d in matcher.get_opcodes():
-        if tag == "replace":
-            parts.append(f"“{_short(source[a:b])}” became “{_short(built[c:d])}”")
-        elif tag == "delete":
-            parts.append(f"“{_short(source[a:b])}” removed")
-        elif tag == "insert":
-            parts.append(f"“{_short(built[c:d])}” added")
-    return "untracked edit: " + "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")
-
-
-def yaml_scalar(text: str) -> str:
-    """A YAML value for one line: plain where YAML reads it back unchanged, else a double-quoted string."""
-    try:
-        plain = yaml.safe_load(text) == text and not re.search(r":\s|\s#|^[\s'\"]|\s$", text)
-    except yaml.YAMLError:
-        plain = False
-    return text if plain else json.dumps(text, ensure_ascii=False)
-
-
-def line_start_safe(text: str) -> str:
-    """Text that begins a new paragraph without turning into a heading, list item or quote."""
-    return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else m.group(0)
-                              .replace(".", "\\.").replace(")", "\\)"), text, count=1)

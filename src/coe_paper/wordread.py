@@ -6,17 +6,15 @@ the sources. The package is opened through `safedocx` (size limits, no DTDs or e
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from lxml import etree
-
 from . import ooxml
-from .safedocx import REL_CUSTOM_PROPERTIES, DocxError, SafeDocx, open_docx
+from .safedocx import DocxError, SafeDocx, open_docx
+from .wordparts import Style, core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
 Element = ooxml.Element
 w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
@@ -107,15 +105,6 @@ class Table:
 Block = Paragraph | Table
 
 
-@dataclass(frozen=True)
-class Style:
-    name: str
-    based_on: str | None
-    outline: int | None
-    num: tuple[str, int] | None
-    flags: frozenset[str]
-
-
 @dataclass
 class WordDocument:
     blocks: list[Block]
@@ -131,120 +120,6 @@ class WordDocument:
 
     def image_bytes(self, part: str) -> bytes:
         return self.docx.read(part)
-
-
-def _on(element: Element | None) -> bool:
-    return element is not None and element.get(_VAL, "1").lower() not in _OFF
-
-
-def _rpr_flags(rpr: Element | None) -> set[str]:
-    flags: set[str] = set()
-    if rpr is None:
-        return flags
-    for tag, flag in _FLAG_TAGS:
-        if _on(rpr.find(tag)):
-            flags.add(flag)
-    align = rpr.find(w("vertAlign"))
-    if align is not None and align.get(w("val")) in ("superscript", "subscript"):
-        flags.add("sup" if align.get(w("val")) == "superscript" else "sub")
-    fonts = rpr.find(w("rFonts"))
-    if fonts is not None and any(m in (fonts.get(w("ascii")) or "").lower() for m in MONOSPACE):
-        flags.add("code")
-    return flags
-
-
-def _styles(docx: SafeDocx) -> dict[str, Style]:
-    root = docx.part_xml(docx.main, REL + "styles")
-    found: dict[str, Style] = {}
-    if root is None:
-        return found
-    for node in root.iter(w("style")):
-        name = node.find(w("name"))
-        based = node.find(w("basedOn"))
-        ppr = node.find(w("pPr"))
-        outline = ppr.find(w("outlineLvl")) if ppr is not None else None
-        num = ppr.find(w("numPr")) if ppr is not None else None
-        flags = _rpr_flags(node.find(w("rPr")))
-        style_name = name.get(w("val"), "") if name is not None else ""
-        if any(c in style_name.lower() for c in _CODE_STYLES) and node.get(w("type")) == "character":
-            flags.add("code")
-        found[node.get(w("styleId"), "")] = Style(
-            style_name, based.get(w("val")) if based is not None else None,
-            _int(outline.get(w("val"))) if outline is not None else None, _num(num), frozenset(flags))
-    return found
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _num(numpr: Element | None) -> tuple[str, int] | None:
-    if numpr is None:
-        return None
-    num_id, level = numpr.find(w("numId")), numpr.find(w("ilvl"))
-    if num_id is None:
-        return None
-    return num_id.get(w("val"), "0"), _int(level.get(w("val")) if level is not None else "0") or 0
-
-
-def _numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], int]]:
-    """Each list level's number format, and the first number of the levels that do not start at 1."""
-    root = docx.part_xml(docx.main, REL + "numbering")
-    if root is None:
-        return {}, {}
-    abstract: dict[str, dict[int, tuple[str, int]]] = {}
-    for node in root.iter(w("abstractNum")):
-        levels = abstract.setdefault(node.get(w("abstractNumId"), ""), {})
-        for lvl in node.iter(w("lvl")):
-            fmt, start = lvl.find(w("numFmt")), lvl.find(w("start"))
-            levels[_int(lvl.get(w("ilvl"))) or 0] = (fmt.get(w("val"), "decimal") if fmt is not None else "decimal",
-                                                     _int(start.get(w("val"))) or 1 if start is not None else 1)
-    found: dict[tuple[str, int], str] = {}
-    starts: dict[tuple[str, int], int] = {}
-    for num in root.iter(w("num")):
-        ref, num_id = num.find(w("abstractNumId")), num.get(w("numId"), "")
-        for level, (kind, first) in abstract.get(ref.get(w("val"), "") if ref is not None else "", {}).items():
-            found[(num_id, level)] = kind
-            if first != 1:
-                starts[(num_id, level)] = first
-        for override in num.iter(w("lvlOverride")):
-            value = override.find(w("startOverride"))
-            if value is not None:
-                starts[(num_id, _int(override.get(w("ilvl"))) or 0)] = _int(value.get(w("val"))) or 0
-    return found, starts
-
-
-def _core(docx: SafeDocx) -> dict[str, str]:
-    """Core properties by local name (title, creator, subject, ...)."""
-    root = docx.part_xml("", REL_CORE_PROPERTIES)
-    if root is None:
-        return {}
-    return {etree.QName(node).localname: (node.text or "").strip() for node in root if isinstance(node.tag, str)}
-
-
-def _properties(docx: SafeDocx) -> dict[str, str]:
-    root = docx.part_xml("", REL_CUSTOM_PROPERTIES)
-    if root is None:
-        return {}
-    return {p.get("name", ""): "".join(str(t) for t in p.itertext()) for p in root.iter(f"{{{CUSTOM_NS}}}property")}
-
-
-def _link_targets(docx: SafeDocx, part: str | None = None) -> dict[str, str]:
-    """Relationship id -> target for the main part (or `part`), external hyperlinks included."""
-    directory, filename = posixpath.split(part or docx.main)
-    rels = posixpath.join(directory, "_rels", f"{filename}.rels")
-    if not docx.has(rels):
-        return {}
-    out: dict[str, str] = {}
-    for rel in docx.xml(rels).iter("{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") != "External":
-            target = posixpath.normpath(posixpath.join(directory, target)) if not target.startswith("/") else target[1:]
-        out[rel.get("Id", "")] = target
-    return out
 
 
 class _Reader:
@@ -289,12 +164,12 @@ class _Reader:
             if tr.getparent() is not tbl:
                 continue
             trpr = tr.find(w("trPr"))
-            row = Row(rev=self._rev(trpr), header=trpr is not None and _on(trpr.find(w("tblHeader"))))
+            row = Row(rev=self._rev(trpr), header=trpr is not None and on(trpr.find(w("tblHeader"))))
             for tc in tr.findall(w("tc")):
                 tcpr = tc.find(w("tcPr"))
                 span = tcpr.find(w("gridSpan")) if tcpr is not None else None
                 vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
-                cell = Cell(self.blocks(tc, nested=True), _int(span.get(w("val"))) or 1 if span is not None else 1,
+                cell = Cell(self.blocks(tc, nested=True), int_value(span.get(w("val"))) or 1 if span is not None else 1,
                             (vmerge.get(w("val")) or "continue") if vmerge is not None else None)
                 row.cells.append(cell)
             table.rows.append(row)
@@ -316,8 +191,8 @@ class _Reader:
             style = ppr.find(w("pStyle"))
             para.style = style.get(w("val"), "") if style is not None else ""
             outline = ppr.find(w("outlineLvl"))
-            para.outline = _int(outline.get(w("val"))) if outline is not None else None
-            para.num = _num(ppr.find(w("numPr")))
+            para.outline = int_value(outline.get(w("val"))) if outline is not None else None
+            para.num = num_pr(ppr.find(w("numPr")))
             para.mark = self._rev(ppr.find(w("rPr")))
             para.formatting_changed = ppr.find(w("pPrChange")) is not None
             if ppr.find(w("sectPr")) is not None:
@@ -325,7 +200,7 @@ class _Reader:
             jc, ind, border = ppr.find(w("jc")), ppr.find(w("ind")), ppr.find(f"{w('pBdr')}/{w('bottom')}")
             para.align = jc.get(w("val")) if jc is not None else None
             if ind is not None:
-                para.indent = _int(ind.get(w("left")) or ind.get(w("start")))
+                para.indent = int_value(ind.get(w("left")) or ind.get(w("start")))
             para.border_below = border is not None and border.get(w("val"), "nil") not in ("nil", "none")
         self._style_defaults(para)
         extra: list[Block] = []
@@ -386,7 +261,7 @@ class _Reader:
 
     def _run(self, r: Element, para: Paragraph, rev: Rev | None, link: str | None, extra: list[Block]) -> None:
         rpr = r.find(w("rPr"))
-        flags = _rpr_flags(rpr)
+        flags = rpr_flags(rpr)
         if rpr is not None:
             rstyle = rpr.find(w("rStyle"))
             style = self.doc.styles.get(rstyle.get(w("val"), "")) if rstyle is not None else None
@@ -501,15 +376,15 @@ def read(path: Path) -> WordDocument:
         body = document.find(w("body"))
         if body is None:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
-        formats, starts = _numbering(docx)
-        doc = WordDocument([], {}, _styles(docx), formats, _properties(docx), Counter(), 0, docx, starts, _core(docx))
-        links = _link_targets(docx)
+        formats, starts = numbering(docx)
+        doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), 0, docx, starts, core(docx))
+        links = link_targets(docx)
         reader = _Reader(doc, links)
         doc.blocks = reader.blocks(body)
         for kind in ("footnote", "endnote"):
             part = docx.related(docx.main, REL + f"{kind}s")
             root = docx.xml(part) if part else None
-            note_links = _link_targets(docx, part) if part else {}  # a notes part has relationships of its own
+            note_links = link_targets(docx, part) if part else {}  # a notes part has relationships of its own
             for note in root.iter(w(kind)) if root is not None else ():
                 if not _NOTE_SEPARATOR.match(note.get(w("type"), "normal")):
                     doc.notes[(kind, note.get(w("id"), ""))] = _Reader(doc, note_links).blocks(note)

@@ -1,0 +1,142 @@
+"""Inserted text as Markdown: escaped where Markdown would read it otherwise, with the inserted runs' formatting
+as delimiters, a link as a link, and a new paragraph with the prefix of its Word style; and the short quotes
+and descriptions that reports use."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import yaml
+
+from .mdinline import Unit
+from .wordread import OBJECT, Paragraph, Rev, Run
+
+PB = "\u2029"
+_ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
+_LINE_START_RE = re.compile(r"^(#{1,6}(?=\s)|[-+*](?=\s)|\d{1,9}(?=[.)]\s)|>)")
+_MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
+_STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
+
+
+@dataclass
+class Piece:
+    text: str
+    rev: Rev | None
+    run: Run | None
+    para: int  # index in the group of the paragraph it belongs to (for a break: the paragraph after it)
+
+
+@dataclass
+class Context:
+    """What the caller knows: how to write a new paragraph's prefix, and which authors' changes to take."""
+
+    accepted: Callable[[str], bool]
+    prefix: Callable[[Paragraph, Unit | None], str]
+    untracked: bool = False
+    cell: bool = False
+
+
+def escape(text: str, cell: bool = False) -> str:
+    out = _ESCAPE_RE.sub(r"\\\1", text)
+    out = re.sub(r"&(?=#?\w+;)", "&amp;", out)
+    return out.replace("|", "\\|") if cell else out
+
+
+def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Paragraph], ctx: Context,
+            code: bool, first_para: bool, near: Unit | None = None) -> str:
+    """Inserted pieces as Markdown: formatting beyond `outer` as delimiters, a break as a new block."""
+    out: list[str] = []
+    line_start = False
+    if first_para and pieces:
+        out.append(ctx.prefix(group[pieces[0].para], near))
+        line_start = True
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece.text == PB:
+            nxt = group[piece.para]
+            prev = group[piece.para - 1]
+            both_items = nxt.num is not None and prev.num is not None
+            out.append("\n" if code or both_items else "\n\n")
+            last = i == len(pieces) - 1
+            out.append("" if code or (first_para and last) else ctx.prefix(nxt, near))
+            line_start = not code
+            i += 1
+            continue
+        flags = flags_of(piece)
+        j = i
+        text = []
+        while j < len(pieces) and pieces[j].text != PB and flags_of(pieces[j]) == flags:
+            text.append(pieces[j].text.replace(OBJECT, ""))
+            j += 1
+        raw = "".join(text)
+        md = raw if code else _wrap(raw, flags - outer, pieces[i].run, ctx.cell)
+        out.append(line_start_safe(md) if line_start else md)
+        line_start = False
+        i = j
+    return "".join(out)
+
+
+def flags_of(piece: Piece) -> frozenset[str]:
+    run = piece.run
+    if run is None:
+        return frozenset()
+    flags = set(run.flags & _STYLE_FLAGS)
+    if run.link and not run.link.startswith("#"):
+        flags.add("link")
+    return frozenset(flags)
+
+
+def _wrap(text: str, flags: frozenset[str], run: Run | None, cell: bool) -> str:
+    if "code" in flags:
+        fence = "``" if "`" in text else "`"
+        inner = f" {text} " if text.startswith("`") or text.endswith("`") else text
+        body = f"{fence}{inner}{fence}"
+    else:
+        body = escape(text.replace("\n", "\\\n").replace("\t", " "), cell)
+        if body != body.strip() and flags - {"link"}:  # delimiters cannot sit against spaces
+            lead, core, tail = body[: len(body) - len(body.lstrip())], body.strip(), body[len(body.rstrip()):]
+            return lead + _wrap(core, flags, run, cell) + tail if core else body
+        for flag in ("s", "i", "b"):
+            if flag in flags:
+                body = f"{_MARKERS[flag]}{body}{_MARKERS[flag]}"
+    if "link" in flags and run is not None and run.link:
+        body = f"[{body}](<{run.link}>)" if " " in run.link else f"[{body}]({run.link})"
+    return body
+
+
+def short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.replace(PB, " ¶ ").replace(OBJECT, "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe(source: str, built: str) -> str:
+    matcher = SequenceMatcher(None, source, built, autojunk=False)
+    parts = []
+    for tag, a, b, c, d in matcher.get_opcodes():
+        if tag == "replace":
+            parts.append(f"“{short(source[a:b])}” became “{short(built[c:d])}”")
+        elif tag == "delete":
+            parts.append(f"“{short(source[a:b])}” removed")
+        elif tag == "insert":
+            parts.append(f"“{short(built[c:d])}” added")
+    return "untracked edit: " + "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")
+
+
+def yaml_scalar(text: str) -> str:
+    """A YAML value for one line: plain where YAML reads it back unchanged, else a double-quoted string."""
+    try:
+        plain = yaml.safe_load(text) == text and not re.search(r":\s|\s#|^[\s'\"]|\s$", text)
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def line_start_safe(text: str) -> str:
+    """Text that begins a new paragraph without turning into a heading, list item or quote."""
+    return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else m.group(0)
+                              .replace(".", "\\.").replace(")", "\\)"), text, count=1)

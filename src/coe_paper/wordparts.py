@@ -1,0 +1,148 @@
+"""The parts of a .docx around its text: styles (names, outline levels, list numbering, character formatting),
+numbering definitions, document properties and relationship targets. `wordread` reads the text with them."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import cache
+
+from lxml import etree
+
+from . import ooxml
+from .safedocx import REL_CUSTOM_PROPERTIES, SafeDocx
+
+Element = ooxml.Element
+w = cache(ooxml.w)
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+REL_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+MONOSPACE = ("courier", "consolas", "mono", "menlo", "monaco", "lucida console", "source code")
+_CODE_STYLES = ("verbatim", "code", "source", "monospace", "html")
+_OFF = ("0", "false", "off", "none")
+_VAL = w("val")
+_FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")))
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    based_on: str | None
+    outline: int | None
+    num: tuple[str, int] | None
+    flags: frozenset[str]
+
+
+def on(element: Element | None) -> bool:
+    return element is not None and element.get(_VAL, "1").lower() not in _OFF
+
+
+def rpr_flags(rpr: Element | None) -> set[str]:
+    flags: set[str] = set()
+    if rpr is None:
+        return flags
+    for tag, flag in _FLAG_TAGS:
+        if on(rpr.find(tag)):
+            flags.add(flag)
+    align = rpr.find(w("vertAlign"))
+    if align is not None and align.get(w("val")) in ("superscript", "subscript"):
+        flags.add("sup" if align.get(w("val")) == "superscript" else "sub")
+    fonts = rpr.find(w("rFonts"))
+    if fonts is not None and any(m in (fonts.get(w("ascii")) or "").lower() for m in MONOSPACE):
+        flags.add("code")
+    return flags
+
+
+def styles(docx: SafeDocx) -> dict[str, Style]:
+    root = docx.part_xml(docx.main, REL + "styles")
+    found: dict[str, Style] = {}
+    if root is None:
+        return found
+    for node in root.iter(w("style")):
+        name = node.find(w("name"))
+        based = node.find(w("basedOn"))
+        ppr = node.find(w("pPr"))
+        outline = ppr.find(w("outlineLvl")) if ppr is not None else None
+        num = ppr.find(w("numPr")) if ppr is not None else None
+        flags = rpr_flags(node.find(w("rPr")))
+        style_name = name.get(w("val"), "") if name is not None else ""
+        if any(c in style_name.lower() for c in _CODE_STYLES) and node.get(w("type")) == "character":
+            flags.add("code")
+        found[node.get(w("styleId"), "")] = Style(
+            style_name, based.get(w("val")) if based is not None else None,
+            int_value(outline.get(w("val"))) if outline is not None else None, num_pr(num), frozenset(flags))
+    return found
+
+
+def int_value(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def num_pr(numpr: Element | None) -> tuple[str, int] | None:
+    if numpr is None:
+        return None
+    num_id, level = numpr.find(w("numId")), numpr.find(w("ilvl"))
+    if num_id is None:
+        return None
+    return num_id.get(w("val"), "0"), int_value(level.get(w("val")) if level is not None else "0") or 0
+
+
+def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], int]]:
+    """Each list level's number format, and the first number of the levels that do not start at 1."""
+    root = docx.part_xml(docx.main, REL + "numbering")
+    if root is None:
+        return {}, {}
+    abstract: dict[str, dict[int, tuple[str, int]]] = {}
+    for node in root.iter(w("abstractNum")):
+        levels = abstract.setdefault(node.get(w("abstractNumId"), ""), {})
+        for lvl in node.iter(w("lvl")):
+            fmt, start = lvl.find(w("numFmt")), lvl.find(w("start"))
+            kind = fmt.get(w("val"), "decimal") if fmt is not None else "decimal"
+            first = int_value(start.get(w("val"))) or 1 if start is not None else 1
+            levels[int_value(lvl.get(w("ilvl"))) or 0] = (kind, first)
+    found: dict[tuple[str, int], str] = {}
+    starts: dict[tuple[str, int], int] = {}
+    for num in root.iter(w("num")):
+        ref, num_id = num.find(w("abstractNumId")), num.get(w("numId"), "")
+        for level, (kind, first) in abstract.get(ref.get(w("val"), "") if ref is not None else "", {}).items():
+            found[(num_id, level)] = kind
+            if first != 1:
+                starts[(num_id, level)] = first
+        for override in num.iter(w("lvlOverride")):
+            value = override.find(w("startOverride"))
+            if value is not None:
+                starts[(num_id, int_value(override.get(w("ilvl"))) or 0)] = int_value(value.get(w("val"))) or 0
+    return found, starts
+
+
+def core(docx: SafeDocx) -> dict[str, str]:
+    """Core properties by local name (title, creator, subject, ...)."""
+    root = docx.part_xml("", REL_CORE_PROPERTIES)
+    if root is None:
+        return {}
+    return {etree.QName(node).localname: (node.text or "").strip() for node in root if isinstance(node.tag, str)}
+
+
+def properties(docx: SafeDocx) -> dict[str, str]:
+    root = docx.part_xml("", REL_CUSTOM_PROPERTIES)
+    if root is None:
+        return {}
+    return {p.get("name", ""): "".join(str(t) for t in p.itertext()) for p in root.iter(f"{{{CUSTOM_NS}}}property")}
+
+
+def link_targets(docx: SafeDocx, part: str | None = None) -> dict[str, str]:
+    """Relationship id -> target for the main part (or `part`), external hyperlinks included."""
+    directory, filename = posixpath.split(part or docx.main)
+    rels = posixpath.join(directory, "_rels", f"{filename}.rels")
+    if not docx.has(rels):
+        return {}
+    out: dict[str, str] = {}
+    for rel in docx.xml(rels).iter("{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") != "External":
+            target = posixpath.normpath(posixpath.join(directory, target)) if not target.startswith("/") else target[1:]
+        out[rel.get("Id", "")] = target
+    return out
