@@ -13,12 +13,14 @@ FORMATS = ("text", "json", "github")
 
 @dataclass(frozen=True, order=True)
 class Fix:
-    """A safe edit of one line: replace columns [column, end) (1-based) of file line `line` with `replacement`."""
+    """A safe edit of one line: replace columns [column, end) (1-based) of file line `line`, which hold `original`,
+    with `replacement`."""
 
     line: int
     column: int
     end: int
     replacement: str
+    original: str = ""
 
 
 @dataclass(frozen=True, order=True)

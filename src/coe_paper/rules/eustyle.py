@@ -44,7 +44,7 @@ def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
         for start, code in sorted(hits.items()):
             better = _CODE_FIX[code]
             yield Finding(line, start + 1, f"country code '{code}': write '{better}'", f"source: {ISG}, 7.1",
-                          Fix(line, start + 1, start + 3, better))  # fmt: skip
+                          Fix(line, start + 1, start + 3, better, code))  # fmt: skip
 
 
 _EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)\b", re.IGNORECASE)
@@ -108,7 +108,7 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
         line = prose.file_line(index)
         for start, end, better in sorted(_dates(text)):
             yield Finding(line, start + 1, f"'{text[start:end]}': write '{better}'", f"source: {ISG}, 10.5",
-                          Fix(line, start + 1, end + 1, better))  # fmt: skip
+                          Fix(line, start + 1, end + 1, better, text[start:end]))  # fmt: skip
 
 
 _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}|(?:19|20)\d{2}-(?:0[1-9]|1[0-2])"
@@ -141,7 +141,7 @@ def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
         if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION_END.search(text):
             line = prose.file_line(index)
             yield Finding(line, len(text), "heading ends with a full stop", "delete the full stop",
-                          Fix(line, len(text), len(text) + 1, ""))  # fmt: skip
+                          Fix(line, len(text), len(text) + 1, "", "."))  # fmt: skip
 
 
 _SENTENCE_END = re.compile("[.?!\u2026][)\\]\"'\u2019\u201d*_]*$")

@@ -147,7 +147,7 @@ class TermList:
                 return None  # at a line's end the next word is unknown; before another word it is an adjective
         if not (term.match_case or term.check_case):
             replacement = match_case(m.group(), replacement)
-        return Fix(file_line, m.start() + 1, m.end() + 1, replacement)
+        return Fix(file_line, m.start() + 1, m.end() + 1, replacement, m.group())
 
 
 def match_case(found: str, replacement: str) -> str:
