@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .text import Prose
 
 ISG_SPELLING = "Interinstitutional Style Guide, 10.3 (Spelling: British conventions, -ise)"
-WORD_RE = re.compile("[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*")
+WORD_RE = re.compile("(?<!\\w)[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*(?!\\w)")
 PREFIXES = frozenset({
     "multi", "co", "non", "pre", "post", "re", "anti", "inter", "intra", "cross", "sub", "self", "semi", "socio",
     "eco", "bio", "mid", "over", "under", "well", "ex", "e", "de", "pro", "counter", "micro", "macro", "neo", "pan",
@@ -157,13 +157,20 @@ def speller(context: Context) -> Speller | None:
 
 
 @cache
+def eu_words() -> frozenset[str]:
+    """Words EU English uses that the en_GB dictionary lacks (data/eu_words.txt)."""
+    text = resources.files("coe_paper.rules").joinpath("data", "eu_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.split("\n") if line.strip() and not line.startswith("#"))
+
+
+@cache
 def _names(contributors: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for text in contributors for w in WORD_RE.findall(text.replace("\u2019", "'")))
 
 
 def _allowed(context: Context) -> tuple[frozenset[str], frozenset[str]]:
     """(exact words, lower-case words) never reported: the paper's word list and the contributors' names."""
-    listed = context.words
+    listed = context.words | eu_words()
     names = _names(tuple(part for c in context.project.contributors for part in (c.id, c.name, c.short)))
     return listed, names | frozenset(w for w in listed if w.islower())
 
@@ -188,23 +195,24 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
     return match_case(word, british), True
 
 
-def _words(prose: Prose) -> Iterator[tuple[int, int, str]]:
+def _words(prose: Prose) -> Iterator[tuple[int, int, str, str]]:
+    """(file line, 0-based column, word, the character after it) of every word of prose."""
     for index, text in prose.prose_lines():
         for m in WORD_RE.finditer(text):
-            yield prose.file_line(index), m.start(), m.group()
+            yield prose.file_line(index), m.start(), m.group(), text[m.end() : m.end() + 1]
 
 
 @rule("COE722", "American spelling (-ize, -yze, center, color, program, ...): EU English writes -ise, centre, "
       "colour, programme", f"data/us_spellings.yaml; {ISG_SPELLING}", fixable=True)  # fmt: skip
 def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     check = speller(context) if context.config.selects("COE722") else None
-    for line, start, word in _words(prose):
+    for line, start, word, _ in _words(prose):
         if word.isupper() and len(word) > 1:
             continue
         found = american(word, check)
         if found is not None:
             british, safe = found
-            fix = Fix(line, start + 1, start + 1 + len(word), british) if safe else None
+            fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
             note = "" if safe else " (keep 'program' only for computer programs, 'meter' for a measuring device)"
             yield Finding(line, start + 1, f"'{word}': write '{british}'{note}", f"source: {ISG_SPELLING}", fix)
 
@@ -216,12 +224,14 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     if check is None:
         return
     exact, lower = _allowed(context)
-    for line, start, word in _words(prose):
+    for line, start, word, after in _words(prose):
         word = word.replace("\u2019", "'")
         if _skip(word) or word in exact or word.lower() in lower or american(word, None) is not None:
             continue
         if check.correct(word) or _compound_ok(word, check, exact, lower):
             continue
+        if after == "." and check.correct(word + "."):
+            continue  # an abbreviation the dictionary holds with its full stop (etc.)
         if word.endswith("'s") and check.correct(word[:-2]):
             continue
         near = check.suggestions(word)
