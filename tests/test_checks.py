@@ -20,6 +20,12 @@ CONFIG = "paper/paper.yaml"
 FILLER = "Members of the partnership wrote this paragraph so the section has enough words."  # 13 words
 
 
+def sentences(words: int) -> str:
+    """`words` words of prose in short sentences (five words each), so that no editorial hint fires."""
+    five, rest = divmod(words, 5)
+    return "Cities share what they learn. " * five + " ".join(["Cities"] * rest) + ("." if rest else "")
+
+
 def validate(make_project: MakeProject, files: dict[str, str | bytes | None]) -> list[Diagnostic]:
     return pipeline.load(make_project(files)).diagnostics
 
@@ -233,14 +239,14 @@ def test_coe202_duplicate_organisation_id(make_project: MakeProject) -> None:
 
 
 def test_coe301_over_word_limit(make_project: MakeProject) -> None:
-    body = "## Words\n\n" + "word " * 210 + "\n"  # 1 heading word + 210 = 211 > 200
+    body = "## Words\n\n" + sentences(210) + "\n"  # 1 heading word + 210 = 211 > 200
     d = only(validate(make_project, intro(body)))
     assert where(d) == ("COE301", "error", INTRO, 8, 1)
     assert d.message == "211 words, over the limit of 200 by 11"
 
 
 def test_word_limit_exactly_at_maximum_is_fine(make_project: MakeProject) -> None:
-    assert validate(make_project, intro("## Words\n\n" + "word " * 199 + "\n")) == []
+    assert validate(make_project, intro("## Words\n\n" + sentences(199) + "\n")) == []
 
 
 def test_coe302_under_minimum(make_project: MakeProject) -> None:
@@ -367,34 +373,6 @@ def test_safe_schemes_pass(make_project: MakeProject, link: str) -> None:
 def test_coe603_relative_file_link(make_project: MakeProject) -> None:
     d = only(validate(make_project, intro(f"## Links\n\n{FILLER}\n\nRead [the survey](survey.pdf).\n")))
     assert where(d) == ("COE603", "warning", INTRO, 13, 19)
-
-
-# -- COE7xx: inclusive language --------------------------------------------------------------------------------
-
-
-def test_coe701_the_disabled(make_project: MakeProject) -> None:
-    d = only(validate(make_project, intro(f"## Words\n\n{FILLER}\n\nServices for the disabled are scarce.\n")))
-    assert where(d) == ("COE701", "warning", INTRO, 13, 14)
-    assert d.message == "'the disabled': prefer inclusive wording"
-    assert d.hint == "write 'persons with disabilities'"
-
-
-def test_coe701_illegal_immigrants(make_project: MakeProject) -> None:
-    d = only(validate(make_project, intro(f"## Words\n\n{FILLER} Cities support Illegal Immigrants.\n")))
-    # line 11: FILLER (80 characters), a space, 'Cities support ' (15): the term starts at column 97.
-    assert where(d) == ("COE701", "warning", INTRO, 11, 97)
-    assert d.hint == "write 'irregular migrants'"
-
-
-def test_coe701_skips_code_blocks(make_project: MakeProject) -> None:
-    body = f"## Words\n\n{FILLER}\n\n```\nthe disabled\n```\n\n    the elderly in an indented block\n"
-    assert validate(make_project, intro(body)) == []
-
-
-def test_coe701_matches_whole_words_only(make_project: MakeProject) -> None:
-    assert validate(make_project, intro(f"## Words\n\n{FILLER} The poorest areas need help.\n")) == []
-    d = only(validate(make_project, intro(f"## Words\n\n{FILLER} Help THE POOR.\n")))
-    assert (d.code, d.line, d.column, d.hint) == ("COE701", 11, 87, "write 'people experiencing poverty'")
 
 
 # -- COE8xx: the paper's templates -----------------------------------------------------------------------------

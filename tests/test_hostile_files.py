@@ -250,7 +250,7 @@ def test_ctrl_c_in_a_real_process_leaves_no_traceback(make_project: MakeProject)
 def test_every_code_in_the_source_is_in_the_readme_table() -> None:
     root = Path(__file__).resolve().parents[1]
     used = set()
-    for module in (root / "src" / "coe_paper").glob("*.py"):
+    for module in (root / "src" / "coe_paper").rglob("*.py"):
         used |= set(re.findall(r'"(COE\d{3})"', module.read_text(encoding="utf-8")))
     listed = set(re.findall(r"^\| (COE\d{3}) \|", (root / "README.md").read_text(encoding="utf-8"), re.MULTILINE))
     assert used - listed == set(), "codes missing from the README's rule table"

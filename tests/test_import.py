@@ -51,8 +51,8 @@ def body_html(body: str) -> str:
     """CommonMark HTML of a body, whitespace-normalised. Raw HTML counts as the literal text Word shows (the
     renderer writes it so), a code block's language and an image's path are left out (Word keeps neither)."""
     md = content_parser()
-    tokens = md.parse(body)
-    for token in tokens:
+    tokens = [t for t in md.parse(body) if not (t.type == "html_block" and t.content.lstrip().startswith("<!--"))]
+    for token in tokens:  # an HTML comment (a suppression, a note) never reaches Word, so it cannot come back
         if token.type == "html_block":
             token.type = "code_block"
         if token.type == "fence":

@@ -1,13 +1,12 @@
 """Validation rules, one function per rule family; each yields Diagnostics with file, line and column.
 
 Codes: COE0xx files and YAML (see project.py), COE1xx outline, COE2xx contributors, COE3xx word limits,
-COE4xx headings, COE5xx images, COE6xx links, COE7xx inclusive language.
+COE4xx headings, COE5xx images, COE6xx links; COE7xx editorial rules live in the `rules` package.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,44 +18,12 @@ from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
+from .rules import engine as editorial
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, normalise, unreadable
 from .structure import nesting
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
-
-#: Terms to avoid, with the wording the partnership uses instead (EU and UN style guidance).
-INCLUSIVE_TERMS: tuple[tuple[str, str], ...] = (
-    (r"the disabled", "persons with disabilities"),
-    (r"(?:the )?handicapped", "persons with disabilities"),
-    (r"wheelchair[- ]bound|confined to a wheelchair", "wheelchair user"),
-    (r"illegal (?:immigrant|migrant|alien)s?|illegals", "irregular migrants"),
-    (r"the elderly", "older people"),
-    (r"gypsy|gypsies", "Roma people (or the name the community uses)"),
-    (r"the homeless", "people experiencing homelessness"),
-    (r"the poor", "people experiencing poverty"),
-    (r"(?:the )?mentally ill", "persons with mental health conditions"),
-    (r"normal people", "people without disabilities"),
-    (r"transsexuals?", "trans people"),
-    (r"mankind", "humankind"),
-    (r"manpower", "workforce"),
-    (r"chairman|chairmen", "chair"),
-)
-_INCLUSIVE_RE = [(re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), better) for pattern, better in INCLUSIVE_TERMS]
-# Any of the terms: one scan finds the few lines worth checking term by term (no term spans a line break).
-_INCLUSIVE_ALT = "|".join(pattern for pattern, _ in INCLUSIVE_TERMS)
-_INCLUSIVE_ANY = re.compile(rf"\b(?:{_INCLUSIVE_ALT})\b", re.IGNORECASE)
-# For ASCII text, lowering it and matching case-sensitively finds the same lines about three times faster
-# (exact only while the patterns are lower-case ASCII; otherwise the IGNORECASE pattern serves).
-_LOWER_OK = _INCLUSIVE_ALT.isascii() and _INCLUSIVE_ALT.islower()
-_INCLUSIVE_ANY_LOWER = re.compile(rf"\b(?:{_INCLUSIVE_ALT})\b") if _LOWER_OK else _INCLUSIVE_ANY
-
-
-def _may_name_a_term(text: str) -> bool:
-    if text.isascii():
-        return _INCLUSIVE_ANY_LOWER.search(text.lower()) is not None
-    return _INCLUSIVE_ANY.search(text) is not None
-
 
 @dataclass(frozen=True)
 class Parsed:
@@ -101,8 +68,8 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += headings(item)
         found += images(item, source)
         found += links(item, anchors)
-        found += inclusive_language(item)
         found += nesting(item.section.path, item.section.body_line, item.tokens)
+    found += editorial.check(project, parsed, source)  # COE7xx, as paper.yaml's `checks:` selects them
     return found
 
 
@@ -291,24 +258,3 @@ def links(item: Parsed, anchors: set[str]) -> Iterator[Diagnostic]:
                 else:
                     yield error(item.section.path, line, col, "COE602", f"link with unsafe scheme '{scheme}:'",
                                 "only https:, http: and mailto: links are allowed")  # fmt: skip
-
-
-def _prose_lines(item: Parsed) -> set[int]:
-    """0-based body lines inside code blocks, which the language check skips."""
-    skip: set[int] = set()
-    for token in item.tokens:
-        if token.type in ("fence", "code_block", "html_block") and token.map:
-            skip.update(range(*token.map))
-    return skip
-
-
-def inclusive_language(item: Parsed) -> Iterator[Diagnostic]:
-    """COE701 a term on the partnership's avoid-list, with the preferred wording."""
-    skip = _prose_lines(item)
-    for index, text in enumerate(item.section.body.split("\n")):
-        if index in skip or not _may_name_a_term(text):
-            continue
-        for pattern, better in _INCLUSIVE_RE:
-            for match in pattern.finditer(text):
-                yield warning(item.section.path, item.section.body_line + index + 1, match.start() + 1, "COE701",
-                              f"'{match.group()}': prefer inclusive wording", f"write '{better}'")  # fmt: skip

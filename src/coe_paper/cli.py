@@ -22,6 +22,9 @@ from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, su
 from .follow import follow
 from .model import Contributor
 from .project import ProjectNotFound, find_root
+from .rules import fix as fixes
+from .rules.summary import format_statistics
+from .rules.summary import statistics as count_findings
 from .safedocx import DocxError
 
 app = typer.Typer(
@@ -73,10 +76,31 @@ def validate(
     fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="text, json or github.")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     rev: Annotated[str | None, typer.Option("--rev", help="Validate the paper as it was at this git revision.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes to the section files.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show the fixes as a diff; alone, writes nothing.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code.")] = False,
 ) -> None:
-    """Check every section, the outline and the contributors; exit 1 on errors."""
-    loaded = pipeline.check(_root(), rev)  # load, then git attribution (COE203, COE204)
-    _report(loaded.diagnostics, fmt)
+    """Check every section, the outline, the contributors and the editorial rules; exit 1 on errors."""
+    root = _root()
+    if (fix or diff) and rev is not None:
+        err.print("coe-paper: --fix and --diff change the work tree; they cannot be used with --rev")
+        raise typer.Exit(2)
+    loaded = pipeline.check(root, rev)  # load, then git attribution (COE203, COE204)
+    if fix or diff:
+        changes = fixes.plan(root, loaded.diagnostics)
+        if diff:
+            print(fixes.unified_diff(changes), end="")
+        if fix:
+            fixes.write(root, changes)
+            err.print(f"fixed {fixes.fixed_count(changes)} findings in {len(changes)} files", markup=False)
+            loaded = pipeline.check(root, rev)  # what is left
+    if statistics:
+        print(format_statistics(count_findings(loaded.diagnostics), "json" if fmt == "json" else "text"))
+    else:
+        _report(loaded.diagnostics, fmt)
+    fixable = sum(d.fix is not None for d in loaded.diagnostics)
+    if fixable and not fix and fmt == "text":
+        err.print(f"{fixable} fixable with `coe-paper validate --fix` (see them with --diff)", markup=False)
     raise typer.Exit(1 if has_errors(loaded.diagnostics, strict) else 0)
 
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 FORMATS = ("text", "json", "github")
+
+
+@dataclass(frozen=True, order=True)
+class Fix:
+    """A safe edit of one line: replace columns [column, end) (1-based) of file line `line`, which hold `original`,
+    with `replacement`."""
+
+    line: int
+    column: int
+    end: int
+    replacement: str
+    original: str = ""
 
 
 @dataclass(frozen=True, order=True)
@@ -22,6 +34,7 @@ class Diagnostic:
     severity: Severity
     message: str
     hint: str = ""
+    fix: Fix | None = field(default=None, compare=False)  # set when `validate --fix` may apply it
 
     def as_text(self) -> str:
         where = self.path
@@ -31,8 +44,8 @@ class Diagnostic:
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
     def as_dict(self) -> dict[str, object]:
-        fields = asdict(self)
-        return {key: fields[key] for key in ("code", "severity", "path", "line", "column", "message", "hint")}
+        return {"code": self.code, "severity": self.severity, "path": self.path, "line": self.line,
+                "column": self.column, "message": self.message, "hint": self.hint}  # fmt: skip
 
     def as_github(self) -> str:
         message = self.message + (f" ({self.hint})" if self.hint else "")

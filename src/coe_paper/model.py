@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .rules.config import ChecksConfig
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -61,6 +63,7 @@ class PaperConfig(_Strict):
     template: str = "paper/template.docx"
     templates: str = "paper/templates"
     outline: list[OutlineEntry] = Field(min_length=1)
+    checks: ChecksConfig = ChecksConfig()
 
     @field_validator("outline")
     @classmethod

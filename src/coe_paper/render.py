@@ -20,6 +20,7 @@ _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
 _FLAG = {"strong_open": ooxml.BOLD, "em_open": ooxml.ITALIC, "s_open": ooxml.STRIKE}
 _CLOSE = {"strong_close": ooxml.BOLD, "em_close": ooxml.ITALIC, "s_close": ooxml.STRIKE}
+_COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)  # an HTML block that only holds comments
 
 
 def bookmark_name(anchor: str) -> str:
@@ -109,7 +110,7 @@ class Renderer:
             "blockquote_close": self._quote_close,
             "fence": self._code,
             "code_block": self._code,
-            "html_block": self._code,
+            "html_block": self._html_block,
             "hr": self._hr,
             "table_open": self._table_open,
             "table_close": self._table_close,
@@ -211,6 +212,11 @@ class Renderer:
             if line:
                 ooxml.run(p, clean(line))
         self._p = None
+
+    def _html_block(self, token: Token) -> None:
+        """Raw HTML shows as code, except comments (notes and `coe-paper: ignore` suppressions), which vanish."""
+        if not _COMMENTS_ONLY.fullmatch(token.content):
+            self._code(token)
 
     def _hr(self, token: Token) -> None:
         p = self._new_p(None, token)
@@ -318,7 +324,8 @@ class Renderer:
             elif kind == "code_inline":
                 ooxml.run(target, clean(child.content), flags, self.doc.style("Verbatim Char"))
             elif kind == "html_inline":
-                ooxml.run(target, clean(child.content), flags, char_style)
+                if not child.content.startswith("<!--"):
+                    ooxml.run(target, clean(child.content), flags, char_style)
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if href.startswith("#") and len(href) > 1:

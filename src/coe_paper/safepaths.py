@@ -95,8 +95,9 @@ def remove_stale(path: Path) -> None:
             candidate.unlink(missing_ok=True)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename over it: never a half-written file."""
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write to a temporary file beside `path`, then rename over it: never a half-written file (`mode`: the new
+    file's permissions, e.g. those of the file it replaces)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
@@ -105,7 +106,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""The `checks:` block of paper.yaml: which editorial rules run, how severe they are, and the paper's own lists.
+
+Selection works as ruff's does: `select` and `ignore` take codes or code prefixes (`COE7` is every editorial rule,
+`COE71` the EU style rules, `COE712` one rule); the longest matching prefix wins, `ignore` over `select` on a tie.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CODE_PREFIX = re.compile(r"^COE7[0-9]{0,2}$")
+
+
+def _prefixes(values: list[str]) -> list[str]:
+    for value in values:
+        if not CODE_PREFIX.match(value):
+            raise ValueError(f"'{value}' is not an editorial rule code or prefix (COE7, COE71, COE712, ...)")
+    return values
+
+
+class ChecksConfig(BaseModel):
+    """`checks:` in paper.yaml; every key is optional and the defaults are the ones the README states."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    select: list[str] = ["COE7"]
+    ignore: list[str] = []
+    severity: dict[str, Literal["error", "warning"]] = {}
+    terms: list[str] = Field(default=[], description="the paper's own term lists (YAML files in the project)")
+    words: str = "paper/words.txt"
+    dictionary: str = "/usr/share/hunspell/en_GB"
+    thousands: Literal["space", "comma"] = "space"
+    max_sentence_words: int = Field(default=40, gt=0)
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _codes(cls, values: list[str]) -> list[str]:
+        return _prefixes(values)
+
+    @field_validator("severity")
+    @classmethod
+    def _severity_codes(cls, values: dict[str, str]) -> dict[str, str]:
+        _prefixes(list(values))
+        return values
+
+    def selects(self, code: str) -> bool:
+        """Whether rule `code` runs: the longest select or ignore prefix decides, ignore winning a tie."""
+        chosen = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        dropped = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return chosen > dropped
+
+    def severity_of(self, code: str, default: str) -> str:
+        """The severity set for `code` (longest matching prefix), else the rule's default."""
+        matches = [p for p in self.severity if code.startswith(p)]
+        return self.severity[max(matches, key=len)] if matches else default

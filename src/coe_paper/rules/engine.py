@@ -1,0 +1,139 @@
+"""Run the selected editorial rules over the parsed sections: severities from paper.yaml, inline suppressions,
+and COE790 for suppressions that suppress nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, cast
+
+from ..diagnostics import Diagnostic, Severity, error
+from ..model import Project
+from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
+from ..sources import Source, SourceError, normalise
+from .config import ChecksConfig
+from .registry import RULES, Rule, rules
+from .terms import TermFile, TermList
+from .text import Prose, Suppression, read_prose
+
+if TYPE_CHECKING:
+    from ..checks import Parsed
+
+
+@dataclass
+class Context:
+    """What the rules share in one run: the project, its `checks:` configuration and the paper's own lists."""
+
+    project: Project
+    source: Source
+    problems: list[Diagnostic] = field(default_factory=list)  # from reading the paper's own lists
+    shared: dict[str, object] = field(default_factory=dict)  # what a rule set keeps for the whole run
+    finish: list[Callable[[], None]] = field(default_factory=list)  # run once after the last section
+
+    @property
+    def config(self) -> ChecksConfig:
+        return self.project.config.checks
+
+    @cached_property
+    def paper_terms(self) -> list[TermList]:
+        """The term lists named in `checks.terms`; a file that cannot be read or is invalid is reported."""
+        lists: list[TermList] = []
+        for index, name in enumerate(self.config.terms):
+            line, col = self.project.config_marks.get(("checks", "terms", index), (0, 0))
+            path = self._path(name, line, col)
+            if path is None:
+                continue
+            text, found = read_text(self.source, path)
+            self.problems.extend(found)
+            if text is None:
+                continue
+            located, found = load_yaml(text, path)
+            self.problems.extend(found)
+            data, found = validate_model(TermFile, located, path) if located else (None, [])
+            self.problems.extend(found)
+            if data is not None:
+                lists.append(TermList(data))
+        return lists
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The paper's word list (`checks.words`, one word a line, `#` comments): names and terms to accept."""
+        path = self._path(self.config.words, *self.project.config_marks.get(("checks", "words"), (0, 0)))
+        if path is None or (not self.source.exists(path) and "words" not in self.config.model_fields_set):
+            return frozenset()
+        text, found = read_text(self.source, path)
+        self.problems.extend(found)
+        lines = (line.split("#", 1)[0].strip() for line in (text or "").split("\n"))
+        return frozenset(line for line in lines if line)
+
+    def _path(self, name: str, line: int, col: int) -> str | None:
+        try:
+            return normalise(name)
+        except SourceError as exc:
+            self.problems.append(error(CONFIG_PATH, line, col, "COE005", f"checks: {exc}"))
+            return None
+
+
+def selected_rules(config: ChecksConfig) -> list[Rule]:
+    return [rule for rule in rules() if config.selects(rule.code)]
+
+
+def check(project: Project, parsed: Sequence[Parsed], source: Source) -> list[Diagnostic]:
+    """Every finding of the selected editorial rules in every section, suppressions applied."""
+    config = project.config.checks
+    chosen = [rule for rule in selected_rules(config) if rule.check is not None]
+    if not chosen and not config.selects("COE790"):
+        return []
+    context = Context(project, source)
+    found: list[Diagnostic] = []
+    for item in parsed:
+        section = item.section
+        prose = read_prose(section.path, section.body, section.body_line, item.tokens)
+        by_line: dict[int, list[Suppression]] = {}
+        for suppression in prose.suppressions:
+            by_line.setdefault(suppression.line, []).append(suppression)
+        for rule in chosen:
+            assert rule.check is not None
+            severity = cast(Severity, config.severity_of(rule.code, rule.severity))
+            for finding in rule.check(context, prose):
+                if _suppressed(by_line.get(finding.line, ()), rule.code):
+                    continue
+                found.append(Diagnostic(section.path, finding.line, finding.column, rule.code, severity,
+                                        finding.message, finding.hint, finding.fix))  # fmt: skip
+        if config.selects("COE790"):
+            found += _unused(prose, config)
+    for step in context.finish:
+        step()
+    return context.problems + found
+
+
+def _suppressed(suppressions: Sequence[Suppression], code: str) -> bool:
+    hit = False
+    for suppression in suppressions:
+        if code in suppression.codes:
+            suppression.used.add(code)
+            hit = True
+    return hit
+
+
+def _unused(prose: Prose, config: ChecksConfig) -> list[Diagnostic]:
+    """COE790 a suppression that names no code, a code no editorial rule has, or a finding that is not there."""
+    severity = cast(Severity, config.severity_of("COE790", RULES["COE790"].severity))
+    out: list[Diagnostic] = []
+    for s in prose.suppressions:
+        line, col = s.at
+        if not s.codes:
+            out.append(Diagnostic(prose.path, line, col, "COE790", severity, "suppression names no rule code",
+                                  "write <!-- coe-paper: ignore COE7xx reason -->"))  # fmt: skip
+        for code in s.codes:
+            if code not in RULES:
+                message = f"suppression of {code}, which is no editorial rule (only COE7xx findings can be ignored)"
+                out.append(Diagnostic(prose.path, line, col, "COE790", severity, message))
+            elif code not in s.used and config.selects(code):
+                message = f"suppression of {code}, but there is no {code} finding on line {s.line}"
+                out.append(Diagnostic(prose.path, line, col, "COE790", severity, message, "delete the comment"))
+    return out
+
+
+

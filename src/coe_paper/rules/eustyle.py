@@ -1,0 +1,221 @@
+"""EU style (COE710-COE719) after the Interinstitutional Style Guide (ISG) and the Commission's English Style Guide:
+country codes and names, the United Kingdom, EU names, dates, headings, footnotes, protocol order, numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Fix
+from ..model import COUNTRY_NAMES, protocol_key
+from .inclusive import term_findings
+from .registry import Finding, rule
+from .terms import shipped
+from .text import MASK
+
+if TYPE_CHECKING:
+    from .engine import Context
+    from .text import Prose
+
+ISG = "Interinstitutional Style Guide"
+ESG = "European Commission, English Style Guide (DGT)"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+_MONTH = "|".join(MONTHS)
+
+# -- COE710, COE711: country codes and the United Kingdom ------------------------------------------------------
+
+_CODE_FIX = {"GR": "EL", "GB": "UK"}
+_EU_CODES = {code for code in COUNTRY_NAMES if code != "EU"}
+_CODE_LIST = re.compile(r"\b[A-Z]{2}\b(?:(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)[A-Z]{2}\b)+")
+_GREECE = re.compile(r"(?<![\w/-])GR(?![\w/-])")
+
+
+@rule("COE710", "country code not as the EU writes it: EL for Greece (not GR), UK for the United Kingdom (not GB)",
+      f"{ISG}, 7.1 (Countries)", fixable=True)  # fmt: skip
+def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
+    for index, text in prose.prose_lines():
+        line = prose.file_line(index)
+        hits = {found.start(): "GR" for found in _GREECE.finditer(text)}
+        for listed in _CODE_LIST.finditer(text):  # GB is a unit too (5 GB): only in a list of country codes
+            for found in re.finditer(r"\bGB\b", listed.group()):
+                hits[listed.start() + found.start()] = "GB"
+        for start, code in sorted(hits.items()):
+            better = _CODE_FIX[code]
+            yield Finding(line, start + 1, f"country code '{code}': write '{better}'", f"source: {ISG}, 7.1",
+                          Fix(line, start + 1, start + 3, better, code))  # fmt: skip
+
+
+_EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)\b", re.IGNORECASE)
+
+
+@rule("COE711", "the United Kingdom counted as a Member State (EU-28, 28 Member States, UK in a list of EU codes)",
+      f"{ISG}, 7.1 (Countries); the United Kingdom left the EU on 31 January 2020")  # fmt: skip
+def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
+    hint = "the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States'"
+    for index, text in prose.prose_lines():
+        line = prose.file_line(index)
+        for m in _EU28.finditer(text):
+            yield Finding(line, m.start() + 1, f"'{m.group()}' counts the United Kingdom as a Member State", hint)
+        for listed in _CODE_LIST.finditer(text):
+            codes = re.findall(r"[A-Z]{2}", listed.group())
+            if "UK" in codes and sum(code in _EU_CODES for code in codes) >= 2:
+                column = listed.start() + listed.group().index("UK") + 1
+                yield Finding(line, column, "'UK' in a list of Member States", hint)
+
+
+# -- COE712, COE713: EU names and country names -----------------------------------------------------------------
+
+
+@rule("COE712", "'Member States', 'Commission' and 'Urban Agenda for the EU' not written as the EU writes them",
+      f"data/eu_names.yaml: {ESG}; {ISG}; the Pact of Amsterdam", fixable=True)  # fmt: skip
+def eu_names(context: Context, prose: Prose) -> Iterator[Finding]:
+    yield from term_findings(shipped("eu_names.yaml"), prose)
+
+
+@rule("COE713", "country name not in its EU short form (Czechia, not the Czech Republic)",
+      f"data/countries.yaml: {ISG}, 7.1 and Annex A5", fixable=True)  # fmt: skip
+def country_names(context: Context, prose: Prose) -> Iterator[Finding]:
+    yield from term_findings(shipped("countries.yaml"), prose)
+
+
+# -- COE714, COE715: dates --------------------------------------------------------------------------------------
+
+_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
+                      rf"(?P<month>{_MONTH})\b(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip
+_MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
+                          rf"(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
+
+
+def _dates(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, date as the EU writes it) for each ordinal or month-first date in `text`."""
+    for m in _ORDINAL.finditer(text):
+        start = m.start() if m.group("the") and m.group("of") else m.start("day")
+        year = " " + m.group("year").strip(", \t") if m.group("year") else ""
+        if 1 <= int(m.group("day")) <= 31:
+            yield start, m.end(), f"{int(m.group('day'))} {m.group('month')}{year}"
+    for m in _MONTH_FIRST.finditer(text):
+        if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
+            year = " " + m.group("year").strip(", \t") if m.group("year") else ""
+            yield m.start(), m.end(), f"{int(m.group('day'))} {m.group('month')}{year}"
+
+
+@rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024'): write '3 March 2024'",
+      f"{ISG}, 10.5 (Numbers, dates and time)", fixable=True)  # fmt: skip
+def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
+    for index, text in prose.prose_lines():
+        line = prose.file_line(index)
+        for start, end, better in sorted(_dates(text)):
+            yield Finding(line, start + 1, f"'{text[start:end]}': write '{better}'", f"source: {ISG}, 10.5",
+                          Fix(line, start + 1, end + 1, better, text[start:end]))  # fmt: skip
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}|(?:19|20)\d{2}-(?:0[1-9]|1[0-2])"
+                           r"-(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d)")  # fmt: skip
+
+
+@rule("COE715", "numeric date in running text (31/01/2024, 2024-01-31): write '31 January 2024'",
+      f"{ISG}, 10.5 (Numbers, dates and time)")  # fmt: skip
+def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
+    for index, text in prose.prose_lines("paragraph", "heading", "footnote"):
+        for m in _NUMERIC_DATE.finditer(text):
+            yield Finding(prose.file_line(index), m.start() + 1, f"numeric date '{m.group()}' in running text",
+                          "write the month in words: '31 January 2024' (numeric dates only in tables)")  # fmt: skip
+
+
+# -- COE716, COE717: headings and footnotes ---------------------------------------------------------------------
+
+_ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St)\.$")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+
+@rule("COE716", "heading ends with a full stop", f"{ISG}, 10.1.1 (Full stop)",
+      fixable=True)  # fmt: skip
+def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
+    for block in prose.blocks:
+        if block.kind != "heading":
+            continue
+        index = max(i for i in range(block.start, block.end) if not _SETEXT_UNDERLINE.match(prose.lines[i]))
+        text = re.sub(r"[ \t]+#+[ \t]*$", "", prose.masked[index].replace(MASK, " ")).rstrip()
+        if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION_END.search(text):
+            line = prose.file_line(index)
+            yield Finding(line, len(text), "heading ends with a full stop", "delete the full stop",
+                          Fix(line, len(text), len(text) + 1, "", "."))  # fmt: skip
+
+
+_SENTENCE_END = re.compile("[.?!\u2026][)\\]\"'\u2019\u201d*_]*$")
+
+
+@rule("COE717", "footnote does not end with a full stop (unless it is only a web or e-mail address)",
+      f"{ISG}, 10.1.1 (Full stop)", fixable=True)  # fmt: skip
+def footnote_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
+    for block in prose.blocks:
+        if block.kind != "footnote":
+            continue
+        masked = " ".join(prose.masked.get(i, "") for i in range(block.start, block.end))
+        if not re.search(r"\w", masked):
+            continue  # only an address (or a link whose text is one)
+        index = max(i for i in range(block.start, block.end) if prose.lines[i].strip())
+        raw = re.sub(r"<!--.*?-->", "", prose.lines[index]).rstrip()
+        if not _SENTENCE_END.search(raw):
+            line = prose.file_line(index)
+            yield Finding(line, len(raw) + 1, "footnote does not end with a full stop", "end it with '.'",
+                          Fix(line, len(raw) + 1, len(raw) + 1, "."))  # fmt: skip
+
+
+# -- COE718: protocol order ---------------------------------------------------------------------------------------
+
+_NAME_CODES = {name: code for code, name in COUNTRY_NAMES.items() if code != "EU"}
+_NAME_CODES |= {"the Netherlands": "NL", "The Netherlands": "NL", "Czech Republic": "CZ", "Slovak Republic": "SK"}
+_ITEM = "|".join([*sorted(map(re.escape, _NAME_CODES), key=len, reverse=True),
+                  *(rf"\b{code}\b" for code in sorted(_EU_CODES))])  # fmt: skip
+_SEP = r"(?:[ \t]*,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)"
+_COUNTRY_LIST = re.compile(rf"(?<![\w-])(?:{_ITEM})(?:{_SEP}(?:{_ITEM}))+(?![\w-])")
+_ONE_COUNTRY = re.compile(_ITEM)
+
+
+@rule("COE718", "Member States listed out of protocol order (BE, BG, CZ, DK, DE, EE, IE, EL, ES, FR, HR, IT, CY, LV, "
+      "LT, LU, HU, MT, NL, AT, PL, PT, RO, SI, SK, FI, SE)", f"{ISG}, 7.1 (Countries: order of the Member States)")
+def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt: skip
+    for index, text in prose.prose_lines():
+        for listed in _COUNTRY_LIST.finditer(text):
+            items = _ONE_COUNTRY.findall(listed.group())
+            codes = [_NAME_CODES.get(item, item) for item in items]
+            ordered = sorted(zip(codes, items, strict=True), key=lambda pair: protocol_key(pair[0]))
+            if [code for code, _ in ordered] != codes:
+                better = ", ".join(item for _, item in ordered)
+                yield Finding(prose.file_line(index), listed.start() + 1,
+                              f"Member States out of protocol order: '{listed.group()}'",
+                              f"list them as {better} (the order of their names in their own languages)")  # fmt: skip
+
+
+# -- COE719: thousands separator ----------------------------------------------------------------------------------
+
+_COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)")
+_SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?<![\w., \u00a0])\d{1,3}(?: \d{3}){2,}"
+                           r"(?![\d])")  # fmt: skip
+_UNGROUPED = re.compile(r"(?<![\w.,/-])\d{5,}(?![\w/-]|[.,]\d)")
+
+THOUSANDS_SOURCES = {"space": f"{ISG}, 6.5 (Punctuation in figures)",
+                     "comma": f"{ESG}, numbers (a comma in English running text)"}  # fmt: skip
+
+
+def _grouped(number: str, style: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    groups = [digits[max(0, end - 3) : end] for end in range(len(digits), 0, -3)][::-1]
+    return ("\u00a0" if style == "space" else ",").join(groups)
+
+
+@rule("COE719", "thousands not separated as paper.yaml's `checks.thousands` says (default: space, as the ISG; or "
+      "comma, as the Commission's English Style Guide)", f"{ISG}, 6.5; {ESG}, numbers")  # fmt: skip
+def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
+    style = context.config.thousands
+    wrong = _COMMA_GROUPS if style == "space" else _SPACE_GROUPS
+    name = "a (no-break) space" if style == "space" else "a comma"
+    for index, text in prose.prose_lines():
+        line = prose.file_line(index)
+        for m in sorted([*wrong.finditer(text), *_UNGROUPED.finditer(text)], key=lambda m: m.start()):
+            better = _grouped(m.group(), style).replace("\u00a0", " ")
+            yield Finding(line, m.start() + 1, f"'{m.group()}': separate thousands with {name} ({better})",
+                          f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")  # fmt: skip

@@ -1,0 +1,102 @@
+"""`validate --fix` and `--diff`: apply the safe fixes that diagnostics carry, and nothing else, byte for byte.
+
+Each fix replaces a stretch of one line that must still hold the text the rule saw; overlapping fixes after the first
+on a line wait for the next run (as ruff's do). Line endings, a byte-order mark and every other byte are kept; files
+are written to a temporary file and renamed, with their permissions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import os
+import re
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostic
+from ..docx_writer import write_atomic
+
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """One file's content before and after its fixes, and the diagnostics those fixes resolve."""
+
+    path: str
+    before: bytes
+    after: bytes
+    fixed: tuple[Diagnostic, ...]
+
+
+def plan(root: Path, diagnostics: Sequence[Diagnostic]) -> list[FileFix]:
+    """The changes the diagnostics' fixes make to each file (files that would not change are left out)."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.fix is not None:
+            by_path.setdefault(d.path, []).append(d)
+    changes: list[FileFix] = []
+    for path, found in sorted(by_path.items()):
+        try:
+            before = (root / path).read_bytes()
+        except OSError:
+            continue
+        change = _apply(path, before, found)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _apply(path: str, before: bytes, found: list[Diagnostic]) -> FileFix | None:
+    bom = codecs.BOM_UTF8 if before.startswith(codecs.BOM_UTF8) else b""
+    try:
+        text = before[len(bom) :].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    parts = _LINE_BREAK.split(text)  # lines at even positions, their line breaks at odd ones
+    applied: list[Diagnostic] = []
+    last: tuple[int, int] = (0, 0)  # (line, end column) of the last fix applied
+    for d in sorted(found, key=lambda d: (d.fix.line, d.fix.column) if d.fix else (0, 0)):
+        fix = d.fix
+        assert fix is not None
+        index = 2 * (fix.line - 1)
+        if index >= len(parts) or (fix.line == last[0] and fix.column < last[1]):
+            continue
+        line = parts[index]
+        if line[fix.column - 1 : fix.end - 1] != fix.original:
+            continue  # the file changed since it was checked
+        applied.append(d)
+        last = (fix.line, fix.end)
+    for d in sorted(applied, key=lambda d: (d.fix.line, d.fix.column) if d.fix else (0, 0), reverse=True):
+        fix = d.fix
+        assert fix is not None
+        line = parts[2 * (fix.line - 1)]
+        parts[2 * (fix.line - 1)] = line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :]
+    after = bom + "".join(parts).encode("utf-8")
+    return FileFix(path, before, after, tuple(applied)) if after != before else None
+
+
+def write(root: Path, changes: Sequence[FileFix]) -> None:
+    """Write each changed file atomically, keeping its permissions (a symbolic link's target is written)."""
+    for change in changes:
+        target = (root / change.path).resolve()
+        write_atomic(target, change.after, stat.S_IMODE(os.stat(target).st_mode))
+
+
+def unified_diff(changes: Sequence[FileFix]) -> str:
+    """The changes as one unified diff (`a/path`, `b/path`), as `git diff` shows them."""
+    out: list[str] = []
+    for change in changes:
+        before = change.before.decode("utf-8-sig").splitlines(keepends=True)
+        after = change.after.decode("utf-8-sig").splitlines(keepends=True)
+        out += difflib.unified_diff(before, after, f"a/{change.path}", f"b/{change.path}")
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in out)
+
+
+def fixed_count(changes: Sequence[FileFix]) -> int:
+    return sum(len(change.fixed) for change in changes)
+
+

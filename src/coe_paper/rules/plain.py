@@ -1,0 +1,79 @@
+"""Plain-language hints, as warnings: COE731 sentences over `checks.max_sentence_words` (40), COE732 impersonal
+passives such as 'it is recommended that', which hide who recommends."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..markdown import WORD_RE
+from .registry import Finding, rule
+
+if TYPE_CHECKING:
+    from .engine import Context
+    from .text import Prose
+
+CLEARLY = "European Commission, How to write clearly (DGT)"
+_SENTENCE_END = re.compile("[.!?\u2026]['\"\u2019\u201d)\\]*_]*(?=\\s+['\"\u2018\u201c(*_\\[]*[A-Z0-9]|\\s*$)")
+_ALT_TEXT = re.compile(r"!\[[^\]]*\]")
+_IMPERSONAL = re.compile(
+    r"\bit\s+(?:is|was|has\s+been|had\s+been|will\s+be|would\s+be|should\s+be|can\s+be|could\s+be|may\s+be|must\s+be)"
+    r"\s+(?:recommended|suggested|proposed|advised|considered|believed|expected|hoped|felt|thought|agreed|noted|"
+    r"argued|known|understood|acknowledged|recognised|recognized|estimated|envisaged|foreseen|decided)\s+(?:that|to)\b",
+    re.IGNORECASE,
+)
+
+
+def _paragraphs(prose: Prose) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """Each paragraph or footnote as one text, with the (body index, offset in the text) where each line starts."""
+    for block in prose.blocks:
+        if block.kind not in ("paragraph", "footnote"):
+            continue
+        starts: list[tuple[int, int]] = []
+        parts: list[str] = []
+        offset = 0
+        for index in range(block.start, block.end):
+            text = prose.masked.get(index)
+            if text is None:
+                continue
+            starts.append((index, offset))
+            parts.append(text)
+            offset += len(text) + 1
+        yield "\n".join(parts), starts
+
+
+def _place(prose: Prose, starts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """File (line, column) of `offset` in a paragraph's text."""
+    index, begin = max((s for s in starts if s[1] <= offset), key=lambda s: s[1])
+    return prose.file_line(index), offset - begin + 1
+
+
+@rule("COE731", "sentence over 40 words (`checks.max_sentence_words`)", f"{CLEARLY}: keep sentences short")
+def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
+    limit = context.config.max_sentence_words
+    for text, starts in _paragraphs(prose):
+        text = _ALT_TEXT.sub(lambda m: " " * len(m.group()), text)  # an image's description is not a sentence
+        begin = 0
+        for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+            sentence = text[begin:end]
+            count = len(WORD_RE.findall(sentence))
+            if count > limit:
+                lead = len(sentence) - len(sentence.lstrip())
+                line, column = _place(prose, starts, begin + lead)
+                yield Finding(line, column, f"sentence of {count} words (more than {limit})",
+                              "split it: one idea per sentence reads more easily")  # fmt: skip
+            begin = end
+            if begin >= len(text):
+                break
+
+
+@rule("COE732", "impersonal passive ('it is recommended that'): say who recommends",
+      f"{CLEARLY}: prefer active verbs and say who does what")  # fmt: skip
+def impersonal_passive(context: Context, prose: Prose) -> Iterator[Finding]:
+    for text, starts in _paragraphs(prose):
+        for m in _IMPERSONAL.finditer(text):
+            line, column = _place(prose, starts, m.start())
+            phrase = " ".join(m.group().split())
+            yield Finding(line, column, f"'{phrase}' hides who acts",
+                          "name the actor: 'the Partnership recommends that ...'")  # fmt: skip

@@ -1,0 +1,85 @@
+"""The rule registry: every editorial code declared once, with severity, summary, source and whether it can fix.
+
+A rule's function takes the run's `Context` and one section's `Prose` and yields `Finding`s; the engine turns them
+into Diagnostics with the paper's severities, selection and inline suppressions applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Fix, Severity
+
+if TYPE_CHECKING:
+    from .engine import Context
+    from .text import Prose
+
+#: Rule sets by code prefix, in the order the README lists them.
+RULE_SETS: dict[str, str] = {
+    "COE70": "inclusive wording",
+    "COE71": "EU style",
+    "COE72": "British spelling",
+    "COE73": "plain language",
+    "COE79": "suppressions",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found: a place in the section file (1-based line and column), a message, a hint, a fix."""
+
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    fix: Fix | None = None
+
+
+Check = Callable[["Context", "Prose"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str
+    source: str
+    fixable: bool
+    check: Check | None  # None for a rule the engine itself emits (COE790)
+
+    @property
+    def rule_set(self) -> str:
+        return RULE_SETS[self.code[:5]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, summary: str, source: str, *, severity: Severity = "warning",
+         fixable: bool = False) -> Callable[[Check], Check]:  # fmt: skip
+    """Register the decorated function as the check for `code` (once: a second registration is a bug)."""
+
+    def register(check: Check) -> Check:
+        declare(code, summary, source, severity=severity, fixable=fixable, check=check)
+        return check
+
+    return register
+
+
+def declare(code: str, summary: str, source: str, *, severity: Severity = "warning", fixable: bool = False,
+            check: Check | None = None) -> Rule:  # fmt: skip
+    if code in RULES:
+        raise ValueError(f"rule {code} registered twice")
+    if code[:5] not in RULE_SETS:
+        raise ValueError(f"rule {code} belongs to no rule set")
+    RULES[code] = Rule(code, severity, summary, source, fixable, check)
+    return RULES[code]
+
+
+def rules() -> list[Rule]:
+    """Every registered rule, by code (importing the rule modules registers them)."""
+    from . import eustyle, inclusive, plain, spelling, suppress  # noqa: F401  (registration on import)
+
+    return [RULES[code] for code in sorted(RULES)]

@@ -1,0 +1,248 @@
+"""British spelling as EU English writes it: COE721 words the en_GB hunspell dictionary does not know (read with
+spylls), COE722 American forms (-ize, -yze, 'center', ...) even where the dictionary accepts them.
+
+Words in the paper's word list (`paper/words.txt`), in the names and ids of contributors.yaml, in capitals
+(acronyms) or with inner capitals are never reported; code, URLs and e-mail addresses are masked out before.
+The dictionary is loaded only when a word is not already in the cache: results (and suggestions) are kept in
+`<git dir>/coe-paper-cache/spelling.json`, keyed by the dictionary's files, so a warm run never loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..diagnostics import Fix, warning
+from ..project import CONFIG_PATH
+from .registry import Finding, rule
+from .terms import match_case
+
+if TYPE_CHECKING:
+    from .engine import Context
+    from .text import Prose
+
+ISG_SPELLING = "Interinstitutional Style Guide, 10.3 (Spelling: British conventions, -ise)"
+WORD_RE = re.compile("(?<!\\w)[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*(?!\\w)")
+PREFIXES = frozenset({
+    "multi", "co", "non", "pre", "post", "re", "anti", "inter", "intra", "cross", "sub", "self", "semi", "socio",
+    "eco", "bio", "mid", "over", "under", "well", "ex", "e", "de", "pro", "counter", "micro", "macro", "neo", "pan",
+    "quasi", "ultra", "trans", "supra", "extra", "cyber", "peri",
+})
+_IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|ations|ational|able|ability)$")
+_IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
+                             r"supersiz|bite-siz|citiz)")  # fmt: skip
+MAX_SUGGESTIONS = 12  # words per run that get suggestions (spylls takes ~0.2 s for each)
+CACHE_VERSION = 1
+
+
+@cache
+def us_spellings() -> tuple[dict[str, str], frozenset[str]]:
+    text = resources.files("coe_paper.rules").joinpath("data", "us_spellings.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return {str(k): str(v) for k, v in data["words"].items()}, frozenset(data["no_fix"])
+
+
+class Speller:
+    """en_GB lookups through spylls, loaded on first need, with a persistent cache of answers."""
+
+    def __init__(self, path: str, cache_file: Path | None) -> None:
+        self.path = path
+        self.cache_file = cache_file
+        self.key = _dictionary_key(path)
+        self.known: dict[str, Any] = {}  # word -> True, or a list of suggestions
+        self.dirty = False
+        self._dictionary: Any = None
+        self.suggested = 0
+        if cache_file is not None and self.key:
+            try:
+                data = json.loads(cache_file.read_text(encoding="utf-8"))
+                if data.get("version") == CACHE_VERSION and data.get("key") == self.key:
+                    self.known = dict(data["words"])
+            except (OSError, ValueError, KeyError, AttributeError, TypeError):
+                self.known = {}
+
+    @property
+    def available(self) -> bool:
+        return bool(self.key)
+
+    def dictionary(self) -> Any:
+        if self._dictionary is None:
+            from spylls.hunspell import Dictionary  # imported here: only a run that needs it pays for it
+
+            self._dictionary = Dictionary.from_files(self.path)
+        return self._dictionary
+
+    def correct(self, word: str) -> bool:
+        answer = self.known.get(word)
+        if answer is None:
+            answer = True if self.dictionary().lookup(word) else []
+            self.known[word], self.dirty = answer, True
+        return answer is True
+
+    def suggestions(self, word: str) -> list[str]:
+        answer = self.known.get(word)
+        if isinstance(answer, list) and not answer and self.suggested < MAX_SUGGESTIONS:
+            self.suggested += 1
+            answer = [str(s) for s in islice(self.dictionary().suggest(word), 3)] or ["-"]
+            self.known[word], self.dirty = answer, True
+        return [s for s in answer if s != "-"] if isinstance(answer, list) else []
+
+    def save(self) -> None:
+        if self.cache_file is None or not self.dirty:
+            return
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=self.cache_file.parent, suffix=".tmp", delete=False,
+                                             encoding="utf-8") as handle:  # fmt: skip
+                json.dump({"version": CACHE_VERSION, "key": self.key, "words": self.known}, handle,
+                          ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+            os.replace(handle.name, self.cache_file)
+            self.dirty = False
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _dictionary_key(path: str) -> str:
+    """Identity of the dictionary's .aff and .dic files (size and time), or '' when they are missing."""
+    parts = []
+    for suffix in (".aff", ".dic"):
+        try:
+            stat = os.stat(path + suffix)
+        except OSError:
+            return ""
+        parts.append(f"{path}{suffix}:{stat.st_size}:{stat.st_mtime_ns}")
+    return ";".join(parts)
+
+
+def git_dir(root: Path) -> Path | None:
+    """The project's git directory (a worktree's `.git` file points to it), or None outside git."""
+    dot_git = root / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    try:
+        first = dot_git.read_text(encoding="utf-8").split("\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        return None
+    if first.startswith("gitdir:"):
+        found = Path(first[len("gitdir:") :].strip())
+        return found if found.is_absolute() else root / found
+    return None
+
+
+def speller(context: Context) -> Speller | None:
+    """The run's speller (one per run), or None with one warning when the dictionary is missing."""
+    found = context.shared.get("speller")
+    if not isinstance(found, Speller):
+        directory = git_dir(context.source.root)
+        cache_file = directory / "coe-paper-cache" / "spelling.json" if directory else None
+        found = Speller(context.config.dictionary, cache_file)
+        context.shared["speller"] = found
+        context.finish.append(found.save)
+        if not found.available:
+            line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
+            context.problems.append(warning(CONFIG_PATH, line, col, "COE721",
+                                            f"no hunspell dictionary at {found.path}.aff/.dic: spelling not checked",
+                                            "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
+    return found if found.available else None
+
+
+@cache
+def eu_words() -> frozenset[str]:
+    """Words EU English uses that the en_GB dictionary lacks (data/eu_words.txt)."""
+    text = resources.files("coe_paper.rules").joinpath("data", "eu_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.split("\n") if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _names(contributors: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.lower() for text in contributors for w in WORD_RE.findall(text.replace("\u2019", "'")))
+
+
+def _allowed(context: Context) -> tuple[frozenset[str], frozenset[str]]:
+    """(exact words, lower-case words) never reported: the paper's word list and the contributors' names."""
+    listed = context.words | eu_words()
+    names = _names(tuple(part for c in context.project.contributors for part in (c.id, c.name, c.short)))
+    return listed, names | frozenset(w for w in listed if w.islower())
+
+
+def _skip(word: str) -> bool:
+    """Acronyms, words with inner capitals and single letters are not spell-checked."""
+    return len(word) < 2 or any(c.isupper() for c in word[1:])
+
+
+def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
+    """(British form, safe to fix) for an American spelling, else None."""
+    mapped, no_fix = us_spellings()
+    lower = word.lower()
+    if lower in mapped:
+        return match_case(word, mapped[lower]), lower not in no_fix
+    m = _IZE.match(lower)
+    if m is None or _IZE_EXCEPTIONS.match(lower):
+        return None
+    british = f"{m.group('stem')}{'is' if m.group('z') == 'iz' else 'ys'}{m.group('end')}"
+    if speller is not None and not speller.correct(british):
+        return None
+    return match_case(word, british), True
+
+
+def _words(prose: Prose) -> Iterator[tuple[int, int, str, str]]:
+    """(file line, 0-based column, word, the character after it) of every word of prose."""
+    for index, text in prose.prose_lines():
+        for m in WORD_RE.finditer(text):
+            yield prose.file_line(index), m.start(), m.group(), text[m.end() : m.end() + 1]
+
+
+@rule("COE722", "American spelling (-ize, -yze, center, color, program, ...): EU English writes -ise, centre, "
+      "colour, programme", f"data/us_spellings.yaml; {ISG_SPELLING}", fixable=True)  # fmt: skip
+def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
+    check = speller(context) if context.config.selects("COE722") else None
+    for line, start, word, _ in _words(prose):
+        if word.isupper() and len(word) > 1:
+            continue
+        found = american(word, check)
+        if found is not None:
+            british, safe = found
+            fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
+            note = "" if safe else " (keep 'program' only for computer programs, 'meter' for a measuring device)"
+            yield Finding(line, start + 1, f"'{word}': write '{british}'{note}", f"source: {ISG_SPELLING}", fix)
+
+
+@rule("COE721", "word not in the en_GB dictionary, the paper's words.txt or contributors.yaml",
+      "Debian's hunspell-en-gb dictionary, read with spylls; paper/words.txt; contributors.yaml")  # fmt: skip
+def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
+    check = speller(context)
+    if check is None:
+        return
+    exact, lower = _allowed(context)
+    for line, start, word, after in _words(prose):
+        word = word.replace("\u2019", "'")
+        if _skip(word) or word in exact or word.lower() in lower or american(word, None) is not None:
+            continue
+        if check.correct(word) or _compound_ok(word, check, exact, lower):
+            continue
+        if after == "." and check.correct(word + "."):
+            continue  # an abbreviation the dictionary holds with its full stop (etc.)
+        if word.endswith("'s") and check.correct(word[:-2]):
+            continue
+        near = check.suggestions(word)
+        hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""
+        yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
+                      hint + "if it is right, add it to paper/words.txt")  # fmt: skip
+
+
+def _compound_ok(word: str, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:
+    """A hyphenated word whose parts are words (or common prefixes such as 'multi-', 'co-')."""
+    parts = word.split("-")
+    if len(parts) < 2:
+        return False
+    return all(p.lower() in PREFIXES or p in exact or p.lower() in lower or check.correct(p) for p in parts if p)

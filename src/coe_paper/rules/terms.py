@@ -1,0 +1,169 @@
+"""Term lists: phrases to avoid, the wording to write instead and the source, read from YAML (shipped or a paper's
+own), compiled into one regular expression per list.
+
+A list file holds `sources` (short keys for long titles) and `terms`; each term has `avoid` (phrases), `write` (one
+preferred wording, or several), `source` (a key or the text itself) and optional `fix` (one wording that can replace
+the phrase as it stands), `plural` (what replaces a plural form), `adjective` (an adjective used as a noun, as in
+"the elderly": not fixed before another word, where it is an adjective again), `match_case` (only the exact case
+counts, as for "Turkey") and `check_case` (the preferred wording itself in any other case is a finding, as for
+"member states").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..diagnostics import Fix
+from .text import MASK
+
+
+class Term(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    avoid: list[str] = Field(min_length=1)
+    write: list[str] = Field(min_length=1)
+    source: str = Field(min_length=1)
+    fix: bool = False
+    plural: str | None = None
+    adjective: bool = False
+    match_case: bool = False
+    check_case: bool = False
+
+    @field_validator("write", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _fixable(self) -> Term:
+        if self.fix and len(self.write) != 1:
+            raise ValueError("a term with several preferred wordings cannot be fixed automatically")
+        return self
+
+
+class TermFile(BaseModel):
+    """A term list file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: dict[str, str] = {}
+    terms: list[Term] = Field(min_length=1)
+
+
+#: Words after which an adjective used as a noun ("the elderly") is still a noun, so the fix is safe.
+FOLLOWERS = frozenset({
+    "and", "or", "but", "nor", "are", "is", "were", "was", "have", "has", "had", "who", "whose", "whom", "which",
+    "that", "in", "of", "to", "with", "from", "for", "at", "on", "by", "as", "than", "will", "would", "can", "could",
+    "should", "must", "may", "might", "do", "does", "did", "not", "also", "often", "still", "face", "need", "live",
+    "living",
+})
+
+_SEP = r"[ \t]+"
+
+
+def _plural(phrase: str) -> str:
+    """The regular plural of a phrase's last word (chairman -> chairmen, policy -> policies, bus -> buses)."""
+    if phrase.endswith("man"):
+        return phrase[:-3] + "men"
+    if re.search(r"[^aeiou]y$", phrase):
+        return phrase[:-1] + "ies"
+    if re.search(r"(?:s|x|z|ch|sh)$", phrase):
+        return phrase + "es"
+    return phrase + "s"
+
+
+@dataclass(frozen=True)
+class Match:
+    term: Term
+    source: str
+    start: int  # 0-based column in the line
+    end: int
+    text: str
+    fix: Fix | None
+
+
+class TermList:
+    """A compiled list: `find(line)` yields each avoided phrase (whole words, plurals too) with its fix, if safe."""
+
+    def __init__(self, data: TermFile) -> None:
+        self.file = data
+        self.forms: dict[str, tuple[Term, bool]] = {}  # lower-case form -> (term, is plural)
+        exact: dict[str, tuple[Term, bool]] = {}
+        for term in data.terms:
+            phrases = term.avoid + (term.write if term.check_case else [])
+            if term.match_case:  # "the Czech Republic" also opens a sentence
+                phrases = phrases + ["T" + p[1:] for p in phrases if p.startswith("the ")]
+            for phrase in phrases:
+                target = exact if term.match_case else self.forms
+                target.setdefault(phrase if term.match_case else phrase.lower(), (term, False))
+                if not term.match_case and phrase not in term.write:
+                    target.setdefault(_plural(phrase).lower(), (term, True))
+        self.exact = exact
+        self.pattern = self._compile(list(self.forms), re.IGNORECASE)
+        self.exact_pattern = self._compile(list(exact), 0)
+
+    @staticmethod
+    def _compile(forms: list[str], flags: int) -> re.Pattern[str] | None:
+        if not forms:
+            return None
+        alternatives = "|".join(_SEP.join(map(re.escape, f.split())) for f in sorted(forms, key=len, reverse=True))
+        return re.compile(rf"(?<![\w/-])(?:{alternatives})(?![\w/-])", flags)
+
+    def source_of(self, term: Term) -> str:
+        return self.file.sources.get(term.source, term.source)
+
+    def find(self, line: str, file_line: int) -> list[Match]:
+        found: list[Match] = []
+        for pattern, forms, fold in ((self.pattern, self.forms, True), (self.exact_pattern, self.exact, False)):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(line):
+                text = m.group()
+                key = " ".join(text.split())
+                term, plural = forms[key.lower() if fold else key]
+                if term.check_case and text in term.write:
+                    continue
+                fix = self._fix(term, plural, line, m, file_line)
+                found.append(Match(term, self.source_of(term), m.start(), m.end(), text, fix))
+        return sorted(found, key=lambda f: f.start)
+
+    def _fix(self, term: Term, plural: bool, line: str, m: re.Match[str], file_line: int) -> Fix | None:
+        if not term.fix:
+            return None
+        replacement = term.plural if plural else term.write[0]
+        if replacement is None:
+            return None
+        if term.adjective:
+            after = line[m.end():]
+            following = re.match(r"[ \t]*([A-Za-z]+)?", after)
+            word = following.group(1) if following else None
+            if not after.strip(" \t" + MASK) or (word is not None and word.lower() not in FOLLOWERS):
+                return None  # at a line's end the next word is unknown; before another word it is an adjective
+        if not (term.match_case or term.check_case):
+            replacement = match_case(m.group(), replacement)
+        return Fix(file_line, m.start() + 1, m.end() + 1, replacement, m.group())
+
+
+def match_case(found: str, replacement: str) -> str:
+    """`replacement` in the case of `found`: capitalised or in capitals as it was (a wording with capitals stays)."""
+    if any(c.isupper() for c in replacement):
+        return replacement
+    if len(found) > 1 and found.isupper():
+        return replacement.upper()
+    if found[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+@cache
+def shipped(name: str) -> TermList:
+    """A term list shipped in `coe_paper/rules/data/` (validated; a broken shipped list is a bug)."""
+    text = resources.files("coe_paper.rules").joinpath("data", name).read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return TermList(TermFile.model_validate(yaml.load(text, Loader=loader)))  # a safe loader

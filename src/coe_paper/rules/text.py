@@ -1,0 +1,133 @@
+"""A section's prose as the editorial rules see it: the body's lines with code, URLs, e-mail addresses, HTML and
+footnote labels blanked out (same length, so columns stay exact), and the blocks the rules need (headings,
+paragraphs, tables, footnotes) by line.
+
+Only lines that markdown-it gives to an inline token are prose: fenced and indented code, HTML blocks and link
+reference definitions never are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+#: What a masked character becomes: neither a word character nor a space, so no term matches across it.
+MASK = "\x00"
+
+_MASKS = [
+    re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)"),  # code spans
+    re.compile(r"<!--.*?(?:-->|$)"),  # HTML comments (inline suppressions among them)
+    re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>"),  # autolinks
+    re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),  # HTML tags
+    re.compile(r"(?<=\])\(\s*(?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"),
+    re.compile(r"(?<=\])\[[^\]]*\]"),  # reference link labels
+    re.compile(r"\[\^[^\]\s]+\]:?"),  # footnote references and labels
+    re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]"),  # bare URLs
+    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail addresses
+]
+
+
+def mask(line: str) -> str:
+    """`line` with every non-prose stretch replaced by MASK characters."""
+    for pattern in _MASKS:
+        if pattern.pattern.startswith("(`+") and "`" not in line:
+            continue
+        line = pattern.sub(lambda m: MASK * len(m.group()), line)
+    return line
+
+
+SUPPRESS_RE = re.compile(r"<!--\s*coe-paper:\s*ignore\b(?P<rest>.*?)-->")
+CODE_RE = re.compile(r"\bCOE\d{3}\b")
+LEADING_CODES_RE = re.compile(r"\s*(?:COE\d{3}\b[\s,]*)+")  # the codes; any text after them is the reason
+
+
+@dataclass
+class Suppression:
+    """`<!-- coe-paper: ignore CODE[, CODE] [reason] -->`, for the file line it sits on (or the next, alone)."""
+
+    line: int  # the file line it applies to
+    at: tuple[int, int]  # file (line, column) of the comment itself
+    codes: list[str]
+    used: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Block:
+    """A run of body lines (0-based, end exclusive) forming one heading, paragraph or footnote."""
+
+    start: int
+    end: int
+    kind: str  # "heading", "paragraph", "table", "footnote"
+    group: int = 0
+
+
+@dataclass
+class Prose:
+    """One section's prose, by body line (0-based); `file_line` turns an index into the file's 1-based line."""
+
+    path: str
+    body_line: int
+    lines: list[str]
+    masked: dict[int, str]
+    kinds: dict[int, str]
+    blocks: list[Block]
+    suppressions: list[Suppression]
+
+    def file_line(self, index: int) -> int:
+        return self.body_line + index + 1
+
+    def prose_lines(self, *kinds: str) -> list[tuple[int, str]]:
+        """(body index, masked text) of every prose line, or of those of the given kinds."""
+        return [(i, text) for i, text in sorted(self.masked.items()) if not kinds or self.kinds[i] in kinds]
+
+
+def _kind(stack: list[str]) -> str:
+    for kind in ("footnote", "table", "heading"):
+        if kind in stack:
+            return kind
+    return "paragraph"
+
+
+def read_prose(path: str, body: str, body_line: int, tokens: list[Token]) -> Prose:
+    """The prose view of a section body parsed into `tokens`."""
+    lines = body.split("\n")
+    prose = Prose(path, body_line, lines, {}, {}, [], [])
+    stack: list[str] = []
+    group = 0  # footnotes and tables are one block each, whatever paragraphs or rows they hold
+    for token in tokens:
+        kind = token.type
+        if kind in ("heading_open", "table_open", "footnote_open"):
+            stack.append(kind.split("_")[0])
+            group += 1
+        elif kind in ("heading_close", "table_close", "footnote_close"):
+            stack.pop()
+        elif kind == "html_block" and token.map and SUPPRESS_RE.search(token.content):
+            _suppressions(prose, token.content, token.map[0], applies_to=prose.file_line(token.map[1]))
+        elif kind == "inline" and token.map:
+            block = Block(token.map[0], min(token.map[1], len(lines)), _kind(stack), group)
+            last = prose.blocks[-1] if prose.blocks else None
+            if last is not None and block.kind in ("footnote", "table") and (last.kind, last.group) == (
+                block.kind, block.group
+            ):
+                last.end = max(last.end, block.end)
+            else:
+                prose.blocks.append(block)
+            for index in range(block.start, block.end):
+                if index not in prose.masked:
+                    raw = lines[index]
+                    if "<!--" in raw and SUPPRESS_RE.search(raw):
+                        _suppressions(prose, raw, index, applies_to=prose.file_line(index))
+                    prose.masked[index] = mask(raw)
+                    prose.kinds[index] = block.kind
+    return prose
+
+
+def _suppressions(prose: Prose, text: str, index: int, applies_to: int) -> None:
+    for offset, line in enumerate(text.split("\n")):
+        for match in SUPPRESS_RE.finditer(line):
+            listed = LEADING_CODES_RE.match(match.group("rest"))
+            codes = CODE_RE.findall(listed.group()) if listed else []
+            at = (prose.file_line(index + offset), match.start() + 1)
+            prose.suppressions.append(Suppression(applies_to, at, codes))

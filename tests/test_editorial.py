@@ -1,0 +1,367 @@
+"""Editorial rules (COE7xx): one failing and one passing example per code, the `checks:` configuration, inline
+suppressions, `--fix` byte for byte, `--diff`, `--statistics`, the spelling cache and the README's rule table.
+
+`prose(text)` puts `text` on file line 11 of the intro section (body line 9 is `## Words`, line 10 is blank).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coe_paper import pipeline
+from coe_paper.cli import app
+from coe_paper.diagnostics import Diagnostic
+from coe_paper.rules import spelling
+from coe_paper.rules.registry import rules
+from coe_paper.rules.summary import readme_table, rule_table
+from coe_paper.rules.terms import shipped
+from conftest import CONTRIBUTORS_YAML, PAPER_YAML, REPO_ROOT, MakeProject, section_text
+
+INTRO = "sections/01-intro.md"
+LINE = 11
+
+
+def prose(text: str) -> dict[str, str | bytes | None]:
+    return {INTRO: section_text("intro", f"## Words\n\n{text}\n", title="Introduction")}
+
+
+def with_checks(checks: str, files: dict[str, str | bytes | None] | None = None) -> dict[str, str | bytes | None]:
+    return {**(files or {}), "paper/paper.yaml": PAPER_YAML + "checks:\n" + checks}
+
+
+def editorial(make_project: MakeProject, files: dict[str, str | bytes | None]) -> list[Diagnostic]:
+    return [d for d in pipeline.load(make_project(files)).diagnostics if d.code.startswith("COE7")]
+
+
+def one(found: list[Diagnostic], code: str) -> Diagnostic:
+    assert [d.code for d in found] == [code], found
+    return found[0]
+
+
+def col(text: str, part: str) -> int:
+    return text.index(part) + 1
+
+
+# -- the registry and the README ---------------------------------------------------------------------------------
+
+
+def test_readme_lists_every_rule_with_its_source() -> None:
+    table = readme_table((REPO_ROOT / "README.md").read_text(encoding="utf-8"))
+    assert table == rule_table(), "run: python -m coe_paper.rules.summary README.md"
+    for rule in rules():
+        assert rule.source and rule.summary and rule.code in table
+
+
+def test_inclusive_list_has_at_least_40_terms_each_with_a_source() -> None:
+    terms = shipped("inclusive.yaml")
+    assert len(terms.file.terms) >= 40
+    for term in terms.file.terms:
+        assert term.source in terms.file.sources, term
+        assert not term.fix or len(term.write) == 1
+
+
+# -- COE70x inclusive wording ------------------------------------------------------------------------------------
+
+
+def test_coe701_term_with_preferred_wording_source_and_fix(make_project: MakeProject) -> None:
+    text = "Services for the disabled are scarce."
+    d = one(editorial(make_project, prose(text)), "COE701")
+    assert (d.path, d.line, d.column, d.severity) == (INTRO, LINE, col(text, "the disabled"), "warning")
+    assert d.message == "'the disabled': write 'persons with disabilities'"
+    assert "Convention on the Rights of Persons with Disabilities" in d.hint
+    assert d.fix is not None and d.fix.replacement == "persons with disabilities"
+    assert editorial(make_project, prose("Services for persons with disabilities are scarce.")) == []
+
+
+def test_coe701_plurals_and_case(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("Two Chairmen met.")), "COE701")
+    assert d.message == "'Chairmen': write 'chair'" and d.fix is not None and d.fix.replacement == "Chairs"
+    d = one(editorial(make_project, prose("Support LGBT groups.")), "COE701")
+    assert d.fix is not None and d.fix.replacement == "LGBTIQ"
+    assert editorial(make_project, prose("Support LGBTIQ groups.")) == []
+
+
+def test_coe701_whole_words_never_in_code_urls_or_comments(make_project: MakeProject) -> None:
+    text = ("The poorest areas, `the disabled`, [a link](https://example.org/the-disabled), "
+            "https://example.org/chairman and <!-- the elderly --> are not findings.")  # fmt: skip
+    assert editorial(make_project, prose(text)) == []
+    assert editorial(make_project, prose("```\nthe disabled\n```")) == []
+
+
+def test_coe701_adjective_before_a_noun_is_reported_but_not_fixed(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("We met the elderly residents.")), "COE701")
+    assert d.fix is None
+    d = one(editorial(make_project, prose("We met the elderly and their families.")), "COE701")
+    assert d.fix is not None and d.fix.replacement == "older people"
+
+
+TERMS = """\
+sources:
+  style: Partnership style sheet (2024)
+terms:
+  - {avoid: [stakeholder], write: interested party, plural: interested parties, source: style, fix: true}
+"""
+
+
+def test_coe702_paper_term_list(make_project: MakeProject) -> None:
+    files = with_checks("  terms: [paper/terms.yaml]\n", {"paper/terms.yaml": TERMS})
+    text = "All stakeholders were heard."
+    d = one(editorial(make_project, {**files, **prose(text)}), "COE702")
+    assert (d.line, d.column, d.hint) == (LINE, col(text, "stakeholders"), "source: Partnership style sheet (2024)")
+    assert d.fix is not None and d.fix.replacement == "interested parties"
+    assert editorial(make_project, {**files, **prose("All interested parties were heard.")}) == []
+
+
+def test_coe702_invalid_term_list_is_a_schema_error(make_project: MakeProject) -> None:
+    files = with_checks("  terms: [paper/terms.yaml]\n", {"paper/terms.yaml": "terms:\n  - {avoid: [x]}\n"})
+    found = pipeline.load(make_project(files)).diagnostics
+    assert [(d.code, d.path, d.line) for d in found] == [("COE002", "paper/terms.yaml", 2)] * 2  # write, source
+
+
+# -- COE71x EU style ---------------------------------------------------------------------------------------------
+
+
+def test_coe710_country_codes(make_project: MakeProject) -> None:
+    text = "Greece (GR) and the list BE, GB and FR."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE710", col(text, "GR"), "EL"), ("COE710", col(text, "GB"), "UK")]
+    assert editorial(make_project, prose("Greece (EL) shared a 5 GB file.")) == []
+
+
+def test_coe711_united_kingdom_is_no_member_state(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("Data for the EU-28 were used.")), "COE711")
+    assert d.column == col("Data for the EU-28 were used.", "EU-28")
+    one(editorial(make_project, prose("Members from BE, DE and UK took part.")), "COE711")
+    assert editorial(make_project, prose("Data for the EU-27 and for UK cities were used.")) == []
+
+
+def test_coe712_eu_names(make_project: MakeProject) -> None:
+    text = "The member states and the EU Urban Agenda agreed."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE712", col(text, "member"), "Member States"), ("COE712", col(text, "EU Urban"), "Urban Agenda for the EU")]
+    assert editorial(make_project, prose("The Member States and the Urban Agenda for the EU agreed.")) == []
+
+
+def test_coe713_country_short_names(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("The Czech Republic joined.")), "COE713")
+    assert (d.column, d.fix.replacement if d.fix else None) == (1, "Czechia")
+    assert editorial(make_project, prose("Czechia joined; a turkey did not.")) == []
+
+
+@pytest.mark.parametrize(("text", "date", "better"), [
+    ("We met on the 3rd of March 2024 in Rome.", "the 3rd of March 2024", "3 March 2024"),
+    ("We met on 3rd March in Rome.", "3rd March", "3 March"),
+    ("We met on March 3, 2024 in Rome.", "March 3, 2024", "3 March 2024"),
+])  # fmt: skip
+def test_coe714_date_form(make_project: MakeProject, text: str, date: str, better: str) -> None:
+    d = one(editorial(make_project, prose(text)), "COE714")
+    assert (d.column, d.message) == (col(text, date), f"'{date}': write '{better}'")
+    assert d.fix is not None and (d.fix.original, d.fix.replacement) == (date, better)
+
+
+def test_coe714_passes_eu_dates(make_project: MakeProject) -> None:
+    assert editorial(make_project, prose("We met on 31 January 2024. In March 15 members met again.")) == []
+
+
+def test_coe715_numeric_date(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("We met on 31/01/2024 in Rome.")), "COE715")
+    assert d.column == col("We met on 31/01/2024 in Rome.", "31/")
+    table = "| date | what |\n|---|---|\n| 31/01/2024 | kick-off |"
+    assert editorial(make_project, prose(f"Version 1.2.3 is out.\n\n{table}")) == []
+
+
+def test_coe716_heading_full_stop(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("### Next steps.\n\nText.")), "COE716")
+    assert (d.line, d.column) == (LINE, len("### Next steps."))
+    assert d.fix is not None and (d.fix.original, d.fix.replacement) == (".", "")
+    assert editorial(make_project, prose("### Housing, transport, etc.\n\n### Next steps\n\nText.")) == []
+
+
+def test_coe717_footnote_full_stop(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("A claim.[^1]\n\n[^1]: A source without a stop")), "COE717")
+    assert (d.line, d.column) == (LINE + 2, len("[^1]: A source without a stop") + 1)
+    assert d.fix is not None and d.fix.replacement == "."
+    ok = "A claim.[^1] Another.[^2] A third.[^3]\n\n[^1]: A source.\n[^2]: https://example.org\n[^3]: (See Annex I.)"
+    assert editorial(make_project, prose(ok)) == []
+
+
+def test_coe718_protocol_order(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("Members from Italy, France and Germany met.")), "COE718")
+    assert d.column == col("Members from Italy, France and Germany met.", "Italy")
+    assert "Germany, France, Italy" in d.hint
+    assert editorial(make_project, prose("Members from Belgium, Germany and France met; DE, FR and IT too.")) == []
+
+
+def test_coe719_thousands_default_space(make_project: MakeProject) -> None:
+    found = editorial(make_project, prose("About 12,500 people and 125000 euros."))
+    assert [(d.code, d.column) for d in found] == [("COE719", 7), ("COE719", 25)]
+    assert "Interinstitutional Style Guide, 6.5" in found[0].hint
+    assert editorial(make_project, prose("About 12 500 people in 2024.")) == []
+
+
+def test_coe719_thousands_comma_when_paper_yaml_says_so(make_project: MakeProject) -> None:
+    files = with_checks("  thousands: comma\n")
+    one(editorial(make_project, {**files, **prose("About 12\u00a0500 people.")}), "COE719")
+    assert editorial(make_project, {**files, **prose("About 12,500 people in 2024.")}) == []
+
+
+# -- COE72x British spelling -------------------------------------------------------------------------------------
+
+
+def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProject) -> None:
+    text = "The mispeled word and Zwolle."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found] == [("COE721", col(text, "mispeled")), ("COE721", col(text, "Zwolle"))]
+    assert "misspelled" in found[0].hint
+    files = {**prose(text), "paper/words.txt": "# names\nmispeled\n"}
+    files["contributors.yaml"] = CONTRIBUTORS_YAML + (
+        "  - id: zwolle\n    name: Municipality of Zwolle\n    kind: city\n    country: NL\n")
+    assert editorial(make_project, files) == []
+    assert editorial(make_project, prose("The `mispeled` code and https://mispeled.example.org.")) == []
+
+
+def test_coe722_american_spelling(make_project: MakeProject) -> None:
+    found = editorial(make_project, prose("Cities organize a program."))
+    assert [(d.code, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE722", "organise"), ("COE722", None)]
+    assert editorial(make_project, prose("Cities organise a programme of any size.")) == []
+
+
+def test_spelling_cache_spares_the_dictionary_on_a_warm_run(make_project: MakeProject,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(prose("The mispeled word."), git=True)
+    first = [d for d in pipeline.load(root).diagnostics if d.code == "COE721"]
+    assert (root / ".git/coe-paper-cache/spelling.json").is_file()
+
+    def no_dictionary(self: spelling.Speller) -> None:
+        raise AssertionError("the dictionary was loaded")
+
+    monkeypatch.setattr(spelling.Speller, "dictionary", no_dictionary)
+    assert [d for d in pipeline.load(root).diagnostics if d.code == "COE721"] == first
+
+
+# -- COE73x plain language ---------------------------------------------------------------------------------------
+
+
+def test_coe731_long_sentence(make_project: MakeProject) -> None:
+    long = " ".join(["word"] * 41) + "."
+    d = one(editorial(make_project, {**prose(long), "paper/words.txt": "word\n"}), "COE731")
+    assert (d.line, d.column, d.message) == (LINE, 1, "sentence of 41 words (more than 40)")
+    assert editorial(make_project, prose(" ".join(["Cities"] * 40) + ". Short one.")) == []
+    files = with_checks("  max_sentence_words: 50\n", {**prose(long), "paper/words.txt": "word\n"})
+    assert editorial(make_project, files) == []
+
+
+def test_coe732_impersonal_passive(make_project: MakeProject) -> None:
+    d = one(editorial(make_project, prose("Finally, it is recommended\nthat cities act.")), "COE732")
+    assert (d.line, d.column, d.message) == (LINE, col("Finally, it", "it"), "'it is recommended that' hides who acts")
+    assert editorial(make_project, prose("Finally, the Partnership recommends that cities act.")) == []
+
+
+# -- configuration and suppressions ------------------------------------------------------------------------------
+
+
+def test_select_ignore_and_severity(make_project: MakeProject) -> None:
+    text = "The chairman wrote mispeled words."
+    assert {d.code for d in editorial(make_project, prose(text))} == {"COE701", "COE721"}
+    assert [d.code for d in editorial(make_project, {**with_checks("  select: [COE70]\n"), **prose(text)})] == [
+        "COE701"]
+    assert [d.code for d in editorial(make_project, {**with_checks("  ignore: [COE72]\n"), **prose(text)})] == [
+        "COE701"]
+    found = editorial(make_project, {**with_checks("  severity: {COE701: error}\n"), **prose(text)})
+    assert [(d.code, d.severity) for d in found] == [("COE701", "error"), ("COE721", "warning")]
+
+
+def test_unknown_code_in_checks_is_a_schema_error(make_project: MakeProject) -> None:
+    found = pipeline.load(make_project(with_checks("  select: [COE603]\n"))).diagnostics
+    assert [(d.code, d.path) for d in found] == [("COE002", "paper/paper.yaml")]
+    assert "COE603" in found[0].message
+
+
+def test_inline_suppression_with_a_reason(make_project: MakeProject) -> None:
+    above = "<!-- coe-paper: ignore COE701 the title of a 1990 act -->\nThe chairman spoke."
+    assert editorial(make_project, prose(above)) == []
+    assert editorial(make_project, prose("The chairman spoke. <!-- coe-paper: ignore COE701 quoted -->")) == []
+    found = editorial(make_project, prose("<!-- coe-paper: ignore COE721 -->\nThe chairman spoke."))
+    assert [d.code for d in found] == ["COE701", "COE790"]  # another code's suppression does not cover it
+
+
+def test_coe790_suppression_that_suppresses_nothing(make_project: MakeProject) -> None:
+    found = editorial(make_project, prose("<!-- coe-paper: ignore COE701, COE603 -->\nNothing to see."))
+    assert [(d.code, d.line, d.column) for d in found] == [("COE790", LINE, 1)] * 2
+    assert "no COE701 finding" in found[0].message and "no editorial rule" in found[1].message
+
+
+def test_suppression_comment_is_not_in_the_document(make_project: MakeProject) -> None:
+    import zipfile
+
+    root = make_project(prose("<!-- coe-paper: ignore COE701 a quotation -->\nThe chairman spoke, as quoted."))
+    result = pipeline.assemble(root)
+    assert result.output is not None
+    xml = zipfile.ZipFile(result.output).read("word/document.xml").decode()
+    assert "The chairman spoke" in xml and "coe-paper: ignore" not in xml
+
+
+def test_bundled_paper_has_no_editorial_finding(repo_root: Path) -> None:
+    assert [d for d in pipeline.load(repo_root).diagnostics if d.code.startswith("COE7")] == []
+
+
+# -- validate --fix, --diff, --statistics ------------------------------------------------------------------------
+
+FAULTY = "The chairman met on the 3rd of March 2024 in Greece (GR).\r\n"
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_fix_changes_only_the_fixes_byte_for_byte(make_project: MakeProject) -> None:
+    text = section_text("intro", "## Words.\r\n\r\n" + FAULTY + "A mispeled word stays.\r\n", title="Introduction")
+    raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode()
+    root = make_project({INTRO: raw}, git=True)
+    os.chmod(root / INTRO, 0o640)
+    code, _, err = cli("--project", str(root), "validate", "--fix")
+    expected = raw.replace(b"Words.", b"Words").replace(b"chairman", b"chair").replace(
+        b"the 3rd of March 2024", b"3 March 2024").replace(b"(GR)", b"(EL)")
+    assert (root / INTRO).read_bytes() == expected
+    assert stat.S_IMODE(os.stat(root / INTRO).st_mode) == 0o640
+    assert "fixed 4 findings in 1 files" in err and "COE721" in err and code == 0
+
+
+def test_diff_alone_writes_nothing(make_project: MakeProject) -> None:
+    root = make_project(prose(FAULTY.strip()), git=True)
+    before = (root / INTRO).read_bytes()
+    code, out, _ = cli("--project", str(root), "validate", "--diff")
+    assert (root / INTRO).read_bytes() == before and code == 0
+    assert out.splitlines()[:2] == [f"--- a/{INTRO}", f"+++ b/{INTRO}"]
+    assert f"-{FAULTY.strip()}" in out and "+The chair met on 3 March 2024 in Greece (EL)." in out
+
+
+def test_fix_with_diff_writes_and_shows_the_changes(make_project: MakeProject) -> None:
+    root = make_project(prose(FAULTY.strip()), git=True)
+    _, out, _ = cli("--project", str(root), "validate", "--fix", "--diff")
+    assert "+The chair met on 3 March 2024 in Greece (EL)." in out
+    assert "The chair met on 3 March 2024 in Greece (EL)." in (root / INTRO).read_text()
+
+
+def test_fix_refuses_a_revision(make_project: MakeProject) -> None:
+    root = make_project(git=True)
+    assert cli("--project", str(root), "validate", "--fix", "--rev", "HEAD")[0] == 2
+
+
+def test_statistics(make_project: MakeProject) -> None:
+    root = make_project(prose("The chairman met the chairman and the members of the Partnership today."), git=True)
+    code, out, _ = cli("--project", str(root), "validate", "--statistics")
+    assert code == 0
+    summary = "term on the inclusive-wording list, with the preferred wording"
+    assert out.splitlines() == [f"    2  COE701  warning  [*]  {summary}"]
+    _, out, _ = cli("--project", str(root), "validate", "--statistics", "--format", "json")
+    assert '"count": 2' in out and '"fixable": 2' in out
