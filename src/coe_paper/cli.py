@@ -26,6 +26,7 @@ from .safedocx import DocxError
 
 app = typer.Typer(
     name="coe-paper", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no <bool> or <str> type columns
     help="Validate and assemble the Cities of Equality Partnership's Orientation Paper.",
 )  # fmt: skip
 out = Console(highlight=False, soft_wrap=True)
@@ -59,18 +60,37 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
         print(format_diagnostics(diagnostics, fmt))
 
 
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"coe-paper {_package_version()}", markup=False)
+        raise typer.Exit(0)
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("coe-paper")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 @app.callback()
 def main(
     project: Annotated[
         Path | None, typer.Option("--project", "-C", help="Project directory (default: found from here).")
     ] = None,
-) -> None:
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False,
+) -> None:  # fmt: skip
     State.project = project
 
 
 @app.command()
 def validate(
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="text, json or github.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, metavar="FORMAT",
+                                     help="text, json, github (annotations) or gitlab (Code Quality report).")]
+    = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     rev: Annotated[str | None, typer.Option("--rev", help="Validate the paper as it was at this git revision.")] = None,
 ) -> None:
@@ -211,9 +231,9 @@ def comments(
                                      help="text, json, or markdown (a review sheet by section).")] = "text",
 ) -> None:  # fmt: skip
     """List a reviewed document's comments and tracked changes, each with its section file and line."""
-    if not reviewed.is_file():
+    if not reviewed.is_file():  # the README: exit 1 when the file cannot be read
         err.print(f"coe-paper: {reviewed}: no such file", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(1)
     project = review.current_project(State.project or Path.cwd())
     try:
         found = review.read_review(reviewed, project)
