@@ -101,10 +101,20 @@ class PageRenderer(RendererHTML):
     def __init__(self, parser: MarkdownIt) -> None:
         super().__init__(parser)
         own = parser.renderer.rules if isinstance(parser.renderer, RendererHTML) else {}
-        self.rules = {**own, "image": self.image, "link_open": self.link_open}  # type: ignore[dict-item]
+        rules: dict[str, Any] = {**own, "image": self.image, "link_open": self.link_open,
+                                 "table_open": self.table_open, "table_close": self.table_close}  # fmt: skip
+        self.rules = rules
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """A wide table scrolls inside its own region (keyboard-reachable) instead of widening a phone's page."""
+        return '<div class="scroll" role="region" aria-label="Table" tabindex="0">' + \
+            self.renderToken(tokens, idx, options, env)  # fmt: skip
+
+    def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self.renderToken(tokens, idx, options, env) + "</div>\n"
         self.images: ImageSink = lambda src, base: None
-        self.base_dir = ""
-        self.anchors = Anchors()
+        self.base_dir: str = ""
+        self.anchors: Anchors = Anchors()
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
@@ -113,7 +123,6 @@ class PageRenderer(RendererHTML):
         if local is None:  # a remote or missing image: its alt text, never a request off the machine
             return f'<span class="missing-image">[{escapeHtml(plain_text(token.children))}]</span>'
         token.attrSet("src", local)
-        token.attrSet("loading", "lazy")
         return super().image(tokens, idx, options, env)
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
