@@ -8,6 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from coe_paper import pipeline
@@ -81,3 +82,15 @@ def test_min_share_out_of_range_is_a_schema_error(make_project: MakeProject) -> 
     root = make_project({"paper/paper.yaml": PAPER_YAML + "attribution:\n  min_share: 5\n"})
     loaded = pipeline.load(root)
     assert [(d.code, d.path, d.line) for d in loaded.diagnostics] == [("COE002", "paper/paper.yaml", 20)]
+
+
+def test_a_repository_of_another_user_gets_a_clear_message(make_project: MakeProject,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("changing a repository's owner needs root")
+    root = make_project(git=True)
+    subprocess.run(["chown", "-R", "65534:65534", str(root)], check=True)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no safe.directory from the machine's configuration
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    [problem] = [d for d in pipeline.check(root).diagnostics if d.code == "COE204"]
+    assert "belongs to another user" in problem.message and f"safe.directory {root}" in problem.message

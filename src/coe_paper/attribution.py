@@ -146,7 +146,7 @@ def history_of(
         reason = "no git history (not a git repository, or no commits yet)"
         if rev is not None:
             reason = f"no git history for revision '{rev}'"
-        return _no_history(reason, git.count)
+        return _no_history(_ownership_refusal(root) or reason, git.count + 1)
     shallow, git_dir, commit = facts.decode().splitlines()[:3]
     if shallow == "true":
         return _no_history("shallow clone: git history is incomplete", git.count)
@@ -174,6 +174,19 @@ def history_of(
         history.diagnostics.extend(_unmapped_warning(history.sections[path]))
     history.processes = git.count
     return history
+
+
+def _ownership_refusal(root: Path) -> str | None:
+    """git's refusal of a repository another user owns (safe.directory), as a message that says what to do."""
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, text=True,
+                              check=False)  # fmt: skip
+    except OSError:
+        return None
+    if "safe.directory" not in proc.stderr:
+        return None
+    return (f"git refuses to read the repository at {root}: it belongs to another user (to trust it, run "
+            f"`git config --global --add safe.directory {root}`)")
 
 
 def _last(section: SectionHistory, commit: str) -> str:
