@@ -153,8 +153,8 @@ def test_cli_rejects_bad_input_without_traceback(tmp_path: Path, name: str, cont
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_cli_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+def test_cli_missing_file_cannot_be_read(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["comments", str(tmp_path / "absent.docx")])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # as the README says: exit 1 when the file cannot be read
     assert "no such file" in result.output
     assert "Traceback" not in result.output

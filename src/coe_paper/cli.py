@@ -29,6 +29,7 @@ from .safedocx import DocxError
 
 app = typer.Typer(
     name="coe-paper", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no <bool> or <str> type columns
     help="Validate and assemble the Cities of Equality Partnership's Orientation Paper.",
 )  # fmt: skip
 out = Console(highlight=False, soft_wrap=True)
@@ -62,18 +63,37 @@ def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
         print(format_diagnostics(diagnostics, fmt))
 
 
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"coe-paper {_package_version()}", markup=False)
+        raise typer.Exit(0)
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("coe-paper")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 @app.callback()
 def main(
     project: Annotated[
         Path | None, typer.Option("--project", "-C", help="Project directory (default: found from here).")
     ] = None,
-) -> None:
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False,
+) -> None:  # fmt: skip
     State.project = project
 
 
 @app.command()
 def validate(
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="text, json or github.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, metavar="FORMAT",
+                                     help="text, json, github (annotations) or gitlab (Code Quality report).")]
+    = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     rev: Annotated[str | None, typer.Option("--rev", help="Validate the paper as it was at this git revision.")] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes to the section files.")] = False,
@@ -235,9 +255,9 @@ def comments(
                                      help="text, json, or markdown (a review sheet by section).")] = "text",
 ) -> None:  # fmt: skip
     """List a reviewed document's comments and tracked changes, each with its section file and line."""
-    if not reviewed.is_file():
+    if not reviewed.is_file():  # the README: exit 1 when the file cannot be read
         err.print(f"coe-paper: {reviewed}: no such file", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(1)
     project = review.current_project(State.project or Path.cwd())
     try:
         found = review.read_review(reviewed, project)
@@ -387,6 +407,92 @@ def import_draft(
     if result.commit:
         out.print(f"committed {result.commit[:12]} as {author}", markup=False)
     raise typer.Exit(1 if has_errors(result.diagnostics) else 0)
+
+
+# -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to create the paper project.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="The partnership's name.")]
+    = "Urban Agenda Partnership",
+    forge: Annotated[str, typer.Option("--forge", metavar="gitlab|github", help="Whose CI file to write.")]
+    = "gitlab",
+) -> None:
+    """Create a new paper project that validates and assembles at once."""
+    from . import scaffold
+
+    try:
+        created = scaffold.init(directory, name, forge)
+    except scaffold.InitError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    for path in created.files:
+        out.print(f"wrote {directory / path}", markup=False)
+    for path in created.kept:
+        err.print(f"kept {directory / path} (it exists)", markup=False)
+    err.print(f"next: cd {directory} && git init && git add -A && git commit -m 'Start the paper' && "
+              "coe-paper assemble", markup=False)  # fmt: skip
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
+                                                help="Where to write the schemas (default: schemas/).")] = None,
+) -> None:  # fmt: skip
+    """Write JSON Schemas for paper.yaml, contributors.yaml and section front matter (for YAML editors)."""
+    from . import schema as schemas
+
+    target = output or _root() / schemas.SCHEMA_DIR
+    for path in schemas.write(target):
+        out.print(f"wrote {path}", markup=False)
+
+
+@app.command()
+def preview(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
+                                                help="Where to write the site (default: build/site).")] = None,
+) -> None:  # fmt: skip
+    """Build the paper as a static site with a status board (no request leaves the machine)."""
+    from . import site
+
+    built = site.build(_root(), output)
+    if built.diagnostics:
+        err.print(format_diagnostics(built.diagnostics, "text"), markup=False)
+    if built.page is None:
+        err.print("coe-paper: nothing written", markup=False)
+        raise typer.Exit(1)
+    out.print(f"wrote {built.page} ({built.sections} sections, {len(built.files)} downloads, "
+              f"{built.seconds:.2f} s)", markup=False)  # fmt: skip
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", metavar="N", help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to bind to.")] = "127.0.0.1",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
+                                                help="Where to write the site (default: build/site).")] = None,
+) -> None:  # fmt: skip
+    """Preview the paper in a browser; rebuild when a file changes and reload the page."""
+    from .serve import PreviewServer, Rebuilt
+
+    def report(rebuilt: Rebuilt) -> None:
+        problems = summary(rebuilt.built.diagnostics)
+        what = ", ".join(rebuilt.changed) or "start"
+        err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)
+
+    try:
+        server = PreviewServer(_root(), output, host, port, report)
+    except OSError as exc:
+        err.print(f"coe-paper: cannot listen on {host}:{port}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(2) from None
+    server.start()
+    out.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
+    try:
+        server.wait()
+    finally:
+        server.stop()
 
 
 def run() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "gitlab")
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +54,16 @@ class Diagnostic:
         level = "error" if self.severity == "error" else "warning"
         return f"::{level} file={self.path},line={self.line or 1},col={self.column or 1},title={self.code}::{message}"
 
+    def as_gitlab(self) -> dict[str, object]:
+        """One issue of GitLab's Code Quality report (the merge request widget shows it at the file and line)."""
+        key = f"{self.code}\0{self.path}\0{self.line}\0{self.column}\0{self.message}"
+        return {
+            "description": f"{self.code} {self.message}" + (f" ({self.hint})" if self.hint else ""),
+            "check_name": self.code, "fingerprint": hashlib.sha256(key.encode()).hexdigest(),
+            "severity": "major" if self.severity == "error" else "minor",
+            "location": {"path": self.path, "lines": {"begin": self.line or 1}},
+        }  # fmt: skip
+
 
 def error(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(path, line, column, code, "error", message, hint)
@@ -71,8 +82,11 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 
 def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
-    """Render diagnostics as `text`, `json` (a list of objects) or `github` (workflow commands)."""
+    """Render diagnostics as `text`, `json` (a list of objects), `github` (workflow commands) or `gitlab` (a Code
+    Quality report: a JSON list)."""
     ordered = sorted(diagnostics, key=sort_key)
+    if fmt == "gitlab":
+        return json.dumps([d.as_gitlab() for d in ordered], indent=2, ensure_ascii=False)
     if fmt == "json":
         return json.dumps([d.as_dict() for d in ordered], indent=2, ensure_ascii=False)
     if fmt == "github":

@@ -52,6 +52,14 @@ class OutlineEntry(_Strict):
         return self
 
 
+class Attribution(_Strict):
+    """How git history adds organisations to a byline."""
+
+    min_share: float = Field(default=0.05, ge=0, le=1, description=(
+        "An organisation not declared in a section's front matter is named in its byline only when it holds at "
+        "least this fraction of the section's current lines."))
+
+
 class PaperConfig(_Strict):
     """`paper/paper.yaml`."""
 
@@ -64,6 +72,10 @@ class PaperConfig(_Strict):
     templates: str = "paper/templates"
     outline: list[OutlineEntry] = Field(min_length=1)
     checks: ChecksConfig = ChecksConfig()
+    attribution: Attribution = Attribution()
+    repository: str | None = Field(default=None, pattern=r"^https://", description=(
+        "The paper's repository on its forge (https://...): the preview links diagnostics to its files."))
+    branch: str = Field(default="main", description="The branch the preview links files on.")
 
     @field_validator("outline")
     @classmethod

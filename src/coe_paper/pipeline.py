@@ -128,14 +128,17 @@ def check_templates(loaded: Loaded, rev: str | None = None) -> list[Diagnostic]:
 
 
 def credits_for(project: Project, history: History | None) -> Credits:
-    """Declared contributors, then the organisations found in the section's history (most lines first), once each."""
+    """Declared contributors, then the organisations found in the section's history (most lines first), once each;
+    an organisation found only in history is named when it holds at least `attribution.min_share` of the lines."""
     credits = declared_credits(project)
     credits.history = history
+    threshold = project.config.attribution.min_share
     for section in project.sections:
         found = history.for_path(section.path) if history else None
         if found is not None:
             named = credits.contributors[section.id]
-            named += [org for org in found.orgs if org != section.meta.lead and org not in named]
+            named += [org for org in found.orgs if org != section.meta.lead and org not in named
+                      and found.share(org) >= threshold]  # fmt: skip
     return credits
 
 

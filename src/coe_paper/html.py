@@ -1,0 +1,165 @@
+"""Section bodies and template output as HTML for the preview, with markdown-it-py's own HTML renderer.
+
+The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); a few rules are set on it:
+- raw HTML is off: a section's `<script>` shows as text, as it does in Word;
+- links keep only https, http, mailto and `#anchors` (others stay text); a link to another section or heading
+  points at its id on the page; a relative file link stays as written (COE603 already warns about it);
+- headings move one level down (the page's `h1` is the paper, a section title is `h2`, its `##` is `h3`) and get
+  GitHub-style ids, unique on the page, as Word's bookmarks are unique in the document;
+- an image alone in its paragraph is a `<figure>`; its title (`![alt](src "title")`) is the caption, else the alt
+  text is; its file is copied into the site and the `src` points at the copy;
+- footnote ids carry the section id (two sections may both have `[^1]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .markdown import is_safe_link, link_scheme, plain_text, slugify
+
+
+def _allowed(url: str) -> bool:
+    """Safe schemes and anchors, and relative paths (images, file links); never javascript:, data:, file:."""
+    return is_safe_link(url) if link_scheme(url) is not None or url.startswith("#") else not url.startswith("//")
+
+
+@cache
+def section_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(footnote_plugin)
+    md.validateLink = _allowed  # type: ignore[method-assign]
+    return md
+
+
+@cache
+def template_parser() -> MarkdownIt:
+    """For the paper's templates (bylines, the annex): `{.Style}` lines become classes."""
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(attrs_block_plugin)
+    md.validateLink = _allowed  # type: ignore[method-assign]
+    return md
+
+
+@dataclass
+class Anchors:
+    """Ids on the page: section ids first, then heading slugs (a repeat gets `-1`, `-2`, as GitHub does)."""
+
+    used: set[str] = field(default_factory=set)
+    headings: dict[str, str] = field(default_factory=dict)  # slug as written in links -> id on the page
+
+    def claim(self, wanted: str) -> str:
+        candidate, n = wanted or "heading", 0
+        while candidate in self.used:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        self.used.add(candidate)
+        self.headings.setdefault(wanted, candidate)
+        return candidate
+
+
+ImageSink = Callable[[str, str], str | None]  # (path as written, section file's directory) -> src in the site
+
+
+def _shift_headings(tokens: list[Token], anchors: Anchors) -> None:
+    for index, token in enumerate(tokens):
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + 1, 6)
+            token.tag = f"h{level}"
+            if token.type == "heading_open":
+                token.attrSet("id", anchors.claim(slugify(plain_text(tokens[index + 1].children))))
+
+
+def _figures(tokens: list[Token]) -> None:
+    """A paragraph holding one image becomes a figure with a caption."""
+    for index in range(len(tokens) - 2):
+        opening, inline, closing = tokens[index : index + 3]
+        children = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
+        if opening.type == "paragraph_open" and closing.type == "paragraph_close" and len(children) == 1 \
+                and children[0].type == "image":  # fmt: skip
+            image = children[0]
+            opening.tag = closing.tag = "figure"
+            opening.attrSet("class", "figure")
+            inline.children = [image]
+            caption = str(image.attrGet("title") or "") or plain_text(image.children)
+            if caption:
+                inline.meta = {"caption": caption}
+
+
+class PageRenderer(RendererHTML):
+    """markdown-it's HTML renderer with the preview's images, figure captions and links (the plugins' rules, such
+    as the footnotes', are taken over from the parser's own renderer)."""
+
+    def __init__(self, parser: MarkdownIt) -> None:
+        super().__init__(parser)
+        own = parser.renderer.rules if isinstance(parser.renderer, RendererHTML) else {}
+        rules: dict[str, Any] = {**own, "image": self.image, "link_open": self.link_open,
+                                 "table_open": self.table_open, "table_close": self.table_close}  # fmt: skip
+        self.rules = rules
+
+    def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """A wide table scrolls inside its own region (keyboard-reachable) instead of widening a phone's page."""
+        return '<div class="scroll" role="region" aria-label="Table" tabindex="0">' + \
+            self.renderToken(tokens, idx, options, env)  # fmt: skip
+
+    def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return self.renderToken(tokens, idx, options, env) + "</div>\n"
+        self.images: ImageSink = lambda src, base: None
+        self.base_dir: str = ""
+        self.anchors: Anchors = Anchors()
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        local = self.images(src, self.base_dir) if link_scheme(src) is None and not src.startswith("#") else None
+        if local is None:  # a remote or missing image: its alt text, never a request off the machine
+            return f'<span class="missing-image">[{escapeHtml(plain_text(token.children))}]</span>'
+        token.attrSet("src", local)
+        return super().image(tokens, idx, options, env)
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        if href.startswith("#"):
+            token.attrSet("href", "#" + self.anchors.headings.get(href[1:], href[1:]))
+        return self.renderToken(tokens, idx, options, env)
+
+
+def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, images: ImageSink) -> str:
+    """A section body as HTML (its headings from `h3`)."""
+    md = section_parser()
+    env: dict[str, Any] = {"docId": section_id}
+    tokens = md.parse(body, env)
+    _shift_headings(tokens, anchors)
+    _figures(tokens)
+    renderer = PageRenderer(md)
+    renderer.images, renderer.base_dir, renderer.anchors = images, base_dir, anchors
+    out: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            out.append(renderer.renderInline(token.children or [], md.options, env))
+            caption = (token.meta or {}).get("caption")
+            if caption:
+                out.append(f"<figcaption>{escapeHtml(caption)}</figcaption>")
+        else:
+            out.append(renderer.render([token], md.options, env))
+    return "".join(out)
+
+
+def render_template_output(text: str, anchors: Anchors | None = None) -> str:
+    """Markdown from the paper's templates (a byline, the annex) as HTML; headings from `h2`."""
+    md = template_parser()
+    tokens = md.parse(text)
+    if anchors is not None:
+        _shift_headings(tokens, anchors)
+    renderer = PageRenderer(md)
+    renderer.anchors = anchors or Anchors()
+    return str(renderer.render(tokens, md.options, {}))

@@ -1,0 +1,179 @@
+"""`coe-paper init DIR`: a new paper project that validates and assembles at once.
+
+It writes `paper/paper.yaml` (one outline entry), `paper/template.docx` and the templates (the built-in ones, to
+edit), `contributors.yaml` with the two coordinators as placeholders, one example section, `.mailmap`, the CI
+file(s) for the forge, a pre-commit configuration, the JSON Schemas and the editor settings that use them, and
+`.gitignore`/`.editorconfig`. Nothing that exists is overwritten: `init` refuses a directory that already holds
+a paper project, and leaves any other file alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import forge, schema
+from .project import CONFIG_PATH
+from .templates import TEMPLATE_NAMES
+
+DEFAULT_NAME = "Urban Agenda Partnership"
+
+
+class InitError(Exception):
+    """The project cannot be created (it exists, or the name or forge is not usable)."""
+
+
+@dataclass
+class Created:
+    root: Path
+    files: list[str] = field(default_factory=list)  # project-relative paths, in the order written
+    kept: list[str] = field(default_factory=list)  # files that existed and were left as they are
+
+
+def _yaml_text(value: str) -> str:
+    """A YAML double-quoted scalar (names may hold colons, quotes or '#')."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def paper_yaml(name: str) -> str:
+    return f"""\
+# The paper: title page, output, and the outline (sections in order, with word limits).
+# Editors with the YAML language server check this file against schemas/paper.schema.json.
+title: Orientation Paper
+subtitle: {_yaml_text(f"{name} of the Urban Agenda for the EU")}
+language: en-GB
+status: Draft
+output: build/orientation-paper.docx
+template: paper/template.docx
+templates: paper/templates
+# repository: https://gitlab.com/your-group/your-paper  # links the preview's diagnostics to the files
+# branch: main
+attribution:
+  min_share: 0.05  # an organisation found only in git history is named in a byline from 5% of its lines
+outline:
+  - id: introduction
+    required: true
+    min_words: 50
+    max_words: 1000
+"""
+
+
+CONTRIBUTORS = """\
+# The partnership's member organisations. Replace the two coordinators' placeholders with the real ones and add
+# the members. `emails` and `domains` map git commits to an organisation (`.mailmap` can map other identities).
+# Editors with the YAML language server check this file against schemas/contributors.schema.json.
+organisations:
+  - id: coordinator-one
+    name: First coordinating organisation (to replace)
+    short: Coordinator 1
+    kind: city
+    country: EU  # an EU country code, such as IT, FR or EL
+    role: coordinator
+    emails: []
+    domains: []
+
+  - id: coordinator-two
+    name: Second coordinating organisation (to replace)
+    short: Coordinator 2
+    kind: member-state
+    country: EU
+    role: coordinator
+    emails: []
+    domains: []
+"""
+
+SECTION = """\
+---
+id: introduction
+title: Introduction
+lead: coordinator-one
+contributors: [coordinator-two]
+status: draft
+---
+
+## Why this partnership
+
+{name} brings together cities, regions, Member States and European Commission services under the Urban Agenda
+for the EU. This Orientation Paper sets out the challenges the partnership will work on, the members' first
+priorities and the way the partnership will prepare its Action Plan.
+
+## How this paper is written
+
+Each member organisation drafts its sections as Markdown files in the `sections` folder. Every change is checked
+when it is proposed, and the whole paper is assembled into one Word document, with a byline for each section and
+an annex that credits every organisation.
+"""
+
+MAILMAP = """\
+# Maps git identities to the mailbox that contributors.yaml lists for their organisation (gitmailmap(5)), e.g.
+# Metropolitan City of Rome <urban.agenda@example.org> <someone@personal-mail.example>
+"""
+
+GITIGNORE = "build/\n"
+
+README = """\
+# {name}: Orientation Paper
+
+Sections are Markdown files in `sections/`; `paper/paper.yaml` holds the outline and `contributors.yaml` the member
+organisations. With [coe-paper](https://pypi.org/project/coe-paper/) installed (`pip install coe-paper`):
+
+```sh
+coe-paper validate      # check every section
+coe-paper assemble      # build/orientation-paper.docx (add --pdf with LibreOffice installed)
+coe-paper serve         # a preview in the browser that follows your edits
+```
+"""
+
+
+def files_for(name: str, forge_name: str | None, install: str = "coe-paper") -> dict[str, str | bytes]:
+    """Every file of a new project, by path (text or bytes)."""
+    if forge_name is not None and forge_name not in forge.FORGES:
+        raise InitError(f"unknown forge '{forge_name}' (choose {' or '.join(forge.FORGES)})")
+    package = resources.files("coe_paper")
+    files: dict[str, str | bytes] = {
+        CONFIG_PATH: paper_yaml(name),
+        "paper/template.docx": (package / "skeleton" / "template.docx").read_bytes(),
+        **{f"paper/templates/{t}": (package / "templates" / t).read_text(encoding="utf-8") for t in TEMPLATE_NAMES},
+        "contributors.yaml": CONTRIBUTORS,
+        "sections/01-introduction.md": SECTION.format(name=name),
+        ".mailmap": MAILMAP,
+        ".gitignore": GITIGNORE,
+        ".editorconfig": forge.EDITORCONFIG,
+        "README.md": README.format(name=name),
+        **forge.ci_files(forge_name, install),
+        forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
+        ".vscode/settings.json": schema.editor_settings(),
+        ".vscode/extensions.json": forge.vscode_extensions(),
+    }  # fmt: skip
+    for item in schema.schemas():
+        files[f"{schema.SCHEMA_DIR}/{item.name}"] = item.text
+    return files
+
+
+def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab") -> Created:
+    """Create the project in `root` (made if needed); refuses a directory that already holds a paper."""
+    name = " ".join(name.split())
+    if not name or re.search(r"[\x00-\x1f]", name):
+        raise InitError("--name must be a non-empty line of text")
+    if (root / CONFIG_PATH).exists():
+        raise InitError(f"{root / CONFIG_PATH} exists: {root} already holds a paper project")
+    if root.exists() and not root.is_dir():
+        raise InitError(f"{root} is not a directory")
+    created = Created(root)
+    for path, content in files_for(name, forge_name).items():
+        target = root / path
+        if target.exists():
+            created.kept.append(path)
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise InitError(f"cannot write {target}: {exc.strerror or exc}") from None
+        created.files.append(path)
+    return created

@@ -1,0 +1,90 @@
+"""JSON Schemas for `paper/paper.yaml`, `contributors.yaml` and a section's front matter, made from the models.
+
+Editors with the YAML language server (VS Code's YAML extension, Neovim, JetBrains) read them to complete and check
+fields while people type; `coe-paper schema` writes them and `coe-paper init` wires them into the editor settings.
+What the models check in code (country codes) is added as an enumeration, so the editor offers the codes. The
+schemas do not depend on the project (no organisation ids), so they never go stale when contributors.yaml changes.
+The YAML language server does not read front matter inside Markdown; the section schema is for tools that do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .model import COUNTRY_NAMES, ContributorsFile, PaperConfig, SectionMeta
+
+SCHEMA_DIR = "schemas"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True)
+class SchemaFile:
+    """One schema: its file name, the files it describes (globs) and its JSON text."""
+
+    name: str
+    describes: tuple[str, ...]
+    text: str
+
+
+def _schema(model: type[BaseModel], title: str, description: str) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    return {"$schema": DIALECT, "title": title, "description": description,
+            **{k: v for k, v in schema.items() if k not in ("title", "description")}}  # fmt: skip
+
+
+def _countries(schema: dict[str, Any]) -> None:
+    country = schema["$defs"]["Contributor"]["properties"]["country"]
+    country["enum"] = list(COUNTRY_NAMES)
+    country["description"] = "EU country code (Greece is EL), or EU for EU-level bodies: " + ", ".join(
+        f"{code} {name}" for code, name in COUNTRY_NAMES.items())  # fmt: skip
+
+
+def _section() -> dict[str, Any]:
+    schema = _schema(SectionMeta, "Section front matter",
+                     "The YAML block between the '---' lines at the top of a sections/*.md file.")  # fmt: skip
+    props = schema["properties"]
+    props["id"]["description"] = "The section's id, as in the outline of paper/paper.yaml."
+    props["title"]["description"] = "The section's title (its level-1 heading in the paper)."
+    props["lead"]["description"] = "The lead organisation's id from contributors.yaml."
+    props["contributors"]["description"] = "Ids of the other contributing organisations from contributors.yaml."
+    props["status"]["description"] = "draft, review or final."
+    return schema
+
+
+def schemas() -> list[SchemaFile]:
+    """The three schemas."""
+    paper = _schema(PaperConfig, "paper/paper.yaml", "The paper: title, outline, output and attribution settings.")
+    members = _schema(ContributorsFile, "contributors.yaml", "The partnership's member organisations.")
+    _countries(members)
+    found = [("paper.schema.json", ("paper/paper.yaml",), paper),
+             ("contributors.schema.json", ("contributors.yaml",), members),
+             ("section.schema.json", ("sections/*.md",), _section())]  # fmt: skip
+    return [SchemaFile(name, describes, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            for name, describes, data in found]  # fmt: skip
+
+
+def editor_settings(directory: str = SCHEMA_DIR) -> str:
+    """`.vscode/settings.json`: the YAML extension checks paper.yaml and contributors.yaml against the schemas."""
+    settings = {
+        "yaml.schemas": {f"./{directory}/{f.name}": list(f.describes) for f in schemas()
+                         if not f.describes[0].endswith(".md")},  # the YAML server does not read front matter
+        "[markdown]": {"editor.wordWrap": "on", "files.trimTrailingWhitespace": False},
+        "files.insertFinalNewline": True,
+    }  # fmt: skip
+    return json.dumps(settings, indent=2) + "\n"
+
+
+def write(directory: Path) -> list[Path]:
+    """Write the schemas into `directory` (created if needed); returns the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in schemas():
+        path = directory / item.name
+        path.write_text(item.text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,176 @@
+"""`coe-paper serve`: the preview on a local web server that rebuilds when a file changes and reloads the page.
+
+The server binds to 127.0.0.1 unless told otherwise, serves the built folder (`site.build`) and adds one small
+script to HTML pages: an EventSource on `/_coe/events` that reloads the page when a rebuild finished. Files are
+watched with watchfiles (inotify on Linux) with a short debounce, so a saved edit shows within about half a second
+on the bundled paper. Only the paper's own files trigger a rebuild: `paper/`, `sections/`, `contributors.yaml`,
+`.mailmap`, and the built .docx/.pdf under the output's parent (to refresh the download links).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from . import site
+
+EVENTS = "/_coe/events"
+RELOAD_SCRIPT = (
+    "<script>(function(){var s=new EventSource('" + EVENTS + "');"
+    "s.onmessage=function(e){if(e.data==='reload'){s.close();location.reload();}};})();</script>"
+)
+WATCHED = ("paper", "sections", "contributors.yaml", ".mailmap")
+
+
+@dataclass
+class Rebuilt:
+    """One rebuild: the changed files that caused it and what the build made."""
+
+    changed: list[str]
+    built: site.Built
+
+
+class Generation:
+    """A counter of finished builds that request threads wait on."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self._cond = threading.Condition()
+
+    def bump(self) -> None:
+        with self._cond:
+            self.value += 1
+            self._cond.notify_all()
+
+    def wait_past(self, seen: int, timeout: float) -> int:
+        with self._cond:
+            self._cond.wait_for(lambda: self.value > seen, timeout=timeout)
+            return self.value
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    generation: Generation
+    stopping: threading.Event
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the CLI reports builds, not every request
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] == EVENTS:
+            self._events()
+            return
+        path = self.translate_path(self.path)
+        if Path(path).is_dir():
+            path = str(Path(path) / "index.html")
+        if path.endswith(".html") and Path(path).is_file():
+            self._html(Path(path))
+            return
+        super().do_GET()
+
+    def _html(self, path: Path) -> None:
+        text = path.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
+        body = text.encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = self.generation.value
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while not self.stopping.is_set():
+                now = self.generation.wait_past(seen, timeout=15)
+                self.wfile.write(b"data: reload\n\n" if now > seen else b": ping\n\n")
+                self.wfile.flush()
+                seen = now
+        except OSError:  # the page went away
+            pass
+
+
+class PreviewServer:
+    """The preview server and its watcher; `start()` returns at once, `stop()` ends both threads."""
+
+    def __init__(self, root: Path, output: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
+                 on_build: Callable[[Rebuilt], None] | None = None) -> None:  # fmt: skip
+        self.root = root.resolve()
+        self.output = (output or self.root / site.DEFAULT_OUTPUT).resolve()
+        self.generation = Generation()
+        self.stopping = threading.Event()
+        self.on_build = on_build or (lambda rebuilt: None)
+        handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping})
+        self.output.mkdir(parents=True, exist_ok=True)
+        self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.output)))
+        self.httpd.daemon_threads = True
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def build(self, changed: list[str]) -> Rebuilt:
+        rebuilt = Rebuilt(changed, site.build(self.root, self.output))
+        self.generation.bump()
+        self.on_build(rebuilt)
+        return rebuilt
+
+    def start(self) -> None:
+        self.build([])
+        ready = threading.Event()
+        for target in (self.httpd.serve_forever, partial(self._watch, ready)):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        ready.wait(5)
+
+    def _relevant(self, path: str) -> bool:
+        try:
+            relative = Path(path).resolve().relative_to(self.root)
+        except ValueError:
+            return False
+        if self.output == Path(path).resolve() or self.output in Path(path).resolve().parents:
+            return False
+        parts = relative.parts
+        if parts and parts[0] in WATCHED:
+            return True
+        built = Path(path).resolve().parent == self.output.parent  # assemble wrote a .docx or .pdf
+        return built and Path(path).suffix in (".docx", ".pdf")
+
+    def _watch(self, ready: threading.Event) -> None:
+        from watchfiles import watch  # imported here: only `serve` needs it
+
+        def keep(_change: object, path: str) -> bool:
+            return self._relevant(path)
+
+        ready.set()
+        for changes in watch(self.root, watch_filter=keep, debounce=50, step=25, stop_event=self.stopping,
+                             yield_on_timeout=False, rust_timeout=500):  # fmt: skip
+            changed = sorted({str(Path(path).resolve().relative_to(self.root)) for _, path in changes})
+            self.build(changed)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.generation.bump()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Block until interrupted (Ctrl-C) or stopped."""
+        while not self.stopping.is_set():
+            time.sleep(0.2)

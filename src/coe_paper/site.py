@@ -1,0 +1,207 @@
+"""The paper as a self-contained static site (`coe-paper preview`): one page, no request leaves the machine.
+
+The page holds every section (title, byline from the paper's byline template, body with footnotes and figures),
+the annex (the paper's annex template), a status board per section (status, lead, words against the outline's
+limits, last change and its organisation, diagnostics linked to the file and line on the forge when `paper.yaml`
+names the repository), the organisations' shares of the text, and links to the .docx, the PDF (when one was built)
+and the newest redline. Images and those files are copied next to `index.html`, CSS is inline and there is no
+script, so forge Pages can publish the folder as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, select_autoescape
+
+from . import pipeline, report
+from .diagnostics import Diagnostic, sort_key
+from .gitlog import version_of
+from .html import Anchors, render_section, render_template_output
+from .model import COUNTRY_NAMES, Project
+from .sources import SourceError, normalise
+from .templates import Templates
+
+DEFAULT_OUTPUT = "build/site"
+PAGE_TEMPLATE = "site.html.j2"
+
+
+@dataclass
+class Built:
+    """What `preview` made: the folder, its page, the problems found, how long it took."""
+
+    output: Path
+    page: Path | None
+    diagnostics: list[Diagnostic]
+    sections: int = 0
+    files: list[str] = field(default_factory=list)  # downloads copied next to the page
+    seconds: float = 0.0
+
+
+def forge_link(repository: str | None, branch: str, path: str, line: int = 0) -> str | None:
+    """The file (and line) on GitHub or GitLab (any other host is taken to be a GitLab)."""
+    if not repository or not path or path == ".":
+        return None
+    base = repository.rstrip("/").removesuffix(".git")
+    blob = "blob" if "github" in base.split("/")[2] else "-/blob"
+    return f"{base}/{blob}/{branch}/{path}" + (f"#L{line}" if line else "")
+
+
+class _Files:
+    """Copies images and downloads into the site once each, under names that stay inside it."""
+
+    def __init__(self, root: Path, output: Path) -> None:
+        self.root, self.output = root, output
+        self.copied: dict[str, str] = {}
+
+    def image(self, src: str, base_dir: str) -> str | None:
+        try:
+            relative = normalise(src.split("#")[0].split("?")[0], base_dir)
+        except SourceError:
+            return None
+        if relative in self.copied:
+            return self.copied[relative]
+        source = self.root / relative
+        if not source.is_file():
+            return None
+        target = f"images/{len(self.copied):03d}-{PurePosixPath(relative).name}"
+        self._copy(source, target)
+        self.copied[relative] = target
+        return target
+
+    def download(self, source: Path) -> str:
+        target = f"files/{source.name}"
+        self._copy(source, target)
+        return target
+
+    def _copy(self, source: Path, target: str) -> None:
+        (self.output / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, self.output / target)
+
+
+def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, str]]:
+    """The .docx, its PDF when one exists, and the newest redline (`assemble --compare`), as built under build/."""
+    docx = root / normalise(project.config.output)
+    found: list[tuple[str, Path]] = []
+    if docx.is_file():
+        found.append(("Word document (.docx)", docx))
+    if docx.with_suffix(".pdf").is_file():
+        found.append(("PDF", docx.with_suffix(".pdf")))
+    redlines = sorted(docx.parent.glob(f"{docx.stem}-changes-since-*{docx.suffix}"), key=lambda p: p.stat().st_mtime)
+    if redlines:
+        label = redlines[-1].stem.removeprefix(f"{docx.stem}-changes-since-")
+        found.append((f"Changes since {label}, as tracked changes (.docx)", redlines[-1]))
+    return [{"label": label, "href": files.download(path), "name": path.name, "size": _size(path)}
+            for label, path in found]  # fmt: skip
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, round(size / 1024))} kB"
+
+
+def _diagnostic(d: Diagnostic, project: Project) -> dict[str, Any]:
+    config = project.config
+    return {"text": d.as_text().split("\n")[0], "severity": d.severity, "code": d.code, "message": d.message,
+            "where": f"{d.path}:{d.line}" if d.line else d.path,
+            "href": forge_link(config.repository, config.branch, d.path, d.line)}  # fmt: skip
+
+
+def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
+    project, history = loaded.project, loaded.history
+    assert project is not None
+    version = version_of(loaded.root)
+    credits = pipeline.credits_for(project, history)
+    context = pipeline.template_context(project, loaded.parsed, version, credits)
+    templates = Templates(loaded.source, project.config.templates)
+    anchors = Anchors()
+    for section in project.ordered_sections():
+        anchors.claim(section.id)
+    anchors.claim("status")
+    anchors.claim("annex")
+    rows = {row.id: row for row in report.section_status(loaded, history)}
+    parsed = {item.section.id: item for item in loaded.parsed}
+    sections = []
+    for section, ref in zip(project.ordered_sections(), context["sections"], strict=True):
+        byline, _ = templates.render("byline.md.j2", context | {"section": ref})
+        base_dir = section.path.rsplit("/", 1)[0]
+        sections.append({"id": section.id, "title": section.meta.title, "path": section.path,
+                         "byline": render_template_output(byline or ""),
+                         "body": render_section(section.body, section.id, base_dir, anchors, files.image),
+                         "words": parsed[section.id].words})  # fmt: skip
+    annex, _ = templates.render("annex.md.j2", context)
+    board = []
+    for row in rows.values():
+        mine = sorted((d for d in loaded.diagnostics if d.path == row.path and row.path), key=sort_key)
+        board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
+                                      "lead_name": _label(project, row.lead),
+                                      "by": _label(project, row.last_change_org or ""),
+                                      "problems": [_diagnostic(d, project) for d in mine]})  # fmt: skip
+    elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key)
+                 if d.path not in rows_paths(rows)]  # fmt: skip
+    shares = [row for row in report.organisations(loaded, history) if row.lines or row.led or row.contributed]
+    shares.sort(key=lambda row: (-row.share, row.short))
+    return {"paper": context["paper"], "version": context["version"], "sections": sections, "board": board,
+            "elsewhere": elsewhere, "shares": [row.as_dict() | {"country_name": COUNTRY_NAMES.get(row.country, "")}
+                                              for row in shares],
+            "annex": render_template_output(annex or "", anchors), "history": bool(history and history.available),
+            "repository": project.config.repository,
+            "downloads": _downloads(loaded.root, project, files)}  # fmt: skip
+
+
+def rows_paths(rows: dict[str, report.SectionStatus]) -> set[str]:
+    return {row.path for row in rows.values() if row.path}
+
+
+def _label(project: Project, org: str) -> str:
+    member = project.contributor(org)
+    return member.label if member else org
+
+
+def _environment() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
+                      lstrip_blocks=True)  # fmt: skip
+    env.globals["percent"] = lambda value: f"{value:.1%}"
+    return env
+
+
+def render_page(context: dict[str, Any]) -> str:
+    source = (resources.files("coe_paper") / "templates" / PAGE_TEMPLATE).read_text(encoding="utf-8")
+    return _environment().from_string(source).render(**context)
+
+
+def build(root: Path, output: Path | None = None) -> Built:
+    """Check the paper and write the site into `output` (default build/site); the folder is replaced whole."""
+    start = time.perf_counter()
+    target = output or root / DEFAULT_OUTPUT
+    loaded = pipeline.check(root)
+    if loaded.project is None:
+        return Built(target, None, loaded.diagnostics, seconds=time.perf_counter() - start)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    try:
+        files = _Files(loaded.root, staging)
+        context = _page_context(loaded, files)
+        (staging / "index.html").write_text(render_page(context), encoding="utf-8")
+        _replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
+                 [d["href"] for d in context["downloads"]], time.perf_counter() - start)  # fmt: skip
+
+
+def _replace(staging: Path, target: Path) -> None:
+    """Swap the new folder in; a server reading the old one never sees a half-written page."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)

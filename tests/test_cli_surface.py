@@ -1,0 +1,64 @@
+"""The command line as a new user meets it: --version, help without type placeholders, GitLab's report format,
+and the bundled paper validating cleanly (its own commits map to an organisation through .mailmap)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coe_paper.cli import app
+from conftest import REPO_ROOT, MakeProject
+
+COMMANDS = ["validate", "assemble", "status", "contributors", "comments", "apply", "import", "init", "schema",
+            "preview", "serve"]  # fmt: skip
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("coe-paper ") and len(result.stdout.split()) == 2
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_shows_no_type_placeholder_for_flags(command: str | None) -> None:
+    result = CliRunner().invoke(app, [command, "--help"] if command else ["--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout and "<bool>" not in result.stdout
+
+
+def test_gitlab_format_is_a_code_quality_report(make_project: MakeProject) -> None:
+    root = make_project({"sections/03-outlook.md": "---\nid: outlook\ntitle: Outlook\nlead: malmoe\n---\n\nText.\n"})
+    result = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "gitlab"])
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)
+    assert isinstance(issues, list) and issues
+    unknown = next(i for i in issues if i["check_name"] == "COE201")
+    assert unknown["location"] == {"path": "sections/03-outlook.md", "lines": {"begin": 4}}
+    assert unknown["severity"] == "major" and "malmoe" in unknown["description"]
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    assert {i["severity"] for i in issues} <= {"info", "minor", "major", "critical", "blocker"}
+
+
+def test_bundled_paper_validates_strictly_with_real_shares() -> None:
+    """A fresh clone: no COE203 (the bundled commits map to the technical secretariat) and real line shares."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    run = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "validate", "--strict"],
+                         cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    shares = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "contributors", "--format",
+                             "json"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    rows = json.loads(shares.stdout)
+    assert sum(row["lines"] for row in rows) > 0 and abs(sum(row["share"] for row in rows) - 1) < 0.01
+    assert (REPO_ROOT / ".mailmap").is_file()
+
+
+def test_readme_names_python_and_libreoffice() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Python 3.10" in readme and "LibreOffice" in readme
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/test.sh" in ci and Path(REPO_ROOT / "scripts" / "test.sh").is_file()

@@ -1,0 +1,173 @@
+"""`coe-paper init` and the files that run a paper on its forge: the CI files (actionlint for GitHub's, structure
+for GitLab's, and the coe-paper steps both name, run on a temporary repository with a merge request's history),
+the pre-commit hook (`pre-commit try-repo`), and the same files in this repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from coe_paper import forge, scaffold, schema
+from coe_paper.cli import app
+from conftest import GIT_ENV, REPO_ROOT, require_client
+
+GITLAB_KEYWORDS = {"workflow", "stages", "variables", "default", "include"}
+
+
+def _init(tmp_path: Path, *args: str) -> Path:
+    root = tmp_path / "paper"
+    result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership", *args])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_init_makes_a_project_that_validates_and_assembles(tmp_path: Path) -> None:
+    root = _init(tmp_path)
+    assert (root / ".gitlab-ci.yml").is_file() and not (root / forge.GITHUB_WORKFLOW).exists()
+    for path in ("paper/paper.yaml", "paper/template.docx", "paper/templates/byline.md.j2", "contributors.yaml",
+                 "sections/01-introduction.md", ".mailmap", ".pre-commit-config.yaml", ".vscode/settings.json",
+                 "schemas/paper.schema.json"):  # fmt: skip
+        assert (root / path).is_file(), path
+    validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
+    assert validate.exit_code == 0
+    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204"]  # no git history yet, nothing else
+    assemble = CliRunner().invoke(app, ["--project", str(root), "assemble"])
+    assert assemble.exit_code == 0 and (root / "build/orientation-paper.docx").stat().st_size > 10_000
+    again = CliRunner().invoke(app, ["init", str(root)])
+    assert again.exit_code == 2 and "already holds a paper project" in again.output
+    assert CliRunner().invoke(app, ["init", str(tmp_path / "x"), "--forge", "bitbucket"]).exit_code == 2
+
+
+def test_init_for_github_and_odd_names(tmp_path: Path) -> None:
+    root = tmp_path / "gh"
+    scaffold.init(root, 'Partnership "A: B" # 1', "github")
+    assert (root / forge.GITHUB_WORKFLOW).is_file() and not (root / ".gitlab-ci.yml").exists()
+    config = yaml.safe_load((root / "paper/paper.yaml").read_text(encoding="utf-8"))
+    assert config["subtitle"] == 'Partnership "A: B" # 1 of the Urban Agenda for the EU'
+
+
+def test_this_repository_uses_the_files_init_writes() -> None:
+    expected = {**forge.ci_files(None, install="."), forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
+                ".pre-commit-hooks.yaml": forge.PRE_COMMIT_HOOKS, ".editorconfig": forge.EDITORCONFIG,
+                ".vscode/settings.json": schema.editor_settings(),
+                ".vscode/extensions.json": forge.vscode_extensions()}  # fmt: skip
+    for path, text in expected.items():
+        assert (REPO_ROOT / path).read_text(encoding="utf-8") == text, path
+    assert (REPO_ROOT / "paper/template.docx").read_bytes() == \
+        (REPO_ROOT / "src/coe_paper/skeleton/template.docx").read_bytes()  # fmt: skip
+
+
+def _actionlint() -> str:
+    found = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    if not Path(found).is_file():
+        require_client("actionlint")
+    return found
+
+
+def test_github_workflows_pass_actionlint(tmp_path: Path) -> None:
+    root = _init(tmp_path, "--forge", "github")
+    for path in (REPO_ROOT / forge.GITHUB_WORKFLOW, root / forge.GITHUB_WORKFLOW):
+        run = subprocess.run([_actionlint(), "-no-color", str(path)], capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stdout + run.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text(forge.github_workflow().replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latst", 1))
+    run = subprocess.run([_actionlint(), "-no-color", str(broken)], capture_output=True, text=True, check=False)
+    assert run.returncode == 1 and "ubuntu-latst" in run.stdout  # the check can fail
+
+
+def test_gitlab_ci_structure() -> None:
+    ci = yaml.safe_load(forge.gitlab_ci())
+    jobs = {name: job for name, job in ci.items() if name not in GITLAB_KEYWORDS}
+    assert set(jobs) == {"validate", "paper", "redline", "pages", "release"}
+    for name, job in jobs.items():
+        assert job["stage"] in ci["stages"], name
+        assert isinstance(job["script"], list) and all(isinstance(line, str) for line in job["script"]), name
+    assert ci["variables"]["GIT_DEPTH"] == "0"
+    report = jobs["validate"]["artifacts"]["reports"]["codequality"]
+    assert f"--format gitlab > {report}" in jobs["validate"]["script"][0]
+    assert jobs["validate"]["artifacts"]["when"] == "always"
+    assert jobs["redline"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert "$CI_MERGE_REQUEST_DIFF_BASE_SHA" in jobs["redline"]["script"][0]
+    assert jobs["pages"]["artifacts"]["paths"] == ["public"] and "-o public" in jobs["pages"]["script"][-1]
+    assert jobs["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    links = jobs["release"]["release"]["assets"]["links"]
+    assert [link["name"] for link in links] == ["orientation-paper.docx", "orientation-paper.pdf"]
+    assert yaml.safe_load((REPO_ROOT / ".gitlab-ci.yml").read_text())["variables"]["COE_PAPER"] == "."
+
+
+def _steps() -> list[str]:
+    """Every coe-paper command line the two CI files run, in order (GitHub's steps, then GitLab's jobs)."""
+    github = yaml.safe_load(forge.github_workflow())
+    lines = [step["run"] for step in github["jobs"]["paper"]["steps"] if "run" in step]
+    gitlab = yaml.safe_load(forge.gitlab_ci())
+    lines += [line for name, job in gitlab.items() if name not in GITLAB_KEYWORDS for line in job["script"]]
+    return [line for line in lines if line.startswith("coe-paper ")]
+
+
+def test_ci_steps_run_on_a_merge_request(tmp_path: Path) -> None:
+    require_client("soffice")
+    root = _init(tmp_path)
+    (root / "contributors.yaml").write_text((root / "contributors.yaml").read_text().replace(
+        "emails: []", "emails: [rome@example.org]", 1))  # fmt: skip
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO_ROOT / "src")}
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "coe-paper"
+    shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -c "from coe_paper.cli import run; run()" "$@"\n')
+    shim.chmod(0o755)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, text=True,
+                              check=True).stdout.strip()  # fmt: skip
+
+    git("init", "-q", "--initial-branch=main")
+    git("add", "-A")
+    git("commit", "-qm", "Start the paper")
+    base = git("rev-parse", "HEAD")
+    section = root / "sections/01-introduction.md"
+    section.write_text(section.read_text().replace("first\npriorities", "first priorities, agreed in Rome,"))
+    git("switch", "-qc", "feature")
+    git("commit", "-qam", "Agree the priorities")
+    env |= {"BASE_SHA": base, "CI_MERGE_REQUEST_DIFF_BASE_SHA": base}
+    steps = _steps()
+    assert "coe-paper validate --format github" in steps and "coe-paper assemble --pdf" in steps
+    for line in steps:
+        run = subprocess.run(["bash", "-c", line], cwd=root, env=env, capture_output=True, text=True, check=False)
+        assert run.returncode == 0, f"{line}: {run.stderr}"
+    report = json.loads(subprocess.run(["bash", "-c", "coe-paper validate --format gitlab"], cwd=root, env=env,
+                                       capture_output=True, text=True, check=False).stdout)  # fmt: skip
+    assert report == []  # a clean merge request: an empty Code Quality report
+    built = sorted(p.name for p in (root / "build").iterdir())
+    assert "orientation-paper.pdf" in built and f"orientation-paper-changes-since-{base}.docx" in built
+    assert (root / "public/index.html").is_file() and (root / "build/site/files/orientation-paper.pdf").is_file()
+
+
+def test_pre_commit_hook_with_try_repo(tmp_path: Path) -> None:
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    if not Path(pre_commit).is_file():
+        pytest.skip("pre-commit is not installed")
+    if not (REPO_ROOT / ".git").exists():
+        pytest.skip("the hook is tried from this repository's git checkout")
+    root = _init(tmp_path)
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    subprocess.run(["git", "init", "-q", str(root)], env=env, check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], env=env, check=True)
+    command = [pre_commit, "try-repo", str(REPO_ROOT), "coe-paper-validate", "--all-files"]
+    passed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "coe-paper validate" in passed.stdout and "Passed" in passed.stdout
+    section = root / "sections/01-introduction.md"
+    section.write_text(section.read_text().replace("lead: coordinator-one", "lead: coordinator-1"))
+    subprocess.run(["git", "-C", str(root), "add", "-A"], env=env, check=True)
+    failed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and "COE201" in failed.stdout and "Failed" in failed.stdout

@@ -1,0 +1,67 @@
+"""`coe-paper schema`: JSON Schemas made from the models accept the bundled paper and reject what validate rejects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from coe_paper import schema
+from coe_paper.cli import app
+from coe_paper.project import split_front_matter
+from conftest import REPO_ROOT
+
+
+def _schemas() -> dict[str, dict[str, object]]:
+    return {item.name: json.loads(item.text) for item in schema.schemas()}
+
+
+def test_the_repository_keeps_the_current_schemas() -> None:
+    for item in schema.schemas():
+        assert (REPO_ROOT / "schemas" / item.name).read_text(encoding="utf-8") == item.text, (
+            f"schemas/{item.name} is stale: run `coe-paper schema`")
+
+
+def test_the_bundled_paper_matches_its_schemas() -> None:
+    found = _schemas()
+    jsonschema.validate(yaml.safe_load((REPO_ROOT / "paper/paper.yaml").read_text()), found["paper.schema.json"])
+    jsonschema.validate(yaml.safe_load((REPO_ROOT / "contributors.yaml").read_text()),
+                        found["contributors.schema.json"])  # fmt: skip
+    sections = sorted((REPO_ROOT / "sections").glob("*.md"))
+    assert sections
+    for path in sections:
+        parts = split_front_matter(path.read_text(encoding="utf-8"))
+        assert parts is not None
+        jsonschema.validate(yaml.safe_load(parts[0]), found["section.schema.json"])
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("paper.schema.json", {"title": "T", "outline": [{"id": "a"}], "tilte": "typo"}),
+    ("paper.schema.json", {"title": "T", "outline": [{"id": "Not An Id"}]}),
+    ("paper.schema.json", {"title": "T", "outline": [{"id": "a"}], "attribution": {"min_share": 5}}),
+    ("contributors.schema.json", {"organisations": [{"id": "x", "name": "X", "kind": "city", "country": "GR"}]}),
+    ("section.schema.json", {"id": "a", "title": "A", "lead": "rome", "status": "done"}),
+    ("section.schema.json", {"id": "a", "title": "A"}),
+])  # fmt: skip
+def test_the_schemas_reject_what_validate_rejects(name: str, data: object) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, _schemas()[name])
+
+
+def test_country_codes_are_offered_in_protocol_order() -> None:
+    country = _schemas()["contributors.schema.json"]["$defs"]["Contributor"]["properties"]["country"]  # type: ignore[index]
+    assert country["enum"][:3] == ["BE", "BG", "CZ"] and "EL" in country["enum"] and "GR" not in country["enum"]
+
+
+def test_schema_command_writes_three_files(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--project", str(REPO_ROOT), "schema", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "contributors.schema.json", "paper.schema.json", "section.schema.json"]
+    settings = json.loads((REPO_ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == {"./schemas/paper.schema.json": ["paper/paper.yaml"],
+                                        "./schemas/contributors.schema.json": ["contributors.yaml"]}  # fmt: skip
