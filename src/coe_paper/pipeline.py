@@ -14,6 +14,7 @@ from .attribution import History, SectionHistory, history_of
 from .diagnostics import Diagnostic, error, has_errors
 from .docx_writer import DocxBuilder, Properties, TemplateError, write_atomic
 from .gitlog import Version, source_date, version_of
+from .layout import Layout, heading_pages
 from .markdown import parse, template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .project import load_project
@@ -43,6 +44,7 @@ class Assembled:
     words: int = 0
     sections: int = 0
     revisions: dict[str, int] = field(default_factory=dict)  # tracked changes by kind ("ins", "del"), for --compare
+    layout: Layout | None = None  # the layout pass (page numbers of the contents), when it ran
 
 
 @dataclass
@@ -215,8 +217,9 @@ class Parts:
     annex: list[ooxml.Element]
 
 
-def render_docx(loaded: Loaded, version: Version, credits: Credits) -> tuple[bytes | None, list[Diagnostic]]:
-    """The .docx bytes for a validated project."""
+def render_docx(loaded: Loaded, version: Version, credits: Credits,
+                paginate: bool = False) -> tuple[bytes | None, list[Diagnostic], Layout | None]:  # fmt: skip
+    """The .docx bytes for a validated project; with `paginate`, the contents get LibreOffice's page numbers."""
     project, source = loaded.project, loaded.source
     assert project is not None
     found: list[Diagnostic] = []
@@ -224,12 +227,18 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits) -> tuple[byt
     try:
         builder = DocxBuilder(source.read_bytes(normalise(config.template)), source)
     except (SourceError, TemplateError) as exc:
-        return None, [error(config.template, 0, 0, "COE802", str(exc))]
+        return None, [error(config.template, 0, 0, "COE802", str(exc))], None
     parts = render_parts(builder, loaded, version, credits, found)
     if has_errors(found):
-        return None, found
+        return None, found, None
     builder.extend(layout(parts, builder.table_of_contents("Contents")))
-    return finish(builder, project, version), found
+    data = finish(builder, project, version)
+    if not paginate:
+        return data, found, None
+    pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
+    if builder.fill_contents(pages.pages):  # the same package with the numbers in the contents' cached result
+        data = finish(builder, project, version)
+    return data, found, pages
 
 
 def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits: Credits,
@@ -299,14 +308,15 @@ def _write(target: Path, data: bytes) -> Diagnostic | None:
     return None
 
 
-def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> Assembled:
-    """Validate, then build the .docx; nothing is written when there are errors."""
+def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False) -> Assembled:
+    """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
+    (LibreOffice) that gives the contents their page numbers."""
     loaded = load(root, rev)
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
     version = version_of(root, rev)
     credits = credits_for(loaded.project, attribute(loaded))
-    data, problems = render_docx(loaded, version, credits)
+    data, problems, pages = render_docx(loaded, version, credits, paginate)
     diagnostics = loaded.diagnostics + problems
     if data is None:
         return Assembled(None, diagnostics, version)
@@ -315,7 +325,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(item.words for item in loaded.parsed)
-    return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()))
+    return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()), layout=pages)
 
 
 # -- compare (assemble --compare REV; see redline.py) ---------------------------------------------------------------
