@@ -33,7 +33,8 @@ def plain(pandoc: str, docx: Path) -> list[str]:
                          capture_output=True, text=True, check=True).stdout
     lines = [line.rstrip() for line in out.splitlines()]
     first = next(i for i, line in enumerate(lines) if line == "Executive summary" and i > 0)
-    first = next(i for i, line in enumerate(lines) if line == "Executive summary" and i > first)
+    # the contents list it too, unless their entries carry chapter numbers ("1 Executive summary")
+    first = next((i for i, line in enumerate(lines) if line == "Executive summary" and i > first), first)
     # pandoc keeps an empty item for a deleted list paragraph (and renumbers around it): markers are compared as
     # "•", and a marker alone is dropped.
     marker = re.compile(r"^\s*(?:[-*]|\d+[.)]|[a-z][.)]|[ivxl]+[.)])(?:\s+|$)")

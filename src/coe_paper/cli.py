@@ -158,7 +158,7 @@ def status(
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
         return
     table = Table(title="Sections")
-    for name in ("section", "status", "lead", "words", "changed", "by", "issues"):
+    for name in ("no.", "section", "status", "lead", "words", "changed", "by", "issues"):
         table.add_column(name, justify="right" if name in ("words", "issues") else "left", no_wrap=name != "section")
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
     for row in rows:
@@ -166,7 +166,8 @@ def status(
         words = Text(f"{row.words}/{limits}", style=colours[row.words_check])
         by = (row.last_change_org or "(unmapped)") if row.last_change else ""
         problems = Text(str(row.diagnostics), style="red" if row.errors else "yellow" if row.warnings else "")
-        table.add_row(Text(row.id), Text(row.status), Text(row.lead), words, row.last_change or "-", Text(by), problems)
+        table.add_row(row.number, Text(row.id), Text(row.status), Text(row.lead), words, row.last_change or "-",
+                      Text(by), problems)
     _print_table(table)
 
 

@@ -22,6 +22,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 
 from . import ooxml
+from .numbering import HeadingNumbers, link_heading_styles
 from .sources import Source, SourceError, normalise
 
 Element = ooxml.Element
@@ -74,6 +75,10 @@ class DocxBuilder:
         self._shape_id = 0
         self._anchors: set[str] = set()
         self.headings: list[tuple[int, str, str]] = []
+        self.numbers: HeadingNumbers | None = None  # counting headings while numbering is on (see number_headings)
+        self.numbering_on = False  # the sections' headings are numbered, the cover's and the annex's are not
+        self.heading_numbers: dict[str, str] = {}  # heading bookmark -> its number ("2.1")
+        self._headings_linked = False
         self.max_image_width = int(max_image_width)
         body = self.document.element.body
         self._sect_pr = body.find(ooxml.w("sectPr"))
@@ -147,6 +152,21 @@ class DocxBuilder:
 
     def add_heading(self, level: int, text: str, bookmark: str) -> None:
         self.headings.append((level, text, bookmark))
+        if self.numbers is not None and self.numbering_on:
+            number = self.numbers.next(level)
+            if number:
+                self.heading_numbers[bookmark] = number
+
+    def number_headings(self) -> None:
+        """Number Heading 1-3 through a multilevel list linked to the styles (linked once); counting restarts."""
+        if not self._headings_linked:
+            self._num_id += 1
+            link_heading_styles(self.document.styles.element, self._numbering, self._num_id, self._styles)
+            self._headings_linked = True
+        self.numbers = HeadingNumbers()
+
+    def heading_style_ids(self) -> set[str]:
+        return {sid for name, sid in self._styles.items() if name.startswith("heading ") or name == "toc heading"}
 
     # -- assembly ----------------------------------------------------------------------------------------
     def extend(self, elements: Sequence[Element]) -> None:
@@ -165,11 +185,18 @@ class DocxBuilder:
             p = ooxml.paragraph(self.style("toc 1"))
             self._toc_begin = ooxml.field_begin(p, instruction, dirty=True)
             paragraphs.append(p)
+        width = self.text_width()
         for index, (lvl, text, mark) in enumerate(entries):
             p = ooxml.paragraph(self.style(f"toc {lvl}"))
+            number = self.heading_numbers.get(mark, "")
+            indent = 220 * (lvl - 1)  # the toc styles' own indents
+            ooxml.set_tabs(p, [("left", indent + 440 + 220 * lvl, "none")] * bool(number) + [("right", width, "dot")])
             if index == 0:
                 self._toc_begin = ooxml.field_begin(p, instruction, dirty=True)
             link = ooxml.hyperlink(p, anchor=mark)
+            if number:
+                ooxml.run(link, number)
+                ooxml.tab(link)
             ooxml.run(link, text)
             self.contents_entries.append((p, link, mark))
             paragraphs.append(p)
@@ -191,9 +218,7 @@ class DocxBuilder:
         stop asking Word to refresh fields on opening; False (nothing changed) unless every entry has a page."""
         if not self.contents_entries or any(mark not in pages for _, _, mark in self.contents_entries):
             return False
-        width = self.text_width()
-        for p, link, mark in self.contents_entries:
-            ooxml.set_tabs(p, [("right", width, "dot")])
+        for _, link, mark in self.contents_entries:
             ooxml.tab(link)
             ooxml.field(link, f"PAGEREF {mark} \\h", str(pages[mark]))
         if self._toc_begin is not None:

@@ -213,7 +213,8 @@ class _Converter:
                 continue
             new = min(level + shift, previous + 1, 6)
             adjusted += new != level + shift
-            if isinstance(block, wr.Paragraph) and block.num and self.doc.numbering.get(block.num, "none") != "none":
+            if (isinstance(block, wr.Paragraph) and block.num and not self.assembled  # coe-paper's own numbers
+                    and self.doc.numbering.get(block.num, "none") != "none"):  # fmt: skip
                 self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += 1
             out[id(block)] = previous = new
         if adjusted:

@@ -61,6 +61,7 @@ class PaperConfig(_Strict):
     template: str = "paper/template.docx"
     templates: str = "paper/templates"
     outline: list[OutlineEntry] = Field(min_length=1)
+    numbering: bool = True  # chapters and sections numbered 1, 1.1, 1.1.1 (Word's numbering of the heading styles)
 
     @field_validator("outline")
     @classmethod

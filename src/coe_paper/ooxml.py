@@ -117,6 +117,11 @@ _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowContro
               "spacing", "ind", "jc", "outlineLvl")
 
 
+def insert_ppr_child(props: Element, child: Element) -> None:
+    """Insert `child` into a w:pPr at the place the schema gives it."""
+    _insert_ordered(props, child, _PPR_ORDER)
+
+
 def _insert_ordered(parent: Element, child: Element, order: Sequence[str]) -> None:
     rank = order.index(etree.QName(child).localname)
     for index, existing in enumerate(parent):

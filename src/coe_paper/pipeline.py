@@ -17,6 +17,7 @@ from .gitlog import Version, source_date, version_of
 from .layout import Layout, heading_pages
 from .markdown import parse, template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
+from .numbering import unnumber
 from .project import load_project
 from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
 from .render import Origin, Renderer, bookmark_name
@@ -231,7 +232,7 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits,
     parts = render_parts(builder, loaded, version, credits, found)
     if has_errors(found):
         return None, found, None
-    builder.extend(layout(parts, builder.table_of_contents("Contents")))
+    builder.extend(layout(parts, contents(builder, project)))
     data = finish(builder, project, version)
     if not paginate:
         return data, found, None
@@ -251,15 +252,30 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     context = template_context(project, loaded.parsed, version, credits)
     for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
         builder.claim_anchor(bookmark_name(section.id))
+    if project.config.numbering:
+        builder.number_headings()
+    builder.numbering_on = False
     title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
+    builder.numbering_on = True
     parsed = {item.section.id: item for item in loaded.parsed}
     sections: list[tuple[Section, list[ooxml.Element]]] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
         section_context = context | {"section": ref}
         blocks = _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found)
         sections.append((section, blocks))
+    builder.numbering_on = False
     annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
+    if project.config.numbering:
+        unnumber([*title_page, *annex], builder.heading_style_ids())
     return Parts(title_page, sections, annex)
+
+
+def contents(builder: DocxBuilder, project: Project) -> list[ooxml.Element]:
+    """The table of contents; its own title is not a numbered heading."""
+    blocks = builder.table_of_contents("Contents")
+    if project.config.numbering:
+        unnumber(blocks[:1], builder.heading_style_ids())
+    return blocks
 
 
 def layout(parts: Parts, contents: list[ooxml.Element]) -> list[ooxml.Element]:
@@ -365,10 +381,10 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
         return Assembled(None, [error(config.template, 0, 0, "COE802", str(exc))])
     found: list[Diagnostic] = []
     after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found)
-    after_contents = builder.table_of_contents("Contents")
+    after_contents = contents(builder, new.project)
     with builder.older(old.source):
         before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found)
-        before_contents = builder.table_of_contents("Contents")
+        before_contents = contents(builder, old.project)
     diagnostics = new.diagnostics + found
     if has_errors(found):
         return Assembled(None, diagnostics, version)
