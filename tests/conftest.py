@@ -137,7 +137,7 @@ HOUSING_BODY = """\
 
 Affordable and accessible homes are the first condition for equal cities across the Union.
 
-![A grey square standing in for a chart](../paper/images/dot.png)
+![A grey square standing in for a chart](../paper/images/dot.png "A grey square standing in for a chart")
 
 ### The data we need
 

@@ -40,9 +40,10 @@ def plain(pandoc: str, docx: Path) -> list[str]:
     marker = re.compile(r"^\s*(?:[-*]|\d+[.)]|[a-z][.)]|[ivxl]+[.)])(?:\s+|$)")
     out = []
     for line in lines[first:]:
-        if not line.strip() or line.startswith("Lead:"):
+        # captions are made from the sources ("Table 1: ..."; pandoc moves a table's below it): not compared
+        if not line.strip() or line.startswith("Lead:") or re.match(r"^\s*(: )?(Table|Figure) \d+: ", line):
             continue
-        norm = marker.sub("• ", line)
+        norm = marker.sub("• ", line.strip().removeprefix(": "))  # pandoc's table caption (a LibreOffice save drops it)
         if norm.strip() != "•":
             out.append(" ".join(norm.split()))
     return out

@@ -245,3 +245,61 @@ def test_status_and_review_sheet_use_the_chapter_numbers(make_project: MakeProje
     # the review sheet titles a section "N. Title" with N = its place among the sections present, the same number
     refs = _project_sections(load(root).project)
     assert [f"{ref.index + 1} {ref.title}" for ref in refs] == chapters
+
+
+# -- 3. captions and cross-references ----------------------------------------------------------------------
+
+
+def instructions(docx: Path) -> list[str]:
+    return [" ".join((t.text or "").split()) for t in document_xml(docx).iter(f"{W}instrText")]
+
+
+def test_figure_and_table_get_captions_with_seq_fields_and_bookmarks(published: Published) -> None:
+    root = document_xml(published.docx)
+    captions = [p for p in root.iter(f"{W}p") if (s := p.find(f"{W}pPr/{W}pStyle")) is not None
+                and s.get(f"{W}val") == "Caption"]  # fmt: skip
+    texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in captions]
+    assert texts == ["Table 1: Meetings of the Partnership in its first months",
+                     "Figure 1: Priority themes chosen by members in the survey (number of respondents)"]  # fmt: skip
+    assert {"SEQ Table \\* ARABIC", "SEQ Figure \\* ARABIC"} <= set(instructions(published.docx))
+    marks = {b.get(f"{W}name") for p in captions for b in p.iter(f"{W}bookmarkStart")}
+    assert marks == {"afig_survey_" + layout.hashlib.sha1(b"fig-survey").hexdigest()[:8],
+                     "atbl_meetings_" + layout.hashlib.sha1(b"tbl-meetings").hexdigest()[:8]}  # fmt: skip
+    # the table caption stands above its table, and the figure's picture is kept with its caption
+    table_caption = captions[0]
+    assert table_caption.getnext() is not None and table_caption.getnext().tag == f"{W}tbl"
+    assert captions[1].getprevious().find(f"{W}pPr/{W}keepNext") is not None  # type: ignore[union-attr]
+
+
+def test_links_to_caption_ids_become_ref_fields_showing_the_label(published: Published) -> None:
+    refs = [i for i in instructions(published.docx) if i.startswith("REF ")]
+    assert len(refs) == 2 and all(i.endswith("\\h") for i in refs)
+    text = " ".join(published.pages)
+    assert "June 2024 (Table 1 lists the first meetings)" in text
+    assert "disaggregated data (Figure 1)" in text
+    assert "Figure 1: Priority themes chosen by members" in text and "Table 1: Meetings of the Partnership" in text
+
+
+def test_pandoc_reads_the_table_caption_and_the_figure_caption(published: Published) -> None:
+    from test_roundtrip import nodes, plain
+
+    tables = [t for t in nodes(published.ast["blocks"], "Table")]
+    assert any("Meetings of the Partnership" in plain(t["c"][1]) for t in tables)
+    paragraphs = [plain(p).strip() for p in nodes(published.ast["blocks"], "Para")]
+    assert any(p.startswith("Figure 1: Priority themes") for p in paragraphs)
+
+
+def test_validate_reports_unknown_reference_missing_caption_and_duplicate_id(make_project: MakeProject) -> None:
+    from coe_paper.pipeline import load
+    from conftest import HOUSING_BODY, section_text
+
+    body = HOUSING_BODY.replace('"A grey square standing in for a chart"', '"A square {#fig-square}"') + (
+        "\nSee [the square](#fig-square), [the table](#tbl-missing).\n\n![Second](../paper/images/dot.png)\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: Numbers {#fig-square}\n")
+    root = make_project({"sections/02-housing.md": section_text("housing", body, lead="anct",
+                                                                 contributors="[rome, dg-regio]")})  # fmt: skip
+    found = [(d.code, d.line, d.message) for d in load(root).diagnostics]
+    codes = sorted(code for code, _, _ in found)
+    assert codes == ["COE506", "COE507", "COE601"], found
+    assert ("COE601", 19, "link to '#tbl-missing' matches no section or heading") in found
+    assert any(code == "COE506" and line == 21 for code, line, _ in found)

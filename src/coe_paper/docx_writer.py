@@ -79,6 +79,7 @@ class DocxBuilder:
         self.numbering_on = False  # the sections' headings are numbered, the cover's and the annex's are not
         self.heading_numbers: dict[str, str] = {}  # heading bookmark -> its number ("2.1")
         self._headings_linked = False
+        self.caption_ids: dict[str, str] = {}  # caption bookmark -> the id written in the Markdown
         self.max_image_width = int(max_image_width)
         body = self.document.element.body
         self._sect_pr = body.find(ooxml.w("sectPr"))

@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import checks, ooxml
+from . import captions, checks, ooxml
 from .attribution import History, SectionHistory, history_of
+from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
 from .docx_writer import DocxBuilder, Properties, TemplateError, write_atomic
 from .gitlog import Version, source_date, version_of
@@ -252,16 +253,21 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     context = template_context(project, loaded.parsed, version, credits)
     for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
         builder.claim_anchor(bookmark_name(section.id))
+    parsed = {item.section.id: item for item in loaded.parsed}
+    found_captions = captions.collect(parsed[s.id].tokens for s in project.ordered_sections())
+    for caption_id in found_captions.by_id:
+        builder.claim_anchor(bookmark_name(caption_id))
+        builder.caption_ids[bookmark_name(caption_id)] = caption_id  # for import: {#id} back from the bookmark
     if project.config.numbering:
         builder.number_headings()
     builder.numbering_on = False
     title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
     builder.numbering_on = True
-    parsed = {item.section.id: item for item in loaded.parsed}
     sections: list[tuple[Section, list[ooxml.Element]]] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
         section_context = context | {"section": ref}
-        blocks = _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found)
+        blocks = _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found,
+                                 found_captions)
         sections.append((section, blocks))
     builder.numbering_on = False
     annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
@@ -294,13 +300,16 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,
         version=version.label, identifier=version.commit, date=version.date,
         custom=[("coe-paper:sections", json.dumps(sections_map, separators=(",", ":"))),
-                ("coe-paper:commit", version.commit or ""), *extra],
+                ("coe-paper:commit", version.commit or ""),
+                *([(CAPTIONS_PROPERTY, json.dumps(builder.caption_ids, sort_keys=True))] * bool(builder.caption_ids)),
+                *extra],
     )  # fmt: skip
     return builder.to_bytes(props)
 
 
 def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, section: Section, item: checks.Parsed,
-                    context: dict[str, Any], found: list[Diagnostic]) -> list[ooxml.Element]:  # fmt: skip
+                    context: dict[str, Any], found: list[Diagnostic],
+                    paper_captions: captions.Captions | None = None) -> list[ooxml.Element]:  # fmt: skip
     """Heading (with the section's bookmark), byline, then the rendered body."""
     heading = ooxml.paragraph(builder.style("heading 1"))
     anchor = bookmark_name(section.id)  # claimed for the section by render_parts before anything is rendered
@@ -310,7 +319,7 @@ def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, sect
     builder.add_heading(1, section.meta.title, anchor)
     blocks = [heading, *_template_blocks(builder, templates, "byline.md.j2", context, found)]
     base_dir = section.path.rsplit("/", 1)[0]
-    origin = Origin(section=index, line_offset=section.body_line, base_dir=base_dir)
+    origin = Origin(section=index, line_offset=section.body_line, base_dir=base_dir, captions=paper_captions)
     blocks += Renderer(builder, origin).render(item.tokens)
     return blocks
 
