@@ -303,3 +303,16 @@ def test_validate_reports_unknown_reference_missing_caption_and_duplicate_id(mak
     assert codes == ["COE506", "COE507", "COE601"], found
     assert ("COE601", 19, "link to '#tbl-missing' matches no section or heading") in found
     assert any(code == "COE506" and line == 21 for code, line, _ in found)
+
+
+# -- 7. the PDF of `assemble --pdf` (the same conversion as the published fixture's) --------------------------
+
+
+def test_pdf_is_tagged_pdf_ua_with_title_language_and_bookmarks(published: Published) -> None:
+    info = subprocess.run([require_client("pdfinfo"), str(published.pdf)], capture_output=True, text=True,
+                          timeout=TIMEOUT, check=True).stdout  # fmt: skip
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE) and re.search(r"^Title:\s+Orientation Paper$", info,
+                                                                          re.MULTILINE)  # fmt: skip
+    raw = published.pdf.read_bytes()
+    assert b"/DisplayDocTitle true" in raw and b"/Lang(en-GB)" in raw and b"/Outlines" in raw
+    assert b"pdfuaid:part>1<" in raw  # LibreOffice's PDF/UA-1 identification
