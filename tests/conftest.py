@@ -137,7 +137,7 @@ HOUSING_BODY = """\
 
 Affordable and accessible homes are the first condition for equal cities across the Union.
 
-![A grey square standing in for a chart](../paper/images/dot.png)
+![A grey square standing in for a chart](../paper/images/dot.png "A grey square standing in for a chart")
 
 ### The data we need
 
@@ -249,3 +249,9 @@ try:
         _hypothesis_settings.load_profile("ci")
 except ImportError:  # hypothesis is a dev dependency; the suite without it still runs the other tests
     pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _layout_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The layout pass caches page numbers; tests use a cache of their own, never the user's."""
+    os.environ.setdefault("COE_PAPER_CACHE", str(tmp_path_factory.mktemp("coe-paper-cache")))

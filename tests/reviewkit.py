@@ -259,8 +259,19 @@ def _text_runs(p: etree._Element, everything: bool = False) -> list[etree._Eleme
             continue
         if any(a.tag in (q("w:ins"), q("w:del")) for a in r.iterancestors()):
             continue
+        if _in_field(r):  # a field's shown text ("Figure 2"), which Word remakes when it updates the field
+            continue
         out.append(r)
     return out
+
+
+def _in_field(run: etree._Element) -> bool:
+    """Whether the run is a field's result (after its `separate`, before its `end`)."""
+    for previous in run.itersiblings(preceding=True):
+        kind = previous.find(q("w:fldChar"))
+        if kind is not None:
+            return kind.get(q("w:fldCharType")) in ("begin", "separate")
+    return False
 
 
 def _run_text(run: etree._Element) -> str:

@@ -33,15 +33,19 @@ def plain(pandoc: str, docx: Path) -> list[str]:
                          capture_output=True, text=True, check=True).stdout
     lines = [line.rstrip() for line in out.splitlines()]
     first = next(i for i, line in enumerate(lines) if line == "Executive summary" and i > 0)
-    first = next(i for i, line in enumerate(lines) if line == "Executive summary" and i > first)
+    # the contents list it too, unless their entries carry chapter numbers ("1 Executive summary")
+    first = next((i for i, line in enumerate(lines) if line == "Executive summary" and i > first), first)
     # pandoc keeps an empty item for a deleted list paragraph (and renumbers around it): markers are compared as
     # "•", and a marker alone is dropped.
     marker = re.compile(r"^\s*(?:[-*]|\d+[.)]|[a-z][.)]|[ivxl]+[.)])(?:\s+|$)")
     out = []
     for line in lines[first:]:
-        if not line.strip() or line.startswith("Lead:") or not line.strip(" -"):
-            continue  # blank lines, bylines and table rules (pandoc keeps deleted rows empty, which moves rules)
-        norm = line
+        # captions are made from the sources ("Table 1: ..."; pandoc moves a table's below it): not compared
+        if not line.strip() or line.startswith("Lead:") or re.match(r"^\s*(: )?(Table|Figure) \d+: ", line):
+            continue
+        if not line.strip(" -"):
+            continue  # table rules (pandoc keeps deleted rows empty, which moves rules)
+        norm = line.strip().removeprefix(": ")  # pandoc's table caption (a LibreOffice save drops it)
         while marker.match(norm) and not norm.startswith("• "):  # an emptied parent item nests its children
             norm = marker.sub("• ", norm)
         while norm.startswith("• ") and marker.match(norm[2:]):

@@ -279,8 +279,12 @@ def test_coe402_level_one_heading(make_project: MakeProject) -> None:
 
 
 def housing_with(line: str) -> dict[str, str | bytes | None]:
-    """The housing section with its image line (file line 13) replaced."""
-    body = HOUSING_BODY.replace("![A grey square standing in for a chart](../paper/images/dot.png)", line)
+    """The housing section with its image line (file line 13) replaced; an image gets a caption unless it has one
+    (a figure without a caption is COE506, tested on its own)."""
+    if line.startswith("![") and line.endswith(")") and '"' not in line:
+        line = line[:-1] + ' "Caption")'
+    image = '![A grey square standing in for a chart](../paper/images/dot.png "A grey square standing in for a chart")'
+    body = HOUSING_BODY.replace(image, line)
     return {HOUSING: section_text("housing", body, lead="anct", contributors="[rome, dg-regio]")}
 
 

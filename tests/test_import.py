@@ -115,7 +115,7 @@ def test_round_trip_image_bytes_and_validation(papers: dict[str, tuple[Path, Pat
     assert "validate sections/01-kitchen-sink.md: 0 errors, 0 warnings" in result.stderr
     image = project / "paper" / "images" / "kitchen-sink-1.png"
     assert image.read_bytes() == (root / "paper" / "images" / "pixel.png").read_bytes()
-    assert "![Bar chart of survey priorities](../paper/images/kitchen-sink-1.png)" in (
+    assert '![Bar chart of survey priorities](../paper/images/kitchen-sink-1.png "Survey priorities")' in (
         project / "sections" / "01-kitchen-sink.md").read_text(encoding="utf-8")  # fmt: skip
 
 

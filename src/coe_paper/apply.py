@@ -144,7 +144,7 @@ class _SectionEdits:
         match = _HEADING_NAME_RE.match(para.style_name)
         if level is None and match:
             level = int(match.group(1)) - 1
-        if level is not None and 0 < level < 6 and para.num is None:
+        if level is not None and 0 < level < 6 and (para.num is None or match):  # numbered through its style
             return "#" * (level + 1) + " "
         if para.num is not None:
             depth = para.num[1] + 1

@@ -14,6 +14,7 @@ from functools import cached_property
 from docx.image.image import Image as DocxImage
 from markdown_it.token import Token
 
+from . import captions
 from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
@@ -62,7 +63,8 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
     found += config_paths(project, source)
     found += outline(project)
     found += contributors(project)
-    anchors = link_targets(parsed)
+    anchors = link_targets(parsed) | captions.ids(parsed)  # a link to a caption's id is a cross-reference
+    found += captions.check(parsed)
     for item in parsed:
         found += words(project, item)
         found += headings(item)

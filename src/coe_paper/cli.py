@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -15,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import pipeline, report, review, writeback
+from . import layout, pipeline, report, review, writeback
 from .apply import ApplyError
 from .attribution import History
 from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
@@ -128,7 +126,9 @@ def validate(
 def assemble(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the .docx.")] = None,
     rev: Annotated[str | None, typer.Option("--rev", help="Build the paper as it was at this tag or commit.")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also convert to PDF with LibreOffice.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a tagged PDF (PDF/UA) with LibreOffice.")] = False,
+    no_layout: Annotated[bool, typer.Option("--no-layout",
+                         help="Skip the LibreOffice layout pass that puts page numbers in the contents.")] = False,
     compare: Annotated[str | None, typer.Option("--compare", metavar="REV",
                        help="Show every change since this tag or commit as Word tracked changes.")] = None,
 ) -> None:  # fmt: skip
@@ -137,7 +137,8 @@ def assemble(
         err.print("coe-paper: --compare shows changes up to the current work tree; it cannot be used with --rev")
         raise typer.Exit(2)
     root = _root()
-    result = pipeline.compare(root, compare, output) if compare else pipeline.assemble(root, output, rev)
+    result = (pipeline.compare(root, compare, output) if compare
+              else pipeline.assemble(root, output, rev, paginate=not no_layout))  # fmt: skip
     _report(result.diagnostics)
     if result.output is None:
         err.print("coe-paper: nothing written")
@@ -149,22 +150,16 @@ def assemble(
         summary_line += (f": {changes.get('ins', 0)} insertions and {changes.get('del', 0)} deletions since "
                          f"{compare}, as tracked changes")  # fmt: skip
     out.print(summary_line, markup=False)
+    if result.layout is not None and result.layout.note:
+        err.print(f"coe-paper: note: {result.layout.note}", markup=False)
     if pdf:
         raise typer.Exit(_to_pdf(result.output))
 
 
 def _to_pdf(path: Path) -> int:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        err.print("coe-paper: --pdf needs LibreOffice (soffice) on the PATH")
-        return 1
-    proc = subprocess.run(
-        [office, "--headless", "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    pdf = path.with_suffix(".pdf")
-    if proc.returncode != 0 or not pdf.exists():
-        err.print(f"coe-paper: LibreOffice could not convert {path}: {proc.stderr.strip()}", markup=False)
+    pdf, problem = layout.convert_to_pdf(path, path.parent)
+    if pdf is None:
+        err.print(f"coe-paper: --pdf: {problem}", markup=False)
         return 1
     out.print(f"wrote {pdf}", markup=False)
     return 0
@@ -207,7 +202,7 @@ def status(
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
         return
     table = Table(title="Sections")
-    for name in ("section", "status", "lead", "words", "changed", "by", "issues"):
+    for name in ("no.", "section", "status", "lead", "words", "changed", "by", "issues"):
         table.add_column(name, justify="right" if name in ("words", "issues") else "left", no_wrap=name != "section")
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
     for row in rows:
@@ -215,7 +210,8 @@ def status(
         words = Text(f"{row.words}/{limits}", style=colours[row.words_check])
         by = (row.last_change_org or "(unmapped)") if row.last_change else ""
         problems = Text(str(row.diagnostics), style="red" if row.errors else "yellow" if row.warnings else "")
-        table.add_row(Text(row.id), Text(row.status), Text(row.lead), words, row.last_change or "-", Text(by), problems)
+        table.add_row(row.number, Text(row.id), Text(row.status), Text(row.lead), words, row.last_change or "-",
+                      Text(by), problems)
     _print_table(table)
 
 

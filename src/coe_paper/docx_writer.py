@@ -19,6 +19,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 
 from . import ooxml
+from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, SourceError, normalise
@@ -76,6 +77,11 @@ class DocxBuilder:
         self._shape_id = 0
         self._anchors: set[str] = set()
         self.headings: list[tuple[int, str, str]] = []
+        self.numbers: HeadingNumbers | None = None  # counting headings while numbering is on (see number_headings)
+        self.numbering_on = False  # the sections' headings are numbered, the cover's and the annex's are not
+        self.heading_numbers: dict[str, str] = {}  # heading bookmark -> its number ("2.1")
+        self._headings_linked = False
+        self.caption_ids: dict[str, str] = {}  # caption bookmark -> the id written in the Markdown
         self.max_image_width = int(max_image_width)
         body = self.document.element.body
         self._sect_pr = body.find(ooxml.w("sectPr"))
@@ -83,6 +89,10 @@ class DocxBuilder:
             if child is not self._sect_pr:
                 body.remove(child)
         self.body: list[Element] = []
+        self.contents_entries: list[tuple[Element, Element, str]] = []  # paragraph, its link, the heading's bookmark
+        self._toc_begin: Element | None = None
+        self.contents_filled = False
+        self._saved = False  # to_bytes ran once: the body and side parts are in the package
 
     # -- render.Sink -------------------------------------------------------------------------------------
     def style(self, name: str) -> str | None:
@@ -145,30 +155,79 @@ class DocxBuilder:
 
     def add_heading(self, level: int, text: str, bookmark: str) -> None:
         self.headings.append((level, text, bookmark))
+        if self.numbers is not None and self.numbering_on:
+            number = self.numbers.next(level)
+            if number:
+                self.heading_numbers[bookmark] = number
+
+    def number_headings(self) -> None:
+        """Number Heading 1-3 through a multilevel list linked to the styles (linked once); counting restarts."""
+        if not self._headings_linked:
+            self._num_id += 1
+            link_heading_styles(self.document.styles.element, self._numbering, self._num_id, self._styles)
+            self._headings_linked = True
+        self.numbers = HeadingNumbers()
+
+    def heading_style_ids(self) -> set[str]:
+        return {sid for name, sid in self._styles.items() if name.startswith("heading ") or name == "toc heading"}
 
     # -- assembly ----------------------------------------------------------------------------------------
     def extend(self, elements: Sequence[Element]) -> None:
         self.body.extend(elements)
 
     def table_of_contents(self, title: str, levels: int = 2) -> list[Element]:
-        """A TOC field whose cached result already lists the headings (Word refreshes the page numbers)."""
+        """A TOC field whose cached result already lists the headings; `fill_contents` adds their page numbers,
+        else the field is marked for Word to refresh."""
         heading = ooxml.paragraph(self.style("TOC Heading") or self.style("heading 1"))
         ooxml.run(heading, title)
         entries = [(lvl, text, mark) for lvl, text, mark in self.headings if lvl <= levels]
         paragraphs = [heading]
         instruction = f'TOC \\o "1-{levels}" \\h \\z \\u'
+        self.contents_entries = []
         if not entries:
             p = ooxml.paragraph(self.style("toc 1"))
-            ooxml.field_begin(p, instruction, dirty=True)
+            self._toc_begin = ooxml.field_begin(p, instruction, dirty=True)
             paragraphs.append(p)
+        width = self.text_width()
         for index, (lvl, text, mark) in enumerate(entries):
             p = ooxml.paragraph(self.style(f"toc {lvl}"))
+            number = self.heading_numbers.get(mark, "")
+            indent = 220 * (lvl - 1)  # the toc styles' own indents
+            ooxml.set_tabs(p, [("left", indent + 440 + 220 * lvl, "none")] * bool(number) + [("right", width, "dot")])
             if index == 0:
-                ooxml.field_begin(p, instruction, dirty=True)
-            ooxml.run(ooxml.hyperlink(p, anchor=mark), text)
+                self._toc_begin = ooxml.field_begin(p, instruction, dirty=True)
+            link = ooxml.hyperlink(p, anchor=mark)
+            if number:
+                ooxml.run(link, number)
+                ooxml.tab(link)
+            ooxml.run(link, text)
+            self.contents_entries.append((p, link, mark))
             paragraphs.append(p)
         ooxml.field_end(paragraphs[-1])
         return paragraphs
+
+    def text_width(self) -> int:
+        """Width between the margins in twips (from the template's page setup; A4 with 2.5 cm margins if none)."""
+        sect = self._sect_pr
+        size = sect.find(ooxml.w("pgSz")) if sect is not None else None
+        margins = sect.find(ooxml.w("pgMar")) if sect is not None else None
+        if size is None or margins is None:
+            return 9638
+        return int(size.get(ooxml.w("w"), "11906")) - int(margins.get(ooxml.w("left"), "1417")) - int(
+            margins.get(ooxml.w("right"), "1417"))
+
+    def fill_contents(self, pages: dict[str, int]) -> bool:
+        """Write each contents entry's page (a PAGEREF field with its cached number, after a dot-leader tab) and
+        stop asking Word to refresh fields on opening; False (nothing changed) unless every entry has a page."""
+        if not self.contents_entries or any(mark not in pages for _, _, mark in self.contents_entries):
+            return False
+        for _, link, mark in self.contents_entries:
+            ooxml.tab(link)
+            ooxml.field(link, f"PAGEREF {mark} \\h", str(pages[mark]))
+        if self._toc_begin is not None:
+            self._toc_begin.attrib.pop(ooxml.w("dirty"), "")
+        self.contents_filled = True
+        return True
 
     def header_footer(self, header_text: str, footer_prefix: str) -> None:
         section = self.document.sections[0]
@@ -182,8 +241,8 @@ class DocxBuilder:
         ooxml.run(footer, footer_prefix)
         ooxml.field(footer, "PAGE", "1")
 
-    def to_bytes(self, props: Properties) -> bytes:
-        """The finished package: body, footnotes, numbering, properties; zip entries with fixed timestamps."""
+    def _place_parts(self, props: Properties) -> None:
+        """Move the body into the document and add the footnotes and custom properties parts (once)."""
         body = self.document.element.body
         for element in self.body:
             if self._sect_pr is not None:
@@ -191,7 +250,6 @@ class DocxBuilder:
             else:
                 body.append(element)
         ooxml.set_language(self.document.styles.element, props.language)
-        ooxml.set_update_fields(self.document.settings.element)
         if self._footnotes:
             part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
                         ooxml.footnotes_part(self._footnotes), self.part.package)  # fmt: skip
@@ -200,6 +258,18 @@ class DocxBuilder:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                           ooxml.custom_properties_part(props.custom), self.part.package)  # fmt: skip
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
+
+    def to_bytes(self, props: Properties) -> bytes:
+        """The finished package: body, footnotes, numbering, properties; zip entries with fixed timestamps.
+        May run again after `fill_contents` (the body's elements are then already in place)."""
+        if not self._saved:
+            self._place_parts(props)
+            self._saved = True
+        settings = self.document.settings.element
+        if self.contents_filled:  # the contents are right already: no update-fields prompt in Word
+            ooxml.remove_update_fields(settings)
+        else:
+            ooxml.set_update_fields(settings)
         core = self.document.core_properties
         core.title = props.title
         core.subject = props.subject

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import wordread as wr
+from .captions_read import CAPTION_RE, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .markdown import is_safe_link, slugify
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
@@ -160,6 +161,8 @@ class _Converter:
             return ("toc", 0)
         if name == "byline" and self.assembled:
             return ("byline", 0)
+        if name == "caption" and self.assembled and CAPTION_RE.match(_text(para)):
+            return ("caption", 0)
         if not note and (name in _TITLES or para.style.lower() == "title"):
             return ("title", 0)
         heading = _HEADING.match(name) or _HEADING.match(para.style.lower())
@@ -193,6 +196,7 @@ class _Converter:
         """Bookmark -> `#anchor`: the draft's headings by their slugs, the title and other sections by id."""
         for known in {*self.known_ids, self.options.id}:
             self.anchors[bookmark_name(known)] = known
+        self.anchors.update(caption_anchors(self.doc.properties))
         if isinstance(title, wr.Paragraph):
             for name in title.bookmarks:
                 self.anchors.setdefault(name, self.options.id)
@@ -213,7 +217,8 @@ class _Converter:
                 continue
             new = min(level + shift, previous + 1, 6)
             adjusted += new != level + shift
-            if isinstance(block, wr.Paragraph) and block.num and self.doc.numbering.get(block.num, "none") != "none":
+            if (isinstance(block, wr.Paragraph) and block.num and not self.assembled  # coe-paper's own numbers
+                    and self.doc.numbering.get(block.num, "none") != "none"):  # fmt: skip
                 self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += 1
             out[id(block)] = previous = new
         if adjusted:
@@ -228,6 +233,9 @@ class _Converter:
         for block, (kind, level) in body:
             if isinstance(block, wr.Table):
                 out.append(self._table(block))
+                continue
+            if kind == "caption":  # before its fields count as dropped: the caption comes back whole
+                read_caption(block, out, self.anchors)
                 continue
             self.paragraphs.append(block)
             if kind == "code":

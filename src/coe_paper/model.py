@@ -76,6 +76,7 @@ class PaperConfig(_Strict):
     repository: str | None = Field(default=None, pattern=r"^https://", description=(
         "The paper's repository on its forge (https://...): the preview links diagnostics to its files."))
     branch: str = Field(default="main", description="The branch the preview links files on.")
+    numbering: bool = True  # chapters and sections numbered 1, 1.1, 1.1.1 (Word's numbering of the heading styles)
 
     @field_validator("outline")
     @classmethod

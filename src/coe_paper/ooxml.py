@@ -95,13 +95,31 @@ def set_page_break_before(p: Element) -> None:
     _insert_ordered(ppr(p), etree.Element(w("pageBreakBefore")), _PPR_ORDER)
 
 
+def set_tabs(p: Element, stops: Sequence[tuple[str, int, str]]) -> None:
+    """Tab stops (alignment, position in twips, leader such as "dot" or "none") for paragraph `p`."""
+    tabs = etree.Element(w("tabs"))
+    for align, pos, leader in stops:
+        sub(tabs, "tab", val=align, leader=leader, pos=str(pos))
+    _insert_ordered(ppr(p), tabs, _PPR_ORDER)
+
+
+def tab(parent: Element) -> None:
+    _SubElement(_SubElement(parent, R), w("tab"))
+
+
 def set_bottom_border(p: Element) -> None:
     border = etree.Element(w("pBdr"))
     sub(border, "bottom", val="single", sz="6", space="1", color="auto")
     _insert_ordered(ppr(p), border, _PPR_ORDER)
 
 
-_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "numPr", "pBdr", "spacing", "ind", "jc")
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "pBdr", "shd", "tabs",
+              "spacing", "ind", "jc", "outlineLvl")
+
+
+def insert_ppr_child(props: Element, child: Element) -> None:
+    """Insert `child` into a w:pPr at the place the schema gives it."""
+    _insert_ordered(props, child, _PPR_ORDER)
 
 
 def _insert_ordered(parent: Element, child: Element, order: Sequence[str]) -> None:
@@ -250,7 +268,8 @@ def field(parent: Element, instruction: str, result: str = "") -> None:
     field_end(parent)
 
 
-def field_begin(parent: Element, instruction: str, dirty: bool = False) -> None:
+def field_begin(parent: Element, instruction: str, dirty: bool = False) -> Element:
+    """Begin, instruction and separate runs of a complex field; returns the w:fldChar that begins it."""
     begin = sub(etree.SubElement(parent, R), "fldChar", fldCharType="begin")
     if dirty:
         begin.set(w("dirty"), "true")
@@ -258,6 +277,7 @@ def field_begin(parent: Element, instruction: str, dirty: bool = False) -> None:
     instr.text = f" {instruction} "
     instr.set(_SPACE, "preserve")
     sub(etree.SubElement(parent, R), "fldChar", fldCharType="separate")
+    return begin
 
 
 def field_end(parent: Element) -> None:
@@ -462,6 +482,12 @@ def set_update_fields(settings: Element) -> None:
     if settings.find(w("updateFields")) is not None:
         return
     _insert_before_any(settings, etree.Element(w("updateFields"), {_VAL: "true"}), _AFTER_UPDATE_FIELDS)
+
+
+def remove_update_fields(settings: Element) -> None:
+    """Stop asking Word to refresh fields on opening (the fields' cached results are right)."""
+    for found in settings.findall(w("updateFields")):
+        settings.remove(found)
 
 
 def custom_properties_part(properties: Sequence[tuple[str, str]]) -> bytes:

@@ -9,13 +9,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import checks, ooxml
+from . import captions, checks, ooxml
 from .attribution import History, SectionHistory, history_of
+from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
 from .docx_writer import DocxBuilder, Properties, TemplateError, write_atomic
 from .gitlog import Version, source_date, version_of
+from .layout import Layout, heading_pages
 from .markdown import parse, template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
+from .numbering import unnumber
 from .project import load_project
 from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
 from .render import Origin, Renderer, bookmark_name
@@ -45,6 +48,7 @@ class Assembled:
     words: int = 0
     sections: int = 0
     revisions: dict[str, int] = field(default_factory=dict)  # tracked changes by kind ("ins", "del"), for --compare
+    layout: Layout | None = None  # the layout pass (page numbers of the contents), when it ran
 
 
 @dataclass
@@ -233,20 +237,27 @@ def open_template(source: Source, path: str, kind: type[B] = DocxBuilder) -> tup
         return None, [error(path, 0, 0, "COE802", str(exc))]
 
 
-def render_docx(loaded: Loaded, version: Version, credits: Credits) -> tuple[bytes | None, list[Diagnostic]]:
-    """The .docx bytes for a validated project."""
+def render_docx(loaded: Loaded, version: Version, credits: Credits,
+                paginate: bool = False) -> tuple[bytes | None, list[Diagnostic], Layout | None]:  # fmt: skip
+    """The .docx bytes for a validated project; with `paginate`, the contents get LibreOffice's page numbers."""
     project, source = loaded.project, loaded.source
     assert project is not None
     found: list[Diagnostic] = []
     config = project.config
     builder, problems = open_template(source, config.template)
     if builder is None:
-        return None, problems
+        return None, problems, None
     parts = render_parts(builder, loaded, version, credits, found)
     if has_errors(found):
-        return None, found
-    builder.extend(layout(parts, builder.table_of_contents("Contents")))
-    return finish(builder, project, version), found
+        return None, found, None
+    builder.extend(layout(parts, contents(builder, project)))
+    data = finish(builder, project, version)
+    if not paginate:
+        return data, found, None
+    pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
+    if builder.fill_contents(pages.pages):  # the same package with the numbers in the contents' cached result
+        data = finish(builder, project, version)
+    return data, found, pages
 
 
 def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits: Credits,
@@ -259,15 +270,35 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     context = template_context(project, loaded.parsed, version, credits)
     for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
         builder.claim_anchor(bookmark_name(section.id))
-    title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
     parsed = {item.section.id: item for item in loaded.parsed}
+    found_captions = captions.collect(parsed[s.id].tokens for s in project.ordered_sections())
+    for caption_id in found_captions.by_id:
+        builder.claim_anchor(bookmark_name(caption_id))
+        builder.caption_ids[bookmark_name(caption_id)] = caption_id  # for import: {#id} back from the bookmark
+    if project.config.numbering:
+        builder.number_headings()
+    builder.numbering_on = False
+    title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
+    builder.numbering_on = True
     sections: list[tuple[Section, list[ooxml.Element]]] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
         section_context = context | {"section": ref}
-        blocks = _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found)
+        blocks = _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found,
+                                 found_captions)
         sections.append((section, blocks))
+    builder.numbering_on = False
     annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
+    if project.config.numbering:
+        unnumber([*title_page, *annex], builder.heading_style_ids())
     return Parts(title_page, sections, annex)
+
+
+def contents(builder: DocxBuilder, project: Project) -> list[ooxml.Element]:
+    """The table of contents; its own title is not a numbered heading."""
+    blocks = builder.table_of_contents("Contents")
+    if project.config.numbering:
+        unnumber(blocks[:1], builder.heading_style_ids())
+    return blocks
 
 
 def layout(parts: Parts, contents: list[ooxml.Element]) -> list[ooxml.Element]:
@@ -286,13 +317,16 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,
         version=version.label, identifier=version.commit, date=version.date,
         custom=[("coe-paper:sections", json.dumps(sections_map, separators=(",", ":"))),
-                ("coe-paper:commit", version.commit or ""), *extra],
+                ("coe-paper:commit", version.commit or ""),
+                *([(CAPTIONS_PROPERTY, json.dumps(builder.caption_ids, sort_keys=True))] * bool(builder.caption_ids)),
+                *extra],
     )  # fmt: skip
     return builder.to_bytes(props)
 
 
 def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, section: Section, item: checks.Parsed,
-                    context: dict[str, Any], found: list[Diagnostic]) -> list[ooxml.Element]:  # fmt: skip
+                    context: dict[str, Any], found: list[Diagnostic],
+                    paper_captions: captions.Captions | None = None) -> list[ooxml.Element]:  # fmt: skip
     """Heading (with the section's bookmark), byline, then the rendered body."""
     heading = ooxml.paragraph(builder.style("heading 1"))
     anchor = bookmark_name(section.id)  # claimed for the section by render_parts before anything is rendered
@@ -302,7 +336,7 @@ def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, sect
     builder.add_heading(1, section.meta.title, anchor)
     blocks = [heading, *_template_blocks(builder, templates, "byline.md.j2", context, found)]
     base_dir = section.path.rsplit("/", 1)[0]
-    origin = Origin(section=index, line_offset=section.body_line, base_dir=base_dir)
+    origin = Origin(section=index, line_offset=section.body_line, base_dir=base_dir, captions=paper_captions)
     blocks += Renderer(builder, origin).render(item.tokens)
     return blocks
 
@@ -316,14 +350,15 @@ def _write(target: Path, data: bytes) -> Diagnostic | None:
     return None
 
 
-def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> Assembled:
-    """Validate, then build the .docx; nothing is written when there are errors."""
+def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False) -> Assembled:
+    """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
+    (LibreOffice) that gives the contents their page numbers."""
     loaded = load(root, rev)
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
     version = version_of(root, rev)
     credits = credits_for(loaded.project, attribute(loaded))
-    data, problems = render_docx(loaded, version, credits)
+    data, problems, pages = render_docx(loaded, version, credits, paginate)
     diagnostics = loaded.diagnostics + problems
     if data is None:
         return Assembled(None, diagnostics, version)
@@ -335,7 +370,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None) -> 
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(item.words for item in loaded.parsed)
-    return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()))
+    return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()), layout=pages)
 
 
 # -- compare (assemble --compare REV; see redline.py) ---------------------------------------------------------------
@@ -374,10 +409,10 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
         return Assembled(None, new.diagnostics + problems)
     found: list[Diagnostic] = []
     after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found)
-    after_contents = builder.table_of_contents("Contents")
+    after_contents = contents(builder, new.project)
     with builder.older(old.source):
         before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found)
-        before_contents = builder.table_of_contents("Contents")
+        before_contents = contents(builder, old.project)
     diagnostics = new.diagnostics + found
     if has_errors(found):
         return Assembled(None, diagnostics, version)

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from markdown_it.token import Token
 
+from . import captions as cap
 from . import ooxml
 from .markdown import is_safe_link, plain_text, slugify
 from .project import INVALID_XML_RE
@@ -74,6 +75,7 @@ class Origin:
     section: int | None = None
     line_offset: int = 0  # 0-based file line of the Markdown's first line
     base_dir: str = ""  # directory that relative image paths start from
+    captions: cap.Captions | None = None  # the paper's figure and table captions (see captions.py)
 
 
 class Renderer:
@@ -94,6 +96,7 @@ class Renderer:
         self._footnote_local = 0  # markdown-it's id of the footnote being rendered
         self._p: Element | None = None
         self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
+        self._figure: cap.Caption | None = None  # the caption that follows the paragraph being written
         self._handlers: dict[str, Callable[[Token], None]] = {
             "paragraph_open": self._paragraph_open,
             "paragraph_close": self._close_p,
@@ -147,6 +150,27 @@ class Renderer:
 
     def _close_p(self, token: Token) -> None:
         self._p = None
+        if self._figure is not None:
+            caption, self._figure = self._figure, None
+            self._emit(self._caption(ooxml.paragraph(self.doc.style("caption")), caption))
+
+    def _caption(self, p: Element, caption: cap.Caption) -> Element:
+        """Fill a caption paragraph; its `{#id}` becomes a bookmark around the label."""
+        mark = None
+        if caption.id:
+            mark = (self.doc.next_bookmark_id(), bookmark_name(caption.id))
+        return cap.caption_paragraph(p, caption, mark)
+
+    def _table_caption(self, p: Element, caption: cap.Caption) -> None:
+        """A `Table:` paragraph as the table's caption, kept with the table and placed above it."""
+        for mark in [*p.iter(ooxml.w("bookmarkStart"), ooxml.w("bookmarkEnd"))]:  # apply sees no source block here
+            p.remove(mark)
+        ooxml.set_style(p, self.doc.style("caption") or "Caption")
+        ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("keepNext"))
+        self._caption(p, caption)
+        sink = self._sinks[-1]
+        if len(sink) >= 2 and sink[-1] is p and sink[-2].tag == ooxml.w("tbl"):
+            sink[-2], sink[-1] = p, sink[-2]
 
     # -- blocks --------------------------------------------------------------------------------------------
     def _paragraph_open(self, token: Token) -> None:
@@ -292,6 +316,10 @@ class Renderer:
         p = self._p
         if p is None:
             p = self._new_p(None, token)
+        found = self.origin.captions.of(token) if self.origin.captions is not None else None
+        if found is not None and found.kind == cap.TABLE and self._table is None:
+            self._table_caption(p, found)
+            return
         if self._heading is not None and self._heading[1] is p:
             heading, self._heading = self._heading[0], None
             text = plain_text(token.children)
@@ -308,8 +336,12 @@ class Renderer:
         flags = list(base_flags)
         target = p
         char_style: str | None = None
+        skip = False  # inside a link that became a cross-reference field
         for child in children:
             kind = child.type
+            if skip:
+                skip = kind != "link_close"
+                continue
             if kind == "text":
                 ooxml.run(target, clean(child.content), flags, char_style)
             elif kind in _FLAG:
@@ -328,7 +360,11 @@ class Renderer:
                     ooxml.run(target, clean(child.content), flags, char_style)
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
-                if href.startswith("#") and len(href) > 1:
+                known = self.origin.captions.by_id if self.origin.captions is not None else {}
+                if href[1:] in known:
+                    cap.reference(target, bookmark_name(href[1:]), known[href[1:]], char_style)
+                    skip = True
+                elif href.startswith("#") and len(href) > 1:
                     target = ooxml.hyperlink(p, anchor=bookmark_name(href[1:]))
                     char_style = self.doc.style("Hyperlink")
                 elif is_safe_link(href) and not href.startswith("#"):
@@ -346,6 +382,12 @@ class Renderer:
         src = str(token.attrs.get("src", ""))
         alt = clean(plain_text(token.children))
         title = clean(str(token.attrs.get("title", "") or ""))
+        caption = self.origin.captions.of(token) if self.origin.captions is not None else None
+        if caption is not None:
+            title = caption.text
+            if self._p is not None and self._table is None:
+                self._figure = caption
+                ooxml.insert_ppr_child(ooxml.ppr(self._p), ooxml.new("keepNext"))
         drawing = self.doc.picture(f"{self.origin.base_dir}/{src}" if self.origin.base_dir else src, alt, title)
         if drawing is None:
             ooxml.run(target, f"[{alt or src}]", (ooxml.ITALIC,))

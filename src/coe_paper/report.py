@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from .attribution import History
+from .numbering import chapter_numbers
 from .pipeline import Loaded, credits_for
 
 
@@ -16,6 +17,7 @@ class SectionStatus:
     path: str  # "" for an outline entry without a file
     title: str
     status: str  # draft, review, final, or "missing"
+    number: str  # the chapter number the paper (and the review sheet) gives it; "" outside the paper
     lead: str
     words: int
     min_words: int
@@ -70,6 +72,7 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
     outline = {entry.id: entry for entry in project.config.outline}
     order = {entry.id: index for index, entry in enumerate(project.config.outline)}
     sections = sorted(project.sections, key=lambda s: (order.get(s.id, len(order)), s.path))
+    numbers = chapter_numbers(s.id for s in project.ordered_sections())
     rows: list[SectionStatus] = []
     for section in sections:
         entry = outline.get(section.id)
@@ -80,7 +83,8 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
         count = words.get(section.id, 0)
         rows.append(SectionStatus(
             id=section.id, path=section.path, title=section.meta.title, status=section.meta.status,
-            lead=section.meta.lead, words=count, min_words=entry.min_words if entry else 0,
+            number=numbers.get(section.id, ""), lead=section.meta.lead, words=count,
+            min_words=entry.min_words if entry else 0,
             max_words=entry.max_words if entry else None,
             words_check=_words_check(count, entry.min_words, entry.max_words) if entry else "",
             last_change=last.date.date().isoformat() if last else None,
@@ -91,7 +95,8 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
     for entry in project.config.outline:
         if entry.id not in present:
             rows.insert(order[entry.id], SectionStatus(
-                id=entry.id, path="", title="", status="missing", lead="", words=0, min_words=entry.min_words,
+                id=entry.id, path="", title="", status="missing", number="", lead="", words=0,
+                min_words=entry.min_words,
                 max_words=entry.max_words, words_check="under" if entry.min_words else "ok", last_change=None,
                 last_change_org=None, last_change_author=None, commits=0, errors=0, warnings=0,
             ))  # fmt: skip

@@ -352,10 +352,11 @@ _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+
 
 
 def _field_link(instruction: str) -> str | None:
-    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`), else None."""
+    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`) or a REF field, else None."""
     match = _HYPERLINK_FIELD.match(instruction)
     if match is None:
-        return None
+        ref = re.match(r"^\s*REF\s+(\w+)", instruction)  # a cross-reference to a bookmark (captions.py)
+        return f"#{ref.group(1)}" if ref else None
     if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
         return f"#{match.group(1)}"
     return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")

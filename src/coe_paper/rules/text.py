@@ -26,6 +26,7 @@ _MASKS = [
     re.compile(r"\[\^[^\]\s]+\]:?"),  # footnote references and labels
     re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]"),  # bare URLs
     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail addresses
+    re.compile(r"\{#[^\s{}]+\}"),  # a caption's id for cross-references
 ]
 
 

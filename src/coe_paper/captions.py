@@ -1,0 +1,183 @@
+"""Captions and cross-references as native Word fields.
+
+A figure is an image alone in its paragraph with a title, `![alt](chart.png "Survey priorities {#fig-survey}")`;
+a table caption is a paragraph `Table: Members by country {#tbl-members}` right before or after a GFM table (as
+pandoc writes it). Each gets a caption paragraph "Figure 2: ..." / "Table 1: ..." whose number is a SEQ field; the
+`{#id}` puts a bookmark around "Figure 2", and a link `[see](#fig-survey)` becomes a REF field to that bookmark,
+whose cached text is "Figure 2" (the link's own words give way to the number, as Word's cross-references do).
+
+Numbers are counted over the whole paper before rendering, so a reference may come before its figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from markdown_it.token import Token
+
+from . import ooxml
+from .diagnostics import Diagnostic, error, warning
+from .markdown import plain_text
+
+if TYPE_CHECKING:
+    from .checks import Parsed
+
+Element = ooxml.Element
+ID_RE = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_:.-]*)\}\s*$")
+TABLE_CAPTION_RE = re.compile(r"^Table:\s+")
+FIGURE, TABLE = "Figure", "Table"
+
+
+@dataclass(frozen=True)
+class Caption:
+    kind: str  # FIGURE or TABLE
+    number: int
+    text: str
+    id: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.number}"
+
+
+def split_id(text: str) -> tuple[str, str]:
+    """A caption's text and its `{#id}` ("" when it has none)."""
+    match = ID_RE.search(text)
+    return (text[: match.start()].strip(), match.group(1)) if match else (text.strip(), "")
+
+
+def figure_image(inline: Token) -> Token | None:
+    """The image of a paragraph that holds nothing else (white space aside)."""
+    children = [c for c in inline.children or () if not (c.type in ("text", "softbreak") and not c.content.strip())]
+    return children[0] if len(children) == 1 and children[0].type == "image" else None
+
+
+def table_caption_text(inline: Token) -> str | None:
+    """The caption of a `Table: ...` paragraph, id included; None for another paragraph."""
+    text = plain_text(inline.children)
+    return TABLE_CAPTION_RE.sub("", text, count=1) if TABLE_CAPTION_RE.match(text) else None
+
+
+def table_caption_at(tokens: list[Token], index: int) -> str | None:
+    """The caption text when tokens[index] opens a `Table:` paragraph next to a table at the same depth."""
+    if tokens[index].type != "paragraph_open" or index + 2 >= len(tokens):
+        return None
+    text = table_caption_text(tokens[index + 1])
+    if text is None:
+        return None
+    level = tokens[index].level
+    after = tokens[index + 3] if index + 3 < len(tokens) else None
+    before = tokens[index - 1] if index > 0 else None
+    if (after is not None and after.type == "table_open" and after.level == level) or (
+            before is not None and before.type == "table_close" and before.level == level):  # fmt: skip
+        return text
+    return None
+
+
+def outside_tables(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
+    """(index, token) of the tokens that are not inside a table or a footnote."""
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type in ("table_open", "footnote_open"):
+            depth += 1
+        elif token.type in ("table_close", "footnote_close"):
+            depth -= 1
+        elif depth == 0:
+            yield index, token
+
+
+@dataclass
+class Captions:
+    """Every caption of the paper, by the token it belongs to (an image, or a `Table:` paragraph's inline)."""
+
+    by_token: dict[int, Caption] = field(default_factory=dict)
+    by_id: dict[str, Caption] = field(default_factory=dict)
+
+    def add(self, token: Token, caption: Caption) -> None:
+        self.by_token[id(token)] = caption
+        if caption.id:
+            self.by_id.setdefault(caption.id, caption)
+
+    def of(self, token: Token) -> Caption | None:
+        return self.by_token.get(id(token))
+
+
+def collect(bodies: Iterable[list[Token]]) -> Captions:
+    """Number the figures and tables of the section bodies, in paper order."""
+    found = Captions()
+    counts = {FIGURE: 0, TABLE: 0}
+    for tokens in bodies:
+        for index, token in outside_tables(tokens):
+            if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+                image = figure_image(token)
+                title = str(image.attrs.get("title", "") or "") if image is not None else ""
+                if image is not None and title.strip():
+                    counts[FIGURE] += 1
+                    found.add(image, Caption(FIGURE, counts[FIGURE], *split_id(title)))
+            text = table_caption_at(tokens, index)
+            if text is not None:
+                counts[TABLE] += 1
+                found.add(tokens[index + 1], Caption(TABLE, counts[TABLE], *split_id(text)))
+    return found
+
+
+def caption_paragraph(p: Element, caption: Caption, bookmark: tuple[int, str] | None) -> Element:
+    """Fill `p` (a paragraph in the caption style): "Figure " SEQ ": text", the label inside the bookmark."""
+    if bookmark is not None:
+        start = ooxml.sub(p, "bookmarkStart", id=str(bookmark[0]), name=bookmark[1])
+        del start  # the bookmark spans the label: Word's REF then shows "Figure 2"
+    ooxml.run(p, f"{caption.kind} ")
+    ooxml.field(p, f"SEQ {caption.kind} \\* ARABIC", str(caption.number))
+    if bookmark is not None:
+        ooxml.sub(p, "bookmarkEnd", id=str(bookmark[0]))
+    if caption.text:
+        ooxml.run(p, f": {caption.text}")
+    return p
+
+
+def reference(parent: Element, bookmark: str, caption: Caption, style_id: str | None) -> None:
+    """A REF field to a caption's bookmark, showing "Figure 2" (a link in Word through `\\h`)."""
+    ooxml.field_begin(parent, f"REF {bookmark} \\h")
+    ooxml.run(parent, caption.label, (), style_id)
+    ooxml.field_end(parent)
+
+
+# -- validation -------------------------------------------------------------------------------------------------
+
+
+def ids(parsed: Iterable[Parsed]) -> set[str]:
+    """Every caption id of the paper (links to them are cross-references, not broken links)."""
+    return set(collect(item.tokens for item in parsed).by_id)
+
+
+def check(parsed: list[Parsed]) -> Iterator[Diagnostic]:
+    """COE506 a figure (an image alone in its paragraph) without a caption; COE507 a caption id used twice."""
+    seen: dict[str, str] = {}
+    for item in parsed:
+        tokens = item.tokens
+        for index, token in outside_tables(tokens):
+            caption_id = ""
+            if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+                image = figure_image(token)
+                if image is not None:
+                    title = str(image.attrs.get("title", "") or "")
+                    if not split_id(title)[0]:
+                        src = str(image.attrs.get("src", ""))
+                        line, col = item.position(token, src)
+                        yield warning(item.section.path, line, col, "COE506", f"figure '{src}' has no caption",
+                                      f'give it a title: ![...]({src} "What the figure shows")')  # fmt: skip
+                    caption_id = split_id(title)[1]
+            text = table_caption_at(tokens, index)
+            if text is not None:
+                caption_id = split_id(text)[1]
+            if caption_id:
+                where = f"{item.section.path}:{item.line(token)}"
+                if caption_id in seen:
+                    line, col = item.position(token, f"{{#{caption_id}}}")
+                    yield error(item.section.path, line, col, "COE507",
+                                f"caption id '{caption_id}' is already used at {seen[caption_id]}")  # fmt: skip
+                else:
+                    seen[caption_id] = where

@@ -1,0 +1,171 @@
+"""The layout pass: LibreOffice lays the paper out once, and the page of every heading comes back for the contents.
+
+LibreOffice (headless, its own profile) converts the .docx to a PDF whose named destinations are the document's
+bookmarks (`ExportBookmarksToPDFDestination`); `pdfinfo -dests` (poppler) lists each with its page. The pages are
+cached by a hash of the package parts that can move pages (everything but `docProps/`), so a build whose text,
+styles, images and notes did not change reuses them without starting LibreOffice. The same conversion, with tags
+and PDF/UA, writes the PDF of `assemble --pdf`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
+CACHE_VERSION = "layout-v1"
+_DEST_RE = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
+_PDF_OPTIONS = {
+    "ExportBookmarks": True,  # the outline: bookmarks for the headings
+    "ExportBookmarksToPDFDestination": True,  # Word bookmarks as named destinations (what the layout pass reads)
+    "UseTaggedPDF": True,  # EN 301 549 clause 10: a tagged PDF
+    "PDFUACompliance": True,  # PDF/UA-1 where LibreOffice offers it (7.2 and later)
+    "DisplayPDFDocumentTitle": True,  # the window shows the document's title, not its file name
+}
+
+
+@dataclass
+class Layout:
+    """What the layout pass found: each bookmark's page, or why there are none."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    note: str = ""  # why the contents have no page numbers, when they have none
+    cached: bool = False
+    seconds: float = 0.0
+
+
+def office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def layout_key(data: bytes) -> str:
+    """Hash of the parts that can move pages: every part but the properties (dates, version, commit)."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in sorted(package.namelist()):
+            if not name.startswith("docProps/"):
+                digest.update(name.encode() + b"\0" + package.read(name) + b"\0")
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    """`$COE_PAPER_CACHE`, else `$XDG_CACHE_HOME/coe-paper`, else `~/.cache/coe-paper`."""
+    explicit = os.environ.get("COE_PAPER_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "coe-paper"
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / "layout" / f"{key}.json"
+
+
+def _read_cache(key: str) -> dict[str, int] | None:
+    try:
+        found = json.loads(_cache_file(key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or not all(isinstance(v, int) for v in found.values()):
+        return None
+    return {str(k): int(v) for k, v in found.items()}
+
+
+def _write_cache(key: str, pages: dict[str, int]) -> None:
+    target = _cache_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:  # a cache that cannot be written only costs time
+        pass
+
+
+def pdf_filter(options: dict[str, bool] | None = None) -> str:
+    """The `--convert-to` argument for a PDF with the given export options (JSON filter options, LibreOffice 7.4+)."""
+    values = {name: {"type": "boolean", "value": "true" if on else "false"}
+              for name, on in (options or _PDF_OPTIONS).items()}  # fmt: skip
+    return "pdf:writer_pdf_Export:" + json.dumps(values, separators=(",", ":"))
+
+
+def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tuple[Path | None, str]:
+    """Convert with LibreOffice headless into `outdir`: (the PDF, "") or (None, why not)."""
+    exe = office()
+    if exe is None:
+        return None, "LibreOffice (soffice) is not installed"
+    profile = profile or cache_dir() / "lo-profile"
+    command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
+               "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir), str(docx)]  # fmt: skip
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"LibreOffice did not finish: {exc}"
+    pdf = outdir / f"{docx.stem}.pdf"
+    if proc.returncode != 0 or not pdf.is_file():
+        return None, f"LibreOffice could not convert {docx.name}: {proc.stderr.strip()[-300:]}"
+    return pdf, ""
+
+
+def destination_name(bookmark: str) -> str:
+    """How LibreOffice names a bookmark's PDF destination: characters other than letters and digits as hex."""
+    return "".join(c if c.isascii() and c.isalnum() else f"{ord(c):02X}" for c in bookmark)
+
+
+def destinations(pdf: Path) -> dict[str, int] | None:
+    """Named destinations and their pages (`pdfinfo -dests`), or None without poppler."""
+    exe = shutil.which("pdfinfo")
+    if exe is None:
+        return None
+    proc = subprocess.run([exe, "-dests", str(pdf)], capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    if proc.returncode != 0:
+        return None
+    found: dict[str, int] = {}
+    for line in proc.stdout.splitlines():
+        match = _DEST_RE.match(line)
+        if match:
+            found.setdefault(match.group(2), int(match.group(1)))
+    return found
+
+
+def heading_pages(data: bytes, bookmarks: Iterable[str], *, use_cache: bool = True) -> Layout:
+    """The page of each bookmark in `data` (a .docx) as LibreOffice lays it out; cached by `layout_key`."""
+    wanted = list(dict.fromkeys(bookmarks))
+    key = layout_key(data)
+    if use_cache:
+        cached = _read_cache(key)
+        if cached is not None and all(name in cached for name in wanted):
+            return Layout({name: cached[name] for name in wanted}, cached=True)
+    if office() is None:
+        return Layout(note="LibreOffice is not installed: the contents have no page numbers until Word updates them")
+    if shutil.which("pdfinfo") is None:
+        return Layout(note="poppler (pdfinfo) is not installed: the contents have no page numbers until Word "
+                           "updates them")  # fmt: skip
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="coe-layout-") as tmp:
+        source = Path(tmp) / "paper.docx"
+        source.write_bytes(data)
+        pdf, problem = convert_to_pdf(source, Path(tmp))
+        found = destinations(pdf) if pdf else None
+    if found is None:
+        return Layout(note=f"the layout pass failed ({problem or 'no destinations'}): the contents have no page "
+                           "numbers until Word updates them")  # fmt: skip
+    pages = {name: found[destination_name(name)] for name in wanted if destination_name(name) in found}
+    missing = [name for name in wanted if name not in pages]
+    elapsed = time.perf_counter() - start
+    if missing:
+        return Layout(note=f"the layout pass found no page for {len(missing)} heading(s), e.g. {missing[0]}: the "
+                           "contents have no page numbers until Word updates them", seconds=elapsed)  # fmt: skip
+    _write_cache(key, pages)
+    return Layout(pages, seconds=elapsed)

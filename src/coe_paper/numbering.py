@@ -1,0 +1,111 @@
+"""Numbered chapters and sections (1, 1.1, 1.1.1): Word's multilevel numbering linked to the heading styles, and
+the same numbers counted here for the contents' cached result, the review sheet and `status`.
+
+The numbers belong to the styles (Heading 1-3 carry `w:numPr`), as Word's own "1 Heading 1" list does, so Word
+and LibreOffice number the headings themselves and renumber them when an editor moves one. Headings that must stay
+unnumbered (the contents' title, the annex, the cover) get `numId 0` on the paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lxml import etree
+
+from . import ooxml
+
+Element = ooxml.Element
+DEPTH = 3  # Heading 1 to Heading 3 are numbered
+_INDENT = (567, 709, 851)  # twips between the margin and a heading's text, per level (room for "1.1.1")
+
+
+class HeadingNumbers:
+    """Counts headings as Word's multilevel list linked to the heading styles numbers them."""
+
+    def __init__(self, depth: int = DEPTH) -> None:
+        self.depth = depth
+        self.counts = [0] * 9
+
+    def next(self, level: int) -> str:
+        """The number of the next heading at `level` (1-based), or "" for a level the styles do not number."""
+        if not 1 <= level <= self.depth:
+            return ""
+        self.counts[level - 1] += 1
+        for deeper in range(level, 9):
+            self.counts[deeper] = 0
+        return ".".join(str(count) for count in self.counts[:level])
+
+
+def chapter_numbers(section_ids: Iterable[str]) -> dict[str, str]:
+    """Chapter number of each section in outline order (what its Heading 1 shows)."""
+    return {section_id: str(index) for index, section_id in enumerate(section_ids, start=1)}
+
+
+def link_heading_styles(styles: Element, numbering: Element, num_id: int, style_ids: dict[str, str],
+                        depth: int = DEPTH) -> None:  # fmt: skip
+    """Add the multilevel definition (`num_id` over a new abstractNum) and link Heading 1..depth to its levels."""
+    ids = [int(a.get(ooxml.w("abstractNumId"), "0")) for a in numbering.iter(ooxml.w("abstractNum"))]
+    abstract_id = max(ids, default=-1) + 1
+    abstract = ooxml.new("abstractNum", abstractNumId=str(abstract_id))
+    ooxml.sub(abstract, "multiLevelType", val="multilevel")
+    for level in range(9):
+        lvl = ooxml.sub(abstract, "lvl", ilvl=str(level))
+        ooxml.sub(lvl, "start", val="1")
+        numbered = level < depth
+        ooxml.sub(lvl, "numFmt", val="decimal" if numbered else "none")
+        style = style_ids.get(f"heading {level + 1}")
+        if numbered and style:
+            ooxml.sub(lvl, "pStyle", val=style)
+        ooxml.sub(lvl, "lvlText", val=".".join(f"%{n}" for n in range(1, level + 2)) if numbered else "")
+        ooxml.sub(lvl, "lvlJc", val="left")
+        indent = _INDENT[min(level, len(_INDENT) - 1)]
+        ooxml.sub(ooxml.sub(lvl, "pPr"), "ind", left=str(indent), hanging=str(indent))
+    first_num = numbering.find(ooxml.w("num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = ooxml.sub(numbering, "num", numId=str(num_id))
+    ooxml.sub(num, "abstractNumId", val=str(abstract_id))
+    for level in range(depth):
+        style_id = style_ids.get(f"heading {level + 1}")
+        style_el = _style(styles, style_id) if style_id else None
+        if style_el is None:
+            continue
+        existing = style_el.find(ooxml.w("pPr"))
+        props: Element = etree.Element(ooxml.w("pPr")) if existing is None else existing
+        if existing is None:
+            _place_style_ppr(style_el, props)
+        for old in props.findall(ooxml.w("numPr")):
+            props.remove(old)
+        num_pr = etree.Element(ooxml.w("numPr"))
+        if level:
+            ooxml.sub(num_pr, "ilvl", val=str(level))
+        ooxml.sub(num_pr, "numId", val=str(num_id))
+        ooxml.insert_ppr_child(props, num_pr)
+
+
+def _style(styles: Element, style_id: str) -> Element | None:
+    for style in styles.iter(ooxml.w("style")):
+        if style.get(ooxml.w("styleId")) == style_id:
+            return style
+    return None
+
+
+def _place_style_ppr(style: Element, props: Element) -> None:
+    """w:pPr goes after the style's name, basedOn, next, link, qFormat and the like, before w:rPr."""
+    rpr = style.find(ooxml.w("rPr"))
+    if rpr is not None:
+        rpr.addprevious(props)
+    else:
+        style.append(props)
+
+
+def unnumber(blocks: Iterable[Element], heading_styles: set[str]) -> None:
+    """Switch off the style's numbering on every heading paragraph of `blocks` (numId 0 on the paragraph)."""
+    for block in blocks:
+        for p in block.iter(ooxml.P):
+            style = p.find(f"{ooxml.PPR}/{ooxml.PSTYLE}")
+            if style is not None and style.get(ooxml.w("val")) in heading_styles and p.find(
+                    f"{ooxml.PPR}/{ooxml.w('numPr')}") is None:  # fmt: skip
+                ooxml.set_numbering(p, 0, 0)

@@ -1,0 +1,318 @@
+"""A paper the partnership can publish, read back by real clients: the bundled paper assembled with the layout pass,
+converted by LibreOffice to the tagged PDF of `assemble --pdf`, its pages read with poppler and the .docx with
+pandoc. One LibreOffice layout pass and one conversion serve every test here."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from coe_paper import layout
+from coe_paper.pipeline import Assembled, assemble
+from conftest import REPO_ROOT, MakeProject, require_client
+from test_roundtrip import headers, pandoc_ast
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TIMEOUT = 300
+
+
+@dataclass
+class Published:
+    result: Assembled
+    docx: Path
+    pdf: Path
+    pages: list[str]  # text of each PDF page, white space collapsed
+    destinations: dict[str, int]  # LibreOffice's own layout of the final file: bookmark destination -> page
+    ast: dict[str, Any]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """`pdftotext` of each page (form feeds separate pages), white space collapsed."""
+    raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, timeout=TIMEOUT, check=True).stdout  # fmt: skip
+    return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
+
+
+def document_xml(path: Path, part: str = "word/document.xml") -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(part))
+
+
+def contents(docx: Path) -> list[tuple[str, str, str]]:
+    """Each contents entry: (its text, its PAGEREF's cached page, the bookmark it points at)."""
+    root = document_xml(docx)
+    found = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is None or not style.get(f"{W}val", "").startswith("TOC"):
+            continue
+        link = p.find(f"{W}hyperlink")
+        if link is None:
+            continue
+        text, page, mark, in_field = "", "", "", False
+        for node in link.iter(f"{W}t", f"{W}tab", f"{W}instrText", f"{W}fldChar"):
+            if node.tag == f"{W}instrText":
+                match = re.search(r"PAGEREF (\S+)", node.text or "")
+                mark = match.group(1) if match else mark
+            elif node.tag == f"{W}fldChar":
+                in_field = node.get(f"{W}fldCharType") != "end"
+            elif in_field and node.tag == f"{W}t":
+                page += node.text or ""
+            elif not in_field:
+                text += " " if node.tag == f"{W}tab" else node.text or ""
+        found.append((" ".join(text.split()), page, mark))
+    return found
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A layout cache of the module's own (the user's cache is never read or written by the tests)."""
+    path = tmp_path_factory.mktemp("layout-cache")
+    old = os.environ.get("COE_PAPER_CACHE")
+    os.environ["COE_PAPER_CACHE"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("COE_PAPER_CACHE", None)
+    else:
+        os.environ["COE_PAPER_CACHE"] = old
+
+
+@pytest.fixture(scope="module")
+def published(cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Published:
+    require_client("soffice")
+    require_client("pdfinfo")
+    out = tmp_path_factory.mktemp("publish")
+    result = assemble(REPO_ROOT, out / "orientation-paper.docx", paginate=True)
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    pdf, problem = layout.convert_to_pdf(result.output, out)
+    assert pdf is not None, problem
+    dests = layout.destinations(pdf)
+    assert dests is not None
+    return Published(result, result.output, pdf, page_texts(pdf), dests, pandoc_ast(result.output))
+
+
+# -- 1. contents with page numbers -------------------------------------------------------------------------
+
+
+def test_contents_carry_page_numbers_without_the_update_prompt(published: Published) -> None:
+    entries = contents(published.docx)
+    assert len(entries) > 20
+    assert all(page.isdigit() for _, page, _ in entries), entries
+    root = document_xml(published.docx)
+    assert not [f for f in root.iter(f"{W}fldChar") if f.get(f"{W}dirty")], "a field is still marked dirty"
+    settings = document_xml(published.docx, "word/settings.xml")
+    assert settings.find(f"{W}updateFields") is None
+    assert published.result.layout is not None and not published.result.layout.note
+
+
+def test_each_heading_is_on_the_page_the_contents_give(published: Published) -> None:
+    entries = contents(published.docx)
+    misplaced = []
+    for text, page, _ in entries:  # poppler may place a heading's number apart from its words
+        number, _, words = text.partition(" ") if text[:1].isdigit() else ("", "", text)
+        on_page = published.pages[int(page) - 1]
+        if words not in on_page or (number and not re.search(rf"(^|\s){re.escape(number)}(\s|$)", on_page)):
+            misplaced.append((text, page))
+    assert not misplaced, misplaced
+
+
+def test_contents_agree_with_libreoffice_layout_of_the_final_file(published: Published) -> None:
+    entries = contents(published.docx)
+    agree = [published.destinations.get(layout.destination_name(mark)) == int(page) for _, page, mark in entries]
+    assert all(agree), [e for e, ok in zip(entries, agree, strict=True) if not ok]
+
+
+def test_pandoc_reads_the_contents_and_every_heading(published: Published) -> None:
+    titles = [text for _, text in headers(published.ast)]
+    for text, _, _ in contents(published.docx):
+        assert re.sub(r"^[\d.]+ ", "", text) in titles
+
+
+def test_layout_is_reused_from_the_cache_and_the_bytes_stay_the_same(published: Published, tmp_path: Path) -> None:
+    again = assemble(REPO_ROOT, tmp_path / "again.docx", paginate=True)
+    assert again.layout is not None and again.layout.cached
+    assert again.output is not None and again.output.read_bytes() == published.docx.read_bytes()
+
+
+def test_without_libreoffice_the_contents_keep_their_form_and_a_note_says_so(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    result = assemble(make_project(), paginate=True)
+    assert result.output is not None and result.layout is not None
+    assert "LibreOffice is not installed" in result.layout.note
+    entries = contents(result.output)
+    assert entries and all(page == "" for _, page, _ in entries)
+    settings = document_xml(result.output, "word/settings.xml")
+    assert settings.find(f"{W}updateFields") is not None
+    assert [f for f in document_xml(result.output).iter(f"{W}fldChar") if f.get(f"{W}dirty") == "true"]
+
+
+def test_layout_key_ignores_properties_only() -> None:
+    def package(parts: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+        return buffer.getvalue()
+
+    base = {"word/document.xml": b"<a/>", "docProps/core.xml": b"<x/>"}
+    assert layout.layout_key(package(base)) == layout.layout_key(package(base | {"docProps/core.xml": b"<y/>"}))
+    assert layout.layout_key(package(base)) != layout.layout_key(package(base | {"word/document.xml": b"<b/>"}))
+    assert layout.destination_name("_Coe3_12") == "5FCoe35F12"
+
+
+# -- 2. numbered chapters and sections ---------------------------------------------------------------------
+
+
+def styles_numbering(docx: Path) -> dict[str, tuple[str, str]]:
+    """Heading style id -> (ilvl, numId) of its linked numbering."""
+    styles = document_xml(docx, "word/styles.xml")
+    found = {}
+    found = {}
+    for style in styles.iter(f"{W}style"):
+        num_id = style.find(f"{W}pPr/{W}numPr/{W}numId")
+        if num_id is not None and style.get(f"{W}styleId", "").startswith("Heading"):
+            ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
+            found[style.get(f"{W}styleId", "")] = (ilvl.get(f"{W}val", "") if ilvl is not None else "0",
+                                                   num_id.get(f"{W}val", ""))
+    return found
+
+
+def test_headings_are_numbered_by_word_numbering_linked_to_the_styles(published: Published) -> None:
+    linked = styles_numbering(published.docx)
+    assert [linked[s][0] for s in ("Heading1", "Heading2", "Heading3")] == ["0", "1", "2"]
+    num_id = linked["Heading1"][1]
+    numbering = document_xml(published.docx, "word/numbering.xml")
+    num = next(n for n in numbering.iter(f"{W}num") if n.get(f"{W}numId") == num_id)
+    abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")  # type: ignore[union-attr]
+    abstract = next(a for a in numbering.iter(f"{W}abstractNum") if a.get(f"{W}abstractNumId") == abstract_id)
+    texts = [lvl.find(f"{W}lvlText").get(f"{W}val") for lvl in abstract.iter(f"{W}lvl")][:3]  # type: ignore[union-attr]
+    assert texts == ["%1", "%1.%2", "%1.%2.%3"]
+
+
+def test_the_pages_show_chapter_and_section_numbers(published: Published) -> None:
+    text = " ".join(published.pages[3:])
+    assert "1 Executive summary" in text and "1.1 Why a partnership on equality" in text
+    assert "10 Next steps" in text and "10.1 From orientation to action" in text
+    # the contents list the same numbers, and the annex and the contents' own title are not numbered
+    entries = contents(published.docx)
+    assert entries[0][0] == "1 Executive summary"
+    assert any(t.startswith("Annex") for t, _, _ in entries)
+    assert "11 Annex" not in " ".join(published.pages) and "1 Contents" not in published.pages[1]
+
+
+def test_pandoc_keeps_heading_text_without_the_number(published: Published) -> None:
+    assert (1, "Executive summary") in headers(published.ast)
+
+
+def test_numbering_can_be_switched_off(make_project: MakeProject) -> None:
+    from conftest import PAPER_YAML
+
+    result = assemble(make_project({"paper/paper.yaml": PAPER_YAML + "numbering: false\n"}))
+    assert result.output is not None
+    assert styles_numbering(result.output) == {}
+    assert [text for text, _, _ in contents(result.output)][:2] == ["Introduction", "Why equal cities"]
+
+
+def test_status_and_review_sheet_use_the_chapter_numbers(make_project: MakeProject) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from coe_paper import cli
+    from coe_paper.pipeline import load
+    from coe_paper.review import _project_sections
+
+    root = make_project({"sections/03-outlook.md": None})  # an optional chapter left out: no number
+    rows = json.loads(CliRunner().invoke(cli.app, ["-C", str(root), "status", "--format", "json"]).stdout)
+    assert [(row["id"], row["number"]) for row in rows] == [("intro", "1"), ("housing", "2"), ("outlook", "")]
+    result = assemble(root)
+    assert result.output is not None
+    chapters = [text for text, _, _ in contents(result.output) if re.match(r"\d+ ", text)]
+    assert chapters == ["1 Introduction", "2 Housing"]
+    # the review sheet titles a section "N. Title" with N = its place among the sections present, the same number
+    refs = _project_sections(load(root).project)
+    assert [f"{ref.index + 1} {ref.title}" for ref in refs] == chapters
+
+
+# -- 3. captions and cross-references ----------------------------------------------------------------------
+
+
+def instructions(docx: Path) -> list[str]:
+    return [" ".join((t.text or "").split()) for t in document_xml(docx).iter(f"{W}instrText")]
+
+
+def test_figure_and_table_get_captions_with_seq_fields_and_bookmarks(published: Published) -> None:
+    root = document_xml(published.docx)
+    captions = [p for p in root.iter(f"{W}p") if (s := p.find(f"{W}pPr/{W}pStyle")) is not None
+                and s.get(f"{W}val") == "Caption"]  # fmt: skip
+    texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in captions]
+    assert texts == ["Table 1: Meetings of the Partnership in its first months",
+                     "Figure 1: Priority themes chosen by members in the survey (number of respondents)"]  # fmt: skip
+    assert {"SEQ Table \\* ARABIC", "SEQ Figure \\* ARABIC"} <= set(instructions(published.docx))
+    marks = {b.get(f"{W}name") for p in captions for b in p.iter(f"{W}bookmarkStart")}
+    assert marks == {"afig_survey_" + layout.hashlib.sha1(b"fig-survey").hexdigest()[:8],
+                     "atbl_meetings_" + layout.hashlib.sha1(b"tbl-meetings").hexdigest()[:8]}  # fmt: skip
+    # the table caption stands above its table, and the figure's picture is kept with its caption
+    table_caption = captions[0]
+    assert table_caption.getnext() is not None and table_caption.getnext().tag == f"{W}tbl"
+    assert captions[1].getprevious().find(f"{W}pPr/{W}keepNext") is not None  # type: ignore[union-attr]
+
+
+def test_links_to_caption_ids_become_ref_fields_showing_the_label(published: Published) -> None:
+    refs = [i for i in instructions(published.docx) if i.startswith("REF ")]
+    assert len(refs) == 2 and all(i.endswith("\\h") for i in refs)
+    text = " ".join(published.pages)
+    assert "June 2024 (Table 1 lists the first meetings)" in text
+    assert "disaggregated data (Figure 1)" in text
+    assert "Figure 1: Priority themes chosen by members" in text and "Table 1: Meetings of the Partnership" in text
+
+
+def test_pandoc_reads_the_table_caption_and_the_figure_caption(published: Published) -> None:
+    from test_roundtrip import nodes, plain
+
+    tables = [t for t in nodes(published.ast["blocks"], "Table")]
+    assert any("Meetings of the Partnership" in plain(t["c"][1]) for t in tables)
+    paragraphs = [plain(p).strip() for p in nodes(published.ast["blocks"], "Para")]
+    assert any(p.startswith("Figure 1: Priority themes") for p in paragraphs)
+
+
+def test_validate_reports_unknown_reference_missing_caption_and_duplicate_id(make_project: MakeProject) -> None:
+    from coe_paper.pipeline import load
+    from conftest import HOUSING_BODY, section_text
+
+    body = HOUSING_BODY.replace('"A grey square standing in for a chart"', '"A square {#fig-square}"') + (
+        "\nSee [the square](#fig-square), [the table](#tbl-missing).\n\n![Second](../paper/images/dot.png)\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: Numbers {#fig-square}\n")
+    root = make_project({"sections/02-housing.md": section_text("housing", body, lead="anct",
+                                                                 contributors="[rome, dg-regio]")})  # fmt: skip
+    found = [(d.code, d.line, d.message) for d in load(root).diagnostics]
+    codes = sorted(code for code, _, _ in found)
+    assert codes == ["COE506", "COE507", "COE601"], found
+    assert ("COE601", 19, "link to '#tbl-missing' matches no section or heading") in found
+    assert any(code == "COE506" and line == 21 for code, line, _ in found)
+
+
+# -- 7. the PDF of `assemble --pdf` (the same conversion as the published fixture's) --------------------------
+
+
+def test_pdf_is_tagged_pdf_ua_with_title_language_and_bookmarks(published: Published) -> None:
+    info = subprocess.run([require_client("pdfinfo"), str(published.pdf)], capture_output=True, text=True,
+                          timeout=TIMEOUT, check=True).stdout  # fmt: skip
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE) and re.search(r"^Title:\s+Orientation Paper$", info,
+                                                                          re.MULTILINE)  # fmt: skip
+    raw = published.pdf.read_bytes()
+    assert b"/DisplayDocTitle true" in raw and b"/Lang(en-GB)" in raw and b"/Outlines" in raw
+    assert b"pdfuaid:part>1<" in raw  # LibreOffice's PDF/UA-1 identification
