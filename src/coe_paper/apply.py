@@ -48,6 +48,7 @@ class Plan:
     outcomes: list[Outcome] = field(default_factory=list)
     findings: list[tuple[str, Finding]] = field(default_factory=list)  # (path, finding): untracked, skipped, ...
     authors: list[str] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)  # reviewers whose name maps to no organisation
     outside: list[Outcome] = field(default_factory=list)  # changes outside the sections (title page, annex)
 
 

@@ -345,6 +345,10 @@ def apply_review(
             print(writeback.diff(result.files), end="")
         for line in writeback.report_lines(result):
             err.print(line, markup=False)
+        for name in result.unmapped:
+            err.print(f"warning: reviewer '{name}' maps to no organisation: add them under `people:` in "
+                      f"contributors.yaml or name one with --author \"{name}=ORG\"" + (
+                          "; their changes are committed under your identity" if commit else ""), markup=False)
         for name, row in writeback.tally(result).items():
             err.print(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in conflict, "
                       f"{row['skipped']} skipped", markup=False)

@@ -113,7 +113,7 @@ def plan(root: Path, doc: wordread.WordDocument, orgs: list[Contributor], option
     if accepted_names is not None:
         take &= accepted_names
     accepted: Callable[[str], bool] = take.__contains__
-    result = Plan(commit, authors=names)
+    result = Plan(commit, authors=names, unmapped=[r.name for r in people if r.org is None and r.name in take])
     sections, outside = split_sections(doc, table)
     then = _at_commit(root, commit)
     for para in outside:
@@ -209,7 +209,7 @@ def report_lines(result: Plan) -> list[str]:
 
 def as_json(result: Plan, written: bool) -> str:
     return json.dumps({
-        "commit": result.commit, "written": written, "reviewers": tally(result),
+        "commit": result.commit, "written": written, "reviewers": tally(result), "unmapped": result.unmapped,
         "changes": [o.__dict__ for o in result.outcomes + result.outside],
         "findings": [{"path": p, **f.__dict__} for p, f in result.findings],
         "files": [f.path for f in result.files],
