@@ -11,27 +11,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ooxml
+from . import ooxml, wordread
 from .model import Project
 from .project import ProjectNotFound, find_root, load_project
-from .safedocx import REL_CUSTOM_PROPERTIES, DocxError, SafeDocx, open_docx
+from .safedocx import DocxError, SafeDocx
 from .sources import WorkTree
 
 Element = ooxml.Element
 w = ooxml.w
-REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-REL_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _COE_RE = re.compile(r"^_Coe(\d+)_(\d+)$")
-_CHANGES = {w("ins"): "insertion", w("moveTo"): "insertion", w("del"): "deletion", w("moveFrom"): "deletion"}
-_TEXT = (w("t"), w("delText"))
-# The text a change carries: a deletion nested in an insertion is reported as a deletion of its own.
-_KINDS = {w("ins"): (w("t"),), w("moveTo"): (w("t"),), w("del"): (w("delText"),), w("moveFrom"): _TEXT}
-_MARK_PARENTS = (w("rPr"), w("trPr"), w("tcPr"), w("tblPrEx"))
 _MAX_SECTIONS_PROPERTY = 1024 * 1024  # characters of the coe-paper:sections property (a few KB for 300 sections)
 
 
@@ -89,12 +81,7 @@ class Review:
 
 
 # -- reading ---------------------------------------------------------------------------------------------------------
-def _custom_sections(docx: SafeDocx) -> tuple[list[SectionRef] | None, str]:
-    root = docx.part_xml("", REL_CUSTOM_PROPERTIES)
-    values: dict[str, str] = {}
-    if root is not None:
-        for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
-            values[prop.get("name", "")] = "".join(str(t) for t in prop.itertext())
+def _custom_sections(values: dict[str, str]) -> tuple[list[SectionRef] | None, str]:
     commit = values.get("coe-paper:commit", "")
     text = values.get("coe-paper:sections", "null")
     if len(text) > _MAX_SECTIONS_PROPERTY:
@@ -119,132 +106,82 @@ def _project_sections(project: Project | None) -> list[SectionRef]:
     return [SectionRef(i, s.id, s.path, s.meta.title) for i, s in enumerate(project.ordered_sections())]
 
 
-def _heading1_styles(docx: SafeDocx) -> set[str]:
-    ids = {"Heading1"}
-    styles = docx.part_xml(docx.main, REL_STYLES)
-    if styles is not None:
-        for style in styles.iter(w("style")):
-            name = style.find(w("name"))
-            if name is not None and name.get(w("val"), "").lower() == "heading 1":
-                ids.add(style.get(w("styleId"), ""))
-    return ids
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _text(element: Element, kinds: Sequence[str] = _TEXT, strip: bool = True) -> str:
-    parts = []
-    for node in element.iter(*kinds, w("tab"), w("br"), w("p")):
-        if node.tag in kinds:
-            parts.append(node.text or "")
-        elif node.tag == w("p"):
-            parts.append("\n" if parts else "")
-        else:
-            parts.append("\t" if node.tag == w("tab") else "\n")
-    text = "".join(parts)
-    return text.strip() if strip else text
+def _shown(runs: list[wordread.Run]) -> str:
+    return "".join(run.text for run in runs).replace(wordread.OBJECT, "")
 
 
-class _Walker:
-    """One pass over the body in document order, tracking the current place."""
+class _Places:
+    """Walks the paragraphs of the shared reader in document order, tracking the place in the sources: a
+    paragraph's `_Coe` bookmark sets it, a Heading 1 whose text is a section title sets the section only."""
 
-    def __init__(self, sections: list[SectionRef], by_title: dict[str, SectionRef], heading1: set[str]) -> None:
-        self.sections, self.by_title, self.heading1 = sections, by_title, heading1
+    def __init__(self, sections: list[SectionRef], by_title: dict[str, SectionRef]) -> None:
+        self.sections, self.by_title = sections, by_title
         self.place = Place()
-        self.fixed: tuple[int, Place] | None = None  # inside a footnote: its reference's position and place
+        self.counter = 0
         self.comment_place: dict[str, tuple[int, Place]] = {}
         self.anchors: dict[str, list[str]] = {}
-        self.open: set[str] = set()
         self.changes: list[Change] = []
         self.footnotes: dict[str, tuple[int, Place]] = {}
         self.titles: dict[int, str] = {}
         self.used: set[str] = set()
-        self.counter = 0
-        self._can_merge = False
 
-    def walk(self, element: Element, fixed: tuple[int, Place] | None = None) -> None:
-        self.fixed = fixed
-        self._visit(element, False)
+    def paragraph(self, para: wordread.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
+        if fixed is None:
+            self._move(para)
+        where = fixed or (self.counter, self.place)
+        for cid in para.comment_marks:
+            self.comment_place.setdefault(cid, where)
+        last: Change | None = None
+        for run in para.runs:
+            self.counter += 1
+            for cid in run.comments:
+                self.anchors.setdefault(cid, []).append(run.text.replace(wordread.OBJECT, ""))
+            if run.note is not None and run.note[0] == "footnote" and fixed is None:
+                self.footnotes.setdefault(run.note[1], (self.counter, self.place))
+            text = run.text.replace(wordread.OBJECT, "")
+            if run.rev is None:
+                last = None if text else last
+                continue
+            kind = "insertion" if run.rev.kind == "ins" else "deletion"
+            order, place = fixed or (self.counter, self.place)
+            if last is not None and (last.kind, last.author, last.date) == (kind, run.rev.author, run.rev.date):
+                last = Change(kind, last.author, last.date, last.text + text, last.place, last.order)
+                self.changes[-1] = last
+            elif text:
+                last = Change(kind, run.rev.author, run.rev.date, text, place, order)
+                self.changes.append(last)
+        for cid in {c for run in para.runs for c in run.comments}:
+            self.anchors.setdefault(cid, []).append("\n")
 
-    def _visit(self, node: Element, in_change: bool) -> None:
-        self.counter += 1
-        tag = node.tag
-        if tag == w("p"):
-            self._paragraph(node)
-        elif tag == w("bookmarkStart"):
-            self._bookmark(node)
-        elif tag in (w("commentRangeStart"), w("commentReference")):
-            cid = node.get(w("id"), "")
-            self.comment_place.setdefault(cid, self.fixed or (self.counter, self.place))
-            if tag == w("commentRangeStart"):
-                self.open.add(cid)
-                self.anchors.setdefault(cid, [])
-        elif tag == w("commentRangeEnd"):
-            self.open.discard(node.get(w("id"), ""))
-        elif tag == w("footnoteReference"):
-            self.footnotes.setdefault(node.get(w("id"), ""), (self.counter, self.place))
-        elif tag in _TEXT or tag in (w("tab"), w("br")):
-            text = (node.text or "") if tag in _TEXT else " "
-            for cid in self.open:
-                self.anchors[cid].append(text)
-            if not in_change:
-                self._can_merge = False
-        elif tag in _CHANGES and getattr(node.getparent(), "tag", None) not in _MARK_PARENTS:
-            self._change(node)
-            in_change = True
-        for child in node:
-            if isinstance(child.tag, str):
-                self._visit(child, in_change)
-        if tag == w("p"):
-            for cid in self.open:
-                self.anchors[cid].append("\n")
-        if tag in _CHANGES:
-            self._can_merge = True
-
-    def _paragraph(self, p: Element) -> None:
-        """A paragraph's source bookmark sets the place for all of it (LibreOffice may move the bookmark
-        inside a tracked change, after content that belongs to the same paragraph)."""
-        self._can_merge = False
-        if self.fixed is not None:
-            return
-        for mark in p.iter(w("bookmarkStart")):
-            if _COE_RE.match(mark.get(w("name"), "")):
-                self._bookmark(mark)
+    def _move(self, para: wordread.Paragraph) -> None:
+        for name in para.bookmarks:
+            match = _COE_RE.match(name)
+            if match:
+                index, line = int(match.group(1)), int(match.group(2))
+                ref = self.sections[index] if index < len(self.sections) else None
+                self.place = Place(ref, line if ref is not None else None)
+                self.used.add("bookmarks")
+                if line == 1 and ref is not None:
+                    self.titles.setdefault(index, _shown(para.runs))
                 return
-        props = p.find(w("pPr"))
-        style = props.find(w("pStyle")) if props is not None else None
-        if style is None or style.get(w("val")) not in self.heading1:
+        if para.style_name.lower() != "heading 1":
             return
-        ref = self.by_title.get(_norm(_text(p)))
+        ref = self.by_title.get(_norm(_shown(para.runs)))
         self.place = Place(ref, None) if ref is not None else Place()
         if ref is not None:
             self.used.add("headings")
 
-    def _bookmark(self, node: Element) -> None:
-        match = _COE_RE.match(node.get(w("name"), ""))
-        if not match or self.fixed is not None:
-            return
-        index, line = int(match.group(1)), int(match.group(2))
-        ref = self.sections[index] if index < len(self.sections) else None
-        self.place = Place(ref, line if ref is not None else None)
-        self.used.add("bookmarks")
-        if line == 1 and ref is not None:
-            parent = node.getparent()
-            self.titles.setdefault(index, _text(parent) if parent is not None else "")
 
-    def _change(self, node: Element) -> None:
-        kind = _CHANGES[node.tag]
-        author, date = node.get(w("author"), ""), node.get(w("date"), "")
-        text = _text(node, _KINDS[node.tag], strip=False)
-        order, place = self.fixed or (self.counter, self.place)
-        last = self.changes[-1] if self.changes else None
-        if (self._can_merge and last is not None and (last.kind, last.author, last.date, last.place)
-                == (kind, author, date, place)):  # fmt: skip
-            self.changes[-1] = Change(kind, author, date, last.text + text, place, last.order)
-        elif text:
-            self.changes.append(Change(kind, author, date, text, place, order))
+def _plain(p: ooxml.Element) -> str:
+    """A comment's paragraph as text (comments hold plain text: runs, tabs and breaks)."""
+    parts = []
+    for node in p.iter(w("t"), w("tab"), w("br")):
+        parts.append(node.text or "" if node.tag == w("t") else "\t" if node.tag == w("tab") else "\n")
+    return "".join(parts).strip()
 
 
 def _comments(docx: SafeDocx) -> list[Comment]:
@@ -254,7 +191,7 @@ def _comments(docx: SafeDocx) -> list[Comment]:
     found: list[Comment] = []
     by_para: dict[str, Comment] = {}
     for node in root.iter(w("comment")):
-        paragraphs = [_text(p) for p in node.iter(w("p"))]
+        paragraphs = [_plain(p) for p in node.iter(w("p"))]
         comment = Comment(node.get(w("id"), ""), node.get(w("author"), ""), node.get(w("initials"), ""),
                           node.get(w("date"), ""), "\n".join(paragraphs).strip())  # fmt: skip
         found.append(comment)
@@ -302,27 +239,25 @@ def read_review(path: Path, project: Project | None = None) -> Review:
 
 
 def _read_review(path: Path, project: Project | None) -> Review:
-    with open_docx(path) as docx:
-        document = docx.xml(docx.main)
-        if document.tag != w("document"):
-            raise DocxError(f"{docx.name} is not a Word document in the usual (transitional) format; open it in "
-                            "Word and save it as 'Word Document (.docx)'")  # fmt: skip
-        body = document.find(w("body"))
-        if body is None:
-            raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
-        sections, commit = _custom_sections(docx)
+    doc = wordread.read(path)
+    try:
+        sections, commit = _custom_sections(doc.properties)
         known = _project_sections(project)
         if sections is None:
             sections = known
         titles = {s.id: s.title for s in known}
         by_title = {_norm(s.title): s for s in known if s.title}
-        walker = _Walker(sections, by_title, _heading1_styles(docx))
-        walker.walk(body)
-        footnotes = docx.part_xml(docx.main, REL_FOOTNOTES)
-        if footnotes is not None:
-            for note in footnotes.iter(w("footnote")):
-                walker.walk(note, walker.footnotes.get(note.get(w("id"), ""), (1 << 30, Place())))
-        comments = _comments(docx)
+        walker = _Places(sections, by_title)
+        for para in wordread.paragraphs(doc.blocks):
+            walker.paragraph(para)
+        for (kind, note_id), blocks in doc.notes.items():
+            if kind == "footnote":
+                fixed = walker.footnotes.get(note_id, (1 << 30, Place()))
+                for para in wordread.paragraphs(blocks):
+                    walker.paragraph(para, fixed)
+        comments = _comments(doc.docx)
+    finally:
+        doc.docx.close()
     sections = [SectionRef(s.index, s.id, s.path, titles.get(s.id) or walker.titles.get(s.index, "")) for s in sections]
     fix = {s.index: s for s in sections}
 

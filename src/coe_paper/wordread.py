@@ -37,6 +37,7 @@ _BR, _CR, _TYPE, _ID = w("br"), w("cr"), w("type"), w("id")
 _FOOTNOTE_REF, _ENDNOTE_REF = w("footnoteReference"), w("endnoteReference")
 _FLDCHAR, _FLDCHAR_TYPE, _INSTR = w("fldChar"), w("fldCharType"), w("instrText")
 _PICTURES = (w("drawing"), w("pict"), w("object"))
+_COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
 _VAL = w("val")
 _FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")))
 
@@ -58,6 +59,7 @@ class Run:
     link: str | None = None  # an external URL, or "#bookmark"
     note: tuple[str, str] | None = None  # ("footnote" | "endnote", id)
     image: tuple[str, str] | None = None  # (part name, description)
+    comments: frozenset[str] = frozenset()  # ids of the comments whose ranges hold this run
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Paragraph:
     indent: int | None = None  # left indent in twips, where the paragraph sets one
     border_below: bool = False  # a bottom border (how Word draws a horizontal rule)
     dropped: Counter[str] = field(default_factory=Counter)  # this paragraph's share of WordDocument.dropped
+    comment_marks: list[str] = field(default_factory=list)  # comments that start or are referenced here, in order
 
     def text(self, accept: bool = True) -> str:
         """The visible text with every change accepted (or, with accept=False, rejected)."""
@@ -133,6 +136,8 @@ class _Reader:
         self.field_links: list[str | None] = []  # per open field: the target of a HYPERLINK field
         self.para: Paragraph | None = None  # the paragraph being read, which what is dropped is counted against
         self.pending_bookmarks: list[str] = []
+        self.open_comments: frozenset[str] = frozenset()  # comment ranges open at this point of the story
+        self.pending_comments: list[str] = []
 
     def _drop(self, kind: str) -> None:
         self.doc.dropped[kind] += 1
@@ -154,6 +159,11 @@ class _Reader:
             elif tag in _CHANGE_TAGS or tag == w("altChunk"):
                 self.doc.dropped["embedded content" if tag == w("altChunk") else "block-level change"] += 1
                 out += self.blocks(child, nested)
+            elif tag == _COMMENT_START:  # between paragraphs: the next one holds its place
+                self.pending_comments.append(child.get(_ID, ""))
+                self.open_comments = self.open_comments | {child.get(_ID, "")}
+            elif tag == _COMMENT_END:
+                self.open_comments = self.open_comments - {child.get(_ID, "")}
             elif tag == w("bookmarkStart"):  # between paragraphs (pandoc writes them so): the next one gets it
                 self.pending_bookmarks.append(child.get(w("name"), ""))
         return out
@@ -184,8 +194,8 @@ class _Reader:
         return None
 
     def _paragraph(self, p: Element, out: list[Block]) -> None:
-        para, outer = Paragraph(bookmarks=self.pending_bookmarks), self.para
-        self.para, self.pending_bookmarks = para, []
+        para, outer = Paragraph(bookmarks=self.pending_bookmarks, comment_marks=self.pending_comments), self.para
+        self.para, self.pending_bookmarks, self.pending_comments = para, [], []
         ppr = p.find(w("pPr"))
         if ppr is not None:
             style = ppr.find(w("pStyle"))
@@ -241,6 +251,11 @@ class _Reader:
                 anchor = child.get(w("anchor"))
                 target = self.links.get(rid or "") if rid else (f"#{anchor}" if anchor else None)
                 self._inline(child, para, rev, target or link, extra)
+            elif tag == _COMMENT_START:
+                para.comment_marks.append(child.get(_ID, ""))
+                self.open_comments = self.open_comments | {child.get(_ID, "")}
+            elif tag == _COMMENT_END:
+                self.open_comments = self.open_comments - {child.get(_ID, "")}
             elif tag == w("bookmarkStart"):
                 para.bookmarks.append(child.get(w("name"), ""))
             elif tag == w("fldSimple"):
@@ -274,7 +289,8 @@ class _Reader:
             if self.field_depth and not self.in_result:
                 return
             target = next((found for found in reversed(self.field_links) if found), None) or link
-            para.runs.append(Run(text, frozen, rev, target, **more))  # type: ignore[arg-type]
+            para.runs.append(Run(text, frozen, rev, target, comments=self.open_comments,
+                                 **more))  # type: ignore[arg-type]
 
         frozen = frozenset(flags)
         for child in r:
@@ -290,6 +306,8 @@ class _Reader:
                     add("\n")
             elif tag in (_FOOTNOTE_REF, _ENDNOTE_REF):
                 add(OBJECT, note=("footnote" if tag == _FOOTNOTE_REF else "endnote", child.get(_ID, "")))
+            elif tag == _COMMENT_REF:
+                para.comment_marks.append(child.get(_ID, ""))
             elif tag == _FLDCHAR:
                 self._field_char(child.get(_FLDCHAR_TYPE, ""))
             elif tag == _INSTR:
