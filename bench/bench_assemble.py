@@ -257,13 +257,30 @@ def measure(cmd: list[str], env: dict[str, str]) -> Run:
 
 
 def coe_paper_cmd() -> list[str]:
-    script = Path(sys.executable).parent / "coe-paper"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("coe-paper")
-    if found is None:
-        sys.exit("bench: coe-paper is not installed (pip install -e .)")
-    return [found]
+    """This checkout's coe-paper (the child gets `src/` first on its PYTHONPATH, see `child_env`)."""
+    return [sys.executable, "-c", "from coe_paper.cli import run; run()"]
+
+
+def child_env() -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": path}
+
+
+def pandocs() -> dict[str, str]:
+    """The pandocs to time against: pandoc 3 from pypandoc-binary (the `bench` extra), and the one on the PATH."""
+    found: dict[str, str] = {}
+    try:
+        import pypandoc  # type: ignore[import-untyped]
+
+        path = pypandoc.get_pandoc_path()
+        found[f"pandoc {pypandoc.get_pandoc_version()}"] = path
+    except (ImportError, OSError) as exc:
+        print(f"bench: no pandoc from pypandoc-binary ({exc}); pip install -e '.[bench]'", file=sys.stderr)
+    system = shutil.which("pandoc")
+    if system is not None and system not in found.values():
+        version = subprocess.run([system, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        found[version.strip()] = system
+    return found
 
 
 @dataclass
@@ -275,7 +292,7 @@ class Result:
     docx_bytes: int
 
 
-def bench_size(size: Size, repeat: int, keep: Path | None) -> list[Result]:
+def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False) -> list[Result]:
     holder = tempfile.TemporaryDirectory(prefix=f"coe-bench-{size.label}-")
     work = Path(holder.name)
     try:
@@ -283,19 +300,25 @@ def bench_size(size: Size, repeat: int, keep: Path | None) -> list[Result]:
         sections = generate(project, size)
         markdown = work / "pandoc-input.md"
         markdown.write_text(pandoc_markdown(sections), encoding="utf-8")
-        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-        coe_out, pandoc_out = work / "coe-paper.docx", work / "pandoc.docx"
-        commands = {
-            "coe-paper": [*coe_paper_cmd(), "--project", str(project), "assemble", "-o", str(coe_out)],
-            "pandoc": ["pandoc", "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
-                       f"--reference-doc={project / 'paper' / 'template.docx'}", "-o", str(pandoc_out), str(markdown)],
-        }  # fmt: skip
+        env = child_env()
+        outputs = {"coe-paper": work / "coe-paper.docx"}
+        cache = project / ".git" / "coe-paper-cache"
+        assemble = [*coe_paper_cmd(), "--project", str(project), "assemble", "-o", str(outputs["coe-paper"])]
+        commands = {"coe-paper": [*assemble, *([] if layout else ["--no-layout"])]}
+        for index, (name, binary) in enumerate(pandocs().items()):
+            outputs[name] = work / f"pandoc-{index}.docx"
+            commands[name] = [binary, "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
+                              f"--reference-doc={project / 'paper' / 'template.docx'}", "-o", str(outputs[name]),
+                              str(markdown)]  # fmt: skip
         runs: dict[str, list[Run]] = {name: [] for name in commands}
-        for _ in range(repeat):  # interleaved, so drift in machine load hits both alike
+        for _ in range(repeat):  # interleaved, so drift in machine load hits all alike
             for name, cmd in commands.items():
+                if name == "coe-paper":  # cold: no cache of sections from an earlier run (the blame cache is kept)
+                    for entry in cache.glob("sections*"):
+                        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
                 runs[name].append(measure(cmd, env))
         results = []
-        for name, out in (("coe-paper", coe_out), ("pandoc", pandoc_out)):
+        for name, out in outputs.items():
             done = runs[name]
             best = min(done, key=lambda run: run.seconds)
             results.append(Result(name, done[0], best, max(r.max_rss_kib for r in done), out.stat().st_size))
@@ -335,32 +358,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best time is reported")
     parser.add_argument("--keep", type=Path, help="copy each generated project and its outputs here")
     parser.add_argument("--profile", action="store_true", help="profile the pipeline in-process instead")
+    parser.add_argument("--layout", action="store_true", help="include the LibreOffice layout pass (no --no-layout)")
     args = parser.parse_args(argv)
     if args.profile:
         for size in args.sizes:
             print(f"== profile {size.label} ==")
             print(profile(size))
         return 0
-    if shutil.which("pandoc") is None:
-        print("bench: pandoc is not on the PATH", file=sys.stderr)
+    if not pandocs():
+        print("bench: no pandoc (pip install -e '.[bench]' for pandoc 3)", file=sys.stderr)
         return 1
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-    print(f"{'size':<10} {'tool':<10} {'first s':>8} {'best s':>8} {'cpu s':>8} {'peak RSS MB':>12} {'docx KB':>8} "
+    print(f"{'size':<10} {'tool':<16} {'first s':>8} {'best s':>8} {'cpu s':>8} {'peak RSS MB':>12} {'docx KB':>8} "
           f"{'ratio':>6}")  # fmt: skip
     for size in args.sizes:
         try:
-            results = bench_size(size, max(1, args.repeat), args.keep)
+            results = bench_size(size, max(1, args.repeat), args.keep, args.layout)
         except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
             print(f"bench: {size.label}: {exc}", file=sys.stderr)
             return 1
-        pandoc = next(r for r in results if r.tool == "pandoc")
+        coe = results[0]
         for r in results:
-            ratio = f"{r.best.seconds / pandoc.best.seconds:.2f}" if r.tool == "coe-paper" else ""
-            print(f"{size.label:<10} {r.tool:<10} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.best.cpu:>8.3f} "
+            ratio = f"{coe.best.seconds / r.best.seconds:.2f}" if r.tool != "coe-paper" else ""
+            print(f"{size.label:<10} {r.tool:<16} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.best.cpu:>8.3f} "
                   f"{r.peak_rss_kib / 1024:>12.1f} {r.docx_bytes / 1024:>8.0f} {ratio:>6}", flush=True)  # fmt: skip
-    print("best s: fastest of the runs (interleaved); ratio: coe-paper best / pandoc best; peak RSS: largest of the"
-          " runs, per process (os.wait4)")  # fmt: skip
+    print("best s: fastest of the runs (interleaved); ratio: coe-paper best / this pandoc's best; peak RSS: largest"
+          " of the runs, per process (os.wait4); coe-paper runs cold (its section cache removed before each run)")
     return 0
 
 

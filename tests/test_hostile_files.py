@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 
 import coe_paper
 from coe_paper import cli as cli_module
+from coe_paper import pipeline
 from coe_paper.cli import app
 from conftest import GIT_ENV, HOUSING_BODY, INTRO_BODY, MakeProject, git_commit, section_text
 
@@ -227,7 +228,7 @@ def test_ctrl_c_says_interrupted(make_project: MakeProject, monkeypatch: pytest.
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_module.pipeline, "load", interrupted)
+    monkeypatch.setattr(pipeline, "load", interrupted)  # the command imports pipeline when it runs
     monkeypatch.setattr(sys, "argv", ["coe-paper", "--project", str(make_project()), "validate"])
     with pytest.raises(SystemExit) as exit_info:
         cli_module.run()

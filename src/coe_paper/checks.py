@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from docx.image.image import Image as DocxImage
 from markdown_it.token import Token
 
 from . import captions
@@ -220,6 +219,8 @@ def images(item: Parsed, source: Source) -> Iterator[Diagnostic]:
 
 def readable_image(data: bytes) -> bool:
     """Whether python-docx can read the picture's type and size (what embedding it needs)."""
+    from docx.image.image import Image as DocxImage  # python-docx takes a while to load: only papers with images
+
     try:
         DocxImage.from_blob(data)
     except Exception:  # a third-party parser fed untrusted bytes: any failure means "not usable"

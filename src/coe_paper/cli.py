@@ -6,32 +6,44 @@ import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from . import layout, pipeline, report, review, writeback
-from .apply import ApplyError
-from .attribution import History
 from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
-from .follow import follow
-from .model import Contributor
-from .project import ProjectNotFound, find_root
-from .rules import fix as fixes
-from .rules.summary import format_statistics
-from .rules.summary import statistics as count_findings
-from .safedocx import DocxError
+
+if TYPE_CHECKING:  # the commands import what they use: `--help` and `--version` load none of it
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import pipeline
+    from .attribution import History
+    from .model import Contributor
 
 app = typer.Typer(
     name="coe-paper", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: no <bool> or <str> type columns
     help="Validate and assemble the Cities of Equality Partnership's Orientation Paper.",
 )  # fmt: skip
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _LazyConsole:
+    """A rich Console made on first use: rich takes a while to import, and `--help` never prints through it."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        return getattr(self._console, name)
+
+
+out = cast("Console", _LazyConsole(stderr=False))
+err = cast("Console", _LazyConsole(stderr=True))
 
 
 class State:
@@ -39,6 +51,8 @@ class State:
 
 
 def _root() -> Path:
+    from .project import ProjectNotFound, find_root
+
     try:
         return find_root(State.project or Path.cwd())
     except ProjectNotFound as exc:
@@ -99,6 +113,12 @@ def validate(
     statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code.")] = False,
 ) -> None:
     """Check every section, the outline, the contributors and the editorial rules; exit 1 on errors."""
+    from . import pipeline
+    from .rules import fix as fixes
+    from .rules.summary import format_statistics
+    from .rules.summary import statistics as count_findings
+
+
     root = _root()
     if (fix or diff) and rev is not None:
         err.print("coe-paper: --fix and --diff change the work tree; they cannot be used with --rev")
@@ -133,6 +153,9 @@ def assemble(
                        help="Show every change since this tag or commit as Word tracked changes.")] = None,
 ) -> None:  # fmt: skip
     """Build the Word document from all sections."""
+    from . import pipeline
+
+
     if compare is not None and rev is not None:
         err.print("coe-paper: --compare shows changes up to the current work tree; it cannot be used with --rev")
         raise typer.Exit(2)
@@ -157,6 +180,8 @@ def assemble(
 
 
 def _to_pdf(path: Path) -> int:
+    from . import layout
+
     pdf, problem = layout.convert_to_pdf(path, path.parent)
     if pdf is None:
         err.print(f"coe-paper: --pdf: {problem}", markup=False)
@@ -176,10 +201,14 @@ def _check_table_format(fmt: str) -> str:
 
 def _print_table(table: Table) -> None:
     """A table at the terminal's width, or unwrapped (up to 200 columns) when the output is piped."""
+    from rich.console import Console
+
     (out if out.is_terminal else Console(highlight=False, width=200)).print(table)
 
 
 def _attributed(rev: str | None) -> tuple[pipeline.Loaded, History | None]:
+    from . import pipeline
+
     loaded = pipeline.check(_root(), rev)
     if loaded.project is None:
         _report(loaded.diagnostics)
@@ -196,6 +225,12 @@ def status(
     rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import report
+
+
     loaded, history = _attributed(rev)
     rows = report.section_status(loaded, history)
     if fmt == "json":
@@ -221,6 +256,12 @@ def contributors(
     rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per organisation: sections led and contributed to, commits, and share of the current lines."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import report
+
+
     loaded, history = _attributed(rev)
     rows = report.organisations(loaded, history)
     if fmt == "json":
@@ -251,6 +292,12 @@ def comments(
                                      help="text, json, or markdown (a review sheet by section).")] = "text",
 ) -> None:  # fmt: skip
     """List a reviewed document's comments and tracked changes, each with its section file and line."""
+    from . import review
+    from .follow import follow
+    from .project import find_root
+    from .safedocx import DocxError
+
+
     if not reviewed.is_file():  # the README: exit 1 when the file cannot be read
         err.print(f"coe-paper: {reviewed}: no such file", markup=False)
         raise typer.Exit(1)
@@ -307,6 +354,11 @@ def apply_review(
     fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
 ) -> None:
     """Write a reviewer's tracked changes into the section files, at the lines they came from."""
+    from . import writeback
+    from .apply import ApplyError
+    from .safedocx import DocxError
+
+
     if not reviewed.is_file():
         err.print(f"coe-paper: {reviewed}: no such file", markup=False)
         raise typer.Exit(2)
@@ -379,6 +431,7 @@ def import_draft(
 ) -> None:  # fmt: skip
     """Turn a member's Word draft into a section file, then validate it."""
     from . import intake  # imported here: the other commands do not need the importer
+    from .safedocx import DocxError
 
     if not draft.is_file():
         err.print(f"coe-paper: {draft}: no such file", markup=False)

@@ -9,6 +9,7 @@ silently keep the last). Every problem is a diagnostic with file and line (COE00
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,36 @@ class _Loader(yaml.SafeLoader):
         except (ValueError, OverflowError, TypeError) as exc:
             raise ConstructorError(None, None, f"cannot read the value '{str(node.value)[:40]}': {exc}",
                                    node.start_mark) from None  # fmt: skip
+
+
+_FastLoader: Callable[[str], Any] | None = None
+if hasattr(yaml, "CSafeLoader"):  # libyaml: the same nodes and marks, parsed in C
+
+    class _CLoader(yaml.CSafeLoader):
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, OverflowError, TypeError) as exc:
+                raise ConstructorError(None, None, f"cannot read the value: {exc}", node.start_mark) from None
+
+    _FastLoader = _CLoader
+
+
+def _compose(loader_class: Callable[[str], Any], text: str, path: str,
+             line_offset: int) -> tuple[Located | None, list[Diagnostic]]:  # fmt: skip
+    marks: Marks = {}
+    loader = loader_class(text)  # one parse gives positions and data (yaml.safe_load would parse again)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            problems = inspect(node, path, line_offset)
+            if problems:
+                return None, problems
+            _marks(node, (), marks)  # before constructing, which flattens merge keys (<<) in place
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return Located(data, marks), []
 
 
 def _marks(node: yaml.Node, path: tuple[str | int, ...], out: Marks) -> None:
@@ -139,19 +170,13 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
     """Parse YAML safely and within limits, keeping positions; syntax errors are COE001."""
-    marks: Marks = {}
-    try:
-        loader = _Loader(text)  # one parse gives positions and data (yaml.safe_load would parse again)
+    if _FastLoader is not None:
         try:
-            node = loader.get_single_node()
-            if node is not None:
-                problems = inspect(node, path, line_offset)
-                if problems:
-                    return None, problems
-                _marks(node, (), marks)  # before constructing, which flattens merge keys (<<) in place
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+            return _compose(_FastLoader, text, path, line_offset)
+        except (yaml.YAMLError, RecursionError):
+            pass  # the pure-Python parser below says what is wrong, in its words and at its positions
+    try:
+        return _compose(_Loader, text, path, line_offset)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -168,4 +193,3 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
     except RecursionError:  # the parser itself recurses on nesting, before any limit can be checked
         return None, [error(path, 1 + line_offset, 1, "COE009",
                             f"values nested more than {limits.LIMITS.yaml_depth} levels deep")]  # fmt: skip
-    return Located(data, marks), []

@@ -3,11 +3,13 @@ and COE790 for suppressions that suppress nothing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
+from ..cache import CACHE_DIR, SectionCache, code_stamp
 from ..diagnostics import Diagnostic, Severity, error
 from ..model import Project
 from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
@@ -86,9 +88,16 @@ def check(project: Project, parsed: Sequence[Parsed], source: Source) -> list[Di
     if not chosen and not config.selects("COE790"):
         return []
     context = Context(project, source)
+    cache = _section_cache(context, chosen)
     found: list[Diagnostic] = []
     for item in parsed:
         section = item.section
+        key = cache.key(section.path, section.body_line, section.body)
+        stored = cache.get(key)
+        if stored is not None:
+            found += stored
+            continue
+        before = len(found)
         prose = read_prose(section.path, section.body, section.body_line, item.tokens)
         by_line: dict[int, list[Suppression]] = {}
         for suppression in prose.suppressions:
@@ -103,9 +112,30 @@ def check(project: Project, parsed: Sequence[Parsed], source: Source) -> list[Di
                                         finding.message, finding.hint, finding.fix))  # fmt: skip
         if config.selects("COE790"):
             found += _unused(prose, config)
+        cache.put(key, found[before:])
     for step in context.finish:
         step()
+    cache.save()
     return context.problems + found
+
+
+def _section_cache(context: Context, chosen: list[Rule]) -> SectionCache:
+    """The cache of findings by section (see cache.py), salted with everything the rules read for the whole run;
+    reading the paper's lists and opening the speller here also reports their problems when every section hits."""
+    from .spelling import git_dir, speller
+
+    project, codes = context.project, {r.code for r in chosen}
+    dictionary = speller(context) if codes & {"COE721", "COE722"} else None
+    words = sorted(context.words) if "COE721" in codes and dictionary is not None else []  # read when spelling runs
+    terms = [t.file.model_dump_json() for t in context.paper_terms] if "COE702" in codes else []
+    salt = json.dumps({
+        "code": code_stamp(), "rules": sorted(codes), "checks": context.config.model_dump_json(),
+        "words": words, "terms": terms,
+        "contributors": [[c.id, c.name, c.short] for c in project.contributors],
+        "dictionary": dictionary.key if dictionary is not None else None,
+    }, sort_keys=True, default=str)  # fmt: skip
+    directory = git_dir(context.source.root)
+    return SectionCache(directory / CACHE_DIR if directory is not None else None, salt)
 
 
 def _suppressed(suppressions: Sequence[Suppression], code: str) -> bool:

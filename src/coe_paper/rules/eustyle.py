@@ -173,12 +173,18 @@ _ITEM = "|".join([*sorted(map(re.escape, _NAME_CODES), key=len, reverse=True),
 _SEP = r"(?:[ \t]*,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)"
 _COUNTRY_LIST = re.compile(rf"(?<![\w-])(?:{_ITEM})(?:{_SEP}(?:{_ITEM}))+(?![\w-])")
 _ONE_COUNTRY = re.compile(_ITEM)
+# Every item of a list is delimited by a blank, a comma or the list's edges, so its words are whole words of the
+# line: a line holding none of the items' longest words holds no list, and the pattern is not tried on it.
+_KEYS = frozenset(max(re.findall(r"\w+", item), key=len) for item in [*_NAME_CODES, *_EU_CODES])
+_WORD_RUN = re.compile(r"\w+")
 
 
 @rule("COE718", "Member States listed out of protocol order (BE, BG, CZ, DK, DE, EE, IE, EL, ES, FR, HR, IT, CY, LV, "
       "LT, LU, HU, MT, NL, AT, PL, PT, RO, SI, SK, FI, SE)", f"{ISG}, 7.1 (Countries: order of the Member States)")
 def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt: skip
     for index, text in prose.prose_lines():
+        if _KEYS.isdisjoint(_WORD_RUN.findall(text)):
+            continue
         for listed in _COUNTRY_LIST.finditer(text):
             items = _ONE_COUNTRY.findall(listed.group())
             codes = [_NAME_CODES.get(item, item) for item in items]

@@ -195,21 +195,43 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
     return match_case(word, british), True
 
 
-def _words(prose: Prose) -> Iterator[tuple[int, int, str, str]]:
-    """(file line, 0-based column, word, the character after it) of every word of prose."""
+def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str, str]]:
+    """(file line, 0-based column, word, the character after it) of every word of prose, skipping the lines whose
+    words are all in `clean` (words the caller found nothing in, whatever followed them, and marked)."""
     for index, text in prose.prose_lines():
+        words = WORD_RE.findall(text)
+        if all(w in clean for w in words):
+            continue
+        line = prose.file_line(index)
         for m in WORD_RE.finditer(text):
-            yield prose.file_line(index), m.start(), m.group(), text[m.end() : m.end() + 1]
+            end = m.end()
+            yield line, m.start(), m.group(), text[end : end + 1]
+
+
+def _memo(context: Context, name: str) -> dict[Any, Any]:
+    """A table of answers kept for the whole run: a paper repeats its words thousands of times."""
+    table = context.shared.get(name)
+    if not isinstance(table, dict):
+        table = context.shared[name] = {}
+    return table
 
 
 @rule("COE722", "American spelling (-ize, -yze, center, color, program, ...): EU English writes -ise, centre, "
       "colour, programme", f"data/us_spellings.yaml; {ISG_SPELLING}", fixable=True)  # fmt: skip
 def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     check = speller(context) if context.config.selects("COE722") else None
-    for line, start, word, _ in _words(prose):
+    answers = _memo(context, "american")
+    clean = _memo(context, "no-american")
+    for line, start, word, _ in _words(prose, clean):
         if word.isupper() and len(word) > 1:
+            clean[word] = True
             continue
-        found = american(word, check)
+        if word in answers:
+            found = answers[word]
+        else:
+            found = answers[word] = american(word, check)
+            if found is None:
+                clean[word] = True
         if found is not None:
             british, safe = found
             fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
@@ -224,20 +246,33 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     if check is None:
         return
     exact, lower = _allowed(context)
-    for line, start, word, after in _words(prose):
-        word = word.replace("\u2019", "'")
-        if _skip(word) or word in exact or word.lower() in lower or american(word, None) is not None:
-            continue
-        if check.correct(word) or _compound_ok(word, check, exact, lower):
-            continue
-        if after == "." and check.correct(word + "."):
-            continue  # an abbreviation the dictionary holds with its full stop (etc.)
-        if word.endswith("'s") and check.correct(word[:-2]):
+    known = _memo(context, "known")
+    clean = _memo(context, "known-words")
+    for line, start, found, after in _words(prose, clean):
+        word = found.replace("\u2019", "'")
+        key = (word, after == ".")
+        ok = known.get(key)
+        if ok is None:
+            ok = known[key] = _known(word, after == ".", check, exact, lower)
+            if ok and after != ".":
+                clean[found] = True  # known without a full stop, so known whatever follows
+        if ok:
             continue
         near = check.suggestions(word)
         hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""
         yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
                       hint + "if it is right, add it to paper/words.txt")  # fmt: skip
+
+
+def _known(word: str, stop: bool, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:
+    """Whether a word (followed by a full stop or not) is not reported."""
+    if _skip(word) or word in exact or word.lower() in lower or american(word, None) is not None:
+        return True
+    if check.correct(word) or _compound_ok(word, check, exact, lower):
+        return True
+    if stop and check.correct(word + "."):
+        return True  # an abbreviation the dictionary holds with its full stop (etc.)
+    return word.endswith("'s") and check.correct(word[:-2])
 
 
 def _compound_ok(word: str, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:

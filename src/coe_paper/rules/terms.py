@@ -107,6 +107,7 @@ class TermList:
         self.exact = exact
         self.pattern = self._compile(list(self.forms), re.IGNORECASE)
         self.exact_pattern = self._compile(list(exact), 0)
+        self.leads = _leads([*self.forms, *exact])
 
     @staticmethod
     def _compile(forms: list[str], flags: int) -> re.Pattern[str] | None:
@@ -119,6 +120,8 @@ class TermList:
         return self.file.sources.get(term.source, term.source)
 
     def find(self, line: str, file_line: int) -> list[Match]:
+        if self.leads is not None and line.isascii() and self.leads.isdisjoint(_WORD_RUN.findall(line.lower())):
+            return []  # no phrase can start on this line (see _leads)
         found: list[Match] = []
         for pattern, forms, fold in ((self.pattern, self.forms, True), (self.exact_pattern, self.exact, False)):
             if pattern is None:
@@ -148,6 +151,24 @@ class TermList:
         if not (term.match_case or term.check_case):
             replacement = match_case(m.group(), replacement)
         return Fix(file_line, m.start() + 1, m.end() + 1, replacement, m.group())
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _leads(forms: list[str]) -> frozenset[str] | None:
+    """The longest run of word characters of every form, in lower case; None when a form is not ASCII.
+
+    A match follows no word character and is followed by none, and inside a form the runs are parted by
+    non-word characters, so on an ASCII line each run of a match is a whole run of the line: a line whose runs
+    hold none of these cannot match, and the patterns are not tried on it."""
+    leads: set[str] = set()
+    for form in forms:
+        runs = _WORD_RUN.findall(form)
+        if not runs or not form.isascii():
+            return None
+        leads.add(max(runs, key=len).lower())
+    return frozenset(leads)
 
 
 def match_case(found: str, replacement: str) -> str:
