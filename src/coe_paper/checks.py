@@ -14,7 +14,7 @@ from functools import cached_property
 from docx.image.image import Image as DocxImage
 from markdown_it.token import Token
 
-from . import captions
+from . import captions, frontmatter
 from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
@@ -71,8 +71,21 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += images(item, source)
         found += links(item, anchors)
         found += nesting(item.section.path, item.section.body_line, item.tokens)
+        found += strikethrough(project, item)
+    found += frontmatter.check(project, parsed, source)
     found += editorial.check(project, parsed, source)  # COE7xx, as paper.yaml's `checks:` selects them
     return found
+
+
+def strikethrough(project: Project, item: Parsed) -> Iterator[Diagnostic]:
+    """COE405 struck-through text in a paper whose status is final (a reader sees a deletion nobody made)."""
+    if project.config.status.strip().lower() != "final":
+        return
+    for token in item.tokens:
+        if token.type == "inline" and any(child.type == "s_open" for child in token.children or []):
+            line, col = item.position(token, "~~")
+            yield warning(item.section.path, line, col, "COE405", "struck-through text in a final paper",
+                          "delete the words, or set the paper's status back to draft while they are discussed")
 
 
 def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:

@@ -286,7 +286,8 @@ def field_end(parent: Element) -> None:
 
 def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_id: str | None,
           aligns: Sequence[str | None]) -> Element:  # fmt: skip
-    """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page."""
+    """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page, and no
+    row is split across pages."""
     columns = max((len(row) for row in rows), default=1) or 1
     widths = column_widths(rows, columns)
     tbl = etree.Element(w("tbl"))
@@ -301,8 +302,10 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
         sub(grid, "gridCol", w=str(width))
     for index, cells in enumerate(rows):
         tr = sub(tbl, "tr")
+        tr_pr = sub(tr, "trPr")
+        sub(tr_pr, "cantSplit")
         if index < header_rows:
-            sub(sub(tr, "trPr"), "tblHeader")
+            sub(tr_pr, "tblHeader")
         for col in range(columns):
             tc = sub(tr, "tc")
             sub(sub(tc, "tcPr"), "tcW", w=str(widths[col]), type="dxa")
@@ -318,15 +321,15 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
 
 
 def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = 9000) -> list[int]:
-    """Column widths in twips summing to `total`: each column gets room for its longest word (up to 12 characters;
-    longer words may break), then the space left
+    """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
+    so that no word is broken; longer ones, such as web addresses, may break), then the space left
     goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins)."""
     char, pad = 135, 280
     minimum: list[int] = []
     wanted: list[int] = []
     for col in range(columns):
         texts = ["".join(t.text or "" for p in row[col] for t in p.iter(T)) for row in rows if col < len(row)]
-        longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 12)
+        longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 24)
         average = sum(len(text) for text in texts) / max(len(texts), 1)
         minimum.append(longest_word * char + pad)
         wanted.append(max(int(average * char) + pad - minimum[-1], 0))
@@ -441,6 +444,9 @@ REQUIRED_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
      '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="19"/>'),
     ("paragraph", "Byline", "Byline", "Normal", '<w:spacing w:after="240"/>',
      '<w:i/><w:color w:val="595959"/><w:sz w:val="20"/>'),
+    ("paragraph", "CoverText", "Cover Text", "Normal", '<w:spacing w:before="240" w:after="240"/>',
+     '<w:color w:val="003399"/><w:sz w:val="28"/>'),
+    ("paragraph", "SmallPrint", "Small Print", "Normal", '<w:spacing w:after="120"/>', '<w:sz w:val="17"/>'),
     ("paragraph", "Compact", "Compact", "Normal",
      '<w:spacing w:before="36" w:after="36" w:line="240" w:lineRule="auto"/>', ""),
     ("paragraph", "TOC1", "toc 1", "Normal", '<w:spacing w:after="100"/>', "<w:b/>"),
