@@ -22,7 +22,7 @@ from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, normalise, unreadable
-from .structure import nesting
+from .structure import nesting, raw_html
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
@@ -72,6 +72,7 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += links(item, anchors)
         found += nesting(item.section.path, item.section.body_line, item.tokens)
         found += strikethrough(project, item)
+        found += raw_html(item.section.path, item.section.body_line, item.tokens)
     found += frontmatter.check(project, parsed, source)
     found += editorial.check(project, parsed, source)  # COE7xx, as paper.yaml's `checks:` selects them
     return found
