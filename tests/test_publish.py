@@ -208,9 +208,9 @@ def test_the_pages_show_chapter_and_section_numbers(published: Published) -> Non
     assert "10 Next steps" in text and "10.1 From orientation to action" in text
     # the contents list the same numbers, and the annex and the contents' own title are not numbered
     entries = contents(published.docx)
-    assert entries[0][0] == "1 Executive summary"
+    assert [entries[0][0], entries[1][0]] == ["Abbreviations", "1 Executive summary"]  # front matter unnumbered
     assert any(t.startswith("Annex") for t, _, _ in entries)
-    assert "11 Annex" not in " ".join(published.pages) and "1 Contents" not in published.pages[1]
+    assert "11 Annex" not in " ".join(published.pages) and "1 Contents" not in published.pages[2]
 
 
 def test_pandoc_keeps_heading_text_without_the_number(published: Published) -> None:
