@@ -365,13 +365,13 @@ def test_each_section_heading_is_followed_by_its_byline(built: Package) -> None:
 
 def test_annex_lists_organisations_in_eu_protocol_order(built: Package) -> None:
     tables = [t for t in built.document.iter(f"{{{W}}}tbl") if "Organisation" in text(t)]
-    assert len(tables) == 1
-    names = [text(tr.find("w:tc", NS)) for tr in tables[0].findall("w:tr", NS)[1:]]
+    assert len(tables) == 2  # organisations from Member States, then the EU bodies (no network here)
+    names = [text(tr.find("w:tc", NS)) for table in tables for tr in table.findall("w:tr", NS)[1:]]
     assert names == [
         "Brussels-Capital Region",  # BE
         "City of Berlin",  # DE
-        "National Agency for Territorial Cohesion",  # FR
-        "Metropolitan City of Rome",  # IT, coordinator before member
+        "National Agency for Territorial Cohesion (coordinator)",  # FR
+        "Metropolitan City of Rome (coordinator)",  # IT, coordinator before member
         "City of Milan",  # IT
         "Directorate-General for Regional and Urban Policy",  # EU bodies last
     ]

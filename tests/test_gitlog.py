@@ -106,8 +106,9 @@ def test_a_dirty_build_says_so_on_the_title_page_and_in_the_properties(
     document = docx.Document(str(result.output))
     assert document.core_properties.version == "v0.1 (with uncommitted changes)"
     assert document.core_properties.identifier == commit
-    page = "\n".join(texts(result.output)[:8])
-    assert "version v0.1 (with uncommitted changes), 31 January 2024" in page and commit in page
+    page = "\n".join(texts(result.output)[:12])
+    assert "Draft, Version 0.1 (with uncommitted changes)" in page and "January 2024" in page
+    assert f"built from commit {commit[:12]} on 31 January 2024" in page  # the small print on the back
 
     (root / INTRO).write_text(intro_with(OLD), encoding="utf-8")  # back to the committed text
     clean = pipeline.assemble(root, tmp_path / "clean.docx")

@@ -208,9 +208,9 @@ def test_the_pages_show_chapter_and_section_numbers(published: Published) -> Non
     assert "10 Next steps" in text and "10.1 From orientation to action" in text
     # the contents list the same numbers, and the annex and the contents' own title are not numbered
     entries = contents(published.docx)
-    assert entries[0][0] == "1 Executive summary"
+    assert [entries[0][0], entries[1][0]] == ["Abbreviations", "1 Executive summary"]  # front matter unnumbered
     assert any(t.startswith("Annex") for t, _, _ in entries)
-    assert "11 Annex" not in " ".join(published.pages) and "1 Contents" not in published.pages[1]
+    assert "11 Annex" not in " ".join(published.pages) and "1 Contents" not in published.pages[2]
 
 
 def test_pandoc_keeps_heading_text_without_the_number(published: Published) -> None:
@@ -316,3 +316,41 @@ def test_pdf_is_tagged_pdf_ua_with_title_language_and_bookmarks(published: Publi
     raw = published.pdf.read_bytes()
     assert b"/DisplayDocTitle true" in raw and b"/Lang(en-GB)" in raw and b"/Outlines" in raw
     assert b"pdfuaid:part>1<" in raw  # LibreOffice's PDF/UA-1 identification
+
+
+# -- 6. the annex of member organisations ---------------------------------------------------------------------
+
+
+def annex_text(published: Published) -> str:
+    text = " ".join(published.pages)
+    intro = text.index("The partnership's member organisations:")  # after the contents, which list it too
+    return text[text.index("Organisations from Member States", intro):]
+
+
+def test_annex_groups_member_states_in_protocol_order_then_networks_then_eu_bodies(published: Published) -> None:
+    text = annex_text(published)
+    order = ["Organisations from Member States", "Brussels-Capital Region", "City of Leipzig", "City of Athens",
+             "Metropolitan City of Rome (coordinator)", "City of Malmö", "EU-level networks and associations",
+             "Eurocities", "European Commission services and other EU bodies",
+             "Directorate-General for Regional and Urban Policy", "Technical Secretariat"]  # fmt: skip
+    positions = [text.find(name) for name in order]
+    assert -1 not in positions and positions == sorted(positions), list(zip(order, positions, strict=True))
+    assert "National Agency for Territorial Cohesion (ANCT) (coordinator)" in text
+    networks = text[text.find("EU-level networks"):text.find("European Commission services")]
+    assert "European Union" not in networks and "Directorate-General" not in networks
+
+
+def test_annex_words_are_never_broken_and_rows_never_split(published: Published) -> None:
+    text = annex_text(published)
+    assert "intersectionality" in text and "intersectionalit " not in text  # pdftotext keeps a broken word apart
+    root = document_xml(published.docx)
+    annex = [t for t in root.iter(f"{W}tbl") if "Sections led" in "".join(x.text or "" for x in t.iter(f"{W}t"))]
+    assert len(annex) == 3
+    for table in annex:
+        rows = table.findall(f"{W}tr")
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None  # the header row repeats on every page
+    # The header repeats where a group's table runs onto the next page.
+    continued = [page for page in published.pages if page.count("Organisation") and "Annex" not in page
+                 and "Sections led" in page]
+    assert continued

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from markdown_it.token import Token
 
-from . import captions
+from . import captions, frontmatter
 from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
@@ -21,7 +21,7 @@ from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, normalise, unreadable
-from .structure import nesting
+from .structure import nesting, raw_html
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
@@ -70,8 +70,22 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += images(item, source)
         found += links(item, anchors)
         found += nesting(item.section.path, item.section.body_line, item.tokens)
+        found += strikethrough(project, item)
+        found += raw_html(item.section.path, item.section.body_line, item.tokens)
+    found += frontmatter.check(project, parsed, source)
     found += editorial.check(project, parsed, source)  # COE7xx, as paper.yaml's `checks:` selects them
     return found
+
+
+def strikethrough(project: Project, item: Parsed) -> Iterator[Diagnostic]:
+    """COE405 struck-through text in a paper whose status is final (a reader sees a deletion nobody made)."""
+    if project.config.status.strip().lower() != "final":
+        return
+    for token in item.tokens:
+        if token.type == "inline" and any(child.type == "s_open" for child in token.children or []):
+            line, col = item.position(token, "~~")
+            yield warning(item.section.path, line, col, "COE405", "struck-through text in a final paper",
+                          "delete the words, or set the paper's status back to draft while they are discussed")
 
 
 def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:

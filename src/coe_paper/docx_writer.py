@@ -230,6 +230,8 @@ class DocxBuilder:
         return True
 
     def header_footer(self, header_text: str, footer_prefix: str) -> None:
+        """The running header and "Page N of M" in the footer; the first page (the cover) has neither (a
+        different first page, `w:titlePg`, with an empty header and footer of its own)."""
         section = self.document.sections[0]
         header = section.header.paragraphs[0]._p
         header.clear()
@@ -240,6 +242,13 @@ class DocxBuilder:
         ooxml.set_style(footer, self.style("footer") or "Footer")
         ooxml.run(footer, footer_prefix)
         ooxml.field(footer, "PAGE", "1")
+        ooxml.run(footer, " of ")
+        ooxml.field(footer, "NUMPAGES", "1")
+        section.different_first_page_header_footer = True
+        for first in (section.first_page_header, section.first_page_footer):
+            first.is_linked_to_previous = False
+            for p in first.paragraphs:
+                p._p.clear()
 
     def _place_parts(self, props: Properties) -> None:
         """Move the body into the document and add the footnotes and custom properties parts (once)."""

@@ -18,6 +18,7 @@ class Version:
     commit: str  # full hash, or ""
     date: datetime | None  # SOURCE_DATE_EPOCH, else the commit's date
     dirty: bool
+    tag: str = ""  # the newest tag reachable from the commit, or ""
 
     @property
     def label(self) -> str:
@@ -26,6 +27,21 @@ class Version:
     @property
     def short(self) -> str:
         return self.commit[:12]
+
+    @property
+    def month(self) -> str:
+        """ "January 2024", as the cover of an EU document dates it."""
+        return self.date.strftime("%B %Y") if self.date else ""
+
+    @property
+    def release(self) -> str:
+        """The version label of the cover: the newest tag ("v1.2" as "Version 1.2"), with the commits since it."""
+        if not self.tag:
+            return "Working version" + (" (with uncommitted changes)" if self.dirty else "")
+        number = self.tag[1:] if self.tag[:1] in "vV" and self.tag[1:2].isdigit() else self.tag
+        after = self.describe[len(self.tag):].lstrip("-").split("-")[0] if self.describe.startswith(self.tag) else ""
+        extra = f", {after} change{'s' * (after != '1')} since" if after.isdigit() else ""
+        return f"Version {number}{extra}" + (" (with uncommitted changes)" if self.dirty else "")
 
     @property
     def day(self) -> str:
@@ -82,9 +98,10 @@ def version_of(root: Path, rev: str | None = None) -> Version:
         return Version("unversioned", "", source_date() or newest_file_date(root), False)
     commit, _, iso = info.partition("\0")
     describe = git(root, "describe", "--tags", "--always", "--abbrev=7", commit) or commit[:7]
+    tag = git(root, "describe", "--tags", "--abbrev=0", commit) or ""
     dirty = False
     if rev is None:
         status = git(root, "status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS)
         dirty = bool(status)
     date = source_date() or datetime.fromisoformat(iso)
-    return Version(describe, commit, date, dirty)
+    return Version(describe, commit, date, dirty, tag)

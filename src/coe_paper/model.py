@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from .rules.config import ChecksConfig
 
@@ -29,7 +29,8 @@ COUNTRY_NAMES: dict[str, str] = {
 }  # fmt: skip
 
 Status = Literal["draft", "review", "final"]
-Kind = Literal["city", "metropolitan-area", "region", "member-state", "eu-institution", "network", "other"]
+Kind = Literal["city", "metropolitan-area", "region", "member-state", "eu-institution", "network", "secretariat",
+               "other"]
 Role = Literal["coordinator", "member", "observer"]
 
 
@@ -60,6 +61,30 @@ class Attribution(_Strict):
         "least this fraction of the section's current lines."))
 
 
+class Logo(_Strict):
+    """A logo on the cover: an image file of the project and the text a screen reader says for it."""
+
+    path: str = Field(min_length=1)
+    alt: str = Field(min_length=1)
+
+
+class Cover(_Strict):
+    """The cover and the back of the cover, in the form EU documents use; every text here is the paper's own."""
+
+    partnership: str = ""
+    programme: str = "Urban Agenda for the EU"
+    document_type: str = ""  # default: the paper's title
+    date: str = ""  # default: the month and year of the version ("January 2024")
+    logos: list[Logo] = []
+    disclaimer: str = ("This document was prepared by the members of the partnership. The views expressed are "
+                       "those of the authors and do not necessarily reflect the official position of the European "
+                       "Commission or of the organisations named.")  # fmt: skip
+    copyright: str = ""  # default: "© {partnership}, {year}"
+    licence: str = ("Reuse is authorised under the Creative Commons Attribution 4.0 International (CC BY 4.0) "
+                    "licence (https://creativecommons.org/licenses/by/4.0/): you may share and adapt the text, "
+                    "provided you credit the source and indicate any changes.")  # fmt: skip
+
+
 class PaperConfig(_Strict):
     """`paper/paper.yaml`."""
 
@@ -76,6 +101,8 @@ class PaperConfig(_Strict):
     repository: str | None = Field(default=None, pattern=r"^https://", description=(
         "The paper's repository on its forge (https://...): the preview links diagnostics to its files."))
     branch: str = Field(default="main", description="The branch the preview links files on.")
+    cover: Cover = Cover()
+    abbreviations: str = "paper/abbreviations.yaml"  # abbreviation: what it stands for (only those used are printed)
     numbering: bool = True  # chapters and sections numbered 1, 1.1, 1.1.1 (Word's numbering of the heading styles)
 
     @field_validator("outline")
@@ -128,6 +155,10 @@ class ContributorsFile(_Strict):
     organisations: list[Contributor] = Field(min_length=1)
 
 
+class AbbreviationsFile(RootModel[dict[str, str]]):
+    """`paper/abbreviations.yaml`: each abbreviation and what it stands for."""
+
+
 class SectionMeta(_Strict):
     """A section file's front matter."""
 
@@ -169,6 +200,7 @@ class Project:
     contributors: list[Contributor]
     sections: list[Section] = field(default_factory=list)
     config_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)  # paper/abbreviations.yaml
 
     def contributor(self, cid: str) -> Contributor | None:
         return next((c for c in self.contributors if c.id == cid), None)

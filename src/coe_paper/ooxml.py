@@ -33,8 +33,12 @@ _copy: Callable[[Element], Element] = etree._Element.__copy__  # type: ignore[at
 
 # Run formatting flags, in the order the schema wants them inside w:rPr.
 BOLD, ITALIC, STRIKE = "b", "i", "strike"
-_RPR_ORDER = (BOLD, ITALIC, STRIKE)
-_RPR_TAGS = tuple((flag, w(flag)) for flag in _RPR_ORDER)
+UNDERLINE, HIGHLIGHT, SUPERSCRIPT, SUBSCRIPT = "u", "highlight", "superscript", "subscript"
+_RPR_TAGS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (BOLD, w("b"), {}), (ITALIC, w("i"), {}), (STRIKE, w("strike"), {}),
+    (HIGHLIGHT, w("highlight"), {w("val"): "yellow"}), (UNDERLINE, w("u"), {w("val"): "single"}),
+    (SUPERSCRIPT, w("vertAlign"), {w("val"): "superscript"}), (SUBSCRIPT, w("vertAlign"), {w("val"): "subscript"}),
+)  # fmt: skip
 
 
 def sub(parent: Element, tag: str, **attrs: str) -> Element:
@@ -83,8 +87,9 @@ def set_numbering(p: Element, num_id: int, level: int) -> None:
     props.insert(1 if style is not None else 0, num)
 
 
-def set_indent(p: Element, left_twips: int) -> None:
-    _insert_ordered(ppr(p), etree.Element(w("ind"), {w("left"): str(left_twips)}), _PPR_ORDER)
+def set_indent(p: Element, left_twips: int, hanging: int = 0) -> None:
+    attrs = {w("left"): str(left_twips), **({w("hanging"): str(hanging)} if hanging else {})}
+    _insert_ordered(ppr(p), etree.Element(w("ind"), attrs), _PPR_ORDER)
 
 
 def set_alignment(p: Element, align: str) -> None:
@@ -143,7 +148,8 @@ def _insert_before_any(parent: Element, child: Element, later: Iterable[str]) ->
 
 
 def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | None = None) -> Element:
-    """Append a run of `text` with character style and bold/italic/strike flags."""
+    """Append a run of `text` with character style and flags (bold, italic, strike, highlight, underline,
+    superscript or subscript; `<sup>` wins over `<sub>` when both are open)."""
     key = (style_id, *flags)
     template = _RUNS.get(key)
     if template is None:
@@ -152,9 +158,9 @@ def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | N
             rpr = _SubElement(template, RPR)
             if style_id:
                 _SubElement(rpr, RSTYLE, {_VAL: style_id})
-            for flag, tag in _RPR_TAGS:
-                if flag in key[1:]:
-                    _SubElement(rpr, tag)
+            for flag, tag, attrs in _RPR_TAGS:
+                if flag in key[1:] and not (flag == SUBSCRIPT and SUPERSCRIPT in key[1:]):
+                    _SubElement(rpr, tag, attrs)
         _SubElement(template, T)
         _RUNS[key] = template  # stored only once complete (other threads may be reading)
     r = _copy(template)
@@ -285,15 +291,20 @@ def field_end(parent: Element) -> None:
 
 
 def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_id: str | None,
-          aligns: Sequence[str | None]) -> Element:  # fmt: skip
-    """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page."""
+          aligns: Sequence[str | None], indent: int = 0) -> Element:  # fmt: skip
+    """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page, and no
+    row is split across pages."""
     columns = max((len(row) for row in rows), default=1) or 1
-    widths = column_widths(rows, columns)
+    widths = column_widths(rows, columns, 9000 - indent)
     tbl = etree.Element(w("tbl"))
     props = sub(tbl, "tblPr")
     if style_id:
         sub(props, "tblStyle", val=style_id)
-    sub(props, "tblW", w="5000", type="pct")
+    if indent:  # inside a quote or a list item: indented with its container, as wide as the room left
+        sub(props, "tblW", w=str(9000 - indent), type="dxa")
+        sub(props, "tblInd", w=str(indent), type="dxa")
+    else:
+        sub(props, "tblW", w="5000", type="pct")
     sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0",
         noHBand="0", noVBand="1")  # fmt: skip
     grid = sub(tbl, "tblGrid")
@@ -301,8 +312,10 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
         sub(grid, "gridCol", w=str(width))
     for index, cells in enumerate(rows):
         tr = sub(tbl, "tr")
+        tr_pr = sub(tr, "trPr")
+        sub(tr_pr, "cantSplit")
         if index < header_rows:
-            sub(sub(tr, "trPr"), "tblHeader")
+            sub(tr_pr, "tblHeader")
         for col in range(columns):
             tc = sub(tr, "tc")
             sub(sub(tc, "tcPr"), "tcW", w=str(widths[col]), type="dxa")
@@ -318,15 +331,15 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
 
 
 def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = 9000) -> list[int]:
-    """Column widths in twips summing to `total`: each column gets room for its longest word (up to 12 characters;
-    longer words may break), then the space left
+    """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
+    so that no word is broken; longer ones, such as web addresses, may break), then the space left
     goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins)."""
     char, pad = 135, 280
     minimum: list[int] = []
     wanted: list[int] = []
     for col in range(columns):
         texts = ["".join(t.text or "" for p in row[col] for t in p.iter(T)) for row in rows if col < len(row)]
-        longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 12)
+        longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 24)
         average = sum(len(text) for text in texts) / max(len(texts), 1)
         minimum.append(longest_word * char + pad)
         wanted.append(max(int(average * char) + pad - minimum[-1], 0))
@@ -441,6 +454,9 @@ REQUIRED_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
      '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="19"/>'),
     ("paragraph", "Byline", "Byline", "Normal", '<w:spacing w:after="240"/>',
      '<w:i/><w:color w:val="595959"/><w:sz w:val="20"/>'),
+    ("paragraph", "CoverText", "Cover Text", "Normal", '<w:spacing w:before="240" w:after="240"/>',
+     '<w:color w:val="003399"/><w:sz w:val="28"/>'),
+    ("paragraph", "SmallPrint", "Small Print", "Normal", '<w:spacing w:after="120"/>', '<w:sz w:val="17"/>'),
     ("paragraph", "Compact", "Compact", "Normal",
      '<w:spacing w:before="36" w:after="36" w:line="240" w:lineRule="auto"/>', ""),
     ("paragraph", "TOC1", "toc 1", "Normal", '<w:spacing w:after="100"/>', "<w:b/>"),

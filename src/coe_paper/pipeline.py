@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import captions, checks, ooxml
+from . import annex, captions, checks, frontmatter, ooxml
 from .attribution import History, SectionHistory, history_of
 from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
@@ -124,7 +124,8 @@ def check_templates(loaded: Loaded, rev: str | None = None) -> list[Diagnostic]:
     found = list(templates.problems)
     context = template_context(project, loaded.parsed, version_of(loaded.root, rev),
                                credits_for(project, loaded.history))  # fmt: skip
-    contexts = [("title_page.md.j2", context), ("annex.md.j2", context)]
+    contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
+                                             "annex.md.j2")]  # fmt: skip
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
     for name, values in contexts:
         found += [problem for problem in templates.render(name, values)[1] if problem not in found]
@@ -163,6 +164,7 @@ def _org(contributor: Contributor) -> dict[str, Any]:
     return {
         "id": contributor.id, "name": contributor.name, "short": contributor.label, "kind": contributor.kind,
         "country": contributor.country, "country_name": COUNTRY_NAMES[contributor.country], "role": contributor.role,
+        "group": annex.group_of(contributor), "coordinator": contributor.role == "coordinator",
     }  # fmt: skip
 
 
@@ -195,10 +197,14 @@ def template_context(
     config = project.config
     return {
         "paper": {"title": config.title, "subtitle": config.subtitle, "status": config.status,
-                  "language": config.language},
+                  "language": config.language, "draft": config.status.strip().lower() == "draft"},
+        "cover": frontmatter.cover_context(config, version),
+        "abbreviations": [{"abbreviation": abbr, "meaning": meaning} for abbr, meaning
+                          in frontmatter.used(project.abbreviations, (item.tokens for item in parsed))],
         "version": {"label": version.label, "describe": version.describe, "commit": version.commit,
                     "short": version.short, "date": version.day, "dirty": version.dirty},
         "sections": sections, "organisations": organisations, "countries": countries,
+        "groups": annex.groups(project.contributors, orgs),
     }  # fmt: skip
 
 
@@ -219,11 +225,13 @@ def _page_break() -> ooxml.Element:
 
 @dataclass
 class Parts:
-    """A rendered paper before layout: the title page, each section's blocks, the annex."""
+    """A rendered paper before layout: the cover and its back, each section's blocks, the annex, the
+    abbreviations (after the contents)."""
 
     title_page: list[ooxml.Element]
     sections: list[tuple[Section, list[ooxml.Element]]]
     annex: list[ooxml.Element]
+    abbreviations: list[ooxml.Element] = field(default_factory=list)
 
 
 B = TypeVar("B", bound=DocxBuilder)
@@ -279,6 +287,8 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
         builder.number_headings()
     builder.numbering_on = False
     title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
+    title_page += [_page_break(), *_template_blocks(builder, templates, "cover_back.md.j2", context, found)]
+    abbreviations = _template_blocks(builder, templates, "abbreviations.md.j2", context, found)
     builder.numbering_on = True
     sections: list[tuple[Section, list[ooxml.Element]]] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
@@ -289,8 +299,8 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     builder.numbering_on = False
     annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
     if project.config.numbering:
-        unnumber([*title_page, *annex], builder.heading_style_ids())
-    return Parts(title_page, sections, annex)
+        unnumber([*title_page, *abbreviations, *annex], builder.heading_style_ids())
+    return Parts(title_page, sections, annex, abbreviations)
 
 
 def contents(builder: DocxBuilder, project: Project) -> list[ooxml.Element]:
@@ -304,14 +314,15 @@ def contents(builder: DocxBuilder, project: Project) -> list[ooxml.Element]:
 def layout(parts: Parts, contents: list[ooxml.Element]) -> list[ooxml.Element]:
     """The body in reading order: title page, contents, sections, annex, with page breaks between."""
     body = [b for _, blocks in parts.sections for b in blocks]
-    return [*parts.title_page, _page_break(), *contents, _page_break(), *body, _page_break(), *parts.annex]
+    front = [*contents, *([_page_break(), *parts.abbreviations] if parts.abbreviations else [])]
+    return [*parts.title_page, _page_break(), *front, _page_break(), *body, _page_break(), *parts.annex]
 
 
 def finish(builder: DocxBuilder, project: Project, version: Version,
            extra: tuple[tuple[str, str], ...] = ()) -> bytes:  # fmt: skip
     """Header, footer and properties (with the section map that `coe-paper comments` reads); the package bytes."""
     config = project.config
-    builder.header_footer(f"{config.title}: {config.status}, {version.label}", "Page ")
+    builder.header_footer(f"{config.title}: {config.status}, {version.month or version.label}", "Page ")
     sections_map = [[s.id, s.path, s.body_line] for s in project.ordered_sections()]
     props = Properties(
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,
@@ -380,7 +391,7 @@ def _segments(parts: Parts, contents: list[ooxml.Element]) -> list[Segment]:
     """The body in the pieces that are compared as wholes; sections carry their file for attribution."""
     return [
         Segment("title", parts.title_page),
-        Segment("contents", [_page_break(), *contents, _page_break()]),
+        Segment("contents", [_page_break(), *contents, *parts.abbreviations, _page_break()]),
         *(Segment(f"section:{section.id}", blocks, (section.path,)) for section, blocks in parts.sections),
         Segment("annex", [_page_break(), *parts.annex]),
     ]

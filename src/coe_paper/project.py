@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import limits
 from .diagnostics import Diagnostic, error
-from .model import ContributorsFile, PaperConfig, Project, Section, SectionMeta
+from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, Source, SourceError, TooLarge
 from .yamlsafe import VALUE, Located, load_yaml
 
@@ -171,6 +171,17 @@ def load_yaml_file(
     return value, located
 
 
+def load_abbreviations(source: Source, path: str, found: list[Diagnostic]) -> dict[str, str]:
+    """`paper/abbreviations.yaml` (abbreviation: what it stands for); none when the file is absent."""
+    try:
+        if not source.exists(path):
+            return {}
+    except SourceError:
+        return {}
+    value, _ = load_yaml_file(source, path, AbbreviationsFile, found)
+    return {str(key): str(text) for key, text in value.root.items()} if value is not None else {}
+
+
 def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     """Load config, contributors and every `sections/*.md`. Returns None when the config or members are unusable."""
     found: list[Diagnostic] = []
@@ -199,5 +210,6 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     if config is None or members is None:
         return None, found
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
-                      config_marks=config_yaml.marks if config_yaml else {})  # fmt: skip
+                      config_marks=config_yaml.marks if config_yaml else {},
+                      abbreviations=load_abbreviations(source, config.abbreviations, found))  # fmt: skip
     return project, found

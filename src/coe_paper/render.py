@@ -15,13 +15,15 @@ from . import captions as cap
 from . import ooxml
 from .markdown import is_safe_link, plain_text, slugify
 from .project import INVALID_XML_RE
+from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
+from .structure import INLINE_HTML
 
 Element = ooxml.Element
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
 _FLAG = {"strong_open": ooxml.BOLD, "em_open": ooxml.ITALIC, "s_open": ooxml.STRIKE}
 _CLOSE = {"strong_close": ooxml.BOLD, "em_close": ooxml.ITALIC, "s_close": ooxml.STRIKE}
-_COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)  # an HTML block that only holds comments
+_HTML_FLAG = {"sup": ooxml.SUPERSCRIPT, "sub": ooxml.SUBSCRIPT, "u": ooxml.UNDERLINE, "mark": ooxml.HIGHLIGHT}
 
 
 def bookmark_name(anchor: str) -> str:
@@ -88,6 +90,7 @@ class Renderer:
         self._sinks: list[list[Element]] = [self.out]
         self._lists: list[_List] = []
         self._quote = 0
+        self._containers: list[str] = []  # "quote" and "list", outermost first
         self._table: _Table | None = None
         self._cell_flags: tuple[str, ...] = ()
         self._footnote: int | None = None
@@ -101,7 +104,7 @@ class Renderer:
             "paragraph_open": self._paragraph_open,
             "paragraph_close": self._close_p,
             "heading_open": self._heading_open,
-            "heading_close": self._close_p,
+            "heading_close": self._heading_close,
             "inline": self._inline,
             "bullet_list_open": self._list_open,
             "ordered_list_open": self._list_open,
@@ -154,6 +157,11 @@ class Renderer:
             caption, self._figure = self._figure, None
             self._emit(self._caption(ooxml.paragraph(self.doc.style("caption")), caption))
 
+    def _heading_close(self, token: Token) -> None:
+        if self._table is None:
+            self._cell_flags = ()
+        self._close_p(token)
+
     def _caption(self, p: Element, caption: cap.Caption) -> Element:
         """Fill a caption paragraph; its `{#id}` becomes a bookmark around the label."""
         mark = None
@@ -179,40 +187,56 @@ class Renderer:
         style = str(token.attrs["class"]).replace("-", " ") if "class" in token.attrs else None
         if self._footnote is not None:
             style = "footnote text"
-        elif self._lists:
-            style = "List Paragraph"
-        elif self._quote:
-            style = "Quote"
+        elif self._containers:  # the innermost container decides: a quote in a list item is a quote
+            style = "Quote" if self._containers[-1] == "quote" else "List Paragraph"
         p = self._new_p(style, token)
         if self._footnote is not None and len(self._sinks[-1]) == 1:
             ooxml.footnote_ref_mark(p, self.doc.style("footnote reference"))
         self._place_in_list(p)
 
     def _place_in_list(self, p: Element) -> None:
-        """The first block of a list item carries its bullet or number; later blocks are indented to match."""
+        """The first block of a list item carries its bullet or number; later blocks are indented to match (as the
+        item's continuation); blocks in a quote are indented one step per quote level."""
+        offset = 720 * self._quote
         if not self._lists:
+            if offset:
+                ooxml.set_indent(p, offset)
             return
         current = self._lists[-1]
         if current.pending:
             ooxml.set_numbering(p, current.num_id, current.level)
             current.pending = False
+            if offset:
+                ooxml.set_indent(p, offset + 720 * (current.level + 1), 360)
         else:
-            ooxml.set_indent(p, 720 * (current.level + 1))
+            ooxml.set_indent(p, offset + 720 * (current.level + 1))
+
+    def _indent(self) -> int:
+        """The left indent of a block that is not a paragraph (a table): its quotes' and list item's."""
+        return 720 * self._quote + (720 * (self._lists[-1].level + 1) if self._lists else 0)
 
     def _heading_open(self, token: Token) -> None:
+        if self._quote or self._lists:  # a heading inside a quote or list item stays there, as bold text
+            self._paragraph_open(token)
+            self._cell_flags = (ooxml.BOLD,)
+            return
         level = min(int(token.tag[1:]), 9)
         p = self._new_p(f"heading {level}", token)
         self._place_in_list(p)
         self._heading = (level, p)
 
     def _list_open(self, token: Token) -> None:
+        if self._lists and self._lists[-1].pending:  # an item that starts with a list: no empty item before it
+            self._lists[-1].pending = False
         ordered = token.type == "ordered_list_open"
         start = int(token.attrs.get("start", 1)) if ordered else 1
         level = min(len(self._lists), 8)
         self._lists.append(_List(self.doc.new_list(ordered, level, start), level))
+        self._containers.append("list")
 
     def _list_close(self, token: Token) -> None:
         self._lists.pop()
+        self._containers.pop()
 
     def _item_open(self, token: Token) -> None:
         self._lists[-1].pending = True
@@ -223,9 +247,11 @@ class Renderer:
 
     def _quote_open(self, token: Token) -> None:
         self._quote += 1
+        self._containers.append("quote")
 
     def _quote_close(self, token: Token) -> None:
         self._quote -= 1
+        self._containers.pop()
 
     def _code(self, token: Token) -> None:
         p = self._new_p("Source Code", token)
@@ -281,7 +307,8 @@ class Renderer:
         assert table is not None
         self._table = None
         self._cell_flags = ()
-        self._emit(ooxml.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns))
+        self._emit(ooxml.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns,
+                               self._indent()))
 
     # -- footnotes -----------------------------------------------------------------------------------------
     def _global_footnote(self, local: int) -> int:
@@ -356,7 +383,16 @@ class Renderer:
             elif kind == "code_inline":
                 ooxml.run(target, clean(child.content), flags, self.doc.style("Verbatim Char"))
             elif kind == "html_inline":
-                if not child.content.startswith("<!--"):
+                tag = INLINE_HTML.fullmatch(child.content.strip())
+                if tag is not None and tag.group(2).lower() == "br":
+                    ooxml.line_break(target)
+                elif tag is not None:
+                    flag = _HTML_FLAG[tag.group(2).lower()]
+                    if not tag.group(1):
+                        flags.append(flag)
+                    elif flag in flags:
+                        flags.remove(flag)
+                elif not child.content.startswith("<!--"):
                     ooxml.run(target, clean(child.content), flags, char_style)
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))

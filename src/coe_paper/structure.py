@@ -5,6 +5,7 @@ error rather than a silent loss."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from markdown_it.token import Token
@@ -14,6 +15,24 @@ from .diagnostics import Diagnostic, error, warning
 
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+#: Inline HTML that becomes the Word formatting it means; other HTML shows as text (COE406).
+INLINE_HTML = re.compile(r"<(/?)(br|sup|sub|u|mark)\s*/?>", re.IGNORECASE)
+COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)  # an HTML block that only holds comments
+
+
+def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
+    """COE406 raw HTML that Word cannot show as formatting (comments and <br>, <sup>, <sub>, <u>, <mark> can)."""
+    for token in tokens:
+        line = body_line + (token.map[0] if token.map else 0) + 1
+        found = [token.content] if token.type == "html_block" and not COMMENTS_ONLY.fullmatch(token.content) else []
+        if token.type == "inline":
+            found = [child.content for child in token.children or [] if child.type == "html_inline"
+                     and not child.content.startswith(("<!--", "</"))  # a closing tag is reported with its opening
+                     and not INLINE_HTML.fullmatch(child.content.strip())]
+        for html in found:
+            tag = " ".join(html.split())[:40]
+            yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is shown as text in Word",
+                          "write it in Markdown; only <br>, <sup>, <sub>, <u> and <mark> become formatting")
 
 
 def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:

@@ -1,4 +1,5 @@
-"""Sandboxed Jinja2 for the paper's own templates (title page, byline, annex), which output Markdown.
+"""Sandboxed Jinja2 for the paper's own templates (cover and its back, abbreviations, byline, annex), which
+output Markdown.
 
 Every value a template prints is Markdown-escaped, so member data stays text; `|markdown` marks a value as
 Markdown on purpose. Templates come from the project's `paper/templates/`, falling back to the built-in ones.
@@ -20,7 +21,7 @@ from .project import read_text
 from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
 from .sources import Source, SourceError
 
-TEMPLATE_NAMES = ("title_page.md.j2", "byline.md.j2", "annex.md.j2")
+TEMPLATE_NAMES = ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2", "byline.md.j2", "annex.md.j2")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
 
 

@@ -1,0 +1,92 @@
+"""The front matter of the paper: the cover and its back (from `cover:` in paper.yaml), and the abbreviations list
+(from `paper/abbreviations.yaml`, printing only those the paper uses).
+
+`validate` warns about logos whose file is missing (COE501) and about an upper-case abbreviation that is neither
+in the list nor spelled out at its first use, "the Urban Agenda for the EU (UAEU)" (COE520).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostic, error, warning
+from .gitlog import Version
+from .model import PaperConfig, Project
+from .sources import Source, SourceError, normalise
+
+#: A word of two or more capitals (digits allowed after the first letter), an abbreviation such as EU or URBACT.
+ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?(?![\w-])")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+def _prose(tokens: Iterable[Token]) -> Iterator[tuple[Token, str]]:
+    """(block token, text) for the running text of a section: inline text, never code, URLs or HTML."""
+    block: Token | None = None
+    for token in tokens:
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "text":
+                    yield block or token, child.content
+        elif token.map:
+            block = token
+
+
+def used(abbreviations: dict[str, str], sections: Iterable[list[Token]]) -> list[tuple[str, str]]:
+    """The listed abbreviations that the paper's text uses ("DG REGIO" as a whole), alphabetically."""
+    text = "\n".join(content for tokens in sections for _, content in _prose(tokens))
+    return sorted(((abbr, meaning) for abbr, meaning in abbreviations.items()
+                   if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text)),
+                  key=lambda item: item[0].casefold())  # fmt: skip
+
+
+def check(project: Project, parsed: Iterable[Any], source: Source) -> list[Diagnostic]:
+    """COE501 a cover logo that is not a file; COE520 an abbreviation neither listed nor spelled out at first use."""
+    found: list[Diagnostic] = []
+    for index, logo in enumerate(project.config.cover.logos):
+        try:
+            present = source.exists(normalise(logo.path))
+        except SourceError:
+            present = False
+        if not present:
+            line, col = project.config_marks.get(("cover", "logos", index, "path"), (0, 0))
+            found.append(error("paper/paper.yaml", line + 1, col, "COE501", f"logo '{logo.path}' not found"))
+    listed = {word for abbr in project.abbreviations for word in ABBREVIATION.findall(abbr)}
+    seen: set[str] = set()
+    if not listed:  # a paper without an abbreviations list does not ask for this check
+        return found
+    for item in parsed:
+        for block, text in _prose(item.tokens):
+            for match in ABBREVIATION.finditer(text):
+                abbr = match.group(1)
+                if abbr in seen or abbr in listed or _ROMAN.match(abbr):
+                    continue
+                seen.add(abbr)
+                before, after = text[: match.start()].rstrip(), text[match.end():]
+                if before.endswith("(") and after.startswith(")") and len(before) > 1:
+                    continue  # spelled out at its first use: "the Urban Agenda for the EU (UAEU)"
+                line, col = item.position(block, abbr)
+                found.append(warning(item.section.path, line, col, "COE520",
+                                     f"abbreviation '{abbr}' is not in {project.config.abbreviations} and not "
+                                     "spelled out at its first use",
+                                     f"add '{abbr}: what it stands for' to {project.config.abbreviations}, or "
+                                     f"write it out the first time: 'words in full ({abbr})'"))  # fmt: skip
+    return found
+
+
+def cover_context(config: PaperConfig, version: Version) -> dict[str, Any]:
+    """What the cover templates see: every text of `cover:` with its defaults filled in."""
+    cover = config.cover
+    year = version.date.year if version.date else ""
+    partnership = cover.partnership or config.subtitle
+    return {
+        "partnership": partnership, "programme": cover.programme,
+        "document_type": cover.document_type or config.title, "date": cover.date or version.month,
+        "logos": [{"path": logo.path, "alt": logo.alt} for logo in cover.logos],
+        "disclaimer": cover.disclaimer,
+        "copyright": cover.copyright or f"© {partnership or config.title}, {year}".rstrip(", "),
+        "licence": cover.licence, "version": version.release,
+    }  # fmt: skip

@@ -1,0 +1,125 @@
+"""The cover and front matter (issue 8, items 4 and 5), read back by python-docx, LibreOffice and poppler: no header or
+footer on the cover; programme, document type, partnership, "Month YYYY", a version from the newest tag; logos with
+alt text; disclaimer, copyright and licence on the back; only the abbreviations the paper uses; COE520."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import docx
+
+from coe_paper import layout, pipeline
+from coe_paper.gitlog import Version
+from conftest import INTRO_BODY, PAPER_YAML, MakeProject, require_client, section_text
+from test_gitlog import git
+
+COVER = """\
+cover:
+  partnership: Test Partnership
+  document_type: Orientation Paper
+  logos:
+    - path: paper/images/dot.png
+      alt: Logo of the test partnership
+  disclaimer: The views here are the test partnership's own.
+  licence: Licensed under CC BY 4.0.
+"""
+ABBREVIATIONS = "EU: European Union\nDG REGIO: Directorate-General for Regional and Urban Policy\nUN: United Nations\n"
+
+
+def project(make_project: MakeProject, **files: str) -> Path:
+    intro = INTRO_BODY + "\nThe EU and DG REGIO support the partnership, and the NUTS regions (NUTS) count too.\n"
+    return make_project({
+        "paper/paper.yaml": PAPER_YAML + COVER, "paper/abbreviations.yaml": ABBREVIATIONS,
+        "sections/01-intro.md": section_text("intro", intro, title="Introduction"), **files,
+    }, git=True)
+
+
+def pdf_pages(path: Path, out: Path) -> list[str]:
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(path, out)
+    assert pdf is not None, problem
+    raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout  # fmt: skip
+    return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
+
+
+def test_cover_has_no_header_or_footer_and_says_what_eu_covers_say(make_project: MakeProject, tmp_path: Path) -> None:
+    root = project(make_project)
+    git(root, "tag", "v1.0")
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    pages = pdf_pages(result.output, tmp_path)
+    cover, back = pages[0], pages[1]
+    assert "Urban Agenda for the EU" in cover and "Orientation Paper" in cover and "Test Partnership" in cover
+    assert "January 2024" in cover and "Version 1.0" in cover
+    assert "Page" not in cover and "Test Paper:" not in cover  # no running header or footer on the cover
+    commit = git(root, "rev-parse", "HEAD")
+    assert commit not in cover and commit[:12] not in cover  # the hash is small print, on the back
+    assert "The views here are the test partnership's own." in back and "Licensed under CC BY 4.0." in back
+    assert "© Test Partnership, 2024" in back and commit[:12] in back
+    assert f"Page 2 of {len(pages)}" in back  # the pages after the cover have their footer, "Page N of M"
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    document = docx.Document(str(result.output))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert "".join(p.text for p in section.first_page_header.paragraphs) == ""
+    assert "".join(p.text for p in section.first_page_footer.paragraphs) == ""
+    assert document.core_properties.identifier == commit  # the full hash goes to the properties
+    descr = [e.get("descr") for e in document.element.body.iter("{*}docPr")]
+    assert descr[0] == "Logo of the test partnership"
+
+
+def test_only_the_abbreviations_the_paper_uses_are_printed(make_project: MakeProject, tmp_path: Path) -> None:
+    root = project(make_project)
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None
+    rows = [[c.text for c in row.cells] for table in docx.Document(str(result.output)).tables for row in table.rows]
+    assert ["DG REGIO", "Directorate-General for Regional and Urban Policy"] in rows
+    assert ["EU", "European Union"] in rows
+    assert not any(row[0] == "UN" for row in rows)  # listed, but the paper never uses it
+
+
+def test_validate_warns_about_an_abbreviation_neither_listed_nor_spelled_out(make_project: MakeProject) -> None:
+    root = project(make_project, **{"sections/03-outlook.md": section_text(
+        "outlook", "## Next steps\n\nThe OECD and the Joint Research Centre (JRC) will help; the JRC agrees.\n",
+        lead="leipzig", contributors="[]")})  # fmt: skip
+    found = [d for d in pipeline.check(root).diagnostics if d.code == "COE520"]
+    assert [(d.path, d.line, d.message.split("'")[1]) for d in found] == [
+        ("sections/01-intro.md", 15, "NUTS"), ("sections/03-outlook.md", 11, "OECD")]  # JRC is spelled out
+    assert all(d.severity == "warning" for d in found)
+
+
+def test_missing_logo_file_is_coe501(make_project: MakeProject) -> None:
+    root = project(make_project, **{"paper/paper.yaml": PAPER_YAML + COVER.replace("dot.png", "none.png")})
+    found = [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
+    assert found and found[0].path == "paper/paper.yaml" and "none.png" in found[0].message
+
+
+def test_version_label_comes_from_the_newest_tag() -> None:
+    assert Version("v1.2-3-gabcdef0", "abcdef0" * 5, None, False, "v1.2").release == "Version 1.2, 3 changes since"
+    assert Version("v2.0", "abcdef0" * 5, None, True, "v2.0").release == "Version 2.0 (with uncommitted changes)"
+    assert Version("abcdef0", "abcdef0" * 5, None, False, "").release == "Working version"
+
+
+def test_bylines_show_the_status_only_while_the_paper_is_a_draft(make_project: MakeProject, tmp_path: Path) -> None:
+    root = project(make_project)
+    draft = pipeline.assemble(root, tmp_path / "draft.docx")
+    assert draft.output is not None
+    bylines = [p.text for p in docx.Document(str(draft.output)).paragraphs if p.style.name == "Byline"]
+    assert bylines and all("Status: draft." in line for line in bylines)
+    (root / "paper" / "paper.yaml").write_text(PAPER_YAML.replace("status: Draft", "status: Final") + COVER)
+    final = pipeline.assemble(root, tmp_path / "final.docx")
+    assert final.output is not None
+    bylines = [p.text for p in docx.Document(str(final.output)).paragraphs if p.style.name == "Byline"]
+    assert bylines and not any("Status" in line for line in bylines)
+
+
+def test_strikethrough_in_a_final_paper_is_a_warning(make_project: MakeProject) -> None:
+    body = INTRO_BODY + "\nWe keep ~~old words~~ here.\n"
+    files = {"sections/01-intro.md": section_text("intro", body, title="Introduction")}
+    root = project(make_project, **files)
+    assert not [d for d in pipeline.check(root).diagnostics if d.code == "COE405"]
+    (root / "paper" / "paper.yaml").write_text(PAPER_YAML.replace("status: Draft", "status: final") + COVER)
+    found = [d for d in pipeline.check(root).diagnostics if d.code == "COE405"]
+    assert [(d.path, d.line, d.column, d.severity) for d in found] == [("sections/01-intro.md", 15, 9, "warning")]

@@ -1,0 +1,139 @@
+"""Markdown that nests as CommonMark defines it, with no text lost (issue 8, item 9): read back with python-docx
+and pandoc. Block quotes hold headings, lists, code and tables, indented with the quote; nested quotes indent
+further; list items hold paragraphs, code, quotes and tables as their continuation; an item that starts with a list
+gets no empty item; <br>, <sup>, <sub>, <u>, <mark> become Word formatting; other HTML stays visible, COE406."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import docx
+from lxml import etree
+
+from coe_paper import pipeline
+from conftest import HOUSING_BODY, MakeProject, require_client, section_text
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NESTED = """\
+## Nested blocks
+
+> ### Quoted heading
+>
+> Quoted paragraph.
+>
+> - quoted item
+>
+> ```
+> quoted code
+> ```
+>
+> | Quoted | Table |
+> |---|---|
+> | qa | qb |
+>
+> > Inner quote.
+
+- First item.
+
+  Second paragraph of the item.
+
+  ```
+  item code
+  ```
+
+  > Item quote.
+
+  | Item | Table |
+  |---|---|
+  | ia | ib |
+
+- - Inner item at once.
+
+Raised x<sup>2</sup>, lowered H<sub>2</sub>O, <u>underlined</u>, <mark>marked</mark>,<br>broken and <span>kept</span>.
+"""
+
+
+def build(make_project: MakeProject, tmp_path: Path) -> tuple[Path, list[str]]:
+    root = make_project({"sections/02-housing.md": section_text("housing", HOUSING_BODY + "\n" + NESTED,
+                                                                title="Housing", lead="anct")})  # fmt: skip
+    result = pipeline.assemble(root, tmp_path / "nested.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    return result.output, [f"{d.code}:{d.line}" for d in result.diagnostics]
+
+
+def paragraph(document: docx.document.Document, text: str) -> etree._Element:
+    return next(p._p for p in document.paragraphs if p.text == text)
+
+
+def indent(p: etree._Element) -> int:
+    ind = p.find(f"{W}pPr/{W}ind")
+    return int(ind.get(f"{W}left")) if ind is not None else 0
+
+
+def test_quotes_hold_their_blocks_indented_and_nested_quotes_indent_further(make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+    out, _ = build(make_project, tmp_path)
+    document = docx.Document(str(out))
+    heading = paragraph(document, "Quoted heading")
+    assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Quote" and heading.find(f".//{W}b") is not None
+    assert indent(heading) == indent(paragraph(document, "Quoted paragraph.")) == 720
+    assert indent(paragraph(document, "quoted code")) == 720
+    assert indent(paragraph(document, "quoted item")) == 1440  # the quote's step plus the list's
+    assert indent(paragraph(document, "Inner quote.")) == 1440
+    tables = {t.rows[0].cells[0].text: t._tbl for t in document.tables}
+    assert tables["Quoted"].find(f"{W}tblPr/{W}tblInd").get(f"{W}w") == "720"
+    assert all(p.text != "Quoted heading" for p in document.paragraphs if p.style.name.startswith("Heading"))
+
+
+def test_list_items_hold_paragraphs_code_quotes_and_tables_as_their_continuation(make_project: MakeProject,
+                                                                                 tmp_path: Path) -> None:  # fmt: skip
+    out, _ = build(make_project, tmp_path)
+    document = docx.Document(str(out))
+    first = paragraph(document, "First item.")
+    assert first.find(f"{W}pPr/{W}numPr") is not None
+    for text in ("Second paragraph of the item.", "item code", "Item quote."):
+        p = paragraph(document, text)
+        assert p.find(f"{W}pPr/{W}numPr") is None and indent(p) >= 720, text
+    assert indent(paragraph(document, "Item quote.")) == 1440
+    table = next(t._tbl for t in document.tables if t.rows[0].cells[0].text == "Item")
+    assert table.find(f"{W}tblPr/{W}tblInd").get(f"{W}w") == "720"
+
+
+def test_an_item_that_starts_with_a_list_gets_no_empty_item(make_project: MakeProject, tmp_path: Path) -> None:
+    out, _ = build(make_project, tmp_path)
+    document = docx.Document(str(out))
+    numbered = [p for p in document.paragraphs if p._p.find(f"{W}pPr/{W}numPr") is not None]
+    assert all(p.text.strip() for p in numbered), [p.text for p in numbered]
+    inner = paragraph(document, "Inner item at once.")
+    assert inner.find(f"{W}pPr/{W}numPr/{W}ilvl").get(f"{W}val") == "1"
+
+
+def test_inline_html_becomes_formatting_and_other_html_stays_visible(make_project: MakeProject,
+                                                                      tmp_path: Path) -> None:  # fmt: skip
+    out, diagnostics = build(make_project, tmp_path)
+    document = docx.Document(str(out))
+    p = next(p for p in document.paragraphs if p.text.startswith("Raised"))
+    runs = {r.text: r for r in p.runs}
+    raised, lowered = [r for r in p.runs if r.text == "2"]
+    assert raised.font.superscript and lowered.font.subscript
+    assert runs["underlined"].font.underline and runs["marked"].font.highlight_color is not None
+    assert p._p.find(f".//{W}br") is not None and "<br>" not in p.text
+    assert "<span>kept</span>" in p.text
+    assert [d for d in diagnostics if d.startswith("COE406")] == ["COE406:53"]
+
+
+def test_no_text_is_lost_pandoc_reads_every_word_back(make_project: MakeProject, tmp_path: Path) -> None:
+    pandoc = require_client("pandoc")
+    out, _ = build(make_project, tmp_path)
+    source = subprocess.run([pandoc, "-f", "commonmark_x", "-t", "plain"], input=NESTED, capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    back = subprocess.run([pandoc, str(out), "-t", "plain"], capture_output=True, text=True, check=True).stdout
+    missing = set(re.findall(r"[a-z]{3,}", source.lower())) - set(re.findall(r"[a-z]{3,}", back.lower()))
+    assert not missing
+    ast = json.loads(subprocess.run([pandoc, str(out), "-t", "json"], capture_output=True, text=True,
+                                    check=True).stdout)  # fmt: skip
+    kinds = {block["t"] for block in ast["blocks"]}
+    assert "BlockQuote" in kinds  # indented quote paragraphs read back as quotes
