@@ -13,7 +13,7 @@ from functools import cached_property
 
 from markdown_it.token import Token
 
-from . import captions, frontmatter
+from . import a11y, captions, frontmatter
 from .diagnostics import Diagnostic, error, warning
 from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
 from .model import Project, Section
@@ -73,6 +73,7 @@ def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diag
         found += strikethrough(project, item)
         found += raw_html(item.section.path, item.section.body_line, item.tokens)
     found += frontmatter.check(project, parsed, source)
+    found += a11y.check(project, parsed, source)  # COE53x: EN 301 549 clause 10
     found += editorial.check(project, parsed, source)  # COE7xx, as paper.yaml's `checks:` selects them
     return found
 

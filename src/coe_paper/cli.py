@@ -548,6 +548,28 @@ def serve(
         server.stop()
 
 
+@app.command()
+def audit(
+    document: Annotated[Path, typer.Argument(metavar="FILE.docx", help="Any Word document.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="text, json, github or gitlab.")]
+    = "text",
+) -> None:
+    """Accessibility checks that apply to any .docx (title, language, alt text, header rows, headings, spacing)."""
+    from .a11y import audit as run_audit
+    from .safedocx import DocxError
+
+    if not document.is_file():
+        err.print(f"coe-paper: {document}: no such file", markup=False)
+        raise typer.Exit(2)
+    try:
+        found = run_audit(document)
+    except DocxError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    _report(found.diagnostics, fmt)
+    raise typer.Exit(1 if has_errors(found.diagnostics) else 0)
+
+
 def run() -> None:
     """Console-script entry point."""
     try:

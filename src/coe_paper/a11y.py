@@ -1,0 +1,209 @@
+"""Accessibility checks, as EN 301 549 clause 10 holds documents of public bodies to them.
+
+In `validate` (on the sources): COE531 alt text that is a file name, COE532 alt text over 250 characters, COE533
+link text that is a bare URL or says nothing ("click here"), COE534 a table whose header row is empty, COE535 text
+colour in the template under 4.5:1 against the page. (The title and a language tag are required by paper.yaml's
+schema, COE002; the writer puts both into every document.)
+
+`coe-paper audit FILE.docx` (any .docx, through the shared reader): COE541 no document title, COE542 no document
+language, COE543 a picture without alt text (or with a file name as alt text), COE544 a table without a marked
+header row, COE545 a heading that skips a level, COE546 empty paragraphs used for spacing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import Diagnostic, error, warning
+from .markdown import plain_text
+
+if TYPE_CHECKING:
+    from .checks import Parsed
+    from .model import Project
+    from .sources import Source
+
+_FILE_NAME_RE = re.compile(r"^\S+\.(?:png|jpe?g|gif|bmp|tiff?|svg|webp|emf|wmf)$", re.IGNORECASE)
+_VAGUE = {"click here", "here", "read more", "more", "this link", "link", "this page", "ici", "hier"}
+_BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+MAX_ALT = 250
+
+
+def alt_problem(alt: str) -> tuple[str, str] | None:
+    """(code, message) when alt text that is present does not describe: a file name, or over 250 characters."""
+    if _FILE_NAME_RE.match(alt.strip()):
+        return "COE531", f"alt text '{alt}' is a file name; describe what the image shows"
+    if len(alt) > MAX_ALT:
+        return "COE532", f"alt text is {len(alt)} characters, over {MAX_ALT}; put the detail in the text or a caption"
+    return None
+
+
+def check(project: Project, parsed: list[Parsed], source: Source) -> Iterator[Diagnostic]:
+    """The source-side checks of every section, the template's colours and the paper's language."""
+    for item in parsed:
+        path = item.section.path
+        for token in item.tokens:
+            if token.type == "th_open":
+                continue
+            children = token.children or []
+            for index, child in enumerate(children):
+                if child.type == "image":
+                    alt = plain_text(child.children)
+                    found = alt_problem(alt) if alt.strip() else None
+                    if found:
+                        line, col = item.position(token, str(child.attrs.get("src", "")))
+                        yield warning(path, line, col, found[0], found[1])
+                elif child.type == "link_open":
+                    text = plain_text(_until_close(children, index))
+                    vague = text.strip().lower().rstrip(".") in _VAGUE
+                    if vague or _BARE_URL_RE.match(text.strip()):
+                        line, col = item.position(token, text)
+                        what = f"'{text}' says nothing of where it leads" if vague else f"'{text}' is a bare URL"
+                        yield warning(path, line, col, "COE533", f"link text {what}",
+                                      "write link text that names the destination, e.g. [the survey report](...)")
+        yield from _empty_headers(item)
+    yield from _template_contrast(project, source)
+
+
+def _until_close(children: list, index: int) -> list:  # type: ignore[type-arg]
+    out = []
+    for child in children[index + 1 :]:
+        if child.type == "link_close":
+            break
+        out.append(child)
+    return out
+
+
+def _empty_headers(item: Parsed) -> Iterator[Diagnostic]:
+    tokens = item.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "thead_open":
+            continue
+        cells = []
+        for later in tokens[index + 1 :]:
+            if later.type == "thead_close":
+                break
+            if later.type == "inline":
+                cells.append(later.content.strip())
+        if cells and not any(cells):
+            line = (token.map[0] if token.map else 0) + item.section.body_line + 1
+            yield warning(item.section.path, line, 1, "COE534", "the table's header row is empty",
+                          "name each column in the first row: a screen reader reads it before every cell")
+
+
+# -- colour contrast -----------------------------------------------------------------------------------------------
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str = "FFFFFF") -> float:
+    """WCAG 2.1 contrast ratio of two RRGGBB colours."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _template_contrast(project: Project, source: Source) -> Iterator[Diagnostic]:
+    from .safedocx import DocxError, Limits, parse_xml
+    from .sources import SourceError, normalise
+
+    path = project.config.template
+    try:
+        import io
+        import zipfile
+
+        data = source.read_bytes(normalise(path), Limits().max_total_size)
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            info = package.getinfo("word/styles.xml")
+            if info.file_size > Limits().max_part_size:
+                return
+            styles = parse_xml(package.read(info), f"{path}: word/styles.xml")
+    except (SourceError, DocxError, KeyError, OSError, zipfile.BadZipFile, TypeError):
+        return  # the template's own problems are COE802's
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for style in styles.iter(f"{w}style"):
+        if style.get(f"{w}type") not in ("paragraph", "character") or style.find(f".//{w}shd") is not None:
+            continue  # table styles, and text on its own shading, are judged against that shading, not the page
+        colour = style.find(f"{w}rPr/{w}color")
+        value = (colour.get(f"{w}val") or "") if colour is not None else ""
+        if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+            continue
+        ratio = contrast(value)
+        if ratio < 4.5:
+            name = style.find(f"{w}name")
+            label = name.get(f"{w}val", "") if name is not None else style.get(f"{w}styleId", "")
+            yield warning(path, 0, 0, "COE535", f"style '{label}' has text colour #{value.upper()} at {ratio:.1f}:1 "
+                          "against the page, under the 4.5:1 that WCAG 2.1 AA asks",
+                          "darken the colour in the template (scripts/make_template.py)")
+
+
+# -- audit of any .docx --------------------------------------------------------------------------------------------
+@dataclass
+class Audit:
+    file: str
+    diagnostics: list[Diagnostic]
+
+
+def audit(path: Path) -> Audit:
+    """The checks that apply to any Word document; raises DocxError when it cannot be read."""
+    from . import wordread
+    from .wordparts import REL
+
+    doc = wordread.read(path)
+    name = path.name
+    found: list[Diagnostic] = []
+    try:
+        if not doc.core.get("title", "").strip():
+            found.append(error(name, 0, 0, "COE541", "the document has no title in its properties",
+                               "File > Info > Properties > Title: a screen reader announces it first"))
+        styles = doc.docx.part_xml(doc.docx.main, REL + "styles")
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        lang = styles.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr/{w}lang") if styles is not None else None
+        if lang is None or not (lang.get(f"{w}val") or "").strip():
+            found.append(error(name, 0, 0, "COE542", "the document sets no language",
+                               "set the language of the Normal style (Review > Language)"))
+        found += _audit_blocks(name, doc.blocks)
+    finally:
+        doc.docx.close()
+    return Audit(name, found)
+
+
+def _audit_blocks(name: str, blocks: list) -> Iterator[Diagnostic]:  # type: ignore[type-arg]
+    from .wordread import Paragraph, Table, paragraphs
+
+    level = 0
+    empties = 0
+    for number, block in enumerate(blocks, start=1):
+        if isinstance(block, Table):
+            if block.rows and not block.rows[0].header and not block.nested:
+                yield error(name, number, 0, "COE544", f"table {number} has no header row marked to repeat",
+                            "Table Properties > Row > Repeat as header row at the top of each page")
+            for para in paragraphs([block]):
+                yield from _audit_images(name, number, para)
+            continue
+        assert isinstance(block, Paragraph)
+        yield from _audit_images(name, number, block)
+        if block.outline is not None and block.outline < 9 and block.text().strip():
+            if block.outline + 1 > level + 1 and level:
+                yield warning(name, number, 0, "COE545", f"heading '{block.text()[:40]}' is at level "
+                              f"{block.outline + 1} after level {level}", "use the next level down")
+            level = block.outline + 1
+        empty = not block.text().strip() and not any(run.image for run in block.runs)
+        empties = empties + 1 if empty else 0
+        if empties == 2:
+            yield warning(name, number, 0, "COE546", "empty paragraphs are used for spacing",
+                          "use space before and after in the paragraph style: a screen reader reads each as 'blank'")
+
+
+def _audit_images(name: str, number: int, para: object) -> Iterator[Diagnostic]:
+    for run in getattr(para, "runs", []):
+        if run.image is None:
+            continue
+        alt = run.image[1]
+        if not alt.strip():
+            yield error(name, number, 0, "COE543", "a picture has no alt text", "Right-click > Edit Alt Text")
+        elif (found := alt_problem(alt)) is not None:
+            yield warning(name, number, 0, "COE543", found[1])

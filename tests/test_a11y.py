@@ -1,0 +1,74 @@
+"""Accessibility checks (EN 301 549 clause 10): each code with a failing and a passing example, the template's
+colours, and `coe-paper audit` on a foreign .docx (pandoc's) and on the assembled paper."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coe_paper import pipeline
+from coe_paper.a11y import audit, contrast
+from coe_paper.cli import app
+from conftest import HOUSING_BODY, MakeProject, require_client, section_text
+
+
+def codes(root: Path) -> list[tuple[str, int]]:
+    return [(d.code, d.line) for d in pipeline.check(root).diagnostics if d.code.startswith("COE53")]
+
+
+def housing(body: str) -> dict[str, str | bytes | None]:
+    return {"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")}
+
+
+@pytest.mark.parametrize(("bad", "good", "code"), [
+    ("![dot.png](../paper/images/dot.png)", "![A grey square](../paper/images/dot.png)", "COE531"),
+    ("![" + "very long description " * 13 + "](../paper/images/dot.png)", "![Short](../paper/images/dot.png)",
+     "COE532"),
+    ("See [click here](https://example.org/a).", "See [the survey report](https://example.org/a).", "COE533"),
+    ("See <https://example.org/a>.", "See [the agenda](https://example.org/a).", "COE533"),
+])
+def test_source_checks(make_project: MakeProject, bad: str, good: str, code: str) -> None:
+    body = HOUSING_BODY + "\n" + bad + "\n"
+    found = codes(make_project(housing(body)))
+    assert (code, 19) in found, found
+    assert not [c for c, _ in codes(make_project(housing(HOUSING_BODY + "\n" + good + "\n"))) if c == code]
+
+
+def test_empty_table_header(make_project: MakeProject) -> None:
+    body = HOUSING_BODY + "\n|  |  |\n|---|---|\n| a | b |\n"
+    assert ("COE534", 19) in codes(make_project(housing(body)))
+    named = HOUSING_BODY + "\n| City | Members |\n|---|---|\n| a | b |\n"
+    assert not [c for c, _ in codes(make_project(housing(named))) if c == "COE534"]
+
+
+def test_contrast_and_the_bundled_template() -> None:
+    assert round(contrast("000000"), 1) == 21.0
+    assert contrast("4F81BD") < 4.5 < contrast("003399")
+    assert not [d for d in pipeline.check(Path(__file__).resolve().parents[1]).diagnostics if d.code == "COE535"]
+
+
+def test_audit_of_a_foreign_docx(tmp_path: Path) -> None:
+    pandoc = require_client("pandoc")
+    source = tmp_path / "draft.md"
+    # a simple table without a header row; a heading that skips levels
+    source.write_text("# Title heading\n\n#### Skipped level\n\n-----  -----\none    two\nthree  four\n-----  -----\n")
+    draft = tmp_path / "draft.docx"
+    subprocess.run([pandoc, str(source), "-o", str(draft)], check=True)
+    found = audit(draft)
+    got = {d.code for d in found.diagnostics}
+    assert {"COE541", "COE544", "COE545"} <= got, found.diagnostics
+    result = CliRunner().invoke(app, ["audit", str(draft)])
+    assert result.exit_code == 1 and "COE541" in result.output
+
+
+def test_audit_of_the_assembled_paper(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None
+    found = audit(built.output)
+    assert [d for d in found.diagnostics if d.severity == "error"] == []
+    assert CliRunner().invoke(app, ["audit", str(built.output)]).exit_code == 0
+    assert CliRunner().invoke(app, ["audit", str(tmp_path / "missing.docx")]).exit_code == 2
