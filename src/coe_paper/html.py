@@ -70,12 +70,17 @@ ImageSink = Callable[[str, str], str | None]  # (path as written, section file's
 
 
 def _shift_headings(tokens: list[Token], anchors: Anchors) -> None:
+    """Headings one level down, and never more than one level below the heading before them (a page's heading
+    order is what screen readers navigate by; the annex template goes from `#` to `###`)."""
+    previous = 0
     for index, token in enumerate(tokens):
-        if token.type in ("heading_open", "heading_close"):
+        if token.type == "heading_open":
             level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
-            if token.type == "heading_open":
-                token.attrSet("id", anchors.claim(slugify(plain_text(tokens[index + 1].children))))
+            level = min(level, previous + 1) if previous else level
+            token.tag, previous = f"h{level}", level
+            token.attrSet("id", anchors.claim(slugify(plain_text(tokens[index + 1].children))))
+        elif token.type == "heading_close":
+            token.tag = f"h{previous}"
 
 
 def _figures(tokens: list[Token]) -> None:
