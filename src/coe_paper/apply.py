@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import mdmap, merge3
-from .edits import Finding, Group, Replacement
+from .edits import Finding, Group, Replacement, first_author
 from .mdinline import Unit
 from .mdtext import Context, escape
 from .wordread import Paragraph, Rev, Row, Table, WordDocument, paragraphs
@@ -204,7 +204,7 @@ class _SectionEdits:
             if not found or len(found) != len(olds):
                 if changed(group):
                     line = found[0].line if found else 0
-                    self.findings.append(Finding("skipped", line, _first_author(group),
+                    self.findings.append(Finding("skipped", line, first_author(group),
                                                  "a change outside the section's own text (a byline, or a "
                                                  "paragraph the sources do not hold)"))
                 continue
@@ -277,16 +277,6 @@ def _row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:
     return all(run.rev is not None and run.rev.kind == "del" for run in runs)
 
 
-def _first_author(group: list[Paragraph]) -> str:
-    for para in group:
-        for run in para.runs:
-            if run.rev is not None:
-                return run.rev.author
-        if para.mark is not None:
-            return para.mark.author
-    return ""
-
-
 def _groups(paras: list[Paragraph], body: bool = True) -> Iterator[list[Paragraph]]:
     """Runs of paragraphs joined by inserted or deleted marks. A new paragraph at the end of a story (nothing
     after it to join) is joined to the paragraph before it, as Word records it when Enter is pressed there."""
@@ -305,7 +295,7 @@ def _groups(paras: list[Paragraph], body: bool = True) -> Iterator[list[Paragrap
         new = all(_bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
         if new and index > 0 and groups[index - 1][-1].mark is None:
             last = groups[index - 1][-1]
-            groups[index - 1][-1] = replace(last, mark=Rev("ins", _first_author(group), ""))
+            groups[index - 1][-1] = replace(last, mark=Rev("ins", first_author(group), ""))
             groups[index - 1] += group
             groups[index] = []
     yield from (g for g in groups if g)

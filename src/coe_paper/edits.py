@@ -107,7 +107,7 @@ class Group:
         try:
             self._prepare()
         except MapError:
-            return [], [Finding("skipped", self.units[0].line if self.units else 0, _first_author(self.group),
+            return [], [Finding("skipped", self.units[0].line if self.units else 0, first_author(self.group),
                                 "this paragraph's Markdown could not be followed; apply the change by hand")]
         if self.old != self.source:
             line = self.line_at(0)
@@ -317,11 +317,14 @@ class Group:
         return offset
 
 
-def _first_author(group: Sequence[Paragraph]) -> str:
+def first_author(group: Sequence[Paragraph]) -> str:
+    """Who made the first change in a group of paragraphs (a run's, else a paragraph mark's)."""
     for para in group:
         for run in para.runs:
             if run.rev is not None:
                 return run.rev.author
+        if para.mark is not None:
+            return para.mark.author
     return ""
 
 

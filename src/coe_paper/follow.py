@@ -4,23 +4,12 @@ names was since changed or deleted."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 from .merge3 import line_mapper
 from .review import Place, Review, _all
-
-
-def _at_commit(root: Path, commit: str, path: str) -> str | None:
-    try:
-        proc = subprocess.run(["git", "-C", str(root), "show", f"{commit}:{path}"], capture_output=True, check=False)
-    except OSError:
-        return None
-    try:
-        return proc.stdout.decode("utf-8") if proc.returncode == 0 else None
-    except UnicodeDecodeError:
-        return None
+from .sources import text_at
 
 
 def follow(review: Review, root: Path) -> Review:
@@ -28,8 +17,9 @@ def follow(review: Review, root: Path) -> Review:
     if not review.commit:
         return review
     maps: dict[str, dict[int, tuple[int, str]]] = {}
+    at_build = text_at(root, review.commit)
     for ref in review.sections:
-        then = _at_commit(root, review.commit, ref.path)
+        then = at_build(ref.path)
         target = (root / ref.path).resolve()
         if then is None or not target.is_relative_to(root.resolve()) or not target.is_file():
             continue

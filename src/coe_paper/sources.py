@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -245,3 +246,22 @@ class GitRevision:
         prefix = self._resolve(path) + "/"
         names = (n[len(prefix) :] for n in (*self._blobs, *self._links) if n.startswith(prefix))
         return sorted(f"{asked}/{n}" for n in names if "/" not in n)
+
+
+def text_at(root: Path, commit: str) -> Callable[[str], str | None]:
+    """Reads files' text as they were at `commit` (one git process for all of them); None for a file that is not
+    there, is not UTF-8, or when there is no such commit or no git."""
+    try:
+        revision = GitRevision(root, commit) if commit else None
+    except (SourceError, OSError):
+        revision = None
+
+    def read(path: str) -> str | None:
+        if revision is None:
+            return None
+        try:
+            return revision.read_bytes(path).decode("utf-8")
+        except (SourceError, UnicodeDecodeError):
+            return None
+
+    return read

@@ -23,7 +23,7 @@ from .docx_writer import write_atomic
 from .edits import Finding
 from .model import Contributor, ContributorsFile
 from .project import load_yaml_file
-from .sources import GitRevision, SourceError, WorkTree, normalise
+from .sources import WorkTree, normalise, text_at
 
 
 def fold(name: str) -> str:
@@ -75,24 +75,6 @@ def _selected(reviewer: Reviewer, only: list[str]) -> bool:
     return fold(reviewer.name) in wanted or (reviewer.org is not None and fold(reviewer.org.id) in wanted)
 
 
-def _at_commit(root: Path, commit: str) -> Callable[[str], str | None]:
-    """Reads files as they were at the build commit (one git process for all of them), or nothing outside git."""
-    try:
-        revision = GitRevision(root, commit) if commit else None
-    except (SourceError, OSError):
-        revision = None
-
-    def read(path: str) -> str | None:
-        if revision is None:
-            return None
-        try:
-            return revision.read_bytes(path).decode("utf-8")
-        except (SourceError, UnicodeDecodeError):
-            return None
-
-    return read
-
-
 def _read(root: Path, path: str) -> str | None:
     target = (root / path).resolve()
     if not target.is_relative_to(root.resolve()):
@@ -115,7 +97,7 @@ def plan(root: Path, doc: wordread.WordDocument, orgs: list[Contributor], option
     accepted: Callable[[str], bool] = take.__contains__
     result = Plan(commit, authors=names, unmapped=[r.name for r in people if r.org is None and r.name in take])
     sections, outside = split_sections(doc, table)
-    then = _at_commit(root, commit)
+    then = text_at(root, commit)
     for para in outside:
         if changed([para]):
             author = para.mark.author if para.mark else next((r.rev.author for r in para.runs if r.rev), "")
