@@ -52,6 +52,15 @@ class Reviewer:
         el.set(q("w:date"), DATE)
         return el
 
+    def _delete(self, run: etree._Element, author: str) -> etree._Element:
+        """Wrap a run in a tracked deletion, its text as w:delText; returns the w:del."""
+        dele = self._mark("del", author)
+        run.addprevious(dele)
+        dele.append(run)
+        for t in run.iter(q("w:t")):
+            t.tag = q("w:delText")
+        return dele
+
     def _count(self, kind: str) -> None:
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
 
@@ -102,11 +111,7 @@ class Reviewer:
             return False
         _before, rest = _split_run(run, pos)
         target, _after = _split_run(rest, len(match.group()))
-        dele = self._mark("del", author)
-        target.addprevious(dele)
-        dele.append(target)
-        for t in target.iter(q("w:t")):
-            t.tag = q("w:delText")
+        dele = self._delete(target, author)
         if replace:
             ins = self._mark("ins", author)
             ins.append(_run_like(target, f"{self.rng.choice(WORDS)} "))
@@ -141,12 +146,8 @@ class Reviewer:
         self._count("insert paragraph")
 
     def delete_paragraph(self, p: etree._Element, author: str) -> None:
-        for run in list(_text_runs(p, everything=True)):
-            dele = self._mark("del", author)
-            run.addprevious(dele)
-            dele.append(run)
-            for t in run.iter(q("w:t")):
-                t.tag = q("w:delText")
+        for run in _text_runs(p, everything=True):
+            self._delete(run, author)
         ppr = p.find(q("w:pPr"))
         if ppr is None:
             ppr = etree.Element(q("w:pPr"))
@@ -180,12 +181,8 @@ class Reviewer:
 
     def delete_row(self, tr: etree._Element, author: str) -> None:
         for p in tr.iter(q("w:p")):
-            for run in list(_text_runs(p)):
-                dele = self._mark("del", author)
-                run.addprevious(dele)
-                dele.append(run)
-                for t in run.iter(q("w:t")):
-                    t.tag = q("w:delText")
+            for run in _text_runs(p):
+                self._delete(run, author)
         trpr = tr.find(q("w:trPr"))
         if trpr is None:
             trpr = etree.Element(q("w:trPr"))
@@ -415,11 +412,7 @@ def tracked(src: Path, dest: Path, edits: list[tuple[str, str, str, str]], part:
         ins = reviewer._mark("ins", author)
         ins.append(_run_like(target, new))
         if old:
-            dele = reviewer._mark("del", author)
-            target.addprevious(dele)
-            dele.append(target)
-            for t in target.iter(q("w:t")):
-                t.tag = q("w:delText")
+            reviewer._delete(target, author)
         else:
             target.getparent().remove(target)
         if new:
