@@ -262,8 +262,12 @@ def coe_paper_cmd() -> list[str]:
 
 
 def child_env() -> dict[str, str]:
+    """The children's environment: this checkout first on the path, a fixed date, and Python's bytecode cache on
+    (as for an installed package; a PYTHONDONTWRITEBYTECODE left in the environment would time compiling)."""
     path = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": path}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": path}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def pandocs() -> dict[str, str]:
@@ -288,8 +292,32 @@ class Result:
     tool: str
     first: Run  # coe-paper's first run is the cold one: no blame cache yet
     best: Run
+    median: float
     peak_rss_kib: int
     docx_bytes: int
+
+
+#: How coe-paper is timed: every run cold (the section caches removed; the blame cache kept), warm (nothing changed
+#: since the run before), after one section changed (a new sentence in the next section each run), and `validate`
+#: after one section changed.
+MODES = ("cold", "warm", "1 edit", "validate 1 edit")
+
+
+def clear_section_caches(project: Path) -> None:
+    cache = project / ".git" / "coe-paper-cache"
+    for entry in [*cache.glob("sections*"), cache / "facts", cache / "fragments"]:
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        elif entry.exists():
+            entry.unlink()
+
+
+def edit_one_section(project: Path, count: int) -> None:
+    """Add a sentence to one section (the next one each time), as a member's edit would."""
+    files = sorted((project / "sections").glob("*.md"))
+    target = files[count % len(files)]
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nThe partnership adds finding number {count + 1} to this section.\n")
 
 
 def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False) -> list[Result]:
@@ -301,27 +329,33 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
         markdown = work / "pandoc-input.md"
         markdown.write_text(pandoc_markdown(sections), encoding="utf-8")
         env = child_env()
-        outputs = {"coe-paper": work / "coe-paper.docx"}
-        cache = project / ".git" / "coe-paper-cache"
-        assemble = [*coe_paper_cmd(), "--project", str(project), "assemble", "-o", str(outputs["coe-paper"])]
-        commands = {"coe-paper": [*assemble, *([] if layout else ["--no-layout"])]}
+        outputs = {f"coe-paper {mode}": work / "coe-paper.docx" for mode in MODES}
+        assemble = [*coe_paper_cmd(), "--project", str(project), "assemble", "-o", str(work / "coe-paper.docx"),
+                    *([] if layout else ["--no-layout"])]  # fmt: skip
+        validate = [*coe_paper_cmd(), "--project", str(project), "validate"]
+        commands = {f"coe-paper {mode}": validate if mode.startswith("validate") else assemble for mode in MODES}
         for index, (name, binary) in enumerate(pandocs().items()):
             outputs[name] = work / f"pandoc-{index}.docx"
             commands[name] = [binary, "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
                               f"--reference-doc={project / 'paper' / 'template.docx'}", "-o", str(outputs[name]),
                               str(markdown)]  # fmt: skip
         runs: dict[str, list[Run]] = {name: [] for name in commands}
+        edits = 0
         for _ in range(repeat):  # interleaved, so drift in machine load hits all alike
             for name, cmd in commands.items():
-                if name == "coe-paper":  # cold: no cache of sections from an earlier run (the blame cache is kept)
-                    for entry in cache.glob("sections*"):
-                        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+                if name == "coe-paper cold":
+                    clear_section_caches(project)
+                elif name.endswith("1 edit"):
+                    edit_one_section(project, edits)
+                    edits += 1
                 runs[name].append(measure(cmd, env))
         results = []
         for name, out in outputs.items():
             done = runs[name]
             best = min(done, key=lambda run: run.seconds)
-            results.append(Result(name, done[0], best, max(r.max_rss_kib for r in done), out.stat().st_size))
+            median = sorted(run.seconds for run in done)[len(done) // 2]
+            results.append(Result(name, done[0], best, median, max(r.max_rss_kib for r in done),
+                                  out.stat().st_size))  # fmt: skip
         if keep is not None:
             target = keep / size.label
             shutil.rmtree(target, ignore_errors=True)
@@ -370,21 +404,25 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-    print(f"{'size':<10} {'tool':<16} {'first s':>8} {'best s':>8} {'cpu s':>8} {'peak RSS MB':>12} {'docx KB':>8} "
-          f"{'ratio':>6}")  # fmt: skip
+    pandoc_names = list(pandocs())
+    print(f"{'size':<10} {'tool':<26} {'first s':>8} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8} "
+          f"{'docx KB':>8} " + " ".join(f"{'/ ' + name:>18}" for name in pandoc_names))  # fmt: skip
     for size in args.sizes:
         try:
             results = bench_size(size, max(1, args.repeat), args.keep, args.layout)
         except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
             print(f"bench: {size.label}: {exc}", file=sys.stderr)
             return 1
-        coe = results[0]
+        by_tool = {r.tool: r for r in results}
         for r in results:
-            ratio = f"{coe.best.seconds / r.best.seconds:.2f}" if r.tool != "coe-paper" else ""
-            print(f"{size.label:<10} {r.tool:<16} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.best.cpu:>8.3f} "
-                  f"{r.peak_rss_kib / 1024:>12.1f} {r.docx_bytes / 1024:>8.0f} {ratio:>6}", flush=True)  # fmt: skip
-    print("best s: fastest of the runs (interleaved); ratio: coe-paper best / this pandoc's best; peak RSS: largest"
-          " of the runs, per process (os.wait4); coe-paper runs cold (its section cache removed before each run)")
+            ratios = [f"{r.median / by_tool[name].median:>18.2f}" if r.tool.startswith("coe-paper") else " " * 18
+                      for name in pandoc_names]  # fmt: skip
+            print(f"{size.label:<10} {r.tool:<26} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.median:>9.3f} "
+                  f"{r.best.cpu:>7.3f} {r.peak_rss_kib / 1024:>8.1f} {r.docx_bytes / 1024:>8.0f} "
+                  + " ".join(ratios), flush=True)  # fmt: skip
+    print("median/best s: of the runs (interleaved); / pandoc: coe-paper's median over that pandoc's median; peak: the"
+          " largest resident memory of the runs, per process (os.wait4). coe-paper cold: its section caches removed"
+          " before each run (the blame cache kept); warm: nothing changed; 1 edit: one section changed before each run")
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
@@ -15,9 +16,15 @@ from docx.shared import Cm, Pt, RGBColor
 
 from coe_paper import ooxml
 from coe_paper.a11y import contrast
-from coe_paper.docx_writer import reproducible_zip, write_atomic
+from coe_paper.docx_writer import write_atomic, zip_entries
 
 EU_BLUE = RGBColor(0x00, 0x33, 0x99)
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The zip again with fixed timestamps."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return zip_entries([(info.filename, source.read(info.filename)) for info in source.infolist()], None)
 
 
 def darken(styles: ooxml.Element) -> int:
@@ -63,7 +70,7 @@ def build() -> bytes:
     core.title, core.author, core.last_modified_by = "Template", "coe-paper", "coe-paper"
     buffer = io.BytesIO()
     document.save(buffer)
-    return reproducible_zip(buffer.getvalue(), None)
+    return _reproducible(buffer.getvalue())
 
 
 def darken_file(path: Path) -> int:
@@ -81,7 +88,7 @@ def darken_file(path: Path) -> int:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         for name, data in parts.items():
             package.writestr(name, data)
-    write_atomic(path, reproducible_zip(buffer.getvalue(), None))
+    write_atomic(path, _reproducible(buffer.getvalue()))
     return changed
 
 

@@ -40,31 +40,34 @@ def alt_problem(alt: str) -> tuple[str, str] | None:
     return None
 
 
-def check(project: Project, parsed: list[Parsed], source: Source) -> Iterator[Diagnostic]:
-    """The source-side checks of every section, the template's colours and the paper's language."""
-    for item in parsed:
-        path = item.section.path
-        for token in item.tokens:
-            if token.type == "th_open":
-                continue
-            children = token.children or []
-            for index, child in enumerate(children):
-                if child.type == "image":
-                    alt = plain_text(child.children)
-                    found = alt_problem(alt) if alt.strip() else None
-                    if found:
-                        line, col = item.position(token, str(child.attrs.get("src", "")))
-                        yield warning(path, line, col, found[0], found[1])
-                elif child.type == "link_open":
-                    text = plain_text(_until_close(children, index))
-                    vague = text.strip().lower().rstrip(".") in _VAGUE
-                    if vague or _BARE_URL_RE.match(text.strip()):
-                        line, col = item.position(token, text)
-                        what = f"'{text}' says nothing of where it leads" if vague else f"'{text}' is a bare URL"
-                        yield warning(path, line, col, "COE533", f"link text {what}",
-                                      "write link text that names the destination, e.g. [the survey report](...)")
-        yield from _empty_headers(item)
+def template(project: Project, source: Source) -> Iterator[Diagnostic]:
+    """COE535: the template's text colours."""
     yield from _template_contrast(project, source)
+
+
+def section(item: Parsed) -> Iterator[Diagnostic]:
+    """COE531-COE534 in one section: alt text that does not describe, vague link text, an empty table header."""
+    path = item.section.path
+    for token in item.tokens:
+        if token.type == "th_open":
+            continue
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type == "image":
+                alt = plain_text(child.children)
+                found = alt_problem(alt) if alt.strip() else None
+                if found:
+                    line, col = item.position(token, str(child.attrs.get("src", "")))
+                    yield warning(path, line, col, found[0], found[1])
+            elif child.type == "link_open":
+                text = plain_text(_until_close(children, index))
+                vague = text.strip().lower().rstrip(".") in _VAGUE
+                if vague or _BARE_URL_RE.match(text.strip()):
+                    line, col = item.position(token, text)
+                    what = f"'{text}' says nothing of where it leads" if vague else f"'{text}' is a bare URL"
+                    yield warning(path, line, col, "COE533", f"link text {what}",
+                                  "write link text that names the destination, e.g. [the survey report](...)")
+    yield from _empty_headers(item)
 
 
 def _until_close(children: list, index: int) -> list:  # type: ignore[type-arg]

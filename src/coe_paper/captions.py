@@ -105,10 +105,12 @@ class Captions:
         return self.by_token.get(id(token))
 
 
-def collect(bodies: Iterable[list[Token]]) -> Captions:
-    """Number the figures and tables of the section bodies, in paper order."""
-    found = Captions()
-    counts = {FIGURE: 0, TABLE: 0}
+def collect(bodies: Iterable[list[Token]], start: tuple[int, int] = (0, 0), by_id: dict[str, Caption] | None = None
+            ) -> Captions:  # fmt: skip
+    """Number the figures and tables of the section bodies, in paper order, counting on from `start` (figures,
+    tables before them); `by_id` gives the paper's captions by id, when they are known already (see `numbered`)."""
+    found = Captions(by_id=dict(by_id or {}))
+    counts = {FIGURE: start[0], TABLE: start[1]}
     for tokens in bodies:
         for index, token in outside_tables(tokens):
             if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
@@ -122,6 +124,21 @@ def collect(bodies: Iterable[list[Token]]) -> Captions:
                 counts[TABLE] += 1
                 found.add(tokens[index + 1], Caption(TABLE, counts[TABLE], *split_id(text)))
     return found
+
+
+def numbered(parsed: Iterable[Parsed]) -> tuple[dict[str, Caption], dict[str, tuple[int, int]]]:
+    """From the sections' facts, in paper order: every caption with an id, by id, and the numbers of the figures
+    and tables before each section (what `collect` counts on from)."""
+    by_id: dict[str, Caption] = {}
+    starts: dict[str, tuple[int, int]] = {}
+    counts = {FIGURE: 0, TABLE: 0}
+    for item in parsed:
+        starts[item.section.id] = (counts[FIGURE], counts[TABLE])
+        for fact in item.facts.captions:
+            counts[fact.kind] += 1
+            if fact.id:
+                by_id.setdefault(fact.id, Caption(fact.kind, counts[fact.kind], fact.text, fact.id))
+    return by_id, starts
 
 
 def caption_paragraph(p: Element, caption: Caption, bookmark: tuple[int, str] | None) -> Element:
@@ -150,34 +167,31 @@ def reference(parent: Element, bookmark: str, caption: Caption, style_id: str | 
 
 def ids(parsed: Iterable[Parsed]) -> set[str]:
     """Every caption id of the paper (links to them are cross-references, not broken links)."""
-    return set(collect(item.tokens for item in parsed).by_id)
+    return {fact.id for item in parsed for fact in item.facts.captions if fact.id}
 
 
-def check(parsed: list[Parsed]) -> Iterator[Diagnostic]:
-    """COE506 a figure (an image alone in its paragraph) without a caption; COE507 a caption id used twice."""
+def uncaptioned(item: Parsed) -> Iterator[Diagnostic]:
+    """COE506 a figure (an image alone in its paragraph) without a caption."""
+    tokens = item.tokens
+    for index, token in outside_tables(tokens):
+        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+            image = figure_image(token)
+            if image is not None and not split_id(str(image.attrs.get("title", "") or ""))[0]:
+                src = str(image.attrs.get("src", ""))
+                line, col = item.position(token, src)
+                yield warning(item.section.path, line, col, "COE506", f"figure '{src}' has no caption",
+                              f'give it a title: ![...]({src} "What the figure shows")')  # fmt: skip
+
+
+def duplicates(parsed: Iterable[Parsed]) -> Iterator[Diagnostic]:
+    """COE507 a caption id used twice (from the sections' facts)."""
     seen: dict[str, str] = {}
     for item in parsed:
-        tokens = item.tokens
-        for index, token in outside_tables(tokens):
-            caption_id = ""
-            if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-                image = figure_image(token)
-                if image is not None:
-                    title = str(image.attrs.get("title", "") or "")
-                    if not split_id(title)[0]:
-                        src = str(image.attrs.get("src", ""))
-                        line, col = item.position(token, src)
-                        yield warning(item.section.path, line, col, "COE506", f"figure '{src}' has no caption",
-                                      f'give it a title: ![...]({src} "What the figure shows")')  # fmt: skip
-                    caption_id = split_id(title)[1]
-            text = table_caption_at(tokens, index)
-            if text is not None:
-                caption_id = split_id(text)[1]
-            if caption_id:
-                where = f"{item.section.path}:{item.line(token)}"
-                if caption_id in seen:
-                    line, col = item.position(token, f"{{#{caption_id}}}")
-                    yield error(item.section.path, line, col, "COE507",
-                                f"caption id '{caption_id}' is already used at {seen[caption_id]}")  # fmt: skip
-                else:
-                    seen[caption_id] = where
+        for fact in item.facts.captions:
+            if not fact.id:
+                continue
+            if fact.id in seen:
+                yield error(item.section.path, fact.id_line, fact.id_column, "COE507",
+                            f"caption id '{fact.id}' is already used at {seen[fact.id]}")  # fmt: skip
+            else:
+                seen[fact.id] = f"{item.section.path}:{fact.line}"

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 
 from markdown_it.token import Token
 
 from . import a11y, captions, frontmatter
 from .diagnostics import Diagnostic, error, warning
-from .markdown import count_words, is_safe_link, link_scheme, plain_text, slugify
+from .facts import Facts, gather
+from .markdown import count_words, is_safe_link, link_scheme, parse, plain_text
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
@@ -25,17 +25,40 @@ from .structure import nesting, raw_html
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
-@dataclass(frozen=True)
 class Parsed:
-    """A section with its Markdown tokens."""
+    """A section with its Markdown tokens (parsed when first asked for) and its facts (see facts.py): from the
+    section cache when the section has not changed, else gathered from the tokens by `section_checks`."""
 
-    section: Section
-    tokens: list[Token]
+    def __init__(self, section: Section, facts: Facts | None = None) -> None:
+        self.section = section
+        self._tokens: list[Token] | None = None
+        self._facts = facts
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = parse(self.section.body)
+        return self._tokens
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the tokens were needed (the section cache did not have the section)."""
+        return self._tokens is not None
+
+    @property
+    def facts(self) -> Facts:
+        if self._facts is None:
+            raise RuntimeError(f"{self.section.path}: facts asked for before section_checks ran")
+        return self._facts
+
+    @facts.setter
+    def facts(self, value: Facts) -> None:
+        self._facts = value
 
     @cached_property
     def words(self) -> int:
         """Words of running text (markdown.count_words), counted once: the checks, templates and summary all ask."""
-        return count_words(self.tokens)
+        return self._facts.words if self._facts is not None else count_words(self.tokens)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -57,24 +80,37 @@ class Parsed:
         return self.line(token), 1
 
 
-def run_all(project: Project, parsed: list[Parsed], source: Source) -> list[Diagnostic]:
+def section_checks(project: Project, item: Parsed) -> Facts:
+    """The checks that read one section alone, and its facts for the checks that span sections."""
+    found: list[Diagnostic] = []
+    found += words(project, item)
+    found += headings(item)
+    found += links(item)
+    found += nesting(item.section.path, item.section.body_line, item.tokens)
+    found += strikethrough(project, item)
+    found += raw_html(item.section.path, item.section.body_line, item.tokens)
+    found += captions.uncaptioned(item)
+    found += a11y.section(item)  # COE531-COE534: EN 301 549 clause 10
+    return gather(item, found, project.abbreviations)
+
+
+def run_all(project: Project, parsed: list[Parsed], source: Source, editor: editorial.Editor | None = None
+            ) -> list[Diagnostic]:  # fmt: skip
+    """Every check; each section's own are in its facts (set by the caller, from the cache or `section_checks`)."""
     found: list[Diagnostic] = []
     found += config_paths(project, source)
     found += outline(project)
     found += contributors(project)
     anchors = link_targets(parsed) | captions.ids(parsed)  # a link to a caption's id is a cross-reference
-    found += captions.check(parsed)
+    found += captions.duplicates(parsed)
     for item in parsed:
-        found += words(project, item)
-        found += headings(item)
-        found += images(item, source)
-        found += links(item, anchors)
-        found += nesting(item.section.path, item.section.body_line, item.tokens)
-        found += strikethrough(project, item)
-        found += raw_html(item.section.path, item.section.body_line, item.tokens)
+        found += item.facts.local
+        found += internal_links(item, anchors)
+        if item.facts.images:
+            found += images(item, source)
     found += frontmatter.check(project, parsed, source)
-    found += a11y.check(project, parsed, source)  # COE53x: EN 301 549 clause 10
-    found += editorial.check(project, parsed, source)  # COE7xx, as paper.yaml's `checks:` selects them
+    found += a11y.template(project, source)  # COE535
+    found += editorial.check(project, parsed, source, editor)  # COE7xx, as paper.yaml's `checks:` selects them
     return found
 
 
@@ -245,34 +281,34 @@ def readable_image(data: bytes) -> bool:
 
 def link_targets(parsed: list[Parsed]) -> set[str]:
     """Anchors an internal link may name: every section id and every heading's slug."""
-    targets = {item.section.id for item in parsed}
-    for item in parsed:
-        for index, token in enumerate(item.tokens):
-            if token.type == "heading_open":
-                targets.add(slugify(plain_text(item.tokens[index + 1].children)))
-    return targets
+    return {item.section.id for item in parsed} | {slug for item in parsed for slug in item.facts.slugs}
 
 
-def links(item: Parsed, anchors: set[str]) -> Iterator[Diagnostic]:
-    """COE601 internal link to no section or heading, COE602 unsafe scheme, COE603 relative file link."""
+def internal_links(item: Parsed, anchors: set[str]) -> Iterator[Diagnostic]:
+    """COE601 internal link to no section or heading (from the section's facts)."""
+    for link in item.facts.links:
+        if link.name not in anchors:
+            near = difflib.get_close_matches(link.name, sorted(anchors), n=1)
+            hint = f"did you mean '#{near[0]}'?" if near else "link to a section id, e.g. (#introduction)"
+            message = f"link to '#{link.name}' matches no section or heading"
+            yield error(item.section.path, link.line, link.column, "COE601", message, hint)
+
+
+def links(item: Parsed) -> Iterator[Diagnostic]:
+    """COE602 unsafe scheme, COE603 relative file link."""
     for token in item.tokens:
         for child in token.children or ():
             if child.type != "link_open":
                 continue
             href = str(child.attrs.get("href", ""))
+            if href.startswith("#") or is_safe_link(href):
+                continue
             line, col = item.position(token, f"]({href}", shift=2)
-            if href.startswith("#"):
-                if href[1:] not in anchors:
-                    near = difflib.get_close_matches(href[1:], sorted(anchors), n=1)
-                    hint = f"did you mean '#{near[0]}'?" if near else "link to a section id, e.g. (#introduction)"
-                    message = f"link to '{href}' matches no section or heading"
-                    yield error(item.section.path, line, col, "COE601", message, hint)
-            elif not is_safe_link(href):
-                scheme = link_scheme(href)
-                if scheme is None:
-                    yield warning(item.section.path, line, col, "COE603",
-                                  f"relative link '{href}' will not work in the Word document",
-                                  "link to a section with '#section-id' or give a full https:// address")  # fmt: skip
-                else:
-                    yield error(item.section.path, line, col, "COE602", f"link with unsafe scheme '{scheme}:'",
-                                "only https:, http: and mailto: links are allowed")  # fmt: skip
+            scheme = link_scheme(href)
+            if scheme is None:
+                yield warning(item.section.path, line, col, "COE603",
+                              f"relative link '{href}' will not work in the Word document",
+                              "link to a section with '#section-id' or give a full https:// address")  # fmt: skip
+            else:
+                yield error(item.section.path, line, col, "COE602", f"link with unsafe scheme '{scheme}:'",
+                            "only https:, http: and mailto: links are allowed")  # fmt: skip

@@ -3,11 +3,14 @@ properties, header and footer; saved as reproducible bytes and written atomicall
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import docx
 from docx.image.exceptions import UnrecognizedImageError
@@ -17,6 +20,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
+from lxml import etree
 
 from . import ooxml
 from .numbering import HeadingNumbers, link_heading_styles
@@ -26,6 +30,7 @@ from .sources import Source, SourceError, normalise
 
 Element = ooxml.Element
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_SLOT = re.compile(rb"<!--coe-slot-(\d+)-->")
 
 
 class TemplateError(Exception):
@@ -50,6 +55,7 @@ class DocxBuilder:
     """Collects a document's body and its side parts; implements render.Sink."""
 
     def __init__(self, template: bytes, source: Source, max_image_width: int = Inches(6.3)) -> None:
+        self.template_digest = hashlib.sha256(template).hexdigest()  # what rendered fragments depend on
         try:  # the same zip-bomb bounds as a reviewer's file, before python-docx inflates every part
             check_package(template, "the template")
             self.document = docx.Document(io.BytesIO(template))
@@ -93,6 +99,7 @@ class DocxBuilder:
         self._toc_begin: Element | None = None
         self.contents_filled = False
         self._saved = False  # to_bytes ran once: the body and side parts are in the package
+        self._slots: list[bytes] = []  # body XML written where its stand-in comment is (see `slot`)
 
     # -- render.Sink -------------------------------------------------------------------------------------
     def style(self, name: str) -> str | None:
@@ -147,6 +154,15 @@ class DocxBuilder:
         self._bookmark_id += 1
         return self._bookmark_id
 
+    def reserve_bookmarks(self, count: int) -> int:
+        """Take `count` bookmark ids at once (a placed fragment's); the number before the first."""
+        base, self._bookmark_id = self._bookmark_id, self._bookmark_id + count
+        return base
+
+    def reserve_footnotes(self, count: int) -> int:
+        base, self._footnote_id = self._footnote_id, self._footnote_id + count
+        return base
+
     def claim_anchor(self, anchor: str) -> bool:
         if anchor in self._anchors:
             return False
@@ -174,6 +190,11 @@ class DocxBuilder:
     # -- assembly ----------------------------------------------------------------------------------------
     def extend(self, elements: Sequence[Element]) -> None:
         self.body.extend(elements)
+
+    def slot(self, text: str) -> Element:
+        """A stand-in for body XML text (a placed fragment, see fragments.py), written in its place on saving."""
+        self._slots.append(text.encode("utf-8"))
+        return etree.Comment(f"coe-slot-{len(self._slots) - 1}")
 
     def table_of_contents(self, title: str, levels: int = 2) -> list[Element]:
         """A TOC field whose cached result already lists the headings; `fill_contents` adds their page numbers,
@@ -293,27 +314,53 @@ class DocxBuilder:
         core.comments = ""
         if props.date is not None:
             core.created = core.modified = utc_naive(props.date)
-        buffer = io.BytesIO()
-        self.document.save(buffer)
-        return reproducible_zip(buffer.getvalue(), props.date)
+        return zip_entries(self._entries(), props.date)
+
+    def _entries(self) -> list[tuple[str, bytes]]:
+        """The package's files in python-docx's order, the body's stand-ins replaced by their XML."""
+        from docx.opc.pkgwriter import PackageWriter  # python-docx's own order and content types
+
+        package = self.part.package
+        for part in package.parts:
+            part.before_marshal()
+        entries: Any = _Entries(self._slots)  # in place of python-docx's zip writer
+        PackageWriter._write_content_types_stream(entries, package.parts)  # type: ignore[no-untyped-call]
+        PackageWriter._write_pkg_rels(entries, package.rels)  # type: ignore[no-untyped-call]
+        PackageWriter._write_parts(entries, package.parts)
+        return list(entries.files)
+
+
+class _Entries:
+    """Takes the files python-docx's package writer writes (the interface of its zip writer)."""
+
+    def __init__(self, slots: list[bytes]) -> None:
+        self.slots = slots
+        self.files: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        if pack_uri == "/word/document.xml" and self.slots:
+            pieces = _SLOT.split(blob)
+            blob = b"".join(self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces))
+        self.files.append((pack_uri.membername, blob))
 
 
 def utc_naive(date: datetime) -> datetime:
     return date.astimezone(timezone.utc).replace(tzinfo=None) if date.tzinfo else date
 
 
-def reproducible_zip(data: bytes, date: datetime | None) -> bytes:
-    """Rewrite a zip with every entry's timestamp fixed, so the same content gives the same bytes."""
+def zip_entries(files: Sequence[tuple[str, bytes]], date: datetime | None) -> bytes:
+    """A zip of `files` in order, every entry with the same timestamp and attributes: the same content gives the
+    same bytes."""
     stamp = ZIP_EPOCH
     if date is not None and date.year >= 1980:
         date = utc_naive(date)
         stamp = (date.year, date.month, date.day, date.hour, date.minute, date.second - date.second % 2)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in files:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 0
-            target.writestr(entry, source.read(info.filename), compresslevel=6)
+            target.writestr(entry, data, compresslevel=6)
     return out.getvalue()

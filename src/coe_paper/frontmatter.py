@@ -14,6 +14,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostic, error, warning
+from .facts import Place
 from .gitlog import Version
 from .model import PaperConfig, Project
 from .sources import Source, SourceError, normalise
@@ -43,8 +44,30 @@ def used(abbreviations: dict[str, str], sections: Iterable[list[Token]]) -> list
                   key=lambda item: item[0].casefold())  # fmt: skip
 
 
+def used_in(abbreviations: dict[str, str], parsed: Iterable[Any]) -> list[tuple[str, str]]:
+    """`used`, from the sections' facts (each holds the listed abbreviations its text uses)."""
+    found = {abbr for item in parsed for abbr in item.facts.used}
+    return sorted(((abbr, meaning) for abbr, meaning in abbreviations.items() if abbr in found),
+                  key=lambda item: item[0].casefold())  # fmt: skip
+
+
+def first_uses(item: Any) -> Iterator[Place]:
+    """Each upper-case word's first use in a parsed section, and whether it is spelled out there."""
+    seen: set[str] = set()
+    for block, text in _prose(item.tokens):
+        for match in ABBREVIATION.finditer(text):
+            abbr = match.group(1)
+            if abbr in seen or _ROMAN.match(abbr):
+                continue
+            seen.add(abbr)
+            before, after = text[: match.start()].rstrip(), text[match.end():]
+            line, col = item.position(block, abbr)
+            yield Place(abbr, line, col, before.endswith("(") and after.startswith(")") and len(before) > 1)
+
+
 def check(project: Project, parsed: Iterable[Any], source: Source) -> list[Diagnostic]:
-    """COE501 a cover logo that is not a file; COE520 an abbreviation neither listed nor spelled out at first use."""
+    """COE501 a cover logo that is not a file; COE520 an abbreviation neither listed nor spelled out at first use
+    (from each section's facts: the first use in the paper is the first section's first use)."""
     found: list[Diagnostic] = []
     for index, logo in enumerate(project.config.cover.logos):
         try:
@@ -59,21 +82,18 @@ def check(project: Project, parsed: Iterable[Any], source: Source) -> list[Diagn
     if not listed:  # a paper without an abbreviations list does not ask for this check
         return found
     for item in parsed:
-        for block, text in _prose(item.tokens):
-            for match in ABBREVIATION.finditer(text):
-                abbr = match.group(1)
-                if abbr in seen or abbr in listed or _ROMAN.match(abbr):
-                    continue
-                seen.add(abbr)
-                before, after = text[: match.start()].rstrip(), text[match.end():]
-                if before.endswith("(") and after.startswith(")") and len(before) > 1:
-                    continue  # spelled out at its first use: "the Urban Agenda for the EU (UAEU)"
-                line, col = item.position(block, abbr)
-                found.append(warning(item.section.path, line, col, "COE520",
-                                     f"abbreviation '{abbr}' is not in {project.config.abbreviations} and not "
-                                     "spelled out at its first use",
-                                     f"add '{abbr}: what it stands for' to {project.config.abbreviations}, or "
-                                     f"write it out the first time: 'words in full ({abbr})'"))  # fmt: skip
+        for use in item.facts.abbreviations:
+            abbr = use.name
+            if abbr in seen or abbr in listed:
+                continue
+            seen.add(abbr)
+            if use.flag:
+                continue  # spelled out at its first use: "the Urban Agenda for the EU (UAEU)"
+            found.append(warning(item.section.path, use.line, use.column, "COE520",
+                                 f"abbreviation '{abbr}' is not in {project.config.abbreviations} and not "
+                                 "spelled out at its first use",
+                                 f"add '{abbr}: what it stands for' to {project.config.abbreviations}, or "
+                                 f"write it out the first time: 'words in full ({abbr})'"))  # fmt: skip
     return found
 
 

@@ -9,22 +9,25 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import annex, captions, checks, frontmatter, ooxml
+from . import annex, captions, checks, facts, frontmatter, ooxml
 from .attribution import History, SectionHistory, history_of
 from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
 from .docx_writer import DocxBuilder, Properties, TemplateError, write_atomic
 from .gitlog import Version, source_date, version_of
 from .layout import Layout, heading_pages
-from .markdown import parse, template_parser
+from .markdown import template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .numbering import unnumber
 from .project import load_project
 from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
-from .render import Origin, Renderer, bookmark_name
+from .render import Renderer, bookmark_name
+from .rules import engine as editorial
 from .safedocx import Limits
 from .safepaths import output_problems
+from .sectionrender import SectionRenderer
 from .sources import GitRevision, Source, SourceError, WorkTree, normalise
+from .store import Store, code_stamp
 from .templates import Templates
 
 
@@ -64,8 +67,9 @@ def open_source(root: Path, rev: str | None) -> Source:
     return GitRevision(root, rev) if rev else WorkTree(root)
 
 
-def load(root: Path, rev: str | None = None) -> Loaded:
-    """Read and validate the project (from the work tree, or from git at `rev`)."""
+def load(root: Path, rev: str | None = None, render: bool = False) -> Loaded:
+    """Read and validate the project (from the work tree, or from git at `rev`); with `render`, sections that
+    are parsed anyway are also rendered into the section cache (for a build)."""
     try:
         source = open_source(root, rev)
     except SourceError as exc:
@@ -73,11 +77,50 @@ def load(root: Path, rev: str | None = None) -> Loaded:
     project, diagnostics = load_project(source)
     if project is None:
         return Loaded(root, source, None, [], diagnostics)
-    parsed = [checks.Parsed(section, parse(section.body)) for section in project.sections]
-    diagnostics += checks.run_all(project, parsed, source)
+    parsed = [checks.Parsed(section) for section in project.sections]
+    editor = editorial.Editor(project, source)
+    section_facts(root, project, parsed, source, editor, render)
+    diagnostics += checks.run_all(project, parsed, source, editor)
     return Loaded(root, source, project, parsed, diagnostics)
 
 
+def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
+                  editor: editorial.Editor, render: bool = False) -> None:  # fmt: skip
+    """Each section's facts and own findings (facts.py): from the section cache for a section whose text, and
+    whatever else they depend on, are as before; else parsed and checked (on every processor, when there are many;
+    see parallel.py), and stored."""
+    salt = json.dumps({"code": code_stamp(), "config": project.config.model_dump_json(),
+                       "abbreviations": project.abbreviations}, sort_keys=True)  # fmt: skip
+    store = Store(root, "facts", salt)
+    missing: list[tuple[checks.Parsed, str]] = []
+    for item in parsed:
+        section = item.section
+        key = store.key(section.path, section.body_line, section.body)
+        found = facts.decode(store.get(key))
+        if found is None or found.images:
+            missing.append((item, key))
+        else:
+            item.facts = found
+    if len(missing) >= 2:
+        from . import parallel  # the pool's modules load only for a cold build
+
+        if parallel.worth_it([item for item, _ in missing]):
+            builder = open_template(source, project.config.template)[0] if render else None
+            done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
+                                    builder)  # fmt: skip
+            for (item, key), (payload, findings) in zip(missing, done, strict=True):
+                item.facts = facts.decode(payload) or checks.section_checks(project, item)
+                if not item.facts.images:
+                    store.put(key, payload)
+                if findings is not None and editor.cache is not None:
+                    decoded = [facts.decode_diagnostic(d) for d in findings]
+                    editor.cache.put(editor.key(item), [d for d in decoded if d is not None])
+            missing = []
+    for item, key in missing:
+        item.facts = checks.section_checks(project, item)
+        if not item.facts.images:
+            store.put(key, facts.encode(item.facts))
+    store.prune()
 def declared_credits(project: Project) -> Credits:
     credits = Credits()
     for section in project.sections:
@@ -200,7 +243,7 @@ def template_context(
                   "language": config.language, "draft": config.status.strip().lower() == "draft"},
         "cover": frontmatter.cover_context(config, version),
         "abbreviations": [{"abbreviation": abbr, "meaning": meaning} for abbr, meaning
-                          in frontmatter.used(project.abbreviations, (item.tokens for item in parsed))],
+                          in frontmatter.used_in(project.abbreviations, parsed)],
         "version": {"label": version.label, "describe": version.describe, "commit": version.commit,
                     "short": version.short, "date": version.day, "dirty": version.dirty},
         "sections": sections, "organisations": organisations, "countries": countries,
@@ -269,7 +312,7 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits,
 
 
 def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits: Credits,
-                 found: list[Diagnostic]) -> Parts:  # fmt: skip
+                 found: list[Diagnostic], as_elements: bool = False) -> Parts:  # fmt: skip
     """Render title page, sections and annex into `builder` (which keeps numbering, links, notes, headings)."""
     project = loaded.project
     assert project is not None
@@ -279,8 +322,8 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
         builder.claim_anchor(bookmark_name(section.id))
     parsed = {item.section.id: item for item in loaded.parsed}
-    found_captions = captions.collect(parsed[s.id].tokens for s in project.ordered_sections())
-    for caption_id in found_captions.by_id:
+    by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
+    for caption_id in by_id:
         builder.claim_anchor(bookmark_name(caption_id))
         builder.caption_ids[bookmark_name(caption_id)] = caption_id  # for import: {#id} back from the bookmark
     if project.config.numbering:
@@ -290,12 +333,15 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     title_page += [_page_break(), *_template_blocks(builder, templates, "cover_back.md.j2", context, found)]
     abbreviations = _template_blocks(builder, templates, "abbreviations.md.j2", context, found)
     builder.numbering_on = True
+    renderer = SectionRenderer(loaded.root, builder, by_id, starts, as_elements)
     sections: list[tuple[Section, list[ooxml.Element]]] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
-        section_context = context | {"section": ref}
-        blocks = _section_blocks(builder, templates, index, section, parsed[section.id], section_context, found,
-                                 found_captions)
+        byline, problems = templates.render("byline.md.j2", context | {"section": ref})
+        found.extend(p for p in problems if p not in found)  # the byline runs once per section: report once
+        blocks = [_section_heading(builder, index, section), *(renderer.byline(byline) if byline else [])]
+        blocks += renderer.body(index, section, parsed[section.id])
         sections.append((section, blocks))
+    renderer.close()
     builder.numbering_on = False
     annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
     if project.config.numbering:
@@ -335,21 +381,15 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
     return builder.to_bytes(props)
 
 
-def _section_blocks(builder: DocxBuilder, templates: Templates, index: int, section: Section, item: checks.Parsed,
-                    context: dict[str, Any], found: list[Diagnostic],
-                    paper_captions: captions.Captions | None = None) -> list[ooxml.Element]:  # fmt: skip
-    """Heading (with the section's bookmark), byline, then the rendered body."""
+def _section_heading(builder: DocxBuilder, index: int, section: Section) -> ooxml.Element:
+    """The section's title as Heading 1, with the section's bookmark and its first source bookmark."""
     heading = ooxml.paragraph(builder.style("heading 1"))
     anchor = bookmark_name(section.id)  # claimed for the section by render_parts before anything is rendered
     ooxml.bookmark(heading, builder.next_bookmark_id(), anchor)
     ooxml.bookmark(heading, builder.next_bookmark_id(), f"_Coe{index}_1")
     ooxml.run(heading, section.meta.title)
     builder.add_heading(1, section.meta.title, anchor)
-    blocks = [heading, *_template_blocks(builder, templates, "byline.md.j2", context, found)]
-    base_dir = section.path.rsplit("/", 1)[0]
-    origin = Origin(section=index, line_offset=section.body_line, base_dir=base_dir, captions=paper_captions)
-    blocks += Renderer(builder, origin).render(item.tokens)
-    return blocks
+    return heading
 
 
 def _write(target: Path, data: bytes) -> Diagnostic | None:
@@ -364,7 +404,7 @@ def _write(target: Path, data: bytes) -> Diagnostic | None:
 def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False) -> Assembled:
     """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
     (LibreOffice) that gives the contents their page numbers."""
-    loaded = load(root, rev)
+    loaded = load(root, rev, render=True)
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
     version = version_of(root, rev)
@@ -419,10 +459,10 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     if builder is None:
         return Assembled(None, new.diagnostics + problems)
     found: list[Diagnostic] = []
-    after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found)
+    after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found, True)
     after_contents = contents(builder, new.project)
     with builder.older(old.source):
-        before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found)
+        before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found, True)
         before_contents = contents(builder, old.project)
     diagnostics = new.diagnostics + found
     if has_errors(found):

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -184,13 +186,27 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
 @contextmanager
 def deadline(until: float) -> Iterator[None]:
-    """Raise TemplateLimit in whatever Python code runs in this thread once `time.monotonic()` passes `until`."""
+    """Raise TemplateLimit in the Python code this thread runs once `time.monotonic()` passes `until`: from a timer
+    signal in the main thread (free while nothing is late), else from a trace function called on every line."""
+    message = f"rendering took longer than the time templates may take ({limits.LIMITS.template_seconds:g} s in all)"
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+
+        def alarm(signum: int, frame: FrameType | None) -> None:
+            raise TemplateLimit(message)
+
+        previous_handler = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, max(until - time.monotonic(), 1e-4))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+        return
     previous = sys.gettrace()
 
     def line(frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         if time.monotonic() > until:
-            raise TemplateLimit("rendering took longer than the time templates may take "
-                                f"({limits.LIMITS.template_seconds:g} s in all)")  # fmt: skip
+            raise TemplateLimit(message)
         return line
 
     sys.settrace(line)

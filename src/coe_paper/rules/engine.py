@@ -81,42 +81,62 @@ def selected_rules(config: ChecksConfig) -> list[Rule]:
     return [rule for rule in rules() if config.selects(rule.code)]
 
 
-def check(project: Project, parsed: Sequence[Parsed], source: Source) -> list[Diagnostic]:
-    """Every finding of the selected editorial rules in every section, suppressions applied."""
-    config = project.config.checks
-    chosen = [rule for rule in selected_rules(config) if rule.check is not None]
-    if not chosen and not config.selects("COE790"):
-        return []
-    context = Context(project, source)
-    cache = _section_cache(context, chosen)
-    found: list[Diagnostic] = []
-    for item in parsed:
+class Editor:
+    """The selected editorial rules for one run, with the cache of their findings by section (see cache.py)."""
+
+    def __init__(self, project: Project, source: Source) -> None:
+        self.config = project.config.checks
+        self.chosen = [rule for rule in selected_rules(self.config) if rule.check is not None]
+        self.active = bool(self.chosen) or self.config.selects("COE790")
+        self.context = Context(project, source)
+        self.cache = _section_cache(self.context, self.chosen) if self.active else None
+
+    def key(self, item: Parsed) -> str:
+        assert self.cache is not None
         section = item.section
-        key = cache.key(section.path, section.body_line, section.body)
-        stored = cache.get(key)
-        if stored is not None:
-            found += stored
-            continue
-        before = len(found)
+        return self.cache.key(section.path, section.body_line, section.body)
+
+    def findings(self, item: Parsed) -> list[Diagnostic]:
+        """The findings in one section (not the cache's: they are worked out)."""
+        section, config, found = item.section, self.config, []
         prose = read_prose(section.path, section.body, section.body_line, item.tokens)
         by_line: dict[int, list[Suppression]] = {}
         for suppression in prose.suppressions:
             by_line.setdefault(suppression.line, []).append(suppression)
-        for rule in chosen:
+        for rule in self.chosen:
             assert rule.check is not None
             severity = cast(Severity, config.severity_of(rule.code, rule.severity))
-            for finding in rule.check(context, prose):
+            for finding in rule.check(self.context, prose):
                 if _suppressed(by_line.get(finding.line, ()), rule.code):
                     continue
                 found.append(Diagnostic(section.path, finding.line, finding.column, rule.code, severity,
                                         finding.message, finding.hint, finding.fix))  # fmt: skip
         if config.selects("COE790"):
             found += _unused(prose, config)
-        cache.put(key, found[before:])
-    for step in context.finish:
-        step()
-    cache.save()
-    return context.problems + found
+        return found
+
+    def check(self, parsed: Sequence[Parsed]) -> list[Diagnostic]:
+        """Every finding in every section, from the cache where the section is unchanged; then the run's end."""
+        if self.cache is None:
+            return []
+        found: list[Diagnostic] = []
+        for item in parsed:
+            key = self.key(item)
+            stored = self.cache.get(key)
+            if stored is None:
+                stored = self.findings(item)
+                self.cache.put(key, stored)
+            found += stored
+        for step in self.context.finish:
+            step()
+        self.cache.save()
+        return self.context.problems + found
+
+
+def check(project: Project, parsed: Sequence[Parsed], source: Source, editor: Editor | None = None
+          ) -> list[Diagnostic]:  # fmt: skip
+    """Every finding of the selected editorial rules in every section, suppressions applied."""
+    return (editor or Editor(project, source)).check(parsed)
 
 
 def _section_cache(context: Context, chosen: list[Rule]) -> SectionCache:

@@ -1,0 +1,185 @@
+"""What the build needs to know of a section without reading its Markdown again: its word count, the anchors and
+captions it defines, the internal links and abbreviations it uses, and the findings of the checks that look at it
+alone. The facts are gathered from the section's tokens once and kept in the section cache (store.py) under a key
+of the section's text, so an unchanged section is neither parsed nor checked again; the checks that span sections
+(links to other sections, caption ids used twice, an abbreviation's first use in the paper) run on the facts.
+
+A section with an image is never cached: whether its picture exists is a fact about other files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import captions as cap
+from .diagnostics import Diagnostic, Fix
+
+if TYPE_CHECKING:
+    from .checks import Parsed
+
+
+@dataclass(frozen=True)
+class CaptionFact:
+    """A figure or table caption: its kind, text and `{#id}`, the line of its paragraph and where the id is."""
+
+    kind: str
+    text: str
+    id: str
+    line: int
+    id_line: int
+    id_column: int
+
+
+@dataclass(frozen=True)
+class Place:
+    """A name used at a file line and column: an internal link's target, or an abbreviation."""
+
+    name: str
+    line: int
+    column: int
+    flag: bool = False  # an abbreviation spelled out at this use: "the Urban Agenda for the EU (UAEU)"
+
+
+@dataclass(frozen=True)
+class Facts:
+    words: int
+    slugs: tuple[str, ...]  # heading anchors
+    captions: tuple[CaptionFact, ...]
+    links: tuple[Place, ...]  # internal links (`#target`)
+    abbreviations: tuple[Place, ...]  # each upper-case word's first use in the section
+    used: tuple[str, ...]  # the listed abbreviations the section's text uses (the list is in the cache's salt)
+    images: bool  # holds an image: checked against the files every run, never cached
+    local: tuple[Diagnostic, ...]  # findings of the checks that read this section alone
+
+
+def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str]) -> Facts:
+    """The facts of a parsed section, with the findings `local` of its own checks and the paper's list of
+    abbreviations."""
+    from . import frontmatter
+    from .markdown import plain_text, slugify
+
+    tokens = item.tokens
+    slugs, links, images = [], [], False
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            slugs.append(slugify(plain_text(tokens[index + 1].children)))
+        for child in token.children or ():
+            if child.type == "image":
+                images = True
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if href.startswith("#"):
+                    line, col = item.position(token, f"]({href}", shift=2)
+                    links.append(Place(href[1:], line, col))
+    used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, [tokens]))
+    return Facts(item.words, tuple(slugs), tuple(_captions(item)), tuple(links), tuple(frontmatter.first_uses(item)),
+                 used, images, tuple(local))  # fmt: skip
+
+
+def _captions(item: Parsed) -> list[CaptionFact]:
+    tokens, found = item.tokens, []
+    for index, token in cap.outside_tables(tokens):
+        kind, text = "", None
+        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+            image = cap.figure_image(token)
+            title = str(image.attrs.get("title", "") or "") if image is not None else ""
+            if image is not None and title.strip():
+                kind, text = cap.FIGURE, title
+        table = cap.table_caption_at(tokens, index)
+        if table is not None:
+            kind, text = cap.TABLE, table
+        if text is None:
+            continue
+        words, caption_id = cap.split_id(text)
+        line, col = item.position(token, f"{{#{caption_id}}}") if caption_id else (item.line(token), 1)
+        found.append(CaptionFact(kind, words, caption_id, item.line(token), line, col))
+    return found
+
+
+# -- the stored form ---------------------------------------------------------------------------------------------
+def encode(facts: Facts) -> dict[str, Any]:
+    return {
+        "words": facts.words, "slugs": list(facts.slugs),
+        "captions": [[c.kind, c.text, c.id, c.line, c.id_line, c.id_column] for c in facts.captions],
+        "links": [[p.name, p.line, p.column, p.flag] for p in facts.links],
+        "abbreviations": [[p.name, p.line, p.column, p.flag] for p in facts.abbreviations],
+        "used": list(facts.used),
+        "images": facts.images, "local": [encode_diagnostic(d) for d in facts.local],
+    }  # fmt: skip
+
+
+def decode(data: object) -> Facts | None:
+    """Facts from their stored form, or None when anything is not exactly of the expected shape."""
+    if not isinstance(data, dict) or set(data) != {"words", "slugs", "captions", "links", "abbreviations",
+                                                   "used", "images", "local"}:  # fmt: skip
+        return None
+    words, slugs, images = data["words"], data["slugs"], data["images"]
+    if type(words) is not int or type(images) is not bool or not _strings(slugs) or not _strings(data["used"]):
+        return None
+    captions = [_caption(item) for item in _list(data["captions"])]
+    links = [_place(item) for item in _list(data["links"])]
+    abbreviations = [_place(item) for item in _list(data["abbreviations"])]
+    local = [decode_diagnostic(item) for item in _list(data["local"])]
+    if not all(isinstance(data[k], list) for k in ("captions", "links", "abbreviations", "local")):
+        return None
+    if None in captions or None in links or None in abbreviations or None in local:
+        return None
+    return Facts(words, tuple(slugs), tuple(c for c in captions if c), tuple(p for p in links if p),
+                 tuple(p for p in abbreviations if p), tuple(data["used"]), images,
+                 tuple(d for d in local if d))  # fmt: skip
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _ints(*values: object) -> bool:
+    return all(type(value) is int for value in values)
+
+
+def _caption(item: object) -> CaptionFact | None:
+    if not isinstance(item, list) or len(item) != 6:
+        return None
+    kind, text, caption_id, line, id_line, id_column = item
+    if kind not in (cap.FIGURE, cap.TABLE) or not (isinstance(text, str) and isinstance(caption_id, str)):
+        return None
+    return CaptionFact(kind, text, caption_id, line, id_line, id_column) if _ints(line, id_line, id_column) else None
+
+
+def _place(item: object) -> Place | None:
+    if not isinstance(item, list) or len(item) != 4:
+        return None
+    name, line, column, flag = item
+    if not isinstance(name, str) or not _ints(line, column) or type(flag) is not bool:
+        return None
+    return Place(name, line, column, flag)
+
+
+def encode_diagnostic(found: Diagnostic) -> list[Any]:
+    fix = found.fix
+    fixed = None if fix is None else [fix.line, fix.column, fix.end, fix.replacement, fix.original]
+    return [found.path, found.line, found.column, found.code, found.severity, found.message, found.hint, fixed]
+
+
+def decode_diagnostic(item: object) -> Diagnostic | None:
+    """A diagnostic from its stored form, or None when the form is not exactly right."""
+    if not isinstance(item, list) or len(item) != 8:
+        return None
+    path, line, column, code, severity, message, hint, fixed = item
+    if not (isinstance(path, str) and isinstance(code, str) and isinstance(message, str) and isinstance(hint, str)
+            and _ints(line, column) and severity in ("error", "warning")):  # fmt: skip
+        return None
+    fix = None
+    if fixed is not None:
+        if not isinstance(fixed, list) or len(fixed) != 5:
+            return None
+        f_line, f_column, f_end, replacement, original = fixed
+        if not (_ints(f_line, f_column, f_end) and isinstance(replacement, str) and isinstance(original, str)):
+            return None
+        fix = Fix(f_line, f_column, f_end, replacement, original)
+    return Diagnostic(path, line, column, code, severity, message, hint, fix)

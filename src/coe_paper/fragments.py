@@ -1,0 +1,266 @@
+"""Rendered sections that can be kept between builds and placed into any document.
+
+A section body (or a byline) is rendered against a `Recorder` instead of the document: it numbers bookmarks,
+footnotes, lists and links from 1 within the fragment and writes down what the document must be asked for (the
+lists' definitions, the links' addresses, the anchors claimed, the headings for the contents). `place` then puts a
+fragment into the document: it asks the document for those, and renumbers the fragment's ids into the document's.
+Every build goes through `place`, whether the fragment was rendered just now or read from the section cache, so a
+build that reuses fragments gives the same bytes as one that renders everything.
+
+What placing changes: bookmark and footnote ids move up by the document's count; list and link ids become the
+document's; the section's source bookmarks `_Coe-1_N` take the section's place in the paper (`_Coe{index}_N`);
+and a heading whose anchor an earlier part of the paper claimed gets a `_Toc{id}` bookmark instead, as Word does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from . import ooxml
+from .docx_writer import DocxBuilder
+
+Element = ooxml.Element
+PLACEHOLDER_SECTION = -1  # the section index a fragment is rendered with: `_Coe-1_N` until it is placed
+_SOURCE_PREFIX = f"_Coe{PLACEHOLDER_SECTION}_"
+_LINK_PREFIX = "coeLink"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+#: The attributes placing renumbers, in the XML lxml writes: a bookmark's id and name, a footnote reference's id,
+#: a list's numId and a hyperlink's relationship.
+_SITE = re.compile(r'<w:(bookmarkStart|bookmarkEnd|footnoteReference|numId|hyperlink)((?:\s+[\w:]+="[^"]*")*)\s*/?>')
+_ATTRIBUTE = re.compile(r'\s([\w:]+)="([^"]*)"')
+_KIND = {("bookmarkStart", "w:id"): "b", ("bookmarkEnd", "w:id"): "b", ("bookmarkStart", "w:name"): "n",
+         ("footnoteReference", "w:id"): "f", ("numId", "w:val"): "l", ("hyperlink", "r:id"): "r"}  # fmt: skip
+
+
+class NotCacheable(Exception):
+    """The fragment needs the document itself (a picture is embedded as a part of the package)."""
+
+
+@dataclass
+class Part:
+    """XML text (elements one after another, with the w: and r: prefixes of the document) and where in it the
+    values placing renumbers are: (start, end, kind, local bookmark id) with kind b bookmark id, n bookmark name,
+    f footnote id, l list, r link."""
+
+    text: str
+    sites: list[tuple[int, int, str, int]]
+
+
+@dataclass
+class Fragment:
+    """A rendered body or byline with fragment-local ids, and what placing it asks of the document."""
+
+    body: Part
+    notes: list[tuple[int, Part]]  # footnote id (local) and its paragraphs
+    lists: list[tuple[bool, int, int]]  # (ordered, level, start) of list 1, 2, ...
+    links: list[str]  # the address of link coeLink1, coeLink2, ...
+    claims: list[str]  # anchors the headings claimed, in order
+    headings: list[tuple[int, str, str]]  # (level, text, bookmark name) for the contents
+    bookmarks: int  # bookmark ids used: 1..bookmarks
+    footnotes: int  # footnote ids used: 1..footnotes
+
+
+class Recorder:
+    """A render.Sink that keeps ids local and writes down what the document must provide (see `place`)."""
+
+    def __init__(self, doc: DocxBuilder) -> None:
+        self.doc = doc
+        self.fragment = Fragment(Part("", []), [], [], [], [], [], 0, 0)
+        self.notes: list[tuple[int, list[Element]]] = []
+        self._links: dict[str, str] = {}
+        self._claimed: set[str] = set()
+
+    def style(self, name: str) -> str | None:
+        return self.doc.style(name)
+
+    def new_list(self, ordered: bool, level: int, start: int) -> int:
+        self.fragment.lists.append((ordered, level, start))
+        return len(self.fragment.lists)
+
+    def hyperlink_rel(self, url: str) -> str:
+        if url not in self._links:
+            self.fragment.links.append(url)
+            self._links[url] = f"{_LINK_PREFIX}{len(self.fragment.links)}"
+        return self._links[url]
+
+    def picture(self, path: str, alt: str, title: str) -> Element | None:
+        raise NotCacheable(path)
+
+    def next_footnote_id(self) -> int:
+        self.fragment.footnotes += 1
+        return self.fragment.footnotes
+
+    def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None:
+        self.notes.append((footnote_id, paragraphs))
+
+    def next_bookmark_id(self) -> int:
+        self.fragment.bookmarks += 1
+        return self.fragment.bookmarks
+
+    def claim_anchor(self, anchor: str) -> bool:
+        if anchor in self._claimed:
+            return False
+        self._claimed.add(anchor)
+        self.fragment.claims.append(anchor)
+        return True
+
+    def add_heading(self, level: int, text: str, bookmark: str) -> None:
+        self.fragment.headings.append((level, text, bookmark))
+
+
+def record(doc: DocxBuilder, render: Callable[[Recorder], list[Element]]) -> Fragment:
+    """The fragment `render` writes against a recorder on `doc` (NotCacheable goes through)."""
+    recorder = Recorder(doc)
+    fragment = recorder.fragment
+    fragment.body = _part(render(recorder))
+    fragment.notes = [(note_id, _part(paragraphs)) for note_id, paragraphs in recorder.notes]
+    return fragment
+
+
+def _part(elements: Sequence[Element]) -> Part:
+    holder = etree.Element(ooxml.w("body"), nsmap=ooxml.NSMAP)
+    holder.extend(elements)
+    whole = etree.tostring(holder, encoding="unicode")
+    text = "" if whole.endswith("/>") else whole[whole.index(">") + 1 : whole.rindex("</")]
+    sites = []
+    for match in _SITE.finditer(text):
+        tag, bookmark = match.group(1), 0
+        for attribute in _ATTRIBUTE.finditer(match.group(0)):
+            kind = _KIND.get((tag, attribute.group(1)))
+            if kind is None:
+                continue
+            start = match.start() + attribute.start(2)
+            if kind == "b":
+                bookmark = int(attribute.group(2))
+            sites.append((start, start + len(attribute.group(2)), kind, bookmark))
+    return Part(text, sites)
+
+
+def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> str:
+    """Put the fragment's footnotes, lists, links, anchors and headings into `doc` and return its body's XML text
+    renumbered to match. `section` is the index the source bookmarks take."""
+    bookmark_base = doc.reserve_bookmarks(fragment.bookmarks)
+    note_base = doc.reserve_footnotes(fragment.footnotes)
+    lists = [str(doc.new_list(*spec)) for spec in fragment.lists]
+    links = {f"{_LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
+    names: dict[str, str | None] = {}  # a claimed anchor's name in the document; None: taken, use _Toc{id}
+    for claim in fragment.claims:
+        name = _source_name(claim, section)
+        names[claim] = name if doc.claim_anchor(name) else None
+    final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
+
+    def renumber(part: Part) -> str:
+        text, pieces, last = part.text, [], 0
+        for start, end, kind, bookmark in part.sites:
+            value = text[start:end]
+            pieces.append(text[last:start])
+            last = end
+            if kind == "b":
+                pieces.append(str(bookmark_base + int(value)))
+            elif kind == "n":
+                placed = names.get(value, value) if value in names else value
+                if placed is None or (value.startswith("_Toc") and value[4:].isdigit()):
+                    placed = f"_Toc{bookmark_base + bookmark}"
+                final[value] = placed
+                pieces.append(placed)
+            elif kind == "f":
+                pieces.append(str(note_base + int(value)))
+            elif kind == "l":
+                pieces.append(lists[int(value) - 1])
+            else:
+                pieces.append(links[value])
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    body = renumber(fragment.body)
+    for note_id, note in fragment.notes:
+        doc.add_footnote(note_base + note_id, elements(renumber(note)))
+    for level, text, name in fragment.headings:
+        doc.add_heading(level, text, final.get(name, name))
+    return body
+
+
+def elements(text: str) -> list[Element]:
+    """The elements of placed XML text."""
+    holder = etree.fromstring(f'<w:body xmlns:w="{ooxml.W_NS}" xmlns:r="{ooxml.R_NS}">{text}</w:body>', _PARSER)
+    return list(holder)
+
+
+def _source_name(name: str, section: int | None) -> str:
+    if section is not None and name.startswith(_SOURCE_PREFIX):
+        return f"_Coe{section}_{name[len(_SOURCE_PREFIX):]}"
+    return name
+
+
+# -- the stored form ---------------------------------------------------------------------------------------------
+def encode(fragment: Fragment) -> dict[str, Any]:
+    return {
+        "body": _encode_part(fragment.body),
+        "notes": [[note_id, _encode_part(note)] for note_id, note in fragment.notes],
+        "lists": [list(spec) for spec in fragment.lists], "links": fragment.links, "claims": fragment.claims,
+        "headings": [list(h) for h in fragment.headings],
+        "bookmarks": fragment.bookmarks, "footnotes": fragment.footnotes,
+    }  # fmt: skip
+
+
+def _encode_part(part: Part) -> list[Any]:
+    return [part.text, [list(site) for site in part.sites]]
+
+
+def decode(data: object) -> Fragment | None:
+    """A fragment from its stored form, or None when anything is not exactly of the expected shape or an id it
+    uses is not one it declares."""
+    try:
+        return _decode(data)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
+
+
+def _decode(data: Any) -> Fragment | None:
+    keys = {"body", "notes", "lists", "links", "claims", "headings", "bookmarks", "footnotes"}
+    if not isinstance(data, dict) or set(data) != keys:
+        return None
+    bookmarks, footnotes = data["bookmarks"], data["footnotes"]
+    if type(bookmarks) is not int or type(footnotes) is not int:
+        return None
+    lists = [(o, lv, st) for o, lv, st in data["lists"] if type(o) is bool and type(lv) is int and type(st) is int]
+    links = [url for url in data["links"] if isinstance(url, str)]
+    claims = [name for name in data["claims"] if isinstance(name, str)]
+    headings = [(lv, t, n) for lv, t, n in data["headings"]
+                if type(lv) is int and isinstance(t, str) and isinstance(n, str)]  # fmt: skip
+    notes = [(i, _decode_part(x)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]
+    if (len(lists), len(links), len(claims), len(headings), len(notes)) != tuple(
+            len(data[k]) for k in ("lists", "links", "claims", "headings", "notes")):  # fmt: skip
+        return None
+    fragment = Fragment(_decode_part(data["body"]), notes, lists, links, claims, headings, bookmarks, footnotes)
+    limits = {"b": bookmarks, "f": footnotes, "l": len(lists)}
+    known = {f"{_LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
+    for part in [fragment.body, *(note for _, note in notes)]:
+        for start, end, kind, bookmark in part.sites:
+            value = part.text[start:end]
+            if kind in limits and not (value.isdigit() and 1 <= int(value) <= limits[kind]):
+                return None
+            if (kind == "r" and value not in known) or (kind == "n" and not 0 <= bookmark <= bookmarks):
+                return None
+    return fragment
+
+
+def _decode_part(data: Any) -> Part:
+    text, sites = data
+    if not isinstance(text, str):
+        raise ValueError("not a fragment")
+    last, checked = 0, []
+    for start, end, kind, bookmark in sites:
+        if not (type(start) is int and type(end) is int and type(bookmark) is int and last <= start <= end
+                <= len(text) and kind in ("b", "n", "f", "l", "r")):  # fmt: skip
+            raise ValueError("not a fragment")
+        if text[start - 1 : start] != '"' or text[end : end + 1] != '"':
+            raise ValueError("a site is not an attribute value")
+        checked.append((start, end, kind, bookmark))
+        last = end
+    return Part(text, checked)

@@ -1,0 +1,96 @@
+"""The sections the cache does not have, parsed, checked and rendered on every processor at once.
+
+A cold build of a large paper spends its time on work that each section does alone: parsing its Markdown, its own
+checks, the editorial rules, rendering its body. When many sections miss the cache, worker processes (forked, so
+they share the loaded project, the speller and the template) do that work: they return each section's facts and
+editorial findings, and write its rendered fragment into the cache themselves. The build then runs as a warm one,
+reading what they made, so its output is the same bytes as a build on one processor.
+
+A body is rendered ahead only as it would be rendered in the paper: a section that shows captions or refers to
+one is numbered by the whole paper, which a worker does not know, so it is left for the build.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import checks, facts
+from .docx_writer import DocxBuilder
+from .model import Project
+from .rules.engine import Editor
+from .sectionrender import SectionRenderer
+
+_CAPTION_ID = re.compile(r"\{#([A-Za-z][A-Za-z0-9_:.-]*)\}")  # captions.ID_RE, found anywhere
+MIN_SECTIONS = 24  # fewer missing sections than this are quicker on one processor than starting workers
+MIN_BYTES = 200_000  # ... and so is less Markdown than this
+
+
+@dataclass
+class _Job:
+    root: Path
+    project: Project
+    items: list[checks.Parsed]
+    editor: Editor | None
+    builder: DocxBuilder | None
+    caption_ids: set[str]  # every `{#id}` in the paper's text: more than its captions' ids, never fewer
+
+
+_JOB: _Job | None = None  # what the forked workers read (set before the pool starts, cleared after)
+
+
+def processors() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def worth_it(items: Sequence[checks.Parsed]) -> bool:
+    return (processors() > 1 and len(items) >= MIN_SECTIONS and "fork" in multiprocessing.get_all_start_methods()
+            and sum(len(item.section.body) for item in items) >= MIN_BYTES)  # fmt: skip
+
+
+def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Editor | None,
+            builder: DocxBuilder | None) -> list[tuple[dict[str, Any], list[Any] | None]]:  # fmt: skip
+    """For each of `items` (in order): its encoded facts and, with an `editor`, its encoded editorial findings;
+    with a `builder`, bodies that need no paper-wide numbers are rendered into the fragment cache."""
+    global _JOB
+    workers = min(processors(), 8)
+    chunks: list[list[int]] = [[] for _ in range(workers * 4)]
+    for index in range(len(items)):
+        chunks[index % len(chunks)].append(index)
+    caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
+    _JOB = _Job(root, project, items, editor, builder, caption_ids)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = dict(zip((i for chunk in chunks for i in chunk), (r for rs in pool.map(_work, chunks) for r in rs),
+                            strict=True))  # fmt: skip
+    finally:
+        _JOB = None
+    return [done[index] for index in range(len(items))]
+
+
+def _work(indices: list[int]) -> list[tuple[dict[str, Any], list[Any] | None]]:
+    job = _JOB
+    assert job is not None, "a worker runs inside prefill"
+    renderer = SectionRenderer(job.root, job.builder, {}, {}) if job.builder is not None else None
+    out: list[tuple[dict[str, Any], list[Any] | None]] = []
+    for index in indices:
+        item = job.items[index]
+        found = checks.section_checks(job.project, item)
+        item.facts = found
+        editorial = None
+        if job.editor is not None and job.editor.cache is not None:
+            editorial = [facts.encode_diagnostic(d) for d in job.editor.findings(item)]
+        refers = job.caption_ids.intersection(link.name for link in found.links)
+        if renderer is not None and not (found.images or found.captions or refers):
+            renderer.prepare(item)
+        out.append((facts.encode(found), editorial))
+    return out

@@ -1,0 +1,93 @@
+"""Each section's body and byline rendered once: as fragments (fragments.py) kept in the section cache under a key
+of everything they are made from, and placed into the document in paper order.
+
+A body's key is its path, text and first line, and the numbers of the captions it shows or refers to; a byline's
+is the text its template gave. The salt is coe-paper's own code and the template .docx (its styles). A section
+with an image is rendered straight into the document every time (its picture is a part of the package).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from . import captions, fragments
+from .checks import Parsed
+from .docx_writer import DocxBuilder
+from .markdown import template_parser
+from .model import Section
+from .ooxml import Element
+from .render import Origin, Renderer, Sink
+from .store import Store, code_stamp
+
+
+class SectionRenderer:
+    """Renders bodies and bylines into `builder` through the cache of the project at `root` (None: no cache)."""
+
+    def __init__(self, root: Path | None, builder: DocxBuilder, paper_captions: dict[str, captions.Caption],
+                 starts: dict[str, tuple[int, int]], as_elements: bool = False) -> None:  # fmt: skip
+        self.builder = builder
+        self.as_elements = as_elements  # elements (for comparing) rather than XML text in the builder's slots
+        self.by_id = paper_captions
+        self.starts = starts
+        salt = json.dumps({"code": code_stamp(), "template": builder.template_digest})
+        self.store = Store(root, "fragments", salt)
+        self.rendered = 0  # fragments rendered in this run (the others came from the cache)
+
+    def byline(self, text: str) -> list[Element]:
+        def render(sink: Sink) -> list[Element]:
+            return Renderer(sink).render(template_parser().parse(text))
+
+        return self._place(self.store.key("byline", text), render, None)
+
+    def body(self, index: int, section: Section, item: Parsed) -> list[Element]:
+        """The rendered body of the section at `index` in the paper."""
+        start = self.starts.get(section.id, (0, 0))
+        referred = sorted({(link.name, self.by_id[link.name].label) for link in item.facts.links
+                           if link.name in self.by_id})  # fmt: skip
+        if item.facts.images:
+            self.rendered += 1
+            return self._renderer(item, start, index)(self.builder)
+        key = self._key(item, [list(start) if item.facts.captions else None, referred])
+        return self._place(key, self._renderer(item, start), index)
+
+    def prepare(self, item: Parsed) -> None:
+        """Render the body of a section that shows no caption and refers to none into the cache, ahead of the build
+        (see parallel.py)."""
+        key = self._key(item, [None, []])
+        if self.store.get(key) is None:
+            self.store.put(key, fragments.encode(fragments.record(self.builder, self._renderer(item, (0, 0)))))
+
+    def _key(self, item: Parsed, captions_context: list[object]) -> str:
+        section = item.section
+        return self.store.key("body", section.path, section.body_line, section.body, json.dumps(captions_context))
+
+    def _renderer(self, item: Parsed, start: tuple[int, int], index: int = fragments.PLACEHOLDER_SECTION
+                  ) -> Callable[[Sink], list[Element]]:  # fmt: skip
+        section = item.section
+
+        def render(sink: Sink) -> list[Element]:
+            shown = captions.collect([item.tokens], start, self.by_id)
+            origin = Origin(index, section.body_line, section.path.rsplit("/", 1)[0], shown)
+            return Renderer(sink, origin).render(item.tokens)
+
+        return render
+
+    def _place(self, key: str, render: Callable[[Sink], list[Element]], section: int | None) -> list[Element]:
+        fragment = fragments.decode(self.store.get(key))
+        if fragment is None:
+            self.rendered += 1
+            try:
+                fragment = fragments.record(self.builder, render)
+            except fragments.NotCacheable:  # a picture in a template's output: rendered into the document
+                return render(self.builder)
+            self.store.put(key, fragments.encode(fragment))
+        text = fragments.place(self.builder, fragment, section)
+        if self.as_elements:
+            return fragments.elements(text)
+        return [self.builder.slot(text)] if text else []
+
+    def close(self) -> None:
+        """After a whole paper: drop the entries this build did not use."""
+        self.store.prune()

@@ -1,0 +1,126 @@
+"""The section cache on disk: one file per entry in `<git dir>/coe-paper-cache/<kind>/`, named by its key.
+
+A key is a SHA-256 of everything the entry was made from (the section's path, text and where its body starts) and
+of the run's salt (coe-paper's own code, and the settings the entry depends on), so an entry is only ever reused
+for the same input. The files are read as untrusted data: an entry counts only when its first line names this
+format's version, its own key and the SHA-256 of the rest of the file, and the rest is JSON; its caller then
+checks the payload's shape. Anything else (damaged, truncated, another version's, renamed, edited by hand) is
+ignored and written again. Entries are written atomically; `prune` removes those a whole-paper run did not use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+VERSION = 1
+CACHE_DIR = "coe-paper-cache"  # in the git directory, beside the blame cache (attribution.py)
+MAX_ENTRY = 64 * 1024 * 1024  # a larger file is not read
+_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
+
+
+def git_dir(root: Path) -> Path | None:
+    """The project's git directory (a worktree's `.git` file points to it), or None outside git."""
+    dot_git = root / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    try:
+        first = dot_git.read_text(encoding="utf-8").split("\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        return None
+    if first.startswith("gitdir:"):
+        found = Path(first[len("gitdir:") :].strip())
+        return found if found.is_absolute() else root / found
+    return None
+
+
+def code_stamp() -> str:
+    """Sizes and times of coe-paper's own source and data files: an edited module invalidates every entry."""
+    here = Path(__file__).parent
+    stamps = []
+    for path in sorted([*here.glob("*.py"), *here.glob("rules/*.py"), *here.glob("rules/data/*")]):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        stamps.append(f"{path.relative_to(here)}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(stamps)
+
+
+class Store:
+    """Entries of one kind ("facts", "fragments") for a project at `root` (None: keep nothing)."""
+
+    def __init__(self, root: Path | None, kind: str, salt: str) -> None:
+        base = git_dir(root) if root is not None else None
+        self.directory = base / CACHE_DIR / kind if base is not None else None
+        self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{salt}".encode()).hexdigest()
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, *parts: str | int) -> str:
+        text = "\0".join(str(part) for part in (self.salt, *parts))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, key: str) -> Any:
+        """The payload stored under `key`, or None when there is none or its file is not exactly right."""
+        if self.directory is None:
+            return None
+        try:
+            path = self.directory / f"{key}.json"
+            if path.stat().st_size > MAX_ENTRY:
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        head, _, body = data.partition(b"\n")
+        if head != self._head(key, body):
+            return None
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return payload
+
+    def put(self, key: str, payload: Any) -> None:
+        """Store `payload` (JSON data) under `key`; a cache that cannot be written only costs the next run time."""
+        self.used.add(key)
+        if self.directory is None:
+            return
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".entry-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(self._head(key, body) + b"\n" + body)
+                os.replace(temp, self.directory / f"{key}.json")
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
+
+    def prune(self) -> None:
+        """Remove the entries this run did not use (call it after a run over the whole paper)."""
+        if self.directory is None or not self.used:
+            return
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            if (_NAME.match(name) and name[:-5] not in self.used) or name.startswith(".entry-"):
+                with contextlib.suppress(OSError):
+                    (self.directory / name).unlink()
+
+    @staticmethod
+    def _head(key: str, body: bytes) -> bytes:
+        return f"coe-paper {VERSION} {key} {hashlib.sha256(body).hexdigest()}".encode()

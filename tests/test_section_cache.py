@@ -1,0 +1,165 @@
+"""The section cache (`.git/coe-paper-cache/facts` and `fragments`): a build that reuses sections gives the same
+bytes as a cold one, an edit re-renders only what it touched, and a damaged or foreign entry is ignored."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from coe_paper import fragments, pipeline
+from coe_paper.docx_writer import DocxBuilder
+from coe_paper.markdown import parse
+from coe_paper.ooxml import w
+from coe_paper.render import Renderer
+from coe_paper.sectionrender import SectionRenderer
+from coe_paper.sources import WorkTree
+from coe_paper.store import CACHE_DIR, Store
+from conftest import REPO_ROOT, MakeProject, git_commit, kitchen_sink_project, section_text
+
+EPOCH = "1700000000"
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def cache(root: Path) -> Path:
+    return root / ".git" / CACHE_DIR
+
+
+def build(root: Path, name: str = "out.docx") -> bytes:
+    result = pipeline.assemble(root, root / name)
+    assert result.output is not None, [d.as_text() for d in result.diagnostics]
+    return result.output.read_bytes()
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many fragments each build renders (the rest come from the cache)."""
+    counts: list[int] = []
+    close = SectionRenderer.close
+
+    def record(self: SectionRenderer) -> None:
+        counts.append(self.rendered)
+        close(self)
+
+    monkeypatch.setattr(SectionRenderer, "close", record)
+    return counts
+
+
+@pytest.fixture
+def sink(tmp_path: Path) -> Path:
+    root = kitchen_sink_project(tmp_path / "sink")
+    git_commit(root)
+    return root
+
+
+def test_warm_build_is_byte_identical_to_a_cold_one(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = counting(monkeypatch)
+    cold = build(sink, "cold.docx")
+    assert (cache(sink) / "fragments").is_dir() and (cache(sink) / "facts").is_dir()
+    warm = build(sink, "warm.docx")
+    assert warm == cold
+    assert counts[1] < counts[0]  # the warm build reused fragments
+    sections = len(pipeline.load(sink).parsed)
+    assert counts[1] <= 1, f"{counts} of {sections} sections"  # only a section with a picture is rendered again
+    shutil.rmtree(cache(sink))
+    assert build(sink, "again.docx") == cold
+
+
+def test_one_edited_section_is_rendered_again_and_the_rest_reused(make_project: MakeProject,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = make_project(git=True)
+    counts = counting(monkeypatch)
+    build(root)
+    section = next((root / "sections").glob("*.md"))
+    section.write_text(section.read_text(encoding="utf-8") + "\nOne more sentence for the paper.\n", encoding="utf-8")
+    edited = build(root)
+    assert counts[1] in (1, 2)  # the body, and the byline when its word count shows
+    shutil.rmtree(cache(root))
+    assert build(root) == edited  # the same bytes as a cold build of the edited paper
+
+
+def test_validate_reuses_facts_and_reports_the_same(make_project: MakeProject) -> None:
+    body = "See [nowhere](#missing) and [x](ftp://a).\n"
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    cold = pipeline.check(root).diagnostics
+    loaded = pipeline.check(root)
+    assert loaded.diagnostics == cold
+    parsed = {item.section.id for item in loaded.parsed if item.parsed}
+    assert parsed == {item.section.id for item in loaded.parsed if item.facts.images}  # only a section with a picture
+    assert {d.code for d in cold} >= {"COE601", "COE602"}
+
+
+def test_a_section_with_an_image_is_checked_every_time(make_project: MakeProject) -> None:
+    body = '![A grey dot](../paper/images/dot.png "The dot")\n'
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    assert "COE501" not in {d.code for d in pipeline.check(root).diagnostics}
+    (root / "paper" / "images" / "dot.png").unlink()
+    assert "COE501" in {d.code for d in pipeline.check(root).diagnostics}
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "shape", "range"])
+def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
+    cold = build(sink, "cold.docx")
+    entries = sorted((cache(sink) / "fragments").glob("*.json")) + sorted((cache(sink) / "facts").glob("*.json"))
+    assert entries
+    for index, entry in enumerate(entries):
+        data = entry.read_bytes()
+        head, _, body = data.partition(b"\n")
+        if damage == "truncate":
+            entry.write_bytes(data[: len(data) // 2])
+        elif damage == "flip":
+            entry.write_bytes(head + b"\n" + body.replace(b"w:", b"x:", 1))
+        elif damage == "foreign":  # another entry's file under this name
+            entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
+        else:  # a well-formed entry with the right checksum whose payload is wrong
+            payload = json.loads(body)
+            if damage == "shape":
+                payload = {"words": "many"} if "words" in payload else {"body": 3}
+            elif "bookmarks" in payload:
+                payload["bookmarks"] = 0  # its bookmark ids are now out of range
+            else:
+                payload["words"] = -1.5
+            key = entry.name[:-5]
+            forged = json.dumps(payload).encode()
+            entry.write_bytes(Store._head(key, forged) + b"\n" + forged)
+    assert build(sink, "warm.docx") == cold
+
+
+def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:
+    template = (REPO_ROOT / "paper" / "template.docx").read_bytes()
+    doc = DocxBuilder(template, WorkTree(tmp_path))
+    tokens = parse("## A heading\n\n- one [link](https://example.org)[^1]\n- two\n\n[^1]: A note.\n")
+    stored = fragments.encode(fragments.record(doc, lambda sink: Renderer(sink).render(tokens)))
+    assert fragments.decode(stored) is not None
+    for key, value in (("footnotes", 0), ("lists", []), ("links", []), ("bookmarks", 0)):
+        assert fragments.decode({**stored, key: value}) is None, key
+    text, sites = stored["body"]
+    assert fragments.decode({**stored, "body": [text, [[1, 2, "b", 0]]]}) is None  # not an attribute value
+    assert fragments.decode({**stored, "body": [text + "x", sites[::-1]]}) is None  # sites out of order
+
+
+def test_a_heading_whose_anchor_is_taken_gets_a_toc_bookmark(make_project: MakeProject) -> None:
+    """A heading that spells another section's id ("intro") leaves that anchor to the section (links to #intro go
+    there) and gets a `_Toc` bookmark of its own, which the contents link to."""
+    root = make_project({"sections/03-outlook.md": section_text("outlook", "## Intro\n\nText.\n", title="Outlook",
+                                                                lead="leipzig", contributors="[]")}, git=True)  # fmt: skip
+    data = build(root)
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    names = [b.get(w("name")) for b in body.iter(w("bookmarkStart"))]
+    assert names.count("intro") == 1
+    heading = next(p for p in body.iter(w("p")) if "".join(p.itertext()) == "Intro")
+    marks = [str(b.get(w("name"))) for b in heading.iter(w("bookmarkStart"))]
+    toc = [name for name in marks if name.startswith("_Toc")]
+    assert len(toc) == 1, marks
+    assert toc[0] in [h.get(w("anchor")) for h in body.iter(w("hyperlink"))]  # the contents' entry
+    assert build(root, "again.docx") == data
