@@ -156,16 +156,54 @@ def test_serve_rebuilds_and_reloads_after_a_saved_edit(make_project: MakeProject
         assert stream.readline() == b": connected\n"
         time.sleep(0.3)  # the watcher is running
         housing = root / "sections/02-housing.md"
-        start = time.perf_counter()
         housing.write_text(housing.read_text().replace("Homes for all", "Homes for everyone"), encoding="utf-8")
         while (line := stream.readline()) and line != b"data: reload\n":
             pass
-        elapsed = time.perf_counter() - start
         assert line == b"data: reload\n"
         page.request("GET", "/index.html")
         assert "Homes for everyone" in page.getresponse().read().decode()
-        assert elapsed < 2.0, elapsed  # the goal is 0.5 s; the bound leaves room for a loaded CI machine
-        print(f"edit to reload: {elapsed:.3f} s")
     finally:
         server.stop()
-    shutil.rmtree(tmp_path / "site", ignore_errors=True)
+    shutil.rmtree(tmp_path / "site", ignore_errors=True)  # how fast: bench/bench_startup.py
+
+
+def _edit_and_read(server: PreviewServer, path: Path, old: str, new: str) -> str:
+    """Save an edit, wait for the reload event, and return the page then served."""
+    host, port = server.httpd.server_address[:2]
+    events = http.client.HTTPConnection(str(host), port, timeout=20)
+    events.request("GET", "/_coe/events")
+    stream = events.getresponse()
+    assert stream.readline() == b": connected\n"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    while (line := stream.readline()) and line != b"data: reload\n":
+        pass
+    assert line == b"data: reload\n"
+    events.close()
+    page = http.client.HTTPConnection(str(host), port, timeout=5)
+    page.request("GET", "/")
+    return page.getresponse().read().decode()
+
+
+@pytest.mark.skipif(not Path("/usr/share/hunspell/en_GB.dic").is_file(), reason="needs hunspell-en-gb")
+def test_serve_shows_each_edit_with_what_the_warm_server_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """The server keeps modules, compiled templates and the spelling dictionary between rebuilds: successive edits
+    must still each show, with the spelling finding a new word brings and without the one an edit removed."""
+    root = make_project(git=True)
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    server.start()
+    try:
+        time.sleep(0.3)  # the watcher is running
+        housing = root / "sections/02-housing.md"
+        first = _edit_and_read(server, housing, "Homes for all", "Homes for all the zorbleglimps")
+        assert "zorbleglimps" in first
+        assert re.search(r"COE721[^<]*zorbleglimps", first), "the new word's spelling finding is on the board"
+        second = _edit_and_read(server, housing, "the zorbleglimps", "the neighbourhoods")
+        assert "Homes for all the neighbourhoods" in second
+        assert "zorbleglimps" not in second
+        third = _edit_and_read(server, root / "sections/01-intro.md", "serves everyone", "serves every resident")
+        assert "serves every resident" in third
+        assert "Homes for all the neighbourhoods" in third  # an edit elsewhere keeps this one
+    finally:
+        server.stop()

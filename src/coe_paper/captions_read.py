@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from . import wordread as wr
-from .mdwrite import MdBlock, Para, Piece
+if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alone, without the Word reader
+    from . import wordread as wr
+    from .mdwrite import MdBlock
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
 PROPERTY = "coe-paper:captions"
@@ -26,6 +28,8 @@ def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
 
 def read_caption(para: wr.Paragraph, out: list[MdBlock], anchors: Mapping[str, str]) -> None:
     """Put a caption paragraph back where the Markdown keeps it (see the module's docstring)."""
+    from .mdwrite import Para, Piece
+
     text = "".join(run.text for run in para.runs if run.rev is None or run.rev.kind != "del")
     match = CAPTION_RE.match(text)
     if match is None:

@@ -41,6 +41,19 @@ class _LazyConsole:
             self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
         return getattr(self._console, name)
 
+    def print(self, *objects: Any, **options: Any) -> None:
+        """Plain lines (`markup=False` and nothing else) are written as they are, without loading rich; the control
+        characters rich drops (bell, backspace, vertical tab, form feed, carriage return) are dropped here too."""
+        if options == {"markup": False} and all(isinstance(o, str) for o in objects):
+            stream = sys.stderr if self._stderr else sys.stdout
+            stream.write(" ".join(objects).translate(_CONTROL_STRIP) + "\n")
+            stream.flush()
+            return
+        self.__getattr__("print")(*objects, **options)
+
+
+_CONTROL_STRIP = dict.fromkeys((7, 8, 11, 12, 13))  # as rich.control.strip_control_codes
+
 
 out = cast("Console", _LazyConsole(stderr=False))
 err = cast("Console", _LazyConsole(stderr=True))

@@ -57,6 +57,25 @@ def git(root: Path, *args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+def git_each(root: Path, commands: list[list[str]]) -> list[str | None]:
+    """`git` for each of several commands that do not depend on each other, run at the same time."""
+    started: list[subprocess.Popen[str] | None] = []
+    for args in commands:
+        try:
+            started.append(subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, text=True))  # fmt: skip
+        except OSError:
+            started.append(None)
+    answers: list[str | None] = []
+    for proc in started:
+        if proc is None:
+            answers.append(None)
+            continue
+        out, _ = proc.communicate()
+        answers.append(out.strip() if proc.returncode == 0 else None)
+    return answers
+
+
 def repository_problem(root: Path) -> str | None:
     """Why git cannot read the repository at `root` at all (git missing, or a repository git refuses because
     another user owns it), or None. Asked only after a git command failed, to say more than "not a repository"."""
@@ -97,11 +116,12 @@ def version_of(root: Path, rev: str | None = None) -> Version:
     if not info:
         return Version("unversioned", "", source_date() or newest_file_date(root), False)
     commit, _, iso = info.partition("\0")
-    describe = git(root, "describe", "--tags", "--always", "--abbrev=7", commit) or commit[:7]
-    tag = git(root, "describe", "--tags", "--abbrev=0", commit) or ""
-    dirty = False
+    asked = [["describe", "--tags", "--always", "--abbrev=7", commit], ["describe", "--tags", "--abbrev=0", commit]]
     if rev is None:
-        status = git(root, "status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS)
-        dirty = bool(status)
+        asked.append(["status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS])
+    answers = git_each(root, asked)
+    describe = answers[0] or commit[:7]
+    tag = answers[1] or ""
+    dirty = rev is None and bool(answers[2])
     date = source_date() or datetime.fromisoformat(iso)
     return Version(describe, commit, date, dirty, tag)

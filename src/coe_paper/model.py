@@ -35,7 +35,7 @@ Role = Literal["coordinator", "member", "observer"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class OutlineEntry(_Strict):

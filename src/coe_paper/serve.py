@@ -2,13 +2,17 @@
 
 The server binds to 127.0.0.1 unless told otherwise, serves the built folder (`site.build`) and adds one small
 script to HTML pages: an EventSource on `/_coe/events` that reloads the page when a rebuild finished. Files are
-watched with watchfiles (inotify on Linux) with a short debounce, so a saved edit shows within about half a second
-on the bundled paper. Only the paper's own files trigger a rebuild: `paper/`, `sections/`, `contributors.yaml`,
-`.mailmap`, and the built .docx/.pdf under the output's parent (to refresh the download links).
+watched with watchfiles (inotify on Linux) with a short debounce. The server process stays warm between rebuilds:
+modules, compiled templates and the spelling dictionary (loaded in the background after the first build; loading it
+takes about a second, which a rebuild meeting a new word would otherwise pay) are kept, so a saved edit shows in
+well under half a second on the bundled paper (`bench/bench_startup.py` measures it). Only the paper's own files
+trigger a rebuild: `paper/`, `sections/`, `contributors.yaml`, `.mailmap`, and the built .docx/.pdf under the
+output's parent (to refresh the download links).
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -129,13 +133,22 @@ class PreviewServer:
         return rebuilt
 
     def start(self) -> None:
-        self.build([])
+        first = self.build([])
         ready = threading.Event()
-        for target in (self.httpd.serve_forever, partial(self._watch, ready)):
+        for target in (self.httpd.serve_forever, partial(self._watch, ready), partial(self._warm, first.built)):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
         ready.wait(5)
+
+    def _warm(self, built: site.Built) -> None:
+        """Load what a rebuild may need but the first build did not (the spelling dictionary, needed only for a
+        word no earlier run has looked up), so that the first edit is as quick as the ones after it."""
+        from .rules.spelling import load_dictionary
+
+        if built.project is not None:
+            with contextlib.suppress(Exception):  # one that cannot load is reported by the build that needs it
+                load_dictionary(built.project.config.checks.dictionary)
 
     def _relevant(self, path: str) -> bool:
         try:

@@ -43,6 +43,7 @@ class Built:
     sections: int = 0
     files: list[str] = field(default_factory=list)  # downloads copied next to the page
     seconds: float = 0.0
+    project: Project | None = None  # the paper as loaded for this build
 
 
 def forge_link(repository: str | None, branch: str, path: str, line: int = 0) -> str | None:
@@ -194,7 +195,7 @@ def build(root: Path, output: Path | None = None) -> Built:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
-                 [d["href"] for d in context["downloads"]], time.perf_counter() - start)  # fmt: skip
+                 [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project)  # fmt: skip
 
 
 def _replace(staging: Path, target: Path) -> None:

@@ -3,16 +3,27 @@ output Markdown.
 
 Every value a template prints is Markdown-escaped, so member data stays text; `|markdown` marks a value as
 Markdown on purpose. Templates come from the project's `paper/templates/`, falling back to the built-in ones.
+
+Compiling a template is most of the cost of rendering it, so the compiled code is kept between runs in the git
+directory (`<git dir>/coe-paper-cache/jinja/`), keyed by the template's name and text, Jinja's version and the
+sandbox's own code (its code generator is what makes the compiled code safe). Whoever can write there can already
+run code through git's hooks, so the cache adds no new way in; outside git nothing is kept.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 import time
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from jinja2 import DictLoader, StrictUndefined, TemplateSyntaxError
+import jinja2
+from jinja2 import BytecodeCache, DictLoader, StrictUndefined, TemplateSyntaxError
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import limits
@@ -44,6 +55,55 @@ def _as_markdown(value: object) -> Markup:
     return Markup(str(value))
 
 
+class _CompiledCache(BytecodeCache):
+    """Compiled templates as files in `directory`, named by a salt (Jinja's version, the sandbox's code) and the
+    bucket's key; Jinja itself drops a file whose template text (its checksum) or Python version differs."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        here = Path(__file__).parent
+        stamps = [jinja2.__version__]
+        for name in ("sandbox.py", "templates.py"):
+            try:
+                info = (here / name).stat()
+            except OSError:
+                continue
+            stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+        self.salt = hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16]
+
+    def _file(self, bucket: Bucket) -> Path:
+        return self.directory / f"{self.salt}-{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self._file(bucket), "rb") as handle:
+                bucket.load_bytecode(handle)
+        except (OSError, ValueError, EOFError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".jinja-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    bucket.write_bytecode(handle)
+                os.replace(temp, self._file(bucket))
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a cache that cannot be written only costs the next run time
+
+
+def _compiled_cache(source: Source) -> _CompiledCache | None:
+    from .rules.spelling import git_dir
+
+    root = getattr(source, "root", None)
+    directory = git_dir(root) if isinstance(root, Path) else None
+    return _CompiledCache(directory / "coe-paper-cache" / "jinja") if directory is not None else None
+
+
 class Templates:
     """The paper's templates, rendered in a sandbox; problems become COE801 diagnostics."""
 
@@ -72,6 +132,7 @@ class Templates:
         self.env = BoundedEnvironment(
             loader=DictLoader(files), undefined=StrictUndefined, finalize=_finalize,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+            bytecode_cache=_compiled_cache(source),
         )  # fmt: skip
         self.env.add_filter("markdown", _as_markdown)
 

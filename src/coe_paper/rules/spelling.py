@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -77,9 +78,7 @@ class Speller:
 
     def dictionary(self) -> Any:
         if self._dictionary is None:
-            from spylls.hunspell import Dictionary  # imported here: only a run that needs it pays for it
-
-            self._dictionary = Dictionary.from_files(self.path)
+            self._dictionary = load_dictionary(self.path, self.key)
         return self._dictionary
 
     def correct(self, word: str) -> bool:
@@ -110,6 +109,26 @@ class Speller:
             self.dirty = False
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+_loaded: dict[tuple[str, str], Any] = {}
+_loading = threading.Lock()
+
+
+def load_dictionary(path: str, key: str | None = None) -> Any:
+    """The spylls dictionary at `path`, loaded once per process and kept while its files (`key`) are unchanged:
+    loading takes about a second, which `serve` pays once instead of on every rebuild that meets a new word."""
+    key = _dictionary_key(path) if key is None else key
+    with _loading:
+        found = _loaded.get((path, key))
+        if found is None:
+            from spylls.hunspell import Dictionary  # imported here: only a run that needs it pays for it
+
+            found = Dictionary.from_files(path)
+            for stale in [k for k in _loaded if k[0] == path]:
+                del _loaded[stale]
+            _loaded[(path, key)] = found
+        return found
 
 
 def _dictionary_key(path: str) -> str:

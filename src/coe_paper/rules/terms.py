@@ -24,7 +24,7 @@ from .text import MASK
 
 
 class Term(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     avoid: list[str] = Field(min_length=1)
     write: list[str] = Field(min_length=1)
@@ -50,7 +50,7 @@ class Term(BaseModel):
 class TermFile(BaseModel):
     """A term list file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     sources: dict[str, str] = {}
     terms: list[Term] = Field(min_length=1)
