@@ -17,50 +17,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Fix
+from .diagnostics import Diagnostic
+from .facts import decode_diagnostic as _decode
+from .facts import encode_diagnostic as _encode
+from .store import CACHE_DIR as CACHE_DIR
+from .store import code_stamp as code_stamp
 
 VERSION = 1
-CACHE_DIR = "coe-paper-cache"  # in the git directory, beside the blame cache (attribution.py)
+
 FILE = "sections.json"
-
-
-def code_stamp() -> str:
-    """Sizes and times of coe-paper's own source and data files: an edited rule invalidates every entry."""
-    here = Path(__file__).parent
-    stamps = []
-    for path in sorted([*here.glob("*.py"), *here.glob("rules/*.py"), *here.glob("rules/data/*")]):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        stamps.append(f"{path.relative_to(here)}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(stamps)
-
-
-def _encode(found: Diagnostic) -> list[Any]:
-    fix = found.fix
-    fixed = None if fix is None else [fix.line, fix.column, fix.end, fix.replacement, fix.original]
-    return [found.path, found.line, found.column, found.code, found.severity, found.message, found.hint, fixed]
-
-
-def _decode(item: object) -> Diagnostic | None:
-    """A diagnostic from its stored form, or None when the form is not exactly right."""
-    if not isinstance(item, list) or len(item) != 8:
-        return None
-    path, line, column, code, severity, message, hint, fixed = item
-    if not (isinstance(path, str) and isinstance(code, str) and isinstance(message, str) and isinstance(hint, str)
-            and type(line) is int and type(column) is int and severity in ("error", "warning")):  # fmt: skip
-        return None
-    fix = None
-    if fixed is not None:
-        if not isinstance(fixed, list) or len(fixed) != 5:
-            return None
-        f_line, f_column, f_end, replacement, original = fixed
-        if not (type(f_line) is int and type(f_column) is int and type(f_end) is int
-                and isinstance(replacement, str) and isinstance(original, str)):  # fmt: skip
-            return None
-        fix = Fix(f_line, f_column, f_end, replacement, original)
-    return Diagnostic(path, line, column, code, severity, message, hint, fix)
 
 
 class SectionCache:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import annex, captions, checks, facts, frontmatter, ooxml
 from .attribution import History, SectionHistory, history_of
@@ -15,12 +15,10 @@ from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
 from .docx_writer import DocxBuilder, Properties, TemplateError, write_atomic
 from .gitlog import Version, source_date, version_of
-from .layout import Layout, heading_pages
 from .markdown import template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .numbering import unnumber
 from .project import load_project
-from .redline import Authors, ComparingBuilder, Redliner, Segment, revision_ids
 from .render import Renderer, bookmark_name
 from .rules import engine as editorial
 from .safedocx import Limits
@@ -29,6 +27,10 @@ from .sectionrender import SectionRenderer
 from .sources import GitRevision, Source, SourceError, WorkTree, normalise
 from .store import Store, code_stamp
 from .templates import Templates
+
+if TYPE_CHECKING:
+    from .layout import Layout
+    from .redline import Segment
 
 
 @dataclass
@@ -305,6 +307,8 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits,
     data = finish(builder, project, version)
     if not paginate:
         return data, found, None
+    from .layout import heading_pages  # the layout pass (LibreOffice) only when it runs
+
     pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
     if builder.fill_contents(pages.pages):  # the same package with the numbers in the contents' cached result
         data = finish(builder, project, version)
@@ -429,6 +433,8 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
 
 def _segments(parts: Parts, contents: list[ooxml.Element]) -> list[Segment]:
     """The body in the pieces that are compared as wholes; sections carry their file for attribution."""
+    from .redline import Segment
+
     return [
         Segment("title", parts.title_page),
         Segment("contents", [_page_break(), *contents, *parts.abbreviations, _page_break()]),
@@ -447,6 +453,8 @@ def compare_output(root: Path, project: Project, rev: str) -> Path:
 def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     """The current paper with every difference from `rev` as a Word tracked change, by the organisation that
     last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted"."""
+    from .redline import Authors, ComparingBuilder, Redliner, revision_ids  # only a comparison needs them
+
     new = load(root)
     if new.project is None or has_errors(new.diagnostics):
         return Assembled(None, new.diagnostics)

@@ -13,6 +13,7 @@ run code through git's hooks, so the cache adds no new way in; outside git nothi
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -75,19 +76,30 @@ class _CompiledCache(BytecodeCache):
         return self.directory / f"{self.salt}-{bucket.key}.cache"
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        """Hand Jinja the file only when its first line is the SHA-256 of the rest: a damaged or truncated file
+        never reaches Jinja's unpickling and unmarshalling."""
         try:
-            with open(self._file(bucket), "rb") as handle:
-                bucket.load_bytecode(handle)
-        except (OSError, ValueError, EOFError, TypeError):
+            data = self._file(bucket).read_bytes()
+        except OSError:
+            return
+        head, _, body = data.partition(b"\n")
+        if head != hashlib.sha256(body).hexdigest().encode():
+            return
+        try:
+            bucket.load_bytecode(io.BytesIO(body))
+        except Exception:  # Jinja's own reading of a file it did not write: any failure means "compile again"
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
+        body = io.BytesIO()
+        bucket.write_bytecode(body)
+        data = hashlib.sha256(body.getvalue()).hexdigest().encode() + b"\n" + body.getvalue()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".jinja-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    bucket.write_bytecode(handle)
+                    handle.write(data)
                 os.replace(temp, self._file(bucket))
             except BaseException:
                 Path(temp).unlink(missing_ok=True)
@@ -97,7 +109,7 @@ class _CompiledCache(BytecodeCache):
 
 
 def _compiled_cache(source: Source) -> _CompiledCache | None:
-    from .rules.spelling import git_dir
+    from .store import git_dir
 
     root = getattr(source, "root", None)
     directory = git_dir(root) if isinstance(root, Path) else None

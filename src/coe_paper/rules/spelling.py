@@ -25,6 +25,7 @@ import yaml
 
 from ..diagnostics import Fix, warning
 from ..project import CONFIG_PATH
+from ..store import git_dir as git_dir  # the cache lives in the git directory
 from .registry import Finding, rule
 from .terms import match_case
 
@@ -141,21 +142,6 @@ def _dictionary_key(path: str) -> str:
             return ""
         parts.append(f"{path}{suffix}:{stat.st_size}:{stat.st_mtime_ns}")
     return ";".join(parts)
-
-
-def git_dir(root: Path) -> Path | None:
-    """The project's git directory (a worktree's `.git` file points to it), or None outside git."""
-    dot_git = root / ".git"
-    if dot_git.is_dir():
-        return dot_git
-    try:
-        first = dot_git.read_text(encoding="utf-8").split("\n", 1)[0]
-    except (OSError, UnicodeDecodeError):
-        return None
-    if first.startswith("gitdir:"):
-        found = Path(first[len("gitdir:") :].strip())
-        return found if found.is_absolute() else root / found
-    return None
 
 
 def speller(context: Context) -> Speller | None:
