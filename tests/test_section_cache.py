@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from coe_paper import fragments, pipeline
+from coe_paper import fragments, parallel, pipeline
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.markdown import parse
 from coe_paper.ooxml import w
@@ -63,7 +63,7 @@ def sink(tmp_path: Path) -> Path:
 def test_warm_build_is_byte_identical_to_a_cold_one(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     counts = counting(monkeypatch)
     cold = build(sink, "cold.docx")
-    assert (cache(sink) / "fragments").is_dir() and (cache(sink) / "facts").is_dir()
+    assert (cache(sink) / "fragments").is_dir() and (cache(sink) / "facts.pack").is_file()
     warm = build(sink, "warm.docx")
     assert warm == cold
     assert counts[1] < counts[0]  # the warm build reused fragments
@@ -106,29 +106,38 @@ def test_a_section_with_an_image_is_checked_every_time(make_project: MakeProject
     assert "COE501" in {d.code for d in pipeline.check(root).diagnostics}
 
 
+def forge(payload: object, damage: str) -> object:
+    """An entry's payload made wrong while still well-formed JSON."""
+    assert isinstance(payload, dict)
+    if damage == "shape":
+        return {"words": "many"} if "words" in payload else {"body": 3}
+    if "bookmarks" in payload:
+        return {**payload, "bookmarks": 0}  # its bookmark ids are now out of range
+    return {**payload, "words": -1.5}
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "shape", "range"])
 def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
-    entries = sorted((cache(sink) / "fragments").glob("*.json")) + sorted((cache(sink) / "facts").glob("*.json"))
-    assert entries
+    packs = sorted(cache(sink).glob("*.pack"))
+    entries = sorted((cache(sink) / "fragments").glob("*.json")) + packs
+    assert len(packs) == 2 and len(entries) > 2
     for index, entry in enumerate(entries):
         data = entry.read_bytes()
         head, _, body = data.partition(b"\n")
         if damage == "truncate":
             entry.write_bytes(data[: len(data) // 2])
         elif damage == "flip":
-            entry.write_bytes(head + b"\n" + body.replace(b"w:", b"x:", 1))
+            entry.write_bytes(head + b"\n" + body.replace(b"w:", b"x:", 1).replace(b'"words":', b'"wordz":', 1))
         elif damage == "foreign":  # another entry's file under this name
             entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
         else:  # a well-formed entry with the right checksum whose payload is wrong
             payload = json.loads(body)
-            if damage == "shape":
-                payload = {"words": "many"} if "words" in payload else {"body": 3}
-            elif "bookmarks" in payload:
-                payload["bookmarks"] = 0  # its bookmark ids are now out of range
+            if entry in packs:
+                payload = {key: forge(value, damage) for key, value in payload.items()}
+                key = "pack"
             else:
-                payload["words"] = -1.5
-            key = entry.name[:-5]
+                payload, key = forge(payload, damage), entry.name[:-5]
             forged = json.dumps(payload).encode()
             entry.write_bytes(Store._head(key, forged) + b"\n" + forged)
     assert build(sink, "warm.docx") == cold
@@ -162,3 +171,27 @@ def test_a_heading_whose_anchor_is_taken_gets_a_toc_bookmark(make_project: MakeP
     assert len(toc) == 1, marks
     assert toc[0] in [h.get(w("anchor")) for h in body.iter(w("hyperlink"))]  # the contents' entry
     assert build(root, "again.docx") == data
+
+
+def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build whose sections are parsed, checked and rendered by worker processes (parallel.py) writes the
+    same bytes and reports the same findings as one that does everything itself."""
+    monkeypatch.setattr(parallel, "processors", lambda: 1)
+    serial = build(sink, "serial.docx")
+    serial_findings = pipeline.check(sink).diagnostics
+    shutil.rmtree(cache(sink))
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    calls: list[int] = []
+    prefill = parallel.prefill
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(len(args[2]))  # type: ignore[arg-type]
+        return prefill(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "prefill", counted)
+    assert build(sink, "parallel.docx") == serial
+    assert calls and calls[0] == len(pipeline.load(sink).parsed)
+    shutil.rmtree(cache(sink))
+    assert pipeline.check(sink).diagnostics == serial_findings

@@ -50,7 +50,7 @@ class SectionCache:
 
     def get(self, key: str) -> list[Diagnostic] | None:
         """The findings stored under `key`, or None when there are none or any of them is malformed."""
-        items = self.stored.get(key)
+        items = self.used.get(key, self.stored.get(key))  # put by this run (see parallel.py), or read from the file
         if not isinstance(items, list):
             return None
         found = [_decode(item) for item in items]

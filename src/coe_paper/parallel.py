@@ -70,17 +70,31 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     _JOB = _Job(root, project, items, editor, builder, caption_ids)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = dict(zip((i for chunk in chunks for i in chunk), (r for rs in pool.map(_work, chunks) for r in rs),
-                            strict=True))  # fmt: skip
+            answers = list(pool.map(_work, chunks))
     finally:
         _JOB = None
+    done = {index: result for chunk, (results, _) in zip(chunks, answers, strict=True)
+            for index, result in zip(chunk, results, strict=True)}  # fmt: skip
+    speller = _speller(editor)
+    if speller is not None:  # what the workers looked up is kept, as if this process had
+        for _, words in answers:
+            speller.known.update(words)
+            speller.dirty = speller.dirty or bool(words)
     return [done[index] for index in range(len(items))]
 
 
-def _work(indices: list[int]) -> list[tuple[dict[str, Any], list[Any] | None]]:
+def _speller(editor: Editor | None) -> Any:
+    speller = editor.context.shared.get("speller") if editor is not None else None
+    return speller if speller is not None and isinstance(getattr(speller, "known", None), dict) else None
+
+
+def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, Any]]:
+    """Facts and editorial findings of the sections at `indices`, and the words the speller looked up."""
     job = _JOB
     assert job is not None, "a worker runs inside prefill"
     renderer = SectionRenderer(job.root, job.builder, {}, {}) if job.builder is not None else None
+    speller = _speller(job.editor)
+    before = set(speller.known) if speller is not None else set()
     out: list[tuple[dict[str, Any], list[Any] | None]] = []
     for index in indices:
         item = job.items[index]
@@ -93,4 +107,5 @@ def _work(indices: list[int]) -> list[tuple[dict[str, Any], list[Any] | None]]:
         if renderer is not None and not (found.images or found.captions or refers):
             renderer.prepare(item)
         out.append((facts.encode(found), editorial))
-    return out
+    words = {word: answer for word, answer in speller.known.items() if word not in before} if speller else {}
+    return out, words

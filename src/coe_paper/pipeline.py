@@ -93,7 +93,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
     see parallel.py), and stored."""
     salt = json.dumps({"code": code_stamp(), "config": project.config.model_dump_json(),
                        "abbreviations": project.abbreviations}, sort_keys=True)  # fmt: skip
-    store = Store(root, "facts", salt)
+    store = Store(root, "facts", salt, pack=True)
     missing: list[tuple[checks.Parsed, str]] = []
     for item in parsed:
         section = item.section

@@ -32,14 +32,15 @@ class SectionRenderer:
         self.by_id = paper_captions
         self.starts = starts
         salt = json.dumps({"code": code_stamp(), "template": builder.template_digest})
-        self.store = Store(root, "fragments", salt)
+        self.store = Store(root, "fragments", salt)  # bodies, a file each
+        self.bylines = Store(root, "bylines", salt, pack=True)  # small: in one file
         self.rendered = 0  # fragments rendered in this run (the others came from the cache)
 
     def byline(self, text: str) -> list[Element]:
         def render(sink: Sink) -> list[Element]:
             return Renderer(sink).render(template_parser().parse(text))
 
-        return self._place(self.store.key("byline", text), render, None)
+        return self._place(self.bylines, self.bylines.key("byline", text), render, None)
 
     def body(self, index: int, section: Section, item: Parsed) -> list[Element]:
         """The rendered body of the section at `index` in the paper."""
@@ -50,7 +51,7 @@ class SectionRenderer:
             self.rendered += 1
             return self._renderer(item, start, index)(self.builder)
         key = self._key(item, [list(start) if item.facts.captions else None, referred])
-        return self._place(key, self._renderer(item, start), index)
+        return self._place(self.store, key, self._renderer(item, start), index)
 
     def prepare(self, item: Parsed) -> None:
         """Render the body of a section that shows no caption and refers to none into the cache, ahead of the build
@@ -74,15 +75,16 @@ class SectionRenderer:
 
         return render
 
-    def _place(self, key: str, render: Callable[[Sink], list[Element]], section: int | None) -> list[Element]:
-        fragment = fragments.decode(self.store.get(key))
+    def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None
+               ) -> list[Element]:  # fmt: skip
+        fragment = fragments.decode(store.get(key))
         if fragment is None:
             self.rendered += 1
             try:
                 fragment = fragments.record(self.builder, render)
             except fragments.NotCacheable:  # a picture in a template's output: rendered into the document
                 return render(self.builder)
-            self.store.put(key, fragments.encode(fragment))
+            store.put(key, fragments.encode(fragment))
         text = fragments.place(self.builder, fragment, section)
         if self.as_elements:
             return fragments.elements(text)
@@ -91,3 +93,4 @@ class SectionRenderer:
     def close(self) -> None:
         """After a whole paper: drop the entries this build did not use."""
         self.store.prune()
+        self.bylines.prune()

@@ -6,6 +6,9 @@ for the same input. The files are read as untrusted data: an entry counts only w
 format's version, its own key and the SHA-256 of the rest of the file, and the rest is JSON; its caller then
 checks the payload's shape. Anything else (damaged, truncated, another version's, renamed, edited by hand) is
 ignored and written again. Entries are written atomically; `prune` removes those a whole-paper run did not use.
+
+Small entries (facts, bylines) are kept in one pack file per kind, `<kind>.pack`, read once and written once a run
+(creating hundreds of small files costs more than the work they save); its first line is the SHA-256 of the rest.
 """
 
 from __future__ import annotations
@@ -54,14 +57,18 @@ def code_stamp() -> str:
 
 
 class Store:
-    """Entries of one kind ("facts", "fragments") for a project at `root` (None: keep nothing)."""
+    """Entries of one kind ("facts", "fragments") for a project at `root` (None: keep nothing); with `pack`, all
+    in one file."""
 
-    def __init__(self, root: Path | None, kind: str, salt: str) -> None:
+    def __init__(self, root: Path | None, kind: str, salt: str, pack: bool = False) -> None:
         base = git_dir(root) if root is not None else None
         self.directory = base / CACHE_DIR / kind if base is not None else None
         self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{salt}".encode()).hexdigest()
         self.used: set[str] = set()
         self.hits = 0
+        self.pack: dict[str, Any] | None = None  # the pack's entries, once read
+        self.packed = pack
+        self.fresh: dict[str, Any] = {}  # entries put in this run (a pack writes them all at the end)
 
     def key(self, *parts: str | int) -> str:
         text = "\0".join(str(part) for part in (self.salt, *parts))
@@ -71,46 +78,33 @@ class Store:
         """The payload stored under `key`, or None when there is none or its file is not exactly right."""
         if self.directory is None:
             return None
-        try:
-            path = self.directory / f"{key}.json"
-            if path.stat().st_size > MAX_ENTRY:
-                return None
-            data = path.read_bytes()
-        except OSError:
-            return None
-        head, _, body = data.partition(b"\n")
-        if head != self._head(key, body):
-            return None
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return None
-        self.used.add(key)
-        self.hits += 1
-        return payload
+        if key in self.fresh:
+            return self.fresh[key]
+        found = self._pack().get(key) if self.packed else self._read(self.directory / f"{key}.json", key)
+        if found is not None:
+            self.used.add(key)
+            self.hits += 1
+        return found
 
     def put(self, key: str, payload: Any) -> None:
         """Store `payload` (JSON data) under `key`; a cache that cannot be written only costs the next run time."""
         self.used.add(key)
         if self.directory is None:
             return
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".entry-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(self._head(key, body) + b"\n" + body)
-                os.replace(temp, self.directory / f"{key}.json")
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass
+        if self.packed:
+            self.fresh[key] = payload
+            return
+        self._write(self.directory / f"{key}.json", key, payload)
 
     def prune(self) -> None:
-        """Remove the entries this run did not use (call it after a run over the whole paper)."""
+        """Write the pack, and remove the entries this run did not use (call it after a run over the whole paper)."""
         if self.directory is None or not self.used:
+            return
+        if self.packed:
+            old = self._pack()
+            if self.fresh or set(old) != self.used:
+                entries = {key: self.fresh[key] if key in self.fresh else old[key] for key in sorted(self.used)}
+                self._write(self.directory.with_suffix(".pack"), "pack", entries)
             return
         try:
             names = os.listdir(self.directory)
@@ -120,6 +114,45 @@ class Store:
             if (_NAME.match(name) and name[:-5] not in self.used) or name.startswith(".entry-"):
                 with contextlib.suppress(OSError):
                     (self.directory / name).unlink()
+
+    def _pack(self) -> dict[str, Any]:
+        if self.pack is None:
+            assert self.directory is not None
+            found = self._read(self.directory.with_suffix(".pack"), "pack")
+            self.pack = found if isinstance(found, dict) else {}
+        return self.pack
+
+    @staticmethod
+    def _read(path: Path, key: str) -> Any:
+        try:
+            if path.stat().st_size > MAX_ENTRY:
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        head, _, body = data.partition(b"\n")
+        if head != Store._head(key, body):
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _write(path: Path, key: str, payload: Any) -> None:
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(Store._head(key, body) + b"\n" + body)
+                os.replace(temp, path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass
 
     @staticmethod
     def _head(key: str, body: bytes) -> bytes:
