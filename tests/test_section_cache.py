@@ -121,7 +121,7 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
     entries = sorted((cache(sink) / "fragments").glob("*.json")) + packs
-    assert len(packs) == 2 and len(entries) > 2
+    assert [p.stem for p in packs] == ["bylines", "facts", "front"] and len(entries) > 3
     for index, entry in enumerate(entries):
         data = entry.read_bytes()
         head, _, body = data.partition(b"\n")
@@ -195,3 +195,13 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     assert calls and calls[0] == len(pipeline.load(sink).parsed)
     shutil.rmtree(cache(sink))
     assert pipeline.check(sink).diagnostics == serial_findings
+
+
+def test_front_matter_from_the_cache_keeps_its_positions(make_project: MakeProject) -> None:
+    """A section's front matter, found valid once, is read from the cache: its diagnostics point where they did."""
+    text = section_text("outlook", "Text.\n", title="Outlook", lead="leipzig", contributors="[nobody]")
+    root = make_project({"sections/03-outlook.md": text}, git=True)
+    cold = [d for d in pipeline.check(root).diagnostics if d.code == "COE201"]
+    assert (cache(root) / "front.pack").is_file()
+    assert [(d.line, d.column) for d in cold] == [(5, 16)]
+    assert [d for d in pipeline.check(root).diagnostics if d.code == "COE201"] == cold

@@ -13,6 +13,7 @@ from . import limits
 from .diagnostics import Diagnostic, error
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, Source, SourceError, TooLarge
+from .store import Store, code_stamp
 from .yamlsafe import VALUE, Located, load_yaml
 
 __all__ = ["VALUE", "Located", "ProjectNotFound", "find_root", "load_project", "load_yaml", "read_text"]
@@ -132,7 +133,9 @@ def read_text(source: Source, path: str, limit: int | None = None) -> tuple[str 
     return text, found + (conflict_markers(text, path) if text is not None else [])
 
 
-def load_section(source: Source, path: str) -> tuple[Section | None, list[Diagnostic]]:
+def load_section(source: Source, path: str, cache: Store | None = None) -> tuple[Section | None, list[Diagnostic]]:
+    """A section file: its front matter read and checked (or, unchanged since a run that found it valid, taken
+    from `cache`), its body and where the body starts."""
     text, found = read_text(source, path, limits.LIMITS.section_bytes)
     if text is None:
         return None, found
@@ -143,6 +146,10 @@ def load_section(source: Source, path: str) -> tuple[Section | None, list[Diagno
                            "start the file with a '---' block giving id, title, lead and contributors"))  # fmt: skip
         return None, found
     front, body, body_line = parts
+    key = cache.key(path, front) if cache is not None else ""
+    known = _cached_front(cache.get(key)) if cache is not None else None
+    if known is not None:
+        return Section(path=path, meta=known[0], body=body, body_line=body_line, meta_marks=known[1]), found
     located, problems = load_yaml(front, path, line_offset=1)
     found.extend(problems)
     if located is None:
@@ -151,7 +158,31 @@ def load_section(source: Source, path: str) -> tuple[Section | None, list[Diagno
     found.extend(problems)
     if meta is None:
         return None, found
+    if cache is not None and not problems:
+        cache.put(key, {"meta": meta.model_dump(), "marks": [[list(k), list(v)] for k, v in located.marks.items()]})
     return Section(path=path, meta=meta, body=body, body_line=body_line, meta_marks=located.marks), found
+
+
+def _cached_front(data: object) -> tuple[SectionMeta, dict[tuple[str | int, ...], tuple[int, int]]] | None:
+    """A valid front matter's meta and marks from the cache, or None when the entry is not exactly right."""
+    if not isinstance(data, dict) or set(data) != {"meta", "marks"} or not isinstance(data["marks"], list):
+        return None
+    meta = data["meta"]
+    fields = {"id": str, "title": str, "lead": str, "contributors": list, "status": str}
+    if not isinstance(meta, dict) or set(meta) != set(fields) or not all(
+            isinstance(meta[name], kind) for name, kind in fields.items()):  # fmt: skip
+        return None
+    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    for item in data["marks"]:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
+                and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
+                and all(type(v) is int for v in item[1])):  # fmt: skip
+            return None
+        marks[tuple(item[0])] = (item[1][0], item[1][1])
+    try:  # validated again: a hand-made entry cannot make a section the schema would refuse
+        return SectionMeta.model_validate(meta), marks
+    except ValueError:
+        return None
 
 
 def load_yaml_file(
@@ -201,12 +232,14 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     except SourceError as exc:  # `sections` is a symbolic link out of the project
         paths = []
         found.append(error(SECTIONS_DIR, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
+    cache = Store(source.root, "front", code_stamp(), pack=True)  # front matter found valid before
     for path in paths:
         if path.endswith(".md"):
-            section, problems = load_section(source, path)
+            section, problems = load_section(source, path, cache)
             found.extend(problems)
             if section is not None:
                 sections.append(section)
+    cache.prune()
     if config is None or members is None:
         return None, found
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
