@@ -16,7 +16,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from coe_paper import ooxml
 from coe_paper.a11y import contrast
-from coe_paper.docx_writer import write_atomic, zip_entries
+from coe_paper.docx_writer import write_atomic
+from coe_paper.zipout import zip_entries
 
 EU_BLUE = RGBColor(0x00, 0x33, 0x99)
 

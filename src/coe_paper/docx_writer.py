@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import docx
@@ -27,9 +26,9 @@ from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, SourceError, normalise
+from .zipout import utc_naive, zip_entries
 
 Element = ooxml.Element
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _SLOT = re.compile(rb"<!--coe-slot-(\d+)-->")
 
 
@@ -342,25 +341,3 @@ class _Entries:
             pieces = _SLOT.split(blob)
             blob = b"".join(self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces))
         self.files.append((pack_uri.membername, blob))
-
-
-def utc_naive(date: datetime) -> datetime:
-    return date.astimezone(timezone.utc).replace(tzinfo=None) if date.tzinfo else date
-
-
-def zip_entries(files: Sequence[tuple[str, bytes]], date: datetime | None) -> bytes:
-    """A zip of `files` in order, every entry with the same timestamp and attributes: the same content gives the
-    same bytes."""
-    stamp = ZIP_EPOCH
-    if date is not None and date.year >= 1980:
-        date = utc_naive(date)
-        stamp = (date.year, date.month, date.day, date.hour, date.minute, date.second - date.second % 2)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in files:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 0
-            target.writestr(entry, data, compresslevel=6)
-    return out.getvalue()

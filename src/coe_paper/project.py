@@ -76,6 +76,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 
 def control_characters(text: str, path: str, line_offset: int = 0) -> Iterator[Diagnostic]:
     """COE004 for each character a Word document cannot hold."""
+    if not INVALID_XML_RE.search(text):  # the usual case: one scan of the whole text
+        return
     for lineno, line in enumerate(text.split("\n"), start=1 + line_offset):
         for match in INVALID_XML_RE.finditer(line):
             yield error(

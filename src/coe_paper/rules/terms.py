@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -120,7 +120,7 @@ class TermList:
         return self.file.sources.get(term.source, term.source)
 
     def find(self, line: str, file_line: int) -> list[Match]:
-        if self.leads is not None and line.isascii() and self.leads.isdisjoint(_WORD_RUN.findall(line.lower())):
+        if self.leads is not None and line.isascii() and self.leads.isdisjoint(_words(line)):
             return []  # no phrase can start on this line (see _leads)
         found: list[Match] = []
         for pattern, forms, fold in ((self.pattern, self.forms, True), (self.exact_pattern, self.exact, False)):
@@ -154,6 +154,12 @@ class TermList:
 
 
 _WORD_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4096)
+def _words(line: str) -> frozenset[str]:
+    """The lower-case words of a line (each line is asked about once per term list)."""
+    return frozenset(_WORD_RUN.findall(line.lower()))
 
 
 def _leads(forms: list[str]) -> frozenset[str] | None:
