@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LEVEL = 6
-PIECE = 1 << 20  # entries larger than two pieces are deflated in parallel
+PIECE = 1 << 20  # a larger entry is deflated in pieces of this size
 _ATTRIBUTES = 0o644 << 16
 
 
@@ -52,18 +52,19 @@ def zip_entries(files: Sequence[tuple[str, bytes]], date: datetime | None) -> by
 
 
 def deflate(data: bytes) -> bytes:
-    """Raw deflate of `data`; above two pieces, the pieces are compressed in threads and joined."""
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if len(data) < 2 * PIECE or workers < 2:
+    """Raw deflate of `data`: in pieces of a fixed size (so the bytes do not depend on the machine), compressed
+    by as many threads as there are processors, and joined."""
+    if len(data) <= PIECE:
         return _piece(data, True)
-    size = -(-len(data) // workers)
-    pieces = [data[start : start + size] for start in range(0, len(data), size)]
+    pieces = [data[start : start + PIECE] for start in range(0, len(data), PIECE)]
     results: list[bytes] = [b""] * len(pieces)
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
 
-    def run(index: int) -> None:
-        results[index] = _piece(pieces[index], index == len(pieces) - 1)
+    def run(first: int) -> None:
+        for index in range(first, len(pieces), workers):
+            results[index] = _piece(pieces[index], index == len(pieces) - 1)
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(1, len(pieces))]
+    threads = [threading.Thread(target=run, args=(first,)) for first in range(1, min(workers, len(pieces)))]
     for thread in threads:
         thread.start()
     run(0)
