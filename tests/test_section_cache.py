@@ -205,3 +205,25 @@ def test_front_matter_from_the_cache_keeps_its_positions(make_project: MakeProje
     assert (cache(root) / "front.pack").is_file()
     assert [(d.line, d.column) for d in cold] == [(5, 16)]
     assert [d for d in pipeline.check(root).diagnostics if d.code == "COE201"] == cold
+
+
+TABLE = "| City | Homes |\n|---|---|\n| Rome | 12 |\n\nTable: Homes by city {#tbl-homes}\n"
+
+
+def test_a_caption_added_earlier_renumbers_a_cached_section(make_project: MakeProject,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A section's captions and references take their numbers from the whole paper: when a table is added in an
+    earlier section, the later one (unchanged, cached) shows the new numbers, as a cold build does."""
+    later = "As [the table](#tbl-homes) shows:\n\n" + TABLE
+    outlook = section_text("outlook", later, title="Outlook", lead="leipzig", contributors="[]")
+    root = make_project({"sections/03-outlook.md": outlook}, git=True)
+    first = build(root)
+    assert ">Table 1</w:t>" in zipfile.ZipFile(io.BytesIO(first)).read("word/document.xml").decode()
+    intro = root / "sections" / "01-intro.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\n" + TABLE.replace("tbl-homes", "tbl-first"),
+                     encoding="utf-8")  # fmt: skip
+    warm = build(root, "warm.docx")
+    document = zipfile.ZipFile(io.BytesIO(warm)).read("word/document.xml").decode()
+    assert ">Table 2</w:t>" in document  # the reference in the later section now says Table 2
+    shutil.rmtree(cache(root))
+    assert build(root, "cold.docx") == warm
