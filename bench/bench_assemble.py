@@ -305,7 +305,7 @@ MODES = ("cold", "warm", "1 edit", "validate 1 edit")
 
 def clear_section_caches(project: Path) -> None:
     cache = project / ".git" / "coe-paper-cache"
-    for entry in [*cache.glob("sections*"), cache / "facts", cache / "fragments"]:
+    for entry in [*cache.glob("sections*"), *cache.glob("*.pack"), cache / "fragments"]:
         if entry.is_dir():
             shutil.rmtree(entry)
         elif entry.exists():

@@ -28,7 +28,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from coe_paper import attribution, pipeline, report
+from coe_paper import attribution, compose, pipeline, report
 from coe_paper.attribution import CACHE_DIR, CACHE_FILE, History, IdentityMap, history_of, parse_mailmap, parse_person
 from coe_paper.cli import app
 from coe_paper.model import Contributor, PaperConfig, Project
@@ -362,7 +362,7 @@ def test_shallow_clone_falls_back_to_declared_contributors(
     assert [(d.code, d.severity) for d in loaded.diagnostics] == [("COE204", "warning")]
     assert "shallow clone" in loaded.diagnostics[0].message
     assert loaded.project is not None
-    credits = pipeline.credits_for(loaded.project, loaded.history)
+    credits = compose.credits_for(loaded.project, loaded.history)
     assert credits.contributors == {"intro": [], "housing": [], "outlook": []}
 
 
@@ -388,7 +388,7 @@ def test_credits_add_history_to_declared_contributors_once(history_repo: tuple[R
     repo, _ = history_repo
     loaded, history = attribute(repo.root)
     assert loaded.project is not None
-    credits = pipeline.credits_for(loaded.project, history)
+    credits = compose.credits_for(loaded.project, history)
     assert credits.lead == {"intro": "rome", "housing": "anct", "outlook": "leipzig"}
     # Leipzig only co-authored a commit to intro: no current line, under attribution.min_share, so not named.
     assert credits.contributors == {"intro": ["anct"], "housing": ["rome", "dg-regio"],

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coe_paper import pipeline
+from coe_paper import compose, pipeline
 from coe_paper.cli import app
 from conftest import GIT_ENV, PAPER_YAML, MakeProject, git_commit, section_text
 
@@ -47,7 +47,7 @@ def _paper(make_project: MakeProject, paper_extra: str = "") -> Path:
 def _housing_credits(root: Path) -> list[str]:
     loaded = pipeline.check(root)
     assert loaded.project is not None
-    return pipeline.credits_for(loaded.project, loaded.history).contributors["housing"]
+    return compose.credits_for(loaded.project, loaded.history).contributors["housing"]
 
 
 def test_a_small_edit_by_another_city_does_not_put_it_in_the_byline(make_project: MakeProject) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from .attribution import History
+from .compose import credits_for
 from .numbering import chapter_numbers
-from .pipeline import Loaded, credits_for
+from .pipeline import Loaded
 
 
 @dataclass(frozen=True)

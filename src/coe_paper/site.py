@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
-from . import pipeline, report
+from . import compose, pipeline, report
 from .diagnostics import Diagnostic, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
@@ -119,8 +119,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     project, history = loaded.project, loaded.history
     assert project is not None
     version = version_of(loaded.root)
-    credits = pipeline.credits_for(project, history)
-    context = pipeline.template_context(project, loaded.parsed, version, credits)
+    credits = compose.credits_for(project, history)
+    context = compose.template_context(project, loaded.parsed, version, credits)
     templates = Templates(loaded.source, project.config.templates)
     anchors = Anchors()
     for section in project.ordered_sections():
