@@ -13,13 +13,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from . import mdmap, merge3
+from . import marks, mdmap, merge3
 from .edits import Finding, Group, Replacement, first_author
 from .mdinline import Unit
 from .mdtext import Context, escape
 from .wordread import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
-_COE_RE = re.compile(r"^_Coe(\d+)_(\d+)$")
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 
 
@@ -78,11 +77,7 @@ def section_table(doc: WordDocument) -> tuple[list[tuple[str, str]], str]:
 
 
 def _bookmark(para: Paragraph) -> tuple[int, int] | None:
-    for name in para.bookmarks:
-        match = _COE_RE.match(name)
-        if match:
-            return int(match.group(1)), int(match.group(2))
-    return None
+    return next((found for found in map(marks.parse, para.bookmarks) if found is not None), None)
 
 
 def split_sections(doc: WordDocument, table: list[tuple[str, str]]) -> tuple[list[_Section], list[Paragraph]]:

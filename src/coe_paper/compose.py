@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import annex, captions, checks, frontmatter, ooxml
+from . import annex, captions, checks, frontmatter, marks, ooxml
 from .attribution import History, SectionHistory
 from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
@@ -257,7 +257,7 @@ def _section_heading(builder: DocxBuilder, index: int, section: Section) -> ooxm
     heading = ooxml.paragraph(builder.style("heading 1"))
     anchor = bookmark_name(section.id)  # claimed for the section by render_parts before anything is rendered
     ooxml.bookmark(heading, builder.next_bookmark_id(), anchor)
-    ooxml.bookmark(heading, builder.next_bookmark_id(), f"_Coe{index}_1")
+    ooxml.bookmark(heading, builder.next_bookmark_id(), marks.source_mark(index, 1))
     ooxml.run(heading, section.meta.title)
     builder.add_heading(1, section.meta.title, anchor)
     return heading

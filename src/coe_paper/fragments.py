@@ -21,12 +21,11 @@ from typing import Any
 
 from lxml import etree
 
-from . import ooxml
+from . import marks, ooxml
 from .docx_writer import DocxBuilder
 
 Element = ooxml.Element
-PLACEHOLDER_SECTION = -1  # the section index a fragment is rendered with: `_Coe-1_N` until it is placed
-_SOURCE_PREFIX = f"_Coe{PLACEHOLDER_SECTION}_"
+PLACEHOLDER_SECTION = marks.PLACEHOLDER  # the section index a fragment is rendered with: `_Coe-1_N` until placed
 _LINK_PREFIX = "coeLink"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 #: The attributes placing renumbers, in the XML lxml writes: a bookmark's id and name, a footnote reference's id,
@@ -150,7 +149,7 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> s
     links = {f"{_LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
     names: dict[str, str | None] = {}  # a claimed anchor's name in the document; None: taken, use _Toc{id}
     for claim in fragment.claims:
-        name = _source_name(claim, section)
+        name = marks.placed(claim, section)
         names[claim] = name if doc.claim_anchor(name) else None
     final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
 
@@ -189,12 +188,6 @@ def elements(text: str) -> list[Element]:
     """The elements of placed XML text."""
     holder = etree.fromstring(f'<w:body xmlns:w="{ooxml.W_NS}" xmlns:r="{ooxml.R_NS}">{text}</w:body>', _PARSER)
     return list(holder)
-
-
-def _source_name(name: str, section: int | None) -> str:
-    if section is not None and name.startswith(_SOURCE_PREFIX):
-        return f"_Coe{section}_{name[len(_SOURCE_PREFIX):]}"
-    return name
 
 
 # -- the stored form ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from . import wordread as wr
 from .captions_read import CAPTION_RE, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .markdown import is_safe_link, slugify
+from .marks import is_source_mark, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
 from .render import bookmark_name
 from .safedocx import DocxError
@@ -133,7 +134,7 @@ class _Converter:
             self.warn(PART, f"this is a paper coe-paper assembled, without a section '{self.options.id}' "
                       f"(it has {', '.join(map(str, ids)) or 'none'}): the whole document is imported")  # fmt: skip
             return self.doc.blocks
-        mine = f"_Coe{ids.index(self.options.id)}_"
+        mine = section_prefix(ids.index(self.options.id))
         marks = [[name for p in wr.paragraphs([block]) for name in p.bookmarks] for block in self.doc.blocks]
         start = next((i for i, names in enumerate(marks) if f"{mine}1" in names), None)
         if start is None:
@@ -143,7 +144,7 @@ class _Converter:
         while end < len(marks):
             block = self.doc.blocks[end]
             ours = any(n.startswith(mine) for n in marks[end])
-            if any(n.startswith("_Coe") for n in marks[end]) and not ours:
+            if any(map(is_source_mark, marks[end])) and not ours:
                 break  # the next section
             if isinstance(block, wr.Paragraph) and block.outline == 0 and not ours:
                 break  # the annex

@@ -12,7 +12,7 @@ from typing import Protocol
 from markdown_it.token import Token
 
 from . import captions as cap
-from . import ooxml
+from . import marks, ooxml
 from .markdown import is_safe_link, plain_text, slugify
 from .project import INVALID_XML_RE
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
@@ -144,7 +144,7 @@ class Renderer:
     def _new_p(self, style: str | None, token: Token | None = None) -> Element:
         p = ooxml.paragraph(self.doc.style(style) if style else None)
         if token is not None and token.map and self.origin.section is not None and self._footnote is None:
-            name = f"_Coe{self.origin.section}_{self.origin.line_offset + token.map[0] + 1}"
+            name = marks.source_mark(self.origin.section, self.origin.line_offset + token.map[0] + 1)
             if self.doc.claim_anchor(name):
                 ooxml.bookmark(p, self.doc.next_bookmark_id(), name)
         self._emit(p)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ooxml, wordread
+from . import marks, ooxml, wordread
 from .model import Project
 from .project import ProjectNotFound, find_root, load_project
 from .safedocx import DocxError, SafeDocx
@@ -23,7 +23,6 @@ from .sources import WorkTree
 
 Element = ooxml.Element
 w = ooxml.w
-_COE_RE = re.compile(r"^_Coe(\d+)_(\d+)$")
 _MAX_SECTIONS_PROPERTY = 1024 * 1024  # characters of the coe-paper:sections property (a few KB for 300 sections)
 
 
@@ -159,9 +158,9 @@ class _Places:
 
     def _move(self, para: wordread.Paragraph) -> None:
         for name in para.bookmarks:
-            match = _COE_RE.match(name)
-            if match:
-                index, line = int(match.group(1)), int(match.group(2))
+            found = marks.parse(name)
+            if found is not None:
+                index, line = found
                 ref = self.sections[index] if index < len(self.sections) else None
                 self.place = Place(ref, line if ref is not None else None)
                 self.used.add("bookmarks")
