@@ -7,6 +7,7 @@ COE4xx headings, COE5xx images, COE6xx links; COE7xx editorial rules live in the
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Iterator
 from functools import cached_property
 
@@ -21,6 +22,7 @@ from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, normalise, unreadable
+from .store import Store, code_stamp
 from .structure import nesting, raw_html
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
@@ -103,11 +105,13 @@ def run_all(project: Project, parsed: list[Parsed], source: Source, editor: edit
     found += contributors(project)
     anchors = link_targets(parsed) | captions.ids(parsed)  # a link to a caption's id is a cross-reference
     found += captions.duplicates(parsed)
+    known = Store(source.root, "images", code_stamp(), pack=True)  # pictures python-docx read before
     for item in parsed:
         found += item.facts.local
         found += internal_links(item, anchors)
         if item.facts.images:
-            found += images(item, source)
+            found += images(item, source, known)
+    known.prune()
     found += frontmatter.check(project, parsed, source)
     found += a11y.template(project, source)  # COE535
     found += editorial.check(project, parsed, source, editor)  # COE7xx, as paper.yaml's `checks:` selects them
@@ -234,8 +238,9 @@ def headings(item: Parsed) -> Iterator[Diagnostic]:
         level = new
 
 
-def images(item: Parsed, source: Source) -> Iterator[Diagnostic]:
-    """COE501 missing image file, COE502 no alt text, COE503 path outside the project, COE504 unsupported type."""
+def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
+    """COE501 missing image file, COE502 no alt text, COE503 path outside the project, COE504 unsupported type,
+    COE505 damaged; `known` holds the pictures found readable before (by their bytes)."""
     base = item.section.path.rsplit("/", 1)[0]
     for token in item.tokens:
         for child in token.children or ():
@@ -263,9 +268,19 @@ def images(item: Parsed, source: Source) -> Iterator[Diagnostic]:
             elif not path.lower().endswith(IMAGE_TYPES):
                 yield error(item.section.path, line, col, "COE504",
                             f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
-            elif not readable_image(source.read_bytes(path)):
+            elif not _readable(source.read_bytes(path), known):
                 yield error(item.section.path, line, col, "COE505", f"image '{src}' is damaged or not an image",
                             "export it again as PNG or JPEG")  # fmt: skip
+
+
+def _readable(data: bytes, known: Store | None) -> bool:
+    key = known.key(hashlib.sha256(data).hexdigest()) if known is not None else ""
+    if known is not None and known.get(key) is True:
+        return True
+    readable = readable_image(data)
+    if readable and known is not None:
+        known.put(key, True)
+    return readable
 
 
 def readable_image(data: bytes) -> bool:

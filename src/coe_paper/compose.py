@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from . import annex, captions, checks, frontmatter, marks, ooxml
 from .attribution import History, SectionHistory
 from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
-from .docx_writer import DocxBuilder, Properties, TemplateError
 from .gitlog import Version
 from .markdown import template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
@@ -23,6 +22,7 @@ from .sources import Source, SourceError, normalise
 from .templates import Templates
 
 if TYPE_CHECKING:
+    from .docx_writer import DocxBuilder
     from .layout import Layout
     from .pipeline import Loaded
 
@@ -146,13 +146,21 @@ class Parts:
     abbreviations: list[ooxml.Element] = field(default_factory=list)
 
 
-B = TypeVar("B", bound=DocxBuilder)
+B = TypeVar("B", bound="DocxBuilder")
 
 
-def open_template(source: Source, path: str, kind: type[B] = DocxBuilder) -> tuple[B | None, list[Diagnostic]]:  # type: ignore[assignment]
+@overload
+def open_template(source: Source, path: str) -> tuple[DocxBuilder | None, list[Diagnostic]]: ...
+@overload
+def open_template(source: Source, path: str, kind: type[B]) -> tuple[B | None, list[Diagnostic]]: ...
+
+
+def open_template(source: Source, path: str, kind: type[Any] | None = None) -> tuple[Any, list[Diagnostic]]:
     """A builder on the paper's template .docx (bounded as a reviewer's file is), or a COE802 saying why not."""
+    from .docx_writer import DocxBuilder, TemplateError  # python-docx loads only when a document is built
+
     try:
-        return kind(source.read_bytes(normalise(path), Limits().max_total_size), source), []
+        return (kind or DocxBuilder)(source.read_bytes(normalise(path), Limits().max_total_size), source), []
     except (SourceError, TemplateError) as exc:
         return None, [error(path, 0, 0, "COE802", str(exc))]
 
@@ -241,6 +249,8 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
     config = project.config
     builder.header_footer(f"{config.title}: {config.status}, {version.month or version.label}", "Page ")
     sections_map = [[s.id, s.path, s.body_line] for s in project.ordered_sections()]
+    from .docx_writer import Properties
+
     props = Properties(
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,
         version=version.label, identifier=version.commit, date=version.date,

@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from . import marks, ooxml
-from .docx_writer import DocxBuilder
+
+if TYPE_CHECKING:
+    from .docx_writer import DocxBuilder
 
 Element = ooxml.Element
 PLACEHOLDER_SECTION = marks.PLACEHOLDER  # the section index a fragment is rendered with: `_Coe-1_N` until placed

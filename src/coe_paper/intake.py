@@ -14,9 +14,9 @@ import yaml
 
 from . import importer, pipeline
 from .diagnostics import Diagnostic
-from .docx_writer import write_atomic
 from .model import Contributor, Project, is_valid_id
 from .safedocx import DocxError
+from .safepaths import write_atomic
 
 IMAGES_DIR = "paper/images"
 

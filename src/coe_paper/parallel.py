@@ -19,13 +19,15 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import checks, facts
-from .docx_writer import DocxBuilder
 from .model import Project
 from .rules.engine import Editor
 from .sectionrender import SectionRenderer
+
+if TYPE_CHECKING:
+    from .docx_writer import DocxBuilder
 
 _CAPTION_ID = re.compile(r"\{#([A-Za-z][A-Za-z0-9_:.-]*)\}")  # captions.ID_RE, found anywhere
 MIN_SECTIONS = 24  # fewer missing sections than this are quicker on one processor than starting workers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,12 +24,12 @@ from .compose import (
     template_context,
 )
 from .diagnostics import Diagnostic, error, has_errors
-from .docx_writer import write_atomic
 from .gitlog import Version, source_date, version_of
 from .model import Project
 from .project import load_project
 from .rules import engine as editorial
-from .safepaths import output_problems
+from .safedocx import Limits
+from .safepaths import output_problems, write_atomic
 from .sources import GitRevision, Source, SourceError, WorkTree, normalise
 from .store import Store, code_stamp
 from .templates import Templates
@@ -140,8 +141,26 @@ def check(root: Path, rev: str | None = None) -> Loaded:
     if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
         loaded.diagnostics += check_templates(loaded, rev)
     if loaded.project is not None and not has_errors(loaded.diagnostics):
-        loaded.diagnostics += open_template(loaded.source, loaded.project.config.template)[1]
+        loaded.diagnostics += template_problems(loaded.root, loaded.source, loaded.project.config.template)
     return loaded
+
+
+def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]:
+    """Whether the template .docx opens (COE802 if not); a template whose bytes opened before is not opened again."""
+    try:
+        digest = hashlib.sha256(source.read_bytes(normalise(path), Limits().max_total_size)).hexdigest()
+    except SourceError:
+        digest = ""
+    store = Store(root, "templates", code_stamp(), pack=True)
+    key = store.key(path, digest)
+    if digest and store.get(key) is True:
+        problems: list[Diagnostic] = []
+    else:
+        problems = open_template(source, path)[1]
+        if digest and not problems:
+            store.put(key, True)
+    store.prune()
+    return problems
 
 
 def check_templates(loaded: Loaded, rev: str | None = None) -> list[Diagnostic]:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import captions, fragments
 from .checks import Parsed
-from .docx_writer import DocxBuilder
 from .markdown import template_parser
 from .model import Section
 from .ooxml import Element
 from .render import Origin, Renderer, Sink
 from .store import Store, code_stamp
+
+if TYPE_CHECKING:
+    from .docx_writer import DocxBuilder
 
 
 class SectionRenderer:

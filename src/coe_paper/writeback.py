@@ -19,10 +19,10 @@ from pathlib import Path
 from . import wordread
 from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
 from .diagnostics import Diagnostic
-from .docx_writer import write_atomic
 from .edits import Finding
 from .model import Contributor, ContributorsFile
 from .project import load_yaml_file
+from .safepaths import write_atomic
 from .sources import WorkTree, normalise, text_at
 
 

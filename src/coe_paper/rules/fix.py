@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..docx_writer import write_atomic
+from ..safepaths import write_atomic
 
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
