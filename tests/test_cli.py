@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from coe_paper.cli import app
-from conftest import FileMap, MakeProject, section_text
+from conftest import REPO_ROOT, FileMap, MakeProject, require_client, section_text
 
 INTRO = "sections/01-intro.md"
 FILLER = "Members of the partnership wrote this paragraph so the section has enough words."  # 80 characters
@@ -274,3 +274,37 @@ def test_subprocess_exit_codes_and_output(make_project: MakeProject, tmp_path: P
     assert not (broken / "build").exists()
     for proc in (ok, failed, as_json, usage, nothing, assembled):
         assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def _stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Run the entry point with stderr on a pseudo-terminal (stdout piped); its exit code and what the terminal got."""
+    import pty
+
+    main, side = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), "SOURCE_DATE_EPOCH": "1700000000", "TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-c", "from coe_paper.cli import run; run()", *args], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=side, env=env)  # fmt: skip
+    os.close(side)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    return proc.wait(), seen.decode("utf-8", "replace")
+
+
+def test_a_slow_stage_shows_on_a_terminal_and_not_when_piped(make_project: MakeProject) -> None:
+    """The layout pass (over a second) names itself on a terminal; piped, the output has no progress."""
+    require_client("soffice")
+    root = make_project(git=True)
+    code, terminal = _stderr_on_a_terminal(["assemble", "-o", "out.docx"], root)
+    assert code == 0, terminal
+    assert "Laying out the pages with LibreOffice" in terminal
+    piped = run_entry_point("assemble", "-o", "again.docx", cwd=root)
+    assert piped.returncode == 0, piped.stderr
+    assert "Laying out" not in piped.stderr + piped.stdout

@@ -108,7 +108,8 @@ def test_a_section_with_an_image_is_checked_every_time(make_project: MakeProject
 
 def forge(payload: object, damage: str) -> object:
     """An entry's payload made wrong while still well-formed JSON."""
-    assert isinstance(payload, dict)
+    if not isinstance(payload, dict):  # a picture known to be readable: True
+        return "yes"
     if damage == "shape":
         return {"words": "many"} if "words" in payload else {"body": 3}
     if "bookmarks" in payload:
@@ -121,7 +122,7 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
     entries = sorted((cache(sink) / "fragments").glob("*.json")) + packs
-    assert [p.stem for p in packs] == ["bylines", "facts", "front"] and len(entries) > 3
+    assert [p.stem for p in packs] == ["bylines", "facts", "front", "images"] and len(entries) > 4
     for index, entry in enumerate(entries):
         data = entry.read_bytes()
         head, _, body = data.partition(b"\n")

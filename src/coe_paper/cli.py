@@ -136,7 +136,8 @@ def validate(
     if (fix or diff) and rev is not None:
         err.print("coe-paper: --fix and --diff change the work tree; they cannot be used with --rev")
         raise typer.Exit(2)
-    loaded = pipeline.check(root, rev)  # load, then git attribution (COE203, COE204)
+    with _Steps(quiet=fmt != "text") as step:
+        loaded = pipeline.check(root, rev, step)  # load, then git attribution (COE203, COE204)
     if fix or diff:
         changes = fixes.plan(root, loaded.diagnostics)
         if diff:
@@ -168,13 +169,13 @@ def assemble(
     """Build the Word document from all sections."""
     from . import pipeline
 
-
     if compare is not None and rev is not None:
         err.print("coe-paper: --compare shows changes up to the current work tree; it cannot be used with --rev")
         raise typer.Exit(2)
     root = _root()
-    result = (pipeline.compare(root, compare, output) if compare
-              else pipeline.assemble(root, output, rev, paginate=not no_layout))  # fmt: skip
+    with _Steps() as step:
+        result = (pipeline.compare(root, compare, output) if compare
+                  else pipeline.assemble(root, output, rev, paginate=not no_layout, step=step))  # fmt: skip
     _report(result.diagnostics)
     if result.output is None:
         err.print("coe-paper: nothing written")
@@ -210,6 +211,31 @@ def _check_table_format(fmt: str) -> str:
     if fmt not in ("text", "json"):
         raise typer.BadParameter("choose text or json")
     return fmt
+
+
+class _Steps:
+    """Progress on a terminal for work that takes a while: the core names each slow stage as it starts, and a
+    spinner shows it; nothing is shown when stderr is not a terminal or JSON is asked for."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet or not sys.stderr.isatty()
+        self.status: Any = None
+
+    def __call__(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.status is None:
+            self.status = err.status(f"{text}…")
+            self.status.start()
+        else:
+            self.status.update(f"{text}…")
+
+    def __enter__(self) -> _Steps:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.stop()
 
 
 def _print_table(table: Table) -> None:

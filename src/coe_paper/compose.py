@@ -4,6 +4,7 @@ sections, contents and annex rendered and laid out, and the package bytes with t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -165,8 +166,9 @@ def open_template(source: Source, path: str, kind: type[Any] | None = None) -> t
         return None, [error(path, 0, 0, "COE802", str(exc))]
 
 
-def render_docx(loaded: Loaded, version: Version, credits: Credits,
-                paginate: bool = False) -> tuple[bytes | None, list[Diagnostic], Layout | None]:  # fmt: skip
+def render_docx(loaded: Loaded, version: Version, credits: Credits, paginate: bool = False,
+                step: Callable[[str], None] | None = None
+                ) -> tuple[bytes | None, list[Diagnostic], Layout | None]:  # fmt: skip
     """The .docx bytes for a validated project; with `paginate`, the contents get LibreOffice's page numbers."""
     project, source = loaded.project, loaded.source
     assert project is not None
@@ -184,6 +186,8 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits,
         return data, found, None
     from .layout import heading_pages  # the layout pass (LibreOffice) only when it runs
 
+    if step is not None:
+        step("Laying out the pages with LibreOffice")
     pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
     if builder.fill_contents(pages.pages):  # the same package with the numbers in the contents' cached result
         data = finish(builder, project, version)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,7 +67,14 @@ def open_source(root: Path, rev: str | None) -> Source:
     return GitRevision(root, rev) if rev else WorkTree(root)
 
 
-def load(root: Path, rev: str | None = None, render: bool = False) -> Loaded:
+Step = Callable[[str], None]  # told the name of each slow stage as it starts (the CLI shows it on a terminal)
+
+
+def _quiet(text: str) -> None:
+    del text
+
+
+def load(root: Path, rev: str | None = None, render: bool = False, step: Step = _quiet) -> Loaded:
     """Read and validate the project (from the work tree, or from git at `rev`); with `render`, sections that
     are parsed anyway are also rendered into the section cache (for a build)."""
     try:
@@ -78,13 +86,13 @@ def load(root: Path, rev: str | None = None, render: bool = False) -> Loaded:
         return Loaded(root, source, None, [], diagnostics)
     parsed = [checks.Parsed(section) for section in project.sections]
     editor = editorial.Editor(project, source)
-    section_facts(root, project, parsed, source, editor, render)
+    section_facts(root, project, parsed, source, editor, render, step)
     diagnostics += checks.run_all(project, parsed, source, editor)
     return Loaded(root, source, project, parsed, diagnostics)
 
 
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
-                  editor: editorial.Editor, render: bool = False) -> None:  # fmt: skip
+                  editor: editorial.Editor, render: bool = False, step: Step = _quiet) -> None:  # fmt: skip
     """Each section's facts and own findings (facts.py): from the section cache for a section whose text, and
     whatever else they depend on, are as before; else parsed and checked (on every processor, when there are many;
     see parallel.py), and stored."""
@@ -104,6 +112,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
         from . import parallel  # the pool's modules load only for a cold build
 
         if parallel.worth_it([item for item, _ in missing]):
+            step(f"Checking {len(missing)} sections on {parallel.processors()} processors")
             builder = open_template(source, project.config.template)[0] if render else None
             done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
                                     builder)  # fmt: skip
@@ -115,6 +124,8 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
                     decoded = [facts.decode_diagnostic(d) for d in findings]
                     editor.cache.put(editor.key(item), [d for d in decoded if d is not None])
             missing = []
+    if len(missing) >= 24:
+        step(f"Checking {len(missing)} sections")
     for item, key in missing:
         item.facts = checks.section_checks(project, item)
         if not item.facts.images:
@@ -134,9 +145,9 @@ def attribute(loaded: Loaded) -> History | None:
     return loaded.history
 
 
-def check(root: Path, rev: str | None = None) -> Loaded:
+def check(root: Path, rev: str | None = None, step: Step = _quiet) -> Loaded:
     """`load`, `attribute` and, when those find no error, a trial run of the templates: what `validate` reports."""
-    loaded = load(root, rev)
+    loaded = load(root, rev, step=step)
     attribute(loaded)
     if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
         loaded.diagnostics += check_templates(loaded, rev)
@@ -192,15 +203,16 @@ def _write(target: Path, data: bytes) -> Diagnostic | None:
     return None
 
 
-def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False) -> Assembled:
+def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False,
+             step: Step = _quiet) -> Assembled:  # fmt: skip
     """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
     (LibreOffice) that gives the contents their page numbers."""
-    loaded = load(root, rev, render=True)
+    loaded = load(root, rev, render=True, step=step)
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
     version = version_of(root, rev)
     credits = credits_for(loaded.project, attribute(loaded))
-    data, problems, pages = render_docx(loaded, version, credits, paginate)
+    data, problems, pages = render_docx(loaded, version, credits, paginate, step)
     diagnostics = loaded.diagnostics + problems
     if data is None:
         return Assembled(None, diagnostics, version)
