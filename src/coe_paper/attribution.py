@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 import threading
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -138,9 +139,11 @@ def _no_history(reason: str, processes: int) -> History:
 
 
 def history_of(
-    project: Project, root: Path, rev: str | None = None, *, use_cache: bool = True, workers: int | None = None
+    project: Project, root: Path, rev: str | None = None, *, use_cache: bool = True, workers: int | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> History:
-    """Attribution of the project's section files at `rev` (default HEAD), from history up to that commit."""
+    """Attribution of the project's section files at `rev` (default HEAD), from history up to that commit; `step`
+    is told when many files are blamed (a cold run)."""
     git = _Git(root)
     facts = git.run("rev-parse", "--is-shallow-repository", "--git-common-dir", f"{rev or 'HEAD'}^{{commit}}")
     if facts is None:
@@ -165,6 +168,8 @@ def history_of(
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}" for path in paths}
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
+    if step is not None and len(todo) >= GRAPH_MIN_FILES:
+        step(f"Reading the history of {len(todo)} sections from git")
     env = _commit_graph(git, root / git_dir, cache_dir, commit) if use_cache and len(todo) >= GRAPH_MIN_FILES else None
     with ThreadPoolExecutor(max_workers=workers or max(2, os.cpu_count() or 2)) as pool:
         for path, blamed in zip(todo, pool.map(lambda p: _blame(git, commit, p, env), todo), strict=True):

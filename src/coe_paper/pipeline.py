@@ -134,13 +134,13 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
 # -- attribution (git history; see attribution.py) ------------------------------------------------------------------
 
 
-def attribute(loaded: Loaded) -> History | None:
+def attribute(loaded: Loaded, step: Step = _quiet) -> History | None:
     """Who wrote what, from git history up to the loaded revision; its warnings join the loaded diagnostics."""
     if loaded.project is None:
         return None
     if loaded.history is None:
         rev = loaded.source.commit if isinstance(loaded.source, GitRevision) else None
-        loaded.history = history_of(loaded.project, loaded.root, rev)
+        loaded.history = history_of(loaded.project, loaded.root, rev, step=step)
         loaded.diagnostics += loaded.history.diagnostics
     return loaded.history
 
@@ -148,7 +148,7 @@ def attribute(loaded: Loaded) -> History | None:
 def check(root: Path, rev: str | None = None, step: Step = _quiet) -> Loaded:
     """`load`, `attribute` and, when those find no error, a trial run of the templates: what `validate` reports."""
     loaded = load(root, rev, step=step)
-    attribute(loaded)
+    attribute(loaded, step)
     if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
         loaded.diagnostics += check_templates(loaded, rev)
     if loaded.project is not None and not has_errors(loaded.diagnostics):
@@ -211,7 +211,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
     version = version_of(root, rev)
-    credits = credits_for(loaded.project, attribute(loaded))
+    credits = credits_for(loaded.project, attribute(loaded, step))
     data, problems, pages = render_docx(loaded, version, credits, paginate, step)
     diagnostics = loaded.diagnostics + problems
     if data is None:
