@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -228,3 +229,29 @@ def test_a_caption_added_earlier_renumbers_a_cached_section(make_project: MakePr
     assert ">Table 2</w:t>" in document  # the reference in the later section now says Table 2
     shutil.rmtree(cache(root))
     assert build(root, "cold.docx") == warm
+
+
+def _die(indices: list[int]) -> None:
+    """A worker's work that ends the worker (as the kernel's out-of-memory killer would)."""
+    os._exit(9)
+
+
+def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-way (out of memory, say) costs time, not the paper: the build does the work itself."""
+    monkeypatch.setattr(parallel, "processors", lambda: 1)
+    serial = build(sink, "serial.docx")
+    shutil.rmtree(cache(sink))
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_work", _die)
+    outcomes: list[object] = []
+    prefill = parallel.prefill
+
+    def watched(*args: object, **kwargs: object) -> object:
+        outcomes.append(prefill(*args, **kwargs))  # type: ignore[arg-type]
+        return outcomes[-1]
+
+    monkeypatch.setattr(parallel, "prefill", watched)
+    assert build(sink, "survived.docx") == serial
+    assert outcomes == [None]  # the workers were started, died, and the build did the work

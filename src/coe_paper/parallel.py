@@ -15,8 +15,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,14 +57,18 @@ def processors() -> int:
 
 
 def worth_it(items: Sequence[checks.Parsed]) -> bool:
+    """Many sections to do, more than one processor, and a process with no other thread (a fork copies the locks
+    other threads hold, such as the preview's dictionary loader's, and a worker could wait on one for ever)."""
     return (processors() > 1 and len(items) >= MIN_SECTIONS and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1
             and sum(len(item.section.body) for item in items) >= MIN_BYTES)  # fmt: skip
 
 
 def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Editor | None,
-            builder: DocxBuilder | None) -> list[tuple[dict[str, Any], list[Any] | None]]:  # fmt: skip
+            builder: DocxBuilder | None) -> list[tuple[dict[str, Any], list[Any] | None]] | None:  # fmt: skip
     """For each of `items` (in order): its encoded facts and, with an `editor`, its encoded editorial findings;
-    with a `builder`, bodies that need no paper-wide numbers are rendered into the fragment cache."""
+    with a `builder`, bodies that need no paper-wide numbers are rendered into the fragment cache. None when the
+    workers could not do it (a worker killed, no processes left): the caller then does the work itself."""
     global _JOB
     workers = min(processors(), 8)
     chunks: list[list[int]] = [[] for _ in range(workers * 4)]
@@ -73,6 +79,8 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             answers = list(pool.map(_work, chunks))
+    except (BrokenProcessPool, OSError):
+        return None
     finally:
         _JOB = None
     done = {index: result for chunk, (results, _) in zip(chunks, answers, strict=True)

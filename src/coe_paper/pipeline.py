@@ -116,14 +116,14 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
             builder = open_template(source, project.config.template)[0] if render else None
             done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
                                     builder)  # fmt: skip
-            for (item, key), (payload, findings) in zip(missing, done, strict=True):
+            for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
                 if not item.facts.images:
                     store.put(key, payload)
                 if findings is not None and editor.cache is not None:
                     decoded = [facts.decode_diagnostic(d) for d in findings]
                     editor.cache.put(editor.key(item), [d for d in decoded if d is not None])
-            missing = []
+            missing = [] if done is not None else missing
     if len(missing) >= 24:
         step(f"Checking {len(missing)} sections")
     for item, key in missing:
