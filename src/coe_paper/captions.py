@@ -16,13 +16,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
-
 from . import ooxml
 from .diagnostics import Diagnostic, error, warning
 from .markdown import plain_text
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from .checks import Parsed
 
 Element = ooxml.Element

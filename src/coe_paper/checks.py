@@ -10,13 +10,12 @@ import difflib
 import hashlib
 from collections.abc import Iterator
 from functools import cached_property
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from . import a11y, captions, frontmatter
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
-from .markdown import count_words, is_safe_link, link_scheme, parse, plain_text
+from .markdown import count_words, is_safe_link, link_scheme, parse
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
@@ -24,6 +23,9 @@ from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, normalise, unreadable
 from .store import Store, code_stamp
 from .structure import nesting, raw_html
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
@@ -240,37 +242,34 @@ def headings(item: Parsed) -> Iterator[Diagnostic]:
 
 def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
     """COE501 missing image file, COE502 no alt text, COE503 path outside the project, COE504 unsupported type,
-    COE505 damaged; `known` holds the pictures found readable before (by their bytes)."""
+    COE505 damaged (from the section's facts: its pictures' paths and places); `known` holds the pictures found
+    readable before (by their bytes)."""
     base = item.section.path.rsplit("/", 1)[0]
-    for token in item.tokens:
-        for child in token.children or ():
-            if child.type != "image":
-                continue
-            src = str(child.attrs.get("src", ""))
-            line, col = item.position(token, src)
-            if not plain_text(child.children).strip():
-                yield error(item.section.path, line, col, "COE502", f"image '{src}' has no alt text",
-                            "describe the image for readers who cannot see it: ![description](path)")  # fmt: skip
-            if link_scheme(src):
-                yield error(item.section.path, line, col, "COE503", f"image '{src}' is not a file in the project")
-                continue
-            try:
-                path = normalise(src, base)
-            except SourceError as exc:
-                yield error(item.section.path, line, col, "COE503", f"image {exc}")
-                continue
-            if not source.exists(path):
-                if isinstance(unreadable(source, path), OutsideProject):
-                    yield error(item.section.path, line, col, "COE503",
-                                f"image '{src}' leads outside the project through a symbolic link")  # fmt: skip
-                else:
-                    yield error(item.section.path, line, col, "COE501", f"image '{src}' not found ({path})")
-            elif not path.lower().endswith(IMAGE_TYPES):
-                yield error(item.section.path, line, col, "COE504",
-                            f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
-            elif not _readable(source.read_bytes(path), known):
-                yield error(item.section.path, line, col, "COE505", f"image '{src}' is damaged or not an image",
-                            "export it again as PNG or JPEG")  # fmt: skip
+    for picture in item.facts.pictures:
+        src, line, col, path_name = picture.name, picture.line, picture.column, item.section.path
+        if not picture.flag:
+            yield error(path_name, line, col, "COE502", f"image '{src}' has no alt text",
+                        "describe the image for readers who cannot see it: ![description](path)")  # fmt: skip
+        if link_scheme(src):
+            yield error(path_name, line, col, "COE503", f"image '{src}' is not a file in the project")
+            continue
+        try:
+            path = normalise(src, base)
+        except SourceError as exc:
+            yield error(path_name, line, col, "COE503", f"image {exc}")
+            continue
+        if not source.exists(path):
+            if isinstance(unreadable(source, path), OutsideProject):
+                yield error(path_name, line, col, "COE503",
+                            f"image '{src}' leads outside the project through a symbolic link")  # fmt: skip
+            else:
+                yield error(path_name, line, col, "COE501", f"image '{src}' not found ({path})")
+        elif not path.lower().endswith(IMAGE_TYPES):
+            yield error(path_name, line, col, "COE504",
+                        f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
+        elif not _readable(source.read_bytes(path), known):
+            yield error(path_name, line, col, "COE505", f"image '{src}' is damaged or not an image",
+                        "export it again as PNG or JPEG")  # fmt: skip
 
 
 def _readable(data: bytes, known: Store | None) -> bool:

@@ -4,7 +4,8 @@ alone. The facts are gathered from the section's tokens once and kept in the sec
 of the section's text, so an unchanged section is neither parsed nor checked again; the checks that span sections
 (links to other sections, caption ids used twice, an abbreviation's first use in the paper) run on the facts.
 
-A section with an image is never cached: whether its picture exists is a fact about other files.
+A section's pictures are kept as references (path, place, whether they have alt text): whether each file exists and
+is readable is a fact about other files, so that is checked again on every run.
 """
 
 from __future__ import annotations
@@ -49,8 +50,13 @@ class Facts:
     links: tuple[Place, ...]  # internal links (`#target`)
     abbreviations: tuple[Place, ...]  # each upper-case word's first use in the section
     used: tuple[str, ...]  # the listed abbreviations the section's text uses (the list is in the cache's salt)
-    images: bool  # holds an image: checked against the files every run, never cached
+    pictures: tuple[Place, ...]  # each image's path, where it is, and (flag) whether it has alt text
     local: tuple[Diagnostic, ...]  # findings of the checks that read this section alone
+
+    @property
+    def images(self) -> bool:
+        """The section shows a picture (rendered into the document every time: it is a part of the package)."""
+        return bool(self.pictures)
 
 
 def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str]) -> Facts:
@@ -60,13 +66,15 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
     from .markdown import plain_text, slugify
 
     tokens = item.tokens
-    slugs, links, images = [], [], False
+    slugs, links, pictures = [], [], []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             slugs.append(slugify(plain_text(tokens[index + 1].children)))
         for child in token.children or ():
             if child.type == "image":
-                images = True
+                src = str(child.attrs.get("src", ""))
+                line, col = item.position(token, src)
+                pictures.append(Place(src, line, col, bool(plain_text(child.children).strip())))
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if href.startswith("#"):
@@ -74,7 +82,7 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
                     links.append(Place(href[1:], line, col))
     used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, [tokens]))
     return Facts(item.words, tuple(slugs), tuple(_captions(item)), tuple(links), tuple(frontmatter.first_uses(item)),
-                 used, images, tuple(local))  # fmt: skip
+                 used, tuple(pictures), tuple(local))  # fmt: skip
 
 
 def _captions(item: Parsed) -> list[CaptionFact]:
@@ -105,28 +113,30 @@ def encode(facts: Facts) -> dict[str, Any]:
         "links": [[p.name, p.line, p.column, p.flag] for p in facts.links],
         "abbreviations": [[p.name, p.line, p.column, p.flag] for p in facts.abbreviations],
         "used": list(facts.used),
-        "images": facts.images, "local": [encode_diagnostic(d) for d in facts.local],
+        "pictures": [[p.name, p.line, p.column, p.flag] for p in facts.pictures],
+        "local": [encode_diagnostic(d) for d in facts.local],
     }  # fmt: skip
 
 
 def decode(data: object) -> Facts | None:
     """Facts from their stored form, or None when anything is not exactly of the expected shape."""
     if not isinstance(data, dict) or set(data) != {"words", "slugs", "captions", "links", "abbreviations",
-                                                   "used", "images", "local"}:  # fmt: skip
+                                                   "used", "pictures", "local"}:  # fmt: skip
         return None
-    words, slugs, images = data["words"], data["slugs"], data["images"]
-    if type(words) is not int or type(images) is not bool or not _strings(slugs) or not _strings(data["used"]):
+    words, slugs = data["words"], data["slugs"]
+    if type(words) is not int or not _strings(slugs) or not _strings(data["used"]):
         return None
     captions = [_caption(item) for item in _list(data["captions"])]
     links = [_place(item) for item in _list(data["links"])]
     abbreviations = [_place(item) for item in _list(data["abbreviations"])]
+    pictures = [_place(item) for item in _list(data["pictures"])]
     local = [decode_diagnostic(item) for item in _list(data["local"])]
-    if not all(isinstance(data[k], list) for k in ("captions", "links", "abbreviations", "local")):
+    if not all(isinstance(data[k], list) for k in ("captions", "links", "abbreviations", "pictures", "local")):
         return None
-    if None in captions or None in links or None in abbreviations or None in local:
+    if None in captions or None in links or None in abbreviations or None in pictures or None in local:
         return None
     return Facts(words, tuple(slugs), tuple(c for c in captions if c), tuple(p for p in links if p),
-                 tuple(p for p in abbreviations if p), tuple(data["used"]), images,
+                 tuple(p for p in abbreviations if p), tuple(data["used"]), tuple(p for p in pictures if p),
                  tuple(d for d in local if d))  # fmt: skip
 
 

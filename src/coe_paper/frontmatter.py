@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, error, warning
 from .facts import Place
 from .gitlog import Version
 from .model import PaperConfig, Project
 from .sources import Source, SourceError, normalise
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 #: A word of two or more capitals (digits allowed after the first letter), an abbreviation such as EU or URBACT.
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?(?![\w-])")

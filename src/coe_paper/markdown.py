@@ -6,13 +6,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_block_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING
 
 from . import limits
+
+if TYPE_CHECKING:  # markdown-it loads when something is parsed: a build from the section cache parses nothing
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 
@@ -20,6 +20,9 @@ WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 @cache
 def content_parser() -> MarkdownIt:
     """Parser for members' section bodies (nesting past its bound is reported, see structure.py)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
     md.enable(["table", "strikethrough"]).use(footnote_plugin)
     md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
@@ -29,6 +32,9 @@ def content_parser() -> MarkdownIt:
 @cache
 def template_parser() -> MarkdownIt:
     """Parser for the output of the paper's own templates: adds `{.Style}` block attributes."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_block_plugin
+
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
     md.enable(["table", "strikethrough"]).use(attrs_block_plugin)
     md.validateLink = _any_link  # type: ignore[method-assign]

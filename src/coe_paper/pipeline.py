@@ -104,7 +104,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
         section = item.section
         key = store.key(section.path, section.body_line, section.body)
         found = facts.decode(store.get(key))
-        if found is None or found.images:
+        if found is None:
             missing.append((item, key))
         else:
             item.facts = found
@@ -118,8 +118,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
                                     builder)  # fmt: skip
             for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
-                if not item.facts.images:
-                    store.put(key, payload)
+                store.put(key, payload)
                 if findings is not None and editor.cache is not None:
                     decoded = [facts.decode_diagnostic(d) for d in findings]
                     editor.cache.put(editor.key(item), [d for d in decoded if d is not None])
@@ -128,8 +127,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
         step(f"Checking {len(missing)} sections")
     for item, key in missing:
         item.facts = checks.section_checks(project, item)
-        if not item.facts.images:
-            store.put(key, facts.encode(item.facts))
+        store.put(key, facts.encode(item.facts))
     store.prune()
 # -- attribution (git history; see attribution.py) ------------------------------------------------------------------
 

@@ -7,9 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import Protocol
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Protocol
 
 from . import captions as cap
 from . import marks, ooxml
@@ -17,6 +15,9 @@ from .markdown import is_safe_link, plain_text, slugify
 from .project import INVALID_XML_RE
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
 from .structure import INLINE_HTML
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 Element = ooxml.Element
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
