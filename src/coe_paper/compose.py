@@ -13,10 +13,9 @@ from .attribution import History, SectionHistory
 from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
-from .markdown import template_parser
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .numbering import unnumber
-from .render import Renderer, bookmark_name
+from .render import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
 from .sources import Source, SourceError, normalise
@@ -121,15 +120,6 @@ def template_context(
     }  # fmt: skip
 
 
-def _template_blocks(builder: DocxBuilder, templates: Templates, name: str, context: dict[str, Any],
-                     found: list[Diagnostic]) -> list[ooxml.Element]:  # fmt: skip
-    text, problems = templates.render(name, context)
-    found.extend(p for p in problems if p not in found)  # the byline runs once per section: report once
-    if text is None:
-        return []
-    return Renderer(builder).render(template_parser().parse(text))
-
-
 def page_break() -> ooxml.Element:
     p = ooxml.paragraph()
     ooxml.page_break(p)
@@ -212,11 +202,16 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     if project.config.numbering:
         builder.number_headings()
     builder.numbering_on = False
-    title_page = _template_blocks(builder, templates, "title_page.md.j2", context, found)
-    title_page += [page_break(), *_template_blocks(builder, templates, "cover_back.md.j2", context, found)]
-    abbreviations = _template_blocks(builder, templates, "abbreviations.md.j2", context, found)
-    builder.numbering_on = True
     renderer = SectionRenderer(loaded.root, builder, by_id, starts, as_elements)
+
+    def part(name: str) -> list[ooxml.Element]:
+        text, problems = templates.render(name, context)
+        found.extend(p for p in problems if p not in found)
+        return renderer.part(name, text) if text is not None else []
+
+    title_page = [*part("title_page.md.j2"), page_break(), *part("cover_back.md.j2")]
+    abbreviations = part("abbreviations.md.j2")
+    builder.numbering_on = True
     sections: list[tuple[Section, list[ooxml.Element]]] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
         byline, problems = templates.render("byline.md.j2", context | {"section": ref})
@@ -224,9 +219,9 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
         blocks = [_section_heading(builder, index, section), *(renderer.byline(byline) if byline else [])]
         blocks += renderer.body(index, section, parsed[section.id])
         sections.append((section, blocks))
-    renderer.close()
     builder.numbering_on = False
-    annex = _template_blocks(builder, templates, "annex.md.j2", context, found)
+    annex = part("annex.md.j2")
+    renderer.close()
     if project.config.numbering:
         unnumber([*title_page, *abbreviations, *annex], builder.heading_style_ids())
     return Parts(title_page, sections, annex, abbreviations)

@@ -9,6 +9,7 @@ with an image is rendered straight into the document every time (its picture is 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,13 +38,20 @@ class SectionRenderer:
         salt = json.dumps({"code": code_stamp(), "template": builder.template_digest})
         self.store = Store(root, "fragments", salt)  # bodies, a file each
         self.bylines = Store(root, "bylines", salt, pack=True)  # small: in one file
-        self.rendered = 0  # fragments rendered in this run (the others came from the cache)
+        self.rendered: Counter[str] = Counter()  # bodies, bylines and parts rendered now (the rest: from the cache)
+
+    def part(self, name: str, text: str) -> list[Element]:
+        """The elements of a template's output (the title page, the annex): kept by their text like a byline."""
+        def render(sink: Sink) -> list[Element]:
+            return Renderer(sink).render(template_parser().parse(text))
+
+        return self._place(self.bylines, self.bylines.key("part", name, text), render, None, "part", elements=True)
 
     def byline(self, text: str) -> list[Element]:
         def render(sink: Sink) -> list[Element]:
             return Renderer(sink).render(template_parser().parse(text))
 
-        return self._place(self.bylines, self.bylines.key("byline", text), render, None)
+        return self._place(self.bylines, self.bylines.key("byline", text), render, None, "byline")
 
     def body(self, index: int, section: Section, item: Parsed) -> list[Element]:
         """The rendered body of the section at `index` in the paper."""
@@ -51,10 +59,10 @@ class SectionRenderer:
         referred = sorted({(link.name, self.by_id[link.name].label) for link in item.facts.links
                            if link.name in self.by_id})  # fmt: skip
         if item.facts.images:
-            self.rendered += 1
+            self.rendered["body"] += 1
             return self._renderer(item, start, index)(self.builder)
         key = self._key(item, [list(start) if item.facts.captions else None, referred])
-        return self._place(self.store, key, self._renderer(item, start), index)
+        return self._place(self.store, key, self._renderer(item, start), index, kind="body")
 
     def prepare(self, item: Parsed) -> None:
         """Render the body of a section that shows no caption and refers to none into the cache, ahead of the build
@@ -78,18 +86,18 @@ class SectionRenderer:
 
         return render
 
-    def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None
-               ) -> list[Element]:  # fmt: skip
+    def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None,
+               kind: str, elements: bool = False) -> list[Element]:  # fmt: skip
         fragment = fragments.decode(store.get(key))
         if fragment is None:
-            self.rendered += 1
+            self.rendered[kind] += 1
             try:
                 fragment = fragments.record(self.builder, render)
             except fragments.NotCacheable:  # a picture in a template's output: rendered into the document
                 return render(self.builder)
             store.put(key, fragments.encode(fragment))
         text = fragments.place(self.builder, fragment, section)
-        if self.as_elements:
+        if self.as_elements or elements:
             return fragments.elements(text)
         return [self.builder.slot(text)] if text else []
 
