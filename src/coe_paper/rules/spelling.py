@@ -15,7 +15,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
 from pathlib import Path
@@ -204,13 +204,18 @@ def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str
     """(file line, 0-based column, word, the character after it) of every word of prose, skipping the lines whose
     words are all in `clean` (words the caller found nothing in, whatever followed them, and marked)."""
     for index, text in prose.prose_lines():
-        words = WORD_RE.findall(text)
-        if all(w in clean for w in words):
+        if clean.keys() >= _line_words(text):
             continue
         line = prose.file_line(index)
         for m in WORD_RE.finditer(text):
             end = m.end()
             yield line, m.start(), m.group(), text[end : end + 1]
+
+
+@lru_cache(maxsize=4096)
+def _line_words(text: str) -> frozenset[str]:
+    """The words of a prose line (both spelling rules ask about every line)."""
+    return frozenset(WORD_RE.findall(text))
 
 
 def _memo(context: Context, name: str) -> dict[Any, Any]:

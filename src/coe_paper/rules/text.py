@@ -19,26 +19,26 @@ if TYPE_CHECKING:
 #: What a masked character becomes: neither a word character nor a space, so no term matches across it.
 MASK = "\x00"
 
-_MASKS = [
-    re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)"),  # code spans
-    re.compile(r"<!--.*?(?:-->|$)"),  # HTML comments (inline suppressions among them)
-    re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>"),  # autolinks
-    re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),  # HTML tags
-    re.compile(r"(?<=\])\(\s*(?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"),
-    re.compile(r"(?<=\])\[[^\]]*\]"),  # reference link labels
-    re.compile(r"\[\^[^\]\s]+\]:?"),  # footnote references and labels
-    re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]"),  # bare URLs
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail addresses
-    re.compile(r"\{#[^\s{}]+\}"),  # a caption's id for cross-references
+_MASKS = [  # each with the text it cannot match without: a line that lacks it is not searched
+    (("`",), re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")),  # code spans
+    (("<!--",), re.compile(r"<!--.*?(?:-->|$)")),  # HTML comments (inline suppressions among them)
+    (("<",), re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")),  # autolinks
+    (("<",), re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")),  # HTML tags
+    (("](",), re.compile(r"(?<=\])\(\s*(?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?"
+                         r"\s*\)")),  # link destinations
+    (("][",), re.compile(r"(?<=\])\[[^\]]*\]")),  # reference link labels
+    (("[^",), re.compile(r"\[\^[^\]\s]+\]:?")),  # footnote references and labels
+    (("://", "www."), re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")),  # bare URLs
+    (("@",), re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses
+    (("{#",), re.compile(r"\{#[^\s{}]+\}")),  # a caption's id for cross-references
 ]
 
 
 def mask(line: str) -> str:
     """`line` with every non-prose stretch replaced by MASK characters."""
-    for pattern in _MASKS:
-        if pattern.pattern.startswith("(`+") and "`" not in line:
-            continue
-        line = pattern.sub(lambda m: MASK * len(m.group()), line)
+    for needles, pattern in _MASKS:
+        if any(needle in line for needle in needles):
+            line = pattern.sub(lambda m: MASK * len(m.group()), line)
     return line
 
 
