@@ -256,3 +256,13 @@ def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch
     monkeypatch.setattr(parallel, "prefill", watched)
     assert build(sink, "survived.docx") == serial
     assert outcomes == [None]  # the workers were started, died, and the build did the work
+
+
+def test_a_template_without_the_usual_prefixes(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sections are written into the body as XML text with the w: and r: prefixes; a template whose document does
+    not declare them at its root gets the sections as elements instead, and the same paper."""
+    root = make_project(git=True)
+    usual = build(root, "usual.docx")
+    monkeypatch.setattr(DocxBuilder, "takes_text", property(lambda self: False))
+    shutil.rmtree(cache(root))
+    assert build(root, "elements.docx") == usual

@@ -190,6 +190,13 @@ class DocxBuilder:
     def extend(self, elements: Sequence[Element]) -> None:
         self.body.extend(elements)
 
+    @property
+    def takes_text(self) -> bool:
+        """Whether body XML text can be written as it is (`slot`): the document's root binds the w: and r: prefixes
+        the text uses, as every Word and LibreOffice template does."""
+        nsmap = self.document.element.nsmap
+        return bool(nsmap.get("w") == ooxml.W_NS and nsmap.get("r") == ooxml.R_NS)
+
     def slot(self, text: str) -> Element:
         """A stand-in for body XML text (a placed fragment, see fragments.py), written in its place on saving."""
         self._slots.append(text.encode("utf-8"))

@@ -33,6 +33,7 @@ class SectionRenderer:
                  starts: dict[str, tuple[int, int]], as_elements: bool = False) -> None:  # fmt: skip
         self.builder = builder
         self.as_elements = as_elements  # elements (for comparing) rather than XML text in the builder's slots
+        self.takes_text = builder.takes_text
         self.by_id = paper_captions
         self.starts = starts
         salt = json.dumps({"code": code_stamp(), "template": builder.template_digest})
@@ -97,7 +98,7 @@ class SectionRenderer:
                 return render(self.builder)
             store.put(key, fragments.encode(fragment))
         text = fragments.place(self.builder, fragment, section)
-        if self.as_elements or elements:
+        if self.as_elements or elements or not self.takes_text:
             return fragments.elements(text)
         return [self.builder.slot(text)] if text else []
 
