@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -18,7 +17,6 @@ if TYPE_CHECKING:  # the commands import what they use: `--help` and `--version`
 
     from . import pipeline
     from .attribution import History
-    from .model import Contributor
 
 app = typer.Typer(
     name="coe-paper", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -315,300 +313,6 @@ def contributors(
     _print_table(table)
 
 
-# -- comments (reviewed .docx back to the sources; data from review.py) ----------------------------------------------
-
-
-def _check_review_format(fmt: str) -> str:
-    if fmt not in ("text", "json", "markdown"):
-        raise typer.BadParameter("choose text, json or markdown")
-    return fmt
-
-
-@app.command()
-def comments(
-    reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewer's .docx file.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_review_format,
-                                     help="text, json, or markdown (a review sheet by section).")] = "text",
-) -> None:  # fmt: skip
-    """List a reviewed document's comments and tracked changes, each with its section file and line."""
-    from . import review
-    from .follow import follow
-    from .project import find_root
-    from .safedocx import DocxError
-
-
-    if not reviewed.is_file():  # the README: exit 1 when the file cannot be read
-        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
-        raise typer.Exit(1)
-    project = review.current_project(State.project or Path.cwd())
-    try:
-        found = review.read_review(reviewed, project)
-        if project is not None:
-            found = follow(found, find_root(State.project or Path.cwd()))
-    except DocxError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    if fmt == "json":
-        print(review.as_json(found))
-    elif fmt == "markdown":
-        print(review.review_sheet(found, project), end="")
-    else:
-        text = review.format_text(found)
-        if text:
-            print(text)
-        replies = sum(len(c.replies) for c in found.comments)
-        err.print(f"{len(found.comments)} comments, {replies} replies, {len(found.changes)} tracked changes"
-                  f" (mapped by {found.mapping})", markup=False)  # fmt: skip
-
-
-# -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
-
-
-def _author_map(values: list[str], orgs: list[Contributor]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for value in values:
-        name, sep, org = value.rpartition("=")
-        if not sep or not name.strip() or not org.strip():
-            err.print(f"coe-paper: --author takes \"Name=organisation\", not {value!r}", markup=False)
-            raise typer.Exit(2)
-        if orgs and org.strip() not in {o.id for o in orgs}:
-            err.print(f"coe-paper: --author {value!r}: no organisation '{org.strip()}' in contributors.yaml",
-                      markup=False)
-            raise typer.Exit(2)
-        mapping[name.strip()] = org.strip()
-    return mapping
-
-
-@app.command("apply")
-def apply_review(
-    reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewed copy of an assembled .docx.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes as a diff; write nothing.")] = False,
-    commit: Annotated[bool, typer.Option("--commit", help="One git commit per reviewer, authored by them.")] = False,
-    only: Annotated[str | None, typer.Option("--only", metavar="NAME|ORG,...",
-                                             help="Apply only these reviewers' changes.")] = None,
-    author: Annotated[list[str] | None, typer.Option("--author", metavar="NAME=ORG",
-                                                     help="Map a Word author name to an organisation.")] = None,
-    untracked: Annotated[bool, typer.Option("--untracked", help="Also apply edits made without Track Changes.")]
-    = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
-) -> None:
-    """Write a reviewer's tracked changes into the section files, at the lines they came from."""
-    from . import writeback
-    from .apply import ApplyError
-    from .safedocx import DocxError
-
-
-    if not reviewed.is_file():
-        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
-        raise typer.Exit(2)
-    if commit and dry_run:
-        err.print("coe-paper: --commit and --dry-run cannot be used together")
-        raise typer.Exit(2)
-    root = _root()
-    orgs = writeback.organisations(root)
-    options = writeback.Options([x.strip() for x in (only or "").split(",") if x.strip()],
-                                _author_map(author or [], orgs), untracked)
-    quiet = fmt == "json" or not err.is_terminal
-    try:
-        with nullcontext() if quiet else err.status("Reading the review and applying its changes…"):
-            doc = writeback.read_document(reviewed)
-            try:
-                result = writeback.plan(root, doc, orgs, options)
-                if commit:
-                    problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)
-                    if problem:
-                        err.print(f"coe-paper: {problem}", markup=False)
-                        raise typer.Exit(1)
-                elif not dry_run:
-                    writeback.write(root, result.files)
-            finally:
-                doc.docx.close()
-    except (DocxError, ApplyError) as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        err.print(f"coe-paper: cannot write the sources: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    if fmt == "json":
-        print(writeback.as_json(result, not dry_run))
-    else:
-        if dry_run:
-            print(writeback.diff(result.files), end="")
-        for line in writeback.report_lines(result):
-            err.print(line, markup=False)
-        for name in result.unmapped:
-            err.print(f"warning: reviewer '{name}' maps to no organisation: add them under `people:` in "
-                      f"contributors.yaml or name one with --author \"{name}=ORG\"" + (
-                          "; their changes are committed under your identity" if commit else ""), markup=False)
-        for name, row in writeback.tally(result).items():
-            err.print(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in conflict, "
-                      f"{row['skipped']} skipped", markup=False)
-        if doc.comments:
-            err.print(f"{doc.comments} comments are not applied; list them with `coe-paper comments "
-                      f"{reviewed}`", markup=False)
-        verb = "would change" if dry_run else "committed" if commit else "changed"
-        err.print(f"{verb} {len(result.files)} section file{'s' * (len(result.files) != 1)}", markup=False)
-    stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)
-    raise typer.Exit(1 if stuck or any(f.kind == "skipped" for _, f in result.findings) else 0)
-
-
-# -- import (a member's Word draft -> a section file; see importer.py and intake.py) ----------------------------------
-
-
-@app.command("import")
-def import_draft(
-    draft: Annotated[Path, typer.Argument(metavar="DRAFT.docx", help="A member's Word draft.")],
-    section_id: Annotated[str, typer.Option("--id", help="The section's id (its place in the outline).")],
-    title: Annotated[str | None, typer.Option("--title", help="Default: the draft's Title or Heading 1.")] = None,
-    lead: Annotated[str | None, typer.Option("--lead", metavar="ORG", help="Lead organisation id.")] = None,
-    contributors: Annotated[str | None, typer.Option("--contributors", metavar="ORG,...",
-                                                     help="Contributing organisation ids.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Default: sections/NN-ID.md.")] = None,
-    commit: Annotated[bool, typer.Option("--commit", help="Commit the section and its images as --author.")] = False,
-    author: Annotated[str | None, typer.Option("--author", metavar="NAME=ORG",
-                                               help="The member who wrote the draft.")] = None,
-) -> None:  # fmt: skip
-    """Turn a member's Word draft into a section file, then validate it."""
-    from . import intake  # imported here: the other commands do not need the importer
-    from .safedocx import DocxError
-
-    if not draft.is_file():
-        err.print(f"coe-paper: {draft}: no such file", markup=False)
-        raise typer.Exit(2)
-    orgs = [c.strip() for c in contributors.split(",") if c.strip()] if contributors is not None else None
-    request = intake.Request(draft, section_id, title, lead, orgs, output, commit, author)
-    try:
-        result = intake.import_section(_root(), request)
-    except intake.IntakeError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    except DocxError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    out.print(f"wrote {result.path}", markup=False)
-    for image in result.images:
-        out.print(f"wrote {image}", markup=False)
-    if result.warnings:
-        err.print(format_diagnostics(result.warnings, "text"), markup=False)
-    if not result.validated:
-        err.print(f"coe-paper: {result.path} is not in sections/, so validate does not see it", markup=False)
-    else:
-        if result.diagnostics:
-            err.print(format_diagnostics(result.diagnostics, "text"), markup=False)
-        err.print(f"validate {result.relative_path}: {summary(result.diagnostics)}", markup=False)
-    if result.commit:
-        out.print(f"committed {result.commit[:12]} as {author}", markup=False)
-    raise typer.Exit(1 if has_errors(result.diagnostics) else 0)
-
-
-# -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
-
-
-@app.command()
-def init(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to create the paper project.")],
-    name: Annotated[str, typer.Option("--name", metavar="NAME", help="The partnership's name.")]
-    = "Urban Agenda Partnership",
-    forge: Annotated[str, typer.Option("--forge", metavar="gitlab|github", help="Whose CI file to write.")]
-    = "gitlab",
-) -> None:
-    """Create a new paper project that validates and assembles at once."""
-    from . import scaffold
-
-    try:
-        created = scaffold.init(directory, name, forge)
-    except scaffold.InitError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(2) from None
-    for path in created.files:
-        out.print(f"wrote {directory / path}", markup=False)
-    for path in created.kept:
-        err.print(f"kept {directory / path} (it exists)", markup=False)
-    err.print(f"next: cd {directory} && git init && git add -A && git commit -m 'Start the paper' && "
-              "coe-paper assemble", markup=False)  # fmt: skip
-
-
-@app.command()
-def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
-                                                help="Where to write the schemas (default: schemas/).")] = None,
-) -> None:  # fmt: skip
-    """Write JSON Schemas for paper.yaml, contributors.yaml and section front matter (for YAML editors)."""
-    from . import schema as schemas
-
-    target = output or _root() / schemas.SCHEMA_DIR
-    for path in schemas.write(target):
-        out.print(f"wrote {path}", markup=False)
-
-
-@app.command()
-def preview(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
-                                                help="Where to write the site (default: build/site).")] = None,
-) -> None:  # fmt: skip
-    """Build the paper as a static site with a status board (no request leaves the machine)."""
-    from . import site
-
-    built = site.build(_root(), output)
-    if built.diagnostics:
-        err.print(format_diagnostics(built.diagnostics, "text"), markup=False)
-    if built.page is None:
-        err.print("coe-paper: nothing written", markup=False)
-        raise typer.Exit(1)
-    out.print(f"wrote {built.page} ({built.sections} sections, {len(built.files)} downloads, "
-              f"{built.seconds:.2f} s)", markup=False)  # fmt: skip
-
-
-@app.command()
-def serve(
-    port: Annotated[int, typer.Option("--port", "-p", metavar="N", help="Port to listen on.")] = 8000,
-    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to bind to.")] = "127.0.0.1",
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
-                                                help="Where to write the site (default: build/site).")] = None,
-) -> None:  # fmt: skip
-    """Preview the paper in a browser; rebuild when a file changes and reload the page."""
-    from .serve import PreviewServer, Rebuilt
-
-    def report(rebuilt: Rebuilt) -> None:
-        problems = summary(rebuilt.built.diagnostics)
-        what = ", ".join(rebuilt.changed) or "start"
-        err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)
-
-    try:
-        server = PreviewServer(_root(), output, host, port, report)
-    except OSError as exc:
-        err.print(f"coe-paper: cannot listen on {host}:{port}: {exc.strerror or exc}", markup=False)
-        raise typer.Exit(2) from None
-    server.start()
-    out.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
-    try:
-        server.wait()
-    finally:
-        server.stop()
-
-
-@app.command()
-def audit(
-    document: Annotated[Path, typer.Argument(metavar="FILE.docx", help="Any Word document.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="text, json, github or gitlab.")]
-    = "text",
-) -> None:
-    """Accessibility checks that apply to any .docx (title, language, alt text, header rows, headings, spacing)."""
-    from .a11y import audit as run_audit
-    from .safedocx import DocxError
-
-    if not document.is_file():
-        err.print(f"coe-paper: {document}: no such file", markup=False)
-        raise typer.Exit(2)
-    try:
-        found = run_audit(document)
-    except DocxError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    _report(found.diagnostics, fmt)
-    raise typer.Exit(1 if has_errors(found.diagnostics) else 0)
-
-
 def run() -> None:
     """Console-script entry point."""
     try:
@@ -620,3 +324,12 @@ def run() -> None:
     except KeyboardInterrupt:  # before typer took over (a document being written is removed by its writer)
         err.print("coe-paper: interrupted", markup=False)
         sys.exit(130)
+
+
+# The other commands register on `app` as their modules load: those that read Word files, then the forge's.
+from . import cli_word  # noqa: E402
+
+# isort: split
+from . import cli_forge  # noqa: E402
+
+__all__ = ["app", "cli_forge", "cli_word", "run"]

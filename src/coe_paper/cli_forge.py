@@ -1,0 +1,97 @@
+"""The `coe-paper` commands for a paper on its forge: `init`, `schema`, `preview` and `serve`. Registered on the app
+of cli.py, whose helpers they share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli import _root, app, err, out
+from .diagnostics import format_diagnostics, summary
+
+# -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to create the paper project.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="The partnership's name.")]
+    = "Urban Agenda Partnership",
+    forge: Annotated[str, typer.Option("--forge", metavar="gitlab|github", help="Whose CI file to write.")]
+    = "gitlab",
+) -> None:
+    """Create a new paper project that validates and assembles at once."""
+    from . import scaffold
+
+    try:
+        created = scaffold.init(directory, name, forge)
+    except scaffold.InitError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    for path in created.files:
+        out.print(f"wrote {directory / path}", markup=False)
+    for path in created.kept:
+        err.print(f"kept {directory / path} (it exists)", markup=False)
+    err.print(f"next: cd {directory} && git init && git add -A && git commit -m 'Start the paper' && "
+              "coe-paper assemble", markup=False)  # fmt: skip
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
+                                                help="Where to write the schemas (default: schemas/).")] = None,
+) -> None:  # fmt: skip
+    """Write JSON Schemas for paper.yaml, contributors.yaml and section front matter (for YAML editors)."""
+    from . import schema as schemas
+
+    target = output or _root() / schemas.SCHEMA_DIR
+    for path in schemas.write(target):
+        out.print(f"wrote {path}", markup=False)
+
+
+@app.command()
+def preview(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
+                                                help="Where to write the site (default: build/site).")] = None,
+) -> None:  # fmt: skip
+    """Build the paper as a static site with a status board (no request leaves the machine)."""
+    from . import site
+
+    built = site.build(_root(), output)
+    if built.diagnostics:
+        err.print(format_diagnostics(built.diagnostics, "text"), markup=False)
+    if built.page is None:
+        err.print("coe-paper: nothing written", markup=False)
+        raise typer.Exit(1)
+    out.print(f"wrote {built.page} ({built.sections} sections, {len(built.files)} downloads, "
+              f"{built.seconds:.2f} s)", markup=False)  # fmt: skip
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", metavar="N", help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to bind to.")] = "127.0.0.1",
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
+                                                help="Where to write the site (default: build/site).")] = None,
+) -> None:  # fmt: skip
+    """Preview the paper in a browser; rebuild when a file changes and reload the page."""
+    from .serve import PreviewServer, Rebuilt
+
+    def report(rebuilt: Rebuilt) -> None:
+        problems = summary(rebuilt.built.diagnostics)
+        what = ", ".join(rebuilt.changed) or "start"
+        err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)
+
+    try:
+        server = PreviewServer(_root(), output, host, port, report)
+    except OSError as exc:
+        err.print(f"coe-paper: cannot listen on {host}:{port}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(2) from None
+    server.start()
+    out.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
+    try:
+        server.wait()
+    finally:
+        server.stop()

@@ -1,0 +1,225 @@
+"""The `coe-paper` commands that read Word files: `comments` and `apply` (a reviewer's .docx back to the sources),
+`import` (a member's draft to a section file) and `audit` (accessibility of any .docx). Registered on the app of
+cli.py, whose helpers they share."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .cli import State, _check_format, _check_table_format, _report, _root, app, err, out
+from .diagnostics import format_diagnostics, has_errors, summary
+
+if TYPE_CHECKING:
+    from .model import Contributor
+
+
+# -- comments (reviewed .docx back to the sources; data from review.py) ----------------------------------------------
+
+
+def _check_review_format(fmt: str) -> str:
+    if fmt not in ("text", "json", "markdown"):
+        raise typer.BadParameter("choose text, json or markdown")
+    return fmt
+
+
+@app.command()
+def comments(
+    reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewer's .docx file.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_review_format,
+                                     help="text, json, or markdown (a review sheet by section).")] = "text",
+) -> None:  # fmt: skip
+    """List a reviewed document's comments and tracked changes, each with its section file and line."""
+    from . import review
+    from .follow import follow
+    from .project import find_root
+    from .safedocx import DocxError
+
+
+    if not reviewed.is_file():  # the README: exit 1 when the file cannot be read
+        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
+        raise typer.Exit(1)
+    project = review.current_project(State.project or Path.cwd())
+    try:
+        found = review.read_review(reviewed, project)
+        if project is not None:
+            found = follow(found, find_root(State.project or Path.cwd()))
+    except DocxError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        print(review.as_json(found))
+    elif fmt == "markdown":
+        print(review.review_sheet(found, project), end="")
+    else:
+        text = review.format_text(found)
+        if text:
+            print(text)
+        replies = sum(len(c.replies) for c in found.comments)
+        err.print(f"{len(found.comments)} comments, {replies} replies, {len(found.changes)} tracked changes"
+                  f" (mapped by {found.mapping})", markup=False)  # fmt: skip
+
+
+# -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
+
+
+def _author_map(values: list[str], orgs: list[Contributor]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values:
+        name, sep, org = value.rpartition("=")
+        if not sep or not name.strip() or not org.strip():
+            err.print(f"coe-paper: --author takes \"Name=organisation\", not {value!r}", markup=False)
+            raise typer.Exit(2)
+        if orgs and org.strip() not in {o.id for o in orgs}:
+            err.print(f"coe-paper: --author {value!r}: no organisation '{org.strip()}' in contributors.yaml",
+                      markup=False)
+            raise typer.Exit(2)
+        mapping[name.strip()] = org.strip()
+    return mapping
+
+
+@app.command("apply")
+def apply_review(
+    reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewed copy of an assembled .docx.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes as a diff; write nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="One git commit per reviewer, authored by them.")] = False,
+    only: Annotated[str | None, typer.Option("--only", metavar="NAME|ORG,...",
+                                             help="Apply only these reviewers' changes.")] = None,
+    author: Annotated[list[str] | None, typer.Option("--author", metavar="NAME=ORG",
+                                                     help="Map a Word author name to an organisation.")] = None,
+    untracked: Annotated[bool, typer.Option("--untracked", help="Also apply edits made without Track Changes.")]
+    = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+) -> None:
+    """Write a reviewer's tracked changes into the section files, at the lines they came from."""
+    from . import writeback
+    from .apply import ApplyError
+    from .safedocx import DocxError
+
+
+    if not reviewed.is_file():
+        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
+        raise typer.Exit(2)
+    if commit and dry_run:
+        err.print("coe-paper: --commit and --dry-run cannot be used together")
+        raise typer.Exit(2)
+    root = _root()
+    orgs = writeback.organisations(root)
+    options = writeback.Options([x.strip() for x in (only or "").split(",") if x.strip()],
+                                _author_map(author or [], orgs), untracked)
+    quiet = fmt == "json" or not err.is_terminal
+    try:
+        with nullcontext() if quiet else err.status("Reading the review and applying its changes…"):
+            doc = writeback.read_document(reviewed)
+            try:
+                result = writeback.plan(root, doc, orgs, options)
+                if commit:
+                    problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)
+                    if problem:
+                        err.print(f"coe-paper: {problem}", markup=False)
+                        raise typer.Exit(1)
+                elif not dry_run:
+                    writeback.write(root, result.files)
+            finally:
+                doc.docx.close()
+    except (DocxError, ApplyError) as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"coe-paper: cannot write the sources: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        print(writeback.as_json(result, not dry_run))
+    else:
+        if dry_run:
+            print(writeback.diff(result.files), end="")
+        for line in writeback.report_lines(result):
+            err.print(line, markup=False)
+        for name in result.unmapped:
+            err.print(f"warning: reviewer '{name}' maps to no organisation: add them under `people:` in "
+                      f"contributors.yaml or name one with --author \"{name}=ORG\"" + (
+                          "; their changes are committed under your identity" if commit else ""), markup=False)
+        for name, row in writeback.tally(result).items():
+            err.print(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in conflict, "
+                      f"{row['skipped']} skipped", markup=False)
+        if doc.comments:
+            err.print(f"{doc.comments} comments are not applied; list them with `coe-paper comments "
+                      f"{reviewed}`", markup=False)
+        verb = "would change" if dry_run else "committed" if commit else "changed"
+        err.print(f"{verb} {len(result.files)} section file{'s' * (len(result.files) != 1)}", markup=False)
+    stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)
+    raise typer.Exit(1 if stuck or any(f.kind == "skipped" for _, f in result.findings) else 0)
+
+
+# -- import (a member's Word draft -> a section file; see importer.py and intake.py) ----------------------------------
+
+
+@app.command("import")
+def import_draft(
+    draft: Annotated[Path, typer.Argument(metavar="DRAFT.docx", help="A member's Word draft.")],
+    section_id: Annotated[str, typer.Option("--id", help="The section's id (its place in the outline).")],
+    title: Annotated[str | None, typer.Option("--title", help="Default: the draft's Title or Heading 1.")] = None,
+    lead: Annotated[str | None, typer.Option("--lead", metavar="ORG", help="Lead organisation id.")] = None,
+    contributors: Annotated[str | None, typer.Option("--contributors", metavar="ORG,...",
+                                                     help="Contributing organisation ids.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Default: sections/NN-ID.md.")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the section and its images as --author.")] = False,
+    author: Annotated[str | None, typer.Option("--author", metavar="NAME=ORG",
+                                               help="The member who wrote the draft.")] = None,
+) -> None:  # fmt: skip
+    """Turn a member's Word draft into a section file, then validate it."""
+    from . import intake  # imported here: the other commands do not need the importer
+    from .safedocx import DocxError
+
+    if not draft.is_file():
+        err.print(f"coe-paper: {draft}: no such file", markup=False)
+        raise typer.Exit(2)
+    orgs = [c.strip() for c in contributors.split(",") if c.strip()] if contributors is not None else None
+    request = intake.Request(draft, section_id, title, lead, orgs, output, commit, author)
+    try:
+        result = intake.import_section(_root(), request)
+    except intake.IntakeError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except DocxError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    out.print(f"wrote {result.path}", markup=False)
+    for image in result.images:
+        out.print(f"wrote {image}", markup=False)
+    if result.warnings:
+        err.print(format_diagnostics(result.warnings, "text"), markup=False)
+    if not result.validated:
+        err.print(f"coe-paper: {result.path} is not in sections/, so validate does not see it", markup=False)
+    else:
+        if result.diagnostics:
+            err.print(format_diagnostics(result.diagnostics, "text"), markup=False)
+        err.print(f"validate {result.relative_path}: {summary(result.diagnostics)}", markup=False)
+    if result.commit:
+        out.print(f"committed {result.commit[:12]} as {author}", markup=False)
+    raise typer.Exit(1 if has_errors(result.diagnostics) else 0)
+
+
+@app.command()
+def audit(
+    document: Annotated[Path, typer.Argument(metavar="FILE.docx", help="Any Word document.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="text, json, github or gitlab.")]
+    = "text",
+) -> None:
+    """Accessibility checks that apply to any .docx (title, language, alt text, header rows, headings, spacing)."""
+    from .a11y import audit as run_audit
+    from .safedocx import DocxError
+
+    if not document.is_file():
+        err.print(f"coe-paper: {document}: no such file", markup=False)
+        raise typer.Exit(2)
+    try:
+        found = run_audit(document)
+    except DocxError as exc:
+        err.print(f"coe-paper: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    _report(found.diagnostics, fmt)
+    raise typer.Exit(1 if has_errors(found.diagnostics) else 0)
