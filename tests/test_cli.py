@@ -308,3 +308,18 @@ def test_a_slow_stage_shows_on_a_terminal_and_not_when_piped(make_project: MakeP
     piped = run_entry_point("assemble", "-o", "again.docx", cwd=root)
     assert piped.returncode == 0, piped.stderr
     assert "Laying out" not in piped.stderr + piped.stdout
+
+
+def test_status_piped_is_plain_aligned_text(make_project: MakeProject) -> None:
+    """Piped (here: captured), `status` and `contributors` are plain columns a script can split, without box lines."""
+    root = make_project(git=True)
+    for command, header in (("status", ["no.", "section", "status", "lead", "words", "changed", "by", "issues"]),
+                            ("contributors", ["organisation", "led", "contributed", "commits", "lines", "share"])):
+        result = cli("--project", str(root), command)
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert lines[1].split() == header and set(lines[2].replace(" ", "")) == {"-"}
+        assert not set("│┃━─") & set(result.stdout)
+        assert len(lines) > 3
+    sections = [line.split() for line in cli("--project", str(root), "status").stdout.splitlines()[3:]]
+    assert [row[1] for row in sections] == ["intro", "housing", "outlook"]

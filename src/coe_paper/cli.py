@@ -13,7 +13,6 @@ from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, su
 
 if TYPE_CHECKING:  # the commands import what they use: `--help` and `--version` load none of it
     from rich.console import Console
-    from rich.table import Table
 
     from . import pipeline
     from .attribution import History
@@ -236,11 +235,32 @@ class _Steps:
             self.status.stop()
 
 
-def _print_table(table: Table) -> None:
-    """A table at the terminal's width, or unwrapped (up to 200 columns) when the output is piped."""
-    from rich.console import Console
+def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]]], wrap: int = 0) -> None:
+    """A table of (text, colour) cells; a column named with a trailing ">" is right-aligned, column `wrap` wraps.
+    At a terminal it is drawn by rich at the terminal's width; piped, it is plain aligned text (rich takes a while
+    to load, and a script reading the output wants no box lines)."""
+    names = [name.rstrip(">") for name in columns]
+    right = [name.endswith(">") for name in columns]
+    if not sys.stdout.isatty():
+        text = [[cell.translate(_CONTROL_STRIP) for cell, _ in row] for row in rows]
+        widths = [max([len(name), *(len(row[i]) for row in text)]) for i, name in enumerate(names)]
 
-    (out if out.is_terminal else Console(highlight=False, width=200)).print(table)
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True))
+
+        print("\n".join([title, line(names).rstrip(), "  ".join("-" * w for w in widths),
+                         *(line(cells).rstrip() for cells in text)]))  # fmt: skip
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title)
+    for index, name in enumerate(names):
+        table.add_column(name, justify="right" if right[index] else "left", no_wrap=index != wrap,
+                         min_width=12 if index == wrap else None, overflow="fold")  # fmt: skip
+    for row in rows:
+        table.add_row(*(Text(cell, style=colour) for cell, colour in row))
+    out.print(table)
 
 
 def _attributed(rev: str | None) -> tuple[pipeline.Loaded, History | None]:
@@ -262,29 +282,23 @@ def status(
     rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
-    from rich.table import Table
-    from rich.text import Text
-
     from . import report
-
 
     loaded, history = _attributed(rev)
     rows = report.section_status(loaded, history)
     if fmt == "json":
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
         return
-    table = Table(title="Sections")
-    for name in ("no.", "section", "status", "lead", "words", "changed", "by", "issues"):
-        table.add_column(name, justify="right" if name in ("words", "issues") else "left", no_wrap=name != "section")
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
+    cells: list[list[tuple[str, str]]] = []
     for row in rows:
         limits = f"{row.min_words}-{row.max_words if row.max_words is not None else ''}"
-        words = Text(f"{row.words}/{limits}", style=colours[row.words_check])
         by = (row.last_change_org or "(unmapped)") if row.last_change else ""
-        problems = Text(str(row.diagnostics), style="red" if row.errors else "yellow" if row.warnings else "")
-        table.add_row(row.number, Text(row.id), Text(row.status), Text(row.lead), words, row.last_change or "-",
-                      Text(by), problems)
-    _print_table(table)
+        problems = "red" if row.errors else "yellow" if row.warnings else ""
+        cells.append([(row.number, ""), (row.id, ""), (row.status, ""), (row.lead, ""),
+                      (f"{row.words}/{limits}", colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
+                      (str(row.diagnostics), problems)])  # fmt: skip
+    _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
 
 
 @app.command()
@@ -293,24 +307,16 @@ def contributors(
     rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per organisation: sections led and contributed to, commits, and share of the current lines."""
-    from rich.table import Table
-    from rich.text import Text
-
     from . import report
-
 
     loaded, history = _attributed(rev)
     rows = report.organisations(loaded, history)
     if fmt == "json":
         print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
         return
-    table = Table(title="Contributors")
-    for name in ("organisation", "led", "contributed", "commits", "lines", "share"):
-        table.add_column(name, justify="left" if name == "organisation" else "right", no_wrap=name != "organisation")
-    for row in rows:
-        table.add_row(Text(row.short), str(len(row.led)), str(len(row.contributed)), str(row.commits),
-                      str(row.lines), f"{row.share:.1%}")  # fmt: skip
-    _print_table(table)
+    cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
+              (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]  # fmt: skip
+    _print_table("Contributors", ["organisation", "led>", "contributed>", "commits>", "lines>", "share>"], cells)
 
 
 def run() -> None:
