@@ -266,3 +266,14 @@ def test_a_template_without_the_usual_prefixes(make_project: MakeProject, monkey
     monkeypatch.setattr(DocxBuilder, "takes_text", property(lambda self: False))
     shutil.rmtree(cache(root))
     assert build(root, "elements.docx") == usual
+
+
+def test_paper_yaml_from_the_cache_keeps_its_positions(make_project: MakeProject) -> None:
+    """paper.yaml and contributors.yaml, parsed once without a problem, come from the cache with their positions:
+    an outline entry without a file is reported where it was."""
+    root = make_project({"sections/03-outlook.md": None}, git=True)
+    cold = [d for d in pipeline.check(root).diagnostics if d.code == "COE104"]
+    assert [(d.path, d.line) for d in cold] == [("paper/paper.yaml", 17)]  # "  - id: outlook"
+    assert [d for d in pipeline.check(root).diagnostics if d.code == "COE104"] == cold
+    entries = json.loads((cache(root) / "front.pack").read_bytes().partition(b"\n")[2])
+    assert any("outline" in str(value.get("data", "")) for value in entries.values())  # paper.yaml was kept

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -165,6 +166,25 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     return Section(path=path, meta=meta, body=body, body_line=body_line, meta_marks=located.marks), found
 
 
+def _cached_yaml(data: object) -> Located | None:
+    """Parsed YAML from the cache, or None when the entry is not exactly right (its data is validated as always)."""
+    if not isinstance(data, dict) or set(data) != {"data", "marks"} or not isinstance(data["marks"], list):
+        return None
+    marks = _marks(data["marks"])
+    return Located(data["data"], marks) if marks is not None else None
+
+
+def _marks(items: list[Any]) -> dict[tuple[str | int, ...], tuple[int, int]] | None:
+    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    for item in items:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
+                and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
+                and all(type(v) is int for v in item[1])):  # fmt: skip
+            return None
+        marks[tuple(item[0])] = (item[1][0], item[1][1])
+    return marks
+
+
 def _cached_front(data: object) -> tuple[SectionMeta, dict[tuple[str | int, ...], tuple[int, int]]] | None:
     """A valid front matter's meta and marks from the cache, or None when the entry is not exactly right."""
     if not isinstance(data, dict) or set(data) != {"meta", "marks"} or not isinstance(data["marks"], list):
@@ -174,13 +194,9 @@ def _cached_front(data: object) -> tuple[SectionMeta, dict[tuple[str | int, ...]
     if not isinstance(meta, dict) or set(meta) != set(fields) or not all(
             isinstance(meta[name], kind) for name, kind in fields.items()):  # fmt: skip
         return None
-    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    for item in data["marks"]:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
-                and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
-                and all(type(v) is int for v in item[1])):  # fmt: skip
-            return None
-        marks[tuple(item[0])] = (item[1][0], item[1][1])
+    marks = _marks(data["marks"])
+    if marks is None:
+        return None
     try:  # validated again: a hand-made entry cannot make a section the schema would refuse
         return SectionMeta.model_validate(meta), marks
     except ValueError:
@@ -188,17 +204,28 @@ def _cached_front(data: object) -> tuple[SectionMeta, dict[tuple[str | int, ...]
 
 
 def load_yaml_file(
-    source: Source, path: str, model: type[M], found: list[Diagnostic]
+    source: Source, path: str, model: type[M], found: list[Diagnostic], cache: Store | None = None
 ) -> tuple[M | None, Located | None]:
-    """Read, parse and validate one YAML file; its problems are added to `found`."""
+    """Read, parse and validate one YAML file; its problems are added to `found`. With `cache`, a file parsed
+    before without a problem is taken from it (its data and positions), then validated as always."""
     text, problems = read_text(source, path)
     found.extend(problems)
     if text is None or any(problem.code == "COE011" for problem in problems):
         return None, None
-    located, problems = load_yaml(text, path)
-    found.extend(problems)
+    key = cache.key("yaml", path, text) if cache is not None else ""
+    located = _cached_yaml(cache.get(key)) if cache is not None else None
     if located is None:
-        return None, None
+        located, problems = load_yaml(text, path)
+        found.extend(problems)
+        if located is None:
+            return None, None
+        if cache is not None and not problems:
+            stored = {"data": located.data, "marks": [[list(k), list(v)] for k, v in located.marks.items()]}
+            try:
+                if json.loads(json.dumps(stored))["data"] == located.data:  # plain JSON data only (no dates)
+                    cache.put(key, stored)
+            except (TypeError, ValueError):
+                pass
     value, problems = validate_model(model, located, path)
     found.extend(problems)
     return value, located
@@ -218,8 +245,9 @@ def load_abbreviations(source: Source, path: str, found: list[Diagnostic]) -> di
 def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     """Load config, contributors and every `sections/*.md`. Returns None when the config or members are unusable."""
     found: list[Diagnostic] = []
-    config, config_yaml = load_yaml_file(source, CONFIG_PATH, PaperConfig, found)
-    members, members_yaml = load_yaml_file(source, CONTRIBUTORS_PATH, ContributorsFile, found)
+    cache = Store(source.root, "front", code_stamp(), pack=True)  # YAML and front matter found valid before
+    config, config_yaml = load_yaml_file(source, CONFIG_PATH, PaperConfig, found, cache)
+    members, members_yaml = load_yaml_file(source, CONTRIBUTORS_PATH, ContributorsFile, found, cache)
     if members is not None and members_yaml is not None:
         seen: set[str] = set()
         for index, member in enumerate(members.organisations):
@@ -234,7 +262,6 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     except SourceError as exc:  # `sections` is a symbolic link out of the project
         paths = []
         found.append(error(SECTIONS_DIR, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
-    cache = Store(source.root, "front", code_stamp(), pack=True)  # front matter found valid before
     for path in paths:
         if path.endswith(".md"):
             section, problems = load_section(source, path, cache)
