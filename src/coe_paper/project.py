@@ -90,12 +90,17 @@ def control_characters(text: str, path: str, line_offset: int = 0) -> Iterator[D
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """(front matter, body, 0-based line where the body starts), or None when there is no front matter."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).rstrip() != "---":
         return None
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 1
+    start, index = end + 1, 1  # the front matter's first character and line (0-based)
+    line_start = start
+    while end >= 0:  # a line at a time: the front matter is short, the body may be long
+        end = text.find("\n", line_start)
+        line = text[line_start:] if end < 0 else text[line_start:end]
+        if line.rstrip() in ("---", "..."):
+            return text[start : max(start, line_start - 1)], ("" if end < 0 else text[end + 1 :]), index + 1
+        line_start, index = end + 1, index + 1
     return None
 
 
