@@ -119,6 +119,17 @@ class TermList:
     def source_of(self, term: Term) -> str:
         return self.file.sources.get(term.source, term.source)
 
+    def could_match(self, lines: list[tuple[int, str]]) -> bool:
+        """False when no phrase can start on any of `lines` (all ASCII, and none holds a lead word, see _leads)."""
+        if self.leads is None:
+            return True
+        words: set[str] = set()
+        for _, line in lines:
+            if not line.isascii():
+                return True
+            words |= _words(line)
+        return not self.leads.isdisjoint(words)
+
     def find(self, line: str, file_line: int) -> list[Match]:
         if self.leads is not None and line.isascii() and self.leads.isdisjoint(_words(line)):
             return []  # no phrase can start on this line (see _leads)
