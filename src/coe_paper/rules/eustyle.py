@@ -30,12 +30,16 @@ _CODE_FIX = {"GR": "EL", "GB": "UK"}
 _EU_CODES = {code for code in COUNTRY_NAMES if code != "EU"}
 _CODE_LIST = re.compile(r"\b[A-Z]{2}\b(?:(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)[A-Z]{2}\b)+")
 _GREECE = re.compile(r"(?<![\w/-])GR(?![\w/-])")
+_CAPITALS = re.compile(r"[A-Z]{2}")  # what a country code, a list of them or GR needs
+_DIGIT = re.compile(r"\d")  # what a date, a number or EU-28 needs
 
 
 @rule("COE710", "country code not as the EU writes it: EL for Greece (not GR), UK for the United Kingdom (not GB)",
       f"{ISG}, 7.1 (Countries)", fixable=True)  # fmt: skip
 def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
     for index, text in prose.prose_lines():
+        if not _CAPITALS.search(text):  # no two capitals in a row: no country code
+            continue
         line = prose.file_line(index)
         hits = {found.start(): "GR" for found in _GREECE.finditer(text)}
         for listed in _CODE_LIST.finditer(text):  # GB is a unit too (5 GB): only in a list of country codes
@@ -55,6 +59,8 @@ _EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)
 def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
     hint = "the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States'"
     for index, text in prose.prose_lines():
+        if not _CAPITALS.search(text) and not _DIGIT.search(text) and "twenty" not in text.lower():
+            continue
         line = prose.file_line(index)
         for m in _EU28.finditer(text):
             yield Finding(line, m.start() + 1, f"'{m.group()}' counts the United Kingdom as a Member State", hint)
@@ -90,6 +96,8 @@ _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<su
 
 def _dates(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, date as the EU writes it) for each ordinal or month-first date in `text`."""
+    if not _DIGIT.search(text):  # every date has a number
+        return
     for m in _ORDINAL.finditer(text):
         start = m.start() if m.group("the") and m.group("of") else m.start("day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
@@ -119,6 +127,8 @@ _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}
       f"{ISG}, 10.5 (Numbers, dates and time)")  # fmt: skip
 def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
     for index, text in prose.prose_lines("paragraph", "heading", "footnote"):
+        if not _DIGIT.search(text):
+            continue
         for m in _NUMERIC_DATE.finditer(text):
             yield Finding(prose.file_line(index), m.start() + 1, f"numeric date '{m.group()}' in running text",
                           "write the month in words: '31 January 2024' (numeric dates only in tables)")  # fmt: skip
@@ -220,6 +230,8 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
     wrong = _COMMA_GROUPS if style == "space" else _SPACE_GROUPS
     name = "a (no-break) space" if style == "space" else "a comma"
     for index, text in prose.prose_lines():
+        if not _DIGIT.search(text):
+            continue
         line = prose.file_line(index)
         for m in sorted([*wrong.finditer(text), *_UNGROUPED.finditer(text)], key=lambda m: m.start()):
             better = _grouped(m.group(), style).replace("\u00a0", " ")
