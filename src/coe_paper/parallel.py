@@ -103,6 +103,8 @@ def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | No
     job = _JOB
     assert job is not None, "a worker runs inside prefill"
     renderer = SectionRenderer(job.root, job.builder, {}, {}) if job.builder is not None else None
+    if renderer is not None and renderer.store.directory is None:  # no cache to leave the fragments in (no git)
+        renderer = None
     speller = _speller(job.editor)
     before = set(speller.known) if speller is not None else set()
     out: list[tuple[dict[str, Any], list[Any] | None]] = []
