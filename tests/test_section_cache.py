@@ -46,9 +46,9 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counts: list[int] = []  # bodies rendered
     close = SectionRenderer.close
 
-    def record(self: SectionRenderer) -> None:
+    def record(self: SectionRenderer, drop_unused: bool = True) -> None:
         counts.append(self.rendered["body"])
-        close(self)
+        close(self, drop_unused)
 
     monkeypatch.setattr(SectionRenderer, "close", record)
     return counts
@@ -277,3 +277,18 @@ def test_paper_yaml_from_the_cache_keeps_its_positions(make_project: MakeProject
     assert [d for d in pipeline.check(root).diagnostics if d.code == "COE104"] == cold
     entries = json.loads((cache(root) / "front.pack").read_bytes().partition(b"\n")[2])
     assert any("outline" in str(value.get("data", "")) for value in entries.values())  # paper.yaml was kept
+
+
+def test_a_build_at_a_revision_keeps_the_work_trees_entries(make_project: MakeProject,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`assemble --rev` and `--compare` read older files; the work tree's entries stay for its next build."""
+    root = make_project(git=True)
+    section = root / "sections" / "03-outlook.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\nA sentence the last commit does not have.\n",
+                       encoding="utf-8")  # fmt: skip
+    counts = counting(monkeypatch)
+    build(root)
+    assert pipeline.assemble(root, root / "old.docx", rev="HEAD").output is not None
+    assert pipeline.compare(root, "HEAD", root / "changes.docx").output is not None
+    build(root, "again.docx")
+    assert counts[-1] == 1  # only the section with a picture, rendered every time

@@ -20,7 +20,7 @@ from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
 from .safepaths import output_problems
-from .sources import OutsideProject, Source, SourceError, normalise, unreadable
+from .sources import OutsideProject, Source, SourceError, WorkTree, normalise, unreadable
 from .store import Store, code_stamp
 from .structure import nesting, raw_html
 
@@ -113,7 +113,7 @@ def run_all(project: Project, parsed: list[Parsed], source: Source, editor: edit
         found += internal_links(item, anchors)
         if item.facts.images:
             found += images(item, source, known)
-    known.prune()
+    known.prune(isinstance(source, WorkTree))
     found += frontmatter.check(project, parsed, source)
     found += a11y.template(project, source)  # COE535
     found += editorial.check(project, parsed, source, editor)  # COE7xx, as paper.yaml's `checks:` selects them

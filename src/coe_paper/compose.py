@@ -18,7 +18,7 @@ from .numbering import unnumber
 from .render import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
-from .sources import Source, SourceError, normalise
+from .sources import Source, SourceError, WorkTree, normalise
 from .templates import Templates
 
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
         sections.append((section, blocks))
     builder.numbering_on = False
     annex = part("annex.md.j2")
-    renderer.close()
+    renderer.close(isinstance(loaded.source, WorkTree) and not as_elements)
     if project.config.numbering:
         unnumber([*title_page, *abbreviations, *annex], builder.heading_style_ids())
     return Parts(title_page, sections, annex, abbreviations)

@@ -128,7 +128,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
     for item, key in missing:
         item.facts = checks.section_checks(project, item)
         store.put(key, facts.encode(item.facts))
-    store.prune()
+    store.prune(isinstance(source, WorkTree))
 # -- attribution (git history; see attribution.py) ------------------------------------------------------------------
 
 
@@ -168,7 +168,7 @@ def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]
         problems = open_template(source, path)[1]
         if digest and not problems:
             store.put(key, True)
-    store.prune()
+    store.prune(isinstance(source, WorkTree))
     return problems
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from . import limits
 from .diagnostics import Diagnostic, error
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
-from .sources import OutsideProject, Source, SourceError, TooLarge
+from .sources import OutsideProject, Source, SourceError, TooLarge, WorkTree
 from .store import Store, code_stamp
 from .yamlsafe import VALUE, Located, load_yaml
 
@@ -273,7 +273,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             found.extend(problems)
             if section is not None:
                 sections.append(section)
-    cache.prune()
+    cache.prune(isinstance(source, WorkTree))
     if config is None or members is None:
         return None, found
     project = Project(config=config, contributors=list(members.organisations), sections=sections,

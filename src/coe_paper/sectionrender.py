@@ -102,7 +102,7 @@ class SectionRenderer:
             return fragments.elements(text)
         return [self.builder.slot(text)] if text else []
 
-    def close(self) -> None:
+    def close(self, drop_unused: bool = True) -> None:
         """After a whole paper: drop the entries this build did not use."""
-        self.store.prune()
-        self.bylines.prune()
+        self.store.prune(drop_unused)
+        self.bylines.prune(drop_unused)

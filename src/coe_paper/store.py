@@ -96,15 +96,19 @@ class Store:
             return
         self._write(self.directory / f"{key}.json", key, payload)
 
-    def prune(self) -> None:
-        """Write the pack, and remove the entries this run did not use (call it after a run over the whole paper)."""
+    def prune(self, drop_unused: bool = True) -> None:
+        """Write the pack, and remove the entries this run did not use (after a run over the whole paper in the work
+        tree; a run at another revision keeps them, for the next run in the work tree)."""
         if self.directory is None or not self.used:
             return
         if self.packed:
             old = self._pack()
-            if self.fresh or set(old) != self.used:
-                entries = {key: self.fresh[key] if key in self.fresh else old[key] for key in sorted(self.used)}
+            keys = sorted(self.used if drop_unused else self.used | set(old))
+            if self.fresh or set(old) != set(keys):
+                entries = {key: self.fresh[key] if key in self.fresh else old[key] for key in keys}
                 self._write(self.directory.with_suffix(".pack"), "pack", entries)
+            return
+        if not drop_unused:
             return
         try:
             names = os.listdir(self.directory)
