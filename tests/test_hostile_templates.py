@@ -40,7 +40,11 @@ ERRORS = {
 
 @pytest.mark.parametrize("command", ["validate", "assemble"])
 @pytest.mark.parametrize("case", list(ERRORS))
-def test_template_errors_are_diagnostics_with_the_line(make_project: MakeProject, case: str, command: str) -> None:
+def test_template_errors_are_diagnostics_with_the_line(make_project: MakeProject, case: str, command: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    # None of these hangs, so they get the usual time: a recursion a thousand includes deep must not be cut short
+    # by the half second the hanging templates below get (on a busy machine it was).
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=10.0))
     code, message = ERRORS[case]
     root = make_project({BYLINE: "{.Byline}\n" + code + "\n"})
     result = cli("--project", str(root), command)
