@@ -176,6 +176,17 @@ def test_a_heading_whose_anchor_is_taken_gets_a_toc_bookmark(make_project: MakeP
     assert build(root, "again.docx") == data
 
 
+def _no_other_threads() -> None:
+    """Workers are not forked while another thread runs (see parallel.worth_it): wait for any an earlier test left,
+    such as the preview's dictionary loader."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(timeout=60)
+    assert threading.active_count() == 1
+
+
 def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cold build whose sections are parsed, checked and rendered by worker processes (parallel.py) writes the
     same bytes and reports the same findings as one that does everything itself."""
@@ -186,7 +197,7 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     monkeypatch.setattr(parallel, "processors", lambda: 2)
     monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # another test's thread may still run
+    _no_other_threads()
     calls: list[int] = []
     prefill = parallel.prefill
 
@@ -246,7 +257,7 @@ def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch
     monkeypatch.setattr(parallel, "processors", lambda: 2)
     monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # another test's thread may still run
+    _no_other_threads()
     monkeypatch.setattr(parallel, "_work", _die)
     outcomes: list[object] = []
     prefill = parallel.prefill
