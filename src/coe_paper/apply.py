@@ -8,7 +8,6 @@ is written here: the caller writes the files (atomically) or shows the diff."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -65,15 +64,11 @@ class _Section:
 
 
 def section_table(doc: WordDocument) -> tuple[list[tuple[str, str]], str]:
-    try:
-        table = json.loads(doc.properties.get("coe-paper:sections", "null"))
-    except ValueError:
-        table = None
-    if not isinstance(table, list) or not all(isinstance(e, list) and len(e) >= 2 and isinstance(e[0], str)
-                                              and isinstance(e[1], str) for e in table):
+    table = marks.section_map(doc.properties)
+    if table is None:
         raise ApplyError("this document was not made by `coe-paper assemble` (it has no section map), so its "
                          "changes cannot be traced to the sources; use `coe-paper comments` to list them")
-    return [(e[0], e[1]) for e in table], doc.properties.get("coe-paper:commit", "")
+    return table, doc.properties.get(marks.COMMIT, "")
 
 
 def _bookmark(para: Paragraph) -> tuple[int, int] | None:

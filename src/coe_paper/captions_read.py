@@ -9,12 +9,14 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from . import marks
+
 if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alone, without the Word reader
     from . import wordread as wr
     from .mdwrite import MdBlock
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
-PROPERTY = "coe-paper:captions"
+PROPERTY = marks.CAPTIONS
 
 
 def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from . import annex, captions, checks, frontmatter, marks, ooxml
 from .attribution import History, SectionHistory
-from .captions_read import PROPERTY as CAPTIONS_PROPERTY
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
@@ -253,9 +252,9 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
     props = Properties(
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,
         version=version.label, identifier=version.commit, date=version.date,
-        custom=[("coe-paper:sections", json.dumps(sections_map, separators=(",", ":"))),
-                ("coe-paper:commit", version.commit or ""),
-                *([(CAPTIONS_PROPERTY, json.dumps(builder.caption_ids, sort_keys=True))] * bool(builder.caption_ids)),
+        custom=[(marks.SECTIONS, json.dumps(sections_map, separators=(",", ":"))),
+                (marks.COMMIT, version.commit or ""),
+                *([(marks.CAPTIONS, json.dumps(builder.caption_ids, sort_keys=True))] * bool(builder.caption_ids)),
                 *extra],
     )  # fmt: skip
     return builder.to_bytes(props)

@@ -9,7 +9,6 @@ for (by its hidden `_Coe{n}_{line}` bookmarks). Nothing here prints or writes fi
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections import Counter
@@ -20,7 +19,7 @@ from . import wordread as wr
 from .captions_read import CAPTION_RE, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .markdown import is_safe_link, slugify
-from .marks import is_source_mark, section_prefix
+from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
 from .render import bookmark_name
 from .safedocx import DocxError
@@ -89,7 +88,7 @@ class _Converter:
         self.image_data: list[tuple[str, bytes]] = []
         self.anchors: dict[str, str] = {}  # bookmark -> Markdown anchor
         self.writer = Writer()
-        self.assembled = "coe-paper:sections" in doc.properties
+        self.assembled = SECTIONS in doc.properties
         self.known_ids = set(options.known_ids)
         self.paragraphs: list[wr.Paragraph] = []  # everything imported, notes included, for the counts
 
@@ -124,10 +123,7 @@ class _Converter:
         """The whole body, or, for a paper coe-paper assembled, the blocks of the section asked for."""
         if not self.assembled:
             return self.doc.blocks
-        try:
-            ids = [str(entry[0]) for entry in json.loads(self.doc.properties["coe-paper:sections"])]
-        except (ValueError, TypeError, IndexError, KeyError):
-            ids = []
+        ids = [sid for sid, _ in section_map(self.doc.properties) or []]
         self.known_ids |= set(ids)  # links to the paper's other sections survive
         if self.options.id not in ids:
             self.assembled = False

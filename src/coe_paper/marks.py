@@ -1,13 +1,21 @@
-"""The hidden source bookmarks that tie the Word document to the sources: `_Coe{section}_{line}` on every block
-(the section's index in the paper's order and the 1-based line of its file), written by the renderer and read back
-by `comments`, `apply` and `import`. A fragment rendered ahead of its place (fragments.py) carries the section
-index -1 until it is placed."""
+"""The marks that tie the Word document to its sources, written by the build and read back by `comments`, `apply`
+and `import`: hidden source bookmarks `_Coe{section}_{line}` on every block (the section's index in the paper's
+order and the 1-based line of its file), and the document's custom properties `coe-paper:*` (the section map, the
+commit, the captions). A fragment rendered ahead of its place (fragments.py) carries the section index -1 until it
+is placed."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 
 PREFIX = "_Coe"
+SECTIONS = "coe-paper:sections"  # JSON: [[id, path, body line], ...] in the paper's order
+COMMIT = "coe-paper:commit"  # the commit the document was built from
+COMPARED = "coe-paper:compared-with"  # the commit an `assemble --compare` shows the changes since
+CAPTIONS = "coe-paper:captions"  # JSON: caption bookmark -> the id written in the Markdown
+MAX_SECTIONS = 1024 * 1024  # characters of the section map read (a few KB for 300 sections)
 PLACEHOLDER = -1  # the section index of a fragment that is not placed yet
 _MARK = re.compile(r"^_Coe(\d+)_(\d+)$")
 
@@ -38,3 +46,19 @@ def placed(name: str, section: int | None) -> str:
     if section is not None and name.startswith(prefix):
         return section_prefix(section) + name[len(prefix) :]
     return name
+
+
+def section_map(properties: Mapping[str, str]) -> list[tuple[str, str]] | None:
+    """(id, path) of each section in the paper's order, from the properties of a document coe-paper assembled;
+    None when the map is missing, too long, or not exactly of its shape (a reviewer's file is untrusted)."""
+    text = properties.get(SECTIONS)
+    if text is None or len(text) > MAX_SECTIONS:
+        return None
+    try:
+        table = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON, or brackets nested past what the parser recurses through
+        return None
+    if not isinstance(table, list) or not all(isinstance(entry, list) and len(entry) >= 2 and isinstance(entry[0], str)
+                                              and isinstance(entry[1], str) for entry in table):  # fmt: skip
+        return None
+    return [(entry[0], entry[1]) for entry in table]

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import checks, facts, ooxml
+from . import checks, facts, marks, ooxml
 from .attribution import History, history_of
 from .compose import (
     Parts,
@@ -277,7 +277,7 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
                           lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))  # fmt: skip
     builder.extend(body)
-    data = finish(builder, new.project, version, (("coe-paper:compared-with", old_version.commit),))
+    data = finish(builder, new.project, version, ((marks.COMPARED, old_version.commit),))
     target = output or compare_output(root, new.project, rev)
     refused = output_problems(root, target, config, explicit=output is not None)
     if refused:

@@ -23,7 +23,6 @@ from .sources import WorkTree
 
 Element = ooxml.Element
 w = ooxml.w
-_MAX_SECTIONS_PROPERTY = 1024 * 1024  # characters of the coe-paper:sections property (a few KB for 300 sections)
 
 
 @dataclass(frozen=True)
@@ -81,22 +80,11 @@ class Review:
 
 # -- reading ---------------------------------------------------------------------------------------------------------
 def _custom_sections(values: dict[str, str]) -> tuple[list[SectionRef] | None, str]:
-    commit = values.get("coe-paper:commit", "")
-    text = values.get("coe-paper:sections", "null")
-    if len(text) > _MAX_SECTIONS_PROPERTY:
+    commit = values.get(marks.COMMIT, "")
+    table = marks.section_map(values)
+    if table is None:
         return None, commit
-    try:
-        table = json.loads(text)
-    except (ValueError, RecursionError):  # not JSON, or brackets nested past what the parser recurses through
-        return None, commit
-    if not isinstance(table, list):
-        return None, commit
-    refs = []
-    for index, entry in enumerate(table):
-        if not (isinstance(entry, list) and len(entry) >= 2 and all(isinstance(v, str) for v in entry[:2])):
-            return None, commit
-        refs.append(SectionRef(index, entry[0], entry[1]))
-    return refs, commit
+    return [SectionRef(index, sid, path) for index, (sid, path) in enumerate(table)], commit
 
 
 def _project_sections(project: Project | None) -> list[SectionRef]:
