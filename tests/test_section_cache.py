@@ -305,3 +305,21 @@ def test_a_build_at_a_revision_keeps_the_work_trees_entries(make_project: MakePr
     assert pipeline.compare(root, "HEAD", root / "changes.docx").output is not None
     build(root, "again.docx")
     assert counts[-1] == 1  # only the section with a picture, rendered every time
+
+
+def test_the_quick_reading_of_ids_agrees_with_the_general_one(tmp_path: Path) -> None:
+    """Where a fragment's ids are is found in one pass for tags as the renderer writes them, and by the general
+    reading for any other order of attributes; both find the same places."""
+    template = (REPO_ROOT / "paper" / "template.docx").read_bytes()
+    doc = DocxBuilder(template, WorkTree(tmp_path))
+    body = ("## A heading\n\n- one [link](https://example.org)[^1]\n  1. two\n\n| a | b |\n|---|---|\n| [x](#y) | 2 |"
+            "\n\nTable: Two columns {#tbl-two}\n\n[^1]: A note with [a link](https://example.org/2).\n")
+    fragment = fragments.record(doc, lambda sink: Renderer(sink).render(parse(body)))
+    parts = [fragment.body, *(note for _, note in fragment.notes)]
+    assert all(part.sites for part in parts)
+    for part in parts:
+        assert fragments._usual_sites(part.text) == fragments._sites(part.text)
+    turned = '<w:bookmarkStart w:name="x" w:id="7"/><w:bookmarkEnd w:id="7"/>'  # the name first: not the usual way
+    assert fragments._usual_sites(turned) is None
+    name, first, end = turned.index('"x"') + 1, turned.index('"7"') + 1, turned.rindex('"7"') + 1
+    assert fragments._sites(turned) == [(name, name + 1, "n", 7), (first, first + 1, "b", 7), (end, end + 1, "b", 7)]

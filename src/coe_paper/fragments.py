@@ -128,18 +128,49 @@ def _part(elements: Sequence[Element]) -> Part:
     holder.extend(elements)
     whole = etree.tostring(holder, encoding="unicode")
     text = "" if whole.endswith("/>") else whole[whole.index(">") + 1 : whole.rindex("</")]
+    sites = _usual_sites(text)
+    return Part(text, sites if sites is not None else _sites(text))
+
+
+#: The sites as this package's renderer writes them, in one pass (each tag with just these attributes, in order).
+_USUAL = re.compile(r'<w:(?:bookmarkStart w:id="(\d+)" w:name="([^"]*)"|bookmarkEnd w:id="(\d+)"'
+                    r'|footnoteReference w:id="(\d+)"|numId w:val="(\d+)"|hyperlink r:id="([^"]*)")')
+_TAG_COUNTS = ("<w:bookmarkStart ", "<w:bookmarkEnd ", "<w:footnoteReference ", "<w:numId ", "<w:hyperlink r:id=")
+
+
+def _usual_sites(text: str) -> list[tuple[int, int, str, int]] | None:
+    """The sites of `text` when every tag that holds one is written as the renderer writes it, else None."""
+    sites: list[tuple[int, int, str, int]] = []
+    found = 0
+    for match in _USUAL.finditer(text):
+        found += 1
+        if match.group(1) is not None:
+            bookmark = int(match.group(1))
+            sites.append((match.start(1), match.end(1), "b", bookmark))
+            sites.append((match.start(2), match.end(2), "n", bookmark))
+        else:
+            group = next(g for g in (3, 4, 5, 6) if match.group(g) is not None)
+            bookmark = int(match.group(3)) if group == 3 else 0
+            sites.append((match.start(group), match.end(group), "bflr"[group - 3], bookmark))
+    if found != sum(text.count(tag) for tag in _TAG_COUNTS):
+        return None  # a tag written another way: the general reading below
+    return sites
+
+
+def _sites(text: str) -> list[tuple[int, int, str, int]]:
+    """The sites of `text`, whatever the attributes of their tags and their order."""
     sites = []
     for match in _SITE.finditer(text):
-        tag, bookmark = match.group(1), 0
-        for attribute in _ATTRIBUTE.finditer(match.group(0)):
+        tag = match.group(1)
+        attributes = list(_ATTRIBUTE.finditer(match.group(0)))
+        ids = [a.group(2) for a in attributes if _KIND.get((tag, a.group(1))) == "b"]
+        bookmark = int(ids[0]) if ids else 0  # a bookmark's id, wherever it stands among its attributes
+        for attribute in attributes:
             kind = _KIND.get((tag, attribute.group(1)))
-            if kind is None:
-                continue
-            start = match.start() + attribute.start(2)
-            if kind == "b":
-                bookmark = int(attribute.group(2))
-            sites.append((start, start + len(attribute.group(2)), kind, bookmark))
-    return Part(text, sites)
+            if kind is not None:
+                start = match.start() + attribute.start(2)
+                sites.append((start, start + len(attribute.group(2)), kind, bookmark))
+    return sites
 
 
 def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> str:
