@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 import threading
 from collections import Counter
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import gitrun
 from .diagnostics import Diagnostic, warning
 from .gitlog import repository_problem
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person
@@ -123,13 +123,7 @@ class _Git:
     def run(self, *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> bytes | None:
         with self._lock:
             self.count += 1
-        try:
-            command = ["git", *_GIT_CONFIG, "-C", str(self.root), *args]
-            full_env = {**os.environ, **env} if env else None
-            proc = subprocess.run(command, input=stdin, env=full_env, capture_output=True, check=False)
-        except OSError:
-            return None
-        return proc.stdout if proc.returncode == 0 else None
+        return gitrun.output(self.root, *args, stdin=stdin, env=env, config=_GIT_CONFIG)
 
 
 def _no_history(reason: str, processes: int) -> History:

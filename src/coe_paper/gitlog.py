@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from . import gitrun
 
 #: The files that make up the paper (.mailmap changes the credits); changes elsewhere do not make a build "dirty".
 PAPER_PATHS = ("paper", "sections", "contributors.yaml", ".mailmap")
@@ -50,41 +51,23 @@ class Version:
 
 def git(root: Path, *args: str) -> str | None:
     """Output of a git command in `root`, or None when git fails or is missing."""
-    try:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 else None
+    return gitrun.text(root, *args)
 
 
 def git_each(root: Path, commands: list[list[str]]) -> list[str | None]:
     """`git` for each of several commands that do not depend on each other, run at the same time."""
-    started: list[subprocess.Popen[str] | None] = []
-    for args in commands:
-        try:
-            started.append(subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL, text=True))  # fmt: skip
-        except OSError:
-            started.append(None)
-    answers: list[str | None] = []
-    for proc in started:
-        if proc is None:
-            answers.append(None)
-            continue
-        out, _ = proc.communicate()
-        answers.append(out.strip() if proc.returncode == 0 else None)
-    return answers
+    return gitrun.each(root, commands)
 
 
 def repository_problem(root: Path) -> str | None:
     """Why git cannot read the repository at `root` at all (git missing, or a repository git refuses because
     another user owns it), or None. Asked only after a git command failed, to say more than "not a repository"."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, text=True,
-                              check=False)  # fmt: skip
+        proc = gitrun.run(root, "rev-parse", "--git-dir")
     except OSError:
         return "git is not installed (or not on the PATH)"
-    if "dubious ownership" in proc.stderr or "safe.directory" in proc.stderr:
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if "dubious ownership" in stderr or "safe.directory" in stderr:
         return (f"git refuses to read the repository at {root} because another user owns it; if you trust it, "
                 f"run: git config --global --add safe.directory {root}")  # fmt: skip
     return None

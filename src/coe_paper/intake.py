@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import importer, pipeline
+from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic
 from .model import Contributor, Project, is_valid_id
 from .safedocx import DocxError
@@ -171,12 +170,12 @@ def _commit(root: Path, paths: list[Path], author: tuple[str, str, str], request
 
     def git(*args: str) -> str:
         try:
-            proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+            proc = gitrun.run(root, *args)
         except OSError as exc:
             raise IntakeError(f"cannot run git: {exc}") from None
         if proc.returncode != 0:
-            raise IntakeError(f"git {args[0]} failed: {proc.stderr.strip()}")
-        return proc.stdout.strip()
+            raise IntakeError(f"git {args[0]} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+        return proc.stdout.decode("utf-8", "replace").strip()
 
     git("add", "--", *names)
     git("commit", "-q", f"--author={author[0]} <{author[2]}>", "-m",

@@ -7,11 +7,11 @@ before it is read."""
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from . import gitrun
 from .gitlog import repository_problem
 from .limits import mib
 
@@ -170,7 +170,7 @@ class GitRevision:
 
     def _git(self, *args: str) -> bytes | None:
         try:
-            proc = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, check=False)
+            proc = gitrun.run(self.root, *args)
         except OSError:
             raise SourceError(f"git is not installed (or not on the PATH); it is needed to read {self.label}") from None
         return proc.stdout if proc.returncode == 0 else None
@@ -186,12 +186,8 @@ class GitRevision:
         return f"unknown revision '{rev}'"
 
     def _cat_batch(self, shas: list[str]) -> dict[str, bytes]:
-        command = ["git", "-C", str(self.root), "cat-file", "--batch"]
-        try:
-            proc = subprocess.run(command, input="\n".join(shas).encode(), capture_output=True, check=False)
-        except OSError:
-            return {}
-        return parse_batch(proc.stdout) if proc.returncode == 0 else {}
+        found = gitrun.output(self.root, "cat-file", "--batch", stdin="\n".join(shas).encode())
+        return parse_batch(found) if found is not None else {}
 
     def _batch(self) -> dict[str, bytes]:
         """Every blob of the paper's own files (PAPER_PREFIXES) up to BATCH_MAX bytes, from one git process."""

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import subprocess
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import wordread
+from . import gitrun, wordread
 from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
 from .diagnostics import Diagnostic
 from .edits import Finding
@@ -150,15 +149,16 @@ def commit_message(reviewer: Reviewer, outcomes: list[Outcome], reviewed: str) -
 
 def git_commit(root: Path, paths: list[str], message: str, reviewer: Reviewer) -> str | None:
     """Commit just these paths, authored by the reviewer when they map to an organisation; an error or None."""
-    args = ["git", "-C", str(root), "commit", "-q", "-m", message]
+    args = ["commit", "-q", "-m", message]
     if reviewer.org is not None and reviewer.email:
         args.append(f"--author={reviewer.name} <{reviewer.email}>")
     try:
-        subprocess.run(["git", "-C", str(root), "add", "--", *paths], capture_output=True, check=True)
-        proc = subprocess.run([*args, "--", *paths], capture_output=True, text=True, check=False)
-    except (OSError, subprocess.CalledProcessError) as exc:
+        added = gitrun.run(root, "add", "--", *paths)
+        proc = gitrun.run(root, *args, "--", *paths) if added.returncode == 0 else added
+    except OSError as exc:
         return f"git could not commit: {exc}"
-    return None if proc.returncode == 0 else f"git could not commit: {proc.stderr.strip() or proc.stdout.strip()}"
+    said = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()
+    return None if proc.returncode == 0 else f"git could not commit: {said}"
 
 
 def tally(result: Plan) -> dict[str, dict[str, int]]:
@@ -199,9 +199,8 @@ def as_json(result: Plan, written: bool) -> str:
 
 
 def _dirty(root: Path, paths: list[str]) -> list[str]:
-    proc = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", *paths], capture_output=True,
-                          text=True, check=False)
-    return [line[3:] for line in proc.stdout.splitlines()]
+    found = gitrun.output(root, "status", "--porcelain", "--", *paths) or b""
+    return [line[3:] for line in found.decode("utf-8", "replace").splitlines()]
 
 
 def commit_each(root: Path, doc: wordread.WordDocument, orgs: list[Contributor], options: Options,
