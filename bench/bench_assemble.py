@@ -33,7 +33,7 @@ EPOCH = "1700000000"
 _VOCABULARY = (
     "city cities urban partnership equality inclusion housing services transport energy transition climate "
     "residents neighbourhood community public space policy measure programme funding investment region local "
-    "authority member state network data indicator survey participation governance budget renovation access "
+    "authority member country network data indicator survey participation governance budget renovation access "
     "accessible design safety health education employment training mobility women men young people older "
     "persons disabilities migrants Roma families children carers workers tenants owners schools libraries "
     "parks streets buildings districts heating renewable insulation subsidy grant loan instrument cohesion "
@@ -69,6 +69,11 @@ def parse_sizes(text: str) -> list[Size]:
 
 
 # -- generating a project ------------------------------------------------------------------------------------
+def upper_first(text: str) -> str:
+    """The text with its first letter in capitals (str.capitalize would lower the names after it)."""
+    return text[:1].upper() + text[1:]
+
+
 class Writer:
     """Writes one section body of about `budget` words with seeded randomness."""
 
@@ -102,7 +107,7 @@ class Writer:
         parts.append(self.phrase(3, 10))
         text = " ".join(parts)
         if rng.random() < 0.04 and len(self.footnotes) < 4:
-            self.footnotes.append(f"{self.phrase(6, 14).capitalize()}.")
+            self.footnotes.append(f"{upper_first(self.phrase(6, 14))}.")
             text += f"[^{len(self.footnotes)}]"
         return text[0].upper() + text[1:] + "."
 
@@ -135,7 +140,8 @@ class Writer:
         head = "| Measure | Group | Budget (EUR) | Status |\n|---|---|--:|:-:|"
         rows = []
         for _ in range(self.rng.randint(3, 7)):
-            cells = [self.phrase(1, 3), self.phrase(1, 2), str(self.rng.randint(10, 999) * 1000),
+            budget = f"{self.rng.randint(10, 999) * 1000:,}".replace(",", "\u00a0")  # 12 500, as the EU writes it
+            cells = [self.phrase(1, 3), self.phrase(1, 2), budget,
                      self.rng.choice(["planned", "running", "done"])]  # fmt: skip
             rows.append("| " + " | ".join(cells) + " |")
         return "\n".join([head, *rows])
@@ -145,10 +151,10 @@ class Writer:
         since_heading = -1  # words since the last `##`; -1: none yet, so the body starts with one
         while self.words < budget:
             if since_heading < 0 or since_heading >= 250:
-                blocks.append(f"## {self.phrase(2, 5).capitalize()}")
+                blocks.append(f"## {upper_first(self.phrase(2, 5))}")
                 since_heading = 0
             elif since_heading >= 120 and self.rng.random() < 0.3:
-                blocks.append(f"### {self.phrase(2, 4).capitalize()}")
+                blocks.append(f"### {upper_first(self.phrase(2, 4))}")
             start = self.words
             roll = self.rng.random()
             if roll < 0.15:
@@ -190,7 +196,7 @@ def generate(root: Path, size: Size, seed: int = 20240131) -> list[tuple[str, st
     by_lead: dict[str, list[str]] = {}
     for index, sid in enumerate(ids, start=1):
         writer = Writer(rng, ids, index)
-        title = writer.phrase(3, 6).capitalize()
+        title = upper_first(writer.phrase(3, 6))
         body = writer.body(size.words, with_table=index % 4 == 0)
         lead, *others = rng.sample(orgs, 3)
         front = {"id": sid, "title": title, "lead": lead, "contributors": others,
