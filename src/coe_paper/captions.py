@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .checks import Parsed
 
 Element = ooxml.Element
-ID_RE = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_:.-]*)\}\s*$")
+ID = r"\{#([A-Za-z][A-Za-z0-9_:.-]*)\}"  # a caption's id for cross-references, `{#fig-survey}`
+ID_RE = re.compile(rf"\s*{ID}\s*$")
 TABLE_CAPTION_RE = re.compile(r"^Table:\s+")
 FIGURE, TABLE = "Figure", "Table"
 

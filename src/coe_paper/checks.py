@@ -21,7 +21,7 @@ from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, WorkTree, normalise, unreadable
-from .store import Store, code_stamp
+from .store import Store
 from .structure import nesting, raw_html
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def run_all(project: Project, parsed: list[Parsed], source: Source, editor: edit
     found += contributors(project)
     anchors = link_targets(parsed) | captions.ids(parsed)  # a link to a caption's id is a cross-reference
     found += captions.duplicates(parsed)
-    known = Store(source.root, "images", code_stamp(), pack=True)  # pictures python-docx read before
+    known = Store(source.root, "images", "", pack=True)  # pictures python-docx read before
     for item in parsed:
         found += item.facts.local
         found += internal_links(item, anchors)

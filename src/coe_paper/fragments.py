@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from . import marks, ooxml
+from .safedocx import xml_parser
 
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
 
 Element = ooxml.Element
-PLACEHOLDER_SECTION = marks.PLACEHOLDER  # the section index a fragment is rendered with: `_Coe-1_N` until placed
 _LINK_PREFIX = "coeLink"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 #: The attributes placing renumbers, in the XML lxml writes: a bookmark's id and name, a footnote reference's id,
 #: a list's numId and a hyperlink's relationship.
 _SITE = re.compile(r'<w:(bookmarkStart|bookmarkEnd|footnoteReference|numId|hyperlink)((?:\s+[\w:]+="[^"]*")*)\s*/?>')
@@ -219,7 +218,7 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> s
 
 def elements(text: str) -> list[Element]:
     """The elements of placed XML text."""
-    holder = etree.fromstring(f'<w:body xmlns:w="{ooxml.W_NS}" xmlns:r="{ooxml.R_NS}">{text}</w:body>', _PARSER)
+    holder = etree.fromstring(f'<w:body xmlns:w="{ooxml.W_NS}" xmlns:r="{ooxml.R_NS}">{text}</w:body>', xml_parser())
     return list(holder)
 
 

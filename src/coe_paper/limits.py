@@ -4,6 +4,7 @@ refused and why"). Tests swap `LIMITS` for smaller values; code reads `limits.LI
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -27,3 +28,11 @@ LIMITS = Limits()
 def mib(size: int) -> str:
     """A size in bytes for a message: '1 MB', '256 KB'."""
     return f"{size // 2**20} MB" if size >= 2**20 else f"{size // 1024} KB"
+
+
+def processors() -> int:
+    """How many processors this process may use (the bound on work done side by side)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

@@ -13,7 +13,6 @@ one is numbered by the whole paper, which a worker does not know, so it is left 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -23,15 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import checks, facts
+from . import captions, checks, facts
+from .limits import processors as processors  # the build names them in its progress
 from .model import Project
 from .rules.engine import Editor
+from .rules.spelling import Speller
 from .sectionrender import SectionRenderer
 
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
 
-_CAPTION_ID = re.compile(r"\{#([A-Za-z][A-Za-z0-9_:.-]*)\}")  # captions.ID_RE, found anywhere
+_CAPTION_ID = re.compile(captions.ID)  # a caption's `{#id}`, found anywhere
 MIN_SECTIONS = 24  # fewer missing sections than this are quicker on one processor than starting workers
 MIN_BYTES = 200_000  # ... and so is less Markdown than this
 
@@ -47,13 +48,6 @@ class _Job:
 
 
 _JOB: _Job | None = None  # what the forked workers read (set before the pool starts, cleared after)
-
-
-def processors() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def worth_it(items: Sequence[checks.Parsed]) -> bool:
@@ -93,9 +87,9 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     return [done[index] for index in range(len(items))]
 
 
-def _speller(editor: Editor | None) -> Any:
+def _speller(editor: Editor | None) -> Speller | None:
     speller = editor.context.shared.get("speller") if editor is not None else None
-    return speller if speller is not None and isinstance(getattr(speller, "known", None), dict) else None
+    return speller if isinstance(speller, Speller) else None
 
 
 def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, Any]]:

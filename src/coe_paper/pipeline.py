@@ -32,7 +32,7 @@ from .rules import engine as editorial
 from .safedocx import Limits
 from .safepaths import output_problems, write_atomic
 from .sources import GitRevision, Source, SourceError, WorkTree, normalise
-from .store import Store, code_stamp
+from .store import Store
 from .templates import Templates
 
 if TYPE_CHECKING:
@@ -96,8 +96,8 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
     """Each section's facts and own findings (facts.py): from the section cache for a section whose text, and
     whatever else they depend on, are as before; else parsed and checked (on every processor, when there are many;
     see parallel.py), and stored."""
-    salt = json.dumps({"code": code_stamp(), "config": project.config.model_dump_json(),
-                       "abbreviations": project.abbreviations}, sort_keys=True)  # fmt: skip
+    salt = json.dumps({"config": project.config.model_dump_json(), "abbreviations": project.abbreviations},
+                      sort_keys=True)  # fmt: skip
     store = Store(root, "facts", salt, pack=True)
     missing: list[tuple[checks.Parsed, str]] = []
     for item in parsed:
@@ -118,7 +118,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
                                     builder)  # fmt: skip
             for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
-                store.put(key, payload)
+                store.put(key, facts.encode(item.facts))
                 if findings is not None and editor.cache is not None:
                     decoded = [facts.decode_diagnostic(d) for d in findings]
                     editor.cache.put(editor.key(item), [d for d in decoded if d is not None])
@@ -129,6 +129,8 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
         item.facts = checks.section_checks(project, item)
         store.put(key, facts.encode(item.facts))
     store.prune(isinstance(source, WorkTree))
+
+
 # -- attribution (git history; see attribution.py) ------------------------------------------------------------------
 
 
@@ -160,7 +162,7 @@ def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]
         digest = hashlib.sha256(source.read_bytes(normalise(path), Limits().max_total_size)).hexdigest()
     except SourceError:
         digest = ""
-    store = Store(root, "templates", code_stamp(), pack=True)
+    store = Store(root, "templates", "", pack=True)
     key = store.key(path, digest)
     if digest and store.get(key) is True:
         problems: list[Diagnostic] = []

@@ -14,7 +14,7 @@ from . import limits
 from .diagnostics import Diagnostic, error
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, Source, SourceError, TooLarge, WorkTree
-from .store import Store, code_stamp
+from .store import Store
 from .yamlsafe import VALUE, Located, load_yaml
 
 __all__ = ["VALUE", "Located", "ProjectNotFound", "find_root", "load_project", "load_yaml", "read_text"]
@@ -250,7 +250,7 @@ def load_abbreviations(source: Source, path: str, found: list[Diagnostic]) -> di
 def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     """Load config, contributors and every `sections/*.md`. Returns None when the config or members are unusable."""
     found: list[Diagnostic] = []
-    cache = Store(source.root, "front", code_stamp(), pack=True)  # YAML and front matter found valid before
+    cache = Store(source.root, "front", "", pack=True)  # YAML and front matter found valid before
     config, config_yaml = load_yaml_file(source, CONFIG_PATH, PaperConfig, found, cache)
     members, members_yaml = load_yaml_file(source, CONTRIBUTORS_PATH, ContributorsFile, found, cache)
     if members is not None and members_yaml is not None:

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import captions, fragments
+from . import captions, fragments, marks
 from .checks import Parsed
 from .markdown import template_parser
 from .model import Section
 from .ooxml import Element
 from .render import Origin, Renderer, Sink
-from .store import Store, code_stamp
+from .store import Store
 
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
@@ -36,23 +36,23 @@ class SectionRenderer:
         self.takes_text = builder.takes_text
         self.by_id = paper_captions
         self.starts = starts
-        salt = json.dumps({"code": code_stamp(), "template": builder.template_digest})
+        salt = json.dumps({"template": builder.template_digest})
         self.store = Store(root, "fragments", salt)  # bodies, a file each
         self.bylines = Store(root, "bylines", salt, pack=True)  # small: in one file
         self.rendered: Counter[str] = Counter()  # bodies, bylines and parts rendered now (the rest: from the cache)
 
     def part(self, name: str, text: str) -> list[Element]:
         """The elements of a template's output (the title page, the annex): kept by their text like a byline."""
-        def render(sink: Sink) -> list[Element]:
-            return Renderer(sink).render(template_parser().parse(text))
-
-        return self._place(self.bylines, self.bylines.key("part", name, text), render, None, "part", elements=True)
+        return self._template("part", name, text, elements=True)
 
     def byline(self, text: str) -> list[Element]:
+        return self._template("byline", "byline.md.j2", text)
+
+    def _template(self, kind: str, name: str, text: str, elements: bool = False) -> list[Element]:
         def render(sink: Sink) -> list[Element]:
             return Renderer(sink).render(template_parser().parse(text))
 
-        return self._place(self.bylines, self.bylines.key("byline", text), render, None, "byline")
+        return self._place(self.bylines, self.bylines.key(kind, name, text), render, None, kind, elements)
 
     def body(self, index: int, section: Section, item: Parsed) -> list[Element]:
         """The rendered body of the section at `index` in the paper."""
@@ -76,7 +76,7 @@ class SectionRenderer:
         section = item.section
         return self.store.key("body", section.path, section.body_line, section.body, json.dumps(captions_context))
 
-    def _renderer(self, item: Parsed, start: tuple[int, int], index: int = fragments.PLACEHOLDER_SECTION
+    def _renderer(self, item: Parsed, start: tuple[int, int], index: int = marks.PLACEHOLDER
                   ) -> Callable[[Sink], list[Element]]:  # fmt: skip
         section = item.section
 

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,10 @@ def git_dir(root: Path) -> Path | None:
     return None
 
 
+@cache
 def code_stamp() -> str:
-    """Sizes and times of coe-paper's own source and data files: an edited module invalidates every entry."""
+    """Sizes and times of coe-paper's own source and data files: an edited module invalidates every entry (read
+    once a process: the code that runs is the code that was loaded)."""
     here = Path(__file__).parent
     stamps = []
     for path in sorted([*here.glob("*.py"), *here.glob("rules/*.py"), *here.glob("rules/data/*")]):
@@ -58,12 +61,12 @@ def code_stamp() -> str:
 
 class Store:
     """Entries of one kind ("facts", "fragments") for a project at `root` (None: keep nothing); with `pack`, all
-    in one file."""
+    in one file. Keys are salted with `salt` and coe-paper's own code."""
 
     def __init__(self, root: Path | None, kind: str, salt: str, pack: bool = False) -> None:
         base = git_dir(root) if root is not None else None
         self.directory = base / CACHE_DIR / kind if base is not None else None
-        self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{salt}".encode()).hexdigest()
+        self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{code_stamp()}\n{salt}".encode()).hexdigest()
         self.used: set[str] = set()
         self.hits = 0
         self.pack: dict[str, Any] | None = None  # the pack's entries, once read

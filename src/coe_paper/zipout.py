@@ -8,12 +8,13 @@ compresses, so threads run the pieces side by side.
 
 from __future__ import annotations
 
-import os
 import struct
 import threading
 import zlib
 from collections.abc import Sequence
 from datetime import datetime, timezone
+
+from .limits import processors
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LEVEL = 6
@@ -58,7 +59,7 @@ def deflate(data: bytes) -> bytes:
         return _piece(data, True)
     pieces = [data[start : start + PIECE] for start in range(0, len(data), PIECE)]
     results: list[bytes] = [b""] * len(pieces)
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    workers = min(processors(), 8)
 
     def run(first: int) -> None:
         for index in range(first, len(pieces), workers):
