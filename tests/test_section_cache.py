@@ -154,9 +154,15 @@ def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:
     assert fragments.decode(stored) is not None
     for key, value in (("footnotes", 0), ("lists", []), ("links", []), ("bookmarks", 0)):
         assert fragments.decode({**stored, key: value}) is None, key
-    text, sites = stored["body"]
-    assert fragments.decode({**stored, "body": [text, [[1, 2, "b", 0]]]}) is None  # not an attribute value
-    assert fragments.decode({**stored, "body": [text + "x", sites[::-1]]}) is None  # sites out of order
+    text, kinds, values = stored["body"]
+    assert kinds and "%s" in text
+    for forged in ([text + "%d", kinds, values],  # a directive that is not a site
+                   [text + "%999999999s", kinds, values],  # a width that would fill the memory
+                   [text, kinds + "b", values],  # more sites than the template has
+                   [text, kinds.replace("b", "x", 1), values],  # a kind that is none
+                   [text, kinds, {**values, "b": [1.5] * len(values["b"])}],  # not ids
+                   [text, kinds, {**values, "r": ["coeLink9"] * len(values["r"])}]):  # a link it does not declare
+        assert fragments.decode({**stored, "body": forged}) is None, forged
 
 
 def test_a_heading_whose_anchor_is_taken_gets_a_toc_bookmark(make_project: MakeProject) -> None:
@@ -314,11 +320,12 @@ def test_the_quick_reading_of_ids_agrees_with_the_general_one(tmp_path: Path) ->
     doc = DocxBuilder(template, WorkTree(tmp_path))
     body = ("## A heading\n\n- one [link](https://example.org)[^1]\n  1. two\n\n| a | b |\n|---|---|\n| [x](#y) | 2 |"
             "\n\nTable: Two columns {#tbl-two}\n\n[^1]: A note with [a link](https://example.org/2).\n")
-    fragment = fragments.record(doc, lambda sink: Renderer(sink).render(parse(body)))
-    parts = [fragment.body, *(note for _, note in fragment.notes)]
-    assert all(part.sites for part in parts)
-    for part in parts:
-        assert fragments._usual_sites(part.text) == fragments._sites(part.text)
+    recorder = fragments.Recorder(doc)
+    texts = [fragments._xml(Renderer(recorder).render(parse(body)))]
+    texts += [fragments._xml(paragraphs) for _, paragraphs in recorder.notes]
+    assert len(texts) == 2
+    for text in texts:
+        assert fragments._usual_sites(text) == fragments._sites(text) != []
     turned = '<w:bookmarkStart w:name="x" w:id="7"/><w:bookmarkEnd w:id="7"/>'  # the name first: not the usual way
     assert fragments._usual_sites(turned) is None
     name, first, end = turned.index('"x"') + 1, turned.index('"7"') + 1, turned.rindex('"7"') + 1

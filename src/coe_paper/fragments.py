@@ -43,12 +43,15 @@ class NotCacheable(Exception):
 
 @dataclass
 class Part:
-    """XML text (elements one after another, with the w: and r: prefixes of the document) and where in it the
-    values placing renumbers are: (start, end, kind, local bookmark id) with kind b bookmark id, n bookmark name,
-    f footnote id, l list, r link."""
+    """XML text (elements one after another, with the w: and r: prefixes of the document) as a template: each value
+    placing renumbers is a `%s` (a `%` of the text itself is `%%`). `kinds` says what each one is, in order (b
+    bookmark id, n bookmark name, f footnote id, l list, r link), and `values` holds the fragment-local values of
+    each kind in order, with "m" the local bookmark id of each name (for a `_Toc` name). Placing is one `%` of the
+    template with the renumbered values."""
 
     text: str
-    sites: list[tuple[int, int, str, int]]
+    kinds: str
+    values: dict[str, list[Any]]
 
 
 @dataclass
@@ -70,7 +73,7 @@ class Recorder:
 
     def __init__(self, doc: DocxBuilder) -> None:
         self.doc = doc
-        self.fragment = Fragment(Part("", []), [], [], [], [], [], 0, 0)
+        self.fragment = Fragment(_template("", []), [], [], [], [], [], 0, 0)
         self.notes: list[tuple[int, list[Element]]] = []
         self._links: dict[str, str] = {}
         self._claimed: set[str] = set()
@@ -123,12 +126,37 @@ def record(doc: DocxBuilder, render: Callable[[Recorder], list[Element]]) -> Fra
 
 
 def _part(elements: Sequence[Element]) -> Part:
+    text = _xml(elements)
+    sites = _usual_sites(text)
+    return _template(text, sites if sites is not None else _sites(text))
+
+
+def _xml(elements: Sequence[Element]) -> str:
+    """The XML text of `elements`, one after another, with the document's prefixes."""
     holder = etree.Element(ooxml.w("body"), nsmap=ooxml.NSMAP)
     holder.extend(elements)
     whole = etree.tostring(holder, encoding="unicode")
-    text = "" if whole.endswith("/>") else whole[whole.index(">") + 1 : whole.rindex("</")]
-    sites = _usual_sites(text)
-    return Part(text, sites if sites is not None else _sites(text))
+    return "" if whole.endswith("/>") else whole[whole.index(">") + 1 : whole.rindex("</")]
+
+
+def _template(text: str, sites: list[tuple[int, int, str, int]]) -> Part:
+    """`text` with each site made a `%s`, and the sites' values by kind."""
+    pieces, last, kinds = [], 0, []
+    values: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+    for start, end, kind, bookmark in sites:
+        pieces.append(text[last:start].replace("%", "%%"))
+        pieces.append("%s")
+        last = end
+        value = text[start:end]
+        kinds.append(kind)
+        values[kind].append(int(value) if kind in "bfl" else value)
+        if kind == "n":
+            values["m"].append(bookmark)
+    pieces.append(text[last:].replace("%", "%%"))
+    return Part("".join(pieces), "".join(kinds), values)
+
+
+_KINDS = ("b", "n", "m", "f", "l", "r")
 
 
 #: The sites as this package's renderer writes them, in one pass (each tag with just these attributes, in order).
@@ -186,27 +214,21 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> s
     final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
 
     def renumber(part: Part) -> str:
-        text, pieces, last = part.text, [], 0
-        for start, end, kind, bookmark in part.sites:
-            value = text[start:end]
-            pieces.append(text[last:start])
-            last = end
-            if kind == "b":
-                pieces.append(str(bookmark_base + int(value)))
-            elif kind == "n":
-                placed = names.get(value, value) if value in names else value
-                if placed is None or (value.startswith("_Toc") and value[4:].isdigit()):
-                    placed = f"_Toc{bookmark_base + bookmark}"
-                final[value] = placed
-                pieces.append(placed)
-            elif kind == "f":
-                pieces.append(str(note_base + int(value)))
-            elif kind == "l":
-                pieces.append(lists[int(value) - 1])
-            else:
-                pieces.append(links[value])
-        pieces.append(text[last:])
-        return "".join(pieces)
+        values = part.values
+        named = [names.get(value, value) for value in values["n"]]
+        if None in named or any(value.startswith("_Toc") for value in values["n"]):
+            for index, value in enumerate(values["n"]):  # a taken anchor, or a `_Toc` name: this document's own
+                if named[index] is None or (value.startswith("_Toc") and value[4:].isdigit()):
+                    named[index] = f"_Toc{bookmark_base + values['m'][index]}"
+        final.update(zip(values["n"], named, strict=True))
+        columns = {
+            "b": iter([bookmark_base + value for value in values["b"]]),
+            "n": iter(named),
+            "f": iter([note_base + value for value in values["f"]]),
+            "l": iter([lists[value - 1] for value in values["l"]]),
+            "r": iter([links[value] for value in values["r"]]),
+        }
+        return part.text % tuple(map(next, map(columns.__getitem__, part.kinds)))
 
     body = renumber(fragment.body)
     for note_id, note in fragment.notes:
@@ -234,7 +256,7 @@ def encode(fragment: Fragment) -> dict[str, Any]:
 
 
 def _encode_part(part: Part) -> list[Any]:
-    return [part.text, [list(site) for site in part.sites]]
+    return [part.text, part.kinds, part.values]
 
 
 def decode(data: object) -> Fragment | None:
@@ -258,34 +280,38 @@ def _decode(data: Any) -> Fragment | None:
     claims = [name for name in data["claims"] if isinstance(name, str)]
     headings = [(lv, t, n) for lv, t, n in data["headings"]
                 if type(lv) is int and isinstance(t, str) and isinstance(n, str)]  # fmt: skip
-    notes = [(i, _decode_part(x)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]
+    limits = {"b": bookmarks, "m": bookmarks, "f": footnotes, "l": len(lists)}
+    known = {f"{_LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
+    notes = [(i, _decode_part(x, limits, known)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]
     if (len(lists), len(links), len(claims), len(headings), len(notes)) != tuple(
             len(data[k]) for k in ("lists", "links", "claims", "headings", "notes")):  # fmt: skip
         return None
-    fragment = Fragment(_decode_part(data["body"]), notes, lists, links, claims, headings, bookmarks, footnotes)
-    limits = {"b": bookmarks, "f": footnotes, "l": len(lists)}
-    known = {f"{_LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
-    for part in [fragment.body, *(note for _, note in notes)]:
-        for start, end, kind, bookmark in part.sites:
-            value = part.text[start:end]
-            if kind in limits and not (value.isdigit() and 1 <= int(value) <= limits[kind]):
-                return None
-            if (kind == "r" and value not in known) or (kind == "n" and not 0 <= bookmark <= bookmarks):
-                return None
-    return fragment
+    body = _decode_part(data["body"], limits, known)
+    return Fragment(body, notes, lists, links, claims, headings, bookmarks, footnotes)
 
 
-def _decode_part(data: Any) -> Part:
-    text, sites = data
-    if not isinstance(text, str):
+_NOT_KINDS = dict.fromkeys(map(ord, "bnflr"))
+
+
+def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
+    """A stored part, checked: a template whose only `%` are `%%` and one `%s` per site, known kinds, values of
+    each kind's type and in the fragment's own range (ValueError otherwise)."""
+    text, kinds, values = data
+    if not (isinstance(text, str) and isinstance(kinds, str) and isinstance(values, dict) and set(values) == set(
+            _KINDS) and all(isinstance(v, list) for v in values.values())) or kinds.translate(_NOT_KINDS):  # fmt: skip
         raise ValueError("not a fragment")
-    last, checked = 0, []
-    for start, end, kind, bookmark in sites:
-        if not (type(start) is int and type(end) is int and type(bookmark) is int and last <= start <= end
-                <= len(text) and kind in ("b", "n", "f", "l", "r")):  # fmt: skip
-            raise ValueError("not a fragment")
-        if text[start - 1 : start] != '"' or text[end : end + 1] != '"':
-            raise ValueError("a site is not an attribute value")
-        checked.append((start, end, kind, bookmark))
-        last = end
-    return Part(text, checked)
+    plain = text.replace("%%", "")
+    if not plain.count("%") == plain.count("%s") == len(kinds):
+        raise ValueError("not a template of its sites")
+    for kind in ("b", "n", "f", "l", "r"):
+        if len(values[kind]) != kinds.count(kind):
+            raise ValueError("not as many values as sites")
+    for kind, top in limits.items():
+        numbers = values[kind]
+        if not all(type(n) is int for n in numbers) or (numbers and not (min(numbers) >= (kind != "m") and
+                                                                          max(numbers) <= top)):  # fmt: skip
+            raise ValueError("an id the fragment does not declare")
+    if len(values["m"]) != len(values["n"]) or not all(isinstance(n, str) for n in values["n"]) or not set(
+            values["r"]) <= known:  # fmt: skip
+        raise ValueError("not a fragment")
+    return Part(text, kinds, values)

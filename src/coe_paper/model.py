@@ -158,6 +158,8 @@ class ContributorsFile(_Strict):
 class AbbreviationsFile(RootModel[dict[str, str]]):
     """`paper/abbreviations.yaml`: each abbreviation and what it stands for."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 class SectionMeta(_Strict):
     """A section file's front matter."""
