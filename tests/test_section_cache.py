@@ -99,6 +99,16 @@ def test_validate_reuses_facts_and_reports_the_same(make_project: MakeProject) -
     assert {d.code for d in cold} >= {"COE601", "COE602"}
 
 
+def test_a_front_matter_from_the_cache_gives_the_same_positions(make_project: MakeProject) -> None:
+    """A front matter taken from the cache is not parsed, but a diagnostic on one of its keys still names its line."""
+    text = section_text("outlook", "Text.\n", title="Outlook", lead="leipzig", contributors="[anct, nowhere]")
+    root = make_project({"sections/03-outlook.md": text}, git=True)
+    cold = [d for d in pipeline.check(root).diagnostics if d.path.endswith("03-outlook.md")]
+    warm = [d for d in pipeline.check(root).diagnostics if d.path.endswith("03-outlook.md")]
+    assert warm == cold
+    assert [(d.line, d.column) for d in warm if "nowhere" in d.message] == [(5, 22)]
+
+
 def test_a_section_with_an_image_is_checked_every_time(make_project: MakeProject) -> None:
     body = '![A grey dot](../paper/images/dot.png "The dot")\n'
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",

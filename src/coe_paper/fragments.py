@@ -208,8 +208,7 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> s
     lists = [str(doc.new_list(*spec)) for spec in fragment.lists]
     links = {f"{_LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
     names: dict[str, str | None] = {}  # a claimed anchor's name in the document; None: taken, use _Toc{id}
-    for claim in fragment.claims:
-        name = marks.placed(claim, section)
+    for claim, name in zip(fragment.claims, marks.placed(fragment.claims, section), strict=True):
         names[claim] = name if doc.claim_anchor(name) else None
     final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
 

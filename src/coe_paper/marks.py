@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 PREFIX = "_Coe"
 SECTIONS = "coe-paper:sections"  # JSON: [[id, path, body line], ...] in the paper's order
@@ -40,12 +40,11 @@ def is_source_mark(name: str) -> bool:
     return name.startswith(PREFIX)
 
 
-def placed(name: str, section: int | None) -> str:
-    """A fragment's bookmark name once its section is at `section` (other names are kept)."""
-    prefix = section_prefix(PLACEHOLDER)
-    if section is not None and name.startswith(prefix):
-        return section_prefix(section) + name[len(prefix) :]
-    return name
+def placed(names: Iterable[str], section: int | None) -> list[str]:
+    """A fragment's bookmark names once its section is at `section` (other names are kept)."""
+    unplaced = section_prefix(PLACEHOLDER)
+    here, cut = section_prefix(section) if section is not None else unplaced, len(unplaced)
+    return [here + name[cut:] if name.startswith(unplaced) else name for name in names]
 
 
 def section_map(properties: Mapping[str, str]) -> list[tuple[str, str]] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
@@ -179,7 +180,16 @@ class Section:
     meta: SectionMeta
     body: str
     body_line: int  # 0-based line of the file at which the body starts
-    meta_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict, compare=False)
+    front: str = field(default="", compare=False)  # the front matter's text, for the positions of its keys
+
+    @cached_property
+    def meta_marks(self) -> dict[tuple[str | int, ...], tuple[int, int]]:
+        """Where each front matter key is: read again from its text when a diagnostic asks (rarely, so a front
+        matter taken from the cache is not parsed)."""
+        from .yamlsafe import load_yaml
+
+        located, _ = load_yaml(self.front, self.path, line_offset=1)
+        return located.marks if located is not None else {}
 
     def meta_position(self, *key: str | int) -> tuple[int, int]:
         """1-based (line, column) of a front matter key in the file (front matter starts on line 2)."""

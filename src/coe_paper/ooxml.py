@@ -102,10 +102,16 @@ def set_page_break_before(p: Element) -> None:
 
 def set_tabs(p: Element, stops: Sequence[tuple[str, int, str]]) -> None:
     """Tab stops (alignment, position in twips, leader such as "dot" or "none") for paragraph `p`."""
-    tabs = etree.Element(w("tabs"))
-    for align, pos, leader in stops:
-        sub(tabs, "tab", val=align, leader=leader, pos=str(pos))
-    _insert_ordered(ppr(p), tabs, _PPR_ORDER)
+    key = tuple(stops)
+    tabs = _TABS.get(key)
+    if tabs is None:  # prepared once, copied for each paragraph (the contents set the same few over and over)
+        tabs = _TABS[key] = etree.Element(w("tabs"))
+        for align, pos, leader in stops:
+            sub(tabs, "tab", val=align, leader=leader, pos=str(pos))
+    _insert_ordered(ppr(p), _copy(tabs), _PPR_ORDER)
+
+
+_TABS: dict[tuple[tuple[str, int, str], ...], Element] = {}
 
 
 def tab(parent: Element) -> None:

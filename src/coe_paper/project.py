@@ -157,7 +157,7 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     key = cache.key(path, front) if cache is not None else ""
     known = _cached_front(cache.get(key)) if cache is not None else None
     if known is not None:
-        return Section(path=path, meta=known[0], body=body, body_line=body_line, meta_marks=known[1]), found
+        return Section(path=path, meta=known, body=body, body_line=body_line, front=front), found
     located, problems = load_yaml(front, path, line_offset=1)
     found.extend(problems)
     if located is None:
@@ -167,8 +167,8 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     if meta is None:
         return None, found
     if cache is not None and not problems:
-        cache.put(key, {"meta": meta.model_dump(), "marks": [[list(k), list(v)] for k, v in located.marks.items()]})
-    return Section(path=path, meta=meta, body=body, body_line=body_line, meta_marks=located.marks), found
+        cache.put(key, meta.model_dump())
+    return Section(path=path, meta=meta, body=body, body_line=body_line, front=front), found
 
 
 def _cached_yaml(data: object) -> Located | None:
@@ -190,20 +190,14 @@ def _marks(items: list[Any]) -> dict[tuple[str | int, ...], tuple[int, int]] | N
     return marks
 
 
-def _cached_front(data: object) -> tuple[SectionMeta, dict[tuple[str | int, ...], tuple[int, int]]] | None:
-    """A valid front matter's meta and marks from the cache, or None when the entry is not exactly right."""
-    if not isinstance(data, dict) or set(data) != {"meta", "marks"} or not isinstance(data["marks"], list):
-        return None
-    meta = data["meta"]
+def _cached_front(data: object) -> SectionMeta | None:
+    """A valid front matter from the cache, or None when the entry is not exactly right."""
     fields = {"id": str, "title": str, "lead": str, "contributors": list, "status": str}
-    if not isinstance(meta, dict) or set(meta) != set(fields) or not all(
-            isinstance(meta[name], kind) for name, kind in fields.items()):  # fmt: skip
-        return None
-    marks = _marks(data["marks"])
-    if marks is None:
+    if not isinstance(data, dict) or set(data) != set(fields) or not all(
+            isinstance(data[name], kind) for name, kind in fields.items()):  # fmt: skip
         return None
     try:  # validated again: a hand-made entry cannot make a section the schema would refuse
-        return SectionMeta.model_validate(meta), marks
+        return SectionMeta.model_validate(data)
     except ValueError:
         return None
 
