@@ -96,6 +96,8 @@ def test_validate_reuses_facts_and_reports_the_same(make_project: MakeProject) -
     assert loaded.diagnostics == cold
     assert any(item.facts.images for item in loaded.parsed)  # a picture's file is checked, from the facts
     assert not [item.section.id for item in loaded.parsed if item.parsed]  # nothing was parsed again
+    assert loaded.project is not None  # nor any front matter: no diagnostic asked where one of its keys is
+    assert not [section.id for section in loaded.project.sections if "meta_marks" in vars(section)]
     assert {d.code for d in cold} >= {"COE601", "COE602"}
 
 

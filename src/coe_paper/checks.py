@@ -171,8 +171,8 @@ def outline(project: Project) -> Iterator[Diagnostic]:
     entries = {entry.id: entry for entry in project.config.outline}
     first: dict[str, Section] = {}
     for section in project.sections:
-        line, col = section.meta_position("id")
         if section.id in first:
+            line, col = section.meta_position("id")
             yield error(section.path, line, col, "COE102",
                         f"section id '{section.id}' is also used by {first[section.id].path}")  # fmt: skip
             continue
@@ -181,7 +181,7 @@ def outline(project: Project) -> Iterator[Diagnostic]:
             near = difflib.get_close_matches(section.id, list(entries), n=1)
             hint = f"did you mean '{near[0]}'?" if near else f"add it to the outline in {CONFIG_PATH}"
             message = f"section '{section.id}' is not in the paper's outline"
-            yield error(section.path, line, col, "COE103", message, hint)
+            yield error(section.path, *section.meta_position("id"), "COE103", message, hint)
     for index, entry in enumerate(project.config.outline):
         if entry.id not in first:
             code, make = ("COE105", error) if entry.required else ("COE104", warning)
