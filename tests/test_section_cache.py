@@ -158,6 +158,25 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     assert build(sink, "warm.docx") == cold
 
 
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
+def test_a_damaged_deflated_piece_is_ignored(sink: Path, damage: str) -> None:
+    """The package's deflated pieces (bytes, no shape to check) count only with their key and checksum."""
+    cold = build(sink, "cold.docx")
+    entries = sorted((cache(sink) / "deflate").glob("*.bin"))
+    assert len(entries) > 10  # every part of the package, the body in pieces
+    for index, entry in enumerate(entries):
+        data = entry.read_bytes()
+        head, _, body = data.partition(b"\n")
+        if damage == "truncate":
+            entry.write_bytes(data[: len(data) // 2])
+        elif damage == "flip":
+            entry.write_bytes(head + b"\n" + bytes([body[0] ^ 1]) + body[1:])
+        else:
+            entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
+    assert build(sink, "warm.docx") == cold
+    assert all(Store._read(entry, entry.stem, raw=True) is not None for entry in entries)  # written again, right
+
+
 def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:
     template = (REPO_ROOT / "paper" / "template.docx").read_bytes()
     doc = DocxBuilder(template, WorkTree(tmp_path))

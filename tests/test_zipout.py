@@ -39,3 +39,38 @@ def test_the_bytes_do_not_depend_on_the_processors(monkeypatch: pytest.MonkeyPat
     assert zlib.decompress(packed, -15) == big
     monkeypatch.setattr(zipout, "processors", lambda: 1)
     assert zipout.deflate(big) == packed
+
+
+class Remembered:
+    """A `Known` in memory that counts what it was asked."""
+
+    def __init__(self) -> None:
+        self.packed: dict[tuple[bytes, bool], bytes] = {}
+        self.hits = 0
+
+    def get(self, piece: bytes, last: bool) -> bytes | None:
+        found = self.packed.get((piece, last))
+        self.hits += found is not None
+        return found
+
+    def put(self, piece: bytes, last: bool, packed: bytes) -> None:
+        self.packed[piece, last] = packed
+
+
+def test_an_entry_in_its_writers_pieces_reads_back_whole_and_reuses_what_did_not_change() -> None:
+    big = entries()[1][1]
+    cut = [big[:300_000], big[300_000:1_500_000], big[1_500_000:]]  # the middle one is over a piece: cut again
+    known = Remembered()
+    first = zipout.zip_entries([("a.xml", cut), ("b.xml", b"<b/>")], None, known)
+    with zipfile.ZipFile(io.BytesIO(first)) as package:
+        assert package.testzip() is None
+        assert package.read("a.xml") == big and package.read("b.xml") == b"<b/>"
+    pieces = len(zipout._pieces(cut)) + 1
+    assert pieces == 1 + 2 + (len(cut[2]) + zipout.PIECE - 1) // zipout.PIECE + 1
+    assert known.hits == 0 and len(known.packed) == pieces
+    assert zipout.zip_entries([("a.xml", cut), ("b.xml", b"<b/>")], None, known) == first
+    assert known.hits == pieces
+    changed = [cut[0], cut[1], cut[2].replace(b"a", b"b", 1)]  # one piece differs: the others are reused
+    again = zipout.zip_entries([("a.xml", changed), ("b.xml", b"<b/>")], None, known)
+    assert known.hits == pieces + pieces - 1
+    assert again == zipout.zip_entries([("a.xml", changed), ("b.xml", b"<b/>")], None)  # as if none were known

@@ -171,15 +171,16 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits, paginate: bo
         return None, found, None
     builder.extend(layout(parts, contents(builder, project)))
     data = finish(builder, project, version)
-    if not paginate:
-        return data, found, None
-    from .layout import heading_pages  # the layout pass (LibreOffice) only when it runs
+    pages = None
+    if paginate:
+        from .layout import heading_pages  # the layout pass (LibreOffice) only when it runs
 
-    if step is not None:
-        step("Laying out the pages with LibreOffice")
-    pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
-    if builder.fill_contents(pages.pages):  # the same package with the numbers in the contents' cached result
-        data = finish(builder, project, version)
+        if step is not None:
+            step("Laying out the pages with LibreOffice")
+        pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
+        if builder.fill_contents(pages.pages):  # the same package with the numbers in the contents' cached result
+            data = finish(builder, project, version)
+    builder.close(isinstance(source, WorkTree))
     return data, found, pages
 
 

@@ -26,7 +26,7 @@ from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, SourceError, normalise
-from .zipout import utc_naive, zip_entries
+from .zipout import Entry, StoredPieces, utc_naive, zip_entries
 
 Element = ooxml.Element
 _SLOT = re.compile(rb"<!--coe-slot-(\d+)-->")
@@ -68,6 +68,7 @@ class DocxBuilder:
         except Exception as exc:  # python-docx raises many types for a package that lacks a part it needs
             raise TemplateError(f"not a usable Word template: {type(exc).__name__} {exc}".rstrip()) from None
         self.source = source
+        self._deflated = StoredPieces(source.root)
         self._abstract: dict[bool, int] = {}
         self._num_id = ooxml.max_num_id(self._numbering)  # counters, not a scan of the part per new list
         self._rels = self.part.rels
@@ -320,9 +321,13 @@ class DocxBuilder:
         core.comments = ""
         if props.date is not None:
             core.created = core.modified = utc_naive(props.date)
-        return zip_entries(self._entries(), props.date)
+        return zip_entries(self._entries(), props.date, self._deflated)
 
-    def _entries(self) -> list[tuple[str, bytes]]:
+    def close(self, drop_unused: bool = True) -> None:
+        """After a whole paper: drop the deflated pieces this build did not use (see zipout)."""
+        self._deflated.prune(drop_unused)
+
+    def _entries(self) -> list[tuple[str, Entry]]:
         """The package's files in python-docx's order, the body's stand-ins replaced by their XML."""
         from docx.opc.pkgwriter import PackageWriter  # python-docx's own order and content types
 
@@ -341,10 +346,18 @@ class _Entries:
 
     def __init__(self, slots: list[bytes]) -> None:
         self.slots = slots
-        self.files: list[tuple[str, bytes]] = []
+        self.files: list[tuple[str, Entry]] = []
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        entry: Entry = blob
         if pack_uri == "/word/document.xml" and self.slots:
             pieces = _SLOT.split(blob)
-            blob = b"".join(self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces))
-        self.files.append((pack_uri.membername, blob))
+            units = [self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces)]
+            cut = 2 * SLOTS_A_PIECE  # a unit of XML between stand-ins, then a slot's
+            entry = [b"".join(units[start : start + cut]) for start in range(0, len(units), cut)]
+        self.files.append((pack_uri.membername, entry))
+
+
+#: The body is deflated in pieces of this many slots (a section is two: its byline and its body), so that a
+#: changed section changes one piece of it (see zipout).
+SLOTS_A_PIECE = 32

@@ -3,9 +3,10 @@
 A key is a SHA-256 of everything the entry was made from (the section's path, text and where its body starts) and
 of the run's salt (coe-paper's own code, and the settings the entry depends on), so an entry is only ever reused
 for the same input. The files are read as untrusted data: an entry counts only when its first line names this
-format's version, its own key and the SHA-256 of the rest of the file, and the rest is JSON; its caller then
-checks the payload's shape. Anything else (damaged, truncated, another version's, renamed, edited by hand) is
-ignored and written again. Entries are written atomically; `prune` removes those a whole-paper run did not use.
+format's version, its own key and the SHA-256 of the rest of the file, and the rest is JSON (or, in a `.bin` file,
+bytes); its caller then checks the payload's shape. Anything else (damaged, truncated, another version's, renamed,
+edited by hand) is ignored and written again. Entries are written atomically; `prune` removes those a whole-paper
+run did not use.
 
 Small entries (facts, bylines) are kept in one pack file per kind, `<kind>.pack`, read once and written once a run
 (creating hundreds of small files costs more than the work they save); its first line is the SHA-256 of the rest.
@@ -26,7 +27,7 @@ from typing import Any
 VERSION = 1
 CACHE_DIR = "coe-paper-cache"  # in the git directory, beside the blame cache (attribution.py)
 MAX_ENTRY = 64 * 1024 * 1024  # a larger file is not read
-_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
+_NAME = re.compile(r"^[0-9a-f]{64}\.(?:json|bin)$")
 
 
 def git_dir(root: Path) -> Path | None:
@@ -99,6 +100,24 @@ class Store:
             return
         self._write(self.directory / f"{key}.json", key, payload)
 
+    def get_bytes(self, key: str) -> bytes | None:
+        """The bytes stored under `key` (by `put_bytes`), or None when there are none or their file is not exactly
+        right."""
+        if self.directory is None:
+            return None
+        found = self._read(self.directory / f"{key}.bin", key, raw=True)
+        if isinstance(found, bytes):
+            self.used.add(key)
+            self.hits += 1
+            return found
+        return None
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Store `data` (bytes, not JSON) under `key`, in a file of its own."""
+        self.used.add(key)
+        if self.directory is not None:
+            self._write(self.directory / f"{key}.bin", key, data)
+
     def prune(self, drop_unused: bool = True) -> None:
         """Write the pack, and remove the entries this run did not use (after a run over the whole paper in the work
         tree; a run at another revision keeps them, for the next run in the work tree)."""
@@ -118,7 +137,7 @@ class Store:
         except OSError:
             return
         for name in names:
-            if (_NAME.match(name) and name[:-5] not in self.used) or name.startswith(".entry-"):
+            if (_NAME.match(name) and name[:64] not in self.used) or name.startswith(".entry-"):
                 with contextlib.suppress(OSError):
                     (self.directory / name).unlink()
 
@@ -130,7 +149,7 @@ class Store:
         return self.pack
 
     @staticmethod
-    def _read(path: Path, key: str) -> Any:
+    def _read(path: Path, key: str, raw: bool = False) -> Any:
         try:
             if path.stat().st_size > MAX_ENTRY:
                 return None
@@ -140,6 +159,8 @@ class Store:
         head, _, body = data.partition(b"\n")
         if head != Store._head(key, body):
             return None
+        if raw:
+            return body
         try:
             return json.loads(body)
         except ValueError:
@@ -147,7 +168,8 @@ class Store:
 
     @staticmethod
     def _write(path: Path, key: str, payload: Any) -> None:
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        body = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":"),
+                                                                      ensure_ascii=False).encode()  # fmt: skip
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")

@@ -1,20 +1,27 @@
 """Reproducible zip packages: every entry with the same timestamp and attributes, so the same files give the same
-bytes; a large entry (the document body) is deflated in pieces on every processor at once.
+bytes; entries are deflated in pieces on every processor at once, and a piece deflated before is not deflated again.
 
 Each piece is deflated on its own and ends on a byte boundary (a full flush), the last one with the final block,
 so the pieces joined are one valid deflate stream, as pigz makes them; zlib lets go of the interpreter while it
-compresses, so threads run the pieces side by side.
+compresses, so threads run the pieces side by side. An entry is cut into pieces of a fixed size, or where its
+writer cut it (the document body, at sections: see docx_writer), never by the machine. Since a piece's deflated
+bytes depend only on its bytes (and zlib's version and level), they are kept in the section cache under its
+SHA-256: a build that changed one section deflates about one piece of the body.
 """
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import threading
 import zlib
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
 
 from .limits import processors
+from .store import Store
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 LEVEL = 6
@@ -26,7 +33,18 @@ def utc_naive(date: datetime) -> datetime:
     return date.astimezone(timezone.utc).replace(tzinfo=None) if date.tzinfo else date
 
 
-def zip_entries(files: Sequence[tuple[str, bytes]], date: datetime | None) -> bytes:
+Entry = bytes | Sequence[bytes]  # a file's bytes, or its bytes in the pieces its writer cut
+
+
+class Known(Protocol):
+    """Pieces deflated before (the section cache: see `StoredPieces`)."""
+
+    def get(self, piece: bytes, last: bool) -> bytes | None: ...
+
+    def put(self, piece: bytes, last: bool, packed: bytes) -> None: ...
+
+
+def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known: Known | None = None) -> bytes:
     """A zip of `files` in order (names are ASCII paths), deflated, each entry stamped with `date`."""
     year, month, day, hour, minute, second = ZIP_EPOCH
     if date is not None and date.year >= 1980:
@@ -34,17 +52,22 @@ def zip_entries(files: Sequence[tuple[str, bytes]], date: datetime | None) -> by
         year, month, day, hour, minute, second = date.year, date.month, date.day, date.hour, date.minute, date.second
     dos_time = (hour << 11) | (minute << 5) | (second // 2)
     dos_date = ((year - 1980) << 9) | (month << 5) | day
+    pieces = [_pieces(data) for _, data in files]
+    packed = iter(_deflate_all([(p, i == len(ps) - 1) for ps in pieces for i, p in enumerate(ps)], known))
     out, central = bytearray(), bytearray()
-    for name, data in files:
+    for (name, _), entry in zip(files, pieces, strict=True):
         encoded = name.encode("ascii")
-        packed, crc = deflate(data), zlib.crc32(data)
+        data = b"".join([next(packed) for _ in entry])
+        crc, size = 0, 0
+        for piece in entry:
+            crc, size = zlib.crc32(piece, crc), size + len(piece)
         offset = len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, dos_time, dos_date, crc, len(packed), len(data),
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, dos_time, dos_date, crc, len(data), size,
                            len(encoded), 0)  # fmt: skip
         out += encoded
-        out += packed
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, dos_time, dos_date, crc, len(packed),
-                               len(data), len(encoded), 0, 0, 0, 0, _ATTRIBUTES, offset)  # fmt: skip
+        out += data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, dos_time, dos_date, crc, len(data),
+                               size, len(encoded), 0, 0, 0, 0, _ATTRIBUTES, offset)  # fmt: skip
         central += encoded
     start = len(out)
     out += central
@@ -53,29 +76,61 @@ def zip_entries(files: Sequence[tuple[str, bytes]], date: datetime | None) -> by
 
 
 def deflate(data: bytes) -> bytes:
-    """Raw deflate of `data`: in pieces of a fixed size (so the bytes do not depend on the machine), compressed
-    by as many threads as there are processors, and joined."""
-    if len(data) <= PIECE:
-        return _piece(data, True)
-    pieces = [data[start : start + PIECE] for start in range(0, len(data), PIECE)]
-    results: list[bytes] = [b""] * len(pieces)
-    workers = min(processors(), 8)
+    """Raw deflate of `data`, in pieces of a fixed size (so the bytes do not depend on the machine) compressed side
+    by side, and joined."""
+    pieces = _pieces(data)
+    return b"".join(_deflate_all([(piece, i == len(pieces) - 1) for i, piece in enumerate(pieces)], None))
+
+
+def _pieces(data: Entry) -> list[bytes]:
+    """The pieces an entry is deflated in: those its writer cut (or the whole), each cut again at the fixed size."""
+    given = [data] if isinstance(data, bytes) else [piece for piece in data if piece] or [b""]
+    return [piece[start : start + PIECE] for piece in given for start in range(0, max(len(piece), 1), PIECE)]
+
+
+def _deflate_all(jobs: list[tuple[bytes, bool]], known: Known | None) -> list[bytes]:
+    """Each (piece, last) deflated: from `known`, else by as many threads as there are processors."""
+    results: list[bytes | None] = [known.get(piece, last) if known else None for piece, last in jobs]
+    missing = [index for index, found in enumerate(results) if found is None]
+    workers = min(processors(), 8, len(missing)) if sum(len(jobs[i][0]) for i in missing) > PIECE else 1
 
     def run(first: int) -> None:
-        for index in range(first, len(pieces), workers):
-            results[index] = _piece(pieces[index], index == len(pieces) - 1)
+        for index in missing[first::workers]:
+            results[index] = _piece(*jobs[index])
 
-    threads = [threading.Thread(target=run, args=(first,)) for first in range(1, min(workers, len(pieces)))]
+    threads = [threading.Thread(target=run, args=(first,)) for first in range(1, workers)]
     for thread in threads:
         thread.start()
     run(0)
     for thread in threads:
         thread.join()
-    if not all(results):  # a thread failed (it could only be out of memory): once more, in one piece
-        return _piece(data, True)
-    return b"".join(results)
+    for index in missing:
+        if results[index] is None:  # a thread failed (it could only be out of memory): here, then
+            results[index] = _piece(*jobs[index])
+        if known is not None:
+            known.put(*jobs[index], results[index] or b"")
+    return [found or b"" for found in results]
 
 
 def _piece(data: bytes, last: bool) -> bytes:
     compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+class StoredPieces:
+    """The pieces deflated by earlier builds of the project at `root`, in its section cache (kind "deflate")."""
+
+    def __init__(self, root: Path) -> None:
+        self.store = Store(root, "deflate", f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {LEVEL}")
+
+    def _key(self, piece: bytes, last: bool) -> str:
+        return self.store.key(hashlib.sha256(piece).hexdigest(), int(last))
+
+    def get(self, piece: bytes, last: bool) -> bytes | None:
+        return self.store.get_bytes(self._key(piece, last))
+
+    def put(self, piece: bytes, last: bool, packed: bytes) -> None:
+        self.store.put_bytes(self._key(piece, last), packed)
+
+    def prune(self, drop_unused: bool) -> None:
+        self.store.prune(drop_unused)
