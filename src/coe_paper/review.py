@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import marks, ooxml, wordread
+from . import marks, ooxml, wordblocks, wordread
 from .model import Project
 from .project import ProjectNotFound, find_root, load_project
 from .safedocx import DocxError, SafeDocx
@@ -97,8 +97,8 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _shown(runs: list[wordread.Run]) -> str:
-    return "".join(run.text for run in runs).replace(wordread.OBJECT, "")
+def _shown(runs: list[wordblocks.Run]) -> str:
+    return "".join(run.text for run in runs).replace(wordblocks.OBJECT, "")
 
 
 class _Places:
@@ -116,7 +116,7 @@ class _Places:
         self.titles: dict[int, str] = {}
         self.used: set[str] = set()
 
-    def paragraph(self, para: wordread.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
+    def paragraph(self, para: wordblocks.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
         if fixed is None:
             self._move(para)
         where = fixed or (self.counter, self.place)
@@ -126,10 +126,10 @@ class _Places:
         for run in para.runs:
             self.counter += 1
             for cid in run.comments:
-                self.anchors.setdefault(cid, []).append(run.text.replace(wordread.OBJECT, ""))
+                self.anchors.setdefault(cid, []).append(run.text.replace(wordblocks.OBJECT, ""))
             if run.note is not None and run.note[0] == "footnote" and fixed is None:
                 self.footnotes.setdefault(run.note[1], (self.counter, self.place))
-            text = run.text.replace(wordread.OBJECT, "")
+            text = run.text.replace(wordblocks.OBJECT, "")
             if run.rev is None:
                 last = None if text else last
                 continue
@@ -144,7 +144,7 @@ class _Places:
         for cid in {c for run in para.runs for c in run.comments}:
             self.anchors.setdefault(cid, []).append("\n")
 
-    def _move(self, para: wordread.Paragraph) -> None:
+    def _move(self, para: wordblocks.Paragraph) -> None:
         for name in para.bookmarks:
             found = marks.parse(name)
             if found is not None:
@@ -235,12 +235,12 @@ def _read_review(path: Path, project: Project | None) -> Review:
         titles = {s.id: s.title for s in known}
         by_title = {_norm(s.title): s for s in known if s.title}
         walker = _Places(sections, by_title)
-        for para in wordread.paragraphs(doc.blocks):
+        for para in wordblocks.paragraphs(doc.blocks):
             walker.paragraph(para)
         for (kind, note_id), blocks in doc.notes.items():
             if kind == "footnote":
                 fixed = walker.footnotes.get(note_id, (1 << 30, Place()))
-                for para in wordread.paragraphs(blocks):
+                for para in wordblocks.paragraphs(blocks):
                     walker.paragraph(para, fixed)
         comments = _comments(doc.docx)
     finally:
