@@ -5,7 +5,8 @@ Headings come from outline levels and heading style names (localised ones too); 
 the section's title and the other headings shift so the body starts at `##`. Lists come from Word's numbering,
 tables keep a header row, footnotes and endnotes become `[^n]` footnotes, images are returned for the caller to
 write. Tracked changes are taken as accepted. A paper that coe-paper assembled gives back just the section asked
-for (by its hidden `_Coe{n}_{line}` bookmarks). Nothing here prints or writes files."""
+for (by its hidden `_Coe{n}_{line}` bookmarks). What kind of block each paragraph is (title, heading, list item,
+code, quote, ...) is decided in `importer_kinds.py`. Nothing here prints or writes files."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from pathlib import Path
 
 from . import wordblocks as wb
 from . import wordread
-from .captions_read import CAPTION_RE, caption_anchors, read_caption
+from .captions_read import caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
+from .importer_kinds import paragraph_kind
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
@@ -26,15 +28,6 @@ from .render import bookmark_name
 from .safedocx import DocxError
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
-_HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
-                      r"nadpis|címsor|antraštė|virsraksts|pealkiri|naslov|заглавие|επικεφαλίδα|cabeçalho|"
-                      r"encabezado)\s*(\d)$")  # fmt: skip
-_TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "název", "názov", "cím", "otsikko",
-           "tittel", "titlu", "naslov", "pavadinimas", "nosaukums", "заглавие", "τίτλος"}  # fmt: skip
-_TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
-                  r"^(?:toc|contents) heading$|^table of figures$")  # fmt: skip
-_CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
-_QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
 _TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u2013\u2014*-]|o(?=\t))"
                     "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
@@ -154,27 +147,7 @@ class _Converter:
         return self.doc.blocks[start:end]
 
     def _kind(self, para: wb.Paragraph, note: bool = False) -> tuple[str, int]:
-        name = para.style_name.lower().strip()
-        if _TOC.match(name):
-            return ("toc", 0)
-        if name == "byline" and self.assembled:
-            return ("byline", 0)
-        if name == "caption" and self.assembled and CAPTION_RE.match(_text(para)):
-            return ("caption", 0)
-        if not note and (name in _TITLES or para.style.lower() == "title"):
-            return ("title", 0)
-        heading = _HEADING.match(name) or _HEADING.match(para.style.lower())
-        if not note and para.outline is not None and 0 <= para.outline < 9:
-            return ("heading", para.outline + 1)
-        if not note and heading and heading.group(1) != "0":
-            return ("heading", int(heading.group(1)))
-        if any(code in name for code in _CODE):
-            return ("code", 0)
-        if name in _QUOTES:
-            return ("quote", 0)
-        if para.num is not None and self.doc.numbering.get(para.num, "decimal") != "none":
-            return ("item", para.num[1])
-        return ("para", 0)
+        return paragraph_kind(para, self.doc.numbering, self.assembled, note)
 
     def _title(self, para: wb.Block | None) -> str:
         found = " ".join(_text(para).split()) if isinstance(para, wb.Paragraph) else ""
