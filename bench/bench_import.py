@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from coe_paper import wordread  # noqa: E402
+from coe_paper import wordblocks, wordread  # noqa: E402
 from coe_paper.importer import Options, import_draft  # noqa: E402
 
 WORDS = ("equality", "city", "region", "housing", "access", "service", "public", "member", "partnership", "data",
@@ -113,7 +113,7 @@ def main() -> None:
         shutil.copy(REPO / "contributors.yaml", project / "contributors.yaml")
         (project / "sections").mkdir()
     doc = wordread.read(draft)
-    paragraphs = len(wordread.paragraphs(doc.blocks))
+    paragraphs = len(wordblocks.paragraphs(doc.blocks))
     doc.docx.close()
 
     def read() -> None:

@@ -175,7 +175,7 @@ def audit(path: Path) -> Audit:
 
 
 def _audit_blocks(name: str, blocks: list) -> Iterator[Diagnostic]:  # type: ignore[type-arg]
-    from .wordread import Paragraph, Table, paragraphs
+    from .wordblocks import Paragraph, Table, paragraphs
 
     level = 0
     empties = 0

@@ -16,7 +16,7 @@ from . import marks, mdmap, merge3
 from .edits import Finding, Group, Replacement, first_author
 from .mdinline import Unit
 from .mdtext import Context, escape
-from .wordread import Paragraph, Rev, Row, Table, WordDocument, paragraphs
+from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from . import marks
 
 if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alone, without the Word reader
-    from . import wordread as wr
     from .mdwrite import MdBlock
+    from .wordblocks import Paragraph
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
 PROPERTY = marks.CAPTIONS
@@ -28,7 +28,7 @@ def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
-def read_caption(para: wr.Paragraph, out: list[MdBlock], anchors: Mapping[str, str]) -> None:
+def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]) -> None:
     """Put a caption paragraph back where the Markdown keeps it (see the module's docstring)."""
     from .mdwrite import Para, Piece
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .model import Contributor
 
 
-# -- comments (reviewed .docx back to the sources; data from review.py) ----------------------------------------------
+# -- comments (reviewed .docx back to the sources; read by review.py, printed by review_format.py) -------------------
 
 
 def _check_review_format(fmt: str) -> str:
@@ -33,7 +33,7 @@ def comments(
                                      help="text, json, or markdown (a review sheet by section).")] = "text",
 ) -> None:  # fmt: skip
     """List a reviewed document's comments and tracked changes, each with its section file and line."""
-    from . import review
+    from . import review, review_format
     from .follow import follow
     from .project import find_root
     from .safedocx import DocxError
@@ -51,11 +51,11 @@ def comments(
         err.print(f"coe-paper: {exc}", markup=False)
         raise typer.Exit(1) from None
     if fmt == "json":
-        print(review.as_json(found))
+        print(review_format.as_json(found))
     elif fmt == "markdown":
-        print(review.review_sheet(found, project), end="")
+        print(review_format.review_sheet(found, project), end="")
     else:
-        text = review.format_text(found)
+        text = review_format.format_text(found)
         if text:
             print(text)
         replies = sum(len(c.replies) for c in found.comments)

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
 from .mdtext import PB, Context, Piece, describe, flags_of, render, short, yaml_scalar
-from .wordread import OBJECT, Paragraph, Rev
+from .wordblocks import OBJECT, Paragraph, Rev
 
 
 @dataclass(frozen=True)

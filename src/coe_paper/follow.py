@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .merge3 import line_mapper
-from .review import Place, Review, _all
+from .review import Place, Review, all_comments
 from .sources import text_at
 
 
@@ -38,7 +38,7 @@ def follow(review: Review, root: Path) -> Review:
 
     if not maps:
         return review
-    for comment in _all(review.comments):
+    for comment in all_comments(review.comments):
         comment.place = moved(comment.place)
     review.changes = [replace(change, place=moved(change.place)) for change in review.changes]
     return review

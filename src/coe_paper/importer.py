@@ -5,7 +5,8 @@ Headings come from outline levels and heading style names (localised ones too); 
 the section's title and the other headings shift so the body starts at `##`. Lists come from Word's numbering,
 tables keep a header row, footnotes and endnotes become `[^n]` footnotes, images are returned for the caller to
 write. Tracked changes are taken as accepted. A paper that coe-paper assembled gives back just the section asked
-for (by its hidden `_Coe{n}_{line}` bookmarks). Nothing here prints or writes files."""
+for (by its hidden `_Coe{n}_{line}` bookmarks). What kind of block each paragraph is (title, heading, list item,
+code, quote, ...) is decided in `importer_kinds.py`. Nothing here prints or writes files."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import wordread as wr
-from .captions_read import CAPTION_RE, caption_anchors, read_caption
+from . import wordblocks as wb
+from . import wordread
+from .captions_read import caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
+from .importer_kinds import paragraph_kind
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
@@ -25,15 +28,6 @@ from .render import bookmark_name
 from .safedocx import DocxError
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
-_HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
-                      r"nadpis|címsor|antraštė|virsraksts|pealkiri|naslov|заглавие|επικεφαλίδα|cabeçalho|"
-                      r"encabezado)\s*(\d)$")  # fmt: skip
-_TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "název", "názov", "cím", "otsikko",
-           "tittel", "titlu", "naslov", "pavadinimas", "nosaukums", "заглавие", "τίτλος"}  # fmt: skip
-_TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
-                  r"^(?:toc|contents) heading$|^table of figures$")  # fmt: skip
-_CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
-_QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
 _TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u2013\u2014*-]|o(?=\t))"
                     "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
@@ -63,23 +57,23 @@ class Imported:
 
 def import_draft(path: Path, options: Options) -> Imported:
     """Read a draft and convert it; raises DocxError when the file is not a usable .docx."""
-    doc = wr.read(path)
+    doc = wordread.read(path)
     try:
         return convert(doc, path.name, options)
     finally:
         doc.docx.close()
 
 
-def convert(doc: wr.WordDocument, name: str, options: Options) -> Imported:
+def convert(doc: wb.WordDocument, name: str, options: Options) -> Imported:
     return _Converter(doc, name, options).run()
 
 
-def _text(para: wr.Paragraph) -> str:
-    return para.text().replace(wr.OBJECT, "")
+def _text(para: wb.Paragraph) -> str:
+    return para.text().replace(wb.OBJECT, "")
 
 
 class _Converter:
-    def __init__(self, doc: wr.WordDocument, name: str, options: Options) -> None:
+    def __init__(self, doc: wb.WordDocument, name: str, options: Options) -> None:
         self.doc, self.name, self.options = doc, name, options
         self.found: list[Diagnostic] = []
         self.counts: Counter[tuple[str, str]] = Counter()  # (code, what) -> how many
@@ -90,15 +84,15 @@ class _Converter:
         self.writer = Writer()
         self.assembled = SECTIONS in doc.properties
         self.known_ids = set(options.known_ids)
-        self.paragraphs: list[wr.Paragraph] = []  # everything imported, notes included, for the counts
+        self.paragraphs: list[wb.Paragraph] = []  # everything imported, notes included, for the counts
 
     def warn(self, code: str, message: str, hint: str = "") -> None:
         self.found.append(warning(self.name, 0, 0, code, message, hint))
 
     # -- the whole draft -----------------------------------------------------------------------------------
     def run(self) -> Imported:
-        blocks = wr.accepted(self._select())
-        kinds = [(block, self._kind(block) if isinstance(block, wr.Paragraph) else ("table", 0)) for block in blocks]
+        blocks = wb.accepted(self._select())
+        kinds = [(block, self._kind(block) if isinstance(block, wb.Paragraph) else ("table", 0)) for block in blocks]
         title_at = next((i for i, (_, k) in enumerate(kinds) if k[0] == "title"), None)
         if title_at is None:
             title_at = next((i for i, (_, k) in enumerate(kinds) if k == ("heading", 1)), None)
@@ -110,8 +104,8 @@ class _Converter:
         index = 0
         while index < len(self.notes):  # a note may cite another one, which joins the end of the list
             key, label = list(self.notes.items())[index]
-            note_blocks = wr.accepted(self.doc.notes.get(key, []))
-            notes.append((label, self._blocks([(b, self._kind(b, note=True) if isinstance(b, wr.Paragraph)
+            note_blocks = wb.accepted(self.doc.notes.get(key, []))
+            notes.append((label, self._blocks([(b, self._kind(b, note=True) if isinstance(b, wb.Paragraph)
                                                  else ("table", 0)) for b in note_blocks], {})))  # fmt: skip
             index += 1
         text = self.writer.document(md, notes)
@@ -119,7 +113,7 @@ class _Converter:
         author = self.doc.core.get("creator") or self.doc.core.get("lastModifiedBy", "")
         return Imported(title, text, self.image_data, self.found, author)
 
-    def _select(self) -> list[wr.Block]:
+    def _select(self) -> list[wb.Block]:
         """The whole body, or, for a paper coe-paper assembled, the blocks of the section asked for."""
         if not self.assembled:
             return self.doc.blocks
@@ -131,7 +125,7 @@ class _Converter:
                       f"(it has {', '.join(map(str, ids)) or 'none'}): the whole document is imported")  # fmt: skip
             return self.doc.blocks
         mine = section_prefix(ids.index(self.options.id))
-        marks = [[name for p in wr.paragraphs([block]) for name in p.bookmarks] for block in self.doc.blocks]
+        marks = [[name for p in wb.paragraphs([block]) for name in p.bookmarks] for block in self.doc.blocks]
         start = next((i for i, names in enumerate(marks) if f"{mine}1" in names), None)
         if start is None:
             self.assembled = False
@@ -142,41 +136,21 @@ class _Converter:
             ours = any(n.startswith(mine) for n in marks[end])
             if any(map(is_source_mark, marks[end])) and not ours:
                 break  # the next section
-            if isinstance(block, wr.Paragraph) and block.outline == 0 and not ours:
+            if isinstance(block, wb.Paragraph) and block.outline == 0 and not ours:
                 break  # the annex
             end += 1
-        while end > start + 1 and isinstance(self.doc.blocks[end - 1], wr.Paragraph) and not _text(
+        while end > start + 1 and isinstance(self.doc.blocks[end - 1], wb.Paragraph) and not _text(
                 self.doc.blocks[end - 1]).strip():  # type: ignore[arg-type]  # fmt: skip
             end -= 1  # the page break before the annex
         self.warn(PART, f"a paper coe-paper assembled: imported section '{self.options.id}' only; the title page, "
                   "contents, other sections, byline and annex are left out")  # fmt: skip
         return self.doc.blocks[start:end]
 
-    def _kind(self, para: wr.Paragraph, note: bool = False) -> tuple[str, int]:
-        name = para.style_name.lower().strip()
-        if _TOC.match(name):
-            return ("toc", 0)
-        if name == "byline" and self.assembled:
-            return ("byline", 0)
-        if name == "caption" and self.assembled and CAPTION_RE.match(_text(para)):
-            return ("caption", 0)
-        if not note and (name in _TITLES or para.style.lower() == "title"):
-            return ("title", 0)
-        heading = _HEADING.match(name) or _HEADING.match(para.style.lower())
-        if not note and para.outline is not None and 0 <= para.outline < 9:
-            return ("heading", para.outline + 1)
-        if not note and heading and heading.group(1) != "0":
-            return ("heading", int(heading.group(1)))
-        if any(code in name for code in _CODE):
-            return ("code", 0)
-        if name in _QUOTES:
-            return ("quote", 0)
-        if para.num is not None and self.doc.numbering.get(para.num, "decimal") != "none":
-            return ("item", para.num[1])
-        return ("para", 0)
+    def _kind(self, para: wb.Paragraph, note: bool = False) -> tuple[str, int]:
+        return paragraph_kind(para, self.doc.numbering, self.assembled, note)
 
-    def _title(self, para: wr.Block | None) -> str:
-        found = " ".join(_text(para).split()) if isinstance(para, wr.Paragraph) else ""
+    def _title(self, para: wb.Block | None) -> str:
+        found = " ".join(_text(para).split()) if isinstance(para, wb.Paragraph) else ""
         if self.options.title:
             if found and found != self.options.title:
                 self.warn(TITLE, f"the draft's title '{found}' is replaced by --title '{self.options.title}'")
@@ -189,21 +163,21 @@ class _Converter:
                   "give the section's title with --title")  # fmt: skip
         return fallback
 
-    def _anchors(self, body: list[tuple[wr.Block, tuple[str, int]]], title: wr.Block | None) -> None:
+    def _anchors(self, body: list[tuple[wb.Block, tuple[str, int]]], title: wb.Block | None) -> None:
         """Bookmark -> `#anchor`: the draft's headings by their slugs, the title and other sections by id."""
         for known in {*self.known_ids, self.options.id}:
             self.anchors[bookmark_name(known)] = known
         self.anchors.update(caption_anchors(self.doc.properties))
-        if isinstance(title, wr.Paragraph):
+        if isinstance(title, wb.Paragraph):
             for name in title.bookmarks:
                 self.anchors.setdefault(name, self.options.id)
         for block, (kind, _) in body:
-            if kind == "heading" and isinstance(block, wr.Paragraph):
+            if kind == "heading" and isinstance(block, wb.Paragraph):
                 text = " ".join(_text(block).split())
                 for name in [*block.bookmarks, f"{text.casefold()}|heading"]:  # LibreOffice links name the text
                     self.anchors.setdefault(name, slugify(text))
 
-    def _levels(self, body: list[tuple[wr.Block, tuple[str, int]]]) -> dict[int, int]:
+    def _levels(self, body: list[tuple[wb.Block, tuple[str, int]]]) -> dict[int, int]:
         """Markdown level of each heading (by block id): the top level becomes `##`, no level is skipped."""
         levels = [k[1] for _, k in body if k[0] == "heading"]
         shift = 2 - min(levels, default=2)
@@ -214,7 +188,7 @@ class _Converter:
                 continue
             new = min(level + shift, previous + 1, 6)
             adjusted += new != level + shift
-            if (isinstance(block, wr.Paragraph) and block.num and not self.assembled  # coe-paper's own numbers
+            if (isinstance(block, wb.Paragraph) and block.num and not self.assembled  # coe-paper's own numbers
                     and self.doc.numbering.get(block.num, "none") != "none"):  # fmt: skip
                 self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += 1
             out[id(block)] = previous = new
@@ -223,12 +197,12 @@ class _Converter:
         return out
 
     # -- blocks --------------------------------------------------------------------------------------------
-    def _blocks(self, body: list[tuple[wr.Block, tuple[str, int]]], levels: dict[int, int]) -> list[MdBlock]:
+    def _blocks(self, body: list[tuple[wb.Block, tuple[str, int]]], levels: dict[int, int]) -> list[MdBlock]:
         out: list[MdBlock] = []
         counters: dict[tuple[str, int], int] = {}
         one_line_code = False  # the last block is code typed a line per paragraph, which the next line joins
         for block, (kind, level) in body:
-            if isinstance(block, wr.Table):
+            if isinstance(block, wb.Table):
                 out.append(self._table(block))
                 continue
             if kind == "caption":  # before its fields count as dropped: the caption comes back whole
@@ -273,7 +247,7 @@ class _Converter:
         ordered = self.doc.numbering.get(key, "decimal") != "bullet"
         return Item(level, ordered, counters[key], pieces, list_id=num[0])
 
-    def _paragraph(self, para: wr.Paragraph, pieces: list[Piece], out: list[MdBlock],
+    def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock],
                    counters: dict[tuple[str, int], int]) -> MdBlock:  # fmt: skip
         text = " ".join(_text(para).split())
         typed = _TYPED.match(_text(para))
@@ -293,7 +267,7 @@ class _Converter:
                       "if it is a heading, make it one (## in the section file, a Heading style in Word)")  # fmt: skip
         return Para(pieces)
 
-    def _table(self, table: wr.Table) -> TableBlock:
+    def _table(self, table: wb.Table) -> TableBlock:
         rows: list[list[list[Piece]]] = []
         aligns: list[list[str | None]] = []
         merged = joined = nested = 0
@@ -302,8 +276,8 @@ class _Converter:
             row_aligns: list[str | None] = []
             for cell in row.cells:
                 merged += (cell.span > 1) + (cell.vmerge == "continue")
-                paras = wr.paragraphs(cell.blocks) if cell.vmerge != "continue" else []
-                nested += sum(isinstance(b, wr.Table) for b in cell.blocks)
+                paras = wb.paragraphs(cell.blocks) if cell.vmerge != "continue" else []
+                nested += sum(isinstance(b, wb.Table) for b in cell.blocks)
                 self.paragraphs += paras
                 parts = [self._pieces(p.runs) for p in paras]
                 parts = [part for part in parts if any(p.raw or p.text.strip() for p in part)]
@@ -331,7 +305,7 @@ class _Converter:
         return TableBlock(rows, [next(iter(s)) if len(s) == 1 else None for s in column])
 
     # -- runs ----------------------------------------------------------------------------------------------
-    def _pieces(self, runs: list[wr.Run]) -> list[Piece]:
+    def _pieces(self, runs: list[wb.Run]) -> list[Piece]:
         out: list[Piece] = []
         for run in runs:
             if run.rev is not None and run.rev.kind == "del":
@@ -342,7 +316,7 @@ class _Converter:
             elif run.image is not None:
                 out.append(Piece(raw=self._image(*run.image), link=self._link(run.link)))
             elif run.text:
-                out.append(Piece(run.text.replace(wr.OBJECT, ""), run.flags & _ALLOWED, self._link(run.link)))
+                out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, self._link(run.link)))
         return out
 
     def _link(self, target: str | None) -> str | None:
@@ -394,8 +368,8 @@ class _Converter:
             dropped += para.dropped
         if not self.assembled:  # headers, footers and what else no paragraph holds
             everywhere: Counter[str] = Counter()
-            for para in wr.paragraphs(self.doc.blocks) + [p for b in self.doc.notes.values()
-                                                          for p in wr.paragraphs(b)]:  # fmt: skip
+            for para in wb.paragraphs(self.doc.blocks) + [p for b in self.doc.notes.values()
+                                                          for p in wb.paragraphs(b)]:  # fmt: skip
                 everywhere += para.dropped
             dropped += self.doc.dropped - everywhere
         for kind, count in sorted(dropped.items()):

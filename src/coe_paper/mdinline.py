@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from .wordread import OBJECT
+from .wordblocks import OBJECT
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FLAG = {"strong": "b", "em": "i", "s": "s"}

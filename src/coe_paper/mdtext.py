@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 import yaml
 
 from .mdinline import Unit
-from .wordread import OBJECT, Paragraph, Rev, Run
+from .wordblocks import OBJECT, Paragraph, Rev, Run
 
 PB = "\u2029"
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")

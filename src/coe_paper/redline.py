@@ -6,11 +6,11 @@ old version stay valid in the merged document. The body is compared in segments 
 section by id, annex); inside a segment blocks are aligned with difflib, similar paragraphs are compared word
 by word, the rest become whole inserted or deleted paragraphs (paragraph mark included). Tables of the same
 width are compared row by row and cell by cell; other tables are inserted and deleted whole. Formatting-only
-changes are not tracked: where only formatting differs the new formatting is shown."""
+changes are not tracked: where only formatting differs the new formatting is shown. A paragraph's words and the
+writing of the changed paragraph are in `redline_atoms.py`."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,19 +21,16 @@ from difflib import SequenceMatcher
 from itertools import count
 from pathlib import Path
 
-from lxml import etree
-
 from . import ooxml
 from .attribution import IdentityMap
 from .docx_writer import DocxBuilder
 from .gitlog import PAPER_PATHS, git
 from .model import Project
+from .redline_atoms import Atom, AtomWriter, Para, read_para
 from .sources import Source
 
 Element = ooxml.Element
 w = ooxml.w
-_TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
-_MARKS = (w("bookmarkStart"), w("bookmarkEnd"))
 _CUTOFF = 0.5  # share of equal words above which two paragraphs are compared word by word
 _MAX_PAIRS = 2500  # beyond this many candidate pairs, a changed stretch is deleted and inserted whole
 UNCOMMITTED = "Uncommitted"
@@ -129,92 +126,6 @@ def _plain(element: Element) -> str:
     return "".join(t.text or "" for t in element.iter(ooxml.T))
 
 
-# -- atoms: a paragraph as a sequence of words, spaces, punctuation and other run content ---------------------------
-@dataclass
-class _Atom:
-    key: tuple[str, ...]
-    node: Element | None  # non-text run content (tab, break, field char, footnote reference, drawing, ...)
-    text: str | None = None
-    rpr: Element | None = None
-    container: Element | None = None  # the w:hyperlink holding the run
-    opaque: bool = False  # not run content: copied as it is, dropped when deleted
-
-
-@dataclass
-class _Para:
-    element: Element
-    prefix: list[Element]  # leading bookmarks
-    atoms: list[_Atom]
-    kind: str  # paragraph properties that decide whether two paragraphs may be compared
-
-    @property
-    def words(self) -> list[tuple[str, ...]]:
-        return [a.key for a in self.atoms]
-
-
-def _run_atoms(r: Element, container: Element | None, footnotes: Callable[[str], str]) -> Iterator[_Atom]:
-    rpr = r.find(ooxml.RPR)
-    link = container.get(f"{{{ooxml.R_NS}}}id", "") if container is not None else ""  # a changed URL is a change
-    for child in r:
-        if child.tag == ooxml.RPR or not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
-        if child.tag in (ooxml.T, w("delText")):
-            for token in _TOKEN_RE.findall(child.text or ""):
-                yield _Atom(("t", token, link), None, token, rpr, container)
-            continue
-        if name == "footnoteReference":
-            key: tuple[str, ...] = ("fn", footnotes(child.get(w("id"), "")))
-        elif name == "drawing":
-            blips = [b.get(f"{{{ooxml.R_NS}}}embed", "") for b in child.iter() if etree.QName(b).localname == "blip"]
-            descr = [d.get("descr", "") for d in child.iter() if etree.QName(d).localname == "docPr"]
-            key = ("img", *blips, *descr)
-        elif name in ("instrText", "delInstrText"):
-            key = ("instr", child.text or "")
-        else:
-            attrs = sorted((str(k), str(v)) for k, v in child.attrib.items())
-            key = (name, *(f"{k}={v}" for k, v in attrs if not k.endswith("}id")))
-        yield _Atom(key, child, None, rpr, container)
-
-
-def _para(p: Element, footnotes: Callable[[str], str]) -> _Para:
-    prefix: list[Element] = []
-    atoms: list[_Atom] = []
-    for child in p:
-        if child.tag == ooxml.PPR or not isinstance(child.tag, str):
-            continue
-        if child.tag in _MARKS:
-            if atoms:
-                atoms.append(_Atom(("mark",), child, opaque=True))
-            else:
-                prefix.append(child)
-        elif child.tag == ooxml.R:
-            atoms += _run_atoms(child, None, footnotes)
-        elif child.tag == w("hyperlink"):
-            for r in child.iter(ooxml.R):
-                atoms += _run_atoms(r, child, footnotes)
-        else:
-            atoms.append(_Atom(("x", etree.tostring(child, encoding="unicode")), child, opaque=True))
-    return _Para(p, prefix, atoms, _kind(p))
-
-
-def _kind(p: Element) -> str:
-    props = p.find(ooxml.PPR)
-    if props is None:
-        return ""
-    shape = deepcopy(props)
-    for node in shape.iter(w("numId")):
-        node.set(w("val"), "")
-    for node in shape.findall(ooxml.RPR):
-        shape.remove(node)
-    return etree.tostring(shape, encoding="unicode")
-
-
-def _num_id(p: Element) -> str | None:
-    node = p.find(f"{ooxml.PPR}/{w('numPr')}/{w('numId')}")
-    return node.get(w("val")) if node is not None else None
-
-
 # -- merging ------------------------------------------------------------------------------------------------------
 _Op = tuple[str, Element | None, Element | None]  # ("same" | "del" | "ins" | "pair", old, new)
 
@@ -227,7 +138,7 @@ class Redliner:
     footnotes: Callable[[str], str]
     counts: Counter[str] = field(default_factory=Counter)
     _numbers: dict[str, str] = field(default_factory=dict)  # old list numId -> the new list it continues as
-    _paras: dict[int, _Para] = field(default_factory=dict)
+    _paras: dict[int, Para] = field(default_factory=dict)
 
     def merge(self, old: Sequence[Segment], new: Sequence[Segment], stamp: Callable[[Segment, Segment | None],
               Stamp]) -> list[Element]:  # fmt: skip
@@ -246,10 +157,10 @@ class Redliner:
         return [element for ops, when in plan for element in self.emit(ops, when)]
 
     # -- alignment ------------------------------------------------------------------------------------------------
-    def _p(self, p: Element) -> _Para:
+    def _p(self, p: Element) -> Para:
         found = self._paras.get(id(p))
         if found is None:
-            found = self._paras[id(p)] = _para(p, self.footnotes)
+            found = self._paras[id(p)] = read_para(p, self.footnotes)
         return found
 
     def _key(self, block: Element) -> tuple[object, ...]:
@@ -355,7 +266,7 @@ class Redliner:
             return self._table(before, after, stamp)
         a, b = self._p(before), self._p(after)
         matcher = SequenceMatcher(None, a.words, b.words, autojunk=False)
-        items: list[tuple[str, _Atom]] = []
+        items: list[tuple[str, Atom]] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 items += [("same", atom) for atom in b.atoms[j1:j2]]
@@ -399,7 +310,7 @@ class Redliner:
             new_tc.remove(p)
         new_tc.extend(merged)
 
-    def _paragraph(self, para: _Para, items: Sequence[tuple[str, _Atom]], stamp: Stamp, mark: str | None) -> Element:
+    def _paragraph(self, para: Para, items: Sequence[tuple[str, Atom]], stamp: Stamp, mark: str | None) -> Element:
         """Build a paragraph from atoms; `mark` records the paragraph mark itself as inserted or deleted."""
         p = ooxml.paragraph()
         props = para.element.find(ooxml.PPR)
@@ -411,7 +322,7 @@ class Redliner:
             p.append(props)
         if mark != ooxml.DEL:
             p.extend(deepcopy(m) for m in para.prefix)
-        _Writer(self, p, stamp).write(items)
+        AtomWriter(lambda kind: self.revision(kind, stamp), p).write(items)
         if mark is not None:
             self.counts[mark] += 1
             ooxml.mark_paragraph(p, mark, next(self.ids), stamp.author, stamp.date)
@@ -423,74 +334,9 @@ def _columns(tbl: Element) -> int:
     return len(grid.findall(w("gridCol"))) if grid is not None else -1
 
 
-def _same(a: Element | None, b: Element | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return etree.tostring(a) == etree.tostring(b)
-
-
-class _Writer:
-    """Writes atoms into a paragraph, grouping them into hyperlinks, w:ins/w:del wrappers and runs."""
-
-    def __init__(self, redliner: Redliner, p: Element, stamp: Stamp) -> None:
-        self.redliner, self.p, self.stamp = redliner, p, stamp
-        self.container: Element | None = None
-        self.target = p
-        self.wrapper: tuple[str, Element] | None = None
-        self.last_run: tuple[Element, Element | None, str] | None = None  # run, its rPr, its state
-
-    def _enter(self, container: Element | None) -> None:
-        if container is self.container or (container is not None and self.container is not None and _same(
-                _shell(container), _shell(self.container))):  # fmt: skip
-            return
-        self.container, self.wrapper, self.last_run = container, None, None
-        if container is None:
-            self.target = self.p
-        else:
-            self.target = _shell(container)
-            self.p.append(self.target)
-
-    def _parent(self, state: str) -> Element:
-        if state == "same":
-            self.wrapper = None
-            return self.target
-        if self.wrapper is None or self.wrapper[0] != state:
-            kind = ooxml.DEL if state == "del" else ooxml.INS
-            wrapper = self.redliner.revision(kind, self.stamp)
-            self.target.append(wrapper)
-            self.wrapper, self.last_run = (state, wrapper), None
-        return self.wrapper[1]
-
-    def write(self, items: Sequence[tuple[str, _Atom]]) -> None:
-        for state, atom in items:
-            if atom.opaque:
-                if state != "del" and atom.node is not None:
-                    self._enter(None)
-                    self.p.append(deepcopy(atom.node))
-                    self.wrapper = self.last_run = None
-                continue
-            self._enter(atom.container)
-            parent = self._parent(state)
-            if atom.text is not None and self.last_run is not None:
-                run, rpr, last_state = self.last_run
-                text = run[-1]
-                if last_state == state and run.getparent() is parent and _same(rpr, atom.rpr) and \
-                        text.tag in (ooxml.T, w("delText")):  # fmt: skip
-                    text.text = (text.text or "") + atom.text
-                    continue
-            run = ooxml.text_run(parent, atom.text, atom.rpr, deleted=state == "del")
-            if atom.text is None and atom.node is not None:
-                copy = deepcopy(atom.node)
-                run.append(ooxml.as_deleted(copy) if state == "del" else copy)
-            self.last_run = (run, atom.rpr, state)
-
-
-def _shell(container: Element) -> Element:
-    """The container element with its attributes and without its children."""
-    shell = etree.Element(container.tag)
-    for name, value in container.attrib.items():
-        shell.set(name, value)
-    return shell
+def _num_id(p: Element) -> str | None:
+    node = p.find(f"{ooxml.PPR}/{w('numPr')}/{w('numId')}")
+    return node.get(w("val")) if node is not None else None
 
 
 def revision_ids(start: int) -> Iterator[int]:

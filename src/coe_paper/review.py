@@ -5,17 +5,15 @@ Positions map through the hidden `_Coe{index}_{line}` bookmarks the renderer put
 `coe-paper:sections` custom property that lists [id, path, body line] per index. Word and LibreOffice both keep
 those. When a tool has dropped the bookmarks, Heading 1 texts are matched to the section titles of the current
 project instead; the section is then known but not the line. Comments inside footnotes map to the place of the
-footnote's reference."""
+footnote's reference. `review_format.py` prints what is read here."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import marks, ooxml, wordread
+from . import marks, ooxml, wordblocks, wordread
 from .model import Project
 from .project import ProjectNotFound, find_root, load_project
 from .safedocx import DocxError, SafeDocx
@@ -97,8 +95,8 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _shown(runs: list[wordread.Run]) -> str:
-    return "".join(run.text for run in runs).replace(wordread.OBJECT, "")
+def _shown(runs: list[wordblocks.Run]) -> str:
+    return "".join(run.text for run in runs).replace(wordblocks.OBJECT, "")
 
 
 class _Places:
@@ -116,7 +114,7 @@ class _Places:
         self.titles: dict[int, str] = {}
         self.used: set[str] = set()
 
-    def paragraph(self, para: wordread.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
+    def paragraph(self, para: wordblocks.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
         if fixed is None:
             self._move(para)
         where = fixed or (self.counter, self.place)
@@ -126,10 +124,10 @@ class _Places:
         for run in para.runs:
             self.counter += 1
             for cid in run.comments:
-                self.anchors.setdefault(cid, []).append(run.text.replace(wordread.OBJECT, ""))
+                self.anchors.setdefault(cid, []).append(run.text.replace(wordblocks.OBJECT, ""))
             if run.note is not None and run.note[0] == "footnote" and fixed is None:
                 self.footnotes.setdefault(run.note[1], (self.counter, self.place))
-            text = run.text.replace(wordread.OBJECT, "")
+            text = run.text.replace(wordblocks.OBJECT, "")
             if run.rev is None:
                 last = None if text else last
                 continue
@@ -144,7 +142,7 @@ class _Places:
         for cid in {c for run in para.runs for c in run.comments}:
             self.anchors.setdefault(cid, []).append("\n")
 
-    def _move(self, para: wordread.Paragraph) -> None:
+    def _move(self, para: wordblocks.Paragraph) -> None:
         for name in para.bookmarks:
             found = marks.parse(name)
             if found is not None:
@@ -235,12 +233,12 @@ def _read_review(path: Path, project: Project | None) -> Review:
         titles = {s.id: s.title for s in known}
         by_title = {_norm(s.title): s for s in known if s.title}
         walker = _Places(sections, by_title)
-        for para in wordread.paragraphs(doc.blocks):
+        for para in wordblocks.paragraphs(doc.blocks):
             walker.paragraph(para)
         for (kind, note_id), blocks in doc.notes.items():
             if kind == "footnote":
                 fixed = walker.footnotes.get(note_id, (1 << 30, Place()))
-                for para in wordread.paragraphs(blocks):
+                for para in wordblocks.paragraphs(blocks):
                     walker.paragraph(para, fixed)
         comments = _comments(doc.docx)
     finally:
@@ -251,7 +249,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
     def retitle(place: Place) -> Place:
         return Place(fix.get(place.section.index), place.line) if place.section is not None else place
 
-    for comment in _all(comments):
+    for comment in all_comments(comments):
         order, place = walker.comment_place.get(comment.id, (1 << 30, Place()))
         comment.order, comment.place = order, retitle(place)
         comment.anchor = " ".join("".join(walker.anchors.get(comment.id, [])).split())
@@ -261,145 +259,8 @@ def _read_review(path: Path, project: Project | None) -> Review:
     return Review(path.name, commit, mapping, sections, comments, changes)
 
 
-def _all(comments: list[Comment]) -> Iterator[Comment]:
+def all_comments(comments: list[Comment]) -> Iterator[Comment]:
+    """Every comment and every reply, depth first."""
     for comment in comments:
         yield comment
-        yield from _all(comment.replies)
-
-
-# -- output ----------------------------------------------------------------------------------------------------------
-def when(date: str) -> str:
-    """`2024-03-01T10:00:00Z` as `2024-03-01 10:00` (Word writes local time; other forms are shown as given)."""
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})", date)
-    return f"{match.group(1)} {match.group(2)}" if match else date
-
-
-def _where(place: Place, file: str) -> str:
-    if place.section is None:
-        return file
-    since = f" (text since {place.since})" if place.since else ""
-    return f"{place.section.path}:{place.line}{since}" if place.line else place.section.path
-
-
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _one_line(text: str) -> str:
-    """Paragraphs joined with " / ", without control characters (the text is someone else's; it goes to a terminal)."""
-    return " / ".join(_CONTROL_RE.sub("", line) for line in text.split("\n") if line.strip())
-
-
-def format_text(review: Review) -> str:
-    """Compiler-like lines: `sections/x.md:12: comment by Author (date): text [on "anchored"]`."""
-    items: list[tuple[int, list[str]]] = []
-    for comment in review.comments:
-        where = _where(comment.place, review.file)
-        head = f"{where}: comment by {comment.author} ({when(comment.date)}): {_one_line(comment.text)}"
-        head += f' [on "{_one_line(comment.anchor)}"]' if comment.anchor else ""
-        head += " [resolved]" if comment.resolved else ""
-        lines = [head]
-        for reply in _all(comment.replies):
-            lines.append(f"{where}: reply by {reply.author} ({when(reply.date)}): {_one_line(reply.text)}")
-        items.append((comment.order, lines))
-    for change in review.changes:
-        text = _one_line(change.text)
-        items.append((change.order, [f'{_where(change.place, review.file)}: {change.kind} by {change.author} '
-                                     f'({when(change.date)}): "{text}"']))  # fmt: skip
-    text = "\n".join(line for _, lines in sorted(items, key=lambda item: item[0]) for line in lines)
-    return _CONTROL_RE.sub("", text)
-
-
-def _place_dict(place: Place) -> dict[str, object]:
-    ref = place.section
-    return {"section": ref.id if ref else None, "path": ref.path if ref else None, "line": place.line,
-            "since": place.since or None}
-
-
-def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:
-    return {"kind": kind, "id": comment.id, "author": comment.author, "initials": comment.initials,
-            "date": comment.date, "text": comment.text, "anchor": comment.anchor, "resolved": comment.resolved,
-            **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}  # fmt: skip
-
-
-def as_json(review: Review) -> str:
-    """A list of objects in document order: comments (replies nested) and tracked changes."""
-    items: list[tuple[int, dict[str, object]]] = [(c.order, _comment_dict(c, "comment")) for c in review.comments]
-    items += [(c.order, {"kind": c.kind, "author": c.author, "date": c.date, "text": c.text, **_place_dict(c.place)})
-              for c in review.changes]  # fmt: skip
-    return json.dumps([obj for _, obj in sorted(items, key=lambda item: item[0])], indent=2, ensure_ascii=False)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
-
-
-def md(text: str) -> str:
-    """Text that Markdown shows as it is."""
-    return _MD_SPECIAL.sub(r"\\\1", _CONTROL_RE.sub("", text))
-
-
-def _lead(project: Project | None, section_id: str) -> str:
-    if project is None:
-        return "unknown (no paper project found)"
-    section = next((s for s in project.sections if s.id == section_id), None)
-    if section is None:
-        return "unknown (section no longer in the project)"
-    org = project.contributor(section.meta.lead)
-    return org.name if org else section.meta.lead
-
-
-def _sheet_comment(number: int, comment: Comment) -> list[str]:
-    where = f", line {comment.place.line}" if comment.place.line else ""
-    on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
-    state = " (resolved)" if comment.resolved else ""
-    lines = [f"{number}. **{md(comment.author)}**, {when(comment.date)}{where}{on}{state}:", ""]
-    quoted = [f"   > {md(line)}" for line in comment.text.splitlines() if line.strip()] or ["   >"]
-    lines += [part for index, line in enumerate(quoted) for part in ((["   >"] if index else []) + [line])]
-    for reply in _all(comment.replies):
-        lines += ["", f"   - Reply by **{md(reply.author)}**, {when(reply.date)}: {md(_one_line(reply.text))}"]
-    return [*lines, ""]
-
-
-def _sheet_change(change: Change) -> str:
-    where = f"line {change.place.line}: " if change.place.line else ""
-    verb = "inserted" if change.kind == "insertion" else "deleted"
-    return f"- {where}{verb} by **{md(change.author)}**, {when(change.date)}: “{md(_one_line(change.text))}”"
-
-
-def review_sheet(review: Review, project: Project | None) -> str:
-    """A Markdown review sheet grouped by section, naming each section's lead organisation."""
-    title = project.config.title if project else "the paper"
-    comments = len(review.comments)
-    replies = sum(1 for c in review.comments for _ in _all(c.replies))
-    built = f", built from commit `{review.commit[:12]}`" if review.commit else ""
-    out = [f"# Review sheet: {md(title)}", "",
-           f"Comments and tracked changes in `{review.file}`{built}: {comments} comment{'s' * (comments != 1)}"
-           f" ({replies} repl{'ies' if replies != 1 else 'y'}), {len(review.changes)} tracked "
-           f"change{'s' * (len(review.changes) != 1)}.", ""]  # fmt: skip
-    if review.mapping == "headings":
-        out += ["The document has lost its hidden source bookmarks; sections were found by their titles, "
-                "so source lines are not known.", ""]  # fmt: skip
-    groups: list[tuple[SectionRef | None, list[Comment], list[Change]]] = [
-        (ref, [c for c in review.comments if c.place.section == ref], [c for c in review.changes
-                                                                          if c.place.section == ref])
-        for ref in [*review.sections, None]
-    ]  # fmt: skip
-    out += ["| Section | Lead | Comments | Tracked changes |", "|---|---|---:|---:|"]
-    for ref, section_comments, section_changes in groups:
-        if ref is not None:
-            name = f"{ref.index + 1}. {md(ref.title or ref.id)}"
-            out.append(f"| {name} | {md(_lead(project, ref.id))} | {len(section_comments)} | {len(section_changes)} |")
-    for ref, section_comments, section_changes in groups:
-        if not section_comments and not section_changes:
-            continue
-        if ref is None:
-            out += ["", "## Outside the sections (title page, contents, annex)", ""]
-        else:
-            out += ["", f"## {ref.index + 1}. {md(ref.title or ref.id)}", "",
-                    f"Lead: **{md(_lead(project, ref.id))}**. Source: `{ref.path}`.", ""]  # fmt: skip
-        if section_comments:
-            out += ["### Comments", ""]
-            for number, comment in enumerate(section_comments, start=1):
-                out += _sheet_comment(number, comment)
-        if section_changes:
-            out += ["### Tracked changes", "", *(_sheet_change(c) for c in section_changes), ""]
-    return _CONTROL_RE.sub("", "\n".join(out)).rstrip() + "\n"
+        yield from all_comments(comment.replies)

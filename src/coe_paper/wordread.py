@@ -1,5 +1,6 @@
 """The one reader of a .docx's content: body, footnotes and endnotes as paragraphs, tables and runs, with each
-run's formatting, tracked-change mark, link and footnote, and what has no Markdown form counted by kind.
+run's formatting, tracked-change mark, link and footnote, and what has no Markdown form counted by kind. The
+blocks it fills in, and the views of them its users take, are in `wordblocks.py`.
 
 `import` turns the result into a section; `apply` compares what a reviewer's changes make of each paragraph with
 the sources. The package is opened through `safedocx` (size limits, no DTDs or entities)."""
@@ -8,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from . import ooxml
-from .safedocx import DocxError, SafeDocx, open_docx
-from .wordparts import Style, core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
+from .safedocx import DocxError, open_docx
+from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument
+from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
 Element = ooxml.Element
 w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
@@ -27,7 +28,6 @@ MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 REL_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-OBJECT = "\ufffc"  # stands for a footnote reference or an image in a paragraph's text
 MONOSPACE = ("courier", "consolas", "mono", "menlo", "monaco", "lucida console", "source code")
 _CODE_STYLES = ("verbatim", "code", "source", "monospace", "html")
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
@@ -40,89 +40,6 @@ _PICTURES = (w("drawing"), w("pict"), w("object"))
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
 _VAL = w("val")
 _FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")))
-
-
-@dataclass(frozen=True)
-class Rev:
-    """A tracked change: `ins` or `del`, by whom and when."""
-
-    kind: str
-    author: str
-    date: str = ""
-
-
-@dataclass
-class Run:
-    text: str  # visible text: "\n" for a line break, "\t" for a tab, OBJECT for a note reference or an image
-    flags: frozenset[str] = frozenset()  # b, i, s, code, sup, sub
-    rev: Rev | None = None
-    link: str | None = None  # an external URL, or "#bookmark"
-    note: tuple[str, str] | None = None  # ("footnote" | "endnote", id)
-    image: tuple[str, str] | None = None  # (part name, description)
-    comments: frozenset[str] = frozenset()  # ids of the comments whose ranges hold this run
-
-
-@dataclass
-class Paragraph:
-    style: str = ""  # style id
-    style_name: str = ""
-    outline: int | None = None  # 0-based outline level, from the paragraph or its style
-    num: tuple[str, int] | None = None  # (numId, ilvl)
-    bookmarks: list[str] = field(default_factory=list)
-    mark: Rev | None = None  # the paragraph mark inserted or deleted
-    runs: list[Run] = field(default_factory=list)
-    origin: str = "body"  # body, textbox
-    formatting_changed: bool = False
-    align: str | None = None  # w:jc: left, center, right, both, ...
-    indent: int | None = None  # left indent in twips, where the paragraph sets one
-    border_below: bool = False  # a bottom border (how Word draws a horizontal rule)
-    dropped: Counter[str] = field(default_factory=Counter)  # this paragraph's share of WordDocument.dropped
-    comment_marks: list[str] = field(default_factory=list)  # comments that start or are referenced here, in order
-
-    def text(self, accept: bool = True) -> str:
-        """The visible text with every change accepted (or, with accept=False, rejected)."""
-        gone = "del" if accept else "ins"
-        return "".join(r.text for r in self.runs if r.rev is None or r.rev.kind != gone)
-
-
-@dataclass
-class Cell:
-    blocks: list[Block] = field(default_factory=list)
-    span: int = 1
-    vmerge: str | None = None  # "restart" or "continue"
-
-
-@dataclass
-class Row:
-    cells: list[Cell] = field(default_factory=list)
-    rev: Rev | None = None
-    header: bool = False
-
-
-@dataclass
-class Table:
-    rows: list[Row] = field(default_factory=list)
-    nested: bool = False
-
-
-Block = Paragraph | Table
-
-
-@dataclass
-class WordDocument:
-    blocks: list[Block]
-    notes: dict[tuple[str, str], list[Block]]
-    styles: dict[str, Style]
-    numbering: dict[tuple[str, int], str]  # (numId, ilvl) -> numFmt ("bullet", "decimal", ...)
-    properties: dict[str, str]
-    dropped: Counter[str]  # what has no Markdown form, by kind
-    comments: int
-    docx: SafeDocx
-    starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (numId, ilvl) -> first number, if not 1
-    core: dict[str, str] = field(default_factory=dict)  # core properties: title, creator, ...
-
-    def image_bytes(self, part: str) -> bytes:
-        return self.docx.read(part)
 
 
 class _Reader:
@@ -415,40 +332,3 @@ def read(path: Path) -> WordDocument:
     except BaseException:
         docx.close()
         raise
-
-
-def accepted(blocks: list[Block]) -> list[Block]:
-    """The blocks as they read with every tracked change accepted: a deleted paragraph mark joins the paragraph to
-    the next one, deleted table rows go. Runs keep their marks (leave out those with `rev.kind == "del"`); the
-    blocks given are not changed."""
-    out: list[Block] = []
-    carry: list[Run] = []
-    for block in blocks:
-        if isinstance(block, Table):
-            rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks)) for cell in row.cells])
-                    for row in block.rows if row.rev is None or row.rev.kind != "del"]  # fmt: skip
-            out.append(replace(block, rows=rows))
-            continue
-        if carry:
-            block = replace(block, runs=carry + block.runs)
-            carry = []
-        if block.mark is not None and block.mark.kind == "del":
-            carry = block.runs
-            continue
-        out.append(block)
-    if carry:
-        out.append(Paragraph(runs=carry))
-    return out
-
-
-def paragraphs(blocks: list[Block]) -> list[Paragraph]:
-    """Every paragraph, table cells included, in document order."""
-    out: list[Paragraph] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            out.append(block)
-        else:
-            for row in block.rows:
-                for cell in row.cells:
-                    out += paragraphs(cell.blocks)
-    return out

@@ -23,6 +23,7 @@ from .model import Contributor, ContributorsFile
 from .project import load_yaml_file
 from .safepaths import write_atomic
 from .sources import WorkTree, normalise, text_at
+from .wordblocks import WordDocument
 
 
 def fold(name: str) -> str:
@@ -84,7 +85,7 @@ def _read(root: Path, path: str) -> str | None:
         return None
 
 
-def plan(root: Path, doc: wordread.WordDocument, orgs: list[Contributor], options: Options,
+def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Options,
          accepted_names: set[str] | None = None) -> Plan:
     """The new text of every section file the review touches (nothing is written)."""
     table, commit = section_table(doc)
@@ -134,7 +135,7 @@ def write(root: Path, files: list[FileResult]) -> None:
         write_atomic(root / item.path, item.after.encode("utf-8"))
 
 
-def read_document(path: Path) -> wordread.WordDocument:
+def read_document(path: Path) -> WordDocument:
     return wordread.read(path)
 
 
@@ -203,7 +204,7 @@ def _dirty(root: Path, paths: list[str]) -> list[str]:
     return [line[3:] for line in found.decode("utf-8", "replace").splitlines()]
 
 
-def commit_each(root: Path, doc: wordread.WordDocument, orgs: list[Contributor], options: Options,
+def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options: Options,
                 reviewed: str) -> str | None:
     """Apply and commit reviewer by reviewer (untracked edits first, under the running user); an error or None."""
     first = plan(root, doc, orgs, options)

@@ -1,0 +1,50 @@
+"""What kind of Markdown block each paragraph of a member's Word draft becomes, by its style (the names Word gives
+headings, titles, contents entries, code and quotations in the EU's languages), outline level and list numbering.
+`importer.py` converts the paragraphs by these kinds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .captions_read import CAPTION_RE
+from .wordblocks import OBJECT, Paragraph
+
+_HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
+                      r"nadpis|címsor|antraštė|virsraksts|pealkiri|naslov|заглавие|επικεφαλίδα|cabeçalho|"
+                      r"encabezado)\s*(\d)$")  # fmt: skip
+_TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "název", "názov", "cím", "otsikko",
+           "tittel", "titlu", "naslov", "pavadinimas", "nosaukums", "заглавие", "τίτλος"}  # fmt: skip
+_TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
+                  r"^(?:toc|contents) heading$|^table of figures$")  # fmt: skip
+_CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
+_QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
+
+
+def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,
+                   note: bool = False) -> tuple[str, int]:
+    """What a draft's paragraph becomes, with its level: ("heading", 1-9), ("item", list level), or ("title" | "toc"
+    | "byline" | "caption" | "code" | "quote" | "para", 0). `numbering` gives each (numId, ilvl) its number format;
+    `assembled` (the draft is a paper coe-paper assembled) lets bylines and captions be known by their styles; in a
+    footnote or endnote (`note`), no paragraph is a title or a heading."""
+    name = para.style_name.lower().strip()
+    if _TOC.match(name):
+        return ("toc", 0)
+    if name == "byline" and assembled:
+        return ("byline", 0)
+    if name == "caption" and assembled and CAPTION_RE.match(para.text().replace(OBJECT, "")):
+        return ("caption", 0)
+    if not note and (name in _TITLES or para.style.lower() == "title"):
+        return ("title", 0)
+    heading = _HEADING.match(name) or _HEADING.match(para.style.lower())
+    if not note and para.outline is not None and 0 <= para.outline < 9:
+        return ("heading", para.outline + 1)
+    if not note and heading and heading.group(1) != "0":
+        return ("heading", int(heading.group(1)))
+    if any(code in name for code in _CODE):
+        return ("code", 0)
+    if name in _QUOTES:
+        return ("quote", 0)
+    if para.num is not None and numbering.get(para.num, "decimal") != "none":
+        return ("item", para.num[1])
+    return ("para", 0)

@@ -1,0 +1,148 @@
+"""The three forms in which `coe-paper comments` prints a reviewed .docx (a `review.Review`): compiler-like text
+lines, JSON objects in document order, and a Markdown review sheet by section that names each section's lead
+organisation. The text is the reviewer's: control characters are removed, and the sheet escapes Markdown."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .model import Project
+from .review import Change, Comment, Place, Review, SectionRef, all_comments
+
+
+def when(date: str) -> str:
+    """`2024-03-01T10:00:00Z` as `2024-03-01 10:00` (Word writes local time; other forms are shown as given)."""
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})", date)
+    return f"{match.group(1)} {match.group(2)}" if match else date
+
+
+def _where(place: Place, file: str) -> str:
+    if place.section is None:
+        return file
+    since = f" (text since {place.since})" if place.since else ""
+    return f"{place.section.path}:{place.line}{since}" if place.line else place.section.path
+
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """Paragraphs joined with " / ", without control characters (the text is someone else's; it goes to a terminal)."""
+    return " / ".join(_CONTROL_RE.sub("", line) for line in text.split("\n") if line.strip())
+
+
+def format_text(review: Review) -> str:
+    """Compiler-like lines: `sections/x.md:12: comment by Author (date): text [on "anchored"]`."""
+    items: list[tuple[int, list[str]]] = []
+    for comment in review.comments:
+        where = _where(comment.place, review.file)
+        head = f"{where}: comment by {comment.author} ({when(comment.date)}): {_one_line(comment.text)}"
+        head += f' [on "{_one_line(comment.anchor)}"]' if comment.anchor else ""
+        head += " [resolved]" if comment.resolved else ""
+        lines = [head]
+        for reply in all_comments(comment.replies):
+            lines.append(f"{where}: reply by {reply.author} ({when(reply.date)}): {_one_line(reply.text)}")
+        items.append((comment.order, lines))
+    for change in review.changes:
+        text = _one_line(change.text)
+        items.append((change.order, [f'{_where(change.place, review.file)}: {change.kind} by {change.author} '
+                                     f'({when(change.date)}): "{text}"']))  # fmt: skip
+    text = "\n".join(line for _, lines in sorted(items, key=lambda item: item[0]) for line in lines)
+    return _CONTROL_RE.sub("", text)
+
+
+def _place_dict(place: Place) -> dict[str, object]:
+    ref = place.section
+    return {"section": ref.id if ref else None, "path": ref.path if ref else None, "line": place.line,
+            "since": place.since or None}
+
+
+def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:
+    return {"kind": kind, "id": comment.id, "author": comment.author, "initials": comment.initials,
+            "date": comment.date, "text": comment.text, "anchor": comment.anchor, "resolved": comment.resolved,
+            **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}  # fmt: skip
+
+
+def as_json(review: Review) -> str:
+    """A list of objects in document order: comments (replies nested) and tracked changes."""
+    items: list[tuple[int, dict[str, object]]] = [(c.order, _comment_dict(c, "comment")) for c in review.comments]
+    items += [(c.order, {"kind": c.kind, "author": c.author, "date": c.date, "text": c.text, **_place_dict(c.place)})
+              for c in review.changes]  # fmt: skip
+    return json.dumps([obj for _, obj in sorted(items, key=lambda item: item[0])], indent=2, ensure_ascii=False)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as it is."""
+    return _MD_SPECIAL.sub(r"\\\1", _CONTROL_RE.sub("", text))
+
+
+def _lead(project: Project | None, section_id: str) -> str:
+    if project is None:
+        return "unknown (no paper project found)"
+    section = next((s for s in project.sections if s.id == section_id), None)
+    if section is None:
+        return "unknown (section no longer in the project)"
+    org = project.contributor(section.meta.lead)
+    return org.name if org else section.meta.lead
+
+
+def _sheet_comment(number: int, comment: Comment) -> list[str]:
+    where = f", line {comment.place.line}" if comment.place.line else ""
+    on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
+    state = " (resolved)" if comment.resolved else ""
+    lines = [f"{number}. **{md(comment.author)}**, {when(comment.date)}{where}{on}{state}:", ""]
+    quoted = [f"   > {md(line)}" for line in comment.text.splitlines() if line.strip()] or ["   >"]
+    lines += [part for index, line in enumerate(quoted) for part in ((["   >"] if index else []) + [line])]
+    for reply in all_comments(comment.replies):
+        lines += ["", f"   - Reply by **{md(reply.author)}**, {when(reply.date)}: {md(_one_line(reply.text))}"]
+    return [*lines, ""]
+
+
+def _sheet_change(change: Change) -> str:
+    where = f"line {change.place.line}: " if change.place.line else ""
+    verb = "inserted" if change.kind == "insertion" else "deleted"
+    return f"- {where}{verb} by **{md(change.author)}**, {when(change.date)}: “{md(_one_line(change.text))}”"
+
+
+def review_sheet(review: Review, project: Project | None) -> str:
+    """A Markdown review sheet grouped by section, naming each section's lead organisation."""
+    title = project.config.title if project else "the paper"
+    comments = len(review.comments)
+    replies = sum(1 for c in review.comments for _ in all_comments(c.replies))
+    built = f", built from commit `{review.commit[:12]}`" if review.commit else ""
+    out = [f"# Review sheet: {md(title)}", "",
+           f"Comments and tracked changes in `{review.file}`{built}: {comments} comment{'s' * (comments != 1)}"
+           f" ({replies} repl{'ies' if replies != 1 else 'y'}), {len(review.changes)} tracked "
+           f"change{'s' * (len(review.changes) != 1)}.", ""]  # fmt: skip
+    if review.mapping == "headings":
+        out += ["The document has lost its hidden source bookmarks; sections were found by their titles, "
+                "so source lines are not known.", ""]  # fmt: skip
+    groups: list[tuple[SectionRef | None, list[Comment], list[Change]]] = [
+        (ref, [c for c in review.comments if c.place.section == ref], [c for c in review.changes
+                                                                          if c.place.section == ref])
+        for ref in [*review.sections, None]
+    ]  # fmt: skip
+    out += ["| Section | Lead | Comments | Tracked changes |", "|---|---|---:|---:|"]
+    for ref, section_comments, section_changes in groups:
+        if ref is not None:
+            name = f"{ref.index + 1}. {md(ref.title or ref.id)}"
+            out.append(f"| {name} | {md(_lead(project, ref.id))} | {len(section_comments)} | {len(section_changes)} |")
+    for ref, section_comments, section_changes in groups:
+        if not section_comments and not section_changes:
+            continue
+        if ref is None:
+            out += ["", "## Outside the sections (title page, contents, annex)", ""]
+        else:
+            out += ["", f"## {ref.index + 1}. {md(ref.title or ref.id)}", "",
+                    f"Lead: **{md(_lead(project, ref.id))}**. Source: `{ref.path}`.", ""]  # fmt: skip
+        if section_comments:
+            out += ["### Comments", ""]
+            for number, comment in enumerate(section_comments, start=1):
+                out += _sheet_comment(number, comment)
+        if section_changes:
+            out += ["### Tracked changes", "", *(_sheet_change(c) for c in section_changes), ""]
+    return _CONTROL_RE.sub("", "\n".join(out)).rstrip() + "\n"

@@ -1,0 +1,136 @@
+"""What the Word reader gives: a .docx's body, footnotes and endnotes as blocks (paragraphs and tables) of runs,
+each run with its formatting, tracked-change mark, link, note or image, and the document's styles, numbering and
+properties; and two views of the blocks: with every change accepted (`accepted`), and every paragraph in document
+order (`paragraphs`). `wordread.py` fills them in; `import`, `apply`, `comments` and `audit` read them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .safedocx import SafeDocx
+    from .wordparts import Style
+
+OBJECT = "\ufffc"  # stands for a footnote reference or an image in a paragraph's text
+
+
+@dataclass(frozen=True)
+class Rev:
+    """A tracked change: `ins` or `del`, by whom and when."""
+
+    kind: str
+    author: str
+    date: str = ""
+
+
+@dataclass
+class Run:
+    text: str  # visible text: "\n" for a line break, "\t" for a tab, OBJECT for a note reference or an image
+    flags: frozenset[str] = frozenset()  # b, i, s, code, sup, sub
+    rev: Rev | None = None
+    link: str | None = None  # an external URL, or "#bookmark"
+    note: tuple[str, str] | None = None  # ("footnote" | "endnote", id)
+    image: tuple[str, str] | None = None  # (part name, description)
+    comments: frozenset[str] = frozenset()  # ids of the comments whose ranges hold this run
+
+
+@dataclass
+class Paragraph:
+    style: str = ""  # style id
+    style_name: str = ""
+    outline: int | None = None  # 0-based outline level, from the paragraph or its style
+    num: tuple[str, int] | None = None  # (numId, ilvl)
+    bookmarks: list[str] = field(default_factory=list)
+    mark: Rev | None = None  # the paragraph mark inserted or deleted
+    runs: list[Run] = field(default_factory=list)
+    origin: str = "body"  # body, textbox
+    formatting_changed: bool = False
+    align: str | None = None  # w:jc: left, center, right, both, ...
+    indent: int | None = None  # left indent in twips, where the paragraph sets one
+    border_below: bool = False  # a bottom border (how Word draws a horizontal rule)
+    dropped: Counter[str] = field(default_factory=Counter)  # this paragraph's share of WordDocument.dropped
+    comment_marks: list[str] = field(default_factory=list)  # comments that start or are referenced here, in order
+
+    def text(self, accept: bool = True) -> str:
+        """The visible text with every change accepted (or, with accept=False, rejected)."""
+        gone = "del" if accept else "ins"
+        return "".join(r.text for r in self.runs if r.rev is None or r.rev.kind != gone)
+
+
+@dataclass
+class Cell:
+    blocks: list[Block] = field(default_factory=list)
+    span: int = 1
+    vmerge: str | None = None  # "restart" or "continue"
+
+
+@dataclass
+class Row:
+    cells: list[Cell] = field(default_factory=list)
+    rev: Rev | None = None
+    header: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[Row] = field(default_factory=list)
+    nested: bool = False
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class WordDocument:
+    blocks: list[Block]
+    notes: dict[tuple[str, str], list[Block]]
+    styles: dict[str, Style]
+    numbering: dict[tuple[str, int], str]  # (numId, ilvl) -> numFmt ("bullet", "decimal", ...)
+    properties: dict[str, str]
+    dropped: Counter[str]  # what has no Markdown form, by kind
+    comments: int
+    docx: SafeDocx
+    starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (numId, ilvl) -> first number, if not 1
+    core: dict[str, str] = field(default_factory=dict)  # core properties: title, creator, ...
+
+    def image_bytes(self, part: str) -> bytes:
+        return self.docx.read(part)
+
+
+def accepted(blocks: list[Block]) -> list[Block]:
+    """The blocks as they read with every tracked change accepted: a deleted paragraph mark joins the paragraph to
+    the next one, deleted table rows go. Runs keep their marks (leave out those with `rev.kind == "del"`); the
+    blocks given are not changed."""
+    out: list[Block] = []
+    carry: list[Run] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks)) for cell in row.cells])
+                    for row in block.rows if row.rev is None or row.rev.kind != "del"]  # fmt: skip
+            out.append(replace(block, rows=rows))
+            continue
+        if carry:
+            block = replace(block, runs=carry + block.runs)
+            carry = []
+        if block.mark is not None and block.mark.kind == "del":
+            carry = block.runs
+            continue
+        out.append(block)
+    if carry:
+        out.append(Paragraph(runs=carry))
+    return out
+
+
+def paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    """Every paragraph, table cells included, in document order."""
+    out: list[Paragraph] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+        else:
+            for row in block.rows:
+                for cell in row.cells:
+                    out += paragraphs(cell.blocks)
+    return out
