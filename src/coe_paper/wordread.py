@@ -25,21 +25,14 @@ WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 VML = "urn:schemas-microsoft-com:vml"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-REL_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-MONOSPACE = ("courier", "consolas", "mono", "menlo", "monaco", "lucida console", "source code")
-_CODE_STYLES = ("verbatim", "code", "source", "monospace", "html")
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
-_OFF = ("0", "false", "off", "none")
 _SIMPLE = {w("t"): "text", w("delText"): "text", w("tab"): "\t", w("noBreakHyphen"): "-"}
 _BR, _CR, _TYPE, _ID = w("br"), w("cr"), w("type"), w("id")
 _FOOTNOTE_REF, _ENDNOTE_REF = w("footnoteReference"), w("endnoteReference")
 _FLDCHAR, _FLDCHAR_TYPE, _INSTR = w("fldChar"), w("fldCharType"), w("instrText")
 _PICTURES = (w("drawing"), w("pict"), w("object"))
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
-_VAL = w("val")
-_FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")))
 
 
 class _Reader:
