@@ -411,11 +411,19 @@ def add_numbering_instance(
     (see docx_writer.DocxBuilder.new_list), as scanning the numbering part for every list is quadratic."""
     if num_id is None:
         num_id = max_num_id(numbering) + 1
-    num = sub(numbering, "num", numId=str(num_id))
-    sub(num, "abstractNumId", val=str(abstract_id))
-    override = sub(num, "lvlOverride", ilvl=str(level))
-    sub(override, "startOverride", val=str(start))
+    num = _copy(_NUM)  # a long paper has thousands of lists: a copy is faster than building each
+    num.set(_NUMID_ATTR, str(num_id))
+    num[0].set(_VAL, str(abstract_id))
+    num[1].set(_ILVL_ATTR, str(level))
+    num[1][0].set(_VAL, str(start))
+    numbering.append(num)
     return num_id
+
+
+_NUMID_ATTR, _ILVL_ATTR = w("numId"), w("ilvl")
+_NUM = etree.Element(w("num"), {_NUMID_ATTR: ""})
+_SubElement(_NUM, w("abstractNumId"), {_VAL: ""})
+_SubElement(_SubElement(_NUM, w("lvlOverride"), {_ILVL_ATTR: ""}), w("startOverride"), {_VAL: ""})
 
 
 def set_language(styles: Element, language: str) -> None:
