@@ -192,6 +192,11 @@ def test_internal_links_point_at_bookmarks_on_their_targets(built: Package) -> N
     assert back is not None and text(bookmarks[str(back.get(f"{{{W}}}anchor"))]) == "Kitchen sink of Markdown"
     names = [b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")]
     assert len(names) == len(set(names)), "bookmark names must be unique"
+    stories = [body, built.xml("word/footnotes.xml")]
+    ids = [int(str(b.get(f"{{{W}}}id"))) for story in stories for b in story.iter(f"{{{W}}}bookmarkStart")]
+    assert len(ids) == len(set(ids)) and min(ids) > 0 and max(ids) < 2**31, "bookmark ids: unique, Word's int"
+    ends = [int(str(b.get(f"{{{W}}}id"))) for story in stories for b in story.iter(f"{{{W}}}bookmarkEnd")]
+    assert sorted(ends) == sorted(ids), "every bookmark ends"
 
 
 def _abstract_format(built: Package, num_id: int, level: int) -> str | None:

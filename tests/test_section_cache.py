@@ -131,6 +131,21 @@ def forge(payload: object, damage: str) -> object:
     return {**payload, "words": -1.5}
 
 
+def test_a_paragraph_more_in_one_section_changes_no_id_of_the_next(sink: Path) -> None:
+    """A section's bookmark ids come from a range of its own: an earlier section that gains paragraphs (and so
+    bookmarks) leaves the later sections' XML as it was, and their deflated pieces reusable."""
+
+    def later_marks(data: bytes) -> list[tuple[str, str]]:
+        body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+        found = [(str(b.get(w("name"))), str(b.get(w("id")))) for b in body.iter(w("bookmarkStart"))]
+        return [(name, bookmark) for name, bookmark in found if name.startswith("_Coe1_")]
+
+    before = later_marks(build(sink, "before.docx"))
+    first = sink / "sections" / "01-kitchen-sink.md"
+    first.write_text(first.read_text(encoding="utf-8") + "\nA paragraph more.\n\nAnd one more.\n", encoding="utf-8")
+    assert len(before) >= 3 and later_marks(build(sink, "after.docx")) == before
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "shape", "range"])
 def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -80,6 +81,8 @@ class DocxBuilder:
         self._footnotes: list[tuple[int, Sequence[Element]]] = []
         self._footnote_id = 0
         self._bookmark_id = 0
+        self.ranged = True  # sections' bookmark ids in ranges of their own (see reserve_bookmarks)
+        self._in_range: tuple[int, int] | None = None  # (last id taken, end) while a section renders here
         self._shape_id = 0
         self._anchors: set[str] = set()
         self.headings: list[tuple[int, str, str]] = []
@@ -151,11 +154,36 @@ class DocxBuilder:
         self._footnotes.append((footnote_id, paragraphs))
 
     def next_bookmark_id(self) -> int:
-        self._bookmark_id += 1
-        return self._bookmark_id
+        if self._in_range is not None and self._in_range[0] + 1 < self._in_range[1]:
+            self._in_range = (self._in_range[0] + 1, self._in_range[1])
+            return self._in_range[0]
+        return self.reserve_bookmarks(1) + 1
 
-    def reserve_bookmarks(self, count: int) -> int:
-        """Take `count` bookmark ids at once (a placed fragment's); the number before the first."""
+    def _range_of(self, section: int | None) -> int | None:
+        if section is not None and self.ranged and 0 <= section < RANGED_SECTIONS:
+            return BOOKMARK_RANGE * (section + 1)
+        return None
+
+    @contextmanager
+    def section_range(self, section: int) -> Iterator[None]:
+        """Bookmark ids for a section rendered straight into the document (it has a picture) from its range."""
+        base = self._range_of(section)
+        self._in_range = (base, base + BOOKMARK_RANGE) if base is not None else None
+        try:
+            yield
+        finally:
+            self._in_range = None
+
+    def reserve_bookmarks(self, count: int, section: int | None = None) -> int:
+        """Take `count` bookmark ids at once (a placed fragment's); the number before the first. The body of the
+        section at `section` takes them from a range of its own, so that a paragraph more in one section does not
+        change the ids (and bytes) of every section after it; the rest of the document counts from 1, below the
+        first range (past the last one, should it ever reach it)."""
+        base = self._range_of(section)
+        if base is not None and count < BOOKMARK_RANGE:
+            return base
+        if self._bookmark_id < BOOKMARK_RANGE <= self._bookmark_id + count + 1:
+            self._bookmark_id = BOOKMARK_RANGE * (RANGED_SECTIONS + 1)
         base, self._bookmark_id = self._bookmark_id, self._bookmark_id + count
         return base
 
@@ -357,6 +385,11 @@ class _Entries:
             entry = [b"".join(units[start : start + cut]) for start in range(0, len(units), cut)]
         self.files.append((pack_uri.membername, entry))
 
+
+#: Bookmark ids of the section at index i are BOOKMARK_RANGE * (i + 1) + 1, ... (for the first RANGED_SECTIONS
+#: sections, and fewer than BOOKMARK_RANGE bookmarks each): the largest is under 2**31, as Word's ids are.
+BOOKMARK_RANGE = 1 << 16
+RANGED_SECTIONS = 8000
 
 #: The body is deflated in pieces of this many slots (a section is two: its byline and its body), so that a
 #: changed section changes one piece of it (see zipout).

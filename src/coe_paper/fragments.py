@@ -203,7 +203,7 @@ def _sites(text: str) -> list[tuple[int, int, str, int]]:
 def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> str:
     """Put the fragment's footnotes, lists, links, anchors and headings into `doc` and return its body's XML text
     renumbered to match. `section` is the index the source bookmarks take."""
-    bookmark_base = doc.reserve_bookmarks(fragment.bookmarks)
+    bookmark_base = doc.reserve_bookmarks(fragment.bookmarks, section)
     note_base = doc.reserve_footnotes(fragment.footnotes)
     lists = [str(doc.new_list(*spec)) for spec in fragment.lists]
     links = {f"{_LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}

@@ -106,6 +106,7 @@ class ComparingBuilder(DocxBuilder):
     def __init__(self, template: bytes, source: Source) -> None:
         super().__init__(template, source)
         self.footnote_texts: dict[str, str] = {}
+        self.ranged = False  # two versions of a section in one document: their bookmark ids must differ
 
     def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None:
         super().add_footnote(footnote_id, paragraphs)

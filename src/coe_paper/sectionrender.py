@@ -61,7 +61,8 @@ class SectionRenderer:
                            if link.name in self.by_id})  # fmt: skip
         if item.facts.images:
             self.rendered["body"] += 1
-            return self._renderer(item, start, index)(self.builder)
+            with self.builder.section_range(index):
+                return self._renderer(item, start, index)(self.builder)
         key = self._key(item, [list(start) if item.facts.captions else None, referred])
         return self._place(self.store, key, self._renderer(item, start), index, kind="body")
 
