@@ -7,6 +7,7 @@ before it is read."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -67,9 +68,25 @@ class WorkTree:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.label = "work tree"
+        self._directories: dict[str, Path] = {}  # checked once a run: a paper reads hundreds of files in one
 
     def _path(self, path: str) -> Path:
-        full = (self.root / normalise(path)).resolve()
+        """Where `path` resolves: its directory, resolved and checked once, and the file itself (resolved and
+        checked again when it is a symbolic link)."""
+        parent, _, name = normalise(path).rpartition("/")
+        directory = self._directories.get(parent)
+        if directory is None:
+            directory = self._directories[parent] = self._inside(path, self.root / parent)
+        full = directory / name if name else directory
+        try:
+            if name and stat.S_ISLNK(os.lstat(full).st_mode):
+                return self._inside(path, full)
+        except OSError:  # missing: reading it says so
+            pass
+        return full
+
+    def _inside(self, path: str, candidate: Path) -> Path:
+        full = candidate.resolve()
         if full != self.root and self.root not in full.parents:
             raise OutsideProject(f"'{path}' leads outside the project through a symbolic link (to {full})")
         return full

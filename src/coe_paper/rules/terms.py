@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 import yaml
@@ -105,9 +105,16 @@ class TermList:
                 if not term.match_case and phrase not in term.write:
                     target.setdefault(_plural(phrase).lower(), (term, True))
         self.exact = exact
-        self.pattern = self._compile(list(self.forms), re.IGNORECASE)
-        self.exact_pattern = self._compile(list(exact), 0)
         self.leads = _leads([*self.forms, *exact])
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The forms to find in any case, compiled when a line first might hold one (a long alternation)."""
+        return self._compile(list(self.forms), re.IGNORECASE)
+
+    @cached_property
+    def exact_pattern(self) -> re.Pattern[str] | None:
+        return self._compile(list(self.exact), 0)
 
     @staticmethod
     def _compile(forms: list[str], flags: int) -> re.Pattern[str] | None:
