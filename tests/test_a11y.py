@@ -4,6 +4,7 @@ colours, and `coe-paper audit` on a foreign .docx (pandoc's) and on the assemble
 from __future__ import annotations
 
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from coe_paper import pipeline
 from coe_paper.a11y import audit, contrast
 from coe_paper.cli import app
-from conftest import HOUSING_BODY, MakeProject, require_client, section_text
+from conftest import HOUSING_BODY, REPO_ROOT, MakeProject, require_client, section_text
 
 
 def codes(root: Path) -> list[tuple[str, int]]:
@@ -72,3 +73,21 @@ def test_audit_of_the_assembled_paper(make_project: MakeProject, tmp_path: Path)
     assert [d for d in found.diagnostics if d.severity == "error"] == []
     assert CliRunner().invoke(app, ["audit", str(built.output)]).exit_code == 0
     assert CliRunner().invoke(app, ["audit", str(tmp_path / "missing.docx")]).exit_code == 2
+
+
+
+@pytest.mark.parametrize("paper", ["bundled", "init"])
+def test_the_papers_headings_never_skip_a_level(paper: str, tmp_path: Path) -> None:
+    """The bundled paper and a new project's (the built-in templates): the annex's group headings stand right under
+    its Heading 1, so audit reports nothing, and pandoc reads no heading more than one level below the one before."""
+    from coe_paper import scaffold
+    from test_roundtrip import headers, pandoc_ast
+
+    root = REPO_ROOT if paper == "bundled" else scaffold.init(tmp_path / "new", forge_name=None).root
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, [str(d) for d in built.diagnostics]
+    assert audit(built.output).diagnostics == []
+    levels = [level for level, _ in headers(pandoc_ast(built.output))]
+    assert all(later <= earlier + 1 for earlier, later in pairwise(levels)), levels
+    annex = levels[len(levels) - levels[::-1].index(1) - 1:]  # from the last Heading 1: the annex
+    assert annex[0] == 1 and len(annex) > 1 and set(annex[1:]) == {2}, levels

@@ -4,13 +4,21 @@ a template that runs too long or builds too much is stopped with COE803, in vali
 from __future__ import annotations
 
 import dataclasses
+import gc
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+import coe_paper
 from coe_paper import limits
 from coe_paper.cli import app
+from coe_paper.sources import WorkTree
+from coe_paper.templates import Templates
 from conftest import MakeProject
 
 BYLINE = "paper/templates/byline.md.j2"
@@ -103,3 +111,41 @@ def test_ordinary_templates_are_untouched(make_project: MakeProject) -> None:
     root = make_project({BYLINE: "{.Byline}\n" + code + "\n"}, git=True)
     result = cli("--project", str(root), "assemble")
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("case", ["recursive macro", "recursive include", "division by zero", "unknown variable"])
+def test_a_failed_rendering_leaves_no_frames_to_the_collector(make_project: MakeProject, case: str) -> None:
+    """The frames of a failed rendering go with the error: none wait in a reference cycle for the garbage collector
+    (Jinja's rewritten traceback made one, holding a runaway recursion's thousand frames and the context they
+    reference until the collector ran, wherever in the program that fell)."""
+    root = make_project({BYLINE: "{.Byline}\n" + ERRORS[case][0] + "\n"})
+    templates = Templates(WorkTree(root), "paper/templates")
+    templates.render("byline.md.j2", {})  # compiled once, so that what is left below is the rendering's alone
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        text, problems = templates.render("byline.md.j2", {})
+        left = gc.collect()
+    finally:
+        if enabled:
+            gc.enable()
+    assert text is None and [(d.code, d.line) for d in problems] == [("COE801", 2)]
+    assert ERRORS[case][1] in problems[0].message
+    assert left < 50, left  # a macro and its closure refer to each other (15 objects) in any rendering that has one
+
+
+@pytest.mark.parametrize("case", ["recursive macro", "recursive include"])
+def test_a_recursion_ends_the_real_process_cleanly(make_project: MakeProject, case: str) -> None:
+    """`coe-paper validate` and `assemble` in a fresh interpreter (the entry point with its collector settings): the
+    diagnostic, exit 1, and nothing else on stderr, above all no "Exception ignored" from the collector."""
+    root = make_project({BYLINE: "{.Byline}\n" + ERRORS[case][0] + "\n"}, git=True)
+    env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1]), "NO_COLOR": "1"}
+    for command in ("validate", "assemble"):
+        proc = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", command], cwd=root,
+                              env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+        assert proc.returncode == 1, proc.stderr
+        assert f"{BYLINE}:2:1: error COE801 template error: it recurses without end" in proc.stderr
+        assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.rstrip().endswith("1 error, 0 warnings" if command == "validate" else "nothing written")
+        assert not (root / "build").exists()

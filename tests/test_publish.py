@@ -209,8 +209,12 @@ def test_the_pages_show_chapter_and_section_numbers(published: Published) -> Non
     # the contents list the same numbers, and the annex and the contents' own title are not numbered
     entries = contents(published.docx)
     assert [entries[0][0], entries[1][0]] == ["Abbreviations", "1 Executive summary"]  # front matter unnumbered
-    assert any(t.startswith("Annex") for t, _, _ in entries)
+    annex = next(i for i, (t, _, _) in enumerate(entries) if t.startswith("Annex"))
+    assert [t for t, _, _ in entries[annex + 1:]] == ["Organisations from Member States", "EU-level networks and "
+                                                      "associations", "European Commission services and other EU "
+                                                      "bodies"]  # its groups (Heading 2), unnumbered, come last
     assert "11 Annex" not in " ".join(published.pages) and "1 Contents" not in published.pages[2]
+    assert not re.search(r"\b(11|10\.6)\s+(Organisations|EU-level|European Commission)", " ".join(published.pages))
 
 
 def test_pandoc_keeps_heading_text_without_the_number(published: Published) -> None:

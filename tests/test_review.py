@@ -57,7 +57,12 @@ def build(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def paragraph_with(root: etree._Element, text: str) -> etree._Element:
+    """The first paragraph with `text` that is not a contents entry (the contents list the annex's groups, one of
+    them "European Commission services ...")."""
     for p in root.iter(W("p")):
+        style = p.find(f"{W('pPr')}/{W('pStyle')}")
+        if style is not None and style.get(W("val"), "").startswith("TOC"):
+            continue
         if text in "".join(t.text or "" for t in p.iter(W("t"))):
             return p
     raise AssertionError(f"no paragraph with {text!r}")

@@ -71,7 +71,7 @@ ImageSink = Callable[[str, str], str | None]  # (path as written, section file's
 
 def _shift_headings(tokens: list[Token], anchors: Anchors) -> None:
     """Headings one level down, and never more than one level below the heading before them (a page's heading
-    order is what screen readers navigate by; the annex template goes from `#` to `###`)."""
+    order is what screen readers navigate by; a paper's own template may still skip one)."""
     previous = 0
     for index, token in enumerate(tokens):
         if token.type == "heading_open":

@@ -158,7 +158,12 @@ class Templates:
                 raise TemplateLimit("the time templates may take is used up by earlier ones")
             with deadline(started + self.seconds_left):
                 template = self.env.get_template(name)
-                return output_within(template.generate(**context), limits.LIMITS.template_output), []
+                # Not `template.generate()`: on an error it rewrites the traceback with a stand-in frame per
+                # template frame, whose globals hold the exception (a cycle): a runaway recursion's thousand
+                # frames, and the context they reference, then waited for the garbage collector. The frames as
+                # raised go with the exception; _template_line maps their lines back to the template.
+                chunks = template.root_render_func(template.new_context(context))
+                return output_within(chunks, limits.LIMITS.template_output), []
         except TemplateSyntaxError as exc:
             return None, [error(path, exc.lineno or 0, 1, "COE801", f"template syntax error: {exc.message}")]
         except TemplateLimit as exc:
@@ -179,16 +184,13 @@ def _describe(exc: Exception) -> str:
 
 
 def _template_line(exc: BaseException) -> int:
-    """The template line an exception was raised at: Jinja's rewritten frames carry it, compiled template code
-    maps its own lines back through the template (TemplateLimit is not rewritten, being a BaseException)."""
+    """The template line an exception was raised at: the deepest frame of compiled template code (its globals
+    name the template, which maps the code's lines back to its own)."""
     tb = exc.__traceback__
     line = 0
     while tb is not None:
-        code = tb.tb_frame.f_code
         template = tb.tb_frame.f_globals.get("__jinja_template__")
         if template is not None:
             line = template.get_corresponding_lineno(tb.tb_lineno)
-        elif code.co_filename.endswith(".j2") or "<template>" in code.co_filename:
-            line = tb.tb_lineno
         tb = tb.tb_next
     return line
