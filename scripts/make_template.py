@@ -14,7 +14,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Cm, Pt, RGBColor
 
-from coe_paper import ooxml
+from coe_paper import ooxml, ooxml_parts
 from coe_paper.a11y import contrast
 from coe_paper.docx_writer import write_atomic
 from coe_paper.zipout import zip_entries
@@ -59,13 +59,13 @@ def build() -> bytes:
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.5)
     styles = document.styles
-    ooxml.ensure_styles(styles.element)
+    ooxml_parts.ensure_styles(styles.element)
     styles["Normal"].font.name = "Calibri"
     styles["Normal"].font.size = Pt(11)
     for name, size in (("Title", 30), ("Subtitle", 16), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 12)):
         styles[name].font.color.rgb = EU_BLUE
         styles[name].font.size = Pt(size)
-    ooxml.set_language(styles.element, "en-GB")
+    ooxml_parts.set_language(styles.element, "en-GB")
     darken(styles.element)
     core = document.core_properties
     core.title, core.author, core.last_modified_by = "Template", "coe-paper", "coe-paper"

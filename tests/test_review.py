@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from coe_paper import cli, ooxml, pipeline
+from coe_paper import cli, ooxml, ooxml_review, pipeline
 from coe_paper.review import Review, current_project, read_review
 from conftest import INTRO_BODY, MakeProject, require_client, section_text
 
@@ -96,21 +96,21 @@ def isolate(p: etree._Element, fragment: str) -> etree._Element:
 def anchor(run: etree._Element, *comment_ids: int) -> None:
     """commentRangeStart before `run`, commentRangeEnd and the reference run after it, for each id."""
     for cid in comment_ids:
-        run.addprevious(ooxml.comment_range_start(cid))
+        run.addprevious(ooxml_review.comment_range_start(cid))
     last = run
     for cid in comment_ids:
-        end = ooxml.comment_range_end(cid)
+        end = ooxml_review.comment_range_end(cid)
         last.addnext(end)
-        reference = ooxml.comment_reference(cid)
+        reference = ooxml_review.comment_reference(cid)
         end.addnext(reference)
         last = reference
 
 
 def track(run: etree._Element, kind: str, rev_id: int, author: str, date: str) -> None:
     """Wrap an existing run in a w:ins or w:del."""
-    wrapper = ooxml.revision(kind, rev_id, author, date)
+    wrapper = ooxml_review.revision(kind, rev_id, author, date)
     run.addprevious(wrapper)
-    wrapper.append(ooxml.as_deleted(run) if kind == ooxml.DEL else run)
+    wrapper.append(ooxml_review.as_deleted(run) if kind == ooxml_review.DEL else run)
 
 
 def save_with_review(source: Path, target: Path, edit: Callable[[etree._Element, etree._Element], None],
@@ -122,21 +122,21 @@ def save_with_review(source: Path, target: Path, edit: Callable[[etree._Element,
     footnotes = etree.fromstring(files.get("word/footnotes.xml", b"<none/>"))
     edit(document, footnotes)
     para_ids = [f"{index + 1:08X}" for index in range(len(notes))]
-    files["word/comments.xml"] = ooxml.comments_part([
-        ooxml.comment(index, n.author, n.date, n.initials, n.paragraphs,
+    files["word/comments.xml"] = ooxml_review.comments_part([
+        ooxml_review.comment(index, n.author, n.date, n.initials, n.paragraphs,
                       ["00000000"] * (len(n.paragraphs) - 1) + [para_ids[index]])
         for index, n in enumerate(notes)
     ])  # fmt: skip
-    files["word/commentsExtended.xml"] = ooxml.comments_extended_part(
+    files["word/commentsExtended.xml"] = ooxml_review.comments_extended_part(
         [(para_ids[i], para_ids[n.parent] if n.parent is not None else None, n.done) for i, n in enumerate(notes)]
     )
     rels = etree.fromstring(files["word/_rels/document.xml.rels"])
-    for rid, kind, name in (("rIdReview1", ooxml.REL_COMMENTS, "comments.xml"),
-                            ("rIdReview2", ooxml.REL_COMMENTS_EXTENDED, "commentsExtended.xml")):  # fmt: skip
+    for rid, kind, name in (("rIdReview1", ooxml_review.REL_COMMENTS, "comments.xml"),
+                            ("rIdReview2", ooxml_review.REL_COMMENTS_EXTENDED, "commentsExtended.xml")):  # fmt: skip
         etree.SubElement(rels, f"{{{RELS_NS}}}Relationship", Id=rid, Type=kind, Target=name)
     types = etree.fromstring(files["[Content_Types].xml"])
-    for name, kind in (("/word/comments.xml", ooxml.CT_COMMENTS),
-                       ("/word/commentsExtended.xml", ooxml.CT_COMMENTS_EXTENDED)):  # fmt: skip
+    for name, kind in (("/word/comments.xml", ooxml_review.CT_COMMENTS),
+                       ("/word/commentsExtended.xml", ooxml_review.CT_COMMENTS_EXTENDED)):  # fmt: skip
         etree.SubElement(types, f"{{{TYPES_NS}}}Override", PartName=name, ContentType=kind)
     files["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8")
     if "word/footnotes.xml" in files:
@@ -166,13 +166,13 @@ def review_edits(document: etree._Element, footnotes: etree._Element, note_in_fo
     housing = paragraph_with(document, "Affordable and accessible homes")
     anchor(isolate(housing, "accessible homes"), 2)
     union = isolate(housing, " across the Union")
-    track(union, ooxml.DEL, 901, REVIEWER, WHEN)
+    track(union, ooxml_review.DEL, 901, REVIEWER, WHEN)
     inserted = ooxml.run(etree.Element(W("p")), " and healthy")  # with xml:space="preserve", as Word writes it
     housing.find(f".//{W('commentReference')}/..").addnext(inserted)  # type: ignore[union-attr]
-    track(inserted, ooxml.INS, 902, REVIEWER, WHEN)
+    track(inserted, ooxml_review.INS, 902, REVIEWER, WHEN)
     data = paragraph_with(document, "Members will collect")
-    track(isolate(data, "Members "), ooxml.DEL, 903, REVIEWER, WHEN)
-    track(isolate(data, "will "), ooxml.DEL, 904, REVIEWER, WHEN)  # Word splits one deletion over runs
+    track(isolate(data, "Members "), ooxml_review.DEL, 903, REVIEWER, WHEN)
+    track(isolate(data, "will "), ooxml_review.DEL, 904, REVIEWER, WHEN)  # Word splits one deletion over runs
     if note_in_footnote:
         anchor(isolate(paragraph_with(footnotes, "The scope is set"), "The scope is set"), 3)
     else:  # LibreOffice 7.4 cannot open a file with a comment reference inside a footnote

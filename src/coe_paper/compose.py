@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
 from .numbering import unnumber
-from .render import bookmark_name
+from .render_inline import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
 from .sources import Source, SourceError, WorkTree, normalise

@@ -22,7 +22,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
-from . import ooxml
+from . import ooxml, ooxml_parts
 from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
@@ -61,8 +61,8 @@ class DocxBuilder:
             self.document = docx.Document(io.BytesIO(template))
             self.part = self.document.part
             styles = self.document.styles.element
-            ooxml.ensure_styles(styles)
-            self._styles = ooxml.style_ids(styles)
+            ooxml_parts.ensure_styles(styles)
+            self._styles = ooxml_parts.style_ids(styles)
             self._numbering = self.part.numbering_part.element  # python-docx cannot add a missing numbering part
         except DocxError as exc:
             raise TemplateError(str(exc)) from None
@@ -71,7 +71,7 @@ class DocxBuilder:
         self.source = source
         self._deflated = StoredPieces(source.root)
         self._abstract: dict[bool, int] = {}
-        self._num_id = ooxml.max_num_id(self._numbering)  # counters, not a scan of the part per new list
+        self._num_id = ooxml_parts.max_num_id(self._numbering)  # counters, not a scan of the part per new list
         self._rels = self.part.rels
         self._rid_floor = 1  # every rId below it is taken (relationships are only ever added)
         self._links: dict[str, str] = {}
@@ -110,9 +110,9 @@ class DocxBuilder:
 
     def new_list(self, ordered: bool, level: int, start: int) -> int:
         if ordered not in self._abstract:
-            self._abstract[ordered] = ooxml.add_abstract_numbering(self._numbering, ordered)
+            self._abstract[ordered] = ooxml_parts.add_abstract_numbering(self._numbering, ordered)
         self._num_id += 1
-        return ooxml.add_numbering_instance(self._numbering, self._abstract[ordered], level, start, self._num_id)
+        return ooxml_parts.add_numbering_instance(self._numbering, self._abstract[ordered], level, start, self._num_id)
 
     def hyperlink_rel(self, url: str) -> str:
         r_id = self._links.get(url)
@@ -314,14 +314,14 @@ class DocxBuilder:
                 self._sect_pr.addprevious(element)
             else:
                 body.append(element)
-        ooxml.set_language(self.document.styles.element, props.language)
+        ooxml_parts.set_language(self.document.styles.element, props.language)
         if self._footnotes:
             part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
-                        ooxml.footnotes_part(self._footnotes), self.part.package)  # fmt: skip
+                        ooxml_parts.footnotes_part(self._footnotes), self.part.package)  # fmt: skip
             self.part.relate_to(part, RT.FOOTNOTES)
         if props.custom:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
-                          ooxml.custom_properties_part(props.custom), self.part.package)  # fmt: skip
+                          ooxml_parts.custom_properties_part(props.custom), self.part.package)  # fmt: skip
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
 
     def to_bytes(self, props: Properties) -> bytes:
@@ -332,9 +332,9 @@ class DocxBuilder:
             self._saved = True
         settings = self.document.settings.element
         if self.contents_filled:  # the contents are right already: no update-fields prompt in Word
-            ooxml.remove_update_fields(settings)
+            ooxml_parts.remove_update_fields(settings)
         else:
-            ooxml.set_update_fields(settings)
+            ooxml_parts.set_update_fields(settings)
         core = self.document.core_properties
         core.title = props.title
         core.subject = props.subject

@@ -24,7 +24,7 @@ from .importer_kinds import paragraph_kind
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
-from .render import bookmark_name
+from .render_inline import bookmark_name
 from .safedocx import DocxError
 
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")

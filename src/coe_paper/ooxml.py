@@ -1,5 +1,7 @@
-"""All raw WordprocessingML the project writes: runs, paragraphs, hyperlinks, bookmarks, fields, numbering,
-footnotes, tables, styles and settings. Everything else talks to Word through these functions."""
+"""Raw WordprocessingML for the body: runs, paragraphs and their properties, hyperlinks, bookmarks, fields, footnote
+references and tables. Whole parts and part-level settings (numbering, footnotes, styles, settings, custom
+properties) are in `ooxml_parts.py`, tracked changes and comments in `ooxml_review.py`. Everything else talks to
+Word through these three modules."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ _BOOKMARK_START, _BOOKMARK_END = w("bookmarkStart"), w("bookmarkEnd")
 _NUMPR, _ILVL, _NUMID = w("numPr"), w("ilvl"), w("numId")
 _SubElement = etree.SubElement
 # lxml's element copy (what copy.copy calls, without its dispatch); lxml-stubs do not declare it.
-_copy: Callable[[Element], Element] = etree._Element.__copy__  # type: ignore[attr-defined]
+copy_element: Callable[[Element], Element] = etree._Element.__copy__  # type: ignore[attr-defined]
 
 # Run formatting flags, in the order the schema wants them inside w:rPr.
 BOLD, ITALIC, STRIKE = "b", "i", "strike"
@@ -66,7 +68,7 @@ def paragraph(style_id: str | None = None) -> Element:
         if style_id:
             _SubElement(_SubElement(template, PPR), PSTYLE, {_VAL: style_id})
         _PARAGRAPHS[style_id] = template  # stored only once complete (other threads may be reading)
-    return _copy(template)
+    return copy_element(template)
 
 
 def ppr(p: Element) -> Element:
@@ -80,7 +82,7 @@ def ppr(p: Element) -> Element:
 def set_numbering(p: Element, num_id: int, level: int) -> None:
     """Make `p` an item of list `num_id` at `level` (w:numPr comes right after w:pStyle)."""
     props = ppr(p)
-    num = _copy(_NUMPR_TEMPLATE)
+    num = copy_element(_NUMPR_TEMPLATE)
     num[0].set(_VAL, str(level))
     num[1].set(_VAL, str(num_id))
     style = props.find(PSTYLE)
@@ -108,7 +110,7 @@ def set_tabs(p: Element, stops: Sequence[tuple[str, int, str]]) -> None:
         tabs = _TABS[key] = etree.Element(w("tabs"))
         for align, pos, leader in stops:
             sub(tabs, "tab", val=align, leader=leader, pos=str(pos))
-    _insert_ordered(ppr(p), _copy(tabs), _PPR_ORDER)
+    _insert_ordered(ppr(p), copy_element(tabs), _PPR_ORDER)
 
 
 _TABS: dict[tuple[tuple[str, int, str], ...], Element] = {}
@@ -143,7 +145,7 @@ def _insert_ordered(parent: Element, child: Element, order: Sequence[str]) -> No
     parent.append(child)
 
 
-def _insert_before_any(parent: Element, child: Element, later: Iterable[str]) -> None:
+def insert_before_any(parent: Element, child: Element, later: Iterable[str]) -> None:
     """Insert `child` before the first existing child whose local name the schema places after it, else last."""
     names = set(later)
     for existing in parent:
@@ -169,7 +171,7 @@ def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | N
                     _SubElement(rpr, tag, attrs)
         _SubElement(template, T)
         _RUNS[key] = template  # stored only once complete (other threads may be reading)
-    r = _copy(template)
+    r = copy_element(template)
     t = r[-1]
     t.text = text
     if text[:1].isspace() or text[-1:].isspace():
@@ -258,20 +260,6 @@ def footnote_ref_mark(parent: Element, style_id: str | None) -> None:
     run(parent, " ")
 
 
-def footnotes_part(footnotes: Sequence[tuple[int, Sequence[Element]]]) -> bytes:
-    """`word/footnotes.xml`: the two separators, then each footnote's paragraphs."""
-    root = etree.Element(w("footnotes"), nsmap=NSMAP)
-    for fid, kind, mark in ((-1, "separator", "separator"), (0, "continuationSeparator", "continuationSeparator")):
-        note = sub(root, "footnote", type=kind, id=str(fid))
-        p = sub(note, "p")
-        sub(sub(p, "pPr"), "spacing", after="0", line="240", lineRule="auto")
-        sub(sub(p, "r"), mark)
-    for fid, paragraphs in footnotes:
-        note = sub(root, "footnote", id=str(fid))
-        note.extend(paragraphs)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
 def field(parent: Element, instruction: str, result: str = "") -> None:
     """A complex field (begin, instruction, separate, cached result, end) inside one paragraph."""
     field_begin(parent, instruction)
@@ -357,285 +345,3 @@ def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, tot
         widths = [m + (spare * w // want if want else spare // columns) for m, w in zip(minimum, wanted, strict=True)]
     widths[-1] += total - sum(widths)
     return widths
-
-
-def _lvl(abstract: Element, level: int, fmt: str, text: str, indent: int) -> None:
-    lvl = sub(abstract, "lvl", ilvl=str(level))
-    sub(lvl, "start", val="1")
-    sub(lvl, "numFmt", val=fmt)
-    sub(lvl, "lvlText", val=text)
-    sub(lvl, "lvlJc", val="left")
-    sub(sub(lvl, "pPr"), "ind", left=str(indent * (level + 1)), hanging=str(indent // 2))
-    if fmt == "bullet":
-        font = BULLET_FONTS[level % 3]
-        sub(sub(lvl, "rPr"), "rFonts", ascii=font, hAnsi=font, hint="default")
-
-
-BULLETS = ("\uf0b7", "o", "\uf0a7")
-BULLET_FONTS = ("Symbol", "Courier New", "Wingdings")
-ORDERED = (("decimal", "%{}."), ("lowerLetter", "%{}."), ("lowerRoman", "%{}."))
-
-
-def add_abstract_numbering(numbering: Element, ordered: bool) -> int:
-    """Add a nine-level bullet or ordered list definition; returns its abstractNumId."""
-    ids = [int(a.get(w("abstractNumId"), "0")) for a in numbering.iter(w("abstractNum"))]
-    abstract_id = max(ids, default=-1) + 1
-    abstract = etree.Element(w("abstractNum"), {w("abstractNumId"): str(abstract_id)})
-    sub(abstract, "multiLevelType", val="hybridMultilevel")
-    for level in range(9):
-        if ordered:
-            fmt, text = ORDERED[level % 3]
-            _lvl(abstract, level, fmt, text.format(level + 1), 720)
-        else:
-            symbol = BULLETS[level % 3]
-            _lvl(abstract, level, "bullet", symbol, 720)
-    first_num = numbering.find(w("num"))
-    if first_num is not None:
-        first_num.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    return abstract_id
-
-
-def max_num_id(numbering: Element) -> int:
-    """The largest numId in use (0 when there is none)."""
-    return max((int(n.get(w("numId"), "0")) for n in numbering.iter(w("num"))), default=0)
-
-
-def add_numbering_instance(
-    numbering: Element, abstract_id: int, level: int, start: int, num_id: int | None = None
-) -> int:
-    """A new w:num over `abstract_id` whose `level` restarts at `start`; returns its numId.
-
-    `num_id` defaults to one more than the largest in use; a caller adding many lists passes its own counter
-    (see docx_writer.DocxBuilder.new_list), as scanning the numbering part for every list is quadratic."""
-    if num_id is None:
-        num_id = max_num_id(numbering) + 1
-    num = _copy(_NUM)  # a long paper has thousands of lists: a copy is faster than building each
-    num.set(_NUMID_ATTR, str(num_id))
-    num[0].set(_VAL, str(abstract_id))
-    num[1].set(_ILVL_ATTR, str(level))
-    num[1][0].set(_VAL, str(start))
-    numbering.append(num)
-    return num_id
-
-
-_NUMID_ATTR, _ILVL_ATTR = w("numId"), w("ilvl")
-_NUM = etree.Element(w("num"), {_NUMID_ATTR: ""})
-_SubElement(_NUM, w("abstractNumId"), {_VAL: ""})
-_SubElement(_SubElement(_NUM, w("lvlOverride"), {_ILVL_ATTR: ""}), w("startOverride"), {_VAL: ""})
-
-
-def set_language(styles: Element, language: str) -> None:
-    """The document's default proofing language (w:docDefaults/w:rPrDefault/w:rPr/w:lang)."""
-    defaults = styles.find(w("docDefaults"))
-    if defaults is None:
-        defaults = etree.Element(w("docDefaults"))
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(w("rPrDefault"))
-    if rpr_default is None:
-        rpr_default = etree.Element(w("rPrDefault"))
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(RPR)
-    if rpr is None:
-        rpr = sub(rpr_default, "rPr")
-    lang = rpr.find(w("lang"))
-    if lang is None:
-        lang = sub(rpr, "lang")
-    lang.set(_VAL, language)
-
-
-def style_ids(styles: Element) -> dict[str, str]:
-    """Map of lower-cased style name to styleId."""
-    found: dict[str, str] = {}
-    for style in styles.iter(w("style")):
-        name = style.find(w("name"))
-        if name is not None:
-            found[name.get(_VAL, "").lower()] = style.get(w("styleId"), "")
-    return found
-
-
-# Styles the renderer needs, added to a template that lacks them: (type, id, name, basedOn, pPr XML, rPr XML).
-REQUIRED_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("character", "Hyperlink", "Hyperlink", "", "", '<w:color w:val="0563C1"/><w:u w:val="single"/>'),
-    ("character", "VerbatimChar", "Verbatim Char", "", "",
-     '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="20"/>'),
-    ("character", "FootnoteReference", "footnote reference", "", "", '<w:vertAlign w:val="superscript"/>'),
-    ("paragraph", "FootnoteText", "footnote text", "Normal",
-     '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', '<w:sz w:val="18"/>'),
-    ("paragraph", "SourceCode", "Source Code", "Normal",
-     '<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/><w:spacing w:after="120" w:line="240" w:lineRule="auto"/>',
-     '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="19"/>'),
-    ("paragraph", "Byline", "Byline", "Normal", '<w:spacing w:after="240"/>',
-     '<w:i/><w:color w:val="595959"/><w:sz w:val="20"/>'),
-    ("paragraph", "CoverText", "Cover Text", "Normal", '<w:spacing w:before="240" w:after="240"/>',
-     '<w:color w:val="003399"/><w:sz w:val="28"/>'),
-    ("paragraph", "SmallPrint", "Small Print", "Normal", '<w:spacing w:after="120"/>', '<w:sz w:val="17"/>'),
-    ("paragraph", "Compact", "Compact", "Normal",
-     '<w:spacing w:before="36" w:after="36" w:line="240" w:lineRule="auto"/>', ""),
-    ("paragraph", "TOC1", "toc 1", "Normal", '<w:spacing w:after="100"/>', "<w:b/>"),
-    ("paragraph", "TOC2", "toc 2", "Normal", '<w:spacing w:after="60"/><w:ind w:left="220"/>', ""),
-    ("paragraph", "Header", "header", "Normal", '<w:spacing w:after="0"/>',
-     '<w:color w:val="7F7F7F"/><w:sz w:val="18"/>'),
-    ("paragraph", "Footer", "footer", "Normal", '<w:spacing w:after="0"/><w:jc w:val="center"/>', '<w:sz w:val="18"/>'),
-)
-
-
-def ensure_styles(styles: Element) -> None:
-    """Add the renderer's styles that the template does not define."""
-    names = style_ids(styles)
-    for kind, sid, name, based_on, p_props, r_props in REQUIRED_STYLES:
-        if name.lower() in names:
-            continue
-        based = f'<w:basedOn w:val="{based_on}"/>' if based_on and based_on.lower() in names else ""
-        xml = (
-            f'<w:style xmlns:w="{W_NS}" w:type="{kind}" w:customStyle="1" w:styleId="{sid}">'
-            f'<w:name w:val="{name}"/>{based}<w:qFormat/>'
-            + (f"<w:pPr>{p_props}</w:pPr>" if p_props else "")
-            + (f"<w:rPr>{r_props}</w:rPr>" if r_props else "")
-            + "</w:style>"
-        )
-        styles.append(etree.fromstring(xml))
-        names[name.lower()] = sid
-
-
-_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
-    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
-    "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
-    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
-)  # fmt: skip
-
-
-def set_update_fields(settings: Element) -> None:
-    """Ask Word to refresh fields (the table of contents' page numbers) when the file opens."""
-    if settings.find(w("updateFields")) is not None:
-        return
-    _insert_before_any(settings, etree.Element(w("updateFields"), {_VAL: "true"}), _AFTER_UPDATE_FIELDS)
-
-
-def remove_update_fields(settings: Element) -> None:
-    """Stop asking Word to refresh fields on opening (the fields' cached results are right)."""
-    for found in settings.findall(w("updateFields")):
-        settings.remove(found)
-
-
-def custom_properties_part(properties: Sequence[tuple[str, str]]) -> bytes:
-    """`docProps/custom.xml` with string properties."""
-    ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})  # type: ignore[dict-item]
-    for pid, (name, value) in enumerate(properties, start=2):
-        prop = etree.SubElement(root, f"{{{ns}}}property",
-                                fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)  # fmt: skip
-        etree.SubElement(prop, f"{{{vt}}}lpwstr").text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Review (issue 4): tracked changes (w:ins, w:del, paragraph-mark and table-row revisions) and comments
-# (comments part, commentRangeStart/End, commentReference, commentsExtended for replies).
-# ---------------------------------------------------------------------------------------------------------------
-W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
-W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
-REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-REL_COMMENTS_EXTENDED = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
-CT_COMMENTS = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
-CT_COMMENTS_EXTENDED = "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"
-INS, DEL = "ins", "del"
-# pPr children that must follow w:rPr (the paragraph mark's properties).
-_AFTER_MARK_RPR = ("sectPr", "pPrChange")
-_TRPR_AFTER = ("trPrChange",)
-
-
-def revision(kind: str, rev_id: int, author: str, date: str) -> Element:
-    """An empty `w:ins` or `w:del` (kind INS or DEL) with id, author and ISO 8601 date."""
-    return etree.Element(w(kind), {w("id"): str(rev_id), w("author"): author, w("date"): date})
-
-
-def as_deleted(element: Element) -> Element:
-    """Turn runs' text into deleted text in place (w:t -> w:delText, w:instrText -> w:delInstrText)."""
-    for node in element.iter(T, w("instrText")):
-        node.tag = w("delText") if node.tag == T else w("delInstrText")
-    return element
-
-
-def tracked(kind: str, rev_id: int, author: str, date: str, runs: Iterable[Element]) -> Element:
-    """A w:ins or w:del holding `runs` (deleted runs get w:delText)."""
-    wrapper = revision(kind, rev_id, author, date)
-    for r in runs:
-        wrapper.append(as_deleted(r) if kind == DEL else r)
-    return wrapper
-
-
-def mark_paragraph(p: Element, kind: str, rev_id: int, author: str, date: str) -> None:
-    """Record the paragraph mark itself as inserted or deleted (w:pPr/w:rPr/w:ins|w:del)."""
-    props = ppr(p)
-    rpr = props.find(RPR)
-    if rpr is None:
-        rpr = etree.Element(RPR)
-        _insert_before_any(props, rpr, _AFTER_MARK_RPR)
-    rpr.insert(0, revision(kind, rev_id, author, date))
-
-
-def mark_row(tr: Element, kind: str, rev_id: int, author: str, date: str) -> None:
-    """Record a table row as inserted or deleted (w:trPr/w:ins|w:del)."""
-    props = tr.find(w("trPr"))
-    if props is None:
-        props = etree.Element(w("trPr"))
-        tr.insert(1 if len(tr) and tr[0].tag == w("tblPrEx") else 0, props)
-    _insert_before_any(props, revision(kind, rev_id, author, date), _TRPR_AFTER)
-
-
-def comment_range_start(comment_id: int) -> Element:
-    return etree.Element(w("commentRangeStart"), {w("id"): str(comment_id)})
-
-
-def comment_range_end(comment_id: int) -> Element:
-    return etree.Element(w("commentRangeEnd"), {w("id"): str(comment_id)})
-
-
-def comment_reference(comment_id: int, style_id: str | None = None) -> Element:
-    """The run that shows a comment's mark in the text (placed after its commentRangeEnd)."""
-    r = etree.Element(R)
-    if style_id:
-        etree.SubElement(etree.SubElement(r, RPR), RSTYLE, {_VAL: style_id})
-    etree.SubElement(r, w("commentReference"), {w("id"): str(comment_id)})
-    return r
-
-
-def comment(comment_id: int, author: str, date: str, initials: str, paragraphs: Sequence[str],
-            para_ids: Sequence[str] = ()) -> Element:  # fmt: skip
-    """A w:comment; `para_ids` (8 hex digits each, Word's w14:paraId) let commentsExtended point at it."""
-    node = etree.Element(w("comment"), {w("id"): str(comment_id), w("author"): author, w("date"): date},
-                         nsmap={"w": W_NS, "w14": W14_NS})  # fmt: skip
-    if initials:
-        node.set(w("initials"), initials)
-    for index, text in enumerate(paragraphs or [""]):
-        p = sub(node, "p")
-        if index < len(para_ids):
-            p.set(f"{{{W14_NS}}}paraId", para_ids[index])
-            p.set(f"{{{W14_NS}}}textId", "77777777")
-        if index == 0:
-            sub(etree.SubElement(p, R), "annotationRef")
-        if text:
-            run(p, text)
-    return node
-
-
-def comments_part(comments: Sequence[Element]) -> bytes:
-    """`word/comments.xml`."""
-    root = etree.Element(w("comments"), nsmap={"w": W_NS, "w14": W14_NS})
-    root.extend(comments)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def comments_extended_part(entries: Sequence[tuple[str, str | None, bool]]) -> bytes:
-    """`word/commentsExtended.xml`: per comment (its last paragraph's paraId, the parent's paraId, done)."""
-    root = etree.Element(f"{{{W15_NS}}}commentsEx", nsmap={"w15": W15_NS})
-    for para_id, parent, done in entries:
-        entry = etree.SubElement(root, f"{{{W15_NS}}}commentEx", {f"{{{W15_NS}}}paraId": para_id})
-        if parent:
-            entry.set(f"{{{W15_NS}}}paraIdParent", parent)
-        entry.set(f"{{{W15_NS}}}done", "1" if done else "0")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -21,7 +21,7 @@ from difflib import SequenceMatcher
 from itertools import count
 from pathlib import Path
 
-from . import ooxml
+from . import ooxml, ooxml_review
 from .attribution import IdentityMap
 from .docx_writer import DocxBuilder
 from .gitlog import PAPER_PATHS, git
@@ -231,31 +231,31 @@ class Redliner:
             elif op == "pair" and before is not None and after is not None:
                 out.append(self._changed(before, after, stamp))
             elif op == "del" and before is not None:
-                out.append(self._whole(before, ooxml.DEL, stamp))
+                out.append(self._whole(before, ooxml_review.DEL, stamp))
             elif op == "ins" and after is not None:
-                out.append(self._whole(after, ooxml.INS, stamp))
+                out.append(self._whole(after, ooxml_review.INS, stamp))
         return out
 
     def revision(self, kind: str, stamp: Stamp) -> Element:
         self.counts[kind] += 1
-        return ooxml.revision(kind, next(self.ids), stamp.author, stamp.date)
+        return ooxml_review.revision(kind, next(self.ids), stamp.author, stamp.date)
 
     def _whole(self, block: Element, kind: str, stamp: Stamp) -> Element:
         """A paragraph or table inserted or deleted as a whole (for tables: every row)."""
         if block.tag == ooxml.P:
             para = self._p(block)
-            state = "del" if kind == ooxml.DEL else "ins"
+            state = "del" if kind == ooxml_review.DEL else "ins"
             return self._paragraph(para, [(state, a) for a in para.atoms], stamp, kind)
         if block.tag != w("tbl"):  # nothing else is rendered; kept as it is
             return block
         for tr in block.iter(w("tr")):
-            ooxml.mark_row(tr, kind, next(self.ids), stamp.author, stamp.date)
+            ooxml_review.mark_row(tr, kind, next(self.ids), stamp.author, stamp.date)
             self.counts[kind] += 1
             self._cells(tr, kind, stamp)
         return block
 
     def _cells(self, tr: Element, kind: str, stamp: Stamp) -> None:
-        state = "del" if kind == ooxml.DEL else "ins"
+        state = "del" if kind == ooxml_review.DEL else "ins"
         for tc in tr.findall(w("tc")):
             for p in tc.findall(ooxml.P):
                 para = self._p(p)
@@ -292,15 +292,15 @@ class Redliner:
                     after.append(new_tr)
                 continue
             for tr in olds:
-                self._whole_row(tr, ooxml.DEL, stamp)
+                self._whole_row(tr, ooxml_review.DEL, stamp)
                 after.append(tr)
             for tr in news:
-                self._whole_row(tr, ooxml.INS, stamp)
+                self._whole_row(tr, ooxml_review.INS, stamp)
                 after.append(tr)
         return after
 
     def _whole_row(self, tr: Element, kind: str, stamp: Stamp) -> None:
-        ooxml.mark_row(tr, kind, next(self.ids), stamp.author, stamp.date)
+        ooxml_review.mark_row(tr, kind, next(self.ids), stamp.author, stamp.date)
         self.counts[kind] += 1
         self._cells(tr, kind, stamp)
 
@@ -317,16 +317,16 @@ class Redliner:
         props = para.element.find(ooxml.PPR)
         if props is not None:
             props = deepcopy(props)
-            if mark == ooxml.DEL:
+            if mark == ooxml_review.DEL:
                 for node in props.iter(w("numId")):
                     node.set(w("val"), self._numbers.get(node.get(w("val"), ""), node.get(w("val"), "")))
             p.append(props)
-        if mark != ooxml.DEL:
+        if mark != ooxml_review.DEL:
             p.extend(deepcopy(m) for m in para.prefix)
         AtomWriter(lambda kind: self.revision(kind, stamp), p).write(items)
         if mark is not None:
             self.counts[mark] += 1
-            ooxml.mark_paragraph(p, mark, next(self.ids), stamp.author, stamp.date)
+            ooxml_review.mark_paragraph(p, mark, next(self.ids), stamp.author, stamp.date)
         return p
 
 

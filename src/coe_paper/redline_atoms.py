@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from . import ooxml
+from . import ooxml, ooxml_review
 
 Element = ooxml.Element
 w = ooxml.w
@@ -112,7 +112,7 @@ def _same(a: Element | None, b: Element | None) -> bool:
 
 class AtomWriter:
     """Writes atoms into a paragraph, grouping them into hyperlinks, w:ins/w:del wrappers and runs; `revision`
-    makes a new, empty w:ins or w:del (ooxml.INS, ooxml.DEL) with its id, author and date."""
+    makes a new, empty w:ins or w:del (ooxml_review.INS, ooxml_review.DEL) with its id, author and date."""
 
     def __init__(self, revision: Callable[[str], Element], p: Element) -> None:
         self.revision, self.p = revision, p
@@ -137,7 +137,7 @@ class AtomWriter:
             self.wrapper = None
             return self.target
         if self.wrapper is None or self.wrapper[0] != state:
-            kind = ooxml.DEL if state == "del" else ooxml.INS
+            kind = ooxml_review.DEL if state == "del" else ooxml_review.INS
             wrapper = self.revision(kind)
             self.target.append(wrapper)
             self.wrapper, self.last_run = (state, wrapper), None
@@ -163,7 +163,7 @@ class AtomWriter:
             run = ooxml.text_run(parent, atom.text, atom.rpr, deleted=state == "del")
             if atom.text is None and atom.node is not None:
                 copy = deepcopy(atom.node)
-                run.append(ooxml.as_deleted(copy) if state == "del" else copy)
+                run.append(ooxml_review.as_deleted(copy) if state == "del" else copy)
             self.last_run = (run, atom.rpr, state)
 
 

@@ -1,8 +1,8 @@
-"""Walk markdown-it tokens and emit Word body elements, one handler per token type."""
+"""Walk markdown-it tokens and emit Word body elements, one handler per token type; a paragraph's inline tokens
+become runs in `render_inline.py`."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import captions as cap
 from . import marks, ooxml
-from .markdown import is_safe_link, plain_text, slugify
-from .project import INVALID_XML_RE
+from .markdown import plain_text, slugify
+from .render_inline import bookmark_name, clean, write_inline
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
-from .structure import INLINE_HTML
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -22,23 +21,6 @@ if TYPE_CHECKING:
 Element = ooxml.Element
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
-_FLAG = {"strong_open": ooxml.BOLD, "em_open": ooxml.ITALIC, "s_open": ooxml.STRIKE}
-_CLOSE = {"strong_close": ooxml.BOLD, "em_close": ooxml.ITALIC, "s_close": ooxml.STRIKE}
-_HTML_FLAG = {"sup": ooxml.SUPERSCRIPT, "sub": ooxml.SUBSCRIPT, "u": ooxml.UNDERLINE, "mark": ooxml.HIGHLIGHT}
-
-
-def bookmark_name(anchor: str) -> str:
-    """A Word bookmark name (letters, digits, underscore; at most 40; starts with a letter) for an anchor."""
-    name = re.sub(r"[^A-Za-z0-9]", "_", anchor)
-    if name == anchor and len(name) <= 38 and name[:1].isalpha():
-        return name
-    digest = hashlib.sha1(anchor.encode()).hexdigest()[:8]
-    return f"a{name[:30]}_{digest}"
-
-
-def clean(text: str) -> str:
-    """Text Word can hold: characters XML 1.0 forbids are dropped (validation reports them as COE004)."""
-    return INVALID_XML_RE.sub("", text) if INVALID_XML_RE.search(text) else text
 
 
 class Sink(Protocol):
@@ -357,63 +339,8 @@ class Renderer:
                 name = f"_Toc{self.doc.next_bookmark_id()}"
             ooxml.bookmark(p, self.doc.next_bookmark_id(), name)
             self.doc.add_heading(heading, text, name)
-        self.inline(token.children or [], p, self._cell_flags)
-
-    def inline(self, children: Sequence[Token], p: Element, base_flags: tuple[str, ...] = ()) -> None:
-        """Runs for inline tokens: formatting, code, links, images, footnote references, breaks."""
-        flags = list(base_flags)
-        target = p
-        char_style: str | None = None
-        skip = False  # inside a link that became a cross-reference field
-        for child in children:
-            kind = child.type
-            if skip:
-                skip = kind != "link_close"
-                continue
-            if kind == "text":
-                ooxml.run(target, clean(child.content), flags, char_style)
-            elif kind in _FLAG:
-                flags.append(_FLAG[kind])
-            elif kind in _CLOSE:
-                if _CLOSE[kind] in flags:
-                    flags.remove(_CLOSE[kind])
-            elif kind == "softbreak":
-                ooxml.run(target, " ", flags, char_style)
-            elif kind == "hardbreak":
-                ooxml.line_break(target)
-            elif kind == "code_inline":
-                ooxml.run(target, clean(child.content), flags, self.doc.style("Verbatim Char"))
-            elif kind == "html_inline":
-                tag = INLINE_HTML.fullmatch(child.content.strip())
-                if tag is not None and tag.group(2).lower() == "br":
-                    ooxml.line_break(target)
-                elif tag is not None:
-                    flag = _HTML_FLAG[tag.group(2).lower()]
-                    if not tag.group(1):
-                        flags.append(flag)
-                    elif flag in flags:
-                        flags.remove(flag)
-                elif not child.content.startswith("<!--"):
-                    ooxml.run(target, clean(child.content), flags, char_style)
-            elif kind == "link_open":
-                href = str(child.attrs.get("href", ""))
-                known = self.origin.captions.by_id if self.origin.captions is not None else {}
-                if href[1:] in known:
-                    cap.reference(target, bookmark_name(href[1:]), known[href[1:]], char_style)
-                    skip = True
-                elif href.startswith("#") and len(href) > 1:
-                    target = ooxml.hyperlink(p, anchor=bookmark_name(href[1:]))
-                    char_style = self.doc.style("Hyperlink")
-                elif is_safe_link(href) and not href.startswith("#"):
-                    target = ooxml.hyperlink(p, r_id=self.doc.hyperlink_rel(href))
-                    char_style = self.doc.style("Hyperlink")
-            elif kind == "link_close":
-                target, char_style = p, None
-            elif kind == "image":
-                self._image(child, target)
-            elif kind == "footnote_ref":
-                ooxml.footnote_reference(target, self._footnote_ref(child),
-                                         self.doc.style("footnote reference"))  # fmt: skip
+        write_inline(self.doc, self.origin.captions, token.children or [], p, self._cell_flags, self._footnote_ref,
+                     self._image)
 
     def _image(self, token: Token, target: Element) -> None:
         src = str(token.attrs.get("src", ""))

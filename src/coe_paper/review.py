@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import marks, ooxml, wordblocks, wordread
+from . import marks, ooxml, ooxml_review, wordblocks, wordread
 from .model import Project
 from .project import ProjectNotFound, find_root, load_project
 from .safedocx import DocxError, SafeDocx
@@ -170,7 +170,7 @@ def _plain(p: ooxml.Element) -> str:
 
 
 def _comments(docx: SafeDocx) -> list[Comment]:
-    root = docx.part_xml(docx.main, ooxml.REL_COMMENTS)
+    root = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
     if root is None:
         return []
     found: list[Comment] = []
@@ -181,13 +181,13 @@ def _comments(docx: SafeDocx) -> list[Comment]:
                           node.get(w("date"), ""), "\n".join(paragraphs).strip())  # fmt: skip
         found.append(comment)
         for p in node.iter(w("p")):
-            para_id = p.get(f"{{{ooxml.W14_NS}}}paraId")
+            para_id = p.get(f"{{{ooxml_review.W14_NS}}}paraId")
             if para_id:
                 by_para[para_id.upper()] = comment
-    extended = docx.part_xml(docx.main, ooxml.REL_COMMENTS_EXTENDED)
+    extended = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS_EXTENDED)
     if extended is None:
         return found
-    w15 = f"{{{ooxml.W15_NS}}}"
+    w15 = f"{{{ooxml_review.W15_NS}}}"
     replies: set[int] = set()
     for entry in extended.iter(f"{w15}commentEx"):
         child = by_para.get(entry.get(f"{w15}paraId", "").upper())

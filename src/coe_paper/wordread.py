@@ -12,7 +12,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from . import ooxml
+from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
@@ -317,7 +317,7 @@ def read(path: Path) -> WordDocument:
             for note in root.iter(w(kind)) if root is not None else ():
                 if not _NOTE_SEPARATOR.match(note.get(w("type"), "normal")):
                     doc.notes[(kind, note.get(w("id"), ""))] = _Reader(doc, note_links).blocks(note)
-        comments = docx.part_xml(docx.main, ooxml.REL_COMMENTS)
+        comments = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
         doc.comments = sum(1 for _ in comments.iter(w("comment"))) if comments is not None else 0
         for ref in body.iter(w("headerReference"), w("footerReference")):
             doc.dropped["header" if ref.tag == w("headerReference") else "footer"] += 1
