@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
+import docx_comments
 from coe_paper import cli, ooxml, ooxml_review, pipeline
 from coe_paper.review import Review, current_project, read_review
 from conftest import INTRO_BODY, MakeProject, require_client, section_text
@@ -96,12 +97,12 @@ def isolate(p: etree._Element, fragment: str) -> etree._Element:
 def anchor(run: etree._Element, *comment_ids: int) -> None:
     """commentRangeStart before `run`, commentRangeEnd and the reference run after it, for each id."""
     for cid in comment_ids:
-        run.addprevious(ooxml_review.comment_range_start(cid))
+        run.addprevious(docx_comments.comment_range_start(cid))
     last = run
     for cid in comment_ids:
-        end = ooxml_review.comment_range_end(cid)
+        end = docx_comments.comment_range_end(cid)
         last.addnext(end)
-        reference = ooxml_review.comment_reference(cid)
+        reference = docx_comments.comment_reference(cid)
         end.addnext(reference)
         last = reference
 
@@ -122,12 +123,12 @@ def save_with_review(source: Path, target: Path, edit: Callable[[etree._Element,
     footnotes = etree.fromstring(files.get("word/footnotes.xml", b"<none/>"))
     edit(document, footnotes)
     para_ids = [f"{index + 1:08X}" for index in range(len(notes))]
-    files["word/comments.xml"] = ooxml_review.comments_part([
-        ooxml_review.comment(index, n.author, n.date, n.initials, n.paragraphs,
+    files["word/comments.xml"] = docx_comments.comments_part([
+        docx_comments.comment(index, n.author, n.date, n.initials, n.paragraphs,
                       ["00000000"] * (len(n.paragraphs) - 1) + [para_ids[index]])
         for index, n in enumerate(notes)
     ])  # fmt: skip
-    files["word/commentsExtended.xml"] = ooxml_review.comments_extended_part(
+    files["word/commentsExtended.xml"] = docx_comments.comments_extended_part(
         [(para_ids[i], para_ids[n.parent] if n.parent is not None else None, n.done) for i, n in enumerate(notes)]
     )
     rels = etree.fromstring(files["word/_rels/document.xml.rels"])
@@ -135,8 +136,8 @@ def save_with_review(source: Path, target: Path, edit: Callable[[etree._Element,
                             ("rIdReview2", ooxml_review.REL_COMMENTS_EXTENDED, "commentsExtended.xml")):  # fmt: skip
         etree.SubElement(rels, f"{{{RELS_NS}}}Relationship", Id=rid, Type=kind, Target=name)
     types = etree.fromstring(files["[Content_Types].xml"])
-    for name, kind in (("/word/comments.xml", ooxml_review.CT_COMMENTS),
-                       ("/word/commentsExtended.xml", ooxml_review.CT_COMMENTS_EXTENDED)):  # fmt: skip
+    for name, kind in (("/word/comments.xml", docx_comments.CT_COMMENTS),
+                       ("/word/commentsExtended.xml", docx_comments.CT_COMMENTS_EXTENDED)):  # fmt: skip
         etree.SubElement(types, f"{{{TYPES_NS}}}Override", PartName=name, ContentType=kind)
     files["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8")
     if "word/footnotes.xml" in files:
