@@ -222,7 +222,6 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     builder.numbering_on = False
     annex = part("annex.md.j2")
     renderer.close(isinstance(loaded.source, WorkTree) and not as_elements)
-    templates.close(isinstance(loaded.source, WorkTree) and not as_elements)
     if project.config.numbering:
         unnumber([*title_page, *abbreviations, *annex], builder.heading_style_ids())
     return Parts(title_page, sections, annex, abbreviations)

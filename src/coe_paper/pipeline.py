@@ -191,7 +191,6 @@ def check_templates(loaded: Loaded, rev: str | None = None) -> list[Diagnostic]:
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
     for name, values in contexts:
         found += [problem for problem in templates.render(name, values)[1] if problem not in found]
-    templates.close(isinstance(loaded.source, WorkTree))
     return found
 
 

@@ -138,7 +138,6 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image),
                          "words": parsed[section.id].words})  # fmt: skip
     annex, _ = templates.render("annex.md.j2", context)
-    templates.close(drop_unused=False)  # kept for the builds: a preview renders a part of what they render
     board = []
     for row in rows.values():
         mine = sorted((d for d in loaded.diagnostics if d.path == row.path and row.path), key=sort_key)

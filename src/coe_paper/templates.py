@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import re
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import BytecodeCache, DictLoader, StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import BytecodeCache, DictLoader, StrictUndefined, TemplateSyntaxError
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
@@ -33,7 +32,6 @@ from .diagnostics import Diagnostic, error
 from .project import read_text
 from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
 from .sources import Source, SourceError
-from .store import Store, git_dir
 
 TEMPLATE_NAMES = ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2", "byline.md.j2", "annex.md.j2")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
@@ -111,6 +109,8 @@ class _CompiledCache(BytecodeCache):
 
 
 def _compiled_cache(source: Source) -> _CompiledCache | None:
+    from .store import git_dir
+
     root = getattr(source, "root", None)
     directory = git_dir(root) if isinstance(root, Path) else None
     return _CompiledCache(directory / "coe-paper-cache" / "jinja") if directory is not None else None
@@ -147,69 +147,10 @@ class Templates:
             bytecode_cache=_compiled_cache(source),
         )  # fmt: skip
         self.env.add_filter("markdown", _as_markdown)
-        self.files = files
-        digest = hashlib.sha256(json.dumps(sorted(files.items())).encode()).hexdigest()
-        root = getattr(source, "root", None)
-        self.known = Store(root if isinstance(root, Path) else None, "renders", digest, pack=True)
-        self._reading: dict[str, frozenset[str] | None] = {}
 
     def render(self, name: str, context: dict[str, Any]) -> tuple[str | None, list[Diagnostic]]:
         """The template's Markdown, or None and a diagnostic: COE801 for an error in it (whatever Python raised),
-        COE803 for a template that goes past its time or size limit. A rendering is kept in the section cache
-        under the values it reads (a byline, its section's), so an unchanged section's is not rendered again."""
-        key = self._key(name, context)
-        found = self.known.get(key) if key is not None else None
-        if isinstance(found, str):
-            return found, []
-        text, problems = self._render(name, context)
-        if key is not None and text is not None and not problems:
-            self.known.put(key, text)
-        return text, problems
-
-    def close(self, drop_unused: bool = True) -> None:
-        """After a whole paper: drop the renderings this run did not use."""
-        self.known.prune(drop_unused)
-
-    def _key(self, name: str, context: dict[str, Any]) -> str | None:
-        """What a rendering of `name` depends on: every template's text and the values of the names it reads."""
-        reads = self._reads(name, frozenset())
-        if reads is None:
-            return None
-        try:
-            values = json.dumps({n: context[n] for n in sorted(reads) if n in context}, sort_keys=True,
-                                ensure_ascii=False, separators=(",", ":"))  # fmt: skip
-        except (TypeError, ValueError):  # a value JSON cannot hold: rendered every time
-            return None
-        return self.known.key(name, values)
-
-    def _reads(self, name: str, seen: frozenset[str]) -> frozenset[str] | None:
-        """The context names `name` reads, with those of the templates it includes or imports; None when that
-        cannot be told (a template named only when it runs, a cycle, a syntax error) or the output is not a
-        function of them (the `random` filter)."""
-        if name in self._reading:
-            return self._reading[name]
-        found: frozenset[str] | None = None
-        started = time.monotonic()
-        try:  # Jinja's code generator folds constants: bounded as a rendering is (which then reports a problem)
-            with deadline(started + max(self.seconds_left, 0)):
-                tree = self.env.parse(self.files[name])
-                names = set(meta.find_undeclared_variables(tree))
-        except (Exception, TemplateLimit):  # a limit is not an Exception: a template's code cannot catch it
-            tree = None
-        finally:
-            self.seconds_left -= time.monotonic() - started
-        if tree is not None and not any(f.name == "random" for f in tree.find_all(jinja2.nodes.Filter)):
-            for other in meta.find_referenced_templates(tree):
-                more = self._reads(other, seen | {name}) if other is not None and other not in seen | {name} else None
-                if more is None:
-                    break
-                names |= more
-            else:
-                found = frozenset(names)
-        self._reading[name] = found
-        return found
-
-    def _render(self, name: str, context: dict[str, Any]) -> tuple[str | None, list[Diagnostic]]:
+        COE803 for a template that goes past its time or size limit."""
         path = self.paths.get(name, name)
         started = time.monotonic()
         try:
