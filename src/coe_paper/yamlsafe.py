@@ -5,24 +5,21 @@ The node graph PyYAML composes is inspected before anything is built from it: al
 collection they sit in, collections may not nest deeper than `limits.yaml_depth`, integers may not have more than
 `limits.yaml_digits` digits, and a key may appear only once in a mapping (YAML forbids duplicates; PyYAML would
 silently keep the last). Every problem is a diagnostic with file and line (COE001, COE009, COE010).
+
+This module holds what the rest of coe-paper keeps of a YAML file (`Located`); the parsing is in yamlparse.py,
+loaded with PyYAML only when a file is parsed (a build whose YAML is all in the section cache parses none).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from yaml.constructor import ConstructorError
-
-from . import limits
-from .diagnostics import Diagnostic, error
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 #: Last element of a mark path that gives the position of a key's value rather than of the key.
 VALUE = "<value>"
-_INT_TAG = "tag:yaml.org,2002:int"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Marks = dict[tuple[str | int, ...], tuple[int, int]]
 
@@ -43,153 +40,8 @@ class Located:
         return 1 + line_offset, 1
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose value errors (a date like 2024-13-45, a number Python will not convert) carry a mark."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, OverflowError, TypeError) as exc:
-            raise ConstructorError(None, None, f"cannot read the value '{str(node.value)[:40]}': {exc}",
-                                   node.start_mark) from None  # fmt: skip
-
-
-_FastLoader: Callable[[str], Any] | None = None
-if hasattr(yaml, "CSafeLoader"):  # libyaml: the same nodes and marks, parsed in C
-
-    class _CLoader(yaml.CSafeLoader):
-        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-            try:
-                return super().construct_object(node, deep)
-            except (ValueError, OverflowError, TypeError) as exc:
-                raise ConstructorError(None, None, f"cannot read the value: {exc}", node.start_mark) from None
-
-    _FastLoader = _CLoader
-
-
-def _compose(loader_class: Callable[[str], Any], text: str, path: str,
-             line_offset: int) -> tuple[Located | None, list[Diagnostic]]:  # fmt: skip
-    marks: Marks = {}
-    loader = loader_class(text)  # one parse gives positions and data (yaml.safe_load would parse again)
-    try:
-        node = loader.get_single_node()
-        if node is not None:
-            problems = inspect(node, path, line_offset)
-            if problems:
-                return None, problems
-            _marks(node, (), marks)  # before constructing, which flattens merge keys (<<) in place
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return Located(data, marks), []
-
-
-def _marks(node: yaml.Node, path: tuple[str | int, ...], out: Marks) -> None:
-    out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = (*path, str(key.value))
-            out[sub] = (key.start_mark.line + 1, key.start_mark.column + 1)
-            _marks(value, sub, out)  # the key's own position stays recorded for its path
-            out[(*sub, VALUE)] = (value.start_mark.line + 1, value.start_mark.column + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _marks(item, (*path, index), out)
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _duplicates(node: yaml.MappingNode, path: str, offset: int) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    seen: dict[tuple[str, str], int] = {}
-    for key, _ in node.value:
-        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
-            continue
-        line, ident = key.start_mark.line + 1, (key.tag, key.value)
-        if ident not in seen:
-            seen[ident] = line
-        else:
-            first = seen[ident]
-            found.append(error(path, line + offset, key.start_mark.column + 1, "COE010",
-                               f"duplicate key '{key.value}' (first on line {first + offset}); YAML allows a key once",
-                               "keep one of them: YAML readers differ on which one counts"))  # fmt: skip
-    return found
-
-
-def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
-    """Bounds and duplicate keys of a composed document, without expanding any alias (iterative, memoised)."""
-    bounds = limits.LIMITS
-    sizes: dict[int, int] = {}  # expanded size of each node already measured
-    open_nodes: set[int] = set()  # nodes being measured: the current path from the root
-    found: list[Diagnostic] = []
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
-
-    def limit(node: yaml.Node, message: str) -> list[Diagnostic]:
-        mark = node.start_mark
-        return [error(path, mark.line + 1 + offset, mark.column + 1, "COE009", message)]
-
-    while stack:
-        node, depth, leaving = stack.pop()
-        key = id(node)
-        if leaving:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
-            if sizes[key] > bounds.yaml_values:
-                return limit(node, f"aliases expand this value to more than {bounds.yaml_values:,} values "
-                                   "(an alias bomb?)")  # fmt: skip
-            continue
-        if key in sizes:
-            continue
-        if key in open_nodes:
-            return limit(node, "an alias refers to the collection it is part of (a recursive alias)")
-        if depth > bounds.yaml_depth:
-            return limit(node, f"values nested more than {bounds.yaml_depth} levels deep")
-        if isinstance(node, yaml.ScalarNode):
-            digits = sum(ch.isdigit() for ch in node.value) if node.tag == _INT_TAG else 0
-            if digits > bounds.yaml_digits:
-                return limit(node, f"a number with {digits:,} digits (at most {bounds.yaml_digits:,})")
-            sizes[key] = 1
-            continue
-        if isinstance(node, yaml.MappingNode):
-            found += _duplicates(node, path, offset)
-        open_nodes.add(key)
-        stack.append((node, depth, True))
-        for child in reversed(_children(node)):
-            if id(child) in open_nodes:
-                return limit(child, "an alias refers to the collection it is part of (a recursive alias)")
-            if id(child) not in sizes:
-                stack.append((child, depth + 1, False))
-    return found
-
-
 def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
     """Parse YAML safely and within limits, keeping positions; syntax errors are COE001."""
-    if _FastLoader is not None:
-        try:
-            return _compose(_FastLoader, text, path, line_offset)
-        except (yaml.YAMLError, RecursionError):
-            pass  # the pure-Python parser below says what is wrong, in its words and at its positions
-    try:
-        return _compose(_Loader, text, path, line_offset)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        return None, [error(path, line + line_offset, col, "COE001", f"YAML syntax error: {problem}")]
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
-        line = text[: exc.position].count("\n") + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        message = f"YAML cannot contain the character U+{exc.character:04X}" if isinstance(exc.character, int) \
-            else f"YAML syntax error: {exc.reason}"  # fmt: skip
-        return None, [error(path, line + line_offset, col, "COE001", message)]
-    except yaml.YAMLError as exc:
-        return None, [error(path, 1 + line_offset, 1, "COE001", f"YAML syntax error: {exc}")]
-    except RecursionError:  # the parser itself recurses on nesting, before any limit can be checked
-        return None, [error(path, 1 + line_offset, 1, "COE009",
-                            f"values nested more than {limits.LIMITS.yaml_depth} levels deep")]  # fmt: skip
+    from .yamlparse import parse
+
+    return parse(text, path, line_offset)

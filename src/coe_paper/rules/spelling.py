@@ -21,8 +21,6 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..diagnostics import Fix, warning
 from ..project import CONFIG_PATH
 from ..store import git_dir as git_dir  # the cache lives in the git directory
@@ -49,6 +47,8 @@ CACHE_VERSION = 1
 
 @cache
 def us_spellings() -> tuple[dict[str, str], frozenset[str]]:
+    import yaml  # only when a section is checked: a build from the cache does not load PyYAML
+
     text = resources.files("coe_paper.rules").joinpath("data", "us_spellings.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     return {str(k): str(v) for k, v in data["words"].items()}, frozenset(data["no_fix"])
