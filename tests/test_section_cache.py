@@ -150,7 +150,7 @@ def test_a_paragraph_more_in_one_section_changes_no_id_of_the_next(sink: Path) -
 def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
-    entries = sorted((cache(sink) / "fragments").glob("*.json")) + packs
+    entries = sorted((cache(sink) / "fragments").glob("*.bin")) + packs
     assert [p.stem for p in packs] == ["bylines", "facts", "front", "images"] and len(entries) > 4
     for index, entry in enumerate(entries):
         data = entry.read_bytes()
@@ -161,15 +161,14 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
             entry.write_bytes(head + b"\n" + body.replace(b"w:", b"x:", 1).replace(b'"words":', b'"wordz":', 1))
         elif damage == "foreign":  # another entry's file under this name
             entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
-        else:  # a well-formed entry with the right checksum whose payload is wrong
-            payload = json.loads(body)
-            if entry in packs:
-                payload = {key: forge(value, damage) for key, value in payload.items()}
-                key = "pack"
-            else:
-                payload, key = forge(payload, damage), entry.name[:-5]
+        elif entry in packs:  # a well-formed entry with the right checksum whose payload is wrong
+            payload = {key: forge(value, damage) for key, value in json.loads(body).items()}
             forged = json.dumps(payload).encode()
-            entry.write_bytes(Store._head(key, forged) + b"\n" + forged)
+            entry.write_bytes(Store._head("pack", forged) + b"\n" + forged)
+        else:  # a fragment: a line of JSON, then its texts
+            meta, _, texts = body.partition(b"\n")
+            forged = json.dumps(forge(json.loads(meta), damage)).encode() + b"\n" + texts
+            entry.write_bytes(Store._head(entry.stem, forged) + b"\n" + forged)
     assert build(sink, "warm.docx") == cold
 
 
@@ -209,6 +208,13 @@ def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:
                    [text, kinds, {**values, "b": [1.5] * len(values["b"])}],  # not ids
                    [text, kinds, {**values, "r": ["coeLink9"] * len(values["r"])}]):  # a link it does not declare
         assert fragments.decode({**stored, "body": forged}) is None, forged
+    fragment = fragments.decode(stored)
+    assert fragment is not None
+    data = fragments.to_bytes(fragment)
+    assert fragments.from_bytes(data) == fragment
+    longer, shorter, not_utf8 = data + b"x", data[:-1], data.replace(b"\n", b"\n\xff", 1)
+    for damaged in (longer, shorter, not_utf8, data.replace(b'"body":[', b'"body":[9', 1)):  # ... a length
+        assert fragments.from_bytes(damaged) is None, damaged[:60]
 
 
 def test_a_heading_whose_anchor_is_taken_gets_a_toc_bookmark(make_project: MakeProject) -> None:

@@ -14,6 +14,7 @@ and a heading whose anchor an earlier part of the paper claimed gets a `_Toc{id}
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -254,6 +255,38 @@ def encode(fragment: Fragment) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def to_bytes(fragment: Fragment) -> bytes:
+    """The stored form as a file: a line of JSON with each part's text replaced by its length in bytes, then the
+    texts one after another (XML as JSON strings is mostly escaped quotes, slow to read back)."""
+    data = encode(fragment)
+    texts = [data["body"][0], *(note[0] for _, note in data["notes"])]
+    encoded = [text.encode("utf-8") for text in texts]
+    data["body"][0] = len(encoded[0])
+    for (_, note), blob in zip(data["notes"], encoded[1:], strict=True):
+        note[0] = len(blob)
+    return json.dumps(data, separators=(",", ":")).encode() + b"\n" + b"".join(encoded)
+
+
+def from_bytes(data: bytes | None) -> Fragment | None:
+    """A fragment from `to_bytes`, checked as `decode` checks one; None when anything is not exactly right."""
+    if data is None:
+        return None
+    head, _, rest = data.partition(b"\n")
+    try:
+        stored = json.loads(head)
+        parts = [stored["body"], *(note for _, note in stored["notes"])]
+        start = 0
+        for part in parts:
+            size = part[0]
+            if type(size) is not int or size < 0 or start + size > len(rest):
+                return None
+            part[0] = rest[start : start + size].decode("utf-8")
+            start += size
+    except (ValueError, TypeError, KeyError, IndexError):  # UnicodeDecodeError is a ValueError
+        return None
+    return decode(stored) if start == len(rest) else None
+
+
 def _encode_part(part: Part) -> list[Any]:
     return [part.text, part.kinds, part.values]
 
@@ -305,12 +338,12 @@ def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
     for kind in ("b", "n", "f", "l", "r"):
         if len(values[kind]) != kinds.count(kind):
             raise ValueError("not as many values as sites")
-    for kind, top in limits.items():
+    for kind, top in limits.items():  # types by set(map(type, ...)): a section has hundreds of ids
         numbers = values[kind]
-        if not all(type(n) is int for n in numbers) or (numbers and not (min(numbers) >= (kind != "m") and
-                                                                          max(numbers) <= top)):  # fmt: skip
+        if numbers and (set(map(type, numbers)) != {int} or min(numbers) < (0 if kind == "m" else 1)
+                        or max(numbers) > top):  # fmt: skip
             raise ValueError("an id the fragment does not declare")
-    if len(values["m"]) != len(values["n"]) or not all(isinstance(n, str) for n in values["n"]) or not set(
+    if len(values["m"]) != len(values["n"]) or not set(map(type, values["n"])) <= {str} or not set(
             values["r"]) <= known:  # fmt: skip
         raise ValueError("not a fragment")
     return Part(text, kinds, values)

@@ -70,8 +70,8 @@ class SectionRenderer:
         """Render the body of a section that shows no caption and refers to none into the cache, ahead of the build
         (see parallel.py)."""
         key = self._key(item, [None, []])
-        if self.store.get(key) is None:
-            self.store.put(key, fragments.encode(fragments.record(self.builder, self._renderer(item, (0, 0)))))
+        if self.store.get_bytes(key) is None:
+            self.store.put_bytes(key, fragments.to_bytes(fragments.record(self.builder, self._renderer(item, (0, 0)))))
 
     def _key(self, item: Parsed, captions_context: list[object]) -> str:
         section = item.section
@@ -90,14 +90,18 @@ class SectionRenderer:
 
     def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None,
                kind: str, elements: bool = False) -> list[Element]:  # fmt: skip
-        fragment = fragments.decode(store.get(key))
+        bodies = store is self.store  # bodies: a file each, in bytes; the rest in a pack, in JSON
+        fragment = fragments.from_bytes(store.get_bytes(key)) if bodies else fragments.decode(store.get(key))
         if fragment is None:
             self.rendered[kind] += 1
             try:
                 fragment = fragments.record(self.builder, render)
             except fragments.NotCacheable:  # a picture in a template's output: rendered into the document
                 return render(self.builder)
-            store.put(key, fragments.encode(fragment))
+            if bodies:
+                store.put_bytes(key, fragments.to_bytes(fragment))
+            else:
+                store.put(key, fragments.encode(fragment))
         text = fragments.place(self.builder, fragment, section)
         if self.as_elements or elements or not self.takes_text:
             return fragments.elements(text)
