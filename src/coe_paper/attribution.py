@@ -153,9 +153,13 @@ def history_of(
     if rev is not None:  # a build at a revision reads every file from git, .mailmap too
         mailmap = (git.run("cat-file", "blob", f"{commit}:.mailmap") or b"").decode("utf-8", "replace")
     identities = IdentityMap.from_project(project, root, mailmap)
-    blobs = _blobs(git, commit)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the log and the listing at once: neither needs the other
+        log = pool.submit(git.run, "log", "-z", "--relative", "--topo-order", "--full-history", "--no-merges", "-M",
+                          "--name-status", f"--format={_LOG_FORMAT}", commit, "--", SECTIONS_DIR)  # fmt: skip
+        blobs = _blobs(git, commit)
+        raw = log.result()
     paths = [s.path for s in project.sections if s.path in blobs]
-    changes, authors = _log(git, commit, identities, set(paths))
+    changes, authors = _log(raw, identities, set(paths))
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
     cache_dir = root / git_dir / CACHE_DIR
     cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
@@ -194,11 +198,10 @@ def _blobs(git: _Git, commit: str) -> dict[str, str]:
 
 
 def _log(
-    git: _Git, commit: str, identities: IdentityMap, current: set[str]
+    raw: bytes | None, identities: IdentityMap, current: set[str]
 ) -> tuple[dict[str, list[Change]], dict[str, Identity]]:
-    """One `git log` pass: the changes to each current section file (following renames) and every author seen."""
-    raw = git.run("log", "-z", "--relative", "--topo-order", "--full-history", "--no-merges", "-M", "--name-status",
-                  f"--format={_LOG_FORMAT}", commit, "--", SECTIONS_DIR)  # fmt: skip
+    """One `git log` pass (its output, `raw`): the changes to each current section file (following renames) and
+    every author seen."""
     alias = {path: path for path in current}  # path at an older commit -> current path
     changes: dict[str, list[Change]] = {}
     authors: dict[str, Identity] = {}

@@ -95,16 +95,17 @@ def newest_file_date(root: Path) -> datetime | None:
 def version_of(root: Path, rev: str | None = None) -> Version:
     """The version of the paper at `rev`, or of the work tree (dirty if paper files changed)."""
     target = rev or "HEAD"
-    info = git(root, "log", "-1", "--format=%H%x00%cI", target, "--")
+    asked = [["log", "-1", "--format=%H%x00%cI", target, "--"],
+             ["describe", "--tags", "--always", "--abbrev=7", target], ["describe", "--tags", "--abbrev=0", target]]
+    if rev is None:
+        asked.append(["status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS])
+    answers = git_each(root, asked)  # all at once: each names the same commit
+    info = answers[0]
     if not info:
         return Version("unversioned", "", source_date() or newest_file_date(root), False)
     commit, _, iso = info.partition("\0")
-    asked = [["describe", "--tags", "--always", "--abbrev=7", commit], ["describe", "--tags", "--abbrev=0", commit]]
-    if rev is None:
-        asked.append(["status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS])
-    answers = git_each(root, asked)
-    describe = answers[0] or commit[:7]
-    tag = answers[1] or ""
-    dirty = rev is None and bool(answers[2])
+    describe = answers[1] or commit[:7]
+    tag = answers[2] or ""
+    dirty = rev is None and bool(answers[3])
     date = source_date() or datetime.fromisoformat(iso)
     return Version(describe, commit, date, dirty, tag)
