@@ -255,3 +255,15 @@ except ImportError:  # hypothesis is a dev dependency; the suite without it stil
 def _layout_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The layout pass caches page numbers; tests use a cache of their own, never the user's."""
     os.environ.setdefault("COE_PAPER_CACHE", str(tmp_path_factory.mktemp("coe-paper-cache")))
+
+
+@pytest.fixture(autouse=True)
+def _commands_do_not_end_the_test_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`coe-paper`'s entry point ends its process with os._exit once a command is done (see cli._exit); a test that
+    calls it in this process gets the exit code as SystemExit instead, as from any command-line program."""
+    from coe_paper import cli
+
+    def exit_code(code: int | str | None) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli, "_exit", exit_code)
