@@ -94,12 +94,30 @@ def newest_file_date(root: Path) -> datetime | None:
 
 def version_of(root: Path, rev: str | None = None) -> Version:
     """The version of the paper at `rev`, or of the work tree (dirty if paper files changed)."""
-    target = rev or "HEAD"
-    asked = [["log", "-1", "--format=%H%x00%cI", target, "--"],
-             ["describe", "--tags", "--always", "--abbrev=7", target], ["describe", "--tags", "--abbrev=0", target]]
-    if rev is None:
-        asked.append(["status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS])
-    answers = git_each(root, asked)  # all at once: each names the same commit
+    return PendingVersion(root, rev).result()
+
+
+class PendingVersion:
+    """`version_of`, its git commands started now (all at once: each names the same commit) and read by
+    `result`, so that git runs while the caller loads the paper."""
+
+    def __init__(self, root: Path, rev: str | None = None) -> None:
+        self.root, self.rev = root, rev
+        target = rev or "HEAD"
+        asked = [["log", "-1", "--format=%H%x00%cI", target, "--"],
+                 ["describe", "--tags", "--always", "--abbrev=7", target], ["describe", "--tags", "--abbrev=0", target]]
+        if rev is None:
+            asked.append(["status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS])
+        self.started = gitrun.start(root, asked)
+        self.version: Version | None = None
+
+    def result(self) -> Version:
+        if self.version is None:
+            self.version = _version(self.root, self.rev, gitrun.answers(self.started))
+        return self.version
+
+
+def _version(root: Path, rev: str | None, answers: list[str | None]) -> Version:
     info = answers[0]
     if not info:
         return Version("unversioned", "", source_date() or newest_file_date(root), False)

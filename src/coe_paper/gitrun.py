@@ -36,13 +36,26 @@ def text(root: Path, *args: str) -> str | None:
 
 def each(root: Path, commands: Sequence[Sequence[str]]) -> list[str | None]:
     """`text` for each of several commands that do not depend on each other, run at the same time."""
-    started: list[subprocess.Popen[bytes] | None] = []
+    return answers(start(root, commands))
+
+
+Started = list["subprocess.Popen[bytes] | None"]
+
+
+def start(root: Path, commands: Sequence[Sequence[str]]) -> Started:
+    """Start each command (no thread: git runs while the caller goes on); `answers` collects what they wrote."""
+    started: Started = []
     for args in commands:
         try:
             started.append(subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL))  # fmt: skip
         except OSError:
             started.append(None)
+    return started
+
+
+def answers(started: Started) -> list[str | None]:
+    """`text` of each started command, in order (None for one that failed or never started)."""
     answers: list[str | None] = []
     for proc in started:
         if proc is None:

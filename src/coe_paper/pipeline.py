@@ -25,7 +25,7 @@ from .compose import (
     template_context,
 )
 from .diagnostics import Diagnostic, error, has_errors
-from .gitlog import Version, source_date, version_of
+from .gitlog import PendingVersion, Version, source_date, version_of
 from .model import Project
 from .project import load_project
 from .rules import engine as editorial
@@ -147,10 +147,12 @@ def attribute(loaded: Loaded, step: Step = _quiet) -> History | None:
 
 def check(root: Path, rev: str | None = None, step: Step = _quiet) -> Loaded:
     """`load`, `attribute` and, when those find no error, a trial run of the templates: what `validate` reports."""
+    pending = PendingVersion(root, rev)  # git says which version while the paper loads
     loaded = load(root, rev, step=step)
+    version = pending.result()
     attribute(loaded, step)
     if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
-        loaded.diagnostics += check_templates(loaded, rev)
+        loaded.diagnostics += check_templates(loaded, rev, version)
     if loaded.project is not None and not has_errors(loaded.diagnostics):
         loaded.diagnostics += template_problems(loaded.root, loaded.source, loaded.project.config.template)
     return loaded
@@ -174,7 +176,7 @@ def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]
     return problems
 
 
-def check_templates(loaded: Loaded, rev: str | None = None) -> list[Diagnostic]:
+def check_templates(loaded: Loaded, rev: str | None = None, version: Version | None = None) -> list[Diagnostic]:
     """Render the title page, every byline and the annex as `assemble` would, keeping only their problems."""
     project = loaded.project
     if project is None:
@@ -184,7 +186,7 @@ def check_templates(loaded: Loaded, rev: str | None = None) -> list[Diagnostic]:
     except SourceError:  # the templates folder is outside the project: COE005 says so
         return []
     found = list(templates.problems)
-    context = template_context(project, loaded.parsed, version_of(loaded.root, rev),
+    context = template_context(project, loaded.parsed, version or version_of(loaded.root, rev),
                                credits_for(project, loaded.history))  # fmt: skip
     contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
                                              "annex.md.j2")]  # fmt: skip
@@ -207,10 +209,11 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
              step: Step = _quiet) -> Assembled:  # fmt: skip
     """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
     (LibreOffice) that gives the contents their page numbers."""
+    pending = PendingVersion(root, rev)  # git says which version while the paper loads
     loaded = load(root, rev, render=True, step=step)
+    version = pending.result()
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
-    version = version_of(root, rev)
     credits = credits_for(loaded.project, attribute(loaded, step))
     data, problems, pages = render_docx(loaded, version, credits, paginate, step)
     diagnostics = loaded.diagnostics + problems
