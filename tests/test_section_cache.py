@@ -151,7 +151,7 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
     entries = sorted((cache(sink) / "fragments").glob("*.bin")) + packs
-    assert [p.stem for p in packs] == ["bylines", "facts", "front", "images"] and len(entries) > 4
+    assert {"bylines", "facts", "front", "images"} <= {p.stem for p in packs} and len(entries) > 4
     for index, entry in enumerate(entries):
         data = entry.read_bytes()
         head, _, body = data.partition(b"\n")

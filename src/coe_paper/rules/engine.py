@@ -16,6 +16,7 @@ from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
 from ..sources import Source, SourceError, normalise
 from .config import ChecksConfig
 from .registry import RULES, Rule, rules
+from .shipped import use_project
 from .terms import TermFile, TermList
 from .text import Prose, Suppression, read_prose
 
@@ -85,6 +86,7 @@ class Editor:
     """The selected editorial rules for one run, with the cache of their findings by section (see cache.py)."""
 
     def __init__(self, project: Project, source: Source) -> None:
+        use_project(source.root)  # the shipped lists' data is kept in this project's cache
         self.config = project.config.checks
         self.chosen = [rule for rule in selected_rules(self.config) if rule.check is not None]
         self.active = bool(self.chosen) or self.config.selects("COE790")

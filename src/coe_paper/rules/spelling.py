@@ -25,6 +25,7 @@ from ..diagnostics import Fix, warning
 from ..project import CONFIG_PATH
 from ..store import git_dir as git_dir  # the cache lives in the git directory
 from .registry import Finding, rule
+from .shipped import shipped_data
 from .terms import match_case
 
 if TYPE_CHECKING:
@@ -47,10 +48,7 @@ CACHE_VERSION = 1
 
 @cache
 def us_spellings() -> tuple[dict[str, str], frozenset[str]]:
-    import yaml  # only when a section is checked: a build from the cache does not load PyYAML
-
-    text = resources.files("coe_paper.rules").joinpath("data", "us_spellings.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = shipped_data("us_spellings.yaml", lambda d: isinstance(d["words"], dict) and isinstance(d["no_fix"], list))
     return {str(k): str(v) for k, v in data["words"].items()}, frozenset(data["no_fix"])
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..diagnostics import Fix
+from .shipped import shipped_data
 from .text import MASK
 
 
@@ -208,8 +209,9 @@ def match_case(found: str, replacement: str) -> str:
 @cache
 def shipped(name: str) -> TermList:
     """A term list shipped in `coe_paper/rules/data/` (validated; a broken shipped list is a bug)."""
-    import yaml  # only when a section is checked: a build from the cache does not load PyYAML
+    return TermList(TermFile.model_validate(shipped_data(name, _valid_terms)))
 
-    text = resources.files("coe_paper.rules").joinpath("data", name).read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return TermList(TermFile.model_validate(yaml.load(text, Loader=loader)))  # a safe loader
+
+def _valid_terms(data: Any) -> bool:
+    TermFile.model_validate(data)
+    return True
