@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import annex, captions, checks, frontmatter, marks, ooxml
+from . import annex, captions, checks, frontmatter, marks, ooxml, toc
 from .attribution import History, SectionHistory
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
@@ -178,7 +178,7 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits, paginate: bo
         if step is not None:
             step("Laying out the pages with LibreOffice")
         pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
-        if builder.fill_contents(pages.pages):  # the same package with the numbers in the contents' cached result
+        if toc.fill(builder, pages.pages):  # the same package with the numbers in the contents' cached result
             data = finish(builder, project, version)
     builder.close(isinstance(source, WorkTree))
     return data, found, pages
@@ -229,7 +229,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
 
 def contents(builder: DocxBuilder, project: Project) -> list[ooxml.Element]:
     """The table of contents; its own title is not a numbered heading."""
-    blocks = builder.table_of_contents("Contents")
+    blocks = toc.table_of_contents(builder, "Contents")
     if project.config.numbering:
         unnumber(blocks[:1], builder.heading_style_ids())
     return blocks

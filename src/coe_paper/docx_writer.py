@@ -99,7 +99,7 @@ class DocxBuilder:
                 body.remove(child)
         self.body: list[Element] = []
         self.contents_entries: list[tuple[Element, Element, str]] = []  # paragraph, its link, the heading's bookmark
-        self._toc_begin: Element | None = None
+        self.toc_begin: Element | None = None  # the contents' field (see toc.py)
         self.contents_filled = False
         self._saved = False  # to_bytes ran once: the body and side parts are in the package
         self._slots: list[bytes] = []  # body XML written where its stand-in comment is (see `slot`)
@@ -231,59 +231,11 @@ class DocxBuilder:
         self._slots.append(text.encode("utf-8"))
         return etree.Comment(f"coe-slot-{len(self._slots) - 1}")
 
-    def table_of_contents(self, title: str, levels: int = 2) -> list[Element]:
-        """A TOC field whose cached result already lists the headings; `fill_contents` adds their page numbers,
-        else the field is marked for Word to refresh."""
-        heading = ooxml.paragraph(self.style("TOC Heading") or self.style("heading 1"))
-        ooxml.run(heading, title)
-        entries = [(lvl, text, mark) for lvl, text, mark in self.headings if lvl <= levels]
-        paragraphs = [heading]
-        instruction = f'TOC \\o "1-{levels}" \\h \\z \\u'
-        self.contents_entries = []
-        if not entries:
-            p = ooxml.paragraph(self.style("toc 1"))
-            self._toc_begin = ooxml.field_begin(p, instruction, dirty=True)
-            paragraphs.append(p)
-        width = self.text_width()
-        for index, (lvl, text, mark) in enumerate(entries):
-            p = ooxml.paragraph(self.style(f"toc {lvl}"))
-            number = self.heading_numbers.get(mark, "")
-            indent = 220 * (lvl - 1)  # the toc styles' own indents
-            ooxml.set_tabs(p, [("left", indent + 440 + 220 * lvl, "none")] * bool(number) + [("right", width, "dot")])
-            if index == 0:
-                self._toc_begin = ooxml.field_begin(p, instruction, dirty=True)
-            link = ooxml.hyperlink(p, anchor=mark)
-            if number:
-                ooxml.run(link, number)
-                ooxml.tab(link)
-            ooxml.run(link, text)
-            self.contents_entries.append((p, link, mark))
-            paragraphs.append(p)
-        ooxml.field_end(paragraphs[-1])
-        return paragraphs
-
-    def text_width(self) -> int:
-        """Width between the margins in twips (from the template's page setup; A4 with 2.5 cm margins if none)."""
-        sect = self._sect_pr
-        size = sect.find(ooxml.w("pgSz")) if sect is not None else None
-        margins = sect.find(ooxml.w("pgMar")) if sect is not None else None
-        if size is None or margins is None:
-            return 9638
-        return int(size.get(ooxml.w("w"), "11906")) - int(margins.get(ooxml.w("left"), "1417")) - int(
-            margins.get(ooxml.w("right"), "1417"))
-
-    def fill_contents(self, pages: dict[str, int]) -> bool:
-        """Write each contents entry's page (a PAGEREF field with its cached number, after a dot-leader tab) and
-        stop asking Word to refresh fields on opening; False (nothing changed) unless every entry has a page."""
-        if not self.contents_entries or any(mark not in pages for _, _, mark in self.contents_entries):
-            return False
-        for _, link, mark in self.contents_entries:
-            ooxml.tab(link)
-            ooxml.field(link, f"PAGEREF {mark} \\h", str(pages[mark]))
-        if self._toc_begin is not None:
-            self._toc_begin.attrib.pop(ooxml.w("dirty"), "")
-        self.contents_filled = True
-        return True
+    @property
+    def section_properties(self) -> Element | None:
+        """The body's last w:sectPr (page size and margins), if the template has one."""
+        found: Element | None = self._sect_pr
+        return found
 
     def header_footer(self, header_text: str, footer_prefix: str) -> None:
         """The running header and "Page N of M" in the footer; the first page (the cover) has neither (a
@@ -326,7 +278,7 @@ class DocxBuilder:
 
     def to_bytes(self, props: Properties) -> bytes:
         """The finished package: body, footnotes, numbering, properties; zip entries with fixed timestamps.
-        May run again after `fill_contents` (the body's elements are then already in place)."""
+        May run again after `toc.fill` (the body's elements are then already in place)."""
         if not self._saved:
             self._place_parts(props)
             self._saved = True

@@ -1,0 +1,92 @@
+"""The table of contents: a TOC field whose cached result already lists the headings (their numbers and titles,
+each linked to its heading), so the document reads right before Word refreshes it; after the layout pass, `fill`
+adds each entry's page number, and Word need not refresh it at all."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import ooxml
+
+if TYPE_CHECKING:
+    from .docx_writer import DocxBuilder
+
+Element = ooxml.Element
+_ANCHOR, _SPACE = ooxml.w("anchor"), "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Element]:
+    """A TOC field whose cached result already lists the headings; `fill` adds their page numbers,
+    else the field is marked for Word to refresh."""
+    heading = ooxml.paragraph(doc.style("TOC Heading") or doc.style("heading 1"))
+    ooxml.run(heading, title)
+    entries = [(lvl, text, mark) for lvl, text, mark in doc.headings if lvl <= levels]
+    paragraphs = [heading]
+    instruction = f'TOC \\o "1-{levels}" \\h \\z \\u'
+    doc.contents_entries = []
+    if not entries:
+        p = ooxml.paragraph(doc.style("toc 1"))
+        doc.toc_begin = ooxml.field_begin(p, instruction, dirty=True)
+        paragraphs.append(p)
+    width = text_width(doc)
+    prepared: dict[tuple[int, bool], Element] = {}  # an entry of each level, with and without a number
+    for index, (lvl, text, mark) in enumerate(entries):
+        number = doc.heading_numbers.get(mark, "")
+        if index == 0:  # the field begins in the first entry, before its link
+            p = _entry(doc, lvl, number, text, mark, width, instruction)
+        else:  # a copy of a prepared entry, its texts and link set: thousands of headings in a long paper
+            key = (lvl, bool(number))
+            if key not in prepared:
+                prepared[key] = _entry(doc, lvl, "1" * bool(number), "x", "x", width)
+            p = ooxml.copy_element(prepared[key])
+            link = p[-1]
+            link.set(_ANCHOR, mark)
+            for t, value in zip(link.iter(ooxml.T), [number, text] if number else [text], strict=True):
+                t.text = value
+                if value[:1].isspace() or value[-1:].isspace():
+                    t.set(_SPACE, "preserve")
+        doc.contents_entries.append((p, p[-1], mark))
+        paragraphs.append(p)
+    ooxml.field_end(paragraphs[-1])
+    return paragraphs
+
+
+def _entry(doc: DocxBuilder, lvl: int, number: str, text: str, mark: str, width: int,
+           instruction: str | None = None) -> Element:  # fmt: skip
+    """One entry of the contents: its number and title in a link to the heading, tab stops for both."""
+    p = ooxml.paragraph(doc.style(f"toc {lvl}"))
+    indent = 220 * (lvl - 1)  # the toc styles' own indents
+    ooxml.set_tabs(p, [("left", indent + 440 + 220 * lvl, "none")] * bool(number) + [("right", width, "dot")])
+    if instruction is not None:
+        doc.toc_begin = ooxml.field_begin(p, instruction, dirty=True)
+    link = ooxml.hyperlink(p, anchor=mark)
+    if number:
+        ooxml.run(link, number)
+        ooxml.tab(link)
+    ooxml.run(link, text)
+    return p
+
+
+def text_width(doc: DocxBuilder) -> int:
+    """Width between the margins in twips (from the template's page setup; A4 with 2.5 cm margins if none)."""
+    sect = doc.section_properties
+    size = sect.find(ooxml.w("pgSz")) if sect is not None else None
+    margins = sect.find(ooxml.w("pgMar")) if sect is not None else None
+    if size is None or margins is None:
+        return 9638
+    return int(size.get(ooxml.w("w"), "11906")) - int(margins.get(ooxml.w("left"), "1417")) - int(
+        margins.get(ooxml.w("right"), "1417"))
+
+
+def fill(doc: DocxBuilder, pages: dict[str, int]) -> bool:
+    """Write each contents entry's page (a PAGEREF field with its cached number, after a dot-leader tab) and
+    stop asking Word to refresh fields on opening; False (nothing changed) unless every entry has a page."""
+    if not doc.contents_entries or any(mark not in pages for _, _, mark in doc.contents_entries):
+        return False
+    for _, link, mark in doc.contents_entries:
+        ooxml.tab(link)
+        ooxml.field(link, f"PAGEREF {mark} \\h", str(pages[mark]))
+    if doc.toc_begin is not None:
+        doc.toc_begin.attrib.pop(ooxml.w("dirty"), "")
+    doc.contents_filled = True
+    return True
