@@ -54,11 +54,6 @@ def git(root: Path, *args: str) -> str | None:
     return gitrun.text(root, *args)
 
 
-def git_each(root: Path, commands: list[list[str]]) -> list[str | None]:
-    """`git` for each of several commands that do not depend on each other, run at the same time."""
-    return gitrun.each(root, commands)
-
-
 def repository_problem(root: Path) -> str | None:
     """Why git cannot read the repository at `root` at all (git missing, or a repository git refuses because
     another user owns it), or None. Asked only after a git command failed, to say more than "not a repository"."""

@@ -34,11 +34,6 @@ def text(root: Path, *args: str) -> str | None:
     return found.decode("utf-8", "replace").strip() if found is not None else None
 
 
-def each(root: Path, commands: Sequence[Sequence[str]]) -> list[str | None]:
-    """`text` for each of several commands that do not depend on each other, run at the same time."""
-    return answers(start(root, commands))
-
-
 Started = list["subprocess.Popen[bytes] | None"]
 
 

@@ -152,7 +152,7 @@ def check(root: Path, rev: str | None = None, step: Step = _quiet) -> Loaded:
     version = pending.result()
     attribute(loaded, step)
     if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
-        loaded.diagnostics += check_templates(loaded, rev, version)
+        loaded.diagnostics += check_templates(loaded, version)
     if loaded.project is not None and not has_errors(loaded.diagnostics):
         loaded.diagnostics += template_problems(loaded.root, loaded.source, loaded.project.config.template)
     return loaded
@@ -176,7 +176,7 @@ def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]
     return problems
 
 
-def check_templates(loaded: Loaded, rev: str | None = None, version: Version | None = None) -> list[Diagnostic]:
+def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     """Render the title page, every byline and the annex as `assemble` would, keeping only their problems."""
     project = loaded.project
     if project is None:
@@ -186,7 +186,7 @@ def check_templates(loaded: Loaded, rev: str | None = None, version: Version | N
     except SourceError:  # the templates folder is outside the project: COE005 says so
         return []
     found = list(templates.problems)
-    context = template_context(project, loaded.parsed, version or version_of(loaded.root, rev),
+    context = template_context(project, loaded.parsed, version,
                                credits_for(project, loaded.history))  # fmt: skip
     contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
                                              "annex.md.j2")]  # fmt: skip

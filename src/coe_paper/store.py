@@ -69,7 +69,6 @@ class Store:
         self.directory = base / CACHE_DIR / kind if base is not None else None
         self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{code_stamp()}\n{salt}".encode()).hexdigest()
         self.used: set[str] = set()
-        self.hits = 0
         self.pack: dict[str, Any] | None = None  # the pack's entries, once read
         self.packed = pack
         self.fresh: dict[str, Any] = {}  # entries put in this run (a pack writes them all at the end)
@@ -87,7 +86,6 @@ class Store:
         found = self._pack().get(key) if self.packed else self._read(self.directory / f"{key}.json", key)
         if found is not None:
             self.used.add(key)
-            self.hits += 1
         return found
 
     def put(self, key: str, payload: Any) -> None:
@@ -106,11 +104,10 @@ class Store:
         if self.directory is None:
             return None
         found = self._read(self.directory / f"{key}.bin", key, raw=True)
-        if isinstance(found, bytes):
-            self.used.add(key)
-            self.hits += 1
-            return found
-        return None
+        if not isinstance(found, bytes):
+            return None
+        self.used.add(key)
+        return found
 
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store `data` (bytes, not JSON) under `key`, in a file of its own."""
