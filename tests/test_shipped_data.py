@@ -6,18 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from coe_paper.rules import shipped
+from coe_paper.rules.spelling import _us_spellings
 from coe_paper.store import CACHE_DIR, Store
 from conftest import MakeProject
-
-
-def usable(data: Any) -> bool:
-    return isinstance(data["words"], dict) and isinstance(data["no_fix"], list)
 
 
 @pytest.fixture
@@ -31,8 +27,8 @@ def project(make_project: MakeProject) -> Iterator[Path]:
 
 
 def test_the_data_is_parsed_once_then_taken_from_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = shipped.shipped_data("us_spellings.yaml", usable)
-    assert first["words"]["color"] == "colour"
+    first = shipped.shipped_data("us_spellings.yaml", _us_spellings)
+    assert first[0]["color"] == "colour"
     assert (project / ".git" / CACHE_DIR / "shipped.pack").exists()
     shipped._store.cache_clear()
 
@@ -40,14 +36,14 @@ def test_the_data_is_parsed_once_then_taken_from_the_cache(project: Path, monkey
         raise AssertionError("parsed again")
 
     monkeypatch.setattr(yaml, "load", no_yaml)
-    assert shipped.shipped_data("us_spellings.yaml", usable) == first
+    assert shipped.shipped_data("us_spellings.yaml", _us_spellings) == first
 
 
 def test_an_entry_of_the_wrong_shape_is_parsed_again(project: Path) -> None:
-    first = shipped.shipped_data("us_spellings.yaml", usable)
+    first = shipped.shipped_data("us_spellings.yaml", _us_spellings)
     pack = project / ".git" / CACHE_DIR / "shipped.pack"
     body = pack.read_bytes().partition(b"\n")[2]
     forged = json.dumps({key: {"words": 3, "no_fix": []} for key in json.loads(body)}).encode()
     pack.write_bytes(Store._head("pack", forged) + b"\n" + forged)  # the right checksum, the wrong data
     shipped._store.cache_clear()
-    assert shipped.shipped_data("us_spellings.yaml", usable) == first
+    assert shipped.shipped_data("us_spellings.yaml", _us_spellings) == first

@@ -48,8 +48,15 @@ CACHE_VERSION = 1
 
 @cache
 def us_spellings() -> tuple[dict[str, str], frozenset[str]]:
-    data = shipped_data("us_spellings.yaml", lambda d: isinstance(d["words"], dict) and isinstance(d["no_fix"], list))
-    return {str(k): str(v) for k, v in data["words"].items()}, frozenset(data["no_fix"])
+    return shipped_data("us_spellings.yaml", _us_spellings)
+
+
+def _us_spellings(data: Any) -> tuple[dict[str, str], frozenset[str]]:
+    """American spelling -> British, and the words not to fix, from the data of us_spellings.yaml."""
+    words, no_fix = data["words"], data["no_fix"]
+    if not isinstance(words, dict) or not isinstance(no_fix, list):
+        raise ValueError("not the data of us_spellings.yaml")
+    return {str(k): str(v) for k, v in words.items()}, frozenset(no_fix)
 
 
 class Speller:
