@@ -37,11 +37,13 @@ Entry = bytes | Sequence[bytes]  # a file's bytes, or its bytes in the pieces it
 
 
 class Known(Protocol):
-    """Pieces deflated before (the section cache: see `StoredPieces`)."""
+    """Pieces deflated before (the section cache: see `StoredPieces`), by a key of the piece's bytes."""
 
-    def get(self, piece: bytes, last: bool) -> bytes | None: ...
+    def key(self, piece: bytes, last: bool) -> str: ...
 
-    def put(self, piece: bytes, last: bool, packed: bytes) -> None: ...
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, packed: bytes) -> None: ...
 
 
 def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known: Known | None = None) -> bytes:
@@ -90,7 +92,8 @@ def _pieces(data: Entry) -> list[bytes]:
 
 def _deflate_all(jobs: list[tuple[bytes, bool]], known: Known | None) -> list[bytes]:
     """Each (piece, last) deflated: from `known`, else by as many threads as there are processors."""
-    results: list[bytes | None] = [known.get(piece, last) if known else None for piece, last in jobs]
+    keys = [known.key(piece, last) for piece, last in jobs] if known is not None else []
+    results: list[bytes | None] = [known.get(key) for key in keys] if known is not None else [None] * len(jobs)
     missing = [index for index, found in enumerate(results) if found is None]
     workers = min(processors(), 8, len(missing)) if sum(len(jobs[i][0]) for i in missing) > PIECE else 1
 
@@ -108,7 +111,7 @@ def _deflate_all(jobs: list[tuple[bytes, bool]], known: Known | None) -> list[by
         if results[index] is None:  # a thread failed (it could only be out of memory): here, then
             results[index] = _piece(*jobs[index])
         if known is not None:
-            known.put(*jobs[index], results[index] or b"")
+            known.put(keys[index], results[index] or b"")
     return [found or b"" for found in results]
 
 
@@ -123,14 +126,14 @@ class StoredPieces:
     def __init__(self, root: Path) -> None:
         self.store = Store(root, "deflate", f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {LEVEL}")
 
-    def _key(self, piece: bytes, last: bool) -> str:
+    def key(self, piece: bytes, last: bool) -> str:
         return self.store.key(hashlib.sha256(piece).hexdigest(), int(last))
 
-    def get(self, piece: bytes, last: bool) -> bytes | None:
-        return self.store.get_bytes(self._key(piece, last))
+    def get(self, key: str) -> bytes | None:
+        return self.store.get_bytes(key)
 
-    def put(self, piece: bytes, last: bool, packed: bytes) -> None:
-        self.store.put_bytes(self._key(piece, last), packed)
+    def put(self, key: str, packed: bytes) -> None:
+        self.store.put_bytes(key, packed)
 
     def prune(self, drop_unused: bool) -> None:
         self.store.prune(drop_unused)
