@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -146,47 +147,50 @@ def test_a_paragraph_more_in_one_section_changes_no_id_of_the_next(sink: Path) -
     assert len(before) >= 3 and later_marks(build(sink, "after.docx")) == before
 
 
+def damage_each(entries: list[Path], damage: str, wrong: Callable[[Path, bytes, bytes], bytes]) -> None:
+    """Damage every entry: cut in half ("truncate"), another entry's file under its name ("foreign"), or what
+    `wrong` makes of its first line and the rest (any other kind)."""
+    for index, entry in enumerate(entries):
+        data = entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(data[: len(data) // 2])
+        elif damage == "foreign":
+            entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
+        else:
+            head, _, body = data.partition(b"\n")
+            entry.write_bytes(wrong(entry, head, body))
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "shape", "range"])
 def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
     entries = sorted((cache(sink) / "fragments").glob("*.bin")) + packs
     assert {"bylines", "facts", "front", "images"} <= {p.stem for p in packs} and len(entries) > 4
-    for index, entry in enumerate(entries):
-        data = entry.read_bytes()
-        head, _, body = data.partition(b"\n")
-        if damage == "truncate":
-            entry.write_bytes(data[: len(data) // 2])
-        elif damage == "flip":
-            entry.write_bytes(head + b"\n" + body.replace(b"w:", b"x:", 1).replace(b'"words":', b'"wordz":', 1))
-        elif damage == "foreign":  # another entry's file under this name
-            entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
-        elif entry in packs:  # a well-formed entry with the right checksum whose payload is wrong
-            payload = {key: forge(value, damage) for key, value in json.loads(body).items()}
-            forged = json.dumps(payload).encode()
-            entry.write_bytes(Store._head("pack", forged) + b"\n" + forged)
-        else:  # a fragment: a line of JSON, then its texts
-            meta, _, texts = body.partition(b"\n")
-            forged = json.dumps(forge(json.loads(meta), damage)).encode() + b"\n" + texts
-            entry.write_bytes(Store._head(entry.stem, forged) + b"\n" + forged)
+
+    def wrong(entry: Path, head: bytes, body: bytes) -> bytes:
+        if damage == "flip":
+            return head + b"\n" + body.replace(b"w:", b"x:", 1).replace(b'"words":', b'"wordz":', 1)
+        if entry in packs:  # a well-formed entry with the right checksum whose payload is wrong
+            forged = json.dumps({key: forge(value, damage) for key, value in json.loads(body).items()}).encode()
+            return Store._head("pack", forged) + b"\n" + forged
+        meta, _, texts = body.partition(b"\n")  # a fragment: a line of JSON, then its texts
+        forged = json.dumps(forge(json.loads(meta), damage)).encode() + b"\n" + texts
+        return Store._head(entry.stem, forged) + b"\n" + forged
+
+    damage_each(entries, damage, wrong)
     assert build(sink, "warm.docx") == cold
 
 
+@pytest.mark.parametrize("kind", ["deflate", "jinja"])
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
-def test_a_damaged_deflated_piece_is_ignored(sink: Path, damage: str) -> None:
-    """The package's deflated pieces (bytes, no shape to check) count only with their key and checksum."""
+def test_a_damaged_entry_of_bytes_is_ignored(sink: Path, damage: str, kind: str) -> None:
+    """The package's deflated pieces and the templates' compiled code (bytes, no shape to check) count only with
+    their key and checksum."""
     cold = build(sink, "cold.docx")
-    entries = sorted((cache(sink) / "deflate").glob("*.bin"))
-    assert len(entries) > 10  # every part of the package, the body in pieces
-    for index, entry in enumerate(entries):
-        data = entry.read_bytes()
-        head, _, body = data.partition(b"\n")
-        if damage == "truncate":
-            entry.write_bytes(data[: len(data) // 2])
-        elif damage == "flip":
-            entry.write_bytes(head + b"\n" + bytes([body[0] ^ 1]) + body[1:])
-        else:
-            entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
+    entries = sorted((cache(sink) / kind).glob("*.bin"))
+    assert len(entries) > {"deflate": 10, "jinja": 4}[kind]  # every part of the package, the body in pieces; templates
+    damage_each(entries, damage, lambda entry, head, body: head + b"\n" + bytes([body[0] ^ 1]) + body[1:])
     assert build(sink, "warm.docx") == cold
     assert all(Store._read(entry, entry.stem, raw=True) is not None for entry in entries)  # written again, right
 

@@ -12,11 +12,8 @@ run code through git's hooks, so the cache adds no new way in; outside git nothi
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import re
-import tempfile
 import time
 from importlib import resources
 from pathlib import Path
@@ -32,6 +29,7 @@ from .diagnostics import Diagnostic, error
 from .project import read_text
 from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
 from .sources import Source, SourceError
+from .store import Store
 
 TEMPLATE_NAMES = ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2", "byline.md.j2", "annex.md.j2")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
@@ -57,63 +55,27 @@ def _as_markdown(value: object) -> Markup:
 
 
 class _CompiledCache(BytecodeCache):
-    """Compiled templates as files in `directory`, named by a salt (Jinja's version, the sandbox's code) and the
-    bucket's key; Jinja itself drops a file whose template text (its checksum) or Python version differs."""
+    """Compiled templates in the section cache (store.py, kind "jinja"), by the bucket's key and Jinja's version;
+    every entry's key also holds coe-paper's own code, the sandbox's code generator among it. The store hands
+    back only a file whose checksum holds, so a damaged one never reaches Jinja's unpickling and unmarshalling;
+    Jinja itself drops one whose template text or Python version differs."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        here = Path(__file__).parent
-        stamps = [jinja2.__version__]
-        for name in ("sandbox.py", "templates.py"):
-            try:
-                info = (here / name).stat()
-            except OSError:
-                continue
-            stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
-        self.salt = hashlib.sha256("\n".join(stamps).encode()).hexdigest()[:16]
-
-    def _file(self, bucket: Bucket) -> Path:
-        return self.directory / f"{self.salt}-{bucket.key}.cache"
+    def __init__(self, root: Path | None) -> None:
+        self.store = Store(root, "jinja", jinja2.__version__)
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        """Hand Jinja the file only when its first line is the SHA-256 of the rest: a damaged or truncated file
-        never reaches Jinja's unpickling and unmarshalling."""
-        try:
-            data = self._file(bucket).read_bytes()
-        except OSError:
-            return
-        head, _, body = data.partition(b"\n")
-        if head != hashlib.sha256(body).hexdigest().encode():
+        data = self.store.get_bytes(self.store.key(bucket.key))
+        if data is None:
             return
         try:
-            bucket.load_bytecode(io.BytesIO(body))
+            bucket.load_bytecode(io.BytesIO(data))
         except Exception:  # Jinja's own reading of a file it did not write: any failure means "compile again"
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         body = io.BytesIO()
         bucket.write_bytecode(body)
-        data = hashlib.sha256(body.getvalue()).hexdigest().encode() + b"\n" + body.getvalue()
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".jinja-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, self._file(bucket))
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass  # a cache that cannot be written only costs the next run time
-
-
-def _compiled_cache(source: Source) -> _CompiledCache | None:
-    from .store import git_dir
-
-    root = getattr(source, "root", None)
-    directory = git_dir(root) if isinstance(root, Path) else None
-    return _CompiledCache(directory / "coe-paper-cache" / "jinja") if directory is not None else None
+        self.store.put_bytes(self.store.key(bucket.key), body.getvalue())
 
 
 class Templates:
@@ -144,7 +106,7 @@ class Templates:
         self.env = BoundedEnvironment(
             loader=DictLoader(files), undefined=StrictUndefined, finalize=_finalize,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-            bytecode_cache=_compiled_cache(source),
+            bytecode_cache=_CompiledCache(source.root),
         )  # fmt: skip
         self.env.add_filter("markdown", _as_markdown)
 
