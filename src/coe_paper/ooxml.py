@@ -172,12 +172,16 @@ def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | N
         _SubElement(template, T)
         _RUNS[key] = template  # stored only once complete (other threads may be reading)
     r = copy_element(template)
-    t = r[-1]
+    set_text(r[-1], text)
+    parent.append(r)
+    return r
+
+
+def set_text(t: Element, text: str) -> None:
+    """The text of a w:t, its spaces kept where Word would drop them (at either end)."""
     t.text = text
     if text[:1].isspace() or text[-1:].isspace():
         t.set(_SPACE, "preserve")
-    parent.append(r)
-    return r
 
 
 def text_run(parent: Element, text: str | None, rpr: Element | None, deleted: bool = False) -> Element:

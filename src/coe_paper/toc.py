@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
 
 Element = ooxml.Element
-_ANCHOR, _SPACE = ooxml.w("anchor"), "{http://www.w3.org/XML/1998/namespace}space"
+_ANCHOR = ooxml.w("anchor")
 
 
 def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Element]:
@@ -42,9 +42,7 @@ def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Ele
             link = p[-1]
             link.set(_ANCHOR, mark)
             for t, value in zip(link.iter(ooxml.T), [number, text] if number else [text], strict=True):
-                t.text = value
-                if value[:1].isspace() or value[-1:].isspace():
-                    t.set(_SPACE, "preserve")
+                ooxml.set_text(t, value)
         doc.contents_entries.append((p, p[-1], mark))
         paragraphs.append(p)
     ooxml.field_end(paragraphs[-1])
