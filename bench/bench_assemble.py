@@ -318,12 +318,20 @@ def clear_section_caches(project: Path) -> None:
             entry.unlink()
 
 
+#: Words the generated paper does not use, one for each edit: a member's edit brings words no earlier run has
+#: looked up in the spelling dictionary.
+NEW_WORDS = ("allotment", "thoroughfare", "lighthouse", "harbour", "quayside", "boulevard", "viaduct", "marketplace",
+             "courtyard", "footbridge", "towpath", "embankment", "promenade", "almshouse", "orchard", "meadow",
+             "hedgerow", "granary", "tannery", "brewery")
+
+
 def edit_one_section(project: Path, count: int) -> None:
-    """Add a sentence to one section (the next one each time), as a member's edit would."""
+    """Add a sentence with a new word to one section (the next one each time), as a member's edit would."""
     files = sorted((project / "sections").glob("*.md"))
     target = files[count % len(files)]
+    word = NEW_WORDS[count % len(NEW_WORDS)] + "s" * (count // len(NEW_WORDS) % 2)
     with target.open("a", encoding="utf-8") as handle:
-        handle.write(f"\nThe partnership adds finding number {count + 1} to this section.\n")
+        handle.write(f"\nThe partnership adds the {word} as finding number {count + 1} to this section.\n")
 
 
 def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False) -> list[Result]:
@@ -428,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
                   + " ".join(ratios), flush=True)  # fmt: skip
     print("median/best s: of the runs (interleaved); / pandoc: coe-paper's median over that pandoc's median; peak: the"
           " largest resident memory of the runs, per process (os.wait4). coe-paper cold: its section caches removed"
-          " before each run (the blame cache kept); warm: nothing changed; 1 edit: one section changed before each run")
+          " before each run (the blame cache kept); warm: nothing changed; 1 edit: a sentence with a word no run has"
+          " looked up added to one section before each run")
     return 0
 
 

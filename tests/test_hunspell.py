@@ -1,0 +1,119 @@
+"""The lazily read hunspell dictionary (rules/hunspell.py) answers as spylls' whole dictionary does: entry by entry
+for Debian's en_GB, word by word for the bundled paper's words and variants of them, and for a small dictionary
+that has what en_GB lacks (homonyms, data tags, escaped slashes, IGNORE, ph: patterns)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from spylls.hunspell import Dictionary
+
+from coe_paper import pipeline
+from coe_paper.rules import spelling
+from coe_paper.rules.hunspell import Lookups
+from conftest import REPO_ROOT, MakeProject, section_text
+
+EN_GB = "/usr/share/hunspell/en_GB"
+INTRO = "sections/01-intro.md"
+
+
+@pytest.fixture(scope="module")
+def en_gb() -> tuple[Dictionary, Lookups]:
+    if not Path(EN_GB + ".dic").is_file():
+        if os.environ.get("COE_REQUIRE_CLIENTS") == "1":
+            pytest.fail("Debian's hunspell-en-gb is not installed and COE_REQUIRE_CLIENTS=1 requires it")
+        pytest.skip("needs Debian's hunspell-en-gb")
+    return Dictionary.from_files(EN_GB), Lookups(EN_GB)
+
+
+def entries(words: list[object]) -> list[tuple[object, ...]]:
+    return [(w.stem, w.flags, w.data, w.captype, w.alt_spellings) for w in words]  # type: ignore[attr-defined]
+
+
+def test_every_en_gb_entry_is_read_as_spylls_reads_it(en_gb: tuple[Dictionary, Lookups]) -> None:
+    whole, lazy = en_gb
+    assert len(whole.dic.index) > 90_000
+    differ = [stem for stem, words in whole.dic.index.items() if entries(lazy.dic.homonyms(stem)) != entries(words)]
+    assert differ == []
+    assert lazy.dic.homonyms("no-such-stem") == []
+
+
+def variants(word: str) -> list[str]:
+    swapped = word[1] + word[0] + word[2:] if len(word) > 2 else word
+    return [word, word.lower(), word.capitalize(), swapped, word + "s", word + "'s", "un" + word, word + "-based",
+            word[:-1]]  # fmt: skip
+
+
+def test_lookups_answer_as_the_whole_dictionary_does(en_gb: tuple[Dictionary, Lookups]) -> None:
+    whole, _ = en_gb
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO_ROOT / "sections").glob("*.md")))
+    found = set(re.findall(r"[^\W\d_]+(?:['-][^\W\d_]+)*", text))
+    words = sorted(w for w in found if len(w) > 1 and not any(c.isupper() for c in w[1:]))[:400]  # as spelling.py
+    asked = [v for word in words for v in variants(word)] + ["colour-coded", "etc.", "e.g.", "mispeled", "xyzzy"]
+    lazy = Lookups(EN_GB)  # a new one: the lookups must not lean on entries another test made
+    answers = [(word, lazy.lookup(word)) for word in asked]
+    assert answers == [(word, bool(whole.lookup(word))) for word in asked]
+    assert {answer for _, answer in answers} == {True, False}
+    made = [stem for stem, words in lazy.dic._made.items() if words]  # stems asked about that are entries
+    assert 0 < len(made) < len(whole.dic.index) // 10  # it read only those
+    capitals = [word.upper() for word in words]  # a word in capitals may ask for every entry (spylls' ignorecase)
+    assert [lazy.lookup(word) for word in capitals] == [bool(whole.lookup(word)) for word in capitals]
+
+
+SMALL_AFF = """SET UTF-8
+TRY esianrtolcdugmphbyfvkwzESIANRTOLCDUGMPHBYFVKWZ'
+IGNORE ^
+FORBIDDENWORD !
+REP 1
+REP f ph
+SFX S Y 1
+SFX S 0 s .
+PFX U Y 1
+PFX U 0 un .
+"""
+
+SMALL_DIC = """\ufeff9
+city/S
+lock/SU
+lock/S po:noun
+kn^ow/U
+colour/S ph:color
+mono\\/stereo
+/slash
+Paris\tpo:name
+wrong/!
+"""
+
+
+def test_a_small_dictionary_with_what_en_gb_lacks(tmp_path: Path) -> None:
+    base = str(tmp_path / "xx")
+    Path(base + ".aff").write_text(SMALL_AFF, encoding="utf-8")
+    Path(base + ".dic").write_text(SMALL_DIC, encoding="utf-8")
+    whole, lazy = Dictionary.from_files(base), Lookups(base)
+    assert entries(lazy.dic.homonyms("lock")) == entries(whole.dic.homonyms("lock"))  # both lines, in order
+    assert len(lazy.dic.homonyms("lock")) == 2
+    for stem in whole.dic.index:
+        assert entries(lazy.dic.homonyms(stem)) == entries(whole.dic.homonyms(stem)), stem
+    assert [(r.pattern, r.replacement) for r in lazy._lookup.aff.REP] == [
+        (r.pattern, r.replacement) for r in whole.aff.REP]  # the ph: pattern was read before any lookup
+    asked = ["city", "cities", "citys", "locks", "unlock", "unlocks", "know", "kn^ow", "unknow", "colour", "colours",
+             "mono/stereo", "/slash", "Paris", "paris", "PARIS", "CITY", "wrong", "wrongs", "Lock", "LOCKS", "9"]
+    assert [lazy.lookup(w) for w in asked] == [bool(whole.lookup(w)) for w in asked]
+
+
+def test_new_words_are_looked_up_without_loading_the_whole_dictionary(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
+    root = make_project({INTRO: section_text("intro", "## Words\n\nThe allotments flourish.\n")}, git=True)
+    monkeypatch.setattr(spelling, "_loaded", {})
+
+    def whole_dictionary(*args: object) -> None:
+        raise AssertionError("the whole dictionary was loaded")
+
+    monkeypatch.setattr(spelling, "load_dictionary", whole_dictionary)
+    assert [d for d in pipeline.load(root).diagnostics if d.code == "COE721"] == []
+    known = json.loads((root / ".git/coe-paper-cache/spelling.json").read_text(encoding="utf-8"))["words"]
+    assert known["allotments"] is True and known["flourish"] is True
