@@ -13,7 +13,7 @@ import pytest
 from spylls.hunspell import Dictionary
 
 from coe_paper import pipeline
-from coe_paper.rules import spelling
+from coe_paper.rules import hunspell, spelling
 from coe_paper.rules.hunspell import Lookups
 from conftest import REPO_ROOT, MakeProject, section_text
 
@@ -117,3 +117,25 @@ def test_new_words_are_looked_up_without_loading_the_whole_dictionary(
     assert [d for d in pipeline.load(root).diagnostics if d.code == "COE721"] == []
     known = json.loads((root / ".git/coe-paper-cache/spelling.json").read_text(encoding="utf-8"))["words"]
     assert known["allotments"] is True and known["flourish"] is True
+
+
+def test_the_index_kept_in_the_cache_spares_reading_the_dic_and_a_damaged_one_is_read_again(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
+    root = make_project({}, git=True)
+    monkeypatch.setattr(spelling, "_lookups", {})
+    first = spelling.load_lookups(EN_GB, None, root)
+    assert [p.suffix for p in (root / ".git/coe-paper-cache/hunspell").iterdir()] == [".json"]
+    monkeypatch.setattr(spelling, "_lookups", {})
+
+    def no_reading(*args: object) -> list[str]:
+        raise AssertionError("the .dic was read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(hunspell, "read_lines", no_reading)
+        kept = spelling.load_lookups(EN_GB, None, root)
+        assert kept is not first and kept.dic.entries == first.dic.entries
+        assert [kept.lookup(w) for w in ("harbours", "mispeled")] == [True, False]
+    damaged = dict(first.dic.entries, harbour=7)  # a stem whose entry is not a line: the .dic is read again
+    again = Lookups(EN_GB, damaged)
+    assert [again.lookup(w) for w in ("harbours", "lighthouse")] == [True, True]
+    assert again.dic.entries["harbour"] == first.dic.entries["harbour"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 from spylls.hunspell import readers
 from spylls.hunspell.algo.capitalization import Type as CapType
@@ -27,28 +27,22 @@ _SLASH = re.compile(r"(?<!\\)/")
 _COUNT = re.compile(r"^\d+(\s+|$)")
 
 
+Entries = dict[str, "str | list[str]"]  # stem -> its line, or its lines in the file's order when it has several
+PH = "\n"  # in Entries, not a stem (no line holds one): the stems with a "ph:" tag, in the file's order
+
+
 class LazyDic(Dic):  # type: ignore[misc]  # spylls has no type hints
     """The entries of a .dic file, each stem's made when a lookup first asks for it."""
 
-    def __init__(self, lines: list[str], aff: Any, context: Any) -> None:
+    def __init__(self, entries: Entries, aff: Any, context: Any, path: str) -> None:
         super().__init__(words=[])
-        self._lines, self._aff, self._context = lines, aff, context
-        stems = [line.partition("/")[0] for line in lines]  # list and dict building run in C: ~0.04 s for en_GB
-        plain = context.ignore is None  # else every stem has the ignored characters taken out
-        for number in [n for n, line in enumerate(lines)  # lines that may hold more than "stem" or "stem/flags"
-                       if not plain or "\t" in line or ":" in line or "\\" in line or line[:1] == "/"
-                       or line.count("/") > 1]:  # fmt: skip
-            stems[number] = _stem(lines[number], context)
-        self._row = dict(zip(stems, range(len(stems)), strict=True))  # a stem's (last) line
-        self._rows: dict[str, list[int]] = {}  # the lines of a stem with several, in the file's order
-        if len(self._row) < len(stems):
-            repeated = {stem for stem, count in Counter(stems).items() if count > 1}
-            for number, stem in [(n, s) for n, s in enumerate(stems) if s in repeated]:
-                self._rows.setdefault(stem, []).append(number)
+        self.entries, self._aff, self._context, self._path = entries, aff, context, path
         self._made: dict[str, list[Word]] = {}
         self._everything = False
-        for line in [line for line in lines if "ph:" in line]:  # read first, in the file's order: spylls adds
-            self.homonyms(_stem(line, context))  # their patterns to the REP table (for suggestions)
+        ph = entries.get(PH)
+        for stem in ph if isinstance(ph, list) else []:  # read first: spylls adds their patterns to the REP table
+            if isinstance(stem, str):  # (for suggestions)
+                self.homonyms(stem)
 
     def homonyms(self, stem: str, *, ignorecase: bool = False) -> list[Word]:
         if ignorecase:  # only for a word in capitals that matches no entry as it is: index them all, as spylls does
@@ -59,22 +53,45 @@ class LazyDic(Dic):  # type: ignore[misc]  # spylls has no type hints
         return made if made is not None else self._make(stem)
 
     def _make(self, stem: str) -> list[Word]:
-        row = self._row.get(stem)
-        rows = self._rows.get(stem) or ([] if row is None else [row])
-        words: list[Word] = readers.read_dic(((2, self._lines[row]) for row in rows), aff=self._aff,
-                                             context=self._context).words if rows else []  # fmt: skip
+        found = self.entries.get(stem, []) if stem != PH else []
+        lines = [found] if isinstance(found, str) else found
+        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+            self.entries = index(read_lines(self._path, self._context), self._context)  # a damaged stored index
+            return self._make(stem)
+        words: list[Word] = readers.read_dic(((2, line) for line in lines), aff=self._aff,
+                                             context=self._context).words if lines else []  # fmt: skip
         self._made[stem] = words
         return words
 
     def _read_everything(self) -> None:
         if self._everything:
             return
-        for stem in self._row:
+        for stem in [stem for stem in self.entries if stem != PH]:
             for word in self.homonyms(stem):
                 lower = self._aff.casing.lower(word.stem) if word.captype != CapType.NO else word.stem
                 for form in lower:  # a lower-case stem's characters, one by one, as spylls' Dic.append does
                     self.lowercase_index[form].append(word)
         self._everything = True
+
+
+def index(lines: list[str], context: Any) -> Entries:
+    """The lines of a .dic file by stem."""
+    stems = [line.partition("/")[0] for line in lines]  # list and dict building run in C: ~0.05 s for en_GB
+    plain = context.ignore is None  # else every stem has the ignored characters taken out
+    for number in [n for n, line in enumerate(lines)  # lines that may hold more than "stem" or "stem/flags"
+                   if not plain or "\t" in line or ":" in line or "\\" in line or line[:1] == "/"
+                   or line.count("/") > 1]:  # fmt: skip
+        stems[number] = _stem(lines[number], context)
+    entries: Entries = dict(zip(stems, lines, strict=True))
+    if len(entries) < len(stems):
+        repeated = {stem for stem, count in Counter(stems).items() if count > 1}
+        for stem in repeated:
+            entries[stem] = []
+        for stem, line in [(s, line) for s, line in zip(stems, lines, strict=True) if s in repeated]:
+            cast(list[str], entries[stem]).append(line)
+    if "ph:" in "\n".join(lines):
+        entries[PH] = list(dict.fromkeys(s for s, line in zip(stems, lines, strict=True) if "ph:" in line))
+    return entries
 
 
 def _stem(line: str, context: Any) -> str:
@@ -93,10 +110,10 @@ def _stem(line: str, context: Any) -> str:
     return word.translate(context.ignore.tr) if context.ignore else word
 
 
-def _lines(path: str, encoding: str) -> list[str]:
+def read_lines(path: str, context: Any) -> list[str]:
     """The .dic file's lines as spylls' FileReader gives them: stripped, empty ones left out, and the first left
     out when it is the count of entries."""
-    with open(path, encoding=encoding, errors="surrogateescape") as handle:
+    with open(path, encoding=context.encoding, errors="surrogateescape") as handle:
         lines = handle.read().split("\n")
     if lines[0].startswith("\xef\xbb\xbf"):
         lines[0] = lines[0].replace("\xef\xbb\xbf", "")
@@ -106,15 +123,18 @@ def _lines(path: str, encoding: str) -> list[str]:
 
 
 class Lookups:
-    """`lookup(word)`: whether the dictionary at `path` (.aff and .dic) holds `word`, as spylls says."""
+    """`lookup(word)`: whether the dictionary at `path` (.aff and .dic) holds `word`, as spylls says. `entries`, the
+    .dic's lines by stem as `index` made them (kept by the caller in the section cache), spares reading the .dic."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, entries: Entries | None = None) -> None:
         reader = FileReader(path + ".aff")
         try:
             aff, context = readers.read_aff(reader)
         finally:
             reader.io.close()  # spylls leaves it open
-        self.dic = LazyDic(_lines(path + ".dic", context.encoding), aff, context)
+        if entries is None:
+            entries = index(read_lines(path + ".dic", context), context)
+        self.dic = LazyDic(entries, aff, context, path + ".dic")
         self._lookup = Lookup(aff, self.dic)
 
     def lookup(self, word: str) -> bool:

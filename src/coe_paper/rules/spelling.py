@@ -63,8 +63,8 @@ def _us_spellings(data: Any) -> tuple[dict[str, str], frozenset[str]]:
 class Speller:
     """en_GB lookups through spylls, loaded on first need, with a persistent cache of answers."""
 
-    def __init__(self, path: str, cache_file: Path | None) -> None:
-        self.path = path
+    def __init__(self, path: str, cache_file: Path | None, root: Path | None = None) -> None:
+        self.path, self.root = path, root
         self.cache_file = cache_file
         self.key = _dictionary_key(path)
         self.known: dict[str, Any] = {}  # word -> True, or a list of suggestions
@@ -94,7 +94,7 @@ class Speller:
         entries a lookup asks about (hunspell.py: 0.1 s to open instead of 0.8 s)."""
         if self._dictionary is None:
             self._dictionary = _loaded.get((self.path, self.key))
-        return self._dictionary or load_lookups(self.path, self.key)
+        return self._dictionary or load_lookups(self.path, self.key, self.root)
 
     def correct(self, word: str) -> bool:
         answer = self.known.get(word)
@@ -147,16 +147,24 @@ def load_dictionary(path: str, key: str | None = None) -> Any:
         return found
 
 
-def load_lookups(path: str, key: str | None = None) -> Any:
-    """hunspell.Lookups for the dictionary at `path`, made once per process while its files (`key`) are unchanged."""
+def load_lookups(path: str, key: str | None = None, root: Path | None = None) -> Any:
+    """hunspell.Lookups for the dictionary at `path`, made once per process while its files (`key`) are unchanged;
+    its index of the .dic by stem is kept in the section cache of the project at `root`."""
     key = _dictionary_key(path) if key is None else key
     with _loading:
         found = _lookups.get((path, key))
         if found is None:
+            from ..store import Store
             from .hunspell import Lookups  # imported here: only a run that meets a new word pays for it
 
+            store = Store(root, "hunspell", key)
+            entry = store.key(path)
+            stored = store.get(entry)
+            found = Lookups(path, stored if isinstance(stored, dict) else None)
+            if not isinstance(stored, dict):
+                store.put(entry, found.dic.entries)
             _lookups.clear()
-            found = _lookups[(path, key)] = Lookups(path)
+            _lookups[(path, key)] = found
         return found
 
 
@@ -178,7 +186,7 @@ def speller(context: Context) -> Speller | None:
     if not isinstance(found, Speller):
         directory = git_dir(context.source.root)
         cache_file = directory / "coe-paper-cache" / "spelling.json" if directory else None
-        found = Speller(context.config.dictionary, cache_file)
+        found = Speller(context.config.dictionary, cache_file, context.source.root)
         context.shared["speller"] = found
         context.finish.append(found.save)
         if not found.available:
