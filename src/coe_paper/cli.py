@@ -63,7 +63,7 @@ class State:
 
 
 def _root() -> Path:
-    from .project import ProjectNotFound, find_root
+    from .sources import ProjectNotFound, find_root
 
     try:
         return find_root(State.project or Path.cwd())
@@ -164,17 +164,31 @@ def assemble(
                          help="Skip the LibreOffice layout pass that puts page numbers in the contents.")] = False,
     compare: Annotated[str | None, typer.Option("--compare", metavar="REV",
                        help="Show every change since this tag or commit as Word tracked changes.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Build even when nothing has changed since the last build.")]
+    = False,
 ) -> None:  # fmt: skip
     """Build the Word document from all sections."""
-    from . import pipeline
-
     if compare is not None and rev is not None:
         err.print("coe-paper: --compare shows changes up to the current work tree; it cannot be used with --rev")
         raise typer.Exit(2)
     root = _root()
+    fingerprint = None
+    if rev is None and compare is None:  # the last build's record, read without loading the build's modules
+        from . import uptodate
+
+        fingerprint = uptodate.fingerprint(root)
+        seen = None if force else uptodate.check(root, fingerprint, output, not no_layout)
+        if seen is not None:
+            _report(seen.diagnostics)
+            out.print(f"{seen.output} is up to date ({seen.sections} sections, {seen.words} words, version "
+                      f"{seen.version}): nothing changed since it was built", markup=False)  # fmt: skip
+            raise typer.Exit(_to_pdf(seen.output) if pdf else 0)
+    from . import pipeline
+
     with _Steps() as step:
         result = (pipeline.compare(root, compare, output) if compare
-                  else pipeline.assemble(root, output, rev, paginate=not no_layout, step=step))  # fmt: skip
+                  else pipeline.assemble(root, output, rev, paginate=not no_layout, step=step,
+                                         fingerprint=fingerprint))  # fmt: skip
     _report(result.diagnostics)
     if result.output is None:
         err.print("coe-paper: nothing written")

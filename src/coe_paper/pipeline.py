@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import checks, facts, marks, ooxml
+from . import checks, facts, marks, ooxml, uptodate
 from .attribution import History, history_of
 from .compose import (
     Parts,
@@ -31,7 +31,7 @@ from .project import load_project
 from .rules import engine as editorial
 from .safedocx import Limits
 from .safepaths import output_problems, write_atomic
-from .sources import GitRevision, Source, SourceError, WorkTree, normalise
+from .sources import GitRevision, JournaledTree, Source, SourceError, WorkTree, normalise
 from .store import Store
 from .templates import Templates
 
@@ -74,11 +74,13 @@ def _quiet(text: str) -> None:
     del text
 
 
-def load(root: Path, rev: str | None = None, render: bool = False, step: Step = _quiet) -> Loaded:
+def load(root: Path, rev: str | None = None, render: bool = False, step: Step = _quiet,
+         journal: bool = False) -> Loaded:  # fmt: skip
     """Read and validate the project (from the work tree, or from git at `rev`); with `render`, sections that
-    are parsed anyway are also rendered into the section cache (for a build)."""
+    are parsed anyway are also rendered into the section cache (for a build); with `journal`, the work tree notes
+    what it was asked (sources.JournaledTree, for uptodate.py)."""
     try:
-        source = open_source(root, rev)
+        source = JournaledTree(root) if journal and rev is None else open_source(root, rev)
     except SourceError as exc:
         return Loaded(root, WorkTree(root), None, [], [error(".", 0, 0, "COE003", str(exc))])
     project, diagnostics = load_project(source)
@@ -206,11 +208,12 @@ def _write(target: Path, data: bytes) -> Diagnostic | None:
 
 
 def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False,
-             step: Step = _quiet) -> Assembled:  # fmt: skip
+             step: Step = _quiet, fingerprint: dict[str, str] | None = None) -> Assembled:  # fmt: skip
     """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
-    (LibreOffice) that gives the contents their page numbers."""
+    (LibreOffice) that gives the contents their page numbers. With the `fingerprint` uptodate.py took before the
+    build, a build from the work tree is recorded for the next run to find up to date."""
     pending = PendingVersion(root, rev)  # git says which version while the paper loads
-    loaded = load(root, rev, render=True, step=step)
+    loaded = load(root, rev, render=True, step=step, journal=fingerprint is not None)
     version = pending.result()
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
@@ -227,7 +230,12 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(item.words for item in loaded.parsed)
-    return Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()), layout=pages)
+    done = Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()), layout=pages)
+    if isinstance(loaded.source, JournaledTree) and (pages is None or pages.note is None):
+        seen = uptodate.Seen(target, diagnostics, done.sections, words, version.label)
+        uptodate.record(root, fingerprint, output, paginate, seen, loaded.source.answers,
+                        loaded.project.config.checks.dictionary)  # fmt: skip
+    return done
 
 
 # -- compare (assemble --compare REV; see redline.py) ---------------------------------------------------------------

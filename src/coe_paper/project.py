@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,13 +12,12 @@ from pydantic import BaseModel, ValidationError
 from . import limits
 from .diagnostics import Diagnostic, error
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
-from .sources import OutsideProject, Source, SourceError, TooLarge, WorkTree
+from .sources import CONFIG_PATH, OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
 from .store import Store
 from .yamlsafe import VALUE, Located, load_yaml
 
-__all__ = ["VALUE", "Located", "ProjectNotFound", "find_root", "load_project", "load_yaml", "read_text"]
+__all__ = ["CONFIG_PATH", "VALUE", "Located", "ProjectNotFound", "find_root", "load_project", "load_yaml", "read_text"]
 
-CONFIG_PATH = "paper/paper.yaml"
 CONTRIBUTORS_PATH = "contributors.yaml"
 SECTIONS_DIR = "sections"
 
@@ -28,19 +26,6 @@ INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 
 
 M = TypeVar("M", bound=BaseModel)
-
-class ProjectNotFound(Exception):
-    """No `paper/paper.yaml` at or above the given directory."""
-
-
-def find_root(start: Path) -> Path:
-    """The nearest directory at or above `start` holding `paper/paper.yaml`."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / CONFIG_PATH).is_file():
-            return directory
-    raise ProjectNotFound(f"no {CONFIG_PATH} found in {start} or any parent directory")
-
 
 def validate_model(
     model: type[M], located: Located, path: str, line_offset: int = 0

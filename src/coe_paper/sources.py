@@ -6,15 +6,33 @@ before it is read."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from . import gitrun
 from .gitlog import repository_problem
 from .limits import mib
+
+CONFIG_PATH = "paper/paper.yaml"
+T = TypeVar("T")
+
+
+class ProjectNotFound(Exception):
+    """No `paper/paper.yaml` at or above the given directory."""
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above `start` holding `paper/paper.yaml`."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_PATH).is_file():
+            return directory
+    raise ProjectNotFound(f"no {CONFIG_PATH} found in {start} or any parent directory")
 
 
 class SourceError(Exception):
@@ -113,6 +131,58 @@ class WorkTree:
         if not directory.is_dir():
             return []
         return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_file())
+
+
+class JournaledTree(WorkTree):
+    """A work tree that notes what it was asked and a digest of each answer (`answers`), so that a later run can
+    ask again and know whether a build would read the same (uptodate.py)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.answers: dict[str, str] = {}
+
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes:
+        return self._noted(("read", path, limit), lambda: super(JournaledTree, self).read_bytes(path, limit))
+
+    def exists(self, path: str) -> bool:
+        return self._noted(("exists", path, None), lambda: super(JournaledTree, self).exists(path))
+
+    def list_dir(self, path: str) -> list[str]:
+        return self._noted(("list", path, None), lambda: super(JournaledTree, self).list_dir(path))
+
+    def _noted(self, question: tuple[str, str, int | None], ask: Callable[[], T]) -> T:
+        try:
+            answer = ask()
+        except SourceError as exc:
+            self.answers[json.dumps(question)] = digest(exc)
+            raise
+        self.answers[json.dumps(question)] = digest(answer)
+        return answer
+
+
+def ask_again(tree: WorkTree, question: str) -> str:
+    """The digest of the answer `tree` gives today to a question a JournaledTree noted (its key)."""
+    try:
+        op, path, limit = json.loads(question)
+        if op == "read" and isinstance(path, str) and (limit is None or isinstance(limit, int)):
+            return digest(tree.read_bytes(path, limit))
+        if op == "exists" and isinstance(path, str):
+            return digest(tree.exists(path))
+        if op == "list" and isinstance(path, str):
+            return digest(tree.list_dir(path))
+    except SourceError as exc:
+        return digest(exc)
+    except (ValueError, TypeError):
+        pass
+    return "not a question"
+
+
+def digest(answer: object) -> str:
+    if isinstance(answer, bytes):
+        return hashlib.sha256(answer).hexdigest()
+    if isinstance(answer, SourceError):
+        return f"{type(answer).__name__}: {answer}"
+    return json.dumps(answer)
 
 
 def unreadable(source: Source, path: str) -> SourceError | None:

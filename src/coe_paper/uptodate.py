@@ -1,0 +1,219 @@
+"""Whether `assemble` would write the document it wrote last time: when nothing the build depends on has changed,
+it says the document is up to date instead of building it again (as make does).
+
+After a build from the work tree, a record in the section cache (`uptodate/`, one entry for each output and
+layout choice) keeps a fingerprint of what the document came from, and the document's size and SHA-256:
+- every file under the paper's paths (paper/, sections/, contributors.yaml, .mailmap), by SHA-256: git's check for
+  uncommitted changes looks at all of them, so a new file there changes the version stamp even unread;
+- every other question the build asked of the work tree, with a digest of its answer (sources.JournaledTree);
+- git's state: HEAD, every ref (a new tag changes `git describe`), packed refs, the index's size and time, the
+  repository's config, shallow and ignore files, and the project's .gitignore and .gitattributes;
+- coe-paper's own code (store.code_stamp), SOURCE_DATE_EPOCH, the spelling dictionary's files;
+with the build's diagnostics and counts, which an up-to-date run reports again. `check` makes the fingerprint
+again: anything different, missing or unreadable, and the build runs. The fingerprint is taken before the build,
+so a file changed while it ran makes the next run build again. Outside git, or in a linked worktree, there is no
+record and every run builds.
+
+Only stdlib modules and coe-paper's light ones are imported: an up-to-date run loads none of the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .gitlog import PAPER_PATHS
+from .sources import WorkTree, ask_again, normalise
+from .store import Store, code_stamp
+
+KIND = "uptodate"
+_GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/grafts")
+_PROJECT_FILES = (".gitignore", ".gitattributes")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the last build of these options wrote and said."""
+
+    output: Path
+    diagnostics: list[Diagnostic]
+    sections: int
+    words: int
+    version: str
+
+
+def fingerprint(root: Path) -> dict[str, str] | None:
+    """Digests of everything a build depends on but the questions it asks the work tree; None without a
+    repository directory of the project's own (`root/.git`)."""
+    git = root / ".git"
+    if not git.is_dir():
+        return None
+    found = {"code": _sha(code_stamp().encode()), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    for name in PAPER_PATHS:
+        _walk(root, name, found)
+    for name in _PROJECT_FILES:
+        found[f"project:{name}"] = _file(root / name)
+    for name in _GIT_FILES:
+        found[f"git:{name}"] = _file(git / name)
+    refs = git / "refs"
+    for directory, _, files in sorted(os.walk(refs)):
+        for file in sorted(files):
+            path = Path(directory) / file
+            found[f"ref:{path.relative_to(refs).as_posix()}"] = _file(path)
+    found["git:index"] = index_entries(git / "index")
+    return found
+
+
+def index_entries(path: Path) -> str:
+    """A digest of git's index as `git status` compares it: each entry's path, mode, blob and flags, without the
+    file times and sizes git caches there (which `git status` itself rewrites). The whole file's digest when its
+    format is not one this reads (versions 2 to 4)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "-"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    digest = hashlib.sha256()
+    try:
+        signature, version, count = struct.unpack_from(">4sII", data, 0)
+        if signature != b"DIRC" or version not in (2, 3, 4):
+            raise ValueError(version)
+        offset, name = 12, b""
+        for _ in range(count):
+            mode, blob, flags = struct.unpack_from(">24xI12x20sH", data, offset)
+            start = offset + 62
+            extended = b""
+            if flags & 0x4000 and version >= 3:
+                extended, start = data[start : start + 2], start + 2
+            if version == 4:  # the name is the previous one, less some bytes, plus a NUL-ended suffix
+                strip, used = _varint(data, start)
+                end = data.index(b"\0", start + used)
+                name = (name[: len(name) - strip] if strip else name) + data[start + used : end]
+                offset = end + 1
+            else:
+                end = data.index(b"\0", start)
+                name = data[start:end]
+                offset += (start - offset + len(name) + 8) // 8 * 8  # NUL-padded to a multiple of 8 bytes
+            digest.update(struct.pack(">I20sH", mode, blob, flags) + extended + name + b"\0")
+    except (struct.error, ValueError):
+        return "file " + _sha(data)
+    return digest.hexdigest()
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """git's offset encoding of a number (index version 4): the number and how many bytes it took."""
+    value, used = data[at] & 0x7F, 1
+    while data[at + used - 1] & 0x80:
+        value = ((value + 1) << 7) | (data[at + used] & 0x7F)
+        used += 1
+    return value, used
+
+
+def _walk(root: Path, name: str, found: dict[str, str]) -> None:
+    top = root / name
+    if not top.is_dir() or top.is_symlink():
+        found[f"file:{name}"] = _file(top)
+        return
+    for directory, dirs, files in os.walk(top):
+        dirs.sort()
+        here = Path(directory)
+        for entry in sorted([*files, *(d for d in dirs if (here / d).is_symlink())]):
+            path = here / entry
+            found[f"file:{path.relative_to(root).as_posix()}"] = _file(path)
+
+
+def _file(path: Path) -> str:
+    """A file's SHA-256 (through a symbolic link, which is named too), '-' when missing, or why it cannot be read."""
+    try:
+        link = f"link {os.readlink(path)} " if path.is_symlink() else ""
+        if path.is_dir():
+            return link + "directory"
+        with path.open("rb") as handle:
+            return link + hashlib.file_digest(handle, "sha256").hexdigest()
+    except FileNotFoundError:
+        return "-"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _dictionary(path: str) -> str:
+    """The spelling dictionary's files, by size and time (as rules/spelling.py keys its cache)."""
+    parts = []
+    for suffix in (".aff", ".dic"):
+        try:
+            info = os.stat(path + suffix)
+        except OSError:
+            return "-"
+        parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+    return ";".join(parts)
+
+
+def _entry(store: Store, output: Path | None, paginate: bool) -> str:
+    return store.key(str(output.resolve()) if output is not None else "", str(paginate))
+
+
+def check(root: Path, found: dict[str, str] | None, output: Path | None, paginate: bool) -> Seen | None:
+    """What the last build with these options wrote and said, when `found` (the fingerprint now) and the work
+    tree's answers are as they were, and the document is still there, unchanged; else None."""
+    if found is None:
+        return None
+    store = Store(root, KIND, "")
+    record = store.get(_entry(store, output, paginate))
+    try:
+        if not isinstance(record, dict) or record["fingerprint"] != found:
+            return None
+        if record["dictionary"][1] != _dictionary(record["dictionary"][0]):
+            return None
+        tree = WorkTree(root)
+        answers: dict[str, str] = record["answers"]
+        if any(ask_again(tree, question) != answer for question, answer in answers.items()):
+            return None
+        target = Path(record["output"])
+        if _file(target) != record["sha256"]:
+            return None
+        diagnostics = [_diagnostic(d) for d in record["diagnostics"]]
+        return Seen(target, diagnostics, int(record["sections"]), int(record["words"]), str(record["version"]))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _diagnostic(data: dict[str, Any]) -> Diagnostic:
+    severity = data["severity"]
+    if severity not in ("error", "warning"):
+        raise ValueError(severity)
+    return Diagnostic(str(data["path"]), int(data["line"]), int(data["column"]), str(data["code"]), severity,
+                      str(data["message"]), str(data["hint"]))  # fmt: skip
+
+
+def record(root: Path, found: dict[str, str] | None, output: Path | None, paginate: bool, seen: Seen,
+           answers: dict[str, str], dictionary: str) -> None:  # fmt: skip
+    """Keep what a build from the work tree wrote and said, with the fingerprint taken before it ran and the
+    questions it asked but reading the files the fingerprint holds."""
+    if found is None:
+        return
+    kept = {q: a for q, a in answers.items() if not _fingerprinted(json.loads(q), found)}
+    store = Store(root, KIND, "")
+    store.put(_entry(store, output, paginate), {
+        "fingerprint": found, "answers": kept, "dictionary": [dictionary, _dictionary(dictionary)],
+        "output": str(seen.output.resolve()), "sha256": _file(seen.output),
+        "diagnostics": [d.as_dict() for d in seen.diagnostics], "sections": seen.sections, "words": seen.words,
+        "version": seen.version,
+    })  # fmt: skip
+
+
+def _fingerprinted(question: list[Any], found: dict[str, str]) -> bool:
+    """Whether the fingerprint holds the answer: reading a file, or asking whether it exists, where the fingerprint
+    holds the file (its bytes, and where its link leads); a file under a linked directory is asked again."""
+    op, path, _ = question
+    return op in ("read", "exists") and f"file:{normalise(path)}" in found

@@ -1,0 +1,168 @@
+"""`assemble` when nothing changed since the last build (uptodate.py): it says the document is up to date, reports
+the build's diagnostics again and builds nothing; any change the document depends on makes it build again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper import pipeline, uptodate
+from coe_paper.cli import app
+from coe_paper.sources import JournaledTree, WorkTree, ask_again
+from conftest import GIT_ENV, MakeProject, git_commit, section_text
+
+INTRO = "sections/01-intro.md"
+SHORT = section_text("intro", "## Short\n\nToo few words here.\n")  # a warning (COE101), not an error
+
+
+def assemble(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, ["--project", str(root), "assemble", "--no-layout", *args])
+
+
+def built(result: Result) -> bool:
+    assert result.exit_code == 0, result.output
+    assert ("wrote " in result.stdout) != ("is up to date" in result.stdout), result.stdout
+    return "wrote " in result.stdout
+
+
+@pytest.fixture
+def project(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = make_project(git=True)
+    assert built(assemble(root))
+    return root
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
+
+
+def test_nothing_changed_builds_nothing_and_keeps_the_document(project: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    output = project / "build" / "test-paper.docx"
+    before = output.read_bytes(), output.stat().st_mtime_ns
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(pipeline, "assemble", no_build)
+    result = assemble(project)
+    assert not built(result)
+    assert f"{output} is up to date" in result.stdout and "version " in result.stdout
+    assert (output.read_bytes(), output.stat().st_mtime_ns) == before
+
+
+def edit_section(root: Path) -> None:
+    with (root / INTRO).open("a", encoding="utf-8") as handle:
+        handle.write("\nA sentence more.\n")
+
+
+def new_file_beside(root: Path) -> None:
+    (root / "sections" / "notes.txt").write_text("an untracked file makes the build 'with uncommitted changes'\n")
+
+
+def commit(root: Path) -> None:
+    git(root, "commit", "-q", "--allow-empty", "-m", "Another commit")
+
+
+def tag(root: Path) -> None:
+    git(root, "tag", "v1.0")
+
+
+def stage(root: Path) -> None:
+    edit_section(root)
+    assert built(assemble(root))
+    git(root, "add", INTRO)  # the same files, but the index changed
+
+
+def template(root: Path) -> None:
+    path = root / "paper" / "templates" / "byline.md.j2"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("{.Byline}\nWritten by {{ section.lead.name }}.\n", encoding="utf-8")
+
+
+def hand_edited_output(root: Path) -> None:
+    with (root / "build" / "test-paper.docx").open("ab") as handle:
+        handle.write(b"\0")
+
+
+def removed_output(root: Path) -> None:
+    (root / "build" / "test-paper.docx").unlink()
+
+
+@pytest.mark.parametrize("change", [edit_section, new_file_beside, commit, tag, stage, template, hand_edited_output,
+                                    removed_output])  # fmt: skip
+def test_a_change_the_document_depends_on_builds_it_again(project: Path, change: Callable[[Path], None]) -> None:
+    change(project)
+    assert built(assemble(project))
+    assert not built(assemble(project))  # and then it is up to date again
+
+
+def test_the_date_the_options_and_force(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert built(assemble(project))
+    other = tmp_path / "other.docx"
+    assert built(assemble(project, "-o", str(other)))  # each output has its own record
+    assert not built(assemble(project, "-o", str(other)))
+    assert not built(assemble(project))
+    assert built(assemble(project, "--force"))
+
+
+def test_the_build_s_diagnostics_are_reported_again(make_project: MakeProject) -> None:
+    root = make_project({INTRO: SHORT}, git=True)
+    first = assemble(root)
+    assert built(first) and "warning COE302" in first.stderr
+    again = assemble(root)
+    assert not built(again)
+    assert again.stderr == first.stderr
+
+
+def test_a_damaged_record_is_ignored(project: Path) -> None:
+    records = list((project / ".git" / "coe-paper-cache" / uptodate.KIND).iterdir())
+    assert len(records) == 1
+    for damage in (b"", b"coe-paper 1 nonsense\n{}", records[0].read_bytes()[:-5]):
+        records[0].write_bytes(damage)
+        assert built(assemble(project))
+
+
+def test_outside_git_every_run_builds(make_project: MakeProject) -> None:
+    root = make_project()
+    assert built(assemble(root)) and built(assemble(root))
+
+
+def test_a_journaled_tree_s_answers_are_asked_again(make_project: MakeProject) -> None:
+    root = make_project()
+    tree = JournaledTree(root)
+    tree.read_bytes(INTRO)
+    tree.exists("paper/missing.yaml")
+    tree.list_dir("sections")
+    with pytest.raises(Exception, match="cannot read"):
+        tree.read_bytes("sections/none.md")
+    assert len(tree.answers) == 4
+    again = WorkTree(root)
+    assert all(ask_again(again, q) == a for q, a in tree.answers.items())
+    edit_section(root)
+    (root / "sections" / "none.md").write_text("now there is one\n", encoding="utf-8")
+    (root / "paper" / "missing.yaml").write_text("{}\n", encoding="utf-8")
+    assert [ask_again(again, q) == a for q, a in tree.answers.items()] == [False] * 4
+    assert ask_again(again, '["rm", "-rf", null]') == "not a question"
+
+
+def test_the_index_digest_is_the_entries_not_the_times_git_status_rewrites(make_project: MakeProject) -> None:
+    root = make_project(git=True)
+    index = root / ".git" / "index"
+    first = uptodate.index_entries(index)
+    assert not first.startswith("file ")  # read as entries, not as a whole file
+    os.utime(root / INTRO, ns=(1, 1))
+    git(root, "status", "--porcelain")  # refreshes the times the index caches
+    assert uptodate.index_entries(index) == first
+    git(root, "update-index", "--index-version", "4")  # paths prefix-compressed
+    assert uptodate.index_entries(index) == first
+    edit_section(root)
+    git(root, "add", INTRO)
+    assert uptodate.index_entries(index) != first
