@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 from coe_paper import pipeline, uptodate
 from coe_paper.cli import app
 from coe_paper.sources import JournaledTree, WorkTree, ask_again
-from conftest import GIT_ENV, MakeProject, git_commit, section_text
+from conftest import GIT_ENV, MakeProject, require_client, section_text
 
 INTRO = "sections/01-intro.md"
 SHORT = section_text("intro", "## Short\n\nToo few words here.\n")  # a warning (COE101), not an error
@@ -166,3 +166,20 @@ def test_the_index_digest_is_the_entries_not_the_times_git_status_rewrites(make_
     edit_section(root)
     git(root, "add", INTRO)
     assert uptodate.index_entries(index) != first
+
+
+def test_a_layout_pass_that_could_not_run_is_tried_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coe_paper import layout
+
+    monkeypatch.setattr(layout, "office", lambda: None)
+    monkeypatch.setattr(layout, "_read_cache", lambda key: None)
+    with_layout = CliRunner().invoke(app, ["--project", str(project), "assemble"])
+    assert built(with_layout) and "LibreOffice is not installed" in with_layout.stderr
+    assert built(CliRunner().invoke(app, ["--project", str(project), "assemble"]))  # no record: built again
+    assert not built(assemble(project))  # the build without the layout pass has its own record
+
+
+def test_a_layout_pass_that_ran_is_recorded(project: Path) -> None:
+    require_client("soffice")
+    assert built(CliRunner().invoke(app, ["--project", str(project), "assemble"]))
+    assert not built(CliRunner().invoke(app, ["--project", str(project), "assemble"]))

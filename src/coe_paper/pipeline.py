@@ -231,7 +231,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(item.words for item in loaded.parsed)
     done = Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()), layout=pages)
-    if isinstance(loaded.source, JournaledTree) and (pages is None or pages.note is None):
+    if isinstance(loaded.source, JournaledTree) and not (pages and pages.note):  # a failed layout pass is tried again
         seen = uptodate.Seen(target, diagnostics, done.sections, words, version.label)
         uptodate.record(root, fingerprint, output, paginate, seen, loaded.source.answers,
                         loaded.project.config.checks.dictionary)  # fmt: skip
