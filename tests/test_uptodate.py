@@ -14,6 +14,7 @@ from typer.testing import CliRunner, Result
 from coe_paper import pipeline, uptodate
 from coe_paper.cli import app
 from coe_paper.sources import JournaledTree, WorkTree, ask_again
+from coe_paper.store import Store
 from conftest import GIT_ENV, MakeProject, require_client, section_text
 
 INTRO = "sections/01-intro.md"
@@ -183,3 +184,20 @@ def test_a_layout_pass_that_ran_is_recorded(project: Path) -> None:
     require_client("soffice")
     assert built(CliRunner().invoke(app, ["--project", str(project), "assemble"]))
     assert not built(CliRunner().invoke(app, ["--project", str(project), "assemble"]))
+
+
+def test_an_upgraded_library_or_another_git_environment_builds_again(project: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(project, uptodate.KIND, "")
+    (entry,) = [p.stem for p in store.directory.iterdir()] if store.directory else []
+    kept = store.get(entry)
+    assert any("docx" in path for path in kept["libraries"])  # the build loaded python-docx, and it is recorded
+    library = tmp_path / "library.py"
+    library.write_text("VERSION = 1\n")
+    store.put(entry, {**kept, "libraries": {**kept["libraries"], str(library): uptodate._stamp(str(library))}})
+    assert not built(assemble(project))
+    library.write_text("VERSION = 2.0\n")
+    assert built(assemble(project))
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert built(assemble(project))
+    assert not built(assemble(project))

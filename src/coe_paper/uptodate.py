@@ -2,13 +2,15 @@
 it says the document is up to date instead of building it again (as make does).
 
 After a build from the work tree, a record in the section cache (`uptodate/`, one entry for each output and
-layout choice) keeps a fingerprint of what the document came from, and the document's size and SHA-256:
+layout choice) keeps a fingerprint of what the document came from, and the document's SHA-256:
 - every file under the paper's paths (paper/, sections/, contributors.yaml, .mailmap), by SHA-256: git's check for
   uncommitted changes looks at all of them, so a new file there changes the version stamp even unread;
 - every other question the build asked of the work tree, with a digest of its answer (sources.JournaledTree);
-- git's state: HEAD, every ref (a new tag changes `git describe`), packed refs, the index's size and time, the
-  repository's config, shallow and ignore files, and the project's .gitignore and .gitattributes;
-- coe-paper's own code (store.code_stamp), SOURCE_DATE_EPOCH, the spelling dictionary's files;
+- git's state: HEAD, every ref (a new tag changes `git describe`), loose, packed or in a reftable, the index's
+  entries, the repository's config, shallow and ignore files, and the project's .gitignore and .gitattributes;
+- the user's and the system's git configuration, and the GIT_ variables of the environment;
+- coe-paper's own code (store.code_stamp), the libraries the build loaded (by their files' sizes and times),
+  SOURCE_DATE_EPOCH and the spelling dictionary's files;
 with the build's diagnostics and counts, which an up-to-date run reports again. `check` makes the fingerprint
 again: anything different, missing or unreadable, and the build runs. The fingerprint is taken before the build,
 so a file changed while it ran makes the next run build again. Outside git, or in a linked worktree, there is no
@@ -23,6 +25,7 @@ import hashlib
 import json
 import os
 import struct
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ from .store import Store, code_stamp
 KIND = "uptodate"
 _GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/grafts")
 _PROJECT_FILES = (".gitignore", ".gitattributes")
+_LIBRARIES = ("docx", "lxml", "jinja2", "markdown_it", "mdit_py_plugins", "yaml", "pydantic", "pydantic_core", "spylls")
 
 
 @dataclass(frozen=True)
@@ -55,17 +59,20 @@ def fingerprint(root: Path) -> dict[str, str] | None:
     if not git.is_dir():
         return None
     found = {"code": _sha(code_stamp().encode()), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    found.update({f"env:{name}": value for name, value in os.environ.items() if name.startswith("GIT_")})
     for name in PAPER_PATHS:
         _walk(root, name, found)
     for name in _PROJECT_FILES:
         found[f"project:{name}"] = _file(root / name)
     for name in _GIT_FILES:
         found[f"git:{name}"] = _file(git / name)
-    refs = git / "refs"
-    for directory, _, files in sorted(os.walk(refs)):
-        for file in sorted(files):
-            path = Path(directory) / file
-            found[f"ref:{path.relative_to(refs).as_posix()}"] = _file(path)
+    for name, path in _user_git_config():
+        found[f"git config:{name}"] = _file(path)
+    for name in ("refs", "reftable"):  # loose refs, or the reftable format's files
+        for directory, _, files in sorted(os.walk(git / name)):
+            for file in sorted(files):
+                path = Path(directory) / file
+                found[f"git:{path.relative_to(git).as_posix()}"] = _file(path)
     found["git:index"] = index_entries(git / "index")
     return found
 
@@ -114,6 +121,33 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
         value = ((value + 1) << 7) | (data[at + used] & 0x7F)
         used += 1
     return value, used
+
+
+def _user_git_config() -> list[tuple[str, Path]]:
+    """The user's and the system's git configuration files (they can change what `git log` reports)."""
+    home = Path(os.environ.get("HOME") or "~").expanduser()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    return [("global", home / ".gitconfig"), ("xdg", xdg / "git" / "config"), ("system", Path("/etc/gitconfig"))]
+
+
+def libraries() -> dict[str, str]:
+    """The libraries a build loaded that shape the document, by the size and time of each one's first file (an
+    upgrade replaces it)."""
+    found = {}
+    for name in _LIBRARIES:
+        module = sys.modules.get(name)
+        where = getattr(module, "__file__", None)
+        if where:
+            found[where] = _stamp(where)
+    return found
+
+
+def _stamp(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def _walk(root: Path, name: str, found: dict[str, str]) -> None:
@@ -175,6 +209,8 @@ def check(root: Path, found: dict[str, str] | None, output: Path | None, paginat
             return None
         if record["dictionary"][1] != _dictionary(record["dictionary"][0]):
             return None
+        if any(_stamp(path) != stamp for path, stamp in record["libraries"].items()):
+            return None
         tree = WorkTree(root)
         answers: dict[str, str] = record["answers"]
         if any(ask_again(tree, question) != answer for question, answer in answers.items()):
@@ -206,6 +242,7 @@ def record(root: Path, found: dict[str, str] | None, output: Path | None, pagina
     store = Store(root, KIND, "")
     store.put(_entry(store, output, paginate), {
         "fingerprint": found, "answers": kept, "dictionary": [dictionary, _dictionary(dictionary)],
+        "libraries": libraries(),
         "output": str(seen.output.resolve()), "sha256": _file(seen.output),
         "diagnostics": [d.as_dict() for d in seen.diagnostics], "sections": seen.sections, "words": seen.words,
         "version": seen.version,
