@@ -4,7 +4,7 @@ Generates a deterministic paper project (N sections of about W words of realisti
 the real CLI end to end and pandoc converting the same Markdown to .docx, each in its own child process whose
 peak RSS comes from os.wait4. Prints a table; `--profile` runs the pipeline in-process under cProfile instead.
 
-    python bench/bench_assemble.py [--sizes 15x700,300x1000] [--repeat 3] [--keep DIR] [--profile]
+    python bench/bench_assemble.py [--sizes bundled,15x700,300x1000] [--repeat 3] [--keep DIR] [--profile]
 """
 
 from __future__ import annotations
@@ -55,15 +55,21 @@ class Size:
 
     @property
     def label(self) -> str:
-        return f"{self.sections}x{self.words}"
+        return f"{self.sections}x{self.words}" if self.sections else "bundled"
+
+
+BUNDLED = Size(0, 0)  # this repository's own paper, cloned
 
 
 def parse_sizes(text: str) -> list[Size]:
     sizes = []
     for part in text.split(","):
+        if part.strip() == "bundled":
+            sizes.append(BUNDLED)
+            continue
         match = re.fullmatch(r"\s*(\d+)x(\d+)\s*", part)
         if not match:
-            raise argparse.ArgumentTypeError(f"size '{part}' is not SECTIONSxWORDS, e.g. 300x1000")
+            raise argparse.ArgumentTypeError(f"size '{part}' is not SECTIONSxWORDS, e.g. 300x1000, or 'bundled'")
         sizes.append(Size(int(match.group(1)), int(match.group(2))))
     return sizes
 
@@ -210,6 +216,17 @@ def generate(root: Path, size: Size, seed: int = 20240131) -> list[tuple[str, st
     return sections
 
 
+def bundled(root: Path) -> list[tuple[str, str, str]]:
+    """A clone of this repository's paper (its committed state); (id, title, body) per section, in file order."""
+    subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True, capture_output=True)
+    sections = []
+    for path in sorted((root / "sections").glob("*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        sections.append((str(meta["id"]), str(meta["title"]), body))
+    return sections
+
+
 def _commit(root: Path, by_lead: dict[str, list[str]], emails: dict[str, str]) -> None:
     """A git history as the partnership's would be: the setup by the coordinator, then one commit per lead
     organisation with its sections, by that organisation's identity (so attribution maps every line)."""
@@ -339,7 +356,7 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
     work = Path(holder.name)
     try:
         project = work / "project"
-        sections = generate(project, size)
+        sections = bundled(project) if size == BUNDLED else generate(project, size)
         markdown = work / "pandoc-input.md"
         markdown.write_text(pandoc_markdown(sections), encoding="utf-8")
         env = child_env()
@@ -385,7 +402,7 @@ def profile(size: Size, top: int = 25) -> str:
 
     with tempfile.TemporaryDirectory(prefix="coe-bench-profile-") as tmp:
         project = Path(tmp) / "project"
-        generate(project, size)
+        bundled(project) if size == BUNDLED else generate(project, size)
         os.environ["SOURCE_DATE_EPOCH"] = EPOCH
         profiler = cProfile.Profile()
         profiler.enable()
@@ -402,8 +419,8 @@ def profile(size: Size, top: int = 25) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("15x700,300x1000"),
-                        help="comma-separated SECTIONSxWORDS (default 15x700,300x1000)")  # fmt: skip
+    parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("bundled,15x700,300x1000"),
+                        help="SECTIONSxWORDS or 'bundled', comma-separated (default: all three)")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best time is reported")
     parser.add_argument("--keep", type=Path, help="copy each generated project and its outputs here")
     parser.add_argument("--profile", action="store_true", help="profile the pipeline in-process instead")
