@@ -126,7 +126,8 @@ class TermList:
         return self.file.sources.get(term.source, term.source)
 
     def could_match(self, lines: list[tuple[int, str]]) -> bool:
-        """False when no phrase can start on any of `lines` (all ASCII, and none holds a lead word, see _leads)."""
+        """False when no phrase can be on any of `lines` (all ASCII, and no line holds all the words of one, see
+        _leads)."""
         if self.leads is None:
             return True
         words: set[str] = set()
@@ -134,11 +135,16 @@ class TermList:
             if not line.isascii():
                 return True
             words |= _words(line)
-        return not self.leads.isdisjoint(words)
+        return self._may_hold(words)
+
+    def _may_hold(self, words: frozenset[str] | set[str]) -> bool:
+        """Whether the words of an ASCII text hold every word of one of the phrases."""
+        assert self.leads is not None
+        return any(runs <= words for lead in self.leads.keys() & words for runs in self.leads[lead])
 
     def find(self, line: str, file_line: int) -> list[Match]:
-        if self.leads is not None and line.isascii() and self.leads.isdisjoint(_words(line)):
-            return []  # no phrase can start on this line (see _leads)
+        if self.leads is not None and line.isascii() and not self._may_hold(_words(line)):
+            return []  # no phrase can be on this line (see _leads)
         found: list[Match] = []
         for pattern, forms, fold in ((self.pattern, self.forms, True), (self.exact_pattern, self.exact, False)):
             if pattern is None:
@@ -179,19 +185,21 @@ def _words(line: str) -> frozenset[str]:
     return frozenset(_WORD_RUN.findall(line.lower()))
 
 
-def _leads(forms: list[str]) -> frozenset[str] | None:
-    """The longest run of word characters of every form, in lower case; None when a form is not ASCII.
+def _leads(forms: list[str]) -> dict[str, list[frozenset[str]]] | None:
+    """The words of every form, in lower case, under its longest (its lead); None when a form is not ASCII.
 
-    A match follows no word character and is followed by none, and inside a form the runs are parted by
-    non-word characters, so on an ASCII line each run of a match is a whole run of the line: a line whose runs
-    hold none of these cannot match, and the patterns are not tried on it."""
-    leads: set[str] = set()
+    A match follows no word character and is followed by none, and inside a form the runs of word characters are
+    parted by non-word characters, so on an ASCII line each run of a match is a whole run of the line: a line
+    whose runs do not hold all the runs of some form cannot match, and the patterns are not tried on it."""
+    leads: dict[str, list[frozenset[str]]] = {}
     for form in forms:
-        runs = _WORD_RUN.findall(form)
+        runs = _WORD_RUN.findall(form.lower())
         if not runs or not form.isascii():
             return None
-        leads.add(max(runs, key=len).lower())
-    return frozenset(leads)
+        group = leads.setdefault(max(runs, key=len), [])
+        if frozenset(runs) not in group:
+            group.append(frozenset(runs))
+    return leads
 
 
 def match_case(found: str, replacement: str) -> str:
