@@ -142,13 +142,15 @@ class PreviewServer:
         ready.wait(5)
 
     def _warm(self, built: site.Built) -> None:
-        """Open what a rebuild may need but the first build did not (the spelling dictionary's lookups, needed only
-        for a word no earlier run has looked up), so that the first edit is as quick as the ones after it."""
-        from .rules.spelling import load_lookups
+        """Open what a rebuild may need but the first build did not, so that the first edit is as quick as the ones
+        after it: the spelling dictionary's lookups (for a word no earlier run has looked up), then all its entries
+        (for suggestions, when a word is misspelt: typing makes many)."""
+        from .rules.spelling import load_dictionary, load_lookups
 
         if built.project is not None:
             with contextlib.suppress(Exception):  # one that cannot load is reported by the build that needs it
-                load_lookups(built.project.config.checks.dictionary)
+                load_lookups(built.project.config.checks.dictionary, None, self.root)
+                load_dictionary(built.project.config.checks.dictionary)
 
     def _relevant(self, path: str) -> bool:
         try:

@@ -128,6 +128,7 @@ class Speller:
 
 _loaded: dict[tuple[str, str], Any] = {}
 _lookups: dict[tuple[str, str], Any] = {}
+_opening = threading.Lock()  # apart from `_loading`: lookups need not wait while the preview loads every entry
 _loading = threading.Lock()
 
 
@@ -151,7 +152,7 @@ def load_lookups(path: str, key: str | None = None, root: Path | None = None) ->
     """hunspell.Lookups for the dictionary at `path`, made once per process while its files (`key`) are unchanged;
     its index of the .dic by stem is kept in the section cache of the project at `root`."""
     key = _dictionary_key(path) if key is None else key
-    with _loading:
+    with _opening:
         found = _lookups.get((path, key))
         if found is None:
             from ..store import Store
