@@ -149,3 +149,18 @@ def test_a_recursion_ends_the_real_process_cleanly(make_project: MakeProject, ca
         assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
         assert proc.stderr.rstrip().endswith("1 error, 0 warnings" if command == "validate" else "nothing written")
         assert not (root / "build").exists()
+
+
+PART = "paper/templates/part.md.j2"
+
+
+@pytest.mark.parametrize("command", ["validate", "assemble"])
+@pytest.mark.parametrize(("code", "message"), [("{{ 1 / 0 }}", "error COE801 template error: ZeroDivisionError"),
+                                               ("{% if %}", "error COE801 template syntax error")])
+def test_an_error_in_an_included_template_names_that_template_and_its_line(
+        make_project: MakeProject, command: str, code: str, message: str) -> None:
+    root = make_project({BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n{% include 'part.md.j2' %}\n",
+                         PART: "A line.\nAnother.\n" + code + "\n"})
+    result = cli("--project", str(root), command)
+    assert result.exit_code == 1
+    assert f"{PART}:3:1: {message}" in result.stderr, result.stderr

@@ -110,6 +110,11 @@ class Templates:
         )  # fmt: skip
         self.env.add_filter("markdown", _as_markdown)
 
+    def _place(self, exc: BaseException, path: str) -> tuple[str, int]:
+        """The file (a template that `path` includes, or `path`) and line an exception was raised at."""
+        name, line = _template_place(exc)
+        return (self.paths.get(name, path) if name else path), line
+
     def render(self, name: str, context: dict[str, Any]) -> tuple[str | None, list[Diagnostic]]:
         """The template's Markdown, or None and a diagnostic: COE801 for an error in it (whatever Python raised),
         COE803 for a template that goes past its time or size limit."""
@@ -123,19 +128,20 @@ class Templates:
                 # Not `template.generate()`: on an error it rewrites the traceback with a stand-in frame per
                 # template frame, whose globals hold the exception (a cycle): a runaway recursion's thousand
                 # frames, and the context they reference, then waited for the garbage collector. The frames as
-                # raised go with the exception; _template_line maps their lines back to the template.
+                # raised go with the exception; _template_place maps their lines back to the template.
                 chunks = template.root_render_func(template.new_context(context))
                 return output_within(chunks, limits.LIMITS.template_output), []
-        except TemplateSyntaxError as exc:
-            return None, [error(path, exc.lineno or 0, 1, "COE801", f"template syntax error: {exc.message}")]
+        except TemplateSyntaxError as exc:  # in the template itself, or in one it includes
+            where = self.paths.get(exc.name, path) if exc.name else path
+            return None, [error(where, exc.lineno or 0, 1, "COE801", f"template syntax error: {exc.message}")]
         except TemplateLimit as exc:
-            return None, [error(path, _template_line(exc), 1, "COE803", f"template stopped: {exc}",
+            return None, [error(*self._place(exc, path), 1, "COE803", f"template stopped: {exc}",
                                 "templates lay out the paper's data; loops and values this large are not needed")]
         except RecursionError as exc:
-            return None, [error(path, _template_line(exc), 1, "COE801",
+            return None, [error(*self._place(exc, path), 1, "COE801",
                                 "template error: it recurses without end (a macro or include that calls itself)")]
         except Exception as exc:  # any error the template's own code raises (ZeroDivisionError, TypeError, ...)
-            return None, [error(path, _template_line(exc), 1, "COE801", f"template error: {_describe(exc)}")]
+            return None, [error(*self._place(exc, path), 1, "COE801", f"template error: {_describe(exc)}")]
         finally:
             self.seconds_left -= time.monotonic() - started
 
@@ -145,14 +151,14 @@ def _describe(exc: Exception) -> str:
     return text if exc.__class__.__module__.startswith("jinja2") else f"{type(exc).__name__}: {text}"
 
 
-def _template_line(exc: BaseException) -> int:
-    """The template line an exception was raised at: the deepest frame of compiled template code (its globals
-    name the template, which maps the code's lines back to its own)."""
+def _template_place(exc: BaseException) -> tuple[str | None, int]:
+    """The template, and its line, an exception was raised at: the deepest frame of compiled template code (its
+    globals name the template, which maps the code's lines back to its own)."""
     tb = exc.__traceback__
-    line = 0
+    name, line = None, 0
     while tb is not None:
         template = tb.tb_frame.f_globals.get("__jinja_template__")
         if template is not None:
-            line = template.get_corresponding_lineno(tb.tb_lineno)
+            name, line = template.name, template.get_corresponding_lineno(tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return name, line
