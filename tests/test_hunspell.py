@@ -139,3 +139,17 @@ def test_the_index_kept_in_the_cache_spares_reading_the_dic_and_a_damaged_one_is
     again = Lookups(EN_GB, damaged)
     assert [again.lookup(w) for w in ("harbours", "lighthouse")] == [True, True]
     assert again.dic.entries["harbour"] == first.dic.entries["harbour"]
+
+
+def test_reading_the_dictionary_leaves_no_file_open(en_gb: tuple[Dictionary, Lookups]) -> None:
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        whole = hunspell.whole_dictionary(EN_GB)
+        lazy = Lookups(EN_GB)
+        assert whole.lookup("harbours") and lazy.lookup("harbours")
+        del whole, lazy
+        gc.collect()
+    assert [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)] == []

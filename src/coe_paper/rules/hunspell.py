@@ -122,16 +122,53 @@ def read_lines(path: str, context: Any) -> list[str]:
     return [line for line in [line.strip() for line in lines] if line]
 
 
+class _Reader(FileReader):  # type: ignore[misc]  # spylls has no type hints
+    """spylls' line reader, keeping every file it opens (it opens the .aff again when the file names its encoding,
+    and closes none) so that they can be closed."""
+
+    def __init__(self, path: str, encoding: str = "Windows-1252") -> None:
+        self.opened: list[Any] = []
+        super().__init__(path, encoding)
+
+    def _open(self, path: str, encoding: str) -> Any:
+        handle = super()._open(path, encoding)
+        self.opened.append(handle)
+        return handle
+
+    def close(self) -> None:
+        for handle in self.opened:
+            handle.close()
+
+
+def read_aff(path: str) -> tuple[Any, Any]:
+    """spylls' reading of the .aff file at `path` (its affixes, and the context: encoding, flags), files closed."""
+    reader = _Reader(path)
+    try:
+        return tuple(readers.read_aff(reader))
+    finally:
+        reader.close()
+
+
+def whole_dictionary(path: str) -> Any:
+    """spylls' Dictionary with every entry (suggestions need them), read as Dictionary.from_files reads it but with
+    its files closed."""
+    from spylls.hunspell import Dictionary
+
+    aff, context = read_aff(path + ".aff")
+    reader = _Reader(path + ".dic", encoding=context.encoding)
+    try:
+        dic = readers.read_dic(reader, aff=aff, context=context)
+    finally:
+        reader.close()
+    return Dictionary(aff, dic)
+
+
 class Lookups:
     """`lookup(word)`: whether the dictionary at `path` (.aff and .dic) holds `word`, as spylls says. `entries`, the
     .dic's lines by stem as `index` made them (kept by the caller in the section cache), spares reading the .dic."""
 
     def __init__(self, path: str, entries: Entries | None = None) -> None:
-        reader = FileReader(path + ".aff")
-        try:
-            aff, context = readers.read_aff(reader)
-        finally:
-            reader.io.close()  # spylls leaves it open
+        aff, context = read_aff(path + ".aff")
         if entries is None:
             entries = index(read_lines(path + ".dic", context), context)
         self.dic = LazyDic(entries, aff, context, path + ".dic")

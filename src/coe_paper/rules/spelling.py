@@ -139,9 +139,9 @@ def load_dictionary(path: str, key: str | None = None) -> Any:
     with _loading:
         found = _loaded.get((path, key))
         if found is None:
-            from spylls.hunspell import Dictionary  # imported here: only a run that needs it pays for it
+            from .hunspell import whole_dictionary  # imported here: only a run that needs it pays for it
 
-            found = Dictionary.from_files(path)
+            found = whole_dictionary(path)
             for stale in [k for k in _loaded if k[0] == path]:
                 del _loaded[stale]
             _loaded[(path, key)] = found
