@@ -1,16 +1,16 @@
-"""The cache of each section's editorial findings (`.git/coe-paper-cache/sections.json`): a warm run reports what a
+"""The cache of each section's editorial findings (`.git/coe-paper-cache/editorial.pack`): a warm run reports what a
 cold run reports, a changed section is checked again, and a damaged or foreign cache is ignored, never trusted."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from coe_paper import pipeline
-from coe_paper.cache import CACHE_DIR, FILE, VERSION
+from coe_paper.cache import KIND
 from coe_paper.diagnostics import Diagnostic
+from coe_paper.store import CACHE_DIR, Store
 from conftest import MakeProject, git_commit, section_text
 
 EPOCH = 1700000000
@@ -18,7 +18,14 @@ TERM = "Services for the disabled are scarce.\n"
 
 
 def cache_file(root: Path) -> Path:
-    return root / ".git" / CACHE_DIR / FILE
+    return root / ".git" / CACHE_DIR / f"{KIND}.pack"
+
+
+def entries(root: Path) -> dict[str, object]:
+    """The pack's entries, read as store.py reads it (its checksum checked)."""
+    found = Store._read(cache_file(root), "pack")
+    assert isinstance(found, dict)
+    return found
 
 
 def findings(root: Path) -> list[Diagnostic]:
@@ -55,25 +62,26 @@ def test_changed_section_is_checked_again(project: Path) -> None:
     assert [(d.code, d.line) for d in findings(project) if d.code == "COE701"] == [("COE701", 11)]
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b"\xff\xfe", b"[]", b'{"version": 1, "entries": []}',
-                                    json.dumps({"version": VERSION + 1, "entries": {}}).encode()])  # fmt: skip
+@pytest.mark.parametrize("damage", [b"", b"{not json", b"\xff\xfe", b"[]", b"coe-paper 1 pack 00\n{}",
+                                    b"coe-paper 999 pack " + b"0" * 64 + b"\n{}"])  # fmt: skip
 def test_damaged_cache_is_ignored_and_written_again(project: Path, damage: bytes) -> None:
     cold = findings(project)
+    kept = entries(project)
     cache_file(project).write_bytes(damage)
     assert findings(project) == cold
-    assert json.loads(cache_file(project).read_text(encoding="utf-8"))["version"] == VERSION
+    assert entries(project) == kept
 
 
 def test_foreign_entries_are_never_trusted(project: Path) -> None:
     cold = findings(project)
-    data = json.loads(cache_file(project).read_text(encoding="utf-8"))
+    data = entries(project)
     forged = ["sections/01-intro.md", 1, 1, "COE701", "warning", "forged", "", None]
-    for key in data["entries"]:  # malformed entries under the right keys: ignored
-        data["entries"][key] = [["sections/01-intro.md", "one", 1, "COE701", "warning", "x", "", None]]
-    data["entries"]["0" * 64] = [forged]  # a well-formed entry under a key no section has: never used
-    cache_file(project).write_text(json.dumps(data), encoding="utf-8")
+    for key in data:  # malformed entries under the right keys (with the right checksum): ignored
+        data[key] = [["sections/01-intro.md", "one", 1, "COE701", "warning", "x", "", None]]
+    data["0" * 64] = [forged]  # a well-formed entry under a key no section has: never used
+    Store._write(cache_file(project), "pack", data)
     assert findings(project) == cold
-    assert "0" * 64 not in json.loads(cache_file(project).read_text(encoding="utf-8"))["entries"]
+    assert "0" * 64 not in entries(project)
 
 
 def test_word_list_change_invalidates_the_cache(project: Path) -> None:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
-from ..cache import CACHE_DIR, SectionCache, code_stamp
+from ..cache import SectionCache
 from ..diagnostics import Diagnostic, Severity, error
 from ..model import Project
 from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
 from ..sources import Source, SourceError, normalise
+from ..store import code_stamp
 from .config import ChecksConfig
 from .registry import RULES, Rule, rules
 from .shipped import use_project
@@ -144,7 +145,7 @@ def check(project: Project, parsed: Sequence[Parsed], source: Source, editor: Ed
 def _section_cache(context: Context, chosen: list[Rule]) -> SectionCache:
     """The cache of findings by section (see cache.py), salted with everything the rules read for the whole run;
     reading the paper's lists and opening the speller here also reports their problems when every section hits."""
-    from .spelling import git_dir, speller
+    from .spelling import speller
 
     project, codes = context.project, {r.code for r in chosen}
     dictionary = speller(context) if codes & {"COE721", "COE722"} else None
@@ -156,8 +157,7 @@ def _section_cache(context: Context, chosen: list[Rule]) -> SectionCache:
         "contributors": [[c.id, c.name, c.short] for c in project.contributors],
         "dictionary": dictionary.key if dictionary is not None else None,
     }, sort_keys=True, default=str)  # fmt: skip
-    directory = git_dir(context.source.root)
-    return SectionCache(directory / CACHE_DIR if directory is not None else None, salt)
+    return SectionCache(context.source.root, salt)
 
 
 def _suppressed(suppressions: Sequence[Suppression], code: str) -> bool:
