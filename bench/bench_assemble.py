@@ -369,8 +369,9 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
         for index, (name, binary) in enumerate(pandocs().items()):
             outputs[name] = work / f"pandoc-{index}.docx"
             commands[name] = [binary, "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
-                              f"--reference-doc={project / 'paper' / 'template.docx'}", "-o", str(outputs[name]),
-                              str(markdown)]  # fmt: skip
+                              f"--reference-doc={project / 'paper' / 'template.docx'}",
+                              f"--resource-path={project / 'sections'}",  # pictures, as the sections name them
+                              "-o", str(outputs[name]), str(markdown)]  # fmt: skip
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         edits = 0
         for _ in range(repeat):  # interleaved, so drift in machine load hits all alike
