@@ -15,6 +15,7 @@ import pytest
 from lxml import etree
 
 from coe_paper import fragments, parallel, pipeline
+from coe_paper import project as project_module
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.markdown import parse
 from coe_paper.ooxml import w
@@ -282,6 +283,25 @@ def test_front_matter_from_the_cache_keeps_its_positions(make_project: MakeProje
     assert (cache(root) / "front.pack").is_file()
     assert [(d.line, d.column) for d in cold] == [(5, 16)]
     assert [d for d in pipeline.check(root).diagnostics if d.code == "COE201"] == cold
+
+
+def test_a_warm_run_parses_no_yaml(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """paper.yaml, contributors.yaml, the abbreviations and every front matter come from the cache on a warm run."""
+    root = make_project({"paper/abbreviations.yaml": "EU: European Union\nUAEU: Urban Agenda for the EU\n"}, git=True)
+    cold = pipeline.check(root)
+    assert cold.project is not None and cold.project.abbreviations["EU"] == "European Union"
+    parsed: list[str] = []
+    original = project_module.load_yaml
+
+    def counted(text: str, path: str, **options: int) -> object:
+        parsed.append(path)
+        return original(text, path, **options)
+
+    monkeypatch.setattr(project_module, "load_yaml", counted)
+    warm = pipeline.check(root)
+    assert parsed == []
+    assert warm.project is not None and warm.project.abbreviations == cold.project.abbreviations
+    assert warm.diagnostics == cold.diagnostics
 
 
 TABLE = "| City | Homes |\n|---|---|\n| Rome | 12 |\n\nTable: Homes by city {#tbl-homes}\n"

@@ -215,14 +215,16 @@ def load_yaml_file(
     return value, located
 
 
-def load_abbreviations(source: Source, path: str, found: list[Diagnostic]) -> dict[str, str]:
-    """`paper/abbreviations.yaml` (abbreviation: what it stands for); none when the file is absent."""
+def load_abbreviations(source: Source, path: str, found: list[Diagnostic], cache: Store | None = None
+                       ) -> dict[str, str]:  # fmt: skip
+    """`paper/abbreviations.yaml` (abbreviation: what it stands for); none when the file is absent. With `cache`,
+    as load_yaml_file takes it."""
     try:
         if not source.exists(path):
             return {}
     except SourceError:
         return {}
-    value, _ = load_yaml_file(source, path, AbbreviationsFile, found)
+    value, _ = load_yaml_file(source, path, AbbreviationsFile, found, cache)
     return {str(key): str(text) for key, text in value.root.items()} if value is not None else {}
 
 
@@ -252,10 +254,11 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             found.extend(problems)
             if section is not None:
                 sections.append(section)
+    abbreviations = load_abbreviations(source, config.abbreviations, found, cache) if config is not None else {}
     cache.prune(isinstance(source, WorkTree))
     if config is None or members is None:
         return None, found
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
                       config_marks=config_yaml.marks if config_yaml else {},
-                      abbreviations=load_abbreviations(source, config.abbreviations, found))  # fmt: skip
+                      abbreviations=abbreviations)  # fmt: skip
     return project, found
