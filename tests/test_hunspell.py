@@ -153,3 +153,19 @@ def test_reading_the_dictionary_leaves_no_file_open(en_gb: tuple[Dictionary, Loo
         del whole, lazy
         gc.collect()
     assert [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_the_index_of_a_replaced_dictionary_is_removed(make_project: MakeProject, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project({}, git=True)
+    base = str(tmp_path / "xx")
+    Path(base + ".aff").write_text(SMALL_AFF, encoding="utf-8")
+    Path(base + ".dic").write_text(SMALL_DIC, encoding="utf-8")
+    monkeypatch.setattr(spelling, "_lookups", {})
+    assert spelling.load_lookups(base, None, root).lookup("locks")
+    kept = root / ".git/coe-paper-cache/hunspell"
+    first = list(kept.iterdir())
+    Path(base + ".dic").write_text(SMALL_DIC + "town/S\n", encoding="utf-8")  # another dictionary: another key
+    assert spelling.load_lookups(base, None, root).lookup("towns")
+    now = list(kept.iterdir())
+    assert len(first) == len(now) == 1 and first != now

@@ -164,6 +164,7 @@ def load_lookups(path: str, key: str | None = None, root: Path | None = None) ->
             found = Lookups(path, stored if isinstance(stored, dict) else None)
             if not isinstance(stored, dict):
                 store.put(entry, found.dic.entries)
+                store.prune()  # the index of a dictionary since replaced (2.5 MB for en_GB) goes
             _lookups.clear()
             _lookups[(path, key)] = found
         return found
