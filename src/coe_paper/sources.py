@@ -178,6 +178,8 @@ def ask_again(tree: WorkTree, question: str) -> str:
 
 
 def digest(answer: object) -> str:
+    """A short stand-in for an answer of the work tree: the SHA-256 of bytes read, the error, or the JSON of the
+    rest (a yes or no, a listing)."""
     if isinstance(answer, bytes):
         return hashlib.sha256(answer).hexdigest()
     if isinstance(answer, SourceError):
