@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,3 +202,14 @@ def test_an_upgraded_library_or_another_git_environment_builds_again(project: Pa
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     assert built(assemble(project))
     assert not built(assemble(project))
+
+
+def test_a_pipe_or_a_device_among_the_paper_s_files_is_never_read(project: Path) -> None:
+    os.mkfifo(project / "sections" / "notes.fifo")  # opening it to read would wait for a writer for ever
+    (project / "paper" / "zero.md").symlink_to("/dev/zero")  # reading it would never end
+    started = time.monotonic()
+    found = uptodate.fingerprint(project)
+    assert found is not None and time.monotonic() - started < 5
+    assert found["file:sections/notes.fifo"].startswith("not a file (p")
+    assert found["file:paper/zero.md"].startswith("link /dev/zero not a file (c")
+    assert built(assemble(project)) and not built(assemble(project))

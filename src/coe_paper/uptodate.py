@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import struct
 import sys
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from .sources import WorkTree, ask_again, normalise
 from .store import Store, code_stamp
 
 KIND = "uptodate"
+HASH_LIMIT = 64 * 1024 * 1024  # a larger file (over every limit a build reads with) is known by its size and time
 _GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/grafts")
 _PROJECT_FILES = (".gitignore", ".gitattributes")
 _LIBRARIES = ("docx", "lxml", "jinja2", "markdown_it", "mdit_py_plugins", "yaml", "pydantic", "pydantic_core", "spylls")
@@ -164,17 +166,26 @@ def _walk(root: Path, name: str, found: dict[str, str]) -> None:
 
 
 def _file(path: Path) -> str:
-    """A file's SHA-256 (through a symbolic link, which is named too), '-' when missing, or why it cannot be read."""
+    """A regular file's SHA-256 (through a symbolic link, which is named too; past HASH_LIMIT, its size and time),
+    '-' when missing, or what else it is (a directory, a pipe: opened without waiting, never read)."""
     try:
         link = f"link {os.readlink(path)} " if path.is_symlink() else ""
-        if path.is_dir():
-            return link + "directory"
-        with path.open("rb") as handle:
-            return link + hashlib.file_digest(handle, "sha256").hexdigest()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return "-"
     except OSError as exc:
         return f"unreadable: {exc.strerror or exc}"
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > HASH_LIMIT:
+        os.close(handle)
+        if stat.S_ISREG(info.st_mode):
+            return f"{link}large: {info.st_size} bytes, {info.st_mtime_ns}"
+        return f"{link}not a file ({stat.filemode(info.st_mode)})"
+    with os.fdopen(handle, "rb") as file:
+        try:
+            return link + hashlib.file_digest(file, "sha256").hexdigest()
+        except OSError as exc:
+            return f"unreadable: {exc.strerror or exc}"
 
 
 def _sha(data: bytes) -> str:
