@@ -105,6 +105,28 @@ def test_a_change_the_document_depends_on_builds_it_again(project: Path, change:
     assert not built(assemble(project))  # and then it is up to date again
 
 
+@pytest.mark.parametrize("where", ["default", "configured"])
+def test_a_change_to_git_s_ignore_file_outside_the_project_builds_again(make_project: MakeProject, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         where: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    ignore = tmp_path / "config" / "git" / "ignore" if where == "default" else tmp_path / "my-ignore"
+    ignore.parent.mkdir(parents=True, exist_ok=True)
+    ignore.write_text("*.bak\n", encoding="utf-8")
+    root = make_project(git=True)
+    if where == "configured":
+        git(root, "config", "core.excludesFile", str(ignore))
+    (root / "sections" / "01-intro.md.bak").write_text("an editor's backup, ignored\n", encoding="utf-8")
+    first = assemble(root)
+    assert built(first) and "uncommitted" not in first.stdout
+    assert not built(assemble(root))
+    ignore.write_text("*.swp\n", encoding="utf-8")  # the backup is now an untracked file: the version says so
+    again = assemble(root)
+    assert built(again) and "with uncommitted changes" in again.stdout
+    assert not built(assemble(root))
+
+
 def test_the_date_the_options_and_force(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     assert built(assemble(project))

@@ -8,7 +8,9 @@ layout choice) keeps a fingerprint of what the document came from, and the docum
 - every other question the build asked of the work tree, with a digest of its answer (sources.JournaledTree);
 - git's state: HEAD, every ref (a new tag changes `git describe`), loose, packed or in a reftable, the index's
   entries, the repository's config, shallow and ignore files, and the project's .gitignore and .gitattributes;
-- the user's and the system's git configuration, and the GIT_ variables of the environment;
+- the user's and the system's git configuration, and the GIT_ variables of the environment; git's configuration as
+  git reads it (included files too), and the ignore, attributes, mailmap and blame files it names or reads by
+  default (a pattern removed from the user's ignore file makes an untracked file an uncommitted change);
 - coe-paper's own code (store.code_stamp), the libraries the build loaded (by their files' sizes and times),
   SOURCE_DATE_EPOCH and the spelling dictionary's files;
 with the build's diagnostics and counts, which an up-to-date run reports again. `check` makes the fingerprint
@@ -26,6 +28,7 @@ import json
 import os
 import stat
 import struct
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +41,8 @@ from .store import Store, code_stamp
 
 KIND = "uptodate"
 HASH_LIMIT = 64 * 1024 * 1024  # a larger file (over every limit a build reads with) is known by its size and time
-_GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/grafts")
+_GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/attributes", "info/grafts")
+_CONFIG_PATHS = ("core.excludesfile", "core.attributesfile", "mailmap.file", "blame.ignorerevsfile")
 _PROJECT_FILES = (".gitignore", ".gitattributes")
 _LIBRARIES = ("docx", "lxml", "jinja2", "markdown_it", "mdit_py_plugins", "yaml", "pydantic", "pydantic_core", "spylls")
 
@@ -70,6 +74,7 @@ def fingerprint(root: Path) -> dict[str, str] | None:
         found[f"git:{name}"] = _file(git / name)
     for name, path in _user_git_config():
         found[f"git config:{name}"] = _file(path)
+    _git_settings(root, found)
     for name in ("refs", "reftable"):  # loose refs, or the reftable format's files
         for directory, _, files in sorted(os.walk(git / name)):
             for file in sorted(files):
@@ -128,8 +133,34 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
 def _user_git_config() -> list[tuple[str, Path]]:
     """The user's and the system's git configuration files (they can change what `git log` reports)."""
     home = Path(os.environ.get("HOME") or "~").expanduser()
-    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-    return [("global", home / ".gitconfig"), ("xdg", xdg / "git" / "config"), ("system", Path("/etc/gitconfig"))]
+    return [("global", home / ".gitconfig"), ("xdg", _xdg_config() / "git" / "config"),
+            ("system", Path("/etc/gitconfig"))]  # fmt: skip
+
+
+def _xdg_config() -> Path:
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path(os.environ.get("HOME") or "~").expanduser() / ".config")
+
+
+def _git_settings(root: Path, found: dict[str, str]) -> None:
+    """git's configuration as git itself reads it (`git config --list --show-origin`: every file, those it
+    includes too, and GIT_CONFIG_ settings), and the files it names that change what `git status`, `git log` and
+    `git blame` report, or their defaults: ignore and attributes files, a mailmap file, blame's ignored revisions."""
+    try:
+        listing = subprocess.run(["git", "-C", str(root), "config", "--list", "--show-origin", "-z"],
+                                 capture_output=True, check=False).stdout  # fmt: skip
+    except OSError as exc:
+        listing = f"no git: {exc.strerror or exc}".encode()
+    found["git config:listing"] = _sha(listing)
+    xdg = _xdg_config()
+    paths = {"default ignore": xdg / "git" / "ignore", "default attributes": xdg / "git" / "attributes",
+             "system attributes": Path("/etc/gitattributes")}  # fmt: skip
+    tokens = listing.split(b"\0")
+    for setting in tokens[1::2]:
+        key, _, value = setting.decode("utf-8", "surrogateescape").partition("\n")
+        if key in _CONFIG_PATHS and value:
+            paths[f"{key} {value}"] = root / Path(value).expanduser()
+    for name, path in paths.items():
+        found[f"git file:{name}"] = _file(path)
 
 
 def libraries() -> dict[str, str]:
