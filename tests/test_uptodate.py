@@ -127,6 +127,15 @@ def test_a_change_to_git_s_ignore_file_outside_the_project_builds_again(make_pro
     assert not built(assemble(root))
 
 
+def test_an_output_folder_now_linked_out_of_the_project_is_not_up_to_date(project: Path, tmp_path: Path) -> None:
+    build = project / "build"
+    build.rename(tmp_path / "elsewhere")  # the document goes along, unchanged
+    build.symlink_to(tmp_path / "elsewhere")
+    result = assemble(project)
+    assert result.exit_code == 1 and "is up to date" not in result.stdout
+    assert "COE005" in result.stderr  # as `--force` says: the output leads outside the project
+
+
 def test_the_date_the_options_and_force(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     assert built(assemble(project))

@@ -15,8 +15,9 @@ layout choice) keeps a fingerprint of what the document came from, and the docum
   SOURCE_DATE_EPOCH and the spelling dictionary's files;
 with the build's diagnostics and counts, which an up-to-date run reports again. `check` makes the fingerprint
 again: anything different, missing or unreadable, and the build runs. The fingerprint is taken before the build,
-so a file changed while it ran makes the next run build again. Outside git, or in a linked worktree, there is no
-record and every run builds.
+so a file changed while it ran makes the next run build again. The output path as the build wrote it must still
+lead where it led (a build folder moved away and linked to would now be refused). Outside git, or in a linked
+worktree, there is no record and every run builds.
 
 Only stdlib modules and coe-paper's light ones are imported: an up-to-date run loads none of the build.
 """
@@ -258,8 +259,8 @@ def check(root: Path, found: dict[str, str] | None, output: Path | None, paginat
         if any(ask_again(tree, question) != answer for question, answer in answers.items()):
             return None
         target = Path(record["output"])
-        if _file(target) != record["sha256"]:
-            return None
+        if Path(record["written"]).resolve() != target or _file(target) != record["sha256"]:
+            return None  # the document is not where the build would write it now (a folder became a link)
         diagnostics = [_diagnostic(d) for d in record["diagnostics"]]
         return Seen(target, diagnostics, int(record["sections"]), int(record["words"]), str(record["version"]))
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
@@ -285,7 +286,7 @@ def record(root: Path, found: dict[str, str] | None, output: Path | None, pagina
     store.put(_entry(store, output, paginate), {
         "fingerprint": found, "answers": kept, "dictionary": [dictionary, _dictionary(dictionary)],
         "libraries": libraries(),
-        "output": str(seen.output.resolve()), "sha256": _file(seen.output),
+        "output": str(seen.output.resolve()), "written": str(seen.output.absolute()), "sha256": _file(seen.output),
         "diagnostics": [d.as_dict() for d in seen.diagnostics], "sections": seen.sections, "words": seen.words,
         "version": seen.version,
     })  # fmt: skip
