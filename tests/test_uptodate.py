@@ -15,7 +15,7 @@ from typer.testing import CliRunner, Result
 from coe_paper import pipeline, uptodate
 from coe_paper.cli import app
 from coe_paper.sources import JournaledTree, WorkTree, ask_again
-from coe_paper.store import Store
+from coe_paper.store import Store, code_stamp
 from conftest import GIT_ENV, MakeProject, require_client, section_text
 
 INTRO = "sections/01-intro.md"
@@ -134,6 +134,13 @@ def test_an_output_folder_now_linked_out_of_the_project_is_not_up_to_date(projec
     result = assemble(project)
     assert result.exit_code == 1 and "is up to date" not in result.stdout
     assert "COE005" in result.stderr  # as `--force` says: the output leads outside the project
+
+
+def test_the_built_in_templates_are_part_of_coe_paper_s_code_stamp() -> None:
+    built_in = Path(uptodate.__file__).parent / "templates"  # a paper without templates of its own renders these
+    names = sorted(path.name for path in built_in.glob("*.j2"))
+    assert "title_page.md.j2" in names
+    assert all(f"templates/{name}:" in code_stamp() for name in names)  # an edited one builds the paper again
 
 
 def test_the_date_the_options_and_force(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -47,11 +47,12 @@ def git_dir(root: Path) -> Path | None:
 
 @cache
 def code_stamp() -> str:
-    """Sizes and times of coe-paper's own source and data files: an edited module invalidates every entry (read
-    once a process: the code that runs is the code that was loaded)."""
+    """Sizes and times of coe-paper's own source and data files, the built-in templates too: an edited module
+    invalidates every entry (read once a process: the code that runs is the code that was loaded)."""
     here = Path(__file__).parent
     stamps = []
-    for path in sorted([*here.glob("*.py"), *here.glob("rules/*.py"), *here.glob("rules/data/*")]):
+    files = [*here.glob("*.py"), *here.glob("rules/*.py"), *here.glob("rules/data/*"), *here.glob("templates/*")]
+    for path in sorted(files):
         try:
             info = path.stat()
         except OSError:
