@@ -4,7 +4,9 @@ the build's diagnostics again and builds nothing; any change the document depend
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -240,6 +242,26 @@ def test_an_upgraded_library_or_another_git_environment_builds_again(project: Pa
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     assert built(assemble(project))
     assert not built(assemble(project))
+
+
+def test_a_library_found_elsewhere_on_the_path_builds_again(make_project: MakeProject, tmp_path: Path) -> None:
+    import mdurl  # markdown-it's URL encoding: it shapes every link of the document
+
+    root = make_project(git=True)
+    shadow = tmp_path / "shadow"
+    shutil.copytree(Path(mdurl.__file__).parent, shadow / "mdurl")  # a copy, as a user install or PYTHONPATH gives
+
+    def cli(*path: Path) -> bool:  # in a process of its own: this one has every library loaded already
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000",
+               "PYTHONPATH": os.pathsep.join(str(p) for p in (*path, Path(uptodate.__file__).parents[1]))}
+        proc = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "-C", str(root),
+                               "assemble", "--no-layout"], env=env, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        return "wrote " in proc.stdout
+
+    assert cli() and not cli()
+    assert cli(shadow)  # the copy is imported first now
+    assert not cli(shadow)
 
 
 def test_a_pipe_or_a_device_among_the_paper_s_files_is_never_read(project: Path) -> None:

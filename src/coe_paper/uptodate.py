@@ -11,8 +11,8 @@ layout choice) keeps a fingerprint of what the document came from, and the docum
 - the user's and the system's git configuration, and the GIT_ variables of the environment; git's configuration as
   git reads it (included files too), and the ignore, attributes, mailmap and blame files it names or reads by
   default (a pattern removed from the user's ignore file makes an untracked file an uncommitted change);
-- coe-paper's own code (store.code_stamp), the libraries the build loaded (by their files' sizes and times),
-  SOURCE_DATE_EPOCH and the spelling dictionary's files;
+- coe-paper's own code (store.code_stamp), Python's version, the libraries the build loaded (by their files' sizes
+  and times, and where an import finds them now), SOURCE_DATE_EPOCH and the spelling dictionary's files;
 with the build's diagnostics and counts, which an up-to-date run reports again. `check` makes the fingerprint
 again: anything different, missing or unreadable, and the build runs. The fingerprint is taken before the build,
 so a file changed while it ran makes the next run build again. The output path as the build wrote it must still
@@ -25,6 +25,7 @@ Only stdlib modules and coe-paper's light ones are imported: an up-to-date run l
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import stat
@@ -45,7 +46,6 @@ HASH_LIMIT = 64 * 1024 * 1024  # a larger file (over every limit a build reads w
 _GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/attributes", "info/grafts")
 _CONFIG_PATHS = ("core.excludesfile", "core.attributesfile", "mailmap.file", "blame.ignorerevsfile")
 _PROJECT_FILES = (".gitignore", ".gitattributes")
-_LIBRARIES = ("docx", "lxml", "jinja2", "markdown_it", "mdit_py_plugins", "yaml", "pydantic", "pydantic_core", "spylls")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def fingerprint(root: Path) -> dict[str, str] | None:
     git = root / ".git"
     if not git.is_dir():
         return None
-    found = {"code": _sha(code_stamp().encode()), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    found = {"code": _sha(code_stamp().encode()), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
+             "python": sys.version}
     found.update({f"env:{name}": value for name, value in os.environ.items() if name.startswith("GIT_")})
     for name in PAPER_PATHS:
         _walk(root, name, found)
@@ -165,15 +166,31 @@ def _git_settings(root: Path, found: dict[str, str]) -> None:
 
 
 def libraries() -> dict[str, str]:
-    """The libraries a build loaded that shape the document, by the size and time of each one's first file (an
-    upgrade replaces it)."""
+    """The libraries the build loaded (every package outside the standard library), by the size and time of each
+    one's first file (an upgrade replaces it)."""
+    return {where: _stamp(where) for where in modules().values()}
+
+
+def modules() -> dict[str, str]:
+    """Where each library the build loaded was found: another copy found first on the path (PYTHONPATH, a user
+    install) would be imported instead."""
     found = {}
-    for name in _LIBRARIES:
-        module = sys.modules.get(name)
+    for name, module in sorted(sys.modules.items()):
+        if "." in name or name.startswith("__") or name in sys.stdlib_module_names or name == __package__:
+            continue
         where = getattr(module, "__file__", None)
-        if where:
-            found[where] = _stamp(where)
+        if isinstance(where, str):
+            found[name] = where
     return found
+
+
+def _found_at(name: str) -> str | None:
+    """Where an import of `name` would find it now (without importing it)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
 
 
 def _stamp(path: str) -> str:
@@ -254,6 +271,8 @@ def check(root: Path, found: dict[str, str] | None, output: Path | None, paginat
             return None
         if any(_stamp(path) != stamp for path, stamp in record["libraries"].items()):
             return None
+        if any(_found_at(name) != where for name, where in record["modules"].items()):
+            return None
         tree = WorkTree(root)
         answers: dict[str, str] = record["answers"]
         if any(ask_again(tree, question) != answer for question, answer in answers.items()):
@@ -285,7 +304,7 @@ def record(root: Path, found: dict[str, str] | None, output: Path | None, pagina
     store = Store(root, KIND, "")
     store.put(_entry(store, output, paginate), {
         "fingerprint": found, "answers": kept, "dictionary": [dictionary, _dictionary(dictionary)],
-        "libraries": libraries(),
+        "libraries": libraries(), "modules": modules(),
         "output": str(seen.output.resolve()), "written": str(seen.output.absolute()), "sha256": _file(seen.output),
         "diagnostics": [d.as_dict() for d in seen.diagnostics], "sections": seen.sections, "words": seen.words,
         "version": seen.version,
