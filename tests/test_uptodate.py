@@ -273,3 +273,13 @@ def test_a_pipe_or_a_device_among_the_paper_s_files_is_never_read(project: Path)
     assert found["file:sections/notes.fifo"].startswith("not a file (p")
     assert found["file:paper/zero.md"].startswith("link /dev/zero not a file (c")
     assert built(assemble(project)) and not built(assemble(project))
+
+
+def test_a_split_index_s_shared_part_is_in_the_fingerprint(project: Path) -> None:
+    git(project, "update-index", "--split-index")
+    found = uptodate.fingerprint(project)
+    assert found is not None and [key for key in found if key.startswith("git:sharedindex.")]
+    assert built(assemble(project)) and not built(assemble(project))
+    edit_section(project)
+    git(project, "add", INTRO)
+    assert built(assemble(project))

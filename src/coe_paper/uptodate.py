@@ -32,6 +32,7 @@ import stat
 import struct
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from .sources import WorkTree, ask_again, normalise
 from .store import Store, code_stamp
 
 KIND = "uptodate"
-HASH_LIMIT = 64 * 1024 * 1024  # a larger file (over every limit a build reads with) is known by its size and time
+HASH_LIMIT = 64 * 1024 * 1024  # a larger file (over every limit a build reads with) is known by its size and times
 _GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/attributes", "info/grafts")
 _CONFIG_PATHS = ("core.excludesfile", "core.attributesfile", "mailmap.file", "blame.ignorerevsfile")
 _PROJECT_FILES = (".gitignore", ".gitattributes")
@@ -66,7 +67,7 @@ def fingerprint(root: Path) -> dict[str, str] | None:
     if not git.is_dir():
         return None
     found = {"code": _sha(code_stamp().encode()), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
-             "python": sys.version}
+             "python": sys.version, "zlib": zlib.ZLIB_RUNTIME_VERSION}  # the system's zlib deflates the package
     found.update({f"env:{name}": value for name, value in os.environ.items() if name.startswith("GIT_")})
     for name in PAPER_PATHS:
         _walk(root, name, found)
@@ -83,6 +84,9 @@ def fingerprint(root: Path) -> dict[str, str] | None:
                 path = Path(directory) / file
                 found[f"git:{path.relative_to(git).as_posix()}"] = _file(path)
     found["git:index"] = index_entries(git / "index")
+    for name in sorted(os.listdir(git)):
+        if name.startswith("sharedindex."):  # core.splitIndex: most entries are in the shared part
+            found[f"git:{name}"] = _file(git / name)
     return found
 
 
@@ -215,7 +219,7 @@ def _walk(root: Path, name: str, found: dict[str, str]) -> None:
 
 
 def _file(path: Path) -> str:
-    """A regular file's SHA-256 (through a symbolic link, which is named too; past HASH_LIMIT, its size and time),
+    """A regular file's SHA-256 (through a symbolic link, which is named too; past HASH_LIMIT, its size and times),
     '-' when missing, or what else it is (a directory, a pipe: opened without waiting, never read)."""
     try:
         link = f"link {os.readlink(path)} " if path.is_symlink() else ""
@@ -228,7 +232,7 @@ def _file(path: Path) -> str:
     if not stat.S_ISREG(info.st_mode) or info.st_size > HASH_LIMIT:
         os.close(handle)
         if stat.S_ISREG(info.st_mode):
-            return f"{link}large: {info.st_size} bytes, {info.st_mtime_ns}"
+            return f"{link}large: {info.st_size} bytes, {info.st_mtime_ns}, {info.st_ctime_ns}"
         return f"{link}not a file ({stat.filemode(info.st_mode)})"
     with os.fdopen(handle, "rb") as file:
         try:
