@@ -239,7 +239,8 @@ def test_ctrl_c_says_interrupted(make_project: MakeProject, monkeypatch: pytest.
 def test_ctrl_c_in_a_real_process_leaves_no_traceback(make_project: MakeProject) -> None:
     root = make_project()
     code = ("import signal, os, coe_paper.pipeline as p\n"
-            "p.load = lambda *a, **k: os.kill(os.getpid(), signal.SIGINT)\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # as a terminal's: a job started in the
+            "p.load = lambda *a, **k: os.kill(os.getpid(), signal.SIGINT)\n"  # background inherits SIGINT ignored
             "from coe_paper.cli import run; run()")  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1])}  # the code under test
     proc = subprocess.run([sys.executable, "-c", code, "--project", str(root), "assemble"], capture_output=True,
