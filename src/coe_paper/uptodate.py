@@ -247,14 +247,7 @@ def _sha(data: bytes) -> str:
 
 def _dictionary(path: str) -> str:
     """The spelling dictionary's files, by size and time (as rules/spelling.py keys its cache)."""
-    parts = []
-    for suffix in (".aff", ".dic"):
-        try:
-            info = os.stat(path + suffix)
-        except OSError:
-            return "-"
-        parts.append(f"{info.st_size}:{info.st_mtime_ns}")
-    return ";".join(parts)
+    return ";".join(_stamp(path + suffix) for suffix in (".aff", ".dic"))
 
 
 def _entry(store: Store, output: Path | None, paginate: bool) -> str:
