@@ -450,3 +450,16 @@ def test_bylines_and_annex_credit_organisations_found_in_history(
     assert rows["City of Leipzig"] == ""
     assert rows["Directorate-General for Regional and Urban Policy"] == "Housing"
     assert rows["Metropolitan City of Rome"] == "Housing; Outlook"
+
+
+def test_an_edited_mailmap_blames_again(tmp_path: Path) -> None:
+    """git blame gives authors through the work tree's .mailmap: kept blame from before an edit would still credit
+    the organisation the old .mailmap named."""
+    repo, _ = build_history(tmp_path / "paper")
+    _, cold = attribute(repo.root, use_cache=True)
+    assert cold.sections[HOMES].lines_by_org == {"anct": 1, "dg-regio": 1, "rome": 10}
+    (repo.root / ".mailmap").write_text("# emptied, not committed\n", encoding="utf-8")
+    _, warm = attribute(repo.root, use_cache=True)
+    _, uncached = attribute(repo.root)
+    assert warm.sections[HOMES].lines_by_org == uncached.sections[HOMES].lines_by_org == {"anct": 1, "rome": 10}
+    assert warm.cache_hits == 0

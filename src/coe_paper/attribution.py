@@ -17,6 +17,7 @@ Rules (README, "Attribution"):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -31,7 +32,7 @@ from pathlib import Path
 from . import gitrun
 from .diagnostics import Diagnostic, warning
 from .gitlog import repository_problem
-from .identities import Identity, IdentityMap, parse_mailmap, parse_person
+from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
 from .project import SECTIONS_DIR
 
@@ -163,7 +164,9 @@ def history_of(
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
     cache_dir = root / git_dir / CACHE_DIR
     cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
-    keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}" for path in paths}
+    # git blame gives authors through the work tree's .mailmap, whatever the revision: an edited one blames again
+    mapped = hashlib.sha256(work_tree_mailmap(root).encode()).hexdigest()[:16]
+    keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}" for path in paths}
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
@@ -324,7 +327,8 @@ def _unmapped_warning(section: SectionHistory) -> list[Diagnostic]:
 
 
 class _BlameCache:
-    """Blame results on disk (JSON in the git directory), keyed by path, blob id and the commit that last changed it."""
+    """Blame results on disk (JSON in the git directory), keyed by path, blob id, the commit that last changed it
+    and the work tree's .mailmap (git blame maps authors through it)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path

@@ -65,7 +65,7 @@ def parse_mailmap(text: str) -> dict[tuple[str, str | None], _MailmapEntry]:
     return entries
 
 
-def _work_tree_mailmap(root: Path) -> str:
+def work_tree_mailmap(root: Path) -> str:
     """The `.mailmap` at the top of the repository holding `root` (read from disk, as git does)."""
     for directory in (root.resolve(), *root.resolve().parents):
         if (directory / ".git").exists():
@@ -98,7 +98,7 @@ class IdentityMap:
                 emails.setdefault(email.lower(), member.id)
             for domain in member.domains:
                 domains.setdefault(domain.lower(), member.id)
-        return cls(emails, domains, _work_tree_mailmap(root) if mailmap is None else mailmap)
+        return cls(emails, domains, work_tree_mailmap(root) if mailmap is None else mailmap)
 
     def canonical(self, name: str, email: str) -> Identity:
         """The identity after .mailmap (name and e-mail matched case-insensitively, as git does)."""
