@@ -14,7 +14,6 @@ from ..diagnostics import Diagnostic, Severity, error
 from ..model import Project
 from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
 from ..sources import Source, SourceError, normalise
-from ..store import code_stamp
 from .config import ChecksConfig
 from .registry import RULES, Rule, rules
 from .shipped import use_project
@@ -143,8 +142,9 @@ def check(project: Project, parsed: Sequence[Parsed], source: Source, editor: Ed
 
 
 def _section_cache(context: Context, chosen: list[Rule]) -> SectionCache:
-    """The cache of findings by section (see cache.py), salted with everything the rules read for the whole run;
-    reading the paper's lists and opening the speller here also reports their problems when every section hits."""
+    """The cache of findings by section (see cache.py), salted with everything the rules read for the whole run
+    (store.py adds coe-paper's own code); reading the paper's lists and opening the speller here also reports their
+    problems when every section hits."""
     from .spelling import speller
 
     project, codes = context.project, {r.code for r in chosen}
@@ -152,7 +152,7 @@ def _section_cache(context: Context, chosen: list[Rule]) -> SectionCache:
     words = sorted(context.words) if "COE721" in codes and dictionary is not None else []  # read when spelling runs
     terms = [t.file.model_dump_json() for t in context.paper_terms] if "COE702" in codes else []
     salt = json.dumps({
-        "code": code_stamp(), "rules": sorted(codes), "checks": context.config.model_dump_json(),
+        "rules": sorted(codes), "checks": context.config.model_dump_json(),
         "words": words, "terms": terms,
         "contributors": [[c.id, c.name, c.short] for c in project.contributors],
         "dictionary": dictionary.key if dictionary is not None else None,
