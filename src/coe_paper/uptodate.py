@@ -7,9 +7,9 @@ layout choice) keeps a fingerprint of what the document came from, and the docum
   uncommitted changes looks at all of them, so a new file there changes the version stamp even unread;
 - every other question the build asked of the work tree, with a digest of its answer (sources.JournaledTree);
 - git's state: HEAD, every ref (a new tag changes `git describe`), loose, packed or in a reftable, the index's
-  entries, the repository's config, shallow and ignore files, and the project's .gitignore and .gitattributes;
-- the user's and the system's git configuration, and the GIT_ variables of the environment; git's configuration as
-  git reads it (included files too), and the ignore, attributes, mailmap and blame files it names or reads by
+  entries, the repository's shallow, ignore and attributes files, and the project's .gitignore and .gitattributes;
+- the GIT_ variables of the environment; git's configuration as git reads it (the system's, the user's and the
+  repository's, included files too), and the ignore, attributes, mailmap and blame files it names or reads by
   default (a pattern removed from the user's ignore file makes an untracked file an uncommitted change);
 - coe-paper's own code (store.code_stamp), Python's version, the libraries the build loaded (by their files' sizes
   and times, and where an import finds them now), SOURCE_DATE_EPOCH and the spelling dictionary's files;
@@ -44,7 +44,7 @@ from .store import Store, code_stamp
 
 KIND = "uptodate"
 HASH_LIMIT = 64 * 1024 * 1024  # a larger file (over every limit a build reads with) is known by its size and times
-_GIT_FILES = ("HEAD", "packed-refs", "config", "shallow", "info/exclude", "info/attributes", "info/grafts")
+_GIT_FILES = ("HEAD", "packed-refs", "shallow", "info/exclude", "info/attributes", "info/grafts")  # config: below
 _CONFIG_PATHS = ("core.excludesfile", "core.attributesfile", "mailmap.file", "blame.ignorerevsfile")
 _PROJECT_FILES = (".gitignore", ".gitattributes")
 
@@ -75,8 +75,6 @@ def fingerprint(root: Path) -> dict[str, str] | None:
         found[f"project:{name}"] = _file(root / name)
     for name in _GIT_FILES:
         found[f"git:{name}"] = _file(git / name)
-    for name, path in _user_git_config():
-        found[f"git config:{name}"] = _file(path)
     _git_settings(root, found)
     for name in ("refs", "reftable"):  # loose refs, or the reftable format's files
         for directory, _, files in sorted(os.walk(git / name)):
@@ -136,28 +134,19 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
     return value, used
 
 
-def _user_git_config() -> list[tuple[str, Path]]:
-    """The user's and the system's git configuration files (they can change what `git log` reports)."""
-    home = Path(os.environ.get("HOME") or "~").expanduser()
-    return [("global", home / ".gitconfig"), ("xdg", _xdg_config() / "git" / "config"),
-            ("system", Path("/etc/gitconfig"))]  # fmt: skip
-
-
-def _xdg_config() -> Path:
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path(os.environ.get("HOME") or "~").expanduser() / ".config")
-
-
 def _git_settings(root: Path, found: dict[str, str]) -> None:
-    """git's configuration as git itself reads it (`git config --list --show-origin`: every file, those it
-    includes too, and GIT_CONFIG_ settings), and the files it names that change what `git status`, `git log` and
-    `git blame` report, or their defaults: ignore and attributes files, a mailmap file, blame's ignored revisions."""
+    """git's configuration as git itself reads it (`git config --list --show-origin`: the system's, the user's
+    and the repository's files, those they include, and GIT_CONFIG_ settings), and the files it names that change
+    what `git status`, `git log` and `git blame` report, or their defaults: ignore and attributes files, a mailmap
+    file, blame's ignored revisions."""
     try:
         listing = subprocess.run(["git", "-C", str(root), "config", "--list", "--show-origin", "-z"],
                                  capture_output=True, check=False).stdout  # fmt: skip
     except OSError as exc:
         listing = f"no git: {exc.strerror or exc}".encode()
     found["git config:listing"] = _sha(listing)
-    xdg = _xdg_config()
+    home = Path(os.environ.get("HOME") or "~").expanduser()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     paths = {"default ignore": xdg / "git" / "ignore", "default attributes": xdg / "git" / "attributes",
              "system attributes": Path("/etc/gitattributes")}  # fmt: skip
     tokens = listing.split(b"\0")
@@ -169,10 +158,9 @@ def _git_settings(root: Path, found: dict[str, str]) -> None:
         found[f"git file:{name}"] = _file(path)
 
 
-def libraries() -> dict[str, str]:
-    """The libraries the build loaded (every package outside the standard library), by the size and time of each
-    one's first file (an upgrade replaces it)."""
-    return {where: _stamp(where) for where in modules().values()}
+def libraries(found: dict[str, str]) -> dict[str, str]:
+    """The libraries `modules` found, by the size and time of each one's first file (an upgrade replaces it)."""
+    return {where: _stamp(where) for where in found.values()}
 
 
 def modules() -> dict[str, str]:
@@ -298,10 +286,11 @@ def record(root: Path, found: dict[str, str] | None, output: Path | None, pagina
     if found is None:
         return
     kept = {q: a for q, a in answers.items() if not _fingerprinted(json.loads(q), found)}
+    loaded = modules()
     store = Store(root, KIND, "")
     store.put(_entry(store, output, paginate), {
         "fingerprint": found, "answers": kept, "dictionary": [dictionary, _dictionary(dictionary)],
-        "libraries": libraries(), "modules": modules(),
+        "libraries": libraries(loaded), "modules": loaded,
         "output": str(seen.output.resolve()), "written": str(seen.output.absolute()), "sha256": _file(seen.output),
         "diagnostics": [d.as_dict() for d in seen.diagnostics], "sections": seen.sections, "words": seen.words,
         "version": seen.version,
