@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
@@ -135,38 +135,47 @@ _loading = threading.Lock()
 def load_dictionary(path: str, key: str | None = None) -> Any:
     """The spylls dictionary at `path`, loaded once per process and kept while its files (`key`) are unchanged:
     loading takes about a second, which `serve` pays once instead of on every rebuild that meets a new word."""
-    key = _dictionary_key(path) if key is None else key
-    with _loading:
-        found = _loaded.get((path, key))
-        if found is None:
-            from .hunspell import whole_dictionary  # imported here: only a run that needs it pays for it
 
-            found = whole_dictionary(path)
-            for stale in [k for k in _loaded if k[0] == path]:
-                del _loaded[stale]
-            _loaded[(path, key)] = found
-        return found
+    def whole(_key: str) -> Any:
+        from .hunspell import whole_dictionary  # imported here: only a run that needs it pays for it
+
+        return whole_dictionary(path)
+
+    return _kept(_loaded, _loading, path, key, whole)
 
 
 def load_lookups(path: str, key: str | None = None, root: Path | None = None) -> Any:
     """hunspell.Lookups for the dictionary at `path`, made once per process while its files (`key`) are unchanged;
     its index of the .dic by stem is kept in the section cache of the project at `root`."""
-    key = _dictionary_key(path) if key is None else key
-    with _opening:
-        found = _lookups.get((path, key))
-        if found is None:
-            from ..store import Store
-            from .hunspell import Lookups  # imported here: only a run that meets a new word pays for it
 
-            store = Store(root, "hunspell", key)
-            entry = store.key(path)
-            stored = store.get(entry)
-            found = Lookups(path, stored if isinstance(stored, dict) else None)
-            if not isinstance(stored, dict):
-                store.put(entry, found.dic.entries)
-                store.prune()  # the index of a dictionary since replaced (2.5 MB for en_GB) goes
-            _lookups.clear()
-            _lookups[(path, key)] = found
+    def lookups(key: str) -> Any:
+        from ..store import Store
+        from .hunspell import Lookups  # imported here: only a run that meets a new word pays for it
+
+        store = Store(root, "hunspell", key)
+        entry = store.key(path)
+        stored = store.get(entry)
+        made = Lookups(path, stored if isinstance(stored, dict) else None)
+        if not isinstance(stored, dict):
+            store.put(entry, made.dic.entries)
+            store.prune()  # the index of a dictionary since replaced (2.5 MB for en_GB) goes
+        return made
+
+    return _kept(_lookups, _opening, path, key, lookups)
+
+
+def _kept(table: dict[tuple[str, str], Any], lock: threading.Lock, path: str, key: str | None,
+          make: Callable[[str], Any]) -> Any:  # fmt: skip
+    """What `make` gives for the dictionary at `path` (told its files' `key`), made once per process while those
+    files are unchanged (one made for the files before is let go)."""
+    key = _dictionary_key(path) if key is None else key
+    with lock:
+        found = table.get((path, key))
+        if found is None:
+            found = make(key)
+            for stale in [k for k in table if k[0] == path]:
+                del table[stale]
+            table[(path, key)] = found
         return found
 
 
