@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from spylls.hunspell import Dictionary
 
 from coe_paper import pipeline
@@ -124,7 +126,7 @@ def test_the_index_kept_in_the_cache_spares_reading_the_dic_and_a_damaged_one_is
     root = make_project({}, git=True)
     monkeypatch.setattr(spelling, "_lookups", {})
     first = spelling.load_lookups(EN_GB, None, root)
-    assert [p.suffix for p in (root / ".git/coe-paper-cache/hunspell").iterdir()] == [".json"]
+    assert [p.suffix for p in (root / ".git/coe-paper-cache/hunspell").iterdir()] == [".bin"]
     monkeypatch.setattr(spelling, "_lookups", {})
 
     def no_reading(*args: object) -> list[str]:
@@ -133,12 +135,32 @@ def test_the_index_kept_in_the_cache_spares_reading_the_dic_and_a_damaged_one_is
     with monkeypatch.context() as patched:
         patched.setattr(hunspell, "read_lines", no_reading)
         kept = spelling.load_lookups(EN_GB, None, root)
-        assert kept is not first and kept.dic.entries == first.dic.entries
+        assert kept is not first and kept.dic.entries.data == first.dic.entries.data
         assert [kept.lookup(w) for w in ("harbours", "mispeled")] == [True, False]
-    damaged = dict(first.dic.entries, harbour=7)  # a stem whose entry is not a line: the .dic is read again
+    damaged = hunspell.Index(first.dic.entries.data[: first.dic.entries.start] + b"harbour\n")  # a record, no tab
     again = Lookups(EN_GB, damaged)
     assert [again.lookup(w) for w in ("harbours", "lighthouse")] == [True, True]
-    assert again.dic.entries["harbour"] == first.dic.entries["harbour"]
+    assert again.dic.entries.lines("harbour") == first.dic.entries.lines("harbour") != []
+
+
+def test_an_index_that_is_not_one_is_refused() -> None:
+    for data in (b"", b"coe-paper hunspell index 1", b"coe-paper hunspell index 2\n", b"{}\n"):
+        with pytest.raises(ValueError):
+            hunspell.Index(data)
+
+
+@given(st.lists(st.tuples(st.text(st.characters(blacklist_characters="\t\n"), max_size=4),
+                          st.text(st.characters(blacklist_characters="\n"), max_size=6)), max_size=30),
+       st.text(st.characters(blacklist_characters="\t\n"), max_size=4))
+def test_an_index_finds_a_stems_lines_in_the_files_order(records: list[tuple[str, str]], other: str) -> None:
+    lines = [f"{stem}{line}" + (" ph:x" if n % 5 == 0 else "") for n, (stem, line) in enumerate(records)]
+    stems = [stem for stem, _ in records]
+    made = hunspell.Index.of(stems, lines)
+    for stem in [*stems, other]:
+        assert made.lines(stem) == [line for s, line in zip(stems, lines, strict=True) if s == stem]
+    assert sorted(made.stems()) == sorted(set(stems))
+    assert made.ph == list(dict.fromkeys(s for s, line in zip(stems, lines, strict=True) if "ph:" in line))
+    assert hunspell.Index(made.data).lines(other) == made.lines(other)
 
 
 def test_reading_the_dictionary_leaves_no_file_open(en_gb: tuple[Dictionary, Lookups]) -> None:

@@ -150,14 +150,18 @@ def load_lookups(path: str, key: str | None = None, root: Path | None = None) ->
 
     def lookups(key: str) -> Any:
         from ..store import Store
-        from .hunspell import Lookups  # imported here: only a run that meets a new word pays for it
+        from .hunspell import Index, Lookups  # imported here: only a run that meets a new word pays for it
 
         store = Store(root, "hunspell", key)
         entry = store.key(path)
-        stored = store.get(entry)
-        made = Lookups(path, stored if isinstance(stored, dict) else None)
-        if not isinstance(stored, dict):
-            store.put(entry, made.dic.entries)
+        stored = store.get_bytes(entry)
+        try:
+            kept = Index(stored) if stored is not None else None
+        except ValueError:
+            kept = None
+        made = Lookups(path, kept)
+        if kept is None:
+            store.put_bytes(entry, made.dic.entries.data)
             store.prune()  # the index of a dictionary since replaced (2.5 MB for en_GB) goes
         return made
 
