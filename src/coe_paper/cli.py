@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -336,28 +337,39 @@ def contributors(
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Run the command in `sys.argv` here (resident.run, the console script, may run it in a warm process)."""
+    _exit(outcome())
+
+
+def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = None) -> int | str | None:
+    """Run a command (`args`, else `sys.argv`) through `command` (the click command typer builds from `app`, built
+    now when not given) and return its exit code, as Python's exit would take it."""
     # A run is short and makes few reference cycles, but many objects (parsed files, XML text, cache entries): the
     # collector's default thresholds scan them over and over (about 5% of a warm `validate` of 300 sections).
     gc.set_threshold(20_000, 50, 50)
-    code: int | str | None = 0
     try:
-        app()
+        (command or app)(args=args)
     except SystemExit as exc:
         if exc.code == 130:  # typer turns Ctrl-C into a silent exit 130: say why nothing happened
             err.print("coe-paper: interrupted", markup=False)
-        code = exc.code
+        return exc.code
     except KeyboardInterrupt:  # before typer took over (a document being written is removed by its writer)
         err.print("coe-paper: interrupted", markup=False)
-        code = 130
-    _exit(code)
+        return 130
+    return 0
 
 
 def _exit(code: int | str | None) -> None:
     """End the process once the command is done and its output flushed, without tearing the interpreter down:
     freeing every object of a large paper one by one took a tenth of a second after a build had finished. Every
     file coe-paper writes is complete and closed by then, and it registers nothing to run at exit."""
-    if isinstance(code, str):  # as Python's own exit does with a message
+    os._exit(finish(code))
+
+
+def finish(code: int | str | None) -> int:
+    """The process's exit status for `code`, its output flushed (a message as code is printed, as Python's exit
+    prints it)."""
+    if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
@@ -365,7 +377,7 @@ def _exit(code: int | str | None) -> None:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said
             code = code or 1
-    os._exit(code or 0)
+    return code or 0
 
 
 # The other commands register on `app` as their modules load: those that read Word files, then the forge's.
@@ -374,4 +386,4 @@ from . import cli_word  # noqa: E402
 # isort: split
 from . import cli_forge  # noqa: E402
 
-__all__ = ["app", "cli_forge", "cli_word", "run"]
+__all__ = ["app", "cli_forge", "cli_word", "finish", "outcome", "run"]

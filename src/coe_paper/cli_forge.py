@@ -85,12 +85,13 @@ def serve(
         err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)
 
     try:
-        server = PreviewServer(_root(), output, host, port, report)
+        server = PreviewServer(_root(), output, host, port, report, resident=True)
     except OSError as exc:
         err.print(f"coe-paper: cannot listen on {host}:{port}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(2) from None
     server.start()
-    out.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
+    out.print(f"serving {server.url} (Ctrl-C to stop); assemble, validate and status start warm meanwhile",
+              markup=False)
     try:
         server.wait()
     finally:

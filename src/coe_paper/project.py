@@ -11,8 +11,9 @@ from pydantic import BaseModel, ValidationError
 
 from . import limits
 from .diagnostics import Diagnostic, error
+from .locate import CONFIG_PATH
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
-from .sources import CONFIG_PATH, OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
+from .sources import OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
 from .store import Store
 from .yamlsafe import VALUE, Located, load_yaml
 

@@ -8,11 +8,15 @@ takes about a second, which a rebuild meeting a new word would otherwise pay) ar
 well under half a second on the bundled paper (`bench/bench_startup.py` measures it). Only the paper's own files
 trigger a rebuild: `paper/`, `sections/`, `contributors.yaml`, `.mailmap`, and the built .docx/.pdf under the
 output's parent (to refresh the download links).
+
+Beside it runs the resident process (resident_server.py): while `serve` runs, `coe-paper assemble`, `validate` and
+`status` in the project start warm.
 """
 
 from __future__ import annotations
 
 import contextlib
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +26,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import site
+from . import resident_server, site
 
 EVENTS = "/_coe/events"
 RELOAD_SCRIPT = (
@@ -109,7 +113,7 @@ class PreviewServer:
     """The preview server and its watcher; `start()` returns at once, `stop()` ends both threads."""
 
     def __init__(self, root: Path, output: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
-                 on_build: Callable[[Rebuilt], None] | None = None) -> None:  # fmt: skip
+                 on_build: Callable[[Rebuilt], None] | None = None, resident: bool = False) -> None:  # fmt: skip
         self.root = root.resolve()
         self.output = (output or self.root / site.DEFAULT_OUTPUT).resolve()
         self.generation = Generation()
@@ -120,6 +124,8 @@ class PreviewServer:
         self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.output)))
         self.httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
+        self.resident = resident  # with the resident process (resident_server.py) beside it
+        self._resident: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -133,6 +139,8 @@ class PreviewServer:
         return rebuilt
 
     def start(self) -> None:
+        if self.resident:  # it warms up while the first build runs
+            self._resident = resident_server.spawn(self.root)
         first = self.build([])
         ready = threading.Event()
         for target in (self.httpd.serve_forever, partial(self._watch, ready), partial(self._warm, first.built)):
@@ -184,6 +192,7 @@ class PreviewServer:
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        resident_server.stop(self._resident)
 
     def wait(self) -> None:
         """Block until interrupted (Ctrl-C) or stopped."""

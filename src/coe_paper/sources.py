@@ -17,8 +17,8 @@ from typing import Protocol, TypeVar
 from . import gitrun
 from .gitlog import repository_problem
 from .limits import mib
+from .locate import CONFIG_PATH, project_root
 
-CONFIG_PATH = "paper/paper.yaml"
 T = TypeVar("T")
 
 
@@ -28,11 +28,10 @@ class ProjectNotFound(Exception):
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above `start` holding `paper/paper.yaml`."""
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / CONFIG_PATH).is_file():
-            return directory
-    raise ProjectNotFound(f"no {CONFIG_PATH} found in {start} or any parent directory")
+    found = project_root(str(start))
+    if found is None:
+        raise ProjectNotFound(f"no {CONFIG_PATH} found in {start.resolve()} or any parent directory")
+    return Path(found)
 
 
 class SourceError(Exception):

@@ -20,9 +20,10 @@ import json
 import os
 import re
 import tempfile
-from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .locate import code_stamp as code_stamp  # the salt of every key
 
 VERSION = 1
 CACHE_DIR = "coe-paper-cache"  # in the git directory, beside the blame cache (attribution.py)
@@ -43,22 +44,6 @@ def git_dir(root: Path) -> Path | None:
         found = Path(first[len("gitdir:") :].strip())
         return found if found.is_absolute() else root / found
     return None
-
-
-@cache
-def code_stamp() -> str:
-    """Sizes and times of coe-paper's own source and data files, the built-in templates too: an edited module
-    invalidates every entry (read once a process: the code that runs is the code that was loaded)."""
-    here = Path(__file__).parent
-    stamps = []
-    files = [*here.glob("*.py"), *here.glob("rules/*.py"), *here.glob("rules/data/*"), *here.glob("templates/*")]
-    for path in sorted(files):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        stamps.append(f"{path.relative_to(here)}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(stamps)
 
 
 class Store:

@@ -1,0 +1,184 @@
+"""The `coe-paper` command, run in a warm process when one serves the project, else here.
+
+Starting coe-paper costs more than a small paper's build: Python, typer, pydantic, python-docx, Jinja2 and
+markdown-it take about 0.15 s to import before any work. While `coe-paper serve` runs, a resident process
+(resident_server.py) keeps all of them imported, with the spelling dictionary's index open, and forks a child for
+each `assemble`, `validate` or `status` run in that project. This module is the `coe-paper` command: it imports
+nothing but `os`, `socket` and `signal`, finds the project, and asks the resident process, if there is one, to run
+the command. The child gets this process's arguments, working directory, environment, umask and its standard input,
+output and error themselves (passed over the socket), so it prints to the same terminal, sees the same files and
+exits with the code this process then exits with. Anything else (no resident process, one for other code or another
+Python, another user's socket, a refusal) runs the command here, as before.
+
+The socket is `<runtime dir>/<hash of the project's path>.sock`, in `$XDG_RUNTIME_DIR/coe-paper` or
+`/tmp/coe-paper-<uid>`: a folder only its owner may enter, checked before use. `COE_PAPER_RESIDENT=0` runs every
+command here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+
+from .locate import PACKAGE, code_stamp, project_root
+
+FORWARDED = frozenset({"assemble", "validate", "status"})
+PROTOCOL = b"coe-paper resident 1"
+#: What Python reads as it starts (the resident process started with its own): a run whose values differ is run here.
+STARTUP = ("PYTHON", "LANG", "LC_")
+MAX_REQUEST = 1 << 20
+
+
+def run() -> None:
+    """Console-script entry point."""
+    code = forward(sys.argv[1:])
+    if code is None:
+        from .cli import run as run_here
+
+        run_here()
+    os._exit(code or 0)
+
+
+def forward(argv: list[str]) -> int | None:
+    """The exit code of `argv` run by the project's resident process, or None when it was not run there."""
+    if os.environ.get("COE_PAPER_RESIDENT") == "0":
+        return None
+    start = _forwardable(argv)
+    if start is None:
+        return None
+    root = project_root(start)
+    path = socket_path(root, create=False) if root is not None else None
+    if path is None or not os.path.exists(path):
+        return None
+    try:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    except OSError:
+        return None
+    with connection:
+        try:
+            connection.settimeout(2.0)
+            connection.connect(path)
+            request = encode_request(argv)
+            socket.send_fds(connection, [len(request).to_bytes(8, "big")], [0, 1, 2])
+            connection.sendall(request)
+            answer = _line(connection)
+        except OSError:
+            return None
+        if not answer.startswith(b"pid "):
+            return None  # refused (another Python, other code, another environment): run here
+        connection.settimeout(None)
+        return _outcome(connection, int(answer[4:]))
+
+
+def _forwardable(argv: list[str]) -> str | None:
+    """Where to look for the project, when `argv` is a command the resident process runs: options before the
+    command may only name the project (`--project DIR`, `-C DIR`)."""
+    start = "."
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg in ("--project", "-C") and index + 1 < len(argv):
+            start, index = argv[index + 1], index + 2
+        elif arg.startswith("--project="):
+            start, index = arg.partition("=")[2], index + 1
+        elif arg in FORWARDED:
+            return start if "--help" not in argv[index:] else None
+        else:
+            return None
+    return None
+
+
+def _outcome(connection: socket.socket, pid: int) -> int:
+    """Wait for the child's exit code; Ctrl-C here is passed on to it (a second one stops waiting)."""
+    interrupted = False
+    while True:
+        try:
+            answer = _line(connection)
+            break
+        except KeyboardInterrupt:
+            if interrupted:
+                return 130
+            interrupted = True
+            try:
+                os.kill(pid, signal.SIGINT)
+            except OSError:
+                return 130
+        except OSError:
+            answer = b""
+            break
+    if answer.startswith(b"exit "):
+        return int(answer[5:])
+    os.write(2, b"coe-paper: the warm process ended without saying how the command ended\n")
+    return 1
+
+
+def _line(connection: socket.socket) -> bytes:
+    """One line from the resident process (without its line feed; what precedes a closed connection)."""
+    data = b""
+    while not data.endswith(b"\n") and len(data) < 4096:
+        chunk = connection.recv(4096 - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data.rstrip(b"\n")
+
+
+def encode_request(argv: list[str]) -> bytes:
+    """This process's arguments, working directory, umask and environment, with what the resident process must
+    share with it (`identity`): NUL-separated fields, as none of them can hold a NUL."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    fields = [PROTOCOL, identity().encode(), os.fsencode(os.getcwd()), b"%d" % umask, b"%d" % len(argv),
+              *map(os.fsencode, argv), *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
+    return b"\0".join(fields)
+
+
+def identity() -> str:
+    """What a child of the resident process must share with a process started here: Python, coe-paper's code and
+    where it is, the installed libraries (their folders' times change when a package is installed or removed), and
+    the environment that Python reads as it starts."""
+    import site  # imported at start-up already, unless Python runs with -S
+
+    folders = [*site.getsitepackages(), site.getusersitepackages()]
+    times = []
+    for folder in folders:
+        try:
+            times.append(f"{folder}:{os.stat(folder).st_mtime_ns}")
+        except OSError:
+            times.append(f"{folder}:-")
+    startup = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(STARTUP))
+    return "\n".join([sys.executable, sys.version, PACKAGE, *times, *startup, code_stamp()])
+
+
+def socket_path(root: str, create: bool) -> str | None:
+    """The resident process's socket for the project at `root`, in a folder only this user may enter (made with
+    `create`), or None when there is no such folder."""
+    import hashlib
+
+    folder = _runtime_dir(create)
+    if folder is None:
+        return None
+    return os.path.join(folder, hashlib.sha256(os.fsencode(root)).hexdigest()[:32] + ".sock")
+
+
+def _runtime_dir(create: bool) -> str | None:
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    folder = os.path.join(base, "coe-paper") if base and os.path.isabs(base) else f"/tmp/coe-paper-{os.getuid()}"
+    if create:
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    import stat
+
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None  # a link, or a folder someone else owns or may enter: not ours to trust
+    return folder

@@ -1,0 +1,231 @@
+"""The resident process that `coe-paper serve` keeps beside it: coe-paper imported and warm, a child forked for
+each command a `coe-paper` process passes to it (resident.py says why and what it passes).
+
+It runs as `python -m coe_paper.resident_server ROOT` with a pipe on its standard input: when the pipe closes (serve
+stopped, or died) it removes its socket and ends. Before listening it imports what `assemble`, `validate` and
+`status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
+spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so
+a fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless
+it comes from this user, for this project's resident protocol, from the same Python with the same coe-paper code and
+libraries (`resident.identity`); the child takes the caller's working directory, umask, environment and standard
+streams, runs the command as `coe-paper` would, and tells the caller its exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import os
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+from . import resident
+
+
+def spawn(root: Path) -> subprocess.Popen[bytes] | None:
+    """Start the resident process for the project at `root` (None when it cannot start); closing its standard
+    input ends it."""
+    if os.environ.get("COE_PAPER_RESIDENT") == "0" or not hasattr(os, "fork"):
+        return None
+    try:
+        return subprocess.Popen([sys.executable, "-m", "coe_paper.resident_server", str(root)],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)  # fmt: skip
+    except OSError:
+        return None
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    """End a process `spawn` started, waiting a moment for it to remove its socket."""
+    if process is None:
+        return
+    with contextlib.suppress(OSError):
+        if process.stdin is not None:
+            process.stdin.close()
+    try:
+        process.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def main(root: str) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # ended from outside: the socket is removed all the same
+    command = warm(root)
+    path = resident.socket_path(root, create=True)
+    listener = _listen(path) if path is not None else None
+    if listener is None or path is None:
+        return 1
+    own = resident.identity()
+    try:
+        with listener:
+            _serve(listener, command, own)
+    finally:
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_ino == _inode[0]:  # still this process's socket, not a later one's
+                os.unlink(path)
+    return 0
+
+
+def warm(root: str) -> Any:
+    """Import and run once what the commands need; the click command that `coe-paper` builds from its options."""
+    import typer.main
+
+    from . import cli, compose, docx_writer, pipeline, uptodate  # noqa: F401  (imported to be warm)
+
+    try:
+        loaded = pipeline.check(Path(root))
+        if loaded.project is not None:
+            from .rules import spelling
+
+            spelling.load_lookups(loaded.project.config.checks.dictionary, None, Path(root))
+    except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
+        pass
+    command = typer.main.get_command(cli.app)
+    gc.collect()
+    gc.freeze()  # what the children share stays shared: their collector never visits it
+    return command
+
+
+_inode = [0]
+
+
+def _listen(path: str) -> socket.socket | None:
+    """A socket listening at `path`; None when another live process listens there."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    for _ in range(2):
+        try:
+            listener.bind(path)
+            break
+        except OSError:
+            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                probe.connect(path)
+            except OSError:  # left by a process that ended without removing it
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                continue
+            finally:
+                probe.close()
+            listener.close()
+            return None  # another serve of this project has one
+    else:
+        listener.close()
+        return None
+    os.chmod(path, 0o600)
+    _inode[0] = os.stat(path).st_ino
+    listener.listen(8)
+    return listener
+
+
+def _serve(listener: socket.socket, command: Any, own: str) -> None:
+    while True:
+        ready, _, _ = select.select([listener, sys.stdin], [], [], 1.0)
+        _reap()
+        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
+            return  # serve closed the pipe
+        if listener in ready:
+            connection, _ = listener.accept()
+            with connection:
+                if not _handle(connection, listener, command, own):
+                    return
+
+
+def _reap() -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str) -> bool:
+    """Run one request in a child, or refuse it; False when this process's code changed and it should end."""
+    fds: list[int] = []
+    try:
+        connection.settimeout(2.0)
+        _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+        if uid != os.getuid():
+            return True
+        head, fds, _, _ = socket.recv_fds(connection, 8, 3)
+        size = int.from_bytes(head, "big") if len(head) == 8 else resident.MAX_REQUEST + 1
+        request = _read(connection, size) if len(fds) == 3 and size <= resident.MAX_REQUEST else None
+        why = _refusal(request, own)
+        if why is not None or request is None:
+            connection.sendall(b"refused " + (why or "a request it could not read").encode() + b"\n")
+            return why != "other code" or resident.identity() == own
+        if os.fork() == 0:
+            _child(connection, listener, fds, request, command)
+    except OSError:
+        pass
+    finally:
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    return True
+
+
+def _read(connection: socket.socket, size: int) -> list[bytes] | None:
+    data = bytearray()
+    while len(data) < size:
+        chunk = connection.recv(min(65536, size - len(data)))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data).split(b"\0")
+
+
+def _refusal(request: list[bytes] | None, own: str) -> str | None:
+    if request is None or len(request) < 5 or request[0] != resident.PROTOCOL:
+        return "not this protocol"
+    if request[1].decode("utf-8", "surrogateescape") != own:
+        return "other code"
+    if not request[4].isdigit() or len(request) < 5 + int(request[4]):
+        return "not this protocol"
+    if threading.active_count() != 1:
+        return "a thread is running"
+    return None
+
+
+def _child(connection: socket.socket, listener: socket.socket, fds: list[int], request: list[bytes],
+           command: Any) -> None:  # fmt: skip
+    """Become the command the request names, as `coe-paper` started in the caller's place would run it."""
+    code = 1
+    try:
+        listener.close()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for number, fd in enumerate(fds):
+            os.dup2(fd, number)
+        cwd, umask, count = request[2], int(request[3]), int(request[4])
+        argv = [os.fsdecode(arg) for arg in request[5 : 5 + count]]
+        environment = dict(entry.partition(b"=")[::2] for entry in request[5 + count :])
+        os.environb.clear()
+        os.environb.update(environment)
+        os.chdir(cwd)
+        os.umask(umask)
+        sys.argv = ["coe-paper", *argv]
+        if isinstance(sys.stdout, io.TextIOWrapper):  # as Python sets it up for a terminal
+            sys.stdout.reconfigure(line_buffering=sys.stdout.isatty())
+        connection.sendall(b"pid %d\n" % os.getpid())
+        from . import cli
+
+        code = cli.finish(cli.outcome(argv, command))
+    except BaseException:  # the caller's stderr says what went wrong; the code says it failed
+        with contextlib.suppress(Exception):
+            traceback.print_exc()
+            sys.stderr.flush()
+    finally:
+        with contextlib.suppress(OSError):
+            connection.sendall(b"exit %d\n" % code)
+        os._exit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2)

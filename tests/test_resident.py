@@ -1,0 +1,152 @@
+"""The resident process (resident.py, resident_server.py): a command it runs prints, writes and exits as the same
+command run alone; what it must not run (other code, another environment, a folder others may enter, no live
+process) runs alone.
+
+A client that cannot import typer proves where a command ran: alone it fails at once (the CLI imports typer), in
+the resident process it succeeds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coe_paper import resident, resident_server
+from conftest import INTRO_BODY, MakeProject, section_text
+
+CLIENT = "from coe_paper.resident import run; run()"
+NO_TYPER = "import sys; sys.modules['typer'] = None; " + CLIENT  # this process cannot run a command itself
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+
+
+@pytest.fixture
+def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A runtime folder of this test's own (short: a socket's path has at most 107 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="coe-r", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    monkeypatch.delenv("COE_PAPER_RESIDENT", raising=False)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def served(make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A project in git with its resident process listening."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    process = resident_server.spawn(root)
+    assert process is not None
+    assert path is not None
+    deadline = time.monotonic() + 60
+    while not os.path.exists(path):
+        assert process.poll() is None, "the resident process ended"
+        assert time.monotonic() < deadline, "the resident process never listened"
+        time.sleep(0.05)
+    yield root
+    resident_server.stop(process)
+    assert not os.path.exists(path)  # it removes its socket as it ends
+
+
+def coe(cwd: Path, *args: str, code: str = CLIENT, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env})  # fmt: skip
+
+
+def test_a_command_runs_in_the_resident_process_as_it_runs_alone(served: Path) -> None:
+    warm = coe(served / "sections", "assemble", "--no-layout", "-o", "../warm.docx", code=NO_TYPER)
+    alone = coe(served / "sections", "assemble", "--no-layout", "-o", "../alone.docx", COE_PAPER_RESIDENT="0")
+    assert (warm.returncode, alone.returncode) == (0, 0), warm.stderr
+    assert (served / "warm.docx").read_bytes() == (served / "alone.docx").read_bytes()  # the caller's folder, too
+    assert warm.stdout.replace("warm.docx", "alone.docx") == alone.stdout
+    assert warm.stderr == alone.stderr
+
+
+def test_its_exit_code_and_diagnostics_are_the_commands(served: Path) -> None:
+    (served / "sections" / "01-intro.md").write_text(section_text("intro", INTRO_BODY, lead="nobody"))
+    warm = coe(served, "validate", code=NO_TYPER)
+    alone = coe(served, "validate", COE_PAPER_RESIDENT="0")
+    assert warm.returncode == alone.returncode == 1
+    assert "COE" in warm.stderr and warm.stderr == alone.stderr
+    assert coe(served, "validate", "--format", "json", code=NO_TYPER).stdout == alone_json(served)
+
+
+def alone_json(root: Path) -> str:
+    return coe(root, "validate", "--format", "json", COE_PAPER_RESIDENT="0").stdout
+
+
+def test_it_takes_the_callers_environment(served: Path) -> None:
+    """A child takes the caller's environment: another SOURCE_DATE_EPOCH is another document date."""
+    other = {"SOURCE_DATE_EPOCH": "1600000000"}
+    warm = coe(served, "assemble", "--no-layout", "-o", "warm.docx", code=NO_TYPER, **other)
+    alone = coe(served, "assemble", "--no-layout", "-o", "alone.docx", COE_PAPER_RESIDENT="0", **other)
+    assert warm.returncode == alone.returncode == 0, warm.stderr
+    assert (served / "warm.docx").read_bytes() == (served / "alone.docx").read_bytes()
+
+
+@pytest.mark.parametrize("env", [{"PYTHONHASHSEED": "7"}, {"COE_PAPER_RESIDENT": "0"}, {"LC_ALL": "C.UTF-8"}])
+def test_a_caller_the_resident_process_must_not_serve_runs_the_command_itself(served: Path,
+                                                                             env: dict[str, str]) -> None:
+    """Python reads these as it starts, or the caller asks to run alone: the command runs here (and fails, as this
+    client cannot import typer)."""
+    found = coe(served, "validate", code=NO_TYPER, **env)
+    assert found.returncode != 0 and "typer" in found.stderr
+
+
+def test_a_caller_with_other_code_is_refused(served: Path) -> None:
+    """A client whose coe-paper differs (here: its code stamp) runs alone."""
+    code = "import coe_paper.resident as r; r.code_stamp = lambda: 'another version'; r.run()"
+    assert coe(served, "status", code=code).returncode == 0  # runs here, typer importable
+    assert coe(served, "validate", code="import sys; sys.modules['typer'] = None; " + code).returncode != 0
+
+
+def test_only_the_commands_it_serves_are_forwarded() -> None:
+    forwardable = resident._forwardable
+    assert forwardable(["assemble", "-o", "x.docx"]) == "."
+    assert forwardable(["--project", "/p", "validate"]) == "/p"
+    assert forwardable(["-C", "p", "status"]) == "p"
+    assert forwardable(["--project=/q", "assemble"]) == "/q"
+    assert forwardable(["assemble", "--help"]) is None
+    assert forwardable(["--version"]) is None
+    assert forwardable(["apply", "x.docx"]) is None
+    assert forwardable(["--format", "json", "validate"]) is None
+    assert forwardable([]) is None
+
+
+def test_a_runtime_folder_others_may_enter_or_a_link_is_not_used(runtime: Path) -> None:
+    folder = runtime / "coe-paper"
+    assert resident.socket_path("/some/paper", create=True) is not None
+    assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o755)
+    assert resident.socket_path("/some/paper", create=False) is None
+    folder.rmdir()
+    (runtime / "elsewhere").mkdir(mode=0o700)
+    folder.symlink_to(runtime / "elsewhere")
+    assert resident.socket_path("/some/paper", create=True) is None
+
+
+def test_a_socket_no_process_listens_on_runs_the_command_itself(make_project: MakeProject, runtime: Path) -> None:
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    left.bind(path)  # a socket file whose process ended
+    left.close()
+    assert resident.forward(["--project", str(root), "validate"]) is None
+    done = coe(root, "validate")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_second_resident_process_for_the_project_leaves_the_first_alone(served: Path) -> None:
+    second = subprocess.run([sys.executable, "-m", "coe_paper.resident_server", str(served)], stdin=subprocess.DEVNULL,
+                            capture_output=True, timeout=120)  # fmt: skip
+    assert second.returncode == 1
+    assert coe(served, "validate", code=NO_TYPER).returncode == 0  # the first still serves
