@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,9 +281,30 @@ def measure(cmd: list[str], env: dict[str, str]) -> Run:
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
-def coe_paper_cmd() -> list[str]:
-    """This checkout's coe-paper (the child gets `src/` first on its PYTHONPATH, see `child_env`)."""
-    return [sys.executable, "-c", "from coe_paper.cli import run; run()"]
+def coe_paper_cmd(resident: bool = False) -> list[str]:
+    """This checkout's coe-paper (the child gets `src/` first on its PYTHONPATH, see `child_env`): run in its own
+    process, or passed to the resident process when there is one (the `coe-paper` command)."""
+    return [sys.executable, "-c", f"from coe_paper.{'resident' if resident else 'cli'} import run; run()"]
+
+
+@contextmanager
+def resident_process(project: Path, env: dict[str, str]) -> Iterator[None]:
+    """The project's resident process (`coe-paper serve` starts one), listening until the block ends."""
+    process = subprocess.Popen([sys.executable, "-m", "coe_paper.resident_server", str(project.resolve())], env=env,
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        ask = [*coe_paper_cmd(True), "--project", str(project), "status"]
+        probe = "import sys; sys.modules['typer'] = None; " + ask[2]  # runs only where typer is already imported
+        deadline = time.monotonic() + 120
+        while subprocess.run([ask[0], "-c", probe, *ask[3:]], env=env, capture_output=True).returncode != 0:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the resident process did not start")
+            time.sleep(0.2)
+        yield
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=10)
 
 
 def child_env() -> dict[str, str]:
@@ -324,6 +347,8 @@ class Result:
 #: since the run before), after one section changed (a new sentence in the next section each run), and `validate`
 #: after one section changed.
 MODES = ("cold", "warm", "up to date", "1 edit", "validate 1 edit")
+#: The same commands passed to the project's resident process (as while `coe-paper serve` runs).
+RESIDENT_MODES = ("resident warm", "resident 1 edit", "resident validate 1 edit")
 
 
 def clear_section_caches(project: Path) -> None:
@@ -360,12 +385,16 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
         markdown = work / "pandoc-input.md"
         markdown.write_text(pandoc_markdown(sections), encoding="utf-8")
         env = child_env()
-        outputs = {f"coe-paper {mode}": work / "coe-paper.docx" for mode in MODES}
-        assemble = [*coe_paper_cmd(), "--project", str(project), "assemble", "-o", str(work / "coe-paper.docx"),
-                    *([] if layout else ["--no-layout"])]  # fmt: skip
-        validate = [*coe_paper_cmd(), "--project", str(project), "validate"]
-        commands = {f"coe-paper {mode}": validate if mode.startswith("validate") else assemble for mode in MODES}
-        commands["coe-paper cold"] = commands["coe-paper warm"] = [*assemble, "--force"]  # builds, whatever changed
+        outputs = {f"coe-paper {mode}": work / "coe-paper.docx" for mode in (*MODES, *RESIDENT_MODES)}
+        commands: dict[str, list[str]] = {}
+        for resident in (False, True):
+            assemble = [*coe_paper_cmd(resident), "--project", str(project), "assemble", "-o",
+                        str(work / "coe-paper.docx"), *([] if layout else ["--no-layout"])]  # fmt: skip
+            validate = [*coe_paper_cmd(resident), "--project", str(project), "validate"]
+            for mode in RESIDENT_MODES if resident else MODES:
+                commands[f"coe-paper {mode}"] = validate if "validate" in mode else assemble
+            commands[f"coe-paper {'resident ' if resident else ''}warm"] = [*assemble, "--force"]  # builds anyway
+        commands["coe-paper cold"] = commands["coe-paper warm"]
         for index, (name, binary) in enumerate(pandocs().items()):
             outputs[name] = work / f"pandoc-{index}.docx"
             commands[name] = [binary, "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
@@ -374,14 +403,15 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
                               "-o", str(outputs[name]), str(markdown)]  # fmt: skip
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         edits = 0
-        for _ in range(repeat):  # interleaved, so drift in machine load hits all alike
-            for name, cmd in commands.items():
-                if name == "coe-paper cold":
-                    clear_section_caches(project)
-                elif name.endswith("1 edit"):
-                    edit_one_section(project, edits)
-                    edits += 1
-                runs[name].append(measure(cmd, env))
+        with resident_process(project, env):
+            for _ in range(repeat):  # interleaved, so drift in machine load hits all alike
+                for name, cmd in commands.items():
+                    if name == "coe-paper cold":
+                        clear_section_caches(project)
+                    elif name.endswith("1 edit"):
+                        edit_one_section(project, edits)
+                        edits += 1
+                    runs[name].append(measure(cmd, env))
         results = []
         for name, out in outputs.items():
             done = runs[name]
@@ -457,7 +487,8 @@ def main(argv: list[str] | None = None) -> int:
           " largest resident memory of the runs, per process (os.wait4). coe-paper cold: its section caches removed"
           " before each run (the blame cache kept); warm: nothing changed, built with --force; up to date: nothing"
           " changed (assemble finds its record and builds nothing); 1 edit: a sentence with a word no run has looked"
-          " up added to one section before each run")
+          " up added to one section before each run; resident: the same command passed by `coe-paper` to the"
+          " project's resident process (which `coe-paper serve` keeps), time and memory of the calling process")
     return 0
 
 
