@@ -468,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
     pandoc_names = list(pandocs())
-    print(f"{'size':<10} {'tool':<26} {'first s':>8} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8} "
+    print(f"{'size':<10} {'tool':<36} {'first s':>8} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8} "
           f"{'docx KB':>8} " + " ".join(f"{'/ ' + name:>18}" for name in pandoc_names))  # fmt: skip
     for size in args.sizes:
         try:
@@ -480,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in results:
             ratios = [f"{r.median / by_tool[name].median:>18.2f}" if r.tool.startswith("coe-paper") else " " * 18
                       for name in pandoc_names]  # fmt: skip
-            print(f"{size.label:<10} {r.tool:<26} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.median:>9.3f} "
+            print(f"{size.label:<10} {r.tool:<36} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.median:>9.3f} "
                   f"{r.best.cpu:>7.3f} {r.peak_rss_kib / 1024:>8.1f} {r.docx_bytes / 1024:>8.0f} "
                   + " ".join(ratios), flush=True)  # fmt: skip
     print("median/best s: of the runs (interleaved); / pandoc: coe-paper's median over that pandoc's median; peak: the"
