@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,3 +152,52 @@ def test_a_second_resident_process_for_the_project_leaves_the_first_alone(served
                             capture_output=True, timeout=120)  # fmt: skip
     assert second.returncode == 1
     assert coe(served, "validate", code=NO_TYPER).returncode == 0  # the first still serves
+
+
+def test_ctrl_c_while_waiting_is_passed_on_to_the_child() -> None:
+    code = ("import signal, sys, time\n"
+            "signal.signal(signal.SIGINT, lambda *_: (print('interrupted', flush=True), sys.exit(130)))\n"
+            "print('ready', flush=True)\ntime.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline() == "ready\n"
+    ours, theirs = socket.socketpair()
+
+    def resident_side() -> None:
+        time.sleep(0.3)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C reaches the waiting caller, not the child
+        theirs.sendall(b"exit %d\n" % child.wait(timeout=30))
+
+    thread = threading.Thread(target=resident_side)
+    thread.start()
+    try:
+        assert resident._outcome(ours, child.pid) == 130
+    finally:
+        thread.join()
+        ours.close()
+        theirs.close()
+    assert child.stdout.read() == "interrupted\n"
+
+
+def test_the_resident_process_ends_when_coe_papers_code_changes(make_project: MakeProject, runtime: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    copy = Path(tempfile.mkdtemp(prefix="coe-c", dir="/tmp"))
+    try:
+        shutil.copytree(Path(resident.__file__).parent, copy / "coe_paper",
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+        monkeypatch.setenv("PYTHONPATH", str(copy))  # the resident process and its callers run the copy
+        root = make_project(git=True).resolve()
+        path = resident.socket_path(str(root), create=True)
+        process = resident_server.spawn(root)
+        assert path is not None and process is not None
+        deadline = time.monotonic() + 60
+        while not os.path.exists(path):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        assert coe(root, "validate", code=NO_TYPER).returncode == 0  # served by the copy's resident process
+        edited = copy / "coe_paper" / "markdown.py"
+        os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
+        found = coe(root, "validate", code=NO_TYPER)
+        assert found.returncode != 0 and "typer" in found.stderr  # other code: run by the caller
+        assert process.wait(timeout=30) == 0 and not os.path.exists(path)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)

@@ -135,10 +135,11 @@ def encode_request(argv: list[str]) -> bytes:
     return b"\0".join(fields)
 
 
-def identity() -> str:
+def identity(fresh: bool = False) -> str:
     """What a child of the resident process must share with a process started here: Python, coe-paper's code and
     where it is, the installed libraries (their folders' times change when a package is installed or removed), and
-    the environment that Python reads as it starts."""
+    the environment that Python reads as it starts. `fresh`: coe-paper's code as it is on disk now, not as this
+    process loaded it."""
     import site  # imported at start-up already, unless Python runs with -S
 
     folders = [*site.getsitepackages(), site.getusersitepackages()]
@@ -149,7 +150,8 @@ def identity() -> str:
         except OSError:
             times.append(f"{folder}:-")
     startup = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(STARTUP))
-    return "\n".join([sys.executable, sys.version, PACKAGE, *times, *startup, code_stamp()])
+    stamp = code_stamp.__wrapped__() if fresh else code_stamp()
+    return "\n".join([sys.executable, sys.version, PACKAGE, *times, *startup, stamp])
 
 
 def socket_path(root: str, create: bool) -> str | None:

@@ -160,7 +160,7 @@ def _handle(connection: socket.socket, listener: socket.socket, command: Any, ow
         why = _refusal(request, own)
         if why is not None or request is None:
             connection.sendall(b"refused " + (why or "a request it could not read").encode() + b"\n")
-            return why != "other code" or resident.identity() == own
+            return why != "other code" or resident.identity(fresh=True) == own
         if os.fork() == 0:
             _child(connection, listener, fds, request, command)
     except OSError:
@@ -187,7 +187,7 @@ def _refusal(request: list[bytes] | None, own: str) -> str | None:
         return "not this protocol"
     if request[1].decode("utf-8", "surrogateescape") != own:
         return "other code"
-    if not request[4].isdigit() or len(request) < 5 + int(request[4]):
+    if not (request[3].isdigit() and request[4].isdigit()) or len(request) < 5 + int(request[4]):
         return "not this protocol"
     if threading.active_count() != 1:
         return "a thread is running"
@@ -203,9 +203,11 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for number, fd in enumerate(fds):
             os.dup2(fd, number)
+        for fd in fds:
+            os.close(fd)
         cwd, umask, count = request[2], int(request[3]), int(request[4])
         argv = [os.fsdecode(arg) for arg in request[5 : 5 + count]]
-        environment = dict(entry.partition(b"=")[::2] for entry in request[5 + count :])
+        environment = dict(entry.partition(b"=")[::2] for entry in request[5 + count :] if entry[:1] not in (b"", b"="))
         os.environb.clear()
         os.environb.update(environment)
         os.chdir(cwd)
