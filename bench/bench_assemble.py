@@ -10,6 +10,7 @@ peak RSS comes from os.wait4. Prints a table; `--profile` runs the pipeline in-p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import os
@@ -288,8 +289,9 @@ def coe_paper_cmd(resident: bool = False) -> list[str]:
 
 
 @contextmanager
-def resident_process(project: Path, env: dict[str, str]) -> Iterator[None]:
-    """The project's resident process (`coe-paper serve` starts one), listening until the block ends."""
+def resident_process(project: Path, env: dict[str, str], held: list[float]) -> Iterator[None]:
+    """The project's resident process (`coe-paper serve` starts one), listening until the block ends; its own peak
+    memory in MB (Linux) is added to `held` as it ends."""
     process = subprocess.Popen([sys.executable, "-m", "coe_paper.resident_server", str(project.resolve())], env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
@@ -302,6 +304,9 @@ def resident_process(project: Path, env: dict[str, str]) -> Iterator[None]:
             time.sleep(0.2)
         yield
     finally:
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{process.pid}/status").read_text(encoding="utf-8")
+            held.extend(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:"))
         assert process.stdin is not None
         process.stdin.close()
         process.wait(timeout=10)
@@ -376,7 +381,7 @@ def edit_one_section(project: Path, count: int) -> None:
         handle.write(f"\nThe partnership adds the {word} as finding number {count + 1} to this section.\n")
 
 
-def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False) -> list[Result]:
+def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False) -> tuple[list[Result], list[float]]:
     holder = tempfile.TemporaryDirectory(prefix=f"coe-bench-{size.label}-")
     work = Path(holder.name)
     try:
@@ -403,7 +408,8 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
                               "-o", str(outputs[name]), str(markdown)]  # fmt: skip
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         edits = 0
-        with resident_process(project, env):
+        held: list[float] = []
+        with resident_process(project, env, held):
             for _ in range(repeat):  # interleaved, so drift in machine load hits all alike
                 for name, cmd in commands.items():
                     if name == "coe-paper cold":
@@ -423,7 +429,7 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
             target = keep / size.label
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(work, target)
-        return results
+        return results, held
     finally:
         holder.cleanup()
 
@@ -472,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'docx KB':>8} " + " ".join(f"{'/ ' + name:>18}" for name in pandoc_names))  # fmt: skip
     for size in args.sizes:
         try:
-            results = bench_size(size, max(1, args.repeat), args.keep, args.layout)
+            results, held = bench_size(size, max(1, args.repeat), args.keep, args.layout)
         except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
             print(f"bench: {size.label}: {exc}", file=sys.stderr)
             return 1
@@ -483,6 +489,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size.label:<10} {r.tool:<36} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.median:>9.3f} "
                   f"{r.best.cpu:>7.3f} {r.peak_rss_kib / 1024:>8.1f} {r.docx_bytes / 1024:>8.0f} "
                   + " ".join(ratios), flush=True)  # fmt: skip
+        for megabytes in held:
+            print(f"{size.label:<10} {'(the resident process itself)':<36} {'':>8} {'':>8} {'':>9} {'':>7} "
+                  f"{megabytes:>8.1f}", flush=True)  # fmt: skip
     print("median/best s: of the runs (interleaved); / pandoc: coe-paper's median over that pandoc's median; peak: the"
           " largest resident memory of the runs, per process (os.wait4). coe-paper cold: its section caches removed"
           " before each run (the blame cache kept); warm: nothing changed, built with --force; up to date: nothing"
