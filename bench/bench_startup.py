@@ -5,7 +5,8 @@ run of each, so the caches in the git directory are filled, as they are for anyo
 the median of `--repeat` runs, in turn with `pandoc --version`: the floor of starting a program, taken in the same
 run so the ratios stay comparable when the machine's speed changes. Then it starts the preview server (`serve`)
 in-process on a clone of the repository, saves `--edits` edits to a section (each brings a word no earlier run has
-looked up, as typing does) and times each from the save to the rebuilt page being served.
+looked up, as typing does) and times each from the save to the rebuilt page being served; then, while it runs,
+`validate` and `status` on that clone, which the `coe-paper` command passes to serve's resident process.
 
     python bench/bench_startup.py [--repeat 11] [--edits 7]
 """
@@ -36,8 +37,10 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def coe_paper_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from coe_paper.cli import run; run()", "--project", str(REPO), *args]
+def coe_paper_cmd(*args: str, project: Path = REPO, module: str = "cli") -> list[str]:
+    """coe-paper run in its own process (`cli`), or as the `coe-paper` command runs it (`resident`: passed to the
+    project's resident process when one listens)."""
+    return [sys.executable, "-c", f"from coe_paper.{module} import run; run()", "--project", str(project), *args]
 
 
 def wall(cmd: list[str], env: dict[str, str] | None = None) -> float:
@@ -85,14 +88,17 @@ def _edit_to_page(host: str, port: int, section: Path, word: str) -> float:
     return seconds
 
 
-def preview(edits: int) -> list[float]:
-    """Edit-to-page seconds for `edits` saved edits, the server started once on a clone of the repository."""
+def preview(edits: int, repeat: int) -> tuple[list[float], list[tuple[str, list[float]]]]:
+    """Edit-to-page seconds for `edits` saved edits, the server started once on a clone of the repository; then
+    `validate` and `status` timed `repeat` times each while it runs (passed to its resident process)."""
     from coe_paper.serve import PreviewServer
 
+    os.environ.clear()
+    os.environ.update(child_env())  # the resident process serves callers with the same start-up environment only
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as work:
         root = Path(work) / "paper"
         subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True)
-        server = PreviewServer(root, root / "build" / "site", port=0)
+        server = PreviewServer(root, root / "build" / "site", port=0, resident=True)
         server.start()
         try:
             time.sleep(0.5)  # the watcher is running
@@ -102,7 +108,16 @@ def preview(edits: int) -> list[float]:
             for index in range(edits):
                 found.append(_edit_to_page(str(host), int(port), section, WORDS[index % len(WORDS)]))
                 time.sleep(0.3)
-            return found
+            probe = coe_paper_cmd("status", project=root, module="resident")
+            probe[2] = "import sys; sys.modules['typer'] = None; " + probe[2]  # succeeds only when passed on
+            deadline = time.monotonic() + 60
+            while subprocess.run(probe, capture_output=True, check=False).returncode != 0:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the resident process did not answer")
+                time.sleep(0.2)
+            warm = [(f"{args[0]} (serve running)", [wall(coe_paper_cmd(*args, project=root, module="resident"))
+                                                    for _ in range(repeat)]) for args in COMMANDS[2:]]  # fmt: skip
+            return found, warm
         finally:
             server.stop()
 
@@ -121,11 +136,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<24} {statistics.median(times):>9.3f} {min(times):>7.3f} {max(times):>7.3f} {ratio:>19}")
     if floor is None:
         print("bench: no pandoc on the PATH, so no floor to compare with", file=sys.stderr)
-    latencies = preview(args.edits)
+    latencies, warm = preview(args.edits, args.repeat)
     print(f"{'serve: edit to page':<24} {statistics.median(latencies):>9.3f} {min(latencies):>7.3f} "
           f"{max(latencies):>7.3f} {'-':>19}")  # fmt: skip
+    for label, times in warm:
+        ratio = f"{statistics.median(times) / floor:.1f}" if floor else "-"
+        print(f"{label:<24} {statistics.median(times):>9.3f} {min(times):>7.3f} {max(times):>7.3f} {ratio:>19}")
     print(f"median of {args.repeat} runs per command (of {len(latencies)} edits for serve); commands run on "
-          f"{REPO} after one untimed run each")  # fmt: skip
+          f"{REPO} after one untimed run each; '(serve running)': on serve's clone, passed to its resident "
+          "process")  # fmt: skip
     return 0
 
 
