@@ -353,7 +353,7 @@ class Result:
 #: after one section changed.
 MODES = ("cold", "warm", "up to date", "1 edit", "validate 1 edit")
 #: The same commands passed to the project's resident process (as while `coe-paper serve` runs).
-RESIDENT_MODES = ("resident warm", "resident 1 edit", "resident validate 1 edit")
+RESIDENT_MODES = ("resident cold", "resident warm", "resident 1 edit", "resident validate 1 edit")
 
 
 def clear_section_caches(project: Path) -> None:
@@ -398,8 +398,8 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
             validate = [*coe_paper_cmd(resident), "--project", str(project), "validate"]
             for mode in RESIDENT_MODES if resident else MODES:
                 commands[f"coe-paper {mode}"] = validate if "validate" in mode else assemble
-            commands[f"coe-paper {'resident ' if resident else ''}warm"] = [*assemble, "--force"]  # builds anyway
-        commands["coe-paper cold"] = commands["coe-paper warm"]
+            for mode in ("cold", "warm"):  # builds, whatever changed
+                commands[f"coe-paper {'resident ' if resident else ''}{mode}"] = [*assemble, "--force"]
         for index, (name, binary) in enumerate(pandocs().items()):
             outputs[name] = work / f"pandoc-{index}.docx"
             commands[name] = [binary, "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
@@ -412,7 +412,7 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
         with resident_process(project, env, held):
             for _ in range(repeat):  # interleaved, so drift in machine load hits all alike
                 for name, cmd in commands.items():
-                    if name == "coe-paper cold":
+                    if name.endswith(" cold"):
                         clear_section_caches(project)
                     elif name.endswith("1 edit"):
                         edit_one_section(project, edits)
