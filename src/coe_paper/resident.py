@@ -18,11 +18,13 @@ command here.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import sys
 
 from .locate import PACKAGE, code_stamp, project_root
+
+TYPE_CHECKING = False  # typing itself takes 10 ms to import, more than all of this module needs
+if TYPE_CHECKING:
+    import socket
 
 FORWARDED = frozenset({"assemble", "validate", "status"})
 PROTOCOL = b"coe-paper resident 1"
@@ -52,6 +54,8 @@ def forward(argv: list[str]) -> int | None:
     path = socket_path(root, create=False) if root is not None else None
     if path is None or not os.path.exists(path):
         return None
+    import socket  # only now: a run with no resident process to ask pays nothing for it
+
     try:
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     except OSError:
@@ -101,6 +105,8 @@ def _outcome(connection: socket.socket, pid: int) -> int:
             if interrupted:
                 return 130
             interrupted = True
+            import signal
+
             try:
                 os.kill(pid, signal.SIGINT)
             except OSError:
