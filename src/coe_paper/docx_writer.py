@@ -51,6 +51,9 @@ class Properties:
     custom: Sequence[tuple[str, str]] = ()
 
 
+_DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
+
+
 class DocxBuilder:
     """Collects a document's body and its side parts; implements render.Sink."""
 
@@ -127,12 +130,13 @@ class DocxBuilder:
             self._rid_floor += 1
         return f"rId{self._rid_floor}"
 
-    def picture(self, path: str, alt: str, title: str) -> Element | None:
+    def picture(self, path: str, alt: str, title: str, missing: str) -> Element:
+        """A run with the picture at `path` embedded, or with `missing` in italics when it cannot be read."""
         try:
             data = self.source.read_bytes(normalise(path))
             r_id, image = self.part.get_or_add_image(io.BytesIO(data))
-        except (SourceError, UnrecognizedImageError, OSError, ValueError):  # the renderer shows the alt text
-            return None
+        except (SourceError, UnrecognizedImageError, OSError, ValueError):
+            return ooxml.run(ooxml.new("p"), missing, (ooxml.ITALIC,))
         native_cx, native_cy = image.scaled_dimensions()
         cx, cy = int(native_cx), int(native_cy)
         if cx > self.max_image_width:
@@ -227,7 +231,19 @@ class DocxBuilder:
         return bool(nsmap.get("w") == ooxml.W_NS and nsmap.get("r") == ooxml.R_NS)
 
     def slot(self, text: str) -> Element:
-        """A stand-in for body XML text (a placed fragment, see fragments.py), written in its place on saving."""
+        """A stand-in for body XML text (a placed fragment, see fragments.py), written in its place on saving. A
+        namespace the text declares (a picture's drawing does) that the document's root declares already is left
+        out, as lxml leaves it out of elements it places into the document, so that both give the same bytes."""
+        if " xmlns:" in text:  # only ever in a start tag: text and attribute values hold no "<" and no '"'
+            declared = [f' xmlns:{prefix}="{uri}"' for prefix, uri in self.document.element.nsmap.items() if prefix]
+
+            def known(tag: re.Match[str]) -> str:
+                found = tag.group(0)
+                for declaration in declared:
+                    found = found.replace(declaration, "")
+                return found
+
+            text = _DECLARING_TAG.sub(known, text)
         self._slots.append(text.encode("utf-8"))
         return etree.Comment(f"coe-slot-{len(self._slots) - 1}")
 

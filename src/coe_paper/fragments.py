@@ -10,6 +10,9 @@ build that reuses fragments gives the same bytes as one that renders everything.
 What placing changes: bookmark and footnote ids move up by the document's count; list and link ids become the
 document's; the section's source bookmarks `_Coe-1_N` take the section's place in the paper (`_Coe{index}_N`);
 and a heading whose anchor an earlier part of the paper claimed gets a `_Toc{id}` bookmark instead, as Word does.
+A picture is recorded as a processing instruction `<?coe-picture N?>` (which no text of the paper can make: text is
+escaped) with its file, alt text and title; placing asks the document to embed the file as it is then and puts the
+drawing there (or the alt text, when the file cannot be read).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -38,17 +41,13 @@ _KIND = {("bookmarkStart", "w:id"): "b", ("bookmarkEnd", "w:id"): "b", ("bookmar
          ("footnoteReference", "w:id"): "f", ("numId", "w:val"): "l", ("hyperlink", "r:id"): "r"}  # fmt: skip
 
 
-class NotCacheable(Exception):
-    """The fragment needs the document itself (a picture is embedded as a part of the package)."""
-
-
 @dataclass
 class Part:
     """XML text (elements one after another, with the w: and r: prefixes of the document) as a template: each value
     placing renumbers is a `%s` (a `%` of the text itself is `%%`). `kinds` says what each one is, in order (b
-    bookmark id, n bookmark name, f footnote id, l list, r link), and `values` holds the fragment-local values of
-    each kind in order, with "m" the local bookmark id of each name (for a `_Toc` name). Placing is one `%` of the
-    template with the renumbered values."""
+    bookmark id, n bookmark name, f footnote id, l list, r link, p picture), and `values` holds the fragment-local
+    values of each kind in order, with "m" the local bookmark id of each name (for a `_Toc` name). Placing is one
+    `%` of the template with the renumbered values."""
 
     text: str
     kinds: str
@@ -67,6 +66,7 @@ class Fragment:
     headings: list[tuple[int, str, str]]  # (level, text, bookmark name) for the contents
     bookmarks: int  # bookmark ids used: 1..bookmarks
     footnotes: int  # footnote ids used: 1..footnotes
+    pictures: list[tuple[str, str, str, str]] = field(default_factory=list)  # picture N: path, alt, title, missing
 
 
 class Recorder:
@@ -92,8 +92,9 @@ class Recorder:
             self._links[url] = f"{_LINK_PREFIX}{len(self.fragment.links)}"
         return self._links[url]
 
-    def picture(self, path: str, alt: str, title: str) -> Element | None:
-        raise NotCacheable(path)
+    def picture(self, path: str, alt: str, title: str, missing: str) -> Element:
+        self.fragment.pictures.append((path, alt, title, missing))
+        return etree.ProcessingInstruction("coe-picture", str(len(self.fragment.pictures)))
 
     def next_footnote_id(self) -> int:
         self.fragment.footnotes += 1
@@ -118,7 +119,7 @@ class Recorder:
 
 
 def record(doc: DocxBuilder, render: Callable[[Recorder], list[Element]]) -> Fragment:
-    """The fragment `render` writes against a recorder on `doc` (NotCacheable goes through)."""
+    """The fragment `render` writes against a recorder on `doc`."""
     recorder = Recorder(doc)
     fragment = recorder.fragment
     fragment.body = _part(render(recorder))
@@ -150,20 +151,24 @@ def _template(text: str, sites: list[tuple[int, int, str, int]]) -> Part:
         last = end
         value = text[start:end]
         kinds.append(kind)
-        values[kind].append(int(value) if kind in "bfl" else value)
+        values[kind].append(int(value) if kind in "bfl" else int(value[len(_PICTURE) : -2]) if kind == "p" else value)
         if kind == "n":
             values["m"].append(bookmark)
     pieces.append(text[last:].replace("%", "%%"))
     return Part("".join(pieces), "".join(kinds), values)
 
 
-_KINDS = ("b", "n", "m", "f", "l", "r")
+_KINDS = ("b", "n", "m", "f", "l", "r", "p")
+_PICTURE = "<?coe-picture "
+_PICTURES = re.compile(r"<\?coe-picture \d+\?>")
 
 
 #: The sites as this package's renderer writes them, in one pass (each tag with just these attributes, in order).
 _USUAL = re.compile(r'<w:(?:bookmarkStart w:id="(\d+)" w:name="([^"]*)"|bookmarkEnd w:id="(\d+)"'
-                    r'|footnoteReference w:id="(\d+)"|numId w:val="(\d+)"|hyperlink r:id="([^"]*)")')
-_TAG_COUNTS = ("<w:bookmarkStart ", "<w:bookmarkEnd ", "<w:footnoteReference ", "<w:numId ", "<w:hyperlink r:id=")
+                    r'|footnoteReference w:id="(\d+)"|numId w:val="(\d+)"|hyperlink r:id="([^"]*)")'
+                    r"|(<\?coe-picture \d+\?>)")
+_TAG_COUNTS = ("<w:bookmarkStart ", "<w:bookmarkEnd ", "<w:footnoteReference ", "<w:numId ", "<w:hyperlink r:id=",
+               _PICTURE)  # fmt: skip
 
 
 def _usual_sites(text: str) -> list[tuple[int, int, str, int]] | None:
@@ -177,9 +182,9 @@ def _usual_sites(text: str) -> list[tuple[int, int, str, int]] | None:
             sites.append((match.start(1), match.end(1), "b", bookmark))
             sites.append((match.start(2), match.end(2), "n", bookmark))
         else:
-            group = next(g for g in (3, 4, 5, 6) if match.group(g) is not None)
+            group = next(g for g in (3, 4, 5, 6, 7) if match.group(g) is not None)
             bookmark = int(match.group(3)) if group == 3 else 0
-            sites.append((match.start(group), match.end(group), "bflr"[group - 3], bookmark))
+            sites.append((match.start(group), match.end(group), "bflrp"[group - 3], bookmark))
     if found != sum(text.count(tag) for tag in _TAG_COUNTS):
         return None  # a tag written another way: the general reading below
     return sites
@@ -198,7 +203,8 @@ def _sites(text: str) -> list[tuple[int, int, str, int]]:
             if kind is not None:
                 start = match.start() + attribute.start(2)
                 sites.append((start, start + len(attribute.group(2)), kind, bookmark))
-    return sites
+    sites += [(match.start(), match.end(), "p", 0) for match in _PICTURES.finditer(text)]
+    return sorted(sites)
 
 
 def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> str:
@@ -227,6 +233,7 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> s
             "f": iter([note_base + value for value in values["f"]]),
             "l": iter([lists[value - 1] for value in values["l"]]),
             "r": iter([links[value] for value in values["r"]]),
+            "p": iter([_xml([doc.picture(*fragment.pictures[value - 1])]) for value in values["p"]]),
         }
         return part.text % tuple(map(next, map(columns.__getitem__, part.kinds)))
 
@@ -252,6 +259,7 @@ def encode(fragment: Fragment) -> dict[str, Any]:
         "lists": [list(spec) for spec in fragment.lists], "links": fragment.links, "claims": fragment.claims,
         "headings": [list(h) for h in fragment.headings],
         "bookmarks": fragment.bookmarks, "footnotes": fragment.footnotes,
+        "pictures": [list(picture) for picture in fragment.pictures],
     }  # fmt: skip
 
 
@@ -301,7 +309,7 @@ def decode(data: object) -> Fragment | None:
 
 
 def _decode(data: Any) -> Fragment | None:
-    keys = {"body", "notes", "lists", "links", "claims", "headings", "bookmarks", "footnotes"}
+    keys = {"body", "notes", "lists", "links", "claims", "headings", "bookmarks", "footnotes", "pictures"}
     if not isinstance(data, dict) or set(data) != keys:
         return None
     bookmarks, footnotes = data["bookmarks"], data["footnotes"]
@@ -312,17 +320,19 @@ def _decode(data: Any) -> Fragment | None:
     claims = [name for name in data["claims"] if isinstance(name, str)]
     headings = [(lv, t, n) for lv, t, n in data["headings"]
                 if type(lv) is int and isinstance(t, str) and isinstance(n, str)]  # fmt: skip
-    limits = {"b": bookmarks, "m": bookmarks, "f": footnotes, "l": len(lists)}
+    pictures = [(path, alt, title, missing) for path, alt, title, missing in data["pictures"]
+                if all(isinstance(text, str) for text in (path, alt, title, missing))]  # fmt: skip
+    limits = {"b": bookmarks, "m": bookmarks, "f": footnotes, "l": len(lists), "p": len(pictures)}
     known = {f"{_LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
     notes = [(i, _decode_part(x, limits, known)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]
-    if (len(lists), len(links), len(claims), len(headings), len(notes)) != tuple(
-            len(data[k]) for k in ("lists", "links", "claims", "headings", "notes")):  # fmt: skip
+    if (len(lists), len(links), len(claims), len(headings), len(notes), len(pictures)) != tuple(
+            len(data[k]) for k in ("lists", "links", "claims", "headings", "notes", "pictures")):  # fmt: skip
         return None
     body = _decode_part(data["body"], limits, known)
-    return Fragment(body, notes, lists, links, claims, headings, bookmarks, footnotes)
+    return Fragment(body, notes, lists, links, claims, headings, bookmarks, footnotes, pictures)
 
 
-_NOT_KINDS = dict.fromkeys(map(ord, "bnflr"))
+_NOT_KINDS = dict.fromkeys(map(ord, "bnflrp"))
 
 
 def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
@@ -335,7 +345,7 @@ def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
     plain = text.replace("%%", "")
     if not plain.count("%") == plain.count("%s") == len(kinds):
         raise ValueError("not a template of its sites")
-    for kind in ("b", "n", "f", "l", "r"):
+    for kind in ("b", "n", "f", "l", "r", "p"):
         if len(values[kind]) != kinds.count(kind):
             raise ValueError("not as many values as sites")
     for kind, top in limits.items():  # types by set(map(type, ...)): a section has hundreds of ids

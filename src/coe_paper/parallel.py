@@ -110,7 +110,7 @@ def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | No
         if job.editor is not None and job.editor.cache is not None:
             editorial = [facts.encode_diagnostic(d) for d in job.editor.findings(item)]
         refers = job.caption_ids.intersection(link.name for link in found.links)
-        if renderer is not None and not (found.images or found.captions or refers):
+        if renderer is not None and not (found.captions or refers):
             renderer.prepare(item)
         out.append((facts.encode(found), editorial))
     words = {word: answer for word, answer in speller.known.items() if word not in before} if speller else {}

@@ -59,10 +59,6 @@ class SectionRenderer:
         start = self.starts.get(section.id, (0, 0))
         referred = sorted({(link.name, self.by_id[link.name].label) for link in item.facts.links
                            if link.name in self.by_id})  # fmt: skip
-        if item.facts.images:
-            self.rendered["body"] += 1
-            with self.builder.section_range(index):
-                return self._renderer(item, start, index)(self.builder)
         key = self._key(item, [list(start) if item.facts.captions else None, referred])
         return self._place(self.store, key, self._renderer(item, start), index, kind="body")
 
@@ -94,10 +90,7 @@ class SectionRenderer:
         fragment = fragments.from_bytes(store.get_bytes(key)) if bodies else fragments.decode(store.get(key))
         if fragment is None:
             self.rendered[kind] += 1
-            try:
-                fragment = fragments.record(self.builder, render)
-            except fragments.NotCacheable:  # a picture in a template's output: rendered into the document
-                return render(self.builder)
+            fragment = fragments.record(self.builder, render)
             if bodies:
                 store.put_bytes(key, fragments.to_bytes(fragment))
             else:
