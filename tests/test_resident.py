@@ -201,3 +201,10 @@ def test_the_resident_process_ends_when_coe_papers_code_changes(make_project: Ma
         assert process.wait(timeout=30) == 0 and not os.path.exists(path)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+
+
+def test_a_caller_with_bytes_that_are_not_utf8_in_its_startup_environment_is_not_crashed(served: Path) -> None:
+    """A PYTHON* value that is not UTF-8 (held as a surrogate, as Python reads it) is part of the identity; the
+    caller must encode it as the resident process decodes it, not crash."""
+    found = coe(served, "validate", PYTHONCOEPROBE="\udcff")
+    assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr

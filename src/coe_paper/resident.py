@@ -127,11 +127,12 @@ def _line(connection: socket.socket) -> bytes:
 
 def encode_request(argv: list[str]) -> bytes:
     """This process's arguments, working directory, umask and environment, with what the resident process must
-    share with it (`identity`): NUL-separated fields, as none of them can hold a NUL."""
+    share with it (`identity`): NUL-separated fields, as none of them can hold a NUL. Text is encoded as Python
+    decoded it (bytes that are not UTF-8, in the environment or a path, as they were)."""
     umask = os.umask(0o022)
     os.umask(umask)
-    fields = [PROTOCOL, identity().encode(), os.fsencode(os.getcwd()), b"%d" % umask, b"%d" % len(argv),
-              *map(os.fsencode, argv), *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
+    fields = [PROTOCOL, identity().encode("utf-8", "surrogateescape"), os.fsencode(os.getcwd()), b"%d" % umask,
+              b"%d" % len(argv), *map(os.fsencode, argv), *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
     return b"\0".join(fields)
 
 
