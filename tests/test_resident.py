@@ -208,3 +208,29 @@ def test_a_caller_with_bytes_that_are_not_utf8_in_its_startup_environment_is_not
     caller must encode it as the resident process decodes it, not crash."""
     found = coe(served, "validate", PYTHONCOEPROBE="\udcff")
     assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr
+
+
+def test_the_pid_and_exit_lines_may_arrive_together(make_project: MakeProject, runtime: Path) -> None:
+    """A command that ends at once (a usage error) may have said `exit` before the caller read `pid`: the caller
+    reads one line at a time."""
+    root = make_project().resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(path)
+        listener.listen(1)
+
+        def fake_resident() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                for fd in socket.recv_fds(connection, 8, 3)[1]:
+                    os.close(fd)
+                connection.sendall(b"pid 1\nexit 3\n")
+                connection.recv(1)
+
+        thread = threading.Thread(target=fake_resident)
+        thread.start()
+        try:
+            assert resident.forward(["--project", str(root), "validate"]) == 3
+        finally:
+            thread.join(timeout=10)

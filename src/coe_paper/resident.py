@@ -115,13 +115,14 @@ def _outcome(connection: socket.socket, pid: int) -> int:
 
 
 def _line(connection: socket.socket) -> bytes:
-    """One line from the resident process (without its line feed; what precedes a closed connection)."""
+    """One line from the resident process (without its line feed; what precedes a closed connection), and nothing
+    of the next one: `exit` may follow `pid` before this process reads it."""
     data = b""
     while not data.endswith(b"\n") and len(data) < 4096:
-        chunk = connection.recv(4096 - len(data))
-        if not chunk:
+        seen = connection.recv(4096 - len(data), socket.MSG_PEEK)
+        if not seen:
             break
-        data += chunk
+        data += connection.recv(seen.find(b"\n") + 1 or len(seen))
     return data.rstrip(b"\n")
 
 
