@@ -234,3 +234,32 @@ def test_the_pid_and_exit_lines_may_arrive_together(make_project: MakeProject, r
             assert resident.forward(["--project", str(root), "validate"]) == 3
         finally:
             thread.join(timeout=10)
+
+
+def test_a_caller_that_sends_its_request_slowly_does_not_hold_up_the_others(served: Path) -> None:
+    """The resident process reads one request at a time: one that trickles in (a byte every half second) is
+    dropped after a moment, not waited for while the other callers give up and run their commands themselves."""
+    path = resident.socket_path(str(served), create=False)
+    assert path is not None
+    slow = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    slow.connect(path)
+    socket.send_fds(slow, [(8).to_bytes(8, "big")], [0, 1, 2])
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.wait(0.5):
+            try:
+                slow.send(b"x")
+            except OSError:
+                return
+
+    thread = threading.Thread(target=trickle)
+    thread.start()
+    try:
+        time.sleep(0.2)
+        found = coe(served, "validate", code=NO_TYPER)
+        assert found.returncode == 0, found.stderr  # served, not run by this caller (which cannot)
+    finally:
+        stop.set()
+        thread.join()
+        slow.close()

@@ -24,6 +24,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,7 @@ def warm(root: str) -> Any:
 
 
 _inode = [0]
+READ_TIME = 1.0  # seconds for a whole request, well under the two seconds a caller waits for its answer
 
 
 def _listen(path: str) -> socket.socket | None:
@@ -149,14 +151,15 @@ def _reap() -> None:
 def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str) -> bool:
     """Run one request in a child, or refuse it; False when this process's code changed and it should end."""
     fds: list[int] = []
+    deadline = time.monotonic() + READ_TIME
     try:
-        connection.settimeout(2.0)
+        connection.settimeout(READ_TIME)
         _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
         if uid != os.getuid():
             return True
         head, fds, _, _ = socket.recv_fds(connection, 8, 3)
         size = int.from_bytes(head, "big") if len(head) == 8 else resident.MAX_REQUEST + 1
-        request = _read(connection, size) if len(fds) == 3 and size <= resident.MAX_REQUEST else None
+        request = _read(connection, size, deadline) if len(fds) == 3 and size <= resident.MAX_REQUEST else None
         why = _refusal(request, own)
         if why is not None or request is None:
             connection.sendall(b"refused " + (why or "a request it could not read").encode() + b"\n")
@@ -172,9 +175,12 @@ def _handle(connection: socket.socket, listener: socket.socket, command: Any, ow
     return True
 
 
-def _read(connection: socket.socket, size: int) -> list[bytes] | None:
+def _read(connection: socket.socket, size: int, deadline: float) -> list[bytes] | None:
+    """The request's fields, read by `deadline` (a caller sends it whole at once; one that trickles in would hold
+    up every other caller, which gives up waiting after two seconds)."""
     data = bytearray()
     while len(data) < size:
+        connection.settimeout(max(deadline - time.monotonic(), 0.001))
         chunk = connection.recv(min(65536, size - len(data)))
         if not chunk:
             return None
