@@ -7,10 +7,12 @@ the resident process it succeeds."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -223,10 +225,13 @@ def test_the_pid_and_exit_lines_may_arrive_together(make_project: MakeProject, r
         def fake_resident() -> None:
             connection, _ = listener.accept()
             with connection:
-                for fd in socket.recv_fds(connection, 8, 3)[1]:
+                head, fds, _, _ = socket.recv_fds(connection, 8, 3)
+                for fd in fds:
                     os.close(fd)
+                connection.recv(int.from_bytes(head, "big"), socket.MSG_WAITALL)
                 connection.sendall(b"pid 1\nexit 3\n")
-                connection.recv(1)
+                while connection.recv(64):  # until the caller is done
+                    pass
 
         thread = threading.Thread(target=fake_resident)
         thread.start()
@@ -263,3 +268,53 @@ def test_a_caller_that_sends_its_request_slowly_does_not_hold_up_the_others(serv
         stop.set()
         thread.join()
         slow.close()
+
+
+def test_a_request_its_caller_gave_up_on_is_not_run(served: Path) -> None:
+    """A resident process that answers late (here: stopped for longer than a caller waits) finds the request of a
+    caller that ran its command itself: it runs nothing, and says nothing on the caller's stderr."""
+    alone = coe(served, "validate", COE_PAPER_RESIDENT="0")
+    resident_pid = _resident_pid(served)
+    os.kill(resident_pid, signal.SIGSTOP)
+    timer = threading.Timer(3.0, os.kill, (resident_pid, signal.SIGCONT))
+    timer.start()
+    try:
+        late = coe(served, "validate")  # gives up after two seconds, runs the command itself
+    finally:
+        timer.join()
+    assert (late.returncode, late.stdout, late.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+
+
+def test_a_caller_that_leaves_as_the_child_answers_gets_its_command_run_by_no_one_else(
+    served: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller's wait may end just as the child says its pid, unread: the caller runs the command itself, so the
+    child must not run it too."""
+    monkeypatch.chdir(served)
+    path = resident.socket_path(str(served), create=False)
+    assert path is not None
+    read, write = os.pipe()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as caller:
+            caller.connect(path)
+            request = resident.encode_request(["validate"])
+            socket.send_fds(caller, [len(request).to_bytes(8, "big")], [write, write, write])
+            caller.sendall(request)
+            os.close(write)
+            caller.recv(1, socket.MSG_PEEK)  # the child's answer is there; the caller leaves without reading it
+        with os.fdopen(read, "rb") as output:
+            read = -1
+            assert output.read() == b""  # nothing ran: the pipe closed without a word
+    finally:
+        for fd in (read, write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _resident_pid(root: Path) -> int:
+    path = resident.socket_path(str(root), create=False)
+    assert path is not None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.connect(path)
+        pid: int = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
+    return pid

@@ -25,7 +25,8 @@ import sys
 from .locate import PACKAGE, code_stamp, project_root
 
 FORWARDED = frozenset({"assemble", "validate", "status"})
-PROTOCOL = b"coe-paper resident 1"
+PROTOCOL = b"coe-paper resident 2"
+GO = b"go\n"  # the caller waits for the command: the child may take its streams
 #: What Python reads as it starts (the resident process started with its own): a run whose values differ is run here.
 STARTUP = ("PYTHON", "LANG", "LC_")
 MAX_REQUEST = 1 << 20
@@ -64,10 +65,11 @@ def forward(argv: list[str]) -> int | None:
             socket.send_fds(connection, [len(request).to_bytes(8, "big")], [0, 1, 2])
             connection.sendall(request)
             answer = _line(connection)
+            if not answer.startswith(b"pid "):
+                return None  # refused (another Python, other code, another environment): run here
+            connection.sendall(GO)  # from here on the child runs the command, not this process
         except OSError:
             return None
-        if not answer.startswith(b"pid "):
-            return None  # refused (another Python, other code, another environment): run here
         connection.settimeout(None)
         return _outcome(connection, int(answer[4:]))
 

@@ -202,15 +202,13 @@ def _refusal(request: list[bytes] | None, own: str) -> str | None:
 
 def _child(connection: socket.socket, listener: socket.socket, fds: list[int], request: list[bytes],
            command: Any) -> None:  # fmt: skip
-    """Become the command the request names, as `coe-paper` started in the caller's place would run it."""
+    """Become the command the request names, as `coe-paper` started in the caller's place would run it. It says its
+    pid and waits for the caller's `go` before it takes the caller's streams: a caller that gave up waiting (it then
+    runs the command itself) gets nothing from it, and whatever fails before then is the caller's to run."""
     code = 1
     try:
         listener.close()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        for number, fd in enumerate(fds):
-            os.dup2(fd, number)
-        for fd in fds:
-            os.close(fd)
         cwd, umask, count = request[2], int(request[3]), int(request[4])
         argv = [os.fsdecode(arg) for arg in request[5 : 5 + count]]
         environment = dict(entry.partition(b"=")[::2] for entry in request[5 + count :] if entry[:1] not in (b"", b"="))
@@ -218,10 +216,17 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
         os.environb.update(environment)
         os.chdir(cwd)
         os.umask(umask)
+        connection.settimeout(None)
+        connection.sendall(b"pid %d\n" % os.getpid())
+        if connection.recv(len(resident.GO), socket.MSG_WAITALL) != resident.GO:
+            os._exit(1)  # the caller left
+        for number, fd in enumerate(fds):
+            os.dup2(fd, number)
+        for fd in fds:
+            os.close(fd)
         sys.argv = ["coe-paper", *argv]
         if isinstance(sys.stdout, io.TextIOWrapper):  # as Python sets it up for a terminal
             sys.stdout.reconfigure(line_buffering=sys.stdout.isatty())
-        connection.sendall(b"pid %d\n" % os.getpid())
         from . import cli
 
         code = cli.finish(cli.outcome(argv, command))
@@ -233,7 +238,6 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
         with contextlib.suppress(OSError):
             connection.sendall(b"exit %d\n" % code)
         os._exit(code)
-
 
 if __name__ == "__main__":
     sys.exit(main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2)
