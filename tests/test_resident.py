@@ -46,6 +46,14 @@ def served(make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyP
     """A project in git with its resident process listening."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
     root = make_project(git=True).resolve()
+    process, path = listening(root)
+    yield root
+    resident_server.stop(process)
+    assert not os.path.exists(path)  # it removes its socket as it ends
+
+
+def listening(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """The resident process for `root`, started, once it listens; and its socket."""
     path = resident.socket_path(str(root), create=True)
     process = resident_server.spawn(root)
     assert process is not None
@@ -55,9 +63,7 @@ def served(make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyP
         assert process.poll() is None, "the resident process ended"
         assert time.monotonic() < deadline, "the resident process never listened"
         time.sleep(0.05)
-    yield root
-    resident_server.stop(process)
-    assert not os.path.exists(path)  # it removes its socket as it ends
+    return process, path
 
 
 def coe(cwd: Path, *args: str, code: str = CLIENT, **env: str) -> subprocess.CompletedProcess[str]:
@@ -318,3 +324,36 @@ def _resident_pid(root: Path) -> int:
         probe.connect(path)
         pid: int = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
     return pid
+
+
+def test_modules_in_the_folder_serve_runs_in_are_not_imported(make_project: MakeProject, runtime: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`coe-paper` imports nothing from the folder it runs in (a paper's repository may hold any file): nor may
+    its resident process from the folder `serve` was started in. `status` on a terminal imports rich."""
+    root = make_project(git=True).resolve()
+    marker = root.parent / "imported"
+    (root / "rich.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('not rich')\n")
+    monkeypatch.chdir(root)  # `serve` started at the project's root
+    process, _ = listening(root)
+    leader, follower = os.openpty()
+    try:
+        drained = threading.Thread(target=_drain, args=(leader,))
+        drained.start()
+        found = subprocess.run([sys.executable, "-c", NO_TYPER, "status"], cwd=root / "sections", stdout=follower,
+                               stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+        os.close(follower)
+        follower = -1
+        drained.join(timeout=30)
+    finally:
+        resident_server.stop(process)
+        for fd in (leader, follower):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    assert found.returncode == 0, found.stderr
+    assert not marker.exists()
+
+
+def _drain(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        while os.read(fd, 65536):
+            pass

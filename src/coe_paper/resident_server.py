@@ -1,14 +1,14 @@
 """The resident process that `coe-paper serve` keeps beside it: coe-paper imported and warm, a child forked for
 each command a `coe-paper` process passes to it (resident.py says why and what it passes).
 
-It runs as `python -m coe_paper.resident_server ROOT` with a pipe on its standard input: when the pipe closes (serve
-stopped, or died) it removes its socket and ends. Before listening it imports what `assemble`, `validate` and
-`status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
-spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so
-a fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless
-it comes from this user, for this project's resident protocol, from the same Python with the same coe-paper code and
-libraries (`resident.identity`); the child takes the caller's working directory, umask, environment and standard
-streams, runs the command as `coe-paper` would, and tells the caller its exit code.
+It runs as `python -m coe_paper.resident_server ROOT` would (`START`), with a pipe on its standard input: when the pipe
+closes (serve stopped, or died) it removes its socket and ends. Before listening it imports what `assemble`, `validate`
+and `status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
+spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so a
+fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless it comes
+from this user, for this project's resident protocol, from the same Python with the same coe-paper code and libraries
+(`resident.identity`); the child takes the caller's working directory, umask, environment and standard streams, runs the
+command as `coe-paper` would, and tells the caller its exit code.
 """
 
 from __future__ import annotations
@@ -31,6 +31,12 @@ from typing import Any
 
 from . import resident
 
+#: How it starts: as `python -m` would, but without the folder it starts in at the head of `sys.path` (`coe-paper`
+#: has its script's folder there, not the working directory: a module of that name in a paper's repository, where
+#: `serve` runs, would be imported instead of the library's, by a child that the client cannot tell from it).
+START = ("import sys; getattr(sys.flags, 'safe_path', False) or sys.path.pop(0); "
+         "from coe_paper.resident_server import command_line; sys.exit(command_line())")  # fmt: skip
+
 
 def spawn(root: Path) -> subprocess.Popen[bytes] | None:
     """Start the resident process for the project at `root` (None when it cannot start); closing its standard
@@ -38,7 +44,7 @@ def spawn(root: Path) -> subprocess.Popen[bytes] | None:
     if os.environ.get("COE_PAPER_RESIDENT") == "0" or not hasattr(os, "fork"):
         return None
     try:
-        return subprocess.Popen([sys.executable, "-m", "coe_paper.resident_server", str(root)],
+        return subprocess.Popen([sys.executable, "-c", START, str(root)],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)  # fmt: skip
     except OSError:
@@ -239,5 +245,9 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
             connection.sendall(b"exit %d\n" % code)
         os._exit(code)
 
+def command_line() -> int:
+    return main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2
+
+
 if __name__ == "__main__":
-    sys.exit(main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2)
+    sys.exit(command_line())
