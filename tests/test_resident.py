@@ -357,3 +357,13 @@ def _drain(fd: int) -> None:
     with contextlib.suppress(OSError):
         while os.read(fd, 65536):
             pass
+
+
+@pytest.mark.parametrize("closed", ["<&-", ">&-", "2>&-"])
+def test_a_caller_with_a_closed_standard_stream_runs_the_command_itself(served: Path, closed: str) -> None:
+    """With a standard stream closed, the caller's socket takes its number: it must not be passed on as that stream
+    (the child wrote its output into the socket, and exited 0 where the command alone fails). The caller runs the
+    command itself, and fails as it cannot import typer."""
+    found = subprocess.run(["sh", "-c", f'exec "$0" -c "$1" validate {closed}', sys.executable, NO_TYPER], cwd=served,
+                           capture_output=True, timeout=120)  # fmt: skip
+    assert found.returncode != 0

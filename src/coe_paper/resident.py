@@ -58,6 +58,8 @@ def forward(argv: list[str]) -> int | None:
     except OSError:
         return None
     with connection:
+        if connection.fileno() <= 2:
+            return None  # a standard stream is closed and the socket took its number: it is not passed on as one
         try:
             connection.settimeout(2.0)
             connection.connect(path)
