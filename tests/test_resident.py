@@ -367,3 +367,42 @@ def test_a_caller_with_a_closed_standard_stream_runs_the_command_itself(served: 
     found = subprocess.run(["sh", "-c", f'exec "$0" -c "$1" validate {closed}', sys.executable, NO_TYPER], cwd=served,
                            capture_output=True, timeout=120)  # fmt: skip
     assert found.returncode != 0
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_caller_ended_by_a_signal_ends_its_command(served: Path, tmp_path: Path, number: int) -> None:
+    """`timeout`, a closed terminal or an editor's stop button end `coe-paper` with SIGTERM or SIGHUP: the command
+    ends with it, as it would alone, not run on in the child and write its files afterwards. Here the command waits
+    for LibreOffice (a script that says who started it, then sleeps)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "started"
+    fake = bin_dir / "soffice"
+    fake.write_text(f'#!/bin/sh\necho "$PPID $$" > {record}.tmp && mv {record}.tmp {record}\nexec sleep 20\n')
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COE_PAPER_CACHE": str(tmp_path / "cache")}
+    caller = subprocess.Popen([sys.executable, "-c", NO_TYPER, "assemble", "--no-layout", "--pdf", "-o", "x.docx"],
+                              cwd=served, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not record.exists():
+        assert caller.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    child, office = map(int, record.read_text().split())
+    try:
+        caller.send_signal(number)
+        assert caller.wait(timeout=10) == -number  # as it ends alone
+        deadline = time.monotonic() + 5
+        while _running(child):
+            assert time.monotonic() < deadline, "the command runs on"
+            time.sleep(0.05)
+    finally:
+        for pid in (child, office):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

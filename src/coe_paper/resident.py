@@ -95,7 +95,9 @@ def _forwardable(argv: list[str]) -> str | None:
 
 
 def _outcome(connection: socket.socket, pid: int) -> int:
-    """Wait for the child's exit code; Ctrl-C here is passed on to it (a second one stops waiting)."""
+    """Wait for the child's exit code; Ctrl-C here is passed on to it (a second one stops waiting), and so are the
+    signals that end a process (`_pass_on`)."""
+    _pass_on(pid)
     interrupted = False
     while True:
         try:
@@ -116,6 +118,22 @@ def _outcome(connection: socket.socket, pid: int) -> int:
         return int(answer[5:])
     os.write(2, b"coe-paper: the warm process ended without saying how the command ended\n")
     return 1
+
+
+def _pass_on(pid: int) -> None:
+    """SIGTERM and SIGHUP (`timeout`, a closed terminal), which would end the command run here, end the child too,
+    then this process as they would have (unless this process ignores them)."""
+
+    def end(number: int, _frame: object) -> None:
+        try:
+            os.kill(pid, number)
+        finally:  # ended already or not: this process ends
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(number) == signal.SIG_DFL:
+            signal.signal(number, end)
 
 
 def _line(connection: socket.socket) -> bytes:
