@@ -372,33 +372,69 @@ def test_a_caller_with_a_closed_standard_stream_runs_the_command_itself(served: 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_a_caller_ended_by_a_signal_ends_its_command(served: Path, tmp_path: Path, number: int) -> None:
     """`timeout`, a closed terminal or an editor's stop button end `coe-paper` with SIGTERM or SIGHUP: the command
-    ends with it, as it would alone, not run on in the child and write its files afterwards. Here the command waits
-    for LibreOffice (a script that says who started it, then sleeps)."""
+    ends with it, as it would alone, not run on in the child and write its files afterwards."""
+    caller, started = waiting_for_office(served, tmp_path)
+    caller.send_signal(number)
+    assert caller.wait(timeout=10) == -number  # as it ends alone
+    assert_ends(*started)
+
+
+def test_the_child_takes_no_signal_disposition_from_serve(make_project: MakeProject, runtime: Path,
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    """`serve` started where Ctrl-C and hang-ups are ignored (`sh -c 'coe-paper serve &'`, nohup) passes that on to
+    its resident process: its children must take Ctrl-C and SIGHUP as `coe-paper` would."""
+    root = make_project(git=True).resolve()
+    ignored = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGHUP)}
+    try:
+        process, _ = listening(root)
+    finally:
+        for number, handler in ignored.items():
+            signal.signal(number, handler)
+    try:
+        caller, started = waiting_for_office(root, tmp_path)
+        caller.send_signal(signal.SIGINT)
+        assert caller.wait(timeout=10) == 130  # "interrupted", as alone
+        assert_ends(*started)
+        caller, started = waiting_for_office(root, tmp_path)
+        caller.send_signal(signal.SIGHUP)
+        assert caller.wait(timeout=10) == -signal.SIGHUP
+        assert_ends(*started)
+    finally:
+        resident_server.stop(process)
+
+
+def waiting_for_office(root: Path, tmp_path: Path) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:
+    """A caller whose command, run by a child, waits for LibreOffice: a script that says who started it, then
+    sleeps. The pids of the child and of that script."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
+    bin_dir.mkdir(exist_ok=True)
     record = tmp_path / "started"
+    record.unlink(missing_ok=True)
     fake = bin_dir / "soffice"
     fake.write_text(f'#!/bin/sh\necho "$PPID $$" > {record}.tmp && mv {record}.tmp {record}\nexec sleep 20\n')
     fake.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COE_PAPER_CACHE": str(tmp_path / "cache")}
     caller = subprocess.Popen([sys.executable, "-c", NO_TYPER, "assemble", "--no-layout", "--pdf", "-o", "x.docx"],
-                              cwd=served, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60
     while not record.exists():
         assert caller.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     child, office = map(int, record.read_text().split())
+    return caller, (child, office)
+
+
+def assert_ends(pid: int, office: int) -> None:
+    """The process `pid` ends within seconds (killed when it does not, with the `office` it waits for)."""
+    deadline = time.monotonic() + 5
     try:
-        caller.send_signal(number)
-        assert caller.wait(timeout=10) == -number  # as it ends alone
-        deadline = time.monotonic() + 5
-        while _running(child):
+        while _running(pid):
             assert time.monotonic() < deadline, "the command runs on"
             time.sleep(0.05)
     finally:
-        for pid in (child, office):
+        for started in (pid, office):
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(started, signal.SIGKILL)
 
 
 def _running(pid: int) -> bool:

@@ -214,7 +214,9 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
     code = 1
     try:
         listener.close()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for ending in (signal.SIGTERM, signal.SIGHUP):  # as `coe-paper` has them, whatever serve was started with
+            signal.signal(ending, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         cwd, umask, count = request[2], int(request[3]), int(request[4])
         argv = [os.fsdecode(arg) for arg in request[5 : 5 + count]]
         environment = dict(entry.partition(b"=")[::2] for entry in request[5 + count :] if entry[:1] not in (b"", b"="))
