@@ -7,10 +7,12 @@ the resident process it succeeds."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,14 @@ def served(make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyP
     """A project in git with its resident process listening."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
     root = make_project(git=True).resolve()
+    process, path = listening(root)
+    yield root
+    resident_server.stop(process)
+    assert not os.path.exists(path)  # it removes its socket as it ends
+
+
+def listening(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """The resident process for `root`, started, once it listens; and its socket."""
     path = resident.socket_path(str(root), create=True)
     process = resident_server.spawn(root)
     assert process is not None
@@ -53,9 +63,7 @@ def served(make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyP
         assert process.poll() is None, "the resident process ended"
         assert time.monotonic() < deadline, "the resident process never listened"
         time.sleep(0.05)
-    yield root
-    resident_server.stop(process)
-    assert not os.path.exists(path)  # it removes its socket as it ends
+    return process, path
 
 
 def coe(cwd: Path, *args: str, code: str = CLIENT, **env: str) -> subprocess.CompletedProcess[str]:
@@ -201,3 +209,236 @@ def test_the_resident_process_ends_when_coe_papers_code_changes(make_project: Ma
         assert process.wait(timeout=30) == 0 and not os.path.exists(path)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+
+
+def test_a_caller_with_bytes_that_are_not_utf8_in_its_startup_environment_is_not_crashed(served: Path) -> None:
+    """A PYTHON* value that is not UTF-8 (held as a surrogate, as Python reads it) is part of the identity; the
+    caller must encode it as the resident process decodes it, not crash."""
+    found = coe(served, "validate", PYTHONCOEPROBE="\udcff")
+    assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr
+
+
+def test_the_pid_and_exit_lines_may_arrive_together(make_project: MakeProject, runtime: Path) -> None:
+    """A command that ends at once (a usage error) may have said `exit` before the caller read `pid`: the caller
+    reads one line at a time."""
+    root = make_project().resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(path)
+        listener.listen(1)
+
+        def fake_resident() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                head, fds, _, _ = socket.recv_fds(connection, 8, 3)
+                for fd in fds:
+                    os.close(fd)
+                connection.recv(int.from_bytes(head, "big"), socket.MSG_WAITALL)
+                connection.sendall(b"pid 1\nexit 3\n")
+                while connection.recv(64):  # until the caller is done
+                    pass
+
+        thread = threading.Thread(target=fake_resident)
+        thread.start()
+        try:
+            assert resident.forward(["--project", str(root), "validate"]) == 3
+        finally:
+            thread.join(timeout=10)
+
+
+def test_a_caller_that_sends_its_request_slowly_does_not_hold_up_the_others(served: Path) -> None:
+    """The resident process reads one request at a time: one that trickles in (a byte every half second) is
+    dropped after a moment, not waited for while the other callers give up and run their commands themselves."""
+    path = resident.socket_path(str(served), create=False)
+    assert path is not None
+    slow = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    slow.connect(path)
+    socket.send_fds(slow, [(8).to_bytes(8, "big")], [0, 1, 2])
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.wait(0.5):
+            try:
+                slow.send(b"x")
+            except OSError:
+                return
+
+    thread = threading.Thread(target=trickle)
+    thread.start()
+    try:
+        time.sleep(0.2)
+        found = coe(served, "validate", code=NO_TYPER)
+        assert found.returncode == 0, found.stderr  # served, not run by this caller (which cannot)
+    finally:
+        stop.set()
+        thread.join()
+        slow.close()
+
+
+def test_a_request_its_caller_gave_up_on_is_not_run(served: Path) -> None:
+    """A resident process that answers late (here: stopped for longer than a caller waits) finds the request of a
+    caller that ran its command itself: it runs nothing, and says nothing on the caller's stderr."""
+    alone = coe(served, "validate", COE_PAPER_RESIDENT="0")
+    resident_pid = _resident_pid(served)
+    os.kill(resident_pid, signal.SIGSTOP)
+    timer = threading.Timer(3.0, os.kill, (resident_pid, signal.SIGCONT))
+    timer.start()
+    try:
+        late = coe(served, "validate")  # gives up after two seconds, runs the command itself
+    finally:
+        timer.join()
+    assert (late.returncode, late.stdout, late.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+
+
+def test_a_caller_that_leaves_as_the_child_answers_gets_its_command_run_by_no_one_else(
+    served: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller's wait may end just as the child says its pid, unread: the caller runs the command itself, so the
+    child must not run it too."""
+    monkeypatch.chdir(served)
+    path = resident.socket_path(str(served), create=False)
+    assert path is not None
+    read, write = os.pipe()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as caller:
+            caller.connect(path)
+            request = resident.encode_request(["validate"])
+            socket.send_fds(caller, [len(request).to_bytes(8, "big")], [write, write, write])
+            caller.sendall(request)
+            os.close(write)
+            caller.recv(1, socket.MSG_PEEK)  # the child's answer is there; the caller leaves without reading it
+        with os.fdopen(read, "rb") as output:
+            read = -1
+            assert output.read() == b""  # nothing ran: the pipe closed without a word
+    finally:
+        for fd in (read, write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _resident_pid(root: Path) -> int:
+    path = resident.socket_path(str(root), create=False)
+    assert path is not None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.connect(path)
+        pid: int = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
+    return pid
+
+
+def test_modules_in_the_folder_serve_runs_in_are_not_imported(make_project: MakeProject, runtime: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`coe-paper` imports nothing from the folder it runs in (a paper's repository may hold any file): nor may
+    its resident process from the folder `serve` was started in. `status` on a terminal imports rich."""
+    root = make_project(git=True).resolve()
+    marker = root.parent / "imported"
+    (root / "rich.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('not rich')\n")
+    monkeypatch.chdir(root)  # `serve` started at the project's root
+    process, _ = listening(root)
+    leader, follower = os.openpty()
+    try:
+        drained = threading.Thread(target=_drain, args=(leader,))
+        drained.start()
+        found = subprocess.run([sys.executable, "-c", NO_TYPER, "status"], cwd=root / "sections", stdout=follower,
+                               stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+        os.close(follower)
+        follower = -1
+        drained.join(timeout=30)
+    finally:
+        resident_server.stop(process)
+        for fd in (leader, follower):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    assert found.returncode == 0, found.stderr
+    assert not marker.exists()
+
+
+def _drain(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        while os.read(fd, 65536):
+            pass
+
+
+@pytest.mark.parametrize("closed", ["<&-", ">&-", "2>&-"])
+def test_a_caller_with_a_closed_standard_stream_runs_the_command_itself(served: Path, closed: str) -> None:
+    """With a standard stream closed, the caller's socket takes its number: it must not be passed on as that stream
+    (the child wrote its output into the socket, and exited 0 where the command alone fails). The caller runs the
+    command itself, and fails as it cannot import typer."""
+    found = subprocess.run(["sh", "-c", f'exec "$0" -c "$1" validate {closed}', sys.executable, NO_TYPER], cwd=served,
+                           capture_output=True, timeout=120)  # fmt: skip
+    assert found.returncode != 0
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_caller_ended_by_a_signal_ends_its_command(served: Path, tmp_path: Path, number: int) -> None:
+    """`timeout`, a closed terminal or an editor's stop button end `coe-paper` with SIGTERM or SIGHUP: the command
+    ends with it, as it would alone, not run on in the child and write its files afterwards."""
+    caller, started = waiting_for_office(served, tmp_path)
+    caller.send_signal(number)
+    assert caller.wait(timeout=10) == -number  # as it ends alone
+    assert_ends(*started)
+
+
+def test_the_child_takes_no_signal_disposition_from_serve(make_project: MakeProject, runtime: Path,
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    """`serve` started where Ctrl-C and hang-ups are ignored (`sh -c 'coe-paper serve &'`, nohup) passes that on to
+    its resident process: its children must take Ctrl-C and SIGHUP as `coe-paper` would."""
+    root = make_project(git=True).resolve()
+    ignored = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGHUP)}
+    try:
+        process, _ = listening(root)
+    finally:
+        for number, handler in ignored.items():
+            signal.signal(number, handler)
+    try:
+        caller, started = waiting_for_office(root, tmp_path)
+        caller.send_signal(signal.SIGINT)
+        assert caller.wait(timeout=10) == 130  # "interrupted", as alone
+        assert_ends(*started)
+        caller, started = waiting_for_office(root, tmp_path)
+        caller.send_signal(signal.SIGHUP)
+        assert caller.wait(timeout=10) == -signal.SIGHUP
+        assert_ends(*started)
+    finally:
+        resident_server.stop(process)
+
+
+def waiting_for_office(root: Path, tmp_path: Path) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:
+    """A caller whose command, run by a child, waits for LibreOffice: a script that says who started it, then
+    sleeps. The pids of the child and of that script."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    record = tmp_path / "started"
+    record.unlink(missing_ok=True)
+    fake = bin_dir / "soffice"
+    fake.write_text(f'#!/bin/sh\necho "$PPID $$" > {record}.tmp && mv {record}.tmp {record}\nexec sleep 20\n')
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COE_PAPER_CACHE": str(tmp_path / "cache")}
+    caller = subprocess.Popen([sys.executable, "-c", NO_TYPER, "assemble", "--no-layout", "--pdf", "-o", "x.docx"],
+                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not record.exists():
+        assert caller.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    child, office = map(int, record.read_text().split())
+    return caller, (child, office)
+
+
+def assert_ends(pid: int, office: int) -> None:
+    """The process `pid` ends within seconds (killed when it does not, with the `office` it waits for)."""
+    deadline = time.monotonic() + 5
+    try:
+        while _running(pid):
+            assert time.monotonic() < deadline, "the command runs on"
+            time.sleep(0.05)
+    finally:
+        for started in (pid, office):
+            with contextlib.suppress(OSError):
+                os.kill(started, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     import socket
 
 FORWARDED = frozenset({"assemble", "validate", "status"})
-PROTOCOL = b"coe-paper resident 1"
+PROTOCOL = b"coe-paper resident 2"
+GO = b"go\n"  # the caller waits for the command: the child may take its streams
 #: What Python reads as it starts (the resident process started with its own): a run whose values differ is run here.
 STARTUP = ("PYTHON", "LANG", "LC_")
 MAX_REQUEST = 1 << 20
@@ -61,6 +62,8 @@ def forward(argv: list[str]) -> int | None:
     except OSError:
         return None
     with connection:
+        if connection.fileno() <= 2:
+            return None  # a standard stream is closed and the socket took its number: it is not passed on as one
         try:
             connection.settimeout(2.0)
             connection.connect(path)
@@ -68,10 +71,11 @@ def forward(argv: list[str]) -> int | None:
             socket.send_fds(connection, [len(request).to_bytes(8, "big")], [0, 1, 2])
             connection.sendall(request)
             answer = _line(connection)
+            if not answer.startswith(b"pid "):
+                return None  # refused (another Python, other code, another environment): run here
+            connection.sendall(GO)  # from here on the child runs the command, not this process
         except OSError:
             return None
-        if not answer.startswith(b"pid "):
-            return None  # refused (another Python, other code, another environment): run here
         connection.settimeout(None)
         return _outcome(connection, int(answer[4:]))
 
@@ -95,7 +99,9 @@ def _forwardable(argv: list[str]) -> str | None:
 
 
 def _outcome(connection: socket.socket, pid: int) -> int:
-    """Wait for the child's exit code; Ctrl-C here is passed on to it (a second one stops waiting)."""
+    """Wait for the child's exit code; Ctrl-C here is passed on to it (a second one stops waiting), and so are the
+    signals that end a process (`_pass_on`)."""
+    _pass_on(pid)
     interrupted = False
     while True:
         try:
@@ -120,24 +126,42 @@ def _outcome(connection: socket.socket, pid: int) -> int:
     return 1
 
 
+def _pass_on(pid: int) -> None:
+    """SIGTERM and SIGHUP (`timeout`, a closed terminal), which would end the command run here, end the child too,
+    then this process as they would have (unless this process ignores them)."""
+
+    def end(number: int, _frame: object) -> None:
+        try:
+            os.kill(pid, number)
+        finally:  # ended already or not: this process ends
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(number) == signal.SIG_DFL:
+            signal.signal(number, end)
+
+
 def _line(connection: socket.socket) -> bytes:
-    """One line from the resident process (without its line feed; what precedes a closed connection)."""
+    """One line from the resident process (without its line feed; what precedes a closed connection), and nothing
+    of the next one: `exit` may follow `pid` before this process reads it."""
     data = b""
     while not data.endswith(b"\n") and len(data) < 4096:
-        chunk = connection.recv(4096 - len(data))
-        if not chunk:
+        seen = connection.recv(4096 - len(data), socket.MSG_PEEK)
+        if not seen:
             break
-        data += chunk
+        data += connection.recv(seen.find(b"\n") + 1 or len(seen))
     return data.rstrip(b"\n")
 
 
 def encode_request(argv: list[str]) -> bytes:
     """This process's arguments, working directory, umask and environment, with what the resident process must
-    share with it (`identity`): NUL-separated fields, as none of them can hold a NUL."""
+    share with it (`identity`): NUL-separated fields, as none of them can hold a NUL. Text is encoded as Python
+    decoded it (bytes that are not UTF-8, in the environment or a path, as they were)."""
     umask = os.umask(0o022)
     os.umask(umask)
-    fields = [PROTOCOL, identity().encode(), os.fsencode(os.getcwd()), b"%d" % umask, b"%d" % len(argv),
-              *map(os.fsencode, argv), *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
+    fields = [PROTOCOL, identity().encode("utf-8", "surrogateescape"), os.fsencode(os.getcwd()), b"%d" % umask,
+              b"%d" % len(argv), *map(os.fsencode, argv), *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
     return b"\0".join(fields)
 
 

@@ -1,14 +1,14 @@
 """The resident process that `coe-paper serve` keeps beside it: coe-paper imported and warm, a child forked for
 each command a `coe-paper` process passes to it (resident.py says why and what it passes).
 
-It runs as `python -m coe_paper.resident_server ROOT` with a pipe on its standard input: when the pipe closes (serve
-stopped, or died) it removes its socket and ends. Before listening it imports what `assemble`, `validate` and
-`status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
-spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so
-a fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless
-it comes from this user, for this project's resident protocol, from the same Python with the same coe-paper code and
-libraries (`resident.identity`); the child takes the caller's working directory, umask, environment and standard
-streams, runs the command as `coe-paper` would, and tells the caller its exit code.
+It runs as `python -m coe_paper.resident_server ROOT` would (`START`), with a pipe on its standard input: when the pipe
+closes (serve stopped, or died) it removes its socket and ends. Before listening it imports what `assemble`, `validate`
+and `status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
+spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so a
+fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless it comes
+from this user, for this project's resident protocol, from the same Python with the same coe-paper code and libraries
+(`resident.identity`); the child takes the caller's working directory, umask, environment and standard streams, runs the
+command as `coe-paper` would, and tells the caller its exit code.
 """
 
 from __future__ import annotations
@@ -24,11 +24,18 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from . import resident
+
+#: How it starts: as `python -m` would, but without the folder it starts in at the head of `sys.path` (`coe-paper`
+#: has its script's folder there, not the working directory: a module of that name in a paper's repository, where
+#: `serve` runs, would be imported instead of the library's, by a child that the client cannot tell from it).
+START = ("import sys; getattr(sys.flags, 'safe_path', False) or sys.path.pop(0); "
+         "from coe_paper.resident_server import command_line; sys.exit(command_line())")  # fmt: skip
 
 
 def spawn(root: Path) -> subprocess.Popen[bytes] | None:
@@ -37,7 +44,7 @@ def spawn(root: Path) -> subprocess.Popen[bytes] | None:
     if os.environ.get("COE_PAPER_RESIDENT") == "0" or not hasattr(os, "fork"):
         return None
     try:
-        return subprocess.Popen([sys.executable, "-m", "coe_paper.resident_server", str(root)],
+        return subprocess.Popen([sys.executable, "-c", START, str(root)],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)  # fmt: skip
     except OSError:
@@ -97,6 +104,7 @@ def warm(root: str) -> Any:
 
 
 _inode = [0]
+READ_TIME = 1.0  # seconds for a whole request, well under the two seconds a caller waits for its answer
 
 
 def _listen(path: str) -> socket.socket | None:
@@ -149,14 +157,15 @@ def _reap() -> None:
 def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str) -> bool:
     """Run one request in a child, or refuse it; False when this process's code changed and it should end."""
     fds: list[int] = []
+    deadline = time.monotonic() + READ_TIME
     try:
-        connection.settimeout(2.0)
+        connection.settimeout(READ_TIME)
         _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
         if uid != os.getuid():
             return True
         head, fds, _, _ = socket.recv_fds(connection, 8, 3)
         size = int.from_bytes(head, "big") if len(head) == 8 else resident.MAX_REQUEST + 1
-        request = _read(connection, size) if len(fds) == 3 and size <= resident.MAX_REQUEST else None
+        request = _read(connection, size, deadline) if len(fds) == 3 and size <= resident.MAX_REQUEST else None
         why = _refusal(request, own)
         if why is not None or request is None:
             connection.sendall(b"refused " + (why or "a request it could not read").encode() + b"\n")
@@ -172,9 +181,12 @@ def _handle(connection: socket.socket, listener: socket.socket, command: Any, ow
     return True
 
 
-def _read(connection: socket.socket, size: int) -> list[bytes] | None:
+def _read(connection: socket.socket, size: int, deadline: float) -> list[bytes] | None:
+    """The request's fields, read by `deadline` (a caller sends it whole at once; one that trickles in would hold
+    up every other caller, which gives up waiting after two seconds)."""
     data = bytearray()
     while len(data) < size:
+        connection.settimeout(max(deadline - time.monotonic(), 0.001))
         chunk = connection.recv(min(65536, size - len(data)))
         if not chunk:
             return None
@@ -196,15 +208,15 @@ def _refusal(request: list[bytes] | None, own: str) -> str | None:
 
 def _child(connection: socket.socket, listener: socket.socket, fds: list[int], request: list[bytes],
            command: Any) -> None:  # fmt: skip
-    """Become the command the request names, as `coe-paper` started in the caller's place would run it."""
+    """Become the command the request names, as `coe-paper` started in the caller's place would run it. It says its
+    pid and waits for the caller's `go` before it takes the caller's streams: a caller that gave up waiting (it then
+    runs the command itself) gets nothing from it, and whatever fails before then is the caller's to run."""
     code = 1
     try:
         listener.close()
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        for number, fd in enumerate(fds):
-            os.dup2(fd, number)
-        for fd in fds:
-            os.close(fd)
+        for ending in (signal.SIGTERM, signal.SIGHUP):  # as `coe-paper` has them, whatever serve was started with
+            signal.signal(ending, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         cwd, umask, count = request[2], int(request[3]), int(request[4])
         argv = [os.fsdecode(arg) for arg in request[5 : 5 + count]]
         environment = dict(entry.partition(b"=")[::2] for entry in request[5 + count :] if entry[:1] not in (b"", b"="))
@@ -212,10 +224,17 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
         os.environb.update(environment)
         os.chdir(cwd)
         os.umask(umask)
+        connection.settimeout(None)
+        connection.sendall(b"pid %d\n" % os.getpid())
+        if connection.recv(len(resident.GO), socket.MSG_WAITALL) != resident.GO:
+            os._exit(1)  # the caller left
+        for number, fd in enumerate(fds):
+            os.dup2(fd, number)
+        for fd in fds:
+            os.close(fd)
         sys.argv = ["coe-paper", *argv]
         if isinstance(sys.stdout, io.TextIOWrapper):  # as Python sets it up for a terminal
             sys.stdout.reconfigure(line_buffering=sys.stdout.isatty())
-        connection.sendall(b"pid %d\n" % os.getpid())
         from . import cli
 
         code = cli.finish(cli.outcome(argv, command))
@@ -228,6 +247,9 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
             connection.sendall(b"exit %d\n" % code)
         os._exit(code)
 
+def command_line() -> int:
+    return main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2
+
 
 if __name__ == "__main__":
-    sys.exit(main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2)
+    sys.exit(command_line())
