@@ -292,8 +292,11 @@ def coe_paper_cmd(resident: bool = False) -> list[str]:
 def resident_process(project: Path, env: dict[str, str], held: list[float]) -> Iterator[None]:
     """The project's resident process (`coe-paper serve` starts one), listening until the block ends; its own peak
     memory in MB (Linux) is added to `held` as it ends."""
-    process = subprocess.Popen([sys.executable, "-m", "coe_paper.resident_server", str(project.resolve())], env=env,
-                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    sys.path.insert(0, str(REPO / "src"))  # this checkout's coe-paper, as the children's PYTHONPATH has it
+    from coe_paper.resident_server import START  # how `serve` starts it
+
+    process = subprocess.Popen([sys.executable, "-c", START, str(project.resolve())], env=env, stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         ask = [*coe_paper_cmd(True), "--project", str(project), "status"]
         probe = "import sys; sys.modules['typer'] = None; " + ask[2]  # runs only where typer is already imported

@@ -18,6 +18,7 @@ command here.
 from __future__ import annotations
 
 import os
+import signal  # loads nothing that a run here would not load anyway
 import sys
 
 from .locate import PACKAGE, code_stamp, project_root
@@ -111,8 +112,6 @@ def _outcome(connection: socket.socket, pid: int) -> int:
             if interrupted:
                 return 130
             interrupted = True
-            import signal
-
             try:
                 os.kill(pid, signal.SIGINT)
             except OSError:
@@ -145,6 +144,8 @@ def _pass_on(pid: int) -> None:
 def _line(connection: socket.socket) -> bytes:
     """One line from the resident process (without its line feed; what precedes a closed connection), and nothing
     of the next one: `exit` may follow `pid` before this process reads it."""
+    import socket
+
     data = b""
     while not data.endswith(b"\n") and len(data) < 4096:
         seen = connection.recv(4096 - len(data), socket.MSG_PEEK)
