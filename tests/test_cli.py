@@ -323,3 +323,34 @@ def test_status_piped_is_plain_aligned_text(make_project: MakeProject) -> None:
         assert len(lines) > 3
     sections = [line.split() for line in cli("--project", str(root), "status").stdout.splitlines()[3:]]
     assert [row[1] for row in sections] == ["intro", "housing", "outlook"]
+
+
+def test_a_closed_standard_stream_is_no_traceback(make_project: MakeProject) -> None:
+    """Started with stdout or stderr closed (`>&-`), Python has None for it: what would be printed there is not, and
+    the command does its work and exits as it would."""
+    root = make_project(git=True)
+    code = "from coe_paper.cli import run; run()"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    closed_err = subprocess.run([sys.executable, "-c", code, "validate"], cwd=root, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, close_fds=True, check=False,
+                                preexec_fn=lambda: os.close(2))  # fmt: skip
+    assert closed_err.returncode == 0
+    closed_out = subprocess.run([sys.executable, "-c", code, "assemble", "--no-layout", "-o", "out.docx"], cwd=root,
+                                env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+                                preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert closed_out.returncode == 0, closed_out.stderr
+    assert "Traceback" not in closed_out.stderr and (root / "out.docx").is_file()
+
+
+def test_an_output_name_that_is_not_utf_8(make_project: MakeProject) -> None:
+    """A file name's undecodable bytes reach the build as lone surrogates: the document is written under that name,
+    and the record of the build (JSON) keeps it, so the next run finds it up to date."""
+    root = make_project(git=True)
+    name = os.fsdecode(b"out-\xff.docx")
+    code, env = "from coe_paper.cli import run; run()", {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    runs = [subprocess.run([sys.executable, "-c", code, "assemble", "--no-layout", "-o", name], cwd=root, env=env,
+                           capture_output=True, check=False) for _ in range(2)]  # fmt: skip
+    first, again = ([os.fsdecode(run.stdout), os.fsdecode(run.stderr), run.returncode] for run in runs)
+    assert first[2] == 0 and "Traceback" not in first[1], first[1]
+    assert (root / name).is_file() and f"wrote {name}" in first[0]
+    assert again[2] == 0 and "is up to date" in again[0]

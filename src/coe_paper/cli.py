@@ -347,6 +347,9 @@ def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = 
     # A run is short and makes few reference cycles, but many objects (parsed files, XML text, cache entries): the
     # collector's default thresholds scan them over and over (about 5% of a warm `validate` of 300 sections).
     gc.set_threshold(20_000, 50, 50)
+    for name in ("stdout", "stderr"):  # closed when the process started (`>&-`): Python has None there
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115  # open until the end
     try:
         (command or app)(args=args)
     except SystemExit as exc:

@@ -151,8 +151,7 @@ class Store:
 
     @staticmethod
     def _write(path: Path, key: str, payload: Any) -> None:
-        body = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":"),
-                                                                      ensure_ascii=False).encode()  # fmt: skip
+        body = payload if isinstance(payload, bytes) else _json(payload)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
@@ -169,3 +168,13 @@ class Store:
     @staticmethod
     def _head(key: str, body: bytes) -> bytes:
         return f"coe-paper {VERSION} {key} {hashlib.sha256(body).hexdigest()}".encode()
+
+
+def _json(payload: Any) -> bytes:
+    """`payload` as compact JSON in UTF-8; a text with a character UTF-8 cannot hold (a file name's undecodable
+    bytes, kept as lone surrogates) is written with \\u escapes, which read back as the same text."""
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(payload, separators=(",", ":")).encode()
