@@ -442,3 +442,25 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_serve_keeps_a_resident_process_while_it_runs(make_project: MakeProject, runtime: Path,
+                                                      tmp_path: Path) -> None:  # fmt: skip
+    from coe_paper.serve import PreviewServer
+
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    server = PreviewServer(root, tmp_path / "site", port=0, resident=True)
+    server.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not os.path.exists(path):
+            assert time.monotonic() < deadline, "serve's resident process never listened"
+            time.sleep(0.05)
+        assert coe(root, "validate", code=NO_TYPER).returncode == 0  # run warm
+    finally:
+        server.stop()
+    assert not os.path.exists(path)  # ended with serve
+    found = coe(root, "validate", code=NO_TYPER)
+    assert found.returncode != 0 and "typer" in found.stderr  # and nothing serves any more
