@@ -309,8 +309,8 @@ def test_blame_is_cached_by_blob_in_the_git_directory(tmp_path: Path) -> None:
     status = repo.git("status", "--porcelain", "--ignored", "--untracked-files=all")
     _, cold = attribute(repo.root, use_cache=True)
     _, warm = attribute(repo.root, use_cache=True)
-    assert (cold.processes, cold.cache_hits) == (6, 0)  # rev-parse, ls-tree, log, and 3 blames
-    assert (warm.processes, warm.cache_hits) == (3, 3)
+    assert (cold.processes, cold.cache_hits) == (7, 0)  # rev-parse, ls-tree, log, config, and 3 blames
+    assert (warm.processes, warm.cache_hits) == (4, 3)
     for path in cold.sections:
         assert (warm.sections[path].lines_by_org, warm.sections[path].unmapped_lines) == (
             cold.sections[path].lines_by_org, cold.sections[path].unmapped_lines)
@@ -319,7 +319,7 @@ def test_blame_is_cached_by_blob_in_the_git_directory(tmp_path: Path) -> None:
     repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "Rome adds a line."]))
     repo.commit(ROME, 8, "Outlook line")
     _, after = attribute(repo.root, use_cache=True)
-    assert (after.processes, after.cache_hits) == (4, 2)  # only the changed file is blamed again
+    assert (after.processes, after.cache_hits) == (5, 2)  # only the changed file is blamed again
     assert after.sections[OUTLOOK].lines_by_org == {"rome": 11}
 
 
@@ -330,7 +330,7 @@ def test_a_commit_graph_in_the_cache_speeds_blame_without_touching_the_object_st
     monkeypatch.setattr(attribution, "GRAPH_MIN_FILES", 1)
     _, plain = attribute(repo.root, use_cache=False)
     _, graphed = attribute(repo.root, use_cache=True)
-    assert graphed.processes == 7  # rev-parse, ls-tree, log, commit-graph write, 3 blames
+    assert graphed.processes == 8  # rev-parse, ls-tree, log, config, commit-graph write, 3 blames
     assert (repo.root / ".git" / CACHE_DIR / "objects" / "info" / "commit-graph").is_file()
     assert not (repo.root / ".git" / "objects" / "info" / "commit-graph").exists()
     for path, found in plain.sections.items():
@@ -463,3 +463,21 @@ def test_an_edited_mailmap_blames_again(tmp_path: Path) -> None:
     _, uncached = attribute(repo.root)
     assert warm.sections[HOMES].lines_by_org == uncached.sections[HOMES].lines_by_org == {"anct": 1, "rome": 10}
     assert warm.cache_hits == 0
+
+
+def test_blame_settings_in_git_config_blame_again(tmp_path: Path) -> None:
+    """git blame reads `blame.ignoreRevsFile` (and `mailmap.file`) from git config, and the file it names: kept blame
+    from before either changed would still credit the lines of a commit it now skips."""
+    repo, commits = build_history(tmp_path / "paper")
+    _, cold = attribute(repo.root, use_cache=True)
+    assert cold.sections[HOMES].lines_by_org == {"anct": 1, "dg-regio": 1, "rome": 10}
+    ignored = repo.root / ".git-blame-ignore-revs"
+    ignored.write_text(commits["C4"] + "\n", encoding="utf-8")  # Reggie's (DG REGIO's) commit
+    repo.git("config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
+    _, warm = attribute(repo.root, use_cache=True)
+    _, uncached = attribute(repo.root)
+    assert warm.sections[HOMES].lines_by_org == uncached.sections[HOMES].lines_by_org
+    assert "dg-regio" not in warm.sections[HOMES].lines_by_org and warm.cache_hits == 0
+    ignored.write_text("# nothing skipped\n", encoding="utf-8")  # the same setting, another file
+    _, again = attribute(repo.root, use_cache=True)
+    assert again.sections[HOMES].lines_by_org == cold.sections[HOMES].lines_by_org

@@ -2,9 +2,11 @@
 
 The whole history is read with few git processes: one `rev-parse` (repository facts and the target commit), one
 `ls-tree` (blob ids of the section files), one `log` pass over `sections/` (commits, renames, `Co-authored-by:`
-trailers) and one `git blame --incremental` per section file, run in parallel and cached on disk by blob id (plus the
-commit that last changed the file) under the git directory, never in the work tree. When many files need blaming, one
-`git commit-graph write --changed-paths` into the cache (not the repository's object store) makes each blame faster.
+trailers), one `config` (the settings git blame reads) and one `git blame --incremental` per section file, run in
+parallel and cached on disk by blob id (plus the commit that last changed the file, the work tree's .mailmap and
+those settings with the files they name) under the git directory, never in the work tree. When many files need
+blaming, one `git commit-graph write --changed-paths` into the cache (not the repository's object store) makes each
+blame faster.
 
 Rules (README, "Attribution"):
 - A commit counts for its author's organisation and for each co-author's organisation (`Co-authored-by:` trailers).
@@ -140,14 +142,15 @@ def history_of(
     """Attribution of the project's section files at `rev` (default HEAD), from history up to that commit; `step`
     is told when many files are blamed (a cold run)."""
     git = _Git(root)
-    facts = git.run("rev-parse", "--is-shallow-repository", "--git-common-dir", f"{rev or 'HEAD'}^{{commit}}")
+    facts = git.run("rev-parse", "--is-shallow-repository", "--git-common-dir", "--show-toplevel",
+                    f"{rev or 'HEAD'}^{{commit}}")  # fmt: skip
     if facts is None:
         reason = "no git history (not a git repository, or no commits yet)"
         if rev is not None:
             reason = f"no git history for revision '{rev}'"
         problem = repository_problem(root)
         return _no_history(f"no git history: {problem}" if problem else reason, git.count)
-    shallow, git_dir, commit = facts.decode().splitlines()[:3]
+    shallow, git_dir, top, commit = facts.decode("utf-8", "surrogateescape").splitlines()[:4]
     if shallow == "true":
         return _no_history("shallow clone: git history is incomplete", git.count)
     mailmap: str | None = None
@@ -158,14 +161,16 @@ def history_of(
         log = pool.submit(git.run, "log", "-z", "--relative", "--topo-order", "--full-history", "--no-merges", "-M",
                           "--name-status", f"--format={_LOG_FORMAT}", commit, "--", SECTIONS_DIR)  # fmt: skip
         blobs = _blobs(git, commit)
+        settings = _blame_settings(git, Path(top))
         raw = log.result()
     paths = [s.path for s in project.sections if s.path in blobs]
     changes, authors = _log(raw, identities, set(paths))
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
     cache_dir = root / git_dir / CACHE_DIR
     cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
-    # git blame gives authors through the work tree's .mailmap, whatever the revision: an edited one blames again
-    mapped = hashlib.sha256(work_tree_mailmap(root).encode()).hexdigest()[:16]
+    # git blame gives authors through the work tree's .mailmap, whatever the revision, and reads its settings: an
+    # edited .mailmap, or another setting or file they name, blames again
+    mapped = hashlib.sha256(work_tree_mailmap(root).encode() + settings).hexdigest()[:16]
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}" for path in paths}
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
@@ -182,6 +187,23 @@ def history_of(
         history.diagnostics.extend(_unmapped_warning(history.sections[path]))
     history.processes = git.count
     return history
+
+
+def _blame_settings(git: _Git, top: Path) -> bytes:
+    """What else changes git blame's answers: git config's `mailmap.*` and `blame.*` settings, the files they name
+    (git reads them from the top of the work tree) and the blob `mailmap.blob` names."""
+    found = git.run("config", "-z", "--get-regexp", r"^(mailmap|blame)\.") or b""  # none set: git exits 1
+    named = [found]
+    for entry in found.split(b"\0"):
+        key, _, value = entry.partition(b"\n")
+        if key in (b"mailmap.file", b"blame.ignorerevsfile") and value:
+            try:
+                named.append(hashlib.sha256((top / os.path.expanduser(os.fsdecode(value))).read_bytes()).digest())
+            except OSError:
+                named.append(b"-")
+        elif key == b"mailmap.blob" and value:
+            named.append(git.run("rev-parse", "--verify", "-q", os.fsdecode(value)) or b"-")
+    return b"\0".join(named)
 
 
 def _last(section: SectionHistory, commit: str) -> str:
