@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,7 +84,6 @@ class DocxBuilder:
         self._footnote_id = 0
         self._bookmark_id = 0
         self.ranged = True  # sections' bookmark ids in ranges of their own (see reserve_bookmarks)
-        self._in_range: tuple[int, int] | None = None  # (last id taken, end) while a section renders here
         self._shape_id = 0
         self._anchors: set[str] = set()
         self.headings: list[tuple[int, str, str]] = []
@@ -158,25 +156,12 @@ class DocxBuilder:
         self._footnotes.append((footnote_id, paragraphs))
 
     def next_bookmark_id(self) -> int:
-        if self._in_range is not None and self._in_range[0] + 1 < self._in_range[1]:
-            self._in_range = (self._in_range[0] + 1, self._in_range[1])
-            return self._in_range[0]
         return self.reserve_bookmarks(1) + 1
 
     def _range_of(self, section: int | None) -> int | None:
         if section is not None and self.ranged and 0 <= section < RANGED_SECTIONS:
             return BOOKMARK_RANGE * (section + 1)
         return None
-
-    @contextmanager
-    def section_range(self, section: int) -> Iterator[None]:
-        """Bookmark ids for a section rendered straight into the document (it has a picture) from its range."""
-        base = self._range_of(section)
-        self._in_range = (base, base + BOOKMARK_RANGE) if base is not None else None
-        try:
-            yield
-        finally:
-            self._in_range = None
 
     def reserve_bookmarks(self, count: int, section: int | None = None) -> int:
         """Take `count` bookmark ids at once (a placed fragment's); the number before the first. The body of the

@@ -2,8 +2,8 @@
 of everything they are made from, and placed into the document in paper order.
 
 A body's key is its path, text and first line, and the numbers of the captions it shows or refers to; a byline's
-is the text its template gave. The salt is coe-paper's own code and the template .docx (its styles). A section
-with an image is rendered straight into the document every time (its picture is a part of the package).
+is the text its template gave. The salt is coe-paper's own code and the template .docx (its styles). A picture is
+kept as a mark of where it goes, and embedded from its file as it is when the fragment is placed.
 """
 
 from __future__ import annotations
@@ -73,13 +73,12 @@ class SectionRenderer:
         section = item.section
         return self.store.key("body", section.path, section.body_line, section.body, json.dumps(captions_context))
 
-    def _renderer(self, item: Parsed, start: tuple[int, int], index: int = marks.PLACEHOLDER
-                  ) -> Callable[[Sink], list[Element]]:  # fmt: skip
+    def _renderer(self, item: Parsed, start: tuple[int, int]) -> Callable[[Sink], list[Element]]:
         section = item.section
 
         def render(sink: Sink) -> list[Element]:
             shown = captions.collect([item.tokens], start, self.by_id)
-            origin = Origin(index, section.body_line, section.path.rsplit("/", 1)[0], shown)
+            origin = Origin(marks.PLACEHOLDER, section.body_line, section.path.rsplit("/", 1)[0], shown)
             return Renderer(sink, origin).render(item.tokens)
 
         return render
