@@ -176,14 +176,18 @@ def test_ctrl_c_while_waiting_is_passed_on_to_the_child() -> None:
         theirs.sendall(b"exit %d\n" % child.wait(timeout=30))
 
     thread = threading.Thread(target=resident_side)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
     thread.start()
     try:
-        assert resident._outcome(ours, child.pid) == 130
+        assert resident._outcome(ours, resident._signaller(child.pid)) == 130
     finally:
         thread.join()
         ours.close()
         theirs.close()
+        for number, handler in handlers.items():  # _outcome passes these on to the child: this process keeps its own
+            signal.signal(number, handler)
     assert child.stdout.read() == "interrupted\n"
+
 
 
 def test_the_resident_process_ends_when_coe_papers_code_changes(make_project: MakeProject, runtime: Path,

@@ -26,6 +26,7 @@ from .locate import PACKAGE, code_stamp, project_root
 TYPE_CHECKING = False  # typing itself takes 10 ms to import, more than all of this module needs
 if TYPE_CHECKING:
     import socket
+    from collections.abc import Callable
 
 FORWARDED = frozenset({"assemble", "validate", "status"})
 PROTOCOL = b"coe-paper resident 2"
@@ -74,11 +75,12 @@ def forward(argv: list[str]) -> int | None:
             answer = _line(connection)
             if not answer.startswith(b"pid "):
                 return None  # refused (another Python, other code, another environment): run here
+            send = _signaller(int(answer[4:]))  # while the child waits for `go`: its number is its own
             connection.sendall(GO)  # from here on the child runs the command, not this process
-        except OSError:
+        except (OSError, ValueError):
             return None
         connection.settimeout(None)
-        return _outcome(connection, int(answer[4:]))
+        return _outcome(connection, send)
 
 
 def _forwardable(argv: list[str]) -> str | None:
@@ -99,10 +101,20 @@ def _forwardable(argv: list[str]) -> str | None:
     return None
 
 
-def _outcome(connection: socket.socket, pid: int) -> int:
+def _signaller(pid: int) -> Callable[[int], None]:
+    """What sends a signal to the child: through a pidfd where Linux has them, so that a signal sent after the child
+    ended cannot reach another process given its number; else by its number."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return lambda number: os.kill(pid, number)
+    return lambda number: signal.pidfd_send_signal(pidfd, number)
+
+
+def _outcome(connection: socket.socket, send: Callable[[int], None]) -> int:
     """Wait for the child's exit code; Ctrl-C here is passed on to it (a second one stops waiting), and so are the
     signals that end a process (`_pass_on`)."""
-    _pass_on(pid)
+    _pass_on(send)
     interrupted = False
     while True:
         try:
@@ -113,7 +125,7 @@ def _outcome(connection: socket.socket, pid: int) -> int:
                 return 130
             interrupted = True
             try:
-                os.kill(pid, signal.SIGINT)
+                send(signal.SIGINT)
             except OSError:
                 return 130
         except OSError:
@@ -125,13 +137,13 @@ def _outcome(connection: socket.socket, pid: int) -> int:
     return 1
 
 
-def _pass_on(pid: int) -> None:
+def _pass_on(send: Callable[[int], None]) -> None:
     """SIGTERM and SIGHUP (`timeout`, a closed terminal), which would end the command run here, end the child too,
     then this process as they would have (unless this process ignores them)."""
 
     def end(number: int, _frame: object) -> None:
         try:
-            os.kill(pid, number)
+            send(number)
         finally:  # ended already or not: this process ends
             signal.signal(number, signal.SIG_DFL)
             os.kill(os.getpid(), number)
