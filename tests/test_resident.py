@@ -407,7 +407,8 @@ def test_the_child_takes_no_signal_disposition_from_serve(make_project: MakeProj
         resident_server.stop(process)
 
 
-def waiting_for_office(root: Path, tmp_path: Path) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:
+def waiting_for_office(root: Path, tmp_path: Path, process_group: int | None = None
+                       ) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:  # fmt: skip
     """A caller whose command, run by a child, waits for LibreOffice: a script that says who started it, then
     sleeps. The pids of the child and of that script."""
     bin_dir = tmp_path / "bin"
@@ -419,7 +420,8 @@ def waiting_for_office(root: Path, tmp_path: Path) -> tuple[subprocess.Popen[byt
     fake.chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COE_PAPER_CACHE": str(tmp_path / "cache")}
     caller = subprocess.Popen([sys.executable, "-c", NO_TYPER, "assemble", "--no-layout", "--pdf", "-o", "x.docx"],
-                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              process_group=process_group)  # fmt: skip
     deadline = time.monotonic() + 60
     while not record.exists():
         assert caller.poll() is None and time.monotonic() < deadline
@@ -468,3 +470,28 @@ def test_serve_keeps_a_resident_process_while_it_runs(make_project: MakeProject,
     assert not os.path.exists(path)  # ended with serve
     found = coe(root, "validate", code=NO_TYPER)
     assert found.returncode != 0 and "typer" in found.stderr  # and nothing serves any more
+
+
+def test_ctrl_z_stops_the_command_with_its_caller_and_fg_goes_on(served: Path, tmp_path: Path) -> None:
+    """Ctrl-Z (SIGTSTP to the caller, in a process group a shell would give it) stops the child too; continuing the
+    caller continues the child."""
+    caller, (child, office) = waiting_for_office(served, tmp_path, process_group=0)
+    try:
+        caller.send_signal(signal.SIGTSTP)
+        assert _state_within(caller.pid, "T") and _state_within(child, "T")
+        caller.send_signal(signal.SIGCONT)
+        assert _state_within(child, "S") and _state_within(caller.pid, "S")
+    finally:
+        caller.send_signal(signal.SIGTERM)
+        caller.wait(timeout=10)
+        assert_ends(child, office)
+
+
+def _state_within(pid: int, state: str) -> bool:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == state:
+                return True
+        time.sleep(0.02)
+    return False

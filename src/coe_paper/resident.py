@@ -139,7 +139,8 @@ def _outcome(connection: socket.socket, send: Callable[[int], None]) -> int:
 
 def _pass_on(send: Callable[[int], None]) -> None:
     """SIGTERM and SIGHUP (`timeout`, a closed terminal), which would end the command run here, end the child too,
-    then this process as they would have (unless this process ignores them)."""
+    then this process as they would have (unless this process ignores them); Ctrl-Z (SIGTSTP) stops the child with
+    this process, and `fg` goes on with both."""
 
     def end(number: int, _frame: object) -> None:
         try:
@@ -148,9 +149,22 @@ def _pass_on(send: Callable[[int], None]) -> None:
             signal.signal(number, signal.SIG_DFL)
             os.kill(os.getpid(), number)
 
-    for number in (signal.SIGTERM, signal.SIGHUP):
+    def pause(number: int, _frame: object) -> None:
+        quietly(signal.SIGSTOP)  # not SIGTSTP: in the resident process's group it would be dropped
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)  # stopped here until continued (or dropped, in a group with no shell to do it)
+        signal.signal(number, pause)
+        quietly(signal.SIGCONT)
+
+    def quietly(number: int) -> None:
+        try:  # noqa: SIM105  # contextlib.suppress: 2.5 ms more to import
+            send(number)
+        except OSError:  # the child has ended
+            pass
+
+    for number, handler in ((signal.SIGTERM, end), (signal.SIGHUP, end), (signal.SIGTSTP, pause)):
         if signal.getsignal(number) == signal.SIG_DFL:
-            signal.signal(number, end)
+            signal.signal(number, handler)
 
 
 def _line(connection: socket.socket) -> bytes:
