@@ -118,6 +118,18 @@ def test_a_caller_with_other_code_is_refused(served: Path) -> None:
     assert coe(served, "validate", code="import sys; sys.modules['typer'] = None; " + code).returncode != 0
 
 
+def test_off_posix_every_command_runs_itself(served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passing descriptors over a socket is POSIX's: elsewhere (Windows) the command is never passed on."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGTSTP)}
+    try:
+        assert resident.forward(["--project", str(served), "status"]) is not None  # passed on here
+    finally:  # forward() passes these on to the child while it waits: this process keeps its own
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    monkeypatch.setattr(os, "name", "nt")
+    assert resident.forward(["--project", str(served), "status"]) is None
+
+
 def test_only_the_commands_it_serves_are_forwarded() -> None:
     forwardable = resident._forwardable
     assert forwardable(["assemble", "-o", "x.docx"]) == "."

@@ -48,7 +48,7 @@ def run() -> None:
 
 def forward(argv: list[str]) -> int | None:
     """The exit code of `argv` run by the project's resident process, or None when it was not run there."""
-    if os.environ.get("COE_PAPER_RESIDENT") == "0":
+    if os.environ.get("COE_PAPER_RESIDENT") == "0" or os.name != "posix":  # sockets that pass descriptors: POSIX
         return None
     start = _forwardable(argv)
     if start is None:
