@@ -271,11 +271,25 @@ class DocxBuilder:
         if self._footnotes:
             part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
                         ooxml_parts.footnotes_part(self._footnotes), self.part.package)  # fmt: skip
+            self._share_relationships(part, [p for _, paragraphs in self._footnotes for p in paragraphs])
             self.part.relate_to(part, RT.FOOTNOTES)
         if props.custom:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                           ooxml_parts.custom_properties_part(props.custom), self.part.package)  # fmt: skip
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
+
+    def _share_relationships(self, part: Part, elements: Sequence[Element]) -> None:
+        """Give `part` the document's relationships that `elements` name (a link's `r:id`, a picture's `r:embed`:
+        rendered against the document, they are the document's ids), under the same ids: a part's relationship ids
+        are looked up in its own relationships."""
+        prefix = f"{{{ooxml.R_NS}}}"
+        used = {value for element in elements for node in element.iter() for key, value in node.attrib.items()
+                if str(key).startswith(prefix)}  # fmt: skip
+        for r_id in sorted(used):
+            rel = self._rels.get(r_id)
+            if rel is not None:
+                target = rel.target_ref if rel.is_external else rel.target_part
+                part.rels.add_relationship(rel.reltype, target, r_id, rel.is_external)
 
     def to_bytes(self, props: Properties) -> bytes:
         """The finished package: body, footnotes, numbering, properties; zip entries with fixed timestamps.

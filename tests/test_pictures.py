@@ -1,0 +1,54 @@
+"""Pictures in the assembled .docx where they are easy to get wrong: in footnotes (a part with relationships of its
+own) and from files python-docx cannot read."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from coe_paper import pipeline
+from conftest import MakeProject, section_text
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def build(root: Path) -> zipfile.ZipFile:
+    result = pipeline.assemble(root, root / "out.docx")
+    assert result.output is not None, [d.as_text() for d in result.diagnostics]
+    return zipfile.ZipFile(result.output)
+
+
+def relationships(package: zipfile.ZipFile, rels: str) -> dict[str, tuple[str, str]]:
+    """The relationships in `rels` by id: (type, target)."""
+    if rels not in package.namelist():
+        return {}
+    root = etree.fromstring(package.read(rels))
+    return {str(rel.get("Id")): (str(rel.get("Type")), str(rel.get("Target"))) for rel in root.iter(f"{{{PKG_REL}}}*")}
+
+
+def test_a_footnote_names_its_picture_and_link_through_its_own_relationships(make_project: MakeProject) -> None:
+    """The ids of a picture (`r:embed`) and of a link (`r:id`) in a footnote are looked up in the footnotes part's
+    relationships, not the document's: without them Word, LibreOffice and pandoc lose the picture and the link."""
+    body = ("## Notes\n\nA claim.[^n]\n\n"
+            "[^n]: See ![a dot](../paper/images/dot.png) and [the survey](https://example.org/notes).\n")  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    package = build(root)
+    notes = etree.fromstring(package.read("word/footnotes.xml"))
+    used = {value for node in notes.iter() for key, value in node.attrib.items() if key.startswith(f"{{{R}}}")}
+    assert len(used) == 2
+    own = relationships(package, "word/_rels/footnotes.xml.rels")
+    document = relationships(package, "word/_rels/document.xml.rels")
+    assert {r_id: own.get(r_id) for r_id in used} == {r_id: document[r_id] for r_id in used}
+    assert {target for _, target in own.values()} >= {"media/image1.png", "https://example.org/notes"}
+
