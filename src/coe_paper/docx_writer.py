@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 import docx
-from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -25,7 +24,7 @@ from . import ooxml, ooxml_parts
 from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
-from .sources import Source, SourceError, normalise
+from .sources import Source, normalise
 from .zipout import Entry, StoredPieces, utc_naive, zip_entries
 
 Element = ooxml.Element
@@ -133,7 +132,7 @@ class DocxBuilder:
         try:
             data = self.source.read_bytes(normalise(path))
             r_id, image = self.part.get_or_add_image(io.BytesIO(data))
-        except (SourceError, UnrecognizedImageError, OSError, ValueError):
+        except Exception:  # SourceError, or python-docx's parser fed bytes it cannot read: any of many types
             return ooxml.run(ooxml.new("p"), missing, (ooxml.ITALIC,))
         native_cx, native_cy = image.scaled_dimensions()
         cx, cy = int(native_cx), int(native_cy)
