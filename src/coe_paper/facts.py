@@ -55,7 +55,7 @@ class Facts:
 
     @property
     def images(self) -> bool:
-        """The section shows a picture (rendered into the document every time: it is a part of the package)."""
+        """The section shows a picture (its file is checked on every run, and embedded as it is when placed)."""
         return bool(self.pictures)
 
 
