@@ -166,7 +166,7 @@ _PICTURES = re.compile(r"<\?coe-picture \d+\?>")
 #: The sites as this package's renderer writes them, in one pass (each tag with just these attributes, in order).
 _USUAL = re.compile(r'<w:(?:bookmarkStart w:id="(\d+)" w:name="([^"]*)"|bookmarkEnd w:id="(\d+)"'
                     r'|footnoteReference w:id="(\d+)"|numId w:val="(\d+)"|hyperlink r:id="([^"]*)")'
-                    r"|(<\?coe-picture \d+\?>)")
+                    f"|({_PICTURES.pattern})")
 _TAG_COUNTS = ("<w:bookmarkStart ", "<w:bookmarkEnd ", "<w:footnoteReference ", "<w:numId ", "<w:hyperlink r:id=",
                _PICTURE)  # fmt: skip
 

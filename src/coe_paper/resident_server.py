@@ -72,13 +72,14 @@ def main(root: str) -> int:
     listener = _listen(path) if path is not None else None
     if listener is None or path is None:
         return 1
+    inode = os.stat(path).st_ino
     own = resident.identity()
     try:
         with listener:
             _serve(listener, command, own)
     finally:
         with contextlib.suppress(OSError):
-            if os.stat(path).st_ino == _inode[0]:  # still this process's socket, not a later one's
+            if os.stat(path).st_ino == inode:  # still this process's socket, not a later one's
                 os.unlink(path)
     return 0
 
@@ -103,7 +104,6 @@ def warm(root: str) -> Any:
     return command
 
 
-_inode = [0]
 READ_TIME = 1.0  # seconds for a whole request, well under the two seconds a caller waits for its answer
 
 
@@ -130,7 +130,6 @@ def _listen(path: str) -> socket.socket | None:
         listener.close()
         return None
     os.chmod(path, 0o600)
-    _inode[0] = os.stat(path).st_ino
     listener.listen(8)
     return listener
 
@@ -247,7 +246,9 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
             connection.sendall(b"exit %d\n" % code)
         os._exit(code)
 
+
 def command_line() -> int:
+    """`START`'s entry: the project's root is the one argument."""
     return main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2
 
 

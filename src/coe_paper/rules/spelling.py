@@ -91,7 +91,7 @@ class Speller:
 
     def lookups(self) -> Any:
         """What answers lookups: the whole dictionary when this process has it, else one that reads only the
-        entries a lookup asks about (hunspell.py: 0.1 s to open instead of 0.8 s)."""
+        entries a lookup asks about (hunspell.py: about 0.02 s to open, most of it the .aff, instead of 0.8 s)."""
         if self._dictionary is None:
             self._dictionary = _loaded.get((self.path, self.key))
         return self._dictionary or load_lookups(self.path, self.key, self.root)
