@@ -94,6 +94,19 @@ def test_missing_logo_file_is_coe501(make_project: MakeProject) -> None:
     root = project(make_project, **{"paper/paper.yaml": PAPER_YAML + COVER.replace("dot.png", "none.png")})
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
     assert found and found[0].path == "paper/paper.yaml" and "none.png" in found[0].message
+    assert found[0].line == (PAPER_YAML + COVER).splitlines().index("    - path: paper/images/dot.png") + 1
+
+
+def test_a_damaged_logo_is_coe505_and_builds_nothing(make_project: MakeProject) -> None:
+    """A logo that is not a readable picture would show on the cover as its alt text: it is reported where
+    paper.yaml names it, as a section's damaged picture is, and the build stops."""
+    root = project(make_project, **{"paper/paper.yaml": PAPER_YAML + COVER.replace("dot.png", "cut.png")})
+    (root / "paper/images/cut.png").write_bytes((root / "paper/images/dot.png").read_bytes()[:40])
+    found = [d for d in pipeline.check(root).diagnostics if d.code in ("COE501", "COE505")]
+    line = (PAPER_YAML + COVER).splitlines().index("    - path: paper/images/dot.png") + 1
+    assert [(d.code, d.severity, d.path, d.line) for d in found] == [("COE505", "error", "paper/paper.yaml", line)]
+    assert "cut.png" in found[0].message
+    assert pipeline.assemble(root, root / "out.docx").output is None and not (root / "out.docx").exists()
 
 
 def test_version_label_comes_from_the_newest_tag() -> None:

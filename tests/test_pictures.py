@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from coe_paper import pipeline
-from conftest import PAPER_YAML, MakeProject, section_text, tiny_png
+from conftest import PAPER_YAML, MakeProject, git_commit, section_text, tiny_png
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -54,9 +54,14 @@ def test_a_footnote_names_its_picture_and_link_through_its_own_relationships(mak
 
 
 def test_a_logo_python_docx_cannot_read_shows_its_alt_text(make_project: MakeProject) -> None:
-    """A cover logo is only checked to exist; a damaged one (a PNG cut short) shows its alt text, as a missing
-    picture does, rather than ending the build with python-docx's error."""
+    """A damaged logo (a PNG cut short) stops a build (COE505), but the older revision a comparison reads is not
+    validated: there it shows its alt text, as a missing picture does, rather than ending the build with
+    python-docx's error."""
     config = PAPER_YAML + "cover:\n  logos:\n    - path: paper/images/logo.png\n      alt: Partnership logo\n"
     root = make_project({"paper/paper.yaml": config, "paper/images/logo.png": tiny_png(5, 5)[:20]}, git=True)
-    document = etree.fromstring(build(root).read("word/document.xml"))
-    assert "[Partnership logo]" in "".join(document.itertext())
+    (root / "paper/images/logo.png").write_bytes(tiny_png(5, 5))
+    git_commit(root, "Export the logo again")
+    result = pipeline.compare(root, "HEAD~1", root / "changes.docx")
+    assert result.output is not None, [d.as_text() for d in result.diagnostics]
+    document = etree.fromstring(zipfile.ZipFile(result.output).read("word/document.xml"))
+    assert "[Partnership logo]" in "".join(document.itertext())  # the older cover's, a tracked deletion

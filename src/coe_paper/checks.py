@@ -113,8 +113,9 @@ def run_all(project: Project, parsed: list[Parsed], source: Source, editor: edit
         found += internal_links(item, anchors)
         if item.facts.images:
             found += images(item, source, known)
+    found += logos(project, source, known)
     known.prune(isinstance(source, WorkTree))
-    found += frontmatter.check(project, parsed, source)
+    found += frontmatter.check(project, parsed)
     found += a11y.template(project, source)  # COE535
     found += editorial.check(project, parsed, source, editor)  # COE7xx, as paper.yaml's `checks:` selects them
     return found
@@ -269,6 +270,22 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
                         f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
         elif not _readable(source.read_bytes(path), known):
             yield error(path_name, line, col, "COE505", f"image '{src}' is damaged or not an image",
+                        "export it again as PNG or JPEG")  # fmt: skip
+
+
+def logos(project: Project, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
+    """COE501 a cover logo (paper.yaml's `cover: logos:`) that is not a file, COE505 one that is damaged or not an
+    image (the cover would show its alt text instead)."""
+    for index, logo in enumerate(project.config.cover.logos):
+        line, col = project.config_marks.get(("cover", "logos", index, "path"), (0, 0))
+        try:
+            data: bytes | None = source.read_bytes(normalise(logo.path))
+        except SourceError:
+            data = None
+        if data is None:
+            yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' not found")
+        elif not _readable(data, known):
+            yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' is damaged or not an image",
                         "export it again as PNG or JPEG")  # fmt: skip
 
 

@@ -1,8 +1,8 @@
 """The front matter of the paper: the cover and its back (from `cover:` in paper.yaml), and the abbreviations list
 (from `paper/abbreviations.yaml`, printing only those the paper uses).
 
-`validate` warns about logos whose file is missing (COE501) and about an upper-case abbreviation that is neither
-in the list nor spelled out at its first use, "the Urban Agenda for the EU (UAEU)" (COE520).
+`validate` warns about an upper-case abbreviation that is neither in the list nor spelled out at its first use, "the
+Urban Agenda for the EU (UAEU)" (COE520); the cover's logos are checked with the sections' pictures (checks.py).
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, warning
 from .facts import Place
 from .gitlog import Version
 from .model import PaperConfig, Project
-from .sources import Source, SourceError, normalise
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -66,18 +65,10 @@ def first_uses(item: Any) -> Iterator[Place]:
             yield Place(abbr, line, col, before.endswith("(") and after.startswith(")") and len(before) > 1)
 
 
-def check(project: Project, parsed: Iterable[Any], source: Source) -> list[Diagnostic]:
-    """COE501 a cover logo that is not a file; COE520 an abbreviation neither listed nor spelled out at first use
-    (from each section's facts: the first use in the paper is the first section's first use)."""
+def check(project: Project, parsed: Iterable[Any]) -> list[Diagnostic]:
+    """COE520 an abbreviation neither listed nor spelled out at first use (from each section's facts: the first use
+    in the paper is the first section's first use)."""
     found: list[Diagnostic] = []
-    for index, logo in enumerate(project.config.cover.logos):
-        try:
-            present = source.exists(normalise(logo.path))
-        except SourceError:
-            present = False
-        if not present:
-            line, col = project.config_marks.get(("cover", "logos", index, "path"), (0, 0))
-            found.append(error("paper/paper.yaml", line + 1, col, "COE501", f"logo '{logo.path}' not found"))
     listed = {word for abbr in project.abbreviations for word in ABBREVIATION.findall(abbr)}
     seen: set[str] = set()
     if not listed:  # a paper without an abbreviations list does not ask for this check
