@@ -15,10 +15,7 @@ if TYPE_CHECKING:
 
 def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = ()) -> Iterator[Finding]:
     """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix."""
-    lines = prose.prose_lines(*kinds)
-    if not terms.could_match(lines):  # the usual case: a section that uses none of the listed words
-        return
-    for index, text in lines:
+    for index, text in terms.lines_to_search(prose.prose_lines(*kinds)):  # usually none: no listed words
         for match in terms.find(text, prose.file_line(index)):
             wording = " or ".join(f"'{w}'" for w in match.term.write)
             yield Finding(prose.file_line(index), match.start + 1, f"'{match.text}': write {wording}",

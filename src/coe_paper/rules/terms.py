@@ -125,25 +125,26 @@ class TermList:
     def source_of(self, term: Term) -> str:
         return self.file.sources.get(term.source, term.source)
 
-    def could_match(self, lines: list[tuple[int, str]]) -> bool:
-        """False when no phrase can be on any of `lines` (all ASCII, and no line holds all the words of one, see
-        _leads)."""
+    def lines_to_search(self, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """The lines of a section that may hold a phrase: none when the section holds every word of none (see
+        _leads); else those that hold the lead word of a phrase whose words the section holds. All of them when
+        the test cannot tell (a word character outside ASCII)."""
         if self.leads is None:
-            return True
-        words: set[str] = set()
-        for _, line in lines:
-            if not line.isascii():
-                return True
-            words |= _words(line)
-        return self._may_hold(words)
+            return lines
+        text = "\n".join(line for _, line in lines)  # no run of word characters crosses a newline
+        if not _plain(text):
+            return lines
+        words = _words(text)
+        leads = [lead for lead in self.leads.keys() & words if any(runs <= words for runs in self.leads[lead])]
+        return [(index, line) for index, line in lines if leads and any(lead in line.lower() for lead in leads)]
 
     def _may_hold(self, words: frozenset[str] | set[str]) -> bool:
-        """Whether the words of an ASCII text hold every word of one of the phrases."""
+        """Whether the words of a plain text hold every word of one of the phrases."""
         assert self.leads is not None
         return any(runs <= words for lead in self.leads.keys() & words for runs in self.leads[lead])
 
     def find(self, line: str, file_line: int) -> list[Match]:
-        if self.leads is not None and line.isascii() and not self._may_hold(_words(line)):
+        if self.leads is not None and _plain(line) and not self._may_hold(_words(line)):
             return []  # no phrase can be on this line (see _leads)
         found: list[Match] = []
         for pattern, forms, fold in ((self.pattern, self.forms, True), (self.exact_pattern, self.exact, False)):
@@ -151,8 +152,7 @@ class TermList:
                 continue
             for m in pattern.finditer(line):
                 text = m.group()
-                key = " ".join(text.split())
-                term, plural = forms[key.lower() if fold else key]
+                term, plural = _form_of(forms, text, fold)
                 if term.check_case and text in term.write:
                     continue
                 fix = self._fix(term, plural, line, m, file_line)
@@ -176,25 +176,59 @@ class TermList:
         return Fix(file_line, m.start() + 1, m.end() + 1, replacement, m.group())
 
 
+def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tuple[Term, bool]:
+    """The form that matched `text`: by its lower case, or (for a letter such as the long s, which matches s but
+    is its own lower case) the form whose pattern takes the text."""
+    key = " ".join(text.split())
+    found = forms.get(key.lower() if fold else key)
+    if found is None:
+        flags = re.IGNORECASE if fold else 0
+        found = next(value for form, value in forms.items()
+                     if re.fullmatch(_SEP.join(map(re.escape, form.split())), text, flags))  # fmt: skip
+    return found
+
+
 _WORD_RUN = re.compile(r"\w+")
+_FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character outside ASCII (é, ß, K, ...)
+
+
+def _plain(text: str) -> bool:
+    """Whether every word character of `text` is ASCII (its dashes, quotes and no-break spaces may not be)."""
+    return text.isascii() or _FOREIGN_WORD.search(text) is None
 
 
 @lru_cache(maxsize=4096)
 def _words(line: str) -> frozenset[str]:
-    """The lower-case words of a line (each line is asked about once per term list)."""
-    return frozenset(_WORD_RUN.findall(line.lower()))
+    """The lower-case words of a plain line, or of a section's lines (each is asked about once per term list)."""
+    if line.isascii():
+        return frozenset(_WORD_RUN.findall(line.lower()))
+    return frozenset(word.lower() for word in _WORD_RUN.findall(line))
+
+
+@cache
+def _folds_to_ascii(char: str) -> bool:
+    """Whether the pattern's case-blind matching takes `char` for an ASCII character (K, the Kelvin sign, for k)."""
+    return any(re.fullmatch(re.escape(char), chr(code), re.IGNORECASE) for code in range(128))
 
 
 def _leads(forms: list[str]) -> dict[str, list[frozenset[str]]] | None:
-    """The words of every form, in lower case, under its longest (its lead); None when a form is not ASCII.
+    """The words of every form, in lower case, under its longest (its lead); None when a form has a word character
+    that matches an ASCII one in another case.
 
     A match follows no word character and is followed by none, and inside a form the runs of word characters are
-    parted by non-word characters, so on an ASCII line each run of a match is a whole run of the line: a line
-    whose runs do not hold all the runs of some form cannot match, and the patterns are not tried on it."""
+    parted by non-word characters, so on a plain line (every word character ASCII) each run of a match is a whole
+    run of the line: a line whose runs do not hold all the runs of some form cannot match, and the patterns are not
+    tried on it. A form with a word character outside ASCII that matches no ASCII one (Éire) matches no plain line,
+    so it has no lead: only a line that is not plain can hold it, and such a line is always searched."""
     leads: dict[str, list[frozenset[str]]] = {}
     for form in forms:
+        foreign = set(_FOREIGN_WORD.findall(form))
+        if any(_folds_to_ascii(char) for char in foreign):
+            return None
+        if foreign:
+            continue
         runs = _WORD_RUN.findall(form.lower())
-        if not runs or not form.isascii():
+        if not runs:
             return None
         group = leads.setdefault(max(runs, key=len), [])
         if frozenset(runs) not in group:
