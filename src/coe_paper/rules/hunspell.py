@@ -54,7 +54,10 @@ class Index:
 
     def lines(self, stem: str) -> list[str]:
         """The lines of `stem`, in the file's order (ValueError when the data is not records)."""
-        data, key = self.data, _bytes(stem)
+        try:
+            data, key = self.data, _bytes(stem)
+        except UnicodeEncodeError:  # a surrogate no file's bytes decode to: no stem holds it
+            return []
         low, high = self.start, len(data)
         while low < high:  # the first record whose stem is not below `key`; `low` and `high` are records' starts
             middle = (low + high) // 2
