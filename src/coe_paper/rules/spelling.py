@@ -254,7 +254,10 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
 def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str, str]]:
     """(file line, 0-based column, word, the character after it) of every word of prose, skipping the lines whose
     words are all in `clean` (words the caller found nothing in, whatever followed them, and marked)."""
-    for index, text in prose.prose_lines():
+    lines = prose.prose_lines()
+    if clean.keys() >= _line_words("\n".join(text for _, text in lines)):  # no word crosses a newline
+        return  # the usual case, once a paper's words are known: every line is clean
+    for index, text in lines:
         if clean.keys() >= _line_words(text):
             continue
         line = prose.file_line(index)
@@ -265,7 +268,7 @@ def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str
 
 @lru_cache(maxsize=4096)
 def _line_words(text: str) -> frozenset[str]:
-    """The words of a prose line (both spelling rules ask about every line)."""
+    """The words of a prose line, or of a section's (both spelling rules ask about every line)."""
     return frozenset(WORD_RE.findall(text))
 
 
