@@ -177,12 +177,13 @@ def _usual_sites(text: str) -> list[tuple[int, int, str, int]] | None:
     found = 0
     for match in _USUAL.finditer(text):
         found += 1
-        if match.group(1) is not None:
+        group = match.lastindex  # the one alternative that matched: its group (a bookmark's start has two)
+        if group == 2:
             bookmark = int(match.group(1))
             sites.append((match.start(1), match.end(1), "b", bookmark))
             sites.append((match.start(2), match.end(2), "n", bookmark))
         else:
-            group = next(g for g in (3, 4, 5, 6, 7) if match.group(g) is not None)
+            assert group is not None
             bookmark = int(match.group(3)) if group == 3 else 0
             sites.append((match.start(group), match.end(group), "bflrp"[group - 3], bookmark))
     if found != sum(text.count(tag) for tag in _TAG_COUNTS):
