@@ -1,17 +1,22 @@
-"""Term lists (rules/terms.py): the test that spares a line the long patterns (it must hold every word of some
-phrase) never hides a match the patterns would find."""
+"""The tests that spare a section or a line the rules' patterns never hide a finding: the term lists' (rules/terms.py:
+a line must hold every word of some phrase) and the EU style rules' (rules/eustyle.py: a section must hold the runs
+of word characters their matches are made of, see Prose.runs)."""
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coe_paper.rules.engine import Context
 from coe_paper.rules.terms import TermList, shipped
 
 INCLUSIVE = shipped("inclusive.yaml")
+REPO = Path(__file__).resolve().parent.parent
 COUNTRIES = shipped("countries.yaml")  # holds Éire and Türkiye: word characters outside ASCII
 WORDS = sorted({run for terms in (INCLUSIVE, COUNTRIES) for form in [*terms.forms, *terms.exact]
                 for run in re.findall(r"\w+", form)})  # fmt: skip
@@ -85,3 +90,53 @@ def test_a_form_whose_letter_matches_ascii_in_another_case_turns_the_test_off() 
     assert [text for _, _, text, _ in found(long_s, "A slum grew.")] == ["slum"]
     # ... and a line's long s is found as the s of a listed plural (this stopped the checks with a KeyError)
     assert [text for _, _, text, _ in found(INCLUSIVE, "Hermaphrodite\u017f")] == ["Hermaphrodite\u017f"]
+
+
+def _context() -> Context:
+    from coe_paper.project import load_project
+    from coe_paper.sources import WorkTree
+
+    source = WorkTree(REPO)
+    project, _ = load_project(source)
+    assert project is not None
+    return Context(project, source)
+
+
+STYLE_CONTEXT = _context()
+
+
+class Everything(frozenset[str]):
+    """The runs of a section that holds every run: no rule passes it over."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def isdisjoint(self, other: object) -> bool:
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("28", "eight", "2024", "123", "12345"))  # one for each test that looks at the runs
+
+
+STYLE_WORDS = ["GR", "GB", "UK", "EL", "DE", "FR", "IT", "EU", "EU-28", "EU28", "twenty-eight", "28", "Member",
+               "States", "March", "3rd", "the", "of", "31/01/2024", "2024-01-31", "1.2.1999", "12,000", "123 456 789",
+               "123456", "2024", "Germany", "France", "Czechia", "and", "or", "`GR`", "<!-- x -->", "Éire", "café",
+               "3rd March 2024", "March 3rd", "the 1st of May", "FR, EL and DE", "GR and GB", "DE, UK and FR",
+               "28 Member States", "France and Germany", "4,500,000"]  # fmt: skip
+STYLE_SEPARATORS = [" ", ", ", " and ", "\u00a0", ".", "\n", "\t", "/", "-", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(STYLE_WORDS), st.sampled_from(STYLE_SEPARATORS)), max_size=16))
+def test_the_section_tests_of_the_style_rules_hide_no_finding(parts: list[tuple[str, str]]) -> None:
+    from coe_paper.markdown import parse
+    from coe_paper.rules import eustyle
+    from coe_paper.rules.text import read_prose
+
+    body = "".join(word + separator for word, separator in parts)
+    tokens = parse(body)
+    natural, whole = (read_prose("s.md", body, 3, tokens) for _ in range(2))
+    whole.__dict__["runs"] = Everything()
+    for check in (eustyle.country_codes, eustyle.united_kingdom, eustyle.date_form, eustyle.numeric_date,
+                  eustyle.protocol_order, eustyle.thousands):  # fmt: skip
+        assert list(check(STYLE_CONTEXT, natural)) == list(check(STYLE_CONTEXT, whole)), check.__name__

@@ -37,6 +37,8 @@ _DIGIT = re.compile(r"\d")  # what a date, a number or EU-28 needs
 @rule("COE710", "country code not as the EU writes it: EL for Greece (not GR), UK for the United Kingdom (not GB)",
       f"{ISG}, 7.1 (Countries)", fixable=True)  # fmt: skip
 def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
+    if prose.runs.isdisjoint(_CODE_FIX):  # GR and GB are whole runs where they count
+        return
     for index, text in prose.prose_lines():
         if not _CAPITALS.search(text):  # no two capitals in a row: no country code
             continue
@@ -58,6 +60,8 @@ _EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)
       f"{ISG}, 7.1 (Countries); the United Kingdom left the EU on 31 January 2020")  # fmt: skip
 def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
     hint = "the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States'"
+    if "UK" not in prose.runs and not any("28" in run or "eight" in run.lower() for run in prose.runs):
+        return  # neither a code list with UK nor EU-28, EU28 or twenty-eight Member States
     for index, text in prose.prose_lines():
         if not _CAPITALS.search(text) and not _DIGIT.search(text) and "twenty" not in text.lower():
             continue
@@ -112,6 +116,8 @@ def _dates(text: str) -> Iterator[tuple[int, int, str]]:
 @rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024'): write '3 March 2024'",
       f"{ISG}, 10.5 (Numbers, dates and time)", fixable=True)  # fmt: skip
 def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
+    if prose.runs.isdisjoint(MONTHS):  # every such date names its month as a whole word
+        return
     for index, text in prose.prose_lines():
         line = prose.file_line(index)
         for start, end, better in sorted(_dates(text)):
@@ -119,6 +125,7 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
                           Fix(line, start + 1, end + 1, better, text[start:end]))  # fmt: skip
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}|(?:19|20)\d{2}-(?:0[1-9]|1[0-2])"
                            r"-(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d)")  # fmt: skip
 
@@ -126,6 +133,8 @@ _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}
 @rule("COE715", "numeric date in running text (31/01/2024, 2024-01-31): write '31 January 2024'",
       f"{ISG}, 10.5 (Numbers, dates and time)")  # fmt: skip
 def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
+    if not any(_YEAR.fullmatch(run) for run in prose.runs):  # each form holds a year as a run of its own
+        return
     for index, text in prose.prose_lines("paragraph", "heading", "footnote"):
         if not _DIGIT.search(text):
             continue
@@ -192,6 +201,8 @@ _WORD_RUN = re.compile(r"\w+")
 @rule("COE718", "Member States listed out of protocol order (BE, BG, CZ, DK, DE, EE, IE, EL, ES, FR, HR, IT, CY, LV, "
       "LT, LU, HU, MT, NL, AT, PL, PT, RO, SI, SK, FI, SE)", f"{ISG}, 7.1 (Countries: order of the Member States)")
 def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt: skip
+    if prose.runs.isdisjoint(_KEYS):
+        return
     for index, text in prose.prose_lines():
         if _KEYS.isdisjoint(_WORD_RUN.findall(text)):
             continue
@@ -211,6 +222,7 @@ def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt:
 _COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?<![\w., \u00a0])\d{1,3}(?: \d{3}){2,}"
                            r"(?![\d])")  # fmt: skip
+_GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
 _UNGROUPED = re.compile(r"(?<![\w.,/-])\d{5,}(?![\w/-]|[.,]\d)")
 
 THOUSANDS_SOURCES = {"space": f"{ISG}, 6.5 (Punctuation in figures)",
@@ -229,6 +241,8 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
     style = context.config.thousands
     wrong = _COMMA_GROUPS if style == "space" else _SPACE_GROUPS
     name = "a (no-break) space" if style == "space" else "a comma"
+    if not any(_GROUP_OR_LONG.match(run) for run in prose.runs):
+        return  # a group of three digits starts a run (a letter may follow it); five or more are a run
     for index, text in prose.prose_lines():
         if not _DIGIT.search(text):
             continue

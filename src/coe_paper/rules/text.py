@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -87,9 +88,18 @@ class Prose:
     def file_line(self, index: int) -> int:
         return self.body_line + index + 1
 
+    @cached_property
+    def runs(self) -> frozenset[str]:
+        """Every run of word characters in the prose, as written. A rule whose matches are made of whole runs (a
+        country code, a month, a year) passes over a section that lacks the runs they need."""
+        return frozenset(_RUN.findall("\n".join(self.masked.values())))
+
     def prose_lines(self, *kinds: str) -> list[tuple[int, str]]:
         """(body index, masked text) of every prose line, or of those of the given kinds."""
         return [(i, text) for i, text in sorted(self.masked.items()) if not kinds or self.kinds[i] in kinds]
+
+
+_RUN = re.compile(r"\w+")
 
 
 def _kind(stack: list[str]) -> str:
