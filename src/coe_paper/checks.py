@@ -44,6 +44,11 @@ class Parsed:
             self._tokens = parse(self.section.body)
         return self._tokens
 
+    def forget_tokens(self) -> None:
+        """Drop the tokens (a worker that is done with the section, see parallel.py); asked again, they are
+        parsed again."""
+        self._tokens = None
+
     @property
     def parsed(self) -> bool:
         """Whether the tokens were needed (the section cache did not have the section)."""

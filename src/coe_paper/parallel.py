@@ -12,6 +12,7 @@ one is numbered by the whole paper, which a worker does not know, so it is left 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 import threading
@@ -71,7 +72,7 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
     _JOB = _Job(root, project, items, editor, builder, caption_ids)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_start) as pool:
             answers = list(pool.map(_work, chunks))
     except (BrokenProcessPool, OSError):
         return None
@@ -90,6 +91,14 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
 def _speller(editor: Editor | None) -> Speller | None:
     speller = editor.context.shared.get("speller") if editor is not None else None
     return speller if isinstance(speller, Speller) else None
+
+
+def _start() -> None:
+    """A worker's first step. What it inherited is never traced by the garbage collector again, and the collector
+    runs only after each chunk: a section's tokens and elements hold no cycles and are freed as the worker goes,
+    and tracing them on the way cost a third of the time spent parsing."""
+    gc.freeze()
+    gc.disable()
 
 
 def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, Any]]:
@@ -113,5 +122,7 @@ def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | No
         if renderer is not None and not (found.captions or refers):
             renderer.prepare(item)
         out.append((facts.encode(found), editorial))
+        item.forget_tokens()  # this process is done with them
+    gc.collect()
     words = {word: answer for word, answer in speller.known.items() if word not in before} if speller else {}
     return out, words
