@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import captions, checks, facts
 from .limits import processors as processors  # the build names them in its progress
+from .markdown import content_parser
 from .model import Project
 from .rules.engine import Editor
 from .rules.spelling import Speller
@@ -71,6 +72,7 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         chunks[index % len(chunks)].append(index)
     caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
     _JOB = _Job(root, project, items, editor, builder, caption_ids)
+    content_parser()  # made (markdown-it imported) once here, not in every worker
     try:
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_start) as pool:
             answers = list(pool.map(_work, chunks))
