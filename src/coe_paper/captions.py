@@ -50,6 +50,12 @@ def split_id(text: str) -> tuple[str, str]:
     return (text[: match.start()].strip(), match.group(1)) if match else (text.strip(), "")
 
 
+def may_hold(body: str) -> bool:
+    """Whether a section's Markdown may hold a caption: a figure is an image (`![`), a table caption stands by a
+    table (whose rows have `|`)."""
+    return "![" in body or "|" in body
+
+
 def figure_image(inline: Token) -> Token | None:
     """The image of a paragraph that holds nothing else (white space aside)."""
     children = [c for c in inline.children or () if not (c.type in ("text", "softbreak") and not c.content.strip())]
@@ -173,6 +179,8 @@ def ids(parsed: Iterable[Parsed]) -> set[str]:
 
 def uncaptioned(item: Parsed) -> Iterator[Diagnostic]:
     """COE506 a figure (an image alone in its paragraph) without a caption."""
+    if "![" not in item.section.body:
+        return
     tokens = item.tokens
     for index, token in outside_tables(tokens):
         if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":

@@ -86,6 +86,8 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
 
 
 def _captions(item: Parsed) -> list[CaptionFact]:
+    if not cap.may_hold(item.section.body):
+        return []
     tokens, found = item.tokens, []
     for index, token in cap.outside_tables(tokens):
         kind, text = "", None

@@ -77,7 +77,8 @@ class SectionRenderer:
         section = item.section
 
         def render(sink: Sink) -> list[Element]:
-            shown = captions.collect([item.tokens], start, self.by_id)
+            shown = (captions.collect([item.tokens], start, self.by_id) if item.facts.captions  # the same search
+                     else captions.Captions(by_id=dict(self.by_id)))  # fmt: skip
             origin = Origin(marks.PLACEHOLDER, section.body_line, section.path.rsplit("/", 1)[0], shown)
             return Renderer(sink, origin).render(item.tokens)
 
