@@ -140,3 +140,20 @@ def test_the_section_tests_of_the_style_rules_hide_no_finding(parts: list[tuple[
     for check in (eustyle.country_codes, eustyle.united_kingdom, eustyle.date_form, eustyle.numeric_date,
                   eustyle.protocol_order, eustyle.thousands):  # fmt: skip
         assert list(check(STYLE_CONTEXT, natural)) == list(check(STYLE_CONTEXT, whole)), check.__name__
+
+
+def _style_findings(check: object, body: str) -> list[str]:
+    from coe_paper.markdown import parse
+    from coe_paper.rules.text import read_prose
+
+    assert callable(check)
+    return [finding.message for finding in check(STYLE_CONTEXT, read_prose("s.md", body, 3, parse(body)))]
+
+
+def test_a_dotted_or_dotless_i_in_eight_still_counts_the_united_kingdom() -> None:
+    from coe_paper.rules import eustyle
+
+    for eight in ("e\u0131ght", "E\u0130GHT"):  # the pattern's case-blind i takes both; their lower case is no 'eight'
+        text = f"twenty-{eight} Member States"
+        assert _style_findings(eustyle.united_kingdom, f"In {text} met.\n") == [
+            f"'{text}' counts the United Kingdom as a Member State"]
