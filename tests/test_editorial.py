@@ -184,6 +184,12 @@ def test_coe716_heading_full_stop(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("### Housing, transport, etc.\n\n### Next steps\n\nText.")) == []
 
 
+def test_coe716_a_setext_heading_whose_text_looks_like_an_underline(make_project: MakeProject) -> None:
+    assert editorial(make_project, prose("Text.\n\n==\n--\n\nMore text.")) == []  # stopped the checks: ValueError
+    d = one(editorial(make_project, prose("Text.\n\nNext steps.\n--\n\nMore text.")), "COE716")
+    assert (d.line, d.column) == (LINE + 2, len("Next steps."))
+
+
 def test_coe717_footnote_full_stop(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("A claim.[^1]\n\n[^1]: A source without a stop")), "COE717")
     assert (d.line, d.column) == (LINE + 2, len("[^1]: A source without a stop") + 1)

@@ -147,7 +147,6 @@ def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
 # -- COE716, COE717: headings and footnotes ---------------------------------------------------------------------
 
 _ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St)\.$")
-_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 
 @rule("COE716", "heading ends with a full stop", f"{ISG}, 10.1.1 (Full stop)",
@@ -156,7 +155,7 @@ def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
     for block in prose.blocks:
         if block.kind != "heading":
             continue
-        index = max(i for i in range(block.start, block.end) if not _SETEXT_UNDERLINE.match(prose.lines[i]))
+        index = block.end - 1  # a setext heading's text ends before its underline, which is not in the block
         text = re.sub(r"[ \t]+#+[ \t]*$", "", prose.masked[index].replace(MASK, " ")).rstrip()
         if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION_END.search(text):
             line = prose.file_line(index)
