@@ -157,3 +157,28 @@ def test_a_dotted_or_dotless_i_in_eight_still_counts_the_united_kingdom() -> Non
         text = f"twenty-{eight} Member States"
         assert _style_findings(eustyle.united_kingdom, f"In {text} met.\n") == [
             f"'{text}' counts the United Kingdom as a Member State"]
+
+
+def test_a_form_whose_letter_matches_a_non_word_character_in_another_case_is_still_found() -> None:
+    from coe_paper.rules.terms import TermFile
+
+    term = {"avoid": ["\u03b9 sign"], "write": "iota", "source": "x"}  # the pattern's Greek iota also takes U+0345
+    iota = TermList(TermFile.model_validate({"terms": [term]}))
+    lines = ["The \u0345 sign, a mark and no word character, is the iota's other case."]
+    assert [text for _, _, _, text, _ in found_in(iota, lines)] == ["\u0345 sign"]
+    assert found_in(iota, lines) == found_in(unfiltered(iota), lines)
+
+
+def test_the_iota_subscript_is_the_only_character_a_foreign_letter_takes_on_a_plain_line() -> None:
+    """What _FOREIGN_WORD rests on, for the Unicode of this Python: a word character outside ASCII matches no
+    character outside ASCII that is no word character, in any case, but U+0345 (the ASCII ones _folds_to_ascii
+    asks about)."""
+    import sys
+
+    from coe_paper.rules.terms import _FOREIGN_WORD
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    foreign = re.compile(r"[^\W\x00-\x7f]")
+    cased = [c for c in every if not c.isascii() and not re.match(r"\w", c) and (c.lower(), c.upper()) != (c, c)]
+    taken = {c for c in cased if any(foreign.match(other) for other in re.findall(re.escape(c), every, re.I))}
+    assert taken == {"\u0345"} and _FOREIGN_WORD.pattern == foreign.pattern + "|\\u0345"

@@ -189,11 +189,14 @@ def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tupl
 
 
 _WORD_RUN = re.compile(r"\w+")
-_FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character outside ASCII (é, ß, K, ...)
+#: A word character outside ASCII (é, ß, K, ...), or U+0345, the iota subscript: a combining mark, no word
+#: character, but the patterns' case-blind iota takes it (tests/test_terms.py: no other character is so).
+_FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]|\u0345")
 
 
 def _plain(text: str) -> bool:
-    """Whether every word character of `text` is ASCII (its dashes, quotes and no-break spaces may not be)."""
+    """Whether every word character of `text` is ASCII (its dashes, quotes and no-break spaces may not be), and it
+    holds no iota subscript."""
     return text.isascii() or _FOREIGN_WORD.search(text) is None
 
 
@@ -218,8 +221,9 @@ def _leads(forms: list[str]) -> dict[str, list[frozenset[str]]] | None:
     A match follows no word character and is followed by none, and inside a form the runs of word characters are
     parted by non-word characters, so on a plain line (every word character ASCII) each run of a match is a whole
     run of the line: a line whose runs do not hold all the runs of some form cannot match, and the patterns are not
-    tried on it. A form with a word character outside ASCII that matches no ASCII one (Éire) matches no plain line,
-    so it has no lead: only a line that is not plain can hold it, and such a line is always searched."""
+    tried on it. A form with a word character outside ASCII that matches no ASCII one (Éire) matches no plain line
+    (nor does one with an iota, which matches the iota subscript, a line with which is not plain), so it has no
+    lead: only a line that is not plain can hold it, and such a line is always searched."""
     leads: dict[str, list[frozenset[str]]] = {}
     for form in forms:
         foreign = set(_FOREIGN_WORD.findall(form))
