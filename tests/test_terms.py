@@ -182,3 +182,13 @@ def test_the_iota_subscript_is_the_only_character_a_foreign_letter_takes_on_a_pl
     cased = [c for c in every if not c.isascii() and not re.match(r"\w", c) and (c.lower(), c.upper()) != (c, c)]
     taken = {c for c in cased if any(foreign.match(other) for other in re.findall(re.escape(c), every, re.I))}
     assert taken == {"\u0345"} and _FOREIGN_WORD.pattern == foreign.pattern + "|\\u0345"
+
+
+def test_a_form_with_a_dotted_capital_i_is_found() -> None:
+    from coe_paper.rules.terms import TermFile
+
+    term = {"avoid": ["\u0130stanbul Convention"], "write": "Council of Europe Convention", "source": "x", "fix": True}
+    dotted = TermList(TermFile.model_validate({"terms": [term]}))  # its lower case is i and a combining dot above
+    for text in ("\u0130stanbul Convention", "istanbul convention", "ISTANBUL CONVENTION"):
+        assert [(m_text, fix.replacement if fix else None) for _, _, m_text, fix in found(dotted, f"The {text}.")] == [
+            (text, "Council of Europe Convention")]

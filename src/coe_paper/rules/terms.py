@@ -92,7 +92,7 @@ class TermList:
 
     def __init__(self, data: TermFile) -> None:
         self.file = data
-        self.forms: dict[str, tuple[Term, bool]] = {}  # lower-case form -> (term, is plural)
+        self.forms: dict[str, tuple[Term, bool]] = {}  # lower-case form (see _lower) -> (term, is plural)
         exact: dict[str, tuple[Term, bool]] = {}
         for term in data.terms:
             phrases = term.avoid + (term.write if term.check_case else [])
@@ -100,9 +100,9 @@ class TermList:
                 phrases = phrases + ["T" + p[1:] for p in phrases if p.startswith("the ")]
             for phrase in phrases:
                 target = exact if term.match_case else self.forms
-                target.setdefault(phrase if term.match_case else phrase.lower(), (term, False))
+                target.setdefault(phrase if term.match_case else _lower(phrase), (term, False))
                 if not term.match_case and phrase not in term.write:
-                    target.setdefault(_plural(phrase).lower(), (term, True))
+                    target.setdefault(_lower(_plural(phrase)), (term, True))
         self.exact = exact
         self.leads = _leads([*self.forms, *exact])
 
@@ -180,12 +180,18 @@ def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tupl
     """The form that matched `text`: by its lower case, or (for a letter such as the long s, which matches s but
     is its own lower case) the form whose pattern takes the text."""
     key = " ".join(text.split())
-    found = forms.get(key.lower() if fold else key)
+    found = forms.get(_lower(key) if fold else key)
     if found is None:
         flags = re.IGNORECASE if fold else 0
         found = next(value for form, value in forms.items()
                      if re.fullmatch(_SEP.join(map(re.escape, form.split())), text, flags))  # fmt: skip
     return found
+
+
+def _lower(text: str) -> str:
+    """`text` in lower case, letter for letter: a capital I with a dot (whose lower case is i and a combining dot,
+    which a pattern made of it would then need) stays as it is, a form the case-blind patterns find in any case."""
+    return text.lower() if text.isascii() else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
 
 
 _WORD_RUN = re.compile(r"\w+")
