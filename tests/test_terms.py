@@ -192,3 +192,14 @@ def test_a_form_with_a_dotted_capital_i_is_found() -> None:
     for text in ("\u0130stanbul Convention", "istanbul convention", "ISTANBUL CONVENTION"):
         assert [(m_text, fix.replacement if fix else None) for _, _, m_text, fix in found(dotted, f"The {text}.")] == [
             (text, "Council of Europe Convention")]
+
+
+def test_an_adjective_before_a_word_behind_markup_or_a_no_break_space_is_not_fixed() -> None:
+    def fixed(line: str) -> list[str | None]:
+        return [m.fix.replacement if m.fix else None for m in INCLUSIVE.find(line, 7)]
+
+    for after in (" **students**", "\u00a0students", " _students_", " [students](#s)", " \u00e9lite", "\u2019s needs",
+                  "'s needs", " **"):  # fmt: skip
+        assert fixed(f"Help for the disabled{after}") == [None], after  # an adjective, or the next word unknown
+    for after in (" **and** others", "\u00a0and others", ", and others", ".", " [who](#w) work"):
+        assert fixed(f"Help for the disabled{after}") == ["persons with disabilities"], after

@@ -64,6 +64,8 @@ FOLLOWERS = frozenset({
 })
 
 _SEP = r"[ \t]+"
+#: The word after a phrase, past blanks (no-break spaces too), masks and the markup before a word (emphasis, a link).
+_NEXT_WORD = re.compile(rf"[\s*_~\[{MASK}]*([^\W\d_]+)?")
 
 
 def _plural(phrase: str) -> str:
@@ -166,11 +168,11 @@ class TermList:
         if replacement is None:
             return None
         if term.adjective:
-            after = line[m.end():]
-            following = re.match(r"[ \t]*([A-Za-z]+)?", after)
-            word = following.group(1) if following else None
-            if not after.strip(" \t" + MASK) or (word is not None and word.lower() not in FOLLOWERS):
-                return None  # at a line's end the next word is unknown; before another word it is an adjective
+            following = _NEXT_WORD.match(line, m.end())
+            assert following is not None  # it matches the empty string
+            word, then = following.group(1), line[following.end() : following.end() + 1]
+            if (word is None and then in ("", "'", "\u2019")) or (word is not None and word.lower() not in FOLLOWERS):
+                return None  # at a line's end the next word is unknown; before another word (or 's) it is an adjective
         if not (term.match_case or term.check_case):
             replacement = match_case(m.group(), replacement)
         return Fix(file_line, m.start() + 1, m.end() + 1, replacement, m.group())
