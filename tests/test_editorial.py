@@ -123,6 +123,14 @@ def test_coe702_invalid_term_list_is_a_schema_error(make_project: MakeProject) -
     assert [(d.code, d.path, d.line) for d in found] == [("COE002", "paper/terms.yaml", 2)] * 2  # write, source
 
 
+def test_coe702_a_blank_phrase_is_a_schema_error(make_project: MakeProject) -> None:
+    terms = "terms:\n  - {avoid: [x, ' '], write: y, source: s}\n  - {avoid: [z], write: '', source: s}\n"
+    files = with_checks("  terms: [paper/terms.yaml]\n", {"paper/terms.yaml": terms, **prose("A text, with x.")})
+    found = pipeline.load(make_project(files)).diagnostics  # the blank phrase was found between any two non-words
+    assert [(d.code, d.path, d.line) for d in found if d.code in ("COE002", "COE702")] == [
+        ("COE002", "paper/terms.yaml", 2), ("COE002", "paper/terms.yaml", 3)]
+
+
 # -- COE71x EU style ---------------------------------------------------------------------------------------------
 
 

@@ -39,6 +39,13 @@ class Term(BaseModel):
     def _one_or_more(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("avoid", "write")
+    @classmethod
+    def _not_blank(cls, phrases: list[str]) -> list[str]:
+        if any(not phrase.split() for phrase in phrases):
+            raise ValueError("a phrase is blank")  # the pattern would find it between any two characters
+        return phrases
+
     @model_validator(mode="after")
     def _fixable(self) -> Term:
         if self.fix and len(self.write) != 1:
