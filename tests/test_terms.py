@@ -203,3 +203,32 @@ def test_an_adjective_before_a_word_behind_markup_or_a_no_break_space_is_not_fix
         assert fixed(f"Help for the disabled{after}") == [None], after  # an adjective, or the next word unknown
     for after in (" **and** others", "\u00a0and others", ", and others", ".", " [who](#w) work"):
         assert fixed(f"Help for the disabled{after}") == ["persons with disabilities"], after
+
+
+ODD = [*"abkisyKIS07_.-'/ ", "\u00e9", "\u00df", "\u1e9e", "\u017f", "\u212a", "\u0130", "\u0131", "\u03b9", "\u0399",
+       "\u0345", "\u0301", "\u0307", "\uff21", "\u0661", "\u00a0", "\u2019", "\u00b2", "\u03a3", "\u03c2"]  # fmt: skip
+PLAIN = [*"abkisy7 -."] * 3  # mostly: a phrase or a line that is not plain is always searched
+PHRASE = st.text(st.sampled_from(PLAIN + ODD), min_size=1, max_size=6).filter(lambda phrase: bool(phrase.split()))
+
+
+def _in_another_case(form: str) -> st.SearchStrategy[str]:
+    """`form` with each character, or none, replaced by one the case-blind patterns take for it (s by S or the long
+    s, the iota by the iota subscript, ...)."""
+    same = [st.sampled_from([o for o in [c, *ODD] if re.fullmatch(re.escape(c), o, re.IGNORECASE)]) for c in form]
+    return st.tuples(*same).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(PHRASE, st.booleans()), min_size=1, max_size=4), st.data())
+def test_the_tests_hide_no_match_of_a_paper_list_with_odd_characters(phrases: list[tuple[str, bool]],
+                                                                     data: st.DataObject) -> None:  # fmt: skip
+    """A paper's own list of phrases made of letters that match others in another case, marks, digits of other
+    scripts and punctuation, on lines made of its forms, each letter in a case the patterns take for it."""
+    from coe_paper.rules.terms import TermFile
+
+    terms = [{"avoid": [p], "write": "w", "source": "s", "match_case": exact} for p, exact in phrases]
+    odd = TermList(TermFile.model_validate({"terms": terms}))
+    word = st.sampled_from([*odd.forms, *odd.exact]).flatmap(_in_another_case)
+    part = st.tuples(word, st.sampled_from(PLAIN + ODD)).map("".join)
+    lines = data.draw(st.lists(st.lists(part, max_size=4).map("".join), min_size=1, max_size=3))
+    assert found_in(odd, lines) == found_in(unfiltered(odd), lines)
