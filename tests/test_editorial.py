@@ -123,6 +123,14 @@ def test_coe702_invalid_term_list_is_a_schema_error(make_project: MakeProject) -
     assert [(d.code, d.path, d.line) for d in found] == [("COE002", "paper/terms.yaml", 2)] * 2  # write, source
 
 
+def test_coe702_a_blank_phrase_is_a_schema_error(make_project: MakeProject) -> None:
+    terms = "terms:\n  - {avoid: [x, ' '], write: y, source: s}\n  - {avoid: [z], write: '', source: s}\n"
+    files = with_checks("  terms: [paper/terms.yaml]\n", {"paper/terms.yaml": terms, **prose("A text, with x.")})
+    found = pipeline.load(make_project(files)).diagnostics  # the blank phrase was found between any two non-words
+    assert [(d.code, d.path, d.line) for d in found if d.code in ("COE002", "COE702")] == [
+        ("COE002", "paper/terms.yaml", 2), ("COE002", "paper/terms.yaml", 3)]
+
+
 # -- COE71x EU style ---------------------------------------------------------------------------------------------
 
 
@@ -182,6 +190,12 @@ def test_coe716_heading_full_stop(make_project: MakeProject) -> None:
     assert (d.line, d.column) == (LINE, len("### Next steps."))
     assert d.fix is not None and (d.fix.original, d.fix.replacement) == (".", "")
     assert editorial(make_project, prose("### Housing, transport, etc.\n\n### Next steps\n\nText.")) == []
+
+
+def test_coe716_a_setext_heading_whose_text_looks_like_an_underline(make_project: MakeProject) -> None:
+    assert editorial(make_project, prose("Text.\n\n==\n--\n\nMore text.")) == []  # stopped the checks: ValueError
+    d = one(editorial(make_project, prose("Text.\n\nNext steps.\n--\n\nMore text.")), "COE716")
+    assert (d.line, d.column) == (LINE + 2, len("Next steps."))
 
 
 def test_coe717_footnote_full_stop(make_project: MakeProject) -> None:

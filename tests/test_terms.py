@@ -140,3 +140,95 @@ def test_the_section_tests_of_the_style_rules_hide_no_finding(parts: list[tuple[
     for check in (eustyle.country_codes, eustyle.united_kingdom, eustyle.date_form, eustyle.numeric_date,
                   eustyle.protocol_order, eustyle.thousands):  # fmt: skip
         assert list(check(STYLE_CONTEXT, natural)) == list(check(STYLE_CONTEXT, whole)), check.__name__
+
+
+def _style_findings(check: object, body: str) -> list[str]:
+    from coe_paper.markdown import parse
+    from coe_paper.rules.text import read_prose
+
+    assert callable(check)
+    return [finding.message for finding in check(STYLE_CONTEXT, read_prose("s.md", body, 3, parse(body)))]
+
+
+def test_a_dotted_or_dotless_i_in_eight_still_counts_the_united_kingdom() -> None:
+    from coe_paper.rules import eustyle
+
+    for eight in ("e\u0131ght", "E\u0130GHT"):  # the pattern's case-blind i takes both; their lower case is no 'eight'
+        text = f"twenty-{eight} Member States"
+        assert _style_findings(eustyle.united_kingdom, f"In {text} met.\n") == [
+            f"'{text}' counts the United Kingdom as a Member State"]
+
+
+def test_a_form_whose_letter_matches_a_non_word_character_in_another_case_is_still_found() -> None:
+    from coe_paper.rules.terms import TermFile
+
+    term = {"avoid": ["\u03b9 sign"], "write": "iota", "source": "x"}  # the pattern's Greek iota also takes U+0345
+    iota = TermList(TermFile.model_validate({"terms": [term]}))
+    lines = ["The \u0345 sign, a mark and no word character, is the iota's other case."]
+    assert [text for _, _, _, text, _ in found_in(iota, lines)] == ["\u0345 sign"]
+    assert found_in(iota, lines) == found_in(unfiltered(iota), lines)
+
+
+def test_the_iota_subscript_is_the_only_character_a_foreign_letter_takes_on_a_plain_line() -> None:
+    """What _FOREIGN_WORD rests on, for the Unicode of this Python: a word character outside ASCII matches no
+    character outside ASCII that is no word character, in any case, but U+0345 (the ASCII ones _folds_to_ascii
+    asks about)."""
+    import sys
+
+    from coe_paper.rules.terms import _FOREIGN_WORD
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    foreign = re.compile(r"[^\W\x00-\x7f]")
+    cased = [c for c in every if not c.isascii() and not re.match(r"\w", c) and (c.lower(), c.upper()) != (c, c)]
+    taken = {c for c in cased if any(foreign.match(other) for other in re.findall(re.escape(c), every, re.I))}
+    assert taken == {"\u0345"} and _FOREIGN_WORD.pattern == foreign.pattern + "|\\u0345"
+
+
+def test_a_form_with_a_dotted_capital_i_is_found() -> None:
+    from coe_paper.rules.terms import TermFile
+
+    term = {"avoid": ["\u0130stanbul Convention"], "write": "Council of Europe Convention", "source": "x", "fix": True}
+    dotted = TermList(TermFile.model_validate({"terms": [term]}))  # its lower case is i and a combining dot above
+    for text in ("\u0130stanbul Convention", "istanbul convention", "ISTANBUL CONVENTION"):
+        assert [(m_text, fix.replacement if fix else None) for _, _, m_text, fix in found(dotted, f"The {text}.")] == [
+            (text, "Council of Europe Convention")]
+
+
+def test_an_adjective_before_a_word_behind_markup_or_a_no_break_space_is_not_fixed() -> None:
+    def fixed(line: str) -> list[str | None]:
+        return [m.fix.replacement if m.fix else None for m in INCLUSIVE.find(line, 7)]
+
+    for after in (" **students**", "\u00a0students", " _students_", " [students](#s)", " \u00e9lite", "\u2019s needs",
+                  "'s needs", " **"):  # fmt: skip
+        assert fixed(f"Help for the disabled{after}") == [None], after  # an adjective, or the next word unknown
+    for after in (" **and** others", "\u00a0and others", ", and others", ".", " [who](#w) work"):
+        assert fixed(f"Help for the disabled{after}") == ["persons with disabilities"], after
+
+
+ODD = [*"abkisyKIS07_.-'/ ", "\u00e9", "\u00df", "\u1e9e", "\u017f", "\u212a", "\u0130", "\u0131", "\u03b9", "\u0399",
+       "\u0345", "\u0301", "\u0307", "\uff21", "\u0661", "\u00a0", "\u2019", "\u00b2", "\u03a3", "\u03c2"]  # fmt: skip
+PLAIN = [*"abkisy7 -."] * 3  # mostly: a phrase or a line that is not plain is always searched
+PHRASE = st.text(st.sampled_from(PLAIN + ODD), min_size=1, max_size=6).filter(lambda phrase: bool(phrase.split()))
+
+
+def _in_another_case(form: str) -> st.SearchStrategy[str]:
+    """`form` with each character, or none, replaced by one the case-blind patterns take for it (s by S or the long
+    s, the iota by the iota subscript, ...)."""
+    same = [st.sampled_from([o for o in [c, *ODD] if re.fullmatch(re.escape(c), o, re.IGNORECASE)]) for c in form]
+    return st.tuples(*same).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(PHRASE, st.booleans()), min_size=1, max_size=4), st.data())
+def test_the_tests_hide_no_match_of_a_paper_list_with_odd_characters(phrases: list[tuple[str, bool]],
+                                                                     data: st.DataObject) -> None:  # fmt: skip
+    """A paper's own list of phrases made of letters that match others in another case, marks, digits of other
+    scripts and punctuation, on lines made of its forms, each letter in a case the patterns take for it."""
+    from coe_paper.rules.terms import TermFile
+
+    terms = [{"avoid": [p], "write": "w", "source": "s", "match_case": exact} for p, exact in phrases]
+    odd = TermList(TermFile.model_validate({"terms": terms}))
+    word = st.sampled_from([*odd.forms, *odd.exact]).flatmap(_in_another_case)
+    part = st.tuples(word, st.sampled_from(PLAIN + ODD)).map("".join)
+    lines = data.draw(st.lists(st.lists(part, max_size=4).map("".join), min_size=1, max_size=3))
+    assert found_in(odd, lines) == found_in(unfiltered(odd), lines)

@@ -54,13 +54,14 @@ def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
 
 
 _EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)\b", re.IGNORECASE)
+_EIGHT = re.compile(r"28|eight", re.IGNORECASE)  # case-blind as _EU28: its i takes U+0130 and U+0131 too
 
 
 @rule("COE711", "the United Kingdom counted as a Member State (EU-28, 28 Member States, UK in a list of EU codes)",
       f"{ISG}, 7.1 (Countries); the United Kingdom left the EU on 31 January 2020")  # fmt: skip
 def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
     hint = "the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States'"
-    if "UK" not in prose.runs and not any("28" in run or "eight" in run.lower() for run in prose.runs):
+    if "UK" not in prose.runs and not any(_EIGHT.search(run) for run in prose.runs):
         return  # neither a code list with UK nor EU-28, EU28 or twenty-eight Member States
     for index, text in prose.prose_lines():
         if not _CAPITALS.search(text) and not _DIGIT.search(text) and "twenty" not in text.lower():
@@ -146,7 +147,6 @@ def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
 # -- COE716, COE717: headings and footnotes ---------------------------------------------------------------------
 
 _ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St)\.$")
-_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 
 @rule("COE716", "heading ends with a full stop", f"{ISG}, 10.1.1 (Full stop)",
@@ -155,7 +155,7 @@ def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
     for block in prose.blocks:
         if block.kind != "heading":
             continue
-        index = max(i for i in range(block.start, block.end) if not _SETEXT_UNDERLINE.match(prose.lines[i]))
+        index = block.end - 1  # a setext heading's text ends before its underline, which is not in the block
         text = re.sub(r"[ \t]+#+[ \t]*$", "", prose.masked[index].replace(MASK, " ")).rstrip()
         if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION_END.search(text):
             line = prose.file_line(index)

@@ -39,6 +39,13 @@ class Term(BaseModel):
     def _one_or_more(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("avoid", "write")
+    @classmethod
+    def _not_blank(cls, phrases: list[str]) -> list[str]:
+        if any(not phrase.split() for phrase in phrases):
+            raise ValueError("a phrase is blank")  # the pattern would find it between any two characters
+        return phrases
+
     @model_validator(mode="after")
     def _fixable(self) -> Term:
         if self.fix and len(self.write) != 1:
@@ -64,6 +71,8 @@ FOLLOWERS = frozenset({
 })
 
 _SEP = r"[ \t]+"
+#: The word after a phrase, past blanks (no-break spaces too), masks and the markup before a word (emphasis, a link).
+_NEXT_WORD = re.compile(rf"[\s*_~\[{MASK}]*([^\W\d_]+)?")
 
 
 def _plural(phrase: str) -> str:
@@ -92,7 +101,7 @@ class TermList:
 
     def __init__(self, data: TermFile) -> None:
         self.file = data
-        self.forms: dict[str, tuple[Term, bool]] = {}  # lower-case form -> (term, is plural)
+        self.forms: dict[str, tuple[Term, bool]] = {}  # lower-case form (see _lower) -> (term, is plural)
         exact: dict[str, tuple[Term, bool]] = {}
         for term in data.terms:
             phrases = term.avoid + (term.write if term.check_case else [])
@@ -100,9 +109,9 @@ class TermList:
                 phrases = phrases + ["T" + p[1:] for p in phrases if p.startswith("the ")]
             for phrase in phrases:
                 target = exact if term.match_case else self.forms
-                target.setdefault(phrase if term.match_case else phrase.lower(), (term, False))
+                target.setdefault(phrase if term.match_case else _lower(phrase), (term, False))
                 if not term.match_case and phrase not in term.write:
-                    target.setdefault(_plural(phrase).lower(), (term, True))
+                    target.setdefault(_lower(_plural(phrase)), (term, True))
         self.exact = exact
         self.leads = _leads([*self.forms, *exact])
 
@@ -166,11 +175,11 @@ class TermList:
         if replacement is None:
             return None
         if term.adjective:
-            after = line[m.end():]
-            following = re.match(r"[ \t]*([A-Za-z]+)?", after)
-            word = following.group(1) if following else None
-            if not after.strip(" \t" + MASK) or (word is not None and word.lower() not in FOLLOWERS):
-                return None  # at a line's end the next word is unknown; before another word it is an adjective
+            following = _NEXT_WORD.match(line, m.end())
+            assert following is not None  # it matches the empty string
+            word, then = following.group(1), line[following.end() : following.end() + 1]
+            if (word is None and then in ("", "'", "\u2019")) or (word is not None and word.lower() not in FOLLOWERS):
+                return None  # at a line's end the next word is unknown; before another word (or 's) it is an adjective
         if not (term.match_case or term.check_case):
             replacement = match_case(m.group(), replacement)
         return Fix(file_line, m.start() + 1, m.end() + 1, replacement, m.group())
@@ -180,7 +189,7 @@ def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tupl
     """The form that matched `text`: by its lower case, or (for a letter such as the long s, which matches s but
     is its own lower case) the form whose pattern takes the text."""
     key = " ".join(text.split())
-    found = forms.get(key.lower() if fold else key)
+    found = forms.get(_lower(key) if fold else key)
     if found is None:
         flags = re.IGNORECASE if fold else 0
         found = next(value for form, value in forms.items()
@@ -188,12 +197,21 @@ def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tupl
     return found
 
 
+def _lower(text: str) -> str:
+    """`text` in lower case, letter for letter: a capital I with a dot (whose lower case is i and a combining dot,
+    which a pattern made of it would then need) stays as it is, a form the case-blind patterns find in any case."""
+    return text.lower() if text.isascii() else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
+
+
 _WORD_RUN = re.compile(r"\w+")
-_FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character outside ASCII (é, ß, K, ...)
+#: A word character outside ASCII (é, ß, K, ...), or U+0345, the iota subscript: a combining mark, no word
+#: character, but the patterns' case-blind iota takes it (tests/test_terms.py: no other character is so).
+_FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]|\u0345")
 
 
 def _plain(text: str) -> bool:
-    """Whether every word character of `text` is ASCII (its dashes, quotes and no-break spaces may not be)."""
+    """Whether every word character of `text` is ASCII (its dashes, quotes and no-break spaces may not be), and it
+    holds no iota subscript."""
     return text.isascii() or _FOREIGN_WORD.search(text) is None
 
 
@@ -218,8 +236,9 @@ def _leads(forms: list[str]) -> dict[str, list[frozenset[str]]] | None:
     A match follows no word character and is followed by none, and inside a form the runs of word characters are
     parted by non-word characters, so on a plain line (every word character ASCII) each run of a match is a whole
     run of the line: a line whose runs do not hold all the runs of some form cannot match, and the patterns are not
-    tried on it. A form with a word character outside ASCII that matches no ASCII one (Éire) matches no plain line,
-    so it has no lead: only a line that is not plain can hold it, and such a line is always searched."""
+    tried on it. A form with a word character outside ASCII that matches no ASCII one (Éire) matches no plain line
+    (nor does one with an iota, which matches the iota subscript, a line with which is not plain), so it has no
+    lead: only a line that is not plain can hold it, and such a line is always searched."""
     leads: dict[str, list[frozenset[str]]] = {}
     for form in forms:
         foreign = set(_FOREIGN_WORD.findall(form))
