@@ -1,6 +1,10 @@
-"""Raw WordprocessingML helpers that have a rule of their own (table column widths)."""
+"""Raw WordprocessingML helpers that have a rule of their own (table column widths), and the prepared elements
+they copy, which must be what building them one by one gives."""
 
 from __future__ import annotations
+
+import pytest
+from lxml import etree
 
 from coe_paper import ooxml
 
@@ -37,3 +41,14 @@ def test_table_cells_and_grid_use_the_computed_widths() -> None:
     grid = [int(col.get(ooxml.w("w"))) for col in tbl.iter(ooxml.w("gridCol"))]
     cells = [int(tc.get(ooxml.w("w"))) for tc in tbl.iter(ooxml.w("tcW"))]
     assert grid == cells == ooxml.column_widths(rows, 2)
+
+
+@pytest.mark.parametrize("text", ["plain", " lead", "trail ", " ", "", "\tx", "x\n", "\u00a0nbsp", "in side"])
+@pytest.mark.parametrize(("flags", "style"), [((), None), ((ooxml.BOLD, ooxml.ITALIC), None), ((), "Strong"),
+                                              ((ooxml.SUBSCRIPT, ooxml.SUPERSCRIPT), "Verbatim")])  # fmt: skip
+def test_a_run_keeps_its_spaces_as_set_text_does(text: str, flags: tuple[str, ...], style: str | None) -> None:
+    """A run is a copy of a prepared one, which keeps the spaces of text that starts or ends with one: the same run
+    as giving a run's w:t the text with set_text."""
+    built = ooxml.run(ooxml.paragraph(), "x", flags, style)
+    ooxml.set_text(built[-1], text)
+    assert etree.tostring(ooxml.run(ooxml.paragraph(), text, flags, style)) == etree.tostring(built)

@@ -55,7 +55,7 @@ def new(tag: str, **attrs: str) -> Element:
 # Prepared paragraphs and runs, copied for each new one: a copy is several times faster than building the
 # same elements one by one through lxml's Python API, and the copies serialise identically.
 _PARAGRAPHS: dict[str | None, Element] = {}
-_RUNS: dict[tuple[str | None, ...], Element] = {}
+_RUNS: dict[tuple[bool | str | None, ...], Element] = {}  # by spaces kept, character style and flags
 _NUMPR_TEMPLATE = etree.Element(_NUMPR)
 _SubElement(_NUMPR_TEMPLATE, _ILVL, {_VAL: "0"})
 _SubElement(_NUMPR_TEMPLATE, _NUMID, {_VAL: "0"})
@@ -158,21 +158,22 @@ def insert_before_any(parent: Element, child: Element, later: Iterable[str]) -> 
 def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | None = None) -> Element:
     """Append a run of `text` with character style and flags (bold, italic, strike, highlight, underline,
     superscript or subscript; `<sup>` wins over `<sub>` when both are open)."""
-    key = (style_id, *flags)
+    preserve = text[:1].isspace() or text[-1:].isspace()  # as set_text has it
+    key = (preserve, style_id, *flags)
     template = _RUNS.get(key)
     if template is None:
         template = etree.Element(R)
-        if style_id or len(key) > 1:
+        if style_id or len(key) > 2:
             rpr = _SubElement(template, RPR)
             if style_id:
                 _SubElement(rpr, RSTYLE, {_VAL: style_id})
             for flag, tag, attrs in _RPR_TAGS:
-                if flag in key[1:] and not (flag == SUBSCRIPT and SUPERSCRIPT in key[1:]):
+                if flag in key[2:] and not (flag == SUBSCRIPT and SUPERSCRIPT in key[2:]):
                     _SubElement(rpr, tag, attrs)
-        _SubElement(template, T)
+        _SubElement(template, T, {_SPACE: "preserve"} if preserve else {})
         _RUNS[key] = template  # stored only once complete (other threads may be reading)
     r = copy_element(template)
-    set_text(r[-1], text)
+    r[-1].text = text
     parent.append(r)
     return r
 
