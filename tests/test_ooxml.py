@@ -52,3 +52,13 @@ def test_a_run_keeps_its_spaces_as_set_text_does(text: str, flags: tuple[str, ..
     built = ooxml.run(ooxml.paragraph(), "x", flags, style)
     ooxml.set_text(built[-1], text)
     assert etree.tostring(ooxml.run(ooxml.paragraph(), text, flags, style)) == etree.tostring(built)
+
+
+def test_first_child_is_what_find_gives() -> None:
+    """first_child reads a paragraph's properties without lxml's path machinery, and finds what `find` finds."""
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{ooxml.W_NS}" xmlns:o="urn:other"><!-- note --><?pi x?><o:pPr/><w:r><w:pPr/></w:r>'
+        "<w:pPr><w:pStyle/></w:pPr><w:pPr/></w:p>")  # fmt: skip
+    for parent in (p, *p.iter()):
+        for tag in (ooxml.PPR, ooxml.PSTYLE, "{urn:other}pPr", ooxml.R, "pPr", ooxml.w("none")):
+            assert ooxml.first_child(parent, tag) is parent.find(tag)

@@ -71,8 +71,13 @@ def paragraph(style_id: str | None = None) -> Element:
     return copy_element(template)
 
 
+def first_child(parent: Element, tag: str) -> Element | None:
+    """The first child with `tag` (a Clark name), as `parent.find(tag)` gives it without lxml's path machinery."""
+    return next(parent.iterchildren(tag), None)
+
+
 def ppr(p: Element) -> Element:
-    found = p.find(PPR)
+    found = first_child(p, PPR)
     if found is None:
         found = etree.Element(PPR)
         p.insert(0, found)
@@ -85,8 +90,7 @@ def set_numbering(p: Element, num_id: int, level: int) -> None:
     num = copy_element(_NUMPR_TEMPLATE)
     num[0].set(_VAL, str(level))
     num[1].set(_VAL, str(num_id))
-    style = props.find(PSTYLE)
-    props.insert(1 if style is not None else 0, num)
+    props.insert(1 if first_child(props, PSTYLE) is not None else 0, num)
 
 
 def set_indent(p: Element, left_twips: int, hanging: int = 0) -> None:
@@ -207,7 +211,7 @@ def drawing_run(inline: Element) -> Element:
 def set_style(p: Element, style_id: str) -> None:
     """Give paragraph `p` the paragraph style `style_id`."""
     props = ppr(p)
-    style = props.find(PSTYLE)
+    style = first_child(props, PSTYLE)
     if style is None:
         style = etree.Element(PSTYLE)
         props.insert(0, style)
