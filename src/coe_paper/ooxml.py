@@ -313,15 +313,20 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     grid = sub(tbl, "tblGrid")
     for width in widths:
         sub(grid, "gridCol", w=str(width))
+    # Each row and cell is a copy of one prepared here: a header row, a row, and a cell of each column's width.
+    header, body = etree.Element(w("tr")), etree.Element(w("tr"))
+    sub(sub(header, "trPr"), "cantSplit")
+    sub(header[0], "tblHeader")
+    sub(sub(body, "trPr"), "cantSplit")
+    column_cells = [etree.Element(w("tc")) for _ in widths]
+    for tc, width in zip(column_cells, widths, strict=True):
+        sub(sub(tc, "tcPr"), "tcW", w=str(width), type="dxa")
     for index, cells in enumerate(rows):
-        tr = sub(tbl, "tr")
-        tr_pr = sub(tr, "trPr")
-        sub(tr_pr, "cantSplit")
-        if index < header_rows:
-            sub(tr_pr, "tblHeader")
+        tr = copy_element(header if index < header_rows else body)
+        tbl.append(tr)
         for col in range(columns):
-            tc = sub(tr, "tc")
-            sub(sub(tc, "tcPr"), "tcW", w=str(widths[col]), type="dxa")
+            tc = copy_element(column_cells[col])
+            tr.append(tc)
             content = cells[col] if col < len(cells) else ()
             if not content:
                 content = [paragraph()]
