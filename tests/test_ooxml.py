@@ -62,3 +62,14 @@ def test_first_child_is_what_find_gives() -> None:
     for parent in (p, *p.iter()):
         for tag in (ooxml.PPR, ooxml.PSTYLE, "{urn:other}pPr", ooxml.R, "pPr", ooxml.w("none")):
             assert ooxml.first_child(parent, tag) is parent.find(tag)
+
+
+@pytest.mark.parametrize("style", [None, "", "Compact"])
+@pytest.mark.parametrize("mark", [(1, "_Coe-1_3"), (0, ""), (123456, "a & <b> \"c\"")])
+def test_a_paragraph_with_a_bookmark_is_a_paragraph_and_then_its_bookmark(style: str | None,
+                                                                         mark: tuple[int, str]) -> None:  # fmt: skip
+    """A paragraph that starts with a bookmark is copied with it; the same as appending the bookmark after."""
+    built = ooxml.paragraph(style)
+    ooxml.bookmark(built, *mark)
+    assert etree.tostring(ooxml.paragraph(style, mark)) == etree.tostring(built)
+    assert etree.tostring(ooxml.paragraph(style)) == etree.tostring(ooxml.paragraph(style, None))

@@ -54,21 +54,33 @@ def new(tag: str, **attrs: str) -> Element:
 
 # Prepared paragraphs and runs, copied for each new one: a copy is several times faster than building the
 # same elements one by one through lxml's Python API, and the copies serialise identically.
-_PARAGRAPHS: dict[str | None, Element] = {}
+_PARAGRAPHS: dict[tuple[str | None, bool], Element] = {}  # by style and whether it starts with a bookmark
 _RUNS: dict[tuple[bool | str | None, ...], Element] = {}  # by spaces kept, character style and flags
 _NUMPR_TEMPLATE = etree.Element(_NUMPR)
 _SubElement(_NUMPR_TEMPLATE, _ILVL, {_VAL: "0"})
 _SubElement(_NUMPR_TEMPLATE, _NUMID, {_VAL: "0"})
 
 
-def paragraph(style_id: str | None = None) -> Element:
-    template = _PARAGRAPHS.get(style_id)
+def paragraph(style_id: str | None = None, mark: tuple[int, str] | None = None) -> Element:
+    """A paragraph with style `style_id`, and with `mark` (id and name) a collapsed bookmark first, as `bookmark`
+    would append it."""
+    key = (style_id, mark is not None)
+    template = _PARAGRAPHS.get(key)
     if template is None:
         template = etree.Element(P)
         if style_id:
             _SubElement(_SubElement(template, PPR), PSTYLE, {_VAL: style_id})
-        _PARAGRAPHS[style_id] = template  # stored only once complete (other threads may be reading)
-    return copy_element(template)
+        if mark is not None:
+            bookmark(template, 0, "")
+        _PARAGRAPHS[key] = template  # stored only once complete (other threads may be reading)
+    p = copy_element(template)
+    if mark is not None:
+        bookmark_id = str(mark[0])
+        start = p[-2]
+        start.set(_ID, bookmark_id)
+        start.set(_NAME, mark[1])
+        p[-1].set(_ID, bookmark_id)
+    return p
 
 
 def first_child(parent: Element, tag: str) -> Element | None:
