@@ -1,6 +1,10 @@
-"""Raw WordprocessingML helpers that have a rule of their own (table column widths)."""
+"""Raw WordprocessingML helpers that have a rule of their own (table column widths), and the prepared elements
+they copy, which must be what building them one by one gives."""
 
 from __future__ import annotations
+
+import pytest
+from lxml import etree
 
 from coe_paper import ooxml
 
@@ -37,3 +41,35 @@ def test_table_cells_and_grid_use_the_computed_widths() -> None:
     grid = [int(col.get(ooxml.w("w"))) for col in tbl.iter(ooxml.w("gridCol"))]
     cells = [int(tc.get(ooxml.w("w"))) for tc in tbl.iter(ooxml.w("tcW"))]
     assert grid == cells == ooxml.column_widths(rows, 2)
+
+
+@pytest.mark.parametrize("text", ["plain", " lead", "trail ", " ", "", "\tx", "x\n", "\u00a0nbsp", "in side"])
+@pytest.mark.parametrize(("flags", "style"), [((), None), ((ooxml.BOLD, ooxml.ITALIC), None), ((), "Strong"),
+                                              ((ooxml.SUBSCRIPT, ooxml.SUPERSCRIPT), "Verbatim")])  # fmt: skip
+def test_a_run_keeps_its_spaces_as_set_text_does(text: str, flags: tuple[str, ...], style: str | None) -> None:
+    """A run is a copy of a prepared one, which keeps the spaces of text that starts or ends with one: the same run
+    as giving a run's w:t the text with set_text."""
+    built = ooxml.run(ooxml.paragraph(), "x", flags, style)
+    ooxml.set_text(built[-1], text)
+    assert etree.tostring(ooxml.run(ooxml.paragraph(), text, flags, style)) == etree.tostring(built)
+
+
+def test_first_child_is_what_find_gives() -> None:
+    """first_child reads a paragraph's properties without lxml's path machinery, and finds what `find` finds."""
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{ooxml.W_NS}" xmlns:o="urn:other"><!-- note --><?pi x?><o:pPr/><w:r><w:pPr/></w:r>'
+        "<w:pPr><w:pStyle/></w:pPr><w:pPr/></w:p>")  # fmt: skip
+    for parent in (p, *p.iter()):
+        for tag in (ooxml.PPR, ooxml.PSTYLE, "{urn:other}pPr", ooxml.R, "pPr", ooxml.w("none")):
+            assert ooxml.first_child(parent, tag) is parent.find(tag)
+
+
+@pytest.mark.parametrize("style", [None, "", "Compact"])
+@pytest.mark.parametrize("mark", [(1, "_Coe-1_3"), (0, ""), (123456, "a & <b> \"c\"")])
+def test_a_paragraph_with_a_bookmark_is_a_paragraph_and_then_its_bookmark(style: str | None,
+                                                                         mark: tuple[int, str]) -> None:  # fmt: skip
+    """A paragraph that starts with a bookmark is copied with it; the same as appending the bookmark after."""
+    built = ooxml.paragraph(style)
+    ooxml.bookmark(built, *mark)
+    assert etree.tostring(ooxml.paragraph(style, mark)) == etree.tostring(built)
+    assert etree.tostring(ooxml.paragraph(style)) == etree.tostring(ooxml.paragraph(style, None))

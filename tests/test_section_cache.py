@@ -429,8 +429,29 @@ def test_the_quick_reading_of_ids_agrees_with_the_general_one(tmp_path: Path) ->
     texts += [fragments._xml(paragraphs) for _, paragraphs in recorder.notes]
     assert len(texts) == 2
     for text in texts:
-        assert fragments._usual_sites(text) == fragments._sites(text) != []
+        assert fragments._sites(text) != []
+        assert fragments._usual_part(text) == fragments._template(text, fragments._sites(text))
     turned = '<w:bookmarkStart w:name="x" w:id="7"/><w:bookmarkEnd w:id="7"/>'  # the name first: not the usual way
-    assert fragments._usual_sites(turned) is None
+    assert fragments._usual_part(turned) is None
     name, first, end = turned.index('"x"') + 1, turned.index('"7"') + 1, turned.rindex('"7"') + 1
     assert fragments._sites(turned) == [(name, name + 1, "n", 7), (first, first + 1, "b", 7), (end, end + 1, "b", 7)]
+
+
+@pytest.mark.parametrize(("text", "usual"), [
+    ('<w:r><w:t>100% and %s and %%</w:t></w:r><w:bookmarkStart w:id="3" w:name="a_b"/><w:bookmarkEnd w:id="3"/>', True),
+    ('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr></w:pPr><?coe-picture 1?>'
+     '<w:hyperlink r:id="coeLink1" w:history="1"><w:r><w:footnoteReference w:id="4"/></w:r></w:hyperlink>'
+     '<w:hyperlink w:anchor="x" w:history="1"/><w:numId/></w:p>', True),
+    ('<w:bookmarkStart w:id="3" w:name="50%"/><w:bookmarkEnd w:id="3"/>', False),  # a `%` in a name
+    ('<w:hyperlink w:history="1" r:id="coeLink1"/>', False),  # the link's relationship not first
+    ('<w:bookmarkEnd w:name="x" w:id="3"/><w:footnoteReference w:customMarkFollows="1" w:id="2"/>', False),
+    ('<w:numId  w:val="2"/>', False), ('<w:bookmarkStart\nw:id="1" w:name="n"/>', False),
+    ('<?coe-picture 1 ?>', False), ('<?coe-picture?>', False), ('', True), ('%', True),
+])  # fmt: skip
+def test_the_one_pass_template_is_the_general_one(text: str, usual: bool) -> None:
+    """A fragment's template is made in one pass when every tag that may hold an id is written the usual way; any
+    other way is read by the general reading, and where both read the text they give the same template."""
+    general = fragments._template(text, fragments._sites(text))
+    quick = fragments._usual_part(text)
+    assert (quick is not None) == usual
+    assert quick is None or quick == general

@@ -129,8 +129,8 @@ def record(doc: DocxBuilder, render: Callable[[Recorder], list[Element]]) -> Fra
 
 def _part(elements: Sequence[Element]) -> Part:
     text = _xml(elements)
-    sites = _usual_sites(text)
-    return _template(text, sites if sites is not None else _sites(text))
+    usual = _usual_part(text)
+    return usual if usual is not None else _template(text, _sites(text))
 
 
 def _xml(elements: Sequence[Element]) -> str:
@@ -163,32 +163,45 @@ _PICTURE = "<?coe-picture "
 _PICTURES = re.compile(r"<\?coe-picture \d+\?>")
 
 
-#: The sites as this package's renderer writes them, in one pass (each tag with just these attributes, in order).
-_USUAL = re.compile(r'<w:(?:bookmarkStart w:id="(\d+)" w:name="([^"]*)"|bookmarkEnd w:id="(\d+)"'
-                    r'|footnoteReference w:id="(\d+)"|numId w:val="(\d+)"|hyperlink r:id="([^"]*)")'
-                    f"|({_PICTURES.pattern})")
-_TAG_COUNTS = ("<w:bookmarkStart ", "<w:bookmarkEnd ", "<w:footnoteReference ", "<w:numId ", "<w:hyperlink r:id=",
-               _PICTURE)  # fmt: skip
+#: The sites as this package's renderer writes them (each tag with just these attributes, in this order, and no `%`
+#: in a value), then any other way of writing a tag that may hold one: that one sends the text to `_sites`.
+_USUAL = re.compile(r'<w:(?:bookmarkStart w:id="(\d+)" w:name="([^"%]*)"|bookmarkEnd w:id="(\d+)"'
+                    r'|footnoteReference w:id="(\d+)"|numId w:val="(\d+)"|hyperlink r:id="([^"%]*)")'
+                    r"|<\?coe-picture (\d+)\?>"
+                    r"|<w:(?:bookmarkStart|bookmarkEnd|footnoteReference|numId)\s|<w:hyperlink\s[^>]*r:id="
+                    r"|<\?coe-picture")
+#: What each of the usual forms becomes in the template, by the group of its (last) value.
+_USUAL_FORMS = {2: '<w:bookmarkStart w:id="%s" w:name="%s"', 3: '<w:bookmarkEnd w:id="%s"',
+                4: '<w:footnoteReference w:id="%s"', 5: '<w:numId w:val="%s"', 6: '<w:hyperlink r:id="%s"', 7: "%s"}
 
 
-def _usual_sites(text: str) -> list[tuple[int, int, str, int]] | None:
-    """The sites of `text` when every tag that holds one is written as the renderer writes it, else None."""
-    sites: list[tuple[int, int, str, int]] = []
-    found = 0
-    for match in _USUAL.finditer(text):
-        found += 1
+def _usual_part(text: str) -> Part | None:
+    """`_template(text, _sites(text))` in one pass over `text`, when every tag that may hold a site is written the
+    usual way (else None). The text's `%` are doubled first: no value of the usual forms holds one."""
+    kinds: list[str] = []
+    values: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+    unusual = False
+
+    def site(match: re.Match[str]) -> str:
+        nonlocal unusual
         group = match.lastindex  # the one alternative that matched: its group (a bookmark's start has two)
+        if group is None:
+            unusual = True
+            return ""
         if group == 2:
             bookmark = int(match.group(1))
-            sites.append((match.start(1), match.end(1), "b", bookmark))
-            sites.append((match.start(2), match.end(2), "n", bookmark))
+            kinds.append("bn")
+            values["b"].append(bookmark)
+            values["n"].append(match.group(2))
+            values["m"].append(bookmark)
         else:
-            assert group is not None
-            bookmark = int(match.group(3)) if group == 3 else 0
-            sites.append((match.start(group), match.end(group), "bflrp"[group - 3], bookmark))
-    if found != sum(text.count(tag) for tag in _TAG_COUNTS):
-        return None  # a tag written another way: the general reading below
-    return sites
+            kind = "bflrp"[group - 3]
+            kinds.append(kind)
+            values[kind].append(match.group(group) if kind == "r" else int(match.group(group)))
+        return _USUAL_FORMS[group]
+
+    template = _USUAL.sub(site, text.replace("%", "%%"))
+    return None if unusual else Part(template, "".join(kinds), values)
 
 
 def _sites(text: str) -> list[tuple[int, int, str, int]]:

@@ -54,25 +54,42 @@ def new(tag: str, **attrs: str) -> Element:
 
 # Prepared paragraphs and runs, copied for each new one: a copy is several times faster than building the
 # same elements one by one through lxml's Python API, and the copies serialise identically.
-_PARAGRAPHS: dict[str | None, Element] = {}
-_RUNS: dict[tuple[str | None, ...], Element] = {}
+_PARAGRAPHS: dict[tuple[str | None, bool], Element] = {}  # by style and whether it starts with a bookmark
+_RUNS: dict[tuple[bool | str | None, ...], Element] = {}  # by spaces kept, character style and flags
 _NUMPR_TEMPLATE = etree.Element(_NUMPR)
 _SubElement(_NUMPR_TEMPLATE, _ILVL, {_VAL: "0"})
 _SubElement(_NUMPR_TEMPLATE, _NUMID, {_VAL: "0"})
 
 
-def paragraph(style_id: str | None = None) -> Element:
-    template = _PARAGRAPHS.get(style_id)
+def paragraph(style_id: str | None = None, mark: tuple[int, str] | None = None) -> Element:
+    """A paragraph with style `style_id`, and with `mark` (id and name) a collapsed bookmark first, as `bookmark`
+    would append it."""
+    key = (style_id, mark is not None)
+    template = _PARAGRAPHS.get(key)
     if template is None:
         template = etree.Element(P)
         if style_id:
             _SubElement(_SubElement(template, PPR), PSTYLE, {_VAL: style_id})
-        _PARAGRAPHS[style_id] = template  # stored only once complete (other threads may be reading)
-    return copy_element(template)
+        if mark is not None:
+            bookmark(template, 0, "")
+        _PARAGRAPHS[key] = template  # stored only once complete (other threads may be reading)
+    p = copy_element(template)
+    if mark is not None:
+        bookmark_id = str(mark[0])
+        start = p[-2]
+        start.set(_ID, bookmark_id)
+        start.set(_NAME, mark[1])
+        p[-1].set(_ID, bookmark_id)
+    return p
+
+
+def first_child(parent: Element, tag: str) -> Element | None:
+    """The first child with `tag` (a Clark name), as `parent.find(tag)` gives it without lxml's path machinery."""
+    return next(parent.iterchildren(tag), None)
 
 
 def ppr(p: Element) -> Element:
-    found = p.find(PPR)
+    found = first_child(p, PPR)
     if found is None:
         found = etree.Element(PPR)
         p.insert(0, found)
@@ -85,8 +102,7 @@ def set_numbering(p: Element, num_id: int, level: int) -> None:
     num = copy_element(_NUMPR_TEMPLATE)
     num[0].set(_VAL, str(level))
     num[1].set(_VAL, str(num_id))
-    style = props.find(PSTYLE)
-    props.insert(1 if style is not None else 0, num)
+    props.insert(1 if first_child(props, PSTYLE) is not None else 0, num)
 
 
 def set_indent(p: Element, left_twips: int, hanging: int = 0) -> None:
@@ -158,21 +174,22 @@ def insert_before_any(parent: Element, child: Element, later: Iterable[str]) -> 
 def run(parent: Element, text: str, flags: Iterable[str] = (), style_id: str | None = None) -> Element:
     """Append a run of `text` with character style and flags (bold, italic, strike, highlight, underline,
     superscript or subscript; `<sup>` wins over `<sub>` when both are open)."""
-    key = (style_id, *flags)
+    preserve = text[:1].isspace() or text[-1:].isspace()  # as set_text has it
+    key = (preserve, style_id, *flags)
     template = _RUNS.get(key)
     if template is None:
         template = etree.Element(R)
-        if style_id or len(key) > 1:
+        if style_id or len(key) > 2:
             rpr = _SubElement(template, RPR)
             if style_id:
                 _SubElement(rpr, RSTYLE, {_VAL: style_id})
             for flag, tag, attrs in _RPR_TAGS:
-                if flag in key[1:] and not (flag == SUBSCRIPT and SUPERSCRIPT in key[1:]):
+                if flag in key[2:] and not (flag == SUBSCRIPT and SUPERSCRIPT in key[2:]):
                     _SubElement(rpr, tag, attrs)
-        _SubElement(template, T)
+        _SubElement(template, T, {_SPACE: "preserve"} if preserve else {})
         _RUNS[key] = template  # stored only once complete (other threads may be reading)
     r = copy_element(template)
-    set_text(r[-1], text)
+    r[-1].text = text
     parent.append(r)
     return r
 
@@ -206,7 +223,7 @@ def drawing_run(inline: Element) -> Element:
 def set_style(p: Element, style_id: str) -> None:
     """Give paragraph `p` the paragraph style `style_id`."""
     props = ppr(p)
-    style = props.find(PSTYLE)
+    style = first_child(props, PSTYLE)
     if style is None:
         style = etree.Element(PSTYLE)
         props.insert(0, style)
@@ -308,15 +325,20 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     grid = sub(tbl, "tblGrid")
     for width in widths:
         sub(grid, "gridCol", w=str(width))
+    # Each row and cell is a copy of one prepared here: a header row, a row, and a cell of each column's width.
+    header, body = etree.Element(w("tr")), etree.Element(w("tr"))
+    sub(sub(header, "trPr"), "cantSplit")
+    sub(header[0], "tblHeader")
+    sub(sub(body, "trPr"), "cantSplit")
+    column_cells = [etree.Element(w("tc")) for _ in widths]
+    for tc, width in zip(column_cells, widths, strict=True):
+        sub(sub(tc, "tcPr"), "tcW", w=str(width), type="dxa")
     for index, cells in enumerate(rows):
-        tr = sub(tbl, "tr")
-        tr_pr = sub(tr, "trPr")
-        sub(tr_pr, "cantSplit")
-        if index < header_rows:
-            sub(tr_pr, "tblHeader")
+        tr = copy_element(header if index < header_rows else body)
+        tbl.append(tr)
         for col in range(columns):
-            tc = sub(tr, "tc")
-            sub(sub(tc, "tcPr"), "tcW", w=str(widths[col]), type="dxa")
+            tc = copy_element(column_cells[col])
+            tr.append(tc)
             content = cells[col] if col < len(cells) else ()
             if not content:
                 content = [paragraph()]

@@ -125,11 +125,12 @@ class Renderer:
         self._sinks[-1].append(element)
 
     def _new_p(self, style: str | None, token: Token | None = None) -> Element:
-        p = ooxml.paragraph(self.doc.style(style) if style else None)
+        mark = None
         if token is not None and token.map and self.origin.section is not None and self._footnote is None:
             name = marks.source_mark(self.origin.section, self.origin.line_offset + token.map[0] + 1)
             if self.doc.claim_anchor(name):
-                ooxml.bookmark(p, self.doc.next_bookmark_id(), name)
+                mark = (self.doc.next_bookmark_id(), name)
+        p = ooxml.paragraph(self.doc.style(style) if style else None, mark)
         self._emit(p)
         self._p = p
         return p
