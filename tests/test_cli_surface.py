@@ -24,6 +24,16 @@ def test_version() -> None:
     assert result.exit_code == 0 and result.stdout.startswith("coe-paper ") and len(result.stdout.split()) == 2
 
 
+def test_python_dash_m_runs_the_command(make_project: MakeProject) -> None:
+    root = make_project({"sections/03-outlook.md": "---\nid: outlook\ntitle: Outlook\nlead: malmoe\n---\n\nText.\n"})
+    env = {**os.environ, "COE_PAPER_RESIDENT": "0", "PYTHONPATH": str(REPO_ROOT / "src")}
+    shown = subprocess.run([sys.executable, "-m", "coe_paper", "--version"], capture_output=True, text=True, env=env)
+    assert shown.returncode == 0 and shown.stdout.startswith("coe-paper ")
+    checked = subprocess.run([sys.executable, "-m", "coe_paper", "--project", str(root), "validate"],
+                             capture_output=True, text=True, env=env)  # fmt: skip
+    assert checked.returncode == 1 and "COE201" in checked.stderr  # the outline does not list the section
+
+
 @pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_help_shows_no_type_placeholder_for_flags(command: str | None) -> None:
     result = CliRunner().invoke(app, [command, "--help"] if command else ["--help"])
