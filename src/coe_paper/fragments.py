@@ -334,6 +334,15 @@ def _decode(data: Any) -> Fragment | None:
 
 
 _NOT_KINDS = dict.fromkeys(map(ord, "bnflrp"))
+_NOT_A_SITE = re.compile(r"%(?:[^s]|\Z)")  # a `%` that does not start a `%s`
+
+
+def _is_template(text: str, sites: int) -> bool:
+    """Whether the only `%` of `text` are `%%` and `sites` times `%s`, as `%` formatting reads them."""
+    if text.count("%") == sites and not _NOT_A_SITE.search(text):
+        return True  # the usual text, with no `%` of its own: every `%` starts a `%s` (the general reading agrees)
+    plain = text.replace("%%", "")
+    return plain.count("%") == plain.count("%s") == sites
 
 
 def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
@@ -343,8 +352,7 @@ def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
     if not (isinstance(text, str) and isinstance(kinds, str) and isinstance(values, dict) and set(values) == set(
             _KINDS) and all(isinstance(v, list) for v in values.values())) or kinds.translate(_NOT_KINDS):  # fmt: skip
         raise ValueError("not a fragment")
-    plain = text.replace("%%", "")
-    if not plain.count("%") == plain.count("%s") == len(kinds):
+    if not _is_template(text, len(kinds)):
         raise ValueError("not a template of its sites")
     for kind in ("b", "n", "f", "l", "r", "p"):
         if len(values[kind]) != kinds.count(kind):

@@ -1,0 +1,54 @@
+"""The quick ways a warm build reads and places kept sections agree with the general ways they stand in for: the
+same answer for any input, and the same paper."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coe_paper import fragments, pipeline
+from coe_paper.store import CACHE_DIR
+from conftest import MakeProject, section_text
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def build(root: Path, name: str) -> bytes:
+    result = pipeline.assemble(root, root / name)
+    assert result.output is not None, [d.as_text() for d in result.diagnostics]
+    return result.output.read_bytes()
+
+
+def cold_and_warm(root: Path, name: str) -> tuple[bytes, bytes]:
+    shutil.rmtree(root / ".git" / CACHE_DIR, ignore_errors=True)
+    return build(root, f"{name}-cold.docx"), build(root, f"{name}-warm.docx")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="%sdx\n", max_size=12), st.integers(min_value=0, max_value=4))
+def test_the_quick_template_check_agrees_with_the_general_one(text: str, sites: int) -> None:
+    plain = text.replace("%%", "")
+    assert fragments._is_template(text, sites) == (plain.count("%") == plain.count("%s") == sites)
+    if fragments._is_template(text, sites):  # `%` formatting then takes exactly `sites` values
+        assert isinstance(text % tuple(["v"] * sites), str)
+
+
+def test_a_text_of_its_own_percent_signs_is_placed_as_written(make_project: MakeProject) -> None:
+    """A footnote without a site, and a body, keep the `%` their text has (stored as `%%`)."""
+    body = "Half of them (50%) agree.[^a] 100%% sure.\n\n[^a]: Up 5% on 2023, or %s as printf has it.\n"
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    cold, warm = cold_and_warm(root, "percent")
+    assert cold == warm
+    package = zipfile.ZipFile(io.BytesIO(warm))
+    assert "Half of them (50%) agree." in package.read("word/document.xml").decode()
+    assert "Up 5% on 2023, or %s as printf has it." in package.read("word/footnotes.xml").decode()
