@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coe_paper import fragments, pipeline
+from coe_paper.docx_writer import DocxBuilder
 from coe_paper.store import CACHE_DIR
 from conftest import MakeProject, section_text
 
@@ -40,6 +41,20 @@ def test_the_quick_template_check_agrees_with_the_general_one(text: str, sites: 
     assert fragments._is_template(text, sites) == (plain.count("%") == plain.count("%s") == sites)
     if fragments._is_template(text, sites):  # `%` formatting then takes exactly `sites` values
         assert isinstance(text % tuple(["v"] * sites), str)
+
+
+def test_claiming_anchors_at_once_gives_the_same_paper(make_project: MakeProject,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Anchors are claimed all at once when none is taken; one at a time (the general way) gives the same paper,
+    a heading whose anchor another section holds included."""
+    body = ("## Intro\n\nA heading that spells another section's id.\n\n## Findings\n\n- one [link](#intro)[^1]\n"
+            "- two\n\n## Findings\n\nThe same heading again.\n\n[^1]: A note.\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    quick = cold_and_warm(root, "quick")
+    assert quick[0] == quick[1]
+    monkeypatch.setattr(DocxBuilder, "claim_anchors", lambda self, anchors: False)
+    assert cold_and_warm(root, "general") == quick
 
 
 def test_a_text_of_its_own_percent_signs_is_placed_as_written(make_project: MakeProject) -> None:

@@ -185,6 +185,15 @@ class DocxBuilder:
         self._anchors.add(anchor)
         return True
 
+    def claim_anchors(self, anchors: Sequence[str]) -> bool:
+        """Claim all of `anchors` when none is taken and none repeats, and say so; else claim none of them (the
+        caller then claims them one by one)."""
+        fresh = set(anchors)
+        if len(fresh) != len(anchors) or not self._anchors.isdisjoint(fresh):
+            return False
+        self._anchors |= fresh
+        return True
+
     def add_heading(self, level: int, text: str, bookmark: str) -> None:
         self.headings.append((level, text, bookmark))
         if self.numbers is not None and self.numbering_on:

@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -213,27 +214,34 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> s
     renumbered to match. `section` is the index the source bookmarks take."""
     bookmark_base = doc.reserve_bookmarks(fragment.bookmarks, section)
     note_base = doc.reserve_footnotes(fragment.footnotes)
-    lists = [str(doc.new_list(*spec)) for spec in fragment.lists]
+    lists = ["", *(str(doc.new_list(*spec)) for spec in fragment.lists)]  # list 1 at index 1
     links = {f"{_LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
+    placed = marks.placed(fragment.claims, section)
     names: dict[str, str | None] = {}  # a claimed anchor's name in the document; None: taken, use _Toc{id}
-    for claim, name in zip(fragment.claims, marks.placed(fragment.claims, section), strict=True):
-        names[claim] = name if doc.claim_anchor(name) else None
+    if doc.claim_anchors(placed):  # the usual case: all free, claimed at once
+        names.update(zip(fragment.claims, placed, strict=True))
+    else:
+        for claim, name in zip(fragment.claims, placed, strict=True):
+            names[claim] = name if doc.claim_anchor(name) else None
     final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
 
     def renumber(part: Part) -> str:
+        if not part.kinds:  # no site (a footnote, mostly): the text's own `%` are all written `%%`
+            return part.text.replace("%%", "%")
         values = part.values
-        named = [names.get(value, value) for value in values["n"]]
-        if None in named or any(value.startswith("_Toc") for value in values["n"]):
-            for index, value in enumerate(values["n"]):  # a taken anchor, or a `_Toc` name: this document's own
+        local = values["n"]
+        named: list[Any] = list(map(names.get, local, local))  # None: a taken anchor
+        if None in named or any(map(str.startswith, local, repeat("_Toc"))):
+            for index, value in enumerate(local):  # a taken anchor, or a `_Toc` name: this document's own
                 if named[index] is None or (value.startswith("_Toc") and value[4:].isdigit()):
                     named[index] = f"_Toc{bookmark_base + values['m'][index]}"
-        final.update(zip(values["n"], named, strict=True))
+        final.update(zip(local, named, strict=True))
         columns = {
-            "b": iter([bookmark_base + value for value in values["b"]]),
+            "b": map(bookmark_base.__add__, values["b"]),
             "n": iter(named),
-            "f": iter([note_base + value for value in values["f"]]),
-            "l": iter([lists[value - 1] for value in values["l"]]),
-            "r": iter([links[value] for value in values["r"]]),
+            "f": map(note_base.__add__, values["f"]),
+            "l": map(lists.__getitem__, values["l"]),
+            "r": map(links.__getitem__, values["r"]),
             "p": iter([_xml([doc.picture(*fragment.pictures[value - 1])]) for value in values["p"]]),
         }
         return part.text % tuple(map(next, map(columns.__getitem__, part.kinds)))
