@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coe_paper import fragments, pipeline
+from coe_paper import fragments, ooxml_parts, pipeline
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.store import CACHE_DIR
 from conftest import MakeProject, section_text
@@ -67,3 +67,28 @@ def test_a_text_of_its_own_percent_signs_is_placed_as_written(make_project: Make
     package = zipfile.ZipFile(io.BytesIO(warm))
     assert "Half of them (50%) agree." in package.read("word/document.xml").decode()
     assert "Up 5% on 2023, or %s as printf has it." in package.read("word/footnotes.xml").decode()
+
+
+@pytest.mark.parametrize("picture", [False, True])
+def test_footnotes_written_as_text_give_the_same_paper(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+                                                       picture: bool) -> None:  # fmt: skip
+    """Footnotes are written into their part as the XML text placing gives (a note with a picture, whose drawing
+    declares namespaces, has every note parsed instead); parsing every note gives the same bytes."""
+    shown = "![a dot](../paper/images/dot.png)" if picture else "a dot"
+    body = ("## Notes\n\nA claim.[^a] Another.[^b] A third.[^c]\n\n"
+            "[^a]: With **bold**, `code`, 5% & <angle> \"quotes\" and [a link](https://example.org/a?x=1&y=2).\n"
+            f"[^b]: See {shown} and [the survey](https://example.org/notes), [again](https://example.org/a?x=1&y=2)."
+            "\n[^c]: Plain.\n")  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    parts: list[int] = []
+    footnotes_part = ooxml_parts.footnotes_part
+    monkeypatch.setattr(ooxml_parts, "footnotes_part", lambda notes: parts.append(len(notes)) or footnotes_part(notes))
+    as_text = cold_and_warm(root, "text")
+    assert as_text[0] == as_text[1]
+    assert (0 in parts) != picture  # the separators alone, then the notes as text; or all notes parsed
+    monkeypatch.setattr(DocxBuilder, "add_footnote_text",
+                        lambda self, note, text: self.add_footnote(note, fragments.elements(text)))
+    parts.clear()
+    assert cold_and_warm(root, "elements") == as_text
+    assert 0 not in parts

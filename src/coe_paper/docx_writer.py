@@ -20,7 +20,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
-from . import ooxml, ooxml_parts
+from . import fragments, ooxml, ooxml_parts
 from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
@@ -50,6 +50,10 @@ class Properties:
 
 
 _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
+#: In XML text as lxml writes it (no `<` or `>` but in tags): a tag with an attribute of the r: prefix, and its value.
+_TAG_WITH_LINK = re.compile(r"<[^<>]*\sr:[^<>]*>")
+_LINK_ID = re.compile(r'\sr:[^\s=<>]+="([^"]*)"')
+_NOT_PLAIN = re.compile(r"\sxmlns|<[!?]|&#")  # what parsing and writing again would not give back as it is
 
 
 class DocxBuilder:
@@ -79,7 +83,7 @@ class DocxBuilder:
         for rel in self._rels.values():  # reuse the template's own hyperlinks, as python-docx's relate_to would
             if rel.is_external and rel.reltype == RT.HYPERLINK:
                 self._links.setdefault(rel.target_ref, rel.rId)
-        self._footnotes: list[tuple[int, Sequence[Element]]] = []
+        self._footnotes: list[tuple[int, Sequence[Element] | str]] = []  # paragraphs, or their XML text
         self._footnote_id = 0
         self._bookmark_id = 0
         self.ranged = True  # sections' bookmark ids in ranges of their own (see reserve_bookmarks)
@@ -153,6 +157,11 @@ class DocxBuilder:
 
     def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None:
         self._footnotes.append((footnote_id, paragraphs))
+
+    def add_footnote_text(self, footnote_id: int, text: str) -> None:
+        """A footnote's paragraphs as placed XML text (fragments.place), written into the footnotes part as it is
+        (see `_footnotes_part`)."""
+        self._footnotes.append((footnote_id, text))
 
     def next_bookmark_id(self) -> int:
         return self.reserve_bookmarks(1) + 1
@@ -277,22 +286,40 @@ class DocxBuilder:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
         if self._footnotes:
-            part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
-                        ooxml_parts.footnotes_part(self._footnotes), self.part.package)  # fmt: skip
-            self._share_relationships(part, [p for _, paragraphs in self._footnotes for p in paragraphs])
+            xml, used = self._footnotes_part()
+            part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml, self.part.package)
+            self._share_relationships(part, used)
             self.part.relate_to(part, RT.FOOTNOTES)
         if props.custom:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                           ooxml_parts.custom_properties_part(props.custom), self.part.package)  # fmt: skip
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
 
-    def _share_relationships(self, part: Part, elements: Sequence[Element]) -> None:
-        """Give `part` the document's relationships that `elements` name (a link's `r:id`, a picture's `r:embed`:
-        rendered against the document, they are the document's ids), under the same ids: a part's relationship ids
-        are looked up in its own relationships."""
+    def _footnotes_part(self) -> tuple[bytes, set[str]]:
+        """`word/footnotes.xml`, and the relationship ids its notes name. Notes placed as XML text follow the
+        separators as they are, when each is plain markup (no namespace declaration, which lxml would drop where
+        the part's root makes it, no comment, instruction or character reference, which parsing would change);
+        else every note is parsed and the part written from elements (`ooxml_parts.footnotes_part`), the same
+        bytes for plain markup."""
+        texts = [note for _, note in self._footnotes if isinstance(note, str)]
+        used = {value for text in texts for tag in _TAG_WITH_LINK.findall(text) for value in _LINK_ID.findall(tag)}
+        plain = all(text[:1] in ("", "<") and not _NOT_PLAIN.search(text) for text in texts)  # no text before a tag
+        if plain and len(texts) == len(self._footnotes) and not any("&" in value for value in used):
+            head = ooxml_parts.footnotes_part([])  # the separators
+            cut = head.rindex(b"</")
+            notes = [f'<w:footnote w:id="{fid}">{text}</w:footnote>' if text else f'<w:footnote w:id="{fid}"/>'
+                     for fid, text in self._footnotes]  # fmt: skip
+            return head[:cut] + "".join(notes).encode("utf-8") + head[cut:], used
+        parsed = [(fid, fragments.elements(note) if isinstance(note, str) else note) for fid, note in self._footnotes]
         prefix = f"{{{ooxml.R_NS}}}"
-        used = {value for element in elements for node in element.iter() for key, value in node.attrib.items()
-                if str(key).startswith(prefix)}  # fmt: skip
+        used = {value for _, paragraphs in parsed for element in paragraphs for node in element.iter()
+                for key, value in node.attrib.items() if str(key).startswith(prefix)}  # fmt: skip
+        return ooxml_parts.footnotes_part(parsed), used
+
+    def _share_relationships(self, part: Part, used: set[str]) -> None:
+        """Give `part` the document's relationships `used` (a link's `r:id`, a picture's `r:embed`: rendered against
+        the document, they are the document's ids), under the same ids: a part's relationship ids are looked up in
+        its own relationships."""
         for r_id in sorted(used):
             rel = self._rels.get(r_id)
             if rel is not None:

@@ -209,9 +209,10 @@ def _sites(text: str) -> list[tuple[int, int, str, int]]:
     return sorted(sites)
 
 
-def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> str:
+def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, notes_as_text: bool = False) -> str:
     """Put the fragment's footnotes, lists, links, anchors and headings into `doc` and return its body's XML text
-    renumbered to match. `section` is the index the source bookmarks take."""
+    renumbered to match. `section` is the index the source bookmarks take; with `notes_as_text`, the footnotes go
+    to the document as XML text too (see DocxBuilder.add_footnote_text), else as elements."""
     bookmark_base = doc.reserve_bookmarks(fragment.bookmarks, section)
     note_base = doc.reserve_footnotes(fragment.footnotes)
     lists = ["", *(str(doc.new_list(*spec)) for spec in fragment.lists)]  # list 1 at index 1
@@ -248,7 +249,10 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> s
 
     body = renumber(fragment.body)
     for note_id, note in fragment.notes:
-        doc.add_footnote(note_base + note_id, elements(renumber(note)))
+        if notes_as_text:
+            doc.add_footnote_text(note_base + note_id, renumber(note))
+        else:
+            doc.add_footnote(note_base + note_id, elements(renumber(note)))
     for level, text, name in fragment.headings:
         doc.add_heading(level, text, final.get(name, name))
     return body
