@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coe_paper import fragments, ooxml_parts, pipeline
+from coe_paper import fragments, ooxml_parts, parts_text, pipeline
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.store import CACHE_DIR
 from conftest import MakeProject, section_text
@@ -92,3 +92,21 @@ def test_footnotes_written_as_text_give_the_same_paper(make_project: MakeProject
     parts.clear()
     assert cold_and_warm(root, "elements") == as_text
     assert 0 not in parts
+
+
+def test_list_instances_written_as_text_give_the_same_paper(make_project: MakeProject,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Lists' instances are written as text at the end of the numbering part; built as elements (the general way,
+    for a template whose part that cannot take), the same bytes, numbered headings' own instance among them."""
+    body = ("## Lists\n\n- one\n- two\n  1. first\n  2. second\n     - deep\n\n3. three\n4. four\n\n## More\n\n"
+            "- again\n")  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # headings numbered
+    taken: list[bool] = []
+    takes_lists = parts_text.takes_lists
+    monkeypatch.setattr(parts_text, "takes_lists", lambda numbering: taken.append(takes_lists(numbering)) or taken[-1])
+    as_text = cold_and_warm(root, "text")
+    assert taken == [True, True] and as_text[0] == as_text[1]
+    assert zipfile.ZipFile(io.BytesIO(as_text[0])).read("word/numbering.xml").count(b"<w:num ") >= 5
+    monkeypatch.setattr(parts_text, "takes_lists", lambda numbering: False)
+    assert cold_and_warm(root, "elements") == as_text

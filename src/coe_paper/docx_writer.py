@@ -20,7 +20,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
-from . import fragments, ooxml, ooxml_parts
+from . import ooxml, ooxml_parts, parts_text
 from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
@@ -50,10 +50,6 @@ class Properties:
 
 
 _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
-#: In XML text as lxml writes it (no `<` or `>` but in tags): a tag with an attribute of the r: prefix, and its value.
-_TAG_WITH_LINK = re.compile(r"<[^<>]*\sr:[^<>]*>")
-_LINK_ID = re.compile(r'\sr:[^\s=<>]+="([^"]*)"')
-_NOT_PLAIN = re.compile(r"\sxmlns|<[!?]|&#")  # what parsing and writing again would not give back as it is
 
 
 class DocxBuilder:
@@ -77,6 +73,7 @@ class DocxBuilder:
         self._deflated = StoredPieces(source.root)
         self._abstract: dict[bool, int] = {}
         self._num_id = ooxml_parts.max_num_id(self._numbering)  # counters, not a scan of the part per new list
+        self._lists: list[tuple[int, int, int, int]] = []  # instances not in the part: numId, abstract, level, start
         self._rels = self.part.rels
         self._rid_floor = 1  # every rId below it is taken (relationships are only ever added)
         self._links: dict[str, str] = {}
@@ -116,7 +113,14 @@ class DocxBuilder:
         if ordered not in self._abstract:
             self._abstract[ordered] = ooxml_parts.add_abstract_numbering(self._numbering, ordered)
         self._num_id += 1
-        return ooxml_parts.add_numbering_instance(self._numbering, self._abstract[ordered], level, start, self._num_id)
+        self._lists.append((self._num_id, self._abstract[ordered], level, start))  # written on saving
+        return self._num_id
+
+    def _add_lists(self) -> None:
+        """Put the list instances made so far into the numbering part as elements."""
+        for num_id, abstract, level, start in self._lists:
+            ooxml_parts.add_numbering_instance(self._numbering, abstract, level, start, num_id)
+        self._lists.clear()
 
     def hyperlink_rel(self, url: str) -> str:
         r_id = self._links.get(url)
@@ -160,7 +164,7 @@ class DocxBuilder:
 
     def add_footnote_text(self, footnote_id: int, text: str) -> None:
         """A footnote's paragraphs as placed XML text (fragments.place), written into the footnotes part as it is
-        (see `_footnotes_part`)."""
+        (see `parts_text.footnotes_part`)."""
         self._footnotes.append((footnote_id, text))
 
     def next_bookmark_id(self) -> int:
@@ -213,6 +217,7 @@ class DocxBuilder:
     def number_headings(self) -> None:
         """Number Heading 1-3 through a multilevel list linked to the styles (linked once); counting restarts."""
         if not self._headings_linked:
+            self._add_lists()  # the heading numbering's instance after them, as they were made
             self._num_id += 1
             link_heading_styles(self.document.styles.element, self._numbering, self._num_id, self._styles)
             self._headings_linked = True
@@ -285,8 +290,10 @@ class DocxBuilder:
             else:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
+        if not parts_text.takes_lists(self._numbering):
+            self._add_lists()  # else written as text after the rest of the part (see _Entries)
         if self._footnotes:
-            xml, used = self._footnotes_part()
+            xml, used = parts_text.footnotes_part(self._footnotes)
             part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml, self.part.package)
             self._share_relationships(part, used)
             self.part.relate_to(part, RT.FOOTNOTES)
@@ -294,27 +301,6 @@ class DocxBuilder:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                           ooxml_parts.custom_properties_part(props.custom), self.part.package)  # fmt: skip
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
-
-    def _footnotes_part(self) -> tuple[bytes, set[str]]:
-        """`word/footnotes.xml`, and the relationship ids its notes name. Notes placed as XML text follow the
-        separators as they are, when each is plain markup (no namespace declaration, which lxml would drop where
-        the part's root makes it, no comment, instruction or character reference, which parsing would change);
-        else every note is parsed and the part written from elements (`ooxml_parts.footnotes_part`), the same
-        bytes for plain markup."""
-        texts = [note for _, note in self._footnotes if isinstance(note, str)]
-        used = {value for text in texts for tag in _TAG_WITH_LINK.findall(text) for value in _LINK_ID.findall(tag)}
-        plain = all(text[:1] in ("", "<") and not _NOT_PLAIN.search(text) for text in texts)  # no text before a tag
-        if plain and len(texts) == len(self._footnotes) and not any("&" in value for value in used):
-            head = ooxml_parts.footnotes_part([])  # the separators
-            cut = head.rindex(b"</")
-            notes = [f'<w:footnote w:id="{fid}">{text}</w:footnote>' if text else f'<w:footnote w:id="{fid}"/>'
-                     for fid, text in self._footnotes]  # fmt: skip
-            return head[:cut] + "".join(notes).encode("utf-8") + head[cut:], used
-        parsed = [(fid, fragments.elements(note) if isinstance(note, str) else note) for fid, note in self._footnotes]
-        prefix = f"{{{ooxml.R_NS}}}"
-        used = {value for _, paragraphs in parsed for element in paragraphs for node in element.iter()
-                for key, value in node.attrib.items() if str(key).startswith(prefix)}  # fmt: skip
-        return ooxml_parts.footnotes_part(parsed), used
 
     def _share_relationships(self, part: Part, used: set[str]) -> None:
         """Give `part` the document's relationships `used` (a link's `r:id`, a picture's `r:embed`: rendered against
@@ -364,7 +350,7 @@ class DocxBuilder:
         package = self.part.package
         for part in package.parts:
             part.before_marshal()
-        entries: Any = _Entries(self._slots)  # in place of python-docx's zip writer
+        entries: Any = _Entries(self._slots, parts_text.list_instances(self._lists))  # as python-docx's zip writer
         PackageWriter._write_content_types_stream(entries, package.parts)  # type: ignore[no-untyped-call]
         PackageWriter._write_pkg_rels(entries, package.rels)  # type: ignore[no-untyped-call]
         PackageWriter._write_parts(entries, package.parts)
@@ -374,8 +360,9 @@ class DocxBuilder:
 class _Entries:
     """Takes the files python-docx's package writer writes (the interface of its zip writer)."""
 
-    def __init__(self, slots: list[bytes]) -> None:
+    def __init__(self, slots: list[bytes], lists: bytes) -> None:
         self.slots = slots
+        self.lists = lists  # the list instances' XML, the last children of the numbering part
         self.files: list[tuple[str, Entry]] = []
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
@@ -385,6 +372,9 @@ class _Entries:
             units = [self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces)]
             cut = 2 * SLOTS_A_PIECE  # a unit of XML between stand-ins, then a slot's
             entry = [b"".join(units[start : start + cut]) for start in range(0, len(units), cut)]
+        elif pack_uri == "/word/numbering.xml" and self.lists:
+            end = blob.rindex(b"</w:numbering>")
+            entry = blob[:end] + self.lists + blob[end:]
         self.files.append((pack_uri.membername, entry))
 
 
