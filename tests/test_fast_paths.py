@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coe_paper import fragments, ooxml_parts, parts_text, pipeline
+from coe_paper import fragments, ooxml_parts, parts_text, pipeline, project
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.store import CACHE_DIR
 from conftest import MakeProject, section_text
@@ -110,3 +110,34 @@ def test_list_instances_written_as_text_give_the_same_paper(make_project: MakePr
     assert zipfile.ZipFile(io.BytesIO(as_text[0])).read("word/numbering.xml").count(b"<w:num ") >= 5
     monkeypatch.setattr(parts_text, "takes_lists", lambda numbering: False)
     assert cold_and_warm(root, "elements") == as_text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\n", "\r", "\x00", "\x08", "\x0b", "\x0c", "\x1f", "\x7f",
+                                         "é", "\ufffe", "\uffff", "\ud800", "\udfff", "\ufffd"]), max_size=8))
+def test_the_quick_control_character_scan_agrees_with_the_pattern(text: str) -> None:
+    assert project._has_invalid_xml(text) == bool(project.INVALID_XML_RE.search(text))
+
+
+def _marks_one_by_one(items: list[object]) -> dict[tuple[str | int, ...], tuple[int, int]] | None:
+    """The reading of kept YAML positions that project._marks does with sets (as it was written before)."""
+    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    for item in items:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
+                and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
+                and all(type(v) is int for v in item[1])):  # fmt: skip
+            return None
+        marks[tuple(item[0])] = (item[1][0], item[1][1])
+    return marks
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-2, 3) | st.floats(0, 1) | st.sampled_from(["a", "b"]),
+                     lambda inner: st.lists(inner, max_size=3), max_leaves=8)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_JSON, st.tuples(st.lists(st.sampled_from(["a", 0, 1, True, 1.5])),
+                                           st.lists(st.sampled_from([0, 3, False, "1"]), max_size=3)).map(list)),
+                max_size=4))  # fmt: skip
+def test_kept_yaml_positions_are_read_as_one_by_one(items: list[object]) -> None:
+    assert project._marks(items) == _marks_one_by_one(items)
