@@ -18,7 +18,7 @@ from .render_inline import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
 from .sources import Source, SourceError, WorkTree, normalise
-from .templates import Templates
+from .template_outputs import KeptTemplates
 
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
@@ -189,7 +189,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     """Render title page, sections and annex into `builder` (which keeps numbering, links, notes, headings)."""
     project = loaded.project
     assert project is not None
-    templates = Templates(loaded.source, project.config.templates)
+    templates = KeptTemplates(loaded.source, project.config.templates, loaded.root)
     found.extend(templates.problems)
     context = template_context(project, loaded.parsed, version, credits)
     for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
@@ -222,6 +222,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     builder.numbering_on = False
     annex = part("annex.md.j2")
     renderer.close(isinstance(loaded.source, WorkTree) and not as_elements)
+    templates.close(isinstance(loaded.source, WorkTree) and not as_elements)
     if project.config.numbering:
         unnumber([*title_page, *abbreviations, *annex], builder.heading_style_ids())
     return Parts(title_page, sections, annex, abbreviations)

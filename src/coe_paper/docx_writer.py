@@ -20,7 +20,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
-from . import ooxml, ooxml_parts
+from . import ooxml, ooxml_parts, parts_text
 from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
@@ -73,13 +73,14 @@ class DocxBuilder:
         self._deflated = StoredPieces(source.root)
         self._abstract: dict[bool, int] = {}
         self._num_id = ooxml_parts.max_num_id(self._numbering)  # counters, not a scan of the part per new list
+        self._lists: list[tuple[int, int, int, int]] = []  # instances not in the part: numId, abstract, level, start
         self._rels = self.part.rels
         self._rid_floor = 1  # every rId below it is taken (relationships are only ever added)
         self._links: dict[str, str] = {}
         for rel in self._rels.values():  # reuse the template's own hyperlinks, as python-docx's relate_to would
             if rel.is_external and rel.reltype == RT.HYPERLINK:
                 self._links.setdefault(rel.target_ref, rel.rId)
-        self._footnotes: list[tuple[int, Sequence[Element]]] = []
+        self._footnotes: list[tuple[int, Sequence[Element] | str]] = []  # paragraphs, or their XML text
         self._footnote_id = 0
         self._bookmark_id = 0
         self.ranged = True  # sections' bookmark ids in ranges of their own (see reserve_bookmarks)
@@ -112,7 +113,14 @@ class DocxBuilder:
         if ordered not in self._abstract:
             self._abstract[ordered] = ooxml_parts.add_abstract_numbering(self._numbering, ordered)
         self._num_id += 1
-        return ooxml_parts.add_numbering_instance(self._numbering, self._abstract[ordered], level, start, self._num_id)
+        self._lists.append((self._num_id, self._abstract[ordered], level, start))  # written on saving
+        return self._num_id
+
+    def _add_lists(self) -> None:
+        """Put the list instances made so far into the numbering part as elements."""
+        for num_id, abstract, level, start in self._lists:
+            ooxml_parts.add_numbering_instance(self._numbering, abstract, level, start, num_id)
+        self._lists.clear()
 
     def hyperlink_rel(self, url: str) -> str:
         r_id = self._links.get(url)
@@ -154,6 +162,11 @@ class DocxBuilder:
     def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None:
         self._footnotes.append((footnote_id, paragraphs))
 
+    def add_footnote_text(self, footnote_id: int, text: str) -> None:
+        """A footnote's paragraphs as placed XML text (fragments.place), written into the footnotes part as it is
+        (see `parts_text.footnotes_part`)."""
+        self._footnotes.append((footnote_id, text))
+
     def next_bookmark_id(self) -> int:
         return self.reserve_bookmarks(1) + 1
 
@@ -185,6 +198,15 @@ class DocxBuilder:
         self._anchors.add(anchor)
         return True
 
+    def claim_anchors(self, anchors: Sequence[str]) -> bool:
+        """Claim all of `anchors` when none is taken and none repeats, and say so; else claim none of them (the
+        caller then claims them one by one)."""
+        fresh = set(anchors)
+        if len(fresh) != len(anchors) or not self._anchors.isdisjoint(fresh):
+            return False
+        self._anchors |= fresh
+        return True
+
     def add_heading(self, level: int, text: str, bookmark: str) -> None:
         self.headings.append((level, text, bookmark))
         if self.numbers is not None and self.numbering_on:
@@ -195,6 +217,7 @@ class DocxBuilder:
     def number_headings(self) -> None:
         """Number Heading 1-3 through a multilevel list linked to the styles (linked once); counting restarts."""
         if not self._headings_linked:
+            self._add_lists()  # the heading numbering's instance after them, as they were made
             self._num_id += 1
             link_heading_styles(self.document.styles.element, self._numbering, self._num_id, self._styles)
             self._headings_linked = True
@@ -267,23 +290,22 @@ class DocxBuilder:
             else:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
+        if not parts_text.takes_lists(self._numbering):
+            self._add_lists()  # else written as text after the rest of the part (see _Entries)
         if self._footnotes:
-            part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
-                        ooxml_parts.footnotes_part(self._footnotes), self.part.package)  # fmt: skip
-            self._share_relationships(part, [p for _, paragraphs in self._footnotes for p in paragraphs])
+            xml, used = parts_text.footnotes_part(self._footnotes)
+            part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml, self.part.package)
+            self._share_relationships(part, used)
             self.part.relate_to(part, RT.FOOTNOTES)
         if props.custom:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                           ooxml_parts.custom_properties_part(props.custom), self.part.package)  # fmt: skip
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
 
-    def _share_relationships(self, part: Part, elements: Sequence[Element]) -> None:
-        """Give `part` the document's relationships that `elements` name (a link's `r:id`, a picture's `r:embed`:
-        rendered against the document, they are the document's ids), under the same ids: a part's relationship ids
-        are looked up in its own relationships."""
-        prefix = f"{{{ooxml.R_NS}}}"
-        used = {value for element in elements for node in element.iter() for key, value in node.attrib.items()
-                if str(key).startswith(prefix)}  # fmt: skip
+    def _share_relationships(self, part: Part, used: set[str]) -> None:
+        """Give `part` the document's relationships `used` (a link's `r:id`, a picture's `r:embed`: rendered against
+        the document, they are the document's ids), under the same ids: a part's relationship ids are looked up in
+        its own relationships."""
         for r_id in sorted(used):
             rel = self._rels.get(r_id)
             if rel is not None:
@@ -328,7 +350,7 @@ class DocxBuilder:
         package = self.part.package
         for part in package.parts:
             part.before_marshal()
-        entries: Any = _Entries(self._slots)  # in place of python-docx's zip writer
+        entries: Any = _Entries(self._slots, parts_text.list_instances(self._lists))  # as python-docx's zip writer
         PackageWriter._write_content_types_stream(entries, package.parts)  # type: ignore[no-untyped-call]
         PackageWriter._write_pkg_rels(entries, package.rels)  # type: ignore[no-untyped-call]
         PackageWriter._write_parts(entries, package.parts)
@@ -338,8 +360,9 @@ class DocxBuilder:
 class _Entries:
     """Takes the files python-docx's package writer writes (the interface of its zip writer)."""
 
-    def __init__(self, slots: list[bytes]) -> None:
+    def __init__(self, slots: list[bytes], lists: bytes) -> None:
         self.slots = slots
+        self.lists = lists  # the list instances' XML, the last children of the numbering part
         self.files: list[tuple[str, Entry]] = []
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
@@ -349,6 +372,9 @@ class _Entries:
             units = [self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces)]
             cut = 2 * SLOTS_A_PIECE  # a unit of XML between stand-ins, then a slot's
             entry = [b"".join(units[start : start + cut]) for start in range(0, len(units), cut)]
+        elif pack_uri == "/word/numbering.xml" and self.lists:
+            end = blob.rindex(b"</w:numbering>")
+            entry = blob[:end] + self.lists + blob[end:]
         self.files.append((pack_uri.membername, entry))
 
 

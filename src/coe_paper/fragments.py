@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -221,39 +222,50 @@ def _sites(text: str) -> list[tuple[int, int, str, int]]:
     return sorted(sites)
 
 
-def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None) -> str:
+def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, notes_as_text: bool = False) -> str:
     """Put the fragment's footnotes, lists, links, anchors and headings into `doc` and return its body's XML text
-    renumbered to match. `section` is the index the source bookmarks take."""
+    renumbered to match. `section` is the index the source bookmarks take; with `notes_as_text`, the footnotes go
+    to the document as XML text too (see DocxBuilder.add_footnote_text), else as elements."""
     bookmark_base = doc.reserve_bookmarks(fragment.bookmarks, section)
     note_base = doc.reserve_footnotes(fragment.footnotes)
-    lists = [str(doc.new_list(*spec)) for spec in fragment.lists]
+    lists = ["", *(str(doc.new_list(*spec)) for spec in fragment.lists)]  # list 1 at index 1
     links = {f"{_LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
+    placed = marks.placed(fragment.claims, section)
     names: dict[str, str | None] = {}  # a claimed anchor's name in the document; None: taken, use _Toc{id}
-    for claim, name in zip(fragment.claims, marks.placed(fragment.claims, section), strict=True):
-        names[claim] = name if doc.claim_anchor(name) else None
+    if doc.claim_anchors(placed):  # the usual case: all free, claimed at once
+        names.update(zip(fragment.claims, placed, strict=True))
+    else:
+        for claim, name in zip(fragment.claims, placed, strict=True):
+            names[claim] = name if doc.claim_anchor(name) else None
     final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
 
     def renumber(part: Part) -> str:
+        if not part.kinds:  # no site (a footnote, mostly): the text's own `%` are all written `%%`
+            return part.text.replace("%%", "%")
         values = part.values
-        named = [names.get(value, value) for value in values["n"]]
-        if None in named or any(value.startswith("_Toc") for value in values["n"]):
-            for index, value in enumerate(values["n"]):  # a taken anchor, or a `_Toc` name: this document's own
+        local = values["n"]
+        named: list[Any] = list(map(names.get, local, local))  # None: a taken anchor
+        if None in named or any(map(str.startswith, local, repeat("_Toc"))):
+            for index, value in enumerate(local):  # a taken anchor, or a `_Toc` name: this document's own
                 if named[index] is None or (value.startswith("_Toc") and value[4:].isdigit()):
                     named[index] = f"_Toc{bookmark_base + values['m'][index]}"
-        final.update(zip(values["n"], named, strict=True))
+        final.update(zip(local, named, strict=True))
         columns = {
-            "b": iter([bookmark_base + value for value in values["b"]]),
+            "b": map(bookmark_base.__add__, values["b"]),
             "n": iter(named),
-            "f": iter([note_base + value for value in values["f"]]),
-            "l": iter([lists[value - 1] for value in values["l"]]),
-            "r": iter([links[value] for value in values["r"]]),
+            "f": map(note_base.__add__, values["f"]),
+            "l": map(lists.__getitem__, values["l"]),
+            "r": map(links.__getitem__, values["r"]),
             "p": iter([_xml([doc.picture(*fragment.pictures[value - 1])]) for value in values["p"]]),
         }
         return part.text % tuple(map(next, map(columns.__getitem__, part.kinds)))
 
     body = renumber(fragment.body)
     for note_id, note in fragment.notes:
-        doc.add_footnote(note_base + note_id, elements(renumber(note)))
+        if notes_as_text:
+            doc.add_footnote_text(note_base + note_id, renumber(note))
+        else:
+            doc.add_footnote(note_base + note_id, elements(renumber(note)))
     for level, text, name in fragment.headings:
         doc.add_heading(level, text, final.get(name, name))
     return body
@@ -347,6 +359,15 @@ def _decode(data: Any) -> Fragment | None:
 
 
 _NOT_KINDS = dict.fromkeys(map(ord, "bnflrp"))
+_NOT_A_SITE = re.compile(r"%(?:[^s]|\Z)")  # a `%` that does not start a `%s`
+
+
+def _is_template(text: str, sites: int) -> bool:
+    """Whether the only `%` of `text` are `%%` and `sites` times `%s`, as `%` formatting reads them."""
+    if text.count("%") == sites and not _NOT_A_SITE.search(text):
+        return True  # the usual text, with no `%` of its own: every `%` starts a `%s` (the general reading agrees)
+    plain = text.replace("%%", "")
+    return plain.count("%") == plain.count("%s") == sites
 
 
 def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
@@ -356,8 +377,7 @@ def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
     if not (isinstance(text, str) and isinstance(kinds, str) and isinstance(values, dict) and set(values) == set(
             _KINDS) and all(isinstance(v, list) for v in values.values())) or kinds.translate(_NOT_KINDS):  # fmt: skip
         raise ValueError("not a fragment")
-    plain = text.replace("%%", "")
-    if not plain.count("%") == plain.count("%s") == len(kinds):
+    if not _is_template(text, len(kinds)):
         raise ValueError("not a template of its sites")
     for kind in ("b", "n", "f", "l", "r", "p"):
         if len(values[kind]) != kinds.count(kind):

@@ -33,7 +33,7 @@ from .safedocx import Limits
 from .safepaths import output_problems, write_atomic
 from .sources import GitRevision, JournaledTree, Source, SourceError, WorkTree, normalise
 from .store import Store
-from .templates import Templates
+from .template_outputs import KeptTemplates
 
 if TYPE_CHECKING:
     from .layout import Layout
@@ -184,7 +184,7 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     if project is None:
         return []
     try:
-        templates = Templates(loaded.source, project.config.templates)
+        templates = KeptTemplates(loaded.source, project.config.templates, loaded.root)
     except SourceError:  # the templates folder is outside the project: COE005 says so
         return []
     found = list(templates.problems)
@@ -195,6 +195,7 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
     for name, values in contexts:
         found += [problem for problem in templates.render(name, values)[1] if problem not in found]
+    templates.close(isinstance(loaded.source, WorkTree))
     return found
 
 

@@ -26,6 +26,17 @@ SECTIONS_DIR = "sections"
 INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+_CONTROLS = bytes(code for code in range(32) if code not in (9, 10, 13))  # the ASCII part of INVALID_XML_RE
+
+
+def _has_invalid_xml(text: str) -> bool:
+    """Whether INVALID_XML_RE finds a character in `text`; in ASCII text (most sections), from its bytes."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _CONTROLS)) != len(data)
+    return INVALID_XML_RE.search(text) is not None
+
+
 M = TypeVar("M", bound=BaseModel)
 
 def validate_model(
@@ -63,7 +74,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 
 def control_characters(text: str, path: str, line_offset: int = 0) -> Iterator[Diagnostic]:
     """COE004 for each character a Word document cannot hold."""
-    if not INVALID_XML_RE.search(text):  # the usual case: one scan of the whole text
+    if not _has_invalid_xml(text):  # the usual case: one quick scan of the whole text
         return
     for lineno, line in enumerate(text.split("\n"), start=1 + line_offset):
         for match in INVALID_XML_RE.finditer(line):
@@ -168,12 +179,17 @@ def _cached_yaml(data: object) -> Located | None:
 def _marks(items: list[Any]) -> dict[tuple[str | int, ...], tuple[int, int]] | None:
     marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
     for item in items:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
-                and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
-                and all(type(v) is int for v in item[1])):  # fmt: skip
+        if not (isinstance(item, list) and len(item) == 2):
             return None
-        marks[tuple(item[0])] = (item[1][0], item[1][1])
+        path, place = item
+        if not (isinstance(path, list) and isinstance(place, list) and len(place) == 2 and type(place[0]) is int
+                and type(place[1]) is int and set(map(type, path)) <= _KEY_TYPES):  # fmt: skip
+            return None
+        marks[tuple(path)] = (place[0], place[1])
     return marks
+
+
+_KEY_TYPES = {str, int}  # of a YAML path's steps: a mapping's key, a sequence's index
 
 
 def _cached_front(data: object) -> SectionMeta | None:

@@ -95,7 +95,7 @@ class SectionRenderer:
                 store.put_bytes(key, fragments.to_bytes(fragment))
             else:
                 store.put(key, fragments.encode(fragment))
-        text = fragments.place(self.builder, fragment, section)
+        text = fragments.place(self.builder, fragment, section, notes_as_text=not self.as_elements)
         if self.as_elements or elements or not self.takes_text:
             return fragments.elements(text)
         return [self.builder.slot(text)] if text else []

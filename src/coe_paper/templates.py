@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 import time
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,12 @@ from markupsafe import Markup
 
 from . import limits
 from .diagnostics import Diagnostic, error
-from .project import read_text
 from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
-from .sources import Source, SourceError
+from .sources import Source
 from .store import Store
+from .template_outputs import TEMPLATE_NAMES as TEMPLATE_NAMES
+from .template_outputs import template_files
 
-TEMPLATE_NAMES = ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2", "byline.md.j2", "annex.md.j2")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
 
 
@@ -79,32 +78,19 @@ class _CompiledCache(BytecodeCache):
 
 
 class Templates:
-    """The paper's templates, rendered in a sandbox; problems become COE801 diagnostics."""
+    """The paper's templates, rendered in a sandbox; problems become COE801 diagnostics. `files`: the templates'
+    texts and where each was read from, read already (`template_outputs.template_files`)."""
 
-    def __init__(self, source: Source, directory: str) -> None:
-        files: dict[str, str] = {}
-        self.paths: dict[str, str] = {}
+    def __init__(self, source: Source, directory: str,
+                 files: tuple[dict[str, str], dict[str, str]] | None = None) -> None:  # fmt: skip
         self.problems: list[Diagnostic] = []  # template files that cannot be read
-        builtin = resources.files("coe_paper") / "templates"
-        for name in TEMPLATE_NAMES:
-            files[name] = (builtin / name).read_text(encoding="utf-8")
-            self.paths[name] = f"(built-in)/{name}"
-        try:
-            paths = source.list_dir(directory)
-        except SourceError as exc:  # a folder linked out of the project (validate reports it against paper.yaml)
-            paths = []
-            self.problems.append(error(directory, 0, 0, "COE005", str(exc)))
-        for path in paths:
-            name = path.rsplit("/", 1)[-1]
-            if name.endswith(".j2"):
-                text, problems = read_text(source, path, limits.LIMITS.template_bytes)
-                self.problems.extend(problems)
-                if text is not None:
-                    files[name] = text
-                    self.paths[name] = path
+        if files is None:
+            texts, self.paths, self.problems = template_files(source, directory)
+        else:
+            texts, self.paths = files
         self.seconds_left = limits.LIMITS.template_seconds  # for all renderings together (a byline runs per section)
         self.env = BoundedEnvironment(
-            loader=DictLoader(files), undefined=StrictUndefined, finalize=_finalize,
+            loader=DictLoader(texts), undefined=StrictUndefined, finalize=_finalize,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
             bytecode_cache=_CompiledCache(source.root),
         )  # fmt: skip

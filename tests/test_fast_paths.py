@@ -1,0 +1,143 @@
+"""The quick ways a warm build reads and places kept sections agree with the general ways they stand in for: the
+same answer for any input, and the same paper."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coe_paper import fragments, ooxml_parts, parts_text, pipeline, project
+from coe_paper.docx_writer import DocxBuilder
+from coe_paper.store import CACHE_DIR
+from conftest import MakeProject, section_text
+
+
+@pytest.fixture(autouse=True)
+def _epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def build(root: Path, name: str) -> bytes:
+    result = pipeline.assemble(root, root / name)
+    assert result.output is not None, [d.as_text() for d in result.diagnostics]
+    return result.output.read_bytes()
+
+
+def cold_and_warm(root: Path, name: str) -> tuple[bytes, bytes]:
+    shutil.rmtree(root / ".git" / CACHE_DIR, ignore_errors=True)
+    return build(root, f"{name}-cold.docx"), build(root, f"{name}-warm.docx")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="%sdx\n", max_size=12), st.integers(min_value=0, max_value=4))
+def test_the_quick_template_check_agrees_with_the_general_one(text: str, sites: int) -> None:
+    plain = text.replace("%%", "")
+    assert fragments._is_template(text, sites) == (plain.count("%") == plain.count("%s") == sites)
+    if fragments._is_template(text, sites):  # `%` formatting then takes exactly `sites` values
+        assert isinstance(text % tuple(["v"] * sites), str)
+
+
+def test_claiming_anchors_at_once_gives_the_same_paper(make_project: MakeProject,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Anchors are claimed all at once when none is taken; one at a time (the general way) gives the same paper,
+    a heading whose anchor another section holds included."""
+    body = ("## Intro\n\nA heading that spells another section's id.\n\n## Findings\n\n- one [link](#intro)[^1]\n"
+            "- two\n\n## Findings\n\nThe same heading again.\n\n[^1]: A note.\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    quick = cold_and_warm(root, "quick")
+    assert quick[0] == quick[1]
+    monkeypatch.setattr(DocxBuilder, "claim_anchors", lambda self, anchors: False)
+    assert cold_and_warm(root, "general") == quick
+
+
+def test_a_text_of_its_own_percent_signs_is_placed_as_written(make_project: MakeProject) -> None:
+    """A footnote without a site, and a body, keep the `%` their text has (stored as `%%`)."""
+    body = "Half of them (50%) agree.[^a] 100%% sure.\n\n[^a]: Up 5% on 2023, or %s as printf has it.\n"
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    cold, warm = cold_and_warm(root, "percent")
+    assert cold == warm
+    package = zipfile.ZipFile(io.BytesIO(warm))
+    assert "Half of them (50%) agree." in package.read("word/document.xml").decode()
+    assert "Up 5% on 2023, or %s as printf has it." in package.read("word/footnotes.xml").decode()
+
+
+@pytest.mark.parametrize("picture", [False, True])
+def test_footnotes_written_as_text_give_the_same_paper(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+                                                       picture: bool) -> None:  # fmt: skip
+    """Footnotes are written into their part as the XML text placing gives (a note with a picture, whose drawing
+    declares namespaces, has every note parsed instead); parsing every note gives the same bytes."""
+    shown = "![a dot](../paper/images/dot.png)" if picture else "a dot"
+    body = ("## Notes\n\nA claim.[^a] Another.[^b] A third.[^c]\n\n"
+            "[^a]: With **bold**, `code`, 5% & <angle> \"quotes\" and [a link](https://example.org/a?x=1&y=2).\n"
+            f"[^b]: See {shown} and [the survey](https://example.org/notes), [again](https://example.org/a?x=1&y=2)."
+            "\n[^c]: Plain.\n")  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # fmt: skip
+    parts: list[int] = []
+    footnotes_part = ooxml_parts.footnotes_part
+    monkeypatch.setattr(ooxml_parts, "footnotes_part", lambda notes: parts.append(len(notes)) or footnotes_part(notes))
+    as_text = cold_and_warm(root, "text")
+    assert as_text[0] == as_text[1]
+    assert (0 in parts) != picture  # the separators alone, then the notes as text; or all notes parsed
+    monkeypatch.setattr(DocxBuilder, "add_footnote_text",
+                        lambda self, note, text: self.add_footnote(note, fragments.elements(text)))
+    parts.clear()
+    assert cold_and_warm(root, "elements") == as_text
+    assert 0 not in parts
+
+
+def test_list_instances_written_as_text_give_the_same_paper(make_project: MakeProject,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Lists' instances are written as text at the end of the numbering part; built as elements (the general way,
+    for a template whose part that cannot take), the same bytes, numbered headings' own instance among them."""
+    body = ("## Lists\n\n- one\n- two\n  1. first\n  2. second\n     - deep\n\n3. three\n4. four\n\n## More\n\n"
+            "- again\n")  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]")}, git=True)  # headings numbered
+    taken: list[bool] = []
+    takes_lists = parts_text.takes_lists
+    monkeypatch.setattr(parts_text, "takes_lists", lambda numbering: taken.append(takes_lists(numbering)) or taken[-1])
+    as_text = cold_and_warm(root, "text")
+    assert taken == [True, True] and as_text[0] == as_text[1]
+    assert zipfile.ZipFile(io.BytesIO(as_text[0])).read("word/numbering.xml").count(b"<w:num ") >= 5
+    monkeypatch.setattr(parts_text, "takes_lists", lambda numbering: False)
+    assert cold_and_warm(root, "elements") == as_text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\n", "\r", "\x00", "\x08", "\x0b", "\x0c", "\x1f", "\x7f",
+                                         "é", "\ufffe", "\uffff", "\ud800", "\udfff", "\ufffd"]), max_size=8))
+def test_the_quick_control_character_scan_agrees_with_the_pattern(text: str) -> None:
+    assert project._has_invalid_xml(text) == bool(project.INVALID_XML_RE.search(text))
+
+
+def _marks_one_by_one(items: list[object]) -> dict[tuple[str | int, ...], tuple[int, int]] | None:
+    """The reading of kept YAML positions that project._marks does with sets (as it was written before)."""
+    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    for item in items:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
+                and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
+                and all(type(v) is int for v in item[1])):  # fmt: skip
+            return None
+        marks[tuple(item[0])] = (item[1][0], item[1][1])
+    return marks
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-2, 3) | st.floats(0, 1) | st.sampled_from(["a", "b"]),
+                     lambda inner: st.lists(inner, max_size=3), max_leaves=8)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_JSON, st.tuples(st.lists(st.sampled_from(["a", 0, 1, True, 1.5])),
+                                           st.lists(st.sampled_from([0, 3, False, "1"]), max_size=3)).map(list)),
+                max_size=4))  # fmt: skip
+def test_kept_yaml_positions_are_read_as_one_by_one(items: list[object]) -> None:
+    assert project._marks(items) == _marks_one_by_one(items)
