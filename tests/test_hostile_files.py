@@ -257,3 +257,21 @@ def test_every_code_in_the_source_is_in_the_readme_table() -> None:
     listed = set(re.findall(r"^\| (COE\d{3}) \|", (root / "README.md").read_text(encoding="utf-8"), re.MULTILINE))
     assert used - listed == set(), "codes missing from the README's rule table"
     assert listed - used == set(), "codes in the README's rule table that nothing emits"
+
+
+def test_a_file_that_grows_while_read_is_read_to_one_byte_past_the_limit(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from coe_paper import sources
+
+    (tmp_path / "grown.md").write_bytes(b"x" * 5000)
+    tree = sources.WorkTree(tmp_path)
+    real_fstat = os.fstat
+
+    def smaller(fd: int) -> os.stat_result:  # the size the file had when it was opened
+        found = real_fstat(fd)
+        return os.stat_result((*found[:6], 10, *found[7:]))
+
+    monkeypatch.setattr(sources.os, "fstat", smaller)
+    assert len(tree.read_bytes("grown.md", 100)) == 101  # the caller sees it is over the limit
+    assert len(tree.read_bytes("grown.md", 10_000)) == 5000
+    assert len(tree.read_bytes("grown.md")) == 5000

@@ -115,7 +115,12 @@ class WorkTree:
                 size = os.fstat(handle.fileno()).st_size
                 if limit is not None and size > limit:
                     raise TooLarge(too_large(path, size, limit))
-                return handle.read() if limit is None else handle.read(limit + 1)
+                if limit is None:
+                    return handle.read()
+                data = handle.read(size + 1)  # not read(limit + 1): that sets aside the whole limit first
+                if len(data) > size:  # the file grew since: read on, to one byte past the limit at most
+                    data += handle.read(limit + 1 - len(data))
+                return data
         except OSError as exc:
             raise SourceError(f"cannot read '{path}': {exc.strerror or exc}") from None
 
