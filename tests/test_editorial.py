@@ -261,6 +261,19 @@ def test_spelling_cache_spares_the_dictionary_on_a_warm_run(make_project: MakePr
     assert [d for d in pipeline.load(root).diagnostics if d.code == "COE721"] == first
 
 
+def test_a_dictionary_that_cannot_be_read_is_one_warning_not_a_traceback(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:
+    broken = tmp_path / "dictionary"
+    broken.mkdir()
+    (broken / "bad.aff").write_text("SET UTF-8\nSFX A Y 1\nSFX A 0 s [abc\n", encoding="utf-8")  # no regex
+    (broken / "bad.dic").write_text("2\nhello/A\nworld\n", encoding="utf-8")
+    root = make_project(with_checks(f"  dictionary: {broken / 'bad'}\n", prose("The mispeled word.")), git=True)
+    for _ in range(2):  # the second run reads the section's findings and the dictionary's problem from the cache
+        found = [d for d in pipeline.load(root).diagnostics if d.code == "COE721"]
+        assert [(d.path, d.severity) for d in found] == [("paper/paper.yaml", "warning")], found
+        assert "bad.aff/.dic cannot be read (unterminated character set" in found[0].message
+
+
 # -- COE73x plain language ---------------------------------------------------------------------------------------
 
 

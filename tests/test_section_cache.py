@@ -293,6 +293,23 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     assert pipeline.check(sink).diagnostics == serial_findings
 
 
+def test_a_dictionary_a_worker_cannot_read_is_reported(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coe_paper.rules import spelling
+
+    def unreadable(self: spelling.Speller) -> object:
+        raise ValueError("a damaged .dic")
+
+    monkeypatch.setattr(spelling.Speller, "lookups", unreadable)
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    _no_other_threads()
+    shutil.rmtree(cache(sink), ignore_errors=True)
+    found = [d for d in pipeline.load(sink).diagnostics if d.code == "COE721"]
+    assert len(found) == 1, found
+    assert found[0].message.endswith(".aff/.dic cannot be read (a damaged .dic): spelling not checked")
+
+
 def test_front_matter_from_the_cache_keeps_its_positions(make_project: MakeProject) -> None:
     """A section's front matter, found valid once, is read from the cache: its diagnostics point where they did."""
     text = section_text("outlook", "Text.\n", title="Outlook", lead="leipzig", contributors="[nobody]")

@@ -80,13 +80,15 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         return None
     finally:
         _JOB = None
-    done = {index: result for chunk, (results, _) in zip(chunks, answers, strict=True)
+    done = {index: result for chunk, (results, _, _) in zip(chunks, answers, strict=True)
             for index, result in zip(chunk, results, strict=True)}  # fmt: skip
     speller = _speller(editor)
     if speller is not None:  # what the workers looked up is kept, as if this process had
-        for _, words in answers:
+        for _, words, problem in answers:
             speller.known.update(words)
             speller.dirty = speller.dirty or bool(words)
+            if problem is not None and speller.problem is None:  # a dictionary a worker could not read
+                speller.problem, speller.dirty = problem, True
     return [done[index] for index in range(len(items))]
 
 
@@ -103,8 +105,9 @@ def _start() -> None:
     gc.disable()
 
 
-def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, Any]]:
-    """Facts and editorial findings of the sections at `indices`, and the words the speller looked up."""
+def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, Any], str | None]:
+    """Facts and editorial findings of the sections at `indices`, the words the speller looked up, and why it
+    could not read the dictionary (None: it could)."""
     job = _JOB
     assert job is not None, "a worker runs inside prefill"
     renderer = SectionRenderer(job.root, job.builder, {}, {}) if job.builder is not None else None
@@ -127,4 +130,4 @@ def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | No
         item.forget_tokens()  # this process is done with them
     gc.collect()
     words = {word: answer for word, answer in speller.known.items() if word not in before} if speller else {}
-    return out, words
+    return out, words, speller.problem if speller else None

@@ -71,11 +71,14 @@ class Speller:
         self.dirty = False
         self._dictionary: Any = None
         self.suggested = 0
+        self.problem: str | None = None  # why the dictionary's files could not be read (then no word is reported)
         if cache_file is not None and self.key:
             try:
                 data = json.loads(cache_file.read_text(encoding="utf-8"))
                 if data.get("version") == CACHE_VERSION and data.get("key") == self.key:
                     self.known = dict(data["words"])
+                    problem = data.get("problem")
+                    self.problem = problem if isinstance(problem, str) else None
             except (OSError, ValueError, KeyError, AttributeError, TypeError):
                 self.known = {}
 
@@ -99,7 +102,10 @@ class Speller:
     def correct(self, word: str) -> bool:
         answer = self.known.get(word)
         if answer is None:
-            answer = True if self.lookups().lookup(word) else []
+            found = self._ask(lambda: bool(self.lookups().lookup(word)))
+            if found is None:
+                return True  # a dictionary that cannot be read reports nothing (`problem` says why, once)
+            answer = True if found else []
             self.known[word], self.dirty = answer, True
         return answer is True
 
@@ -107,9 +113,22 @@ class Speller:
         answer = self.known.get(word)
         if isinstance(answer, list) and not answer and self.suggested < MAX_SUGGESTIONS:
             self.suggested += 1
-            answer = [str(s) for s in islice(self.dictionary().suggest(word), 3)] or ["-"]
+            suggested = self._ask(lambda: [str(s) for s in islice(self.dictionary().suggest(word), 3)])
+            if suggested is None:
+                return []
+            answer = suggested or ["-"]
             self.known[word], self.dirty = answer, True
         return [s for s in answer if s != "-"] if isinstance(answer, list) else []
+
+    def _ask(self, question: Callable[[], Any]) -> Any:
+        """The answer to `question`, asked of the dictionary; None once its files have proved unreadable."""
+        if self.problem is not None:
+            return None
+        try:
+            return question()
+        except Exception as exc:  # spylls reading a damaged .aff or .dic: re.error, ValueError, IndexError, ...
+            self.problem, self.dirty = str(exc) or type(exc).__name__, True
+            return None
 
     def save(self) -> None:
         if self.cache_file is None or not self.dirty:
@@ -118,8 +137,8 @@ class Speller:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=self.cache_file.parent, suffix=".tmp", delete=False,
                                              encoding="utf-8") as handle:  # fmt: skip
-                json.dump({"version": CACHE_VERSION, "key": self.key, "words": self.known}, handle,
-                          ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+                json.dump({"version": CACHE_VERSION, "key": self.key, "words": self.known, "problem": self.problem},
+                          handle, ensure_ascii=False, separators=(",", ":"))  # fmt: skip
             os.replace(handle.name, self.cache_file)
             self.dirty = False
         except OSError:
@@ -204,12 +223,23 @@ def speller(context: Context) -> Speller | None:
         found = Speller(context.config.dictionary, cache_file, context.source.root)
         context.shared["speller"] = found
         context.finish.append(found.save)
+        context.finish.append(lambda: _report_unreadable(context, found))
         if not found.available:
             line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
             context.problems.append(warning(CONFIG_PATH, line, col, "COE721",
                                             f"no hunspell dictionary at {found.path}.aff/.dic: spelling not checked",
                                             "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
     return found if found.available else None
+
+
+def _report_unreadable(context: Context, speller: Speller) -> None:
+    """After the last section: COE721 when the dictionary's files could not be read, in this run or before it."""
+    if speller.problem is not None:
+        line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
+        context.problems.append(warning(CONFIG_PATH, line, col, "COE721",
+                                        f"the hunspell dictionary at {speller.path}.aff/.dic cannot be read "
+                                        f"({speller.problem}): spelling not checked",
+                                        "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
 
 
 @cache
