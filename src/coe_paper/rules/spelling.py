@@ -225,21 +225,22 @@ def speller(context: Context) -> Speller | None:
         context.finish.append(found.save)
         context.finish.append(lambda: _report_unreadable(context, found))
         if not found.available:
-            line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
-            context.problems.append(warning(CONFIG_PATH, line, col, "COE721",
-                                            f"no hunspell dictionary at {found.path}.aff/.dic: spelling not checked",
-                                            "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
+            _dictionary_warning(context, f"no hunspell dictionary at {found.path}.aff/.dic: spelling not checked")
     return found if found.available else None
 
 
 def _report_unreadable(context: Context, speller: Speller) -> None:
     """After the last section: COE721 when the dictionary's files could not be read, in this run or before it."""
     if speller.problem is not None:
-        line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
-        context.problems.append(warning(CONFIG_PATH, line, col, "COE721",
-                                        f"the hunspell dictionary at {speller.path}.aff/.dic cannot be read "
-                                        f"({speller.problem}): spelling not checked",
-                                        "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
+        _dictionary_warning(context, f"the hunspell dictionary at {speller.path}.aff/.dic cannot be read "
+                                     f"({speller.problem}): spelling not checked")  # fmt: skip
+
+
+def _dictionary_warning(context: Context, message: str) -> None:
+    """COE721 at paper.yaml's `checks.dictionary`: spelling is not checked."""
+    line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
+    context.problems.append(warning(CONFIG_PATH, line, col, "COE721", message,
+                                    "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
 
 
 @cache
