@@ -12,7 +12,7 @@ from ..model import COUNTRY_NAMES, protocol_key
 from .inclusive import term_findings
 from .registry import Finding, rule
 from .terms import shipped
-from .text import MASK
+from .text import MASK, WORD_RUN
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -195,7 +195,6 @@ _ONE_COUNTRY = re.compile(_ITEM)
 # Every item of a list is delimited by a blank, a comma or the list's edges, so its words are whole words of the
 # line: a line holding none of the items' longest words holds no list, and the pattern is not tried on it.
 _KEYS = frozenset(max(re.findall(r"\w+", item), key=len) for item in [*_NAME_CODES, *_EU_CODES])
-_WORD_RUN = re.compile(r"\w+")
 
 
 @rule("COE718", "Member States listed out of protocol order (BE, BG, CZ, DK, DE, EE, IE, EL, ES, FR, HR, IT, CY, LV, "
@@ -204,7 +203,7 @@ def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt:
     if prose.runs.isdisjoint(_KEYS):
         return
     for index, text in prose.prose_lines():
-        if _KEYS.isdisjoint(_WORD_RUN.findall(text)):
+        if _KEYS.isdisjoint(WORD_RUN.findall(text)):
             continue
         for listed in _COUNTRY_LIST.finditer(text):
             items = _ONE_COUNTRY.findall(listed.group())

@@ -286,7 +286,7 @@ def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str
     """(file line, 0-based column, word, the character after it) of every word of prose, skipping the lines whose
     words are all in `clean` (words the caller found nothing in, whatever followed them, and marked)."""
     lines = prose.prose_lines()
-    if clean.keys() >= _line_words("\n".join(text for _, text in lines)):  # no word crosses a newline
+    if clean.keys() >= _section_words("\n".join(text for _, text in lines)):  # no word crosses a newline
         return  # the usual case, once a paper's words are known: every line is clean
     for index, text in lines:
         if clean.keys() >= _line_words(text):
@@ -297,10 +297,16 @@ def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str
             yield line, m.start(), m.group(), text[end : end + 1]
 
 
-@lru_cache(maxsize=4096)
-def _line_words(text: str) -> frozenset[str]:
-    """The words of a prose line, or of a section's (both spelling rules ask about every line)."""
+def _words_of(text: str) -> frozenset[str]:
+    """The words of prose text, as the spelling rules read them (WORD_RE)."""
     return frozenset(WORD_RE.findall(text))
+
+
+#: The words of a prose line: both spelling rules ask about every line.
+_line_words = lru_cache(maxsize=4096)(_words_of)
+#: The words of a section's prose lines, joined: both rules ask, once each, so only the last few are kept (a long
+#: running process, such as serve's, would otherwise hold thousands of whole sections).
+_section_words = lru_cache(maxsize=16)(_words_of)
 
 
 def _memo(context: Context, name: str) -> dict[Any, Any]:

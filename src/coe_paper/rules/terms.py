@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..diagnostics import Fix
 from .shipped import shipped_data
-from .text import MASK
+from .text import MASK, WORD_RUN
 
 
 class Term(BaseModel):
@@ -143,7 +143,7 @@ class TermList:
         text = "\n".join(line for _, line in lines)  # no run of word characters crosses a newline
         if not _plain(text):
             return lines
-        words = _words(text)
+        words = _section_words(text)
         leads = [lead for lead in self.leads.keys() & words if any(runs <= words for runs in self.leads[lead])]
         return [(index, line) for index, line in lines if leads and any(lead in line.lower() for lead in leads)]
 
@@ -203,7 +203,6 @@ def _lower(text: str) -> str:
     return text.lower() if text.isascii() else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
 
 
-_WORD_RUN = re.compile(r"\w+")
 #: A word character outside ASCII (é, ß, K, ...), or U+0345, the iota subscript: a combining mark, no word
 #: character, but the patterns' case-blind iota takes it (tests/test_terms.py: no other character is so).
 _FOREIGN_WORD = re.compile(r"[^\W\x00-\x7f]|\u0345")
@@ -215,12 +214,18 @@ def _plain(text: str) -> bool:
     return text.isascii() or _FOREIGN_WORD.search(text) is None
 
 
-@lru_cache(maxsize=4096)
-def _words(line: str) -> frozenset[str]:
-    """The lower-case words of a plain line, or of a section's lines (each is asked about once per term list)."""
-    if line.isascii():
-        return frozenset(_WORD_RUN.findall(line.lower()))
-    return frozenset(word.lower() for word in _WORD_RUN.findall(line))
+def _lower_runs(text: str) -> frozenset[str]:
+    """The lower-case words of a plain text."""
+    if text.isascii():
+        return frozenset(WORD_RUN.findall(text.lower()))
+    return frozenset(word.lower() for word in WORD_RUN.findall(text))
+
+
+#: The words of a plain line: asked about once per term list.
+_words = lru_cache(maxsize=4096)(_lower_runs)
+#: The words of a section's lines, joined: asked once per term list, so only the last few are kept (a long running
+#: process, such as serve's, would otherwise hold thousands of whole sections).
+_section_words = lru_cache(maxsize=16)(_lower_runs)
 
 
 @cache
@@ -246,7 +251,7 @@ def _leads(forms: list[str]) -> dict[str, list[frozenset[str]]] | None:
             return None
         if foreign:
             continue
-        runs = _WORD_RUN.findall(form.lower())
+        runs = WORD_RUN.findall(form.lower())
         if not runs:
             return None
         group = leads.setdefault(max(runs, key=len), [])

@@ -92,14 +92,15 @@ class Prose:
     def runs(self) -> frozenset[str]:
         """Every run of word characters in the prose, as written. A rule whose matches are made of whole runs (a
         country code, a month, a year) passes over a section that lacks the runs they need."""
-        return frozenset(_RUN.findall("\n".join(self.masked.values())))
+        return frozenset(WORD_RUN.findall("\n".join(self.masked.values())))
 
     def prose_lines(self, *kinds: str) -> list[tuple[int, str]]:
         """(body index, masked text) of every prose line, or of those of the given kinds."""
         return [(i, text) for i, text in sorted(self.masked.items()) if not kinds or self.kinds[i] in kinds]
 
 
-_RUN = re.compile(r"\w+")
+#: A run of word characters: the unit the rules' quick tests look for (Prose.runs, terms.py's leads).
+WORD_RUN = re.compile(r"\w+")
 
 
 def _kind(stack: list[str]) -> str:
