@@ -22,7 +22,7 @@ from coe_paper.ooxml import w
 from coe_paper.render import Renderer
 from coe_paper.sectionrender import SectionRenderer
 from coe_paper.sources import WorkTree
-from coe_paper.store import CACHE_DIR, Store
+from coe_paper.store import CACHE_DIR, Store, pack_bytes, unpack_bytes
 from conftest import REPO_ROOT, MakeProject, git_commit, kitchen_sink_project, section_text, tiny_png
 
 EPOCH = "1700000000"
@@ -66,7 +66,7 @@ def sink(tmp_path: Path) -> Path:
 def test_warm_build_is_byte_identical_to_a_cold_one(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     counts = counting(monkeypatch)
     cold = build(sink, "cold.docx")
-    assert (cache(sink) / "fragments").is_dir() and (cache(sink) / "facts.pack").is_file()
+    assert (cache(sink) / "fragments.pack").is_file() and (cache(sink) / "facts.pack").is_file()
     warm = build(sink, "warm.docx")
     assert warm == cold
     assert counts[1] < counts[0]  # the warm build reused fragments
@@ -183,35 +183,70 @@ def damage_each(entries: list[Path], damage: str, wrong: Callable[[Path, bytes, 
 def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
-    entries = sorted((cache(sink) / "fragments").glob("*.bin")) + packs
-    assert {"bylines", "facts", "front", "images"} <= {p.stem for p in packs} and len(entries) > 4
+    entries = packs
+    assert {"bylines", "deflate", "facts", "fragments", "front", "images"} <= {p.stem for p in packs}
+
+    def fragment(data: bytes) -> bytes:  # a rendered body: a line of JSON, then its texts
+        meta, _, texts = data.partition(b"\n")
+        return json.dumps(forge(json.loads(meta), damage)).encode() + b"\n" + texts
 
     def wrong(entry: Path, head: bytes, body: bytes) -> bytes:
         if damage == "flip":
             return head + b"\n" + body.replace(b"w:", b"x:", 1).replace(b'"words":', b'"wordz":', 1)
-        if entry in packs:  # a well-formed entry with the right checksum whose payload is wrong
+        # a well-formed pack with the right checksum whose payloads are wrong
+        if entry.stem == "deflate":
+            return head + b"\n" + body  # bytes with no shape to check (see the next test)
+        if entry.stem == "fragments":
+            forged = pack_bytes({key: fragment(data) for key, data in (unpack_bytes(body) or {}).items()})
+        else:
             forged = json.dumps({key: forge(value, damage) for key, value in json.loads(body).items()}).encode()
-            return Store._head("pack", forged) + b"\n" + forged
-        meta, _, texts = body.partition(b"\n")  # a fragment: a line of JSON, then its texts
-        forged = json.dumps(forge(json.loads(meta), damage)).encode() + b"\n" + texts
-        return Store._head(entry.stem, forged) + b"\n" + forged
+        return Store._head("pack", forged) + b"\n" + forged
 
     damage_each(entries, damage, wrong)
     assert build(sink, "warm.docx") == cold
 
 
-@pytest.mark.parametrize("kind", ["deflate", "jinja"])
+@pytest.mark.parametrize("kind", ["packs", "jinja"])
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
 def test_a_damaged_entry_of_bytes_is_ignored(sink: Path, damage: str, kind: str) -> None:
-    """The package's deflated pieces and the templates' compiled code (bytes, no shape to check) count only with
-    their key and checksum."""
+    """The package's deflated pieces, the rendered bodies (packs of bytes) and the templates' compiled code (a file
+    each) count only with their key and checksum."""
     cold = build(sink, "cold.docx")
-    entries = sorted((cache(sink) / kind).glob("*.bin"))
-    assert len(entries) > {"deflate": 10, "jinja": 4}[kind]  # every part of the package, the body in pieces; templates
+    if kind == "packs":
+        entries = [cache(sink) / "deflate.pack", cache(sink) / "fragments.pack"]
+        stored = [unpack_bytes(Store._read(entry, "pack", raw=True)) or {} for entry in entries]
+        assert len(stored[0]) > 10 and len(stored[1]) == 2  # every part of the package, the body in pieces; bodies
+    else:
+        entries = sorted((cache(sink) / kind).glob("*.bin"))
+        assert len(entries) > 4
     damage_each(entries, damage, lambda entry, head, body: head + b"\n" + bytes([body[0] ^ 1]) + body[1:])
     (cache(sink) / "outputs.pack").unlink()  # the templates' kept outputs: without them, every template renders
     assert build(sink, "warm.docx") == cold
-    assert all(Store._read(entry, entry.stem, raw=True) is not None for entry in entries)  # written again, right
+    for entry in entries:  # written again, right
+        assert Store._read(entry, "pack" if kind == "packs" else entry.stem, raw=True) is not None
+
+
+@pytest.mark.parametrize("body", [b"", b"[]", b"[]\nx", b'[["a",2]]\nabc', b'[["a",4]]\nabc', b'[["a",-1]]\n',
+                                  b'{"a":1}\n', b'[["a"]]\n', b'[[1,0]]\n', b'[["a",1.0]]\nx', b"not json\n"])
+def test_a_pack_of_bytes_that_is_not_exactly_one_is_refused(body: bytes) -> None:
+    assert unpack_bytes(body if body != b"[]" else body + b"\n") == ({} if body == b"[]" else None)
+
+
+def test_a_pack_of_bytes_reads_back_what_was_put() -> None:
+    entries = {"a": b"", "b": b"\n\n", "c": "é\u2028".encode(), "d": bytes(range(256))}
+    assert unpack_bytes(pack_bytes(entries)) == entries
+
+
+def test_the_files_of_an_older_cache_go_when_its_pack_is_written(sink: Path) -> None:
+    """An older coe-paper kept each rendered body in a file of its own: the pack's first write removes them."""
+    build(sink, "cold.docx")
+    folder = cache(sink) / "fragments"
+    folder.mkdir()
+    old = folder / f"{'0' * 64}.bin"
+    old.write_bytes(b"coe-paper 1 ...\n")
+    (cache(sink) / "fragments.pack").unlink()
+    build(sink, "warm.docx")
+    assert not old.exists() and not folder.exists() and (cache(sink) / "fragments.pack").is_file()
 
 
 def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:
@@ -287,8 +322,11 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
         return prefill(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "prefill", counted)
+    counts = counting(monkeypatch)
     assert build(sink, "parallel.docx") == serial
-    assert calls and calls[0] == len(pipeline.load(sink).parsed)
+    sections = len(pipeline.load(sink).parsed)
+    assert calls and calls[0] == sections
+    assert counts[-1] < sections  # the bodies the workers rendered reached the build through the cache
     shutil.rmtree(cache(sink))
     assert pipeline.check(sink).diagnostics == serial_findings
 

@@ -2,9 +2,9 @@
 
 A cold build of a large paper spends its time on work that each section does alone: parsing its Markdown, its own
 checks, the editorial rules, rendering its body. When many sections miss the cache, worker processes (forked, so
-they share the loaded project, the speller and the template) do that work: they return each section's facts and
-editorial findings, and write its rendered fragment into the cache themselves. The build then runs as a warm one,
-reading what they made, so its output is the same bytes as a build on one processor.
+they share the loaded project, the speller and the template) do that work: they return each section's facts,
+editorial findings and rendered fragment, and this process writes the fragments into the cache. The build then runs
+as a warm one, reading what they made, so its output is the same bytes as a build on one processor.
 
 A body is rendered ahead only as it would be rendered in the paper: a section that shows captions or refers to
 one is numbered by the whole paper, which a worker does not know, so it is left for the build.
@@ -45,7 +45,7 @@ class _Job:
     project: Project
     items: list[checks.Parsed]
     editor: Editor | None
-    builder: DocxBuilder | None
+    renderer: SectionRenderer | None  # its store's pack read here, before the workers fork
     caption_ids: set[str]  # every `{#id}` in the paper's text: more than its captions' ids, never fewer
 
 
@@ -71,7 +71,12 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     for index in range(len(items)):
         chunks[index % len(chunks)].append(index)
     caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
-    _JOB = _Job(root, project, items, editor, builder, caption_ids)
+    renderer = SectionRenderer(root, builder, {}, {}) if builder is not None else None
+    if renderer is not None and renderer.store.directory is None:  # no cache to leave the fragments in (no git)
+        renderer = None
+    if renderer is not None:
+        renderer.store.read_pack()  # the fragments kept already: read once, here, not in every worker
+    _JOB = _Job(root, project, items, editor, renderer, caption_ids)
     content_parser()  # made (markdown-it imported) once here, not in every worker
     try:
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_start) as pool:
@@ -80,11 +85,16 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         return None
     finally:
         _JOB = None
-    done = {index: result for chunk, (results, _, _) in zip(chunks, answers, strict=True)
+    done = {index: result for chunk, (results, _, _, _) in zip(chunks, answers, strict=True)
             for index, result in zip(chunk, results, strict=True)}  # fmt: skip
+    if renderer is not None:  # the bodies the workers rendered, kept for the build (and the builds after it)
+        for _, rendered, _, _ in answers:
+            for key, data in rendered.items():
+                renderer.store.put_bytes(key, data)
+        renderer.store.prune(drop_unused=False)
     speller = _speller(editor)
     if speller is not None:  # what the workers looked up is kept, as if this process had
-        for _, words, problem in answers:
+        for _, _, words, problem in answers:
             speller.known.update(words)
             speller.dirty = speller.dirty or bool(words)
             if problem is not None and speller.problem is None:  # a dictionary a worker could not read
@@ -105,14 +115,13 @@ def _start() -> None:
     gc.disable()
 
 
-def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, Any], str | None]:
-    """Facts and editorial findings of the sections at `indices`, the words the speller looked up, and why it
-    could not read the dictionary (None: it could)."""
+def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, bytes],
+                                       dict[str, Any], str | None]:  # fmt: skip
+    """Facts and editorial findings of the sections at `indices`, the bodies rendered (by cache key), the words
+    the speller looked up, and why it could not read the dictionary (None: it could)."""
     job = _JOB
     assert job is not None, "a worker runs inside prefill"
-    renderer = SectionRenderer(job.root, job.builder, {}, {}) if job.builder is not None else None
-    if renderer is not None and renderer.store.directory is None:  # no cache to leave the fragments in (no git)
-        renderer = None
+    renderer = job.renderer
     speller = _speller(job.editor)
     before = set(speller.known) if speller is not None else set()
     out: list[tuple[dict[str, Any], list[Any] | None]] = []
@@ -130,4 +139,4 @@ def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | No
         item.forget_tokens()  # this process is done with them
     gc.collect()
     words = {word: answer for word, answer in speller.known.items() if word not in before} if speller else {}
-    return out, words, speller.problem if speller else None
+    return out, renderer.store.taken() if renderer else {}, words, speller.problem if speller else None

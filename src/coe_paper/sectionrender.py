@@ -37,7 +37,7 @@ class SectionRenderer:
         self.by_id = paper_captions
         self.starts = starts
         salt = json.dumps({"template": builder.template_digest})
-        self.store = Store(root, "fragments", salt)  # bodies, a file each
+        self.store = Store(root, "fragments", salt, pack=True, raw=True)  # bodies, as bytes
         self.bylines = Store(root, "bylines", salt, pack=True)  # small: in one file
         self.rendered: Counter[str] = Counter()  # bodies, bylines and parts rendered now (the rest: from the cache)
 
@@ -86,7 +86,7 @@ class SectionRenderer:
 
     def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None,
                kind: str, elements: bool = False) -> list[Element]:  # fmt: skip
-        bodies = store is self.store  # bodies: a file each, in bytes; the rest in a pack, in JSON
+        bodies = store is self.store  # bodies: in bytes; the rest in JSON
         fragment = fragments.from_bytes(store.get_bytes(key)) if bodies else fragments.decode(store.get(key))
         if fragment is None:
             self.rendered[kind] += 1

@@ -8,8 +8,11 @@ bytes); its caller then checks the payload's shape. Anything else (damaged, trun
 edited by hand) is ignored and written again. Entries are written atomically; `prune` removes those a whole-paper
 run did not use.
 
-Small entries (facts, bylines) are kept in one pack file per kind, `<kind>.pack`, read once and written once a run
-(creating hundreds of small files costs more than the work they save); its first line is the SHA-256 of the rest.
+Most kinds keep their entries in one pack file, `<kind>.pack`, read once and written once a run (creating hundreds
+of files costs more than reading one: on ext4 a new file takes about half a millisecond, as much as rendering a
+section's body); its first line is the SHA-256 of the rest. A pack of JSON entries is a JSON object; a pack of
+bytes (`raw`: rendered bodies, deflated pieces) is a line of JSON listing each key and its length, then the entries'
+bytes one after another.
 """
 
 from __future__ import annotations
@@ -48,15 +51,16 @@ def git_dir(root: Path) -> Path | None:
 
 class Store:
     """Entries of one kind ("facts", "fragments") for a project at `root` (None: keep nothing); with `pack`, all
-    in one file. Keys are salted with `salt` and coe-paper's own code."""
+    in one file, of bytes (`get_bytes`, `put_bytes`) when `raw`, else of JSON. Keys are salted with `salt` and
+    coe-paper's own code."""
 
-    def __init__(self, root: Path | None, kind: str, salt: str, pack: bool = False) -> None:
+    def __init__(self, root: Path | None, kind: str, salt: str, pack: bool = False, raw: bool = False) -> None:
         base = git_dir(root) if root is not None else None
         self.directory = base / CACHE_DIR / kind if base is not None else None
         self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{code_stamp()}\n{salt}".encode()).hexdigest()
         self.used: set[str] = set()
         self.pack: dict[str, Any] | None = None  # the pack's entries, once read
-        self.packed = pack
+        self.packed, self.raw = pack, raw
         self.fresh: dict[str, Any] = {}  # entries put in this run (a pack writes them all at the end)
 
     def key(self, *parts: str | int) -> str:
@@ -89,17 +93,34 @@ class Store:
         right."""
         if self.directory is None:
             return None
-        found = self._read(self.directory / f"{key}.bin", key, raw=True)
+        if self.packed:
+            found = self.fresh[key] if key in self.fresh else self._pack().get(key)
+        else:
+            found = self._read(self.directory / f"{key}.bin", key, raw=True)
         if not isinstance(found, bytes):
             return None
         self.used.add(key)
         return found
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        """Store `data` (bytes, not JSON) under `key`, in a file of its own."""
+        """Store `data` (bytes, not JSON) under `key`: in the pack, or in a file of its own."""
         self.used.add(key)
-        if self.directory is not None:
-            self._write(self.directory / f"{key}.bin", key, data)
+        if self.directory is None:
+            return
+        if self.packed:
+            self.fresh[key] = data
+            return
+        self._write(self.directory / f"{key}.bin", key, data)
+
+    def read_pack(self) -> None:
+        """Read the pack now rather than at the first `get` (processes forked after this one then share it)."""
+        if self.packed and self.directory is not None:
+            self._pack()
+
+    def taken(self) -> dict[str, Any]:
+        """The entries put in this run, handed over (a worker process's, for its parent to keep; see parallel.py)."""
+        fresh, self.fresh = self.fresh, {}
+        return fresh
 
     def prune(self, drop_unused: bool = True) -> None:
         """Write the pack, and remove the entries this run did not use (after a run over the whole paper in the work
@@ -111,23 +132,31 @@ class Store:
             keys = sorted(self.used if drop_unused else self.used | set(old))
             if self.fresh or set(old) != set(keys):
                 entries = {key: self.fresh[key] if key in self.fresh else old[key] for key in keys}
-                self._write(self.directory.with_suffix(".pack"), "pack", entries)
+                self._write(self.directory.with_suffix(".pack"), "pack", pack_bytes(entries) if self.raw else entries)
+                self._drop_files()  # a file each, as an older coe-paper kept this kind
             return
-        if not drop_unused:
-            return
+        if drop_unused:
+            self._drop_files(keep=self.used)
+
+    def _drop_files(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
+        """Remove the entries' files in the kind's folder, but those of `keep`, and any half-written one."""
+        assert self.directory is not None
         try:
             names = os.listdir(self.directory)
         except OSError:
             return
         for name in names:
-            if (_NAME.match(name) and name[:64] not in self.used) or name.startswith(".entry-"):
+            if (_NAME.match(name) and name[:64] not in keep) or name.startswith(".entry-"):
                 with contextlib.suppress(OSError):
                     (self.directory / name).unlink()
+        with contextlib.suppress(OSError):
+            self.directory.rmdir()  # when empty
 
     def _pack(self) -> dict[str, Any]:
         if self.pack is None:
             assert self.directory is not None
-            found = self._read(self.directory.with_suffix(".pack"), "pack")
+            path = self.directory.with_suffix(".pack")
+            found = unpack_bytes(self._read(path, "pack", raw=True)) if self.raw else self._read(path, "pack")
             self.pack = found if isinstance(found, dict) else {}
         return self.pack
 
@@ -168,6 +197,34 @@ class Store:
     @staticmethod
     def _head(key: str, body: bytes) -> bytes:
         return f"coe-paper {VERSION} {key} {hashlib.sha256(body).hexdigest()}".encode()
+
+
+def pack_bytes(entries: dict[str, bytes]) -> bytes:
+    """A pack's body for entries of bytes: a line of JSON, `[[key, length], ...]`, then the bytes in that order."""
+    index = json.dumps([[key, len(data)] for key, data in entries.items()], separators=(",", ":")).encode()
+    return b"".join([index, b"\n", *entries.values()])
+
+
+def unpack_bytes(body: bytes | None) -> dict[str, bytes] | None:
+    """The entries of a pack of bytes (`pack_bytes`), or None when it is not exactly one."""
+    if body is None:
+        return None
+    index, _, data = body.partition(b"\n")
+    try:
+        listed = json.loads(index)
+    except ValueError:
+        return None
+    if not isinstance(listed, list):
+        return None
+    entries: dict[str, bytes] = {}
+    start = 0
+    for item in listed:
+        if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str)
+                or type(item[1]) is not int or item[1] < 0):  # fmt: skip
+            return None
+        entries[item[0]] = data[start : start + item[1]]
+        start += item[1]
+    return entries if start == len(data) else None
 
 
 def _json(payload: Any) -> bytes:

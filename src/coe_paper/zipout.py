@@ -124,7 +124,7 @@ class StoredPieces:
     """The pieces deflated by earlier builds of the project at `root`, in its section cache (kind "deflate")."""
 
     def __init__(self, root: Path) -> None:
-        self.store = Store(root, "deflate", f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {LEVEL}")
+        self.store = Store(root, "deflate", f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {LEVEL}", pack=True, raw=True)
 
     def key(self, piece: bytes, last: bool) -> str:
         return self.store.key(hashlib.sha256(piece).hexdigest(), int(last))
