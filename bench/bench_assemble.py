@@ -389,8 +389,10 @@ RESIDENT_MODES = ("resident cold", "resident warm", "resident 1 edit", "resident
 
 
 def clear_section_caches(project: Path) -> None:
+    """Every pack (the rendered bodies and the deflated pieces among them), and the folders older versions kept
+    those in."""
     cache = project / ".git" / "coe-paper-cache"
-    for entry in [*cache.glob("sections*"), *cache.glob("*.pack"), cache / "fragments"]:
+    for entry in [*cache.glob("sections*"), *cache.glob("*.pack"), cache / "fragments", cache / "deflate"]:
         if entry.is_dir():
             shutil.rmtree(entry)
         elif entry.exists():
