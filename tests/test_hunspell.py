@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,55 @@ def test_the_index_of_a_replaced_dictionary_is_removed(make_project: MakeProject
     assert spelling.load_lookups(base, None, root).lookup("towns")
     now = list(kept.iterdir())
     assert len(first) == len(now) == 1 and first != now
+
+
+SLIPS = ["goverment", "recieve", "seperate", "accomodation", "definately", "occured", "Goverment", "teh", "alot",
+         "colour-codd", "harbr", "neighbourhod", "xyzzyq", "qwrtplk", "EUROPEEN", "municipalitys"]
+
+
+def test_suggestions_from_the_edits_are_spylls_own(en_gb: tuple[Dictionary, Lookups]) -> None:
+    """The lazily read dictionary suggests what spylls' edits of the word find in the whole one, in spylls' order:
+    the suggestions spylls gives before its pass over every word. None when no edit is a word."""
+    whole, _ = en_gb
+    lazy = Lookups(EN_GB)
+    answers = {word: lazy.suggest(word, 3) for word in SLIPS}
+    for word, found in answers.items():
+        assert found == hunspell.edit_suggestions(hunspell.edits_of(whole), word, 3), word
+        full = list(islice(whole.suggest(word), 3))
+        assert found is None or full[: len(found)] == found, word  # spylls' first ones
+    assert answers["goverment"] == ["government"]  # spylls' n-gram pass adds 'overgarment'
+    assert answers["teh"] == list(islice(whole.suggest("teh"), 3)) == ["the", "eh", "tech"]
+    assert answers["xyzzyq"] is None and answers["qwrtplk"] is None  # no edit of them is a word
+    assert sum(found is not None for found in answers.values()) >= 10
+    assert len([stem for stem, words in lazy.dic._made.items() if words]) < len(whole.dic.index) // 10
+
+
+def test_a_slip_gets_suggestions_without_loading_the_whole_dictionary(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
+    root = make_project({INTRO: section_text("intro", "## Words\n\nThe goverment of the city.\n")}, git=True)
+    monkeypatch.setattr(spelling, "_loaded", {})
+
+    def whole_dictionary(*args: object) -> None:
+        raise AssertionError("the whole dictionary was loaded")
+
+    monkeypatch.setattr(spelling, "load_dictionary", whole_dictionary)
+    found = [d for d in pipeline.check(root).diagnostics if d.code == "COE721"]
+    assert [(d.message, d.hint) for d in found] == [
+        ("'goverment' is not in the en_GB dictionary",
+         "did you mean 'government'? if it is right, add it to paper/words.txt")]
+
+
+def test_a_speller_suggests_the_same_with_either_dictionary(en_gb: tuple[Dictionary, Lookups],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole dictionary (which `serve` keeps loaded) and the lazily read one give the same hints; a word no edit
+    mends gets spylls' whole algorithm from either."""
+    whole, _ = en_gb
+    monkeypatch.setattr(spelling, "_loaded", {})
+    lazy_speller = spelling.Speller(EN_GB, None)
+    whole_speller = spelling.Speller(EN_GB, None)
+    whole_speller._dictionary = whole
+    for word in ["goverment", "recieve", "xyzzyq"]:
+        assert not lazy_speller.correct(word) and not whole_speller.correct(word)
+        assert lazy_speller.suggestions(word) == whole_speller.suggestions(word), word
+    assert lazy_speller.suggestions("goverment") == ["government"]
+    assert lazy_speller.suggestions("xyzzyq") == list(islice(whole.suggest("xyzzyq"), 3))

@@ -6,18 +6,24 @@ asks the dictionary only for the entries of the stems its affix rules produce fr
 file's lines sorted by stem, as one block of bytes searched in place (made once, about 0.1 s, and kept in the
 section cache: opening a kept one reads 2.5 MB and parses nothing). `LazyDic` makes a stem's `Word`s, with
 spylls' own reader, when a lookup first asks for them; spylls' `Lookup` does the rest, so answers are spylls'
-answers (a test compares them with the whole dictionary's, entry by entry and word by word). Suggestions still
-need every word: they load the whole dictionary (spelling.load_dictionary).
+answers (a test compares them with the whole dictionary's, entry by entry and word by word).
+
+Suggestions come first from spylls' edits of the word (a letter swapped, left out, doubled, replaced as the .aff's
+REP and MAP tables say), each a lookup, so the lazy dictionary answers them in milliseconds. Only a word with no
+edit that is a word gets spylls' whole algorithm, whose n-gram pass compares it with every word of the dictionary:
+the caller then loads the whole dictionary (spelling.load_dictionary, about a second) and asks it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from spylls.hunspell import readers
 from spylls.hunspell.algo.capitalization import Type as CapType
 from spylls.hunspell.algo.lookup import Lookup
+from spylls.hunspell.algo.suggest import Suggest
 from spylls.hunspell.data.dic import Dic, Word
 from spylls.hunspell.readers.file_reader import FileReader
 
@@ -219,6 +225,47 @@ class Lookups:
             entries = index(read_lines(path + ".dic", context), context)
         self.dic = LazyDic(entries, aff, context, path + ".dic")
         self._lookup = Lookup(aff, self.dic)
+        self.edits = EditSuggest(aff, self.dic, self._lookup)
 
     def lookup(self, word: str) -> bool:
         return bool(self._lookup(word))
+
+    def suggest(self, word: str, count: int) -> list[str] | None:
+        """The first `count` of spylls' suggestions from edits of `word`; None when no edit is a word."""
+        return edit_suggestions(self.edits, word, count)
+
+
+def edits_of(dictionary: Any) -> EditSuggest:
+    """What suggests edits of a word in spylls' whole `dictionary`, as `Lookups.suggest` does in the lazy one."""
+    return EditSuggest(dictionary.aff, dictionary.dic, dictionary.lookuper)
+
+
+def edit_suggestions(edits: EditSuggest, word: str, count: int) -> list[str] | None:
+    """The first `count` suggestions `edits` finds for `word` before spylls' passes over every word; None when
+    there are none."""
+    found: list[str] = []
+    try:
+        for text in edits(word):
+            found.append(str(text))
+            if len(found) == count:
+                break
+    except _NeedsEveryWord:
+        pass
+    return found or None
+
+
+class _NeedsEveryWord(Exception):
+    """spylls' suggestions have come to a pass that compares the word with every word of the dictionary."""
+
+
+class EditSuggest(Suggest):  # type: ignore[misc]  # spylls has no type hints
+    """spylls' suggestions up to the passes that need every word: those raise _NeedsEveryWord instead."""
+
+    def __init__(self, aff: Any, dic: Dic, lookup: Lookup) -> None:
+        self.aff, self.dic, self.lookup = aff, dic, lookup  # not spylls' list of every word, which the passes use
+
+    def ngram_suggestions(self, word: str, handled: set[str]) -> Iterator[str]:
+        raise _NeedsEveryWord
+
+    def phonet_suggestions(self, word: str) -> Iterator[str]:
+        raise _NeedsEveryWord

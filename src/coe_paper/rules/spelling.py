@@ -43,8 +43,8 @@ PREFIXES = frozenset({
 _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|ations|ational|able|ability)$")
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
                              r"supersiz|bite-siz|citiz)")  # fmt: skip
-MAX_SUGGESTIONS = 12  # words per run that get suggestions (spylls takes ~0.2 s for each)
-CACHE_VERSION = 1
+MAX_SUGGESTIONS = 12  # words per run that get suggestions (spylls may take 0.2 s for one, and load every word)
+CACHE_VERSION = 2  # 2: suggestions from edits of the word when there are any (hunspell.py)
 
 
 @cache
@@ -113,12 +113,22 @@ class Speller:
         answer = self.known.get(word)
         if isinstance(answer, list) and not answer and self.suggested < MAX_SUGGESTIONS:
             self.suggested += 1
-            suggested = self._ask(lambda: [str(s) for s in islice(self.dictionary().suggest(word), 3)])
+            suggested = self._ask(lambda: self._suggest(word))
             if suggested is None:
                 return []
             answer = suggested or ["-"]
             self.known[word], self.dirty = answer, True
         return [s for s in answer if s != "-"] if isinstance(answer, list) else []
+
+    def _suggest(self, word: str) -> list[str]:
+        """spylls' suggestions from edits of the word when there are any (found by lookups: no need to load every
+        word), else spylls' whole algorithm, whose n-gram pass reads every word (hunspell.py)."""
+        from . import hunspell  # spylls is imported by now: the lookups asked about the word
+
+        lookups = self.lookups()
+        edits = lookups.edits if isinstance(lookups, hunspell.Lookups) else hunspell.edits_of(lookups)
+        found = hunspell.edit_suggestions(edits, word, 3)
+        return found if found is not None else [str(s) for s in islice(self.dictionary().suggest(word), 3)]
 
     def _ask(self, question: Callable[[], Any]) -> Any:
         """The answer to `question`, asked of the dictionary; None once its files have proved unreadable."""
