@@ -66,7 +66,7 @@ def sink(tmp_path: Path) -> Path:
 def test_warm_build_is_byte_identical_to_a_cold_one(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     counts = counting(monkeypatch)
     cold = build(sink, "cold.docx")
-    assert (cache(sink) / "fragments.pack").is_file() and (cache(sink) / "facts.pack").is_file()
+    assert len(list((cache(sink) / "fragments").glob("*.pack"))) == 1 and (cache(sink) / "facts.pack").is_file()
     warm = build(sink, "warm.docx")
     assert warm == cold
     assert counts[1] < counts[0]  # the warm build reused fragments
@@ -183,8 +183,8 @@ def damage_each(entries: list[Path], damage: str, wrong: Callable[[Path, bytes, 
 def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
-    entries = packs
-    assert {"bylines", "deflate", "facts", "fragments", "front", "images"} <= {p.stem for p in packs}
+    entries = packs + sorted((cache(sink) / "fragments").glob("*.pack")) + sorted((cache(sink) / "deflate").glob("*"))
+    assert {"bylines", "facts", "front", "images"} <= {p.stem for p in packs} and len(entries) == len(packs) + 2
 
     def fragment(data: bytes) -> bytes:  # a rendered body: a line of JSON, then its texts
         meta, _, texts = data.partition(b"\n")
@@ -194,12 +194,12 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
         if damage == "flip":
             return head + b"\n" + body.replace(b"w:", b"x:", 1).replace(b'"words":', b'"wordz":', 1)
         # a well-formed pack with the right checksum whose payloads are wrong
-        if entry.stem == "deflate":
+        if entry.parent.name == "deflate":
             return head + b"\n" + body  # bytes with no shape to check (see the next test)
-        if entry.stem == "fragments":
+        if entry.parent.name == "fragments":
             forged = pack_bytes({key: fragment(data) for key, data in (unpack_bytes(body) or {}).items()})
-        else:
-            forged = json.dumps({key: forge(value, damage) for key, value in json.loads(body).items()}).encode()
+            return Store._head(entry.stem, forged) + b"\n" + forged
+        forged = json.dumps({key: forge(value, damage) for key, value in json.loads(body).items()}).encode()
         return Store._head("pack", forged) + b"\n" + forged
 
     damage_each(entries, damage, wrong)
@@ -213,17 +213,21 @@ def test_a_damaged_entry_of_bytes_is_ignored(sink: Path, damage: str, kind: str)
     each) count only with their key and checksum."""
     cold = build(sink, "cold.docx")
     if kind == "packs":
-        entries = [cache(sink) / "deflate.pack", cache(sink) / "fragments.pack"]
-        stored = [unpack_bytes(Store._read(entry, "pack", raw=True)) or {} for entry in entries]
-        assert len(stored[0]) > 10 and len(stored[1]) == 2  # every part of the package, the body in pieces; bodies
+        entries = [*(cache(sink) / "deflate").glob("*.pack"), *(cache(sink) / "fragments").glob("*.pack")]
+        stored = [unpack_bytes(Store._read(entry, entry.stem, raw=True)) or {} for entry in entries]
+        assert [len(found) > 10 for found in stored] == [True, False]  # every part of the package, the body in pieces
+        assert len(stored[1]) == 2  # the two sections' bodies
     else:
         entries = sorted((cache(sink) / kind).glob("*.bin"))
         assert len(entries) > 4
     damage_each(entries, damage, lambda entry, head, body: head + b"\n" + bytes([body[0] ^ 1]) + body[1:])
     (cache(sink) / "outputs.pack").unlink()  # the templates' kept outputs: without them, every template renders
     assert build(sink, "warm.docx") == cold
-    for entry in entries:  # written again, right
-        assert Store._read(entry, "pack" if kind == "packs" else entry.stem, raw=True) is not None
+    if kind == "packs":  # the damaged packs removed, the entries written again, right
+        entries = [*(cache(sink) / "deflate").glob("*.pack"), *(cache(sink) / "fragments").glob("*.pack")]
+        assert len(entries) == 2
+    for entry in entries:
+        assert Store._read(entry, entry.stem, raw=True) is not None
 
 
 @pytest.mark.parametrize("body", [b"", b"[]", b"[]\nx", b'[["a",2]]\nabc', b'[["a",4]]\nabc', b'[["a",-1]]\n',
@@ -237,16 +241,55 @@ def test_a_pack_of_bytes_reads_back_what_was_put() -> None:
     assert unpack_bytes(pack_bytes(entries)) == entries
 
 
-def test_the_files_of_an_older_cache_go_when_its_pack_is_written(sink: Path) -> None:
-    """An older coe-paper kept each rendered body in a file of its own: the pack's first write removes them."""
+def test_the_files_of_an_older_cache_go(sink: Path) -> None:
+    """An older coe-paper kept each rendered body in a file of its own: a build removes them."""
     build(sink, "cold.docx")
-    folder = cache(sink) / "fragments"
-    folder.mkdir()
-    old = folder / f"{'0' * 64}.bin"
+    old = cache(sink) / "fragments" / f"{'0' * 64}.bin"
     old.write_bytes(b"coe-paper 1 ...\n")
-    (cache(sink) / "fragments.pack").unlink()
     build(sink, "warm.docx")
-    assert not old.exists() and not folder.exists() and (cache(sink) / "fragments.pack").is_file()
+    assert not old.exists() and len(list((cache(sink) / "fragments").glob("*.pack"))) == 1
+
+
+def test_packs_of_bytes_grow_by_what_a_run_made_and_are_written_again_when_mostly_unused(tmp_path: Path) -> None:
+    """A key names its content (it is a hash of the inputs), so an edited section's body comes under a new key."""
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+
+    def run(entries: dict[str, bytes]) -> None:
+        store = Store(root, "bodies", "", pack=True, raw=True)
+        for key, data in entries.items():
+            if store.get_bytes(key) is None:
+                store.put_bytes(key, data)
+        store.prune()
+
+    first = {f"k{n}": bytes([n]) * 100 for n in range(10)}
+    run(first)
+    assert sorted(map(sorted, _packs(root))) == [sorted(first)]
+    edited = {**{k: v for k, v in first.items() if k != "k0"}, "k10": b"new" * 10}
+    run(edited)  # one entry more, in a pack of its own; the first pack is still mostly used, and kept
+    assert sorted(map(sorted, _packs(root))) == sorted([["k10"], sorted(first)])
+    run(edited)  # nothing new: nothing written
+    assert len(_packs(root)) == 2 and {k: v for k, v in _entries(root).items() if k in edited} == edited
+    halved = {key: data for key, data in edited.items() if key in ("k10", "k1", "k2")}
+    run(halved)  # most of the first pack unused: what is used of the packs is written again as one
+    assert sorted(map(sorted, _packs(root))) == [["k1", "k10", "k2"]]
+    assert _entries(root) == halved
+    run({})  # a run that used nothing of them removes nothing (it put nothing either)
+    assert _entries(root) == halved
+    run({"k1": first["k1"]})
+    assert _entries(root) == {"k1": first["k1"]}
+
+
+def _packs(root: Path) -> list[list[str]]:
+    return [list(unpack_bytes(Store._read(path, path.stem, raw=True)) or {})
+            for path in (root / ".git" / CACHE_DIR / "bodies").glob("*.pack")]  # fmt: skip
+
+
+def _entries(root: Path) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for path in (root / ".git" / CACHE_DIR / "bodies").glob("*.pack"):
+        found.update(unpack_bytes(Store._read(path, path.stem, raw=True)) or {})
+    return found
 
 
 def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:

@@ -8,11 +8,15 @@ bytes); its caller then checks the payload's shape. Anything else (damaged, trun
 edited by hand) is ignored and written again. Entries are written atomically; `prune` removes those a whole-paper
 run did not use.
 
-Most kinds keep their entries in one pack file, `<kind>.pack`, read once and written once a run (creating hundreds
-of files costs more than reading one: on ext4 a new file takes about half a millisecond, as much as rendering a
-section's body); its first line is the SHA-256 of the rest. A pack of JSON entries is a JSON object; a pack of
-bytes (`raw`: rendered bodies, deflated pieces) is a line of JSON listing each key and its length, then the entries'
-bytes one after another.
+Most kinds keep their entries in packs, read once and written once a run (creating hundreds of files costs more
+than reading one: on ext4 a new file takes about half a millisecond, as much as rendering a section's body). A pack's
+first line is the SHA-256 of the rest.
+- Small JSON entries (facts, bylines) are one JSON object in `<kind>.pack`, written whole when anything changed.
+- Entries of bytes (`raw`: rendered bodies, deflated pieces; megabytes for a large paper) are packs in `<kind>/`,
+  each a line of JSON listing its keys and lengths, then the entries' bytes one after another. A run adds one pack
+  with what it made (a cold build: every body in one file; one edited section: that body alone) and, after a whole
+  paper, removes the packs it used nothing of. When the entries it did not use outweigh those it did, or there are
+  more than MAX_PACKS, it writes the used ones into one pack instead.
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from .locate import code_stamp as code_stamp  # the salt of every key
 VERSION = 1
 CACHE_DIR = "coe-paper-cache"  # in the git directory, beside the blame cache (attribution.py)
 MAX_ENTRY = 64 * 1024 * 1024  # a larger file is not read
-_NAME = re.compile(r"^[0-9a-f]{64}\.(?:json|bin)$")
+_NAME = re.compile(r"^[0-9a-f]{64}\.(?:json|bin|pack)$")
+PACK_BYTES = 16 * 1024 * 1024  # a pack of bytes holds about this much at most (a larger file is never read)
+MAX_PACKS = 32  # packs of bytes of one kind before they are written again as one
 
 
 def git_dir(root: Path) -> Path | None:
@@ -51,7 +57,7 @@ def git_dir(root: Path) -> Path | None:
 
 class Store:
     """Entries of one kind ("facts", "fragments") for a project at `root` (None: keep nothing); with `pack`, all
-    in one file, of bytes (`get_bytes`, `put_bytes`) when `raw`, else of JSON. Keys are salted with `salt` and
+    in packs, of bytes (`get_bytes`, `put_bytes`) when `raw`, else of JSON. Keys are salted with `salt` and
     coe-paper's own code."""
 
     def __init__(self, root: Path | None, kind: str, salt: str, pack: bool = False, raw: bool = False) -> None:
@@ -60,6 +66,7 @@ class Store:
         self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{code_stamp()}\n{salt}".encode()).hexdigest()
         self.used: set[str] = set()
         self.pack: dict[str, Any] | None = None  # the pack's entries, once read
+        self.packs: dict[str, list[str]] = {}  # of bytes: each pack file's name and its keys ([] when damaged)
         self.packed, self.raw = pack, raw
         self.fresh: dict[str, Any] = {}  # entries put in this run (a pack writes them all at the end)
 
@@ -127,38 +134,88 @@ class Store:
         tree; a run at another revision keeps them, for the next run in the work tree)."""
         if self.directory is None or not self.used:
             return
-        if self.packed:
+        if self.packed and self.raw:
+            self._prune_packs(drop_unused)
+        elif self.packed:
             old = self._pack()
             keys = sorted(self.used if drop_unused else self.used | set(old))
             if self.fresh or set(old) != set(keys):
                 entries = {key: self.fresh[key] if key in self.fresh else old[key] for key in keys}
-                self._write(self.directory.with_suffix(".pack"), "pack", pack_bytes(entries) if self.raw else entries)
-                self._drop_files()  # a file each, as an older coe-paper kept this kind
-            return
-        if drop_unused:
+                self._write(self.directory.with_suffix(".pack"), "pack", entries)
+        elif drop_unused:
             self._drop_files(keep=self.used)
 
-    def _drop_files(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
-        """Remove the entries' files in the kind's folder, but those of `keep`, and any half-written one."""
+    def _prune_packs(self, drop_unused: bool) -> None:
+        directory, old = self.directory, self._pack()
+        assert directory is not None
+        written = self._write_packs(self.fresh) if self.fresh else set()
+        if not drop_unused:
+            return
+        used = [name for name, keys in self.packs.items() if self.used.intersection(keys)]
+        unused = [name for name in self.packs if name not in used]
+        sizes = [(key in self.used, len(old[key])) for name in used for key in self.packs[name]]
+        if len(used) > MAX_PACKS or sum(size for kept, size in sizes if not kept) > sum(s for k, s in sizes if k):
+            written |= self._write_packs({key: old[key] for name in used for key in self.packs[name]
+                                          if key in self.used and key not in self.fresh})  # fmt: skip
+            unused += used
+        for name in unused:
+            if name not in written:  # a damaged pack whose entries were just written again under its name
+                with contextlib.suppress(OSError):
+                    (directory / name).unlink()
+        self._drop_files(keep=frozenset(), names=(".json", ".bin"))  # a file each, as older versions kept them
+
+    def _write_packs(self, entries: dict[str, bytes]) -> set[str]:
+        """`entries` in new packs of bytes, of about PACK_BYTES each, named by their keys; the packs' file names."""
+        assert self.directory is not None
+        written: set[str] = set()
+        batch: dict[str, bytes] = {}
+        size = 0
+        for number, (key, data) in enumerate(entries.items(), 1):
+            batch[key], size = data, size + len(data)
+            if size >= PACK_BYTES or number == len(entries):
+                name = hashlib.sha256("\n".join(batch).encode()).hexdigest()
+                self._write(self.directory / f"{name}.pack", name, pack_bytes(batch))
+                written.add(f"{name}.pack")
+                batch, size = {}, 0
+        return written
+
+    def _drop_files(self, keep: set[str] | frozenset[str] = frozenset(), names: tuple[str, ...] = (".json", ".bin",
+                    ".pack")) -> None:  # fmt: skip
+        """Remove the entries' files in the kind's folder (those ending in one of `names`), but those of `keep`, and
+        any half-written one."""
         assert self.directory is not None
         try:
-            names = os.listdir(self.directory)
+            found = os.listdir(self.directory)
         except OSError:
             return
-        for name in names:
-            if (_NAME.match(name) and name[:64] not in keep) or name.startswith(".entry-"):
+        for name in found:
+            if (_NAME.match(name) and name.endswith(names) and name[:64] not in keep) or name.startswith(".entry-"):
                 with contextlib.suppress(OSError):
                     (self.directory / name).unlink()
-        with contextlib.suppress(OSError):
-            self.directory.rmdir()  # when empty
 
     def _pack(self) -> dict[str, Any]:
         if self.pack is None:
             assert self.directory is not None
-            path = self.directory.with_suffix(".pack")
-            found = unpack_bytes(self._read(path, "pack", raw=True)) if self.raw else self._read(path, "pack")
-            self.pack = found if isinstance(found, dict) else {}
+            if self.raw:
+                self.pack = self._read_packs()
+            else:
+                found = self._read(self.directory.with_suffix(".pack"), "pack")
+                self.pack = found if isinstance(found, dict) else {}
         return self.pack
+
+    def _read_packs(self) -> dict[str, bytes]:
+        """Every entry of the packs of bytes in the kind's folder; a damaged pack counts as one with no entries."""
+        assert self.directory is not None
+        entries: dict[str, bytes] = {}
+        try:
+            names = sorted(name for name in os.listdir(self.directory) if _NAME.match(name) and name.endswith(".pack"))
+        except OSError:
+            return entries
+        for name in names:
+            found = unpack_bytes(self._read(self.directory / name, name[:64], raw=True)) or {}
+            self.packs[name] = list(found)
+            entries.update(found)
+        return entries
 
     @staticmethod
     def _read(path: Path, key: str, raw: bool = False) -> Any:
