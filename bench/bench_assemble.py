@@ -383,7 +383,7 @@ class Result:
 #: How coe-paper is timed: every run cold (the section caches removed; the blame cache kept), warm (nothing changed
 #: since the run before), after one section changed (a new sentence in the next section each run), and `validate`
 #: after one section changed.
-MODES = ("cold", "warm", "up to date", "1 edit", "validate 1 edit")
+MODES = ("cold", "warm", "up to date", "1 edit", "1 edit, a slip", "validate 1 edit")
 #: The same commands passed to the project's resident process (as while `coe-paper serve` runs).
 RESIDENT_MODES = ("resident cold", "resident warm", "resident 1 edit", "resident validate 1 edit")
 
@@ -406,11 +406,13 @@ NEW_WORDS = ("allotment", "thoroughfare", "lighthouse", "harbour", "quayside", "
              "hedgerow", "granary", "tannery", "brewery")
 
 
-def edit_one_section(project: Path, count: int) -> None:
-    """Add a sentence with a new word to one section (the next one each time), as a member's edit would."""
+def edit_one_section(project: Path, count: int, slip: bool = False) -> None:
+    """Add a sentence with a new word to one section (the next one each time), as a member's edit would; with
+    `slip`, the word is misspelt (its third letter left out), so the dictionary is asked for suggestions."""
     files = sorted((project / "sections").glob("*.md"))
     target = files[count % len(files)]
     word = NEW_WORDS[count % len(NEW_WORDS)] + "s" * (count // len(NEW_WORDS) % 2)
+    word = word[:2] + word[3:] if slip else word
     with target.open("a", encoding="utf-8") as handle:
         handle.write(f"\nThe partnership adds the {word} as finding number {count + 1} to this section.\n")
 
@@ -452,8 +454,8 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
                 for name, cmd in commands.items():
                     if name.endswith(" cold"):
                         clear_section_caches(project)
-                    elif name.endswith("1 edit"):
-                        edit_one_section(project, edits)
+                    elif "1 edit" in name:
+                        edit_one_section(project, edits, slip=name.endswith("a slip"))
                         edits += 1
                     run = measure(cmd, env)
                     if name == FLOOR:  # the work alone, as the child measured it
@@ -543,7 +545,8 @@ def main(argv: list[str] | None = None) -> int:
           " largest resident memory of the runs, per process (os.wait4). coe-paper cold: its section caches removed"
           " before each run (the blame cache kept); warm: nothing changed, built with --force; up to date: nothing"
           " changed (assemble finds its record and builds nothing); 1 edit: a sentence with a word no run has looked"
-          " up added to one section before each run; resident: the same command passed by `coe-paper` to the"
+          " up added to one section before each run; 1 edit, a slip: the same with the word misspelt (suggestions are"
+          " looked for); resident: the same command passed by `coe-paper` to the"
           " project's resident process (which `coe-paper serve` keeps), time and memory of the calling process;"
           f" {FLOOR}: the work the speed issue calls a build's floor (every section parsed with markdown-it, the"
           " document's XML serialised and zipped) timed inside one process, its cpu and memory those of that process;"
