@@ -16,6 +16,7 @@ from lxml import etree
 
 from coe_paper import fragments, parallel, pipeline
 from coe_paper import project as project_module
+from coe_paper import store as store_module
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.markdown import parse
 from coe_paper.ooxml import w
@@ -278,6 +279,22 @@ def test_packs_of_bytes_grow_by_what_a_run_made_and_are_written_again_when_mostl
     assert _entries(root) == halved
     run({"k1": first["k1"]})
     assert _entries(root) == {"k1": first["k1"]}
+
+
+def test_no_pack_of_bytes_outgrows_what_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries are put in a pack while they come to PACK_BYTES at most (a larger one alone), so every pack of
+    entries within the read limit (MAX_ENTRY) is read back."""
+    monkeypatch.setattr(store_module, "PACK_BYTES", 1000)
+    monkeypatch.setattr(store_module, "MAX_ENTRY", 2000)
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    entries = {"a": b"a" * 900, "b": b"b" * 1500, "c": b"c" * 50, "d": b"d" * 960, "e": b"e" * 1000, "f": b""}
+    store = Store(root, "bodies", "", pack=True, raw=True)
+    for key, data in entries.items():
+        store.put_bytes(key, data)
+    store.prune()
+    assert _entries(root) == entries
+    assert sorted(map(sorted, _packs(root))) == [["a"], ["b"], ["c"], ["d"], ["e", "f"]]
 
 
 def _packs(root: Path) -> list[list[str]]:

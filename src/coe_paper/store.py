@@ -36,7 +36,7 @@ VERSION = 1
 CACHE_DIR = "coe-paper-cache"  # in the git directory, beside the blame cache (attribution.py)
 MAX_ENTRY = 64 * 1024 * 1024  # a larger file is not read
 _NAME = re.compile(r"^[0-9a-f]{64}\.(?:json|bin|pack)$")
-PACK_BYTES = 16 * 1024 * 1024  # a pack of bytes holds about this much at most (a larger file is never read)
+PACK_BYTES = 16 * 1024 * 1024  # a pack of bytes holds at most this much of its entries, or one larger entry alone
 MAX_PACKS = 32  # packs of bytes of one kind before they are written again as one
 
 
@@ -165,18 +165,24 @@ class Store:
         self._drop_files(keep=frozenset(), names=(".json", ".bin"))  # a file each, as older versions kept them
 
     def _write_packs(self, entries: dict[str, bytes]) -> set[str]:
-        """`entries` in new packs of bytes, of about PACK_BYTES each, named by their keys; the packs' file names."""
+        """`entries` in new packs of bytes, each holding at most PACK_BYTES of them or one larger entry alone (so a
+        pack is too large to read, past MAX_ENTRY, only when its one entry is), named by their keys; the packs' file
+        names."""
         assert self.directory is not None
-        written: set[str] = set()
-        batch: dict[str, bytes] = {}
+        batches: list[dict[str, bytes]] = [{}]
         size = 0
-        for number, (key, data) in enumerate(entries.items(), 1):
-            batch[key], size = data, size + len(data)
-            if size >= PACK_BYTES or number == len(entries):
+        for key, data in entries.items():
+            if batches[-1] and size + len(data) > PACK_BYTES:
+                batches.append({})
+                size = 0
+            batches[-1][key] = data
+            size += len(data)
+        written: set[str] = set()
+        for batch in batches:
+            if batch:
                 name = hashlib.sha256("\n".join(batch).encode()).hexdigest()
                 self._write(self.directory / f"{name}.pack", name, pack_bytes(batch))
                 written.add(f"{name}.pack")
-                batch, size = {}, 0
         return written
 
     def _drop_files(self, keep: set[str] | frozenset[str] = frozenset(), names: tuple[str, ...] = (".json", ".bin",
