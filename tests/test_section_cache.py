@@ -180,7 +180,7 @@ def damage_each(entries: list[Path], damage: str, wrong: Callable[[Path, bytes, 
             entry.write_bytes(wrong(entry, head, body))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "shape", "range"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign", "shape", "range", "deep"])
 def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     cold = build(sink, "cold.docx")
     packs = sorted(cache(sink).glob("*.pack"))
@@ -194,6 +194,9 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
     def wrong(entry: Path, head: bytes, body: bytes) -> bytes:
         if damage == "flip":
             return head + b"\n" + body.replace(b"w:", b"x:", 1).replace(b'"words":', b'"wordz":', 1)
+        if damage == "deep":  # JSON nested deeper than Python parses, with the right checksum
+            nested = b"[" * 100_000 + b"]" * 100_000 + b"\n"
+            return Store._head(entry.stem if entry.parent.name != CACHE_DIR else "pack", nested) + b"\n" + nested
         # a well-formed pack with the right checksum whose payloads are wrong
         if entry.parent.name == "deflate":
             return head + b"\n" + body  # bytes with no shape to check (see the next test)
@@ -232,7 +235,8 @@ def test_a_damaged_entry_of_bytes_is_ignored(sink: Path, damage: str, kind: str)
 
 
 @pytest.mark.parametrize("body", [b"", b"[]", b"[]\nx", b'[["a",2]]\nabc', b'[["a",4]]\nabc', b'[["a",-1]]\n',
-                                  b'{"a":1}\n', b'[["a"]]\n', b'[[1,0]]\n', b'[["a",1.0]]\nx', b"not json\n"])
+                                  b'{"a":1}\n', b'[["a"]]\n', b'[[1,0]]\n', b'[["a",1.0]]\nx', b"not json\n",
+                                  b"[" * 100_000 + b"]" * 100_000 + b"\n"])
 def test_a_pack_of_bytes_that_is_not_exactly_one_is_refused(body: bytes) -> None:
     assert unpack_bytes(body if body != b"[]" else body + b"\n") == ({} if body == b"[]" else None)
 

@@ -238,7 +238,7 @@ class Store:
             return body
         try:
             return json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays or objects nested past what Python parses
             return None
 
     @staticmethod
@@ -275,7 +275,7 @@ def unpack_bytes(body: bytes | None) -> dict[str, bytes] | None:
     index, _, data = body.partition(b"\n")
     try:
         listed = json.loads(index)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: lists nested past what Python parses
         return None
     if not isinstance(listed, list):
         return None
