@@ -246,6 +246,18 @@ def test_a_pack_of_bytes_reads_back_what_was_put() -> None:
     assert unpack_bytes(pack_bytes(entries)) == entries
 
 
+def test_a_pipe_a_device_or_a_folder_named_like_a_pack_is_not_read(sink: Path) -> None:
+    """Every pack in a kind's folder is read: one that is a pipe (opening it would wait for a writer for ever), a
+    link to /dev/zero (reading it would never end) or a folder counts as damaged."""
+    cold = build(sink, "cold.docx")
+    for kind in ("fragments", "deflate"):
+        folder = cache(sink) / kind
+        os.mkfifo(folder / f"{'1' * 64}.pack")
+        (folder / f"{'2' * 64}.pack").symlink_to("/dev/zero")
+        (folder / f"{'3' * 64}.pack").mkdir()
+    assert build(sink, "warm.docx") == cold
+
+
 def test_the_files_of_an_older_cache_go(sink: Path) -> None:
     """An older coe-paper kept each rendered body in a file of its own: a build removes them."""
     build(sink, "cold.docx")

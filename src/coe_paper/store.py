@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -226,9 +227,11 @@ class Store:
     @staticmethod
     def _read(path: Path, key: str, raw: bool = False) -> Any:
         try:
-            if path.stat().st_size > MAX_ENTRY:
-                return None
-            data = path.read_bytes()
+            with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:  # a pipe: opened without waiting
+                info = os.fstat(file.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
+                    return None  # too large; or a folder, a pipe, a device (a link to /dev/zero) under an entry's name
+                data = file.read(MAX_ENTRY + 1)
         except OSError:
             return None
         head, _, body = data.partition(b"\n")
