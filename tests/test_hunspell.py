@@ -250,3 +250,23 @@ def test_a_speller_suggests_the_same_with_either_dictionary(en_gb: tuple[Diction
         assert lazy_speller.suggestions(word) == whole_speller.suggestions(word), word
     assert lazy_speller.suggestions("goverment") == ["government"]
     assert lazy_speller.suggestions("xyzzyq") == list(islice(whole.suggest("xyzzyq"), 3))
+
+
+def test_a_long_word_is_mended_with_the_whole_dictionary(en_gb: tuple[Dictionary, Lookups],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long word's edits ask about so many stems, each kept by the lazily read dictionary once asked (500 letters:
+    9 GB), that they are looked up in the whole dictionary; the suggestions are the same."""
+    whole, _ = en_gb
+    monkeypatch.setattr(spelling, "_loaded", {})
+    monkeypatch.setattr(spelling, "load_dictionary", lambda *args: whole)
+    lazy_speller = spelling.Speller(EN_GB, None)
+    whole_speller = spelling.Speller(EN_GB, None)
+    whole_speller._dictionary = whole
+    lazy = lazy_speller.lookups()
+    assert isinstance(lazy, Lookups)
+    before = len(lazy.dic._made)
+    for word in ["qwertzuiopasdfghjklyxcvbnm" * 2 + "q", "international-cooperation-and-neighbourhod-polcies"]:
+        assert len(word) > spelling.LAZY_EDITS
+        assert not lazy_speller.correct(word) and not whole_speller.correct(word)
+        assert lazy_speller.suggestions(word) == whole_speller.suggestions(word), word
+    assert len(lazy.dic._made) - before < 1000

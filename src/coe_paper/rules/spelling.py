@@ -44,6 +44,7 @@ _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
                              r"supersiz|bite-siz|citiz)")  # fmt: skip
 MAX_SUGGESTIONS = 12  # words per run that get suggestions (spylls may take 0.2 s for one, and load every word)
+LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
 CACHE_VERSION = 2  # 2: suggestions from edits of the word when there are any (hunspell.py)
 
 
@@ -122,11 +123,12 @@ class Speller:
 
     def _suggest(self, word: str) -> list[str]:
         """spylls' suggestions from edits of the word when there are any (found by lookups: no need to load every
-        word), else spylls' whole algorithm, whose n-gram pass reads every word (hunspell.py)."""
+        word, but for a long word), else spylls' whole algorithm, whose n-gram pass reads every word (hunspell.py)."""
         from . import hunspell  # spylls is imported by now: the lookups asked about the word
 
         lookups = self.lookups()
-        edits = lookups.edits if isinstance(lookups, hunspell.Lookups) else hunspell.edits_of(lookups)
+        lazy = isinstance(lookups, hunspell.Lookups) and len(word) <= LAZY_EDITS
+        edits = lookups.edits if lazy else hunspell.edits_of(self.dictionary())
         found = hunspell.edit_suggestions(edits, word, 3)
         return found if found is not None else [str(s) for s in islice(self.dictionary().suggest(word), 3)]
 
