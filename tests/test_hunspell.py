@@ -270,3 +270,19 @@ def test_a_long_word_is_mended_with_the_whole_dictionary(en_gb: tuple[Dictionary
         assert not lazy_speller.correct(word) and not whole_speller.correct(word)
         assert lazy_speller.suggestions(word) == whole_speller.suggestions(word), word
     assert len(lazy.dic._made) - before < 1000
+
+
+def test_a_word_too_long_to_mend_gets_no_suggestions(en_gb: tuple[Dictionary, Lookups],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """spylls' edits of a word take about the square of its length (1,000 letters: a minute): a word longer than
+    MAX_SUGGESTED is reported without suggestions, asking nothing of the dictionary."""
+
+    def asked(*args: object) -> None:
+        raise AssertionError("the dictionary was asked for suggestions")
+
+    monkeypatch.setattr(spelling, "load_dictionary", asked)
+    monkeypatch.setattr(hunspell, "edit_suggestions", asked)
+    speller = spelling.Speller(EN_GB, None)
+    word = "qwertzuiopasdfghjklyxcvbnm" * 4
+    assert len(word) > spelling.MAX_SUGGESTED and not speller.correct(word)
+    assert speller.suggestions(word) == [] and speller.suggested == 0

@@ -45,6 +45,7 @@ _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downs
                              r"supersiz|bite-siz|citiz)")  # fmt: skip
 MAX_SUGGESTIONS = 12  # words per run that get suggestions (spylls may take 0.2 s for one, and load every word)
 LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
+MAX_SUGGESTED = 100  # characters: a longer word gets no suggestions (as in hunspell): its edits take ~ its length²
 CACHE_VERSION = 2  # 2: suggestions from edits of the word when there are any (hunspell.py)
 
 
@@ -112,7 +113,7 @@ class Speller:
 
     def suggestions(self, word: str) -> list[str]:
         answer = self.known.get(word)
-        if isinstance(answer, list) and not answer and self.suggested < MAX_SUGGESTIONS:
+        if isinstance(answer, list) and not answer and self.suggested < MAX_SUGGESTIONS and len(word) <= MAX_SUGGESTED:
             self.suggested += 1
             suggested = self._ask(lambda: self._suggest(word))
             if suggested is None:
