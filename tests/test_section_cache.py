@@ -259,12 +259,14 @@ def test_a_pipe_a_device_or_a_folder_named_like_a_pack_is_not_read(sink: Path) -
 
 
 def test_the_files_of_an_older_cache_go(sink: Path) -> None:
-    """An older coe-paper kept each rendered body in a file of its own: a build removes them."""
+    """An older coe-paper kept each rendered body in a file of its own, a later one all of them in one pack beside
+    the folder: a build removes them."""
     build(sink, "cold.docx")
-    old = cache(sink) / "fragments" / f"{'0' * 64}.bin"
-    old.write_bytes(b"coe-paper 1 ...\n")
+    old = [cache(sink) / "fragments" / f"{'0' * 64}.bin", cache(sink) / "fragments.pack", cache(sink) / "deflate.pack"]
+    for path in old:
+        path.write_bytes(b"coe-paper 1 ...\n")
     build(sink, "warm.docx")
-    assert not old.exists() and len(list((cache(sink) / "fragments").glob("*.pack"))) == 1
+    assert not any(path.exists() for path in old) and len(list((cache(sink) / "fragments").glob("*.pack"))) == 1
 
 
 def test_packs_of_bytes_grow_by_what_a_run_made_and_are_written_again_when_mostly_unused(tmp_path: Path) -> None:

@@ -164,6 +164,8 @@ class Store:
                 with contextlib.suppress(OSError):
                     (directory / name).unlink()
         self._drop_files(keep=frozenset(), names=(".json", ".bin"))  # a file each, as older versions kept them
+        with contextlib.suppress(OSError):
+            directory.with_suffix(".pack").unlink()  # or all in one pack beside the folder, as others did
 
     def _write_packs(self, entries: dict[str, bytes]) -> set[str]:
         """`entries` in new packs of bytes, each holding at most PACK_BYTES of them or one larger entry alone (so a
