@@ -261,6 +261,15 @@ def test_spelling_cache_spares_the_dictionary_on_a_warm_run(make_project: MakePr
     assert [d for d in pipeline.load(root).diagnostics if d.code == "COE721"] == first
 
 
+@pytest.mark.parametrize("kept", ["{", '{"version": 2, "key": 1, "words": []}', "[" * 100_000 + "]" * 100_000])
+def test_a_damaged_spelling_cache_is_ignored(make_project: MakeProject, kept: str) -> None:
+    root = make_project(prose("The mispeled word."), git=True)
+    first = [d for d in pipeline.load(root).diagnostics if d.code == "COE721"]
+    (root / ".git/coe-paper-cache/spelling.json").write_text(kept, encoding="utf-8")
+    (root / ".git/coe-paper-cache/editorial.pack").unlink()  # the sections' findings: without them, words are asked
+    assert [d for d in pipeline.load(root).diagnostics if d.code == "COE721"] == first
+
+
 def test_a_dictionary_that_cannot_be_read_is_one_warning_not_a_traceback(make_project: MakeProject,
                                                                           tmp_path: Path) -> None:
     broken = tmp_path / "dictionary"

@@ -81,7 +81,7 @@ class Speller:
                     self.known = dict(data["words"])
                     problem = data.get("problem")
                     self.problem = problem if isinstance(problem, str) else None
-            except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            except (OSError, ValueError, KeyError, AttributeError, TypeError, RecursionError):  # nested too deep
                 self.known = {}
 
     @property
