@@ -33,11 +33,11 @@ _SLASH = re.compile(r"(?<!\\)/")
 _COUNT = re.compile(r"^\d+(\s+|$)")
 
 
-_MAGIC = b"coe-paper hunspell index 1"
+_MAGIC = b"coe-paper hunspell index 2"  # 2: a stem in the head once for each of its lines with a "ph:" tag
 
 
 class Index:
-    """The lines of a .dic file sorted by stem: a header line (`_MAGIC`, then the stems whose line has a "ph:"
+    """The lines of a .dic file sorted by stem: a header line (`_MAGIC`, then the stem of each line with a "ph:"
     tag, in the file's order, each after a tab), then one record per line, `stem TAB line LF`, sorted by the stem's
     UTF-8 bytes and, for one stem, in the file's order. A stem has no tab or line feed (a tab ends it), a line no
     line feed; characters the file's encoding could not decode travel as surrogate escapes."""
@@ -54,7 +54,7 @@ class Index:
     def of(cls, stems: list[str], lines: list[str]) -> Index:
         records = sorted(zip((_bytes(stem) for stem in stems), (_bytes(line) for line in lines), strict=True),
                          key=lambda record: record[0])  # fmt: skip  # stable: one stem's lines keep their order
-        ph = dict.fromkeys(stem for stem, line in zip(stems, lines, strict=True) if "ph:" in line)
+        ph = [stem for stem, line in zip(stems, lines, strict=True) if "ph:" in line]
         head = b"\t".join([_MAGIC, *map(_bytes, ph)])
         return cls(b"".join([head, b"\n", *(b"%s\t%s\n" % record for record in records)]))
 
@@ -102,8 +102,22 @@ class LazyDic(Dic):  # type: ignore[misc]  # spylls has no type hints
         self.entries, self._aff, self._context, self._path = entries, aff, context, path
         self._made: dict[str, list[Word]] = {}
         self._everything = False
-        for stem in entries.ph:  # read first: spylls adds their patterns to the REP table (for suggestions)
+        self._ph_patterns()
+
+    def _ph_patterns(self) -> None:
+        """Read the stems with "ph:" tags first: spylls adds each tag's pattern to the REP table (for suggestions) as
+        it reads the line. A stem's lines are read together, so their patterns are then put in the file's order."""
+        rep = self._aff.REP
+        before = len(rep)
+        for stem in dict.fromkeys(self.entries.ph):
             self.homonyms(stem)
+        del rep[before:]
+        taken: dict[str, int] = {}
+        for stem in self.entries.ph:  # once for each line with a tag, in the file's order
+            lines = [line for line in self.entries.lines(stem) if "ph:" in line]
+            number = taken[stem] = taken.get(stem, -1) + 1
+            if number < len(lines):
+                readers.read_dic([(2, lines[number])], aff=self._aff, context=self._context)
 
     def homonyms(self, stem: str, *, ignorecase: bool = False) -> list[Word]:
         if ignorecase:  # only for a word in capitals that matches no entry as it is: index them all, as spylls does
