@@ -338,11 +338,13 @@ def test_a_commit_graph_in_the_cache_speeds_blame_without_touching_the_object_st
             found.lines_by_org, found.unmapped_lines)
 
 
-def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+@pytest.mark.parametrize("junk", ['{"version": 1, "entries": {"x": [1, 2]}} and junk', "[" * 100_000 + "]" * 100_000])
+def test_a_corrupt_cache_is_ignored(tmp_path: Path, junk: str) -> None:
+    """Junk after the JSON, or brackets nested past what Python's parser recurses through."""
     repo, _ = build_history(tmp_path / "paper")
     cache = repo.root / ".git" / CACHE_DIR / CACHE_FILE
     cache.parent.mkdir(parents=True)
-    cache.write_text('{"version": 1, "entries": {"x": [1, 2]}} and junk', encoding="utf-8")
+    cache.write_text(junk, encoding="utf-8")
     _, history = attribute(repo.root, use_cache=True)
     assert history.sections[INTRO].lines_by_org == {"anct": 3, "rome": 11}
     assert json.loads(cache.read_text(encoding="utf-8"))["version"] == 1

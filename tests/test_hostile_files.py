@@ -275,3 +275,16 @@ def test_a_file_that_grows_while_read_is_read_to_one_byte_past_the_limit(tmp_pat
     assert len(tree.read_bytes("grown.md", 100)) == 101  # the caller sees it is over the limit
     assert len(tree.read_bytes("grown.md", 10_000)) == 5000
     assert len(tree.read_bytes("grown.md")) == 5000
+
+
+def test_json_nested_past_the_parser_is_damaged_data_not_a_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:  # fmt: skip
+    """A reviewer's .docx property that maps caption bookmarks, and the layout pass's kept page numbers: brackets
+    nested 100,000 deep read as nothing (json raises RecursionError, not ValueError, for them)."""
+    from coe_paper import captions_read, layout
+
+    nested = "[" * 100_000 + "]" * 100_000
+    assert captions_read.caption_anchors({captions_read.PROPERTY: nested}) == {}
+    monkeypatch.setattr(layout, "_cache_file", lambda key: tmp_path / f"{key}.json")
+    (tmp_path / "k.json").write_text(nested, encoding="utf-8")
+    assert layout._read_cache("k") is None

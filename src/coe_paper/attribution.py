@@ -359,7 +359,7 @@ class _BlameCache:
         if path is not None:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):  # RecursionError: nested past what Python parses
                 data = None
             if isinstance(data, dict) and data.get("version") == 1 and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]

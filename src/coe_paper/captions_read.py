@@ -23,7 +23,7 @@ def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
     """Bookmark -> caption id, as the assembled paper recorded them."""
     try:
         found = json.loads(properties.get(PROPERTY, "{}"))
-    except ValueError:
+    except (ValueError, RecursionError):  # a reviewer's file: brackets nested past what the parser recurses through
         return {}
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 

@@ -75,7 +75,7 @@ def _cache_file(key: str) -> Path:
 def _read_cache(key: str) -> dict[str, int] | None:
     try:
         found = json.loads(_cache_file(key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested past what the parser recurses through
         return None
     if not isinstance(found, dict) or not all(isinstance(v, int) for v in found.values()):
         return None
