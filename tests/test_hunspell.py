@@ -300,4 +300,34 @@ def test_a_word_too_long_to_mend_gets_no_suggestions(en_gb: tuple[Dictionary, Lo
     speller = spelling.Speller(EN_GB, None)
     word = "qwertzuiopasdfghjklyxcvbnm" * 4
     assert len(word) > spelling.MAX_SUGGESTED and not speller.correct(word)
-    assert speller.suggestions(word) == [] and speller.suggested == 0
+    assert speller.suggestions(word) == []
+
+
+WORDS_A = ["government", "receive", "separate", "necessary", "beginning", "calendar", "existence", "address",
+           "believe", "definitely", "occurred", "environment", "committee"]
+WORDS_B = ["parliament", "transport", "community", "education", "development", "employment", "population",
+           "agriculture", "infrastructure", "cooperation", "sustainable", "neighbourhood", "consultation"]
+
+
+def test_the_first_unknown_words_of_each_section_get_suggestions(make_project: MakeProject,
+                                                                  en_gb: tuple[Dictionary, Lookups]) -> None:
+    """MAX_SUGGESTIONS counts a section's own unknown words, so a section's hints do not depend on which sections
+    were checked before it in the run (or in which worker process), nor on what earlier runs looked up."""
+
+    def body(words: list[str]) -> str:
+        return "## Words\n\n" + "".join(f"The {word[:2] + word[3:]} matters.\n" for word in words)
+
+    root = make_project({INTRO: section_text("intro", body(WORDS_A)),
+                         "sections/03-outlook.md": section_text("outlook", body(WORDS_B), title="Outlook")}, git=True)
+
+    def hinted() -> dict[str, list[bool]]:
+        found: dict[str, list[bool]] = {}
+        for d in pipeline.check(root).diagnostics:
+            if d.code == "COE721":
+                found.setdefault(d.path, []).append(d.hint.startswith("did you mean"))
+        return found
+
+    expected = [True] * spelling.MAX_SUGGESTIONS + [False] * (len(WORDS_A) - spelling.MAX_SUGGESTIONS)
+    assert hinted() == {INTRO: expected, "sections/03-outlook.md": expected}
+    (root / ".git" / "coe-paper-cache" / "editorial.pack").unlink(missing_ok=True)
+    assert hinted() == {INTRO: expected, "sections/03-outlook.md": expected}  # the words' answers kept: the same

@@ -43,7 +43,7 @@ PREFIXES = frozenset({
 _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|ations|ational|able|ability)$")
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
                              r"supersiz|bite-siz|citiz)")  # fmt: skip
-MAX_SUGGESTIONS = 12  # words per run that get suggestions (spylls may take 0.2 s for one, and load every word)
+MAX_SUGGESTIONS = 12  # unknown words of a section that get suggestions (spylls may take 0.2 s for one word)
 LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
 MAX_SUGGESTED = 100  # characters: a longer word gets no suggestions (as in hunspell): its edits take ~ its length²
 CACHE_VERSION = 2  # 2: suggestions from edits of the word when there are any (hunspell.py)
@@ -72,7 +72,6 @@ class Speller:
         self.known: dict[str, Any] = {}  # word -> True, or a list of suggestions
         self.dirty = False
         self._dictionary: Any = None
-        self.suggested = 0
         self.problem: str | None = None  # why the dictionary's files could not be read (then no word is reported)
         if cache_file is not None and self.key:
             try:
@@ -113,8 +112,7 @@ class Speller:
 
     def suggestions(self, word: str) -> list[str]:
         answer = self.known.get(word)
-        if isinstance(answer, list) and not answer and self.suggested < MAX_SUGGESTIONS and len(word) <= MAX_SUGGESTED:
-            self.suggested += 1
+        if isinstance(answer, list) and not answer and len(word) <= MAX_SUGGESTED:
             suggested = self._ask(lambda: self._suggest(word))
             if suggested is None:
                 return []
@@ -362,6 +360,7 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     exact, lower = _allowed(context)
     known = _memo(context, "known")
     clean = _memo(context, "known-words")
+    hinted = 0
     for line, start, found, after in _words(prose, clean):
         word = found.replace("\u2019", "'")
         key = (word, after == ".")
@@ -372,7 +371,8 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
                 clean[found] = True  # known without a full stop, so known whatever follows
         if ok:
             continue
-        near = check.suggestions(word)
+        hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
+        near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
         hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""
         yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
                       hint + "if it is right, add it to paper/words.txt")  # fmt: skip
