@@ -201,7 +201,7 @@ def test_a_damaged_or_foreign_entry_is_ignored(sink: Path, damage: str) -> None:
         if entry.parent.name == "deflate":
             return head + b"\n" + body  # bytes with no shape to check (see the next test)
         if entry.parent.name == "fragments":
-            forged = pack_bytes({key: fragment(data) for key, data in (unpack_bytes(body) or {}).items()})
+            forged = pack_bytes({key: fragment(bytes(data)) for key, data in (unpack_bytes(body) or {}).items()})
             return Store._head(entry.stem, forged) + b"\n" + forged
         forged = json.dumps({key: forge(value, damage) for key, value in json.loads(body).items()}).encode()
         return Store._head("pack", forged) + b"\n" + forged

@@ -103,6 +103,7 @@ class Store:
             return None
         if self.packed:
             found = self.fresh[key] if key in self.fresh else self._pack().get(key)
+            found = bytes(found) if isinstance(found, memoryview) else found
         else:
             found = self._read(self.directory / f"{key}.bin", key, raw=True)
         if not isinstance(found, bytes):
@@ -212,29 +213,29 @@ class Store:
                 self.pack = found if isinstance(found, dict) else {}
         return self.pack
 
-    def _read_packs(self) -> dict[str, bytes]:
-        """Every entry of the packs of bytes in the kind's folder; a damaged pack counts as one with no entries."""
+    def _read_packs(self) -> dict[str, memoryview]:
+        """Every entry of the packs of bytes in the kind's folder, as a view into its pack's bytes (`get_bytes` copies
+        one as it is asked for: a large paper's packs hold tens of megabytes); a damaged pack counts as empty."""
         assert self.directory is not None
-        entries: dict[str, bytes] = {}
+        entries: dict[str, memoryview] = {}
         try:
             names = sorted(name for name in os.listdir(self.directory) if _NAME.match(name) and name.endswith(".pack"))
         except OSError:
             return entries
         for name in names:
-            found = unpack_bytes(self._read(self.directory / name, name[:64], raw=True)) or {}
-            self.packs[name] = list(found)
-            entries.update(found)
+            data = self._file(self.directory / name)
+            start = data.find(b"\n") + 1 if data is not None else 0
+            found = None
+            if data is not None and start and data[: start - 1] == Store._head(name[:64], memoryview(data)[start:]):
+                found = unpack_bytes(data, start)
+            self.packs[name] = list(found or {})
+            entries.update(found or {})
         return entries
 
     @staticmethod
     def _read(path: Path, key: str, raw: bool = False) -> Any:
-        try:
-            with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:  # a pipe: opened without waiting
-                info = os.fstat(file.fileno())
-                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
-                    return None  # too large; or a folder, a pipe, a device (a link to /dev/zero) under an entry's name
-                data = file.read(MAX_ENTRY + 1)
-        except OSError:
+        data = Store._file(path)
+        if data is None:
             return None
         head, _, body = data.partition(b"\n")
         if head != Store._head(key, body):
@@ -244,6 +245,18 @@ class Store:
         try:
             return json.loads(body)
         except (ValueError, RecursionError):  # RecursionError: arrays or objects nested past what Python parses
+            return None
+
+    @staticmethod
+    def _file(path: Path) -> bytes | None:
+        """The bytes of the entry's file at `path`, or None when it cannot be read or is no regular file."""
+        try:
+            with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:  # a pipe: opened without waiting
+                info = os.fstat(file.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
+                    return None  # too large; or a folder, a pipe, a device (a link to /dev/zero) under an entry's name
+                return file.read(MAX_ENTRY + 1)
+        except OSError:
             return None
 
     @staticmethod
@@ -263,36 +276,40 @@ class Store:
             pass
 
     @staticmethod
-    def _head(key: str, body: bytes) -> bytes:
+    def _head(key: str, body: bytes | memoryview) -> bytes:
         return f"coe-paper {VERSION} {key} {hashlib.sha256(body).hexdigest()}".encode()
 
 
-def pack_bytes(entries: dict[str, bytes]) -> bytes:
+def pack_bytes(entries: dict[str, bytes] | dict[str, memoryview]) -> bytes:
     """A pack's body for entries of bytes: a line of JSON, `[[key, length], ...]`, then the bytes in that order."""
     index = json.dumps([[key, len(data)] for key, data in entries.items()], separators=(",", ":")).encode()
     return b"".join([index, b"\n", *entries.values()])
 
 
-def unpack_bytes(body: bytes | None) -> dict[str, bytes] | None:
-    """The entries of a pack of bytes (`pack_bytes`), or None when it is not exactly one."""
+def unpack_bytes(body: bytes | None, offset: int = 0) -> dict[str, memoryview] | None:
+    """The entries of a pack of bytes (`pack_bytes`; in `body` from `offset`), as views into `body`, or None when it
+    is not exactly one."""
     if body is None:
         return None
-    index, _, data = body.partition(b"\n")
+    end = body.find(b"\n", offset)
+    if end == -1:
+        return None
     try:
-        listed = json.loads(index)
+        listed = json.loads(body[offset:end])
     except (ValueError, RecursionError):  # RecursionError: lists nested past what Python parses
         return None
     if not isinstance(listed, list):
         return None
-    entries: dict[str, bytes] = {}
-    start = 0
+    view = memoryview(body)
+    entries: dict[str, memoryview] = {}
+    start = end + 1
     for item in listed:
         if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str)
                 or type(item[1]) is not int or item[1] < 0):  # fmt: skip
             return None
-        entries[item[0]] = data[start : start + item[1]]
+        entries[item[0]] = view[start : start + item[1]]
         start += item[1]
-    return entries if start == len(data) else None
+    return entries if start == len(body) else None
 
 
 def _json(payload: Any) -> bytes:
