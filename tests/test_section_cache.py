@@ -589,3 +589,45 @@ def test_the_one_pass_template_is_the_general_one(text: str, usual: bool) -> Non
     quick = fragments._usual_part(text)
     assert (quick is not None) == usual
     assert quick is None or quick == general
+
+
+def test_a_half_written_file_is_removed_only_when_an_hour_old(tmp_path: Path) -> None:
+    """Another run may be writing it at this moment (`serve` builds while a command builds)."""
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    for raw in (True, False):
+        store = Store(root, f"bodies-{raw}", "", pack=raw, raw=raw)
+        assert store.directory is not None
+        store.put_bytes("k", b"body")
+        store.prune()
+        young, old = store.directory / ".entry-young.tmp", store.directory / ".entry-old.tmp"
+        young.write_bytes(b"half")
+        old.write_bytes(b"half")
+        os.utime(old, (os.path.getmtime(old) - 7200,) * 2)
+        again = Store(root, f"bodies-{raw}", "", pack=raw, raw=raw)
+        assert again.get_bytes("k") == b"body"
+        again.prune()
+        assert young.exists() and not old.exists(), raw
+
+
+def test_packs_written_again_as_one_stay_until_that_one_is_written(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a full disk the used entries cannot be written again as one pack: their packs are kept, not removed."""
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+
+    def run(entries: dict[str, bytes]) -> None:
+        store = Store(root, "bodies", "", pack=True, raw=True)
+        for key, data in entries.items():
+            if store.get_bytes(key) is None:
+                store.put_bytes(key, data)
+        store.prune()
+
+    first = {f"k{n}": bytes([n]) * 100 for n in range(10)}
+    run(first)
+    monkeypatch.setattr(Store, "_write", staticmethod(lambda path, key, payload: False))
+    run({"k1": first["k1"]})  # mostly unused: would be written again as one, but nothing can be written
+    monkeypatch.undo()
+    assert _entries(root) == first
+    run({"k1": first["k1"]})
+    assert _entries(root) == {"k1": first["k1"]}

@@ -28,6 +28,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,9 +158,12 @@ class Store:
         unused = [name for name in self.packs if name not in used]
         sizes = [(key in self.used, len(old[key])) for name in used for key in self.packs[name]]
         if len(used) > MAX_PACKS or sum(size for kept, size in sizes if not kept) > sum(s for k, s in sizes if k):
-            written |= self._write_packs({key: old[key] for name in used for key in self.packs[name]
-                                          if key in self.used and key not in self.fresh})  # fmt: skip
-            unused += used
+            again = {key: old[key] for name in used for key in self.packs[name]
+                     if key in self.used and key not in self.fresh}  # fmt: skip
+            rewritten = self._write_packs(again)
+            written |= rewritten
+            if len(rewritten) == len(_batches(again)):  # all written again (not so on a full disk): the old ones go
+                unused += used
         for name in unused:
             if name not in written:  # a damaged pack whose entries were just written again under its name
                 with contextlib.suppress(OSError):
@@ -169,39 +173,31 @@ class Store:
             directory.with_suffix(".pack").unlink()  # or all in one pack beside the folder, as others did
 
     def _write_packs(self, entries: dict[str, bytes]) -> set[str]:
-        """`entries` in new packs of bytes, each holding at most PACK_BYTES of them or one larger entry alone (so a
-        pack is too large to read, past MAX_ENTRY, only when its one entry is), named by their keys; the packs' file
-        names."""
+        """`entries` in new packs of bytes (`_batches`), named by their keys; the names of the packs written (a full
+        disk writes none)."""
         assert self.directory is not None
-        batches: list[dict[str, bytes]] = [{}]
-        size = 0
-        for key, data in entries.items():
-            if batches[-1] and size + len(data) > PACK_BYTES:
-                batches.append({})
-                size = 0
-            batches[-1][key] = data
-            size += len(data)
         written: set[str] = set()
-        for batch in batches:
-            if batch:
-                name = hashlib.sha256("\n".join(batch).encode()).hexdigest()
-                self._write(self.directory / f"{name}.pack", name, pack_bytes(batch))
+        for batch in _batches(entries):
+            name = hashlib.sha256("\n".join(batch).encode()).hexdigest()
+            if self._write(self.directory / f"{name}.pack", name, pack_bytes(batch)):
                 written.add(f"{name}.pack")
         return written
 
     def _drop_files(self, keep: set[str] | frozenset[str] = frozenset(), names: tuple[str, ...] = (".json", ".bin",
                     ".pack")) -> None:  # fmt: skip
         """Remove the entries' files in the kind's folder (those ending in one of `names`), but those of `keep`, and
-        any half-written one."""
+        any half-written one an hour old (a younger one may be another run's, being written)."""
         assert self.directory is not None
         try:
             found = os.listdir(self.directory)
         except OSError:
             return
         for name in found:
-            if (_NAME.match(name) and name.endswith(names) and name[:64] not in keep) or name.startswith(".entry-"):
-                with contextlib.suppress(OSError):
-                    (self.directory / name).unlink()
+            path = self.directory / name
+            with contextlib.suppress(OSError):
+                entry = _NAME.match(name) and name.endswith(names) and name[:64] not in keep
+                if entry or (name.startswith(".entry-") and path.stat().st_mtime < time.time() - 3600):
+                    path.unlink()
 
     def _pack(self) -> dict[str, Any]:
         if self.pack is None:
@@ -260,7 +256,8 @@ class Store:
             return None
 
     @staticmethod
-    def _write(path: Path, key: str, payload: Any) -> None:
+    def _write(path: Path, key: str, payload: Any) -> bool:
+        """Write the entry's file atomically; False when it could not be written (a cache only costs time)."""
         body = payload if isinstance(payload, bytes) else _json(payload)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -273,11 +270,26 @@ class Store:
                 Path(temp).unlink(missing_ok=True)
                 raise
         except OSError:
-            pass
+            return False
+        return True
 
     @staticmethod
     def _head(key: str, body: bytes | memoryview) -> bytes:
         return f"coe-paper {VERSION} {key} {hashlib.sha256(body).hexdigest()}".encode()
+
+
+def _batches(entries: dict[str, Any]) -> list[dict[str, Any]]:
+    """`entries` in packs' shares: each at most PACK_BYTES of them, or one larger entry alone (so a pack is too large
+    to read, past MAX_ENTRY, only when its one entry is)."""
+    batches: list[dict[str, Any]] = []
+    size = 0
+    for key, data in entries.items():
+        if not batches or size + len(data) > PACK_BYTES:
+            batches.append({})
+            size = 0
+        batches[-1][key] = data
+        size += len(data)
+    return batches
 
 
 def pack_bytes(entries: dict[str, bytes] | dict[str, memoryview]) -> bytes:
