@@ -408,11 +408,13 @@ NEW_WORDS = ("allotment", "thoroughfare", "lighthouse", "harbour", "quayside", "
 
 def edit_one_section(project: Path, count: int, slip: bool = False) -> None:
     """Add a sentence with a new word to one section (the next one each time), as a member's edit would; with
-    `slip`, the word is misspelt (its third letter left out), so the dictionary is asked for suggestions."""
+    `slip`, the word is misspelt (its third letter left out, a later one after 40 edits), so the dictionary is asked
+    for suggestions."""
     files = sorted((project / "sections").glob("*.md"))
     target = files[count % len(files)]
     word = NEW_WORDS[count % len(NEW_WORDS)] + "s" * (count // len(NEW_WORDS) % 2)
-    word = word[:2] + word[3:] if slip else word
+    cut = 2 + count // (2 * len(NEW_WORDS)) % (len(word) - 3)  # another letter once the words come round again
+    word = word[:cut] + word[cut + 1 :] if slip else word
     with target.open("a", encoding="utf-8") as handle:
         handle.write(f"\nThe partnership adds the {word} as finding number {count + 1} to this section.\n")
 
