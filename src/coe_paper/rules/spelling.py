@@ -43,7 +43,7 @@ PREFIXES = frozenset({
 _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|ations|ational|able|ability)$")
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
                              r"supersiz|bite-siz|citiz)")  # fmt: skip
-MAX_SUGGESTIONS = 12  # unknown words of a section that get suggestions (spylls may take 0.2 s for one word)
+MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long word no edit mends: 0.5 s)
 LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
 MAX_SUGGESTED = 100  # characters: a longer word gets no suggestions (as in hunspell): its edits take ~ its length²
 CACHE_VERSION = 2  # 2: suggestions from edits of the word when there are any (hunspell.py)
