@@ -89,13 +89,7 @@ class Store:
 
     def put(self, key: str, payload: Any) -> None:
         """Store `payload` (JSON data) under `key`; a cache that cannot be written only costs the next run time."""
-        self.used.add(key)
-        if self.directory is None:
-            return
-        if self.packed:
-            self.fresh[key] = payload
-            return
-        self._write(self.directory / f"{key}.json", key, payload)
+        self._put(key, payload, ".json")
 
     def get_bytes(self, key: str) -> bytes | None:
         """The bytes stored under `key` (by `put_bytes`), or None when there are none or their file is not exactly
@@ -114,13 +108,17 @@ class Store:
 
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store `data` (bytes, not JSON) under `key`: in the pack, or in a file of its own."""
+        self._put(key, data, ".bin")
+
+    def _put(self, key: str, payload: Any, suffix: str) -> None:
+        """Keep `payload` for the pack (written by `prune`), or write its file now."""
         self.used.add(key)
         if self.directory is None:
             return
         if self.packed:
-            self.fresh[key] = data
+            self.fresh[key] = payload
             return
-        self._write(self.directory / f"{key}.bin", key, data)
+        self._write(self.directory / f"{key}{suffix}", key, payload)
 
     def read_pack(self) -> None:
         """Read the pack now rather than at the first `get` (processes forked after this one then share it)."""
