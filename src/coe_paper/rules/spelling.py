@@ -126,9 +126,10 @@ class Speller:
         from . import hunspell  # spylls is imported by now: the lookups asked about the word
 
         lookups = self.lookups()
-        lazy = isinstance(lookups, hunspell.Lookups) and len(word) <= LAZY_EDITS
-        edits = lookups.edits if lazy else hunspell.edits_of(self.dictionary())
-        found = hunspell.edit_suggestions(edits, word, 3)
+        if isinstance(lookups, hunspell.Lookups) and len(word) <= LAZY_EDITS:
+            found = lookups.suggest(word, 3)
+        else:
+            found = hunspell.edit_suggestions(hunspell.edits_of(self.dictionary()), word, 3)
         return found if found is not None else [str(s) for s in islice(self.dictionary().suggest(word), 3)]
 
     def _ask(self, question: Callable[[], Any]) -> Any:
