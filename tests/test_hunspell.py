@@ -123,15 +123,20 @@ def test_ph_patterns_keep_the_files_order(tmp_path: Path) -> None:
         assert entries(lazy.dic.homonyms("alpha")) == entries(whole.dic.homonyms("alpha"))
 
 
-def test_new_words_are_looked_up_without_loading_the_whole_dictionary(
-        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
-    root = make_project({INTRO: section_text("intro", "## Words\n\nThe allotments flourish.\n")}, git=True)
+@pytest.fixture
+def no_whole_dictionary(monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
+    """A run that loads the whole dictionary fails (none is loaded in this process already)."""
     monkeypatch.setattr(spelling, "_loaded", {})
 
     def whole_dictionary(*args: object) -> None:
         raise AssertionError("the whole dictionary was loaded")
 
     monkeypatch.setattr(spelling, "load_dictionary", whole_dictionary)
+
+
+@pytest.mark.usefixtures("no_whole_dictionary")
+def test_new_words_are_looked_up_without_loading_the_whole_dictionary(make_project: MakeProject) -> None:
+    root = make_project({INTRO: section_text("intro", "## Words\n\nThe allotments flourish.\n")}, git=True)
     assert [d for d in pipeline.load(root).diagnostics if d.code == "COE721"] == []
     known = json.loads((root / ".git/coe-paper-cache/spelling.json").read_text(encoding="utf-8"))["words"]
     assert known["allotments"] is True and known["flourish"] is True
@@ -236,15 +241,9 @@ def test_suggestions_from_the_edits_are_spylls_own(en_gb: tuple[Dictionary, Look
     assert len([stem for stem, words in lazy.dic._made.items() if words]) < len(whole.dic.index) // 10
 
 
-def test_a_slip_gets_suggestions_without_loading_the_whole_dictionary(
-        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
+@pytest.mark.usefixtures("no_whole_dictionary")
+def test_a_slip_gets_suggestions_without_loading_the_whole_dictionary(make_project: MakeProject) -> None:
     root = make_project({INTRO: section_text("intro", "## Words\n\nThe goverment of the city.\n")}, git=True)
-    monkeypatch.setattr(spelling, "_loaded", {})
-
-    def whole_dictionary(*args: object) -> None:
-        raise AssertionError("the whole dictionary was loaded")
-
-    monkeypatch.setattr(spelling, "load_dictionary", whole_dictionary)
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE721"]
     assert [(d.message, d.hint) for d in found] == [
         ("'goverment' is not in the en_GB dictionary",

@@ -274,28 +274,21 @@ def test_packs_of_bytes_grow_by_what_a_run_made_and_are_written_again_when_mostl
     root = tmp_path / "p"
     (root / ".git").mkdir(parents=True)
 
-    def run(entries: dict[str, bytes]) -> None:
-        store = Store(root, "bodies", "", pack=True, raw=True)
-        for key, data in entries.items():
-            if store.get_bytes(key) is None:
-                store.put_bytes(key, data)
-        store.prune()
-
     first = {f"k{n}": bytes([n]) * 100 for n in range(10)}
-    run(first)
+    _run(root, first)
     assert sorted(map(sorted, _packs(root))) == [sorted(first)]
     edited = {**{k: v for k, v in first.items() if k != "k0"}, "k10": b"new" * 10}
-    run(edited)  # one entry more, in a pack of its own; the first pack is still mostly used, and kept
+    _run(root, edited)  # one entry more, in a pack of its own; the first pack is still mostly used, and kept
     assert sorted(map(sorted, _packs(root))) == sorted([["k10"], sorted(first)])
-    run(edited)  # nothing new: nothing written
+    _run(root, edited)  # nothing new: nothing written
     assert len(_packs(root)) == 2 and {k: v for k, v in _entries(root).items() if k in edited} == edited
     halved = {key: data for key, data in edited.items() if key in ("k10", "k1", "k2")}
-    run(halved)  # most of the first pack unused: what is used of the packs is written again as one
+    _run(root, halved)  # most of the first pack unused: what is used of the packs is written again as one
     assert sorted(map(sorted, _packs(root))) == [["k1", "k10", "k2"]]
     assert _entries(root) == halved
-    run({})  # a run that used nothing of them removes nothing (it put nothing either)
+    _run(root, {})  # a run that used nothing of them removes nothing (it put nothing either)
     assert _entries(root) == halved
-    run({"k1": first["k1"]})
+    _run(root, {"k1": first["k1"]})
     assert _entries(root) == {"k1": first["k1"]}
 
 
@@ -313,6 +306,15 @@ def test_no_pack_of_bytes_outgrows_what_is_read(tmp_path: Path, monkeypatch: pyt
     store.prune()
     assert _entries(root) == entries
     assert sorted(map(sorted, _packs(root))) == [["a"], ["b"], ["c"], ["d"], ["e", "f"]]
+
+
+def _run(root: Path, entries: dict[str, bytes]) -> None:
+    """A run over a whole paper whose bodies are `entries`: those the packs lack are put, then the packs pruned."""
+    store = Store(root, "bodies", "", pack=True, raw=True)
+    for key, data in entries.items():
+        if store.get_bytes(key) is None:
+            store.put_bytes(key, data)
+    store.prune()
 
 
 def _packs(root: Path) -> list[list[str]]:
@@ -616,18 +618,11 @@ def test_packs_written_again_as_one_stay_until_that_one_is_written(tmp_path: Pat
     root = tmp_path / "p"
     (root / ".git").mkdir(parents=True)
 
-    def run(entries: dict[str, bytes]) -> None:
-        store = Store(root, "bodies", "", pack=True, raw=True)
-        for key, data in entries.items():
-            if store.get_bytes(key) is None:
-                store.put_bytes(key, data)
-        store.prune()
-
     first = {f"k{n}": bytes([n]) * 100 for n in range(10)}
-    run(first)
+    _run(root, first)
     monkeypatch.setattr(Store, "_write", staticmethod(lambda path, key, payload: False))
-    run({"k1": first["k1"]})  # mostly unused: would be written again as one, but nothing can be written
+    _run(root, {"k1": first["k1"]})  # mostly unused: would be written again as one, but nothing can be written
     monkeypatch.undo()
     assert _entries(root) == first
-    run({"k1": first["k1"]})
+    _run(root, {"k1": first["k1"]})
     assert _entries(root) == {"k1": first["k1"]}
