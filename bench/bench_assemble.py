@@ -292,10 +292,10 @@ def floor_work(project: Path, docx: Path) -> float:
     import zipfile
 
     from lxml import etree
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.footnote import footnote_plugin
 
-    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
+    from coe_paper.markdown import content_parser  # coe-paper's configuration of markdown-it
+
+    parser = content_parser()
     bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
               for path in sorted((project / "sections").glob("*.md"))]  # fmt: skip
     with zipfile.ZipFile(docx) as archive:
