@@ -7,6 +7,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+TYPE_CHECKING = False  # as in resident.py: this module imports nothing it does not need at run time
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -36,3 +40,12 @@ def processors() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def read_within(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """The bytes of an open file whose size was `size` (within `limit`), to one byte past `limit` at most. Not
+    `read(limit + 1)`: that sets aside the whole limit first, for every file."""
+    data = handle.read(size + 1)
+    if len(data) > size:  # the file grew since: read on, to one byte past the limit at most
+        data += handle.read(limit + 1 - len(data))
+    return data

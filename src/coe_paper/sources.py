@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 
 from . import gitrun
 from .gitlog import repository_problem
-from .limits import mib
+from .limits import mib, read_within
 from .locate import CONFIG_PATH, project_root
 
 T = TypeVar("T")
@@ -115,12 +115,7 @@ class WorkTree:
                 size = os.fstat(handle.fileno()).st_size
                 if limit is not None and size > limit:
                     raise TooLarge(too_large(path, size, limit))
-                if limit is None:
-                    return handle.read()
-                data = handle.read(size + 1)  # not read(limit + 1): that sets aside the whole limit first
-                if len(data) > size:  # the file grew since: read on, to one byte past the limit at most
-                    data += handle.read(limit + 1 - len(data))
-                return data
+                return handle.read() if limit is None else read_within(handle, size, limit)
         except OSError as exc:
             raise SourceError(f"cannot read '{path}': {exc.strerror or exc}") from None
 

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .limits import read_within
 from .locate import code_stamp as code_stamp  # the salt of every key
 
 VERSION = 1
@@ -249,7 +250,7 @@ class Store:
                 info = os.fstat(file.fileno())
                 if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
                     return None  # too large; or a folder, a pipe, a device (a link to /dev/zero) under an entry's name
-                return file.read(MAX_ENTRY + 1)
+                return read_within(file, info.st_size, MAX_ENTRY)
         except OSError:
             return None
 
