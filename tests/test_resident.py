@@ -18,7 +18,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -507,3 +507,96 @@ def _state_within(pid: int, state: str) -> bool:
                 return True
         time.sleep(0.02)
     return False
+
+
+def server_pid(path: str) -> int:
+    """The pid of the process listening at `path`, as the kernel tells a client."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.connect(path)
+        pid, _, _ = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+    return int(pid)
+
+
+def wait_until(done: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+def test_a_command_run_alone_starts_a_resident_process_for_the_next(make_project: MakeProject, runtime: Path) -> None:
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    first = coe(root, "validate", COE_PAPER_RESIDENT="1")  # not at a terminal: asked for
+    assert first.returncode == 0, first.stderr
+    wait_until(lambda: os.path.exists(path), "no resident process listened after the first command")
+    pid = server_pid(path)
+    try:
+        assert os.getsid(pid) == pid  # a session of its own: the caller's terminal and group do not end it
+        assert Path(f"/proc/{pid}/cwd").resolve() == Path("/")  # it keeps no folder busy
+        assert coe(root / "sections", "validate", code=NO_TYPER).returncode == 0  # the next runs warm
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    wait_until(lambda: not os.path.exists(path), "the resident process did not remove its socket")
+
+
+def test_a_script_starts_no_resident_process(make_project: MakeProject, runtime: Path) -> None:
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    assert coe(root, "validate").returncode == 0  # not at a terminal
+    assert coe(root, "validate", COE_PAPER_RESIDENT="0").returncode == 0
+    time.sleep(1)
+    assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize(("setting", "ci", "terminal", "expected"), [
+    ("0", False, True, False), ("1", True, False, True), (None, False, True, True), (None, True, True, False),
+    (None, False, False, False)])  # fmt: skip
+def test_a_resident_process_is_wanted_at_a_terminal_outside_ci_or_when_asked_for(
+        monkeypatch: pytest.MonkeyPatch, setting: str | None, ci: bool, terminal: bool,
+        expected: bool) -> None:  # fmt: skip
+    for name, value in (("COE_PAPER_RESIDENT", setting), ("CI", "true" if ci else None)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setattr(os, "isatty", lambda fd: terminal)
+    assert resident.wanted() is expected
+
+
+def test_none_is_started_where_one_listens_or_for_a_command_it_would_not_run(
+        served: Path, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    started: list[str] = []
+    monkeypatch.setattr(resident_server, "start_detached", started.append)
+    monkeypatch.setenv("COE_PAPER_RESIDENT", "1")
+    resident.start_for(["--project", str(served), "validate"])
+    resident.start_for(["--project", str(served / "sections"), "comments", "x.docx"])
+    assert started == []
+    other = make_project(git=True).resolve()
+    resident.start_for(["-C", str(other / "sections"), "assemble", "-o", "x.docx"])
+    assert started == [str(other)]
+
+
+def test_a_resident_process_with_nothing_to_do_ends(make_project: MakeProject, runtime: Path) -> None:
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    idle = subprocess.Popen([sys.executable, "-c", resident_server.START, str(root), "1"], stdin=subprocess.DEVNULL)
+    wait_until(lambda: os.path.exists(path), "it never listened")
+    assert coe(root, "validate", code=NO_TYPER).returncode == 0
+    assert idle.wait(timeout=30) == 0  # a second after the last command
+    assert not os.path.exists(path)
+
+
+def test_a_resident_process_ends_when_its_project_is_removed(make_project: MakeProject, runtime: Path) -> None:
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    process = subprocess.Popen([sys.executable, "-c", resident_server.START, str(root), "600"],
+                               stdin=subprocess.DEVNULL)  # fmt: skip
+    wait_until(lambda: os.path.exists(path), "it never listened")
+    shutil.rmtree(root)
+    assert process.wait(timeout=30) == 0
+    assert not os.path.exists(path)

@@ -1,18 +1,19 @@
 """The `coe-paper` command, run in a warm process when one serves the project, else here.
 
 Starting coe-paper costs more than a small paper's build: Python, typer, pydantic, python-docx, Jinja2 and
-markdown-it take about 0.15 s to import before any work. While `coe-paper serve` runs, a resident process
-(resident_server.py) keeps all of them imported, with the spelling dictionary's index open, and forks a child for
-each `assemble`, `validate` or `status` run in that project. This module is the `coe-paper` command: it imports
-nothing but `os`, `socket` and `signal`, finds the project, and asks the resident process, if there is one, to run
-the command. The child gets this process's arguments, working directory, environment, umask and its standard input,
-output and error themselves (passed over the socket), so it prints to the same terminal, sees the same files and
-exits with the code this process then exits with. Anything else (no resident process, one for other code or another
-Python, another user's socket, a refusal) runs the command here, as before.
+markdown-it take about 0.15 s to import before any work. A resident process (resident_server.py) keeps all of them
+imported, with the spelling dictionary's index open, and forks a child for each `assemble`, `validate` or `status`
+run in that project. `coe-paper serve` keeps one while it runs; a command run here by someone at a terminal starts
+one once it is done (`start_for`), which ends after ten minutes with nothing to do. This module is the `coe-paper`
+command: it imports nothing but `os`, `socket` and `signal`, finds the project, and asks the resident process, if
+there is one, to run the command. The child gets this process's arguments, working directory, environment, umask and
+its standard input, output and error themselves (passed over the socket), so it prints to the same terminal, sees
+the same files and exits with the code this process then exits with. Anything else (no resident process, one for
+other code or another Python, another user's socket, a refusal) runs the command here, as before.
 
 The socket is `<runtime dir>/<hash of the project's path>.sock`, in `$XDG_RUNTIME_DIR/coe-paper` or
 `/tmp/coe-paper-<uid>`: a folder only its owner may enter, checked before use. `COE_PAPER_RESIDENT=0` runs every
-command here.
+command here and starts no resident process; `COE_PAPER_RESIDENT=1` starts one from a script too.
 """
 
 from __future__ import annotations
@@ -37,13 +38,50 @@ MAX_REQUEST = 1 << 20
 
 
 def run() -> None:
-    """Console-script entry point."""
-    code = forward(sys.argv[1:])
+    """Console-script entry point: the command run warm when it can be, else here; then, for someone at a terminal,
+    a resident process is started for the next command (`start_for`)."""
+    argv = sys.argv[1:]
+    code = forward(argv)
     if code is None:
-        from .cli import run as run_here
+        from . import cli
 
-        run_here()
+        code = cli.finish(cli.outcome())
+        start_for(argv)
     os._exit(code or 0)
+
+
+def wanted() -> bool:
+    """Whether a command run here starts a resident process: `COE_PAPER_RESIDENT=1` says yes and `0` no; unset, yes
+    for someone at a terminal (standard input and error both one) outside CI, where more commands are likely to
+    follow, and no for scripts, whose process tree should end with them."""
+    setting = os.environ.get("COE_PAPER_RESIDENT")
+    if setting in ("0", "1"):
+        return setting == "1"
+    return "CI" not in os.environ and os.isatty(0) and os.isatty(2)
+
+
+def start_for(argv: list[str]) -> None:
+    """Start the resident process of the project `argv` runs in, when `wanted` and none listens; it ends after ten
+    idle minutes (resident_server.IDLE)."""
+    start = _forwardable(argv) if os.name == "posix" and wanted() else None
+    root = project_root(start) if start is not None else None
+    path = socket_path(root, create=True) if root is not None else None
+    if root is None or path is None or _listens(path):
+        return
+    from .resident_server import start_detached
+
+    start_detached(root)
+
+
+def _listens(path: str) -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.connect(path)
+    except OSError:
+        return False
+    return True
 
 
 def forward(argv: list[str]) -> int | None:

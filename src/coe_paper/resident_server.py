@@ -2,7 +2,9 @@
 each command a `coe-paper` process passes to it (resident.py says why and what it passes).
 
 It runs as `python -m coe_paper.resident_server ROOT` would (`START`), with a pipe on its standard input: when the pipe
-closes (serve stopped, or died) it removes its socket and ends. Before listening it imports what `assemble`, `validate`
+closes (serve stopped, or died) it removes its socket and ends. Started by a command run alone on a terminal
+(`resident.run`), it has no pipe: it ends once it has served nothing for `IDLE` seconds, or when the project's folder
+is gone. Before listening it imports what `assemble`, `validate`
 and `status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
 spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so a
 fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless it comes
@@ -51,6 +53,18 @@ def spawn(root: Path) -> subprocess.Popen[bytes] | None:
         return None
 
 
+#: Seconds a resident process started by a command (`start_detached`) waits for the next one before it ends.
+IDLE = 600
+
+
+def start_detached(root: str) -> None:
+    """Start a resident process for the project at `root` that outlives this process and ends when idle; it starts
+    in `/`, so that it keeps no folder busy, with no standard stream of this process's."""
+    with contextlib.suppress(OSError):
+        subprocess.Popen([sys.executable, "-c", START, root, str(IDLE)], cwd="/", stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+
+
 def stop(process: subprocess.Popen[bytes] | None) -> None:
     """End a process `spawn` started, waiting a moment for it to remove its socket."""
     if process is None:
@@ -65,7 +79,9 @@ def stop(process: subprocess.Popen[bytes] | None) -> None:
         process.wait()
 
 
-def main(root: str) -> int:
+def main(root: str, idle: float | None = None) -> int:
+    """Listen for the project at `root` until serve closes the pipe on standard input or, with `idle`, until no
+    request came for that many seconds."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # ended from outside: the socket is removed all the same
     command = warm(root)
     path = resident.socket_path(root, create=True)
@@ -76,7 +92,7 @@ def main(root: str) -> int:
     own = resident.identity()
     try:
         with listener:
-            _serve(listener, command, own)
+            _serve(listener, command, own, None if idle is None else (root, idle))
     finally:
         with contextlib.suppress(OSError):
             if os.stat(path).st_ino == inode:  # still this process's socket, not a later one's
@@ -134,23 +150,34 @@ def _listen(path: str) -> socket.socket | None:
     return listener
 
 
-def _serve(listener: socket.socket, command: Any, own: str) -> None:
+def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, float] | None) -> None:
+    """Answer requests until serve closes the pipe or, with `idle` (the project's root and the seconds), until the
+    root is gone or nothing was asked for that long and no child is still running."""
+    watched = [listener] if idle else [listener, sys.stdin]
+    last = time.monotonic()
     while True:
-        ready, _, _ = select.select([listener, sys.stdin], [], [], 1.0)
-        _reap()
+        ready, _, _ = select.select(watched, [], [], 1.0)
+        running = _reap()
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
             return  # serve closed the pipe
         if listener in ready:
+            last = time.monotonic()
             connection, _ = listener.accept()
             with connection:
                 if not _handle(connection, listener, command, own):
                     return
+        elif idle and (not os.path.isdir(idle[0]) or (not running and time.monotonic() - last > idle[1])):
+            return
 
 
-def _reap() -> None:
-    with contextlib.suppress(ChildProcessError):
+def _reap() -> bool:
+    """Collect the children that ended; whether any is still running."""
+    try:
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
+    except ChildProcessError:
+        return False
+    return True
 
 
 def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str) -> bool:
@@ -248,8 +275,12 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
 
 
 def command_line() -> int:
-    """`START`'s entry: the project's root is the one argument."""
-    return main(os.path.realpath(sys.argv[1])) if len(sys.argv) == 2 else 2
+    """`START`'s entry: the project's root, and the seconds it may wait idle when no serve holds a pipe to it."""
+    if len(sys.argv) == 2:
+        return main(os.path.realpath(sys.argv[1]))
+    if len(sys.argv) == 3 and sys.argv[2].isdigit():
+        return main(os.path.realpath(sys.argv[1]), float(sys.argv[2]))
+    return 2
 
 
 if __name__ == "__main__":
