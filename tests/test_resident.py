@@ -600,3 +600,27 @@ def test_a_resident_process_ends_when_its_project_is_removed(make_project: MakeP
     shutil.rmtree(root)
     assert process.wait(timeout=30) == 0
     assert not os.path.exists(path)
+
+
+WARM_THEN_COLD = """
+import shutil, sys
+from pathlib import Path
+from coe_paper import pipeline, resident_server
+root = Path(sys.argv[1])
+resident_server.warm(str(root))
+shutil.rmtree(root / ".git" / "coe-paper-cache")
+before = set(sys.modules)
+built = pipeline.assemble(root, root / "cold.docx")
+assert built.output is not None, built.diagnostics
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_after_warming_a_cold_build_imports_nothing(make_project: MakeProject) -> None:
+    """What a child of the resident process needs when every section misses the cache (the first build after an
+    upgrade, or after a large edit) is imported before the fork, not in every child."""
+    root = make_project(git=True).resolve()
+    done = subprocess.run([sys.executable, "-c", WARM_THEN_COLD, str(root)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **EPOCH})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

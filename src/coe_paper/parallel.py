@@ -13,12 +13,9 @@ one is numbered by the whole paper, which a worker does not know, so it is left 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import re
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,10 +51,14 @@ _JOB: _Job | None = None  # what the forked workers read (set before the pool st
 
 def worth_it(items: Sequence[checks.Parsed]) -> bool:
     """Many sections to do, more than one processor, and a process with no other thread (a fork copies the locks
-    other threads hold, such as the preview's dictionary loader's, and a worker could wait on one for ever)."""
-    return (processors() > 1 and len(items) >= MIN_SECTIONS and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1
-            and sum(len(item.section.body) for item in items) >= MIN_BYTES)  # fmt: skip
+    other threads hold, such as the preview's dictionary loader's, and a worker could wait on one for ever).
+    multiprocessing is imported only once the cheaper questions say yes: a small paper's cold build does without."""
+    if not (processors() > 1 and len(items) >= MIN_SECTIONS and threading.active_count() == 1
+            and sum(len(item.section.body) for item in items) >= MIN_BYTES):  # fmt: skip
+        return False
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Editor | None,
@@ -78,6 +79,10 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         renderer.store.read_pack()  # the fragments kept already: read once, here, not in every worker
     _JOB = _Job(root, project, items, editor, renderer, caption_ids)
     content_parser()  # made (markdown-it imported) once here, not in every worker
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_start) as pool:
             answers = list(pool.map(_work, chunks))

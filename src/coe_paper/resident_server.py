@@ -104,7 +104,10 @@ def warm(root: str) -> Any:
     """Import and run once what the commands need; the click command that `coe-paper` builds from its options."""
     import typer.main
 
-    from . import cli, compose, docx_writer, pipeline, uptodate  # noqa: F401  (imported to be warm)
+    from . import cli, compose, docx_writer, markdown, parallel, pipeline, templates, uptodate, yamlparse  # noqa: F401
+
+    markdown.content_parser()  # what sections and templates that miss the cache need (the check below may not)
+    markdown.template_parser()
 
     try:
         loaded = pipeline.check(Path(root))
