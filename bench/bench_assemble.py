@@ -18,6 +18,9 @@ import pstats
 import random
 import re
 import shutil
+import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -319,29 +322,32 @@ def coe_paper_cmd(resident: bool = False) -> list[str]:
 
 @contextmanager
 def resident_process(project: Path, env: dict[str, str], held: list[float]) -> Iterator[None]:
-    """The project's resident process (`coe-paper serve` starts one), listening until the block ends; its own peak
-    memory in MB (Linux) is added to `held` as it ends."""
+    """The project's resident process, started as a first command typed at a terminal starts it (here asked for with
+    `COE_PAPER_RESIDENT=1`), listening until the block ends; its own peak memory in MB (Linux) is added to `held` as
+    it ends."""
     sys.path.insert(0, str(REPO / "src"))  # this checkout's coe-paper, as the children's PYTHONPATH has it
-    from coe_paper.resident_server import START  # how `serve` starts it
+    from coe_paper.resident import socket_path
 
-    process = subprocess.Popen([sys.executable, "-c", START, str(project.resolve())], env=env, stdin=subprocess.PIPE,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    first = [*coe_paper_cmd(True), "--project", str(project), "status"]
+    subprocess.run(first, env={**env, "COE_PAPER_RESIDENT": "1"}, capture_output=True, check=True)
+    path = socket_path(str(project.resolve()), create=False)
+    probe = "import sys; sys.modules['typer'] = None; " + first[2]  # runs only where typer is already imported
+    deadline = time.monotonic() + 120
+    while subprocess.run([first[0], "-c", probe, *first[3:]], env=env, capture_output=True).returncode != 0:
+        if path is None or time.monotonic() > deadline:
+            raise RuntimeError("the resident process did not start")
+        time.sleep(0.2)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as asking:  # the kernel says who listens
+        asking.connect(path)
+        pid = struct.unpack("3i", asking.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
     try:
-        ask = [*coe_paper_cmd(True), "--project", str(project), "status"]
-        probe = "import sys; sys.modules['typer'] = None; " + ask[2]  # runs only where typer is already imported
-        deadline = time.monotonic() + 120
-        while subprocess.run([ask[0], "-c", probe, *ask[3:]], env=env, capture_output=True).returncode != 0:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the resident process did not start")
-            time.sleep(0.2)
         yield
     finally:
         with contextlib.suppress(OSError):
-            status = Path(f"/proc/{process.pid}/status").read_text(encoding="utf-8")
+            status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
             held.extend(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:"))
-        assert process.stdin is not None
-        process.stdin.close()
-        process.wait(timeout=10)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)  # it removes its socket as it ends
 
 
 def child_env() -> dict[str, str]:
@@ -548,8 +554,8 @@ def main(argv: list[str] | None = None) -> int:
           " before each run (the blame cache kept); warm: nothing changed, built with --force; up to date: nothing"
           " changed (assemble finds its record and builds nothing); 1 edit: a sentence with a word no run has looked"
           " up added to one section before each run; 1 edit, a slip: the same with the word misspelt (suggestions are"
-          " looked for); resident: the same command passed by `coe-paper` to the"
-          " project's resident process (which `coe-paper serve` keeps), time and memory of the calling process;"
+          " looked for); resident: the same command passed by `coe-paper` to the project's resident process (started by"
+          " a first command as at a terminal; `coe-paper serve` keeps one too), time and memory of the calling process;"
           f" {FLOOR}: the work the speed issue calls a build's floor (every section parsed with markdown-it, the"
           " document's XML serialised and zipped) timed inside one process, its cpu and memory those of that process;"
           " / floor: coe-paper's median over the floor's median")
