@@ -624,3 +624,16 @@ def test_after_warming_a_cold_build_imports_nothing(make_project: MakeProject) -
                           timeout=120, env={**os.environ, **EPOCH})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_starting_a_resident_process_never_changes_how_the_command_ended(make_project: MakeProject,
+                                                                         runtime: Path) -> None:  # fmt: skip
+    """The start comes after the command: whatever goes wrong there (here: the folder it ran in was removed while it
+    ran, so that `.` no longer resolves) leaves its exit code and output as they were, with no traceback."""
+    root = make_project(git=True).resolve()
+    gone = root / "sections" / "gone"
+    gone.mkdir()
+    code = ("import os, coe_paper.pipeline as p\nload = p.load\n"
+            f"p.load = lambda *a, **k: (os.rmdir({str(gone)!r}), load(*a, **k))[1]\n{CLIENT}")  # fmt: skip
+    found = coe(gone, "validate", code=code, COE_PAPER_RESIDENT="1")
+    assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr

@@ -43,10 +43,13 @@ def run() -> None:
     argv = sys.argv[1:]
     code = forward(argv)
     if code is None:
+        import contextlib  # imported by the command already
+
         from . import cli
 
         code = cli.finish(cli.outcome())
-        start_for(argv)
+        with contextlib.suppress(BaseException):  # the command is done: nothing here may change how it ended
+            start_for(argv)
     os._exit(code or 0)
 
 
