@@ -637,3 +637,19 @@ def test_starting_a_resident_process_never_changes_how_the_command_ended(make_pr
             f"p.load = lambda *a, **k: (os.rmdir({str(gone)!r}), load(*a, **k))[1]\n{CLIENT}")  # fmt: skip
     found = coe(gone, "validate", code=code, COE_PAPER_RESIDENT="1")
     assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr
+
+
+def test_no_resident_process_is_started_where_its_socket_could_not_be_made(
+        make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A runtime folder whose path leaves no room for the socket's name (at most 107 bytes): a resident process
+    started for every command would warm up, fail to listen and end, each time."""
+    deep = runtime / ("r" * (110 - len(str(runtime)) - len("/coe-paper/") - 32))
+    deep.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    monkeypatch.setenv("COE_PAPER_RESIDENT", "1")
+    started: list[str] = []
+    monkeypatch.setattr(resident_server, "start_detached", started.append)
+    root = make_project(git=True).resolve()
+    assert resident.socket_path(str(root), create=True) is None
+    resident.start_for(["--project", str(root), "validate"])
+    assert started == []

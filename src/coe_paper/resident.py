@@ -35,6 +35,8 @@ GO = b"go\n"  # the caller waits for the command: the child may take its streams
 #: What Python reads as it starts (the resident process started with its own): a run whose values differ is run here.
 STARTUP = ("PYTHON", "LANG", "LC_")
 MAX_REQUEST = 1 << 20
+#: The longest path a Unix socket may have (the kernel's `sun_path`, less its NUL): 107 bytes on Linux, 103 elsewhere.
+MAX_SOCKET_PATH = 107 if sys.platform.startswith("linux") else 103
 
 
 def run() -> None:
@@ -254,13 +256,14 @@ def identity(fresh: bool = False) -> str:
 
 def socket_path(root: str, create: bool) -> str | None:
     """The resident process's socket for the project at `root`, in a folder only this user may enter (made with
-    `create`), or None when there is no such folder."""
+    `create`), or None when there is no such folder or its path is too long for a socket's."""
     import hashlib
 
     folder = _runtime_dir(create)
     if folder is None:
         return None
-    return os.path.join(folder, hashlib.sha256(os.fsencode(root)).hexdigest()[:32] + ".sock")
+    path = os.path.join(folder, hashlib.sha256(os.fsencode(root)).hexdigest()[:32] + ".sock")
+    return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
 
 
 def _runtime_dir(create: bool) -> str | None:
