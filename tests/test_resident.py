@@ -653,3 +653,26 @@ def test_no_resident_process_is_started_where_its_socket_could_not_be_made(
     assert resident.socket_path(str(root), create=True) is None
     resident.start_for(["--project", str(root), "validate"])
     assert started == []
+
+
+def test_a_resident_process_that_serves_no_one_ends_however_often_it_is_asked(make_project: MakeProject,
+                                                                               runtime: Path) -> None:  # fmt: skip
+    """What it refuses (a caller with another Python, other code or another environment, or a request it cannot
+    read) is no use of it: a resident process that every caller runs past still ends once idle."""
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    idle = subprocess.Popen([sys.executable, "-c", resident_server.START, str(root), "1"], stdin=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: os.path.exists(path), "it never listened")
+        deadline = time.monotonic() + 10
+        while idle.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as asking:
+                asking.connect(path)  # and says nothing: refused
+            time.sleep(0.1)
+        assert idle.poll() == 0, "refused requests kept it waiting"
+        assert not os.path.exists(path)
+    finally:
+        if idle.poll() is None:
+            idle.terminate()
+        idle.wait()

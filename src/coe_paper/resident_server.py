@@ -155,7 +155,7 @@ def _listen(path: str) -> socket.socket | None:
 
 def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, float] | None) -> None:
     """Answer requests until serve closes the pipe or, with `idle` (the project's root and the seconds), until the
-    root is gone or nothing was asked for that long and no child is still running."""
+    root is gone or no command was run for that long and no child is still running."""
     watched = [listener] if idle else [listener, sys.stdin]
     last = time.monotonic()
     while True:
@@ -164,12 +164,14 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
             return  # serve closed the pipe
         if listener in ready:
-            last = time.monotonic()
             connection, _ = listener.accept()
             with connection:
-                if not _handle(connection, listener, command, own):
-                    return
-        elif idle and (not os.path.isdir(idle[0]) or (not running and time.monotonic() - last > idle[1])):
+                served = _handle(connection, listener, command, own)
+            if served is False:
+                return
+            if served:  # what it refused (another Python, other code, a request it could not read) is no use of it
+                last = time.monotonic()
+        if idle and (not os.path.isdir(idle[0]) or (not running and time.monotonic() - last > idle[1])):
             return
 
 
@@ -183,31 +185,32 @@ def _reap() -> bool:
     return True
 
 
-def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str) -> bool:
-    """Run one request in a child, or refuse it; False when this process's code changed and it should end."""
+def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str) -> bool | None:
+    """Run one request in a child (True), or refuse it (None); False when this process's code changed and it should
+    end."""
     fds: list[int] = []
     deadline = time.monotonic() + READ_TIME
     try:
         connection.settimeout(READ_TIME)
         _, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
         if uid != os.getuid():
-            return True
+            return None
         head, fds, _, _ = socket.recv_fds(connection, 8, 3)
         size = int.from_bytes(head, "big") if len(head) == 8 else resident.MAX_REQUEST + 1
         request = _read(connection, size, deadline) if len(fds) == 3 and size <= resident.MAX_REQUEST else None
         why = _refusal(request, own)
         if why is not None or request is None:
             connection.sendall(b"refused " + (why or "a request it could not read").encode() + b"\n")
-            return why != "other code" or resident.identity(fresh=True) == own
+            return None if why != "other code" or resident.identity(fresh=True) == own else False
         if os.fork() == 0:
             _child(connection, listener, fds, request, command)
+        return True
     except OSError:
-        pass
+        return None
     finally:
         for fd in fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
-    return True
 
 
 def _read(connection: socket.socket, size: int, deadline: float) -> list[bytes] | None:
