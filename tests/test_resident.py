@@ -569,7 +569,7 @@ def test_a_resident_process_is_wanted_at_a_terminal_outside_ci_or_when_asked_for
 def test_none_is_started_where_one_listens_or_for_a_command_it_would_not_run(
         served: Path, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     started: list[str] = []
-    monkeypatch.setattr(resident_server, "start_detached", started.append)
+    monkeypatch.setattr(resident_server, "start_detached", lambda root, lock: started.append(root))
     monkeypatch.setenv("COE_PAPER_RESIDENT", "1")
     resident.start_for(["--project", str(served), "validate"])
     resident.start_for(["--project", str(served / "sections"), "comments", "x.docx"])
@@ -648,7 +648,7 @@ def test_no_resident_process_is_started_where_its_socket_could_not_be_made(
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
     monkeypatch.setenv("COE_PAPER_RESIDENT", "1")
     started: list[str] = []
-    monkeypatch.setattr(resident_server, "start_detached", started.append)
+    monkeypatch.setattr(resident_server, "start_detached", lambda root, lock: started.append(root))
     root = make_project(git=True).resolve()
     assert resident.socket_path(str(root), create=True) is None
     resident.start_for(["--project", str(root), "validate"])
@@ -676,3 +676,26 @@ def test_a_resident_process_that_serves_no_one_ends_however_often_it_is_asked(ma
         if idle.poll() is None:
             idle.terminate()
         idle.wait()
+
+
+def test_commands_run_together_start_one_resident_process(make_project: MakeProject, runtime: Path,
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    """Commands typed one after another (or run at once) before the first one's resident process listens each
+    found none: each started one, which warmed up (a check of the whole paper) only to find the first listening."""
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    log = tmp_path / "started"
+    code = ("import coe_paper.resident_server as s\nreal = s.start_detached\n"
+            f"s.start_detached = lambda *a: (open({str(log)!r}, 'a').write('x'), real(*a))\n{CLIENT}")  # fmt: skip
+    env = {**os.environ, "COE_PAPER_RESIDENT": "1"}
+    callers = [subprocess.Popen([sys.executable, "-c", code, "validate"], cwd=root, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(4)]  # fmt: skip
+    try:
+        assert [caller.wait(timeout=120) for caller in callers] == [0] * 4
+        wait_until(lambda: os.path.exists(path), "no resident process listened")
+        assert log.read_text() == "x"
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(server_pid(path), signal.SIGTERM)
+        wait_until(lambda: not os.path.exists(path), "the resident process did not remove its socket")

@@ -66,16 +66,40 @@ def wanted() -> bool:
 
 
 def start_for(argv: list[str]) -> None:
-    """Start the resident process of the project `argv` runs in, when `wanted` and none listens; it ends after ten
-    idle minutes (resident_server.IDLE)."""
+    """Start the resident process of the project `argv` runs in, when `wanted` and none listens or is starting (it
+    holds the project's lock, `claim`, from the start); it ends after ten idle minutes (resident_server.IDLE)."""
     start = _forwardable(argv) if os.name == "posix" and wanted() else None
     root = project_root(start) if start is not None else None
     path = socket_path(root, create=True) if root is not None else None
     if root is None or path is None or _listens(path):
         return
+    held = claim(path)
+    if held is None:
+        return  # another command's is warming up: the commands run meanwhile start no more
     from .resident_server import start_detached
 
-    start_detached(root)
+    try:
+        start_detached(root, held)
+    finally:
+        os.close(held)
+
+
+def claim(path: str) -> int | None:
+    """A descriptor holding the lock of the socket at `path` (a file beside it, left there), or None when another
+    process holds it: the project's resident process holds it, from before it warms up until it ends."""
+    import fcntl
+
+    try:
+        fd = os.open(path.removesuffix(".sock") + ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW,
+                     0o600)  # fmt: skip
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def _listens(path: str) -> bool:

@@ -4,7 +4,8 @@ each command a `coe-paper` process passes to it (resident.py says why and what i
 It runs as `python -m coe_paper.resident_server ROOT` would (`START`), with a pipe on its standard input: when the pipe
 closes (serve stopped, or died) it removes its socket and ends. Started by a command run alone on a terminal
 (`resident.run`), it has no pipe: it ends once it has served nothing for `IDLE` seconds, or when the project's folder
-is gone. Before listening it imports what `assemble`, `validate`
+is gone; it holds the project's lock (`resident.claim`) from its start, so that the commands run while it warms up
+start no other. Before listening it imports what `assemble`, `validate`
 and `status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
 spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so a
 fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless it comes
@@ -57,12 +58,14 @@ def spawn(root: Path) -> subprocess.Popen[bytes] | None:
 IDLE = 600
 
 
-def start_detached(root: str) -> None:
-    """Start a resident process for the project at `root` that outlives this process and ends when idle; it starts
-    in `/`, so that it keeps no folder busy, with no standard stream of this process's."""
+def start_detached(root: str, lock: int) -> None:
+    """Start a resident process for the project at `root` that outlives this process and ends when idle, holding
+    the project's `lock` (resident.claim) that this process took; it starts in `/`, so that it keeps no folder busy,
+    with no standard stream of this process's."""
     with contextlib.suppress(OSError):
-        subprocess.Popen([sys.executable, "-c", START, root, str(IDLE)], cwd="/", stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        subprocess.Popen([sys.executable, "-c", START, root, str(IDLE), str(lock)], cwd="/", stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                         pass_fds=(lock,))  # fmt: skip
 
 
 def stop(process: subprocess.Popen[bytes] | None) -> None:
@@ -79,10 +82,12 @@ def stop(process: subprocess.Popen[bytes] | None) -> None:
         process.wait()
 
 
-def main(root: str, idle: float | None = None) -> int:
+def main(root: str, idle: float | None = None, lock: int | None = None) -> int:
     """Listen for the project at `root` until serve closes the pipe on standard input or, with `idle`, until no
-    request came for that many seconds."""
+    command came for that many seconds. `lock`: the project's lock, taken for it by the command that started it."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # ended from outside: the socket is removed all the same
+    if lock is not None:
+        os.set_inheritable(lock, False)  # held until this process ends, and by no program a command runs
     command = warm(root)
     path = resident.socket_path(root, create=True)
     listener = _listen(path) if path is not None else None
@@ -281,12 +286,14 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
 
 
 def command_line() -> int:
-    """`START`'s entry: the project's root, and the seconds it may wait idle when no serve holds a pipe to it."""
-    if len(sys.argv) == 2:
-        return main(os.path.realpath(sys.argv[1]))
-    if len(sys.argv) == 3 and sys.argv[2].isdigit():
-        return main(os.path.realpath(sys.argv[1]), float(sys.argv[2]))
-    return 2
+    """`START`'s entry: the project's root; when no serve holds a pipe to it, the seconds it may wait idle, and the
+    descriptor of the project's lock when it holds it."""
+    args = sys.argv[1:]
+    if not 1 <= len(args) <= 3 or not all(arg.isdigit() for arg in args[1:]):
+        return 2
+    idle = float(args[1]) if len(args) > 1 else None
+    lock = int(args[2]) if len(args) > 2 else None
+    return main(os.path.realpath(args[0]), idle, lock)
 
 
 if __name__ == "__main__":
