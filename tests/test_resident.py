@@ -699,3 +699,37 @@ def test_commands_run_together_start_one_resident_process(make_project: MakeProj
         with contextlib.suppress(OSError):
             os.kill(server_pid(path), signal.SIGTERM)
         wait_until(lambda: not os.path.exists(path), "the resident process did not remove its socket")
+
+
+def test_serve_takes_over_from_a_resident_process_a_command_started(make_project: MakeProject,
+                                                                     runtime: Path) -> None:  # fmt: skip
+    """`serve` started while a command's resident process listens: serve's waits for it to end (idle) and then
+    serves, rather than giving up and leaving serve without one for the rest of its run."""
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    first = subprocess.Popen([sys.executable, "-c", resident_server.START, str(root), "600"], stdin=subprocess.DEVNULL)
+    served: subprocess.Popen[bytes] | None = None
+    try:
+        wait_until(lambda: os.path.exists(path), "the first never listened")
+        served = resident_server.spawn(root)
+        assert served is not None
+        time.sleep(3)  # warmed up, and found the first listening
+        assert served.poll() is None, "serve's resident process gave up"
+        first.terminate()
+        assert first.wait(timeout=30) == 0
+
+        def serves() -> bool:
+            try:
+                return served is not None and server_pid(path) == served.pid
+            except OSError:
+                return False
+
+        wait_until(serves, "serve's resident process never took over")
+        assert coe(root, "validate", code=NO_TYPER).returncode == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        resident_server.stop(served)
+    assert not os.path.exists(path)

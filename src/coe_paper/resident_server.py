@@ -1,17 +1,18 @@
-"""The resident process that `coe-paper serve` keeps beside it: coe-paper imported and warm, a child forked for
-each command a `coe-paper` process passes to it (resident.py says why and what it passes).
+"""The resident process that `coe-paper serve` keeps beside it, or that a command run at a terminal starts: coe-paper
+imported and warm, a child forked for each command a `coe-paper` process passes to it (resident.py says why and what it
+passes).
 
 It runs as `python -m coe_paper.resident_server ROOT` would (`START`), with a pipe on its standard input: when the pipe
 closes (serve stopped, or died) it removes its socket and ends. Started by a command run alone on a terminal
-(`resident.run`), it has no pipe: it ends once it has served nothing for `IDLE` seconds, or when the project's folder
-is gone; it holds the project's lock (`resident.claim`) from its start, so that the commands run while it warms up
-start no other. Before listening it imports what `assemble`, `validate`
-and `status` import, checks the paper once (which builds the models' validators, compiles the templates and opens the
-spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one thread, so a
-fork copies no lock another thread holds. A request is refused (the caller then runs the command itself) unless it comes
-from this user, for this project's resident protocol, from the same Python with the same coe-paper code and libraries
-(`resident.identity`); the child takes the caller's working directory, umask, environment and standard streams, runs the
-command as `coe-paper` would, and tells the caller its exit code.
+(`resident.run`), it has no pipe: it ends once it has served nothing for `IDLE` seconds, or when the project's folder is
+gone. Each holds the project's lock (`resident.claim`) from its start, so that the commands run while it warms up start
+no other; serve's, started while another holds it, waits for it to end. Before listening it imports what `assemble`,
+`validate` and `status` import, checks the paper once (which builds the models' validators, compiles the templates and
+opens the spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one
+thread, so a fork copies no lock another thread holds. A request is refused (the caller then runs the command itself)
+unless it comes from this user, for this project's resident protocol, from the same Python with the same coe-paper code
+and libraries (`resident.identity`); the child takes the caller's working directory, umask, environment and standard
+streams, runs the command as `coe-paper` would, and tells the caller its exit code.
 """
 
 from __future__ import annotations
@@ -84,14 +85,25 @@ def stop(process: subprocess.Popen[bytes] | None) -> None:
 
 def main(root: str, idle: float | None = None, lock: int | None = None) -> int:
     """Listen for the project at `root` until serve closes the pipe on standard input or, with `idle`, until no
-    command came for that many seconds. `lock`: the project's lock, taken for it by the command that started it."""
+    command came for that many seconds. It holds the project's lock (resident.claim) while it lives: `lock`, taken
+    for it by the command that started it, else its own. Serve's waits for another holding it to end (one a command
+    started, or another serve's), then serves in its place; one with `idle` leaves it alone."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # ended from outside: the socket is removed all the same
-    if lock is not None:
-        os.set_inheritable(lock, False)  # held until this process ends, and by no program a command runs
-    command = warm(root)
     path = resident.socket_path(root, create=True)
-    listener = _listen(path) if path is not None else None
-    if listener is None or path is None:
+    if path is None:
+        return 1
+    held = resident.claim(path) if lock is None else lock
+    if held is None and idle is not None:
+        return 1
+    command = warm(root)
+    while held is None:
+        ready, _, _ = select.select([sys.stdin], [], [], 1.0)
+        if ready and not os.read(sys.stdin.fileno(), 4096):
+            return 1  # serve closed the pipe before it was this process's turn
+        held = resident.claim(path)
+    os.set_inheritable(held, False)  # held until this process ends, and by no program a command runs
+    listener = _listen(path)
+    if listener is None:
         return 1
     inode = os.stat(path).st_ino
     own = resident.identity()
