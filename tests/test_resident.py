@@ -733,3 +733,25 @@ def test_serve_takes_over_from_a_resident_process_a_command_started(make_project
             first.wait()
         resident_server.stop(served)
     assert not os.path.exists(path)
+
+
+def test_the_resident_process_holds_the_lock_when_its_starter_had_a_standard_stream_closed(
+        make_project: MakeProject, runtime: Path) -> None:  # fmt: skip
+    """With standard input closed, the lock's descriptor took its number, and the resident process's /dev/null
+    took that number's place: it held no lock, and the next command could start a second."""
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    env = {**os.environ, "COE_PAPER_RESIDENT": "1"}
+    first = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" validate <&-', sys.executable, CLIENT], cwd=root, env=env,
+                           capture_output=True, timeout=120)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    wait_until(lambda: os.path.exists(path), "no resident process listened")
+    try:
+        held = resident.claim(path)
+        if held is not None:
+            os.close(held)
+        assert held is None, "the lock was free while it listened"
+    finally:
+        os.kill(server_pid(path), signal.SIGTERM)
+        wait_until(lambda: not os.path.exists(path), "the resident process did not remove its socket")

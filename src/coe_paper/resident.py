@@ -95,6 +95,9 @@ def claim(path: str) -> int | None:
     except OSError:
         return None
     try:
+        if fd <= 2:  # a standard stream is closed and this took its number: a child's would take its place
+            fd, closed = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3), fd
+            os.close(closed)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
