@@ -499,6 +499,19 @@ def test_ctrl_z_stops_the_command_with_its_caller_and_fg_goes_on(served: Path, t
         assert_ends(child, office)
 
 
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_caller_killed_outright_ends_its_command(served: Path, tmp_path: Path, stopped: bool) -> None:
+    """SIGKILL gives the caller no time to pass a signal on: the resident process sees its connection close and
+    ends the child, continuing it first when Ctrl-Z had stopped it (which would otherwise wait for ever)."""
+    caller, (child, office) = waiting_for_office(served, tmp_path, process_group=0)
+    if stopped:
+        caller.send_signal(signal.SIGTSTP)
+        assert _state_within(child, "T")
+    caller.kill()
+    caller.wait(timeout=10)
+    assert_ends(child, office)
+
+
 def _state_within(pid: int, state: str) -> bool:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:

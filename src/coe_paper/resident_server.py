@@ -12,7 +12,8 @@ opens the spelling dictionary's index) and freezes what it made, so that a child
 thread, so a fork copies no lock another thread holds. A request is refused (the caller then runs the command itself)
 unless it comes from this user, for this project's resident protocol, from the same Python with the same coe-paper code
 and libraries (`resident.identity`); the child takes the caller's working directory, umask, environment and standard
-streams, runs the command as `coe-paper` would, and tells the caller its exit code.
+streams, runs the command as `coe-paper` would, and tells the caller its exit code. A child whose caller is gone
+(killed outright, with no time to pass a signal on) is ended.
 """
 
 from __future__ import annotations
@@ -170,41 +171,68 @@ def _listen(path: str) -> socket.socket | None:
     return listener
 
 
+#: What poll says of a connection whose caller has gone (closed, or ended: SIGKILL gives it no time to pass a
+#: signal on); POLLRDHUP is Linux's, elsewhere only a hang-up of both ways is seen.
+_GONE = getattr(select, "POLLRDHUP", 0) | select.POLLHUP
+
+
 def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, float] | None) -> None:
     """Answer requests until serve closes the pipe or, with `idle` (the project's root and the seconds), until the
-    root is gone or no command was run for that long and no child is still running."""
-    watched = [listener] if idle else [listener, sys.stdin]
+    root is gone or no command was run for that long and no child is still running. A child whose caller has gone
+    is ended (and continued, if Ctrl-Z stopped it): nobody waits for what it does any more."""
+    children: dict[int, socket.socket] = {}  # each running child's pid, with its own copy of its caller's connection
     last = time.monotonic()
-    while True:
-        ready, _, _ = select.select(watched, [], [], 1.0)
-        running = _reap()
-        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
-            return  # serve closed the pipe
-        if listener in ready:
-            connection, _ = listener.accept()
-            with connection:
-                served = _handle(connection, listener, command, own)
-            if served is False:
-                return
-            if served:  # what it refused (another Python, other code, a request it could not read) is no use of it
-                last = time.monotonic()
-        if idle and (not os.path.isdir(idle[0]) or (not running and time.monotonic() - last > idle[1])):
-            return
-
-
-def _reap() -> bool:
-    """Collect the children that ended; whether any is still running."""
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            poller = select.poll()
+            poller.register(listener, select.POLLIN)
+            if idle is None:
+                poller.register(sys.stdin, select.POLLIN)
+            for caller in children.values():
+                poller.register(caller, _GONE)
+            events = dict(poller.poll(1000))
+            running = _reap(children)
+            if idle is None and events.get(sys.stdin.fileno()) and not os.read(sys.stdin.fileno(), 4096):
+                return  # serve closed the pipe
+            for pid, caller in list(children.items()):
+                if events.get(caller.fileno(), 0) & _GONE:
+                    children.pop(pid).close()
+                    for number in (signal.SIGTERM, signal.SIGCONT):
+                        with contextlib.suppress(OSError):
+                            os.kill(pid, number)  # not reaped yet, so the number is still the child's
+            if events.get(listener.fileno()):
+                connection, _ = listener.accept()
+                with connection:
+                    served = _handle(connection, listener, command, own, children)
+                if served is False:
+                    return
+                if served:  # what it refused (another Python, other code, a request it could not read) is no use
+                    last = time.monotonic()
+            if idle and (not os.path.isdir(idle[0]) or (not running and time.monotonic() - last > idle[1])):
+                return
+    finally:
+        for caller in children.values():
+            caller.close()
+
+
+def _reap(children: dict[int, socket.socket]) -> bool:
+    """Collect the children that ended (closing their callers' connections); whether any is still running."""
+    try:
+        while True:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+            if not pid:
+                return True
+            caller = children.pop(pid, None)
+            if caller is not None:
+                caller.close()
     except ChildProcessError:
         return False
-    return True
 
 
-def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str) -> bool | None:
-    """Run one request in a child (True), or refuse it (None); False when this process's code changed and it should
-    end."""
+def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str,
+            children: dict[int, socket.socket]) -> bool | None:  # fmt: skip
+    """Run one request in a child (True; added to `children`), or refuse it (None); False when this process's code
+    changed and it should end."""
     fds: list[int] = []
     deadline = time.monotonic() + READ_TIME
     try:
@@ -219,8 +247,17 @@ def _handle(connection: socket.socket, listener: socket.socket, command: Any, ow
         if why is not None or request is None:
             connection.sendall(b"refused " + (why or "a request it could not read").encode() + b"\n")
             return None if why != "other code" or resident.identity(fresh=True) == own else False
-        if os.fork() == 0:
+        watch = connection.dup()
+        try:
+            pid = os.fork()
+        except OSError:
+            watch.close()
+            raise
+        if pid == 0:
+            for caller in [watch, *children.values()]:
+                caller.close()
             _child(connection, listener, fds, request, command)
+        children[pid] = watch
         return True
     except OSError:
         return None
