@@ -768,3 +768,29 @@ def test_the_resident_process_holds_the_lock_when_its_starter_had_a_standard_str
     finally:
         os.kill(server_pid(path), signal.SIGTERM)
         wait_until(lambda: not os.path.exists(path), "the resident process did not remove its socket")
+
+
+def test_a_resident_process_is_idle_from_the_end_of_its_last_command(make_project: MakeProject, runtime: Path,
+                                                                      tmp_path: Path) -> None:  # fmt: skip
+    """A command that runs longer than the idle time (here 6 s against 3 s: a slow LibreOffice) does not leave the
+    resident process to end the moment it finishes (it looks once a second: it ended within one)."""
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text("#!/bin/sh\nexec sleep 6\n")
+    (bin_dir / "soffice").chmod(0o755)
+    server = subprocess.Popen([sys.executable, "-c", resident_server.START, str(root), "3"], stdin=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: os.path.exists(path), "it never listened")
+        slow = coe(root, "assemble", "--no-layout", "--pdf", "-o", "x.docx", code=NO_TYPER,
+                   PATH=f"{bin_dir}:{os.environ['PATH']}")  # fmt: skip
+        assert "typer" not in slow.stderr  # run by the resident process (the fake LibreOffice makes no PDF)
+        time.sleep(1.5)
+        assert server.poll() is None, "it ended as the command ended"
+        assert server.wait(timeout=30) == 0  # then idle
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait()

@@ -178,8 +178,8 @@ _GONE = getattr(select, "POLLRDHUP", 0) | select.POLLHUP
 
 def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, float] | None) -> None:
     """Answer requests until serve closes the pipe or, with `idle` (the project's root and the seconds), until the
-    root is gone or no command was run for that long and no child is still running. A child whose caller has gone
-    is ended (and continued, if Ctrl-Z stopped it): nobody waits for what it does any more."""
+    root is gone or no command has run for that long. A child whose caller has gone is ended (and continued, if
+    Ctrl-Z stopped it): nobody waits for what it does any more."""
     children: dict[int, socket.socket] = {}  # each running child's pid, with its own copy of its caller's connection
     last = time.monotonic()
     try:
@@ -191,7 +191,8 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
             for caller in children.values():
                 poller.register(caller, _GONE)
             events = dict(poller.poll(1000))
-            running = _reap(children)
+            if _reap(children):
+                last = time.monotonic()  # idle from when the last command ended, however long it ran
             if idle is None and events.get(sys.stdin.fileno()) and not os.read(sys.stdin.fileno(), 4096):
                 return  # serve closed the pipe
             for pid, caller in list(children.items()):
@@ -208,7 +209,7 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
                     return
                 if served:  # what it refused (another Python, other code, a request it could not read) is no use
                     last = time.monotonic()
-            if idle and (not os.path.isdir(idle[0]) or (not running and time.monotonic() - last > idle[1])):
+            if idle and (not os.path.isdir(idle[0]) or time.monotonic() - last > idle[1]):
                 return
     finally:
         for caller in children.values():
