@@ -71,7 +71,7 @@ def start_for(argv: list[str]) -> None:
     start = _forwardable(argv) if os.name == "posix" and wanted() else None
     root = project_root(start) if start is not None else None
     path = socket_path(root, create=True) if root is not None else None
-    if root is None or path is None or _listens(path):
+    if root is None or path is None or listens(path):
         return
     held = claim(path)
     if held is None:
@@ -105,7 +105,8 @@ def claim(path: str) -> int | None:
     return fd
 
 
-def _listens(path: str) -> bool:
+def listens(path: str) -> bool:
+    """Whether a live process listens on the socket at `path` (not a file left by one that ended)."""
     import socket
 
     try:

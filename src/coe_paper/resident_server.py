@@ -155,17 +155,11 @@ def _listen(path: str) -> socket.socket | None:
             listener.bind(path)
             break
         except OSError:
-            probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                probe.connect(path)
-            except OSError:  # left by a process that ended without removing it
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-                continue
-            finally:
-                probe.close()
-            listener.close()
-            return None  # another serve of this project has one
+            if resident.listens(path):
+                listener.close()
+                return None  # another resident process of this project has it
+            with contextlib.suppress(OSError):  # left by a process that ended without removing it
+                os.unlink(path)
     else:
         listener.close()
         return None
