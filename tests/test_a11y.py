@@ -3,16 +3,21 @@ colours, and `coe-paper audit` on a foreign .docx (pandoc's) and on the assemble
 
 from __future__ import annotations
 
+import io
+import shutil
 import subprocess
+import zipfile
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from coe_paper import pipeline
+from coe_paper import a11y, pipeline
 from coe_paper.a11y import audit, contrast
 from coe_paper.cli import app
+from coe_paper.diagnostics import Diagnostic
 from conftest import HOUSING_BODY, REPO_ROOT, MakeProject, require_client, section_text
 
 
@@ -49,6 +54,40 @@ def test_contrast_and_the_bundled_template() -> None:
     assert round(contrast("000000"), 1) == 21.0
     assert contrast("4F81BD") < 4.5 < contrast("003399")
     assert not [d for d in pipeline.check(Path(__file__).resolve().parents[1]).diagnostics if d.code == "COE535"]
+
+
+def _pale_headings(template: bytes) -> bytes:
+    """The template with its headings' blue (#003399) turned pale grey (#AAAAAA, 2.3:1 against white)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b'<w:color w:val="003399"', b'<w:color w:val="AAAAAA"')
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_a_pale_template_colour_is_reported_and_judged_once_for_the_templates_bytes(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    pale = _pale_headings((REPO_ROOT / "paper" / "template.docx").read_bytes())
+    root = make_project({"paper/template.docx": pale}, git=True)
+    judged: list[str] = []
+    real = a11y._template_contrast
+
+    def counted(path: str, data: bytes) -> Iterator[Diagnostic]:
+        judged.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(a11y, "_template_contrast", counted)
+    for _ in range(2):  # the second check takes the first's answer for the same bytes
+        found = [d for d in pipeline.check(root).diagnostics if d.code == "COE535"]
+        assert "style 'heading 1' has text colour #AAAAAA at 2.3:1" in found[0].message, found
+        assert found[0].path == "paper/template.docx"
+    assert judged == ["paper/template.docx"]
+    shutil.copyfile(REPO_ROOT / "paper" / "template.docx", root / "paper" / "template.docx")  # darkened again
+    assert not [d for d in pipeline.check(root).diagnostics if d.code == "COE535"]
+    assert len(judged) == 2
 
 
 def test_audit_of_a_foreign_docx(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ header row, COE545 a heading that skips a level, COE546 empty paragraphs used fo
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,9 +41,29 @@ def alt_problem(alt: str) -> tuple[str, str] | None:
     return None
 
 
-def template(project: Project, source: Source) -> Iterator[Diagnostic]:
-    """COE535: the template's text colours."""
-    yield from _template_contrast(project, source)
+def template(project: Project, source: Source) -> list[Diagnostic]:
+    """COE535: the template's text colours. What was found in template bytes judged before is taken from the
+    section cache: reading the template's styles takes longer than the rest of a warm build's paper-wide checks."""
+    from .facts import decode_diagnostic, encode_diagnostic
+    from .safedocx import Limits
+    from .sources import SourceError, WorkTree, normalise
+    from .store import Store
+
+    path = project.config.template
+    try:
+        data = source.read_bytes(normalise(path), Limits().max_total_size)
+    except SourceError:
+        return []  # the template's own problems are COE802's
+    store = Store(source.root, "contrast", "", pack=True)
+    key = store.key(path, hashlib.sha256(data).hexdigest())
+    kept = store.get(key)
+    decoded = [decode_diagnostic(item) for item in kept] if isinstance(kept, list) else [None]
+    found = [problem for problem in decoded if problem is not None]
+    if len(found) != len(decoded):  # none kept, or an entry not exactly right: judged again
+        found = list(_template_contrast(path, data))
+        store.put(key, [encode_diagnostic(problem) for problem in found])
+    store.prune(isinstance(source, WorkTree))
+    return found
 
 
 def section(item: Parsed) -> Iterator[Diagnostic]:
@@ -109,22 +130,20 @@ def contrast(foreground: str, background: str = "FFFFFF") -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def _template_contrast(project: Project, source: Source) -> Iterator[Diagnostic]:
+def _template_contrast(path: str, data: bytes) -> Iterator[Diagnostic]:
+    """COE535 in the template .docx `data` (from `path`)."""
+    import io
+    import zipfile
+
     from .safedocx import DocxError, Limits, parse_xml
-    from .sources import SourceError, normalise
 
-    path = project.config.template
     try:
-        import io
-        import zipfile
-
-        data = source.read_bytes(normalise(path), Limits().max_total_size)
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             info = package.getinfo("word/styles.xml")
             if info.file_size > Limits().max_part_size:
                 return
             styles = parse_xml(package.read(info), f"{path}: word/styles.xml")
-    except (SourceError, DocxError, KeyError, OSError, zipfile.BadZipFile, TypeError):
+    except (DocxError, KeyError, OSError, zipfile.BadZipFile, TypeError):
         return  # the template's own problems are COE802's
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     for style in styles.iter(f"{w}style"):
