@@ -28,7 +28,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from coe_paper import attribution, compose, pipeline, report
+from coe_paper import attribution, compose, historygit, pipeline, report
 from coe_paper.attribution import CACHE_DIR, CACHE_FILE, History, IdentityMap, history_of, parse_mailmap, parse_person
 from coe_paper.cli import app
 from coe_paper.model import Contributor, PaperConfig, Project
@@ -310,7 +310,7 @@ def test_blame_is_cached_by_blob_in_the_git_directory(tmp_path: Path) -> None:
     _, cold = attribute(repo.root, use_cache=True)
     _, warm = attribute(repo.root, use_cache=True)
     assert (cold.processes, cold.cache_hits) == (7, 0)  # rev-parse, ls-tree, log, config, and 3 blames
-    assert (warm.processes, warm.cache_hits) == (4, 3)
+    assert (warm.processes, warm.cache_hits) == (2, 3)  # rev-parse and config: the log and listing are kept
     for path in cold.sections:
         assert (warm.sections[path].lines_by_org, warm.sections[path].unmapped_lines) == (
             cold.sections[path].lines_by_org, cold.sections[path].unmapped_lines)
@@ -319,8 +319,31 @@ def test_blame_is_cached_by_blob_in_the_git_directory(tmp_path: Path) -> None:
     repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "Rome adds a line."]))
     repo.commit(ROME, 8, "Outlook line")
     _, after = attribute(repo.root, use_cache=True)
-    assert (after.processes, after.cache_hits) == (5, 2)  # only the changed file is blamed again
+    assert (after.processes, after.cache_hits) == (5, 2)  # a new commit: log, listing, the changed file's blame
     assert after.sections[OUTLOOK].lines_by_org == {"rome": 11}
+
+
+def test_the_log_pass_is_kept_by_commit_and_settings_and_a_damaged_entry_is_read_again(tmp_path: Path) -> None:
+    repo, commits = build_history(tmp_path / "paper")
+    _, cold = attribute(repo.root, use_cache=True)
+    kept = repo.root / ".git" / CACHE_DIR / "history"
+    packs = sorted(kept.glob("*.pack"))
+    assert packs, "the log pass and the listing are kept"
+    for pack in packs:
+        pack.write_bytes(b"not a pack" + pack.read_bytes()[10:])
+    _, damaged = attribute(repo.root, use_cache=True)
+    assert damaged.processes == 4  # rev-parse, config, then the log and the listing again: nothing blamed again
+    repo.git("config", "diff.renameLimit", "1")  # a setting the log pass reads: the kept one is not used
+    _, other = attribute(repo.root, use_cache=True)
+    assert other.processes == 7  # the log pass, the listing, and the blames (keyed by the settings too)
+    attribute(repo.root, commits["C6"], use_cache=True)  # kept beside the work tree's, not instead
+    _, again = attribute(repo.root, use_cache=True)
+    assert again.processes == 2
+    for found in (damaged, other, again):
+        assert {path: (s.lines_by_org, [c.commit for c in s.changes]) for path, s in found.sections.items()} == {
+            path: (s.lines_by_org, [c.commit for c in s.changes]) for path, s in cold.sections.items()}
+    assert historygit._split(b"3\nabcdef") == (b"abc", b"def")
+    assert historygit._split(b"9\nabc") is None and historygit._split(b"x\nabc") is None
 
 
 def test_a_commit_graph_in_the_cache_speeds_blame_without_touching_the_object_store(

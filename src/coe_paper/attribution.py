@@ -1,12 +1,12 @@
 """Who wrote what, from git history: identities mapped to member organisations, commits and blamed lines per section.
 
 The whole history is read with few git processes: one `rev-parse` (repository facts and the target commit), one
-`ls-tree` (blob ids of the section files), one `log` pass over `sections/` (commits, renames, `Co-authored-by:`
-trailers), one `config` (the settings git blame reads) and one `git blame --incremental` per section file, run in
-parallel and cached on disk by blob id (plus the commit that last changed the file, the work tree's .mailmap and
-those settings with the files they name) under the git directory, never in the work tree. When many files need
-blaming, one `git commit-graph write --changed-paths` into the cache (not the repository's object store) makes each
-blame faster.
+`config` (the settings git blame reads), one `ls-tree` (blob ids of the section files) and one `log` pass over
+`sections/` (commits, renames, `Co-authored-by:` trailers), the last two kept by commit (historygit.py), and one
+`git blame --incremental` per section file, run in parallel and cached on disk by blob id (plus the commit that
+last changed the file, the work tree's .mailmap and those settings with the files they name) under the git
+directory, never in the work tree. When many files need blaming, one `git commit-graph write --changed-paths` into
+the cache (not the repository's object store) makes each blame faster.
 
 Rules (README, "Attribution"):
 - A commit counts for its author's organisation and for each co-author's organisation (`Co-authored-by:` trailers).
@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import tempfile
-import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,12 +30,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import gitrun
 from .diagnostics import Diagnostic, warning
 from .gitlog import repository_problem
+from .historygit import Git, log_and_blobs, repository, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
-from .project import SECTIONS_DIR
 
 __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "history_of", "parse_mailmap",
            "parse_person"]  # fmt: skip
@@ -45,9 +43,6 @@ CACHE_DIR = "coe-paper-cache"
 CACHE_FILE = "blame-v1.json"
 CACHE_LIMIT = 20_000  # entries kept on disk; the oldest go first
 GRAPH_MIN_FILES = 8  # blame this many files or more, and a commit-graph (written in 0.1 s per 2,000 commits) pays
-_GIT_CONFIG = ("-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8", "-c", "core.quotePath=false")
-_TRAILERS = "%(trailers:key=Co-authored-by,valueonly=true,separator=%x1f,unfold=true)"
-_LOG_FORMAT = f"%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f{_TRAILERS}%x1d"  # commit, author, date, co-authors
 
 
 # -- results ------------------------------------------------------------------------------------------------------
@@ -112,23 +107,6 @@ class History:
         return self.sections.get(path)
 
 
-# -- running git ------------------------------------------------------------------------------------------------------
-
-
-class _Git:
-    """Runs git in one directory and counts the processes it starts (thread-safe)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def run(self, *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None) -> bytes | None:
-        with self._lock:
-            self.count += 1
-        return gitrun.output(self.root, *args, stdin=stdin, env=env, config=_GIT_CONFIG)
-
-
 def _no_history(reason: str, processes: int) -> History:
     hint = "build from a full clone (git fetch --unshallow) to credit contributors from history"
     message = f"{reason}; bylines and the annex use the contributors declared in front matter only"
@@ -141,28 +119,23 @@ def history_of(
 ) -> History:
     """Attribution of the project's section files at `rev` (default HEAD), from history up to that commit; `step`
     is told when many files are blamed (a cold run)."""
-    git = _Git(root)
-    facts = git.run("rev-parse", "--is-shallow-repository", "--git-common-dir", "--show-toplevel",
-                    f"{rev or 'HEAD'}^{{commit}}")  # fmt: skip
-    if facts is None:
+    git = Git(root)
+    found, config = repository(git, rev)  # see historygit.py
+    if found is None:
         reason = "no git history (not a git repository, or no commits yet)"
         if rev is not None:
             reason = f"no git history for revision '{rev}'"
         problem = repository_problem(root)
         return _no_history(f"no git history: {problem}" if problem else reason, git.count)
-    shallow, git_dir, top, commit = facts.decode("utf-8", "surrogateescape").splitlines()[:4]
-    if shallow == "true":
+    git_dir, commit = found.git_dir, found.commit
+    if found.shallow:
         return _no_history("shallow clone: git history is incomplete", git.count)
     mailmap: str | None = None
     if rev is not None:  # a build at a revision reads every file from git, .mailmap too
         mailmap = (git.run("cat-file", "blob", f"{commit}:.mailmap") or b"").decode("utf-8", "replace")
     identities = IdentityMap.from_project(project, root, mailmap)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the log and the listing at once: neither needs the other
-        log = pool.submit(git.run, "log", "-z", "--relative", "--topo-order", "--full-history", "--no-merges", "-M",
-                          "--name-status", f"--format={_LOG_FORMAT}", commit, "--", SECTIONS_DIR)  # fmt: skip
-        blobs = _blobs(git, commit)
-        settings = _blame_settings(git, Path(top))
-        raw = log.result()
+    read = settings(git, Path(found.top), config)
+    raw, blobs = log_and_blobs(git, root, commit, read, use_cache, keep_others=rev is not None)
     paths = [s.path for s in project.sections if s.path in blobs]
     changes, authors = _log(raw, identities, set(paths))
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
@@ -170,7 +143,7 @@ def history_of(
     cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
     # git blame gives authors through the work tree's .mailmap, whatever the revision, and reads its settings: an
     # edited .mailmap, or another setting or file they name, blames again
-    mapped = hashlib.sha256(work_tree_mailmap(root).encode() + settings).hexdigest()[:16]
+    mapped = hashlib.sha256(work_tree_mailmap(root).encode() + read).hexdigest()[:16]
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}" for path in paths}
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
@@ -189,37 +162,8 @@ def history_of(
     return history
 
 
-def _blame_settings(git: _Git, top: Path) -> bytes:
-    """What else changes git blame's answers: git config's `mailmap.*` and `blame.*` settings, the files they name
-    (git reads them from the top of the work tree) and the blob `mailmap.blob` names."""
-    found = git.run("config", "-z", "--get-regexp", r"^(mailmap|blame)\.") or b""  # none set: git exits 1
-    named = [found]
-    for entry in found.split(b"\0"):
-        key, _, value = entry.partition(b"\n")
-        if key in (b"mailmap.file", b"blame.ignorerevsfile") and value:
-            try:
-                named.append(hashlib.sha256((top / os.path.expanduser(os.fsdecode(value))).read_bytes()).digest())
-            except OSError:
-                named.append(b"-")
-        elif key == b"mailmap.blob" and value:
-            named.append(git.run("rev-parse", "--verify", "-q", os.fsdecode(value)) or b"-")
-    return b"\0".join(named)
-
-
 def _last(section: SectionHistory, commit: str) -> str:
     return section.changes[0].commit if section.changes else commit
-
-
-def _blobs(git: _Git, commit: str) -> dict[str, str]:
-    """Blob id of each file under sections/ at `commit`, by path relative to the project root."""
-    listing = git.run("ls-tree", "-r", "-z", commit, "--", SECTIONS_DIR) or b""
-    blobs: dict[str, str] = {}
-    for entry in listing.split(b"\0"):
-        info, _, name = entry.decode("utf-8", "surrogateescape").partition("\t")
-        parts = info.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            blobs[name] = parts[2]
-    return blobs
 
 
 def _log(
@@ -286,7 +230,7 @@ BlameEntry = tuple[int, str, str]  # lines, author name, author e-mail (as blame
 Blamed = dict[str, BlameEntry]  # by commit
 
 
-def _commit_graph(git: _Git, git_dir: Path, cache_dir: Path, commit: str) -> dict[str, str] | None:
+def _commit_graph(git: Git, git_dir: Path, cache_dir: Path, commit: str) -> dict[str, str] | None:
     """Environment under which git finds a commit-graph with changed-path Bloom filters for `commit`'s history.
 
     Blame walks the whole history of each file; the filters let it skip commits that did not touch the file (about
@@ -303,7 +247,7 @@ def _commit_graph(git: _Git, git_dir: Path, cache_dir: Path, commit: str) -> dic
     return env if written is not None else None
 
 
-def _blame(git: _Git, commit: str, path: str, env: dict[str, str] | None = None) -> Blamed | None:
+def _blame(git: Git, commit: str, path: str, env: dict[str, str] | None = None) -> Blamed | None:
     """Lines per commit for one file (`git blame --incremental`: the porcelain format without the file's text)."""
     raw = git.run("blame", "--incremental", commit, "--", path, env=env)
     if raw is None:

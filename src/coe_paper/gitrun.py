@@ -37,25 +37,31 @@ def text(root: Path, *args: str) -> str | None:
 Started = list["subprocess.Popen[bytes] | None"]
 
 
-def start(root: Path, commands: Sequence[Sequence[str]]) -> Started:
-    """Start each command (no thread: git runs while the caller goes on); `answers` collects what they wrote."""
+def start(root: Path, commands: Sequence[Sequence[str]], config: Sequence[str] = ()) -> Started:
+    """Start each command (no thread: git runs while the caller goes on); `outputs` or `answers` collects what
+    they wrote."""
     started: Started = []
     for args in commands:
         try:
-            started.append(subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE,
+            started.append(subprocess.Popen(["git", *config, "-C", str(root), *args], stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL))  # fmt: skip
         except OSError:
             started.append(None)
     return started
 
 
-def answers(started: Started) -> list[str | None]:
-    """`text` of each started command, in order (None for one that failed or never started)."""
-    answers: list[str | None] = []
+def outputs(started: Started) -> list[bytes | None]:
+    """What each started command wrote, in order (None for one that failed or never started)."""
+    found: list[bytes | None] = []
     for proc in started:
         if proc is None:
-            answers.append(None)
+            found.append(None)
             continue
         out, _ = proc.communicate()
-        answers.append(out.decode("utf-8", "replace").strip() if proc.returncode == 0 else None)
-    return answers
+        found.append(out if proc.returncode == 0 else None)
+    return found
+
+
+def answers(started: Started) -> list[str | None]:
+    """`text` of each started command, in order (None for one that failed or never started)."""
+    return [out.decode("utf-8", "replace").strip() if out is not None else None for out in outputs(started)]
