@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper import resident, resident_server
+from coe_paper import pipeline, resident, resident_server
 from conftest import INTRO_BODY, MakeProject, section_text
 
 CLIENT = "from coe_paper.resident import run; run()"
@@ -637,6 +637,33 @@ def test_after_warming_a_cold_build_imports_nothing(make_project: MakeProject) -
                           timeout=120, env={**os.environ, **EPOCH})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+REHEARSE = """
+import os, sys
+from pathlib import Path
+from coe_paper import pipeline
+from coe_paper.rules import spelling
+root = Path(sys.argv[1])
+loaded = pipeline.check(root)  # every check and rule from the cache now: their data is not read
+assert loaded.project is not None and spelling.us_spellings.cache_info().currsize == 0
+def files():
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+before = files()
+pipeline.rehearse(loaded)
+assert spelling.us_spellings.cache_info().currsize == 1, "the spelling rules ran"
+assert files() == before, "kept nothing"
+"""
+
+
+def test_rehearsing_runs_the_rules_a_cached_check_skipped_and_keeps_nothing(make_project: MakeProject) -> None:
+    """The resident process checks the paper from the cache, then runs the checks, rules and renderer on a few
+    sections again, so that a child whose sections miss the cache finds their data read and patterns compiled;
+    nothing in the project (its cache included) is written by that."""
+    root = make_project(git=True).resolve()
+    assert pipeline.check(root).project is not None  # the cache filled
+    done = subprocess.run([sys.executable, "-c", REHEARSE, str(root)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_starting_a_resident_process_never_changes_how_the_command_ended(make_project: MakeProject,

@@ -8,7 +8,8 @@ closes (serve stopped, or died) it removes its socket and ends. Started by a com
 gone. Each holds the project's lock (`resident.claim`) from its start, so that the commands run while it warms up start
 no other; serve's, started while another holds it, waits for it to end. Before listening it imports what `assemble`,
 `validate` and `status` import, checks the paper once (which builds the models' validators, compiles the templates and
-opens the spelling dictionary's index) and freezes what it made, so that a child starts with all of it. It has one
+opens the spelling dictionary's index), runs the checks, rules and renderer once more on a few sections (whose
+results the check took from the cache) and freezes what it made, so that a child starts with all of it. It has one
 thread, so a fork copies no lock another thread holds. A request is refused (the caller then runs the command itself)
 unless it comes from this user, for this project's resident protocol, from the same Python with the same coe-paper code
 and libraries (`resident.identity`); the child takes the caller's working directory, umask, environment and standard
@@ -136,6 +137,7 @@ def warm(root: str) -> Any:
             from .rules import spelling
 
             spelling.load_lookups(loaded.project.config.checks.dictionary, None, Path(root))
+            pipeline.rehearse(loaded)  # what the check above took from the cache is run once too
     except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
         pass
     command = typer.main.get_command(cli.app)
