@@ -286,6 +286,24 @@ def measure(cmd: list[str], env: dict[str, str]) -> Run:
 
 
 FLOOR = "floor (parse, serialise, zip)"
+LIBRARIES = "libraries (start, open, save)"
+#: The least a command built on the libraries coe-paper chose can take, for a floor under "alone" (a command in a
+#: process of its own): Python, typer (which checks each option with pydantic), pydantic and python-docx started,
+#: assemble's options parsed, one model validated, and the paper's template opened and saved as the output.
+LIBRARIES_CODE = """
+from pathlib import Path
+import typer
+app = typer.Typer(add_completion=False)
+@app.command()
+def assemble(template: Path, output: Path = typer.Option(..., "-o"), force: bool = False,
+             layout: bool = typer.Option(True, "--layout/--no-layout")) -> None:
+    import docx, pydantic
+    class Paper(pydantic.BaseModel):
+        title: str
+    Paper.model_validate({"title": "Orientation Paper"})
+    docx.Document(str(template)).save(str(output))
+app()
+"""
 
 
 def floor_work(project: Path, docx: Path) -> float:
@@ -454,6 +472,9 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
         commands[FLOOR] = [sys.executable, str(Path(__file__).resolve()), "--floor", str(project),
                            str(work / "coe-paper.docx"), str(floor_out)]  # fmt: skip
         outputs[FLOOR] = work / "coe-paper.docx"
+        outputs[LIBRARIES] = work / "libraries.docx"
+        commands[LIBRARIES] = [sys.executable, "-c", LIBRARIES_CODE, str(project / "paper" / "template.docx"),
+                               "-o", str(outputs[LIBRARIES]), "--force", "--no-layout"]  # fmt: skip
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         edits = 0
         held: list[float] = []
@@ -540,8 +561,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         by_tool = {r.tool: r for r in results}
         for r in results:
-            ratios = [f"{r.median / by_tool[name].median:>18.2f}" if r.tool.startswith("coe-paper") else " " * 18
-                      for name in [*pandoc_names, FLOOR]]  # fmt: skip
+            ratios = [f"{r.median / by_tool[name].median:>18.2f}" if r.tool.startswith("coe-paper")
+                      or (r.tool == LIBRARIES and name != FLOOR) else " " * 18 for name in [*pandoc_names, FLOOR]]
             size_kb = "" if r.tool == FLOOR else f"{r.docx_bytes / 1024:.0f}"  # it writes no document
             print(f"{size.label:<10} {r.tool:<36} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.median:>9.3f} "
                   f"{r.best.cpu:>7.3f} {r.peak_rss_kib / 1024:>8.1f} {size_kb:>8} "
@@ -558,7 +579,9 @@ def main(argv: list[str] | None = None) -> int:
           " a first command as at a terminal; `coe-paper serve` keeps one too), time and memory of the calling process;"
           f" {FLOOR}: the work the speed issue calls a build's floor (every section parsed with markdown-it, the"
           " document's XML serialised and zipped) timed inside one process, its cpu and memory those of that process;"
-          " / floor: coe-paper's median over the floor's median")
+          f" / floor: coe-paper's median over the floor's median; {LIBRARIES}: a command of a few lines on typer,"
+          " pydantic and python-docx that parses assemble's options, validates one model and opens and saves the"
+          " template, the least a command of its own process built on these libraries can take")
     return 0
 
 

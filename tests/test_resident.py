@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper import pipeline, resident, resident_server
+from coe_paper import resident, resident_server
 from conftest import INTRO_BODY, MakeProject, section_text
 
 CLIENT = "from coe_paper.resident import run; run()"
@@ -661,7 +661,9 @@ def test_rehearsing_runs_the_rules_a_cached_check_skipped_and_keeps_nothing(make
     sections again, so that a child whose sections miss the cache finds their data read and patterns compiled;
     nothing in the project (its cache included) is written by that."""
     root = make_project(git=True).resolve()
-    assert pipeline.check(root).project is not None  # the cache filled
+    filled = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "--project", str(root),
+                             "validate"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert filled.returncode == 0, filled.stderr  # the cache filled, as by a first command
     done = subprocess.run([sys.executable, "-c", REHEARSE, str(root)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
