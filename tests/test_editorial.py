@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from coe_paper import pipeline
 from coe_paper.cli import app
 from coe_paper.diagnostics import Diagnostic
 from coe_paper.rules import spelling
-from coe_paper.rules.registry import rules
+from coe_paper.rules.registry import EMITTED, MODULES, rules
 from coe_paper.rules.summary import readme_table, rule_table
 from coe_paper.rules.terms import shipped
 from conftest import CONTRIBUTORS_YAML, PAPER_YAML, REPO_ROOT, MakeProject, section_text
@@ -55,6 +57,36 @@ def test_readme_lists_every_rule_with_its_source() -> None:
     assert table == rule_table(), "run: python -m coe_paper.rules.summary README.md"
     for rule in rules():
         assert rule.source and rule.summary and rule.code in table
+
+
+def test_the_registry_knows_each_codes_module_without_importing_it() -> None:
+    """MODULES and EMITTED say which module registers each code and which the engine emits itself, so that a run
+    whose sections all hit the cache imports no rule module: they must agree with what the modules register."""
+    every = rules()
+    assert [rule.code for rule in every] == sorted(MODULES)
+    for rule in every:
+        assert (rule.check is None) == (rule.code in EMITTED), rule.code
+        if rule.check is not None:
+            assert rule.check.__module__ == f"coe_paper.rules.{MODULES[rule.code]}", rule.code
+    done = subprocess.run([sys.executable, "-c", WARM_RUN_IMPORTS, str(REPO_ROOT)], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["coe_paper.rules.config", "coe_paper.rules.engine", "coe_paper.rules.registry",
+                                   "coe_paper.rules.shipped", "coe_paper.rules.spelling"]  # fmt: skip
+
+
+WARM_RUN_IMPORTS = """
+import sys
+from pathlib import Path
+from coe_paper import pipeline
+root = Path(sys.argv[1])
+pipeline.check(root)  # the cache filled
+for name in [m for m in sys.modules if m.startswith("coe_paper")]:
+    del sys.modules[name]
+from coe_paper import pipeline
+pipeline.check(root)
+print(*sorted(m for m in sys.modules if m.startswith("coe_paper.rules.")))
+"""
 
 
 def test_inclusive_list_has_at_least_40_terms_each_with_a_source() -> None:

@@ -15,13 +15,13 @@ from ..model import Project
 from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
 from ..sources import Source, SourceError, normalise
 from .config import ChecksConfig
-from .registry import RULES, Rule, rules
+from .registry import EMITTED, MODULES, Rule, rules_of
 from .shipped import use_project
-from .terms import TermFile, TermList
-from .text import Prose, Suppression, read_prose
 
 if TYPE_CHECKING:
     from ..checks import Parsed
+    from .terms import TermList
+    from .text import Prose, Suppression
 
 
 @dataclass
@@ -41,6 +41,10 @@ class Context:
     @cached_property
     def paper_terms(self) -> list[TermList]:
         """The term lists named in `checks.terms`; a file that cannot be read or is invalid is reported."""
+        if not self.config.terms:
+            return []  # the usual paper, which needs no term list's module
+        from .terms import TermFile, TermList
+
         lists: list[TermList] = []
         for index, name in enumerate(self.config.terms):
             line, col = self.project.config_marks.get(("checks", "terms", index), (0, 0))
@@ -78,20 +82,22 @@ class Context:
             return None
 
 
-def selected_rules(config: ChecksConfig) -> list[Rule]:
-    return [rule for rule in rules() if config.selects(rule.code)]
-
-
 class Editor:
-    """The selected editorial rules for one run, with the cache of their findings by section (see cache.py)."""
+    """The selected editorial rules for one run, with the cache of their findings by section (see cache.py). The
+    rules' modules are imported when a section is checked: a run whose sections all hit the cache needs none."""
 
     def __init__(self, project: Project, source: Source) -> None:
         use_project(source.root)  # the shipped lists' data is kept in this project's cache
         self.config = project.config.checks
-        self.chosen = [rule for rule in selected_rules(self.config) if rule.check is not None]
-        self.active = bool(self.chosen) or self.config.selects("COE790")
+        self.codes = [code for code in sorted(MODULES) if code not in EMITTED and self.config.selects(code)]
+        self.active = bool(self.codes) or self.config.selects("COE790")
         self.context = Context(project, source)
-        self.cache = _section_cache(self.context, self.chosen) if self.active else None
+        self.cache = _section_cache(self.context, self.codes) if self.active else None
+
+    @cached_property
+    def chosen(self) -> list[Rule]:
+        """The selected rules that have a function of their own."""
+        return rules_of(self.codes)
 
     def key(self, item: Parsed) -> str:
         assert self.cache is not None
@@ -100,6 +106,8 @@ class Editor:
 
     def findings(self, item: Parsed) -> list[Diagnostic]:
         """The findings in one section (not the cache's: they are worked out)."""
+        from .text import read_prose
+
         section, config, found = item.section, self.config, []
         prose = read_prose(section.path, section.body, section.body_line, item.tokens)
         by_line: dict[int, list[Suppression]] = {}
@@ -141,13 +149,13 @@ def check(project: Project, parsed: Sequence[Parsed], source: Source, editor: Ed
     return (editor or Editor(project, source)).check(parsed)
 
 
-def _section_cache(context: Context, chosen: list[Rule]) -> SectionCache:
+def _section_cache(context: Context, chosen: list[str]) -> SectionCache:
     """The cache of findings by section (see cache.py), salted with everything the rules read for the whole run
     (store.py adds coe-paper's own code); reading the paper's lists and opening the speller here also reports their
     problems when every section hits."""
     from .spelling import speller
 
-    project, codes = context.project, {r.code for r in chosen}
+    project, codes = context.project, set(chosen)
     dictionary = speller(context) if codes & {"COE721", "COE722"} else None
     words = sorted(context.words) if "COE721" in codes and dictionary is not None else []  # read when spelling runs
     terms = [t.file.model_dump_json() for t in context.paper_terms] if "COE702" in codes else []
@@ -171,7 +179,7 @@ def _suppressed(suppressions: Sequence[Suppression], code: str) -> bool:
 
 def _unused(prose: Prose, config: ChecksConfig) -> list[Diagnostic]:
     """COE790 a suppression that names no code, a code no editorial rule has, or a finding that is not there."""
-    severity = cast(Severity, config.severity_of("COE790", RULES["COE790"].severity))
+    severity = cast(Severity, config.severity_of("COE790", rules_of(["COE790"])[0].severity))
     out: list[Diagnostic] = []
     for s in prose.suppressions:
         line, col = s.at
@@ -179,7 +187,7 @@ def _unused(prose: Prose, config: ChecksConfig) -> list[Diagnostic]:
             out.append(Diagnostic(prose.path, line, col, "COE790", severity, "suppression names no rule code",
                                   "write <!-- coe-paper: ignore COE7xx reason -->"))  # fmt: skip
         for code in s.codes:
-            if code not in RULES:
+            if code not in MODULES:
                 message = f"suppression of {code}, which is no editorial rule (only COE7xx findings can be ignored)"
                 out.append(Diagnostic(prose.path, line, col, "COE790", severity, message))
             elif code not in s.used and config.selects(code):

@@ -27,7 +27,6 @@ from ..project import CONFIG_PATH
 from ..store import git_dir as git_dir  # the cache lives in the git directory
 from .registry import Finding, rule
 from .shipped import shipped_data
-from .terms import match_case
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -281,6 +280,8 @@ def _skip(word: str) -> bool:
 
 def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
     """(British form, safe to fix) for an American spelling, else None."""
+    from .terms import match_case  # the term lists' module: a run that checks no section imports neither
+
     mapped, no_fix = us_spellings()
     lower = word.lower()
     if lower in mapped:
