@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from coe_paper import cli as cli_module
 from coe_paper.cli import app
 from conftest import REPO_ROOT, FileMap, MakeProject, require_client, section_text
 
@@ -65,6 +66,21 @@ def test_usage_errors_exit_2(make_project: MakeProject, args: tuple[str, ...]) -
     result = cli("--project", str(make_project()), *args)
     assert result.exit_code == 2
     assert "Usage" in result.stderr or "Error" in result.stderr
+
+
+def test_a_command_built_alone_behaves_as_in_the_whole_app() -> None:
+    """`coe-paper NAME ...` builds the options of NAME only (cli.app_for): its help and its usage errors are those
+    of the whole app's, and anything that names no one command gets the whole app."""
+    names = [info.name or getattr(info.callback, "__name__", "") for info in app.registered_commands]
+    assert len(names) > 10
+    for name in names:
+        alone = cli_module.app_for(["-C", "somewhere", name, "--help"])
+        assert [info.name or getattr(info.callback, "__name__", "") for info in alone.registered_commands] == [name]
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            got, expected = (CliRunner().invoke(which, args, prog_name="coe-paper") for which in (alone, app))
+            assert (got.exit_code, got.output) == (expected.exit_code, expected.output), (name, args)
+    for args in (["--help"], ["asemble"], ["--version"], []):
+        assert cli_module.app_for(args) is app
 
 
 def test_bad_format_names_the_choices(make_project: MakeProject) -> None:
