@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import zlib
@@ -20,6 +21,11 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KITCHEN_SINK = REPO_ROOT / "tests" / "fixtures" / "kitchen-sink"
+
+# A suite started in the background by a script (`cmd &` without job control) inherits SIGINT ignored, and would
+# pass that on to every process it starts; the tests of Ctrl-C need it as a terminal has it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 FileMap = Mapping[str, "str | bytes | None"]
 MakeProject = Callable[..., Path]
