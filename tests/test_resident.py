@@ -443,13 +443,20 @@ def waiting_for_office(root: Path, tmp_path: Path, process_group: int | None = N
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COE_PAPER_CACHE": str(tmp_path / "cache")}
     caller = subprocess.Popen([sys.executable, "-c", NO_TYPER, "assemble", "--no-layout", "--pdf", "-o", "x.docx"],
                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              process_group=process_group)  # fmt: skip
+                              process_group=process_group, preexec_fn=_as_at_a_terminal)  # fmt: skip
     deadline = time.monotonic() + 60
     while not record.exists():
         assert caller.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     child, office = map(int, record.read_text().split())
     return caller, (child, office)
+
+
+def _as_at_a_terminal() -> None:
+    """A caller's signals as a terminal gives them, whatever this suite was started with (nohup ignores SIGHUP, a
+    script's `cmd &` SIGINT), which a caller rightly keeps."""
+    for number in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
 
 
 def assert_ends(pid: int, office: int) -> None:
