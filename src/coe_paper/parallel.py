@@ -79,6 +79,8 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         renderer.store.read_pack()  # the fragments kept already: read once, here, not in every worker
     _JOB = _Job(root, project, items, editor, renderer, caption_ids)
     content_parser()  # made (markdown-it imported) once here, not in every worker
+    if editor is not None:
+        editor.chosen  # noqa: B018  # the rules' modules, imported here too (a warm run imports none of them)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
