@@ -33,6 +33,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,7 @@ def fingerprint(root: Path) -> dict[str, str] | None:
     git = root / ".git"
     if not git.is_dir():
         return None
+    listing = _config_listing(root)  # git reads its configuration while the files are hashed
     found = {"code": _sha(code_stamp().encode()), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
              "python": sys.version, "zlib": zlib.ZLIB_RUNTIME_VERSION}  # the system's zlib deflates the package
     found.update({f"env:{name}": value for name, value in os.environ.items() if name.startswith("GIT_")})
@@ -75,7 +77,7 @@ def fingerprint(root: Path) -> dict[str, str] | None:
         found[f"project:{name}"] = _file(root / name)
     for name in _GIT_FILES:
         found[f"git:{name}"] = _file(git / name)
-    _git_settings(root, found)
+    _git_settings(root, listing(), found)
     for name in ("refs", "reftable"):  # loose refs, or the reftable format's files
         for directory, _, files in sorted(os.walk(git / name)):
             for file in sorted(files):
@@ -134,16 +136,22 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
     return value, used
 
 
-def _git_settings(root: Path, found: dict[str, str]) -> None:
-    """git's configuration as git itself reads it (`git config --list --show-origin`: the system's, the user's
-    and the repository's files, those they include, and GIT_CONFIG_ settings), and the files it names that change
-    what `git status`, `git log` and `git blame` report, or their defaults: ignore and attributes files, a mailmap
-    file, blame's ignored revisions."""
+def _config_listing(root: Path) -> Callable[[], bytes]:
+    """`git config --list --show-origin -z`, started now: what it wrote, when asked (or why git could not run)."""
     try:
-        listing = subprocess.run(["git", "-C", str(root), "config", "--list", "--show-origin", "-z"],
-                                 capture_output=True, check=False).stdout  # fmt: skip
+        process = subprocess.Popen(["git", "-C", str(root), "config", "--list", "--show-origin", "-z"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
     except OSError as exc:
-        listing = f"no git: {exc.strerror or exc}".encode()
+        failed = f"no git: {exc.strerror or exc}".encode()
+        return lambda: failed
+    return lambda: process.communicate()[0]
+
+
+def _git_settings(root: Path, listing: bytes, found: dict[str, str]) -> None:
+    """git's configuration as git itself reads it (`listing`: the system's, the user's and the repository's files,
+    those they include, and GIT_CONFIG_ settings), and the files it names that change what `git status`, `git log`
+    and `git blame` report, or their defaults: ignore and attributes files, a mailmap file, blame's ignored
+    revisions."""
     found["git config:listing"] = _sha(listing)
     home = Path(os.environ.get("HOME") or "~").expanduser()
     xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
