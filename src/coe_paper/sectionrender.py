@@ -19,11 +19,11 @@ from .checks import Parsed
 from .markdown import template_parser
 from .model import Section
 from .ooxml import Element
-from .render import Origin, Renderer, Sink
 from .store import Store
 
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
+    from .render import Sink
 
 
 class SectionRenderer:
@@ -50,6 +50,8 @@ class SectionRenderer:
 
     def _template(self, kind: str, name: str, text: str, elements: bool = False) -> list[Element]:
         def render(sink: Sink) -> list[Element]:
+            from .render import Renderer  # only for what the cache does not have
+
             return Renderer(sink).render(template_parser().parse(text))
 
         return self._place(self.bylines, self.bylines.key(kind, name, text), render, None, kind, elements)
@@ -77,6 +79,8 @@ class SectionRenderer:
         section = item.section
 
         def render(sink: Sink) -> list[Element]:
+            from .render import Origin, Renderer  # only for what the cache does not have
+
             shown = (captions.collect([item.tokens], start, self.by_id) if item.facts.captions  # the same search
                      else captions.Captions(by_id=dict(self.by_id)))  # fmt: skip
             origin = Origin(marks.PLACEHOLDER, section.body_line, section.path.rsplit("/", 1)[0], shown)
