@@ -670,13 +670,19 @@ before = files()
 pipeline.rehearse(loaded)
 assert spelling.us_spellings.cache_info().currsize == 1, "the spelling rules ran"
 assert files() == before, "kept nothing"
+from coe_paper import checks
+from coe_paper.rules.engine import Editor
+asked = []
+spelling.Speller.correct = lambda self, word: asked.append(word) or True
+Editor(loaded.project, loaded.source).findings(checks.Parsed(loaded.project.sections[0]))
+assert asked == [], f"a later run asked the dictionary again: {asked[:5]}"
 """
 
 
 def test_rehearsing_runs_the_rules_a_cached_check_skipped_and_keeps_nothing(make_project: MakeProject) -> None:
     """The resident process checks the paper from the cache, then runs the checks, rules and renderer on a few
-    sections again, so that a child whose sections miss the cache finds their data read and patterns compiled;
-    nothing in the project (its cache included) is written by that."""
+    sections again, so that a child whose sections miss the cache finds their data read, patterns compiled and the
+    spelling rules' answers kept; nothing in the project (its cache included) is written by that."""
     root = make_project(git=True).resolve()
     filled = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "--project", str(root),
                              "validate"], capture_output=True, text=True, timeout=120)  # fmt: skip

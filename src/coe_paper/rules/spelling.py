@@ -268,9 +268,12 @@ def _names(contributors: tuple[str, ...]) -> frozenset[str]:
 
 def _allowed(context: Context) -> tuple[frozenset[str], frozenset[str]]:
     """(exact words, lower-case words) never reported: the paper's word list and the contributors' names."""
-    listed = context.words | eu_words()
-    names = _names(tuple(part for c in context.project.contributors for part in (c.id, c.name, c.short)))
-    return listed, names | frozenset(w for w in listed if w.islower())
+    found = context.shared.get("allowed")
+    if not isinstance(found, tuple):
+        listed = context.words | eu_words()
+        names = _names(tuple(part for c in context.project.contributors for part in (c.id, c.name, c.short)))
+        found = context.shared["allowed"] = (listed, names | frozenset(w for w in listed if w.islower()))
+    return found
 
 
 def _skip(word: str) -> bool:
@@ -322,20 +325,29 @@ _line_words = lru_cache(maxsize=4096)(_words_of)
 _section_words = lru_cache(maxsize=16)(_words_of)
 
 
-def _memo(context: Context, name: str) -> dict[Any, Any]:
-    """A table of answers kept for the whole run: a paper repeats its words thousands of times."""
-    table = context.shared.get(name)
-    if not isinstance(table, dict):
-        table = context.shared[name] = {}
+def _memo(name: str, *depends: object) -> dict[Any, Any]:
+    """A table of answers kept for the process while what they depend on (`depends`) is the same: a paper repeats
+    its words thousands of times, and a resident process's children start with the tables its rehearsal filled
+    (pipeline.rehearse)."""
+    key = (name, *depends)
+    table = _tables.get(key)
+    if table is None:
+        if len(_tables) >= 8:  # a long-running process whose paper's words or dictionary keep changing
+            _tables.clear()
+        table = _tables[key] = {}
     return table
+
+
+_tables: dict[tuple[object, ...], dict[Any, Any]] = {}
 
 
 @rule("COE722", "American spelling (-ize, -yze, center, color, program, ...): EU English writes -ise, centre, "
       "colour, programme", f"data/us_spellings.yaml; {ISG_SPELLING}", fixable=True)  # fmt: skip
 def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     check = speller(context) if context.config.selects("COE722") else None
-    answers = _memo(context, "american")
-    clean = _memo(context, "no-american")
+    dictionary = (check.path, check.key) if check is not None else None
+    answers = _memo("american", dictionary)
+    clean = _memo("no-american", dictionary)
     for line, start, word, _ in _words(prose, clean):
         if word.isupper() and len(word) > 1:
             clean[word] = True
@@ -360,8 +372,8 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     if check is None:
         return
     exact, lower = _allowed(context)
-    known = _memo(context, "known")
-    clean = _memo(context, "known-words")
+    known = _memo("known", check.path, check.key, exact, lower)
+    clean = _memo("known-words", check.path, check.key, exact, lower)
     hinted = 0
     for line, start, found, after in _words(prose, clean):
         word = found.replace("\u2019", "'")
