@@ -346,6 +346,21 @@ def test_the_log_pass_is_kept_by_commit_and_settings_and_a_damaged_entry_is_read
     assert historygit._split(b"9\nabc") is None and historygit._split(b"x\nabc") is None
 
 
+def test_the_kept_log_pass_follows_the_settings_that_parse_co_author_trailers(tmp_path: Path) -> None:
+    """`trailer.separators` (and `core.commentChar`) change which `Co-authored-by:` lines git log's
+    `%(trailers)` finds: a log pass kept under other such settings is not used."""
+    repo, _ = build_history(tmp_path / "paper")
+    repo.git("config", "trailer.separators", "=")  # "Co-authored-by: Lena" is then no trailer
+    _, without = attribute(repo.root, use_cache=True)
+    assert without.sections[INTRO].commits_by_org == {"anct": 1, "rome": 1}
+    repo.git("config", "--unset", "trailer.separators")
+    _, again = attribute(repo.root, use_cache=True)
+    assert again.sections[INTRO].commits_by_org == {"anct": 1, "leipzig": 1, "rome": 1}
+    repo.git("config", "core.commentChar", "C")  # the trailer's line is then a comment
+    _, commented = attribute(repo.root, use_cache=True)
+    assert commented.sections[INTRO].commits_by_org == {"anct": 1, "rome": 1}
+
+
 def test_a_commit_graph_in_the_cache_speeds_blame_without_touching_the_object_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
