@@ -25,8 +25,9 @@ from .store import Store
 GIT_CONFIG = ("-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8", "-c", "core.quotePath=false")
 _TRAILERS = "%(trailers:key=Co-authored-by,valueonly=true,separator=%x1f,unfold=true)"
 LOG_FORMAT = f"%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f{_TRAILERS}%x1d"  # commit, author, date, co-authors
-#: The settings read: those that change git blame's answers (mailmap.*, blame.*) or the log pass's (diff.*, log.*).
-SETTINGS = r"^(mailmap|blame|diff|log)\."
+#: The settings read: those that change git blame's answers (mailmap.*, blame.*) or the log pass's (diff.*, log.*,
+#: and trailer.* and core.commentChar, which decide the `Co-authored-by:` lines `%(trailers)` finds).
+SETTINGS = r"^(mailmap|blame|diff|log|trailer)\.|^core\.comment"
 
 
 class Git:
