@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from coe_paper import resident, resident_server
-from conftest import INTRO_BODY, MakeProject, section_text
+from conftest import INTRO_BODY, PAPER_YAML, MakeProject, section_text
 
 CLIENT = "from coe_paper.resident import run; run()"
 NO_TYPER = "import sys; sys.modules['typer'] = None; " + CLIENT  # this process cannot run a command itself
@@ -688,6 +688,27 @@ def test_rehearsing_runs_the_rules_a_cached_check_skipped_and_keeps_nothing(make
                              "validate"], capture_output=True, text=True, timeout=120)  # fmt: skip
     assert filled.returncode == 0, filled.stderr  # the cache filled, as by a first command
     done = subprocess.run([sys.executable, "-c", REHEARSE, str(root)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+WARM_REHEARSES = """
+import sys
+from coe_paper import resident_server
+resident_server.warm(sys.argv[1])
+assert "coe_paper.rules.eustyle" in sys.modules, "the rules were not rehearsed"
+"""
+
+
+def test_warming_rehearses_a_paper_whose_dictionary_is_missing(make_project: MakeProject) -> None:
+    """A paper whose hunspell dictionary is not there (COE721, a warning) is checked and rehearsed all the same:
+    the dictionary's lookups, which cannot be opened, are no reason to skip the rules' rehearsal."""
+    paper = PAPER_YAML + "checks:\n  dictionary: /nonexistent/en_GB\n"
+    root = make_project({"paper/paper.yaml": paper}, git=True).resolve()
+    filled = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "--project", str(root),
+                             "validate"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert filled.returncode == 0 and "COE721" in filled.stdout + filled.stderr, filled.stderr
+    done = subprocess.run([sys.executable, "-c", WARM_REHEARSES, str(root)], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
 
 
