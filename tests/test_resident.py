@@ -198,7 +198,7 @@ def test_ctrl_c_while_waiting_is_passed_on_to_the_child() -> None:
         theirs.sendall(b"exit %d\n" % code)
 
     thread = threading.Thread(target=resident_side)
-    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGTSTP)}
     thread.start()
     try:
         assert resident._outcome(ours, resident._signaller(child.pid)) == 130
