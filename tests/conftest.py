@@ -13,6 +13,7 @@ import shutil
 import signal
 import struct
 import subprocess
+import sys
 import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -255,6 +256,15 @@ try:
         _hypothesis_settings.load_profile("ci")
 except ImportError:  # hypothesis is a dev dependency; the suite without it still runs the other tests
     pass
+
+
+@pytest.fixture(autouse=True)
+def _fresh_spelling_answers() -> None:
+    """The spelling rules keep their answers for the process (rules/spelling.py), keyed by the dictionary's files:
+    a test that makes the dictionary fail without touching them starts from none, as a new process does."""
+    spelling = sys.modules.get("coe_paper.rules.spelling")
+    if spelling is not None:
+        spelling._tables.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -110,8 +110,10 @@ class Speller:
         return answer is True
 
     def suggestions(self, word: str) -> list[str]:
+        """Up to three words for one the dictionary does not hold (the caller found it does not: this speller may
+        not have asked, when the answer came from the tables the process keeps)."""
         answer = self.known.get(word)
-        if isinstance(answer, list) and not answer and len(word) <= MAX_SUGGESTED:
+        if (answer is None or (isinstance(answer, list) and not answer)) and len(word) <= MAX_SUGGESTED:
             suggested = self._ask(lambda: self._suggest(word))
             if suggested is None:
                 return []
