@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
+from .resident import GC_THRESHOLDS
 
 if TYPE_CHECKING:  # the commands import what they use: `--help` and `--version` load none of it
     from rich.console import Console
@@ -345,9 +346,7 @@ def run() -> None:
 def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = None) -> int | str | None:
     """Run a command (`args`, else `sys.argv`) through `command` (the click command typer builds from `app`, built
     now when not given) and return its exit code, as Python's exit would take it."""
-    # A run is short and makes few reference cycles, but many objects (parsed files, XML text, cache entries): the
-    # collector's default thresholds scan them over and over (about 5% of a warm `validate` of 300 sections).
-    gc.set_threshold(20_000, 50, 50)
+    gc.set_threshold(*GC_THRESHOLDS)
     for name in ("stdout", "stderr"):  # closed when the process started (`>&-`): Python has None there
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115  # open until the end
