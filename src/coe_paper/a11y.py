@@ -44,7 +44,7 @@ def alt_problem(alt: str) -> tuple[str, str] | None:
 def template(project: Project, source: Source) -> list[Diagnostic]:
     """COE535: the template's text colours. What was found in template bytes judged before is taken from the
     section cache: reading the template's styles takes longer than the rest of a warm build's paper-wide checks."""
-    from .facts import decode_diagnostic, encode_diagnostic
+    from .facts import decode_diagnostics, encode_diagnostic
     from .safedocx import Limits
     from .sources import SourceError, WorkTree, normalise
     from .store import Store
@@ -56,10 +56,8 @@ def template(project: Project, source: Source) -> list[Diagnostic]:
         return []  # the template's own problems are COE802's
     store = Store(source.root, "contrast", "", pack=True)
     key = store.key(path, hashlib.sha256(data).hexdigest())
-    kept = store.get(key)
-    decoded = [decode_diagnostic(item) for item in kept] if isinstance(kept, list) else [None]
-    found = [problem for problem in decoded if problem is not None]
-    if len(found) != len(decoded):  # none kept, or an entry not exactly right: judged again
+    found = decode_diagnostics(store.get(key))
+    if found is None:  # none kept, or an entry not exactly right: judged again
         found = list(_template_contrast(path, data))
         store.put(key, [encode_diagnostic(problem) for problem in found])
     store.prune(isinstance(source, WorkTree))

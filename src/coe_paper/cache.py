@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .facts import decode_diagnostic as _decode
+from .facts import decode_diagnostics as _decode
 from .facts import encode_diagnostic as _encode
 from .store import Store
 
@@ -32,11 +32,7 @@ class SectionCache:
 
     def get(self, key: str) -> list[Diagnostic] | None:
         """The findings stored under `key`, or None when there are none or any of them is malformed."""
-        items = self.store.get(key)  # put by this run (see parallel.py), or read from the pack
-        if not isinstance(items, list):
-            return None
-        found = [_decode(item) for item in items]
-        return None if any(d is None for d in found) else [d for d in found if d is not None]
+        return _decode(self.store.get(key))  # put by this run (see parallel.py), or read from the pack
 
     def put(self, key: str, found: list[Diagnostic]) -> None:
         self.store.put(key, [_encode(d) for d in found])

@@ -195,3 +195,12 @@ def decode_diagnostic(item: object) -> Diagnostic | None:
             return None
         fix = Fix(f_line, f_column, f_end, replacement, original)
     return Diagnostic(path, line, column, code, severity, message, hint, fix)
+
+
+def decode_diagnostics(items: object) -> list[Diagnostic] | None:
+    """Diagnostics from their stored form (a list), or None when it is not a list or any of them is not exactly
+    right: a cache entry is used whole or not at all."""
+    if not isinstance(items, list):
+        return None
+    found = [decode_diagnostic(item) for item in items]
+    return None if any(d is None for d in found) else [d for d in found if d is not None]
