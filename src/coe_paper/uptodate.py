@@ -30,7 +30,6 @@ import json
 import os
 import stat
 import struct
-import subprocess
 import sys
 import zlib
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import gitrun
 from .diagnostics import Diagnostic
 from .gitlog import PAPER_PATHS
 from .sources import WorkTree, ask_again, normalise
@@ -137,14 +137,9 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
 
 
 def _config_listing(root: Path) -> Callable[[], bytes]:
-    """`git config --list --show-origin -z`, started now: what it wrote, when asked (or why git could not run)."""
-    try:
-        process = subprocess.Popen(["git", "-C", str(root), "config", "--list", "--show-origin", "-z"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
-    except OSError as exc:
-        failed = f"no git: {exc.strerror or exc}".encode()
-        return lambda: failed
-    return lambda: process.communicate()[0]
+    """`git config --list --show-origin -z`, started now: what it wrote, when asked (or that git could not run)."""
+    [process] = gitrun.start(root, [["config", "--list", "--show-origin", "-z"]])
+    return (lambda: process.communicate()[0]) if process is not None else (lambda: b"no git")
 
 
 def _git_settings(root: Path, listing: bytes, found: dict[str, str]) -> None:
