@@ -684,10 +684,9 @@ def test_rehearsing_runs_the_rules_a_cached_check_skipped_and_keeps_nothing(make
     sections again, so that a child whose sections miss the cache finds their data read, patterns compiled and the
     spelling rules' answers kept; nothing in the project (its cache included) is written by that."""
     root = make_project(git=True).resolve()
-    filled = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "--project", str(root),
-                             "validate"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    filled = coe(root, "validate", COE_PAPER_RESIDENT="0")
     assert filled.returncode == 0, filled.stderr  # the cache filled, as by a first command
-    done = subprocess.run([sys.executable, "-c", REHEARSE, str(root)], capture_output=True, text=True, timeout=120)
+    done = coe(root, str(root), code=REHEARSE)
     assert done.returncode == 0, done.stderr
 
 
@@ -704,11 +703,9 @@ def test_warming_rehearses_a_paper_whose_dictionary_is_missing(make_project: Mak
     the dictionary's lookups, which cannot be opened, are no reason to skip the rules' rehearsal."""
     paper = PAPER_YAML + "checks:\n  dictionary: /nonexistent/en_GB\n"
     root = make_project({"paper/paper.yaml": paper}, git=True).resolve()
-    filled = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "--project", str(root),
-                             "validate"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    filled = coe(root, "validate", COE_PAPER_RESIDENT="0")
     assert filled.returncode == 0 and "COE721" in filled.stdout + filled.stderr, filled.stderr
-    done = subprocess.run([sys.executable, "-c", WARM_REHEARSES, str(root)], capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    done = coe(root, str(root), code=WARM_REHEARSES)
     assert done.returncode == 0, done.stderr
 
 
