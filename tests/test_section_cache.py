@@ -402,10 +402,19 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
         return prefill(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "prefill", counted)
+    here: list[list[int]] = []  # the chunks the build's own process did: it works alongside its one worker
+
+    def work(indices: list[int]) -> object:
+        if os.getpid() == _BUILD:
+            here.append(indices)
+        return _WORK(indices)
+
+    monkeypatch.setattr(parallel, "_work", work)
     counts = counting(monkeypatch)
     assert build(sink, "parallel.docx") == serial
     sections = len(pipeline.load(sink).parsed)
     assert calls and calls[0] == sections
+    assert here and len({i for chunk in here for i in chunk}) == sum(len(chunk) for chunk in here)
     assert counts[-1] < sections  # the bodies the workers rendered reached the build through the cache
     shutil.rmtree(cache(sink))
     assert pipeline.check(sink).diagnostics == serial_findings
@@ -479,9 +488,16 @@ def test_a_caption_added_earlier_renumbers_a_cached_section(make_project: MakePr
     assert build(root, "cold.docx") == warm
 
 
-def _die(indices: list[int]) -> None:
-    """A worker's work that ends the worker (as the kernel's out-of-memory killer would)."""
-    os._exit(9)
+_WORK = parallel._work
+_BUILD = os.getpid()  # the process that runs the tests, and the builds in them
+
+
+def _die(indices: list[int]) -> object:
+    """A worker's work that ends the worker (as the kernel's out-of-memory killer would); the build's own process
+    takes chunks too, and does them."""
+    if os.getpid() != _BUILD:
+        os._exit(9)
+    return _WORK(indices)
 
 
 def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:

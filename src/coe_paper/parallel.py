@@ -13,6 +13,7 @@ one is numbered by the whole paper, which a worker does not know, so it is left 
 from __future__ import annotations
 
 import gc
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -29,11 +30,14 @@ from .rules.spelling import Speller
 from .sectionrender import SectionRenderer
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from .docx_writer import DocxBuilder
 
 _CAPTION_ID = re.compile(captions.ID)  # a caption's `{#id}`, found anywhere
 MIN_SECTIONS = 24  # fewer missing sections than this are quicker on one processor than starting workers
 MIN_BYTES = 200_000  # ... and so is less Markdown than this
+CHUNKS = 32  # chunks a process: the last to be taken is small, so that all the processes finish together
 
 
 @dataclass
@@ -44,7 +48,13 @@ class _Job:
     editor: Editor | None
     renderer: SectionRenderer | None  # its store's pack read here, before the workers fork
     caption_ids: set[str]  # every `{#id}` in the paper's text: more than its captions' ids, never fewer
+    chunks: list[list[int]]  # the items' indices, in the pieces each process takes one at a time
+    queue: int  # a pipe's reading end, holding each chunk's number as a byte (see _drain)
 
+
+#: A chunk's answer: each section's encoded facts and findings, the bodies rendered (by cache key), the words the
+#: speller looked up, and why it could not read the dictionary (None: it could).
+_Answer = tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, bytes], dict[str, Any], str | None]
 
 _JOB: _Job | None = None  # what the forked workers read (set before the pool starts, cleared after)
 
@@ -68,7 +78,7 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     workers could not do it (a worker killed, no processes left): the caller then does the work itself."""
     global _JOB
     workers = min(processors(), 8)
-    chunks: list[list[int]] = [[] for _ in range(workers * 4)]
+    chunks: list[list[int]] = [[] for _ in range(min(workers * CHUNKS, 255))]  # a chunk's number is a byte
     for index in range(len(items)):
         chunks[index % len(chunks)].append(index)
     caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
@@ -77,21 +87,26 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         renderer = None
     if renderer is not None:
         renderer.store.read_pack()  # the fragments kept already: read once, here, not in every worker
-    _JOB = _Job(root, project, items, editor, renderer, caption_ids)
-    content_parser()  # made (markdown-it imported) once here, not in every worker
-    if editor is not None:
-        editor.chosen  # noqa: B018  # the rules' modules, imported here too (a warm run imports none of them)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=_start) as pool:
-            answers = list(pool.map(_work, chunks))
+        queue = _queue(len(chunks))
+    except OSError:  # no file descriptors left
+        return None
+    _JOB = _Job(root, project, items, editor, renderer, caption_ids, chunks, queue)
+    content_parser()  # made (markdown-it imported) once here, not in every worker
+    if editor is not None:
+        editor.chosen  # noqa: B018  # the rules' modules, imported here too (a warm run imports none of them)
+    try:
+        with ProcessPoolExecutor(workers - 1, multiprocessing.get_context("fork"), initializer=_start) as pool:
+            answers = _shared(pool, workers - 1, len(chunks))
     except (BrokenProcessPool, OSError):
         return None
     finally:
         _JOB = None
+        os.close(queue)
     done = {index: result for chunk, (results, _, _, _) in zip(chunks, answers, strict=True)
             for index, result in zip(chunk, results, strict=True)}  # fmt: skip
     if renderer is not None:  # the bodies the workers rendered, kept for the build (and the builds after it)
@@ -109,6 +124,49 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     return [done[index] for index in range(len(items))]
 
 
+def _queue(count: int) -> int:
+    """The reading end of a pipe holding the numbers 0 to `count` - 1 (at most 255), a byte each, and nothing more:
+    each process takes the next chunk's number by reading a byte, and reads the end of the file once all are taken.
+    No lock: a process killed while it takes one holds nothing that the others wait for."""
+    queue, fill = os.pipe()
+    try:
+        os.write(fill, bytes(range(count)))  # less than a pipe holds: the write does not wait
+    except OSError:
+        os.close(queue)
+        raise
+    finally:
+        os.close(fill)
+    return queue
+
+
+def _shared(pool: ProcessPoolExecutor, workers: int, chunks: int) -> list[_Answer]:
+    """Every chunk's answer, worked out by the pool's `workers` and by this process, each taking the next chunk
+    as it is done with one: all finish at about the same time, and this process's answers are not copied from one
+    process to another."""
+    futures = [pool.submit(_drain) for _ in range(workers)]
+    collecting = gc.isenabled()
+    _start()  # as in a worker: what is here already is not traced after each chunk (a third of the time, untold)
+    try:
+        answers = _drain()
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+    for future in futures:
+        answers.update(future.result())
+    return [answers[index] for index in range(chunks)]
+
+
+def _drain() -> dict[int, _Answer]:
+    """The answers of the chunks this process took, by chunk: it takes the next one until none is left."""
+    job = _JOB
+    assert job is not None, "a worker runs inside prefill"
+    answers: dict[int, _Answer] = {}
+    while taken := os.read(job.queue, 1):  # a pipe gives each byte to one reader
+        answers[taken[0]] = _work(job.chunks[taken[0]])
+    return answers
+
+
 def _speller(editor: Editor | None) -> Speller | None:
     speller = editor.context.shared.get("speller") if editor is not None else None
     return speller if isinstance(speller, Speller) else None
@@ -122,8 +180,7 @@ def _start() -> None:
     gc.disable()
 
 
-def _work(indices: list[int]) -> tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, bytes],
-                                       dict[str, Any], str | None]:  # fmt: skip
+def _work(indices: list[int]) -> _Answer:
     """Facts and editorial findings of the sections at `indices`, the bodies rendered (by cache key), the words
     the speller looked up, and why it could not read the dictionary (None: it could)."""
     job = _JOB
