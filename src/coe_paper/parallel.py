@@ -2,9 +2,10 @@
 
 A cold build of a large paper spends its time on work that each section does alone: parsing its Markdown, its own
 checks, the editorial rules, rendering its body. When many sections miss the cache, worker processes (forked, so
-they share the loaded project, the speller and the template) do that work: they return each section's facts,
-editorial findings and rendered fragment, and this process writes the fragments into the cache. The build then runs
-as a warm one, reading what they made, so its output is the same bytes as a build on one processor.
+they share the loaded project, the speller and the template) do that work, and this process with them: each takes
+the next small chunk of sections when it is done with one. They return each section's facts, editorial findings and
+rendered fragment, and this process writes the fragments into the cache. The build then runs as a warm one,
+reading what they made, so its output is the same bytes as a build on one processor.
 
 A body is rendered ahead only as it would be rendered in the paper: a section that shows captions or refers to
 one is numbered by the whole paper, which a worker does not know, so it is left for the build.
