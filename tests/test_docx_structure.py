@@ -417,6 +417,19 @@ def test_unsafe_links_never_become_hyperlinks(href: str, tmp_path: Path) -> None
     assert added == ["https://example.org/"]
 
 
+def test_a_paragraph_wrapped_over_lines_is_a_run_for_each_change_of_format(tmp_path: Path) -> None:
+    """Text and its soft line breaks in a row are one run, as Word writes a paragraph (a run a line and a run a
+    line end made a fifth of a paper's runs); a change of format, a link or a note starts the next one."""
+    root = kitchen_sink_project(tmp_path / "project")
+    builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))
+    source = "One line\nand the next **in bold\nover two** lines,\na [link\nhere](https://example.org/) and\nmore.\n"
+    out = Renderer(builder).render(parse(source))
+    assert len(out) == 1
+    runs = [(text(r), flags(r)) for r in out[0].iter(f"{{{W}}}r")]
+    assert runs == [("One line and the next ", set()), ("in bold over two", {"b"}), (" lines, a ", set()),
+                    ("link here", {"rStyle"}), (" and more.", set())]  # fmt: skip
+
+
 def test_list_items_starting_with_a_code_block_keep_their_number(tmp_path: Path) -> None:
     root = kitchen_sink_project(tmp_path / "project")
     builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))

@@ -50,20 +50,32 @@ def write_inline(doc: Sink, captions: cap.Captions | None, children: Sequence[To
     target = p
     char_style: str | None = None
     skip = False  # inside a link that became a cross-reference field
+    pending: list[str] = []  # text and soft line breaks in a row: one run, as Word writes them
+
+    def flush() -> None:
+        text = "".join(pending)
+        if text:
+            ooxml.run(target, text, flags, char_style)
+        pending.clear()
+
     for child in children:
         kind = child.type
         if skip:
             skip = kind != "link_close"
             continue
         if kind == "text":
-            ooxml.run(target, clean(child.content), flags, char_style)
-        elif kind in _FLAG:
+            pending.append(clean(child.content))
+            continue
+        if kind == "softbreak":
+            pending.append(" ")
+            continue
+        if pending:
+            flush()
+        if kind in _FLAG:
             flags.append(_FLAG[kind])
         elif kind in _CLOSE:
             if _CLOSE[kind] in flags:
                 flags.remove(_CLOSE[kind])
-        elif kind == "softbreak":
-            ooxml.run(target, " ", flags, char_style)
         elif kind == "hardbreak":
             ooxml.line_break(target)
         elif kind == "code_inline":
@@ -98,3 +110,4 @@ def write_inline(doc: Sink, captions: cap.Captions | None, children: Sequence[To
             image(child, target)
         elif kind == "footnote_ref":
             ooxml.footnote_reference(target, footnote_ref(child), doc.style("footnote reference"))
+    flush()
