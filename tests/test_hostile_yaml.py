@@ -115,3 +115,27 @@ def test_shared_anchor_within_limits_still_works(make_project: MakeProject, tmp_
     root = make_project({INTRO: text}, git=True)
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(("place", "old", "new", "where"), [
+    ("front matter", "title: Introduction\n", 'title: "Intro\\x07duction"\n', f"{INTRO}:3:8"),
+    ("paper.yaml", "title: Test Paper\n", 'title: "Test\\0 Paper"\n', "paper/paper.yaml:1:8"),
+    ("contributors.yaml", "name: Metropolitan City of Rome\n", 'name: "Metropolitan City of Rome\\e"\n',
+     "contributors.yaml:3:11"),
+])  # fmt: skip
+def test_control_character_written_as_a_yaml_escape_is_coe004(make_project: MakeProject, tmp_path: Path,
+                                                              place: str, old: str, new: str, where: str) -> None:
+    """YAML's escapes ("\\0", "\\x07", "\\e") make characters Word cannot hold, which the raw text does not show:
+    validate reports them where the value is, and assemble stops there rather than ending in a traceback."""
+    base = {INTRO: section_text("intro", INTRO_BODY, title="Introduction"), "paper/paper.yaml": PAPER_YAML,
+            "contributors.yaml": CONTRIBUTORS_YAML}  # fmt: skip
+    path = PLACES[place][0]
+    assert old in base[path]
+    root = make_project({path: base[path].replace(old, new, 1)})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert f"{where}: error COE004 control character" in result.stderr
+    output = tmp_path / "out.docx"
+    built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(output))
+    assert built.exit_code == 1 and "COE004" in built.stderr
+    assert not output.exists()

@@ -11,6 +11,7 @@ from yaml.constructor import ConstructorError
 
 from . import limits
 from .diagnostics import Diagnostic, error
+from .project import INVALID_XML_RE
 from .yamlsafe import VALUE, Located, Marks
 
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -128,6 +129,12 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
             digits = sum(ch.isdigit() for ch in node.value) if node.tag == _INT_TAG else 0
             if digits > bounds.yaml_digits:
                 return limit(node, f"a number with {digits:,} digits (at most {bounds.yaml_digits:,})")
+            bad = INVALID_XML_RE.search(node.value)
+            if bad:  # written as an escape ("\0", "\x07", "\e"): the raw text holds no such character
+                mark = node.start_mark
+                found.append(error(path, mark.line + 1 + offset, mark.column + 1, "COE004",
+                                   f"control character U+{ord(bad.group()):04X} cannot appear in a Word document",
+                                   "remove the escape that makes it"))  # fmt: skip
             sizes[key] = 1
             continue
         if isinstance(node, yaml.MappingNode):
