@@ -4,6 +4,7 @@ paper's own files, and no temporary file left behind by a writer that was killed
 from __future__ import annotations
 
 import os
+import stat
 import time
 import zipfile
 from pathlib import Path
@@ -104,3 +105,17 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_atomic(target, b"data")
     assert [p.name for p in tmp_path.iterdir()] == ["out.docx"]
+
+
+def test_output_onto_a_pipe_or_device_is_refused_and_left_as_it_is(make_project: MakeProject,
+                                                                  tmp_path: Path) -> None:  # fmt: skip
+    """`-o /dev/null` (run as root) renamed the document over the device, leaving /dev/null a regular file; a pipe
+    stands in for it here: the write is refused and the special file stays what it was."""
+    root = make_project(git=True)
+    pipe = tmp_path / "pipe.docx"
+    os.mkfifo(pipe)
+    built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(pipe))
+    assert built.exit_code == 1
+    assert f"{pipe}: error COE006 cannot write the document: not a regular file" in built.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir() if p.name != root.name] == ["pipe.docx"]

@@ -10,8 +10,10 @@ COE007). A temporary file is named after the process that writes it; one left by
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -97,7 +99,14 @@ def remove_stale(path: Path) -> None:
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write to a temporary file beside `path`, then rename over it: never a half-written file (`mode`: the new
-    file's permissions, e.g. those of the file it replaces)."""
+    file's permissions, e.g. those of the file it replaces). A device, pipe or socket at `path` is refused: the
+    rename would put a file in its place (`-o /dev/null` run as root replaced the device)."""
+    try:
+        kind = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        kind = stat.S_IFREG
+    if not (stat.S_ISREG(kind) or stat.S_ISLNK(kind) or stat.S_ISDIR(kind)):  # a folder: the rename says so
+        raise OSError(errno.EEXIST, "not a regular file (a device, pipe or socket)", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
