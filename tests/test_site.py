@@ -207,3 +207,27 @@ def test_serve_shows_each_edit_with_what_the_warm_server_kept(make_project: Make
         assert "Homes for all the neighbourhoods" in third  # an edit elsewhere keeps this one
     finally:
         server.stop()
+
+
+def test_preview_never_replaces_a_folder_or_file_it_did_not_write(make_project: MakeProject, tmp_path: Path) -> None:
+    """`preview -o sections` removed every section file (the folder was replaced whole), `-o notes.txt` moved the
+    file aside to a hidden `.notes.txt-old`, and `-o` onto a pipe hung: each is now COE006, nothing touched."""
+    root = make_project(git=True)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n", encoding="utf-8")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    before = sorted(p.name for p in (root / "sections").iterdir())
+    for target in (root / "sections", root, notes, pipe):
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["--project", str(root), "preview", "-o", str(target)])
+        assert time.monotonic() - started < 30
+        assert result.exit_code == 1, (target, result.output)
+        assert f"{target}: error COE006" in result.stderr
+    assert sorted(p.name for p in (root / "sections").iterdir()) == before
+    assert notes.read_text(encoding="utf-8") == "mine\n" and os.path.isfile(root / "paper/paper.yaml")
+    assert sorted(p.name for p in tmp_path.iterdir() if p != root) == ["notes.txt", "pipe"]
+    site_dir = tmp_path / "site"
+    for _ in range(2):  # its own earlier output is replaced, as before
+        assert CliRunner().invoke(app, ["--project", str(root), "preview", "-o", str(site_dir)]).exit_code == 0
+    assert (site_dir / "index.html").is_file()

@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from . import compose, pipeline, report
-from .diagnostics import Diagnostic, sort_key
+from .diagnostics import Diagnostic, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .model import COUNTRY_NAMES, Project
@@ -185,8 +185,16 @@ def build(root: Path, output: Path | None = None) -> Built:
     loaded = pipeline.check(root)
     if loaded.project is None:
         return Built(target, None, loaded.diagnostics, seconds=time.perf_counter() - start)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    refused = _not_a_site(target)
+    if refused:
+        return Built(target, None, [*loaded.diagnostics, error(str(target), 0, 0, "COE006", refused, _ELSEWHERE)],
+                     seconds=time.perf_counter() - start)  # fmt: skip
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    except OSError as exc:
+        return Built(target, None, [*loaded.diagnostics, error(str(target), 0, 0, "COE006",
+                     f"cannot write the site: {exc.strerror or exc}")], seconds=time.perf_counter() - start)
     try:
         files = _Files(loaded.root, staging)
         context = _page_context(loaded, files)
@@ -196,6 +204,25 @@ def build(root: Path, output: Path | None = None) -> Built:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
                  [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project)  # fmt: skip
+
+
+_SITE_NAMES = frozenset({"index.html", "images", "files"})  # all that build() writes into its folder
+_ELSEWHERE = "name a new or empty folder, or one an earlier preview wrote (the default is build/site)"
+
+
+def _not_a_site(target: Path) -> str | None:
+    """Why `target` may not be replaced by the site (it is replaced whole): it is not a folder, or holds files the
+    preview did not write (`-o sections` would have removed every section)."""
+    try:
+        if not target.is_dir():
+            return None if not os.path.lexists(target) else "cannot write the site: it is a file, not a folder"
+        others = sorted(name for name in os.listdir(target) if name not in _SITE_NAMES)
+    except OSError as exc:
+        return f"cannot write the site: {exc.strerror or exc}"
+    if others:
+        listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        return f"cannot write the site: the folder holds files the preview did not write ({listed})"
+    return None
 
 
 def _replace(staging: Path, target: Path) -> None:
