@@ -65,3 +65,14 @@ def test_schema_command_writes_three_files(tmp_path: Path) -> None:
     settings = json.loads((REPO_ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
     assert settings["yaml.schemas"] == {"./schemas/paper.schema.json": ["paper/paper.yaml"],
                                         "./schemas/contributors.schema.json": ["contributors.yaml"]}  # fmt: skip
+
+
+def test_schema_command_onto_a_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("mine\n", encoding="utf-8")
+    for target in (taken, taken / "below"):
+        result = CliRunner().invoke(app, ["schema", "-o", str(target)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code == 1
+        assert f"coe-paper: cannot write the schemas to {target}:" in result.stderr
+    assert taken.read_text(encoding="utf-8") == "mine\n"

@@ -47,7 +47,12 @@ def schema(
     from . import schema as schemas
 
     target = output or _root() / schemas.SCHEMA_DIR
-    for path in schemas.write(target):
+    try:
+        written = schemas.write(target)
+    except OSError as exc:  # a file where the folder should be, permissions
+        err.print(f"coe-paper: cannot write the schemas to {target}: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(1) from None
+    for path in written:
         out.print(f"wrote {path}", markup=False)
 
 
