@@ -227,6 +227,30 @@ def test_usage_problems(make_project: MakeProject, tmp_path: Path) -> None:
     assert "error COE103 section 'annex' is not in the paper's outline" in result.stderr
 
 
+
+def test_output_over_the_papers_own_files_or_onto_a_folder_is_refused(make_project: MakeProject,
+                                                                       tmp_path: Path) -> None:  # fmt: skip
+    """`-o` replaces the section with the same id, and nothing else of the paper: `-o sections/01-intro.md` for
+    another id overwrote the introduction, `-o paper/paper.yaml` the paper's configuration; a folder or a path
+    below a file ended in a traceback."""
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    root = make_project(NO_OUTLOOK)
+    before = {name: (root / name).read_bytes() for name in ("sections/01-intro.md", "paper/paper.yaml",
+                                                            "contributors.yaml")}  # fmt: skip
+    for name in before:
+        result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
+                     "-o", str(root / name))  # fmt: skip
+        assert result.exit_code == 2, (name, result.output)
+        assert "would overwrite the paper's own files" in result.stderr
+    assert {name: (root / name).read_bytes() for name in before} == before
+    for target in (root / "sections", root / "paper/paper.yaml/outlook.md"):
+        result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
+                     "-o", str(target))  # fmt: skip
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code == 2 and f"-o {target}" in result.stderr
+    assert not (root / "paper/images/outlook-1.png").exists()
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

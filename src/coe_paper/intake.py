@@ -15,7 +15,7 @@ from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic
 from .model import Contributor, Project, is_valid_id
 from .safedocx import DocxError
-from .safepaths import write_atomic
+from .safepaths import paper_files, write_atomic
 
 IMAGES_DIR = "paper/images"
 
@@ -107,6 +107,20 @@ def refuse_other_formats(path: Path) -> None:
                         "'Word Document (.docx)', then import the .docx")  # fmt: skip
 
 
+def _check_output(root: Path, project: Project, given: Path, target: Path, replacing: bool) -> None:
+    """`-o` may replace the section with the draft's id (`replacing`: `target` is its file), never any other file
+    of the paper; it must name a file, in a folder that can be made."""
+    if target.is_dir() or any(parent.exists() and not parent.is_dir() for parent in target.parents):
+        raise IntakeError(f"-o {given}: name the section file to write, e.g. sections/NN-id.md")
+    if replacing or not target.exists():
+        return
+    for own in paper_files(root, project.config):
+        if target == own or own in target.parents:
+            name = os.path.relpath(own, root.resolve())
+            raise IntakeError(f"-o {given} would overwrite the paper's own files ({name}); give a new path, or the "
+                              "file of the section with this id")  # fmt: skip
+
+
 def import_section(root: Path, request: Request) -> Result:
     """Convert the draft, write the section and its images, validate the section, commit if asked.
     Raises IntakeError for a request that cannot be carried out, DocxError for a draft that cannot be read."""
@@ -125,6 +139,8 @@ def import_section(root: Path, request: Request) -> Result:
         raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it")
     if request.output is None and target.exists():
         raise IntakeError(f"{target} already exists; give -o PATH to write the section elsewhere")
+    if request.output is not None:
+        _check_output(root, project, request.output, target, existing is not None)
     for org in [request.lead, *(request.contributors or [])]:
         if org and project.contributor(org) is None:
             raise IntakeError(f"unknown organisation '{org}' (organisations are listed in contributors.yaml)")
