@@ -65,3 +65,19 @@ def test_a_logo_python_docx_cannot_read_shows_its_alt_text(make_project: MakePro
     assert result.output is not None, [d.as_text() for d in result.diagnostics]
     document = etree.fromstring(zipfile.ZipFile(result.output).read("word/document.xml"))
     assert "[Partnership logo]" in "".join(document.itertext())  # the older cover's, a tracked deletion
+
+
+@pytest.mark.parametrize("path", ["paper/images/logo.png", "../logo.png", "/tmp/logo.png"])
+def test_a_logo_outside_the_project_is_coe503_not_missing(make_project: MakeProject, tmp_path: Path,
+                                                          path: str) -> None:  # fmt: skip
+    """A cover logo linked out of the project, or written as a path out of it, exists: it was reported as "not
+    found" (COE501); it is refused as a section's image is (COE503), saying why."""
+    (tmp_path / "elsewhere.png").write_bytes(tiny_png(5, 5))
+    config = PAPER_YAML + f"cover:\n  logos:\n    - path: {path}\n      alt: Partnership logo\n"
+    root = make_project({"paper/paper.yaml": config})
+    if path == "paper/images/logo.png":
+        (root / "paper/images").mkdir(parents=True, exist_ok=True)
+        (root / path).symlink_to(tmp_path / "elsewhere.png")
+    found = [d for d in pipeline.check(root).diagnostics if d.code.startswith("COE50")]
+    assert [(d.code, d.path, d.line) for d in found] == [("COE503", "paper/paper.yaml", 21)], found
+    assert "outside the project" in found[0].message or "absolute path" in found[0].message

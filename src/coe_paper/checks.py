@@ -279,12 +279,16 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
 
 
 def logos(project: Project, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
-    """COE501 a cover logo (paper.yaml's `cover: logos:`) that is not a file, COE505 one that is damaged or not an
-    image (the cover would show its alt text instead)."""
+    """COE501 a cover logo (paper.yaml's `cover: logos:`) that is not a file, COE503 one outside the project (as
+    written or through a link), COE505 one that is damaged or not an image (the cover would show its alt text
+    instead)."""
     for index, logo in enumerate(project.config.cover.logos):
         line, col = project.config_marks.get(("cover", "logos", index, "path"), (0, 0))
         try:
             data: bytes | None = source.read_bytes(normalise(logo.path))
+        except OutsideProject as exc:
+            yield error(CONFIG_PATH, line, col, "COE503", f"logo {exc}")
+            continue
         except SourceError:
             data = None
         if data is None:
