@@ -141,6 +141,22 @@ def test_untracked_edits_reported_then_applied(project: tuple[Path, Path], tmp_p
     assert "- first point\n" in intro(root)
 
 
+
+def test_an_untracked_change_of_white_space_says_what_changed(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A space lost or added without Track Changes (LibreOffice drops one that XML does not keep) was reported as
+    `“” removed`: the white space is named."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    with zipfile.ZipFile(built) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"first item of the list", b"first itemof the list")
+    with zipfile.ZipFile(reviewed, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    plan = apply(root, reviewed)
+    assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
+        ("untracked", 14, "untracked edit: a space removed")]
+
 def test_cli_dry_run_only_and_commit_per_reviewer(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, built = project
     reviewed = tmp_path / "r.docx"

@@ -114,16 +114,24 @@ def short(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _quoted(text: str) -> str:
+    """`text` in quotes, shortened; white space alone (which `short` folds away) by name."""
+    shown = short(text)
+    if shown or not text:
+        return f"“{shown}”"
+    return "a space" if text == " " else "white space"
+
+
 def describe(source: str, built: str) -> str:
     matcher = SequenceMatcher(None, source, built, autojunk=False)
     parts = []
     for tag, a, b, c, d in matcher.get_opcodes():
         if tag == "replace":
-            parts.append(f"“{short(source[a:b])}” became “{short(built[c:d])}”")
+            parts.append(f"{_quoted(source[a:b])} became {_quoted(built[c:d])}")
         elif tag == "delete":
-            parts.append(f"“{short(source[a:b])}” removed")
+            parts.append(f"{_quoted(source[a:b])} removed")
         elif tag == "insert":
-            parts.append(f"“{short(built[c:d])}” added")
+            parts.append(f"{_quoted(built[c:d])} added")
     return "untracked edit: " + "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")
 
 
