@@ -273,6 +273,16 @@ def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProjec
     assert editorial(make_project, prose("The `mispeled` code and https://mispeled.example.org.")) == []
 
 
+
+def test_coe721_reads_a_word_with_decomposed_accents_whole(make_project: MakeProject) -> None:
+    """Accents written as combining marks (as macOS and many PDFs write them) are part of their word: "naïve" and
+    "protégé" so written were reported as the unknown words 'nai', 've', 'prote' and 'ge'."""
+    text = "A nai\u0308ve prote\u0301ge\u0301 and a mispeled te\u0301ste\u0301."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE721", col(text, "mispeled"), "'mispeled' is not in the en_GB dictionary"),
+        ("COE721", col(text, "te\u0301ste"), "'tésté' is not in the en_GB dictionary")]
+
 def test_coe722_american_spelling(make_project: MakeProject) -> None:
     found = editorial(make_project, prose("Cities organize a program."))
     assert [(d.code, d.fix.replacement if d.fix else None) for d in found] == [

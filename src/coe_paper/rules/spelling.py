@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
 
 ISG_SPELLING = "Interinstitutional Style Guide, 10.3 (Spelling: British conventions, -ise)"
 WORD_RE = re.compile("(?<!\\w)[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*(?!\\w)")
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # combining marks
+_MARK_RE = re.compile(f"[{_MARKS}]")
+#: WORD_RE for text with combining marks (accents written apart, as macOS and many PDFs write "naïve"), which
+#: belong to the letter before them: WORD_RE would cut the word at each
+_MARKED_WORD_RE = re.compile(f"(?<!\\w)(?:[^\\W\\d_][{_MARKS}]*)+(?:['\u2019-](?:[^\\W\\d_][{_MARKS}]*)+)*"
+                             f"(?![\\w{_MARKS}])")  # fmt: skip
+
+
+def _word_re(text: str) -> re.Pattern[str]:
+    return WORD_RE if text.isascii() or not _MARK_RE.search(text) else _MARKED_WORD_RE
+
+
 PREFIXES = frozenset({
     "multi", "co", "non", "pre", "post", "re", "anti", "inter", "intra", "cross", "sub", "self", "semi", "socio",
     "eco", "bio", "mid", "over", "under", "well", "ex", "e", "de", "pro", "counter", "micro", "macro", "neo", "pan",
@@ -310,14 +323,14 @@ def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str
         if clean.keys() >= _line_words(text):
             continue
         line = prose.file_line(index)
-        for m in WORD_RE.finditer(text):
+        for m in _word_re(text).finditer(text):
             end = m.end()
             yield line, m.start(), m.group(), text[end : end + 1]
 
 
 def _words_of(text: str) -> frozenset[str]:
     """The words of prose text, as the spelling rules read them (WORD_RE)."""
-    return frozenset(WORD_RE.findall(text))
+    return frozenset(_word_re(text).findall(text))
 
 
 #: The words of a prose line: both spelling rules ask about every line.
@@ -379,6 +392,8 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     hinted = 0
     for line, start, found, after in _words(prose, clean):
         word = found.replace("\u2019", "'")
+        if not word.isascii():
+            word = unicodedata.normalize("NFC", word)  # the dictionary's form of an accent written apart
         key = (word, after == ".")
         ok = known.get(key)
         if ok is None:
