@@ -4,6 +4,7 @@ line where there is one) and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -16,11 +17,14 @@ from typer.testing import CliRunner, Result
 
 import coe_paper
 from coe_paper import cli as cli_module
-from coe_paper import pipeline
+from coe_paper import limits, pipeline
 from coe_paper.cli import app
-from conftest import GIT_ENV, HOUSING_BODY, INTRO_BODY, MakeProject, git_commit, section_text
+from conftest import GIT_ENV, HOUSING_BODY, INTRO_BODY, PAPER_YAML, MakeProject, git_commit, section_text
 
 INTRO = "sections/01-intro.md"
+
+
+PAPER_LOGO = PAPER_YAML + "cover:\n  logos:\n    - path: paper/images/dot.png\n      alt: Partnership logo\n"
 
 
 def cli(*args: str) -> Result:
@@ -45,7 +49,7 @@ def test_oversized_section_is_refused_before_it_is_read(make_project: MakeProjec
     result = cli("--project", str(root), "validate")
     assert time.monotonic() - started < 5
     assert result.exit_code == 1
-    assert f"{INTRO}: error COE008 '{INTRO}' is 4 MB, over the limit of 1 MB" in result.stderr
+    assert f"{INTRO}: error COE008 '{INTRO}' is 4.8 MB, over the limit of 1 MB" in result.stderr
     assert "COE301" not in result.stderr  # refused before parsing, so never counted
 
 
@@ -136,6 +140,40 @@ def test_image_linked_out_of_the_project_says_so(make_project: MakeProject, tmp_
     result = cli("--project", str(root), "validate")
     assert "sections/02-housing.md:13:42: error COE503 image '../paper/images/dot.png' leads outside" in result.stderr
     assert "COE501" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["contributors.yaml", "paper/images/dot.png"])
+def test_a_named_pipe_in_place_of_a_file_is_refused_at_once(make_project: MakeProject, name: str) -> None:
+    """A file the paper reads that is a named pipe is reported, not waited on: opening one for reading waits for a
+    writer, and validate hung (contributors.yaml, a cover logo)."""
+    root = make_project({"paper/paper.yaml": PAPER_LOGO} if "images" in name else {})
+    (root / name).unlink()
+    os.mkfifo(root / name)
+    env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1]), "COE_PAPER_RESIDENT": "0"}
+    proc = subprocess.run([sys.executable, "-m", "coe_paper", "--project", str(root), "validate"], capture_output=True,
+                          text=True, env=env, timeout=60, check=False)  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    if name == "contributors.yaml":
+        assert "contributors.yaml: error COE003 cannot read 'contributors.yaml': it is a pipe, device or socket" in (
+            proc.stderr)
+    else:
+        assert "paper/paper.yaml:" in proc.stderr and "COE501 logo 'paper/images/dot.png' not found" in proc.stderr
+
+
+def test_an_image_or_logo_over_the_size_limit_is_coe008(make_project: MakeProject,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A picture is read within a bound (that of a part of a reviewer's .docx, so the paper stays one coe-paper can
+    read back), checked on its size before it is read."""
+    root = make_project({"paper/paper.yaml": PAPER_LOGO})
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, image_bytes=16))
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    size = (root / "paper/images/dot.png").stat().st_size
+    over = f"'paper/images/dot.png' is {size} bytes, over the limit of 16 bytes for this kind of file"
+    assert f"sections/02-housing.md:13:42: error COE008 image {over}" in result.stderr
+    assert re.search(rf"paper/paper.yaml:\d+:\d+: error COE008 logo {re.escape(over)}", result.stderr)
+    assert "COE505" not in result.stderr
 
 
 def test_template_docx_linked_out_of_the_project_says_so(make_project: MakeProject, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from . import a11y, captions, frontmatter
+from . import a11y, captions, frontmatter, limits
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
 from .markdown import count_words, is_safe_link, link_scheme, parse
@@ -20,7 +20,7 @@ from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
 from .safepaths import output_problems
-from .sources import OutsideProject, Source, SourceError, WorkTree, normalise, unreadable
+from .sources import OutsideProject, Source, SourceError, TooLarge, WorkTree, normalise, unreadable
 from .store import Store
 from .structure import nesting, raw_html
 
@@ -273,9 +273,17 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
         elif not path.lower().endswith(IMAGE_TYPES):
             yield error(path_name, line, col, "COE504",
                         f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
-        elif not _readable(source.read_bytes(path), known):
-            yield error(path_name, line, col, "COE505", f"image '{src}' is damaged or not an image",
-                        "export it again as PNG or JPEG")  # fmt: skip
+        else:
+            try:
+                data = source.read_bytes(path, limits.LIMITS.image_bytes)
+            except TooLarge as exc:
+                yield error(path_name, line, col, "COE008", f"image {exc}", _SMALLER)
+                continue
+            except SourceError:
+                data = b""
+            if not _readable(data, known):
+                yield error(path_name, line, col, "COE505", f"image '{src}' is damaged or not an image",
+                            "export it again as PNG or JPEG")  # fmt: skip
 
 
 def logos(project: Project, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
@@ -285,9 +293,12 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
     for index, logo in enumerate(project.config.cover.logos):
         line, col = project.config_marks.get(("cover", "logos", index, "path"), (0, 0))
         try:
-            data: bytes | None = source.read_bytes(normalise(logo.path))
+            data: bytes | None = source.read_bytes(normalise(logo.path), limits.LIMITS.image_bytes)
         except OutsideProject as exc:
             yield error(CONFIG_PATH, line, col, "COE503", f"logo {exc}")
+            continue
+        except TooLarge as exc:
+            yield error(CONFIG_PATH, line, col, "COE008", f"logo {exc}", _SMALLER)
             continue
         except SourceError:
             data = None
@@ -296,6 +307,9 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
         elif not _readable(data, known):
             yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' is damaged or not an image",
                         "export it again as PNG or JPEG")  # fmt: skip
+
+
+_SMALLER = "export it again at the size it is shown (a page is about 2,000 pixels wide at 300 dpi)"
 
 
 def _readable(data: bytes, known: Store | None) -> bool:

@@ -20,7 +20,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
-from . import ooxml, ooxml_parts, parts_text
+from . import limits, ooxml, ooxml_parts, parts_text
 from .numbering import HeadingNumbers, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
@@ -138,7 +138,7 @@ class DocxBuilder:
     def picture(self, path: str, alt: str, title: str, missing: str) -> Element:
         """A run with the picture at `path` embedded, or with `missing` in italics when it cannot be read."""
         try:
-            data = self.source.read_bytes(normalise(path))
+            data = self.source.read_bytes(normalise(path), limits.LIMITS.image_bytes)
             r_id, image = self.part.get_or_add_image(io.BytesIO(data))
         except Exception:  # SourceError, or python-docx's parser fed bytes it cannot read: any of many types
             return ooxml.run(ooxml.new("p"), missing, (ooxml.ITALIC,))

@@ -17,6 +17,7 @@ class Limits:
     section_bytes: int = 1024 * 1024  # one section file, checked before it is read (a long section is ~20 KB)
     yaml_bytes: int = 1024 * 1024  # paper.yaml, contributors.yaml (front matter counts within its section)
     template_bytes: int = 256 * 1024  # one Jinja2 template file
+    image_bytes: int = 64 * 1024 * 1024  # one picture or logo: the size of a part coe-paper reads back from Word
     yaml_values: int = 100_000  # values of one YAML document once every alias is expanded (alias bombs)
     yaml_depth: int = 64  # nesting of YAML collections
     yaml_digits: int = 1000  # digits of a YAML integer (Python refuses to convert past 4,300)
@@ -30,8 +31,13 @@ LIMITS = Limits()
 
 
 def mib(size: int) -> str:
-    """A size in bytes for a message: '1 MB', '256 KB'."""
-    return f"{size // 2**20} MB" if size >= 2**20 else f"{size // 1024} KB"
+    """A size in bytes for a message: '1 MB', '1.5 MB', '256 KB', '16 bytes'."""
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            value = size / scale
+            shown = f"{value:.1f}".removesuffix(".0") if value < 10 else f"{value:.0f}"
+            return f"{shown} {unit}"
+    return f"{size} bytes"
 
 
 def processors() -> int:

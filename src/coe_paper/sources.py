@@ -110,12 +110,15 @@ class WorkTree:
 
     def read_bytes(self, path: str, limit: int | None = None) -> bytes:
         full = self._path(path)
-        try:
-            with full.open("rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if limit is not None and size > limit:
-                    raise TooLarge(too_large(path, size, limit))
-                return handle.read() if limit is None else read_within(handle, size, limit)
+        try:  # opened without waiting: a named pipe would wait for a writer for ever
+            with open(os.open(full, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as handle:
+                found = os.fstat(handle.fileno())
+                if not stat.S_ISREG(found.st_mode):
+                    kind = "a folder" if stat.S_ISDIR(found.st_mode) else "a pipe, device or socket"
+                    raise SourceError(f"cannot read '{path}': it is {kind}, not a file")
+                if limit is not None and found.st_size > limit:
+                    raise TooLarge(too_large(path, found.st_size, limit))
+                return handle.read() if limit is None else read_within(handle, found.st_size, limit)
         except OSError as exc:
             raise SourceError(f"cannot read '{path}': {exc.strerror or exc}") from None
 
@@ -198,7 +201,10 @@ def unreadable(source: Source, path: str) -> SourceError | None:
 
 
 def too_large(path: str, size: int, limit: int) -> str:
-    return f"'{path}' is {mib(size)}, over the limit of {mib(limit)} for this kind of file"
+    shown, bound = mib(size), mib(limit)
+    if shown == bound:  # just over: "1 MB, over the limit of 1 MB" would say nothing
+        shown, bound = f"{size:,} bytes", f"{limit:,} bytes"
+    return f"'{path}' is {shown}, over the limit of {bound} for this kind of file"
 
 
 BATCH_MAX = 16 * 1024 * 1024  # larger blobs are read one by one, when asked for and within the caller's limit
