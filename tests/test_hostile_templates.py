@@ -46,6 +46,19 @@ ERRORS = {
 }
 
 
+
+@pytest.mark.parametrize("command", ["validate", "assemble"])
+def test_output_with_a_character_word_cannot_hold_is_coe004(make_project: MakeProject, command: str) -> None:
+    """A template's string that makes a control character (the escape "\\x07") is reported: the build drops such a
+    character from the document, and it was dropped unsaid. Nothing is written."""
+    root = make_project({BYLINE: '{.Byline}\nLead: {{ "a\\x07b" }}.\n'})
+    result = cli("--project", str(root), command)
+    assert result.exit_code == 1
+    assert (f"{BYLINE}: error COE004 the template's output holds control character U+0007, which a Word document "
+            "cannot hold") in result.stderr
+    assert result.stderr.count("COE004") == 1  # once, however many sections have a byline
+    assert not (root / "build").exists()
+
 @pytest.mark.parametrize("command", ["validate", "assemble"])
 @pytest.mark.parametrize("case", list(ERRORS))
 def test_template_errors_are_diagnostics_with_the_line(make_project: MakeProject, case: str, command: str,

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from . import limits
 from .diagnostics import Diagnostic, error
+from .project import INVALID_XML_RE
 from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
 from .sources import Source
 from .store import Store
@@ -103,7 +104,8 @@ class Templates:
 
     def render(self, name: str, context: dict[str, Any]) -> tuple[str | None, list[Diagnostic]]:
         """The template's Markdown, or None and a diagnostic: COE801 for an error in it (whatever Python raised),
-        COE803 for a template that goes past its time or size limit."""
+        COE803 for a template that goes past its time or size limit; the Markdown and COE004 for output that holds
+        a character Word cannot."""
         path = self.paths.get(name, name)
         started = time.monotonic()
         try:
@@ -116,7 +118,8 @@ class Templates:
                 # frames, and the context they reference, then waited for the garbage collector. The frames as
                 # raised go with the exception; _template_place maps their lines back to the template.
                 chunks = template.root_render_func(template.new_context(context))
-                return output_within(chunks, limits.LIMITS.template_output), []
+                text = output_within(chunks, limits.LIMITS.template_output)
+            return text, _unwritable(text, path)
         except TemplateSyntaxError as exc:  # in the template itself, or in one it includes
             where = self.paths.get(exc.name, path) if exc.name else path
             return None, [error(where, exc.lineno or 0, 1, "COE801", f"template syntax error: {exc.message}")]
@@ -130,6 +133,16 @@ class Templates:
             return None, [error(*self._place(exc, path), 1, "COE801", f"template error: {_describe(exc)}")]
         finally:
             self.seconds_left -= time.monotonic() - started
+
+
+def _unwritable(text: str, path: str) -> list[Diagnostic]:
+    """COE004 for output holding a character a Word document cannot hold (a template's `"\\x07"`): the build would
+    leave it out, unsaid."""
+    bad = INVALID_XML_RE.search(text)
+    if bad is None:
+        return []
+    return [error(path, 0, 0, "COE004", f"the template's output holds control character U+{ord(bad.group()):04X}, "
+                  "which a Word document cannot hold", "remove it, or the escape that makes it")]  # fmt: skip
 
 
 def _describe(exc: Exception) -> str:
