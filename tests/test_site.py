@@ -61,6 +61,25 @@ def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) ->
         "https://github.com/o/r/blob/main/sections/a.md#L4"  # fmt: skip
 
 
+def test_a_file_linked_out_of_the_project_is_never_copied_into_the_site(make_project: MakeProject,
+                                                                       tmp_path: Path) -> None:  # fmt: skip
+    """A picture or a built file that is a symbolic link out of the project is not published: the site copied the
+    file it led to (a member's commit could have put any file the server can read on the forge's Pages)."""
+    root = make_project()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for the site")
+    (root / "paper/images/dot.png").unlink()
+    (root / "paper/images/dot.png").symlink_to(secret)
+    (root / "build").mkdir()
+    (root / "build/test-paper.docx").symlink_to(secret)
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None
+    assert [d.code for d in built.diagnostics if d.code == "COE503"] == ["COE503"]
+    copied = [path.read_bytes() for path in (tmp_path / "site").rglob("*") if path.is_file()]
+    assert b"not for the site" not in copied
+    assert "Word document" not in built.page.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     found = require_client("chromium")

@@ -21,12 +21,13 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
-from . import compose, pipeline, report
+from . import compose, limits, pipeline, report
 from .diagnostics import Diagnostic, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .model import COUNTRY_NAMES, Project
-from .sources import SourceError, normalise
+from .safedocx import Limits
+from .sources import SourceError, WorkTree, normalise
 from .templates import Templates
 
 DEFAULT_OUTPUT = "build/site"
@@ -60,6 +61,7 @@ class _Files:
 
     def __init__(self, root: Path, output: Path) -> None:
         self.root, self.output = root, output
+        self.tree = WorkTree(root)  # read as the build reads: never through a link out of the project
         self.copied: dict[str, str] = {}
 
     def image(self, src: str, base_dir: str) -> str | None:
@@ -69,22 +71,30 @@ class _Files:
             return None
         if relative in self.copied:
             return self.copied[relative]
-        source = self.root / relative
-        if not source.is_file():
-            return None
         target = f"images/{len(self.copied):03d}-{PurePosixPath(relative).name}"
-        self._copy(source, target)
+        if not self._copy(relative, target, limits.LIMITS.image_bytes):
+            return None  # validate says why (COE501, COE503, COE008)
         self.copied[relative] = target
         return target
 
-    def download(self, source: Path) -> str:
+    def download(self, source: Path) -> tuple[str, int] | None:
+        """Where the built file `source` (under the project) is copied, and its size; None if it cannot be read."""
         target = f"files/{source.name}"
-        self._copy(source, target)
-        return target
+        size = self._copy(source.relative_to(self.root).as_posix(), target, Limits().max_total_size)
+        return (target, size) if size else None
 
-    def _copy(self, source: Path, target: str) -> None:
+    def _copy(self, relative: str, target: str, limit: int) -> int:
+        """The size of the file at `relative` copied to `target`, or 0 when it cannot be read (missing, a link out
+        of the project, over `limit`)."""
+        try:
+            data = self.tree.read_bytes(relative, limit)
+        except SourceError:
+            return 0
+        if len(data) > limit:
+            return 0
         (self.output / target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, self.output / target)
+        (self.output / target).write_bytes(data)
+        return len(data)
 
 
 def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, str]]:
@@ -99,12 +109,12 @@ def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, st
     if redlines:
         label = redlines[-1].stem.removeprefix(f"{docx.stem}-changes-since-")
         found.append((f"Changes since {label}, as tracked changes (.docx)", redlines[-1]))
-    return [{"label": label, "href": files.download(path), "name": path.name, "size": _size(path)}
-            for label, path in found]  # fmt: skip
+    copied = [(label, path, files.download(path)) for label, path in found]
+    return [{"label": label, "href": done[0], "name": path.name, "size": _size(done[1])}
+            for label, path, done in copied if done is not None]  # fmt: skip
 
 
-def _size(path: Path) -> str:
-    size = path.stat().st_size
+def _size(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, round(size / 1024))} kB"
 
 
