@@ -155,7 +155,7 @@ def test_an_untracked_change_of_white_space_says_what_changed(project: tuple[Pat
             z.writestr(name, data)
     plan = apply(root, reviewed)
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
-        ("untracked", 14, "untracked edit: a space removed")]
+        ("untracked", 14, "a space removed")]
 
 def test_cli_dry_run_only_and_commit_per_reviewer(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, built = project
@@ -215,3 +215,4 @@ def test_comments_follow_the_sources(project: tuple[Path, Path], tmp_path: Path)
     assert places == [(16, None), (17, "changed")]
     text_out = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed)])
     assert "sections/01-intro.md:17 (text since changed): insertion" in text_out.stdout
+    assert "0 comments, 0 replies, 4 tracked changes (mapped by" in text_out.stderr

@@ -119,3 +119,18 @@ def test_output_onto_a_pipe_or_device_is_refused_and_left_as_it_is(make_project:
     assert f"{pipe}: error COE006 cannot write the document: not a regular file" in built.stderr
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert [p.name for p in tmp_path.iterdir() if p.name != root.name] == ["pipe.docx"]
+
+
+@pytest.mark.parametrize("given", ["", "folder"])
+def test_output_onto_a_folder_says_so(make_project: MakeProject, tmp_path: Path, given: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`-o ''` (the current folder) said "Device or resource busy", `-o FOLDER` "Is a directory"; both now say the
+    output is a folder and a file must be named."""
+    root = make_project(git=True)
+    (tmp_path / "folder").mkdir()
+    monkeypatch.chdir(tmp_path)
+    built = cli("--project", str(root), "assemble", "--no-layout", "-o", given)
+    assert built.exit_code == 1
+    assert f"{given or '.'}: error COE006 cannot write the document: it is a folder: name the file to write" in (
+        built.stderr)
+    assert not list((tmp_path / "folder").iterdir())

@@ -5,6 +5,7 @@ which text, in which section file and on which source line. The same after a Lib
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -234,6 +235,7 @@ def test_text_json_and_markdown_output(reviewed: tuple[Path, Path]) -> None:
     assert (f"{INTRO}:{intro_line}: comment by Ana Rossi (2024-03-01 10:00): Please name the Commission services. / "
             'Which ones? [on "Commission services"]') in text.stdout  # fmt: skip
     assert f"{INTRO}:{intro_line}: reply by Jean Martin (2024-03-01 11:30): DG REGIO and DG JUST." in text.stdout
+    assert re.search(r"^\d+ comments, 1 reply, \d+ tracked changes \(mapped by ", text.stderr, re.MULTILINE)
     assert 'REVIEWED.docx: comment by Piotr Nowak (2024-03-03 12:00): Shorter title? [on "Test Paper"]' in text.stdout
 
     as_json = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "json"])

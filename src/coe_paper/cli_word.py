@@ -59,8 +59,13 @@ def comments(
         if text:
             print(text)
         replies = sum(len(c.replies) for c in found.comments)
-        err.print(f"{len(found.comments)} comments, {replies} replies, {len(found.changes)} tracked changes"
-                  f" (mapped by {found.mapping})", markup=False)  # fmt: skip
+        err.print(f"{_count(len(found.comments), 'comment')}, {_count(replies, 'reply', 'replies')}, "
+                  f"{_count(len(found.changes), 'tracked change')} (mapped by {found.mapping})", markup=False)
+
+
+def _count(number: int, noun: str, plural: str = "") -> str:
+    """'1 comment', '2 comments'."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 # -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
@@ -146,8 +151,8 @@ def apply_review(
             err.print(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in conflict, "
                       f"{row['skipped']} skipped", markup=False)
         if doc.comments:
-            err.print(f"{doc.comments} comments are not applied; list them with `coe-paper comments "
-                      f"{reviewed}`", markup=False)
+            err.print(f"{_count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
+                      f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip
         verb = "would change" if dry_run else "committed" if commit else "changed"
         err.print(f"{verb} {len(result.files)} section file{'s' * (len(result.files) != 1)}", markup=False)
     stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)

@@ -132,7 +132,7 @@ def describe(source: str, built: str) -> str:
             parts.append(f"{_quoted(source[a:b])} removed")
         elif tag == "insert":
             parts.append(f"{_quoted(built[c:d])} added")
-    return "untracked edit: " + "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")
+    return "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")  # reported as "untracked: ..."
 
 
 def yaml_scalar(text: str) -> str:

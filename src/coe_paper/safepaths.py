@@ -105,7 +105,9 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         kind = os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         kind = stat.S_IFREG
-    if not (stat.S_ISREG(kind) or stat.S_ISLNK(kind) or stat.S_ISDIR(kind)):  # a folder: the rename says so
+    if stat.S_ISDIR(kind):  # `-o ''` is the current folder, whose rename failed as "Device or resource busy"
+        raise OSError(errno.EISDIR, "it is a folder: name the file to write", str(path))
+    if not (stat.S_ISREG(kind) or stat.S_ISLNK(kind)):
         raise OSError(errno.EEXIST, "not a regular file (a device, pipe or socket)", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path)
