@@ -186,6 +186,13 @@ def test_coe101_section_without_front_matter(make_project: MakeProject) -> None:
     assert where(d) == ("COE101", "error", "sections/04-loose.md", 1, 1)
 
 
+def test_coe101_front_matter_never_closed_says_so(make_project: MakeProject) -> None:
+    d = only(validate(make_project, {"sections/04-open.md": "---\nid: open\ntitle: Open\n\n" + FILLER + "\n"}))
+    assert where(d) == ("COE101", "error", "sections/04-open.md", 1, 1)
+    assert d.message == "the front matter opened on line 1 is never closed"
+    assert "---" in d.hint and "no front matter" not in d.message
+
+
 def test_coe102_duplicate_section_id(make_project: MakeProject) -> None:
     d = only(validate(make_project, {"sections/04-copy.md": section_text("intro", FILLER + "\n")}))
     assert where(d) == ("COE102", "error", "sections/04-copy.md", 2, 1)

@@ -138,6 +138,9 @@ def read_text(source: Source, path: str, limit: int | None = None) -> tuple[str 
     return text, found + (conflict_markers(text, path) if text is not None else [])
 
 
+_FRONT_MATTER_HINT = "start the file with a '---' block giving id, title, lead and contributors"
+
+
 def load_section(source: Source, path: str, cache: Store | None = None) -> tuple[Section | None, list[Diagnostic]]:
     """A section file: its front matter read and checked (or, unchanged since a run that found it valid, taken
     from `cache`), its body and where the body starts."""
@@ -147,8 +150,11 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     found.extend(control_characters(text, path))
     parts = split_front_matter(text)
     if parts is None:
-        found.append(error(path, 1, 1, "COE101", "section has no front matter",
-                           "start the file with a '---' block giving id, title, lead and contributors"))  # fmt: skip
+        if text.split("\n", 1)[0].rstrip() == "---":  # opened, never closed: the whole file would be front matter
+            found.append(error(path, 1, 1, "COE101", "the front matter opened on line 1 is never closed",
+                               "end it with a line of '---' before the section's text"))  # fmt: skip
+        else:
+            found.append(error(path, 1, 1, "COE101", "section has no front matter", _FRONT_MATTER_HINT))
         return None, found
     front, body, body_line = parts
     key = cache.key(path, front) if cache is not None else ""
