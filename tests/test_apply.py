@@ -201,6 +201,29 @@ def test_cli_errors(project: tuple[Path, Path], tmp_path: Path) -> None:
     assert mapping.exit_code == 2 and "no organisation 'nobody'" in mapping.output
 
 
+def test_a_build_with_uncommitted_changes_names_its_own_lines(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A document built from a work tree with uncommitted changes names the lines of that text: `comments` shows
+    them as they are (the section map records a digest of each file's text as built), where it took them for the
+    committed file's lines, moved them through the diff and marked them changed."""
+    root, _ = project
+    text = intro(root).replace("## Why equal cities\n", "## Why equal cities\n\nA new opening paragraph.\n")
+    (root / "sections" / "01-intro.md").write_text(text)  # not committed
+    built = pipeline.assemble(root, tmp_path / "dirty.docx").output
+    assert built is not None
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("second item of the ", "list", "series", "Ana Rossi")])
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "second item of the list" in row)
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [(c["line"], c["since"]) for c in json.loads(result.stdout) if c["kind"] == "insertion"] == [(line, None)]
+    apply(root, reviewed)
+    assert "second item of the series" in intro(root) and "A new opening paragraph." in intro(root)
+    git_commit(root, "The opening paragraph")  # committed since: the lines are the same, and still found
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
+    assert [(c["line"], c["since"]) for c in json.loads(result.stdout) if c["kind"] == "insertion"] == [
+        (line, "changed")]  # the reviewer's change is in the file now: its line differs from the one built
+
+
 def test_comments_follow_the_sources(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, built = project
     reviewed = tmp_path / "r.docx"

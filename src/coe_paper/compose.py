@@ -248,7 +248,7 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
     """Header, footer and properties (with the section map that `coe-paper comments` reads); the package bytes."""
     config = project.config
     builder.header_footer(f"{config.title}: {config.status}, {version.month or version.label}", "Page ")
-    sections_map = [[s.id, s.path, s.body_line] for s in project.ordered_sections()]
+    sections_map = [[s.id, s.path, s.body_line, s.digest] for s in project.ordered_sections()]
     from .docx_writer import Properties
 
     props = Properties(

@@ -1,12 +1,14 @@
-"""Comments follow the sources: a reviewed .docx names lines of the files as they were at the build commit; when
-the files have moved on since, each place is mapped through the diff to today's line, and marked when the line it
-names was since changed or deleted."""
+"""Comments follow the sources: a reviewed .docx names lines of the files as they were built (at the build commit,
+or with the uncommitted changes the section map's digest says it had); when the files have moved on since, each
+place is mapped through the diff to today's line, and marked when the line it names was since changed or deleted
+(every place of a file whose built text is neither committed nor today's is marked changed: it cannot be mapped)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
+from .marks import built_text
 from .merge3 import line_mapper
 from .review import Place, Review, all_comments
 from .sources import text_at
@@ -16,24 +18,30 @@ def follow(review: Review, root: Path) -> Review:
     """The review with every place moved to today's line of its file (a no-op outside git or without a commit)."""
     if not review.commit:
         return review
-    maps: dict[str, dict[int, tuple[int, str]]] = {}
+    maps: dict[str, dict[int, tuple[int, str]] | None] = {}  # None: the built text is not known
     at_build = text_at(root, review.commit)
     for ref in review.sections:
-        then = at_build(ref.path)
         target = (root / ref.path).resolve()
-        if then is None or not target.is_relative_to(root.resolve()) or not target.is_file():
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
             continue
         try:
             now = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if now != then:
-            maps[ref.path] = line_mapper(then, now)
+        then = at_build(ref.path)
+        if then is None and not ref.digest:
+            continue
+        built = built_text(ref.digest, then, now)
+        if built != now:
+            maps[ref.path] = None if built is None else line_mapper(built, now)
 
     def moved(place: Place) -> Place:
         if place.section is None or place.line is None or place.section.path not in maps:
             return place
-        line, state = maps[place.section.path].get(place.line, (place.line, "same"))
+        mapper = maps[place.section.path]
+        if mapper is None:
+            return replace(place, since="changed")
+        line, state = mapper.get(place.line, (place.line, "same"))
         return replace(place, line=line, since="" if state == "same" else state)
 
     if not maps:

@@ -6,12 +6,13 @@ is placed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
 
 PREFIX = "_Coe"
-SECTIONS = "coe-paper:sections"  # JSON: [[id, path, body line], ...] in the paper's order
+SECTIONS = "coe-paper:sections"  # JSON: [[id, path, body line, text digest], ...] in the paper's order
 COMMIT = "coe-paper:commit"  # the commit the document was built from
 COMPARED = "coe-paper:compared-with"  # the commit an `assemble --compare` shows the changes since
 CAPTIONS = "coe-paper:captions"  # JSON: caption bookmark -> the id written in the Markdown
@@ -50,6 +51,18 @@ def placed(names: Iterable[str], section: int | None) -> list[str]:
 def section_map(properties: Mapping[str, str]) -> list[tuple[str, str]] | None:
     """(id, path) of each section in the paper's order, from the properties of a document coe-paper assembled;
     None when the map is missing, too long, or not exactly of its shape (a reviewer's file is untrusted)."""
+    table = _table(properties)
+    return None if table is None else [(str(entry[0]), str(entry[1])) for entry in table]
+
+
+def built_digests(properties: Mapping[str, str]) -> dict[str, str]:
+    """Path -> `text_digest` of each section file's text as the document was built from it (none for a document
+    from before the map held them)."""
+    entries = _table(properties) or []
+    return {str(entry[1]): entry[3] for entry in entries if len(entry) > 3 and isinstance(entry[3], str)}
+
+
+def _table(properties: Mapping[str, str]) -> list[list[object]] | None:
     text = properties.get(SECTIONS)
     if text is None or len(text) > MAX_SECTIONS:
         return None
@@ -60,4 +73,22 @@ def section_map(properties: Mapping[str, str]) -> list[tuple[str, str]] | None:
     if not isinstance(table, list) or not all(isinstance(entry, list) and len(entry) >= 2 and isinstance(entry[0], str)
                                               and isinstance(entry[1], str) for entry in table):  # fmt: skip
         return None
-    return [(entry[0], entry[1]) for entry in table]
+    return table
+
+
+def text_digest(text: str) -> str:
+    """What the section map records of a section file's text: enough to tell which text a document was built from."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def built_text(digest: str, committed: str | None, current: str) -> str | None:
+    """The text of a section file that a document was built from: the file at the build commit (`committed`) or
+    as it is now (`current`, built from uncommitted changes), as the document's `digest` says; None when it names
+    neither (built from changes since made again, or discarded). Without a digest (a document from before they were
+    recorded), the committed text, or the current one outside git."""
+    if not digest:
+        return committed if committed is not None else current
+    for text in (committed, current):
+        if text is not None and text_digest(text) == digest:
+            return text
+    return None

@@ -181,6 +181,7 @@ class Section:
     body: str
     body_line: int  # 0-based line of the file at which the body starts
     front: str = field(default="", compare=False)  # the front matter's text, for the positions of its keys
+    digest: str = field(default="", compare=False)  # marks.text_digest of the file's text, for the section map
 
     @cached_property
     def meta_marks(self) -> dict[tuple[str | int, ...], tuple[int, int]]:

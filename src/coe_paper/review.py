@@ -31,6 +31,7 @@ class SectionRef:
     id: str
     path: str
     title: str = ""
+    digest: str = ""  # marks.text_digest of the file's text the document was built from ("": not recorded)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ def _custom_sections(values: dict[str, str]) -> tuple[list[SectionRef] | None, s
     table = marks.section_map(values)
     if table is None:
         return None, commit
-    return [SectionRef(index, sid, path) for index, (sid, path) in enumerate(table)], commit
+    digests = marks.built_digests(values)
+    refs = [SectionRef(index, sid, path, digest=digests.get(path, "")) for index, (sid, path) in enumerate(table)]
+    return refs, commit
 
 
 def _project_sections(project: Project | None) -> list[SectionRef]:
@@ -243,7 +246,8 @@ def _read_review(path: Path, project: Project | None) -> Review:
         comments = _comments(doc.docx)
     finally:
         doc.docx.close()
-    sections = [SectionRef(s.index, s.id, s.path, titles.get(s.id) or walker.titles.get(s.index, "")) for s in sections]
+    sections = [SectionRef(s.index, s.id, s.path, titles.get(s.id) or walker.titles.get(s.index, ""), s.digest)
+                for s in sections]  # fmt: skip
     fix = {s.index: s for s in sections}
 
     def retitle(place: Place) -> Place:

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gitrun, wordread
+from . import gitrun, marks, wordread
 from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
 from .diagnostics import Diagnostic
 from .edits import Finding
+from .marks import built_text
 from .model import Contributor, ContributorsFile
 from .project import load_yaml_file
 from .safepaths import write_atomic
@@ -98,6 +99,7 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
     result = Plan(commit, authors=names, unmapped=[r.name for r in people if r.org is None and r.name in take])
     sections, outside = split_sections(doc, table)
     then = text_at(root, commit)
+    digests = marks.built_digests(doc.properties)
     for para in outside:
         if changed([para]):
             author = para.mark.author if para.mark else next((r.rev.author for r in para.runs if r.rev), "")
@@ -109,9 +111,11 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
         if current is None:
             result.findings.append((path, Finding("skipped", 0, "", "the section file is missing or unreadable")))
             continue
-        base = then(path) or current
+        built = built_text(digests.get(section.path, ""), then(path), current)  # None: not known
+        base = built if built is not None else then(path) or current
         after, outcomes, findings = section_plan(doc, section, base, current, accepted, options.untracked)
-        if base != current and after == current and not any(o.status == "conflict" for o in outcomes):
+        if (section.path not in digests or built is None) and base != current and after == current and not any(
+                o.status == "conflict" for o in outcomes):  # a guess, where the document does not say
             probe, _, _ = section_plan(doc, section, current, current, accepted, options.untracked)
             if probe != current:  # the work tree, not the commit, was built (uncommitted changes)
                 after, outcomes, findings = section_plan(doc, section, current, current, accepted, options.untracked)
