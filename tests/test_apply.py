@@ -224,6 +224,22 @@ def test_a_build_with_uncommitted_changes_names_its_own_lines(project: tuple[Pat
         (line, "changed")]  # the reviewer's change is in the file now: its line differs from the one built
 
 
+def test_a_file_saved_with_windows_line_ends_is_the_text_it_was_built_from(project: tuple[Path, Path],
+                                                                           tmp_path: Path) -> None:  # fmt: skip
+    """The digest is taken of the text as the build reads it: a file with a byte order mark and CRLF line ends,
+    unchanged since the build, is not taken for one changed since (every comment marked changed)."""
+    root, _ = project
+    path = root / "sections" / "01-intro.md"
+    path.write_bytes(b"\xef\xbb\xbf" + intro(root).replace("\n", "\r\n").encode("utf-8"))
+    git_commit(root, "Saved on Windows")
+    built = pipeline.assemble(root, tmp_path / "crlf.docx").output
+    assert built is not None
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("second item of the ", "list", "series", "Ana Rossi")])
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
+    assert [c["since"] for c in json.loads(result.stdout) if c["kind"] == "insertion"] == [None]
+
+
 def test_comments_follow_the_sources(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, built = project
     reviewed = tmp_path / "r.docx"
