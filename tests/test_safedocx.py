@@ -153,8 +153,15 @@ def test_cli_rejects_bad_input_without_traceback(tmp_path: Path, name: str, cont
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_cli_missing_file_cannot_be_read(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli.app, ["comments", str(tmp_path / "absent.docx")])
-    assert result.exit_code == 1  # as the README says: exit 1 when the file cannot be read
-    assert "no such file" in result.output
+@pytest.mark.parametrize("command", ["comments", "apply", "audit", "import"])
+def test_cli_missing_file_or_a_folder_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    """A file named on the command line that is not there is a usage error, exit 2, for every command that reads
+    one (comments said 1); a folder is named as one (it was "no such file")."""
+    extra = ["--id", "next"] if command == "import" else []
+    result = CliRunner().invoke(cli.app, [command, str(tmp_path / "absent.docx"), *extra])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'absent.docx'}: no such file" in result.output
     assert "Traceback" not in result.output
+    folder = CliRunner().invoke(cli.app, [command, str(tmp_path), *extra])
+    assert folder.exit_code == 2
+    assert f"{tmp_path}: is a folder, not a file" in folder.output

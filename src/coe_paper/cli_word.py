@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 # -- comments (reviewed .docx back to the sources; read by review.py, printed by review_format.py) -------------------
 
 
+def _given_file(path: Path) -> None:
+    """The file a command was given must be one: a usage error (exit 2) names what is there instead."""
+    if not path.is_file():
+        found = "is a folder, not a file" if path.is_dir() else "is not a file" if path.exists() else "no such file"
+        err.print(f"coe-paper: {path}: {found}", markup=False)
+        raise typer.Exit(2)
+
+
 def _check_review_format(fmt: str) -> str:
     if fmt not in ("text", "json", "markdown"):
         raise typer.BadParameter("choose text, json or markdown")
@@ -39,9 +47,7 @@ def comments(
     from .safedocx import DocxError
 
 
-    if not reviewed.is_file():  # the README: exit 1 when the file cannot be read
-        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
-        raise typer.Exit(1)
+    _given_file(reviewed)
     project = review.current_project(State.project or Path.cwd())
     try:
         found = review.read_review(reviewed, project)
@@ -105,9 +111,7 @@ def apply_review(
     from .safedocx import DocxError
 
 
-    if not reviewed.is_file():
-        err.print(f"coe-paper: {reviewed}: no such file", markup=False)
-        raise typer.Exit(2)
+    _given_file(reviewed)
     if commit and dry_run:
         err.print("coe-paper: --commit and --dry-run cannot be used together")
         raise typer.Exit(2)
@@ -179,9 +183,7 @@ def import_draft(
     from . import intake  # imported here: the other commands do not need the importer
     from .safedocx import DocxError
 
-    if not draft.is_file():
-        err.print(f"coe-paper: {draft}: no such file", markup=False)
-        raise typer.Exit(2)
+    _given_file(draft)
     orgs = [c.strip() for c in contributors.split(",") if c.strip()] if contributors is not None else None
     request = intake.Request(draft, section_id, title, lead, orgs, output, commit, author)
     try:
@@ -218,9 +220,7 @@ def audit(
     from .a11y import audit as run_audit
     from .safedocx import DocxError
 
-    if not document.is_file():
-        err.print(f"coe-paper: {document}: no such file", markup=False)
-        raise typer.Exit(2)
+    _given_file(document)
     try:
         found = run_audit(document)
     except DocxError as exc:
