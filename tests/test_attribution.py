@@ -400,7 +400,7 @@ def test_shallow_clone_falls_back_to_declared_contributors(
     loaded = pipeline.check(clone)
     assert loaded.history is not None and not loaded.history.available
     assert [(d.code, d.severity) for d in loaded.diagnostics] == [("COE204", "warning")]
-    assert "shallow clone" in loaded.diagnostics[0].message
+    assert "shallow clone" in loaded.diagnostics[0].message and "unshallow" in loaded.diagnostics[0].hint
     assert loaded.project is not None
     credits = compose.credits_for(loaded.project, loaded.history)
     assert credits.contributors == {"intro": [], "housing": [], "outlook": []}
@@ -415,6 +415,7 @@ def test_a_copy_without_git_falls_back_with_a_warning(
     loaded = pipeline.check(copy)
     assert [(d.code, d.severity, d.path) for d in loaded.diagnostics] == [("COE204", "warning", ".")]
     assert "no git history" in loaded.diagnostics[0].message
+    assert "git commit" in loaded.diagnostics[0].hint and "unshallow" not in loaded.diagnostics[0].hint
     result = CliRunner().invoke(app, ["--project", str(copy), "contributors", "--format", "json"])
     assert result.exit_code == 0
     rows = {row["id"]: row for row in json.loads(result.stdout)}

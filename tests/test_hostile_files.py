@@ -239,6 +239,7 @@ def test_repository_git_refuses_is_not_called_not_a_repository(make_project: Mak
     result = cli("--project", str(root), "validate")
     assert "warning COE204 no git history: git refuses to read the repository" in result.stderr
     assert "safe.directory" in result.stderr and "not a git repository" not in result.stderr
+    assert "unshallow" not in result.stderr and "git commit" not in result.stderr  # the problem says what to do
     at_rev = cli("--project", str(root), "validate", "--rev", "HEAD")
     assert at_rev.exit_code == 1
     assert "error COE003 git refuses to read the repository" in at_rev.stderr

@@ -107,8 +107,11 @@ class History:
         return self.sections.get(path)
 
 
-def _no_history(reason: str, processes: int) -> History:
-    hint = "build from a full clone (git fetch --unshallow) to credit contributors from history"
+_UNSHALLOW = "build from a full clone (git fetch --unshallow) to credit contributors from history"
+_COMMIT = "credits come from git history: commit the paper (git init, git add -A, git commit), or build in a clone"
+
+
+def _no_history(reason: str, processes: int, hint: str = _COMMIT) -> History:
     message = f"{reason}; bylines and the annex use the contributors declared in front matter only"
     return History(False, diagnostics=[warning(".", 0, 0, "COE204", message, hint)], processes=processes)
 
@@ -126,10 +129,12 @@ def history_of(
         if rev is not None:
             reason = f"no git history for revision '{rev}'"
         problem = repository_problem(root)
-        return _no_history(f"no git history: {problem}" if problem else reason, git.count)
+        if problem:  # git refuses the repository: the problem says what to do
+            return _no_history(f"no git history: {problem}", git.count, "")
+        return _no_history(reason, git.count)
     git_dir, commit = found.git_dir, found.commit
     if found.shallow:
-        return _no_history("shallow clone: git history is incomplete", git.count)
+        return _no_history("shallow clone: git history is incomplete", git.count, _UNSHALLOW)
     mailmap: str | None = None
     if rev is not None:  # a build at a revision reads every file from git, .mailmap too
         mailmap = (git.run("cat-file", "blob", f"{commit}:.mailmap") or b"").decode("utf-8", "replace")
