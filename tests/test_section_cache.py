@@ -7,6 +7,8 @@ import io
 import json
 import os
 import shutil
+import sys
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -407,6 +409,8 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     def work(indices: list[int]) -> object:
         if os.getpid() == _BUILD:
             here.append(indices)
+        else:
+            time.sleep(0.05)  # a worker of a paper this small could otherwise take every chunk, on a busy machine
         return _WORK(indices)
 
     monkeypatch.setattr(parallel, "_work", work)
@@ -492,15 +496,23 @@ _WORK = parallel._work
 _BUILD = os.getpid()  # the process that runs the tests, and the builds in them
 
 
+_DIED: list[Path] = []  # the file a dying worker leaves, for the build's process to wait on
+
+
 def _die(indices: list[int]) -> object:
     """A worker's work that ends the worker (as the kernel's out-of-memory killer would); the build's own process
-    takes chunks too, and does them."""
+    takes chunks too, and does them, each once a worker has died (else it could take every chunk first)."""
     if os.getpid() != _BUILD:
+        _DIED[0].touch()
         os._exit(9)
+    deadline = time.monotonic() + 60
+    while not _DIED[0].exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
     return _WORK(indices)
 
 
-def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:  # fmt: skip
     """A worker killed mid-way (out of memory, say) costs time, not the paper: the build does the work itself."""
     monkeypatch.setattr(parallel, "processors", lambda: 1)
     serial = build(sink, "serial.docx")
@@ -510,6 +522,7 @@ def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     _no_other_threads()
     monkeypatch.setattr(parallel, "_work", _die)
+    monkeypatch.setattr(sys.modules[__name__], "_DIED", [tmp_path / "a worker died"])
     outcomes: list[object] = []
     prefill = parallel.prefill
 
