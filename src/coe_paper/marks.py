@@ -78,8 +78,8 @@ def _table(properties: Mapping[str, str]) -> list[list[object]] | None:
 
 def text_digest(text: str) -> str:
     """What the section map records of a section file's text: enough to tell which text a document was built from.
-    Taken as the build reads a file (no byte order mark, newlines as "\n"), so a file saved on Windows is the same
-    text however it is read back."""
+    Taken as the build reads a file (no byte order mark, LF line ends), so a file saved on Windows is the same text
+    however it is read back."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 

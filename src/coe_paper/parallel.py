@@ -146,7 +146,7 @@ def _shared(pool: ProcessPoolExecutor, workers: int, chunks: int) -> list[_Answe
     process to another."""
     futures = [pool.submit(_drain) for _ in range(workers)]
     collecting = gc.isenabled()
-    _start()  # as in a worker: what is here already is not traced after each chunk (a third of the time, untold)
+    _start()  # as in a worker: what this process holds already is not traced again after each chunk
     try:
         answers = _drain()
     finally:
