@@ -18,6 +18,7 @@ from typer.testing import CliRunner, Result
 
 from coe_paper import cli as cli_module
 from coe_paper.cli import app
+from coe_paper.diagnostics import warning
 from conftest import REPO_ROOT, FileMap, MakeProject, require_client, section_text
 
 INTRO = "sections/01-intro.md"
@@ -161,6 +162,11 @@ def test_github_format_warning(make_project: MakeProject) -> None:
     expected = f"::warning file={INTRO},line=8,col=1,title=COE302::5 words, under the minimum of 10"
     assert result.stdout.splitlines() == [expected]
 
+
+
+def test_github_format_escapes_the_file_property() -> None:
+    line = warning("sections/05-a,b:c%d.md", 3, 2, "COE712", "50% of: x").as_github()
+    assert line == "::warning file=sections/05-a%2Cb%3Ac%25d.md,line=3,col=2,title=COE712::50%25 of: x"
 
 # -- finding the project ---------------------------------------------------------------------------------------
 

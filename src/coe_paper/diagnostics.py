@@ -52,7 +52,9 @@ class Diagnostic:
         message = self.message + (f" ({self.hint})" if self.hint else "")
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         level = "error" if self.severity == "error" else "warning"
-        return f"::{level} file={self.path},line={self.line or 1},col={self.column or 1},title={self.code}::{message}"
+        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A")
+        path = path.replace(",", "%2C")  # a property's value: GitHub's runner splits them at ',' and ':'
+        return f"::{level} file={path},line={self.line or 1},col={self.column or 1},title={self.code}::{message}"
 
     def as_gitlab(self) -> dict[str, object]:
         """One issue of GitLab's Code Quality report (the merge request widget shows it at the file and line)."""
