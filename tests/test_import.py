@@ -251,6 +251,56 @@ def test_output_over_the_papers_own_files_or_onto_a_folder_is_refused(make_proje
         assert result.exit_code == 2 and f"-o {target}" in result.stderr
     assert not (root / "paper/images/outlook-1.png").exists()
 
+# -- Word constructs whose words must come through -------------------------------------------------------------------
+
+_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" '
+       'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _cell(text: str) -> str:
+    return f"<w:tc><w:p>{_run(text)}</w:p></w:tc>"
+
+
+def _body_draft(folder: Path, body: str) -> Path:
+    """A .docx (python-docx's default package) whose body is `body` after a title paragraph."""
+    import docx
+
+    draft = folder / "draft.docx"
+    docx.Document().save(str(draft))
+    with zipfile.ZipFile(draft) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    title = f'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>{_run("Draft title")}</w:p>'
+    entries["word/document.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_NS}>'
+                                    f"<w:body>{title}{body}<w:sectPr/></w:body></w:document>").encode()
+    with zipfile.ZipFile(draft, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    return draft
+
+
+def test_table_rows_and_cells_in_content_controls_are_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word wraps a repeating section's rows, and a form's cells, in content controls (`w:sdt`); their text was
+    left out without a word."""
+    header = f'<w:tr><w:trPr><w:tblHeader/></w:trPr>{_cell("Name")}{_cell("Share")}</w:tr>'
+    rows = (f"<w:sdt><w:sdtPr/><w:sdtContent><w:tr>{_cell('Rome')}{_cell('12')}</w:tr></w:sdtContent></w:sdt>"
+            f"<w:tr>{_cell('Lyon')}<w:sdt><w:sdtPr/><w:sdtContent>{_cell('30')}</w:sdtContent></w:sdt></w:tr>"
+            f'<w:customXml w:element="row"><w:tr>{_cell("Ghent")}{_cell("7")}</w:tr></w:customXml>')
+    draft = _body_draft(tmp_path, f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{header}{rows}"
+                                  "</w:tbl>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "| Name | Share |\n|---|---|\n| Rome | 12 |\n| Lyon | 30 |\n| Ghent | 7 |" in text
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

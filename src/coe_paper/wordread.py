@@ -80,12 +80,10 @@ class _Reader:
 
     def _table(self, tbl: Element, nested: bool) -> Table:
         table = Table(nested=nested)
-        for tr in tbl.iter(w("tr")):
-            if tr.getparent() is not tbl:
-                continue
+        for tr in _children(tbl, w("tr")):
             trpr = tr.find(w("trPr"))
             row = Row(rev=self._rev(trpr), header=trpr is not None and on(trpr.find(w("tblHeader"))))
-            for tc in tr.findall(w("tc")):
+            for tc in _children(tr, w("tc")):
                 tcpr = tc.find(w("tcPr"))
                 span = tcpr.find(w("gridSpan")) if tcpr is not None else None
                 vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
@@ -269,6 +267,21 @@ class _Reader:
         descr = (prop.get("descr") or prop.get("title") or "") if prop is not None else ""
         assert callable(add)
         add(OBJECT, image=(target, descr))
+
+
+_WRAPPERS = (w("sdt"), w("sdtContent"), w("customXml"))
+
+
+def _children(parent: Element, tag: str) -> list[Element]:
+    """The rows of a table, or the cells of a row, with those inside content controls and custom XML (a repeating
+    section's rows, a form's cells)."""
+    out: list[Element] = []
+    for child in parent:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            out += _children(child, tag)
+    return out
 
 
 def _field_name(instruction: str) -> str:
