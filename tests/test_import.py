@@ -301,6 +301,18 @@ def test_table_rows_and_cells_in_content_controls_are_kept(make_project: MakePro
     assert "| Name | Share |\n|---|---|\n| Rome | 12 |\n| Lyon | 30 |\n| Ghent | 7 |" in text
 
 
+def test_text_after_a_shape_in_the_same_run_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """A run may go on after a drawing (python-docx's `run.add_picture()` then `run.add_text()`): the words after
+    it were dropped, and only the shape was reported."""
+    run = ('<w:r><w:t xml:space="preserve">Before the shape </w:t><w:pict><v:rect/></w:pict>'
+           '<w:t xml:space="preserve"> and after it.</w:t></w:r>')
+    draft = _body_draft(tmp_path, f"<w:p>{run}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "dropped shape or chart: 1" in result.stderr
+    assert re.search(r"Before the shape +and after it\.", text), text
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

@@ -222,7 +222,6 @@ class _Reader:
                 self.field_instr.append(child.text or "")
             elif tag in _PICTURES or tag == f"{{{MC}}}AlternateContent":
                 self._drawing(child, para, add, extra)
-                break
 
     def _field_char(self, kind: str) -> None:
         if kind == "begin":
