@@ -313,6 +313,27 @@ def test_text_after_a_shape_in_the_same_run_is_kept(make_project: MakeProject, t
     assert re.search(r"Before the shape +and after it\.", text), text
 
 
+def test_every_text_box_of_a_group_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """A group of shapes (a diagram) holds several text boxes, Word's VML fallback a copy of each: only the first
+    box's text was kept, though the warning says the text of text boxes is."""
+    def box(text: str) -> str:
+        return f"<wps:wsp><wps:txbx><w:txbxContent><w:p>{_run(text)}</w:p></w:txbxContent></wps:txbx></wps:wsp>"
+
+    def vml(text: str) -> str:
+        return f"<v:shape><v:textbox><w:txbxContent><w:p>{_run(text)}</w:p></w:txbxContent></v:textbox></v:shape>"
+
+    group = ('<mc:AlternateContent><mc:Choice Requires="wpg"><w:drawing><wp:anchor><wp:docPr id="1" name="Group"/>'
+             f'<a:graphic><a:graphicData><wpg:wgp>{box("Plan the route")}{box("Light the path")}</wpg:wgp>'
+             "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:group>"
+             f'{vml("Plan the route")}{vml("Light the path")}</v:group></w:pict></mc:Fallback></mc:AlternateContent>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Diagram: ')}<w:r>{group}</w:r></w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "dropped text box (text kept as paragraphs)" in result.stderr
+    _, body, _ = split_front_matter(text) or ("", "", 0)
+    assert body.split() == ["Diagram:", "Plan", "the", "route", "Light", "the", "path"]
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

@@ -244,10 +244,12 @@ class _Reader:
             self.in_result = self.field_depth > 0
 
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
-        boxes = list(node.iter(w("txbxContent")))
+        choice = node.find(f"{{{MC}}}Choice") if node.tag == f"{{{MC}}}AlternateContent" else None
+        node = choice if choice is not None else node  # the fallback repeats the choice
+        boxes = [box for box in node.iter(w("txbxContent")) if _outermost(box, node)]  # a group holds several
         if boxes:
             self._drop("text box (text kept as paragraphs)")
-            for box in boxes[:1]:
+            for box in boxes:
                 for block in self.blocks(box, nested=True):
                     if isinstance(block, Paragraph):
                         block.origin = "textbox"
@@ -281,6 +283,16 @@ def _children(parent: Element, tag: str) -> list[Element]:
         elif child.tag in _WRAPPERS:
             out += _children(child, tag)
     return out
+
+
+def _outermost(box: Element, node: Element) -> bool:
+    """Whether a text box is in no other text box inside `node` (a box in a box is read with the outer one)."""
+    parent = box.getparent()
+    while parent is not None and parent is not node:
+        if parent.tag == w("txbxContent"):
+            return False
+        parent = parent.getparent()
+    return True
 
 
 def _field_name(instruction: str) -> str:
