@@ -334,6 +334,15 @@ def test_every_text_box_of_a_group_is_kept(make_project: MakeProject, tmp_path: 
     assert body.split() == ["Diagram:", "Plan", "the", "route", "Light", "the", "path"]
 
 
+def test_text_in_bidirectional_embeddings_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word holds right-to-left embedded text in `w:dir` and `w:bdo`: the words in them were dropped."""
+    draft = _body_draft(tmp_path, f'<w:p>{_run("The sign reads ")}<w:dir w:val="rtl">{_run("مرحبا بكم")}</w:dir>'
+                                  f'{_run(" and ")}<w:bdo w:val="rtl">{_run("שלום")}</w:bdo>{_run(".")}</w:p>')
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "The sign reads مرحبا بكم and שלום." in text
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

@@ -172,7 +172,8 @@ class _Reader:
                 if target is None:
                     self._drop(f"field {_field_name(instruction)}")
                 self._inline(child, para, rev, target or link, extra)
-            elif tag in (w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"), f"{{{MC}}}AlternateContent"):
+            elif tag in (w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"), w("dir"), w("bdo"),
+                         f"{{{MC}}}AlternateContent"):
                 self._inline(child, para, rev, link, extra)
             elif tag == f"{{{MC}}}Choice":
                 self._inline(child, para, rev, link, extra)
