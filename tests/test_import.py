@@ -343,6 +343,18 @@ def test_text_in_bidirectional_embeddings_is_kept(make_project: MakeProject, tmp
     assert "The sign reads مرحبا بكم and שלום." in text
 
 
+def test_the_base_text_of_a_phonetic_guide_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """Ruby (a phonetic guide over East Asian text) holds its base text in the run: it was dropped, guide and
+    all, without a word; now the base text stays and the guide is reported."""
+    ruby = ("<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt>"
+            "<w:rubyBase><w:r><w:t>東京</w:t></w:r></w:rubyBase></w:ruby></w:r>")
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Meeting in ')}{ruby}{_run(' in May.')}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Meeting in 東京 in May." in text
+    assert "warning COE903 dropped phonetic guide (its base text kept): 1" in result.stderr
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

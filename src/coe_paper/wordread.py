@@ -221,6 +221,11 @@ class _Reader:
                 self._field_char(child.get(_FLDCHAR_TYPE, ""))
             elif tag == _INSTR:
                 self.field_instr.append(child.text or "")
+            elif tag == w("ruby"):  # a phonetic guide over its base text
+                self._drop("phonetic guide (its base text kept)")
+                base = child.find(w("rubyBase"))
+                if base is not None:
+                    self._inline(base, para, rev, link, extra)
             elif tag in _PICTURES or tag == f"{{{MC}}}AlternateContent":
                 self._drawing(child, para, add, extra)
 
