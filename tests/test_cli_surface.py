@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coe_paper.cli import app
+from coe_paper.diagnostics import error, format_diagnostics
 from conftest import REPO_ROOT, MakeProject
 
 COMMANDS = ["validate", "assemble", "status", "contributors", "comments", "apply", "import", "init", "schema",
@@ -53,6 +54,15 @@ def test_gitlab_format_is_a_code_quality_report(make_project: MakeProject) -> No
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     assert {i["severity"] for i in issues} <= {"info", "minor", "major", "critical", "blocker"}
 
+
+
+def test_gitlab_fingerprints_are_unique_for_findings_alike() -> None:
+    """Two findings with the same code, place and message (two links to one missing id on a line, both reported
+    where its first one is) got one fingerprint, and GitLab shows only one of them."""
+    same = [error("sections/03-outlook.md", 9, 5, "COE601", "link to '#x' matches no section or heading")] * 2
+    issues = json.loads(format_diagnostics(same, "gitlab"))
+    assert len(issues) == 2 and issues[0]["fingerprint"] != issues[1]["fingerprint"]
+    assert issues[0] == json.loads(format_diagnostics(same[:1], "gitlab"))[0]  # the first keeps its fingerprint
 
 def test_bundled_paper_validates_strictly_with_real_shares() -> None:
     """A fresh clone: no COE203 (the bundled commits map to the technical secretariat) and real line shares."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -56,9 +57,11 @@ class Diagnostic:
         path = path.replace(",", "%2C")  # a property's value: GitHub's runner splits them at ',' and ':'
         return f"::{level} file={path},line={self.line or 1},col={self.column or 1},title={self.code}::{message}"
 
-    def as_gitlab(self) -> dict[str, object]:
-        """One issue of GitLab's Code Quality report (the merge request widget shows it at the file and line)."""
+    def as_gitlab(self, occurrence: int = 0) -> dict[str, object]:
+        """One issue of GitLab's Code Quality report (the merge request widget shows it at the file and line); the
+        `occurrence` of findings alike (code, place and message) keeps their fingerprints apart."""
         key = f"{self.code}\0{self.path}\0{self.line}\0{self.column}\0{self.message}"
+        key += f"\0{occurrence}" if occurrence else ""
         return {
             "description": f"{self.code} {self.message}" + (f" ({self.hint})" if self.hint else ""),
             "check_name": self.code, "fingerprint": hashlib.sha256(key.encode()).hexdigest(),
@@ -88,7 +91,12 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
     Quality report: a JSON list)."""
     ordered = sorted(diagnostics, key=sort_key)
     if fmt == "gitlab":
-        return json.dumps([d.as_gitlab() for d in ordered], indent=2, ensure_ascii=False)
+        seen: Counter[Diagnostic] = Counter()
+        issues = []
+        for d in ordered:
+            issues.append(d.as_gitlab(seen[d]))
+            seen[d] += 1
+        return json.dumps(issues, indent=2, ensure_ascii=False)
     if fmt == "json":
         return json.dumps([d.as_dict() for d in ordered], indent=2, ensure_ascii=False)
     if fmt == "github":
