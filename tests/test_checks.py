@@ -344,6 +344,17 @@ def test_coe601_broken_internal_link(make_project: MakeProject) -> None:
     assert d.message == "link to '#nope' matches no section or heading"
 
 
+def test_coe601_a_link_written_twice_on_a_line_is_found_at_each_place(make_project: MakeProject) -> None:
+    """Each of two links (or pictures) alike on one line is reported where it is: both were at the first."""
+    line = "See [a](#nope) and [a](#nope) and ![x](gone.png) ![x](gone.png)."
+    found = validate(make_project, intro(f"## Links\n\n{FILLER}\n\n{line}\n"))
+    links = [i + 3 for i in range(len(line)) if line.startswith("](#nope", i)]  # 1-based, at the '#'
+    pictures = [i + 1 for i in range(len(line)) if line.startswith("gone.png", i)]
+    assert len(links) == len(pictures) == 2
+    assert sorted((d.code, d.line, d.column) for d in found if d.code in ("COE601", "COE501")) == [
+        ("COE501", 13, pictures[0]), ("COE501", 13, pictures[1]), ("COE601", 13, links[0]), ("COE601", 13, links[1])]
+
+
 def test_coe601_suggests_the_nearest_anchor(make_project: MakeProject) -> None:
     d = only(validate(make_project, intro(f"## Links\n\n{FILLER} See [it](#housng).\n")))
     assert d.code == "COE601"

@@ -78,15 +78,22 @@ class Parsed:
         """1-based file line of a block token."""
         return self.section.body_line + (token.map[0] if token.map else 0) + 1
 
-    def position(self, token: Token, needle: str, shift: int = 0) -> tuple[int, int]:
-        """File (line, column) of `needle` (plus `shift` columns) in the source lines of block token `token`."""
+    def position(self, token: Token, needle: str, shift: int = 0, after: tuple[int, int] | None = None
+                 ) -> tuple[int, int]:  # fmt: skip
+        """File (line, column) of `needle` (plus `shift` columns) in the source lines of block token `token`; with
+        `after` (a position this gave before), of the next one: a link written twice on a line is found twice."""
         lines = self.lines
         start, end = token.map if token.map else (0, 1)
         for index in range(start, min(end, len(lines))):
-            col = lines[index].find(needle)
+            line, skip = self.section.body_line + index + 1, 0
+            if after is not None and line <= after[0]:
+                if line < after[0]:
+                    continue
+                skip = after[1]  # past the start of the one found before
+            col = lines[index].find(needle, skip)
             if needle and col >= 0:
-                return self.section.body_line + index + 1, col + 1 + shift
-        return self.line(token), 1
+                return line, col + 1 + shift
+        return self.position(token, needle, shift) if after is not None else (self.line(token), 1)
 
 
 def section_checks(project: Project, item: Parsed) -> Facts:

@@ -70,15 +70,17 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             slugs.append(slugify(plain_text(tokens[index + 1].children)))
+        found: dict[str, tuple[int, int]] = {}  # where each needle was found last in this block (it may repeat)
         for child in token.children or ():
             if child.type == "image":
                 src = str(child.attrs.get("src", ""))
-                line, col = item.position(token, src)
+                line, col = found[src] = item.position(token, src, after=found.get(src))
                 pictures.append(Place(src, line, col, bool(plain_text(child.children).strip())))
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if href.startswith("#"):
-                    line, col = item.position(token, f"]({href}", shift=2)
+                    needle = f"]({href}"
+                    line, col = found[needle] = item.position(token, needle, shift=2, after=found.get(needle))
                     links.append(Place(href[1:], line, col))
     used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, [tokens]))
     return Facts(item.words, tuple(slugs), tuple(_captions(item)), tuple(links), tuple(frontmatter.first_uses(item)),
