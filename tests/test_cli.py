@@ -163,10 +163,29 @@ def test_github_format_warning(make_project: MakeProject) -> None:
     assert result.stdout.splitlines() == [expected]
 
 
-
 def test_github_format_escapes_the_file_property() -> None:
     line = warning("sections/05-a,b:c%d.md", 3, 2, "COE712", "50% of: x").as_github()
     assert line == "::warning file=sections/05-a%2Cb%3Ac%25d.md,line=3,col=2,title=COE712::50%25 of: x"
+
+
+@pytest.mark.parametrize("fmt", ["github", "gitlab"])
+def test_forge_formats_name_files_by_their_path_in_the_repository(make_project: MakeProject, tmp_path: Path,
+                                                                   fmt: str) -> None:  # fmt: skip
+    """A paper in a folder of its repository (`docs/`) is annotated at `docs/sections/...`, the path the forge
+    knows; a finding about the whole project names no file in GitHub's format (it named '.')."""
+    repository = tmp_path / "repository"
+    root = make_project(BROKEN_LINK, name="repository/docs")
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    result = cli("--project", str(root), "validate", "--format", fmt)
+    assert result.exit_code == 1
+    if fmt == "github":
+        lines = result.stdout.splitlines()
+        assert any(line.startswith(f"::error file=docs/{INTRO},line=13,col=15,title=COE601::") for line in lines)
+        assert any(line.startswith("::warning title=COE204::no git history") for line in lines), lines
+    else:
+        paths = {issue["check_name"]: issue["location"]["path"] for issue in json.loads(result.stdout)}
+        assert paths["COE601"] == f"docs/{INTRO}" and paths["COE204"] == "docs"
+
 
 # -- finding the project ---------------------------------------------------------------------------------------
 

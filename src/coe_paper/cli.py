@@ -81,13 +81,22 @@ def _check_format(fmt: str) -> str:
     return fmt
 
 
-def _report(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+def _report(diagnostics: list[Diagnostic], fmt: str = "text", root: Path | None = None) -> None:
     if fmt == "text":
         if diagnostics:
             err.print(format_diagnostics(diagnostics, "text"), markup=False)
         err.print(summary(diagnostics), markup=False)
     else:
-        print(format_diagnostics(diagnostics, fmt))
+        prefix = _in_repository(root) if root is not None and fmt in ("github", "gitlab") else ""
+        print(format_diagnostics(diagnostics, fmt, prefix))
+
+
+def _in_repository(root: Path) -> str:
+    """The project's folder in its git repository ("docs/"), "" at its top or outside git: the forges' annotations
+    name files by their path in the repository."""
+    from . import gitrun
+
+    return gitrun.answers(gitrun.start(root, [["rev-parse", "--show-prefix"]]))[0] or ""
 
 
 def _version(value: bool) -> None:
@@ -151,7 +160,7 @@ def validate(
     if statistics:
         print(format_statistics(count_findings(loaded.diagnostics), "json" if fmt == "json" else "text"))
     else:
-        _report(loaded.diagnostics, fmt)
+        _report(loaded.diagnostics, fmt, root)
     fixable = sum(d.fix is not None for d in loaded.diagnostics)
     if fixable and not fix and fmt == "text":
         err.print(f"{fixable} fixable with `coe-paper validate --fix` (see them with --diff)", markup=False)

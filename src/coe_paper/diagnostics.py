@@ -49,24 +49,30 @@ class Diagnostic:
         return {"code": self.code, "severity": self.severity, "path": self.path, "line": self.line,
                 "column": self.column, "message": self.message, "hint": self.hint}  # fmt: skip
 
-    def as_github(self) -> str:
+    def as_github(self, prefix: str = "") -> str:
+        """A workflow command; `prefix` is the project's folder in the repository (paths there are the
+        repository's). A finding about the whole project (path ".") names no file."""
         message = self.message + (f" ({self.hint})" if self.hint else "")
         message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         level = "error" if self.severity == "error" else "warning"
-        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A")
-        path = path.replace(",", "%2C")  # a property's value: GitHub's runner splits them at ',' and ':'
+        if self.path == ".":
+            return f"::{level} title={self.code}::{message}"
+        path = (prefix + self.path).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = path.replace(":", "%3A").replace(",", "%2C")  # a property's value: the runner splits at ',' and ':'
         return f"::{level} file={path},line={self.line or 1},col={self.column or 1},title={self.code}::{message}"
 
-    def as_gitlab(self, occurrence: int = 0) -> dict[str, object]:
+    def as_gitlab(self, occurrence: int = 0, prefix: str = "") -> dict[str, object]:
         """One issue of GitLab's Code Quality report (the merge request widget shows it at the file and line); the
-        `occurrence` of findings alike (code, place and message) keeps their fingerprints apart."""
+        `occurrence` of findings alike (code, place and message) keeps their fingerprints apart, and `prefix` is the
+        project's folder in the repository."""
         key = f"{self.code}\0{self.path}\0{self.line}\0{self.column}\0{self.message}"
         key += f"\0{occurrence}" if occurrence else ""
         return {
             "description": f"{self.code} {self.message}" + (f" ({self.hint})" if self.hint else ""),
             "check_name": self.code, "fingerprint": hashlib.sha256(key.encode()).hexdigest(),
             "severity": "major" if self.severity == "error" else "minor",
-            "location": {"path": self.path, "lines": {"begin": self.line or 1}},
+            "location": {"path": prefix + self.path if self.path != "." else prefix.rstrip("/") or ".",
+                         "lines": {"begin": self.line or 1}},
         }  # fmt: skip
 
 
@@ -86,21 +92,22 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     return (d.path, d.line, d.column, d.code)
 
 
-def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
+def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, prefix: str = "") -> str:
     """Render diagnostics as `text`, `json` (a list of objects), `github` (workflow commands) or `gitlab` (a Code
-    Quality report: a JSON list)."""
+    Quality report: a JSON list); the forges' formats put `prefix` (the project's folder in the repository, with a
+    trailing "/") before each path, as their paths are the repository's."""
     ordered = sorted(diagnostics, key=sort_key)
     if fmt == "gitlab":
         seen: Counter[Diagnostic] = Counter()
         issues = []
         for d in ordered:
-            issues.append(d.as_gitlab(seen[d]))
+            issues.append(d.as_gitlab(seen[d], prefix))
             seen[d] += 1
         return json.dumps(issues, indent=2, ensure_ascii=False)
     if fmt == "json":
         return json.dumps([d.as_dict() for d in ordered], indent=2, ensure_ascii=False)
     if fmt == "github":
-        return "\n".join(d.as_github() for d in ordered)
+        return "\n".join(d.as_github(prefix) for d in ordered)
     return "\n".join(d.as_text() for d in ordered)
 
 
