@@ -355,6 +355,18 @@ def test_the_base_text_of_a_phonetic_guide_is_kept(make_project: MakeProject, tm
     assert "warning COE903 dropped phonetic guide (its base text kept): 1" in result.stderr
 
 
+def test_a_symbol_is_kept_or_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """Insert > Symbol writes a w:sym with the character's code: a Unicode character (an arrow) is kept; a symbol
+    font's own (Wingdings' check mark, in the private use area) is reported. Both were dropped without a word."""
+    syms = ('<w:r><w:sym w:font="Cambria Math" w:char="2192"/></w:r>'
+            '<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Rents ')}{syms}{_run(' fell.')}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Rents \u2192 fell." in text
+    assert "warning COE903 dropped symbol of the font Wingdings: 1" in result.stderr
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

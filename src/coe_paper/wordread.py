@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +29,7 @@ MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
 _SIMPLE = {w("t"): "text", w("delText"): "text", w("tab"): "\t", w("noBreakHyphen"): "-"}
-_BR, _CR, _TYPE, _ID = w("br"), w("cr"), w("type"), w("id")
+_BR, _CR, _TYPE, _ID, _SYM = w("br"), w("cr"), w("type"), w("id"), w("sym")
 _FOOTNOTE_REF, _ENDNOTE_REF = w("footnoteReference"), w("endnoteReference")
 _FLDCHAR, _FLDCHAR_TYPE, _INSTR = w("fldChar"), w("fldCharType"), w("instrText")
 _PICTURES = (w("drawing"), w("pict"), w("object"))
@@ -221,6 +222,8 @@ class _Reader:
                 self._field_char(child.get(_FLDCHAR_TYPE, ""))
             elif tag == _INSTR:
                 self.field_instr.append(child.text or "")
+            elif tag == _SYM:
+                self._symbol(child, add)
             elif tag == w("ruby"):  # a phonetic guide over its base text
                 self._drop("phonetic guide (its base text kept)")
                 base = child.find(w("rubyBase"))
@@ -228,6 +231,18 @@ class _Reader:
                     self._inline(base, para, rev, link, extra)
             elif tag in _PICTURES or tag == f"{{{MC}}}AlternateContent":
                 self._drawing(child, para, add, extra)
+
+    def _symbol(self, sym: Element, add: Callable[..., None]) -> None:
+        """A character given by its code (Insert > Symbol): kept when it is one of Unicode's; reported when it is a
+        symbol font's own (the private use area: what it shows depends on the font)."""
+        try:
+            code = int(sym.get(w("char"), ""), 16)
+        except ValueError:
+            code = 0
+        if 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xF8FF and code not in (0xFFFE, 0xFFFF):
+            add(chr(code))
+        else:
+            self._drop(f"symbol of the font {sym.get(w('font')) or '(unnamed)'}")
 
     def _field_char(self, kind: str) -> None:
         if kind == "begin":
