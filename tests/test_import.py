@@ -334,6 +334,20 @@ def test_every_text_box_of_a_group_is_kept(make_project: MakeProject, tmp_path: 
     assert body.split() == ["Diagram:", "Plan", "the", "route", "Light", "the", "path"]
 
 
+def test_a_picture_grouped_with_a_text_box_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """A group holding a text box and a picture is read as the box's text: the picture was left out unsaid."""
+    picture = ('<a:graphicData><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               'r:embed="rId99"/></a:graphicData>')
+    group = ('<w:drawing><wp:anchor><wp:docPr id="1" name="Group"/><a:graphic><a:graphicData><wpg:wgp>'
+             f"<wps:wsp><wps:txbx><w:txbxContent><w:p>{_run('Caption in a box')}</w:p></w:txbxContent></wps:txbx>"
+             f"</wps:wsp>{picture}</wpg:wgp></a:graphicData></a:graphic></wp:anchor></w:drawing>")
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Chart: ')}<w:r>{group}</w:r></w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Caption in a box" in text
+    assert "warning COE903 dropped picture grouped with a text box: 1" in result.stderr
+
+
 def test_text_in_bidirectional_embeddings_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
     """Word holds right-to-left embedded text in `w:dir` and `w:bdo`: the words in them were dropped."""
     draft = _body_draft(tmp_path, f'<w:p>{_run("The sign reads ")}<w:dir w:val="rtl">{_run("مرحبا بكم")}</w:dir>'

@@ -275,6 +275,8 @@ class _Reader:
                     if isinstance(block, Paragraph):
                         block.origin = "textbox"
                     extra.append(block)
+            for _ in (blip for blip in node.iter(f"{{{A}}}blip") if _outermost(blip, node)):
+                self._drop("picture grouped with a text box")  # the group is read as its boxes' text
             return
         blip = next(node.iter(f"{{{A}}}blip"), None)
         rid = blip.get(f"{{{R}}}embed") if blip is not None else None
@@ -307,7 +309,8 @@ def _children(parent: Element, tag: str) -> list[Element]:
 
 
 def _outermost(box: Element, node: Element) -> bool:
-    """Whether a text box is in no other text box inside `node` (a box in a box is read with the outer one)."""
+    """Whether a text box (or a picture) is in no text box inside `node` (a box in a box is read with the outer
+    one, a picture in a box with the box's text)."""
     parent = box.getparent()
     while parent is not None and parent is not node:
         if parent.tag == w("txbxContent"):
