@@ -334,6 +334,34 @@ def test_every_text_box_of_a_group_is_kept(make_project: MakeProject, tmp_path: 
     assert body.split() == ["Diagram:", "Plan", "the", "route", "Light", "the", "path"]
 
 
+def test_list_instances_that_count_on_are_one_list(make_project: MakeProject, tmp_path: Path) -> None:
+    """LibreOffice saves a numbered list it has split as two list instances of one abstract list; Word counts on
+    across them (1, 2), so they are one list: the second item was written as the start of another list ('1)').
+    An instance that restarts its level is a list of its own."""
+    def item(num: int, text: str) -> str:
+        return f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{_run(text)}</w:p>'
+
+    draft = _body_draft(tmp_path, item(1, "Map the services") + item(2, "Ask the residents")
+                        + f"<w:p>{_run('Then, again:')}</w:p>" + item(3, "Start over"))  # fmt: skip
+    numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {_NS}>'
+                 '<w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+                 '<w:numFmt w:val="decimal"/></w:lvl></w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num>'
+                 '<w:num w:numId="2"><w:abstractNumId w:val="7"/></w:num>'
+                 '<w:num w:numId="3"><w:abstractNumId w:val="7"/><w:lvlOverride w:ilvl="0">'
+                 '<w:startOverride w:val="1"/></w:lvlOverride></w:num></w:numbering>')
+    with zipfile.ZipFile(draft) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    entries["word/numbering.xml"] = numbering.encode()
+    with zipfile.ZipFile(draft, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "1. Map the services\n2. Ask the residents\n" in text
+    assert "1. Start over" in text or "1) Start over" in text
+
+
 def test_a_picture_grouped_with_a_text_box_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """A group holding a text box and a picture is read as the box's text: the picture was left out unsaid."""
     picture = ('<a:graphicData><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '

@@ -85,6 +85,8 @@ class _Converter:
         self.assembled = SECTIONS in doc.properties
         self.known_ids = set(options.known_ids)
         self.paragraphs: list[wb.Paragraph] = []  # everything imported, notes included, for the counts
+        self._lists: dict[tuple[str, int], str] = {}  # (abstract list, level) -> the Markdown list counting it now
+        self._begun: set[tuple[str, int]] = set()  # (list instance, level) counted from, or restarted at, already
 
     def warn(self, code: str, message: str, hint: str = "") -> None:
         self.found.append(warning(self.name, 0, 0, code, message, hint))
@@ -240,12 +242,20 @@ class _Converter:
 
     def _item(self, num: tuple[str, int], level: int, pieces: list[Piece],
               counters: dict[tuple[str, int], int]) -> Item:  # fmt: skip
-        key = (num[0], level)
-        counters[key] = counters.get(key, self.doc.starts.get(key, 1) - 1) + 1
-        for deeper in [k for k in counters if k[0] == num[0] and k[1] > level]:
+        """An item numbered as Word numbers it: the count is its abstract list's, at its level, across the list
+        instances over that abstract list; an instance that restarts the level starts the count again where it is
+        first used, and an item ends the counts of the levels below it. A new count is a new Markdown list."""
+        abstract, restarting = self.doc.lists.get(num[0], (f"#{num[0]}", frozenset({level})))
+        key = (abstract, level)
+        if (level in restarting and (num[0], level) not in self._begun) or key not in counters:
+            self._begun.add((num[0], level))
+            counters[key] = self.doc.starts.get((num[0], level), 1) - 1
+            self._lists[key] = f"{abstract}/{num[0]}/{level}/{len(self._begun)}"
+        counters[key] += 1
+        for deeper in [k for k in counters if k[0] == abstract and k[1] > level]:
             del counters[deeper]
-        ordered = self.doc.numbering.get(key, "decimal") != "bullet"
-        return Item(level, ordered, counters[key], pieces, list_id=num[0])
+        ordered = self.doc.numbering.get((num[0], level), "decimal") != "bullet"
+        return Item(level, ordered, counters[key], pieces, list_id=self._lists[key])
 
     def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock],
                    counters: dict[tuple[str, int], int]) -> MdBlock:  # fmt: skip

@@ -94,6 +94,8 @@ class WordDocument:
     docx: SafeDocx
     starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (numId, ilvl) -> first number, if not 1
     core: dict[str, str] = field(default_factory=dict)  # core properties: title, creator, ...
+    lists: dict[str, tuple[str, frozenset[int]]] = field(default_factory=dict)  # numId -> its abstract list and
+    # the levels it restarts (see wordparts.numbering)
 
     def image_bytes(self, part: str) -> bytes:
         return self.docx.read(part)

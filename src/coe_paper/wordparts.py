@@ -90,11 +90,15 @@ def num_pr(numpr: Element | None) -> tuple[str, int] | None:
     return num_id.get(w("val"), "0"), int_value(level.get(w("val")) if level is not None else "0") or 0
 
 
-def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], int]]:
-    """Each list level's number format, and the first number of the levels that do not start at 1."""
+def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], int],
+                                      dict[str, tuple[str, frozenset[int]]]]:  # fmt: skip
+    """Each list level's number format, the first number of the levels that do not start at 1, and of each list
+    instance its abstract list and the levels it restarts: Word counts per abstract list and level, across its
+    instances, and an instance with a start override starts the count again where it is first used (LibreOffice
+    writes a list it has split so)."""
     root = docx.part_xml(docx.main, REL + "numbering")
     if root is None:
-        return {}, {}
+        return {}, {}, {}
     abstract: dict[str, dict[int, tuple[str, int]]] = {}
     for node in root.iter(w("abstractNum")):
         levels = abstract.setdefault(node.get(w("abstractNumId"), ""), {})
@@ -105,8 +109,13 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
             levels[int_value(lvl.get(w("ilvl"))) or 0] = (kind, first)
     found: dict[tuple[str, int], str] = {}
     starts: dict[tuple[str, int], int] = {}
+    lists: dict[str, tuple[str, frozenset[int]]] = {}
     for num in root.iter(w("num")):
         ref, num_id = num.find(w("abstractNumId")), num.get(w("numId"), "")
+        if ref is not None:
+            restarts = frozenset(int_value(o.get(w("ilvl"))) or 0 for o in num.iter(w("lvlOverride"))
+                                 if o.find(w("startOverride")) is not None)  # fmt: skip
+            lists[num_id] = ref.get(w("val"), ""), restarts
         for level, (kind, first) in abstract.get(ref.get(w("val"), "") if ref is not None else "", {}).items():
             found[(num_id, level)] = kind
             if first != 1:
@@ -115,7 +124,7 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
             value = override.find(w("startOverride"))
             if value is not None:
                 starts[(num_id, int_value(override.get(w("ilvl"))) or 0)] = int_value(value.get(w("val"))) or 0
-    return found, starts
+    return found, starts, lists
 
 
 def core(docx: SafeDocx) -> dict[str, str]:

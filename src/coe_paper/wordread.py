@@ -353,8 +353,9 @@ def read(path: Path) -> WordDocument:
         body = document.find(w("body"))
         if body is None:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
-        formats, starts = numbering(docx)
-        doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), 0, docx, starts, core(docx))
+        formats, starts, lists = numbering(docx)
+        doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), 0, docx, starts, core(docx),
+                           lists)  # fmt: skip
         links = link_targets(docx)
         reader = _Reader(doc, links)
         doc.blocks = reader.blocks(body)
