@@ -250,3 +250,23 @@ def test_preview_never_replaces_a_folder_or_file_it_did_not_write(make_project: 
     for _ in range(2):  # its own earlier output is replaced, as before
         assert CliRunner().invoke(app, ["--project", str(root), "preview", "-o", str(site_dir)]).exit_code == 0
     assert (site_dir / "index.html").is_file()
+
+
+def test_serve_answers_a_path_with_a_nul_byte_without_a_traceback(
+    make_project: MakeProject, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """`GET /%00` (any page a browser has open may send it) printed a traceback in serve's terminal and got no
+    answer: opening the path raised ValueError, which the file handler does not expect."""
+    root = make_project(git=True)
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    server.start()
+    try:
+        host, port = server.httpd.server_address[:2]
+        for method, path in (("GET", "/%00"), ("HEAD", "/images/%00.png"), ("GET", "/index.html%00")):
+            connection = http.client.HTTPConnection(str(host), port, timeout=5)
+            connection.request(method, path)
+            assert connection.getresponse().status == 404, (method, path)
+            connection.close()
+    finally:
+        server.stop()
+    assert "Traceback" not in capfd.readouterr().err

@@ -16,6 +16,7 @@ Beside it runs the resident process (resident_server.py): while `serve` runs, `c
 from __future__ import annotations
 
 import contextlib
+import io
 import subprocess
 import threading
 import time
@@ -25,6 +26,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 
 from . import resident_server, site
 
@@ -80,6 +82,12 @@ class _Handler(SimpleHTTPRequestHandler):
             self._html(Path(path))
             return
         super().do_GET()
+
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
+        if "\0" in self.translate_path(self.path):  # no file has such a name; opening it raises ValueError
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return super().send_head()
 
     def _html(self, path: Path) -> None:
         text = path.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
