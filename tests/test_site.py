@@ -270,3 +270,12 @@ def test_serve_answers_a_path_with_a_nul_byte_without_a_traceback(
     finally:
         server.stop()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_serve_refuses_a_port_out_of_range_as_a_usage_error(make_project: MakeProject) -> None:
+    """`serve --port 70000` (or -1) ended in an OverflowError traceback from bind()."""
+    root = make_project(git=True)
+    for port in ("70000", "-1"):
+        result = CliRunner().invoke(app, ["--project", str(root), "serve", "--port", port])
+        assert result.exit_code == 2, (port, result.output, result.exception)
+        assert "--port" in result.stderr and "Traceback" not in result.output

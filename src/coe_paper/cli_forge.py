@@ -76,7 +76,8 @@ def preview(
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option("--port", "-p", metavar="N", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", "-p", metavar="N", min=0, max=65535, help="Port to listen on.")]
+    = 8000,
     host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to bind to.")] = "127.0.0.1",
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
                                                 help="Where to write the site (default: build/site).")] = None,
