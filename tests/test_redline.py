@@ -270,6 +270,20 @@ def test_compare_errors_are_clear(make_project: MakeProject, tmp_path: Path) -> 
     assert not (tmp_path / "x.docx").exists()
 
 
+
+def test_an_empty_revision_is_a_usage_error(make_project: MakeProject) -> None:
+    """`--compare ""` (the CI files' `--compare "$BASE_SHA"` with the variable unset) built the plain paper over the
+    document and said nothing of a comparison; `--rev ""` built and reported the work tree."""
+    root = repository(make_project, {})
+    runner = CliRunner()
+    for args in (["assemble", "--compare", ""], ["assemble", "--rev", " "], ["validate", "--rev", ""],
+                 ["status", "--rev", ""], ["contributors", "--rev", ""]):  # fmt: skip
+        result = runner.invoke(cli.app, ["-C", str(root), *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "revision" in result.stderr and "Traceback" not in result.output
+    assert not list(root.glob("build/*.docx"))
+
+
 def test_default_output_name_and_no_changes(make_project: MakeProject) -> None:
     root = repository(make_project, {})
     result = CliRunner().invoke(cli.app, ["-C", str(root), "assemble", "--compare", "v1"])

@@ -125,13 +125,21 @@ def main(
     State.project = project
 
 
+def _revision(value: str | None) -> str | None:
+    """A `--rev` or `--compare` given as nothing (a CI variable that is not set) is refused, not taken as none."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("an empty revision: name a tag, branch or commit")
+    return value
+
+
 @app.command()
 def validate(
     fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, metavar="FORMAT",
                                      help="text, json, github (annotations) or gitlab (Code Quality report).")]
     = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    rev: Annotated[str | None, typer.Option("--rev", help="Validate the paper as it was at this git revision.")] = None,
+    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+                                            help="Validate the paper as it was at this git revision.")] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes to the section files.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show the fixes as a diff; alone, writes nothing.")] = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code.")] = False,
@@ -170,11 +178,12 @@ def validate(
 @app.command()
 def assemble(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the .docx.")] = None,
-    rev: Annotated[str | None, typer.Option("--rev", help="Build the paper as it was at this tag or commit.")] = None,
+    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+                                            help="Build the paper as it was at this tag or commit.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a tagged PDF (PDF/UA) with LibreOffice.")] = False,
     no_layout: Annotated[bool, typer.Option("--no-layout",
                          help="Skip the LibreOffice layout pass that puts page numbers in the contents.")] = False,
-    compare: Annotated[str | None, typer.Option("--compare", metavar="REV",
+    compare: Annotated[str | None, typer.Option("--compare", metavar="REV", callback=_revision,
                        help="Show every change since this tag or commit as Word tracked changes.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Build even when nothing has changed since the last build.")]
     = False,
@@ -307,7 +316,8 @@ def _attributed(rev: str | None) -> tuple[pipeline.Loaded, History | None]:
 @app.command()
 def status(
     fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
+    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+                                            help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
     from . import report
@@ -332,7 +342,8 @@ def status(
 @app.command()
 def contributors(
     fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", help="Report on the paper as it was at this revision.")] = None,
+    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+                                            help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per organisation: sections led and contributed to, commits, and share of the current lines."""
     from . import report
