@@ -159,6 +159,25 @@ def test_without_libreoffice_the_contents_keep_their_form_and_a_note_says_so(
     assert [f for f in document_xml(result.output).iter(f"{W}fldChar") if f.get(f"{W}dirty") == "true"]
 
 
+
+def test_a_libreoffice_that_fails_in_its_locale_s_bytes_leaves_a_note(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """LibreOffice's error output is in its locale's encoding: bytes that are not UTF-8 ended the build with a
+    UnicodeDecodeError traceback, in the layout pass and in --pdf."""
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nprintf 'Fehler: \\374berpr\\374fung\\n' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    result = assemble(make_project(), paginate=True)
+    assert result.output is not None and result.layout is not None
+    assert "the layout pass failed" in result.layout.note and "Fehler: \ufffdberpr\ufffdfung" in result.layout.note
+    pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
+    assert pdf is None and "Fehler" in problem
+
+
 def test_layout_key_ignores_properties_only() -> None:
     def package(parts: dict[str, bytes]) -> bytes:
         buffer = io.BytesIO()

@@ -109,7 +109,8 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
                "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir), str(docx)]  # fmt: skip
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        proc = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace", timeout=TIMEOUT,
+                              check=False)  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as exc:
         return None, f"LibreOffice did not finish: {exc}"
     pdf = outdir / f"{docx.stem}.pdf"
@@ -128,7 +129,8 @@ def destinations(pdf: Path) -> dict[str, int] | None:
     exe = shutil.which("pdfinfo")
     if exe is None:
         return None
-    proc = subprocess.run([exe, "-dests", str(pdf)], capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    proc = subprocess.run([exe, "-dests", str(pdf)], capture_output=True, encoding="utf-8", errors="replace",
+                          timeout=TIMEOUT, check=False)  # fmt: skip
     if proc.returncode != 0:
         return None
     found: dict[str, int] = {}
