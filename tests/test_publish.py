@@ -4,9 +4,11 @@ pandoc. One LibreOffice layout pass and one conversion serve every test here."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
+import signal
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -176,6 +178,32 @@ def test_a_libreoffice_that_fails_in_its_locale_s_bytes_leaves_a_note(
     assert "the layout pass failed" in result.layout.note and "Fehler: \ufffdberpr\ufffdfung" in result.layout.note
     pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
     assert pdf is None and "Fehler" in problem
+
+
+
+def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`soffice` is a script whose program starts soffice.bin: on the timeout only the first was killed, and a hung
+    soffice.bin stayed, holding the layout profile that every later build hands its work to."""
+    started = tmp_path / "started"
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {started}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(layout, "TIMEOUT", 2)
+    result = assemble(make_project(), paginate=True)
+    assert result.output is not None and result.layout is not None
+    assert "LibreOffice did not finish in 2 s" in result.layout.note and "--convert-to" not in result.layout.note
+    office = int(started.read_text())
+    try:
+        stat = Path(f"/proc/{office}/stat")
+        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "soffice.bin runs on"
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(office, signal.SIGKILL)
 
 
 def test_layout_key_ignores_properties_only() -> None:

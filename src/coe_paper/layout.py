@@ -9,12 +9,14 @@ and PDF/UA, writes the PDF of `assemble --pdf`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -108,14 +110,23 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     profile = profile or cache_dir() / "lo-profile"
     command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
                "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir), str(docx)]  # fmt: skip
-    try:
-        proc = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace", timeout=TIMEOUT,
-                              check=False)  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return None, f"LibreOffice did not finish: {exc}"
+    try:  # in a session of its own: the script `soffice` starts soffice.bin, which a timeout must end too
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
+                                errors="replace", start_new_session=True)  # fmt: skip
+    except OSError as exc:
+        return None, f"LibreOffice did not start: {exc.strerror or exc}"
+    with proc:  # its pipes closed and the process waited for, however this ends
+        try:
+            _, stderr = proc.communicate(timeout=TIMEOUT)
+        except BaseException as exc:  # the timeout, or Ctrl-C, which no longer reaches LibreOffice's session
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            if isinstance(exc, subprocess.TimeoutExpired):
+                return None, f"LibreOffice did not finish in {TIMEOUT} s (stopped)"
+            raise
     pdf = outdir / f"{docx.stem}.pdf"
     if proc.returncode != 0 or not pdf.is_file():
-        return None, f"LibreOffice could not convert {docx.name}: {proc.stderr.strip()[-300:]}"
+        return None, f"LibreOffice could not convert {docx.name}: {stderr.strip()[-300:]}"
     return pdf, ""
 
 
