@@ -864,3 +864,35 @@ def test_a_resident_process_is_idle_from_the_end_of_its_last_command(make_projec
         if server.poll() is None:
             server.terminate()
         server.wait()
+
+
+def test_ctrl_c_while_the_resident_process_has_not_answered_ends_as_a_command_run_alone(
+    make_project: MakeProject, runtime: Path, tmp_path: Path
+) -> None:
+    """A resident process slow to answer (busy reading another caller's request, or stopped) keeps a caller waiting
+    up to two seconds: Ctrl-C then printed a KeyboardInterrupt traceback."""
+    root = make_project(git=True).resolve()
+    path = resident.socket_path(str(root), create=True)
+    assert path is not None
+    errors = tmp_path / "stderr"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(path)
+        listener.listen(1)
+        with errors.open("w") as stderr:
+            caller = subprocess.Popen([sys.executable, "-c", CLIENT, "status"], cwd=root, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=stderr,
+                                      preexec_fn=_as_at_a_terminal)  # fmt: skip
+        try:
+            listener.settimeout(60)
+            connection, _ = listener.accept()
+            with connection:
+                _, fds, _, _ = socket.recv_fds(connection, 8, 3)  # the request came: the caller waits for an answer
+                for fd in fds:
+                    os.close(fd)
+                caller.send_signal(signal.SIGINT)
+                assert caller.wait(timeout=10) == 130
+        finally:
+            if caller.poll() is None:
+                caller.kill()
+                caller.wait()
+    assert errors.read_text() == "coe-paper: interrupted\n"

@@ -51,7 +51,11 @@ def run() -> None:
 
     gc.set_threshold(*GC_THRESHOLDS)  # before the imports, which make most of a run's objects
     argv = sys.argv[1:]
-    code = forward(argv)
+    try:
+        code = forward(argv)
+    except KeyboardInterrupt:  # before the resident process's child took the command: ended as a run here ends
+        os.write(2, b"coe-paper: interrupted\n")
+        os._exit(130)
     if code is None:
         import contextlib  # imported by the command already
 
