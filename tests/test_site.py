@@ -279,3 +279,13 @@ def test_serve_refuses_a_port_out_of_range_as_a_usage_error(make_project: MakePr
         result = CliRunner().invoke(app, ["--project", str(root), "serve", "--port", port])
         assert result.exit_code == 2, (port, result.output, result.exception)
         assert "--port" in result.stderr and "Traceback" not in result.output
+
+
+def test_serve_refuses_an_empty_host_rather_than_listening_on_every_interface(make_project: MakeProject) -> None:
+    """`serve --host ""` (a variable that is not set) bound to every interface, as the empty address means to
+    the socket: the preview must not listen beyond this machine unless an address says so."""
+    root = make_project(git=True)
+    for host in ("", " "):
+        result = CliRunner().invoke(app, ["--project", str(root), "serve", "--host", host, "--port", "0"])
+        assert result.exit_code == 2, (host, result.output, result.exception)
+        assert "--host" in result.stderr

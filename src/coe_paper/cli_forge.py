@@ -74,11 +74,19 @@ def preview(
               f"{built.seconds:.2f} s)", markup=False)  # fmt: skip
 
 
+
+def _address(value: str) -> str:
+    """An empty address would have the socket listen on every interface: only a named one may."""
+    if not value.strip():
+        raise typer.BadParameter("an empty address: name one (127.0.0.1, or 0.0.0.0 for every interface)")
+    return value
+
 @app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", metavar="N", min=0, max=65535, help="Port to listen on.")]
     = 8000,
-    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to bind to.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", callback=_address, help="Address to bind to.")]
+    = "127.0.0.1",
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
                                                 help="Where to write the site (default: build/site).")] = None,
 ) -> None:  # fmt: skip
