@@ -206,6 +206,26 @@ def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
             os.kill(office, signal.SIGKILL)
 
 
+
+def test_a_pdfinfo_that_hangs_leaves_a_note(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """pdfinfo past the timeout ended the build with a TimeoutExpired traceback (LibreOffice's was caught)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text('#!/bin/sh\nwhile [ $# -gt 1 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n'
+                                     ': > "$out/paper.pdf"\n', encoding="utf-8")  # fmt: skip
+    (bin_dir / "pdfinfo").write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(layout, "TIMEOUT", 1)
+    result = assemble(make_project(), paginate=True)
+    assert result.output is not None and result.layout is not None
+    assert "the layout pass failed" in result.layout.note
+
+
 def test_layout_key_ignores_properties_only() -> None:
     def package(parts: dict[str, bytes]) -> bytes:
         buffer = io.BytesIO()

@@ -140,8 +140,11 @@ def destinations(pdf: Path) -> dict[str, int] | None:
     exe = shutil.which("pdfinfo")
     if exe is None:
         return None
-    proc = subprocess.run([exe, "-dests", str(pdf)], capture_output=True, encoding="utf-8", errors="replace",
-                          timeout=TIMEOUT, check=False)  # fmt: skip
+    try:
+        proc = subprocess.run([exe, "-dests", str(pdf)], capture_output=True, encoding="utf-8", errors="replace",
+                              timeout=TIMEOUT, check=False)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):  # one that cannot start or hangs: no pages, as without poppler
+        return None
     if proc.returncode != 0:
         return None
     found: dict[str, int] = {}
