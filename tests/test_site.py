@@ -8,6 +8,7 @@ import itertools
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -289,3 +290,35 @@ def test_serve_refuses_an_empty_host_rather_than_listening_on_every_interface(ma
         result = CliRunner().invoke(app, ["--project", str(root), "serve", "--host", host, "--port", "0"])
         assert result.exit_code == 2, (host, result.output, result.exception)
         assert "--host" in result.stderr
+
+
+def test_a_page_asked_for_while_the_site_is_swapped_is_served_not_404(
+    make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild moves the old folder aside, then the new one in: a request between the two (a reload after one of
+    two quick saves) got 404, a page with no reload script, which the preview then stayed on."""
+    root = make_project(git=True)
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    server.start()
+    aside = threading.Event()
+    replace = os.replace
+
+    def slow_replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        replace(source, target)
+        if Path(source) == tmp_path / "site":  # the old site is aside: the gap before the new one is moved in
+            aside.set()
+            time.sleep(0.5)
+
+    monkeypatch.setattr(site.os, "replace", slow_replace)
+    rebuild = threading.Thread(target=server.build, args=[["sections/02-housing.md"]])
+    try:
+        rebuild.start()
+        assert aside.wait(30)
+        host, port = server.httpd.server_address[:2]
+        page = http.client.HTTPConnection(str(host), port, timeout=10)
+        page.request("GET", "/")
+        response = page.getresponse()
+        assert response.status == 200 and "Homes for all" in response.read().decode()
+    finally:
+        rebuild.join()
+        server.stop()

@@ -67,6 +67,7 @@ class Generation:
 class _Handler(SimpleHTTPRequestHandler):
     generation: Generation
     stopping: threading.Event
+    swapping: threading.Lock  # held while a rebuild swaps the site's folder, and while a request opens its file
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the CLI reports builds, not every request
@@ -75,11 +76,14 @@ class _Handler(SimpleHTTPRequestHandler):
         if self.path.split("?")[0] == EVENTS:
             self._events()
             return
-        path = self.translate_path(self.path)
-        if Path(path).is_dir():
-            path = str(Path(path) / "index.html")
-        if path.endswith(".html") and Path(path).is_file():
-            self._html(Path(path))
+        with self.swapping:
+            path = self.translate_path(self.path)
+            if Path(path).is_dir():
+                path = str(Path(path) / "index.html")
+            page = path.endswith(".html") and Path(path).is_file()
+            text = Path(path).read_text(encoding="utf-8") if page else None
+        if text is not None:
+            self._html(text)
             return
         super().do_GET()
 
@@ -87,11 +91,11 @@ class _Handler(SimpleHTTPRequestHandler):
         if "\0" in self.translate_path(self.path):  # no file has such a name; opening it raises ValueError
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        return super().send_head()
+        with self.swapping:  # an open file stays the one opened when the folder is swapped
+            return super().send_head()
 
-    def _html(self, path: Path) -> None:
-        text = path.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
-        body = text.encode("utf-8")
+    def _html(self, text: str) -> None:
+        body = text.replace("</body>", RELOAD_SCRIPT + "</body>", 1).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -126,8 +130,10 @@ class PreviewServer:
         self.output = (output or self.root / site.DEFAULT_OUTPUT).resolve()
         self.generation = Generation()
         self.stopping = threading.Event()
+        self.swapping = threading.Lock()
         self.on_build = on_build or (lambda rebuilt: None)
-        handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping})
+        handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
+                                              "swapping": self.swapping})  # fmt: skip
         self.output.mkdir(parents=True, exist_ok=True)
         self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.output)))
         self.httpd.daemon_threads = True
@@ -141,7 +147,7 @@ class PreviewServer:
         return f"http://{host!s}:{port}/"
 
     def build(self, changed: list[str]) -> Rebuilt:
-        rebuilt = Rebuilt(changed, site.build(self.root, self.output))
+        rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
         self.generation.bump()
         self.on_build(rebuilt)
         return rebuilt

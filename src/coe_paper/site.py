@@ -10,10 +10,12 @@ script, so forge Pages can publish the folder as it is.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -188,8 +190,9 @@ def render_page(context: dict[str, Any]) -> str:
     return _environment().from_string(source).render(**context)
 
 
-def build(root: Path, output: Path | None = None) -> Built:
-    """Check the paper and write the site into `output` (default build/site); the folder is replaced whole."""
+def build(root: Path, output: Path | None = None, swapping: AbstractContextManager[object] | None = None) -> Built:
+    """Check the paper and write the site into `output` (default build/site); the folder is replaced whole, while
+    holding `swapping` (serve's requests hold it to find their file, so that none falls between the two folders)."""
     start = time.perf_counter()
     target = output or root / DEFAULT_OUTPUT
     loaded = pipeline.check(root)
@@ -209,7 +212,7 @@ def build(root: Path, output: Path | None = None) -> Built:
         files = _Files(loaded.root, staging)
         context = _page_context(loaded, files)
         (staging / "index.html").write_text(render_page(context), encoding="utf-8")
-        _replace(staging, target)
+        _replace(staging, target, swapping or contextlib.nullcontext())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
@@ -235,11 +238,13 @@ def _not_a_site(target: Path) -> str | None:
     return None
 
 
-def _replace(staging: Path, target: Path) -> None:
-    """Swap the new folder in; a server reading the old one never sees a half-written page."""
+def _replace(staging: Path, target: Path, swapping: AbstractContextManager[object]) -> None:
+    """Swap the new folder in, holding `swapping` between the two moves; a server reading the old one never sees a
+    half-written page."""
     old = target.with_name(f".{target.name}-old")
     shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
+    with swapping:
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
