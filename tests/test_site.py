@@ -322,3 +322,15 @@ def test_a_page_asked_for_while_the_site_is_swapped_is_served_not_404(
     finally:
         rebuild.join()
         server.stop()
+
+
+def test_serve_refuses_a_folder_the_preview_may_not_replace_and_serves_nothing(make_project: MakeProject) -> None:
+    """`serve -o .` (or -o sections) built no site (COE006) but went on serving that folder: the repository, .git
+    included, with directory listings, on a port every local program can reach; the error itself was not shown."""
+    root = make_project(git=True)
+    for target in (root, root / "sections"):
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["--project", str(root), "serve", "--port", "0", "-o", str(target)])
+        assert time.monotonic() - started < 30
+        assert result.exit_code == 1, (target, result.output, result.exception)
+        assert f"{target}: error COE006" in result.stderr

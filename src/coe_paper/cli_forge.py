@@ -92,12 +92,18 @@ def serve(
 ) -> None:  # fmt: skip
     """Preview the paper in a browser; rebuild when a file changes and reload the page."""
     from .serve import PreviewServer, Rebuilt
+    from .site import DEFAULT_OUTPUT, not_a_site
 
     def report(rebuilt: Rebuilt) -> None:
         problems = summary(rebuilt.built.diagnostics)
         what = ", ".join(rebuilt.changed) or "start"
         err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)
 
+    target = output or _root() / DEFAULT_OUTPUT
+    refused = not_a_site(target)
+    if refused:  # serving it would show that folder's own files instead
+        err.print(f"{target}: error COE006 {refused}", markup=False)
+        raise typer.Exit(1)
     try:
         server = PreviewServer(_root(), output, host, port, report, resident=True)
     except OSError as exc:

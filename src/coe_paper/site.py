@@ -198,7 +198,7 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
     loaded = pipeline.check(root)
     if loaded.project is None:
         return Built(target, None, loaded.diagnostics, seconds=time.perf_counter() - start)
-    refused = _not_a_site(target)
+    refused = not_a_site(target)
     if refused:
         return Built(target, None, [*loaded.diagnostics, error(str(target), 0, 0, "COE006", refused, _ELSEWHERE)],
                      seconds=time.perf_counter() - start)  # fmt: skip
@@ -223,7 +223,7 @@ _SITE_NAMES = frozenset({"index.html", "images", "files"})  # all that build() w
 _ELSEWHERE = "name a new or empty folder, or one an earlier preview wrote (the default is build/site)"
 
 
-def _not_a_site(target: Path) -> str | None:
+def not_a_site(target: Path) -> str | None:
     """Why `target` may not be replaced by the site (it is replaced whole): it is not a folder, or holds files the
     preview did not write (`-o sections` would have removed every section)."""
     try:
