@@ -1,0 +1,102 @@
+"""The `coe-paper` commands that report on the paper from its sources and their git history: `status` (per
+section) and `contributors` (per organisation). Registered on the app of `cli.py`, which imports this module."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .cli import _CONTROL_STRIP, _check_table_format, _report, _revision, _root, app, err, out
+
+if TYPE_CHECKING:
+    from . import pipeline
+    from .attribution import History
+
+
+def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]]], wrap: int = 0) -> None:
+    """A table of (text, colour) cells; a column named with a trailing ">" is right-aligned, column `wrap` wraps.
+    At a terminal it is drawn by rich at the terminal's width; piped, it is plain aligned text (rich takes a while
+    to load, and a script reading the output wants no box lines)."""
+    names = [name.rstrip(">") for name in columns]
+    right = [name.endswith(">") for name in columns]
+    if not sys.stdout.isatty():
+        text = [[cell.translate(_CONTROL_STRIP) for cell, _ in row] for row in rows]
+        widths = [max([len(name), *(len(row[i]) for row in text)]) for i, name in enumerate(names)]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True))
+
+        print("\n".join([title, line(names).rstrip(), "  ".join("-" * w for w in widths),
+                         *(line(cells).rstrip() for cells in text)]))  # fmt: skip
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title)
+    for index, name in enumerate(names):
+        table.add_column(name, justify="right" if right[index] else "left", no_wrap=index != wrap,
+                         min_width=12 if index == wrap else None, overflow="fold")  # fmt: skip
+    for row in rows:
+        table.add_row(*(Text(cell, style=colour) for cell, colour in row))
+    out.print(table)
+
+
+def _attributed(rev: str | None) -> tuple[pipeline.Loaded, History | None]:
+    from . import pipeline
+
+    loaded = pipeline.check(_root(), rev)
+    if loaded.project is None:
+        _report(loaded.diagnostics)
+        raise typer.Exit(1)
+    for problem in loaded.diagnostics:
+        if problem.code == "COE204":
+            err.print(problem.as_text(), markup=False)
+    return loaded, loaded.history
+
+
+@app.command()
+def status(
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+                                            help="Report on the paper as it was at this revision.")] = None,
+) -> None:
+    """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
+    from . import report
+
+    loaded, history = _attributed(rev)
+    rows = report.section_status(loaded, history)
+    if fmt == "json":
+        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
+        return
+    colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
+    cells: list[list[tuple[str, str]]] = []
+    for row in rows:
+        limits = f"{row.min_words}-{row.max_words if row.max_words is not None else ''}"
+        by = (row.last_change_org or "(unmapped)") if row.last_change else ""
+        problems = "red" if row.errors else "yellow" if row.warnings else ""
+        cells.append([(row.number, ""), (row.id, ""), (row.status, ""), (row.lead, ""),
+                      (f"{row.words}/{limits}", colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
+                      (str(row.diagnostics), problems)])  # fmt: skip
+    _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
+
+
+@app.command()
+def contributors(
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+                                            help="Report on the paper as it was at this revision.")] = None,
+) -> None:
+    """Per organisation: sections led and contributed to, commits, and share of the current lines."""
+    from . import report
+
+    loaded, history = _attributed(rev)
+    rows = report.organisations(loaded, history)
+    if fmt == "json":
+        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
+        return
+    cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
+              (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]  # fmt: skip
+    _print_table("Contributors", ["organisation", "led>", "contributed>", "commits>", "lines>", "share>"], cells)
