@@ -273,6 +273,26 @@ def test_serve_answers_a_path_with_a_nul_byte_without_a_traceback(
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_serve_answers_only_requests_that_name_this_machine(make_project: MakeProject, tmp_path: Path) -> None:
+    """A page elsewhere whose host name is made to point at 127.0.0.1 (DNS rebinding) sends its own name as Host:
+    the preview refuses it (403), and serves requests that name localhost or the address it listens on."""
+    root = make_project(git=True)
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    server.start()
+    try:
+        host, port = server.httpd.server_address[:2]
+        answers = {}
+        for name in ("evil.example", f"evil.example:{port}", f"127.0.0.1:{port}", f"localhost:{port}", "[::1]"):
+            connection = http.client.HTTPConnection(str(host), port, timeout=5)
+            connection.request("GET", "/", headers={"Host": name})
+            answers[name] = connection.getresponse().status
+            connection.close()
+    finally:
+        server.stop()
+    assert answers == {"evil.example": 403, f"evil.example:{port}": 403, f"127.0.0.1:{port}": 200,
+                       f"localhost:{port}": 200, "[::1]": 200}  # fmt: skip
+
+
 def test_serve_refuses_a_port_out_of_range_as_a_usage_error(make_project: MakeProject) -> None:
     """`serve --port 70000` (or -1) ended in an OverflowError traceback from bind()."""
     root = make_project(git=True)

@@ -68,11 +68,28 @@ class _Handler(SimpleHTTPRequestHandler):
     generation: Generation
     stopping: threading.Event
     swapping: threading.Lock  # held while a rebuild swaps the site's folder, and while a request opens its file
+    names: frozenset[str] | None  # the host names it answers to (None: any, when it listens beyond this machine)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the CLI reports builds, not every request
 
+    def _foreign(self) -> bool:
+        """Whether the request names another host than this machine (answered 403): a web page whose name is made
+        to point at 127.0.0.1 (DNS rebinding) could otherwise read the unpublished paper."""
+        given = (self.headers.get("Host") or "").strip().lower()
+        name = given[: given.find("]") + 1] if given.startswith("[") else given.rsplit(":", 1)[0] if given else ""
+        if self.names is None or not given or name in self.names:
+            return False
+        self.send_error(HTTPStatus.FORBIDDEN, "this preview answers to its own address only (localhost)")
+        return True
+
+    def do_HEAD(self) -> None:
+        if not self._foreign():
+            super().do_HEAD()
+
     def do_GET(self) -> None:
+        if self._foreign():
+            return
         if self.path.split("?")[0] == EVENTS:
             self._events()
             return
@@ -121,6 +138,11 @@ class _Handler(SimpleHTTPRequestHandler):
             pass
 
 
+def _loopback(host: str) -> bool:
+    """Whether `host` is an address of this machine alone (127.x.x.x, localhost)."""
+    return host.lower() == "localhost" or host.startswith("127.")
+
+
 class PreviewServer:
     """The preview server and its watcher; `start()` returns at once, `stop()` ends both threads."""
 
@@ -132,8 +154,9 @@ class PreviewServer:
         self.stopping = threading.Event()
         self.swapping = threading.Lock()
         self.on_build = on_build or (lambda rebuilt: None)
+        names = frozenset({"localhost", "127.0.0.1", "[::1]", host.lower()}) if _loopback(host) else None
         handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
-                                              "swapping": self.swapping})  # fmt: skip
+                                              "swapping": self.swapping, "names": names})  # fmt: skip
         self.output.mkdir(parents=True, exist_ok=True)
         self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.output)))
         self.httpd.daemon_threads = True
