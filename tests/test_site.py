@@ -293,6 +293,19 @@ def test_serve_answers_only_requests_that_name_this_machine(make_project: MakePr
                        f"localhost:{port}": 200, "[::1]": 200}  # fmt: skip
 
 
+def test_serve_on_a_port_taken_leaves_no_folder_behind(make_project: MakeProject, tmp_path: Path) -> None:
+    """The port is taken: the server says so (OSError, which the command prints) and makes no empty site folder."""
+    import socket
+
+    root = make_project(git=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError):
+            PreviewServer(root, tmp_path / "site", port=taken.getsockname()[1])
+    assert not (tmp_path / "site").exists()
+
+
 def test_serve_refuses_a_port_out_of_range_as_a_usage_error(make_project: MakeProject) -> None:
     """`serve --port 70000` (or -1) ended in an OverflowError traceback from bind()."""
     root = make_project(git=True)

@@ -157,8 +157,8 @@ class PreviewServer:
         names = frozenset({"localhost", "127.0.0.1", "[::1]", host.lower()}) if _loopback(host) else None
         handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
                                               "swapping": self.swapping, "names": names})  # fmt: skip
-        self.output.mkdir(parents=True, exist_ok=True)
         self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.output)))
+        self.output.mkdir(parents=True, exist_ok=True)  # once the port is ours: a port taken leaves nothing behind
         self.httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
         self.resident = resident  # with the resident process (resident_server.py) beside it
