@@ -76,12 +76,20 @@ def _table(properties: Mapping[str, str]) -> list[list[object]] | None:
     return table
 
 
-def text_digest(text: str) -> str:
-    """What the section map records of a section file's text: enough to tell which text a document was built from.
-    Taken as the build reads a file (no byte order mark, LF line ends), so a file saved on Windows is the same text
-    however it is read back."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+def section_digest(front: str, body_line: int, body: str) -> str:
+    """What the section map records of a section file (model.Section.digest): its front matter, the line its body
+    starts on and its body, as the build read them; enough to tell which text a document was built from."""
+    return hashlib.sha256(f"{body_line}\0{front}\0{body}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def text_digest(text: str) -> str | None:
+    """`section_digest` of a section file's text read back (from git, or the work tree as it is now), split as the
+    build reads a file (no byte order mark, LF line ends: a file saved on Windows is the same text however it is
+    read); None without front matter, which no section built has."""
+    from .project import split_front_matter  # the project's reading of a section file
+
+    parts = split_front_matter(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    return None if parts is None else section_digest(parts[0], parts[2], parts[1])
 
 
 def built_text(digest: str, committed: str | None, current: str) -> str | None:

@@ -181,7 +181,13 @@ class Section:
     body: str
     body_line: int  # 0-based line of the file at which the body starts
     front: str = field(default="", compare=False)  # the front matter's text, for the positions of its keys
-    digest: str = field(default="", compare=False)  # marks.text_digest of the file's text, for the section map
+
+    @cached_property
+    def digest(self) -> str:
+        """What the section map records of the file (marks.section_digest): worked out only for a document."""
+        from .marks import section_digest
+
+        return section_digest(self.front, self.body_line, self.body)
 
     @cached_property
     def meta_marks(self) -> dict[tuple[str | int, ...], tuple[int, int]]:

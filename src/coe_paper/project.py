@@ -12,7 +12,6 @@ from pydantic import BaseModel, ValidationError
 from . import limits
 from .diagnostics import Diagnostic, error
 from .locate import CONFIG_PATH
-from .marks import text_digest
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
 from .store import Store
@@ -161,8 +160,7 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     key = cache.key(path, front) if cache is not None else ""
     known = _cached_front(cache.get(key)) if cache is not None else None
     if known is not None:
-        return Section(path=path, meta=known, body=body, body_line=body_line, front=front,
-                       digest=text_digest(text)), found  # fmt: skip
+        return Section(path=path, meta=known, body=body, body_line=body_line, front=front), found
     located, problems = load_yaml(front, path, line_offset=1)
     found.extend(problems)
     if located is None:
@@ -173,7 +171,7 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
         return None, found
     if cache is not None and not problems:
         cache.put(key, meta.model_dump())
-    return Section(path=path, meta=meta, body=body, body_line=body_line, front=front, digest=text_digest(text)), found
+    return Section(path=path, meta=meta, body=body, body_line=body_line, front=front), found
 
 
 def _cached_yaml(data: object) -> Located | None:

@@ -31,7 +31,7 @@ class SectionRef:
     id: str
     path: str
     title: str = ""
-    digest: str = ""  # marks.text_digest of the file's text the document was built from ("": not recorded)
+    digest: str = ""  # marks.section_digest of the file the document was built from ("": not recorded)
 
 
 @dataclass(frozen=True)
