@@ -74,12 +74,12 @@ def preview(
               f"{built.seconds:.2f} s)", markup=False)  # fmt: skip
 
 
-
 def _address(value: str) -> str:
     """An empty address would have the socket listen on every interface: only a named one may."""
     if not value.strip():
         raise typer.BadParameter("an empty address: name one (127.0.0.1, or 0.0.0.0 for every interface)")
     return value
+
 
 @app.command()
 def serve(
@@ -99,10 +99,9 @@ def serve(
         what = ", ".join(rebuilt.changed) or "start"
         err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)
 
-    target = output or _root() / DEFAULT_OUTPUT
-    refused = not_a_site(target)
-    if refused:  # serving it would show that folder's own files instead
-        err.print(f"{target}: error COE006 {refused}", markup=False)
+    refused = not_a_site(output or _root() / DEFAULT_OUTPUT)
+    if refused is not None:  # serving it would show that folder's own files instead
+        err.print(refused.as_text(), markup=False)
         raise typer.Exit(1)
     try:
         server = PreviewServer(_root(), output, host, port, report, resident=True)

@@ -199,9 +199,8 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
     if loaded.project is None:
         return Built(target, None, loaded.diagnostics, seconds=time.perf_counter() - start)
     refused = not_a_site(target)
-    if refused:
-        return Built(target, None, [*loaded.diagnostics, error(str(target), 0, 0, "COE006", refused, _ELSEWHERE)],
-                     seconds=time.perf_counter() - start)  # fmt: skip
+    if refused is not None:
+        return Built(target, None, [*loaded.diagnostics, refused], seconds=time.perf_counter() - start)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
@@ -223,19 +222,21 @@ _SITE_NAMES = frozenset({"index.html", "images", "files"})  # all that build() w
 _ELSEWHERE = "name a new or empty folder, or one an earlier preview wrote (the default is build/site)"
 
 
-def not_a_site(target: Path) -> str | None:
-    """Why `target` may not be replaced by the site (it is replaced whole): it is not a folder, or holds files the
-    preview did not write (`-o sections` would have removed every section)."""
+def not_a_site(target: Path) -> Diagnostic | None:
+    """COE006 when `target` may not be replaced by the site (it is replaced whole): it is not a folder, or holds
+    files the preview did not write (`-o sections` would have removed every section)."""
+    why = None
     try:
-        if not target.is_dir():
-            return None if not os.path.lexists(target) else "cannot write the site: it is a file, not a folder"
-        others = sorted(name for name in os.listdir(target) if name not in _SITE_NAMES)
+        if target.is_dir():
+            others = sorted(name for name in os.listdir(target) if name not in _SITE_NAMES)
+            if others:
+                listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+                why = f"the folder holds files the preview did not write ({listed})"
+        elif os.path.lexists(target):
+            why = "it is a file, not a folder"
     except OSError as exc:
-        return f"cannot write the site: {exc.strerror or exc}"
-    if others:
-        listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
-        return f"cannot write the site: the folder holds files the preview did not write ({listed})"
-    return None
+        why = exc.strerror or str(exc)
+    return None if why is None else error(str(target), 0, 0, "COE006", f"cannot write the site: {why}", _ELSEWHERE)
 
 
 def _replace(staging: Path, target: Path, swapping: AbstractContextManager[object]) -> None:
