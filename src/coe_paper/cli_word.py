@@ -158,7 +158,7 @@ def apply_review(
             err.print(f"{_count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
                       f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip
         verb = "would change" if dry_run else "committed" if commit else "changed"
-        err.print(f"{verb} {len(result.files)} section file{'s' * (len(result.files) != 1)}", markup=False)
+        err.print(f"{verb} {_count(len(result.files), 'section file')}", markup=False)
     stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)
     raise typer.Exit(1 if stuck or any(f.kind == "skipped" for _, f in result.findings) else 0)
 

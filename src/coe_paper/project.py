@@ -78,11 +78,14 @@ def control_characters(text: str, path: str, line_offset: int = 0) -> Iterator[D
         return
     for lineno, line in enumerate(text.split("\n"), start=1 + line_offset):
         for match in INVALID_XML_RE.finditer(line):
-            yield error(
-                path, lineno, match.start() + 1, "COE004",
-                f"control character U+{ord(match.group()):04X} cannot appear in a Word document",
-                "delete it (it is often pasted in invisibly from another program)",
-            )  # fmt: skip
+            yield control_character(path, lineno, match.start() + 1, match.group(),
+                                    "delete it (it is often pasted in invisibly from another program)")
+
+
+def control_character(path: str, line: int, column: int, char: str, hint: str) -> Diagnostic:
+    """COE004 for `char` at (line, column) of `path`: a character a Word document cannot hold."""
+    return error(path, line, column, "COE004", f"control character U+{ord(char):04X} cannot appear in a Word document",
+                 hint)  # fmt: skip
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -29,10 +29,14 @@ MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
 _SIMPLE = {w("t"): "text", w("delText"): "text", w("tab"): "\t", w("noBreakHyphen"): "-"}
-_BR, _CR, _TYPE, _ID, _SYM = w("br"), w("cr"), w("type"), w("id"), w("sym")
+_BR, _CR, _TYPE, _ID, _SYM, _RUBY = w("br"), w("cr"), w("type"), w("id"), w("sym"), w("ruby")
 _FOOTNOTE_REF, _ENDNOTE_REF = w("footnoteReference"), w("endnoteReference")
 _FLDCHAR, _FLDCHAR_TYPE, _INSTR = w("fldChar"), w("fldCharType"), w("instrText")
 _PICTURES = (w("drawing"), w("pict"), w("object"))
+#: What holds a paragraph's runs without being one: read through (smart tags, content controls, custom XML,
+#: right-to-left embeddings, the markup-compatibility wrapper).
+_INLINE_WRAPPERS = frozenset({w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"), w("dir"), w("bdo"),
+                              f"{{{MC}}}AlternateContent"})  # fmt: skip
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
 
 
@@ -173,8 +177,7 @@ class _Reader:
                 if target is None:
                     self._drop(f"field {_field_name(instruction)}")
                 self._inline(child, para, rev, target or link, extra)
-            elif tag in (w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"), w("dir"), w("bdo"),
-                         f"{{{MC}}}AlternateContent"):
+            elif tag in _INLINE_WRAPPERS:
                 self._inline(child, para, rev, link, extra)
             elif tag == f"{{{MC}}}Choice":
                 self._inline(child, para, rev, link, extra)
@@ -224,7 +227,7 @@ class _Reader:
                 self.field_instr.append(child.text or "")
             elif tag == _SYM:
                 self._symbol(child, add)
-            elif tag == w("ruby"):  # a phonetic guide over its base text
+            elif tag == _RUBY:  # a phonetic guide over its base text
                 self._drop("phonetic guide (its base text kept)")
                 base = child.find(w("rubyBase"))
                 if base is not None:
@@ -275,8 +278,9 @@ class _Reader:
                     if isinstance(block, Paragraph):
                         block.origin = "textbox"
                     extra.append(block)
-            for _ in (blip for blip in node.iter(f"{{{A}}}blip") if _outermost(blip, node)):
-                self._drop("picture grouped with a text box")  # the group is read as its boxes' text
+            for picture in node.iter(f"{{{A}}}blip"):
+                if _outermost(picture, node):  # one in a box is read with the box's text
+                    self._drop("picture grouped with a text box")  # the group is read as its boxes' text
             return
         blip = next(node.iter(f"{{{A}}}blip"), None)
         rid = blip.get(f"{{{R}}}embed") if blip is not None else None
@@ -293,7 +297,7 @@ class _Reader:
         add(OBJECT, image=(target, descr))
 
 
-_WRAPPERS = (w("sdt"), w("sdtContent"), w("customXml"))
+_WRAPPERS = (w("sdt"), w("sdtContent"), w("customXml"))  # around a table's rows or a row's cells, too
 
 
 def _children(parent: Element, tag: str) -> list[Element]:

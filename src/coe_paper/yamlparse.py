@@ -11,7 +11,7 @@ from yaml.constructor import ConstructorError
 
 from . import limits
 from .diagnostics import Diagnostic, error
-from .project import INVALID_XML_RE
+from .project import INVALID_XML_RE, control_character
 from .yamlsafe import VALUE, Located, Marks
 
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -132,9 +132,8 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
             bad = INVALID_XML_RE.search(node.value)
             if bad:  # written as an escape ("\0", "\x07", "\e"): the raw text holds no such character
                 mark = node.start_mark
-                found.append(error(path, mark.line + 1 + offset, mark.column + 1, "COE004",
-                                   f"control character U+{ord(bad.group()):04X} cannot appear in a Word document",
-                                   "remove the escape that makes it"))  # fmt: skip
+                found.append(control_character(path, mark.line + 1 + offset, mark.column + 1, bad.group(),
+                                               "remove the escape that makes it"))  # fmt: skip
             sizes[key] = 1
             continue
         if isinstance(node, yaml.MappingNode):
