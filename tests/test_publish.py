@@ -161,24 +161,29 @@ def test_without_libreoffice_the_contents_keep_their_form_and_a_note_says_so(
     assert [f for f in document_xml(result.output).iter(f"{W}fldChar") if f.get(f"{W}dirty") == "true"]
 
 
+def fake_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **scripts: str) -> None:
+    """Shell scripts standing in for LibreOffice or poppler (`soffice=...`, `pdfinfo=...`) first on PATH, and a
+    layout cache of the test's own (so that no page numbers kept by an earlier build are taken)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for name, script in scripts.items():
+        (folder / name).write_text(f"#!/bin/sh\n{script}", encoding="utf-8")
+        (folder / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+
 
 def test_a_libreoffice_that_fails_in_its_locale_s_bytes_leaves_a_note(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """LibreOffice's error output is in its locale's encoding: bytes that are not UTF-8 ended the build with a
     UnicodeDecodeError traceback, in the layout pass and in --pdf."""
-    fake = tmp_path / "bin" / "soffice"
-    fake.parent.mkdir()
-    fake.write_text("#!/bin/sh\nprintf 'Fehler: \\374berpr\\374fung\\n' >&2\nexit 1\n", encoding="utf-8")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
-    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    fake_tools(tmp_path, monkeypatch, soffice="printf 'Fehler: \\374berpr\\374fung\\n' >&2\nexit 1\n")
     result = assemble(make_project(), paginate=True)
     assert result.output is not None and result.layout is not None
     assert "the layout pass failed" in result.layout.note and "Fehler: \ufffdberpr\ufffdfung" in result.layout.note
     pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
     assert pdf is None and "Fehler" in problem
-
 
 
 def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
@@ -187,12 +192,7 @@ def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
     """`soffice` is a script whose program starts soffice.bin: on the timeout only the first was killed, and a hung
     soffice.bin stayed, holding the layout profile that every later build hands its work to."""
     started = tmp_path / "started"
-    fake = tmp_path / "bin" / "soffice"
-    fake.parent.mkdir()
-    fake.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {started}\nwait\n", encoding="utf-8")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
-    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    fake_tools(tmp_path, monkeypatch, soffice=f"sleep 60 &\necho $! > {started}\nwait\n")
     monkeypatch.setattr(layout, "TIMEOUT", 2)
     result = assemble(make_project(), paginate=True)
     assert result.output is not None and result.layout is not None
@@ -206,20 +206,12 @@ def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
             os.kill(office, signal.SIGKILL)
 
 
-
 def test_a_pdfinfo_that_hangs_leaves_a_note(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """pdfinfo past the timeout ended the build with a TimeoutExpired traceback (LibreOffice's was caught)."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "soffice").write_text('#!/bin/sh\nwhile [ $# -gt 1 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n'
-                                     ': > "$out/paper.pdf"\n', encoding="utf-8")  # fmt: skip
-    (bin_dir / "pdfinfo").write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
-    for tool in bin_dir.iterdir():
-        tool.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
-    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    fake_tools(tmp_path, monkeypatch, pdfinfo="exec sleep 30\n",
+               soffice='while [ $# -gt 1 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n: > "$out/paper.pdf"\n')
     monkeypatch.setattr(layout, "TIMEOUT", 1)
     result = assemble(make_project(), paginate=True)
     assert result.output is not None and result.layout is not None
