@@ -218,6 +218,42 @@ def test_a_pdfinfo_that_hangs_leaves_a_note(
     assert "the layout pass failed" in result.layout.note
 
 
+_HALF_A_PDF = ('while [ $# -gt 1 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n'
+               'printf "%%PDF-1.7 half" > "$out/$(basename "$1" .docx).pdf"\nexit 1\n')
+
+
+def test_pdf_that_fails_halfway_leaves_the_last_good_pdf(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """LibreOffice wrote `--pdf`'s file in place: a conversion that failed or was stopped halfway left half a PDF
+    where the last good one had been."""
+    result = assemble(make_project())
+    assert result.output is not None
+    good = result.output.with_suffix(".pdf")
+    good.write_bytes(b"%PDF-1.7 the last good one")
+    fake_tools(tmp_path, monkeypatch, soffice=_HALF_A_PDF)
+    pdf, problem = layout.export_pdf(result.output)
+    assert pdf is None and "could not convert" in problem
+    assert good.read_bytes() == b"%PDF-1.7 the last good one"
+    assert sorted(p.name for p in good.parent.iterdir() if p.suffix == ".pdf") == [good.name]
+
+
+def test_pdf_replaces_a_link_at_its_name_not_what_it_points_to(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A link at the PDF's name (say, committed to the repository) was written through, onto a file outside."""
+    result = assemble(make_project())
+    assert result.output is not None
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    result.output.with_suffix(".pdf").symlink_to(outside)
+    fake_tools(tmp_path, monkeypatch, soffice=_HALF_A_PDF.replace("exit 1", "exit 0"))
+    pdf, problem = layout.export_pdf(result.output)
+    assert pdf == result.output.with_suffix(".pdf") and not problem
+    assert not pdf.is_symlink() and pdf.read_bytes() == b"%PDF-1.7 half"
+    assert outside.read_text(encoding="utf-8") == "keep me"
+
+
 def test_layout_key_ignores_properties_only() -> None:
     def package(parts: dict[str, bytes]) -> bytes:
         buffer = io.BytesIO()

@@ -226,7 +226,7 @@ def assemble(
 def _to_pdf(path: Path) -> int:
     from . import layout
 
-    pdf, problem = layout.convert_to_pdf(path, path.parent)
+    pdf, problem = layout.export_pdf(path)
     if pdf is None:
         err.print(f"coe-paper: --pdf: {problem}", markup=False)
         return 1

@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .safepaths import write_atomic
+
 TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
 CACHE_VERSION = "layout-v1"
 _DEST_RE = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
@@ -128,6 +130,23 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     if proc.returncode != 0 or not pdf.is_file():
         return None, f"LibreOffice could not convert {docx.name}: {stderr.strip()[-300:]}"
     return pdf, ""
+
+
+def export_pdf(docx: Path) -> tuple[Path | None, str]:
+    """The PDF of `assemble --pdf`, beside the .docx with its stem: (the PDF, "") or (None, why not). LibreOffice
+    writes into a folder of its own, and the PDF then replaces the old one in one rename, so that a conversion that
+    fails or is stopped leaves the last good PDF, never half of a new one, and a link or pipe at the PDF's name is
+    replaced or refused, not written through."""
+    target = docx.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="coe-pdf-") as tmp:
+        pdf, problem = convert_to_pdf(docx, Path(tmp))
+        if pdf is None:
+            return None, problem
+        try:
+            write_atomic(target, pdf.read_bytes())
+        except OSError as exc:
+            return None, f"could not write {target}: {exc.strerror or exc}"
+    return target, ""
 
 
 def destination_name(bookmark: str) -> str:
