@@ -61,6 +61,14 @@ def test_nothing_changed_builds_nothing_and_keeps_the_document(project: Path,
     assert (output.read_bytes(), output.stat().st_mtime_ns) == before
 
 
+def test_up_to_date_names_the_output_as_the_build_did(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o build/p.docx` was "wrote build/p.docx" once, then "/abs/.../build/p.docx is up to date"."""
+    monkeypatch.chdir(project)
+    first, again = assemble(project, "-o", "build/p.docx"), assemble(project, "-o", "build/p.docx")
+    assert built(first) and "wrote build/p.docx (" in first.stdout
+    assert not built(again) and again.stdout.startswith("build/p.docx is up to date ("), again.stdout
+
+
 def edit_section(root: Path) -> None:
     with (root / INTRO).open("a", encoding="utf-8") as handle:
         handle.write("\nA sentence more.\n")

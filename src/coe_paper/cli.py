@@ -197,7 +197,8 @@ def assemble(
         seen = None if force else uptodate.check(root, fingerprint, output, not no_layout)
         if seen is not None:
             _report(seen.diagnostics)
-            out.print(f"{seen.output} is up to date ({seen.sections} sections, {seen.words} words, version "
+            shown = output if output is not None else seen.output  # as the build's "wrote" names it
+            out.print(f"{shown} is up to date ({seen.sections} sections, {seen.words} words, version "
                       f"{seen.version}): nothing changed since it was built", markup=False)  # fmt: skip
             raise typer.Exit(_to_pdf(seen.output) if pdf else 0)
     from . import pipeline
