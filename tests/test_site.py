@@ -293,6 +293,33 @@ def test_serve_answers_only_requests_that_name_this_machine(make_project: MakePr
                        f"localhost:{port}": 200, "[::1]": 200}  # fmt: skip
 
 
+def test_serve_listens_on_the_ipv6_loopback(make_project: MakeProject, tmp_path: Path) -> None:
+    """`serve --host ::1` failed: "Address family for hostname not supported" (the server's socket was IPv4)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    root = make_project(git=True)
+    for given in ("::1", "[::1]"):
+        server = PreviewServer(root, tmp_path / "site", host=given, port=0)
+        server.start()
+        try:
+            port = server.httpd.server_address[1]
+            assert server.url == f"http://[::1]:{port}/"
+            answers = {}
+            for name in (f"[::1]:{port}", f"evil.example:{port}"):
+                connection = http.client.HTTPConnection("::1", port, timeout=5)
+                connection.request("GET", "/", headers={"Host": name})
+                answers[name] = connection.getresponse().status
+                connection.close()
+        finally:
+            server.stop()
+        assert answers == {f"[::1]:{port}": 200, f"evil.example:{port}": 403}, given
+
+
 def test_serve_on_a_port_taken_leaves_no_folder_behind(make_project: MakeProject, tmp_path: Path) -> None:
     """The port is taken: the server says so (OSError, which the command prints) and makes no empty site folder."""
     import socket

@@ -106,7 +106,8 @@ def serve(
     try:
         server = PreviewServer(_root(), output, host, port, report, resident=True)
     except OSError as exc:
-        err.print(f"coe-paper: cannot listen on {host}:{port}: {exc.strerror or exc}", markup=False)
+        where = f"[{host.strip('[]')}]" if ":" in host else host
+        err.print(f"coe-paper: cannot listen on {where}:{port}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(2) from None
     server.start()
     out.print(f"serving {server.url} (Ctrl-C to stop); assemble, validate and status start warm meanwhile",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import socket
 import subprocess
 import threading
 import time
@@ -139,8 +140,15 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 def _loopback(host: str) -> bool:
-    """Whether `host` is an address of this machine alone (127.x.x.x, localhost)."""
-    return host.lower() == "localhost" or host.startswith("127.")
+    """Whether `host` is an address of this machine alone (127.x.x.x, ::1, localhost)."""
+    return host.lower() == "localhost" or host.startswith("127.") or host == "::1"
+
+
+class _ServerIPv6(ThreadingHTTPServer):
+    """An IPv6 address (`::1`, `::`) needs a socket of its family: the standard server's IPv4 socket refused it
+    ("Address family for hostname not supported")."""
+
+    address_family = socket.AF_INET6
 
 
 class PreviewServer:
@@ -154,10 +162,12 @@ class PreviewServer:
         self.stopping = threading.Event()
         self.swapping = threading.Lock()
         self.on_build = on_build or (lambda rebuilt: None)
+        host = host[1:-1] if host.startswith("[") and host.endswith("]") else host  # [::1], as in a URL
         names = frozenset({"localhost", "127.0.0.1", "[::1]", host.lower()}) if _loopback(host) else None
         handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
                                               "swapping": self.swapping, "names": names})  # fmt: skip
-        self.httpd = ThreadingHTTPServer((host, port), partial(handler, directory=str(self.output)))
+        server = _ServerIPv6 if ":" in host else ThreadingHTTPServer
+        self.httpd = server((host, port), partial(handler, directory=str(self.output)))
         self.output.mkdir(parents=True, exist_ok=True)  # once the port is ours: a port taken leaves nothing behind
         self.httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
@@ -167,7 +177,7 @@ class PreviewServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        return f"http://[{host!s}]:{port}/" if ":" in str(host) else f"http://{host!s}:{port}/"
 
     def build(self, changed: list[str]) -> Rebuilt:
         rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
