@@ -271,6 +271,21 @@ def test_compare_errors_are_clear(make_project: MakeProject, tmp_path: Path) -> 
 
 
 
+def test_errors_at_the_compared_revision_are_reported_as_of_that_revision(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A section whose front matter was broken at REV was left out of the old paper without a word, so the
+    comparison showed all of it as inserted and said nothing of why."""
+    intro = section_text("intro", INTRO_V1, title="Introduction")
+    root = repository(make_project, {INTRO: intro.replace("title: Introduction", "title: [Introduction", 1)})
+    commit_v2(root, {INTRO: intro})
+    result = CliRunner().invoke(cli.app, ["-C", str(root), "assemble", "--compare", "v1", "-o",
+                                          str(tmp_path / "r.docx")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith(INTRO)]
+    assert said and all(": warning COE" in line and "at v1: " in line for line in said), result.stderr
+    assert "shows what this left out at that revision as inserted" in result.stderr
+
+
 def test_an_empty_revision_is_a_usage_error(make_project: MakeProject) -> None:
     """`--compare ""` (the CI files' `--compare "$BASE_SHA"` with the variable unset) built the plain paper over the
     document and said nothing of a comparison; `--rev ""` built and reported the work tree."""

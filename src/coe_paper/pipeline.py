@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +24,7 @@ from .compose import (
     render_parts,
     template_context,
 )
-from .diagnostics import Diagnostic, error, has_errors
+from .diagnostics import Diagnostic, Severity, error, has_errors
 from .gitlog import PendingVersion, Version, source_date, version_of
 from .model import Project
 from .project import load_project
@@ -289,6 +289,15 @@ def compare_output(root: Path, project: Project, rev: str) -> Path:
     return output.with_name(f"{output.stem}-changes-since-{label}{output.suffix}")
 
 
+def _at_revision(found: list[Diagnostic], rev: str, severity: Severity) -> list[Diagnostic]:
+    """The errors of `rev`'s files, said to be of that revision (their lines are its lines). With the comparison
+    built they are warnings: what an error left out there (a section whose front matter was broken) shows as
+    inserted, which the reader is told rather than left to take for the change it is not."""
+    hint = "the comparison shows what this left out at that revision as inserted" if severity == "warning" else ""
+    return [replace(d, severity=severity, message=f"at {rev}: {d.message}", hint=d.hint or hint)
+            for d in found if d.severity == "error"]  # fmt: skip
+
+
 def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     """The current paper with every difference from `rev` as a Word tracked change, by the organisation that
     last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted"."""
@@ -299,7 +308,7 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
         return Assembled(None, new.diagnostics)
     old = load(root, rev)
     if old.project is None:
-        return Assembled(None, old.diagnostics)
+        return Assembled(None, new.diagnostics + _at_revision(old.diagnostics, rev, "error"))
     version, old_version = version_of(root), version_of(root, rev)
     config = new.project.config
     builder, problems = open_template(new.source, config.template, ComparingBuilder)
@@ -311,7 +320,7 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     with builder.older(old.source):
         before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found, True)
         before_contents = contents(builder, old.project)
-    diagnostics = new.diagnostics + found
+    diagnostics = new.diagnostics + _at_revision(old.diagnostics, rev, "warning") + found
     if has_errors(found):
         return Assembled(None, diagnostics, version)
     authors = Authors(root, rev, new.project, source_date() or datetime.now(timezone.utc))
