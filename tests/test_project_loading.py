@@ -184,8 +184,8 @@ def test_non_utf8_section_is_coe003(make_project: MakeProject) -> None:
     root = make_project({INTRO: text.encode("cp1252")})
     found = pipeline.load(root).diagnostics
     bad = [d for d in found if d.code == "COE003"]
-    assert [(d.severity, d.path, d.line, d.column) for d in bad] == [("error", INTRO, 9, 1)]
-    assert "UTF-8" in bad[0].message
+    assert [(d.severity, d.path, d.line, d.column) for d in bad] == [("error", INTRO, 9, 7)]  # "## Caf" then é
+    assert "UTF-8" in bad[0].message and "byte 0xE9 is '\xe9' in Windows-1252" in bad[0].hint
     assert {d.code for d in found} == {"COE003", "COE105"}  # the unreadable section leaves 'intro' without a file
 
 
@@ -202,3 +202,4 @@ def test_utf16_file_is_coe003(make_project: MakeProject) -> None:
     root = make_project({INTRO: section_text("intro", INTRO_BODY).encode("utf-16")})
     found = pipeline.load(root).diagnostics
     assert [(d.code, d.path, d.line) for d in found if d.code == "COE003"] == [("COE003", INTRO, 1)]
+    assert "the file is UTF-16" in next(d.hint for d in found if d.code == "COE003")

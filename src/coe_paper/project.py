@@ -68,8 +68,19 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [error(path, line, 1, "COE003", "file is not valid UTF-8")]
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        return None, [error(path, line, column, "COE003", "file is not valid UTF-8", _encoding_hint(raw, exc.start))]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def _encoding_hint(raw: bytes, at: int) -> str:
+    """What the bytes that are not UTF-8 look like, and what to do."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "the file is UTF-16 (\"Unicode\" in Word and Notepad): save it again as UTF-8"
+    byte = raw[at]
+    guess = bytes([byte]).decode("cp1252", "replace")
+    seen = f" (byte 0x{byte:02X} is '{guess}' in Windows-1252)" if guess.isprintable() and guess != "\ufffd" else ""
+    return f"save the file again as UTF-8{seen}"
 
 
 def control_characters(text: str, path: str, line_offset: int = 0) -> Iterator[Diagnostic]:
