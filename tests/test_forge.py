@@ -47,6 +47,15 @@ def test_init_makes_a_project_that_validates_and_assembles(tmp_path: Path) -> No
     assert CliRunner().invoke(app, ["init", str(tmp_path / "x"), "--forge", "bitbucket"]).exit_code == 2
 
 
+def test_init_without_a_folder_makes_the_project_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`coe-paper init` in an empty folder, as `git init` is run, stopped at "Missing argument 'DIR'"."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "paper/paper.yaml").is_file() and "wrote paper/paper.yaml" in result.stdout
+    assert "next: git init && " in result.stderr and "cd " not in result.stderr
+
+
 def test_init_for_github_and_odd_names(tmp_path: Path) -> None:
     root = tmp_path / "gh"
     scaffold.init(root, 'Partnership "A: B" # 1', "github")

@@ -16,7 +16,8 @@ from .diagnostics import format_diagnostics, summary
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to create the paper project.")],
+    directory: Annotated[Path, typer.Argument(metavar="[DIR]", show_default=False,
+                         help="Where to create the paper project (default: this folder).")] = Path("."),
     name: Annotated[str, typer.Option("--name", metavar="NAME", help="The partnership's name.")]
     = "Urban Agenda Partnership",
     forge: Annotated[str, typer.Option("--forge", metavar="gitlab|github", help="Whose CI file to write.")]
@@ -34,8 +35,9 @@ def init(
         out.print(f"wrote {directory / path}", markup=False)
     for path in created.kept:
         err.print(f"kept {directory / path} (it exists)", markup=False)
-    err.print(f"next: cd {directory} && git init && git add -A && git commit -m 'Start the paper' && "
-              "coe-paper assemble", markup=False)  # fmt: skip
+    enter = f"cd {directory} && " if directory.resolve() != Path.cwd().resolve() else ""
+    err.print(f"next: {enter}git init && git add -A && git commit -m 'Start the paper' && coe-paper assemble",
+              markup=False)  # fmt: skip
 
 
 @app.command()
