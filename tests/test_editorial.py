@@ -411,7 +411,7 @@ def test_fix_changes_only_the_fixes_byte_for_byte(make_project: MakeProject) -> 
         b"the 3rd of March 2024", b"3 March 2024").replace(b"(GR)", b"(EL)")
     assert (root / INTRO).read_bytes() == expected
     assert stat.S_IMODE(os.stat(root / INTRO).st_mode) == 0o640
-    assert "fixed 4 findings in 1 files" in err and "COE721" in err and code == 0
+    assert "fixed 4 findings in 1 file\n" in err and "COE721" in err and code == 0
 
 
 def test_diff_alone_writes_nothing(make_project: MakeProject) -> None:

@@ -42,6 +42,7 @@ def test_init_makes_a_project_that_validates_and_assembles(tmp_path: Path) -> No
     assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204"]  # no git history yet, nothing else
     assemble = CliRunner().invoke(app, ["--project", str(root), "assemble"])
     assert assemble.exit_code == 0 and (root / "build/orientation-paper.docx").stat().st_size > 10_000
+    assert "(1 section, " in assemble.stdout  # not "1 sections"
     again = CliRunner().invoke(app, ["init", str(root)])
     assert again.exit_code == 2 and "already holds a paper project" in again.output
     assert CliRunner().invoke(app, ["init", str(tmp_path / "x"), "--forge", "bitbucket"]).exit_code == 2

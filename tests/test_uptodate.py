@@ -67,6 +67,7 @@ def test_up_to_date_names_the_output_as_the_build_did(project: Path, monkeypatch
     first, again = assemble(project, "-o", "build/p.docx"), assemble(project, "-o", "build/p.docx")
     assert built(first) and "wrote build/p.docx (" in first.stdout
     assert not built(again) and again.stdout.startswith("build/p.docx is up to date ("), again.stdout
+    assert "(3 sections, " in first.stdout and "(3 sections, " in again.stdout
 
 
 def edit_section(root: Path) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from .diagnostics import FORMATS, Diagnostic, format_diagnostics, has_errors, summary
+from .diagnostics import FORMATS, Diagnostic, count, format_diagnostics, has_errors, summary
 from .resident import GC_THRESHOLDS
 
 if TYPE_CHECKING:  # the commands import what they use: `--help` and `--version` load none of it
@@ -159,7 +159,8 @@ def validate(
             print(fixes.unified_diff(changes), end="")
         if fix:
             fixes.write(root, changes)
-            err.print(f"fixed {fixes.fixed_count(changes)} findings in {len(changes)} files", markup=False)
+            err.print(f"fixed {count(fixes.fixed_count(changes), 'finding')} in {count(len(changes), 'file')}",
+                      markup=False)  # fmt: skip
             loaded = pipeline.check(root, rev)  # what is left
     if statistics:
         print(format_statistics(count_findings(loaded.diagnostics), "json" if fmt == "json" else "text"))
@@ -198,7 +199,7 @@ def assemble(
         if seen is not None:
             _report(seen.diagnostics)
             shown = output if output is not None else seen.output  # as the build's "wrote" names it
-            out.print(f"{shown} is up to date ({seen.sections} sections, {seen.words} words, version "
+            out.print(f"{shown} is up to date ({count(seen.sections, 'section')}, {count(seen.words, 'word')}, version "
                       f"{seen.version}): nothing changed since it was built", markup=False)  # fmt: skip
             raise typer.Exit(_to_pdf(seen.output) if pdf else 0)
     from . import pipeline
@@ -212,7 +213,8 @@ def assemble(
         err.print("coe-paper: nothing written")
         raise typer.Exit(1)
     version = result.version.label if result.version else ""
-    summary_line = f"wrote {result.output} ({result.sections} sections, {result.words} words, version {version})"
+    summary_line = (f"wrote {result.output} ({count(result.sections, 'section')}, {count(result.words, 'word')}, "
+                    f"version {version})")  # fmt: skip
     if compare:
         changes = result.revisions
         summary_line += (f": {changes.get('ins', 0)} insertions and {changes.get('del', 0)} deletions since "

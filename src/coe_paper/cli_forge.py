@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .cli import _root, app, err, out
-from .diagnostics import format_diagnostics, summary
+from .diagnostics import count, format_diagnostics, summary
 
 # -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
 
@@ -72,7 +72,7 @@ def preview(
     if built.page is None:
         err.print("coe-paper: nothing written", markup=False)
         raise typer.Exit(1)
-    out.print(f"wrote {built.page} ({built.sections} sections, {len(built.files)} downloads, "
+    out.print(f"wrote {built.page} ({count(built.sections, 'section')}, {count(len(built.files), 'download')}, "
               f"{built.seconds:.2f} s)", markup=False)  # fmt: skip
 
 

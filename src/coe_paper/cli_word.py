@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .cli import State, _check_format, _check_table_format, _report, _root, app, err, out
-from .diagnostics import format_diagnostics, has_errors, summary
+from .diagnostics import count, format_diagnostics, has_errors, summary
 
 if TYPE_CHECKING:
     from .model import Contributor
@@ -65,13 +65,8 @@ def comments(
         if text:
             print(text)
         replies = sum(len(c.replies) for c in found.comments)
-        err.print(f"{_count(len(found.comments), 'comment')}, {_count(replies, 'reply', 'replies')}, "
-                  f"{_count(len(found.changes), 'tracked change')} (mapped by {found.mapping})", markup=False)
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    """'1 comment', '2 comments'."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+        err.print(f"{count(len(found.comments), 'comment')}, {count(replies, 'reply', 'replies')}, "
+                  f"{count(len(found.changes), 'tracked change')} (mapped by {found.mapping})", markup=False)
 
 
 # -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
@@ -155,10 +150,10 @@ def apply_review(
             err.print(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in conflict, "
                       f"{row['skipped']} skipped", markup=False)
         if doc.comments:
-            err.print(f"{_count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
+            err.print(f"{count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
                       f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip
         verb = "would change" if dry_run else "committed" if commit else "changed"
-        err.print(f"{verb} {_count(len(result.files), 'section file')}", markup=False)
+        err.print(f"{verb} {count(len(result.files), 'section file')}", markup=False)
     stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)
     raise typer.Exit(1 if stuck or any(f.kind == "skipped" for _, f in result.findings) else 0)
 

@@ -111,7 +111,11 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, prefix: str 
     return "\n".join(d.as_text() for d in ordered)
 
 
+def count(number: int, noun: str, plural: str = "") -> str:
+    """'1 section', '2 sections' ('1 reply', '2 replies' with `plural`)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
     errors = sum(1 for d in diagnostics if d.severity == "error")
-    warnings = len(diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return f"{count(errors, 'error')}, {count(len(diagnostics) - errors, 'warning')}"
