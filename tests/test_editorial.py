@@ -112,7 +112,7 @@ def test_coe701_term_with_preferred_wording_source_and_fix(make_project: MakePro
 
 def test_coe701_plurals_and_case(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("Two Chairmen met.")), "COE701")
-    assert d.message == "'Chairmen': write 'chair'" and d.fix is not None and d.fix.replacement == "Chairs"
+    assert d.message == "'Chairmen': write 'chairs'" and d.fix is not None and d.fix.replacement == "Chairs"
     d = one(editorial(make_project, prose("Support LGBT groups.")), "COE701")
     assert d.fix is not None and d.fix.replacement == "LGBTIQ"
     assert editorial(make_project, prose("Support LGBTIQ groups.")) == []

@@ -17,7 +17,7 @@ def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = ()) ->
     """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix."""
     for index, text in terms.lines_to_search(prose.prose_lines(*kinds)):  # usually none: no listed words
         for match in terms.find(text, prose.file_line(index)):
-            wording = " or ".join(f"'{w}'" for w in match.term.write)
+            wording = " or ".join(f"'{w}'" for w in match.wording)
             yield Finding(prose.file_line(index), match.start + 1, f"'{match.text}': write {wording}",
                           f"source: {match.source}", match.fix)  # fmt: skip
 

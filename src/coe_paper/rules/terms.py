@@ -94,6 +94,12 @@ class Match:
     end: int
     text: str
     fix: Fix | None
+    plural: bool = False  # the plural of an avoided phrase matched
+
+    @property
+    def wording(self) -> list[str]:
+        """What to write instead: the term's plural for a plural, when the list gives it."""
+        return [self.term.plural] if self.plural and self.term.plural else self.term.write
 
 
 class TermList:
@@ -165,7 +171,7 @@ class TermList:
                 if term.check_case and text in term.write:
                     continue
                 fix = self._fix(term, plural, line, m, file_line)
-                found.append(Match(term, self.source_of(term), m.start(), m.end(), text, fix))
+                found.append(Match(term, self.source_of(term), m.start(), m.end(), text, fix, plural))
         return sorted(found, key=lambda f: f.start)
 
     def _fix(self, term: Term, plural: bool, line: str, m: re.Match[str], file_line: int) -> Fix | None:
