@@ -246,7 +246,7 @@ def test_coe718_protocol_order(make_project: MakeProject) -> None:
 
 
 def test_coe719_thousands_default_space(make_project: MakeProject) -> None:
-    found = editorial(make_project, prose("About 12,500 people and 125000 euros."))
+    found = editorial(make_project, prose("About 12,500 people and 125000 visitors."))
     assert [(d.code, d.column) for d in found] == [("COE719", 7), ("COE719", 25)]
     assert "Interinstitutional Style Guide, 6.5" in found[0].hint
     assert editorial(make_project, prose("About 12 500 people in 2024.")) == []
@@ -256,6 +256,20 @@ def test_coe719_thousands_comma_when_paper_yaml_says_so(make_project: MakeProjec
     files = with_checks("  thousands: comma\n")
     one(editorial(make_project, {**files, **prose("About 12\u00a0500 people.")}), "COE719")
     assert editorial(make_project, {**files, **prose("About 12,500 people in 2024.")}) == []
+
+
+# -- COE74x amounts ----------------------------------------------------------------------------------------------
+
+
+def test_coe740_amounts_in_euro_take_the_iso_code(make_project: MakeProject) -> None:
+    text = "A budget of \u20ac5 million, of which 12 500 euros went to Rome."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE740", col(text, "\u20ac5"), "'\u20ac5 million': write 'EUR 5 million'"),
+        ("COE740", col(text, "12 500"), "'12 500 euros': write 'EUR 12 500'")]
+    assert "7.3.3" in found[0].hint
+    assert [d.fix.replacement for d in found if d.fix] == ["EUR\u00a05 million", "EUR\u00a012 500"]
+    assert editorial(make_project, prose("A budget of EUR 5 million, paid in euro; 2024 euro coins.")) == []
 
 
 # -- COE72x British spelling -------------------------------------------------------------------------------------

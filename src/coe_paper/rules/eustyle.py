@@ -1,5 +1,6 @@
-"""EU style (COE710-COE719) after the Interinstitutional Style Guide (ISG) and the Commission's English Style Guide:
-country codes and names, the United Kingdom, EU names, dates, headings, footnotes, protocol order, numbers."""
+"""EU style (COE710-COE719, COE740) after the Interinstitutional Style Guide (ISG) and the Commission's English Style
+Guide: country codes and names, the United Kingdom, EU names, dates, headings, footnotes, protocol order, numbers,
+amounts in euro."""
 
 from __future__ import annotations
 
@@ -250,3 +251,32 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
             better = _grouped(m.group(), style).replace("\u00a0", " ")
             yield Finding(line, m.start() + 1, f"'{m.group()}': separate thousands with {name} ({better})",
                           f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")  # fmt: skip
+
+
+# -- COE740: amounts in euro ----------------------------------------------------------------------------------------
+
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = r"[ \u00a0](?:thousand|million|billion)\b"
+_EURO_AMOUNT = re.compile(
+    rf"€[ \u00a0]?(?P<amount>{_NUMBER})(?P<scale>{_SCALE})?"  # €5 million
+    rf"|(?<![\w.,])(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
+    rf"(?P<before>{_NUMBER})(?P<unit>{_SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
+)  # fmt: skip
+_EURO_WORDS = frozenset({"euro", "euros", "Euro", "Euros", "EUR"})
+
+
+@rule("COE740", "amount in euro written with the euro sign or the word ('€5 million', '12 500 euros'): write "
+      "'EUR 5 million', 'EUR 12 500'", f"{ISG}, 7.3.3 (Rules for expressing monetary units)",
+      fixable=True)  # fmt: skip
+def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
+    if prose.runs.isdisjoint(_EURO_WORDS) and not any("€" in text for text in prose.masked.values()):
+        return
+    for index, text in prose.prose_lines("paragraph", "heading", "footnote"):  # tables give the unit above them
+        line = prose.file_line(index)
+        for m in _EURO_AMOUNT.finditer(text):
+            amount = m.group("amount") or m.group("before")
+            better = f"EUR\u00a0{amount}{m.group('scale') or m.group('unit') or ''}"
+            shown = better.replace("\u00a0", " ")
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
+                          f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
+                          "is for graphics", Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
