@@ -146,7 +146,7 @@ def test_coe003_missing_contributors_file(make_project: MakeProject) -> None:
 def test_coe003_not_utf8(make_project: MakeProject) -> None:
     raw = section_text("intro", "Caf\xe9 culture brings people together in every city of the Union.\n")
     d = only(validate(make_project, {INTRO: raw.encode("latin-1")}), "COE003")
-    assert where(d) == ("COE003", "error", INTRO, 9, 1)
+    assert where(d) == ("COE003", "error", INTRO, 9, 4)  # the é of "Café", where the bytes stop being UTF-8
 
 
 def test_coe004_control_character(make_project: MakeProject) -> None:
