@@ -10,6 +10,8 @@ import os
 import re
 import signal
 import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -204,6 +206,39 @@ def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
     finally:
         with contextlib.suppress(OSError):
             os.kill(office, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_build_ended_by_a_signal_stops_libreoffice_first(
+    number: int, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`timeout` (SIGTERM) or a closed terminal (SIGHUP) ended coe-paper at once, and LibreOffice, in a session of its
+    own, ran on: a hung one for ever, holding the layout profile. Now it is stopped, then coe-paper ends by the
+    signal as before."""
+    result = assemble(make_project())
+    assert result.output is not None
+    started = tmp_path / "started"
+    fake_tools(tmp_path, monkeypatch, soffice=f"sleep 60 &\necho $! > {started}.tmp && mv {started}.tmp {started}\n"
+                                              "wait\n")  # fmt: skip
+    caller = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; from coe_paper import "
+                               "layout; layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
+                               str(result.output), str(tmp_path)], start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists():
+            assert caller.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        office = int(started.read_text())
+        caller.send_signal(number)
+        assert caller.wait(timeout=20) == -number  # it ends by the signal, as it would have
+        stat = Path(f"/proc/{office}/stat")
+        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "LibreOffice runs on"
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+        if started.exists():
+            with contextlib.suppress(OSError):
+                os.kill(int(started.read_text()), signal.SIGKILL)
 
 
 def test_a_pdfinfo_that_hangs_leaves_a_note(

@@ -19,9 +19,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,10 +118,10 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
                                 errors="replace", start_new_session=True)  # fmt: skip
     except OSError as exc:
         return None, f"LibreOffice did not start: {exc.strerror or exc}"
-    with proc:  # its pipes closed and the process waited for, however this ends
+    with _ending_signals_raise(), proc:  # its pipes closed and the process waited for, however this ends
         try:
             _, stderr = proc.communicate(timeout=TIMEOUT)
-        except BaseException as exc:  # the timeout, or Ctrl-C, which no longer reaches LibreOffice's session
+        except BaseException as exc:  # the timeout, Ctrl-C, SIGTERM or SIGHUP, none of which reach its session
             with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
             if isinstance(exc, subprocess.TimeoutExpired):
@@ -130,6 +131,40 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     if proc.returncode != 0 or not pdf.is_file():
         return None, f"LibreOffice could not convert {docx.name}: {stderr.strip()[-300:]}"
     return pdf, ""
+
+
+class _Ended(BaseException):
+    """SIGTERM or SIGHUP arrived while LibreOffice ran."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+@contextlib.contextmanager
+def _ending_signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP (`timeout`, a closed terminal) would end this process at once, and LibreOffice, in a
+    session of its own, would run on, holding the layout profile. While it runs they raise instead, so that its
+    processes are stopped first; then they end this process as they would have. Only where this process left them
+    to their default action, and in its main thread (where Python runs signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_ended(number: int, _frame: object) -> None:
+        raise _Ended(number)
+
+    previous = {number: signal.signal(number, raise_ended) for number in (signal.SIGTERM, signal.SIGHUP)
+                if signal.getsignal(number) == signal.SIG_DFL}  # fmt: skip
+    try:
+        yield
+    except _Ended as ended:
+        signal.signal(ended.number, signal.SIG_DFL)
+        os.kill(os.getpid(), ended.number)
+        raise  # not reached: the signal ends this process
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def export_pdf(docx: Path) -> tuple[Path | None, str]:
