@@ -272,6 +272,15 @@ def test_coe740_amounts_in_euro_take_the_iso_code(make_project: MakeProject) -> 
     assert editorial(make_project, prose("A budget of EUR 5 million, paid in euro; 2024 euro coins.")) == []
 
 
+def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeProject) -> None:
+    text = "The E.U. budget and the U.N., with J.F. Kennedy's words."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE741", col(text, "E.U."), "'E.U.': write 'EU'"), ("COE741", col(text, "U.N."), "'U.N.': write 'UN'")]
+    assert "10.8" in found[0].hint and [d.fix.replacement for d in found if d.fix] == ["EU", "UN"]
+    assert editorial(make_project, prose("The EU budget, e.g. for J.F. Kennedy's city, and the U.S. Then more.")) == []
+
+
 # -- COE72x British spelling -------------------------------------------------------------------------------------
 
 

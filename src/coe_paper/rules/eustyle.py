@@ -1,6 +1,6 @@
-"""EU style (COE710-COE719, COE740) after the Interinstitutional Style Guide (ISG) and the Commission's English Style
-Guide: country codes and names, the United Kingdom, EU names, dates, headings, footnotes, protocol order, numbers,
-amounts in euro."""
+"""EU style (COE710-COE719, COE740, COE741) after the Interinstitutional Style Guide (ISG) and the Commission's
+English Style Guide: country codes and names, the United Kingdom, EU names, dates, headings, footnotes, protocol
+order, numbers, amounts in euro, abbreviations in capitals."""
 
 from __future__ import annotations
 
@@ -280,3 +280,24 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
                           f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
                           "is for graphics", Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
+
+
+# -- COE741: abbreviations in capitals --------------------------------------------------------------------------------
+
+# Two or more capitals each with a full stop, then a lower-case word or a comma, semicolon, colon or bracket: within
+# a sentence, and not a person's initials (J.F. Kennedy), nor an abbreviation whose last stop may end the sentence.
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?=[ \u00a0]+[a-z]|[,;:)])")
+
+
+@rule("COE741", "abbreviation in capitals written with full stops ('the E.U. budget'): write 'EU'",
+      f"{ISG}, 10.8 (Abbreviations and symbols)", fixable=True)  # fmt: skip
+def dotted_abbreviation(context: Context, prose: Prose) -> Iterator[Finding]:
+    for index, text in prose.prose_lines():
+        if "." not in text:
+            continue
+        line = prose.file_line(index)
+        for m in _DOTTED.finditer(text):
+            better = m.group().replace(".", "")
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
+                          f"source: {ISG}, 10.8: no full stops in abbreviations written in capitals",
+                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip

@@ -22,7 +22,7 @@ RULE_SETS: dict[str, str] = {
     "COE71": "EU style",
     "COE72": "British spelling",
     "COE73": "plain language",
-    "COE74": "EU style: amounts",
+    "COE74": "EU style: amounts and abbreviations",
     "COE79": "suppressions",
 }
 
@@ -65,7 +65,7 @@ MODULES: dict[str, str] = {
     **dict.fromkeys([f"COE71{digit}" for digit in range(10)], "eustyle"),
     "COE721": "spelling", "COE722": "spelling",
     "COE731": "plain", "COE732": "plain",
-    "COE740": "eustyle",
+    "COE740": "eustyle", "COE741": "eustyle",
     "COE790": "suppress",
 }  # fmt: skip
 #: The codes the engine emits itself (no function of their own).
