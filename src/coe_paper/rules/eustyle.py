@@ -272,6 +272,8 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
     if prose.runs.isdisjoint(_EURO_WORDS) and not any("€" in text for text in prose.masked.values()):
         return
     for index, text in prose.prose_lines("paragraph", "heading", "footnote"):  # tables give the unit above them
+        if "€" not in text and "uro" not in text and "EUR" not in text:  # what every form holds
+            continue
         line = prose.file_line(index)
         for m in _EURO_AMOUNT.finditer(text):
             amount = m.group("amount") or m.group("before")
@@ -292,6 +294,8 @@ _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?=[ \u00a0]+[a-z]|[,;:)])")
 @rule("COE741", "abbreviation in capitals written with full stops ('the E.U. budget'): write 'EU'",
       f"{ISG}, 10.8 (Abbreviations and symbols)", fixable=True)  # fmt: skip
 def dotted_abbreviation(context: Context, prose: Prose) -> Iterator[Finding]:
+    if not any(len(run) == 1 and "A" <= run <= "Z" for run in prose.runs):  # each letter is a run of its own
+        return
     for index, text in prose.prose_lines():
         if "." not in text:
             continue
