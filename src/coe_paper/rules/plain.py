@@ -25,24 +25,6 @@ _IMPERSONAL = re.compile(
 )
 
 
-def _paragraphs(prose: Prose) -> Iterator[tuple[str, list[tuple[int, int]]]]:
-    """Each paragraph or footnote as one text, with the (body index, offset in the text) where each line starts."""
-    for block in prose.blocks:
-        if block.kind not in ("paragraph", "footnote"):
-            continue
-        starts: list[tuple[int, int]] = []
-        parts: list[str] = []
-        offset = 0
-        for index in range(block.start, block.end):
-            text = prose.masked.get(index)
-            if text is None:
-                continue
-            starts.append((index, offset))
-            parts.append(text)
-            offset += len(text) + 1
-        yield "\n".join(parts), starts
-
-
 def _place(prose: Prose, starts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     """File (line, column) of `offset` in a paragraph's text."""
     index, begin = max((s for s in starts if s[1] <= offset), key=lambda s: s[1])
@@ -52,7 +34,7 @@ def _place(prose: Prose, starts: list[tuple[int, int]], offset: int) -> tuple[in
 @rule("COE731", "sentence over 40 words (`checks.max_sentence_words`)", f"{CLEARLY}: keep sentences short")
 def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
     limit = context.config.max_sentence_words
-    for text, starts in _paragraphs(prose):
+    for text, starts in prose.paragraphs:
         text = _ALT_TEXT.sub(lambda m: " " * len(m.group()), text)  # an image's description is not a sentence
         begin = 0
         for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
@@ -71,7 +53,7 @@ def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
 @rule("COE732", "impersonal passive ('it is recommended that'): say who recommends",
       f"{CLEARLY}: prefer active verbs and say who does what")  # fmt: skip
 def impersonal_passive(context: Context, prose: Prose) -> Iterator[Finding]:
-    for text, starts in _paragraphs(prose):
+    for text, starts in prose.paragraphs:
         for m in _IMPERSONAL.finditer(text):
             line, column = _place(prose, starts, m.start())
             phrase = " ".join(m.group().split())

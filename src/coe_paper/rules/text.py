@@ -94,6 +94,23 @@ class Prose:
         country code, a month, a year) passes over a section that lacks the runs they need."""
         return frozenset(WORD_RUN.findall("\n".join(self.masked.values())))
 
+    @cached_property
+    def paragraphs(self) -> list[tuple[str, list[tuple[int, int]]]]:
+        """Each paragraph or footnote as one text, with the (body index, offset in the text) where each of its lines
+        starts: worked out once, for the rules that read whole sentences."""
+        found = []
+        for block in self.blocks:
+            if block.kind not in ("paragraph", "footnote"):
+                continue
+            indices = [index for index in range(block.start, block.end) if index in self.masked]
+            parts = [self.masked[index] for index in indices]
+            starts, offset = [], 0
+            for index, text in zip(indices, parts, strict=True):
+                starts.append((index, offset))
+                offset += len(text) + 1
+            found.append(("\n".join(parts), starts))
+        return found
+
     def prose_lines(self, *kinds: str) -> list[tuple[int, str]]:
         """(body index, masked text) of every prose line, or of those of the given kinds."""
         return [(i, text) for i, text in sorted(self.masked.items()) if not kinds or self.kinds[i] in kinds]
