@@ -42,6 +42,25 @@ def test_site_is_self_contained_and_escapes_what_sections_hold(make_project: Mak
     assert "Word document" not in page  # nothing assembled yet: no download links
 
 
+def test_captions_and_cross_references_read_as_in_the_word_document(make_project: MakeProject, tmp_path: Path) -> None:
+    """Figures and tables are numbered through the whole paper as the .docx numbers them, the `{#id}` never shows,
+    a `Table:` line is the table's caption, and a link to a caption shows its label and reaches it."""
+    intro = ("## Why equal cities\n\nSee [the chart](#fig-chart) and [this table](#tbl-meetings).\n\n"
+             "![A grey square](../paper/images/dot.png \"First chart {#fig-first}\")\n")
+    housing = ("## Homes for all\n\nTable: Meetings in the first months {#tbl-meetings}\n\n"
+               "| Month | Place |\n|---|---|\n| June | Rome |\n\n"
+               "![A grey square again](../paper/images/dot.png \"Survey priorities {#fig-chart}\")\n")
+    root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert "{#" not in page and "Table:" not in page
+    assert re.search(r'<figure[^>]*id="fig-first"', page) and "<figcaption>Figure 1: First chart</figcaption>" in page
+    assert re.search(r'<figure[^>]*id="fig-chart"', page)
+    assert "<figcaption>Figure 2: Survey priorities</figcaption>" in page
+    assert re.search(r'id="tbl-meetings"[^>]*>\s*Table 1: Meetings in the first months<', page)
+    assert '<a href="#fig-chart">Figure 2</a>' in page and '<a href="#tbl-meetings">Table 1</a>' in page
+
+
 def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\nbranch: dev\n",
                          "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})  # fmt: skip

@@ -8,6 +8,8 @@ The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); 
   GitHub-style ids, unique on the page, as Word's bookmarks are unique in the document;
 - an image alone in its paragraph is a `<figure>`; its title (`![alt](src "title")`) is the caption, else the alt
   text is; its file is copied into the site and the `src` points at the copy;
+- captions read as in the .docx (captions.py): "Figure 2: ..." and a `Table:` line as "Table 1: ...", numbered
+  through the whole paper, the `{#id}` the element's id; a link to a caption shows its label ("Figure 2");
 - footnote ids carry the section id (two sections may both have `[^1]`).
 """
 
@@ -26,6 +28,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import captions as cap
 from .markdown import is_safe_link, link_scheme, plain_text, slugify
 
 
@@ -83,8 +86,8 @@ def _shift_headings(tokens: list[Token], anchors: Anchors) -> None:
             token.tag = f"h{previous}"
 
 
-def _figures(tokens: list[Token]) -> None:
-    """A paragraph holding one image becomes a figure with a caption."""
+def _figures(tokens: list[Token], found: cap.Captions) -> None:
+    """A paragraph holding one image becomes a figure with a caption ("Figure 2: ..." when the paper numbers it)."""
     for index in range(len(tokens) - 2):
         opening, inline, closing = tokens[index : index + 3]
         children = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
@@ -94,9 +97,60 @@ def _figures(tokens: list[Token]) -> None:
             opening.tag = closing.tag = "figure"
             opening.attrSet("class", "figure")
             inline.children = [image]
-            caption = str(image.attrGet("title") or "") or plain_text(image.children)
+            numbered = found.of(image)
+            if numbered is not None:
+                image.attrSet("title", numbered.text)
+                if _owns_id(found, numbered):
+                    opening.attrSet("id", numbered.id)
+            caption = _caption_text(numbered) if numbered else str(image.attrGet("title") or "") or plain_text(
+                image.children)  # fmt: skip
             if caption:
                 inline.meta = {"caption": caption}
+
+
+def _caption_text(caption: cap.Caption) -> str:
+    return f"{caption.label}: {caption.text}" if caption.text else caption.label
+
+
+def _owns_id(found: cap.Captions, caption: cap.Caption) -> bool:
+    """Whether `caption` is the one its id names (a repeated id, COE507, names the first)."""
+    return bool(caption.id) and found.by_id.get(caption.id) == caption
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
+    """A `Table:` line next to its table becomes the caption paragraph "Table 1: ...", with the caption's id."""
+    for index in range(len(tokens) - 1):
+        numbered = found.of(tokens[index + 1]) if tokens[index].type == "paragraph_open" else None
+        if numbered is not None and numbered.kind == cap.TABLE:
+            tokens[index].attrSet("class", "table-caption")
+            if _owns_id(found, numbered):
+                tokens[index].attrSet("id", numbered.id)
+            tokens[index + 1].children = [_text(_caption_text(numbered))]
+
+
+def _references(tokens: list[Token], by_id: dict[str, cap.Caption]) -> None:
+    """A link to a caption's id shows the caption's label ("Figure 2"), whatever its words, as the .docx does."""
+    for token in tokens:
+        if not token.children or not by_id:
+            continue
+        out: list[Token] = []
+        skipping = False
+        for child in token.children:
+            if skipping and child.type != "link_close":
+                continue
+            skipping = False
+            out.append(child)
+            href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
+            if href.startswith("#") and href[1:] in by_id:
+                out.append(_text(by_id[href[1:]].label))
+                skipping = True
+        token.children = out
 
 
 class PageRenderer(RendererHTML):
@@ -138,13 +192,18 @@ class PageRenderer(RendererHTML):
         return self.renderToken(tokens, idx, options, env)
 
 
-def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, images: ImageSink) -> str:
-    """A section body as HTML (its headings from `h3`)."""
+def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, images: ImageSink,
+                   by_id: dict[str, cap.Caption] | None = None, start: tuple[int, int] = (0, 0)) -> str:  # fmt: skip
+    """A section body as HTML (its headings from `h3`); `by_id` and `start` are the paper's captions by id and the
+    figures and tables before this section (`captions.numbered`)."""
     md = section_parser()
     env: dict[str, Any] = {"docId": section_id}
     tokens = md.parse(body, env)
+    found = cap.collect([tokens], start, by_id)
     _shift_headings(tokens, anchors)
-    _figures(tokens)
+    _figures(tokens, found)
+    _table_captions(tokens, found)
+    _references(tokens, found.by_id)
     renderer = PageRenderer(md)
     renderer.images, renderer.base_dir, renderer.anchors = images, base_dir, anchors
     out: list[str] = []

@@ -23,7 +23,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
-from . import compose, limits, pipeline, report
+from . import captions, compose, limits, pipeline, report
 from .diagnostics import Diagnostic, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
@@ -141,13 +141,17 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     anchors.claim("annex")
     rows = {row.id: row for row in report.section_status(loaded, history)}
     parsed = {item.section.id: item for item in loaded.parsed}
+    by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
+    for caption_id in by_id:  # a figure's or table's id on the page, before any heading's
+        anchors.claim(caption_id)
     sections = []
     for section, ref in zip(project.ordered_sections(), context["sections"], strict=True):
         byline, _ = templates.render("byline.md.j2", context | {"section": ref})
         base_dir = section.path.rsplit("/", 1)[0]
         sections.append({"id": section.id, "title": section.meta.title, "path": section.path,
                          "byline": render_template_output(byline or ""),
-                         "body": render_section(section.body, section.id, base_dir, anchors, files.image),
+                         "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
+                                                starts[section.id]),
                          "words": parsed[section.id].words})  # fmt: skip
     annex, _ = templates.render("annex.md.j2", context)
     board = []
