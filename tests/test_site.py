@@ -150,6 +150,20 @@ def test_bundled_site_reads_on_a_phone(browser: Browser, bundled_site: Path) -> 
         (SHOTS / "phone.png").write_bytes(browser.screenshot((0, 0, 390, 2400)))
 
 
+def test_long_words_urls_and_code_lines_stay_within_a_phone_screen(browser: Browser, make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:  # fmt: skip
+    """A web address written out in the text, a long word or a long code line wraps or scrolls in its own box;
+    the page itself never grows wider than the phone."""
+    body = ("## Sources\n\nThe list is at https://example.org/" + "very-long-path/" * 8 + "end.\n\n"
+            + "Donaudampfschifffahrtsgesellschaftskapitän" * 2 + " is a long word.\n\n"
+            "```\n" + "long_code_line = " * 12 + "1\n```\n\n> A quoted https://example.org/" + "x" * 80 + "\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri(), width=390, height=844, mobile=True)
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_the_browser_check_sees_console_errors(browser: Browser, tmp_path: Path) -> None:
     page = tmp_path / "broken.html"
     page.write_text('<!DOCTYPE html><html lang="en"><title>x</title><script>console.error("boom")</script>'
