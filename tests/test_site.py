@@ -61,6 +61,30 @@ def test_captions_and_cross_references_read_as_in_the_word_document(make_project
     assert '<a href="#fig-chart">Figure 2</a>' in page and '<a href="#tbl-meetings">Table 1</a>' in page
 
 
+@pytest.mark.parametrize("numbering", [True, False])
+def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: MakeProject, tmp_path: Path,
+                                                                numbering: bool) -> None:  # fmt: skip
+    """The contents and the section titles carry the paper's chapter numbers (1 for the first section, as in the
+    .docx); the status board and the annex get none, and a paper with `numbering: false` shows no numbers."""
+    extra = "" if numbering else "numbering: false\n"
+    root = make_project({"paper/paper.yaml": PAPER_YAML + extra})
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    nav = page.split('<nav class="toc"')[1].split("</nav>")[0]
+
+    def text(html: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    entries = [text(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)]
+    titles = [text(h2) for h2 in re.findall(r'<h2 id="[^"]*-title">(.*?)</h2>', page, re.S)]
+    if numbering:
+        assert entries == ["Status of the sections", "1 Introduction", "2 Housing", "3 Outlook", "Annex"]
+        assert titles == ["1 Introduction", "2 Housing", "3 Outlook"]
+    else:
+        assert entries == ["Status of the sections", "Introduction", "Housing", "Outlook", "Annex"]
+        assert titles == ["Introduction", "Housing", "Outlook"]
+    assert "<ol" not in nav  # no list numbers of the browser's own
+
+
 def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\nbranch: dev\n",
                          "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})  # fmt: skip
@@ -124,7 +148,7 @@ def test_bundled_site_in_chromium(browser: Browser, bundled_site: Path) -> None:
 
     loaded = pipeline.load(REPO_ROOT)
     assert loaded.project is not None
-    assert titles == [s.meta.title for s in loaded.project.ordered_sections()]
+    assert titles == [f"{n} {s.meta.title}" for n, s in enumerate(loaded.project.ordered_sections(), start=1)]
     rows = browser.evaluate("[...document.querySelectorAll('#status-board tbody tr')].map(r => r.cells.length)")
     assert rows == [6] * len(loaded.project.config.outline)
     assert browser.evaluate("document.documentElement.lang") == "en-GB"

@@ -28,6 +28,7 @@ from .diagnostics import Diagnostic, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .model import COUNTRY_NAMES, Project
+from .numbering import chapter_numbers
 from .safedocx import Limits
 from .sources import SourceError, WorkTree, normalise
 from .templates import Templates
@@ -144,11 +145,13 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
     for caption_id in by_id:  # a figure's or table's id on the page, before any heading's
         anchors.claim(caption_id)
+    numbers = chapter_numbers(s.id for s in project.ordered_sections()) if project.config.numbering else {}
     sections = []
     for section, ref in zip(project.ordered_sections(), context["sections"], strict=True):
         byline, _ = templates.render("byline.md.j2", context | {"section": ref})
         base_dir = section.path.rsplit("/", 1)[0]
         sections.append({"id": section.id, "title": section.meta.title, "path": section.path,
+                         "number": numbers.get(section.id, ""),
                          "byline": render_template_output(byline or ""),
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
                                                 starts[section.id]),
