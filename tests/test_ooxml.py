@@ -35,6 +35,18 @@ def test_columns_too_wide_together_share_the_width_in_proportion() -> None:
     assert max(widths) - min(widths) <= 8  # equal up to rounding
 
 
+def test_columns_of_short_words_keep_their_room_when_long_words_overfill_the_table() -> None:
+    """When the longest words of all columns do not fit together, the columns whose words break anyway (a web
+    address, a long compound) give up room; a column of short words keeps room for them, unbroken."""
+    rows = [[cell("x" * 60), cell("https://example.org/" + "a" * 50), *(cell(w) for w in ("Third", "Fourth",
+             "Fifth", "Sixth", "Seventh", "Eighth"))]]  # fmt: skip
+    widths = ooxml.column_widths(rows, 8, total=9000)
+    assert sum(widths) == 9000
+    for width, word in zip(widths[2:], ("Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"), strict=True):
+        assert width >= len(word) * 135 + 280
+    assert widths[0] == widths[1] > widths[2]
+
+
 def test_table_cells_and_grid_use_the_computed_widths() -> None:
     rows = [[cell("Country"), cell("A much longer column of running text")]]
     tbl = ooxml.table(rows, 1, None, [None, None])

@@ -353,7 +353,9 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
 def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = 9000) -> list[int]:
     """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
     so that no word is broken; longer ones, such as web addresses, may break), then the space left
-    goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins)."""
+    goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins).
+    When those minimums do not fit together, the widest columns are narrowed to one width that fits, so that the
+    words broken are the longest ones."""
     char, pad = 135, 280
     minimum: list[int] = []
     wanted: list[int] = []
@@ -364,8 +366,14 @@ def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, tot
         minimum.append(longest_word * char + pad)
         wanted.append(max(int(average * char) + pad - minimum[-1], 0))
     spare = total - sum(minimum)
-    if spare <= 0:
-        widths = [m * total // sum(minimum) for m in minimum]
+    if spare <= 0:  # the columns of the longest words give up room, those of short words keep theirs
+        left, count = total, columns
+        for least in sorted(minimum):
+            if least * count > left:
+                break
+            left, count = left - least, count - 1
+        cap = left // count if count else max(minimum)
+        widths = [min(m, cap) for m in minimum]
     else:
         want = sum(wanted)
         widths = [m + (spare * w // want if want else spare // columns) for m, w in zip(minimum, wanted, strict=True)]
