@@ -85,6 +85,21 @@ def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: Ma
     assert "<ol" not in nav  # no list numbers of the browser's own
 
 
+def test_pictures_in_the_annex_and_bylines_are_shown_as_in_the_document(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A template's picture (its path from the project, as in the .docx) is copied into the site and shown; the
+    preview had stopped with a traceback on it."""
+    annex = "# Annex\n\n![Logo of the partnership](paper/images/dot.png)\n"
+    byline = "*Lead: {{ section.lead.name }}* ![Lead's logo](paper/images/dot.png)\n"
+    root = make_project({"paper/templates/annex.md.j2": annex, "paper/templates/byline.md.j2": byline})
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None
+    page = built.page.read_text(encoding="utf-8")
+    assert re.search(r'<img src="images/[^"]*dot.png" alt="Logo of the partnership"', page)
+    assert page.count('alt="Lead&#x27;s logo"') + page.count('alt="Lead\'s logo"') == 3
+    assert "[Logo of the partnership]" not in page
+
+
 def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\nbranch: dev\n",
                          "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})  # fmt: skip

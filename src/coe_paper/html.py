@@ -163,6 +163,9 @@ class PageRenderer(RendererHTML):
         rules: dict[str, Any] = {**own, "image": self.image, "link_open": self.link_open,
                                  "table_open": self.table_open, "table_close": self.table_close}  # fmt: skip
         self.rules = rules
+        self.images: ImageSink = lambda src, base: None
+        self.base_dir: str = ""
+        self.anchors: Anchors = Anchors()
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         """A wide table scrolls inside its own region (keyboard-reachable) instead of widening a phone's page."""
@@ -171,9 +174,6 @@ class PageRenderer(RendererHTML):
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self.renderToken(tokens, idx, options, env) + "</div>\n"
-        self.images: ImageSink = lambda src, base: None
-        self.base_dir: str = ""
-        self.anchors: Anchors = Anchors()
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
@@ -218,12 +218,15 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
     return "".join(out)
 
 
-def render_template_output(text: str, anchors: Anchors | None = None) -> str:
-    """Markdown from the paper's templates (a byline, the annex) as HTML; headings from `h2`."""
+def render_template_output(text: str, anchors: Anchors | None = None, images: ImageSink | None = None) -> str:
+    """Markdown from the paper's templates (a byline, the annex) as HTML; headings from `h2`; pictures' paths
+    start from the project, as in the .docx."""
     md = template_parser()
     tokens = md.parse(text)
     if anchors is not None:
         _shift_headings(tokens, anchors)
     renderer = PageRenderer(md)
     renderer.anchors = anchors or Anchors()
+    if images is not None:
+        renderer.images = images
     return str(renderer.render(tokens, md.options, {}))

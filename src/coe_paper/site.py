@@ -152,7 +152,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         base_dir = section.path.rsplit("/", 1)[0]
         sections.append({"id": section.id, "title": section.meta.title, "path": section.path,
                          "number": numbers.get(section.id, ""),
-                         "byline": render_template_output(byline or ""),
+                         "byline": render_template_output(byline or "", images=files.image),
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
                                                 starts[section.id]),
                          "words": parsed[section.id].words})  # fmt: skip
@@ -171,7 +171,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     return {"paper": context["paper"], "version": context["version"], "sections": sections, "board": board,
             "elsewhere": elsewhere, "shares": [row.as_dict() | {"country_name": COUNTRY_NAMES.get(row.country, "")}
                                               for row in shares],
-            "annex": render_template_output(annex or "", anchors), "history": bool(history and history.available),
+            "annex": render_template_output(annex or "", anchors, files.image),
+            "history": bool(history and history.available),
             "repository": project.config.repository,
             "downloads": _downloads(loaded.root, project, files)}  # fmt: skip
 
