@@ -347,6 +347,22 @@ def test_the_pages_show_chapter_and_section_numbers(published: Published) -> Non
     assert not re.search(r"\b(11|10\.6)\s+(Organisations|EU-level|European Commission)", " ".join(published.pages))
 
 
+def test_a_long_heading_number_keeps_its_gap_before_the_words(make_project: MakeProject, tmp_path: Path) -> None:
+    """"1.10.1" and "1.10" are wider than the room for "1.1.1" and "1.1": the levels' indents grow to fit the
+    paper's widest numbers, so the number never runs into the heading's words (LibreOffice had printed "1.10.1Deep")."""
+    require_client("soffice")
+    from conftest import section_text
+
+    body = "".join(f"## Part {n}\n\nText.\n\n" for n in range(1, 11)) + "### Deep dive\n\nMore text.\n"
+    result = assemble(make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}),
+                      tmp_path / "paper.docx", paginate=False)  # fmt: skip
+    assert result.output is not None
+    pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
+    assert pdf is not None, problem
+    text = " ".join(page_texts(pdf))
+    assert "1.10.1 Deep dive" in text and "1.10 Part 10" in text
+
+
 def test_pandoc_keeps_heading_text_without_the_number(published: Published) -> None:
     assert (1, "Executive summary") in headers(published.ast)
 

@@ -21,7 +21,7 @@ from docx.shared import Emu, Inches
 from lxml import etree
 
 from . import limits, ooxml, ooxml_parts, parts_text
-from .numbering import HeadingNumbers, link_heading_styles
+from .numbering import HeadingNumbers, fit_indents, link_heading_styles
 from .safedocx import DocxError, check_package
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
@@ -90,7 +90,7 @@ class DocxBuilder:
         self.numbers: HeadingNumbers | None = None  # counting headings while numbering is on (see number_headings)
         self.numbering_on = False  # the sections' headings are numbered, the cover's and the annex's are not
         self.heading_numbers: dict[str, str] = {}  # heading bookmark -> its number ("2.1")
-        self._headings_linked = False
+        self._heading_levels: ooxml.Element | None = None  # the headings' multilevel numbering, once linked
         self.caption_ids: dict[str, str] = {}  # caption bookmark -> the id written in the Markdown
         self.max_image_width = int(max_image_width)
         body = self.document.element.body
@@ -216,11 +216,11 @@ class DocxBuilder:
 
     def number_headings(self) -> None:
         """Number Heading 1-3 through a multilevel list linked to the styles (linked once); counting restarts."""
-        if not self._headings_linked:
+        if self._heading_levels is None:
             self._add_lists()  # the heading numbering's instance after them, as they were made
             self._num_id += 1
-            link_heading_styles(self.document.styles.element, self._numbering, self._num_id, self._styles)
-            self._headings_linked = True
+            self._heading_levels = link_heading_styles(self.document.styles.element, self._numbering, self._num_id,
+                                                       self._styles)  # fmt: skip
         self.numbers = HeadingNumbers()
 
     def heading_style_ids(self) -> set[str]:
@@ -290,6 +290,9 @@ class DocxBuilder:
             else:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
+        if self._heading_levels is not None:
+            fit_indents(self._heading_levels, self.heading_numbers.values(), self.document.styles.element,
+                        self._styles)  # fmt: skip
         if not parts_text.takes_lists(self._numbering):
             self._add_lists()  # else written as text after the rest of the part (see _Entries)
         if self._footnotes:
