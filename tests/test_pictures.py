@@ -81,3 +81,31 @@ def test_a_logo_outside_the_project_is_coe503_not_missing(make_project: MakeProj
     found = [d for d in pipeline.check(root).diagnostics if d.code.startswith("COE50")]
     assert [(d.code, d.path, d.line) for d in found] == [("COE503", "paper/paper.yaml", 21)], found
     assert "outside the project" in found[0].message or "absolute path" in found[0].message
+
+
+def test_a_picture_in_a_list_item_or_a_table_cell_fits_the_room_it_has(make_project: MakeProject) -> None:
+    """A wide picture is as wide as the text at most: in a list item, the text less the item's indent (it had run
+    past the right margin); in a table cell, the cell's width less its margins (LibreOffice had cut it off)."""
+    body = ("## Pictures\n\n1. An item with a chart:\n\n   ![A wide chart](../paper/images/wide.png)\n\n"
+            "| Logo | What it stands for |\n|---|---|\n"
+            "| ![A wide logo](../paper/images/wide.png) | The partnership's logo, shown beside its description. |\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]"),
+                         "paper/images/wide.png": tiny_png(2400, 600)})  # fmt: skip
+    document = etree.fromstring(build(root).read("word/document.xml"))
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    sizes = []
+    for inline in document.iter(f"{{{wp}}}inline"):
+        if not inline.find(f"{{{wp}}}docPr").get("descr", "").startswith("A wide"):  # type: ignore[union-attr]
+            continue
+        cx = int(inline.find(f"{{{wp}}}extent").get("cx"))  # type: ignore[union-attr]
+        ext = next(e for e in inline.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}ext"))
+        assert int(ext.get("cx")) == cx  # the picture's own size agrees with its frame
+        cell = next((a for a in inline.iterancestors(f"{{{W}}}tc")), None)
+        if cell is not None:
+            room = int(cell.find(f"{{{W}}}tcPr/{{{W}}}tcW").get(f"{{{W}}}w")) - 216  # type: ignore[union-attr]
+        else:
+            p = next(inline.iterancestors(f"{{{W}}}p"))
+            room = 9072 - int(p.find(f"{{{W}}}pPr/{{{W}}}ind").get(f"{{{W}}}left"))  # type: ignore[union-attr]
+        sizes.append((cx, room * 635))
+    assert len(sizes) == 2 and all(cx <= room for cx, room in sizes), sizes

@@ -135,8 +135,9 @@ class DocxBuilder:
             self._rid_floor += 1
         return f"rId{self._rid_floor}"
 
-    def picture(self, path: str, alt: str, title: str, missing: str) -> Element:
-        """A run with the picture at `path` embedded, or with `missing` in italics when it cannot be read."""
+    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element:
+        """A run with the picture at `path` embedded, at most `room` twips wide (0: the widest a picture is), or
+        with `missing` in italics when it cannot be read."""
         try:
             data = self.source.read_bytes(normalise(path), limits.LIMITS.image_bytes)
             r_id, image = self.part.get_or_add_image(io.BytesIO(data))
@@ -144,8 +145,9 @@ class DocxBuilder:
             return ooxml.run(ooxml.new("p"), missing, (ooxml.ITALIC,))
         native_cx, native_cy = image.scaled_dimensions()
         cx, cy = int(native_cx), int(native_cy)
-        if cx > self.max_image_width:
-            cx, cy = self.max_image_width, cy * self.max_image_width // cx
+        widest = min(self.max_image_width, room * 635) if room > 0 else self.max_image_width
+        if cx > widest:
+            cx, cy = widest, cy * widest // cx
         self._shape_id += 1
         inline = CT_Inline.new_pic_inline(self._shape_id, r_id, image.filename, Emu(cx), Emu(cy))
         doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
@@ -154,6 +156,9 @@ class DocxBuilder:
             if title:
                 doc_pr.set("title", title)
         return ooxml.drawing_run(inline)
+
+    def fit_pictures(self, elements: Sequence[Element], room: int) -> None:
+        ooxml.fit_drawings(elements, room)
 
     def next_footnote_id(self) -> int:
         self._footnote_id += 1

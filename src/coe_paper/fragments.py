@@ -67,7 +67,8 @@ class Fragment:
     headings: list[tuple[int, str, str]]  # (level, text, bookmark name) for the contents
     bookmarks: int  # bookmark ids used: 1..bookmarks
     footnotes: int  # footnote ids used: 1..footnotes
-    pictures: list[tuple[str, str, str, str]] = field(default_factory=list)  # picture N: path, alt, title, missing
+    # picture N: path, alt, title, missing (its text when unreadable), room (the most twips it may take; 0: the page's)
+    pictures: list[tuple[str, str, str, str, int]] = field(default_factory=list)
 
 
 class Recorder:
@@ -93,9 +94,19 @@ class Recorder:
             self._links[url] = f"{_LINK_PREFIX}{len(self.fragment.links)}"
         return self._links[url]
 
-    def picture(self, path: str, alt: str, title: str, missing: str) -> Element:
-        self.fragment.pictures.append((path, alt, title, missing))
+    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element:
+        self.fragment.pictures.append((path, alt, title, missing, room))
         return etree.ProcessingInstruction("coe-picture", str(len(self.fragment.pictures)))
+
+    def fit_pictures(self, elements: Sequence[Element], room: int) -> None:
+        """The pictures marked in `elements` get at most `room` twips."""
+        for element in elements:
+            for mark in element.iter(etree.ProcessingInstruction):
+                if isinstance(mark, etree._ProcessingInstruction) and mark.target == "coe-picture" \
+                        and (mark.text or "").isdigit():  # fmt: skip
+                    index = int(mark.text or "0") - 1
+                    path, alt, title, missing, before = self.fragment.pictures[index]
+                    self.fragment.pictures[index] = (path, alt, title, missing, min(before or room, room))
 
     def next_footnote_id(self) -> int:
         self.fragment.footnotes += 1
@@ -346,8 +357,9 @@ def _decode(data: Any) -> Fragment | None:
     claims = [name for name in data["claims"] if isinstance(name, str)]
     headings = [(lv, t, n) for lv, t, n in data["headings"]
                 if type(lv) is int and isinstance(t, str) and isinstance(n, str)]  # fmt: skip
-    pictures = [(path, alt, title, missing) for path, alt, title, missing in data["pictures"]
-                if all(isinstance(text, str) for text in (path, alt, title, missing))]  # fmt: skip
+    pictures = [(path, alt, title, missing, room) for path, alt, title, missing, room in data["pictures"]
+                if all(isinstance(text, str) for text in (path, alt, title, missing)) and type(room) is int
+                and room >= 0]  # fmt: skip
     limits = {"b": bookmarks, "m": bookmarks, "f": footnotes, "l": len(lists), "p": len(pictures)}
     known = {f"{_LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
     notes = [(i, _decode_part(x, limits, known)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]

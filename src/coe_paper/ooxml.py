@@ -12,6 +12,8 @@ from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NSMAP = {"w": W_NS, "r": R_NS}
 
@@ -220,6 +222,23 @@ def drawing_run(inline: Element) -> Element:
     return r
 
 
+TEXT_WIDTH = 9072  # twips between an A4 page's 2.5 cm margins (6.3 in): the widest a picture is
+CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Word's 0.19 cm each side)
+_EXTENTS = (f"{{{WP_NS}}}extent", f"{{{A_NS}}}ext")
+
+
+def fit_drawings(elements: Iterable[Element], room: int) -> None:
+    """Scale each picture in `elements` that is wider than `room` twips down to it, keeping its proportions."""
+    limit = room * 635  # EMU
+    for element in elements:
+        for inline in element.iter(f"{{{WP_NS}}}inline"):
+            for extent in inline.iter(*_EXTENTS):
+                cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+                if cx > limit > 0:
+                    extent.set("cx", str(limit))
+                    extent.set("cy", str(cy * limit // cx))
+
+
 def set_style(p: Element, style_id: str) -> None:
     """Give paragraph `p` the paragraph style `style_id`."""
     props = ppr(p)
@@ -306,11 +325,17 @@ def field_end(parent: Element) -> None:
 
 
 def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_id: str | None,
-          aligns: Sequence[str | None], indent: int = 0) -> Element:  # fmt: skip
+          aligns: Sequence[str | None], indent: int = 0, pictured: Iterable[int] = (),
+          fit: Callable[[Sequence[Element], int], None] | None = None) -> Element:  # fmt: skip
     """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page, and no
-    row is split across pages."""
+    row is split across pages. The columns `pictured` hold pictures: `fit(cell, room)` narrows a cell's pictures
+    to the room its column leaves them."""
     columns = max((len(row) for row in rows), default=1) or 1
-    widths = column_widths(rows, columns, 9000 - indent)
+    widths = column_widths(rows, columns, 9000 - indent, set(pictured))
+    if fit is not None:
+        for row in rows:
+            for col in set(pictured) & set(range(len(row))):
+                fit(row[col], widths[col] - CELL_MARGINS)
     tbl = etree.Element(w("tbl"))
     props = sub(tbl, "tblPr")
     if style_id:
@@ -350,12 +375,13 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     return tbl
 
 
-def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = 9000) -> list[int]:
+def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = 9000,
+                  pictured: set[int] | None = None) -> list[int]:  # fmt: skip
     """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
     so that no word is broken; longer ones, such as web addresses, may break), then the space left
     goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins).
     When those minimums do not fit together, the widest columns are narrowed to one width that fits, so that the
-    words broken are the longest ones."""
+    words broken are the longest ones. A column of pictures (`pictured`) asks for an equal share, 2 in at most."""
     char, pad = 135, 280
     minimum: list[int] = []
     wanted: list[int] = []
@@ -364,6 +390,8 @@ def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, tot
         longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 24)
         average = sum(len(text) for text in texts) / max(len(texts), 1)
         minimum.append(longest_word * char + pad)
+        if pictured and col in pictured:
+            minimum[-1] = max(minimum[-1], min(total // columns, 2880))
         wanted.append(max(int(average * char) + pad - minimum[-1], 0))
     spare = total - sum(minimum)
     if spare <= 0:  # the columns of the longest words give up room, those of short words keep theirs

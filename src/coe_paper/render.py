@@ -29,7 +29,8 @@ class Sink(Protocol):
     def style(self, name: str) -> str | None: ...
     def new_list(self, ordered: bool, level: int, start: int) -> int: ...
     def hyperlink_rel(self, url: str) -> str: ...
-    def picture(self, path: str, alt: str, title: str, missing: str) -> Element: ...
+    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element: ...
+    def fit_pictures(self, elements: Sequence[Element], room: int) -> None: ...
     def next_footnote_id(self) -> int: ...
     def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None: ...
     def next_bookmark_id(self) -> int: ...
@@ -51,6 +52,7 @@ class _Table:
     aligns: list[str | None] = field(default_factory=list)
     in_head: bool = False
     row: Token | None = None  # the current row, whose source line the row's first cell bookmarks
+    pictured: set[int] = field(default_factory=set)  # the columns holding a picture
 
 
 @dataclass
@@ -292,7 +294,7 @@ class Renderer:
         self._table = None
         self._cell_flags = ()
         self._emit(ooxml.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns,
-                               self._indent()))
+                               self._indent(), table.pictured, self.doc.fit_pictures))
 
     # -- footnotes -----------------------------------------------------------------------------------------
     def _global_footnote(self, local: int) -> int:
@@ -354,4 +356,9 @@ class Renderer:
                 self._figure = caption
                 ooxml.insert_ppr_child(ooxml.ppr(self._p), ooxml.new("keepNext"))
         path = f"{self.origin.base_dir}/{src}" if self.origin.base_dir else src
-        target.append(self.doc.picture(path, alt, title, f"[{alt or src}]"))
+        room = 0  # the text's width; in a table, its column's (the table narrows it once the widths are known)
+        if self._table is not None:
+            self._table.pictured.add(len(self._table.rows[-1]) - 1 if self._table.rows else 0)
+        elif self._indent():  # a list item's or a quote's picture: the text's width less their indent
+            room = ooxml.TEXT_WIDTH - self._indent()
+        target.append(self.doc.picture(path, alt, title, f"[{alt or src}]", room))
