@@ -100,6 +100,21 @@ def test_pictures_in_the_annex_and_bylines_are_shown_as_in_the_document(make_pro
     assert "[Logo of the partnership]" not in page
 
 
+def test_html_in_a_section_reads_as_in_the_word_document(make_project: MakeProject, tmp_path: Path) -> None:
+    """HTML comments (editors' notes, `coe-paper: ignore` suppressions) never reach readers; `<br>`, `<sup>`,
+    `<sub>`, `<u>` and `<mark>` are the formatting they mean; any other HTML shows as text, as in the .docx."""
+    body = ("## Notes\n\nWater is H<sub>2</sub>O, 10<sup>3</sup> litres, <u>underlined</u>, <mark>marked</mark>,"
+            " a<br>break <!-- editors: check the figures --> and <span>a span</span>.\n\n"
+            "<!-- coe-paper: ignore COE731 a long sentence on purpose -->\nThe next paragraph.\n\n"
+            "<div class=\"box\">a raw block</div>\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert "editors: check" not in page and "coe-paper: ignore" not in page and "&lt;!--" not in page
+    assert "H<sub>2</sub>O, 10<sup>3</sup> litres, <u>underlined</u>, <mark>marked</mark>, a<br>break" in page
+    assert "&lt;span&gt;a span&lt;/span&gt;" in page and "The next paragraph." in page
+    assert "&lt;div class=&quot;box&quot;&gt;a raw block&lt;/div&gt;" in page and '<div class="box">' not in page
+
+
 def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\nbranch: dev\n",
                          "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})  # fmt: skip

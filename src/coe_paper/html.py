@@ -1,7 +1,9 @@
 """Section bodies and template output as HTML for the preview, with markdown-it-py's own HTML renderer.
 
 The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); a few rules are set on it:
-- raw HTML is off: a section's `<script>` shows as text, as it does in Word;
+- raw HTML is read as the .docx reads it and never written out as HTML: comments vanish, `<br>`, `<sup>`, `<sub>`,
+  `<u>` and `<mark>` become those tags (rewritten, attributes dropped), and any other HTML shows as text (a block
+  as code), so a section's `<script>` shows as text, as it does in Word;
 - links keep only https, http, mailto and `#anchors` (others stay text); a link to another section or heading
   points at its id on the page; a relative file link stays as written (COE603 already warns about it);
 - headings move one level down (the page's `h1` is the paper, a section title is `h2`, its `##` is `h3`) and get
@@ -30,6 +32,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
 from .markdown import is_safe_link, link_scheme, plain_text, slugify
+from .structure import COMMENTS_ONLY, INLINE_HTML
 
 
 def _allowed(url: str) -> bool:
@@ -39,7 +42,7 @@ def _allowed(url: str) -> bool:
 
 @cache
 def section_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(footnote_plugin)
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
     md.validateLink = _allowed  # type: ignore[method-assign]
     return md
 
@@ -47,7 +50,7 @@ def section_parser() -> MarkdownIt:
 @cache
 def template_parser() -> MarkdownIt:
     """For the paper's templates (bylines, the annex): `{.Style}` lines become classes."""
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"]).use(attrs_block_plugin)
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin)
     md.validateLink = _allowed  # type: ignore[method-assign]
     return md
 
@@ -161,7 +164,8 @@ class PageRenderer(RendererHTML):
         super().__init__(parser)
         own = parser.renderer.rules if isinstance(parser.renderer, RendererHTML) else {}
         rules: dict[str, Any] = {**own, "image": self.image, "link_open": self.link_open,
-                                 "table_open": self.table_open, "table_close": self.table_close}  # fmt: skip
+                                 "table_open": self.table_open, "table_close": self.table_close,
+                                 "html_block": self.html_block, "html_inline": self.html_inline}  # fmt: skip
         self.rules = rules
         self.images: ImageSink = lambda src, base: None
         self.base_dir: str = ""
@@ -174,6 +178,18 @@ class PageRenderer(RendererHTML):
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        content = tokens[idx].content
+        return "" if COMMENTS_ONLY.fullmatch(content) else f"<pre><code>{escapeHtml(content)}</code></pre>\n"
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        content = tokens[idx].content
+        tag = INLINE_HTML.fullmatch(content.strip())
+        if tag is not None:
+            name = tag.group(2).lower()
+            return "<br>" if name == "br" else f"<{tag.group(1)}{name}>"
+        return "" if content.startswith("<!--") else escapeHtml(content)
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
