@@ -49,6 +49,7 @@ def test_captions_and_cross_references_read_as_in_the_word_document(make_project
              "![A grey square](../paper/images/dot.png \"First chart {#fig-first}\")\n")
     housing = ("## Homes for all\n\nTable: Meetings in the first months {#tbl-meetings}\n\n"
                "| Month | Place |\n|---|---|\n| June | Rome |\n\n"
+               "| City | Members |\n|---|---|\n| Ghent | 2 |\n\nTable: Members by city, written after its table\n\n"
                "![A grey square again](../paper/images/dot.png \"Survey priorities {#fig-chart}\")\n")
     root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
                          "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
@@ -59,6 +60,8 @@ def test_captions_and_cross_references_read_as_in_the_word_document(make_project
     assert "<figcaption>Figure 2: Survey priorities</figcaption>" in page
     assert re.search(r'id="tbl-meetings"[^>]*>\s*Table 1: Meetings in the first months<', page)
     assert '<a href="#fig-chart">Figure 2</a>' in page and '<a href="#tbl-meetings">Table 1</a>' in page
+    caption = page.index("Table 2: Members by city, written after its table")  # above its table, as in the .docx
+    assert page.index("Ghent") > caption > page.index("June")
 
 
 @pytest.mark.parametrize("numbering", [True, False])

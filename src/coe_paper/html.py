@@ -127,7 +127,9 @@ def _text(content: str) -> Token:
 
 
 def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
-    """A `Table:` line next to its table becomes the caption paragraph "Table 1: ...", with the caption's id."""
+    """A `Table:` line next to its table becomes the caption paragraph "Table 1: ...", with the caption's id, above
+    its table (as in the .docx) when it was written after it."""
+    after: list[int] = []
     for index in range(len(tokens) - 1):
         numbered = found.of(tokens[index + 1]) if tokens[index].type == "paragraph_open" else None
         if numbered is not None and numbered.kind == cap.TABLE:
@@ -135,6 +137,11 @@ def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
             if _owns_id(found, numbered):
                 tokens[index].attrSet("id", numbered.id)
             tokens[index + 1].children = [_text(_caption_text(numbered))]
+            if index and tokens[index - 1].type == "table_close":
+                after.append(index)
+    for index in reversed(after):
+        start = max(i for i in range(index) if tokens[i].type == "table_open")  # tables never nest
+        tokens[start:index + 3] = tokens[index:index + 3] + tokens[start:index]
 
 
 def _references(tokens: list[Token], by_id: dict[str, cap.Caption]) -> None:
