@@ -54,7 +54,10 @@ def _entry(doc: DocxBuilder, lvl: int, number: str, text: str, mark: str, width:
     """One entry of the contents: its number and title in a link to the heading, tab stops for both."""
     p = ooxml.paragraph(doc.style(f"toc {lvl}"))
     indent = 220 * (lvl - 1)  # the toc styles' own indents
-    ooxml.set_tabs(p, [("left", indent + 440 + 220 * lvl, "none")] * bool(number) + [("right", width, "dot")])
+    title_at = indent + 440 + 220 * lvl  # a number hangs: a title that wraps goes on under itself, not the number
+    ooxml.set_tabs(p, [("left", title_at, "none")] * bool(number) + [("right", width, "dot")])
+    if number:
+        ooxml.set_indent(p, title_at, title_at - indent)
     if instruction is not None:
         doc.toc_begin = ooxml.field_begin(p, instruction, dirty=True)
     link = ooxml.hyperlink(p, anchor=mark)
