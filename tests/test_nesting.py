@@ -102,6 +102,23 @@ def test_list_items_hold_paragraphs_code_quotes_and_tables_as_their_continuation
     assert table.find(f"{W}tblPr/{W}tblInd").get(f"{W}w") == "720"
 
 
+def test_a_figure_in_a_list_item_or_quote_has_its_caption_indented_with_it(make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:  # fmt: skip
+    """A figure's caption stands under the figure: indented with the list item or quote that holds it."""
+    body = ("## Figures\n\n### The data we need\n\n"
+            "1. An item with a chart:\n\n   ![A dot](../paper/images/dot.png \"Chart in an item\")\n\n"
+            "> ![A dot](../paper/images/dot.png \"Chart in a quote\")\n")
+    root = make_project({"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "figures.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    document = docx.Document(str(result.output))
+    for caption, expected in (("Figure 1: Chart in an item", 720), ("Figure 2: Chart in a quote", 720)):
+        p = paragraph(document, caption)
+        figure = p.getprevious()
+        assert figure.find(f".//{W}drawing") is not None
+        assert indent(p) == indent(figure) == expected, caption
+
+
 def test_an_item_that_starts_with_a_list_gets_no_empty_item(make_project: MakeProject, tmp_path: Path) -> None:
     out, _ = build(make_project, tmp_path)
     document = docx.Document(str(out))

@@ -141,7 +141,10 @@ class Renderer:
         self._p = None
         if self._figure is not None:
             caption, self._figure = self._figure, None
-            self._emit(self._caption(ooxml.paragraph(self.doc.style("caption")), caption))
+            p = ooxml.paragraph(self.doc.style("caption"))
+            if self._indent():  # under its figure, in a list item or a quote
+                ooxml.set_indent(p, self._indent())
+            self._emit(self._caption(p, caption))
 
     def _heading_close(self, token: Token) -> None:
         if self._table is None:
