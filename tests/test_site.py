@@ -64,6 +64,18 @@ def test_captions_and_cross_references_read_as_in_the_word_document(make_project
     assert page.index("Ghent") > caption > page.index("June")
 
 
+def test_a_figure_in_a_tight_list_item_is_a_figure_that_links_reach(make_project: MakeProject, tmp_path: Path) -> None:
+    """A tight list's paragraphs are not written out; a figure in one still is a `<figure>` with its id, and its
+    caption is inside it (a `<figcaption>` anywhere else is not HTML)."""
+    body = ("## Charts\n\n- ![A grey square](../paper/images/dot.png \"Tight caption {#fig-tight}\")\n- second\n\n"
+            "See [the chart](#fig-tight).\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert re.search(r'<li>\s*<figure[^>]*id="fig-tight"[^>]*>\s*<img[^>]*>\s*<figcaption>Figure 2: Tight caption'
+                     r"</figcaption>\s*</figure>", page)  # fmt: skip
+    assert '<a href="#fig-tight">Figure 2</a>' in page
+
+
 @pytest.mark.parametrize("numbering", [True, False])
 def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: MakeProject, tmp_path: Path,
                                                                 numbering: bool) -> None:  # fmt: skip

@@ -98,6 +98,7 @@ def _figures(tokens: list[Token], found: cap.Captions) -> None:
                 and children[0].type == "image":  # fmt: skip
             image = children[0]
             opening.tag = closing.tag = "figure"
+            opening.hidden = closing.hidden = False  # a tight list's paragraph: the figure is still written
             opening.attrSet("class", "figure")
             inline.children = [image]
             numbered = found.of(image)
