@@ -460,3 +460,17 @@ def test_coe802_template_docx_unreadable(make_project: MakeProject) -> None:
     d = only_error(result.diagnostics)
     assert (d.code, d.severity, d.path) == ("COE802", "error", "paper/template.docx")
     assert not (root / "build").exists()
+
+
+def test_a_picture_a_template_shows_that_is_missing_is_coe501(make_project: MakeProject) -> None:
+    """A picture in a template's output (a logo in the annex) that is not there would print as "[alt text]" in the
+    document: validate says so, at the template, once however often it renders."""
+    byline = "{.Byline}\nLead: {{ section.lead.name }} ![Seal](paper/images/seal.png)\n"
+    root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Partnership logo](paper/images/logo.png)\n"
+                                                        "![A dot](paper/images/dot.png)\n",
+                         "paper/templates/byline.md.j2": byline})  # fmt: skip
+    found = [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
+    assert [(d.path, d.severity) for d in found] == [("paper/templates/annex.md.j2", "error"),
+                                                     ("paper/templates/byline.md.j2", "error")]  # fmt: skip
+    assert "paper/images/logo.png" in found[0].message and "paper/images/seal.png" in found[1].message
+    assert pipeline.assemble(root).output is None

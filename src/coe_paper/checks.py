@@ -316,6 +316,27 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
                         "export it again as PNG or JPEG")  # fmt: skip
 
 
+def template_pictures(path: str, text: str, source: Source) -> Iterator[Diagnostic]:
+    """COE501 a picture in a template's output (its path read from the project, as the document reads it) that is
+    not a file: the document would print its alt text in brackets instead."""
+    if "![" not in text:
+        return
+    from .markdown import template_parser
+
+    for token in template_parser().parse(text):
+        for child in token.children or ():
+            src = str(child.attrs.get("src", "")) if child.type == "image" else ""
+            if not src or link_scheme(src):
+                continue
+            try:
+                where = normalise(src)
+            except SourceError:
+                where = src
+            if not source.exists(where):
+                yield error(path, 0, 0, "COE501", f"image '{src}' in the template's output not found",
+                            "give the picture's path from the project's folder, e.g. paper/images/logo.png")
+
+
 _SMALLER = "export it again at the size it is shown (a page is about 2,000 pixels wide at 300 dpi)"
 
 

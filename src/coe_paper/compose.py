@@ -204,9 +204,15 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     builder.numbering_on = False
     renderer = SectionRenderer(loaded.root, builder, by_id, starts, as_elements)
 
+    def rendered(name: str, values: dict[str, Any]) -> str | None:
+        text, problems = templates.render(name, values)
+        if not as_elements:  # the older revision a comparison reads is not validated: its pictures may be gone
+            problems += checks.template_pictures(templates.paths.get(name, name), text or "", loaded.source)
+        found.extend(p for p in problems if p not in found)  # a byline runs once per section: report once
+        return text
+
     def part(name: str) -> list[ooxml.Element]:
-        text, problems = templates.render(name, context)
-        found.extend(p for p in problems if p not in found)
+        text = rendered(name, context)
         return renderer.part(name, text) if text is not None else []
 
     title_page = [*part("title_page.md.j2"), page_break(), *part("cover_back.md.j2")]
@@ -214,8 +220,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     builder.numbering_on = True
     sections: list[tuple[Section, list[ooxml.Element]]] = []
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
-        byline, problems = templates.render("byline.md.j2", context | {"section": ref})
-        found.extend(p for p in problems if p not in found)  # the byline runs once per section: report once
+        byline = rendered("byline.md.j2", context | {"section": ref})
         blocks = [_section_heading(builder, index, section), *(renderer.byline(byline) if byline else [])]
         blocks += renderer.body(index, section, parsed[section.id])
         sections.append((section, blocks))

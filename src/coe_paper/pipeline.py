@@ -222,7 +222,9 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
                                              "annex.md.j2")]  # fmt: skip
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
     for name, values in contexts:
-        found += [problem for problem in templates.render(name, values)[1] if problem not in found]
+        text, problems = templates.render(name, values)
+        problems += checks.template_pictures(templates.paths.get(name, name), text or "", loaded.source)
+        found += [problem for problem in problems if problem not in found]
     templates.close(isinstance(loaded.source, WorkTree))
     return found
 
