@@ -79,8 +79,9 @@ def test_a_figure_in_a_tight_list_item_is_a_figure_that_links_reach(make_project
 @pytest.mark.parametrize("numbering", [True, False])
 def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: MakeProject, tmp_path: Path,
                                                                 numbering: bool) -> None:  # fmt: skip
-    """The contents and the section titles carry the paper's chapter numbers (1 for the first section, as in the
-    .docx); the status board and the annex get none, and a paper with `numbering: false` shows no numbers."""
+    """The contents, the section titles and their headings carry the paper's numbers (1 for the first section, 1.1
+    for its first heading, as in the .docx); the status board and the annex get none, and a paper with
+    `numbering: false` shows no numbers."""
     extra = "" if numbering else "numbering: false\n"
     root = make_project({"paper/paper.yaml": PAPER_YAML + extra})
     page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
@@ -91,12 +92,16 @@ def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: Ma
 
     entries = [text(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)]
     titles = [text(h2) for h2 in re.findall(r'<h2 id="[^"]*-title">(.*?)</h2>', page, re.S)]
+    headings = [text(h) for h in re.findall(r'<h[34] id="[^"]*">(.*?)</h[34]>', page, re.S)]
     if numbering:
         assert entries == ["Status of the sections", "1 Introduction", "2 Housing", "3 Outlook", "Annex"]
         assert titles == ["1 Introduction", "2 Housing", "3 Outlook"]
+        assert headings[:4] == ["1.1 Why equal cities", "2.1 Homes for all", "2.1.1 The data we need",
+                                "3.1 Next steps"]  # fmt: skip
     else:
         assert entries == ["Status of the sections", "Introduction", "Housing", "Outlook", "Annex"]
         assert titles == ["Introduction", "Housing", "Outlook"]
+        assert headings[:4] == ["Why equal cities", "Homes for all", "The data we need", "Next steps"]
     assert "<ol" not in nav  # no list numbers of the browser's own
 
 

@@ -32,6 +32,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
 from .markdown import is_safe_link, link_scheme, plain_text, slugify
+from .numbering import HeadingNumbers
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
 
@@ -216,15 +217,33 @@ class PageRenderer(RendererHTML):
         return self.renderToken(tokens, idx, options, env)
 
 
+def _number_headings(tokens: list[Token], chapter: str) -> None:
+    """Number the headings as the .docx numbers them under chapter `chapter` ("2.1", "2.1.1"): those of the body
+    itself, not those in a quote or a list item (there Word shows them as bold text)."""
+    numbers = HeadingNumbers()
+    numbers.counts[0] = int(chapter)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0:
+            number = numbers.next(int(token.markup.count("#")) if token.markup.startswith("#") else
+                                  (1 if token.markup.startswith("=") else 2))  # fmt: skip
+            inline = tokens[index + 1]
+            if number and inline.children is not None:
+                inline.children.insert(0, _text(f"{number} "))
+
+
 def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, images: ImageSink,
-                   by_id: dict[str, cap.Caption] | None = None, start: tuple[int, int] = (0, 0)) -> str:  # fmt: skip
+                   by_id: dict[str, cap.Caption] | None = None, start: tuple[int, int] = (0, 0),
+                   chapter: str = "") -> str:  # fmt: skip
     """A section body as HTML (its headings from `h3`); `by_id` and `start` are the paper's captions by id and the
-    figures and tables before this section (`captions.numbered`)."""
+    figures and tables before this section (`captions.numbered`); `chapter`, its chapter number when the paper
+    numbers its headings."""
     md = section_parser()
     env: dict[str, Any] = {"docId": section_id}
     tokens = md.parse(body, env)
     found = cap.collect([tokens], start, by_id)
     _shift_headings(tokens, anchors)
+    if chapter:
+        _number_headings(tokens, chapter)
     _figures(tokens, found)
     _table_captions(tokens, found)
     _references(tokens, found.by_id)

@@ -154,7 +154,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                          "number": numbers.get(section.id, ""),
                          "byline": render_template_output(byline or "", images=files.image),
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
-                                                starts[section.id]),
+                                                starts[section.id], numbers.get(section.id, "")),
                          "words": parsed[section.id].words})  # fmt: skip
     annex, _ = templates.render("annex.md.j2", context)
     board = []
