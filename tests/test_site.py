@@ -135,6 +135,20 @@ def test_html_in_a_section_reads_as_in_the_word_document(make_project: MakeProje
     assert "&lt;div class=&quot;box&quot;&gt;a raw block&lt;/div&gt;" in page and '<div class="box">' not in page
 
 
+def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """Word numbers footnotes on through the whole paper, one number a reference; so do the page's references and
+    the notes listed under each section (the second section's first note is 3, not 1)."""
+    intro = "## Why equal cities\n\nA claim[^a] and another[^b].\n\n[^a]: First note.\n\n[^b]: Second note.\n"
+    housing = "## Homes for all\n\nA third claim[^x].\n\n[^x]: Third note.\n"
+    root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    refs = re.findall(r'<sup class="footnote-ref"><a href="#fn-([a-z]+)-\d+"[^>]*>\[(\d+)\]</a></sup>', page)
+    assert refs == [("intro", "1"), ("intro", "2"), ("housing", "3")]
+    assert re.search(r'<li id="fn-housing-1" class="footnote-item" value="3">', page)
+
+
 def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\nbranch: dev\n",
                          "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})  # fmt: skip

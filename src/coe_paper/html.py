@@ -62,6 +62,7 @@ class Anchors:
 
     used: set[str] = field(default_factory=set)
     headings: dict[str, str] = field(default_factory=dict)  # slug as written in links -> id on the page
+    footnotes: int = 0  # footnote references so far on the page: Word numbers them on through the paper
 
     def claim(self, wanted: str) -> str:
         candidate, n = wanted or "heading", 0
@@ -174,7 +175,9 @@ class PageRenderer(RendererHTML):
         own = parser.renderer.rules if isinstance(parser.renderer, RendererHTML) else {}
         rules: dict[str, Any] = {**own, "image": self.image, "link_open": self.link_open,
                                  "table_open": self.table_open, "table_close": self.table_close,
-                                 "html_block": self.html_block, "html_inline": self.html_inline}  # fmt: skip
+                                 "html_block": self.html_block, "html_inline": self.html_inline,
+                                 "footnote_ref": self.footnote_ref, "footnote_open": self.footnote_open}  # fmt: skip
+        self._footnote_ref, self._footnote_open = own.get("footnote_ref"), own.get("footnote_open")
         self.rules = rules
         self.images: ImageSink = lambda src, base: None
         self.base_dir: str = ""
@@ -187,6 +190,19 @@ class PageRenderer(RendererHTML):
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+    def footnote_ref(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """A reference numbered as the .docx numbers it: one more than the page's last, each reference its own."""
+        self.anchors.footnotes += 1
+        env.setdefault("coeFirst", {}).setdefault(tokens[idx].meta["id"], self.anchors.footnotes)
+        written: str = self._footnote_ref(tokens, idx, options, env)  # type: ignore[misc]
+        return f'{written.rpartition(">[")[0]}>[{self.anchors.footnotes}]</a></sup>'
+
+    def footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """A note in the list under its section, numbered as its first reference."""
+        opened: str = self._footnote_open(tokens, idx, options, env)  # type: ignore[misc]
+        number = env.get("coeFirst", {}).get(tokens[idx].meta["id"])
+        return opened.replace(">", f' value="{number}">', 1) if number else opened
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         content = tokens[idx].content
