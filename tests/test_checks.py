@@ -474,3 +474,6 @@ def test_a_picture_a_template_shows_that_is_missing_is_coe501(make_project: Make
                                                      ("paper/templates/byline.md.j2", "error")]  # fmt: skip
     assert "paper/images/logo.png" in found[0].message and "paper/images/seal.png" in found[1].message
     assert pipeline.assemble(root).output is None
+    root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Host](../etc/hosts) ![Remote](https://example.org/a.png)"
+                                                        "\n"})  # fmt: skip
+    assert [d.code for d in pipeline.check(root).diagnostics if d.code.startswith("COE50")] == ["COE503", "COE503"]

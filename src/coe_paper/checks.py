@@ -318,7 +318,7 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
 
 def template_pictures(path: str, text: str, source: Source) -> Iterator[Diagnostic]:
     """COE501 a picture in a template's output (its path read from the project, as the document reads it) that is
-    not a file: the document would print its alt text in brackets instead."""
+    not a file, COE503 one outside the project: the document would print its alt text in brackets instead."""
     if "![" not in text:
         return
     from .markdown import template_parser
@@ -326,14 +326,19 @@ def template_pictures(path: str, text: str, source: Source) -> Iterator[Diagnost
     for token in template_parser().parse(text):
         for child in token.children or ():
             src = str(child.attrs.get("src", "")) if child.type == "image" else ""
-            if not src or link_scheme(src):
+            if not src:
                 continue
             try:
+                if link_scheme(src):
+                    raise OutsideProject(f"'{src}' is not a file in the project")
                 where = normalise(src)
-            except SourceError:
-                where = src
+            except SourceError as exc:
+                yield error(path, 0, 0, "COE503", f"image in the template's output: {exc}")
+                continue
             if not source.exists(where):
-                yield error(path, 0, 0, "COE501", f"image '{src}' in the template's output not found",
+                code, why = (("COE503", "leads outside the project through a symbolic link")
+                             if isinstance(unreadable(source, where), OutsideProject) else ("COE501", "not found"))
+                yield error(path, 0, 0, code, f"image '{src}' in the template's output {why}",
                             "give the picture's path from the project's folder, e.g. paper/images/logo.png")
 
 
