@@ -297,6 +297,14 @@ def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProjec
 
 
 
+def test_coe721_passes_over_words_in_other_scripts(make_project: MakeProject) -> None:
+    """Each Greek, Cyrillic or Chinese word was 'not in the en_GB dictionary'; a Latin word with letters of its
+    own (Łódź) is still looked up."""
+    text = "Greece (Ελλάδα και Κύπρος), Bulgaria (България), China (中国) and Łódź."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found] == [("COE721", col(text, "Łódź"))]
+
+
 def test_coe721_reads_a_word_with_decomposed_accents_whole(make_project: MakeProject) -> None:
     """Accents written as combining marks (as macOS and many PDFs write them) are part of their word: "naïve" and
     "protégé" so written were reported as the unknown words 'nai', 've', 'prote' and 'ge'."""

@@ -292,8 +292,10 @@ def _allowed(context: Context) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _skip(word: str) -> bool:
-    """Acronyms, words with inner capitals and single letters are not spell-checked."""
-    return len(word) < 2 or any(c.isupper() for c in word[1:])
+    """Acronyms, words with inner capitals, single letters and words in a script other than the Latin alphabet
+    (Greek, Cyrillic, Arabic, Chinese: no English dictionary holds them) are not spell-checked."""
+    return len(word) < 2 or any(c.isupper() for c in word[1:]) or (
+        not word.isascii() and any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in word))
 
 
 def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
