@@ -364,6 +364,18 @@ def test_status_piped_is_plain_aligned_text(make_project: MakeProject) -> None:
         assert len(lines) > 3
     sections = [line.split() for line in cli("--project", str(root), "status").stdout.splitlines()[3:]]
     assert [row[1] for row in sections] == ["intro", "housing", "outlook"]
+    assert all(len(row) == 8 for row in sections), sections
+
+
+@pytest.mark.parametrize(("low", "high", "shown"), [(300, 800, "300-800"), (300, None, "\u2265300"),
+                                                    (0, 800, "\u2264800"), (0, None, "")])  # fmt: skip
+def test_status_says_the_word_limits_there_are(low: int, high: int | None, shown: str) -> None:
+    """A section with no word limits showed '23/0-' in status and '(0-)' on the preview's board."""
+    from coe_paper.report import SectionStatus
+
+    row = SectionStatus("intro", "sections/01-intro.md", "Intro", "draft", "1", "rome", 23, low, high, "ok", None,
+                        None, None, 0, 0, 0)  # fmt: skip
+    assert row.word_limits == shown
 
 
 def test_a_closed_standard_stream_is_no_traceback(make_project: MakeProject) -> None:

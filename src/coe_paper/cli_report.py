@@ -74,11 +74,11 @@ def status(
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
     cells: list[list[tuple[str, str]]] = []
     for row in rows:
-        limits = f"{row.min_words}-{row.max_words if row.max_words is not None else ''}"
+        words = f"{row.words}/{row.word_limits}" if row.word_limits else str(row.words)
         by = (row.last_change_org or "(unmapped)") if row.last_change else ""
         problems = "red" if row.errors else "yellow" if row.warnings else ""
         cells.append([(row.number, ""), (row.id, ""), (row.status, ""), (row.lead, ""),
-                      (f"{row.words}/{limits}", colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
+                      (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
                       (str(row.diagnostics), problems)])  # fmt: skip
     _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
 

@@ -35,8 +35,15 @@ class SectionStatus:
     def diagnostics(self) -> int:
         return self.errors + self.warnings
 
+    @property
+    def word_limits(self) -> str:
+        """The outline's limits, without a space (a column a script splits): '300-800', '≥300', '≤800', or ''."""
+        if self.max_words is None:
+            return f"\u2265{self.min_words}" if self.min_words else ""
+        return f"{self.min_words}-{self.max_words}" if self.min_words else f"\u2264{self.max_words}"
+
     def as_dict(self) -> dict[str, object]:
-        return asdict(self) | {"diagnostics": self.diagnostics}
+        return asdict(self) | {"diagnostics": self.diagnostics, "word_limits": self.word_limits}
 
 
 @dataclass(frozen=True)
