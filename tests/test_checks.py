@@ -280,6 +280,7 @@ def test_coe401_heading_skips_a_level(make_project: MakeProject) -> None:
 def test_coe402_level_one_heading(make_project: MakeProject) -> None:
     d = only(validate(make_project, intro(f"{FILLER}\n\n# Big heading\n\n## Smaller\n")))
     assert where(d) == ("COE402", "warning", INTRO, 11, 1)
+    assert "starts a chapter of its own" in d.hint  # and moves every later chapter's number
 
 
 # -- COE5xx: images --------------------------------------------------------------------------------------------

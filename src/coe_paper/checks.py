@@ -245,7 +245,9 @@ def headings(item: Parsed) -> Iterator[Diagnostic]:
         if new == 1:
             yield warning(item.section.path, line, 1, "COE402",
                           "level-1 heading inside a section; the section title is the level-1 heading",
-                          "use '##' for the section's top headings")  # fmt: skip
+                          "use '##' for the section's top headings: in the document this heading starts a chapter "
+                          "of its own, and every later chapter's number is one more than status and the preview "
+                          "show")  # fmt: skip
         elif new > level + 1:
             yield error(item.section.path, line, 1, "COE401",
                         f"heading level {new} follows level {level}, skipping level {level + 1}",
