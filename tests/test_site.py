@@ -20,7 +20,7 @@ from chromium import Browser
 from coe_paper import site
 from coe_paper.cli import app
 from coe_paper.serve import PreviewServer
-from conftest import PAPER_YAML, REPO_ROOT, MakeProject, require_client, section_text
+from conftest import PAPER_YAML, REPO_ROOT, MakeProject, require_client, section_text, tiny_png
 
 SHOTS = Path(os.environ.get("COE_SCREENSHOTS", "")) if os.environ.get("COE_SCREENSHOTS") else None
 
@@ -250,6 +250,23 @@ def test_long_words_urls_and_code_lines_stay_within_a_phone_screen(browser: Brow
     assert page is not None
     browser.load(page.as_uri(), width=390, height=844, mobile=True)
     assert browser.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_picture_in_a_table_cell_takes_a_column_s_share(browser: Browser, make_project: MakeProject,
+                                                            tmp_path: Path) -> None:  # fmt: skip
+    """A picture in a table cell showed at its full size and squeezed the other columns, where the .docx gives a
+    column of pictures at most 2 inches; one in a paragraph is at most the text's width."""
+    body = ("## Pictures\n\n| City | Map | Notes |\n|---|---|---|\n| Rome | ![Map of Rome](map.png) | The map "
+            "shows the districts that the housing programme covers first. |\n\nIn the text: ![Map](map.png)\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook"),
+                         "sections/map.png": tiny_png(1600, 400)})  # fmt: skip
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri(), width=1280, height=900)
+    widths = browser.evaluate("[...document.querySelectorAll('main img')].filter(i => i.alt.startsWith('Map'))"
+                              ".map(i => i.getBoundingClientRect().width)")  # fmt: skip
+    text = browser.evaluate("document.querySelector('main').getBoundingClientRect().width")
+    assert len(widths) == 2 and 0 < widths[0] <= 192 and 0 < widths[1] <= text, (widths, text)
 
 
 def test_the_browser_check_sees_console_errors(browser: Browser, tmp_path: Path) -> None:
