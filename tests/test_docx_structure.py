@@ -462,3 +462,15 @@ def test_a_footnote_cited_twice_gets_a_copy_per_reference(tmp_path: Path) -> Non
     notes = {fid: " ".join(text(p) for p in paragraphs).strip() for fid, paragraphs in builder._footnotes}
     assert notes[refs[0]] == notes[refs[2]] == "Alpha note."
     assert notes[refs[1]] == "Beta."
+
+
+def test_text_after_a_table_keeps_a_paragraph_s_space_from_it(tmp_path: Path) -> None:
+    """The paragraph after a table had no space before it, so its first line touched the table's last border; a
+    heading has space of its own, and a caption is above its table."""
+    root = kitchen_sink_project(tmp_path / "project")
+    builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))
+    source = ("| A | B |\n|---|---|\n| 1 | 2 |\n\nText after it.\n\n| C |\n|---|\n| 3 |\n\n- an item\n\n"
+              "| D |\n|---|\n| 4 |\n\n## A heading\n\nTable: A caption\n\n| E |\n|---|\n| 5 |\n")
+    out = Renderer(builder).render(parse(source))
+    before = {text(p): val(p.find("w:pPr/w:spacing", NS), "before") for p in out if p.tag == f"{{{W}}}p"}
+    assert before == {"Text after it.": "200", "an item": "200", "A heading": None, "Table: A caption": None}

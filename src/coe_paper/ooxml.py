@@ -239,6 +239,16 @@ def fit_drawings(elements: Iterable[Element], room: int) -> None:
                     extent.set("cy", str(cy * limit // cx))
 
 
+def style_of(p: Element) -> str | None:
+    """The paragraph style id of `p` (None: the default, Normal)."""
+    style = p.find(f"{w('pPr')}/{PSTYLE}")
+    return None if style is None else style.get(_VAL)
+
+
+def set_space_before(p: Element, twips: int) -> None:
+    insert_ppr_child(ppr(p), new("spacing", before=str(twips)))
+
+
 def set_style(p: Element, style_id: str) -> None:
     """Give paragraph `p` the paragraph style `style_id`."""
     props = ppr(p)

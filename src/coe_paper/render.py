@@ -3,6 +3,7 @@ become runs in `render_inline.py`."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 Element = ooxml.Element
 _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
+_TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
+SPACE_AFTER_TABLE = 200  # twips: the template's default space after a paragraph (docDefaults)
 
 
 class Sink(Protocol):
@@ -121,7 +124,17 @@ class Renderer:
             handler = handlers.get(token.type)
             if handler is not None:
                 handler(token)
+        self._space_after_tables()
         return self.out
+
+    def _space_after_tables(self) -> None:
+        """A paragraph of text right after a table leaves the space above it that a paragraph leaves below itself
+        (the document's 10 pt): its first line had touched the table's last border. A heading or a caption has
+        space of its own."""
+        plain = {None, self.doc.style("List Paragraph"), self.doc.style("Quote")}
+        for before, after in itertools.pairwise(self.out):
+            if before.tag == _TABLE and after.tag == _PARAGRAPH and ooxml.style_of(after) in plain:
+                ooxml.set_space_before(after, SPACE_AFTER_TABLE)
 
     def _emit(self, element: Element) -> None:
         self._sinks[-1].append(element)
