@@ -87,7 +87,7 @@ class Group:
         for index, unit in enumerate(units):
             if index:
                 prev = units[index - 1]
-                self.spans.append((prev.end, unit.spans[0][0] if unit.spans else unit.end))
+                self.spans.append((prev.end, _content_start(unit)))
                 self.sflags.append(frozenset())
                 self.unit_at.append(index)
             self.starts.append(len(self.spans))
@@ -315,6 +315,14 @@ class Group:
                 if base + vb == pos and ge > offset and (pos >= len(self.spans) or ge <= self.spans[pos][0]):
                     offset = max(offset, ge)
         return offset
+
+
+def _content_start(unit: Unit) -> int:
+    """Where a block's inline Markdown begins: its first character, or the delimiters that open there (a bold or
+    a link at the start of an item stays when the paragraph mark before it is deleted)."""
+    if not unit.spans:
+        return unit.end
+    return min([unit.spans[0][0]] + [gs for va, _vb, gs, _ge in unit.groups if va == 0])
 
 
 def first_author(group: Sequence[Paragraph]) -> str:

@@ -1,0 +1,126 @@
+"""A reviewer in LibreOffice: a .docx that `assemble` made, opened in LibreOffice over UNO with Track Changes on,
+edited as a person would (text typed over, a paragraph break deleted or typed, a comment added) and saved as
+Word 2007 XML. The tracked changes are LibreOffice's own, not written by the tests.
+
+`review(src, dest, steps, tmp)` runs the steps; each is a tuple: ("replace", text, new), ("insert_after", text,
+new), ("join_after", text) deletes the paragraph mark after the paragraph holding `text`, ("split_at", text) types
+a paragraph break after `text`, ("comment", text, words) comments on `text`. Skips (or fails under
+COE_REQUIRE_CLIENTS=1) without LibreOffice and a Python that can import `uno`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from conftest import require_client
+
+SCRIPT = r'''
+import json, sys, time, uno
+from com.sun.star.beans import PropertyValue
+
+def prop(name, value):
+    p = PropertyValue(); p.Name = name; p.Value = value; return p
+
+pipe, src, dest, author, steps = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5])
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+for _ in range(240):
+    try:
+        ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        time.sleep(0.25)
+else:
+    sys.exit("LibreOffice did not answer")
+smgr = ctx.ServiceManager
+config = smgr.createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider", ctx)
+access = config.createInstanceWithArguments("com.sun.star.configuration.ConfigurationUpdateAccess",
+                                            (prop("nodepath", "/org.openoffice.UserProfile/Data"),))
+given, _, family = author.partition(" ")
+access.setPropertyValue("givenname", given)
+access.setPropertyValue("sn", family)
+access.commitChanges()
+desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+try:
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
+    doc.RecordChanges = True
+
+    def find(text):
+        search = doc.createSearchDescriptor()
+        search.SearchString = text
+        found = doc.findFirst(search)
+        if found is None:
+            sys.exit(f"not found in the document: {text!r}")
+        return found
+
+    for step in steps:
+        kind, text, *rest = step
+        found = find(text)
+        if kind == "replace":
+            found.setString(rest[0])
+        elif kind == "insert_after":
+            found.Text.insertString(found.End, rest[0], False)
+        elif kind == "join_after":
+            cursor = found.Text.createTextCursorByRange(found.End)
+            cursor.gotoEndOfParagraph(False)
+            cursor.goRight(1, True)
+            cursor.setString("")
+        elif kind == "split_at":
+            found.Text.insertControlCharacter(found.End, 0, False)
+        elif kind == "comment":
+            note = doc.createInstance("com.sun.star.text.textfield.Annotation")
+            note.Author = author
+            note.Content = rest[0]
+            found.Text.insertTextContent(found, note, True)
+        else:
+            sys.exit(f"unknown step {kind}")
+    doc.storeToURL(uno.systemPathToFileUrl(dest), (prop("FilterName", "MS Word 2007 XML"),))
+    doc.close(True)
+finally:
+    try:
+        desktop.terminate()
+    except Exception:  # the bridge goes down as LibreOffice quits
+        pass
+'''
+
+
+def _uno_python() -> str:
+    for candidate in ("/usr/bin/python3", shutil.which("python3") or "", sys.executable):
+        if candidate and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
+            return candidate
+    message = "no Python here can import uno (python3-uno)"
+    if os.environ.get("COE_REQUIRE_CLIENTS") == "1":
+        pytest.fail(f"{message} and COE_REQUIRE_CLIENTS=1 requires it")
+    pytest.skip(message)
+
+
+def review(src: Path, dest: Path, steps: Sequence[tuple[str, ...]], tmp: Path, author: str = "Ana Rossi") -> Path:
+    """dest: src as LibreOffice saves it after the steps, made with Track Changes on."""
+    soffice = require_client("soffice")
+    python = _uno_python()
+    pipe = f"coe-review-{uuid.uuid4().hex}"
+    profile = tmp / f"lo-profile-{pipe}"
+    office = subprocess.Popen([soffice, "--headless", "--invisible", "--norestore", "--nologo",
+                               f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={pipe};urp;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done: subprocess.CompletedProcess[str] | None = None
+    try:
+        done = subprocess.run([python, "-c", SCRIPT, pipe, str(src.resolve()), str(dest.resolve()), author,
+                               json.dumps(list(steps))], capture_output=True, text=True, timeout=240)
+    finally:
+        try:
+            office.wait(60)
+        except subprocess.TimeoutExpired:
+            office.kill()
+            office.wait()
+    assert done is not None and done.returncode == 0, done and done.stderr
+    assert dest.is_file()
+    return dest
