@@ -180,7 +180,7 @@ class _SectionEdits:
                 self.findings.append(Finding("formatting", mark[1] if mark else 0, "", f"formatting changed on "
                                              f"“{para.text()[:50]}” (formatting is not taken from Word)"))
         queue = list(units) if units is not None else None
-        for group in _groups(paras, body=units is None):
+        for group in _groups(paras, body=units is None, rest=self._rest):
             olds = _old_paragraphs(group)
             found: list[Unit] = []
             for old in olds:
@@ -201,6 +201,13 @@ class _SectionEdits:
             reps, findings = Group(group, found, self.ctx, self.text).edits()
             self.replacements += reps
             self.findings += findings
+
+    def _rest(self, group: list[Paragraph], after: Paragraph) -> bool:
+        """Whether `after`, a paragraph with no bookmark and no change, is the second half of a block the group
+        ends in, split where the group's last mark was inserted: together they give that block's text."""
+        old = _old_paragraphs([*group, after])[-1]
+        unit = self._unit(old)
+        return unit is not None and unit.text == "".join(p.text(accept=False) for p in old)
 
     def _table(self, table: Table) -> None:
         after: int | None = None
@@ -267,15 +274,19 @@ def _row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:
     return all(run.rev is not None and run.rev.kind == "del" for run in runs)
 
 
-def _groups(paras: list[Paragraph], body: bool = True) -> Iterator[list[Paragraph]]:
+def _groups(paras: list[Paragraph], body: bool = True,
+            rest: Callable[[list[Paragraph], Paragraph], bool] | None = None) -> Iterator[list[Paragraph]]:
     """Runs of paragraphs joined by inserted or deleted marks. A new paragraph at the end of a story (nothing
-    after it to join) is joined to the paragraph before it, as Word records it when Enter is pressed there."""
+    after it to join) is joined to the paragraph before it, as Word records it when Enter is pressed there. In
+    the body, a paragraph with no bookmark and no change (a byline) ends a group, unless `rest` finds it is the
+    second half of a split block."""
     groups: list[list[Paragraph]] = []
     group: list[Paragraph] = []
     for index, para in enumerate(paras):
         group.append(para)
         after = paras[index + 1] if index + 1 < len(paras) else None
-        foreign = body and after is not None and _bookmark(after) is None and not changed([after])
+        foreign = body and after is not None and _bookmark(after) is None and not changed([after]) and not (
+            rest is not None and para.mark is not None and para.mark.kind == "ins" and rest(group, after))
         if para.mark is None or foreign:  # a template's paragraph (byline, page break) ends a group
             groups.append(group)
             group = []
