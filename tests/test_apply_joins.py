@@ -162,3 +162,21 @@ def test_a_paragraph_split_in_libreoffice(project: tuple[Path, Path], tmp_path: 
     assert "A paragraph before\n\na link.\n" in text
     assert {(o.status, o.author) for o in plan.outcomes} == {("applied", "Ana Rossi")} and len(plan.outcomes) == 2
     assert pipeline.check(root).project is not None
+
+
+def test_a_join_with_what_follows_the_section_is_reported_not_lost(project: tuple[Path, Path],
+                                                                   tmp_path: Path) -> None:
+    """The last paragraph's mark deleted joins it to the next section's title: nothing in this section's file can
+    say that. The change was dropped without a word (no finding, exit 0); it is reported as skipped, at its line."""
+    root, built = project
+    before = intro(root)
+    for name, reviewed in (("word", tmp_path / "r.docx"), ("libreoffice", tmp_path / "lo.docx")):
+        if name == "word":
+            word_join(built, reviewed, "says so.")
+        else:
+            review(built, reviewed, [("join_after", "says so.")], tmp_path)
+        plan = apply(root, reviewed)
+        assert intro(root) == before
+        assert [(path, f.kind, f.line, f.author) for path, f in plan.findings] == [
+            ("sections/01-intro.md", "skipped", 18, "Ana Rossi")], name
+        assert "join" in plan.findings[0][1].message

@@ -200,7 +200,17 @@ class _SectionEdits:
                 continue
             reps, findings = Group(group, found, self.ctx, self.text).edits()
             self.replacements += reps
-            self.findings += findings
+            self.findings += findings + self._join_out(group, found[-1])
+
+    def _join_out(self, group: list[Paragraph], unit: Unit) -> list[Finding]:
+        """A group that ends in a deleted mark joins its last paragraph to what follows it outside the section's
+        text here (the next section's title, a byline, a table), which the file cannot hold: said, not lost."""
+        mark = group[-1].mark
+        if mark is None or mark.kind != "del" or not self.ctx.accepted(mark.author) or not group[-1].text():
+            return []
+        return [Finding("skipped", unit.line, mark.author, "a deleted paragraph mark joins this paragraph to what "
+                        "follows it (the next section, a byline or a table), which is not in this file; join "
+                        "them by hand")]
 
     def _rest(self, group: list[Paragraph], after: Paragraph) -> bool:
         """Whether `after`, a paragraph with no bookmark and no change, is the second half of a block the group
