@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from coe_paper import pipeline, wordread, writeback
 from coe_paper.cli import app
 from conftest import GIT_ENV, MakeProject, git_commit, section_text
+from libreoffice_review import review
 from reviewkit import tracked
 
 BODY = """\
@@ -255,3 +256,14 @@ def test_comments_follow_the_sources(project: tuple[Path, Path], tmp_path: Path)
     text_out = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed)])
     assert "sections/01-intro.md:17 (text since changed): insertion" in text_out.stdout
     assert "0 comments, 0 replies, 4 tracked changes (mapped by" in text_out.stderr
+
+
+def test_an_edit_of_a_byline_is_reported_at_the_title_s_line(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A byline is not in the section's file: its edit is skipped, and said at the line of the title it follows,
+    where `comments` places it too (it was line 0, no line of the file)."""
+    root, built = project
+    reviewed = review(built, tmp_path / "lo.docx", [("replace", "Lead: ", "Led by: ")], tmp_path)
+    plan = apply(root, reviewed)
+    assert [(p, f.kind, f.line) for p, f in plan.findings] == [("sections/01-intro.md", "skipped", 1)]
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
+    assert {(c["path"], c["line"]) for c in json.loads(result.stdout)} == {("sections/01-intro.md", 1)}

@@ -129,6 +129,7 @@ class _SectionEdits:
         self.ctx = Context(accepted, self._prefix, untracked)
         self.replacements: list[Replacement] = []
         self.findings: list[Finding] = []
+        self.line = 1  # the line of the last block read, for a paragraph the sources do not hold
 
     def _prefix(self, para: Paragraph, unit: Unit | None) -> str:
         level = para.outline
@@ -193,11 +194,12 @@ class _SectionEdits:
                 found.append(unit)
             if not found or len(found) != len(olds):
                 if changed(group):
-                    line = found[0].line if found else 0
+                    line = found[0].line if found else self.line  # a byline: the line of the title before it
                     self.findings.append(Finding("skipped", line, first_author(group),
                                                  "a change outside the section's own text (a byline, or a "
                                                  "paragraph the sources do not hold)"))
                 continue
+            self.line = found[-1].line
             reps, findings = Group(group, found, self.ctx, self.text).edits()
             self.replacements += reps
             self.findings += findings + self._join_out(group, found[-1])
