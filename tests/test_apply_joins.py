@@ -1,9 +1,10 @@
 """`coe-paper apply` of paragraphs joined and split by a reviewer: a deleted paragraph mark joins two blocks and a
 typed one splits a block, in LibreOffice's own tracked changes and in Word's markup (a `w:del` in the paragraph
-mark's run properties), and the Markdown around the join keeps its delimiters."""
+mark's run properties), and the Markdown around the join keeps its delimiters. `coe-paper comments` lists them."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable
 from copy import deepcopy
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from typer.testing import CliRunner
 
 from coe_paper import pipeline, wordread, writeback
+from coe_paper.cli import app
 from conftest import MakeProject, section_text
 from libreoffice_review import review
 from reviewkit import DATE, q
@@ -180,3 +183,36 @@ def test_a_join_with_what_follows_the_section_is_reported_not_lost(project: tupl
         assert [(path, f.kind, f.line, f.author) for path, f in plan.findings] == [
             ("sections/01-intro.md", "skipped", 18, "Ana Rossi")], name
         assert "join" in plan.findings[0][1].message
+
+
+def test_comments_lists_joins_and_splits(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A paragraph mark inserted or deleted is a tracked change: `comments` said “0 tracked changes” for a review
+    that split one paragraph and joined two others. It is shown as ¶, and with the text of a paragraph deleted
+    or inserted whole it makes one change."""
+    root, built = project
+    reviewed = review(built, tmp_path / "lo.docx", [("split_at", "The work went "), ("join_after", "they observe."),
+                                                    ("insert_after", "says so.", " More.")], tmp_path)
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    changes = [(c["kind"], c["line"], c["text"]) for c in json.loads(result.stdout)]
+    assert changes == [("insertion", 11, "\u00b6"), ("deletion", 13, "\u00b6"), ("insertion", 18, " More.")]
+    step = tmp_path / "step.docx"
+    word_join(built, step, "A paragraph before a link.")
+    whole = tmp_path / "whole.docx"
+    _edit(step, whole, _delete_runs("A paragraph before a link."))
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(whole), "--format", "json"])
+    assert [(c["kind"], c["line"], c["text"]) for c in json.loads(result.stdout)] == [
+        ("deletion", 16, "A paragraph before a link.\u00b6")]
+
+
+def _delete_runs(text: str) -> Callable[[etree._Element], None]:
+    """Every run of the paragraph holding `text` deleted, as Word records a paragraph deleted whole."""
+    def change(root: etree._Element) -> None:
+        para = next(p for p in root.iter(q("w:p")) if text in "".join(p.itertext()))
+        for run in para.findall(q("w:r")):
+            wrapper = etree.Element(q("w:del"), {q("w:id"): "9002", q("w:author"): "Ana Rossi", q("w:date"): DATE})
+            run.addprevious(wrapper)
+            wrapper.append(run)
+            for t in run.iter(q("w:t")):
+                t.tag = q("w:delText")
+    return change

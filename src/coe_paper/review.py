@@ -21,6 +21,7 @@ from .sources import WorkTree
 
 Element = ooxml.Element
 w = ooxml.w
+PILCROW = "\u00b6"  # a paragraph mark inserted or deleted, as Word shows it
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class _Places:
         self.footnotes: dict[str, tuple[int, Place]] = {}
         self.titles: dict[int, str] = {}
         self.used: set[str] = set()
+        self.last: Change | None = None  # the change the next run or paragraph mark may continue
 
     def paragraph(self, para: wordblocks.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
         if fixed is None:
@@ -123,27 +125,35 @@ class _Places:
         where = fixed or (self.counter, self.place)
         for cid in para.comment_marks:
             self.comment_place.setdefault(cid, where)
-        last: Change | None = None
         for run in para.runs:
             self.counter += 1
             for cid in run.comments:
                 self.anchors.setdefault(cid, []).append(run.text.replace(wordblocks.OBJECT, ""))
             if run.note is not None and run.note[0] == "footnote" and fixed is None:
                 self.footnotes.setdefault(run.note[1], (self.counter, self.place))
-            text = run.text.replace(wordblocks.OBJECT, "")
-            if run.rev is None:
-                last = None if text else last
-                continue
-            kind = "insertion" if run.rev.kind == "ins" else "deletion"
-            order, place = fixed or (self.counter, self.place)
-            if last is not None and (last.kind, last.author, last.date) == (kind, run.rev.author, run.rev.date):
-                last = Change(kind, last.author, last.date, last.text + text, last.place, last.order)
-                self.changes[-1] = last
-            elif text:
-                last = Change(kind, run.rev.author, run.rev.date, text, place, order)
-                self.changes.append(last)
+            self._change(run.rev, run.text.replace(wordblocks.OBJECT, ""), fixed)
+        # The paragraph mark, inserted (a split, a new paragraph) or deleted (a join), is a change of its own,
+        # shown as ¶; a change that goes on into the next paragraph stays one change.
+        self._change(para.mark, PILCROW if para.mark is not None else "", fixed)
+        if para.mark is None:
+            self.last = None
         for cid in {c for run in para.runs for c in run.comments}:
             self.anchors.setdefault(cid, []).append("\n")
+
+    def _change(self, rev: wordblocks.Rev | None, text: str, fixed: tuple[int, Place] | None) -> None:
+        """One run's text (or a paragraph mark) as a tracked change, or added to the one it continues."""
+        last = self.last
+        if rev is None:
+            self.last = None if text else last
+            return
+        kind = "insertion" if rev.kind == "ins" else "deletion"
+        order, place = fixed or (self.counter, self.place)
+        if last is not None and (last.kind, last.author, last.date) == (kind, rev.author, rev.date):
+            self.last = Change(kind, last.author, last.date, last.text + text, last.place, last.order)
+            self.changes[-1] = self.last
+        elif text:
+            self.last = Change(kind, rev.author, rev.date, text, place, order)
+            self.changes.append(self.last)
 
     def _move(self, para: wordblocks.Paragraph) -> None:
         for name in para.bookmarks:
@@ -241,6 +251,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
         for (kind, note_id), blocks in doc.notes.items():
             if kind == "footnote":
                 fixed = walker.footnotes.get(note_id, (1 << 30, Place()))
+                walker.last = None
                 for para in wordblocks.paragraphs(blocks):
                     walker.paragraph(para, fixed)
         comments = _comments(doc.docx)
