@@ -267,3 +267,51 @@ def test_an_edit_of_a_byline_is_reported_at_the_title_s_line(project: tuple[Path
     assert [(p, f.kind, f.line) for p, f in plan.findings] == [("sections/01-intro.md", "skipped", 1)]
     result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
     assert {(c["path"], c["line"]) for c in json.loads(result.stdout)} == {("sections/01-intro.md", 1)}
+
+
+def _deleted_insertion(src: Path, dest: Path, after: str) -> None:
+    """After `after`: words Ana Rossi inserted and Jean Martin then deleted (Word nests the w:del in the w:ins),
+    and words Ana Rossi inserted that stay."""
+    from lxml import etree
+
+    from reviewkit import DATE, q
+
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    run = next(t for t in root.iter(q("w:t")) if (t.text or "").endswith(after)).getparent()
+
+    def mark(kind: str, author: str, number: int) -> etree._Element:
+        return etree.Element(q(f"w:{kind}"), {q("w:id"): str(number), q("w:author"): author, q("w:date"): DATE})
+
+    struck, kept = mark("ins", "Ana Rossi", 9100), mark("ins", "Ana Rossi", 9102)
+    gone = etree.SubElement(struck, q("w:del"), mark("del", "Jean Martin", 9101).attrib)
+    etree.SubElement(etree.SubElement(gone, q("w:r")), q("w:delText")).text = " struck words"
+    etree.SubElement(etree.SubElement(kept, q("w:r")), q("w:t")).text = " kept words"
+    run.addnext(struck)
+    struck.addnext(kept)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(dest, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_an_insertion_another_reviewer_deleted_was_never_in_the_sources(project: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    """Words one reviewer inserted and another deleted (a w:del inside a w:ins) were read as text of the build:
+    an “untracked” edit that made both reviewers' changes there skipped. They are neither in the sources nor in
+    the result, unless only the reviewer who inserted them is taken."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    _deleted_insertion(built, reviewed, "second item of the list")
+    before = intro(root)
+    plan = apply(root, reviewed)
+    assert plan.findings == []
+    assert "- second item of the list kept words\n" in intro(root)
+    assert [(o.status, o.author) for o in plan.outcomes] == [("applied", "Ana Rossi")]
+    (root / "sections" / "01-intro.md").write_text(before)
+    apply(root, reviewed, only=["Ana Rossi"])
+    assert "- second item of the list struck words kept words\n" in intro(root)
+    (root / "sections" / "01-intro.md").write_text(before)
+    plan = apply(root, reviewed, only=["Jean Martin"])
+    assert intro(root) == before and plan.findings == []

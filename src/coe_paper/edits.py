@@ -51,9 +51,12 @@ def visible(piece_rev: Rev | None, accepted: Callable[[str], bool], new: bool) -
     if piece_rev is None:
         return True
     if not new:
-        return piece_rev.kind == "del"
+        return piece_rev.built
     taken = accepted(piece_rev.author)
-    return taken if piece_rev.kind == "ins" else not taken
+    if piece_rev.kind == "ins":
+        return taken
+    inserter = piece_rev.inserted_by
+    return not taken and (inserter is None or accepted(inserter))
 
 
 def _pieces(group: Sequence[Paragraph]) -> list[Piece]:

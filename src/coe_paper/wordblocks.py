@@ -18,11 +18,18 @@ OBJECT = "\ufffc"  # stands for a footnote reference or an image in a paragraph'
 
 @dataclass(frozen=True)
 class Rev:
-    """A tracked change: `ins` or `del`, by whom and when."""
+    """A tracked change: `ins` or `del`, by whom and when. A deletion of words another tracked insertion added (a
+    w:del inside a w:ins) names the insertion's author: those words were not in the document as built."""
 
     kind: str
     author: str
     date: str = ""
+    inserted_by: str | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the marked text was there before any change (every change rejected)."""
+        return self.kind == "del" and self.inserted_by is None
 
 
 @dataclass
@@ -55,8 +62,9 @@ class Paragraph:
 
     def text(self, accept: bool = True) -> str:
         """The visible text with every change accepted (or, with accept=False, rejected)."""
-        gone = "del" if accept else "ins"
-        return "".join(r.text for r in self.runs if r.rev is None or r.rev.kind != gone)
+        if accept:
+            return "".join(r.text for r in self.runs if r.rev is None or r.rev.kind != "del")
+        return "".join(r.text for r in self.runs if r.rev is None or r.rev.built)
 
 
 @dataclass

@@ -101,10 +101,13 @@ class _Reader:
     def _rev(self, props: Element | None) -> Rev | None:
         if props is None:
             return None
-        for child in props:
-            if child.tag in _CHANGE_TAGS:
-                return Rev(_CHANGE_TAGS[child.tag], child.get(w("author"), ""), child.get(w("date"), ""))
-        return None
+        found = [child for child in props if child.tag in _CHANGE_TAGS]
+        if not found:
+            return None
+        first = found[0]
+        rev = Rev(_CHANGE_TAGS[first.tag], first.get(w("author"), ""), first.get(w("date"), ""))
+        deleted = next((c for c in found if _CHANGE_TAGS[c.tag] == "del"), None)
+        return _nested(rev, deleted) if rev.kind == "ins" and deleted is not None else rev
 
     def _paragraph(self, p: Element, out: list[Block]) -> None:
         para, outer = Paragraph(bookmarks=self.pending_bookmarks, comment_marks=self.pending_comments), self.para
@@ -157,8 +160,10 @@ class _Reader:
             if tag == w("r"):
                 self._run(child, para, rev, link, extra)
             elif tag in _CHANGE_TAGS:
-                self._inline(child, para, Rev(_CHANGE_TAGS[tag], child.get(w("author"), ""),
-                                              child.get(w("date"), "")), link, extra)
+                inner = Rev(_CHANGE_TAGS[tag], child.get(w("author"), ""), child.get(w("date"), ""))
+                if rev is not None and rev.kind == "ins" and inner.kind == "del":
+                    inner = _nested(rev, child)
+                self._inline(child, para, inner, link, extra)
             elif tag == w("hyperlink"):
                 rid = child.get(f"{{{R}}}id")
                 anchor = child.get(w("anchor"))
@@ -329,6 +334,11 @@ def _field_name(instruction: str) -> str:
 
 
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
+
+
+def _nested(insertion: Rev, deletion: Element) -> Rev:
+    """The deletion (`deletion`, a w:del or w:moveFrom) of words that `insertion` added."""
+    return Rev("del", deletion.get(w("author"), ""), deletion.get(w("date"), ""), insertion.author)
 
 
 def _field_link(instruction: str) -> str | None:
