@@ -310,8 +310,9 @@ def test_an_insertion_another_reviewer_deleted_was_never_in_the_sources(project:
     assert "- second item of the list kept words\n" in intro(root)
     assert [(o.status, o.author) for o in plan.outcomes] == [("applied", "Ana Rossi")]
     (root / "sections" / "01-intro.md").write_text(before)
-    apply(root, reviewed, only=["Ana Rossi"])
+    plan = apply(root, reviewed, only=["Ana Rossi"])
     assert "- second item of the list struck words kept words\n" in intro(root)
+    assert {o.author for o in plan.outcomes} == {"Ana Rossi"}
     (root / "sections" / "01-intro.md").write_text(before)
     plan = apply(root, reviewed, only=["Jean Martin"])
     assert intro(root) == before and plan.findings == []

@@ -216,3 +216,25 @@ def _delete_runs(text: str) -> Callable[[etree._Element], None]:
             for t in run.iter(q("w:t")):
                 t.tag = q("w:delText")
     return change
+
+
+def test_a_split_another_reviewer_joined_again(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """Ana Rossi's new paragraph mark, deleted by Jean Martin (a w:del next to the w:ins in the mark's run
+    properties): the paragraph stays whole, unless only Ana Rossi's changes are taken."""
+    root, built = project
+    step = tmp_path / "step.docx"
+    word_split(built, step, "The work went ")
+    reviewed = tmp_path / "r.docx"
+
+    def rejoin(root: etree._Element) -> None:
+        mark = next(m for m in root.iter(q("w:ins")) if m.getparent().tag == q("w:rPr"))
+        mark.addnext(etree.Element(q("w:del"), {q("w:id"): "9003", q("w:author"): "Jean Martin",
+                                                q("w:date"): DATE}))
+    _edit(step, reviewed, rejoin)
+    before = intro(root)
+    plan = apply(root, reviewed)
+    assert intro(root) == before and plan.findings == [] and plan.outcomes == []
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root),
+                          writeback.Options(only=["Ana Rossi"]))
+    assert "The work went\n\nin steps.\n" in plan.files[0].after.replace(" \n", "\n")
+    assert [(o.status, o.author) for o in plan.outcomes] == [("applied", "Ana Rossi")]

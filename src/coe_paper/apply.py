@@ -106,6 +106,8 @@ def authors(doc: WordDocument) -> list[str]:
 
     def note(rev: Rev | None) -> None:
         if rev is not None:
+            if rev.inserted_by is not None:
+                seen.setdefault(rev.inserted_by, None)
             seen.setdefault(rev.author, None)
 
     blocks = [*doc.blocks, *(b for blocks in doc.notes.values() for b in blocks)]
@@ -208,7 +210,7 @@ class _SectionEdits:
         """A group that ends in a deleted mark joins its last paragraph to what follows it outside the section's
         text here (the next section's title, a byline, a table), which the file cannot hold: said, not lost."""
         mark = group[-1].mark
-        if mark is None or mark.kind != "del" or not self.ctx.accepted(mark.author) or not group[-1].text():
+        if mark is None or not mark.built or not self.ctx.accepted(mark.author) or not group[-1].text():
             return []
         return [Finding("skipped", unit.line, mark.author, "a deleted paragraph mark joins this paragraph to what "
                         "follows it (the next section, a byline or a table), which is not in this file; join "
@@ -298,7 +300,7 @@ def _groups(paras: list[Paragraph], body: bool = True,
         group.append(para)
         after = paras[index + 1] if index + 1 < len(paras) else None
         foreign = body and after is not None and _bookmark(after) is None and not changed([after]) and not (
-            rest is not None and para.mark is not None and para.mark.kind == "ins" and rest(group, after))
+            rest is not None and para.mark is not None and not para.mark.built and rest(group, after))
         if para.mark is None or foreign:  # a template's paragraph (byline, page break) ends a group
             groups.append(group)
             group = []
@@ -319,7 +321,7 @@ def _old_paragraphs(group: list[Paragraph]) -> list[list[Paragraph]]:
     olds: list[list[Paragraph]] = [[]]
     for index, para in enumerate(group):
         olds[-1].append(para)
-        if index + 1 < len(group) and para.mark is not None and para.mark.kind == "del":
+        if index + 1 < len(group) and para.mark is not None and para.mark.built:
             olds.append([])
     return olds
 

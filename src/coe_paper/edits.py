@@ -158,6 +158,7 @@ class Group:
                 else:
                     edits.append(_Edit(pos, pos + len(piece.text), [], author))
             elif in_new and not in_old:
+                author = piece.rev.inserted_by or author if piece.rev else author  # deleted words kept: the insertion's
                 if last is not None and last.b == pos and last.author == author:
                     last.runs.append(piece)
                 else:
