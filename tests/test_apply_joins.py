@@ -238,3 +238,18 @@ def test_a_split_another_reviewer_joined_again(project: tuple[Path, Path], tmp_p
                           writeback.Options(only=["Ana Rossi"]))
     assert "The work went\n\nin steps.\n" in plan.files[0].after.replace(" \n", "\n")
     assert [(o.status, o.author) for o in plan.outcomes] == [("applied", "Ana Rossi")]
+
+
+def test_a_paragraph_break_typed_in_a_table_cell_is_said_to_need_a_hand(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """A pipe table's cell is one line: Enter typed in a cell cannot be written. Its two halves were taken for
+    two untracked removals (“… removed”, twice); the break is reported as a change the table cannot hold."""
+    body = "Some text.\n\n| City | Members |\n|---|---|\n| Rome and Lazio | 5 |\n"
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx").output
+    assert built is not None
+    reviewed = review(built, tmp_path / "lo.docx", [("split_at", "Rome and"), ("replace", "Some", "Any")], tmp_path)
+    plan = apply(root, reviewed)
+    assert [(f.kind, f.line) for _, f in plan.findings] == [("skipped", 13)]
+    assert "table" in plan.findings[0][1].message
+    assert "| Rome and Lazio | 5 |" in intro(root) and "Any text." in intro(root)

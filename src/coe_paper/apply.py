@@ -234,7 +234,7 @@ class _SectionEdits:
             elif units is not None and len(units) == len(cells):
                 for col, paras in enumerate(cells):
                     ctx, self.ctx = self.ctx, Context(self.ctx.accepted, self._prefix, self.ctx.untracked, cell=True)
-                    for group in _groups(paras):
+                    for group in _groups(paras, body=False):  # a cell holds no template paragraph
                         reps, findings = Group(group, [units[col]], self.ctx, self.text).edits()
                         self.replacements += reps
                         self.findings += findings

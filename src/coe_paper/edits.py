@@ -127,7 +127,11 @@ class Group:
         out: list[Replacement] = []
         for edit in tracked:
             reps = self._replacement(edit)
-            if not reps:
+            cell = self.ctx.cell or any(u.kind == "cell" for u in self.units)
+            if not reps and cell and any(p.text == PB for p in edit.runs):
+                findings.append(Finding("skipped", self.line_at(edit.a), edit.author, "a paragraph break in a "
+                                        "table cell cannot be written in a Markdown table; apply it by hand"))
+            elif not reps:
                 findings.append(Finding("skipped", self.line_at(edit.a), edit.author,
                                         "this change cannot be placed in the Markdown"))
             out += reps
