@@ -316,3 +316,30 @@ def test_an_insertion_another_reviewer_deleted_was_never_in_the_sources(project:
     (root / "sections" / "01-intro.md").write_text(before)
     plan = apply(root, reviewed, only=["Jean Martin"])
     assert intro(root) == before and plan.findings == []
+
+
+def test_a_paragraph_or_row_removed_without_track_changes_is_reported(project: tuple[Path, Path],
+                                                                      tmp_path: Path) -> None:
+    """A reviewer with Track Changes off who deletes a whole paragraph or table row leaves no trace but the
+    missing bookmark: it was not reported at all (exit 0, nothing said). It is an untracked edit, at its line."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    with zipfile.ZipFile(built) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    text = parts["word/document.xml"].decode("utf-8")
+    for words, tag in (("first item of the list", "w:p"), ("Lyon", "w:tr")):
+        at = text.index(words)
+        start = max(text.rfind(f"<{tag}>", 0, at), text.rfind(f"<{tag} ", 0, at))
+        end = text.index(f"</{tag}>", at) + len(f"</{tag}>")
+        text = text[:start] + text[end:]
+    parts["word/document.xml"] = text.encode("utf-8")
+    with zipfile.ZipFile(reviewed, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    before = intro(root)
+    plan = apply(root, reviewed)
+    assert [(p, f.kind, f.line) for p, f in plan.findings] == [("sections/01-intro.md", "untracked", 14),
+                                                                ("sections/01-intro.md", "untracked", 20)]
+    assert "first item of the list" in plan.findings[0][1].message
+    assert "Lyon" in plan.findings[1][1].message
+    assert intro(root) == before

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import marks, mdmap, merge3
+from .captions import TABLE_CAPTION_RE
 from .edits import Finding, Group, Replacement, first_author
 from .mdinline import Unit
-from .mdtext import Context, escape
+from .mdtext import Context, escape, short
 from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
@@ -167,6 +168,22 @@ class _SectionEdits:
             self._table(block)
         self._story(stream)
         self._notes()
+        self._missing()
+
+    def _missing(self) -> None:
+        """Blocks whose bookmark is gone: a paragraph or row deleted with Track Changes off leaves nothing else.
+        (A `Table:` caption has no bookmark of its own; a section whose bookmarks are all gone is not read.)"""
+        seen = {found[1] for para in paragraphs(self.section.body) for found in map(marks.parse, para.bookmarks)
+                if found is not None and found[0] == self.section.index}
+        if not seen:
+            return
+        blocks = [(line, unit.text, "paragraph") for line, unit in self.map.body.items()
+                  if not TABLE_CAPTION_RE.match(unit.text)]
+        blocks += [(line, " | ".join(u.text for u in units), "table row") for line, units in self.map.rows.items()]
+        for line, text, what in sorted(blocks):
+            if line not in seen:
+                self.findings.append(Finding("untracked", line, "", f"{what} “{short(text)}” removed without Track "
+                                             "Changes; remove it by hand"))
 
     def _unit(self, paras: list[Paragraph]) -> Unit | None:
         for para in paras:
