@@ -253,3 +253,22 @@ def test_a_paragraph_break_typed_in_a_table_cell_is_said_to_need_a_hand(make_pro
     assert [(f.kind, f.line) for _, f in plan.findings] == [("skipped", 13)]
     assert "table" in plan.findings[0][1].message
     assert "| Rome and Lazio | 5 |" in intro(root) and "Any text." in intro(root)
+
+
+def test_a_footnote_split_in_two_paragraphs_stays_a_footnote(make_project: MakeProject, tmp_path: Path) -> None:
+    """The second paragraph of a footnote is indented in the Markdown: without it, the half after a break typed
+    in a footnote left the footnote and became a paragraph of the body."""
+    body = "A claim[^1].\n\n[^1]: The Pact of Amsterdam. It was agreed in 2016.\n"
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx").output
+    assert built is not None
+    reviewed = review(built, tmp_path / "lo.docx", [("split_at", "The Pact of Amsterdam. ")], tmp_path)
+    plan = apply(root, reviewed)
+    assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"]
+    assert intro(root).replace(" \n", "\n").endswith("[^1]: The Pact of Amsterdam.\n\n    It was agreed in 2016.\n")
+    rebuilt = pipeline.assemble(root, tmp_path / "rebuilt.docx").output
+    assert rebuilt is not None
+    with zipfile.ZipFile(rebuilt) as z:
+        notes = z.read("word/footnotes.xml").decode("utf-8")
+        document = z.read("word/document.xml").decode("utf-8")
+    assert "It was agreed in 2016." in notes and "It was agreed in 2016." not in document

@@ -135,6 +135,8 @@ class _SectionEdits:
         self.line = 1  # the line of the last block read, for a paragraph the sources do not hold
 
     def _prefix(self, para: Paragraph, unit: Unit | None) -> str:
+        if unit is not None and unit.kind == "footnote":
+            return "    "  # a footnote's next paragraph is indented, or it leaves the footnote
         level = para.outline
         match = _HEADING_NAME_RE.match(para.style_name)
         if level is None and match:
