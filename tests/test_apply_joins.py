@@ -86,7 +86,8 @@ def word_split(src: Path, dest: Path, after: str) -> None:
     second half a paragraph of the same style without the bookmarks."""
     def change(root: etree._Element) -> None:
         t = next(t for t in root.iter(q("w:t")) if after in (t.text or ""))
-        run, para = t.getparent(), t.getparent().getparent()
+        run = t.getparent()
+        para = next(run.iterancestors(q("w:p")))
         head, tail = t.text.split(after, 1)
         t.text = head + after
         second = etree.Element(q("w:p"))
@@ -96,9 +97,15 @@ def word_split(src: Path, dest: Path, after: str) -> None:
         rest = deepcopy(run)
         rest.find(q("w:t")).text = tail
         rest.find(q("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        second.append(rest)
+        holder, link = second, run.getparent()
+        if link is not para:  # inside a hyperlink: the second half is a link to the same place
+            holder = etree.SubElement(second, link.tag, dict(link.attrib))
+        holder.append(rest)
         for sibling in list(run.itersiblings()):
-            second.append(sibling)
+            holder.append(sibling)
+        if link is not para:
+            for sibling in list(link.itersiblings()):
+                second.append(sibling)
         para.addnext(second)
         _mark(para, "ins")
     _edit(src, dest, change)
@@ -272,3 +279,28 @@ def test_a_footnote_split_in_two_paragraphs_stays_a_footnote(make_project: MakeP
         notes = z.read("word/footnotes.xml").decode("utf-8")
         document = z.read("word/document.xml").decode("utf-8")
     assert "It was agreed in 2016." in notes and "It was agreed in 2016." not in document
+
+
+def test_a_split_inside_bold_or_a_link_closes_and_reopens_the_markup(make_project: MakeProject,
+                                                                     tmp_path: Path) -> None:
+    """Enter typed inside bold text or a link's text: each half keeps the formatting. The break went between
+    the delimiters (`**Cities of` and `Equality Partnership**`), which leaves both halves with stray `**`."""
+    body = ("The **Cities of Equality Partnership** met.\n\n"
+            "Read the [Urban Agenda web site](https://example.org/ua) now.\n")
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx").output
+    assert built is not None
+    want = ("The **Cities of**\n\n**Equality Partnership** met.\n\n"
+            "Read the [Urban Agenda web](https://example.org/ua)\n\n[site](https://example.org/ua) now.\n")
+    step = tmp_path / "step.docx"
+    word_split(built, step, "Cities of ")
+    word = tmp_path / "word.docx"
+    word_split(step, word, "Agenda web ")
+    lo = review(built, tmp_path / "lo.docx", [("split_at", "Cities of "), ("split_at", "Agenda web ")], tmp_path)
+    before = intro(root)
+    for reviewed in (word, lo):
+        (root / "sections" / "01-intro.md").write_text(before)
+        plan = apply(root, reviewed)
+        assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied", "applied"], reviewed.name
+        assert intro(root).replace(" \n", "\n").endswith(want), reviewed.name
+        assert pipeline.check(root).project is not None

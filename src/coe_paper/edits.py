@@ -312,7 +312,33 @@ class Group:
         if outer - flags and not code:
             offset = self._boundary(pos)
             md = render(inserted, frozenset(), self.group, self.ctx, code, False, near)
+        if PB in text and not code and 0 < pos < len(self.source) and self.source[pos] != PB:
+            return [self._split_markup(pos, offset, md, edit.author, summary)]
         return [Replacement(offset, offset, md, edit.author, self.line_at(max(pos - 1, 0)), summary)]
+
+    def _split_markup(self, pos: int, offset: int, md: str, author: str, summary: str) -> Replacement:
+        """A break inside bold, a link or a code span: the markup closes before it and opens again after it, and
+        white space at the break moves outside the delimiters (`**a **` does not close)."""
+        index = self.unit_at[pos - 1]
+        unit, base, spans = self.units[index], self.starts[index], self.spans
+        inside = sorted((g for g in unit.groups if g[0] < pos - base < g[1]), key=lambda g: (g[2], -g[3]))
+        closing: list[str] = []
+        opening: list[str] = []
+        for va, vb, gs, ge in inside:
+            inner = [g for g in inside if gs < g[2] and g[3] < ge]
+            opening.append(self.file[gs : min([spans[base + va][0]] + [g[2] for g in inner])])
+            closing.insert(0, self.file[max([spans[base + vb - 1][1]] + [g[3] for g in inner]) : ge])
+        start, end = offset, offset
+        if inside:
+            before, after = pos, pos
+            while before > base and self.source[before - 1] in " \t":
+                before -= 1
+            while after < len(self.source) and self.source[after] in " \t":
+                after += 1
+            start = spans[before][0] if before < pos else offset
+            end = spans[after - 1][1] if after > pos else offset
+        text = "".join(closing) + self.file[start:offset] + md + self.file[offset:end] + "".join(opening)
+        return Replacement(start, end, text, author, self.line_at(pos - 1), summary)
 
     def _boundary(self, pos: int) -> int:
         """Between two characters: after the markup that closes at pos and before the markup that opens there."""
