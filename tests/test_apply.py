@@ -343,3 +343,26 @@ def test_a_paragraph_or_row_removed_without_track_changes_is_reported(project: t
     assert "first item of the list" in plan.findings[0][1].message
     assert "Lyon" in plan.findings[1][1].message
     assert intro(root) == before
+
+
+def test_a_review_whose_bookmarks_were_dropped_says_so(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A tool that drops the hidden `_Coe` bookmarks leaves changes apply cannot place: they were reported as
+    “a change outside the sections (title page, contents or annex)”, though they were in a section."""
+    import re
+
+    root, built = project
+    step = tmp_path / "step.docx"
+    tracked(built, step, [("housing ", "policy", "strategy", "Ana Rossi")])
+    with zipfile.ZipFile(step) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["word/document.xml"] = re.sub(rb'<w:bookmarkStart [^>]*w:name="_Coe[^"]*"/>', b"",
+                                        parts["word/document.xml"])
+    reviewed = tmp_path / "r.docx"
+    with zipfile.ZipFile(reviewed, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    before = intro(root)
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "bookmarks" in result.stderr and "coe-paper comments" in result.stderr
+    assert "outside the sections" not in result.stderr and intro(root) == before

@@ -98,13 +98,18 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
     accepted: Callable[[str], bool] = take.__contains__
     result = Plan(commit, authors=names, unmapped=[r.name for r in people if r.org is None and r.name in take])
     sections, outside = split_sections(doc, table)
+    if table and not any(section.body for section in sections):
+        raise ApplyError(f"{doc.docx.name}: the hidden bookmarks that tie the document's text to the section "
+                         "files are gone (a tool dropped them when it saved the file), so its changes cannot be "
+                         "placed; `coe-paper comments` lists them by section")
     then = text_at(root, commit)
     digests = marks.built_digests(doc.properties)
     for para in outside:
         if changed([para]):
             author = para.mark.author if para.mark else next((r.rev.author for r in para.runs if r.rev), "")
             result.outside.append(Outcome("skipped", author, "", 0, f"a change outside the sections: "
-                                          f"“{para.text()[:60]}” (title page, contents or annex)"))
+                                          f"“{para.text()[:60]}” (title page, contents or annex, or text that "
+                                          "lost its hidden bookmark)"))
     for section in sections:
         path = normalise(section.path)
         current = _read(root, path)
