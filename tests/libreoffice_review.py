@@ -1,11 +1,11 @@
 """A reviewer in LibreOffice: a .docx that `assemble` made, opened in LibreOffice over UNO with Track Changes on,
-edited as a person would (text typed over, a paragraph break deleted or typed, a comment added) and saved as
-Word 2007 XML. The tracked changes are LibreOffice's own, not written by the tests.
+edited as a person would (text typed over, a paragraph break deleted or typed) and saved as Word 2007 XML. The
+tracked changes are LibreOffice's own, not written by the tests.
 
 `review(src, dest, steps, tmp)` runs the steps; each is a tuple: ("replace", text, new), ("insert_after", text,
-new), ("join_after", text) deletes the paragraph mark after the paragraph holding `text`, ("split_at", text) types
-a paragraph break after `text`, ("comment", text, words) comments on `text`. Skips (or fails under
-COE_REQUIRE_CLIENTS=1) without LibreOffice and a Python that can import `uno`."""
+new), ("insert_before", text, new), ("join_after", text) deletes the paragraph mark after the paragraph holding
+`text`, ("split_at", text) types a paragraph break after `text`. Skips (or fails under COE_REQUIRE_CLIENTS=1)
+without LibreOffice and a Python that can import `uno`."""
 
 from __future__ import annotations
 
@@ -68,6 +68,8 @@ try:
             found.setString(rest[0])
         elif kind == "insert_after":
             found.Text.insertString(found.End, rest[0], False)
+        elif kind == "insert_before":
+            found.Text.insertString(found.Start, rest[0], False)
         elif kind == "join_after":
             cursor = found.Text.createTextCursorByRange(found.End)
             cursor.gotoEndOfParagraph(False)
@@ -75,11 +77,6 @@ try:
             cursor.setString("")
         elif kind == "split_at":
             found.Text.insertControlCharacter(found.End, 0, False)
-        elif kind == "comment":
-            note = doc.createInstance("com.sun.star.text.textfield.Annotation")
-            note.Author = author
-            note.Content = rest[0]
-            found.Text.insertTextContent(found, note, True)
         else:
             sys.exit(f"unknown step {kind}")
     doc.storeToURL(uno.systemPathToFileUrl(dest), (prop("FilterName", "MS Word 2007 XML"),))

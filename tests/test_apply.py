@@ -366,3 +366,23 @@ def test_a_review_whose_bookmarks_were_dropped_says_so(project: tuple[Path, Path
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "bookmarks" in result.stderr and "coe-paper comments" in result.stderr
     assert "outside the sections" not in result.stderr and intro(root) == before
+
+
+def test_text_typed_at_the_start_of_a_line_does_not_become_markup(project: tuple[Path, Path],
+                                                                  tmp_path: Path) -> None:
+    """“2024. ”, “# ” or “- ” typed at the start of a paragraph or list item is text: written as is, it turned
+    the paragraph into a list that starts at 2024, a Heading 1 inside the section, or a nested list."""
+    root, built = project
+    reviewed = review(built, tmp_path / "lo.docx", [("insert_before", "Cities bring", "2024. "),
+                                                    ("insert_before", "first item of", "- ")], tmp_path)
+    apply(root, reviewed)
+    text = intro(root)
+    assert "\n2024\\. Cities bring **housing policy**" in text
+    assert "\n- \\- first item of the list\n" in text
+    subprocess.run(["git", "-C", str(root), "checkout", "--", "."], check=True)
+    step = tmp_path / "word.docx"
+    tracked(built, step, [("", "Cities", "# Cities", "Ana Rossi"), ("", "second", "+ second", "Ana Rossi")])
+    apply(root, step)
+    text = intro(root)
+    assert "\n\\# Cities bring **housing policy**" in text and "\n- \\+ second item of the list\n" in text
+    assert pipeline.check(root).project is not None

@@ -17,7 +17,7 @@ from .wordblocks import OBJECT, Paragraph, Rev, Run
 
 PB = "\u2029"
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
-_LINE_START_RE = re.compile(r"^(#{1,6}(?=\s)|[-+*](?=\s)|\d{1,9}(?=[.)]\s)|>)")
+_LINE_START_RE = re.compile(r"^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|>)")
 _MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
 _STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
 
@@ -146,5 +146,5 @@ def yaml_scalar(text: str) -> str:
 
 def line_start_safe(text: str) -> str:
     """Text that begins a new paragraph without turning into a heading, list item or quote."""
-    return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else m.group(0)
-                              .replace(".", "\\.").replace(")", "\\)"), text, count=1)
+    return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else
+                              m.group(0)[:-1] + "\\" + m.group(0)[-1], text, count=1)
