@@ -23,7 +23,7 @@ import pytest
 from conftest import require_client
 
 SCRIPT = r'''
-import json, sys, time, uno
+import json, os, sys, time, traceback, uno
 from com.sun.star.beans import PropertyValue
 
 def prop(name, value):
@@ -49,6 +49,7 @@ access.setPropertyValue("givenname", given)
 access.setPropertyValue("sn", family)
 access.commitChanges()
 desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+status = 1
 try:
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
     doc.RecordChanges = True
@@ -58,7 +59,7 @@ try:
         search.SearchString = text
         found = doc.findFirst(search)
         if found is None:
-            sys.exit(f"not found in the document: {text!r}")
+            raise LookupError(f"not found in the document: {text!r}")
         return found
 
     for step in steps:
@@ -78,14 +79,19 @@ try:
         elif kind == "split_at":
             found.Text.insertControlCharacter(found.End, 0, False)
         else:
-            sys.exit(f"unknown step {kind}")
+            raise ValueError(f"unknown step {kind}")
     doc.storeToURL(uno.systemPathToFileUrl(dest), (prop("FilterName", "MS Word 2007 XML"),))
     doc.close(True)
+    status = 0
+except Exception:
+    traceback.print_exc()
 finally:
     try:
         desktop.terminate()
     except Exception:  # the bridge goes down as LibreOffice quits
         pass
+    sys.stderr.flush()
+    os._exit(status)  # pyuno may crash as it tears the bridge down at a normal exit
 '''
 
 
@@ -118,6 +124,6 @@ def review(src: Path, dest: Path, steps: Sequence[tuple[str, ...]], tmp: Path, a
         except subprocess.TimeoutExpired:
             office.kill()
             office.wait()
-    assert done is not None and done.returncode == 0, done and done.stderr
+    assert done is not None and done.returncode == 0, (done and done.returncode, done and done.stderr)
     assert dest.is_file()
     return dest

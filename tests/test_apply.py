@@ -386,3 +386,21 @@ def test_text_typed_at_the_start_of_a_line_does_not_become_markup(project: tuple
     text = intro(root)
     assert "\n\\# Cities bring **housing policy**" in text and "\n- \\+ second item of the list\n" in text
     assert pipeline.check(root).project is not None
+
+
+def test_a_number_sign_typed_at_the_end_of_a_heading_is_kept(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A heading that ends in “ #” reads, in Markdown, as a heading with a closing sequence: the reviewer's “#”
+    was lost when the paper was built again. It is escaped."""
+    root, built = project
+    for n, edit in enumerate([("Why equal cities", "", " #", "Ana Rossi"), ("Why equal ", "cities", "cities no. #",
+                                                                             "Ana Rossi")]):
+        reviewed = tmp_path / f"r{n}.docx"
+        tracked(built, reviewed, [edit])
+        apply(root, reviewed)
+        line = next(row for row in intro(root).splitlines() if row.startswith("## "))
+        assert line in ("## Why equal cities \\#", "## Why equal cities no. \\#"), line
+        rebuilt = pipeline.assemble(root, tmp_path / f"rebuilt{n}.docx").output
+        assert rebuilt is not None
+        heading = next(p for p in wordread.read(rebuilt).blocks if getattr(p, "style_name", "") == "heading 2")
+        assert heading.text().endswith(" #")  # type: ignore[union-attr]
+        subprocess.run(["git", "-C", str(root), "checkout", "--", "."], check=True)

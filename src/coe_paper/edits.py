@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
-from .mdtext import PB, Context, Piece, describe, flags_of, line_start_safe, render, short, yaml_scalar
+from .mdtext import PB, Context, Piece, describe, flags_of, render, short, written_at, yaml_scalar
 from .wordblocks import OBJECT, Paragraph, Rev
-
-_LINE_PREFIX_RE = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?")
 
 
 @dataclass(frozen=True)
@@ -255,8 +253,7 @@ class Group:
         first = next((i for i, kept in enumerate(mask) if not kept), 0)
         outer = self.sflags[a] if a < len(self.sflags) else frozenset()
         rendered = render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
-        if not code and self._line_start(start + first):
-            rendered = line_start_safe(rendered)
+        rendered = self._escaped(b, start + first, rendered, code)
         new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
         kind = "replaced" if inserted else "deleted"
@@ -316,8 +313,7 @@ class Group:
         if outer - flags and not code:
             offset = self._boundary(pos)
             md = render(inserted, frozenset(), self.group, self.ctx, code, False, near)
-        if not code and self._line_start(offset):
-            md = line_start_safe(md)
+        md = self._escaped(pos, offset, md, code)
         if PB in text and not code and 0 < pos < len(self.source) and self.source[pos] != PB:
             return [self._split_markup(pos, offset, md, edit.author, summary)]
         return [Replacement(offset, offset, md, edit.author, self.line_at(max(pos - 1, 0)), summary)]
@@ -346,11 +342,13 @@ class Group:
         text = "".join(closing) + self.file[start:offset] + md + self.file[offset:end] + "".join(opening)
         return Replacement(start, end, text, author, self.line_at(pos - 1), summary)
 
-    def _line_start(self, offset: int) -> bool:
-        """Whether text written at `offset` begins a line's text, where `# `, `- ` or `1. ` would be markup: only
-        indentation, quote marks or a list item's marker before it on its line."""
-        before = self.file[self.file.rfind("\n", 0, offset) + 1 : offset]
-        return not self.ctx.cell and _LINE_PREFIX_RE.fullmatch(before) is not None
+    def _escaped(self, pos: int, offset: int, md: str, code: bool) -> str:
+        """`md` as written at `offset` of the file, where it ends the visible text at `pos`."""
+        if code or self.ctx.cell or not md:
+            return md
+        unit = self.units[self.unit_at[pos - 1]] if pos > 0 else None
+        end = unit is not None and unit.kind == "heading" and (pos == len(self.source) or self.source[pos] == PB)
+        return written_at(self.file[self.file.rfind("\n", 0, offset) + 1 : offset], md, end)
 
     def _boundary(self, pos: int) -> int:
         """Between two characters: after the markup that closes at pos and before the markup that opens there."""

@@ -18,6 +18,7 @@ from .wordblocks import OBJECT, Paragraph, Rev, Run
 PB = "\u2029"
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
 _LINE_START_RE = re.compile(r"^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|>)")
+_LINE_PREFIX_RE = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?")  # before a line's text
 _MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
 _STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
 
@@ -148,3 +149,14 @@ def line_start_safe(text: str) -> str:
     """Text that begins a new paragraph without turning into a heading, list item or quote."""
     return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else
                               m.group(0)[:-1] + "\\" + m.group(0)[-1], text, count=1)
+
+
+def written_at(line_before: str, md: str, heading_end: bool) -> str:
+    """Markdown written after `line_before` (its line in the file so far) that stays text: escaped where it begins
+    the line's text (`# `, `- `, `1. ` would be markup) and, at the end of a heading, where ` #` would read as
+    the heading's closing sequence and be lost."""
+    if _LINE_PREFIX_RE.fullmatch(line_before):
+        md = line_start_safe(md)
+    if heading_end and re.search(r"(?:^|[ \t])#+[ \t]*$", line_before + md):
+        md = re.sub(r"(#+[ \t]*)$", r"\\\1", md)
+    return md
