@@ -404,3 +404,17 @@ def test_a_number_sign_typed_at_the_end_of_a_heading_is_kept(project: tuple[Path
         heading = next(p for p in wordread.read(rebuilt).blocks if getattr(p, "style_name", "") == "heading 2")
         assert heading.text().endswith(" #")  # type: ignore[union-attr]
         subprocess.run(["git", "-C", str(root), "checkout", "--", "."], check=True)
+
+
+def test_only_with_a_name_that_matches_nobody_is_a_usage_error(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """`--only rmoe` (a typo) took nobody's changes and said only “would change 0 section files”, exit 0."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    before = intro(root)
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--only", "rome,Ana Rosi"])
+    assert result.exit_code == 2, result.output
+    assert "'Ana Rosi'" in result.stderr and "Ana Rossi" in result.stderr and "'rome'" not in result.stderr
+    assert intro(root) == before
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--only", "ana rossi"])
+    assert result.exit_code == 0 and "**housing strategy**" in intro(root)

@@ -119,6 +119,10 @@ def apply_review(
         with nullcontext() if quiet else err.status("Reading the review and applying its changes…"):
             doc = writeback.read_document(reviewed)
             try:
+                problem = writeback.selection_problem(options.only, doc, orgs, reviewed.name)
+                if problem:
+                    err.print(f"coe-paper: {problem}", markup=False)
+                    raise typer.Exit(2)
                 result = writeback.plan(root, doc, orgs, options)
                 if commit:
                     problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)

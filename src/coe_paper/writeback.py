@@ -76,6 +76,17 @@ def _selected(reviewer: Reviewer, only: list[str]) -> bool:
     return fold(reviewer.name) in wanted or (reviewer.org is not None and fold(reviewer.org.id) in wanted)
 
 
+def selection_problem(only: list[str], doc: WordDocument, orgs: list[Contributor], file: str) -> str | None:
+    """What is wrong with `--only`: values that are neither a reviewer of the document nor an organisation's id."""
+    names = authors(doc)
+    known = {fold(name) for name in names} | {fold(org.id) for org in orgs}
+    unknown = [value for value in only if fold(value) not in known]
+    if not unknown:
+        return None
+    return (f"--only {', '.join(repr(x) for x in unknown)}: no reviewer of {file} and no organisation in "
+            f"contributors.yaml; its reviewers are {', '.join(names) or 'none'}")
+
+
 def _read(root: Path, path: str) -> str | None:
     target = (root / path).resolve()
     if not target.is_relative_to(root.resolve()):
