@@ -418,3 +418,19 @@ def test_only_with_a_name_that_matches_nobody_is_a_usage_error(project: tuple[Pa
     assert intro(root) == before
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--only", "ana rossi"])
     assert result.exit_code == 0 and "**housing strategy**" in intro(root)
+
+
+def test_a_section_file_renamed_since_the_build_takes_the_changes(project: tuple[Path, Path],
+                                                                  tmp_path: Path) -> None:
+    """Sections are renumbered when one is added before them (`01-intro.md` becomes `02-intro.md`): the changes
+    follow the section's id to its file today. They were all skipped, “the section file is missing”."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    subprocess.run(["git", "-C", str(root), "mv", "sections/01-intro.md", "sections/00-intro.md"], check=True)
+    git_commit(root, "Renumber")
+    plan = apply(root, reviewed)
+    assert plan.findings == [] and [(o.status, o.path) for o in plan.outcomes] == [("applied",
+                                                                                   "sections/00-intro.md")]
+    assert "**housing strategy**" in (root / "sections" / "00-intro.md").read_text()
+    assert not (root / "sections" / "01-intro.md").exists()

@@ -12,7 +12,7 @@ import difflib
 import json
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import gitrun, marks, wordread
@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic
 from .edits import Finding
 from .marks import built_text
 from .model import Contributor, ContributorsFile
-from .project import load_yaml_file
+from .project import load_project, load_yaml_file
 from .safepaths import write_atomic
 from .sources import WorkTree, normalise, text_at
 from .wordblocks import WordDocument
@@ -87,6 +87,12 @@ def selection_problem(only: list[str], doc: WordDocument, orgs: list[Contributor
             f"contributors.yaml; its reviewers are {', '.join(names) or 'none'}")
 
 
+def _paths_by_id(root: Path) -> dict[str, str]:
+    """Today's section files by section id."""
+    project, _ = load_project(WorkTree(root))
+    return {s.meta.id: s.path for s in project.sections} if project is not None else {}
+
+
 def _read(root: Path, path: str) -> str | None:
     target = (root / path).resolve()
     if not target.is_relative_to(root.resolve()):
@@ -121,16 +127,23 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
             result.outside.append(Outcome("skipped", author, "", 0, f"a change outside the sections: "
                                           f"“{para.text()[:60]}” (title page, contents or annex, or text that "
                                           "lost its hidden bookmark)"))
+    moved: dict[str, str] | None = None
     for section in sections:
-        path = normalise(section.path)
+        raw, path = section.path, normalise(section.path)
+        built_path = path
         current = _read(root, path)
+        if current is None:  # renamed since the build (sections renumbered): the file of the same id today
+            moved = _paths_by_id(root) if moved is None else moved
+            path = moved.get(section.id, path)
+            current = _read(root, path) if path != built_path else None
         if current is None:
             result.findings.append((path, Finding("skipped", 0, "", "the section file is missing or unreadable")))
             continue
-        built = built_text(digests.get(section.path, ""), then(path), current)  # None: not known
-        base = built if built is not None else then(path) or current
+        built = built_text(digests.get(raw, ""), then(built_path), current)  # None: not known
+        base = built if built is not None else then(built_path) or current
+        section = replace(section, path=path)
         after, outcomes, findings = section_plan(doc, section, base, current, accepted, options.untracked)
-        if (section.path not in digests or built is None) and base != current and after == current and not any(
+        if (raw not in digests or built is None) and base != current and after == current and not any(
                 o.status == "conflict" for o in outcomes):  # a guess, where the document does not say
             probe, _, _ = section_plan(doc, section, current, current, accepted, options.untracked)
             if probe != current:  # the work tree, not the commit, was built (uncommitted changes)
