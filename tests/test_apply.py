@@ -434,3 +434,14 @@ def test_a_section_file_renamed_since_the_build_takes_the_changes(project: tuple
                                                                                    "sections/00-intro.md")]
     assert "**housing strategy**" in (root / "sections" / "00-intro.md").read_text()
     assert not (root / "sections" / "01-intro.md").exists()
+
+
+def test_a_missing_section_file_is_named_without_a_line_0(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A finding about a whole file was printed as `sections/01-intro.md:0: ...`: there is no line 0."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    (root / "sections" / "01-intro.md").unlink()
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert result.exit_code == 1
+    assert "sections/01-intro.md: skipped: the section file is missing or unreadable" in result.stderr

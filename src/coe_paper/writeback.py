@@ -219,7 +219,8 @@ def report_lines(result: Plan) -> list[str]:
             lines.append(f"{where}: {outcome.status}: {outcome.summary} (by {outcome.author})")
     for path, finding in result.findings:
         by = f" (by {finding.author})" if finding.author else ""
-        lines.append(f"{path}:{finding.line}: {finding.kind}: {finding.message}{by}")
+        where = f"{path}:{finding.line}" if finding.line else path  # 0: the file as a whole
+        lines.append(f"{where}: {finding.kind}: {finding.message}{by}")
     return lines
 
 
