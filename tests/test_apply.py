@@ -445,3 +445,32 @@ def test_a_missing_section_file_is_named_without_a_line_0(project: tuple[Path, P
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
     assert result.exit_code == 1
     assert "sections/01-intro.md: skipped: the section file is missing or unreadable" in result.stderr
+
+
+def test_paragraphs_joined_without_track_changes(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """Backspace at the start of a paragraph with Track Changes off: one paragraph holds both bookmarks. The
+    second paragraph's text was reported as “added” to the first, and `--untracked` wrote it there while its
+    own line stayed: the text twice. It is a join, reported as one and applied as one."""
+    from lxml import etree
+
+    from reviewkit import q
+
+    root, built = project
+    with zipfile.ZipFile(built) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    doc = etree.fromstring(parts["word/document.xml"])
+    first, second = (next(p for p in doc.iter(q("w:p")) if words in "".join(p.itertext()))
+                     for words in ("first item of the list", "second item of the list"))
+    for child in list(second):
+        if child.tag != q("w:pPr"):
+            first.append(child)
+    second.getparent().remove(second)
+    parts["word/document.xml"] = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)
+    reviewed = tmp_path / "r.docx"
+    with zipfile.ZipFile(reviewed, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    plan = apply(root, reviewed)
+    assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [("untracked", 14, "“¶” removed")]
+    apply(root, reviewed, untracked=True)
+    assert "- first item of the listsecond item of the list\n\n| City" in intro(root)

@@ -205,6 +205,7 @@ class _SectionEdits:
         for group in _groups(paras, body=units is None, rest=self._rest):
             olds = _old_paragraphs(group)
             found: list[Unit] = []
+            joined = 0  # blocks joined without Track Changes: their bookmarks in one paragraph
             for old in olds:
                 unit = queue.pop(0) if queue else None if queue is not None else self._unit(old)
                 if unit is None:
@@ -212,8 +213,10 @@ class _SectionEdits:
                         found = []
                         break
                     continue
-                found.append(unit)
-            if not found or len(found) != len(olds):
+                more = self._more_units(old, unit) if queue is None else []
+                found += [unit, *more]
+                joined += len(more)
+            if not found or len(found) - joined != len(olds):
                 if changed(group):
                     line = found[0].line if found else self.line  # a byline: the line of the title before it
                     self.findings.append(Finding("skipped", line, first_author(group),
@@ -234,6 +237,13 @@ class _SectionEdits:
         return [Finding("skipped", unit.line, mark.author, "a deleted paragraph mark joins this paragraph to what "
                         "follows it (the next section, a byline or a table), which is not in this file; join "
                         "them by hand")]
+
+    def _more_units(self, paras: list[Paragraph], unit: Unit) -> list[Unit]:
+        """The other blocks whose bookmarks one paragraph holds besides `unit`'s (joined with Track Changes off)."""
+        lines = dict.fromkeys(found[1] for para in paras for found in map(marks.parse, para.bookmarks)
+                              if found is not None and found[0] == self.section.index)
+        more = (self.map.body.get(line) for line in lines if line != unit.line)
+        return [u for u in more if u is not None and u is not unit]
 
     def _rest(self, group: list[Paragraph], after: Paragraph) -> bool:
         """Whether `after`, a paragraph with no bookmark and no change, is the second half of a block the group
