@@ -474,3 +474,33 @@ def test_paragraphs_joined_without_track_changes(project: tuple[Path, Path], tmp
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [("untracked", 14, "“¶” removed")]
     apply(root, reviewed, untracked=True)
     assert "- first item of the listsecond item of the list\n\n| City" in intro(root)
+
+
+def test_a_paragraph_split_without_track_changes(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """Enter typed inside a paragraph with Track Changes off: the second half was reported as removed, and
+    `--untracked` removed it from the sources. It is a split, reported as one and applied as one."""
+    from lxml import etree
+
+    from reviewkit import q
+
+    root, built = project
+    with zipfile.ZipFile(built) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    doc = etree.fromstring(parts["word/document.xml"])
+    para = next(p for p in doc.iter(q("w:p")) if "first item of the list" in "".join(p.itertext()))
+    run = next(r for r in para.iter(q("w:r")) if "first item" in "".join(r.itertext()))
+    second = etree.Element(q("w:p"))
+    second.append(etree.fromstring(etree.tostring(para.find(q("w:pPr")))))
+    tail = etree.fromstring(etree.tostring(run))
+    run.find(q("w:t")).text, tail.find(q("w:t")).text = "first item ", "of the list"
+    second.append(tail)
+    para.addnext(second)
+    parts["word/document.xml"] = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)
+    reviewed = tmp_path / "r.docx"
+    with zipfile.ZipFile(reviewed, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    plan = apply(root, reviewed)
+    assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [("untracked", 14, "“¶” added")]
+    apply(root, reviewed, untracked=True)
+    assert "- first item \n- of the list\n- second item of the list\n" in intro(root)

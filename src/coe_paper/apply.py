@@ -322,15 +322,19 @@ def _groups(paras: list[Paragraph], body: bool = True,
     """Runs of paragraphs joined by inserted or deleted marks. A new paragraph at the end of a story (nothing
     after it to join) is joined to the paragraph before it, as Word records it when Enter is pressed there. In
     the body, a paragraph with no bookmark and no change (a byline) ends a group, unless `rest` finds it is the
-    second half of a split block."""
+    second half of a split block (split with Track Changes on or off)."""
     groups: list[list[Paragraph]] = []
     group: list[Paragraph] = []
     for index, para in enumerate(paras):
         group.append(para)
         after = paras[index + 1] if index + 1 < len(paras) else None
-        foreign = body and after is not None and _bookmark(after) is None and not changed([after]) and not (
-            rest is not None and para.mark is not None and not para.mark.built and rest(group, after))
-        if para.mark is None or foreign:  # a template's paragraph (byline, page break) ends a group
+        split = foreign = False
+        if body and after is not None and _bookmark(after) is None and not changed([after]):
+            new_mark = para.mark is not None and not para.mark.built
+            typed = para.mark is None and bool(after.text())  # with Track Changes off
+            split = (new_mark or typed) and rest is not None and rest(group, after)
+            foreign = not split  # a template's paragraph (byline, page break) ends a group
+        if (para.mark is None and not split) or foreign:
             groups.append(group)
             group = []
     if group:

@@ -63,7 +63,7 @@ def _pieces(group: Sequence[Paragraph]) -> list[Piece]:
     pieces: list[Piece] = []
     for k, para in enumerate(group):
         pieces += [Piece(run.text, run.rev, run, k) for run in para.runs if run.text]
-        if para.mark is not None and k + 1 < len(group):
+        if k + 1 < len(group):  # a break with no mark: typed with Track Changes off
             pieces.append(Piece(PB, para.mark, None, k + 1))
     return pieces
 
