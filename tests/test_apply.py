@@ -504,3 +504,19 @@ def test_a_paragraph_split_without_track_changes(project: tuple[Path, Path], tmp
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [("untracked", 14, "“¶” added")]
     apply(root, reviewed, untracked=True)
     assert "- first item \n- of the list\n- second item of the list\n" in intro(root)
+
+
+def test_comments_follow_a_section_file_renamed_since_the_build(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """`comments` named the file as the document was built, which no longer exists once sections are
+    renumbered; it names today's file of the same section, at today's line."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("second item of the ", "list", "series", "Ana Rossi")])
+    subprocess.run(["git", "-C", str(root), "mv", "sections/01-intro.md", "sections/00-intro.md"], check=True)
+    path = root / "sections" / "00-intro.md"
+    path.write_text(path.read_text().replace("## Why equal cities\n", "## Why equal cities\n\nA new paragraph.\n"))
+    git_commit(root, "Renumber")
+    result = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {(c["path"], c["line"], c["since"]) for c in json.loads(result.stdout)} == {
+        ("sections/00-intro.md", 17, None)}

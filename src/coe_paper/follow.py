@@ -1,7 +1,8 @@
 """Comments follow the sources: a reviewed .docx names lines of the files as they were built (at the build commit,
 or with the uncommitted changes the section map's digest says it had); when the files have moved on since, each
 place is mapped through the diff to today's line, and marked when the line it names was since changed or deleted
-(every place of a file whose built text is neither committed nor today's is marked changed: it cannot be mapped)."""
+(every place of a file whose built text is neither committed nor today's is marked changed: it cannot be mapped).
+A file renamed since the build (sections renumbered) is followed to the file of the same section id today."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 from .marks import built_text
 from .merge3 import line_mapper
-from .review import Place, Review, all_comments
+from .project import section_paths
+from .review import Place, Review, SectionRef, all_comments
 from .sources import text_at
 
 
@@ -19,9 +21,16 @@ def follow(review: Review, root: Path) -> Review:
     if not review.commit:
         return review
     maps: dict[str, dict[int, tuple[int, str]] | None] = {}  # None: the built text is not known
+    renamed: dict[str, SectionRef] = {}  # a file renamed since the build (renumbered): the same id's file today
+    today: dict[str, str] | None = None
     at_build = text_at(root, review.commit)
     for ref in review.sections:
         target = (root / ref.path).resolve()
+        if not target.is_file():
+            today = section_paths(root) if today is None else today
+            if ref.id in today and today[ref.id] != ref.path:
+                renamed[ref.path] = replace(ref, path=today[ref.id])
+                target = (root / today[ref.id]).resolve()
         if not target.is_relative_to(root.resolve()) or not target.is_file():
             continue
         try:
@@ -36,17 +45,23 @@ def follow(review: Review, root: Path) -> Review:
             maps[ref.path] = None if built is None else line_mapper(built, now)
 
     def moved(place: Place) -> Place:
-        if place.section is None or place.line is None or place.section.path not in maps:
+        if place.section is None:
             return place
-        mapper = maps[place.section.path]
+        built = place.section.path  # as the document names it
+        place = replace(place, section=renamed.get(built, place.section))
+        if place.line is None or built not in maps:
+            return place
+        mapper = maps[built]
         if mapper is None:
             return replace(place, since="changed")
         line, state = mapper.get(place.line, (place.line, "same"))
         return replace(place, line=line, since="" if state == "same" else state)
 
-    if not maps:
+    if not maps and not renamed:
         return review
+    review.sections = [renamed.get(ref.path, ref) for ref in review.sections]
     for comment in all_comments(review.comments):
         comment.place = moved(comment.place)
     review.changes = [replace(change, place=moved(change.place)) for change in review.changes]
     return review
+

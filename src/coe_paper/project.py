@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -299,3 +300,9 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
                       config_marks=config_yaml.marks if config_yaml else {},
                       abbreviations=abbreviations)  # fmt: skip
     return project, found
+
+
+def section_paths(root: Path) -> dict[str, str]:
+    """Today's section files in the work tree, by section id (for a document built before they were renamed)."""
+    project, _ = load_project(WorkTree(root))
+    return {s.meta.id: s.path for s in project.sections} if project is not None else {}

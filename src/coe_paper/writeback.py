@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic
 from .edits import Finding
 from .marks import built_text
 from .model import Contributor, ContributorsFile
-from .project import load_project, load_yaml_file
+from .project import load_yaml_file, section_paths
 from .safepaths import write_atomic
 from .sources import WorkTree, normalise, text_at
 from .wordblocks import WordDocument
@@ -87,12 +87,6 @@ def selection_problem(only: list[str], doc: WordDocument, orgs: list[Contributor
             f"contributors.yaml; its reviewers are {', '.join(names) or 'none'}")
 
 
-def _paths_by_id(root: Path) -> dict[str, str]:
-    """Today's section files by section id."""
-    project, _ = load_project(WorkTree(root))
-    return {s.meta.id: s.path for s in project.sections} if project is not None else {}
-
-
 def _read(root: Path, path: str) -> str | None:
     target = (root / path).resolve()
     if not target.is_relative_to(root.resolve()):
@@ -133,7 +127,7 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
         built_path = path
         current = _read(root, path)
         if current is None:  # renamed since the build (sections renumbered): the file of the same id today
-            moved = _paths_by_id(root) if moved is None else moved
+            moved = section_paths(root) if moved is None else moved
             path = moved.get(section.id, path)
             current = _read(root, path) if path != built_path else None
         if current is None:
