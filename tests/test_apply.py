@@ -520,3 +520,31 @@ def test_comments_follow_a_section_file_renamed_since_the_build(project: tuple[P
     assert result.exit_code == 0, result.output
     assert {(c["path"], c["line"], c["since"]) for c in json.loads(result.stdout)} == {
         ("sections/00-intro.md", 17, None)}
+
+
+def test_a_section_removed_since_the_build_matters_only_if_it_was_reviewed(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:
+    """A section deleted from the project since the build made every apply fail (“the section file is missing”,
+    exit 1, counted under “(unknown)”), though the review did not touch it. Only a reviewed one is reported, under
+    its reviewer."""
+    root = make_project(git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx").output
+    assert built is not None
+    files = sorted((root / "sections").glob("*.md"))
+    texts = [f.read_text() for f in files]
+    words = [next(w for w in t.split("\n\n")[-1].split() if w.isalpha() and len(w) > 4) for t in texts]
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("", words[0], words[0] + "s", "Ana Rossi")])
+    files[-1].unlink()
+    config = root / "paper" / "paper.yaml"
+    config.write_text("\n".join(row for row in config.read_text().splitlines()
+                                if files[-1].stem.split("-", 1)[1] not in row) + "\n")
+    git_commit(root, "Drop the last section")
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert result.exit_code == 0, result.output
+    assert "missing" not in result.stderr and "(unknown)" not in result.stderr
+    reviewed = tmp_path / "r2.docx"
+    tracked(built, reviewed, [("", words[-1], words[-1] + "s", "Ana Rossi")])
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert result.exit_code == 1 and "missing" in result.stderr and "(unknown)" not in result.stderr
+    assert "Ana Rossi: 0 applied, 0 merged, 0 in conflict, 1 skipped" in result.stderr

@@ -101,18 +101,16 @@ def changed(paras: list[Paragraph]) -> bool:
     return any(p.mark is not None or any(r.rev is not None for r in p.runs) for p in paras)
 
 
-def authors(doc: WordDocument) -> list[str]:
-    """Every author of a tracked change, in the order they first appear."""
+def authors(doc: WordDocument, section: _Section | None = None) -> list[str]:
+    """Every author of a tracked change (or in one section: its body and footnotes), in the order they appear."""
     seen: dict[str, None] = {}
 
     def note(rev: Rev | None) -> None:
         if rev is not None:
-            if rev.inserted_by is not None:
-                seen.setdefault(rev.inserted_by, None)
-            seen.setdefault(rev.author, None)
+            seen.update(dict.fromkeys([rev.inserted_by or rev.author, rev.author]))
 
-    blocks = [*doc.blocks, *(b for blocks in doc.notes.values() for b in blocks)]
-    for block in blocks:
+    notes = doc.notes.values() if section is None else (doc.notes.get(("footnote", n), []) for n in section.notes)
+    for block in [*(doc.blocks if section is None else section.body), *(b for blocks in notes for b in blocks)]:
         if isinstance(block, Table):
             for row in block.rows:
                 note(row.rev)

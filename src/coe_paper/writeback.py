@@ -131,7 +131,11 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
             path = moved.get(section.id, path)
             current = _read(root, path) if path != built_path else None
         if current is None:
-            result.findings.append((path, Finding("skipped", 0, "", "the section file is missing or unreadable")))
+            who = [name for name in authors(doc, section) if accepted(name)]
+            if who:  # a section the review did not touch may have gone since
+                result.findings.append((path, Finding("skipped", 0, who[0], "the section file is missing or "
+                                                      "unreadable" + (f"; changes by {', '.join(who)}" if
+                                                                      len(who) > 1 else ""))))
             continue
         built = built_text(digests.get(raw, ""), then(built_path), current)  # None: not known
         base = built if built is not None else then(built_path) or current
