@@ -283,6 +283,15 @@ def test_coe402_level_one_heading(make_project: MakeProject) -> None:
     assert "starts a chapter of its own" in d.hint  # and moves every later chapter's number
 
 
+def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
+    """The parser leaves out a footnote nothing refers to: its words were missing from the document unsaid."""
+    body = f"## Notes\n\n{FILLER} A claim.[^used]\n\n[^used]: Its source.\n[^orphan]: Words no text refers to.\n"
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE604", "warning", INTRO, 14, 1) and "[^orphan]" in d.message
+    fenced = f"## Notes\n\n{FILLER} A claim.[^used]\n\n[^used]: Its source.\n\n```\n[^code]: an example\n```\n"
+    assert validate(make_project, intro(fenced)) == []
+
+
 # -- COE5xx: images --------------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from .rules import engine as editorial
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, TooLarge, WorkTree, normalise, unreadable
 from .store import Store
-from .structure import nesting, raw_html
+from .structure import nesting, raw_html, unreferenced_footnotes
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -105,6 +105,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found += nesting(item.section.path, item.section.body_line, item.tokens)
     found += strikethrough(project, item)
     found += raw_html(item.section.path, item.section.body_line, item.tokens)
+    found += unreferenced_footnotes(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += captions.uncaptioned(item)
     found += a11y.section(item)  # COE531-COE534: EN 301 549 clause 10
     return gather(item, found, project.abbreviations)

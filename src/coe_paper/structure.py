@@ -1,7 +1,8 @@
 """Block structure Word cannot show as written: lists nested deeper than Word's nine numbering levels (their items
 are shown at the ninth, COE403) and nesting so deep that the Markdown parser stops reading it (COE404). The parser's
 bound (`limits.markdown_nesting`) keeps it from recursing without end; past it, text would be dropped, so that is an
-error rather than a silent loss."""
+error rather than a silent loss. Raw HTML shown as text (COE406), and a footnote no text refers to, whose words the
+document leaves out (COE604)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,23 @@ def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diag
         elif token.type in _LIST_CLOSE:
             depth -= 1
             warned = warned and depth > 0
+
+
+_FOOTNOTE_DEF = re.compile(r"^[ \t>]*\[\^([^\]\s]+)\]:")
+_CODE = ("fence", "code_block")
+
+
+def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
+    """COE604 a footnote defined (`[^label]: ...`) that no text refers to: the parser leaves its words out of the
+    document, so they would be lost without a word."""
+    if "[^" not in body:
+        return
+    referred = {str(child.meta.get("label")) for token in tokens if token.type == "inline"
+                for child in token.children or () if child.type == "footnote_ref"}  # fmt: skip
+    code = {line for token in tokens if token.type in _CODE and token.map for line in range(*token.map)}
+    for index, text in enumerate(body.split("\n")):
+        found = _FOOTNOTE_DEF.match(text) if "[^" in text else None
+        if found and found.group(1) not in referred and index not in code:
+            yield warning(path, body_line + index + 1, found.start(1) - 1, "COE604",
+                          f"footnote [^{found.group(1)}] is never referred to: its text is not in the document",
+                          f"refer to it with [^{found.group(1)}] where it belongs, or delete it")  # fmt: skip
