@@ -341,3 +341,32 @@ def test_comment_in_a_table_maps_to_its_row(make_project: MakeProject, tmp_path:
     path = save_with_review(result.output, tmp_path / "t.docx", edit, NOTES[:1])
     [comment] = read_review(path, current_project(root)).comments
     assert (comment.anchor, comment.place.line) == ("poverty", line_of(root, INTRO, "| Leipzig | energy poverty |"))
+
+
+def test_a_comment_over_two_sections_is_listed_in_both(make_project: MakeProject, tmp_path: Path) -> None:
+    """A comment whose text runs from one section into the next was listed under the first alone: the second
+    section's lead never saw it on the review sheet."""
+    from coe_paper.review_format import as_json, format_text, review_sheet
+
+    root, built = build(make_project, tmp_path)
+
+    def edit(document: etree._Element, footnotes: etree._Element) -> None:
+        start = isolate(paragraph_with(document, "Commission services"), "Commission services")
+        start.addprevious(docx_comments.comment_range_start(0))
+        end = isolate(paragraph_with(document, "Affordable and accessible homes"), "Affordable")
+        end.addnext(docx_comments.comment_range_end(0))
+        end.getnext().addnext(docx_comments.comment_reference(0))  # type: ignore[union-attr]
+
+    note = Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z", ("Both sections say this.",))
+    project = current_project(root)
+    review = read_review(save_with_review(built, tmp_path / "span.docx", edit, [note]), project)
+    [comment] = review.comments
+    assert comment.place.section is not None and comment.place.section.id == "intro"
+    assert [(p.section.id if p.section else None, p.line) for p in comment.reaches] == [("housing", 1)]  # title
+    lines = format_text(review).splitlines()
+    assert [line.split(":")[0] for line in lines] == [INTRO, "sections/02-housing.md"]
+    assert "continued from sections/01-intro.md:" in lines[1] and lines[1].endswith("Both sections say this.")
+    assert json.loads(as_json(review))[0]["reaches"][0]["section"] == "housing"
+    sheet = review_sheet(review, project)
+    housing = sheet[sheet.index("Housing"):]
+    assert "continued from section 1" in housing and "Both sections say this." in housing

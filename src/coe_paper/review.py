@@ -56,6 +56,7 @@ class Comment:
     resolved: bool = False
     replies: list[Comment] = field(default_factory=list)
     order: int = 1 << 30  # position in the document, for sorting
+    reaches: list[Place] = field(default_factory=list)  # where it goes on into further sections: each one's first line
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class _Places:
         self.place = Place()
         self.counter = 0
         self.comment_place: dict[str, tuple[int, Place]] = {}
+        self.comment_sections: dict[str, dict[int | None, Place]] = {}  # the first place of each section it covers
         self.anchors: dict[str, list[str]] = {}
         self.changes: list[Change] = []
         self.footnotes: dict[str, tuple[int, Place]] = {}
@@ -129,6 +131,8 @@ class _Places:
             self.counter += 1
             for cid in run.comments:
                 self.anchors.setdefault(cid, []).append(run.text.replace(wordblocks.OBJECT, ""))
+                section = where[1].section
+                self.comment_sections.setdefault(cid, {}).setdefault(section.index if section else None, where[1])
             if run.note is not None and run.note[0] == "footnote" and fixed is None:
                 self.footnotes.setdefault(run.note[1], (self.counter, self.place))
             self._change(run.rev, run.text.replace(wordblocks.OBJECT, ""), fixed)
@@ -268,6 +272,9 @@ def _read_review(path: Path, project: Project | None) -> Review:
         order, place = walker.comment_place.get(comment.id, (1 << 30, Place()))
         comment.order, comment.place = order, retitle(place)
         comment.anchor = " ".join("".join(walker.anchors.get(comment.id, [])).split())
+        start = place.section.index if place.section is not None else None
+        comment.reaches = [retitle(other) for index, other in walker.comment_sections.get(comment.id, {}).items()
+                           if index is not None and index != start]  # fmt: skip
     comments.sort(key=lambda c: (c.order, c.id))
     changes = [Change(c.kind, c.author, c.date, c.text, retitle(c.place), c.order) for c in walker.changes]
     mapping = "bookmarks" if "bookmarks" in walker.used else "headings" if walker.used else "none"

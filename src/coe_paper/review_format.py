@@ -43,6 +43,9 @@ def format_text(review: Review) -> str:
         lines = [head]
         for reply in all_comments(comment.replies):
             lines.append(f"{where}: reply by {reply.author} ({when(reply.date)}): {_one_line(reply.text)}")
+        for other in comment.reaches:  # the same comment, where its lead reads it too
+            lines.append(f"{_where(other, review.file)}: comment by {comment.author} ({when(comment.date)}), "
+                         f"continued from {where}: {_one_line(comment.text)}")
         items.append((comment.order, lines))
     for change in review.changes:
         text = _one_line(change.text)
@@ -59,9 +62,13 @@ def _place_dict(place: Place) -> dict[str, object]:
 
 
 def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:
-    return {"kind": kind, "id": comment.id, "author": comment.author, "initials": comment.initials,
-            "date": comment.date, "text": comment.text, "anchor": comment.anchor, "resolved": comment.resolved,
-            **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}  # fmt: skip
+    found: dict[str, object] = {
+        "kind": kind, "id": comment.id, "author": comment.author, "initials": comment.initials,
+        "date": comment.date, "text": comment.text, "anchor": comment.anchor, "resolved": comment.resolved,
+        **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}  # fmt: skip
+    if kind == "comment":  # the further sections its text goes on into (a reply has no text of its own)
+        found["reaches"] = [_place_dict(place) for place in comment.reaches]
+    return found
 
 
 def as_json(review: Review) -> str:
@@ -90,8 +97,12 @@ def _lead(project: Project | None, section_id: str) -> str:
     return org.name if org else section.meta.lead
 
 
-def _sheet_comment(number: int, comment: Comment) -> list[str]:
-    where = f", line {comment.place.line}" if comment.place.line else ""
+def _sheet_comment(number: int, comment: Comment, place: Place | None = None) -> list[str]:
+    """A comment on the sheet, at `place` when it goes on into the section of that place from an earlier one."""
+    shown = place or comment.place
+    where = f", line {shown.line}" if shown.line else ""
+    if place is not None and comment.place.section is not None:
+        where += f", continued from section {comment.place.section.index + 1}"
     on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
     state = " (resolved)" if comment.resolved else ""
     lines = [f"{number}. **{md(comment.author)}**, {when(comment.date)}{where}{on}{state}:", ""]
@@ -121,9 +132,13 @@ def review_sheet(review: Review, project: Project | None) -> str:
     if review.mapping == "headings":
         out += ["The document has lost its hidden source bookmarks; sections were found by their titles, "
                 "so source lines are not known.", ""]  # fmt: skip
-    groups: list[tuple[SectionRef | None, list[Comment], list[Change]]] = [
-        (ref, [c for c in review.comments if c.place.section == ref], [c for c in review.changes
-                                                                          if c.place.section == ref])
+    def comments_in(ref: SectionRef | None) -> list[tuple[Comment, Place | None]]:
+        """The comments in a section: those that start there, and those that go on into it from an earlier one."""
+        return [(c, None if c.place.section == ref else next(p for p in c.reaches if p.section == ref))
+                for c in review.comments if c.place.section == ref or any(p.section == ref for p in c.reaches)]
+
+    groups: list[tuple[SectionRef | None, list[tuple[Comment, Place | None]], list[Change]]] = [
+        (ref, comments_in(ref), [c for c in review.changes if c.place.section == ref])
         for ref in [*review.sections, None]
     ]  # fmt: skip
     out += ["| Section | Lead | Comments | Tracked changes |", "|---|---|---:|---:|"]
@@ -141,8 +156,8 @@ def review_sheet(review: Review, project: Project | None) -> str:
                     f"Lead: **{md(_lead(project, ref.id))}**. Source: `{ref.path}`.", ""]  # fmt: skip
         if section_comments:
             out += ["### Comments", ""]
-            for number, comment in enumerate(section_comments, start=1):
-                out += _sheet_comment(number, comment)
+            for number, (comment, place) in enumerate(section_comments, start=1):
+                out += _sheet_comment(number, comment, place)
         if section_changes:
             out += ["### Tracked changes", "", *(_sheet_change(c) for c in section_changes), ""]
     return _CONTROL_RE.sub("", "\n".join(out)).rstrip() + "\n"
