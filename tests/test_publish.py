@@ -208,6 +208,13 @@ def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
             os.kill(office, signal.SIGKILL)
 
 
+def _signals_as_at_a_terminal() -> None:
+    """SIGTERM and SIGHUP as a terminal gives them, whatever this suite was started with (nohup ignores SIGHUP,
+    which the layout pass rightly keeps ignoring)."""
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_a_build_ended_by_a_signal_stops_libreoffice_first(
     number: int, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -222,7 +229,8 @@ def test_a_build_ended_by_a_signal_stops_libreoffice_first(
                                               "wait\n")  # fmt: skip
     caller = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; from coe_paper import "
                                "layout; layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
-                               str(result.output), str(tmp_path)], start_new_session=True)  # fmt: skip
+                               str(result.output), str(tmp_path)], start_new_session=True,
+                              preexec_fn=_signals_as_at_a_terminal)  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         while not started.exists():
