@@ -215,18 +215,20 @@ def _signals_as_at_a_terminal() -> None:
         signal.signal(number, signal.SIG_DFL)
 
 
+@pytest.mark.parametrize("at_start", [False, True])
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 def test_a_build_ended_by_a_signal_stops_libreoffice_first(
-    number: int, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    number: int, at_start: bool, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """`timeout` (SIGTERM) or a closed terminal (SIGHUP) ended coe-paper at once, and LibreOffice, in a session of its
     own, ran on: a hung one for ever, holding the layout profile. Now it is stopped, then coe-paper ends by the
-    signal as before."""
+    signal as before; also when the signal comes as LibreOffice starts (here: LibreOffice sends it itself)."""
     result = assemble(make_project())
     assert result.output is not None
     started = tmp_path / "started"
+    send = f"kill -{number} $PPID\n" if at_start else ""
     fake_tools(tmp_path, monkeypatch, soffice=f"sleep 60 &\necho $! > {started}.tmp && mv {started}.tmp {started}\n"
-                                              "wait\n")  # fmt: skip
+                                              f"{send}wait\n")  # fmt: skip
     caller = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; from coe_paper import "
                                "layout; layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
                                str(result.output), str(tmp_path)], start_new_session=True,
@@ -237,7 +239,8 @@ def test_a_build_ended_by_a_signal_stops_libreoffice_first(
             assert caller.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         office = int(started.read_text())
-        caller.send_signal(number)
+        if not at_start:
+            caller.send_signal(number)
         assert caller.wait(timeout=20) == -number  # it ends by the signal, as it would have
         stat = Path(f"/proc/{office}/stat")
         assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "LibreOffice runs on"

@@ -22,9 +22,10 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .safepaths import write_atomic
 
@@ -113,20 +114,22 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     profile = profile or cache_dir() / "lo-profile"
     command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
                "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir), str(docx)]  # fmt: skip
-    try:  # in a session of its own: the script `soffice` starts soffice.bin, which a timeout must end too
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
-                                errors="replace", start_new_session=True)  # fmt: skip
-    except OSError as exc:
-        return None, f"LibreOffice did not start: {exc.strerror or exc}"
-    with _ending_signals_raise(), proc:  # its pipes closed and the process waited for, however this ends
-        try:
-            _, stderr = proc.communicate(timeout=TIMEOUT)
-        except BaseException as exc:  # the timeout, Ctrl-C, SIGTERM or SIGHUP, none of which reach its session
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            if isinstance(exc, subprocess.TimeoutExpired):
-                return None, f"LibreOffice did not finish in {TIMEOUT} s (stopped)"
-            raise
+    with _EndingSignals() as ending:  # from before LibreOffice starts: a signal at any moment stops it
+        try:  # in a session of its own: the script `soffice` starts soffice.bin, which a timeout must end too
+            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
+                                    errors="replace", start_new_session=True)  # fmt: skip
+        except OSError as exc:
+            return None, f"LibreOffice did not start: {exc.strerror or exc}"
+        with proc:  # its pipes closed and the process waited for, however this ends
+            try:
+                ending.arm()
+                _, stderr = proc.communicate(timeout=TIMEOUT)
+            except BaseException as exc:  # the timeout, Ctrl-C, SIGTERM or SIGHUP, none of which reach its session
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                if isinstance(exc, subprocess.TimeoutExpired):
+                    return None, f"LibreOffice did not finish in {TIMEOUT} s (stopped)"
+                raise
     pdf = outdir / f"{docx.stem}.pdf"
     if proc.returncode != 0 or not pdf.is_file():
         return None, f"LibreOffice could not convert {docx.name}: {stderr.strip()[-300:]}"
@@ -141,30 +144,43 @@ class _Ended(BaseException):
         self.number = number
 
 
-@contextlib.contextmanager
-def _ending_signals_raise() -> Iterator[None]:
+class _EndingSignals:
     """SIGTERM and SIGHUP (`timeout`, a closed terminal) would end this process at once, and LibreOffice, in a
     session of its own, would run on, holding the layout profile. While it runs they raise instead, so that its
-    processes are stopped first; then they end this process as they would have. Only where this process left them
-    to their default action, and in its main thread (where Python runs signal handlers)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    processes are stopped first; then they end this process as they would have. One that arrives before LibreOffice
+    has started waits until `arm()`. Only where this process left them to their default action, and in its main
+    thread (where Python runs signal handlers)."""
 
-    def raise_ended(number: int, _frame: object) -> None:
+    def __init__(self) -> None:
+        self.armed = False
+        self.pending: int | None = None
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _EndingSignals:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {number: signal.signal(number, self._arrived) for number in (signal.SIGTERM, signal.SIGHUP)
+                             if signal.getsignal(number) == signal.SIG_DFL}  # fmt: skip
+        return self
+
+    def _arrived(self, number: int, _frame: object) -> None:
+        if not self.armed:
+            self.pending = number
+            return
         raise _Ended(number)
 
-    previous = {number: signal.signal(number, raise_ended) for number in (signal.SIGTERM, signal.SIGHUP)
-                if signal.getsignal(number) == signal.SIG_DFL}  # fmt: skip
-    try:
-        yield
-    except _Ended as ended:
-        signal.signal(ended.number, signal.SIG_DFL)
-        os.kill(os.getpid(), ended.number)
-        raise  # not reached: the signal ends this process
-    finally:
-        for number, handler in previous.items():
+    def arm(self) -> None:
+        """LibreOffice has started: a signal from now on (or one that came before) stops it."""
+        self.armed = True
+        if self.pending is not None:
+            raise _Ended(self.pending)
+
+    def __exit__(self, kind: object, error: BaseException | None, _trace: object) -> None:
+        for number, handler in self.previous.items():
             signal.signal(number, handler)
+        ended = error.number if isinstance(error, _Ended) else self.pending
+        if ended is not None:  # it ends this process, as it would have
+            signal.signal(ended, signal.SIG_DFL)
+            os.kill(os.getpid(), ended)
 
 
 def export_pdf(docx: Path) -> tuple[Path | None, str]:
