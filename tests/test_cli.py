@@ -395,6 +395,27 @@ def test_a_closed_standard_stream_is_no_traceback(make_project: MakeProject) -> 
     assert "Traceback" not in closed_out.stderr and (root / "out.docx").is_file()
 
 
+@pytest.mark.parametrize("args", [["status"], ["validate", "--format", "json"], ["contributors"]])
+def test_standard_output_that_cannot_be_written_is_an_error_not_a_traceback(make_project: MakeProject,
+                                                                            args: list[str]) -> None:
+    """Standard output on a full disk or over the file size limit (here the limit, set to 0 bytes: the file may not
+    grow) fails every write with an OSError that is not a closed pipe: the command says so in one line and exits 1."""
+    import resource
+
+    root = make_project(git=True)
+    env = {**os.environ, "COE_PAPER_RESIDENT": "0"}
+
+    def no_growth() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+
+    with (root / "out.txt").open("w") as out:
+        run = subprocess.run([sys.executable, "-m", "coe_paper", *args], cwd=root, env=env, stdout=out,
+                             stderr=subprocess.PIPE, text=True, check=False, preexec_fn=no_growth)  # fmt: skip
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr, run.stderr
+    assert "coe-paper: cannot write to standard output: File too large" in run.stderr
+
+
 def test_an_output_name_that_is_not_utf_8(make_project: MakeProject) -> None:
     """A file name's undecodable bytes reach the build as lone surrogates: the document is written under that name,
     and the record of the build (JSON) keeps it, so the next run finds it up to date."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import os
 import sys
@@ -23,6 +25,9 @@ SETTINGS: dict[str, Any] = dict(
     help="Validate and assemble the Cities of Equality Partnership's Orientation Paper.",
 )  # fmt: skip
 app = typer.Typer(**SETTINGS)
+#: What a write to standard output ends with when it cannot be written, other than a closed pipe: a full disk or
+#: quota, the file size limit, a failing device.
+OUTPUT_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 class _LazyConsole:
@@ -292,6 +297,12 @@ def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = 
     except KeyboardInterrupt:  # before typer took over (a document being written is removed by its writer)
         err.print("coe-paper: interrupted", markup=False)
         return 130
+    except OSError as exc:  # click ends a closed pipe itself; files coe-paper writes are handled where written
+        if exc.errno not in OUTPUT_FAILURES or exc.filename is not None:
+            raise
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"coe-paper: cannot write to standard output: {exc.strerror}\n")
+        return 1
     return 0
 
 
