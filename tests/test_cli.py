@@ -416,6 +416,24 @@ def test_standard_output_that_cannot_be_written_is_an_error_not_a_traceback(make
     assert "coe-paper: cannot write to standard output: File too large" in run.stderr
 
 
+@pytest.mark.parametrize("args", [["validate", "--format", "json"], ["validate", "--format", "gitlab"],
+                                  ["status", "--format", "json"]])
+def test_json_naming_a_section_file_that_is_not_utf_8_is_valid_utf_8(make_project: MakeProject,
+                                                                      args: list[str]) -> None:
+    """A section file whose name is not UTF-8 (its bytes kept as lone surrogates) is named in JSON with \\u escapes,
+    which read back as the same name: the output is UTF-8, as JSON must be, and the report is written whole."""
+    root = make_project(git=True)
+    name = b"sections/04-extra-\xff.md"
+    (root / os.fsdecode(name)).write_text(section_text("extra", "Members wrote this short extra section.\n"))
+    env = {**os.environ, "COE_PAPER_RESIDENT": "0"}
+    run = subprocess.run([sys.executable, "-m", "coe_paper", *args], cwd=root, env=env, capture_output=True,
+                         check=False)  # fmt: skip
+    assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
+    found = json.loads(run.stdout.decode("utf-8"))
+    paths = [item["location"]["path"] if "location" in item else item["path"] for item in found]
+    assert os.fsdecode(name) in paths
+
+
 def test_an_output_name_that_is_not_utf_8(make_project: MakeProject) -> None:
     """A file name's undecodable bytes reach the build as lone surrogates: the document is written under that name,
     and the record of the build (JSON) keeps it, so the next run finds it up to date."""

@@ -3,13 +3,13 @@ section) and `contributors` (per organisation). Registered on the app of `cli.py
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .cli import _CONTROL_STRIP, _check_table_format, _report, _revision, _root, app, err, out
+from .diagnostics import to_json
 
 if TYPE_CHECKING:
     from . import pipeline
@@ -69,7 +69,7 @@ def status(
     loaded, history = _attributed(rev)
     rows = report.section_status(loaded, history)
     if fmt == "json":
-        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
+        print(to_json([row.as_dict() for row in rows]))
         return
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
     cells: list[list[tuple[str, str]]] = []
@@ -95,7 +95,7 @@ def contributors(
     loaded, history = _attributed(rev)
     rows = report.organisations(loaded, history)
     if fmt == "json":
-        print(json.dumps([row.as_dict() for row in rows], indent=2, ensure_ascii=False))
+        print(to_json([row.as_dict() for row in rows]))
         return
     cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
               (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 FORMATS = ("text", "json", "github", "gitlab")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -69,7 +71,8 @@ class Diagnostic:
         key += f"\0{occurrence}" if occurrence else ""
         return {
             "description": f"{self.code} {self.message}" + (f" ({self.hint})" if self.hint else ""),
-            "check_name": self.code, "fingerprint": hashlib.sha256(key.encode()).hexdigest(),
+            "check_name": self.code,
+            "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest(),
             "severity": "major" if self.severity == "error" else "minor",
             "location": {"path": prefix + self.path if self.path != "." else prefix.rstrip("/") or ".",
                          "lines": {"begin": self.line or 1}},
@@ -103,12 +106,19 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, prefix: str 
         for d in ordered:
             issues.append(d.as_gitlab(seen[d], prefix))
             seen[d] += 1
-        return json.dumps(issues, indent=2, ensure_ascii=False)
+        return to_json(issues)
     if fmt == "json":
-        return json.dumps([d.as_dict() for d in ordered], indent=2, ensure_ascii=False)
+        return to_json([d.as_dict() for d in ordered])
     if fmt == "github":
         return "\n".join(d.as_github(prefix) for d in ordered)
     return "\n".join(d.as_text() for d in ordered)
+
+
+def to_json(data: object) -> str:
+    """`data` as indented JSON that UTF-8 can hold: a character it cannot (a file name's undecodable byte, kept as a
+    lone surrogate) is written as a \\u escape, which reads back as the same text."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)  # only in strings: JSON has no other
 
 
 def count(number: int, noun: str, plural: str = "") -> str:
