@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from coe_paper import pipeline
 from coe_paper.cli import app
 from coe_paper.diagnostics import Diagnostic
+from coe_paper.rules import fix as fix_module
 from coe_paper.rules import spelling
 from coe_paper.rules.registry import EMITTED, MODULES, rules
 from coe_paper.rules.summary import readme_table, rule_table
@@ -464,6 +465,31 @@ def test_fix_with_diff_writes_and_shows_the_changes(make_project: MakeProject) -
 def test_fix_refuses_a_revision(make_project: MakeProject) -> None:
     root = make_project(git=True)
     assert cli("--project", str(root), "validate", "--fix", "--rev", "HEAD")[0] == 2
+
+
+def test_fix_that_cannot_be_written_is_coe006_and_the_others_are_written(make_project: MakeProject,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A section the fixes cannot be written to (read-only, its folder full) is a COE006 naming it, exit 1; the other
+    files' fixes are written and counted, and no traceback ends the run."""
+    housing = "sections/02-housing.md"
+    root = make_project({**prose(FAULTY.strip()), housing: section_text("housing", f"## Homes\n\n{FAULTY}")},
+                        git=True)  # fmt: skip
+    before = (root / INTRO).read_bytes()
+    real = fix_module.write_atomic
+
+    def refuse_intro(path: Path, data: bytes, mode: int = 0o644) -> None:
+        if path.name == Path(INTRO).name:
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, data, mode)
+
+    monkeypatch.setattr(fix_module, "write_atomic", refuse_intro)
+    result = CliRunner().invoke(app, ["--project", str(root), "validate", "--fix"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert f"{INTRO}: error COE006 cannot write the fixes: Permission denied" in result.stderr
+    assert "fixed 3 findings in 1 file\n" in result.stderr
+    assert (root / INTRO).read_bytes() == before
+    assert "The chair met on 3 March 2024 in Greece (EL)." in (root / housing).read_text()
 
 
 def test_statistics(make_project: MakeProject) -> None:

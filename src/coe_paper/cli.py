@@ -158,23 +158,24 @@ def validate(
         raise typer.Exit(2)
     with _Steps(quiet=fmt != "text") as step:
         loaded = pipeline.check(root, rev, step)  # load, then git attribution (COE203, COE204)
-    if fix or diff:
-        changes = fixes.plan(root, loaded.diagnostics)
-        if diff:
-            print(fixes.unified_diff(changes), end="")
-        if fix:
-            fixes.write(root, changes)
-            err.print(f"fixed {count(fixes.fixed_count(changes), 'finding')} in {count(len(changes), 'file')}",
-                      markup=False)  # fmt: skip
-            loaded = pipeline.check(root, rev)  # what is left
+    changes = fixes.plan(root, loaded.diagnostics) if fix or diff else []
+    if diff:
+        print(fixes.unified_diff(changes), end="")
+    unwritten: list[Diagnostic] = []
+    if fix:
+        written, unwritten = fixes.write(root, changes)
+        err.print(f"fixed {count(fixes.fixed_count(written), 'finding')} in {count(len(written), 'file')}",
+                  markup=False)  # fmt: skip
+        loaded = pipeline.check(root, rev)  # what is left
+    diagnostics = [*loaded.diagnostics, *unwritten]
     if statistics:
-        print(format_statistics(count_findings(loaded.diagnostics), "json" if fmt == "json" else "text"))
+        print(format_statistics(count_findings(diagnostics), "json" if fmt == "json" else "text"))
     else:
-        _report(loaded.diagnostics, fmt, root)
-    fixable = sum(d.fix is not None for d in loaded.diagnostics)
+        _report(diagnostics, fmt, root)
+    fixable = sum(d.fix is not None for d in diagnostics)
     if fixable and not fix and fmt == "text":
         err.print(f"{fixable} fixable with `coe-paper validate --fix` (see them with --diff)", markup=False)
-    raise typer.Exit(1 if has_errors(loaded.diagnostics, strict) else 0)
+    raise typer.Exit(1 if has_errors(diagnostics, strict) else 0)
 
 
 @app.command()

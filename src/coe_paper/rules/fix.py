@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, error
 from ..safepaths import write_atomic
 
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
@@ -79,11 +79,21 @@ def _apply(path: str, before: bytes, found: list[Diagnostic]) -> FileFix | None:
     return FileFix(path, before, after, tuple(applied)) if after != before else None
 
 
-def write(root: Path, changes: Sequence[FileFix]) -> None:
-    """Write each changed file atomically, keeping its permissions (a symbolic link's target is written)."""
+def write(root: Path, changes: Sequence[FileFix]) -> tuple[list[FileFix], list[Diagnostic]]:
+    """Write each changed file atomically, keeping its permissions (a symbolic link's target is written): the
+    changes written, and a COE006 for each file that could not be (read-only, its folder full), left as it was."""
+    written: list[FileFix] = []
+    failed: list[Diagnostic] = []
     for change in changes:
-        target = (root / change.path).resolve()
-        write_atomic(target, change.after, stat.S_IMODE(os.stat(target).st_mode))
+        try:
+            target = (root / change.path).resolve()
+            write_atomic(target, change.after, stat.S_IMODE(os.stat(target).st_mode))
+        except OSError as exc:
+            failed.append(error(change.path, 0, 0, "COE006", f"cannot write the fixes: {exc.strerror or exc}",
+                                "make the file and its folder writable, then run validate --fix again"))  # fmt: skip
+        else:
+            written.append(change)
+    return written, failed
 
 
 def unified_diff(changes: Sequence[FileFix]) -> str:
