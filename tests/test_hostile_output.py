@@ -99,6 +99,21 @@ def test_temporary_files_of_killed_writers_are_removed(make_project: MakeProject
     assert sorted(p.name for p in build.iterdir()) == sorted([alive.name, other.name, "test-paper.docx"])
 
 
+@pytest.mark.parametrize("name", ["a" * 245 + ".docx", "é" * 122 + ".docx"])  # 250 and 249 bytes: names that fit
+def test_a_long_output_name_that_the_file_system_allows_is_written(make_project: MakeProject, name: str) -> None:
+    """The temporary file beside the output was named `.NAME.PID.xxxxxxxx.tmp`: for a name near the file system's
+    limit of 255 bytes that name was too long, and a valid output could not be written (COE006 'File name too
+    long'). A killed writer's temporary file of such a name is still removed."""
+    root = make_project(git=True)
+    (root / "build").mkdir()
+    dead = root / "build" / f".{os.fsdecode(os.fsencode(name)[:200])}.4999999.x1y2.tmp"  # its first 200 bytes
+    dead.write_bytes(b"half a document")
+    built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(root / "build" / name))
+    assert built.exit_code == 0, built.stderr
+    assert zipfile.is_zipfile(root / "build" / name)
+    assert sorted(p.name for p in (root / "build").iterdir()) == [name]
+
+
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "out.docx"
     target.mkdir()  # a directory in the way: the rename fails

@@ -25,6 +25,7 @@ from .model import PaperConfig
 from .project import CONFIG_PATH
 from .sources import SourceError, normalise
 
+TEMP_STEM = 200  # bytes of an output's name that its temporary files carry: 255 less `.`, `.PID.xxxxxxxx.tmp`, a margin
 STALE_AFTER = 3600.0  # seconds after which a temporary file whose writer cannot be identified is left-over
 
 
@@ -90,10 +91,21 @@ def _writer_gone(candidate: Path, name: str) -> bool:
     return int(pid) != os.getpid() and time.time() - candidate.stat().st_mtime > STALE_AFTER * 24
 
 
+def _temp_stem(path: Path) -> str:
+    """The part of `path`'s name its temporary files carry (`.STEM.PID.xxxxxxxx.tmp`): the whole name, or its first
+    TEMP_STEM bytes (whole characters) when longer, so that the temporary name stays within the file system's 255
+    bytes whenever the name itself does."""
+    stem = path.name
+    while len(os.fsencode(stem)) > TEMP_STEM:
+        stem = stem[:-1]
+    return stem
+
+
 def remove_stale(path: Path) -> None:
     """Remove temporary files of `path` left by writers that were killed before they could rename them."""
-    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        if _writer_gone(candidate, path.name):
+    stem = _temp_stem(path)
+    for candidate in path.parent.glob(f".{glob.escape(stem)}.*.tmp"):
+        if _writer_gone(candidate, stem):
             candidate.unlink(missing_ok=True)
 
 
@@ -111,7 +123,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise OSError(errno.EEXIST, "not a regular file (a device, pipe or socket)", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{_temp_stem(path)}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
