@@ -19,7 +19,7 @@ from typer.testing import CliRunner, Result
 from coe_paper import cli as cli_module
 from coe_paper.cli import app
 from coe_paper.diagnostics import warning
-from conftest import REPO_ROOT, FileMap, MakeProject, require_client, section_text
+from conftest import CONTRIBUTORS_YAML, REPO_ROOT, FileMap, MakeProject, require_client, section_text
 
 INTRO = "sections/01-intro.md"
 FILLER = "Members of the partnership wrote this paragraph so the section has enough words."  # 80 characters
@@ -432,6 +432,24 @@ def test_json_naming_a_section_file_that_is_not_utf_8_is_valid_utf_8(make_projec
     found = json.loads(run.stdout.decode("utf-8"))
     paths = [item["location"]["path"] if "location" in item else item["path"] for item in found]
     assert os.fsdecode(name) in paths
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_output_in_an_encoding_that_cannot_hold_the_text(make_project: MakeProject, encoding: str) -> None:
+    """Standard output in an encoding other than UTF-8 (a Windows code page, an ISO 8859 locale) that cannot hold a
+    character to print: it is written as a \\u escape, which JSON reads back as the character; no traceback."""
+    name = "Égalité à Gdańsk"
+    people = CONTRIBUTORS_YAML.replace("short: Leipzig", f"short: {name}")
+    assert people != CONTRIBUTORS_YAML
+    root = make_project({"contributors.yaml": people}, git=True)
+    env = {**os.environ, "COE_PAPER_RESIDENT": "0", "PYTHONIOENCODING": encoding}
+    runs = [subprocess.run([sys.executable, "-m", "coe_paper", "contributors", *args], cwd=root, env=env,
+                           capture_output=True, check=False) for args in ([], ["--format", "json"])]  # fmt: skip
+    for run in runs:
+        assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
+    text, found = runs[0].stdout.decode(encoding), json.loads(runs[1].stdout.decode(encoding))
+    assert name.encode(encoding, "backslashreplace").decode(encoding).replace("\\x", "\\u00") in text
+    assert name in [org["short"] for org in found]
 
 
 def test_an_output_name_that_is_not_utf_8(make_project: MakeProject) -> None:

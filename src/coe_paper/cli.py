@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import gc
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -289,6 +291,9 @@ def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = 
     for name in ("stdout", "stderr"):  # closed when the process started (`>&-`): Python has None there
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115  # open until the end
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    if not codecs.lookup(encoding).name.startswith("utf") and isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors=_U_ESCAPE)  # a code page that cannot hold 'ń' or 'é': '\u0144', not a traceback
     try:
         (command or _command_for(sys.argv[1:] if args is None else args))(args=args)
     except SystemExit as exc:
@@ -305,6 +310,19 @@ def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = 
             sys.stderr.write(f"coe-paper: cannot write to standard output: {exc.strerror}\n")
         return 1
     return 0
+
+
+def _u_escape(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: what the encoding cannot hold as JSON's escapes ('\\u0144'; a character past
+    U+FFFF as its two UTF-16 halves), which JSON reads back as the text and a reader of text can make out."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    units = exc.object[exc.start : exc.end].encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)), exc.end
+
+
+_U_ESCAPE = "coe-paper-u-escape"
+codecs.register_error(_U_ESCAPE, _u_escape)
 
 
 def _command_for(args: list[str]) -> Callable[..., Any]:
