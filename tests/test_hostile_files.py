@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -257,6 +258,29 @@ def test_unknown_revision_in_a_shallow_clone_says_so(make_project: MakeProject, 
     assert result.exit_code == 1
     assert "unknown revision 'HEAD~1': this is a shallow clone" in result.stderr
     assert "git fetch --unshallow" in result.stderr
+
+
+@pytest.mark.parametrize("source", ["commit", "SOURCE_DATE_EPOCH"])
+def test_a_date_past_what_a_zip_can_hold_is_written_as_its_last_day(make_project: MakeProject,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     source: str) -> None:  # fmt: skip
+    """A zip entry's date holds the years 1980 to 2107: a commit dated 2200 (a wrong clock; git takes it), or
+    SOURCE_DATE_EPOCH so late, ended the build in a struct.error traceback. The entries take the zip's last day, as
+    an earlier date than 1980 takes its first; the document's own properties keep the date as it is."""
+    root = make_project(git=True)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    when = 7258118400  # 2200-01-01T00:00:00Z
+    if source == "commit":
+        (root / INTRO).write_text((root / INTRO).read_text() + "\nA later paragraph.\n")
+        stamp = f"@{when} +0000"
+        git_commit(root, "From the future", {"GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_DATE": stamp})
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(when))
+    result = cli("--project", str(root), "assemble", "--no-layout", "-o", str(root / "out.docx"))
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(root / "out.docx") as package:
+        assert {info.date_time[:3] for info in package.infolist()} == {(2107, 12, 31)}
+        assert "2200-01-01T00:00:00Z" in package.read("docProps/core.xml").decode()
 
 
 # -- interruption ----------------------------------------------------------------------------------------------

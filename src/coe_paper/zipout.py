@@ -24,6 +24,7 @@ from .limits import processors
 from .store import Store
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIP_END = (2107, 12, 31, 23, 59, 58)  # the last date a zip entry holds (years 1980 + 0-127, seconds in twos)
 LEVEL = 6
 PIECE = 1 << 20  # a larger entry is deflated in pieces of this size
 _ATTRIBUTES = 0o644 << 16
@@ -52,6 +53,8 @@ def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known
     if date is not None and date.year >= 1980:
         date = utc_naive(date)
         year, month, day, hour, minute, second = date.year, date.month, date.day, date.hour, date.minute, date.second
+    if year > ZIP_END[0]:  # a commit dated 2200 (git takes any date) or such a SOURCE_DATE_EPOCH
+        year, month, day, hour, minute, second = ZIP_END
     dos_time = (hour << 11) | (minute << 5) | (second // 2)
     dos_date = ((year - 1980) << 9) | (month << 5) | day
     pieces = [_pieces(data) for _, data in files]
