@@ -283,6 +283,21 @@ def test_a_date_past_what_a_zip_can_hold_is_written_as_its_last_day(make_project
         assert "2200-01-01T00:00:00Z" in package.read("docProps/core.xml").decode()
 
 
+@pytest.mark.parametrize("value", ["253402300800", "99999999999999999999"])  # the year 10000; past time_t
+def test_source_date_epoch_past_any_date_is_ignored_as_other_invalid_values_are(make_project: MakeProject,
+                                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                                 value: str) -> None:  # fmt: skip
+    """SOURCE_DATE_EPOCH that no date can hold ended every command in a ValueError or OverflowError traceback; like
+    a value that is not a number, it is not used, and the commit's date is."""
+    root = make_project(git=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    for args in (["validate"], ["status"], ["assemble", "--no-layout", "-o", str(root / "out.docx")]):
+        result = cli("--project", str(root), *args)
+        assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(root / "out.docx") as package:
+        assert "2024-01-31T10:00:00Z" in package.read("docProps/core.xml").decode()
+
+
 # -- interruption ----------------------------------------------------------------------------------------------
 
 

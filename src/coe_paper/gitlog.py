@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -69,10 +70,12 @@ def repository_problem(root: Path) -> str | None:
 
 
 def source_date() -> datetime | None:
-    """SOURCE_DATE_EPOCH (reproducible-builds.org) as a UTC datetime, if set and valid."""
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as a UTC datetime, if set and valid (a number of seconds that a
+    date holds: the year 10000 or past the system's time_t is not)."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return datetime.fromtimestamp(int(value), tz=timezone.utc)
+    if value.isdigit() and len(value) < 20:  # a 5,000-digit value is not even converted
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            return datetime.fromtimestamp(int(value), tz=timezone.utc)
     return None
 
 
