@@ -252,6 +252,27 @@ def test_a_build_ended_by_a_signal_stops_libreoffice_first(
                 os.kill(int(started.read_text()), signal.SIGKILL)
 
 
+def test_a_profile_folder_that_cannot_be_made_is_a_note_at_once(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """LibreOffice given a profile folder it cannot make (COE_PAPER_CACHE under a file, or in /proc) hung until the
+    timeout, two minutes of every build; the folder is made first, and a failure is the note at once."""
+    require_client("soffice")
+    require_client("pdfinfo")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COE_PAPER_CACHE", str(blocker / "cache"))
+    monkeypatch.setattr(layout, "TIMEOUT", 20)
+    started = time.monotonic()
+    result = assemble(make_project(), paginate=True)
+    assert time.monotonic() - started < 15
+    assert result.output is not None and result.layout is not None
+    assert "the layout pass failed (cannot make LibreOffice's profile folder" in result.layout.note
+    assert "Not a directory" in result.layout.note
+    pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
+    assert pdf is None and "cannot make LibreOffice's profile folder" in problem
+
+
 def test_a_pdfinfo_that_hangs_leaves_a_note(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -112,6 +112,10 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     if exe is None:
         return None, "LibreOffice (soffice) is not installed"
     profile = profile or cache_dir() / "lo-profile"
+    try:  # LibreOffice waits for ever on a profile folder it cannot make (under a file, in /proc)
+        profile.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return None, f"cannot make LibreOffice's profile folder {profile}: {exc.strerror or exc}"
     command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
                "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir), str(docx)]  # fmt: skip
     with _EndingSignals() as ending:  # from before LibreOffice starts: a signal at any moment stops it
