@@ -273,6 +273,18 @@ def test_a_profile_folder_that_cannot_be_made_is_a_note_at_once(
     assert pdf is None and "cannot make LibreOffice's profile folder" in problem
 
 
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The XDG Base Directory specification: a relative path in XDG_CACHE_HOME is invalid and ignored. It was taken
+    as it was, and the layout cache and LibreOffice's profile went into whatever folder the command ran in (the
+    project's own)."""
+    monkeypatch.delenv("COE_PAPER_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    assert layout.cache_dir() == tmp_path / ".cache" / "coe-paper"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert layout.cache_dir() == tmp_path / "xdg" / "coe-paper"
+
+
 def test_a_pdfinfo_that_hangs_leaves_a_note(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

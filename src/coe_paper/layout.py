@@ -66,12 +66,13 @@ def layout_key(data: bytes) -> str:
 
 
 def cache_dir() -> Path:
-    """`$COE_PAPER_CACHE`, else `$XDG_CACHE_HOME/coe-paper`, else `~/.cache/coe-paper`."""
+    """`$COE_PAPER_CACHE`, else `$XDG_CACHE_HOME/coe-paper`, else `~/.cache/coe-paper` (a relative XDG_CACHE_HOME
+    is invalid, as the XDG Base Directory specification says, and ignored)."""
     explicit = os.environ.get("COE_PAPER_CACHE")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "coe-paper"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "coe-paper"
 
 
 def _cache_file(key: str) -> Path:
