@@ -138,6 +138,28 @@ def test_a_change_to_git_s_ignore_file_outside_the_project_builds_again(make_pro
     assert not built(assemble(root))
 
 
+@pytest.mark.parametrize("value", ["~no-such-user-of-coe-paper/revs", "~/revs"])
+def test_a_git_setting_naming_a_home_that_cannot_be_found_is_no_traceback(make_project: MakeProject,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          value: str) -> None:  # fmt: skip
+    """A path in git's configuration under a user's home (`~bob/...`) that does not exist, or `~` with no HOME and no
+    entry in the user database (a container run under a bare uid), ended assemble in a RuntimeError traceback."""
+    import pwd
+
+    def unknown(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = make_project(git=True)
+    git(root, "config", "blame.ignoreRevsFile", value)
+    if value.startswith("~/"):
+        monkeypatch.delenv("HOME")
+        monkeypatch.setattr(pwd, "getpwuid", unknown)
+    result = assemble(root)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert built(result)
+
+
 def test_an_output_folder_now_linked_out_of_the_project_is_not_up_to_date(project: Path, tmp_path: Path) -> None:
     build = project / "build"
     build.rename(tmp_path / "elsewhere")  # the document goes along, unchanged

@@ -148,7 +148,7 @@ def _git_settings(root: Path, listing: bytes, found: dict[str, str]) -> None:
     and `git blame` report, or their defaults: ignore and attributes files, a mailmap file, blame's ignored
     revisions."""
     found["git config:listing"] = _sha(listing)
-    home = Path(os.environ.get("HOME") or "~").expanduser()
+    home = _expand(Path(os.environ.get("HOME") or "~"))
     xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     paths = {"default ignore": xdg / "git" / "ignore", "default attributes": xdg / "git" / "attributes",
              "system attributes": Path("/etc/gitattributes")}  # fmt: skip
@@ -156,9 +156,18 @@ def _git_settings(root: Path, listing: bytes, found: dict[str, str]) -> None:
     for setting in tokens[1::2]:
         key, _, value = setting.decode("utf-8", "surrogateescape").partition("\n")
         if key in _CONFIG_PATHS and value:
-            paths[f"{key} {value}"] = root / Path(value).expanduser()
+            paths[f"{key} {value}"] = root / _expand(Path(value))
     for name, path in paths.items():
         found[f"git file:{name}"] = _file(path)
+
+
+def _expand(path: Path) -> Path:
+    """`path` with `~` or `~user` expanded, or as it is when that home cannot be found (no such user; no HOME and no
+    entry in the user database): git then fails to read the file, and so is it recorded."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
 
 
 def libraries(found: dict[str, str]) -> dict[str, str]:
