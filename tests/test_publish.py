@@ -285,6 +285,27 @@ def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch, t
     assert layout.cache_dir() == tmp_path / "xdg" / "coe-paper"
 
 
+def test_without_a_home_folder_the_layout_pass_leaves_a_note(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No HOME and no entry in the user database (a container run under a bare uid), no XDG_CACHE_HOME nor
+    COE_PAPER_CACHE: there is no folder for the layout cache and LibreOffice's profile, and the build ended in a
+    RuntimeError traceback. The document is written, and the note says what to set."""
+    import pwd
+
+    def unknown(uid: int) -> pwd.struct_passwd:
+        raise KeyError(uid)
+
+    for name in ("HOME", "XDG_CACHE_HOME", "COE_PAPER_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", unknown)
+    result = assemble(make_project(), paginate=True)
+    assert result.output is not None and result.layout is not None
+    assert "no folder for LibreOffice's profile: set HOME, XDG_CACHE_HOME or COE_PAPER_CACHE" in result.layout.note
+    pdf, problem = layout.convert_to_pdf(result.output, result.output.parent)
+    assert pdf is None and "set HOME" in problem
+
+
 def test_a_pdfinfo_that_hangs_leaves_a_note(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -31,6 +31,7 @@ from .safepaths import write_atomic
 
 TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
 CACHE_VERSION = "layout-v1"
+NO_FOLDER = "no folder for LibreOffice's profile: set HOME, XDG_CACHE_HOME or COE_PAPER_CACHE"
 _DEST_RE = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
 _PDF_OPTIONS = {
     "ExportBookmarks": True,  # the outline: bookmarks for the headings
@@ -65,18 +66,27 @@ def layout_key(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def cache_dir() -> Path:
+def cache_dir() -> Path | None:
     """`$COE_PAPER_CACHE`, else `$XDG_CACHE_HOME/coe-paper`, else `~/.cache/coe-paper` (a relative XDG_CACHE_HOME
-    is invalid, as the XDG Base Directory specification says, and ignored)."""
+    is invalid, as the XDG Base Directory specification says, and ignored); None with no home folder either (no
+    HOME and no entry in the user database)."""
     explicit = os.environ.get("COE_PAPER_CACHE")
     if explicit:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "coe-paper"
+    if os.path.isabs(base):
+        return Path(base) / "coe-paper"
+    try:
+        return Path.home() / ".cache" / "coe-paper"
+    except RuntimeError:
+        return None
 
 
 def _cache_file(key: str) -> Path:
-    return cache_dir() / "layout" / f"{key}.json"
+    folder = cache_dir()
+    if folder is None:
+        raise FileNotFoundError(NO_FOLDER)
+    return folder / "layout" / f"{key}.json"
 
 
 def _read_cache(key: str) -> dict[str, int] | None:
@@ -90,8 +100,8 @@ def _read_cache(key: str) -> dict[str, int] | None:
 
 
 def _write_cache(key: str, pages: dict[str, int]) -> None:
-    target = _cache_file(key)
     try:
+        target = _cache_file(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(pages, sort_keys=True), encoding="utf-8")
@@ -112,7 +122,11 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     exe = office()
     if exe is None:
         return None, "LibreOffice (soffice) is not installed"
-    profile = profile or cache_dir() / "lo-profile"
+    if profile is None:
+        folder = cache_dir()
+        if folder is None:
+            return None, NO_FOLDER
+        profile = folder / "lo-profile"
     try:  # LibreOffice waits for ever on a profile folder it cannot make (under a file, in /proc)
         profile.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
