@@ -522,3 +522,19 @@ def test_blame_settings_in_git_config_blame_again(tmp_path: Path) -> None:
     ignored.write_text("# nothing skipped\n", encoding="utf-8")  # the same setting, another file
     _, again = attribute(repo.root, use_cache=True)
     assert again.sections[HOMES].lines_by_org == cold.sections[HOMES].lines_by_org
+
+
+def test_a_blame_git_refuses_is_a_warning_not_silent_zero_lines(tmp_path: Path) -> None:
+    """`blame.ignoreRevsFile` set (often in the user's own configuration, for every repository) to a file this
+    repository lacks makes every `git blame` fail: each section counted no lines, every share was 0% and nothing
+    said why. Each such section now has a COE204 warning with git's reason, and a later run blames again."""
+    repo, _ = build_history(tmp_path / "paper")
+    repo.git("config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")  # no such file
+    _, history = attribute(repo.root, use_cache=True)
+    failed = [d for d in history.diagnostics if d.code == "COE204"]
+    assert sorted(d.path for d in failed) == sorted([INTRO, HOMES, OUTLOOK])
+    assert all(d.severity == "warning" and "git blame failed" in d.message for d in failed)
+    assert "could not open object name list: .git-blame-ignore-revs" in failed[0].message
+    repo.git("config", "--unset", "blame.ignoreRevsFile")
+    _, fixed = attribute(repo.root, use_cache=True)
+    assert fixed.sections[INTRO].lines == 14 and not [d for d in fixed.diagnostics if d.code == "COE204"]

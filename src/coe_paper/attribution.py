@@ -111,6 +111,9 @@ _UNSHALLOW = "build from a full clone (git fetch --unshallow) to credit contribu
 _COMMIT = "credits come from git history: commit the paper (git init, git add -A, git commit), or build in a clone"
 
 
+_BLAME_HINT = "run git blame on the file to see why (a blame.ignoreRevsFile set in git config must exist)"
+
+
 def _no_history(reason: str, processes: int, hint: str = _COMMIT) -> History:
     message = f"{reason}; bylines and the annex use the contributors declared in front matter only"
     return History(False, diagnostics=[warning(".", 0, 0, "COE204", message, hint)], processes=processes)
@@ -155,14 +158,22 @@ def history_of(
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
         step(f"Reading the history of {len(todo)} sections from git")
     env = _commit_graph(git, root / git_dir, cache_dir, commit) if use_cache and len(todo) >= GRAPH_MIN_FILES else None
+    failed: list[str] = []
     with ThreadPoolExecutor(max_workers=workers or max(2, os.cpu_count() or 2)) as pool:
         for path, blamed in zip(todo, pool.map(lambda p: _blame(git, commit, p, env), todo), strict=True):
             if blamed is not None:
                 cache.put(keys[path], blamed)
+            else:
+                failed.append(path)
     cache.save()
     for path in paths:
         _credit_lines(history.sections[path], cache.get(keys[path]), authors, identities)
         history.diagnostics.extend(_unmapped_warning(history.sections[path]))
+    if failed:  # e.g. blame.ignoreRevsFile naming a file the repository lacks: git blames nothing at all
+        reason = git.why("blame", "--incremental", commit, "--", failed[0], env=env) or "git gave no reason"
+        history.diagnostics.extend(warning(path, 1, 1, "COE204", f"git blame failed ({reason}): the section's "
+                                           "lines count for no organisation in the shares", _BLAME_HINT)
+                                   for path in failed)  # fmt: skip
     history.processes = git.count
     return history
 

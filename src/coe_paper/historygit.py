@@ -43,6 +43,17 @@ class Git:
             self.count += 1
         return gitrun.output(self.root, *args, stdin=stdin, env=env, config=GIT_CONFIG)
 
+    def why(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """The last line git wrote to its error output for a command that failed (run again to ask), or ""."""
+        with self._lock:
+            self.count += 1
+        try:
+            proc = gitrun.run(self.root, *args, env=env, config=GIT_CONFIG)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines and proc.returncode != 0 else ""
+
     def at_once(self, *commands: Sequence[str]) -> list[bytes | None]:
         """What each command wrote (None: it failed), all started before any is waited for."""
         with self._lock:
