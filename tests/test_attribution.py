@@ -538,3 +538,17 @@ def test_a_blame_git_refuses_is_a_warning_not_silent_zero_lines(tmp_path: Path) 
     repo.git("config", "--unset", "blame.ignoreRevsFile")
     _, fixed = attribute(repo.root, use_cache=True)
     assert fixed.sections[INTRO].lines == 14 and not [d for d in fixed.diagnostics if d.code == "COE204"]
+
+
+@pytest.mark.parametrize("setting", ["log.showRoot=false", "diff.renames=false"])
+def test_the_log_pass_does_not_follow_the_users_log_settings(tmp_path: Path, setting: str) -> None:
+    """`log.showRoot=false` in git config hid the first commit's files from the log pass: the organisation that
+    drafted the paper lost that commit in every section (and its last change, where it made the only one)."""
+    repo, commits = build_history(tmp_path / "paper")
+    _, before = attribute(repo.root)
+    key, _, value = setting.partition("=")
+    repo.git("config", key, value)
+    _, after = attribute(repo.root)
+    for path in (INTRO, HOMES, OUTLOOK):
+        assert [c.commit for c in after.sections[path].changes] == [c.commit for c in before.sections[path].changes]
+    assert commits["C1"] in [c.commit for c in after.sections[INTRO].changes]
