@@ -215,6 +215,28 @@ def test_uncommitted_changes_are_by_uncommitted(make_project: MakeProject, tmp_p
     assert {c.get(W("author")) for c in revisions(resident)} == {"National Agency for Territorial Cohesion"}
 
 
+@pytest.mark.parametrize("name", ["sections/01-intrö ß.md", 'sections/01-"intro".md'])
+def test_changes_to_a_file_git_quotes_are_by_who_made_them(make_project: MakeProject, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           name: str) -> None:  # fmt: skip
+    """git quotes a name with a character past ASCII or a '"' in its lists of files (`"sections/01-intr\\303\\266
+    ..."`): the section matched neither its commits (its changes went down as the newest commit's member's) nor the
+    work tree's changed files (an uncommitted edit went down as a commit's)."""
+    root = repository(make_project, {INTRO: None, name: section_text("intro", INTRO_V1, title="Introduction")})
+    commit_v2(root, {name: section_text("intro", INTRO_V2, title="Introduction")})
+    housing = root / HOUSING
+    housing.write_text(housing.read_text().replace("Affordable and accessible", "Affordable, healthy and accessible"))
+    git(root, "commit", "-q", "-am", "Third draft", date="2024-04-01T10:00:00+01:00")  # by Rome, the newest
+    document = body_of(build(root, tmp_path / "committed.docx", "--compare", "v1", "--no-layout"))
+    resident = next(p for p in document.iter(W("p")) if "every resident" in text_of(p))
+    assert {c.get(W("author")) for c in revisions(resident)} == {"National Agency for Territorial Cohesion"}
+    (root / name).write_text((root / name).read_text() + "\nAn uncommitted paragraph about equal cities.\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717236000")  # 2024-06-01T10:00:00Z
+    document = body_of(build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout"))
+    added = next(p for p in document.iter(W("p")) if "uncommitted paragraph" in text_of(p))
+    assert {c.get(W("author")) for c in revisions(added)} == {"Uncommitted"}
+
+
 def test_deleted_list_item_and_table_row(make_project: MakeProject, tmp_path: Path) -> None:
     v1 = INTRO_BODY + "\n1. First step.\n2. Second step.\n3. Third step.\n\n| City | Focus |\n|---|---|\n" \
         "| Rome | housing |\n| Leipzig | energy |\n| Vienna | services |\n"  # fmt: skip

@@ -21,10 +21,11 @@ from difflib import SequenceMatcher
 from itertools import count
 from pathlib import Path
 
-from . import ooxml, ooxml_review
+from . import gitrun, ooxml, ooxml_review
 from .attribution import IdentityMap
 from .docx_writer import DocxBuilder
-from .gitlog import PAPER_PATHS, git
+from .gitlog import PAPER_PATHS
+from .historygit import GIT_CONFIG
 from .model import Project
 from .redline_atoms import Atom, AtomWriter, Para, read_para
 from .sources import Source
@@ -35,6 +36,13 @@ _CUTOFF = 0.5  # share of equal words above which two paragraphs are compared wo
 _MAX_PAIRS = 2500  # beyond this many candidate pairs, a changed stretch is deleted and inserted whole
 UNCOMMITTED = "Uncommitted"
 _COMMIT = "coe-commit"  # marks a commit's line in `git log --name-only` output
+
+
+def _names(root: Path, *args: str) -> list[str]:
+    """The NUL-separated names a git command (`-z`) writes, as Python names files: with `-z` git quotes none (a name
+    past ASCII, or with a '"', came back as `"sections/01-intr\\303\\266.md"` and matched no section)."""
+    found = gitrun.output(root, *args, config=GIT_CONFIG)
+    return found.decode("utf-8", "surrogateescape").split("\0") if found else []
 
 
 def w_date(date: datetime) -> str:
@@ -69,21 +77,23 @@ class Authors:
         self.uncommitted = Stamp(UNCOMMITTED, w_date(built))
         self.last: dict[str, Stamp] = {}
         self.latest: Stamp | None = None
-        log = git(root, "-c", "core.quotePath=false", "log", "--no-renames", "--relative", "--name-only",
-                  f"--format={_COMMIT}%x1f%an%x1f%ae%x1f%cI", f"{rev}..HEAD", "--", *PAPER_PATHS) or ""  # fmt: skip
+        log = _names(root, "log", "-z", "--no-renames", "--relative", "--name-only",
+                     f"--format={_COMMIT}%x1f%an%x1f%ae%x1f%cI", f"{rev}..HEAD", "--", *PAPER_PATHS)  # fmt: skip
         stamp: Stamp | None = None
-        for line in log.splitlines():
-            if line.startswith(f"{_COMMIT}\x1f"):
-                _, name, email, iso = line.split("\x1f")
+        first = False
+        for entry in log:  # a commit's line, then its files, each ended by a NUL (the first after a line break)
+            if entry.startswith(f"{_COMMIT}\x1f"):
+                _, name, email, iso = entry.split("\x1f")
                 org = identities.org_for(name, email)
                 author = names.get(org, org) if org else identities.canonical(name, email).name
                 stamp = Stamp(author, w_date(datetime.fromisoformat(iso)))
-                self.latest = self.latest or stamp
-            elif line and stamp is not None:
-                self.last.setdefault(line, stamp)  # newest first: the first commit seen is the last change
-        changed = git(root, "diff", "--name-only", "--relative", "--no-renames", "HEAD", "--", *PAPER_PATHS) or ""
-        untracked = git(root, "ls-files", "--others", "--exclude-standard", "--", *PAPER_PATHS) or ""
-        self.dirty = {p for p in (changed + "\n" + untracked).split("\n") if p}
+                self.latest, first = self.latest or stamp, True
+            elif entry and stamp is not None:
+                path, first = (entry.removeprefix("\n") if first else entry), False
+                self.last.setdefault(path, stamp)  # newest first: the first commit seen is the last change
+        changed = _names(root, "diff", "-z", "--name-only", "--relative", "--no-renames", "HEAD", "--", *PAPER_PATHS)
+        untracked = _names(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *PAPER_PATHS)
+        self.dirty = {p for p in (*changed, *untracked) if p}
         self.built = built
 
     def stamp(self, paths: Sequence[str]) -> Stamp:
