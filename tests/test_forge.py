@@ -57,6 +57,21 @@ def test_init_without_a_folder_makes_the_project_here(tmp_path: Path, monkeypatc
     assert "next: git init && " in result.stderr and "cd " not in result.stderr
 
 
+@pytest.mark.parametrize("folder", ["my paper", "-paper", "O'Brien's paper"])
+def test_init_s_next_command_runs_in_a_shell_for_any_folder_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  folder: str) -> None:  # fmt: skip
+    """The command `init` suggests, `cd DIR && git init && ...`, named the folder as it was: 'cd my paper' and
+    'cd -paper' fail in a shell. Run in one, it now enters the folder and commits the paper."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["init", "--", folder] if folder.startswith("-") else ["init", folder])
+    assert result.exit_code == 0, result.output
+    command = result.stderr.split("next: ", 1)[1].strip().replace("coe-paper assemble", "git log --format=%s")
+    env = {**os.environ, **GIT_ENV}
+    ran = subprocess.run(["sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[-1] == "Start the paper"  # the log, run in the new folder
+
+
 def test_init_for_github_and_odd_names(tmp_path: Path) -> None:
     root = tmp_path / "gh"
     scaffold.init(root, 'Partnership "A: B" # 1', "github")

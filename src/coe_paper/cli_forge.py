@@ -3,6 +3,7 @@ of cli.py, whose helpers they share."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +36,8 @@ def init(
         out.print(f"wrote {directory / path}", markup=False)
     for path in created.kept:
         err.print(f"kept {directory / path} (it exists)", markup=False)
-    enter = f"cd {directory} && " if directory.resolve() != Path.cwd().resolve() else ""
+    place = str(directory) if directory.is_absolute() or not str(directory).startswith("-") else f"./{directory}"
+    enter = f"cd {shlex.quote(place)} && " if directory.resolve() != Path.cwd().resolve() else ""  # for a shell
     err.print(f"next: {enter}git init && git add -A && git commit -m 'Start the paper' && coe-paper assemble",
               markup=False)  # fmt: skip
 
