@@ -306,6 +306,25 @@ def test_without_a_home_folder_the_layout_pass_leaves_a_note(
     assert pdf is None and "set HOME" in problem
 
 
+def test_builds_at_the_same_time_share_the_profile_in_turn(make_project: MakeProject, tmp_path: Path) -> None:
+    """LibreOffice lets one process use a profile: of builds run at once (two terminals, `serve` and a build, CI
+    jobs sharing a home folder) all but one failed the layout pass, and their documents had no page numbers. They
+    now take the profile in turn, and every document is the same."""
+    require_client("soffice")
+    require_client("pdfinfo")
+    root = make_project(git=True)
+    env = {**os.environ, "COE_PAPER_CACHE": str(tmp_path / "cache"), "COE_PAPER_RESIDENT": "0",
+           "SOURCE_DATE_EPOCH": "1700000000"}  # fmt: skip
+    outputs = [tmp_path / f"paper-{n}.docx" for n in range(3)]
+    runs = [subprocess.Popen([sys.executable, "-m", "coe_paper", "assemble", "-o", str(out)], cwd=root, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for out in outputs]  # fmt: skip
+    said = [run.communicate(timeout=300) for run in runs]
+    for run, (_, stderr) in zip(runs, said, strict=True):
+        assert run.returncode == 0 and "layout pass failed" not in stderr, stderr
+    assert len({out.read_bytes() for out in outputs}) == 1
+    assert all(page for _, page, _ in contents(outputs[0]))
+
+
 def test_a_pdfinfo_that_hangs_leaves_a_note(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,43 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
         return None, f"cannot make LibreOffice's profile folder {profile}: {exc.strerror or exc}"
     command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
                "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir), str(docx)]  # fmt: skip
+    with _profile_taken(profile) as taken:
+        if not taken:
+            return None, f"another build kept LibreOffice's profile {profile} for {TIMEOUT} s"
+        return _convert(command, outdir / f"{docx.stem}.pdf", docx.name)
+
+
+@contextlib.contextmanager
+def _profile_taken(profile: Path) -> Iterator[bool]:
+    """Hold `profile` for this process (a lock beside it) while LibreOffice runs on it: LibreOffice lets one process
+    use a profile, and of builds run at once all but one failed. True once held; False when another build held it
+    for TIMEOUT seconds; True at once where there is nothing to lock with (no fcntl, a lock file that cannot be
+    made)."""
+    try:
+        import fcntl
+
+        fd = os.open(profile.with_name(f"{profile.name}.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except (ImportError, OSError):
+        yield True
+        return
+    try:  # closing the file ends the lock, however this ends
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    yield False
+                    return
+                time.sleep(0.1)
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _convert(command: list[str], pdf: Path, name: str) -> tuple[Path | None, str]:
+    """Run LibreOffice's `command`, which writes `pdf`: (the PDF, "") or (None, why not)."""
     with _EndingSignals() as ending:  # from before LibreOffice starts: a signal at any moment stops it
         try:  # in a session of its own: the script `soffice` starts soffice.bin, which a timeout must end too
             proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
@@ -149,9 +186,8 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
                 if isinstance(exc, subprocess.TimeoutExpired):
                     return None, f"LibreOffice did not finish in {TIMEOUT} s (stopped)"
                 raise
-    pdf = outdir / f"{docx.stem}.pdf"
     if proc.returncode != 0 or not pdf.is_file():
-        return None, f"LibreOffice could not convert {docx.name}: {stderr.strip()[-300:]}"
+        return None, f"LibreOffice could not convert {name}: {stderr.strip()[-300:]}"
     return pdf, ""
 
 
