@@ -209,6 +209,20 @@ def test_symbolic_link_inside_the_project_is_followed_at_a_revision(make_project
     assert result.exit_code == 0, result.stderr
 
 
+def test_a_section_link_that_leads_nowhere_is_an_error_as_at_a_revision(make_project: MakeProject) -> None:
+    """A section that is a link to a file since moved, or to a folder: in the work tree it was left out without a
+    word (the paper built without it), while at a revision the same link was COE003."""
+    root = make_project(git=True)
+    (root / "sections/05-moved.md").symlink_to("05-moved-away.md")  # the file has since moved
+    (root / "sections/04-folder.md").symlink_to(".")
+    git_commit(root, "Links")
+    for args in ([], ["--rev", "HEAD"]):
+        result = cli("--project", str(root), "validate", *args)
+        assert result.exit_code == 1, (args, result.stderr)
+        assert "sections/05-moved.md: error COE003" in result.stderr, (args, result.stderr)
+        assert "sections/04-folder.md: error COE003" in result.stderr, (args, result.stderr)
+
+
 def test_templates_naming_a_file_is_an_error(make_project: MakeProject) -> None:
     root = make_project({"paper/templates/only.md.j2": "x"})
     paper = (root / "paper/paper.yaml").read_text()

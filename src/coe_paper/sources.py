@@ -132,7 +132,9 @@ class WorkTree:
         directory = self._path(path)
         if not directory.is_dir():
             return []
-        return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_file())
+        # a link is listed whatever it leads to (a file since moved, a folder): reading it says what is wrong, as a
+        # revision's listing does
+        return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_file() or p.is_symlink())
 
 
 class JournaledTree(WorkTree):
