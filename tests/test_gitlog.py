@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from coe_paper import pipeline
 from coe_paper.cli import app
 from coe_paper.gitlog import version_of
-from conftest import GIT_ENV, INTRO_BODY, MakeProject, git_commit, section_text, write_project
+from conftest import GIT_ENV, INTRO_BODY, MakeProject, git_commit, require_client, section_text, write_project
 
 INTRO = "sections/01-intro.md"
 OLD = "Cities of Equality brings together cities, regions and Commission services"
@@ -79,6 +79,25 @@ def test_describe_follows_tags_commits_and_changes(make_project: MakeProject) ->
     dirty = version_of(root)
     assert dirty.dirty and dirty.label == f"v0.1-1-g{commit[:7]} (with uncommitted changes)"
     assert not version_of(root, "HEAD").dirty  # a build at a revision reads git, not the work tree
+
+
+def test_a_signed_commit_shown_with_its_signature_keeps_the_version_clean(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """`log.showSignature=true` in git config (common for people who sign their commits) makes `git log` write the
+    signature's check before the commit: the version's commit (the document's identifier) held git's words about
+    the key ("Good \\"git\\" signature ... No principal matched.\\n33f884a...")."""
+    key = tmp_path / "key"
+    subprocess.run([require_client("ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    root = make_project(git=True)
+    (root / INTRO).write_text(intro_with(NEW), encoding="utf-8")
+    for setting in ("gpg.format=ssh", f"user.signingKey={key}", f"gpg.ssh.allowedSignersFile={tmp_path / 'none'}"):
+        git(root, "config", *setting.split("=", 1))
+    git(root, "commit", "-q", "-S", "-am", "Signed")
+    git(root, "config", "log.showSignature", "true")
+    commit = git(root, "rev-parse", "HEAD")
+    assert re.fullmatch("[0-9a-f]{40}", commit)
+    version = version_of(root)
+    assert version.commit == commit and version.describe == commit[:7]
 
 
 def test_a_new_untracked_section_makes_the_tree_dirty(make_project: MakeProject) -> None:

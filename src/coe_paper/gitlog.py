@@ -106,7 +106,7 @@ class PendingVersion:
                  ["describe", "--tags", "--always", "--abbrev=7", target], ["describe", "--tags", "--abbrev=0", target]]
         if rev is None:
             asked.append(["status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS])
-        self.started = gitrun.start(root, asked)
+        self.started = gitrun.start(root, asked, config=gitrun.READ_CONFIG)  # log.showSignature: no key's check
         self.version: Version | None = None
 
     def result(self) -> Version:

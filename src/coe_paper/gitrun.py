@@ -9,6 +9,11 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+#: Settings of the user's that would change what the reading commands write: a signed commit's check written before
+#: it, the first commit's files left out, another encoding, names quoted.
+READ_CONFIG = ("-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c", "i18n.logOutputEncoding=UTF-8",
+               "-c", "core.quotePath=false")  # fmt: skip
+
 
 def run(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
         config: Sequence[str] = ()) -> subprocess.CompletedProcess[bytes]:  # fmt: skip

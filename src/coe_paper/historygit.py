@@ -22,8 +22,7 @@ from . import gitrun
 from .project import SECTIONS_DIR
 from .store import Store
 
-GIT_CONFIG = ("-c", "log.showSignature=false", "-c", "log.showRoot=true",  # the first commit's files too
-              "-c", "i18n.logOutputEncoding=UTF-8", "-c", "core.quotePath=false")  # fmt: skip
+GIT_CONFIG = gitrun.READ_CONFIG
 _TRAILERS = "%(trailers:key=Co-authored-by,valueonly=true,separator=%x1f,unfold=true)"
 LOG_FORMAT = f"%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f{_TRAILERS}%x1d"  # commit, author, date, co-authors
 #: The settings read: those that change git blame's answers (mailmap.*, blame.*) or the log pass's (diff.*, log.*,
