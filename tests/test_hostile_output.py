@@ -114,6 +114,29 @@ def test_a_long_output_name_that_the_file_system_allows_is_written(make_project:
     assert sorted(p.name for p in (root / "build").iterdir()) == [name]
 
 
+def test_a_new_file_follows_the_umask_and_a_rewritten_one_keeps_its_mode(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    """Every file was written 0644: a document built under umask 077 (a draft kept private) could be read by every
+    user of the machine, and a file written again (a section `apply` changes, a group-writable 0664 in a shared
+    checkout) lost its own mode."""
+    root = make_project(git=True)
+    old = os.umask(0o077)
+    try:
+        built = cli("--project", str(root), "assemble", "--no-layout")
+        fresh = tmp_path / "fresh.bin"
+        write_atomic(fresh, b"new")
+    finally:
+        os.umask(old)
+    assert built.exit_code == 0, built.stderr
+    assert stat.S_IMODE((root / OUTPUT).stat().st_mode) == 0o600
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    shared = tmp_path / "shared.md"
+    shared.write_bytes(b"old")
+    shared.chmod(0o664)
+    write_atomic(shared, b"new")
+    assert shared.read_bytes() == b"new" and stat.S_IMODE(shared.stat().st_mode) == 0o664
+
+
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "out.docx"
     target.mkdir()  # a directory in the way: the rename fails

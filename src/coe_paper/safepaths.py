@@ -15,7 +15,6 @@ import glob
 import os
 import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -109,27 +108,43 @@ def remove_stale(path: Path) -> None:
             candidate.unlink(missing_ok=True)
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write to a temporary file beside `path`, then rename over it: never a half-written file (`mode`: the new
-    file's permissions, e.g. those of the file it replaces). A device, pipe or socket at `path` is refused: the
-    rename would put a file in its place (`-o /dev/null` run as root replaced the device)."""
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside `path` (`.STEM.PID.xxxxxxxx.tmp`), made as any new file is, with the umask (and a
+    folder's default ACL) applied; tempfile's are 0600 whatever the umask."""
+    for _ in range(100):
+        tmp = str(path.parent / f".{_temp_stem(path)}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
+
+
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write to a temporary file beside `path`, then rename over it: never a half-written file. Its permissions:
+    `mode`, else those of the file it replaces, else a new file's (0666 less the umask: a document built under umask
+    077 is its owner's alone). A device, pipe or socket at `path` is refused: the rename would put a file in its
+    place (`-o /dev/null` run as root replaced the device)."""
     try:
-        kind = os.lstat(path).st_mode
+        info = os.lstat(path)
+        kind, kept = info.st_mode, stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
     except (FileNotFoundError, NotADirectoryError):
-        kind = stat.S_IFREG
+        kind, kept = stat.S_IFREG, None
     if stat.S_ISDIR(kind):  # `-o ''` is the current folder, whose rename failed as "Device or resource busy"
         raise OSError(errno.EISDIR, "it is a folder: name the file to write", str(path))
     if not (stat.S_ISREG(kind) or stat.S_ISLNK(kind)):
         raise OSError(errno.EEXIST, "not a regular file (a device, pipe or socket)", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{_temp_stem(path)}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        chosen = mode if mode is not None else kept
+        if chosen is not None:
+            os.chmod(tmp, chosen)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
