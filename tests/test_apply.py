@@ -548,3 +548,27 @@ def test_a_section_removed_since_the_build_matters_only_if_it_was_reviewed(make_
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
     assert result.exit_code == 1 and "missing" in result.stderr and "(unknown)" not in result.stderr
     assert "Ana Rossi: 0 applied, 0 merged, 0 in conflict, 1 skipped" in result.stderr
+
+
+def test_a_section_that_is_a_link_is_changed_where_the_link_leads(make_project: MakeProject, tmp_path: Path) -> None:
+    """A section file may be a link inside the project (validate and assemble follow it, `validate --fix` writes
+    where it leads): apply replaced the link with a file of its own, so the file it led to kept the old text and the
+    project lost its link."""
+    root = make_project({"sections/01-intro.md": None, "drafts/intro.md": section_text("intro", BODY,
+                                                                                     title="Introduction")})
+    (root / "sections/01-intro.md").symlink_to("../drafts/intro.md")
+    git_commit(root, "Linked")
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    reviewed = tmp_path / "r.docx"
+    tracked(built.output, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert result.exit_code == 0, result.output
+    assert (root / "sections/01-intro.md").is_symlink()
+    assert "**housing strategy**" in (root / "drafts/intro.md").read_text()
+    subprocess.run(["git", "-C", str(root), "checkout", "-q", "--", "."], check=True)
+    committed = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit"])
+    assert committed.exit_code == 0, committed.output
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    assert status.stdout == "" and "**housing strategy**" in (root / "drafts/intro.md").read_text()

@@ -9,6 +9,7 @@ the message."""
 from __future__ import annotations
 
 import difflib
+import errno
 import json
 import unicodedata
 from collections.abc import Callable
@@ -162,8 +163,18 @@ def diff(files: list[FileResult]) -> str:
 
 
 def write(root: Path, files: list[FileResult]) -> None:
+    """Write each changed section where it resolves (a link inside the project stays a link, as `validate --fix`
+    keeps it), never outside the project."""
     for item in files:
-        write_atomic(root / item.path, item.after.encode("utf-8"))
+        write_atomic(root / _where(root, item.path), item.after.encode("utf-8"))
+
+
+def _where(root: Path, path: str) -> str:
+    """Where section `path` resolves, relative to `root`: the file a link inside the project leads to."""
+    target = (root / path).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise OSError(errno.EXDEV, "it leads outside the project through a symbolic link", path)
+    return target.relative_to(root.resolve()).as_posix()
 
 
 def read_document(path: Path) -> WordDocument:
@@ -242,7 +253,7 @@ def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options:
     first = plan(root, doc, orgs, options)
     if not first.files:
         return None
-    dirty = _dirty(root, [f.path for f in first.files])
+    dirty = _dirty(root, [_where(root, f.path) for f in first.files])
     if dirty:
         return (f"--commit needs the section files committed first; uncommitted changes in {', '.join(dirty)} "
                 "would be credited to a reviewer")
@@ -260,7 +271,8 @@ def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options:
             continue
         write(root, step.files)
         mine = [o for o in step.outcomes if o.author == person.name]
-        problem = git_commit(root, [f.path for f in step.files], commit_message(person, mine, reviewed), person)
+        problem = git_commit(root, [_where(root, f.path) for f in step.files], commit_message(person, mine, reviewed),
+                             person)  # fmt: skip
         if problem:
             return problem
     return None
