@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -572,3 +573,22 @@ def test_a_section_that_is_a_link_is_changed_where_the_link_leads(make_project: 
     status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True,
                             check=True)  # fmt: skip
     assert status.stdout == "" and "**housing strategy**" in (root / "drafts/intro.md").read_text()
+
+
+@pytest.mark.parametrize("command", [["comments", "--format", "json"], ["apply", "--dry-run", "--format", "json"]])
+def test_json_naming_a_section_file_that_is_not_utf_8_is_valid_utf_8(make_project: MakeProject, tmp_path: Path,
+                                                                      command: list[str]) -> None:
+    """A section file whose name is not UTF-8 is named in the review's JSON with \\u escapes, as validate's JSON
+    names it: the raw byte made the output invalid UTF-8, which no JSON reader takes."""
+    name = os.fsdecode(b"sections/01-intro-\xff.md")
+    root = make_project({"sections/01-intro.md": None, name: section_text("intro", BODY, title="Introduction")},
+                        git=True)  # fmt: skip
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    reviewed = tmp_path / "r.docx"
+    tracked(built.output, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    run = subprocess.run([sys.executable, "-m", "coe_paper", command[0], str(reviewed), *command[1:]], cwd=root,
+                         env={**os.environ, "COE_PAPER_RESIDENT": "0"}, capture_output=True, check=False)  # fmt: skip
+    assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
+    found = json.loads(run.stdout.decode("utf-8"))
+    assert name in json.dumps(found, ensure_ascii=False)

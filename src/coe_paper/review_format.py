@@ -4,9 +4,9 @@ organisation. The text is the reviewer's: control characters are removed, and th
 
 from __future__ import annotations
 
-import json
 import re
 
+from .diagnostics import to_json
 from .model import Project
 from .review import Change, Comment, Place, Review, SectionRef, all_comments
 
@@ -76,7 +76,7 @@ def as_json(review: Review) -> str:
     items: list[tuple[int, dict[str, object]]] = [(c.order, _comment_dict(c, "comment")) for c in review.comments]
     items += [(c.order, {"kind": c.kind, "author": c.author, "date": c.date, "text": c.text, **_place_dict(c.place)})
               for c in review.changes]  # fmt: skip
-    return json.dumps([obj for _, obj in sorted(items, key=lambda item: item[0])], indent=2, ensure_ascii=False)
+    return to_json([obj for _, obj in sorted(items, key=lambda item: item[0])])
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")

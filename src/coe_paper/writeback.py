@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import errno
-import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from . import gitrun, marks, wordread
 from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, to_json
 from .edits import Finding
 from .marks import built_text
 from .model import Contributor, ContributorsFile
@@ -234,12 +233,12 @@ def report_lines(result: Plan) -> list[str]:
 
 
 def as_json(result: Plan, written: bool) -> str:
-    return json.dumps({
+    return to_json({
         "commit": result.commit, "written": written, "reviewers": tally(result), "unmapped": result.unmapped,
         "changes": [o.__dict__ for o in result.outcomes + result.outside],
         "findings": [{"path": p, **f.__dict__} for p, f in result.findings],
         "files": [f.path for f in result.files],
-    }, indent=2, ensure_ascii=False)
+    })
 
 
 def _dirty(root: Path, paths: list[str]) -> list[str]:
