@@ -169,6 +169,22 @@ def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) ->
         "https://github.com/o/r/blob/main/sections/a.md#L4"  # fmt: skip
 
 
+@pytest.mark.parametrize(("name", "href"), [(os.fsdecode(b"sections/03-outlook-\xff.md"), "03-outlook-%FF.md"),
+                                            ("sections/03 outlook #2.md", "03%20outlook%20%232.md")])
+def test_a_section_file_name_past_utf_8_or_a_url_is_shown_and_linked(make_project: MakeProject, tmp_path: Path,
+                                                                      name: str, href: str) -> None:  # fmt: skip
+    """A section file whose name is not UTF-8 ended preview (and every serve rebuild) in a UnicodeEncodeError
+    traceback; one with a space or a '#' was linked as written, the '#' taken for the start of a fragment. The name
+    is shown (an undecodable byte as U+FFFD) and its link percent-encoded."""
+    root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\n",
+                         "sections/03-outlook.md": None, name: section_text("outlook", "Too short.\n")})  # fmt: skip
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None, built.diagnostics
+    page = built.page.read_bytes().decode("utf-8")
+    assert f'href="https://gitlab.com/uae/coe/-/blob/main/sections/{href}"' in page
+    assert name.replace("\udcff", "\ufffd") in page
+
+
 def test_a_file_linked_out_of_the_project_is_never_copied_into_the_site(make_project: MakeProject,
                                                                        tmp_path: Path) -> None:  # fmt: skip
     """A picture or a built file that is a symbolic link out of the project is not published: the site copied the

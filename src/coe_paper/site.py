@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import time
+import urllib.parse
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,6 +37,7 @@ from .templates import Templates
 
 DEFAULT_OUTPUT = "build/site"
 PAGE_TEMPLATE = "site.html.j2"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -56,7 +59,8 @@ def forge_link(repository: str | None, branch: str, path: str, line: int = 0) ->
         return None
     base = repository.rstrip("/").removesuffix(".git")
     blob = "blob" if "github" in base.split("/")[2] else "-/blob"
-    return f"{base}/{blob}/{branch}/{path}" + (f"#L{line}" if line else "")
+    where = urllib.parse.quote(os.fsencode(path))  # a space or '#' in a name, and its bytes that are not UTF-8
+    return f"{base}/{blob}/{branch}/{where}" + (f"#L{line}" if line else "")
 
 
 class _Files:
@@ -218,7 +222,8 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
     try:
         files = _Files(loaded.root, staging)
         context = _page_context(loaded, files)
-        (staging / "index.html").write_text(render_page(context), encoding="utf-8")
+        page = _SURROGATE.sub("\ufffd", render_page(context))  # a file name's byte that is not UTF-8, as shown
+        (staging / "index.html").write_text(page, encoding="utf-8")
         _replace(staging, target, swapping or contextlib.nullcontext())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
