@@ -223,6 +223,29 @@ def test_a_section_link_that_leads_nowhere_is_an_error_as_at_a_revision(make_pro
         assert "sections/04-folder.md: error COE003" in result.stderr, (args, result.stderr)
 
 
+def test_symbolic_link_loops_are_errors_not_tracebacks(make_project: MakeProject, tmp_path: Path) -> None:
+    """A link that leads to itself (`ln -s loop.md loop.md`) made Python's resolve() raise RuntimeError: a section,
+    an output or --project so linked ended the command in a traceback."""
+    root = make_project(git=True)
+    (root / "sections/05-loop.md").symlink_to("05-loop.md")
+    checked = cli("--project", str(root), "validate")
+    assert checked.exit_code == 1
+    assert "sections/05-loop.md: error COE003 cannot read 'sections/05-loop.md': a symbolic link loop" in checked.stderr
+    (root / "sections/05-loop.md").unlink()
+    (root / "build").mkdir()
+    (root / "build/loop").symlink_to("loop")
+    for target in (root / "build/loop", root / "build/loop/paper.docx"):
+        built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(target))
+        assert built.exit_code == 1 and "error COE006" in built.stderr and "symbolic link loop" in built.stderr
+    assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "draft.docx")).exit_code == 0
+    imported = cli("--project", str(root), "import", str(tmp_path / "draft.docx"), "--id", "extra", "-o",
+                   str(root / "build/loop"))  # fmt: skip
+    assert imported.exit_code != 0 and "symbolic link loop" in imported.stderr, imported.stderr
+    (tmp_path / "project-loop").symlink_to("project-loop")
+    lost = cli("--project", str(tmp_path / "project-loop"), "validate")
+    assert lost.exit_code == 2 and "no paper/paper.yaml found" in lost.stderr
+
+
 def test_templates_naming_a_file_is_an_error(make_project: MakeProject) -> None:
     root = make_project({"paper/templates/only.md.j2": "x"})
     paper = (root / "paper/paper.yaml").read_text()

@@ -10,6 +10,7 @@ COE007). A temporary file is named after the process that writes it; one left by
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import glob
 import os
@@ -53,7 +54,11 @@ def paper_files(root: Path, config: PaperConfig) -> list[Path]:
             paths.append(root / normalise(name))
         except SourceError:  # outside the project: COE005 already
             continue
-    return [path.resolve() for path in paths]
+    found = []
+    for path in paths:
+        with contextlib.suppress(OSError, RuntimeError):  # a link loop: reading it is the error
+            found.append(path.resolve())
+    return found
 
 
 def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool,
@@ -62,9 +67,12 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
     output); COE007 an output that is, or lies inside, one of the paper's own files."""
     root = root.resolve()
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
-    resolved = written.resolve()
     path, (line, col) = (str(target), (0, 0)) if explicit else (CONFIG_PATH, where)
     label = f"-o {target}" if explicit else f"output: '{config.output}'"
+    try:
+        resolved = written.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a link that leads round to itself (Python before 3.13)
+        return [error(path, line, col, "COE006", f"{label} cannot be written: a symbolic link loop")]
     if _leaves_through_link(written, root):
         return [error(path, line, col, "COE005", f"{label} leads outside the project through a symbolic link "
                       f"(to {resolved})", "write the document inside the project, e.g. to build/")]  # fmt: skip

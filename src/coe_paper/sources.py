@@ -30,7 +30,7 @@ def find_root(start: Path) -> Path:
     """The nearest directory at or above `start` holding `paper/paper.yaml`."""
     found = project_root(str(start))
     if found is None:
-        raise ProjectNotFound(f"no {CONFIG_PATH} found in {start.resolve()} or any parent directory")
+        raise ProjectNotFound(f"no {CONFIG_PATH} found in {start.absolute()} or any parent directory")
     return Path(found)
 
 
@@ -103,7 +103,10 @@ class WorkTree:
         return full
 
     def _inside(self, path: str, candidate: Path) -> Path:
-        full = candidate.resolve()
+        try:
+            full = candidate.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a link that leads round to itself (Python before 3.13)
+            raise SourceError(f"cannot read '{path}': a symbolic link loop") from None
         if full != self.root and self.root not in full.parents:
             raise OutsideProject(f"'{path}' leads outside the project through a symbolic link (to {full})")
         return full

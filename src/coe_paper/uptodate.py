@@ -260,8 +260,8 @@ def check(root: Path, found: dict[str, str] | None, output: Path | None, paginat
     if found is None:
         return None
     store = Store(root, KIND, "")
-    record = store.get(_entry(store, output, paginate))
     try:
+        record = store.get(_entry(store, output, paginate))
         if not isinstance(record, dict) or record["fingerprint"] != found:
             return None
         if record["dictionary"][1] != _dictionary(record["dictionary"][0]):
@@ -281,6 +281,8 @@ def check(root: Path, found: dict[str, str] | None, output: Path | None, paginat
         return Seen(target, diagnostics, int(record["sections"]), int(record["words"]), str(record["version"]))
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return None
+    except (OSError, RuntimeError):  # a link loop at the output's name (RuntimeError before Python 3.13): the
+        return None  # build says what is wrong
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:
