@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -241,6 +242,12 @@ def test_symbolic_link_loops_are_errors_not_tracebacks(make_project: MakeProject
     imported = cli("--project", str(root), "import", str(tmp_path / "draft.docx"), "--id", "extra", "-o",
                    str(root / "build/loop"))  # fmt: skip
     assert imported.exit_code != 0 and "symbolic link loop" in imported.stderr, imported.stderr
+    shutil.rmtree(root / "paper/templates", ignore_errors=True)
+    (root / "paper/templates").symlink_to("templates")
+    for command in ("validate", "assemble"):
+        looped = cli("--project", str(root), command)
+        assert looped.exit_code == 1 and "COE003 templates: cannot read 'paper/templates': a symbolic link loop" in \
+            looped.stderr, looped.stderr  # fmt: skip
     (tmp_path / "project-loop").symlink_to("project-loop")
     lost = cli("--project", str(tmp_path / "project-loop"), "validate")
     assert lost.exit_code == 2 and "no paper/paper.yaml found" in lost.stderr

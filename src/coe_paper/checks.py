@@ -176,8 +176,9 @@ def _templates_folder(source: Source, path: str, line: int, col: int) -> Iterato
         return
     try:
         source.list_dir(path)
-    except OutsideProject as exc:
-        yield error(CONFIG_PATH, line, col, "COE005", f"templates: {exc}")
+    except SourceError as exc:  # led out of the project, or a link loop
+        yield error(CONFIG_PATH, line, col, "COE005" if isinstance(exc, OutsideProject) else "COE003",
+                    f"templates: {exc}")  # fmt: skip
 
 
 def outline(project: Project) -> Iterator[Diagnostic]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from . import limits
 from .diagnostics import Diagnostic, error
 from .project import read_text
-from .sources import Source, SourceError
+from .sources import OutsideProject, Source, SourceError
 from .store import Store
 
 if TYPE_CHECKING:
@@ -56,9 +56,9 @@ def template_files(source: Source, directory: str) -> tuple[dict[str, str], dict
         paths[name] = f"(built-in)/{name}"
     try:
         found = source.list_dir(directory)
-    except SourceError as exc:  # a folder linked out of the project (validate reports it against paper.yaml)
+    except SourceError as exc:  # a folder linked out of the project, or a link loop (validate reports it too)
         found = []
-        problems.append(error(directory, 0, 0, "COE005", str(exc)))
+        problems.append(error(directory, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
     for path in found:
         name = path.rsplit("/", 1)[-1]
         if name.endswith(".j2"):
