@@ -552,3 +552,20 @@ def test_the_log_pass_does_not_follow_the_users_log_settings(tmp_path: Path, set
     for path in (INTRO, HOMES, OUTLOOK):
         assert [c.commit for c in after.sections[path].changes] == [c.commit for c in before.sections[path].changes]
     assert commits["C1"] in [c.commit for c in after.sections[INTRO].changes]
+
+
+def test_separators_in_an_author_s_name_or_a_trailer_are_kept_as_text(tmp_path: Path) -> None:
+    """git takes any character but a line break in an author's name and e-mail, and a commit message may hold any
+    in its `Co-authored-by:` lines: the log pass's field separators (U+001F, U+001E, U+001D) there shifted the
+    fields, and status, contributors, validate and assemble ended in a ValueError traceback."""
+    repo, _ = build_history(tmp_path / "paper")
+    repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "We meet again in June.", "More."]))
+    odd = {"GIT_AUTHOR_NAME": "Ana\x1fR\x1eos\x1dsi", "GIT_AUTHOR_EMAIL": "ana\x1f@example.org"}
+    repo.commit(odd, 8, "Outlook\n\nCo-authored-by: Lena\x1f <lena@leipzig.example.de>\n")
+    _, history = attribute(repo.root)
+    newest = history.sections[OUTLOOK].changes[0]
+    assert newest.author.name == "Ana\x1fR\x1eos\x1dsi" and newest.date == day(8)
+    assert "leipzig" in newest.orgs  # the co-author, by her e-mail's domain
+    result = CliRunner().invoke(app, ["--project", str(repo.root), "status"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 0, result.output

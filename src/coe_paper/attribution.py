@@ -222,7 +222,7 @@ def _log(
 
 
 def _change(header: str, identities: IdentityMap) -> Change:
-    fields = header.strip("\x1e\x1d").split("\x1f")
+    fields = header.removeprefix("\x1e").removesuffix("\x1d").split("\n")
     sha, name, email, date = fields[:4]
     author = identities.canonical(name, email)
     org = identities.org_for(name, email)

@@ -23,8 +23,10 @@ from .project import SECTIONS_DIR
 from .store import Store
 
 GIT_CONFIG = gitrun.READ_CONFIG
-_TRAILERS = "%(trailers:key=Co-authored-by,valueonly=true,separator=%x1f,unfold=true)"
-LOG_FORMAT = f"%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f{_TRAILERS}%x1d"  # commit, author, date, co-authors
+_TRAILERS = "%(trailers:key=Co-authored-by,valueonly=true,separator=%n,unfold=true)"
+#: Commit, author, date, co-authors, one a line: git takes any character but a line break in a name or an e-mail,
+#: and a trailer's value is one line, so no field can hold the separator.
+LOG_FORMAT = f"%x1e%H%n%an%n%ae%n%aI%n{_TRAILERS}%x1d"
 #: The settings read: those that change git blame's answers (mailmap.*, blame.*) or the log pass's (diff.*, log.*,
 #: and trailer.* and core.commentChar, which decide the `Co-authored-by:` lines `%(trailers)` finds).
 SETTINGS = r"^(mailmap|blame|diff|log|trailer)\.|^core\.comment"

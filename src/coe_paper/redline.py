@@ -78,12 +78,12 @@ class Authors:
         self.last: dict[str, Stamp] = {}
         self.latest: Stamp | None = None
         log = _names(root, "log", "-z", "--no-renames", "--relative", "--name-only",
-                     f"--format={_COMMIT}%x1f%an%x1f%ae%x1f%cI", f"{rev}..HEAD", "--", *PAPER_PATHS)  # fmt: skip
+                     f"--format={_COMMIT}%n%an%n%ae%n%cI", f"{rev}..HEAD", "--", *PAPER_PATHS)  # fmt: skip
         stamp: Stamp | None = None
         first = False
         for entry in log:  # a commit's line, then its files, each ended by a NUL (the first after a line break)
-            if entry.startswith(f"{_COMMIT}\x1f"):
-                _, name, email, iso = entry.split("\x1f")
+            if entry.startswith(f"{_COMMIT}\n"):  # one field a line: a name or e-mail holds no line break
+                _, name, email, iso = entry.split("\n")
                 org = identities.org_for(name, email)
                 author = names.get(org, org) if org else identities.canonical(name, email).name
                 stamp = Stamp(author, w_date(datetime.fromisoformat(iso)))
