@@ -237,6 +237,19 @@ def test_changes_to_a_file_git_quotes_are_by_who_made_them(make_project: MakePro
     assert {c.get(W("author")) for c in revisions(added)} == {"Uncommitted"}
 
 
+def test_an_author_name_with_a_control_character_is_written_without_it(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:  # fmt: skip
+    """git takes a control character in an author's name (a hostile or careless commit); for an author who maps to
+    no organisation the name is the tracked change's w:author, and XML cannot hold it: `assemble --compare` ended in
+    lxml's ValueError traceback. The character is left out, as in the text of a section."""
+    root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction")})
+    (root / INTRO).write_text(section_text("intro", INTRO_V2, title="Introduction"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "Second draft", who=("Guest\x01 Writer", "guest@nowhere.example"))
+    document = body_of(build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout"))
+    resident = next(p for p in document.iter(W("p")) if "every resident" in text_of(p))
+    assert {c.get(W("author")) for c in revisions(resident)} == {"Guest Writer"}
+
+
 def test_deleted_list_item_and_table_row(make_project: MakeProject, tmp_path: Path) -> None:
     v1 = INTRO_BODY + "\n1. First step.\n2. Second step.\n3. Third step.\n\n| City | Focus |\n|---|---|\n" \
         "| Rome | housing |\n| Leipzig | energy |\n| Vienna | services |\n"  # fmt: skip

@@ -28,6 +28,7 @@ from .gitlog import PAPER_PATHS
 from .historygit import GIT_CONFIG
 from .model import Project
 from .redline_atoms import Atom, AtomWriter, Para, read_para
+from .render_inline import clean
 from .sources import Source
 
 Element = ooxml.Element
@@ -86,7 +87,7 @@ class Authors:
                 _, name, email, iso = entry.split("\n")
                 org = identities.org_for(name, email)
                 author = names.get(org, org) if org else identities.canonical(name, email).name
-                stamp = Stamp(author, w_date(datetime.fromisoformat(iso)))
+                stamp = Stamp(clean(author), w_date(datetime.fromisoformat(iso)))  # git takes a control character
                 self.latest, first = self.latest or stamp, True
             elif entry and stamp is not None:
                 path, first = (entry.removeprefix("\n") if first else entry), False
