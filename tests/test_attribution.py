@@ -569,3 +569,16 @@ def test_separators_in_an_author_s_name_or_a_trailer_are_kept_as_text(tmp_path: 
     result = CliRunner().invoke(app, ["--project", str(repo.root), "status"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 0, result.output
+
+
+def test_terminal_control_sequences_in_an_author_s_name_are_shown_not_run(tmp_path: Path) -> None:
+    """An author's name reaches the COE203 warning as git has it: a name holding ESC sequences (`\\x1b]0;...\\x07`
+    retitles the terminal, `\\x1b[2J` clears it) was written to the terminal raw. Text diagnostics show such
+    characters as escapes."""
+    repo, _ = build_history(tmp_path / "paper")
+    repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "We meet again in June.", "More."]))
+    repo.commit({"GIT_AUTHOR_NAME": "Eve\x1b[2J\x1b]0;owned\x07 Smith", "GIT_AUTHOR_EMAIL": "eve@nowhere.example"},
+                8, "Outlook")  # fmt: skip
+    result = CliRunner().invoke(app, ["--project", str(repo.root), "validate"])
+    assert "COE203" in result.stderr and "\x1b" not in result.stderr
+    assert "Eve\\x1b[2J\\x1b]0;owned\\x07 Smith <eve@nowhere.example>" in result.stderr

@@ -13,6 +13,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 FORMATS = ("text", "json", "github", "gitlab")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -41,11 +42,13 @@ class Diagnostic:
     fix: Fix | None = field(default=None, compare=False)  # set when `validate --fix` may apply it
 
     def as_text(self) -> str:
+        """`path:line:col: severity CODE message`, and the hint on a line of its own; a control character (from a
+        file name or a git author's name: ESC sequences would act on the terminal) is shown as an escape."""
         where = self.path
         if self.line:
             where += f":{self.line}:{self.column or 1}"
-        text = f"{where}: {self.severity} {self.code} {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        text = shown(f"{where}: {self.severity} {self.code} {self.message}")
+        return f"{text}\n    hint: {shown(self.hint)}" if self.hint else text
 
     def as_dict(self) -> dict[str, object]:
         return {"code": self.code, "severity": self.severity, "path": self.path, "line": self.line,
@@ -112,6 +115,12 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, prefix: str 
     if fmt == "github":
         return "\n".join(d.as_github(prefix) for d in ordered)
     return "\n".join(d.as_text() for d in ordered)
+
+
+def shown(text: str) -> str:
+    """`text` with each control character but a tab or line break as its escape (`\\x1b`), which a terminal prints
+    rather than obeys."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text) if _CONTROL.search(text) else text
 
 
 def to_json(data: object) -> str:
