@@ -76,3 +76,37 @@ def test_schema_command_onto_a_file_is_a_message_not_a_traceback(tmp_path: Path)
         assert result.exit_code == 1
         assert f"coe-paper: cannot write the schemas to {target}:" in result.stderr
     assert taken.read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("command", ["schema", "init"])
+def test_a_write_that_fails_halfway_leaves_no_half_written_file(tmp_path: Path, command: str) -> None:
+    """The schemas (and init's files) were written in place: a full disk, here the file size limit, left
+    schemas/paper.schema.json empty where a good one had been, and init a cut-off file. Each file is now whole or
+    as it was."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from coe_paper import scaffold
+
+    folder = tmp_path / "schemas"
+    schema.write(folder)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    limit = 2000  # bytes: the smaller files fit, the larger are cut off
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    args = ["schema", "-o", str(folder)] if command == "schema" else ["init", str(tmp_path / "new")]
+    run = subprocess.run([sys.executable, "-m", "coe_paper", *args], env={**os.environ, "COE_PAPER_RESIDENT": "0"},
+                         capture_output=True, text=True, check=False, preexec_fn=capped)  # fmt: skip
+    assert run.returncode != 0 and "Traceback" not in run.stderr, run.stderr
+    if command == "schema":
+        assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    else:
+        expected = scaffold.files_for("Urban Agenda Partnership", "gitlab")
+        for path, content in expected.items():
+            made = tmp_path / "new" / path
+            if made.exists():
+                assert made.read_bytes() == (content if isinstance(content, bytes) else content.encode()), path

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import forge, schema
 from .project import CONFIG_PATH
+from .safepaths import write_atomic
 from .templates import TEMPLATE_NAMES
 
 DEFAULT_NAME = "Urban Agenda Partnership"
@@ -167,12 +168,8 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
         if target.exists():
             created.kept.append(path)
             continue
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
+        try:  # whole or not at all: a full disk leaves no cut-off file
+            write_atomic(target, content if isinstance(content, bytes) else content.encode("utf-8"))
         except OSError as exc:
             raise InitError(f"cannot write {target}: {exc.strerror or exc}") from None
         created.files.append(path)

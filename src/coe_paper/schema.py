@@ -80,11 +80,14 @@ def editor_settings(directory: str = SCHEMA_DIR) -> str:
 
 
 def write(directory: Path) -> list[Path]:
-    """Write the schemas into `directory` (created if needed); returns the paths written."""
+    """Write the schemas into `directory` (created if needed), each whole or not at all; returns the paths
+    written."""
+    from .safepaths import write_atomic
+
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for item in schemas():
         path = directory / item.name
-        path.write_text(item.text, encoding="utf-8")
+        write_atomic(path, item.text.encode("utf-8"))
         written.append(path)
     return written
