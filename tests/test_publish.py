@@ -325,6 +325,24 @@ def test_builds_at_the_same_time_share_the_profile_in_turn(make_project: MakePro
     assert all(page for _, page, _ in contents(outputs[0]))
 
 
+def test_libreoffice_leaves_nothing_in_the_folder_the_build_runs_in(make_project: MakeProject, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """With HOME set but empty (as some CI runners and `env HOME=` leave it) and no XDG_RUNTIME_DIR, LibreOffice
+    made its `.cache/dconf` in the folder it was started in, the project's own: it now runs in its temporary
+    folder."""
+    require_client("soffice")
+    require_client("pdfinfo")
+    root = make_project()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)  # dconf's first choice
+    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path / "cache"))
+    before = sorted(p.name for p in root.iterdir())
+    result = assemble(root, paginate=True)
+    assert result.output is not None and result.layout is not None and not result.layout.note, result.layout
+    assert sorted(p.name for p in root.iterdir() if p.name != "build") == before
+
+
 def test_a_pdfinfo_that_hangs_leaves_a_note(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

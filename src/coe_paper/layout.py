@@ -132,11 +132,12 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     except OSError as exc:
         return None, f"cannot make LibreOffice's profile folder {profile}: {exc.strerror or exc}"
     command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
-               "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir), str(docx)]  # fmt: skip
+               "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir.absolute()),
+               str(docx.absolute())]  # fmt: skip
     with _profile_taken(profile) as taken:
         if not taken:
             return None, f"another build kept LibreOffice's profile {profile} for {TIMEOUT} s"
-        return _convert(command, outdir / f"{docx.stem}.pdf", docx.name)
+        return _convert(command, outdir.absolute(), f"{docx.stem}.pdf", docx.name)
 
 
 @contextlib.contextmanager
@@ -168,12 +169,15 @@ def _profile_taken(profile: Path) -> Iterator[bool]:
         os.close(fd)
 
 
-def _convert(command: list[str], pdf: Path, name: str) -> tuple[Path | None, str]:
-    """Run LibreOffice's `command`, which writes `pdf`: (the PDF, "") or (None, why not)."""
+def _convert(command: list[str], outdir: Path, pdf_name: str, name: str) -> tuple[Path | None, str]:
+    """Run LibreOffice's `command`, which writes `pdf_name` into `outdir`, its working folder too: what LibreOffice
+    leaves where it runs (dconf's `.cache` when HOME is empty) goes with the temporary folder, not into the project.
+    (the PDF, "") or (None, why not)."""
+    pdf = outdir / pdf_name
     with _EndingSignals() as ending:  # from before LibreOffice starts: a signal at any moment stops it
         try:  # in a session of its own: the script `soffice` starts soffice.bin, which a timeout must end too
             proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
-                                    errors="replace", start_new_session=True)  # fmt: skip
+                                    errors="replace", start_new_session=True, cwd=outdir)  # fmt: skip
         except OSError as exc:
             return None, f"LibreOffice did not start: {exc.strerror or exc}"
         with proc:  # its pipes closed and the process waited for, however this ends
