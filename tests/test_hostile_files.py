@@ -253,6 +253,19 @@ def test_symbolic_link_loops_are_errors_not_tracebacks(make_project: MakeProject
     assert lost.exit_code == 2 and "no paper/paper.yaml found" in lost.stderr
 
 
+def test_a_mailmap_committed_as_a_link_loop_is_ignored(make_project: MakeProject) -> None:
+    """git commits a symbolic link as it is, and a clone makes it again: a `.mailmap` linked to itself ended every
+    command that reads history in a RuntimeError traceback. git reads no mailmap from it, and neither does
+    coe-paper."""
+    root = make_project(git=True)
+    (root / ".mailmap").unlink(missing_ok=True)
+    (root / ".mailmap").symlink_to(".mailmap")
+    git_commit(root, "A looping mailmap")
+    for command in ("validate", "status", "contributors"):
+        result = cli("--project", str(root), command)
+        assert result.exit_code == 0, (command, result.stderr)
+
+
 def test_templates_naming_a_file_is_an_error(make_project: MakeProject) -> None:
     root = make_project({"paper/templates/only.md.j2": "x"})
     paper = (root / "paper/paper.yaml").read_text()

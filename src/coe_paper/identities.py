@@ -69,13 +69,13 @@ def work_tree_mailmap(root: Path) -> str:
     """The `.mailmap` at the top of the repository holding `root` (read from disk, as git does)."""
     for directory in (root.resolve(), *root.resolve().parents):
         if (directory / ".git").exists():
-            path = (directory / ".mailmap").resolve()
             try:  # a regular file inside the repository and of a sane size (not a link to /dev/zero or elsewhere)
+                path = (directory / ".mailmap").resolve()
                 too_big = path.is_file() and path.stat().st_size > limits.LIMITS.yaml_bytes
                 if directory not in path.parents or not path.is_file() or too_big:
                     return ""
                 return path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: a link loop (Python before 3.13); git reads none either
                 return ""
     return ""
 
