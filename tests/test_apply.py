@@ -592,3 +592,20 @@ def test_json_naming_a_section_file_that_is_not_utf_8_is_valid_utf_8(make_projec
     assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
     found = json.loads(run.stdout.decode("utf-8"))
     assert name in json.dumps(found, ensure_ascii=False)
+
+
+def test_a_section_now_a_link_loop_is_no_traceback(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """The reviewed document names a section file that has since become a link to itself: `comments` and `apply`
+    ended in a RuntimeError traceback from Python's resolve(). comments lists the review; apply says it cannot."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    intro_file = root / "sections" / "01-intro.md"
+    intro_file.unlink()
+    intro_file.symlink_to("01-intro.md")
+    listed = CliRunner().invoke(app, ["--project", str(root), "comments", str(reviewed)])
+    assert listed.exception is None or isinstance(listed.exception, SystemExit), repr(listed.exception)
+    assert listed.exit_code == 0, listed.output
+    applied = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert applied.exception is None or isinstance(applied.exception, SystemExit), repr(applied.exception)
+    assert intro_file.is_symlink()

@@ -13,6 +13,7 @@ from .marks import built_text
 from .merge3 import line_mapper
 from .project import section_paths
 from .review import Place, Review, SectionRef, all_comments
+from .safepaths import resolved
 from .sources import text_at
 
 
@@ -25,14 +26,14 @@ def follow(review: Review, root: Path) -> Review:
     today: dict[str, str] | None = None
     at_build = text_at(root, review.commit)
     for ref in review.sections:
-        target = (root / ref.path).resolve()
-        if not target.is_file():
+        target = resolved(root / ref.path)
+        if target is None or not target.is_file():
             today = section_paths(root) if today is None else today
             if ref.id in today and today[ref.id] != ref.path:
                 renamed[ref.path] = replace(ref, path=today[ref.id])
-                target = (root / today[ref.id]).resolve()
-        if not target.is_relative_to(root.resolve()) or not target.is_file():
-            continue
+                target = resolved(root / today[ref.id])
+        if target is None or not target.is_relative_to(root.resolve()) or not target.is_file():
+            continue  # a link loop, outside the project, gone: its places stay as built
         try:
             now = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

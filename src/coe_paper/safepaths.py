@@ -29,6 +29,15 @@ TEMP_STEM = 200  # bytes of an output's name that its temporary files carry: 255
 STALE_AFTER = 3600.0  # seconds after which a temporary file whose writer cannot be identified is left-over
 
 
+def resolved(path: Path) -> Path | None:
+    """`path` resolved, or None when a symbolic link on it leads round in a loop (RuntimeError before Python 3.13,
+    OSError after)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 

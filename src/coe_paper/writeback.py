@@ -22,7 +22,7 @@ from .edits import Finding
 from .marks import built_text
 from .model import Contributor, ContributorsFile
 from .project import load_yaml_file, section_paths
-from .safepaths import write_atomic
+from .safepaths import resolved, write_atomic
 from .sources import WorkTree, normalise, text_at
 from .wordblocks import WordDocument
 
@@ -88,7 +88,9 @@ def selection_problem(only: list[str], doc: WordDocument, orgs: list[Contributor
 
 
 def _read(root: Path, path: str) -> str | None:
-    target = (root / path).resolve()
+    target = resolved(root / path)
+    if target is None:  # a link loop: a file that cannot be read
+        return None
     if not target.is_relative_to(root.resolve()):
         raise ApplyError(f"{path}: the section map names a file outside the project; refusing to touch it")
     try:
@@ -170,7 +172,9 @@ def write(root: Path, files: list[FileResult]) -> None:
 
 def _where(root: Path, path: str) -> str:
     """Where section `path` resolves, relative to `root`: the file a link inside the project leads to."""
-    target = (root / path).resolve()
+    target = resolved(root / path)
+    if target is None:
+        raise OSError(errno.ELOOP, "a symbolic link loop", path)
     if not target.is_relative_to(root.resolve()):
         raise OSError(errno.EXDEV, "it leads outside the project through a symbolic link", path)
     return target.relative_to(root.resolve()).as_posix()
