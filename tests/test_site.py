@@ -361,6 +361,30 @@ def _edit_and_read(server: PreviewServer, path: Path, old: str, new: str) -> str
 
 
 @pytest.mark.skipif(not Path("/usr/share/hunspell/en_GB.dic").is_file(), reason="needs hunspell-en-gb")
+def test_serve_keeps_watching_after_a_link_loop_appears(make_project: MakeProject, tmp_path: Path) -> None:
+    """A link that leads to itself appearing in the project (`ln -s x.md x.md`, an editor's or a tool's) made the
+    watcher's resolve() raise RuntimeError: the watcher thread ended, and no later edit was shown."""
+    root = make_project(git=True)
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    server.start()
+    try:
+        host, port = server.httpd.server_address[:2]
+        events = http.client.HTTPConnection(str(host), port, timeout=10)
+        events.request("GET", "/_coe/events")
+        stream = events.getresponse()
+        assert stream.readline() == b": connected\n"
+        time.sleep(0.3)  # the watcher is running
+        (root / "sections/09-loop.md").symlink_to("09-loop.md")
+        time.sleep(0.5)
+        housing = root / "sections/02-housing.md"
+        housing.write_text(housing.read_text().replace("Homes for all", "Homes for everyone"), encoding="utf-8")
+        while (line := stream.readline()) and line != b"data: reload\n":
+            pass
+        assert line == b"data: reload\n"
+    finally:
+        server.stop()
+
+
 def test_serve_shows_each_edit_with_what_the_warm_server_kept(make_project: MakeProject, tmp_path: Path) -> None:
     """The server keeps modules, compiled templates and the spelling dictionary between rebuilds: successive edits
     must still each show, with the spelling finding a new word brings and without the one an edit removed."""

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import resident_server, site
+from .safepaths import resolved
 
 EVENTS = "/_coe/events"
 RELOAD_SCRIPT = (
@@ -208,16 +209,19 @@ class PreviewServer:
                 load_dictionary(built.project.config.checks.dictionary)
 
     def _relevant(self, path: str) -> bool:
+        full = resolved(Path(path))
+        if full is None:  # a link loop: nothing a build reads (one a section names is the build's error)
+            return False
         try:
-            relative = Path(path).resolve().relative_to(self.root)
+            relative = full.relative_to(self.root)
         except ValueError:
             return False
-        if self.output == Path(path).resolve() or self.output in Path(path).resolve().parents:
+        if self.output == full or self.output in full.parents:
             return False
         parts = relative.parts
         if parts and parts[0] in WATCHED:
             return True
-        built = Path(path).resolve().parent == self.output.parent  # assemble wrote a .docx or .pdf
+        built = full.parent == self.output.parent  # assemble wrote a .docx or .pdf
         return built and Path(path).suffix in (".docx", ".pdf")
 
     def _watch(self, ready: threading.Event) -> None:
@@ -229,7 +233,8 @@ class PreviewServer:
         ready.set()
         for changes in watch(self.root, watch_filter=keep, debounce=50, step=25, stop_event=self.stopping,
                              yield_on_timeout=False, rust_timeout=500):  # fmt: skip
-            changed = sorted({str(Path(path).resolve().relative_to(self.root)) for _, path in changes})
+            changed = sorted({str(full.relative_to(self.root)) for _, path in changes
+                              if (full := resolved(Path(path))) is not None and full.is_relative_to(self.root)})
             self.build(changed)
 
     def stop(self) -> None:
