@@ -283,6 +283,15 @@ def test_coe402_level_one_heading(make_project: MakeProject) -> None:
     assert "starts a chapter of its own" in d.hint  # and moves every later chapter's number
 
 
+def test_coe106_markdown_file_not_read_as_a_section(make_project: MakeProject) -> None:
+    """A section saved as '.MD' or '.markdown' was left out of the paper without a word."""
+    found = validate(make_project, {"sections/04-annex.MD": "text", "sections/05-more.markdown": "text",
+                                    "sections/map.png": b"\x89PNG"})  # fmt: skip
+    assert [(d.code, d.path) for d in found if d.code == "COE106"] == [
+        ("COE106", "sections/04-annex.MD"), ("COE106", "sections/05-more.markdown")]
+    assert "rename it to sections/04-annex.md" in next(d.hint for d in found if d.code == "COE106")
+
+
 def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     """The parser leaves out a footnote nothing refers to: its words were missing from the document unsaid."""
     body = f"## Notes\n\n{FILLER} A claim.[^used]\n\n[^used]: Its source.\n[^orphan]: Words no text refers to.\n"

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import limits
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .locate import CONFIG_PATH
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
@@ -292,6 +292,10 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             found.extend(problems)
             if section is not None:
                 sections.append(section)
+        elif path.lower().endswith(_MARKDOWN_SUFFIXES):
+            stem = path.rsplit("/", 1)[1].rsplit(".", 1)[0]
+            found.append(warning(path, 0, 0, "COE106", "a Markdown file that is not read as a section: only names "
+                                 "ending in '.md' are", f"rename it to {SECTIONS_DIR}/{stem}.md"))  # fmt: skip
     abbreviations = load_abbreviations(source, config.abbreviations, found, cache) if config is not None else {}
     cache.prune(isinstance(source, WorkTree))
     if config is None or members is None:
@@ -300,6 +304,9 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
                       config_marks=config_yaml.marks if config_yaml else {},
                       abbreviations=abbreviations)  # fmt: skip
     return project, found
+
+
+_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")  # as other tools name Markdown; in any case
 
 
 def section_paths(root: Path) -> dict[str, str]:
