@@ -496,3 +496,23 @@ def test_a_picture_a_template_shows_that_is_missing_is_coe501(make_project: Make
     root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Host](../etc/hosts) ![Remote](https://example.org/a.png)"
                                                         "\n"})  # fmt: skip
     assert [d.code for d in pipeline.check(root).diagnostics if d.code.startswith("COE50")] == ["COE503", "COE503"]
+
+
+def test_template_pictures_are_found_again_without_parsing_and_still_checked(make_project: MakeProject,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding the pictures in the templates' output parsed it as Markdown on every validate, which imported the
+    parser into a run whose sections all came from the cache (15 ms of a 150 ms validate). The pictures an output
+    names are kept; whether each is there is asked every time."""
+    from coe_paper import markdown
+
+    root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Logo](paper/images/logo.png)\n",
+                         "paper/images/logo.png": b"\x89PNG"}, git=True)  # fmt: skip
+    assert not [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
+
+    def no_parsing() -> None:
+        raise AssertionError("parsed the template's output again")
+
+    monkeypatch.setattr(markdown, "template_parser", no_parsing)
+    assert not [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
+    (root / "paper/images/logo.png").unlink()
+    assert [d.code for d in pipeline.check(root).diagnostics if d.code == "COE501"] == ["COE501"]

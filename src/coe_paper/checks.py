@@ -320,30 +320,40 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
                         "export it again as PNG or JPEG")  # fmt: skip
 
 
-def template_pictures(path: str, text: str, source: Source) -> Iterator[Diagnostic]:
+def template_pictures(path: str, text: str, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
     """COE501 a picture in a template's output (its path read from the project, as the document reads it) that is
-    not a file, COE503 one outside the project: the document would print its alt text in brackets instead."""
+    not a file, COE503 one outside the project: the document would print its alt text in brackets instead. The
+    pictures an output names are kept in `known` by its text: a warm run parses no Markdown for them."""
+    for src in _pictures_of(text, known):
+        try:
+            if link_scheme(src):
+                raise OutsideProject(f"'{src}' is not a file in the project")
+            where = normalise(src)
+        except SourceError as exc:
+            yield error(path, 0, 0, "COE503", f"image in the template's output: {exc}")
+            continue
+        if not source.exists(where):
+            code, why = (("COE503", "leads outside the project through a symbolic link")
+                         if isinstance(unreadable(source, where), OutsideProject) else ("COE501", "not found"))
+            yield error(path, 0, 0, code, f"image '{src}' in the template's output {why}",
+                        "give the picture's path from the project's folder, e.g. paper/images/logo.png")
+
+
+def _pictures_of(text: str, known: Store | None) -> list[str]:
+    """The paths of the pictures a template's output shows (parsed as the document parses it)."""
     if "![" not in text:
-        return
+        return []
+    key = known.key(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()) if known is not None else ""
+    kept = known.get(key) if known is not None else None
+    if isinstance(kept, list) and all(isinstance(src, str) for src in kept):
+        return kept
     from .markdown import template_parser
 
-    for token in template_parser().parse(text):
-        for child in token.children or ():
-            src = str(child.attrs.get("src", "")) if child.type == "image" else ""
-            if not src:
-                continue
-            try:
-                if link_scheme(src):
-                    raise OutsideProject(f"'{src}' is not a file in the project")
-                where = normalise(src)
-            except SourceError as exc:
-                yield error(path, 0, 0, "COE503", f"image in the template's output: {exc}")
-                continue
-            if not source.exists(where):
-                code, why = (("COE503", "leads outside the project through a symbolic link")
-                             if isinstance(unreadable(source, where), OutsideProject) else ("COE501", "not found"))
-                yield error(path, 0, 0, code, f"image '{src}' in the template's output {why}",
-                            "give the picture's path from the project's folder, e.g. paper/images/logo.png")
+    found = [str(child.attrs.get("src", "")) for token in template_parser().parse(text)
+             for child in token.children or () if child.type == "image" and child.attrs.get("src")]  # fmt: skip
+    if known is not None:
+        known.put(key, found)
+    return found
 
 
 _SMALLER = "export it again at the size it is shown (a page is about 2,000 pixels wide at 300 dpi)"
