@@ -572,3 +572,14 @@ def test_serve_refuses_a_folder_the_preview_may_not_replace_and_serves_nothing(m
         assert time.monotonic() - started < 30
         assert result.exit_code == 1, (target, result.output, result.exception)
         assert f"{target}: error COE006" in result.stderr
+
+
+def test_the_page_template_is_compiled_once_a_process(make_project: MakeProject, tmp_path: Path) -> None:
+    """`serve` rebuilt the site on every saved edit and compiled the page's template each time, which took as long
+    as rendering every section of the bundled paper."""
+    root = make_project(git=True)
+    site.build(root, tmp_path / "site")
+    compiled = site._page_template.cache_info().misses
+    for _ in range(2):
+        site.build(root, tmp_path / "site")
+    assert site._page_template.cache_info().misses == compiled

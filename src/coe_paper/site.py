@@ -19,11 +19,12 @@ import time
 import urllib.parse
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
 from . import captions, compose, limits, pipeline, report
 from .diagnostics import Diagnostic, error, sort_key
@@ -197,9 +198,16 @@ def _environment() -> Environment:
     return env
 
 
-def render_page(context: dict[str, Any]) -> str:
+@cache
+def _page_template() -> Template:
+    """The page's template, compiled once a process: `serve` renders it on every rebuild, and compiling it took as
+    long as rendering every section."""
     source = (resources.files("coe_paper") / "templates" / PAGE_TEMPLATE).read_text(encoding="utf-8")
-    return _environment().from_string(source).render(**context)
+    return _environment().from_string(source)
+
+
+def render_page(context: dict[str, Any]) -> str:
+    return _page_template().render(**context)
 
 
 def build(root: Path, output: Path | None = None, swapping: AbstractContextManager[object] | None = None) -> Built:
