@@ -159,6 +159,17 @@ def test_an_untracked_change_of_white_space_says_what_changed(project: tuple[Pat
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
         ("untracked", 14, "a space removed")]
 
+def test_a_reviewer_s_name_reaches_the_terminal_as_text(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A reviewer's name is the .docx's to say: one holding a C1 control (CSI, which XML allows and a terminal
+    reads as the start of an escape sequence) reached the terminal raw in apply's lines about reviewers."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("housing ", "policy", "strategy", "Eve\x9b2J Mallory")])
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--dry-run"],
+                                env={**os.environ, **GIT_ENV})  # fmt: skip
+    assert "\x9b" not in result.stderr and "Eve\\x9b2J Mallory" in result.stderr, result.stderr
+
+
 def test_cli_dry_run_only_and_commit_per_reviewer(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, built = project
     reviewed = tmp_path / "r.docx"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .cli import State, _check_format, _check_table_format, _report, _root, app, err, out
-from .diagnostics import count, format_diagnostics, has_errors, summary
+from .diagnostics import count, format_diagnostics, has_errors, shown, summary
 
 if TYPE_CHECKING:
     from .model import Contributor
@@ -144,15 +144,16 @@ def apply_review(
     else:
         if dry_run:
             print(writeback.diff(result.files), end="")
-        for line in writeback.report_lines(result):
-            err.print(line, markup=False)
+        for line in writeback.report_lines(result):  # reviewers' names and text: control characters as escapes
+            err.print(shown(line), markup=False)
         for name in result.unmapped:
-            err.print(f"warning: reviewer '{name}' maps to no organisation: add them under `people:` in "
-                      f"contributors.yaml or name one with --author \"{name}=ORG\"" + (
-                          "; their changes are committed under your identity" if commit else ""), markup=False)
+            err.print(shown(f"warning: reviewer '{name}' maps to no organisation: add them under `people:` in "
+                            f"contributors.yaml or name one with --author \"{name}=ORG\"" + (
+                                "; their changes are committed under your identity" if commit else "")),
+                      markup=False)  # fmt: skip
         for name, row in writeback.tally(result).items():
-            err.print(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in conflict, "
-                      f"{row['skipped']} skipped", markup=False)
+            err.print(shown(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in "
+                            f"conflict, {row['skipped']} skipped"), markup=False)  # fmt: skip
         if doc.comments:
             err.print(f"{count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
                       f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip
