@@ -263,6 +263,8 @@ def _formatted(pieces: list[Piece], in_table: bool, line_start: bool) -> str:
             out.append(_code_span(piece.text, in_table))
         else:
             out.append(_escape(piece.text, fresh))
+            if fresh and not piece.text.strip():
+                continue  # spaces at a line's start, dropped: the text after them starts the line (`>` quotes)
         fresh = False
     while stack:
         out.append(_MARK[stack.pop()][1])
