@@ -290,6 +290,9 @@ def test_coe106_markdown_file_not_read_as_a_section(make_project: MakeProject) -
     assert [(d.code, d.path) for d in found if d.code == "COE106"] == [
         ("COE106", "sections/04-annex.MD"), ("COE106", "sections/05-more.markdown")]
     assert "rename it to sections/04-annex.md" in next(d.hint for d in found if d.code == "COE106")
+    nested = validate(make_project, {"sections/drafts/04-annex.md": "text", "sections/images/map.png": b"\x89PNG"})
+    assert [(d.code, d.path) for d in nested if d.code == "COE106"] == [("COE106", "sections/drafts/04-annex.md")]
+    assert "move it to sections/04-annex.md" in next(d.hint for d in nested if d.code == "COE106")
 
 
 def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -296,6 +297,8 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             stem = path.rsplit("/", 1)[1].rsplit(".", 1)[0]
             found.append(warning(path, 0, 0, "COE106", "a Markdown file that is not read as a section: only names "
                                  "ending in '.md' are", f"rename it to {SECTIONS_DIR}/{stem}.md"))  # fmt: skip
+    if isinstance(source, WorkTree):
+        found += _markdown_in_folders(source.root)
     abbreviations = load_abbreviations(source, config.abbreviations, found, cache) if config is not None else {}
     cache.prune(isinstance(source, WorkTree))
     if config is None or members is None:
@@ -307,6 +310,32 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
 
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")  # as other tools name Markdown; in any case
+_WALKED = 10_000  # entries of sections/'s folders looked at, at most (a folder of pictures is a few dozen)
+
+
+def _markdown_in_folders(root: Path) -> list[Diagnostic]:
+    """COE106 for a Markdown file in a folder inside `sections/` (of the work tree; links not followed): only the
+    files of `sections/` itself are sections, so its text would be left out of the paper without a word."""
+    found: list[Diagnostic] = []
+    base = root / SECTIONS_DIR
+    if base.is_symlink() or not base.is_dir():
+        return found
+    seen = 0
+    for folder, folders, files in os.walk(base):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        seen += len(folders) + len(files)
+        if seen > _WALKED:
+            break
+        if Path(folder) == base:
+            continue
+        for name in sorted(files):
+            if name.lower().endswith(_MARKDOWN_SUFFIXES):
+                path = (Path(folder) / name).relative_to(root).as_posix()
+                stem = name.rsplit(".", 1)[0]
+                found.append(warning(path, 0, 0, "COE106", "a Markdown file in a folder of sections/ is not read as "
+                                     "a section: only the files of sections/ itself are",
+                                     f"move it to {SECTIONS_DIR}/{stem}.md"))  # fmt: skip
+    return found
 
 
 def section_paths(root: Path) -> dict[str, str]:
