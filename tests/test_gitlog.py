@@ -186,3 +186,19 @@ def test_a_project_in_a_subdirectory_builds_at_a_revision(tmp_path: Path) -> Non
     body = "\n".join(texts(result.output))
     assert OLD in body and NEW not in body
     assert result.version is not None and not result.version.dirty
+
+
+def test_a_relative_git_dir_is_read_from_where_coe_paper_started(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """git sets GIT_DIR=.git itself in `git rebase --exec` and some hooks, relative to where they run: every git
+    command runs in the project's folder (`-C`), where `.git` is not, so a project in a folder of its repository
+    lost its history (COE204 'not a git repository')."""
+    repository = tmp_path / "repository"
+    write_project(repository / "docs" / "paper")
+    env = {**os.environ, **GIT_ENV}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "First draft"]):
+        subprocess.run(["git", "-C", str(repository), *args], env=env, check=True, capture_output=True)
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("GIT_DIR", ".git")
+    found = pipeline.check(repository / "docs" / "paper").diagnostics
+    assert [d.code for d in found if d.code == "COE204"] == [], [d.as_text() for d in found]

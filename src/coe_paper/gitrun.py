@@ -15,12 +15,25 @@ READ_CONFIG = ("-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c",
                "-c", "core.quotePath=false")  # fmt: skip
 
 
+#: Variables that name a path git would read relative to the folder it runs in, which `-C ROOT` changes: git sets
+#: some of them itself (`GIT_DIR=.git` in `git rebase --exec`, a hook's `GIT_INDEX_FILE`), relative to where
+#: coe-paper was started.
+_PATHS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
+
+
+def _environment(extra: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """The environment git runs with: ours, each relative path variable made absolute (from where coe-paper was
+    started), and `extra`; None when that is ours unchanged."""
+    absolute = {name: os.path.abspath(value) for name in _PATHS
+                if (value := os.environ.get(name)) and not os.path.isabs(value)}  # fmt: skip
+    return {**os.environ, **absolute, **(extra or {})} if absolute or extra else None
+
+
 def run(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
         config: Sequence[str] = ()) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
     """`git [CONFIG] -C ROOT ARGS`, finished; OSError when git cannot be started. `env` is added to ours."""
     command = ["git", *config, "-C", str(root), *args]
-    full_env = {**os.environ, **env} if env else None
-    return subprocess.run(command, input=stdin, env=full_env, capture_output=True, check=False)
+    return subprocess.run(command, input=stdin, env=_environment(env), capture_output=True, check=False)
 
 
 def output(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
@@ -49,7 +62,7 @@ def start(root: Path, commands: Sequence[Sequence[str]], config: Sequence[str] =
     for args in commands:
         try:
             started.append(subprocess.Popen(["git", *config, "-C", str(root), *args], stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL))  # fmt: skip
+                                            stderr=subprocess.DEVNULL, env=_environment()))  # fmt: skip
         except OSError:
             started.append(None)
     return started
