@@ -10,6 +10,7 @@ import random
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -395,12 +396,35 @@ def copy(src: Path, dest: Path) -> Path:
     return dest
 
 
+def rewrite_part(src: Path, dest: Path, change: Callable[[bytes], bytes], part: str = "word/document.xml") -> Path:
+    """Copy the package at src to dest with `part` as `change` makes it from its bytes (a reviewer's edit by hand)."""
+    with zipfile.ZipFile(src) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return dest
+
+
+def edit_part(src: Path, dest: Path, change: Callable[[etree._Element], None], part: str = "word/document.xml"
+              ) -> Path:  # fmt: skip
+    """Copy the package at src to dest with `part`'s XML as `change` leaves it."""
+    def edited(data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        change(root)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    return rewrite_part(src, dest, edited, part)
+
+
 def tracked(src: Path, dest: Path, edits: list[tuple[str, str, str, str]], part: str = "word/document.xml") -> None:
     """Copy src to dest with exact tracked edits: (text before, old, new, author) each, where `before + old` lies
     in one run; `old` becomes a deletion and `new` an insertion right after it (either may be empty)."""
-    with zipfile.ZipFile(src) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    root = etree.fromstring(parts[part])
+    edit_part(src, dest, lambda root: _track(root, edits, part), part)
+
+
+def _track(root: etree._Element, edits: list[tuple[str, str, str, str]], part: str) -> None:
     reviewer = Reviewer(root)
     for before, old, new, author in edits:
         run = next((r for r in root.iter(q("w:r")) if before + old in _run_text(r) and _in_source(r, part)
@@ -417,7 +441,3 @@ def tracked(src: Path, dest: Path, edits: list[tuple[str, str, str, str]], part:
             target.getparent().remove(target)
         if new:
             after.addprevious(ins)
-    parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)

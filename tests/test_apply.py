@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from coe_paper import pipeline, wordread, writeback
 from coe_paper.cli import app
 from conftest import GIT_ENV, MakeProject, git_commit, section_text
 from libreoffice_review import review
-from reviewkit import tracked
+from reviewkit import edit_part, rewrite_part, tracked
 
 BODY = """\
 ## Why equal cities
@@ -130,12 +129,7 @@ def test_untracked_edits_reported_then_applied(project: tuple[Path, Path], tmp_p
     root, built = project
     reviewed = tmp_path / "r.docx"
     # A reviewer without Track Changes: the text simply differs (no w:ins or w:del).
-    with zipfile.ZipFile(built) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(b"first item of the list", b"first point")
-    with zipfile.ZipFile(reviewed, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    rewrite_part(built, reviewed, lambda xml: xml.replace(b"first item of the list", b"first point"))
     plan = apply(root, reviewed)
     assert plan.files == []
     assert [(p, f.kind, f.line) for p, f in plan.findings] == [("sections/01-intro.md", "untracked", 14)]
@@ -149,12 +143,7 @@ def test_an_untracked_change_of_white_space_says_what_changed(project: tuple[Pat
     `“” removed`: the white space is named."""
     root, built = project
     reviewed = tmp_path / "r.docx"
-    with zipfile.ZipFile(built) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["word/document.xml"] = parts["word/document.xml"].replace(b"first item of the list", b"first itemof the list")
-    with zipfile.ZipFile(reviewed, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    rewrite_part(built, reviewed, lambda xml: xml.replace(b"first item of the list", b"first itemof the list"))
     plan = apply(root, reviewed)
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
         ("untracked", 14, "a space removed")]
@@ -288,24 +277,19 @@ def _deleted_insertion(src: Path, dest: Path, after: str) -> None:
 
     from reviewkit import DATE, q
 
-    with zipfile.ZipFile(src) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    run = next(t for t in root.iter(q("w:t")) if (t.text or "").endswith(after)).getparent()
-
     def mark(kind: str, author: str, number: int) -> etree._Element:
         return etree.Element(q(f"w:{kind}"), {q("w:id"): str(number), q("w:author"): author, q("w:date"): DATE})
 
-    struck, kept = mark("ins", "Ana Rossi", 9100), mark("ins", "Ana Rossi", 9102)
-    gone = etree.SubElement(struck, q("w:del"), mark("del", "Jean Martin", 9101).attrib)
-    etree.SubElement(etree.SubElement(gone, q("w:r")), q("w:delText")).text = " struck words"
-    etree.SubElement(etree.SubElement(kept, q("w:r")), q("w:t")).text = " kept words"
-    run.addnext(struck)
-    struck.addnext(kept)
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(dest, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    def change(root: etree._Element) -> None:
+        run = next(t for t in root.iter(q("w:t")) if (t.text or "").endswith(after)).getparent()
+        struck, kept = mark("ins", "Ana Rossi", 9100), mark("ins", "Ana Rossi", 9102)
+        gone = etree.SubElement(struck, q("w:del"), mark("del", "Jean Martin", 9101).attrib)
+        etree.SubElement(etree.SubElement(gone, q("w:r")), q("w:delText")).text = " struck words"
+        etree.SubElement(etree.SubElement(kept, q("w:r")), q("w:t")).text = " kept words"
+        run.addnext(struck)
+        struck.addnext(kept)
+
+    edit_part(src, dest, change)
 
 
 def test_an_insertion_another_reviewer_deleted_was_never_in_the_sources(project: tuple[Path, Path],
@@ -336,18 +320,16 @@ def test_a_paragraph_or_row_removed_without_track_changes_is_reported(project: t
     missing bookmark: it was not reported at all (exit 0, nothing said). It is an untracked edit, at its line."""
     root, built = project
     reviewed = tmp_path / "r.docx"
-    with zipfile.ZipFile(built) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    text = parts["word/document.xml"].decode("utf-8")
-    for words, tag in (("first item of the list", "w:p"), ("Lyon", "w:tr")):
-        at = text.index(words)
-        start = max(text.rfind(f"<{tag}>", 0, at), text.rfind(f"<{tag} ", 0, at))
-        end = text.index(f"</{tag}>", at) + len(f"</{tag}>")
-        text = text[:start] + text[end:]
-    parts["word/document.xml"] = text.encode("utf-8")
-    with zipfile.ZipFile(reviewed, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    def remove(xml: bytes) -> bytes:
+        text = xml.decode("utf-8")
+        for words, tag in (("first item of the list", "w:p"), ("Lyon", "w:tr")):
+            at = text.index(words)
+            start = max(text.rfind(f"<{tag}>", 0, at), text.rfind(f"<{tag} ", 0, at))
+            end = text.index(f"</{tag}>", at) + len(f"</{tag}>")
+            text = text[:start] + text[end:]
+        return text.encode("utf-8")
+
+    rewrite_part(built, reviewed, remove)
     before = intro(root)
     plan = apply(root, reviewed)
     assert [(p, f.kind, f.line) for p, f in plan.findings] == [("sections/01-intro.md", "untracked", 14),
@@ -365,14 +347,8 @@ def test_a_review_whose_bookmarks_were_dropped_says_so(project: tuple[Path, Path
     root, built = project
     step = tmp_path / "step.docx"
     tracked(built, step, [("housing ", "policy", "strategy", "Ana Rossi")])
-    with zipfile.ZipFile(step) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["word/document.xml"] = re.sub(rb'<w:bookmarkStart [^>]*w:name="_Coe[^"]*"/>', b"",
-                                        parts["word/document.xml"])
-    reviewed = tmp_path / "r.docx"
-    with zipfile.ZipFile(reviewed, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    reviewed = rewrite_part(step, tmp_path / "r.docx",
+                            lambda xml: re.sub(rb'<w:bookmarkStart [^>]*w:name="_Coe[^"]*"/>', b"", xml))
     before = intro(root)
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -468,20 +444,15 @@ def test_paragraphs_joined_without_track_changes(project: tuple[Path, Path], tmp
     from reviewkit import q
 
     root, built = project
-    with zipfile.ZipFile(built) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    doc = etree.fromstring(parts["word/document.xml"])
-    first, second = (next(p for p in doc.iter(q("w:p")) if words in "".join(p.itertext()))
-                     for words in ("first item of the list", "second item of the list"))
-    for child in list(second):
-        if child.tag != q("w:pPr"):
-            first.append(child)
-    second.getparent().remove(second)
-    parts["word/document.xml"] = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)
-    reviewed = tmp_path / "r.docx"
-    with zipfile.ZipFile(reviewed, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    def join(doc: etree._Element) -> None:
+        first, second = (next(p for p in doc.iter(q("w:p")) if words in "".join(p.itertext()))
+                         for words in ("first item of the list", "second item of the list"))
+        for child in list(second):
+            if child.tag != q("w:pPr"):
+                first.append(child)
+        second.getparent().remove(second)
+
+    reviewed = edit_part(built, tmp_path / "r.docx", join)
     plan = apply(root, reviewed)
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [("untracked", 14, "“¶” removed")]
     apply(root, reviewed, untracked=True)
@@ -496,22 +467,17 @@ def test_a_paragraph_split_without_track_changes(project: tuple[Path, Path], tmp
     from reviewkit import q
 
     root, built = project
-    with zipfile.ZipFile(built) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    doc = etree.fromstring(parts["word/document.xml"])
-    para = next(p for p in doc.iter(q("w:p")) if "first item of the list" in "".join(p.itertext()))
-    run = next(r for r in para.iter(q("w:r")) if "first item" in "".join(r.itertext()))
-    second = etree.Element(q("w:p"))
-    second.append(etree.fromstring(etree.tostring(para.find(q("w:pPr")))))
-    tail = etree.fromstring(etree.tostring(run))
-    run.find(q("w:t")).text, tail.find(q("w:t")).text = "first item ", "of the list"
-    second.append(tail)
-    para.addnext(second)
-    parts["word/document.xml"] = etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)
-    reviewed = tmp_path / "r.docx"
-    with zipfile.ZipFile(reviewed, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    def split(doc: etree._Element) -> None:
+        para = next(p for p in doc.iter(q("w:p")) if "first item of the list" in "".join(p.itertext()))
+        run = next(r for r in para.iter(q("w:r")) if "first item" in "".join(r.itertext()))
+        second = etree.Element(q("w:p"))
+        second.append(etree.fromstring(etree.tostring(para.find(q("w:pPr")))))
+        tail = etree.fromstring(etree.tostring(run))
+        run.find(q("w:t")).text, tail.find(q("w:t")).text = "first item ", "of the list"
+        second.append(tail)
+        para.addnext(second)
+
+    reviewed = edit_part(built, tmp_path / "r.docx", split)
     plan = apply(root, reviewed)
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [("untracked", 14, "“¶” added")]
     apply(root, reviewed, untracked=True)

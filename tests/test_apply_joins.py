@@ -14,11 +14,11 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from coe_paper import pipeline, wordread, writeback
+from coe_paper import ooxml_review, pipeline, wordread, writeback
 from coe_paper.cli import app
 from conftest import MakeProject, section_text
 from libreoffice_review import review
-from reviewkit import DATE, q
+from reviewkit import DATE, edit_part, q
 
 BODY = """\
 ## Steps
@@ -54,30 +54,12 @@ def intro(root: Path) -> str:
 
 def _mark(para: etree._Element, kind: str) -> None:
     """The paragraph's mark recorded as inserted or deleted, as Word writes it (in the mark's run properties)."""
-    ppr = para.find(q("w:pPr"))
-    if ppr is None:
-        ppr = etree.Element(q("w:pPr"))
-        para.insert(0, ppr)
-    rpr = ppr.find(q("w:rPr"))
-    if rpr is None:
-        rpr = etree.SubElement(ppr, q("w:rPr"))
-    rpr.append(etree.Element(q(f"w:{kind}"), {q("w:id"): "9001", q("w:author"): "Ana Rossi", q("w:date"): DATE}))
-
-
-def _edit(src: Path, dest: Path, change: Callable[[etree._Element], None]) -> None:
-    with zipfile.ZipFile(src) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    root = etree.fromstring(parts["word/document.xml"])
-    change(root)
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    ooxml_review.mark_paragraph(para, kind, 9001, "Ana Rossi", DATE)
 
 
 def word_join(src: Path, dest: Path, after: str) -> None:
     """Word's record of a join: the paragraph mark of the paragraph holding `after` deleted."""
-    _edit(src, dest, lambda root: _mark(next(p for p in root.iter(q("w:p")) if after in "".join(p.itertext())),
+    edit_part(src, dest, lambda root: _mark(next(p for p in root.iter(q("w:p")) if after in "".join(p.itertext())),
                                         "del"))
 
 
@@ -108,7 +90,7 @@ def word_split(src: Path, dest: Path, after: str) -> None:
                 second.append(sibling)
         para.addnext(second)
         _mark(para, "ins")
-    _edit(src, dest, change)
+    edit_part(src, dest, change)
 
 
 JOINED_ITEMS = ("1. **Brainstorming.** Members described the inequalities they observe.**Online survey.** The "
@@ -206,7 +188,7 @@ def test_comments_lists_joins_and_splits(project: tuple[Path, Path], tmp_path: P
     step = tmp_path / "step.docx"
     word_join(built, step, "A paragraph before a link.")
     whole = tmp_path / "whole.docx"
-    _edit(step, whole, _delete_runs("A paragraph before a link."))
+    edit_part(step, whole, _delete_runs("A paragraph before a link."))
     result = CliRunner().invoke(app, ["--project", str(root), "comments", str(whole), "--format", "json"])
     assert [(c["kind"], c["line"], c["text"]) for c in json.loads(result.stdout)] == [
         ("deletion", 16, "A paragraph before a link.\u00b6")]
@@ -237,7 +219,7 @@ def test_a_split_another_reviewer_joined_again(project: tuple[Path, Path], tmp_p
         mark = next(m for m in root.iter(q("w:ins")) if m.getparent().tag == q("w:rPr"))
         mark.addnext(etree.Element(q("w:del"), {q("w:id"): "9003", q("w:author"): "Jean Martin",
                                                 q("w:date"): DATE}))
-    _edit(step, reviewed, rejoin)
+    edit_part(step, reviewed, rejoin)
     before = intro(root)
     plan = apply(root, reviewed)
     assert intro(root) == before and plan.findings == [] and plan.outcomes == []
