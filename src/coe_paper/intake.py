@@ -15,7 +15,7 @@ from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic
 from .model import Contributor, Project, is_valid_id
 from .safedocx import DocxError
-from .safepaths import paper_files, write_atomic
+from .safepaths import paper_files, resolved, write_atomic
 
 IMAGES_DIR = "paper/images"
 
@@ -134,10 +134,9 @@ def import_section(root: Path, request: Request) -> Result:
     if request.commit and author is None:
         raise IntakeError('--commit needs --author "Name=organisation-id": the member who wrote the draft')
     existing = next((s for s in project.sections if s.id == request.id), None)
-    try:
-        target = (request.output if request.output else default_path(root, project, request.id)).resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a link that leads round to itself (Python before 3.13)
-        raise IntakeError(f"-o {request.output}: a symbolic link loop") from None
+    target = resolved(request.output if request.output else default_path(root, project, request.id))
+    if target is None:
+        raise IntakeError(f"-o {request.output}: a symbolic link loop")
     if existing is not None and (request.output is None or (root / existing.path).resolve() != target):
         raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it")
     if request.output is None and target.exists():

@@ -10,7 +10,6 @@ COE007). A temporary file is named after the process that writes it; one left by
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import glob
 import os
@@ -63,11 +62,7 @@ def paper_files(root: Path, config: PaperConfig) -> list[Path]:
             paths.append(root / normalise(name))
         except SourceError:  # outside the project: COE005 already
             continue
-    found = []
-    for path in paths:
-        with contextlib.suppress(OSError, RuntimeError):  # a link loop: reading it is the error
-            found.append(path.resolve())
-    return found
+    return [found for path in paths if (found := resolved(path)) is not None]  # a link loop: reading it is the error
 
 
 def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool,
@@ -78,15 +73,14 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
     path, (line, col) = (str(target), (0, 0)) if explicit else (CONFIG_PATH, where)
     label = f"-o {target}" if explicit else f"output: '{config.output}'"
-    try:
-        resolved = written.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a link that leads round to itself (Python before 3.13)
+    final = resolved(written)
+    if final is None:
         return [error(path, line, col, "COE006", f"{label} cannot be written: a symbolic link loop")]
     if _leaves_through_link(written, root):
         return [error(path, line, col, "COE005", f"{label} leads outside the project through a symbolic link "
-                      f"(to {resolved})", "write the document inside the project, e.g. to build/")]  # fmt: skip
+                      f"(to {final})", "write the document inside the project, e.g. to build/")]  # fmt: skip
     for own in paper_files(root, config):
-        if _inside(resolved, own):
+        if _inside(final, own):
             name = own.relative_to(root) if _inside(own, root) else own
             return [error(path, line, col, "COE007", f"{label} would overwrite the paper's own files ({name})",
                           "write the document elsewhere, e.g. to build/")]  # fmt: skip
