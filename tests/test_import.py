@@ -210,6 +210,34 @@ def test_commit_as_the_member(make_project: MakeProject, tmp_path: Path, monkeyp
     assert status.stdout == ""
 
 
+def test_commit_refused_before_anything_is_written(make_project: MakeProject, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """--commit where git cannot commit (no repository; no committer identity) is refused before the section and
+    its pictures are written: the member's draft is not left half imported."""
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    people = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
+                                       "    people:\n      - name: Claire Dubois\n"
+                                       "        email: claire@anct.example.org\n")  # fmt: skip
+    root = make_project({**NO_OUTLOOK, "contributors.yaml": people})
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root.parent))
+    result, text = _import(root, draft, "--commit", "--author", "Claire Dubois=anct")
+    assert result.exit_code == 2 and "not in a git repository" in result.stderr and "git init" in result.stderr
+    assert text == "" and not list((root / "paper").glob("images/outlook*"))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    home = tmp_path / "home"
+    home.mkdir()
+    for key in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "EMAIL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "none"))
+    subprocess.run(["git", "-C", str(root), "config", "user.useConfigOnly", "true"], check=True)
+    result, text = _import(root, draft, "--commit", "--author", "Claire Dubois=anct")
+    assert result.exit_code == 2 and "user.email" in result.stderr, result.stderr
+    assert text == "" and not list((root / "paper").glob("images/outlook*"))
+
+
 def test_usage_problems(make_project: MakeProject, tmp_path: Path) -> None:
     pandoc = require_client("pandoc")
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())
