@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -586,3 +587,20 @@ def test_a_section_now_a_link_loop_is_no_traceback(project: tuple[Path, Path], t
     applied = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
     assert applied.exception is None or isinstance(applied.exception, SystemExit), repr(applied.exception)
     assert intro_file.is_symlink()
+
+
+def test_commit_where_git_cannot_commit_changes_nothing(make_project: MakeProject, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`apply --commit` in a project that is not (or no longer) in a git repository is refused before any section
+    is written: it had written the first reviewer's changes, then failed at their commit."""
+    root = make_project({"sections/01-intro.md": section_text("intro", BODY, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    reviewed = tmp_path / "r.docx"
+    tracked(built.output, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    shutil.rmtree(root / ".git")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root.parent))
+    before = (root / "sections/01-intro.md").read_bytes()
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit"])
+    assert result.exit_code == 1 and "not in a git repository" in result.stderr, result.output
+    assert (root / "sections/01-intro.md").read_bytes() == before

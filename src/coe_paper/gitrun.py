@@ -83,3 +83,13 @@ def outputs(started: Started) -> list[bytes | None]:
 def answers(started: Started) -> list[str | None]:
     """`text` of each started command, in order (None for one that failed or never started)."""
     return [out.decode("utf-8", "replace").strip() if out is not None else None for out in outputs(started)]
+
+
+def commit_problem(root: Path) -> str | None:
+    """Why git could not commit in `root` (no repository; no identity for the committer), asked before a command
+    that commits writes anything; None when it could."""
+    if text(root, "rev-parse", "--is-inside-work-tree") != "true":
+        return f"{root} is not in a git repository; run `git init` there, or leave out --commit"
+    if output(root, "var", "GIT_COMMITTER_IDENT") is None:
+        return "git does not know who you are, the committer; set `git config user.name` and `git config user.email`"
+    return None

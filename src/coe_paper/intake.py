@@ -133,8 +133,9 @@ def import_section(root: Path, request: Request) -> Result:
     author = author_of(project, request.author) if request.author else None
     if request.commit and author is None:
         raise IntakeError('--commit needs --author "Name=organisation-id": the member who wrote the draft')
-    if request.commit:
-        _can_commit(root)
+    refused = gitrun.commit_problem(root) if request.commit else None
+    if refused:
+        raise IntakeError(f"--commit: {refused}")
     existing = next((s for s in project.sections if s.id == request.id), None)
     target = resolved(request.output if request.output else default_path(root, project, request.id))
     if target is None:
@@ -185,16 +186,6 @@ def _relative(root: Path, path: Path) -> str:
         return path.relative_to(root.resolve()).as_posix()
     except ValueError:
         return ""
-
-
-def _can_commit(root: Path) -> None:
-    """Refuse --commit, before anything is written, where git could not commit: no repository, or no identity of
-    the editor's for the committer (the member is the author)."""
-    if gitrun.text(root, "rev-parse", "--is-inside-work-tree") != "true":
-        raise IntakeError(f"--commit: {root} is not in a git repository; run `git init` there, or leave out --commit")
-    if gitrun.output(root, "var", "GIT_COMMITTER_IDENT") is None:
-        raise IntakeError("--commit: git does not know who you are, the committer; set yours with `git config "
-                          "user.name` and `git config user.email`")  # fmt: skip
 
 
 def _commit(root: Path, paths: list[Path], author: tuple[str, str, str], request: Request) -> str:

@@ -256,6 +256,9 @@ def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options:
     first = plan(root, doc, orgs, options)
     if not first.files:
         return None
+    refused = gitrun.commit_problem(root)
+    if refused:
+        return f"--commit: {refused}"
     dirty = _dirty(root, [_where(root, f.path) for f in first.files])
     if dirty:
         return (f"--commit needs the section files committed first; uncommitted changes in {', '.join(dirty)} "
