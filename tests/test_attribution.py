@@ -252,6 +252,32 @@ def test_line_shares_come_from_blame_through_renames_and_mailmap(history_repo: t
     assert homes.orgs == ["rome", "anct", "dg-regio"]
 
 
+def test_reformatting_or_moving_lines_does_not_take_them_from_their_writer(tmp_path: Path) -> None:
+    """A commit that only changed whitespace (trailing spaces added by a formatter) took every line it touched from
+    its writer: ANCT's rewritten line counted for the formatter, no member at all. A paragraph moved from one
+    section to another counted for the organisation that moved it, not the one that wrote it."""
+    moved = ["## Moved later", "This paragraph about shared services will move to the outlook."]
+    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
+                             INTRO: section("intro", "Introduction", "rome", [*INTRO_BODY, *moved]),
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    repo.commit(ROME, 1, "Draft")
+    body = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:]]
+    repo.write(INTRO, section("intro", "Introduction", "rome", [*body, *moved]))
+    repo.commit(ANNE, 2, "Widen the introduction")
+    repo.write(INTRO, section("intro", "Introduction", "rome", [line + "  " for line in (*body, *moved)]))
+    repo.commit(UNKNOWN, 3, "Reformat")
+    repo.write(INTRO, section("intro", "Introduction", "rome", [line + "  " for line in body]))
+    repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, *moved]))
+    repo.commit(REGGIE, 4, "Move the paragraph on services to the outlook")
+    _, history = attribute(repo.root)
+    intro, outlook = history.sections[INTRO], history.sections[OUTLOOK]
+    assert (intro.lines, intro.lines_by_org, intro.unmapped_lines) == (12, {"anct": 1, "rome": 11}, 0)
+    assert (outlook.lines, outlook.lines_by_org) == (12, {"rome": 12})
+    assert intro.commits_by_org == {"anct": 1, "dg-regio": 1, "rome": 1}  # every commit still counts
+
+
 def test_last_change_has_date_org_and_mailmapped_author(history_repo: tuple[Repo, dict[str, str]]) -> None:
     repo, commits = history_repo
     _, history = attribute(repo.root)

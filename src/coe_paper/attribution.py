@@ -11,7 +11,9 @@ the cache (not the repository's object store) makes each blame faster.
 Rules (README, "Attribution"):
 - A commit counts for its author's organisation and for each co-author's organisation (`Co-authored-by:` trailers).
 - A line counts for the organisation of the author of the commit that last changed it (blame); co-authors get no
-  line share, since a line has one author in git.
+  line share, since a line has one author in git. A change to a line's whitespace alone (a reformatting commit)
+  does not take it over, nor does moving lines within a file or to another file changed in the same commit (a
+  paragraph moved from one section to another): blame looks past both (`BLAME_OPTIONS`).
 - Merge commits are not counted as commits; the commits they bring in are. Lines a merge itself wrote (conflict
   resolutions) are blamed on the merge's author.
 - Identities are mapped to organisations by `identities.IdentityMap` (.mailmap, then e-mails, then domains).
@@ -42,6 +44,9 @@ __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "hi
 CACHE_DIR = "coe-paper-cache"
 CACHE_FILE = "blame-v1.json"
 CACHE_LIMIT = 20_000  # entries kept on disk; the oldest go first
+#: git blame's options: `-w` ignores changes to whitespace, `-C` finds lines moved within the file or from another
+#: file the same commit changed; both keep the line with the one who wrote it. Part of each blame's cache key.
+BLAME_OPTIONS = ("-w", "-C")
 GRAPH_MIN_FILES = 8  # blame this many files or more, and a commit-graph (written in 0.1 s per 2,000 commits) pays
 
 
@@ -151,7 +156,8 @@ def history_of(
     cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
     # git blame gives authors through the work tree's .mailmap, whatever the revision, and reads its settings: an
     # edited .mailmap, or another setting or file they name, blames again
-    mapped = hashlib.sha256(work_tree_mailmap(root).encode() + read).hexdigest()[:16]
+    blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
+    mapped = hashlib.sha256(blamed_by).hexdigest()[:16]
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}" for path in paths}
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
@@ -170,7 +176,8 @@ def history_of(
         _credit_lines(history.sections[path], cache.get(keys[path]), authors, identities)
         history.diagnostics.extend(_unmapped_warning(history.sections[path]))
     if failed:  # e.g. blame.ignoreRevsFile naming a file the repository lacks: git blames nothing at all
-        reason = git.why("blame", "--incremental", commit, "--", failed[0], env=env) or "git gave no reason"
+        reason = git.why("blame", "--incremental", *BLAME_OPTIONS, commit, "--", failed[0], env=env)
+        reason = reason or "git gave no reason"
         history.diagnostics.extend(warning(path, 1, 1, "COE204", f"git blame failed ({reason}): the section's "
                                            "lines count for no organisation in the shares", _BLAME_HINT)
                                    for path in failed)  # fmt: skip
@@ -265,7 +272,7 @@ def _commit_graph(git: Git, git_dir: Path, cache_dir: Path, commit: str) -> dict
 
 def _blame(git: Git, commit: str, path: str, env: dict[str, str] | None = None) -> Blamed | None:
     """Lines per commit for one file (`git blame --incremental`: the porcelain format without the file's text)."""
-    raw = git.run("blame", "--incremental", commit, "--", path, env=env)
+    raw = git.run("blame", "--incremental", *BLAME_OPTIONS, commit, "--", path, env=env)
     if raw is None:
         return None
     lines: Counter[str] = Counter()
