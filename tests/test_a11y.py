@@ -12,6 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from typer.testing import CliRunner
 
 from coe_paper import a11y, pipeline
@@ -102,6 +103,34 @@ def test_audit_of_a_foreign_docx(tmp_path: Path) -> None:
     assert {"COE541", "COE544", "COE545"} <= got, found.diagnostics
     result = CliRunner().invoke(app, ["audit", str(draft)])
     assert result.exit_code == 1 and "COE541" in result.output
+
+
+def test_audit_of_a_reviewed_docx_reads_it_with_the_changes_accepted(tmp_path: Path) -> None:
+    """Two paragraphs a reviewer deleted with Track Changes on (as Word marks them: each run in w:del, the paragraph
+    mark too) were taken for empty paragraphs used for spacing (COE546), though accepting the changes removes them;
+    and the one table of a document was called 'table 4', after its place among the paragraphs."""
+    from reviewkit import Reviewer, edit_part, q
+
+    pandoc = require_client("pandoc")
+    source = tmp_path / "draft.md"
+    source.write_text("---\ntitle: Draft\n---\n\nKept.\n\nFirst to go.\n\nSecond to go.\n\n-----  -----\none    two\n"
+                      "three  four\n-----  -----\n\nKept too.\n", encoding="utf-8")  # fmt: skip
+    draft = tmp_path / "draft.docx"
+    subprocess.run([pandoc, str(source), "-o", str(draft)], check=True)
+
+    def delete_two(root: etree._Element) -> None:
+        reviewer = Reviewer(root)
+        for p in [p for p in root.iter(q("w:p")) if "to go" in "".join(p.itertext())]:
+            reviewer.delete_paragraph(p, "Ana Rossi")
+
+    reviewed = edit_part(draft, tmp_path / "reviewed.docx", delete_two)
+    found = audit(reviewed).diagnostics
+    assert [d.code for d in found] == ["COE544"], found
+    assert found[0].message == "table 1 has no header row marked to repeat"
+    two_blank = tmp_path / "blank.md"
+    two_blank.write_text("---\ntitle: Draft\n---\n\nKept.\n\n&nbsp;\n\n&nbsp;\n\nKept too.\n", encoding="utf-8")
+    subprocess.run([pandoc, str(two_blank), "-o", str(tmp_path / "blank.docx")], check=True)
+    assert [d.code for d in audit(tmp_path / "blank.docx").diagnostics] == ["COE546"]  # still found when not deleted
 
 
 def test_audit_of_the_assembled_paper(make_project: MakeProject, tmp_path: Path) -> None:
