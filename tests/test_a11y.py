@@ -4,6 +4,7 @@ colours, and `coe-paper audit` on a foreign .docx (pandoc's) and on the assemble
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import zipfile
@@ -131,6 +132,22 @@ def test_audit_of_a_reviewed_docx_reads_it_with_the_changes_accepted(tmp_path: P
     two_blank.write_text("---\ntitle: Draft\n---\n\nKept.\n\n&nbsp;\n\n&nbsp;\n\nKept too.\n", encoding="utf-8")
     subprocess.run([pandoc, str(two_blank), "-o", str(tmp_path / "blank.docx")], check=True)
     assert [d.code for d in audit(tmp_path / "blank.docx").diagnostics] == ["COE546"]  # still found when not deleted
+
+
+@pytest.mark.parametrize("fmt", ["json", "gitlab", "github", "text"])
+def test_audit_of_a_file_that_is_no_docx_is_reported_in_the_format_asked(tmp_path: Path, fmt: str) -> None:
+    """`audit --format gitlab > report.json` in CI on a file that is not a .docx wrote nothing to standard output:
+    an empty file that is no Code Quality report. It is now a COE003 error in every format, exit 1."""
+    notes = tmp_path / "notes.docx"
+    notes.write_text("Meeting notes, saved as text.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", str(notes), "--format", fmt])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    if fmt in ("json", "gitlab"):
+        found = json.loads(result.stdout)
+        code = found[0]["code"] if fmt == "json" else found[0]["check_name"]
+        assert len(found) == 1 and code == "COE003" and "notes.docx is not a Word document" in result.stdout
+    else:
+        assert "COE003" in result.output and "notes.docx is not a Word document" in result.output
 
 
 def test_audit_of_the_assembled_paper(make_project: MakeProject, tmp_path: Path) -> None:

@@ -168,12 +168,17 @@ class Audit:
 
 
 def audit(path: Path) -> Audit:
-    """The checks that apply to any Word document; raises DocxError when it cannot be read."""
+    """The checks that apply to any Word document; a file that cannot be read as one is a COE003 error, so that
+    every format reports it (a CI job's Code Quality report is a JSON list then too, not an empty file)."""
     from . import wordread
+    from .safedocx import DocxError
     from .wordparts import REL
 
-    doc = wordread.read(path)
     name = path.name
+    try:
+        doc = wordread.read(path)
+    except DocxError as exc:
+        return Audit(name, [error(name, 0, 0, "COE003", str(exc))])  # the message says what to do
     found: list[Diagnostic] = []
     try:
         if not doc.core.get("title", "").strip():
