@@ -278,6 +278,32 @@ def test_reformatting_or_moving_lines_does_not_take_them_from_their_writer(tmp_p
     assert intro.commits_by_org == {"anct": 1, "dg-regio": 1, "rome": 1}  # every commit still counts
 
 
+def test_a_branch_that_changed_a_file_under_its_old_name_counts_after_the_rename(tmp_path: Path) -> None:
+    """Leipzig edits the housing section on a branch while ANCT renames its file on main; the merge keeps both.
+    `git log --topo-order` lists Leipzig's commit (to the old name) before the rename, when the old name did not
+    lead to the file yet: the commit was dropped, and Leipzig counted no commit to the section it had changed."""
+    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, HOUSING: section("housing", "Housing", "anct",
+                                                                                  HOUSING_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    first = repo.commit(ROME, 1, "Draft")
+    repo.git("switch", "-q", "-c", "leipzig")
+    edited = [*HOUSING_BODY[:3], "Members will share what works in their cities, towns and regions."]
+    repo.write(HOUSING, section("housing", "Housing", "anct", edited))
+    edit = repo.commit({"GIT_AUTHOR_NAME": "Lena", "GIT_AUTHOR_EMAIL": "lena@leipzig.example.de"}, 2, "Towns too")
+    repo.git("switch", "-q", "main")
+    repo.git("mv", HOUSING, HOMES)
+    rename = repo.commit(ANNE, 3, "Rename housing to homes")
+    date = {"GIT_AUTHOR_DATE": "2024-02-04T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-02-04T10:00:00+00:00"}
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge leipzig", "leipzig", env={**ROME, **date})
+    _, history = attribute(repo.root)
+    homes = history.sections[HOMES]
+    assert sorted(c.commit for c in homes.changes) == sorted([first, edit, rename])
+    assert homes.commits_by_org == {"anct": 1, "leipzig": 1, "rome": 1}
+    assert homes.lines_by_org == {"leipzig": 1, "rome": 11}
+    assert [c.commit for c in homes.changes][-1] == first  # newest first, as the log lists them
+
+
 def test_last_change_has_date_org_and_mailmapped_author(history_repo: tuple[Repo, dict[str, str]]) -> None:
     repo, commits = history_repo
     _, history = attribute(repo.root)

@@ -193,9 +193,14 @@ def _log(
     raw: bytes | None, identities: IdentityMap, current: set[str]
 ) -> tuple[dict[str, list[Change]], dict[str, Identity]]:
     """One `git log` pass (its output, `raw`): the changes to each current section file (following renames) and
-    every author seen."""
+    every author seen.
+
+    The log lists a commit before its parents, but a branch merged after a rename can come before the rename while
+    it changed the file under its old name: such changes to a path no current file has had yet are kept aside, and
+    join the file whose rename from that path comes later (unless a file starts at that path first)."""
     alias = {path: path for path in current}  # path at an older commit -> current path
-    changes: dict[str, list[Change]] = {}
+    found: dict[str, list[tuple[int, Change]]] = {}
+    aside: dict[str, list[tuple[int, Change]]] = {}  # by a path no current file had yet, in the log's order
     authors: dict[str, Identity] = {}
     change: Change | None = None
     tokens = (raw or b"").decode("utf-8", "surrogateescape").split("\0")
@@ -218,13 +223,19 @@ def _log(
             index += 1
         target = alias.get(new)
         if target is None:
+            if status in "AC":  # a file starts here: what was kept aside at this path was its history
+                aside.pop(new, None)
+            else:
+                aside.setdefault(new, []).append((len(authors), change))
             continue
-        changes.setdefault(target, []).append(change)
+        found.setdefault(target, []).append((len(authors), change))
         if status in "AC":  # the file starts here; older history at this path is another file's
             del alias[new]
         elif status == "R":
             del alias[new]
             alias[old] = target
+            found[target] += aside.pop(old, [])
+    changes = {path: [c for _, c in sorted(entries, key=lambda entry: entry[0])] for path, entries in found.items()}
     return changes, authors
 
 
