@@ -242,6 +242,21 @@ def test_coe202_duplicate_organisation_id(make_project: MakeProject) -> None:
     assert "'anct'" in d.message
 
 
+def test_coe202_an_email_domain_or_person_listed_under_two_organisations(make_project: MakeProject) -> None:
+    """An e-mail (or domain, or Word author name) under two organisations credited whichever came first in
+    contributors.yaml, whose order means nothing, and validate said nothing: moving an organisation up moved the
+    credit. Each repeat is now an error at the second listing, naming both organisations."""
+    members = (CONTRIBUTORS_YAML.replace("    country: DE\n", "    country: DE\n    emails: [Rome@Example.org]\n"
+                                         "    domains: ['@anct.example.org']\n    people: [{name: ana rossí}]\n")
+               .replace("role: observer\n", "role: observer\n    people: [{name: Ana Rossi}]\n"))  # fmt: skip
+    found = [d for d in validate(make_project, {"contributors.yaml": members}) if d.code == "COE202"]
+    assert [(d.severity, d.line, d.column, d.message) for d in found] == [
+        ("error", 21, 14, "e-mail 'Rome@Example.org' is listed under both 'rome' and 'leipzig'"),
+        ("error", 22, 15, "domain '@anct.example.org' is listed under both 'anct' and 'leipzig'"),
+        ("error", 30, 15, "person 'Ana Rossi' is listed under both 'leipzig' and 'dg-regio'"),
+    ]
+
+
 # -- COE3xx: word limits ---------------------------------------------------------------------------------------
 
 

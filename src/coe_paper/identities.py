@@ -8,6 +8,7 @@ under an organisation in `contributors.yaml` wins, then the e-mail's domain or a
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,12 @@ class Identity:
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+def fold(name: str) -> str:
+    """A person's name for matching Word's author names: accents dropped, case folded, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def parse_person(text: str) -> Identity | None:

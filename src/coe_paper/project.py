@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import limits
 from .diagnostics import Diagnostic, error, warning
+from .identities import fold
 from .locate import CONFIG_PATH
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
@@ -267,6 +268,29 @@ def load_abbreviations(source: Source, path: str, found: list[Diagnostic], cache
     return {str(key): str(text) for key, text in value.root.items()} if value is not None else {}
 
 
+def _shared_identities(members: ContributorsFile, located: Located) -> list[Diagnostic]:
+    """COE202 for an e-mail, a domain or a person's name listed under two organisations: git identities (or Word's
+    author names) would count for whichever comes first in the file, though the file's order means nothing."""
+    found: list[Diagnostic] = []
+    owners: dict[tuple[str, str], str] = {}
+    for index, member in enumerate(members.organisations):
+        listed: list[tuple[str, tuple[int | str, ...], str, str]] = [
+            ("emails", (position,), email.lower(), email) for position, email in enumerate(member.emails)]
+        listed += [("domains", (position,), domain.lower().lstrip("@."), domain)
+                   for position, domain in enumerate(member.domains)]  # fmt: skip
+        listed += [("people", (position, "name"), fold(person.name), person.name)
+                   for position, person in enumerate(member.people)]  # fmt: skip
+        for kind, where, key, value in listed:
+            owner = owners.setdefault((kind, key), member.id)
+            if owner != member.id:
+                line, col = located.where(("organisations", index, kind, *where))
+                what = {"emails": "e-mail", "domains": "domain", "people": "person"}[kind]
+                found.append(error(CONTRIBUTORS_PATH, line, col, "COE202",
+                                   f"{what} '{value}' is listed under both '{owner}' and '{member.id}'",
+                                   "keep it under one organisation: what it wrote can count for one only"))
+    return found
+
+
 def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     """Load config, contributors and every `sections/*.md`. Returns None when the config or members are unusable."""
     found: list[Diagnostic] = []
@@ -281,6 +305,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
                 found.append(error(CONTRIBUTORS_PATH, line, col, "COE202",
                                    f"duplicate organisation id '{member.id}'"))  # fmt: skip
             seen.add(member.id)
+        found += _shared_identities(members, members_yaml)
     sections: list[Section] = []
     try:
         paths = source.list_dir(SECTIONS_DIR)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import errno
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,18 +18,13 @@ from . import gitrun, marks, wordread
 from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
 from .diagnostics import Diagnostic, to_json
 from .edits import Finding
+from .identities import fold
 from .marks import built_text
 from .model import Contributor, ContributorsFile
 from .project import load_yaml_file, section_paths
 from .safepaths import resolved, write_atomic
 from .sources import WorkTree, normalise, text_at
 from .wordblocks import WordDocument
-
-
-def fold(name: str) -> str:
-    """A name for matching: accents dropped, case folded, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 @dataclass
