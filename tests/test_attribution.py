@@ -324,6 +324,32 @@ def test_unmapped_identities_are_a_warning_naming_them(history_repo: tuple[Repo,
     assert "Merge Bot" not in message and "Reggie" not in message
 
 
+def test_a_bot_listed_in_contributors_yaml_is_credited_to_nobody_without_a_warning(tmp_path: Path) -> None:
+    """A tool that commits (a CI job's `validate --fix`, a formatter) maps to no member: its commits left a COE203
+    warning on every section they touched for ever, so `validate --strict` failed in CI with no way out but to
+    credit a member for the tool's work. `bots` in contributors.yaml names such identities: their commits and lines
+    count for no organisation, and are not reported. An identity not listed is still reported."""
+    bot = {"GIT_AUTHOR_NAME": "github-actions[bot]",
+           "GIT_AUTHOR_EMAIL": "41898282+github-actions[bot]@users.noreply.github.com"}  # fmt: skip
+    listed = CONTRIBUTORS + "bots:\n  - 41898282+GitHub-Actions[bot]@users.noreply.github.com\n"
+    write_project(tmp_path, {"contributors.yaml": listed, INTRO: section("intro", "Introduction", "rome", INTRO_BODY)})
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    repo.commit(ROME, 1, "Draft")
+    repo.write(INTRO, section("intro", "Introduction", "rome", [*INTRO_BODY[:3], "Everyone counts, in every city."]))
+    repo.commit(bot, 2, "Apply validate --fix")
+    _, history = attribute(repo.root)
+    intro = history.sections[INTRO]
+    assert history.diagnostics == [] and intro.unmapped == set()
+    assert (intro.lines, intro.lines_by_org, intro.unmapped_lines) == (12, {"rome": 11}, 1)
+    assert intro.commits_by_org == {"rome": 1}
+    assert CliRunner().invoke(app, ["--project", str(repo.root), "validate", "--strict"]).exit_code == 0
+    repo.write(INTRO, section("intro", "Introduction", "rome", [*INTRO_BODY[:3], "Everyone counts, in all cities."]))
+    repo.commit(UNKNOWN, 3, "Edit")
+    _, history = attribute(repo.root)
+    assert [d.code for d in history.diagnostics] == ["COE203"] and "[bot]" not in history.diagnostics[0].message
+
+
 def test_validate_reports_unmapped_identities(history_repo: tuple[Repo, dict[str, str]]) -> None:
     repo, _ = history_repo
     result = CliRunner().invoke(app, ["--project", str(repo.root), "validate", "--format", "json"])

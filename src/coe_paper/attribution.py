@@ -245,14 +245,15 @@ def _change(header: str, identities: IdentityMap) -> Change:
     author = identities.canonical(name, email)
     org = identities.org_for(name, email)
     orgs = [org] if org else []
-    unmapped: list[Identity] = [] if org else [author]
+    unmapped: list[Identity] = [] if org or identities.is_bot(author) else [author]
     for text in fields[4:]:
         person = parse_person(text)
         if person is None:
             continue
         co_org = identities.org_for(person.name, person.email)
+        co_author = identities.canonical(person.name, person.email)
         if co_org is None:
-            unmapped.append(identities.canonical(person.name, person.email))
+            unmapped += [] if identities.is_bot(co_author) else [co_author]
         elif co_org not in orgs:
             orgs.append(co_org)
     return Change(sha, datetime.fromisoformat(date), author, org, tuple(orgs), tuple(unmapped))
@@ -310,7 +311,8 @@ def _credit_lines(
         section.lines += count
         if org is None:
             section.unmapped_lines += count
-            section.unmapped.add(author)
+            if not identities.is_bot(author):
+                section.unmapped.add(author)
         else:
             section.lines_by_org[org] = section.lines_by_org.get(org, 0) + count
     for change in section.changes:
@@ -322,7 +324,8 @@ def _unmapped_warning(section: SectionHistory) -> list[Diagnostic]:
         return []
     names = ", ".join(str(identity) for identity in sorted(section.unmapped))
     message = f"commits by identities that map to no member organisation: {names}"
-    hint = "add the e-mail or its domain to an organisation in contributors.yaml, or map it in .mailmap"
+    hint = ("add the e-mail or its domain to an organisation in contributors.yaml, or map it in .mailmap; a tool's "
+            "e-mail (a CI job's) goes under bots:")
     return [warning(section.path, 1, 1, "COE203", message, hint)]
 
 

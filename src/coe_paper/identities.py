@@ -90,10 +90,12 @@ def work_tree_mailmap(root: Path) -> str:
 class IdentityMap:
     """Maps git identities to member organisations through .mailmap, contributors' e-mails and domains."""
 
-    def __init__(self, emails: dict[str, str], domains: dict[str, str], mailmap: str = "") -> None:
+    def __init__(self, emails: dict[str, str], domains: dict[str, str], mailmap: str = "",
+                 bots: frozenset[str] = frozenset()) -> None:  # fmt: skip
         self.emails = {email.lower(): org for email, org in emails.items()}
         self.domains = {domain.lower().lstrip("@."): org for domain, org in domains.items()}
         self.mailmap = parse_mailmap(mailmap)
+        self.bots = frozenset(email.lower() for email in bots)
 
     @classmethod
     def from_project(cls, project: Project, root: Path, mailmap: str | None = None) -> IdentityMap:
@@ -105,7 +107,7 @@ class IdentityMap:
                 emails.setdefault(email.lower(), member.id)
             for domain in member.domains:
                 domains.setdefault(domain.lower(), member.id)
-        return cls(emails, domains, work_tree_mailmap(root) if mailmap is None else mailmap)
+        return cls(emails, domains, work_tree_mailmap(root) if mailmap is None else mailmap, frozenset(project.bots))
 
     def canonical(self, name: str, email: str) -> Identity:
         """The identity after .mailmap (name and e-mail matched case-insensitively, as git does)."""
@@ -113,6 +115,10 @@ class IdentityMap:
         if entry is None:
             return Identity(name, email)
         return Identity(entry.name or name, entry.email or email)
+
+    def is_bot(self, identity: Identity) -> bool:
+        """Whether a (canonical) identity is a tool's that contributors.yaml lists under `bots`: no one's."""
+        return identity.email.lower() in self.bots
 
     def org_for(self, name: str, email: str) -> str | None:
         """The organisation id for a git identity, or None when it maps to no member."""

@@ -154,6 +154,9 @@ class ContributorsFile(_Strict):
     """`contributors.yaml`."""
 
     organisations: list[Contributor] = Field(min_length=1)
+    bots: list[str] = Field(default=[], description=(
+        "E-mails of tools that commit (a CI job, a formatter): their commits and lines count for no organisation "
+        "and are not reported as unknown (COE203)."))  # fmt: skip
 
 
 class AbbreviationsFile(RootModel[dict[str, str]]):
@@ -220,6 +223,7 @@ class Project:
     sections: list[Section] = field(default_factory=list)
     config_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)  # paper/abbreviations.yaml
+    bots: list[str] = field(default_factory=list)  # contributors.yaml's `bots`: e-mails that are no one's
 
     def contributor(self, cid: str) -> Contributor | None:
         return next((c for c in self.contributors if c.id == cid), None)

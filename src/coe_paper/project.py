@@ -330,7 +330,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
         return None, found
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
                       config_marks=config_yaml.marks if config_yaml else {},
-                      abbreviations=abbreviations)  # fmt: skip
+                      abbreviations=abbreviations, bots=list(members.bots))  # fmt: skip
     return project, found
 
 
