@@ -492,6 +492,28 @@ def test_fix_that_cannot_be_written_is_coe006_and_the_others_are_written(make_pr
     assert "The chair met on 3 March 2024 in Greece (EL)." in (root / housing).read_text()
 
 
+def test_fix_leaves_the_label_of_a_reference_link_as_written(make_project: MakeProject) -> None:
+    """The text of a collapsed (`[x][]`) or shortcut (`[x]`) reference link is also its label: a fix there would
+    part the link from its definition. The finding stays, without a fix; an inline link's text is fixed."""
+    text = ("See [the disabled][] and [the chairman] and [the elderly](https://example.org) today.\n\n"
+            "[the disabled]: https://example.org/a\n[the chairman]: https://example.org/b")
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix is not None) for d in found] == [
+        ("COE701", col(text, "the disabled"), False), ("COE701", col(text, "chairman"), False),
+        ("COE701", col(text, "the elderly"), True)]
+    assert "reference link" in found[0].hint
+
+
+def test_fix_leaves_quotations_as_written(make_project: MakeProject) -> None:
+    """Words in quotation marks or a block quote are someone's words: reported, never rewritten by --fix."""
+    text = ("He said \u201cthe elderly need\nhomes\u201d and \"the disabled were heard\"; the chairman agreed.\n\n"
+            "> The member states must act.")
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.line, d.fix is not None) for d in found] == [
+        ("COE701", LINE, False), ("COE701", LINE + 1, False), ("COE701", LINE + 1, True), ("COE712", LINE + 3, False)]
+    assert all("quotation" in d.hint for d in found if d.fix is None)
+
+
 def test_statistics(make_project: MakeProject) -> None:
     root = make_project(prose("The chairman met the chairman and the members of the Partnership today."), git=True)
     code, out, _ = cli("--project", str(root), "validate", "--statistics")

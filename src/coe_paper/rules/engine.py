@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
@@ -15,7 +15,7 @@ from ..model import Project
 from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
 from ..sources import Source, SourceError, normalise
 from .config import ChecksConfig
-from .registry import EMITTED, MODULES, Rule, rules_of
+from .registry import EMITTED, MODULES, Finding, Rule, rules_of
 from .shipped import use_project
 
 if TYPE_CHECKING:
@@ -119,6 +119,7 @@ class Editor:
             for finding in rule.check(self.context, prose):
                 if _suppressed(by_line.get(finding.line, ()), rule.code):
                     continue
+                finding = _unfixed(prose, finding)
                 found.append(Diagnostic(section.path, finding.line, finding.column, rule.code, severity,
                                         finding.message, finding.hint, finding.fix))  # fmt: skip
         if config.selects("COE790"):
@@ -166,6 +167,19 @@ def _section_cache(context: Context, chosen: list[str]) -> SectionCache:
         "dictionary": dictionary.key if dictionary is not None else None,
     }, sort_keys=True, default=str)  # fmt: skip
     return SectionCache(context.source.root, salt)
+
+
+def _unfixed(prose: Prose, finding: Finding) -> Finding:
+    """`finding` without its fix when the fix would rewrite a stretch kept as written (a quotation, a reference link's
+    label: Prose.kept), its hint saying why."""
+    fix = finding.fix
+    if fix is None:
+        return finding
+    for start, end, why in prose.kept.get(fix.line - prose.body_line - 1, ()):
+        if fix.column - 1 < end and fix.end - 1 > start:
+            hint = f"{finding.hint}; {why}" if finding.hint else why
+            return replace(finding, hint=hint, fix=None)
+    return finding
 
 
 def _suppressed(suppressions: Sequence[Suppression], code: str) -> bool:

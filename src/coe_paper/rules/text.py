@@ -73,6 +73,17 @@ class Block:
     group: int = 0
 
 
+#: Quoted words, in one paragraph: double quotation marks, curly or straight, and curly single ones (a closing one
+#: is no apostrophe when no letter follows it).
+_QUOTED = re.compile("\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\u2019(?!\\w)")
+#: The text of a collapsed (`[x][]`) or shortcut (`[x]`) reference link, which is also its label: not followed by
+#: a destination, a label or a colon.
+_OWN_LABEL = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?:\[\]|(?![\[(:]))")
+
+KEEP_QUOTED = "in a quotation: not fixed"
+KEEP_LABEL = "a reference link's label: not fixed (change its definition too)"
+
+
 @dataclass
 class Prose:
     """One section's prose, by body line (0-based); `file_line` turns an index into the file's 1-based line."""
@@ -84,6 +95,29 @@ class Prose:
     kinds: dict[int, str]
     blocks: list[Block]
     suppressions: list[Suppression]
+    quoted: set[int] = field(default_factory=set)  # lines in a block quote
+
+    @cached_property
+    def kept(self) -> dict[int, list[tuple[int, int, str]]]:
+        """By body index, the stretches (0-based start, end, why) that `--fix` leaves as written: quotations, whose
+        words are someone else's, and reference links' labels."""
+        found: dict[int, list[tuple[int, int, str]]] = {}
+        for index in self.quoted:
+            found.setdefault(index, []).append((0, len(self.lines[index]), KEEP_QUOTED))
+        lines = [(text, [(index, 0)]) for index, text in self.prose_lines("heading", "table")]
+        for text, starts in self.paragraphs + lines:
+            if '"' not in text and "\u201c" not in text and "\u2018" not in text:
+                continue
+            for m in _QUOTED.finditer(text):
+                for index, begin in starts:
+                    low, high = max(m.start(), begin), min(m.end(), begin + len(self.masked[index]))
+                    if low < high:
+                        found.setdefault(index, []).append((low - begin, high - begin, KEEP_QUOTED))
+        for index in self.masked:
+            if "[" in self.lines[index]:
+                for m in _OWN_LABEL.finditer(self.lines[index]):
+                    found.setdefault(index, []).append((m.start(1), m.end(1), KEEP_LABEL))
+        return found
 
     def file_line(self, index: int) -> int:
         return self.body_line + index + 1
@@ -135,10 +169,12 @@ def read_prose(path: str, body: str, body_line: int, tokens: list[Token]) -> Pro
     group = 0  # footnotes and tables are one block each, whatever paragraphs or rows they hold
     for token in tokens:
         kind = token.type
-        if kind in ("heading_open", "table_open", "footnote_open"):
+        if kind == "blockquote_open":
+            stack.append("blockquote")
+        elif kind in ("heading_open", "table_open", "footnote_open"):
             stack.append(kind.split("_")[0])
             group += 1
-        elif kind in ("heading_close", "table_close", "footnote_close"):
+        elif kind in ("heading_close", "table_close", "footnote_close", "blockquote_close"):
             stack.pop()
         elif kind == "html_block" and token.map and SUPPRESS_RE.search(token.content):
             _suppressions(prose, token.content, token.map[0], applies_to=prose.file_line(token.map[1]))
@@ -158,6 +194,8 @@ def read_prose(path: str, body: str, body_line: int, tokens: list[Token]) -> Pro
                         _suppressions(prose, raw, index, applies_to=prose.file_line(index))
                     prose.masked[index] = mask(raw)
                     prose.kinds[index] = block.kind
+                    if "blockquote" in stack:
+                        prose.quoted.add(index)
     return prose
 
 
