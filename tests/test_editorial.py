@@ -126,6 +126,18 @@ def test_coe701_whole_words_never_in_code_urls_or_comments(make_project: MakePro
     assert editorial(make_project, prose("```\nthe disabled\n```")) == []
 
 
+def test_words_in_underscore_emphasis_are_checked(make_project: MakeProject) -> None:
+    """`_x_` and `__x__` are emphasis as `*x*` is: the words inside are prose (an underscore is a word character, so
+    the rules read '_color_' as no word at all); an underscore inside a name (snake_case) is not emphasis."""
+    text = "Help _the disabled_ with __colour__ and _the color_ scheme; see file_color_map."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE701", col(text, "the disabled"), "persons with disabilities"),
+        ("COE722", col(text, "color_"), "colour")]
+    words = " ".join(["word"] * 30)
+    assert editorial(make_project, prose(f"_Some {words}._ Then {words}.")) == []  # two sentences, not one of 63
+
+
 def test_coe701_adjective_before_a_noun_is_reported_but_not_fixed(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("We met the elderly residents.")), "COE701")
     assert d.fix is None

@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 
 from ..markdown import WORD_RE
 from .registry import Finding, rule
+from .text import MASK
 
 if TYPE_CHECKING:
     from .engine import Context
     from .text import Prose
 
 CLEARLY = "European Commission, How to write clearly (DGT)"
-_SENTENCE_END = re.compile("[.!?\u2026]['\"\u2019\u201d)\\]*_]*(?=\\s+['\"\u2018\u201c(*_\\[]*[A-Z0-9]|\\s*$)")
+_SENTENCE_END = re.compile(f"[.!?\u2026]['\"\u2019\u201d)\\]*_{MASK}]*"
+                           f"(?=\\s+['\"\u2018\u201c(*_{MASK}\\[]*[A-Z0-9]|\\s*$)")  # MASK: an underscore of _emphasis_
 _ALT_TEXT = re.compile(r"!\[[^\]]*\]")
 _IMPERSONAL = re.compile(
     r"\bit\s+(?:is|was|has\s+been|had\s+been|will\s+be|would\s+be|should\s+be|can\s+be|could\s+be|may\s+be|must\s+be)"

@@ -1,6 +1,6 @@
-"""A section's prose as the editorial rules see it: the body's lines with code, URLs, e-mail addresses, HTML and
-footnote labels blanked out (same length, so columns stay exact), and the blocks the rules need (headings,
-paragraphs, tables, footnotes) by line.
+"""A section's prose as the editorial rules see it: the body's lines with code, URLs, e-mail addresses, HTML,
+footnote labels and the underscores of emphasis blanked out (same length, so columns stay exact), and the blocks
+the rules need (headings, paragraphs, tables, footnotes) by line.
 
 Only lines that markdown-it gives to an inline token are prose: fenced and indented code, HTML blocks and link
 reference definitions never are.
@@ -32,6 +32,7 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
     (("://", "www."), re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")),  # bare URLs
     (("@",), re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses
     (("{#",), re.compile(r"\{#[^\s{}]+\}")),  # a caption's id for cross-references
+    (("_",), re.compile(r"(?<![^\W_])_+(?=[^\W_])|(?<=[^\W_])_+(?![^\W_])")),  # _emphasis_ (not snake_case)
 ]
 
 
