@@ -285,6 +285,15 @@ def test_coe740_amounts_in_euro_take_the_iso_code(make_project: MakeProject) -> 
     assert editorial(make_project, prose("A budget of EUR 5 million, paid in euro; 2024 euro coins.")) == []
 
 
+def test_coe740_euro_as_a_noun_s_modifier_or_possessive_is_no_amount_to_rewrite(make_project: MakeProject) -> None:
+    """'5 euro coins' are coins, not EUR 5 ('EUR 5 coins' says something else), and the fix of '10 euros' worth'
+    left a stray apostrophe ('EUR 10' worth'): the first is no finding, the second a finding without a fix."""
+    assert editorial(make_project, prose("They minted 2 euro coins and 500 euro banknotes.")) == []
+    text = "Each got 10 euros\u2019 worth of vouchers."
+    d = one(editorial(make_project, prose(text)), "COE740")
+    assert d.column == col(text, "10 euros") and d.fix is None
+
+
 def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeProject) -> None:
     text = "The E.U. budget and the U.N., with J.F. Kennedy's words."
     found = editorial(make_project, prose(text))

@@ -261,6 +261,7 @@ _EURO_AMOUNT = re.compile(
     rf"€[ \u00a0]?(?P<amount>{_NUMBER})(?P<scale>{_SCALE})?"  # €5 million
     rf"|(?<![\w.,])(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
     rf"(?P<before>{_NUMBER})(?P<unit>{_SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
+    rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
 )  # fmt: skip
 _EURO_WORDS = frozenset({"euro", "euros", "Euro", "Euros", "EUR"})
 
@@ -279,9 +280,11 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
             amount = m.group("amount") or m.group("before")
             better = f"EUR\u00a0{amount}{m.group('scale') or m.group('unit') or ''}"
             shown = better.replace("\u00a0", " ")
+            possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
                           f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
-                          "is for graphics", Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
+                          "is for graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better,
+                                                                         m.group()))  # fmt: skip
 
 
 # -- COE741: abbreviations in capitals --------------------------------------------------------------------------------
