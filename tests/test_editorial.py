@@ -265,6 +265,15 @@ def test_coe719_thousands_default_space(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("About 12 500 people in 2024.")) == []
 
 
+def test_coe719_a_number_before_a_comma_is_read_whole(make_project: MakeProject) -> None:
+    """A comma after a number ends the number, as in a list: '1,500, 2,000 and 3,000' holds three numbers to report;
+    a comma and more digits ('1,234,56') is no grouped number."""
+    text = "Grants of 1,500, 2,000 and 3,000 went out; 1,234,56 is a typo."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found] == [
+        ("COE719", col(text, "1,500")), ("COE719", col(text, "2,000")), ("COE719", col(text, "3,000"))]
+
+
 def test_coe719_thousands_comma_when_paper_yaml_says_so(make_project: MakeProject) -> None:
     files = with_checks("  thousands: comma\n")
     one(editorial(make_project, {**files, **prose("About 12\u00a0500 people.")}), "COE719")

@@ -219,7 +219,7 @@ def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt:
 
 # -- COE719: thousands separator ----------------------------------------------------------------------------------
 
-_COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)")
+_COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?<![\w., \u00a0])\d{1,3}(?: \d{3}){2,}"
                            r"(?![\d])")  # fmt: skip
 _GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
