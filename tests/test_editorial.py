@@ -336,6 +336,15 @@ def test_coe721_passes_over_words_in_other_scripts(make_project: MakeProject) ->
     assert [(d.code, d.column) for d in found] == [("COE721", col(text, "Łódź"))]
 
 
+def test_coe721_a_unit_with_a_superscript_or_subscript_digit_is_its_letters(make_project: MakeProject) -> None:
+    """'m\u00b2' and 'km\u00b2' were words the dictionary lacks (a superscript two is a word character, not a
+    decimal digit): the digit ends the word, which is then 'm' or 'km'; 'CO\u2082' is read as 'CO'."""
+    text = "Homes of 80 m\u00b2, 12 km\u00b2 of parks, 3 m\u00b3 of water and less CO\u2082; a mispeled\u00b9 note."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE721", col(text, "mispeled"), "'mispeled' is not in the en_GB dictionary")]
+
+
 def test_coe721_reads_a_word_with_decomposed_accents_whole(make_project: MakeProject) -> None:
     """Accents written as combining marks (as macOS and many PDFs write them) are part of their word: "naïve" and
     "protégé" so written were reported as the unknown words 'nai', 've', 'prote' and 'ge'."""

@@ -34,13 +34,18 @@ if TYPE_CHECKING:
     from .text import Prose
 
 ISG_SPELLING = "Interinstitutional Style Guide, 10.3 (Spelling: British conventions, -ise)"
-WORD_RE = re.compile("(?<!\\w)[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*(?!\\w)")
+#: Numbers that are word characters but no decimal digits: superscripts and subscripts (m², CO₂), fractions,
+#: Roman numerals and circled numbers. They end a word, as a space does: 'km²' is the word 'km'.
+_FIGURES = "\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff"
+_LETTER = f"[^\\W\\d_{_FIGURES}]"
+_WORD_CHAR = f"[^\\W{_FIGURES}]"  # what a word may not touch
+WORD_RE = re.compile(f"(?<!{_WORD_CHAR}){_LETTER}+(?:['\u2019-]{_LETTER}+)*(?!{_WORD_CHAR})")
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # combining marks
 _MARK_RE = re.compile(f"[{_MARKS}]")
 #: WORD_RE for text with combining marks (accents written apart, as macOS and many PDFs write "naïve"), which
 #: belong to the letter before them: WORD_RE would cut the word at each
-_MARKED_WORD_RE = re.compile(f"(?<!\\w)(?:[^\\W\\d_][{_MARKS}]*)+(?:['\u2019-](?:[^\\W\\d_][{_MARKS}]*)+)*"
-                             f"(?![\\w{_MARKS}])")  # fmt: skip
+_MARKED_WORD_RE = re.compile(f"(?<!{_WORD_CHAR})(?:{_LETTER}[{_MARKS}]*)+(?:['\u2019-](?:{_LETTER}[{_MARKS}]*)+)*"
+                             f"(?![^\\W{_FIGURES}]|[{_MARKS}])")  # fmt: skip
 
 
 def _word_re(text: str) -> re.Pattern[str]:
