@@ -327,6 +327,15 @@ def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProjec
     assert editorial(make_project, prose("The `mispeled` code and https://mispeled.example.org.")) == []
 
 
+def test_a_web_address_without_its_scheme_is_not_prose(make_project: MakeProject) -> None:
+    """EU papers write 'ec.europa.eu/...' without https://: its parts were words the dictionary lacks ('ec',
+    'europa'), and 'programs' an American spelling."""
+    text = ("See ec.europa.eu/regional_policy/programs/color-center, europa.eu and www.eib.org; "
+            "write to urban.agenda@ec.europa.eu. The organization agreed.")
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found] == [("COE722", col(text, "organization"))]
+
+
 
 def test_coe721_passes_over_words_in_other_scripts(make_project: MakeProject) -> None:
     """Each Greek, Cyrillic or Chinese word was 'not in the en_GB dictionary'; a Latin word with letters of its

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 #: What a masked character becomes: neither a word character nor a space, so no term matches across it.
 MASK = "\x00"
 
+#: The domains a web address without a path ends with, for it to be read as one: "europa.eu", not "end.so".
+_TLDS = ("eu", "int", "org", "com", "net", "gov", "edu", "info", "be", "bg", "cz", "dk", "de", "ee", "ie", "gr", "es",
+         "fr", "hr", "it", "cy", "lv", "lt", "lu", "hu", "mt", "nl", "at", "pl", "pt", "ro", "si", "sk", "fi", "se",
+         "uk", "ch", "no", "is")  # fmt: skip
+
 _MASKS = [  # each with the text it cannot match without: a line that lacks it is not searched
     (("`",), re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")),  # code spans
     (("<!--",), re.compile(r"<!--.*?(?:-->|$)")),  # HTML comments (inline suppressions among them)
@@ -31,6 +36,9 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
     (("[^",), re.compile(r"\[\^[^\]\s]+\]:?")),  # footnote references and labels
     (("://", "www."), re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")),  # bare URLs
     (("@",), re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses
+    ((*(f".{tld}" for tld in _TLDS), "/"), re.compile(  # web addresses without a scheme: ec.europa.eu/..., europa.eu
+        rf"(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{{2,24}}/(?:[^\s<>]*[^\s<>.,;:!?'\")\]])?"
+        rf"|(?:{'|'.join(_TLDS)})(?![\w-]|\.\w))")),
     (("{#",), re.compile(r"\{#[^\s{}]+\}")),  # a caption's id for cross-references
     (("_",), re.compile(r"(?<![^\W_])_+(?=[^\W_])|(?<=[^\W_])_+(?![^\W_])")),  # _emphasis_ (not snake_case)
 ]
