@@ -94,8 +94,9 @@ def country_names(context: Context, prose: Prose) -> Iterator[Finding]:
 
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
 
-_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
-                      rf"(?P<month>{_MONTH})\b(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip
+_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?(?P<dash>[-\u2013]))?"
+                      rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
+                      rf"(?P<month>{_MONTH})\b(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip  # 1st-3rd June: a range
 _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
                           rf"(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
 
@@ -105,10 +106,11 @@ def _dates(text: str) -> Iterator[tuple[int, int, str]]:
     if not _DIGIT.search(text):  # every date has a number
         return
     for m in _ORDINAL.finditer(text):
-        start = m.start() if m.group("the") and m.group("of") else m.start("day")
+        first = f"{int(m.group('first'))}{m.group('dash')}" if m.group("first") else ""
+        start = m.start() if m.group("the") and m.group("of") else m.start("first" if first else "day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
         if 1 <= int(m.group("day")) <= 31:
-            yield start, m.end(), f"{int(m.group('day'))} {m.group('month')}{year}"
+            yield start, m.end(), f"{first}{int(m.group('day'))} {m.group('month')}{year}"
     for m in _MONTH_FIRST.finditer(text):
         if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
             year = " " + m.group("year").strip(", \t") if m.group("year") else ""
