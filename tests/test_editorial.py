@@ -305,6 +305,17 @@ def test_coe740_euro_as_a_noun_s_modifier_or_possessive_is_no_amount_to_rewrite(
     assert d.column == col(text, "10 euros") and d.fix is None
 
 
+def test_coe740_a_long_run_of_numbers_is_read_once(make_project: MakeProject) -> None:
+    """Each number of a run of space-grouped ones was tried as the start of an amount to the end of the run: 20,000
+    numbers before a word 'euro' took 20 s."""
+    import time
+
+    started = time.monotonic()
+    found = editorial(make_project, prose("Codes: " + "123 " * 20_000 + "and 5 euro."))
+    assert time.monotonic() - started < 5
+    assert [d.message for d in found if d.code == "COE740"] == ["'5 euro': write 'EUR 5'"]
+
+
 def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeProject) -> None:
     text = "The E.U. budget and the U.N., with J.F. Kennedy's words."
     found = editorial(make_project, prose(text))

@@ -261,7 +261,8 @@ _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"[ \u00a0](?:thousand|million|billion)\b"
 _EURO_AMOUNT = re.compile(
     rf"€[ \u00a0]?(?P<amount>{_NUMBER})(?P<scale>{_SCALE})?"  # €5 million
-    rf"|(?<![\w.,])(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
+    rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])"  # not within a number: each group of a long run tried to its end
+    rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
     rf"(?P<before>{_NUMBER})(?P<unit>{_SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
     rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
 )  # fmt: skip
