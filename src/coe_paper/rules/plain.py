@@ -4,6 +4,7 @@ passives such as 'it is recommended that', which hide who recommends."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -28,8 +29,8 @@ _IMPERSONAL = re.compile(
 
 
 def _place(prose: Prose, starts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """File (line, column) of `offset` in a paragraph's text."""
-    index, begin = max((s for s in starts if s[1] <= offset), key=lambda s: s[1])
+    """File (line, column) of `offset` in a paragraph's text (`starts` are in order of their offsets)."""
+    index, begin = starts[bisect_right(starts, offset, key=lambda s: s[1]) - 1]
     return prose.file_line(index), offset - begin + 1
 
 
