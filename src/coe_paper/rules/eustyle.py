@@ -149,7 +149,7 @@ def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
 
 # -- COE716, COE717: headings and footnotes ---------------------------------------------------------------------
 
-_ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St)\.$")
+_ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St)\.$|(?<![\w.])(?:[A-Z]\.){2,}$")  # or U.S.
 
 
 @rule("COE716", "heading ends with a full stop", f"{ISG}, 10.1.1 (Full stop)",
