@@ -384,6 +384,19 @@ def test_coe722_american_spelling(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Cities organise a programme of any size.")) == []
 
 
+def test_coe722_an_american_form_in_a_name_is_reported_but_not_fixed(make_project: MakeProject) -> None:
+    """The World Health Organization and the Pew Research Center spell their names so (as the English Style Guide
+    says): --fix wrote 'World Health Organisation'. A capitalised word beside another capitalised word is taken for
+    part of a name; one that opens a sentence is not."""
+    text = ("The World Health Organization and the Pew Research Center met. Organization matters; "
+            "Organization for Economic Co-operation.")
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix is not None) for d in found] == [
+        ("COE722", col(text, "Organization and"), False), ("COE722", col(text, "Center"), False),
+        ("COE722", col(text, "Organization matters"), True), ("COE722", col(text, "Organization for"), False)]
+    assert "name" in found[0].message
+
+
 def test_spelling_cache_spares_the_dictionary_on_a_warm_run(make_project: MakeProject,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(prose("The mispeled word."), git=True)

@@ -370,6 +370,8 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     dictionary = (check.path, check.key) if check is not None else None
     answers = _memo("american", dictionary)
     clean = _memo("no-american", dictionary)
+    from .text import in_name  # the prose's module: a run whose sections all hit the cache imports none of it
+
     for line, start, word, _ in _words(prose, clean):
         if word.isupper() and len(word) > 1:
             clean[word] = True
@@ -382,9 +384,12 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
                 clean[word] = True
         if found is not None:
             british, safe = found
-            fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
             note = "" if safe else " (keep 'program' only for computer programs, 'meter' for a measuring device)"
+            if safe and word[:1].isupper() and in_name(prose.masked[line - prose.body_line - 1], start, word):
+                safe, note = False, " (unless it is part of a name that is spelt so: World Health Organization)"
+            fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
             yield Finding(line, start + 1, f"'{word}': write '{british}'{note}", f"source: {ISG_SPELLING}", fix)
+
 
 
 @rule("COE721", "word not in the en_GB dictionary, the paper's words.txt or contributors.yaml",

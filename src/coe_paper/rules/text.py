@@ -215,3 +215,17 @@ def _suppressions(prose: Prose, text: str, index: int, applies_to: int) -> None:
             codes = CODE_RE.findall(listed.group()) if listed else []
             at = (prose.file_line(index + offset), match.start() + 1)
             prose.suppressions.append(Suppression(applies_to, at, codes))
+
+
+_CONNECTOR = r"(?:[ \t]+(?:of|for|and|the|on|in|de|du|des|la|le|van|von))*[ \t]+"
+_NAME_BEFORE = re.compile(rf"(?<![^\W\d_])[^\W\d_][\w'\u2019-]*{_CONNECTOR}$")
+_NAME_AFTER = re.compile(rf"{_CONNECTOR}[^\W\d_]")
+
+
+def in_name(text: str, start: int, word: str) -> bool:
+    """Whether the capitalised `word` at `start` of a prose line stands beside another capitalised word, with blanks
+    or small words between (World Health Organization, Organization for Economic ...): part of a name, which keeps
+    its own spelling."""
+    before = _NAME_BEFORE.search(text, 0, start)
+    after = _NAME_AFTER.match(text, start + len(word))
+    return bool(before and before.group()[0].isupper()) or bool(after and after.group()[-1].isupper())
