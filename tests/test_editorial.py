@@ -76,6 +76,13 @@ def test_the_registry_knows_each_codes_module_without_importing_it() -> None:
                                    "coe_paper.rules.shipped", "coe_paper.rules.spelling"]  # fmt: skip
 
 
+def test_every_rule_has_a_test_of_its_own() -> None:
+    """The registry's model: one code, one function, and a test named after the code (test_coe7xx_...) with a
+    failing and a passing example."""
+    tests = {name.split("_")[1].upper() for name in globals() if name.startswith("test_coe7")}
+    assert tests >= set(MODULES), sorted(set(MODULES) - tests)
+
+
 WARM_RUN_IMPORTS = """
 import sys
 from pathlib import Path
@@ -449,10 +456,6 @@ def test_coe732_impersonal_passive(make_project: MakeProject) -> None:
     assert (d.line, d.column, d.message) == (LINE, col("Finally, it", "it"), "'it is recommended that' hides who acts")
     assert editorial(make_project, prose("Finally, the Partnership recommends that cities act.")) == []
 
-
-# -- configuration and suppressions ------------------------------------------------------------------------------
-
-
 def test_coe732_a_paragraph_of_many_lines_is_placed_in_linear_time(make_project: MakeProject) -> None:
     """Each finding looked for its line through all the paragraph's lines: 8,000 lines of one paragraph, each with
     a finding, took seconds."""
@@ -462,6 +465,10 @@ def test_coe732_a_paragraph_of_many_lines_is_placed_in_linear_time(make_project:
     found = editorial(make_project, prose("It is recommended that we act.\n" * 20_000))
     assert time.monotonic() - started < 8
     assert len(found) == 20_000 and (found[-1].line, found[-1].column) == (LINE + 19_999, 1)
+
+
+# -- configuration and suppressions ------------------------------------------------------------------------------
+
 
 
 def test_select_ignore_and_severity(make_project: MakeProject) -> None:
