@@ -239,6 +239,15 @@ def test_coe715_numeric_date(make_project: MakeProject) -> None:
     assert editorial(make_project, prose(f"Version 1.2.3 is out.\n\n{table}")) == []
 
 
+def test_coe715_passes_over_official_journal_references(make_project: MakeProject) -> None:
+    """The Official Journal is cited with its numeric date ('OJ L 231, 30.6.2021, p. 159.', Interinstitutional Style
+    Guide, 1.2.1): each such footnote was a finding."""
+    text = ("The Regulation applies.[^1]\n\n[^1]: Regulation (EU) 2021/1060 (OJ L 231, 30.6.2021, p. 159); "
+            "OJ C 123 E, 5.5.2010, p. 1; OJ L, 2024/1689, 12.7.2024.")
+    assert editorial(make_project, prose(text)) == []
+    one(editorial(make_project, prose("The deadline, 30.6.2021, is near.")), "COE715")
+
+
 def test_coe716_heading_full_stop(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("### Next steps.\n\nText.")), "COE716")
     assert (d.line, d.column) == (LINE, len("### Next steps."))

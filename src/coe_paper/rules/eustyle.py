@@ -134,6 +134,11 @@ _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}
                            r"-(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d)")  # fmt: skip
 
 
+#: An Official Journal reference before a date, which it gives in figures (ISG, 1.2.1): "OJ L 231, 30.6.2021",
+#: "OJ C 123 E, 5.5.2010", "OJ L, 2024/1689, 12.7.2024".
+_JOURNAL = re.compile(r"\bOJ[ \u00a0][LC](?:[ \u00a0]\d{1,4}(?:[ \u00a0][A-Z])?|,[ \u00a0]\d{4}/\d{1,5}),[ \u00a0]$")
+
+
 @rule("COE715", "numeric date in running text (31/01/2024, 2024-01-31): write '31 January 2024'",
       f"{ISG}, 10.5 (Numbers, dates and time)")  # fmt: skip
 def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
@@ -143,6 +148,8 @@ def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
         if not _DIGIT.search(text):
             continue
         for m in _NUMERIC_DATE.finditer(text):
+            if _JOURNAL.search(text, max(0, m.start() - 24), m.start()):
+                continue
             yield Finding(prose.file_line(index), m.start() + 1, f"numeric date '{m.group()}' in running text",
                           "write the month in words: '31 January 2024' (numeric dates only in tables)")  # fmt: skip
 
