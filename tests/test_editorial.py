@@ -476,6 +476,20 @@ def test_coe732_a_paragraph_of_many_lines_is_placed_in_linear_time(make_project:
     assert len(found) == 20_000 and (found[-1].line, found[-1].column) == (LINE + 19_999, 1)
 
 
+def test_every_hint_says_what_to_write_and_cites_its_source(make_project: MakeProject) -> None:
+    """Each finding's hint names the style guide it follows (COE711, COE715-COE718, COE731 and COE732 gave advice
+    without one), and COE715's says the date in words rather than the same example for every date."""
+    words = " ".join(["word"] * 41)
+    text = (f"### Next steps.\n\nData for the EU-28, from Italy, France and Germany, on 30/06/2021; it is recommended "
+            f"that we act.[^1] {words}.\n\n[^1]: A source")
+    found = editorial(make_project, {**prose(text), "paper/words.txt": "word\n"})
+    assert sorted({d.code for d in found}) == ["COE711", "COE715", "COE716", "COE717", "COE718", "COE731", "COE732"]
+    for d in found:
+        assert "source: " in d.hint, d
+    assert next(d for d in found if d.code == "COE715").hint.startswith("write '30 June 2021'")
+
+
+
 # -- configuration and suppressions ------------------------------------------------------------------------------
 
 

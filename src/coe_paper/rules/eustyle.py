@@ -4,6 +4,7 @@ order, numbers, amounts in euro, abbreviations in capitals."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -61,7 +62,8 @@ _EIGHT = re.compile(r"28|eight", re.IGNORECASE)  # case-blind as _EU28: its i ta
 @rule("COE711", "the United Kingdom counted as a Member State (EU-28, 28 Member States, UK in a list of EU codes)",
       f"{ISG}, 7.1 (Countries); the United Kingdom left the EU on 31 January 2020")  # fmt: skip
 def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
-    hint = "the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States'"
+    hint = (f"the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States'; "
+            f"source: {ISG}, 7.1")
     if "UK" not in prose.runs and not any(_EIGHT.search(run) for run in prose.runs):
         return  # neither a code list with UK nor EU-28, EU28 or twenty-eight Member States
     for index, text in prose.prose_lines():
@@ -150,8 +152,21 @@ def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
         for m in _NUMERIC_DATE.finditer(text):
             if _JOURNAL.search(text, max(0, m.start() - 24), m.start()):
                 continue
+            words = _in_words(m.group())
+            better = f"write '{words}'" if words else "write the month in words: '31 January 2024'"
             yield Finding(prose.file_line(index), m.start() + 1, f"numeric date '{m.group()}' in running text",
-                          "write the month in words: '31 January 2024' (numeric dates only in tables)")  # fmt: skip
+                          f"{better} (numeric dates only in tables); source: {ISG}, 10.5")  # fmt: skip
+
+
+def _in_words(date: str) -> str | None:
+    """A numeric date (day first, or ISO 8601) with its month in words; None when it is no date (31/02/2024)."""
+    parts = [int(part) for part in re.split(r"[./-]", date)]
+    day, month, year = parts[::-1] if "-" in date else parts
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return f"{day} {MONTHS[month - 1]} {year}"
 
 
 # -- COE716, COE717: headings and footnotes ---------------------------------------------------------------------
@@ -169,7 +184,8 @@ def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
         text = re.sub(r"[ \t]+#+[ \t]*$", "", prose.masked[index].replace(MASK, " ")).rstrip()
         if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION_END.search(text):
             line = prose.file_line(index)
-            yield Finding(line, len(text), "heading ends with a full stop", "delete the full stop",
+            yield Finding(line, len(text), "heading ends with a full stop",
+                          f"delete the full stop; source: {ISG}, 10.1.1",
                           Fix(line, len(text), len(text) + 1, "", "."))  # fmt: skip
 
 
@@ -189,7 +205,8 @@ def footnote_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
         raw = re.sub(r"<!--.*?-->", "", prose.lines[index]).rstrip()
         if not _SENTENCE_END.search(raw):
             line = prose.file_line(index)
-            yield Finding(line, len(raw) + 1, "footnote does not end with a full stop", "end it with '.'",
+            yield Finding(line, len(raw) + 1, "footnote does not end with a full stop",
+                          f"end it with '.'; source: {ISG}, 10.1.1",
                           Fix(line, len(raw) + 1, len(raw) + 1, "."))  # fmt: skip
 
 
@@ -223,7 +240,8 @@ def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt:
                 better = ", ".join(item for _, item in ordered)
                 yield Finding(prose.file_line(index), listed.start() + 1,
                               f"Member States out of protocol order: '{listed.group()}'",
-                              f"list them as {better} (the order of their names in their own languages)")  # fmt: skip
+                              f"list them as {better} (the order of their names in their own languages); "
+                              f"source: {ISG}, 7.1")  # fmt: skip
 
 
 # -- COE719: thousands separator ----------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
                 lead = len(sentence) - len(sentence.lstrip())
                 line, column = _place(prose, starts, begin + lead)
                 yield Finding(line, column, f"sentence of {count} words (more than {limit})",
-                              "split it: one idea per sentence reads more easily")  # fmt: skip
+                              f"split it: one idea per sentence reads more easily; source: {CLEARLY}")  # fmt: skip
             begin = end
             if begin >= len(text):
                 break
@@ -61,4 +61,4 @@ def impersonal_passive(context: Context, prose: Prose) -> Iterator[Finding]:
             line, column = _place(prose, starts, m.start())
             phrase = " ".join(m.group().split())
             yield Finding(line, column, f"'{phrase}' hides who acts",
-                          "name the actor: 'the Partnership recommends that ...'")  # fmt: skip
+                          f"name the actor: 'the Partnership recommends that ...'; source: {CLEARLY}")  # fmt: skip
