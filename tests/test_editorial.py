@@ -322,6 +322,19 @@ def test_coe740_euro_as_a_noun_s_modifier_or_possessive_is_no_amount_to_rewrite(
     assert d.column == col(text, "10 euros") and d.fix is None
 
 
+def test_coe740_writes_the_amount_with_the_papers_thousands_separator(make_project: MakeProject) -> None:
+    """'\u20ac12,500' became 'EUR 12,500', which COE719 then reported: the fix groups the thousands as
+    `checks.thousands` says, so one --fix leaves nothing to report."""
+    text = "A grant of \u20ac12,500 and one of 250000 euro."
+    found = [d for d in editorial(make_project, prose(text)) if d.code == "COE740"]
+    assert [d.message for d in found] == ["'\u20ac12,500': write 'EUR 12 500'", "'250000 euro': write 'EUR 250 000'"]
+    assert [d.fix.replacement for d in found if d.fix] == ["EUR\u00a012\u00a0500", "EUR\u00a0250\u00a0000"]
+    comma = with_checks("  thousands: comma\n", prose("A grant of 12 500 euros and \u20ac1.5 million."))
+    found = editorial(make_project, comma)
+    assert [d.message for d in found] == ["'12 500 euros': write 'EUR 12,500'",
+                                          "'\u20ac1.5 million': write 'EUR 1.5 million'"]
+
+
 def test_coe740_a_long_run_of_numbers_is_read_once(make_project: MakeProject) -> None:
     """Each number of a run of space-grouped ones was tried as the start of an amount to the end of the run: 20,000
     numbers before a word 'euro' took 20 s."""

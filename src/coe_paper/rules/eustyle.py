@@ -305,7 +305,7 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         line = prose.file_line(index)
         for m in _EURO_AMOUNT.finditer(text):
-            amount = m.group("amount") or m.group("before")
+            amount = _regrouped(m.group("amount") or m.group("before"), context.config.thousands)
             better = f"EUR\u00a0{amount}{m.group('scale') or m.group('unit') or ''}"
             shown = better.replace("\u00a0", " ")
             possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
@@ -313,6 +313,16 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
                           f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
                           "is for graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better,
                                                                          m.group()))  # fmt: skip
+
+
+def _regrouped(amount: str, style: str) -> str:
+    """An amount with its thousands grouped as COE719 wants them (`style`) where they are not: grouped with the other
+    separator, or five digits or more in a row."""
+    whole, point, fraction = amount.partition(".")
+    other = "," if style == "space" else " \u00a0\u202f"
+    if re.fullmatch(rf"\d{{5,}}|\d{{1,3}}(?:[{other}]\d{{3}})+", whole):
+        return _grouped(whole, style) + point + fraction
+    return amount  # 1500, 2.5, a decimal comma (1,5), or grouped as it should be
 
 
 # -- COE741: abbreviations in capitals --------------------------------------------------------------------------------
