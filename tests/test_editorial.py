@@ -532,6 +532,14 @@ def test_inline_suppression_with_a_reason(make_project: MakeProject) -> None:
     assert [d.code for d in found] == ["COE701", "COE790"]  # another code's suppression does not cover it
 
 
+def test_coe790_a_suppression_shown_in_code_is_no_suppression(make_project: MakeProject) -> None:
+    """A paper that shows the comment in a code span (`<!-- coe-paper: ignore COE731 -->`) quotes it: it suppressed
+    that line's findings and was a COE790 when there were none."""
+    text = "Write `<!-- coe-paper: ignore COE701 why -->` after the chairman's line."
+    d = one(editorial(make_project, prose(text)), "COE701")
+    assert d.column == col(text, "chairman")
+
+
 def test_coe790_suppression_that_suppresses_nothing(make_project: MakeProject) -> None:
     found = editorial(make_project, prose("<!-- coe-paper: ignore COE701, COE603 -->\nNothing to see."))
     assert [(d.code, d.line, d.column) for d in found] == [("COE790", LINE, 1)] * 2

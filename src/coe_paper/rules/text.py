@@ -25,8 +25,9 @@ _TLDS = ("eu", "int", "org", "com", "net", "gov", "edu", "info", "be", "bg", "cz
          "fr", "hr", "it", "cy", "lv", "lt", "lu", "hu", "mt", "nl", "at", "pl", "pt", "ro", "si", "sk", "fi", "se",
          "uk", "ch", "no", "is")  # fmt: skip
 
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _MASKS = [  # each with the text it cannot match without: a line that lacks it is not searched
-    (("`",), re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")),  # code spans
+    (("`",), _CODE_SPAN),  # code spans
     (("<!--",), re.compile(r"<!--.*?(?:-->|$)")),  # HTML comments (inline suppressions among them)
     (("<",), re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")),  # autolinks
     (("<",), re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")),  # HTML tags
@@ -200,7 +201,8 @@ def read_prose(path: str, body: str, body_line: int, tokens: list[Token]) -> Pro
                 if index not in prose.masked:
                     raw = lines[index]
                     if "<!--" in raw and SUPPRESS_RE.search(raw):
-                        _suppressions(prose, raw, index, applies_to=prose.file_line(index))
+                        uncoded = _CODE_SPAN.sub(lambda m: MASK * len(m.group()), raw) if "`" in raw else raw
+                        _suppressions(prose, uncoded, index, applies_to=prose.file_line(index))  # not one in code
                     prose.masked[index] = mask(raw)
                     prose.kinds[index] = block.kind
                     if "blockquote" in stack:
