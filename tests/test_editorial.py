@@ -145,6 +145,14 @@ def test_words_in_underscore_emphasis_are_checked(make_project: MakeProject) -> 
     assert editorial(make_project, prose(f"_Some {words}._ Then {words}.")) == []  # two sentences, not one of 63
 
 
+def test_a_figures_caption_and_a_links_title_are_prose(make_project: MakeProject) -> None:
+    """An image's title is its caption in the document: it was masked with the image's path, unchecked."""
+    text = '![A chart](chart.png "Homes for the disabled, 2015-2022") and [a report](https://x.org \'the color\')'
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE701", col(text, "the disabled"), "persons with disabilities"), ("COE722", col(text, "color"), "colour")]
+
+
 def test_coe701_adjective_before_a_noun_is_reported_but_not_fixed(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("We met the elderly residents.")), "COE701")
     assert d.fix is None

@@ -31,8 +31,9 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
     (("<!--",), re.compile(r"<!--.*?(?:-->|$)")),  # HTML comments (inline suppressions among them)
     (("<",), re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")),  # autolinks
     (("<",), re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")),  # HTML tags
-    (("](",), re.compile(r"(?<=\])\(\s*(?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?"
-                         r"\s*\)")),  # link destinations
+    (("](",), re.compile(r"(?<=\])\(\s*(?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
+                         r"(?:\s+(?P<quote>[\"'])(?P<keep>(?:(?!(?P=quote)).)*)(?P=quote))?\s*\)")),
+    # link destinations, but not their title (`keep`): an image's is its caption in the document
     (("][",), re.compile(r"(?<=\])\[[^\]]*\]")),  # reference link labels
     (("[^",), re.compile(r"\[\^[^\]\s]+\]:?")),  # footnote references and labels
     (("://", "www."), re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")),  # bare URLs
@@ -54,8 +55,17 @@ def mask(line: str) -> str:
         return line
     for needles, pattern in _MASKS:
         if any(needle in line for needle in needles):
-            line = pattern.sub(lambda m: MASK * len(m.group()), line)
+            line = pattern.sub(_blank, line)
     return line
+
+
+def _blank(m: re.Match[str]) -> str:
+    """MASK for each character of a match, but for the prose it keeps (group `keep`: a link's title)."""
+    kept = m.span("keep") if "keep" in m.re.groupindex and m.group("keep") else None
+    if kept is None:
+        return MASK * len(m.group())
+    start, end = kept[0] - m.start(), kept[1] - m.start()
+    return MASK * start + m.group()[start:end] + MASK * (len(m.group()) - end)
 
 
 SUPPRESS_RE = re.compile(r"<!--\s*coe-paper:\s*ignore\b(?P<rest>.*?)-->")
