@@ -301,6 +301,14 @@ def test_coe719_a_number_before_a_comma_is_read_whole(make_project: MakeProject)
         ("COE719", col(text, "1,500")), ("COE719", col(text, "2,000")), ("COE719", col(text, "3,000"))]
 
 
+def test_coe719_passes_over_standards_and_reference_numbers(make_project: MakeProject) -> None:
+    """'ISO 37120' and 'grant agreement No 101036723' name a standard and an agreement: they are not quantities, and
+    '37 120' would misquote them."""
+    text = "Cities use ISO 37120, ISO/IEC 27001:2022 and EN ISO 14001 under agreement No 101036723 for 25000 homes."
+    d = one(editorial(make_project, prose(text)), "COE719")
+    assert d.column == col(text, "25000")
+
+
 def test_coe719_thousands_comma_when_paper_yaml_says_so(make_project: MakeProject) -> None:
     files = with_checks("  thousands: comma\n")
     one(editorial(make_project, {**files, **prose("About 12\u00a0500 people.")}), "COE719")

@@ -252,6 +252,9 @@ _SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?
 _GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
 _UNGROUPED = re.compile(r"(?<![\w.,/-])\d{5,}(?![\w/-]|[.,]\d)")
 
+#: What names a standard or a document by a number, which is no quantity to group: ISO 37120, No 101036723.
+_NAMED_BY = re.compile(r"\b(?:ISO|EN|IEC|ETSI|CEN|CENELEC|DIN|BS|No\.?|Nos\.?|[Nn]umber|[Rr]ef\.?)[ \u00a0]$")
+
 THOUSANDS_SOURCES = {"space": f"{ISG}, 6.5 (Punctuation in figures)",
                      "comma": f"{ESG}, numbers (a comma in English running text)"}  # fmt: skip
 
@@ -274,7 +277,8 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
         if not _DIGIT.search(text):
             continue
         line = prose.file_line(index)
-        for m in sorted([*wrong.finditer(text), *_UNGROUPED.finditer(text)], key=lambda m: m.start()):
+        named = [m for m in _UNGROUPED.finditer(text) if not _NAMED_BY.search(text, max(0, m.start() - 12), m.start())]
+        for m in sorted([*wrong.finditer(text), *named], key=lambda m: m.start()):
             better = _grouped(m.group(), style).replace("\u00a0", " ")
             yield Finding(line, m.start() + 1, f"'{m.group()}': separate thousands with {name} ({better})",
                           f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")  # fmt: skip
