@@ -395,6 +395,14 @@ def test_a_web_address_without_its_scheme_is_not_prose(make_project: MakeProject
     assert [(d.code, d.column) for d in found] == [("COE722", col(text, "organization"))]
 
 
+def test_coe721_knows_the_eus_own_english(make_project: MakeProject) -> None:
+    """Words of the EU's glossaries and bodies' names were unknown words in every paper, and 'Sinti', a name
+    COE701's advice on 'gypsies' leads to, was one too."""
+    text = ("The acquis, inter alia comitology and trilogues in Coreper, Interreg and Urbact, Eurofound and Cedefop, "
+            "and Roma, Sinti and S\u00e1mi communities.")
+    assert editorial(make_project, prose(text)) == []
+
+
 
 def test_coe721_passes_over_words_in_other_scripts(make_project: MakeProject) -> None:
     """Each Greek, Cyrillic or Chinese word was 'not in the en_GB dictionary'; a Latin word with letters of its
