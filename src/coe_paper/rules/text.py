@@ -9,6 +9,7 @@ reference definitions never are.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -129,10 +130,13 @@ class Prose:
             if '"' not in text and "\u201c" not in text and "\u2018" not in text:
                 continue
             for m in _QUOTED.finditer(text):
-                for index, begin in starts:
+                line = bisect_right(starts, m.start(), key=lambda start: start[1]) - 1  # where the quotation starts
+                while line < len(starts) and starts[line][1] < m.end():
+                    index, begin = starts[line]
                     low, high = max(m.start(), begin), min(m.end(), begin + len(self.masked[index]))
                     if low < high:
                         found.setdefault(index, []).append((low - begin, high - begin, KEEP_QUOTED))
+                    line += 1
         for index in self.masked:
             if "[" in self.lines[index]:
                 for m in _OWN_LABEL.finditer(self.lines[index]):
