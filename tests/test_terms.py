@@ -205,6 +205,18 @@ def test_an_adjective_before_a_word_behind_markup_or_a_no_break_space_is_not_fix
         assert fixed(f"Help for the disabled{after}") == ["persons with disabilities"], after
 
 
+def test_a_typographic_apostrophe_matches_a_straight_one() -> None:
+    """Word writes \u2019 where a list has ': "a gentleman\u2019s agreement" went unreported, and a list written
+    with \u2019 missed the straight form."""
+    from coe_paper.rules.terms import TermFile
+
+    for line in ("A gentleman\u2019s agreement.", "A gentlemen's agreement."):
+        assert [fix.replacement if fix else None for *_, fix in found(INCLUSIVE, line)] == ["unwritten agreement"]
+    term = {"avoid": ["Member States\u2019 view"], "write": "view of the Member States", "source": "x", "fix": True}
+    curly = TermList(TermFile.model_validate({"terms": [term]}))
+    assert [text for _, _, text, _ in found(curly, "The member states' view.")] == ["member states' view"]
+
+
 ODD = [*"abkisyKIS07_.-'/ ", "\u00e9", "\u00df", "\u1e9e", "\u017f", "\u212a", "\u0130", "\u0131", "\u03b9", "\u0399",
        "\u0345", "\u0301", "\u0307", "\uff21", "\u0661", "\u00a0", "\u2019", "\u00b2", "\u03a3", "\u03c2"]  # fmt: skip
 PLAIN = [*"abkisy7 -."] * 3  # mostly: a phrase or a line that is not plain is always searched

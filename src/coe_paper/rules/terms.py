@@ -113,7 +113,7 @@ class TermList:
             phrases = term.avoid + (term.write if term.check_case else [])
             if term.match_case:  # "the Czech Republic" also opens a sentence
                 phrases = phrases + ["T" + p[1:] for p in phrases if p.startswith("the ")]
-            for phrase in phrases:
+            for phrase in (p.replace("\u2019", "'") for p in phrases):  # either apostrophe matches (_pattern)
                 target = exact if term.match_case else self.forms
                 target.setdefault(phrase if term.match_case else _lower(phrase), (term, False))
                 if not term.match_case and phrase not in term.write:
@@ -134,7 +134,7 @@ class TermList:
     def _compile(forms: list[str], flags: int) -> re.Pattern[str] | None:
         if not forms:
             return None
-        alternatives = "|".join(_SEP.join(map(re.escape, f.split())) for f in sorted(forms, key=len, reverse=True))
+        alternatives = "|".join(_pattern(f) for f in sorted(forms, key=len, reverse=True))
         return re.compile(rf"(?<![\w/-])(?:{alternatives})(?![\w/-])", flags)
 
     def source_of(self, term: Term) -> str:
@@ -194,13 +194,18 @@ class TermList:
 def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tuple[Term, bool]:
     """The form that matched `text`: by its lower case, or (for a letter such as the long s, which matches s but
     is its own lower case) the form whose pattern takes the text."""
-    key = " ".join(text.split())
+    key = " ".join(text.split()).replace("\u2019", "'")
     found = forms.get(_lower(key) if fold else key)
     if found is None:
         flags = re.IGNORECASE if fold else 0
         found = next(value for form, value in forms.items()
-                     if re.fullmatch(_SEP.join(map(re.escape, form.split())), text, flags))  # fmt: skip
+                     if re.fullmatch(_pattern(form), text, flags))  # fmt: skip
     return found
+
+
+def _pattern(form: str) -> str:
+    """The pattern of a form: its words apart by blanks, a straight apostrophe matching a typographic one too."""
+    return _SEP.join(re.escape(word).replace("'", "['\u2019]") for word in form.split())
 
 
 def _lower(text: str) -> str:
