@@ -217,6 +217,19 @@ def test_coe712_eu_names(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("The Member States and the Urban Agenda for the EU agreed.")) == []
 
 
+def test_coe712_a_phrase_wrapped_over_two_lines_is_reported_without_a_fix(make_project: MakeProject) -> None:
+    """Text wrapped by hand breaks a phrase at a line end ('the member\nstates'): each line was searched alone, and
+    the phrase went unreported. It is reported where it starts; a fix, which changes one line, is not offered."""
+    text = "All the member\n  states agreed, as did the Czech\nRepublic and the chairman."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.line, d.column, d.message, d.fix is None) for d in found] == [
+        ("COE701", LINE + 2, col("Republic and the chairman.", "chairman"), "'chairman': write 'chair'", False),
+        ("COE712", LINE, col(text, "member"), "'member states': write 'Member States'", True),
+        ("COE713", LINE + 1, col("  states agreed, as did the Czech", "the Czech"),
+         "'the Czech Republic': write 'Czechia'", True)]
+    assert "line break" in found[1].hint
+
+
 def test_coe713_country_short_names(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("The Czech Republic joined.")), "COE713")
     assert (d.column, d.fix.replacement if d.fix else None) == (1, "Czechia")

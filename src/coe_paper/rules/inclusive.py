@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .registry import Finding, rule
-from .terms import TermList, shipped
+from .terms import Match, TermList, shipped
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -15,11 +15,32 @@ if TYPE_CHECKING:
 
 def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = ()) -> Iterator[Finding]:
     """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix."""
-    for index, text in terms.lines_to_search(prose.prose_lines(*kinds)):  # usually none: no listed words
+    lines = terms.lines_to_search(prose.prose_lines(*kinds))  # usually none: no listed words
+    for index, text in lines:
         for match in terms.find(text, prose.file_line(index)):
-            wording = " or ".join(f"'{w}'" for w in match.wording)
-            yield Finding(prose.file_line(index), match.start + 1, f"'{match.text}': write {wording}",
-                          f"source: {match.source}", match.fix)  # fmt: skip
+            yield Finding(prose.file_line(index), match.start + 1, _message(match), f"source: {match.source}",
+                          match.fix)  # fmt: skip
+    if lines:
+        yield from _across_lines(terms, prose, {index for index, _ in lines})
+
+
+def _across_lines(terms: TermList, prose: Prose, leading: set[int]) -> Iterator[Finding]:
+    """The phrases that run over a line break of a paragraph or footnote (text wrapped by hand), from the lines that
+    hold a phrase's lead word: reported, but not fixed (a fix changes one line)."""
+    for text, starts in prose.paragraphs:
+        if len(starts) < 2 or leading.isdisjoint(index for index, _ in starts):
+            continue
+        for match in terms.find(text.replace("\n", " "), 0):  # as long as the text: offsets stay
+            if "\n" in text[match.start : match.end]:
+                line, column = prose.place(starts, match.start)
+                phrase = " ".join(text[match.start : match.end].split())
+                yield Finding(line, column, _message(match, phrase), f"source: {match.source}; it runs over a line "
+                              "break: not fixed")  # fmt: skip
+
+
+def _message(match: Match, text: str | None = None) -> str:
+    wording = " or ".join(f"'{w}'" for w in match.wording)
+    return f"'{match.text if text is None else text}': write {wording}"
 
 
 @rule("COE701", "term on the inclusive-wording list, with the preferred wording", "data/inclusive.yaml (each "

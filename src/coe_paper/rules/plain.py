@@ -4,7 +4,6 @@ passives such as 'it is recommended that', which hide who recommends."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -28,12 +27,6 @@ _IMPERSONAL = re.compile(
 )
 
 
-def _place(prose: Prose, starts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """File (line, column) of `offset` in a paragraph's text (`starts` are in order of their offsets)."""
-    index, begin = starts[bisect_right(starts, offset, key=lambda s: s[1]) - 1]
-    return prose.file_line(index), offset - begin + 1
-
-
 @rule("COE731", "sentence over 40 words (`checks.max_sentence_words`)", f"{CLEARLY}: keep sentences short")
 def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
     limit = context.config.max_sentence_words
@@ -45,7 +38,7 @@ def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
             count = len(WORD_RE.findall(sentence))
             if count > limit:
                 lead = len(sentence) - len(sentence.lstrip())
-                line, column = _place(prose, starts, begin + lead)
+                line, column = prose.place(starts, begin + lead)
                 yield Finding(line, column, f"sentence of {count} words (more than {limit})",
                               f"split it: one idea per sentence reads more easily; source: {CLEARLY}")  # fmt: skip
             begin = end
@@ -58,7 +51,7 @@ def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
 def impersonal_passive(context: Context, prose: Prose) -> Iterator[Finding]:
     for text, starts in prose.paragraphs:
         for m in _IMPERSONAL.finditer(text):
-            line, column = _place(prose, starts, m.start())
+            line, column = prose.place(starts, m.start())
             phrase = " ".join(m.group().split())
             yield Finding(line, column, f"'{phrase}' hides who acts",
                           f"name the actor: 'the Partnership recommends that ...'; source: {CLEARLY}")  # fmt: skip

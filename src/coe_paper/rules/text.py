@@ -146,6 +146,11 @@ class Prose:
     def file_line(self, index: int) -> int:
         return self.body_line + index + 1
 
+    def place(self, starts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+        """File (line, column) of `offset` in a paragraph's text, given where its lines start (see `paragraphs`)."""
+        index, begin = starts[bisect_right(starts, offset, key=lambda start: start[1]) - 1]
+        return self.file_line(index), offset - begin + 1
+
     @cached_property
     def runs(self) -> frozenset[str]:
         """Every run of word characters in the prose, as written. A rule whose matches are made of whole runs (a
