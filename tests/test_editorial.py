@@ -275,6 +275,8 @@ def test_coe716_heading_full_stop(make_project: MakeProject) -> None:
     assert d.fix is not None and (d.fix.original, d.fix.replacement) == (".", "")
     assert editorial(make_project, prose("### Housing, transport, etc.\n\n### Next steps\n\nText.")) == []
     assert editorial(make_project, prose("### Cooperation with the U.S.\n\nText.")) == []  # --fix left 'U.S'
+    d = one(editorial(make_project, prose("### **Next steps.** ###\n\nText.")), "COE716")  # in emphasis: unreported
+    assert d.column == len("### **Next steps.") and d.fix is not None and d.fix.original == "."
 
 
 def test_coe716_a_setext_heading_whose_text_looks_like_an_underline(make_project: MakeProject) -> None:

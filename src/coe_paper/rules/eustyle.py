@@ -182,6 +182,7 @@ def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         index = block.end - 1  # a setext heading's text ends before its underline, which is not in the block
         text = re.sub(r"[ \t]+#+[ \t]*$", "", prose.masked[index].replace(MASK, " ")).rstrip()
+        text = text.rstrip("*").rstrip()  # the emphasis of '## *Next steps.*' closes after the full stop
         if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION_END.search(text):
             line = prose.file_line(index)
             yield Finding(line, len(text), "heading ends with a full stop",
