@@ -279,6 +279,20 @@ def test_coe716_heading_full_stop(make_project: MakeProject) -> None:
     assert d.column == len("### **Next steps.") and d.fix is not None and d.fix.original == "."
 
 
+def test_coe716_the_sections_title_is_a_heading_too(make_project: MakeProject) -> None:
+    """The front matter's title is the section's heading in the paper: the rules passed over it ('Next steps.',
+    'Support for the elderly' went unreported). Its findings are on its line, fixed where YAML allows."""
+    text = section_text("intro", "Words.\n", title="Support for the elderly.")
+    line = text.split("\n").index("title: Support for the elderly.") + 1
+    found = editorial(make_project, {INTRO: text})
+    assert [(d.code, d.line, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE701", line, len("title: Support for ") + 1, "older people"),
+        ("COE716", line, len("title: Support for the elderly."), "")]
+    quoted = section_text("intro", "Words.\n", title="The Ivory Coast")
+    d = one(editorial(make_project, {INTRO: quoted}), "COE713")  # Côte d'Ivoire: an apostrophe YAML would need
+    assert d.fix is None and "front matter" in d.hint
+
+
 def test_coe716_a_setext_heading_whose_text_looks_like_an_underline(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Text.\n\n==\n--\n\nMore text.")) == []  # stopped the checks: ValueError
     d = one(editorial(make_project, prose("Text.\n\nNext steps.\n--\n\nMore text.")), "COE716")

@@ -1,12 +1,12 @@
 """A content-keyed cache of each section's editorial findings (the COE7xx rules, the costliest checks), kept in the
 section cache as `editorial.pack` (store.py).
 
-A section's findings depend only on its path, where its body starts, its text, and what the rules read for the whole
-run: paper.yaml's `checks:`, the paper's word and term lists, the contributors' names, the dictionary and coe-paper's
-own code. The key of an entry is a SHA-256 of all of them (`salt` holds the run's part), so an entry is reused only
-for the same input and a changed section misses. The pack is read as untrusted data: store.py checks its version,
-its checksum and its shape, and an entry is used only when every finding in it decodes; the entries a run did not
-use are dropped when it saves.
+A section's findings depend only on its path, where its body starts, its text and front matter (whose title is
+checked as a heading), and what the rules read for the whole run: paper.yaml's `checks:`, the paper's word and term
+lists, the contributors' names, the dictionary and coe-paper's own code. The key of an entry is a SHA-256 of all of
+them (`salt` holds the run's part), so an entry is reused only for the same input and a changed section misses.
+The pack is read as untrusted data: store.py checks its version, its checksum and its shape, and an entry is used
+only when every finding in it decodes; the entries a run did not use are dropped when it saves.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ class SectionCache:
     def __init__(self, root: Path | None, salt: str) -> None:
         self.store = Store(root, KIND, salt, pack=True)
 
-    def key(self, path: str, body_line: int, body: str) -> str:
-        return self.store.key(path, body_line, body)
+    def key(self, path: str, body_line: int, body: str, front: str = "") -> str:
+        return self.store.key(path, body_line, body, front)
 
     def get(self, key: str) -> list[Diagnostic] | None:
         """The findings stored under `key`, or None when there are none or any of them is malformed."""

@@ -102,26 +102,28 @@ class Editor:
     def key(self, item: Parsed) -> str:
         assert self.cache is not None
         section = item.section
-        return self.cache.key(section.path, section.body_line, section.body)
+        return self.cache.key(section.path, section.body_line, section.body, section.front)
 
     def findings(self, item: Parsed) -> list[Diagnostic]:
         """The findings in one section (not the cache's: they are worked out)."""
-        from .text import read_prose
+        from .text import read_prose, read_title
 
         section, config, found = item.section, self.config, []
         prose = read_prose(section.path, section.body, section.body_line, item.tokens)
+        title = read_title(section.path, section.front, section.meta.title)
         by_line: dict[int, list[Suppression]] = {}
         for suppression in prose.suppressions:
             by_line.setdefault(suppression.line, []).append(suppression)
         for rule in self.chosen:
             assert rule.check is not None
             severity = cast(Severity, config.severity_of(rule.code, rule.severity))
-            for finding in rule.check(self.context, prose):
-                if _suppressed(by_line.get(finding.line, ()), rule.code):
-                    continue
-                finding = _unfixed(prose, finding)
-                found.append(Diagnostic(section.path, finding.line, finding.column, rule.code, severity,
-                                        finding.message, finding.hint, finding.fix))  # fmt: skip
+            for text in (title, prose) if title is not None else (prose,):
+                for finding in rule.check(self.context, text):
+                    if _suppressed(by_line.get(finding.line, ()), rule.code):
+                        continue
+                    finding = _unfixed(text, finding)
+                    found.append(Diagnostic(section.path, finding.line, finding.column, rule.code, severity,
+                                            finding.message, finding.hint, finding.fix))  # fmt: skip
         if config.selects("COE790"):
             found += _unused(prose, config)
         return found
@@ -175,6 +177,8 @@ def _unfixed(prose: Prose, finding: Finding) -> Finding:
     fix = finding.fix
     if fix is None:
         return finding
+    if any(char in prose.forbids for char in fix.replacement):
+        return replace(finding, hint=f"{finding.hint}; in the front matter: fix it by hand", fix=None)
     for start, end, why in prose.kept.get(fix.line - prose.body_line - 1, ()):
         if fix.column - 1 < end and fix.end - 1 > start:
             hint = f"{finding.hint}; {why}" if finding.hint else why

@@ -117,6 +117,7 @@ class Prose:
     blocks: list[Block]
     suppressions: list[Suppression]
     quoted: set[int] = field(default_factory=set)  # lines in a block quote
+    forbids: str = ""  # characters a fix may not write (in the front matter: YAML's)
 
     @cached_property
     def kept(self) -> dict[int, list[tuple[int, int, str]]]:
@@ -227,6 +228,27 @@ def read_prose(path: str, body: str, body_line: int, tokens: list[Token]) -> Pro
                     if "blockquote" in stack:
                         prose.quoted.add(index)
     return prose
+
+
+#: The section's title in its front matter, on one line: plain, or in quotes without escapes.
+_TITLE = re.compile(r"^title:[ \t]+(?:(?P<quote>[\"'])(?P<quoted>[^\"'\\]*)(?P=quote)"
+                    r"|(?P<plain>[^\"'\s#|>&*!%@`{\[].*?))[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def read_title(path: str, front: str, title: str) -> Prose | None:
+    """The section's title (a heading of the paper) as prose on its line of the front matter, which starts on the
+    file's line 2; None when the line's text is not the title as it stands (a folded or escaped value)."""
+    found = [m for m in _TITLE.finditer(front) if (m.group("quoted") or m.group("plain")) == title]
+    if len(found) != 1:
+        return None
+    m = found[0]
+    lines = ["---", *front.split("\n")]
+    index = front.count("\n", 0, m.start()) + 1
+    start = (m.start("quoted") if m.group("quote") else m.start("plain")) - m.start()
+    line = lines[index]
+    masked = {index: MASK * start + mask(title) + MASK * (len(line) - start - len(title))}
+    block = Block(index, index + 1, "heading")
+    return Prose(path, 0, lines, masked, {index: "heading"}, [block], [], forbids="\"'\\:#")
 
 
 def _suppressions(prose: Prose, text: str, index: int, applies_to: int) -> None:
