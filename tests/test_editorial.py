@@ -413,6 +413,8 @@ def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProjec
         "  - id: zwolle\n    name: Municipality of Zwolle\n    kind: city\n    country: NL\n")
     assert editorial(make_project, files) == []
     assert editorial(make_project, prose("The `mispeled` code and https://mispeled.example.org.")) == []
+    possessive = "Czechia\u2019s plan, the Eurocities\u2019 members and Zwolle's mispeled's words."  # listed names
+    assert editorial(make_project, {**files, **prose(possessive)}) == []
 
 
 def test_a_web_address_without_its_scheme_is_not_prose(make_project: MakeProject) -> None:

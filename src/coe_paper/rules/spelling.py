@@ -429,7 +429,7 @@ def _known(word: str, stop: bool, check: Speller, exact: frozenset[str], lower: 
         return True
     if stop and check.correct(word + "."):
         return True  # an abbreviation the dictionary holds with its full stop (etc.)
-    return word.endswith("'s") and check.correct(word[:-2])
+    return word.endswith("'s") and _known(word[:-2], False, check, exact, lower)  # Czechia's: a listed name's too
 
 
 def _compound_ok(word: str, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:
