@@ -468,6 +468,15 @@ def test_coe722_american_spelling(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Cities organise a programme of any size.")) == []
 
 
+def test_coe722_a_possessive_or_a_compound_is_read_by_its_parts(make_project: MakeProject) -> None:
+    """'organization\u2019s', 'color-coded' and 'well-organized' were read whole, and no American form matched."""
+    text = "The organization\u2019s color-coded maps of well-organized cities."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE722", col(text, "organization"), "organisation\u2019s"), ("COE722", col(text, "color"), "colour-coded"),
+        ("COE722", col(text, "well"), "well-organised")]
+
+
 def test_coe722_an_american_form_in_a_name_is_reported_but_not_fixed(make_project: MakeProject) -> None:
     """The World Health Organization and the Pew Research Center spell their names so (as the English Style Guide
     says): --fix wrote 'World Health Organisation'. A capitalised word beside another capitalised word is taken for

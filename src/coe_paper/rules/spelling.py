@@ -304,9 +304,18 @@ def _skip(word: str) -> bool:
 
 
 def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
-    """(British form, safe to fix) for an American spelling, else None."""
+    """(British form, safe to fix) for an American spelling, else None; of a possessive or a compound, for its
+    parts (organization's, color-coded)."""
     from .terms import match_case  # the term lists' module: a run that checks no section imports neither
 
+    if "-" in word or word.endswith(("'s", "\u2019s")):
+        stem, suffix = (word[:-2], word[-2:]) if word.endswith(("'s", "\u2019s")) else (word, "")
+        parts = stem.split("-")
+        found = [american(part, speller) if part else None for part in parts]
+        if all(answer is None for answer in found):
+            return None
+        british = "-".join(answer[0] if answer else part for answer, part in zip(found, parts, strict=True))
+        return british + suffix, all(answer[1] for answer in found if answer)
     mapped, no_fix = us_spellings()
     lower = word.lower()
     if lower in mapped:
