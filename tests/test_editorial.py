@@ -407,7 +407,9 @@ def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProjec
     text = "The mispeled word and Zwolle."
     found = editorial(make_project, prose(text))
     assert [(d.code, d.column) for d in found] == [("COE721", col(text, "mispeled")), ("COE721", col(text, "Zwolle"))]
-    assert "misspelled" in found[0].hint
+    assert "misspelled" in found[0].hint and found[0].hint.endswith("add it to paper/words.txt")
+    moved = with_checks("  words: lists/names.txt\n", prose(text))
+    assert editorial(make_project, moved)[0].hint.endswith("add it to lists/names.txt")  # not paper/words.txt
     files = {**prose(text), "paper/words.txt": "# names\nmispeled\n"}
     files["contributors.yaml"] = CONTRIBUTORS_YAML + (
         "  - id: zwolle\n    name: Municipality of Zwolle\n    kind: city\n    country: NL\n")

@@ -427,7 +427,7 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
         hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""
         yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
-                      hint + "if it is right, add it to paper/words.txt")  # fmt: skip
+                      f"{hint}if it is right, add it to {context.config.words}")  # fmt: skip
 
 
 def _known(word: str, stop: bool, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:
