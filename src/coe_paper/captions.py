@@ -38,6 +38,7 @@ class Caption:
     number: int
     text: str
     id: str = ""
+    below: bool = field(default=False, compare=False)  # a table's caption written after its table
 
     @property
     def label(self) -> str:
@@ -68,18 +69,41 @@ def table_caption_text(inline: Token) -> str | None:
     return TABLE_CAPTION_RE.sub("", text, count=1) if TABLE_CAPTION_RE.match(text) else None
 
 
-def table_caption_at(tokens: list[Token], index: int) -> str | None:
-    """The caption text when tokens[index] opens a `Table:` paragraph next to a table at the same depth."""
-    if tokens[index].type != "paragraph_open" or index + 2 >= len(tokens):
+def _caption_paragraph(tokens: list[Token], index: int) -> str | None:
+    """The caption text when tokens[index] opens a `Table:` paragraph."""
+    if index < 0 or tokens[index].type != "paragraph_open" or index + 2 >= len(tokens):
         return None
-    text = table_caption_text(tokens[index + 1])
+    return table_caption_text(tokens[index + 1])
+
+
+def _table_before(tokens: list[Token], index: int) -> int | None:
+    """Where the table ends right before tokens[index] (at its depth) opens, or None when no table does."""
+    before = tokens[index - 1] if index > 0 else None
+    if before is None or before.type != "table_close" or before.level != tokens[index].level:
+        return None
+    return next(i for i in range(index - 2, -1, -1) if tokens[i].type == "table_open")  # tables never nest
+
+
+def caption_below(tokens: list[Token], index: int) -> bool:
+    """Whether the `Table:` paragraph opening at tokens[index] captions the table right before it. As in pandoc,
+    a table takes the caption right before it, else the one right after it: a caption between two tables is the
+    first's only when the first has no caption before it (which may itself be the caption of a table before)."""
+    while (start := _table_before(tokens, index)) is not None:
+        if _caption_paragraph(tokens, start - 3) is None or tokens[start - 1].type != "paragraph_close":
+            return True  # that table has no caption before it
+        index = start - 3  # it has one, unless that one captions the table before it
+    return False
+
+
+def table_caption_at(tokens: list[Token], index: int) -> str | None:
+    """The caption text when tokens[index] opens a `Table:` paragraph that captions a table next to it at the same
+    depth (see `caption_below`): right before it, or right after it when that table has no caption before it."""
+    text = _caption_paragraph(tokens, index)
     if text is None:
         return None
-    level = tokens[index].level
     after = tokens[index + 3] if index + 3 < len(tokens) else None
-    before = tokens[index - 1] if index > 0 else None
-    if (after is not None and after.type == "table_open" and after.level == level) or (
-            before is not None and before.type == "table_close" and before.level == level):  # fmt: skip
+    if caption_below(tokens, index) or (after is not None and after.type == "table_open"
+                                        and after.level == tokens[index].level):  # fmt: skip
         return text
     return None
 
@@ -129,7 +153,8 @@ def collect(bodies: Iterable[list[Token]], start: tuple[int, int] = (0, 0), by_i
             text = table_caption_at(tokens, index)
             if text is not None:
                 counts[TABLE] += 1
-                found.add(tokens[index + 1], Caption(TABLE, counts[TABLE], *split_id(text)))
+                below = caption_below(tokens, index)
+                found.add(tokens[index + 1], Caption(TABLE, counts[TABLE], *split_id(text), below=below))
     return found
 
 

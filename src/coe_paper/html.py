@@ -140,7 +140,7 @@ def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
             if _owns_id(found, numbered):
                 tokens[index].attrSet("id", numbered.id)
             tokens[index + 1].children = [_text(_caption_text(numbered))]
-            if index and tokens[index - 1].type == "table_close":
+            if numbered.below:
                 after.append(index)
     for index in reversed(after):
         start = max(i for i in range(index) if tokens[i].type == "table_open")  # tables never nest

@@ -179,7 +179,7 @@ class Renderer:
         ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("keepNext"))
         self._caption(p, caption)
         sink = self._sinks[-1]
-        if len(sink) >= 2 and sink[-1] is p and sink[-2].tag == ooxml.w("tbl"):
+        if caption.below and len(sink) >= 2 and sink[-1] is p and sink[-2].tag == _TABLE:
             sink[-2], sink[-1] = p, sink[-2]
 
     # -- blocks --------------------------------------------------------------------------------------------

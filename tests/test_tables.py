@@ -1,0 +1,67 @@
+"""Tables next to each other, and the `Table:` captions between them: each table stays a table of its own in the
+.docx (Word joins two tables with nothing between them into one), and a caption goes to the table pandoc gives it
+to, in the .docx and the preview alike: a table takes the caption right before it, else the one right after it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+
+from coe_paper import pipeline, site
+from conftest import MakeProject, section_text
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TWO_CAPTIONED = ("## Budget\n\nTable: The budget per year {#tbl-budget}\n\n"
+                 "| Year | Amount |\n|---|---|\n| 2024 | 10 |\n\n"
+                 "Table: The members per city {#tbl-members}\n\n| City | Members |\n|---|---|\n| Ghent | 2 |\n")
+
+
+def housing(body: str) -> str:
+    """The housing section with `body`, and the heading the introduction links to."""
+    return section_text("housing", body + "\n### The data we need\n\nMembers collect data.\n", title="Housing")
+
+
+def build(make_project: MakeProject, tmp_path: Path, body: str) -> Path:
+    root = make_project({"sections/02-housing.md": housing(body)})
+    result = pipeline.assemble(root, tmp_path / "tables.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    return result.output
+
+
+def blocks(out: Path, after: str) -> list[str]:
+    """The body's blocks from the paragraph `after` on: a paragraph's text, "TABLE <first cell>" for a table."""
+    found: list[str] = []
+    for element in docx.Document(str(out)).element.body:
+        if element.tag == f"{W}tbl":
+            found.append("TABLE " + "".join(t.text or "" for t in element.find(f".//{W}tc").iter(f"{W}t")))
+        elif element.tag == f"{W}p":
+            found.append("".join(t.text or "" for t in element.iter(f"{W}t")))
+    return found[found.index(after):]
+
+
+def test_a_caption_between_two_tables_belongs_to_the_table_after_it_when_the_one_before_has_its_own(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    out = build(make_project, tmp_path, TWO_CAPTIONED)
+    assert blocks(out, "Budget")[1:5] == ["Table 1: The budget per year", "TABLE Year",
+                                          "Table 2: The members per city", "TABLE City"]  # fmt: skip
+
+
+def test_a_caption_between_two_tables_goes_above_the_first_when_it_has_none(make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:  # fmt: skip
+    body = "## Budget\n\n| Year |\n|---|\n| 2024 |\n\nTable: Written after its table\n\n| City |\n|---|\n| Ghent |\n"
+    out = build(make_project, tmp_path, body)
+    assert blocks(out, "Budget")[1:3] == ["Table 1: Written after its table", "TABLE Year"]
+    assert "TABLE City" in blocks(out, "Budget")
+
+
+def test_the_preview_places_a_caption_between_two_tables_as_the_word_document_does(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    root = make_project({"sections/02-housing.md": housing(TWO_CAPTIONED)})
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    order = [page.index(text) for text in ("Table 1: The budget per year", "2024", "Table 2: The members per city",
+                                           "Ghent")]  # fmt: skip
+    assert order == sorted(order), order
+    assert re.search(r'id="tbl-members"[^>]*>\s*Table 2: The members per city<', page)
+
