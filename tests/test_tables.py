@@ -65,3 +65,13 @@ def test_the_preview_places_a_caption_between_two_tables_as_the_word_document_do
     assert order == sorted(order), order
     assert re.search(r'id="tbl-members"[^>]*>\s*Table 2: The members per city<', page)
 
+
+def test_two_tables_with_nothing_between_them_stay_two_tables(make_project: MakeProject, tmp_path: Path) -> None:
+    body = ("## Budget\n\n| Year | Amount |\n|---|---|\n| 2024 | 10 |\n\n"
+            "| City | Members |\n|---|---|\n| Ghent | 2 |\n\n"
+            "- | In | Item |\n  |---|---|\n  | a | b |\n\n  | Second | Item |\n  |---|---|\n  | c | d |\n")
+    out = build(make_project, tmp_path, body)
+    found = blocks(out, "Budget")
+    assert found[1:4] == ["TABLE Year", "", "TABLE City"], found  # an empty paragraph keeps them apart
+    start = found.index("TABLE In")
+    assert found[start:start + 3] == ["TABLE In", "", "TABLE Second"], found
