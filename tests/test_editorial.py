@@ -463,6 +463,14 @@ def test_coe721_reads_a_word_with_decomposed_accents_whole(make_project: MakePro
         ("COE721", col(text, "mispeled"), "'mispeled' is not in the en_GB dictionary"),
         ("COE721", col(text, "te\u0301ste"), "'tésté' is not in the en_GB dictionary")]
 
+def test_coe721_reads_character_references_as_the_characters_they_stand_for(make_project: MakeProject) -> None:
+    """`&nbsp;`, `&lt;` and `&#8364;` print a space, '<' and a euro sign: their names were reported as the unknown
+    words 'nbsp', 'lt' and 'gt'; a misspelt word next to one still is."""
+    text = "Ten&nbsp;cities, &lt;tags&gt;, R&amp;D and &#8364; or &#x20AC; but mispeled&nbsp;here."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found] == [("COE721", col(text, "mispeled"))]
+
+
 def test_coe722_american_spelling(make_project: MakeProject) -> None:
     found = editorial(make_project, prose("Cities organize a program."))
     assert [(d.code, d.fix.replacement if d.fix else None) for d in found] == [

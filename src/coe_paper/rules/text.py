@@ -1,5 +1,6 @@
 """A section's prose as the editorial rules see it: the body's lines with code, URLs, e-mail addresses, HTML,
-footnote labels and the underscores of emphasis blanked out (same length, so columns stay exact), and the blocks
+character references (`&nbsp;`), footnote labels and the underscores of emphasis blanked out (same length, so
+columns stay exact), and the blocks
 the rules need (headings, paragraphs, tables, footnotes) by line.
 
 Only lines that markdown-it gives to an inline token are prose: fenced and indented code, HTML blocks and link
@@ -44,6 +45,7 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
         rf"|(?:{'|'.join(_TLDS)})(?![\w-]|\.\w))")),
     (("{#",), re.compile(r"\{#[^\s{}]+\}")),  # a caption's id for cross-references
     (("_",), re.compile(r"(?<![^\W_])_+(?=[^\W_])|(?<=[^\W_])_+(?![^\W_])")),  # _emphasis_ (not snake_case)
+    (("&",), re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")),  # &nbsp; &#8364;
 ]
 
 
