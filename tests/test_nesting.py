@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -154,3 +155,31 @@ def test_no_text_is_lost_pandoc_reads_every_word_back(make_project: MakeProject,
                                     check=True).stdout)  # fmt: skip
     kinds = {block["t"] for block in ast["blocks"]}
     assert "BlockQuote" in kinds  # indented quote paragraphs read back as quotes
+
+
+def test_a_footnote_referred_to_inside_a_footnote_leaves_no_reference_there_and_is_reported(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """Word has no footnotes in footnotes: a reference inside one made a .docx LibreOffice could not open at all
+    (so no layout pass and no PDF). The reference is left out with COE605, and a note that only a note refers to
+    is not in the document (COE604); a note the text refers to as well is kept."""
+    body = ("## Notes\n\nA claim[^outer] and another[^both].\n\n"
+            "[^outer]: The outer note cites[^inner] and[^both].\n\n[^inner]: Only a note refers to this.\n\n"
+            "[^both]: Both refer to this.\n\n### The data we need\n\nText.\n")
+    root = make_project({"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "notes.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    found = [(d.code, d.line, d.column) for d in result.diagnostics if d.code in ("COE604", "COE605")]
+    line = "[^outer]: The outer note cites[^inner] and[^both]."
+    assert found == [("COE605", 13, line.index("[^inner]") + 1), ("COE605", 13, line.index("[^both]") + 1),
+                     ("COE604", 15, 1)], found  # fmt: skip
+    assert "only from inside another footnote" in next(d.message for d in result.diagnostics if d.code == "COE604")
+    document = docx.Document(str(result.output))
+    with zipfile.ZipFile(result.output) as package:
+        footnotes = etree.fromstring(package.read("word/footnotes.xml"))
+    assert not list(footnotes.iter(f"{W}footnoteReference"))
+    texts = ["".join(t.text or "" for t in note.iter(f"{W}t")).strip() for note in footnotes.iter(f"{W}footnote")
+             if int(note.get(f"{W}id")) > 0]  # fmt: skip
+    assert texts == ["The outer note cites and.", "Both refer to this."], texts
+    body_xml = etree.tostring(document.element.body)
+    assert body_xml.count(b"footnoteReference") == 2
+

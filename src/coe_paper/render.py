@@ -322,21 +322,25 @@ class Renderer:
 
     def _footnote_open(self, token: Token) -> None:
         self._footnote_local = int(token.meta["id"])
-        self._footnote = self._global_footnote(self._footnote_local)
+        self._footnote = self._footnote_ids.get(self._footnote_local, 0)  # 0: only other footnotes refer to it
         self._sinks.append([])
 
     def _footnote_close(self, token: Token) -> None:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
-        self.doc.add_footnote(self._footnote, paragraphs)
+        if self._footnote:  # the text refers to it (footnotes are rendered after the text)
+            self.doc.add_footnote(self._footnote, paragraphs)
         for copy in self._footnote_copies.get(self._footnote_local, ()):
             self.doc.add_footnote(copy, [deepcopy(p) for p in paragraphs])
         self._footnote = None
 
-    def _footnote_ref(self, token: Token) -> int:
-        """Word footnotes have one reference each: a footnote cited again gets its own copy."""
+    def _footnote_ref(self, token: Token) -> int | None:
+        """Word footnotes have one reference each: a footnote cited again gets its own copy. Word has no footnotes
+        in footnotes: a reference inside one is left out (COE605)."""
+        if self._footnote is not None:
+            return None
         local = int(token.meta["id"])
-        if not token.meta.get("subId"):
+        if local not in self._footnote_ids:
             return self._global_footnote(local)
         copy = self.doc.next_footnote_id()
         self._footnote_copies.setdefault(local, []).append(copy)

@@ -41,11 +41,11 @@ def clean(text: str) -> str:
 
 
 def write_inline(doc: Sink, captions: cap.Captions | None, children: Sequence[Token], p: Element,
-                 base_flags: tuple[str, ...], footnote_ref: Callable[[Token], int],
+                 base_flags: tuple[str, ...], footnote_ref: Callable[[Token], int | None],
                  image: Callable[[Token, Element], None]) -> None:
     """Runs for inline tokens, appended to `p`: formatting, code, links, images, footnote references, breaks.
     `image` places a picture (the renderer's: a figure's caption follows its paragraph) and `footnote_ref` gives a
-    footnote reference its footnote's id."""
+    footnote reference its footnote's id (None: none is written)."""
     flags = list(base_flags)
     target = p
     char_style: str | None = None
@@ -108,6 +108,6 @@ def write_inline(doc: Sink, captions: cap.Captions | None, children: Sequence[To
             target, char_style = p, None
         elif kind == "image":
             image(child, target)
-        elif kind == "footnote_ref":
-            ooxml.footnote_reference(target, footnote_ref(child), doc.style("footnote reference"))
+        elif kind == "footnote_ref" and (note := footnote_ref(child)) is not None:
+            ooxml.footnote_reference(target, note, doc.style("footnote reference"))
     flush()

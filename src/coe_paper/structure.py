@@ -1,8 +1,8 @@
 """Block structure Word cannot show as written: lists nested deeper than Word's nine numbering levels (their items
 are shown at the ninth, COE403) and nesting so deep that the Markdown parser stops reading it (COE404). The parser's
 bound (`limits.markdown_nesting`) keeps it from recursing without end; past it, text would be dropped, so that is an
-error rather than a silent loss. Raw HTML shown as text (COE406), and a footnote no text refers to, whose words the
-document leaves out (COE604)."""
+error rather than a silent loss. Raw HTML shown as text (COE406), a footnote no text refers to, whose words the
+document leaves out (COE604), and a footnote reference inside a footnote, which Word cannot hold (COE605)."""
 
 from __future__ import annotations
 
@@ -65,17 +65,46 @@ _FOOTNOTE_DEF = re.compile(r"^[ \t>]*\[\^([^\]\s]+)\]:")
 _CODE = ("fence", "code_block")
 
 
+def _references(tokens: Sequence[Token]) -> tuple[set[str], list[tuple[Token, str]]]:
+    """The footnote labels the text refers to, and the references inside footnotes (inline token and label)."""
+    text: set[str] = set()
+    inner: list[tuple[Token, str]] = []
+    depth = 0
+    for token in tokens:
+        depth += {"footnote_open": 1, "footnote_close": -1}.get(token.type, 0)
+        for child in token.children or () if token.type == "inline" else ():
+            if child.type == "footnote_ref":
+                label = str(child.meta.get("label"))
+                if depth:
+                    inner.append((token, label))
+                else:
+                    text.add(label)
+    return text, inner
+
+
 def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
     """COE604 a footnote defined (`[^label]: ...`) that no text refers to: the parser leaves its words out of the
-    document, so they would be lost without a word."""
+    document, so they would be lost without a word. COE605 a reference inside a footnote: Word has no footnotes in
+    footnotes, so the reference is left out (and the note's words with it when only notes refer to it: COE604)."""
     if "[^" not in body:
         return
-    referred = {str(child.meta.get("label")) for token in tokens if token.type == "inline"
-                for child in token.children or () if child.type == "footnote_ref"}  # fmt: skip
+    referred, inner = _references(tokens)
+    lines = body.split("\n")
+    for token, label in inner:
+        first, last = token.map or (0, 1)
+        line, column = next(((index, lines[index].find(f"[^{label}]")) for index in range(first, last)
+                             if f"[^{label}]" in lines[index]), (first, 0))  # fmt: skip
+        yield warning(path, body_line + line + 1, column + 1, "COE605", f"footnote reference [^{label}] inside a "
+                      "footnote is left out: Word has no footnotes in footnotes",
+                      f"refer to [^{label}] from the text, or write its words into this footnote")  # fmt: skip
+    from_notes = {label for _, label in inner}
     code = {line for token in tokens if token.type in _CODE and token.map for line in range(*token.map)}
-    for index, text in enumerate(body.split("\n")):
+    for index, text in enumerate(lines):
         found = _FOOTNOTE_DEF.match(text) if "[^" in text else None
         if found and found.group(1) not in referred and index not in code:
+            label = found.group(1)
+            why = "is referred to only from inside another footnote" if label in from_notes else \
+                "is never referred to"  # fmt: skip
             yield warning(path, body_line + index + 1, found.start(1) - 1, "COE604",
-                          f"footnote [^{found.group(1)}] is never referred to: its text is not in the document",
-                          f"refer to it with [^{found.group(1)}] where it belongs, or delete it")  # fmt: skip
+                          f"footnote [^{label}] {why}: its text is not in the document",
+                          f"refer to it with [^{label}] where it belongs, or delete it")  # fmt: skip
