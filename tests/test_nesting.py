@@ -183,3 +183,21 @@ def test_a_footnote_referred_to_inside_a_footnote_leaves_no_reference_there_and_
     body_xml = etree.tostring(document.element.body)
     assert body_xml.count(b"footnoteReference") == 2
 
+
+
+def test_a_heading_in_a_footnote_stays_in_it_as_bold_text(make_project: MakeProject, tmp_path: Path) -> None:
+    """A heading inside a footnote became a Heading 2 of the paper in the footnote: numbered as a section of its
+    own, listed in the contents after the chapter's last heading. It is bold footnote text, as in a quote."""
+    body = ("## Notes\n\nA claim[^source].\n\n[^source]: The source.\n\n    ## Heading in a note\n\n"
+            "    More of the note.\n\n### The data we need\n\nText.\n")
+    root = make_project({"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "notes.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    with zipfile.ZipFile(result.output) as package:
+        footnotes = etree.fromstring(package.read("word/footnotes.xml"))
+        document = package.read("word/document.xml").decode()
+    heading = next(p for p in footnotes.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t")) ==
+                   "Heading in a note")  # fmt: skip
+    assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "FootnoteText"
+    assert heading.find(f".//{W}b") is not None
+    assert "Heading in a note" not in document  # not in the contents

@@ -218,7 +218,8 @@ class Renderer:
         return 720 * self._quote + (720 * (self._lists[-1].level + 1) if self._lists else 0)
 
     def _heading_open(self, token: Token) -> None:
-        if self._quote or self._lists:  # a heading inside a quote or list item stays there, as bold text
+        # a heading inside a quote, a list item or a footnote stays there, as bold text
+        if self._quote or self._lists or self._footnote is not None:
             self._paragraph_open(token)
             self._cell_flags = (ooxml.BOLD,)
             return
