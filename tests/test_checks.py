@@ -293,6 +293,15 @@ def test_coe401_heading_skips_a_level(make_project: MakeProject) -> None:
     assert d.hint == "use ### here"
 
 
+def test_a_heading_in_a_quote_list_item_or_footnote_is_no_heading_of_the_paper(make_project: MakeProject) -> None:
+    """Such a heading is bold text where it stands (README): its level skipped none (COE401, an error that stopped
+    the build) and started no chapter (COE402), and a link to it found no bookmark in Word, yet passed (COE601)."""
+    body = (f"## Top\n\n> #### Quoted\n\n> # Quoted title\n\n- ##### In an item\n\n{FILLER}[^note]\n\n"
+            "[^note]: A note.\n\n    # In a note\n\n    More of it.\n\nSee [the quote](#quoted).\n")
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE601", "error", INTRO, 25, 17), d
+
+
 def test_coe402_level_one_heading(make_project: MakeProject) -> None:
     d = only(validate(make_project, intro(f"{FILLER}\n\n# Big heading\n\n## Smaller\n")))
     assert where(d) == ("COE402", "warning", INTRO, 11, 1)

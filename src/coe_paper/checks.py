@@ -237,10 +237,11 @@ def words(project: Project, item: Parsed) -> Iterator[Diagnostic]:
 
 
 def headings(item: Parsed) -> Iterator[Diagnostic]:
-    """COE402 a level-1 heading in a body (the title is level 1), COE401 a heading that skips a level."""
+    """COE402 a level-1 heading in a body (the title is level 1), COE401 a heading that skips a level. A heading
+    inside a quote, a list item or a footnote is bold text where it stands, no heading of the paper."""
     level = 1
     for token in item.tokens:
-        if token.type != "heading_open":
+        if token.type != "heading_open" or token.level:
             continue
         new = int(token.tag[1])
         line = item.line(token)

@@ -68,7 +68,7 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
     tokens = item.tokens
     slugs, links, pictures = [], [], []
     for index, token in enumerate(tokens):
-        if token.type == "heading_open":
+        if token.type == "heading_open" and not token.level:  # in a quote, item or footnote: bold text
             slugs.append(slugify(plain_text(tokens[index + 1].children)))
         found: dict[str, tuple[int, int]] = {}  # where each needle was found last in this block (it may repeat)
         for child in token.children or ():
