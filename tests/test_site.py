@@ -583,3 +583,17 @@ def test_the_page_template_is_compiled_once_a_process(make_project: MakeProject,
     for _ in range(2):
         site.build(root, tmp_path / "site")
     assert site._page_template.cache_info().misses == compiled
+
+
+def test_a_heading_in_a_quote_list_item_or_footnote_is_bold_text_as_in_the_word_document(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """The .docx shows such a heading as bold text where it stands; the preview made it a heading of the page (in
+    its outline, with an id a link could reach although validate reports that link, COE601)."""
+    body = ("## Charts\n\n> ### Quoted heading\n>\n> Quoted text.\n\n- #### Item heading\n\n  Item text.\n\n"
+            "A claim[^note].\n\n[^note]: The note.\n\n    ## Note heading\n\n    More of the note.\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    for text in ("Quoted heading", "Item heading", "Note heading"):
+        assert re.search(rf"<p>\s*<strong>{text}</strong></p>", page), text
+        assert not re.search(rf"<h\d[^>]*>\s*{text}", page), text
+    assert 'id="quoted-heading"' not in page

@@ -7,7 +7,8 @@ The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); 
 - links keep only https, http, mailto and `#anchors` (others stay text); a link to another section or heading
   points at its id on the page; a relative file link stays as written (COE603 already warns about it);
 - headings move one level down (the page's `h1` is the paper, a section title is `h2`, its `##` is `h3`) and get
-  GitHub-style ids, unique on the page, as Word's bookmarks are unique in the document;
+  GitHub-style ids, unique on the page, as Word's bookmarks are unique in the document; a heading inside a quote,
+  a list item or a footnote is a paragraph of bold text, as in the .docx;
 - an image alone in its paragraph is a `<figure>`; its title (`![alt](src "title")`) is the caption, else the alt
   text is; its file is copied into the site and the `src` points at the copy;
 - captions read as in the .docx (captions.py): "Figure 2: ..." and a `Table:` line as "Table 1: ...", numbered
@@ -82,13 +83,28 @@ def _shift_headings(tokens: list[Token], anchors: Anchors) -> None:
     order is what screen readers navigate by; a paper's own template may still skip one)."""
     previous = 0
     for index, token in enumerate(tokens):
-        if token.type == "heading_open":
+        if token.type in ("heading_open", "heading_close") and token.level:  # in a quote, item or footnote
+            _bold_paragraph(tokens, index)
+        elif token.type == "heading_open":
             level = min(int(token.tag[1]) + 1, 6)
             level = min(level, previous + 1) if previous else level
             token.tag, previous = f"h{level}", level
             token.attrSet("id", anchors.claim(slugify(plain_text(tokens[index + 1].children))))
         elif token.type == "heading_close":
             token.tag = f"h{previous}"
+
+
+def _bold_paragraph(tokens: list[Token], index: int) -> None:
+    """The heading that tokens[index] opens or closes as a paragraph of bold text, as the .docx shows a heading
+    inside a quote, a list item or a footnote (no heading of the paper, no entry in the page's outline)."""
+    token = tokens[index]
+    token.tag = "p"
+    if token.type == "heading_close":
+        token.type = "paragraph_close"
+        return
+    token.type = "paragraph_open"
+    inline = tokens[index + 1]
+    inline.children = [Token("strong_open", "strong", 1), *(inline.children or []), Token("strong_close", "strong", -1)]
 
 
 def _figures(tokens: list[Token], found: cap.Captions) -> None:
