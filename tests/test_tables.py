@@ -5,9 +5,11 @@ to, in the .docx and the preview alike: a table takes the caption right before i
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import docx
+from lxml import etree
 
 from coe_paper import pipeline, site
 from conftest import MakeProject, section_text
@@ -75,3 +77,22 @@ def test_two_tables_with_nothing_between_them_stay_two_tables(make_project: Make
     assert found[1:4] == ["TABLE Year", "", "TABLE City"], found  # an empty paragraph keeps them apart
     start = found.index("TABLE In")
     assert found[start:start + 3] == ["TABLE In", "", "TABLE Second"], found
+
+
+def test_a_footnote_in_a_table_caption_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """A caption is written from its words: a footnote reference in a `Table:` line was dropped, and with it the
+    footnote, from the .docx and (its reference) from the preview, without a word."""
+    body = ("## Budget\n\nTable: The budget per year[^source] {#tbl-budget}\n\n| Year |\n|---|\n| 2024 |\n\n"
+            "[^source]: The partnership's accounts.\n")
+    out = build(make_project, tmp_path, body)
+    with zipfile.ZipFile(out) as package:
+        document = etree.fromstring(package.read("word/document.xml"))
+        footnotes = etree.fromstring(package.read("word/footnotes.xml"))
+    caption = next(p for p in document.iter(f"{W}p") if "budget per year" in "".join(p.itertext()))
+    reference = caption.find(f".//{W}footnoteReference")
+    assert reference is not None
+    note = next(n for n in footnotes.iter(f"{W}footnote") if n.get(f"{W}id") == reference.get(f"{W}id"))
+    assert "".join(t.text or "" for t in note.iter(f"{W}t")).strip() == "The partnership's accounts."
+    root = make_project({"sections/02-housing.md": housing(body)})
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert re.search(r'Table 1: The budget per year<sup class="footnote-ref"><a href="#fn-housing-1"', page)

@@ -155,7 +155,8 @@ def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
             tokens[index].attrSet("class", "table-caption")
             if _owns_id(found, numbered):
                 tokens[index].attrSet("id", numbered.id)
-            tokens[index + 1].children = [_text(_caption_text(numbered))]
+            notes = [child for child in tokens[index + 1].children or () if child.type == "footnote_ref"]
+            tokens[index + 1].children = [_text(_caption_text(numbered)), *notes]  # its footnotes after its words
             if numbered.below:
                 after.append(index)
     for index in reversed(after):

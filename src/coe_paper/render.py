@@ -171,13 +171,17 @@ class Renderer:
             mark = (self.doc.next_bookmark_id(), bookmark_name(caption.id))
         return cap.caption_paragraph(p, caption, mark)
 
-    def _table_caption(self, p: Element, caption: cap.Caption) -> None:
-        """A `Table:` paragraph as the table's caption, kept with the table and placed above it."""
+    def _table_caption(self, p: Element, caption: cap.Caption, token: Token) -> None:
+        """A `Table:` paragraph as the table's caption, kept with the table and placed above it; its footnotes
+        follow its words."""
         for mark in [*p.iter(ooxml.w("bookmarkStart"), ooxml.w("bookmarkEnd"))]:  # apply sees no source block here
             p.remove(mark)
         ooxml.set_style(p, self.doc.style("caption") or "Caption")
         ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("keepNext"))
         self._caption(p, caption)
+        for child in token.children or ():
+            if child.type == "footnote_ref" and (note := self._footnote_ref(child)) is not None:
+                ooxml.footnote_reference(p, note, self.doc.style("footnote reference"))
         sink = self._sinks[-1]
         if caption.below and len(sink) >= 2 and sink[-1] is p and sink[-2].tag == _TABLE:
             sink[-2], sink[-1] = p, sink[-2]
@@ -354,7 +358,7 @@ class Renderer:
             p = self._new_p(None, token)
         found = self.origin.captions.of(token) if self.origin.captions is not None else None
         if found is not None and found.kind == cap.TABLE and self._table is None:
-            self._table_caption(p, found)
+            self._table_caption(p, found, token)
             return
         if self._heading is not None and self._heading[1] is p:
             heading, self._heading = self._heading[0], None
