@@ -201,3 +201,16 @@ def test_a_heading_in_a_footnote_stays_in_it_as_bold_text(make_project: MakeProj
     assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "FootnoteText"
     assert heading.find(f".//{W}b") is not None
     assert "Heading in a note" not in document  # not in the contents
+
+
+def test_a_line_break_in_a_heading_is_a_space_in_the_contents(make_project: MakeProject, tmp_path: Path) -> None:
+    """`<br>` breaks a heading's line in the text; its contents entry ran the two lines together ("Homessecond")."""
+    from test_publish import contents
+
+    body = "## Homes for all<br>and for each\n\nText.\n\n### The data we need\n\nText.\n"
+    root = make_project({"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "break.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    assert "2.1 Homes for all and for each" in [text for text, _, _ in contents(result.output)]
+    heading = paragraph(docx.Document(str(result.output)), "Homes for all\nand for each")
+    assert heading.find(f".//{W}br") is not None

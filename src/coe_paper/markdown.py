@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # markdown-it loads when something is parsed: a build from th
     from markdown_it.token import Token
 
 WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
+_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)  # a line break, as structure.INLINE_HTML reads it
 
 
 @cache
@@ -73,8 +74,9 @@ def walk(tokens: list[Token]) -> Iterator[tuple[Token, Token | None]]:
             yield child, token
 
 
-def plain_text(children: list[Token] | None) -> str:
-    """The visible text of inline tokens."""
+def plain_text(children: list[Token] | None, html_breaks: bool = False) -> str:
+    """The visible text of inline tokens; with `html_breaks`, a `<br>` is a space, as it reads (a heading's slug
+    leaves it out, as GitHub's and pandoc's do)."""
     out: list[str] = []
     for child in children or ():
         kind = child.type
@@ -84,6 +86,8 @@ def plain_text(children: list[Token] | None) -> str:
             out.append(" ")
         elif kind == "image":
             out.append(plain_text(child.children))
+        elif html_breaks and kind == "html_inline" and _BR_RE.fullmatch(child.content):
+            out.append(" ")
     return "".join(out)
 
 

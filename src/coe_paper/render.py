@@ -362,8 +362,8 @@ class Renderer:
             return
         if self._heading is not None and self._heading[1] is p:
             heading, self._heading = self._heading[0], None
-            text = plain_text(token.children)
-            slug = slugify(text)
+            text = plain_text(token.children, html_breaks=True)
+            slug = slugify(plain_text(token.children))
             name = bookmark_name(slug) if slug and self.doc.claim_anchor(bookmark_name(slug)) else ""
             if not name:
                 name = f"_Toc{self.doc.next_bookmark_id()}"
