@@ -597,3 +597,23 @@ def test_a_heading_in_a_quote_list_item_or_footnote_is_bold_text_as_in_the_word_
         assert re.search(rf"<p>\s*<strong>{text}</strong></p>", page), text
         assert not re.search(rf"<h\d[^>]*>\s*{text}", page), text
     assert 'id="quoted-heading"' not in page
+
+
+def test_nested_lists_are_numbered_as_the_word_document_numbers_them(browser: Browser, make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:  # fmt: skip
+    """Word numbers a list by its depth among all the lists around it, of either kind: 1., a., i., then again
+    (ooxml_parts.ORDERED); a browser numbered every nested ordered list 1, 2, 3. A footnote's list starts at the
+    first depth, as in the .docx."""
+    body = ("## Lists\n\n1. one\n   1. alpha\n      1. roman\n         1. back to numbers\n            - bullet\n\n"
+            "> - quoted bullet\n>   1. quoted alpha\n\nA claim[^note].\n\n[^note]: The note.\n\n    1. note item\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    page = site.build(root, tmp_path / "site").page  # type: ignore[union-attr]
+    assert page is not None
+    browser.load(page.as_uri())
+    styles = browser.evaluate("Object.fromEntries([...document.querySelectorAll('section#outlook li')].map(li => "
+                              "[li.firstChild.textContent.trim() || li.textContent.trim().split('\\n')[0], "
+                              "getComputedStyle(li).listStyleType]))")  # fmt: skip
+    assert styles["one"] == "decimal" and styles["alpha"] == "lower-alpha", styles
+    assert styles["roman"] == "lower-roman" and styles["back to numbers"] == "decimal", styles
+    assert styles["bullet"] == "circle", styles  # Word's bullets by depth: a dot, a circle, a square, again
+    assert styles["quoted alpha"] == "lower-alpha" and styles["note item"] == "decimal", styles
