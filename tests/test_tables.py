@@ -96,3 +96,16 @@ def test_a_footnote_in_a_table_caption_is_kept(make_project: MakeProject, tmp_pa
     root = make_project({"sections/02-housing.md": housing(body)})
     page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
     assert re.search(r'Table 1: The budget per year<sup class="footnote-ref"><a href="#fn-housing-1"', page)
+
+
+def test_a_table_caption_line_that_captions_nothing_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """A table takes one caption: a second `Table:` line after a table that has its caption before it stays text,
+    as in pandoc, `{#id}` and all; it is now reported (COE508) instead of printing unsaid."""
+    body = ("## Budget\n\nTable: The budget per year\n\n| Year |\n|---|\n| 2024 |\n\n"
+            "Table: A second caption {#tbl-second}\n")
+    root = make_project({"sections/02-housing.md": housing(body)})
+    found = [(d.code, d.severity, d.line, d.column) for d in pipeline.load(root).diagnostics if d.code == "COE508"]
+    assert found == [("COE508", "warning", 17, 1)], found
+    out = build(make_project, tmp_path, body)
+    assert blocks(out, "Budget")[1:4] == ["Table 1: The budget per year", "TABLE Year",
+                                          "Table: A second caption {#tbl-second}"]  # fmt: skip

@@ -217,6 +217,20 @@ def uncaptioned(item: Parsed) -> Iterator[Diagnostic]:
                               f'give it a title: ![...]({src} "What the figure shows")')  # fmt: skip
 
 
+def stray_table_captions(item: Parsed) -> Iterator[Diagnostic]:
+    """COE508 a `Table:` line right after a table that has its caption before it, and before no table: a table
+    takes one caption, so the line stays text (as in pandoc), its `{#id}` too."""
+    if "Table:" not in item.section.body:
+        return
+    tokens = item.tokens
+    for index, token in outside_tables(tokens):
+        if _table_before(tokens, index) is not None and _caption_paragraph(tokens, index) is not None \
+                and table_caption_at(tokens, index) is None:  # fmt: skip
+            yield warning(item.section.path, item.line(token), 1, "COE508", "this 'Table:' line captions no table: "
+                          "the table before it has its caption, so it is shown as text",
+                          "delete one of the two captions, or move this one to the table it belongs to")  # fmt: skip
+
+
 def duplicates(parsed: Iterable[Parsed]) -> Iterator[Diagnostic]:
     """COE507 a caption id used twice (from the sections' facts)."""
     seen: dict[str, str] = {}
