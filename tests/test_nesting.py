@@ -214,3 +214,23 @@ def test_a_line_break_in_a_heading_is_a_space_in_the_contents(make_project: Make
     assert "2.1 Homes for all and for each" in [text for text, _, _ in contents(result.output)]
     heading = paragraph(docx.Document(str(result.output)), "Homes for all\nand for each")
     assert heading.find(f".//{W}br") is not None
+
+
+def test_a_loose_list_keeps_the_space_between_its_paragraphs_and_a_tight_one_does_not(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """The List Paragraph style has contextual spacing (no space between paragraphs of one style): the paragraphs
+    of a loose list item, and its items, ran together like the lines of one paragraph. As in pandoc and the
+    preview, a loose list's paragraphs keep their space after; a tight list stays compact."""
+    body = ("## Lists\n\n- First item.\n\n  Its second paragraph.\n\n- Second item.\n\nBetween.\n\n"
+            "- tight one\n- tight two\n\n### The data we need\n\nText.\n")
+    root = make_project({"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "loose.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    document = docx.Document(str(result.output))
+
+    def contextual(text: str) -> bool:
+        found = paragraph(document, text).find(f"{W}pPr/{W}contextualSpacing")
+        return found is None or found.get(f"{W}val") not in ("0", "false")
+
+    assert not any(contextual(text) for text in ("First item.", "Its second paragraph.", "Second item."))
+    assert contextual("tight one") and contextual("tight two")

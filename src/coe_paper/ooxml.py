@@ -145,7 +145,7 @@ def set_bottom_border(p: Element) -> None:
 
 
 _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "pBdr", "shd", "tabs",
-              "spacing", "ind", "jc", "outlineLvl")
+              "spacing", "ind", "contextualSpacing", "jc", "outlineLvl")
 
 
 def insert_ppr_child(props: Element, child: Element) -> None:

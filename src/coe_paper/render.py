@@ -196,6 +196,8 @@ class Renderer:
         elif self._containers:  # the innermost container decides: a quote in a list item is a quote
             style = "Quote" if self._containers[-1] == "quote" else "List Paragraph"
         p = self._new_p(style, token)
+        if style == "List Paragraph" and not token.hidden:  # a loose list: its paragraphs keep their space after
+            ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("contextualSpacing", val="0"))
         if self._footnote is not None and len(self._sinks[-1]) == 1:
             ooxml.footnote_ref_mark(p, self.doc.style("footnote reference"))
         self._place_in_list(p)
