@@ -234,3 +234,17 @@ def test_a_loose_list_keeps_the_space_between_its_paragraphs_and_a_tight_one_doe
 
     assert not any(contextual(text) for text in ("First item.", "Its second paragraph.", "Second item."))
     assert contextual("tight one") and contextual("tight two")
+
+
+def test_an_item_that_starts_with_a_table_has_its_bullet_before_the_table(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A table cannot carry a bullet: the item's bullet came after its table, as an empty item of its own."""
+    body = "## Items\n\n- | In | Item |\n  |---|---|\n  | a | b |\n- normal\n\n### The data we need\n\nText.\n"
+    root = make_project({"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "items.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    table = next(t._tbl for t in docx.Document(str(result.output)).tables if t.rows[0].cells[0].text == "In")
+    bullet, after = table.getprevious(), table.getnext()
+    assert bullet.find(f"{W}pPr/{W}numPr") is not None and not "".join(bullet.itertext()).strip()
+    assert "".join(t.text or "" for t in after.iter(f"{W}t")) == "normal"
+    assert table.find(f"{W}tblPr/{W}tblInd").get(f"{W}w") == "720"

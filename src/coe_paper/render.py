@@ -316,7 +316,10 @@ class Renderer:
         assert table is not None
         self._table = None
         self._cell_flags = ()
-        if self._sinks[-1] and self._sinks[-1][-1].tag == _TABLE:  # Word would join the two tables into one
+        if self._lists and self._lists[-1].pending:  # an item that starts with a table: its bullet comes first
+            self._place_in_list(self._new_p("List Paragraph"))
+            self._p = None
+        elif self._sinks[-1] and self._sinks[-1][-1].tag == _TABLE:  # Word would join the two tables into one
             self._emit(ooxml.paragraph())
         self._emit(ooxml.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns,
                                self._indent(), table.pictured, self.doc.fit_pictures))
