@@ -5,13 +5,15 @@ to, in the .docx and the preview alike: a table takes the caption right before i
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from pathlib import Path
 
 import docx
 from lxml import etree
 
-from coe_paper import pipeline, site
+from coe_paper import captions, pipeline, site
+from coe_paper.markdown import parse
 from conftest import MakeProject, section_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -109,3 +111,13 @@ def test_a_table_caption_line_that_captions_nothing_is_reported(make_project: Ma
     out = build(make_project, tmp_path, body)
     assert blocks(out, "Budget")[1:4] == ["Table 1: The budget per year", "TABLE Year",
                                           "Table: A second caption {#tbl-second}"]  # fmt: skip
+
+
+def test_which_table_a_caption_belongs_to_is_found_in_one_pass() -> None:
+    """Each caption's table was found by walking back over every captioned table before it: 4,000 tables with a
+    caption each (130 KB) took a minute."""
+    tokens = parse("".join(f"Table: Caption {n}\n\n| a |\n|---|\n| b |\n\n" for n in range(4000)))
+    started = time.monotonic()
+    found = captions.collect([tokens])
+    assert time.monotonic() - started < 5
+    assert len(found.by_token) == 4000 and not any(caption.below for caption in found.by_token.values())

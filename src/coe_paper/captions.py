@@ -84,28 +84,24 @@ def _table_before(tokens: list[Token], index: int) -> int | None:
     return next(i for i in range(index - 2, -1, -1) if tokens[i].type == "table_open")  # tables never nest
 
 
-def caption_below(tokens: list[Token], index: int) -> bool:
-    """Whether the `Table:` paragraph opening at tokens[index] captions the table right before it. As in pandoc,
-    a table takes the caption right before it, else the one right after it: a caption between two tables is the
-    first's only when the first has no caption before it (which may itself be the caption of a table before)."""
-    while (start := _table_before(tokens, index)) is not None:
-        if _caption_paragraph(tokens, start - 3) is None or tokens[start - 1].type != "paragraph_close":
-            return True  # that table has no caption before it
-        index = start - 3  # it has one, unless that one captions the table before it
-    return False
-
-
-def table_caption_at(tokens: list[Token], index: int) -> str | None:
-    """The caption text when tokens[index] opens a `Table:` paragraph that captions a table next to it at the same
-    depth (see `caption_below`): right before it, or right after it when that table has no caption before it."""
-    text = _caption_paragraph(tokens, index)
-    if text is None:
-        return None
-    after = tokens[index + 3] if index + 3 < len(tokens) else None
-    if caption_below(tokens, index) or (after is not None and after.type == "table_open"
-                                        and after.level == tokens[index].level):  # fmt: skip
-        return text
-    return None
+def table_captions(tokens: list[Token]) -> dict[int, tuple[str, bool]]:
+    """Every `Table:` paragraph that captions a table next to it at the same depth, by the index of its
+    paragraph_open: its text (id included) and whether it follows its table. As in pandoc, a table takes the
+    caption right before it, else the one right after it: a caption between two tables is the first's only when
+    the first has no caption before it. One pass: a table's caption before it is known when the one after it is."""
+    found: dict[int, tuple[str, bool]] = {}
+    for index, token in enumerate(tokens):
+        text = _caption_paragraph(tokens, index) if token.type == "paragraph_open" else None
+        if text is None:
+            continue
+        start = _table_before(tokens, index)
+        if start is not None and not (start - 3 in found and not found[start - 3][1]):
+            found[index] = (text, True)  # the table before it has no caption of its own before it
+            continue
+        after = tokens[index + 3] if index + 3 < len(tokens) else None
+        if after is not None and after.type == "table_open" and after.level == token.level:
+            found[index] = (text, False)
+    return found
 
 
 def outside_tables(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
@@ -143,6 +139,7 @@ def collect(bodies: Iterable[list[Token]], start: tuple[int, int] = (0, 0), by_i
     found = Captions(by_id=dict(by_id or {}))
     counts = {FIGURE: start[0], TABLE: start[1]}
     for tokens in bodies:
+        tables = table_captions(tokens)
         for index, token in outside_tables(tokens):
             if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
                 image = figure_image(token)
@@ -150,10 +147,9 @@ def collect(bodies: Iterable[list[Token]], start: tuple[int, int] = (0, 0), by_i
                 if image is not None and title.strip():
                     counts[FIGURE] += 1
                     found.add(image, Caption(FIGURE, counts[FIGURE], *split_id(title)))
-            text = table_caption_at(tokens, index)
-            if text is not None:
+            if index in tables:
                 counts[TABLE] += 1
-                below = caption_below(tokens, index)
+                text, below = tables[index]
                 found.add(tokens[index + 1], Caption(TABLE, counts[TABLE], *split_id(text), below=below))
     return found
 
@@ -223,9 +219,10 @@ def stray_table_captions(item: Parsed) -> Iterator[Diagnostic]:
     if "Table:" not in item.section.body:
         return
     tokens = item.tokens
+    tables = table_captions(tokens)
     for index, token in outside_tables(tokens):
-        if _table_before(tokens, index) is not None and _caption_paragraph(tokens, index) is not None \
-                and table_caption_at(tokens, index) is None:  # fmt: skip
+        if index not in tables and _table_before(tokens, index) is not None \
+                and _caption_paragraph(tokens, index) is not None:  # fmt: skip
             yield warning(item.section.path, item.line(token), 1, "COE508", "this 'Table:' line captions no table: "
                           "the table before it has its caption, so it is shown as text",
                           "delete one of the two captions, or move this one to the table it belongs to")  # fmt: skip

@@ -91,6 +91,7 @@ def _captions(item: Parsed) -> list[CaptionFact]:
     if not cap.may_hold(item.section.body):
         return []
     tokens, found = item.tokens, []
+    tables = cap.table_captions(tokens)
     for index, token in cap.outside_tables(tokens):
         kind, text = "", None
         if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
@@ -98,9 +99,8 @@ def _captions(item: Parsed) -> list[CaptionFact]:
             title = str(image.attrs.get("title", "") or "") if image is not None else ""
             if image is not None and title.strip():
                 kind, text = cap.FIGURE, title
-        table = cap.table_caption_at(tokens, index)
-        if table is not None:
-            kind, text = cap.TABLE, table
+        if index in tables:
+            kind, text = cap.TABLE, tables[index][0]
         if text is None:
             continue
         words, caption_id = cap.split_id(text)
