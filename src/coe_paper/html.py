@@ -148,8 +148,10 @@ def _text(content: str) -> Token:
 def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
     """A `Table:` line next to its table becomes the caption paragraph "Table 1: ...", with the caption's id, above
     its table (as in the .docx) when it was written after it."""
-    after: list[int] = []
+    above: dict[int, int] = {}  # where a table opens -> where its caption written after it opens
+    table = 0
     for index in range(len(tokens) - 1):
+        table = index if tokens[index].type == "table_open" else table
         numbered = found.of(tokens[index + 1]) if tokens[index].type == "paragraph_open" else None
         if numbered is not None and numbered.kind == cap.TABLE:
             tokens[index].attrSet("class", "table-caption")
@@ -158,10 +160,20 @@ def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
             notes = [child for child in tokens[index + 1].children or () if child.type == "footnote_ref"]
             tokens[index + 1].children = [_text(_caption_text(numbered)), *notes]  # its footnotes after its words
             if numbered.below:
-                after.append(index)
-    for index in reversed(after):
-        start = max(i for i in range(index) if tokens[i].type == "table_open")  # tables never nest
-        tokens[start:index + 3] = tokens[index:index + 3] + tokens[start:index]
+                above[table] = index  # tables never nest: the last one opened is the one before it
+    if not above:
+        return
+    moved: list[Token] = []
+    index = 0
+    while index < len(tokens):  # one pass: moving each caption in place took a pass each
+        caption = above.get(index)
+        if caption is None:
+            moved.append(tokens[index])
+            index += 1
+        else:
+            moved += tokens[caption:caption + 3] + tokens[index:caption]
+            index = caption + 3
+    tokens[:] = moved
 
 
 def _references(tokens: list[Token], by_id: dict[str, cap.Caption]) -> None:
