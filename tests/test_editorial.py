@@ -465,8 +465,8 @@ def test_coe721_reads_a_word_with_decomposed_accents_whole(make_project: MakePro
 
 def test_coe721_reads_character_references_as_the_characters_they_stand_for(make_project: MakeProject) -> None:
     """`&nbsp;`, `&lt;` and `&#8364;` print a space, '<' and a euro sign: their names were reported as the unknown
-    words 'nbsp', 'lt' and 'gt'; a misspelt word next to one still is."""
-    text = "Ten&nbsp;cities, &lt;tags&gt;, R&amp;D and &#8364; or &#x20AC; but mispeled&nbsp;here."
+    words 'nbsp', 'lt' and 'gt', and 'Caf&eacute;' as 'Caf'; a misspelt word next to one still is."""
+    text = "Ten&nbsp;cities, &lt;tags&gt;, R&amp;D, a caf&eacute; and &#8364; or &#x20AC; but mispeled&nbsp;here."
     found = editorial(make_project, prose(text))
     assert [(d.code, d.column) for d in found] == [("COE721", col(text, "mispeled"))]
 

@@ -1,7 +1,7 @@
 """A section's prose as the editorial rules see it: the body's lines with code, URLs, e-mail addresses, HTML,
-character references (`&nbsp;`), footnote labels and the underscores of emphasis blanked out (same length, so
-columns stay exact), and the blocks
-the rules need (headings, paragraphs, tables, footnotes) by line.
+footnote labels and the underscores of emphasis blanked out (same length, so columns stay exact; a character
+reference such as `&eacute;` is the character it stands for, then blanks), and the blocks the rules need
+(headings, paragraphs, tables, footnotes) by line.
 
 Only lines that markdown-it gives to an inline token are prose: fenced and indented code, HTML blocks and link
 reference definitions never are.
@@ -9,6 +9,7 @@ reference definitions never are.
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -45,11 +46,20 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
         rf"|(?:{'|'.join(_TLDS)})(?![\w-]|\.\w))")),
     (("{#",), re.compile(r"\{#[^\s{}]+\}")),  # a caption's id for cross-references
     (("_",), re.compile(r"(?<![^\W_])_+(?=[^\W_])|(?<=[^\W_])_+(?![^\W_])")),  # _emphasis_ (not snake_case)
-    (("&",), re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")),  # &nbsp; &#8364;
 ]
+#: A character reference (`&nbsp;`, `&eacute;`, `&#8364;`): read as the character it stands for (see `_character`).
+_REFERENCE_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
-_ANY_NEEDLE = re.compile("|".join(re.escape(needle) for needles, _ in _MASKS for needle in needles))
+_ANY_NEEDLE = re.compile("|".join([*(re.escape(needle) for needles, _ in _MASKS for needle in needles), "&"]))
+
+
+def _character(match: re.Match[str]) -> str:
+    """A character reference as the character it stands for, then MASK to its length: `caf&eacute;` reads as the
+    word 'café'; a name HTML does not know is masked whole."""
+    written = match.group()
+    found = html.unescape(written)
+    return MASK * len(written) if found == written else found + MASK * (len(written) - len(found))
 
 
 def mask(line: str) -> str:
@@ -59,7 +69,7 @@ def mask(line: str) -> str:
     for needles, pattern in _MASKS:
         if any(needle in line for needle in needles):
             line = pattern.sub(_blank, line)
-    return line
+    return _REFERENCE_RE.sub(_character, line) if "&" in line else line
 
 
 def _blank(m: re.Match[str]) -> str:
