@@ -279,6 +279,27 @@ def test_output_over_the_papers_own_files_or_onto_a_folder_is_refused(make_proje
         assert result.exit_code == 2 and f"-o {target}" in result.stderr
     assert not (root / "paper/images/outlook-1.png").exists()
 
+
+def test_output_over_any_other_existing_file_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
+    """Only the paper's own files were guarded: `-o README.md` replaced the project's README and `-o .git/config`
+    the repository's configuration with the section's Markdown, without a word."""
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    root = make_project({**NO_OUTLOOK, "README.md": "# The paper\n"}, git=True)
+    elsewhere = tmp_path / "notes.md"
+    elsewhere.write_text("kept\n", encoding="utf-8")
+    before = {path: path.read_bytes() for path in (root / "README.md", root / ".git" / "config", elsewhere)}
+    for path in before:
+        result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
+                     "-o", str(path))  # fmt: skip
+        assert result.exit_code == 2, (path, result.output)
+        assert f"-o {path}" in result.stderr and "already exists" in result.stderr
+    assert {path: path.read_bytes() for path in before} == before
+    assert not (root / "paper/images/outlook-1.png").exists()
+    result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
+                 "-o", str(tmp_path / "new.md"))  # fmt: skip
+    assert result.exit_code == 0, result.output  # a new file outside sections/ is still written
+
 # -- Word constructs whose words must come through -------------------------------------------------------------------
 
 _NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '

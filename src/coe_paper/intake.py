@@ -108,8 +108,9 @@ def refuse_other_formats(path: Path) -> None:
 
 
 def _check_output(root: Path, project: Project, given: Path, target: Path, replacing: bool) -> None:
-    """`-o` may replace the section with the draft's id (`replacing`: `target` is its file), never any other file
-    of the paper; it must name a file, in a folder that can be made."""
+    """`-o` may replace the section with the draft's id (`replacing`: `target` is its file), never another file
+    that exists (of the paper, the repository or anything else); it must name a file, in a folder that can be
+    made."""
     if target.is_dir() or any(parent.exists() and not parent.is_dir() for parent in target.parents):
         raise IntakeError(f"-o {given}: name the section file to write, e.g. sections/NN-id.md")
     if replacing or not target.exists():
@@ -119,6 +120,8 @@ def _check_output(root: Path, project: Project, given: Path, target: Path, repla
             name = os.path.relpath(own, root.resolve())
             raise IntakeError(f"-o {given} would overwrite the paper's own files ({name}); give a new path, or the "
                               "file of the section with this id")  # fmt: skip
+    raise IntakeError(f"-o {given}: the file already exists; give a new path, or the file of the section with this "
+                      "id")  # fmt: skip
 
 
 def import_section(root: Path, request: Request) -> Result:
