@@ -399,16 +399,51 @@ def test_list_instances_that_count_on_are_one_list(make_project: MakeProject, tm
                  '<w:num w:numId="2"><w:abstractNumId w:val="7"/></w:num>'
                  '<w:num w:numId="3"><w:abstractNumId w:val="7"/><w:lvlOverride w:ilvl="0">'
                  '<w:startOverride w:val="1"/></w:lvlOverride></w:num></w:numbering>')
-    with zipfile.ZipFile(draft) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    entries["word/numbering.xml"] = numbering.encode()
-    with zipfile.ZipFile(draft, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries.items():
-            target.writestr(name, data)
+    _set_part(draft, "word/numbering.xml", numbering.encode())
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert "1. Map the services\n2. Ask the residents\n" in text
     assert "1. Start over" in text or "1) Start over" in text
+
+
+def _set_part(draft: Path, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(draft) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    entries[name] = data
+    with zipfile.ZipFile(draft, "w", zipfile.ZIP_DEFLATED) as target:
+        for part, content in entries.items():
+            target.writestr(part, content)
+
+
+def test_bullets_of_a_list_style_or_a_level_override_stay_bullets(make_project: MakeProject, tmp_path: Path) -> None:
+    """A list that takes its levels from a list style (w:numStyleLink, as Word writes one made with "Define New
+    List Style") and a list instance that defines a level anew (w:lvl in w:lvlOverride) were read as numbered
+    lists, their bullets written as '1.', '2.'."""
+    def item(num: int, text: str, level: int = 0) -> str:
+        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
+                f"{_run(text)}</w:p>")
+
+    bullet = '<w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/>'
+    numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {_NS}>'
+                 f'<w:abstractNum w:abstractNumId="0"><w:styleLink w:val="Bullets"/><w:lvl w:ilvl="0">{bullet}</w:lvl>'
+                 f'<w:lvl w:ilvl="1">{bullet}</w:lvl></w:abstractNum>'
+                 '<w:abstractNum w:abstractNumId="1"><w:numStyleLink w:val="Bullets"/></w:abstractNum>'
+                 '<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/></w:lvl>'
+                 '</w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+                 '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+                 f'<w:num w:numId="3"><w:abstractNumId w:val="2"/><w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0">{bullet}'
+                 '</w:lvl></w:lvlOverride></w:num>'
+                 '<w:num w:numId="4"><w:abstractNumId w:val="2"/></w:num></w:numbering>')
+    draft = _body_draft(tmp_path, item(2, "Housing") + item(2, "Transport") + item(2, "Rail", 1)
+                        + f"<w:p>{_run('And also:')}</w:p>" + item(3, "Schools") + item(3, "Parks")
+                        + f"<w:p>{_run('In order:')}</w:p>" + item(4, "Plan") + item(4, "Build"))  # fmt: skip
+    _set_part(draft, "word/numbering.xml", numbering.encode())
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "- Housing\n- Transport\n  - Rail\n" in text
+    assert "- Schools\n- Parks\n" in text
+    assert re.search(r"\n\d+\. Plan\n\d+\. Build\n", text)  # the instance without the override is numbered still
 
 
 def test_a_picture_grouped_with_a_text_box_is_reported(make_project: MakeProject, tmp_path: Path) -> None:

@@ -100,23 +100,31 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
     if root is None:
         return {}, {}, {}
     abstract: dict[str, dict[int, tuple[str, int]]] = {}
+    defines: dict[str, str] = {}  # list style -> the abstract list that defines its levels (w:styleLink)
+    uses: dict[str, str] = {}  # abstract list -> the list style whose levels it takes (w:numStyleLink)
     for node in root.iter(w("abstractNum")):
-        levels = abstract.setdefault(node.get(w("abstractNumId"), ""), {})
-        for lvl in node.iter(w("lvl")):
-            fmt, start = lvl.find(w("numFmt")), lvl.find(w("start"))
-            kind = fmt.get(w("val"), "decimal") if fmt is not None else "decimal"
-            first = int_value(start.get(w("val"))) or 1 if start is not None else 1
-            levels[int_value(lvl.get(w("ilvl"))) or 0] = (kind, first)
+        abstract_id = node.get(w("abstractNumId"), "")
+        abstract[abstract_id] = dict(_level(lvl) for lvl in node.iter(w("lvl")))
+        defining, using = node.find(w("styleLink")), node.find(w("numStyleLink"))
+        if defining is not None:
+            defines[defining.get(_VAL, "")] = abstract_id
+        if using is not None:
+            uses[abstract_id] = using.get(_VAL, "")
     found: dict[tuple[str, int], str] = {}
     starts: dict[tuple[str, int], int] = {}
     lists: dict[str, tuple[str, frozenset[int]]] = {}
     for num in root.iter(w("num")):
         ref, num_id = num.find(w("abstractNumId")), num.get(w("numId"), "")
+        abstract_id = ref.get(w("val"), "") if ref is not None else ""
+        abstract_id = defines.get(uses.get(abstract_id, ""), abstract_id)  # a list that takes a list style's levels
         if ref is not None:
             restarts = frozenset(int_value(o.get(w("ilvl"))) or 0 for o in num.iter(w("lvlOverride"))
                                  if o.find(w("startOverride")) is not None)  # fmt: skip
-            lists[num_id] = ref.get(w("val"), ""), restarts
-        for level, (kind, first) in abstract.get(ref.get(w("val"), "") if ref is not None else "", {}).items():
+            lists[num_id] = abstract_id, restarts
+        levels = dict(abstract.get(abstract_id, {}))
+        for override in num.iter(w("lvlOverride")):  # a level the instance defines anew
+            levels.update(_level(lvl) for lvl in override.iter(w("lvl")))
+        for level, (kind, first) in levels.items():
             found[(num_id, level)] = kind
             if first != 1:
                 starts[(num_id, level)] = first
@@ -125,6 +133,14 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
             if value is not None:
                 starts[(num_id, int_value(override.get(w("ilvl"))) or 0)] = int_value(value.get(w("val"))) or 0
     return found, starts, lists
+
+
+def _level(lvl: Element) -> tuple[int, tuple[str, int]]:
+    """A list level's number (w:ilvl), number format and first number."""
+    fmt, start = lvl.find(w("numFmt")), lvl.find(w("start"))
+    kind = fmt.get(_VAL, "decimal") if fmt is not None else "decimal"
+    first = int_value(start.get(_VAL)) or 1 if start is not None else 1
+    return int_value(lvl.get(w("ilvl"))) or 0, (kind, first)
 
 
 def core(docx: SafeDocx) -> dict[str, str]:
