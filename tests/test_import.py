@@ -493,6 +493,17 @@ def test_a_symbol_is_kept_or_reported(make_project: MakeProject, tmp_path: Path)
     assert "warning COE903 dropped symbol of the font Wingdings: 1" in result.stderr
 
 
+def test_a_positional_tab_keeps_words_apart(make_project: MakeProject, tmp_path: Path) -> None:
+    """A positional tab (w:ptab: a tab set against the margin, as Word's header and footer layouts write) was read
+    as nothing, so the words either side of it ran together ('Report2024')."""
+    ptab = ('<w:r><w:t>Report</w:t><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/>'
+            "<w:t>2024</w:t></w:r>")
+    draft = _body_draft(tmp_path, f"<w:p>{ptab}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Report 2024" in text
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 
