@@ -504,6 +504,18 @@ def test_a_positional_tab_keeps_words_apart(make_project: MakeProject, tmp_path:
     assert "Report 2024" in text
 
 
+def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
+    without a word: the paper would print what the member had hidden."""
+    hidden = '<w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">(check the 2021 figure) </w:t></w:r>'
+    shown = '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>fell.</w:t></w:r>'
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Rents ')}{hidden}{shown}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Rents (check the 2021 figure) fell." in text
+    assert "warning COE903 dropped hidden text (kept as ordinary text): 1" in result.stderr
+
+
 # -- hostile and wrong files -----------------------------------------------------------------------------------------
 
 

@@ -202,6 +202,9 @@ class _Reader:
                 flags |= style.flags
             if rpr.find(w("rPrChange")) is not None:
                 para.formatting_changed = True
+            shown = not self.field_depth or self.in_result  # not a field's instruction
+            if shown and on(rpr.find(w("vanish"))) and any((t.text or "").strip() for t in r.iter(w("t"))):
+                self._drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
 
         def add(text: str, **more: object) -> None:
             if self.field_depth and not self.in_result:
