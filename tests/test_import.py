@@ -504,6 +504,32 @@ def test_a_positional_tab_keeps_words_apart(make_project: MakeProject, tmp_path:
     assert "Report 2024" in text
 
 
+def _with_pictures(draft: Path) -> None:
+    """Give a draft a picture (relationship rPic) and a picture linked from outside it (rLink)."""
+    with zipfile.ZipFile(draft) as source:
+        rels = source.read("word/_rels/document.xml.rels").decode()
+    rels = rels.replace("</Relationships>", (
+        '<Relationship Id="rPic" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        'Target="media/pic.png"/><Relationship Id="rLink" TargetMode="External" Target="file:///C:/maps/rome.png" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/></Relationships>'))
+    _set_part(draft, "word/_rels/document.xml.rels", rels.encode())
+    _set_part(draft, "word/media/pic.png", tiny_png())
+
+
+def test_the_alt_text_of_a_legacy_picture_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """A picture in VML (w:pict, as Word keeps one from a .doc) carries its description as the shape's alt text:
+    it was left out, so the image came in without one (COE502)."""
+    picture = ('<w:r><w:pict><v:shape id="p1" alt="Map of the tram network" style="width:20pt;height:10pt">'
+               '<v:imagedata xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               'r:id="rPic" o:title="" xmlns:o="urn:schemas-microsoft-com:office:office"/></v:shape></w:pict></w:r>')
+    draft = _body_draft(tmp_path, f"<w:p>{picture}</w:p>")
+    _with_pictures(draft)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "![Map of the tram network](../paper/images/outlook-1.png)" in text
+    assert "COE502" not in result.stderr
+
+
 def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
     without a word: the paper would print what the member had hidden."""

@@ -25,6 +25,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 VML = "urn:schemas-microsoft-com:vml"
+VML_OFFICE = "urn:schemas-microsoft-com:office:office"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
@@ -292,17 +293,27 @@ class _Reader:
             return
         blip = next(node.iter(f"{{{A}}}blip"), None)
         rid = blip.get(f"{{{R}}}embed") if blip is not None else None
-        if rid is None:
-            image = next(node.iter(f"{{{VML}}}imagedata"), None)
-            rid = image.get(f"{{{R}}}id") if image is not None else None
+        image = next(node.iter(f"{{{VML}}}imagedata"), None) if rid is None else None
+        if image is not None:  # a picture in VML (w:pict), as Word keeps one from a .doc
+            rid = image.get(f"{{{R}}}id")
         target = self.links.get(rid or "")
         if target is None:
             self._drop("shape or chart")
             return
-        prop = next(node.iter(f"{{{WP}}}docPr"), None)
-        descr = (prop.get("descr") or prop.get("title") or "") if prop is not None else ""
         assert callable(add)
-        add(OBJECT, image=(target, descr))
+        add(OBJECT, image=(target, _description(node, image)))
+
+
+def _description(node: Element, image: Element | None) -> str:
+    """A picture's alt text: the drawing's description or title; for a VML picture, its shape's alt text or the
+    image's title."""
+    prop = next(node.iter(f"{{{WP}}}docPr"), None)
+    if prop is not None:
+        return prop.get("descr") or prop.get("title") or ""
+    shape = image.getparent() if image is not None else None
+    if image is None or shape is None:
+        return ""
+    return shape.get("alt") or image.get(f"{{{VML_OFFICE}}}title") or ""
 
 
 _WRAPPERS = (w("sdt"), w("sdtContent"), w("customXml"))  # around a table's rows or a row's cells, too
