@@ -530,6 +530,21 @@ def test_the_alt_text_of_a_legacy_picture_is_kept(make_project: MakeProject, tmp
     assert "COE502" not in result.stderr
 
 
+def test_a_linked_picture_is_reported_as_one(make_project: MakeProject, tmp_path: Path) -> None:
+    """A picture linked to a file outside the draft (Insert > Pictures > Link to File; LibreOffice saves an HTML
+    page's images so) has no bytes to import: it was reported as a 'shape or chart'."""
+    picture = ('<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="Map of Rome"/><a:graphic>'
+               '<a:graphicData><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               'r:link="rLink"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The map: ')}{picture}</w:p>")
+    _with_pictures(draft)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "The map:" in text
+    assert "warning COE903 dropped picture linked to a file outside the draft: 1" in result.stderr
+    assert "shape or chart" not in result.stderr
+
+
 def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
     without a word: the paper would print what the member had hidden."""

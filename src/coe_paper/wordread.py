@@ -298,7 +298,8 @@ class _Reader:
             rid = image.get(f"{{{R}}}id")
         target = self.links.get(rid or "")
         if target is None:
-            self._drop("shape or chart")
+            linked = blip is not None and blip.get(f"{{{R}}}link") is not None
+            self._drop("picture linked to a file outside the draft" if linked else "shape or chart")
             return
         assert callable(add)
         add(OBJECT, image=(target, _description(node, image)))
