@@ -545,6 +545,29 @@ def test_a_linked_picture_is_reported_as_one(make_project: MakeProject, tmp_path
     assert "shape or chart" not in result.stderr
 
 
+def _field(instruction: str, result: str) -> str:
+    return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">{instruction}'
+            f'</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{result}'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def test_a_field_inside_another_fields_instruction_is_not_text(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word nests fields in a field's instruction ({ IF { DOCPROPERTY Status } = "Final" "approved" "pending" }):
+    the inner field's result, which Word does not show, came in glued to the outer one's ('Finalapproved'), and
+    the outer field was reported under the inner one's name."""
+    instruction = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                   '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
+                   + _field(" DOCPROPERTY Status ", _run("Final"))
+                   + '<w:r><w:instrText xml:space="preserve"> = "Final" "approved" "pending" </w:instrText></w:r>'
+                   '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _run("approved")
+                   + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')  # fmt: skip
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The paper is ')}{instruction}{_run(' now.')}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "The paper is approved now." in text
+    assert "dropped field IF: 1" in result.stderr and "dropped field DOCPROPERTY: 1" in result.stderr
+
+
 def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
     without a word: the paper would print what the member had hidden."""

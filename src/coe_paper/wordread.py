@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -41,15 +42,21 @@ _INLINE_WRAPPERS = frozenset({w("smartTag"), w("customXml"), w("sdt"), w("sdtCon
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
 
 
+@dataclass
+class _Field:
+    """A field being read: its instruction so far, whether its result has begun, and its link (HYPERLINK, REF)."""
+
+    instruction: list[str] = field(default_factory=list)
+    result: bool = False
+    link: str | None = None
+
+
 class _Reader:
     """Walks one story (the body, or a footnote) into blocks."""
 
     def __init__(self, doc: WordDocument, links: dict[str, str]) -> None:
         self.doc, self.links = doc, links
-        self.field_depth = 0
-        self.field_instr: list[str] = []
-        self.in_result = False
-        self.field_links: list[str | None] = []  # per open field: the target of a HYPERLINK field
+        self.fields: list[_Field] = []  # the fields open at this point, outermost first
         self.para: Paragraph | None = None  # the paragraph being read, which what is dropped is counted against
         self.pending_bookmarks: list[str] = []
         self.open_comments: frozenset[str] = frozenset()  # comment ranges open at this point of the story
@@ -203,14 +210,13 @@ class _Reader:
                 flags |= style.flags
             if rpr.find(w("rPrChange")) is not None:
                 para.formatting_changed = True
-            shown = not self.field_depth or self.in_result  # not a field's instruction
-            if shown and on(rpr.find(w("vanish"))) and any((t.text or "").strip() for t in r.iter(w("t"))):
+            if self._shown() and on(rpr.find(w("vanish"))) and any((t.text or "").strip() for t in r.iter(w("t"))):
                 self._drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
 
         def add(text: str, **more: object) -> None:
-            if self.field_depth and not self.in_result:
+            if not self._shown():
                 return
-            target = next((found for found in reversed(self.field_links) if found), None) or link
+            target = next((open_.link for open_ in reversed(self.fields) if open_.link), None) or link
             para.runs.append(Run(text, frozen, rev, target, comments=self.open_comments,
                                  **more))  # type: ignore[arg-type]
 
@@ -233,7 +239,8 @@ class _Reader:
             elif tag == _FLDCHAR:
                 self._field_char(child.get(_FLDCHAR_TYPE, ""))
             elif tag == _INSTR:
-                self.field_instr.append(child.text or "")
+                if self.fields:
+                    self.fields[-1].instruction.append(child.text or "")
             elif tag == _SYM:
                 self._symbol(child, add)
             elif tag == _RUBY:  # a phonetic guide over its base text
@@ -256,25 +263,23 @@ class _Reader:
         else:
             self._drop(f"symbol of the font {sym.get(w('font')) or '(unnamed)'}")
 
+    def _shown(self) -> bool:
+        """Whether text here shows: it is in no field's instruction (a field nested in another's instruction, as
+        in { IF { DOCPROPERTY Status } = ... }, shows only through the outer field's result)."""
+        return all(open_.result for open_ in self.fields)
+
     def _field_char(self, kind: str) -> None:
         if kind == "begin":
-            self.field_depth += 1
-            self.field_instr = []
-            self.field_links.append(None)
-            self.in_result = False
-        elif kind == "separate":
-            instruction = "".join(self.field_instr)
-            target = _field_link(instruction)
-            if target is None:
+            self.fields.append(_Field())
+        elif kind == "separate" and self.fields and not self.fields[-1].result:
+            current = self.fields[-1]
+            instruction = "".join(current.instruction)
+            current.link = _field_link(instruction)
+            if current.link is None:
                 self._drop(f"field {_field_name(instruction)}")
-            elif self.field_links:
-                self.field_links[-1] = target
-            self.in_result = True
-        elif kind == "end" and self.field_depth:
-            self.field_depth -= 1
-            if self.field_links:
-                self.field_links.pop()
-            self.in_result = self.field_depth > 0
+            current.result = True
+        elif kind == "end" and self.fields:
+            self.fields.pop()
 
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
         choice = node.find(f"{{{MC}}}Choice") if node.tag == f"{{{MC}}}AlternateContent" else None
