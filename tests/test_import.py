@@ -568,6 +568,19 @@ def test_a_field_inside_another_fields_instruction_is_not_text(make_project: Mak
     assert "dropped field IF: 1" in result.stderr and "dropped field DOCPROPERTY: 1" in result.stderr
 
 
+def test_a_row_that_starts_after_the_first_column_keeps_its_cells_in_place(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A row that skips grid columns before its first cell (w:gridBefore, as Word writes an indented row) had its
+    cells moved left, under the wrong headings."""
+    header = f'<w:tr><w:trPr><w:tblHeader/></w:trPr>{_cell("City")}{_cell("2023")}{_cell("2024")}</w:tr>'
+    row = f'<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>{_cell("12")}{_cell("15")}</w:tr>'
+    draft = _body_draft(tmp_path, "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+                                  f"{header}{row}</w:tbl>")  # fmt: skip
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"\n\| +\| 12 \| 15 \|\n", text), text
+
+
 def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
     without a word: the paper would print what the member had hidden."""

@@ -96,6 +96,9 @@ class _Reader:
         for tr in _children(tbl, w("tr")):
             trpr = tr.find(w("trPr"))
             row = Row(rev=self._rev(trpr), header=trpr is not None and on(trpr.find(w("tblHeader"))))
+            before = trpr.find(w("gridBefore")) if trpr is not None else None
+            skipped = int_value(before.get(w("val"))) or 0 if before is not None else 0
+            row.cells += [Cell() for _ in range(min(skipped, 63))]  # grid columns left out before the first cell
             for tc in _children(tr, w("tc")):
                 tcpr = tc.find(w("tcPr"))
                 span = tcpr.find(w("gridSpan")) if tcpr is not None else None
