@@ -581,6 +581,29 @@ def test_a_row_that_starts_after_the_first_column_keeps_its_cells_in_place(make_
     assert re.search(r"\n\| +\| 12 \| 15 \|\n", text), text
 
 
+def test_a_list_numbered_otherwise_than_the_paper_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """A list numbered a), b) (or i., ii.) at a level the paper numbers 1., 2. came in as '1.', '2.' without a word,
+    so a sentence that cites 'point (b)' no longer matched its list."""
+    def item(num: int, text: str, level: int = 0) -> str:
+        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
+                f"{_run(text)}</w:p>")
+
+    numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {_NS}>'
+                 '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="lowerLetter"/></w:lvl>'
+                 '</w:abstractNum><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/>'
+                 '</w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="lowerLetter"/></w:lvl></w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+                 '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>')
+    draft = _body_draft(tmp_path, item(1, "Housing") + item(1, "Transport") + f"<w:p>{_run('As point (b) says:')}</w:p>"
+                        + item(2, "Plan") + item(2, "Stops", 1) + item(2, "Build"))  # fmt: skip
+    _set_part(draft, "word/numbering.xml", numbering.encode())
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "1. Housing\n2. Transport\n" in text and "1. Plan\n   1. Stops\n2. Build\n" in text
+    assert "warning COE911 list items numbered with letters or Roman numerals where the paper numbers 1., a., i. " \
+           "by level: 2" in result.stderr  # the second list is numbered as the paper numbers it  # fmt: skip
+
+
 def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
     without a word: the paper would print what the member had hidden."""

@@ -24,6 +24,7 @@ from .importer_kinds import paragraph_kind
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
+from .ooxml_parts import ORDERED
 from .render_inline import bookmark_name
 from .safedocx import DocxError
 
@@ -31,6 +32,7 @@ IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 _TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u2013\u2014*-]|o(?=\t))"
                     "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
+_RENUMBERED = "list items numbered with letters or Roman numerals where the paper numbers 1., a., i. by level"
 
 # Codes of the import range; the README's rule table lists them.
 CHANGES, COMMENTS, DROPPED, FAKE_HEADING, TYPED_LIST = "COE901", "COE902", "COE903", "COE904", "COE905"
@@ -254,7 +256,10 @@ class _Converter:
         counters[key] += 1
         for deeper in [k for k in counters if k[0] == abstract and k[1] > level]:
             del counters[deeper]
-        ordered = self.doc.numbering.get((num[0], level), "decimal") != "bullet"
+        number_format = self.doc.numbering.get((num[0], level), "decimal")
+        ordered = number_format != "bullet"
+        if number_format not in ("bullet", "decimal", ORDERED[level % len(ORDERED)][0]):  # a), b) as the paper's 1.
+            self.counts[(FORMATTING, _RENUMBERED)] += 1
         return Item(level, ordered, counters[key], pieces, list_id=self._lists[key])
 
     def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock],
