@@ -238,6 +238,26 @@ def test_commit_refused_before_anything_is_written(make_project: MakeProject, tm
     assert text == "" and not list((root / "paper").glob("images/outlook*"))
 
 
+def test_commit_of_a_section_outside_the_project_is_refused(make_project: MakeProject, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`--commit -o PATH` outside the project wrote the file, then failed with git's own message ('outside
+    repository'), leaving a file the request had not asked for without its commit."""
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    people = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
+                                       "    people:\n      - name: Claire Dubois\n"
+                                       "        email: claire@anct.example.org\n")  # fmt: skip
+    root = make_project({**NO_OUTLOOK, "contributors.yaml": people}, git=True)
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    outside = tmp_path / "outlook.md"
+    result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--commit", "--author",
+                 "Claire Dubois=anct", "-o", str(outside))  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"-o {outside}" in result.stderr and "--commit" in result.stderr and "git add failed" not in result.stderr
+    assert not outside.exists() and not (root / "paper/images/outlook-1.png").exists()
+
+
 def test_usage_problems(make_project: MakeProject, tmp_path: Path) -> None:
     pandoc = require_client("pandoc")
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())

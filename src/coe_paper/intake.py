@@ -149,6 +149,9 @@ def import_section(root: Path, request: Request) -> Result:
         raise IntakeError(f"{target} already exists; give -o PATH to write the section elsewhere")
     if request.output is not None:
         _check_output(root, project, request.output, target, existing is not None)
+        if request.commit and not _relative(root, target):
+            raise IntakeError(f"-o {request.output} is outside the project, where --commit cannot commit it; write the "
+                              "section inside the project")  # fmt: skip
     for org in [request.lead, *(request.contributors or [])]:
         if org and project.contributor(org) is None:
             raise IntakeError(f"unknown organisation '{org}' (organisations are listed in contributors.yaml)")
