@@ -624,6 +624,22 @@ def test_a_list_numbered_otherwise_than_the_paper_is_reported(make_project: Make
            "by level: 2" in result.stderr  # the second list is numbered as the paper numbers it  # fmt: skip
 
 
+def test_a_web_link_keeps_the_place_in_the_page_it_leads_to(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word keeps the part of a web address after '#' in the link's w:anchor, beside the relationship that holds the
+    rest: the link came in without it, to the top of the page (pandoc's reader keeps it)."""
+    link = ('<w:hyperlink xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rWeb" '
+            f'w:anchor="chapter-2" w:history="1">{_run("the report")}</w:hyperlink>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('See ')}{link}{_run('.')}</w:p>")
+    with zipfile.ZipFile(draft) as source:
+        rels = source.read("word/_rels/document.xml.rels").decode()
+    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
+        '<Relationship Id="rWeb" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+        'Target="https://example.org/report.html" TargetMode="External"/></Relationships>')).encode())
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "See [the report](https://example.org/report.html#chapter-2)." in text
+
+
 def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
     without a word: the paper would print what the member had hidden."""

@@ -179,6 +179,8 @@ class _Reader:
                 rid = child.get(f"{{{R}}}id")
                 anchor = child.get(w("anchor"))
                 target = self.links.get(rid or "") if rid else (f"#{anchor}" if anchor else None)
+                if rid and target and anchor and "#" not in target:  # Word keeps a web address's '#part' apart
+                    target += f"#{anchor}"
                 self._inline(child, para, rev, target or link, extra)
             elif tag == _COMMENT_START:
                 para.comment_marks.append(child.get(_ID, ""))
