@@ -640,6 +640,33 @@ def test_a_web_link_keeps_the_place_in_the_page_it_leads_to(make_project: MakePr
     assert "See [the report](https://example.org/report.html#chapter-2)." in text
 
 
+def test_a_note_or_picture_on_the_title_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """A footnote on the draft's title (which becomes the front matter's `title`, where no note or picture can go)
+    was left out without a word, its text with it; so was a picture (a logo) in the title."""
+    reference = ('<w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Logo"/>'
+                 '<a:graphic><a:graphicData><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                 'relationships" r:embed="rPic"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Body text.')}</w:p>")
+    with zipfile.ZipFile(draft) as source:
+        document = source.read("word/document.xml").decode()
+        rels = source.read("word/_rels/document.xml.rels").decode()
+    _set_part(draft, "word/document.xml", document.replace(
+        f"{_run('Draft title')}</w:p>", f"{_run('Draft title')}{reference}</w:p>", 1).encode())
+    _set_part(draft, "word/footnotes.xml", (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {_NS}><w:footnote w:id="1"><w:p>'
+        f'<w:r><w:footnoteRef/></w:r>{_run(" Drafted by the housing  working group.")}</w:p></w:footnote>'
+        "</w:footnotes>").encode())
+    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
+        '<Relationship Id="rNotes" Target="footnotes.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"/></Relationships>')).encode())
+    _with_pictures(draft)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "title: Draft title\n" in text and "[^" not in text
+    assert "warning COE903 dropped pictures in the title: 1" in result.stderr
+    assert "warning COE903 dropped the footnote on the title: 'Drafted by the housing working group.'" in result.stderr
+
+
 def test_hidden_text_is_kept_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """Text formatted as hidden (w:vanish), which Word does not show, came into the section as ordinary text
     without a word: the paper would print what the member had hidden."""

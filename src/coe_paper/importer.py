@@ -155,6 +155,13 @@ class _Converter:
 
     def _title(self, para: wb.Block | None) -> str:
         found = " ".join(_text(para).split()) if isinstance(para, wb.Paragraph) else ""
+        for run in para.runs if isinstance(para, wb.Paragraph) else []:  # the front matter's title holds text only
+            if run.note is not None and (run.rev is None or run.rev.kind != "del"):
+                note = " ".join(_text(p) for p in wb.paragraphs(wb.accepted(self.doc.notes.get(run.note, []))))
+                self.warn(DROPPED, f"dropped the {run.note[0]} on the title: '{' '.join(note.split())}'",
+                          "if it is needed, put it on the section's first paragraph")  # fmt: skip
+            elif run.image is not None and (run.rev is None or run.rev.kind != "del"):
+                self.counts[(DROPPED, "pictures in the title")] += 1
         if self.options.title:
             if found and found != self.options.title:
                 self.warn(TITLE, f"the draft's title '{found}' is replaced by --title '{self.options.title}'")
