@@ -238,6 +238,31 @@ def test_commit_refused_before_anything_is_written(make_project: MakeProject, tm
     assert text == "" and not list((root / "paper").glob("images/outlook*"))
 
 
+def test_a_path_or_a_write_the_system_refuses_is_a_message(make_project: MakeProject, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`-o` with a name longer than the file system allows, or a write that fails (a full disk), ended the import
+    in a traceback."""
+    import errno
+
+    from coe_paper import intake
+
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    root = make_project(NO_OUTLOOK)
+    long = root / "sections" / ("x" * 300 + ".md")
+    result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome", "-o", str(long))
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
+    assert f"-o {long}: File name too long" in result.stderr
+
+    def full(path: Path, data: bytes, mode: int | None = None) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(intake, "write_atomic", full)
+    result, text = _import(root, draft)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
+    assert "cannot write" in result.stderr and "No space left on device" in result.stderr and text == ""
+
+
 def test_commit_of_a_section_outside_the_project_is_refused(make_project: MakeProject, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """`--commit -o PATH` outside the project wrote the file, then failed with git's own message ('outside

@@ -148,7 +148,10 @@ def import_section(root: Path, request: Request) -> Result:
     if request.output is None and target.exists():
         raise IntakeError(f"{target} already exists; give -o PATH to write the section elsewhere")
     if request.output is not None:
-        _check_output(root, project, request.output, target, existing is not None)
+        try:
+            _check_output(root, project, request.output, target, existing is not None)
+        except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+            raise IntakeError(f"-o {request.output}: {exc.strerror or exc}") from None
         if request.commit and not _relative(root, target):
             raise IntakeError(f"-o {request.output} is outside the project, where --commit cannot commit it; write the "
                               "section inside the project")  # fmt: skip
@@ -171,9 +174,9 @@ def import_section(root: Path, request: Request) -> Result:
         (list(existing.meta.contributors) if existing else [])  # fmt: skip
     written: list[Path] = []
     for name, data in imported.images:
-        write_atomic(images / name, data)
+        _write(images / name, data)
         written.append(images / name)
-    write_atomic(target, (front_matter(request.id, imported.title, lead, contributors) + imported.body).encode())
+    _write(target, (front_matter(request.id, imported.title, lead, contributors) + imported.body).encode())
     result = Result(target, written, imported.diagnostics, relative_path=_relative(root, target))
     relative = result.relative_path
     result.validated = relative.startswith("sections/") and relative.endswith(".md") and relative.count("/") == 1
@@ -185,6 +188,13 @@ def import_section(root: Path, request: Request) -> Result:
         except IntakeError as exc:  # a hook that refused it: the section stays, and the message says so
             raise IntakeError(f"wrote {target}, but did not commit it: {exc}") from None
     return result
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise IntakeError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _relative(root: Path, path: Path) -> str:
