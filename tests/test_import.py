@@ -770,3 +770,46 @@ def test_inline_keeps_every_character(runs: list[tuple[str, frozenset[str]]]) ->
         c.content if c.type == "html_inline" else "" for t in inline for c in t.children or ())) + got  # fmt: skip
     assert re.sub(r"\s", "", got) == re.sub(r"\s", "", "".join(t for t, _ in runs))
     assert len([t for t in tokens if t.type == "paragraph_open"]) <= 1
+
+
+def test_captions_of_a_word_draft_become_the_papers_captions(make_project: MakeProject, tmp_path: Path) -> None:
+    """A member's draft captions its figures and tables as Word does (the Caption style, "Figure 1: ..." with its
+    number a SEQ field, the figure's caption below it, the table's above) or as pandoc does (Image Caption and Table
+    Caption, no label): the captions came in as paragraphs of their own, so validate said the figures had none
+    (COE506) and the numbers were typed text. They become the image's title and the `Table:` line, without their
+    label, which the paper numbers itself; a caption that captions nothing stays a paragraph."""
+    import docx
+
+    picture = tmp_path / "rents.png"
+    picture.write_bytes(tiny_png(40, 20))
+    document = docx.Document()
+    document.add_paragraph("Rents in member cities", style="Title")
+    document.add_paragraph("Rents have risen faster than incomes.")
+    document.add_picture(str(picture))
+    document.inline_shapes[0]._inline.docPr.set("descr", "Chart of rents")
+    document.add_paragraph("Figure 1: Rents in Rome and Lyon, 2015-2023", style="Caption")
+    document.add_paragraph("Table 1 \u2013 Share of income spent on rent", style="Caption")
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip([c for row in table.rows for c in row.cells], ["City", "Share", "Rome", "31%"], strict=True):
+        cell.text = text
+    document.add_paragraph("Figure 2. A caption with no figure near it", style="Caption")
+    draft = tmp_path / "rents.docx"
+    document.save(str(draft))
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r'!\[[^\]]*\]\([^)\s]+ "Rents in Rome and Lyon, 2015-2023"\)', text), text
+    assert "Table: Share of income spent on rent\n\n| City | Share |" in text
+    assert "Figure 2. A caption with no figure near it" in text
+    assert "COE506" not in result.stderr and "Figure 1" not in text and "Table 1" not in text
+    pandoc = require_client("pandoc")
+    source = tmp_path / "pandoc.md"
+    source.write_text("Text.\n\n![Rents over time](rents.png)\n\n| City | Share |\n|---|---|\n| Rome | 31% |\n\n"
+                      "Table: Share of income on rent\n", encoding="utf-8")  # fmt: skip
+    made = tmp_path / "pandoc.docx"
+    subprocess.run([pandoc, str(source), "-o", str(made)], cwd=tmp_path, check=True)
+    (root / "sections" / "03-outlook.md").unlink()
+    result, text = _import(root, made)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r'!\[[^\]]*\]\([^)\s]+ "Rents over time"\)', text), text
+    assert "Table: Share of income on rent\n\n| City | Share |" in text and "COE506" not in result.stderr

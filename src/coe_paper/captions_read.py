@@ -1,6 +1,13 @@
-"""Captions back from Word (for `import` of a paper coe-paper assembled): a "Figure N: text" caption paragraph
-becomes the title of the image before it, a "Table N: text" one the `Table:` line before its table, and the id that
-the `coe-paper:captions` property names for the caption's bookmark comes back as `{#id}`."""
+"""Captions back from Word, for `import`.
+
+Of a paper coe-paper assembled: a "Figure N: text" caption paragraph becomes the title of the image before it, a
+"Table N: text" one the `Table:` line before its table, and the id that the `coe-paper:captions` property names for
+the caption's bookmark comes back as `{#id}`.
+
+Of a member's draft (a caption style: Word's, pandoc's, LibreOffice's): the caption of the picture alone in the
+paragraph before or after it becomes its title; else, next to a table, its `Table:` line, before or after it as in
+the draft. Its label ("Figure 2:", "Table 1 -"), which the paper numbers itself, is left out. A caption with
+neither beside it stays a paragraph."""
 
 from __future__ import annotations
 
@@ -12,10 +19,13 @@ from typing import TYPE_CHECKING
 from . import marks
 
 if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alone, without the Word reader
-    from .mdwrite import MdBlock
+    from .mdwrite import MdBlock, Piece
     from .wordblocks import Paragraph
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
+#: A draft caption's label: a word, its number (a SEQ field's result; "2.1", "II"), and what follows it.
+_LABEL = re.compile(r"^\s*(?:(?P<word>figure|fig\.|table|tab\.|chart|graph|map|image|picture|illustration|box)"
+                    r"\s*(?:\d+(?:[.-]\d+)*|[IVXLC]+)\s*[:.\u2013\u2014-]?\s+)", re.IGNORECASE)
 PROPERTY = marks.CAPTIONS
 
 
@@ -42,9 +52,70 @@ def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]
         caption += f" {{#{ids[0]}}}"
     previous = out[-1] if out else None
     if match.group(1) == "Figure":
-        if isinstance(previous, Para) and len(previous.pieces) == 1 and (previous.pieces[0].raw or "").endswith(")"):
-            image = previous.pieces[0]
-            title = caption.replace("\\", "\\\\").replace('"', '\\"')
-            previous.pieces[0] = Piece(image.text, image.flags, image.link, f'{image.raw[:-1]} "{title}")')  # type: ignore[index]
+        if previous is not None and image_only(previous):
+            _titled(previous, caption)
         return
     out.append(Para([Piece(raw="Table: " + caption)]))
+
+
+def image_only(block: MdBlock | None) -> bool:
+    """A paragraph that is one picture with no title yet (`![alt](path)`), which a caption can be the title of."""
+    from .mdwrite import Para
+
+    raw = block.pieces[0].raw or "" if isinstance(block, Para) and len(block.pieces) == 1 else ""
+    return raw.startswith("![") and raw.endswith(")") and not raw.endswith('")')
+
+
+def _titled(block: MdBlock, title: str) -> None:
+    """Give the picture of `block` (image_only) its title, the caption of a figure in the paper."""
+    from .mdwrite import Para, Piece
+
+    assert isinstance(block, Para)
+    image = block.pieces[0]
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    block.pieces[0] = Piece(image.text, image.flags, image.link, f'{(image.raw or "")[:-1]} "{quoted}")')
+
+
+class DraftCaptions:
+    """Places a member's captions (see the module's docstring) as the importer writes the blocks out."""
+
+    def __init__(self) -> None:
+        self.pending: tuple[str, int] | None = None  # a caption above its figure, and where that figure will be
+
+    def place(self, style: str, pieces: list[Piece], out: list[MdBlock], following: object,
+              next_is_image: bool) -> bool:  # fmt: skip
+        """Put the caption paragraph of `pieces` (in the caption style named `style`) where the Markdown keeps it;
+        False when it captions nothing beside it (it is then written as a paragraph). `following` is the draft's
+        next block, `next_is_image` whether it is a picture alone in its paragraph."""
+        from .mdwrite import Para, Piece, TableBlock, cut
+        from .wordblocks import Table
+
+        text = "".join(piece.text for piece in pieces if piece.raw is None)
+        label = _LABEL.match(text)
+        word = label.group("word").lower() if label else ""
+        caption = cut(pieces, label.end()) if label else pieces
+        plain = " ".join("".join(piece.text for piece in caption if piece.raw is None).split())
+        if not plain:
+            return False
+        table = word.startswith("tab") or (not word and "table" in style.lower())
+        figure = not table and not any(piece.raw for piece in caption)  # a title holds text alone
+        if figure and image_only(out[-1] if out else None):
+            _titled(out[-1], plain)
+            return True
+        if figure and next_is_image:
+            self.pending = (plain, len(out))
+            return True
+        beside = isinstance(following, Table) or isinstance(out[-1] if out else None, TableBlock)
+        if beside and word not in ("figure", "fig."):
+            out.append(Para([Piece(raw="Table: "), *caption]))
+            return True
+        return False
+
+    def placed(self, out: list[MdBlock]) -> None:
+        """Before each block and after the last: a caption above its figure becomes the title of the picture the
+        block after the caption made."""
+        if self.pending is not None and len(out) > self.pending[1]:
+            title, at = self.pending
+            if image_only(out[at]):
+                _titled(out[at], title)
+            self.pending = None

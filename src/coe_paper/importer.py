@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import wordblocks as wb
 from . import wordread
-from .captions_read import caption_anchors, read_caption
+from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_kinds import paragraph_kind
 from .markdown import is_safe_link, slugify
@@ -212,7 +212,9 @@ class _Converter:
         out: list[MdBlock] = []
         counters: dict[tuple[str, int], int] = {}
         one_line_code = False  # the last block is code typed a line per paragraph, which the next line joins
-        for block, (kind, level) in body:
+        captions = DraftCaptions()
+        for position, (block, (kind, level)) in enumerate(body):
+            captions.placed(out)
             if isinstance(block, wb.Table):
                 out.append(self._table(block))
                 continue
@@ -234,6 +236,10 @@ class _Converter:
                     self.counts[(DROPPED, "table of contents entries (Word makes them from the headings)")] += 1
                 continue
             pieces = self._pieces(block.runs)
+            if kind == "draft caption":
+                following = body[position + 1][0] if position + 1 < len(body) else None
+                if captions.place(block.style_name, pieces, out, following, _picture_alone(following)):
+                    continue
             if not any(p.raw or p.text.strip() for p in pieces):
                 if block.border_below:
                     out.append(Rule())
@@ -247,6 +253,7 @@ class _Converter:
                 out.append(self._item(block.num, level, pieces, counters))
             else:
                 out.append(self._paragraph(block, pieces, out, counters))
+        captions.placed(out)
         return out
 
     def _item(self, num: tuple[str, int], level: int, pieces: list[Piece],
@@ -401,3 +408,10 @@ class _Converter:
                          "there lost it (the words are kept)")] += self.writer.lost_formatting  # fmt: skip
         for (code, what), count in sorted(self.counts.items()):
             self.warn(code, f"{what}: {count}" if code != DROPPED else f"dropped {what}: {count}")
+
+
+def _picture_alone(block: wb.Block | None) -> bool:
+    """A paragraph that holds one picture and no text: a figure, which a caption above it is the title of."""
+    if not isinstance(block, wb.Paragraph) or block.text().replace(wb.OBJECT, "").strip():
+        return False
+    return sum(run.image is not None for run in block.runs) == 1 and block.text().count(wb.OBJECT) == 1

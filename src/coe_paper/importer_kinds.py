@@ -19,14 +19,17 @@ _TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzei
                   r"^(?:toc|contents) heading$|^table of figures$")  # fmt: skip
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
 _QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
+#: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures.
+_CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "légende", "legende", "didascalia",
+             "epígrafe", "bijschrift", "podpis", "illustration", "drawing"}  # fmt: skip
 
 
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,
                    note: bool = False) -> tuple[str, int]:
     """What a draft's paragraph becomes, with its level: ("heading", 1-9), ("item", list level), or ("title" | "toc"
-    | "byline" | "caption" | "code" | "quote" | "para", 0). `numbering` gives each (numId, ilvl) its number format;
-    `assembled` (the draft is a paper coe-paper assembled) lets bylines and captions be known by their styles; in a
-    footnote or endnote (`note`), no paragraph is a title or a heading."""
+    | "byline" | "caption" | "draft caption" | "code" | "quote" | "para", 0). `numbering` gives each (numId, ilvl)
+    its number format; `assembled` (the draft is a paper coe-paper assembled) lets bylines and captions be known by
+    their styles; in a footnote or endnote (`note`), no paragraph is a title or a heading."""
     name = para.style_name.lower().strip()
     if _TOC.match(name):
         return ("toc", 0)
@@ -34,6 +37,8 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
         return ("byline", 0)
     if name == "caption" and assembled and CAPTION_RE.match(para.text().replace(OBJECT, "")):
         return ("caption", 0)
+    if name in _CAPTIONS and not assembled and not note:  # a member's: placed by what is around it (captions_read)
+        return ("draft caption", 0)
     if not note and (name in _TITLES or para.style.lower() == "title"):
         return ("title", 0)
     heading = _HEADING.match(name) or _HEADING.match(para.style.lower())
