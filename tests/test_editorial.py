@@ -73,7 +73,7 @@ def test_the_registry_knows_each_codes_module_without_importing_it() -> None:
                           timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["coe_paper.rules.config", "coe_paper.rules.engine", "coe_paper.rules.registry",
-                                   "coe_paper.rules.shipped", "coe_paper.rules.spelling"]  # fmt: skip
+                                   "coe_paper.rules.shipped", "coe_paper.rules.speller"]  # fmt: skip
 
 
 def test_every_rule_has_a_test_of_its_own() -> None:

@@ -17,7 +17,9 @@ from spylls.hunspell import Dictionary
 
 from coe_paper import pipeline
 from coe_paper.rules import hunspell, spelling
+from coe_paper.rules import speller as speller_module
 from coe_paper.rules.hunspell import Lookups
+from coe_paper.rules.speller import LAZY_EDITS, MAX_SUGGESTED, Speller, load_lookups
 from conftest import REPO_ROOT, MakeProject, section_text
 
 EN_GB = "/usr/share/hunspell/en_GB"
@@ -126,12 +128,12 @@ def test_ph_patterns_keep_the_files_order(tmp_path: Path) -> None:
 @pytest.fixture
 def no_whole_dictionary(monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
     """A run that loads the whole dictionary fails (none is loaded in this process already)."""
-    monkeypatch.setattr(spelling, "_loaded", {})
+    monkeypatch.setattr(speller_module, "_loaded", {})
 
     def whole_dictionary(*args: object) -> None:
         raise AssertionError("the whole dictionary was loaded")
 
-    monkeypatch.setattr(spelling, "load_dictionary", whole_dictionary)
+    monkeypatch.setattr(speller_module, "load_dictionary", whole_dictionary)
 
 
 @pytest.mark.usefixtures("no_whole_dictionary")
@@ -145,17 +147,17 @@ def test_new_words_are_looked_up_without_loading_the_whole_dictionary(make_proje
 def test_the_index_kept_in_the_cache_spares_reading_the_dic_and_a_damaged_one_is_read_again(
         make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, en_gb: tuple[Dictionary, Lookups]) -> None:
     root = make_project({}, git=True)
-    monkeypatch.setattr(spelling, "_lookups", {})
-    first = spelling.load_lookups(EN_GB, None, root)
+    monkeypatch.setattr(speller_module, "_lookups", {})
+    first = load_lookups(EN_GB, None, root)
     assert [p.suffix for p in (root / ".git/coe-paper-cache/hunspell").iterdir()] == [".bin"]
-    monkeypatch.setattr(spelling, "_lookups", {})
+    monkeypatch.setattr(speller_module, "_lookups", {})
 
     def no_reading(*args: object) -> list[str]:
         raise AssertionError("the .dic was read again")
 
     with monkeypatch.context() as patched:
         patched.setattr(hunspell, "read_lines", no_reading)
-        kept = spelling.load_lookups(EN_GB, None, root)
+        kept = load_lookups(EN_GB, None, root)
         assert kept is not first and kept.dic.entries.data == first.dic.entries.data
         assert [kept.lookup(w) for w in ("harbours", "mispeled")] == [True, False]
     damaged = hunspell.Index(first.dic.entries.data[: first.dic.entries.start] + b"harbour\n")  # a record, no tab
@@ -210,12 +212,12 @@ def test_the_index_of_a_replaced_dictionary_is_removed(make_project: MakeProject
     base = str(tmp_path / "xx")
     Path(base + ".aff").write_text(SMALL_AFF, encoding="utf-8")
     Path(base + ".dic").write_text(SMALL_DIC, encoding="utf-8")
-    monkeypatch.setattr(spelling, "_lookups", {})
-    assert spelling.load_lookups(base, None, root).lookup("locks")
+    monkeypatch.setattr(speller_module, "_lookups", {})
+    assert load_lookups(base, None, root).lookup("locks")
     kept = root / ".git/coe-paper-cache/hunspell"
     first = list(kept.iterdir())
     Path(base + ".dic").write_text(SMALL_DIC + "town/S\n", encoding="utf-8")  # another dictionary: another key
-    assert spelling.load_lookups(base, None, root).lookup("towns")
+    assert load_lookups(base, None, root).lookup("towns")
     now = list(kept.iterdir())
     assert len(first) == len(now) == 1 and first != now
 
@@ -255,9 +257,9 @@ def test_a_speller_suggests_the_same_with_either_dictionary(en_gb: tuple[Diction
     """The whole dictionary (which `serve` keeps loaded) and the lazily read one give the same hints; a word no edit
     mends gets spylls' whole algorithm from either."""
     whole, _ = en_gb
-    monkeypatch.setattr(spelling, "_loaded", {})
-    lazy_speller = spelling.Speller(EN_GB, None)
-    whole_speller = spelling.Speller(EN_GB, None)
+    monkeypatch.setattr(speller_module, "_loaded", {})
+    lazy_speller = Speller(EN_GB, None)
+    whole_speller = Speller(EN_GB, None)
     whole_speller._dictionary = whole
     for word in ["goverment", "recieve", "xyzzyq"]:
         assert not lazy_speller.correct(word) and not whole_speller.correct(word)
@@ -271,16 +273,16 @@ def test_a_long_word_is_mended_with_the_whole_dictionary(en_gb: tuple[Dictionary
     """A long word's edits ask about so many stems, each kept by the lazily read dictionary once asked (500 letters:
     9 GB), that they are looked up in the whole dictionary; the suggestions are the same."""
     whole, _ = en_gb
-    monkeypatch.setattr(spelling, "_loaded", {})
-    monkeypatch.setattr(spelling, "load_dictionary", lambda *args: whole)
-    lazy_speller = spelling.Speller(EN_GB, None)
-    whole_speller = spelling.Speller(EN_GB, None)
+    monkeypatch.setattr(speller_module, "_loaded", {})
+    monkeypatch.setattr(speller_module, "load_dictionary", lambda *args: whole)
+    lazy_speller = Speller(EN_GB, None)
+    whole_speller = Speller(EN_GB, None)
     whole_speller._dictionary = whole
     lazy = lazy_speller.lookups()
     assert isinstance(lazy, Lookups)
     before = len(lazy.dic._made)
     for word in ["qwertzuiopasdfghjklyxcvbnm" * 2 + "q", "international-cooperation-and-neighbourhod-polcies"]:
-        assert len(word) > spelling.LAZY_EDITS
+        assert len(word) > LAZY_EDITS
         assert not lazy_speller.correct(word) and not whole_speller.correct(word)
         assert lazy_speller.suggestions(word) == whole_speller.suggestions(word), word
     assert len(lazy.dic._made) - before < 1000
@@ -294,11 +296,11 @@ def test_a_word_too_long_to_mend_gets_no_suggestions(en_gb: tuple[Dictionary, Lo
     def asked(*args: object) -> None:
         raise AssertionError("the dictionary was asked for suggestions")
 
-    monkeypatch.setattr(spelling, "load_dictionary", asked)
+    monkeypatch.setattr(speller_module, "load_dictionary", asked)
     monkeypatch.setattr(hunspell, "edit_suggestions", asked)
-    speller = spelling.Speller(EN_GB, None)
+    speller = Speller(EN_GB, None)
     word = "qwertzuiopasdfghjklyxcvbnm" * 4
-    assert len(word) > spelling.MAX_SUGGESTED and not speller.correct(word)
+    assert len(word) > MAX_SUGGESTED and not speller.correct(word)
     assert speller.suggestions(word) == []
 
 

@@ -27,7 +27,7 @@ from .limits import processors as processors  # the build names them in its prog
 from .markdown import content_parser
 from .model import Project
 from .rules.engine import Editor
-from .rules.spelling import Speller
+from .rules.speller import Speller
 from .sectionrender import SectionRenderer
 
 if TYPE_CHECKING:

@@ -164,7 +164,7 @@ def rehearse(loaded: Loaded, budget: int = 200_000) -> None:
     """Check and edit the first sections once more (two at least, then up to `budget` characters of Markdown), and
     render the first two, keeping nothing but what a process keeps in memory: the first run of each check,
     editorial rule and renderer compiles its patterns and reads its data, and the spelling rules keep their answers
-    by word (rules/spelling.py). A resident process does this before it forks, so that a command whose sections miss
+    by word (rules/speller.py). A resident process does this before it forks, so that a command whose sections miss
     the cache does not (a cold build of the bundled paper in a child: 130 ms to about 105)."""
     project = loaded.project
     if project is None:

@@ -134,10 +134,10 @@ def warm(root: str) -> Any:
     try:
         loaded = pipeline.check(Path(root))
         if loaded.project is not None:
-            from .rules import spelling
+            from .rules import speller
 
             with contextlib.suppress(Exception):  # a dictionary that cannot be opened: the rules are rehearsed anyway
-                spelling.load_lookups(loaded.project.config.checks.dictionary, None, Path(root))
+                speller.load_lookups(loaded.project.config.checks.dictionary, None, Path(root))
             pipeline.rehearse(loaded)  # what the check above took from the cache is run once too
     except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
         pass

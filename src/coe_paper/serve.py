@@ -201,7 +201,7 @@ class PreviewServer:
         """Open what a rebuild may need but the first build did not, so that the first edit is as quick as the ones
         after it: the spelling dictionary's lookups (for a word no earlier run has looked up), then all its entries
         (for suggestions, when a word is misspelt: typing makes many)."""
-        from .rules.spelling import load_dictionary, load_lookups
+        from .rules.speller import load_dictionary, load_lookups
 
         if built.project is not None:
             with contextlib.suppress(Exception):  # one that cannot load is reported by the build that needs it

@@ -246,7 +246,7 @@ def _sha(data: bytes) -> str:
 
 
 def _dictionary(path: str) -> str:
-    """The spelling dictionary's files, by size and time (as rules/spelling.py keys its cache)."""
+    """The spelling dictionary's files, by size and time (as rules/speller.py keys its cache)."""
     return ";".join(_stamp(path + suffix) for suffix in (".aff", ".dic"))
 
 

@@ -156,7 +156,7 @@ def _section_cache(context: Context, chosen: list[str]) -> SectionCache:
     """The cache of findings by section (see cache.py), salted with everything the rules read for the whole run
     (store.py adds coe-paper's own code); reading the paper's lists and opening the speller here also reports their
     problems when every section hits."""
-    from .spelling import speller
+    from .speller import speller
 
     project, codes = context.project, set(chosen)
     dictionary = speller(context) if codes & {"COE721", "COE722"} else None

@@ -11,7 +11,7 @@ answers (a test compares them with the whole dictionary's, entry by entry and wo
 Suggestions come first from spylls' edits of the word (a letter swapped, left out, doubled, replaced as the .aff's
 REP and MAP tables say), each a lookup, so the lazy dictionary answers them in milliseconds. Only a word with no
 edit that is a word gets spylls' whole algorithm, whose n-gram pass compares it with every word of the dictionary:
-the caller then loads the whole dictionary (spelling.load_dictionary, about a second) and asks it.
+the caller then loads the whole dictionary (speller.load_dictionary, about a second) and asks it.
 """
 
 from __future__ import annotations

@@ -3,31 +3,22 @@ spylls), COE722 American forms (-ize, -yze, 'center', ...) even where the dictio
 
 Words in the paper's word list (`paper/words.txt`), in the names and ids of contributors.yaml, in capitals
 (acronyms) or with inner capitals are never reported; code, URLs and e-mail addresses are masked out before.
-The dictionary is opened only when a word is not already in the cache: results (and suggestions) are kept in
-`<git dir>/coe-paper-cache/spelling.json`, keyed by the dictionary's files, so a warm run never opens it. A lookup
-reads only the entries it asks about (hunspell.py); suggestions, for words it does not know, load all of them.
+The dictionary's answers come through speller.py, which keeps them between runs.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
-import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import islice
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Fix, warning
-from ..project import CONFIG_PATH
-from ..store import git_dir as git_dir  # the cache lives in the git directory
+from ..diagnostics import Fix
 from .registry import Finding, rule
 from .shipped import shipped_data
+from .speller import Speller, speller
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -61,9 +52,6 @@ _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
                              r"supersiz|bite-siz|citiz)")  # fmt: skip
 MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long word no edit mends: 0.5 s)
-LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
-MAX_SUGGESTED = 100  # characters: a longer word gets no suggestions (as in hunspell): its edits take ~ its length²
-CACHE_VERSION = 2  # 2: suggestions from edits of the word when there are any (hunspell.py)
 
 
 @cache
@@ -77,201 +65,6 @@ def _us_spellings(data: Any) -> tuple[dict[str, str], frozenset[str]]:
     if not isinstance(words, dict) or not isinstance(no_fix, list):
         raise ValueError("not the data of us_spellings.yaml")
     return {str(k): str(v) for k, v in words.items()}, frozenset(no_fix)
-
-
-class Speller:
-    """en_GB lookups through spylls, loaded on first need, with a persistent cache of answers."""
-
-    def __init__(self, path: str, cache_file: Path | None, root: Path | None = None) -> None:
-        self.path, self.root = path, root
-        self.cache_file = cache_file
-        self.key = _dictionary_key(path)
-        self.known: dict[str, Any] = {}  # word -> True, or a list of suggestions
-        self.dirty = False
-        self._dictionary: Any = None
-        self.problem: str | None = None  # why the dictionary's files could not be read (then no word is reported)
-        if cache_file is not None and self.key:
-            try:
-                data = json.loads(cache_file.read_text(encoding="utf-8"))
-                if data.get("version") == CACHE_VERSION and data.get("key") == self.key:
-                    self.known = dict(data["words"])
-                    problem = data.get("problem")
-                    self.problem = problem if isinstance(problem, str) else None
-            except (OSError, ValueError, KeyError, AttributeError, TypeError, RecursionError):  # nested too deep
-                self.known = {}
-
-    @property
-    def available(self) -> bool:
-        return bool(self.key)
-
-    def dictionary(self) -> Any:
-        """The whole dictionary, which suggestions need."""
-        if self._dictionary is None:
-            self._dictionary = load_dictionary(self.path, self.key)
-        return self._dictionary
-
-    def lookups(self) -> Any:
-        """What answers lookups: the whole dictionary when this process has it, else one that reads only the
-        entries a lookup asks about (hunspell.py: about 0.02 s to open, most of it the .aff, instead of 0.8 s)."""
-        if self._dictionary is None:
-            self._dictionary = _loaded.get((self.path, self.key))
-        return self._dictionary or load_lookups(self.path, self.key, self.root)
-
-    def correct(self, word: str) -> bool:
-        answer = self.known.get(word)
-        if answer is None:
-            found = self._ask(lambda: bool(self.lookups().lookup(word)))
-            if found is None:
-                return True  # a dictionary that cannot be read reports nothing (`problem` says why, once)
-            answer = True if found else []
-            self.known[word], self.dirty = answer, True
-        return answer is True
-
-    def suggestions(self, word: str) -> list[str]:
-        """Up to three words for one the dictionary does not hold (the caller found it does not: this speller may
-        not have asked, when the answer came from the tables the process keeps)."""
-        answer = self.known.get(word)
-        if (answer is None or (isinstance(answer, list) and not answer)) and len(word) <= MAX_SUGGESTED:
-            suggested = self._ask(lambda: self._suggest(word))
-            if suggested is None:
-                return []
-            answer = suggested or ["-"]
-            self.known[word], self.dirty = answer, True
-        return [s for s in answer if s != "-"] if isinstance(answer, list) else []
-
-    def _suggest(self, word: str) -> list[str]:
-        """spylls' suggestions from edits of the word when there are any (found by lookups: no need to load every
-        word, but for a long word), else spylls' whole algorithm, whose n-gram pass reads every word (hunspell.py)."""
-        from . import hunspell  # spylls is imported by now: the lookups asked about the word
-
-        lookups = self.lookups()
-        if isinstance(lookups, hunspell.Lookups) and len(word) <= LAZY_EDITS:
-            found = lookups.suggest(word, 3)
-        else:
-            found = hunspell.edit_suggestions(hunspell.edits_of(self.dictionary()), word, 3)
-        return found if found is not None else [str(s) for s in islice(self.dictionary().suggest(word), 3)]
-
-    def _ask(self, question: Callable[[], Any]) -> Any:
-        """The answer to `question`, asked of the dictionary; None once its files have proved unreadable."""
-        if self.problem is not None:
-            return None
-        try:
-            return question()
-        except Exception as exc:  # spylls reading a damaged .aff or .dic: re.error, ValueError, IndexError, ...
-            self.problem, self.dirty = str(exc) or type(exc).__name__, True
-            return None
-
-    def save(self) -> None:
-        if self.cache_file is None or not self.dirty:
-            return
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=self.cache_file.parent, suffix=".tmp", delete=False,
-                                             encoding="utf-8") as handle:  # fmt: skip
-                json.dump({"version": CACHE_VERSION, "key": self.key, "words": self.known, "problem": self.problem},
-                          handle, ensure_ascii=False, separators=(",", ":"))  # fmt: skip
-            os.replace(handle.name, self.cache_file)
-            self.dirty = False
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-
-
-_loaded: dict[tuple[str, str], Any] = {}
-_lookups: dict[tuple[str, str], Any] = {}
-_opening = threading.Lock()  # apart from `_loading`: lookups need not wait while the preview loads every entry
-_loading = threading.Lock()
-
-
-def load_dictionary(path: str, key: str | None = None) -> Any:
-    """The spylls dictionary at `path`, loaded once per process and kept while its files (`key`) are unchanged:
-    loading takes about a second, which `serve` pays once instead of on every rebuild that meets a new word."""
-
-    def whole(_key: str) -> Any:
-        from .hunspell import whole_dictionary  # imported here: only a run that needs it pays for it
-
-        return whole_dictionary(path)
-
-    return _kept(_loaded, _loading, path, key, whole)
-
-
-def load_lookups(path: str, key: str | None = None, root: Path | None = None) -> Any:
-    """hunspell.Lookups for the dictionary at `path`, made once per process while its files (`key`) are unchanged;
-    its index of the .dic by stem is kept in the section cache of the project at `root`."""
-
-    def lookups(key: str) -> Any:
-        from ..store import Store
-        from .hunspell import Index, Lookups  # imported here: only a run that meets a new word pays for it
-
-        store = Store(root, "hunspell", key)
-        entry = store.key(path)
-        stored = store.get_bytes(entry)
-        try:
-            kept = Index(stored) if stored is not None else None
-        except ValueError:
-            kept = None
-        made = Lookups(path, kept)
-        if kept is None:
-            store.put_bytes(entry, made.dic.entries.data)
-            store.prune()  # the index of a dictionary since replaced (2.5 MB for en_GB) goes
-        return made
-
-    return _kept(_lookups, _opening, path, key, lookups)
-
-
-def _kept(table: dict[tuple[str, str], Any], lock: threading.Lock, path: str, key: str | None,
-          make: Callable[[str], Any]) -> Any:  # fmt: skip
-    """What `make` gives for the dictionary at `path` (told its files' `key`), made once per process while those
-    files are unchanged (one made for the files before is let go)."""
-    key = _dictionary_key(path) if key is None else key
-    with lock:
-        found = table.get((path, key))
-        if found is None:
-            found = make(key)
-            for stale in [k for k in table if k[0] == path]:
-                del table[stale]
-            table[(path, key)] = found
-        return found
-
-
-def _dictionary_key(path: str) -> str:
-    """Identity of the dictionary's .aff and .dic files (size and time), or '' when they are missing."""
-    parts = []
-    for suffix in (".aff", ".dic"):
-        try:
-            stat = os.stat(path + suffix)
-        except OSError:
-            return ""
-        parts.append(f"{path}{suffix}:{stat.st_size}:{stat.st_mtime_ns}")
-    return ";".join(parts)
-
-
-def speller(context: Context) -> Speller | None:
-    """The run's speller (one per run), or None with one warning when the dictionary is missing."""
-    found = context.shared.get("speller")
-    if not isinstance(found, Speller):
-        directory = git_dir(context.source.root)
-        cache_file = directory / "coe-paper-cache" / "spelling.json" if directory else None
-        found = Speller(context.config.dictionary, cache_file, context.source.root)
-        context.shared["speller"] = found
-        context.finish.append(found.save)
-        context.finish.append(lambda: _report_unreadable(context, found))
-        if not found.available:
-            _dictionary_warning(context, f"no hunspell dictionary at {found.path}.aff/.dic: spelling not checked")
-    return found if found.available else None
-
-
-def _report_unreadable(context: Context, speller: Speller) -> None:
-    """After the last section: COE721 when the dictionary's files could not be read, in this run or before it."""
-    if speller.problem is not None:
-        _dictionary_warning(context, f"the hunspell dictionary at {speller.path}.aff/.dic cannot be read "
-                                     f"({speller.problem}): spelling not checked")  # fmt: skip
-
-
-def _dictionary_warning(context: Context, message: str) -> None:
-    """COE721 at paper.yaml's `checks.dictionary`: spelling is not checked."""
-    line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
-    context.problems.append(warning(CONFIG_PATH, line, col, "COE721", message,
-                                    "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
 
 
 @cache
