@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from coe_paper import ooxml
+from coe_paper import ooxml, ooxml_table
 
 
 def cell(text: str) -> list[ooxml.Element]:
@@ -21,7 +21,7 @@ def test_columns_fit_their_longest_word_and_text_heavy_columns_get_the_rest() ->
         [cell("Belgium"), cell("member"), cell("Understanding equality and intersectionality; Next steps")],
         [cell("Netherlands"), cell("observer"), cell("Funding and EU instruments; Data and monitoring")],
     ]
-    widths = ooxml.column_widths(rows, 3, total=9000)
+    widths = ooxml_table.column_widths(rows, 3, total=9000)
     assert sum(widths) == 9000
     assert widths[0] >= len("Netherlands") * 135 + 280
     assert widths[1] >= len("observer") * 135 + 280
@@ -30,7 +30,7 @@ def test_columns_fit_their_longest_word_and_text_heavy_columns_get_the_rest() ->
 
 def test_columns_too_wide_together_share_the_width_in_proportion() -> None:
     rows = [[cell("x" * 12) for _ in range(8)]]
-    widths = ooxml.column_widths(rows, 8, total=9000)
+    widths = ooxml_table.column_widths(rows, 8, total=9000)
     assert sum(widths) == 9000
     assert max(widths) - min(widths) <= 8  # equal up to rounding
 
@@ -40,7 +40,7 @@ def test_columns_of_short_words_keep_their_room_when_long_words_overfill_the_tab
     address, a long compound) give up room; a column of short words keeps room for them, unbroken."""
     rows = [[cell("x" * 60), cell("https://example.org/" + "a" * 50), *(cell(w) for w in ("Third", "Fourth",
              "Fifth", "Sixth", "Seventh", "Eighth"))]]  # fmt: skip
-    widths = ooxml.column_widths(rows, 8, total=9000)
+    widths = ooxml_table.column_widths(rows, 8, total=9000)
     assert sum(widths) == 9000
     for width, word in zip(widths[2:], ("Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"), strict=True):
         assert width >= len(word) * 135 + 280
@@ -49,10 +49,10 @@ def test_columns_of_short_words_keep_their_room_when_long_words_overfill_the_tab
 
 def test_table_cells_and_grid_use_the_computed_widths() -> None:
     rows = [[cell("Country"), cell("A much longer column of running text")]]
-    tbl = ooxml.table(rows, 1, None, [None, None])
+    tbl = ooxml_table.table(rows, 1, None, [None, None])
     grid = [int(col.get(ooxml.w("w"))) for col in tbl.iter(ooxml.w("gridCol"))]
     cells = [int(tc.get(ooxml.w("w"))) for tc in tbl.iter(ooxml.w("tcW"))]
-    assert grid == cells == ooxml.column_widths(rows, 2)
+    assert grid == cells == ooxml_table.column_widths(rows, 2)
 
 
 @pytest.mark.parametrize("text", ["plain", " lead", "trail ", " ", "", "\tx", "x\n", "\u00a0nbsp", "in side"])

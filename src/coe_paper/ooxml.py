@@ -1,7 +1,7 @@
-"""Raw WordprocessingML for the body: runs, paragraphs and their properties, hyperlinks, bookmarks, fields, footnote
-references and tables. Whole parts and part-level settings (numbering, footnotes, styles, settings, custom
-properties) are in `ooxml_parts.py`, tracked changes and comments in `ooxml_review.py`. Everything else talks to
-Word through these three modules."""
+"""Raw WordprocessingML for the body: runs, paragraphs and their properties, hyperlinks, bookmarks, fields and
+footnote references. Tables are in `ooxml_table.py`; whole parts and part-level settings (numbering, footnotes,
+styles, settings, custom properties) in `ooxml_parts.py`, tracked changes and comments in `ooxml_review.py`.
+Everything else talks to Word through these four modules."""
 
 from __future__ import annotations
 
@@ -223,7 +223,6 @@ def drawing_run(inline: Element) -> Element:
 
 
 TEXT_WIDTH = 9072  # twips between an A4 page's 2.5 cm margins (6.3 in): the widest a picture is
-CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Word's 0.19 cm each side)
 _EXTENTS = (f"{{{WP_NS}}}extent", f"{{{A_NS}}}ext")
 
 
@@ -332,88 +331,3 @@ def field_begin(parent: Element, instruction: str, dirty: bool = False) -> Eleme
 
 def field_end(parent: Element) -> None:
     sub(etree.SubElement(parent, R), "fldChar", fldCharType="end")
-
-
-def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_id: str | None,
-          aligns: Sequence[str | None], indent: int = 0, pictured: Iterable[int] = (),
-          fit: Callable[[Sequence[Element], int], None] | None = None) -> Element:  # fmt: skip
-    """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page, and no
-    row is split across pages. The columns `pictured` hold pictures: `fit(cell, room)` narrows a cell's pictures
-    to the room its column leaves them."""
-    columns = max((len(row) for row in rows), default=1) or 1
-    widths = column_widths(rows, columns, 9000 - indent, set(pictured))
-    if fit is not None:
-        for row in rows:
-            for col in set(pictured) & set(range(len(row))):
-                fit(row[col], widths[col] - CELL_MARGINS)
-    tbl = etree.Element(w("tbl"))
-    props = sub(tbl, "tblPr")
-    if style_id:
-        sub(props, "tblStyle", val=style_id)
-    if indent:  # inside a quote or a list item: indented with its container, as wide as the room left
-        sub(props, "tblW", w=str(9000 - indent), type="dxa")
-        sub(props, "tblInd", w=str(indent), type="dxa")
-    else:
-        sub(props, "tblW", w="5000", type="pct")
-    sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0",
-        noHBand="0", noVBand="1")  # fmt: skip
-    grid = sub(tbl, "tblGrid")
-    for width in widths:
-        sub(grid, "gridCol", w=str(width))
-    # Each row and cell is a copy of one prepared here: a header row, a row, and a cell of each column's width.
-    header, body = etree.Element(w("tr")), etree.Element(w("tr"))
-    sub(sub(header, "trPr"), "cantSplit")
-    sub(header[0], "tblHeader")
-    sub(sub(body, "trPr"), "cantSplit")
-    column_cells = [etree.Element(w("tc")) for _ in widths]
-    for tc, width in zip(column_cells, widths, strict=True):
-        sub(sub(tc, "tcPr"), "tcW", w=str(width), type="dxa")
-    for index, cells in enumerate(rows):
-        tr = copy_element(header if index < header_rows else body)
-        tbl.append(tr)
-        for col in range(columns):
-            tc = copy_element(column_cells[col])
-            tr.append(tc)
-            content = cells[col] if col < len(cells) else ()
-            if not content:
-                content = [paragraph()]
-            align = aligns[col] if col < len(aligns) else None
-            for p in content:
-                if align:
-                    set_alignment(p, align)
-                tc.append(p)
-    return tbl
-
-
-def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = 9000,
-                  pictured: set[int] | None = None) -> list[int]:  # fmt: skip
-    """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
-    so that no word is broken; longer ones, such as web addresses, may break), then the space left
-    goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins).
-    When those minimums do not fit together, the widest columns are narrowed to one width that fits, so that the
-    words broken are the longest ones. A column of pictures (`pictured`) asks for an equal share, 2 in at most."""
-    char, pad = 135, 280
-    minimum: list[int] = []
-    wanted: list[int] = []
-    for col in range(columns):
-        texts = ["".join(t.text or "" for p in row[col] for t in p.iter(T)) for row in rows if col < len(row)]
-        longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 24)
-        average = sum(len(text) for text in texts) / max(len(texts), 1)
-        minimum.append(longest_word * char + pad)
-        if pictured and col in pictured:
-            minimum[-1] = max(minimum[-1], min(total // columns, 2880))
-        wanted.append(max(int(average * char) + pad - minimum[-1], 0))
-    spare = total - sum(minimum)
-    if spare <= 0:  # the columns of the longest words give up room, those of short words keep theirs
-        left, count = total, columns
-        for least in sorted(minimum):
-            if least * count > left:
-                break
-            left, count = left - least, count - 1
-        cap = left // count if count else max(minimum)
-        widths = [min(m, cap) for m in minimum]
-    else:
-        want = sum(wanted)
-        widths = [m + (spare * w // want if want else spare // columns) for m, w in zip(minimum, wanted, strict=True)]
-    widths[-1] += total - sum(widths)
-    return widths

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from . import captions as cap
-from . import marks, ooxml
+from . import marks, ooxml, ooxml_table
 from .markdown import plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
@@ -321,7 +321,7 @@ class Renderer:
             self._p = None
         elif self._sinks[-1] and self._sinks[-1][-1].tag == _TABLE:  # Word would join the two tables into one
             self._emit(ooxml.paragraph())
-        self._emit(ooxml.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns,
+        self._emit(ooxml_table.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns,
                                self._indent(), table.pictured, self.doc.fit_pictures))
 
     # -- footnotes -----------------------------------------------------------------------------------------
