@@ -1,18 +1,18 @@
 """Validation rules, one function per rule family; each yields Diagnostics with file, line and column.
 
 Codes: COE0xx files and YAML (see project.py), COE1xx outline, COE2xx contributors, COE3xx word limits,
-COE4xx headings, COE5xx images, COE6xx links; COE7xx editorial rules live in the `rules` package.
+COE4xx headings, COE5xx images (pictures.py; captions in captions.py), COE6xx links; COE7xx editorial rules live
+in the `rules` package.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from . import a11y, captions, frontmatter, limits
+from . import a11y, captions, frontmatter, pictures
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
 from .markdown import count_words, is_safe_link, link_scheme, parse
@@ -20,14 +20,13 @@ from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
 from .safepaths import output_problems
-from .sources import OutsideProject, Source, SourceError, TooLarge, WorkTree, normalise, unreadable
+from .sources import OutsideProject, Source, SourceError, WorkTree, normalise, unreadable
 from .store import Store
 from .structure import nesting, raw_html, unreferenced_footnotes
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 
 class Parsed:
     """A section with its Markdown tokens (parsed when first asked for) and its facts (see facts.py): from the
@@ -126,8 +125,8 @@ def run_all(project: Project, parsed: list[Parsed], source: Source, editor: edit
         found += item.facts.local
         found += internal_links(item, anchors)
         if item.facts.images:
-            found += images(item, source, known)
-    found += logos(project, source, known)
+            found += pictures.images(item, source, known)
+    found += pictures.logos(project, source, known)
     known.prune(isinstance(source, WorkTree))
     found += frontmatter.check(project, parsed)
     found += a11y.template(project, source)  # COE535
@@ -257,129 +256,6 @@ def headings(item: Parsed) -> Iterator[Diagnostic]:
                         f"heading level {new} follows level {level}, skipping level {level + 1}",
                         f"use {'#' * (level + 1)} here")  # fmt: skip
         level = new
-
-
-def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
-    """COE501 missing image file, COE502 no alt text, COE503 path outside the project, COE504 unsupported type,
-    COE505 damaged (from the section's facts: its pictures' paths and places); `known` holds the pictures found
-    readable before (by their bytes)."""
-    base = item.section.path.rsplit("/", 1)[0]
-    for picture in item.facts.pictures:
-        src, line, col, path_name = picture.name, picture.line, picture.column, item.section.path
-        if not picture.flag:
-            yield error(path_name, line, col, "COE502", f"image '{src}' has no alt text",
-                        "describe the image for readers who cannot see it: ![description](path)")  # fmt: skip
-        if link_scheme(src):
-            yield error(path_name, line, col, "COE503", f"image '{src}' is not a file in the project")
-            continue
-        try:
-            path = normalise(src, base)
-        except SourceError as exc:
-            yield error(path_name, line, col, "COE503", f"image {exc}")
-            continue
-        if not source.exists(path):
-            if isinstance(unreadable(source, path), OutsideProject):
-                yield error(path_name, line, col, "COE503",
-                            f"image '{src}' leads outside the project through a symbolic link")  # fmt: skip
-            else:
-                yield error(path_name, line, col, "COE501", f"image '{src}' not found ({path})")
-        elif not path.lower().endswith(IMAGE_TYPES):
-            yield error(path_name, line, col, "COE504",
-                        f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
-        else:
-            try:
-                data = source.read_bytes(path, limits.LIMITS.image_bytes)
-            except TooLarge as exc:
-                yield error(path_name, line, col, "COE008", f"image {exc}", _SMALLER)
-                continue
-            except SourceError:
-                data = b""
-            if not _readable(data, known):
-                yield error(path_name, line, col, "COE505", f"image '{src}' is damaged or not an image",
-                            "export it again as PNG or JPEG")  # fmt: skip
-
-
-def logos(project: Project, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
-    """COE501 a cover logo (paper.yaml's `cover: logos:`) that is not a file, COE503 one outside the project (as
-    written or through a link), COE505 one that is damaged or not an image (the cover would show its alt text
-    instead)."""
-    for index, logo in enumerate(project.config.cover.logos):
-        line, col = project.config_marks.get(("cover", "logos", index, "path"), (0, 0))
-        try:
-            data: bytes | None = source.read_bytes(normalise(logo.path), limits.LIMITS.image_bytes)
-        except OutsideProject as exc:
-            yield error(CONFIG_PATH, line, col, "COE503", f"logo {exc}")
-            continue
-        except TooLarge as exc:
-            yield error(CONFIG_PATH, line, col, "COE008", f"logo {exc}", _SMALLER)
-            continue
-        except SourceError:
-            data = None
-        if data is None:
-            yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' not found")
-        elif not _readable(data, known):
-            yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' is damaged or not an image",
-                        "export it again as PNG or JPEG")  # fmt: skip
-
-
-def template_pictures(path: str, text: str, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
-    """COE501 a picture in a template's output (its path read from the project, as the document reads it) that is
-    not a file, COE503 one outside the project: the document would print its alt text in brackets instead. The
-    pictures an output names are kept in `known` by its text: a warm run parses no Markdown for them."""
-    for src in _pictures_of(text, known):
-        try:
-            if link_scheme(src):
-                raise OutsideProject(f"'{src}' is not a file in the project")
-            where = normalise(src)
-        except SourceError as exc:
-            yield error(path, 0, 0, "COE503", f"image in the template's output: {exc}")
-            continue
-        if not source.exists(where):
-            code, why = (("COE503", "leads outside the project through a symbolic link")
-                         if isinstance(unreadable(source, where), OutsideProject) else ("COE501", "not found"))
-            yield error(path, 0, 0, code, f"image '{src}' in the template's output {why}",
-                        "give the picture's path from the project's folder, e.g. paper/images/logo.png")
-
-
-def _pictures_of(text: str, known: Store | None) -> list[str]:
-    """The paths of the pictures a template's output shows (parsed as the document parses it)."""
-    if "![" not in text:
-        return []
-    key = known.key(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()) if known is not None else ""
-    kept = known.get(key) if known is not None else None
-    if isinstance(kept, list) and all(isinstance(src, str) for src in kept):
-        return kept
-    from .markdown import template_parser
-
-    found = [str(child.attrs.get("src", "")) for token in template_parser().parse(text)
-             for child in token.children or () if child.type == "image" and child.attrs.get("src")]  # fmt: skip
-    if known is not None:
-        known.put(key, found)
-    return found
-
-
-_SMALLER = "export it again at the size it is shown (a page is about 2,000 pixels wide at 300 dpi)"
-
-
-def _readable(data: bytes, known: Store | None) -> bool:
-    key = known.key(hashlib.sha256(data).hexdigest()) if known is not None else ""
-    if known is not None and known.get(key) is True:
-        return True
-    readable = readable_image(data)
-    if readable and known is not None:
-        known.put(key, True)
-    return readable
-
-
-def readable_image(data: bytes) -> bool:
-    """Whether python-docx can read the picture's type and size (what embedding it needs)."""
-    from docx.image.image import Image as DocxImage  # python-docx takes a while to load: only papers with images
-
-    try:
-        DocxImage.from_blob(data)
-    except Exception:  # a third-party parser fed untrusted bytes: any failure means "not usable"
-        return False
-    return True
 
 
 def link_targets(parsed: list[Parsed]) -> set[str]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import annex, captions, checks, frontmatter, marks, ooxml, toc
+from . import annex, captions, checks, frontmatter, marks, ooxml, pictures, toc
 from .attribution import History, SectionHistory
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
@@ -207,7 +207,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     def rendered(name: str, values: dict[str, Any]) -> str | None:
         text, problems = templates.render(name, values)
         if not as_elements:  # the older revision a comparison reads is not validated: its pictures may be gone
-            problems += checks.template_pictures(templates.paths.get(name, name), text or "", loaded.source)
+            problems += pictures.template_pictures(templates.paths.get(name, name), text or "", loaded.source)
         found.extend(p for p in problems if p not in found)  # a byline runs once per section: report once
         return text
 

@@ -25,10 +25,10 @@ from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
 from .ooxml_parts import ORDERED
+from .pictures import IMAGE_TYPES
 from .render_inline import bookmark_name
 from .safedocx import DocxError
 
-IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
 _TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u2013\u2014*-]|o(?=\t))"
                     "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import checks, facts, marks, ooxml, uptodate
+from . import checks, facts, marks, ooxml, pictures, uptodate
 from .attribution import History, history_of
 from .compose import (
     Parts,
@@ -221,13 +221,13 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
                                              "annex.md.j2")]  # fmt: skip
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
-    pictures = Store(loaded.root, "template-pictures", "", pack=True)  # the pictures each output names
+    named = Store(loaded.root, "template-pictures", "", pack=True)  # the pictures each output names
     for name, values in contexts:
         text, problems = templates.render(name, values)
-        problems += checks.template_pictures(templates.paths.get(name, name), text or "", loaded.source, pictures)
+        problems += pictures.template_pictures(templates.paths.get(name, name), text or "", loaded.source, named)
         found += [problem for problem in problems if problem not in found]
     templates.close(isinstance(loaded.source, WorkTree))
-    pictures.prune(isinstance(loaded.source, WorkTree))
+    named.prune(isinstance(loaded.source, WorkTree))
     return found
 
 
