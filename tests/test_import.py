@@ -793,6 +793,10 @@ def test_captions_of_a_word_draft_become_the_papers_captions(make_project: MakeP
     for cell, text in zip([c for row in table.rows for c in row.cells], ["City", "Share", "Rome", "31%"], strict=True):
         cell.text = text
     document.add_paragraph("Figure 2. A caption with no figure near it", style="Caption")
+    document.add_paragraph("Next, a figure captioned above it.")
+    document.add_paragraph("Figure 3: Members' cities on a map", style="Caption")
+    document.add_picture(str(picture))
+    document.inline_shapes[1]._inline.docPr.set("descr", "Map of members")
     draft = tmp_path / "rents.docx"
     document.save(str(draft))
     root = make_project(NO_OUTLOOK)
@@ -801,7 +805,8 @@ def test_captions_of_a_word_draft_become_the_papers_captions(make_project: MakeP
     assert re.search(r'!\[[^\]]*\]\([^)\s]+ "Rents in Rome and Lyon, 2015-2023"\)', text), text
     assert "Table: Share of income spent on rent\n\n| City | Share |" in text
     assert "Figure 2. A caption with no figure near it" in text
-    assert "COE506" not in result.stderr and "Figure 1" not in text and "Table 1" not in text
+    assert re.search(r'!\[Map of members\]\([^)\s]+ "Members\' cities on a map"\)', text), text
+    assert "COE506" not in result.stderr and "Figure 1" not in text and "Figure 3" not in text and "Table 1" not in text
     pandoc = require_client("pandoc")
     source = tmp_path / "pandoc.md"
     source.write_text("Text.\n\n![Rents over time](rents.png)\n\n| City | Share |\n|---|---|\n| Rome | 31% |\n\n"

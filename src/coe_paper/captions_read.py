@@ -20,7 +20,7 @@ from . import marks
 
 if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alone, without the Word reader
     from .mdwrite import MdBlock, Piece
-    from .wordblocks import Paragraph
+    from .wordblocks import Block, Paragraph
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
 #: A draft caption's label: a word, its number (a SEQ field's result; "2.1", "II"), and what follows it.
@@ -82,11 +82,10 @@ class DraftCaptions:
     def __init__(self) -> None:
         self.pending: tuple[str, int] | None = None  # a caption above its figure, and where that figure will be
 
-    def place(self, style: str, pieces: list[Piece], out: list[MdBlock], following: object,
-              next_is_image: bool) -> bool:  # fmt: skip
+    def place(self, style: str, pieces: list[Piece], out: list[MdBlock], following: Block | None) -> bool:
         """Put the caption paragraph of `pieces` (in the caption style named `style`) where the Markdown keeps it;
         False when it captions nothing beside it (it is then written as a paragraph). `following` is the draft's
-        next block, `next_is_image` whether it is a picture alone in its paragraph."""
+        next block."""
         from .mdwrite import Para, Piece, TableBlock, cut
         from .wordblocks import Table
 
@@ -102,7 +101,7 @@ class DraftCaptions:
         if figure and image_only(out[-1] if out else None):
             _titled(out[-1], plain)
             return True
-        if figure and next_is_image:
+        if figure and _picture_alone(following):
             self.pending = (plain, len(out))
             return True
         beside = isinstance(following, Table) or isinstance(out[-1] if out else None, TableBlock)
@@ -119,3 +118,12 @@ class DraftCaptions:
             if image_only(out[at]):
                 _titled(out[at], title)
             self.pending = None
+
+
+def _picture_alone(block: Block | None) -> bool:
+    """A paragraph of the draft that holds one picture and no text: a figure, which a caption above it titles."""
+    from .wordblocks import OBJECT, Paragraph
+
+    if not isinstance(block, Paragraph) or block.text().replace(OBJECT, "").strip():
+        return False
+    return sum(run.image is not None for run in block.runs) == 1 and block.text().count(OBJECT) == 1

@@ -238,7 +238,7 @@ class _Converter:
             pieces = self._pieces(block.runs)
             if kind == "draft caption":
                 following = body[position + 1][0] if position + 1 < len(body) else None
-                if captions.place(block.style_name, pieces, out, following, _picture_alone(following)):
+                if captions.place(block.style_name, pieces, out, following):
                     continue
             if not any(p.raw or p.text.strip() for p in pieces):
                 if block.border_below:
@@ -408,10 +408,3 @@ class _Converter:
                          "there lost it (the words are kept)")] += self.writer.lost_formatting  # fmt: skip
         for (code, what), count in sorted(self.counts.items()):
             self.warn(code, f"{what}: {count}" if code != DROPPED else f"dropped {what}: {count}")
-
-
-def _picture_alone(block: wb.Block | None) -> bool:
-    """A paragraph that holds one picture and no text: a figure, which a caption above it is the title of."""
-    if not isinstance(block, wb.Paragraph) or block.text().replace(wb.OBJECT, "").strip():
-        return False
-    return sum(run.image is not None for run in block.runs) == 1 and block.text().count(wb.OBJECT) == 1
