@@ -584,6 +584,17 @@ def test_pdf_is_tagged_pdf_ua_with_title_language_and_bookmarks(published: Publi
     assert b"pdfuaid:part>1<" in raw  # LibreOffice's PDF/UA-1 identification
 
 
+def test_pdf_is_set_in_fonts_of_the_templates_metrics(published: Published) -> None:
+    """The template's Calibri and Cambria, or Carlito and Caladea, free fonts of the same metrics: LibreOffice had
+    set the text in DejaVu Sans, wider, so the PDF ran to 25 pages where Word makes 22 and the contents' page
+    numbers were not Word's. The fonts are among the Debian packages the tests install (scripts/test.sh)."""
+    fonts = subprocess.run([require_client("pdffonts"), str(published.pdf)], capture_output=True, text=True,
+                           timeout=TIMEOUT, check=True).stdout  # fmt: skip
+    names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()}
+    assert names & {"Carlito", "Calibri"} and names & {"Carlito-Bold", "Calibri-Bold"}, names
+    assert not any(name.startswith("DejaVuSans") and "Mono" not in name for name in names), names
+
+
 # -- 6. the annex of member organisations ---------------------------------------------------------------------
 
 
