@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in git pandoc libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils chromium \
-           hunspell-en-gb; do
+for pkg in git pandoc libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea fontconfig \
+           poppler-utils chromium hunspell-en-gb; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ "${#need[@]}" -gt 0 ]; then

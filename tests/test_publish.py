@@ -8,6 +8,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -593,6 +594,29 @@ def test_pdf_is_set_in_fonts_of_the_templates_metrics(published: Published) -> N
     names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()}
     assert names & {"Carlito", "Calibri"} and names & {"Carlito-Bold", "Calibri-Bold"}, names
     assert not any(name.startswith("DejaVuSans") and "Mono" not in name for name in names), names
+
+
+def test_a_build_without_fonts_of_the_templates_metrics_says_so(make_project: MakeProject, tmp_path: Path) -> None:
+    """Where LibreOffice has neither Calibri nor Carlito (here: fontconfig told of DejaVu alone), the PDF runs
+    longer than the paper in Word and the contents' page numbers are not Word's: a build that ran LibreOffice said
+    nothing of it. It now names the font to install; with the fonts there, it says nothing."""
+    require_client("soffice")
+    require_client("pdfinfo")
+    require_client("fc-match")
+    root = make_project()
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+                      f"<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{tmp_path / 'fc'}</cachedir></fontconfig>")
+    env = {**os.environ, "COE_PAPER_RESIDENT": "0", "COE_PAPER_CACHE": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "coe_paper", "assemble", "--force", "-o", str(tmp_path / "paper.docx")]
+    bare = subprocess.run(command, cwd=root, env={**env, "FONTCONFIG_FILE": str(config)}, capture_output=True,
+                          text=True, timeout=TIMEOUT)  # fmt: skip
+    assert bare.returncode == 0, bare.stderr
+    assert "neither Calibri, the template's font, nor Carlito" in bare.stderr
+    assert "apt-get install fonts-crosextra-carlito" in bare.stderr
+    shutil.rmtree(tmp_path / "cache")
+    fonted = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    assert fonted.returncode == 0 and "Carlito" not in fonted.stderr, fonted.stderr
 
 
 # -- 6. the annex of member organisations ---------------------------------------------------------------------

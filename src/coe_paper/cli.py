@@ -230,6 +230,12 @@ def assemble(
     out.print(summary_line, markup=False)
     if result.layout is not None and result.layout.note:
         err.print(f"coe-paper: note: {result.layout.note}", markup=False)
+    if pdf or (result.layout is not None and not result.layout.cached and not result.layout.note):  # LibreOffice ran
+        from .fonts import font_note
+
+        fonts = font_note(result.output)
+        if fonts:
+            err.print(f"coe-paper: note: {fonts}", markup=False)
     if pdf:
         raise typer.Exit(_to_pdf(result.output))
 

@@ -74,6 +74,30 @@ def styles(docx: SafeDocx) -> dict[str, Style]:
     return found
 
 
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def body_font(docx: SafeDocx) -> str | None:
+    """The font of the text (the default paragraph style's, else the document defaults'), its theme's font looked up
+    when it names one; None when neither says."""
+    root = docx.part_xml(docx.main, REL + "styles")
+    if root is None:
+        return None
+    normal = [s for s in root.iter(w("style")) if s.get(w("type")) == "paragraph" and s.get(w("default")) == "1"]
+    for holder in [*normal[:1], root.find(w("docDefaults"))]:
+        fonts = next(holder.iter(w("rFonts")), None) if holder is not None else None
+        if fonts is None:
+            continue
+        if fonts.get(w("ascii")):
+            return fonts.get(w("ascii"))
+        theme = fonts.get(w("asciiTheme"), "")
+        part = docx.part_xml(docx.main, REL + "theme") if theme else None
+        group = part.find(f".//{{{_A}}}{theme[:5]}Font") if part is not None else None  # majorFont or minorFont
+        latin = group.find(f"{{{_A}}}latin") if group is not None else None
+        return latin.get("typeface") if latin is not None else None
+    return None
+
+
 def int_value(value: str | None) -> int | None:
     try:
         return int(value) if value is not None else None
