@@ -135,6 +135,35 @@ def test_html_in_a_section_reads_as_in_the_word_document(make_project: MakeProje
     assert "&lt;div class=&quot;box&quot;&gt;a raw block&lt;/div&gt;" in page and '<div class="box">' not in page
 
 
+def test_the_page_s_own_ids_never_collide_with_a_section_s_or_a_heading_s(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    """A section with the id `annex` or `status`, or a heading "Main" or "Outlook title", took the id of the page's
+    own annex, status board, main landmark or a section's title: two elements with one id, the contents' and the
+    skip link's targets then the wrong ones. Sections keep their ids (links name them); the page's own yield."""
+    paper = PAPER_YAML + "  - id: annex\n    required: false\n  - id: status\n    required: false\n"
+    body = ("## Main\n\nText.\n\n## Outlook title\n\nMore.\n\n## Board caption\n\nSee [the annex](#annex), "
+            "[the main part](#main) and [the title](#outlook-title).\n")
+    root = make_project({"paper/paper.yaml": paper,
+                         "sections/03-outlook.md": section_text("outlook", body, title="Outlook"),
+                         "sections/04-annex.md": section_text("annex", "## Sources\n\nA list.\n", title="Sources"),
+                         "sections/05-status.md": section_text("status", "## Where we are\n\nText.\n",
+                                                               title="State of play")})  # fmt: skip
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    ids = re.findall(r'\sid="([^"]*)"', page)
+    assert sorted(ids) == sorted(set(ids)), [i for i in set(ids) if ids.count(i) > 1]
+    assert re.search(r'<section id="annex"[^>]*>\s*<h2 id="annex-title">[^<]*Sources', page)
+    assert re.search(r'<section id="status"[^>]*>\s*<h2 id="status-title">[^<]*State of play', page)
+    targets = re.findall(r'href="#([^"]+)"', page)
+    assert all(target in ids for target in targets), [t for t in targets if t not in ids]
+    assert re.search(r'<h3 id="(main-1)">.*href="#\1">the main part</a>', page, re.S)
+    assert re.search(r'<h3 id="(outlook-title-1)">.*href="#\1">the title</a>', page, re.S)
+    skip = re.search(r'<a class="skip" href="#([^"]+)"', page)
+    assert skip and re.search(rf'<main id="{skip.group(1)}"', page)
+    for label in ("Status of the sections", "Annex"):  # the contents' links reach the page's own parts
+        target = re.search(rf'<li><a href="#([^"]+)">{label}</a></li>', page)
+        assert target and target.group(1) not in ("annex", "status")
+
+
 def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_project: MakeProject,
                                                                           tmp_path: Path) -> None:  # fmt: skip
     """Word numbers footnotes on through the whole paper, one number a reference; so do the page's references and

@@ -66,12 +66,17 @@ class Anchors:
     footnotes: int = 0  # footnote references so far on the page: Word numbers them on through the paper
 
     def claim(self, wanted: str) -> str:
+        candidate = self.reserve(wanted)
+        self.headings.setdefault(wanted, candidate)
+        return candidate
+
+    def reserve(self, wanted: str) -> str:
+        """An id for a part of the page itself, which no link in a section names (`#main` is a heading "Main")."""
         candidate, n = wanted or "heading", 0
         while candidate in self.used:
             n += 1
             candidate = f"{wanted}-{n}"
         self.used.add(candidate)
-        self.headings.setdefault(wanted, candidate)
         return candidate
 
 

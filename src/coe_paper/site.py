@@ -38,6 +38,8 @@ from .templates import Templates
 
 DEFAULT_OUTPUT = "build/site"
 PAGE_TEMPLATE = "site.html.j2"
+#: Ids of the page's own parts, claimed after the sections' (links name those) and before any heading's.
+PAGE_IDS = ("main", "status", "status-board", "board-caption", "shares", "shares-caption", "annex")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -143,8 +145,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     anchors = Anchors()
     for section in project.ordered_sections():
         anchors.claim(section.id)
-    anchors.claim("status")
-    anchors.claim("annex")
+    ids = {name: anchors.reserve(name) for name in PAGE_IDS}  # the page's own: a section's id keeps its name
+    titles = {section.id: anchors.reserve(f"{section.id}-title") for section in project.ordered_sections()}
     rows = {row.id: row for row in report.section_status(loaded, history)}
     parsed = {item.section.id: item for item in loaded.parsed}
     by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
@@ -155,7 +157,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     for section, ref in zip(project.ordered_sections(), context["sections"], strict=True):
         byline, _ = templates.render("byline.md.j2", context | {"section": ref})
         base_dir = section.path.rsplit("/", 1)[0]
-        sections.append({"id": section.id, "title": section.meta.title, "path": section.path,
+        sections.append({"id": section.id, "title_id": titles[section.id], "title": section.meta.title,
+                         "path": section.path,
                          "number": numbers.get(section.id, ""),
                          "byline": render_template_output(byline or "", images=files.image),
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
@@ -173,9 +176,9 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                  if d.path not in rows_paths(rows)]  # fmt: skip
     shares = [row for row in report.organisations(loaded, history) if row.lines or row.led or row.contributed]
     shares.sort(key=lambda row: (-row.share, row.short))
-    return {"paper": context["paper"], "version": context["version"], "sections": sections, "board": board,
-            "elsewhere": elsewhere, "shares": [row.as_dict() | {"country_name": COUNTRY_NAMES.get(row.country, "")}
-                                              for row in shares],
+    return {"paper": context["paper"], "version": context["version"], "ids": ids, "sections": sections,
+            "board": board, "elsewhere": elsewhere,
+            "shares": [row.as_dict() | {"country_name": COUNTRY_NAMES.get(row.country, "")} for row in shares],
             "annex": render_template_output(annex or "", anchors, files.image),
             "history": bool(history and history.available),
             "repository": project.config.repository,
