@@ -283,6 +283,29 @@ def test_bundled_site_reads_on_a_phone(browser: Browser, bundled_site: Path) -> 
         (SHOTS / "phone.png").write_bytes(browser.screenshot((0, 0, 390, 2400)))
 
 
+def test_a_printed_page_is_the_paper_without_the_status_board(browser: Browser, make_project: MakeProject,
+                                                              tmp_path: Path) -> None:  # fmt: skip
+    """Print left out the status heading only: the board, the downloads and the shares were printed before the
+    paper under no heading; and a section with the id `status` would have been left out instead."""
+    paper = PAPER_YAML + "  - id: status\n    required: false\n"
+    root = make_project({"paper/paper.yaml": paper, "sections/05-status.md": section_text(
+        "status", "## Where we are\n\nThe partnership meets monthly.\n", title="State of play")}, git=True)
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    shown = "[...document.querySelectorAll('table caption, h2')].filter(e => e.offsetParent).map(e => e.textContent)"
+    on_screen = browser.evaluate(shown)
+    assert any(text.startswith("Sections in outline order") for text in on_screen)
+    browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+    try:
+        printed = browser.evaluate(shown)
+    finally:
+        browser.call("Emulation.setEmulatedMedia", {"media": ""}, session=True)
+    board = ("Contents", "Status of the sections", "Sections in outline order", "Current lines of the sections")
+    assert printed == [text for text in on_screen if not text.startswith(board)], printed
+    assert "4 State of play" in printed and "Annex: contributors" in printed
+
+
 def test_long_words_urls_and_code_lines_stay_within_a_phone_screen(browser: Browser, make_project: MakeProject,
                                                                     tmp_path: Path) -> None:  # fmt: skip
     """A web address written out in the text, a long word or a long code line wraps or scrolls in its own box;
