@@ -20,7 +20,7 @@ from chromium import Browser
 from coe_paper import site
 from coe_paper.cli import app
 from coe_paper.serve import PreviewServer
-from conftest import PAPER_YAML, REPO_ROOT, MakeProject, require_client, section_text, tiny_png
+from conftest import CONTRIBUTORS_YAML, PAPER_YAML, REPO_ROOT, MakeProject, require_client, section_text, tiny_png
 
 SHOTS = Path(os.environ.get("COE_SCREENSHOTS", "")) if os.environ.get("COE_SCREENSHOTS") else None
 
@@ -410,6 +410,32 @@ def _edit_and_read(server: PreviewServer, path: Path, old: str, new: str) -> str
     page = http.client.HTTPConnection(str(host), port, timeout=5)
     page.request("GET", "/")
     return page.getresponse().read().decode()
+
+
+def test_serve_shows_why_the_paper_cannot_be_built_rather_than_the_page_before(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:  # fmt: skip
+    """A contributors.yaml or paper.yaml broken by an edit builds no page: the browser reloaded the page of the
+    build before, as if the edit had changed nothing, and the error was in the terminal alone. A paper broken from
+    the start showed an empty folder's listing."""
+    root = make_project(git=True)
+    (root / "contributors.yaml").write_text("organisations: [\n", encoding="utf-8")
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    server.start()
+    try:
+        host, port = server.httpd.server_address[:2]
+        page = http.client.HTTPConnection(str(host), port, timeout=5)
+        page.request("GET", "/")
+        first = page.getresponse().read().decode()
+        assert "The paper cannot be built" in first and "contributors.yaml:" in first and "COE001" in first
+        assert "EventSource" in first and "Directory listing" not in first
+        mended = _edit_and_read(server, root / "contributors.yaml", "organisations: [\n", CONTRIBUTORS_YAML)
+        assert "Homes for all" in mended and "cannot be built" not in mended
+        broken = _edit_and_read(server, root / "paper/paper.yaml", "title: Test Paper", "title: [Test Paper")
+        assert "The paper cannot be built" in broken and "Homes" not in broken
+        assert re.search(r"paper/paper.yaml:2:\d+: error COE001", broken)
+        assert "Homes for all" in _edit_and_read(server, root / "paper/paper.yaml", "title: [Test", "title: Test")
+    finally:
+        server.stop()
 
 
 @pytest.mark.skipif(not Path("/usr/share/hunspell/en_GB.dic").is_file(), reason="needs hunspell-en-gb")

@@ -1,7 +1,8 @@
 """`coe-paper serve`: the preview on a local web server that rebuilds when a file changes and reloads the page.
 
 The server binds to 127.0.0.1 unless told otherwise, serves the built folder (`site.build`) and adds one small
-script to HTML pages: an EventSource on `/_coe/events` that reloads the page when a rebuild finished. Files are
+script to HTML pages: an EventSource on `/_coe/events` that reloads the page when a rebuild finished. While the
+last build made no page (the paper cannot be loaded), HTML pages are a list of its problems instead. Files are
 watched with watchfiles (inotify on Linux) with a short debounce. The server process stays warm between rebuilds:
 modules, compiled templates and the spelling dictionary (loaded in the background after the first build; loading it
 takes about a second, which a rebuild meeting a new word would otherwise pay) are kept, so a saved edit shows in
@@ -16,6 +17,7 @@ Beside it runs the resident process (resident_server.py): while `serve` runs, `c
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import socket
 import subprocess
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import resident_server, site
+from .diagnostics import Diagnostic, sort_key
 from .safepaths import resolved
 
 EVENTS = "/_coe/events"
@@ -66,8 +69,20 @@ class Generation:
             return self.value
 
 
+def failure_page(diagnostics: list[Diagnostic]) -> str:
+    """What the browser shows while the paper cannot be built (paper.yaml or contributors.yaml broken): the
+    problems, where the page of the last build would have shown the paper as it was before the edit."""
+    items = "".join(f"<li>{html.escape(d.as_text())}</li>" for d in sorted(diagnostics, key=sort_key))
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            "<title>The paper cannot be built</title>\n</head>\n<body>\n<main>\n"
+            "<h1>The paper cannot be built</h1>\n<p>Fix these problems and save: the page reloads.</p>\n"
+            f'<ul style="white-space: pre-wrap">{items}</ul>\n</main>\n</body>\n</html>\n')  # fmt: skip
+
+
 class _Handler(SimpleHTTPRequestHandler):
     generation: Generation
+    failure: list[str]  # the failure page while the last build made none (one item), else empty
     stopping: threading.Event
     swapping: threading.Lock  # held while a rebuild swaps the site's folder, and while a request opens its file
     names: frozenset[str] | None  # the host names it answers to (None: any, when it listens beyond this machine)
@@ -101,6 +116,8 @@ class _Handler(SimpleHTTPRequestHandler):
                 path = str(Path(path) / "index.html")
             page = path.endswith(".html") and Path(path).is_file()
             text = Path(path).read_text(encoding="utf-8") if page else None
+            if self.failure and (page or path == str(Path(self.directory) / "index.html")):
+                text = self.failure[0]
         if text is not None:
             self._html(text)
             return
@@ -162,11 +179,13 @@ class PreviewServer:
         self.generation = Generation()
         self.stopping = threading.Event()
         self.swapping = threading.Lock()
+        self.failure: list[str] = []
         self.on_build = on_build or (lambda rebuilt: None)
         host = host[1:-1] if host.startswith("[") and host.endswith("]") else host  # [::1], as in a URL
         names = frozenset({"localhost", "127.0.0.1", "[::1]", host.lower()}) if _loopback(host) else None
         handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
-                                              "swapping": self.swapping, "names": names})  # fmt: skip
+                                              "swapping": self.swapping, "names": names,
+                                              "failure": self.failure})  # fmt: skip
         server = _ServerIPv6 if ":" in host else ThreadingHTTPServer
         self.httpd = server((host, port), partial(handler, directory=str(self.output)))
         self.output.mkdir(parents=True, exist_ok=True)  # once the port is ours: a port taken leaves nothing behind
@@ -182,6 +201,8 @@ class PreviewServer:
 
     def build(self, changed: list[str]) -> Rebuilt:
         rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
+        with self.swapping:
+            self.failure[:] = [] if rebuilt.built.page is not None else [failure_page(rebuilt.built.diagnostics)]
         self.generation.bump()
         self.on_build(rebuilt)
         return rebuilt
