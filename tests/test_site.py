@@ -485,6 +485,22 @@ def test_serve_shows_each_edit_with_what_the_warm_server_kept(make_project: Make
         server.stop()
 
 
+def test_the_site_s_folder_is_made_as_any_new_folder_is(make_project: MakeProject, tmp_path: Path) -> None:
+    """The site's folder is the temporary folder it was built in, renamed: tempfile makes those 0700 whatever the
+    umask, so a web server running as another user was refused the published preview (403)."""
+    root = make_project()
+    umask = os.umask(0o022)
+    try:
+        built = site.build(root, tmp_path / "site")
+        again = site.build(root, tmp_path / "site")
+    finally:
+        os.umask(umask)
+    assert built.page is not None and again.page is not None
+    assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
+    assert all(path.stat().st_mode & 0o777 in (0o644, 0o755) for path in (tmp_path / "site").rglob("*"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [root.name, "site"]  # nothing left beside it
+
+
 def test_preview_never_replaces_a_folder_or_file_it_did_not_write(make_project: MakeProject, tmp_path: Path) -> None:
     """`preview -o sections` removed every section file (the folder was replaced whole), `-o notes.txt` moved the
     file aside to a hidden `.notes.txt-old`, and `-o` onto a pipe hung: each is now COE006, nothing touched."""

@@ -11,10 +11,10 @@ script, so forge Pages can publish the folder as it is.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
-import tempfile
 import time
 import urllib.parse
 from contextlib import AbstractContextManager
@@ -226,7 +226,7 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
         return Built(target, None, [*loaded.diagnostics, refused], seconds=time.perf_counter() - start)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+        staging = _staging_folder(target.parent)
     except OSError as exc:
         return Built(target, None, [*loaded.diagnostics, error(str(target), 0, 0, "COE006",
                      f"cannot write the site: {exc.strerror or exc}")], seconds=time.perf_counter() - start)
@@ -261,6 +261,19 @@ def not_a_site(target: Path) -> Diagnostic | None:
     except OSError as exc:
         why = exc.strerror or str(exc)
     return None if why is None else error(str(target), 0, 0, "COE006", f"cannot write the site: {why}", _ELSEWHERE)
+
+
+def _staging_folder(parent: Path) -> Path:
+    """A new folder in `parent` to build the site in, made as any new folder is (the umask, a default ACL): it
+    becomes the site, and tempfile's are 0700 whatever the umask, which a web server of another user cannot read."""
+    for _ in range(100):
+        staging = parent / f".site-{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            staging.mkdir()
+            return staging
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary folder", str(parent))
 
 
 def _replace(staging: Path, target: Path, swapping: AbstractContextManager[object]) -> None:
