@@ -52,6 +52,42 @@ def test_the_schemas_reject_what_validate_rejects(name: str, data: object) -> No
         jsonschema.validate(data, _schemas()[name])
 
 
+_OUTLINE = "title: T\noutline:\n  - id: intro\n"
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("paper.schema.json", _OUTLINE + "    min_words: '50'\n"),
+    ("paper.schema.json", _OUTLINE + "    required: 'no'\n"),
+    ("paper.schema.json", _OUTLINE + "    required: yes\n"),
+    ("paper.schema.json", _OUTLINE + "numbering: 0\n"),
+    ("paper.schema.json", _OUTLINE + "attribution:\n  min_share: '0.1'\n"),
+    ("paper.schema.json", _OUTLINE + "attribution:\n  min_share: 0\n"),
+    ("paper.schema.json", _OUTLINE + "checks:\n  max_sentence_words: '30'\n"),
+    ("paper.schema.json", _OUTLINE + "checks:\n  select: [COE7, COE712]\n  ignore: [COE73]\n"),
+    ("paper.schema.json", _OUTLINE + "checks:\n  select: [E501]\n"),
+    ("paper.schema.json", _OUTLINE + "checks:\n  ignore: [coe7]\n"),
+    ("paper.schema.json", _OUTLINE + "checks:\n  severity: {COE70: error}\n"),
+    ("paper.schema.json", _OUTLINE + "checks:\n  severity: {COE101: error}\n"),
+    ("contributors.schema.json", "organisations:\n  - {id: a, name: A, kind: city, country: IT, emails: [1]}\n"),
+    ("section.schema.json", "id: a\ntitle: A\nlead: rome\ncontributors: [anct]\nstatus: review\n"),
+])  # fmt: skip
+def test_the_schemas_and_validate_agree(name: str, text: str) -> None:
+    """An editor checking with the schema and `validate` give one answer. Validate converted what the schema
+    refuses (`min_words: '50'`, `required: 'no'`, `numbering: 0`), and the schema let through rule codes that
+    validate refuses (`select: [E501]`)."""
+    from coe_paper.model import ContributorsFile, PaperConfig, SectionMeta
+    from coe_paper.project import validate_model
+    from coe_paper.yamlsafe import load_yaml
+
+    located, problems = load_yaml(text, "x.yaml")
+    assert located is not None and not problems
+    model = {"paper.schema.json": PaperConfig, "contributors.schema.json": ContributorsFile,
+             "section.schema.json": SectionMeta}[name]  # fmt: skip
+    accepted = validate_model(model, located, "x.yaml")[0] is not None  # type: ignore[type-var]
+    errors = list(jsonschema.Draft202012Validator(_schemas()[name]).iter_errors(located.data))
+    assert accepted == (not errors), (accepted, [error.message for error in errors])
+
+
 def test_country_codes_are_offered_in_protocol_order() -> None:
     country = _schemas()["contributors.schema.json"]["$defs"]["Contributor"]["properties"]["country"]  # type: ignore[index]
     assert country["enum"][:3] == ["BE", "BG", "CZ"] and "EL" in country["enum"] and "GR" not in country["enum"]

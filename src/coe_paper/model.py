@@ -36,7 +36,10 @@ Role = Literal["coordinator", "member", "observer"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    """No unknown key, and each value of the type the schema gives (strict): `min_words: "50"` or `required: "yes"`
+    would otherwise be converted, and the schemas an editor checks with (schema.py) say otherwise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True)
 
 
 class OutlineEntry(_Strict):

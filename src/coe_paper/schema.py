@@ -2,7 +2,9 @@
 
 Editors with the YAML language server (VS Code's YAML extension, Neovim, JetBrains) read them to complete and check
 fields while people type; `coe-paper schema` writes them and `coe-paper init` wires them into the editor settings.
-What the models check in code (country codes) is added as an enumeration, so the editor offers the codes. The
+What the models check in code is added: country codes as an enumeration (the editor offers them), rule codes as a
+pattern. Two checks have no JSON Schema form and are validate's alone: an outline entry's max_words under its
+min_words, and a section id twice in the outline; and an editor takes `max_words: 800.0` for an integer. The
 schemas do not depend on the project (no organisation ids), so they never go stale when contributors.yaml changes.
 The YAML language server does not read front matter inside Markdown; the section schema is for tools that do.
 """
@@ -17,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .model import COUNTRY_NAMES, ContributorsFile, PaperConfig, SectionMeta
+from .rules.config import CODE_PREFIX
 
 SCHEMA_DIR = "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -44,6 +47,15 @@ def _countries(schema: dict[str, Any]) -> None:
         f"{code} {name}" for code, name in COUNTRY_NAMES.items())  # fmt: skip
 
 
+def _rule_codes(schema: dict[str, Any]) -> None:
+    """`checks:` takes editorial rule codes and prefixes only, as its validator says (rules/config.py)."""
+    checks = schema["$defs"]["ChecksConfig"]["properties"]
+    code = {"pattern": CODE_PREFIX.pattern, "description": "An editorial rule's code or prefix: COE7, COE71, COE712."}
+    checks["select"]["items"] |= code
+    checks["ignore"]["items"] |= code
+    checks["severity"]["propertyNames"] = code
+
+
 def _section() -> dict[str, Any]:
     schema = _schema(SectionMeta, "Section front matter",
                      "The YAML block between the '---' lines at the top of a sections/*.md file.")  # fmt: skip
@@ -59,6 +71,7 @@ def _section() -> dict[str, Any]:
 def schemas() -> list[SchemaFile]:
     """The three schemas."""
     paper = _schema(PaperConfig, "paper/paper.yaml", "The paper: title, outline, output and attribution settings.")
+    _rule_codes(paper)
     members = _schema(ContributorsFile, "contributors.yaml", "The partnership's member organisations.")
     _countries(members)
     found = [("paper.schema.json", ("paper/paper.yaml",), paper),

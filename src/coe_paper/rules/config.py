@@ -24,7 +24,7 @@ def _prefixes(values: list[str]) -> list[str]:
 class ChecksConfig(BaseModel):
     """`checks:` in paper.yaml; every key is optional and the defaults are the ones the README states."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True)  # as model._Strict
 
     select: list[str] = ["COE7"]
     ignore: list[str] = []
