@@ -129,6 +129,42 @@ def test_gitlab_ci_structure() -> None:
     assert yaml.safe_load((REPO_ROOT / ".gitlab-ci.yml").read_text())["variables"]["COE_PAPER"] == "."
 
 
+def test_ci_installs_what_validate_reads_and_the_version_that_wrote_it(tmp_path: Path) -> None:
+    """CI left out the en_GB dictionary that paper.yaml's checks read (every run said COE721 and checked no
+    spelling), and installed whatever coe-paper was newest: a release could change the document CI builds from
+    unchanged sources. The paper's CI installs the dictionary and the coe-paper that wrote it."""
+    from coe_paper import __version__
+    from coe_paper.rules.config import ChecksConfig
+
+    assert ChecksConfig().dictionary == "/usr/share/hunspell/en_GB"  # Debian's hunspell-en-gb
+    root = _init(tmp_path)
+    gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    github = yaml.safe_load(forge.ci_files("github")[forge.GITHUB_WORKFLOW])
+    assert gitlab["variables"]["COE_PAPER"] == github["env"]["COE_PAPER"] == f"coe-paper=={__version__}"
+    assert f'pip install "coe-paper=={__version__}"' in (root / "README.md").read_text(encoding="utf-8")
+    installs = [line for line in gitlab["default"]["before_script"] if "apt-get install" in line]
+    installs += [step["run"] for step in github["jobs"]["paper"]["steps"] if "apt-get install" in step.get("run", "")]
+    assert len(installs) == 2 and all("hunspell-en-gb" in line.split() for line in installs), installs
+
+
+def test_github_s_token_may_write_only_in_the_job_that_runs_nothing_a_member_wrote() -> None:
+    """The job that installs coe-paper and runs it over the members' files had `contents: write` on every pull
+    request, and checkout left that token in .git/config for every step after it. Only the release job, which runs
+    neither, may now write; the rest read."""
+    workflow = yaml.safe_load(forge.github_workflow(install="."))
+    assert workflow["permissions"] == {"contents": "read"}
+    for name, job in workflow["jobs"].items():
+        runs = " ".join(step.get("run", "") for step in job["steps"])
+        writes = any(level == "write" for level in job.get("permissions", {}).values())
+        checkouts = [step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@")]
+        if writes and job.get("permissions", {}).get("contents") == "write":
+            assert "coe-paper" not in runs and "pip" not in runs and not checkouts, name
+        for step in checkouts:
+            assert step["with"]["persist-credentials"] is False, name
+    assert workflow["jobs"]["release"]["permissions"] == {"contents": "write"}
+    assert "gh release create" in workflow["jobs"]["release"]["steps"][-1]["run"]
+
+
 def _steps() -> list[str]:
     """Every coe-paper command line the two CI files run, in order (GitHub's steps, then GitLab's jobs)."""
     github = yaml.safe_load(forge.github_workflow())

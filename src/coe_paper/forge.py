@@ -4,15 +4,20 @@
 bundled paper (a test compares them). Every CI run on a merge request validates (annotations on the changed lines:
 GitHub workflow commands, GitLab's Code Quality report), builds the .docx and the PDF as artifacts, and a redline
 against the merge request's base (`assemble --compare`); on the default branch the preview site is published with
-the forge's Pages; on a tag the release carries the files. `install` is what pip installs: the package name in a
-paper project, `.` in the coe-paper repository itself.
+the forge's Pages; on a tag the release carries the files. `install` is what pip installs: this version of
+coe-paper in a paper project, `.` in the coe-paper repository itself.
 """
 
 from __future__ import annotations
 
 import json
 
+from . import __version__
+
 FORGES = ("github", "gitlab")
+#: What a paper project's CI installs: the coe-paper that wrote its files. A release may change the document built
+#: from the same sources, and CI should build what the members' own coe-paper builds; a project moves on by editing it.
+PACKAGE = f"coe-paper=={__version__}"
 GITHUB_WORKFLOW = ".github/workflows/paper.yml"
 GITLAB_CI = ".gitlab-ci.yml"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -39,19 +44,18 @@ env:
 jobs:
   paper:
     runs-on: ubuntu-latest
-    permissions:
-      contents: write
     steps:
       - uses: actions/checkout@v4
         with:
           fetch-depth: 0  # attribution and the redline read the whole history
+          persist-credentials: false  # nothing is pushed: no token is left in .git/config
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - name: Install coe-paper and LibreOffice (for the PDF)
+      - name: Install coe-paper, LibreOffice (for the PDF) and the en_GB dictionary (for the spelling checks)
         run: |
           sudo apt-get update -qq
-          sudo apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui
+          sudo apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui hunspell-en-gb
           python -m pip install -q "$COE_PAPER"
       - name: Validate
         run: coe-paper validate --format github
@@ -74,12 +78,23 @@ jobs:
         if: github.ref == format('refs/heads/{{0}}', github.event.repository.default_branch)
         with:
           path: build/site
+
+  release:  # the one job that may write to the repository runs no coe-paper and nothing a member wrote
+    needs: paper
+    if: startsWith(github.ref, 'refs/tags/')
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: paper
+          path: build
       - name: Release
-        if: startsWith(github.ref, 'refs/tags/')
         env:
           GH_TOKEN: ${{{{ github.token }}}}
         run: >-
-          gh release create "$GITHUB_REF_NAME" build/*.docx build/*.pdf
+          gh release create "$GITHUB_REF_NAME" build/*.docx build/*.pdf --repo "$GITHUB_REPOSITORY"
           --title "$GITHUB_REF_NAME" --notes "The paper at $GITHUB_REF_NAME."
 
   pages:
@@ -116,7 +131,8 @@ variables:
 default:
   image: python:3.12-slim
   before_script:
-    - apt-get update -qq && apt-get install -y -qq --no-install-recommends git libreoffice-writer-nogui > /dev/null
+    - apt-get update -qq && apt-get install -y -qq --no-install-recommends git libreoffice-writer-nogui hunspell-en-gb
+      > /dev/null
     - python -m pip install -q "$COE_PAPER"
 
 validate:
@@ -222,11 +238,11 @@ trim_trailing_whitespace = false
 """
 
 
-def github_workflow(install: str = "coe-paper") -> str:
+def github_workflow(install: str = PACKAGE) -> str:
     return _GITHUB.format(install=install)
 
 
-def gitlab_ci(install: str = "coe-paper", output: str = "build/orientation-paper.docx") -> str:
+def gitlab_ci(install: str = PACKAGE, output: str = "build/orientation-paper.docx") -> str:
     name = output.rsplit("/", 1)[-1]
     return _GITLAB.format(install=install, docx=name, pdf=name.rsplit(".", 1)[0] + ".pdf")
 
@@ -235,7 +251,7 @@ def vscode_extensions() -> str:
     return json.dumps({"recommendations": ["redhat.vscode-yaml", "editorconfig.editorconfig"]}, indent=2) + "\n"
 
 
-def ci_files(forge: str | None, install: str = "coe-paper", output: str = "build/orientation-paper.docx"
+def ci_files(forge: str | None, install: str = PACKAGE, output: str = "build/orientation-paper.docx"
              ) -> dict[str, str]:  # fmt: skip
     """The CI files for `forge` (github, gitlab, or both when None), by path."""
     files: dict[str, str] = {}

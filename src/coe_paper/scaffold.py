@@ -118,17 +118,21 @@ README = """\
 # {name}: Orientation Paper
 
 Sections are Markdown files in `sections/`; `paper/paper.yaml` holds the outline and `contributors.yaml` the member
-organisations. With [coe-paper](https://pypi.org/project/coe-paper/) installed (`pip install coe-paper`):
+organisations. With [coe-paper](https://pypi.org/project/coe-paper/) installed (`pip install "{install}"`, the
+version CI installs):
 
 ```sh
 coe-paper validate      # check every section
 coe-paper assemble      # build/orientation-paper.docx (add --pdf with LibreOffice installed)
 coe-paper serve         # a preview in the browser that follows your edits
 ```
+
+The spelling checks read Debian's en_GB dictionary (`apt-get install hunspell-en-gb`); without it `validate` says
+so once and checks no spelling.
 """
 
 
-def files_for(name: str, forge_name: str | None, install: str = "coe-paper") -> dict[str, str | bytes]:
+def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE) -> dict[str, str | bytes]:
     """Every file of a new project, by path (text or bytes)."""
     if forge_name is not None and forge_name not in forge.FORGES:
         raise InitError(f"unknown forge '{forge_name}' (choose {' or '.join(forge.FORGES)})")
@@ -142,7 +146,7 @@ def files_for(name: str, forge_name: str | None, install: str = "coe-paper") -> 
         ".mailmap": MAILMAP,
         ".gitignore": GITIGNORE,
         ".editorconfig": forge.EDITORCONFIG,
-        "README.md": README.format(name=name),
+        "README.md": README.format(name=name, install=install),
         **forge.ci_files(forge_name, install),
         forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
         ".vscode/settings.json": schema.editor_settings(),
