@@ -72,6 +72,35 @@ def test_init_s_next_command_runs_in_a_shell_for_any_folder_name(tmp_path: Path,
     assert ran.stdout.splitlines()[-1] == "Start the paper"  # the log, run in the new folder
 
 
+@pytest.mark.parametrize("folder", ["", "papers/equality"])
+def test_init_in_a_git_repository_commits_there_and_says_where_the_forge_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str) -> None:  # fmt: skip
+    """In a repository (a clone of the forge's new project, or a folder of one), `init` said to `git init`, which
+    in a folder made a repository inside the repository, and `git add -A` there would have staged the whole
+    repository's changes; nothing said that the CI and pre-commit files in a folder are read by nobody."""
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], env=env, check=True)
+    (tmp_path / "repo/notes.txt").write_text("not the paper's\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "repo")
+    result = CliRunner().invoke(app, ["init", folder or "."])
+    assert result.exit_code == 0, result.output
+    command = result.stderr.split("next: ", 1)[1].strip().replace(" && coe-paper assemble", "")
+    assert "git init" not in command
+    ran = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert not (tmp_path / "repo" / folder / ".git").exists() or not folder
+    listed = subprocess.run(["git", "-C", str(tmp_path / "repo"), "ls-files"], env=env, capture_output=True,
+                            text=True, check=True).stdout.split()  # fmt: skip
+    assert f"{folder}/paper/paper.yaml".lstrip("/") in listed
+    if folder:
+        assert "notes.txt" not in listed  # the repository's other changes are not the paper's to commit
+        assert f"note: the paper is in the folder {folder} of the git repository " in result.stderr
+        assert ".gitlab-ci.yml and .pre-commit-config.yaml at its top only" in result.stderr
+        assert f"--project {folder}" in result.stderr
+    else:
+        assert "note:" not in result.stderr
+
+
 def test_init_for_github_and_odd_names(tmp_path: Path) -> None:
     root = tmp_path / "gh"
     scaffold.init(root, 'Partnership "A: B" # 1', "github")

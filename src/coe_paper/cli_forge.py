@@ -36,10 +36,15 @@ def init(
         out.print(f"wrote {directory / path}", markup=False)
     for path in created.kept:
         err.print(f"kept {directory / path} (it exists)", markup=False)
+    if created.unread:
+        folder = shlex.quote(created.folder)
+        err.print(f"note: the paper is in the folder {folder} of the git repository {created.repository}, whose "
+                  f"forge and pre-commit read {' and '.join(created.unread)} at its top only: to use them, move "
+                  f"them there, run their coe-paper commands with --project {folder} and put {folder}/ before the "
+                  f"paths they name", markup=False)  # fmt: skip
     place = str(directory) if directory.is_absolute() or not str(directory).startswith("-") else f"./{directory}"
     enter = f"cd {shlex.quote(place)} && " if directory.resolve() != Path.cwd().resolve() else ""  # for a shell
-    err.print(f"next: {enter}git init && git add -A && git commit -m 'Start the paper' && coe-paper assemble",
-              markup=False)  # fmt: skip
+    err.print(f"next: {enter}{created.commit_command()} && coe-paper assemble", markup=False)
 
 
 @app.command()

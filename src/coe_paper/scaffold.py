@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import forge, schema
+from . import forge, gitrun, schema
 from .project import CONFIG_PATH
 from .safepaths import write_atomic
 from .templates import TEMPLATE_NAMES
 
 DEFAULT_NAME = "Urban Agenda Partnership"
+FORGE_FILES = (forge.GITLAB_CI, forge.GITHUB_WORKFLOW, forge.PRE_COMMIT_CONFIG)  # read at a repository's top only
 
 
 class InitError(Exception):
@@ -31,6 +32,16 @@ class Created:
     root: Path
     files: list[str] = field(default_factory=list)  # project-relative paths, in the order written
     kept: list[str] = field(default_factory=list)  # files that existed and were left as they are
+    repository: Path | None = None  # the top of the git work tree the project was made in, if any
+    unread: list[str] = field(default_factory=list)  # files the forge or pre-commit read at that top only
+    folder: str = ""  # the project's folder in that repository, when it is not the top
+
+    def commit_command(self) -> str:
+        """The shell commands that commit the new project: in a repository, its files alone, and no `git init`
+        (which would make a repository inside it)."""
+        if self.repository is None:
+            return "git init && git add -A && git commit -m 'Start the paper'"
+        return "git add -A . && git commit -m 'Start the paper'"
 
 
 def _yaml_text(value: str) -> str:
@@ -177,4 +188,11 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
         except OSError as exc:
             raise InitError(f"cannot write {target}: {exc.strerror or exc}") from None
         created.files.append(path)
+    top = gitrun.text(root, "rev-parse", "--show-toplevel")
+    if top:
+        created.repository = Path(top)
+        if created.repository.resolve() != root.resolve():  # a project in a folder of a repository
+            created.folder = root.resolve().relative_to(created.repository.resolve()).as_posix()
+            written = [*created.files, *created.kept]
+            created.unread = [path for path in written if path in FORGE_FILES or path.startswith(".github/")]
     return created
