@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -99,6 +100,24 @@ def test_init_in_a_git_repository_commits_there_and_says_where_the_forge_reads(
         assert f"--project {folder}" in result.stderr
     else:
         assert "note:" not in result.stderr
+
+
+def test_the_partnership_s_name_reads_as_written_in_the_example_section(tmp_path: Path) -> None:
+    """The name went into the example section's Markdown as it was: a name beginning "1." made the paragraph a
+    list, '*' or '<...>' formatting or raw HTML (COE406), '[..](javascript:..)' a link COE602 refused, so the
+    new project did not validate. It is now text."""
+    from coe_paper import site
+
+    name = "1. *Equal* <Cities> [of](javascript:x) & Co_op #2"
+    root = tmp_path / "paper"
+    scaffold.init(root, name)
+    validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
+    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204"], validate.stdout
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    text = page.read_text(encoding="utf-8")
+    assert re.search(r"<p>\s*1\. \*Equal\* &lt;Cities&gt; \[of\]\(javascript:x\) &amp; Co_op #2 brings", text)
+    assert f"# {name}: Orientation Paper" not in (root / "README.md").read_text(encoding="utf-8")
 
 
 def test_init_for_github_and_odd_names(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import forge, gitrun, schema
+from .mdtext import escape, line_start_safe
 from .project import CONFIG_PATH
 from .safepaths import write_atomic
 from .templates import TEMPLATE_NAMES
@@ -153,11 +154,11 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE) -
         "paper/template.docx": (package / "skeleton" / "template.docx").read_bytes(),
         **{f"paper/templates/{t}": (package / "templates" / t).read_text(encoding="utf-8") for t in TEMPLATE_NAMES},
         "contributors.yaml": CONTRIBUTORS,
-        "sections/01-introduction.md": SECTION.format(name=name),
+        "sections/01-introduction.md": SECTION.format(name=line_start_safe(escape(name))),  # text, not Markdown
         ".mailmap": MAILMAP,
         ".gitignore": GITIGNORE,
         ".editorconfig": forge.EDITORCONFIG,
-        "README.md": README.format(name=name, install=install),
+        "README.md": README.format(name=escape(name), install=install),
         **forge.ci_files(forge_name, install),
         forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
         ".vscode/settings.json": schema.editor_settings(),
