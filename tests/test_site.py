@@ -306,6 +306,28 @@ def test_a_printed_page_is_the_paper_without_the_status_board(browser: Browser, 
     assert "4 State of play" in printed and "Annex: contributors" in printed
 
 
+def test_a_paper_in_another_language_is_read_in_its_language_and_the_page_s_words_in_english(
+        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """The page said `lang="fr-FR"` for a French paper, and a screen reader read "Contents", "Status of the
+    sections" and the board in French. The page's own words are English; the paper's parts say their language."""
+    paper = PAPER_YAML.replace("title: Test Paper", "title: Document d'orientation").replace("en-GB", "fr-FR")
+    root = make_project({"paper/paper.yaml": paper, "sections/02-housing.md": section_text(
+        "housing", "## Le logement pour tous\n\nDes logements abordables dans chaque ville.\n", title="Logement")})
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    spoken = browser.evaluate("""(() => {
+      const lang = text => { const found = [...document.querySelectorAll('body *')].filter(
+          e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.includes(text)));
+        return found.length ? found[0].closest('[lang]').lang : null; };
+      return ['Skip to the paper', 'Contents', 'Status of the sections', 'Sections in outline order', 'Built by',
+              "Document d'orientation", 'Le logement pour tous', 'Des logements abordables'].map(lang);
+    })()""")
+    assert spoken == ["en"] * 5 + ["fr-FR"] * 3, spoken
+    menu = browser.evaluate("[...document.querySelectorAll('nav a')].map(a => a.closest('[lang]').lang)")
+    assert menu[0] == "en" and menu[-1] == "en" and set(menu[1:-1]) == {"fr-FR"}  # the sections' titles
+
+
 def test_long_words_urls_and_code_lines_stay_within_a_phone_screen(browser: Browser, make_project: MakeProject,
                                                                     tmp_path: Path) -> None:  # fmt: skip
     """A web address written out in the text, a long word or a long code line wraps or scrolls in its own box;
