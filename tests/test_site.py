@@ -460,6 +460,35 @@ def test_serve_shows_why_the_paper_cannot_be_built_rather_than_the_page_before(m
         server.stop()
 
 
+def test_serve_rebuilds_after_an_edit_to_a_templates_folder_paper_yaml_names(make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+    """serve rebuilt only for paper/, sections/, contributors.yaml and .mailmap: a paper whose templates folder
+    (or a picture, or a term list) is elsewhere in the project kept showing the old page after an edit there. The
+    build folder beside the site still triggers nothing but for the built documents."""
+    paper = PAPER_YAML.replace("templates: paper/templates", "templates: tpl")
+    root = make_project({"paper/paper.yaml": paper, "tpl/byline.md.j2": "Drafted by the first group.\n"}, git=True)
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    server.start()
+    try:
+        host, port = server.httpd.server_address[:2]
+        page = http.client.HTTPConnection(str(host), port, timeout=5)
+        page.request("GET", "/")
+        assert "Drafted by the first group." in page.getresponse().read().decode()
+        time.sleep(0.3)  # the watcher is running
+        seen = server.generation.value
+        byline = root / "tpl/byline.md.j2"
+        byline.write_text(byline.read_text(encoding="utf-8").replace("first", "second"), encoding="utf-8")
+        assert server.generation.wait_past(seen, timeout=10) > seen, "no rebuild"
+        page.request("GET", "/")
+        assert "Drafted by the second group." in page.getresponse().read().decode()
+    finally:
+        server.stop()
+    assert not server._relevant(str(tmp_path / "site/index.html"))
+    assert not server._relevant(str(tmp_path / ".site-123-abcd/index.html"))
+    assert not server._relevant(str(root / "build/site/index.html"))
+    assert not server._relevant(str(root / ".git/index"))
+
+
 @pytest.mark.skipif(not Path("/usr/share/hunspell/en_GB.dic").is_file(), reason="needs hunspell-en-gb")
 def test_serve_keeps_watching_after_a_link_loop_appears(make_project: MakeProject, tmp_path: Path) -> None:
     """A link that leads to itself appearing in the project (`ln -s x.md x.md`, an editor's or a tool's) made the

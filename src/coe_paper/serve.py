@@ -6,9 +6,10 @@ last build made no page (the paper cannot be loaded), HTML pages are a list of i
 watched with watchfiles (inotify on Linux) with a short debounce. The server process stays warm between rebuilds:
 modules, compiled templates and the spelling dictionary (loaded in the background after the first build; loading it
 takes about a second, which a rebuild meeting a new word would otherwise pay) are kept, so a saved edit shows in
-well under half a second on the bundled paper (`bench/bench_startup.py` measures it). Only the paper's own files
-trigger a rebuild: `paper/`, `sections/`, `contributors.yaml`, `.mailmap`, and the built .docx/.pdf under the
-output's parent (to refresh the download links).
+well under half a second on the bundled paper (`bench/bench_startup.py` measures it). Any file of the project
+triggers a rebuild (paper.yaml may name templates, pictures and term lists anywhere in it) but the site, git's
+folder, editors' swap files and, in the build folder, anything but the built .docx/.pdf (to refresh the download
+links).
 
 Beside it runs the resident process (resident_server.py): while `serve` runs, `coe-paper assemble`, `validate` and
 `status` in the project start warm.
@@ -230,6 +231,9 @@ class PreviewServer:
                 load_dictionary(built.project.config.checks.dictionary)
 
     def _relevant(self, path: str) -> bool:
+        """Whether a change at `path` may change the page: any file of the project (a templates folder, a picture
+        or a term list that paper.yaml or a section names may be anywhere in it) but the site, the folders a build
+        makes beside it, and what else is written in the build folder beside the .docx and PDF."""
         full = resolved(Path(path))
         if full is None:  # a link loop: nothing a build reads (one a section names is the build's error)
             return False
@@ -237,19 +241,28 @@ class PreviewServer:
             relative = full.relative_to(self.root)
         except ValueError:
             return False
-        if self.output == full or self.output in full.parents:
+        if self.output == full or self.output in full.parents or ".git" in relative.parts:  # a build's cache is there
             return False
-        parts = relative.parts
-        if parts and parts[0] in WATCHED:
+        beside = self.output.parent
+        if beside in full.parents:
+            step = full.relative_to(beside).parts[0]
+            if step.startswith(".site-") or step == f".{self.output.name}-old":  # a build's own folders
+                return False
+        builds = {folder for folder in (beside, self.root / Path(site.DEFAULT_OUTPUT).parent)
+                  if self.root in folder.parents}  # fmt: skip
+        if full.parent in builds and full.suffix in (".docx", ".pdf"):  # assemble wrote a document
             return True
-        built = full.parent == self.output.parent  # assemble wrote a .docx or .pdf
-        return built and Path(path).suffix in (".docx", ".pdf")
+        if relative.parts and relative.parts[0] in WATCHED:
+            return True
+        return not any(folder in full.parents for folder in builds)  # what else is written in a build folder
 
     def _watch(self, ready: threading.Event) -> None:
-        from watchfiles import watch  # imported here: only `serve` needs it
+        from watchfiles import Change, DefaultFilter, watch  # imported here: only `serve` needs it
 
-        def keep(_change: object, path: str) -> bool:
-            return self._relevant(path)
+        noise = DefaultFilter()  # .git, editors' swap and backup files, caches
+
+        def keep(change: Change, path: str) -> bool:
+            return noise(change, path) and self._relevant(path)
 
         ready.set()
         for changes in watch(self.root, watch_filter=keep, debounce=50, step=25, stop_event=self.stopping,
