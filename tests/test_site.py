@@ -64,6 +64,19 @@ def test_captions_and_cross_references_read_as_in_the_word_document(make_project
     assert page.index("Ghent") > caption > page.index("June")
 
 
+def test_a_table_s_scroll_region_is_named_by_its_caption(make_project: MakeProject, tmp_path: Path) -> None:
+    """Every table's keyboard-reachable scroll region was named "Table": a screen reader's list of regions gave
+    the same name for each. A captioned table's region is named by its caption, caption before or after."""
+    housing = ("## Homes for all\n\nTable: Meetings in the first months {#tbl-meetings}\n\n"
+               "| Month | Place |\n|---|---|\n| June | Rome |\n\n"
+               "| City | Members |\n|---|---|\n| Ghent | 2 |\n\nTable: Members by <b>city</b>\n\n"
+               "| Year | Events |\n|---|---|\n| 2024 | 3 |\n")
+    root = make_project({"sections/02-housing.md": section_text("housing", housing, title="Housing")})
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    names = re.findall(r'<div class="scroll" role="region" aria-label="([^"]*)" tabindex="0"><table>', page)
+    assert names[:3] == ["Table 1: Meetings in the first months", "Table 2: Members by city", "Table"], names
+
+
 def test_a_figure_in_a_tight_list_item_is_a_figure_that_links_reach(make_project: MakeProject, tmp_path: Path) -> None:
     """A tight list's paragraphs are not written out; a figure in one still is a `<figure>` with its id, and its
     caption is inside it (a `<figcaption>` anywhere else is not HTML)."""

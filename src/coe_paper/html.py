@@ -166,6 +166,9 @@ def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
             tokens[index + 1].children = [_text(_caption_text(numbered)), *notes]  # its footnotes after its words
             if numbered.below:
                 above[table] = index  # tables never nest: the last one opened is the one before it
+            captioned = table if numbered.below else index + 3
+            if captioned < len(tokens) and tokens[captioned].type == "table_open":  # its scroll region is named by it
+                tokens[captioned].meta["caption"] = _caption_text(numbered)
     if not above:
         return
     moved: list[Token] = []
@@ -219,7 +222,8 @@ class PageRenderer(RendererHTML):
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         """A wide table scrolls inside its own region (keyboard-reachable) instead of widening a phone's page."""
-        return '<div class="scroll" role="region" aria-label="Table" tabindex="0">' + \
+        name = escapeHtml(str(tokens[idx].meta.get("caption") or "Table"))  # its caption, if it has one
+        return f'<div class="scroll" role="region" aria-label="{name}" tabindex="0">' + \
             self.renderToken(tokens, idx, options, env)  # fmt: skip
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
