@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import itertools
+import json
 import os
 import re
 import shutil
@@ -175,6 +176,23 @@ def test_the_page_s_own_ids_never_collide_with_a_section_s_or_a_heading_s(make_p
     for label in ("Status of the sections", "Annex"):  # the contents' links reach the page's own parts
         target = re.search(rf'<li><a href="#([^"]+)">{label}</a></li>', page)
         assert target and target.group(1) not in ("annex", "status")
+
+
+def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_project: MakeProject,
+                                                                       tmp_path: Path) -> None:  # fmt: skip
+    """A required section without a file stops the build (COE105), yet its row on the status board said
+    "Diagnostics: none" and `status` counted no issue; the error was listed apart, under other diagnostics."""
+    paper = PAPER_YAML + "  - id: budget\n    required: true\n  - id: glossary\n    required: false\n"
+    root = make_project({"paper/paper.yaml": paper}, git=True)
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(\w+)\s*</th>(.*?)</tr>", page, re.S)
+    missing = {name: cells for name, cells in rows if name in ("budget", "glossary")}
+    assert "error COE105 required section &#39;budget&#39;" in missing["budget"], missing
+    assert "warning COE104 section &#39;glossary&#39;" in missing["glossary"] and "none" not in missing["glossary"]
+    assert "Other diagnostics" not in page
+    status = CliRunner().invoke(app, ["--project", str(root), "status", "--format", "json"])
+    counts = {row["id"]: (row["errors"], row["warnings"]) for row in json.loads(status.stdout)}
+    assert counts["budget"] == (1, 0) and counts["glossary"] == (0, 1)
 
 
 def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_project: MakeProject,

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from .attribution import History
 from .compose import credits_for
+from .diagnostics import Diagnostic
 from .numbering import chapter_numbers
 from .pipeline import Loaded
 
@@ -102,13 +103,24 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
     present = {s.id for s in project.sections}
     for entry in project.config.outline:
         if entry.id not in present:
+            mine = missing_problems(loaded, entry.id)
+            errors = sum(1 for d in mine if d.severity == "error")
             rows.insert(order[entry.id], SectionStatus(
                 id=entry.id, path="", title="", status="missing", number="", lead="", words=0,
                 min_words=entry.min_words,
                 max_words=entry.max_words, words_check="under" if entry.min_words else "ok", last_change=None,
-                last_change_org=None, last_change_author=None, commits=0, errors=0, warnings=0,
+                last_change_org=None, last_change_author=None, commits=0, errors=errors, warnings=len(mine) - errors,
             ))  # fmt: skip
     return rows
+
+
+def missing_problems(loaded: Loaded, section_id: str) -> list[Diagnostic]:
+    """What validate says of the outline entry `section_id` that has no file (COE105, an error when it is
+    required; COE104)."""
+    project = loaded.project
+    index = next((i for i, e in enumerate(project.config.outline) if e.id == section_id), -1) if project else -1
+    said = f"'{section_id}' (outline position {index + 1}) has no file"
+    return [d for d in loaded.diagnostics if d.code in ("COE104", "COE105") and said in d.message]
 
 
 def organisations(loaded: Loaded, history: History | None) -> list[OrganisationReport]:

@@ -165,15 +165,17 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                                                 starts[section.id], numbers.get(section.id, "")),
                          "words": parsed[section.id].words})  # fmt: skip
     annex, _ = templates.render("annex.md.j2", context)
-    board = []
+    board, shown = [], set()
     for row in rows.values():
-        mine = sorted((d for d in loaded.diagnostics if d.path == row.path and row.path), key=sort_key)
+        mine = [d for d in loaded.diagnostics if d.path == row.path] if row.path else report.missing_problems(
+            loaded, row.id)  # fmt: skip
+        mine.sort(key=sort_key)
+        shown.update(mine)
         board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
                                       "lead_name": _label(project, row.lead),
                                       "by": _label(project, row.last_change_org or ""),
                                       "problems": [_diagnostic(d, project) for d in mine]})  # fmt: skip
-    elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key)
-                 if d.path not in rows_paths(rows)]  # fmt: skip
+    elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key) if d not in shown]
     shares = [row for row in report.organisations(loaded, history) if row.lines or row.led or row.contributed]
     shares.sort(key=lambda row: (-row.share, row.short))
     return {"paper": context["paper"], "version": context["version"], "ids": ids, "sections": sections,
@@ -183,10 +185,6 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "history": bool(history and history.available),
             "repository": project.config.repository,
             "downloads": _downloads(loaded.root, project, files)}  # fmt: skip
-
-
-def rows_paths(rows: dict[str, report.SectionStatus]) -> set[str]:
-    return {row.path for row in rows.values() if row.path}
 
 
 def _label(project: Project, org: str) -> str:
