@@ -209,6 +209,22 @@ def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_p
     assert re.search(r'<li id="fn-housing-1" class="footnote-item" value="3">', page)
 
 
+def test_a_note_s_links_back_to_its_references_are_named_by_their_numbers(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A note's link back to its reference showed an arrow alone, read out as "leftwards arrow with hook" with
+    nothing to say where it leads; a note referred to twice had two such links. Each is named by its reference's
+    number, as the page numbers references."""
+    intro = "## Why equal cities\n\nA claim[^a].\n\n[^a]: First note.\n"
+    housing = "## Homes for all\n\nA claim[^x] and the same again[^x].\n\n[^x]: Shared note.\n"
+    root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
+    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    backs = re.findall(r'<a href="#(fnref-[^"]+)" class="footnote-backref"[^>]*aria-label="([^"]*)"', page)
+    refs = dict(re.findall(r'<a href="#fn-[^"]+" id="(fnref-[^"]+)">\[(\d+)\]</a>', page))
+    assert [name for _, name in backs] == ["Back to reference 1", "Back to reference 2", "Back to reference 3"]
+    assert all(name == f"Back to reference {refs[target]}" for target, name in backs), (backs, refs)
+
+
 def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\nbranch: dev\n",
                          "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})  # fmt: skip

@@ -213,8 +213,10 @@ class PageRenderer(RendererHTML):
         rules: dict[str, Any] = {**own, "image": self.image, "link_open": self.link_open,
                                  "table_open": self.table_open, "table_close": self.table_close,
                                  "html_block": self.html_block, "html_inline": self.html_inline,
-                                 "footnote_ref": self.footnote_ref, "footnote_open": self.footnote_open}  # fmt: skip
+                                 "footnote_ref": self.footnote_ref, "footnote_open": self.footnote_open,
+                                 "footnote_anchor": self.footnote_anchor}  # fmt: skip
         self._footnote_ref, self._footnote_open = own.get("footnote_ref"), own.get("footnote_open")
+        self._footnote_anchor = own.get("footnote_anchor")
         self.rules = rules
         self.images: ImageSink = lambda src, base: None
         self.base_dir: str = ""
@@ -233,6 +235,8 @@ class PageRenderer(RendererHTML):
         """A reference numbered as the .docx numbers it: one more than the page's last, each reference its own."""
         self.anchors.footnotes += 1
         env.setdefault("coeFirst", {}).setdefault(tokens[idx].meta["id"], self.anchors.footnotes)
+        env.setdefault("coeRefs", {})[(tokens[idx].meta["id"], tokens[idx].meta.get("subId", 0))] = \
+            self.anchors.footnotes  # fmt: skip
         written: str = self._footnote_ref(tokens, idx, options, env)  # type: ignore[misc]
         return f'{written.rpartition(">[")[0]}>[{self.anchors.footnotes}]</a></sup>'
 
@@ -241,6 +245,15 @@ class PageRenderer(RendererHTML):
         opened: str = self._footnote_open(tokens, idx, options, env)  # type: ignore[misc]
         number = env.get("coeFirst", {}).get(tokens[idx].meta["id"])
         return opened.replace(">", f' value="{number}">', 1) if number else opened
+
+    def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        """The link back from a note to its reference, named for a screen reader (its text is an arrow), in the
+        page's own words (English)."""
+        written: str = self._footnote_anchor(tokens, idx, options, env)  # type: ignore[misc]
+        number = env.get("coeRefs", {}).get((tokens[idx].meta["id"], tokens[idx].meta.get("subId", 0)))
+        name = f"Back to reference {number}" if number else "Back to the reference"
+        named = f' class="footnote-backref" lang="en" aria-label="{name}"'
+        return written.replace(' class="footnote-backref"', named, 1)
 
     def html_block(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         content = tokens[idx].content
