@@ -84,8 +84,36 @@ def test_the_schemas_and_validate_agree(name: str, text: str) -> None:
     model = {"paper.schema.json": PaperConfig, "contributors.schema.json": ContributorsFile,
              "section.schema.json": SectionMeta}[name]  # fmt: skip
     accepted = validate_model(model, located, "x.yaml")[0] is not None  # type: ignore[type-var]
-    errors = list(jsonschema.Draft202012Validator(_schemas()[name]).iter_errors(located.data))
+    schema_ = _schemas()[name]
+    errors = list(jsonschema.validators.validator_for(schema_)(schema_).iter_errors(located.data))
     assert accepted == (not errors), (accepted, [error.message for error in errors])
+
+
+_AFTER_DRAFT_7 = {"$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$vocabulary", "prefixItems",
+                  "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "minContains",
+                  "maxContains"}  # fmt: skip
+
+
+def _objects(node: object) -> list[dict[str, object]]:
+    if isinstance(node, dict):
+        return [node, *(found for value in node.values() for found in _objects(value))]
+    return [found for value in node for found in _objects(value)] if isinstance(node, list) else []
+
+
+def test_the_schemas_are_draft_7_which_the_yaml_language_server_reads() -> None:
+    """The schemas said draft 2020-12, which the YAML language server that init's editor settings use does not
+    support ("Supports JSON Schema 7 and below"). They are written in draft 7: no later keyword, and no check
+    beside a `$ref` (draft 7 ignores what stands beside one)."""
+    for name, found in _schemas().items():
+        validator = jsonschema.validators.validator_for(found)
+        assert validator is jsonschema.Draft7Validator, name
+        validator.check_schema(found)
+        for node in _objects(found):
+            if isinstance(node.get("properties"), dict):  # property names are not keywords
+                node = {key: value for key, value in node.items() if key != "properties"}
+            assert not _AFTER_DRAFT_7 & set(node), (name, _AFTER_DRAFT_7 & set(node))
+            if "$ref" in node:
+                assert set(node) <= {"$ref", "default", "description", "title"}, (name, node)
 
 
 def test_country_codes_are_offered_in_protocol_order() -> None:

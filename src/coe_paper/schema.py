@@ -22,7 +22,7 @@ from .model import COUNTRY_NAMES, ContributorsFile, PaperConfig, SectionMeta
 from .rules.config import CODE_PREFIX
 
 SCHEMA_DIR = "schemas"
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
+DIALECT = "http://json-schema.org/draft-07/schema#"  # the YAML language server "supports JSON Schema 7 and below"
 
 
 @dataclass(frozen=True)
