@@ -599,6 +599,32 @@ def test_the_site_s_folder_is_made_as_any_new_folder_is(make_project: MakeProjec
     assert sorted(path.name for path in tmp_path.iterdir()) == [root.name, "site"]  # nothing left beside it
 
 
+def test_preview_writes_neither_out_of_the_project_by_a_link_nor_into_its_own_files(make_project: MakeProject,
+                                                                                  tmp_path: Path) -> None:  # fmt: skip
+    """A committed `build -> /elsewhere` link made preview write (and replace) a site there, which assemble refuses
+    (COE005); `-o sections/site` wrote the site among the sections, which assemble refuses for its document
+    (COE007). A folder outside the project named as it is stays the user's choice."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = make_project(git=True)
+    (root / "build").symlink_to(elsewhere, target_is_directory=True)
+    built = site.build(root)
+    assert built.page is None and list(elsewhere.iterdir()) == []
+    served = CliRunner().invoke(app, ["--project", str(root), "serve", "--port", "0"])
+    assert served.exit_code == 1 and "error COE005 the site's folder build/site leads outside" in served.stderr
+    assert list(elsewhere.iterdir()) == []  # serve refused before making its folder there
+    assert [d.code for d in built.diagnostics if d.severity == "error"] == ["COE005", "COE005"]  # and assemble's
+    assert any("the site's folder build/site leads outside the project" in d.message for d in built.diagnostics)
+    (root / "build").unlink()
+    inside = site.build(root, root / "sections/site")
+    assert inside.page is None and not (root / "sections/site").exists()
+    assert [d.message for d in inside.diagnostics if d.code == "COE007"] == [
+        f"-o {root / 'sections/site'} would overwrite the paper's own files (sections)"]
+    served = CliRunner().invoke(app, ["--project", str(root), "serve", "--port", "0", "-o", str(root / "paper/site")])
+    assert served.exit_code == 1 and "COE007" in served.stderr and not (root / "paper/site").exists()
+    assert site.build(root, tmp_path / "mine").page is not None
+
+
 def test_preview_never_replaces_a_folder_or_file_it_did_not_write(make_project: MakeProject, tmp_path: Path) -> None:
     """`preview -o sections` removed every section file (the folder was replaced whole), `-o notes.txt` moved the
     file aside to a hidden `.notes.txt-old`, and `-o` onto a pipe hung: each is now COE006, nothing touched."""

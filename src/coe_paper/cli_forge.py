@@ -101,15 +101,15 @@ def serve(
 ) -> None:  # fmt: skip
     """Preview the paper in a browser; rebuild when a file changes and reload the page."""
     from .serve import PreviewServer, Rebuilt
-    from .site import DEFAULT_OUTPUT, not_a_site
+    from .site import refusal
 
     def report(rebuilt: Rebuilt) -> None:
         problems = summary(rebuilt.built.diagnostics)
         what = ", ".join(rebuilt.changed) or "start"
         err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)
 
-    refused = not_a_site(output or _root() / DEFAULT_OUTPUT)
-    if refused is not None:  # serving it would show that folder's own files instead
+    refused = refusal(_root(), output)
+    if refused is not None:  # serving it would show that folder's own files, or write out of the project
         err.print(refused.as_text(), markup=False)
         raise typer.Exit(1)
     try:

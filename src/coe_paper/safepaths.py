@@ -66,24 +66,25 @@ def paper_files(root: Path, config: PaperConfig) -> list[Path]:
 
 
 def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool,
-                    where: tuple[int, int] = (0, 0)) -> list[Diagnostic]:  # fmt: skip
+                    where: tuple[int, int] = (0, 0), label: str = "") -> list[Diagnostic]:  # fmt: skip
     """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
-    output); COE007 an output that is, or lies inside, one of the paper's own files."""
+    output); COE007 an output that is, or lies inside, one of the paper's own files. `label` names the output in
+    the message (default: `-o TARGET`, or paper.yaml's `output:`)."""
     root = root.resolve()
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
     path, (line, col) = (str(target), (0, 0)) if explicit else (CONFIG_PATH, where)
-    label = f"-o {target}" if explicit else f"output: '{config.output}'"
+    label = label or (f"-o {target}" if explicit else f"output: '{config.output}'")
     final = resolved(written)
     if final is None:
         return [error(path, line, col, "COE006", f"{label} cannot be written: a symbolic link loop")]
     if _leaves_through_link(written, root):
         return [error(path, line, col, "COE005", f"{label} leads outside the project through a symbolic link "
-                      f"(to {final})", "write the document inside the project, e.g. to build/")]  # fmt: skip
+                      f"(to {final})", "write it inside the project, e.g. to build/")]  # fmt: skip
     for own in paper_files(root, config):
         if _inside(final, own):
             name = own.relative_to(root) if _inside(own, root) else own
             return [error(path, line, col, "COE007", f"{label} would overwrite the paper's own files ({name})",
-                          "write the document elsewhere, e.g. to build/")]  # fmt: skip
+                          "write it elsewhere, e.g. to build/")]  # fmt: skip
     return []
 
 

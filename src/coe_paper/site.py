@@ -30,9 +30,11 @@ from . import captions, compose, limits, pipeline, report
 from .diagnostics import Diagnostic, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
-from .model import COUNTRY_NAMES, Project
+from .model import COUNTRY_NAMES, PaperConfig, Project
 from .numbering import chapter_numbers
+from .project import load_project
 from .safedocx import Limits
+from .safepaths import output_problems
 from .sources import SourceError, WorkTree, normalise
 from .templates import Templates
 
@@ -219,7 +221,7 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
     loaded = pipeline.check(root)
     if loaded.project is None:
         return Built(target, None, loaded.diagnostics, seconds=time.perf_counter() - start)
-    refused = not_a_site(target)
+    refused = refusal(loaded.root, output, loaded.project.config)
     if refused is not None:
         return Built(target, None, [*loaded.diagnostics, refused], seconds=time.perf_counter() - start)
     try:
@@ -242,6 +244,19 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
 
 _SITE_NAMES = frozenset({"index.html", "images", "files"})  # all that build() writes into its folder
 _ELSEWHERE = "name a new or empty folder, or one an earlier preview wrote (the default is build/site)"
+
+
+def refusal(root: Path, output: Path | None, config: PaperConfig | None = None) -> Diagnostic | None:
+    """Why the site may not be written to `output` (default build/site): it is a folder of other files (COE006),
+    leads out of the project through a symbolic link (COE005) or lies in the paper's own files (COE007). The
+    paper's configuration is read when not given (the template and templates folders are its own files)."""
+    target = output or root / DEFAULT_OUTPUT
+    if config is None:
+        project, _ = load_project(WorkTree(root))
+        config = project.config if project is not None else None
+    label = "" if output is not None else f"the site's folder {DEFAULT_OUTPUT}"
+    problems = output_problems(root, target, config, explicit=True, label=label) if config is not None else []
+    return not_a_site(target) or (problems[0] if problems else None)
 
 
 def not_a_site(target: Path) -> Diagnostic | None:
