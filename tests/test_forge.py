@@ -193,6 +193,8 @@ def test_ci_installs_what_validate_reads_and_the_version_that_wrote_it(tmp_path:
     installs = [line for line in gitlab["default"]["before_script"] if "apt-get install" in line]
     installs += [step["run"] for step in github["jobs"]["paper"]["steps"] if "apt-get install" in step.get("run", "")]
     assert len(installs) == 2 and all("hunspell-en-gb" in line.split() for line in installs), installs
+    for package in ("fonts-crosextra-carlito", "fonts-crosextra-caladea"):  # the template's fonts' metrics (fonts.py)
+        assert all(package in line.split() for line in installs), installs
 
 
 def test_github_s_token_may_write_only_in_the_job_that_runs_nothing_a_member_wrote() -> None:

@@ -52,10 +52,11 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - name: Install coe-paper, LibreOffice (for the PDF) and the en_GB dictionary (for the spelling checks)
+      - name: Install coe-paper, LibreOffice and fonts of Word's metrics (for the PDF), the en_GB dictionary
         run: |
           sudo apt-get update -qq
-          sudo apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui hunspell-en-gb
+          sudo apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-crosextra-carlito \
+            fonts-crosextra-caladea hunspell-en-gb
           python -m pip install -q "$COE_PAPER"
       - name: Validate
         run: coe-paper validate --format github
@@ -131,8 +132,8 @@ variables:
 default:
   image: python:3.12-slim
   before_script:
-    - apt-get update -qq && apt-get install -y -qq --no-install-recommends git libreoffice-writer-nogui hunspell-en-gb
-      > /dev/null
+    - apt-get update -qq && apt-get install -y -qq --no-install-recommends git libreoffice-writer-nogui
+      fonts-crosextra-carlito fonts-crosextra-caladea hunspell-en-gb > /dev/null
     - python -m pip install -q "$COE_PAPER"
 
 validate:
