@@ -55,7 +55,7 @@ jobs:
       - name: Install coe-paper, LibreOffice and fonts of Word's metrics (for the PDF), the en_GB dictionary
         run: |
           sudo apt-get update -qq
-          sudo apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-crosextra-carlito \
+          sudo apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-crosextra-carlito \\
             fonts-crosextra-caladea hunspell-en-gb
           python -m pip install -q "$COE_PAPER"
       - name: Validate
