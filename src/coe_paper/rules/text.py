@@ -29,6 +29,8 @@ _TLDS = ("eu", "int", "org", "com", "net", "gov", "edu", "info", "be", "bg", "cz
          "uk", "ch", "no", "is")  # fmt: skip
 
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+#: What a web address without a scheme cannot be without: a domain and a path, or a domain's end.
+_DOMAIN = rf"\.(?:[a-z]{{2,24}}/|(?:{'|'.join(_TLDS)})(?![\w-]))"  # from its dot: a quick search
 _MASKS = [  # each with the text it cannot match without: a line that lacks it is not searched
     (("`",), _CODE_SPAN),  # code spans
     (("<!--",), re.compile(r"<!--.*?(?:-->|$)")),  # HTML comments (inline suppressions among them)
@@ -41,7 +43,7 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
     (("[^",), re.compile(r"\[\^[^\]\s]+\]:?")),  # footnote references and labels
     (("://", "www."), re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")),  # bare URLs
     (("@",), re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses
-    ((*(f".{tld}" for tld in _TLDS), "/"), re.compile(  # web addresses without a scheme: ec.europa.eu/..., europa.eu
+    ((re.compile(_DOMAIN),), re.compile(  # web addresses without a scheme: ec.europa.eu/..., europa.eu
         rf"(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{{2,24}}/(?:[^\s<>]*[^\s<>.,;:!?'\")\]])?"
         rf"|(?:{'|'.join(_TLDS)})(?![\w-]|\.\w))")),
     (("{#",), re.compile(r"\{#[^\s{}]+\}")),  # a caption's id for cross-references
@@ -51,7 +53,12 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
 _REFERENCE_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
-_ANY_NEEDLE = re.compile("|".join([*(re.escape(needle) for needles, _ in _MASKS for needle in needles), "&"]))
+def _needles(needles: tuple[str | re.Pattern[str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(n.pattern if isinstance(n, re.Pattern) else re.escape(n) for n in needles))
+
+
+_SEARCHES = [(_needles(needles), pattern) for needles, pattern in _MASKS]  # one search a mask for its needles
+_ANY_NEEDLE = re.compile("|".join([*(needles.pattern for needles, _ in _SEARCHES), "&"]))
 
 
 def _character(match: re.Match[str]) -> str:
@@ -66,8 +73,8 @@ def mask(line: str) -> str:
     """`line` with every non-prose stretch replaced by MASK characters."""
     if _ANY_NEEDLE.search(line) is None:  # most lines: one search instead of a test for each needle
         return line
-    for needles, pattern in _MASKS:
-        if any(needle in line for needle in needles):
+    for needles, pattern in _SEARCHES:
+        if needles.search(line):
             line = pattern.sub(_blank, line)
     return _REFERENCE_RE.sub(_character, line) if "&" in line else line
 
