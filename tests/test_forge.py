@@ -282,3 +282,17 @@ def test_pre_commit_hook_with_try_repo(tmp_path: Path) -> None:
     subprocess.run(["git", "-C", str(root), "add", "-A"], env=env, check=True)
     failed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
     assert failed.returncode == 1 and "COE201" in failed.stdout and "Failed" in failed.stdout
+
+
+@pytest.mark.parametrize(("before", "after"), [("*.pyc\n", "*.pyc\nbuild/\n"), ("*.pyc", "*.pyc\nbuild/\n"),
+                                               ("/build\n", "/build\n"), ("build/\n", "build/\n")])  # fmt: skip
+def test_init_adds_the_build_folder_to_a_gitignore_that_lacks_it(tmp_path: Path, before: str, after: str) -> None:
+    """init in a folder whose .gitignore does not name `build/` kept it as it was ("kept .gitignore"): the .docx,
+    PDF and site every build writes there were then committed with the sources. The line is added, once."""
+    root = tmp_path / "paper"
+    root.mkdir()
+    (root / ".gitignore").write_text(before, encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership"])
+    assert result.exit_code == 0, result.output
+    assert (root / ".gitignore").read_text(encoding="utf-8") == after
+    assert ("added build/ to" in result.stderr) == (before != after)

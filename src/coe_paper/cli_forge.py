@@ -36,6 +36,8 @@ def init(
         out.print(f"wrote {directory / path}", markup=False)
     for path in created.kept:
         err.print(f"kept {directory / path} (it exists)", markup=False)
+    for path in created.extended:
+        err.print(f"added build/ to {directory / path} (the builds' output is no source)", markup=False)
     if created.unread:
         folder = shlex.quote(created.folder)
         err.print(f"note: the paper is in the folder {folder} of the git repository {created.repository}, whose "

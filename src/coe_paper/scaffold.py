@@ -33,6 +33,7 @@ class Created:
     root: Path
     files: list[str] = field(default_factory=list)  # project-relative paths, in the order written
     kept: list[str] = field(default_factory=list)  # files that existed and were left as they are
+    extended: list[str] = field(default_factory=list)  # files that existed and had a line added (.gitignore)
     repository: Path | None = None  # the top of the git work tree the project was made in, if any
     unread: list[str] = field(default_factory=list)  # files the forge or pre-commit read at that top only
     folder: str = ""  # the project's folder in that repository, when it is not the top
@@ -182,7 +183,7 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     for path, content in files_for(name, forge_name).items():
         target = root / path
         if target.exists():
-            created.kept.append(path)
+            (created.extended if path == ".gitignore" and _ignore_build(target) else created.kept).append(path)
             continue
         try:  # whole or not at all: a full disk leaves no cut-off file
             write_atomic(target, content if isinstance(content, bytes) else content.encode("utf-8"))
@@ -197,3 +198,19 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
             written = [*created.files, *created.kept]
             created.unread = [path for path in written if path in FORGE_FILES or path.startswith(".github/")]
     return created
+
+
+def _ignore_build(gitignore: Path) -> bool:
+    """Add `build/` to an existing .gitignore that does not name it (every build writes there: it is no source);
+    whether the line was added."""
+    try:
+        text = gitignore.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if {line.strip().strip("/") for line in text.splitlines()} & {"build", "build/*", "build/**"}:
+        return False
+    try:
+        write_atomic(gitignore, (text + ("\n" if text and not text.endswith("\n") else "") + GITIGNORE).encode())
+    except OSError:
+        return False
+    return True
