@@ -41,6 +41,10 @@ from conftest import (
 from drafts import libreoffice_draft, markdown_words, pandoc_draft, pandoc_words
 
 NO_OUTLOOK = {"sections/03-outlook.md": None}
+#: contributors.yaml with a person of ANCT's, for the commits made as the member who wrote the draft
+WITH_CLAIRE = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
+                                        "    people:\n      - name: Claire Dubois\n"
+                                        "        email: claire@anct.example.org\n")  # fmt: skip
 
 
 def cli(*args: str) -> Result:
@@ -194,10 +198,7 @@ def test_libreoffice_draft(make_project: MakeProject, tmp_path: Path) -> None:
 def test_commit_as_the_member(make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pandoc = require_client("pandoc")
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())
-    people = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
-                                       "    people:\n      - name: Claire Dubois\n"
-                                       "        email: claire@anct.example.org\n")  # fmt: skip
-    root = make_project({**NO_OUTLOOK, "contributors.yaml": people}, git=True)
+    root = make_project({**NO_OUTLOOK, "contributors.yaml": WITH_CLAIRE}, git=True)
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     result, _ = _import(root, draft, "--commit", "--author", "Claire Dubois=anct")
@@ -216,10 +217,7 @@ def test_commit_refused_before_anything_is_written(make_project: MakeProject, tm
     its pictures are written: the member's draft is not left half imported."""
     pandoc = require_client("pandoc")
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())
-    people = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
-                                       "    people:\n      - name: Claire Dubois\n"
-                                       "        email: claire@anct.example.org\n")  # fmt: skip
-    root = make_project({**NO_OUTLOOK, "contributors.yaml": people})
+    root = make_project({**NO_OUTLOOK, "contributors.yaml": WITH_CLAIRE})
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root.parent))
     result, text = _import(root, draft, "--commit", "--author", "Claire Dubois=anct")
     assert result.exit_code == 2 and "not in a git repository" in result.stderr and "git init" in result.stderr
@@ -269,10 +267,7 @@ def test_commit_of_a_section_outside_the_project_is_refused(make_project: MakePr
     repository'), leaving a file the request had not asked for without its commit."""
     pandoc = require_client("pandoc")
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())
-    people = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
-                                       "    people:\n      - name: Claire Dubois\n"
-                                       "        email: claire@anct.example.org\n")  # fmt: skip
-    root = make_project({**NO_OUTLOOK, "contributors.yaml": people}, git=True)
+    root = make_project({**NO_OUTLOOK, "contributors.yaml": WITH_CLAIRE}, git=True)
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     outside = tmp_path / "outlook.md"
