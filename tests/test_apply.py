@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -604,3 +605,39 @@ def test_commit_where_git_cannot_commit_changes_nothing(make_project: MakeProjec
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit"])
     assert result.exit_code == 1 and "not in a git repository" in result.stderr, result.output
     assert (root / "sections/01-intro.md").read_bytes() == before
+
+
+@pytest.mark.parametrize("twice", [False, True])
+def test_a_footnote_whose_reference_the_review_deleted_goes_with_it(make_project: MakeProject, tmp_path: Path,
+                                                                    twice: bool) -> None:  # fmt: skip
+    """A reviewer deletes a footnote's reference (Word deletes the footnote with it): apply removed the reference
+    and left the definition, which the paper no longer shows (COE604) and which nobody had asked to keep. It goes
+    now, its lines with it (a line the paragraph runs on to included), and apply says so; a footnote still referred
+    to elsewhere stays."""
+    from reviewkit import Reviewer, q
+
+    again = " Cities meet again.[^a]" if twice else ""
+    body = (f"## Homes\n\nCities share what works for housing policy.[^a] They meet monthly.{again}\n\n"
+            "Another paragraph stays.\n\n[^a]: The Housing Partnership's action plan,\n    2018.\n\n[^b]: Kept.\n\n"
+            "See also[^b].\n")
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+
+    def delete_first_reference(tree: Any) -> None:
+        run = next(r for r in tree.iter(q("w:r")) if r.find(q("w:footnoteReference")) is not None)
+        Reviewer(tree)._delete(run, "Ana Rossi")
+
+    reviewed = tmp_path / "r.docx"
+    edit_part(built.output, reviewed, delete_first_reference)
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert result.exit_code == 0, result.output
+    text = (root / "sections/01-intro.md").read_text(encoding="utf-8")
+    assert "housing policy. They meet monthly." in text and "[^b]: Kept." in text and "See also[^b]." in text
+    if twice:
+        assert "[^a]: The Housing Partnership's action plan,\n    2018." in text and "removed" not in result.stderr
+    else:
+        assert "[^a]" not in text and "2018" not in text and "\n\n\n" not in text, text
+        assert "sections/01-intro.md:15: removed: footnote [^a]" in result.stderr, result.stderr
+        found = pipeline.check(root).diagnostics
+        assert not [d for d in found if d.code in ("COE604", "COE601")], found

@@ -19,9 +19,10 @@ from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, sect
 from .diagnostics import Diagnostic, to_json
 from .edits import Finding
 from .identities import fold
+from .markdown import parse
 from .marks import built_text
 from .model import Contributor, ContributorsFile
-from .project import load_yaml_file, section_paths
+from .project import load_yaml_file, section_paths, split_front_matter
 from .safepaths import resolved, write_atomic
 from .sources import WorkTree, normalise, text_at
 from .wordblocks import WordDocument
@@ -142,11 +143,53 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
             probe, _, _ = section_plan(doc, section, current, current, accepted, options.untracked)
             if probe != current:  # the work tree, not the commit, was built (uncommitted changes)
                 after, outcomes, findings = section_plan(doc, section, current, current, accepted, options.untracked)
+        after, removed = orphaned_notes(current, after)
         result.outcomes += outcomes
-        result.findings += [(path, f) for f in findings]
+        result.findings += [(path, f) for f in [*findings, *removed]]
         if after != current:
             result.files.append(FileResult(path, current, after))
     return result
+
+
+def orphaned_notes(before: str, after: str) -> tuple[str, list[Finding]]:
+    """`after` without the definitions of the footnotes whose last reference it no longer has (Word deletes a
+    footnote with its reference, and the paper leaves out a definition nothing refers to: COE604), each with a
+    finding at its line in `before`. A definition's lines are where `before` (which refers to it) has them; it is
+    removed where `after` holds the same lines."""
+    old, new = split_front_matter(before), split_front_matter(after)
+    if old is None or new is None or "[^" not in new[1]:
+        return after, []
+    gone = _referred(old[1]) - _referred(new[1])
+    spans: dict[str, tuple[int, int]] = {}  # label -> body lines [start, end) of its definition in `before`
+    label: str | None = None
+    for token in parse(old[1]) if gone else ():
+        if token.type == "footnote_open":
+            label = str(token.meta.get("label"))
+            label = label if label in gone else None
+        elif token.type == "footnote_close":
+            label = None
+        elif label is not None and token.map:
+            start, end = spans.get(label, token.map)
+            spans[label] = (min(start, token.map[0]), max(end, token.map[1]))
+    old_lines, lines, found = before.split("\n"), after.split("\n"), []
+    for label, (start, end) in spans.items():
+        block = old_lines[old[2] + start : old[2] + end]
+        first = next((i for i in range(new[2], len(lines)) if lines[i : i + len(block)] == block), None)
+        if first is None or not block[0].startswith(f"[^{label}]:"):
+            continue  # the definition changed too: left as the review made it
+        last = first + len(block)
+        if last < len(lines) and not lines[last].strip() and (first == 0 or not lines[first - 1].strip()):
+            last += 1  # the blank line after it too: no two blank lines are left
+        del lines[first:last]
+        found.append(Finding("removed", old[2] + start + 1, "", f"footnote [^{label}]: the review deleted its "
+                             "reference, and Word deletes the footnote with it"))  # fmt: skip
+    return "\n".join(lines), found
+
+
+def _referred(body: str) -> set[str]:
+    """The labels of the footnotes a body refers to."""
+    return {str(child.meta.get("label")) for token in parse(body) if token.type == "inline"
+            for child in token.children or () if child.type == "footnote_ref"}  # fmt: skip
 
 
 def diff(files: list[FileResult]) -> str:
