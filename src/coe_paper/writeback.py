@@ -156,8 +156,10 @@ def orphaned_notes(before: str, after: str) -> tuple[str, list[Finding]]:
     footnote with its reference, and the paper leaves out a definition nothing refers to: COE604), each with a
     finding at its line in `before`. A definition's lines are where `before` (which refers to it) has them; it is
     removed where `after` holds the same lines."""
+    if after == before or "[^" not in after:  # most sections: nothing to parse
+        return after, []
     old, new = split_front_matter(before), split_front_matter(after)
-    if old is None or new is None or "[^" not in new[1]:
+    if old is None or new is None:
         return after, []
     gone = _referred(old[1]) - _referred(new[1])
     spans: dict[str, tuple[int, int]] = {}  # label -> body lines [start, end) of its definition in `before`
