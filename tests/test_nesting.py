@@ -248,3 +248,18 @@ def test_an_item_that_starts_with_a_table_has_its_bullet_before_the_table(make_p
     assert bullet.find(f"{W}pPr/{W}numPr") is not None and not "".join(bullet.itertext()).strip()
     assert "".join(t.text or "" for t in after.iter(f"{W}t")) == "normal"
     assert table.find(f"{W}tblPr/{W}tblInd").get(f"{W}w") == "720"
+
+
+def test_html_in_a_table_caption_is_reported_as_left_out(make_project: MakeProject, tmp_path: Path) -> None:
+    """A table's caption is plain text: `Table: Members by <b>city</b>` is captioned "Members by city" in the .docx
+    (and the preview), but COE406 said the tag was shown as text. It now says the tag is left out of the caption; in
+    a `Table:` line that captions no table (COE508), a paragraph like any other, it is shown as text."""
+    body = ("## Members\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: Members by <b>city</b>\n\n"
+            "Table: Nothing <i>here</i>\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    found = {d.line: d.message for d in built.diagnostics if d.code == "COE406"}
+    text = "\n".join(p.text for p in docx.Document(str(built.output)).paragraphs)
+    assert "Members by city" in text and "<b>" not in text and "Nothing <i>here</i>" in text
+    assert "left out of the table's caption" in found[15] and "shown as text" in found[17], found

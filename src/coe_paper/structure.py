@@ -24,8 +24,14 @@ COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)  # an HTML block
 
 
 def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
-    """COE406 raw HTML that Word cannot show as formatting (comments and <br>, <sup>, <sub>, <u>, <mark> can)."""
-    for token in tokens:
+    """COE406 raw HTML that Word cannot show as formatting (comments and <br>, <sup>, <sub>, <u>, <mark> can); in a
+    table's caption, which is plain text, it is left out."""
+    captioning: set[int] = set()  # the inline tokens of `Table:` paragraphs that caption a table
+    if any(token.type == "table_open" for token in tokens):
+        from .captions import table_captions
+
+        captioning = {index + 1 for index in table_captions(list(tokens))}
+    for position, token in enumerate(tokens):
         line = body_line + (token.map[0] if token.map else 0) + 1
         found = [token.content] if token.type == "html_block" and not COMMENTS_ONLY.fullmatch(token.content) else []
         if token.type == "inline":
@@ -34,6 +40,10 @@ def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Dia
                      and not INLINE_HTML.fullmatch(child.content.strip())]
         for html in found:
             tag = " ".join(html.split())[:40]
+            if position in captioning:
+                yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is left out of the table's caption",
+                              "a caption is plain text: write it without the tag")  # fmt: skip
+                continue
             yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is shown as text in Word",
                           "write it in Markdown; only <br>, <sup>, <sub>, <u> and <mark> become formatting")
 
