@@ -259,6 +259,24 @@ def test_a_path_or_a_write_the_system_refuses_is_a_message(make_project: MakePro
     result, text = _import(root, draft)
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
     assert "cannot write" in result.stderr and "No space left on device" in result.stderr and text == ""
+    # the pictures were written, then the section could not be: they go, and one they replaced comes back
+    images = root / "paper" / "images"
+    images.mkdir(exist_ok=True)
+    (images / "outlook-1.png").write_bytes(b"the picture before")
+    before = sorted(p.name for p in images.iterdir())
+    monkeypatch.undo()
+    real = intake.write_atomic
+
+    def sections_full(path: Path, data: bytes, mode: int | None = None) -> None:
+        if path.suffix == ".md":
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(intake, "write_atomic", sections_full)
+    result, text = _import(root, draft)
+    assert result.exit_code == 2 and text == "", result.stderr
+    assert sorted(p.name for p in images.iterdir()) == before
+    assert (images / "outlook-1.png").read_bytes() == b"the picture before"
 
 
 def test_commit_of_a_section_outside_the_project_is_refused(make_project: MakeProject, tmp_path: Path,

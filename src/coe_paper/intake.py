@@ -4,6 +4,7 @@ member who wrote the draft. The conversion itself is `importer`'s; nothing here 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -173,10 +174,17 @@ def import_section(root: Path, request: Request) -> Result:
     contributors = request.contributors if request.contributors is not None else \
         (list(existing.meta.contributors) if existing else [])  # fmt: skip
     written: list[Path] = []
-    for name, data in imported.images:
-        _write(images / name, data)
-        written.append(images / name)
-    _write(target, (front_matter(request.id, imported.title, lead, contributors) + imported.body).encode())
+    replaced: dict[Path, bytes | None] = {}  # each picture's file as it was: put back if the import stops
+    try:
+        for name, data in imported.images:
+            path = images / name
+            replaced[path] = path.read_bytes() if path.is_file() else None
+            _write(path, data)
+            written.append(path)
+        _write(target, (front_matter(request.id, imported.title, lead, contributors) + imported.body).encode())
+    except IntakeError:
+        _put_back(replaced)
+        raise
     result = Result(target, written, imported.diagnostics, relative_path=_relative(root, target))
     relative = result.relative_path
     result.validated = relative.startswith("sections/") and relative.endswith(".md") and relative.count("/") == 1
@@ -188,6 +196,16 @@ def import_section(root: Path, request: Request) -> Result:
         except IntakeError as exc:  # a hook that refused it: the section stays, and the message says so
             raise IntakeError(f"wrote {target}, but did not commit it: {exc}") from None
     return result
+
+
+def _put_back(replaced: dict[Path, bytes | None]) -> None:
+    """The pictures' files as they were before an import that could not write its section: new ones removed."""
+    for path, before in replaced.items():
+        with contextlib.suppress(OSError):
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, before)
 
 
 def _write(path: Path, data: bytes) -> None:
