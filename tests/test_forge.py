@@ -55,7 +55,7 @@ def test_init_without_a_folder_makes_the_project_here(tmp_path: Path, monkeypatc
     result = CliRunner().invoke(app, ["init"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "paper/paper.yaml").is_file() and "wrote paper/paper.yaml" in result.stdout
-    assert "next: git init && " in result.stderr and "cd " not in result.stderr
+    assert "next: git init -b main && " in result.stderr and "cd " not in result.stderr
 
 
 @pytest.mark.parametrize("folder", ["my paper", "-paper", "O'Brien's paper"])
@@ -296,3 +296,23 @@ def test_init_adds_the_build_folder_to_a_gitignore_that_lacks_it(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert (root / ".gitignore").read_text(encoding="utf-8") == after
     assert ("added build/ to" in result.stderr) == (before != after)
+
+
+def test_the_github_workflow_runs_on_the_branch_git_init_makes(tmp_path: Path) -> None:
+    """The workflow ran on pushes to `main` only, but `git init` makes `master` where git is not set up otherwise
+    (init.defaultBranch): a new project pushed from such a machine never ran CI, nor published its preview. The
+    workflow takes both, and the command init suggests makes `main`."""
+    workflow = yaml.safe_load(forge.github_workflow())
+    on = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads the key `on` as true
+    assert set(on["push"]["branches"]) == {"main", "master"}
+    root = tmp_path / "paper"
+    result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership"])
+    command = result.stderr.split("next: ", 1)[1].split(" && coe-paper assemble")[0]
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, **GIT_ENV, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_CONFIG_GLOBAL": str(home / "none")}  # fmt: skip
+    subprocess.run(["sh", "-c", command], check=True, env=env, capture_output=True)
+    branch = subprocess.run(["git", "-C", str(root), "symbolic-ref", "--short", "HEAD"], capture_output=True,
+                            text=True, check=True).stdout.strip()  # fmt: skip
+    assert branch in on["push"]["branches"] and branch == "main"

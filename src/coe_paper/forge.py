@@ -31,7 +31,7 @@ name: paper
 
 on:
   push:
-    branches: [main]
+    branches: [main, master]  # git init's default branch is either, as git is set up
     tags: ["v*"]
   pull_request:
 

@@ -42,7 +42,7 @@ class Created:
         """The shell commands that commit the new project: in a repository, its files alone, and no `git init`
         (which would make a repository inside it)."""
         if self.repository is None:
-            return "git init && git add -A && git commit -m 'Start the paper'"
+            return "git init -b main && git add -A && git commit -m 'Start the paper'"
         return "git add -A . && git commit -m 'Start the paper'"
 
 
