@@ -75,7 +75,7 @@ _FOOTNOTE_DEF = re.compile(r"^[ \t>]*\[\^([^\]\s]+)\]:")
 _CODE = ("fence", "code_block")
 
 
-def _references(tokens: Sequence[Token]) -> tuple[set[str], list[tuple[Token, str]]]:
+def footnote_references(tokens: Sequence[Token]) -> tuple[set[str], list[tuple[Token, str]]]:
     """The footnote labels the text refers to, and the references inside footnotes (inline token and label)."""
     text: set[str] = set()
     inner: list[tuple[Token, str]] = []
@@ -98,7 +98,7 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
     footnotes, so the reference is left out (and the note's words with it when only notes refer to it: COE604)."""
     if "[^" not in body:
         return
-    referred, inner = _references(tokens)
+    referred, inner = footnote_references(tokens)
     lines = body.split("\n")
     for token, label in inner:
         first, last = token.map or (0, 1)

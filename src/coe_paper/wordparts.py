@@ -74,9 +74,6 @@ def styles(docx: SafeDocx) -> dict[str, Style]:
     return found
 
 
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-
-
 def body_font(docx: SafeDocx) -> str | None:
     """The font of the text (the default paragraph style's, else the document defaults'), its theme's font looked up
     when it names one; None when neither says."""
@@ -92,8 +89,8 @@ def body_font(docx: SafeDocx) -> str | None:
             return fonts.get(w("ascii"))
         theme = fonts.get(w("asciiTheme"), "")
         part = docx.part_xml(docx.main, REL + "theme") if theme else None
-        group = part.find(f".//{{{_A}}}{theme[:5]}Font") if part is not None else None  # majorFont or minorFont
-        latin = group.find(f"{{{_A}}}latin") if group is not None else None
+        group = part.find(f".//{{{ooxml.A_NS}}}{theme[:5]}Font") if part is not None else None  # major or minor
+        latin = group.find(f"{{{ooxml.A_NS}}}latin") if group is not None else None
         return latin.get("typeface") if latin is not None else None
     return None
 

@@ -13,6 +13,7 @@ import errno
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import gitrun, marks, wordread
 from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
@@ -25,7 +26,11 @@ from .model import Contributor, ContributorsFile
 from .project import load_yaml_file, section_paths, split_front_matter
 from .safepaths import resolved, write_atomic
 from .sources import WorkTree, normalise, text_at
+from .structure import footnote_references
 from .wordblocks import WordDocument
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 
 @dataclass
@@ -161,10 +166,11 @@ def orphaned_notes(before: str, after: str) -> tuple[str, list[Finding]]:
     old, new = split_front_matter(before), split_front_matter(after)
     if old is None or new is None:
         return after, []
-    gone = _referred(old[1]) - _referred(new[1])
+    tokens = parse(old[1])
+    gone = _referred(tokens) - _referred(parse(new[1]))
     spans: dict[str, tuple[int, int]] = {}  # label -> body lines [start, end) of its definition in `before`
     label: str | None = None
-    for token in parse(old[1]) if gone else ():
+    for token in tokens if gone else ():
         if token.type == "footnote_open":
             label = str(token.meta.get("label"))
             label = label if label in gone else None
@@ -188,10 +194,10 @@ def orphaned_notes(before: str, after: str) -> tuple[str, list[Finding]]:
     return "\n".join(lines), found
 
 
-def _referred(body: str) -> set[str]:
-    """The labels of the footnotes a body refers to."""
-    return {str(child.meta.get("label")) for token in parse(body) if token.type == "inline"
-            for child in token.children or () if child.type == "footnote_ref"}  # fmt: skip
+def _referred(tokens: list[Token]) -> set[str]:
+    """The labels of the footnotes a body refers to, from its text or from another footnote."""
+    text, inner = footnote_references(tokens)
+    return text | {label for _, label in inner}
 
 
 def diff(files: list[FileResult]) -> str:
