@@ -26,6 +26,13 @@ from conftest import CONTRIBUTORS_YAML, PAPER_YAML, REPO_ROOT, MakeProject, requ
 SHOTS = Path(os.environ.get("COE_SCREENSHOTS", "")) if os.environ.get("COE_SCREENSHOTS") else None
 
 
+def page_of(root: Path, output: Path) -> str:
+    """The preview page `site.build` writes for the project at `root` (it must write one)."""
+    built = site.build(root, output)
+    assert built.page is not None, [str(d) for d in built.diagnostics]
+    return built.page.read_text(encoding="utf-8")
+
+
 def test_site_is_self_contained_and_escapes_what_sections_hold(make_project: MakeProject, tmp_path: Path) -> None:
     hostile = ("## Tricks\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) and "
                "![remote](https://tracker.example/pixel.png)\n\nA note[^1].\n\n[^1]: The intro has none.\n")
@@ -54,7 +61,7 @@ def test_captions_and_cross_references_read_as_in_the_word_document(make_project
                "![A grey square again](../paper/images/dot.png \"Survey priorities {#fig-chart}\")\n")
     root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
                          "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     assert "{#" not in page and "Table:" not in page
     assert re.search(r'<figure[^>]*id="fig-first"', page) and "<figcaption>Figure 1: First chart</figcaption>" in page
     assert re.search(r'<figure[^>]*id="fig-chart"', page)
@@ -73,7 +80,7 @@ def test_a_table_s_scroll_region_is_named_by_its_caption(make_project: MakeProje
                "| City | Members |\n|---|---|\n| Ghent | 2 |\n\nTable: Members by <b>city</b>\n\n"
                "| Year | Events |\n|---|---|\n| 2024 | 3 |\n")
     root = make_project({"sections/02-housing.md": section_text("housing", housing, title="Housing")})
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     names = re.findall(r'<div class="scroll" role="region" aria-label="([^"]*)" tabindex="0"><table>', page)
     assert names[:3] == ["Table 1: Meetings in the first months", "Table 2: Members by city", "Table"], names
 
@@ -84,7 +91,7 @@ def test_a_figure_in_a_tight_list_item_is_a_figure_that_links_reach(make_project
     body = ("## Charts\n\n- ![A grey square](../paper/images/dot.png \"Tight caption {#fig-tight}\")\n- second\n\n"
             "See [the chart](#fig-tight).\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     assert re.search(r'<li>\s*<figure[^>]*id="fig-tight"[^>]*>\s*<img[^>]*>\s*<figcaption>Figure 2: Tight caption'
                      r"</figcaption>\s*</figure>", page)  # fmt: skip
     assert '<a href="#fig-tight">Figure 2</a>' in page
@@ -98,7 +105,7 @@ def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: Ma
     `numbering: false` shows no numbers."""
     extra = "" if numbering else "numbering: false\n"
     root = make_project({"paper/paper.yaml": PAPER_YAML + extra})
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     nav = page.split('<nav class="toc"')[1].split("</nav>")[0]
 
     def text(html: str) -> str:
@@ -142,7 +149,7 @@ def test_html_in_a_section_reads_as_in_the_word_document(make_project: MakeProje
             "<!-- coe-paper: ignore COE731 a long sentence on purpose -->\nThe next paragraph.\n\n"
             "<div class=\"box\">a raw block</div>\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     assert "editors: check" not in page and "coe-paper: ignore" not in page and "&lt;!--" not in page
     assert "H<sub>2</sub>O, 10<sup>3</sup> litres, <u>underlined</u>, <mark>marked</mark>, a<br>break" in page
     assert "&lt;span&gt;a span&lt;/span&gt;" in page and "The next paragraph." in page
@@ -162,7 +169,7 @@ def test_the_page_s_own_ids_never_collide_with_a_section_s_or_a_heading_s(make_p
                          "sections/04-annex.md": section_text("annex", "## Sources\n\nA list.\n", title="Sources"),
                          "sections/05-status.md": section_text("status", "## Where we are\n\nText.\n",
                                                                title="State of play")})  # fmt: skip
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     ids = re.findall(r'\sid="([^"]*)"', page)
     assert sorted(ids) == sorted(set(ids)), [i for i in set(ids) if ids.count(i) > 1]
     assert re.search(r'<section id="annex"[^>]*>\s*<h2 id="annex-title">[^<]*Sources', page)
@@ -184,7 +191,7 @@ def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_proje
     "Diagnostics: none" and `status` counted no issue; the error was listed apart, under other diagnostics."""
     paper = PAPER_YAML + "  - id: budget\n    required: true\n  - id: glossary\n    required: false\n"
     root = make_project({"paper/paper.yaml": paper}, git=True)
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(\w+)\s*</th>(.*?)</tr>", page, re.S)
     missing = {name: cells for name, cells in rows if name in ("budget", "glossary")}
     assert "error COE105 required section &#39;budget&#39;" in missing["budget"], missing
@@ -203,7 +210,7 @@ def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_p
     housing = "## Homes for all\n\nA third claim[^x].\n\n[^x]: Third note.\n"
     root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
                          "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     refs = re.findall(r'<sup class="footnote-ref"><a href="#fn-([a-z]+)-\d+"[^>]*>\[(\d+)\]</a></sup>', page)
     assert refs == [("intro", "1"), ("intro", "2"), ("housing", "3")]
     assert re.search(r'<li id="fn-housing-1" class="footnote-item" value="3">', page)
@@ -218,7 +225,7 @@ def test_a_note_s_links_back_to_its_references_are_named_by_their_numbers(make_p
     housing = "## Homes for all\n\nA claim[^x] and the same again[^x].\n\n[^x]: Shared note.\n"
     root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
                          "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     backs = re.findall(r'<a href="#(fnref-[^"]+)" class="footnote-backref"[^>]*aria-label="([^"]*)"', page)
     refs = dict(re.findall(r'<a href="#fn-[^"]+" id="(fnref-[^"]+)">\[(\d+)\]</a>', page))
     assert [name for _, name in backs] == ["Back to reference 1", "Back to reference 2", "Back to reference 3"]
@@ -239,7 +246,7 @@ def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) ->
     assert 'href="files/test-paper.docx"' in page and "Changes since v1" in page and ".pdf" not in page
     assert 'href="https://gitlab.com/uae/coe/-/blob/dev/sections/03-outlook.md"' in page
     (root / "build/test-paper.pdf").write_bytes(b"%PDF")
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     assert 'href="files/test-paper.pdf"' in page and (tmp_path / "site/files/test-paper.pdf").is_file()
     assert site.forge_link("https://github.com/o/r.git", "main", "sections/a.md", 4) == \
         "https://github.com/o/r/blob/main/sections/a.md#L4"  # fmt: skip
@@ -810,7 +817,7 @@ def test_a_heading_in_a_quote_list_item_or_footnote_is_bold_text_as_in_the_word_
     body = ("## Charts\n\n> ### Quoted heading\n>\n> Quoted text.\n\n- #### Item heading\n\n  Item text.\n\n"
             "A claim[^note].\n\n[^note]: The note.\n\n    ## Note heading\n\n    More of the note.\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
-    page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    page = page_of(root, tmp_path / "site")
     for text in ("Quoted heading", "Item heading", "Note heading"):
         assert re.search(rf"<p>\s*<strong>{text}</strong></p>", page), text
         assert not re.search(rf"<h\d[^>]*>\s*{text}", page), text
