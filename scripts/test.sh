@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in git pandoc libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea fontconfig \
+for pkg in git pandoc libreoffice-writer-nogui python3-uno fonts-crosextra-carlito fonts-crosextra-caladea fontconfig \
            poppler-utils chromium hunspell-en-gb; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
