@@ -347,6 +347,8 @@ def test_header_shows_the_status_and_footer_a_page_field(built: Package) -> None
 def test_core_properties_and_document_language(built: Package) -> None:
     core = docx.Document(str(built.path)).core_properties
     assert core.title == "Kitchen Sink Paper"
+    assert core.author == "Every Markdown construct once"  # no cover.partnership: the subtitle names the authors
+    assert core.keywords == "logement; égalité"
     assert core.language == "fr-BE"
     assert core.content_status == "Draft"
     lang = built.xml("word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)

@@ -126,6 +126,7 @@ def test_init_for_github_and_odd_names(tmp_path: Path) -> None:
     assert (root / forge.GITHUB_WORKFLOW).is_file() and not (root / ".gitlab-ci.yml").exists()
     config = yaml.safe_load((root / "paper/paper.yaml").read_text(encoding="utf-8"))
     assert config["subtitle"] == 'Partnership "A: B" # 1 of the Urban Agenda for the EU'
+    assert config["cover"]["partnership"] == 'Partnership "A: B" # 1'  # the cover's name and the document's author
 
 
 def test_this_repository_uses_the_files_init_writes() -> None:

@@ -259,6 +259,7 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
     props = Properties(
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,
         version=version.label, identifier=version.commit, date=version.date,
+        author=frontmatter.partnership(config), keywords=config.keywords,
         custom=[(marks.SECTIONS, json.dumps(sections_map, separators=(",", ":"))),
                 (marks.COMMIT, version.commit or ""),
                 *([(marks.CAPTIONS, json.dumps(builder.caption_ids, sort_keys=True))] * bool(builder.caption_ids)),

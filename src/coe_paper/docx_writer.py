@@ -46,6 +46,8 @@ class Properties:
     version: str
     identifier: str
     date: datetime | None
+    author: str = ""
+    keywords: Sequence[str] = ()
     custom: Sequence[tuple[str, str]] = ()
 
 
@@ -338,10 +340,10 @@ class DocxBuilder:
         core.content_status = props.status
         core.version = props.version
         core.identifier = props.identifier
-        core.author = "Cities of Equality Partnership"
+        core.author = props.author
         core.last_modified_by = "coe-paper"
         core.revision = 1
-        core.keywords = "Urban Agenda for the EU; equality; orientation paper"
+        core.keywords = "; ".join(props.keywords)
         core.comments = ""
         if props.date is not None:
             core.created = core.modified = utc_naive(props.date)

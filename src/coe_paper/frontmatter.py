@@ -89,16 +89,21 @@ def check(project: Project, parsed: Iterable[Any]) -> list[Diagnostic]:
     return found
 
 
+def partnership(config: PaperConfig) -> str:
+    """Who the paper is by, as the cover names it: `cover.partnership`, else the subtitle, else the title."""
+    return config.cover.partnership or config.subtitle or config.title
+
+
 def cover_context(config: PaperConfig, version: Version) -> dict[str, Any]:
     """What the cover templates see: every text of `cover:` with its defaults filled in."""
     cover = config.cover
     year = version.date.year if version.date else ""
-    partnership = cover.partnership or config.subtitle
+    named = cover.partnership or config.subtitle
     return {
-        "partnership": partnership, "programme": cover.programme,
+        "partnership": named, "programme": cover.programme,
         "document_type": cover.document_type or config.title, "date": cover.date or version.month,
         "logos": [{"path": logo.path, "alt": logo.alt} for logo in cover.logos],
         "disclaimer": cover.disclaimer,
-        "copyright": cover.copyright or f"© {partnership or config.title}, {year}".rstrip(", "),
+        "copyright": cover.copyright or f"© {partnership(config)}, {year}".rstrip(", "),
         "licence": cover.licence, "version": version.release,
     }  # fmt: skip

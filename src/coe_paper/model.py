@@ -106,6 +106,8 @@ class PaperConfig(_Strict):
         "The paper's repository on its forge (https://...): the preview links diagnostics to its files."))
     branch: str = Field(default="main", description="The branch the preview links files on.")
     cover: Cover = Cover()
+    keywords: list[str] = Field(default=[], description=(
+        "The document's keywords, shown by Word under File > Info and carried into the PDF."))
     abbreviations: str = "paper/abbreviations.yaml"  # abbreviation: what it stands for (only those used are printed)
     numbering: bool = True  # chapters and sections numbered 1, 1.1, 1.1.1 (Word's numbering of the heading styles)
 

@@ -62,6 +62,9 @@ status: Draft
 output: build/orientation-paper.docx
 template: paper/template.docx
 templates: paper/templates
+cover:
+  partnership: {_yaml_text(name)}  # the title page, the copyright line and the document's author
+keywords: [Urban Agenda for the EU, orientation paper]  # Word's File > Info and the PDF's keywords
 # repository: https://gitlab.com/your-group/your-paper  # links the preview's diagnostics to the files
 # branch: main
 attribution:
