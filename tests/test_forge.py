@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -158,9 +159,28 @@ def test_github_workflows_pass_actionlint(tmp_path: Path) -> None:
     assert run.returncode == 1 and "ubuntu-latst" in run.stdout  # the check can fail
 
 
+def _gitlab_jobs(ci: dict[str, Any]) -> dict[str, Any]:
+    """The jobs of a .gitlab-ci.yml: neither its keywords nor hidden jobs (`.name`, templates that jobs extend)."""
+    return {name: job for name, job in ci.items() if name not in GITLAB_KEYWORDS and not name.startswith(".")}
+
+
+def _gitlab_packages(ci: dict[str, Any], name: str) -> list[str]:
+    """The Debian packages job `name` installs: the default before_script's apt-get line, its variables expanded
+    as the job sees them (global, then those of the hidden jobs it extends, then its own)."""
+    job = ci[name]
+    variables = dict(ci.get("variables", {}))
+    for parent in ([job["extends"]] if isinstance(job.get("extends"), str) else job.get("extends", [])):
+        variables |= ci[parent].get("variables", {})
+    variables |= job.get("variables", {})
+    lines = [line for line in ci["default"]["before_script"] if "apt-get install" in line]
+    assert len(lines) == 1, lines
+    words = re.sub(r"\$\{?(\w+)\}?", lambda m: str(variables.get(m.group(1), "")), lines[0]).split()
+    return words[words.index("--no-install-recommends") + 1:words.index(">")]
+
+
 def test_gitlab_ci_structure() -> None:
     ci = yaml.safe_load(forge.gitlab_ci())
-    jobs = {name: job for name, job in ci.items() if name not in GITLAB_KEYWORDS}
+    jobs = _gitlab_jobs(ci)
     assert set(jobs) == {"validate", "paper", "redline", "pages", "release"}
     for name, job in jobs.items():
         assert job["stage"] in ci["stages"], name
@@ -191,11 +211,39 @@ def test_ci_installs_what_validate_reads_and_the_version_that_wrote_it(tmp_path:
     github = yaml.safe_load(forge.ci_files("github")[forge.GITHUB_WORKFLOW])
     assert gitlab["variables"]["COE_PAPER"] == github["env"]["COE_PAPER"] == f"coe-paper=={__version__}"
     assert f'pip install "coe-paper=={__version__}"' in (root / "README.md").read_text(encoding="utf-8")
-    installs = [line for line in gitlab["default"]["before_script"] if "apt-get install" in line]
+    installs = [" ".join(_gitlab_packages(gitlab, name)) for name in _gitlab_jobs(gitlab) if name != "release"]
     installs += [step["run"] for step in github["jobs"]["paper"]["steps"] if "apt-get install" in step.get("run", "")]
-    assert len(installs) == 2 and all("hunspell-en-gb" in line.split() for line in installs), installs
+    assert len(installs) == 5 and all("hunspell-en-gb" in line.split() for line in installs), installs
+    pdf = [line for line in installs if "libreoffice-writer-nogui" in line.split()]
+    assert len(pdf) == 3, installs  # GitHub's job and GitLab's paper and pages: those that write the PDF
     for package in ("fonts-crosextra-carlito", "fonts-crosextra-caladea"):  # the template's fonts' metrics (fonts.py)
-        assert all(package in line.split() for line in installs), installs
+        assert all(package in line.split() for line in pdf), installs
+
+
+def test_gitlab_jobs_that_write_no_pdf_install_no_libreoffice(tmp_path: Path) -> None:
+    """Every GitLab job installed LibreOffice (some hundred megabytes, a minute or more of each run), validate and
+    the redline too, which never start it: a merge request waited that long for its first diagnostics. Only the
+    jobs that write the PDF install it now, and the others run their commands with no LibreOffice to find."""
+    ci = yaml.safe_load(forge.gitlab_ci())
+    office = {name for name in _gitlab_jobs(ci) if name != "release" and "libreoffice-writer-nogui" in
+              _gitlab_packages(ci, name)}  # fmt: skip
+    assert office == {name for name, job in _gitlab_jobs(ci).items() if "--pdf" in " ".join(job["script"])}
+    assert office == {"paper", "pages"}
+    root, env = _merge_request(tmp_path)
+    started = tmp_path / "started-libreoffice"
+    shims = tmp_path / "no-office"
+    shims.mkdir()
+    for command in ("soffice", "libreoffice"):
+        (shims / command).write_text(f"#!/bin/sh\necho \"$0\" >> {shlex.quote(str(started))}\nexit 127\n")
+        (shims / command).chmod(0o755)
+    env["PATH"] = f"{shims}{os.pathsep}{env['PATH']}"
+    for name in ("validate", "redline"):
+        for line in ci[name]["script"]:
+            run = subprocess.run(["bash", "-c", line], cwd=root, env=env, capture_output=True, text=True, check=False)
+            assert run.returncode == 0, f"{line}: {run.stderr}"
+    assert not started.exists(), started.read_text()
+    assert (root / "gl-code-quality-report.json").is_file()
+    assert any(path.name.startswith("orientation-paper-changes-since-") for path in (root / "build").iterdir())
 
 
 def test_github_s_token_may_write_only_in_the_job_that_runs_nothing_a_member_wrote() -> None:
@@ -221,12 +269,13 @@ def _steps() -> list[str]:
     github = yaml.safe_load(forge.github_workflow())
     lines = [step["run"] for step in github["jobs"]["paper"]["steps"] if "run" in step]
     gitlab = yaml.safe_load(forge.gitlab_ci())
-    lines += [line for name, job in gitlab.items() if name not in GITLAB_KEYWORDS for line in job["script"]]
+    lines += [line for job in _gitlab_jobs(gitlab).values() for line in job["script"]]
     return [line for line in lines if line.startswith("coe-paper ")]
 
 
-def test_ci_steps_run_on_a_merge_request(tmp_path: Path) -> None:
-    require_client("soffice")
+def _merge_request(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A new project committed on main and a branch with one more commit, and the environment CI gives its steps
+    (`coe-paper` on the PATH, the merge request's base in BASE_SHA and CI_MERGE_REQUEST_DIFF_BASE_SHA)."""
     root = _init(tmp_path)
     (root / "contributors.yaml").write_text((root / "contributors.yaml").read_text().replace(
         "emails: []", "emails: [rome@example.org]", 1))  # fmt: skip
@@ -251,6 +300,13 @@ def test_ci_steps_run_on_a_merge_request(tmp_path: Path) -> None:
     git("switch", "-qc", "feature")
     git("commit", "-qam", "Agree the priorities")
     env |= {"BASE_SHA": base, "CI_MERGE_REQUEST_DIFF_BASE_SHA": base}
+    return root, env
+
+
+def test_ci_steps_run_on_a_merge_request(tmp_path: Path) -> None:
+    require_client("soffice")
+    root, env = _merge_request(tmp_path)
+    base = env["BASE_SHA"]
     steps = _steps()
     assert "coe-paper validate --format github" in steps and "coe-paper assemble --pdf" in steps
     for line in steps:

@@ -128,13 +128,17 @@ stages: [check, build, publish]
 variables:
   COE_PAPER: "{install}"
   GIT_DEPTH: "0"  # attribution and the redline read the whole history
+  OFFICE: ""  # LibreOffice, for the jobs that write the PDF: validate and the redline run without it
 
 default:
   image: python:3.12-slim
   before_script:
-    - apt-get update -qq && apt-get install -y -qq --no-install-recommends git libreoffice-writer-nogui
-      fonts-crosextra-carlito fonts-crosextra-caladea hunspell-en-gb > /dev/null
+    - apt-get update -qq && apt-get install -y -qq --no-install-recommends git hunspell-en-gb $OFFICE > /dev/null
     - python -m pip install -q "$COE_PAPER"
+
+.office:  # LibreOffice and fonts of Word's metrics (Carlito, Caladea), so that the PDF pages as Word would
+  variables:
+    OFFICE: libreoffice-writer-nogui fonts-crosextra-carlito fonts-crosextra-caladea
 
 validate:
   stage: check
@@ -147,6 +151,7 @@ validate:
       codequality: gl-code-quality-report.json
 
 paper:
+  extends: .office
   stage: build
   script:
     - coe-paper assemble --pdf
@@ -165,6 +170,7 @@ redline:
     paths: [build/]
 
 pages:
+  extends: .office
   stage: publish
   rules:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
