@@ -373,3 +373,22 @@ def test_the_github_workflow_runs_on_the_branch_git_init_makes(tmp_path: Path) -
     branch = subprocess.run(["git", "-C", str(root), "symbolic-ref", "--short", "HEAD"], capture_output=True,
                             text=True, check=True).stdout.strip()  # fmt: skip
     assert branch in on["push"]["branches"] and branch == "main"
+
+
+def test_init_names_the_errors_of_files_that_were_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """init in a folder holding a section that does not parse said nothing and exited 0, and its last line offered
+    `coe-paper assemble`, which then failed: the new project's errors are shown as validate shows them, by file and
+    line from where init was run, and init exits 1, the file left as it was."""
+    monkeypatch.chdir(tmp_path)
+    broken = "---\nid: housing\ntitle: [Housing for all\n---\n\nText.\n"
+    (tmp_path / "paper/sections").mkdir(parents=True)
+    (tmp_path / "paper/sections/02-housing.md").write_text(broken, encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", "paper", "--name", "Cities of Equality Partnership"])
+    assert result.exit_code == 1, result.output
+    assert "paper/sections/02-housing.md:3:24: error COE001 YAML syntax error" in result.stderr
+    assert "1 error: the project does not validate" in result.stderr and "Traceback" not in result.output
+    assert (tmp_path / "paper/sections/02-housing.md").read_text(encoding="utf-8") == broken
+    assert (tmp_path / "paper/paper/paper.yaml").is_file()  # the project is there, to correct
+    (tmp_path / "paper/sections/02-housing.md").unlink()
+    monkeypatch.chdir(tmp_path / "paper")
+    assert CliRunner().invoke(app, ["validate"]).exit_code == 0  # nothing else was wrong

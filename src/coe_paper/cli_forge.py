@@ -4,6 +4,7 @@ of cli.py, whose helpers they share."""
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -45,8 +46,16 @@ def init(
                   f"them there, run their coe-paper commands with --project {folder} and put {folder}/ before the "
                   f"paths they name", markup=False)  # fmt: skip
     place = str(directory) if directory.is_absolute() or not str(directory).startswith("-") else f"./{directory}"
-    enter = f"cd {shlex.quote(place)} && " if directory.resolve() != Path.cwd().resolve() else ""  # for a shell
+    here = directory.resolve() == Path.cwd().resolve()
+    if created.errors:  # files that were there already: named from where init was run
+        shown = created.errors if here else [replace(d, path=(directory / d.path).as_posix()) for d in created.errors]
+        err.print(format_diagnostics(shown, "text"), markup=False)
+        err.print(f"coe-paper: {count(len(created.errors), 'error')}: the project does not validate until the files "
+                  f"that were in {place} already are corrected (init changed none of them)", markup=False)  # fmt: skip
+    enter = "" if here else f"cd {shlex.quote(place)} && "  # for a shell
     err.print(f"next: {enter}{created.commit_command()} && coe-paper assemble", markup=False)
+    if created.errors:
+        raise typer.Exit(1)
 
 
 @app.command()

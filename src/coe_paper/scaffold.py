@@ -4,7 +4,8 @@ It writes `paper/paper.yaml` (one outline entry), `paper/template.docx` and the 
 edit), `contributors.yaml` with the two coordinators as placeholders, one example section, `.mailmap`, the CI
 file(s) for the forge, a pre-commit configuration, the JSON Schemas and the editor settings that use them, and
 `.gitignore`/`.editorconfig`. Nothing that exists is overwritten: `init` refuses a directory that already holds
-a paper project, and leaves any other file alone.
+a paper project, and leaves any other file alone; the errors of the project it leaves (a section that was there
+already, a kept contributors.yaml) are returned, so that nobody starts from a paper that does not build.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import forge, gitrun, schema
+from .diagnostics import Diagnostic
 from .mdtext import escape, line_start_safe
 from .project import CONFIG_PATH
 from .safepaths import write_atomic
@@ -37,6 +39,7 @@ class Created:
     repository: Path | None = None  # the top of the git work tree the project was made in, if any
     unread: list[str] = field(default_factory=list)  # files the forge or pre-commit read at that top only
     folder: str = ""  # the project's folder in that repository, when it is not the top
+    errors: list[Diagnostic] = field(default_factory=list)  # the new project's errors (from files that were there)
 
     def commit_command(self) -> str:
         """The shell commands that commit the new project: in a repository, its files alone, and no `git init`
@@ -200,6 +203,9 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
             created.folder = root.resolve().relative_to(created.repository.resolve()).as_posix()
             written = [*created.files, *created.kept]
             created.unread = [path for path in written if path in FORGE_FILES or path.startswith(".github/")]
+    from .pipeline import load  # what validate reads first; git history plays no part in a new project's errors
+
+    created.errors = [d for d in load(root).diagnostics if d.severity == "error"]
     return created
 
 
