@@ -392,3 +392,30 @@ def test_init_names_the_errors_of_files_that_were_there(tmp_path: Path, monkeypa
     (tmp_path / "paper/sections/02-housing.md").unlink()
     monkeypatch.chdir(tmp_path / "paper")
     assert CliRunner().invoke(app, ["validate"]).exit_code == 0  # nothing else was wrong
+
+
+@pytest.mark.parametrize("kind", ["json", "jsonc", "mapped"])
+def test_init_adds_the_schemas_to_existing_editor_settings(tmp_path: Path, kind: str) -> None:
+    """init in a folder with a .vscode/settings.json kept it as it was: the editor then checked neither paper.yaml
+    nor contributors.yaml against the schemas init had just written. Plain JSON gets the two mappings added to its
+    own settings; a file with comments (which a rewrite would lose) is kept and init says what to add."""
+    wanted = json.loads(schema.editor_settings())["yaml.schemas"]
+    before = {"json": '{"editor.fontSize": 14, "yaml.schemas": {"other.json": ["x.yaml"]}}\n',
+              "jsonc": '{\n  // mine\n  "editor.fontSize": 14\n}\n',
+              "mapped": json.dumps({"yaml.schemas": wanted, "editor.fontSize": 14})}[kind]  # fmt: skip
+    root = tmp_path / "paper"
+    (root / ".vscode").mkdir(parents=True)
+    (root / ".vscode/settings.json").write_text(before, encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership"])
+    assert result.exit_code == 0, result.output
+    after = (root / ".vscode/settings.json").read_text(encoding="utf-8")
+    if kind == "json":
+        settings = json.loads(after)
+        assert settings["editor.fontSize"] == 14 and settings["yaml.schemas"] == {"other.json": ["x.yaml"], **wanted}
+        assert "added the schemas of paper.yaml and contributors.yaml" in result.stderr
+        for path, files in settings["yaml.schemas"].items():  # the mappings name files that are there
+            assert path == "other.json" or all((root / f).is_file() for f in [path, *files]), path
+    else:
+        assert after == before and "kept" in result.stderr
+        assert ('add "yaml.schemas": ' in result.stderr) == (kind == "jsonc")
+        assert json.dumps(wanted) in result.stderr or kind == "mapped"

@@ -38,7 +38,9 @@ def init(
     for path in created.kept:
         err.print(f"kept {directory / path} (it exists)", markup=False)
     for path in created.extended:
-        err.print(f"added build/ to {directory / path} (the builds' output is no source)", markup=False)
+        err.print(scaffold.EXTENDED[path].format(directory / path), markup=False)
+    for note in created.notes:
+        err.print(f"note: {note}", markup=False)
     if created.unread:
         folder = shlex.quote(created.folder)
         err.print(f"note: the paper is in the folder {folder} of the git repository {created.repository}, whose "

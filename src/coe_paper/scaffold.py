@@ -10,6 +10,7 @@ already, a kept contributors.yaml) are returned, so that nobody starts from a pa
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,6 +24,7 @@ from .safepaths import write_atomic
 from .templates import TEMPLATE_NAMES
 
 DEFAULT_NAME = "Urban Agenda Partnership"
+SETTINGS = ".vscode/settings.json"
 FORGE_FILES = (forge.GITLAB_CI, forge.GITHUB_WORKFLOW, forge.PRE_COMMIT_CONFIG)  # read at a repository's top only
 
 
@@ -35,11 +37,12 @@ class Created:
     root: Path
     files: list[str] = field(default_factory=list)  # project-relative paths, in the order written
     kept: list[str] = field(default_factory=list)  # files that existed and were left as they are
-    extended: list[str] = field(default_factory=list)  # files that existed and had a line added (.gitignore)
+    extended: list[str] = field(default_factory=list)  # files that existed and had what init needs added (EXTENDED)
     repository: Path | None = None  # the top of the git work tree the project was made in, if any
     unread: list[str] = field(default_factory=list)  # files the forge or pre-commit read at that top only
     folder: str = ""  # the project's folder in that repository, when it is not the top
     errors: list[Diagnostic] = field(default_factory=list)  # the new project's errors (from files that were there)
+    notes: list[str] = field(default_factory=list)  # what the user should add to a kept file, by hand
 
     def commit_command(self) -> str:
         """The shell commands that commit the new project: in a repository, its files alone, and no `git init`
@@ -168,7 +171,7 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE) -
         "README.md": README.format(name=escape(name), install=install),
         **forge.ci_files(forge_name, install),
         forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
-        ".vscode/settings.json": schema.editor_settings(),
+        SETTINGS: schema.editor_settings(),
         ".vscode/extensions.json": forge.vscode_extensions(),
     }  # fmt: skip
     for item in schema.schemas():
@@ -189,7 +192,7 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     for path, content in files_for(name, forge_name).items():
         target = root / path
         if target.exists():
-            (created.extended if path == ".gitignore" and _ignore_build(target) else created.kept).append(path)
+            (created.extended if _extend(path, target, created) else created.kept).append(path)
             continue
         try:  # whole or not at all: a full disk leaves no cut-off file
             write_atomic(target, content if isinstance(content, bytes) else content.encode("utf-8"))
@@ -207,6 +210,43 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
 
     created.errors = [d for d in load(root).diagnostics if d.severity == "error"]
     return created
+
+
+#: What init adds to a file that exists, and why (the CLI says so, the file named).
+EXTENDED = {".gitignore": "added build/ to {} (the builds' output is no source)",
+            SETTINGS: "added the schemas of paper.yaml and contributors.yaml to the yaml.schemas of {} (the editor "
+                      "checks the files as people type)"}  # fmt: skip
+
+
+def _extend(path: str, target: Path, created: Created) -> bool:
+    """Add to an existing file what the project needs of it (EXTENDED); whether it was changed. A settings file
+    that cannot be rewritten without loss gets a note saying what to add."""
+    if path == ".gitignore":
+        return _ignore_build(target)
+    if path != SETTINGS:
+        return False
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    extended = schema.with_editor_settings(text)
+    if extended is None:
+        wanted = json.loads(schema.editor_settings())["yaml.schemas"]
+        if not _maps(text, wanted):
+            created.notes.append(f"{SETTINGS} is not plain JSON (comments?) and was kept as it is: add "
+                                 f'"yaml.schemas": {json.dumps(wanted)} to it so that the editor checks paper.yaml '
+                                 "and contributors.yaml as people type")  # fmt: skip
+        return False
+    try:
+        write_atomic(target, extended.encode("utf-8"))
+    except OSError:
+        return False
+    return True
+
+
+def _maps(text: str, wanted: dict[str, list[str]]) -> bool:
+    """Whether settings `text` names every schema in `wanted` (read as text: it may hold comments)."""
+    return all(json.dumps(path) in text for path in wanted)
 
 
 def _ignore_build(gitignore: Path) -> bool:

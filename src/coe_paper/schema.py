@@ -92,6 +92,25 @@ def editor_settings(directory: str = SCHEMA_DIR) -> str:
     return json.dumps(settings, indent=2) + "\n"
 
 
+def with_editor_settings(text: str, directory: str = SCHEMA_DIR) -> str | None:
+    """An existing `.vscode/settings.json` with the schemas that `editor_settings` maps added to its `yaml.schemas`
+    (its own settings and mappings kept); None when it maps them already, or is not plain JSON (VS Code allows
+    comments, which a rewrite would lose: the caller says what to add instead)."""
+    try:
+        settings = json.loads(text)
+    except ValueError:
+        return None
+    mapped = settings.get("yaml.schemas", {}) if isinstance(settings, dict) else None
+    if not isinstance(mapped, dict):
+        return None
+    wanted = json.loads(editor_settings(directory))["yaml.schemas"]
+    missing = {path: files for path, files in wanted.items() if path not in mapped}
+    if not missing:
+        return None
+    settings["yaml.schemas"] = {**mapped, **missing}
+    return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
+
+
 def write(directory: Path) -> list[Path]:
     """Write the schemas into `directory` (created if needed), each whole or not at all; returns the paths
     written."""
