@@ -396,6 +396,28 @@ def test_long_words_urls_and_code_lines_stay_within_a_phone_screen(browser: Brow
     assert browser.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def test_the_status_board_shows_a_diagnostic_with_a_long_word_whole_on_a_desktop(
+        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """A diagnostic that quotes a long word (an unknown organisation id, a web address, a word the dictionary
+    lacks) made the board wider than the page's column: on a desktop its Diagnostics column was cut off at the right,
+    the messages readable only by scrolling the board sideways. The word breaks and the board fits."""
+    long_id = "metropolitancityofromedepartmentforurbanplanningandhousingpolicy"
+    root = make_project({"sections/03-outlook.md": section_text("outlook", "Text.\n", title="Outlook",
+                                                                contributors=f"[{long_id}]")})  # fmt: skip
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    for width, height, mobile in ((1366, 900, False), (390, 844, True)):
+        browser.load(page.as_uri(), width=width, height=height, mobile=mobile)
+        fits = browser.evaluate("""(() => {
+            const region = document.querySelector('section.board .scroll');
+            const cell = [...region.querySelectorAll('ul.problems li')].find(li => li.textContent.includes('COE201'));
+            return {message: cell.textContent, wide: region.scrollWidth, room: region.clientWidth};
+        })()""")  # fmt: skip
+        assert long_id in fits["message"]
+        if not mobile:  # a phone scrolls the board's seven columns in their region, as any wide table
+            assert fits["wide"] <= fits["room"], fits
+
+
 def test_a_picture_in_a_table_cell_takes_a_column_s_share(browser: Browser, make_project: MakeProject,
                                                             tmp_path: Path) -> None:  # fmt: skip
     """A picture in a table cell showed at its full size and squeezed the other columns, where the .docx gives a
