@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from spylls.hunspell import Dictionary
+from spylls.hunspell.algo.lookup import Lookup
 
 from coe_paper import pipeline
 from coe_paper.rules import hunspell, spelling
@@ -302,6 +303,38 @@ def test_a_word_too_long_to_mend_gets_no_suggestions(en_gb: tuple[Dictionary, Lo
     word = "qwertzuiopasdfghjklyxcvbnm" * 4
     assert len(word) > MAX_SUGGESTED and not speller.correct(word)
     assert speller.suggestions(word) == []
+
+
+def test_a_long_word_that_is_no_slip_stops_at_its_budget_of_lookups(en_gb: tuple[Dictionary, Lookups],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 25-letter compound has 31,000 edits to look up (seconds): its suggestions stop at SUGGESTION_LOOKUPS, with
+    none, whichever dictionary answers; slips of English words are mended well within it."""
+    whole, _ = en_gb
+    monkeypatch.setattr(speller_module, "_loaded", {})
+    monkeypatch.setattr(speller_module, "load_dictionary", lambda *args: whole)
+    asked = 0
+    good_forms = Lookup.good_forms
+
+    def counted(self: Lookup, *args: object, **kwargs: object) -> object:
+        nonlocal asked
+        asked += 1
+        return good_forms(self, *args, **kwargs)
+
+    monkeypatch.setattr(Lookup, "good_forms", counted)
+    for use_whole in (False, True):
+        speller = Speller(EN_GB, None)
+        if use_whole:
+            speller._dictionary = whole
+        word = "Wohnungsbaugenossenschaft"
+        assert not speller.correct(word)
+        asked = 0
+        assert speller.suggestions(word) == []
+        assert hunspell.SUGGESTION_LOOKUPS <= asked <= hunspell.SUGGESTION_LOOKUPS + 1
+        for slip, mended in [("intersectionallity", "intersectionality"), ("Ljubljanna", "Ljubljana")]:
+            assert not speller.correct(slip)
+            asked = 0
+            assert speller.suggestions(slip)[0] == mended
+            assert asked < hunspell.SUGGESTION_LOOKUPS / 2
 
 
 WORDS_A = ["government", "receive", "separate", "necessary", "beginning", "calendar", "existence", "address",

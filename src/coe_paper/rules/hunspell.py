@@ -11,11 +11,15 @@ answers (a test compares them with the whole dictionary's, entry by entry and wo
 Suggestions come first from spylls' edits of the word (a letter swapped, left out, doubled, replaced as the .aff's
 REP and MAP tables say), each a lookup, so the lazy dictionary answers them in milliseconds. Only a word with no
 edit that is a word gets spylls' whole algorithm, whose n-gram pass compares it with every word of the dictionary:
-the caller then loads the whole dictionary (speller.load_dictionary, about a second) and asks it.
+the caller then loads the whole dictionary (speller.load_dictionary, about a second) and asks it. The lookups one
+word's suggestions make are counted (`Budget`): a long word that is no slip (a compound, a name in another language)
+has tens of thousands of edits, seconds in pure Python, and hunspell itself gives up on such a word after a time.
+A count, unlike a time, gives the same answer on every machine.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -244,9 +248,9 @@ class Lookups:
     def lookup(self, word: str) -> bool:
         return bool(self._lookup(word))
 
-    def suggest(self, word: str, count: int) -> list[str] | None:
+    def suggest(self, word: str, count: int, budget: Budget | None = None) -> list[str] | None:
         """The first `count` of spylls' suggestions from edits of `word`; None when no edit is a word."""
-        return edit_suggestions(self.edits, word, count)
+        return edit_suggestions(self.edits, word, count, budget)
 
 
 def edits_of(dictionary: Any) -> EditSuggest:
@@ -254,12 +258,58 @@ def edits_of(dictionary: Any) -> EditSuggest:
     return EditSuggest(dictionary.aff, dictionary.dic, dictionary.lookuper)
 
 
-def edit_suggestions(edits: EditSuggest, word: str, count: int) -> list[str] | None:
+#: The lookups one word's suggestions may make, edits and n-gram passes together: a slip of an English word is
+#: mended within a few thousand (7,000 for a 20-letter one), a 40-letter compound's edits make 50,000 (ten seconds).
+SUGGESTION_LOOKUPS = 16_000
+
+
+class TooManyLookups(Exception):
+    """A word's suggestions have made all the lookups their `Budget` allows: the word gets none."""
+
+
+class Budget:
+    """The lookups left to one word's suggestions; each spylls suggester asks through `counted` copies of it."""
+
+    def __init__(self, lookups: int = SUGGESTION_LOOKUPS) -> None:
+        self.left = lookups
+
+    def counted(self, suggester: Any) -> Any:
+        """A copy of spylls' `suggester` (Suggest, or EditSuggest) whose lookups spend this budget; the suggester
+        itself is left as it is (the dictionary is shared with other threads)."""
+        counting = copy.copy(suggester)
+        counting.lookup = _CountedLookup(suggester.lookup, self)
+        return counting
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TooManyLookups
+
+
+class _CountedLookup:
+    """spylls' Lookup, each call (a suggestion checked) spending the budget."""
+
+    def __init__(self, lookup: Lookup, budget: Budget) -> None:
+        self._lookup, self._budget = lookup, budget
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._budget.spend()
+        return self._lookup(*args, **kwargs)
+
+    def good_forms(self, *args: Any, **kwargs: Any) -> Any:
+        self._budget.spend()
+        return self._lookup.good_forms(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._lookup, name)
+
+
+def edit_suggestions(edits: EditSuggest, word: str, count: int, budget: Budget | None = None) -> list[str] | None:
     """The first `count` suggestions `edits` finds for `word` before spylls' passes over every word; None when
-    there are none."""
+    there are none. With a `budget`, TooManyLookups once it is spent."""
     found: list[str] = []
     try:
-        for text in edits(word):
+        for text in (budget.counted(edits) if budget is not None else edits)(word):
             found.append(str(text))
             if len(found) == count:
                 break

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
 MAX_SUGGESTED = 100  # characters: a longer word gets no suggestions (as in hunspell): its edits take ~ its length²
-CACHE_VERSION = 2  # 2: suggestions from edits of the word when there are any (hunspell.py)
+CACHE_VERSION = 3  # 2: suggestions from edits of the word when there are any; 3: within a budget (hunspell.py)
 
 
 class Speller:
@@ -89,15 +89,22 @@ class Speller:
 
     def _suggest(self, word: str) -> list[str]:
         """spylls' suggestions from edits of the word when there are any (found by lookups: no need to load every
-        word, but for a long word), else spylls' whole algorithm, whose n-gram pass reads every word (hunspell.py)."""
+        word, but for a long word), else spylls' whole algorithm, whose n-gram pass reads every word (hunspell.py);
+        none when they would take more lookups than a word's budget allows."""
         from . import hunspell  # spylls is imported by now: the lookups asked about the word
 
+        budget = hunspell.Budget()
         lookups = self.lookups()
-        if isinstance(lookups, hunspell.Lookups) and len(word) <= LAZY_EDITS:
-            found = lookups.suggest(word, 3)
-        else:
-            found = hunspell.edit_suggestions(hunspell.edits_of(self.dictionary()), word, 3)
-        return found if found is not None else [str(s) for s in islice(self.dictionary().suggest(word), 3)]
+        try:
+            if isinstance(lookups, hunspell.Lookups) and len(word) <= LAZY_EDITS:
+                found = lookups.suggest(word, 3, budget)
+            else:
+                found = hunspell.edit_suggestions(hunspell.edits_of(self.dictionary()), word, 3, budget)
+            if found is None:
+                found = [str(s) for s in islice(budget.counted(self.dictionary().suggester)(word), 3)]
+        except hunspell.TooManyLookups:
+            return []
+        return found
 
     def _ask(self, question: Callable[[], Any]) -> Any:
         """The answer to `question`, asked of the dictionary; None once its files have proved unreadable."""
