@@ -212,9 +212,15 @@ def test_ci_installs_what_validate_reads_and_the_version_that_wrote_it(tmp_path:
     assert gitlab["variables"]["COE_PAPER"] == github["env"]["COE_PAPER"] == f"coe-paper=={__version__}"
     assert f'pip install "coe-paper=={__version__}"' in (root / "README.md").read_text(encoding="utf-8")
     installs = [" ".join(_gitlab_packages(gitlab, name)) for name in _gitlab_jobs(gitlab) if name != "release"]
-    installs += [step["run"] for step in github["jobs"]["paper"]["steps"] if "apt-get install" in step.get("run", "")]
-    assert len(installs) == 5 and all("hunspell-en-gb" in line.split() for line in installs), installs
-    pdf = [line for line in installs if "libreoffice-writer-nogui" in line.split()]
+    assert len(installs) == 4 and all("hunspell-en-gb" in line.split() for line in installs), installs
+    steps = github["jobs"]["paper"]["steps"]
+    validate = [step.get("name") for step in steps].index("Validate")
+    github_installs = [(index, step["run"]) for index, step in enumerate(steps)
+                       if "apt-get install" in step.get("run", "")]  # fmt: skip
+    assert [index < validate for index, run in github_installs if "hunspell-en-gb" in run.split()] == [True]
+    github_pdf = [(index, run) for index, run in github_installs if "libreoffice-writer-nogui" in run.split()]
+    assert [index > validate for index, _ in github_pdf] == [True]  # Validate's annotations wait for no LibreOffice
+    pdf = [line for line in installs if "libreoffice-writer-nogui" in line.split()] + [run for _, run in github_pdf]
     assert len(pdf) == 3, installs  # GitHub's job and GitLab's paper and pages: those that write the PDF
     for package in ("fonts-crosextra-carlito", "fonts-crosextra-caladea"):  # the template's fonts' metrics (fonts.py)
         assert all(package in line.split() for line in pdf), installs
