@@ -400,6 +400,29 @@ def test_init_names_the_errors_of_files_that_were_there(tmp_path: Path, monkeypa
     assert CliRunner().invoke(app, ["validate"]).exit_code == 0  # nothing else was wrong
 
 
+def test_init_outlines_the_sections_that_are_there(tmp_path: Path) -> None:
+    """init where members' drafts are already outlined only its example section: each draft was then a COE103
+    error ('not in the paper's outline'). The outline lists the sections whose front matter reads, in the order of
+    their files, and no example section is added; a file that does not read is named, not outlined."""
+    root = tmp_path / "paper"
+    (root / "sections").mkdir(parents=True)
+    for name, section_id in [("02-housing.md", "housing"), ("01-energy.md", "energy")]:
+        (root / "sections" / name).write_text(f"---\nid: {section_id}\ntitle: {section_id.title()}\n"
+                                              "lead: coordinator-one\n---\n\nText.\n", encoding="utf-8")  # fmt: skip
+    (root / "sections/03-broken.md").write_text("No front matter.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership"])
+    assert result.exit_code == 1, result.output  # the broken file is an error to correct
+    assert "lists the 2 sections found in sections/, in the order of their files: energy, housing" in result.stderr
+    assert "sections/03-broken.md:1:1: error COE101" in result.stderr
+    config = yaml.safe_load((root / "paper/paper.yaml").read_text(encoding="utf-8"))
+    assert [entry["id"] for entry in config["outline"]] == ["energy", "housing"]
+    assert sorted(p.name for p in (root / "sections").iterdir()) == ["01-energy.md", "02-housing.md", "03-broken.md"]
+    (root / "sections/03-broken.md").unlink()
+    validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
+    assert validate.exit_code == 0, validate.output
+    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204"]  # no git history yet, nothing else
+
+
 @pytest.mark.parametrize("kind", ["json", "jsonc", "mapped"])
 def test_init_adds_the_schemas_to_existing_editor_settings(tmp_path: Path, kind: str) -> None:
     """init in a folder with a .vscode/settings.json kept it as it was: the editor then checked neither paper.yaml

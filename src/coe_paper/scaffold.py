@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,11 +20,13 @@ from pathlib import Path
 from . import forge, gitrun, schema
 from .diagnostics import Diagnostic
 from .mdtext import escape, line_start_safe
-from .project import CONFIG_PATH
+from .project import CONFIG_PATH, load_section
 from .safepaths import write_atomic
+from .sources import WorkTree
 from .templates import TEMPLATE_NAMES
 
 DEFAULT_NAME = "Urban Agenda Partnership"
+EXAMPLE = "sections/01-introduction.md"
 SETTINGS = ".vscode/settings.json"
 FORGE_FILES = (forge.GITLAB_CI, forge.GITHUB_WORKFLOW, forge.PRE_COMMIT_CONFIG)  # read at a repository's top only
 
@@ -57,7 +60,9 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def paper_yaml(name: str) -> str:
+def paper_yaml(name: str, ids: Sequence[str] = ()) -> str:
+    """paper.yaml for partnership `name`: its outline lists the sections `ids` (the files found in sections/), else
+    the example section's."""
     return f"""\
 # The paper: title page, output, and the outline (sections in order, with word limits).
 # Editors with the YAML language server check this file against schemas/paper.schema.json.
@@ -76,11 +81,13 @@ keywords: [Urban Agenda for the EU, orientation paper]  # Word's File > Info and
 attribution:
   min_share: 0.05  # an organisation found only in git history is named in a byline from 5% of its lines
 outline:
-  - id: introduction
-    required: true
-    min_words: 50
-    max_words: 1000
-"""
+{_outline(ids)}"""
+
+
+def _outline(ids: Sequence[str]) -> str:
+    if not ids:
+        return "  - id: introduction\n    required: true\n    min_words: 50\n    max_words: 1000\n"
+    return "".join(f"  - id: {section_id}\n" for section_id in ids)  # ids are [a-z0-9-]: plain YAML
 
 
 CONTRIBUTORS = """\
@@ -154,17 +161,19 @@ so once and checks no spelling.
 """
 
 
-def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE) -> dict[str, str | bytes]:
-    """Every file of a new project, by path (text or bytes)."""
+def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
+              ids: Sequence[str] = ()) -> dict[str, str | bytes]:  # fmt: skip
+    """Every file of a new project, by path (text or bytes); with the `ids` of sections that are there already, the
+    outline lists those and no example section is written."""
     if forge_name is not None and forge_name not in forge.FORGES:
         raise InitError(f"unknown forge '{forge_name}' (choose {' or '.join(forge.FORGES)})")
     package = resources.files("coe_paper")
     files: dict[str, str | bytes] = {
-        CONFIG_PATH: paper_yaml(name),
+        CONFIG_PATH: paper_yaml(name, ids),
         "paper/template.docx": (package / "skeleton" / "template.docx").read_bytes(),
         **{f"paper/templates/{t}": (package / "templates" / t).read_text(encoding="utf-8") for t in TEMPLATE_NAMES},
         "contributors.yaml": CONTRIBUTORS,
-        "sections/01-introduction.md": SECTION.format(name=line_start_safe(escape(name))),  # text, not Markdown
+        **({} if ids else {EXAMPLE: SECTION.format(name=line_start_safe(escape(name)))}),  # text, not Markdown
         ".mailmap": MAILMAP,
         ".gitignore": GITIGNORE,
         ".editorconfig": forge.EDITORCONFIG,
@@ -189,7 +198,11 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     if root.exists() and not root.is_dir():
         raise InitError(f"{root} is not a directory")
     created = Created(root)
-    for path, content in files_for(name, forge_name).items():
+    ids = _sections_there(root)
+    if ids:
+        created.notes.append(f"the outline in {CONFIG_PATH} lists the {len(ids)} section{'s' * (len(ids) != 1)} "
+                             f"found in sections/, in the order of their files: {', '.join(ids)}")  # fmt: skip
+    for path, content in files_for(name, forge_name, ids=ids).items():
         target = root / path
         if target.exists():
             (created.extended if _extend(path, target, created) else created.kept).append(path)
@@ -210,6 +223,21 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
 
     created.errors = [d for d in load(root).diagnostics if d.severity == "error"]
     return created
+
+
+def _sections_there(root: Path) -> list[str]:
+    """The ids of the sections in `root`'s sections/ whose front matter reads, in the order of their files (each
+    once): a paper started where members' drafts are already."""
+    folder = root / "sections"
+    if not folder.is_dir():
+        return []
+    source = WorkTree(root)
+    ids: list[str] = []
+    for path in sorted(p.name for p in folder.iterdir() if p.suffix == ".md"):
+        section, _ = load_section(source, f"sections/{path}")  # an unreadable file: None, init names its errors
+        if section is not None and section.meta.id not in ids:
+            ids.append(section.meta.id)
+    return ids
 
 
 #: What init adds to a file that exists, and why (the CLI says so, the file named).
