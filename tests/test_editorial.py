@@ -116,6 +116,9 @@ def test_coe701_term_with_preferred_wording_source_and_fix(make_project: MakePro
     assert "Convention on the Rights of Persons with Disabilities" in d.hint
     assert d.fix is not None and d.fix.replacement == "persons with disabilities"
     assert editorial(make_project, prose("Services for persons with disabilities are scarce.")) == []
+    d = one(editorial(make_project, prose("Older and disabled people need support.")), "COE701")
+    assert d.message == "'disabled people': write 'persons with disabilities'"  # as the Commission's strategy writes
+    assert d.fix is None  # "older and persons with disabilities" would say something else
 
 
 def test_coe701_plurals_and_case(make_project: MakeProject) -> None:
