@@ -5,6 +5,8 @@ Everything else talks to Word through these four modules."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 
@@ -145,7 +147,33 @@ def set_bottom_border(p: Element) -> None:
 
 
 _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "pBdr", "shd", "tabs",
-              "spacing", "ind", "contextualSpacing", "jc", "outlineLvl")
+              "bidi", "spacing", "ind", "contextualSpacing", "jc", "outlineLvl")
+# Letters of the scripts written from right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko, ... and their forms).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def right_to_left(text: str) -> bool:
+    """Whether `text` reads from right to left: its first letter of a strong direction is Hebrew, Arabic or another
+    right-to-left script (Unicode's bidirectional rules P2 and P3, as HTML's `dir="auto"` decides)."""
+    if _RIGHT_TO_LEFT.search(text) is None:
+        return False
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+def set_directions(elements: Iterable[Element]) -> None:
+    """Each paragraph in `elements` (in table cells too) whose text reads from right to left gets that direction
+    (w:bidi): it starts at the right margin, its list number or bullet stands on the right and neutral characters
+    such as a full stop at its end take their place on its left."""
+    for element in elements:
+        for p in element.iter(P):
+            if right_to_left("".join(t.text or "" for t in p.iter(T))):
+                insert_ppr_child(ppr(p), etree.Element(w("bidi")))
 
 
 def insert_ppr_child(props: Element, child: Element) -> None:

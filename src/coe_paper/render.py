@@ -125,6 +125,7 @@ class Renderer:
             if handler is not None:
                 handler(token)
         self._space_after_tables()
+        ooxml.set_directions(self.out)
         return self.out
 
     def _space_after_tables(self) -> None:
@@ -338,6 +339,7 @@ class Renderer:
     def _footnote_close(self, token: Token) -> None:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
+        ooxml.set_directions(paragraphs)
         if self._footnote:  # the text refers to it (footnotes are rendered after the text)
             self.doc.add_footnote(self._footnote, paragraphs)
         for copy in self._footnote_copies.get(self._footnote_local, ()):

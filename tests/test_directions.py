@@ -1,0 +1,89 @@
+"""Text in scripts written from right to left (Hebrew, Arabic) reads in its own direction in the paper: a paragraph,
+table cell or footnote whose first letter is of such a script is a right-to-left paragraph (w:bidi), which
+LibreOffice lays out from the right margin with the full stop on the left; every other paragraph stays left to
+right. Read back with python-docx and from LibreOffice's PDF with poppler's word boxes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from coe_paper import layout, pipeline
+from conftest import HOUSING_BODY, require_client, section_text, write_project
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HEBREW = "שלום עולם, זהו משפט בעברית עם מילה English באמצע."
+ARABIC = "مرحبا بالعالم، هذه جملة باللغة العربية."
+BODY = f"""\
+## Scripts
+
+A paragraph that quotes שלום in Hebrew.
+
+{HEBREW}
+
+{ARABIC}
+
+| Language | Sample |
+|---|---|
+| Hebrew | שלום עולם. |
+
+A note[^rtl].
+
+[^rtl]: הערה בעברית.
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_project(tmp_path_factory.mktemp("rtl-project"), {
+        "sections/02-housing.md": section_text("housing", HOUSING_BODY + "\n" + BODY, title="Housing", lead="anct"),
+    })  # fmt: skip
+    result = pipeline.assemble(root, tmp_path_factory.mktemp("rtl-out") / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    return result.output
+
+
+def right_to_left(p: docx.text.paragraph.Paragraph) -> bool:
+    return p._p.find(f"{W}pPr/{W}bidi") is not None
+
+
+def test_paragraphs_cells_and_notes_take_the_direction_of_their_first_letter(built: Path) -> None:
+    document = docx.Document(str(built))
+    by_text = {p.text: right_to_left(p) for p in document.paragraphs}
+    assert by_text[HEBREW] and by_text[ARABIC]
+    assert not by_text["A paragraph that quotes שלום in Hebrew."]
+    assert not any(rtl for text, rtl in by_text.items() if text not in (HEBREW, ARABIC))
+    cells = {cell.text: right_to_left(cell.paragraphs[0]) for table in document.tables for row in table.rows
+             for cell in row.cells}  # fmt: skip
+    assert cells["שלום עולם."] and not cells["Hebrew"] and not cells["Sample"]
+    notes = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes")
+    note = next(p for p in etree.fromstring(notes.blob).iter(f"{W}p") if "הערה" in "".join(p.itertext()))
+    assert note.find(f"{W}pPr/{W}bidi") is not None
+
+
+def words_of_line(pdf: Path, marker: str) -> list[tuple[float, float, str]]:
+    """Poppler's word boxes (left, right, word) on the line of the PDF that holds the word `marker`."""
+    boxes = subprocess.run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    words = [(float(x0), float(y0), float(x1), word) for x0, y0, x1, word in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)]
+    top = next(y0 for _, y0, _, word in words if word == marker)
+    return sorted((x0, x1, word) for x0, y0, x1, word in words if abs(y0 - top) < 1)
+
+
+def test_libreoffice_sets_a_right_to_left_paragraph_from_the_right_margin(built: Path, tmp_path: Path) -> None:
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(built, tmp_path)
+    assert pdf is not None, problem
+    english = words_of_line(pdf, "quotes")
+    hebrew = words_of_line(pdf, "English")
+    left_margin, right_margin = english[0][0], max(x1 for _, x1, _ in hebrew)
+    assert left_margin < 80 and right_margin > 500  # the English line starts on the left, the Hebrew one ends right
+    assert hebrew[0][0] > left_margin + 100  # the short Hebrew line does not start at the left margin
+    assert hebrew[0][2].startswith(".") or hebrew[0][2].endswith(".")  # its full stop stands on its left
