@@ -1,12 +1,14 @@
 """Text in scripts written from right to left (Hebrew, Arabic) reads in its own direction in the paper: a paragraph,
 table cell or footnote whose first letter is of such a script is a right-to-left paragraph (w:bidi), which
 LibreOffice lays out from the right margin with the full stop on the left; every other paragraph stays left to
-right. Read back with python-docx and from LibreOffice's PDF with poppler's word boxes."""
+right. Bold and italic words of those scripts are bold and italic. Read back with python-docx, from LibreOffice's
+PDF with poppler's word boxes and from the OpenDocument LibreOffice makes of the paper."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -15,6 +17,7 @@ from lxml import etree
 
 from coe_paper import layout, pipeline
 from conftest import HOUSING_BODY, require_client, section_text, write_project
+from test_roundtrip import soffice_convert
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEBREW = "שלום עולם, זהו משפט בעברית עם מילה English באמצע."
@@ -32,7 +35,7 @@ A paragraph that quotes שלום in Hebrew.
 |---|---|
 | Hebrew | שלום עולם. |
 
-A note[^rtl].
+A note[^rtl]. Bold **שלום** and italic *مرحبا*.
 
 [^rtl]: הערה בעברית.
 """
@@ -87,3 +90,21 @@ def test_libreoffice_sets_a_right_to_left_paragraph_from_the_right_margin(built:
     assert left_margin < 80 and right_margin > 500  # the English line starts on the left, the Hebrew one ends right
     assert hebrew[0][0] > left_margin + 100  # the short Hebrew line does not start at the left margin
     assert hebrew[0][2].startswith(".") or hebrew[0][2].endswith(".")  # its full stop stands on its left
+
+
+def test_libreoffice_shows_bold_and_italic_words_of_right_to_left_scripts(built: Path, tmp_path: Path) -> None:
+    odt = soffice_convert(built, "odt", tmp_path / "odt")
+    with zipfile.ZipFile(odt) as package:
+        content = etree.fromstring(package.read("content.xml"))
+    office, text_ns, style_ns = (f"{{urn:oasis:names:tc:opendocument:xmlns:{name}:1.0}}"
+                                 for name in ("office", "text", "style"))
+    properties = {style.get(f"{style_ns}name"): style.find(f"{style_ns}text-properties")
+                  for style in content.iter(f"{style_ns}style")}  # fmt: skip
+
+    def complex_property(word: str, name: str) -> str | None:
+        span = next(s for s in content.find(f"{office}body").iter(f"{text_ns}span") if "".join(s.itertext()) == word)
+        props = properties.get(span.get(f"{text_ns}style-name"))
+        return None if props is None else props.get(f"{style_ns}{name}-complex")
+
+    assert complex_property("שלום", "font-weight") == "bold"
+    assert complex_property("مرحبا", "font-style") == "italic"

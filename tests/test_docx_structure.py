@@ -149,12 +149,12 @@ def test_headings_use_the_templates_heading_styles(built: Package) -> None:
 
 def test_run_formatting(built: Package) -> None:
     p = paragraph_with(built.document, "Plain text with")
-    assert flags(run_of(p, "bold words")) == {"b"}
-    assert flags(run_of(p, "italic words")) == {"i"}
+    assert flags(run_of(p, "bold words")) == {"b", "bCs"}  # bold for complex scripts too
+    assert flags(run_of(p, "italic words")) == {"i", "iCs"}
     assert flags(run_of(p, "struck words")) == {"strike"}
-    assert flags(run_of(p, "italic with ")) == {"i"}
-    assert flags(run_of(p, "bold inside")) == {"b", "i"}
-    assert flags(run_of(p, " it")) == {"i"}
+    assert flags(run_of(p, "italic with ")) == {"i", "iCs"}
+    assert flags(run_of(p, "bold inside")) == {"b", "bCs", "i", "iCs"}
+    assert flags(run_of(p, " it")) == {"i", "iCs"}
     assert all(flags(r) == set() for r in p.iter(f"{{{W}}}r") if text(r) in (", ", " and "))
     code = run_of(p, "inline code")
     assert val(code.find("w:rPr/w:rStyle", NS)) == built.style_id("Verbatim Char")
@@ -275,7 +275,7 @@ def test_footnotes_are_real_word_footnotes(built: Package) -> None:
     second_paragraphs = second.findall("w:p", NS)
     assert [text(p).strip() for p in second_paragraphs] == ["The second footnote has bold body text.",
                                                             "Its second paragraph explains more."]  # fmt: skip
-    assert flags(run_of(second_paragraphs[0], "bold body")) == {"b"}
+    assert flags(run_of(second_paragraphs[0], "bold body")) == {"b", "bCs"}
     assert all(pstyle(p) == built.style_id("footnote text") for p in second_paragraphs)
     for note in (first, second):
         assert note.find("w:p/w:r/w:footnoteRef", NS) is not None, "a footnote shows its own number"
@@ -428,7 +428,7 @@ def test_a_paragraph_wrapped_over_lines_is_a_run_for_each_change_of_format(tmp_p
     out = Renderer(builder).render(parse(source))
     assert len(out) == 1
     runs = [(text(r), flags(r)) for r in out[0].iter(f"{{{W}}}r")]
-    assert runs == [("One line and the next ", set()), ("in bold over two", {"b"}), (" lines, a ", set()),
+    assert runs == [("One line and the next ", set()), ("in bold over two", {"b", "bCs"}), (" lines, a ", set()),
                     ("link here", {"rStyle"}), (" and more.", set())]  # fmt: skip
 
 

@@ -37,11 +37,12 @@ _SubElement = etree.SubElement
 # lxml's element copy (what copy.copy calls, without its dispatch); lxml-stubs do not declare it.
 copy_element: Callable[[Element], Element] = etree._Element.__copy__  # type: ignore[attr-defined]
 
-# Run formatting flags, in the order the schema wants them inside w:rPr.
+# Run formatting flags, in the order the schema wants them inside w:rPr. Bold and italic are set for complex
+# scripts too (w:bCs, w:iCs), as Word sets them: Word and LibreOffice show Hebrew or Arabic bold by w:bCs alone.
 BOLD, ITALIC, STRIKE = "b", "i", "strike"
 UNDERLINE, HIGHLIGHT, SUPERSCRIPT, SUBSCRIPT = "u", "highlight", "superscript", "subscript"
 _RPR_TAGS: tuple[tuple[str, str, dict[str, str]], ...] = (
-    (BOLD, w("b"), {}), (ITALIC, w("i"), {}), (STRIKE, w("strike"), {}),
+    (BOLD, w("b"), {}), (BOLD, w("bCs"), {}), (ITALIC, w("i"), {}), (ITALIC, w("iCs"), {}), (STRIKE, w("strike"), {}),
     (HIGHLIGHT, w("highlight"), {w("val"): "yellow"}), (UNDERLINE, w("u"), {w("val"): "single"}),
     (SUPERSCRIPT, w("vertAlign"), {w("val"): "superscript"}), (SUBSCRIPT, w("vertAlign"), {w("val"): "subscript"}),
 )  # fmt: skip
