@@ -167,13 +167,25 @@ def right_to_left(text: str) -> bool:
     return False
 
 
+def text_of(element: Element) -> str:
+    """The text of `element`'s runs (w:t), in document order."""
+    return "".join(t.text or "" for t in element.iter(T))
+
+
+def keep_with_next(p: Element) -> None:
+    """Keep paragraph `p` on the page of the paragraph that follows it (w:keepNext)."""
+    props = ppr(p)
+    if first_child(props, w("keepNext")) is None:
+        insert_ppr_child(props, new("keepNext"))
+
+
 def set_directions(elements: Iterable[Element]) -> None:
     """Each paragraph in `elements` (in table cells too) whose text reads from right to left gets that direction
     (w:bidi): it starts at the right margin, its list number or bullet stands on the right and neutral characters
     such as a full stop at its end take their place on its left."""
     for element in elements:
         for p in element.iter(P):
-            if right_to_left("".join(t.text or "" for t in p.iter(T))):
+            if right_to_left(text_of(p)):
                 insert_ppr_child(ppr(p), etree.Element(w("bidi")))
 
 

@@ -121,7 +121,7 @@ class ComparingBuilder(DocxBuilder):
 
     def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None:
         super().add_footnote(footnote_id, paragraphs)
-        self.footnote_texts[str(footnote_id)] = " ".join(_plain(p) for p in paragraphs)
+        self.footnote_texts[str(footnote_id)] = " ".join(ooxml.text_of(p) for p in paragraphs)
 
     @contextmanager
     def older(self, source: Source) -> Iterator[None]:
@@ -132,10 +132,6 @@ class ComparingBuilder(DocxBuilder):
             yield
         finally:
             self.source, self.headings = saved_source, saved_headings
-
-
-def _plain(element: Element) -> str:
-    return "".join(t.text or "" for t in element.iter(ooxml.T))
 
 
 # -- merging ------------------------------------------------------------------------------------------------------

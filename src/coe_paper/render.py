@@ -178,7 +178,7 @@ class Renderer:
         for mark in [*p.iter(ooxml.w("bookmarkStart"), ooxml.w("bookmarkEnd"))]:  # apply sees no source block here
             p.remove(mark)
         ooxml.set_style(p, self.doc.style("caption") or "Caption")
-        ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("keepNext"))
+        ooxml.keep_with_next(p)
         self._caption(p, caption)
         for child in token.children or ():
             if child.type == "footnote_ref" and (note := self._footnote_ref(child)) is not None:
@@ -238,11 +238,19 @@ class Renderer:
     def _list_open(self, token: Token) -> None:
         if self._lists and self._lists[-1].pending:  # an item that starts with a list: no empty item before it
             self._lists[-1].pending = False
+        self._keep_lead_in()
         ordered = token.type == "ordered_list_open"
         start = int(token.attrs.get("start", 1)) if ordered else 1
         level = min(len(self._lists), 8)
         self._lists.append(_List(self.doc.new_list(ordered, level, start), level))
         self._containers.append("list")
+
+    def _keep_lead_in(self) -> None:
+        """A paragraph that ends with a colon right before a list introduces it: it stays on the page of the list's
+        first item rather than end a page alone."""
+        sink = self._sinks[-1]
+        if sink and sink[-1].tag == _PARAGRAPH and ooxml.text_of(sink[-1]).rstrip().endswith(":"):
+            ooxml.keep_with_next(sink[-1])
 
     def _list_close(self, token: Token) -> None:
         self._lists.pop()
@@ -388,7 +396,7 @@ class Renderer:
             title = caption.text
             if self._p is not None and self._table is None:
                 self._figure = caption
-                ooxml.insert_ppr_child(ooxml.ppr(self._p), ooxml.new("keepNext"))
+                ooxml.keep_with_next(self._p)
         path = f"{self.origin.base_dir}/{src}" if self.origin.base_dir else src
         room = 0  # the text's width; in a table, its column's (the table narrows it once the widths are known)
         if self._table is not None:
