@@ -15,6 +15,7 @@ from lxml import etree
 from coe_paper import captions, pipeline, site
 from coe_paper.markdown import parse
 from conftest import MakeProject, section_text
+from test_roundtrip import soffice_convert
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TWO_CAPTIONED = ("## Budget\n\nTable: The budget per year {#tbl-budget}\n\n"
@@ -138,3 +139,33 @@ def test_the_preview_moves_captions_written_after_their_tables_in_one_pass() -> 
     assert tokens[1].children[0].content == "Table 1: After 0"  # type: ignore[index]
     last = max(i for i, t in enumerate(tokens) if t.type == "table_open")
     assert len(tokens) == count and tokens[last - 2].children[0].content == "Table 8000: After 7999"  # type: ignore[index]
+
+
+def test_a_table_in_a_list_item_or_quote_ends_at_the_text_s_right_margin_as_a_full_width_one(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    """LibreOffice's reading of the tables (its OpenDocument): each ends where the text does, indented or not."""
+    table = "| Left | Right |\n|---|---|\n| a | b |\n"
+    nested = "\n".join("  " + line for line in table.splitlines())
+    quoted = "\n".join("> " + line for line in table.splitlines())
+    body = f"## Tables\n\n{table}\n- An item\n\n{nested}\n\n{quoted}\n"
+    odt = soffice_convert(build(make_project, tmp_path, body), "odt", tmp_path / "odt")
+    with zipfile.ZipFile(odt) as package:
+        content, styles = (etree.fromstring(package.read(part)) for part in ("content.xml", "styles.xml"))
+    ns = {name: f"urn:oasis:names:tc:opendocument:xmlns:{urn}" for name, urn in
+          (("style", "style:1.0"), ("table", "table:1.0"), ("fo", "xsl-fo-compatible:1.0"))}  # fmt: skip
+
+    def inches(props: etree._Element, name: str) -> float:
+        value = props.get(f"{{{ns[name.split(':')[0]]}}}{name.split(':')[1]}") or "0in"
+        assert value.endswith("in"), value
+        return float(value[:-2])
+
+    page = styles.find(".//style:page-layout-properties[@fo:page-width]", ns)
+    text_width = inches(page, "fo:page-width") - inches(page, "fo:margin-left") - inches(page, "fo:margin-right")
+    right_edges = []
+    for name in content.xpath("//table:table[.//text()='Left']/@table:style-name", namespaces=ns):
+        props = content.find(f".//style:style[@style:name='{name}']/style:table-properties", ns)
+        relative = props.get(f"{{{ns['style']}}}rel-width")
+        width = text_width * float(relative[:-1]) / 100 if relative else inches(props, "style:width")
+        right_edges.append(inches(props, "fo:margin-left") + width)
+    assert len(right_edges) == 3
+    assert max(right_edges) - min(right_edges) < 0.005, right_edges  # inches

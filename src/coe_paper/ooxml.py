@@ -263,7 +263,7 @@ def drawing_run(inline: Element) -> Element:
     return r
 
 
-TEXT_WIDTH = 9072  # twips between an A4 page's 2.5 cm margins (6.3 in): the widest a picture is
+TEXT_WIDTH = 9072  # twips between an A4 page's 2.5 cm margins (6.3 in): the widest a picture or a table is
 _EXTENTS = (f"{{{WP_NS}}}extent", f"{{{A_NS}}}ext")
 
 

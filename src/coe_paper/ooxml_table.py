@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
-from .ooxml import Element, T, copy_element, paragraph, set_alignment, sub, w
+from .ooxml import TEXT_WIDTH, Element, T, copy_element, paragraph, set_alignment, sub, w
 
-TABLE_WIDTH = 9000  # twips: a table's width on the page (a little under the text's, ooxml.TEXT_WIDTH)
+TABLE_WIDTH = TEXT_WIDTH  # twips: a table is as wide as the text, so that one indented in a list ends where others do
 CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Word's 0.19 cm each side)
 
 
