@@ -153,6 +153,11 @@ _PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowContro
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
 
 
+def any_right_to_left(text: str) -> bool:
+    """Whether `text` holds a letter of a right-to-left script anywhere (what `set_directions` needs to look)."""
+    return _RIGHT_TO_LEFT.search(text) is not None
+
+
 def right_to_left(text: str) -> bool:
     """Whether `text` reads from right to left: its first letter of a strong direction is Hebrew, Arabic or another
     right-to-left script (Unicode's bidirectional rules P2 and P3, as HTML's `dir="auto"` decides)."""

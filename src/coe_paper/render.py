@@ -75,6 +75,7 @@ class Renderer:
         self.doc = doc
         self.origin = origin or Origin()
         self.out: list[Element] = []
+        self._directions = False  # whether the tokens rendered hold right-to-left text (render sets it)
         self._sinks: list[list[Element]] = [self.out]
         self._lists: list[_List] = []
         self._quote = 0
@@ -120,12 +121,15 @@ class Renderer:
     # -- driving -------------------------------------------------------------------------------------------
     def render(self, tokens: Sequence[Token]) -> list[Element]:
         handlers = self._handlers
+        # paragraphs are given a direction only where the text has a right-to-left letter (most have none)
+        self._directions = any(ooxml.any_right_to_left(token.content) for token in tokens if token.content)
         for token in tokens:
             handler = handlers.get(token.type)
             if handler is not None:
                 handler(token)
         self._space_after_tables()
-        ooxml.set_directions(self.out)
+        if self._directions:
+            ooxml.set_directions(self.out)
         return self.out
 
     def _space_after_tables(self) -> None:
@@ -347,7 +351,8 @@ class Renderer:
     def _footnote_close(self, token: Token) -> None:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
-        ooxml.set_directions(paragraphs)
+        if self._directions:
+            ooxml.set_directions(paragraphs)
         if self._footnote:  # the text refers to it (footnotes are rendered after the text)
             self.doc.add_footnote(self._footnote, paragraphs)
         for copy in self._footnote_copies.get(self._footnote_local, ()):
