@@ -476,3 +476,16 @@ def test_text_after_a_table_keeps_a_paragraph_s_space_from_it(tmp_path: Path) ->
     out = Renderer(builder).render(parse(source))
     before = {text(p): val(p.find("w:pPr/w:spacing", NS), "before") for p in out if p.tag == f"{{{W}}}p"}
     assert before == {"Text after it.": "200", "an item": "200", "A heading": None, "Table: A caption": None}
+
+
+def test_text_after_a_table_in_a_footnote_keeps_its_distance(tmp_path: Path) -> None:
+    """A footnote's paragraphs keep no space after them, and the one after a table in a footnote touched the
+    table's last border: it keeps 4 pt from it, as body text keeps a paragraph's space."""
+    root = kitchen_sink_project(tmp_path / "project")
+    builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))
+    source = "Text[^a].\n\n[^a]: A note with a table:\n\n    | A |\n    |---|\n    | 1 |\n\n    After the table.\n"
+    Renderer(builder).render(parse(source))
+    [(_, paragraphs)] = builder._footnotes
+    assert [block.tag.rpartition("}")[2] for block in paragraphs] == ["p", "tbl", "p"]
+    before = [val(p.find("w:pPr/w:spacing", NS), "before") for p in paragraphs if p.tag == f"{{{W}}}p"]
+    assert before == [None, "80"]

@@ -24,6 +24,7 @@ _ALIGN = {"left": "left", "center": "center", "right": "right"}
 _ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
 _TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
 SPACE_AFTER_TABLE = 200  # twips: the template's default space after a paragraph (docDefaults)
+SPACE_AFTER_TABLE_IN_NOTE = 80  # twips (4 pt): a footnote's paragraphs keep no space after them, but a table's
 
 
 class Sink(Protocol):
@@ -127,19 +128,11 @@ class Renderer:
             handler = handlers.get(token.type)
             if handler is not None:
                 handler(token)
-        self._space_after_tables()
+        _space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quote")},
+                            SPACE_AFTER_TABLE)  # fmt: skip
         if self._directions:
             ooxml.set_directions(self.out)
         return self.out
-
-    def _space_after_tables(self) -> None:
-        """A paragraph of text right after a table leaves the space above it that a paragraph leaves below itself
-        (the document's 10 pt): its first line had touched the table's last border. A heading or a caption has
-        space of its own."""
-        plain = {None, self.doc.style("List Paragraph"), self.doc.style("Quote")}
-        for before, after in itertools.pairwise(self.out):
-            if before.tag == _TABLE and after.tag == _PARAGRAPH and ooxml.style_of(after) in plain:
-                ooxml.set_space_before(after, SPACE_AFTER_TABLE)
 
     def _emit(self, element: Element) -> None:
         self._sinks[-1].append(element)
@@ -351,6 +344,8 @@ class Renderer:
     def _footnote_close(self, token: Token) -> None:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
+        _space_after_tables(paragraphs, {self.doc.style("footnote text") or "footnote text"},
+                            SPACE_AFTER_TABLE_IN_NOTE)  # fmt: skip
         if self._directions:
             ooxml.set_directions(paragraphs)
         if self._footnote:  # the text refers to it (footnotes are rendered after the text)
@@ -409,3 +404,12 @@ class Renderer:
         elif self._indent():  # a list item's or a quote's picture: the text's width less their indent
             room = ooxml.TEXT_WIDTH - self._indent()
         target.append(self.doc.picture(path, alt, title, f"[{alt or src}]", room))
+
+
+def _space_after_tables(blocks: Sequence[Element], plain: set[str | None], space: int) -> None:
+    """A paragraph of text (a style in `plain`) right after a table leaves `space` above it, the space a paragraph
+    leaves below itself: its first line had touched the table's last border. A heading or a caption has space of
+    its own."""
+    for before, after in itertools.pairwise(blocks):
+        if before.tag == _TABLE and after.tag == _PARAGRAPH and ooxml.style_of(after) in plain:
+            ooxml.set_space_before(after, space)
