@@ -56,13 +56,16 @@ def git(root: Path, *args: str) -> str | None:
 
 
 def repository_problem(root: Path) -> str | None:
-    """Why git cannot read the repository at `root` at all (git missing, or a repository git refuses because
-    another user owns it), or None. Asked only after a git command failed, to say more than "not a repository"."""
+    """Why git cannot read the repository at `root` at all (git missing or not answering, or a repository git
+    refuses because another user owns it), or None. Asked only after a git command failed, to say more than "not a
+    repository"."""
     try:
         proc = gitrun.run(root, "rev-parse", "--git-dir")
     except OSError:
         return "git is not installed (or not on the PATH)"
     stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode == gitrun.STOPPED:
+        return stderr
     if "dubious ownership" in stderr or "safe.directory" in stderr:
         return (f"git refuses to read the repository at {root} because another user owns it; if you trust it, "
                 f"run: git config --global --add safe.directory {root}")  # fmt: skip

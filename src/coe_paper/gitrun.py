@@ -1,18 +1,34 @@
 """Running git: the one place coe-paper starts it. Every command runs in the project's directory (`git -C ROOT`),
 without a shell; callers get its output, or None when git is missing or the command fails, or the finished process
-when they need git's own message."""
+when they need git's own message.
+
+Nothing git runs may wait for someone: no prompt for a password (a partial clone fetching a missing file from a
+remote that asks for one), no file-system monitor (`core.fsmonitor`, a command git runs on every `git status`), and a
+reading command that has not answered within `limits.LIMITS.git_seconds` is stopped and counts as failed, its message
+saying so. Commits are not timed: a hook or a key's passphrase may rightly take the committer's time."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from . import limits
 
 #: Settings of the user's that would change what the reading commands write: a signed commit's check written before
 #: it, the first commit's files left out, another encoding, names quoted.
 READ_CONFIG = ("-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c", "i18n.logOutputEncoding=UTF-8",
                "-c", "core.quotePath=false")  # fmt: skip
+
+#: Settings every command runs with: no file-system monitor, whose hook (any command the repository's configuration
+#: names) git would start and wait for in `git status`, which `validate` runs.
+_ALWAYS = ("-c", "core.fsmonitor=false")
+
+#: No prompt for a remote's password, on the terminal or through an askpass program (`core.askPass`, which an empty
+#: GIT_ASKPASS overrides) or a credential manager's window: git fails at once instead of waiting.
+_NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "GCM_INTERACTIVE": "never"}
 
 
 #: Variables that name a path git would read relative to the folder it runs in, which `-C ROOT` changes: git sets
@@ -21,19 +37,39 @@ READ_CONFIG = ("-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c",
 _PATHS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
 
 
-def _environment(extra: Mapping[str, str] | None = None) -> dict[str, str] | None:
+def _environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment git runs with: ours, each relative path variable made absolute (from where coe-paper was
-    started), and `extra`; None when that is ours unchanged."""
+    started), no prompt, and `extra`."""
     absolute = {name: os.path.abspath(value) for name in _PATHS
                 if (value := os.environ.get(name)) and not os.path.isabs(value)}  # fmt: skip
-    return {**os.environ, **absolute, **(extra or {})} if absolute or extra else None
+    return {**os.environ, **absolute, **_NO_PROMPT, **(extra or {})}
+
+
+#: The exit status of a command stopped at the time limit.
+STOPPED = -1
+
+
+def _command(root: Path, args: Sequence[str], config: Sequence[str]) -> list[str]:
+    return ["git", *_ALWAYS, *config, "-C", str(root), *args]
+
+
+def _silence(args: Sequence[str]) -> bytes:
+    """The message of a command stopped at the time limit, in place of git's own."""
+    seconds = limits.LIMITS.git_seconds
+    return f"git {args[0] if args else ''} did not answer within {seconds:g} second{'s' * (seconds != 1)}".encode()
 
 
 def run(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
-        config: Sequence[str] = ()) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
-    """`git [CONFIG] -C ROOT ARGS`, finished; OSError when git cannot be started. `env` is added to ours."""
-    command = ["git", *config, "-C", str(root), *args]
-    return subprocess.run(command, input=stdin, env=_environment(env), capture_output=True, check=False)
+        config: Sequence[str] = (), timed: bool = True) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+    """`git [CONFIG] -C ROOT ARGS`, finished (or stopped at the time limit, `timed`: then failed, saying so on its
+    error output); OSError when git cannot be started. `env` is added to ours."""
+    command = _command(root, args, config)
+    try:
+        return subprocess.run(command, input=stdin, env=_environment(env), capture_output=True, check=False,
+                              stdin=None if stdin is not None else subprocess.DEVNULL,
+                              timeout=limits.LIMITS.git_seconds if timed else None)  # fmt: skip
+    except subprocess.TimeoutExpired:  # git is killed by then
+        return subprocess.CompletedProcess(command, STOPPED, b"", _silence(args))
 
 
 def output(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
@@ -61,21 +97,31 @@ def start(root: Path, commands: Sequence[Sequence[str]], config: Sequence[str] =
     started: Started = []
     for args in commands:
         try:
-            started.append(subprocess.Popen(["git", *config, "-C", str(root), *args], stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL, env=_environment()))  # fmt: skip
+            started.append(subprocess.Popen(_command(root, args, config), stdin=subprocess.DEVNULL,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment()))
         except OSError:
             started.append(None)
     return started
 
 
 def outputs(started: Started) -> list[bytes | None]:
-    """What each started command wrote, in order (None for one that failed or never started)."""
+    """What each started command wrote, in order (None for one that failed, never started or did not answer within
+    the time limit, counted from this call: they ran side by side)."""
     found: list[bytes | None] = []
+    deadline = time.monotonic() + limits.LIMITS.git_seconds
     for proc in started:
         if proc is None:
             found.append(None)
             continue
-        out, _ = proc.communicate()
+        try:
+            out, _ = proc.communicate(timeout=max(deadline - time.monotonic(), 0.0))
+        except subprocess.TimeoutExpired:
+            proc.kill()  # and not read to its end: a process git started may hold the pipe open
+            proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+            found.append(None)
+            continue
         found.append(out if proc.returncode == 0 else None)
     return found
 

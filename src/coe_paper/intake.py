@@ -228,7 +228,7 @@ def _commit(root: Path, paths: list[Path], author: tuple[str, str, str], request
 
     def git(*args: str) -> str:
         try:
-            proc = gitrun.run(root, *args)
+            proc = gitrun.run(root, *args, timed=False)
         except OSError as exc:
             raise IntakeError(f"cannot run git: {exc}") from None
         if proc.returncode != 0:

@@ -25,6 +25,7 @@ class Limits:
     word_list_levels: int = 9  # list levels Word numbering has; deeper items are shown at the ninth (COE403)
     template_output: int = 1_000_000  # characters one template may produce (and any one value it builds)
     template_seconds: float = 10.0  # time all renderings of the templates may take together, per build
+    git_seconds: float = 120.0  # one reading git command (blame of a section with years of history: well under 1 s)
 
 
 LIMITS = Limits()

@@ -244,8 +244,8 @@ def git_commit(root: Path, paths: list[str], message: str, reviewer: Reviewer) -
     if reviewer.org is not None and reviewer.email:
         args.append(f"--author={reviewer.name} <{reviewer.email}>")
     try:
-        added = gitrun.run(root, "add", "--", *paths)
-        proc = gitrun.run(root, *args, "--", *paths) if added.returncode == 0 else added
+        added = gitrun.run(root, "add", "--", *paths, timed=False)
+        proc = gitrun.run(root, *args, "--", *paths, timed=False) if added.returncode == 0 else added
     except OSError as exc:
         return f"git could not commit: {exc}"
     said = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()

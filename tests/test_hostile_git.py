@@ -1,0 +1,106 @@
+"""A repository whose git would wait: a file-system monitor hook, a remote asking for a password (a partial clone
+fetching what it lacks), a git that does not answer at all. Each run ends on its own, in seconds, with the history
+it could read."""
+
+from __future__ import annotations
+
+import dataclasses
+import http.server
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper import limits
+from coe_paper.cli import app
+from conftest import GIT_ENV, HOUSING_BODY, MakeProject, git_commit, section_text
+
+
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def script(path: Path, body: str) -> Path:
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_a_file_system_monitor_hook_is_not_run(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project(git=True)
+    marker = tmp_path / "monitor-ran"
+    hook = script(tmp_path / "monitor", f"echo ran >> {marker}; sleep 20")
+    subprocess.run(["git", "-C", str(root), "config", "core.fsmonitor", str(hook)], check=True)
+    started = time.monotonic()
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 0, result.stderr
+    assert not marker.exists()  # git status ran it, and waited for it
+    assert time.monotonic() - started < 15
+
+
+class _AsksForPassword(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="paper"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def password_server() -> Iterator[str]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _AsksForPassword)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/paper.git"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_remote_asking_for_a_password_is_not_asked(make_project: MakeProject, tmp_path: Path,
+                                                     password_server: str) -> None:  # fmt: skip
+    origin = make_project(git=True)
+    (origin / "sections/03-outlook.md").write_text(section_text("outlook", HOUSING_BODY, lead="leipzig"))
+    git_commit(origin, "Second draft")
+    (origin / "sections/03-outlook.md").write_text(section_text("outlook", HOUSING_BODY + "\nMore.\n", lead="leipzig"))
+    git_commit(origin, "Third draft")
+    env = {**os.environ, **GIT_ENV}
+    subprocess.run(["git", "-C", str(origin), "config", "uploadpack.allowFilter", "true"], check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{origin}", str(clone)], check=True, env=env)
+    subprocess.run(["git", "-C", str(clone), "remote", "set-url", "origin", password_server], check=True)
+    marker = tmp_path / "asked"
+    askpass = script(tmp_path / "askpass", f"echo asked >> {marker}; echo secret")
+    subprocess.run(["git", "-C", str(clone), "config", "core.askPass", str(askpass)], check=True)
+    result = cli("--project", str(clone), "validate")
+    assert result.exit_code == 0, result.stderr
+    assert not marker.exists()  # git asked for the remote's password, once for every file it lacked
+    assert "warning COE204 git blame failed" in result.stderr  # the older versions are not there to blame
+
+
+def test_a_git_that_does_not_answer_is_stopped(make_project: MakeProject, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = make_project(git=True)
+    programs = tmp_path / "programs"
+    programs.mkdir()
+    script(programs / "git", "exec sleep 60")
+    monkeypatch.setenv("PATH", f"{programs}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, git_seconds=1.0))
+    started = time.monotonic()
+    result = cli("--project", str(root), "validate")
+    assert time.monotonic() - started < 20
+    assert "warning COE204 no git history: git rev-parse did not answer within 1 second;" in result.stderr
+    at_rev = cli("--project", str(root), "validate", "--rev", "HEAD")
+    assert at_rev.exit_code == 1
+    assert "error COE003 git rev-parse did not answer within 1 second\n" in at_rev.stderr
