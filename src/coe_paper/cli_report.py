@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .cli import _CONTROL_STRIP, _check_table_format, _report, _revision, _root, app, err, out
-from .diagnostics import to_json
+from .diagnostics import format_diagnostics, to_json
 
 if TYPE_CHECKING:
     from . import pipeline
@@ -57,6 +57,21 @@ def _attributed(rev: str | None) -> tuple[pipeline.Loaded, History | None]:
     return loaded, loaded.history
 
 
+def _left_out(loaded: pipeline.Loaded) -> None:
+    """After the report: the section files it could not read, each with its error; then exit 1, the report being
+    incomplete."""
+    from . import report
+
+    problems = report.left_out(loaded)
+    files = sorted({d.path for d in problems})
+    if not files:
+        return
+    err.print(format_diagnostics(problems, "text"), markup=False)
+    err.print(f"left out of this report: {len(files)} file{'s' * (len(files) != 1)} in sections/ that cannot be "
+              f"read as a section ({', '.join(files)})", markup=False)  # fmt: skip
+    raise typer.Exit(1)
+
+
 @app.command()
 def status(
     fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
@@ -70,6 +85,7 @@ def status(
     rows = report.section_status(loaded, history)
     if fmt == "json":
         print(to_json([row.as_dict() for row in rows]))
+        _left_out(loaded)
         return
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
     cells: list[list[tuple[str, str]]] = []
@@ -81,6 +97,7 @@ def status(
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
                       (str(row.diagnostics), problems)])  # fmt: skip
     _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
+    _left_out(loaded)
 
 
 @app.command()
@@ -96,7 +113,9 @@ def contributors(
     rows = report.organisations(loaded, history)
     if fmt == "json":
         print(to_json([row.as_dict() for row in rows]))
+        _left_out(loaded)
         return
     cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
               (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]  # fmt: skip
     _print_table("Contributors", ["organisation", "led>", "contributed>", "commits>", "lines>", "share>"], cells)
+    _left_out(loaded)

@@ -9,6 +9,7 @@ from .compose import credits_for
 from .diagnostics import Diagnostic
 from .numbering import chapter_numbers
 from .pipeline import Loaded
+from .project import SECTIONS_DIR
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,14 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
                 last_change_org=None, last_change_author=None, commits=0, errors=errors, warnings=len(mine) - errors,
             ))  # fmt: skip
     return rows
+
+
+def left_out(loaded: Loaded) -> list[Diagnostic]:
+    """The errors of files in `sections/` that are no section of the paper (not UTF-8, no front matter, broken YAML,
+    a merge conflict): neither report has a row for them, nor counts their words or contributors."""
+    listed = {s.path for s in loaded.project.sections} if loaded.project else set()
+    return [d for d in loaded.diagnostics
+            if d.severity == "error" and d.path.startswith(f"{SECTIONS_DIR}/") and d.path not in listed]  # fmt: skip
 
 
 def missing_problems(loaded: Loaded, section_id: str) -> list[Diagnostic]:
