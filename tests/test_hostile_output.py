@@ -172,3 +172,29 @@ def test_output_onto_a_folder_says_so(make_project: MakeProject, tmp_path: Path,
     assert f"{given or '.'}: error COE006 cannot write the document: it is a folder: name the file to write" in (
         built.stderr)
     assert not list((tmp_path / "folder").iterdir())
+
+
+def test_schemas_through_a_linked_folder_are_refused(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project(git=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "out").symlink_to(elsewhere)
+    written = cli("--project", str(root), "schema", "-o", str(root / "out" / "schemas"))
+    assert written.exit_code == 1
+    assert "error COE005 -o" in written.stderr and "leads outside the project through a symbolic link" in written.stderr
+    assert list(elsewhere.iterdir()) == []
+    (root / "schemas").symlink_to(elsewhere)  # the default folder, committed as a link
+    default = cli("--project", str(root), "schema")
+    assert default.exit_code == 1
+    assert "error COE005 the schemas' folder schemas leads outside the project" in default.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("victim", ["sections", "paper", "contributors.yaml"])
+def test_schemas_among_the_papers_own_files_are_refused(make_project: MakeProject, victim: str) -> None:
+    root = make_project(git=True)
+    before = sorted(p.relative_to(root) for p in root.rglob("*") if ".git" not in p.parts)
+    written = cli("--project", str(root), "schema", "-o", str(root / victim))
+    assert written.exit_code == 1
+    assert f"error COE007 -o {root / victim} would overwrite the paper's own files ({victim})" in written.stderr
+    assert sorted(p.relative_to(root) for p in root.rglob("*") if ".git" not in p.parts) == before

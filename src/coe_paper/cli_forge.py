@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import _root, app, err, out
+from .cli import State, _root, app, err, out
 from .diagnostics import count, format_diagnostics, summary
 
 # -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
@@ -60,6 +60,16 @@ def init(
         raise typer.Exit(1)
 
 
+def _project() -> Path | None:
+    """The project's folder, or None outside one (`schema -o DIR` needs none)."""
+    from .sources import ProjectNotFound, find_root
+
+    try:
+        return find_root(State.project or Path.cwd())
+    except ProjectNotFound:
+        return None
+
+
 @app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
@@ -68,11 +78,17 @@ def schema(
     """Write JSON Schemas for paper.yaml, contributors.yaml and section front matter (for YAML editors)."""
     from . import schema as schemas
 
-    target = output or _root() / schemas.SCHEMA_DIR
+    root = _root() if output is None else _project()
+    target = output if output is not None else _root() / schemas.SCHEMA_DIR
+    refused = schemas.refusal(root, target, output is not None) if root is not None else None
+    if refused is not None:
+        err.print(format_diagnostics([refused], "text"), markup=False)
+        raise typer.Exit(1)
     try:
         written = schemas.write(target)
     except OSError as exc:  # a file where the folder should be, permissions
-        err.print(f"coe-paper: cannot write the schemas to {target}: {exc.strerror or exc}", markup=False)
+        why = "it is a file, not a folder" if target.is_file() else exc.strerror or str(exc)
+        err.print(f"coe-paper: cannot write the schemas to {target}: {why}", markup=False)
         raise typer.Exit(1) from None
     for path in written:
         out.print(f"wrote {path}", markup=False)

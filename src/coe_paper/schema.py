@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .diagnostics import Diagnostic
 from .model import COUNTRY_NAMES, ContributorsFile, PaperConfig, SectionMeta
 from .rules.config import CODE_PREFIX
 
@@ -109,6 +110,21 @@ def with_editor_settings(text: str, directory: str = SCHEMA_DIR) -> str | None:
         return None
     settings["yaml.schemas"] = {**mapped, **missing}
     return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
+
+
+def refusal(root: Path, directory: Path, explicit: bool) -> Diagnostic | None:
+    """Why the schemas may not be written into `directory` of the project at `root`, as for a build's output: it
+    leaves the project through a symbolic link (COE005) or lies among the paper's own files (COE007)."""
+    from .project import load_project
+    from .safepaths import output_problems
+    from .sources import WorkTree
+
+    project, _ = load_project(WorkTree(root))
+    if project is None:  # the paper's configuration cannot be read: nothing to hold the folder against
+        return None
+    label = f"-o {directory}" if explicit else f"the schemas' folder {SCHEMA_DIR}"
+    problems = output_problems(root, directory, project.config, explicit=True, label=label)
+    return problems[0] if problems else None
 
 
 def write(directory: Path) -> list[Path]:
