@@ -4,6 +4,7 @@ paper's own files, and no temporary file left behind by a writer that was killed
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import time
 import zipfile
@@ -14,7 +15,8 @@ from typer.testing import CliRunner, Result
 
 from coe_paper.cli import app
 from coe_paper.safepaths import write_atomic
-from conftest import MakeProject
+from conftest import MakeProject, require_client, tiny_png
+from drafts import pandoc_draft
 
 OUTPUT = "build/test-paper.docx"
 
@@ -198,3 +200,25 @@ def test_schemas_among_the_papers_own_files_are_refused(make_project: MakeProjec
     assert written.exit_code == 1
     assert f"error COE007 -o {root / victim} would overwrite the paper's own files ({victim})" in written.stderr
     assert sorted(p.relative_to(root) for p in root.rglob("*") if ".git" not in p.parts) == before
+
+
+@pytest.mark.parametrize("link", ["out/outlook.md", "sections/03-outlook.md", "paper/images"])
+def test_import_writes_nothing_out_of_the_project_through_a_link(make_project: MakeProject, tmp_path: Path,
+                                                                 link: str) -> None:  # fmt: skip
+    """`-o` through a folder linked elsewhere, onto a section file committed as a link (dangling, to a file
+    elsewhere), or a picture into `paper/images` linked elsewhere: the draft's section or pictures were written
+    there."""
+    draft = pandoc_draft(require_client("pandoc"), tmp_path, tiny_png())  # a draft with a picture
+    root = make_project({"sections/03-outlook.md": None})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(root / link, ignore_errors=True)  # the project's own pictures folder
+    (root / link).symlink_to(elsewhere if link != "sections/03-outlook.md" else elsewhere / "outlook.md")
+    output = ["-o", str(root / link)] if link.endswith(".md") else []
+    result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome", *output)
+    assert result.exit_code == 2, result.output
+    shown = f"-o {root / link}" if output else link
+    assert f"coe-paper: {shown} leads outside the project through a symbolic link (to {elsewhere}" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert not (root / "sections/03-outlook.md").is_file()

@@ -16,7 +16,7 @@ from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic
 from .model import Contributor, Project, is_valid_id
 from .safedocx import DocxError
-from .safepaths import paper_files, resolved, write_atomic
+from .safepaths import leaves_through_link, paper_files, resolved, write_atomic
 
 IMAGES_DIR = "paper/images"
 
@@ -125,6 +125,16 @@ def _check_output(root: Path, project: Project, given: Path, target: Path, repla
                       "id")  # fmt: skip
 
 
+def _stay_inside(root: Path, given: Path, target: Path, what: str) -> None:
+    """Refuse a path written into the project that a symbolic link leads out of it (a section file or
+    `paper/images` committed as a link to another folder, or `-o` through one)."""
+    written = Path(os.path.normpath(given if given.is_absolute() else Path.cwd() / given))  # `..` as written
+    if leaves_through_link(written, root.resolve()):
+        label = f"-o {given}" if what == "-o" else what
+        raise IntakeError(f"{label} leads outside the project through a symbolic link (to {target}); import writes "
+                          "inside the project only through links that stay in it")  # fmt: skip
+
+
 def import_section(root: Path, request: Request) -> Result:
     """Convert the draft, write the section and its images, validate the section, commit if asked.
     Raises IntakeError for a request that cannot be carried out, DocxError for a draft that cannot be read."""
@@ -144,6 +154,7 @@ def import_section(root: Path, request: Request) -> Result:
     target = resolved(request.output if request.output else default_path(root, project, request.id))
     if target is None:
         raise IntakeError(f"-o {request.output}: a symbolic link loop")
+    _stay_inside(root, request.output or default_path(root, project, request.id), target, "-o")
     if existing is not None and (request.output is None or (root / existing.path).resolve() != target):
         raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it")
     if request.output is None and target.exists():
@@ -173,6 +184,8 @@ def import_section(root: Path, request: Request) -> Result:
         raise IntakeError("name the lead organisation with --lead ORG (or --author \"Name=org\")")
     contributors = request.contributors if request.contributors is not None else \
         (list(existing.meta.contributors) if existing else [])  # fmt: skip
+    if imported.images:
+        _stay_inside(root, images, resolved(images) or images, IMAGES_DIR)
     written: list[Path] = []
     replaced: dict[Path, bytes | None] = {}  # each picture's file as it was: put back if the import stops
     try:

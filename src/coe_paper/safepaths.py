@@ -41,7 +41,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _leaves_through_link(written: Path, root: Path) -> bool:
+def leaves_through_link(written: Path, root: Path) -> bool:
     """Whether the path, followed one name at a time, enters the project and is then led out of it by a link."""
     entered = False
     current = Path(written.anchor)
@@ -77,7 +77,7 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
     final = resolved(written)
     if final is None:
         return [error(path, line, col, "COE006", f"{label} cannot be written: a symbolic link loop")]
-    if _leaves_through_link(written, root):
+    if leaves_through_link(written, root):
         return [error(path, line, col, "COE005", f"{label} leads outside the project through a symbolic link "
                       f"(to {final})", "write it inside the project, e.g. to build/")]  # fmt: skip
     for own in paper_files(root, config):
