@@ -69,6 +69,32 @@ def test_template_part_over_the_part_limit_is_refused(make_project: MakeProject)
     assert re.search(r"COE802 the template: (part|entry) 'word/styles.xml'", result.stderr), result.stderr
 
 
+def _with_dtd(part: bytes, encoding: str) -> bytes:
+    """The part with a DTD declaring an entity, and a reference to it in its first attribute value."""
+    text = part.decode("utf-8")
+    root = re.search(r"<w:\w+", text)
+    assert root is not None
+    text = text[:root.start()] + '<!DOCTYPE x [<!ENTITY e "entity">]>' + text[root.start():]
+    text = re.sub(r'(w:val|w:name)="([^"]*)"', r'\1="\2&e;"', text, count=1)
+    text = text.replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"', 1)
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize(("part", "encoding"), [("word/styles.xml", "utf-8"), ("word/fontTable.xml", "utf-8"),
+                                                ("word/fontTable.xml", "utf-16")])  # fmt: skip
+def test_template_part_declaring_a_dtd_is_refused(make_project: MakeProject, part: str, encoding: str) -> None:
+    """python-docx reads a template's parts without resolving entities, but wrote them back as they were: the
+    entity's reference stayed, its declaration went, and the document's part was no longer XML."""
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        hostile = _with_dtd(package.read(part), encoding)
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, replace={part: hostile})}, git=True)
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command)
+        assert result.exit_code == 1, result.stderr
+        assert f"paper/template.docx: error COE802 the template: {part} declares a DTD" in result.stderr
+    assert not (root / "build").exists()
+
+
 def test_reviewed_file_with_deeply_nested_section_property(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project(git=True)
     built = cli("--project", str(root), "assemble")

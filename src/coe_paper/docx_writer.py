@@ -15,14 +15,14 @@ import docx
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part
+from docx.opc.part import Part, XmlPart
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
 from . import limits, ooxml, ooxml_parts, parts_text
 from .numbering import HeadingNumbers, fit_indents, link_heading_styles
-from .safedocx import DocxError, check_package
+from .safedocx import DocxError, check_package, refuse_dtd
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
 from .zipout import Entry, StoredPieces, utc_naive, zip_entries
@@ -62,6 +62,10 @@ class DocxBuilder:
         try:  # the same zip-bomb bounds as a reviewer's file, before python-docx inflates every part
             check_package(template, "the template")
             self.document = docx.Document(io.BytesIO(template))
+            for part in self.document.part.package.iter_parts():  # each is written back as it was read
+                xml = part.element if isinstance(part, XmlPart) else None
+                if xml is not None or part.content_type.endswith("xml"):
+                    refuse_dtd(f"the template: {part.partname.lstrip('/')}", xml, b"" if xml is not None else part.blob)
             self.part = self.document.part
             styles = self.document.styles.element
             ooxml_parts.ensure_styles(styles)

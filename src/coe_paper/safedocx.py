@@ -178,10 +178,26 @@ def parse_xml(data: bytes, label: str) -> Element:
         root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         raise DocxError(f"{label} is not well-formed XML ({exc})") from None
-    docinfo = root.getroottree().docinfo
-    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise DocxError(f"{label} declares a DTD, which Word documents never do; refusing to read it")
+    refuse_dtd(label, root)
     return root
+
+
+#: How a document type declaration starts, in the encodings an XML part may be in.
+_DOCTYPE = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def refuse_dtd(label: str, root: Element | None, data: bytes = b"") -> None:
+    """A DocxError when a part declares a DTD: `root`, a part parsed (here or by python-docx), or else `data`, the
+    bytes of an XML part kept unparsed. Its entities are not resolved, but they would be written back as they are,
+    and Word does not open a document whose part names an entity it does not declare."""
+    if root is not None:
+        docinfo = root.getroottree().docinfo
+        declared = bool(getattr(docinfo, "doctype", "")) or docinfo.internalDTD is not None \
+            or docinfo.externalDTD is not None  # fmt: skip
+    else:
+        declared = any(mark in data for mark in _DOCTYPE)
+    if declared:
+        raise DocxError(f"{label} declares a DTD, which Word documents never do; refusing to read it")
 
 
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
