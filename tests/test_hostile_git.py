@@ -104,3 +104,21 @@ def test_a_git_that_does_not_answer_is_stopped(make_project: MakeProject, tmp_pa
     at_rev = cli("--project", str(root), "validate", "--rev", "HEAD")
     assert at_rev.exit_code == 1
     assert "error COE003 git rev-parse did not answer within 1 second\n" in at_rev.stderr
+
+
+@pytest.mark.parametrize("args", [("validate", "--rev", "HEAD"), ("assemble", "--compare", "main")])
+def test_a_revision_in_a_repository_without_commits_says_so(make_project: MakeProject, args: tuple[str, ...]) -> None:
+    root = make_project()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    result = cli("--project", str(root), *args)
+    assert result.exit_code == 1
+    assert "error COE003" in result.stderr and "the repository has no commits yet; commit the paper first" \
+        in result.stderr  # fmt: skip
+
+
+def test_a_revision_outside_git_says_so(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root.parent))  # no repository above the test's folder
+    result = cli("--project", str(root), "validate", "--rev", "HEAD")
+    assert result.exit_code == 1
+    assert f"error COE003 cannot read revision 'HEAD': {root} is not in a git repository" in result.stderr

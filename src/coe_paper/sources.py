@@ -275,13 +275,20 @@ class GitRevision:
         return proc.stdout if proc.returncode == 0 else None
 
     def _unknown(self, rev: str) -> str:
-        """Why `rev` cannot be read: git refuses the repository, no repository, a shallow clone, or no such rev."""
+        """Why `rev` cannot be read: git refuses the repository, no repository, a shallow clone, no commit at all,
+        or no such rev."""
         problem = repository_problem(self.root)
         if problem:
             return problem
-        if (self._git("rev-parse", "--is-shallow-repository") or b"").strip() == b"true":
+        shallow = self._git("rev-parse", "--is-shallow-repository")
+        if shallow is None:
+            return f"cannot read revision '{rev}': {self.root} is not in a git repository"
+        if shallow.strip() == b"true":
             return (f"unknown revision '{rev}': this is a shallow clone, which may not hold it; fetch the history "
                     "with 'git fetch --unshallow' (or a larger --depth)")  # fmt: skip
+        if self._git("rev-list", "-n", "1", "--all") == b"":
+            return (f"unknown revision '{rev}': the repository has no commits yet; commit the paper first "
+                    "(git add -A, then git commit)")  # fmt: skip
         return f"unknown revision '{rev}'"
 
     def _cat_batch(self, shas: list[str]) -> dict[str, bytes]:
