@@ -15,6 +15,7 @@ from typer.testing import CliRunner, Result
 
 from coe_paper.cli import app
 from conftest import REPO_ROOT, MakeProject
+from reviewkit import rewrite_part, tracked
 
 TEMPLATE = (REPO_ROOT / "paper" / "template.docx").read_bytes()
 
@@ -109,3 +110,30 @@ def test_reviewed_file_with_deeply_nested_section_property(make_project: MakePro
     result = cli("--project", str(root), "comments", str(reviewed))
     assert result.exit_code == 0, result.stderr
     assert "0 comments, 0 replies, 0 tracked changes" in result.stderr  # the property is ignored, the file read
+
+
+@pytest.mark.parametrize("named", ["paper/notes.md", "../notes.md", "/etc/hostname", ".git/config",
+                                   "sections/../paper/notes.md"])  # fmt: skip
+def test_a_section_map_naming_another_file_is_not_followed(make_project: MakeProject, tmp_path: Path,
+                                                           named: str) -> None:  # fmt: skip
+    """`apply` writes to the files the document's section map names: a reviewer's file whose map named a file
+    other than a section's had its changes written there (`paper/notes.md`, a copy of the section; `.git/config`
+    was read as a section), and a path out of the project ended in a traceback."""
+    root = make_project(git=True)
+    intro = (root / "sections/01-intro.md").read_text(encoding="utf-8")
+    (root / "paper/notes.md").write_text(intro, encoding="utf-8")  # what a tampered map would lead apply to
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    built, edited, reviewed = root / "build/test-paper.docx", tmp_path / "edited.docx", tmp_path / "reviewed.docx"
+    tracked(built, edited, [("so that urban policy ", "serves", "works for", "Ana Rossi")])
+    rewrite_part(edited, reviewed, lambda xml: xml.replace(b"sections/01-intro.md", named.encode()),
+                 "docProps/custom.xml")  # fmt: skip
+    before = {path: path.read_bytes() for path in (root / "paper/notes.md", root / "sections/01-intro.md",
+                                                    root / ".git/config")}  # fmt: skip
+    result = cli("--project", str(root), "apply", str(reviewed))
+    assert result.exit_code == 1
+    assert "coe-paper: this document was not made by `coe-paper assemble` (it has no usable section map)" \
+        in result.stderr  # fmt: skip
+    assert {path: path.read_bytes() for path in before} == before
+    untouched = cli("--project", str(root), "apply", str(edited))  # the map as the build wrote it
+    assert untouched.exit_code == 0, untouched.stderr
+    assert "works for everyone" in (root / "sections/01-intro.md").read_text(encoding="utf-8")

@@ -67,7 +67,7 @@ class _Section:
 def section_table(doc: WordDocument) -> tuple[list[tuple[str, str]], str]:
     table = marks.section_map(doc.properties)
     if table is None:
-        raise ApplyError("this document was not made by `coe-paper assemble` (it has no section map), so its "
+        raise ApplyError("this document was not made by `coe-paper assemble` (it has no usable section map), so its "
                          "changes cannot be traced to the sources; use `coe-paper comments` to list them")
     return table, doc.properties.get(marks.COMMIT, "")
 

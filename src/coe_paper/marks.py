@@ -19,6 +19,9 @@ CAPTIONS = "coe-paper:captions"  # JSON: caption bookmark -> the id written in t
 MAX_SECTIONS = 1024 * 1024  # characters of the section map read (a few KB for 300 sections)
 PLACEHOLDER = -1  # the section index of a fragment that is not placed yet
 _MARK = re.compile(r"^_Coe(\d+)_(\d+)$")
+#: A section file as the build names it in the map: `sections/NAME.md` (project.SECTIONS_DIR), nothing else of the
+#: project: `apply` writes to the files the map names, and a reviewer's file is untrusted.
+_SECTION_FILE = re.compile(r"sections/[^/\\]+\.md")
 
 
 def source_mark(section: int, line: int) -> str:
@@ -50,7 +53,8 @@ def placed(names: Iterable[str], section: int | None) -> list[str]:
 
 def section_map(properties: Mapping[str, str]) -> list[tuple[str, str]] | None:
     """(id, path) of each section in the paper's order, from the properties of a document coe-paper assembled;
-    None when the map is missing, too long, or not exactly of its shape (a reviewer's file is untrusted)."""
+    None when the map is missing, too long, or not exactly of its shape, a path other than a section file's among
+    it (a reviewer's file is untrusted)."""
     table = _table(properties)
     return None if table is None else [(str(entry[0]), str(entry[1])) for entry in table]
 
@@ -71,7 +75,8 @@ def _table(properties: Mapping[str, str]) -> list[list[object]] | None:
     except (ValueError, RecursionError):  # not JSON, or brackets nested past what the parser recurses through
         return None
     if not isinstance(table, list) or not all(isinstance(entry, list) and len(entry) >= 2 and isinstance(entry[0], str)
-                                              and isinstance(entry[1], str) for entry in table):  # fmt: skip
+                                              and isinstance(entry[1], str) and _SECTION_FILE.fullmatch(entry[1])
+                                              for entry in table):  # fmt: skip
         return None
     return table
 
