@@ -18,7 +18,9 @@ from typer.testing import CliRunner, Result
 
 from coe_paper import limits
 from coe_paper.cli import app
-from conftest import GIT_ENV, HOUSING_BODY, MakeProject, git_commit, section_text
+from conftest import GIT_ENV, HOUSING_BODY, MakeProject, git_commit, require_client, section_text, tiny_png
+from drafts import pandoc_draft
+from reviewkit import tracked
 
 
 def cli(*args: str) -> Result:
@@ -122,3 +124,43 @@ def test_a_revision_outside_git_says_so(make_project: MakeProject, monkeypatch: 
     result = cli("--project", str(root), "validate", "--rev", "HEAD")
     assert result.exit_code == 1
     assert f"error COE003 cannot read revision 'HEAD': {root} is not in a git repository" in result.stderr
+
+
+def _mid_merge(root: Path) -> None:
+    """The repository at `root` stopped in a merge with a conflict in README.md, as `git merge` leaves it."""
+    env = {**os.environ, **GIT_ENV}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+
+    git("checkout", "-q", "-b", "side")
+    (root / "README.md").write_text("The side's words.\n")
+    git_commit(root, "Side")
+    git("checkout", "-q", "main")
+    (root / "README.md").write_text("The main line's words.\n")
+    git_commit(root, "Main")
+    assert subprocess.run(["git", "-C", str(root), "merge", "-q", "side"], env=env, capture_output=True).returncode
+
+
+def test_commit_during_a_merge_is_refused_before_writing(make_project: MakeProject, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """git refuses a commit of chosen files during a merge: import wrote and staged the section, then said it had
+    not committed it; apply wrote the reviewer's changes before its commit failed."""
+    root = make_project({"sections/03-outlook.md": None}, git=True)
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    reviewed = tmp_path / "reviewed.docx"
+    tracked(root / "build/test-paper.docx", reviewed, [("so that urban policy ", "serves", "works for", "Ana Rossi")])
+    draft = pandoc_draft(require_client("pandoc"), tmp_path, tiny_png())
+    _mid_merge(root)
+    before = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True).stdout
+    imported = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome", "--commit",
+                   "--author", "Ana Rossi=rome")  # fmt: skip
+    applied = cli("--project", str(root), "apply", str(reviewed), "--commit", "--author", "Ana Rossi=rome")
+    for result in (imported, applied):
+        assert result.exit_code != 0
+        assert ("--commit: a merge is under way in the repository; finish it first (git commit, or git merge "
+                "--abort), or leave out --commit") in result.stderr  # fmt: skip
+    assert subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True,
+                          text=True).stdout == before  # fmt: skip

@@ -132,10 +132,28 @@ def answers(started: Started) -> list[str | None]:
 
 
 def commit_problem(root: Path) -> str | None:
-    """Why git could not commit in `root` (no repository; no identity for the committer), asked before a command
-    that commits writes anything; None when it could."""
+    """Why git could not commit in `root` (no repository; no identity for the committer; a merge, rebase,
+    cherry-pick or revert under way), asked before a command that commits writes anything; None when it could."""
     if text(root, "rev-parse", "--is-inside-work-tree") != "true":
         return f"{root} is not in a git repository; run `git init` there, or leave out --commit"
     if output(root, "var", "GIT_COMMITTER_IDENT") is None:
         return "git does not know who you are, the committer; set `git config user.name` and `git config user.email`"
+    return _under_way(root)
+
+
+#: What git leaves in its folder while an operation waits for the user, during which it refuses a commit of chosen
+#: files ("cannot do a partial commit during a merge"), or would put one in the middle of it.
+_UNDER_WAY = (("MERGE_HEAD", "a merge", "git commit, or git merge --abort"),
+              ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue or --abort"),
+              ("REVERT_HEAD", "a revert", "git revert --continue or --abort"),
+              ("rebase-merge", "a rebase", "git rebase --continue or --abort"),
+              ("rebase-apply", "a rebase or git am", "git rebase --continue or --abort"))  # fmt: skip
+
+
+def _under_way(root: Path) -> str | None:
+    """The operation under way in the repository at `root` that a commit must wait for, as a sentence; or None."""
+    found = text(root, "rev-parse", *(arg for name, _, _ in _UNDER_WAY for arg in ("--git-path", name)))
+    for (_, what, finish), path in zip(_UNDER_WAY, (found or "").splitlines(), strict=False):
+        if (root / path).exists():
+            return f"{what} is under way in the repository; finish it first ({finish}), or leave out --commit"
     return None
