@@ -164,3 +164,16 @@ def test_commit_during_a_merge_is_refused_before_writing(make_project: MakeProje
                 "--abort), or leave out --commit") in result.stderr  # fmt: skip
     assert subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True,
                           text=True).stdout == before  # fmt: skip
+
+
+@pytest.mark.parametrize("args", [("validate", "--rev"), ("status", "--rev"), ("contributors", "--rev"),
+                                  ("assemble", "--rev"), ("assemble", "--compare")])  # fmt: skip
+def test_a_revision_git_would_read_as_an_option_is_refused(make_project: MakeProject, tmp_path: Path,
+                                                           args: tuple[str, ...]) -> None:  # fmt: skip
+    """`--rev=--output=FILE` reached `git log` as its option: git wrote its log to FILE, anywhere."""
+    root = make_project(git=True)
+    target = tmp_path / "written-by-git"
+    result = cli("--project", str(root), *args, f"--output={target}")
+    assert result.exit_code == 2
+    assert f"'--output={target}' is no revision (none starts with '-')" in result.stderr
+    assert not target.exists()

@@ -129,9 +129,12 @@ def main(
 
 
 def _revision(value: str | None) -> str | None:
-    """A `--rev` or `--compare` given as nothing (a CI variable that is not set) is refused, not taken as none."""
+    """A `--rev` or `--compare` given as nothing (a CI variable that is not set) is refused, not taken as none; one
+    that starts with '-' too: no revision does, and git would read it as an option (`--output=FILE` wrote a file)."""
     if value is not None and not value.strip():
         raise typer.BadParameter("an empty revision: name a tag, branch or commit")
+    if value is not None and value.lstrip().startswith("-"):
+        raise typer.BadParameter(f"'{value}' is no revision (none starts with '-'): name a tag, branch or commit")
     return value
 
 
