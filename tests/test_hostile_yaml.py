@@ -139,3 +139,18 @@ def test_control_character_written_as_a_yaml_escape_is_coe004(make_project: Make
     built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(output))
     assert built.exit_code == 1 and "COE004" in built.stderr
     assert not output.exists()
+
+
+def test_a_list_file_paper_yaml_names_that_is_not_there_is_reported_where_it_is_named(
+        make_project: MakeProject) -> None:  # fmt: skip
+    """A term list or word list named under `checks:` that did not exist, or was a folder, was reported at its own
+    path with no line (`paper: error COE003 cannot read 'paper': Is a directory`): nothing said where it was named."""
+    checks = "checks:\n  terms: [paper/missing-terms.yaml, paper]\n  words: paper/missing-words.txt\n"
+    root = make_project({"paper/paper.yaml": PAPER_YAML + checks})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    for line, col, key, name in ((20, 11, "terms", "paper/missing-terms.yaml"), (20, 37, "terms", "paper"),
+                                 (21, 3, "words", "paper/missing-words.txt")):  # fmt: skip
+        assert f"paper/paper.yaml:{line}:{col}: error COE003 checks: {key}: '{name}' is no file in the project" \
+            in result.stderr  # fmt: skip
+    assert "cannot read" not in result.stderr

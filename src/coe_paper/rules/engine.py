@@ -49,7 +49,7 @@ class Context:
         for index, name in enumerate(self.config.terms):
             line, col = self.project.config_marks.get(("checks", "terms", index), (0, 0))
             path = self._path(name, line, col)
-            if path is None:
+            if path is None or self._missing("terms", name, path, line, col):
                 continue
             text, found = read_text(self.source, path)
             self.problems.extend(found)
@@ -66,13 +66,25 @@ class Context:
     @cached_property
     def words(self) -> frozenset[str]:
         """The paper's word list (`checks.words`, one word a line, `#` comments): names and terms to accept."""
-        path = self._path(self.config.words, *self.project.config_marks.get(("checks", "words"), (0, 0)))
+        line, col = self.project.config_marks.get(("checks", "words"), (0, 0))
+        path = self._path(self.config.words, line, col)
         if path is None or (not self.source.exists(path) and "words" not in self.config.model_fields_set):
+            return frozenset()
+        if self._missing("words", self.config.words, path, line, col):
             return frozenset()
         text, found = read_text(self.source, path)
         self.problems.extend(found)
         lines = (line.split("#", 1)[0].strip() for line in (text or "").split("\n"))
         return frozenset(line for line in lines if line)
+
+    def _missing(self, key: str, name: str, path: str, line: int, col: int) -> bool:
+        """Whether the file paper.yaml names under `checks.KEY` is not there (or is a folder): said at its line in
+        paper.yaml, where it is named, rather than at a file that does not exist."""
+        if self.source.exists(path):
+            return False
+        self.problems.append(error(CONFIG_PATH, line, col, "COE003", f"checks: {key}: '{name}' is no file in the "
+                                   "project", "give the path of the file from the project's folder"))  # fmt: skip
+        return True
 
     def _path(self, name: str, line: int, col: int) -> str | None:
         try:
