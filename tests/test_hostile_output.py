@@ -222,3 +222,18 @@ def test_import_writes_nothing_out_of_the_project_through_a_link(make_project: M
     assert f"coe-paper: {shown} leads outside the project through a symbolic link (to {elsewhere}" in result.stderr
     assert list(elsewhere.iterdir()) == []
     assert not (root / "sections/03-outlook.md").is_file()
+
+
+@pytest.mark.parametrize("link", ["sections", "paper", "paper/templates"])
+def test_init_writes_nothing_out_of_its_folder_through_a_link(tmp_path: Path, link: str) -> None:
+    """A folder (a clone, say) holding `sections` as a link to another folder: init wrote the first section there."""
+    folder, elsewhere = tmp_path / "new-paper", tmp_path / "elsewhere"
+    (folder / link).parent.mkdir(parents=True)
+    elsewhere.mkdir()
+    (folder / link).symlink_to(elsewhere)
+    result = cli("init", str(folder))
+    assert result.exit_code == 2
+    assert f"leads outside {folder} through a symbolic link (to {elsewhere}/" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == sorted(
+        {link, *(str(parent) for parent in Path(link).parents if str(parent) != ".")})  # nothing else written

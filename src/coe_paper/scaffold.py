@@ -11,6 +11,7 @@ already, a kept contributors.yaml) are returned, so that nobody starts from a pa
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from . import forge, gitrun, schema
 from .diagnostics import Diagnostic
 from .mdtext import escape, line_start_safe
 from .project import CONFIG_PATH, load_section
-from .safepaths import write_atomic
+from .safepaths import leaves_through_link, write_atomic
 from .sources import WorkTree
 from .templates import TEMPLATE_NAMES
 
@@ -202,7 +203,9 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     if ids:
         created.notes.append(f"the outline in {CONFIG_PATH} lists the {len(ids)} section{'s' * (len(ids) != 1)} "
                              f"found in sections/, in the order of their files: {', '.join(ids)}")  # fmt: skip
-    for path, content in files_for(name, forge_name, ids=ids).items():
+    files = files_for(name, forge_name, ids=ids)
+    _refuse_links_out(root, list(files))
+    for path, content in files.items():
         target = root / path
         if target.exists():
             (created.extended if _extend(path, target, created) else created.kept).append(path)
@@ -275,6 +278,17 @@ def _extend(path: str, target: Path, created: Created) -> bool:
 def _maps(text: str, wanted: dict[str, list[str]]) -> bool:
     """Whether settings `text` names every schema in `wanted` (read as text: it may hold comments)."""
     return all(json.dumps(path) in text for path in wanted)
+
+
+def _refuse_links_out(root: Path, paths: list[str]) -> None:
+    """Refuse, before anything is written, a folder whose files would be written out of it through a symbolic link
+    (a `sections` or `paper` already there as a link to another folder)."""
+    top = root.resolve()
+    for path in paths:
+        written = Path(os.path.abspath(root / path))
+        if leaves_through_link(written, top):
+            raise InitError(f"{root / path} leads outside {root} through a symbolic link (to {written.resolve()}); "
+                            "remove the link, or create the paper in another folder")  # fmt: skip
 
 
 def _ignore_build(gitignore: Path) -> bool:
