@@ -40,6 +40,9 @@ def test_help_shows_no_type_placeholder_for_flags(command: str | None) -> None:
     result = CliRunner().invoke(app, [command, "--help"] if command else ["--help"])
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.stdout and "<bool>" not in result.stdout
+    options = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
+    assert not [line for line in options if "<" in line.split("  ")[1]], options  # `--rev REV`, not `--rev <str>`
+    assert "[[" not in result.stdout  # `[DIR]`, not `[[DIR]]`
 
 
 def test_gitlab_format_is_a_code_quality_report(make_project: MakeProject) -> None:

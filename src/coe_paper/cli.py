@@ -120,7 +120,7 @@ def _package_version() -> str:
 @app.callback()
 def main(
     project: Annotated[
-        Path | None, typer.Option("--project", "-C", help="Project directory (default: found from here).")
+        Path | None, typer.Option("--project", "-C", metavar="DIR", help="Project folder (default: found from here).")
     ] = None,
     show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                help="Print the version and exit.")] = False,
@@ -144,7 +144,7 @@ def validate(
                                      help="text, json, github (annotations) or gitlab (Code Quality report).")]
     = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
                                             help="Validate the paper as it was at this git revision.")] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes to the section files.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show the fixes as a diff; alone, writes nothing.")] = False,
@@ -185,8 +185,9 @@ def validate(
 
 @app.command()
 def assemble(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the .docx.")] = None,
-    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
+                                                help="Where to write the .docx.")] = None,
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
                                             help="Build the paper as it was at this tag or commit.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a tagged PDF (PDF/UA) with LibreOffice.")] = False,
     no_layout: Annotated[bool, typer.Option("--no-layout",

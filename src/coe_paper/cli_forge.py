@@ -18,7 +18,7 @@ from .diagnostics import count, format_diagnostics, summary
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="[DIR]", show_default=False,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", show_default=False,
                          help="Where to create the paper project (default: this folder).")] = Path("."),
     name: Annotated[str, typer.Option("--name", metavar="NAME", help="The partnership's name.")]
     = "Urban Agenda Partnership",

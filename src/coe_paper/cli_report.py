@@ -74,8 +74,9 @@ def _left_out(loaded: pipeline.Loaded) -> None:
 
 @app.command()
 def status(
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+                                     help="text or json.")] = "text",
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
                                             help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
@@ -102,8 +103,9 @@ def status(
 
 @app.command()
 def contributors(
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", callback=_revision,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+                                     help="text or json.")] = "text",
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
                                             help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per organisation: sections led and contributed to, commits, and share of the current lines."""

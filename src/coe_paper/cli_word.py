@@ -37,7 +37,7 @@ def _check_review_format(fmt: str) -> str:
 @app.command()
 def comments(
     reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewer's .docx file.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_review_format,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_review_format,
                                      help="text, json, or markdown (a review sheet by section).")] = "text",
 ) -> None:  # fmt: skip
     """List a reviewed document's comments and tracked changes, each with its section file and line."""
@@ -98,7 +98,8 @@ def apply_review(
                                                      help="Map a Word author name to an organisation.")] = None,
     untracked: Annotated[bool, typer.Option("--untracked", help="Also apply edits made without Track Changes.")]
     = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+                                     help="text or json.")] = "text",
 ) -> None:
     """Write a reviewer's tracked changes into the section files, at the lines they came from."""
     from . import writeback
@@ -169,12 +170,14 @@ def apply_review(
 @app.command("import")
 def import_draft(
     draft: Annotated[Path, typer.Argument(metavar="DRAFT.docx", help="A member's Word draft.")],
-    section_id: Annotated[str, typer.Option("--id", help="The section's id (its place in the outline).")],
-    title: Annotated[str | None, typer.Option("--title", help="Default: the draft's Title or Heading 1.")] = None,
+    section_id: Annotated[str, typer.Option("--id", metavar="ID", help="The section's id (its place in the outline).")],
+    title: Annotated[str | None, typer.Option("--title", metavar="TITLE",
+                                              help="Default: the draft's Title or Heading 1.")] = None,
     lead: Annotated[str | None, typer.Option("--lead", metavar="ORG", help="Lead organisation id.")] = None,
     contributors: Annotated[str | None, typer.Option("--contributors", metavar="ORG,...",
                                                      help="Contributing organisation ids.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Default: sections/NN-ID.md.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
+                                                help="Default: sections/NN-ID.md.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the section and its images as --author.")] = False,
     author: Annotated[str | None, typer.Option("--author", metavar="NAME=ORG",
                                                help="The member who wrote the draft.")] = None,
@@ -213,7 +216,8 @@ def import_draft(
 @app.command()
 def audit(
     document: Annotated[Path, typer.Argument(metavar="FILE.docx", help="Any Word document.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, help="text, json, github or gitlab.")]
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_format,
+                                     help="text, json, github or gitlab.")]
     = "text",
 ) -> None:
     """Accessibility checks that apply to any .docx (title, language, alt text, header rows, headings, spacing)."""
