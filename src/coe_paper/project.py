@@ -164,6 +164,8 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     text, found = read_text(source, path, limits.LIMITS.section_bytes)
     if text is None:
         return None, found
+    if (brackets := _too_many_brackets(text, path)) is not None:
+        return None, [*found, brackets]
     found.extend(control_characters(text, path))
     parts = split_front_matter(text)
     if parts is None:
@@ -189,6 +191,22 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     if cache is not None and not problems:
         cache.put(key, meta.model_dump())
     return Section(path=path, meta=meta, body=body, body_line=body_line, front=front), found
+
+
+def _too_many_brackets(text: str, path: str) -> Diagnostic | None:
+    """COE008 for a section with more '[' than `limits.LIMITS.markdown_brackets`, at the first one past it: the
+    parser looks for the closing bracket of each, and a 1 MB file of them kept validate busy for minutes."""
+    limit = limits.LIMITS.markdown_brackets
+    if text.count("[") <= limit:
+        return None
+    at = -1
+    for _ in range(limit + 1):
+        at = text.index("[", at + 1)
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    return error(path, line, column, "COE008", f"more than {limit:,} '[' in one section (links, footnotes and "
+                 "pictures take two or three each)", "a genuine section has a few hundred at most: split it, or "
+                 "remove what does not belong in it")  # fmt: skip
 
 
 def _cached_yaml(data: object) -> Located | None:
