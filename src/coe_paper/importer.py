@@ -286,6 +286,8 @@ class _Converter:
             number = int(typed.group(2)) if typed.group(2) else 1
             return Item(0, typed.group(2) is not None, number, pieces, list_id="typed")
         previous = out[-1] if out else None
+        if isinstance(previous, Item) and para.num is not None:  # numbered with no mark: the item's next paragraph
+            return Item(min(para.num[1], previous.level), previous.ordered, previous.number, pieces, continuation=True)
         if isinstance(previous, Item) and (para.style_name.lower() == "list paragraph" or (para.indent or 0) >= 360):
             level = min(max(round((para.indent or 720 * (previous.level + 1)) / 720) - 1, 0), previous.level)
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)

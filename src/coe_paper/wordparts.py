@@ -157,9 +157,12 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
 
 
 def _level(lvl: Element) -> tuple[int, tuple[str, int]]:
-    """A list level's number (w:ilvl), number format and first number."""
-    fmt, start = lvl.find(w("numFmt")), lvl.find(w("start"))
+    """A list level's number (w:ilvl), number format and first number. A bullet that is blank (pandoc writes a
+    list item's further paragraphs so) shows no mark: its format is "none"."""
+    fmt, start, text = lvl.find(w("numFmt")), lvl.find(w("start")), lvl.find(w("lvlText"))
     kind = fmt.get(_VAL, "decimal") if fmt is not None else "decimal"
+    if kind == "bullet" and text is not None and not text.get(_VAL, "").strip():
+        kind = "none"
     first = int_value(start.get(_VAL)) or 1 if start is not None else 1
     return int_value(lvl.get(w("ilvl"))) or 0, (kind, first)
 

@@ -1,0 +1,56 @@
+"""`coe-paper import` of drafts pandoc wrote (2.17, and pandoc 3 where its wheel is installed): structure that
+pandoc's .docx writer marks its own way comes back as the Markdown it was written from. pandoc, reading the
+imported section as CommonMark, is the judge."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coe_paper.cli import app
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client
+
+
+def _pandoc3() -> str:
+    try:
+        import pypandoc  # type: ignore[import-untyped]
+    except ImportError:
+        pytest.skip("pandoc 3 (pypandoc-binary, the bench extra) is not installed")
+    return str(pypandoc.get_pandoc_path())
+
+
+WRITERS = {"pandoc 2": lambda: require_client("pandoc"), "pandoc 3": _pandoc3}
+
+
+def imported(make_project: MakeProject, tmp_path: Path, writer: str, markdown: str) -> str:
+    """The body of the section imported from the .docx `writer` makes of `markdown`."""
+    pandoc = WRITERS[writer]()
+    (tmp_path / "draft.md").write_text(markdown, encoding="utf-8")
+    subprocess.run([pandoc, "draft.md", "-o", "draft.docx"], cwd=tmp_path, check=True, capture_output=True)
+    root = make_project({"sections/03-outlook.md": None})
+    result = CliRunner().invoke(app, ["--project", str(root), "import", str(tmp_path / "draft.docx"), "--id",
+                                      "outlook", "--lead", "leipzig"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
+    return (split_front_matter(text) or ("", "", 0))[1]
+
+
+def html(pandoc: str, markdown: str) -> str:
+    return subprocess.run([pandoc, "-f", "commonmark", "-t", "html"], input=markdown, capture_output=True,
+                          text=True, check=True).stdout.replace("\n", "").replace('<ol type="1">', "<ol>")  # fmt: skip
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_list_items_further_paragraph_stays_in_the_item(make_project: MakeProject, tmp_path: Path,
+                                                          writer: str) -> None:  # fmt: skip
+    # pandoc numbers an item's further paragraph with a blank bullet; it is no list item of its own
+    body = imported(make_project, tmp_path, writer, "# Outlook\n\n1. First item\n   - nested point\n\n"
+                    "     More on the nested point.\n\n2. Second item\n\n   More on the second item.\n\n"
+                    "3. Third item\n")  # fmt: skip
+    page = html(require_client("pandoc"), body)
+    assert ("<ol><li><p>First item</p><ul><li><p>nested point</p><p>More on the nested point.</p></li></ul></li>"
+            "<li><p>Second item</p><p>More on the second item.</p></li><li><p>Third item</p></li></ol>") in page
