@@ -81,9 +81,10 @@ def pandoc_draft(pandoc: str, folder: Path, png: bytes) -> Path:
     return out
 
 
-def libreoffice_draft(soffice: str, folder: Path, fmt: str = "docx") -> Path:
-    source = folder / FODT.name
-    source.write_bytes(FODT.read_bytes())
+def libreoffice_draft(soffice: str, folder: Path, fmt: str = "docx", fodt: str | None = None) -> Path:
+    """The fixture draft (or the flat OpenDocument text `fodt`) as LibreOffice saves it in `fmt`."""
+    source = folder / (FODT.name if fodt is None else "draft.fodt")
+    source.write_bytes(FODT.read_bytes() if fodt is None else fodt.encode())
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo-profile", "--convert-to", fmt,
                     "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)  # fmt: skip
     return source.with_suffix(f".{fmt}")

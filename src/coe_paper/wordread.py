@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
-from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument
+from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
 Element = ooxml.Element
@@ -226,10 +226,13 @@ class _Reader:
                                  **more))  # type: ignore[arg-type]
 
         frozen = frozenset(flags)
+        custom: tuple[str, str] | None = None  # the note whose own mark the run's text after its reference is
         for child in r:
             tag = child.tag
             simple = _SIMPLE.get(tag) if isinstance(tag, str) else None
-            if simple is not None:
+            if simple is not None and custom is not None:
+                self.doc.custom_marks[custom] = self.doc.custom_marks.get(custom, "") + (child.text or "")
+            elif simple is not None:
                 add(child.text or "" if simple == "text" else simple)
             elif tag in (_BR, _CR):
                 if child.get(_TYPE) == "page":
@@ -238,7 +241,11 @@ class _Reader:
                 else:
                     add("\n")
             elif tag in (_FOOTNOTE_REF, _ENDNOTE_REF):
-                add(OBJECT, note=("footnote" if tag == _FOOTNOTE_REF else "endnote", child.get(_ID, "")))
+                note = ("footnote" if tag == _FOOTNOTE_REF else "endnote", child.get(_ID, ""))
+                add(OBJECT, note=note)
+                if child.get(w("customMarkFollows"), "0").lower() in ("1", "true", "on") and self._shown():
+                    custom = note
+                    self._drop("custom note mark (the paper numbers its notes)")
             elif tag == _COMMENT_REF:
                 para.comment_marks.append(child.get(_ID, ""))
             elif tag == _FLDCHAR:
@@ -380,6 +387,27 @@ def _field_link(instruction: str) -> str | None:
 _NOTE_SEPARATOR = re.compile(r"^(separator|continuationSeparator|continuationNotice)$")
 
 
+def _strip_mark(blocks: list[Block], mark: str) -> None:
+    """A note with a mark of its own begins with that mark typed (Word writes no w:footnoteRef for it): the mark, and
+    the space or tab after it, are the note's number, not its text."""
+    first = next(iter(paragraphs(blocks)), None)
+    if first is None or not first.text().lstrip().startswith(mark.strip()):
+        return
+    rest, started = mark.strip(), False
+    for run in first.runs:
+        if run.rev is not None and run.rev.kind == "del":
+            continue
+        if rest:
+            text = run.text.lstrip() if not started else run.text
+            started = started or bool(text)
+            taken = min(len(rest), len(text))
+            rest, run.text = rest[taken:], text[taken:]
+        if not rest:
+            run.text = run.text.lstrip(" \t")
+            if run.text:
+                break
+
+
 def read(path: Path) -> WordDocument:
     """Read a .docx; raises DocxError when it cannot be read (the caller closes nothing: the zip is kept open for
     images and closed with `close`)."""
@@ -404,7 +432,10 @@ def read(path: Path) -> WordDocument:
             note_links = link_targets(docx, part) if part else {}  # a notes part has relationships of its own
             for note in root.iter(w(kind)) if root is not None else ():
                 if not _NOTE_SEPARATOR.match(note.get(w("type"), "normal")):
-                    doc.notes[(kind, note.get(w("id"), ""))] = _Reader(doc, note_links).blocks(note)
+                    key = (kind, note.get(w("id"), ""))
+                    doc.notes[key] = _Reader(doc, note_links).blocks(note)
+                    if key in doc.custom_marks:
+                        _strip_mark(doc.notes[key], doc.custom_marks[key])
         comments = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
         doc.comments = sum(1 for _ in comments.iter(w("comment"))) if comments is not None else 0
         for ref in body.iter(w("headerReference"), w("footerReference")):

@@ -1,0 +1,44 @@
+"""`coe-paper import` of a draft's footnotes and endnotes as LibreOffice writes them: a note referred to by a
+mark of its own ("*") rather than a number becomes a numbered `[^n]` note, without the mark left in the text."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from coe_paper.cli import app
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client
+from drafts import libreoffice_draft
+
+_FODT = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" '
+    'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+    '<text:h text:outline-level="1">Safe streets</text:h>'
+    '<text:p>Lighting matters<text:note text:id="n1" text:note-class="footnote">'
+    '<text:note-citation text:label="*">*</text:note-citation>'
+    "<text:note-body><text:p>Survey of twelve cities.</text:p></text:note-body></text:note> and so do benches"
+    '<text:note text:id="n2" text:note-class="footnote"><text:note-citation>1</text:note-citation>'
+    "<text:note-body><text:p>A numbered note.</text:p></text:note-body></text:note>.</text:p>"
+    "</office:text></office:body></office:document>\n"
+)
+
+
+def test_a_note_with_a_mark_of_its_own_becomes_a_numbered_note(make_project: MakeProject, tmp_path: Path) -> None:
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_FODT)
+    root = make_project({"sections/03-outlook.md": None})
+    result = CliRunner().invoke(app, ["--project", str(root), "import", str(draft), "--id", "outlook", "--lead",
+                                      "leipzig"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "COE903 dropped custom note mark (the paper numbers its notes): 1" in result.stderr
+    assert "COE905" not in result.stderr  # the note's "*" and tab are no bullet
+    text = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    plain = subprocess.run([require_client("pandoc"), "-f", "commonmark_x", "-t", "plain", "--wrap=none"],
+                           input=body, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert plain.split() == ["Lighting", "matters[1]", "and", "so", "do", "benches[2].", "[1]", "Survey", "of",
+                             "twelve", "cities.", "[2]", "A", "numbered", "note."]  # fmt: skip
