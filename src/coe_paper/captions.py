@@ -104,6 +104,19 @@ def table_captions(tokens: list[Token]) -> dict[int, tuple[str, bool]]:
     return found
 
 
+def captions_after_tables(tokens: Iterable[Token], captions: Captions | None) -> dict[int, Token]:
+    """The inline of each `Table:` caption written after its table, by the id of that table's table_open: the
+    caption goes above the table, so its footnotes are numbered before the table's, in reading order."""
+    found: dict[int, Token] = {}
+    table: Token | None = None
+    for token in tokens if captions is not None else ():
+        table = token if token.type == "table_open" else table
+        caption = captions.of(token) if captions is not None else None
+        if table is not None and caption is not None and caption.kind == TABLE and caption.below:
+            found[id(table)] = token
+    return found
+
+
 def outside_tables(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
     """(index, token) of the tokens that are not inside a table or a footnote."""
     depth = 0

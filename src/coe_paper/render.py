@@ -87,6 +87,8 @@ class Renderer:
         self._footnote_ids: dict[int, int] = {}
         self._footnote_copies: dict[int, list[int]] = {}  # local id -> ids of copies for repeated references
         self._footnote_local = 0  # markdown-it's id of the footnote being rendered
+        self._captions_below: dict[int, Token] = {}  # table_open id -> the inline of its caption written after it
+        self._caption_notes: dict[int, list[int | None]] = {}  # such a caption's inline id -> its footnotes' ids
         self._p: Element | None = None
         self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
         self._figure: cap.Caption | None = None  # the caption that follows the paragraph being written
@@ -124,6 +126,7 @@ class Renderer:
         handlers = self._handlers
         # paragraphs are given a direction only where the text has a right-to-left letter (most have none)
         self._directions = any(ooxml.any_right_to_left(token.content) for token in tokens if token.content)
+        self._captions_below = cap.captions_after_tables(tokens, self.origin.captions)
         for token in tokens:
             handler = handlers.get(token.type)
             if handler is not None:
@@ -177,8 +180,11 @@ class Renderer:
         ooxml.set_style(p, self.doc.style("caption") or "Caption")
         ooxml.keep_with_next(p)
         self._caption(p, caption)
-        for child in token.children or ():
-            if child.type == "footnote_ref" and (note := self._footnote_ref(child)) is not None:
+        notes = self._caption_notes.pop(id(token), None)
+        if notes is None:
+            notes = [self._footnote_ref(child) for child in token.children or () if child.type == "footnote_ref"]
+        for note in notes:
+            if note is not None:
                 ooxml.footnote_reference(p, note, self.doc.style("footnote reference"))
         sink = self._sinks[-1]
         if caption.below and len(sink) >= 2 and sink[-1] is p and sink[-2].tag == _TABLE:
@@ -292,6 +298,10 @@ class Renderer:
     # -- tables --------------------------------------------------------------------------------------------
     def _table_open(self, token: Token) -> None:
         self._table = _Table()
+        caption = self._captions_below.get(id(token))
+        if caption is not None:  # its caption, written after it, goes above it: the caption's notes come first
+            self._caption_notes[id(caption)] = [self._footnote_ref(child) for child in caption.children or ()
+                                                if child.type == "footnote_ref"]  # fmt: skip
 
     def _thead(self, token: Token) -> None:
         assert self._table is not None
