@@ -1,5 +1,6 @@
 """Footnotes in a table and in its `Table:` caption written after the table, which the paper shows above it: every
-reference shows its own note in LibreOffice (read back through its HTML export)."""
+reference shows its own note in LibreOffice (read back through its HTML export), and a reviewer's edits of those
+notes, in Word's markup or saved by LibreOffice, go into the right definitions."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper import pipeline
+from coe_paper import pipeline, wordread, writeback
 from conftest import MakeProject, require_client, section_text
+from libreoffice_review import review
+from reviewkit import tracked
 
 BODY = """\
 ## Budgets
@@ -59,3 +62,37 @@ def test_each_reference_shows_its_own_note_in_libreoffice(built: tuple[Path, Pat
     assert _libreoffice_notes(built[1], tmp_path) == [
         ("note.", "Note on the opening."), ("city", "Note on the caption."), ("10", "Note in the cell."),
         ("20", "Note on Lyon."), ("again", "Note on the opening."), ("note.", "Note on the closing.")]
+
+
+EDITED = {"[^cell]: Note in the first cell.", "[^lyon]: Note on Lyon city.", "[^cap]: Note on the table's caption.",
+          "[^b]: Note on the last paragraph."}  # fmt: skip
+
+
+def _applied(root: Path, reviewed: Path) -> set[str]:
+    doc = wordread.read(reviewed)
+    try:
+        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
+    finally:
+        doc.docx.close()
+    writeback.write(root, plan.files)
+    text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
+    return {line for line in text.splitlines() if line.startswith("[^")}
+
+
+def test_word_edits_of_the_notes_go_to_their_definitions(built: tuple[Path, Path], tmp_path: Path) -> None:
+    root, docx = built
+    reviewed = tmp_path / "reviewed.docx"
+    tracked(docx, reviewed, [("Note in the ", "cell", "first cell", "Ana Rossi"),
+                             ("Note on ", "Lyon", "Lyon city", "Ana Rossi"),
+                             ("Note on the ", "caption", "table's caption", "Ana Rossi"),
+                             ("Note on the ", "closing", "last paragraph", "Ana Rossi")], part="word/footnotes.xml")
+    assert _applied(root, reviewed) == EDITED | {"[^a]: Note on the opening."}
+
+
+def test_libreoffice_edits_of_the_notes_go_to_their_definitions(built: tuple[Path, Path], tmp_path: Path) -> None:
+    root, docx = built
+    reviewed = review(docx, tmp_path / "reviewed.docx", [
+        ("replace", "Note in the cell", "Note in the first cell"), ("replace", "Note on Lyon", "Note on Lyon city"),
+        ("replace", "Note on the caption", "Note on the table's caption"),
+        ("replace", "Note on the closing", "Note on the last paragraph")], tmp_path)  # fmt: skip
+    assert _applied(root, reviewed) == EDITED | {"[^a]: Note on the opening."}

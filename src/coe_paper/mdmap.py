@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from .captions import table_captions
 from .markdown import parse
 from .mdinline import InlineMap, MapError, Unit, visible_text
 from .project import split_front_matter
@@ -25,7 +26,7 @@ class SourceMap:
     body: dict[int, Unit]  # by line: paragraphs, headings, items, code
     rows: dict[int, list[Unit]]  # by line: a table row's cells
     footnotes: dict[str, list[Unit]]  # by label
-    refs: list[str]  # footnote labels in the order the body cites them
+    refs: list[str]  # footnote labels in the order the body cites them, as Word shows it
 
 
 def _locate(content: str, lines: list[str], line_starts: list[int], first: int) -> tuple[str, list[int]]:
@@ -85,6 +86,14 @@ def build(text: str) -> SourceMap:
     _, body, body_line = parts
     _title(found, lines, starts, body_line)
     tokens = parse(body)
+    refs: list[tuple[int, str]] = []  # (the token where Word shows the reference, its label)
+    above: dict[int, int] = {}  # a caption after its table: its paragraph_open -> the table's table_open
+    captions, table = table_captions(tokens), 0
+    for index, tok in enumerate(tokens):
+        if tok.type == "table_open":
+            table = index
+        elif captions.get(index, ("", False))[1]:
+            above[index] = table
     stack: list[Token] = []
     items: list[Unit | None] = []
     lists: list[bool] = []
@@ -113,9 +122,8 @@ def build(text: str) -> SourceMap:
             if unit is not None:
                 found.body[unit.line] = unit
         elif kind == "inline":
-            for child in tok.children or ():
-                if child.type == "footnote_ref":
-                    found.refs.append(str(child.meta.get("label", "")))
+            place = above.get(index - 1, index)  # a `Table:` caption after its table stands above it in Word
+            refs += [(place, str(c.meta.get("label", ""))) for c in tok.children or () if c.type == "footnote_ref"]
             parent = stack[-1] if stack else None
             if parent is None:
                 continue
@@ -138,6 +146,7 @@ def build(text: str) -> SourceMap:
             stack.append(tok)
         elif kind.endswith("_close") and stack:
             stack.pop()
+    found.refs = [label for _, label in sorted(refs, key=lambda ref: ref[0])]
     return found
 
 
