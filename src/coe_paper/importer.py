@@ -20,7 +20,7 @@ from . import wordblocks as wb
 from . import wordread
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
-from .importer_kinds import paragraph_kind
+from .importer_kinds import left_indent, paragraph_kind, quote_depths
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
@@ -247,13 +247,14 @@ class _Converter:
             if kind == "heading":
                 out.append(Heading(levels.get(id(block), 2), pieces))
             elif kind == "quote":
-                out.append(Para(pieces, "quote"))
+                out.append(Para(pieces, "quote", depth=left_indent(block, self.doc.styles)))  # see quote_depths
             elif kind == "item":
                 assert block.num is not None
                 out.append(self._item(block.num, level, pieces, counters))
             else:
                 out.append(self._paragraph(block, pieces, out, counters))
         captions.placed(out)
+        quote_depths(out)
         return out
 
     def _item(self, num: tuple[str, int], level: int, pieces: list[Piece],

@@ -1,6 +1,6 @@
 """What kind of Markdown block each paragraph of a member's Word draft becomes, by its style (the names Word gives
 headings, titles, contents entries, code and quotations in the EU's languages), outline level and list numbering.
-`importer.py` converts the paragraphs by these kinds."""
+`importer.py` converts the paragraphs by these kinds; a quote's depth comes from its indent."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import re
 from collections.abc import Mapping
 
 from .captions_read import CAPTION_RE
+from .mdwrite import MdBlock, Para
 from .wordblocks import OBJECT, Paragraph
+from .wordparts import Style
 
 _HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
                       r"nadpis|címsor|antraštė|virsraksts|pealkiri|naslov|заглавие|επικεφαλίδα|cabeçalho|"
@@ -53,3 +55,30 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
     if para.num is not None and numbering.get(para.num, "decimal") != "none":
         return ("item", para.num[1])
     return ("para", 0)
+
+
+def left_indent(para: Paragraph, styles: Mapping[str, Style]) -> int:
+    """A paragraph's left indent in twips: its own, else its style's (or that of the style it is based on)."""
+    style, seen = styles.get(para.style), set()
+    while para.indent is None and style is not None and style.indent is None and style.based_on not in seen:
+        seen.add(style.based_on)
+        style = styles.get(style.based_on or "")
+    return para.indent if para.indent is not None else (style.indent or 0) if style is not None else 0
+
+
+def quote_depths(blocks: list[MdBlock]) -> None:
+    """Quoted paragraphs in a row, whose depths hold their left indents: the least indented are a quote, each
+    further indent a quote inside the one before (Word shows a quote in a quote indented further)."""
+    start = 0
+    while start < len(blocks):
+        end = start
+        while end < len(blocks) and isinstance(blocks[end], Para) and blocks[end].style == "quote":  # type: ignore[union-attr]
+            end += 1
+        quotes = [b for b in blocks[start:end] if isinstance(b, Para)]
+        steps: list[int] = []  # the least indent of each depth: a step is at least a quarter inch (360 twips)
+        for indent in sorted({para.depth for para in quotes}):
+            if not steps or indent - steps[-1] >= 360:
+                steps.append(indent)
+        for para in quotes:
+            para.depth = sum(step <= para.depth for step in steps)
+        start = end + 1

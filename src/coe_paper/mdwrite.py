@@ -43,6 +43,7 @@ class Heading:
 class Para:
     pieces: list[Piece]
     style: str = "text"  # text, quote
+    depth: int = 1  # a quote's: 2 for a quote inside a quote, ...
 
 
 @dataclass
@@ -108,13 +109,26 @@ class Writer:
                 end = index
                 while end < len(blocks) and isinstance(blocks[end], Para) and blocks[end].style == "quote":  # type: ignore[union-attr]
                     end += 1
-                quoted = [self.inline(b.pieces) for b in blocks[index:end] if isinstance(b, Para)]
-                parts.append("\n>\n".join("\n".join(f"> {line}" for line in q.split("\n")) for q in quoted if q))
+                parts.append(self._quote([b for b in blocks[index:end] if isinstance(b, Para)]))
                 index = end
                 continue
             parts.append(self._block(block))
             index += 1
         return "\n\n".join(part for part in parts if part)
+
+    def _quote(self, paras: list[Para]) -> str:
+        """Quoted paragraphs, each `>` deep as its quote; the line between two is quoted as the shallower one."""
+        lines: list[str] = []
+        previous = 0
+        for para in paras:
+            text = self.inline(para.pieces)
+            if not text:
+                continue
+            if lines:
+                lines.append(" ".join(">" * min(previous, para.depth)))
+            lines += [f"{'> ' * para.depth}{line}" for line in text.split("\n")]
+            previous = para.depth
+        return "\n".join(lines)
 
     def _block(self, block: MdBlock) -> str:
         if isinstance(block, Heading):

@@ -31,6 +31,7 @@ class Style:
     outline: int | None
     num: tuple[str, int] | None
     flags: frozenset[str]
+    indent: int | None = None  # the left indent in twips, where the style sets one
 
 
 def on(element: Element | None) -> bool:
@@ -68,9 +69,11 @@ def styles(docx: SafeDocx) -> dict[str, Style]:
         style_name = name.get(w("val"), "") if name is not None else ""
         if any(c in style_name.lower() for c in _CODE_STYLES) and node.get(w("type")) == "character":
             flags.add("code")
+        ind = ppr.find(w("ind")) if ppr is not None else None
         found[node.get(w("styleId"), "")] = Style(
             style_name, based.get(w("val")) if based is not None else None,
-            int_value(outline.get(w("val"))) if outline is not None else None, num_pr(num), frozenset(flags))
+            int_value(outline.get(w("val"))) if outline is not None else None, num_pr(num), frozenset(flags),
+            int_value(ind.get(w("left")) or ind.get(w("start"))) if ind is not None else None)
     return found
 
 

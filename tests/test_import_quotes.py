@@ -1,0 +1,58 @@
+"""`coe-paper import` keeps a quote inside a quote, which Word shows as a quote paragraph indented further: from a
+member's LibreOffice draft, and from a paper coe-paper assembled. pandoc, reading the imported section as
+CommonMark, is the judge."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from coe_paper import pipeline
+from coe_paper.cli import app
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client, section_text
+from drafts import libreoffice_draft
+
+_FODT = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" '
+    'office:mimetype="application/vnd.oasis.opendocument.text"><office:automatic-styles>'
+    '<style:style style:name="P1" style:family="paragraph" style:parent-style-name="Quotations">'
+    '<style:paragraph-properties fo:margin-left="2cm"/></style:style></office:automatic-styles>'
+    '<office:body><office:text><text:h text:outline-level="1">Voices</text:h><text:p>A member said:</text:p>'
+    '<text:p text:style-name="Quotations">Outer quote.</text:p><text:p text:style-name="P1">Inner quote.</text:p>'
+    '<text:p text:style-name="P1">Inner again.</text:p><text:p text:style-name="Quotations">Outer again.</text:p>'
+    "<text:p>After the quote.</text:p></office:text></office:body></office:document>\n"
+)
+NESTED = ("<p>A member said:</p><blockquote><p>Outer quote.</p><blockquote><p>Inner quote.</p><p>Inner again.</p>"
+          "</blockquote><p>Outer again.</p></blockquote><p>After the quote.</p>")  # fmt: skip
+
+
+def _import(root: Path, draft: Path, section: str, *more: str) -> str:
+    result = CliRunner().invoke(app, ["--project", str(root), "import", str(draft), "--id", "outlook", *more])
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter((root / section).read_text(encoding="utf-8")) or ("", "", 0))[1]
+    return subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html"], input=body,
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")  # fmt: skip
+
+
+def test_a_quote_indented_further_in_a_draft_is_a_quote_in_the_quote(make_project: MakeProject,
+                                                                     tmp_path: Path) -> None:  # fmt: skip
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_FODT)
+    root = make_project({"sections/03-outlook.md": None})
+    assert _import(root, draft, "sections/03-outlook.md", "--lead", "leipzig") == NESTED
+
+
+def test_a_quote_in_a_quote_comes_back_from_an_assembled_paper(make_project: MakeProject, tmp_path: Path) -> None:
+    body = ("A member said:\n\n> Outer quote.\n>\n> > Inner quote.\n> >\n> > Inner again.\n>\n> Outer again.\n\n"
+            "After the quote.\n")  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Voices")})
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    assert _import(root, built.output, "sections/03-outlook.md", "-o", str(root / "sections" / "03-outlook.md")
+                   ) == NESTED  # fmt: skip
