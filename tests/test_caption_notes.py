@@ -1,6 +1,7 @@
 """Footnotes in a table and in its `Table:` caption written after the table, which the paper shows above it: every
 reference shows its own note in LibreOffice (read back through its HTML export), and a reviewer's edits of those
-notes, in Word's markup or saved by LibreOffice, go into the right definitions."""
+notes, in Word's markup or saved by LibreOffice, go into the right definitions; importing the paper keeps the
+caption's note."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from coe_paper import pipeline, wordread, writeback
+from coe_paper.importer import Options, import_draft
 from conftest import MakeProject, require_client, section_text
+from drafts import markdown_words
 from libreoffice_review import review
 from reviewkit import tracked
 
@@ -96,3 +99,13 @@ def test_libreoffice_edits_of_the_notes_go_to_their_definitions(built: tuple[Pat
         ("replace", "Note on the caption", "Note on the table's caption"),
         ("replace", "Note on the closing", "Note on the last paragraph")], tmp_path)  # fmt: skip
     assert _applied(root, reviewed) == EDITED | {"[^a]: Note on the opening."}
+
+
+def test_import_of_the_assembled_paper_keeps_the_captions_note(built: tuple[Path, Path]) -> None:
+    docx = built[1]
+    imported = import_draft(docx, Options("intro"))
+    assert "Table: Budget by city[^2]\n\n| City | Budget |" in imported.body
+    assert "[^2]: Note on the caption." in imported.body
+    assert "\ufffc" not in imported.body
+    again = markdown_words("", "Note on the opening.")  # cited twice, it is two notes in Word
+    assert markdown_words("", imported.body) == markdown_words("", BODY) + again

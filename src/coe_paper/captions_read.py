@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from . import marks
@@ -38,15 +38,19 @@ def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
-def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]) -> None:
-    """Put a caption paragraph back where the Markdown keeps it (see the module's docstring)."""
+def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str],
+                 note_ref: Callable[[tuple[str, str]], str]) -> None:  # fmt: skip
+    """Put a caption paragraph back where the Markdown keeps it (see the module's docstring). A table caption's
+    footnotes follow its words, as `note_ref` writes a reference to a note."""
     from .mdwrite import Para, Piece
+    from .wordblocks import OBJECT
 
-    text = "".join(run.text for run in para.runs if run.rev is None or run.rev.kind != "del")
-    match = CAPTION_RE.match(text)
+    runs = [run for run in para.runs if run.rev is None or run.rev.kind != "del"]
+    match = CAPTION_RE.match("".join(run.text for run in runs).replace(OBJECT, ""))
     if match is None:
         return
     caption = " ".join((match.group(2) or "").split())
+    caption += "".join(note_ref(run.note) for run in runs if run.note is not None and match.group(1) == "Table")
     ids = [anchors[name] for name in para.bookmarks if name in anchors]
     if ids:
         caption += f" {{#{ids[0]}}}"

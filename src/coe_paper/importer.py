@@ -219,7 +219,7 @@ class _Converter:
                 out.append(self._table(block))
                 continue
             if kind == "caption":  # before its fields count as dropped: the caption comes back whole
-                read_caption(block, out, self.anchors)
+                read_caption(block, out, self.anchors, self._note_ref)
                 continue
             self.paragraphs.append(block)
             if kind == "code":
@@ -343,13 +343,16 @@ class _Converter:
             if run.rev is not None and run.rev.kind == "del":
                 continue
             if run.note is not None:
-                label = self.notes.setdefault(run.note, str(len(self.notes) + 1))
-                out.append(Piece(raw=f"[^{label}]"))
+                out.append(Piece(raw=self._note_ref(run.note)))
             elif run.image is not None:
                 out.append(Piece(raw=self._image(*run.image), link=self._link(run.link)))
             elif run.text:
                 out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, self._link(run.link)))
         return out
+
+    def _note_ref(self, note: tuple[str, str]) -> str:
+        """A reference to a footnote or endnote, labelled by the order the notes are first cited in."""
+        return f"[^{self.notes.setdefault(note, str(len(self.notes) + 1))}]"
 
     def _link(self, target: str | None) -> str | None:
         if not target:
