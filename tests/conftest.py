@@ -240,6 +240,16 @@ def make_project(tmp_path: Path) -> MakeProject:
     return make
 
 
+def assembled_intro(make_project: MakeProject, folder: Path, body: str) -> tuple[Path, Path]:
+    """A project in git whose section 'intro' ("Introduction") has `body`, and the paper assembled from it."""
+    from coe_paper import pipeline
+
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, folder / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    return root, built.output
+
+
 @pytest.fixture
 def repo_root() -> Path:
     """The repository root (which is also the bundled paper project)."""

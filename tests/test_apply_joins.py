@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from coe_paper import ooxml_review, pipeline, wordread, writeback
 from coe_paper.cli import app
-from conftest import MakeProject, section_text
+from conftest import MakeProject, assembled_intro, section_text
 from libreoffice_review import review
 from reviewkit import DATE, edit_part, q
 
@@ -36,10 +36,7 @@ A paragraph before a link.
 
 @pytest.fixture
 def project(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
-    root = make_project({"sections/01-intro.md": section_text("intro", BODY, title="Introduction")}, git=True)
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert built.output is not None, built.diagnostics
-    return root, built.output
+    return assembled_intro(make_project, tmp_path, BODY)
 
 
 def apply(root: Path, docx: Path) -> writeback.Plan:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper import pipeline, wordread, writeback
+from coe_paper import wordread, writeback
 from coe_paper.importer import Options, import_draft
-from conftest import MakeProject, require_client, section_text
+from conftest import MakeProject, assembled_intro, require_client
 from drafts import markdown_words
 from libreoffice_review import review
 from reviewkit import tracked
@@ -43,10 +43,7 @@ Closing paragraph citing the first again[^a] and another note.[^b]
 
 @pytest.fixture
 def built(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
-    root = make_project({"sections/01-intro.md": section_text("intro", BODY, title="Introduction")}, git=True)
-    done = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert done.output is not None, done.diagnostics
-    return root, done.output
+    return assembled_intro(make_project, tmp_path, BODY)
 
 
 def _libreoffice_notes(docx: Path, tmp_path: Path) -> list[tuple[str, str]]:
