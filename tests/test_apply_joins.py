@@ -5,6 +5,7 @@ mark's run properties), and the Markdown around the join keeps its delimiters. `
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
 from collections.abc import Callable
 from copy import deepcopy
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 from coe_paper import ooxml_review, pipeline, wordread, writeback
 from coe_paper.cli import app
-from conftest import MakeProject, assembled_intro, section_text
+from conftest import MakeProject, assembled_intro, require_client, section_text
 from libreoffice_review import review
 from reviewkit import DATE, edit_part, q
 
@@ -283,3 +284,22 @@ def test_a_split_inside_bold_or_a_link_closes_and_reopens_the_markup(make_projec
         assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied", "applied"], reviewed.name
         assert intro(root).replace(" \n", "\n").endswith(want), reviewed.name
         assert pipeline.check(root).project is not None
+
+
+@pytest.mark.parametrize("tool", ["Word", "LibreOffice"])
+def test_a_paragraph_joined_with_a_numbered_lists_first_item_leaves_the_rest_a_list(
+        project: tuple[Path, Path], tmp_path: Path, tool: str) -> None:  # fmt: skip
+    # a numbered list that starts at 2 cannot interrupt a paragraph: the rest of the list became its text
+    root, built = project
+    reviewed = tmp_path / "joined.docx"
+    if tool == "Word":
+        word_join(built, reviewed, "went in steps.")
+    else:
+        review(built, reviewed, [("join_after", "went in steps.")], tmp_path)
+    apply(root, reviewed)
+    body = intro(root).split("---\n", 2)[2]
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")  # fmt: skip
+    assert ("<p>The work went in steps.<strong>Brainstorming.</strong> Members described the inequalities they "
+            "observe.</p><ol type=\"1\"><li><strong>Online survey.</strong> The coordinators circulated a "
+            "survey.</li></ol>") in page  # fmt: skip

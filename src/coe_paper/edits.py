@@ -261,11 +261,16 @@ class Group:
                            + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
         if starts_block and not inserted:
             out += self._renumber(first_unit, start, end, edit.author)
+        for index in range(a, b) if not starts_block else ():  # an item joined to the paragraph before it: its
+            if self.source[index] == PB and index + 1 < len(self.unit_at):  # number goes to the next item
+                joined = units[self.unit_at[index + 1]]
+                out += self._renumber(joined, joined.start, joined.end + 1, edit.author)
         return out
 
     def _renumber(self, item: Unit, start: int, end: int, author: str) -> list[Replacement]:
-        """The first item of an ordered list deleted: the next one takes its number, for only a list that starts
-        at 1 may interrupt a paragraph (CommonMark), and the list keeps its start."""
+        """The first item of an ordered list deleted, or joined to the paragraph before it: the next one takes its
+        number, for only a list that starts at 1 may interrupt a paragraph (CommonMark), and the list keeps its
+        start."""
         number = re.match(r"(\d{1,9})[.)]$", item.prefix) if item.kind == "item" and item.ordered else None
         if number is None:
             return []
