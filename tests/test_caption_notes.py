@@ -106,3 +106,21 @@ def test_import_of_the_assembled_paper_keeps_the_captions_note(built: tuple[Path
     assert "\ufffc" not in imported.body
     again = markdown_words("", "Note on the opening.")  # cited twice, it is two notes in Word
     assert markdown_words("", imported.body) == markdown_words("", BODY) + again
+
+
+def test_a_reviewers_change_to_a_table_captions_words_goes_to_its_table_line(built: tuple[Path, Path],
+                                                                            tmp_path: Path) -> None:  # fmt: skip
+    root, docx = built
+    reviewed = review(docx, tmp_path / "reviewed.docx", [("replace", "Budget by city", "Budget per city")], tmp_path)
+    _applied(root, reviewed)
+    text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
+    assert "| Lyon | 20[^lyon] |\n\nTable: Budget per city[^cap]\n" in text
+
+
+def test_a_caption_before_its_table_keeps_its_id_and_markup(make_project: MakeProject, tmp_path: Path) -> None:
+    body = "Table: Members by *country* {#tbl-members}\n\n| Country | Members |\n|---|---|\n| Italy | 5 |\n"
+    root, docx = assembled_intro(make_project, tmp_path, body)
+    words = review(docx, tmp_path / "words.docx", [("replace", "Members by", "Members by city and")], tmp_path)
+    _applied(root, words)
+    text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
+    assert "Table: Members by city and *country* {#tbl-members}\n\n| Country | Members |" in text

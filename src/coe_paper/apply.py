@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from . import marks, mdmap, merge3
 from .captions import TABLE_CAPTION_RE
+from .captions_read import table_caption_source
 from .edits import Finding, Group, Replacement, first_author
 from .mdinline import Unit
 from .mdtext import Context, escape, short
@@ -159,7 +160,14 @@ class _SectionEdits:
 
     def run(self) -> None:
         stream: list[Paragraph] = []
-        for block in self.section.body:
+        for position, block in enumerate(self.section.body):
+            caption = table_caption_source(block, self.section.body[position + 1 : position + 2],
+                                           self.section.index, self.map.captions, changed)
+            if caption is not None:
+                self._story(stream)
+                stream = []
+                self._story([caption[0]], [caption[1]])
+                continue
             if isinstance(block, Paragraph):
                 stream.append(block)
                 continue

@@ -7,7 +7,10 @@ the caption's bookmark comes back as `{#id}`.
 Of a member's draft (a caption style: Word's, pandoc's, LibreOffice's): the caption of the picture alone in the
 paragraph before or after it becomes its title; else, next to a table, its `Table:` line, before or after it as in
 the draft. Its label ("Figure 2:", "Table 1 -"), which the paper numbers itself, is left out. A caption with
-neither beside it stays a paragraph."""
+neither beside it stays a paragraph.
+
+For `apply`, a table's caption in a paper coe-paper assembled reads as the text of its `Table:` line
+(`table_caption_source`), so that a reviewer's changes to its words go there."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING
 from . import marks
 
 if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alone, without the Word reader
+    from .mdinline import Unit
     from .mdwrite import MdBlock, Piece
     from .wordblocks import Block, Paragraph
 
@@ -60,6 +64,47 @@ def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]
             _titled(previous, caption)
         return
     out.append(Para([Piece(raw="Table: " + caption)]))
+
+
+def table_caption_source(block: Block, following: list[Block], section: int, captions: Mapping[int, Unit],
+                         changed: Callable[[list[Paragraph]], bool]) -> tuple[Paragraph, Unit] | None:  # fmt: skip
+    """A table caption above its table (the first of `following`) that a review `changed`, as the words of the
+    `Table:` line of the section (by its index) it was built from, and that line's unit (`captions`: by the
+    table's first row line)."""
+    from .wordblocks import Paragraph, Table, paragraphs
+
+    if not isinstance(block, Paragraph) or not following or not isinstance(following[0], Table) \
+            or not changed([block]):  # fmt: skip
+        return None
+    first = next(iter(paragraphs(following)), None)
+    mark = next((m for m in map(marks.parse, first.bookmarks) if m is not None), None) if first else None
+    unit = captions.get(mark[1]) if mark is not None and mark[0] == section else None
+    words = table_caption_words(block, unit.text) if unit is not None else None
+    return (words, unit) if words is not None and unit is not None else None
+
+
+def table_caption_words(para: Paragraph, source: str) -> Paragraph | None:
+    """A "Table N: ..." caption as the visible text of the `Table:` line it was built from, `source`: the label
+    "Table N" as "Table", and the line's `{#id}`, which Word does not show, after its words. None for another
+    paragraph, or when a change touches the label, whose number is the paper's."""
+    from dataclasses import replace
+
+    from .captions import ID_RE
+    from .wordblocks import Run
+
+    label = re.match(r"Table \d+(?=:)", para.text(accept=False))
+    if label is None or not source.startswith("Table:") or para.mark is not None:
+        return None
+    runs, left = list(para.runs), len(label.group(0))
+    while left and runs:
+        if runs[0].rev is not None:
+            return None
+        if len(runs[0].text) <= left:
+            left -= len(runs.pop(0).text)
+        else:
+            runs[0], left = replace(runs[0], text=runs[0].text[left:]), 0
+    ident = ID_RE.search(source)
+    return replace(para, runs=[Run("Table"), *runs, *([Run(ident.group(0))] if ident else [])])
 
 
 def image_only(block: MdBlock | None) -> bool:

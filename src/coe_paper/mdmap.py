@@ -8,7 +8,7 @@ around it alone: emphasis, links, footnote references and code spans keep their 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
@@ -27,6 +27,7 @@ class SourceMap:
     rows: dict[int, list[Unit]]  # by line: a table row's cells
     footnotes: dict[str, list[Unit]]  # by label
     refs: list[str]  # footnote labels in the order the body cites them, as Word shows it
+    captions: dict[int, Unit] = field(default_factory=dict)  # a `Table:` line's unit by its table's first row line
 
 
 def _locate(content: str, lines: list[str], line_starts: list[int], first: int) -> tuple[str, list[int]]:
@@ -147,6 +148,12 @@ def build(text: str) -> SourceMap:
         elif kind.endswith("_close") and stack:
             stack.pop()
     found.refs = [label for _, label in sorted(refs, key=lambda ref: ref[0])]
+    for index, (_, below) in captions.items():
+        row = next((t for t in tokens[above[index] if below else index + 3 :] if t.type == "tr_open"), None)
+        inline = tokens[index + 1]
+        unit = found.body.get(inline.map[0] + body_line + 1) if inline.map else None
+        if row is not None and row.map and unit is not None:
+            found.captions[row.map[0] + body_line + 1] = unit
     return found
 
 
