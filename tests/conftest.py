@@ -240,11 +240,14 @@ def make_project(tmp_path: Path) -> MakeProject:
     return make
 
 
-def assembled_intro(make_project: MakeProject, folder: Path, body: str) -> tuple[Path, Path]:
-    """A project in git whose section 'intro' ("Introduction") has `body`, and the paper assembled from it."""
+def assembled_intro(make_project: MakeProject, folder: Path, body: str, files: FileMap | None = None
+                    ) -> tuple[Path, Path]:  # fmt: skip
+    """A project in git whose section 'intro' ("Introduction") has `body` (and `files`), and the paper assembled
+    from it."""
     from coe_paper import pipeline
 
-    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
+    intro = {"sections/01-intro.md": section_text("intro", body, title="Introduction")}
+    root = make_project({**intro, **(files or {})}, git=True)
     built = pipeline.assemble(root, folder / "paper.docx")
     assert built.output is not None, built.diagnostics
     return root, built.output

@@ -14,7 +14,7 @@ import pytest
 
 from coe_paper import wordread, writeback
 from coe_paper.importer import Options, import_draft
-from conftest import MakeProject, assembled_intro, require_client
+from conftest import MakeProject, assembled_intro, require_client, tiny_png
 from drafts import markdown_words
 from libreoffice_review import review
 from reviewkit import tracked
@@ -124,3 +124,18 @@ def test_a_caption_before_its_table_keeps_its_id_and_markup(make_project: MakePr
     _applied(root, words)
     text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
     assert "Table: Members by city and *country* {#tbl-members}\n\n| Country | Members |" in text
+
+
+def test_a_change_to_a_figures_caption_is_said_to_need_a_hand(make_project: MakeProject, tmp_path: Path) -> None:
+    body = 'Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities")\n'
+    root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
+    reviewed = review(docx, tmp_path / "r.docx", [("replace", "Survey priorities", "Members' priorities")], tmp_path)
+    before = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
+    doc = wordread.read(reviewed)
+    try:
+        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
+    finally:
+        doc.docx.close()
+    assert not plan.files and (root / "sections" / "01-intro.md").read_text(encoding="utf-8") == before
+    assert [(f.kind, f.line, f.message.split(":")[0]) for _, f in plan.findings] == [
+        ("skipped", 11, "a change to a figure's caption, or to a caption's number (the paper's own), is not applied")]

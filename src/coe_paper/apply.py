@@ -21,6 +21,8 @@ from .mdtext import Context, escape, short
 from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
+_CAPTION_CHANGE = ("a change to a figure's caption, or to a caption's number (the paper's own), is not applied: "
+                   "edit the title in the image's Markdown, ![...](... \"title\"), by hand")
 
 
 @dataclass(frozen=True)
@@ -225,9 +227,10 @@ class _SectionEdits:
             if not found or len(found) - joined != len(olds):
                 if changed(group):
                     line = found[0].line if found else self.line  # a byline: the line of the title before it
-                    self.findings.append(Finding("skipped", line, first_author(group),
-                                                 "a change outside the section's own text (a byline, or a "
-                                                 "paragraph the sources do not hold)"))
+                    caption = all(p.style_name.lower() == "caption" for p in group)
+                    self.findings.append(Finding("skipped", line, first_author(group), _CAPTION_CHANGE if caption
+                                                 else "a change outside the section's own text (a byline, or a "
+                                                 "paragraph the sources do not hold)"))  # fmt: skip
                 continue
             self.line = found[-1].line
             reps, findings = Group(group, found, self.ctx, self.text).edits()
