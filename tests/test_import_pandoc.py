@@ -54,3 +54,13 @@ def test_a_list_items_further_paragraph_stays_in_the_item(make_project: MakeProj
     page = html(require_client("pandoc"), body)
     assert ("<ol><li><p>First item</p><ul><li><p>nested point</p><p>More on the nested point.</p></li></ul></li>"
             "<li><p>Second item</p><p>More on the second item.</p></li><li><p>Third item</p></li></ol>") in page
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_first_heading_that_repeats_the_title_is_left_out(make_project: MakeProject, tmp_path: Path,
+                                                            writer: str) -> None:  # fmt: skip
+    # pandoc writes the `title:` as a Title paragraph and `# Outlook` as a Heading 1 after it: the same title twice
+    body = imported(make_project, tmp_path, writer, "---\ntitle: Outlook\n---\n\n# Outlook\n\nWhy it matters.\n\n"
+                    "## Next steps\n\nWhat comes.\n")  # fmt: skip
+    page = html(require_client("pandoc"), body)
+    assert page == "<p>Why it matters.</p><h2>Next steps</h2><p>What comes.</p>"

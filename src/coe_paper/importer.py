@@ -20,7 +20,7 @@ from . import wordblocks as wb
 from . import wordread
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
-from .importer_kinds import left_indent, paragraph_kind, quote_depths
+from .importer_kinds import left_indent, paragraph_kind, quote_depths, repeated_title
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
@@ -101,8 +101,13 @@ class _Converter:
         if title_at is None:
             title_at = next((i for i, (_, k) in enumerate(kinds) if k == ("heading", 1)), None)
         title = self._title(kinds[title_at][0] if title_at is not None else None)
-        body = [pair for i, pair in enumerate(kinds) if i != title_at]
+        again = repeated_title(kinds, title_at, title)
+        if again is not None:
+            self.warn(TITLE, f"the draft's first heading repeats its title '{title}': left out")
+        body = [pair for i, pair in enumerate(kinds) if i not in (title_at, again)]
         self._anchors(body, kinds[title_at][0] if title_at is not None else None)
+        if again is not None:
+            self._anchors([], kinds[again][0])  # links to the heading left out lead to the section
         md = self._blocks(body, self._levels(body))
         notes: list[tuple[str, list[MdBlock]]] = []
         index = 0

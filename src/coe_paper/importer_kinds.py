@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from .captions_read import CAPTION_RE
 from .mdwrite import MdBlock, Para
-from .wordblocks import OBJECT, Paragraph
+from .wordblocks import OBJECT, Block, Paragraph
 from .wordparts import Style
 
 _HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
@@ -82,3 +82,19 @@ def quote_depths(blocks: list[MdBlock]) -> None:
         for para in quotes:
             para.depth = sum(step <= para.depth for step in steps)
         start = end + 1
+
+
+def repeated_title(kinds: list[tuple[Block, tuple[str, int]]], title_at: int | None, title: str) -> int | None:
+    """Where the first heading after a Title paragraph repeats the title, to be left out (pandoc writes a Markdown
+    file's `title:` and its `# Title` so); None when none does."""
+    if title_at is None or kinds[title_at][1][0] != "title":
+        return None
+    for index in range(title_at + 1, len(kinds)):
+        block, (kind, _) = kinds[index]
+        text = " ".join(block.text().replace(OBJECT, "").split()) if isinstance(block, Paragraph) else None
+        if text == "" and kind != "heading":
+            continue
+        if kind != "heading" or text != title or any(r.note or r.image for r in block.runs):  # type: ignore[union-attr]
+            return None
+        return index
+    return None
