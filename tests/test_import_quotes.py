@@ -56,3 +56,18 @@ def test_a_quote_in_a_quote_comes_back_from_an_assembled_paper(make_project: Mak
     assert built.output is not None, built.diagnostics
     assert _import(root, built.output, "sections/03-outlook.md", "-o", str(root / "sections" / "03-outlook.md")
                    ) == NESTED  # fmt: skip
+
+
+def test_a_quote_style_indented_otherwise_is_no_quote_in_the_quote(make_project: MakeProject, tmp_path: Path) -> None:
+    # Word's Intense Quote style has an indent of its own that Quote has not: a quote of another look, not deeper
+    import docx
+
+    draft = docx.Document()
+    draft.add_heading("Voices", 0)
+    draft.add_paragraph("A member said:")
+    draft.add_paragraph("A quoted remark.", style="Quote")
+    draft.add_paragraph("An intense remark.", style="Intense Quote")
+    draft.save(str(tmp_path / "draft.docx"))
+    root = make_project({"sections/03-outlook.md": None})
+    assert _import(root, tmp_path / "draft.docx", "sections/03-outlook.md", "--lead", "leipzig") == (
+        "<p>A member said:</p><blockquote><p>A quoted remark.</p><p>An intense remark.</p></blockquote>")

@@ -20,7 +20,7 @@ from . import wordblocks as wb
 from . import wordread
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
-from .importer_kinds import left_indent, paragraph_kind, quote_depths, repeated_title
+from .importer_kinds import extra_indent, paragraph_kind, quote_depths, repeated_title
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
@@ -252,7 +252,7 @@ class _Converter:
             if kind == "heading":
                 out.append(Heading(levels.get(id(block), 2), pieces))
             elif kind == "quote":
-                out.append(Para(pieces, "quote", depth=left_indent(block, self.doc.styles)))  # see quote_depths
+                out.append(Para(pieces, "quote", depth=extra_indent(block, self.doc.styles)))  # see quote_depths
             elif kind == "item":
                 assert block.num is not None
                 out.append(self._item(block.num, level, pieces, counters))

@@ -57,18 +57,20 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
     return ("para", 0)
 
 
-def left_indent(para: Paragraph, styles: Mapping[str, Style]) -> int:
-    """A paragraph's left indent in twips: its own, else its style's (or that of the style it is based on)."""
+def extra_indent(para: Paragraph, styles: Mapping[str, Style]) -> int:
+    """How much further than its style (or the style it is based on) a paragraph is indented, in twips."""
     style, seen = styles.get(para.style), set()
-    while para.indent is None and style is not None and style.indent is None and style.based_on not in seen:
+    while style is not None and style.indent is None and style.based_on not in seen:
         seen.add(style.based_on)
         style = styles.get(style.based_on or "")
-    return para.indent if para.indent is not None else (style.indent or 0) if style is not None else 0
+    base = style.indent or 0 if style is not None else 0
+    return para.indent - base if para.indent is not None else 0
 
 
 def quote_depths(blocks: list[MdBlock]) -> None:
-    """Quoted paragraphs in a row, whose depths hold their left indents: the least indented are a quote, each
-    further indent a quote inside the one before (Word shows a quote in a quote indented further)."""
+    """Quoted paragraphs in a row, whose depths hold how much further than their styles they are indented: the
+    least are a quote, each further indent a quote inside the one before (Word shows a quote in a quote indented
+    further; a quote style indented otherwise, such as Intense Quote, is no deeper quote)."""
     start = 0
     while start < len(blocks):
         end = start
