@@ -267,16 +267,17 @@ class _Converter:
         """An item numbered as Word numbers it: the count is its abstract list's, at its level, across the list
         instances over that abstract list; an instance that restarts the level starts the count again where it is
         first used, and an item ends the counts of the levels below it. A new count is a new Markdown list."""
-        abstract, restarting = self.doc.lists.get(num[0], (f"#{num[0]}", frozenset({level})))
-        key = (abstract, level)
-        if (level in restarting and (num[0], level) not in self._begun) or key not in counters:
-            self._begun.add((num[0], level))
-            counters[key] = self.doc.starts.get((num[0], level), 1) - 1
-            self._lists[key] = f"{abstract}/{num[0]}/{level}/{len(self._begun)}"
+        word = num[1]  # Word's level, which counts it; `level` is where it shows (see paragraph_kind)
+        abstract, restarting = self.doc.lists.get(num[0], (f"#{num[0]}", frozenset({word})))
+        key = (abstract, word)
+        if (word in restarting and num not in self._begun) or key not in counters:
+            self._begun.add(num)
+            counters[key] = self.doc.starts.get(num, 1) - 1
+            self._lists[key] = f"{abstract}/{num[0]}/{word}/{len(self._begun)}"
         counters[key] += 1
-        for deeper in [k for k in counters if k[0] == abstract and k[1] > level]:
+        for deeper in [k for k in counters if k[0] == abstract and k[1] > word]:
             del counters[deeper]
-        number_format = self.doc.numbering.get((num[0], level), "decimal")
+        number_format = self.doc.numbering.get(num, "decimal")
         ordered = number_format != "bullet"
         if number_format not in ("bullet", "decimal", ORDERED[level % len(ORDERED)][0]):  # a), b) as the paper's 1.
             self.counts[(FORMATTING, _RENUMBERED)] += 1

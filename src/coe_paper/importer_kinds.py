@@ -20,6 +20,7 @@ _TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "
 _TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
                   r"^(?:toc|contents) heading$|^table of figures$")  # fmt: skip
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
+_NESTED_LIST = re.compile(r"^list (?:bullet|number) ([2-9])$")  # Word keeps its built-in styles' English names
 _QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
 #: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures.
 _CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "légende", "legende", "didascalia",
@@ -53,7 +54,8 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
     if name in _QUOTES:
         return ("quote", 0)
     if para.num is not None and numbering.get(para.num, "decimal") != "none":
-        return ("item", para.num[1])
+        nested = _NESTED_LIST.match(name)  # Word's "List Bullet 2" is a list of its own, one level down
+        return ("item", para.num[1] or (int(nested.group(1)) - 1 if nested else 0))
     return ("para", 0)
 
 
