@@ -68,15 +68,22 @@ EDITED = {"[^cell]: Note in the first cell.", "[^lyon]: Note on Lyon city.", "[^
           "[^b]: Note on the last paragraph."}  # fmt: skip
 
 
-def _applied(root: Path, reviewed: Path) -> set[str]:
+def _apply(root: Path, reviewed: Path) -> writeback.Plan:
     doc = wordread.read(reviewed)
     try:
         plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
     finally:
         doc.docx.close()
     writeback.write(root, plan.files)
-    text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
-    return {line for line in text.splitlines() if line.startswith("[^")}
+    return plan
+
+
+def _intro(root: Path) -> str:
+    return (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
+
+
+def _notes(root: Path) -> set[str]:
+    return {line for line in _intro(root).splitlines() if line.startswith("[^")}
 
 
 def test_word_edits_of_the_notes_go_to_their_definitions(built: tuple[Path, Path], tmp_path: Path) -> None:
@@ -86,7 +93,8 @@ def test_word_edits_of_the_notes_go_to_their_definitions(built: tuple[Path, Path
                              ("Note on ", "Lyon", "Lyon city", "Ana Rossi"),
                              ("Note on the ", "caption", "table's caption", "Ana Rossi"),
                              ("Note on the ", "closing", "last paragraph", "Ana Rossi")], part="word/footnotes.xml")
-    assert _applied(root, reviewed) == EDITED | {"[^a]: Note on the opening."}
+    _apply(root, reviewed)
+    assert _notes(root) == EDITED | {"[^a]: Note on the opening."}
 
 
 def test_libreoffice_edits_of_the_notes_go_to_their_definitions(built: tuple[Path, Path], tmp_path: Path) -> None:
@@ -95,7 +103,8 @@ def test_libreoffice_edits_of_the_notes_go_to_their_definitions(built: tuple[Pat
         ("replace", "Note in the cell", "Note in the first cell"), ("replace", "Note on Lyon", "Note on Lyon city"),
         ("replace", "Note on the caption", "Note on the table's caption"),
         ("replace", "Note on the closing", "Note on the last paragraph")], tmp_path)  # fmt: skip
-    assert _applied(root, reviewed) == EDITED | {"[^a]: Note on the opening."}
+    _apply(root, reviewed)
+    assert _notes(root) == EDITED | {"[^a]: Note on the opening."}
 
 
 def test_import_of_the_assembled_paper_keeps_the_captions_note(built: tuple[Path, Path]) -> None:
@@ -112,30 +121,24 @@ def test_a_reviewers_change_to_a_table_captions_words_goes_to_its_table_line(bui
                                                                             tmp_path: Path) -> None:  # fmt: skip
     root, docx = built
     reviewed = review(docx, tmp_path / "reviewed.docx", [("replace", "Budget by city", "Budget per city")], tmp_path)
-    _applied(root, reviewed)
-    text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
-    assert "| Lyon | 20[^lyon] |\n\nTable: Budget per city[^cap]\n" in text
+    _apply(root, reviewed)
+    assert "| Lyon | 20[^lyon] |\n\nTable: Budget per city[^cap]\n" in _intro(root)
 
 
 def test_a_caption_before_its_table_keeps_its_id_and_markup(make_project: MakeProject, tmp_path: Path) -> None:
     body = "Table: Members by *country* {#tbl-members}\n\n| Country | Members |\n|---|---|\n| Italy | 5 |\n"
     root, docx = assembled_intro(make_project, tmp_path, body)
     words = review(docx, tmp_path / "words.docx", [("replace", "Members by", "Members by city and")], tmp_path)
-    _applied(root, words)
-    text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
-    assert "Table: Members by city and *country* {#tbl-members}\n\n| Country | Members |" in text
+    _apply(root, words)
+    assert "Table: Members by city and *country* {#tbl-members}\n\n| Country | Members |" in _intro(root)
 
 
 def test_a_change_to_a_figures_caption_is_said_to_need_a_hand(make_project: MakeProject, tmp_path: Path) -> None:
     body = 'Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities")\n'
     root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
     reviewed = review(docx, tmp_path / "r.docx", [("replace", "Survey priorities", "Members' priorities")], tmp_path)
-    before = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
-    doc = wordread.read(reviewed)
-    try:
-        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
-    finally:
-        doc.docx.close()
-    assert not plan.files and (root / "sections" / "01-intro.md").read_text(encoding="utf-8") == before
+    before = _intro(root)
+    plan = _apply(root, reviewed)
+    assert not plan.files and _intro(root) == before
     assert [(f.kind, f.line, f.message.split(":")[0]) for _, f in plan.findings] == [
         ("skipped", 11, "a change to a figure's caption, or to a caption's number (the paper's own), is not applied")]
