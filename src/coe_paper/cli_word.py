@@ -181,6 +181,7 @@ def import_draft(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the section and its images as --author.")] = False,
     author: Annotated[str | None, typer.Option("--author", metavar="NAME=ORG",
                                                help="The member who wrote the draft.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
 ) -> None:  # fmt: skip
     """Turn a member's Word draft into a section file, then validate it."""
     from . import intake  # imported here: the other commands do not need the importer
@@ -197,6 +198,9 @@ def import_draft(
     except DocxError as exc:
         err.print(f"coe-paper: {exc}", markup=False)
         raise typer.Exit(1) from None
+    if fmt == "json":
+        print(intake.as_json(result))
+        raise typer.Exit(1 if has_errors(result.diagnostics) else 0)
     out.print(f"wrote {result.path}", markup=False)
     for image in result.images:
         out.print(f"wrote {image}", markup=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import gitrun, importer, pipeline
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, to_json
 from .model import Contributor, Project, is_valid_id
 from .safedocx import DocxError
 from .safepaths import leaves_through_link, paper_files, resolved, write_atomic
@@ -46,6 +46,16 @@ class Result:
     validated: bool = True  # False when the file was written outside sections/, where validate does not look
     commit: str | None = None
     relative_path: str = ""  # the section file's path in the project ("" outside it)
+
+
+def as_json(result: Result) -> str:
+    """What `import --format json` prints: the files written, the commit, and the conversion's warnings and
+    validate's findings on the new file (each a diagnostic object, as `validate --format json` gives them)."""
+    return to_json({
+        "path": result.relative_path or str(result.path), "images": [str(image) for image in result.images],
+        "validated": result.validated, "commit": result.commit,
+        "warnings": [d.as_dict() for d in result.warnings], "diagnostics": [d.as_dict() for d in result.diagnostics],
+    })  # fmt: skip
 
 
 def author_of(project: Project, spec: str) -> tuple[str, str, str]:
