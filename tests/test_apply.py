@@ -641,3 +641,21 @@ def test_a_footnote_whose_reference_the_review_deleted_goes_with_it(make_project
         assert "sections/01-intro.md:15: removed: footnote [^a]" in result.stderr, result.stderr
         found = pipeline.check(root).diagnostics
         assert not [d for d in found if d.code in ("COE604", "COE601")], found
+
+
+def test_commit_for_a_reviewer_without_an_e_mail_says_whose_identity_it_takes(project: tuple[Path, Path],
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+    # Leipzig lists no e-mail or domain, and Jean Martin is not among its people: git needs an e-mail to author
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("second item of the ", "list", "series", "Jean Martin")])
+    env = {**os.environ, **GIT_ENV}
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit", "--author",
+                                      "Jean Martin=leipzig"], env=env)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert ("reviewer 'Jean Martin' has no e-mail in contributors.yaml (under `people:`, or the organisation's "
+            "emails or domains): their changes are committed under your identity") in result.stderr
+    log = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%an|%B"], capture_output=True, text=True,
+                         check=True, env=env).stdout  # fmt: skip
+    assert log.startswith("Rome Editor|Apply review by Jean Martin (Leipzig) from r.docx")
+    assert "Reviewer: Jean Martin (no e-mail in contributors.yaml)" in log

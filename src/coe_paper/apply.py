@@ -51,6 +51,7 @@ class Plan:
     findings: list[tuple[str, Finding]] = field(default_factory=list)  # (path, finding): untracked, skipped, ...
     authors: list[str] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)  # reviewers whose name maps to no organisation
+    no_email: list[str] = field(default_factory=list)  # reviewers whose organisation gives them no e-mail
     outside: list[Outcome] = field(default_factory=list)  # changes outside the sections (title page, annex)
 
 

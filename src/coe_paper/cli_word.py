@@ -152,6 +152,10 @@ def apply_review(
                             f"contributors.yaml or name one with --author \"{name}=ORG\"" + (
                                 "; their changes are committed under your identity" if commit else "")),
                       markup=False)  # fmt: skip
+        for name in result.no_email if commit else ():
+            err.print(shown(f"warning: reviewer '{name}' has no e-mail in contributors.yaml (under `people:`, or "
+                            "the organisation's emails or domains): their changes are committed under your "
+                            "identity"), markup=False)  # fmt: skip
         for name, row in writeback.tally(result).items():
             err.print(shown(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in "
                             f"conflict, {row['skipped']} skipped"), markup=False)  # fmt: skip

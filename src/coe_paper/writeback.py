@@ -109,7 +109,8 @@ def plan(root: Path, doc: WordDocument, orgs: list[Contributor], options: Option
     if accepted_names is not None:
         take &= accepted_names
     accepted: Callable[[str], bool] = take.__contains__
-    result = Plan(commit, authors=names, unmapped=[r.name for r in people if r.org is None and r.name in take])
+    result = Plan(commit, authors=names, unmapped=[r.name for r in people if r.org is None and r.name in take],
+                  no_email=[r.name for r in people if r.org is not None and not r.email and r.name in take])
     sections, outside = split_sections(doc, table)
     if table and not any(section.body for section in sections):
         raise ApplyError(f"{doc.docx.name}: the hidden bookmarks that tie the document's text to the section "
@@ -235,6 +236,8 @@ def commit_message(reviewer: Reviewer, outcomes: list[Outcome], reviewed: str) -
     lines += [f"- {o.path}:{o.line}: {o.summary}" for o in outcomes if o.status in ("applied", "merged")][:200]
     if reviewer.org is None and reviewer.name != "untracked":
         lines += ["", f"Reviewer: {reviewer.name} (no organisation in contributors.yaml)"]
+    elif reviewer.org is not None and not reviewer.email:
+        lines += ["", f"Reviewer: {reviewer.name} (no e-mail in contributors.yaml)"]
     return "\n".join(lines) + "\n"
 
 
@@ -284,6 +287,7 @@ def report_lines(result: Plan) -> list[str]:
 def as_json(result: Plan, written: bool) -> str:
     return to_json({
         "commit": result.commit, "written": written, "reviewers": tally(result), "unmapped": result.unmapped,
+        "no_email": result.no_email,
         "changes": [o.__dict__ for o in result.outcomes + result.outside],
         "findings": [{"path": p, **f.__dict__} for p, f in result.findings],
         "files": [f.path for f in result.files],
