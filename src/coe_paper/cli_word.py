@@ -185,7 +185,8 @@ def import_draft(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the section and its images as --author.")] = False,
     author: Annotated[str | None, typer.Option("--author", metavar="NAME=ORG",
                                                help="The member who wrote the draft.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_table_format, help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+                                      help="text or json.")] = "text",
 ) -> None:  # fmt: skip
     """Turn a member's Word draft into a section file, then validate it."""
     from . import intake  # imported here: the other commands do not need the importer
