@@ -17,16 +17,15 @@ from pathlib import Path
 from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
+from .wordnodes import field_link, field_name, outermost, picture_description, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
 Element = ooxml.Element
 w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
 R = ooxml.R_NS
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 VML = "urn:schemas-microsoft-com:vml"
-VML_OFFICE = "urn:schemas-microsoft-com:office:office"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
@@ -93,13 +92,13 @@ class _Reader:
 
     def _table(self, tbl: Element, nested: bool) -> Table:
         table = Table(nested=nested)
-        for tr in _children(tbl, w("tr")):
+        for tr in rows_or_cells(tbl, w("tr")):
             trpr = tr.find(w("trPr"))
             row = Row(rev=self._rev(trpr), header=trpr is not None and on(trpr.find(w("tblHeader"))))
             before = trpr.find(w("gridBefore")) if trpr is not None else None
             skipped = int_value(before.get(w("val"))) or 0 if before is not None else 0
             row.cells += [Cell() for _ in range(min(skipped, 63))]  # grid columns left out before the first cell
-            for tc in _children(tr, w("tc")):
+            for tc in rows_or_cells(tr, w("tc")):
                 tcpr = tc.find(w("tcPr"))
                 span = tcpr.find(w("gridSpan")) if tcpr is not None else None
                 vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
@@ -191,9 +190,9 @@ class _Reader:
                 para.bookmarks.append(child.get(w("name"), ""))
             elif tag == w("fldSimple"):
                 instruction = child.get(w("instr"), "")
-                target = _field_link(instruction)
+                target = field_link(instruction)
                 if target is None:
-                    self._drop(f"field {_field_name(instruction)}")
+                    self._drop(f"field {field_name(instruction)}")
                 self._inline(child, para, rev, target or link, extra)
             elif tag in _INLINE_WRAPPERS:
                 self._inline(child, para, rev, link, extra)
@@ -286,9 +285,9 @@ class _Reader:
         elif kind == "separate" and self.fields and not self.fields[-1].result:
             current = self.fields[-1]
             instruction = "".join(current.instruction)
-            current.link = _field_link(instruction)
+            current.link = field_link(instruction)
             if current.link is None:
-                self._drop(f"field {_field_name(instruction)}")
+                self._drop(f"field {field_name(instruction)}")
             current.result = True
         elif kind == "end" and self.fields:
             self.fields.pop()
@@ -296,7 +295,7 @@ class _Reader:
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
         choice = node.find(f"{{{MC}}}Choice") if node.tag == f"{{{MC}}}AlternateContent" else None
         node = choice if choice is not None else node  # the fallback repeats the choice
-        boxes = [box for box in node.iter(w("txbxContent")) if _outermost(box, node)]  # a group holds several
+        boxes = [box for box in node.iter(w("txbxContent")) if outermost(box, node)]  # a group holds several
         if boxes:
             self._drop("text box (text kept as paragraphs)")
             for box in boxes:
@@ -305,7 +304,7 @@ class _Reader:
                         block.origin = "textbox"
                     extra.append(block)
             for picture in node.iter(f"{{{A}}}blip"):
-                if _outermost(picture, node):  # one in a box is read with the box's text
+                if outermost(picture, node):  # one in a box is read with the box's text
                     self._drop("picture grouped with a text box")  # the group is read as its boxes' text
             return
         blip = next(node.iter(f"{{{A}}}blip"), None)
@@ -319,69 +318,12 @@ class _Reader:
             self._drop("picture linked to a file outside the draft" if linked else "shape or chart")
             return
         assert callable(add)
-        add(OBJECT, image=(target, _description(node, image)))
-
-
-def _description(node: Element, image: Element | None) -> str:
-    """A picture's alt text: the drawing's description or title; for a VML picture, its shape's alt text or the
-    image's title."""
-    prop = next(node.iter(f"{{{WP}}}docPr"), None)
-    if prop is not None:
-        return prop.get("descr") or prop.get("title") or ""
-    shape = image.getparent() if image is not None else None
-    if image is None or shape is None:
-        return ""
-    return shape.get("alt") or image.get(f"{{{VML_OFFICE}}}title") or ""
-
-
-_WRAPPERS = (w("sdt"), w("sdtContent"), w("customXml"))  # around a table's rows or a row's cells, too
-
-
-def _children(parent: Element, tag: str) -> list[Element]:
-    """The rows of a table, or the cells of a row, with those inside content controls and custom XML (a repeating
-    section's rows, a form's cells)."""
-    out: list[Element] = []
-    for child in parent:
-        if child.tag == tag:
-            out.append(child)
-        elif child.tag in _WRAPPERS:
-            out += _children(child, tag)
-    return out
-
-
-def _outermost(box: Element, node: Element) -> bool:
-    """Whether a text box (or a picture) is in no text box inside `node` (a box in a box is read with the outer
-    one, a picture in a box with the box's text)."""
-    parent = box.getparent()
-    while parent is not None and parent is not node:
-        if parent.tag == w("txbxContent"):
-            return False
-        parent = parent.getparent()
-    return True
-
-
-def _field_name(instruction: str) -> str:
-    words = instruction.split()
-    return words[0].upper() if words else "(empty)"
-
-
-_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
+        add(OBJECT, image=(target, picture_description(node, image)))
 
 
 def _nested(insertion: Rev, deletion: Element) -> Rev:
     """The deletion (`deletion`, a w:del or w:moveFrom) of words that `insertion` added."""
     return Rev("del", deletion.get(w("author"), ""), deletion.get(w("date"), ""), insertion.author)
-
-
-def _field_link(instruction: str) -> str | None:
-    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`) or a REF field, else None."""
-    match = _HYPERLINK_FIELD.match(instruction)
-    if match is None:
-        ref = re.match(r"^\s*REF\s+(\w+)", instruction)  # a cross-reference to a bookmark (captions.py)
-        return f"#{ref.group(1)}" if ref else None
-    if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
-        return f"#{match.group(1)}"
-    return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")
 
 
 _NOTE_SEPARATOR = re.compile(r"^(separator|continuationSeparator|continuationNotice)$")

@@ -1,0 +1,71 @@
+"""What the .docx reader asks of single WordprocessingML nodes: a picture's alt text, a table's rows or a row's
+cells (inside content controls too), whether a text box lies in no other, and a field's name and link target."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from . import ooxml
+
+Element = ooxml.Element
+w = cache(ooxml.w)
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+VML_OFFICE = "urn:schemas-microsoft-com:office:office"
+
+
+def picture_description(node: Element, image: Element | None) -> str:
+    """A picture's alt text: the drawing's description or title; for a VML picture, its shape's alt text or the
+    image's title."""
+    prop = next(node.iter(f"{{{WP}}}docPr"), None)
+    if prop is not None:
+        return prop.get("descr") or prop.get("title") or ""
+    shape = image.getparent() if image is not None else None
+    if image is None or shape is None:
+        return ""
+    return shape.get("alt") or image.get(f"{{{VML_OFFICE}}}title") or ""
+
+
+_WRAPPERS = (w("sdt"), w("sdtContent"), w("customXml"))  # around a table's rows or a row's cells, too
+
+
+def rows_or_cells(parent: Element, tag: str) -> list[Element]:
+    """The rows of a table, or the cells of a row, with those inside content controls and custom XML (a repeating
+    section's rows, a form's cells)."""
+    out: list[Element] = []
+    for child in parent:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            out += rows_or_cells(child, tag)
+    return out
+
+
+def outermost(box: Element, node: Element) -> bool:
+    """Whether a text box (or a picture) is in no text box inside `node` (a box in a box is read with the outer
+    one, a picture in a box with the box's text)."""
+    parent = box.getparent()
+    while parent is not None and parent is not node:
+        if parent.tag == w("txbxContent"):
+            return False
+        parent = parent.getparent()
+    return True
+
+
+def field_name(instruction: str) -> str:
+    words = instruction.split()
+    return words[0].upper() if words else "(empty)"
+
+
+_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
+
+
+def field_link(instruction: str) -> str | None:
+    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`) or a REF field, else None."""
+    match = _HYPERLINK_FIELD.match(instruction)
+    if match is None:
+        ref = re.match(r"^\s*REF\s+(\w+)", instruction)  # a cross-reference to a bookmark (captions.py)
+        return f"#{ref.group(1)}" if ref else None
+    if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
+        return f"#{match.group(1)}"
+    return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")
