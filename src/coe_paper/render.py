@@ -8,12 +8,13 @@ import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from . import captions as cap
 from . import marks, ooxml, ooxml_table
 from .markdown import plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
+from .render_sink import Origin, Sink
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
 
 if TYPE_CHECKING:
@@ -25,21 +26,6 @@ _ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
 _TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
 SPACE_AFTER_TABLE = 200  # twips: the template's default space after a paragraph (docDefaults)
 SPACE_AFTER_TABLE_IN_NOTE = 80  # twips (4 pt): a footnote's paragraphs keep no space after them, but a table's
-
-
-class Sink(Protocol):
-    """What a renderer writes into: the document being built (see docx_writer.DocxBuilder)."""
-
-    def style(self, name: str) -> str | None: ...
-    def new_list(self, ordered: bool, level: int, start: int) -> int: ...
-    def hyperlink_rel(self, url: str) -> str: ...
-    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element: ...
-    def fit_pictures(self, elements: Sequence[Element], room: int) -> None: ...
-    def next_footnote_id(self) -> int: ...
-    def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None: ...
-    def next_bookmark_id(self) -> int: ...
-    def claim_anchor(self, anchor: str) -> bool: ...
-    def add_heading(self, level: int, text: str, bookmark: str) -> None: ...
 
 
 @dataclass
@@ -57,16 +43,6 @@ class _Table:
     in_head: bool = False
     row: Token | None = None  # the current row, whose source line the row's first cell bookmarks
     pictured: set[int] = field(default_factory=set)  # the columns holding a picture
-
-
-@dataclass
-class Origin:
-    """Where rendered content comes from, for hidden source bookmarks (`_Coe{section}_{line}`)."""
-
-    section: int | None = None
-    line_offset: int = 0  # 0-based file line of the Markdown's first line
-    base_dir: str = ""  # directory that relative image paths start from
-    captions: cap.Captions | None = None  # the paper's figure and table captions (see captions.py)
 
 
 class Renderer:

@@ -18,7 +18,7 @@ from .structure import INLINE_HTML
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-    from .render import Sink
+    from .render_sink import Sink
 
 Element = ooxml.Element
 _FLAG = {"strong_open": ooxml.BOLD, "em_open": ooxml.ITALIC, "s_open": ooxml.STRIKE}

@@ -23,7 +23,7 @@ from .store import Store
 
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
-    from .render import Sink
+    from .render_sink import Sink
 
 
 class SectionRenderer:
@@ -79,7 +79,8 @@ class SectionRenderer:
         section = item.section
 
         def render(sink: Sink) -> list[Element]:
-            from .render import Origin, Renderer  # only for what the cache does not have
+            from .render import Renderer  # only for what the cache does not have
+            from .render_sink import Origin
 
             shown = (captions.collect([item.tokens], start, self.by_id) if item.facts.captions  # the same search
                      else captions.Captions(by_id=dict(self.by_id)))  # fmt: skip

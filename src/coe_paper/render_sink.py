@@ -1,0 +1,38 @@
+"""What a renderer writes into (`Sink`: the document being built, or a section's fragment) and where the content
+it renders comes from (`Origin`: the section, its first line, its folder, the paper's captions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from . import captions as cap
+from . import ooxml
+
+Element = ooxml.Element
+
+
+class Sink(Protocol):
+    """What a renderer writes into: the document being built (see docx_writer.DocxBuilder)."""
+
+    def style(self, name: str) -> str | None: ...
+    def new_list(self, ordered: bool, level: int, start: int) -> int: ...
+    def hyperlink_rel(self, url: str) -> str: ...
+    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element: ...
+    def fit_pictures(self, elements: Sequence[Element], room: int) -> None: ...
+    def next_footnote_id(self) -> int: ...
+    def add_footnote(self, footnote_id: int, paragraphs: list[Element]) -> None: ...
+    def next_bookmark_id(self) -> int: ...
+    def claim_anchor(self, anchor: str) -> bool: ...
+    def add_heading(self, level: int, text: str, bookmark: str) -> None: ...
+
+
+@dataclass
+class Origin:
+    """Where rendered content comes from, for hidden source bookmarks (`_Coe{section}_{line}`)."""
+
+    section: int | None = None
+    line_offset: int = 0  # 0-based file line of the Markdown's first line
+    base_dir: str = ""  # directory that relative image paths start from
+    captions: cap.Captions | None = None  # the paper's figure and table captions (see captions.py)
