@@ -4,6 +4,7 @@ paper's own files, and no temporary file left behind by a writer that was killed
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import time
@@ -161,6 +162,26 @@ def test_output_onto_a_pipe_or_device_is_refused_and_left_as_it_is(make_project:
     assert f"{pipe}: error COE006 cannot write the document: not a regular file" in built.stderr
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert [p.name for p in tmp_path.iterdir() if p.name != root.name] == ["pipe.docx"]
+
+
+def test_output_named_as_another_kind_of_file_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
+    """`-o paper.pdf` wrote a Word document under a PDF's name (no PDF viewer, nor Word, would open it), and so did
+    paper.yaml's `output:`: both are COE006, the one in paper.yaml at its line; a .DOCX name is a .docx name."""
+    root = make_project(git=True)
+    built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.pdf"))
+    assert built.exit_code == 1
+    assert f"{tmp_path / 'paper.pdf'}: error COE006 -o {tmp_path / 'paper.pdf'} is not a .docx name" in built.stderr
+    assert "name it paper.docx (--pdf writes the PDF beside it)" in built.stderr
+    assert not (tmp_path / "paper.pdf").exists()
+    assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "PAPER.DOCX")).exit_code == 0
+    config = root / "paper/paper.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^output: .*$", "output: build/paper.odt", text), encoding="utf-8")
+    line = next(n for n, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
+                if row.startswith("output:"))  # fmt: skip
+    checked = cli("--project", str(root), "validate")
+    assert checked.exit_code == 1
+    assert f"paper/paper.yaml:{line}:1: error COE006 output: 'build/paper.odt' is not a .docx name" in checked.stderr
 
 
 @pytest.mark.parametrize("given", ["", "folder"])

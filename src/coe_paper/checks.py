@@ -156,7 +156,8 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
             yield error(CONFIG_PATH, line, col, "COE005", f"{key}: {exc}")
             continue
         if key == "output":
-            yield from output_problems(source.root, source.root / path, config, explicit=False, where=(line, col))
+            yield from output_problems(source.root, source.root / path, config, explicit=False, where=(line, col),
+                                       suffix=".docx")  # fmt: skip
         elif key == "template" and not source.exists(path):
             reason = unreadable(source, path)
             if isinstance(reason, OutsideProject):

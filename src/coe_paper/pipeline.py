@@ -256,7 +256,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     if data is None:
         return Assembled(None, diagnostics, version)
     target = output or root / normalise(loaded.project.config.output)
-    refused = output_problems(root, target, loaded.project.config, explicit=output is not None)
+    refused = output_problems(root, target, loaded.project.config, explicit=output is not None, suffix=".docx")
     if refused:
         return Assembled(None, diagnostics + refused, version)
     problem = _write(target, data)
@@ -334,7 +334,7 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     builder.extend(body)
     data = finish(builder, new.project, version, ((marks.COMPARED, old_version.commit),))
     target = output or compare_output(root, new.project, rev)
-    refused = output_problems(root, target, config, explicit=output is not None)
+    refused = output_problems(root, target, config, explicit=output is not None, suffix=".docx")
     if refused:
         return Assembled(None, diagnostics + refused, version)
     problem = _write(target, data)

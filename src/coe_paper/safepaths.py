@@ -65,11 +65,12 @@ def paper_files(root: Path, config: PaperConfig) -> list[Path]:
     return [found for path in paths if (found := resolved(path)) is not None]  # a link loop: reading it is the error
 
 
-def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool,
-                    where: tuple[int, int] = (0, 0), label: str = "") -> list[Diagnostic]:  # fmt: skip
+def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool, where: tuple[int, int] = (0, 0),
+                    label: str = "", suffix: str = "") -> list[Diagnostic]:  # fmt: skip
     """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
-    output); COE007 an output that is, or lies inside, one of the paper's own files. `label` names the output in
-    the message (default: `-o TARGET`, or paper.yaml's `output:`)."""
+    output); COE007 an output that is, or lies inside, one of the paper's own files; COE006 a document whose name
+    ends in another suffix than `suffix` (`paper.pdf` for a .docx: Word would not open it). `label` names the
+    output in the message (default: `-o TARGET`, or paper.yaml's `output:`)."""
     root = root.resolve()
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
     path, (line, col) = (str(target), (0, 0)) if explicit else (CONFIG_PATH, where)
@@ -85,6 +86,10 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
             name = own.relative_to(root) if _inside(own, root) else own
             return [error(path, line, col, "COE007", f"{label} would overwrite the paper's own files ({name})",
                           "write it elsewhere, e.g. to build/")]  # fmt: skip
+    if suffix and target.suffix and target.suffix.lower() != suffix:
+        return [error(path, line, col, "COE006", f"{label} is not a {suffix} name: the document is written as "
+                      f"{suffix}, which Word opens by its name", f"name it {target.stem}{suffix}"
+                      + (" (--pdf writes the PDF beside it)" if target.suffix.lower() == ".pdf" else ""))]  # fmt: skip
     return []
 
 
