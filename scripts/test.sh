@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need (Debian packages, then the package with its dev extra in .venv) and run the checks
-# and tests. CI (.ci/run) runs this same script. Debian packages are installed with apt-get (as root, or via sudo).
+# Install what the tests need (Debian packages, then the package with its dev and bench extras in .venv) and run the
+# checks and tests. CI (.ci/run) runs this same script. Debian packages are installed with apt-get (as root, or via sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/python -m pip install -q -e '.[dev,bench]'  # bench: pandoc 3, whose drafts the import tests read too
 export PATH="$PWD/.venv/bin:$PATH"
 
 # Tests that need LibreOffice, pandoc or Chromium fail instead of skipping here.

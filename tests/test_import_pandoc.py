@@ -4,6 +4,7 @@ imported section as CommonMark, is the judge."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -19,7 +20,10 @@ def _pandoc3() -> str:
     try:
         import pypandoc  # type: ignore[import-untyped]
     except ImportError:
-        pytest.skip("pandoc 3 (pypandoc-binary, the bench extra) is not installed")
+        message = "pandoc 3 (pypandoc-binary, the bench extra) is not installed"
+        if os.environ.get("COE_REQUIRE_CLIENTS") == "1":
+            pytest.fail(f"{message} and COE_REQUIRE_CLIENTS=1 requires it")
+        pytest.skip(message)
     return str(pypandoc.get_pandoc_path())
 
 
