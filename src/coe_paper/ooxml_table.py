@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
-from .ooxml import TEXT_WIDTH, Element, T, copy_element, paragraph, set_alignment, sub, w
+from .ooxml import TEXT_WIDTH, Element, copy_element, paragraph, set_alignment, sub, text_of, w
 
 TABLE_WIDTH = TEXT_WIDTH  # twips: a table is as wide as the text, so that one indented in a list ends where others do
 CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Word's 0.19 cm each side)
@@ -75,7 +75,7 @@ def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, tot
     minimum: list[int] = []
     wanted: list[int] = []
     for col in range(columns):
-        texts = ["".join(t.text or "" for p in row[col] for t in p.iter(T)) for row in rows if col < len(row)]
+        texts = ["".join(text_of(p) for p in row[col]) for row in rows if col < len(row)]
         longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 24)
         average = sum(len(text) for text in texts) / max(len(texts), 1)
         minimum.append(longest_word * char + pad)
