@@ -121,6 +121,16 @@ def test_coe701_term_with_preferred_wording_source_and_fix(make_project: MakePro
     assert d.fix is None  # "older and persons with disabilities" would say something else
 
 
+def test_coe701_handicapped_and_handicap_each_get_a_wording_that_fits_them(make_project: MakeProject) -> None:
+    """'Handicapped children' was told to write 'disability (persons with disabilities)', which fits neither the
+    adjective nor the noun: each now has its own wording."""
+    d = one(editorial(make_project, prose("Handicapped children need schools.")), "COE701")
+    assert d.message == "'Handicapped': write 'with disabilities, after the noun ('children with disabilities')'"
+    d = one(editorial(make_project, prose("A handicap is no reason to stay home.")), "COE701")
+    assert d.message == "'handicap': write 'disability'"
+    assert editorial(make_project, prose("Children with disabilities need schools.")) == []
+
+
 def test_coe701_plurals_and_case(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("Two Chairmen met.")), "COE701")
     assert d.message == "'Chairmen': write 'chairs'" and d.fix is not None and d.fix.replacement == "Chairs"
@@ -341,6 +351,22 @@ def test_coe719_passes_over_standards_and_reference_numbers(make_project: MakePr
     assert d.column == col(text, "25000")
 
 
+def test_coe719_thousands_grouped_with_full_stops(make_project: MakeProject) -> None:
+    """Members write thousands as their languages do ('10.000 abitanti'): in English a full stop is the decimal
+    point, so '1.200.000' (two groups) is always reported, and one group before a count of whole things; a lone
+    '1.250 km' may be a decimal and passes, as do version numbers and decimals that start with 0."""
+    text = "About 1.200.000 residents, 10.000 inhabitants and 2.500 households; 1.250 km of roads in 0.125 s."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found] == [
+        ("COE719", col(text, "1.200.000")), ("COE719", col(text, "10.000")), ("COE719", col(text, "2.500"))]
+    assert found[0].message == ("'1.200.000': a full stop is the decimal point in English; separate thousands with "
+                                "a (no-break) space (1 200 000)")
+    assert editorial(make_project, prose("Version 2.100 of the model; a 1.250 km route; 3.5 million people.")) == []
+    comma = editorial(make_project, {**with_checks("  thousands: comma\n"), **prose("About 10.000 people.")})
+    assert [d.message for d in comma] == [
+        "'10.000': a full stop is the decimal point in English; separate thousands with a comma (10,000)"]
+
+
 def test_coe719_thousands_comma_when_paper_yaml_says_so(make_project: MakeProject) -> None:
     files = with_checks("  thousands: comma\n")
     one(editorial(make_project, {**files, **prose("About 12\u00a0500 people.")}), "COE719")
@@ -381,6 +407,16 @@ def test_coe740_writes_the_amount_with_the_papers_thousands_separator(make_proje
     found = editorial(make_project, comma)
     assert [d.message for d in found] == ["'12 500 euros': write 'EUR 12,500'",
                                           "'\u20ac1.5 million': write 'EUR 1.5 million'"]
+
+
+def test_coe740_an_amount_grouped_with_full_stops_is_regrouped(make_project: MakeProject) -> None:
+    """'10.000 euros' became 'EUR 10.000' (ten euros, to a tenth of a cent): no amount in euro has three decimals,
+    so the fix groups it as the paper's thousands; with a scale ('1.500 million') it may be a decimal and is kept."""
+    text = "A grant of 10.000 euros, \u20ac1.000.000 in loans and \u20ac1.500 million for housing."
+    found = [d for d in editorial(make_project, prose(text)) if d.code == "COE740"]
+    assert [d.message for d in found] == ["'10.000 euros': write 'EUR 10 000'",
+                                          "'\u20ac1.000.000': write 'EUR 1 000 000'",
+                                          "'\u20ac1.500 million': write 'EUR 1.500 million'"]
 
 
 def test_coe740_a_long_run_of_numbers_is_read_once(make_project: MakeProject) -> None:

@@ -252,6 +252,13 @@ _SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?
                            r"(?![\d])")  # fmt: skip
 _GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
 _UNGROUPED = re.compile(r"(?<![\w.,/-])\d{5,}(?![\w/-]|[.,]\d)")
+#: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
+#: groups or more ('1.200.000') are no decimal; one ('10.000') is read as thousands before a word that counts whole
+#: things (a count of people with three decimals is no count), else it may be a decimal ('1.250 km').
+_DOT_GROUPS = re.compile(
+    r"(?<![\w.,])[1-9]\d{0,2}(?:(?:\.\d{3}){2,}|\.\d{3}(?=[ \u00a0]+(?:euros?|EUR|inhabitants|people|persons|residents"
+    r"|households|families|homes|dwellings|flats|jobs|workers|employees|members|participants|respondents|visitors"
+    r"|children|pupils|students|women|men|cities|municipalities|projects)\b))(?!\d|[.,]\d)")  # fmt: skip
 
 #: What names a standard or a document by a number, which is no quantity to group: ISO 37120, No 101036723.
 _NAMED_BY = re.compile(r"\b(?:ISO|EN|IEC|ETSI|CEN|CENELEC|DIN|BS|No\.?|Nos\.?|[Nn]umber|[Rr]ef\.?)[ \u00a0]$")
@@ -279,15 +286,17 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         line = prose.file_line(index)
         named = [m for m in _UNGROUPED.finditer(text) if not _NAMED_BY.search(text, max(0, m.start() - 12), m.start())]
-        for m in sorted([*wrong.finditer(text), *named], key=lambda m: m.start()):
+        dotted = list(_DOT_GROUPS.finditer(text)) if "." in text else []
+        for m in sorted([*wrong.finditer(text), *named, *dotted], key=lambda m: m.start()):
             better = _grouped(m.group(), style).replace("\u00a0", " ")
-            yield Finding(line, m.start() + 1, f"'{m.group()}': separate thousands with {name} ({better})",
+            point = "a full stop is the decimal point in English; " if "." in m.group() else ""
+            yield Finding(line, m.start() + 1, f"'{m.group()}': {point}separate thousands with {name} ({better})",
                           f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")  # fmt: skip
 
 
 # -- COE740: amounts in euro ----------------------------------------------------------------------------------------
 
-_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)|\d+(?:[.,]\d+)?"
 _SCALE = r"[ \u00a0](?:thousand|million|billion)\b"
 _EURO_AMOUNT = re.compile(
     rf"€[ \u00a0]?(?P<amount>{_NUMBER})(?P<scale>{_SCALE})?"  # €5 million
@@ -310,8 +319,9 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         line = prose.file_line(index)
         for m in _EURO_AMOUNT.finditer(text):
-            amount = _regrouped(m.group("amount") or m.group("before"), context.config.thousands)
-            better = f"EUR\u00a0{amount}{m.group('scale') or m.group('unit') or ''}"
+            scale = m.group("scale") or m.group("unit") or ""
+            amount = _regrouped(m.group("amount") or m.group("before"), context.config.thousands, bool(scale))
+            better = f"EUR\u00a0{amount}{scale}"
             shown = better.replace("\u00a0", " ")
             possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
@@ -320,9 +330,12 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
                                                                          m.group()))  # fmt: skip
 
 
-def _regrouped(amount: str, style: str) -> str:
+def _regrouped(amount: str, style: str, scaled: bool = False) -> str:
     """An amount with its thousands grouped as COE719 wants them (`style`) where they are not: grouped with the other
-    separator, or five digits or more in a row."""
+    separator or with full stops ('10.000 euros': no amount in euro has three decimals; 'EUR 1.500 million' may be
+    1.5 million, left as it is), or five digits or more in a row."""
+    if not scaled and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", amount):
+        return _grouped(amount, style)
     whole, point, fraction = amount.partition(".")
     other = "," if style == "space" else " \u00a0\u202f"
     if re.fullmatch(rf"\d{{5,}}|\d{{1,3}}(?:[{other}]\d{{3}})+", whole):
