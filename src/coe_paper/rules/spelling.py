@@ -1,7 +1,8 @@
 """British spelling as EU English writes it: COE721 words the en_GB hunspell dictionary does not know (read with
 spylls), COE722 American forms (-ize, -yze, 'center', ...) even where the dictionary accepts them.
 
-Words in the paper's word list (`paper/words.txt`), in the names and ids of contributors.yaml, in capitals
+Words in the paper's word list (`paper/words.txt`), in the shipped lists of the EU's own English and the Member
+States' cities (data/eu_words.txt, data/eu_places.txt), in the names and ids of contributors.yaml, in capitals
 (acronyms) or with inner capitals are never reported; code, URLs and e-mail addresses are masked out before.
 The dictionary's answers come through speller.py, which keeps them between runs.
 """
@@ -69,8 +70,10 @@ def _us_spellings(data: Any) -> tuple[dict[str, str], frozenset[str]]:
 
 @cache
 def eu_words() -> frozenset[str]:
-    """Words EU English uses that the en_GB dictionary lacks (data/eu_words.txt)."""
-    text = resources.files("coe_paper.rules").joinpath("data", "eu_words.txt").read_text(encoding="utf-8")
+    """Words EU English uses that the en_GB dictionary lacks (data/eu_words.txt) and the Member States' cities it
+    lacks (data/eu_places.txt)."""
+    data = resources.files("coe_paper.rules").joinpath("data")
+    text = "\n".join(data.joinpath(name).read_text(encoding="utf-8") for name in ("eu_words.txt", "eu_places.txt"))
     return frozenset(line.strip() for line in text.split("\n") if line.strip() and not line.startswith("#"))
 
 
