@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 #: A word of two or more capitals (digits allowed after the first letter), an abbreviation such as EU or URBACT.
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?(?![\w-])")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+#: ISO 4217 codes of the Member States' currencies and a few others EU papers quote: the code is how the
+#: Interinstitutional Style Guide (7.3.3) writes an amount ('EUR 5 million', as COE740 asks), never spelled out.
+CURRENCIES = frozenset({"EUR", "BGN", "CZK", "DKK", "HUF", "PLN", "RON", "SEK", "USD", "GBP", "CHF", "NOK", "JPY"})
 
 
 def _prose(tokens: Iterable[Token]) -> Iterator[tuple[Token, str]]:
@@ -67,7 +70,7 @@ def first_uses(item: Any) -> Iterator[Place]:
 
 def check(project: Project, parsed: Iterable[Any]) -> list[Diagnostic]:
     """COE520 an abbreviation neither listed nor spelled out at first use (from each section's facts: the first use
-    in the paper is the first section's first use)."""
+    in the paper is the first section's first use); a currency's ISO code is neither."""
     found: list[Diagnostic] = []
     listed = {word for abbr in project.abbreviations for word in ABBREVIATION.findall(abbr)}
     seen: set[str] = set()
@@ -76,7 +79,7 @@ def check(project: Project, parsed: Iterable[Any]) -> list[Diagnostic]:
     for item in parsed:
         for use in item.facts.abbreviations:
             abbr = use.name
-            if abbr in seen or abbr in listed:
+            if abbr in seen or abbr in listed or abbr in CURRENCIES:
                 continue
             seen.add(abbr)
             if use.flag:
