@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: A word of two or more capitals (digits allowed after the first letter), an abbreviation such as EU or URBACT.
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?(?![\w-])")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+_DOCUMENT_YEAR = re.compile(r"\(\d{4}\)")  # COM(2020) 152, SWD(2021) 65: the EU's documents by series and year
 #: ISO 4217 codes of the Member States' currencies and a few others EU papers quote: the code is how the
 #: Interinstitutional Style Guide (7.3.3) writes an amount ('EUR 5 million', as COE740 asks), never spelled out.
 CURRENCIES = frozenset({"EUR", "BGN", "CZK", "DKK", "HUF", "PLN", "RON", "SEK", "USD", "GBP", "CHF", "NOK", "JPY"})
@@ -62,8 +63,10 @@ def first_uses(item: Any) -> Iterator[Place]:
             abbr = match.group(1)
             if abbr in seen or _ROMAN.match(abbr):
                 continue
-            seen.add(abbr)
             before, after = text[: match.start()].rstrip(), text[match.end():]
+            if _DOCUMENT_YEAR.match(after):
+                continue  # 'COM(2020) 152 final': a document's reference, not the abbreviation used as a word
+            seen.add(abbr)
             line, col = item.position(block, abbr)
             yield Place(abbr, line, col, before.endswith("(") and after.startswith(")") and len(before) > 1)
 
