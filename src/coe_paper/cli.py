@@ -11,11 +11,11 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
-from .diagnostics import FORMATS, Diagnostic, count, format_diagnostics, has_errors, summary
+from .diagnostics import FORMATS, Diagnostic, count, error, format_diagnostics, has_errors, summary
 from .resident import GC_THRESHOLDS
 
 if TYPE_CHECKING:  # the commands import what they use: `--help` and `--version` load none of it
@@ -68,14 +68,23 @@ class State:
     project: Path | None = None
 
 
-def _root() -> Path:
+def _root(fmt: str = "text") -> Path:
     from .sources import ProjectNotFound, find_root
 
     try:
         return find_root(State.project or Path.cwd())
     except ProjectNotFound as exc:
-        err.print(f"coe-paper: {exc}")
-        raise typer.Exit(2) from None
+        fail(str(exc), fmt, code=2)
+
+
+def fail(message: str, fmt: str, path: str = ".", code: int = 1, rule: str = "COE003") -> NoReturn:
+    """End a command that could not do its work: `message` on stderr and, when a format for programs was asked
+    (json, github, gitlab), also on stdout as one `rule` error about `path` in that format (for json the list
+    `validate --format json` prints), so that a script reading stdout reads what it expects."""
+    err.print(f"coe-paper: {message}", markup=False)
+    if fmt in FORMATS and fmt != "text":
+        print(format_diagnostics([error(path, 0, 0, rule, message)], fmt))
+    raise typer.Exit(code)
 
 
 def _check_format(fmt: str) -> str:
@@ -157,7 +166,7 @@ def validate(
     from .rules.summary import statistics as count_findings
 
 
-    root = _root()
+    root = _root(fmt)
     if (fix or diff) and rev is not None:
         err.print("coe-paper: --fix and --diff change the work tree; they cannot be used with --rev")
         raise typer.Exit(2)

@@ -44,12 +44,16 @@ def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]
     out.print(table)
 
 
-def _attributed(rev: str | None) -> tuple[pipeline.Loaded, History | None]:
+def _attributed(rev: str | None, fmt: str) -> tuple[pipeline.Loaded, History | None]:
+    """The paper loaded and attributed; one that cannot be loaded ends the command (exit 1) with its diagnostics,
+    on stdout too for `--format json` (the list `validate --format json` prints)."""
     from . import pipeline
 
-    loaded = pipeline.check(_root(), rev)
+    loaded = pipeline.check(_root(fmt), rev)
     if loaded.project is None:
         _report(loaded.diagnostics)
+        if fmt == "json":
+            print(format_diagnostics(loaded.diagnostics, "json"))
         raise typer.Exit(1)
     for problem in loaded.diagnostics:
         if problem.code == "COE204":
@@ -82,7 +86,7 @@ def status(
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
     from . import report
 
-    loaded, history = _attributed(rev)
+    loaded, history = _attributed(rev, fmt)
     rows = report.section_status(loaded, history)
     if fmt == "json":
         print(to_json([row.as_dict() for row in rows]))
@@ -111,7 +115,7 @@ def contributors(
     """Per organisation: sections led and contributed to, commits, and share of the current lines."""
     from . import report
 
-    loaded, history = _attributed(rev)
+    loaded, history = _attributed(rev, fmt)
     rows = report.organisations(loaded, history)
     if fmt == "json":
         print(to_json([row.as_dict() for row in rows]))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .cli import State, _check_format, _check_table_format, _report, _root, app, err, out
+from .cli import State, _check_format, _check_table_format, _report, _root, app, err, fail, out
 from .diagnostics import count, format_diagnostics, has_errors, shown, summary
 
 if TYPE_CHECKING:
@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 # -- comments (reviewed .docx back to the sources; read by review.py, printed by review_format.py) -------------------
 
 
-def _given_file(path: Path) -> None:
-    """The file a command was given must be one: a usage error (exit 2) names what is there instead."""
+def _given_file(path: Path, fmt: str) -> None:
+    """The file a command was given must be one: a usage error (exit 2) names what is there instead (as a COE003
+    error on stdout too, in a format for programs)."""
     if not path.is_file():
         found = "is a folder, not a file" if path.is_dir() else "is not a file" if path.exists() else "no such file"
-        err.print(f"coe-paper: {path}: {found}", markup=False)
-        raise typer.Exit(2)
+        fail(f"{path}: {found}", fmt, path.name, code=2)
 
 
 def _check_review_format(fmt: str) -> str:
@@ -47,15 +47,14 @@ def comments(
     from .safedocx import DocxError
 
 
-    _given_file(reviewed)
+    _given_file(reviewed, fmt)
     project = review.current_project(State.project or Path.cwd())
     try:
         found = review.read_review(reviewed, project)
         if project is not None:
             found = follow(found, find_root(State.project or Path.cwd()))
     except DocxError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(1) from None
+        fail(str(exc), fmt, reviewed.name)
     if fmt == "json":
         print(review_format.as_json(found))
     elif fmt == "markdown":
@@ -107,11 +106,11 @@ def apply_review(
     from .safedocx import DocxError
 
 
-    _given_file(reviewed)
+    _given_file(reviewed, fmt)
     if commit and dry_run:
         err.print("coe-paper: --commit and --dry-run cannot be used together")
         raise typer.Exit(2)
-    root = _root()
+    root = _root(fmt)
     orgs = writeback.organisations(root)
     options = writeback.Options([x.strip() for x in (only or "").split(",") if x.strip()],
                                 _author_map(author or [], orgs), untracked)
@@ -128,18 +127,15 @@ def apply_review(
                 if commit:
                     problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)
                     if problem:
-                        err.print(f"coe-paper: {problem}", markup=False)
-                        raise typer.Exit(1)
+                        fail(problem, fmt, rule="COE006")
                 elif not dry_run:
                     writeback.write(root, result.files)
             finally:
                 doc.docx.close()
     except (DocxError, ApplyError) as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(1) from None
+        fail(str(exc), fmt, reviewed.name)
     except OSError as exc:
-        err.print(f"coe-paper: cannot write the sources: {exc}", markup=False)
-        raise typer.Exit(1) from None
+        fail(f"cannot write the sources: {exc}", fmt, rule="COE006")
     if fmt == "json":
         print(writeback.as_json(result, not dry_run))
     else:
@@ -192,17 +188,16 @@ def import_draft(
     from . import intake  # imported here: the other commands do not need the importer
     from .safedocx import DocxError
 
-    _given_file(draft)
+    _given_file(draft, fmt)
     orgs = [c.strip() for c in contributors.split(",") if c.strip()] if contributors is not None else None
     request = intake.Request(draft, section_id, title, lead, orgs, output, commit, author)
     try:
-        result = intake.import_section(_root(), request)
+        result = intake.import_section(_root(fmt), request)
     except intake.IntakeError as exc:
         err.print(f"coe-paper: {exc}", markup=False)
         raise typer.Exit(2) from None
     except DocxError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(1) from None
+        fail(str(exc), fmt, draft.name)
     if fmt == "json":
         print(intake.as_json(result))
         raise typer.Exit(1 if has_errors(result.diagnostics) else 0)
@@ -232,7 +227,7 @@ def audit(
     """Accessibility checks that apply to any .docx (title, language, alt text, header rows, headings, spacing)."""
     from .a11y import audit as run_audit
 
-    _given_file(document)
+    _given_file(document, fmt)
     found = run_audit(document)  # a file it cannot read is a COE003 error among the diagnostics
     _report(found.diagnostics, fmt)
     raise typer.Exit(1 if has_errors(found.diagnostics) else 0)
