@@ -184,19 +184,26 @@ def test_output_named_as_another_kind_of_file_is_refused(make_project: MakeProje
     assert f"paper/paper.yaml:{line}:1: error COE006 output: 'build/paper.odt' is not a .docx name" in checked.stderr
 
 
-@pytest.mark.parametrize("given", ["", "folder"])
-def test_output_onto_a_folder_says_so(make_project: MakeProject, tmp_path: Path, given: str,
+@pytest.mark.parametrize(("given", "example"), [("", "./paper.docx"), ("folder", "folder/paper.docx"),
+                                               ("new/", "new/paper.docx"), ("new/.", "new/paper.docx"),
+                                               ("folder/..", "./paper.docx")])  # fmt: skip
+def test_output_onto_a_folder_says_so(make_project: MakeProject, tmp_path: Path, given: str, example: str,
                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """`-o ''` (the current folder) said "Device or resource busy", `-o FOLDER` "Is a directory"; both now say the
-    output is a folder and a file must be named."""
+    """`-o ''` (the current folder) said "Device or resource busy", `-o FOLDER` "Is a directory", and `-o new/`
+    wrote a file named `new` (typer's Path drops the trailing '/'): each is a usage error that names the folder and
+    a file to give instead, before anything is built or written."""
     root = make_project(git=True)
     (tmp_path / "folder").mkdir()
     monkeypatch.chdir(tmp_path)
-    built = cli("--project", str(root), "assemble", "--no-layout", "-o", given)
-    assert built.exit_code == 1
-    assert f"{given or '.'}: error COE006 cannot write the document: it is a folder: name the file to write" in (
-        built.stderr)
-    assert not list((tmp_path / "folder").iterdir())
+    for command in (["assemble", "--no-layout"], ["assemble", "--compare", "HEAD"]):
+        built = cli("--project", str(root), *command, "-o", given)
+        assert built.exit_code == 2
+        assert f"'{given}' names a folder: name the file to write, e.g. {example}" in built.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["folder", root.name])
+        assert not list((tmp_path / "folder").iterdir()) and not (root / "build").exists()
+    drafted = cli("--project", str(root), "import", str(tmp_path / "draft.docx"), "--id", "annex", "-o", given)
+    assert drafted.exit_code == 2 and "names a folder: name the file to write, e.g. " in drafted.stderr
+    assert drafted.stderr.rstrip().endswith("NN-id.md")
 
 
 def test_the_schemas_folder_linked_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:

@@ -334,7 +334,8 @@ def test_output_over_the_papers_own_files_or_onto_a_folder_is_refused(make_proje
         result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
                      "-o", str(target))  # fmt: skip
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-        assert result.exit_code == 2 and f"-o {target}" in result.stderr
+        expected = f"'{target}' names a folder" if target.is_dir() else f"-o {target}"
+        assert result.exit_code == 2 and expected in result.stderr
     assert not (root / "paper/images/outlook-1.png").exists()
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
+from .cli_options import check_file_name, check_format, check_revision
 from .diagnostics import FORMATS, Diagnostic, count, error, format_diagnostics, has_errors, summary
 from .resident import GC_THRESHOLDS
 
@@ -87,12 +88,6 @@ def fail(message: str, fmt: str, path: str = ".", code: int = 1, rule: str = "CO
     raise typer.Exit(code)
 
 
-def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}")
-    return fmt
-
-
 def _report(diagnostics: list[Diagnostic], fmt: str = "text", root: Path | None = None) -> None:
     if fmt == "text":
         if diagnostics:
@@ -137,23 +132,13 @@ def main(
     State.project = project
 
 
-def _revision(value: str | None) -> str | None:
-    """A `--rev` or `--compare` given as nothing (a CI variable that is not set) is refused, not taken as none; one
-    that starts with '-' too: no revision does, and git would read it as an option (`--output=FILE` wrote a file)."""
-    if value is not None and not value.strip():
-        raise typer.BadParameter("an empty revision: name a tag, branch or commit")
-    if value is not None and value.lstrip().startswith("-"):
-        raise typer.BadParameter(f"'{value}' is no revision (none starts with '-'): name a tag, branch or commit")
-    return value
-
-
 @app.command()
 def validate(
-    fmt: Annotated[str, typer.Option("--format", "-f", callback=_check_format, metavar="FORMAT",
+    fmt: Annotated[str, typer.Option("--format", "-f", callback=check_format, metavar="FORMAT",
                                      help="text, json, github (annotations) or gitlab (Code Quality report).")]
     = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
                                             help="Validate the paper as it was at this git revision.")] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes to the section files.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show the fixes as a diff; alone, writes nothing.")] = False,
@@ -194,19 +179,20 @@ def validate(
 
 @app.command()
 def assemble(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
-                                                help="Where to write the .docx.")] = None,
-    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
+    name: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH", callback=check_file_name,
+                                             help="Where to write the .docx (a file, not a folder).")] = None,
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
                                             help="Build the paper as it was at this tag or commit.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a tagged PDF (PDF/UA) with LibreOffice.")] = False,
     no_layout: Annotated[bool, typer.Option("--no-layout",
                          help="Skip the LibreOffice layout pass that puts page numbers in the contents.")] = False,
-    compare: Annotated[str | None, typer.Option("--compare", metavar="REV", callback=_revision,
+    compare: Annotated[str | None, typer.Option("--compare", metavar="REV", callback=check_revision,
                        help="Show every change since this tag or commit as Word tracked changes.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Build even when nothing has changed since the last build.")]
     = False,
 ) -> None:  # fmt: skip
     """Build the Word document from all sections."""
+    output = Path(name) if name is not None else None
     if compare is not None and rev is not None:
         err.print("coe-paper: --compare shows changes up to the current work tree; it cannot be used with --rev")
         raise typer.Exit(2)
@@ -265,12 +251,6 @@ def _to_pdf(path: Path) -> int:
 
 
 # -- status and contributors (git attribution; data from report.py) ------------------------------------------------
-
-
-def _check_table_format(fmt: str) -> str:
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter("choose text or json")
-    return fmt
 
 
 class _Steps:

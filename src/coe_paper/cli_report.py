@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .cli import _CONTROL_STRIP, _check_table_format, _report, _revision, _root, app, err, out
+from .cli import _CONTROL_STRIP, _report, _root, app, err, out
+from .cli_options import check_revision, check_table_format
 from .diagnostics import format_diagnostics, to_json
 
 if TYPE_CHECKING:
@@ -78,9 +79,9 @@ def _left_out(loaded: pipeline.Loaded) -> None:
 
 @app.command()
 def status(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
                                      help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
                                             help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
@@ -107,9 +108,9 @@ def status(
 
 @app.command()
 def contributors(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
                                      help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=_revision,
+    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
                                             help="Report on the paper as it was at this revision.")] = None,
 ) -> None:
     """Per organisation: sections led and contributed to, commits, and share of the current lines."""

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .cli import State, _check_format, _check_table_format, _report, _root, app, err, fail, out
+from .cli import State, _report, _root, app, err, fail, out
+from .cli_options import check_file_name, check_format, check_table_format
 from .diagnostics import count, format_diagnostics, has_errors, shown, summary
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def apply_review(
                                                      help="Map a Word author name to an organisation.")] = None,
     untracked: Annotated[bool, typer.Option("--untracked", help="Also apply edits made without Track Changes.")]
     = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
                                      help="text or json.")] = "text",
 ) -> None:
     """Write a reviewer's tracked changes into the section files, at the lines they came from."""
@@ -176,12 +177,12 @@ def import_draft(
     lead: Annotated[str | None, typer.Option("--lead", metavar="ORG", help="Lead organisation id.")] = None,
     contributors: Annotated[str | None, typer.Option("--contributors", metavar="ORG,...",
                                                      help="Contributing organisation ids.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
-                                                help="Default: sections/NN-ID.md.")] = None,
+    name: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH", callback=check_file_name,
+                                             help="Default: sections/NN-ID.md.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the section and its images as --author.")] = False,
     author: Annotated[str | None, typer.Option("--author", metavar="NAME=ORG",
                                                help="The member who wrote the draft.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_table_format,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
                                       help="text or json.")] = "text",
 ) -> None:  # fmt: skip
     """Turn a member's Word draft into a section file, then validate it."""
@@ -190,6 +191,7 @@ def import_draft(
 
     _given_file(draft, fmt)
     orgs = [c.strip() for c in contributors.split(",") if c.strip()] if contributors is not None else None
+    output = Path(name) if name is not None else None
     request = intake.Request(draft, section_id, title, lead, orgs, output, commit, author)
     try:
         result = intake.import_section(_root(fmt), request)
@@ -220,7 +222,7 @@ def import_draft(
 @app.command()
 def audit(
     document: Annotated[Path, typer.Argument(metavar="FILE.docx", help="Any Word document.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_format,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_format,
                                      help="text, json, github or gitlab.")]
     = "text",
 ) -> None:

@@ -1,0 +1,54 @@
+"""The checks of the command line's option values that typer does not make: formats, revisions, and `-o` naming
+the file a command writes. Each is a typer callback: a value it refuses is a usage error (exit 2)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from .diagnostics import FORMATS
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def check_table_format(fmt: str) -> str:
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("choose text or json")
+    return fmt
+
+
+def check_revision(value: str | None) -> str | None:
+    """A `--rev` or `--compare` given as nothing (a CI variable that is not set) is refused, not taken as none; one
+    that starts with '-' too: no revision does, and git would read it as an option (`--output=FILE` wrote a file)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("an empty revision: name a tag, branch or commit")
+    if value is not None and value.lstrip().startswith("-"):
+        raise typer.BadParameter(f"'{value}' is no revision (none starts with '-'): name a tag, branch or commit")
+    return value
+
+
+def check_file_name(ctx: typer.Context, value: str | None) -> str | None:
+    """The `-o` of a command that writes one file, as typed: a folder, or a name that ends in one ('out/', 'out/.',
+    '' for the current folder) is a usage error, before any work (typer's Path cut 'out/' to 'out', and a file of
+    that name was written)."""
+    if value is None:
+        return None
+    if value.replace(os.sep, "/").rsplit("/", 1)[-1] in ("", ".", "..") or _is_dir(Path(value)):
+        example = os.path.join(os.path.normpath(value), "NN-id.md" if ctx.info_name == "import" else "paper.docx")
+        raise typer.BadParameter(f"'{value}' names a folder: name the file to write, e.g. {example}")
+    return value
+
+
+def _is_dir(path: Path) -> bool:
+    """A folder itself (a link is left to the command, which says where it leads); a name too long, a loop of
+    links: the command says so when it writes there."""
+    try:
+        return not path.is_symlink() and path.is_dir()
+    except OSError:
+        return False
