@@ -896,3 +896,16 @@ def test_ctrl_c_while_the_resident_process_has_not_answered_ends_as_a_command_ru
                 caller.kill()
                 caller.wait()
     assert errors.read_text() == "coe-paper: interrupted\n"
+
+
+@pytest.mark.parametrize("args", [["status", "--format", "yaml"], ["validate", "--rev", ""],
+                                  ["assemble", "-o", "out/"]])
+def test_a_usage_error_names_the_command_as_the_caller_ran_it(served: Path, args: list[str]) -> None:
+    """`python -m coe_paper` run alone says "Usage: python -m coe_paper ..." (the command a user can type again);
+    the resident process's child said "coe-paper", a command that may not be on the PATH."""
+    as_module = "import runpy; runpy.run_module('coe_paper', run_name='__main__', alter_sys=True)"
+    warm = coe(served, *args, code="import sys; sys.modules['typer'] = None; " + as_module)
+    alone = coe(served, *args, code=as_module, COE_PAPER_RESIDENT="0")
+    assert warm.returncode == alone.returncode == 2
+    assert f"Usage: python -m coe_paper {args[0]} [OPTIONS]" in alone.stderr
+    assert warm.stderr == alone.stderr and warm.stdout == alone.stdout == ""

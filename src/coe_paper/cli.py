@@ -283,9 +283,11 @@ def run() -> None:
     _exit(outcome())
 
 
-def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = None) -> int | str | None:
+def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = None,
+            program: str | None = None) -> int | str | None:  # fmt: skip
     """Run a command (`args`, else `sys.argv`) through `command` (the click command typer builds from `app`, built
-    now when not given) and return its exit code, as Python's exit would take it."""
+    now when not given) and return its exit code, as Python's exit would take it; usage lines name the command
+    `program` (default: as click works it out from how Python was started)."""
     gc.set_threshold(*GC_THRESHOLDS)
     for name in ("stdout", "stderr"):  # closed when the process started (`>&-`): Python has None there
         if getattr(sys, name) is None:
@@ -294,7 +296,7 @@ def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = 
     if not codecs.lookup(encoding).name.startswith("utf") and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors=_U_ESCAPE)  # a code page that cannot hold 'ń' or 'é': '\u0144', not a traceback
     try:
-        (command or _command_for(sys.argv[1:] if args is None else args))(args=args)
+        (command or _command_for(sys.argv[1:] if args is None else args))(args=args, prog_name=program)
     except SystemExit as exc:
         if exc.code == 130:  # typer turns Ctrl-C into a silent exit 130: say why nothing happened
             err.print("coe-paper: interrupted", markup=False)

@@ -35,7 +35,7 @@ FORWARDED = frozenset({"assemble", "validate", "status"})
 #: thresholds scan over and over (about 5% of a warm `validate` of 300 sections, and 10 ms of a small paper's warm
 #: build, most of it during the imports).
 GC_THRESHOLDS = (100_000, 50, 50)
-PROTOCOL = b"coe-paper resident 2"
+PROTOCOL = b"coe-paper resident 3"
 GO = b"go\n"  # the caller waits for the command: the child may take its streams
 #: What Python reads as it starts (the resident process started with its own): a run whose values differ is run here.
 STARTUP = ("PYTHON", "LANG", "LC_")
@@ -265,14 +265,26 @@ def _line(connection: socket.socket) -> bytes:
 
 
 def encode_request(argv: list[str]) -> bytes:
-    """This process's arguments, working directory, umask and environment, with what the resident process must
-    share with it (`identity`): NUL-separated fields, as none of them can hold a NUL. Text is encoded as Python
-    decoded it (bytes that are not UTF-8, in the environment or a path, as they were)."""
+    """This process's name as its usage lines give it (`program_name`) and arguments, working directory, umask and
+    environment, with what the resident process must share with it (`identity`): NUL-separated fields, as none of
+    them can hold a NUL. Text is encoded as Python decoded it (bytes that are not UTF-8, in the environment or a
+    path, as they were)."""
     umask = os.umask(0o022)
     os.umask(umask)
     fields = [PROTOCOL, identity().encode("utf-8", "surrogateescape"), os.fsencode(os.getcwd()), b"%d" % umask,
-              b"%d" % len(argv), *map(os.fsencode, argv), *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
+              b"%d" % (len(argv) + 1), os.fsencode(program_name()), *map(os.fsencode, argv),
+              *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
     return b"\0".join(fields)
+
+
+def program_name() -> str:
+    """The command as its usage lines name it, worked out as click does: `python -m coe_paper` when run as a module,
+    else the script's name (`coe-paper`)."""
+    package = getattr(sys.modules.get("__main__"), "__package__", None)
+    if package:
+        name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+        return f"python -m {package if name == '__main__' else package + '.' + name}"
+    return os.path.basename(sys.argv[0])
 
 
 def identity(fresh: bool = False) -> str:

@@ -286,7 +286,7 @@ def _refusal(request: list[bytes] | None, own: str) -> str | None:
         return "not this protocol"
     if request[1].decode("utf-8", "surrogateescape") != own:
         return "other code"
-    if not (request[3].isdigit() and request[4].isdigit()) or len(request) < 5 + int(request[4]):
+    if not (request[3].isdigit() and request[4].isdigit()) or not 0 < int(request[4]) <= len(request) - 5:
         return "not this protocol"
     if threading.active_count() != 1:
         return "a thread is running"
@@ -305,7 +305,7 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
             signal.signal(ending, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         cwd, umask, count = request[2], int(request[3]), int(request[4])
-        argv = [os.fsdecode(arg) for arg in request[5 : 5 + count]]
+        program, *argv = (os.fsdecode(arg) for arg in request[5 : 5 + count])
         environment = dict(entry.partition(b"=")[::2] for entry in request[5 + count :] if entry[:1] not in (b"", b"="))
         os.environb.clear()
         os.environb.update(environment)
@@ -319,12 +319,12 @@ def _child(connection: socket.socket, listener: socket.socket, fds: list[int], r
             os.dup2(fd, number)
         for fd in fds:
             os.close(fd)
-        sys.argv = ["coe-paper", *argv]
+        sys.argv = [program, *argv]
         if isinstance(sys.stdout, io.TextIOWrapper):  # as Python sets it up for a terminal
             sys.stdout.reconfigure(line_buffering=sys.stdout.isatty())
         from . import cli
 
-        code = cli.finish(cli.outcome(argv, command))
+        code = cli.finish(cli.outcome(argv, command, program))
     except BaseException:  # the caller's stderr says what went wrong; the code says it failed
         with contextlib.suppress(Exception):
             traceback.print_exc()
