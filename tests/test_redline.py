@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import zipfile
 from datetime import datetime, timezone
@@ -332,6 +333,23 @@ def test_an_empty_revision_is_a_usage_error(make_project: MakeProject) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert "revision" in result.stderr and "Traceback" not in result.output
     assert not list(root.glob("build/*.docx"))
+
+
+def test_one_change_is_counted_in_the_singular(make_project: MakeProject, tmp_path: Path) -> None:
+    """A commit that changes no section changes little more than the version on the cover: one deletion, which the
+    summary said as "1 deletions"."""
+    root = repository(make_project, {INTRO: section_text("intro", INTRO_BODY)})
+    (root / "notes.txt").write_text("Minutes of the second meeting.\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Minutes")  # by Rome on v1's date: only the version differs
+    target = tmp_path / "changes.docx"
+    result = CliRunner().invoke(cli.app, ["-C", str(root), "assemble", "--compare", "v1", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    said = re.search(r": (\d+) (insertions?) and (\d+) (deletions?) since v1, as tracked changes", result.stdout)
+    assert said is not None, result.stdout
+    assert said[3] == "1"  # the version's old text, replaced
+    for number, noun in ((said[1], said[2]), (said[3], said[4])):
+        assert noun.endswith("s") == (number != "1"), said[0]
 
 
 def test_default_output_name_and_no_changes(make_project: MakeProject) -> None:

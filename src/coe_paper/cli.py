@@ -224,8 +224,8 @@ def assemble(
                     f"version {version})")  # fmt: skip
     if compare:
         changes = result.revisions
-        summary_line += (f": {changes.get('ins', 0)} insertions and {changes.get('del', 0)} deletions since "
-                         f"{compare}, as tracked changes")  # fmt: skip
+        summary_line += (f": {count(changes.get('ins', 0), 'insertion')} and {count(changes.get('del', 0), 'deletion')}"
+                         f" since {compare}, as tracked changes")  # fmt: skip
     out.print(summary_line, markup=False)
     if result.layout is not None and result.layout.note:
         err.print(f"coe-paper: note: {result.layout.note}", markup=False)
