@@ -84,3 +84,16 @@ def test_no_project_is_a_github_annotation(tmp_path: Path) -> None:
     result = cli("--project", str(tmp_path), "validate", "--format", "github")
     assert result.exit_code == 2
     assert result.stdout.startswith("::error title=COE003::no paper/paper.yaml found in ")
+
+
+@pytest.mark.parametrize("command", [["status", "--format", "json"], ["validate"], ["assemble", "--no-layout"]])
+def test_a_project_folder_that_does_not_exist_is_a_usage_error(make_project: MakeProject, command: list[str]) -> None:
+    """`--project` misspelt inside a project (`sectionz`) reported on the project above it, and one nowhere said
+    that no paper.yaml was found above it: both now say the folder does not exist, and nothing is built."""
+    root = make_project(git=True)
+    result = cli("--project", str(root / "sectionz"), *command)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"'{root / 'sectionz'}': no such folder" in result.stderr
+    assert not (root / "build").exists()
+    found = cli("--project", str(root / "sections"), *command)  # a folder of the project finds it, as before
+    assert found.exit_code == 0, found.output

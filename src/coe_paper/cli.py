@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
-from .cli_options import check_file_name, check_format, check_revision
+from .cli_options import check_file_name, check_format, check_project, check_revision
 from .diagnostics import FORMATS, Diagnostic, count, error, format_diagnostics, has_errors, summary
 from .resident import GC_THRESHOLDS
 
@@ -124,7 +124,8 @@ def _package_version() -> str:
 @app.callback()
 def main(
     project: Annotated[
-        Path | None, typer.Option("--project", "-C", metavar="DIR", help="Project folder (default: found from here).")
+        Path | None, typer.Option("--project", "-C", metavar="DIR", callback=check_project,
+                                  help="Project folder (default: found from here).")
     ] = None,
     show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                help="Print the version and exit.")] = False,

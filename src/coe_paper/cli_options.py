@@ -33,6 +33,14 @@ def check_revision(value: str | None) -> str | None:
     return value
 
 
+def check_project(value: Path | None) -> Path | None:
+    """`--project` must name something that exists: the project was looked for above a folder that does not
+    (`--project ../paperr` found the project of the folder above instead, or said no paper.yaml was found)."""
+    if value is not None and not os.path.lexists(value):
+        raise typer.BadParameter(f"'{value}': no such folder")
+    return value
+
+
 def check_file_name(ctx: typer.Context, value: str | None) -> str | None:
     """The `-o` of a command that writes one file, as typed: a folder, or a name that ends in one ('out/', 'out/.',
     '' for the current folder) is a usage error, before any work (typer's Path cut 'out/' to 'out', and a file of
