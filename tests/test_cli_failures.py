@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from coe_paper.cli import app
-from conftest import MakeProject
+from conftest import INTRO_BODY, MakeProject, section_text
 
 DIAGNOSTIC_KEYS = {"code", "severity", "path", "line", "column", "message", "hint"}
 
@@ -97,3 +97,23 @@ def test_a_project_folder_that_does_not_exist_is_a_usage_error(make_project: Mak
     assert not (root / "build").exists()
     found = cli("--project", str(root / "sections"), *command)  # a folder of the project finds it, as before
     assert found.exit_code == 0, found.output
+
+
+@pytest.mark.parametrize(("options", "said"), [(["--diff", "--format", "json"], "--diff prints a diff"),
+                                               (["--fix", "--diff", "--format", "gitlab"], "--diff prints a diff"),
+                                               (["--statistics", "--format", "gitlab"], "--statistics prints counts"),
+                                               (["--statistics", "--format", "github"], "--statistics prints counts")])
+def test_output_that_is_no_report_is_not_mixed_into_one(make_project: MakeProject, options: list[str],
+                                                        said: str) -> None:  # fmt: skip
+    """`validate --diff --format json` printed the diff and then the JSON on stdout, and `--statistics --format
+    gitlab` a table of counts (or nothing) where GitLab reads its Code Quality report: neither could be read. Both
+    are usage errors now, and nothing is fixed."""
+    root = make_project({"sections/01-intro.md": section_text("intro", INTRO_BODY + "\nThe E.U. budget helps.\n")},
+                        git=True)  # fmt: skip
+    before = (root / "sections/01-intro.md").read_bytes()
+    result = cli("--project", str(root), "validate", *options)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"coe-paper: {said}, not a report in --format {options[-1]}" in result.stderr
+    assert (root / "sections/01-intro.md").read_bytes() == before
+    counted = json.loads(cli("--project", str(root), "validate", "--statistics", "--format", "json").stdout)
+    assert [row["code"] for row in counted] == ["COE741"]

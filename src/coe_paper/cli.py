@@ -152,6 +152,10 @@ def validate(
     from .rules.summary import statistics as count_findings
 
 
+    if fmt != "text" and (diff or (statistics and fmt != "json")):  # either would be printed into the report
+        err.print(f"coe-paper: {'--diff prints a diff' if diff else '--statistics prints counts'}, not a report in "
+                  f"--format {fmt}: run it without --format" + ("" if diff else " or with --format json"))
+        raise typer.Exit(2)
     root = _root(fmt)
     if (fix or diff) and rev is not None:
         err.print("coe-paper: --fix and --diff change the work tree; they cannot be used with --rev")
