@@ -172,7 +172,8 @@ def test_an_unknown_revision_is_an_error_not_a_traceback(make_project: MakeProje
     root = make_project(git=True)
     result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--rev", "v9.9", "-o", str(tmp_path / "x")])
     assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
-    assert re.search(r"error COE003 unknown revision 'v9\.9'", result.stderr)
+    assert re.search(r"error COE003 unknown revision 'v9\.9': the repository has no tag, branch or commit of that "
+                     r"name \('git tag' lists the tags", result.stderr)  # what to do next, for one who is no programmer
     assert not (tmp_path / "x").exists()
 
 

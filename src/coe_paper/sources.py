@@ -289,7 +289,8 @@ class GitRevision:
         if self._git("rev-list", "-n", "1", "--all") == b"":
             return (f"unknown revision '{rev}': the repository has no commits yet; commit the paper first "
                     "(git add -A, then git commit)")  # fmt: skip
-        return f"unknown revision '{rev}'"
+        return (f"unknown revision '{rev}': the repository has no tag, branch or commit of that name ('git tag' lists "
+                "the tags, 'git log --oneline' the commits)")  # fmt: skip
 
     def _cat_batch(self, shas: list[str]) -> dict[str, bytes]:
         found = gitrun.output(self.root, "cat-file", "--batch", stdin="\n".join(shas).encode())
