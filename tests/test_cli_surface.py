@@ -16,8 +16,8 @@ from coe_paper.cli import app
 from coe_paper.diagnostics import error, format_diagnostics
 from conftest import REPO_ROOT, MakeProject
 
-COMMANDS = ["validate", "assemble", "status", "contributors", "comments", "apply", "import", "init", "schema",
-            "preview", "serve"]  # fmt: skip
+COMMANDS = ["validate", "assemble", "status", "contributors", "comments", "apply", "import", "audit", "init",
+            "schema", "preview", "serve"]  # fmt: skip
 
 
 def test_version() -> None:
@@ -43,6 +43,16 @@ def test_help_shows_no_type_placeholder_for_flags(command: str | None) -> None:
     options = [line for line in result.stdout.splitlines() if line.lstrip().startswith("-")]
     assert not [line for line in options if "<" in line.split("  ")[1]], options  # `--rev REV`, not `--rev <str>`
     assert "[[" not in result.stdout  # `[DIR]`, not `[[DIR]]`
+
+
+def test_help_lists_every_command_with_its_whole_summary() -> None:
+    """`coe-paper --help` cut most commands' summaries short at 80 columns ("Check every section, the outline, the
+    contributors and..."): each now fits, so a new user reads what every command does."""
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0
+    listed = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed if line.strip()] == COMMANDS
+    assert [line for line in listed if line.rstrip().endswith("...") or len(line) > 80] == []
 
 
 def test_gitlab_format_is_a_code_quality_report(make_project: MakeProject) -> None:

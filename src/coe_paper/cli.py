@@ -133,7 +133,7 @@ def main(
     State.project = project
 
 
-@app.command()
+@app.command(short_help="Check the sections, outline, contributors and style.")
 def validate(
     fmt: Annotated[str, typer.Option("--format", "-f", callback=check_format, metavar="FORMAT",
                                      help="text, json, github (annotations) or gitlab (Code Quality report).")]

@@ -16,7 +16,7 @@ from .diagnostics import count, format_diagnostics, summary
 # -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
 
 
-@app.command()
+@app.command(short_help="Create a new paper project.")
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIR", show_default=False,
                          help="Where to create the paper project (default: this folder).")] = Path("."),
@@ -70,7 +70,7 @@ def _project() -> Path | None:
         return None
 
 
-@app.command()
+@app.command(short_help="Write JSON Schemas for the paper's YAML files.")
 def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
                                                 help="Where to write the schemas (default: schemas/).")] = None,
@@ -94,7 +94,7 @@ def schema(
         out.print(f"wrote {path}", markup=False)
 
 
-@app.command()
+@app.command(short_help="Build the paper as a static site with a status board.")
 def preview(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
                                                 help="Where to write the site (default: build/site).")] = None,
@@ -119,7 +119,7 @@ def _address(value: str) -> str:
     return value
 
 
-@app.command()
+@app.command(short_help="Preview the paper in a browser, rebuilt on every change.")
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", metavar="N", min=0, max=65535, help="Port to listen on.")]
     = 8000,

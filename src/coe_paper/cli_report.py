@@ -77,7 +77,7 @@ def _left_out(loaded: pipeline.Loaded) -> None:
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Per section: status, lead, words, last change, issues.")
 def status(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
                                      help="text or json.")] = "text",
@@ -106,7 +106,7 @@ def status(
     _left_out(loaded)
 
 
-@app.command()
+@app.command(short_help="Per organisation: sections, commits, share of the lines.")
 def contributors(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
                                      help="text or json.")] = "text",

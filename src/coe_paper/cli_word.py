@@ -35,7 +35,7 @@ def _check_review_format(fmt: str) -> str:
     return fmt
 
 
-@app.command()
+@app.command(short_help="List a reviewed .docx's comments and tracked changes.")
 def comments(
     reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewer's .docx file.")],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_review_format,
@@ -87,7 +87,7 @@ def _author_map(values: list[str], orgs: list[Contributor]) -> dict[str, str]:
     return mapping
 
 
-@app.command("apply")
+@app.command("apply", short_help="Write a reviewed .docx's tracked changes into the sections.")
 def apply_review(
     reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewed copy of an assembled .docx.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes as a diff; write nothing.")] = False,
@@ -168,7 +168,7 @@ def apply_review(
 # -- import (a member's Word draft -> a section file; see importer.py and intake.py) ----------------------------------
 
 
-@app.command("import")
+@app.command("import", short_help="Turn a member's Word draft into a section file.")
 def import_draft(
     draft: Annotated[Path, typer.Argument(metavar="DRAFT.docx", help="A member's Word draft.")],
     section_id: Annotated[str, typer.Option("--id", metavar="ID", help="The section's id (its place in the outline).")],
@@ -219,7 +219,7 @@ def import_draft(
     raise typer.Exit(1 if has_errors(result.diagnostics) else 0)
 
 
-@app.command()
+@app.command(short_help="Accessibility checks for any Word document.")
 def audit(
     document: Annotated[Path, typer.Argument(metavar="FILE.docx", help="Any Word document.")],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_format,
