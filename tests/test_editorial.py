@@ -788,3 +788,6 @@ def test_statistics(make_project: MakeProject) -> None:
     assert out.splitlines() == [f"    2  COE701  warning  [*]  {summary}"]
     _, out, _ = cli("--project", str(root), "validate", "--statistics", "--format", "json")
     assert '"count": 2' in out and '"fixable": 2' in out
+    clean = make_project(prose("The chair met the members of the Partnership today."), git=True)
+    assert cli("--project", str(clean), "validate", "--statistics")[:2] == (0, "")  # no rows: not an empty line
+    assert cli("--project", str(clean), "validate", "--statistics", "--format", "json")[1] == "[]\n"

@@ -173,7 +173,8 @@ def validate(
         loaded = pipeline.check(root, rev)  # what is left
     diagnostics = [*loaded.diagnostics, *unwritten]
     if statistics:
-        print(format_statistics(count_findings(diagnostics), "json" if fmt == "json" else "text"))
+        table = format_statistics(count_findings(diagnostics), "json" if fmt == "json" else "text")
+        print(table, end="\n" if table else "")  # nothing found: no rows, not an empty line
     else:
         _report(diagnostics, fmt, root)
     fixable = sum(d.fix is not None for d in diagnostics)
