@@ -660,3 +660,55 @@ def test_terminal_control_sequences_in_an_author_s_name_are_shown_not_run(tmp_pa
     result = CliRunner().invoke(app, ["--project", str(repo.root), "validate"])
     assert "COE203" in result.stderr and "\x1b" not in result.stderr
     assert "Eve\\x1b[2J\\x1b]0;owned\\x07 Smith <eve@nowhere.example>" in result.stderr
+
+
+LENA = {"GIT_AUTHOR_NAME": "Lena", "GIT_AUTHOR_EMAIL": "lena@leipzig.example.de"}
+
+
+def test_a_section_deleted_and_restored_keeps_its_writers(tmp_path: Path) -> None:
+    """DG REGIO deletes the introduction by mistake and restores it with `git revert`: blame gave every line to the
+    restoring commit, and DG REGIO the whole section's share. The lines go to those who wrote them before the
+    deletion (Rome, ANCT), a line changed after the restore to its writer (Leipzig); every commit still counts."""
+    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
+                             INTRO: section("intro", "Introduction", "rome", INTRO_BODY),
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    draft = repo.commit(ROME, 1, "Draft")
+    body = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:]]
+    repo.write(INTRO, section("intro", "Introduction", "rome", body))
+    widen = repo.commit(ANNE, 2, "Widen the introduction")
+    repo.git("rm", "-q", INTRO)
+    removal = repo.commit(REGGIE, 3, "Remove the introduction")
+    date = {"GIT_AUTHOR_DATE": "2024-02-04T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-02-04T10:00:00+00:00"}
+    repo.git("revert", "--no-edit", removal, env={**REGGIE, **date})
+    restore = repo.git("rev-parse", "HEAD")
+    repo.write(INTRO, section("intro", "Introduction", "rome", [*body[:3], "Everyone counts in every town."]))
+    edit = repo.commit(LENA, 5, "Towns too")
+    _, history = attribute(repo.root)
+    intro = history.sections[INTRO]
+    assert (intro.lines, intro.lines_by_org) == (12, {"anct": 1, "leipzig": 1, "rome": 10})
+    assert [c.commit for c in intro.changes] == [edit, restore, removal, widen, draft]
+    assert intro.commits_by_org == {"anct": 1, "dg-regio": 2, "leipzig": 1, "rome": 1}
+    _, cached = attribute(repo.root, use_cache=True)
+    _, cached = attribute(repo.root, use_cache=True)  # the second from the blame cache
+    assert cached.sections[INTRO].lines_by_org == {"anct": 1, "leipzig": 1, "rome": 10}
+
+
+def test_a_new_file_where_a_section_was_deleted_is_a_new_section(tmp_path: Path) -> None:
+    """A section deleted, and later another text written at its path, is the new writer's: nothing is taken from
+    the deleted file's history."""
+    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
+                             INTRO: section("intro", "Introduction", "rome", INTRO_BODY),
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    repo.commit(ROME, 1, "Draft")
+    repo.git("rm", "-q", INTRO)
+    repo.commit(REGGIE, 2, "Remove the introduction")
+    repo.write(INTRO, section("intro", "Introduction", "leipzig", ["## A new start", "Written again from scratch."]))
+    rewrite = repo.commit(LENA, 3, "A new introduction")
+    _, history = attribute(repo.root)
+    intro = history.sections[INTRO]
+    assert (intro.lines, intro.lines_by_org) == (10, {"leipzig": 10})
+    assert [c.commit for c in intro.changes] == [rewrite]

@@ -13,7 +13,8 @@ Rules (README, "Attribution"):
 - A line counts for the organisation of the author of the commit that last changed it (blame); co-authors get no
   line share, since a line has one author in git. A change to a line's whitespace alone (a reformatting commit)
   does not take it over, nor does moving lines within a file or to another file changed in the same commit (a
-  paragraph moved from one section to another): blame looks past both (`BLAME_OPTIONS`).
+  paragraph moved from one section to another): blame looks past both (`BLAME_OPTIONS`). Nor does restoring a
+  deleted section file as it was (restored.py).
 - Merge commits are not counted as commits; the commits they bring in are. Lines a merge itself wrote (conflict
   resolutions) are blamed on the merge's author.
 - Identities are mapped to organisations by `identities.IdentityMap` (.mailmap, then e-mails, then domains).
@@ -37,6 +38,8 @@ from .gitlog import repository_problem
 from .historygit import Git, log_and_blobs, repository, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
+from .restored import Restart, restored
+from .restored import blame as blame_restored
 
 __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "history_of", "parse_mailmap",
            "parse_person"]  # fmt: skip
@@ -150,7 +153,10 @@ def history_of(
     read = settings(git, Path(found.top), config)
     raw, blobs = log_and_blobs(git, root, commit, read, use_cache, keep_others=rev is not None)
     paths = [s.path for s in project.sections if s.path in blobs]
-    changes, authors = _log(raw, identities, set(paths))
+    changes, authors, restarts = _log(raw, identities, set(paths))
+    back = restored(git, restarts)  # section files deleted and restored: their history runs on (restored.py)
+    if back:
+        changes, authors, _ = _log(raw, identities, set(paths), {(r.path, r.added) for r in back.values()})
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
     cache_dir = root / git_dir / CACHE_DIR
     cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
@@ -158,7 +164,8 @@ def history_of(
     # edited .mailmap, or another setting or file they name, blames again
     blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
     mapped = hashlib.sha256(blamed_by).hexdigest()[:16]
-    keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}" for path in paths}
+    keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}"
+                  + (f"\0restored {back[path].added}" if path in back else "") for path in paths}  # fmt: skip
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
@@ -166,7 +173,11 @@ def history_of(
     env = _commit_graph(git, root / git_dir, cache_dir, commit) if use_cache and len(todo) >= GRAPH_MIN_FILES else None
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=workers or max(2, os.cpu_count() or 2)) as pool:
-        for path, blamed in zip(todo, pool.map(lambda p: _blame(git, commit, p, env), todo), strict=True):
+        def run(p: str) -> Blamed | None:
+            return blame_restored(git, commit, p, back[p], BLAME_OPTIONS, env) if p in back else \
+                _blame(git, commit, p, env)  # fmt: skip
+
+        for path, blamed in zip(todo, pool.map(run, todo), strict=True):
             if blamed is not None:
                 cache.put(keys[path], blamed)
             else:
@@ -190,10 +201,11 @@ def _last(section: SectionHistory, commit: str) -> str:
 
 
 def _log(
-    raw: bytes | None, identities: IdentityMap, current: set[str]
-) -> tuple[dict[str, list[Change]], dict[str, Identity]]:
-    """One `git log` pass (its output, `raw`): the changes to each current section file (following renames) and
-    every author seen.
+    raw: bytes | None, identities: IdentityMap, current: set[str], through: set[tuple[str, str]] | None = None
+) -> tuple[dict[str, list[Change]], dict[str, Identity], dict[str, Restart]]:
+    """One `git log` pass (its output, `raw`): the changes to each current section file (following renames), every
+    author seen, and the files whose history starts with an addition just after a deletion at the same path
+    (restored.py); the additions `through` lists (path, commit) do not start a file's history, which runs on.
 
     The log lists a commit before its parents, but a branch merged after a rename can come before the rename while
     it changed the file under its old name: such changes to a path no current file has had yet are kept aside, and
@@ -202,6 +214,8 @@ def _log(
     found: dict[str, list[tuple[int, Change]]] = {}
     aside: dict[str, list[tuple[int, Change]]] = {}  # by a path no current file had yet, in the log's order
     authors: dict[str, Identity] = {}
+    started: dict[str, tuple[str, str]] = {}  # path -> (current path, commit) of the latest addition seen there
+    restarts: dict[str, Restart] = {}
     change: Change | None = None
     tokens = (raw or b"").decode("utf-8", "surrogateescape").split("\0")
     index = 0
@@ -222,6 +236,10 @@ def _log(
             old = new = tokens[index]
             index += 1
         target = alias.get(new)
+        if new in started and started[new][1] != change.commit:  # the next older change at an added file's path
+            if status == "D":
+                restarts.setdefault(started[new][0], Restart(new, started[new][1], change.commit))
+            del started[new]
         if target is None:
             if status in "AC":  # a file starts here: what was kept aside at this path was its history
                 aside.pop(new, None)
@@ -229,14 +247,16 @@ def _log(
                 aside.setdefault(new, []).append((len(authors), change))
             continue
         found.setdefault(target, []).append((len(authors), change))
-        if status in "AC":  # the file starts here; older history at this path is another file's
-            del alias[new]
+        if status == "A":
+            started[new] = (target, change.commit)
+        if status in "AC" and (new, change.commit) not in (through or ()):
+            del alias[new]  # the file starts here; older history at this path is another file's
         elif status == "R":
             del alias[new]
             alias[old] = target
             found[target] += aside.pop(old, [])
     changes = {path: [c for _, c in sorted(entries, key=lambda entry: entry[0])] for path, entries in found.items()}
-    return changes, authors
+    return changes, authors, restarts
 
 
 def _change(header: str, identities: IdentityMap) -> Change:

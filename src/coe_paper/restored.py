@@ -1,0 +1,93 @@
+"""Section files deleted and later restored (a `git revert` of the deletion, or the file checked out again from
+before it): git blame starts such a file at the commit that restored it, and credited every line to whoever
+restored it, as if they had written the section.
+
+A file whose history, read back from HEAD, starts with an addition that follows a deletion at the same path is a
+candidate; it is restored when the added file is the very file deleted (the same blob). Its history then runs on
+through the deletion to the older commits (attribution.py's log pass, told which additions to pass through), and
+the lines blame gives to the restoring commit are blamed again as they were just before the deletion. One
+deletion and restore a file: an older one inside that history is left as blame sees it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .historygit import Git
+
+Blamed = dict[str, tuple[int, str, str]]  # attribution.Blamed: lines, author's name and e-mail, by commit
+
+
+@dataclass(frozen=True)
+class Restart:
+    """A current section file that was added at `path` by `added` after `deleted` had removed a file there."""
+
+    path: str  # the file's path when it was added (its current path may differ after a rename)
+    added: str
+    deleted: str
+
+
+def restored(git: Git, restarts: dict[str, Restart]) -> dict[str, Restart]:
+    """The restarts (by current path) whose addition brought back the very file deleted: one `git rev-parse` for
+    all of them."""
+    items = sorted(restarts.items())
+    if not items:
+        return {}
+    names = [name for _, r in items for name in (f"{r.added}:{r.path}", f"{r.deleted}^:{r.path}")]
+    blobs = (git.run("rev-parse", *names) or b"").decode("ascii", "replace").split()  # each name a commit's id first
+    if len(blobs) != len(names):  # a name git could not resolve (a deletion in a root commit): none is taken
+        return {}
+    return {path: restart for index, (path, restart) in enumerate(items)
+            if blobs[2 * index] == blobs[2 * index + 1]}  # fmt: skip
+
+
+@dataclass
+class _Lines:
+    """One `git blame --incremental` read line by line: the commit of each line, and each commit's author."""
+
+    by_line: dict[int, str]  # final line -> commit
+    origin: dict[int, tuple[str, int]]  # final line -> (file the line came from, its line there)
+    people: dict[str, tuple[str, str]]
+
+
+def _lines(raw: bytes) -> _Lines:
+    found = _Lines({}, {}, {})
+    entries: list[tuple[str, int, int, int]] = []
+    sha = ""
+    for line in raw.decode("utf-8", "replace").splitlines():
+        head, _, value = line.partition(" ")
+        if len(head) in (40, 64) and all(c in "0123456789abcdef" for c in head):  # SHA-1 or SHA-256
+            sha = head
+            orig, final, count = (int(n) for n in value.split()[:3])
+            entries.append((sha, orig, final, count))
+        elif head == "author":
+            found.people[sha] = (value, found.people.get(sha, ("", ""))[1])
+        elif head == "author-mail":
+            found.people[sha] = (found.people.get(sha, ("", ""))[0], value.strip("<>"))
+        elif head == "filename" and entries:
+            sha, orig, final, count = entries.pop()
+            for offset in range(count):
+                found.by_line[final + offset] = sha
+                found.origin[final + offset] = (value, orig + offset)
+    return found
+
+
+def blame(git: Git, commit: str, current: str, restart: Restart, options: tuple[str, ...],
+          env: dict[str, str] | None = None) -> Blamed | None:  # fmt: skip
+    """Lines per commit for a restored file: as blame gives them at `commit`, except those of the restoring commit,
+    which count for the commits that wrote them before the deletion."""
+    now = git.run("blame", "--incremental", *options, commit, "--", current, env=env)
+    before = git.run("blame", "--incremental", *options, f"{restart.deleted}^", "--", restart.path, env=env)
+    if now is None or before is None:
+        return None
+    lines, old = _lines(now), _lines(before)
+    counts: Counter[str] = Counter()
+    people = dict(lines.people)
+    for final, sha in lines.by_line.items():
+        source, line = lines.origin[final]
+        if sha == restart.added and source == restart.path and line in old.by_line:
+            sha = old.by_line[line]  # the restored file is the deleted one: its lines are where they were
+            people.setdefault(sha, old.people.get(sha, ("", "")))
+        counts[sha] += 1
+    return {sha: (n, *people.get(sha, ("", ""))) for sha, n in sorted(counts.items())}
