@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coe_paper import fragments, ooxml_parts, parts_text, pipeline, project
+from coe_paper import fragments, fragments_stored, ooxml_parts, parts_text, pipeline, project
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.store import CACHE_DIR
 from conftest import MakeProject, section_text
@@ -38,8 +38,8 @@ def cold_and_warm(root: Path, name: str) -> tuple[bytes, bytes]:
 @given(st.text(alphabet="%sdx\n", max_size=12), st.integers(min_value=0, max_value=4))
 def test_the_quick_template_check_agrees_with_the_general_one(text: str, sites: int) -> None:
     plain = text.replace("%%", "")
-    assert fragments._is_template(text, sites) == (plain.count("%") == plain.count("%s") == sites)
-    if fragments._is_template(text, sites):  # `%` formatting then takes exactly `sites` values
+    assert fragments_stored._is_template(text, sites) == (plain.count("%") == plain.count("%s") == sites)
+    if fragments_stored._is_template(text, sites):  # `%` formatting then takes exactly `sites` values
         assert isinstance(text % tuple(["v"] * sites), str)
 
 

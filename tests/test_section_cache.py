@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from coe_paper import fragments, parallel, pipeline
+from coe_paper import fragments, fragments_stored, parallel, pipeline
 from coe_paper import project as project_module
 from coe_paper import store as store_module
 from coe_paper.docx_writer import DocxBuilder
@@ -335,10 +335,10 @@ def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:
     template = (REPO_ROOT / "paper" / "template.docx").read_bytes()
     doc = DocxBuilder(template, WorkTree(tmp_path))
     tokens = parse("## A heading\n\n- one [link](https://example.org)[^1]\n- two\n\n[^1]: A note.\n")
-    stored = fragments.encode(fragments.record(doc, lambda sink: Renderer(sink).render(tokens)))
-    assert fragments.decode(stored) is not None
+    stored = fragments_stored.encode(fragments.record(doc, lambda sink: Renderer(sink).render(tokens)))
+    assert fragments_stored.decode(stored) is not None
     for key, value in (("footnotes", 0), ("lists", []), ("links", []), ("bookmarks", 0)):
-        assert fragments.decode({**stored, key: value}) is None, key
+        assert fragments_stored.decode({**stored, key: value}) is None, key
     text, kinds, values = stored["body"]
     assert kinds and "%s" in text
     for forged in ([text + "%d", kinds, values],  # a directive that is not a site
@@ -347,14 +347,14 @@ def test_decode_refuses_ids_a_fragment_does_not_declare(tmp_path: Path) -> None:
                    [text, kinds.replace("b", "x", 1), values],  # a kind that is none
                    [text, kinds, {**values, "b": [1.5] * len(values["b"])}],  # not ids
                    [text, kinds, {**values, "r": ["coeLink9"] * len(values["r"])}]):  # a link it does not declare
-        assert fragments.decode({**stored, "body": forged}) is None, forged
-    fragment = fragments.decode(stored)
+        assert fragments_stored.decode({**stored, "body": forged}) is None, forged
+    fragment = fragments_stored.decode(stored)
     assert fragment is not None
-    data = fragments.to_bytes(fragment)
-    assert fragments.from_bytes(data) == fragment
+    data = fragments_stored.to_bytes(fragment)
+    assert fragments_stored.from_bytes(data) == fragment
     longer, shorter, not_utf8 = data + b"x", data[:-1], data.replace(b"\n", b"\n\xff", 1)
     for damaged in (longer, shorter, not_utf8, data.replace(b'"body":[', b'"body":[9', 1)):  # ... a length
-        assert fragments.from_bytes(damaged) is None, damaged[:60]
+        assert fragments_stored.from_bytes(damaged) is None, damaged[:60]
 
 
 def test_a_heading_whose_anchor_is_taken_gets_a_toc_bookmark(make_project: MakeProject) -> None:

@@ -5,7 +5,8 @@ footnotes, lists and links from 1 within the fragment and writes down what the d
 lists' definitions, the links' addresses, the anchors claimed, the headings for the contents). `place` then puts a
 fragment into the document: it asks the document for those, and renumbers the fragment's ids into the document's.
 Every build goes through `place`, whether the fragment was rendered just now or read from the section cache, so a
-build that reuses fragments gives the same bytes as one that renders everything.
+build that reuses fragments gives the same bytes as one that renders everything. How a fragment is kept in the cache is
+fragments_stored.py's.
 
 What placing changes: bookmark and footnote ids move up by the document's count; list and link ids become the
 document's; the section's source bookmarks `_Coe-1_N` take the section's place in the paper (`_Coe{index}_N`);
@@ -17,7 +18,6 @@ drawing there (or the alt text, when the file cannot be read).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
 
 Element = ooxml.Element
-_LINK_PREFIX = "coeLink"
+LINK_PREFIX = "coeLink"
 #: The attributes placing renumbers, in the XML lxml writes: a bookmark's id and name, a footnote reference's id,
 #: a list's numId and a hyperlink's relationship.
 _SITE = re.compile(r'<w:(bookmarkStart|bookmarkEnd|footnoteReference|numId|hyperlink)((?:\s+[\w:]+="[^"]*")*)\s*/?>')
@@ -91,7 +91,7 @@ class Recorder:
     def hyperlink_rel(self, url: str) -> str:
         if url not in self._links:
             self.fragment.links.append(url)
-            self._links[url] = f"{_LINK_PREFIX}{len(self.fragment.links)}"
+            self._links[url] = f"{LINK_PREFIX}{len(self.fragment.links)}"
         return self._links[url]
 
     def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element:
@@ -156,7 +156,7 @@ def _xml(elements: Sequence[Element]) -> str:
 def _template(text: str, sites: list[tuple[int, int, str, int]]) -> Part:
     """`text` with each site made a `%s`, and the sites' values by kind."""
     pieces, last, kinds = [], 0, []
-    values: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+    values: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     for start, end, kind, bookmark in sites:
         pieces.append(text[last:start].replace("%", "%%"))
         pieces.append("%s")
@@ -170,7 +170,7 @@ def _template(text: str, sites: list[tuple[int, int, str, int]]) -> Part:
     return Part("".join(pieces), "".join(kinds), values)
 
 
-_KINDS = ("b", "n", "m", "f", "l", "r", "p")
+KINDS = ("b", "n", "m", "f", "l", "r", "p")
 _PICTURE = "<?coe-picture "
 _PICTURES = re.compile(r"<\?coe-picture \d+\?>")
 
@@ -191,7 +191,7 @@ def _usual_part(text: str) -> Part | None:
     """`_template(text, _sites(text))` in one pass over `text`, when every tag that may hold a site is written the
     usual way (else None). The text's `%` are doubled first: no value of the usual forms holds one."""
     kinds: list[str] = []
-    values: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+    values: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     unusual = False
 
     def site(match: re.Match[str]) -> str:
@@ -240,7 +240,7 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, note
     bookmark_base = doc.reserve_bookmarks(fragment.bookmarks, section)
     note_base = doc.reserve_footnotes(fragment.footnotes)
     lists = ["", *(str(doc.new_list(*spec)) for spec in fragment.lists)]  # list 1 at index 1
-    links = {f"{_LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
+    links = {f"{LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
     placed = marks.placed(fragment.claims, section)
     names: dict[str, str | None] = {}  # a claimed anchor's name in the document; None: taken, use _Toc{id}
     if doc.claim_anchors(placed):  # the usual case: all free, claimed at once
@@ -286,120 +286,3 @@ def elements(text: str) -> list[Element]:
     """The elements of placed XML text."""
     holder = etree.fromstring(f'<w:body xmlns:w="{ooxml.W_NS}" xmlns:r="{ooxml.R_NS}">{text}</w:body>', xml_parser())
     return list(holder)
-
-
-# -- the stored form ---------------------------------------------------------------------------------------------
-def encode(fragment: Fragment) -> dict[str, Any]:
-    return {
-        "body": _encode_part(fragment.body),
-        "notes": [[note_id, _encode_part(note)] for note_id, note in fragment.notes],
-        "lists": [list(spec) for spec in fragment.lists], "links": fragment.links, "claims": fragment.claims,
-        "headings": [list(h) for h in fragment.headings],
-        "bookmarks": fragment.bookmarks, "footnotes": fragment.footnotes,
-        "pictures": [list(picture) for picture in fragment.pictures],
-    }  # fmt: skip
-
-
-def to_bytes(fragment: Fragment) -> bytes:
-    """The stored form as a file: a line of JSON with each part's text replaced by its length in bytes, then the
-    texts one after another (XML as JSON strings is mostly escaped quotes, slow to read back)."""
-    data = encode(fragment)
-    texts = [data["body"][0], *(note[0] for _, note in data["notes"])]
-    encoded = [text.encode("utf-8") for text in texts]
-    data["body"][0] = len(encoded[0])
-    for (_, note), blob in zip(data["notes"], encoded[1:], strict=True):
-        note[0] = len(blob)
-    return json.dumps(data, separators=(",", ":")).encode() + b"\n" + b"".join(encoded)
-
-
-def from_bytes(data: bytes | None) -> Fragment | None:
-    """A fragment from `to_bytes`, checked as `decode` checks one; None when anything is not exactly right."""
-    if data is None:
-        return None
-    head, _, rest = data.partition(b"\n")
-    try:
-        stored = json.loads(head)
-        parts = [stored["body"], *(note for _, note in stored["notes"])]
-        start = 0
-        for part in parts:
-            size = part[0]
-            if type(size) is not int or size < 0 or start + size > len(rest):
-                return None
-            part[0] = rest[start : start + size].decode("utf-8")
-            start += size
-    except (ValueError, TypeError, KeyError, IndexError):  # UnicodeDecodeError is a ValueError
-        return None
-    return decode(stored) if start == len(rest) else None
-
-
-def _encode_part(part: Part) -> list[Any]:
-    return [part.text, part.kinds, part.values]
-
-
-def decode(data: object) -> Fragment | None:
-    """A fragment from its stored form, or None when anything is not exactly of the expected shape or an id it
-    uses is not one it declares."""
-    try:
-        return _decode(data)
-    except (TypeError, ValueError, KeyError, IndexError):
-        return None
-
-
-def _decode(data: Any) -> Fragment | None:
-    keys = {"body", "notes", "lists", "links", "claims", "headings", "bookmarks", "footnotes", "pictures"}
-    if not isinstance(data, dict) or set(data) != keys:
-        return None
-    bookmarks, footnotes = data["bookmarks"], data["footnotes"]
-    if type(bookmarks) is not int or type(footnotes) is not int:
-        return None
-    lists = [(o, lv, st) for o, lv, st in data["lists"] if type(o) is bool and type(lv) is int and type(st) is int]
-    links = [url for url in data["links"] if isinstance(url, str)]
-    claims = [name for name in data["claims"] if isinstance(name, str)]
-    headings = [(lv, t, n) for lv, t, n in data["headings"]
-                if type(lv) is int and isinstance(t, str) and isinstance(n, str)]  # fmt: skip
-    pictures = [(path, alt, title, missing, room) for path, alt, title, missing, room in data["pictures"]
-                if all(isinstance(text, str) for text in (path, alt, title, missing)) and type(room) is int
-                and room >= 0]  # fmt: skip
-    limits = {"b": bookmarks, "m": bookmarks, "f": footnotes, "l": len(lists), "p": len(pictures)}
-    known = {f"{_LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
-    notes = [(i, _decode_part(x, limits, known)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]
-    if (len(lists), len(links), len(claims), len(headings), len(notes), len(pictures)) != tuple(
-            len(data[k]) for k in ("lists", "links", "claims", "headings", "notes", "pictures")):  # fmt: skip
-        return None
-    body = _decode_part(data["body"], limits, known)
-    return Fragment(body, notes, lists, links, claims, headings, bookmarks, footnotes, pictures)
-
-
-_NOT_KINDS = dict.fromkeys(map(ord, "bnflrp"))
-_NOT_A_SITE = re.compile(r"%(?:[^s]|\Z)")  # a `%` that does not start a `%s`
-
-
-def _is_template(text: str, sites: int) -> bool:
-    """Whether the only `%` of `text` are `%%` and `sites` times `%s`, as `%` formatting reads them."""
-    if text.count("%") == sites and not _NOT_A_SITE.search(text):
-        return True  # the usual text, with no `%` of its own: every `%` starts a `%s` (the general reading agrees)
-    plain = text.replace("%%", "")
-    return plain.count("%") == plain.count("%s") == sites
-
-
-def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
-    """A stored part, checked: a template whose only `%` are `%%` and one `%s` per site, known kinds, values of
-    each kind's type and in the fragment's own range (ValueError otherwise)."""
-    text, kinds, values = data
-    if not (isinstance(text, str) and isinstance(kinds, str) and isinstance(values, dict) and set(values) == set(
-            _KINDS) and all(isinstance(v, list) for v in values.values())) or kinds.translate(_NOT_KINDS):  # fmt: skip
-        raise ValueError("not a fragment")
-    if not _is_template(text, len(kinds)):
-        raise ValueError("not a template of its sites")
-    for kind in ("b", "n", "f", "l", "r", "p"):
-        if len(values[kind]) != kinds.count(kind):
-            raise ValueError("not as many values as sites")
-    for kind, top in limits.items():  # types by set(map(type, ...)): a section has hundreds of ids
-        numbers = values[kind]
-        if numbers and (set(map(type, numbers)) != {int} or min(numbers) < (0 if kind == "m" else 1)
-                        or max(numbers) > top):  # fmt: skip
-            raise ValueError("an id the fragment does not declare")
-    if len(values["m"]) != len(values["n"]) or not set(map(type, values["n"])) <= {str} or not set(
-            values["r"]) <= known:  # fmt: skip
-        raise ValueError("not a fragment")
-    return Part(text, kinds, values)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import captions, fragments, marks
 from .checks import Parsed
+from .fragments_stored import decode, encode, from_bytes, to_bytes
 from .markdown import template_parser
 from .model import Section
 from .ooxml import Element
@@ -69,7 +70,7 @@ class SectionRenderer:
         (see parallel.py)."""
         key = self._key(item, [None, []])
         if self.store.get_bytes(key) is None:
-            self.store.put_bytes(key, fragments.to_bytes(fragments.record(self.builder, self._renderer(item, (0, 0)))))
+            self.store.put_bytes(key, to_bytes(fragments.record(self.builder, self._renderer(item, (0, 0)))))
 
     def _key(self, item: Parsed, captions_context: list[object]) -> str:
         section = item.section
@@ -92,14 +93,14 @@ class SectionRenderer:
     def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None,
                kind: str, elements: bool = False) -> list[Element]:  # fmt: skip
         bodies = store is self.store  # bodies: in bytes; the rest in JSON
-        fragment = fragments.from_bytes(store.get_bytes(key)) if bodies else fragments.decode(store.get(key))
+        fragment = from_bytes(store.get_bytes(key)) if bodies else decode(store.get(key))
         if fragment is None:
             self.rendered[kind] += 1
             fragment = fragments.record(self.builder, render)
             if bodies:
-                store.put_bytes(key, fragments.to_bytes(fragment))
+                store.put_bytes(key, to_bytes(fragment))
             else:
-                store.put(key, fragments.encode(fragment))
+                store.put(key, encode(fragment))
         text = fragments.place(self.builder, fragment, section, notes_as_text=not self.as_elements)
         if self.as_elements or elements or not self.takes_text:
             return fragments.elements(text)
