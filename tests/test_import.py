@@ -26,7 +26,8 @@ from coe_paper import pipeline
 from coe_paper.cli import app
 from coe_paper.importer import Options, import_draft
 from coe_paper.markdown import content_parser, parse, plain_text
-from coe_paper.mdwrite import Piece, Writer
+from coe_paper.mdpieces import Piece
+from coe_paper.mdwrite import Writer
 from coe_paper.project import split_front_matter
 from conftest import (
     CONTRIBUTORS_YAML,

@@ -23,7 +23,8 @@ from . import marks
 
 if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alone, without the Word reader
     from .mdinline import Unit
-    from .mdwrite import MdBlock, Piece
+    from .mdpieces import Piece
+    from .mdwrite import MdBlock
     from .wordblocks import Block, Paragraph
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
@@ -46,7 +47,8 @@ def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]
                  note_ref: Callable[[tuple[str, str]], str]) -> None:  # fmt: skip
     """Put a caption paragraph back where the Markdown keeps it (see the module's docstring). A table caption's
     footnotes follow its words, as `note_ref` writes a reference to a note."""
-    from .mdwrite import Para, Piece
+    from .mdpieces import Piece
+    from .mdwrite import Para
     from .wordblocks import OBJECT
 
     runs = [run for run in para.runs if run.rev is None or run.rev.kind != "del"]
@@ -117,7 +119,8 @@ def image_only(block: MdBlock | None) -> bool:
 
 def _titled(block: MdBlock, title: str) -> None:
     """Give the picture of `block` (image_only) its title, the caption of a figure in the paper."""
-    from .mdwrite import Para, Piece
+    from .mdpieces import Piece
+    from .mdwrite import Para
 
     assert isinstance(block, Para)
     image = block.pieces[0]
@@ -135,7 +138,8 @@ class DraftCaptions:
         """Put the caption paragraph of `pieces` (in the caption style named `style`) where the Markdown keeps it;
         False when it captions nothing beside it (it is then written as a paragraph). `following` is the draft's
         next block."""
-        from .mdwrite import Para, Piece, TableBlock, cut
+        from .mdpieces import Piece, cut
+        from .mdwrite import Para, TableBlock
         from .wordblocks import Table
 
         text = "".join(piece.text for piece in pieces if piece.raw is None)

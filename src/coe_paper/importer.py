@@ -23,7 +23,8 @@ from .diagnostics import Diagnostic, warning
 from .importer_kinds import extra_indent, paragraph_kind, quote_depths, repeated_title
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS, is_source_mark, section_map, section_prefix
-from .mdwrite import Code, Heading, Item, MdBlock, Para, Piece, Rule, TableBlock, Writer, cut
+from .mdpieces import Piece, cut
+from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
 from .ooxml_parts import ORDERED
 from .pictures import IMAGE_TYPES
 from .render_inline import bookmark_name
