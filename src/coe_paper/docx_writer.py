@@ -9,7 +9,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import docx
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -21,14 +20,14 @@ from docx.shared import Emu, Inches
 from lxml import etree
 
 from . import limits, ooxml, ooxml_parts, parts_text
+from .docx_entries import package_entries
 from .numbering import HeadingNumbers, fit_indents, link_heading_styles
 from .safedocx import DocxError, check_package, refuse_dtd
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
-from .zipout import Entry, StoredPieces, utc_naive, zip_entries
+from .zipout import StoredPieces, utc_naive, zip_entries
 
 Element = ooxml.Element
-_SLOT = re.compile(rb"<!--coe-slot-(\d+)-->")
 
 
 class TemplateError(Exception):
@@ -351,52 +350,14 @@ class DocxBuilder:
         core.comments = ""
         if props.date is not None:
             core.created = core.modified = utc_naive(props.date)
-        return zip_entries(self._entries(), props.date, self._deflated)
+        lists = parts_text.list_instances(self._lists)
+        return zip_entries(package_entries(self.part.package, self._slots, lists), props.date, self._deflated)
 
     def close(self, drop_unused: bool = True) -> None:
         """After a whole paper: drop the deflated pieces this build did not use (see zipout)."""
         self._deflated.prune(drop_unused)
 
-    def _entries(self) -> list[tuple[str, Entry]]:
-        """The package's files in python-docx's order, the body's stand-ins replaced by their XML."""
-        from docx.opc.pkgwriter import PackageWriter  # python-docx's own order and content types
-
-        package = self.part.package
-        for part in package.parts:
-            part.before_marshal()
-        entries: Any = _Entries(self._slots, parts_text.list_instances(self._lists))  # as python-docx's zip writer
-        PackageWriter._write_content_types_stream(entries, package.parts)  # type: ignore[no-untyped-call]
-        PackageWriter._write_pkg_rels(entries, package.rels)  # type: ignore[no-untyped-call]
-        PackageWriter._write_parts(entries, package.parts)
-        return list(entries.files)
-
-
-class _Entries:
-    """Takes the files python-docx's package writer writes (the interface of its zip writer)."""
-
-    def __init__(self, slots: list[bytes], lists: bytes) -> None:
-        self.slots = slots
-        self.lists = lists  # the list instances' XML, the last children of the numbering part
-        self.files: list[tuple[str, Entry]] = []
-
-    def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        entry: Entry = blob
-        if pack_uri == "/word/document.xml" and self.slots:
-            pieces = _SLOT.split(blob)
-            units = [self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces)]
-            cut = 2 * SLOTS_A_PIECE  # a unit of XML between stand-ins, then a slot's
-            entry = [b"".join(units[start : start + cut]) for start in range(0, len(units), cut)]
-        elif pack_uri == "/word/numbering.xml" and self.lists:
-            end = blob.rindex(b"</w:numbering>")
-            entry = blob[:end] + self.lists + blob[end:]
-        self.files.append((pack_uri.membername, entry))
-
-
 #: Bookmark ids of the section at index i are BOOKMARK_RANGE * (i + 1) + 1, ... (for the first RANGED_SECTIONS
 #: sections, and fewer than BOOKMARK_RANGE bookmarks each): the largest is under 2**31, as Word's ids are.
 BOOKMARK_RANGE = 1 << 16
 RANGED_SECTIONS = 8000
-
-#: The body is deflated in pieces of this many slots (a section is two: its byline and its body), so that a
-#: changed section changes one piece of it (see zipout).
-SLOTS_A_PIECE = 32
