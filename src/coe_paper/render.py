@@ -3,29 +3,24 @@ become runs in `render_inline.py`."""
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import captions as cap
-from . import marks, ooxml, ooxml_table
+from . import marks, ooxml
 from .markdown import plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
 from .render_sink import Origin, Sink
+from .render_table import SPACE_AFTER_TABLE, SPACE_AFTER_TABLE_IN_NOTE, Table, space_after_tables
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
 Element = ooxml.Element
-_ALIGN = {"left": "left", "center": "center", "right": "right"}
-_ALIGN_RE = re.compile(r"text-align:\s*(\w+)")
 _TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
-SPACE_AFTER_TABLE = 200  # twips: the template's default space after a paragraph (docDefaults)
-SPACE_AFTER_TABLE_IN_NOTE = 80  # twips (4 pt): a footnote's paragraphs keep no space after them, but a table's
 
 
 @dataclass
@@ -33,16 +28,6 @@ class _List:
     num_id: int
     level: int
     pending: bool = False
-
-
-@dataclass
-class _Table:
-    rows: list[list[list[Element]]] = field(default_factory=list)
-    header_rows: int = 0
-    aligns: list[str | None] = field(default_factory=list)
-    in_head: bool = False
-    row: Token | None = None  # the current row, whose source line the row's first cell bookmarks
-    pictured: set[int] = field(default_factory=set)  # the columns holding a picture
 
 
 class Renderer:
@@ -57,7 +42,7 @@ class Renderer:
         self._lists: list[_List] = []
         self._quote = 0
         self._containers: list[str] = []  # "quote" and "list", outermost first
-        self._table: _Table | None = None
+        self._table: Table | None = None
         self._cell_flags: tuple[str, ...] = ()
         self._footnote: int | None = None
         self._footnote_ids: dict[int, int] = {}
@@ -107,7 +92,7 @@ class Renderer:
             handler = handlers.get(token.type)
             if handler is not None:
                 handler(token)
-        _space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quote")},
+        space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quote")},
                             SPACE_AFTER_TABLE)  # fmt: skip
         if self._directions:
             ooxml.set_directions(self.out)
@@ -273,7 +258,7 @@ class Renderer:
 
     # -- tables --------------------------------------------------------------------------------------------
     def _table_open(self, token: Token) -> None:
-        self._table = _Table()
+        self._table = Table()
         caption = self._captions_below.get(id(token))
         if caption is not None:  # its caption, written after it, goes above it: the caption's notes come first
             self._caption_notes[id(caption)] = [self._footnote_ref(child) for child in caption.children or ()
@@ -285,20 +270,12 @@ class Renderer:
 
     def _tr_open(self, token: Token) -> None:
         assert self._table is not None
-        self._table.rows.append([])
-        self._table.row = token
-        if self._table.in_head:
-            self._table.header_rows += 1
+        self._table.add_row(token)
 
     def _cell_open(self, token: Token) -> None:
         table = self._table
         assert table is not None
-        match = _ALIGN_RE.search(str(token.attrs.get("style", "")))
-        if table.in_head:
-            table.aligns.append(_ALIGN.get(match.group(1)) if match else None)
-        cell: list[Element] = []
-        table.rows[-1].append(cell)
-        self._sinks.append(cell)
+        self._sinks.append(table.add_cell(token))
         self._new_p("Compact", table.row)  # only the first cell gets the row's `_Coe` bookmark (names are unique)
         self._sinks.pop()
         self._cell_flags = (ooxml.BOLD,) if table.in_head else ()
@@ -313,8 +290,7 @@ class Renderer:
             self._p = None
         elif self._sinks[-1] and self._sinks[-1][-1].tag == _TABLE:  # Word would join the two tables into one
             self._emit(ooxml.paragraph())
-        self._emit(ooxml_table.table(table.rows, table.header_rows, self.doc.style("Table Grid"), table.aligns,
-                               self._indent(), table.pictured, self.doc.fit_pictures))
+        self._emit(table.element(self.doc.style("Table Grid"), self._indent(), self.doc.fit_pictures))
 
     # -- footnotes -----------------------------------------------------------------------------------------
     def _global_footnote(self, local: int) -> int:
@@ -330,7 +306,7 @@ class Renderer:
     def _footnote_close(self, token: Token) -> None:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
-        _space_after_tables(paragraphs, {self.doc.style("footnote text") or "footnote text"},
+        space_after_tables(paragraphs, {self.doc.style("footnote text") or "footnote text"},
                             SPACE_AFTER_TABLE_IN_NOTE)  # fmt: skip
         if self._directions:
             ooxml.set_directions(paragraphs)
@@ -386,16 +362,8 @@ class Renderer:
         path = f"{self.origin.base_dir}/{src}" if self.origin.base_dir else src
         room = 0  # the text's width; in a table, its column's (the table narrows it once the widths are known)
         if self._table is not None:
-            self._table.pictured.add(len(self._table.rows[-1]) - 1 if self._table.rows else 0)
+            self._table.add_picture()
         elif self._indent():  # a list item's or a quote's picture: the text's width less their indent
             room = ooxml.TEXT_WIDTH - self._indent()
         target.append(self.doc.picture(path, alt, title, f"[{alt or src}]", room))
 
-
-def _space_after_tables(blocks: Sequence[Element], plain: set[str | None], space: int) -> None:
-    """A paragraph of text (a style in `plain`) right after a table leaves `space` above it, the space a paragraph
-    leaves below itself: its first line had touched the table's last border. A heading or a caption has space of
-    its own."""
-    for before, after in itertools.pairwise(blocks):
-        if before.tag == _TABLE and after.tag == _PARAGRAPH and ooxml.style_of(after) in plain:
-            ooxml.set_space_before(after, space)
