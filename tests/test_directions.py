@@ -22,7 +22,10 @@ from test_roundtrip import soffice_convert
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEBREW = "שלום עולם, זהו משפט בעברית עם מילה English באמצע."
 ARABIC = "مرحبا بالعالم، هذه جملة باللغة العربية."
+HEADING = "מדיניות הדיור של Interreg בערים?"  # a Latin word inside, a full stop of no direction at its end
 BODY = f"""\
+## {HEADING}
+
 ## Scripts
 
 A paragraph that quotes שלום in Hebrew.
@@ -58,9 +61,10 @@ def right_to_left(p: docx.text.paragraph.Paragraph) -> bool:
 def test_paragraphs_cells_and_notes_take_the_direction_of_their_first_letter(built: Path) -> None:
     document = docx.Document(str(built))
     by_text = {p.text: right_to_left(p) for p in document.paragraphs}
-    assert by_text[HEBREW] and by_text[ARABIC]
+    assert by_text[HEBREW] and by_text[ARABIC] and by_text[HEADING]
     assert not by_text["A paragraph that quotes שלום in Hebrew."]
-    assert not any(rtl for text, rtl in by_text.items() if text not in (HEBREW, ARABIC))
+    assert not any(rtl for text, rtl in by_text.items() if text not in (HEBREW, ARABIC, HEADING)
+                   and not text.endswith(HEADING))  # fmt: skip
     cells = {cell.text: right_to_left(cell.paragraphs[0]) for table in document.tables for row in table.rows
              for cell in row.cells}  # fmt: skip
     assert cells["שלום עולם."] and not cells["Hebrew"] and not cells["Sample"]
@@ -68,6 +72,13 @@ def test_paragraphs_cells_and_notes_take_the_direction_of_their_first_letter(bui
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes")
     note = next(p for p in etree.fromstring(notes.blob).iter(f"{W}p") if "הערה" in "".join(p.itertext()))
     assert note.find(f"{W}pPr/{W}bidi") is not None
+
+
+def test_the_contents_entry_of_a_heading_reads_as_the_heading_does(built: Path) -> None:
+    entries = {p.text: right_to_left(p) for p in docx.Document(str(built)).paragraphs
+               if p.style is not None and p.style.name.lower().startswith("toc ")}  # fmt: skip
+    assert [rtl for text, rtl in entries.items() if text.endswith(HEADING)] == [True], entries
+    assert [rtl for text, rtl in entries.items() if text.endswith("Scripts")] == [False], entries
 
 
 def words_of_line(pdf: Path, marker: str) -> list[tuple[float, float, str]]:
@@ -90,6 +101,19 @@ def test_libreoffice_sets_a_right_to_left_paragraph_from_the_right_margin(built:
     assert left_margin < 80 and right_margin > 500  # the English line starts on the left, the Hebrew one ends right
     assert hebrew[0][0] > left_margin + 100  # the short Hebrew line does not start at the left margin
     assert hebrew[0][2].startswith(".") or hebrew[0][2].endswith(".")  # its full stop stands on its left
+
+
+def test_libreoffice_sets_a_right_to_left_contents_entry_from_the_right(built: Path, tmp_path: Path) -> None:
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(built, tmp_path)
+    assert pdf is not None, problem
+    entry = words_of_line(pdf, "Interreg")  # the contents come before the heading itself
+    words = [word for _, _, word in entry]
+    first, last = (next(x0 for x0, _, word in entry if name in word or name[::-1] in word)  # poppler: as shown
+                   for name in ("מדיניות", "בערים"))  # fmt: skip
+    latin = next(x0 for x0, _, word in entry if word == "Interreg")
+    assert first > latin > last, entry  # the title's words in its own order, from the right
+    assert re.fullmatch(r"\d+\.\d+", words[-1]), words  # its number on its right, as the heading's is
 
 
 def test_libreoffice_shows_bold_and_italic_words_of_right_to_left_scripts(built: Path, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The table of contents: a TOC field whose cached result already lists the headings (their numbers and titles,
 each linked to its heading), so the document reads right before Word refreshes it; after the layout pass, `fill`
-adds each entry's page number, and Word need not refresh it at all."""
+adds each entry's page number, and Word need not refresh it at all. The entry of a heading in Hebrew or Arabic reads
+from right to left, as the heading does (w:bidi)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Ele
             link.set(_ANCHOR, mark)
             for t, value in zip(link.iter(ooxml.T), [number, text] if number else [text], strict=True):
                 ooxml.set_text(t, value)
+        if ooxml.right_to_left(text):  # as its heading reads: number and title from the right, page on the left
+            ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("bidi"))
         doc.contents_entries.append((p, p[-1], mark))
         paragraphs.append(p)
     ooxml.field_end(paragraphs[-1])
