@@ -15,8 +15,9 @@ import docx
 import pytest
 from lxml import etree
 
-from coe_paper import layout, pipeline
-from conftest import HOUSING_BODY, require_client, section_text, write_project
+from chromium import Browser
+from coe_paper import layout, pipeline, site
+from conftest import HOUSING_BODY, OUTLOOK_BODY, require_client, section_text, write_project
 from test_roundtrip import soffice_convert
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -132,3 +133,40 @@ def test_libreoffice_shows_bold_and_italic_words_of_right_to_left_scripts(built:
 
     assert complex_property("שלום", "font-weight") == "bold"
     assert complex_property("مرحبا", "font-style") == "italic"
+
+
+LIST = "- פריט ראשון בעברית.\n  - An English item inside it.\n"
+SITE_JS = """Object.fromEntries([...document.querySelectorAll('main h2, main h3, main p, main li, main td, nav a')]
+    .filter(e => /[\\u0590-\\u06ff]|^(.* Scripts|An English item inside it\\.|Hebrew)$/.test(e.textContent.trim()))
+    .map(e => {
+        const box = e.getBoundingClientRect(), main = document.querySelector('main').getBoundingClientRect();
+        return [e.tagName + ' ' + e.textContent.trim().replace(/\\s+/g, ' '), [getComputedStyle(e).direction,
+                Math.round(main.right - box.right), Math.round(box.left - main.left)]];
+    }))"""
+
+
+def test_the_preview_shows_right_to_left_text_from_the_right_as_the_document_does(tmp_path: Path) -> None:
+    """A browser takes a page's direction for every block in it: a Hebrew paragraph started at the left, its full
+    stop on its right. Each block of a body with such text says its own, as the .docx's paragraphs do."""
+    root = write_project(tmp_path / "project", {
+        "sections/02-housing.md": section_text("housing", f"{HOUSING_BODY}\n{BODY}\n{LIST}", title="Housing",
+                                               lead="anct"),
+        "sections/03-outlook.md": section_text("outlook", OUTLOOK_BODY, title="מבט קדימה", lead="leipzig",
+                                               contributors="[]"),
+    })  # fmt: skip
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None, built.diagnostics
+    browser = Browser(require_client("chromium"))
+    try:
+        browser.load(built.page.as_uri(), width=1366)
+        shown = browser.evaluate(SITE_JS)
+    finally:
+        browser.close()
+    rtl = {text: (direction, right) for text, (direction, right, _) in shown.items() if direction == "rtl"}
+    ltr = {text: left for text, (direction, _, left) in shown.items() if direction == "ltr"}
+    assert set(rtl) == {f"H3 2.2 {HEADING}", f"P {HEBREW}", f"P {ARABIC}", "TD שלום עולם.", "P הערה בעברית. ↩︎",
+                        "LI פריט ראשון בעברית. An English item inside it.", "H2 3 מבט קדימה", "A מבט קדימה",
+                        "TD מבט קדימה"}, shown  # the annex's table names the section too
+    assert all(right < 10 for text, (_, right) in rtl.items() if text[0] in "HP"), rtl  # at the right margin
+    assert ltr["P A paragraph that quotes שלום in Hebrew."] < 10 and ltr["H3 2.3 Scripts"] < 10, shown
+    assert ltr["LI An English item inside it."] > 0 and "TD Hebrew" in ltr, ltr  # its bullet on its left

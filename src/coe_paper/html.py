@@ -13,7 +13,9 @@ The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); 
   text is; its file is copied into the site and the `src` points at the copy;
 - captions read as in the .docx (captions.py): "Figure 2: ..." and a `Table:` line as "Table 1: ...", numbered
   through the whole paper, the `{#id}` the element's id; a link to a caption shows its label ("Figure 2");
-- footnote ids carry the section id (two sections may both have `[^1]`).
+- footnote ids carry the section id (two sections may both have `[^1]`);
+- in a body with Hebrew or Arabic in it, each paragraph, heading, list item and table cell says its direction, as
+  the .docx gives it: right to left when its first letter is of such a script (`dir="rtl"`), else left to right.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import captions as cap
 from .markdown import is_safe_link, link_scheme, plain_text, slugify
 from .numbering import HeadingNumbers
+from .ooxml import any_right_to_left, right_to_left
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
 
@@ -110,6 +113,24 @@ def _bold_paragraph(tokens: list[Token], index: int) -> None:
     token.type = "paragraph_open"
     inline = tokens[index + 1]
     inline.children = [Token("strong_open", "strong", 1), *(inline.children or []), Token("strong_close", "strong", -1)]
+
+
+_DIRECTED = {"paragraph_open", "heading_open", "list_item_open", "th_open", "td_open"}
+
+
+def _directions(tokens: list[Token]) -> None:
+    """Each block of a body with text in a right-to-left script says its direction (that of its first letter of a
+    strong direction, as the .docx decides it): a list item in Hebrew has its bullet on the right, an English item
+    in it has its own on the left."""
+    if not any(any_right_to_left(token.content) for token in tokens if token.type == "inline"):
+        return
+    for index, token in enumerate(tokens):
+        if token.type in _DIRECTED and not token.hidden:  # a tight list's paragraphs: their item says it
+            after = index + 1
+            while after < len(tokens) and tokens[after].type != "inline":
+                after += 1
+            text = tokens[after].content if after < len(tokens) else ""
+            token.attrSet("dir", "rtl" if right_to_left(text) else "ltr")
 
 
 def _figures(tokens: list[Token], found: cap.Captions) -> None:
@@ -309,6 +330,7 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
     tokens = md.parse(body, env)
     found = cap.collect([tokens], start, by_id)
     _shift_headings(tokens, anchors)
+    _directions(tokens)
     if chapter:
         _number_headings(tokens, chapter)
     _figures(tokens, found)
@@ -335,6 +357,7 @@ def render_template_output(text: str, anchors: Anchors | None = None, images: Im
     tokens = md.parse(text)
     if anchors is not None:
         _shift_headings(tokens, anchors)
+    _directions(tokens)
     renderer = PageRenderer(md)
     renderer.anchors = anchors or Anchors()
     if images is not None:

@@ -32,6 +32,7 @@ from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .model import COUNTRY_NAMES, PaperConfig, Project
 from .numbering import chapter_numbers
+from .ooxml import right_to_left
 from .project import load_project
 from .safedocx import Limits
 from .safepaths import output_problems
@@ -160,6 +161,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         byline, _ = templates.render("byline.md.j2", context | {"section": ref})
         base_dir = section.path.rsplit("/", 1)[0]
         sections.append({"id": section.id, "title_id": titles[section.id], "title": section.meta.title,
+                         "rtl": right_to_left(section.meta.title),
                          "path": section.path,
                          "number": numbers.get(section.id, ""),
                          "byline": render_template_output(byline or "", images=files.image),
@@ -174,7 +176,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         mine.sort(key=sort_key)
         shown.update(mine)
         board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
-                                      "lead_name": _label(project, row.lead),
+                                      "lead_name": _label(project, row.lead), "rtl": right_to_left(row.title or ""),
                                       "by": _label(project, row.last_change_org or ""),
                                       "problems": [_diagnostic(d, project) for d in mine]})  # fmt: skip
     elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key) if d not in shown]
