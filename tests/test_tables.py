@@ -14,8 +14,8 @@ from lxml import etree
 
 from coe_paper import captions, pipeline, site
 from coe_paper.markdown import parse
-from conftest import MakeProject, section_text
-from test_roundtrip import soffice_convert
+from conftest import MakeProject, require_client, section_text
+from test_roundtrip import run, soffice_convert
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TWO_CAPTIONED = ("## Budget\n\nTable: The budget per year {#tbl-budget}\n\n"
@@ -169,3 +169,26 @@ def test_a_table_in_a_list_item_or_quote_ends_at_the_text_s_right_margin_as_a_fu
         right_edges.append(inches(props, "fo:margin-left") + width)
     assert len(right_edges) == 3
     assert max(right_edges) - min(right_edges) < 0.005, right_edges  # inches
+
+
+COMPOUNDS = ("Städtebauförderungsprogramm", "Wohnungsbauförderungsgesetz", "Gemeindefinanzreformgesetz")
+ADDRESS = "https://www.staedtebaufoerderung.info/DE/Programme/SozialerZusammenhalt/sozialerzusammenhalt_node.html"
+LONG_WORDS = f"""## Instruments
+
+| Instrument | Legal basis | Address |
+|---|---|---|
+| {COMPOUNDS[0]} | Baugesetzbuch | {ADDRESS} |
+| {COMPOUNDS[1]} | Landesrecht | https://example.org/a |
+| Ok | {COMPOUNDS[2]} | Nachhaltigkeitsberichterstattungspflichten |
+"""
+
+
+def test_long_compounds_stay_whole_when_another_column_breaks_anyway(make_project: MakeProject,
+                                                                      tmp_path: Path) -> None:  # fmt: skip
+    """Words of 26 and 27 letters in two columns, a web address and a word of 42 letters in the third: the third
+    column's words break whatever its width, so the other two keep room for theirs, whole on one line each (three
+    equal columns broke all three). Read from LibreOffice's PDF with poppler's word boxes."""
+    pdf = soffice_convert(build(make_project, tmp_path, LONG_WORDS), "pdf", tmp_path / "pdf")
+    boxes = run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"]).stdout
+    found = set(re.findall(r"<word [^>]*>([^<]*)</word>", boxes))
+    assert set(COMPOUNDS) <= found, sorted(w for w in found if w.startswith(("St", "Wo", "Ge")))

@@ -3,6 +3,7 @@ rows repeated on each page, and its columns' widths from the words they hold."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
@@ -67,32 +68,79 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
 def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = TABLE_WIDTH,
                   pictured: set[int] | None = None) -> list[int]:  # fmt: skip
     """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
-    so that no word is broken; longer ones, such as web addresses, may break), then the space left
-    goes to the columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins).
-    When those minimums do not fit together, the widest columns are narrowed to one width that fits, so that the
-    words broken are the longest ones. A column of pictures (`pictured`) asks for an equal share, 2 in at most."""
-    char, pad = 135, 280
-    minimum: list[int] = []
-    wanted: list[int] = []
-    for col in range(columns):
-        texts = ["".join(text_of(p) for p in row[col]) for row in rows if col < len(row)]
-        longest_word = min(max((len(word) for text in texts for word in text.split()), default=1), 24)
-        average = sum(len(text) for text in texts) / max(len(texts), 1)
-        minimum.append(longest_word * char + pad)
-        if pictured and col in pictured:
-            minimum[-1] = max(minimum[-1], min(total // columns, 2880))
-        wanted.append(max(int(average * char) + pad - minimum[-1], 0))
+    so that no word is broken; longer ones, such as web addresses, may break), then the space left goes to the
+    columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins). When those
+    minimums do not fit together, the longest words are measured closely (`word_width`, a web address or a
+    hyphenated word by its pieces, as a line may break after a `/` or a `-`), and when even those do not fit, the
+    columns of the longest words give up room (`_narrowed`). A column of pictures (`pictured`) asks for an equal
+    share, 2 in at most."""
+    texts = [["".join(text_of(p) for p in row[col]) for row in rows if col < len(row)] for col in range(columns)]
+    longest = [min(max((len(word) for text in column for word in text.split()), default=1), 24) * _CHAR
+               for column in texts]  # fmt: skip
+    minimum, wanted = _asked(texts, longest, total, pictured or set())
+    if sum(minimum) > total:
+        longest = [min(max((word_width(piece) for text in column for word in text.split()
+                            for piece in _PIECE.findall(word)), default=_CHAR), MOST_FOR_A_WORD)
+                   for column in texts]  # fmt: skip
+        minimum, wanted = _asked(texts, longest, total, pictured or set())
     spare = total - sum(minimum)
     if spare <= 0:  # the columns of the longest words give up room, those of short words keep theirs
-        left, count = total, columns
-        for least in sorted(minimum):
-            if least * count > left:
-                break
-            left, count = left - least, count - 1
-        cap = left // count if count else max(minimum)
-        widths = [min(m, cap) for m in minimum]
+        widths = _narrowed(minimum, total)
     else:
         want = sum(wanted)
         widths = [m + (spare * w // want if want else spare // columns) for m, w in zip(minimum, wanted, strict=True)]
     widths[-1] += total - sum(widths)
     return widths
+
+
+_CHAR, _PAD = 135, 280  # twips: a character at 11 pt, more than most take; the cell's margins and a little more
+
+
+def _asked(texts: list[list[str]], longest: list[int], total: int, pictured: set[int]) -> tuple[list[int], list[int]]:
+    """Each column's minimum width (its longest word's, or a picture's share) and the room it would like beyond
+    that for its text."""
+    minimum: list[int] = []
+    wanted: list[int] = []
+    for col, column in enumerate(texts):
+        average = sum(len(text) for text in column) / max(len(column), 1)
+        minimum.append(longest[col] + _PAD)
+        if col in pictured:
+            minimum[-1] = max(minimum[-1], min(total // len(texts), 2880))
+        wanted.append(max(int(average * _CHAR) + _PAD - minimum[-1], 0))
+    return minimum, wanted
+
+
+def _narrowed(minimum: list[int], total: int) -> list[int]:
+    """Widths summing to about `total` for columns whose minimums do not fit side by side: as many columns as can
+    keep their minimum do, those of the shortest words first (columns of equal minimums all or none), while every
+    other column keeps at least 60 % of an equal share; the others share what is left, and their longest words
+    break. A word a little too long for an equal share stays whole when another column's breaks anyway. When no
+    column can keep its minimum, all share the width equally."""
+    columns = len(minimum)
+    floor = total * 3 // (5 * columns)
+    order = sorted(range(columns), key=minimum.__getitem__)
+    kept, used = 0, 0
+    for count in range(1, columns):  # keep the `count` smallest minimums
+        used += minimum[order[count - 1]]
+        if used + (columns - count) * floor > total:
+            break
+        if minimum[order[count - 1]] < minimum[order[count]]:
+            kept = count
+    taken = sum(minimum[col] for col in order[:kept])
+    widths = [(total - taken) // (columns - kept)] * columns
+    for col in order[:kept]:
+        widths[col] = minimum[col]
+    return widths
+
+
+#: The most twips a column asks for its longest word: a compound of some 36 letters, 45 % of the text's width.
+MOST_FOR_A_WORD = 4140
+_PIECE = re.compile(r"[^/-]*[/-]|[^/-]+")  # a word's pieces, each up to a `/` or `-` a line may break after
+_NARROW = frozenset("fijlrtI.,;:'!|()[]/-")
+_WIDE = frozenset("mwMW%@шщжюыШЩЖЮЫмМωΩæÆœŒ")
+
+
+def word_width(word: str) -> int:
+    """About the twips `word` takes at 11 pt in Calibri (or Carlito, its metrics' free twin), bold too: a little
+    more than it takes, by the width of its kind of letter (narrow, wide, a capital, the rest)."""
+    return sum(70 if c in _NARROW else 170 if c in _WIDE else 140 if c.isupper() else 115 for c in word)
