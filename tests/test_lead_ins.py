@@ -1,11 +1,13 @@
-"""A paragraph that introduces a list (it ends with a colon) never ends a page alone: LibreOffice's PDF shows it on
-the page of the list's first item, however the pages fall."""
+"""A paragraph that introduces a list, a quote or a table (it ends with a colon) never ends a page alone: LibreOffice's
+PDF shows it on the page of the list's first item, the quote's first line or the table's first row, however the
+pages fall."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import docx
+import pytest
 
 from coe_paper import layout, pipeline
 from conftest import MakeProject, require_client, section_text
@@ -14,18 +16,29 @@ from test_publish import page_texts
 FILLER = "Members described how their services reach people who face discrimination in housing and work"
 
 
-def body() -> str:
-    """Lead-ins of many lengths, each before a short list, so that some of them fall at the foot of a page."""
+#: What a lead-in introduces in case n, and the words of its first line.
+INTRODUCED = {
+    "list": ("- first item of case {n}\n- second item of case {n}\n", "first item of case {n}"),
+    "quote": ("> quoted words of case {n}, said in a meeting.\n", "quoted words of case {n}"),
+    "table": ("| City | Members |\n|---|---|\n| table of case {n} | 2 |\n", "table of case {n}"),
+}
+
+
+def body(kind: str) -> str:
+    """Lead-ins of many lengths, each before a short list, quote or table, so that some of them fall at the foot of a
+    page."""
     blocks = ["## Lead-ins\n"]
     for n in range(48):
         words = " ".join([FILLER] * (1 + n % 4))
-        blocks.append(f"{words}, in case {n} as follows:\n\n- first item of case {n}\n- second item of case {n}\n")
+        blocks.append(f"{words}, in case {n} as follows:\n\n{INTRODUCED[kind][0].format(n=n)}")
     return "\n".join(blocks)
 
 
-def test_a_lead_in_stays_on_the_page_of_its_list_s_first_item(make_project: MakeProject, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", sorted(INTRODUCED))
+def test_a_lead_in_stays_on_the_page_of_what_it_introduces(make_project: MakeProject, tmp_path: Path,
+                                                            kind: str) -> None:  # fmt: skip
     require_client("soffice")
-    root = make_project({"sections/03-outlook.md": section_text("outlook", body(), title="Outlook", lead="anct")})
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body(kind), title="Outlook", lead="anct")})
     result = pipeline.assemble(root, tmp_path / "paper.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]
     pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
@@ -33,16 +46,19 @@ def test_a_lead_in_stays_on_the_page_of_its_list_s_first_item(make_project: Make
     pages = page_texts(pdf)
     for n in range(48):
         lead_in = next(i for i, page in enumerate(pages) if f"in case {n} as follows:" in page)
-        assert f"first item of case {n}" in pages[lead_in], f"case {n}: its lead-in ends page {lead_in + 1} alone"
+        first = INTRODUCED[kind][1].format(n=n)
+        assert first in " ".join(pages[lead_in].split()), f"case {n}: its lead-in ends page {lead_in + 1} alone"
 
 
 def test_only_a_paragraph_with_a_colon_right_before_a_list_is_kept_with_it(make_project: MakeProject,
                                                                            tmp_path: Path) -> None:
     text = ("## Cases\n\nA lead-in:\n\n- item\n\nA plain paragraph.\n\n- item\n\nA colon before text:\n\n"
-            "Text after it.\n")  # fmt: skip
+            "Text after it.\n\nA quote's lead-in:\n\n> quoted\n\nA table's lead-in:\n\n| a |\n|---|\n| b |\n\n"
+            "A plain paragraph before a quote.\n\n> quoted\n")  # fmt: skip
     root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct")})
     result = pipeline.assemble(root, tmp_path / "paper.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]
     kept = {p.text: bool(p.paragraph_format.keep_with_next) for p in docx.Document(str(result.output)).paragraphs}
-    assert kept["A lead-in:"]
+    assert kept["A lead-in:"] and kept["A quote's lead-in:"] and kept["A table's lead-in:"]
     assert not kept["A plain paragraph."] and not kept["A colon before text:"] and not kept["Text after it."]
+    assert not kept["A plain paragraph before a quote."]

@@ -210,8 +210,9 @@ class Renderer:
         self._containers.append("list")
 
     def _keep_lead_in(self) -> None:
-        """A paragraph that ends with a colon right before a list introduces it: it stays on the page of the list's
-        first item rather than end a page alone."""
+        """A paragraph that ends with a colon right before a list, a quote or a table introduces it: it stays on the
+        page of the list's first item, the quote's first line or the table's first row rather than end a page
+        alone."""
         sink = self._sinks[-1]
         if sink and sink[-1].tag == _PARAGRAPH and ooxml.text_of(sink[-1]).rstrip().endswith(":"):
             ooxml.keep_with_next(sink[-1])
@@ -228,6 +229,7 @@ class Renderer:
             self._place_in_list(self._new_p("List Paragraph"))
 
     def _quote_open(self, token: Token) -> None:
+        self._keep_lead_in()
         self._quote += 1
         self._containers.append("quote")
 
@@ -258,6 +260,7 @@ class Renderer:
 
     # -- tables --------------------------------------------------------------------------------------------
     def _table_open(self, token: Token) -> None:
+        self._keep_lead_in()
         self._table = Table()
         caption = self._captions_below.get(id(token))
         if caption is not None:  # its caption, written after it, goes above it: the caption's notes come first
