@@ -864,3 +864,31 @@ def test_nested_lists_are_numbered_as_the_word_document_numbers_them(browser: Br
     assert styles["roman"] == "lower-roman" and styles["back to numbers"] == "decimal", styles
     assert styles["bullet"] == "circle", styles  # Word's bullets by depth: a dot, a circle, a square, again
     assert styles["quoted alpha"] == "lower-alpha" and styles["note item"] == "decimal", styles
+
+
+def test_a_deeply_nested_list_or_quote_keeps_room_for_its_words_on_a_phone(browser: Browser, make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:  # fmt: skip
+    """Each nested list took 40 px more and each quote 80 px, as on a desktop: on a phone the ninth level of a list
+    had room for two letters a line, and a fifth quote for none. On a phone they indent by less; on a desktop as
+    before."""
+    items, indent = [], ""
+    for level in range(9):
+        marker = "1." if level % 2 == 0 else "-"
+        items.append(f"{indent}{marker} Level {level + 1} item, with words to wrap when the room gets narrow.\n")
+        indent += " " * (len(marker) + 1)
+    quotes = "> " * 5 + "A quote five deep, with words to wrap when the room gets narrow.\n"
+    body = "## Depth\n\n" + "".join(items) + "\n" + quotes
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    room = """[...document.querySelectorAll('section#outlook :is(li, blockquote > p)')]
+        .filter(e => /Level 9|five deep/.test(e.firstChild.textContent))
+        .map(e => Math.round(e.getBoundingClientRect().width))"""
+    browser.load(page.as_uri(), width=390, height=844, mobile=True)
+    phone = browser.evaluate(room)
+    assert len(phone) == 2 and min(phone) >= 150, phone
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 390
+    browser.load(page.as_uri(), width=1366, height=900)
+    desktop = browser.evaluate(room)
+    assert browser.evaluate("getComputedStyle(document.querySelector('section#outlook ol')).paddingLeft") == "40px"
+    assert min(desktop) >= 400, desktop
