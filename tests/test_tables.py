@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 from lxml import etree
 
+from chromium import Browser
 from coe_paper import captions, pipeline, site
 from coe_paper.markdown import parse
 from conftest import MakeProject, require_client, section_text
@@ -192,3 +193,26 @@ def test_long_compounds_stay_whole_when_another_column_breaks_anyway(make_projec
     boxes = run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"]).stdout
     found = set(re.findall(r"<word [^>]*>([^<]*)</word>", boxes))
     assert set(COMPOUNDS) <= found, sorted(w for w in found if w.startswith(("St", "Wo", "Ge")))
+
+
+def test_the_preview_breaks_a_web_address_in_a_table_cell_as_the_document_does(make_project: MakeProject,
+                                                                                 tmp_path: Path) -> None:  # fmt: skip
+    """A browser sizes a column to its longest unbroken text: the address made the table wider than the page's
+    column on a desktop, its last column readable only by scrolling the table sideways. It may break after a `/`,
+    as LibreOffice breaks it in the .docx, and copies as it is written."""
+    body = f"## Sources\n\n| Programme | Address |\n|---|---|\n| Städtebauförderung | {ADDRESS} |\n"
+    root = make_project({"sections/02-housing.md": housing(body)})
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser = Browser(require_client("chromium"))
+    try:
+        browser.load(page.as_uri(), width=1366, height=900)
+        shown = browser.evaluate("""(() => {
+            const cell = [...document.querySelectorAll('td')].find(td => td.textContent.includes('staedtebau'));
+            const region = cell.closest('.scroll');
+            return {text: cell.textContent.trim(), wide: region.scrollWidth, room: region.clientWidth};
+        })()""")  # fmt: skip
+    finally:
+        browser.close()
+    assert shown["text"] == ADDRESS
+    assert shown["wide"] <= shown["room"], shown

@@ -15,7 +15,7 @@ The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); 
   through the whole paper, the `{#id}` the element's id; a link to a caption shows its label ("Figure 2");
 - footnote ids carry the section id (two sections may both have `[^1]`);
 - in a body with Hebrew or Arabic in it, each paragraph, heading, list item and table cell says its direction, as
-  the .docx gives it: right to left when its first letter is of such a script (`dir="rtl"`), else left to right.
+  the .docx gives it, and a web address in a table cell may break after a `/`, as in the .docx (html_flow.py).
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
+from .html_flow import address_breaks, directions
 from .markdown import is_safe_link, link_scheme, plain_text, slugify
 from .numbering import HeadingNumbers
-from .ooxml import any_right_to_left, right_to_left
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
 
@@ -113,24 +113,6 @@ def _bold_paragraph(tokens: list[Token], index: int) -> None:
     token.type = "paragraph_open"
     inline = tokens[index + 1]
     inline.children = [Token("strong_open", "strong", 1), *(inline.children or []), Token("strong_close", "strong", -1)]
-
-
-_DIRECTED = {"paragraph_open", "heading_open", "list_item_open", "th_open", "td_open"}
-
-
-def _directions(tokens: list[Token]) -> None:
-    """Each block of a body with text in a right-to-left script says its direction (that of its first letter of a
-    strong direction, as the .docx decides it): a list item in Hebrew has its bullet on the right, an English item
-    in it has its own on the left."""
-    if not any(any_right_to_left(token.content) for token in tokens if token.type == "inline"):
-        return
-    for index, token in enumerate(tokens):
-        if token.type in _DIRECTED and not token.hidden:  # a tight list's paragraphs: their item says it
-            after = index + 1
-            while after < len(tokens) and tokens[after].type != "inline":
-                after += 1
-            text = tokens[after].content if after < len(tokens) else ""
-            token.attrSet("dir", "rtl" if right_to_left(text) else "ltr")
 
 
 def _figures(tokens: list[Token], found: cap.Captions) -> None:
@@ -235,7 +217,7 @@ class PageRenderer(RendererHTML):
                                  "table_open": self.table_open, "table_close": self.table_close,
                                  "html_block": self.html_block, "html_inline": self.html_inline,
                                  "footnote_ref": self.footnote_ref, "footnote_open": self.footnote_open,
-                                 "footnote_anchor": self.footnote_anchor}  # fmt: skip
+                                 "footnote_anchor": self.footnote_anchor, "wbr": lambda *_: "<wbr>"}  # fmt: skip
         self._footnote_ref, self._footnote_open = own.get("footnote_ref"), own.get("footnote_open")
         self._footnote_anchor = own.get("footnote_anchor")
         self.rules = rules
@@ -330,7 +312,8 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
     tokens = md.parse(body, env)
     found = cap.collect([tokens], start, by_id)
     _shift_headings(tokens, anchors)
-    _directions(tokens)
+    directions(tokens)
+    address_breaks(tokens)
     if chapter:
         _number_headings(tokens, chapter)
     _figures(tokens, found)
@@ -357,7 +340,8 @@ def render_template_output(text: str, anchors: Anchors | None = None, images: Im
     tokens = md.parse(text)
     if anchors is not None:
         _shift_headings(tokens, anchors)
-    _directions(tokens)
+    directions(tokens)
+    address_breaks(tokens)
     renderer = PageRenderer(md)
     renderer.anchors = anchors or Anchors()
     if images is not None:

@@ -1,0 +1,53 @@
+"""How the preview's text flows, as it flows in the .docx: the direction of each block of a body with Hebrew or
+Arabic in it, and the places a web address in a table cell may break."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from .ooxml import any_right_to_left, right_to_left
+
+_DIRECTED = {"paragraph_open", "heading_open", "list_item_open", "th_open", "td_open"}
+_AFTER_SLASH = re.compile(r"(?<=/)(?=[^/\s])")  # after a `/` (or `//`) that something other than a space follows
+
+
+def directions(tokens: list[Token]) -> None:
+    """Each block of a body with text in a right-to-left script says its direction (that of its first letter of a
+    strong direction, as the .docx decides it): a list item in Hebrew has its bullet on the right, an English item
+    in it has its own on the left."""
+    if not any(any_right_to_left(token.content) for token in tokens if token.type == "inline"):
+        return
+    for index, token in enumerate(tokens):
+        if token.type in _DIRECTED and not token.hidden:  # a tight list's paragraphs: their item says it
+            after = index + 1
+            while after < len(tokens) and tokens[after].type != "inline":
+                after += 1
+            text = tokens[after].content if after < len(tokens) else ""
+            token.attrSet("dir", "rtl" if right_to_left(text) else "ltr")
+
+
+def address_breaks(tokens: list[Token]) -> None:
+    """A web address or a path in a table cell may break after each `/` (a `wbr` token, written `<wbr>`), as the
+    .docx's may: a browser sizes a column to its longest unbroken text, and a column of addresses widened the
+    table past the page's column, to be read by scrolling it sideways."""
+    in_cell = False
+    for token in tokens:
+        if token.type in ("td_open", "th_open", "td_close", "th_close"):
+            in_cell = token.nesting == 1
+        elif in_cell and token.type == "inline" and "/" in token.content and token.children:
+            token.children = [piece for child in token.children for piece in _broken(child)]
+
+
+def _broken(child: Token) -> list[Token]:
+    if child.type != "text" or "/" not in child.content:
+        return [child]
+    pieces: list[Token] = []
+    for text in _AFTER_SLASH.split(child.content):
+        if pieces:
+            pieces.append(Token("wbr", "wbr", 0))
+        piece = Token("text", "", 0)
+        piece.content = text
+        pieces.append(piece)
+    return pieces
