@@ -166,6 +166,7 @@ def test_the_preview_shows_right_to_left_text_from_the_right_as_the_document_doe
     ltr = {text: left for text, (direction, _, left) in shown.items() if direction == "ltr"}
     assert set(rtl) == {f"H3 2.2 {HEADING}", f"P {HEBREW}", f"P {ARABIC}", "TD שלום עולם.", "P הערה בעברית. ↩︎",
                         "LI פריט ראשון בעברית. An English item inside it.", "H2 3 מבט קדימה", "A מבט קדימה",
+                        "LI הערה בעברית. ↩︎",  # the note, its number on its right as in the .docx
                         "TD מבט קדימה"}, shown  # the annex's table names the section too
     assert all(right < 10 for text, (_, right) in rtl.items() if text[0] in "HP"), rtl  # at the right margin
     assert ltr["P A paragraph that quotes שלום in Hebrew."] < 10 and ltr["H3 2.3 Scripts"] < 10, shown

@@ -244,10 +244,12 @@ class PageRenderer(RendererHTML):
         return f'{written.rpartition(">[")[0]}>[{self.anchors.footnotes}]</a></sup>'
 
     def footnote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        """A note in the list under its section, numbered as its first reference."""
+        """A note in the list under its section, numbered as its first reference, in the direction of its text."""
         opened: str = self._footnote_open(tokens, idx, options, env)  # type: ignore[misc]
         number = env.get("coeFirst", {}).get(tokens[idx].meta["id"])
-        return opened.replace(">", f' value="{number}">', 1) if number else opened
+        direction = tokens[idx].attrGet("dir")
+        extra = (f' value="{number}"' if number else "") + (f' dir="{direction}"' if direction else "")
+        return opened.replace(">", f"{extra}>", 1)
 
     def footnote_anchor(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         """The link back from a note to its reference, named for a screen reader (its text is an arrow), in the

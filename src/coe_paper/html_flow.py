@@ -9,7 +9,7 @@ from markdown_it.token import Token
 
 from .ooxml import any_right_to_left, right_to_left
 
-_DIRECTED = {"paragraph_open", "heading_open", "list_item_open", "th_open", "td_open"}
+_DIRECTED = {"paragraph_open", "heading_open", "list_item_open", "th_open", "td_open", "footnote_open"}
 _AFTER_SLASH = re.compile(r"(?<=/)(?=[^/\s])")  # after a `/` (or `//`) that something other than a space follows
 
 
