@@ -14,6 +14,7 @@ import pytest
 
 from coe_paper import wordread, writeback
 from coe_paper.importer import Options, import_draft
+from coe_paper.review import read_review
 from conftest import MakeProject, assembled_intro, require_client, tiny_png
 from drafts import markdown_words
 from libreoffice_review import review
@@ -142,3 +143,33 @@ def test_a_change_to_a_figures_caption_is_said_to_need_a_hand(make_project: Make
     assert not plan.files and _intro(root) == before
     assert [(f.kind, f.line, f.message.split(":")[0]) for _, f in plan.findings] == [
         ("skipped", 11, "a change to a figure's caption, or to a caption's number (the paper's own), is not applied")]
+
+
+def test_comments_name_a_table_captions_own_line(make_project: MakeProject, tmp_path: Path) -> None:
+    body = ("Opening paragraph.\n\nTable: Budget by city {#tbl-budget}\n\n| City | Budget |\n|---|---|\n"
+            "| Rome | 10 |\n\nBetween the tables.\n\n| Region | Seats |\n|---|---|\n| Lazio | 3 |\n\n"
+            "Table: Seats by region\n")
+    root, docx = assembled_intro(make_project, tmp_path, body)
+    lines = _intro(root).splitlines()
+    reviewed = review(docx, tmp_path / "r.docx", [("replace", "Budget by city", "Budget per city"),
+                                                   ("replace", "Seats by region", "Seats per region")], tmp_path)
+    found = read_review(reviewed)
+    assert {(c.kind, c.text, lines[c.place.line - 1]) for c in found.changes if c.place.line} == {
+        ("deletion", "Budget by city", "Table: Budget by city {#tbl-budget}"),
+        ("insertion", "Budget per city", "Table: Budget by city {#tbl-budget}"),
+        ("deletion", "Seats by region", "Table: Seats by region"),
+        ("insertion", "Seats per region", "Table: Seats by region")}
+    assert len(found.changes) == 4
+    _apply(root, reviewed)  # the caption's bookmark leaves apply as it was: each change on its `Table:` line
+    assert "Table: Budget per city {#tbl-budget}\n" in _intro(root) and "Table: Seats per region\n" in _intro(root)
+
+
+def test_untracked_apply_leaves_a_table_caption_alone(make_project: MakeProject, tmp_path: Path) -> None:
+    body = "Opening paragraph.\n\nTable: Budget by city {#tbl-budget}\n\n| City | Budget |\n|---|---|\n| Rome | 10 |\n"
+    root, docx = assembled_intro(make_project, tmp_path, body)
+    doc = wordread.read(docx)
+    try:
+        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options(untracked=True))
+    finally:
+        doc.docx.close()
+    assert not plan.files and not plan.findings

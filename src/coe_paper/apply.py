@@ -165,11 +165,11 @@ class _SectionEdits:
         stream: list[Paragraph] = []
         for position, block in enumerate(self.section.body):
             caption = table_caption_source(block, self.section.body[position + 1 : position + 2],
-                                           self.section.index, self.map.captions, changed)
-            if caption is not None:
+                                           self.section.index, self.map.captions)
+            if caption is not None and isinstance(block, Paragraph):
                 self._story(stream)
                 stream = []
-                self._story([caption[0]], [caption[1]])
+                self._caption(block, *caption)
                 continue
             if isinstance(block, Paragraph):
                 stream.append(block)
@@ -181,9 +181,17 @@ class _SectionEdits:
         self._notes()
         self._missing()
 
+    def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:
+        """A table's caption, read as the words of its `Table:` line; a change to its number is the paper's."""
+        if words is not None:
+            self._story([words], [unit])
+        elif changed([para]):
+            self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_CHANGE))
+
     def _missing(self) -> None:
         """Blocks whose bookmark is gone: a paragraph or row deleted with Track Changes off leaves nothing else.
-        (A `Table:` caption has no bookmark of its own; a section whose bookmarks are all gone is not read.)"""
+        (A `Table:` caption is not looked for: a paper built before captions had bookmarks has none; a section
+        whose bookmarks are all gone is not read.)"""
         seen = {found[1] for para in paragraphs(self.section.body) for found in map(marks.parse, para.bookmarks)
                 if found is not None and found[0] == self.section.index}
         if not seen:

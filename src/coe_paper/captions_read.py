@@ -68,21 +68,21 @@ def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]
     out.append(Para([Piece(raw="Table: " + caption)]))
 
 
-def table_caption_source(block: Block, following: list[Block], section: int, captions: Mapping[int, Unit],
-                         changed: Callable[[list[Paragraph]], bool]) -> tuple[Paragraph, Unit] | None:  # fmt: skip
-    """A table caption above its table (the first of `following`) that a review `changed`, as the words of the
-    `Table:` line of the section (by its index) it was built from, and that line's unit (`captions`: by the
-    table's first row line)."""
+def table_caption_source(block: Block, following: list[Block], section: int, captions: Mapping[int, Unit]
+                         ) -> tuple[Paragraph | None, Unit] | None:  # fmt: skip
+    """For a table's caption above its table (the first of `following`), the unit of the `Table:` line of the
+    section (by its index) it was built from (`captions`: by the table's first row line), with the caption as
+    that line's words (None when a change touches its label or its paragraph mark); None for another block."""
     from .wordblocks import Paragraph, Table, paragraphs
 
-    if not isinstance(block, Paragraph) or not following or not isinstance(following[0], Table) \
-            or not changed([block]):  # fmt: skip
+    if not isinstance(block, Paragraph) or not following or not isinstance(following[0], Table):
         return None
     first = next(iter(paragraphs(following)), None)
     mark = next((m for m in map(marks.parse, first.bookmarks) if m is not None), None) if first else None
     unit = captions.get(mark[1]) if mark is not None and mark[0] == section else None
-    words = table_caption_words(block, unit.text) if unit is not None else None
-    return (words, unit) if words is not None and unit is not None else None
+    if unit is None or block.style_name.lower() != "caption":
+        return None
+    return table_caption_words(block, unit.text), unit
 
 
 def table_caption_words(para: Paragraph, source: str) -> Paragraph | None:

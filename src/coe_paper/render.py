@@ -135,9 +135,7 @@ class Renderer:
 
     def _table_caption(self, p: Element, caption: cap.Caption, token: Token) -> None:
         """A `Table:` paragraph as the table's caption, kept with the table and placed above it; its footnotes
-        follow its words."""
-        for mark in [*p.iter(ooxml.w("bookmarkStart"), ooxml.w("bookmarkEnd"))]:  # apply sees no source block here
-            p.remove(mark)
+        follow its words. Its source bookmark names the `Table:` line, wherever the table stands."""
         ooxml.set_style(p, self.doc.style("caption") or "Caption")
         ooxml.keep_with_next(p)
         self._caption(p, caption)
