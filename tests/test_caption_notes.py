@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper import wordread, writeback
+from coe_paper import pipeline, wordread, writeback
 from coe_paper.importer import Options, import_draft
 from coe_paper.review import read_review
 from conftest import MakeProject, assembled_intro, require_client, tiny_png
 from drafts import markdown_words
 from libreoffice_review import review
-from reviewkit import tracked
+from reviewkit import rewrite_part, tracked
 
 BODY = """\
 ## Budgets
@@ -134,15 +134,41 @@ def test_a_caption_before_its_table_keeps_its_id_and_markup(make_project: MakePr
     assert "Table: Members by city and *country* {#tbl-members}\n\n| Country | Members |" in _intro(root)
 
 
-def test_a_change_to_a_figures_caption_is_said_to_need_a_hand(make_project: MakeProject, tmp_path: Path) -> None:
-    body = 'Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities")\n'
+def test_a_change_to_a_figures_caption_goes_to_its_images_title(make_project: MakeProject, tmp_path: Path) -> None:
+    body = ('Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities {#fig-survey}")\n\n'
+            "See [Figure 1](#fig-survey).\n")
     root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
-    reviewed = review(docx, tmp_path / "r.docx", [("replace", "Survey priorities", "Members' priorities")], tmp_path)
+    new = 'Members\' "top" priorities (2024) & more'
+    reviewed = review(docx, tmp_path / "r.docx", [("replace", "Survey priorities", new)], tmp_path)
+    plan = _apply(root, reviewed)
+    assert not plan.findings and [o.status for o in plan.outcomes] == ["applied"]
+    assert ('![A chart](../paper/images/chart.png "Members\\\' \\"top\\" priorities \\(2024\\) & more {#fig-survey}")'
+            in _intro(root))
+    rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
+    assert rebuilt.output is not None, rebuilt.diagnostics
+    text = subprocess.run([require_client("pandoc"), "-t", "plain", "--wrap=none", str(rebuilt.output)],
+                          capture_output=True, text=True, check=True).stdout
+    assert f"Figure 1: {new}" in text and "See Figure 1." in text  # the caption, and the reference to its id
+
+
+def test_a_figure_caption_that_cannot_be_followed_is_said_to_need_a_hand(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    body = ('Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities")\n\n'
+            '![A map](../paper/images/chart.png "Members &amp; partners")\n\n'
+            '![A plan](../paper/images/chart.png "Plan of the city {#fig-plan}")\n')
+    root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
+    reviewed = review(docx, tmp_path / "r.docx", [("replace", "Figure", "Chart"),  # the first caption's label
+                                                  ("replace", "Members & partners", "Members and partners"),
+                                                  ("replace", "Plan of the city", "")], tmp_path)
     before = _intro(root)
     plan = _apply(root, reviewed)
     assert not plan.files and _intro(root) == before
-    assert [(f.kind, f.line, f.message.split(":")[0]) for _, f in plan.findings] == [
-        ("skipped", 11, "a change to a figure's caption, or to a caption's number (the paper's own), is not applied")]
+    assert [(f.kind, f.line, f.message.split(" is not applied")[0]) for _, f in plan.findings] == [
+        ("skipped", 11, "a change to a caption's number (the paper's own) or to its paragraph mark"),
+        ("skipped", 13, "a change to a figure's caption whose image's title cannot be followed (it spans lines, or "
+                        "holds escapes or entities)"),
+        ("skipped", 15, "a title or caption cannot hold this change (a paragraph break, a note, a picture, or no words "
+                        "left); apply it by hand")]
 
 
 def test_comments_name_a_table_captions_own_line(make_project: MakeProject, tmp_path: Path) -> None:
@@ -173,3 +199,19 @@ def test_untracked_apply_leaves_a_table_caption_alone(make_project: MakeProject,
     finally:
         doc.docx.close()
     assert not plan.files and not plan.findings
+
+
+def test_an_untracked_edit_of_a_figures_caption_goes_to_its_images_title(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    body = 'Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities {#fig-survey}")\n'
+    root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
+    edited = rewrite_part(docx, tmp_path / "r.docx", lambda xml: xml.replace(b": Survey priorities</w:t>",
+                                                                             b': The "top" priorities</w:t>'))
+    doc = wordread.read(edited)
+    try:
+        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options(untracked=True))
+    finally:
+        doc.docx.close()
+    assert [(f.kind, f.line) for _, f in plan.findings] == [("untracked", 11)]
+    writeback.write(root, plan.files)
+    assert '![A chart](../paper/images/chart.png "The \\"top\\" priorities {#fig-survey}")\n' in _intro(root)

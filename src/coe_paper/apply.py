@@ -14,15 +14,16 @@ from dataclasses import dataclass, field, replace
 
 from . import marks, mdmap, merge3
 from .captions import TABLE_CAPTION_RE
-from .captions_read import table_caption_source
+from .captions_read import figure_caption_source, table_caption_source
 from .edits import Finding, Group, Replacement, first_author
 from .mdinline import Unit
 from .mdtext import Context, escape, short
 from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
-_CAPTION_CHANGE = ("a change to a figure's caption, or to a caption's number (the paper's own), is not applied: "
-                   "edit the title in the image's Markdown, ![...](... \"title\"), by hand")
+_CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be followed (it spans lines, or holds "
+                   "escapes or entities) is not applied: edit the title, ![...](... \"title\"), by hand")
+_CAPTION_NUMBER = "a change to a caption's number (the paper's own) or to its paragraph mark is not applied"
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ class _SectionEdits:
         stream: list[Paragraph] = []
         for position, block in enumerate(self.section.body):
             caption = table_caption_source(block, self.section.body[position + 1 : position + 2],
-                                           self.section.index, self.map.captions)
+                                           self.section.index, self.map.captions) or figure_caption_source(
+                block, self.section.body[position - 1] if position else None, self.section.index, self.map.figures)
             if caption is not None and isinstance(block, Paragraph):
                 self._story(stream)
                 stream = []
@@ -182,11 +184,12 @@ class _SectionEdits:
         self._missing()
 
     def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:
-        """A table's caption, read as the words of its `Table:` line; a change to its number is the paper's."""
+        """A caption, read as the words of its `Table:` line or its image's title; a change to its number is the
+        paper's."""
         if words is not None:
             self._story([words], [unit])
         elif changed([para]):
-            self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_CHANGE))
+            self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_NUMBER))
 
     def _missing(self) -> None:
         """Blocks whose bookmark is gone: a paragraph or row deleted with Track Changes off leaves nothing else.

@@ -10,7 +10,8 @@ the draft. Its label ("Figure 2:", "Table 1 -"), which the paper numbers itself,
 neither beside it stays a paragraph.
 
 For `apply`, a table's caption in a paper coe-paper assembled reads as the text of its `Table:` line
-(`table_caption_source`), so that a reviewer's changes to its words go there."""
+(`table_caption_source`), and a figure's as the words of its image's title (`figure_caption_source`), so that a
+reviewer's changes to its words go there."""
 
 from __future__ import annotations
 
@@ -85,17 +86,28 @@ def table_caption_source(block: Block, following: list[Block], section: int, cap
     return table_caption_words(block, unit.text), unit
 
 
-def table_caption_words(para: Paragraph, source: str) -> Paragraph | None:
-    """A "Table N: ..." caption as the visible text of the `Table:` line it was built from, `source`: the label
-    "Table N" as "Table", and the line's `{#id}`, which Word does not show, after its words. None for another
-    paragraph, or when a change touches the label, whose number is the paper's."""
+def figure_caption_source(block: Block, previous: Block | None, section: int, figures: Mapping[int, Unit]
+                          ) -> tuple[Paragraph | None, Unit] | None:  # fmt: skip
+    """For a figure's caption under its picture's paragraph (`previous`), the unit of the words of the image's
+    title in the section (by its index) it was built from (`figures`: by the picture's line), with the caption as
+    those words (None when a change touches its label "Figure N: " or its paragraph mark); None for another block."""
+    from .wordblocks import Paragraph
+
+    if not isinstance(block, Paragraph) or not isinstance(previous, Paragraph) \
+            or block.style_name.lower() != "caption":  # fmt: skip
+        return None
+    mark = next((m for m in map(marks.parse, previous.bookmarks) if m is not None), None)
+    unit = figures.get(mark[1]) if mark is not None and mark[0] == section else None
+    if unit is None:
+        return None
+    return _without_label(block, re.match(r"Figure \d+: ", block.text(accept=False))), unit
+
+
+def _without_label(para: Paragraph, label: re.Match[str] | None) -> Paragraph | None:
+    """The caption's runs after its label, or None when there is none or a change touches it."""
     from dataclasses import replace
 
-    from .captions import ID_RE
-    from .wordblocks import Run
-
-    label = re.match(r"Table \d+(?=:)", para.text(accept=False))
-    if label is None or not source.startswith("Table:") or para.mark is not None:
+    if label is None or para.mark is not None:
         return None
     runs, left = list(para.runs), len(label.group(0))
     while left and runs:
@@ -105,8 +117,23 @@ def table_caption_words(para: Paragraph, source: str) -> Paragraph | None:
             left -= len(runs.pop(0).text)
         else:
             runs[0], left = replace(runs[0], text=runs[0].text[left:]), 0
+    return replace(para, runs=runs)
+
+
+def table_caption_words(para: Paragraph, source: str) -> Paragraph | None:
+    """A "Table N: ..." caption as the visible text of the `Table:` line it was built from, `source`: the label
+    "Table N" as "Table", and the line's `{#id}`, which Word does not show, after its words. None for another
+    paragraph, or when a change touches the label, whose number is the paper's."""
+    from dataclasses import replace
+
+    from .captions import ID_RE
+    from .wordblocks import Run
+
+    words = _without_label(para, re.match(r"Table \d+(?=:)", para.text(accept=False)))
+    if words is None or not source.startswith("Table:"):
+        return None
     ident = ID_RE.search(source)
-    return replace(para, runs=[Run("Table"), *runs, *([Run(ident.group(0))] if ident else [])])
+    return replace(words, runs=[Run("Table"), *words.runs, *([Run(ident.group(0))] if ident else [])])
 
 
 def image_only(block: MdBlock | None) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
-from .mdtext import PB, Context, Piece, describe, flags_of, render, short, written_at, yaml_scalar
+from .mdtext import PB, Context, Piece, describe, flags_of, link_title, render, short, written_at, yaml_scalar
 from .wordblocks import OBJECT, Paragraph, Rev
 
 
@@ -112,14 +112,19 @@ class Group:
         except MapError:
             return [], [Finding("skipped", self.units[0].line if self.units else 0, first_author(self.group),
                                 "this paragraph's Markdown could not be followed; apply the change by hand")]
+        kind = self.units[0].kind if self.units else ""
+        untracked = self.ctx.untracked and self.old != self.source
         if self.old != self.source:
-            line = self.line_at(0)
-            findings.append(Finding("untracked", line, "", describe(self.source, self.old)))
-            if self.ctx.untracked:
+            findings.append(Finding("untracked", self.line_at(0), "", describe(self.source, self.old)))
+            if untracked and kind != "figure":
                 return self._untracked(), findings
-        tracked = self._tracked()
-        if self.units and self.units[0].kind == "title":
-            return self._title(tracked), findings
+        tracked = [_Edit(0, 0, [], "untracked")] if untracked else self._tracked()
+        if kind in ("title", "figure"):  # rewritten whole
+            whole = self._title(tracked, untracked)
+            findings += [] if whole or not tracked else [Finding("skipped", self.line_at(0), tracked[0].author,
+                         "a title or caption cannot hold this change (a paragraph break, a note, a picture, or no "
+                         "words left); apply it by hand")]  # fmt: skip
+            return whole, findings
         if self.old != self.source:
             tracked, lost = self._realign(tracked)
             findings += [Finding("skipped", self.line_at(0), e.author, "a tracked change overlaps an untracked "
@@ -137,15 +142,18 @@ class Group:
             out += reps
         return out, findings
 
-    def _title(self, tracked: list[_Edit]) -> list[Replacement]:
-        """The title in the front matter is rewritten whole, quoted when YAML needs it."""
+    def _title(self, tracked: list[_Edit], untracked: bool = False) -> list[Replacement]:
+        """The title in the front matter is rewritten whole, quoted when YAML needs it; so are the words of a
+        figure's caption in its image's title, escaped as a link title (also for an `untracked` edit)."""
         unit = self.units[0]
-        if not tracked or not unit.spans or self.old != self.source or PB in self.new:
+        if not tracked or not unit.spans or (self.old != self.source and not untracked) or not self.new.strip() \
+                or PB in self.new or OBJECT in self.new:  # a paragraph break, a note or a picture: not there
             return []
         quote = 1 if unit.prefix == "quoted" else 0
         start, end = unit.spans[0][0] - quote, unit.spans[-1][1] + quote
         authors = ", ".join(dict.fromkeys(e.author for e in tracked))
-        return [Replacement(start, end, yaml_scalar(self.new), authors, unit.line, f"title “{short(self.old)}” "
+        what, text = ("caption", link_title(self.new)) if unit.kind == "figure" else ("title", yaml_scalar(self.new))
+        return [Replacement(start, end, text, authors, unit.line, f"{what} “{short(self.old)}” "
                             f"became “{short(self.new)}”")]
 
     def _tracked(self) -> list[_Edit]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from .captions import table_captions
+from .captions import figure_image, outside_tables, split_id, table_captions
 from .markdown import parse
 from .mdinline import InlineMap, MapError, Unit, visible_text
 from .project import split_front_matter
@@ -28,6 +28,7 @@ class SourceMap:
     footnotes: dict[str, list[Unit]]  # by label
     refs: list[str]  # footnote labels in the order the body cites them, as Word shows it
     captions: dict[int, Unit] = field(default_factory=dict)  # a `Table:` line's unit by its table's first row line
+    figures: dict[int, Unit] = field(default_factory=dict)  # a figure's caption (its image's title) by its line
 
 
 def _locate(content: str, lines: list[str], line_starts: list[int], first: int) -> tuple[str, list[int]]:
@@ -154,7 +155,32 @@ def build(text: str) -> SourceMap:
         unit = found.body.get(inline.map[0] + body_line + 1) if inline.map else None
         if row is not None and row.map and unit is not None:
             found.captions[row.map[0] + body_line + 1] = unit
+    _figures(found, tokens, lines, starts, body_line)
     return found
+
+
+def _figures(found: SourceMap, tokens: list[Token], lines: list[str], starts: list[int], body_line: int) -> None:
+    """The words of each figure's caption, in the title of its image as written, `![alt](src "words {#id}")`;
+    left out (and so left alone) when the title is not on one line, or holds escapes or entities, which would
+    make its characters differ from the words Word shows."""
+    for index, tok in outside_tables(tokens):
+        image = figure_image(tok) if tok.type == "inline" and tok.map and tokens[index - 1].type == "paragraph_open" \
+            else None  # fmt: skip
+        title = str(image.attrs.get("title", "") or "") if image is not None else ""
+        words = split_id(title)[0]
+        if not words or "\n" in title or not tok.map:
+            continue
+        first, last = tok.map[0] + body_line, tok.map[1] + body_line
+        places = [(row, match) for row in range(first, min(last, len(lines)))
+                  for match in re.finditer(r'(["\'(])' + re.escape(title) + r'(["\')])\s*\)', lines[row])
+                  if match.group(1) + match.group(2) in ('""', "''", "()")]  # fmt: skip
+        if len(places) != 1:
+            continue
+        row, match = places[0]
+        base = starts[row] + match.start(1) + 1 + len(title) - len(title.lstrip())
+        spans = [(base + i, base + i + 1) for i in range(len(words))]
+        found.figures[first + 1] = Unit("figure", first + 1, words, spans, [frozenset()] * len(words),
+                                        start=starts[first], end=base + len(words))
 
 
 def _unit(tok: Token, parent: Token, lines: list[str], starts: list[int], body_line: int, row_line: int,

@@ -145,6 +145,13 @@ def yaml_scalar(text: str) -> str:
     return text if plain else json.dumps(text, ensure_ascii=False)
 
 
+def link_title(text: str) -> str:
+    """Words for a link's or image's title between quotes or parentheses: what would end it or be read as an
+    escape or an entity is escaped; a line break or a tab becomes a space."""
+    out = re.sub(r"([\\\"'()])", r"\\\1", text.replace("\n", " ").replace("\t", " "))
+    return re.sub(r"&(?=#?\w+;)", "&amp;", out)
+
+
 def line_start_safe(text: str) -> str:
     """Text that begins a new paragraph without turning into a heading, list item or quote."""
     return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else
