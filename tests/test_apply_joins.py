@@ -303,3 +303,23 @@ def test_a_paragraph_joined_with_a_numbered_lists_first_item_leaves_the_rest_a_l
     assert ("<p>The work went in steps.<strong>Brainstorming.</strong> Members described the inequalities they "
             "observe.</p><ol type=\"1\"><li><strong>Online survey.</strong> The coordinators circulated a "
             "survey.</li></ol>") in page  # fmt: skip
+
+
+@pytest.mark.parametrize("tool", ["Word", "LibreOffice"])
+def test_a_paragraph_joined_with_a_list_that_starts_at_three_leaves_the_rest_a_list(
+        make_project: MakeProject, tmp_path: Path, tool: str) -> None:  # fmt: skip
+    # only a list that starts at 1 may interrupt a paragraph: the rest of this one needs a blank line before it
+    body = "The work went in steps.\n\n3. Brainstorming.\n4. Online survey.\n5. Meetings.\n\nAfter the list.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = tmp_path / "joined.docx"
+    if tool == "Word":
+        word_join(built, reviewed, "went in steps.")
+    else:
+        review(built, reviewed, [("join_after", "went in steps.")], tmp_path)
+    plan = apply(root, reviewed)
+    assert plan.findings == []
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
+                          input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")  # fmt: skip
+    assert page == ("<p>The work went in steps.Brainstorming.</p><ol start=\"3\" type=\"1\"><li>Online survey.</li>"
+                    "<li>Meetings.</li></ol><p>After the list.</p>")

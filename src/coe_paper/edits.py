@@ -272,13 +272,14 @@ class Group:
         for index in range(a, b) if not starts_block else ():  # an item joined to the paragraph before it: its
             if self.source[index] == PB and index + 1 < len(self.unit_at):  # number goes to the next item
                 joined = units[self.unit_at[index + 1]]
-                out += self._renumber(joined, joined.start, joined.end + 1, edit.author)
+                out += self._renumber(joined, joined.start, joined.end + 1, edit.author, joined=True)
         return out
 
-    def _renumber(self, item: Unit, start: int, end: int, author: str) -> list[Replacement]:
-        """The first item of an ordered list deleted, or joined to the paragraph before it: the next one takes its
-        number, for only a list that starts at 1 may interrupt a paragraph (CommonMark), and the list keeps its
-        start."""
+    def _renumber(self, item: Unit, start: int, end: int, author: str, joined: bool = False) -> list[Replacement]:
+        """The first item of an ordered list deleted, or `joined` to the paragraph before it: the next one takes its
+        number, so that the list keeps its start. Only a list that starts at 1 may interrupt a paragraph
+        (CommonMark): the rest of a list that starts at another number is set apart from the joined paragraph by a
+        blank line."""
         number = re.match(r"(\d{1,9})[.)]$", item.prefix) if item.kind == "item" and item.ordered else None
         if number is None:
             return []
@@ -286,11 +287,13 @@ class Group:
         if re.match(rf"{re.escape(item.indent)}\d{{1,9}}[.)]", before):
             return []  # not the first item
         following = re.match(rf"({re.escape(item.indent)})(\d{{1,9}})(?=[.)] )", self.file[end:])
-        if following is None or following.group(2) == number.group(1):
+        if following is None:
             return []
         at = end + len(following.group(1))
-        return [Replacement(at, at + len(following.group(2)), number.group(1), author, item.line,
-                            "renumbered the next item")]
+        blank = [Replacement(end, end, item.indent.rstrip() + "\n", author, item.line, "a blank line before the "
+                             "rest of the list")] if joined and int(number.group(1)) != 1 else []
+        return blank + [Replacement(at, at + len(following.group(2)), number.group(1), author, item.line,
+                                    "renumbered the next item")] * (following.group(2) != number.group(1))
 
     def _base_of(self, unit: Unit) -> int:
         return self.starts[self.units.index(unit)]
