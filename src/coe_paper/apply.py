@@ -315,15 +315,25 @@ class _SectionEdits:
                                                  f"“{' | '.join(p.text() for c in cells for p in c)[:60]}”"))
 
     def _notes(self) -> None:
-        seen: set[str] = set()
+        """Each footnote's definition from its Word footnote; a footnote cited again is a copy in Word, one for
+        each citation: the changes of the first copy that has any are applied, another copy's other changes are
+        reported."""
+        copies: dict[str, list[list[Paragraph]]] = {}
         for note_id, label in zip(self.section.notes, self.map.refs, strict=False):
-            if label in seen:
-                continue
-            seen.add(label)
             paras = paragraphs(self.doc.notes.get(("footnote", note_id), []))
             if paras and paras[0].runs and paras[0].runs[0].text == " " and paras[0].runs[0].rev is None:
                 paras[0] = replace(paras[0], runs=paras[0].runs[1:])  # the space after the footnote's number
-            self._story(paras, self.map.footnotes.get(label, []))
+            copies.setdefault(label, []).append(paras)
+        for label, found in copies.items():
+            units = self.map.footnotes.get(label, [])
+            edited = [paras for paras in found if changed(paras)] or found[:1]
+            self._story(edited[0], units)
+            taken = [p.text() for p in edited[0]]
+            for paras in (paras for paras in edited[1:] if [p.text() for p in paras] != taken):
+                self.findings.append(Finding("skipped", units[0].line if units else self.line, first_author(paras),
+                                             f"footnote [^{label}] is cited more than once, and each citation has "
+                                             "its own copy in Word: another copy's different changes are not "
+                                             "applied; make them by hand"))
 
 
 def _row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:

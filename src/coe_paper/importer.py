@@ -90,6 +90,7 @@ class _Converter:
         self.paragraphs: list[wb.Paragraph] = []  # everything imported, notes included, for the counts
         self._lists: dict[tuple[str, int], str] = {}  # (abstract list, level) -> the Markdown list counting it now
         self._begun: set[tuple[str, int]] = set()  # (list instance, level) counted from, or restarted at, already
+        self._copies: dict[tuple[str, object], str] = {}  # a note's kind and content -> its label (see _note_ref)
 
     def warn(self, code: str, message: str, hint: str = "") -> None:
         self.found.append(warning(self.name, 0, 0, code, message, hint))
@@ -358,7 +359,15 @@ class _Converter:
         return out
 
     def _note_ref(self, note: tuple[str, str]) -> str:
-        """A reference to a footnote or endnote, labelled by the order the notes are first cited in."""
+        """A reference to a footnote or endnote, labelled by the order the notes are first cited in. In a paper
+        coe-paper assembled, a note cited again is a copy of the first (Word has one citation per note): both
+        citations get the first's label."""
+        if note not in self.notes and self.assembled:
+            key = tuple((r.text, tuple(sorted(r.flags)), r.link, r.note is not None, r.image) for p in
+                        wb.paragraphs(wb.accepted(self.doc.notes.get(note, []))) for r in p.runs)  # fmt: skip
+            label = self._copies.setdefault((note[0], key), str(len(self.notes) + 1))
+            if label != str(len(self.notes) + 1):
+                return f"[^{label}]"
         return f"[^{self.notes.setdefault(note, str(len(self.notes) + 1))}]"
 
     def _link(self, target: str | None) -> str | None:
