@@ -1,10 +1,10 @@
 """`coe-paper apply`: a reviewer's tracked changes in a .docx that `assemble` made, written back into the section
 files at the lines the hidden `_Coe{section}_{line}` bookmarks name.
 
-Stages: read the .docx (wordread) -> for each section, the file as it was at the build commit -> the changes as
-replacements of ranges of that file (edits, through the source map of mdmap) -> merged three-way into today's file
-when the section has moved on (`git merge-file`; a conflict leaves that change out) -> files and a report. Nothing
-is written here: the caller writes the files (atomically) or shows the diff."""
+Stages: read the .docx (wordread; its sections by apply_sections) -> for each section, the file as it was at the
+build commit -> the changes as replacements of ranges of that file (edits, through the source map of mdmap) ->
+merged three-way into today's file when the section has moved on (`git merge-file`; a conflict leaves that change
+out) -> files and a report. Nothing is written here: the caller writes the files (atomically) or shows the diff."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import marks, mdmap, merge3
+from .apply_sections import Section, bookmark, changed
 from .captions import TABLE_CAPTION_RE
 from .captions_read import figure_caption_source, table_caption_source
 from .edits import Finding, Group, Replacement, first_author
@@ -56,79 +57,9 @@ class Plan:
     outside: list[Outcome] = field(default_factory=list)  # changes outside the sections (title page, annex)
 
 
-class ApplyError(Exception):
-    """The .docx was not made by `coe-paper assemble`, or the project cannot take its changes."""
-
-
-@dataclass
-class _Section:
-    index: int
-    id: str
-    path: str
-    body: list[Paragraph | Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # footnote ids cited in the body, in order
-
-
-def section_table(doc: WordDocument) -> tuple[list[tuple[str, str]], str]:
-    table = marks.section_map(doc.properties)
-    if table is None:
-        raise ApplyError("this document was not made by `coe-paper assemble` (it has no usable section map), so its "
-                         "changes cannot be traced to the sources; use `coe-paper comments` to list them")
-    return table, doc.properties.get(marks.COMMIT, "")
-
-
-def _bookmark(para: Paragraph) -> tuple[int, int] | None:
-    return next((found for found in map(marks.parse, para.bookmarks) if found is not None), None)
-
-
-def split_sections(doc: WordDocument, table: list[tuple[str, str]]) -> tuple[list[_Section], list[Paragraph]]:
-    """The body's blocks by section (from the bookmarks); paragraphs outside every section apart."""
-    sections = [_Section(i, sid, path) for i, (sid, path) in enumerate(table)]
-    outside: list[Paragraph] = []
-    current: _Section | None = None
-    for block in doc.blocks:
-        first = block if isinstance(block, Paragraph) else next(iter(paragraphs([block])), None)
-        mark = _bookmark(first) if first is not None else None
-        if mark is not None and mark[1] == 1 and mark[0] < len(sections):
-            current = sections[mark[0]]
-        elif isinstance(block, Paragraph) and block.style_name.lower() in ("heading 1", "title") and mark is None:
-            current = None  # the annex or another heading of the paper's own
-        if current is None:
-            outside += paragraphs([block])
-            continue
-        current.body.append(block)
-        for para in paragraphs([block]):
-            current.notes += [run.note[1] for run in para.runs if run.note and run.note[0] == "footnote"]
-    return sections, outside
-
-
-def changed(paras: list[Paragraph]) -> bool:
-    return any(p.mark is not None or any(r.rev is not None for r in p.runs) for p in paras)
-
-
-def authors(doc: WordDocument, section: _Section | None = None) -> list[str]:
-    """Every author of a tracked change (or in one section: its body and footnotes), in the order they appear."""
-    seen: dict[str, None] = {}
-
-    def note(rev: Rev | None) -> None:
-        if rev is not None:
-            seen.update(dict.fromkeys([rev.inserted_by or rev.author, rev.author]))
-
-    notes = doc.notes.values() if section is None else (doc.notes.get(("footnote", n), []) for n in section.notes)
-    for block in [*(doc.blocks if section is None else section.body), *(b for blocks in notes for b in blocks)]:
-        if isinstance(block, Table):
-            for row in block.rows:
-                note(row.rev)
-        for para in paragraphs([block]):
-            note(para.mark)
-            for run in para.runs:
-                note(run.rev)
-    return list(seen)
-
-
 # -- one section ---------------------------------------------------------------------------------------------------
-class _SectionEdits:
-    def __init__(self, doc: WordDocument, section: _Section, text: str, accepted: Callable[[str], bool],
+class SectionEdits:
+    def __init__(self, doc: WordDocument, section: Section, text: str, accepted: Callable[[str], bool],
                  untracked: bool) -> None:
         self.doc, self.section, self.text = doc, section, text
         self.map = mdmap.build(text)
@@ -209,7 +140,7 @@ class _SectionEdits:
 
     def _unit(self, paras: list[Paragraph]) -> Unit | None:
         for para in paras:
-            mark = _bookmark(para)
+            mark = bookmark(para)
             if mark is not None and mark[0] == self.section.index:
                 return self.map.body.get(mark[1])
         return None
@@ -218,7 +149,7 @@ class _SectionEdits:
         """Paragraphs in order: grouped where a paragraph mark was inserted or deleted."""
         for para in paras:
             if para.formatting_changed:
-                mark = _bookmark(para)
+                mark = bookmark(para)
                 self.findings.append(Finding("formatting", mark[1] if mark else 0, "", f"formatting changed on "
                                              f"“{para.text()[:50]}” (formatting is not taken from Word)"))
         queue = list(units) if units is not None else None
@@ -277,7 +208,7 @@ class _SectionEdits:
         after: int | None = None
         for row in table.rows:
             cells = [paragraphs(cell.blocks) for cell in row.cells]
-            mark = _bookmark(cells[0][0]) if cells and cells[0] else None
+            mark = bookmark(cells[0][0]) if cells and cells[0] else None
             units = self.map.rows.get(mark[1]) if mark is not None else None
             if _row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):
                 self._row(row, cells, units, after)
@@ -360,7 +291,7 @@ def _groups(paras: list[Paragraph], body: bool = True,
         group.append(para)
         after = paras[index + 1] if index + 1 < len(paras) else None
         split = foreign = False
-        if body and after is not None and _bookmark(after) is None and not changed([after]):
+        if body and after is not None and bookmark(after) is None and not changed([after]):
             new_mark = para.mark is not None and not para.mark.built
             typed = para.mark is None and bool(after.text())  # with Track Changes off
             split = (new_mark or typed) and rest is not None and rest(group, after)
@@ -371,7 +302,7 @@ def _groups(paras: list[Paragraph], body: bool = True,
     if group:
         groups.append(group)
     for index, group in enumerate(groups):
-        new = all(_bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
+        new = all(bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
         if new and index > 0 and groups[index - 1][-1].mark is None:
             last = groups[index - 1][-1]
             groups[index - 1][-1] = replace(last, mark=Rev("ins", first_author(group), ""))
@@ -407,10 +338,10 @@ def apply_replacements(text: str, replacements: list[Replacement]) -> tuple[str,
     return out, dropped
 
 
-def section_plan(doc: WordDocument, section: _Section, base: str, current: str, accepted: Callable[[str], bool],
+def section_plan(doc: WordDocument, section: Section, base: str, current: str, accepted: Callable[[str], bool],
                  untracked: bool) -> tuple[str, list[Outcome], list[Finding]]:
     """Today's file with the section's accepted changes, the outcome of each, and what was not applied."""
-    edits = _SectionEdits(doc, section, base, accepted, untracked)
+    edits = SectionEdits(doc, section, base, accepted, untracked)
     edits.run()
     path = section.path
     theirs, dropped = apply_replacements(base, edits.replacements)

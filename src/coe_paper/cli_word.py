@@ -103,7 +103,7 @@ def apply_review(
 ) -> None:
     """Write a reviewer's tracked changes into the section files, at the lines they came from."""
     from . import writeback
-    from .apply import ApplyError
+    from .apply_sections import ApplyError
     from .safedocx import DocxError
 
 

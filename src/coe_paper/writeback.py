@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import gitrun, marks, wordread
-from .apply import ApplyError, FileResult, Outcome, Plan, authors, changed, section_plan, section_table, split_sections
+from .apply import FileResult, Outcome, Plan, section_plan
+from .apply_sections import ApplyError, authors, changed, section_table, split_sections
 from .diagnostics import Diagnostic, to_json
 from .edits import Finding
 from .identities import fold
