@@ -5,8 +5,9 @@ Headings come from outline levels and heading style names (localised ones too); 
 the section's title and the other headings shift so the body starts at `##`. Lists come from Word's numbering,
 tables keep a header row, footnotes and endnotes become `[^n]` footnotes, images are returned for the caller to
 write. Tracked changes are taken as accepted. A paper that coe-paper assembled gives back just the section asked
-for (by its hidden `_Coe{n}_{line}` bookmarks). What kind of block each paragraph is (title, heading, list item,
-code, quote, ...) is decided in `importer_kinds.py`. Nothing here prints or writes files."""
+for (by its hidden `_Coe{n}_{line}` bookmarks, in `importer_part.py`). What kind of block each paragraph is
+(title, heading, list item, code, quote, ...) is decided in `importer_kinds.py`, a table's Markdown made in
+`importer_table.py`. Nothing here prints or writes files."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from . import wordread
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_kinds import extra_indent, paragraph_kind, quote_depths, repeated_title
+from .importer_part import assembled_section
+from .importer_table import table_block
 from .markdown import is_safe_link, slugify
-from .marks import SECTIONS, is_source_mark, section_map, section_prefix
+from .marks import SECTIONS
 from .mdpieces import Piece, cut
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
 from .ooxml_parts import ORDERED
@@ -39,6 +42,11 @@ _RENUMBERED = "list items numbered with letters or Roman numerals where the pape
 CHANGES, COMMENTS, DROPPED, FAKE_HEADING, TYPED_LIST = "COE901", "COE902", "COE903", "COE904", "COE905"
 MERGED, FLATTENED, LINK, HEADINGS, IMAGE = "COE906", "COE907", "COE908", "COE909", "COE910"
 FORMATTING, PART, TITLE, HEADER_ROW = "COE911", "COE912", "COE913", "COE914"
+_TABLE_CHANGES = {  # what importer_table counts -> its warning
+    "merged": (MERGED, "merged table cells split (the text stays in the first cell)"),
+    "nested": (FLATTENED, "tables inside table cells flattened into the cell's text"),
+    "joined": (FLATTENED, "table cells with several paragraphs joined into one line"),
+    "no header": (HEADER_ROW, "tables without a header row: the first row is the header")}
 
 
 @dataclass
@@ -128,34 +136,12 @@ class _Converter:
         """The whole body, or, for a paper coe-paper assembled, the blocks of the section asked for."""
         if not self.assembled:
             return self.doc.blocks
-        ids = [sid for sid, _ in section_map(self.doc.properties) or []]
-        self.known_ids |= set(ids)  # links to the paper's other sections survive
-        if self.options.id not in ids:
-            self.assembled = False
-            self.warn(PART, f"this is a paper coe-paper assembled, without a section '{self.options.id}' "
-                      f"(it has {', '.join(map(str, ids)) or 'none'}): the whole document is imported")  # fmt: skip
-            return self.doc.blocks
-        mine = section_prefix(ids.index(self.options.id))
-        marks = [[name for p in wb.paragraphs([block]) for name in p.bookmarks] for block in self.doc.blocks]
-        start = next((i for i, names in enumerate(marks) if f"{mine}1" in names), None)
-        if start is None:
-            self.assembled = False
-            return self.doc.blocks
-        end = start + 1
-        while end < len(marks):
-            block = self.doc.blocks[end]
-            ours = any(n.startswith(mine) for n in marks[end])
-            if any(map(is_source_mark, marks[end])) and not ours:
-                break  # the next section
-            if isinstance(block, wb.Paragraph) and block.outline == 0 and not ours:
-                break  # the annex
-            end += 1
-        while end > start + 1 and isinstance(self.doc.blocks[end - 1], wb.Paragraph) and not _text(
-                self.doc.blocks[end - 1]).strip():  # type: ignore[arg-type]  # fmt: skip
-            end -= 1  # the page break before the annex
-        self.warn(PART, f"a paper coe-paper assembled: imported section '{self.options.id}' only; the title page, "
-                  "contents, other sections, byline and annex are left out")  # fmt: skip
-        return self.doc.blocks[start:end]
+        part = assembled_section(self.doc, self.options.id)
+        self.known_ids |= set(part.ids)  # links to the paper's other sections survive
+        self.assembled = not part.whole
+        if part.message:
+            self.warn(PART, part.message)
+        return part.blocks
 
     def _kind(self, para: wb.Paragraph, note: bool = False) -> tuple[str, int]:
         return paragraph_kind(para, self.doc.numbering, self.assembled, note)
@@ -308,41 +294,12 @@ class _Converter:
         return Para(pieces)
 
     def _table(self, table: wb.Table) -> TableBlock:
-        rows: list[list[list[Piece]]] = []
-        aligns: list[list[str | None]] = []
-        merged = joined = nested = 0
-        for row in table.rows:
-            cells: list[list[Piece]] = []
-            row_aligns: list[str | None] = []
-            for cell in row.cells:
-                merged += (cell.span > 1) + (cell.vmerge == "continue")
-                paras = wb.paragraphs(cell.blocks) if cell.vmerge != "continue" else []
-                nested += sum(isinstance(b, wb.Table) for b in cell.blocks)
-                self.paragraphs += paras
-                parts = [self._pieces(p.runs) for p in paras]
-                parts = [part for part in parts if any(p.raw or p.text.strip() for p in part)]
-                joined += len(parts) > 1
-                content = [piece for i, part in enumerate(parts) for piece in ([Piece(" ")] if i else []) + part]
-                cells += [content] + [[] for _ in range(cell.span - 1)]
-                align = paras[0].align if paras else None
-                row_aligns += [align if align in ("left", "center", "right") else None] * cell.span
-            rows.append(cells)
-            aligns.append(row_aligns)
-        if not rows:
-            return TableBlock([[[]]])
-        if merged:
-            self.counts[(MERGED, "merged table cells split (the text stays in the first cell)")] += merged
-        if nested:
-            self.counts[(FLATTENED, "tables inside table cells flattened into the cell's text")] += nested
-        if joined:
-            self.counts[(FLATTENED, "table cells with several paragraphs joined into one line")] += joined
-        bold_row = all(all("b" in p.flags for p in cell if p.text.strip()) for cell in rows[0])
-        if not table.rows[0].header and not bold_row:
-            self.counts[(HEADER_ROW, "tables without a header row: the first row is the header")] += 1
-        rows[0] = [[Piece(p.text, p.flags - {"b"}, p.link, p.raw) for p in cell] for cell in rows[0]]
-        width = max(len(r) for r in aligns)
-        column = [{r[c] if c < len(r) else None for r in aligns} for c in range(width)]
-        return TableBlock(rows, [next(iter(s)) if len(s) == 1 else None for s in column])
+        block, paras, found = table_block(table, self._pieces)
+        self.paragraphs += paras
+        for what, (code, message) in _TABLE_CHANGES.items():
+            if found[what]:
+                self.counts[(code, message)] += found[what]
+        return block
 
     # -- runs ----------------------------------------------------------------------------------------------
     def _pieces(self, runs: list[wb.Run]) -> list[Piece]:
