@@ -68,3 +68,17 @@ def test_a_first_heading_that_repeats_the_title_is_left_out(make_project: MakePr
                     "## Next steps\n\nWhat comes.\n")  # fmt: skip
     page = html(require_client("pandoc"), body)
     assert page == "<p>Why it matters.</p><h2>Next steps</h2><p>What comes.</p>"
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_note_cited_twice_comes_back_as_one_note(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
+    # pandoc writes a note cited twice as two notes of the same words, as Word holds one citation per note
+    markdown = "# Outlook\n\nFirst citation.[^a] Second citation.[^a] Another.[^b]\n\n[^a]: Shared note.\n" \
+        "[^b]: Shared *note* in italics.\n"  # fmt: skip
+    body = imported(make_project, tmp_path, writer, markdown)
+    assert body.strip() + "\n" == ("First citation.[^1] Second citation.[^1] Another.[^2]\n\n[^1]: Shared note.\n\n"
+                    "[^2]: Shared *note* in italics.\n")
+    pandoc = require_client("pandoc")
+    plain = [subprocess.run([pandoc, "-f", "commonmark_x", "-t", "plain"], input=text, capture_output=True,
+                            text=True, check=True).stdout for text in (markdown.split("\n", 2)[2], body)]
+    assert plain[0] == plain[1]  # the same text and notes for a reader

@@ -316,10 +316,10 @@ class _Converter:
         return out
 
     def _note_ref(self, note: tuple[str, str]) -> str:
-        """A reference to a footnote or endnote, labelled by the order the notes are first cited in. In a paper
-        coe-paper assembled, a note cited again is a copy of the first (Word has one citation per note): both
-        citations get the first's label."""
-        if note not in self.notes and self.assembled:
+        """A reference to a footnote or endnote, labelled by the order the notes are first cited in. A note of
+        the same kind and content as one cited before is a copy of it (Word has one citation per note: pandoc and
+        the paper itself write a note cited twice as two), and gets its label; the paper makes the copy again."""
+        if note not in self.notes:
             key = tuple((r.text, tuple(sorted(r.flags)), r.link, r.note is not None, r.image) for p in
                         wb.paragraphs(wb.accepted(self.doc.notes.get(note, []))) for r in p.runs)  # fmt: skip
             label = self._copies.setdefault((note[0], key), str(len(self.notes) + 1))
