@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from . import marks, mdmap, merge3
 from .apply_sections import Section, bookmark, changed
 from .captions import TABLE_CAPTION_RE
-from .captions_read import figure_caption_source, table_caption_source
+from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, Replacement, first_author
 from .mdinline import Unit
 from .mdtext import Context, escape, short
@@ -62,7 +62,8 @@ class SectionEdits:
     def __init__(self, doc: WordDocument, section: Section, text: str, accepted: Callable[[str], bool],
                  untracked: bool) -> None:
         self.doc, self.section, self.text = doc, section, text
-        self.map = mdmap.build(text)
+        self.references = caption_anchors(doc.properties)  # a caption's bookmark -> its id
+        self.map = mdmap.build(text, set(self.references.values()))
         self.ctx = Context(accepted, self._prefix, untracked)
         self.replacements: list[Replacement] = []
         self.findings: list[Finding] = []
@@ -147,6 +148,7 @@ class SectionEdits:
 
     def _story(self, paras: list[Paragraph], units: list[Unit] | None = None) -> None:
         """Paragraphs in order: grouped where a paragraph mark was inserted or deleted."""
+        paras = [references_as_objects(para, self.references) for para in paras]
         for para in paras:
             if para.formatting_changed:
                 mark = bookmark(para)
@@ -207,7 +209,7 @@ class SectionEdits:
     def _table(self, table: Table) -> None:
         after: int | None = None
         for row in table.rows:
-            cells = [paragraphs(cell.blocks) for cell in row.cells]
+            cells = [[references_as_objects(p, self.references) for p in paragraphs(cell.blocks)] for cell in row.cells]
             mark = bookmark(cells[0][0]) if cells and cells[0] else None
             units = self.map.rows.get(mark[1]) if mark is not None else None
             if _row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from typing import TYPE_CHECKING
 
 from . import marks
@@ -67,6 +67,26 @@ def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]
             _titled(previous, caption)
         return
     out.append(Para([Piece(raw="Table: " + caption)]))
+
+
+def references_as_objects(para: Paragraph, bookmarks: Container[str]) -> Paragraph:
+    """The paragraph with each cross-reference to a caption (a REF field's result, "Figure 2", linked to one of the
+    caption `bookmarks`) as one OBJECT character, as the source map reads the link it was built from
+    (mdinline.references): its number is the paper's, and the link's words are not shown."""
+    from dataclasses import replace
+
+    from .wordblocks import OBJECT, Run
+
+    runs: list[Run] = []
+    last: Run | None = None  # the cross-reference being read
+    for run in para.runs:
+        link = run.link or ""
+        ref = link.startswith("#") and link[1:] in bookmarks and run.note is None and run.image is None
+        if ref and last is not None and (last.link, last.rev) == (run.link, run.rev):
+            continue  # more of the same cross-reference's text
+        last = run if ref else None
+        runs.append(replace(run, text=OBJECT) if ref else run)
+    return replace(para, runs=runs)
 
 
 def table_caption_source(block: Block, following: list[Block], section: int, captions: Mapping[int, Unit]

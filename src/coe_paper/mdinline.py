@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -49,7 +49,8 @@ class Unit:
             pending()
 
 
-_VISIBLE = {"softbreak": " ", "hardbreak": "\n", "image": OBJECT, "footnote_ref": OBJECT}
+_VISIBLE = {"softbreak": " ", "hardbreak": "\n", "image": OBJECT, "footnote_ref": OBJECT, "reference": OBJECT}
+REFERENCE = "reference"  # a link to a caption's id, which Word shows as the caption's number (see `references`)
 _SILENT = {"footnote_anchor", "em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close", "link_open",
            "link_close"}
 
@@ -66,6 +67,24 @@ def visible_text(children: list[Token]) -> str:
         elif kind not in _SILENT:
             raise MapError(f"unexpected inline token {kind}")
     return "".join(out)
+
+
+def references(children: list[Token], ids: Container[str]) -> list[Token]:
+    """Inline tokens with each link to a caption's id (`[the chart](#fig-survey)`) as one REFERENCE token: Word
+    shows a cross-reference there, the caption's number ("Figure 1") rather than the link's words, which a
+    reviewer's text cannot be compared with; the map reads it as one character, as it reads a picture."""
+    out: list[Token] = []
+    depth = 0  # inside such a link
+    for child in children:
+        href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
+        if depth:
+            depth += (child.type == "link_open") - (child.type == "link_close")
+        elif href.startswith("#") and href[1:] in ids and child.markup != "autolink":
+            depth = 1
+            out.append(Token(REFERENCE, "", 0, attrs={"href": href}))
+        else:
+            out.append(child)
+    return out
 
 
 class InlineMap:
@@ -207,6 +226,11 @@ class InlineMap:
             elif kind == "footnote_ref":
                 start = self.cur
                 self._skip_brackets()
+                self._add(OBJECT, start, self.cur)
+            elif kind == REFERENCE:  # the whole link, `[words](#fig-id)`
+                start = self.cur
+                self._skip_brackets()
+                self._skip_destination()
                 self._add(OBJECT, start, self.cur)
             else:
                 raise MapError(f"unexpected inline token {kind}")

@@ -8,13 +8,14 @@ around it alone: emphasis, links, footnote references and code spans keep their 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
 from .captions import figure_image, outside_tables, split_id, table_captions
 from .markdown import parse
-from .mdinline import InlineMap, MapError, Unit, visible_text
+from .mdinline import InlineMap, MapError, Unit, references, visible_text
 from .project import split_front_matter
 
 _PREFIX_RE = re.compile(r"^(?:[ \t>*+\-#\d.)]*|[ \t>]*\[\^[^\]]*\]:[ \t]*)$")
@@ -75,8 +76,9 @@ def _cells(line: str) -> list[tuple[int, str]]:
     return cells
 
 
-def build(text: str) -> SourceMap:
-    """The map of a whole section file; a block the map cannot follow is left out (and so left alone)."""
+def build(text: str, caption_ids: Container[str] = ()) -> SourceMap:
+    """The map of a whole section file; a block the map cannot follow is left out (and so left alone). A link to
+    one of the paper's `caption_ids` is a cross-reference, one character (mdinline.references)."""
     parts = split_front_matter(text)
     lines = text.split("\n")
     starts = [0]
@@ -91,6 +93,9 @@ def build(text: str) -> SourceMap:
     refs: list[tuple[int, str]] = []  # (the token where Word shows the reference, its label)
     above: dict[int, int] = {}  # a caption after its table: its paragraph_open -> the table's table_open
     captions, table = table_captions(tokens), 0
+    for tok in tokens if caption_ids else ():
+        if tok.type == "inline" and tok.children:
+            tok.children = references(tok.children, caption_ids)
     for index, tok in enumerate(tokens):
         if tok.type == "table_open":
             table = index

@@ -32,7 +32,7 @@ _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFro
 _SIMPLE = {w("t"): "text", w("delText"): "text", w("tab"): "\t", w("ptab"): "\t", w("noBreakHyphen"): "-"}
 _BR, _CR, _TYPE, _ID, _SYM, _RUBY = w("br"), w("cr"), w("type"), w("id"), w("sym"), w("ruby")
 _FOOTNOTE_REF, _ENDNOTE_REF = w("footnoteReference"), w("endnoteReference")
-_FLDCHAR, _FLDCHAR_TYPE, _INSTR = w("fldChar"), w("fldCharType"), w("instrText")
+_FLDCHAR, _FLDCHAR_TYPE, _INSTR = w("fldChar"), w("fldCharType"), (w("instrText"), w("delInstrText"))
 _PICTURES = (w("drawing"), w("pict"), w("object"))
 #: What holds a paragraph's runs without being one: read through (smart tags, content controls, custom XML,
 #: right-to-left embeddings, the markup-compatibility wrapper).
@@ -249,7 +249,7 @@ class _Reader:
                 para.comment_marks.append(child.get(_ID, ""))
             elif tag == _FLDCHAR:
                 self._field_char(child.get(_FLDCHAR_TYPE, ""))
-            elif tag == _INSTR:
+            elif tag in _INSTR:  # a deleted field's instruction is deleted text: its link still shows
                 if self.fields:
                     self.fields[-1].instruction.append(child.text or "")
             elif tag == _SYM:
