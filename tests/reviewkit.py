@@ -14,8 +14,11 @@ from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
+
+from coe_paper import wordread, writeback
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -441,3 +444,16 @@ def _track(root: etree._Element, edits: list[tuple[str, str, str, str]], part: s
             target.getparent().remove(target)
         if new:
             after.addprevious(ins)
+
+
+def apply_review(root: Path, reviewed: Path, write: bool = True, **options: Any) -> writeback.Plan:
+    """`coe-paper apply` of a reviewed file as the command plans it (`options` as writeback.Options takes them),
+    the section files written unless `write` is false."""
+    doc = wordread.read(reviewed)
+    try:
+        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options(**options))
+    finally:
+        doc.docx.close()
+    if write:
+        writeback.write(root, plan.files)
+    return plan

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from coe_paper import wordread, writeback
 from conftest import MakeProject, assembled_intro, tiny_png
 from libreoffice_review import review
-from reviewkit import Reviewer, edit_part, q
+from reviewkit import Reviewer, apply_review, edit_part, q
 
 BODY = """\
 As [the chart below](#fig-survey) shows, and [Table 1](#tbl-budget) too, members agree.
@@ -26,14 +25,6 @@ Table: Budget by city {#tbl-budget}
 """
 
 
-def _plan(root: Path, reviewed: Path, untracked: bool = False) -> writeback.Plan:
-    doc = wordread.read(reviewed)
-    try:
-        return writeback.plan(root, doc, writeback.organisations(root), writeback.Options(untracked=untracked))
-    finally:
-        doc.docx.close()
-
-
 def _built(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
     return assembled_intro(make_project, tmp_path, BODY, {"paper/images/chart.png": tiny_png(4, 4)})
 
@@ -43,7 +34,7 @@ def test_a_cross_references_number_is_no_edit(make_project: MakeProject, tmp_pat
     reviewed = review(docx, tmp_path / "r.docx", [("replace", "members agree", "all members agree"),
                                                   ("replace", "10, see", "12, see")], tmp_path)
     for untracked in (False, True):
-        plan = _plan(root, reviewed, untracked)
+        plan = apply_review(root, reviewed, write=False, untracked=untracked)
         assert plan.findings == []
         [changed] = plan.files
         assert changed.after == changed.before.replace("members agree", "all members agree").replace(
@@ -66,7 +57,7 @@ def _delete_first_reference(root: etree._Element) -> None:
 
 def test_a_deleted_cross_reference_deletes_the_link(make_project: MakeProject, tmp_path: Path) -> None:
     root, docx = _built(make_project, tmp_path)
-    plan = _plan(root, edit_part(docx, tmp_path / "r.docx", _delete_first_reference))
+    plan = apply_review(root, edit_part(docx, tmp_path / "r.docx", _delete_first_reference), write=False)
     assert plan.findings == []
     [changed] = plan.files
     assert changed.after == changed.before.replace("As [the chart below](#fig-survey) shows", "As  shows")

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper import pipeline, wordread, writeback
+from coe_paper import pipeline
 from coe_paper.importer import Options, import_draft
 from coe_paper.review import read_review
 from conftest import MakeProject, assembled_intro, require_client, tiny_png
 from drafts import markdown_words
 from libreoffice_review import review
-from reviewkit import rewrite_part, tracked
+from reviewkit import apply_review, rewrite_part, tracked
 
 BODY = """\
 ## Budgets
@@ -69,16 +69,6 @@ EDITED = {"[^cell]: Note in the first cell.", "[^lyon]: Note on Lyon city.", "[^
           "[^b]: Note on the last paragraph."}  # fmt: skip
 
 
-def _apply(root: Path, reviewed: Path) -> writeback.Plan:
-    doc = wordread.read(reviewed)
-    try:
-        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
-    finally:
-        doc.docx.close()
-    writeback.write(root, plan.files)
-    return plan
-
-
 def _intro(root: Path) -> str:
     return (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
 
@@ -94,7 +84,7 @@ def test_word_edits_of_the_notes_go_to_their_definitions(built: tuple[Path, Path
                              ("Note on ", "Lyon", "Lyon city", "Ana Rossi"),
                              ("Note on the ", "caption", "table's caption", "Ana Rossi"),
                              ("Note on the ", "closing", "last paragraph", "Ana Rossi")], part="word/footnotes.xml")
-    _apply(root, reviewed)
+    apply_review(root, reviewed)
     assert _notes(root) == EDITED | {"[^a]: Note on the opening."}
 
 
@@ -104,7 +94,7 @@ def test_libreoffice_edits_of_the_notes_go_to_their_definitions(built: tuple[Pat
         ("replace", "Note in the cell", "Note in the first cell"), ("replace", "Note on Lyon", "Note on Lyon city"),
         ("replace", "Note on the caption", "Note on the table's caption"),
         ("replace", "Note on the closing", "Note on the last paragraph")], tmp_path)  # fmt: skip
-    _apply(root, reviewed)
+    apply_review(root, reviewed)
     assert _notes(root) == EDITED | {"[^a]: Note on the opening."}
 
 
@@ -121,7 +111,7 @@ def test_a_reviewers_change_to_a_table_captions_words_goes_to_its_table_line(bui
                                                                             tmp_path: Path) -> None:  # fmt: skip
     root, docx = built
     reviewed = review(docx, tmp_path / "reviewed.docx", [("replace", "Budget by city", "Budget per city")], tmp_path)
-    _apply(root, reviewed)
+    apply_review(root, reviewed)
     assert "| Lyon | 20[^lyon] |\n\nTable: Budget per city[^cap]\n" in _intro(root)
 
 
@@ -129,7 +119,7 @@ def test_a_caption_before_its_table_keeps_its_id_and_markup(make_project: MakePr
     body = "Table: Members by *country* {#tbl-members}\n\n| Country | Members |\n|---|---|\n| Italy | 5 |\n"
     root, docx = assembled_intro(make_project, tmp_path, body)
     words = review(docx, tmp_path / "words.docx", [("replace", "Members by", "Members by city and")], tmp_path)
-    _apply(root, words)
+    apply_review(root, words)
     assert "Table: Members by city and *country* {#tbl-members}\n\n| Country | Members |" in _intro(root)
 
 
@@ -139,7 +129,7 @@ def test_a_change_to_a_figures_caption_goes_to_its_images_title(make_project: Ma
     root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
     new = 'Members\' "top" priorities (2024) & more'
     reviewed = review(docx, tmp_path / "r.docx", [("replace", "Survey priorities", new)], tmp_path)
-    plan = _apply(root, reviewed)
+    plan = apply_review(root, reviewed)
     assert not plan.findings and [o.status for o in plan.outcomes] == ["applied"]
     assert ('![A chart](../paper/images/chart.png "Members\\\' \\"top\\" priorities \\(2024\\) & more {#fig-survey}")'
             in _intro(root))
@@ -160,7 +150,7 @@ def test_a_figure_caption_that_cannot_be_followed_is_said_to_need_a_hand(make_pr
                                                   ("replace", "Members & partners", "Members and partners"),
                                                   ("replace", "Plan of the city", "")], tmp_path)
     before = _intro(root)
-    plan = _apply(root, reviewed)
+    plan = apply_review(root, reviewed)
     assert not plan.files and _intro(root) == before
     assert [(f.kind, f.line, f.message.split(" is not applied")[0]) for _, f in plan.findings] == [
         ("skipped", 11, "a change to a caption's number (the paper's own) or to its paragraph mark"),
@@ -185,18 +175,14 @@ def test_comments_name_a_table_captions_own_line(make_project: MakeProject, tmp_
         ("deletion", "Seats by region", "Table: Seats by region"),
         ("insertion", "Seats per region", "Table: Seats by region")}
     assert len(found.changes) == 4
-    _apply(root, reviewed)  # the caption's bookmark leaves apply as it was: each change on its `Table:` line
+    apply_review(root, reviewed)  # the caption's bookmark leaves apply as it was: each change on its `Table:` line
     assert "Table: Budget per city {#tbl-budget}\n" in _intro(root) and "Table: Seats per region\n" in _intro(root)
 
 
 def test_untracked_apply_leaves_a_table_caption_alone(make_project: MakeProject, tmp_path: Path) -> None:
     body = "Opening paragraph.\n\nTable: Budget by city {#tbl-budget}\n\n| City | Budget |\n|---|---|\n| Rome | 10 |\n"
     root, docx = assembled_intro(make_project, tmp_path, body)
-    doc = wordread.read(docx)
-    try:
-        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options(untracked=True))
-    finally:
-        doc.docx.close()
+    plan = apply_review(root, docx, write=False, untracked=True)
     assert not plan.files and not plan.findings
 
 
@@ -206,11 +192,6 @@ def test_an_untracked_edit_of_a_figures_caption_goes_to_its_images_title(make_pr
     root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
     edited = rewrite_part(docx, tmp_path / "r.docx", lambda xml: xml.replace(b": Survey priorities</w:t>",
                                                                              b': The "top" priorities</w:t>'))
-    doc = wordread.read(edited)
-    try:
-        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options(untracked=True))
-    finally:
-        doc.docx.close()
+    plan = apply_review(root, edited, untracked=True)
     assert [(f.kind, f.line) for _, f in plan.findings] == [("untracked", 11)]
-    writeback.write(root, plan.files)
     assert '![A chart](../paper/images/chart.png "The \\"top\\" priorities {#fig-survey}")\n' in _intro(root)

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from coe_paper import wordread, writeback
 from coe_paper.importer import Options, import_draft
 from conftest import MakeProject, assembled_intro
-from reviewkit import Reviewer, _run_like, edit_part, q
+from reviewkit import Reviewer, _run_like, apply_review, edit_part, q
 
 BODY = """\
 Opening paragraph with a note.[^a]
@@ -50,16 +49,6 @@ def _edit_copies(src: Path, dest: Path, new: dict[int, str]) -> Path:
     return edit_part(src, dest, change, part="word/footnotes.xml")
 
 
-def _apply(root: Path, reviewed: Path) -> writeback.Plan:
-    doc = wordread.read(reviewed)
-    try:
-        plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
-    finally:
-        doc.docx.close()
-    writeback.write(root, plan.files)
-    return plan
-
-
 def _definition(root: Path) -> str:
     text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
     return next(line for line in text.splitlines() if line.startswith("[^a]:"))
@@ -68,21 +57,21 @@ def _definition(root: Path) -> str:
 @pytest.mark.parametrize("copy", [0, 1])
 def test_a_change_to_either_copy_reaches_the_definition(built: tuple[Path, Path], tmp_path: Path, copy: int) -> None:
     root, docx = built
-    plan = _apply(root, _edit_copies(docx, tmp_path / "r.docx", {copy: "Note on both citations."}))
+    plan = apply_review(root, _edit_copies(docx, tmp_path / "r.docx", {copy: "Note on both citations."}))
     assert _definition(root) == "[^a]: Note on both citations."
     assert not plan.findings and [o.status for o in plan.outcomes] == ["applied"]
 
 
 def test_the_same_change_to_both_copies_is_made_once(built: tuple[Path, Path], tmp_path: Path) -> None:
     root, docx = built
-    plan = _apply(root, _edit_copies(docx, tmp_path / "r.docx", {0: "Note, twice.", 1: "Note, twice."}))
+    plan = apply_review(root, _edit_copies(docx, tmp_path / "r.docx", {0: "Note, twice.", 1: "Note, twice."}))
     assert _definition(root) == "[^a]: Note, twice."
     assert not plan.findings and [o.status for o in plan.outcomes] == ["applied"]
 
 
 def test_different_changes_to_the_copies_are_reported(built: tuple[Path, Path], tmp_path: Path) -> None:
     root, docx = built
-    plan = _apply(root, _edit_copies(docx, tmp_path / "r.docx", {0: "First version.", 1: "Second version."}))
+    plan = apply_review(root, _edit_copies(docx, tmp_path / "r.docx", {0: "First version.", 1: "Second version."}))
     assert _definition(root) == "[^a]: First version."
     assert [(f.kind, f.line, f.message.split(":")[0]) for _, f in plan.findings] == [
         ("skipped", 13, "footnote [^a] is cited more than once, and each citation has its own copy in Word")]
