@@ -16,9 +16,10 @@ from . import marks, mdmap, merge3
 from .apply_sections import Section, bookmark, changed
 from .captions import TABLE_CAPTION_RE
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
-from .edits import Finding, Group, Replacement, first_author
+from .edits import Finding, Group, first_author
 from .mdinline import Unit
 from .mdtext import Context, escape, short
+from .placing import Replacement
 from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)

@@ -3,30 +3,18 @@
 A *group* is a run of paragraphs whose paragraph marks were inserted or deleted (joined, split, added or removed
 paragraphs); a paragraph with an untouched mark is a group of its own. Its text as built (every change rejected)
 is compared with the source map of the blocks it came from; each change becomes a replacement of a range of the
-file that leaves the markup around it alone. Paragraph breaks are the character PB in the texts."""
+file that leaves the markup around it alone (placing.py). Paragraph breaks are the character PB in the texts."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
-from .mdtext import PB, Context, Piece, describe, flags_of, link_title, render, short, written_at, yaml_scalar
+from .mdtext import PB, Context, Piece, describe, link_title, short, yaml_scalar
+from .placing import Edit, Placement, Replacement
 from .wordblocks import OBJECT, Paragraph, Rev
-
-
-@dataclass(frozen=True)
-class Replacement:
-    """Replace file[start:end] with text; who asked for it, and the line it is reported at."""
-
-    start: int
-    end: int
-    text: str
-    author: str
-    line: int
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -37,14 +25,6 @@ class Finding:
     line: int
     author: str
     message: str
-
-
-@dataclass
-class _Edit:
-    a: int
-    b: int
-    runs: list[Piece] = field(default_factory=list)
-    author: str = ""
 
 
 def visible(piece_rev: Rev | None, accepted: Callable[[str], bool], new: bool) -> bool:
@@ -68,47 +48,21 @@ def _pieces(group: Sequence[Paragraph]) -> list[Piece]:
     return pieces
 
 
-class Group:
+class Group(Placement):
     """One group of paragraphs and the source units its paragraphs came from."""
 
     def __init__(self, group: Sequence[Paragraph], units: Sequence[Unit], ctx: Context, file: str) -> None:
-        self.group, self.units, self.ctx, self.file = group, units, ctx, file
+        super().__init__(group, units, ctx, file)
         self.pieces = _pieces(group)
         self.old = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, False))
         self.new = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, True))
-        self.source = PB.join(u.text for u in units)
-
-    def _prepare(self) -> None:
-        """The character map of the units, joined: made only for a group that has something to apply."""
-        units = self.units
-        for unit in units:
-            unit.ensure()
-        self.spans: list[tuple[int, int]] = []
-        self.sflags: list[frozenset[str]] = []
-        self.unit_at: list[int] = []
-        self.starts: list[int] = []  # position in source text where each unit begins
-        for index, unit in enumerate(units):
-            if index:
-                prev = units[index - 1]
-                self.spans.append((prev.end, _content_start(unit)))
-                self.sflags.append(frozenset())
-                self.unit_at.append(index)
-            self.starts.append(len(self.spans))
-            self.spans += unit.spans
-            self.sflags += unit.flags
-            self.unit_at += [index] * len(unit.text)
-
-    def line_at(self, pos: int) -> int:
-        if not self.units:
-            return 0
-        return self.units[self.unit_at[min(pos, len(self.unit_at) - 1)] if self.unit_at else 0].line
 
     def edits(self) -> tuple[list[Replacement], list[Finding]]:
         findings: list[Finding] = []
         if self.old == self.new and self.old == self.source:
             return [], findings
         try:
-            self._prepare()
+            self.prepare()
         except MapError:
             return [], [Finding("skipped", self.units[0].line if self.units else 0, first_author(self.group),
                                 "this paragraph's Markdown could not be followed; apply the change by hand")]
@@ -118,7 +72,7 @@ class Group:
             findings.append(Finding("untracked", self.line_at(0), "", describe(self.source, self.old)))
             if untracked and kind != "figure":
                 return self._untracked(), findings
-        tracked = [_Edit(0, 0, [], "untracked")] if untracked else self._tracked()
+        tracked = [Edit(0, 0, [], "untracked")] if untracked else self._tracked()
         if kind in ("title", "figure"):  # rewritten whole
             whole = self._title(tracked, untracked)
             findings += [] if whole or not tracked else [Finding("skipped", self.line_at(0), tracked[0].author,
@@ -142,7 +96,7 @@ class Group:
             out += reps
         return out, findings
 
-    def _title(self, tracked: list[_Edit], untracked: bool = False) -> list[Replacement]:
+    def _title(self, tracked: list[Edit], untracked: bool = False) -> list[Replacement]:
         """The title in the front matter is rewritten whole, quoted when YAML needs it; so are the words of a
         figure's caption in its image's title, escaped as a link title (also for an `untracked` edit)."""
         unit = self.units[0]
@@ -156,8 +110,8 @@ class Group:
         return [Replacement(start, end, text, authors, unit.line, f"{what} “{short(self.old)}” "
                             f"became “{short(self.new)}”")]
 
-    def _tracked(self) -> list[_Edit]:
-        edits: list[_Edit] = []
+    def _tracked(self) -> list[Edit]:
+        edits: list[Edit] = []
         pos = 0
         for piece in self.pieces:
             in_old = visible(piece.rev, self.ctx.accepted, False)
@@ -168,13 +122,13 @@ class Group:
                 if last is not None and last.b == pos and not last.runs and last.author == author:
                     last.b += len(piece.text)
                 else:
-                    edits.append(_Edit(pos, pos + len(piece.text), [], author))
+                    edits.append(Edit(pos, pos + len(piece.text), [], author))
             elif in_new and not in_old:
                 author = piece.rev.inserted_by or author if piece.rev else author  # deleted words kept: the insertion's
                 if last is not None and last.b == pos and last.author == author:
                     last.runs.append(piece)
                 else:
-                    edits.append(_Edit(pos, pos, [piece], author))
+                    edits.append(Edit(pos, pos, [piece], author))
             if in_old:
                 pos += len(piece.text)
         return edits
@@ -184,10 +138,10 @@ class Group:
         out: list[Replacement] = []
         for tag, a, b, c, d in matcher.get_opcodes():
             if tag != "equal":
-                out += self._replacement(_Edit(a, b, [Piece(self.new[c:d], None, None, 0)], "untracked"))
+                out += self._replacement(Edit(a, b, [Piece(self.new[c:d], None, None, 0)], "untracked"))
         return out
 
-    def _realign(self, edits: list[_Edit]) -> tuple[list[_Edit], list[_Edit]]:
+    def _realign(self, edits: list[Edit]) -> tuple[list[Edit], list[Edit]]:
         """Tracked edits, in the positions of the built text, moved to the source's positions."""
         matcher = SequenceMatcher(None, self.old, self.source, autojunk=False)
         blocks = matcher.get_matching_blocks()
@@ -205,185 +159,8 @@ class Group:
             if a is None or b is None:
                 lost.append(edit)
             else:
-                kept.append(_Edit(a, b, edit.runs, edit.author))
+                kept.append(Edit(a, b, edit.runs, edit.author))
         return kept, lost
-
-    # -- placing one edit in the file ------------------------------------------------------------------------
-    def _replacement(self, edit: _Edit) -> list[Replacement]:
-        units, spans = self.units, self.spans
-        if not units:
-            return []
-        code = any(u.kind == "code" for u in units)
-        inserted = [p for p in edit.runs if p.text != OBJECT]
-        has_break = any(p.text == PB for p in inserted)
-        if has_break and (self.ctx.cell or any(u.kind in ("title", "cell") for u in units)):
-            return []
-        if edit.a == edit.b:
-            return self._insert(edit, inserted, code)
-        deleted = self.source[edit.a : edit.b]
-        a, b = edit.a, edit.b
-        first_unit = units[self.unit_at[a]]
-        unit_end = self.starts[self.unit_at[a]] + len(first_unit.text)
-        whole = a in self.starts and b >= unit_end and not inserted and first_unit.kind not in ("title", "cell")
-        starts_block = a in self.starts and (PB in deleted or whole)
-        start = first_unit.start if starts_block else spans[a][0]
-        end = spans[b - 1][1]
-        if deleted.endswith(PB) and starts_block:
-            # whole blocks go with their own lines; the blank line that separates blocks stays
-            end = units[self.unit_at[b - 1]].start if b - 1 < len(self.unit_at) else end
-            if b - 2 >= a:
-                newline = self.file.find("\n", spans[b - 2][1])
-                end = min(end, len(self.file) if newline < 0 else newline + 1)
-        elif whole and b == len(self.source):
-            newline = self.file.find("\n", end)
-            end = len(self.file) if newline < 0 else newline + 1
-        keep = {flag for flag in (flags_of(inserted[0]) if inserted else frozenset())}
-        mask = [True] * (end - start)
-        if starts_block:
-            mask[: max(spans[a][0] - start, 0)] = [False] * max(spans[a][0] - start, 0)
-        if whole and b == len(self.source):
-            mask[spans[b - 1][1] - start :] = [False] * (end - spans[b - 1][1])
-        for index in range(a, b):
-            s, e = spans[index]
-            if self.source[index] == PB and starts_block:
-                s, e = spans[index][0], units[self.unit_at[index]].start
-            for offset in range(max(s, start), min(e, end)):
-                mask[offset - start] = False
-        for unit in units:
-            for va, vb, gs, ge in unit.groups:
-                base = self._base_of(unit)
-                if a <= base + va and base + vb <= b and gs >= start and ge <= end:
-                    flag = unit.flags[va] if va < len(unit.flags) else frozenset()
-                    if not (flag & keep) or not inserted:
-                        for offset in range(gs, ge):
-                            mask[offset - start] = False
-        text = self.file[start:end]
-        first = next((i for i, kept in enumerate(mask) if not kept), 0)
-        outer = self.sflags[a] if a < len(self.sflags) else frozenset()
-        rendered = render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
-        rendered = self._escaped(b, start + first, rendered, code)
-        new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
-            c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
-        kind = "replaced" if inserted else "deleted"
-        out = [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{short(deleted)}”"
-                           + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
-        if starts_block and not inserted:
-            out += self._renumber(first_unit, start, end, edit.author)
-        for index in range(a, b) if not starts_block else ():  # an item joined to the paragraph before it: its
-            if self.source[index] == PB and index + 1 < len(self.unit_at):  # number goes to the next item
-                joined = units[self.unit_at[index + 1]]
-                out += self._renumber(joined, joined.start, joined.end + 1, edit.author, joined=True)
-        return out
-
-    def _renumber(self, item: Unit, start: int, end: int, author: str, joined: bool = False) -> list[Replacement]:
-        """The first item of an ordered list deleted, or `joined` to the paragraph before it: the next one takes its
-        number, so that the list keeps its start. Only a list that starts at 1 may interrupt a paragraph
-        (CommonMark): the rest of a list that starts at another number is set apart from the joined paragraph by a
-        blank line."""
-        number = re.match(r"(\d{1,9})[.)]$", item.prefix) if item.kind == "item" and item.ordered else None
-        if number is None:
-            return []
-        before = self.file[:start].rstrip("\n").rsplit("\n", 1)[-1]
-        if re.match(rf"{re.escape(item.indent)}\d{{1,9}}[.)]", before):
-            return []  # not the first item
-        following = re.match(rf"({re.escape(item.indent)})(\d{{1,9}})(?=[.)] )", self.file[end:])
-        if following is None:
-            return []
-        at = end + len(following.group(1))
-        blank = [Replacement(end, end, item.indent.rstrip() + "\n", author, item.line, "a blank line before the "
-                             "rest of the list")] if joined and int(number.group(1)) != 1 else []
-        return blank + [Replacement(at, at + len(following.group(2)), number.group(1), author, item.line,
-                                    "renumbered the next item")] * (following.group(2) != number.group(1))
-
-    def _base_of(self, unit: Unit) -> int:
-        return self.starts[self.units.index(unit)]
-
-
-    def _insert(self, edit: _Edit, inserted: list[Piece], code: bool) -> list[Replacement]:
-        if not inserted:
-            return []
-        pos, units, spans = edit.a, self.units, self.spans
-        flags = flags_of(inserted[0])
-        text = "".join(p.text for p in inserted)
-        summary = f"inserted “{short(text)}”"
-        at_block_start = pos in self.starts and PB in text and pos < len(self.source)
-        if at_block_start:
-            head, tail = _split(inserted, text.rfind(PB) + 1)
-            unit = units[self.unit_at[pos]]
-            md = render(head, frozenset(), self.group, self.ctx, code, True, unit)
-            out = [Replacement(unit.start, unit.start, md, edit.author, unit.line, summary)]
-            return out + (self._insert(_Edit(pos, pos, tail, edit.author), tail, code) if tail else [])
-        prev_flags = self.sflags[pos - 1] if pos > 0 else None
-        next_flags = self.sflags[pos] if pos < len(self.sflags) else None
-        if pos > 0 and (prev_flags == flags or next_flags is None or PB in text or self.source[pos] == PB):
-            offset, outer = spans[pos - 1][1], prev_flags or frozenset()
-            if PB in text and (pos == len(self.source) or self.source[pos] == PB):
-                offset = units[self.unit_at[pos - 1]].end
-        elif next_flags is not None and (next_flags == flags or pos == 0):
-            offset, outer = spans[pos][0], next_flags
-        else:
-            offset, outer = self._boundary(pos), frozenset()
-        near = units[self.unit_at[pos - 1]] if pos > 0 else units[0]
-        md = render(inserted, outer & flags if outer <= flags else frozenset(), self.group, self.ctx, code, False,
-                     near)
-        if outer - flags and not code:
-            offset = self._boundary(pos)
-            md = render(inserted, frozenset(), self.group, self.ctx, code, False, near)
-        md = self._escaped(pos, offset, md, code)
-        if PB in text and not code and 0 < pos < len(self.source) and self.source[pos] != PB:
-            return [self._split_markup(pos, offset, md, edit.author, summary)]
-        return [Replacement(offset, offset, md, edit.author, self.line_at(max(pos - 1, 0)), summary)]
-
-    def _split_markup(self, pos: int, offset: int, md: str, author: str, summary: str) -> Replacement:
-        """A break inside bold, a link or a code span: the markup closes before it and opens again after it, and
-        white space at the break moves outside the delimiters (`**a **` does not close)."""
-        index = self.unit_at[pos - 1]
-        unit, base, spans = self.units[index], self.starts[index], self.spans
-        inside = sorted((g for g in unit.groups if g[0] < pos - base < g[1]), key=lambda g: (g[2], -g[3]))
-        closing: list[str] = []
-        opening: list[str] = []
-        for va, vb, gs, ge in inside:
-            inner = [g for g in inside if gs < g[2] and g[3] < ge]
-            opening.append(self.file[gs : min([spans[base + va][0]] + [g[2] for g in inner])])
-            closing.insert(0, self.file[max([spans[base + vb - 1][1]] + [g[3] for g in inner]) : ge])
-        start, end = offset, offset
-        if inside:
-            before, after = pos, pos
-            while before > base and self.source[before - 1] in " \t":
-                before -= 1
-            while after < len(self.source) and self.source[after] in " \t":
-                after += 1
-            start = spans[before][0] if before < pos else offset
-            end = spans[after - 1][1] if after > pos else offset
-        text = "".join(closing) + self.file[start:offset] + md + self.file[offset:end] + "".join(opening)
-        return Replacement(start, end, text, author, self.line_at(pos - 1), summary)
-
-    def _escaped(self, pos: int, offset: int, md: str, code: bool) -> str:
-        """`md` as written at `offset` of the file, where it ends the visible text at `pos`."""
-        if code or self.ctx.cell or not md:
-            return md
-        unit = self.units[self.unit_at[pos - 1]] if pos > 0 else None
-        end = unit is not None and unit.kind == "heading" and (pos == len(self.source) or self.source[pos] == PB)
-        return written_at(self.file[self.file.rfind("\n", 0, offset) + 1 : offset], md, end)
-
-    def _boundary(self, pos: int) -> int:
-        """Between two characters: after the markup that closes at pos and before the markup that opens there."""
-        offset = self.spans[pos - 1][1] if pos > 0 else self.spans[pos][0]
-        for unit in self.units:
-            base = self._base_of(unit)
-            for _va, vb, _gs, ge in unit.groups:
-                if base + vb == pos and ge > offset and (pos >= len(self.spans) or ge <= self.spans[pos][0]):
-                    offset = max(offset, ge)
-        return offset
-
-
-def _content_start(unit: Unit) -> int:
-    """Where a block's inline Markdown begins: its first character, or the delimiters that open there (a bold or
-    a link at the start of an item stays when the paragraph mark before it is deleted)."""
-    if not unit.spans:
-        return unit.end
-    return min([unit.spans[0][0]] + [gs for va, _vb, gs, _ge in unit.groups if va == 0])
-
 
 def first_author(group: Sequence[Paragraph]) -> str:
     """Who made the first change in a group of paragraphs (a run's, else a paragraph mark's)."""
@@ -394,16 +171,3 @@ def first_author(group: Sequence[Paragraph]) -> str:
         if para.mark is not None:
             return para.mark.author
     return ""
-
-
-def _split(pieces: list[Piece], cut: int) -> tuple[list[Piece], list[Piece]]:
-    head: list[Piece] = []
-    count = 0
-    for index, piece in enumerate(pieces):
-        if count >= cut:
-            return head, pieces[index:]
-        head.append(piece)
-        count += len(piece.text)
-    return head, []
-
-
