@@ -59,7 +59,7 @@ class Plan:
 
 
 # -- one section ---------------------------------------------------------------------------------------------------
-class SectionEdits:
+class _SectionEdits:
     def __init__(self, doc: WordDocument, section: Section, text: str, accepted: Callable[[str], bool],
                  untracked: bool) -> None:
         self.doc, self.section, self.text = doc, section, text
@@ -344,7 +344,7 @@ def apply_replacements(text: str, replacements: list[Replacement]) -> tuple[str,
 def section_plan(doc: WordDocument, section: Section, base: str, current: str, accepted: Callable[[str], bool],
                  untracked: bool) -> tuple[str, list[Outcome], list[Finding]]:
     """Today's file with the section's accepted changes, the outcome of each, and what was not applied."""
-    edits = SectionEdits(doc, section, base, accepted, untracked)
+    edits = _SectionEdits(doc, section, base, accepted, untracked)
     edits.run()
     path = section.path
     theirs, dropped = apply_replacements(base, edits.replacements)
