@@ -192,6 +192,24 @@ def test_cli_dry_run_only_and_commit_per_reviewer(project: tuple[Path, Path], tm
     assert commits["anct"] >= 1  # Jean Martin's commit is credited to ANCT through --author
 
 
+def test_a_review_applied_twice_is_found_in_the_sources(project: tuple[Path, Path], tmp_path: Path) -> None:
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
+    env = {**os.environ, **GIT_ENV}
+    first = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit"], env=env)
+    assert first.exit_code == 0, first.output
+    after = intro(root)
+    again = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"], env=env)
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert [c["status"] for c in report["changes"]] == ["already"] and report["files"] == []
+    assert report["reviewers"]["Ana Rossi"] == {"applied": 0, "merged": 0, "conflict": 0, "skipped": 0, "already": 1}
+    again = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)], env=env)
+    assert "Ana Rossi: 0 applied, 0 merged, 0 in conflict, 0 skipped, 1 in the sources already" in again.stderr
+    assert intro(root) == after
+
+
 def test_cli_errors(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, _ = project
     runner = CliRunner()

@@ -30,7 +30,8 @@ _CAPTION_NUMBER = "a change to a caption's number (the paper's own) or to its pa
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one change: applied, merged (into a file that has moved on), conflict, skipped."""
+    """What became of one change: applied, merged (into a file that has moved on), already (in today's file),
+    conflict, skipped."""
 
     status: str
     author: str
@@ -359,8 +360,13 @@ def section_plan(doc: WordDocument, section: Section, base: str, current: str, a
         first, last = base.count("\n", 0, rep.start), base.count("\n", 0, rep.end) + 1
         return any(start <= last and first <= max(end, start + 1) - 1 + (start == end) for start, end in conflicts)
 
+    def already(rep: Replacement) -> bool:  # today's file holds the change (the review was applied before)
+        alone, missed = merge3.merge(current, base, apply_replacements(base, [rep])[0])
+        return alone == current and not missed
+
     lines = merge3.line_mapper(base, current)
     for rep in applied:
         line = lines.get(rep.line, (rep.line, ""))[0]
-        outcomes.append(Outcome("conflict" if clashes(rep) else "merged", rep.author, path, line, rep.summary))
+        status = "conflict" if clashes(rep) else "already" if already(rep) else "merged"
+        outcomes.append(Outcome(status, rep.author, path, line, rep.summary))
     return merged, outcomes, edits.findings

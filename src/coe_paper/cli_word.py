@@ -154,8 +154,9 @@ def apply_review(
                             "the organisation's emails or domains): their changes are committed under your "
                             "identity"), markup=False)  # fmt: skip
         for name, row in writeback.tally(result).items():
+            already = f", {row['already']} in the sources already" if row["already"] else ""
             err.print(shown(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in "
-                            f"conflict, {row['skipped']} skipped"), markup=False)  # fmt: skip
+                            f"conflict, {row['skipped']} skipped{already}"), markup=False)  # fmt: skip
         if doc.comments:
             err.print(f"{count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
                       f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip

@@ -257,17 +257,15 @@ def git_commit(root: Path, paths: list[str], message: str, reviewer: Reviewer) -
 
 
 def tally(result: Plan) -> dict[str, dict[str, int]]:
-    """Per reviewer: how many changes were applied, merged, in conflict and skipped."""
+    """Per reviewer: how many changes were applied, merged, in conflict, skipped, and found in the sources already."""
     counts: dict[str, dict[str, int]] = {}
+    statuses = ("applied", "merged", "conflict", "skipped", "already")
     for outcome in result.outcomes + result.outside:
-        row = counts.setdefault(outcome.author or "(unknown)", {"applied": 0, "merged": 0, "conflict": 0,
-                                                                 "skipped": 0})
+        row = counts.setdefault(outcome.author or "(unknown)", dict.fromkeys(statuses, 0))
         row[outcome.status] = row.get(outcome.status, 0) + 1
     for _, finding in result.findings:
         if finding.kind == "skipped":
-            row = counts.setdefault(finding.author or "(unknown)", {"applied": 0, "merged": 0, "conflict": 0,
-                                                                     "skipped": 0})
-            row["skipped"] += 1
+            counts.setdefault(finding.author or "(unknown)", dict.fromkeys(statuses, 0))["skipped"] += 1
     return counts
 
 
