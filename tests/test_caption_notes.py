@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from coe_paper import pipeline
 from coe_paper.importer import Options, import_draft
@@ -18,7 +19,7 @@ from coe_paper.review import read_review
 from conftest import MakeProject, assembled_intro, require_client, tiny_png
 from drafts import markdown_words
 from libreoffice_review import review
-from reviewkit import apply_review, rewrite_part, tracked
+from reviewkit import Reviewer, apply_review, edit_part, q, rewrite_part, tracked
 
 BODY = """\
 ## Budgets
@@ -195,3 +196,26 @@ def test_an_untracked_edit_of_a_figures_caption_goes_to_its_images_title(make_pr
     plan = apply_review(root, edited, untracked=True)
     assert [(f.kind, f.line) for _, f in plan.findings] == [("untracked", 11)]
     assert '![A chart](../paper/images/chart.png "The \\"top\\" priorities {#fig-survey}")\n' in _intro(root)
+
+
+def _delete_captions(root: etree._Element) -> None:
+    """Every caption's text deleted, its fields' instructions too, as Word records it."""
+    reviewer = Reviewer(root)
+    for para in [p for p in root.iter(q("w:p")) if p.find(f"{q('w:pPr')}/{q('w:pStyle')}") is not None
+                 and p.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val")) == "Caption"]:  # fmt: skip
+        for run in list(para.iter(q("w:r"))):
+            for node in run.iter(q("w:instrText")):
+                node.tag = q("w:delInstrText")
+            reviewer._delete(run, "Ana Rossi")
+
+
+def test_a_deleted_caption_is_said_to_need_a_hand(make_project: MakeProject, tmp_path: Path) -> None:
+    body = ('![A chart](../paper/images/chart.png "Survey priorities {#fig-survey}")\n\n'
+            "Table: Budget by city\n\n| City | Budget |\n|---|---|\n| Rome | 10 |\n")
+    root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
+    before = _intro(root)
+    plan = apply_review(root, edit_part(docx, tmp_path / "r.docx", _delete_captions))
+    assert not plan.files and _intro(root) == before
+    assert [(f.kind, f.line, f.message.split(",")[0]) for path, f in plan.findings if "intro" in path] == [
+        ("skipped", 9, "the caption “Figure 1: Survey priorities” was deleted"),
+        ("skipped", 11, "the caption “Table 1: Budget by city” was deleted")]

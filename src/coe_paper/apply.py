@@ -26,6 +26,8 @@ _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be followed (it spans lines, or holds "
                    "escapes or entities) is not applied: edit the title, ![...](... \"title\"), by hand")
 _CAPTION_NUMBER = "a change to a caption's number (the paper's own) or to its paragraph mark is not applied"
+_CAPTION_DELETED = ("the caption “{}” was deleted, which is not applied: remove its `Table:` line or its image's "
+                    "title by hand, and links to its id, if it has one")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,9 @@ class _SectionEdits:
         if words is not None:
             self._story([words], [unit])
         elif changed([para]):
-            self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_NUMBER))
+            gone = not para.text().strip() and self.ctx.accepted(first_author([para]))
+            self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_DELETED.format(
+                short(para.text(accept=False))) if gone else _CAPTION_NUMBER))
 
     def _missing(self) -> None:
         """Blocks whose bookmark is gone: a paragraph or row deleted with Track Changes off leaves nothing else.
