@@ -9,7 +9,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from . import wordblocks as wb
-from .mdwrite import Piece, TableBlock
+from .mdpieces import Piece
+from .mdwrite import TableBlock
 
 
 def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
