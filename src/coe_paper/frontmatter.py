@@ -29,13 +29,16 @@ CURRENCIES = frozenset({"EUR", "BGN", "CZK", "DKK", "HUF", "PLN", "RON", "SEK", 
 
 
 def _prose(tokens: Iterable[Token]) -> Iterator[tuple[Token, str]]:
-    """(block token, text) for the running text of a section: inline text, never code, URLs or HTML."""
+    """(block token, text) for the running text of a section: inline text, never code, HTML, links' targets, nor a
+    web or e-mail address written out (masked as the editorial rules mask them: '/DE/' in a URL is no abbreviation)."""
+    from .rules.text import mask
+
     block: Token | None = None
     for token in tokens:
         if token.type == "inline":
             for child in token.children or []:
                 if child.type == "text":
-                    yield block or token, child.content
+                    yield block or token, mask(child.content)
         elif token.map:
             block = token
 
