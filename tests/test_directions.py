@@ -82,14 +82,17 @@ def test_the_contents_entry_of_a_heading_reads_as_the_heading_does(built: Path) 
     assert [rtl for text, rtl in entries.items() if text.endswith("Scripts")] == [False], entries
 
 
-def words_of_line(pdf: Path, marker: str) -> list[tuple[float, float, str]]:
-    """Poppler's word boxes (left, right, word) on the line of the PDF that holds the word `marker`."""
+def words_of_line(pdf: Path, marker: str, last: bool = False) -> list[tuple[float, float, str]]:
+    """Poppler's word boxes (left, right, word) on the first (or `last`) line of the PDF that holds the word
+    `marker`."""
     boxes = subprocess.run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout  # fmt: skip
-    words = [(float(x0), float(y0), float(x1), word) for x0, y0, x1, word in
-             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)]
-    top = next(y0 for _, y0, _, word in words if word == marker)
-    return sorted((x0, x1, word) for x0, y0, x1, word in words if abs(y0 - top) < 1)
+    words = [(page, (float(x0), float(y0), float(x1), word))
+             for page, text in enumerate(boxes.split("<page ")) for x0, y0, x1, word in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', text)]
+    tops = [(page, y0) for page, (_, y0, _, word) in words if word == marker]
+    top = tops[-1 if last else 0]
+    return sorted((x0, x1, word) for page, (x0, y0, x1, word) in words if page == top[0] and abs(y0 - top[1]) < 1)
 
 
 def test_libreoffice_sets_a_right_to_left_paragraph_from_the_right_margin(built: Path, tmp_path: Path) -> None:
@@ -115,6 +118,23 @@ def test_libreoffice_sets_a_right_to_left_contents_entry_from_the_right(built: P
     latin = next(x0 for x0, _, word in entry if word == "Interreg")
     assert first > latin > last, entry  # the title's words in its own order, from the right
     assert re.fullmatch(r"\d+\.\d+", words[-1]), words  # its number on its right, as the heading's is
+
+
+def test_libreoffice_sets_the_number_of_a_right_to_left_heading_inside_the_right_margin(built: Path,
+                                                                                       tmp_path: Path) -> None:
+    require_client("soffice")
+    before = built.read_bytes()
+    pdf, problem = layout.convert_to_pdf(built, tmp_path)
+    assert pdf is not None, problem
+    assert built.read_bytes() == before  # Word's .docx keeps its numbering as Word reads it
+    right_margin = max(x1 for _, x1, _ in words_of_line(pdf, "English"))  # a full Hebrew line reaches it
+    heading = words_of_line(pdf, "Interreg", last=True)  # the heading, not its entry in the contents
+    number = [(x0, x1) for x0, x1, word in heading if re.fullmatch(r"\d+\.\d+", word)]
+    assert len(number) == 1, heading
+    assert right_margin - 30 < number[0][0] and number[0][1] <= right_margin + 1, (number, right_margin)
+    assert all(x1 < number[0][0] for x0, x1, word in heading if (x0, x1) != number[0])  # the words on its left
+    scripts = words_of_line(pdf, "Scripts", last=True)
+    assert scripts[0][0] < 80 and re.fullmatch(r"\d+\.\d+", scripts[0][2]), scripts  # left to right as before
 
 
 def test_libreoffice_shows_bold_and_italic_words_of_right_to_left_scripts(built: Path, tmp_path: Path) -> None:

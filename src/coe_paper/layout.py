@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
+from . import ooxml_office
 from .safepaths import write_atomic
 
 TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
@@ -134,9 +137,16 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
     command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
                "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir.absolute()),
                str(docx.absolute())]  # fmt: skip
-    with _profile_taken(profile) as taken:
+    with _profile_taken(profile) as taken, tempfile.TemporaryDirectory(prefix="coe-office-") as tmp:
         if not taken:
             return None, f"another build kept LibreOffice's profile {profile} for {TIMEOUT} s"
+        try:
+            mirrored = ooxml_office.for_libreoffice(docx.read_bytes())
+        except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+            return None, f"could not read {docx.name}: {exc}"
+        if mirrored is not None:  # LibreOffice lays out a copy whose right-to-left numbers it draws as Word does
+            command[-1] = str(Path(tmp, docx.name))
+            Path(command[-1]).write_bytes(mirrored)
         return _convert(command, outdir.absolute(), f"{docx.stem}.pdf", docx.name)
 
 

@@ -1,0 +1,126 @@
+"""The copy of the paper that LibreOffice lays out for the PDF and the contents' pages, where it reads a list
+number's justification otherwise than Word does.
+
+Word reads `w:lvlJc` relative to the paragraph's direction: "left" is the start, so the number of a right-to-left
+(w:bidi) heading or list item begins at the right margin and runs leftwards. LibreOffice (7.4) reads it as a side of
+the page: the number begins at the right margin and runs rightwards, past it. In LibreOffice's copy, every
+right-to-left numbered paragraph whose level is justified "left" moves to a list of its own over the same definition
+(so its numbers keep counting with the left-to-right ones) whose levels are justified "right", which LibreOffice
+draws where Word draws "left". The .docx that readers open in Word is not changed.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from . import ooxml, ooxml_parts
+from .safedocx import xml_parser
+
+Element = ooxml.Element
+_DOCUMENT, _NUMBERING, _STYLES = "word/document.xml", "word/numbering.xml", "word/styles.xml"
+_START = ("left", "start")
+
+
+def for_libreoffice(data: bytes) -> bytes | None:
+    """The package `data` (a .docx) with its right-to-left numbers justified as LibreOffice draws Word's, or None
+    when it has no right-to-left numbered paragraph (LibreOffice can lay out `data` itself)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = set(package.namelist())
+        if not {_DOCUMENT, _NUMBERING} <= names:
+            return None
+        document = etree.fromstring(package.read(_DOCUMENT), xml_parser())
+        numbering = etree.fromstring(package.read(_NUMBERING), xml_parser())
+        styles = etree.fromstring(package.read(_STYLES), xml_parser()) if _STYLES in names else None
+        if not _mirror(document, numbering, _style_numbers(styles)):
+            return None
+        parts = {_DOCUMENT: document, _NUMBERING: numbering}
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+            for info in package.infolist():
+                root = parts.get(info.filename)
+                body = package.read(info) if root is None else etree.tostring(root, xml_declaration=True,
+                                                                            encoding="UTF-8", standalone=True)
+                copy.writestr(info, body)
+    return out.getvalue()
+
+
+def _style_numbers(styles: Element | None) -> dict[str, tuple[str, str]]:
+    """The (numId, ilvl) a paragraph style numbers its paragraphs with (Heading 1-3 carry them)."""
+    found: dict[str, tuple[str, str]] = {}
+    for style in styles.iter(ooxml.w("style")) if styles is not None else ():
+        num_pr = style.find(f"{ooxml.PPR}/{ooxml.w('numPr')}")
+        if num_pr is not None:
+            found[style.get(ooxml.w("styleId"), "")] = _num_pr(num_pr, ("", "0"))
+    return found
+
+
+def _num_pr(num_pr: Element, default: tuple[str, str]) -> tuple[str, str]:
+    num_id, ilvl = num_pr.find(ooxml.w("numId")), num_pr.find(ooxml.w("ilvl"))
+    return (default[0] if num_id is None else num_id.get(ooxml.w("val"), ""),
+            default[1] if ilvl is None else ilvl.get(ooxml.w("val"), "0"))  # fmt: skip
+
+
+def _mirror(document: Element, numbering: Element, style_numbers: dict[str, tuple[str, str]]) -> bool:
+    """Move each right-to-left numbered paragraph of `document` to its list's mirrored twin; whether any moved."""
+    abstracts = {num.get(ooxml.w("numId"), ""): _abstract_of(numbering, num) for num in numbering.iter(ooxml.w("num"))}
+    twins: dict[str, str] = {}
+    moved = False
+    for p in document.iter(ooxml.P):
+        props = p.find(ooxml.PPR)
+        if props is None or props.find(ooxml.w("bidi")) is None:
+            continue
+        style = props.find(ooxml.PSTYLE)
+        inherited = style_numbers.get(style.get(ooxml.w("val"), "") if style is not None else "", ("", "0"))
+        own = props.find(ooxml.w("numPr"))
+        num_id, ilvl = inherited if own is None else _num_pr(own, inherited)
+        abstract = abstracts.get(num_id)
+        if abstract is None or not _starts(abstract, ilvl):
+            continue
+        if num_id not in twins:
+            twins[num_id] = _twin(numbering, num_id, abstract)
+        if own is not None:
+            props.remove(own)
+        ooxml.set_numbering(p, int(twins[num_id]), int(ilvl))
+        moved = True
+    return moved
+
+
+def _abstract_of(numbering: Element, num: Element) -> Element | None:
+    ref = num.find(ooxml.w("abstractNumId"))
+    wanted = ref.get(ooxml.w("val")) if ref is not None else None
+    for abstract in numbering.iter(ooxml.w("abstractNum")):
+        if abstract.get(ooxml.w("abstractNumId")) == wanted:
+            return abstract
+    return None
+
+
+def _starts(abstract: Element, ilvl: str) -> bool:
+    """Whether level `ilvl` of `abstract` numbers its paragraphs with a number justified at the start ("left")."""
+    for lvl in abstract.iter(ooxml.w("lvl")):
+        if lvl.get(ooxml.w("ilvl")) == ilvl:
+            fmt, jc = lvl.find(ooxml.w("numFmt")), lvl.find(ooxml.w("lvlJc"))
+            justified = "left" if jc is None else jc.get(ooxml.w("val"), "left")
+            return (fmt is None or fmt.get(ooxml.w("val")) != "none") and justified in _START
+    return False
+
+
+def _twin(numbering: Element, num_id: str, abstract: Element) -> str:
+    """A new w:num over `abstract` whose levels justified "left" are justified "right"; returns its numId."""
+    twin_id = str(ooxml_parts.max_num_id(numbering) + 1)
+    num = ooxml.sub(numbering, "num", numId=twin_id)
+    ooxml.sub(num, "abstractNumId", val=abstract.get(ooxml.w("abstractNumId"), ""))
+    for lvl in abstract.iter(ooxml.w("lvl")):
+        jc = lvl.find(ooxml.w("lvlJc"))
+        if jc is not None and jc.get(ooxml.w("val")) not in _START:
+            continue
+        mirrored = ooxml.copy_element(lvl)
+        jc = mirrored.find(ooxml.w("lvlJc"))
+        if jc is None:
+            jc = etree.Element(ooxml.w("lvlJc"))
+            ooxml.insert_before_any(mirrored, jc, ("pPr", "rPr"))
+        jc.set(ooxml.w("val"), "right")
+        ooxml.sub(num, "lvlOverride", ilvl=lvl.get(ooxml.w("ilvl"), "0")).append(mirrored)
+    return twin_id
