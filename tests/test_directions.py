@@ -137,6 +137,24 @@ def test_libreoffice_sets_the_number_of_a_right_to_left_heading_inside_the_right
     assert scripts[0][0] < 80 and re.fullmatch(r"\d+\.\d+", scripts[0][2]), scripts  # left to right as before
 
 
+def test_libreoffice_counts_a_right_to_left_numbered_list_from_one_on_the_right(tmp_path: Path) -> None:
+    require_client("soffice")
+    lists = ("1. First English item.\n2. Second English item.\n\nBetween.\n\n"
+             "1. פריט ראשון ברשימה.\n2. פריט שני ברשימה.\n")
+    root = write_project(tmp_path / "project", {
+        "sections/02-housing.md": section_text("housing", HOUSING_BODY + "\n" + lists, title="Housing", lead="anct"),
+    })  # fmt: skip
+    result = pipeline.assemble(root, tmp_path / "out" / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
+    assert pdf is not None, problem
+    right_margin = 595.3 - words_of_line(pdf, "Affordable")[0][0]  # A4, its margins alike
+    for word, number in (("ראשון", "1"), ("שני", "2")):
+        line = words_of_line(pdf, word[::-1])  # poppler gives Hebrew words in the order they are drawn
+        assert [text.strip(".") for _, _, text in line if text.strip(".").isdigit()] == [number], line  # from 1
+        assert max(x1 for _, x1, _ in line) <= right_margin + 1, line  # its number inside the right margin
+
+
 def test_libreoffice_shows_bold_and_italic_words_of_right_to_left_scripts(built: Path, tmp_path: Path) -> None:
     odt = soffice_convert(built, "odt", tmp_path / "odt")
     with zipfile.ZipFile(odt) as package:

@@ -4,8 +4,8 @@ number's justification otherwise than Word does.
 Word reads `w:lvlJc` relative to the paragraph's direction: "left" is the start, so the number of a right-to-left
 (w:bidi) heading or list item begins at the right margin and runs leftwards. LibreOffice (7.4) reads it as a side of
 the page: the number begins at the right margin and runs rightwards, past it. In LibreOffice's copy, every
-right-to-left numbered paragraph whose level is justified "left" moves to a list of its own over the same definition
-(so its numbers keep counting with the left-to-right ones) whose levels are justified "right", which LibreOffice
+right-to-left numbered paragraph whose level is justified "left" moves to a twin of its list, over the same definition
+and with the same start (so its numbers count on as before), whose levels are justified "right", which LibreOffice
 draws where Word draws "left". The .docx that readers open in Word is not changed.
 """
 
@@ -65,7 +65,8 @@ def _num_pr(num_pr: Element, default: tuple[str, str]) -> tuple[str, str]:
 
 def _mirror(document: Element, numbering: Element, style_numbers: dict[str, tuple[str, str]]) -> bool:
     """Move each right-to-left numbered paragraph of `document` to its list's mirrored twin; whether any moved."""
-    abstracts = {num.get(ooxml.w("numId"), ""): _abstract_of(numbering, num) for num in numbering.iter(ooxml.w("num"))}
+    nums = {num.get(ooxml.w("numId"), ""): num for num in numbering.iter(ooxml.w("num"))}
+    abstracts = {num_id: _abstract_of(numbering, num) for num_id, num in nums.items()}
     twins: dict[str, str] = {}
     moved = False
     for p in document.iter(ooxml.P):
@@ -80,7 +81,7 @@ def _mirror(document: Element, numbering: Element, style_numbers: dict[str, tupl
         if abstract is None or not _starts(abstract, ilvl):
             continue
         if num_id not in twins:
-            twins[num_id] = _twin(numbering, num_id, abstract)
+            twins[num_id] = _twin(numbering, nums[num_id], abstract)
         if own is not None:
             props.remove(own)
         ooxml.set_numbering(p, int(twins[num_id]), int(ilvl))
@@ -107,14 +108,17 @@ def _starts(abstract: Element, ilvl: str) -> bool:
     return False
 
 
-def _twin(numbering: Element, num_id: str, abstract: Element) -> str:
-    """A new w:num over `abstract` whose levels justified "left" are justified "right"; returns its numId."""
-    twin_id = str(ooxml_parts.max_num_id(numbering) + 1)
-    num = ooxml.sub(numbering, "num", numId=twin_id)
-    ooxml.sub(num, "abstractNumId", val=abstract.get(ooxml.w("abstractNumId"), ""))
+def _twin(numbering: Element, num: Element, abstract: Element) -> str:
+    """A new w:num as `num` (over `abstract`, with its start overrides) whose levels justified "left" are justified
+    "right"; returns its numId."""
+    twin = ooxml.copy_element(num)
+    twin.set(ooxml.w("numId"), str(ooxml_parts.max_num_id(numbering) + 1))
+    overrides = {override.get(ooxml.w("ilvl"), "0"): override for override in twin.iter(ooxml.w("lvlOverride"))}
     for lvl in abstract.iter(ooxml.w("lvl")):
         jc = lvl.find(ooxml.w("lvlJc"))
-        if jc is not None and jc.get(ooxml.w("val")) not in _START:
+        ilvl = lvl.get(ooxml.w("ilvl"), "0")
+        replaced = ilvl in overrides and overrides[ilvl].find(ooxml.w("lvl")) is not None
+        if replaced or (jc is not None and jc.get(ooxml.w("val")) not in _START):
             continue
         mirrored = ooxml.copy_element(lvl)
         jc = mirrored.find(ooxml.w("lvlJc"))
@@ -122,5 +126,8 @@ def _twin(numbering: Element, num_id: str, abstract: Element) -> str:
             jc = etree.Element(ooxml.w("lvlJc"))
             ooxml.insert_before_any(mirrored, jc, ("pPr", "rPr"))
         jc.set(ooxml.w("val"), "right")
-        ooxml.sub(num, "lvlOverride", ilvl=lvl.get(ooxml.w("ilvl"), "0")).append(mirrored)
-    return twin_id
+        if ilvl not in overrides:
+            overrides[ilvl] = ooxml.sub(twin, "lvlOverride", ilvl=ilvl)
+        overrides[ilvl].append(mirrored)  # after its w:startOverride, as the schema orders them
+    num.addnext(twin)
+    return twin.get(ooxml.w("numId"), "")
