@@ -31,7 +31,10 @@ def for_libreoffice(data: bytes) -> bytes | None:
         names = set(package.namelist())
         if not {_DOCUMENT, _NUMBERING} <= names:
             return None
-        document = etree.fromstring(package.read(_DOCUMENT), xml_parser())
+        body = package.read(_DOCUMENT)
+        if b"bidi" not in body:  # no right-to-left paragraph: nothing to parse (the usual paper)
+            return None
+        document = etree.fromstring(body, xml_parser())
         numbering = etree.fromstring(package.read(_NUMBERING), xml_parser())
         styles = etree.fromstring(package.read(_STYLES), xml_parser()) if _STYLES in names else None
         if not _mirror(document, numbering, _style_numbers(styles)):
@@ -41,9 +44,9 @@ def for_libreoffice(data: bytes) -> bytes | None:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
             for info in package.infolist():
                 root = parts.get(info.filename)
-                body = package.read(info) if root is None else etree.tostring(root, xml_declaration=True,
+                part = package.read(info) if root is None else etree.tostring(root, xml_declaration=True,
                                                                             encoding="UTF-8", standalone=True)
-                copy.writestr(info, body)
+                copy.writestr(info, part)
     return out.getvalue()
 
 
