@@ -302,6 +302,12 @@ def test_usage_problems(make_project: MakeProject, tmp_path: Path) -> None:
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())
     root = make_project()
     assert "already sections/03-outlook.md" in _import(root, draft)[0].stderr
+    again = cli("--project", str(root), "import", str(draft), "--id", "outlook", "-o", str(root / "sections/09-x.md"))
+    assert again.exit_code == 2 and "already sections/03-outlook.md" in again.stderr  # two files of one id
+    aside = tmp_path / "outlook-draft.md"  # outside sections/: the new draft beside the section, to compare
+    result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "-o", str(aside))
+    assert result.exit_code == 0, result.stderr
+    assert "id: outlook" in aside.read_text(encoding="utf-8") and "is not in sections/" in result.stderr
     result = cli("--project", str(root), "import", str(draft), "--id", "Bad_Id", "--lead", "rome")
     assert result.exit_code == 2 and "--id 'Bad_Id'" in result.stderr
     result = cli("--project", str(root), "import", str(draft), "--id", "annex", "--commit")

@@ -165,8 +165,12 @@ def import_section(root: Path, request: Request) -> Result:
     if target is None:
         raise IntakeError(f"-o {request.output}: a symbolic link loop")
     _stay_inside(root, request.output or default_path(root, project, request.id), target, "-o")
-    if existing is not None and (request.output is None or (root / existing.path).resolve() != target):
-        raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it")
+    sections = (resolved(root / "sections") or root / "sections").resolve()
+    read_as_section = target.parent == sections  # a second file of the id there would be read as one more section
+    if existing is not None and (request.output is None
+                                 or ((root / existing.path).resolve() != target and read_as_section)):
+        raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it, "
+                          "or a path outside sections/ to compare the draft with it")  # fmt: skip
     if request.output is None and target.exists():
         raise IntakeError(f"{target} already exists; give -o PATH to write the section elsewhere")
     if request.output is not None:
