@@ -194,8 +194,11 @@ def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_proje
     page = page_of(root, tmp_path / "site")
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(\w+)\s*</th>(.*?)</tr>", page, re.S)
     missing = {name: cells for name, cells in rows if name in ("budget", "glossary")}
-    assert "error COE105 required section &#39;budget&#39;" in missing["budget"], missing
-    assert "warning COE104 section &#39;glossary&#39;" in missing["glossary"] and "none" not in missing["glossary"]
+    assert '>1 error</a>' in missing["budget"] and '>1 warning</a>' in missing["glossary"], missing
+    listed = dict(re.findall(r'<h4 id="(\w+)-diagnostics">.*?</h4>\s*<ul class="problems">(.*?)</ul>', page, re.S))
+    assert "error COE105 required section &#39;budget&#39;" in listed["budget"], listed
+    assert "warning COE104 section &#39;glossary&#39;" in listed["glossary"] and "none" not in missing["glossary"]
+    assert 'href="#budget-diagnostics"' in missing["budget"]
     assert "Other diagnostics" not in page
     status = CliRunner().invoke(app, ["--project", str(root), "status", "--format", "json"])
     counts = {row["id"]: (row["errors"], row["warnings"]) for row in json.loads(status.stdout)}
@@ -410,12 +413,45 @@ def test_the_status_board_shows_a_diagnostic_with_a_long_word_whole_on_a_desktop
         browser.load(page.as_uri(), width=width, height=height, mobile=mobile)
         fits = browser.evaluate("""(() => {
             const region = document.querySelector('section.board .scroll');
-            const cell = [...region.querySelectorAll('ul.problems li')].find(li => li.textContent.includes('COE201'));
+            const cell = [...document.querySelectorAll('section.board ul.problems li')]
+                .find(li => li.textContent.includes('COE201'));
             return {message: cell.textContent, wide: region.scrollWidth, room: region.clientWidth};
         })()""")  # fmt: skip
         assert long_id in fits["message"]
         if not mobile:  # a phone scrolls the board's seven columns in their region, as any wide table
             assert fits["wide"] <= fits["room"], fits
+
+
+def test_a_section_with_many_diagnostics_keeps_the_board_a_table_and_its_messages_the_column_s_width(
+        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """A section with many diagnostics had them all in the board's last column: at 1366 px their messages wrapped in
+    a quarter of the board, the row grew thousands of pixels tall, and on a phone they lay outside the screen. The
+    column says how many there are and links to the section's list under the board, as wide as the page's column."""
+    body = "## Colors\n\n" + "".join(f"We organize the color of center {i} and analyze it.\n\n" for i in range(10))
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook",
+                                                                contributors="[anct, nowhere]")})  # fmt: skip
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    for width, height, mobile in ((1366, 900, False), (390, 844, True)):
+        browser.load(page.as_uri(), width=width, height=height, mobile=mobile)
+        seen = browser.evaluate("""(() => {
+            const board = document.querySelector('#status-board'), main = document.querySelector('main');
+            const left = main.getBoundingClientRect().left;
+            const row = [...board.tBodies[0].rows].find(r => r.textContent.includes('Outlook'));
+            const link = row.cells[5].querySelector('a');
+            const list = document.querySelector(link.getAttribute('href'));
+            const items = [...list.nextElementSibling.querySelectorAll('li')];
+            return {said: row.cells[5].textContent.trim(), row: row.getBoundingClientRect().height,
+                    heading: list.textContent, items: items.map(li => li.textContent),
+                    narrowest: Math.min(...items.map(li => li.getBoundingClientRect().right - left)),
+                    room: main.clientWidth, page: document.documentElement.scrollWidth};
+        })()""")  # fmt: skip
+        assert seen["said"] == "1 error, 41 warnings" and "Outlook" in seen["heading"], seen["said"]
+        assert len(seen["items"]) == 42 and "COE201 unknown contributor 'nowhere'" in seen["items"][0]
+        assert seen["row"] < 120, seen["row"]  # one section's row, not a wall of messages
+        assert seen["narrowest"] >= 0.9 * seen["room"] and seen["page"] <= width, seen
+        if SHOTS:
+            (SHOTS / f"board-{width}.png").write_bytes(browser.screenshot((0, 0, width, 1400)))
 
 
 def test_a_picture_in_a_table_cell_takes_a_column_s_share(browser: Browser, make_project: MakeProject,

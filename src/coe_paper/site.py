@@ -151,6 +151,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     ids = {name: anchors.reserve(name) for name in PAGE_IDS}  # the page's own: a section's id keeps its name
     titles = {section.id: anchors.reserve(f"{section.id}-title") for section in project.ordered_sections()}
     rows = {row.id: row for row in report.section_status(loaded, history)}
+    lists = {row_id: anchors.reserve(f"{row_id}-diagnostics") for row_id in rows}
     parsed = {item.section.id: item for item in loaded.parsed}
     by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
     for caption_id in by_id:  # a figure's or table's id on the page, before any heading's
@@ -175,10 +176,13 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             loaded, row.id)  # fmt: skip
         mine.sort(key=sort_key)
         shown.update(mine)
+        worst = "error" if any(d.severity == "error" for d in mine) else "warning"
         board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
                                       "lead_name": _label(project, row.lead), "rtl": right_to_left(row.title or ""),
                                       "by": _label(project, row.last_change_org or ""),
-                                      "problems": [_diagnostic(d, project) for d in mine]})  # fmt: skip
+                                      "problems": [_diagnostic(d, project) for d in mine],
+                                      "problems_id": lists[row.id], "counts": _counts(mine),
+                                      "worst": worst})  # fmt: skip
     elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key) if d not in shown]
     shares = [row for row in report.organisations(loaded, history) if row.lines or row.led or row.contributed]
     shares.sort(key=lambda row: (-row.share, row.short))
@@ -189,6 +193,15 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "history": bool(history and history.available),
             "repository": project.config.repository,
             "downloads": _downloads(loaded.root, project, files)}  # fmt: skip
+
+
+def _counts(diagnostics: list[Diagnostic]) -> str:
+    """'2 errors, 61 warnings': what the board's Diagnostics column says of a section, its list under the board."""
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    said = [f"{count} {word}{'' if count == 1 else 's'}" for count, word in ((errors, "error"), (warnings, "warning"))
+            if count]  # fmt: skip
+    return ", ".join(said)
 
 
 def _label(project: Project, org: str) -> str:
