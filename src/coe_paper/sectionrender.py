@@ -19,7 +19,7 @@ from .checks import Parsed
 from .fragments_stored import decode, encode, from_bytes, to_bytes
 from .markdown import template_parser
 from .model import Section
-from .ooxml import Element
+from .ooxml import Element, keep_with_next, w
 from .store import Store
 
 if TYPE_CHECKING:
@@ -47,13 +47,19 @@ class SectionRenderer:
         return self._template("part", name, text, elements=True)
 
     def byline(self, text: str) -> list[Element]:
+        """A section's byline, kept on the page of the text that follows it: its title, which keeps with it, never
+        ends a page with the byline alone under it."""
         return self._template("byline", "byline.md.j2", text)
 
     def _template(self, kind: str, name: str, text: str, elements: bool = False) -> list[Element]:
         def render(sink: Sink) -> list[Element]:
             from .render import Renderer  # only for what the cache does not have
 
-            return Renderer(sink).render(template_parser().parse(text))
+            made = Renderer(sink).render(template_parser().parse(text))
+            for p in made if kind == "byline" else ():
+                if p.tag == w("p"):
+                    keep_with_next(p)
+            return made
 
         return self._place(self.bylines, self.bylines.key(kind, name, text), render, None, kind, elements)
 

@@ -1,0 +1,51 @@
+"""Where LibreOffice breaks the pages of `assemble --pdf`, read back with poppler: a section's title and byline are
+never left at the foot of a page with its text on the next."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from coe_paper.cli import app
+from conftest import PAPER_YAML, MakeProject, require_client, section_text
+
+SECTIONS = 12
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """`pdftotext` of each page (form feeds separate pages), white space collapsed."""
+    raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, timeout=300, check=True).stdout  # fmt: skip
+    return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
+
+
+def test_a_section_s_title_and_byline_stay_on_the_page_of_its_first_words(make_project: MakeProject) -> None:
+    """The title kept with its byline, but the byline kept with nothing: a section whose title fell near a page's
+    foot showed its title and byline there, alone, and its text from the next page. Sections of growing length
+    bring their titles to every height of a page."""
+    require_client("soffice")
+    outline = "".join(f"  - id: part{k:02d}\n    required: false\n" for k in range(SECTIONS))
+    files = {"paper/paper.yaml": PAPER_YAML.split("outline:\n")[0] + "outline:\n" + outline,
+             "sections/01-intro.md": None, "sections/02-housing.md": None, "sections/03-outlook.md": None}
+    for k in range(SECTIONS):
+        lines = "".join(f"Line {n} of part {k}, which the members wrote.\n\n" for n in range(12 + 5 * k))
+        body = f"## Opening{k:02d} words\n\nFirst{k:02d} words of the part.\n\n{lines}"
+        files[f"sections/{k + 1:02d}-part{k:02d}.md"] = section_text(f"part{k:02d}", body, title=f"Title{k:02d} part")
+    root = make_project(files)
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf"])
+    assert result.exit_code == 0, result.output
+    pages = page_texts(root / "build/test-paper.pdf")
+
+    contents = max(n for n, page in enumerate(pages) if "Contents" in page)
+
+    def page_of(text: str) -> int:
+        found = [n for n, page in enumerate(pages) if text in page and n > contents]
+        assert found, text
+        return found[0]  # the annex names the titles too, after them
+
+    for k in range(SECTIONS):
+        title, heading, words = (page_of(f"Title{k:02d} part"), page_of(f"Opening{k:02d} words"),
+                                 page_of(f"First{k:02d} words"))  # fmt: skip
+        assert title == heading == words, (k, title, heading, words)
