@@ -595,6 +595,21 @@ def test_pdf_is_tagged_pdf_ua_with_title_language_and_bookmarks(published: Publi
     assert b"pdfuaid:part>1<" in raw  # LibreOffice's PDF/UA-1 identification
 
 
+def test_pdf_keeps_each_keyword_whole(published: Published) -> None:
+    """LibreOffice splits a .docx's keywords at every space: the PDF had 'Urban, Agenda, for, the, EU, equality, ...'
+    for paper.yaml's three keywords. The copy it converts has no-break spaces inside each keyword; the .docx keeps
+    plain ones."""
+    info = subprocess.run([require_client("pdfinfo"), str(published.pdf)], capture_output=True, text=True,
+                          timeout=TIMEOUT, check=True).stdout  # fmt: skip
+    keywords = re.search(r"^Keywords:\s+(.*)$", info, re.MULTILINE)
+    assert keywords is not None, info
+    assert keywords.group(1).replace("\u00a0", " ").split(", ") == ["Urban Agenda for the EU", "equality",
+                                                                     "orientation paper"]  # fmt: skip
+    with zipfile.ZipFile(published.docx) as package:
+        core = package.read("docProps/core.xml")
+    assert b"<cp:keywords>Urban Agenda for the EU; equality; orientation paper<" in core
+
+
 def test_pdf_is_set_in_fonts_of_the_templates_metrics(published: Published) -> None:
     """The template's Calibri and Cambria, or Carlito and Caladea, free fonts of the same metrics: LibreOffice had
     set the text in DejaVu Sans, wider, so the PDF ran to 25 pages where Word makes 22 and the contents' page

@@ -144,7 +144,7 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
             mirrored = ooxml_office.for_libreoffice(docx.read_bytes())
         except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
             return None, f"could not read {docx.name}: {exc}"
-        if mirrored is not None:  # LibreOffice lays out a copy whose right-to-left numbers it draws as Word does
+        if mirrored is not None:  # a copy whose right-to-left numbers LibreOffice draws as Word does, keywords whole
             command[-1] = str(Path(tmp, docx.name))
             Path(command[-1]).write_bytes(mirrored)
         return _convert(command, outdir.absolute(), f"{docx.stem}.pdf", docx.name)

@@ -1,5 +1,5 @@
 """The copy of the paper that LibreOffice lays out for the PDF and the contents' pages, where it reads a list
-number's justification otherwise than Word does.
+number's justification otherwise than Word does, and splits the keywords at their spaces.
 
 Word reads `w:lvlJc` relative to the paragraph's direction: "left" is the start, so the number of a right-to-left
 (w:bidi) heading or list item begins at the right margin and runs leftwards. LibreOffice (7.4) reads it as a side of
@@ -21,33 +21,56 @@ from .safedocx import xml_parser
 
 Element = ooxml.Element
 _DOCUMENT, _NUMBERING, _STYLES = "word/document.xml", "word/numbering.xml", "word/styles.xml"
+_CORE = "docProps/core.xml"
+_KEYWORDS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords"
 _START = ("left", "start")
 
 
 def for_libreoffice(data: bytes) -> bytes | None:
-    """The package `data` (a .docx) with its right-to-left numbers justified as LibreOffice draws Word's, or None
-    when it has no right-to-left numbered paragraph (LibreOffice can lay out `data` itself)."""
+    """The package `data` (a .docx) as LibreOffice should read it: its right-to-left numbers justified as LibreOffice
+    draws Word's, its keywords kept whole; None when neither needs a change (LibreOffice can lay out `data` itself)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = set(package.namelist())
-        if not {_DOCUMENT, _NUMBERING} <= names:
+        changed = {**_numbers(package, names), **_keywords(package, names)}
+        if not changed:
             return None
-        body = package.read(_DOCUMENT)
-        if b"bidi" not in body:  # no right-to-left paragraph: nothing to parse (the usual paper)
-            return None
-        document = etree.fromstring(body, xml_parser())
-        numbering = etree.fromstring(package.read(_NUMBERING), xml_parser())
-        styles = etree.fromstring(package.read(_STYLES), xml_parser()) if _STYLES in names else None
-        if not _mirror(document, numbering, _style_numbers(styles)):
-            return None
-        parts = {_DOCUMENT: document, _NUMBERING: numbering}
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:  # a copy for one conversion: not compressed
             for info in package.infolist():
-                root = parts.get(info.filename)
+                root = changed.get(info.filename)
                 part = package.read(info) if root is None else etree.tostring(root, xml_declaration=True,
                                                                             encoding="UTF-8", standalone=True)
-                copy.writestr(info, part)
+                copy.writestr(info.filename, part)
     return out.getvalue()
+
+
+def _numbers(package: zipfile.ZipFile, names: set[str]) -> dict[str, Element]:
+    """The document and numbering parts with right-to-left numbers moved to the twin lists, or none."""
+    if not {_DOCUMENT, _NUMBERING} <= names:
+        return {}
+    body = package.read(_DOCUMENT)
+    if b"bidi" not in body:  # no right-to-left paragraph: nothing to parse (the usual paper)
+        return {}
+    document = etree.fromstring(body, xml_parser())
+    numbering = etree.fromstring(package.read(_NUMBERING), xml_parser())
+    styles = etree.fromstring(package.read(_STYLES), xml_parser()) if _STYLES in names else None
+    if not _mirror(document, numbering, _style_numbers(styles)):
+        return {}
+    return {_DOCUMENT: document, _NUMBERING: numbering}
+
+
+def _keywords(package: zipfile.ZipFile, names: set[str]) -> dict[str, Element]:
+    """The core properties with each keyword's spaces made no-break spaces, or none: LibreOffice splits cp:keywords
+    at every space, comma, semicolon, colon and tab, so the PDF had 'Urban, Agenda, for, the, EU' for one keyword;
+    Word and the .docx keep the plain spaces."""
+    if _CORE not in names:
+        return {}
+    core = etree.fromstring(package.read(_CORE), xml_parser())
+    found = core.find(_KEYWORDS)
+    if found is None or not found.text or " " not in found.text:
+        return {}
+    found.text = "; ".join(k.strip().replace(" ", "\u00a0") for k in found.text.split(";") if k.strip())
+    return {_CORE: core}
 
 
 def _style_numbers(styles: Element | None) -> dict[str, tuple[str, str]]:
