@@ -219,3 +219,17 @@ def test_a_deleted_caption_is_said_to_need_a_hand(make_project: MakeProject, tmp
     assert [(f.kind, f.line, f.message.split(",")[0]) for path, f in plan.findings if "intro" in path] == [
         ("skipped", 9, "the caption “Figure 1: Survey priorities” was deleted"),
         ("skipped", 11, "the caption “Table 1: Budget by city” was deleted")]
+
+
+def test_words_typed_as_an_id_at_a_captions_end_are_not_made_its_id(make_project: MakeProject, tmp_path: Path) -> None:
+    body = ('Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities")\n\n'
+            "Table: Budget by city\n\n| City | Budget |\n|---|---|\n| Rome | 10 |\n")
+    root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
+    reviewed = review(docx, tmp_path / "r.docx", [("replace", "Survey priorities", "Survey priorities {#fig-other}"),
+                                                  ("replace", "Budget by city", "Budget {#tbl-x}")], tmp_path)
+    before = _intro(root)
+    plan = apply_review(root, reviewed)
+    assert not plan.files and _intro(root) == before  # the words Word shows would have become ids, shown nowhere
+    assert [(f.kind, f.line, f.message.split(":")[0]) for path, f in plan.findings if "intro" in path] == [
+        ("skipped", 11, "a caption's words that end in “{#...}” are not applied"),
+        ("skipped", 13, "a caption's words that end in “{#...}” are not applied")]

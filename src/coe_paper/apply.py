@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from . import marks, mdmap, merge3
 from .apply_sections import Section, bookmark, changed
-from .captions import TABLE_CAPTION_RE
+from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
 from .mdinline import Unit
@@ -28,6 +28,8 @@ _CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be
 _CAPTION_NUMBER = "a change to a caption's number (the paper's own) or to its paragraph mark is not applied"
 _CAPTION_DELETED = ("the caption “{}” was deleted, which is not applied: remove its `Table:` line or its image's "
                     "title by hand, and links to its id, if it has one")
+_CAPTION_ID = ("a caption's words that end in “{#...}” are not applied: the Markdown would read them as the "
+               "caption's id, not as words; apply the change by hand")
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,9 @@ class _SectionEdits:
     def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:
         """A caption, read as the words of its `Table:` line or its image's title; a change to its number is the
         paper's."""
-        if words is not None:
+        if words is not None and split_id(words.text())[1] != split_id(unit.text)[1]:  # a new id, not words
+            self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_ID))
+        elif words is not None:
             self._story([words], [unit])
         elif changed([para]):
             gone = not para.text().strip() and self.ctx.accepted(first_author([para]))
