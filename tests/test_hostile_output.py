@@ -206,6 +206,23 @@ def test_output_onto_a_folder_says_so(make_project: MakeProject, tmp_path: Path,
     assert drafted.stderr.rstrip().endswith("NN-id.md")
 
 
+def test_output_onto_a_link_to_a_folder_says_so(make_project: MakeProject, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`-o LINK`, LINK a symbolic link to a folder, replaced the link with the paper (or with the section, for
+    import) once everything was built: it names a folder, as the folder itself does, and both are left alone."""
+    root = make_project(git=True)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "folder")
+    monkeypatch.chdir(tmp_path)
+    for command in (["assemble", "--no-layout"], ["import", str(tmp_path / "draft.docx"), "--id", "annex"]):
+        result = cli("--project", str(root), *command, "-o", "link")
+        assert result.exit_code == 2, result.output
+        assert f"'link' names a folder (a link to {tmp_path / 'folder'}): name the file to write, e.g. link/" \
+            in result.stderr  # fmt: skip
+        assert (tmp_path / "link").is_symlink() and (tmp_path / "link").resolve() == tmp_path / "folder"
+        assert not list((tmp_path / "folder").iterdir()) and not (root / "build").exists()
+
+
 def test_the_schemas_folder_linked_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project(git=True)
     elsewhere = tmp_path / "elsewhere"
@@ -244,7 +261,11 @@ def test_import_writes_nothing_out_of_the_project_through_a_link(make_project: M
     result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome", *output)
     assert result.exit_code == 2, result.output
     shown = f"-o {root / link}" if output else link
-    assert f"coe-paper: {shown} leads outside the project through a symbolic link (to {elsewhere}" in result.stderr
+    if link == "out/outlook.md":  # a link to a folder is refused as a folder, before any work
+        assert f"'{root / link}' names a folder (a link to {elsewhere}): name the file to write" in result.stderr
+    else:
+        assert f"coe-paper: {shown} leads outside the project through a symbolic link (to {elsewhere}" \
+            in result.stderr  # fmt: skip
     assert list(elsewhere.iterdir()) == []
     assert not (root / "sections/03-outlook.md").is_file()
 

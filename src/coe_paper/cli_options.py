@@ -49,14 +49,16 @@ def check_file_name(ctx: typer.Context, value: str | None) -> str | None:
         return None
     if value.replace(os.sep, "/").rsplit("/", 1)[-1] in ("", ".", "..") or _is_dir(Path(value)):
         example = os.path.join(os.path.normpath(value), "NN-id.md" if ctx.info_name == "import" else "paper.docx")
-        raise typer.BadParameter(f"'{value}' names a folder: name the file to write, e.g. {example}")
+        link = f" (a link to {os.readlink(value)})" if os.path.islink(value) else ""
+        raise typer.BadParameter(f"'{value}' names a folder{link}: name the file to write, e.g. {example}")
     return value
 
 
 def _is_dir(path: Path) -> bool:
-    """A folder itself (a link is left to the command, which says where it leads); a name too long, a loop of
-    links: the command says so when it writes there."""
+    """A folder, or a link to one (the file written in its place had replaced the link); where a link to a file
+    leads is left to the command, which says so; a name too long, a loop of links: the command says so when it
+    writes there."""
     try:
-        return not path.is_symlink() and path.is_dir()
+        return path.is_dir()
     except OSError:
         return False
