@@ -712,3 +712,32 @@ def test_a_new_file_where_a_section_was_deleted_is_a_new_section(tmp_path: Path)
     intro = history.sections[INTRO]
     assert (intro.lines, intro.lines_by_org) == (10, {"leipzig": 10})
     assert [c.commit for c in intro.changes] == [rewrite]
+
+
+def test_a_section_deleted_and_restored_twice_keeps_its_writers(tmp_path: Path) -> None:
+    """The introduction deleted by mistake and restored, and again: blame before the second deletion gave every
+    line to the first restore, and DG REGIO, who restored it, the whole section's share. Each restore is followed
+    in turn; a line written between the restores stays its writer's, and every commit counts."""
+    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
+                             INTRO: section("intro", "Introduction", "rome", INTRO_BODY),
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    draft = repo.commit(ROME, 1, "Draft")
+    commits = [draft]
+    for day in (2, 5):
+        repo.git("rm", "-q", INTRO)
+        commits.append(repo.commit(REGGIE, day, "Remove the introduction"))
+        date = {"GIT_AUTHOR_DATE": f"2024-02-0{day + 1}T10:00:00+00:00",
+                "GIT_COMMITTER_DATE": f"2024-02-0{day + 1}T10:00:00+00:00"}  # fmt: skip
+        repo.git("revert", "--no-edit", commits[-1], env={**REGGIE, **date})
+        commits.append(repo.git("rev-parse", "HEAD"))
+        if day == 2:
+            body = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:]]
+            repo.write(INTRO, section("intro", "Introduction", "rome", body))
+            commits.append(repo.commit(ANNE, 4, "Widen the introduction"))
+    _, history = attribute(repo.root)
+    intro = history.sections[INTRO]
+    assert (intro.lines, intro.lines_by_org) == (12, {"anct": 1, "rome": 11})
+    assert [c.commit for c in intro.changes] == commits[::-1]
+    assert intro.commits_by_org == {"anct": 1, "dg-regio": 4, "rome": 1}

@@ -155,8 +155,13 @@ def history_of(
     paths = [s.path for s in project.sections if s.path in blobs]
     changes, authors, restarts = _log(raw, identities, set(paths))
     back = restored(git, restarts)  # section files deleted and restored: their history runs on (restored.py)
-    if back:
-        changes, authors, _ = _log(raw, identities, set(paths), {(r.path, r.added) for r in back.values()})
+    while back:  # each pass through the restores found may find an older one of the same file
+        changes, authors, restarts = _log(raw, identities, set(paths), {(r.path, r.added) for b in back.values()
+                                                                        for r in b})  # fmt: skip
+        more = restored(git, restarts)
+        if more == back:
+            break
+        back = more
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
     cache_dir = root / git_dir / CACHE_DIR
     cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
@@ -165,7 +170,7 @@ def history_of(
     blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
     mapped = hashlib.sha256(blamed_by).hexdigest()[:16]
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}"
-                  + (f"\0restored {back[path].added}" if path in back else "") for path in paths}  # fmt: skip
+                  + "".join(f"\0restored {r.added}" for r in back.get(path, [])) for path in paths}  # fmt: skip
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
@@ -202,7 +207,7 @@ def _last(section: SectionHistory, commit: str) -> str:
 
 def _log(
     raw: bytes | None, identities: IdentityMap, current: set[str], through: set[tuple[str, str]] | None = None
-) -> tuple[dict[str, list[Change]], dict[str, Identity], dict[str, Restart]]:
+) -> tuple[dict[str, list[Change]], dict[str, Identity], dict[str, list[Restart]]]:
     """One `git log` pass (its output, `raw`): the changes to each current section file (following renames), every
     author seen, and the files whose history starts with an addition just after a deletion at the same path
     (restored.py); the additions `through` lists (path, commit) do not start a file's history, which runs on.
@@ -215,7 +220,7 @@ def _log(
     aside: dict[str, list[tuple[int, Change]]] = {}  # by a path no current file had yet, in the log's order
     authors: dict[str, Identity] = {}
     started: dict[str, tuple[str, str]] = {}  # path -> (current path, commit) of the latest addition seen there
-    restarts: dict[str, Restart] = {}
+    restarts: dict[str, list[Restart]] = {}  # newest first
     change: Change | None = None
     tokens = (raw or b"").decode("utf-8", "surrogateescape").split("\0")
     index = 0
@@ -238,7 +243,7 @@ def _log(
         target = alias.get(new)
         if new in started and started[new][1] != change.commit:  # the next older change at an added file's path
             if status == "D":
-                restarts.setdefault(started[new][0], Restart(new, started[new][1], change.commit))
+                restarts.setdefault(started[new][0], []).append(Restart(new, started[new][1], change.commit))
             del started[new]
         if target is None:
             if status in "AC":  # a file starts here: what was kept aside at this path was its history

@@ -5,8 +5,9 @@ restored it, as if they had written the section.
 A file whose history, read back from HEAD, starts with an addition that follows a deletion at the same path is a
 candidate; it is restored when the added file is the very file deleted (the same blob). Its history then runs on
 through the deletion to the older commits (attribution.py's log pass, told which additions to pass through), and
-the lines blame gives to the restoring commit are blamed again as they were just before the deletion. One
-deletion and restore a file: an older one inside that history is left as blame sees it.
+the lines blame gives to the restoring commit are blamed again as they were just before the deletion. A file
+deleted and restored more than once is followed through each restore in turn, newest first, as far as each brought
+back the very file deleted.
 """
 
 from __future__ import annotations
@@ -28,18 +29,24 @@ class Restart:
     deleted: str
 
 
-def restored(git: Git, restarts: dict[str, Restart]) -> dict[str, Restart]:
-    """The restarts (by current path) whose addition brought back the very file deleted: one `git rev-parse` for
-    all of them."""
-    items = sorted(restarts.items())
+def restored(git: Git, restarts: dict[str, list[Restart]]) -> dict[str, list[Restart]]:
+    """The restarts (by current path, newest first) whose addition brought back the very file deleted, each file's
+    up to the first that did not: one `git rev-parse` for all of them."""
+    items = [(path, r) for path, found in sorted(restarts.items()) for r in found]
     if not items:
         return {}
     names = [name for _, r in items for name in (f"{r.added}:{r.path}", f"{r.deleted}^:{r.path}")]
     blobs = (git.run("rev-parse", *names) or b"").decode("ascii", "replace").split()  # each name a commit's id first
     if len(blobs) != len(names):  # a name git could not resolve (a deletion in a root commit): none is taken
         return {}
-    return {path: restart for index, (path, restart) in enumerate(items)
-            if blobs[2 * index] == blobs[2 * index + 1]}  # fmt: skip
+    back: dict[str, list[Restart]] = {}
+    broken: set[str] = set()
+    for index, (path, restart) in enumerate(items):
+        if path in broken or blobs[2 * index] != blobs[2 * index + 1]:
+            broken.add(path)
+        else:
+            back.setdefault(path, []).append(restart)
+    return back
 
 
 @dataclass
@@ -73,21 +80,25 @@ def _lines(raw: bytes) -> _Lines:
     return found
 
 
-def blame(git: Git, commit: str, current: str, restart: Restart, options: tuple[str, ...],
+def blame(git: Git, commit: str, current: str, restarts: list[Restart], options: tuple[str, ...],
           env: dict[str, str] | None = None) -> Blamed | None:  # fmt: skip
-    """Lines per commit for a restored file: as blame gives them at `commit`, except those of the restoring commit,
-    which count for the commits that wrote them before the deletion."""
+    """Lines per commit for a restored file: as blame gives them at `commit`, except those of each restoring commit
+    (`restarts`, newest first), which count for the commits that wrote them before its deletion."""
     now = git.run("blame", "--incremental", *options, commit, "--", current, env=env)
-    before = git.run("blame", "--incremental", *options, f"{restart.deleted}^", "--", restart.path, env=env)
-    if now is None or before is None:
+    if now is None:
         return None
-    lines, old = _lines(now), _lines(before)
-    counts: Counter[str] = Counter()
+    lines = _lines(now)
     people = dict(lines.people)
-    for final, sha in lines.by_line.items():
-        source, line = lines.origin[final]
-        if sha == restart.added and source == restart.path and line in old.by_line:
-            sha = old.by_line[line]  # the restored file is the deleted one: its lines are where they were
-            people.setdefault(sha, old.people.get(sha, ("", "")))
-        counts[sha] += 1
+    for restart in restarts:
+        before = git.run("blame", "--incremental", *options, f"{restart.deleted}^", "--", restart.path, env=env)
+        if before is None:
+            return None
+        old = _lines(before)
+        for final, sha in lines.by_line.items():
+            source, line = lines.origin[final]
+            if sha == restart.added and source == restart.path and line in old.by_line:
+                lines.by_line[final] = old.by_line[line]  # the restored file is the deleted one: its lines are
+                lines.origin[final] = old.origin[line]  # where they were
+                people.setdefault(old.by_line[line], old.people.get(old.by_line[line], ("", "")))
+    counts = Counter(lines.by_line.values())
     return {sha: (n, *people.get(sha, ("", ""))) for sha, n in sorted(counts.items())}
