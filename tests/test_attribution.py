@@ -741,3 +741,23 @@ def test_a_section_deleted_and_restored_twice_keeps_its_writers(tmp_path: Path) 
     assert (intro.lines, intro.lines_by_org) == (12, {"anct": 1, "rome": 11})
     assert [c.commit for c in intro.changes] == commits[::-1]
     assert intro.commits_by_org == {"anct": 1, "dg-regio": 4, "rome": 1}
+
+
+@pytest.mark.parametrize("name", ['sections/01 "intro".md', "sections/01 intro é.md"])
+def test_a_restored_section_whose_name_git_quotes_keeps_its_writers(tmp_path: Path, name: str) -> None:
+    """git blame writes a file name that holds a double quote between quotes, with escapes: the lines of a
+    restored section of that name were not recognised as the deleted file's and went to whoever restored it."""
+    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
+                             name: section("intro", "Introduction", "rome", INTRO_BODY),
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    repo.commit(ROME, 1, "Draft")
+    repo.git("rm", "-q", name)
+    removal = repo.commit(REGGIE, 2, "Remove the introduction")
+    date = {"GIT_AUTHOR_DATE": "2024-02-03T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-02-03T10:00:00+00:00"}
+    repo.git("revert", "--no-edit", removal, env={**REGGIE, **date})
+    _, history = attribute(repo.root)
+    intro = history.sections[name]
+    assert (intro.lines, intro.lines_by_org) == (12, {"rome": 12})
+    assert intro.commits_by_org == {"dg-regio": 2, "rome": 1}

@@ -12,11 +12,13 @@ back the very file deleted.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from .historygit import Git
 
+_ESCAPES = {b"a": b"\a", b"b": b"\b", b"t": b"\t", b"n": b"\n", b"v": b"\v", b"f": b"\f", b"r": b"\r"}
 Blamed = dict[str, tuple[int, str, str]]  # attribution.Blamed: lines, author's name and e-mail, by commit
 
 
@@ -76,8 +78,21 @@ def _lines(raw: bytes) -> _Lines:
             sha, orig, final, count = entries.pop()
             for offset in range(count):
                 found.by_line[final + offset] = sha
-                found.origin[final + offset] = (value, orig + offset)
+                found.origin[final + offset] = (_unquoted(value), orig + offset)
     return found
+
+
+def _unquoted(name: str) -> str:
+    """A file name as blame writes it: between double quotes, with C escapes, when it holds a quote, a backslash
+    or a control character (core.quotePath=false leaves other letters as they are)."""
+    if len(name) < 2 or not name.startswith('"') or not name.endswith('"'):
+        return name
+
+    def byte(match: re.Match[bytes]) -> bytes:
+        code = match.group(1)
+        return bytes([int(code, 8)]) if code[:1].isdigit() else _ESCAPES.get(code, code)
+
+    return re.sub(rb"\\([0-7]{3}|.)", byte, name[1:-1].encode("utf-8")).decode("utf-8", "replace")
 
 
 def blame(git: Git, commit: str, current: str, restarts: list[Restart], options: tuple[str, ...],
