@@ -75,3 +75,26 @@ def test_different_changes_to_the_copies_are_reported(built: tuple[Path, Path], 
     assert _definition(root) == "[^a]: First version."
     assert [(f.kind, f.line, f.message.split(":")[0]) for _, f in plan.findings] == [
         ("skipped", 13, "footnote [^a] is cited more than once, and each citation has its own copy in Word")]
+
+
+def _retype_copy(src: Path, dest: Path, copy: int, text: str) -> Path:
+    """Copy `copy` of note [^a] retyped with Track Changes off."""
+    def change(root: etree._Element) -> None:
+        copies = [n for n in root.iter(q("w:footnote")) if "Note on the opening" in "".join(n.itertext())]
+        assert len(copies) == 2
+        node = next(t for t in copies[copy].iter(q("w:t")) if t.text and "Note on the opening" in t.text)
+        node.text = node.text.replace("Note on the opening.", text)
+
+    return edit_part(src, dest, change, part="word/footnotes.xml")
+
+
+@pytest.mark.parametrize("copy", [0, 1])
+def test_an_untracked_change_to_either_copy_is_found(built: tuple[Path, Path], tmp_path: Path, copy: int) -> None:
+    """The second copy retyped without Track Changes was passed over without a word: only the first copy was
+    compared with the source. Either copy's untracked edit is reported, and applied with --untracked."""
+    root, docx = built
+    reviewed = _retype_copy(docx, tmp_path / "r.docx", copy, "Note on the closing paragraph.")
+    plan = apply_review(root, reviewed, write=False)
+    assert not plan.files and [(f.kind, f.line) for _, f in plan.findings] == [("untracked", 13)]
+    apply_review(root, reviewed, untracked=True)
+    assert _definition(root) == "[^a]: Note on the closing paragraph."

@@ -18,7 +18,7 @@ from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
 from .mdinline import Unit
-from .mdtext import Context, escape, short
+from .mdtext import PB, Context, escape, short
 from .placing import Replacement
 from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
@@ -259,8 +259,8 @@ class _SectionEdits:
 
     def _notes(self) -> None:
         """Each footnote's definition from its Word footnote; a footnote cited again is a copy in Word, one for
-        each citation: the changes of the first copy that has any are applied, another copy's other changes are
-        reported."""
+        each citation: the changes of the first copy that has any (tracked, or text that differs from the source)
+        are applied, another copy's other changes are reported."""
         copies: dict[str, list[list[Paragraph]]] = {}
         for note_id, label in zip(self.section.notes, self.map.refs, strict=False):
             paras = paragraphs(self.doc.notes.get(("footnote", note_id), []))
@@ -269,7 +269,9 @@ class _SectionEdits:
             copies.setdefault(label, []).append(paras)
         for label, found in copies.items():
             units = self.map.footnotes.get(label, [])
-            edited = [paras for paras in found if changed(paras)] or found[:1]
+            source = PB.join(u.text for u in units)
+            edited = [paras for paras in found if changed(paras) or PB.join(p.text(accept=False) for p in paras)
+                      != source] or found[:1]  # fmt: skip
             self._story(edited[0], units)
             taken = [p.text() for p in edited[0]]
             for paras in (paras for paras in edited[1:] if [p.text() for p in paras] != taken):
