@@ -61,3 +61,19 @@ def test_a_deleted_cross_reference_deletes_the_link(make_project: MakeProject, t
     assert plan.findings == []
     [changed] = plan.files
     assert changed.after == changed.before.replace("As [the chart below](#fig-survey) shows", "As  shows")
+
+
+def test_a_cross_reference_to_nowhere_is_named_as_what_changed(make_project: MakeProject, tmp_path: Path) -> None:
+    """A document whose first cross-reference was made to point at no caption (its REF field's bookmark renamed):
+    the untracked change was reported as 'white space became “Figure 1”', which did not say that a link is what
+    --untracked would replace with plain words."""
+    root, docx = _built(make_project, tmp_path)
+
+    def retarget(root: etree._Element) -> None:
+        node = next(n for n in root.iter(q("w:instrText")) if (n.text or "").strip().startswith("REF "))
+        node.text = " REF _Nowhere \\h "
+
+    plan = apply_review(root, edit_part(docx, tmp_path / "r.docx", retarget), write=False)
+    assert not plan.files
+    assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
+        ("untracked", 9, "a note, picture or cross-reference became “Figure 1”")]

@@ -116,10 +116,13 @@ def short(text: str, limit: int = 60) -> str:
 
 
 def _quoted(text: str) -> str:
-    """`text` in quotes, shortened; white space alone (which `short` folds away) by name."""
+    """`text` in quotes, shortened; white space alone, or a note, picture or cross-reference alone (which `short`
+    folds away), by name."""
     shown = short(text)
     if shown or not text:
         return f"“{shown}”"
+    if OBJECT in text:
+        return "a note, picture or cross-reference"
     return "a space" if text == " " else "white space"
 
 
