@@ -665,16 +665,21 @@ def test_terminal_control_sequences_in_an_author_s_name_are_shown_not_run(tmp_pa
 LENA = {"GIT_AUTHOR_NAME": "Lena", "GIT_AUTHOR_EMAIL": "lena@leipzig.example.de"}
 
 
+def _drafted(tmp_path: Path, name: str = INTRO) -> tuple[Repo, str]:
+    """A project whose introduction (at `name`) and outlook Rome drafted, in git; and the draft's commit."""
+    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
+                             name: section("intro", "Introduction", "rome", INTRO_BODY),
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    return repo, repo.commit(ROME, 1, "Draft")
+
+
 def test_a_section_deleted_and_restored_keeps_its_writers(tmp_path: Path) -> None:
     """DG REGIO deletes the introduction by mistake and restores it with `git revert`: blame gave every line to the
     restoring commit, and DG REGIO the whole section's share. The lines go to those who wrote them before the
     deletion (Rome, ANCT), a line changed after the restore to its writer (Leipzig); every commit still counts."""
-    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
-                             INTRO: section("intro", "Introduction", "rome", INTRO_BODY),
-                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
-    repo = Repo(tmp_path)
-    repo.git("init", "-q", "--initial-branch=main")
-    draft = repo.commit(ROME, 1, "Draft")
+    repo, draft = _drafted(tmp_path)
     body = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:]]
     repo.write(INTRO, section("intro", "Introduction", "rome", body))
     widen = repo.commit(ANNE, 2, "Widen the introduction")
@@ -698,12 +703,7 @@ def test_a_section_deleted_and_restored_keeps_its_writers(tmp_path: Path) -> Non
 def test_a_new_file_where_a_section_was_deleted_is_a_new_section(tmp_path: Path) -> None:
     """A section deleted, and later another text written at its path, is the new writer's: nothing is taken from
     the deleted file's history."""
-    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
-                             INTRO: section("intro", "Introduction", "rome", INTRO_BODY),
-                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
-    repo = Repo(tmp_path)
-    repo.git("init", "-q", "--initial-branch=main")
-    repo.commit(ROME, 1, "Draft")
+    repo, _ = _drafted(tmp_path)
     repo.git("rm", "-q", INTRO)
     repo.commit(REGGIE, 2, "Remove the introduction")
     repo.write(INTRO, section("intro", "Introduction", "leipzig", ["## A new start", "Written again from scratch."]))
@@ -718,12 +718,7 @@ def test_a_section_deleted_and_restored_twice_keeps_its_writers(tmp_path: Path) 
     """The introduction deleted by mistake and restored, and again: blame before the second deletion gave every
     line to the first restore, and DG REGIO, who restored it, the whole section's share. Each restore is followed
     in turn; a line written between the restores stays its writer's, and every commit counts."""
-    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
-                             INTRO: section("intro", "Introduction", "rome", INTRO_BODY),
-                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
-    repo = Repo(tmp_path)
-    repo.git("init", "-q", "--initial-branch=main")
-    draft = repo.commit(ROME, 1, "Draft")
+    repo, draft = _drafted(tmp_path)
     commits = [draft]
     for day in (2, 5):
         repo.git("rm", "-q", INTRO)
@@ -747,12 +742,7 @@ def test_a_section_deleted_and_restored_twice_keeps_its_writers(tmp_path: Path) 
 def test_a_restored_section_whose_name_git_quotes_keeps_its_writers(tmp_path: Path, name: str) -> None:
     """git blame writes a file name that holds a double quote between quotes, with escapes: the lines of a
     restored section of that name were not recognised as the deleted file's and went to whoever restored it."""
-    write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
-                             name: section("intro", "Introduction", "rome", INTRO_BODY),
-                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
-    repo = Repo(tmp_path)
-    repo.git("init", "-q", "--initial-branch=main")
-    repo.commit(ROME, 1, "Draft")
+    repo, _ = _drafted(tmp_path, name)
     repo.git("rm", "-q", name)
     removal = repo.commit(REGGIE, 2, "Remove the introduction")
     date = {"GIT_AUTHOR_DATE": "2024-02-03T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-02-03T10:00:00+00:00"}
