@@ -38,8 +38,7 @@ from .gitlog import repository_problem
 from .historygit import Git, log_and_blobs, repository, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
-from .restored import Restart, restored
-from .restored import blame as blame_restored
+from .restored import Restart, blame, restored
 
 __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "history_of", "parse_mailmap",
            "parse_person"]  # fmt: skip
@@ -179,8 +178,7 @@ def history_of(
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=workers or max(2, os.cpu_count() or 2)) as pool:
         def run(p: str) -> Blamed | None:
-            return blame_restored(git, commit, p, back[p], BLAME_OPTIONS, env) if p in back else \
-                _blame(git, commit, p, env)  # fmt: skip
+            return blame(git, commit, p, back.get(p, []), BLAME_OPTIONS, env)
 
         for path, blamed in zip(todo, pool.map(run, todo), strict=True):
             if blamed is not None:
@@ -305,26 +303,6 @@ def _commit_graph(git: Git, git_dir: Path, cache_dir: Path, commit: str) -> dict
         return None
     written = git.run("commit-graph", "write", "--stdin-commits", "--changed-paths", env=env, stdin=commit.encode())
     return env if written is not None else None
-
-
-def _blame(git: Git, commit: str, path: str, env: dict[str, str] | None = None) -> Blamed | None:
-    """Lines per commit for one file (`git blame --incremental`: the porcelain format without the file's text)."""
-    raw = git.run("blame", "--incremental", *BLAME_OPTIONS, commit, "--", path, env=env)
-    if raw is None:
-        return None
-    lines: Counter[str] = Counter()
-    people: dict[str, tuple[str, str]] = {}
-    sha = ""
-    for line in raw.decode("utf-8", "replace").splitlines():
-        head, _, value = line.partition(" ")
-        if len(head) in (40, 64) and all(c in "0123456789abcdef" for c in head):  # SHA-1 or SHA-256
-            sha = head
-            lines[sha] += int(value.split()[-1])
-        elif head == "author":
-            people[sha] = (value, people.get(sha, ("", ""))[1])
-        elif head == "author-mail":
-            people[sha] = (people.get(sha, ("", ""))[0], value.strip("<>"))
-    return {sha: (count, *people.get(sha, ("", ""))) for sha, count in sorted(lines.items())}
 
 
 def _credit_lines(

@@ -7,7 +7,7 @@ candidate; it is restored when the added file is the very file deleted (the same
 through the deletion to the older commits (attribution.py's log pass, told which additions to pass through), and
 the lines blame gives to the restoring commit are blamed again as they were just before the deletion. A file
 deleted and restored more than once is followed through each restore in turn, newest first, as far as each brought
-back the very file deleted.
+back the very file deleted. `blame` blames every section file, restored or not: blame's output is read here alone.
 """
 
 from __future__ import annotations
@@ -97,8 +97,9 @@ def _unquoted(name: str) -> str:
 
 def blame(git: Git, commit: str, current: str, restarts: list[Restart], options: tuple[str, ...],
           env: dict[str, str] | None = None) -> Blamed | None:  # fmt: skip
-    """Lines per commit for a restored file: as blame gives them at `commit`, except those of each restoring commit
-    (`restarts`, newest first), which count for the commits that wrote them before its deletion."""
+    """Lines per commit for one section file (`git blame --incremental`: the porcelain format without the file's
+    text): as blame gives them at `commit`, except those of each restoring commit (`restarts`, newest first; none
+    for a file never restored), which count for the commits that wrote them before its deletion."""
     now = git.run("blame", "--incremental", *options, commit, "--", current, env=env)
     if now is None:
         return None
