@@ -15,6 +15,7 @@ import yaml
 from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic, to_json
 from .model import Contributor, Project, is_valid_id
+from .project import SECTIONS_DIR
 from .safedocx import DocxError
 from .safepaths import leaves_through_link, paper_files, resolved, write_atomic
 
@@ -165,8 +166,7 @@ def import_section(root: Path, request: Request) -> Result:
     if target is None:
         raise IntakeError(f"-o {request.output}: a symbolic link loop")
     _stay_inside(root, request.output or default_path(root, project, request.id), target, "-o")
-    sections = (resolved(root / "sections") or root / "sections").resolve()
-    read_as_section = target.parent == sections  # a second file of the id there would be read as one more section
+    read_as_section = target.parent == resolved(root / SECTIONS_DIR)  # there, a second file of the id: a section
     if existing is not None and (request.output is None
                                  or ((root / existing.path).resolve() != target and read_as_section)):
         raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it, "
