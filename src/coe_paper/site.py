@@ -27,7 +27,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
 from . import captions, compose, limits, pipeline, report
-from .diagnostics import Diagnostic, error, sort_key
+from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .model import COUNTRY_NAMES, PaperConfig, Project
@@ -198,10 +198,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
 def _counts(diagnostics: list[Diagnostic]) -> str:
     """'2 errors, 61 warnings': what the board's Diagnostics column says of a section, its list under the board."""
     errors = sum(1 for d in diagnostics if d.severity == "error")
-    warnings = len(diagnostics) - errors
-    said = [f"{count} {word}{'' if count == 1 else 's'}" for count, word in ((errors, "error"), (warnings, "warning"))
-            if count]  # fmt: skip
-    return ", ".join(said)
+    return ", ".join(count(n, word) for n, word in ((errors, "error"), (len(diagnostics) - errors, "warning")) if n)
 
 
 def _label(project: Project, org: str) -> str:
