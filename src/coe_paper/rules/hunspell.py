@@ -249,21 +249,28 @@ class _Prefix(affixes.Prefix):  # type: ignore[misc]  # spylls has no type hints
 _READING = threading.Lock()  # one reading at a time makes the affixes `_Suffix` and `_Prefix`
 
 
-def read_aff(path: str) -> tuple[Any, Any]:
+def read_aff(path: str, checked: bool = True) -> tuple[Any, Any]:
     """spylls' reading of the .aff file at `path` (its affixes, and the context: encoding, flags), files closed.
     Its affixes are `_Suffix` and `_Prefix`: spylls' reader takes the classes from its data module as it makes each
-    affix, which hold them only while the reading lasts."""
+    affix, which hold them only while the reading lasts. `checked`: every affix's expressions are compiled now, as
+    spylls compiles them, so that an .aff spylls cannot read fails here (re.error), not in the middle of a check;
+    not when the file was read so before (`Lookups` with an index kept in the cache)."""
     reader = _Reader(path)
     try:
         with _READING:
             made = affixes.Suffix, affixes.Prefix
             affixes.Suffix, affixes.Prefix = _Suffix, _Prefix
             try:
-                return tuple(readers.read_aff(reader))
+                aff, context = readers.read_aff(reader)
             finally:
                 affixes.Suffix, affixes.Prefix = made
     finally:
         reader.close()
+    for table in (aff.SFX, aff.PFX) if checked else ():
+        for group in table.values():
+            for affix in group:
+                affix.cond_regexp, affix.replace_regexp  # noqa: B018
+    return aff, context
 
 
 def whole_dictionary(path: str) -> Any:
@@ -285,7 +292,7 @@ class Lookups:
     .dic's lines by stem as `index` made them (kept by the caller in the section cache), spares reading the .dic."""
 
     def __init__(self, path: str, entries: Index | None = None) -> None:
-        aff, context = read_aff(path + ".aff")
+        aff, context = read_aff(path + ".aff", checked=entries is None)  # an index is kept once the files were read
         if entries is None:
             entries = index(read_lines(path + ".dic", context), context)
         self.dic = LazyDic(entries, aff, context, path + ".dic")
