@@ -141,6 +141,26 @@ def test_pictures_in_the_annex_and_bylines_are_shown_as_in_the_document(make_pro
     assert "[Logo of the partnership]" not in page
 
 
+def test_a_template_s_attribute_lines_give_classes_only(browser: Browser, make_project: MakeProject,
+                                                       tmp_path: Path) -> None:  # fmt: skip
+    """A `{...}` line in a byline or the annex gives its block a class, as it gives a style in the .docx: a `style=`
+    had the page fetch a picture from elsewhere and could cover the page, and an id took the page's own."""
+    remote = "background:url(https://tracker.invalid/{}.png);position:fixed;inset:0"
+    byline = ('{.Byline style="' + remote.format("byline") + '" #main href="https://tracker.invalid/"}\n'
+              "Lead: {{ section.lead.name }}\n")  # fmt: skip
+    annex = '# Annex\n\n{% raw %}{#status .Members style="' + remote.format("annex") + '"}\n{% endraw %}All members.\n'
+    root = make_project({"paper/templates/byline.md.j2": byline, "paper/templates/annex.md.j2": annex})
+    page = page_of(root, tmp_path / "site")
+    assert "tracker.invalid" not in page and "position:fixed" not in page
+    assert page.count('<p class="Byline">Lead: ') == 3 and '<p class="Members">All members.</p>' in page
+    browser.load((tmp_path / "site" / "index.html").as_uri())
+    assert browser.problems == []
+    requested = browser.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [url for url in requested if not url.startswith("file:")]
+    assert browser.evaluate("['main', 'status'].map(id => document.querySelectorAll('#' + id).length)") == [1, 1]
+    assert browser.evaluate("document.querySelector('#main').tagName") == "MAIN"
+
+
 def test_html_in_a_section_reads_as_in_the_word_document(make_project: MakeProject, tmp_path: Path) -> None:
     """HTML comments (editors' notes, `coe-paper: ignore` suppressions) never reach readers; `<br>`, `<sup>`,
     `<sub>`, `<u>` and `<mark>` are the formatting they mean; any other HTML shows as text, as in the .docx."""

@@ -4,6 +4,7 @@ The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); 
 - raw HTML is read as the .docx reads it and never written out as HTML: comments vanish, `<br>`, `<sup>`, `<sub>`,
   `<u>` and `<mark>` become those tags (rewritten, attributes dropped), and any other HTML shows as text (a block
   as code), so a section's `<script>` shows as text, as it does in Word;
+- a template's `{.Style}` line gives the block below it a class and nothing else (no `style=`, id or address);
 - links keep only https, http, mailto and `#anchors` (others stay text); a link to another section or heading
   points at its id on the page; a relative file link stays as written (COE603 already warns about it);
 - headings move one level down (the page's `h1` is the paper, a section title is `h2`, its `##` is `h3`) and get
@@ -54,8 +55,10 @@ def section_parser() -> MarkdownIt:
 
 @cache
 def template_parser() -> MarkdownIt:
-    """For the paper's templates (bylines, the annex): `{.Style}` lines become classes."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin)
+    """For the paper's templates (bylines, the annex): `{.Style}` lines become classes, as they become styles in
+    the .docx; any other attribute such a line gives (`style=`, an id, an address) is left out, so a template
+    cannot restyle the page, fetch from elsewhere or take an id the page's own links name."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin, allowed=("class",))
     md.validateLink = _allowed  # type: ignore[method-assign]
     return md
 
