@@ -8,10 +8,12 @@ import dataclasses
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -194,6 +196,45 @@ def test_an_image_or_logo_over_the_size_limit_is_coe008(make_project: MakeProjec
     assert f"sections/02-housing.md:13:42: error COE008 image {over}" in result.stderr
     assert re.search(rf"paper/paper.yaml:\d+:\d+: error COE008 logo {re.escape(over)}", result.stderr)
     assert "COE505" not in result.stderr
+
+
+def bomb_png(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG (one bit a pixel) of the given size, all white: a few KB for millions of pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    packer, row = zlib.compressobj(9), b"\x00" + b"\xff" * ((width + 7) // 8)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def test_a_picture_of_too_many_pixels_is_coe008(make_project: MakeProject, tmp_path: Path) -> None:
+    """A small file may hold a huge picture (a decompression bomb): 20,000 x 10,000 pixels in a few KB, which Word,
+    LibreOffice and a browser unpack whole to show it. It is refused as a file too large is; a picture 20,000
+    pixels wide but short is a genuine banner and is kept."""
+    bomb = bomb_png(20_000, 10_000)
+    assert len(bomb) < 100_000
+    root = make_project({"paper/paper.yaml": PAPER_LOGO, "paper/images/dot.png": bomb,
+                         "paper/images/banner.png": bomb_png(20_000, 2)})  # fmt: skip
+    started = time.monotonic()
+    result = cli("--project", str(root), "validate")
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1
+    over = "is 20,000 x 10,000 pixels, over the 100,000,000 a picture may have"
+    assert f"sections/02-housing.md:13:42: error COE008 image '../paper/images/dot.png' {over}" in result.stderr
+    assert re.search(rf"paper/paper.yaml:\d+:\d+: error COE008 logo 'paper/images/dot.png' {over}", result.stderr)
+    assert "COE505" not in result.stderr and "Traceback" not in result.stderr
+    result = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx"))
+    assert result.exit_code == 1 and not (tmp_path / "paper.docx").exists()
+    (root / "paper/images/dot.png").write_bytes((root / "paper/images/banner.png").read_bytes())
+    result = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx"))
+    assert result.exit_code == 0, result.stderr
+    from docx import Document
+
+    shapes = Document(str(tmp_path / "paper.docx")).inline_shapes
+    assert any(shape.width > 100 * shape.height for shape in shapes)  # the banner, at the column's width
 
 
 def test_template_docx_linked_out_of_the_project_says_so(make_project: MakeProject, tmp_path: Path) -> None:

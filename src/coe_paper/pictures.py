@@ -1,6 +1,7 @@
 """The pictures a paper shows, checked where they are named: a section's images, the cover's logos (paper.yaml) and
 the pictures in the templates' output. COE501 a file that is not there, COE502 no alt text, COE503 a path outside
-the project, COE504 a type Word does not show, COE505 a damaged picture, COE008 one too large to read."""
+the project, COE504 a type Word does not show, COE505 a damaged picture, COE008 one too large to read or of more
+pixels than a viewer can open (a small file may hold a huge picture: 100 KB of PNG unpack to 2.5 GB)."""
 
 from __future__ import annotations
 
@@ -57,9 +58,12 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
                 continue
             except SourceError:
                 data = b""
-            if not _readable(data, known):
+            size = _size(data, known)
+            if size is None:
                 yield error(path_name, line, col, "COE505", f"image '{src}' is damaged or not an image",
                             "export it again as PNG or JPEG")  # fmt: skip
+            elif _too_many_pixels(size):
+                yield error(path_name, line, col, "COE008", f"image '{src}' {_pixels(size)}", _SMALLER)
 
 
 def logos(project: Project, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
@@ -80,9 +84,11 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
             data = None
         if data is None:
             yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' not found")
-        elif not _readable(data, known):
+        elif (size := _size(data, known)) is None:
             yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' is damaged or not an image",
                         "export it again as PNG or JPEG")  # fmt: skip
+        elif _too_many_pixels(size):
+            yield error(CONFIG_PATH, line, col, "COE008", f"logo '{logo.path}' {_pixels(size)}", _SMALLER)
 
 
 def template_pictures(path: str, text: str, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:
@@ -124,22 +130,33 @@ def _pictures_of(text: str, known: Store | None) -> list[str]:
 _SMALLER = "export it again at the size it is shown (a page is about 2,000 pixels wide at 300 dpi)"
 
 
-def _readable(data: bytes, known: Store | None) -> bool:
+def _size(data: bytes, known: Store | None) -> tuple[int, int] | None:
+    """The picture's width and height in pixels, None when python-docx cannot read them (damaged, not an image)."""
     key = known.key(hashlib.sha256(data).hexdigest()) if known is not None else ""
-    if known is not None and known.get(key) is True:
-        return True
-    readable = readable_image(data)
-    if readable and known is not None:
-        known.put(key, True)
-    return readable
+    kept = known.get(key) if known is not None else None
+    if isinstance(kept, list) and len(kept) == 2 and all(isinstance(n, int) for n in kept):
+        return kept[0], kept[1]
+    size = image_size(data)
+    if size is not None and known is not None:
+        known.put(key, list(size))
+    return size
 
 
-def readable_image(data: bytes) -> bool:
-    """Whether python-docx can read the picture's type and size (what embedding it needs)."""
+def _too_many_pixels(size: tuple[int, int]) -> bool:
+    return size[0] * size[1] > limits.LIMITS.image_pixels
+
+
+def _pixels(size: tuple[int, int]) -> str:
+    return (f"is {size[0]:,} x {size[1]:,} pixels, over the {limits.LIMITS.image_pixels:,} a picture may have "
+            "(Word and browsers unpack every pixel to show it)")  # fmt: skip
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """The picture's width and height in pixels as python-docx reads them from its header; None when it cannot."""
     from docx.image.image import Image as DocxImage  # python-docx takes a while to load: only papers with images
 
     try:
-        DocxImage.from_blob(data)
+        image = DocxImage.from_blob(data)
+        return int(image.px_width), int(image.px_height)
     except Exception:  # a third-party parser fed untrusted bytes: any failure means "not usable"
-        return False
-    return True
+        return None
