@@ -54,6 +54,18 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+def bomb_png(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG (one bit a pixel) of the given size, all white: a few KB for millions of pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    packer, row = zlib.compressobj(9), b"\x00" + b"\xff" * ((width + 7) // 8)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
 def kitchen_sink_project(dest: Path) -> Path:
     """The kitchen-sink fixture project in `dest`, with the repository's template, templates and a PNG image."""
     shutil.copytree(KITCHEN_SINK, dest)

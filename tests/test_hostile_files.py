@@ -8,12 +8,10 @@ import dataclasses
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ import coe_paper
 from coe_paper import cli as cli_module
 from coe_paper import limits, pipeline
 from coe_paper.cli import app
-from conftest import GIT_ENV, HOUSING_BODY, INTRO_BODY, PAPER_YAML, MakeProject, git_commit, section_text
+from conftest import GIT_ENV, HOUSING_BODY, INTRO_BODY, PAPER_YAML, MakeProject, bomb_png, git_commit, section_text
 
 INTRO = "sections/01-intro.md"
 
@@ -196,18 +194,6 @@ def test_an_image_or_logo_over_the_size_limit_is_coe008(make_project: MakeProjec
     assert f"sections/02-housing.md:13:42: error COE008 image {over}" in result.stderr
     assert re.search(rf"paper/paper.yaml:\d+:\d+: error COE008 logo {re.escape(over)}", result.stderr)
     assert "COE505" not in result.stderr
-
-
-def bomb_png(width: int, height: int) -> bytes:
-    """A valid black-and-white PNG (one bit a pixel) of the given size, all white: a few KB for millions of pixels."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    packer, row = zlib.compressobj(9), b"\x00" + b"\xff" * ((width + 7) // 8)
-    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
 def test_a_picture_of_too_many_pixels_is_coe008(make_project: MakeProject, tmp_path: Path) -> None:

@@ -21,7 +21,16 @@ from chromium import Browser
 from coe_paper import site
 from coe_paper.cli import app
 from coe_paper.serve import PreviewServer
-from conftest import CONTRIBUTORS_YAML, PAPER_YAML, REPO_ROOT, MakeProject, require_client, section_text, tiny_png
+from conftest import (
+    CONTRIBUTORS_YAML,
+    PAPER_YAML,
+    REPO_ROOT,
+    MakeProject,
+    bomb_png,
+    require_client,
+    section_text,
+    tiny_png,
+)
 
 SHOTS = Path(os.environ.get("COE_SCREENSHOTS", "")) if os.environ.get("COE_SCREENSHOTS") else None
 
@@ -308,6 +317,35 @@ def test_a_file_linked_out_of_the_project_is_never_copied_into_the_site(make_pro
     copied = [path.read_bytes() for path in (tmp_path / "site").rglob("*") if path.is_file()]
     assert b"not for the site" not in copied
     assert "Word document" not in built.page.read_text(encoding="utf-8")
+
+
+def test_a_picture_the_document_cannot_show_is_not_published(browser: Browser, make_project: MakeProject,
+                                                              tmp_path: Path) -> None:  # fmt: skip
+    """The site shows a picture's alt text where the document cannot show it (COE504, COE505, COE008), as for a
+    missing one: an SVG was copied into the site, where opened from its address its script ran as the page's own
+    (under serve, with access to the preview); a picture of a billion pixels was handed to the browser to unpack,
+    and an empty file was written into the site and left there."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script>'
+           '<image href="https://tracker.invalid/x.png" width="10" height="10"/></svg>')
+    body = "".join(f"\n![Picture {name}](img/{name} \"Picture {name}\")\n" for name in
+                   ("script.svg", "bomb.png", "empty.png", "banner.png"))  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", "## Pictures\n" + body),
+                         "sections/img/script.svg": svg, "sections/img/bomb.png": bomb_png(40_000, 25_000),
+                         "sections/img/empty.png": b"", "sections/img/banner.png": tiny_png(400, 20)})  # fmt: skip
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None
+    codes = {d.code for d in built.diagnostics if d.path == "sections/03-outlook.md"}
+    assert {"COE504", "COE505", "COE008"} <= codes
+    published = sorted(path.name.split("-", 1)[1] for path in (tmp_path / "site/images").iterdir())
+    assert published == ["banner.png", "dot.png"]
+    page = built.page.read_text(encoding="utf-8")
+    for name in ("script.svg", "bomb.png", "empty.png"):
+        assert f'<span class="missing-image">[Picture {name}]</span>' in page
+    browser.load(built.page.as_uri())
+    assert browser.problems == []
+    sizes = browser.evaluate("[...document.images].map(i => [i.alt, i.complete && i.naturalWidth])")
+    assert ["Picture banner.png", 400] in sizes and not [alt for alt, _ in sizes if "Picture" in alt and
+                                                         "banner" not in alt]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

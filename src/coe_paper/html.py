@@ -11,7 +11,8 @@ The renderer is markdown-it's (not `render.py`, which writes WordprocessingML); 
   GitHub-style ids, unique on the page, as Word's bookmarks are unique in the document; a heading inside a quote,
   a list item or a footnote is a paragraph of bold text, as in the .docx;
 - an image alone in its paragraph is a `<figure>`; its title (`![alt](src "title")`) is the caption, else the alt
-  text is; its file is copied into the site and the `src` points at the copy;
+  text is; its file is copied into the site and the `src` points at the copy (a picture the document does not
+  show, missing, of a type Word does not show, damaged or of too many pixels, is its alt text in brackets);
 - captions read as in the .docx (captions.py): "Figure 2: ..." and a `Table:` line as "Table 1: ...", numbered
   through the whole paper, the `{#id}` the element's id; a link to a caption shows its label ("Figure 2");
 - footnote ids carry the section id (two sections may both have `[^1]`);

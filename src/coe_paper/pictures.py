@@ -151,6 +151,13 @@ def _pixels(size: tuple[int, int]) -> str:
             "(Word and browsers unpack every pixel to show it)")  # fmt: skip
 
 
+def shown(name: str, data: bytes) -> bool:
+    """Whether the document shows the picture `name` holding `data`: a type Word shows, readable, within the
+    pixels a picture may have (else validate says why: COE504, COE505, COE008)."""
+    size = image_size(data) if name.lower().endswith(IMAGE_TYPES) else None
+    return size is not None and not _too_many_pixels(size)
+
+
 def image_size(data: bytes) -> tuple[int, int] | None:
     """The picture's width and height in pixels as python-docx reads them from its header; None when it cannot."""
     from docx.image.image import Image as DocxImage  # python-docx takes a while to load: only papers with images

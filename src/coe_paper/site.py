@@ -26,7 +26,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
-from . import captions, compose, limits, pipeline, report
+from . import captions, compose, limits, pictures, pipeline, report
 from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
@@ -84,30 +84,35 @@ class _Files:
             return None
         if relative in self.copied:
             return self.copied[relative]
+        data = self._read(relative, limits.LIMITS.image_bytes)
+        if not data or not pictures.shown(relative, data):
+            return None  # as in the document, its alt text; validate says why (COE501, COE503-COE505, COE008)
         target = f"images/{len(self.copied):03d}-{PurePosixPath(relative).name}"
-        if not self._copy(relative, target, limits.LIMITS.image_bytes):
-            return None  # validate says why (COE501, COE503, COE008)
+        self._write(target, data)
         self.copied[relative] = target
         return target
 
     def download(self, source: Path) -> tuple[str, int] | None:
         """Where the built file `source` (under the project) is copied, and its size; None if it cannot be read."""
+        data = self._read(source.relative_to(self.root).as_posix(), Limits().max_total_size)
+        if not data:
+            return None
         target = f"files/{source.name}"
-        size = self._copy(source.relative_to(self.root).as_posix(), target, Limits().max_total_size)
-        return (target, size) if size else None
+        self._write(target, data)
+        return target, len(data)
 
-    def _copy(self, relative: str, target: str, limit: int) -> int:
-        """The size of the file at `relative` copied to `target`, or 0 when it cannot be read (missing, a link out
-        of the project, over `limit`)."""
+    def _read(self, relative: str, limit: int) -> bytes | None:
+        """The file at `relative`, or None when it cannot be read (missing, a link out of the project, over
+        `limit`)."""
         try:
             data = self.tree.read_bytes(relative, limit)
         except SourceError:
-            return 0
-        if len(data) > limit:
-            return 0
+            return None
+        return data if len(data) <= limit else None
+
+    def _write(self, target: str, data: bytes) -> None:
         (self.output / target).parent.mkdir(parents=True, exist_ok=True)
         (self.output / target).write_bytes(data)
-        return len(data)
 
 
 def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, str]]:
