@@ -27,12 +27,15 @@ def cli(*args: str) -> Result:
 
 
 def rezip(data: bytes, drop: str = "", replace: dict[str, bytes] | None = None) -> bytes:
-    """A copy of a package without entry `drop` and with entries replaced."""
+    """A copy of a package without entry `drop` and with entries replaced (or added, when it has none of the name)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             if info.filename != drop:
                 target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info.filename)))
+        for name, body in (replace or {}).items():
+            if name not in source.namelist():
+                target.writestr(name, body)
     return out.getvalue()
 
 
@@ -94,6 +97,62 @@ def test_template_part_declaring_a_dtd_is_refused(make_project: MakeProject, par
         assert result.exit_code == 1, result.stderr
         assert f"paper/template.docx: error COE802 the template: {part} declares a DTD" in result.stderr
     assert not (root / "build").exists()
+
+
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+
+
+def _with_relationship(rels: bytes, kind: str, target: str, external: bool = True) -> bytes:
+    mode = ' TargetMode="External"' if external else ""
+    return rels.replace(b"</Relationships>", f'<Relationship Id="rIdHostile" Type="{kind}" Target="{target}"{mode}/>'
+                        "</Relationships>".encode())  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ["remote picture", "attached template", "macros"])
+def test_template_with_macros_or_parts_fetched_from_elsewhere_is_refused(make_project: MakeProject,
+                                                                          case: str) -> None:  # fmt: skip
+    """A template .docx that has Word fetch a picture or an attached template from elsewhere when the paper is
+    opened (a tracking pixel; a network share that is given the reader's Windows credentials), or that carries
+    macros, is COE802: each was copied into the paper every member opens."""
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        document_rels = package.read("word/_rels/document.xml.rels")
+        types = package.read("[Content_Types].xml")
+    empty_rels = (b'<?xml version="1.0"?><Relationships '
+                  b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+    replace, part, said = {
+        "remote picture": ({"word/_rels/document.xml.rels": _with_relationship(
+            document_rels, f"{_RELS}/image", "https://tracker.invalid/pixel.png")}, "word/document.xml",
+            "has Word fetch 'https://tracker.invalid/pixel.png' from outside the document (its image relationship)"),
+        "attached template": ({"word/_rels/settings.xml.rels": _with_relationship(
+            empty_rels, f"{_RELS}/attachedTemplate", "file://share.invalid/templates/normal.dotm")},
+            "word/settings.xml", "has Word fetch 'file://share.invalid/templates/normal.dotm' from outside"),
+        "macros": ({"word/_rels/document.xml.rels": _with_relationship(document_rels, _VBA, "vbaProject.bin", False),
+                    "word/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(508),
+                    "[Content_Types].xml": types.replace(b"</Types>", b'<Default Extension="bin" ContentType='
+                                                         b'"application/vnd.ms-office.vbaProject"/></Types>')},
+                   "word/vbaProject.bin", "holds macros or an embedded program (application/vnd.ms-office.vbaProject)"),
+    }[case]  # fmt: skip
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, replace=replace)}, git=True)
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
+        assert result.exit_code == 1, result.stderr
+        assert f"paper/template.docx: error COE802 the template: {part} {said}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (root / "build").exists()
+
+
+def test_template_with_a_hyperlink_in_its_footer_is_used(make_project: MakeProject, tmp_path: Path) -> None:
+    """A hyperlink is the one relationship that may leave the template: the reader follows it, Word fetches nothing."""
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        document_rels = package.read("word/_rels/document.xml.rels")
+    linked = _with_relationship(document_rels, f"{_RELS}/hyperlink", "https://example.org/partnership")
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, replace={"word/_rels/document.xml.rels": linked})})
+    result = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx"))
+    assert result.exit_code == 0, result.stderr
+    from docx import Document
+
+    assert Document(str(tmp_path / "paper.docx")).paragraphs
 
 
 def test_reviewed_file_with_deeply_nested_section_property(make_project: MakeProject, tmp_path: Path) -> None:

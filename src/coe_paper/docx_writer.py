@@ -22,7 +22,7 @@ from lxml import etree
 from . import limits, ooxml, ooxml_parts, parts_text
 from .docx_entries import package_entries
 from .numbering import HeadingNumbers, fit_indents, link_heading_styles
-from .safedocx import DocxError, check_package, refuse_dtd
+from .safedocx import DocxError, check_package, refuse_active, refuse_dtd
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
 from .zipout import StoredPieces, utc_naive, zip_entries
@@ -61,10 +61,16 @@ class DocxBuilder:
         try:  # the same zip-bomb bounds as a reviewer's file, before python-docx inflates every part
             check_package(template, "the template")
             self.document = docx.Document(io.BytesIO(template))
-            for part in self.document.part.package.iter_parts():  # each is written back as it was read
+            package = self.document.part.package
+            refuse_active("the template", "", [(r.reltype, r.target_ref) for r in package.rels.values()
+                                               if r.is_external])  # fmt: skip
+            for part in package.iter_parts():  # each is written back as it was read
+                label = f"the template: {part.partname.lstrip('/')}"
+                refuse_active(label, part.content_type,
+                              [(r.reltype, r.target_ref) for r in part.rels.values() if r.is_external])  # fmt: skip
                 xml = part.element if isinstance(part, XmlPart) else None
                 if xml is not None or part.content_type.endswith("xml"):
-                    refuse_dtd(f"the template: {part.partname.lstrip('/')}", xml, b"" if xml is not None else part.blob)
+                    refuse_dtd(label, xml, b"" if xml is not None else part.blob)
             self.part = self.document.part
             styles = self.document.styles.element
             ooxml_parts.ensure_styles(styles)

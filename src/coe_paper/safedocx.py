@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,6 +199,26 @@ def refuse_dtd(label: str, root: Element | None, data: bytes = b"") -> None:
         declared = any(mark in data for mark in _DOCTYPE)
     if declared:
         raise DocxError(f"{label} declares a DTD, which Word documents never do; refusing to read it")
+
+
+#: Content a document runs rather than shows: macros, ActiveX controls, embedded programs (OLE objects).
+_ACTIVE = ("vbaproject", "vbadata", "activex", "oleobject", "macroenabled")
+_HYPERLINK = "/relationships/hyperlink"
+
+
+def refuse_active(label: str, content_type: str, external: Sequence[tuple[str, str]]) -> None:
+    """A DocxError when a template's part is content a document runs (macros, ActiveX, an embedded object), or
+    names a part Word would fetch from elsewhere when the document is opened (`external`: the part's external
+    relationships, type and target; only a hyperlink, which the reader follows, may leave the package): every
+    member would open the paper with the template's macros, or send a request to a remote picture or attached
+    template (a network share gives it their Windows credentials)."""
+    if any(mark in content_type.lower() for mark in _ACTIVE):
+        raise DocxError(f"{label} holds macros or an embedded program ({content_type}); refusing to copy it into "
+                        "the paper")  # fmt: skip
+    for kind, target in external:
+        if not kind.endswith(_HYPERLINK):
+            raise DocxError(f"{label} has Word fetch '{target[:200]}' from outside the document (its "
+                            f"{kind.rsplit('/', 1)[-1]} relationship); refusing to copy it into the paper")  # fmt: skip
 
 
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
