@@ -1,16 +1,20 @@
 """Pictures in the assembled .docx where they are easy to get wrong: in footnotes (a part with relationships of its
-own) and from files python-docx cannot read."""
+own), from files python-docx cannot read, and taller than a page."""
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from lxml import etree
+from typer.testing import CliRunner
 
 from coe_paper import pipeline
-from conftest import PAPER_YAML, MakeProject, git_commit, section_text, tiny_png
+from coe_paper.cli import app
+from conftest import PAPER_YAML, MakeProject, git_commit, require_client, section_text, tiny_png
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -109,3 +113,30 @@ def test_a_picture_in_a_list_item_or_a_table_cell_fits_the_room_it_has(make_proj
             room = 9072 - int(p.find(f"{{{W}}}pPr/{{{W}}}ind").get(f"{{{W}}}left"))  # type: ignore[union-attr]
         sizes.append((cx, room * 635))
     assert len(sizes) == 2 and all(cx <= room for cx, room in sizes), sizes
+
+
+def test_a_tall_figure_fits_its_page_with_its_caption(make_project: MakeProject) -> None:
+    """A picture was scaled to the text's width only: a tall chart (30 by 900 pixels, 12.5 inches at 72 dpi) kept
+    its height, taller than the page. Word cut it off at the foot of the page; LibreOffice shrank it to the page and
+    set its caption alone on the next. It is now scaled to share a page with its caption, within the margins."""
+    require_client("soffice")
+    body = ("## Reach\n\nThe members reported their reach.\n\n"
+            '![A tall chart](../paper/images/tall.png "Reach of the measures by city")\n\nMore words follow.\n')
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction"),
+                         "paper/images/tall.png": tiny_png(30, 900)}, git=True)  # fmt: skip
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf"])
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(root / "build/test-paper.docx"))
+    page = document.sections[0]
+    room = page.page_height - page.top_margin - page.bottom_margin
+    shapes = [shape for shape in document.inline_shapes if shape.height > shape.width]
+    assert len(shapes) == 1 and shapes[0].height < room, (shapes[0].height, room)
+    pdf = root / "build/test-paper.pdf"
+    listed = subprocess.run([require_client("pdfimages"), "-list", str(pdf)], capture_output=True, text=True,
+                            timeout=300, check=True).stdout.splitlines()[2:]  # fmt: skip
+    tall = [row.split() for row in listed if int(row.split()[4]) > int(row.split()[3])]
+    assert len(tall) == 1
+    on_page = int(tall[0][0])
+    text = subprocess.run([require_client("pdftotext"), "-f", str(on_page), "-l", str(on_page), "-enc", "UTF-8",
+                           str(pdf), "-"], capture_output=True, text=True, timeout=300, check=True).stdout  # fmt: skip
+    assert "Figure 1: Reach of the measures by city" in " ".join(text.split())

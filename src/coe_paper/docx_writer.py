@@ -106,6 +106,7 @@ class DocxBuilder:
         self.max_image_width = int(max_image_width)
         body = self.document.element.body
         self._sect_pr = body.find(ooxml.w("sectPr"))
+        self.max_image_height = ooxml.picture_height_limit(self._sect_pr)
         for child in list(body):
             if child is not self._sect_pr:
                 body.remove(child)
@@ -147,8 +148,8 @@ class DocxBuilder:
         return f"rId{self._rid_floor}"
 
     def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element:
-        """A run with the picture at `path` embedded, at most `room` twips wide (0: the widest a picture is), or
-        with `missing` in italics when it cannot be read."""
+        """A run with the picture at `path` embedded, at most `room` twips wide (0: the widest a picture is) and
+        low enough to share a page with its caption, or with `missing` in italics when it cannot be read."""
         try:
             data = self.source.read_bytes(normalise(path), limits.LIMITS.image_bytes)
             r_id, image = self.part.get_or_add_image(io.BytesIO(data))
@@ -159,6 +160,8 @@ class DocxBuilder:
         widest = min(self.max_image_width, room * 635) if room > 0 else self.max_image_width
         if cx > widest:
             cx, cy = widest, cy * widest // cx
+        if cy > self.max_image_height:  # a tall picture: it and its caption on one page, within the margins
+            cx, cy = cx * self.max_image_height // cy, self.max_image_height
         self._shape_id += 1
         inline = CT_Inline.new_pic_inline(self._shape_id, r_id, image.filename, Emu(cx), Emu(cy))
         doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")

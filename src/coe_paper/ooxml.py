@@ -270,6 +270,21 @@ def drawing_run(inline: Element) -> Element:
 
 TEXT_WIDTH = 9072  # twips between an A4 page's 2.5 cm margins (6.3 in): the widest a picture or a table is
 _EXTENTS = (f"{{{WP_NS}}}extent", f"{{{A_NS}}}ext")
+CAPTION_ROOM = 1000  # twips below a figure's picture: its paragraph's spacing, a caption of two lines and its own
+LINE_SPACING = 1.15  # the template's line spacing (w:line 276), which Word and LibreOffice apply to a picture's line
+
+
+def picture_height_limit(sect_pr: Element | None) -> int:
+    """The tallest a picture may be, in EMU: its line (the picture at the template's line spacing) and a caption
+    of two lines fit between the top and bottom margins of the page `sect_pr` sets up (A4 with 2.5 cm margins when
+    it sets none), so that no picture runs off the page and none is parted from its caption."""
+    def twips(name: str, attribute: str, default: int) -> int:
+        found = sect_pr.find(w(name)) if sect_pr is not None else None
+        value = found.get(w(attribute), "") if found is not None else ""
+        return abs(int(value)) if value.lstrip("-").isdigit() else default
+
+    height, top, bottom = twips("pgSz", "h", 16838), twips("pgMar", "top", 1417), twips("pgMar", "bottom", 1417)
+    return int(max(height - top - bottom - CAPTION_ROOM, 1440) / LINE_SPACING) * 635  # an inch at least
 
 
 def fit_drawings(elements: Iterable[Element], room: int) -> None:
