@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from coe_paper import cli, ooxml
-from conftest import INTRO_BODY, MakeProject, require_client, section_text
+from coe_paper import cli, layout, ooxml
+from conftest import INTRO_BODY, PAPER_YAML, MakeProject, require_client, section_text
 
 W = ooxml.w
 INTRO = "sections/01-intro.md"
@@ -172,8 +172,8 @@ def test_accept_gives_new_text_and_reject_gives_old(make_project: MakeProject, t
     root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction")})
     commit_v2(root, {INTRO: section_text("intro", INTRO_V2, title="Introduction"), OUTLOOK: None})
     old = build(root, tmp_path / "old.docx", "--rev", "v1", "--no-layout")
-    new = build(root, tmp_path / "new.docx", "--no-layout")  # --compare has no layout pass
-    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    new = build(root, tmp_path / "new.docx", "--no-layout")
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout")  # the words, not the pages
 
     assert plain(redline, "accept") == plain(new)
     assert plain(redline, "reject") == plain(old)
@@ -259,7 +259,7 @@ def test_deleted_list_item_and_table_row(make_project: MakeProject, tmp_path: Pa
     root = repository(make_project, {INTRO: section_text("intro", v1, title="Introduction")})
     commit_v2(root, {INTRO: section_text("intro", v2, title="Introduction")})
     old = build(root, tmp_path / "old.docx", "--rev", "v1", "--no-layout")
-    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout")
     assert plain(redline, "reject") == plain(old)
     document = body_of(redline)
     items = [p for p in document.iter(W("p")) if text_of(p).endswith("step.")]
@@ -282,7 +282,7 @@ def test_inserted_list_item_and_table_row(make_project: MakeProject, tmp_path: P
     root = repository(make_project, {INTRO: section_text("intro", v1, title="Introduction")})
     commit_v2(root, {INTRO: section_text("intro", v2, title="Introduction")})
     new = build(root, tmp_path / "new.docx", "--no-layout")
-    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout")
     assert plain(redline, "accept") == plain(new)
     document = body_of(redline)
     three = next(p for p in document.iter(W("p")) if text_of(p) == "bullet three")
@@ -360,3 +360,43 @@ def test_default_output_name_and_no_changes(make_project: MakeProject) -> None:
     assert target.exists()
     assert "0 insertions and 0 deletions since v1" in result.stdout
     assert revisions(body_of(target)) == []
+
+
+def test_the_comparison_s_contents_give_the_page_of_each_heading(make_project: MakeProject, tmp_path: Path) -> None:
+    """The comparison ran no layout pass: its contents had no page numbers, and Word asked to update fields on
+    opening. They now carry the pages LibreOffice lays the comparison out on, its changes shown: a changed entry
+    the page of the current heading, an inserted entry a page inserted with it (rejecting it leaves none behind),
+    and an entry deleted with its heading none."""
+    require_client("soffice")
+    require_client("pdfinfo")
+    long_text = "".join(f"Paragraph {n} of the new chapter, which pushes what follows further down.\n\n"
+                        for n in range(60))  # fmt: skip
+    root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction"),
+                                     "paper/paper.yaml": PAPER_YAML.replace("max_words: 200", "max_words: 2000")})
+    commit_v2(root, {INTRO: section_text("intro", INTRO_V2 + f"\n## A brand new heading\n\n{long_text}",
+                                         title="Introduction"), OUTLOOK: None})  # fmt: skip
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    document = body_of(redline)
+    assert not [f for f in document.iter(W("fldChar")) if f.get(W("dirty"))]
+    with zipfile.ZipFile(redline) as package:
+        assert b"updateFields" not in package.read("word/settings.xml")
+    entries = [p for p in document.iter(W("p")) if re.fullmatch(r"TOC\d", ooxml.style_of(p) or "")]
+    deleted = [p for p in entries if p.find(f"{W('pPr')}/{W('rPr')}/{W('del')}") is not None]
+    assert {text_of(p) for p in deleted} == {"3Outlook", "3.1Next steps"}
+    assert not [p for p in deleted if "PAGEREF" in etree.tostring(p, encoding="unicode")]
+    pdf, problem = layout.convert_to_pdf(redline, tmp_path)
+    assert pdf is not None, problem
+    raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout  # fmt: skip
+    pages = [" ".join(page.split()) for page in raw.split("\f")[:-1]]
+    seen: dict[str, int] = {}
+    for p in entries:
+        if p in deleted:
+            continue
+        words = re.sub(r"^[\d.]+", "", accepted(p)).rstrip("0123456789")
+        page = int(re.findall(r"\d+$", accepted(p))[0])
+        seen[words] = page
+        assert words in pages[page - 1], (words, page)
+    assert seen["Why equal cities matter"] <= seen["A brand new heading"] < seen["Housing"]
+    new = next(p for p in entries if "A brand new heading" in text_of(p))
+    assert new.find(f"{W('pPr')}/{W('rPr')}/{W('ins')}") is not None and rejected(new) == ""

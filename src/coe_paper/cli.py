@@ -218,7 +218,7 @@ def assemble(
     from . import pipeline
 
     with _Steps() as step:
-        result = (pipeline.compare(root, compare, output) if compare
+        result = (pipeline.compare(root, compare, output, paginate=not no_layout, step=step) if compare
                   else pipeline.assemble(root, output, rev, paginate=not no_layout, step=step,
                                          fingerprint=fingerprint))  # fmt: skip
     _report(result.diagnostics)

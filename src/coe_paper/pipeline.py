@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import checks, facts, marks, ooxml, pictures, uptodate
+from . import checks, facts, marks, ooxml, pictures, toc, uptodate
 from .attribution import History, history_of
 from .compose import (
     Parts,
@@ -302,9 +302,11 @@ def _at_revision(found: list[Diagnostic], rev: str, severity: Severity) -> list[
             for d in found if d.severity == "error"]  # fmt: skip
 
 
-def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
+def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = False,
+            step: Step = _quiet) -> Assembled:  # fmt: skip
     """The current paper with every difference from `rev` as a Word tracked change, by the organisation that
-    last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted"."""
+    last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted". `paginate`
+    runs the layout pass on the comparison, as `assemble` does on the paper."""
     from .redline import Authors, ComparingBuilder, Redliner, revision_ids  # only a comparison needs them
 
     new = load(root)
@@ -332,7 +334,17 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
     body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
                           lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))  # fmt: skip
     builder.extend(body)
-    data = finish(builder, new.project, version, ((marks.COMPARED, old_version.commit),))
+    extra = ((marks.COMPARED, old_version.commit),)
+    data = finish(builder, new.project, version, extra)
+    pages = None
+    if paginate:  # the pages as LibreOffice lays out the comparison, its changes shown
+        from .layout import heading_pages
+
+        step("Laying out the pages with LibreOffice")
+        toc.compared_entries(builder, body)
+        pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
+        if toc.fill(builder, pages.pages, lambda: next(redliner.ids)):
+            data = finish(builder, new.project, version, extra)
     target = output or compare_output(root, new.project, rev)
     refused = output_problems(root, target, config, explicit=output is not None, suffix=".docx")
     if refused:
@@ -342,4 +354,4 @@ def compare(root: Path, rev: str, output: Path | None = None) -> Assembled:
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(item.words for item in new.parsed)
     return Assembled(target, diagnostics, version, words, len(new.project.ordered_sections()),
-                     dict(redliner.counts))  # fmt: skip
+                     dict(redliner.counts), pages)  # fmt: skip

@@ -1,10 +1,12 @@
 """The table of contents: a TOC field whose cached result already lists the headings (their numbers and titles,
 each linked to its heading), so the document reads right before Word refreshes it; after the layout pass, `fill`
 adds each entry's page number, and Word need not refresh it at all. The entry of a heading in Hebrew or Arabic reads
-from right to left, as the heading does (w:bidi)."""
+from right to left, as the heading does (w:bidi). A comparison's contents (the older and the current contents merged
+with tracked changes, redline.py) get their pages the same way (`compared_entries`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from . import ooxml
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
 
 Element = ooxml.Element
 _ANCHOR = ooxml.w("anchor")
+_INSERTED_MARK = f"{ooxml.PPR}/{ooxml.RPR}/{ooxml.w('ins')}"
+_DELETED_MARK = f"{ooxml.PPR}/{ooxml.RPR}/{ooxml.w('del')}"
 
 
 def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Element]:
@@ -82,15 +86,44 @@ def text_width(doc: DocxBuilder) -> int:
         margins.get(ooxml.w("right"), "1417"))
 
 
-def fill(doc: DocxBuilder, pages: dict[str, int]) -> bool:
+def fill(doc: DocxBuilder, pages: dict[str, int], next_id: Callable[[], int] | None = None) -> bool:
     """Write each contents entry's page (a PAGEREF field with its cached number, after a dot-leader tab) and
-    stop asking Word to refresh fields on opening; False (nothing changed) unless every entry has a page."""
+    stop asking Word to refresh fields on opening; False (nothing changed) unless every entry has a page. An
+    entry inserted as a tracked change (a comparison's) gets its page inserted with it, numbered by `next_id`, so
+    that rejecting the change leaves no page number behind."""
     if not doc.contents_entries or any(mark not in pages for _, _, mark in doc.contents_entries):
         return False
-    for _, link, mark in doc.contents_entries:
-        ooxml.tab(link)
-        ooxml.field(link, f"PAGEREF {mark} \\h", str(pages[mark]))
+    for p, link, mark in doc.contents_entries:
+        parent = link
+        inserted = p.find(_INSERTED_MARK)
+        if inserted is not None and next_id is not None:
+            parent = ooxml.copy_element(inserted)
+            parent.set(ooxml.w("id"), str(next_id()))
+            link.append(parent)
+        ooxml.tab(parent)
+        ooxml.field(parent, f"PAGEREF {mark} \\h", str(pages[mark]))
     if doc.toc_begin is not None:
         doc.toc_begin.attrib.pop(ooxml.w("dirty"), "")
     doc.contents_filled = True
     return True
+
+
+def compared_entries(doc: DocxBuilder, body: Sequence[Element]) -> None:
+    """Take the contents of a comparison's merged `body` as the document's contents, for `fill`: its TOC field,
+    and each entry with the last of its links to a heading bookmarked in `body` (a changed entry links to the
+    older heading in its deleted words, to the current one in the rest). An entry deleted whole has no page: its
+    heading is gone."""
+    styles = {doc.style(f"toc {level}") for level in (1, 2)} - {None}
+    marks = {node.get(ooxml.w("name")) for block in body for node in block.iter(ooxml.w("bookmarkStart"))}
+    doc.contents_entries, doc.toc_begin = [], None
+    for p in body:
+        if p.tag != ooxml.P or ooxml.style_of(p) not in styles:
+            continue
+        for instruction in p.iter(ooxml.w("instrText")):
+            begin = instruction.getparent()
+            begin = begin.getprevious() if begin is not None else None
+            if doc.toc_begin is None and begin is not None and (instruction.text or "").strip().startswith("TOC "):
+                doc.toc_begin = begin.find(ooxml.w("fldChar"))
+        links = [link for link in p.iter(ooxml.w("hyperlink")) if link.get(_ANCHOR) in marks]
+        if links and p.find(_DELETED_MARK) is None:
+            doc.contents_entries.append((p, links[-1], str(links[-1].get(_ANCHOR))))
