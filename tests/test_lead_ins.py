@@ -1,16 +1,17 @@
-"""A paragraph that introduces a list, a quote or a table (it ends with a colon) never ends a page alone: LibreOffice's
-PDF shows it on the page of the list's first item, the quote's first line or the table's first row, however the
-pages fall."""
+"""A paragraph that introduces a list, a quote, a table or a figure (it ends with a colon) never ends a page alone:
+LibreOffice's PDF shows it on the page of the list's first item, the quote's first line, the table's first row or the
+figure's picture, however the pages fall."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 
 from coe_paper import layout, pipeline
-from conftest import MakeProject, require_client, section_text
+from conftest import MakeProject, require_client, section_text, tiny_png
 from test_publish import page_texts
 
 FILLER = "Members described how their services reach people who face discrimination in housing and work"
@@ -49,6 +50,33 @@ def test_a_lead_in_stays_on_the_page_of_what_it_introduces(make_project: MakePro
         first = INTRODUCED[kind][1].format(n=n)
         assert first in " ".join(pages[lead_in].split()), f"case {n}: its lead-in ends page {lead_in + 1} alone"
 
+
+
+def test_a_lead_in_stays_on_the_page_of_the_figure_it_introduces(make_project: MakeProject, tmp_path: Path) -> None:
+    """A paragraph that ends with a colon before a figure was left at the foot of a page, alone, when the picture
+    did not fit under it; it now goes with the picture. Lead-ins of many lengths bring the pictures to every height
+    of a page; pdfimages gives the page of each picture."""
+    require_client("soffice")
+    blocks = ["## Lead-ins\n"]
+    for n in range(48):
+        words = " ".join([FILLER] * (1 + n % 4))
+        figure = f'![A chart](../paper/images/chart.png "Chart of case {n}")'
+        blocks.append(f"{words}, in case {n} as follows:\n\n{figure}\n")
+    text = "\n".join(blocks)
+    root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct"),
+                         "paper/images/chart.png": tiny_png(200, 150)})  # fmt: skip
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
+    assert pdf is not None, problem
+    pages = page_texts(pdf)
+    listed = subprocess.run([require_client("pdfimages"), "-list", str(pdf)], capture_output=True, text=True,
+                            timeout=300, check=True).stdout.splitlines()[2:]  # fmt: skip
+    charts = [int(row.split()[0]) - 1 for row in listed if row.split()[3:5] == ["200", "150"]]
+    assert len(charts) == 48
+    for n, chart in enumerate(charts):
+        lead_in = next(i for i, page in enumerate(pages) if f"in case {n} as follows:" in page)
+        assert lead_in == chart, f"case {n}: its lead-in ends page {lead_in + 1} alone"
 
 def test_only_a_paragraph_with_a_colon_right_before_a_list_is_kept_with_it(make_project: MakeProject,
                                                                            tmp_path: Path) -> None:

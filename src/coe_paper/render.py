@@ -207,11 +207,13 @@ class Renderer:
         self._lists.append(_List(self.doc.new_list(ordered, level, start), level))
         self._containers.append("list")
 
-    def _keep_lead_in(self) -> None:
-        """A paragraph that ends with a colon right before a list, a quote or a table introduces it: it stays on the
-        page of the list's first item, the quote's first line or the table's first row rather than end a page
-        alone."""
+    def _keep_lead_in(self, figure: Element | None = None) -> None:
+        """A paragraph that ends with a colon right before a list, a quote, a table or a `figure` (its paragraph,
+        written already) introduces it: it stays on the page of the list's first item, the quote's first line, the
+        table's first row or the figure rather than end a page alone."""
         sink = self._sinks[-1]
+        if figure is not None:
+            sink = sink[:-1] if sink and sink[-1] is figure else []
         if sink and sink[-1].tag == _PARAGRAPH and ooxml.text_of(sink[-1]).rstrip().endswith(":"):
             ooxml.keep_with_next(sink[-1])
 
@@ -360,6 +362,7 @@ class Renderer:
             if self._p is not None and self._table is None:
                 self._figure = caption
                 ooxml.keep_with_next(self._p)
+                self._keep_lead_in(self._p)
         path = f"{self.origin.base_dir}/{src}" if self.origin.base_dir else src
         room = 0  # the text's width; in a table, its column's (the table narrows it once the widths are known)
         if self._table is not None:
