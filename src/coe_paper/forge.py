@@ -167,7 +167,7 @@ redline:
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
   script:
-    - coe-paper assemble --compare "$CI_MERGE_REQUEST_DIFF_BASE_SHA"
+    - coe-paper assemble --compare "$CI_MERGE_REQUEST_DIFF_BASE_SHA" --no-layout
   artifacts:
     expose_as: redline
     paths: [build/]
