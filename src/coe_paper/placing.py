@@ -124,6 +124,8 @@ class Placement:
         rendered = self._escaped(b, start + first, rendered, code)
         new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
+        if not inserted and not starts_block and PB not in deleted:
+            start, end, new = self._flanking(a, b, start, end, mask, new)
         kind = "replaced" if inserted else "deleted"
         out = [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{short(deleted)}”"
                            + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
@@ -134,6 +136,35 @@ class Placement:
                 joined = units[self.unit_at[index + 1]]
                 out += self._renumber(joined, joined.start, joined.end + 1, edit.author, joined=True)
         return out
+
+    def _flanking(self, a: int, b: int, start: int, end: int, mask: list[bool], new: str) -> tuple[int, int, str]:
+        """A deletion [a, b) that leaves white space just inside bold, italic or a link's text (`**all groups, **`,
+        `* regulation*`): a delimiter beside white space no longer closes (opens), so the space moves outside."""
+        index = self.unit_at[a]
+        unit, base, spans, file = self.units[index], self.starts[index], self.spans, self.file
+        closing = [g for g in unit.groups if g[0] < a - base < g[1] <= b - base]
+        opening = [g for g in unit.groups if a - base <= g[0] < b - base < g[1]]
+        lead = 0
+        while closing and a - lead - 1 > base + max(g[0] for g in closing) and self.source[a - lead - 1] in " \t":
+            lead += 1
+        trail = 0
+        while opening and b + trail + 1 < base + min(g[1] for g in opening) and self.source[b + trail] in " \t":
+            trail += 1
+        tail = sum(mask[max(min(g[2] for g in opening) - start, 0) :]) if opening else 0  # kept chars from openers
+        if lead and not file[spans[a - lead][0] : start].strip():  # the space goes after the closing delimiters
+            closes = max(g[3] for g in closing)
+            extra = file[end:closes]
+            kept = sum(mask[: min(closes, end) - start]) + len(extra)
+            new = (new + extra)[:kept] + file[spans[a - lead][0] : start] + (new + extra)[kept:]
+            start, end = spans[a - lead][0], max(end, closes)
+            if extra:
+                return start, end, new
+        if trail and not file[end : spans[b + trail - 1][1]].strip():  # and before the opening delimiters
+            opens = min(g[2] for g in opening)
+            new, tail = file[opens:start] + new, tail + max(start - opens, 0)
+            new = new[: len(new) - tail] + file[end : spans[b + trail - 1][1]] + new[len(new) - tail :]
+            start, end = min(start, opens), spans[b + trail - 1][1]
+        return start, end, new
 
     def _renumber(self, item: Unit, start: int, end: int, author: str, joined: bool = False) -> list[Replacement]:
         """The first item of an ordered list deleted, or `joined` to the paragraph before it: the next one takes its

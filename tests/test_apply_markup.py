@@ -1,0 +1,49 @@
+"""`coe-paper apply` of deletions that cut through the Markdown's inline markup, made by a reviewer in LibreOffice:
+what is left of bold or italic text keeps its formatting in the paper rebuilt from the sources (read with pandoc)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from coe_paper import pipeline, wordread, writeback
+from conftest import MakeProject, assembled_intro, require_client
+from libreoffice_review import review
+
+BODY = """\
+- **Equality for all groups, with attention to intersections.** Policies should address each group.
+
+The plan is *better regulation and funding* now.
+
+Members want *clear rules* today.
+"""
+
+
+def _accepted_html(pandoc: str, docx: Path) -> str:
+    return subprocess.run([pandoc, "--track-changes=accept", "-f", "docx", "-t", "html", str(docx)],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_a_deletion_that_leaves_a_space_at_the_edge_of_bold_or_italic_keeps_the_formatting(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """A sentence deleted from inside bold text to beyond it left `**Equality for all groups, **`, and one from
+    before italic text to inside it `* regulation and funding*`: a delimiter next to white space neither closes nor
+    opens, so the rebuilt paper showed the asterisks. The space moves outside the delimiters."""
+    pandoc = require_client("pandoc")
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = review(built, tmp_path / "lo.docx", [("delete", "with attention to intersections. Policies should"),
+                                                    ("delete", "is better"), ("delete", "clear")], tmp_path)
+    doc = wordread.read(reviewed)
+    plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
+    doc.docx.close()
+    writeback.write(root, plan.files)
+    assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 3
+    rebuilt = pipeline.assemble(root, tmp_path / "rebuilt.docx").output
+    assert rebuilt is not None
+    html = _accepted_html(pandoc, rebuilt)
+    assert "<strong>Equality for all groups,</strong>" in html, html
+    assert "<em>regulation and funding</em>" in html and "<em>rules</em>" in html, html
+    assert "*" not in html
+    words = " ".join(_accepted_html(pandoc, reviewed).replace("<strong>", "").replace("</strong>", "").split())
+    assert "Equality for all groups, address each group." in words and "The plan regulation and funding now." in (
+        words.replace("<em>", "").replace("</em>", ""))
