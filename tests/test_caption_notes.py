@@ -233,3 +233,41 @@ def test_words_typed_as_an_id_at_a_captions_end_are_not_made_its_id(make_project
     assert [(f.kind, f.line, f.message.split(":")[0]) for path, f in plan.findings if "intro" in path] == [
         ("skipped", 11, "a caption's words that end in “{#...}” are not applied"),
         ("skipped", 13, "a caption's words that end in “{#...}” are not applied")]
+
+
+def _remove_captions(root: etree._Element, bookmarks_only: bool = False) -> None:
+    """Every caption paragraph removed, as a reviewer with Track Changes off deletes it; or (`bookmarks_only`)
+    only its `_Coe` bookmark, as papers were built before captions carried one."""
+    for para in [p for p in root.iter(q("w:p")) if p.find(f"{q('w:pPr')}/{q('w:pStyle')}") is not None
+                 and p.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val")) == "Caption"]:  # fmt: skip
+        if not bookmarks_only:
+            para.getparent().remove(para)
+            continue
+        for start in [b for b in para.iter(q("w:bookmarkStart")) if b.get(q("w:name")).startswith("_Coe")]:
+            end = next(e for e in para.iter(q("w:bookmarkEnd")) if e.get(q("w:id")) == start.get(q("w:id")))
+            para.remove(start)
+            para.remove(end)
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["paper", "paper-before-caption-bookmarks"])
+def test_a_caption_removed_without_track_changes_is_reported(make_project: MakeProject, tmp_path: Path,
+                                                             old: bool) -> None:  # fmt: skip
+    """A caption deleted with Track Changes off left no trace in the report (a table's, in a paper whose captions
+    had no bookmark of their own, or a figure's, which has none): its words would be kept in the sources with
+    nothing said. Each is reported at its line; a caption still there is not."""
+    body = ('![A chart](../paper/images/chart.png "Survey priorities {#fig-survey}")\n\n'
+            "Table: Budget by city\n\n| City | Budget |\n|---|---|\n| Rome | 10 |\n\nClosing paragraph.\n")
+    root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
+    if old:
+        docx = edit_part(docx, tmp_path / "old.docx", lambda tree: _remove_captions(tree, bookmarks_only=True))
+        assert not apply_review(root, docx, write=False).findings
+    reviewed = edit_part(docx, tmp_path / "r.docx", _remove_captions)
+    text = subprocess.run([require_client("pandoc"), "-t", "plain", "--wrap=none", str(reviewed)],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Survey priorities" not in text and "Budget by city" not in text and "Rome" in text
+    before = _intro(root)
+    plan = apply_review(root, reviewed)
+    assert not plan.files and _intro(root) == before
+    assert [(f.kind, f.line, f.message) for path, f in plan.findings if "intro" in path] == [
+        ("untracked", 9, "caption “Survey priorities” removed without Track Changes; remove its image's title by hand"),
+        ("untracked", 11, "caption “Budget by city” removed without Track Changes; remove its `Table:` line by hand")]

@@ -74,6 +74,7 @@ class _SectionEdits:
         self.replacements: list[Replacement] = []
         self.findings: list[Finding] = []
         self.line = 1  # the line of the last block read, for a paragraph the sources do not hold
+        self.captions: set[int] = set()  # the lines of the captions found in the document
 
     def _prefix(self, para: Paragraph, unit: Unit | None) -> str:
         if unit is not None and unit.kind == "footnote":
@@ -107,6 +108,7 @@ class _SectionEdits:
                                            self.section.index, self.map.captions) or figure_caption_source(
                 block, self.section.body[position - 1] if position else None, self.section.index, self.map.figures)
             if caption is not None and isinstance(block, Paragraph):
+                self.captions.add(caption[1].line)
                 self._story(stream)
                 stream = []
                 self._caption(block, *caption)
@@ -134,9 +136,9 @@ class _SectionEdits:
                 short(para.text(accept=False))) if gone else _CAPTION_NUMBER))
 
     def _missing(self) -> None:
-        """Blocks whose bookmark is gone: a paragraph or row deleted with Track Changes off leaves nothing else.
-        (A `Table:` caption is not looked for: a paper built before captions had bookmarks has none; a section
-        whose bookmarks are all gone is not read.)"""
+        """Blocks whose bookmark is gone: a paragraph or row deleted with Track Changes off leaves nothing else; a
+        caption is missing when its table's first row or its picture is there without it (a paper built before
+        captions had bookmarks has none on them). A section whose bookmarks are all gone is not read."""
         seen = {found[1] for para in paragraphs(self.section.body) for found in map(marks.parse, para.bookmarks)
                 if found is not None and found[0] == self.section.index}
         if not seen:
@@ -148,6 +150,13 @@ class _SectionEdits:
             if line not in seen:
                 self.findings.append(Finding("untracked", line, "", f"{what} “{short(text)}” removed without Track "
                                              "Changes; remove it by hand"))
+        captions = [(unit, TABLE_CAPTION_RE.sub("", unit.text), "its `Table:` line") for row, unit
+                    in self.map.captions.items() if row in seen and unit.line not in seen]  # its own bookmark, if any
+        captions += [(unit, unit.text, "its image's title") for line, unit in self.map.figures.items() if line in seen]
+        for unit, text, where in sorted(captions, key=lambda found: found[0].line):
+            if unit.line not in self.captions:
+                self.findings.append(Finding("untracked", unit.line, "", f"caption “{short(split_id(text)[0])}” "
+                                             f"removed without Track Changes; remove {where} by hand"))
 
     def _unit(self, paras: list[Paragraph]) -> Unit | None:
         for para in paras:
