@@ -1,6 +1,7 @@
 """A three-way merge of lines, as `git merge-file` does it, except that changes to neighbouring lines do not
 conflict: only a change to a line that the other side also changed (differently) does. A conflicting change is
-left out and named by its lines in the base, never written with conflict markers."""
+left out and named by its lines in the base, never written with conflict markers. Lines end at "\n" alone, as git
+and CommonMark count them (not at U+2028 or U+0085, where `str.splitlines` would also break)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ class Hunk:
     start: int
     end: int
     lines: tuple[str, ...]
+
+
+def lines(text: str, keepends: bool = False) -> list[str]:
+    """The lines of a file, split at "\n" only (without their ends, a "\r" before it goes too)."""
+    parts = text.split("\n")
+    parts = [part + "\n" for part in parts[:-1]] + parts[-1:] if keepends else [p.removesuffix("\r") for p in parts]
+    return parts if parts[-1] else parts[:-1]
 
 
 def hunks(base: list[str], other: list[str]) -> list[Hunk]:
@@ -44,9 +52,9 @@ def _clash(mine: Hunk, theirs: Hunk) -> bool:
 
 def merge(ours: str, base: str, theirs: str) -> tuple[str, list[tuple[int, int]]]:
     """`theirs`' changes to `base` applied to `ours`; the base line ranges of the changes left out (conflicts)."""
-    base_lines = base.splitlines(keepends=True)
-    our_hunks = hunks(base_lines, ours.splitlines(keepends=True))
-    their_hunks = hunks(base_lines, theirs.splitlines(keepends=True))
+    base_lines = lines(base, keepends=True)
+    our_hunks = hunks(base_lines, lines(ours, keepends=True))
+    their_hunks = hunks(base_lines, lines(theirs, keepends=True))
     conflicts: list[tuple[int, int]] = []
     taken: list[Hunk] = []
     for hunk in their_hunks:
@@ -70,7 +78,7 @@ def merge(ours: str, base: str, theirs: str) -> tuple[str, list[tuple[int, int]]
 def line_mapper(base: str, current: str) -> dict[int, tuple[int, str]]:
     """For each 1-based line of base: its line in current and whether it is `same`, `changed` or `deleted` (then
     the line is where it stood)."""
-    base_lines, current_lines = base.splitlines(), current.splitlines()
+    base_lines, current_lines = lines(base), lines(current)
     out: dict[int, tuple[int, str]] = {}
     matcher = SequenceMatcher(None, base_lines, current_lines, autojunk=False)
     for tag, a, b, c, d in matcher.get_opcodes():

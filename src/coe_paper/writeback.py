@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import gitrun, marks, wordread
+from . import gitrun, marks, merge3, wordread
 from .apply import FileResult, Outcome, Plan, section_plan
 from .apply_sections import ApplyError, authors, changed, section_table, split_sections
 from .diagnostics import Diagnostic, to_json
@@ -205,7 +205,7 @@ def _referred(tokens: list[Token]) -> set[str]:
 def diff(files: list[FileResult]) -> str:
     out: list[str] = []
     for item in files:
-        out += difflib.unified_diff(item.before.splitlines(keepends=True), item.after.splitlines(keepends=True),
+        out += difflib.unified_diff(merge3.lines(item.before, keepends=True), merge3.lines(item.after, keepends=True),
                                     f"a/{item.path}", f"b/{item.path}")
     return "".join(out)
 
