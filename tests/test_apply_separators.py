@@ -1,11 +1,14 @@
 """`coe-paper apply` and the characters Python's `str.splitlines` breaks at but git and CommonMark do not (U+2028,
-U+0085): a source line holding one does not shift the lines that reports name."""
+U+0085), and the carriage return CommonMark breaks at: a reviewer's text holding them is written so that the
+Markdown stays on its line, and a source line holding one does not shift the lines that reports name."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
-from conftest import MakeProject, assembled_intro, git_commit
+from coe_paper import pipeline
+from conftest import MakeProject, assembled_intro, git_commit, require_client
 from reviewkit import apply_review, tracked
 
 BODY = """\
@@ -23,6 +26,36 @@ Closing paragraph.
 
 def _intro(root: Path) -> str:
     return (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
+
+
+def _accepted(docx: Path) -> str:
+    return subprocess.run([require_client("pandoc"), "--track-changes=accept", "-t", "plain", "--wrap=none",
+                           str(docx)], capture_output=True, text=True, check=True).stdout  # fmt: skip
+
+
+def test_a_line_separator_typed_by_a_reviewer_keeps_the_markdown_on_its_line(make_project: MakeProject,
+                                                                              tmp_path: Path) -> None:  # fmt: skip
+    """U+2028 in a caption and a carriage return in the title were written as they came: the title's YAML broke,
+    and every later line number `str.splitlines` counted was off. U+0085, which Markdown cannot hold as a character
+    reference (it reads U+FFFD), is reported, not written."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [(": Budget", " by city", "\u2028by city", "Ana Rossi"),
+                              ("Closing", " paragraph", "\x85paragraph", "Ana Rossi"),
+                              ("Intro", "duction", "duc\rtion", "Ana Rossi")])
+    plan = apply_review(root, reviewed)
+    assert [o.status for o in plan.outcomes] == ["applied"] * 2
+    assert [(f.kind, f.line, f.message.split(" (")[0]) for _, f in plan.findings] == [
+        ("skipped", 17, "a change that types U+0085")]
+    text = _intro(root)
+    assert "Table: Budget&#x2028;by city\n" in text and "Closing paragraph.\n" in text
+    assert 'title: "Introduc\\rtion"\n' in text
+    assert text.splitlines() == text.split("\n")[:-1]
+    rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
+    assert rebuilt.output is not None and not rebuilt.diagnostics, rebuilt.diagnostics
+    again = _accepted(rebuilt.output)
+    assert "Budget\u2028by city" in _accepted(reviewed) and "Budget\u2028by city" in again
+    assert not apply_review(root, rebuilt.output, write=False).files  # the paper built from them reads the same
 
 
 def test_a_source_line_holding_a_line_separator_does_not_shift_the_lines_reported(make_project: MakeProject,

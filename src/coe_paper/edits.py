@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
-from .mdtext import PB, Context, Piece, describe, link_title, short, yaml_scalar
+from .mdtext import NEL, PB, Context, Piece, describe, link_title, short, yaml_scalar
 from .placing import Edit, Placement, Replacement
 from .wordblocks import OBJECT, Paragraph, Rev
 
@@ -61,6 +61,10 @@ class Group(Placement):
         findings: list[Finding] = []
         if self.old == self.new and self.old == self.source:
             return [], findings
+        if self.new.count(NEL) > self.old.count(NEL):
+            return [], [Finding("skipped", self.units[0].line if self.units else 0, first_author(self.group),
+                                "a change that types U+0085 (NEXT LINE, a control character Markdown cannot keep) is "
+                                "not applied; apply it by hand")]
         try:
             self.prepare()
         except MapError:

@@ -21,6 +21,8 @@ _LINE_START_RE = re.compile(r"^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)
 _LINE_PREFIX_RE = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?")  # before a line's text
 _MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
 _STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
+_BREAKING_RE = re.compile("[\r\u2028]")  # a line ending to CommonMark (CR) or to Python's str.splitlines
+NEL = "\x85"  # a line ending to str.splitlines that Markdown cannot hold as a reference (it reads U+FFFD)
 
 
 @dataclass
@@ -43,8 +45,14 @@ class Context:
 
 def escape(text: str, cell: bool = False) -> str:
     out = _ESCAPE_RE.sub(r"\\\1", text)
-    out = re.sub(r"&(?=#?\w+;)", "&amp;", out)
+    out = one_line(re.sub(r"&(?=#?\w+;)", "&amp;", out))
     return out.replace("|", "\\|") if cell else out
+
+
+def one_line(text: str) -> str:
+    """Escaped text with a carriage return or U+2028 as a character reference, which Markdown reads back as the
+    character: the Markdown stays on its line, for CommonMark and for the line numbers of reports."""
+    return _BREAKING_RE.sub(lambda m: f"&#x{ord(m.group()):X};", text)
 
 
 def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Paragraph], ctx: Context,
@@ -145,14 +153,16 @@ def yaml_scalar(text: str) -> str:
         plain = yaml.safe_load(text) == text and not re.search(r":\s|\s#|^[\s'\"]|\s$", text)
     except yaml.YAMLError:
         plain = False
-    return text if plain else json.dumps(text, ensure_ascii=False)
+    if plain and not _BREAKING_RE.search(text):
+        return text
+    return _BREAKING_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def link_title(text: str) -> str:
     """Words for a link's or image's title between quotes or parentheses: what would end it or be read as an
     escape or an entity is escaped; a line break or a tab becomes a space."""
     out = re.sub(r"([\\\"'()])", r"\\\1", text.replace("\n", " ").replace("\t", " "))
-    return re.sub(r"&(?=#?\w+;)", "&amp;", out)
+    return one_line(re.sub(r"&(?=#?\w+;)", "&amp;", out))
 
 
 def line_start_safe(text: str) -> str:
