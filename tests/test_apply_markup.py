@@ -1,5 +1,6 @@
-"""`coe-paper apply` of deletions that cut through the Markdown's inline markup, made by a reviewer in LibreOffice:
-what is left of bold or italic text keeps its formatting in the paper rebuilt from the sources (read with pandoc)."""
+"""`coe-paper apply` of edits that meet the Markdown's inline markup, made by a reviewer in LibreOffice: what is
+left of bold or italic text keeps its formatting in the paper rebuilt from the sources (read with pandoc), and
+formatting the paper adds itself is not written as markup."""
 
 from __future__ import annotations
 
@@ -47,3 +48,20 @@ def test_a_deletion_that_leaves_a_space_at_the_edge_of_bold_or_italic_keeps_the_
     words = " ".join(_accepted_html(pandoc, reviewed).replace("<strong>", "").replace("</strong>", "").split())
     assert "Equality for all groups, address each group." in words and "The plan regulation and funding now." in (
         words.replace("<em>", "").replace("</em>", ""))
+
+
+def test_words_typed_in_a_table_header_are_not_made_bold_in_the_markdown(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """The paper sets a header row in bold; words a reviewer types over a header cell's text are bold in Word
+    because of it, and were written as `**Main aim**`: markup the header never had."""
+    body = "| Period | Main purpose |\n|---|---|\n| 2024 | Set-up |\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [("replace", "Main purpose", "Main aim"),
+                                                    ("replace", "Set-up", "Launch")], tmp_path)
+    doc = wordread.read(reviewed)
+    plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
+    doc.docx.close()
+    writeback.write(root, plan.files)
+    assert [o.status for o in plan.outcomes] == ["applied"] * 2
+    text = (root / "sections" / "01-intro.md").read_text()
+    assert "| Period | Main aim |\n|---|---|\n| 2024 | Launch |\n" in text

@@ -192,7 +192,7 @@ def _unit(tok: Token, parent: Token, lines: list[str], starts: list[int], body_l
           column: int = 0) -> Unit:
     """A unit whose text is known at once and whose character map is made when an edit needs it."""
     if parent.type in ("th_open", "td_open"):
-        return _cell(tok, column, lines, starts, row_line)
+        return _cell(tok, column, lines, starts, row_line, parent.type == "th_open")
     if not tok.map:
         raise MapError("inline token without a map")
     first = tok.map[0] + body_line
@@ -215,7 +215,8 @@ def _unit(tok: Token, parent: Token, lines: list[str], starts: list[int], body_l
     return unit
 
 
-def _cell(tok: Token, column: int, lines: list[str], starts: list[int], row_line: int) -> Unit:
+def _cell(tok: Token, column: int, lines: list[str], starts: list[int], row_line: int, header: bool) -> Unit:
+    """A table cell; a header cell's text is bold, as the paper writes it, so that bold typed there is no markup."""
     cells = _cells(lines[row_line])
     unit = Unit("cell", row_line + 1)
     if column >= len(cells):
@@ -223,6 +224,8 @@ def _cell(tok: Token, column: int, lines: list[str], starts: list[int], row_line
     col, raw = cells[column]
     offsets = [starts[row_line] + col + i for i in range(len(raw) + 1)]
     InlineMap(raw, offsets, unit).run(tok.children or [])
+    if header:
+        unit.flags = [flags | {"b"} for flags in unit.flags]
     unit.start, unit.end = starts[row_line], starts[row_line] + len(lines[row_line])
     return unit
 
