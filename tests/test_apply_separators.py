@@ -7,12 +7,16 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from lxml import etree
+
 from coe_paper import pipeline
-from conftest import MakeProject, assembled_intro, git_commit, require_client
-from reviewkit import apply_review, tracked
+from conftest import MakeProject, assembled_intro, git_commit, require_client, tiny_png
+from reviewkit import DATE, apply_review, edit_part, q, tracked
 
 BODY = """\
 Opening paragraph.
+
+![A chart](../paper/images/chart.png "Survey priorities")
 
 Table: Budget by city
 
@@ -28,6 +32,17 @@ def _intro(root: Path) -> str:
     return (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
 
 
+def _figure_caption_replaced(root: etree._Element) -> None:
+    """The figure caption's "Survey priorities" replaced by "Survey", U+2028, "priorities", as tracked changes."""
+    run = next(r for r in root.iter(q("w:r")) if "".join(r.itertext()) == ": Survey priorities")
+    run.find(q("w:t")).text = ": Survey"
+    for kind, tag, text in (("ins", "w:t", "\u2028priorities"), ("del", "w:delText", " priorities")):
+        mark = etree.Element(q(f"w:{kind}"), {q("w:id"): f"90{len(kind)}", q("w:author"): "Ana Rossi",
+                                               q("w:date"): DATE})  # fmt: skip
+        etree.SubElement(etree.SubElement(mark, q("w:r")), q(tag)).text = text
+        run.addnext(mark)
+
+
 def _accepted(docx: Path) -> str:
     return subprocess.run([require_client("pandoc"), "--track-changes=accept", "-t", "plain", "--wrap=none",
                            str(docx)], capture_output=True, text=True, check=True).stdout  # fmt: skip
@@ -38,23 +53,26 @@ def test_a_line_separator_typed_by_a_reviewer_keeps_the_markdown_on_its_line(mak
     """U+2028 in a caption and a carriage return in the title were written as they came: the title's YAML broke,
     and every later line number `str.splitlines` counted was off. U+0085, which Markdown cannot hold as a character
     reference (it reads U+FFFD), is reported, not written."""
-    root, built = assembled_intro(make_project, tmp_path, BODY)
+    root, built = assembled_intro(make_project, tmp_path, BODY, {"paper/images/chart.png": tiny_png(4, 4)})
     reviewed = tmp_path / "r.docx"
-    tracked(built, reviewed, [(": Budget", " by city", "\u2028by city", "Ana Rossi"),
+    edit_part(built, tmp_path / "figure.docx", _figure_caption_replaced)
+    tracked(tmp_path / "figure.docx", reviewed, [(": Budget", " by city", "\u2028by city", "Ana Rossi"),
                               ("Closing", " paragraph", "\x85paragraph", "Ana Rossi"),
                               ("Intro", "duction", "duc\rtion", "Ana Rossi")])
     plan = apply_review(root, reviewed)
-    assert [o.status for o in plan.outcomes] == ["applied"] * 2
+    assert [o.status for o in plan.outcomes] == ["applied"] * 3
     assert [(f.kind, f.line, f.message.split(" (")[0]) for _, f in plan.findings] == [
-        ("skipped", 17, "a change that types U+0085")]
+        ("skipped", 19, "a change that types U+0085")]
     text = _intro(root)
     assert "Table: Budget&#x2028;by city\n" in text and "Closing paragraph.\n" in text
+    assert '![A chart](../paper/images/chart.png "Survey&#x2028;priorities")\n' in text
     assert 'title: "Introduc\\rtion"\n' in text
     assert text.splitlines() == text.split("\n")[:-1]
     rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
     assert rebuilt.output is not None and not rebuilt.diagnostics, rebuilt.diagnostics
     again = _accepted(rebuilt.output)
-    assert "Budget\u2028by city" in _accepted(reviewed) and "Budget\u2028by city" in again
+    for words in ("Budget\u2028by city", "Survey\u2028priorities"):
+        assert words in _accepted(reviewed) and words in again
     assert not apply_review(root, rebuilt.output, write=False).files  # the paper built from them reads the same
 
 
@@ -63,12 +81,13 @@ def test_a_source_line_holding_a_line_separator_does_not_shift_the_lines_reporte
     """A change merged into a file that moved on since the build is reported at today's line, mapped line by line;
     the map split lines where `str.splitlines` does, one line too many for each U+2028 or U+0085 above."""
     root, built = assembled_intro(make_project, tmp_path, BODY.replace("Opening paragraph.",
-                                                                       "Opening\u2028paragraph\x85here."))
+                                                                       "Opening\u2028paragraph\x85here."),
+                                  {"paper/images/chart.png": tiny_png(4, 4)})
     moved = _intro(root).replace("Closing", "A new paragraph.\n\nClosing")
     (root / "sections" / "01-intro.md").write_text(moved, encoding="utf-8")
     git_commit(root, "Move on")
     reviewed = tmp_path / "r.docx"
     tracked(built, reviewed, [("", "Closing", "Final", "Ana Rossi")])
     plan = apply_review(root, reviewed)
-    assert [(o.status, o.line) for o in plan.outcomes] == [("merged", 19)]
-    assert _intro(root).split("\n")[18] == "Final paragraph."
+    assert [(o.status, o.line) for o in plan.outcomes] == [("merged", 21)]
+    assert _intro(root).split("\n")[20] == "Final paragraph."
