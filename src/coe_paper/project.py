@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import limits
+from .bidi import open_controls
 from .diagnostics import Diagnostic, error, warning
 from .identities import fold
 from .locate import CONFIG_PATH
@@ -185,8 +186,9 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     if located is None:
         return None, found
     meta, problems = validate_model(SectionMeta, located, path, line_offset=1)
+    problems += open_controls(located, path, line_offset=1)
     found.extend(problems)
-    if meta is None:
+    if meta is None or problems:
         return None, found
     if cache is not None and not problems:
         cache.put(key, meta.model_dump())
@@ -269,8 +271,9 @@ def load_yaml_file(
             except (TypeError, ValueError):
                 pass
     value, problems = validate_model(model, located, path)
-    found.extend(problems)
-    return value, located
+    reversing = open_controls(located, path)  # as a schema error: nothing of the file is used
+    found.extend(problems + reversing)
+    return (None if reversing else value), located
 
 
 def load_abbreviations(source: Source, path: str, found: list[Diagnostic], cache: Store | None = None

@@ -1,0 +1,84 @@
+"""Hostile names and titles: bidirectional controls left open (COE012), which reversed the rest of every byline
+naming a member, and names or titles too long for a byline, a heading or the annex (COE002)."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+from typer.testing import CliRunner, Result
+
+from coe_paper.bidi import unbalanced
+from coe_paper.cli import app
+from conftest import CONTRIBUTORS_YAML, INTRO_BODY, PAPER_YAML, MakeProject, section_text
+
+INTRO = "sections/01-intro.md"
+
+
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_an_override_left_open_in_a_short_name_is_an_error_and_nothing_is_built(make_project: MakeProject) -> None:
+    root = make_project({"contributors.yaml": CONTRIBUTORS_YAML.replace("short: Rome", 'short: "Ro\\u202eme"')},
+                        git=True)
+    cli("--project", str(root), "validate")  # a second run reads the file's YAML from the cache
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert ("contributors.yaml:4:12: error COE012 organisations.0.short: U+202E (right-to-left override) is never "
+            "closed (character 3)") in result.stderr  # fmt: skip
+    assembled = cli("--project", str(root), "assemble", "--no-layout")
+    assert assembled.exit_code == 1 and not (root / "build" / "test-paper.docx").exists()
+    previewed = cli("--project", str(root), "preview")
+    assert previewed.exit_code == 1 and not (root / "build" / "site").exists()
+
+
+@pytest.mark.parametrize(("files", "where", "what"), [
+    ({INTRO: section_text("intro", INTRO_BODY, title="Intro\u202eduction")}, f"{INTRO}:3:8", "title: U+202E"),
+    ({INTRO: section_text("intro", INTRO_BODY, title="'Intro \u2067duction'")}, f"{INTRO}:3:8", "title: U+2067"),
+    ({"paper/paper.yaml": PAPER_YAML + "cover:\n  partnership: \"Equal \\u202bcities\"\n"},
+     "paper/paper.yaml:20:16", "cover.partnership: U+202B"),
+    ({"paper/paper.yaml": PAPER_YAML.replace("subtitle: A", "subtitle: \u202cA")}, "paper/paper.yaml:2:11",
+     "subtitle: U+202C (pop directional formatting) closes nothing"),
+    ({"contributors.yaml": CONTRIBUTORS_YAML + "    people:\n      - name: \"Ana \\u2066Pop\"\n"},
+     "contributors.yaml:28:15", "organisations.3.people.0.name: U+2066"),
+], ids=["section title", "isolate in a title", "cover", "a pop alone", "person"])  # fmt: skip
+def test_controls_left_open_in_front_matter_and_yaml_are_errors_at_their_line(
+        make_project: MakeProject, files: dict[str, str], where: str, what: str) -> None:  # fmt: skip
+    result = cli("--project", str(make_project(files)), "validate")
+    assert result.exit_code == 1
+    assert f"{where}: error COE012 {what}" in result.stderr
+
+
+def test_a_name_isolated_as_it_should_be_passes_and_stays_whole_in_the_byline(make_project: MakeProject) -> None:
+    """An Arabic short name between a right-to-left isolate and its pop: the rest of the byline keeps its direction,
+    so it is the writer's own and passes; Word's byline (python-docx) holds it as written."""
+    name = "\u2067\u0631\u0648\u0645\u0627\u2069"
+    escaped = "".join(f"\\u{ord(char):04x}" for char in name)
+    root = make_project({"contributors.yaml": CONTRIBUTORS_YAML.replace("short: Rome", f'short: "{escaped}"')})
+    assert cli("--project", str(root), "validate").exit_code == 0
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    bylines = [p.text for p in docx.Document(str(root / "build" / "test-paper.docx")).paragraphs
+               if p.style is not None and p.style.name == "Byline"]  # fmt: skip
+    assert f"Contributors: {name}, DG REGIO. Status: draft." in bylines[1]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Rome", None),
+    ("\u202bx\u202c \u2068y\u2069", None),
+    ("\u202e\u2067x\u2069\u202c", None),
+    ("x\u202ey", (1, "U+202E (right-to-left override) is never closed")),
+    ("\u2067\u202ex\u2069", (1, "U+202E (right-to-left override) is never closed")),  # the isolate's pop ends it
+    ("\u2067x\u202c\u2069", (2, "U+202C (pop directional formatting) closes nothing")),  # not across an isolate
+    ("x\u2069", (1, "U+2069 (pop directional isolate) closes nothing")),
+])  # fmt: skip
+def test_unbalanced_finds_the_first_control_open_or_closing_nothing(text: str, expected: object) -> None:
+    assert unbalanced(text) == expected
+
+
+def test_a_title_with_only_balanced_controls_validates(make_project: MakeProject) -> None:
+    title = "'\u2066Equal\u2069 \u202bcities\u202c'"
+    root = make_project({INTRO: section_text("intro", INTRO_BODY, title=title)})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 0, result.stderr
