@@ -82,3 +82,32 @@ def test_a_title_with_only_balanced_controls_validates(make_project: MakeProject
     root = make_project({INTRO: section_text("intro", INTRO_BODY, title=title)})
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(("files", "where", "what"), [
+    ({"contributors.yaml": CONTRIBUTORS_YAML.replace("name: City of Leipzig", "name: " + "L" * 300_000)},
+     "contributors.yaml:17:5", "organisations.2.name: 300,000 characters, over the 200 it may have"),
+    ({"contributors.yaml": CONTRIBUTORS_YAML.replace("short: ANCT", "short: " + "A" * 61)},
+     "contributors.yaml:11:5", "organisations.1.short: 61 characters, over the 60 it may have"),
+    ({INTRO: section_text("intro", INTRO_BODY, title="T" * 251)}, f"{INTRO}:3:1",
+     "title: 251 characters, over the 250 it may have"),
+    ({"paper/paper.yaml": PAPER_YAML.replace("title: Test Paper", "title: " + "P" * 5000)},
+     "paper/paper.yaml:1:1", "title: 5,000 characters, over the 250 it may have"),
+], ids=["organisation", "short name", "section title", "paper title"])  # fmt: skip
+def test_names_and_titles_past_their_length_are_errors_at_their_line(
+        make_project: MakeProject, files: dict[str, str], where: str, what: str) -> None:  # fmt: skip
+    """A 300,000-character organisation name was printed whole into every byline and the annex."""
+    root = make_project(files)
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert f"{where}: error COE002 {what}" in result.stderr
+    assert "hint: shorten it" in result.stderr and len(result.stderr) < 2000  # the text itself is not repeated
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 1
+    assert not (root / "build" / "test-paper.docx").exists()
+
+
+def test_names_and_titles_at_their_length_pass(make_project: MakeProject) -> None:
+    members = CONTRIBUTORS_YAML.replace("name: City of Leipzig", "name: " + "L" * 200).replace(
+        "short: ANCT", "short: " + "A" * 60)  # fmt: skip
+    root = make_project({"contributors.yaml": members, INTRO: section_text("intro", INTRO_BODY, title="T" * 250)})
+    assert cli("--project", str(root), "validate").exit_code == 0

@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, m
 from .rules.config import ChecksConfig
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+#: The longest name, short name and title: each is printed whole in a byline, a heading, the contents or the annex
+#: (the longest names of EU bodies and ministries have about 100 characters).
+NAME_CHARS, SHORT_CHARS, TITLE_CHARS = 200, 60, 250
 _ID_RE = re.compile(ID_PATTERN)
 
 #: Countries in the EU's protocol order (Interinstitutional Style Guide), then EU-level bodies.
@@ -75,9 +78,9 @@ class Logo(_Strict):
 class Cover(_Strict):
     """The cover and the back of the cover, in the form EU documents use; every text here is the paper's own."""
 
-    partnership: str = ""
-    programme: str = "Urban Agenda for the EU"
-    document_type: str = ""  # default: the paper's title
+    partnership: str = Field(default="", max_length=NAME_CHARS)
+    programme: str = Field(default="Urban Agenda for the EU", max_length=NAME_CHARS)
+    document_type: str = Field(default="", max_length=TITLE_CHARS)  # default: the paper's title
     date: str = ""  # default: the month and year of the version ("January 2024")
     logos: list[Logo] = []
     disclaimer: str = ("This document was prepared by the members of the partnership. The views expressed are "
@@ -92,8 +95,8 @@ class Cover(_Strict):
 class PaperConfig(_Strict):
     """`paper/paper.yaml`."""
 
-    title: str = Field(min_length=1)
-    subtitle: str = ""
+    title: str = Field(min_length=1, max_length=TITLE_CHARS)
+    subtitle: str = Field(default="", max_length=TITLE_CHARS)
     language: str = Field(default="en-GB", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
     status: str = "Draft"
     output: str = "build/paper.docx"
@@ -125,7 +128,7 @@ class PaperConfig(_Strict):
 class Person(_Strict):
     """Someone who reviews in Word for an organisation: the author name Word records, and an e-mail for commits."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=NAME_CHARS)
     email: str = ""
 
 
@@ -133,8 +136,8 @@ class Contributor(_Strict):
     """A member organisation of the partnership."""
 
     id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1)
-    short: str = ""
+    name: str = Field(min_length=1, max_length=NAME_CHARS)
+    short: str = Field(default="", max_length=SHORT_CHARS)
     kind: Kind
     country: str
     role: Role = "member"
@@ -174,7 +177,7 @@ class SectionMeta(_Strict):
     """A section file's front matter."""
 
     id: str = Field(pattern=ID_PATTERN)
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=TITLE_CHARS)
     lead: str
     contributors: list[str] = []
     status: Status = "draft"

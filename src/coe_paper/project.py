@@ -57,12 +57,15 @@ def validate_model(
             loc = tuple(problem["loc"])
             line, col = located.where(loc, line_offset)
             key = ".".join(str(part) for part in loc) or "(top level)"
-            message = problem["msg"]
+            message, hint = problem["msg"], ""
             if problem["type"] == "extra_forbidden":
                 message = "unknown key"
             elif problem["type"] == "missing":
                 message = "required key is missing"
-            found.append(error(path, line, col, "COE002", f"{key}: {message}"))
+            elif problem["type"] == "string_too_long":  # a name or title, printed whole in bylines and headings
+                message = f"{len(problem['input']):,} characters, over the {problem['ctx']['max_length']} it may have"
+                hint = "shorten it: it is printed whole wherever it appears (bylines, headings, the annex)"
+            found.append(error(path, line, col, "COE002", f"{key}: {message}", hint))
         return None, found
 
 
