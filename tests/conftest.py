@@ -66,6 +66,18 @@ def bomb_png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
+def real_jpeg(folder: Path) -> bytes:
+    """A JPEG as poppler (pdftoppm) writes it: a blank page of a hand-made PDF, 100 x 100 pixels; made in `folder`."""
+    pdf = folder / "blank.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+                    b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+                    b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>> endobj\n"
+                    b"trailer <</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
+    subprocess.run([require_client("pdftoppm"), "-jpeg", "-r", "100", "-singlefile", str(pdf), str(folder / "page")],
+                   check=True, capture_output=True)  # fmt: skip
+    return (folder / "page.jpg").read_bytes()
+
+
 def kitchen_sink_project(dest: Path) -> Path:
     """The kitchen-sink fixture project in `dest`, with the repository's template, templates and a PNG image."""
     shutil.copytree(KITCHEN_SINK, dest)

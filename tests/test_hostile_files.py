@@ -21,7 +21,18 @@ import coe_paper
 from coe_paper import cli as cli_module
 from coe_paper import limits, pipeline
 from coe_paper.cli import app
-from conftest import GIT_ENV, HOUSING_BODY, INTRO_BODY, PAPER_YAML, MakeProject, bomb_png, git_commit, section_text
+from conftest import (
+    GIT_ENV,
+    HOUSING_BODY,
+    INTRO_BODY,
+    PAPER_YAML,
+    MakeProject,
+    bomb_png,
+    git_commit,
+    real_jpeg,
+    section_text,
+    tiny_png,
+)
 
 INTRO = "sections/01-intro.md"
 
@@ -221,6 +232,35 @@ def test_a_picture_of_too_many_pixels_is_coe008(make_project: MakeProject, tmp_p
 
     shapes = Document(str(tmp_path / "paper.docx")).inline_shapes
     assert any(shape.width > 100 * shape.height for shape in shapes)  # the banner, at the column's width
+
+
+def test_a_picture_cut_short_is_coe505_at_the_line_naming_it(make_project: MakeProject, tmp_path: Path) -> None:
+    """A JPEG whose header is whole but whose data stops early (an upload or copy cut short) passed validate, only
+    its header being read, and went into the document (python-docx reads a PNG's chunks up to its end chunk, but
+    not that chunk's checksum); the whole ones still go in."""
+    jpeg, png = real_jpeg(tmp_path), tiny_png(300, 200)
+    assert jpeg.endswith(b"\xff\xd9") and png.endswith(b"IEND\xaeB`\x82")
+    logo = PAPER_LOGO.replace("dot.png", "logo.jpg")
+    root = make_project({"paper/paper.yaml": logo, "paper/images/dot.png": png[:-4],
+                         "paper/images/logo.jpg": jpeg[: len(jpeg) - 40]}, git=True)  # fmt: skip
+    cli("--project", str(root), "validate")  # the second run has the pictures' facts from the cache
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert ("sections/02-housing.md:13:42: error COE505 image '../paper/images/dot.png' ends early: the PNG's end "
+            "chunk (IEND) is missing or incomplete") in result.stderr  # fmt: skip
+    assert ("paper/paper.yaml:21:7: error COE505 logo 'paper/images/logo.jpg' ends early: the JPEG's end-of-image "
+            "marker is missing") in result.stderr  # fmt: skip
+    assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx")).exit_code == 1
+    assert not (tmp_path / "paper.docx").exists()
+    (root / "paper/images/dot.png").write_bytes(png)
+    (root / "paper/images/logo.jpg").write_bytes(jpeg + b"\x00" * 16)  # padding after the end, as cameras write
+    result = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx"))
+    assert result.exit_code == 0, result.stderr
+    from docx import Document
+
+    package = Document(str(tmp_path / "paper.docx")).part.package
+    pictures = {part.blob for part in package.iter_parts() if part.content_type.startswith("image/")}
+    assert {png, jpeg + b"\x00" * 16} <= pictures
 
 
 def test_template_docx_linked_out_of_the_project_says_so(make_project: MakeProject, tmp_path: Path) -> None:

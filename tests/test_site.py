@@ -27,6 +27,7 @@ from conftest import (
     REPO_ROOT,
     MakeProject,
     bomb_png,
+    real_jpeg,
     require_client,
     section_text,
     tiny_png,
@@ -324,14 +325,15 @@ def test_a_picture_the_document_cannot_show_is_not_published(browser: Browser, m
     """The site shows a picture's alt text where the document cannot show it (COE504, COE505, COE008), as for a
     missing one: an SVG was copied into the site, where opened from its address its script ran as the page's own
     (under serve, with access to the preview); a picture of a billion pixels was handed to the browser to unpack,
-    and an empty file was written into the site and left there."""
+    and an empty file was written into the site and left there. A JPEG cut short is shown as damaged."""
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script>'
            '<image href="https://tracker.invalid/x.png" width="10" height="10"/></svg>')
     body = "".join(f"\n![Picture {name}](img/{name} \"Picture {name}\")\n" for name in
-                   ("script.svg", "bomb.png", "empty.png", "banner.png"))  # fmt: skip
+                   ("script.svg", "bomb.png", "empty.png", "cut.jpg", "banner.png"))  # fmt: skip
     root = make_project({"sections/03-outlook.md": section_text("outlook", "## Pictures\n" + body),
                          "sections/img/script.svg": svg, "sections/img/bomb.png": bomb_png(40_000, 25_000),
-                         "sections/img/empty.png": b"", "sections/img/banner.png": tiny_png(400, 20)})  # fmt: skip
+                         "sections/img/empty.png": b"", "sections/img/banner.png": tiny_png(400, 20),
+                         "sections/img/cut.jpg": real_jpeg(tmp_path)[:-100]})  # fmt: skip
     built = site.build(root, tmp_path / "site")
     assert built.page is not None
     codes = {d.code for d in built.diagnostics if d.path == "sections/03-outlook.md"}
@@ -339,7 +341,7 @@ def test_a_picture_the_document_cannot_show_is_not_published(browser: Browser, m
     published = sorted(path.name.split("-", 1)[1] for path in (tmp_path / "site/images").iterdir())
     assert published == ["banner.png", "dot.png"]
     page = built.page.read_text(encoding="utf-8")
-    for name in ("script.svg", "bomb.png", "empty.png"):
+    for name in ("script.svg", "bomb.png", "empty.png", "cut.jpg"):
         assert f'<span class="missing-image">[Picture {name}]</span>' in page
     browser.load(built.page.as_uri())
     assert browser.problems == []

@@ -1,7 +1,8 @@
 """The pictures a paper shows, checked where they are named: a section's images, the cover's logos (paper.yaml) and
 the pictures in the templates' output. COE501 a file that is not there, COE502 no alt text, COE503 a path outside
-the project, COE504 a type Word does not show, COE505 a damaged picture, COE008 one too large to read or of more
-pixels than a viewer can open (a small file may hold a huge picture: 100 KB of PNG unpack to 2.5 GB)."""
+the project, COE504 a type Word does not show, COE505 a damaged picture (its header unreadable, or a PNG or JPEG
+whose data stops before its end: a copy cut short), COE008 one too large to read or of more pixels than a viewer
+can open (a small file may hold a huge picture: 100 KB of PNG unpack to 2.5 GB)."""
 
 from __future__ import annotations
 
@@ -59,9 +60,8 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
             except SourceError:
                 data = b""
             size = _size(data, known)
-            if size is None:
-                yield error(path_name, line, col, "COE505", f"image '{src}' is damaged or not an image",
-                            "export it again as PNG or JPEG")  # fmt: skip
+            if isinstance(size, str):
+                yield error(path_name, line, col, "COE505", f"image '{src}' {size}", _AGAIN)
             elif _too_many_pixels(size):
                 yield error(path_name, line, col, "COE008", f"image '{src}' {_pixels(size)}", _SMALLER)
 
@@ -84,9 +84,8 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
             data = None
         if data is None:
             yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' not found")
-        elif (size := _size(data, known)) is None:
-            yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' is damaged or not an image",
-                        "export it again as PNG or JPEG")  # fmt: skip
+        elif isinstance(size := _size(data, known), str):
+            yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' {size}", _AGAIN)
         elif _too_many_pixels(size):
             yield error(CONFIG_PATH, line, col, "COE008", f"logo '{logo.path}' {_pixels(size)}", _SMALLER)
 
@@ -128,18 +127,46 @@ def _pictures_of(text: str, known: Store | None) -> list[str]:
 
 
 _SMALLER = "export it again at the size it is shown (a page is about 2,000 pixels wide at 300 dpi)"
+_AGAIN = "export it again as PNG or JPEG"
 
 
-def _size(data: bytes, known: Store | None) -> tuple[int, int] | None:
-    """The picture's width and height in pixels, None when python-docx cannot read them (damaged, not an image)."""
+def _size(data: bytes, known: Store | None) -> tuple[int, int] | str:
+    """The picture's width and height in pixels, or what is wrong with it: damaged or not an image (python-docx
+    cannot read its header), or its data ending early. Kept in `known` by its bytes when it is whole."""
     key = known.key(hashlib.sha256(data).hexdigest()) if known is not None else ""
     kept = known.get(key) if known is not None else None
     if isinstance(kept, list) and len(kept) == 2 and all(isinstance(n, int) for n in kept):
         return kept[0], kept[1]
     size = image_size(data)
-    if size is not None and known is not None:
+    if size is None:
+        return "is damaged or not an image"
+    short = ends_early(data)
+    if short is not None:
+        return short
+    if known is not None:
         known.put(key, list(size))
     return size
+
+
+_PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8"
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the end chunk: no data, so always these 12 bytes
+_START_OF_SCAN, _END_OF_IMAGE = b"\xff\xda", b"\xff\xd9"
+
+
+def ends_early(data: bytes) -> str | None:
+    """Why a PNG or JPEG is cut short (its header is whole, its data is not: an upload or a copy stopped), else
+    None. Nothing is decoded, the bytes are searched once: a PNG must hold its end chunk (IEND), and a JPEG's last
+    scan must be followed by its end-of-image marker (inside a scan, 0xFF is never followed by 0xD9 or 0xDA)."""
+    if data.startswith(_PNG) and data.rfind(_PNG_END) < 0:
+        return _CUT.format("PNG's end chunk (IEND)")
+    if data.startswith(_JPEG):
+        scan = data.rfind(_START_OF_SCAN)
+        if scan < 0 or data.find(_END_OF_IMAGE, scan + 2) < 0:
+            return _CUT.format("JPEG's end-of-image marker")
+    return None
+
+
+_CUT = "ends early: the {} is missing or incomplete (a copy or upload cut short)"
 
 
 def _too_many_pixels(size: tuple[int, int]) -> bool:
@@ -155,7 +182,7 @@ def shown(name: str, data: bytes) -> bool:
     """Whether the document shows the picture `name` holding `data`: a type Word shows, readable, within the
     pixels a picture may have (else validate says why: COE504, COE505, COE008)."""
     size = image_size(data) if name.lower().endswith(IMAGE_TYPES) else None
-    return size is not None and not _too_many_pixels(size)
+    return size is not None and not _too_many_pixels(size) and ends_early(data) is None
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
