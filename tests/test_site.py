@@ -814,6 +814,32 @@ def test_serve_answers_only_requests_that_name_this_machine(make_project: MakePr
                        f"localhost:{port}": 200, "[::1]": 200}  # fmt: skip
 
 
+def test_serve_lets_a_request_that_stops_sending_go(make_project: MakeProject, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A connection that sent half its request headers and then nothing held a thread of the server for ever (the
+    handler had no timeout): it is closed once it has kept the server waiting that long, and others are served."""
+    import socket
+
+    from coe_paper import serve
+
+    monkeypatch.setattr(serve, "REQUEST_SECONDS", 0.5, raising=False)
+    server = PreviewServer(make_project(git=True), tmp_path / "site", port=0)
+    server.start()
+    try:
+        host, port = server.httpd.server_address[:2]
+        with socket.create_connection((str(host), port), timeout=10) as stalled:
+            stalled.sendall(b"GET /index.html HTTP/1.1\r\nHost: localhost\r\n")  # and no blank line
+            started = time.monotonic()
+            assert stalled.recv(1024) == b""  # closed by the server, no answer
+            assert time.monotonic() - started < 5
+        connection = http.client.HTTPConnection(str(host), port, timeout=5)
+        connection.request("GET", "/index.html")
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        server.stop()
+
+
 def test_serve_listens_on_the_ipv6_loopback(make_project: MakeProject, tmp_path: Path) -> None:
     """`serve --host ::1` failed: "Address family for hostname not supported" (the server's socket was IPv4)."""
     import socket

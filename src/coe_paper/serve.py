@@ -42,6 +42,9 @@ RELOAD_SCRIPT = (
     "s.onmessage=function(e){if(e.data==='reload'){s.close();location.reload();}};})();</script>"
 )
 WATCHED = ("paper", "sections", "contributors.yaml", ".mailmap")
+#: How long a request's connection may keep the server waiting on one read or write (its headers, a slow reader):
+#: a connection that sent half its headers and stopped held a thread of the server for ever.
+REQUEST_SECONDS = 10.0
 
 
 @dataclass
@@ -186,7 +189,7 @@ class PreviewServer:
         names = frozenset({"localhost", "127.0.0.1", "[::1]", host.lower()}) if _loopback(host) else None
         handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
                                               "swapping": self.swapping, "names": names,
-                                              "failure": self.failure})  # fmt: skip
+                                              "failure": self.failure, "timeout": REQUEST_SECONDS})  # fmt: skip
         server = _ServerIPv6 if ":" in host else ThreadingHTTPServer
         self.httpd = server((host, port), partial(handler, directory=str(self.output)))
         self.output.mkdir(parents=True, exist_ok=True)  # once the port is ours: a port taken leaves nothing behind
