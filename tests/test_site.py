@@ -840,6 +840,36 @@ def test_serve_lets_a_request_that_stops_sending_go(make_project: MakeProject, t
         server.stop()
 
 
+def _answers(server: PreviewServer, paths: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    """The status of GET and HEAD of each path; no body holds a folder's listing or a file from outside the site."""
+    host, port = server.httpd.server_address[:2]
+    answers = {}
+    for method, path in itertools.product(("GET", "HEAD"), paths):
+        connection = http.client.HTTPConnection(str(host), port, timeout=5)
+        connection.request(method, path)
+        response = connection.getresponse()
+        body = response.read()
+        answers[method, path] = response.status
+        assert b"not for the browser" not in body and b"Directory listing" not in body, (method, path)
+        connection.close()
+    return answers
+
+
+def test_serve_lists_no_folder(make_project: MakeProject, tmp_path: Path) -> None:
+    """`GET /images/` listed the files of the pictures' folder: a folder without a page is 404, as a file that is
+    not there; the site's page and pictures are served."""
+    server = PreviewServer(make_project(git=True), tmp_path / "site", port=0)
+    server.start()
+    try:
+        picture = next((tmp_path / "site" / "images").iterdir()).name
+        answers = _answers(server, ("/images/", "/images", "/", f"/images/{picture}"))
+    finally:
+        server.stop()
+    assert answers == {(method, path): 404 if path.startswith("/images") and not path.endswith(".png") else 200
+                       for method, path in answers}  # fmt: skip
+    assert sorted(set(answers.values())) == [200, 404]
+
+
 def test_serve_listens_on_the_ipv6_loopback(make_project: MakeProject, tmp_path: Path) -> None:
     """`serve --host ::1` failed: "Address family for hostname not supported" (the server's socket was IPv4)."""
     import socket

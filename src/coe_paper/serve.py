@@ -128,10 +128,14 @@ class _Handler(SimpleHTTPRequestHandler):
         super().do_GET()
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
-        if "\0" in self.translate_path(self.path):  # no file has such a name; opening it raises ValueError
+        path = self.translate_path(self.path)
+        if "\0" in path:  # no file has such a name; opening it raises ValueError
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         with self.swapping:  # an open file stays the one opened when the folder is swapped
+            if Path(path).is_dir() and not (Path(path) / "index.html").is_file():
+                self.send_error(HTTPStatus.NOT_FOUND, "File not found")  # no listing of a folder's files
+                return None
             return super().send_head()
 
     def _html(self, text: str) -> None:
