@@ -870,6 +870,27 @@ def test_serve_lists_no_folder(make_project: MakeProject, tmp_path: Path) -> Non
     assert sorted(set(answers.values())) == [200, 404]
 
 
+def test_serve_follows_no_link_out_of_the_site(make_project: MakeProject, tmp_path: Path) -> None:
+    """A symbolic link in the site's folder to a file or folder elsewhere was followed and the file served: it is
+    404; a link to a page of the site itself is served."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("not for the browser\n")
+    (elsewhere / "page.html").write_text("<html><body>not for the browser</body></html>\n")
+    server = PreviewServer(make_project(git=True), tmp_path / "site", port=0)
+    server.start()
+    try:
+        served = tmp_path / "site"
+        (served / "secret.txt").symlink_to(elsewhere / "secret.txt")
+        (served / "page.html").symlink_to(elsewhere / "page.html")
+        (served / "out").symlink_to(elsewhere)
+        (served / "same.html").symlink_to(served / "index.html")
+        answers = _answers(server, ("/secret.txt", "/page.html", "/out/secret.txt", "/out/page.html", "/same.html"))
+    finally:
+        server.stop()
+    assert answers == {(method, path): 200 if path == "/same.html" else 404 for method, path in answers}
+
+
 def test_serve_listens_on_the_ipv6_loopback(make_project: MakeProject, tmp_path: Path) -> None:
     """`serve --host ::1` failed: "Address family for hostname not supported" (the server's socket was IPv4)."""
     import socket

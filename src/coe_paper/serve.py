@@ -118,7 +118,7 @@ class _Handler(SimpleHTTPRequestHandler):
             path = self.translate_path(self.path)
             if Path(path).is_dir():
                 path = str(Path(path) / "index.html")
-            page = path.endswith(".html") and Path(path).is_file()
+            page = path.endswith(".html") and Path(path).is_file() and self._of_site(path)
             text = Path(path).read_text(encoding="utf-8") if page else None
             if self.failure and (page or path == str(Path(self.directory) / "index.html")):
                 text = self.failure[0]
@@ -133,10 +133,16 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         with self.swapping:  # an open file stays the one opened when the folder is swapped
-            if Path(path).is_dir() and not (Path(path) / "index.html").is_file():
+            if not self._of_site(path) or (Path(path).is_dir() and not (Path(path) / "index.html").is_file()):
                 self.send_error(HTTPStatus.NOT_FOUND, "File not found")  # no listing of a folder's files
                 return None
             return super().send_head()
+
+    def _of_site(self, path: str) -> bool:
+        """Whether `path` is in the site's folder once every symbolic link on it is followed: a link in the folder
+        to a file elsewhere (`ln -s ~/.ssh/id_rsa build/site/key`) was served."""
+        site_folder, full = resolved(Path(self.directory)), resolved(Path(path))
+        return site_folder is not None and full is not None and full.is_relative_to(site_folder)
 
     def _html(self, text: str) -> None:
         body = text.replace("</body>", RELOAD_SCRIPT + "</body>", 1).encode("utf-8")
