@@ -17,8 +17,12 @@ import sys
 import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from typer.testing import Result
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 KITCHEN_SINK = REPO_ROOT / "tests" / "fixtures" / "kitchen-sink"
@@ -41,6 +45,18 @@ def require_client(name: str) -> str:
     if os.environ.get("COE_REQUIRE_CLIENTS") == "1":
         pytest.fail(f"{message} and COE_REQUIRE_CLIENTS=1 requires it")
     pytest.skip(message)
+
+
+def cli(*args: str) -> Result:
+    """`coe-paper ARGS` in this process (typer's runner): its exit code, standard output and error; never a
+    traceback (an exception other than the exit fails the test)."""
+    from typer.testing import CliRunner  # here: a test of what a command imports may start with none of it
+
+    from coe_paper.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
 
 
 def tiny_png(width: int = 2, height: int = 2) -> bytes:

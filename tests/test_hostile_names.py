@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import docx
 import pytest
-from typer.testing import CliRunner, Result
 
 from coe_paper.bidi import unbalanced
-from coe_paper.cli import app
-from conftest import CONTRIBUTORS_YAML, INTRO_BODY, PAPER_YAML, MakeProject, section_text
+from conftest import CONTRIBUTORS_YAML, INTRO_BODY, PAPER_YAML, MakeProject, cli, section_text
 
 INTRO = "sections/01-intro.md"
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_an_override_left_open_in_a_short_name_is_an_error_and_nothing_is_built(make_project: MakeProject) -> None:
