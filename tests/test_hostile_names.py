@@ -103,3 +103,17 @@ def test_names_and_titles_at_their_length_pass(make_project: MakeProject) -> Non
         "short: ANCT", "short: " + "A" * 60)  # fmt: skip
     root = make_project({"contributors.yaml": members, INTRO: section_text("intro", INTRO_BODY, title="T" * 250)})
     assert cli("--project", str(root), "validate").exit_code == 0
+
+
+def test_a_control_left_open_in_a_paragraph_of_a_section_is_a_warning_at_it(make_project: MakeProject) -> None:
+    """In a section's text an override left open reverses its own paragraph's rest only (Word and the browser end
+    it there): a warning at the control; a paragraph whose controls are balanced has none."""
+    body = ("## Homes\n\nThe first paragraph names \u2067\u0631\u0648\u0645\u0627\u2069 as it should.\n\n"
+            "A second paragraph,\nwhose second line ends \u202eit early.\n\nThe third is plain.\n")  # fmt: skip
+    root = make_project({INTRO: section_text("intro", body)})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 0, result.stderr
+    assert (f"{INTRO}:14:24: warning COE013 U+202E (right-to-left override) is never closed: the rest of its "
+            "paragraph is shown in another direction") in result.stderr  # fmt: skip
+    assert result.stderr.count("COE013") == 1
+    assert cli("--project", str(root), "validate", "--strict").exit_code == 1

@@ -5,6 +5,9 @@ until its pop (U+2069); one left open runs on to the end of the paragraph it is 
 `"Ro\\u202eme"` reversed the rest of every byline that named it, the other organisations' names with it, in the
 .docx and on the preview. Balanced controls (an Arabic or Hebrew name isolated as it should be) are the writer's
 own and pass. Every string of a YAML file or a section's front matter is looked at, keys included.
+
+In a section's text a control left open runs to the end of its own paragraph only, in Word as on the page: COE013
+is a warning, at the control, for each paragraph (lines up to a blank one) that leaves one open.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .yamlsafe import VALUE, Located
 
 _EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # left-to-right and right-to-left embedding and override
@@ -79,3 +82,20 @@ def open_controls(located: Located, path: str, line_offset: int = 0) -> list[Dia
         found.append(error(path, line, column, "COE012", f"{key}: {what} (character {index + 1}): the text after "
                            "it would be shown in another direction to the end of its paragraph", _HINT))
     return sorted(found)
+
+
+def open_in_paragraphs(body: str, path: str, body_line: int) -> Iterator[Diagnostic]:
+    """COE013 for each paragraph of a section's `body` (starting on 0-based file line `body_line`) with a
+    bidirectional control left open or closing nothing."""
+    if _CONTROLS.search(body) is None:  # the usual case: one scan of the text
+        return
+    line = body_line + 1
+    for paragraph in body.split("\n\n"):
+        problem = unbalanced(paragraph)
+        if problem is not None:
+            index, what = problem
+            at = line + paragraph.count("\n", 0, index)
+            column = index - paragraph.rfind("\n", 0, index)
+            yield warning(path, at, column, "COE013", f"{what}: the rest of its paragraph is shown in another "
+                          "direction", _HINT)  # fmt: skip
+        line += paragraph.count("\n") + 2
