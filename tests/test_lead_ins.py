@@ -52,19 +52,24 @@ def test_a_lead_in_stays_on_the_page_of_what_it_introduces(make_project: MakePro
 
 
 
-def test_a_lead_in_stays_on_the_page_of_the_figure_it_introduces(make_project: MakeProject, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("height", "extra"), [(150, 0), (60, 0), (64, 0), (60, 1)])
+def test_a_lead_in_stays_on_the_page_of_the_figure_it_introduces(make_project: MakeProject, tmp_path: Path,
+                                                                 height: int, extra: int) -> None:  # fmt: skip
     """A paragraph that ends with a colon before a figure was left at the foot of a page, alone, when the picture
-    did not fit under it; it now goes with the picture. Lead-ins of many lengths bring the pictures to every height
-    of a page; pdfimages gives the page of each picture."""
+    did not fit under it; it now goes with the picture, and the picture with its caption. Lead-ins of many lengths
+    bring the pictures to every height of a page, after `extra` short paragraphs; pdfimages gives the page of each
+    picture. With 60 px pictures the picture of case 1 ended page 4 and its caption opened page 5 (it was the 21st
+    paragraph after the page break before the first section, where LibreOffice guessed a page would begin); with one
+    paragraph more, its lead-in ended page 4 alone."""
     require_client("soffice")
-    blocks = ["## Lead-ins\n"]
+    blocks = ["## Lead-ins\n", *(f"Short paragraph {i}.\n" for i in range(extra))]
     for n in range(48):
         words = " ".join([FILLER] * (1 + n % 4))
         figure = f'![A chart](../paper/images/chart.png "Chart of case {n}")'
         blocks.append(f"{words}, in case {n} as follows:\n\n{figure}\n")
     text = "\n".join(blocks)
     root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct"),
-                         "paper/images/chart.png": tiny_png(200, 150)})  # fmt: skip
+                         "paper/images/chart.png": tiny_png(200, height)})  # fmt: skip
     result = pipeline.assemble(root, tmp_path / "paper.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]
     pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
@@ -72,11 +77,14 @@ def test_a_lead_in_stays_on_the_page_of_the_figure_it_introduces(make_project: M
     pages = page_texts(pdf)
     listed = subprocess.run([require_client("pdfimages"), "-list", str(pdf)], capture_output=True, text=True,
                             timeout=300, check=True).stdout.splitlines()[2:]  # fmt: skip
-    charts = [int(row.split()[0]) - 1 for row in listed if row.split()[3:5] == ["200", "150"]]
+    charts = [int(row.split()[0]) - 1 for row in listed if row.split()[3:5] == ["200", str(height)]]
     assert len(charts) == 48
     for n, chart in enumerate(charts):
         lead_in = next(i for i, page in enumerate(pages) if f"in case {n} as follows:" in page)
+        caption = next(i for i, page in enumerate(pages) if f": Chart of case {n} " in page + " ")
         assert lead_in == chart, f"case {n}: its lead-in ends page {lead_in + 1} alone"
+        assert caption == chart, f"case {n}: its picture ends page {chart + 1}, its caption opens page {caption + 1}"
+
 
 def test_only_a_paragraph_with_a_colon_right_before_a_list_is_kept_with_it(make_project: MakeProject,
                                                                            tmp_path: Path) -> None:

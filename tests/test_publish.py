@@ -166,6 +166,12 @@ def test_without_libreoffice_the_contents_keep_their_form_and_a_note_says_so(
     assert [f for f in document_xml(result.output).iter(f"{W}fldChar") if f.get(f"{W}dirty") == "true"]
 
 
+#: The start of a fake `soffice`: `$target` is the file LibreOffice would write (in --outdir, the source's name with
+#: the extension of --convert-to's format: the .odt LibreOffice saves first, then the PDF).
+_OUTPUT = ('while [ $# -gt 1 ]; do case "$1" in --convert-to) kind=${2%%:*};; --outdir) out=$2;; esac; shift; done\n'
+           'name=$(basename "$1"); target="$out/${name%.*}.$kind"\n')
+
+
 def fake_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **scripts: str) -> None:
     """Shell scripts standing in for LibreOffice or poppler (`soffice=...`, `pdfinfo=...`) first on PATH, and a
     layout cache of the test's own (so that no page numbers kept by an earlier build are taken)."""
@@ -365,15 +371,14 @@ def test_a_pdfinfo_that_hangs_leaves_a_note(
 ) -> None:
     """pdfinfo past the timeout ended the build with a TimeoutExpired traceback (LibreOffice's was caught)."""
     fake_tools(tmp_path, monkeypatch, pdfinfo="exec sleep 30\n",
-               soffice='while [ $# -gt 1 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n: > "$out/paper.pdf"\n')
+               soffice=_OUTPUT + ': > "$target"\n')
     monkeypatch.setattr(layout, "TIMEOUT", 1)
     result = assemble(make_project(), paginate=True)
     assert result.output is not None and result.layout is not None
     assert "the layout pass failed" in result.layout.note
 
 
-_HALF_A_PDF = ('while [ $# -gt 1 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n'
-               'printf "%%PDF-1.7 half" > "$out/$(basename "$1" .docx).pdf"\nexit 1\n')
+_HALF_A_PDF = _OUTPUT + 'printf "%%PDF-1.7 half" > "$target"\nexit 1\n'
 
 
 def test_pdf_that_fails_halfway_leaves_the_last_good_pdf(

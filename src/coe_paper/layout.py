@@ -1,10 +1,10 @@
 """The layout pass: LibreOffice lays the paper out once, and the page of every heading comes back for the contents.
 
-LibreOffice (headless, its own profile) converts the .docx to a PDF whose named destinations are the document's
-bookmarks (`ExportBookmarksToPDFDestination`); `pdfinfo -dests` (poppler) lists each with its page. The pages are
-cached by a hash of the package parts that can move pages (everything but `docProps/`), so a build whose text,
-styles, images and notes did not change reuses them without starting LibreOffice. The same conversion, with tags
-and PDF/UA, writes the PDF of `assemble --pdf`.
+LibreOffice (headless, its own profile) converts the .docx (by way of an ODF copy: office_odf) to a PDF whose named
+destinations are the document's bookmarks (`ExportBookmarksToPDFDestination`); `pdfinfo -dests` (poppler) lists
+each with its page. The pages are cached by a hash of the package parts that can move pages (everything but
+`docProps/`), so a build whose text, styles, images and notes did not change reuses them without starting
+LibreOffice. The same conversion, with tags and PDF/UA, writes the PDF of `assemble --pdf`.
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from typing import Any
 
 from lxml import etree
 
-from . import ooxml_office
+from . import office_odf, ooxml_office
 from .safepaths import write_atomic
 
 TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
-CACHE_VERSION = "layout-v1"
+CACHE_VERSION = "layout-v2"  # 2: laid out from the ODF copy that keeps LibreOffice from guessing pages
 NO_FOLDER = "no folder for LibreOffice's profile: set HOME, XDG_CACHE_HOME or COE_PAPER_CACHE"
 _DEST_RE = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
 _PDF_OPTIONS = {
@@ -121,7 +121,8 @@ def pdf_filter(options: dict[str, bool] | None = None) -> str:
 
 
 def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tuple[Path | None, str]:
-    """Convert with LibreOffice headless into `outdir`: (the PDF, "") or (None, why not)."""
+    """Convert with LibreOffice headless into `outdir`: (the PDF, "") or (None, why not). LibreOffice runs twice: it
+    saves the .docx as ODF, then lays out that copy, told not to guess its pages (office_odf)."""
     exe = office()
     if exe is None:
         return None, "LibreOffice (soffice) is not installed"
@@ -134,20 +135,26 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
         profile.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return None, f"cannot make LibreOffice's profile folder {profile}: {exc.strerror or exc}"
-    command = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
-               "--nologo", "--convert-to", pdf_filter(), "--outdir", str(outdir.absolute()),
-               str(docx.absolute())]  # fmt: skip
+    start = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore", "--nologo",
+             "--convert-to"]  # fmt: skip
     with _profile_taken(profile) as taken, tempfile.TemporaryDirectory(prefix="coe-office-") as tmp:
         if not taken:
             return None, f"another build kept LibreOffice's profile {profile} for {TIMEOUT} s"
         try:
-            mirrored = ooxml_office.for_libreoffice(docx.read_bytes())
+            data = docx.read_bytes()
+            mirrored = ooxml_office.for_libreoffice(data)
         except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
             return None, f"could not read {docx.name}: {exc}"
-        if mirrored is not None:  # a copy whose right-to-left numbers LibreOffice draws as Word does, keywords whole
-            command[-1] = str(Path(tmp, docx.name))
-            Path(command[-1]).write_bytes(mirrored)
-        return _convert(command, outdir.absolute(), f"{docx.stem}.pdf", docx.name)
+        source = Path(tmp, docx.name)  # a copy: right-to-left numbers drawn as Word draws them, keywords whole
+        source.write_bytes(data if mirrored is None else mirrored)
+        odt, problem = _convert([*start, "odt", "--outdir", tmp, str(source)], Path(tmp), f"{docx.stem}.odt",
+                                docx.name)  # fmt: skip
+        if odt is None:
+            return None, problem
+        with contextlib.suppress(OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):  # else laid out as it is
+            odt.write_bytes(office_odf.without_page_guess(odt.read_bytes()))  # not guessing its pages, see office_odf
+        return _convert([*start, pdf_filter(), "--outdir", str(outdir.absolute()), str(odt)], outdir.absolute(),
+                        f"{docx.stem}.pdf", docx.name)  # fmt: skip
 
 
 @contextlib.contextmanager
