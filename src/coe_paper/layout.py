@@ -1,10 +1,11 @@
 """The layout pass: LibreOffice lays the paper out once, and the page of every heading comes back for the contents.
 
-LibreOffice (headless, its own profile) converts the .docx (by way of an ODF copy: office_odf) to a PDF whose named
-destinations are the document's bookmarks (`ExportBookmarksToPDFDestination`); `pdfinfo -dests` (poppler) lists
-each with its page. The pages are cached by a hash of the package parts that can move pages (everything but
-`docProps/`), so a build whose text, styles, images and notes did not change reuses them without starting
-LibreOffice. The same conversion, with tags and PDF/UA, writes the PDF of `assemble --pdf`.
+LibreOffice (headless, its own profile) converts the .docx to a PDF whose named destinations are the document's
+bookmarks (`ExportBookmarksToPDFDestination`); `pdfinfo -dests` (poppler) lists each with its page. The pages are
+cached by a hash of the package parts that can move pages (everything but `docProps/`), so a build whose text,
+styles, images and notes did not change reuses them without starting LibreOffice. The same conversion, with tags
+and PDF/UA, writes the PDF of `assemble --pdf`, by way of an ODF copy (office_odf) that keeps a figure's picture on
+the page of its caption: a second run of LibreOffice, which the layout pass does without to stay within its time.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from . import office_odf, ooxml_office
 from .safepaths import write_atomic
 
 TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
-CACHE_VERSION = "layout-v2"  # 2: laid out from the ODF copy that keeps LibreOffice from guessing pages
+CACHE_VERSION = "layout-v1"
 NO_FOLDER = "no folder for LibreOffice's profile: set HOME, XDG_CACHE_HOME or COE_PAPER_CACHE"
 _DEST_RE = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(.*)"\s*$')
 _PDF_OPTIONS = {
@@ -120,9 +121,10 @@ def pdf_filter(options: dict[str, bool] | None = None) -> str:
     return "pdf:writer_pdf_Export:" + json.dumps(values, separators=(",", ":"))
 
 
-def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tuple[Path | None, str]:
-    """Convert with LibreOffice headless into `outdir`: (the PDF, "") or (None, why not). LibreOffice runs twice: it
-    saves the .docx as ODF, then lays out that copy, told not to guess its pages (office_odf)."""
+def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None,
+                   odf: bool = False) -> tuple[Path | None, str]:  # fmt: skip
+    """Convert with LibreOffice headless into `outdir`: (the PDF, "") or (None, why not). With `odf`, LibreOffice
+    runs twice: it saves the .docx as ODF, then lays out that copy, told not to guess its pages (office_odf)."""
     exe = office()
     if exe is None:
         return None, "LibreOffice (soffice) is not installed"
@@ -145,15 +147,19 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None) -> tup
             mirrored = ooxml_office.for_libreoffice(data)
         except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
             return None, f"could not read {docx.name}: {exc}"
-        source = Path(tmp, docx.name)  # a copy: right-to-left numbers drawn as Word draws them, keywords whole
-        source.write_bytes(data if mirrored is None else mirrored)
-        odt, problem = _convert([*start, "odt", "--outdir", tmp, str(source)], Path(tmp), f"{docx.stem}.odt",
-                                docx.name)  # fmt: skip
-        if odt is None:
-            return None, problem
-        with contextlib.suppress(OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):  # else laid out as it is
-            odt.write_bytes(office_odf.without_page_guess(odt.read_bytes()))  # not guessing its pages, see office_odf
-        return _convert([*start, pdf_filter(), "--outdir", str(outdir.absolute()), str(odt)], outdir.absolute(),
+        source = docx.absolute()
+        if mirrored is not None:  # a copy whose right-to-left numbers LibreOffice draws as Word does, keywords whole
+            source = Path(tmp, docx.name)
+            source.write_bytes(mirrored)
+        if odf:
+            odt, problem = _convert([*start, "odt", "--outdir", tmp, str(source)], Path(tmp), f"{docx.stem}.odt",
+                                    docx.name)  # fmt: skip
+            if odt is None:
+                return None, problem
+            with contextlib.suppress(OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):  # else as it is
+                odt.write_bytes(office_odf.without_page_guess(odt.read_bytes()))  # no guessed pages: see office_odf
+            source = odt
+        return _convert([*start, pdf_filter(), "--outdir", str(outdir.absolute()), str(source)], outdir.absolute(),
                         f"{docx.stem}.pdf", docx.name)  # fmt: skip
 
 
@@ -266,7 +272,7 @@ def export_pdf(docx: Path) -> tuple[Path | None, str]:
     replaced or refused, not written through."""
     target = docx.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="coe-pdf-") as tmp:
-        pdf, problem = convert_to_pdf(docx, Path(tmp))
+        pdf, problem = convert_to_pdf(docx, Path(tmp), odf=True)  # every figure's picture beside its caption
         if pdf is None:
             return None, problem
         try:
