@@ -501,7 +501,7 @@ def test_a_paragraph_split_without_track_changes(project: tuple[Path, Path], tmp
     plan = apply(root, reviewed)
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [("untracked", 14, "“¶” added")]
     apply(root, reviewed, untracked=True)
-    assert "- first item \n- of the list\n- second item of the list\n" in intro(root)
+    assert "- first item\n- of the list\n- second item of the list\n" in intro(root)
 
 
 def test_comments_follow_a_section_file_renamed_since_the_build(project: tuple[Path, Path], tmp_path: Path) -> None:

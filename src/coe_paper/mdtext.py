@@ -57,7 +57,8 @@ def one_line(text: str) -> str:
 
 def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Paragraph], ctx: Context,
             code: bool, first_para: bool, near: Unit | None = None) -> str:
-    """Inserted pieces as Markdown: formatting beyond `outer` as delimiters, a break as a new block."""
+    """Inserted pieces as Markdown: formatting beyond `outer` as delimiters, a break as a new block (white space
+    beside the break dropped: Markdown would not show it, and a new paragraph's would make an untidy line)."""
     out: list[str] = []
     line_start = False
     if first_para and pieces:
@@ -70,6 +71,8 @@ def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Parag
             nxt = group[piece.para]
             prev = group[piece.para - 1]
             both_items = nxt.num is not None and prev.num is not None
+            if out and not code and not line_start:  # the text before the break, not a block's prefix
+                out[-1] = out[-1].rstrip(" \t")
             out.append("\n" if code or both_items else "\n\n")
             last = i == len(pieces) - 1
             out.append("" if code or (first_para and last) else ctx.prefix(nxt, near))
@@ -83,6 +86,8 @@ def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Parag
             text.append(pieces[j].text.replace(OBJECT, ""))
             j += 1
         raw = "".join(text)
+        if line_start and not code:
+            raw = raw.lstrip(" \t")
         md = raw if code else _wrap(raw, flags - outer, pieces[i].run, ctx.cell)
         out.append(line_start_safe(md) if line_start else md)
         line_start = False

@@ -222,12 +222,16 @@ class Placement:
             md = render(inserted, frozenset(), self.group, self.ctx, code, False, near)
         md = self._escaped(pos, offset, md, code)
         if PB in text and not code and 0 < pos < len(self.source) and self.source[pos] != PB:
-            return [self._split_markup(pos, offset, md, edit.author, summary)]
+            edges = (text.startswith(PB), text.endswith(PB))
+            return [self._split_markup(pos, offset, md, edit.author, summary, edges)]
         return [Replacement(offset, offset, md, edit.author, self.line_at(max(pos - 1, 0)), summary)]
 
-    def _split_markup(self, pos: int, offset: int, md: str, author: str, summary: str) -> Replacement:
-        """A break inside bold, a link or a code span: the markup closes before it and opens again after it, and
-        white space at the break moves outside the delimiters (`**a **` does not close)."""
+    def _split_markup(self, pos: int, offset: int, md: str, author: str, summary: str,
+                      edges: tuple[bool, bool]) -> Replacement:
+        """A break inside a block: inside bold, a link or a code span, the markup closes before it and opens again
+        after it. White space of the source at the break (`edges`: the inserted text begins, ends with it) goes: a
+        new paragraph does not begin, nor the one before it end, with a space (elsewhere, white space at the
+        break moves outside the delimiters: `**a **` does not close)."""
         index = self.unit_at[pos - 1]
         unit, base, spans = self.units[index], self.starts[index], self.spans
         inside = sorted((g for g in unit.groups if g[0] < pos - base < g[1]), key=lambda g: (g[2], -g[3]))
@@ -237,16 +241,19 @@ class Placement:
             inner = [g for g in inside if gs < g[2] and g[3] < ge]
             opening.append(self.file[gs : min([spans[base + va][0]] + [g[2] for g in inner])])
             closing.insert(0, self.file[max([spans[base + vb - 1][1]] + [g[3] for g in inner]) : ge])
-        start, end = offset, offset
-        if inside:
-            before, after = pos, pos
-            while before > base and self.source[before - 1] in " \t":
-                before -= 1
-            while after < len(self.source) and self.source[after] in " \t":
-                after += 1
-            start = spans[before][0] if before < pos else offset
-            end = spans[after - 1][1] if after > pos else offset
-        text = "".join(closing) + self.file[start:offset] + md + self.file[offset:end] + "".join(opening)
+        before, after = pos, pos
+        while before > base and self.source[before - 1] in " \t":
+            before -= 1
+        while after < len(self.source) and self.source[after] in " \t":
+            after += 1
+        start = min(spans[before][0], offset) if before < pos else offset
+        end = max(spans[after - 1][1], offset) if after > pos else offset
+        head, tail = self.file[start:offset], self.file[offset:end]
+        drop_head, drop_tail = edges[0] and not head.strip(), edges[1] and not tail.strip()
+        if not inside:  # white space that stays stays where it is
+            start, end = start if drop_head else offset, end if drop_tail else offset
+        head, tail = "" if drop_head or not inside else head, "" if drop_tail or not inside else tail
+        text = "".join(closing) + head + md + tail + "".join(opening)
         return Replacement(start, end, text, author, self.line_at(pos - 1), summary)
 
     def _escaped(self, pos: int, offset: int, md: str, code: bool) -> str:
