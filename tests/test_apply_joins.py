@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from coe_paper import ooxml_review, pipeline, wordread, writeback
 from coe_paper.cli import app
-from conftest import MakeProject, assembled_intro, require_client, section_text
+from conftest import MakeProject, assembled_intro, cli, require_client, section_text
 from libreoffice_review import review
 from reviewkit import DATE, edit_part, q
 
@@ -364,3 +364,40 @@ def test_a_split_after_a_sentence_starts_the_new_paragraph_without_a_space(make_
         "- Members described inequalities.\n- They named obstacles.\n\n"
         "> Our services are organised by group.\n\n> Nobody feels responsible.\n\n"
         "A claim[^1].\n\n[^1]: The Pact of Amsterdam.\n\n    It was agreed in 2016.\n")
+
+
+KINDS = """\
+The first paragraph ends here.
+
+The second paragraph follows.
+
+The steps were these:
+
+1. Brainstorming in the meetings.
+2. A survey of members.
+
+Table: Online meetings in spring {#tbl-meetings}
+
+| Period | Format |
+|---|---|
+| January | Online kick-off |
+"""
+
+
+def test_comments_and_apply_name_the_same_line_for_each_change(make_project: MakeProject, tmp_path: Path) -> None:
+    """A deleted paragraph mark (a join) was listed by `comments` at the paragraph it ends and reported by `apply`
+    at the next one: two lines for one change. Each kind of change is at one line in both."""
+    root, built = assembled_intro(make_project, tmp_path, KINDS)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("join_after", "ends here."), ("join_after", "were these:"), ("split_at", "A survey "),
+        ("replace", "kick-off", "launch"), ("replace", "in spring", "in winter")],
+        tmp_path)
+    listed = cli("--project", str(root), "comments", str(reviewed), "--format", "json")
+    applied = cli("--project", str(root), "apply", str(reviewed), "--dry-run", "--format", "json")
+    assert listed.exit_code == 0 and applied.exit_code == 0, (listed.output, applied.output)
+    lines = {(c["path"], c["line"]) for c in json.loads(listed.stdout)}
+    reported = {(c["path"], c["line"]) for c in json.loads(applied.stdout)["changes"]
+                if not c["summary"].startswith("renumbered")}
+    assert lines == reported
+    first = 1 + section_text("intro", KINDS, title="Introduction").split("\n").index("The first paragraph ends here.")
+    assert ("sections/01-intro.md", first) in reported and ("sections/01-intro.md", first + 2) not in reported

@@ -92,10 +92,10 @@ class Group(Placement):
             reps = self._replacement(edit)
             cell = self.ctx.cell or any(u.kind == "cell" for u in self.units)
             if not reps and cell and any(p.text == PB for p in edit.runs):
-                findings.append(Finding("skipped", self.line_at(edit.a), edit.author, "a paragraph break in a "
+                findings.append(Finding("skipped", self.change_line(edit.a), edit.author, "a paragraph break in a "
                                         "table cell cannot be written in a Markdown table; apply it by hand"))
             elif not reps:
-                findings.append(Finding("skipped", self.line_at(edit.a), edit.author,
+                findings.append(Finding("skipped", self.change_line(edit.a), edit.author,
                                         "this change cannot be placed in the Markdown"))
             out += reps
         return out, findings

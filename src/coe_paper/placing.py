@@ -69,6 +69,11 @@ class Placement:
             return 0
         return self.units[self.unit_at[min(pos, len(self.unit_at) - 1)] if self.unit_at else 0].line
 
+    def change_line(self, pos: int) -> int:
+        """The line a change that begins at `pos` is reported at: a deleted paragraph mark between two blocks (a
+        join) at the block it ends, where Word holds the mark and `comments` lists it, not at the next one."""
+        return self.line_at(pos - 1 if 0 < pos < len(self.source) and self.source[pos] == PB else pos)
+
     def _replacement(self, edit: Edit) -> list[Replacement]:
         units, spans = self.units, self.spans
         if not units:
@@ -127,7 +132,7 @@ class Placement:
         if not inserted and not starts_block and PB not in deleted:
             start, end, new = self._flanking(a, b, start, end, mask, new)
         kind = "replaced" if inserted else "deleted"
-        out = [Replacement(start, end, new, edit.author, self.line_at(a), f"{kind} “{short(deleted)}”"
+        out = [Replacement(start, end, new, edit.author, self.change_line(a), f"{kind} “{short(deleted)}”"
                            + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
         if starts_block and not inserted:
             out += self._renumber(first_unit, start, end, edit.author)
