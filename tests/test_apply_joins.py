@@ -381,16 +381,23 @@ Table: Online meetings in spring {#tbl-meetings}
 | Period | Format |
 |---|---|
 | January | Online kick-off |
+
+A claim[^a] and another[^b].
+
+[^a]: The first note.
+[^b]: The second note. It has two sentences.
 """
 
 
 def test_comments_and_apply_name_the_same_line_for_each_change(make_project: MakeProject, tmp_path: Path) -> None:
     """A deleted paragraph mark (a join) was listed by `comments` at the paragraph it ends and reported by `apply`
-    at the next one: two lines for one change. Each kind of change is at one line in both."""
+    at the next one: two lines for one change; so was a change inside a footnote, at its reference and at its
+    definition. Each kind of change is at one line in both."""
     root, built = assembled_intro(make_project, tmp_path, KINDS)
     reviewed = review(built, tmp_path / "lo.docx", [
         ("join_after", "ends here."), ("join_after", "were these:"), ("split_at", "A survey "),
-        ("replace", "kick-off", "launch"), ("replace", "in spring", "in winter")],
+        ("replace", "kick-off", "launch"), ("replace", "in spring", "in winter"), ("replace", "two sentences",
+                                                                                   "two parts")],
         tmp_path)
     listed = cli("--project", str(root), "comments", str(reviewed), "--format", "json")
     applied = cli("--project", str(root), "apply", str(reviewed), "--dry-run", "--format", "json")
@@ -399,5 +406,8 @@ def test_comments_and_apply_name_the_same_line_for_each_change(make_project: Mak
     reported = {(c["path"], c["line"]) for c in json.loads(applied.stdout)["changes"]
                 if not c["summary"].startswith("renumbered")}
     assert lines == reported
-    first = 1 + section_text("intro", KINDS, title="Introduction").split("\n").index("The first paragraph ends here.")
-    assert ("sections/01-intro.md", first) in reported and ("sections/01-intro.md", first + 2) not in reported
+    source = section_text("intro", KINDS, title="Introduction").split("\n")
+    first, note = (1 + source.index(line) for line in ("The first paragraph ends here.",
+                                                       "[^b]: The second note. It has two sentences."))
+    assert {("sections/01-intro.md", first), ("sections/01-intro.md", note)} <= reported
+    assert ("sections/01-intro.md", first + 2) not in reported

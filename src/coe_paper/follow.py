@@ -2,7 +2,8 @@
 or with the uncommitted changes the section map's digest says it had); when the files have moved on since, each
 place is mapped through the diff to today's line, and marked when the line it names was since changed or deleted
 (every place of a file whose built text is neither committed nor today's is marked changed: it cannot be mapped).
-A file renamed since the build (sections renumbered) is followed to the file of the same section id today."""
+A file renamed since the build (sections renumbered) is followed to the file of the same section id today. A
+tracked change inside a footnote is placed at the footnote's definition first, as `apply` reports it."""
 
 from __future__ import annotations
 
@@ -10,21 +11,22 @@ from dataclasses import replace
 from pathlib import Path
 
 from .marks import built_text
+from .mdmap import build
 from .merge3 import line_mapper
 from .project import section_paths
-from .review import Place, Review, SectionRef, all_comments
+from .review import Change, Place, Review, SectionRef, all_comments
 from .safepaths import resolved
 from .sources import text_at
 
 
 def follow(review: Review, root: Path) -> Review:
-    """The review with every place moved to today's line of its file (a no-op outside git or without a commit)."""
-    if not review.commit:
-        return review
+    """The review with every place moved to today's line of its file (a no-op outside git or without a commit),
+    a tracked change inside a footnote first placed at the footnote's definition in the built text."""
     maps: dict[str, dict[int, tuple[int, str]] | None] = {}  # None: the built text is not known
     renamed: dict[str, SectionRef] = {}  # a file renamed since the build (renumbered): the same id's file today
+    texts: dict[str, str] = {}  # each file's text as built, where known
     today: dict[str, str] | None = None
-    at_build = text_at(root, review.commit)
+    at_build = text_at(root, review.commit) if review.commit else None
     for ref in review.sections:
         target = resolved(root / ref.path)
         if target is None or not target.is_file():
@@ -38,12 +40,13 @@ def follow(review: Review, root: Path) -> Review:
             now = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        then = at_build(ref.path)
-        if then is None and not ref.digest:
-            continue
+        then = at_build(ref.path) if at_build is not None else None
         built = built_text(ref.digest, then, now)
-        if built != now:
+        if built is not None:
+            texts[ref.path] = built
+        if at_build is not None and (then is not None or ref.digest) and built != now:
             maps[ref.path] = None if built is None else line_mapper(built, now)
+    review.changes = [_at_definition(change, texts) for change in review.changes]
 
     def moved(place: Place) -> Place:
         if place.section is None:
@@ -58,7 +61,7 @@ def follow(review: Review, root: Path) -> Review:
         line, state = mapper.get(place.line, (place.line, "same"))
         return replace(place, line=line, since="" if state == "same" else state)
 
-    if not maps and not renamed:
+    if at_build is None or (not maps and not renamed):
         return review
     review.sections = [renamed.get(ref.path, ref) for ref in review.sections]
     for comment in all_comments(review.comments):
@@ -66,3 +69,18 @@ def follow(review: Review, root: Path) -> Review:
     review.changes = [replace(change, place=moved(change.place)) for change in review.changes]
     return review
 
+
+
+def _at_definition(change: Change, texts: dict[str, str]) -> Change:
+    """A change inside a footnote at the line of its paragraph in the footnote's definition (where `apply` writes
+    it), found as `apply` finds it: the how-many-th footnote the section cites; else it stays at the reference."""
+    section = change.place.section
+    text = texts.get(section.path) if section is not None and change.note is not None else None
+    if text is None or change.note is None:
+        return change
+    cited, paragraph = change.note
+    found = build(text)
+    units = found.footnotes.get(found.refs[cited], []) if cited < len(found.refs) else []
+    if not units:
+        return change
+    return replace(change, place=replace(change.place, line=units[min(paragraph, len(units) - 1)].line))

@@ -5,12 +5,13 @@ Positions map through the hidden `_Coe{index}_{line}` bookmarks the renderer put
 `coe-paper:sections` custom property that lists [id, path, body line] per index. Word and LibreOffice both keep
 those. When a tool has dropped the bookmarks, Heading 1 texts are matched to the section titles of the current
 project instead; the section is then known but not the line. Comments inside footnotes map to the place of the
-footnote's reference. `review_format.py` prints what is read here."""
+footnote's reference, and so do tracked changes in them until `follow.py` moves these to the footnote's definition.
+`review_format.py` prints what is read here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import marks, ooxml, ooxml_review, wordblocks, wordread
@@ -67,6 +68,7 @@ class Change:
     text: str
     place: Place
     order: int = 0
+    note: tuple[int, int] | None = None  # in a footnote: the section's how-many-th citation, the note's paragraph
 
 
 @dataclass
@@ -117,6 +119,9 @@ class _Places:
         self.anchors: dict[str, list[str]] = {}
         self.changes: list[Change] = []
         self.footnotes: dict[str, tuple[int, Place]] = {}
+        self.cited: dict[str, int] = {}  # a footnote's place among the citations of its section
+        self.citations: dict[int | None, int] = {}
+        self.note: tuple[int, int] | None = None  # the footnote paragraph being read, for its changes
         self.titles: dict[int, str] = {}
         self.used: set[str] = set()
         self.last: Change | None = None  # the change the next run or paragraph mark may continue
@@ -135,6 +140,9 @@ class _Places:
                 self.comment_sections.setdefault(cid, {}).setdefault(section.index if section else None, where[1])
             if run.note is not None and run.note[0] == "footnote" and fixed is None:
                 self.footnotes.setdefault(run.note[1], (self.counter, self.place))
+                citing = self.place.section.index if self.place.section is not None else None
+                self.cited.setdefault(run.note[1], self.citations.get(citing, 0))
+                self.citations[citing] = self.citations.get(citing, 0) + 1
             self._change(run.rev, run.text.replace(wordblocks.OBJECT, ""), fixed)
         # The paragraph mark, inserted (a split, a new paragraph) or deleted (a join), is a change of its own,
         # shown as ¶; a change that goes on into the next paragraph stays one change.
@@ -153,10 +161,10 @@ class _Places:
         kind = "insertion" if rev.kind == "ins" else "deletion"
         order, place = fixed or (self.counter, self.place)
         if last is not None and (last.kind, last.author, last.date) == (kind, rev.author, rev.date):
-            self.last = Change(kind, last.author, last.date, last.text + text, last.place, last.order)
+            self.last = Change(kind, last.author, last.date, last.text + text, last.place, last.order, last.note)
             self.changes[-1] = self.last
         elif text:
-            self.last = Change(kind, rev.author, rev.date, text, place, order)
+            self.last = Change(kind, rev.author, rev.date, text, place, order, self.note)
             self.changes.append(self.last)
 
     def _move(self, para: wordblocks.Paragraph) -> None:
@@ -256,8 +264,10 @@ def _read_review(path: Path, project: Project | None) -> Review:
             if kind == "footnote":
                 fixed = walker.footnotes.get(note_id, (1 << 30, Place()))
                 walker.last = None
-                for para in wordblocks.paragraphs(blocks):
+                for number, para in enumerate(wordblocks.paragraphs(blocks)):
+                    walker.note = (walker.cited[note_id], number) if note_id in walker.cited else None
                     walker.paragraph(para, fixed)
+                walker.note = None
         comments = _comments(doc.docx)
     finally:
         doc.docx.close()
@@ -276,7 +286,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
         comment.reaches = [retitle(other) for index, other in walker.comment_sections.get(comment.id, {}).items()
                            if index is not None and index != start]  # fmt: skip
     comments.sort(key=lambda c: (c.order, c.id))
-    changes = [Change(c.kind, c.author, c.date, c.text, retitle(c.place), c.order) for c in walker.changes]
+    changes = [replace(c, place=retitle(c.place)) for c in walker.changes]
     mapping = "bookmarks" if "bookmarks" in walker.used else "headings" if walker.used else "none"
     return Review(path.name, commit, mapping, sections, comments, changes)
 
