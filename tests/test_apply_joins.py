@@ -411,3 +411,24 @@ def test_comments_and_apply_name_the_same_line_for_each_change(make_project: Mak
                                                        "[^b]: The second note. It has two sentences."))
     assert {("sections/01-intro.md", first), ("sections/01-intro.md", note)} <= reported
     assert ("sections/01-intro.md", first + 2) not in reported
+
+
+def test_a_new_paragraph_and_words_typed_at_the_start_of_the_next_block_in_libreoffice(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """LibreOffice saves a new paragraph and words typed at the start of the next block as one insertion, the mark
+    between them inserted too: rejected, the two blocks of the build were one. The boundary was reported as an
+    untracked edit (“¶ removed”) and an empty list item was written before the new one."""
+    body = "1. First step.\n2. Last step.\n\nAfter the list.\n\nA paragraph.\n\nThe next paragraph.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("paragraph_after", "Last step.", "A new step."), ("insert_before", "After the list.", "Then, "),
+        ("paragraph_after", "A paragraph.", "A new paragraph."), ("insert_before", "The next paragraph.", "So, ")],
+        tmp_path)
+    plan = apply(root, reviewed)
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
+                          input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")  # fmt: skip
+    assert page == ("<ol type=\"1\"><li>First step.</li><li>Last step.</li><li>A new step.</li></ol>"
+                    "<p>Then, After the list.</p><p>A paragraph.</p><p>A new paragraph.</p>"
+                    "<p>So, The next paragraph.</p>")

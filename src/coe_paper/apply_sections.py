@@ -4,7 +4,7 @@ the changes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import marks
 from .wordblocks import Paragraph, Rev, Table, WordDocument, paragraphs
@@ -58,6 +58,28 @@ def split_sections(doc: WordDocument, table: list[tuple[str, str]]) -> tuple[lis
         for para in paragraphs([block]):
             current.notes += [run.note[1] for run in para.runs if run.note and run.note[0] == "footnote"]
     return sections, outside
+
+
+def built_boundaries(paras: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs with the boundary the build made between two blocks read back where a record lost it.
+    LibreOffice joins a new paragraph typed after a block and words typed at the start of the next block into one
+    insertion, and saves the mark between them as inserted too: every mark from the first block to the next one is
+    then new, and rejecting them would join two blocks of the build. The last of those marks is the build's."""
+    out = list(paras)
+    for index, para in enumerate(out):
+        if bookmark(para) is None:
+            continue
+        first = index - 1
+        while first >= 0 and _inserted(out[first].mark) and bookmark(out[first]) is None \
+                and not out[first].text(accept=False) and out[first].text():
+            first -= 1  # a new paragraph, mark and all
+        if 0 <= first < index - 1 and _inserted(out[first].mark) and out[first].text(accept=False):
+            out[index - 1] = replace(out[index - 1], mark=None)
+    return out
+
+
+def _inserted(mark: Rev | None) -> bool:
+    return mark is not None and mark.kind == "ins"
 
 
 def changed(paras: list[Paragraph]) -> bool:
