@@ -362,7 +362,7 @@ def test_a_split_after_a_sentence_starts_the_new_paragraph_without_a_space(make_
     assert intro(root).split("---\n", 2)[2] == (
         f"\nThe work went in steps.\n\nMembers met online.\n\n{typed}"
         "- Members described inequalities.\n- They named obstacles.\n\n"
-        "> Our services are organised by group.\n\n> Nobody feels responsible.\n\n"
+        "> Our services are organised by group.\n>\n> Nobody feels responsible.\n\n"
         "A claim[^1].\n\n[^1]: The Pact of Amsterdam.\n\n    It was agreed in 2016.\n")
 
 

@@ -58,7 +58,8 @@ def one_line(text: str) -> str:
 def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Paragraph], ctx: Context,
             code: bool, first_para: bool, near: Unit | None = None) -> str:
     """Inserted pieces as Markdown: formatting beyond `outer` as delimiters, a break as a new block (white space
-    beside the break dropped: Markdown would not show it, and a new paragraph's would make an untidy line)."""
+    beside the break dropped: Markdown would not show it, and a new paragraph's would make an untidy line; a quote's
+    paragraphs parted by a `>` line, so that they stay one quote)."""
     out: list[str] = []
     line_start = False
     if first_para and pieces:
@@ -73,9 +74,11 @@ def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Parag
             both_items = nxt.num is not None and prev.num is not None
             if out and not code and not line_start:  # the text before the break, not a block's prefix
                 out[-1] = out[-1].rstrip(" \t")
-            out.append("\n" if code or both_items else "\n\n")
             last = i == len(pieces) - 1
-            out.append("" if code or (first_para and last) else ctx.prefix(nxt, near))
+            prefix = ctx.prefix(nxt, near)
+            quoted = prefix.startswith(">") and ctx.prefix(prev, near).startswith(">")  # one quote goes on
+            out.append("\n" if code or both_items else "\n>\n" if quoted else "\n\n")
+            out.append("" if code or (first_para and last) else prefix)
             line_start = not code
             i += 1
             continue
