@@ -432,3 +432,21 @@ def test_a_new_paragraph_and_words_typed_at_the_start_of_the_next_block_in_libre
     assert page == ("<ol type=\"1\"><li>First step.</li><li>Last step.</li><li>A new step.</li></ol>"
                     "<p>Then, After the list.</p><p>A paragraph.</p><p>A new paragraph.</p>"
                     "<p>So, The next paragraph.</p>")
+
+
+def test_a_paragraph_joined_with_the_first_items_of_a_list_in_turn(make_project: MakeProject, tmp_path: Path) -> None:
+    """A paragraph joined with the first item and that with the second: the next item was to take the first's
+    number, an edit of the second item's joined marker, and was reported as skipped (exit 1, also when no item
+    was left to number); the third item kept its `3.`, which cannot interrupt a paragraph, and became its text."""
+    body = ("The steps were these:\n\n1. Brainstorming.\n2. A survey.\n3. Synthesis.\n\nThen:\n\n1. Alpha.\n"
+            "2. Beta.\n\nAfter the lists.\n")
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [("join_after", "were these:"), ("join_after", "Brainstorming."),
+                                                    ("join_after", "Then:"), ("join_after", "Alpha.")], tmp_path)
+    plan = apply(root, reviewed)
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
+                          input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")  # fmt: skip
+    assert page == ("<p>The steps were these:Brainstorming.A survey.</p><ol type=\"1\"><li>Synthesis.</li></ol>"
+                    "<p>Then:Alpha.Beta.</p><p>After the lists.</p>")

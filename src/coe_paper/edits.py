@@ -87,6 +87,8 @@ class Group(Placement):
             tracked, lost = self._realign(tracked)
             findings += [Finding("skipped", self.line_at(0), e.author, "a tracked change overlaps an untracked "
                                  "edit in the same place; apply it by hand or use --untracked") for e in lost]
+        self.joined = {self.unit_at[i + 1] for e in tracked if not e.runs and e.a not in self.starts
+                       for i in range(e.a, min(e.b, len(self.unit_at) - 1)) if self.source[i] == PB}
         out: list[Replacement] = []
         for edit in tracked:
             reps = self._replacement(edit)

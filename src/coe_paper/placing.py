@@ -43,6 +43,7 @@ class Placement:
     def __init__(self, group: Sequence[Paragraph], units: Sequence[Unit], ctx: Context, file: str) -> None:
         self.group, self.units, self.ctx, self.file = group, units, ctx, file
         self.source = PB.join(u.text for u in units)
+        self.joined: set[int] = set()  # the units joined to the block before them by a deleted mark
 
     def prepare(self) -> None:
         """The character map of the units, joined: made only for a group that has something to apply."""
@@ -137,9 +138,12 @@ class Placement:
         if starts_block and not inserted:
             out += self._renumber(first_unit, start, end, edit.author)
         for index in range(a, b) if not starts_block else ():  # an item joined to the paragraph before it: its
-            if self.source[index] == PB and index + 1 < len(self.unit_at):  # number goes to the next item
+            if self.source[index] == PB and index + 1 < len(self.unit_at):  # number goes to the next item that
+                last = self.unit_at[index + 1]  # is not joined too
+                while last + 1 < len(units) and last + 1 in self.joined and units[last + 1].kind == "item":
+                    last += 1
                 joined = units[self.unit_at[index + 1]]
-                out += self._renumber(joined, joined.start, joined.end + 1, edit.author, joined=True)
+                out += self._renumber(joined, joined.start, units[last].end + 1, edit.author, joined=True)
         return out
 
     def _flanking(self, a: int, b: int, start: int, end: int, mask: list[bool], new: str) -> tuple[int, int, str]:
