@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .marks import built_text
-from .mdmap import build
+from .mdmap import SourceMap, build
 from .merge3 import line_mapper
 from .project import section_paths
 from .review import Change, Place, Review, SectionRef, all_comments
@@ -46,7 +46,8 @@ def follow(review: Review, root: Path) -> Review:
             texts[ref.path] = built
         if at_build is not None and (then is not None or ref.digest) and built != now:
             maps[ref.path] = None if built is None else line_mapper(built, now)
-    review.changes = [_at_definition(change, texts) for change in review.changes]
+    sources: dict[str, SourceMap] = {}
+    review.changes = [_at_definition(change, texts, sources) for change in review.changes]
 
     def moved(place: Place) -> Place:
         if place.section is None:
@@ -71,15 +72,17 @@ def follow(review: Review, root: Path) -> Review:
 
 
 
-def _at_definition(change: Change, texts: dict[str, str]) -> Change:
+def _at_definition(change: Change, texts: dict[str, str], sources: dict[str, SourceMap]) -> Change:
     """A change inside a footnote at the line of its paragraph in the footnote's definition (where `apply` writes
-    it), found as `apply` finds it: the how-many-th footnote the section cites; else it stays at the reference."""
+    it), found as `apply` finds it: the how-many-th footnote the section cites; else it stays at the reference.
+    `sources`: the source maps read so far, by file."""
     section = change.place.section
-    text = texts.get(section.path) if section is not None and change.note is not None else None
-    if text is None or change.note is None:
+    if section is None or change.note is None or section.path not in texts:
         return change
     cited, paragraph = change.note
-    found = build(text)
+    if section.path not in sources:
+        sources[section.path] = build(texts[section.path])
+    found = sources[section.path]
     units = found.footnotes.get(found.refs[cited], []) if cited < len(found.refs) else []
     if not units:
         return change
