@@ -50,6 +50,13 @@ def intro(root: Path) -> str:
     return (root / "sections" / "01-intro.md").read_text()
 
 
+def body_html(root: Path) -> str:
+    """The intro's body as pandoc reads its Markdown, as HTML on one line."""
+    return subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
+                          input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")  # fmt: skip
+
+
 def _mark(para: etree._Element, kind: str) -> None:
     """The paragraph's mark recorded as inserted or deleted, as Word writes it (in the mark's run properties)."""
     ooxml_review.mark_paragraph(para, kind, 9001, "Ana Rossi", DATE)
@@ -297,9 +304,7 @@ def test_a_paragraph_joined_with_a_numbered_lists_first_item_leaves_the_rest_a_l
     else:
         review(built, reviewed, [("join_after", "went in steps.")], tmp_path)
     apply(root, reviewed)
-    body = intro(root).split("---\n", 2)[2]
-    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
-                          capture_output=True, text=True, check=True).stdout.replace("\n", "")  # fmt: skip
+    page = body_html(root)
     assert ("<p>The work went in steps.<strong>Brainstorming.</strong> Members described the inequalities they "
             "observe.</p><ol type=\"1\"><li><strong>Online survey.</strong> The coordinators circulated a "
             "survey.</li></ol>") in page  # fmt: skip
@@ -318,9 +323,7 @@ def test_a_paragraph_joined_with_a_list_that_starts_at_three_leaves_the_rest_a_l
         review(built, reviewed, [("join_after", "went in steps.")], tmp_path)
     plan = apply(root, reviewed)
     assert plan.findings == []
-    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
-                          input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
-                          check=True).stdout.replace("\n", "")  # fmt: skip
+    page = body_html(root)
     assert page == ("<p>The work went in steps.Brainstorming.</p><ol start=\"3\" type=\"1\"><li>Online survey.</li>"
                     "<li>Meetings.</li></ol><p>After the list.</p>")
 
@@ -426,9 +429,7 @@ def test_a_new_paragraph_and_words_typed_at_the_start_of_the_next_block_in_libre
         tmp_path)
     plan = apply(root, reviewed)
     assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}
-    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
-                          input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
-                          check=True).stdout.replace("\n", "")  # fmt: skip
+    page = body_html(root)
     assert page == ("<ol type=\"1\"><li>First step.</li><li>Last step.</li><li>A new step.</li></ol>"
                     "<p>Then, After the list.</p><p>A paragraph.</p><p>A new paragraph.</p>"
                     "<p>So, The next paragraph.</p>")
@@ -445,8 +446,6 @@ def test_a_paragraph_joined_with_the_first_items_of_a_list_in_turn(make_project:
                                                     ("join_after", "Then:"), ("join_after", "Alpha.")], tmp_path)
     plan = apply(root, reviewed)
     assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}
-    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
-                          input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
-                          check=True).stdout.replace("\n", "")  # fmt: skip
+    page = body_html(root)
     assert page == ("<p>The steps were these:Brainstorming.A survey.</p><ol type=\"1\"><li>Synthesis.</li></ol>"
                     "<p>Then:Alpha.Beta.</p><p>After the lists.</p>")
