@@ -385,6 +385,12 @@ Table: Online meetings in spring {#tbl-meetings}
 |---|---|
 | January | Online kick-off |
 
+Next:
+
+1. Start of implementation.
+
+The timeline may be adjusted.
+
 A claim[^a] and another[^b].
 
 [^a]: The first note.
@@ -395,13 +401,16 @@ A claim[^a] and another[^b].
 def test_comments_and_apply_name_the_same_line_for_each_change(make_project: MakeProject, tmp_path: Path) -> None:
     """A deleted paragraph mark (a join) was listed by `comments` at the paragraph it ends and reported by `apply`
     at the next one: two lines for one change; so was a change inside a footnote, at its reference and at its
-    definition. Each kind of change is at one line in both."""
+    definition. A new list item and words typed at the start of the next paragraph, one insertion in LibreOffice,
+    were listed as one change at the item and applied as two, the words at their paragraph. Each kind of change is
+    at one line in both."""
     root, built = assembled_intro(make_project, tmp_path, KINDS)
     reviewed = review(built, tmp_path / "lo.docx", [
         ("join_after", "ends here."), ("join_after", "were these:"), ("split_at", "A survey "),
         ("replace", "kick-off", "launch"), ("replace", "in spring", "in winter"), ("replace", "two sentences",
-                                                                                   "two parts")],
-        tmp_path)
+                                                                                   "two parts"),
+        ("paragraph_after", "Start of implementation.", "Evaluation of the first actions."),
+        ("insert_before", "The timeline may be adjusted", "As agreed, ")], tmp_path)
     listed = cli("--project", str(root), "comments", str(reviewed), "--format", "json")
     applied = cli("--project", str(root), "apply", str(reviewed), "--dry-run", "--format", "json")
     assert listed.exit_code == 0 and applied.exit_code == 0, (listed.output, applied.output)
@@ -410,9 +419,10 @@ def test_comments_and_apply_name_the_same_line_for_each_change(make_project: Mak
                 if not c["summary"].startswith("renumbered")}
     assert lines == reported
     source = section_text("intro", KINDS, title="Introduction").split("\n")
-    first, note = (1 + source.index(line) for line in ("The first paragraph ends here.",
-                                                       "[^b]: The second note. It has two sentences."))
-    assert {("sections/01-intro.md", first), ("sections/01-intro.md", note)} <= reported
+    first, note, item, timeline = (1 + source.index(line) for line in (
+        "The first paragraph ends here.", "[^b]: The second note. It has two sentences.",
+        "1. Start of implementation.", "The timeline may be adjusted."))
+    assert {("sections/01-intro.md", line) for line in (first, note, item, timeline)} <= reported
     assert ("sections/01-intro.md", first + 2) not in reported
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import marks, ooxml, ooxml_review, wordblocks, wordread
+from .apply_sections import built_boundaries
 from .model import Project
 from .project import ProjectNotFound, find_root, load_project
 from .safedocx import DocxError, SafeDocx
@@ -248,6 +249,22 @@ def read_review(path: Path, project: Project | None = None) -> Review:
                         f"{str(exc)[:200]})") from None  # fmt: skip
 
 
+def _body_paragraphs(blocks: list[wordblocks.Block]) -> Iterator[wordblocks.Paragraph]:
+    """Every paragraph in document order, as `apply` reads them: a run of paragraphs between tables with the mark
+    the build made before each of its blocks read back where LibreOffice saved it as inserted (so a new paragraph
+    and words typed at the start of the next block are two changes, at the two blocks' lines, as `apply` reports
+    them)."""
+    stream: list[wordblocks.Paragraph] = []
+    for block in blocks:
+        if isinstance(block, wordblocks.Paragraph):
+            stream.append(block)
+            continue
+        yield from built_boundaries(stream)
+        stream = []
+        yield from wordblocks.paragraphs([block])
+    yield from built_boundaries(stream)
+
+
 def _read_review(path: Path, project: Project | None) -> Review:
     doc = wordread.read(path)
     try:
@@ -258,7 +275,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
         titles = {s.id: s.title for s in known}
         by_title = {_norm(s.title): s for s in known if s.title}
         walker = _Places(sections, by_title)
-        for para in wordblocks.paragraphs(doc.blocks):
+        for para in _body_paragraphs(doc.blocks):
             walker.paragraph(para)
         for (kind, note_id), blocks in doc.notes.items():
             if kind == "footnote":
