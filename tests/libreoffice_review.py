@@ -5,8 +5,9 @@ tracked changes are LibreOffice's own, not written by the tests.
 `review(src, dest, steps, tmp)` runs the steps; each is a tuple: ("replace", text, new), ("insert_after", text,
 new), ("insert_before", text, new), ("join_after", text) deletes the paragraph mark after the paragraph holding
 `text`, ("split_at", text) types a paragraph break after `text`, ("delete", text) deletes it, ("paragraph_after",
-text, new) types a new paragraph after the one holding `text`. Skips (or fails under COE_REQUIRE_CLIENTS=1)
-without LibreOffice and a Python that can import `uno`."""
+text, new) types a new paragraph after the one holding `text`, ("outdent", text) sets the left indent of the
+paragraph holding `text` to nothing. Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice and a Python
+that can import `uno`."""
 
 from __future__ import annotations
 
@@ -87,6 +88,8 @@ try:
             found.Text.insertControlCharacter(cursor.End, 0, False)
             cursor.gotoEndOfParagraph(False)
             found.Text.insertString(cursor.End, rest[0], False)
+        elif kind == "outdent":
+            found.setPropertyValue("ParaLeftMargin", 0)
         else:
             raise ValueError(f"unknown step {kind}")
     doc.storeToURL(uno.systemPathToFileUrl(dest), (prop("FilterName", "MS Word 2007 XML"),))

@@ -459,3 +459,41 @@ def test_a_paragraph_joined_with_the_first_items_of_a_list_in_turn(make_project:
     page = body_html(root)
     assert page == ("<p>The steps were these:Brainstorming.A survey.</p><ol type=\"1\"><li>Synthesis.</li></ol>"
                     "<p>Then:Alpha.Beta.</p><p>After the lists.</p>")
+
+
+QUOTED = """\
+During the brainstorming, one member said:
+
+> Nobody feels responsible for them.
+
+For cities, this has consequences.
+
+Another member said:
+
+> The offices work apart.
+
+The end.
+"""
+
+
+def test_a_paragraph_typed_at_the_end_of_a_quote_in_libreoffice_stays_in_the_quote(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """Enter at the end of a quote's last paragraph gives the new paragraph Normal (the Quote style's next style)
+    and keeps the quote's indent: pandoc and a reader see it in the quote, and `apply` wrote a paragraph after it.
+    A paragraph typed there and then set flush left stays a paragraph after the quote."""
+    root, built = assembled_intro(make_project, tmp_path, QUOTED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("paragraph_after", "responsible for them.", "A second quoted paragraph."),
+        ("paragraph_after", "The offices work apart.", "Not in the quote."), ("outdent", "Not in the quote.")],
+        tmp_path)
+    read = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "html", "--wrap=none", str(reviewed),
+                           "--track-changes=accept"], capture_output=True, text=True, check=True).stdout
+    assert "<p>A second quoted paragraph.</p>\n</blockquote>" in read
+    assert "</blockquote>\n<p>Not in the quote.</p>" in read
+    plan = apply(root, reviewed)
+    assert {o.status for o in plan.outcomes} == {"applied"}
+    assert body_html(root) == (
+        "<p>During the brainstorming, one member said:</p><blockquote><p>Nobody feels responsible for them.</p>"
+        "<p>A second quoted paragraph.</p></blockquote><p>For cities, this has consequences.</p>"
+        "<p>Another member said:</p><blockquote><p>The offices work apart.</p></blockquote>"
+        "<p>Not in the quote.</p><p>The end.</p>")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import marks, mdmap, merge3
-from .apply_sections import Section, bookmark, built_boundaries, changed
+from .apply_sections import Section, bookmark, built_boundaries, changed, quote_continued
 from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
@@ -167,7 +167,7 @@ class _SectionEdits:
 
     def _story(self, paras: list[Paragraph], units: list[Unit] | None = None) -> None:
         """Paragraphs in order: grouped where a paragraph mark was inserted or deleted."""
-        paras = built_boundaries([references_as_objects(para, self.references) for para in paras])
+        paras = quote_continued(built_boundaries([references_as_objects(para, self.references) for para in paras]))
         for para in paras:
             if para.formatting_changed:
                 mark = bookmark(para)

@@ -78,6 +78,22 @@ def built_boundaries(paras: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
+def quote_continued(paras: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs with a new one typed at the end of a quote read as part of that quote. The template's Quote
+    style is followed by Normal, so Enter at the end of a quote gives the new paragraph Normal, but it keeps the
+    quote's indent, and a reader (and pandoc) sees it in the quote: it takes the quote's style. A new paragraph
+    without that indent stays a paragraph of its own."""
+    out = list(paras)
+    for index in range(1, len(out)):
+        para, before = out[index], out[index - 1]
+        if "quote" in before.style_name.lower() and "quote" not in para.style_name.lower() \
+                and para.indent is not None and para.indent > 0 and para.indent == before.indent \
+                and para.num is None and para.outline is None and bookmark(para) is None \
+                and not para.text(accept=False):
+            out[index] = replace(para, style=before.style, style_name=before.style_name)
+    return out
+
+
 def _inserted(mark: Rev | None) -> bool:
     return mark is not None and mark.kind == "ins"
 
