@@ -117,3 +117,35 @@ def test_a_control_left_open_in_a_paragraph_of_a_section_is_a_warning_at_it(make
             "paragraph is shown in another direction") in result.stderr  # fmt: skip
     assert result.stderr.count("COE013") == 1
     assert cli("--project", str(root), "validate", "--strict").exit_code == 1
+
+
+@pytest.mark.parametrize(("body", "opened", "closing"), [
+    ("| Homes | Cities |\n|---|---|\n| a \u202e | b \u202c |\n", "| a \u202e", "| b \u202c"),
+    ("Homes | Cities\n--|--\nfirst\u2067 | second\u2069\n", "first\u2067", "| second\u2069"),
+    ("- one \u202e\n- two \u202c\n", "- one \u202e", "- two \u202c"),
+    ("## Homes \u202e\nThe text \u202c below.\n", "## Homes \u202e", "The text \u202c"),
+    ("Text.[^1]\n\n[^1]: A note \u202e\n[^2]: Another \u202c\n", "A note \u202e", "Another \u202c"),
+], ids=["table", "table without outer bars", "list items", "heading", "footnotes"])  # fmt: skip
+def test_a_control_left_open_in_a_cell_item_heading_or_footnote_is_a_warning(
+        make_project: MakeProject, body: str, opened: str, closing: str) -> None:  # fmt: skip
+    """Word makes a paragraph of each table cell, list item, heading and footnote, though no blank line is between
+    them: an override opened in one and closed in the next reverses the rest of the first and closes nothing in the
+    second, so both are warned of, at their control."""
+    text = section_text("intro", body)
+    root = make_project({INTRO: text})
+    result = cli("--project", str(root), "validate")
+    lines = text.split("\n")
+
+    def place(snippet: str) -> str:
+        line = next(number for number, line in enumerate(lines, start=1) if snippet in line)
+        return f"{INTRO}:{line}:{lines[line - 1].index(snippet) + len(snippet)}"
+
+    assert f"{place(opened)}: warning COE013 U+" in result.stderr and "is never closed" in result.stderr
+    assert f"{place(closing)}: warning COE013 U+" in result.stderr and "closes nothing" in result.stderr
+    assert result.stderr.count("COE013") == 2
+
+
+def test_an_override_balanced_within_a_list_item_of_two_lines_passes(make_project: MakeProject) -> None:
+    body = "- The first item names \u202ea place\n  on its second line\u202c as it should.\n- The second.\n"
+    result = cli("--project", str(make_project({INTRO: section_text("intro", body)})), "validate")
+    assert result.exit_code == 0 and "COE013" not in result.stderr, result.stderr

@@ -7,7 +7,8 @@ until its pop (U+2069); one left open runs on to the end of the paragraph it is 
 own and pass. Every string of a YAML file or a section's front matter is looked at, keys included.
 
 In a section's text a control left open runs to the end of its own paragraph only, in Word as on the page: COE013
-is a warning, at the control, for each paragraph (lines up to a blank one) that leaves one open.
+is a warning, at the control, for each paragraph that leaves one open: lines up to a blank one, but each heading,
+list item and footnote definition on its own, and each cell of a table on its own (Word's paragraphs).
 """
 
 from __future__ import annotations
@@ -86,16 +87,55 @@ def open_controls(located: Located, path: str, line_offset: int = 0) -> list[Dia
 
 def open_in_paragraphs(body: str, path: str, body_line: int) -> Iterator[Diagnostic]:
     """COE013 for each paragraph of a section's `body` (starting on 0-based file line `body_line`) with a
-    bidirectional control left open or closing nothing."""
+    bidirectional control left open or closing nothing; a paragraph as Word makes it (`_blocks`)."""
     if _CONTROLS.search(body) is None:  # the usual case: one scan of the text
         return
-    line = body_line + 1
-    for paragraph in body.split("\n\n"):
-        problem = unbalanced(paragraph)
+    for start, end in _blocks(body):
+        problem = unbalanced(body[start:end])
         if problem is not None:
             index, what = problem
-            at = line + paragraph.count("\n", 0, index)
-            column = index - paragraph.rfind("\n", 0, index)
-            yield warning(path, at, column, "COE013", f"{what}: the rest of its paragraph is shown in another "
+            at = start + index
+            line = body_line + 1 + body.count("\n", 0, at)
+            column = at - body.rfind("\n", 0, at)
+            yield warning(path, line, column, "COE013", f"{what}: the rest of its paragraph is shown in another "
                           "direction", _HINT)  # fmt: skip
-        line += paragraph.count("\n") + 2
+
+
+# A line that starts a block of its own though no blank line is before it: a heading, a list item, a footnote.
+_BLOCK_START = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)| *(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| *\[\^[^\]\s]+\]:")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_CELL_RULE = r"[ \t]*:?-+:?[ \t]*"  # a pipe table's delimiter row: rules between bars, two at least or one in bars
+_DELIMITER_ROW = re.compile(rf"[ \t]*\|?{_CELL_RULE}(?:\|{_CELL_RULE})+\|?[ \t]*|[ \t]*\|{_CELL_RULE}\|[ \t]*")
+_BAR = re.compile(r"(?<!\\)\|")  # a table's cell border (an escaped \| is the cell's text)
+
+
+def _blocks(body: str) -> Iterator[tuple[int, int]]:
+    """(start, end) in `body` of each paragraph Word makes of it: lines up to a blank one, each heading, list item
+    and footnote definition on its own, and each cell of a pipe table on its own."""
+    lines: list[tuple[int, int]] = []  # (start, end) of the lines of the paragraph being read
+    offset = 0
+    for text in [*body.split("\n"), ""]:
+        if text.strip():
+            lines.append((offset, offset + len(text)))
+        elif lines:
+            yield from _split(body, lines)
+            lines = []
+        offset += len(text) + 1
+
+
+def _split(body: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The blocks of the lines of one paragraph (no blank line among them)."""
+    if any(_DELIMITER_ROW.fullmatch(body, start, end) for start, end in lines):
+        for start, end in lines:  # a pipe table: each cell is a paragraph of its own in Word
+            if not _DELIMITER_ROW.fullmatch(body, start, end):
+                bars = [match.start() for match in _BAR.finditer(body, start, end)]
+                yield from zip([start, *(bar + 1 for bar in bars)], [*bars, end], strict=True)
+        return
+    block_start = lines[0][0]
+    after_heading = _HEADING.match(body, block_start) is not None  # a heading is one line (ATX)
+    for start, _ in lines[1:]:
+        if after_heading or _BLOCK_START.match(body, start):
+            yield block_start, start - 1
+            block_start = start
+        after_heading = _HEADING.match(body, start) is not None
+    yield block_start, lines[-1][1]
