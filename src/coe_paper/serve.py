@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import html
 import io
-import socket
 import subprocess
 import threading
 import time
@@ -28,13 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import BinaryIO
 
 from . import resident_server, site
 from .diagnostics import Diagnostic, sort_key
 from .safepaths import resolved
+from .serve_connections import BoundedServer, BoundedServerIPv6
 
 EVENTS = "/_coe/events"
 RELOAD_SCRIPT = (
@@ -104,6 +104,22 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.FORBIDDEN, "this preview answers to its own address only (localhost)")
         return True
 
+    def parse_request(self) -> bool:
+        """Read the request's line and headers; from then on the connection is not replaced by a new one."""
+        parsed = super().parse_request()
+        if self._replaced():  # its headers were cut short when a new connection took its place: no answer
+            self.close_connection = True
+            return False
+        self._waiting(False)
+        return parsed
+
+    def _waiting(self, replaceable: bool) -> None:
+        if isinstance(self.server, BoundedServer):
+            self.server.waiting(self.connection, replaceable)
+
+    def _replaced(self) -> bool:
+        return isinstance(self.server, BoundedServer) and self.server.replaced(self.connection)
+
     def do_HEAD(self) -> None:
         if not self._foreign():
             super().do_HEAD()
@@ -159,13 +175,18 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         seen = self.generation.value
+        self._waiting(True)  # a new connection may take its place: the page opens its events again by itself
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()
-            while not self.stopping.is_set():
-                now = self.generation.wait_past(seen, timeout=15)
-                self.wfile.write(b"data: reload\n\n" if now > seen else b": ping\n\n")
-                self.wfile.flush()
+            quiet = 0.0  # seconds since the last line sent
+            while not self.stopping.is_set() and not self._replaced():
+                now = self.generation.wait_past(seen, timeout=1)  # a second at most: a replaced one ends at once
+                quiet = 0.0 if now > seen else quiet + 1
+                if now > seen or quiet >= 15:
+                    self.wfile.write(b"data: reload\n\n" if now > seen else b": ping\n\n")
+                    self.wfile.flush()
+                    quiet = 0.0
                 seen = now
         except OSError:  # the page went away
             pass
@@ -174,13 +195,6 @@ class _Handler(SimpleHTTPRequestHandler):
 def _loopback(host: str) -> bool:
     """Whether `host` is an address of this machine alone (127.x.x.x, ::1, localhost)."""
     return host.lower() == "localhost" or host.startswith("127.") or host == "::1"
-
-
-class _ServerIPv6(ThreadingHTTPServer):
-    """An IPv6 address (`::1`, `::`) needs a socket of its family: the standard server's IPv4 socket refused it
-    ("Address family for hostname not supported")."""
-
-    address_family = socket.AF_INET6
 
 
 class PreviewServer:
@@ -200,7 +214,7 @@ class PreviewServer:
         handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
                                               "swapping": self.swapping, "names": names,
                                               "failure": self.failure, "timeout": REQUEST_SECONDS})  # fmt: skip
-        server = _ServerIPv6 if ":" in host else ThreadingHTTPServer
+        server = BoundedServerIPv6 if ":" in host else BoundedServer
         self.httpd = server((host, port), partial(handler, directory=str(self.output)))
         self.output.mkdir(parents=True, exist_ok=True)  # once the port is ours: a port taken leaves nothing behind
         self.httpd.daemon_threads = True

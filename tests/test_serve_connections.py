@@ -1,0 +1,87 @@
+"""`coe-paper serve` under many connections: a thread was started for every one, each silent connection held it
+for `REQUEST_SECONDS`; the server now serves `CONNECTIONS` at once and a page still opens promptly."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from coe_paper.serve import EVENTS, PreviewServer
+from coe_paper.serve_connections import CONNECTIONS
+from conftest import MakeProject
+
+
+@pytest.fixture
+def server(make_project: MakeProject, tmp_path: Path) -> Iterator[PreviewServer]:
+    preview = PreviewServer(make_project(), tmp_path / "site", port=0)
+    preview.start()
+    try:
+        yield preview
+    finally:
+        preview.stop()
+
+
+def _address(server: PreviewServer) -> tuple[str, int]:
+    host, port = server.httpd.server_address[:2]
+    return str(host), int(port)
+
+
+def _page_status(server: PreviewServer) -> int:
+    connection = http.client.HTTPConnection(*_address(server), timeout=5)
+    try:
+        connection.request("GET", "/index.html")
+        response = connection.getresponse()
+        assert b"</html>" in response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def _settle(before: int) -> int:
+    """Threads started since `before` was counted, once the count has stopped changing."""
+    count = -1
+    for _ in range(20):
+        time.sleep(0.05)
+        if threading.active_count() == count:
+            break
+        count = threading.active_count()
+    return count - before
+
+
+def test_many_silent_connections_hold_no_more_than_the_bound_and_a_page_still_opens(server: PreviewServer) -> None:
+    before = threading.active_count()
+    with ExitStack() as stack:
+        stalled = []
+        for _ in range(4 * CONNECTIONS):  # each sends half its headers, then nothing (for the 10 s it may wait)
+            connection = stack.enter_context(socket.create_connection(_address(server), timeout=5))
+            connection.sendall(b"GET /index.html HTTP/1.1\r\nHost: localhost\r\n")
+            stalled.append(connection)
+        assert _settle(before) <= CONNECTIONS
+        started = time.monotonic()
+        assert _page_status(server) == 200
+        assert time.monotonic() - started < 3  # not after a stalled connection's 10 s
+        assert _settle(before) <= CONNECTIONS
+        stalled[0].settimeout(3)
+        assert stalled[0].recv(1024) == b""  # the oldest made room, closed without an answer
+
+
+def test_a_page_opens_when_every_connection_is_a_tab_waiting_for_reload_events(server: PreviewServer) -> None:
+    """Reload events hold their connection for as long as the tab is open: the oldest makes room for a new page (the
+    browser opens its events again by itself)."""
+    before = threading.active_count()
+    with ExitStack() as stack:
+        for _ in range(CONNECTIONS + 2):
+            connection = stack.enter_context(socket.create_connection(_address(server), timeout=5))
+            connection.sendall(f"GET {EVENTS} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            assert b"text/event-stream" in connection.recv(4096)
+        started = time.monotonic()
+        assert _page_status(server) == 200
+        assert time.monotonic() - started < 3
+        assert _settle(before) <= CONNECTIONS
