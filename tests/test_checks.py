@@ -123,7 +123,7 @@ def test_coe002_unknown_key_in_paper_yaml_outline(make_project: MakeProject) -> 
     config = PAPER_YAML.replace("    max_words: 200", "    max_word: 200", 1)
     d = only(validate(make_project, {CONFIG: config}))
     assert where(d) == ("COE002", "error", CONFIG, 12, 5)
-    assert d.message == "outline.0.max_word: unknown key"
+    assert d.message == "outline (id 'intro').max_word: unknown key"
 
 
 def test_coe002_bad_country_in_contributors(make_project: MakeProject) -> None:

@@ -18,8 +18,8 @@ def test_an_override_left_open_in_a_short_name_is_an_error_and_nothing_is_built(
     cli("--project", str(root), "validate")  # a second run reads the file's YAML from the cache
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 1
-    assert ("contributors.yaml:4:12: error COE012 organisations.0.short: U+202E (right-to-left override) is never "
-            "closed (character 3)") in result.stderr  # fmt: skip
+    assert ("contributors.yaml:4:12: error COE012 organisations (id 'rome').short: U+202E (right-to-left override) is "
+            "never closed (character 3)") in result.stderr  # fmt: skip
     assembled = cli("--project", str(root), "assemble", "--no-layout")
     assert assembled.exit_code == 1 and not (root / "build" / "test-paper.docx").exists()
     previewed = cli("--project", str(root), "preview")
@@ -34,13 +34,25 @@ def test_an_override_left_open_in_a_short_name_is_an_error_and_nothing_is_built(
     ({"paper/paper.yaml": PAPER_YAML.replace("subtitle: A", "subtitle: \u202cA")}, "paper/paper.yaml:2:11",
      "subtitle: U+202C (pop directional formatting) closes nothing"),
     ({"contributors.yaml": CONTRIBUTORS_YAML + "    people:\n      - name: \"Ana \\u2066Pop\"\n"},
-     "contributors.yaml:28:15", "organisations.3.people.0.name: U+2066"),
-], ids=["section title", "isolate in a title", "cover", "a pop alone", "person"])  # fmt: skip
+     "contributors.yaml:28:15", "organisations (id 'dg-regio').people (item 1).name: U+2066"),
+    ({INTRO: section_text("intro", INTRO_BODY, contributors='[anct, "leip\\u202ezig"]')}, f"{INTRO}:5:22",
+     "contributors (item 2): U+202E"),
+    ({"paper/paper.yaml": PAPER_YAML + "cover:\n  logos:\n    - path: a.png\n      alt: \"Flag \\u202e\"\n"},
+     "paper/paper.yaml:22:12", "cover.logos (item 1).alt: U+202E"),
+    ({"contributors.yaml": CONTRIBUTORS_YAML.replace("id: leipzig", 'id: "leip\\u202ezig"')},
+     "contributors.yaml:16:9", "organisations (item 3).id: U+202E"),
+    ({"contributors.yaml": CONTRIBUTORS_YAML.replace("  - id: leipzig\n", '  - id: leipzig\n    "ki\\u202end": x\n')},
+     "contributors.yaml:17:5", "organisations (id 'leipzig').ki\\u202end: U+202E"),
+], ids=["section title", "isolate in a title", "cover", "a pop alone", "person", "front matter's list", "logo",
+        "an id", "a key"])  # fmt: skip
 def test_controls_left_open_in_front_matter_and_yaml_are_errors_at_their_line(
         make_project: MakeProject, files: dict[str, str], where: str, what: str) -> None:  # fmt: skip
+    """The place is named as its writer knows it: an organisation or section by its id, another list's item by its
+    place counted from 1; a control in a key is shown as its code, the message itself reversing nothing."""
     result = cli("--project", str(make_project(files)), "validate")
     assert result.exit_code == 1
     assert f"{where}: error COE012 {what}" in result.stderr
+    assert unbalanced(result.stderr) is None
 
 
 def test_a_name_isolated_as_it_should_be_passes_and_stays_whole_in_the_byline(make_project: MakeProject) -> None:
@@ -78,9 +90,9 @@ def test_a_title_with_only_balanced_controls_validates(make_project: MakeProject
 
 @pytest.mark.parametrize(("files", "where", "what"), [
     ({"contributors.yaml": CONTRIBUTORS_YAML.replace("name: City of Leipzig", "name: " + "L" * 300_000)},
-     "contributors.yaml:17:5", "organisations.2.name: 300,000 characters, over the 200 it may have"),
+     "contributors.yaml:17:5", "organisations (id 'leipzig').name: 300,000 characters, over the 200 it may have"),
     ({"contributors.yaml": CONTRIBUTORS_YAML.replace("short: ANCT", "short: " + "A" * 61)},
-     "contributors.yaml:11:5", "organisations.1.short: 61 characters, over the 60 it may have"),
+     "contributors.yaml:11:5", "organisations (id 'anct').short: 61 characters, over the 60 it may have"),
     ({INTRO: section_text("intro", INTRO_BODY, title="T" * 251)}, f"{INTRO}:3:1",
      "title: 251 characters, over the 250 it may have"),
     ({"paper/paper.yaml": PAPER_YAML.replace("title: Test Paper", "title: " + "P" * 5000)},

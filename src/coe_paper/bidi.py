@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, error, warning
-from .yamlsafe import VALUE, Located
+from .yamlsafe import VALUE, Located, place
 
 _EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # left-to-right and right-to-left embedding and override
 _ISOLATES = "\u2066\u2067\u2068"  # left-to-right, right-to-left and first-strong isolate
@@ -78,7 +78,7 @@ def open_controls(located: Located, path: str, line_offset: int = 0) -> list[Dia
         if problem is None:
             continue
         index, what = problem
-        key = ".".join(str(part) for part in where if part != VALUE) or "(top level)"
+        key = place(located.data, where)
         line, column = located.where(where, line_offset)
         found.append(error(path, line, column, "COE012", f"{key}: {what} (character {index + 1}): the text after "
                            "it would be shown in another direction to the end of its paragraph", _HINT))

@@ -19,7 +19,7 @@ from .locate import CONFIG_PATH
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
 from .store import Store
-from .yamlsafe import VALUE, Located, load_yaml
+from .yamlsafe import VALUE, Located, load_yaml, place
 
 __all__ = ["CONFIG_PATH", "VALUE", "Located", "ProjectNotFound", "find_root", "load_project", "load_yaml", "read_text"]
 
@@ -56,7 +56,7 @@ def validate_model(
         for problem in exc.errors():
             loc = tuple(problem["loc"])
             line, col = located.where(loc, line_offset)
-            key = ".".join(str(part) for part in loc) or "(top level)"
+            key = place(located.data, loc)
             message, hint = problem["msg"], ""
             if problem["type"] == "extra_forbidden":
                 message = "unknown key"

@@ -12,6 +12,7 @@ loaded with PyYAML only when a file is parsed (a build whose YAML is all in the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,30 @@ class Located:
             if mark:
                 return mark[0] + line_offset, mark[1]
         return 1 + line_offset, 1
+
+
+_PLAIN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")  # an id as the schema has it: printed as it is
+
+
+def place(data: object, loc: tuple[str | int, ...]) -> str:
+    """`loc` named for the person who wrote the file: keys joined by dots, an item of a list by its id when it has
+    one (`organisations (id 'rome').short`), else by its place counted from 1 (`people (item 1).name`); the
+    top level as "(top level)". A character that is not printable (a bidirectional control in a key) is shown as
+    its code, so that the message reads as written."""
+    named: list[str] = []
+    for step in loc:
+        if step == VALUE:
+            continue
+        if isinstance(step, int) and isinstance(data, list) and named:
+            item = data[step] if 0 <= step < len(data) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            plain = isinstance(ident, str) and _PLAIN_ID.fullmatch(ident) is not None
+            named[-1] += f" (id '{ident}')" if plain else f" (item {step + 1})"
+            data = item
+            continue
+        data = data.get(step) if isinstance(data, dict) else None
+        named.append("".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in str(step)))
+    return ".".join(named) or "(top level)"
 
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
