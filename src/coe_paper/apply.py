@@ -19,7 +19,7 @@ from .captions_read import caption_anchors, figure_caption_source, references_as
 from .edits import Finding, Group, first_author
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
-from .placing import Replacement
+from .placing import Replacement, moved_items
 from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
@@ -122,6 +122,7 @@ class _SectionEdits:
         self._story(stream)
         self._notes()
         self._missing()
+        self.replacements += moved_items(self.text, self.ctx.numbers)
 
     def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:
         """A caption, read as the words of its `Table:` line or its image's title; a change to its number is the

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 import yaml
 
+from .itemnumbers import Numbers
 from .mdinline import Unit
 from .wordblocks import OBJECT, Paragraph, Rev, Run
 
@@ -41,6 +42,7 @@ class Context:
     prefix: Callable[[Paragraph, Unit | None], str]
     untracked: bool = False
     cell: bool = False
+    numbers: Numbers = field(default_factory=Numbers)  # the section's new list items, numbered in turn
 
 
 def escape(text: str, cell: bool = False) -> str:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .itemnumbers import Numbers
 from .mdinline import Unit
 from .mdtext import PB, Context, Piece, flags_of, render, short, written_at
 from .wordblocks import OBJECT, Paragraph
@@ -211,6 +212,7 @@ class Placement:
             head, tail = _split(inserted, text.rfind(PB) + 1)
             unit = units[self.unit_at[pos]]
             md = render(head, frozenset(), self.group, self.ctx, code, True, unit)
+            md = self.ctx.numbers.number(md, unit, self.file, True, edit.author)
             out = [Replacement(unit.start, unit.start, md, edit.author, unit.line, summary)]
             return out + (self._insert(Edit(pos, pos, tail, edit.author), tail, code) if tail else [])
         prev_flags = self.sflags[pos - 1] if pos > 0 else None
@@ -230,6 +232,7 @@ class Placement:
             offset = self._boundary(pos)
             md = render(inserted, frozenset(), self.group, self.ctx, code, False, near)
         md = self._escaped(pos, offset, md, code)
+        md = self.ctx.numbers.number(md, near, self.file, False, edit.author) if PB in text and not code else md
         if PB in text and not code and 0 < pos < len(self.source) and self.source[pos] != PB:
             edges = (text.startswith(PB), text.endswith(PB))
             return [self._split_markup(pos, offset, md, edit.author, summary, edges)]
@@ -282,6 +285,13 @@ class Placement:
                 if base + vb == pos and ge > offset and (pos >= len(self.spans) or ge <= self.spans[pos][0]):
                     offset = max(offset, ge)
         return offset
+
+
+def moved_items(file: str, numbers: Numbers) -> list[Replacement]:
+    """The items after new ones in their lists, moved up: each its own replacement, so that one in conflict leaves
+    the others."""
+    return [Replacement(start, end, number, author, file.count("\n", 0, start) + 1, f"renumbered the item "
+                        f"{file[start:end]} as {number}") for start, end, number, author in numbers.moved(file)]
 
 
 def _content_start(unit: Unit) -> int:

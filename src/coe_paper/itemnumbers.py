@@ -1,0 +1,99 @@
+"""The numbers of new items of an ordered list (a numbered item split, or a paragraph typed after one): each new
+item takes the next number, and the items after it in the same list move up by one, as a member would write them.
+A list written all with one number (`1.` `1.` `1.`, lazy numbering) keeps it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .mdinline import Unit
+
+_MARKER_RE = re.compile(r"(\d{1,9})([.)]) ")
+
+
+def _marker(item: Unit) -> re.Match[str] | None:
+    return re.fullmatch(r"(\d{1,9})([.)])", item.prefix) if item.kind == "item" and item.ordered else None
+
+
+def _lines(file: str, pos: int, back: bool) -> Iterator[tuple[int, str]]:
+    """The lines after the one holding `pos` (before it, nearest first, when `back`), with their starts."""
+    if back:
+        end = file.rfind("\n", 0, pos)
+        while end >= 0:
+            start = file.rfind("\n", 0, end) + 1
+            yield start, file[start:end]
+            end = start - 1
+        return
+    start = file.find("\n", pos)
+    while start >= 0:
+        start += 1
+        end = file.find("\n", start)
+        yield start, file[start : len(file) if end < 0 else end]
+        start = end
+
+
+def siblings(file: str, item: Unit, pos: int, back: bool = False) -> list[tuple[int, int]]:
+    """The numbers, as [start, end) of the file, of the items of `item`'s list after the line holding `pos` (before
+    it when `back`): lines at the item's indent with its kind of marker; blank and more deeply indented lines (the
+    items' own content) are passed over, and anything else ends the list."""
+    marker = _marker(item)
+    found: list[tuple[int, int]] = []
+    if marker is None:
+        return found
+    for start, line in _lines(file, pos, back):
+        if not line.strip(" \t>"):
+            continue
+        if not line.startswith(item.indent):
+            break
+        rest = line[len(item.indent) :]
+        number = _MARKER_RE.match(rest)
+        if number is not None and number.group(2) == marker.group(2):
+            at = start + len(item.indent)
+            found.append((at, at + len(number.group(1))))
+        elif rest[:1] not in (" ", "\t"):
+            break
+    return found
+
+
+@dataclass
+class Numbers:
+    """The new items of a section's ordered lists and the items they move up, as its changes are placed in the
+    order of the document: a number moved by several changes is written once, with the sum of their moves."""
+
+    moves: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # a number's start: its end, move, author
+    added: dict[int, int] = field(default_factory=dict)  # an item's number's start: new items placed after it
+
+    def number(self, md: str, near: Unit, file: str, before: bool, author: str) -> str:
+        """`md`, inserted beside the ordered item `near` (`before` it: at its start), with the new items at
+        `near`'s level numbered on from it; the items after them in the list are moved up (see `moved`)."""
+        marker = _marker(near)
+        if marker is None:
+            return md
+        written = f"{near.indent}{near.prefix} "
+        lines = md.split("\n")
+        new = [index for index, line in enumerate(lines) if line.startswith(written) and (index or before)]
+        if not new:
+            return md
+        line_start = file.rfind("\n", 0, near.start) + 1
+        after = siblings(file, near, line_start)
+        ahead = siblings(file, near, line_start, back=True)
+        if len({int(file[s:e]) for s, e in after[:1] + ahead[:1]} | {int(marker.group(1))}) == 1 and (after or ahead):
+            return md  # lazy numbering
+        own = line_start + len(near.indent)
+        base = int(marker.group(1)) + self.moves.get(own, (0, 0, ""))[1]
+        first = base if before else base + 1 + self.added.get(own, 0)
+        for count, index in enumerate(new):
+            lines[index] = f"{near.indent}{first + count}{marker.group(2)} " + lines[index][len(written) :]
+        if not before:
+            self.added[own] = self.added.get(own, 0) + len(new)
+        for start, end in [(own, own + len(marker.group(1)))] * before + after:
+            _, move, who = self.moves.get(start, (end, 0, author))
+            self.moves[start] = (end, move + len(new), who)
+        return "\n".join(lines)
+
+    def moved(self, file: str) -> list[tuple[int, int, str, str]]:
+        """Each moved item's number: its [start, end) in the file, the new number, and who moved it first."""
+        return [(start, end, str(int(file[start:end]) + move), who)
+                for start, (end, move, who) in sorted(self.moves.items())]

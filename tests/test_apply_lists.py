@@ -1,0 +1,71 @@
+"""`coe-paper apply` of new items of numbered lists and of paragraphs typed in nested quotes, by a reviewer in
+LibreOffice: the sources are written as a member would write them, and pandoc reads them as the reviewer saw
+them."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from coe_paper import wordread, writeback
+from conftest import MakeProject, assembled_intro, require_client
+from libreoffice_review import review
+
+LISTS = """\
+The timeline:
+
+1. **First half of 2024**
+   1. Online meetings every month.
+   2. Member survey and synthesis of results.
+   3. First in-person meeting in Rome.
+2. **Second half of 2024**
+   1. Sub-groups analyse bottlenecks.
+   2. Proposals for actions are drafted.
+3. **2025: Action Plan**
+   1. Public consultation.
+   2. Start of implementation.
+
+The lazy list:
+
+1. Alpha.
+1. Beta.
+1. Gamma.
+
+The end.
+"""
+
+
+def _apply(root: Path, docx: Path) -> str:
+    plan = writeback.plan(root, wordread.read(docx), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    writeback.write(root, plan.files)
+    return (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+
+
+def _html(markdown: str) -> str:
+    return subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
+                          input=markdown, capture_output=True, text=True, check=True).stdout.replace("\n", "")
+
+
+def test_new_items_of_a_numbered_list_take_the_next_numbers(make_project: MakeProject, tmp_path: Path) -> None:
+    """A split numbered item, and a paragraph typed after one, were written with the number of the item before
+    them (`2. Member survey and synthesis` / `2. of results.`): each new item takes the next number and the items
+    after it in its list move up, by as many items as were added; a list written all `1.` stays so."""
+    root, built = assembled_intro(make_project, tmp_path, LISTS)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("split_at", "Member survey"), ("split_at", "and synthesis"),
+        ("paragraph_after", "Start of implementation.", "Evaluation of the first actions."),
+        ("split_at", "Second half"), ("paragraph_after", "Beta.", "Delta.")], tmp_path)
+    body = _apply(root, reviewed)
+    assert body.lstrip("\n") == LISTS.replace(
+        "   2. Member survey and synthesis of results.\n   3. First",
+        "   2. Member survey\n   3. and synthesis\n   4. of results.\n   5. First").replace(
+        "2. **Second half of 2024**", "2. **Second half**\n3. **of 2024**").replace(
+        "3. **2025", "4. **2025").replace(
+        "   2. Start of implementation.\n", "   2. Start of implementation.\n   3. Evaluation of the first actions.\n"
+        ).replace("1. Beta.\n", "1. Beta.\n1. Delta.\n")
+    page = _html(body)
+    assert ("<li>Online meetings every month.</li><li>Member survey</li><li>and synthesis</li><li>of results.</li>"
+            "<li>First in-person meeting in Rome.</li></ol>") in page
+    assert "<li>Start of implementation.</li><li>Evaluation of the first actions.</li></ol>" in page
+    assert "<li>Alpha.</li><li>Beta.</li><li>Delta.</li><li>Gamma.</li>" in page
