@@ -69,3 +69,29 @@ def test_new_items_of_a_numbered_list_take_the_next_numbers(make_project: MakePr
             "<li>First in-person meeting in Rome.</li></ol>") in page
     assert "<li>Start of implementation.</li><li>Evaluation of the first actions.</li></ol>" in page
     assert "<li>Alpha.</li><li>Beta.</li><li>Delta.</li><li>Gamma.</li>" in page
+
+
+NESTED = """\
+A member said:
+
+> The offices work apart.
+>
+> > Nobody feels responsible for them.
+
+The end.
+"""
+
+
+def test_a_paragraph_typed_in_a_quote_within_a_quote_stays_at_its_depth(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """A paragraph typed after, or split from, a paragraph of a quote within a quote was written with one `> `:
+    it left the inner quote. It is written with the `> > ` of the quote it joins."""
+    root, built = assembled_intro(make_project, tmp_path, NESTED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("split_at", "Nobody feels "), ("paragraph_after", "responsible for them.", "A typed paragraph.")], tmp_path)
+    read = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "html", "--wrap=none", str(reviewed),
+                           "--track-changes=accept"], capture_output=True, text=True, check=True).stdout
+    body = _apply(root, reviewed)
+    assert _html(body) == (
+        "<p>A member said:</p><blockquote><p>The offices work apart.</p><blockquote><p>Nobody feels</p>"
+        "<p>responsible for them.</p><p>A typed paragraph.</p></blockquote></blockquote><p>The end.</p>"), read

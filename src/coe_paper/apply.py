@@ -97,8 +97,10 @@ class _SectionEdits:
             sibling = next((u for u in self.map.body.values() if u.kind == "item" and u.level == depth), None)
             indent = sibling.indent if sibling is not None else "  " * (depth - 1)
             return f"{indent}{marker} "
-        if "quote" in para.style_name.lower():
-            return "> "
+        if "quote" in para.style_name.lower():  # a quote within a quote: the depth of the quote it joins
+            paragraph = unit is not None and unit.kind == "paragraph"
+            nested = re.match(r"[ \t]*(?:>[ \t]?)+", unit.prefix) if unit is not None and paragraph else None
+            return nested.group().rstrip(" \t") + " " if nested is not None else "> "
         return ""
 
     def run(self) -> None:

@@ -78,8 +78,10 @@ def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Parag
                 out[-1] = out[-1].rstrip(" \t")
             last = i == len(pieces) - 1
             prefix = ctx.prefix(nxt, near)
-            quoted = prefix.startswith(">") and ctx.prefix(prev, near).startswith(">")  # one quote goes on
-            out.append("\n" if code or both_items else "\n>\n" if quoted else "\n\n")
+            before = ctx.prefix(prev, near)
+            quoted = prefix.startswith(">") and before.startswith(">")  # one quote goes on, at the depth of both
+            depth = min(prefix.count(">"), before.count(">"))
+            out.append("\n" if code or both_items else "\n" + " ".join(">" * depth) + "\n" if quoted else "\n\n")
             out.append("" if code or (first_para and last) else prefix)
             line_start = not code
             i += 1
