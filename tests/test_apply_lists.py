@@ -95,3 +95,25 @@ def test_a_paragraph_typed_in_a_quote_within_a_quote_stays_at_its_depth(make_pro
     assert _html(body) == (
         "<p>A member said:</p><blockquote><p>The offices work apart.</p><blockquote><p>Nobody feels</p>"
         "<p>responsible for them.</p><p>A typed paragraph.</p></blockquote></blockquote><p>The end.</p>"), read
+
+
+LONG = "The plan:\n\n" + "".join(f"{n}. Step {n}.\n" for n in range(1, 9)) + """\
+9. Step nine, in parts:
+   - a first part
+   - a second part
+
+The end.
+"""
+
+
+def test_an_item_whose_lines_a_longer_number_would_leave_keeps_its_number(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """An item typed after `8.` moved `9.` up to `10.`, whose sublist, indented for `9.`, then fell out of the item
+    (and out of the list). Such an item keeps its number, which reads the same; the sublist stays in it."""
+    root, built = assembled_intro(make_project, tmp_path, LONG)
+    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Step 8.", "Step eight and a half.")],
+                      tmp_path)  # fmt: skip
+    body = _apply(root, reviewed)
+    assert "8. Step 8.\n9. Step eight and a half.\n9. Step nine, in parts:\n   - a first part\n" in body, body
+    assert ("<li>Step eight and a half.</li><li>Step nine, in parts:<ul><li>a first part</li><li>a second part</li>"
+            "</ul></li></ol>") in _html(body)

@@ -94,6 +94,23 @@ class Numbers:
         return "\n".join(lines)
 
     def moved(self, file: str) -> list[tuple[int, int, str, str]]:
-        """Each moved item's number: its [start, end) in the file, the new number, and who moved it first."""
-        return [(start, end, str(int(file[start:end]) + move), who)
-                for start, (end, move, who) in sorted(self.moves.items())]
+        """Each moved item's number: its [start, end) in the file, the new number, and who moved it first. An item
+        with lines of its own below it keeps its number when the new one would be longer (`9.` to `10.`): its lines
+        are indented to the end of the shorter marker, and would fall out of the item (a sublist would leave it);
+        CommonMark reads the numbers after a list's first as order only, so the list reads the same."""
+        out = []
+        for start, (end, move, who) in sorted(self.moves.items()):
+            number = str(int(file[start:end]) + move)
+            if len(number) == end - start or not _holds_lines(file, start):
+                out.append((start, end, number, who))
+        return out
+
+
+def _holds_lines(file: str, at: int) -> bool:
+    """Whether the item whose number starts at `at` has lines of its own below it (more deeply indented than its
+    marker, after any blank lines): a continuation, a second paragraph, a sublist."""
+    indent = file[file.rfind("\n", 0, at) + 1 : at]
+    for _, line in _lines(file, at, back=False):
+        if line.strip(" \t>"):
+            return line.startswith(indent) and line[len(indent) :][:1] in (" ", "\t")
+    return False
