@@ -18,6 +18,7 @@ import zipfile
 from lxml import etree
 
 from .safedocx import xml_parser
+from .zipout import stored_copy
 
 _META = "meta.xml"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -29,7 +30,8 @@ _STATISTICS = {"page-count": "11", "paragraph-count": "1000000000"}
 
 def without_page_guess(data: bytes) -> bytes:
     """The package `data` (an .odt LibreOffice wrote) whose statistics keep LibreOffice from guessing its pages
-    when it opens it; its other parts unchanged, its `mimetype` first and stored, as ODF requires."""
+    when it opens it; its other parts unchanged, its `mimetype` first and stored, as ODF requires
+    (`zipout.stored_copy`)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         meta = etree.fromstring(package.read(_META), xml_parser())
         holder = meta.find(f"{{{_OFFICE}}}meta")
@@ -40,12 +42,4 @@ def without_page_guess(data: bytes) -> bytes:
             statistic = etree.SubElement(holder, f"{{{_META_NS}}}document-statistic")
         for name, value in _STATISTICS.items():
             statistic.set(f"{{{_META_NS}}}{name}", value)
-        parts = [(info, package.read(info)) for info in package.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as copy:
-        for info, part in parts:
-            entry = zipfile.ZipInfo(info.filename, info.date_time)
-            entry.compress_type = info.compress_type  # the mimetype stays stored
-            copy.writestr(entry, part if info.filename != _META else etree.tostring(meta, xml_declaration=True,
-                                                                                    encoding="UTF-8"))
-    return out.getvalue()
+        return stored_copy(package, {_META: etree.tostring(meta, xml_declaration=True, encoding="UTF-8")})

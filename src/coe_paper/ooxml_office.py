@@ -18,6 +18,7 @@ from lxml import etree
 
 from . import ooxml, ooxml_parts
 from .safedocx import xml_parser
+from .zipout import stored_copy
 
 Element = ooxml.Element
 _DOCUMENT, _NUMBERING, _STYLES = "word/document.xml", "word/numbering.xml", "word/styles.xml"
@@ -34,14 +35,8 @@ def for_libreoffice(data: bytes) -> bytes | None:
         changed = {**_numbers(package, names), **_keywords(package, names)}
         if not changed:
             return None
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:  # a copy for one conversion: not compressed
-            for info in package.infolist():
-                root = changed.get(info.filename)
-                part = package.read(info) if root is None else etree.tostring(root, xml_declaration=True,
-                                                                            encoding="UTF-8", standalone=True)
-                copy.writestr(info.filename, part)
-    return out.getvalue()
+        return stored_copy(package, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                                     for name, root in changed.items()})  # fmt: skip
 
 
 def _numbers(package: zipfile.ZipFile, names: set[str]) -> dict[str, Element]:

@@ -12,10 +12,12 @@ SHA-256: a build that changed one section deflates about one piece of the body.
 from __future__ import annotations
 
 import hashlib
+import io
 import struct
 import threading
+import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -78,6 +80,17 @@ def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known
     out += central
     out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(files), len(files), len(central), start, 0)
     return bytes(out)
+
+
+def stored_copy(package: zipfile.ZipFile, parts: Mapping[str, bytes]) -> bytes:
+    """`package` with the entries named in `parts` holding those bytes instead, every entry in its order and stored
+    (not compressed): a copy for LibreOffice to open once, which need not be small (an ODF package's `mimetype`,
+    first and stored, stays so)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for info in package.infolist():
+            copy.writestr(info.filename, parts[info.filename] if info.filename in parts else package.read(info))
+    return out.getvalue()
 
 
 def deflate(data: bytes) -> bytes:
