@@ -464,3 +464,21 @@ def test_an_output_name_that_is_not_utf_8(make_project: MakeProject) -> None:
     assert first[2] == 0 and "Traceback" not in first[1], first[1]
     assert (root / name).is_file() and f"wrote {name}" in first[0]
     assert again[2] == 0 and "is up to date" in again[0]
+
+
+PLUGIN_SCAN = """
+from pydantic.plugin import _loader
+from coe_paper import model, project
+print(_loader._plugins is None)
+"""
+
+
+@pytest.mark.parametrize(("setting", "scanned"), [(None, False), ("", True)])
+def test_reading_a_paper_does_not_look_for_pydantic_plugins(setting: str | None, scanned: bool) -> None:
+    """pydantic reads every installed distribution's entry points for plugins when the first model is built (tens of
+    milliseconds a command); coe-paper's models use none, unless the caller's environment asks for them."""
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    run = subprocess.run([sys.executable, "-c", PLUGIN_SCAN], env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == str(not scanned)
