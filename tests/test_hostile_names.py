@@ -3,9 +3,12 @@ naming a member, and names or titles too long for a byline, a heading or the ann
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import docx
 import pytest
 
+from coe_paper import bidi, pipeline
 from coe_paper.bidi import unbalanced
 from conftest import CONTRIBUTORS_YAML, INTRO_BODY, PAPER_YAML, MakeProject, cli, section_text
 
@@ -131,12 +134,20 @@ def test_a_control_left_open_in_a_paragraph_of_a_section_is_a_warning_at_it(make
     assert cli("--project", str(root), "validate", "--strict").exit_code == 1
 
 
+def warned_at(stderr: str, text: str, snippet: str) -> str:
+    """The COE013 line of `stderr` at the end of `snippet` (its control) in the section `text`, or ""."""
+    lines = text.split("\n")
+    line = next(number for number, line in enumerate(lines, start=1) if snippet in line)
+    place = f"{INTRO}:{line}:{lines[line - 1].index(snippet) + len(snippet)}: warning COE013 "
+    return next((found for found in stderr.split("\n") if found.startswith(place)), "")
+
+
 @pytest.mark.parametrize(("body", "opened", "closing"), [
     ("| Homes | Cities |\n|---|---|\n| a \u202e | b \u202c |\n", "| a \u202e", "| b \u202c"),
     ("Homes | Cities\n--|--\nfirst\u2067 | second\u2069\n", "first\u2067", "| second\u2069"),
     ("- one \u202e\n- two \u202c\n", "- one \u202e", "- two \u202c"),
     ("## Homes \u202e\nThe text \u202c below.\n", "## Homes \u202e", "The text \u202c"),
-    ("Text.[^1]\n\n[^1]: A note \u202e\n[^2]: Another \u202c\n", "A note \u202e", "Another \u202c"),
+    ("Text.[^1] More.[^2]\n\n[^1]: A note \u202e\n[^2]: Another \u202c\n", "A note \u202e", "Another \u202c"),
 ], ids=["table", "table without outer bars", "list items", "heading", "footnotes"])  # fmt: skip
 def test_a_control_left_open_in_a_cell_item_heading_or_footnote_is_a_warning(
         make_project: MakeProject, body: str, opened: str, closing: str) -> None:  # fmt: skip
@@ -146,14 +157,8 @@ def test_a_control_left_open_in_a_cell_item_heading_or_footnote_is_a_warning(
     text = section_text("intro", body)
     root = make_project({INTRO: text})
     result = cli("--project", str(root), "validate")
-    lines = text.split("\n")
-
-    def place(snippet: str) -> str:
-        line = next(number for number, line in enumerate(lines, start=1) if snippet in line)
-        return f"{INTRO}:{line}:{lines[line - 1].index(snippet) + len(snippet)}"
-
-    assert f"{place(opened)}: warning COE013 U+" in result.stderr and "is never closed" in result.stderr
-    assert f"{place(closing)}: warning COE013 U+" in result.stderr and "closes nothing" in result.stderr
+    assert "is never closed" in warned_at(result.stderr, text, opened)
+    assert "closes nothing" in warned_at(result.stderr, text, closing)
     assert result.stderr.count("COE013") == 2
 
 
@@ -161,3 +166,59 @@ def test_an_override_balanced_within_a_list_item_of_two_lines_passes(make_projec
     body = "- The first item names \u202ea place\n  on its second line\u202c as it should.\n- The second.\n"
     result = cli("--project", str(make_project({INTRO: section_text("intro", body)})), "validate")
     assert result.exit_code == 0 and "COE013" not in result.stderr, result.stderr
+
+
+NEVER, NOTHING = "is never closed", "closes nothing"
+
+
+def word_paragraphs(path: Path) -> list[str]:
+    """The text of each paragraph of a .docx as python-docx reads it, in the body and in the tables' cells (the
+    contents' entries, which repeat the headings, left out)."""
+    document = docx.Document(str(path))
+    cells = [p.text for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    return [p.text for p in document.paragraphs if not p.style.name.startswith("toc")] + cells
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Homes \u202e\n-----\nThe text \u202c below.\n", [("Homes \u202e", NEVER), ("The text \u202c", NOTHING)]),
+    ("<!-- a note \u202e -->\nThe text \u202c below.\n", [("The text \u202c", NOTHING)]),
+    ("A paragraph names \u202ea place\n2. times\u202c as it should.\n", []),
+    ("```\nfirst \u202e\n\nsecond \u202c\n```\n", []),
+    ("> A quote \u202e\n>\n> goes on \u202c\n", [("> A quote \u202e", NEVER), ("> goes on \u202c", NOTHING)]),
+    ("| Homes | Cities |\n|---|---|\n| `a|b` \u202e | left out \u202c |\n", [("`a|b` \u202e", NEVER)]),
+    ("+-------+-------+\n| a \u202e | b |\n+=======+=======+\n| c \u202c | d |\n+-------+-------+\n", []),
+], ids=["setext heading", "html comment", "2. inside a paragraph", "code block with a blank line", "quote",
+        "table cell after a code span's bar", "grid table"])  # fmt: skip
+def test_each_paragraph_of_the_document_is_checked_as_word_makes_it(
+        make_project: MakeProject, body: str, expected: list[tuple[str, str]]) -> None:  # fmt: skip
+    """A setext heading is a paragraph of its own; an HTML comment is not in the document; `2.` does not start a
+    list inside a paragraph, nor a blank line end a code block; each paragraph of a quote is one; a cell past the
+    table's columns is left out (and a bar in a code span is a cell's border); a grid table is one paragraph. The
+    paragraphs with a control left open are those python-docx reads in the document, one warning each."""
+    text = section_text("intro", body)
+    root = make_project({INTRO: text})
+    result = cli("--project", str(root), "validate")
+    for snippet, what in expected:
+        assert what in warned_at(result.stderr, text, snippet), result.stderr
+    assert result.stderr.count("COE013") == len(expected), result.stderr
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    paragraphs = word_paragraphs(root / "build" / "test-paper.docx")
+    assert sum(unbalanced(paragraph) is not None for paragraph in paragraphs) == len(expected)
+
+
+def test_an_unchanged_section_is_not_looked_at_again(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+                                                     ) -> None:  # fmt: skip
+    """COE013 is one of a section's own checks: a second run takes its warning from the section cache."""
+    root = make_project({INTRO: section_text("intro", "A paragraph that ends \u202eit early.\n")}, git=True)
+    cold = pipeline.check(root).diagnostics
+    looked: list[str] = []
+    original = bidi.unbalanced
+
+    def counted(text: str) -> tuple[int, str] | None:
+        looked.append(text)
+        return original(text)
+
+    monkeypatch.setattr(bidi, "unbalanced", counted)
+    warm = pipeline.check(root).diagnostics
+    assert warm == cold and [d.code for d in warm].count("COE013") == 1
+    assert not [text for text in looked if "early" in text]

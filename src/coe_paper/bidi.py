@@ -1,4 +1,5 @@
-"""Bidirectional controls left open in the paper's YAML (COE012): names, short names, titles, the cover's texts.
+"""Bidirectional controls left open in the paper's YAML (COE012): names, short names, titles, the cover's texts;
+and in a section's paragraphs (COE013).
 
 An embedding or override (U+202A, U+202B, U+202D, U+202E) runs until its pop (U+202C), an isolate (U+2066-U+2068)
 until its pop (U+2069); one left open runs on to the end of the paragraph it is printed in. A member's short name
@@ -7,18 +8,25 @@ until its pop (U+2069); one left open runs on to the end of the paragraph it is 
 own and pass. Every string of a YAML file or a section's front matter is looked at, keys included.
 
 In a section's text a control left open runs to the end of its own paragraph only, in Word as on the page: COE013
-is a warning, at the control, for each paragraph that leaves one open: lines up to a blank one, but each heading,
-list item and footnote definition on its own, and each cell of a table on its own (Word's paragraphs).
+is a warning, at the control, for each paragraph that leaves one open. The paragraphs are Word's, as the parser's
+tokens give them (the renderer writes one of each): a paragraph, a heading, a table cell, each paragraph of a list
+item or a footnote, a code or HTML block. It is one of a section's own checks (checks.section_checks), so its
+findings are kept in the section cache with the others and an unchanged section is not looked at again.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, error, warning
+from .structure import COMMENTS_ONLY
 from .yamlsafe import VALUE, Located, place
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # left-to-right and right-to-left embedding and override
 _ISOLATES = "\u2066\u2067\u2068"  # left-to-right, right-to-left and first-strong isolate
@@ -85,57 +93,45 @@ def open_controls(located: Located, path: str, line_offset: int = 0) -> list[Dia
     return sorted(found)
 
 
-def open_in_paragraphs(body: str, path: str, body_line: int) -> Iterator[Diagnostic]:
-    """COE013 for each paragraph of a section's `body` (starting on 0-based file line `body_line`) with a
-    bidirectional control left open or closing nothing; a paragraph as Word makes it (`_blocks`)."""
+def open_in_paragraphs(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
+    """COE013 for each paragraph of a section's `body` (starting on 0-based file line `body_line`, parsed into
+    `tokens`) with a bidirectional control left open or closing nothing, at the control."""
     if _CONTROLS.search(body) is None:  # the usual case: one scan of the text
         return
-    for start, end in _blocks(body):
-        problem = unbalanced(body[start:end])
-        if problem is not None:
-            index, what = problem
-            at = start + index
-            line = body_line + 1 + body.count("\n", 0, at)
-            column = at - body.rfind("\n", 0, at)
-            yield warning(path, line, column, "COE013", f"{what}: the rest of its paragraph is shown in another "
-                          "direction", _HINT)  # fmt: skip
+    lines = body.split("\n")
+    met: dict[int, int] = {}  # controls of a line met in paragraphs before (a table's cells share their row's line)
+    columns: dict[int, list[int]] = {}  # the 1-based columns of a line's controls, found when one is asked for
+    for token in tokens:
+        first = _first_line(token)
+        text = token.content
+        if first is None or _CONTROLS.search(text) is None:
+            continue
+        problem = unbalanced(text)
+        start = 0
+        for line, part in enumerate(text.split("\n"), start=first):  # one line of the body each
+            before = met.get(line, 0)
+            met[line] = before + len(_CONTROLS.findall(part))
+            if problem is not None and start <= problem[0] <= start + len(part):
+                if line not in columns:
+                    columns[line] = [found.start() + 1 for found in _CONTROLS.finditer(lines[line])]
+                ordinal = before + len(_CONTROLS.findall(text, start, problem[0]))
+                column = columns[line][ordinal] if ordinal < len(columns[line]) else 1
+                yield warning(path, body_line + line + 1, column, "COE013", f"{problem[1]}: the rest of its paragraph "
+                              "is shown in another direction", _HINT)  # fmt: skip
+            start += len(part) + 1
 
 
-# A line that starts a block of its own though no blank line is before it: a heading, a list item, a footnote.
-_BLOCK_START = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)| *(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)| *\[\^[^\]\s]+\]:")
-_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_CELL_RULE = r"[ \t]*:?-+:?[ \t]*"  # a pipe table's delimiter row: rules between bars, two at least or one in bars
-_DELIMITER_ROW = re.compile(rf"[ \t]*\|?{_CELL_RULE}(?:\|{_CELL_RULE})+\|?[ \t]*|[ \t]*\|{_CELL_RULE}\|[ \t]*")
-_BAR = re.compile(r"(?<!\\)\|")  # a table's cell border (an escaped \| is the cell's text)
-
-
-def _blocks(body: str) -> Iterator[tuple[int, int]]:
-    """(start, end) in `body` of each paragraph Word makes of it: lines up to a blank one, each heading, list item
-    and footnote definition on its own, and each cell of a pipe table on its own."""
-    lines: list[tuple[int, int]] = []  # (start, end) of the lines of the paragraph being read
-    offset = 0
-    for text in [*body.split("\n"), ""]:
-        if text.strip():
-            lines.append((offset, offset + len(text)))
-        elif lines:
-            yield from _split(body, lines)
-            lines = []
-        offset += len(text) + 1
-
-
-def _split(body: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """The blocks of the lines of one paragraph (no blank line among them)."""
-    if any(_DELIMITER_ROW.fullmatch(body, start, end) for start, end in lines):
-        for start, end in lines:  # a pipe table: each cell is a paragraph of its own in Word
-            if not _DELIMITER_ROW.fullmatch(body, start, end):
-                bars = [match.start() for match in _BAR.finditer(body, start, end)]
-                yield from zip([start, *(bar + 1 for bar in bars)], [*bars, end], strict=True)
-        return
-    block_start = lines[0][0]
-    after_heading = _HEADING.match(body, block_start) is not None  # a heading is one line (ATX)
-    for start, _ in lines[1:]:
-        if after_heading or _BLOCK_START.match(body, start):
-            yield block_start, start - 1
-            block_start = start
-        after_heading = _HEADING.match(body, start) is not None
-    yield block_start, lines[-1][1]
+def _first_line(token: Token) -> int | None:
+    """The line of the body where `token`'s text starts when that text is a paragraph in Word, else None: an inline
+    token's (a paragraph, a heading, a table cell, one of a list item's or a footnote's paragraphs; the parser took
+    the markers of lists and quotes off its lines), a code block's or an HTML block's (one paragraph, its lines
+    broken within it; an HTML block of comments only is not in the document)."""
+    if token.map is None:
+        return None
+    if token.type == "inline" or token.type == "code_block":
+        return token.map[0]
+    if token.type == "fence":  # its text starts under the opening fence
+        return token.map[0] + 1
+    if token.type == "html_block" and not COMMENTS_ONLY.fullmatch(token.content):
+        return token.map[0]
+    return None

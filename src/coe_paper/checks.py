@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import a11y, captions, frontmatter, pictures
+from .bidi import open_in_paragraphs
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
 from .markdown import count_words, is_safe_link, link_scheme, parse
@@ -105,6 +106,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found += strikethrough(project, item)
     found += raw_html(item.section.path, item.section.body_line, item.tokens)
     found += unreferenced_footnotes(item.section.path, item.section.body_line, item.section.body, item.tokens)
+    found += open_in_paragraphs(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += captions.uncaptioned(item)
     found += captions.stray_table_captions(item)
     found += a11y.section(item)  # COE531-COE534: EN 301 549 clause 10

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import limits
-from .bidi import open_controls, open_in_paragraphs
+from .bidi import open_controls
 from .diagnostics import Diagnostic, error, warning
 from .identities import fold
 from .locate import CONFIG_PATH
@@ -180,7 +180,6 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
             found.append(error(path, 1, 1, "COE101", "section has no front matter", _FRONT_MATTER_HINT))
         return None, found
     front, body, body_line = parts
-    found.extend(open_in_paragraphs(body, path, body_line))
     key = cache.key(path, front) if cache is not None else ""
     known = _cached_front(cache.get(key)) if cache is not None else None
     if known is not None:
