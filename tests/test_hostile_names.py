@@ -187,14 +187,16 @@ def word_paragraphs(path: Path) -> list[str]:
     ("> A quote \u202e\n>\n> goes on \u202c\n", [("> A quote \u202e", NEVER), ("> goes on \u202c", NOTHING)]),
     ("| Homes | Cities |\n|---|---|\n| `a|b` \u202e | left out \u202c |\n", [("`a|b` \u202e", NEVER)]),
     ("+-------+-------+\n| a \u202e | b |\n+=======+=======+\n| c \u202c | d |\n+-------+-------+\n", []),
+    ("A reference &#x202E;turns the rest.\n\nIn code `&#8238;` it is shown as written.\n", [("A reference &", NEVER)]),
 ], ids=["setext heading", "html comment", "2. inside a paragraph", "code block with a blank line", "quote",
-        "table cell after a code span's bar", "grid table"])  # fmt: skip
+        "table cell after a code span's bar", "grid table", "character reference"])  # fmt: skip
 def test_each_paragraph_of_the_document_is_checked_as_word_makes_it(
         make_project: MakeProject, body: str, expected: list[tuple[str, str]]) -> None:  # fmt: skip
     """A setext heading is a paragraph of its own; an HTML comment is not in the document; `2.` does not start a
     list inside a paragraph, nor a blank line end a code block; each paragraph of a quote is one; a cell past the
-    table's columns is left out (and a bar in a code span is a cell's border); a grid table is one paragraph. The
-    paragraphs with a control left open are those python-docx reads in the document, one warning each."""
+    table's columns is left out (and a bar in a code span is a cell's border); a grid table is one paragraph; a
+    reference to a control is the control, but in a code span. The paragraphs with a control left open are those
+    python-docx reads in the document, one warning each."""
     text = section_text("intro", body)
     root = make_project({INTRO: text})
     result = cli("--project", str(root), "validate")

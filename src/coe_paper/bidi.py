@@ -10,8 +10,9 @@ own and pass. Every string of a YAML file or a section's front matter is looked 
 In a section's text a control left open runs to the end of its own paragraph only, in Word as on the page: COE013
 is a warning, at the control, for each paragraph that leaves one open. The paragraphs are Word's, as the parser's
 tokens give them (the renderer writes one of each): a paragraph, a heading, a table cell, each paragraph of a list
-item or a footnote, a code or HTML block. It is one of a section's own checks (checks.section_checks), so its
-findings are kept in the section cache with the others and an unchanged section is not looked at again.
+item, a quote or a footnote, a code or HTML block. A character reference to a control in the text (`&#x202E;`) is
+the control there. It is one of a section's own checks (checks.section_checks), so its findings are kept in the
+section cache with the others and an unchanged section is not looked at again.
 """
 
 from __future__ import annotations
@@ -95,16 +96,21 @@ def open_controls(located: Located, path: str, line_offset: int = 0) -> list[Dia
 
 def open_in_paragraphs(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
     """COE013 for each paragraph of a section's `body` (starting on 0-based file line `body_line`, parsed into
-    `tokens`) with a bidirectional control left open or closing nothing, at the control."""
-    if _CONTROLS.search(body) is None:  # the usual case: one scan of the text
+    `tokens`) with a bidirectional control left open or closing nothing, at the control: a character, or a
+    reference to one (`&#x202E;`) in the text, which the parser turns into the character."""
+    references = "&#" in body and any(_referred(found) != found.group() for found in _REFERENCE.finditer(body))
+    if _CONTROLS.search(body) is None and not references:  # the usual case: one scan of the text
         return
     lines = body.split("\n")
     met: dict[int, int] = {}  # controls of a line met in paragraphs before (a table's cells share their row's line)
-    columns: dict[int, list[int]] = {}  # the 1-based columns of a line's controls, found when one is asked for
+    columns: dict[tuple[int, bool], list[int]] = {}  # the 1-based columns of a line's controls, when asked for
     for token in tokens:
         first = _first_line(token)
-        text = token.content
-        if first is None or _CONTROLS.search(text) is None:
+        if first is None:
+            continue
+        decode = references and _decoded(token)
+        text = _REFERENCE.sub(_referred, token.content) if decode else token.content
+        if _CONTROLS.search(text) is None:
             continue
         problem = unbalanced(text)
         start = 0
@@ -112,13 +118,44 @@ def open_in_paragraphs(path: str, body_line: int, body: str, tokens: Sequence[To
             before = met.get(line, 0)
             met[line] = before + len(_CONTROLS.findall(part))
             if problem is not None and start <= problem[0] <= start + len(part):
-                if line not in columns:
-                    columns[line] = [found.start() + 1 for found in _CONTROLS.finditer(lines[line])]
+                if (line, decode) not in columns:
+                    columns[line, decode] = _columns(lines[line], decode)
                 ordinal = before + len(_CONTROLS.findall(text, start, problem[0]))
-                column = columns[line][ordinal] if ordinal < len(columns[line]) else 1
+                found = columns[line, decode]
+                column = found[ordinal] if ordinal < len(found) else 1
                 yield warning(path, body_line + line + 1, column, "COE013", f"{problem[1]}: the rest of its paragraph "
                               "is shown in another direction", _HINT)  # fmt: skip
             start += len(part) + 1
+
+
+_REFERENCE = re.compile(r"(?<!\\)&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")  # a numeric character reference
+_CODES = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])  # the controls' code points
+
+
+def _referred(reference: re.Match[str]) -> str:
+    """The control a character reference stands for, or the reference as it is written when it is not one."""
+    hexadecimal, decimal = reference.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    return chr(code) if code in _CODES else reference.group()
+
+
+def _decoded(token: Token) -> bool:
+    """Whether the parser turned references to controls into controls in the text of inline `token`: a control in
+    its text, and no reference to one in a code span, which shows it as written (a paragraph with both is read as
+    written, a reference in its text left unchecked)."""
+    children = token.children or ()
+    return any(_CONTROLS.search(child.content) for child in children if child.type == "text") and not any(
+        _referred(at) != at.group() for child in children if child.type == "code_inline"
+        for at in _REFERENCE.finditer(child.content))  # fmt: skip
+
+
+def _columns(line: str, references: bool) -> list[int]:
+    """The 1-based columns of the controls of a body's `line`, written as characters or (with `references`) as
+    references to them."""
+    found = [control.start() for control in _CONTROLS.finditer(line)]
+    if references:
+        found = sorted([*found, *(at.start() for at in _REFERENCE.finditer(line) if _referred(at) != at.group())])
+    return [at + 1 for at in found]
 
 
 def _first_line(token: Token) -> int | None:
