@@ -329,6 +329,19 @@ def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     assert validate(make_project, intro(fenced)) == []
 
 
+def test_coe407_words_in_cells_past_the_header_are_reported(make_project: MakeProject) -> None:
+    """The parser makes a row as wide as its table's header: the words of cells past it were missing from the
+    document unsaid (the header's row and the line under it set the columns)."""
+    table = "| City | Homes |\n|---|---|\n| Rome | 12 | lost words |\n| Lyon | 7 |\n"
+    d = only(validate(make_project, intro(f"## Homes\n\n{FILLER}\n\n{table}")))
+    assert where(d) == ("COE407", "warning", INTRO, 15, 15) and "'lost words'" in d.message, d
+    quoted = "> City | Homes\n> ---|---\n> Rome | 12 | more \\| words\n"
+    d = only(validate(make_project, intro(f"## Homes\n\n{FILLER}\n\n{quoted}")))
+    assert where(d) == ("COE407", "warning", INTRO, 15, 15) and "'more | words'" in d.message, d
+    fits = "| City | Homes |\n|---|---|\n| Rome | 12 \\| 14 |\n| Lyon | 7 | |\n| Turin |\n"
+    assert validate(make_project, intro(f"## Homes\n\n{FILLER}\n\n{fits}")) == []
+
+
 # -- COE5xx: images --------------------------------------------------------------------------------------------
 
 

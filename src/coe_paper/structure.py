@@ -2,13 +2,16 @@
 are shown at the ninth, COE403) and nesting so deep that the Markdown parser stops reading it (COE404). The parser's
 bound (`limits.markdown_nesting`) keeps it from recursing without end; past it, text would be dropped, so that is an
 error rather than a silent loss. Raw HTML shown as text (COE406), a footnote no text refers to, whose words the
-document leaves out (COE604), and a footnote reference inside a footnote, which Word cannot hold (COE605)."""
+document leaves out (COE604), a footnote reference inside a footnote, which Word cannot hold (COE605), and cells of
+a table row past its header's columns, which the parser leaves out as GitHub's tables do (COE407)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from markdown_it.rules_block.table import escapedSplit
 
 from . import limits
 from .diagnostics import Diagnostic, error, warning
@@ -118,3 +121,34 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
             yield warning(path, body_line + index + 1, found.start(1) - 1, "COE604",
                           f"footnote [^{label}] {why}: its text is not in the document",
                           f"refer to it with [^{label}] where it belongs, or delete it")  # fmt: skip
+
+
+def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
+    """COE407 a table row with words in cells past its header's columns: the parser (as GitHub's tables) makes a row
+    as wide as its header and leaves the rest of it out, so those words would be lost without a word. A row's cells
+    are counted as the parser splits them (`escapedSplit`: at each `|` not after a backslash)."""
+    if "|" not in body:
+        return
+    lines = body.split("\n")
+    columns = 0
+    for token in tokens:
+        if token.type == "thead_open":
+            columns = 0
+        elif token.type == "th_open":
+            columns += 1
+        elif token.type == "tr_open" and token.map and columns:
+            text = lines[token.map[0]]
+            cells = escapedSplit(text.lstrip(" \t>").strip())  # a quote's markers are not the row's
+            cells = cells[1:] if cells and cells[0] == "" else cells
+            cells = cells[:-1] if cells and cells[-1] == "" else cells
+            extra = " ".join(cell.strip() for cell in cells[columns:] if cell.strip())
+            if extra:
+                bars = [at for at in range(len(text)) if text[at] == "|" and (at == 0 or text[at - 1] != "\\")]
+                leading = text.lstrip(" \t>").startswith("|")
+                start = bars[columns - 1 + leading] + 1 if len(bars) >= columns + leading else 0
+                at = len(text) - len(text[start:].lstrip()) + 1  # the cell's first word
+                shown = extra if len(extra) <= 40 else extra[:39] + "\u2026"
+                yield warning(path, body_line + token.map[0] + 1, at, "COE407",
+                              f"this row has {len(cells)} cells and its table's header {columns}: '{shown}' is left "
+                              "out of the document", "add a column to the header row and the line under it, or "
+                              "move these words into a cell of the row")  # fmt: skip
