@@ -117,3 +117,15 @@ def test_an_item_whose_lines_a_longer_number_would_leave_keeps_its_number(make_p
     assert "8. Step 8.\n9. Step eight and a half.\n9. Step nine, in parts:\n   - a first part\n" in body, body
     assert ("<li>Step eight and a half.</li><li>Step nine, in parts:<ul><li>a first part</li><li>a second part</li>"
             "</ul></li></ol>") in _html(body)
+
+
+def test_consecutive_items_deleted_take_their_markers(make_project: MakeProject, tmp_path: Path) -> None:
+    """Two items deleted one after the other (one deletion in LibreOffice) left the second one's marker before the
+    next item (`- - Gamma.`), which made it a list within a list."""
+    body = "The list:\n\n- Alpha.\n- Beta.\n- Gamma.\n- Delta.\n\nThe end.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [("delete_paragraph", "Alpha."), ("delete_paragraph", "Beta.")],
+                      tmp_path)
+    body = _apply(root, reviewed)
+    assert body.lstrip("\n") == "The list:\n\n- Gamma.\n- Delta.\n\nThe end.\n", body
+    assert "<ul><li>Gamma.</li><li>Delta.</li></ul>" in _html(body)

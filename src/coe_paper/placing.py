@@ -112,7 +112,7 @@ class Placement:
             mask[spans[b - 1][1] - start :] = [False] * (end - spans[b - 1][1])
         for index in range(a, b):
             s, e = spans[index]
-            if self.source[index] == PB and starts_block:
+            if self.source[index] == PB and starts_block and not self._deleted_whole(self.unit_at[index], b):
                 s, e = spans[index][0], units[self.unit_at[index]].start
             for offset in range(max(s, start), min(e, end)):
                 mask[offset - start] = False
@@ -146,6 +146,11 @@ class Placement:
                 joined = units[self.unit_at[index + 1]]
                 out += self._renumber(joined, joined.start, units[last].end + 1, edit.author, joined=True)
         return out
+
+    def _deleted_whole(self, index: int, b: int) -> bool:
+        """Whether a deletion that ends at `b` takes the unit `index` with its paragraph mark (or to the end of the
+        text): its prefix (a list item's marker) goes too."""
+        return self.starts[index] + len(self.units[index].text) < b or b == len(self.source)
 
     def _flanking(self, a: int, b: int, start: int, end: int, mask: list[bool], new: str) -> tuple[int, int, str]:
         """A deletion [a, b) that leaves white space just inside bold, italic or a link's text (`**all groups, **`,
