@@ -119,6 +119,36 @@ def test_an_item_whose_lines_a_longer_number_would_leave_keeps_its_number(make_p
             "</ul></li></ol>") in _html(body)
 
 
+DELETED = "The steps:\n\n1. Brainstorming.\n2. A survey.\n3. Synthesis.\n4. Proposals.\n\nThe actions:\n\n" \
+    + "".join(f"{n}. Action {n}.\n" for n in range(1, 6)) \
+    + "\nThe lazy list:\n\n1. Alpha.\n1. Beta.\n1. Gamma.\n\nThe plan:\n\n" \
+    + "".join(f"{n}. Step {n}.\n" for n in range(1, 10)) + """\
+10. Step ten, in parts:
+    - a first part
+    - a second part
+
+The end.
+"""
+
+
+def test_the_items_after_a_deleted_numbered_item_move_down(make_project: MakeProject, tmp_path: Path) -> None:
+    """A numbered item deleted in the middle of its list left a gap in the numbers (`1.` `3.` `4.`): only the
+    first item's deletion renumbered. The items after a deleted one move down, by as many items as were deleted; a
+    list written all `1.` stays so, and an item with lines of its own keeps its number when moving down would
+    shorten it (`10.` to `9.`)."""
+    root, built = assembled_intro(make_project, tmp_path, DELETED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("delete_paragraph", "A survey."), ("delete_paragraph", "Action 2."), ("delete_paragraph", "Action 3."),
+        ("delete_paragraph", "Beta."), ("delete_paragraph", "Step 5.")], tmp_path)
+    body = _apply(root, reviewed)
+    assert body.lstrip("\n") == DELETED.replace("2. A survey.\n3. Synthesis.\n4.", "2. Synthesis.\n3.").replace(
+        "2. Action 2.\n3. Action 3.\n4. Action 4.\n5.", "2. Action 4.\n3.").replace("1. Beta.\n", "").replace(
+        "5. Step 5.\n6. Step 6.\n7. Step 7.\n8. Step 8.\n9.", "5. Step 6.\n6. Step 7.\n7. Step 8.\n8."), body
+    page = _html(body)
+    assert "<li>Step 9.</li><li>Step ten, in parts:<ul><li>a first part</li><li>a second part</li></ul></li></ol>" \
+        in page
+
+
 def test_consecutive_items_deleted_take_their_markers(make_project: MakeProject, tmp_path: Path) -> None:
     """Two items deleted one after the other (one deletion in LibreOffice) left the second one's marker before the
     next item (`- - Gamma.`), which made it a list within a list."""

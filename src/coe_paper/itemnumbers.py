@@ -1,6 +1,7 @@
-"""The numbers of new items of an ordered list (a numbered item split, or a paragraph typed after one): each new
-item takes the next number, and the items after it in the same list move up by one, as a member would write them.
-A list written all with one number (`1.` `1.` `1.`, lazy numbering) keeps it."""
+"""The numbers of the items of an ordered list around new and deleted ones: a new item (a numbered item split, or a
+paragraph typed after one) takes the next number and the items after it in the same list move up by one; the items
+after a deleted one (or one joined to the block before it) move down by one, as a member would write them. A list
+written all with one number (`1.` `1.` `1.`, lazy numbering) keeps it."""
 
 from __future__ import annotations
 
@@ -64,6 +65,8 @@ class Numbers:
 
     moves: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # a number's start: its end, move, author
     added: dict[int, int] = field(default_factory=dict)  # an item's number's start: new items placed after it
+    gone: set[int] = field(default_factory=set)  # the numbers' starts of the items deleted or joined
+    first: set[int] = field(default_factory=set)  # the numbers' starts of items that become the first of their list
 
     def number(self, md: str, near: Unit, file: str, before: bool, author: str) -> str:
         """`md`, inserted beside the ordered item `near` (`before` it: at its start), with the new items at
@@ -79,8 +82,8 @@ class Numbers:
         line_start = file.rfind("\n", 0, near.start) + 1
         after = siblings(file, near, line_start)
         ahead = siblings(file, near, line_start, back=True)
-        if len({int(file[s:e]) for s, e in after[:1] + ahead[:1]} | {int(marker.group(1))}) == 1 and (after or ahead):
-            return md  # lazy numbering
+        if _lazy(file, marker, after, ahead):
+            return md
         own = line_start + len(near.indent)
         base = int(marker.group(1)) + self.moves.get(own, (0, 0, ""))[1]
         first = base if before else base + 1 + self.added.get(own, 0)
@@ -93,17 +96,45 @@ class Numbers:
             self.moves[start] = (end, move + len(new), who)
         return "\n".join(lines)
 
+    def removed(self, file: str, item: Unit, author: str) -> None:
+        """The ordered item `item` deleted, or joined to the block before it: the items after it in its list move
+        down by one (the next becomes the first when it was the first)."""
+        marker = _marker(item)
+        if marker is None:
+            return
+        line_start = file.rfind("\n", 0, item.start) + 1
+        own = line_start + len(item.indent)
+        self.gone.add(own)
+        after = siblings(file, item, line_start)
+        ahead = siblings(file, item, line_start, back=True)
+        if _lazy(file, marker, after, ahead):
+            return
+        if after and all(start in self.gone for start, _ in ahead):
+            self.first.add(after[0][0])
+        for start, end in after:
+            _, move, who = self.moves.get(start, (end, 0, author))
+            self.moves[start] = (end, move - 1, who)
+
     def moved(self, file: str) -> list[tuple[int, int, str, str]]:
         """Each moved item's number: its [start, end) in the file, the new number, and who moved it first. An item
         with lines of its own below it keeps its number when the new one would be longer (`9.` to `10.`): its lines
         are indented to the end of the shorter marker, and would fall out of the item (a sublist would leave it);
-        CommonMark reads the numbers after a list's first as order only, so the list reads the same."""
+        CommonMark reads the numbers after a list's first as order only, so the list reads the same (the first
+        item's number is the list's start: it is written). The numbers of items deleted are not."""
         out = []
         for start, (end, move, who) in sorted(self.moves.items()):
-            number = str(int(file[start:end]) + move)
-            if len(number) == end - start or not _holds_lines(file, start):
+            number = str(max(int(file[start:end]) + move, 0))
+            if start in self.gone or number == file[start:end]:
+                continue
+            if len(number) == end - start or start in self.first or not _holds_lines(file, start):
                 out.append((start, end, number, who))
         return out
+
+
+def _lazy(file: str, marker: re.Match[str], after: list[tuple[int, int]], ahead: list[tuple[int, int]]) -> bool:
+    """Whether an item's list is written all with its number (`marker`): the items beside it have it too."""
+    numbers = {int(file[start:end]) for start, end in after[:1] + ahead[:1]}
+    return numbers == {int(marker.group(1))}
 
 
 def _holds_lines(file: str, at: int) -> bool:

@@ -136,8 +136,10 @@ class Placement:
         kind = "replaced" if inserted else "deleted"
         out = [Replacement(start, end, new, edit.author, self.change_line(a), f"{kind} “{short(deleted)}”"
                            + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
-        if starts_block and not inserted:
-            out += self._renumber(first_unit, start, end, edit.author)
+        if starts_block and not inserted:  # the items deleted: those whose paragraph mark goes, or all of it
+            gone = {self.unit_at[index] - 1 for index in range(a, b) if self.source[index] == PB}
+            for index in sorted(gone | ({self.unit_at[a]} if whole else set())):
+                self.ctx.numbers.removed(self.file, units[index], edit.author)
         for index in range(a, b) if not starts_block else ():  # an item joined to the paragraph before it: its
             if self.source[index] == PB and index + 1 < len(self.unit_at):  # number goes to the next item that
                 last = self.unit_at[index + 1]  # is not joined too
@@ -182,8 +184,8 @@ class Placement:
         return start, end, new
 
     def _renumber(self, item: Unit, start: int, end: int, author: str, joined: bool = False) -> list[Replacement]:
-        """The first item of an ordered list deleted, or `joined` to the paragraph before it: the next one takes its
-        number, so that the list keeps its start. Only a list that starts at 1 may interrupt a paragraph
+        """The first item of an ordered list `joined` to the paragraph before it: the next one takes its number, so
+        that the list keeps its start. Only a list that starts at 1 may interrupt a paragraph
         (CommonMark): the rest of a list that starts at another number is set apart from the joined paragraph by a
         blank line."""
         number = re.match(r"(\d{1,9})[.)]$", item.prefix) if item.kind == "item" and item.ordered else None
