@@ -159,3 +159,23 @@ def test_consecutive_items_deleted_take_their_markers(make_project: MakeProject,
     body = _apply(root, reviewed)
     assert body.lstrip("\n") == "The list:\n\n- Gamma.\n- Delta.\n\nThe end.\n", body
     assert "<ul><li>Gamma.</li><li>Delta.</li></ul>" in _html(body)
+
+
+JOINED = ("The steps were these:\n\n1. Brainstorming.\n2. A survey.\n3. Synthesis.\n4. Proposals.\n\nThen:\n\n"
+          "1. Alpha.\n2. Beta.\n3. Gamma.\n4. Delta.\n\nAfter the lists.\n")
+
+
+def test_the_items_after_an_item_joined_to_the_block_before_it_move_down(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:  # fmt: skip
+    """An item joined to the paragraph or item before it (its paragraph mark deleted) gave its number to the next
+    item when it was its list's first, and nothing otherwise: the numbers after it kept a gap (`1.` `3.` `4.`).
+    The items after it move down by one."""
+    root, built = assembled_intro(make_project, tmp_path, JOINED)
+    reviewed = review(built, tmp_path / "lo.docx", [("join_after", "were these:"), ("join_after", "Alpha.")],
+                      tmp_path)
+    body = _apply(root, reviewed)
+    assert "\n1. A survey.\n2. Synthesis.\n3. Proposals.\n" in body, body
+    assert "\n1. Alpha.Beta.\n2. Gamma.\n3. Delta.\n" in body, body
+    assert _html(body) == ("<p>The steps were these:Brainstorming.</p><ol type=\"1\"><li>A survey.</li>"
+                           "<li>Synthesis.</li><li>Proposals.</li></ol><p>Then:</p><ol type=\"1\"><li>Alpha.Beta.</li>"
+                           "<li>Gamma.</li><li>Delta.</li></ol><p>After the lists.</p>")

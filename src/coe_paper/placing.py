@@ -140,13 +140,14 @@ class Placement:
             gone = {self.unit_at[index] - 1 for index in range(a, b) if self.source[index] == PB}
             for index in sorted(gone | ({self.unit_at[a]} if whole else set())):
                 self.ctx.numbers.removed(self.file, units[index], edit.author)
-        for index in range(a, b) if not starts_block else ():  # an item joined to the paragraph before it: its
-            if self.source[index] == PB and index + 1 < len(self.unit_at):  # number goes to the next item that
-                last = self.unit_at[index + 1]  # is not joined too
+        for index in range(a, b) if not starts_block else ():  # an item joined to the block before it: the
+            if self.source[index] == PB and index + 1 < len(self.unit_at):  # items after it move down
+                last = self.unit_at[index + 1]
                 while last + 1 < len(units) and last + 1 in self.joined and units[last + 1].kind == "item":
-                    last += 1
+                    last += 1  # the next item that is not joined too
                 joined = units[self.unit_at[index + 1]]
-                out += self._renumber(joined, joined.start, units[last].end + 1, edit.author, joined=True)
+                self.ctx.numbers.removed(self.file, joined, edit.author)
+                out += self._apart(joined, joined.start, units[last].end + 1, edit.author)
         return out
 
     def _deleted_whole(self, index: int, b: int) -> bool:
@@ -183,25 +184,20 @@ class Placement:
             start, end = min(start, opens), spans[b + trail - 1][1]
         return start, end, new
 
-    def _renumber(self, item: Unit, start: int, end: int, author: str, joined: bool = False) -> list[Replacement]:
-        """The first item of an ordered list `joined` to the paragraph before it: the next one takes its number, so
-        that the list keeps its start. Only a list that starts at 1 may interrupt a paragraph
-        (CommonMark): the rest of a list that starts at another number is set apart from the joined paragraph by a
-        blank line."""
+    def _apart(self, item: Unit, start: int, end: int, author: str) -> list[Replacement]:
+        """The first item of an ordered list joined to the paragraph before it: the next one takes its number (see
+        Numbers.removed). Only a list that starts at 1 may interrupt a paragraph (CommonMark): the rest of a list
+        that starts at another number is set apart from the joined paragraph by a blank line."""
         number = re.match(r"(\d{1,9})[.)]$", item.prefix) if item.kind == "item" and item.ordered else None
-        if number is None:
+        if number is None or int(number.group(1)) == 1:
             return []
         before = self.file[:start].rstrip("\n").rsplit("\n", 1)[-1]
         if re.match(rf"{re.escape(item.indent)}\d{{1,9}}[.)]", before):
             return []  # not the first item
-        following = re.match(rf"({re.escape(item.indent)})(\d{{1,9}})(?=[.)] )", self.file[end:])
-        if following is None:
+        if re.match(rf"{re.escape(item.indent)}\d{{1,9}}[.)] ", self.file[end:]) is None:
             return []
-        at = end + len(following.group(1))
-        blank = [Replacement(end, end, item.indent.rstrip() + "\n", author, item.line, "a blank line before the "
-                             "rest of the list")] if joined and int(number.group(1)) != 1 else []
-        return blank + [Replacement(at, at + len(following.group(2)), number.group(1), author, item.line,
-                                    "renumbered the next item")] * (following.group(2) != number.group(1))
+        return [Replacement(end, end, item.indent.rstrip() + "\n", author, item.line, "a blank line before the rest "
+                            "of the list")]
 
     def _base_of(self, unit: Unit) -> int:
         return self.starts[self.units.index(unit)]
