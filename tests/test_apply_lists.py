@@ -179,3 +179,21 @@ def test_the_items_after_an_item_joined_to_the_block_before_it_move_down(make_pr
     assert _html(body) == ("<p>The steps were these:Brainstorming.</p><ol type=\"1\"><li>A survey.</li>"
                            "<li>Synthesis.</li><li>Proposals.</li></ol><p>Then:</p><ol type=\"1\"><li>Alpha.Beta.</li>"
                            "<li>Gamma.</li><li>Delta.</li></ol><p>After the lists.</p>")
+
+
+LAZY = ("The plan:\n\n1. Brainstorming.\n2. Start of\nimplementation.\n3. Evaluation.\n\nThe lazy list:\n\n"
+        "1. Alpha, first\nof all.\n1. Beta.\n\nThe end.\n")
+
+
+def test_an_item_continued_on_an_unindented_line_keeps_its_list_numbered(make_project: MakeProject,
+                                                                       tmp_path: Path) -> None:  # fmt: skip
+    """An item continued on an unindented line (a lazy continuation, `2. Start of` / `implementation.`) ended the
+    list for the renumbering: the items after it kept their numbers when one was added before them, and a list
+    written all `1.` above such a line was taken for a numbered one (`1. Beta.` / `2. Gamma.`)."""
+    root, built = assembled_intro(make_project, tmp_path, LAZY)
+    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Brainstorming.", "A survey."),
+                                                    ("paragraph_after", "Beta.", "Gamma.")], tmp_path)
+    body = _apply(root, reviewed)
+    assert body.lstrip("\n") == LAZY.replace("2. Start of\nimplementation.\n3.", "2. A survey.\n3. Start of\n"
+                                             "implementation.\n4.").replace("1. Beta.\n", "1. Beta.\n1. Gamma.\n"), body
+    assert "<li>Start of implementation.</li><li>Evaluation.</li></ol>" in _html(body)

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from .mdinline import Unit
 
 _MARKER_RE = re.compile(r"(\d{1,9})([.)]) ")
+# the lines that begin a block even right after a paragraph's line: no lazy continuation of it (CommonMark)
+_INTERRUPTS = re.compile(r"[-+*](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|```|~~~|<|\d{1,9}[.)](?:[ \t]|$)|=+[ \t]*$"
+                         r"|(?:[-*_][ \t]*){3,}$")
 
 
 def _marker(item: Unit) -> re.Match[str] | None:
@@ -38,7 +41,8 @@ def _lines(file: str, pos: int, back: bool) -> Iterator[tuple[int, str]]:
 def siblings(file: str, item: Unit, pos: int, back: bool = False) -> list[tuple[int, int]]:
     """The numbers, as [start, end) of the file, of the items of `item`'s list after the line holding `pos` (before
     it when `back`): lines at the item's indent with its kind of marker; blank and more deeply indented lines (the
-    items' own content) are passed over, and anything else ends the list."""
+    items' own content) are passed over, and so are a paragraph's lazy continuation lines (unindented, right below
+    another line); anything else ends the list."""
     marker = _marker(item)
     found: list[tuple[int, int]] = []
     if marker is None:
@@ -53,9 +57,15 @@ def siblings(file: str, item: Unit, pos: int, back: bool = False) -> list[tuple[
         if number is not None and number.group(2) == marker.group(2):
             at = start + len(item.indent)
             found.append((at, at + len(number.group(1))))
-        elif rest[:1] not in (" ", "\t"):
+        elif rest[:1] not in (" ", "\t") and not _continues(file, start, rest):
             break
     return found
+
+
+def _continues(file: str, start: int, rest: str) -> bool:
+    """Whether the line at `start` (`rest` past its list's indent) continues the paragraph of the line above it."""
+    above = file[file.rfind("\n", 0, max(start - 1, 0)) + 1 : max(start - 1, 0)]
+    return start > 0 and bool(above.strip(" \t>")) and _INTERRUPTS.match(rest) is None
 
 
 @dataclass

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .itemnumbers import Numbers
+from .itemnumbers import Numbers, siblings
 from .mdinline import Unit
 from .mdtext import PB, Context, Piece, flags_of, render, short, written_at
 from .wordblocks import OBJECT, Paragraph
@@ -191,8 +191,7 @@ class Placement:
         number = re.match(r"(\d{1,9})[.)]$", item.prefix) if item.kind == "item" and item.ordered else None
         if number is None or int(number.group(1)) == 1:
             return []
-        before = self.file[:start].rstrip("\n").rsplit("\n", 1)[-1]
-        if re.match(rf"{re.escape(item.indent)}\d{{1,9}}[.)]", before):
+        if siblings(self.file, item, start, back=True):
             return []  # not the first item
         if re.match(rf"{re.escape(item.indent)}\d{{1,9}}[.)] ", self.file[end:]) is None:
             return []
