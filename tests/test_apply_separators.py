@@ -4,6 +4,8 @@ Markdown stays on its line, and a source line holding one does not shift the lin
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from lxml import etree
 
 from coe_paper import pipeline
 from conftest import MakeProject, assembled_intro, git_commit, require_client, tiny_png
+from libreoffice_review import review
 from reviewkit import DATE, apply_review, edit_part, q, tracked
 
 BODY = """\
@@ -91,3 +94,29 @@ def test_a_source_line_holding_a_line_separator_does_not_shift_the_lines_reporte
     plan = apply_review(root, reviewed)
     assert [(o.status, o.line) for o in plan.outcomes] == [("merged", 21)]
     assert _intro(root).split("\n")[20] == "Final paragraph."
+
+
+CODE = "Run `make all now` here.\n\nThen `make docs` and `make site` here.\n\nThe end.\n"
+
+
+def _code_spans(markdown: str) -> list[str]:
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "json"], input=markdown,
+                          capture_output=True, text=True, check=True).stdout
+    return [found.group(1) for found in re.finditer(r'"t":"Code","c":\[\["",\[\],\[\]\],("(?:[^"\\]|\\.)*")\]', page)]
+
+
+def test_text_typed_in_inline_code_is_written_as_it_is(make_project: MakeProject, tmp_path: Path) -> None:
+    """Text typed inside inline code was escaped as text is (`make all a\\*b\\_c`), but a code span reads no
+    escapes and no character references: it showed the backslashes. It is written as it is; a backtick, which could
+    end the span, is reported at its line and not applied."""
+    root, built = assembled_intro(make_project, tmp_path, CODE)
+    typed = " a*b_c<d> &amp; \\x [y](z)"
+    reviewed = review(built, tmp_path / "lo.docx", [("insert_after", "make all", typed),
+                                                    ("insert_after", "make site", "`")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert [(o.status, o.line) for o in plan.outcomes] == [("applied", 9)]
+    assert [(f.kind, f.line, f.message.split(" (")[0]) for _, f in plan.findings] == [
+        ("skipped", 11, "a change that types a backtick in inline code is not applied")]
+    text = _intro(root)
+    assert f"Run `make all{typed} now` here.\n" in text and "Then `make docs` and `make site` here.\n" in text
+    assert _code_spans(text.split("---\n", 2)[2])[0] == json.dumps(f"make all{typed} now", ensure_ascii=False)

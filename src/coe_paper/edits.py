@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
-from .mdtext import NEL, PB, Context, Piece, describe, link_title, short, yaml_scalar
+from .mdtext import NEL, PB, Context, Piece, Unwritable, describe, link_title, short, yaml_scalar
 from .placing import Edit, Placement, Replacement
 from .wordblocks import OBJECT, Paragraph, Rev
 
@@ -91,7 +91,11 @@ class Group(Placement):
                        for i in range(e.a, min(e.b, len(self.unit_at) - 1)) if self.source[i] == PB}
         out: list[Replacement] = []
         for edit in tracked:
-            reps = self._replacement(edit)
+            try:
+                reps = self._replacement(edit)
+            except Unwritable as problem:
+                findings.append(Finding("skipped", self.change_line(edit.a), edit.author, str(problem)))
+                continue
             cell = self.ctx.cell or any(u.kind == "cell" for u in self.units)
             if not reps and cell and any(p.text == PB for p in edit.runs):
                 findings.append(Finding("skipped", self.change_line(edit.a), edit.author, "a paragraph break in a "

@@ -26,6 +26,10 @@ _BREAKING_RE = re.compile("[\r\u2028]")  # a line ending to CommonMark (CR) or t
 NEL = "\x85"  # a line ending to str.splitlines that Markdown cannot hold as a reference (it reads U+FFFD)
 
 
+class Unwritable(ValueError):
+    """Inserted text that Markdown cannot hold where it goes; the message says why, for the report."""
+
+
 @dataclass
 class Piece:
     text: str
@@ -64,6 +68,7 @@ def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Parag
     paragraphs parted by a `>` line, so that they stay one quote)."""
     out: list[str] = []
     line_start = False
+    in_span = not code and "code" in outer and all(p.text != PB for p in pieces)  # typed in a code span
     if first_para and pieces:
         out.append(ctx.prefix(group[pieces[0].para], near))
         line_start = True
@@ -95,7 +100,7 @@ def render(pieces: Sequence[Piece], outer: frozenset[str], group: Sequence[Parag
         raw = "".join(text)
         if line_start and not code:
             raw = raw.lstrip(" \t")
-        md = raw if code else _wrap(raw, flags - outer, pieces[i].run, ctx.cell)
+        md = raw if code else code_text(raw, True) if in_span else _wrap(raw, flags - outer, pieces[i].run, ctx.cell)
         out.append(line_start_safe(md) if line_start else md)
         line_start = False
         i = j
@@ -114,6 +119,7 @@ def flags_of(piece: Piece) -> frozenset[str]:
 
 def _wrap(text: str, flags: frozenset[str], run: Run | None, cell: bool) -> str:
     if "code" in flags:
+        text = code_text(text, False)
         fence = "``" if "`" in text else "`"
         inner = f" {text} " if text.startswith("`") or text.endswith("`") else text
         body = f"{fence}{inner}{fence}"
@@ -128,6 +134,15 @@ def _wrap(text: str, flags: frozenset[str], run: Run | None, cell: bool) -> str:
     if "link" in flags and run is not None and run.link:
         body = f"[{body}](<{run.link}>)" if " " in run.link else f"[{body}]({run.link})"
     return body
+
+
+def code_text(text: str, inside: bool) -> str:
+    """Text written in a code span (`inside` one of the source's) as it is: a code span reads no escapes and no
+    character references. A backtick typed inside a span cannot be held (it could end the span): Unwritable."""
+    if inside and "`" in text:
+        raise Unwritable("a change that types a backtick in inline code is not applied (it could end the code span); "
+                         "apply it by hand")
+    return text
 
 
 def short(text: str, limit: int = 60) -> str:

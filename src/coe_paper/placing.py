@@ -128,7 +128,7 @@ class Placement:
         first = next((i for i, kept in enumerate(mask) if not kept), 0)
         outer = self.sflags[a] if a < len(self.sflags) else frozenset()
         rendered = render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
-        rendered = self._escaped(b, start + first, rendered, code)
+        rendered = self._escaped(b, start + first, rendered, code or "code" in outer)
         new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
         if not inserted and not starts_block and PB not in deleted:
@@ -228,12 +228,12 @@ class Placement:
         else:
             offset, outer = self._boundary(pos), frozenset()
         near = units[self.unit_at[pos - 1]] if pos > 0 else units[0]
-        md = render(inserted, outer & flags if outer <= flags else frozenset(), self.group, self.ctx, code, False,
-                     near)
+        given = outer & flags if outer <= flags else frozenset()
+        md = render(inserted, given, self.group, self.ctx, code, False, near)
         if outer - flags and not code:
-            offset = self._boundary(pos)
-            md = render(inserted, frozenset(), self.group, self.ctx, code, False, near)
-        md = self._escaped(pos, offset, md, code)
+            offset, given = self._boundary(pos), frozenset()
+            md = render(inserted, given, self.group, self.ctx, code, False, near)
+        md = self._escaped(pos, offset, md, code or ("code" in given and PB not in text))
         md = self.ctx.numbers.number(md, near, self.file, False, edit.author) if PB in text and not code else md
         if PB in text and not code and 0 < pos < len(self.source) and self.source[pos] != PB:
             edges = (text.startswith(PB), text.endswith(PB))
@@ -271,7 +271,7 @@ class Placement:
         return Replacement(start, end, text, author, self.line_at(pos - 1), summary)
 
     def _escaped(self, pos: int, offset: int, md: str, code: bool) -> str:
-        """`md` as written at `offset` of the file, where it ends the visible text at `pos`."""
+        """`md` as written at `offset` of the file, where it ends the visible text at `pos` (as it is in `code`)."""
         if code or self.ctx.cell or not md:
             return md
         unit = self.units[self.unit_at[pos - 1]] if pos > 0 else None
