@@ -120,3 +120,18 @@ def test_text_typed_in_inline_code_is_written_as_it_is(make_project: MakeProject
     text = _intro(root)
     assert f"Run `make all{typed} now` here.\n" in text and "Then `make docs` and `make site` here.\n" in text
     assert _code_spans(text.split("---\n", 2)[2])[0] == json.dumps(f"make all{typed} now", ensure_ascii=False)
+
+
+def test_a_line_separator_typed_in_inline_code_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """U+2028 typed inside inline code was written as a character reference, `&#x2028;`, which a code span shows
+    as it is (and a raw one, which a code span would keep, breaks the line for editors and `str.splitlines`): it
+    is reported at its line and not applied. In text, it is still written as a reference."""
+    root, built = assembled_intro(make_project, tmp_path, CODE)
+    reviewed = review(built, tmp_path / "lo.docx", [("insert_after", "make docs", "\u2028html"),
+                                                    ("insert_after", "Run", "\u2028then")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert [(o.status, o.line) for o in plan.outcomes] == [("applied", 9)]
+    assert [(f.kind, f.line, f.message.split(" (a code")[0]) for _, f in plan.findings] == [
+        ("skipped", 11, "a change that types U+2028 (LINE SEPARATOR) in inline code is not applied")]
+    text = _intro(root)
+    assert "Run&#x2028;then `make all now` here.\n\nThen `make docs` and `make site` here.\n" in text

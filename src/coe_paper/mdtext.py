@@ -24,6 +24,8 @@ _MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
 _STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
 _BREAKING_RE = re.compile("[\r\u2028]")  # a line ending to CommonMark (CR) or to Python's str.splitlines
 NEL = "\x85"  # a line ending to str.splitlines that Markdown cannot hold as a reference (it reads U+FFFD)
+_CODE_BREAK_RE = re.compile("[\n\r\u2028]")  # a code span reads a line ending as a space, and no references
+_CODE_BREAKS = {"\n": "a line break", "\r": "a carriage return", "\u2028": "U+2028 (LINE SEPARATOR)"}
 
 
 class Unwritable(ValueError):
@@ -138,7 +140,12 @@ def _wrap(text: str, flags: frozenset[str], run: Run | None, cell: bool) -> str:
 
 def code_text(text: str, inside: bool) -> str:
     """Text written in a code span (`inside` one of the source's) as it is: a code span reads no escapes and no
-    character references. A backtick typed inside a span cannot be held (it could end the span): Unwritable."""
+    character references. A line ending cannot be held (a code span reads it as a space), nor a backtick typed
+    inside a span (it could end the span): Unwritable."""
+    found = _CODE_BREAK_RE.search(text)
+    if found is not None:
+        raise Unwritable(f"a change that types {_CODE_BREAKS[found.group()]} in inline code is not applied (a code "
+                         "span cannot hold a line ending, and shows a character reference as it is); apply it by hand")
     if inside and "`" in text:
         raise Unwritable("a change that types a backtick in inline code is not applied (it could end the code span); "
                          "apply it by hand")
