@@ -135,3 +135,29 @@ def test_a_line_separator_typed_in_inline_code_is_reported(make_project: MakePro
         ("skipped", 11, "a change that types U+2028 (LINE SEPARATOR) in inline code is not applied")]
     text = _intro(root)
     assert "Run&#x2028;then `make all now` here.\n\nThen `make docs` and `make site` here.\n" in text
+
+
+SEPARATED = "A plain paragraph here.\n\nSome **bold words** here.\n\n- an item\n- another item\n\nThe end.\n"
+
+
+def test_a_paragraph_separator_typed_by_a_reviewer_is_a_character_of_its_paragraph(make_project: MakeProject,
+                                                                                  tmp_path: Path) -> None:
+    """U+2029 (PARAGRAPH SEPARATOR), which LibreOffice saves in the text of its paragraph and shows there, was read
+    as a paragraph break: typed alone, it split the paragraph (`**bold**` / `**words**`), and with words it was
+    written as it came, a line break to editors and `str.splitlines`. It is written as a character reference and
+    the paper built from the sources reads as the reviewer's."""
+    root, built = assembled_intro(make_project, tmp_path, SEPARATED)
+    reviewed = review(built, tmp_path / "lo.docx", [("insert_after", "A plain", "\u2029one"),
+                                                    ("insert_after", "bold", "\u2029"),
+                                                    ("insert_after", "an item", "\u2029two")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert [(o.status, o.line) for o in plan.outcomes] == [("applied", 9), ("applied", 11), ("applied", 13)]
+    assert plan.findings == []
+    text = _intro(root)
+    assert text.endswith("A plain&#x2029;one paragraph here.\n\nSome **bold&#x2029; words** here.\n\n"
+                         "- an item&#x2029;two\n- another item\n\nThe end.\n"), text
+    rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
+    assert rebuilt.output is not None and not rebuilt.diagnostics, rebuilt.diagnostics
+    for words in ("plain\u2029one paragraph", "bold\u2029 words", "item\u2029two"):
+        assert words in _accepted(reviewed) and words in _accepted(rebuilt.output)
+    assert not apply_review(root, rebuilt.output, write=False).files

@@ -16,16 +16,17 @@ from .itemnumbers import Numbers
 from .mdinline import Unit
 from .wordblocks import OBJECT, Paragraph, Rev, Run
 
-PB = "\u2029"
+PB = "\x00"  # a paragraph break in the texts compared: no .docx (XML) nor Markdown text holds U+0000
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
 _LINE_START_RE = re.compile(r"^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|>)")
 _LINE_PREFIX_RE = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?")  # before a line's text
 _MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
 _STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
-_BREAKING_RE = re.compile("[\r\u2028]")  # a line ending to CommonMark (CR) or to Python's str.splitlines
+_BREAKING_RE = re.compile("[\r\u2028\u2029]")  # a line ending to CommonMark (CR) or to Python's str.splitlines
 NEL = "\x85"  # a line ending to str.splitlines that Markdown cannot hold as a reference (it reads U+FFFD)
-_CODE_BREAK_RE = re.compile("[\n\r\u2028]")  # a code span reads a line ending as a space, and no references
-_CODE_BREAKS = {"\n": "a line break", "\r": "a carriage return", "\u2028": "U+2028 (LINE SEPARATOR)"}
+_CODE_BREAK_RE = re.compile("[\n\r\u2028\u2029]")  # a code span reads a line ending as a space, and no references
+_CODE_BREAKS = {"\n": "a line break", "\r": "a carriage return", "\u2028": "U+2028 (LINE SEPARATOR)",
+                "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
 
 
 class Unwritable(ValueError):
@@ -58,7 +59,7 @@ def escape(text: str, cell: bool = False) -> str:
 
 
 def one_line(text: str) -> str:
-    """Escaped text with a carriage return or U+2028 as a character reference, which Markdown reads back as the
+    """Escaped text with a carriage return, U+2028 or U+2029 as a character reference, which Markdown reads as the
     character: the Markdown stays on its line, for CommonMark and for the line numbers of reports."""
     return _BREAKING_RE.sub(lambda m: f"&#x{ord(m.group()):X};", text)
 
