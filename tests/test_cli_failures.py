@@ -92,8 +92,12 @@ def test_a_project_folder_that_does_not_exist_is_a_usage_error(make_project: Mak
     that no paper.yaml was found above it: both now say the folder does not exist, and nothing is built."""
     root = make_project(git=True)
     result = cli("--project", str(root / "sectionz"), *command)
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 2
     assert f"'{root / 'sectionz'}': no such folder" in result.stderr
+    if "json" in command:
+        assert f"'{root / 'sectionz'}': no such folder" in str(only_error(result.stdout)["message"])
+    else:
+        assert result.stdout == ""
     assert not (root / "build").exists()
     found = cli("--project", str(root / "sections"), *command)  # a folder of the project finds it, as before
     assert found.exit_code == 0, found.output
@@ -112,8 +116,78 @@ def test_output_that_is_no_report_is_not_mixed_into_one(make_project: MakeProjec
                         git=True)  # fmt: skip
     before = (root / "sections/01-intro.md").read_bytes()
     result = cli("--project", str(root), "validate", *options)
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 2
     assert f"coe-paper: {said}, not a report in --format {options[-1]}" in result.stderr
+    if options[-1] == "github":
+        assert result.stdout.startswith(f"::error title=COE003::{said}, not a report")
+    else:
+        assert said in json.dumps(json.loads(result.stdout))
     assert (root / "sections/01-intro.md").read_bytes() == before
     counted = json.loads(cli("--project", str(root), "validate", "--statistics", "--format", "json").stdout)
     assert [row["code"] for row in counted] == ["COE741"]
+
+
+@pytest.fixture
+def reviewed(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
+    """A project in git and the paper assembled from it, as a reviewer gets it."""
+    root = make_project(git=True)
+    built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx"))
+    assert built.exit_code == 0, built.output
+    return root, tmp_path / "paper.docx"
+
+
+USAGE_ERRORS = [
+    (["validate", "--rev", ""], "Invalid value for '--rev': an empty revision"),
+    (["validate", "--rev=--output=x"], "is no revision (none starts with '-')"),
+    (["validate", "--fix", "--rev", "HEAD"], "--fix and --diff change the work tree"),
+    (["validate", "--formats"], "No such option: --formats"),
+    (["status", "--rev", " "], "an empty revision"),
+    (["contributors", "--rev", ""], "an empty revision"),
+    (["import", "{docx}", "--id", "intro", "--lead", "rome"], "section 'intro' is already sections/01-intro.md"),
+    (["import", "{docx}", "--id", "annex", "-o", "sections"], "'sections' names a folder"),
+    (["import", "{docx}", "--lead", "rome"], "Missing option '--id'"),
+    (["apply", "{docx}", "--commit", "--dry-run"], "--commit and --dry-run cannot be used together"),
+    (["apply", "{docx}", "--author", "Ana"], '--author takes "Name=organisation"'),
+    (["apply", "{docx}", "--author", "Ana=nowhere"], "no organisation 'nowhere' in contributors.yaml"),
+    (["apply", "{docx}", "--only", "nobody"], "--only 'nobody': no reviewer of paper.docx"),
+    (["comments"], "Missing argument 'REVIEWED.docx'"),
+    (["audit"], "Missing argument 'FILE.docx'"),
+]
+
+
+@pytest.mark.parametrize(("command", "said"), USAGE_ERRORS)
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_usage_error_is_a_json_error_too(reviewed: tuple[Path, Path], command: list[str], said: str,
+                                           fmt: str) -> None:  # fmt: skip
+    """A command refused for its options (found by their checks, or by the command before any work) printed
+    nothing on stdout under `--format json`, where a script reads a list of diagnostics: it prints the error there
+    as a failure of the work does, still exits 2 and still says why on stderr."""
+    root, docx = reviewed
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts)
+    args = [arg.format(docx=docx) for arg in command]
+    result = cli("--project", str(root), *args[:1], "--format", fmt, *args[1:])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr
+    if fmt == "json":
+        found = only_error(result.stdout)
+        assert found["code"] == "COE003" and said in str(found["message"])
+    else:
+        assert result.stdout == ""
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts) == before
+
+
+@pytest.mark.parametrize("fmt", ["gitlab", "github"])
+def test_a_usage_error_is_in_the_forges_formats_too(make_project: MakeProject, fmt: str) -> None:
+    root = make_project(git=True)
+    result = cli("--project", str(root / "missing"), "validate", "-f", fmt, "--rev", "")  # the first error found
+    assert result.exit_code == 2
+    if fmt == "gitlab":
+        assert [d["check_name"] for d in json.loads(result.stdout)] == ["COE003"]
+    else:
+        assert result.stdout.startswith("::error title=COE003::Invalid value for '--project'")
+
+
+def test_an_unknown_format_is_said_in_text(make_project: MakeProject) -> None:
+    result = cli("--project", str(make_project()), "validate", "--rev", "", "--format", "jsn")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "Invalid value for '--rev'" in result.stderr

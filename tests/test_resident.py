@@ -8,6 +8,7 @@ the resident process it succeeds."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -87,6 +88,18 @@ def test_its_exit_code_and_diagnostics_are_the_commands(served: Path) -> None:
     assert warm.returncode == alone.returncode == 1
     assert "COE" in warm.stderr and warm.stderr == alone.stderr
     assert coe(served, "validate", "--format", "json", code=NO_TYPER).stdout == alone_json(served)
+
+
+@pytest.mark.parametrize("command", [["validate", "--rev", "", "--format", "json"],
+                                     ["status", "-f", "json", "--rev=-x"],
+                                     ["validate", "--fix", "--rev", "HEAD", "--format", "gitlab"]])
+def test_a_usage_error_is_the_commands(served: Path, command: list[str]) -> None:
+    """A command refused for its options prints the same error on stdout, in the format asked for, as run alone."""
+    warm = coe(served, *command, code=NO_TYPER)
+    alone = coe(served, *command, COE_PAPER_RESIDENT="0")
+    assert warm.returncode == alone.returncode == 2, warm.stderr
+    assert json.loads(warm.stdout) and warm.stdout == alone.stdout
+    assert warm.stderr.splitlines()[-1] == alone.stderr.splitlines()[-1]
 
 
 def alone_json(root: Path) -> str:

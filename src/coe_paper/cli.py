@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 import typer
 
 from .cli_options import check_file_name, check_format, check_project, check_revision
-from .diagnostics import FORMATS, Diagnostic, count, error, format_diagnostics, has_errors, summary
+from .cli_usage import Group, print_failure
+from .diagnostics import Diagnostic, count, format_diagnostics, has_errors, summary
 from .resident import GC_THRESHOLDS
 
 if TYPE_CHECKING:  # the commands import what they use: `--help` and `--version` load none of it
     from rich.console import Console
 
 SETTINGS: dict[str, Any] = dict(
-    name="coe-paper", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="coe-paper", cls=Group, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: no <bool> or <str> type columns
     help="Validate and assemble the Cities of Equality Partnership's Orientation Paper.",
 )  # fmt: skip
@@ -83,8 +84,7 @@ def fail(message: str, fmt: str, path: str = ".", code: int = 1, rule: str = "CO
     (json, github, gitlab), also on stdout as one `rule` error about `path` in that format (for json the list
     `validate --format json` prints), so that a script reading stdout reads what it expects."""
     err.print(f"coe-paper: {message}", markup=False)
-    if fmt in FORMATS and fmt != "text":
-        print(format_diagnostics([error(path, 0, 0, rule, message)], fmt))
+    print_failure(message, fmt, path, rule)
     raise typer.Exit(code)
 
 
@@ -106,8 +106,8 @@ def _in_repository(root: Path) -> str:
     return gitrun.answers(gitrun.start(root, [["rev-parse", "--show-prefix"]]))[0] or ""
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not when a usage error's command line is read again for its --format
         out.print(f"coe-paper {_package_version()}", markup=False)
         raise typer.Exit(0)
 
@@ -153,13 +153,11 @@ def validate(
 
 
     if fmt != "text" and (diff or (statistics and fmt != "json")):  # either would be printed into the report
-        err.print(f"coe-paper: {'--diff prints a diff' if diff else '--statistics prints counts'}, not a report in "
-                  f"--format {fmt}: run it without --format" + ("" if diff else " or with --format json"))
-        raise typer.Exit(2)
+        fail(f"{'--diff prints a diff' if diff else '--statistics prints counts'}, not a report in --format {fmt}: "
+             "run it without --format" + ("" if diff else " or with --format json"), fmt, code=2)
     root = _root(fmt)
     if (fix or diff) and rev is not None:
-        err.print("coe-paper: --fix and --diff change the work tree; they cannot be used with --rev")
-        raise typer.Exit(2)
+        fail("--fix and --diff change the work tree; they cannot be used with --rev", fmt, code=2)
     with _Steps(quiet=fmt != "text") as step:
         loaded = pipeline.check(root, rev, step)  # load, then git attribution (COE203, COE204)
     changes = fixes.plan(root, loaded.diagnostics) if fix or diff else []

@@ -72,17 +72,14 @@ def comments(
 # -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
 
 
-def _author_map(values: list[str], orgs: list[Contributor]) -> dict[str, str]:
+def _author_map(values: list[str], orgs: list[Contributor], fmt: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for value in values:
         name, sep, org = value.rpartition("=")
         if not sep or not name.strip() or not org.strip():
-            err.print(f"coe-paper: --author takes \"Name=organisation\", not {value!r}", markup=False)
-            raise typer.Exit(2)
+            fail(f"--author takes \"Name=organisation\", not {value!r}", fmt, code=2)
         if orgs and org.strip() not in {o.id for o in orgs}:
-            err.print(f"coe-paper: --author {value!r}: no organisation '{org.strip()}' in contributors.yaml",
-                      markup=False)
-            raise typer.Exit(2)
+            fail(f"--author {value!r}: no organisation '{org.strip()}' in contributors.yaml", fmt, code=2)
         mapping[name.strip()] = org.strip()
     return mapping
 
@@ -109,12 +106,11 @@ def apply_review(
 
     _given_file(reviewed, fmt)
     if commit and dry_run:
-        err.print("coe-paper: --commit and --dry-run cannot be used together")
-        raise typer.Exit(2)
+        fail("--commit and --dry-run cannot be used together", fmt, code=2)
     root = _root(fmt)
     orgs = writeback.organisations(root)
     options = writeback.Options([x.strip() for x in (only or "").split(",") if x.strip()],
-                                _author_map(author or [], orgs), untracked)
+                                _author_map(author or [], orgs, fmt), untracked)
     quiet = fmt == "json" or not err.is_terminal
     try:
         with nullcontext() if quiet else err.status("Reading the review and applying its changes…"):
@@ -122,8 +118,7 @@ def apply_review(
             try:
                 problem = writeback.selection_problem(options.only, doc, orgs, reviewed.name)
                 if problem:
-                    err.print(f"coe-paper: {problem}", markup=False)
-                    raise typer.Exit(2)
+                    fail(problem, fmt, reviewed.name, code=2)
                 result = writeback.plan(root, doc, orgs, options)
                 if commit:
                     problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)
@@ -197,8 +192,7 @@ def import_draft(
     try:
         result = intake.import_section(_root(fmt), request)
     except intake.IntakeError as exc:
-        err.print(f"coe-paper: {exc}", markup=False)
-        raise typer.Exit(2) from None
+        fail(str(exc), fmt, code=2)
     except DocxError as exc:
         fail(str(exc), fmt, draft.name)
     if fmt == "json":
