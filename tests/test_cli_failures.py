@@ -103,6 +103,22 @@ def test_a_project_folder_that_does_not_exist_is_a_usage_error(make_project: Mak
     assert found.exit_code == 0, found.output
 
 
+@pytest.mark.parametrize("command", [["validate"], ["assemble", "--no-layout"], ["status", "--format", "json"]])
+def test_an_empty_project_folder_is_a_usage_error(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+                                                  command: list[str]) -> None:  # fmt: skip
+    """`--project ""` (a CI variable that is not set) was taken as the current folder: it names no folder."""
+    root = make_project(git=True)
+    monkeypatch.chdir(root)
+    for option in (["--project", ""], ["-C", ""], ["--project="]):
+        result = cli(*option, *command)
+        assert result.exit_code == 2, result.output
+        assert "Invalid value for '--project' / '-C': an empty folder name" in result.stderr
+        if "json" in command:
+            assert "an empty folder name" in str(only_error(result.stdout)["message"])
+        assert not (root / "build").exists()
+    assert cli("--project", ".", *command).exit_code == 0  # the current folder named is found, as before
+
+
 @pytest.mark.parametrize(("options", "said"), [(["--diff", "--format", "json"], "--diff prints a diff"),
                                                (["--fix", "--diff", "--format", "gitlab"], "--diff prints a diff"),
                                                (["--statistics", "--format", "gitlab"], "--statistics prints counts"),

@@ -92,7 +92,8 @@ def test_its_exit_code_and_diagnostics_are_the_commands(served: Path) -> None:
 
 @pytest.mark.parametrize("command", [["validate", "--rev", "", "--format", "json"],
                                      ["status", "-f", "json", "--rev=-x"],
-                                     ["validate", "--fix", "--rev", "HEAD", "--format", "gitlab"]])
+                                     ["validate", "--fix", "--rev", "HEAD", "--format", "gitlab"],
+                                     ["-C", "", "validate", "--format", "json"]])
 def test_a_usage_error_is_the_commands(served: Path, command: list[str]) -> None:
     """A command refused for its options prints the same error on stdout, in the format asked for, as run alone."""
     warm = coe(served, *command, code=NO_TYPER)

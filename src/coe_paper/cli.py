@@ -123,14 +123,14 @@ def _package_version() -> str:
 
 @app.callback()
 def main(
-    project: Annotated[
-        Path | None, typer.Option("--project", "-C", metavar="DIR", callback=check_project,
-                                  help="Project folder (default: found from here).")
+    project: Annotated[  # a string: typer's Path would make '' the current folder before the check sees it
+        str | None, typer.Option("--project", "-C", metavar="DIR", callback=check_project,
+                                 help="Project folder (default: found from here).")
     ] = None,
     show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                help="Print the version and exit.")] = False,
 ) -> None:  # fmt: skip
-    State.project = project
+    State.project = Path(project) if project is not None else None
 
 
 @app.command(short_help="Check the sections, outline, contributors and style.")

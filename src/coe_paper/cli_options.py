@@ -33,12 +33,15 @@ def check_revision(value: str | None) -> str | None:
     return value
 
 
-def check_project(value: Path | None) -> Path | None:
+def check_project(value: str | None) -> Path | None:
     """`--project` must name something that exists: the project was looked for above a folder that does not
-    (`--project ../paperr` found the project of the folder above instead, or said no paper.yaml was found)."""
+    (`--project ../paperr` found the project of the folder above instead, or said no paper.yaml was found); an empty
+    one (a variable that is not set) names none, not the current folder, which is what `Path("")` is."""
+    if value == "":
+        raise typer.BadParameter("an empty folder name: name the project's folder, or leave --project out")
     if value is not None and not os.path.lexists(value):
         raise typer.BadParameter(f"'{value}': no such folder")
-    return value
+    return Path(value) if value is not None else None
 
 
 def check_file_name(ctx: typer.Context, value: str | None) -> str | None:
