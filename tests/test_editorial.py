@@ -487,6 +487,19 @@ def test_coe721_knows_the_member_states_cities(make_project: MakeProject) -> Non
     assert [(d.code, d.column) for d in found] == [("COE721", col(slips, "reggio")), ("COE721", col(slips, "nad"))]
 
 
+def test_coe721_a_lower_case_particle_inside_a_name_is_the_names(make_project: MakeProject) -> None:
+    """The 'nad' of Ústí nad Labem was reported as an unknown word: a lower-case word between capitalised ones is a
+    particle of the name, even where the name wraps onto the next line. Outside a name, or where a full stop or a
+    comma ends what comes before it, 'nad' is still the slip for 'and' it looks like."""
+    names = "Ústí nad Labem, Frankfurt an der Oder and (Ústí nad\nLabem) take part."
+    assert editorial(make_project, prose(names)) == []
+    slips = "Housing nad transport. In Ústí, nad Labem. Ústí nad\n\nLabem. Where Ústí nad their Labem."
+    found = editorial(make_project, prose(slips))
+    nads = [i + 1 for i in range(len(slips)) if slips.startswith("nad", i)]
+    assert [(d.code, d.line, d.column) for d in found] == [("COE721", 11, column) for column in nads[:3]] + [
+        ("COE721", 13, col(slips.split("\n")[2], "nad"))]
+
+
 def test_coe721_passes_over_words_in_other_scripts(make_project: MakeProject) -> None:
     """Each Greek, Cyrillic or Chinese word was 'not in the en_GB dictionary'; a Latin word with letters of its
     own (Wójcikowska) is still looked up."""

@@ -207,6 +207,8 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     known = _memo("known", check.path, check.key, exact, lower)
     clean = _memo("known-words", check.path, check.key, exact, lower)
     hinted = 0
+    from .text import name_particle  # the prose's module: a run whose sections all hit the cache imports none of it
+
     for line, start, found, after in _words(prose, clean):
         word = found.replace("\u2019", "'")
         if not word.isascii():
@@ -217,8 +219,8 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             ok = known[key] = _known(word, after == ".", check, exact, lower)
             if ok and after != ".":
                 clean[found] = True  # known without a full stop, so known whatever follows
-        if ok:
-            continue
+        if ok or (word.islower() and name_particle(prose, line - prose.body_line - 1, start, found)):
+            continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
         hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
         hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""

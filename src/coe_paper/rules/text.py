@@ -291,3 +291,36 @@ def in_name(text: str, start: int, word: str) -> bool:
     before = _NAME_BEFORE.search(text, 0, start)
     after = _NAME_AFTER.match(text, start + len(word))
     return bool(before and before.group()[0].isupper()) or bool(after and after.group()[-1].isupper())
+
+
+PARTICLE = 4  #: the most letters of a lower-case word within a name (nad, an der, de la, sur, van den)
+
+
+def name_particle(prose: Prose, index: int, start: int, word: str) -> bool:
+    """Whether the lower-case `word` at `start` of prose line `index` is a particle of a name: a short word (four
+    letters at most) between capitalised words, a blank either side (a line's end too), with at most two more such
+    words between (Ústí nad Labem, Frankfurt an der Oder, Castellón de la Plana). A word before the name that ends a
+    clause ('Rome, nad') makes no name."""
+    if len(word) > PARTICLE:
+        return False
+    text = prose.masked[index]
+    head, tail = text[:start], text[start + len(word) :]
+    if not head.strip():  # the name begins on the line before (a blank line between is no name)
+        head = prose.masked.get(index - 1, "") + "\n" + head
+    if not tail.strip():
+        tail += "\n" + prose.masked.get(index + 1, "")
+    if not head[-1:].isspace() or not tail[:1].isspace():
+        return False
+    return _capital_near(head.split()[::-1], True) and _capital_near(tail.split(), False)
+
+
+def _capital_near(words: list[str], before: bool) -> bool:
+    """Whether a capitalised word comes within the first three of `words` (the nearest first), after short
+    lower-case words only; before the particle, it ends in a letter (no full stop or comma between)."""
+    for word in words[:3]:
+        letters = word.lstrip("(\"'\u2018\u201c[") if before else word
+        if letters[:1].isupper():
+            return not before or word[-1:].isalpha()
+        if not word.isalpha() or not word.islower() or len(word) > PARTICLE:
+            return False
+    return False
