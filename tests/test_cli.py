@@ -14,12 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from coe_paper import cli as cli_module
 from coe_paper.cli import app
 from coe_paper.diagnostics import warning
-from conftest import CONTRIBUTORS_YAML, REPO_ROOT, FileMap, MakeProject, require_client, section_text
+from conftest import CONTRIBUTORS_YAML, REPO_ROOT, FileMap, MakeProject, cli, require_client, section_text
 
 INTRO = "sections/01-intro.md"
 FILLER = "Members of the partnership wrote this paragraph so the section has enough words."  # 80 characters
@@ -28,10 +28,6 @@ BROKEN_LINK: FileMap = {INTRO: section_text("intro", f"## Links\n\n{FILLER}\n\nS
 BROKEN_TEXT = f"{INTRO}:13:15: error COE601 link to '#nope' matches no section or heading"
 #: Too few words in the intro (5 < 10): a warning and nothing else.
 SHORT: FileMap = {INTRO: section_text("intro", "## Short\n\nToo few words here.\n")}
-
-
-def cli(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
 
 
 # -- exit codes ------------------------------------------------------------------------------------------------

@@ -8,16 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from coe_paper.cli import app
-from conftest import INTRO_BODY, MakeProject, section_text
+from conftest import INTRO_BODY, MakeProject, cli, section_text
 
 DIAGNOSTIC_KEYS = {"code", "severity", "path", "line", "column", "message", "hint"}
-
-
-def cli(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
 
 
 def only_error(stdout: str) -> dict[str, object]:

@@ -23,7 +23,7 @@ from coe_paper.rules import spelling
 from coe_paper.rules.registry import EMITTED, MODULES, rules
 from coe_paper.rules.summary import readme_table, rule_table
 from coe_paper.rules.terms import shipped
-from conftest import CONTRIBUTORS_YAML, PAPER_YAML, REPO_ROOT, MakeProject, section_text
+from conftest import CONTRIBUTORS_YAML, PAPER_YAML, REPO_ROOT, MakeProject, cli, section_text
 
 INTRO = "sections/01-intro.md"
 LINE = 11
@@ -702,17 +702,13 @@ def test_bundled_paper_has_no_editorial_finding(repo_root: Path) -> None:
 FAULTY = "The chairman met on the 3rd of March 2024 in Greece (GR).\r\n"
 
 
-def cli(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def test_fix_changes_only_the_fixes_byte_for_byte(make_project: MakeProject) -> None:
     text = section_text("intro", "## Words.\r\n\r\n" + FAULTY + "A mispeled word stays.\r\n", title="Introduction")
     raw = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode()
     root = make_project({INTRO: raw}, git=True)
     os.chmod(root / INTRO, 0o640)
-    code, _, err = cli("--project", str(root), "validate", "--fix")
+    result = cli("--project", str(root), "validate", "--fix")
+    code, err = result.exit_code, result.stderr
     expected = raw.replace(b"Words.", b"Words").replace(b"chairman", b"chair").replace(
         b"the 3rd of March 2024", b"3 March 2024").replace(b"(GR)", b"(EL)")
     assert (root / INTRO).read_bytes() == expected
@@ -723,7 +719,8 @@ def test_fix_changes_only_the_fixes_byte_for_byte(make_project: MakeProject) -> 
 def test_diff_alone_writes_nothing(make_project: MakeProject) -> None:
     root = make_project(prose(FAULTY.strip()), git=True)
     before = (root / INTRO).read_bytes()
-    code, out, _ = cli("--project", str(root), "validate", "--diff")
+    result = cli("--project", str(root), "validate", "--diff")
+    code, out = result.exit_code, result.stdout
     assert (root / INTRO).read_bytes() == before and code == 0
     assert out.splitlines()[:2] == [f"--- a/{INTRO}", f"+++ b/{INTRO}"]
     assert f"-{FAULTY.strip()}" in out and "+The chair met on 3 March 2024 in Greece (EL)." in out
@@ -731,14 +728,14 @@ def test_diff_alone_writes_nothing(make_project: MakeProject) -> None:
 
 def test_fix_with_diff_writes_and_shows_the_changes(make_project: MakeProject) -> None:
     root = make_project(prose(FAULTY.strip()), git=True)
-    _, out, _ = cli("--project", str(root), "validate", "--fix", "--diff")
+    out = cli("--project", str(root), "validate", "--fix", "--diff").stdout
     assert "+The chair met on 3 March 2024 in Greece (EL)." in out
     assert "The chair met on 3 March 2024 in Greece (EL)." in (root / INTRO).read_text()
 
 
 def test_fix_refuses_a_revision(make_project: MakeProject) -> None:
     root = make_project(git=True)
-    assert cli("--project", str(root), "validate", "--fix", "--rev", "HEAD")[0] == 2
+    assert cli("--project", str(root), "validate", "--fix", "--rev", "HEAD").exit_code == 2
 
 
 def test_fix_that_cannot_be_written_is_coe006_and_the_others_are_written(make_project: MakeProject,
@@ -795,12 +792,14 @@ def test_fix_leaves_quotations_as_written(make_project: MakeProject) -> None:
 
 def test_statistics(make_project: MakeProject) -> None:
     root = make_project(prose("The chairman met the chairman and the members of the Partnership today."), git=True)
-    code, out, _ = cli("--project", str(root), "validate", "--statistics")
+    result = cli("--project", str(root), "validate", "--statistics")
+    code, out = result.exit_code, result.stdout
     assert code == 0
     summary = "term on the inclusive-wording list, with the preferred wording"
     assert out.splitlines() == [f"    2  COE701  warning  [*]  {summary}"]
-    _, out, _ = cli("--project", str(root), "validate", "--statistics", "--format", "json")
+    out = cli("--project", str(root), "validate", "--statistics", "--format", "json").stdout
     assert '"count": 2' in out and '"fixable": 2' in out
     clean = make_project(prose("The chair met the members of the Partnership today."), git=True)
-    assert cli("--project", str(clean), "validate", "--statistics")[:2] == (0, "")  # no rows: not an empty line
-    assert cli("--project", str(clean), "validate", "--statistics", "--format", "json")[1] == "[]\n"
+    counted = cli("--project", str(clean), "validate", "--statistics")
+    assert (counted.exit_code, counted.stdout) == (0, "")  # no rows: not an empty line
+    assert cli("--project", str(clean), "validate", "--statistics", "--format", "json").stdout == "[]\n"

@@ -11,19 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from coe_paper.cli import app
-from conftest import REPO_ROOT, MakeProject
+from conftest import REPO_ROOT, MakeProject, cli
 from reviewkit import rewrite_part, tracked
 
 TEMPLATE = (REPO_ROOT / "paper" / "template.docx").read_bytes()
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def rezip(data: bytes, drop: str = "", replace: dict[str, bytes] | None = None) -> bytes:

@@ -15,12 +15,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
 import coe_paper
 from coe_paper import cli as cli_module
 from coe_paper import limits, pipeline
-from coe_paper.cli import app
 from conftest import (
     GIT_ENV,
     HOUSING_BODY,
@@ -28,6 +26,7 @@ from conftest import (
     PAPER_YAML,
     MakeProject,
     bomb_png,
+    cli,
     git_commit,
     real_jpeg,
     section_text,
@@ -38,12 +37,6 @@ INTRO = "sections/01-intro.md"
 
 
 PAPER_LOGO = PAPER_YAML + "cover:\n  logos:\n    - path: paper/images/dot.png\n      alt: Partnership logo\n"
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def outside(tmp_path: Path, name: str = "elsewhere") -> Path:

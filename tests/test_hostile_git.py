@@ -14,19 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
 from coe_paper import limits
-from coe_paper.cli import app
-from conftest import GIT_ENV, HOUSING_BODY, MakeProject, git_commit, require_client, section_text, tiny_png
+from conftest import GIT_ENV, HOUSING_BODY, MakeProject, cli, git_commit, require_client, section_text, tiny_png
 from drafts import pandoc_draft
 from reviewkit import tracked
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def script(path: Path, body: str) -> Path:

@@ -7,19 +7,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from coe_paper.cli import app
-from conftest import MakeProject, section_text
+from conftest import MakeProject, cli, section_text
 
 INTRO = "sections/01-intro.md"
 FILLER = "Members of the partnership wrote this paragraph so the section has enough words.\n\n"
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def document_text(path: Path) -> str:

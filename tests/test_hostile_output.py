@@ -12,20 +12,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from coe_paper.cli import app
 from coe_paper.safepaths import write_atomic
-from conftest import MakeProject, require_client, tiny_png
+from conftest import MakeProject, cli, require_client, tiny_png
 from drafts import pandoc_draft
 
 OUTPUT = "build/test-paper.docx"
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_build_folder_linked_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:

@@ -12,22 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
 import coe_paper
 from coe_paper import limits
-from coe_paper.cli import app
 from coe_paper.sources import WorkTree
 from coe_paper.templates import Templates
-from conftest import MakeProject
+from conftest import MakeProject, cli
 
 BYLINE = "paper/templates/byline.md.j2"
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 @pytest.fixture(autouse=True)

@@ -8,18 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from coe_paper.cli import app
-from conftest import CONTRIBUTORS_YAML, INTRO_BODY, PAPER_YAML, MakeProject, section_text
+from conftest import CONTRIBUTORS_YAML, INTRO_BODY, PAPER_YAML, MakeProject, cli, section_text
 
 INTRO = "sections/01-intro.md"
-
-
-def cli(*args: str) -> Result:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def alias_bomb(levels: int = 9) -> str:

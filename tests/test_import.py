@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from coe_paper import pipeline
-from coe_paper.cli import app
 from coe_paper.importer import Options, import_draft
 from coe_paper.markdown import content_parser, parse, plain_text
 from coe_paper.mdpieces import Piece
@@ -35,6 +34,7 @@ from conftest import (
     KITCHEN_SINK,
     REPO_ROOT,
     MakeProject,
+    cli,
     kitchen_sink_project,
     require_client,
     tiny_png,
@@ -46,10 +46,6 @@ NO_OUTLOOK = {"sections/03-outlook.md": None}
 WITH_CLAIRE = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
                                         "    people:\n      - name: Claire Dubois\n"
                                         "        email: claire@anct.example.org\n")  # fmt: skip
-
-
-def cli(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
 
 
 def body_html(body: str) -> str:
