@@ -751,3 +751,49 @@ def test_a_restored_section_whose_name_git_quotes_keeps_its_writers(tmp_path: Pa
     intro = history.sections[name]
     assert (intro.lines, intro.lines_by_org) == (12, {"rome": 12})
     assert intro.commits_by_org == {"dg-regio": 2, "rome": 1}
+
+
+def _widened_and_removed(tmp_path: Path) -> tuple[Repo, list[str], str]:
+    """The introduction Rome drafted and ANCT widened, then removed by DG REGIO: the commits, newest first, and the
+    text it had."""
+    repo, draft = _drafted(tmp_path)
+    body = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:]]
+    text = section("intro", "Introduction", "rome", body)
+    repo.write(INTRO, text)
+    widen = repo.commit(ANNE, 2, "Widen the introduction")
+    repo.git("rm", "-q", INTRO)
+    removal = repo.commit(REGGIE, 3, "Remove the introduction")
+    return repo, [removal, widen, draft], text
+
+
+def test_a_section_restored_under_another_name_keeps_its_writers(tmp_path: Path) -> None:
+    """The introduction deleted, then committed again as it was under another file name: blame gave every line to
+    the commit that brought it back, and DG REGIO the whole section's share. The lines go to those who wrote them
+    before the deletion, and the file's history runs on through it."""
+    repo, older, text = _widened_and_removed(tmp_path)
+    renamed = "sections/01-introduction.md"
+    repo.write(renamed, text)
+    restore = repo.commit(REGGIE, 4, "Bring the introduction back")
+    repo.write(renamed, text.replace("Urban policy for all.", "Urban policy for all, towns too."))
+    edit = repo.commit(LENA, 5, "Towns too")
+    _, history = attribute(repo.root)
+    intro = history.sections[renamed]
+    assert (intro.lines, intro.lines_by_org) == (12, {"anct": 1, "leipzig": 1, "rome": 10})
+    assert [c.commit for c in intro.changes] == [edit, restore, *older]
+    _, cached = attribute(repo.root, use_cache=True)
+    _, cached = attribute(repo.root, use_cache=True)  # the second from the blame cache
+    assert cached.sections[renamed].lines_by_org == {"anct": 1, "leipzig": 1, "rome": 10}
+
+
+def test_a_section_restored_under_another_name_with_other_text_is_new(tmp_path: Path) -> None:
+    """A file added under another name after a deletion, with text of its own, is its writer's: nothing is taken
+    from the deleted file."""
+    repo, _, text = _widened_and_removed(tmp_path)
+    renamed = "sections/01-introduction.md"
+    repo.write(renamed, text.replace("Urban policy for all.", "Urban policy for every town."))
+    rewrite = repo.commit(LENA, 4, "A new introduction")
+    _, history = attribute(repo.root)
+    intro = history.sections[renamed]
+    assert (intro.lines, intro.lines_by_org) == (12, {"leipzig": 12})
+    assert [c.commit for c in intro.changes] == [rewrite]
+

@@ -38,7 +38,7 @@ from .gitlog import repository_problem
 from .historygit import Git, log_and_blobs, repository, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
-from .restored import Restart, blame, restored
+from .restored import Restart, Restarts, blame, restored
 
 __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "history_of", "parse_mailmap",
            "parse_person"]  # fmt: skip
@@ -155,7 +155,7 @@ def history_of(
     changes, authors, restarts = _log(raw, identities, set(paths))
     back = restored(git, restarts)  # section files deleted and restored: their history runs on (restored.py)
     while back:  # each pass through the restores found may find an older one of the same file
-        changes, authors, restarts = _log(raw, identities, set(paths), {(r.path, r.added) for b in back.values()
+        changes, authors, restarts = _log(raw, identities, set(paths), {(r.path, r.added): r.old for b in back.values()
                                                                         for r in b})  # fmt: skip
         more = restored(git, restarts)
         if more == back:
@@ -204,11 +204,12 @@ def _last(section: SectionHistory, commit: str) -> str:
 
 
 def _log(
-    raw: bytes | None, identities: IdentityMap, current: set[str], through: set[tuple[str, str]] | None = None
+    raw: bytes | None, identities: IdentityMap, current: set[str], through: dict[tuple[str, str], str] | None = None
 ) -> tuple[dict[str, list[Change]], dict[str, Identity], dict[str, list[Restart]]]:
     """One `git log` pass (its output, `raw`): the changes to each current section file (following renames), every
-    author seen, and the files whose history starts with an addition just after a deletion at the same path
-    (restored.py); the additions `through` lists (path, commit) do not start a file's history, which runs on.
+    author seen, and the files whose history may start with a restore (restored.py's `Restarts`); the additions
+    `through` lists (path, commit: the path of the file they restored) do not start a file's history, which runs on
+    at the restored file's path.
 
     The log lists a commit before its parents, but a branch merged after a rename can come before the rename while
     it changed the file under its old name: such changes to a path no current file has had yet are kept aside, and
@@ -218,7 +219,7 @@ def _log(
     aside: dict[str, list[tuple[int, Change]]] = {}  # by a path no current file had yet, in the log's order
     authors: dict[str, Identity] = {}
     started: dict[str, tuple[str, str]] = {}  # path -> (current path, commit) of the latest addition seen there
-    restarts: dict[str, list[Restart]] = {}  # newest first
+    restarts = Restarts()
     change: Change | None = None
     tokens = (raw or b"").decode("utf-8", "surrogateescape").split("\0")
     index = 0
@@ -241,25 +242,31 @@ def _log(
         target = alias.get(new)
         if new in started and started[new][1] != change.commit:  # the next older change at an added file's path
             if status == "D":
-                restarts.setdefault(started[new][0], []).append(Restart(new, started[new][1], change.commit))
+                restarts.add(started[new][0], Restart(new, started[new][1], change.commit, new))
             del started[new]
         if target is None:
             if status in "AC":  # a file starts here: what was kept aside at this path was its history
                 aside.pop(new, None)
             else:
                 aside.setdefault(new, []).append((len(authors), change))
+            restarts.seen(status, new, change.commit, None)
             continue
+        restarts.seen(status, new, change.commit, target)
         found.setdefault(target, []).append((len(authors), change))
         if status == "A":
             started[new] = (target, change.commit)
-        if status in "AC" and (new, change.commit) not in (through or ()):
+        older = (through or {}).get((new, change.commit), new)
+        if status in "AC" and (new, change.commit) not in (through or {}):
             del alias[new]  # the file starts here; older history at this path is another file's
+        elif older != new:  # restored under another name: its history runs on at the name it had
+            del alias[new]
+            alias.setdefault(older, target)
         elif status == "R":
             del alias[new]
             alias[old] = target
             found[target] += aside.pop(old, [])
     changes = {path: [c for _, c in sorted(entries, key=lambda entry: entry[0])] for path, entries in found.items()}
-    return changes, authors, restarts
+    return changes, authors, restarts.found()
 
 
 def _change(header: str, identities: IdentityMap) -> Change:

@@ -1,13 +1,15 @@
-"""Section files deleted and later restored (a `git revert` of the deletion, or the file checked out again from
-before it): git blame starts such a file at the commit that restored it, and credited every line to whoever
-restored it, as if they had written the section.
+"""Section files deleted and later restored (a `git revert` of the deletion, the file checked out again from before
+it, or the same text committed under another name): git blame starts such a file at the commit that restored it, and
+credited every line to whoever restored it, as if they had written the section.
 
 A file whose history, read back from HEAD, starts with an addition that follows a deletion at the same path is a
-candidate; it is restored when the added file is the very file deleted (the same blob). Its history then runs on
-through the deletion to the older commits (attribution.py's log pass, told which additions to pass through), and
-the lines blame gives to the restoring commit are blamed again as they were just before the deletion. A file
-deleted and restored more than once is followed through each restore in turn, newest first, as far as each brought
-back the very file deleted. `blame` blames every section file, restored or not: blame's output is read here alone.
+candidate; so is one whose addition follows deletions at other paths (the nearest `MAX_ELSEWHERE`). It is restored
+when the added file is the very file deleted (the same blob). Its history then runs on through the deletion to the
+older commits (attribution.py's log pass, told which additions to pass through and the path of the file each brought
+back), and the lines blame gives to the restoring commit are blamed again as they were just before the deletion. A
+file deleted and restored more than once is followed through each restore in turn, newest first, as far as each
+brought back the very file deleted. `blame` blames every section file, restored or not: blame's output is read here
+alone.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
 
 from .historygit import Git
 
@@ -22,32 +25,81 @@ _ESCAPES = {b"a": b"\a", b"b": b"\b", b"t": b"\t", b"n": b"\n", b"v": b"\v", b"f
 Blamed = dict[str, tuple[int, str, str]]  # attribution.Blamed: lines, author's name and e-mail, by commit
 
 
+MAX_ELSEWHERE = 8  #: the deletions at other paths, nearest first, whose file an addition may have brought back
+
+
 @dataclass(frozen=True)
 class Restart:
-    """A current section file that was added at `path` by `added` after `deleted` had removed a file there."""
+    """A current section file that was added at `path` by `added` after `deleted` had removed a file at `old` (the
+    same path, or another: restored under another name)."""
 
     path: str  # the file's path when it was added (its current path may differ after a rename)
     added: str
     deleted: str
+    old: str
+
+
+class Restarts:
+    """The candidates one log pass finds, read newest first: an addition just after a deletion at its path (`add`),
+    and each addition of a current file with no deletion at its path before it, whose candidates are the deletions
+    at other paths `seen` before it."""
+
+    def __init__(self) -> None:
+        self._place: dict[tuple[str, str], int] = {}  # (path, commit) of an addition -> its place in the log
+        self._starts: list[tuple[int, str, str, str]] = []  # (place, current path, path, commit) of each addition
+        self._gone: list[tuple[int, str, str, str | None]] = []  # (place, path, commit, current path) of deletions
+        self._found: list[tuple[int, str, Restart]] = []
+        self._count = 0  # changes seen
+
+    def seen(self, status: str, path: str, commit: str, current: str | None) -> None:
+        """A change in the log, to the current file `current` (None: to a path none has at this point)."""
+        place, self._count = self._count, self._count + 1
+        if status == "A" and current is not None:
+            self._place[(path, commit)] = place
+            self._starts.append((place, current, path, commit))
+        elif status == "D":
+            self._gone.append((place, path, commit, current))
+
+    def add(self, current: str, restart: Restart) -> None:
+        self._found.append((self._place[(restart.path, restart.added)], current, restart))
+
+    def found(self) -> dict[str, list[Restart]]:
+        """The candidates by current path, newest first; those of one addition at other paths nearest first."""
+        found = list(self._found)
+        for place, current, path, commit in self._starts:
+            if any(c == current and r.added == commit for _, c, r in self._found):
+                continue
+            gone = [(at, old) for after, old, at, owner in self._gone if after > place and old != path
+                    and owner in (None, current)]  # fmt: skip
+            found += [(place, current, Restart(path, commit, at, old)) for at, old in gone[:MAX_ELSEWHERE]]
+        by_path: dict[str, list[Restart]] = {}
+        for _, current, restart in sorted(found, key=lambda entry: entry[0]):
+            by_path.setdefault(current, []).append(restart)
+        return by_path
 
 
 def restored(git: Git, restarts: dict[str, list[Restart]]) -> dict[str, list[Restart]]:
     """The restarts (by current path, newest first) whose addition brought back the very file deleted, each file's
-    up to the first that did not: one `git rev-parse` for all of them."""
+    up to the first addition that did not (of an addition's candidates, the first that did): one `git rev-parse`
+    for all of them."""
     items = [(path, r) for path, found in sorted(restarts.items()) for r in found]
     if not items:
         return {}
-    names = [name for _, r in items for name in (f"{r.added}:{r.path}", f"{r.deleted}^:{r.path}")]
+    names = [name for _, r in items for name in (f"{r.added}:{r.path}", f"{r.deleted}^:{r.old}")]
     blobs = (git.run("rev-parse", *names) or b"").decode("ascii", "replace").split()  # each name a commit's id first
     if len(blobs) != len(names):  # a name git could not resolve (a deletion in a root commit): none is taken
         return {}
+    same = {(path, r): blobs[2 * i] == blobs[2 * i + 1] for i, (path, r) in enumerate(items)}
     back: dict[str, list[Restart]] = {}
     broken: set[str] = set()
-    for index, (path, restart) in enumerate(items):
-        if path in broken or blobs[2 * index] != blobs[2 * index + 1]:
+    for (path, _), group in groupby(items, key=lambda item: (item[0], item[1].added)):
+        if path in broken:
+            continue
+        match = next((r for _, r in group if same[(path, r)]), None)
+        if match is None:
             broken.add(path)
         else:
-            back.setdefault(path, []).append(restart)
+            back.setdefault(path, []).append(match)
     return back
 
 
@@ -106,7 +158,7 @@ def blame(git: Git, commit: str, current: str, restarts: list[Restart], options:
     lines = _lines(now)
     people = dict(lines.people)
     for restart in restarts:
-        before = git.run("blame", "--incremental", *options, f"{restart.deleted}^", "--", restart.path, env=env)
+        before = git.run("blame", "--incremental", *options, f"{restart.deleted}^", "--", restart.old, env=env)
         if before is None:
             return None
         old = _lines(before)
