@@ -797,3 +797,21 @@ def test_a_section_restored_under_another_name_with_other_text_is_new(tmp_path: 
     assert (intro.lines, intro.lines_by_org) == (12, {"leipzig": 12})
     assert [c.commit for c in intro.changes] == [rewrite]
 
+
+def test_a_section_restored_in_a_merge_keeps_its_writers(tmp_path: Path) -> None:
+    """The introduction deleted on main, and checked out again from before the deletion while merging a branch that
+    never had it: blame gave every line to the merge, and its author the whole section's share."""
+    repo, older, _ = _widened_and_removed(tmp_path)
+    repo.git("switch", "-q", "-c", "outlook")
+    repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "We meet again in June."]))
+    repo.commit(LENA, 4, "Outlook")
+    repo.git("switch", "-q", "main")
+    date = {"GIT_AUTHOR_DATE": "2024-02-05T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-02-05T10:00:00+00:00"}
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "outlook", env={**MERGER, **date})
+    repo.git("checkout", f"{older[0]}^", "--", INTRO)
+    repo.git("commit", "-q", "--no-edit", env={**MERGER, **date})
+    _, history = attribute(repo.root)
+    intro = history.sections[INTRO]
+    assert (intro.lines, intro.lines_by_org) == (12, {"anct": 1, "rome": 11})
+    assert [c.commit for c in intro.changes] == older  # the merge is no commit of its own
+    assert intro.unmapped == set()  # nothing for the merge's author

@@ -153,11 +153,11 @@ def history_of(
     raw, blobs = log_and_blobs(git, root, commit, read, use_cache, keep_others=rev is not None)
     paths = [s.path for s in project.sections if s.path in blobs]
     changes, authors, restarts = _log(raw, identities, set(paths))
-    back = restored(git, restarts)  # section files deleted and restored: their history runs on (restored.py)
+    back = restored(git, restarts, commit)  # section files deleted and restored: their history runs on (restored.py)
     while back:  # each pass through the restores found may find an older one of the same file
         changes, authors, restarts = _log(raw, identities, set(paths), {(r.path, r.added): r.old for b in back.values()
                                                                         for r in b})  # fmt: skip
-        more = restored(git, restarts)
+        more = restored(git, restarts, commit)
         if more == back:
             break
         back = more
@@ -252,6 +252,8 @@ def _log(
             restarts.seen(status, new, change.commit, None)
             continue
         restarts.seen(status, new, change.commit, target)
+        if status == "D" and target not in found:  # the file's newest change deletes it: a merge brought it back
+            restarts.add(target, Restart(new, "", change.commit, new))
         found.setdefault(target, []).append((len(authors), change))
         if status == "A":
             started[new] = (target, change.commit)

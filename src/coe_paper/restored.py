@@ -1,22 +1,23 @@
 """Section files deleted and later restored (a `git revert` of the deletion, the file checked out again from before
-it, or the same text committed under another name): git blame starts such a file at the commit that restored it, and
-credited every line to whoever restored it, as if they had written the section.
+it, the same text committed under another name, or checked out again while merging): git blame starts such a file at
+the commit that restored it, and credited every line to whoever restored it, as if they had written the section.
 
 A file whose history, read back from HEAD, starts with an addition that follows a deletion at the same path is a
-candidate; so is one whose addition follows deletions at other paths (the nearest `MAX_ELSEWHERE`). It is restored
-when the added file is the very file deleted (the same blob). Its history then runs on through the deletion to the
-older commits (attribution.py's log pass, told which additions to pass through and the path of the file each brought
-back), and the lines blame gives to the restoring commit are blamed again as they were just before the deletion. A
-file deleted and restored more than once is followed through each restore in turn, newest first, as far as each
-brought back the very file deleted. `blame` blames every section file, restored or not: blame's output is read here
-alone.
+candidate; so is one whose addition follows deletions at other paths (the nearest `MAX_ELSEWHERE`), and one whose
+newest change in the log deletes it (the log lists no merges: the merge that brought it back is asked of git). It is
+restored when the added file is the very file deleted (the same blob). Its history then runs on through the deletion
+to the older commits (attribution.py's log pass, told which additions to pass through and the path of the file each
+brought back), and the lines blame gives to the restoring commit are blamed again as they were just before the
+deletion. A file deleted and restored more than once is followed through each restore in turn, newest first, as far
+as each brought back the very file deleted. `blame` blames every section file, restored or not: blame's output is
+read here alone.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from .historygit import Git
@@ -31,7 +32,7 @@ MAX_ELSEWHERE = 8  #: the deletions at other paths, nearest first, whose file an
 @dataclass(frozen=True)
 class Restart:
     """A current section file that was added at `path` by `added` after `deleted` had removed a file at `old` (the
-    same path, or another: restored under another name)."""
+    same path, or another: restored under another name); `added` is "" for a merge the log does not list."""
 
     path: str  # the file's path when it was added (its current path may differ after a rename)
     added: str
@@ -41,8 +42,8 @@ class Restart:
 
 class Restarts:
     """The candidates one log pass finds, read newest first: an addition just after a deletion at its path (`add`),
-    and each addition of a current file with no deletion at its path before it, whose candidates are the deletions
-    at other paths `seen` before it."""
+    a file whose newest change deletes it (`add`, with no `added`), and each addition of a current file with no
+    deletion at its path before it, whose candidates are the deletions at other paths `seen` before it."""
 
     def __init__(self) -> None:
         self._place: dict[tuple[str, str], int] = {}  # (path, commit) of an addition -> its place in the log
@@ -61,7 +62,7 @@ class Restarts:
             self._gone.append((place, path, commit, current))
 
     def add(self, current: str, restart: Restart) -> None:
-        self._found.append((self._place[(restart.path, restart.added)], current, restart))
+        self._found.append((self._place.get((restart.path, restart.added), -1), current, restart))
 
     def found(self) -> dict[str, list[Restart]]:
         """The candidates by current path, newest first; those of one addition at other paths nearest first."""
@@ -78,11 +79,16 @@ class Restarts:
         return by_path
 
 
-def restored(git: Git, restarts: dict[str, list[Restart]]) -> dict[str, list[Restart]]:
+def restored(git: Git, restarts: dict[str, list[Restart]], commit: str) -> dict[str, list[Restart]]:
     """The restarts (by current path, newest first) whose addition brought back the very file deleted, each file's
     up to the first addition that did not (of an addition's candidates, the first that did): one `git rev-parse`
-    for all of them."""
-    items = [(path, r) for path, found in sorted(restarts.items()) for r in found]
+    for all of them, after one `git log` for each merge that restored a file, all at once."""
+    merged = [r for candidates in restarts.values() for r in candidates if not r.added]
+    answers = git.at_once(*(["log", "-m", "--first-parent", "--diff-filter=A", "--format=%H", "-1", commit, "--",
+                             r.path] for r in merged))  # fmt: skip
+    adders = {r: (out or b"").decode("ascii", "replace").strip() for r, out in zip(merged, answers, strict=True)}
+    items = [(path, replace(r, added=adders[r]) if not r.added else r) for path, rs in sorted(restarts.items())
+             for r in rs if r.added or adders[r]]  # fmt: skip
     if not items:
         return {}
     names = [name for _, r in items for name in (f"{r.added}:{r.path}", f"{r.deleted}^:{r.old}")]
