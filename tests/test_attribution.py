@@ -815,3 +815,27 @@ def test_a_section_restored_in_a_merge_keeps_its_writers(tmp_path: Path) -> None
     assert (intro.lines, intro.lines_by_org) == (12, {"anct": 1, "rome": 11})
     assert [c.commit for c in intro.changes] == older  # the merge is no commit of its own
     assert intro.unmapped == set()  # nothing for the merge's author
+
+
+@pytest.mark.parametrize("renamed", [False, True])
+def test_a_restored_section_of_a_paper_in_a_folder_of_its_repository_keeps_its_writers(tmp_path: Path,
+                                                                                         renamed: bool) -> None:
+    """A paper in a folder of its repository (docs/): the restored file's blobs were asked of git by the path from
+    the paper's folder, which git reads from the repository's top, and blame names files from there too: no restore
+    was found, and whoever restored the section was credited with every line."""
+    root = tmp_path / "docs"
+    text = section("intro", "Introduction", "rome", INTRO_BODY)
+    write_project(root, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP, INTRO: text,
+                         OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+    repo = Repo(tmp_path)
+    repo.git("init", "-q", "--initial-branch=main")
+    draft = repo.commit(ROME, 1, "Draft")
+    repo.git("rm", "-q", f"docs/{INTRO}")
+    removal = repo.commit(REGGIE, 2, "Remove the introduction")
+    name = "sections/01-introduction.md" if renamed else INTRO
+    (root / name).write_text(text, encoding="utf-8")
+    restore = repo.commit(REGGIE, 3, "Bring the introduction back")
+    _, history = attribute(root)
+    intro = history.sections[name]
+    assert (intro.lines, intro.lines_by_org) == (12, {"rome": 12})
+    assert [c.commit for c in intro.changes] == [restore, removal, draft]

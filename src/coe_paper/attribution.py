@@ -175,10 +175,12 @@ def history_of(
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
         step(f"Reading the history of {len(todo)} sections from git")
     env = _commit_graph(git, root / git_dir, cache_dir, commit) if use_cache and len(todo) >= GRAPH_MIN_FILES else None
+    folder = os.path.relpath(os.path.realpath(root), os.path.realpath(found.top))  # blame names files from the top
+    prefix = "" if folder == "." else folder.replace(os.sep, "/") + "/"
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=workers or max(2, os.cpu_count() or 2)) as pool:
         def run(p: str) -> Blamed | None:
-            return blame(git, commit, p, back.get(p, []), BLAME_OPTIONS, env)
+            return blame(git, commit, p, back.get(p, []), BLAME_OPTIONS, env, prefix)
 
         for path, blamed in zip(todo, pool.map(run, todo), strict=True):
             if blamed is not None:

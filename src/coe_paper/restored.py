@@ -91,7 +91,7 @@ def restored(git: Git, restarts: dict[str, list[Restart]], commit: str) -> dict[
              for r in rs if r.added or adders[r]]  # fmt: skip
     if not items:
         return {}
-    names = [name for _, r in items for name in (f"{r.added}:{r.path}", f"{r.deleted}^:{r.old}")]
+    names = [name for _, r in items for name in (f"{r.added}:./{r.path}", f"{r.deleted}^:./{r.old}")]  # from here
     blobs = (git.run("rev-parse", *names) or b"").decode("ascii", "replace").split()  # each name a commit's id first
     if len(blobs) != len(names):  # a name git could not resolve (a deletion in a root commit): none is taken
         return {}
@@ -154,10 +154,11 @@ def _unquoted(name: str) -> str:
 
 
 def blame(git: Git, commit: str, current: str, restarts: list[Restart], options: tuple[str, ...],
-          env: dict[str, str] | None = None) -> Blamed | None:  # fmt: skip
+          env: dict[str, str] | None = None, prefix: str = "") -> Blamed | None:  # fmt: skip
     """Lines per commit for one section file (`git blame --incremental`: the porcelain format without the file's
     text): as blame gives them at `commit`, except those of each restoring commit (`restarts`, newest first; none
-    for a file never restored), which count for the commits that wrote them before its deletion."""
+    for a file never restored), which count for the commits that wrote them before its deletion. Blame names files
+    by their path in the repository: `prefix` is the project's folder there ("docs/"; "" at its top)."""
     now = git.run("blame", "--incremental", *options, commit, "--", current, env=env)
     if now is None:
         return None
@@ -170,7 +171,7 @@ def blame(git: Git, commit: str, current: str, restarts: list[Restart], options:
         old = _lines(before)
         for final, sha in lines.by_line.items():
             source, line = lines.origin[final]
-            if sha == restart.added and source == restart.path and line in old.by_line:
+            if sha == restart.added and source == prefix + restart.path and line in old.by_line:
                 lines.by_line[final] = old.by_line[line]  # the restored file is the deleted one: its lines are
                 lines.origin[final] = old.origin[line]  # where they were
                 people.setdefault(old.by_line[line], old.people.get(old.by_line[line], ("", "")))
