@@ -8,11 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from typer._click.core import Context
-from typer._click.exceptions import UsageError
+from typer import BadParameter, Context
 from typer.core import TyperGroup
 
 from .diagnostics import FORMATS, error, format_diagnostics
+
+#: click's UsageError, every mistake in a command line that ends it (exit 2) before it runs: typer (which vendors
+#: click from 0.26 in a private package) exports only its subclass BadParameter, whose base it is in every version.
+UsageError: type[Exception] = BadParameter.__mro__[1]
 
 
 def print_failure(message: str, fmt: str, path: str = ".", rule: str = "COE003") -> None:
@@ -26,8 +29,7 @@ class Group(TyperGroup):
     """The app's group: a usage error of the app's own options or of a command's is also printed in the format the
     command line asks for, before click says it on stderr and exits 2."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: Context | None = None,
-                     **extra: Any) -> Context:  # fmt: skip
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         try:
             return super().make_context(info_name, args, parent, **extra)
         except UsageError as exc:
@@ -35,7 +37,7 @@ class Group(TyperGroup):
                 self._failed(exc, self._command_args(info_name, args))
             raise
 
-    def invoke(self, ctx: Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         args = [*ctx._protected_args, *ctx.args]
         try:
             return super().invoke(ctx)
@@ -51,8 +53,9 @@ class Group(TyperGroup):
             return []
         return [*ctx._protected_args, *ctx.args]
 
-    def _failed(self, exc: UsageError, args: Sequence[str]) -> None:
-        print_failure(exc.format_message(), self._format(args))
+    def _failed(self, exc: Exception, args: Sequence[str]) -> None:
+        message = getattr(exc, "format_message", None)  # click's words for it ("Invalid value: ...")
+        print_failure(str(message()) if callable(message) else str(exc), self._format(args))
 
     def _format(self, args: Sequence[str]) -> str:
         """The `--format` a command line asks for, read past the errors in it; "text" when it names none."""
