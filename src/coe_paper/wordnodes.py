@@ -1,9 +1,8 @@
 """What the .docx reader asks of single WordprocessingML nodes: a picture's alt text, a table's rows or a row's
-cells (inside content controls too), whether a text box lies in no other, and a field's name and link target."""
+cells (inside content controls too), and whether a text box lies in no other."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from . import ooxml
@@ -50,22 +49,3 @@ def outermost(box: Element, node: Element) -> bool:
             return False
         parent = parent.getparent()
     return True
-
-
-def field_name(instruction: str) -> str:
-    words = instruction.split()
-    return words[0].upper() if words else "(empty)"
-
-
-_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
-
-
-def field_link(instruction: str) -> str | None:
-    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`) or a REF field, else None."""
-    match = _HYPERLINK_FIELD.match(instruction)
-    if match is None:
-        ref = re.match(r"^\s*REF\s+(\w+)", instruction)  # a cross-reference to a bookmark (captions.py)
-        return f"#{ref.group(1)}" if ref else None
-    if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
-        return f"#{match.group(1)}"
-    return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")

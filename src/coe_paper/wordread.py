@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
-from .wordnodes import field_link, field_name, outermost, picture_description, rows_or_cells
+from .wordfields import Field, field_link, field_name, take_out
+from .wordnodes import outermost, picture_description, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
 Element = ooxml.Element
@@ -41,21 +41,12 @@ _INLINE_WRAPPERS = frozenset({w("smartTag"), w("customXml"), w("sdt"), w("sdtCon
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
 
 
-@dataclass
-class _Field:
-    """A field being read: its instruction so far, whether its result has begun, and its link (HYPERLINK, REF)."""
-
-    instruction: list[str] = field(default_factory=list)
-    result: bool = False
-    link: str | None = None
-
-
 class _Reader:
     """Walks one story (the body, or a footnote) into blocks."""
 
     def __init__(self, doc: WordDocument, links: dict[str, str]) -> None:
         self.doc, self.links = doc, links
-        self.fields: list[_Field] = []  # the fields open at this point, outermost first
+        self.fields: list[Field] = []  # the fields open at this point, outermost first
         self.para: Paragraph | None = None  # the paragraph being read, which what is dropped is counted against
         self.pending_bookmarks: list[str] = []
         self.open_comments: frozenset[str] = frozenset()  # comment ranges open at this point of the story
@@ -65,6 +56,17 @@ class _Reader:
         self.doc.dropped[kind] += 1
         if self.para is not None:
             self.para.dropped[kind] += 1
+
+    def story(self, parent: Element) -> list[Block]:
+        """The blocks of a whole story. A field whose result never begins (no `separate`, no `end`: a damaged or
+        hand-made draft) would hide the rest of the story as its instruction: its text is kept, and reported."""
+        out = self.blocks(parent)
+        for open_ in self.fields:
+            if not open_.result and open_.hidden:
+                name = field_name("".join(open_.instruction))
+                self.doc.dropped[f"field {name} that never ends (the text after it kept)"] += 1
+        self.fields = []
+        return out
 
     def blocks(self, parent: Element, nested: bool = False) -> list[Block]:
         out: list[Block] = []
@@ -218,11 +220,12 @@ class _Reader:
                 self._drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
 
         def add(text: str, **more: object) -> None:
-            if not self._shown():
-                return
             target = next((open_.link for open_ in reversed(self.fields) if open_.link), None) or link
-            para.runs.append(Run(text, frozen, rev, target, comments=self.open_comments,
-                                 **more))  # type: ignore[arg-type]
+            run = Run(text, frozen, rev, target, comments=self.open_comments, **more)  # type: ignore[arg-type]
+            para.runs.append(run)
+            hiding = next((open_ for open_ in self.fields if not open_.result), None)
+            if hiding is not None:  # in an instruction: out again when the field's result begins (see story)
+                hiding.hidden.append((para, run))
 
         frozen = frozenset(flags)
         custom: tuple[str, str] | None = None  # the note whose own mark the run's text after its reference is
@@ -281,7 +284,7 @@ class _Reader:
 
     def _field_char(self, kind: str) -> None:
         if kind == "begin":
-            self.fields.append(_Field())
+            self.fields.append(Field())
         elif kind == "separate" and self.fields and not self.fields[-1].result:
             current = self.fields[-1]
             instruction = "".join(current.instruction)
@@ -289,8 +292,9 @@ class _Reader:
             if current.link is None:
                 self._drop(f"field {field_name(instruction)}")
             current.result = True
+            take_out(current.hidden)
         elif kind == "end" and self.fields:
-            self.fields.pop()
+            take_out(self.fields.pop().hidden)
 
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
         choice = node.find(f"{{{MC}}}Choice") if node.tag == f"{{{MC}}}AlternateContent" else None
@@ -367,7 +371,7 @@ def read(path: Path) -> WordDocument:
                            lists)  # fmt: skip
         links = link_targets(docx)
         reader = _Reader(doc, links)
-        doc.blocks = reader.blocks(body)
+        doc.blocks = reader.story(body)
         for kind in ("footnote", "endnote"):
             part = docx.related(docx.main, REL + f"{kind}s")
             root = docx.xml(part) if part else None
@@ -375,7 +379,7 @@ def read(path: Path) -> WordDocument:
             for note in root.iter(w(kind)) if root is not None else ():
                 if not _NOTE_SEPARATOR.match(note.get(w("type"), "normal")):
                     key = (kind, note.get(w("id"), ""))
-                    doc.notes[key] = _Reader(doc, note_links).blocks(note)
+                    doc.notes[key] = _Reader(doc, note_links).story(note)
                     if key in doc.custom_marks:
                         _strip_mark(doc.notes[key], doc.custom_marks[key])
         comments = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)

@@ -1,0 +1,50 @@
+"""A field (Word's { PAGE }, { HYPERLINK "..." }, { TOC }) as the .docx reader meets it: its instruction, whether
+its result has begun, and the runs read in its instruction, which Word does not show; and a field's name and link
+target from its instruction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .wordblocks import Paragraph, Run
+
+
+@dataclass
+class Field:
+    """A field being read: its instruction so far, whether its result has begun, and its link (HYPERLINK, REF);
+    and the runs of text read in its instruction, which are taken out when its result begins or it ends."""
+
+    instruction: list[str] = field(default_factory=list)
+    result: bool = False
+    link: str | None = None
+    hidden: list[tuple[Paragraph, Run]] = field(default_factory=list)
+
+
+def take_out(hidden: list[tuple[Paragraph, Run]]) -> None:
+    """Remove runs read in a field's instruction from their paragraphs: Word shows the field's result instead."""
+    by_paragraph: dict[int, tuple[Paragraph, set[int]]] = {}
+    for para, run in hidden:
+        by_paragraph.setdefault(id(para), (para, set()))[1].add(id(run))
+    for para, runs in by_paragraph.values():
+        para.runs = [run for run in para.runs if id(run) not in runs]
+    hidden.clear()
+
+
+def field_name(instruction: str) -> str:
+    words = instruction.split()
+    return words[0].upper() if words else "(empty)"
+
+
+_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
+
+
+def field_link(instruction: str) -> str | None:
+    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`) or a REF field, else None."""
+    match = _HYPERLINK_FIELD.match(instruction)
+    if match is None:
+        ref = re.match(r"^\s*REF\s+(\w+)", instruction)  # a cross-reference to a bookmark (captions.py)
+        return f"#{ref.group(1)}" if ref else None
+    if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
+        return f"#{match.group(1)}"
+    return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")
