@@ -5,11 +5,12 @@ the independent witness of the words Word's file holds."""
 from __future__ import annotations
 
 import subprocess
+import zipfile
 from pathlib import Path
 
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
-from test_import import NO_OUTLOOK, _body_draft, _import, _run
+from test_import import NO_OUTLOOK, _body_draft, _import, _run, _set_part
 
 
 def _pandoc_words(draft: Path) -> list[str]:
@@ -34,3 +35,70 @@ def test_the_text_after_a_field_that_never_ends_is_kept(make_project: MakeProjec
     assert _body_words(text) == ["Rents", "rose", "in", "twelve", "cities.", "Wages", "did", "not."]
     assert _body_words(text) == _pandoc_words(draft)  # pandoc leaves the Title out of plain text
     assert "warning COE903 dropped field PAGE that never ends (the text after it kept): 1" in result.stderr
+
+
+_DIAGRAM = ('<w:r><w:drawing><wp:inline><wp:extent cx="5486400" cy="3200400"/><wp:docPr id="7" name="Diagram 7"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+            '<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:dm="rIdDm" '
+            'r:lo="rIdLo" r:qs="rIdQs" r:cs="rIdCs"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+
+
+def _point(key: str, text: str, kind: str = "") -> str:
+    words = f"<a:p><a:r><a:t>{text}</a:t></a:r></a:p>" if text else "<a:p><a:endParaRPr/></a:p>"
+    return (f'<dgm:pt modelId="{key}"{f" type={chr(34)}{kind}{chr(34)}" if kind else ""}><dgm:prSet/><dgm:spPr/>'
+            f"<dgm:t><a:bodyPr/><a:lstStyle/>{words}</dgm:t></dgm:pt>")
+
+
+def _diagram_data() -> bytes:
+    """A process of three steps, the second with a detail, as Word keeps it: the points in the order they were
+    typed (the last step typed first), their order in the diagram given by the connections."""
+    points = (_point("{0}", "", "doc") + _point("{3}", "Open the service") + _point("{1}", "Map the needs")
+              + _point("{2}", "Ask the residents") + _point("{4}", "in their own language")
+              + _point("{9}", "", "sibTrans") + _point("{8}", "", "pres"))  # fmt: skip
+    links = "".join(f'<dgm:cxn modelId="{{c{n}}}" srcId="{src}" destId="{dest}" srcOrd="{order}" destOrd="0"/>'
+                    for n, (src, dest, order) in enumerate([("{0}", "{3}", 2), ("{0}", "{1}", 0), ("{0}", "{2}", 1),
+                                                            ("{2}", "{4}", 0)]))  # fmt: skip
+    links += '<dgm:cxn modelId="{c9}" type="presOf" srcId="{1}" destId="{8}" srcOrd="0" destOrd="0"/>'
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<dgm:dataModel '
+            'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            f"<dgm:ptLst>{points}</dgm:ptLst><dgm:cxnLst>{links}</dgm:cxnLst><dgm:bg/><dgm:whole/></dgm:dataModel>"
+            ).encode()
+
+
+def _with_diagram(draft: Path, data: bytes | None) -> None:
+    with zipfile.ZipFile(draft) as source:
+        rels = source.read("word/_rels/document.xml.rels").decode()
+    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
+        '<Relationship Id="rIdDm" Target="diagrams/data1.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData"/>'
+        "</Relationships>")).encode())  # fmt: skip
+    if data is not None:
+        _set_part(draft, "word/diagrams/data1.xml", data)
+
+
+def test_the_text_of_a_smartart_diagram_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word keeps a SmartArt diagram's words in a part of their own; the drawing in the document names it. They
+    were left out, reported only as 'shape or chart': the steps of a process diagram were lost."""
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Three steps:')}{_DIAGRAM}</w:p><w:p>{_run('Then we report.')}</w:p>")
+    _with_diagram(draft, _diagram_data())
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Map the needs" not in " ".join(_pandoc_words(draft))  # pandoc, too, leaves the diagram out
+    assert "\n\nMap the needs\n\nAsk the residents\n\nin their own language\n\nOpen the service\n\n" in text
+    assert _body_words(text)[:2] == ["Three", "steps:"] and _body_words(text)[-3:] == ["Then", "we", "report."]
+    assert "warning COE903 dropped SmartArt diagram (its text kept as paragraphs): 1" in result.stderr
+    assert "shape or chart" not in result.stderr
+
+
+def test_a_smartart_diagram_without_its_data_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    for data in (None, b"<dgm:dataModel"):
+        draft = _body_draft(tmp_path, f"<w:p>{_run('Three steps:')}{_DIAGRAM}</w:p>"
+                                      f"<w:p>{_run('Then we report.')}</w:p>")  # fmt: skip
+        _with_diagram(draft, data)
+        result, text = _import(make_project(NO_OUTLOOK), draft)
+        assert result.exit_code == 0, result.stderr
+        assert _body_words(text) == ["Three", "steps:", "Then", "we", "report."]
+        assert ("warning COE903 dropped SmartArt diagram whose text cannot be read (its data is missing or damaged): 1"
+                in result.stderr)  # fmt: skip

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
+from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, take_out
 from .wordnodes import outermost, picture_description, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
@@ -310,6 +311,11 @@ class _Reader:
             for picture in node.iter(f"{{{A}}}blip"):
                 if outermost(picture, node):  # one in a box is read with the box's text
                     self._drop("picture grouped with a text box")  # the group is read as its boxes' text
+            return
+        diagram = diagram_paragraphs(self.doc.docx, self.links, node)
+        if diagram is not None:  # SmartArt: its words are in a part of their own
+            self._drop(diagram[0])
+            extra += diagram[1]
             return
         blip = next(node.iter(f"{{{A}}}blip"), None)
         rid = blip.get(f"{{{R}}}embed") if blip is not None else None
