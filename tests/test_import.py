@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -766,6 +767,35 @@ def test_real_odt_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
     result, _ = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 1 and "is an OpenDocument file (.odt)" in result.stderr and "save it as" in result.stderr
 
+
+
+def test_a_draft_of_too_many_pictures_is_refused(make_project: MakeProject, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Each picture of a draft is a file written (and synced) into paper/images: a draft of 4,900 one-pixel pictures
+    kept import busy for over a minute writing them. Past the limit it is refused before anything is written."""
+    import docx
+
+    from coe_paper import limits
+
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, draft_pictures=3))
+    for count in (3, 4):
+        document = docx.Document()
+        document.add_heading("Safe streets", 1)
+        for size in range(1, count + 1):  # pictures of different sizes: parts of their own
+            (tmp_path / f"p{size}.png").write_bytes(tiny_png(size, 1))
+            document.add_picture(str(tmp_path / f"p{size}.png"))._inline.docPr.set("descr", f"Bar {size}")
+        draft = tmp_path / f"pictures{count}.docx"
+        document.save(str(draft))
+        root = make_project(NO_OUTLOOK)
+        result, text = _import(root, draft)
+        written = sorted(p.name for p in (root / "paper" / "images").glob("outlook-*"))
+        if count == 3:
+            assert result.exit_code == 0, result.stderr
+            assert written == ["outlook-1.png", "outlook-2.png", "outlook-3.png"] and text
+        else:
+            assert result.exit_code == 1
+            assert f"{draft.name} has more than 3 pictures, far more than a section holds" in result.stderr
+            assert "Traceback" not in result.stderr and written == [] and text == ""
 
 # -- the Markdown writer ---------------------------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import limits, wordread
 from . import wordblocks as wb
-from . import wordread
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_kinds import extra_indent, paragraph_kind, quote_depths, repeated_title
@@ -343,6 +343,9 @@ class _Converter:
 
     def _image(self, part: str, description: str) -> str:
         name = self.images.get(part)
+        if name is None and len(self.images) >= limits.LIMITS.draft_pictures:  # each is a file written and synced
+            raise DocxError(f"{self.name} has more than {limits.LIMITS.draft_pictures:,} pictures, far more than a "
+                            "section holds; refusing to write them (split the draft, or leave most pictures out)")
         if name is None:
             ext = posixpath.splitext(part)[1].lower() or ".bin"
             name = self.images[part] = f"{self.options.id}-{len(self.images) + 1}{ext}"
