@@ -102,3 +102,22 @@ def test_a_smartart_diagram_without_its_data_is_reported(make_project: MakeProje
         assert _body_words(text) == ["Three", "steps:", "Then", "we", "report."]
         assert ("warning COE903 dropped SmartArt diagram whose text cannot be read (its data is missing or damaged): 1"
                 in result.stderr)  # fmt: skip
+
+
+def test_text_in_a_cell_merged_into_the_one_above_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """A cell merged into the one above it (w:vMerge without "restart") may still hold text, which Word and
+    LibreOffice do not show; it was left out while the warning said that merged cells keep their text in the
+    first: the words went without a word said. They stay in their cell, which the pipe table splits anyway."""
+    def cell(text: str, merge: str = "") -> str:
+        return f"<w:tc><w:tcPr>{merge}</w:tcPr><w:p>{_run(text) if text else ''}</w:p></w:tc>"
+
+    rows = [cell("Measure") + cell("Cost"), cell("Street lighting", '<w:vMerge w:val="restart"/>') + cell("40"),
+            cell("and benches", "<w:vMerge/>") + cell("12"), cell("", "<w:vMerge/>") + cell("3")]
+    table = "".join(f"<w:tr>{'<w:trPr><w:tblHeader/></w:trPr>' if not i else ''}{row}</w:tr>"
+                    for i, row in enumerate(rows))  # fmt: skip
+    draft = _body_draft(tmp_path, f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{table}</w:tbl>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "| Street lighting | 40 |\n| and benches | 12 |\n| | 3 |" in text, text
+    assert ("warning COE906 cells merged into the one above whose text Word does not show (kept in their own "
+            "cell): 1") in result.stderr  # fmt: skip

@@ -44,6 +44,7 @@ MERGED, FLATTENED, LINK, HEADINGS, IMAGE = "COE906", "COE907", "COE908", "COE909
 FORMATTING, PART, TITLE, HEADER_ROW = "COE911", "COE912", "COE913", "COE914"
 _TABLE_CHANGES = {  # what importer_table counts -> its warning
     "merged": (MERGED, "merged table cells split (the text stays in the first cell)"),
+    "covered": (MERGED, "cells merged into the one above whose text Word does not show (kept in their own cell)"),
     "nested": (FLATTENED, "tables inside table cells flattened into the cell's text"),
     "joined": (FLATTENED, "table cells with several paragraphs joined into one line"),
     "no header": (HEADER_ROW, "tables without a header row: the first row is the header")}

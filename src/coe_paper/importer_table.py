@@ -1,7 +1,7 @@
 """A Word table of a member's draft as a GFM pipe table (mdwrite's TableBlock): merged cells split (the text stays
-in the first), a table inside a cell and a cell of several paragraphs flattened into one line, the first row the
-header (its bold left to the header's own), a column aligned when all its cells agree. What changes on the way is
-counted for `importer.py` to warn about."""
+in the first; text Word hides in a cell merged into the one above stays in that cell), a table inside a cell and a
+cell of several paragraphs flattened into one line, the first row the header (its bold left to the header's own), a
+column aligned when all its cells agree. What changes on the way is counted for `importer.py` to warn about."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from .mdwrite import TableBlock
 def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
                 ) -> tuple[TableBlock, list[wb.Paragraph], Counter[str]]:  # fmt: skip
     """The table's Markdown (`pieces` converts a paragraph's runs), the paragraphs it read, and counts of what
-    changed: "merged" cells, "nested" tables, cells of several paragraphs "joined", and a table with "no header"
-    row marked (nor one in bold)."""
+    changed: "merged" cells, cells merged into the one above that hold text Word does not show ("covered", kept in
+    their own cell), "nested" tables, cells of several paragraphs "joined", and a table with "no header" row
+    marked (nor one in bold)."""
     rows: list[list[list[Piece]]] = []
     aligns: list[list[str | None]] = []
     read: list[wb.Paragraph] = []
@@ -27,7 +28,8 @@ def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
         row_aligns: list[str | None] = []
         for cell in row.cells:
             found["merged"] += (cell.span > 1) + (cell.vmerge == "continue")
-            paras = wb.paragraphs(cell.blocks) if cell.vmerge != "continue" else []
+            paras = wb.paragraphs(cell.blocks)
+            found["covered"] += cell.vmerge == "continue" and any(p.text().strip() for p in paras)
             found["nested"] += sum(isinstance(b, wb.Table) for b in cell.blocks)
             read += paras
             parts = [pieces(p.runs) for p in paras]
