@@ -1,6 +1,7 @@
-"""`coe-paper import` of text in places a reader may skip: a field that never ends, a SmartArt diagram. Every word
-of the draft's body either comes into the section or is named in a warning; pandoc, reading the same draft, is
-the independent witness of the words Word's file holds."""
+"""`coe-paper import` of text in places a reader may skip: a field that never ends, a SmartArt diagram, a cell
+merged into the one above, a deleted text box. Every word of the draft's body either comes into the section or is
+named in a warning, and words deleted with changes tracked stay out; pandoc, reading the same draft, is the
+independent witness of the words Word's file holds."""
 
 from __future__ import annotations
 
@@ -121,3 +122,17 @@ def test_text_in_a_cell_merged_into_the_one_above_is_kept(make_project: MakeProj
     assert "| Street lighting | 40 |\n| and benches | 12 |\n| | 3 |" in text, text
     assert ("warning COE906 cells merged into the one above whose text Word does not show (kept in their own "
             "cell): 1") in result.stderr  # fmt: skip
+
+
+def test_a_deleted_text_box_stays_deleted(make_project: MakeProject, tmp_path: Path) -> None:
+    """Tracked changes are taken as accepted, but a text box (or diagram) whose shape was deleted with changes
+    tracked came back: its words, which have no mark of their own, were read as the draft's text."""
+    box = ('<w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p>' + _run("Old figures from 2019.")
+           + "</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>")  # fmt: skip
+    deleted = f'<w:del w:id="5" w:author="Claire Dubois" w:date="2024-05-02T10:00:00Z">{box}</w:del>'
+    kept = box.replace("Old figures from 2019.", "New figures from 2024.")
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Rents rose.')}{deleted}{kept}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert _body_words(text) == ["Rents", "rose.", "New", "figures", "from", "2024."]
+    assert "warning COE901 1 tracked changes taken as accepted" in result.stderr

@@ -135,6 +135,13 @@ def accepted(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def deleted_with(blocks: list[Block], deletion: Rev) -> None:
+    """Mark the runs of `blocks` (a text box's or a diagram's) deleted by `deletion`, the deletion of the shape that
+    holds them; runs with a change of their own keep it."""
+    for para in paragraphs(blocks):
+        para.runs = [replace(run, rev=deletion) if run.rev is None else run for run in para.runs]
+
+
 def paragraphs(blocks: list[Block]) -> list[Paragraph]:
     """Every paragraph, table cells included, in document order."""
     out: list[Paragraph] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
-from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
+from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, take_out
 from .wordnodes import outermost, picture_description, rows_or_cells
@@ -264,7 +264,10 @@ class _Reader:
                 if base is not None:
                     self._inline(base, para, rev, link, extra)
             elif tag in _PICTURES or tag == f"{{{MC}}}AlternateContent":
+                start = len(extra)
                 self._drawing(child, para, add, extra)
+                if rev is not None and rev.kind == "del":  # a deleted text box or diagram: its words with it
+                    deleted_with(extra[start:], rev)
 
     def _symbol(self, sym: Element, add: Callable[..., None]) -> None:
         """A character given by its code (Insert > Symbol): kept when it is one of Unicode's; reported when it is a
