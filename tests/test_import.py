@@ -14,6 +14,7 @@ import dataclasses
 import re
 import shutil
 import subprocess
+import time
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -796,6 +797,18 @@ def test_a_draft_of_too_many_pictures_is_refused(make_project: MakeProject, tmp_
             assert result.exit_code == 1
             assert f"{draft.name} has more than 3 pictures, far more than a section holds" in result.stderr
             assert "Traceback" not in result.stderr and written == [] and text == ""
+
+
+def test_a_draft_of_a_million_paragraphs_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
+    """A 5 MB draft of 1.7 million one-word paragraphs kept import busy for minutes and took gigabytes; past 50,000
+    paragraphs (a 100-page paper has about 2,500) it is refused, at once, with nothing written."""
+    draft = _body_draft(tmp_path, "".join(f"<w:p>{_run(f'w{n}')}</w:p>" for n in range(50_000)))
+    root = make_project(NO_OUTLOOK)
+    started = time.monotonic()
+    result, text = _import(root, draft)
+    assert time.monotonic() - started < 10  # about 2 s, most of it loading the project; it took 17 s and more
+    assert result.exit_code == 1 and text == "" and "Traceback" not in result.stderr
+    assert "draft.docx: part 'word/document.xml' has more than 50,000 paragraphs" in result.stderr
 
 # -- the Markdown writer ---------------------------------------------------------------------------------------------
 

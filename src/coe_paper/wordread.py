@@ -368,7 +368,7 @@ def read(path: Path) -> WordDocument:
     images and closed with `close`)."""
     docx = open_docx(path)
     try:
-        document = docx.xml(docx.main)
+        document = docx.story(docx.main)
         if document.tag != w("document"):
             raise DocxError(f"{docx.name} is not a Word document in the usual (transitional) format; open it in "
                             "Word and save it as 'Word Document (.docx)'")
@@ -383,7 +383,7 @@ def read(path: Path) -> WordDocument:
         doc.blocks = reader.story(body)
         for kind in ("footnote", "endnote"):
             part = docx.related(docx.main, REL + f"{kind}s")
-            root = docx.xml(part) if part else None
+            root = docx.story(part) if part else None
             note_links = link_targets(docx, part) if part else {}  # a notes part has relationships of its own
             for note in root.iter(w(kind)) if root is not None else ():
                 if not _NOTE_SEPARATOR.match(note.get(w("type"), "normal")):
