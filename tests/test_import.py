@@ -832,6 +832,19 @@ def test_inline_keeps_every_character(runs: list[tuple[str, frozenset[str]]]) ->
     assert len([t for t in tokens if t.type == "paragraph_open"]) <= 1
 
 
+
+def test_a_paragraph_of_many_runs_is_written_in_linear_time() -> None:
+    """A paragraph of 100,000 runs (a hostile draft has one in 4 MB) was written in time growing with the square of
+    its length: a copy of the rest of the paragraph at each bold mark, texts merged by adding to a growing string,
+    blanks at its start taken off one by one. It took 17 s; about 3 s now, and every word is kept."""
+    count = 100_000
+    pieces = [Piece("\n")] * 1000 + [Piece(" " if n % 2 else f"w{n}", frozenset({"b"}) if n % 3 else frozenset())
+                                      for n in range(count)]  # fmt: skip
+    started = time.monotonic()
+    text = Writer().inline(pieces)
+    assert time.monotonic() - started < 12
+    assert re.findall(r"w\d+", text) == [f"w{n}" for n in range(0, count, 2)]
+
 def test_captions_of_a_word_draft_become_the_papers_captions(make_project: MakeProject, tmp_path: Path) -> None:
     """A member's draft captions its figures and tables as Word does (the Caption style, "Figure 1: ..." with its
     number a SEQ field, the figure's caption below it, the table's above) or as pandoc does (Image Caption and Table

@@ -68,19 +68,21 @@ def _normalise(pieces: list[Piece]) -> list[Piece]:
             out.append(Piece(stripped, flags, piece.link))
             if trail:
                 out.append(Piece(trail, frozenset(), piece.link))
-    merged: list[Piece] = []
+    groups: list[tuple[Piece, list[str]]] = []  # joined once: adding to a growing text took minutes in a long one
     for piece in out:
-        last = merged[-1] if merged else None
+        last = groups[-1][0] if groups else None
         if last is not None and last.raw is None and piece.raw is None and last.flags == piece.flags \
                 and last.link == piece.link and "\n" not in (last.text, piece.text):  # fmt: skip
-            merged[-1] = Piece(last.text + piece.text, last.flags, last.link)
+            groups[-1][1].append(piece.text)
         else:
-            merged.append(piece)
-    while merged and merged[0].raw is None and not merged[0].text.strip():  # leading and trailing blanks and breaks
-        merged.pop(0)
-    while merged and merged[-1].raw is None and not merged[-1].text.strip():
-        merged.pop()
-    return merged
+            groups.append((piece, [piece.text]))
+    merged = [Piece("".join(texts), first.flags, first.link) if len(texts) > 1 else first for first, texts in groups]
+    start, end = 0, len(merged)  # leading and trailing blanks and breaks left out
+    while start < end and merged[start].raw is None and not merged[start].text.strip():
+        start += 1
+    while end > start and merged[end - 1].raw is None and not merged[end - 1].text.strip():
+        end -= 1
+    return merged[start:end]
 
 
 def _write(pieces: list[Piece], in_table: bool) -> str:
@@ -105,7 +107,8 @@ def _formatted(pieces: list[Piece], in_table: bool, line_start: bool) -> str:
         if piece.raw is not None or piece.text.strip():
             wanted = set(piece.flags) & set(EMPHASIS)
         else:  # a space or break: close what does not go on after it, open nothing
-            following = next((p for p in pieces[index + 1 :] if p.raw is not None or p.text.strip()), None)
+            following = next((pieces[after] for after in range(index + 1, len(pieces))  # no copy of the rest
+                              if pieces[after].raw is not None or pieces[after].text.strip()), None)  # fmt: skip
             wanted = set(stack) & set(following.flags if following else ())
         while any(flag not in wanted for flag in stack):
             out.append(_MARK[stack.pop()][1])
@@ -133,8 +136,11 @@ def _formatted(pieces: list[Piece], in_table: bool, line_start: bool) -> str:
 
 
 def _lifetime(pieces: list[Piece], start: int, flag: str) -> int:
+    """How many pieces from `start` on the formatting `flag` lasts (spaces carry it on). It walks the span only:
+    a copy of the rest of the paragraph at each mark made a paragraph of 100,000 runs take minutes."""
     count = 0
-    for piece in pieces[start:]:
+    for index in range(start, len(pieces)):
+        piece = pieces[index]
         if flag not in piece.flags and (piece.text.strip() or piece.raw):
             break
         count += 1
