@@ -67,16 +67,20 @@ def test_part_larger_than_the_limit_is_not_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
-def test_a_part_of_more_paragraphs_than_a_paper_has_is_refused(tmp_path: Path, encoding: str) -> None:
-    """A draft of a million one-word paragraphs is a 5 MB file, and took minutes and gigabytes to read: its
-    paragraphs are counted in the part's bytes (before its tree is built) and, for a part in UTF-16, in the tree."""
-    paragraphs = "".join(f"<w:p><w:r><w:t>{n}</w:t></w:r></w:p>" for n in range(4))
+@pytest.mark.parametrize("what", ["paragraphs", "runs"])
+def test_a_part_of_more_paragraphs_or_runs_than_a_paper_has_is_refused(tmp_path: Path, encoding: str,
+                                                                       what: str) -> None:  # fmt: skip
+    """A draft of a million one-word paragraphs, or one paragraph of a million runs, is a 5 MB file, and took
+    minutes (and gigabytes) to read: they are counted in the part's bytes (before its tree is built) and, for a
+    part in UTF-16, in the tree."""
+    body = "".join(f"<w:p><w:r><w:t>{n}</w:t></w:r></w:p>" for n in range(4))  # with Hello's: 5 of each
     document = DOCUMENT.decode().replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
     path = write_zip(tmp_path / "many.docx", {"word/document.xml": document.replace(
-        "<w:body>", f"<w:body>{paragraphs}").encode(encoding)})  # fmt: skip
-    with open_docx(path, Limits(max_paragraphs=5)) as docx:
-        assert len(docx.story("word/document.xml")[0]) == 5  # the body: the 4 paragraphs and Hello
-    with open_docx(path, Limits(max_paragraphs=4)) as docx, pytest.raises(DocxError, match="more than 4 paragraphs"):
+        "<w:body>", f"<w:body>{body}").encode(encoding)})  # fmt: skip
+    with open_docx(path, Limits(**{f"max_{what}": 5})) as docx:
+        assert len(docx.story("word/document.xml")[0]) == 5  # the body's paragraphs
+    with open_docx(path, Limits(**{f"max_{what}": 4})) as docx,  \
+            pytest.raises(DocxError, match=f"has more than 4 {what}, more than a Word document may have"):  # fmt: skip
         docx.story("word/document.xml")
 
 def test_too_many_entries(tmp_path: Path) -> None:

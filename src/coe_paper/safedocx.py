@@ -22,8 +22,10 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 REL_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 REL_CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-_PARAGRAPH = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_PARAGRAPH, _RUN = f"{{{_W}}}p", f"{{{_W}}}r"
 _TAG_P = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")  # a paragraph's start tag (DrawingML's a:p too)
+_TAG_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?r[\s/>]")  # a run's (DrawingML's a:r, math's m:r too)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and password-protected .docx
 
 
@@ -41,6 +43,7 @@ class Limits:
     max_ratio: int = 200  # uncompressed / compressed, for entries above ratio_floor
     ratio_floor: int = 1024 * 1024
     max_paragraphs: int = 50_000  # in the document or its notes: a 100-page paper has about 2,500
+    max_runs: int = 200_000  # in the document or its notes: a 100-page paper has about 10,000
 
 
 def xml_parser() -> etree.XMLParser:
@@ -116,17 +119,23 @@ class SafeDocx:
         return parse_xml(self.read(name), f"{self.name}: {name}")
 
     def story(self, name: str) -> Element:
-        """A part of text (the document, its footnotes or endnotes) parsed, refused when it holds more paragraphs
-        than a paper does: each is read into objects of its own (about 2 KB and 0.1 ms apiece; a 7 MB draft of 1.7
-        million one-word paragraphs took minutes and gigabytes). The tags are counted in the bytes first, so that
-        such a part is refused before its tree is built (a gigabyte), and in the tree (a part in UTF-16)."""
-        data, limit = self.read(name), self.limits.max_paragraphs
-        root = None
-        if next(itertools.islice(_TAG_P.finditer(data), limit, None), None) is None:  # `p` of any prefix
-            root = parse_xml(data, f"{self.name}: {name}")
-        if root is None or next(itertools.islice(root.iter(_PARAGRAPH), limit, None), None) is not None:
-            raise DocxError(f"{self.name}: part '{name}' has more than {limit:,} paragraphs, more than a Word "
-                            "document may have here")  # fmt: skip
+        """A part of text (the document, its footnotes or endnotes) parsed, refused when it holds more paragraphs or
+        runs than a paper does: each is read into objects of its own (a paragraph about 2 KB and 0.1 ms; a 7 MB
+        draft of 1.7 million one-word paragraphs took minutes and gigabytes, one of a million runs minutes). The
+        tags are counted in the bytes first, so that such a part is refused before its tree is built (a gigabyte),
+        and in the tree (a part in UTF-16)."""
+        data = self.read(name)
+        bounds = ((_TAG_P, _PARAGRAPH, "paragraphs", self.limits.max_paragraphs),
+                  (_TAG_R, _RUN, "runs", self.limits.max_runs))  # fmt: skip
+        for in_bytes, _, what, limit in bounds:
+            if next(itertools.islice(in_bytes.finditer(data), limit, None), None) is not None:
+                raise DocxError(f"{self.name}: part '{name}' has more than {limit:,} {what}, more than a Word "
+                                "document may have here")  # fmt: skip
+        root = parse_xml(data, f"{self.name}: {name}")
+        for _, tag, what, limit in bounds:
+            if next(itertools.islice(root.iter(tag), limit, None), None) is not None:
+                raise DocxError(f"{self.name}: part '{name}' has more than {limit:,} {what}, more than a Word "
+                                "document may have here")  # fmt: skip
         return root
 
     def relationships(self, rels_name: str) -> list[tuple[str, str]]:
