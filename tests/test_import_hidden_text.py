@@ -11,6 +11,7 @@ from pathlib import Path
 
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
+from drafts import libreoffice_draft
 from test_import import NO_OUTLOOK, _body_draft, _import, _run, _set_part
 
 
@@ -136,3 +137,36 @@ def test_a_deleted_text_box_stays_deleted(make_project: MakeProject, tmp_path: P
     assert result.exit_code == 0, result.stderr
     assert _body_words(text) == ["Rents", "rose.", "New", "figures", "from", "2024."]
     assert "warning COE901 1 tracked changes taken as accepted" in result.stderr
+
+
+_CODE_FODT = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" '
+    'office:mimetype="application/vnd.oasis.opendocument.text"><office:styles>'
+    '<style:style style:name="Preformatted_20_Text" style:display-name="Preformatted Text" style:family="paragraph"/>'
+    "</office:styles><office:body><office:text>"
+    '<text:h text:outline-level="1">Open data</text:h>'
+    '<text:p text:style-name="Preformatted_20_Text">GET /api/streets<text:note text:id="n1" '
+    'text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>The city portal '
+    "answers without a key.</text:p></text:note-body></text:note></text:p>"
+    '<text:p text:style-name="Preformatted_20_Text">GET /api/lights</text:p>'
+    "</office:text></office:body></office:document>\n"
+)
+
+
+def test_a_note_in_a_code_paragraph_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """A paragraph in a code style (LibreOffice's Preformatted Text, Word's HTML Preformatted) became a code block,
+    which holds text only: a footnote cited in it, and a picture in it, were left out without a word."""
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_CODE_FODT)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    plain = subprocess.run([require_client("pandoc"), "-f", "commonmark_x", "-t", "plain", "--wrap=none"],
+                           input=body, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert plain.split() == ["GET", "/api/streets[1]", "GET", "/api/lights", "[1]", "The", "city", "portal",
+                             "answers", "without", "a", "key."]  # fmt: skip
+    assert body.startswith("\n`GET /api/streets`[^1]\n\n```\nGET /api/lights\n```\n"), body
+    assert ("warning COE911 paragraphs in a code style holding a note or picture written as paragraphs of code "
+            "spans: 1") in result.stderr  # fmt: skip

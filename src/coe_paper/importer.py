@@ -216,6 +216,10 @@ class _Converter:
                 read_caption(block, out, self.anchors, self._note_ref)
                 continue
             self.paragraphs.append(block)
+            if kind == "code" and any(r.note or r.image for r in block.runs if r.rev is None or r.rev.kind != "del"):
+                kind = "code spans"  # a code block holds no note or picture: a paragraph of code spans does
+                self.counts[(FORMATTING, "paragraphs in a code style holding a note or picture written as "
+                             "paragraphs of code spans")] += 1  # fmt: skip
             if kind == "code":
                 text = _text(block).replace("\t", "    ")
                 if one_line_code and "\n" not in text and isinstance(out[-1], Code):
@@ -238,7 +242,9 @@ class _Converter:
                 if block.border_below:
                     out.append(Rule())
                 continue
-            if kind == "heading":
+            if kind == "code spans":
+                out.append(Para([Piece(p.text, p.flags | {"code"}, p.link) if p.raw is None else p for p in pieces]))
+            elif kind == "heading":
                 out.append(Heading(levels.get(id(block), 2), pieces))
             elif kind == "quote":
                 out.append(Para(pieces, "quote", depth=extra_indent(block, self.doc.styles)))  # see quote_depths
