@@ -206,6 +206,7 @@ class _Converter:
         out: list[MdBlock] = []
         counters: dict[tuple[str, int], int] = {}
         one_line_code = False  # the last block is code typed a line per paragraph, which the next line joins
+        code_lines: dict[int, tuple[Code, list[str]]] = {}  # such a block's lines, joined once at the end
         captions = DraftCaptions()
         for position, (block, (kind, level)) in enumerate(body):
             captions.placed(out)
@@ -223,7 +224,7 @@ class _Converter:
             if kind == "code":
                 text = _text(block).replace("\t", "    ")
                 if one_line_code and "\n" not in text and isinstance(out[-1], Code):
-                    out[-1] = Code(out[-1].text + "\n" + text)
+                    code_lines.setdefault(id(out[-1]), (out[-1], [out[-1].text]))[1].append(text)
                 else:
                     out.append(Code(text))
                 one_line_code = "\n" not in text
@@ -253,6 +254,8 @@ class _Converter:
                 out.append(self._item(block.num, level, pieces, counters))
             else:
                 out.append(self._paragraph(block, pieces, out, counters))
+        for code, lines in code_lines.values():
+            code.text = "\n".join(lines)
         captions.placed(out)
         quote_depths(out)
         return out
