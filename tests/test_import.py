@@ -609,6 +609,33 @@ def test_a_linked_picture_is_reported_as_one(make_project: MakeProject, tmp_path
     assert "shape or chart" not in result.stderr
 
 
+
+@pytest.mark.parametrize("extension", ["x" * 300, "p ng)", "p\nng"])
+def test_a_picture_part_with_a_strange_extension_is_written_as_bin(make_project: MakeProject, tmp_path: Path,
+                                                                   extension: str) -> None:  # fmt: skip
+    """A picture's file takes its extension from the draft's part name: one of 300 characters ended import in a
+    traceback (the file name too long), one with a space, bracket or line break was written into paper/images
+    under that name, and the section's image link broke at it (the picture became literal text)."""
+    picture = ('<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="Map of rents"/><a:graphic>'
+               '<a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+               '<pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+               'r:embed="rOdd"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Rents by district: ')}{picture}</w:p>")
+    with zipfile.ZipFile(draft) as source:
+        rels = source.read("word/_rels/document.xml.rels").decode()
+    target = "media/map." + extension.replace("\n", "&#10;")
+    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
+        f'<Relationship Id="rOdd" Target="{target}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/></Relationships>')).encode())
+    _set_part(draft, f"word/media/map.{extension}", tiny_png())
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Rents by district: ![Map of rents](../paper/images/outlook-1.bin)\n" in text
+    assert [p.name for p in (root / "paper" / "images").glob("outlook*")] == ["outlook-1.bin"]
+    assert (root / "paper" / "images" / "outlook-1.bin").read_bytes() == tiny_png()
+    assert "COE910 image outlook-1.bin is a .bin file" in result.stderr
+
 def _field(instruction: str, result: str) -> str:
     return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">{instruction}'
             f'</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{result}'

@@ -357,7 +357,8 @@ class _Converter:
             raise DocxError(f"{self.name} has more than {limits.LIMITS.draft_pictures:,} pictures, far more than a "
                             "section holds; refusing to write them (split the draft, or leave most pictures out)")
         if name is None:
-            ext = posixpath.splitext(part)[1].lower() or ".bin"
+            ext = posixpath.splitext(part)[1].lower()
+            ext = ext if re.fullmatch(r"\.[a-z0-9]{1,10}", ext) else ".bin"  # a file name, and a link, as any other
             name = self.images[part] = f"{self.options.id}-{len(self.images) + 1}{ext}"
             try:
                 self.image_data.append((name, self.doc.image_bytes(part)))
