@@ -3,7 +3,9 @@ own), from files python-docx cannot read, and taller than a page."""
 
 from __future__ import annotations
 
+import struct
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from typer.testing import CliRunner
 
 from coe_paper import pipeline
 from coe_paper.cli import app
+from coe_paper.picture_ends import ends_early
 from conftest import PAPER_YAML, MakeProject, git_commit, require_client, section_text, tiny_png
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -140,3 +143,86 @@ def test_a_tall_figure_fits_its_page_with_its_caption(make_project: MakeProject)
     text = subprocess.run([require_client("pdftotext"), "-f", str(on_page), "-l", str(on_page), "-enc", "UTF-8",
                            str(pdf), "-"], capture_output=True, text=True, timeout=300, check=True).stdout  # fmt: skip
     assert "Figure 1: Reach of the measures by city" in " ".join(text.split())
+
+
+def tiny_gif() -> bytes:
+    """A whole GIF of one pixel: its screen, a graphic control extension, one image, its trailer (0x3B)."""
+    return (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff"  # screen, a two-colour table
+            b"!\xf9\x04\x01\x00\x00\x00\x00"  # graphic control extension: one sub-block, then its end
+            b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")  # fmt: skip
+
+
+def tiny_bmp(width: int = 3, height: int = 2) -> bytes:
+    """A whole 24-bit BMP, each row padded to four bytes."""
+    row = b"\x80" * 3 * width + b"\x00" * (-3 * width % 4)
+    pixels = row * height
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    return b"BM" + struct.pack("<IHHI", 14 + len(info) + len(pixels), 0, 0, 14 + len(info)) + info + pixels
+
+
+def tiny_tiff(width: int = 2, height: int = 2) -> bytes:
+    """A whole uncompressed RGB TIFF with its directory first, then its bits per sample, then its one strip."""
+    strip = b"\x80" * 3 * width * height
+    entries = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, 3, 8 + 2 + 9 * 12 + 4), (259, 3, 1, 1),
+               (262, 3, 1, 2), (273, 4, 1, 8 + 2 + 9 * 12 + 4 + 6), (277, 3, 1, 3), (278, 3, 1, height),
+               (279, 4, 1, len(strip))]  # fmt: skip
+    ifd = struct.pack("<H", len(entries)) + b"".join(
+        struct.pack("<HHI", tag, kind, count) + (struct.pack("<HH", value, 0) if kind == 3 and count == 1
+                                                  else struct.pack("<I", value))
+        for tag, kind, count, value in entries) + b"\x00\x00\x00\x00"  # fmt: skip
+    return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<HHH", 8, 8, 8) + strip
+
+
+@pytest.mark.parametrize("whole", [tiny_gif(), tiny_bmp(), tiny_tiff()], ids=["gif", "bmp", "tiff"])
+def test_every_cut_of_a_gif_bmp_or_tiff_whose_header_still_reads_is_found(whole: bytes) -> None:
+    """A GIF without its trailer, a BMP shorter than its header says, a TIFF missing what its directory points to:
+    python-docx reads their size from the header alone, so each cut that leaves the header whole passed as a
+    picture; a PNG or JPEG cut short was already found."""
+    from coe_paper.pictures import image_size, shown
+
+    assert image_size(whole) is not None and ends_early(whole) is None
+    readable = [n for n in range(1, len(whole)) if image_size(whole[:n]) is not None]
+    assert readable  # the header reads before the picture's end: the cuts are worth finding
+    assert [n for n in readable if ends_early(whole[:n]) is None] == []
+    assert not any(shown("cut.gif", whole[:n]) for n in readable)  # nor does the preview show them
+
+
+def test_a_gif_bmp_or_tiff_cut_short_is_coe505_at_its_line_and_nothing_is_built(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:  # fmt: skip
+    """Each picture cut short is named at its line, the BMP logo in paper.yaml at its path's; nothing is written.
+    Whole again, they go into the document as they are."""
+    gif, bmp, tiff = tiny_gif(), tiny_bmp(), tiny_tiff()
+    body = ("Three pictures.\n\n![A dot](../paper/images/dot.gif)\n\n![A block](../paper/images/block.bmp)\n\n"
+            "![A square](../paper/images/square.tif)\n")  # fmt: skip
+    logo = PAPER_YAML + "cover:\n  logos:\n    - path: paper/images/block.bmp\n      alt: Partnership logo\n"
+    root = make_project({"sections/01-intro.md": section_text("intro", body + "Words " * 10, title="Introduction"),
+                         "paper/paper.yaml": logo, "paper/images/dot.gif": gif[:-1],
+                         "paper/images/block.bmp": bmp[:-5], "paper/images/square.tif": tiff[:-3]})  # fmt: skip
+    result = CliRunner().invoke(app, ["--project", str(root), "validate"])
+    assert result.exit_code == 1
+    cut = "ends early: the {} is missing or incomplete (a copy or upload cut short)"
+    for place, name, what in (("11:10", "dot.gif", "GIF's trailer (the byte 0x3B after its last block)"),
+                              ("13:12", "block.bmp", "BMP's pixel data (as long as its header says)"),
+                              ("15:13", "square.tif", "TIFF's data its directory (IFD) points to")):  # fmt: skip
+        assert f"sections/01-intro.md:{place}: error COE505 image '../paper/images/{name}' {cut.format(what)}" \
+            in result.stderr, result.stderr
+    assert "paper/paper.yaml:21:7: error COE505 logo 'paper/images/block.bmp' ends early" in result.stderr
+    assert "Traceback" not in result.stderr
+    out = tmp_path / "paper.docx"
+    assert CliRunner().invoke(app, ["--project", str(root), "assemble", "--no-layout", "-o", str(out)]).exit_code == 1
+    assert not out.exists()
+    for name, data in (("dot.gif", gif), ("block.bmp", bmp), ("square.tif", tiff)):
+        (root / "paper/images" / name).write_bytes(data)
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--no-layout", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    package = docx.Document(str(out)).part.package
+    assert {gif, bmp, tiff} <= {part.blob for part in package.iter_parts() if part.content_type.startswith("image/")}
+
+
+def test_a_tiff_whose_directories_loop_is_read_once() -> None:
+    """A directory naming itself as the next one is damage, not a cut: the walk stops where it began."""
+    looping = bytearray(tiny_tiff())
+    struct.pack_into("<I", looping, 8 + 2 + 9 * 12, 8)  # the next directory is this one
+    started = time.monotonic()
+    assert ends_early(bytes(looping)) is None
+    assert time.monotonic() - started < 1

@@ -1,8 +1,8 @@
 """The pictures a paper shows, checked where they are named: a section's images, the cover's logos (paper.yaml) and
 the pictures in the templates' output. COE501 a file that is not there, COE502 no alt text, COE503 a path outside
-the project, COE504 a type Word does not show, COE505 a damaged picture (its header unreadable, or a PNG or JPEG
-whose data stops before its end: a copy cut short), COE008 one too large to read or of more pixels than a viewer
-can open (a small file may hold a huge picture: 100 KB of PNG unpack to 2.5 GB)."""
+the project, COE504 a type Word does not show, COE505 a damaged picture (its header unreadable, or its data
+stopping before its end: a copy cut short, see picture_ends), COE008 one too large to read or of more pixels than a
+viewer can open (a small file may hold a huge picture: 100 KB of PNG unpack to 2.5 GB)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from . import limits
 from .diagnostics import Diagnostic, error
 from .markdown import link_scheme
 from .model import Project
+from .picture_ends import ends_early
 from .project import CONFIG_PATH
 from .sources import OutsideProject, Source, SourceError, TooLarge, normalise, unreadable
 from .store import Store
@@ -146,27 +147,6 @@ def _size(data: bytes, known: Store | None) -> tuple[int, int] | str:
     if known is not None:
         known.put(key, list(size))
     return size
-
-
-_PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8"
-_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the end chunk: no data, so always these 12 bytes
-_START_OF_SCAN, _END_OF_IMAGE = b"\xff\xda", b"\xff\xd9"
-
-
-def ends_early(data: bytes) -> str | None:
-    """Why a PNG or JPEG is cut short (its header is whole, its data is not: an upload or a copy stopped), else
-    None. Nothing is decoded, the bytes are searched once: a PNG must hold its end chunk (IEND), and a JPEG's last
-    scan must be followed by its end-of-image marker (inside a scan, 0xFF is never followed by 0xD9 or 0xDA)."""
-    if data.startswith(_PNG) and data.rfind(_PNG_END) < 0:
-        return _CUT.format("PNG's end chunk (IEND)")
-    if data.startswith(_JPEG):
-        scan = data.rfind(_START_OF_SCAN)
-        if scan < 0 or data.find(_END_OF_IMAGE, scan + 2) < 0:
-            return _CUT.format("JPEG's end-of-image marker")
-    return None
-
-
-_CUT = "ends early: the {} is missing or incomplete (a copy or upload cut short)"
 
 
 def _too_many_pixels(size: tuple[int, int]) -> bool:
