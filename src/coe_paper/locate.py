@@ -10,6 +10,7 @@ import os
 from functools import cache
 
 CONFIG_PATH = "paper/paper.yaml"
+SECTIONS_DIR = "sections"
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _STAMPED = ("", "rules", "rules/data", "templates")  # folders of the package whose files are its code and data
 

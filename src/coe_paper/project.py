@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,20 +10,20 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import limits
+from . import limits, strayfiles
 from .bidi import open_controls
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, error
 from .identities import fold
-from .locate import CONFIG_PATH
+from .locate import CONFIG_PATH, SECTIONS_DIR
 from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
 from .store import Store
 from .yamlsafe import VALUE, Located, load_yaml, place
 
-__all__ = ["CONFIG_PATH", "VALUE", "Located", "ProjectNotFound", "find_root", "load_project", "load_yaml", "read_text"]
+__all__ = ["CONFIG_PATH", "SECTIONS_DIR", "VALUE", "Located", "ProjectNotFound", "find_root", "load_project",
+           "load_yaml", "read_text"]
 
 CONTRIBUTORS_PATH = "contributors.yaml"
-SECTIONS_DIR = "sections"
 
 # Characters XML 1.0 cannot carry (python-docx and lxml reject them).
 INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -342,12 +341,10 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             found.extend(problems)
             if section is not None:
                 sections.append(section)
-        elif path.lower().endswith(_MARKDOWN_SUFFIXES):
-            stem = path.rsplit("/", 1)[1].rsplit(".", 1)[0]
-            found.append(warning(path, 0, 0, "COE106", "a Markdown file that is not read as a section: only names "
-                                 "ending in '.md' are", f"rename it to {SECTIONS_DIR}/{stem}.md"))  # fmt: skip
+        else:
+            found += strayfiles.misnamed(path)
     if isinstance(source, WorkTree):
-        found += _markdown_in_folders(source.root)
+        found += strayfiles.in_folders(source.root)
     abbreviations = load_abbreviations(source, config.abbreviations, found, cache) if config is not None else {}
     cache.prune(isinstance(source, WorkTree))
     if config is None or members is None:
@@ -356,35 +353,6 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
                       config_marks=config_yaml.marks if config_yaml else {},
                       abbreviations=abbreviations, bots=list(members.bots))  # fmt: skip
     return project, found
-
-
-_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")  # as other tools name Markdown; in any case
-_WALKED = 10_000  # entries of sections/'s folders looked at, at most (a folder of pictures is a few dozen)
-
-
-def _markdown_in_folders(root: Path) -> list[Diagnostic]:
-    """COE106 for a Markdown file in a folder inside `sections/` (of the work tree; links not followed): only the
-    files of `sections/` itself are sections, so its text would be left out of the paper without a word."""
-    found: list[Diagnostic] = []
-    base = root / SECTIONS_DIR
-    if base.is_symlink() or not base.is_dir():
-        return found
-    seen = 0
-    for folder, folders, files in os.walk(base):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        seen += len(folders) + len(files)
-        if seen > _WALKED:
-            break
-        if Path(folder) == base:
-            continue
-        for name in sorted(files):
-            if name.lower().endswith(_MARKDOWN_SUFFIXES):
-                path = (Path(folder) / name).relative_to(root).as_posix()
-                stem = name.rsplit(".", 1)[0]
-                found.append(warning(path, 0, 0, "COE106", "a Markdown file in a folder of sections/ is not read as "
-                                     "a section: only the files of sections/ itself are",
-                                     f"move it to {SECTIONS_DIR}/{stem}.md"))  # fmt: skip
-    return found
 
 
 def section_paths(root: Path) -> dict[str, str]:
