@@ -235,6 +235,40 @@ def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_proje
     assert counts["budget"] == (1, 0) and counts["glossary"] == (0, 1)
 
 
+def test_a_required_section_whose_front_matter_is_wrong_is_one_error_on_its_row(make_project: MakeProject,
+                                                                                 tmp_path: Path) -> None:  # fmt: skip
+    """A required section whose title holds an override left open (COE012) was left out and also reported as
+    having no file (COE105): one mistake, two errors, the second false. Its row on the board said "missing" and
+    its error was listed apart; now the row names the file and lists its error. A front matter that does not
+    parse names no id: the file's name gives it. A section truly missing is still COE105."""
+    from coe_paper import pipeline
+
+    broken = section_text("intro", "Words of the introduction, ten of them at the very least here.\n",
+                          title="Intro\u202eductions")  # fmt: skip
+    unparsed = section_text("housing", "Homes for all, in ten words or a few more than that.\n",
+                            title="Housing").replace("lead: rome", "lead: [rome")  # fmt: skip
+    paper = PAPER_YAML + "  - id: budget\n    required: true\n"
+    root = make_project({"sections/01-intro.md": broken, "sections/02-housing.md": unparsed,
+                         "paper/paper.yaml": paper}, git=True)  # fmt: skip
+    found = pipeline.load(root).diagnostics
+    errors = sorted((d.code, d.path, d.line) for d in found if d.severity == "error")
+    assert errors == [("COE001", "sections/02-housing.md", 5), ("COE012", "sections/01-intro.md", 3),
+                      ("COE105", "paper/paper.yaml", 19)], errors  # fmt: skip
+    result = CliRunner().invoke(app, ["--project", str(root), "validate"])
+    assert result.exit_code == 1 and "COE105 required section 'intro'" not in result.stderr
+    page = page_of(root, tmp_path / "site")
+    rows = dict(re.findall(r'<tr>\s*<th scope="row">(\w+)\s*<br><span class="where">([^<]+)</span>', page))
+    assert rows == {"intro": "sections/01-intro.md", "housing": "sections/02-housing.md"}, rows
+    assert page.count('<span class="badge status-invalid">invalid</span>') == 2
+    listed = dict(re.findall(r'<h4 id="(\w+)-diagnostics">.*?</h4>\s*<ul class="problems">(.*?)</ul>', page, re.S))
+    assert "error COE012 title: U+202E" in listed["intro"] and "error COE001" in listed["housing"], listed
+    assert "error COE105 required section &#39;budget&#39;" in listed["budget"]
+    assert "COE105 required section &#39;intro&#39;" not in page and 'href="#intro"' not in page
+    status = CliRunner().invoke(app, ["--project", str(root), "status", "--format", "json"])
+    counts = {row["id"]: (row["status"], row["path"], row["errors"]) for row in json.loads(status.stdout)}
+    assert counts["intro"] == ("invalid", "sections/01-intro.md", 1) and counts["budget"] == ("missing", "", 1)
+
+
 def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_project: MakeProject,
                                                                           tmp_path: Path) -> None:  # fmt: skip
     """Word numbers footnotes on through the whole paper, one number a reference; so do the page's references and

@@ -186,7 +186,8 @@ def _templates_folder(source: Source, path: str, line: int, col: int) -> Iterato
 
 
 def outline(project: Project) -> Iterator[Diagnostic]:
-    """COE102 duplicate id, COE103 not in the outline, COE104/COE105 outline entry without a section."""
+    """COE102 duplicate id, COE103 not in the outline, COE104/COE105 outline entry without a section (a file that
+    gives its id but cannot be read as a section has its own error: the file is there)."""
     entries = {entry.id: entry for entry in project.config.outline}
     first: dict[str, Section] = {}
     for section in project.sections:
@@ -202,7 +203,7 @@ def outline(project: Project) -> Iterator[Diagnostic]:
             message = f"section '{section.id}' is not in the paper's outline"
             yield error(section.path, *section.meta_position("id"), "COE103", message, hint)
     for index, entry in enumerate(project.config.outline):
-        if entry.id not in first:
+        if entry.id not in first and entry.id not in project.unusable:
             code, make = ("COE105", error) if entry.required else ("COE104", warning)
             kind = "required section" if entry.required else "section"
             line, col = project.config_marks.get(("outline", index), (0, 0))

@@ -161,9 +161,11 @@ def read_text(source: Source, path: str, limit: int | None = None) -> tuple[str 
 _FRONT_MATTER_HINT = "start the file with a '---' block giving id, title, lead and contributors"
 
 
-def load_section(source: Source, path: str, cache: Store | None = None) -> tuple[Section | None, list[Diagnostic]]:
+def load_section(source: Source, path: str, cache: Store | None = None, claims: dict[str, str] | None = None
+                 ) -> tuple[Section | None, list[Diagnostic]]:  # fmt: skip
     """A section file: its front matter read and checked (or, unchanged since a run that found it valid, taken
-    from `cache`), its body and where the body starts."""
+    from `cache`), its body and where the body starts. A front matter that parses but is wrong puts the id it
+    gives (if any) in `claims`, by the file's path."""
     text, found = read_text(source, path, limits.LIMITS.section_bytes)
     if text is None:
         return None, found
@@ -191,6 +193,8 @@ def load_section(source: Source, path: str, cache: Store | None = None) -> tuple
     problems += open_controls(located, path, line_offset=1)
     found.extend(problems)
     if meta is None or problems:
+        if claims is not None and isinstance(located.data, dict) and isinstance(located.data.get("id"), str):
+            claims[path] = located.data["id"]
         return None, found
     if cache is not None and not problems:
         cache.put(key, meta.model_dump())
@@ -330,6 +334,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             seen.add(member.id)
         found += _shared_identities(members, members_yaml)
     sections: list[Section] = []
+    claims: dict[str, str] = {}  # the ids the files that are no section give, by path
     try:
         paths = source.list_dir(SECTIONS_DIR)
     except SourceError as exc:  # `sections` is a symbolic link out of the project
@@ -337,10 +342,12 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
         found.append(error(SECTIONS_DIR, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
     for path in paths:
         if path.endswith(".md"):
-            section, problems = load_section(source, path, cache)
+            section, problems = load_section(source, path, cache, claims)
             found.extend(problems)
             if section is not None:
                 sections.append(section)
+            else:
+                claims.setdefault(path, _NUMBERED.sub("", path.rsplit("/", 1)[1][: -len(".md")]))
         else:
             found += strayfiles.misnamed(path)
     if isinstance(source, WorkTree):
@@ -351,8 +358,12 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
         return None, found
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
                       config_marks=config_yaml.marks if config_yaml else {},
-                      abbreviations=abbreviations, bots=list(members.bots))  # fmt: skip
+                      abbreviations=abbreviations, bots=list(members.bots),
+                      unusable={claimed: path for path, claimed in reversed(claims.items())})  # fmt: skip
     return project, found
+
+
+_NUMBERED = re.compile(r"^\d+[-_. ]*")  # a section file's number: 01-intro.md is the section 'intro'
 
 
 def section_paths(root: Path) -> dict[str, str]:

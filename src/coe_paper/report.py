@@ -19,7 +19,7 @@ class SectionStatus:
     id: str
     path: str  # "" for an outline entry without a file
     title: str
-    status: str  # draft, review, final, or "missing"
+    status: str  # draft, review, final, "missing" (no file), or "invalid" (a file that cannot be read as a section)
     number: str  # the chapter number the paper (and the review sheet) gives it; "" outside the paper
     lead: str
     words: int
@@ -104,10 +104,11 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
     present = {s.id for s in project.sections}
     for entry in project.config.outline:
         if entry.id not in present:
-            mine = missing_problems(loaded, entry.id)
+            path = project.unusable.get(entry.id, "")  # a file that gives its id but is no section: its errors
+            mine = [d for d in loaded.diagnostics if d.path == path] if path else missing_problems(loaded, entry.id)
             errors = sum(1 for d in mine if d.severity == "error")
             rows.insert(order[entry.id], SectionStatus(
-                id=entry.id, path="", title="", status="missing", number="", lead="", words=0,
+                id=entry.id, path=path, title="", status="invalid" if path else "missing", number="", lead="", words=0,
                 min_words=entry.min_words,
                 max_words=entry.max_words, words_check="under" if entry.min_words else "ok", last_change=None,
                 last_change_org=None, last_change_author=None, commits=0, errors=errors, warnings=len(mine) - errors,
