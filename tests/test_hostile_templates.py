@@ -171,3 +171,20 @@ def test_an_error_in_an_included_template_names_that_template_and_its_line(
     result = cli("--project", str(root), command)
     assert result.exit_code == 1
     assert f"{PART}:3:1: {message}" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("target", ["../../../../../../etc/passwd", "/etc/passwd", "../../contributors.yaml"])
+def test_an_include_of_a_file_outside_the_templates_folder_names_what_it_looked_for(make_project: MakeProject,
+                                                                                     target: str) -> None:  # fmt: skip
+    """`{% include %}`, `{% import %}` and `{% extends %}` name templates of paper/templates/ only: a path out of
+    it is read from nowhere, and the error said only the path ("template error: /etc/passwd")."""
+    root = make_project({BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n{% include '" + target + "' %}\n"})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert (f"{BYLINE}:3:1: error COE801 template error: no template '{target}' in paper/templates/\n"
+            "    hint: include, import and extends name another template of that folder by its file name, e.g. "
+            "{% include 'byline.md.j2' %}") in result.stderr, result.stderr
+    assert "root:" not in result.stderr and "organisations" not in result.stderr  # nothing of the file was read
+    root = make_project({BYLINE: "{.Byline}\n{% include ['" + target + "', 'none.md.j2'] %}\n"})
+    assert f"{BYLINE}:2:1: error COE801 template error: no template '{target}' or 'none.md.j2' in paper/templates/" \
+        in cli("--project", str(root), "validate").stderr

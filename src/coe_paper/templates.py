@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import BytecodeCache, DictLoader, StrictUndefined, TemplateSyntaxError
+from jinja2 import BytecodeCache, DictLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
@@ -126,6 +126,13 @@ class Templates:
         except TemplateLimit as exc:
             return None, [error(*self._place(exc, path), 1, "COE803", f"template stopped: {exc}",
                                 "templates lay out the paper's data; loops and values this large are not needed")]
+        except TemplateNotFound as exc:  # an include, import or extends naming no template of the folder
+            where, line = self._place(exc, path)
+            names = " or ".join(f"'{name}'" for name in getattr(exc, "templates", None) or [exc.name])
+            return None, [error(where, line, 1, "COE801",
+                                f"template error: no template {names} in {where.rsplit('/', 1)[0]}/",
+                                "include, import and extends name another template of that folder by its file "
+                                "name, e.g. {% include 'byline.md.j2' %}")]  # fmt: skip
         except RecursionError as exc:
             return None, [error(*self._place(exc, path), 1, "COE801",
                                 "template error: it recurses without end (a macro or include that calls itself)")]
