@@ -146,3 +146,20 @@ def test_a_list_file_paper_yaml_names_that_is_not_there_is_reported_where_it_is_
         assert f"paper/paper.yaml:{line}:{col}: error COE003 checks: {key}: '{name}' is no file in the project" \
             in result.stderr  # fmt: skip
     assert "cannot read" not in result.stderr
+
+
+def test_a_long_file_without_aliases_is_no_alias_bomb(make_project: MakeProject) -> None:
+    """An organisation listing 21,000 people, written out one by one (no alias; 0.9 MB, under the size limit) holds
+    more than 100,000 values: it was refused as "aliases expand this value to more than 100,000 values (an alias
+    bomb?)". Only what aliases add past the values written is bounded; the bombs above are still refused."""
+    people = "".join(f"      - name: P{i}\n        email: p{i}@x.eu\n" for i in range(21_000))
+    contributors = CONTRIBUTORS_YAML.replace("    country: DE\n", "    country: DE\n    people:\n" + people, 1)
+    assert 800_000 < len(contributors) < 1_000_000
+    root = make_project({"contributors.yaml": contributors})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 0, result.stderr
+    assert "COE009" not in result.stderr
+    root = make_project({"contributors.yaml": contributors + alias_bomb(6)})  # 531,441 values from 56 written
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert "error COE009 aliases expand this value to more than 100,000 values past the " in result.stderr

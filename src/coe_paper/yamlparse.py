@@ -98,12 +98,14 @@ def _duplicates(node: yaml.MappingNode, path: str, offset: int) -> list[Diagnost
 
 
 def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
-    """Bounds and duplicate keys of a composed document, without expanding any alias (iterative, memoised)."""
+    """Bounds and duplicate keys of a composed document, without expanding any alias (iterative, memoised). What
+    aliases add is bounded, not the values written: a long file is bounded by its size in bytes."""
     bounds = limits.LIMITS
     sizes: dict[int, int] = {}  # expanded size of each node already measured
     open_nodes: set[int] = set()  # nodes being measured: the current path from the root
     found: list[Diagnostic] = []
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    large: list[yaml.Node] = []  # nodes of more than `yaml_values` values expanded, innermost first
 
     def limit(node: yaml.Node, message: str) -> list[Diagnostic]:
         mark = node.start_mark
@@ -116,8 +118,7 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
             open_nodes.discard(key)
             sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
             if sizes[key] > bounds.yaml_values:
-                return limit(node, f"aliases expand this value to more than {bounds.yaml_values:,} values "
-                                   "(an alias bomb?)")  # fmt: skip
+                large.append(node)
             continue
         if key in sizes:
             continue
@@ -145,6 +146,11 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
                 return limit(child, "an alias refers to the collection it is part of (a recursive alias)")
             if id(child) not in sizes:
                 stack.append((child, depth + 1, False))
+    written = len(sizes)  # the values the file writes, each once: only what aliases add is past them
+    bomb = next((node for node in large if sizes[id(node)] > written + bounds.yaml_values), None)
+    if bomb is not None:
+        return limit(bomb, f"aliases expand this value to more than {bounds.yaml_values:,} values past the "
+                           f"{written:,} the file writes (an alias bomb?)")  # fmt: skip
     return found
 
 
