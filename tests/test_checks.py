@@ -320,6 +320,27 @@ def test_coe106_markdown_file_not_read_as_a_section(make_project: MakeProject) -
     assert "move it to sections/04-annex.md" in next(d.hint for d in nested if d.code == "COE106")
 
 
+def test_coe107_a_section_file_name_windows_cannot_hold(make_project: MakeProject) -> None:
+    """`aux.md`, `lpt1.notes.md`, `03-out:look.md`: git for Windows refuses to check such a file out, and a member
+    there cannot clone the paper; they passed. A backslash in a name was read as a folder's separator: the file
+    was said not to exist ("No such file or directory"). Spaces, accents and a leading '-' are no trouble."""
+    outlook = section_text("outlook", "## Next steps\n\nThe partnership meets in Rome.\n", title="Outlook")
+    bad = {"sections/aux.md": "Device", "sections/lpt1.notes.md": "Device", "sections/03-out:look.md": "':'",
+           "sections/03-out\\look.md": "'\\'", "sections/map.png ": "space or full stop",
+           "sections/n\tb.md": "U+0009"}  # fmt: skip
+    found = validate(make_project, {"sections/03-outlook.md": None, **{name: outlook for name in bad}})
+    named = {d.path: d.message for d in found if d.code == "COE107"}
+    assert set(named) == set(bad), found
+    for name, why in bad.items():
+        assert named[name].startswith("a checkout on Windows cannot hold this file: ") and why.lower() in \
+            named[name].lower(), named[name]  # fmt: skip
+    assert all(d.severity == "error" for d in found if d.code == "COE107")
+    assert not [d for d in found if d.code == "COE003"], found  # the backslash's file is not looked for elsewhere
+    fine = ["sections/03 out look.md", "sections/03-outl\u00f6ok.md", "sections/-03-outlook.md", "sections/console.md"]
+    found = validate(make_project, {"sections/03-outlook.md": None, **{name: outlook for name in fine}})
+    assert not [d for d in found if d.code in ("COE107", "COE003")], found
+
+
 def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     """The parser leaves out a footnote nothing refers to: its words were missing from the document unsaid."""
     body = f"## Notes\n\n{FILLER} A claim.[^used]\n\n[^used]: Its source.\n[^orphan]: Words no text refers to.\n"

@@ -341,13 +341,16 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
         paths = []
         found.append(error(SECTIONS_DIR, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
     for path in paths:
-        if path.endswith(".md"):
+        found += strayfiles.unportable(path)
+        if path.endswith(".md") and "\\" in path:  # read by its name, it would be another path (COE107 says why)
+            claims[path] = _named_id(path)
+        elif path.endswith(".md"):
             section, problems = load_section(source, path, cache, claims)
             found.extend(problems)
             if section is not None:
                 sections.append(section)
             else:
-                claims.setdefault(path, _NUMBERED.sub("", path.rsplit("/", 1)[1][: -len(".md")]))
+                claims.setdefault(path, _named_id(path))
         else:
             found += strayfiles.misnamed(path)
     if isinstance(source, WorkTree):
@@ -364,6 +367,11 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
 
 
 _NUMBERED = re.compile(r"^\d+[-_. ]*")  # a section file's number: 01-intro.md is the section 'intro'
+
+
+def _named_id(path: str) -> str:
+    """The section id a file's name gives: its name without its number and '.md'."""
+    return _NUMBERED.sub("", path.rsplit("/", 1)[1][: -len(".md")])
 
 
 def section_paths(root: Path) -> dict[str, str]:

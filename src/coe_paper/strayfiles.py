@@ -1,12 +1,15 @@
-"""Markdown files in `sections/` that are not read as sections (COE106): a name not ending in '.md', or a file in
-a folder inside `sections/`. Their text would be left out of the paper without a word."""
+"""Files in `sections/` named so that they go astray. COE106: Markdown not read as a section (a name not ending in
+'.md', or a file in a folder inside `sections/`), its text left out of the paper without a word. COE107: a name a
+checkout on Windows cannot hold (a device name such as `aux.md`, a character such as `:` or `\\`), which stops a
+member on Windows from cloning the paper, or leaves the file out of their copy."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, error, warning
 from .locate import SECTIONS_DIR
 
 _MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")  # as other tools name Markdown; in any case
@@ -45,3 +48,25 @@ def misnamed(path: str) -> list[Diagnostic]:
     stem = path.rsplit("/", 1)[1].rsplit(".", 1)[0]
     return [warning(path, 0, 0, "COE106", "a Markdown file that is not read as a section: only names ending in '.md' "
                     "are", f"rename it to {SECTIONS_DIR}/{stem}.md")]  # fmt: skip
+
+
+_DEVICE = re.compile(r"(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\.|$)", re.IGNORECASE)
+_FORBIDDEN = re.compile(r'[<>:"\\|?*\x00-\x1f]')
+
+
+def unportable(path: str) -> list[Diagnostic]:
+    """COE107 for a file of `sections/` whose name Windows cannot hold: git for Windows refuses to check it out
+    ("invalid path"), so a member there cannot clone the paper."""
+    name = path.rsplit("/", 1)[1]
+    if (device := _DEVICE.match(name)) is not None:
+        why = f"'{device.group(1)}' is the name of a device on Windows, whatever follows its dot"
+    elif (bad := _FORBIDDEN.search(name)) is not None:
+        char = bad.group()
+        shown = f"'{char}'" if char.isprintable() else f"U+{ord(char):04X}"
+        why = f"Windows allows no {shown} in a file name"
+    elif name.endswith((" ", ".")):
+        why = "Windows drops a space or full stop at the end of a file name"
+    else:
+        return []
+    return [error(path, 0, 0, "COE107", f"a checkout on Windows cannot hold this file: {why}",
+                  f"rename it with letters, digits and hyphens, e.g. {SECTIONS_DIR}/03-outlook.md")]  # fmt: skip
