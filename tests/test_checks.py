@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from coe_paper import pipeline
+from coe_paper.cli import app
 from coe_paper.diagnostics import Diagnostic
 from conftest import CONTRIBUTORS_YAML, HOUSING_BODY, PAPER_YAML, MakeProject, section_text
 
@@ -339,6 +341,17 @@ def test_coe107_a_section_file_name_windows_cannot_hold(make_project: MakeProjec
     fine = ["sections/03 out look.md", "sections/03-outl\u00f6ok.md", "sections/-03-outlook.md", "sections/console.md"]
     found = validate(make_project, {"sections/03-outlook.md": None, **{name: outlook for name in fine}})
     assert not [d for d in found if d.code in ("COE107", "COE003")], found
+
+
+def test_a_file_name_with_a_line_break_keeps_its_diagnostic_on_one_line(make_project: MakeProject) -> None:
+    """A file named with a line break split its diagnostic in two: the second line, starting with the rest of the
+    name, read as a diagnostic of its own to a tool that reads them line by line."""
+    root = make_project({"sections/03-out\nlook.md": "text", "sections/04-a\tb.md": "text"})
+    result = CliRunner().invoke(app, ["--project", str(root), "validate"])
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if "COE107" in line]
+    assert [line.split(": error ")[0] for line in lines] == ["sections/03-out\\nlook.md", "sections/04-a\\tb.md"]
+    assert "sections/03-out\nlook.md" not in result.stderr
 
 
 def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
