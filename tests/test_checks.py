@@ -354,6 +354,15 @@ def test_a_file_name_with_a_line_break_keeps_its_diagnostic_on_one_line(make_pro
     assert "sections/03-out\nlook.md" not in result.stderr
 
 
+@pytest.mark.parametrize("wrong", ["../intro", "a/b", "Intro"])
+def test_a_section_whose_id_is_wrong_is_not_also_a_missing_section(make_project: MakeProject, wrong: str) -> None:
+    """01-intro.md giving the id '../intro': its file is there, its id is wrong (COE002); it was also reported as
+    the required section 'intro' having no file (COE105), the id its front matter gives being the only one looked
+    at. Its name gives the id too."""
+    found = validate(make_project, {INTRO: section_text(wrong, FILLER, title="Introduction")})
+    assert [(d.code, d.path, d.line) for d in found if d.severity == "error"] == [("COE002", INTRO, 2)], found
+
+
 def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     """The parser leaves out a footnote nothing refers to: its words were missing from the document unsaid."""
     body = f"## Notes\n\n{FILLER} A claim.[^used]\n\n[^used]: Its source.\n[^orphan]: Words no text refers to.\n"

@@ -232,7 +232,7 @@ class Project:
     config_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)  # paper/abbreviations.yaml
     bots: list[str] = field(default_factory=list)  # contributors.yaml's `bots`: e-mails that are no one's
-    # files of sections/ that are no section (front matter wrong, or unreadable), by the id they give or their name
+    # files of sections/ that are no section (front matter wrong, or unreadable), by the id they give and their name
     unusable: dict[str, str] = field(default_factory=dict)
 
     def contributor(self, cid: str) -> Contributor | None:

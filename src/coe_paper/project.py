@@ -161,11 +161,11 @@ def read_text(source: Source, path: str, limit: int | None = None) -> tuple[str 
 _FRONT_MATTER_HINT = "start the file with a '---' block giving id, title, lead and contributors"
 
 
-def load_section(source: Source, path: str, cache: Store | None = None, claims: dict[str, str] | None = None
+def load_section(source: Source, path: str, cache: Store | None = None, claims: list[tuple[str, str]] | None = None
                  ) -> tuple[Section | None, list[Diagnostic]]:  # fmt: skip
     """A section file: its front matter read and checked (or, unchanged since a run that found it valid, taken
     from `cache`), its body and where the body starts. A front matter that parses but is wrong puts the id it
-    gives (if any) in `claims`, by the file's path."""
+    gives (if any) in `claims`, with the file's path."""
     text, found = read_text(source, path, limits.LIMITS.section_bytes)
     if text is None:
         return None, found
@@ -194,7 +194,7 @@ def load_section(source: Source, path: str, cache: Store | None = None, claims: 
     found.extend(problems)
     if meta is None or problems:
         if claims is not None and isinstance(located.data, dict) and isinstance(located.data.get("id"), str):
-            claims[path] = located.data["id"]
+            claims.append((path, located.data["id"]))
         return None, found
     if cache is not None and not problems:
         cache.put(key, meta.model_dump())
@@ -334,7 +334,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             seen.add(member.id)
         found += _shared_identities(members, members_yaml)
     sections: list[Section] = []
-    claims: dict[str, str] = {}  # the ids the files that are no section give, by path
+    claims: list[tuple[str, str]] = []  # the files that are no section, each with the ids it gives
     try:
         paths = source.list_dir(SECTIONS_DIR)
     except SourceError as exc:  # `sections` is a symbolic link out of the project
@@ -343,14 +343,14 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     for path in paths:
         found += strayfiles.unportable(path)
         if path.endswith(".md") and "\\" in path:  # read by its name, it would be another path (COE107 says why)
-            claims[path] = _named_id(path)
+            claims.append((path, _named_id(path)))
         elif path.endswith(".md"):
             section, problems = load_section(source, path, cache, claims)
             found.extend(problems)
             if section is not None:
                 sections.append(section)
             else:
-                claims.setdefault(path, _named_id(path))
+                claims.append((path, _named_id(path)))  # its front matter's id may be the one that is wrong
         else:
             found += strayfiles.misnamed(path)
     if isinstance(source, WorkTree):
@@ -362,7 +362,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
                       config_marks=config_yaml.marks if config_yaml else {},
                       abbreviations=abbreviations, bots=list(members.bots),
-                      unusable={claimed: path for path, claimed in reversed(claims.items())})  # fmt: skip
+                      unusable={claimed: path for path, claimed in reversed(claims)})  # fmt: skip
     return project, found
 
 
