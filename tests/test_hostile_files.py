@@ -5,6 +5,7 @@ line where there is one) and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -143,6 +144,10 @@ def test_sections_folder_linked_out_of_the_project(make_project: MakeProject, tm
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 1
     assert "sections: error COE005 'sections' leads outside the project through a symbolic link" in result.stderr
+    assert "COE105" not in result.stderr and "COE104" not in result.stderr  # one mistake, one error: not three more
+    status = cli("--project", str(root), "status", "--format", "json")
+    rows = {(row["id"], row["status"], row["path"], row["errors"]) for row in json.loads(status.stdout)}
+    assert rows == {(name, "invalid", "sections", 1) for name in ("intro", "housing", "outlook")}, rows
 
 
 def test_templates_folder_linked_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:

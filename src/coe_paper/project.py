@@ -340,6 +340,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     except SourceError as exc:  # `sections` is a symbolic link out of the project
         paths = []
         found.append(error(SECTIONS_DIR, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
+        claims += [(SECTIONS_DIR, entry.id) for entry in config.outline] if config is not None else []  # its error
     for path in paths:
         found += strayfiles.unportable(path)
         if path.endswith(".md") and "\\" in path:  # read by its name, it would be another path (COE107 says why)
