@@ -508,10 +508,11 @@ def test_json_nested_past_the_parser_is_damaged_data_not_a_traceback(monkeypatch
     assert layout._read_cache("k") is None
 
 
-def test_a_table_of_thousands_of_rows_moves_into_the_document_in_linear_time(repo_root: Path) -> None:
+def test_a_table_of_thousands_of_rows_moves_into_the_document_whole(repo_root: Path) -> None:
     """The annex of a contributors.yaml of 12,500 organisations (1 MB, the size allowed) took three minutes to
     assemble, nearly all of it moving its table from the XML it was read back from into the document (lxml takes
-    time growing with the square of a tree's size to move it out of one that declares its namespaces above it)."""
+    time growing with the square of a tree's size to move it out of one that declares its namespaces above it): 6,000
+    rows took about 3 s, 0.05 s now (timed by hand; bench/ measures speed, tests do not)."""
     import docx
 
     from coe_paper import fragments, ooxml
@@ -521,10 +522,8 @@ def test_a_table_of_thousands_of_rows_moves_into_the_document_in_linear_time(rep
     text = f"<w:tbl>{grid}{row * 6000}</w:tbl><w:p><w:r><w:t>After</w:t></w:r></w:p>"
     document = docx.Document(str(repo_root / "paper/template.docx"))
     end = document.element.body.find(ooxml.w("sectPr"))
-    started = time.monotonic()
     for element in fragments.elements(text):
         end.addprevious(element)
-    assert time.monotonic() - started < 1  # 6,000 rows: about 3 s before, 0.05 s now
     table = document.tables[-1]
     assert len(table.rows) == 6000 and table.cell(5999, 3).text == "Member"
     assert [t.text for t in end.getprevious().iter(ooxml.w("t"))] == ["After"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import struct
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -220,9 +219,8 @@ def test_a_gif_bmp_or_tiff_cut_short_is_coe505_at_its_line_and_nothing_is_built(
 
 
 def test_a_tiff_whose_directories_loop_is_read_once() -> None:
-    """A directory naming itself as the next one is damage, not a cut: the walk stops where it began."""
+    """A directory naming itself as the next one is damage, not a cut: the walk stops where it began (returns at
+    all: a walk that followed the loop would never end)."""
     looping = bytearray(tiny_tiff())
     struct.pack_into("<I", looping, 8 + 2 + 9 * 12, 8)  # the next directory is this one
-    started = time.monotonic()
     assert ends_early(bytes(looping)) is None
-    assert time.monotonic() - started < 1
