@@ -363,6 +363,16 @@ def test_a_section_whose_id_is_wrong_is_not_also_a_missing_section(make_project:
     assert [(d.code, d.path, d.line) for d in found if d.severity == "error"] == [("COE002", INTRO, 2)], found
 
 
+def test_a_bidirectional_control_in_a_file_name_is_shown_as_an_escape(make_project: MakeProject) -> None:
+    """A file named with a right-to-left override printed it as it is: the terminal showed the rest of the line (the
+    code, the message) reversed."""
+    root = make_project({"sections/03-outlook\u202e.md": "text"})
+    result = CliRunner().invoke(app, ["--project", str(root), "validate"])
+    assert result.exit_code == 1
+    assert "sections/03-outlook\\u202e.md:1:1: error COE101 section has no front matter" in result.stderr
+    assert "\u202e" not in result.stderr
+
+
 def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     """The parser leaves out a footnote nothing refers to: its words were missing from the document unsaid."""
     body = f"## Notes\n\n{FILLER} A claim.[^used]\n\n[^used]: Its source.\n[^orphan]: Words no text refers to.\n"

@@ -13,7 +13,9 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 FORMATS = ("text", "json", "github", "gitlab")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Control characters (ESC sequences act on a terminal) and bidirectional controls (an override in a file's name
+#: printed as it is reverses the rest of the line: the code, the message and what it names).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, order=True)
@@ -119,9 +121,14 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, prefix: str 
 
 
 def shown(text: str) -> str:
-    """`text` with each control character but a tab or line break as its escape (`\\x1b`), which a terminal prints
-    rather than obeys."""
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text) if _CONTROL.search(text) else text
+    """`text` with each control character but a tab or line break as its escape (`\\x1b`, `\\u202e`), which a
+    terminal prints rather than obeys."""
+    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def to_json(data: object) -> str:
