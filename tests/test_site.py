@@ -27,6 +27,7 @@ from conftest import (
     REPO_ROOT,
     MakeProject,
     bomb_png,
+    git_commit,
     real_jpeg,
     require_client,
     section_text,
@@ -317,6 +318,23 @@ def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) ->
     assert 'href="files/test-paper.pdf"' in page and (tmp_path / "site/files/test-paper.pdf").is_file()
     assert site.forge_link("https://github.com/o/r.git", "main", "sections/a.md", 4) == \
         "https://github.com/o/r/blob/main/sections/a.md#L4"  # fmt: skip
+
+
+def test_the_board_names_who_made_a_last_change_no_organisation_is_known_for(browser: Browser,
+                                                                             make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+    """A secretariat asks whom to write to about a section: when the last change's git identity mapped to no member
+    organisation, the board said "unmapped identity" and `status` "(unmapped)", naming nobody. Both now give the
+    author's name (the page, published on the forge's Pages, no e-mail address)."""
+    root = make_project(git=True)
+    outlook = root / "sections/03-outlook.md"
+    outlook.write_text(outlook.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    git_commit(root, "Add a sentence", {"GIT_AUTHOR_NAME": "Jana Nováková", "GIT_AUTHOR_EMAIL": "jana@mail.example"})
+    browser.load(site.build(root, tmp_path / "site").page.as_uri())  # type: ignore[union-attr]
+    cells = browser.evaluate("[...document.querySelectorAll('#status-board tbody tr')].map(r => r.cells[4].innerText)")
+    assert cells == ["2024-01-31, Rome", "2024-01-31, Rome", "2024-01-31, Jana Nováková (no member organisation)"]
+    status = CliRunner().invoke(app, ["--project", str(root), "status"])
+    assert "Jana Nováková (no member organisation)" in status.stdout and "jana@mail.example" not in status.stdout
 
 
 @pytest.mark.parametrize(("name", "href"), [(os.fsdecode(b"sections/03-outlook-\xff.md"), "03-outlook-%FF.md"),

@@ -97,7 +97,7 @@ def status(
     cells: list[list[tuple[str, str]]] = []
     for row in rows:
         words = f"{row.words}/{row.word_limits}" if row.word_limits else str(row.words)
-        by = (row.last_change_org or "(unmapped)") if row.last_change else ""
+        by = (row.changed_by(row.last_change_org or "") or "(unmapped)") if row.last_change else ""
         problems = "red" if row.errors else "yellow" if row.warnings else ""
         cells.append([(row.number, ""), (row.id, ""), (row.status, ""), (row.lead, ""),
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),

@@ -28,10 +28,11 @@ class SectionStatus:
     words_check: str  # "ok", "under", "over", or "" outside the outline
     last_change: str | None  # ISO date of the last commit that changed the file
     last_change_org: str | None
-    last_change_author: str | None
+    last_change_author: str | None  # "Name <e-mail>", after .mailmap
     commits: int
     errors: int
     warnings: int
+    last_change_name: str | None = None  # the author's name alone, for a page that shows no e-mail address
 
     @property
     def diagnostics(self) -> int:
@@ -46,6 +47,12 @@ class SectionStatus:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self) | {"diagnostics": self.diagnostics, "word_limits": self.word_limits}
+
+    def changed_by(self, organisation: str) -> str:
+        """Who made the last change: `organisation` (its label), else the author's name, marked as mapped to none."""
+        if organisation or not self.last_change_name:
+            return organisation
+        return f"{self.last_change_name} (no member organisation)"
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
             words_check=_words_check(count, entry.min_words, entry.max_words) if entry else "",
             last_change=last.date.date().isoformat() if last else None,
             last_change_org=last.org if last else None, last_change_author=str(last.author) if last else None,
+            last_change_name=last.author.name if last else None,
             commits=len(found.changes) if found else 0, errors=errors, warnings=len(mine) - errors,
         ))  # fmt: skip
     present = {s.id for s in project.sections}

@@ -184,7 +184,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         worst = "error" if any(d.severity == "error" for d in mine) else "warning"
         board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
                                       "lead_name": _label(project, row.lead), "rtl": right_to_left(row.title or ""),
-                                      "by": _label(project, row.last_change_org or ""),
+                                      "by": row.changed_by(_label(project, row.last_change_org or "")),
                                       "problems": [_diagnostic(d, project) for d in mine],
                                       "problems_id": lists[row.id], "counts": _counts(mine),
                                       "worst": worst})  # fmt: skip
