@@ -198,6 +198,14 @@ def test_gitlab_ci_structure() -> None:
     assert yaml.safe_load((REPO_ROOT / ".gitlab-ci.yml").read_text())["variables"]["COE_PAPER"] == "."
 
 
+def test_gitlab_s_release_job_runs_in_the_image_of_the_cli_that_makes_releases() -> None:
+    """GitLab makes a job's `release:` with glab, the GitLab CLI, since 18.0: the release-cli image the job ran in
+    is deprecated, kept only through a fallback that GitLab 20.0 removes, when the release job would fail."""
+    jobs = _gitlab_jobs(yaml.safe_load(forge.gitlab_ci()))
+    assert jobs["release"]["image"].split(":")[0] == "registry.gitlab.com/gitlab-org/cli"
+    assert all("release-cli" not in str(job.get("image", "")) for job in jobs.values())
+
+
 def test_ci_installs_what_validate_reads_and_the_version_that_wrote_it(tmp_path: Path) -> None:
     """CI left out the en_GB dictionary that paper.yaml's checks read (every run said COE721 and checked no
     spelling), and installed whatever coe-paper was newest: a release could change the document CI builds from

@@ -185,7 +185,7 @@ pages:
 
 release:
   stage: publish
-  image: registry.gitlab.com/gitlab-org/release-cli:latest
+  image: registry.gitlab.com/gitlab-org/cli:latest  # glab, which `release:` runs (release-cli is deprecated)
   needs: [paper]
   rules:
     - if: $CI_COMMIT_TAG
