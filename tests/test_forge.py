@@ -130,6 +130,23 @@ def test_init_for_github_and_odd_names(tmp_path: Path) -> None:
     assert config["cover"]["partnership"] == 'Partnership "A: B" # 1'  # the cover's name and the document's author
 
 
+@pytest.mark.parametrize("forge_name", ["github", "gitlab"])
+def test_the_new_project_s_readme_says_what_its_forge_needs_set_by_hand(tmp_path: Path, forge_name: str) -> None:
+    """A new GitHub project's workflow deploys the preview with GitHub Pages, which fails on every push to main until
+    Pages is turned on with GitHub Actions as its source; the README said nothing of the forge, of that setting, of
+    the `repository:` the preview's links need, or of installing the pre-commit hook the project has."""
+    root = tmp_path / forge_name
+    scaffold.init(root, "Partnership on Clean Air", forge_name)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    workflow = forge.GITHUB_WORKFLOW if forge_name == "github" else forge.GITLAB_CI
+    assert f"`{workflow}`" in readme and (root / workflow).is_file()
+    ci = yaml.safe_load((root / workflow).read_text(encoding="utf-8"))
+    deploys = forge_name == "github" and "actions/deploy-pages@v4" in str(ci["jobs"]["pages"]["steps"])
+    assert ('"GitHub Actions" as its source' in readme) == deploys == (forge_name == "github")  # set by hand
+    assert "`repository:`, `branch:`" in readme
+    assert "pre-commit install" in readme and (root / forge.PRE_COMMIT_CONFIG).is_file()
+
+
 def test_this_repository_uses_the_files_init_writes() -> None:
     expected = {**forge.ci_files(None, install="."), forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
                 ".pre-commit-hooks.yaml": forge.PRE_COMMIT_HOOKS, ".editorconfig": forge.EDITORCONFIG,

@@ -158,8 +158,26 @@ coe-paper serve         # a preview in the browser that follows your edits
 ```
 
 The spelling checks read Debian's en_GB dictionary (`apt-get install hunspell-en-gb`); without it `validate` says
-so once and checks no spelling.
+so once and checks no spelling. `pip install pre-commit && pre-commit install` has `coe-paper validate` check the
+paper before each commit (`.pre-commit-config.yaml` runs the coe-paper installed above).
 """
+
+#: What the new project's README says of its forge, by forge: what CI does and the one setting it needs by hand.
+README_FORGE = {
+    "github": """
+On GitHub, `.github/workflows/paper.yml` checks every pull request (annotations on the changed lines), builds the
+.docx and the PDF, and a redline against the pull request's base. To publish the preview site from `main`, turn on
+Pages once with "GitHub Actions" as its source (Settings > Pages > Build and deployment): until then the workflow's
+`pages` job fails on every push to `main`. Name the repository in `paper/paper.yaml` (`repository:`, `branch:`) so
+that the preview links each problem to its file and line.
+""",
+    "gitlab": """
+On GitLab, `.gitlab-ci.yml` checks every merge request (the Code Quality report shows problems on the changed
+lines), builds the .docx and the PDF, and a redline against the merge request's base; from the default branch it
+publishes the preview site with GitLab Pages (Deploy > Pages shows its address). Name the repository in
+`paper/paper.yaml` (`repository:`, `branch:`) so that the preview links each problem to its file and line.
+""",
+}
 
 
 def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
@@ -178,7 +196,8 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
         ".mailmap": MAILMAP,
         ".gitignore": GITIGNORE,
         ".editorconfig": forge.EDITORCONFIG,
-        "README.md": README.format(name=escape(name), install=install),
+        "README.md": README.format(name=escape(name), install=install)
+        + "".join(README_FORGE[each] for each in forge.FORGES if forge_name in (None, each)),
         **forge.ci_files(forge_name, install),
         forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
         SETTINGS: schema.editor_settings(),
