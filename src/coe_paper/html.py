@@ -142,6 +142,17 @@ def _figures(tokens: list[Token], found: cap.Captions) -> None:
                 inline.meta = {"caption": caption}
 
 
+def _name_tables(tokens: list[Token]) -> None:
+    """Each table's token learns the words of the last heading before it (`under`), which names a table that has
+    no caption (tokens are rendered one by one: the renderer sees no heading before a table)."""
+    under = ""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            under = plain_text(tokens[index + 1].children, html_breaks=True).strip()
+        elif token.type == "table_open":
+            token.meta["under"] = under
+
+
 def _caption_text(caption: cap.Caption) -> str:
     return f"{caption.label}: {caption.text}" if caption.text else caption.label
 
@@ -230,8 +241,12 @@ class PageRenderer(RendererHTML):
         self.anchors: Anchors = Anchors()
 
     def table_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-        """A wide table scrolls inside its own region (keyboard-reachable) instead of widening a phone's page."""
-        name = escapeHtml(str(tokens[idx].meta.get("caption") or "Table"))  # its caption, if it has one
+        """A wide table scrolls inside its own region (keyboard-reachable) instead of widening a phone's page; the
+        region is named by the table's caption, else by the heading it stands under, so that a page's regions (the
+        annex has a table under each kind of organisation) are told apart."""
+        meta = tokens[idx].meta
+        under = f"Table under {meta['under']}" if meta.get("under") else "Table"
+        name = escapeHtml(str(meta.get("caption") or under))
         return f'<div class="scroll" role="region" aria-label="{name}" tabindex="0">' + \
             self.renderToken(tokens, idx, options, env)  # fmt: skip
 
@@ -324,6 +339,7 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
         _number_headings(tokens, chapter)
     _figures(tokens, found)
     _table_captions(tokens, found)
+    _name_tables(tokens)
     _references(tokens, found.by_id)
     renderer = PageRenderer(md)
     renderer.images, renderer.base_dir, renderer.anchors = images, base_dir, anchors
@@ -348,6 +364,7 @@ def render_template_output(text: str, anchors: Anchors | None = None, images: Im
         _shift_headings(tokens, anchors)
     directions(tokens)
     address_breaks(tokens)
+    _name_tables(tokens)
     renderer = PageRenderer(md)
     renderer.anchors = anchors or Anchors()
     if images is not None:
