@@ -345,9 +345,13 @@ def test_the_board_names_who_made_a_last_change_no_organisation_is_known_for(bro
     outlook = root / "sections/03-outlook.md"
     outlook.write_text(outlook.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     git_commit(root, "Add a sentence", {"GIT_AUTHOR_NAME": "Jana Nováková", "GIT_AUTHOR_EMAIL": "jana@mail.example"})
-    browser.load(site.build(root, tmp_path / "site").page.as_uri())  # type: ignore[union-attr]
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
     cells = browser.evaluate("[...document.querySelectorAll('#status-board tbody tr')].map(r => r.cells[4].innerText)")
     assert cells == ["2024-01-31, Rome", "2024-01-31, Rome", "2024-01-31, Jana Nováková (no member organisation)"]
+    html = page.read_text(encoding="utf-8")  # COE203 names the identity, its address's domain only
+    assert "Jana Nováková &lt;…@mail.example&gt;" in html and "jana@mail.example" not in html
     status = CliRunner().invoke(app, ["--project", str(root), "status"])
     assert "Jana Nováková (no member organisation)" in status.stdout and "jana@mail.example" not in status.stdout
 

@@ -136,9 +136,15 @@ def _size(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, round(size / 1024))} kB"
 
 
+#: An e-mail address in a diagnostic (a git identity COE203 names): the page is published on the forge's Pages, where
+#: a member's address is not to be read, so it shows its domain only (what contributors.yaml may list).
+_ADDRESS = re.compile(r"<[^<>@\s]+@([^<>\s]+)>")
+
+
 def _diagnostic(d: Diagnostic, project: Project) -> dict[str, Any]:
     config = project.config
-    return {"text": d.as_text().split("\n")[0], "severity": d.severity, "code": d.code, "message": d.message,
+    text, message = (_ADDRESS.sub(r"<…@\1>", part) for part in (d.as_text().split("\n")[0], d.message))
+    return {"text": text, "severity": d.severity, "code": d.code, "message": message,
             "where": f"{d.path}:{d.line}" if d.line else d.path,
             "href": forge_link(config.repository, config.branch, d.path, d.line)}  # fmt: skip
 
