@@ -170,3 +170,24 @@ def test_a_note_in_a_code_paragraph_is_kept(make_project: MakeProject, tmp_path:
     assert body.startswith("\n`GET /api/streets`[^1]\n\n```\nGET /api/lights\n```\n"), body
     assert ("warning COE911 paragraphs in a code style holding a note or picture written as paragraphs of code "
             "spans: 1") in result.stderr  # fmt: skip
+
+
+def _control(content: str, placeholder: bool, block: bool = False) -> str:
+    """A content control (`w:sdt`) holding `content`; `placeholder`: it shows its prompt, not a member's words."""
+    shows = "<w:showingPlcHdr/>" if placeholder else ""
+    return f"<w:sdt><w:sdtPr><w:alias w:val=\"Field\"/>{shows}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>"
+
+
+def test_a_content_control_showing_its_prompt_is_left_out(make_project: MakeProject, tmp_path: Path) -> None:
+    """A draft typed into an organisation's form (Word's content controls) still shows the prompt of each control no
+    one filled in, 'Click or tap here to enter text.': it came into the section as the member's words. It is left
+    out, and reported; a control filled in is kept, inline or around paragraphs."""
+    prompt = _run("Click or tap here to enter text.")
+    body = (f"<w:p>{_run('Contact: ')}{_control(prompt, True)}</w:p>"
+            f"<w:p>{_run('City: ')}{_control(_run('Lyon'), False)}</w:p>"
+            f"{_control(f'<w:p>{prompt}</w:p>', True)}"
+            f"{_control('<w:p>' + _run('Rents rose.') + '</w:p>', False)}")  # fmt: skip
+    result, text = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, body))
+    assert result.exit_code == 0, result.stderr
+    assert _body_words(text) == ["Contact:", "City:", "Lyon", "Rents", "rose."]
+    assert "warning COE903 dropped content control showing its prompt (no member's words): 2" in result.stderr

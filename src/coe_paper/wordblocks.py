@@ -1,7 +1,8 @@
 """What the Word reader gives: a .docx's body, footnotes and endnotes as blocks (paragraphs and tables) of runs,
 each run with its formatting, tracked-change mark, link, note or image, and the document's styles, numbering and
 properties; and two views of the blocks: with every change accepted (`accepted`), and every paragraph in document
-order (`paragraphs`). `wordread.py` fills them in; `import`, `apply`, `comments` and `audit` read them."""
+order (`paragraphs`); and a note's own mark taken off its text (`strip_mark`). `wordread.py` fills them in;
+`import`, `apply`, `comments` and `audit` read them."""
 
 from __future__ import annotations
 
@@ -153,3 +154,24 @@ def paragraphs(blocks: list[Block]) -> list[Paragraph]:
                 for cell in row.cells:
                     out += paragraphs(cell.blocks)
     return out
+
+
+def strip_mark(blocks: list[Block], mark: str) -> None:
+    """A note with a mark of its own begins with that mark typed (Word writes no w:footnoteRef for it): the mark, and
+    the space or tab after it, are the note's number, not its text."""
+    first = next(iter(paragraphs(blocks)), None)
+    if first is None or not first.text().lstrip().startswith(mark.strip()):
+        return
+    rest, started = mark.strip(), False
+    for run in first.runs:
+        if run.rev is not None and run.rev.kind == "del":
+            continue
+        if rest:
+            text = run.text.lstrip() if not started else run.text
+            started = started or bool(text)
+            taken = min(len(rest), len(text))
+            rest, run.text = rest[taken:], text[taken:]
+        if not rest:
+            run.text = run.text.lstrip(" \t")
+            if run.text:
+                break

@@ -1,5 +1,6 @@
 """What the .docx reader asks of single WordprocessingML nodes: a picture's alt text, a table's rows or a row's
-cells (inside content controls too), and whether a text box lies in no other."""
+cells (inside content controls too), whether a text box lies in no other, and whether a content control shows its
+prompt."""
 
 from __future__ import annotations
 
@@ -49,3 +50,13 @@ def outermost(box: Element, node: Element) -> bool:
             return False
         parent = parent.getparent()
     return True
+
+
+PROMPT = "content control showing its prompt (no member's words)"  # what the reader drops for `prompting`
+
+
+def prompting(sdt: Element) -> bool:
+    """Whether a content control (`w:sdt`) shows its placeholder, the prompt a form gives ('Click or tap here to
+    enter text.'), rather than what someone typed into it."""
+    shows = sdt.find(f"{w('sdtPr')}/{w('showingPlcHdr')}")
+    return shows is not None and shows.get(w("val"), "true") not in ("0", "false", "off")

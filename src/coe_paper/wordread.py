@@ -15,10 +15,10 @@ from pathlib import Path
 
 from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
-from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, paragraphs
+from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, strip_mark
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, take_out
-from .wordnodes import outermost, picture_description, rows_or_cells
+from .wordnodes import PROMPT, outermost, picture_description, prompting, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
 Element = ooxml.Element
@@ -79,7 +79,9 @@ class _Reader:
                 out.append(self._table(child, nested))
             elif tag in (w("sdt"), w("customXml")):
                 content = child.find(w("sdtContent")) if tag == w("sdt") else child
-                if content is not None:
+                if tag == w("sdt") and prompting(child):
+                    self.doc.dropped[PROMPT] += 1
+                elif content is not None:
                     out += self.blocks(content, nested)
             elif tag in _CHANGE_TAGS or tag == w("altChunk"):
                 self.doc.dropped["embedded content" if tag == w("altChunk") else "block-level change"] += 1
@@ -197,6 +199,8 @@ class _Reader:
                 if target is None:
                     self._drop(f"field {field_name(instruction)}")
                 self._inline(child, para, rev, target or link, extra)
+            elif tag == w("sdt") and prompting(child):
+                self._drop(PROMPT)
             elif tag in _INLINE_WRAPPERS:
                 self._inline(child, para, rev, link, extra)
             elif tag == f"{{{MC}}}Choice":
@@ -342,26 +346,6 @@ def _nested(insertion: Rev, deletion: Element) -> Rev:
 _NOTE_SEPARATOR = re.compile(r"^(separator|continuationSeparator|continuationNotice)$")
 
 
-def _strip_mark(blocks: list[Block], mark: str) -> None:
-    """A note with a mark of its own begins with that mark typed (Word writes no w:footnoteRef for it): the mark, and
-    the space or tab after it, are the note's number, not its text."""
-    first = next(iter(paragraphs(blocks)), None)
-    if first is None or not first.text().lstrip().startswith(mark.strip()):
-        return
-    rest, started = mark.strip(), False
-    for run in first.runs:
-        if run.rev is not None and run.rev.kind == "del":
-            continue
-        if rest:
-            text = run.text.lstrip() if not started else run.text
-            started = started or bool(text)
-            taken = min(len(rest), len(text))
-            rest, run.text = rest[taken:], text[taken:]
-        if not rest:
-            run.text = run.text.lstrip(" \t")
-            if run.text:
-                break
-
 
 def read(path: Path) -> WordDocument:
     """Read a .docx; raises DocxError when it cannot be read (the caller closes nothing: the zip is kept open for
@@ -390,7 +374,7 @@ def read(path: Path) -> WordDocument:
                     key = (kind, note.get(w("id"), ""))
                     doc.notes[key] = _Reader(doc, note_links).story(note)
                     if key in doc.custom_marks:
-                        _strip_mark(doc.notes[key], doc.custom_marks[key])
+                        strip_mark(doc.notes[key], doc.custom_marks[key])
         comments = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
         doc.comments = sum(1 for _ in comments.iter(w("comment"))) if comments is not None else 0
         for ref in body.iter(w("headerReference"), w("footerReference")):
