@@ -215,9 +215,10 @@ def footnote_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
 
 _NAME_CODES = {name: code for code, name in COUNTRY_NAMES.items() if code != "EU"}
 _NAME_CODES |= {"the Netherlands": "NL", "The Netherlands": "NL", "Czech Republic": "CZ", "Slovak Republic": "SK"}
-_ITEM = "|".join([*sorted(map(re.escape, _NAME_CODES), key=len, reverse=True),
+_ITEM = "|".join([*(re.escape(name).replace(r"\ ", r"\s+")  # a name may wrap at its space
+                    for name in sorted(_NAME_CODES, key=len, reverse=True)),
                   *(rf"\b{code}\b" for code in sorted(_EU_CODES))])  # fmt: skip
-_SEP = r"(?:[ \t]*,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+)"
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"  # a list may wrap at a line break
 _COUNTRY_LIST = re.compile(rf"(?<![\w-])(?:{_ITEM})(?:{_SEP}(?:{_ITEM}))+(?![\w-])")
 _ONE_COUNTRY = re.compile(_ITEM)
 # Every item of a list is delimited by a blank, a comma or the list's edges, so its words are whole words of the
@@ -230,17 +231,18 @@ _KEYS = frozenset(max(re.findall(r"\w+", item), key=len) for item in [*_NAME_COD
 def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt: skip
     if prose.runs.isdisjoint(_KEYS):
         return
-    for index, text in prose.prose_lines():
+    for text, starts in prose.texts:  # a paragraph whole: a list wrapped by hand runs over its lines
         if _KEYS.isdisjoint(WORD_RUN.findall(text)):
             continue
         for listed in _COUNTRY_LIST.finditer(text):
-            items = _ONE_COUNTRY.findall(listed.group())
+            items = [" ".join(item.split()) for item in _ONE_COUNTRY.findall(listed.group())]
             codes = [_NAME_CODES.get(item, item) for item in items]
             ordered = sorted(zip(codes, items, strict=True), key=lambda pair: protocol_key(pair[0]))
             if [code for code, _ in ordered] != codes:
                 better = ", ".join(item for _, item in ordered)
-                yield Finding(prose.file_line(index), listed.start() + 1,
-                              f"Member States out of protocol order: '{listed.group()}'",
+                line, column = prose.place(starts, listed.start())
+                shown = " ".join(listed.group().split())
+                yield Finding(line, column, f"Member States out of protocol order: '{shown}'",
                               f"list them as {better} (the order of their names in their own languages); "
                               f"source: {ISG}, 7.1")  # fmt: skip
 

@@ -145,8 +145,7 @@ class Prose:
         found: dict[int, list[tuple[int, int, str]]] = {}
         for index in self.quoted:
             found.setdefault(index, []).append((0, len(self.lines[index]), KEEP_QUOTED))
-        lines = [(text, [(index, 0)]) for index, text in self.prose_lines("heading", "table")]
-        for text, starts in self.paragraphs + lines:
+        for text, starts in self.texts:
             if '"' not in text and "\u201c" not in text and "\u2018" not in text:
                 continue
             for m in _QUOTED.finditer(text):
@@ -193,6 +192,13 @@ class Prose:
                 offset += len(text) + 1
             found.append(("\n".join(parts), starts))
         return found
+
+    @cached_property
+    def texts(self) -> list[tuple[str, list[tuple[int, int]]]]:
+        """Every paragraph and footnote as one text (see `paragraphs`), then every heading and table line: for the
+        rules whose phrases may run over a line break."""
+        lines = [(text, [(index, 0)]) for index, text in self.prose_lines("heading", "table")]
+        return self.paragraphs + lines
 
     def prose_lines(self, *kinds: str) -> list[tuple[int, str]]:
         """(body index, masked text) of every prose line, or of those of the given kinds."""
