@@ -139,6 +139,18 @@ def test_coe701_plurals_and_case(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Support LGBTIQ groups.")) == []
 
 
+def test_coe701_a_term_in_a_name_is_reported_but_not_fixed(make_project: MakeProject) -> None:
+    """--fix wrote 'The LGBTI Survey II' as 'The LGBTIQ Survey II', the name of another publication. A capitalised
+    phrase followed by a capitalised word is taken for part of a name: reported, not fixed. A capitalised word
+    before it may open the sentence, and a phrase before a lower-case word is fixed as before."""
+    text = "The FRA's LGBTI Survey II and its Chairman Rules came out. Support LGBTI groups; Chairmen met."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "LGBTI Survey"), None), (col(text, "Chairman"), None),
+        (col(text, "LGBTI groups"), "LGBTIQ"), (col(text, "Chairmen"), "Chairs")]
+    assert "part of a name" in found[0].message and "part of a name" not in found[2].message
+
+
 def test_coe701_whole_words_never_in_code_urls_or_comments(make_project: MakeProject) -> None:
     text = ("The poorest areas, `the disabled`, [a link](https://example.org/the-disabled), "
             "https://example.org/chairman and <!-- the elderly --> are not findings.")  # fmt: skip

@@ -7,19 +7,30 @@ from typing import TYPE_CHECKING
 
 from .registry import Finding, rule
 from .terms import Match, TermList, shipped
+from .text import in_name
 
 if TYPE_CHECKING:
     from .engine import Context
     from .text import Prose
 
 
-def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = ()) -> Iterator[Finding]:
-    """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix."""
+#: What a finding in a name says, which is not fixed: a name (of a survey, a strategy, a law) keeps its words.
+IN_NAME = " (unless it is part of a name, which keeps its words: the EU LGBTI Survey)"
+
+
+def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), names: bool = False
+                  ) -> Iterator[Finding]:  # fmt: skip
+    """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix. With
+    `names`, a capitalised phrase followed by a capitalised word is taken for part of a name: not fixed."""
     lines = terms.lines_to_search(prose.prose_lines(*kinds))  # usually none: no listed words
     for index, text in lines:
         for match in terms.find(text, prose.file_line(index)):
-            yield Finding(prose.file_line(index), match.start + 1, _message(match), f"source: {match.source}",
-                          match.fix)  # fmt: skip
+            fix, note = match.fix, ""
+            if names and fix is not None and match.text[:1].isupper() and in_name(text, match.start, match.text,
+                                                                                 before=False):  # fmt: skip
+                fix, note = None, IN_NAME
+            yield Finding(prose.file_line(index), match.start + 1, _message(match) + note, f"source: {match.source}",
+                          fix)  # fmt: skip
     if lines:
         yield from _across_lines(terms, prose, {index for index, _ in lines})
 
@@ -47,11 +58,11 @@ def _message(match: Match, text: str | None = None) -> str:
       "term names its source: UN CRPD, the Commission's equality strategies, the European Parliament's "
       "gender-neutral language guide, EIGE, the EMN glossary, ...)", fixable=True)  # fmt: skip
 def inclusive_wording(context: Context, prose: Prose) -> Iterator[Finding]:
-    yield from term_findings(shipped("inclusive.yaml"), prose)
+    yield from term_findings(shipped("inclusive.yaml"), prose, names=True)
 
 
 @rule("COE702", "term on one of the paper's own lists (`checks.terms` in paper.yaml)",
       "the paper's term list files, each term with its source", fixable=True)  # fmt: skip
 def paper_terms(context: Context, prose: Prose) -> Iterator[Finding]:
     for terms in context.paper_terms:
-        yield from term_findings(terms, prose)
+        yield from term_findings(terms, prose, names=True)

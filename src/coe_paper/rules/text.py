@@ -290,13 +290,14 @@ _NAME_BEFORE = re.compile(rf"(?<![^\W\d_])[^\W\d_][\w'\u2019-]*{_CONNECTOR}$")
 _NAME_AFTER = re.compile(rf"{_CONNECTOR}[^\W\d_]")
 
 
-def in_name(text: str, start: int, word: str) -> bool:
+def in_name(text: str, start: int, word: str, *, before: bool = True) -> bool:
     """Whether the capitalised `word` at `start` of a prose line stands beside another capitalised word, with blanks
     or small words between (World Health Organization, Organization for Economic ...): part of a name, which keeps
-    its own spelling."""
-    before = _NAME_BEFORE.search(text, 0, start)
+    its own spelling. With `before` false only a capitalised word after it counts (the LGBTI Survey), not one
+    before it, which may open the sentence (Support LGBT groups)."""
+    ahead = _NAME_BEFORE.search(text, 0, start) if before else None
     after = _NAME_AFTER.match(text, start + len(word))
-    return bool(before and before.group()[0].isupper()) or bool(after and after.group()[-1].isupper())
+    return bool(ahead and ahead.group()[0].isupper()) or bool(after and after.group()[-1].isupper())
 
 
 PARTICLE = 4  #: the most letters of a lower-case word within a name (nad, an der, de la, sur, van den)
