@@ -523,6 +523,19 @@ def test_coe721_a_lower_case_particle_inside_a_name_is_the_names(make_project: M
         ("COE721", 13, col(slips.split("\n")[2], "nad"))]
 
 
+def test_coe721_knows_the_words_of_a_citys_name_where_the_whole_name_stands(make_project: MakeProject) -> None:
+    """'Ústí nad Labem' and 'Reggio di Calabria' were reported for 'nad' and 'di', which the dictionary lacks and the
+    list of cities cannot hold on their own (a lower-case 'nad' is a slip for 'and'). They are known within the whole
+    name, wrapped over a line break too, and nowhere else."""
+    text = "In Ústí nad\nLabem, Reggio di Calabria and Las Palmas de Gran Canaria; L'Hospitalet de Llobregat."
+    assert editorial(make_project, prose(text)) == []
+    slips = "The plan nad its di budget; Canaria; Ústí nad."
+    found = editorial(make_project, prose(slips))
+    assert [(d.code, d.column) for d in found] == [
+        ("COE721", col(slips, "nad")), ("COE721", col(slips, "di")), ("COE721", col(slips, "Canaria")),
+        ("COE721", col(slips, "nad."))]
+
+
 def test_coe721_passes_over_words_in_other_scripts(make_project: MakeProject) -> None:
     """Each Greek, Cyrillic or Chinese word was 'not in the en_GB dictionary'; a Latin word with letters of its
     own (Wójcikowska) is still looked up."""

@@ -69,12 +69,35 @@ def _us_spellings(data: Any) -> tuple[dict[str, str], frozenset[str]]:
 
 
 @cache
+def _listed() -> tuple[str, ...]:
+    """The entries of data/eu_words.txt and data/eu_places.txt."""
+    data = resources.files("coe_paper.rules").joinpath("data")
+    text = "\n".join(data.joinpath(name).read_text(encoding="utf-8") for name in ("eu_words.txt", "eu_places.txt"))
+    return tuple(line.strip() for line in text.split("\n") if line.strip() and not line.startswith("#"))
+
+
+@cache
 def eu_words() -> frozenset[str]:
     """Words EU English uses that the en_GB dictionary lacks (data/eu_words.txt) and the Member States' cities it
     lacks (data/eu_places.txt)."""
-    data = resources.files("coe_paper.rules").joinpath("data")
-    text = "\n".join(data.joinpath(name).read_text(encoding="utf-8") for name in ("eu_words.txt", "eu_places.txt"))
-    return frozenset(line.strip() for line in text.split("\n") if line.strip() and not line.startswith("#"))
+    return frozenset(entry for entry in _listed() if " " not in entry)
+
+
+@cache
+def _places() -> re.Pattern[str]:
+    """The names of several words listed whole ('Ústí nad Labem'): their words ('nad', 'di') are known where the
+    whole name stands, and nowhere else."""
+    names = sorted((entry for entry in _listed() if " " in entry), key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
+    return re.compile(rf"(?<![\w'\u2019-])(?:{words})(?![\w'\u2019-])")
+
+
+def _in_place(prose: Prose, line: int, start: int) -> bool:
+    """Whether the word at `start` (0-based) of the file's `line` is a word of a name listed whole (see _places),
+    which may be wrapped over a line break."""
+    text, offset = prose.text_at(line - prose.body_line - 1)
+    at = offset + start
+    return any(m.start() <= at < m.end() for m in _places().finditer(text, max(0, at - 64), at + 64))
 
 
 @cache
@@ -219,7 +242,8 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             ok = known[key] = _known(word, after == ".", check, exact, lower)
             if ok and after != ".":
                 clean[found] = True  # known without a full stop, so known whatever follows
-        if ok or (word.islower() and name_particle(prose, line - prose.body_line - 1, start, found)):
+        if ok or _in_place(prose, line, start) or (
+                word.islower() and name_particle(prose, line - prose.body_line - 1, start, found)):
             continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
         hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []

@@ -200,6 +200,14 @@ class Prose:
         lines = [(text, [(index, 0)]) for index, text in self.prose_lines("heading", "table")]
         return self.paragraphs + lines
 
+    @cached_property
+    def _text_of(self) -> dict[int, tuple[str, int]]:
+        return {index: (text, begin) for text, starts in self.texts for index, begin in starts}
+
+    def text_at(self, index: int) -> tuple[str, int]:
+        """The text of `texts` that holds body line `index` (a prose line), and the offset where the line starts."""
+        return self._text_of[index]
+
     def prose_lines(self, *kinds: str) -> list[tuple[int, str]]:
         """(body index, masked text) of every prose line, or of those of the given kinds."""
         return [(i, text) for i, text in sorted(self.masked.items()) if not kinds or self.kinds[i] in kinds]
