@@ -498,6 +498,17 @@ def test_coe721_knows_the_eus_own_english(make_project: MakeProject) -> None:
     assert editorial(make_project, prose(text)) == []
 
 
+def test_coe721_knows_every_wording_the_term_lists_suggest(make_project: MakeProject) -> None:
+    """--fix wrote 'homemaker' for 'housewife' (COE701), which COE721 then reported: each wording the shipped lists
+    suggest, and its plural, is a word COE721 knows."""
+    wordings = [wording for name in ("inclusive.yaml", "eu_names.yaml", "countries.yaml")
+                for term in shipped(name).file.terms for wording in [*term.write, term.plural or ""]]  # fmt: skip
+    text = " ".join(f"{wording}." for wording in wordings if wording)
+    assert [d for d in editorial(make_project, prose(text)) if d.code == "COE721"] == []
+    found = editorial(make_project, prose("The homemaker and the homemkaer met the ombudsperson."))
+    assert [(d.code, d.message) for d in found] == [("COE721", "'homemkaer' is not in the en_GB dictionary")]
+
+
 def test_coe721_knows_the_member_states_cities(make_project: MakeProject) -> None:
     """A paper of cities names them: Thessaloniki, Łódź (or Lodz... as drafts write it: Wroclaw), Cluj-Napoca and
     Ústí nad Labem were unknown words in every paper. Each is known with its capital only: 'reggio' in lower case is
