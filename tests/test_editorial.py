@@ -267,6 +267,9 @@ def test_coe713_country_short_names(make_project: MakeProject) -> None:
     ("We met on March 3, 2024 in Rome.", "March 3, 2024", "3 March 2024"),
     ("We met on 1st\u20133rd June 2024 in Rome.", "1st\u20133rd June 2024", "1\u20133 June 2024"),
     ("We met on the 1st-3rd of June in Rome.", "the 1st-3rd of June", "1-3 June"),
+    ("We met on the 3rd March in Rome.", "the 3rd March", "3 March"),  # not 'on the 3 March'
+    ("We met on the 3rd March 2024.", "the 3rd March 2024", "3 March 2024"),
+    ("At the 3rd March meeting we met.", "3rd March", "3 March"),  # the meeting's 'the'
 ])  # fmt: skip
 def test_coe714_date_form(make_project: MakeProject, text: str, date: str, better: str) -> None:
     d = one(editorial(make_project, prose(text)), "COE714")

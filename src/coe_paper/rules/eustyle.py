@@ -13,7 +13,7 @@ from ..diagnostics import Fix
 from ..model import COUNTRY_NAMES, protocol_key
 from .inclusive import term_findings
 from .registry import Finding, rule
-from .terms import shipped
+from .terms import FOLLOWERS, shipped
 from .text import MASK, WORD_RUN
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _dates(text: str) -> Iterator[tuple[int, int, str]]:
         return
     for m in _ORDINAL.finditer(text):
         first = f"{int(m.group('first'))}{m.group('dash')}" if m.group("first") else ""
-        start = m.start() if m.group("the") and m.group("of") else m.start("first" if first else "day")
+        start = m.start() if m.group("the") and _the_goes(m, text) else m.start("first" if first else "day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
         if 1 <= int(m.group("day")) <= 31:
             yield start, m.end(), f"{first}{int(m.group('day'))} {m.group('month')}{year}"
@@ -117,6 +117,20 @@ def _dates(text: str) -> Iterator[tuple[int, int, str]]:
         if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
             year = " " + m.group("year").strip(", \t") if m.group("year") else ""
             yield m.start(), m.end(), f"{int(m.group('day'))} {m.group('month')}{year}"
+
+
+_AFTER_DATE = re.compile(r"[ \t]*(?:(?P<word>[^\W\d_]+)|(?P<stop>[.,;:!?)\]]))")
+
+
+def _the_goes(m: re.Match[str], text: str) -> bool:
+    """Whether 'the' before an ordinal date goes with the ordinal ('on the 3rd of March', 'on the 3rd March.': '3
+    March'), not stays for a noun the date qualifies ('the 3rd March meeting': 'the 3 March meeting'): the date
+    ends its phrase, before a word such as 'in' or 'and' or a punctuation mark. At the line's end the next word is
+    unknown: 'the' stays."""
+    if m.group("of"):
+        return True
+    after = _AFTER_DATE.match(text, m.end())
+    return after is not None and (after.group("stop") is not None or after.group("word") in FOLLOWERS)
 
 
 @rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024'): write '3 March 2024'",
