@@ -344,12 +344,12 @@ def test_coe718_protocol_order(make_project: MakeProject) -> None:
 
 def test_coe718_a_list_wrapped_over_lines_is_read_whole(make_project: MakeProject) -> None:
     """A paragraph wrapped by hand: the list 'The Netherlands,/Belgium and France' ran over a line break and was
-    not looked at. It is reported where it starts; a list in order over a line break (a name's own space among
-    them) passes."""
+    not looked at. It is reported where it starts, its order in the hint with 'the Netherlands' (not 'The', which
+    opened the sentence); a list in order over a line break (a name's own space among them) passes."""
     text = "Tests ran in The Netherlands,\nBelgium and France; Belgium, France and the\nNetherlands too."
     d = one(editorial(make_project, prose(text)), "COE718")
     assert (d.line, d.column) == (LINE, col(text, "The Netherlands"))
-    assert "'The Netherlands, Belgium and France'" in d.message and "Belgium, France, The Netherlands" in d.hint
+    assert "'The Netherlands, Belgium and France'" in d.message and "Belgium, France, the Netherlands" in d.hint
     assert editorial(make_project, prose("Tests ran in Belgium,\nFrance and the\nNetherlands.")) == []
 
 

@@ -253,7 +253,8 @@ def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt:
             codes = [_NAME_CODES.get(item, item) for item in items]
             ordered = sorted(zip(codes, items, strict=True), key=lambda pair: protocol_key(pair[0]))
             if [code for code, _ in ordered] != codes:
-                better = ", ".join(item for _, item in ordered)
+                names = [item for _, item in ordered]  # 'The Netherlands' that opened a sentence is 'the' inside
+                better = ", ".join([names[0], *(re.sub(r"^The\b", "the", item) for item in names[1:])])
                 line, column = prose.place(starts, listed.start())
                 shown = " ".join(listed.group().split())
                 yield Finding(line, column, f"Member States out of protocol order: '{shown}'",
