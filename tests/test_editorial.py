@@ -242,6 +242,16 @@ def test_coe712_eu_names(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("The Member States and the Urban Agenda for the EU agreed.")) == []
 
 
+def test_coe712_another_organisations_member_states_are_in_lower_case(make_project: MakeProject) -> None:
+    """The English Style Guide capitalises the EU's Member States only: 'the 46 member states of the Council of
+    Europe' and 'UN member states' were reported, and --fix capitalised them. The EU's own, beside them, still are."""
+    text = ("The 46 member states of the Council of Europe, UN member states, the Council of Europe\u2019s member "
+            "states and the OECD member-states; the EU and its member states.")
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "member states."), "Member States")]
+
+
 def test_coe712_a_phrase_wrapped_over_two_lines_is_reported_without_a_fix(make_project: MakeProject) -> None:
     """Text wrapped by hand breaks a phrase at a line end ('the member\nstates'): each line was searched alone, and
     the phrase went unreported. It is reported where it starts; a fix, which changes one line, is not offered."""

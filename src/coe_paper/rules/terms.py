@@ -5,8 +5,9 @@ A list file holds `sources` (short keys for long titles) and `terms`; each term 
 preferred wording, or several), `source` (a key or the text itself) and optional `fix` (one wording that can replace
 the phrase as it stands), `plural` (what replaces a plural form), `adjective` (an adjective used as a noun, as in
 "the elderly": not fixed before another word, where it is an adjective again), `match_case` (only the exact case
-counts, as for "Turkey") and `check_case` (the preferred wording itself in any other case is a finding, as for
-"member states").
+counts, as for "Turkey"), `check_case` (the preferred wording itself in any other case is a finding, as for
+"member states"), `unless_after` and `unless_before` (phrases that, right before or right after it, make it another
+thing: UN member states, the member states of the Council of Europe).
 """
 
 from __future__ import annotations
@@ -33,13 +34,28 @@ class Term(BaseModel):
     adjective: bool = False
     match_case: bool = False
     check_case: bool = False
+    unless_after: list[str] = []
+    unless_before: list[str] = []
+
+    @cached_property
+    def context(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """What, right before a match (a possessive 's too) or right after it, makes it no finding."""
+        after = "|".join(_pattern(phrase) for phrase in self.unless_after)
+        before = "|".join(_pattern(phrase) for phrase in self.unless_before)
+        return (re.compile(rf"(?<![\w-])(?:{after})(?:['\u2019]s)?\s+$") if after else None,
+                re.compile(rf"\s+(?:{before})(?![\w-])") if before else None)  # fmt: skip
+
+    def excepted(self, line: str, start: int, end: int) -> bool:
+        """Whether the match at `start`-`end` of `line` stands beside one of the phrases that make it no finding."""
+        after, before = self.context
+        return bool(after and after.search(line, 0, start)) or bool(before and before.match(line, end))
 
     @field_validator("write", mode="before")
     @classmethod
     def _one_or_more(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
-    @field_validator("avoid", "write")
+    @field_validator("avoid", "write", "unless_after", "unless_before")
     @classmethod
     def _not_blank(cls, phrases: list[str]) -> list[str]:
         if any(not phrase.split() for phrase in phrases):
@@ -168,7 +184,7 @@ class TermList:
             for m in pattern.finditer(line):
                 text = m.group()
                 term, plural = _form_of(forms, text, fold)
-                if term.check_case and text in term.write:
+                if (term.check_case and text in term.write) or term.excepted(line, m.start(), m.end()):
                     continue
                 fix = self._fix(term, plural, line, m, file_line)
                 found.append(Match(term, self.source_of(term), m.start(), m.end(), text, fix, plural))
