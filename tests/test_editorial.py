@@ -385,6 +385,10 @@ def test_coe719_passes_over_standards_and_reference_numbers(make_project: MakePr
     text = "Cities use ISO 37120, ISO/IEC 27001:2022 and EN ISO 14001 under agreement No 101036723 for 25000 homes."
     d = one(editorial(make_project, prose(text)), "COE719")
     assert d.column == col(text, "25000")
+    codes = ("Horizon Europe grant agreement 101036723 (GA 101036723), CORDIS record 101036723, postcode 00184 "
+             "and project 101037084 reach 12500 people.")  # a grant's number, a postcode: no quantities
+    d = one(editorial(make_project, prose(codes)), "COE719")
+    assert d.column == col(codes, "12500")
 
 
 def test_coe719_thousands_grouped_with_full_stops(make_project: MakeProject) -> None:

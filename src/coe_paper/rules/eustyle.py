@@ -268,7 +268,7 @@ _COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?<![\w., \u00a0])\d{1,3}(?: \d{3}){2,}"
                            r"(?![\d])")  # fmt: skip
 _GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
-_UNGROUPED = re.compile(r"(?<![\w.,/-])\d{5,}(?![\w/-]|[.,]\d)")
+_UNGROUPED = re.compile(r"(?<![\w.,/-])[1-9]\d{4,}(?![\w/-]|[.,]\d)")  # a leading 0: a code (postcode 00184)
 #: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
 #: groups or more ('1.200.000') are no decimal; one ('10.000') is read as thousands before a word that counts whole
 #: things (a count of people with three decimals is no count), else it may be a decimal ('1.250 km').
@@ -277,8 +277,10 @@ _DOT_GROUPS = re.compile(
     r"|households|families|homes|dwellings|flats|jobs|workers|employees|members|participants|respondents|visitors"
     r"|children|pupils|students|women|men|cities|municipalities|projects)\b))(?!\d|[.,]\d)")  # fmt: skip
 
-#: What names a standard or a document by a number, which is no quantity to group: ISO 37120, No 101036723.
-_NAMED_BY = re.compile(r"\b(?:ISO|EN|IEC|ETSI|CEN|CENELEC|DIN|BS|No\.?|Nos\.?|[Nn]umber|[Rr]ef\.?)[ \u00a0]$")
+#: What names a standard, a document or a project by a number, which is no quantity to group: ISO 37120, No
+#: 101036723, grant agreement 101036723, project 101036723.
+_NAMED_BY = re.compile(r"\b(?:ISO|EN|IEC|ETSI|CEN|CENELEC|DIN|BS|No\.?|Nos\.?|[Nn]umber|[Rr]ef\.?|[Aa]greement|GA"
+                       r"|[Pp]roject|[Rr]ecord|[Pp]ostcode|[Cc]ode)[ \u00a0]$")  # fmt: skip
 
 THOUSANDS_SOURCES = {"space": f"{ISG}, 6.5 (Punctuation in figures)",
                      "comma": f"{ESG}, numbers (a comma in English running text)"}  # fmt: skip
