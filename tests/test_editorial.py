@@ -271,6 +271,16 @@ def test_coe713_country_short_names(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Czechia joined; a turkey did not.")) == []
 
 
+def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) -> None:
+    """--fix renamed 'the Constitutional Court of the Czech Republic' 'the Constitutional Court of Czechia', which is
+    not its name: after a capitalised word and 'of' the long form is reported, saying why, but not fixed."""
+    text = "The Constitutional Court of the Czech Republic ruled; the Czech Republic and Italy agreed."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "the Czech"), None), (col(text, "the Czech Republic and"), "Czechia")]
+    assert "official name" in found[0].message and "official name" not in found[1].message
+
+
 @pytest.mark.parametrize(("text", "date", "better"), [
     ("We met on the 3rd of March 2024 in Rome.", "the 3rd of March 2024", "3 March 2024"),
     ("We met on 3rd March in Rome.", "3rd March", "3 March"),

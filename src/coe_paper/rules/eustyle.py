@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Fix
@@ -91,7 +92,17 @@ def eu_names(context: Context, prose: Prose) -> Iterator[Finding]:
 @rule("COE713", "country name not in its EU short form (Czechia, not the Czech Republic)",
       f"data/countries.yaml: {ISG}, 7.1 and Annex A5", fixable=True)  # fmt: skip
 def country_names(context: Context, prose: Prose) -> Iterator[Finding]:
-    yield from term_findings(shipped("countries.yaml"), prose)
+    for finding in term_findings(shipped("countries.yaml"), prose):
+        fix = finding.fix
+        if fix is not None and _OF_NAME.search(prose.masked[fix.line - prose.body_line - 1], 0, fix.column - 1):
+            note = " (unless it is part of an official name: the Constitutional Court of the Czech Republic)"
+            finding = replace(finding, message=finding.message + note, fix=None)
+        yield finding
+
+
+#: A capitalised word and 'of' right before a country's name: an institution's or a title's official name, which
+#: keeps the long form (Government of the Czech Republic, President of the Republic of Moldova).
+_OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 
 
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
