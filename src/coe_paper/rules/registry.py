@@ -62,10 +62,10 @@ RULES: dict[str, Rule] = {}
 #: this to what the modules register.
 MODULES: dict[str, str] = {
     "COE701": "inclusive", "COE702": "inclusive",
-    **dict.fromkeys([f"COE71{digit}" for digit in range(10)], "eustyle"),
+    **dict.fromkeys([f"COE71{digit}" for digit in range(9)], "eustyle"), "COE719": "numbers",
     "COE721": "spelling", "COE722": "spelling",
     "COE731": "plain", "COE732": "plain",
-    "COE740": "eustyle", "COE741": "eustyle",
+    "COE740": "numbers", "COE741": "eustyle",
     "COE790": "suppress",
 }  # fmt: skip
 #: The codes the engine emits itself (no function of their own).

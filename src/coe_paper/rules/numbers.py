@@ -1,0 +1,118 @@
+"""EU style for numbers (COE719) and amounts in euro (COE740) after the Interinstitutional Style Guide (ISG) and the
+Commission's English Style Guide: thousands grouped as paper.yaml's `checks.thousands` says, amounts in euro with
+the ISO code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Fix
+from .eustyle import ESG, ISG
+from .registry import Finding, rule
+
+if TYPE_CHECKING:
+    from .engine import Context
+    from .text import Prose
+
+_DIGIT = re.compile(r"\d")  # what a number needs
+
+# -- COE719: thousands separator ----------------------------------------------------------------------------------
+
+_COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
+_SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?<![\w., \u00a0])\d{1,3}(?: \d{3}){2,}"
+                           r"(?![\d])")  # fmt: skip
+_GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
+_UNGROUPED = re.compile(r"(?<![\w.,/-])[1-9]\d{4,}(?![\w/-]|[.,]\d)")  # a leading 0: a code (postcode 00184)
+#: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
+#: groups or more ('1.200.000') are no decimal; one ('10.000') is read as thousands before a word that counts whole
+#: things (a count of people with three decimals is no count), else it may be a decimal ('1.250 km').
+_DOT_GROUPS = re.compile(
+    r"(?<![\w.,])[1-9]\d{0,2}(?:(?:\.\d{3}){2,}|\.\d{3}(?=[ \u00a0]+(?:euros?|EUR|inhabitants|people|persons|residents"
+    r"|households|families|homes|dwellings|flats|jobs|workers|employees|members|participants|respondents|visitors"
+    r"|children|pupils|students|women|men|cities|municipalities|projects)\b))(?!\d|[.,]\d)")  # fmt: skip
+
+#: What names a standard, a document or a project by a number, which is no quantity to group: ISO 37120, No
+#: 101036723, grant agreement 101036723, project 101036723.
+_NAMED_BY = re.compile(r"\b(?:ISO|EN|IEC|ETSI|CEN|CENELEC|DIN|BS|No\.?|Nos\.?|[Nn]umber|[Rr]ef\.?|[Aa]greement|GA"
+                       r"|[Pp]roject|[Rr]ecord|[Pp]ostcode|[Cc]ode)[ \u00a0]$")  # fmt: skip
+
+THOUSANDS_SOURCES = {"space": f"{ISG}, 6.5 (Punctuation in figures)",
+                     "comma": f"{ESG}, numbers (a comma in English running text)"}  # fmt: skip
+
+
+def _grouped(number: str, style: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    groups = [digits[max(0, end - 3) : end] for end in range(len(digits), 0, -3)][::-1]
+    return ("\u00a0" if style == "space" else ",").join(groups)
+
+
+@rule("COE719", "thousands not separated as paper.yaml's `checks.thousands` says (default: space, as the ISG; or "
+      "comma, as the Commission's English Style Guide)", f"{ISG}, 6.5; {ESG}, numbers")  # fmt: skip
+def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
+    style = context.config.thousands
+    wrong = _COMMA_GROUPS if style == "space" else _SPACE_GROUPS
+    name = "a (no-break) space" if style == "space" else "a comma"
+    if not any(_GROUP_OR_LONG.match(run) for run in prose.runs):
+        return  # a group of three digits starts a run (a letter may follow it); five or more are a run
+    for index, text in prose.prose_lines():
+        if not _DIGIT.search(text):
+            continue
+        line = prose.file_line(index)
+        named = [m for m in _UNGROUPED.finditer(text) if not _NAMED_BY.search(text, max(0, m.start() - 12), m.start())]
+        dotted = list(_DOT_GROUPS.finditer(text)) if "." in text else []
+        for m in sorted([*wrong.finditer(text), *named, *dotted], key=lambda m: m.start()):
+            better = _grouped(m.group(), style).replace("\u00a0", " ")
+            point = "a full stop is the decimal point in English; " if "." in m.group() else ""
+            yield Finding(line, m.start() + 1, f"'{m.group()}': {point}separate thousands with {name} ({better})",
+                          f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")  # fmt: skip
+
+
+# -- COE740: amounts in euro ----------------------------------------------------------------------------------------
+
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)|\d+(?:[.,]\d+)?"
+_SCALE = r"[ \u00a0](?:thousand|million|billion)\b"
+_EURO_AMOUNT = re.compile(
+    rf"€[ \u00a0]?(?P<amount>{_NUMBER})(?P<scale>{_SCALE})?"  # €5 million
+    rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])"  # not within a number: each group of a long run tried to its end
+    rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
+    rf"(?P<before>{_NUMBER})(?P<unit>{_SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
+    rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
+)  # fmt: skip
+_EURO_WORDS = frozenset({"euro", "euros", "Euro", "Euros", "EUR"})
+
+
+@rule("COE740", "amount in euro written with the euro sign or the word ('€5 million', '12 500 euros'): write "
+      "'EUR 5 million', 'EUR 12 500'", f"{ISG}, 7.3.3 (Rules for expressing monetary units)",
+      fixable=True)  # fmt: skip
+def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
+    if prose.runs.isdisjoint(_EURO_WORDS) and not any("€" in text for text in prose.masked.values()):
+        return
+    for index, text in prose.prose_lines("paragraph", "heading", "footnote"):  # tables give the unit above them
+        if "€" not in text and "uro" not in text and "EUR" not in text:  # what every form holds
+            continue
+        line = prose.file_line(index)
+        for m in _EURO_AMOUNT.finditer(text):
+            scale = m.group("scale") or m.group("unit") or ""
+            amount = _regrouped(m.group("amount") or m.group("before"), context.config.thousands, bool(scale))
+            better = f"EUR\u00a0{amount}{scale}"
+            shown = better.replace("\u00a0", " ")
+            possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
+                          f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
+                          "is for graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better,
+                                                                         m.group()))  # fmt: skip
+
+
+def _regrouped(amount: str, style: str, scaled: bool = False) -> str:
+    """An amount with its thousands grouped as COE719 wants them (`style`) where they are not: grouped with the other
+    separator or with full stops ('10.000 euros': no amount in euro has three decimals; 'EUR 1.500 million' may be
+    1.5 million, left as it is), or five digits or more in a row."""
+    if not scaled and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", amount):
+        return _grouped(amount, style)
+    whole, point, fraction = amount.partition(".")
+    other = "," if style == "space" else " \u00a0\u202f"
+    if re.fullmatch(rf"\d{{5,}}|\d{{1,3}}(?:[{other}]\d{{3}})+", whole):
+        return _grouped(whole, style) + point + fraction
+    return amount  # 1500, 2.5, a decimal comma (1,5), or grouped as it should be
