@@ -234,6 +234,18 @@ def test_coe711_united_kingdom_is_no_member_state(make_project: MakeProject) -> 
     assert editorial(make_project, prose("Data for the EU-27 and for UK cities were used.")) == []
 
 
+def test_coe711_eu28_data_of_its_years_are_the_eu28s(make_project: MakeProject) -> None:
+    """Eurostat gives data of 2013-2019 for the EU-28: 'In 2019 the EU-28 employment rate was 67.3%' was reported.
+    A sentence that names such a year passes; one that does not, or names a later year, is still reported, also
+    where the sentence runs over a line break."""
+    text = ("In 2019 the EU-28 rate was 67.3%. In 2015, across the 28 Member\nStates, rates rose. Today the EU-28\n"
+            "and in 2022 the 28 Member States met.")
+    found = editorial(make_project, prose(text))
+    assert [(d.line, d.column) for d in found] == [(LINE + 1, col("States, rates rose. Today the EU-28", "EU-28")),
+                                                   (LINE + 2, col("and in 2022 the 28", "28"))]
+    assert "2013-2019" in found[0].hint
+
+
 def test_coe712_eu_names(make_project: MakeProject) -> None:
     text = "The member states and the EU Urban Agenda agreed."
     found = editorial(make_project, prose(text))

@@ -57,22 +57,30 @@ def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
 
 
 _EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)\b", re.IGNORECASE)
+#: A year of the EU of 28 (1 July 2013 to 31 January 2020): data of that time are the EU-28's (as Eurostat gives them).
+_PAST = re.compile(r"(?<![\w/.-])(?:2013|2014|2015|2016|2017|2018|2019)(?![\w/-]|\.\d)")
 _EIGHT = re.compile(r"28|eight", re.IGNORECASE)  # case-blind as _EU28: its i takes U+0130 and U+0131 too
 
 
-@rule("COE711", "the United Kingdom counted as a Member State (EU-28, 28 Member States, UK in a list of EU codes)",
+@rule("COE711", "the United Kingdom counted as a Member State (EU-28 or 28 Member States in a sentence naming no "
+      "year of 2013-2019; UK in a list of EU codes)",
       f"{ISG}, 7.1 (Countries); the United Kingdom left the EU on 31 January 2020")  # fmt: skip
 def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
-    hint = (f"the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States'; "
-            f"source: {ISG}, 7.1")
+    hint = (f"the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States' "
+            f"(EU-28 is for data of 2013-2019, with their year); source: {ISG}, 7.1")
     if "UK" not in prose.runs and not any(_EIGHT.search(run) for run in prose.runs):
         return  # neither a code list with UK nor EU-28, EU28 or twenty-eight Member States
+    for text, starts in prose.texts:  # a sentence whole, for its years
+        for m in _EU28.finditer(text) if _DIGIT.search(text) or "twenty" in text.lower() else ():
+            begin = max(text.rfind(stop, 0, m.start()) for stop in (". ", "? ", "! ", ".\n"))
+            ends = [end for end in (text.find(stop, m.end()) for stop in (". ", "? ", "! ", ".\n")) if end >= 0]
+            if not _PAST.search(text, begin + 1, min(ends, default=len(text))):
+                line, column = prose.place(starts, m.start())
+                yield Finding(line, column, f"'{m.group()}' counts the United Kingdom as a Member State", hint)
     for index, text in prose.prose_lines():
-        if not _CAPITALS.search(text) and not _DIGIT.search(text) and "twenty" not in text.lower():
+        if not _CAPITALS.search(text):
             continue
         line = prose.file_line(index)
-        for m in _EU28.finditer(text):
-            yield Finding(line, m.start() + 1, f"'{m.group()}' counts the United Kingdom as a Member State", hint)
         for listed in _CODE_LIST.finditer(text):
             codes = re.findall(r"[A-Z]{2}", listed.group())
             if "UK" in codes and sum(code in _EU_CODES for code in codes) >= 2:
