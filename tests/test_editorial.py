@@ -302,6 +302,10 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     ("We met on the 3rd March in Rome.", "the 3rd March", "3 March"),  # not 'on the 3 March'
     ("We met on the 3rd March 2024.", "the 3rd March 2024", "3 March 2024"),
     ("At the 3rd March meeting we met.", "3rd March", "3 March"),  # the meeting's 'the'
+    ("We met on Sept. 5th in Rome.", "Sept. 5th", "5 September"),  # a month abbreviated: in full
+    ("We met on 5th Sept. 2024 in Rome.", "5th Sept. 2024", "5 September 2024"),
+    ("We met on Jan 3rd, 2024 in Rome.", "Jan 3rd, 2024", "3 January 2024"),
+    ("We met on 5th Sept. Then we left.", "5th Sept", "5 September"),  # its full stop may end the sentence: kept
 ])  # fmt: skip
 def test_coe714_date_form(make_project: MakeProject, text: str, date: str, better: str) -> None:
     d = one(editorial(make_project, prose(text)), "COE714")
@@ -311,6 +315,7 @@ def test_coe714_date_form(make_project: MakeProject, text: str, date: str, bette
 
 def test_coe714_passes_eu_dates(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("We met on 31 January 2024. In March 15 members met again.")) == []
+    assert editorial(make_project, prose("By Dec 12 cities joined; Mary 3rd won; Marching 4th.")) == []
 
 
 def test_coe715_numeric_date(make_project: MakeProject) -> None:

@@ -25,7 +25,12 @@ ISG = "Interinstitutional Style Guide"
 ESG = "European Commission, English Style Guide (DGT)"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
-_MONTH = "|".join(MONTHS)
+#: A month's abbreviation, which running text writes in full (ISG, 10.5): 'Sept. 5th' is '5 September'.
+_SHORT_MONTHS = {month[:3]: month for month in MONTHS if month != "May"} | {"Sept": "September"}
+#: A month, or its abbreviation with its full stop where the sentence goes on after it (a lower-case word, a
+#: punctuation mark, a year): a full stop before a capital or at the line's end may end the sentence and is kept.
+_MONTH = (f"(?:{'|'.join(MONTHS)}|(?:{'|'.join(sorted(_SHORT_MONTHS, key=len, reverse=True))})"
+          r"(?:\.(?=[ \t]*(?:[a-z,;:)]|\d)))?)")  # fmt: skip
 
 # -- COE710, COE711: country codes and the United Kingdom ------------------------------------------------------
 
@@ -117,7 +122,7 @@ _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 
 _ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?(?P<dash>[-\u2013]))?"
                       rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
-                      rf"(?P<month>{_MONTH})\b(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip  # 1st-3rd June: a range
+                      rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip  # 1st-3rd June: a range
 _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
                           rf"(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
 
@@ -131,11 +136,15 @@ def _dates(text: str) -> Iterator[tuple[int, int, str]]:
         start = m.start() if m.group("the") and _the_goes(m, text) else m.start("first" if first else "day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
         if 1 <= int(m.group("day")) <= 31:
-            yield start, m.end(), f"{first}{int(m.group('day'))} {m.group('month')}{year}"
+            yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}"
     for m in _MONTH_FIRST.finditer(text):
         if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
             year = " " + m.group("year").strip(", \t") if m.group("year") else ""
-            yield m.start(), m.end(), f"{int(m.group('day'))} {m.group('month')}{year}"
+            yield m.start(), m.end(), f"{int(m.group('day'))} {_in_full(m.group('month'))}{year}"
+
+
+def _in_full(month: str) -> str:
+    return _SHORT_MONTHS.get(month.rstrip("."), month)
 
 
 _AFTER_DATE = re.compile(r"[ \t]*(?:(?P<word>[^\W\d_]+)|(?P<stop>[.,;:!?)\]]))")
@@ -152,10 +161,11 @@ def _the_goes(m: re.Match[str], text: str) -> bool:
     return after is not None and (after.group("stop") is not None or after.group("word") in FOLLOWERS)
 
 
-@rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024'): write '3 March 2024'",
+@rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024', 'Sept. 5th'): write '3 March "
+      "2024'",
       f"{ISG}, 10.5 (Numbers, dates and time)", fixable=True)  # fmt: skip
 def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
-    if prose.runs.isdisjoint(MONTHS):  # every such date names its month as a whole word
+    if prose.runs.isdisjoint(MONTHS) and prose.runs.isdisjoint(_SHORT_MONTHS):  # a month is a whole word
         return
     for index, text in prose.prose_lines():
         line = prose.file_line(index)
