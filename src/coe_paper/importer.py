@@ -5,9 +5,8 @@ Headings come from outline levels and heading style names (localised ones too); 
 the section's title and the other headings shift so the body starts at `##`. Lists come from Word's numbering,
 tables keep a header row, footnotes and endnotes become `[^n]` footnotes, images are returned for the caller to
 write. Tracked changes are taken as accepted. A paper that coe-paper assembled gives back just the section asked
-for (by its hidden `_Coe{n}_{line}` bookmarks, in `importer_part.py`). What kind of block each paragraph is
-(title, heading, list item, code, quote, ...) is decided in `importer_kinds.py`, a table's Markdown made in
-`importer_table.py`. Nothing here prints or writes files."""
+for (by its hidden `_Coe{n}_{line}` bookmarks, in `importer_part.py`). Each paragraph's kind (title, heading, list
+item, code, ...) is decided in `importer_kinds.py`, a table's Markdown in `importer_table.py`. Nothing is printed."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from . import limits, wordread
 from . import wordblocks as wb
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
-from .importer_kinds import extra_indent, paragraph_kind, quote_depths, repeated_title
+from .importer_kinds import TYPED, extra_indent, paragraph_kind, quote_depths, repeated_title
 from .importer_part import assembled_section
 from .importer_table import table_block
 from .markdown import is_safe_link, slugify
@@ -33,10 +32,7 @@ from .pictures import IMAGE_TYPES
 from .render_inline import bookmark_name
 from .safedocx import DocxError
 
-_TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u2013\u2014*-]|o(?=\t))"
-                    "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
-_RENUMBERED = "list items numbered with letters or Roman numerals where the paper numbers 1., a., i. by level"
 
 # Codes of the import range; the README's rule table lists them.
 CHANGES, COMMENTS, DROPPED, FAKE_HEADING, TYPED_LIST = "COE901", "COE902", "COE903", "COE904", "COE905"
@@ -278,13 +274,14 @@ class _Converter:
         number_format = self.doc.numbering.get(num, "decimal")
         ordered = number_format != "bullet"
         if number_format not in ("bullet", "decimal", ORDERED[level % len(ORDERED)][0]):  # a), b) as the paper's 1.
-            self.counts[(FORMATTING, _RENUMBERED)] += 1
+            self.counts[(FORMATTING, "list items numbered with letters or Roman numerals where the paper numbers 1., "
+                          "a., i. by level")] += 1  # fmt: skip
         return Item(level, ordered, counters[key], pieces, list_id=self._lists[key])
 
     def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock],
                    counters: dict[tuple[str, int], int]) -> MdBlock:  # fmt: skip
         text = " ".join(_text(para).split())
-        typed = _TYPED.match(_text(para))
+        typed = TYPED.match(_text(para))
         if typed:
             self.counts[(TYPED_LIST, "paragraphs typed as list items ('•', '-', '1.') made into list items")] += 1
             pieces = cut(pieces, typed.end())

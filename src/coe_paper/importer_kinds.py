@@ -1,6 +1,7 @@
 """What kind of Markdown block each paragraph of a member's Word draft becomes, by its style (the names Word gives
 headings, titles, contents entries, code and quotations in the EU's languages), outline level and list numbering.
-`importer.py` converts the paragraphs by these kinds; a quote's depth comes from its indent."""
+`importer.py` converts the paragraphs by these kinds; a quote's depth comes from its indent; a list item typed as
+text (`TYPED`: "•", "-", "1." at a paragraph's start) is made one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from .mdwrite import MdBlock, Para
 from .wordblocks import OBJECT, Block, Paragraph
 from .wordparts import Style
 
+TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb\u25a0\u25a1\u2013\u2014*-]|o(?=\t))"
+                   "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
 _HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
                       r"nadpis|címsor|antraštė|virsraksts|pealkiri|naslov|заглавие|επικεφαλίδα|cabeçalho|"
                       r"encabezado)\s*(\d)$")  # fmt: skip
