@@ -542,6 +542,13 @@ def test_coe721_knows_the_eus_own_english(make_project: MakeProject) -> None:
     assert editorial(make_project, prose(text)) == []
 
 
+def test_coe721_knows_the_abbreviations_of_references_and_contacts(make_project: MakeProject) -> None:
+    """'doi' of a publication's reference, 'tel.' before a telephone number and 'incl.' were unknown words in every
+    paper that cites a report or names a contact."""
+    text = "The report (doi:10.2839/12345) is online; call tel. +32 2 555 0101, incl. evenings."
+    assert editorial(make_project, prose(text)) == []
+
+
 def test_coe721_knows_every_wording_the_term_lists_suggest(make_project: MakeProject) -> None:
     """--fix wrote 'homemaker' for 'housewife' (COE701), which COE721 then reported: each wording the shipped lists
     suggest, and its plural, is a word COE721 knows."""
