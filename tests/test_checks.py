@@ -382,6 +382,19 @@ def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     assert validate(make_project, intro(fenced)) == []
 
 
+def test_coe606_footnote_defined_twice(make_project: MakeProject) -> None:
+    """The parser keeps a label's last definition: the words of an earlier one were missing from the document
+    unsaid. A label nothing refers to is COE604 at each definition, not COE606 as well."""
+    body = f"## Notes\n\n{FILLER} A claim.[^src]\n\n  [^src]: The first source.\n\n[^src]: The second source.\n"
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE606", "warning", INTRO, 13, 3) and "defined again on line 15" in d.message, d
+    orphans = f"## Notes\n\n{FILLER}\n\n[^x]: One.\n[^x]: Two.\n"
+    assert [where(d) for d in validate(make_project, intro(orphans))] == [
+        ("COE604", "warning", INTRO, 13, 1), ("COE604", "warning", INTRO, 14, 1)]
+    fenced = f"## Notes\n\n{FILLER} A claim.[^src]\n\n```\n[^src]: an example\n```\n\n[^src]: The source.\n"
+    assert validate(make_project, intro(fenced)) == []
+
+
 def test_coe407_words_in_cells_past_the_header_are_reported(make_project: MakeProject) -> None:
     """The parser makes a row as wide as its table's header: the words of cells past it were missing from the
     document unsaid (the header's row and the line under it set the columns)."""

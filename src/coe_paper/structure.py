@@ -2,8 +2,9 @@
 are shown at the ninth, COE403) and nesting so deep that the Markdown parser stops reading it (COE404). The parser's
 bound (`limits.markdown_nesting`) keeps it from recursing without end; past it, text would be dropped, so that is an
 error rather than a silent loss. Raw HTML shown as text (COE406), a footnote no text refers to, whose words the
-document leaves out (COE604), a footnote reference inside a footnote, which Word cannot hold (COE605), and cells of
-a table row past its header's columns, which the parser leaves out as GitHub's tables do (COE407)."""
+document leaves out (COE604), a footnote reference inside a footnote, which Word cannot hold (COE605), a footnote
+defined twice, of which the parser keeps the last (COE606), and cells of a table row past its header's columns, which
+the parser leaves out as GitHub's tables do (COE407)."""
 
 from __future__ import annotations
 
@@ -112,8 +113,11 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
                       f"refer to [^{label}] from the text, or write its words into this footnote")  # fmt: skip
     from_notes = {label for _, label in inner}
     code = {line for token in tokens if token.type in _CODE and token.map for line in range(*token.map)}
+    defined: dict[str, list[int]] = {}  # each label's definitions, by line
     for index, text in enumerate(lines):
         found = _FOOTNOTE_DEF.match(text) if "[^" in text else None
+        if found and index not in code:
+            defined.setdefault(found.group(1), []).append(index)
         if found and found.group(1) not in referred and index not in code:
             label = found.group(1)
             why = "is referred to only from inside another footnote" if label in from_notes else \
@@ -121,6 +125,20 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
             yield warning(path, body_line + index + 1, found.start(1) - 1, "COE604",
                           f"footnote [^{label}] {why}: its text is not in the document",
                           f"refer to it with [^{label}] where it belongs, or delete it")  # fmt: skip
+    yield from repeated_footnotes(path, body_line, lines, {k: v for k, v in defined.items() if k in referred})
+
+
+def repeated_footnotes(path: str, body_line: int, lines: list[str],
+                       defined: dict[str, list[int]]) -> Iterator[Diagnostic]:
+    """COE606 a footnote label defined more than once: the parser keeps the last definition for the note and leaves
+    the words of the others out of the document. (A label nothing refers to is COE604, every definition of it.)"""
+    for label, places in defined.items():
+        last = body_line + places[-1] + 1
+        for index in places[:-1]:
+            column = lines[index].find(f"[^{label}]:") + 1
+            yield warning(path, body_line + index + 1, column, "COE606", f"footnote [^{label}] is defined again on "
+                          f"line {last}, whose text the note shows: this definition's text is not in the document",
+                          "give one of them another label and refer to it, or merge their words")  # fmt: skip
 
 
 def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
