@@ -395,6 +395,21 @@ def test_coe606_footnote_defined_twice(make_project: MakeProject) -> None:
     assert validate(make_project, intro(fenced)) == []
 
 
+def test_coe607_link_definition_no_link_uses(make_project: MakeProject) -> None:
+    """The parser shows a link definition nowhere but in the links using it: a line a member meant as text that
+    reads as one (`[Note]: pending`), a definition no link uses and a label's second definition (links use the
+    first) were missing from the document unsaid."""
+    body = (f"## Sources\n\n{FILLER} See [the survey][survey].\n\n[Note]: pending\n\n"
+            "[survey]: https://example.org/a\n- [Survey]: https://example.org/b \"Second\"\n")
+    found = validate(make_project, intro(body))
+    assert [where(d) for d in found] == [("COE607", "warning", INTRO, 13, 1), ("COE607", "warning", INTRO, 16, 3)]
+    assert "'[Note]: pending' reads as a link definition that is used by no link" in found[0].message
+    assert "'[Survey]: https://example.org/b \"Second\"'" in found[1].message and "of line 15" in found[1].message
+    used = f"## Sources\n\n{FILLER} See [the survey][survey] and [Note].\n\n[survey]: https://example.org/a\n" \
+        "[note]: https://example.org/n\n\n```\n[code]: https://example.org/c\n```\n"  # fmt: skip
+    assert validate(make_project, intro(used)) == []
+
+
 def test_coe407_words_in_cells_past_the_header_are_reported(make_project: MakeProject) -> None:
     """The parser makes a row as wide as its table's header: the words of cells past it were missing from the
     document unsaid (the header's row and the line under it set the columns)."""

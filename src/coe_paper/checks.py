@@ -16,6 +16,7 @@ from . import a11y, captions, frontmatter, pictures
 from .bidi import open_in_paragraphs
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
+from .linkdefs import unused_definitions
 from .markdown import count_words, is_safe_link, link_scheme, parse
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
@@ -107,6 +108,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found += raw_html(item.section.path, item.section.body_line, item.tokens)
     found += unreferenced_footnotes(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += table_cells(item.section.path, item.section.body_line, item.section.body, item.tokens)
+    found += unused_definitions(item.section.path, item.section.body_line, item.section.body)
     found += open_in_paragraphs(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += captions.uncaptioned(item)
     found += captions.stray_table_captions(item)

@@ -1,0 +1,53 @@
+"""Link reference definitions (`[label]: destination "title"`) whose words the document leaves out (COE607).
+
+The parser takes such a line for a definition and shows it nowhere: only the links that use its label carry its
+destination. A definition no link uses, or a second one of a label (links use the first), is therefore missing from
+the document, and so is a line a member meant as text that happens to read as one (`[Note]: pending`). The parser
+itself says which: its `references` hold each label's first definition and place, `duplicate_refs` the others, and
+the links look labels up there, which is counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .diagnostics import Diagnostic, warning
+from .markdown import content_parser
+
+
+class _Looked(dict[str, Any]):
+    """The parser's table of definitions, remembering the labels links looked up and found."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.used: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = super().get(key, default)
+        if found:
+            self.used.add(key)
+        return found
+
+
+def unused_definitions(path: str, body_line: int, body: str) -> Iterator[Diagnostic]:
+    """COE607 at each definition no link uses (a repeated label's later ones too). The body is parsed again, with
+    the table of definitions watched, only when it may hold one."""
+    if "]:" not in body:
+        return
+    table = _Looked()
+    env: dict[str, Any] = {"references": table}
+    content_parser().parse(body, env)
+    lines = body.split("\n")
+    places: list[tuple[list[int], list[int] | None]] = [
+        (found["map"], None) for label, found in table.items() if label not in table.used]
+    places += [(found["map"], table[found["label"]]["map"]) for found in env.get("duplicate_refs", [])]
+    for (first, last), earlier in sorted(places, key=lambda place: place[0][0]):
+        at = lines[first].find("[") + 1 or 1  # after a quote's or a list item's marker
+        text = " ".join([lines[first][at - 1:].strip(), *(line.strip(" \t>") for line in lines[first + 1:last])])
+        shown = text if len(text) <= 60 else text[:59] + "\u2026"
+        why = "is used by no link" if earlier is None else \
+            f"repeats the label of line {body_line + earlier[0] + 1} (a link would use that one)"  # fmt: skip
+        yield warning(path, body_line + first + 1, at, "COE607",
+                      f"'{shown}' reads as a link definition that {why}: it is not in the document",
+                      "use it in a link ([words][label]), delete it, or write '\\[' for a '[' meant as "
+                      "text")  # fmt: skip
