@@ -382,6 +382,19 @@ def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     assert validate(make_project, intro(fenced)) == []
 
 
+def test_coe408_html_comment_left_open_until_another(make_project: MakeProject) -> None:
+    """A comment left open ends at the next comment's `-->`: the paragraphs between were hidden from the document
+    unsaid. A comment closed where meant, across paragraphs too, is no finding."""
+    body = f"## Plans\n\n{FILLER}\n\n<!-- to check\n\n{FILLER}\n\nMore words. <!-- a note -->\n"
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE408", "warning", INTRO, 13, 1), d
+    assert "another '<!--' on line 17: it ends at that one's '-->' on line 17" in d.message, d
+    inline = f"## Plans\n\n{FILLER} Also <!-- to check these\nwords <!-- a note --> too.\n"
+    assert where(only(validate(make_project, intro(inline)))) == ("COE408", "warning", INTRO, 11, len(FILLER) + 7)
+    closed = f"## Plans\n\n<!-- set aside\n\nOld words.\n-->\n\n{FILLER} <!-- a note -->\n\n<!-- one --> <!-- two -->\n"
+    assert validate(make_project, intro(closed)) == []
+
+
 def test_coe606_footnote_defined_twice(make_project: MakeProject) -> None:
     """The parser keeps a label's last definition: the words of an earlier one were missing from the document
     unsaid. A label nothing refers to is COE604 at each definition, not COE606 as well."""

@@ -24,7 +24,7 @@ from .rules import engine as editorial
 from .safepaths import output_problems
 from .sources import OutsideProject, Source, SourceError, WorkTree, normalise, unreadable
 from .store import Store
-from .structure import nesting, raw_html, table_cells, unreferenced_footnotes
+from .structure import nesting, open_comments, raw_html, table_cells, unreferenced_footnotes
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -106,6 +106,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found += nesting(item.section.path, item.section.body_line, item.tokens)
     found += strikethrough(project, item)
     found += raw_html(item.section.path, item.section.body_line, item.tokens)
+    found += open_comments(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += unreferenced_footnotes(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += table_cells(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += unused_definitions(item.section.path, item.section.body_line, item.section.body)

@@ -1,9 +1,10 @@
 """Block structure Word cannot show as written: lists nested deeper than Word's nine numbering levels (their items
 are shown at the ninth, COE403) and nesting so deep that the Markdown parser stops reading it (COE404). The parser's
 bound (`limits.markdown_nesting`) keeps it from recursing without end; past it, text would be dropped, so that is an
-error rather than a silent loss. Raw HTML shown as text (COE406), a footnote no text refers to, whose words the
-document leaves out (COE604), a footnote reference inside a footnote, which Word cannot hold (COE605), a footnote
-defined twice, of which the parser keeps the last (COE606), and cells of a table row past its header's columns, which
+error rather than a silent loss. Raw HTML shown as text (COE406), an HTML comment left open that ends at a later
+one's end, hiding the text between (COE408), a footnote no text refers to, whose words the document leaves out
+(COE604), a footnote reference inside a footnote, which Word cannot hold (COE605), a footnote defined twice, of
+which the parser keeps the last (COE606), and cells of a table row past its header's columns, which
 the parser leaves out as GitHub's tables do (COE407)."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 #: Inline HTML that becomes the Word formatting it means; other HTML shows as text (COE406).
 INLINE_HTML = re.compile(r"<(/?)(br|sup|sub|u|mark)\s*/?>", re.IGNORECASE)
 COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)  # an HTML block that only holds comments
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
@@ -50,6 +52,38 @@ def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Dia
                 continue
             yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is shown as text in Word",
                           "write it in Markdown; only <br>, <sup>, <sub>, <u> and <mark> become formatting")
+
+
+def open_comments(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
+    """COE408 an HTML comment holding another `<!--`: the first was left open and ends at the other's `-->`, so
+    the text between, which a comment hides, is left out of the document; the words a member meant to keep were
+    lost unsaid (a comment closed where meant, even across paragraphs, is not reported)."""
+    if body.count("<!--") < 2:
+        return
+    lines = body.split("\n")
+    for token in tokens:
+        if token.type == "html_block" and token.map and COMMENTS_ONLY.fullmatch(token.content):
+            comments = [(token.map[0], match.group()) for match in _COMMENT.finditer(token.content)]
+            comments = [(first + token.content[:token.content.find(text)].count("\n"), text)
+                        for first, text in comments]  # fmt: skip
+        elif token.type == "inline" and token.map and "<!--" in token.content:
+            comments = [(token.map[0] + token.content[:token.content.find(child.content)].count("\n"), child.content)
+                        for child in token.children or () if child.type == "html_inline"
+                        and child.content.startswith("<!--")]  # fmt: skip
+        else:
+            continue
+        for first, text in comments:
+            inner = text.find("<!--", 4)
+            if inner < 0:
+                continue
+            opened = next((index for index in range(first, len(lines)) if "<!--" in lines[index]), first)
+            again = opened + text[:inner].count("\n")
+            closed = opened + text.count("\n")
+            yield warning(path, body_line + opened + 1, lines[opened].find("<!--") + 1, "COE408",
+                          f"this HTML comment is not closed before another '<!--' on line {body_line + again + 1}: "
+                          f"it ends at that one's '-->' on line {body_line + closed + 1}, and the text between is "
+                          "not in the document", "close the first comment with '-->' where it "
+                          "should end")  # fmt: skip
 
 
 def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
