@@ -395,6 +395,19 @@ def test_coe408_html_comment_left_open_until_another(make_project: MakeProject) 
     assert validate(make_project, intro(closed)) == []
 
 
+def test_coe409_picture_in_a_table_caption(make_project: MakeProject) -> None:
+    """A caption is plain text: a picture in a `Table:` line was left out of the document, its title with it."""
+    table = "| City | Homes |\n|---|---|\n| Rome | 12 |\n"
+    body = f'## Homes\n\n{FILLER}\n\nTable: Homes ![a house](../paper/images/dot.png "Built in 2024")\n\n{table}'
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE409", "warning", INTRO, 13, 25) and "its title 'Built in 2024' are left out" in d.message
+    after = f"## Homes\n\n{FILLER}\n\n{table}\nTable: Homes ![a house](../paper/images/dot.png)\n"
+    d = only(validate(make_project, intro(after)))
+    assert where(d) == ("COE409", "warning", INTRO, 17, 25) and "the picture is left out" in d.message, d
+    text = f'## Homes\n\n{FILLER} Homes ![a house](../paper/images/dot.png "Built in 2024") here.\n\n{table}'
+    assert validate(make_project, intro(text)) == []
+
+
 def test_coe606_footnote_defined_twice(make_project: MakeProject) -> None:
     """The parser keeps a label's last definition: the words of an earlier one were missing from the document
     unsaid. A label nothing refers to is COE604 at each definition, not COE606 as well."""

@@ -241,6 +241,24 @@ def stray_table_captions(item: Parsed) -> Iterator[Diagnostic]:
                           "delete one of the two captions, or move this one to the table it belongs to")  # fmt: skip
 
 
+def pictures_in_table_captions(item: Parsed) -> Iterator[Diagnostic]:
+    """COE409 a picture in a table's `Table:` caption: a caption is plain text, so the picture is left out of the
+    document, its description shown as text, and its title (words a reader of the Markdown sees) was lost."""
+    if "![" not in item.section.body or "Table:" not in item.section.body:
+        return
+    tokens = item.tokens
+    for index in table_captions(tokens):
+        for child in tokens[index + 1].children or ():
+            if child.type == "image":
+                src = str(child.attrs.get("src", ""))
+                title = child.attrs.get("title")
+                left = f"the picture and its title '{title}' are" if title else "the picture is"
+                line, col = item.position(tokens[index + 1], src)
+                yield warning(item.section.path, line, col, "COE409", f"picture '{src}' in a table's caption, which "
+                              f"is plain text: {left} left out of the document (its description is shown)",
+                              "move the picture out of the caption, into the text or a cell")  # fmt: skip
+
+
 def duplicates(parsed: Iterable[Parsed]) -> Iterator[Diagnostic]:
     """COE507 a caption id used twice (from the sections' facts)."""
     seen: dict[str, str] = {}

@@ -113,6 +113,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found += open_in_paragraphs(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += captions.uncaptioned(item)
     found += captions.stray_table_captions(item)
+    found += captions.pictures_in_table_captions(item)
     found += a11y.section(item)  # COE531-COE534: EN 301 549 clause 10
     return gather(item, found, project.abbreviations)
 
