@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import a11y, captions, frontmatter, pictures
 from .bidi import open_in_paragraphs
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
-from .linkdefs import unused_definitions
+from .linkdefs import Looked, unused_definitions
 from .markdown import count_words, is_safe_link, link_scheme, parse
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
@@ -37,12 +37,14 @@ class Parsed:
     def __init__(self, section: Section, facts: Facts | None = None) -> None:
         self.section = section
         self._tokens: list[Token] | None = None
+        self.env: dict[str, Any] = {}  # the parser's environment of that parse: link definitions (linkdefs.py)
         self._facts = facts
 
     @property
     def tokens(self) -> list[Token]:
         if self._tokens is None:
-            self._tokens = parse(self.section.body)
+            self.env = {"references": Looked()}
+            self._tokens = parse(self.section.body, self.env)
         return self._tokens
 
     def forget_tokens(self) -> None:
@@ -109,7 +111,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found += open_comments(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += unreferenced_footnotes(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += table_cells(item.section.path, item.section.body_line, item.section.body, item.tokens)
-    found += unused_definitions(item.section.path, item.section.body_line, item.section.body)
+    found += unused_definitions(item.section.path, item.section.body_line, item.section.body, item.env)
     found += open_in_paragraphs(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += captions.uncaptioned(item)
     found += captions.stray_table_captions(item)

@@ -4,7 +4,7 @@ The parser takes such a line for a definition and shows it nowhere: only the lin
 destination. A definition no link uses, or a second one of a label (links use the first), is therefore missing from
 the document, and so is a line a member meant as text that happens to read as one (`[Note]: pending`). The parser
 itself says which: its `references` hold each label's first definition and place, `duplicate_refs` the others, and
-the links look labels up there, which is counted."""
+the links look labels up there, which is counted: the section's one parse (checks.Parsed) is given a `Looked` table."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostic, warning
-from .markdown import content_parser
 
 
-class _Looked(dict[str, Any]):
+class Looked(dict[str, Any]):
     """The parser's table of definitions, remembering the labels links looked up and found."""
 
     def __init__(self) -> None:
@@ -29,14 +28,12 @@ class _Looked(dict[str, Any]):
         return found
 
 
-def unused_definitions(path: str, body_line: int, body: str) -> Iterator[Diagnostic]:
-    """COE607 at each definition no link uses (a repeated label's later ones too). The body is parsed again, with
-    the table of definitions watched, only when it may hold one."""
-    if "]:" not in body:
+def unused_definitions(path: str, body_line: int, body: str, env: dict[str, Any]) -> Iterator[Diagnostic]:
+    """COE607 at each definition no link uses (a repeated label's later ones too), from the `env` the body was
+    parsed with (its `references` a `Looked` table)."""
+    table = env.get("references")
+    if not isinstance(table, Looked) or not table:
         return
-    table = _Looked()
-    env: dict[str, Any] = {"references": table}
-    content_parser().parse(body, env)
     lines = body.split("\n")
     places: list[tuple[list[int], list[int] | None]] = [
         (found["map"], None) for label, found in table.items() if label not in table.used]

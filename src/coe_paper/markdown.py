@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import limits
 
@@ -62,8 +62,9 @@ def is_safe_link(url: str) -> bool:
     return url.startswith("#") if scheme is None else scheme in SAFE_SCHEMES
 
 
-def parse(text: str) -> list[Token]:
-    return content_parser().parse(text)
+def parse(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    """A section's tokens; `env`, when given, is the parser's environment (link definitions, footnotes) to keep."""
+    return content_parser().parse(text, env)
 
 
 def walk(tokens: list[Token]) -> Iterator[tuple[Token, Token | None]]:
