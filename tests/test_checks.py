@@ -436,6 +436,18 @@ def test_coe607_link_definition_no_link_uses(make_project: MakeProject) -> None:
     assert validate(make_project, intro(used)) == []
 
 
+def test_coe607_a_footnote_label_with_a_blank_is_a_link_definition(make_project: MakeProject) -> None:
+    """`[^x y]` is no footnote (a footnote's label has no blank): the parser made the reference a link to the
+    definition's first word, a relative file (COE603 alone), and the definition's words were missing unsaid."""
+    body = f"## Sources\n\n{FILLER} A claim.[^x y]\n\n[^x y]: Eurostat\n"
+    found = [d for d in validate(make_project, intro(body)) if d.code == "COE607"]
+    assert [where(d) for d in found] == [("COE607", "warning", INTRO, 13, 1)], found
+    assert "'[^x y]: Eurostat' is a link definition, not a footnote" in found[0].message
+    assert "[^a-b]" in found[0].hint
+    fine = f"## Sources\n\n{FILLER} A claim.[^x-y]\n\n[^x-y]: Eurostat.\n"
+    assert validate(make_project, intro(fine)) == []
+
+
 def test_coe407_words_in_cells_past_the_header_are_reported(make_project: MakeProject) -> None:
     """The parser makes a row as wide as its table's header: the words of cells past it were missing from the
     document unsaid (the header's row and the line under it set the columns)."""

@@ -35,16 +35,21 @@ def unused_definitions(path: str, body_line: int, body: str, env: dict[str, Any]
     if not isinstance(table, Looked) or not table:
         return
     lines = body.split("\n")
-    places: list[tuple[list[int], list[int] | None]] = [
-        (found["map"], None) for label, found in table.items() if label not in table.used]
-    places += [(found["map"], table[found["label"]]["map"]) for found in env.get("duplicate_refs", [])]
-    for (first, last), earlier in sorted(places, key=lambda place: place[0][0]):
+    places: list[tuple[list[int], str, str]] = []  # where, why it is not in the document, what to do
+    for label, found in table.items():
+        if label.startswith("^"):  # a footnote's label with a blank in it: the parser reads a link definition
+            places.append((found["map"], "is a link definition, not a footnote (a footnote's label has no blank)",
+                           "write the label without blanks, [^a-b] here and where the text refers to it"))
+        elif label not in table.used:
+            places.append((found["map"], "reads as a link definition that is used by no link", _HINT))
+    places += [(found["map"], "reads as a link definition that repeats the label of line "
+                f"{body_line + table[found['label']]['map'][0] + 1} (a link would use that one)", _HINT)
+               for found in env.get("duplicate_refs", [])]  # fmt: skip
+    for (first, last), why, hint in sorted(places, key=lambda place: place[0][0]):
         at = lines[first].find("[") + 1 or 1  # after a quote's or a list item's marker
         text = " ".join([lines[first][at - 1:].strip(), *(line.strip(" \t>") for line in lines[first + 1:last])])
         shown = text if len(text) <= 60 else text[:59] + "\u2026"
-        why = "is used by no link" if earlier is None else \
-            f"repeats the label of line {body_line + earlier[0] + 1} (a link would use that one)"  # fmt: skip
-        yield warning(path, body_line + first + 1, at, "COE607",
-                      f"'{shown}' reads as a link definition that {why}: it is not in the document",
-                      "use it in a link ([words][label]), delete it, or write '\\[' for a '[' meant as "
-                      "text")  # fmt: skip
+        yield warning(path, body_line + first + 1, at, "COE607", f"'{shown}' {why}: it is not in the document", hint)
+
+
+_HINT = "use it in a link ([words][label]), delete it, or write '\\[' for a '[' meant as text"
