@@ -191,3 +191,13 @@ def test_a_content_control_showing_its_prompt_is_left_out(make_project: MakeProj
     assert result.exit_code == 0, result.stderr
     assert _body_words(text) == ["Contact:", "City:", "Lyon", "Rents", "rose."]
     assert "warning COE903 dropped content control showing its prompt (no member's words): 2" in result.stderr
+
+
+def test_a_reference_to_a_note_the_draft_does_not_hold_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """A footnote reference whose note is missing from the draft (a damaged file, or one whose notes part a tool
+    left out) became an empty note, `[^1]:` with no words, without a word said."""
+    body = f'<w:p>{_run("Rents rose.")}<w:r><w:footnoteReference w:id="5"/></w:r>{_run(" Wages did not.")}</w:p>'
+    result, text = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, body))
+    assert result.exit_code == 0, result.stderr
+    assert "[^" not in text and _body_words(text) == ["Rents", "rose.", "Wages", "did", "not."]
+    assert "warning COE903 dropped references to footnotes the draft does not hold: 1" in result.stderr

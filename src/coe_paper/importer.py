@@ -10,7 +10,6 @@ item, code, ...) is decided in `importer_kinds.py`, a table's Markdown in `impor
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -323,16 +322,17 @@ class _Converter:
         return out
 
     def _note_ref(self, note: tuple[str, str]) -> str:
-        """A reference to a footnote or endnote, labelled by the order the notes are first cited in. A note of
-        the same kind and content as one cited before is a copy of it (Word has one citation per note: pandoc and
-        the paper itself write a note cited twice as two), and gets its label; the paper makes the copy again."""
+        """A reference to a note, labelled in the order notes are first cited; a copy of one cited before (the same
+        kind and content: pandoc and the paper write a note cited twice as two) gets its label; "" for none held."""
+        if note not in self.doc.notes:  # a reference to a note the draft's notes part lacks: no empty note
+            self.counts[(DROPPED, f"references to {note[0]}s the draft does not hold")] += 1
+            return ""
         if note not in self.notes:
             key = tuple((r.text, tuple(sorted(r.flags)), r.link, r.note is not None, r.image) for p in
-                        wb.paragraphs(wb.accepted(self.doc.notes.get(note, []))) for r in p.runs)  # fmt: skip
+                        wb.paragraphs(wb.accepted(self.doc.notes[note])) for r in p.runs)  # fmt: skip
             label = self._copies.setdefault((note[0], key), str(len(self.notes) + 1))
-            if label != str(len(self.notes) + 1):
-                return f"[^{label}]"
-        return f"[^{self.notes.setdefault(note, str(len(self.notes) + 1))}]"
+            return f"[^{label}]" if label != str(len(self.notes) + 1) else f"[^{self.notes.setdefault(note, label)}]"
+        return f"[^{self.notes[note]}]"
 
     def _link(self, target: str | None) -> str | None:
         if not target:
@@ -354,8 +354,7 @@ class _Converter:
             raise DocxError(f"{self.name} has more than {limits.LIMITS.draft_pictures:,} pictures, far more than a "
                             "section holds; refusing to write them (split the draft, or leave most pictures out)")
         if name is None:
-            ext = posixpath.splitext(part)[1].lower()
-            ext = ext if re.fullmatch(r"\.[a-z0-9]{1,10}", ext) else ".bin"  # a file name, and a link, as any other
+            ext = next(iter(re.findall(r"\.[a-z0-9]{1,10}$", part.lower())), ".bin")  # a name and a link as others
             name = self.images[part] = f"{self.options.id}-{len(self.images) + 1}{ext}"
             try:
                 self.image_data.append((name, self.doc.image_bytes(part)))
