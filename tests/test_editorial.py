@@ -262,6 +262,8 @@ def test_coe712_another_organisations_member_states_are_in_lower_case(make_proje
     found = editorial(make_project, prose(text))
     assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
         (col(text, "member states."), "Member States")]
+    wrapped = "The 46 member states\nof the Council of Europe and the UN\nmember states agreed."  # each line was alone
+    assert editorial(make_project, prose(wrapped)) == []
 
 
 def test_coe712_a_phrase_wrapped_over_two_lines_is_reported_without_a_fix(make_project: MakeProject) -> None:

@@ -45,10 +45,12 @@ class Term(BaseModel):
         return (re.compile(rf"(?<![\w-])(?:{after})(?:['\u2019]s)?\s+$") if after else None,
                 re.compile(rf"\s+(?:{before})(?![\w-])") if before else None)  # fmt: skip
 
-    def excepted(self, line: str, start: int, end: int) -> bool:
-        """Whether the match at `start`-`end` of `line` stands beside one of the phrases that make it no finding."""
+    def excepted(self, line: str, start: int, end: int, around: tuple[str, str] = ("", "")) -> bool:
+        """Whether the match at `start`-`end` of `line` stands beside one of the phrases that make it no finding;
+        `around`: the lines before and after it in its paragraph, where such a phrase may run on."""
         after, before = self.context
-        return bool(after and after.search(line, 0, start)) or bool(before and before.match(line, end))
+        head, tail = f"{around[0]} {line[:start]}", f"{line[end:]} {around[1]}"
+        return bool(after and after.search(head)) or bool(before and before.match(tail))
 
     @field_validator("write", mode="before")
     @classmethod
@@ -174,7 +176,8 @@ class TermList:
         assert self.leads is not None
         return any(runs <= words for lead in self.leads.keys() & words for runs in self.leads[lead])
 
-    def find(self, line: str, file_line: int) -> list[Match]:
+    def find(self, line: str, file_line: int, around: tuple[str, str] = ("", "")) -> list[Match]:
+        """The avoided phrases of `line`; `around`: the lines before and after it in its paragraph (Term.excepted)."""
         if self.leads is not None and _plain(line) and not self._may_hold(_words(line)):
             return []  # no phrase can be on this line (see _leads)
         found: list[Match] = []
@@ -184,7 +187,7 @@ class TermList:
             for m in pattern.finditer(line):
                 text = m.group()
                 term, plural = _form_of(forms, text, fold)
-                if (term.check_case and text in term.write) or term.excepted(line, m.start(), m.end()):
+                if (term.check_case and text in term.write) or term.excepted(line, m.start(), m.end(), around):
                     continue
                 fix = self._fix(term, plural, line, m, file_line)
                 found.append(Match(term, self.source_of(term), m.start(), m.end(), text, fix, plural))
