@@ -152,6 +152,7 @@ def test_a_paragraph_separator_typed_by_a_reviewer_is_a_character_of_its_paragra
                                                     ("insert_after", "an item", "\u2029two")], tmp_path)
     plan = apply_review(root, reviewed)
     assert [(o.status, o.line) for o in plan.outcomes] == [("applied", 9), ("applied", 11), ("applied", 13)]
+    assert "inserted “U+2029”" in plan.outcomes[1].summary, plan.outcomes[1]  # it was “”: a separator is blank
     assert plan.findings == []
     text = _intro(root)
     assert text.endswith("A plain&#x2029;one paragraph here.\n\nSome **bold&#x2029; words** here.\n\n"

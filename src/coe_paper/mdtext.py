@@ -153,8 +153,12 @@ def code_text(text: str, inside: bool) -> str:
     return text
 
 
+_SEPARATORS = str.maketrans({"\u2028": " U+2028 ", "\u2029": " U+2029 ", PB: " ¶ ", OBJECT: ""})  # shown, not blank
+
+
 def short(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.replace(PB, " ¶ ").replace(OBJECT, "").split())
+    """`text` on one line for a report: a paragraph break as ¶, a line or paragraph separator by its name."""
+    flat = " ".join(text.translate(_SEPARATORS).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
