@@ -448,6 +448,15 @@ def test_coe607_a_footnote_label_with_a_blank_is_a_link_definition(make_project:
     assert validate(make_project, intro(fine)) == []
 
 
+def test_coe406_an_html_comment_never_closed_says_so(make_project: MakeProject) -> None:
+    """An HTML comment opened and never closed shows itself and the rest of its block as text: COE406 called it
+    'raw HTML', which sent a member looking for a tag; it says the comment is not closed."""
+    d = only(validate(make_project, intro(f"## Notes\n\n{FILLER}\n\n<!-- to check with Lyon\nmore words\n")))
+    assert where(d) == ("COE406", "warning", INTRO, 13, 1), d
+    assert "an HTML comment that is never closed ('<!-- to check with Lyon more words')" in d.message
+    assert d.hint == "close it with -->"
+
+
 def test_coe407_words_in_cells_past_the_header_are_reported(make_project: MakeProject) -> None:
     """The parser makes a row as wide as its table's header: the words of cells past it were missing from the
     document unsaid (the header's row and the line under it set the columns)."""

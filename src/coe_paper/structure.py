@@ -50,6 +50,10 @@ def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Dia
                 yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is left out of the table's caption",
                               "a caption is plain text: write it without the tag")  # fmt: skip
                 continue
+            if html.lstrip().startswith("<!--") and "-->" not in html:  # runs to the block's end, shown
+                yield warning(path, line, 1, "COE406", f"an HTML comment that is never closed ('{tag}'): it and "
+                              "the rest of its block are shown as text in Word", "close it with -->")  # fmt: skip
+                continue
             yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is shown as text in Word",
                           "write it in Markdown; only <br>, <sup>, <sub>, <u> and <mark> become formatting")
 
