@@ -90,6 +90,7 @@ class Templates:
         else:
             texts, self.paths = files
         self.seconds_left = limits.LIMITS.template_seconds  # for all renderings together (a byline runs per section)
+        self._stopped: set[str] = set()  # templates stopped at the time limit: said once, not again per rendering
         self.env = BoundedEnvironment(
             loader=DictLoader(texts), undefined=StrictUndefined, finalize=_finalize,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
@@ -110,6 +111,8 @@ class Templates:
         started = time.monotonic()
         try:
             if self.seconds_left <= 0:
+                if path in self._stopped:
+                    return None, []
                 raise TemplateLimit("the time templates may take is used up by earlier ones")
             with deadline(started + self.seconds_left):
                 template = self.env.get_template(name)
@@ -124,6 +127,7 @@ class Templates:
             where = self.paths.get(exc.name, path) if exc.name else path
             return None, [error(where, exc.lineno or 0, 1, "COE801", f"template syntax error: {exc.message}")]
         except TemplateLimit as exc:
+            self._stopped.add(path)
             return None, [error(*self._place(exc, path), 1, "COE803", f"template stopped: {exc}",
                                 "templates lay out the paper's data; loops and values this large are not needed")]
         except TemplateNotFound as exc:  # an include, import or extends naming no template of the folder
