@@ -201,3 +201,16 @@ def test_a_reference_to_a_note_the_draft_does_not_hold_is_reported(make_project:
     assert result.exit_code == 0, result.stderr
     assert "[^" not in text and _body_words(text) == ["Rents", "rose.", "Wages", "did", "not."]
     assert "warning COE903 dropped references to footnotes the draft does not hold: 1" in result.stderr
+
+
+def test_the_text_of_wordart_kept_from_a_doc_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """WordArt that Word keeps from a .doc (a VML shape whose words are its `v:textpath`'s `string`) lost its words:
+    import said 'shape or chart' and nothing of what it read. They come in as a text box's do, and are reported."""
+    art = ('<w:r><w:pict><v:shape style="width:300pt;height:60pt"><v:textpath style="font-family:Arial" '
+           'string="Cities for all"/></v:shape></w:pict></w:r>')
+    body = f"<w:p>{_run('Our motto:')}{art}</w:p><w:p>{_run('Rents rose.')}</w:p>"
+    result, text = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, body))
+    assert result.exit_code == 0, result.stderr
+    assert _body_words(text) == ["Our", "motto:", "Cities", "for", "all", "Rents", "rose."]
+    assert "warning COE903 dropped WordArt (its text kept as paragraphs): 1" in result.stderr
+    assert "shape or chart" not in result.stderr

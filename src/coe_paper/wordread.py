@@ -324,6 +324,11 @@ class _Reader:
             self._drop(diagram[0])
             extra += diagram[1]
             return
+        art = [path.get("string", "") for path in node.iter(f"{{{VML}}}textpath") if path.get("string", "").strip()]
+        if art:  # WordArt kept from a .doc: its words are an attribute of its shape, read as a text box's
+            self._drop("WordArt (its text kept as paragraphs)")
+            extra += [Paragraph(runs=[Run(text)], origin="textbox") for text in art]
+            return
         blip = next(node.iter(f"{{{A}}}blip"), None)
         rid = blip.get(f"{{{R}}}embed") if blip is not None else None
         image = next(node.iter(f"{{{VML}}}imagedata"), None) if rid is None else None
@@ -344,7 +349,6 @@ def _nested(insertion: Rev, deletion: Element) -> Rev:
 
 
 _NOTE_SEPARATOR = re.compile(r"^(separator|continuationSeparator|continuationNotice)$")
-
 
 
 def read(path: Path) -> WordDocument:
