@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -679,6 +680,28 @@ def test_serve_rebuilds_and_reloads_after_a_saved_edit(make_project: MakeProject
     finally:
         server.stop()
     shutil.rmtree(tmp_path / "site", ignore_errors=True)  # how fast: bench/bench_startup.py
+
+
+def test_serve_names_the_files_an_edit_changed_not_an_editors_temporary_one(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    """`sed -i` (as editors that save through a temporary file) makes a file beside the section, writes it and
+    renames it over the section: serve's log named that file too ('sections/sedgfmGML'), gone by then."""
+    root = make_project(git=True)
+    seen: list[list[str]] = []
+    server = PreviewServer(root, tmp_path / "site", port=0, on_build=lambda rebuilt: seen.append(rebuilt.changed))
+    server.start()
+    try:
+        time.sleep(0.3)  # the watcher is running
+        subprocess.run(["sed", "-i", "s/Homes for all/Homes for everyone/", "sections/02-housing.md"], cwd=root,
+                       check=True)  # fmt: skip
+        deadline = time.monotonic() + 20
+        while not any("sections/02-housing.md" in changed for changed in seen) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # any later batch too
+    finally:
+        server.stop()
+    names = {name for changed in seen for name in changed}
+    assert names == {"sections/02-housing.md"}, seen
 
 
 def _edit_and_read(server: PreviewServer, path: Path, old: str, new: str) -> str:

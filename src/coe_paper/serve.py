@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import os
 import subprocess
 import threading
 import time
@@ -294,8 +295,10 @@ class PreviewServer:
         ready.set()
         for changes in watch(self.root, watch_filter=keep, debounce=50, step=25, stop_event=self.stopping,
                              yield_on_timeout=False, rust_timeout=500):  # fmt: skip
-            changed = sorted({str(full.relative_to(self.root)) for _, path in changes
-                              if (full := resolved(Path(path))) is not None and full.is_relative_to(self.root)})
+            made = {path for change, path in changes if change == Change.added}  # a file made and gone since: an
+            changed = sorted({str(full.relative_to(self.root)) for _, path in changes  # editor's temporary one
+                              if not (path in made and not os.path.lexists(path))
+                              and (full := resolved(Path(path))) is not None and full.is_relative_to(self.root)})
             self.build(changed)
 
     def stop(self) -> None:
