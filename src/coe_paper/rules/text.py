@@ -315,15 +315,11 @@ def name_particle(prose: Prose, index: int, start: int, word: str) -> bool:
     """Whether the lower-case `word` at `start` of prose line `index` is a particle of a name: a short word (four
     letters at most) between capitalised words, a blank either side (a line's end too), with at most two more such
     words between (Ústí nad Labem, Frankfurt an der Oder, Castellón de la Plana). A word before the name that ends a
-    clause ('Rome, nad') makes no name."""
+    clause ('Rome, nad') makes no name. The name may be wrapped over a line break of its paragraph (`text_at`)."""
     if len(word) > PARTICLE:
         return False
-    text = prose.masked[index]
-    head, tail = text[:start], text[start + len(word) :]
-    if not head.strip():  # the name begins on the line before (a blank line between is no name)
-        head = prose.masked.get(index - 1, "") + "\n" + head
-    if not tail.strip():
-        tail += "\n" + prose.masked.get(index + 1, "")
+    text, offset = prose.text_at(index)
+    head, tail = text[: offset + start], text[offset + start + len(word) :]
     if not head[-1:].isspace() or not tail[:1].isspace():
         return False
     return _capital_near(head.split()[::-1], True) and _capital_near(tail.split(), False)
