@@ -24,8 +24,8 @@ def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), na
     `names`, a capitalised phrase followed by a capitalised word is taken for part of a name: not fixed."""
     lines = terms.lines_to_search(prose.prose_lines(*kinds))  # usually none: no listed words
     for index, text in lines:
-        around = (prose.masked.get(index - 1, ""), prose.masked.get(index + 1, ""))  # a blank line holds nothing
-        for match in terms.find(text, prose.file_line(index), around):
+        whole, offset = prose.text_at(index)  # the paragraph the line is of: an exception may run on over its break
+        for match in terms.find(text, prose.file_line(index), (whole[:offset], whole[offset + len(text):])):
             fix, note = match.fix, ""
             if names and fix is not None and match.text[:1].isupper() and in_name(text, match.start, match.text,
                                                                                  before=False):  # fmt: skip

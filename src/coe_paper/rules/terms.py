@@ -47,7 +47,7 @@ class Term(BaseModel):
 
     def excepted(self, line: str, start: int, end: int, around: tuple[str, str] = ("", "")) -> bool:
         """Whether the match at `start`-`end` of `line` stands beside one of the phrases that make it no finding;
-        `around`: the lines before and after it in its paragraph, where such a phrase may run on."""
+        `around`: the text before and after the line in its paragraph, where such a phrase may run on."""
         after, before = self.context
         head, tail = f"{around[0]} {line[:start]}", f"{line[end:]} {around[1]}"
         return bool(after and after.search(head)) or bool(before and before.match(tail))
@@ -177,7 +177,7 @@ class TermList:
         return any(runs <= words for lead in self.leads.keys() & words for runs in self.leads[lead])
 
     def find(self, line: str, file_line: int, around: tuple[str, str] = ("", "")) -> list[Match]:
-        """The avoided phrases of `line`; `around`: the lines before and after it in its paragraph (Term.excepted)."""
+        """The avoided phrases of `line`; `around`: its paragraph's text before and after it (Term.excepted)."""
         if self.leads is not None and _plain(line) and not self._may_hold(_words(line)):
             return []  # no phrase can be on this line (see _leads)
         found: list[Match] = []
