@@ -138,6 +138,11 @@ def to_json(data: object) -> str:
     return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)  # only in strings: JSON has no other
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text` as a message quotes it: whole up to `limit` characters, else its first `limit` - 1 and an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def count(number: int, noun: str, plural: str = "") -> str:
     """'1 section', '2 sections' ('1 reply', '2 replies' with `plural`)."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, clipped, warning
 
 
 class Looked(dict[str, Any]):
@@ -48,8 +48,8 @@ def unused_definitions(path: str, body_line: int, body: str, env: dict[str, Any]
     for (first, last), why, hint in sorted(places, key=lambda place: place[0][0]):
         at = lines[first].find("[") + 1 or 1  # after a quote's or a list item's marker
         text = " ".join([lines[first][at - 1:].strip(), *(line.strip(" \t>") for line in lines[first + 1:last])])
-        shown = text if len(text) <= 60 else text[:59] + "\u2026"
-        yield warning(path, body_line + first + 1, at, "COE607", f"'{shown}' {why}: it is not in the document", hint)
+        yield warning(path, body_line + first + 1, at, "COE607", f"'{clipped(text, 60)}' {why}: it is not in the "
+                      "document", hint)  # fmt: skip
 
 
 _HINT = "use it in a link ([words][label]), delete it, or write '\\[' for a '[' meant as text"

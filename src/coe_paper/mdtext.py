@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 
 import yaml
 
+from .diagnostics import clipped
 from .itemnumbers import Numbers
 from .mdinline import Unit
 from .wordblocks import OBJECT, Paragraph, Rev, Run
@@ -158,8 +159,7 @@ _SEPARATORS = str.maketrans({"\u2028": " U+2028 ", "\u2029": " U+2029 ", PB: " �
 
 def short(text: str, limit: int = 60) -> str:
     """`text` on one line for a report: a paragraph break as ¶, a line or paragraph separator by its name."""
-    flat = " ".join(text.translate(_SEPARATORS).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return clipped(" ".join(text.translate(_SEPARATORS).split()), limit)
 
 
 def _quoted(text: str) -> str:

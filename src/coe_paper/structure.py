@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from markdown_it.rules_block.table import escapedSplit
 
 from . import limits
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, clipped, error, warning
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -203,8 +203,7 @@ def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -
                 leading = text.lstrip(" \t>").startswith("|")
                 start = bars[columns - 1 + leading] + 1 if len(bars) >= columns + leading else 0
                 at = len(text) - len(text[start:].lstrip()) + 1  # the cell's first word
-                shown = extra if len(extra) <= 40 else extra[:39] + "\u2026"
                 yield warning(path, body_line + token.map[0] + 1, at, "COE407",
-                              f"this row has {len(cells)} cells and its table's header {columns}: '{shown}' is left "
-                              "out of the document", "add a column to the header row and the line under it, or "
-                              "move these words into a cell of the row")  # fmt: skip
+                              f"this row has {len(cells)} cells and its table's header {columns}: "
+                              f"'{clipped(extra, 40)}' is left out of the document", "add a column to the header row "
+                              "and the line under it, or move these words into a cell of the row")  # fmt: skip
