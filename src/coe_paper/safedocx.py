@@ -9,7 +9,7 @@ import itertools
 import posixpath
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,15 +127,17 @@ class SafeDocx:
         data = self.read(name)
         bounds = ((_TAG_P, _PARAGRAPH, "paragraphs", self.limits.max_paragraphs),
                   (_TAG_R, _RUN, "runs", self.limits.max_runs))  # fmt: skip
-        for in_bytes, _, what, limit in bounds:
-            if next(itertools.islice(in_bytes.finditer(data), limit, None), None) is not None:
+
+        def within(found: Iterator[object], what: str, limit: int) -> None:
+            if next(itertools.islice(found, limit, None), None) is not None:
                 raise DocxError(f"{self.name}: part '{name}' has more than {limit:,} {what}, more than a Word "
                                 "document may have here")  # fmt: skip
+
+        for in_bytes, _, what, limit in bounds:
+            within(in_bytes.finditer(data), what, limit)
         root = parse_xml(data, f"{self.name}: {name}")
         for _, tag, what, limit in bounds:
-            if next(itertools.islice(root.iter(tag), limit, None), None) is not None:
-                raise DocxError(f"{self.name}: part '{name}' has more than {limit:,} {what}, more than a Word "
-                                "document may have here")  # fmt: skip
+            within(root.iter(tag), what, limit)
         return root
 
     def relationships(self, rels_name: str) -> list[tuple[str, str]]:
