@@ -163,6 +163,8 @@ def _template_contrast(path: str, data: bytes) -> Iterator[Diagnostic]:
 # -- audit of any .docx --------------------------------------------------------------------------------------------
 @dataclass
 class Audit:
+    """The accessibility findings for one file."""
+
     file: str
     diagnostics: list[Diagnostic]
 

@@ -34,6 +34,8 @@ FIGURE, TABLE = "Figure", "Table"
 
 @dataclass(frozen=True)
 class Caption:
+    """A figure's or table's caption as the paper numbers it."""
+
     kind: str  # FIGURE or TABLE
     number: int
     text: str

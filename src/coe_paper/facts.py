@@ -44,6 +44,8 @@ class Place:
 
 @dataclass(frozen=True)
 class Facts:
+    """What the rest of the paper needs to know of one section, kept in the section cache."""
+
     words: int
     slugs: tuple[str, ...]  # heading anchors
     captions: tuple[CaptionFact, ...]

@@ -16,6 +16,8 @@ PAPER_PATHS = ("paper", "sections", "contributors.yaml", ".mailmap")
 
 @dataclass(frozen=True)
 class Version:
+    """The version a build is stamped with, from git (or `unversioned` outside it)."""
+
     describe: str  # `git describe --tags --always`, or "unversioned" outside git
     commit: str  # full hash, or ""
     date: datetime | None  # SOURCE_DATE_EPOCH, else the commit's date

@@ -43,6 +43,8 @@ def parse_person(text: str) -> Identity | None:
 
 @dataclass(frozen=True)
 class _MailmapEntry:
+    """One side of a `.mailmap` line: a name, an address, or both."""
+
     name: str | None
     email: str | None
 

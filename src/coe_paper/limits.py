@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Limits:
+    """The bounds on every input coe-paper reads: sizes, counts, depths and times."""
+
     section_bytes: int = 1024 * 1024  # one section file, checked before it is read (a long section is ~20 KB)
     yaml_bytes: int = 1024 * 1024  # paper.yaml, contributors.yaml (front matter counts within its section)
     template_bytes: int = 256 * 1024  # one Jinja2 template file

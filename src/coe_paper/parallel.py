@@ -43,6 +43,8 @@ CHUNKS = 32  # chunks a process: the last to be taken is small, so that all the 
 
 @dataclass
 class _Job:
+    """What the forked workers read: the project, the sections to do and the renderer."""
+
     root: Path
     project: Project
     items: list[checks.Parsed]

@@ -54,6 +54,8 @@ class Loaded:
 
 @dataclass
 class Assembled:
+    """What `assemble` made: the file written (None on error), its diagnostics and version."""
+
     output: Path | None
     diagnostics: list[Diagnostic]
     version: Version | None = None

@@ -25,6 +25,8 @@ _TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
 
 @dataclass
 class _List:
+    """A list being rendered: its numbering instance, its level, and whether it has items yet."""
+
     num_id: int
     level: int
     pending: bool = False

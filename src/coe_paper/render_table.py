@@ -24,6 +24,8 @@ SPACE_AFTER_TABLE_IN_NOTE = 80  # twips (4 pt): a footnote's paragraphs keep no 
 
 @dataclass
 class Table:
+    """A table being rendered: its cells' elements by row, its header rows and alignments."""
+
     rows: list[list[list[Element]]] = field(default_factory=list)
     header_rows: int = 0
     aligns: list[str | None] = field(default_factory=list)

@@ -43,6 +43,8 @@ Check = Callable[["Context", "Prose"], Iterable[Finding]]
 
 @dataclass(frozen=True)
 class Rule:
+    """One editorial rule: its code, severity, summary, the style guide it follows, and its check."""
+
     code: str
     severity: Severity
     summary: str

@@ -106,6 +106,8 @@ def _plural(phrase: str) -> str:
 
 @dataclass(frozen=True)
 class Match:
+    """A term found in a line: the term, where it matched, the text and the fix it offers."""
+
     term: Term
     source: str
     start: int  # 0-based column in the line
