@@ -117,8 +117,18 @@ def test_the_partnership_s_name_reads_as_written_in_the_example_section(tmp_path
     page = site.build(root, tmp_path / "site").page
     assert page is not None
     text = page.read_text(encoding="utf-8")
-    assert re.search(r"<p>\s*1\. \*Equal\* &lt;Cities&gt; \[of\]\(javascript:x\) &amp; Co_op #2 brings", text)
+    assert re.search(r"<p>\s*The 1\. \*Equal\* &lt;Cities&gt; \[of\]\(javascript:x\) &amp; Co_op #2 brings", text)
     assert f"# {name}: Orientation Paper" not in (root / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "subject"), [("Housing Partnership", "The Housing Partnership"),
+                                             ("the Partnership on Housing", "the Partnership on Housing")])
+def test_the_example_section_names_the_partnership_as_a_sentence_s_subject(tmp_path: Path, name: str,
+                                                                           subject: str) -> None:
+    """"Housing Partnership brings together..." lacked its article; a name that has one keeps it, not doubled."""
+    scaffold.init(tmp_path / "paper", name)
+    text = (tmp_path / "paper" / scaffold.EXAMPLE).read_text(encoding="utf-8")
+    assert f"\n{subject} brings together cities" in text
 
 
 def test_init_for_github_and_odd_names(tmp_path: Path) -> None:

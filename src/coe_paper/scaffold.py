@@ -126,7 +126,7 @@ status: draft
 
 ## Why this partnership
 
-{name} brings together cities, regions, Member States and European Commission services under the Urban Agenda
+{subject} brings together cities, regions, Member States and European Commission services under the Urban Agenda
 for the EU. This Orientation Paper sets out the challenges the partnership will work on, the members' first
 priorities and the way the partnership will prepare its Action Plan.
 
@@ -192,7 +192,7 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
         "paper/template.docx": (package / "skeleton" / "template.docx").read_bytes(),
         **{f"paper/templates/{t}": (package / "templates" / t).read_text(encoding="utf-8") for t in TEMPLATE_NAMES},
         "contributors.yaml": CONTRIBUTORS,
-        **({} if ids else {EXAMPLE: SECTION.format(name=line_start_safe(escape(name)))}),  # text, not Markdown
+        **({} if ids else {EXAMPLE: SECTION.format(subject=line_start_safe(escape(_subject(name))))}),  # text
         ".mailmap": MAILMAP,
         ".gitignore": GITIGNORE,
         ".editorconfig": forge.EDITORCONFIG,
@@ -206,6 +206,12 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
     for item in schema.schemas():
         files[f"{schema.SCHEMA_DIR}/{item.name}"] = item.text
     return files
+
+
+def _subject(name: str) -> str:
+    """The partnership's name as a sentence's subject: `The Housing Partnership`, and a name that has its article
+    as it is."""
+    return name if name.lower().startswith("the ") else f"The {name}"
 
 
 def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab") -> Created:
