@@ -188,15 +188,22 @@ def word_paragraphs(path: Path) -> list[str]:
     ("| Homes | Cities |\n|---|---|\n| `a|b` \u202e | left out \u202c |\n", [("`a|b` \u202e", NEVER)]),
     ("+-------+-------+\n| a \u202e | b |\n+=======+=======+\n| c \u202c | d |\n+-------+-------+\n", []),
     ("A reference &#x202E;turns the rest.\n\nIn code `&#8238;` it is shown as written.\n", [("A reference &", NEVER)]),
+    ("A remark <!-- left \u202e --> in a paragraph.\n", []),
+    ("The [portal](https://example.eu/\u202e/page \"t\u2067\") stays whole.\n", []),
+    ("In code `&#x202E;` and in text &#x202E;turned.\n", [("in text &", NEVER)]),
+    ("A backslash \\\\&#x202E;turned, \\&#x202E; escaped.\n", [("backslash \\\\&", NEVER)]),
+    ("| \u202ey\u202c | \u202ey |\n|---|---|\n| a | b |\n", [("\u202c | \u202e", NEVER)]),
 ], ids=["setext heading", "html comment", "2. inside a paragraph", "code block with a blank line", "quote",
-        "table cell after a code span's bar", "grid table", "character reference"])  # fmt: skip
+        "table cell after a code span's bar", "grid table", "character reference", "inline html comment",
+        "link's address and title", "reference beside a code span", "escaped backslash", "cells alike"])  # fmt: skip
 def test_each_paragraph_of_the_document_is_checked_as_word_makes_it(
         make_project: MakeProject, body: str, expected: list[tuple[str, str]]) -> None:  # fmt: skip
     """A setext heading is a paragraph of its own; an HTML comment is not in the document; `2.` does not start a
     list inside a paragraph, nor a blank line end a code block; each paragraph of a quote is one; a cell past the
     table's columns is left out (and a bar in a code span is a cell's border); a grid table is one paragraph; a
-    reference to a control is the control, but in a code span. The paragraphs with a control left open are those
-    python-docx reads in the document, one warning each."""
+    reference to a control is the control, but in a code span or after a backslash that is not itself escaped; a
+    link's address and title and an inline HTML comment are not in the text. The paragraphs with a control left
+    open are those python-docx reads in the document, one warning each."""
     text = section_text("intro", body)
     root = make_project({INTRO: text})
     result = cli("--project", str(root), "validate")

@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, error, warning
-from .structure import COMMENTS_ONLY
+from .mdinline import InlineMap, MapError, Unit
+from .structure import COMMENTS_ONLY, INLINE_HTML
 from .yamlsafe import VALUE, Located, place
 
 if TYPE_CHECKING:
@@ -97,65 +98,77 @@ def open_controls(located: Located, path: str, line_offset: int = 0) -> list[Dia
 def open_in_paragraphs(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
     """COE013 for each paragraph of a section's `body` (starting on 0-based file line `body_line`, parsed into
     `tokens`) with a bidirectional control left open or closing nothing, at the control: a character, or a
-    reference to one (`&#x202E;`) in the text, which the parser turns into the character."""
-    references = "&#" in body and any(_referred(found) != found.group() for found in _REFERENCE.finditer(body))
-    if _CONTROLS.search(body) is None and not references:  # the usual case: one scan of the text
-        return
+    reference to one (`&#x202E;`) in the text, which the parser turns into the character. What the document does
+    not show is not looked at: an HTML comment, a link's address and title, an image's."""
+    if _CONTROLS.search(body) is None and not any(_referred(found) for found in _REFERENCE.finditer(body)):
+        return  # the usual case: one scan of the text
     lines = body.split("\n")
-    met: dict[int, int] = {}  # controls of a line met in paragraphs before (a table's cells share their row's line)
-    columns: dict[tuple[int, bool], list[int]] = {}  # the 1-based columns of a line's controls, when asked for
+    cursor: dict[int, int] = {}  # where a line's text was last found (a table row's cells share their row's line)
     for token in tokens:
         first = _first_line(token)
-        if first is None:
+        if first is None or (_CONTROLS.search(token.content) is None and "&#" not in token.content):
             continue
-        decode = references and _decoded(token)
-        text = _REFERENCE.sub(_referred, token.content) if decode else token.content
-        if _CONTROLS.search(text) is None:
-            continue
+        content = token.content
+        found = _find(lines, first, content.split("\n", 1)[0], cursor)
+        text, offsets = _shown(token)
         problem = unbalanced(text)
-        start = 0
-        for line, part in enumerate(text.split("\n"), start=first):  # one line of the body each
-            before = met.get(line, 0)
-            met[line] = before + len(_CONTROLS.findall(part))
-            if problem is not None and start <= problem[0] <= start + len(part):
-                if (line, decode) not in columns:
-                    columns[line, decode] = _columns(lines[line], decode)
-                ordinal = before + len(_CONTROLS.findall(text, start, problem[0]))
-                found = columns[line, decode]
-                column = found[ordinal] if ordinal < len(found) else 1
-                yield warning(path, body_line + line + 1, column, "COE013", f"{problem[1]}: the rest of its paragraph "
-                              "is shown in another direction", _HINT)  # fmt: skip
-            start += len(part) + 1
+        if problem is None:
+            continue
+        at = offsets[problem[0]]  # in the token's content
+        start = content.rfind("\n", 0, at) + 1
+        line = first + content.count("\n", 0, at)
+        if line != first:
+            end = content.find("\n", at)
+            found = _find(lines, line, content[start : end if end >= 0 else len(content)], cursor)
+        column = found + at - start + 1 if found >= 0 else 1
+        yield warning(path, body_line + line + 1, column, "COE013", f"{problem[1]}: the rest of its paragraph is "
+                      "shown in another direction", _HINT)  # fmt: skip
 
 
-_REFERENCE = re.compile(r"(?<!\\)&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")  # a numeric character reference
+def _find(lines: list[str], line: int, part: str, cursor: dict[int, int]) -> int:
+    """Where `part` of a paragraph's text stands in the body's `line`, after the text found there before (-1 when
+    it is not there as written)."""
+    found = lines[line].find(part, cursor.get(line, 0)) if line < len(lines) else -1
+    if found >= 0:
+        cursor[line] = found + len(part)
+    return found
+
+
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")  # a numeric character reference
 _CODES = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])  # the controls' code points
 
 
-def _referred(reference: re.Match[str]) -> str:
-    """The control a character reference stands for, or the reference as it is written when it is not one."""
+def _referred(reference: re.Match[str]) -> bool:
+    """Whether a numeric character reference stands for a control."""
     hexadecimal, decimal = reference.groups()
-    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-    return chr(code) if code in _CODES else reference.group()
+    return (int(hexadecimal, 16) if hexadecimal else int(decimal)) in _CODES
 
 
-def _decoded(token: Token) -> bool:
-    """Whether the parser turned references to controls into controls in the text of inline `token`: a control in
-    its text, and no reference to one in a code span, which shows it as written (a paragraph with both is read as
-    written, a reference in its text left unchecked)."""
-    children = token.children or ()
-    return any(_CONTROLS.search(child.content) for child in children if child.type == "text") and not any(
-        _referred(at) != at.group() for child in children if child.type == "code_inline"
-        for at in _REFERENCE.finditer(child.content))  # fmt: skip
-
-
-def _columns(line: str, references: bool) -> list[int]:
-    """The 1-based columns of the controls of a body's `line`, written as characters or (with `references`) as
-    references to them."""
-    found = [control.start() for control in _CONTROLS.finditer(line)]
-    if references:
-        found = sorted([*found, *(at.start() for at in _REFERENCE.finditer(line) if _referred(at) != at.group())])
-    return [at + 1 for at in found]
+def _shown(token: Token) -> tuple[str, list[int]]:
+    """The text the document shows of a paragraph's `token` and, for each of its characters, where it starts in
+    the token's content: an inline token's as the source map reads it (a reference is its character, an escaped
+    one is not; a link's or an image's address and an HTML comment or formatting tag are not shown); a code or
+    HTML block's as it is written."""
+    content = token.content
+    if token.type != "inline" or not token.children:
+        return content, list(range(len(content)))
+    unit = Unit("paragraph", 0)
+    reader = InlineMap(content, list(range(len(content))), unit)
+    hidden: list[tuple[int, int]] = []  # the characters of the map's text the document does not show
+    try:
+        for child in token.children:
+            before = len(unit.text)
+            reader.run([child])
+            if child.type == "html_inline" and (child.content.startswith("<!--")
+                                                or INLINE_HTML.fullmatch(child.content.strip())):  # fmt: skip
+                hidden.append((before, len(unit.text)))
+    except MapError:  # the source does not follow the tokens: read it as written
+        return content, list(range(len(content)))
+    keep = [True] * len(unit.text)
+    for begin, end in hidden:
+        keep[begin:end] = [False] * (end - begin)
+    chosen = [index for index, kept in enumerate(keep) if kept]
+    return "".join(unit.text[index] for index in chosen), [unit.spans[index][0] for index in chosen]
 
 
 def _first_line(token: Token) -> int | None:

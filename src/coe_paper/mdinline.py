@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from markdown_it.token import Token
 from .wordblocks import OBJECT
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_PUNCTUATION = frozenset(string.punctuation)  # the ASCII punctuation a backslash escapes
 _FLAG = {"strong": "b", "em": "i", "s": "s"}
 
 
@@ -119,12 +121,12 @@ class InlineMap:
 
     def _char(self, ch: str) -> None:
         src, cur = self.src, self.cur
-        if src.startswith(ch, cur):
-            self._add(ch, cur, cur + 1)
-            self.cur += 1
-        elif src.startswith("\\", cur) and src.startswith(ch, cur + 1):
+        if src.startswith("\\", cur) and src.startswith(ch, cur + 1) and ch in _PUNCTUATION:  # `\\` is one `\`
             self._add(ch, cur, cur + 2)
             self.cur += 2
+        elif src.startswith(ch, cur):
+            self._add(ch, cur, cur + 1)
+            self.cur += 1
         elif (m := _ENTITY_RE.match(src, cur)) and html.unescape(m.group()) == ch:
             self._add(ch, cur, m.end())
             self.cur = m.end()
