@@ -6,6 +6,7 @@ keys on file lines 2-6 (id, title, lead, contributors, status), a blank line 8 a
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -380,6 +381,26 @@ def test_coe604_footnote_no_text_refers_to(make_project: MakeProject) -> None:
     assert where(d) == ("COE604", "warning", INTRO, 14, 1) and "[^orphan]" in d.message
     fenced = f"## Notes\n\n{FILLER} A claim.[^used]\n\n[^used]: Its source.\n\n```\n[^code]: an example\n```\n"
     assert validate(make_project, intro(fenced)) == []
+
+
+def test_coe604_footnote_referred_to_only_from_alt_text(make_project: MakeProject, tmp_path: Path) -> None:
+    """A reference in a picture's alt text is no footnote in Word: the picture's description is the alt text's
+    plain words, and the note's words are nowhere in the document (pandoc reads the .docx back). COE604 said the
+    note was never referred to; it says where the reference is and that it cannot hold it."""
+    picture = '![A map of the partner cities[^src]](../paper/images/dot.png "Partner cities")'
+    body = f"## Notes\n\n{FILLER}\n\n{picture}\n\n[^src]: Eurostat regional statistics.\n"
+    root = make_project(intro(body))
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE604", "warning", INTRO, 15, 1), d
+    assert "[^src] is referred to only from a picture's alt text" in d.message and "never" not in d.message, d
+    assert "beside the picture" in d.hint
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None
+    text = subprocess.run(["pandoc", "-t", "plain", str(built.output)], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert "Eurostat" not in text and "A map of the partner" in " ".join(text.split())
+    beside = body.replace(f"{picture}\n", f"{picture}\n\nThe map shows the partners.[^src]\n")
+    assert validate(make_project, intro(beside)) == []
 
 
 def test_coe408_html_comment_left_open_until_another(make_project: MakeProject) -> None:

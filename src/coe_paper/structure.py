@@ -134,6 +134,13 @@ def footnote_references(tokens: Sequence[Token]) -> tuple[set[str], list[tuple[T
     return text, inner
 
 
+def _alt_references(tokens: Sequence[Token]) -> set[str]:
+    """The footnote labels referred to in a picture's alt text (`![A map[^1]](map.png)`): the document's
+    description of the picture is its plain text, the reference left out."""
+    return {str(inner.meta.get("label")) for token in tokens if token.type == "inline" for child in token.children or ()
+            if child.type == "image" for inner in child.children or () if inner.type == "footnote_ref"}  # fmt: skip
+
+
 def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
     """COE604 a footnote defined (`[^label]: ...`) that no text refers to: the parser leaves its words out of the
     document, so they would be lost without a word. COE605 a reference inside a footnote: Word has no footnotes in
@@ -150,6 +157,7 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
                       "footnote is left out: Word has no footnotes in footnotes",
                       f"refer to [^{label}] from the text, or write its words into this footnote")  # fmt: skip
     from_notes = {label for _, label in inner}
+    from_pictures = _alt_references(tokens)
     code = {line for token in tokens if token.type in _CODE and token.map for line in range(*token.map)}
     defined: dict[str, list[int]] = {}  # each label's definitions, by line
     for index, text in enumerate(lines):
@@ -159,10 +167,12 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
         if found and found.group(1) not in referred and index not in code:
             label = found.group(1)
             why = "is referred to only from inside another footnote" if label in from_notes else \
-                "is never referred to"  # fmt: skip
+                "is referred to only from a picture's alt text, which is plain text and cannot hold it" \
+                if label in from_pictures else "is never referred to"  # fmt: skip
+            where = "in the text beside the picture" if label in from_pictures else "where it belongs"
             yield warning(path, body_line + index + 1, found.start(1) - 1, "COE604",
                           f"footnote [^{label}] {why}: its text is not in the document",
-                          f"refer to it with [^{label}] where it belongs, or delete it")  # fmt: skip
+                          f"refer to it with [^{label}] {where}, or delete it")  # fmt: skip
     yield from repeated_footnotes(path, body_line, lines, {k: v for k, v in defined.items() if k in referred})
 
 
