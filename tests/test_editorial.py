@@ -508,6 +508,18 @@ def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeP
     assert editorial(make_project, prose("The EU budget, e.g. for J.F. Kennedy's city, and the U.S. Then more.")) == []
 
 
+def test_coe742_the_percent_sign_is_closed_up_to_its_figure(make_project: MakeProject) -> None:
+    """'67 %' (as French or German write it) and '29%' both passed: English writes the sign after the figure with
+    no space, and --fix closes it up; a sign in a code span or after no figure is left alone."""
+    text = "Of the cities, 67 % answered and 2.5\u00a0% declined."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE742", col(text, "67 %"), "'67 %': write '67%'"),
+        ("COE742", col(text, "2.5"), "'2.5\u00a0%': write '2.5%'")]
+    assert [d.fix.replacement for d in found if d.fix] == ["67%", "2.5%"]
+    assert editorial(make_project, prose("Of the cities, 29% answered; `100 %` is code; a % alone.")) == []
+
+
 # -- COE72x British spelling -------------------------------------------------------------------------------------
 
 

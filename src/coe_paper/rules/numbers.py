@@ -1,6 +1,6 @@
-"""EU style for numbers (COE719) and amounts in euro (COE740) after the Interinstitutional Style Guide (ISG) and the
-Commission's English Style Guide: thousands grouped as paper.yaml's `checks.thousands` says, amounts in euro with
-the ISO code."""
+"""EU style for numbers (COE719), amounts in euro (COE740) and percentages (COE742) after the Interinstitutional Style
+Guide (ISG) and the Commission's English Style Guide: thousands grouped as paper.yaml's `checks.thousands` says,
+amounts in euro with the ISO code, the percent sign closed up to its figure."""
 
 from __future__ import annotations
 
@@ -116,3 +116,25 @@ def _regrouped(amount: str, style: str, scaled: bool = False) -> str:
     if re.fullmatch(rf"\d{{5,}}|\d{{1,3}}(?:[{other}]\d{{3}})+", whole):
         return _grouped(whole, style) + point + fraction
     return amount  # 1500, 2.5, a decimal comma (1,5), or grouped as it should be
+
+
+# -- COE742: percentages ---------------------------------------------------------------------------------------------
+
+#: A figure, then a space before the percent sign: '67 %', '2.5\u00a0%' (what many of the Union's languages write).
+_SPACED_PERCENT = re.compile(r"(?<![\w.,])(?P<figure>\d+(?:[.,]\d+)?)[ \u00a0\u202f]+%")
+
+
+@rule("COE742", "space between a figure and the percent sign ('67 %'): write '67%'",
+      f"{ESG}, numbers (percentages: the sign is closed up to the figure)", fixable=True)  # fmt: skip
+def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
+    if not any("%" in text for text in prose.masked.values()):
+        return
+    for index, text in prose.prose_lines():
+        if "%" not in text:
+            continue
+        line = prose.file_line(index)
+        for m in _SPACED_PERCENT.finditer(text):
+            better = f"{m.group('figure')}%"
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
+                          f"source: {ESG}: in English the percent sign follows the figure with no space",
+                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
