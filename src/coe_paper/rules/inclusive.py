@@ -15,25 +15,34 @@ if TYPE_CHECKING:
 
 
 #: What a finding in a name says, which is not fixed: a name (of a survey, a strategy, a law) keeps its words.
-IN_NAME = " (unless it is part of a name, which keeps its words: the EU LGBTI Survey)"
+IN_NAME = " (unless it is part of a name, which keeps its words)"
 
 
 def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), names: bool = False
                   ) -> Iterator[Finding]:  # fmt: skip
     """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix. With
-    `names`, a capitalised phrase followed by a capitalised word is taken for part of a name: not fixed."""
+    `names`, a capitalised phrase followed by a capitalised word is taken for part of a name: not fixed (but a
+    phrase the list writes with its capital, which says nothing of a name)."""
     lines = terms.lines_to_search(prose.prose_lines(*kinds))  # usually none: no listed words
     for index, text in lines:
         whole, offset = prose.text_at(index)  # the paragraph the line is of: an exception may run on over its break
         for match in terms.find(text, prose.file_line(index), (whole[:offset], whole[offset + len(text):])):
             fix, note = match.fix, ""
-            if names and fix is not None and match.text[:1].isupper() and in_name(text, match.start, match.text,
-                                                                                 before=False):  # fmt: skip
+            if names and fix is not None and match.text[:1].isupper() and not _listed_with_capital(match) \
+                    and in_name(text, match.start, match.text, before=False):  # fmt: skip
                 fix, note = None, IN_NAME
             yield Finding(prose.file_line(index), match.start + 1, _message(match) + note, f"source: {match.source}",
                           fix)  # fmt: skip
     if lines:
         yield from _across_lines(terms, prose, {index for index, _ in lines})
+
+
+def _listed_with_capital(match: Match) -> bool:
+    """Whether the list writes the matched phrase's first word with its capital (an abbreviation, LGBT): its
+    capital is then its spelling, no sign of a name, and a capitalised word after it (the EU LGBT Action Plan) is
+    no reason to leave it unfixed. The names that keep such a word are listed with the term (`unless_before`)."""
+    first = match.text.split()[0].lower()
+    return any(phrase[:1].isupper() and first.startswith(phrase.split()[0].lower()) for phrase in match.term.avoid)
 
 
 def _across_lines(terms: TermList, prose: Prose, leading: set[int]) -> Iterator[Finding]:
