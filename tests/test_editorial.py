@@ -319,6 +319,11 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     ("We met on 5th Sept. 2024 in Rome.", "5th Sept. 2024", "5 September 2024"),
     ("We met on Jan 3rd, 2024 in Rome.", "Jan 3rd, 2024", "3 January 2024"),
     ("We met on 5th Sept. Then we left.", "5th Sept", "5 September"),  # its full stop may end the sentence: kept
+    ("Partners met on the 1st-3rd June\nin Rome.", "the 1st-3rd June", "1-3 June"),  # not 'on the 1-3 June'
+    ("On the 1st-3rd June partners met.", "the 1st-3rd June", "1-3 June"),
+    ("Before the 1st-3rd June the partners met.", "the 1st-3rd June", "1-3 June"),
+    ("Before the 1st-3rd June workshop we met.", "1st-3rd June", "1-3 June"),  # the workshop's 'the'
+    ("Partners met from the 1st to the 3rd June.", "the 1st to the 3rd June", "1 to 3 June"),  # not 'the 1st to'
 ])  # fmt: skip
 def test_coe714_date_form(make_project: MakeProject, text: str, date: str, better: str) -> None:
     d = one(editorial(make_project, prose(text)), "COE714")

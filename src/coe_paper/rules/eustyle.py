@@ -120,20 +120,24 @@ _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
 
-_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?(?P<dash>[-\u2013]))?"
+#: An ordinal date, or a range of them: '1st-3rd June', 'the 1st to the 3rd June'.
+_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
+                      rf"(?P<dash>[-\u2013]|(?P<to>[ \t]+to[ \t]+(?:the[ \t]+)?)))?"
                       rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
-                      rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip  # 1st-3rd June: a range
+                      rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip
 _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
                           rf"(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
 
 
-def _dates(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, date as the EU writes it) for each ordinal or month-first date in `text`."""
+def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str]]:
+    """(start, end, date as the EU writes it) for each ordinal or month-first date in `text`, a line whose
+    paragraph goes on with `tail` (where the word after a date at the line's end is)."""
     if not _DIGIT.search(text):  # every date has a number
         return
     for m in _ORDINAL.finditer(text):
-        first = f"{int(m.group('first'))}{m.group('dash')}" if m.group("first") else ""
-        start = m.start() if m.group("the") and _the_goes(m, text) else m.start("first" if first else "day")
+        dash = " to " if m.group("to") else m.group("dash")
+        first = f"{int(m.group('first'))}{dash}" if m.group("first") else ""
+        start = m.start() if m.group("the") and _the_goes(m, text + tail) else m.start("first" if first else "day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
         if 1 <= int(m.group("day")) <= 31:
             yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}"
@@ -147,18 +151,29 @@ def _in_full(month: str) -> str:
     return _SHORT_MONTHS.get(month.rstrip("."), month)
 
 
-_AFTER_DATE = re.compile(r"[ \t]*(?:(?P<word>[^\W\d_]+)|(?P<stop>[.,;:!?)\]]))")
+_AFTER_DATE = re.compile(r"\s*(?:(?P<word>[^\W\d_]+)|(?P<stop>[.,;:!?)\]]))")
+#: Words that open a phrase of their own, which no date qualifies as it does a noun: 'on the 3rd March the
+#: partners met', 'on the 3rd March we met'.
+_OPENERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his", "her", "all",
+                      "each", "every", "both", "some", "many", "most", "several", "we", "they", "it", "he", "she",
+                      "i", "you", "there"})  # fmt: skip
+
+
+_ON = re.compile(r"(?<!\w)[Oo]n[ \t]+$")  # 'on the 3rd March' names a day: no noun follows it
 
 
 def _the_goes(m: re.Match[str], text: str) -> bool:
     """Whether 'the' before an ordinal date goes with the ordinal ('on the 3rd of March', 'on the 3rd March.': '3
-    March'), not stays for a noun the date qualifies ('the 3rd March meeting': 'the 3 March meeting'): the date
-    ends its phrase, before a word such as 'in' or 'and' or a punctuation mark. At the line's end the next word is
-    unknown: 'the' stays."""
-    if m.group("of"):
+    March'), not stays for a noun the date qualifies ('the 3rd March meeting': 'the 3 March meeting'): after 'on',
+    or where the date ends its phrase, before a word such as 'in', 'and' or 'the' or a punctuation mark; `text`
+    runs on past the line to the end of its paragraph. At the paragraph's end 'the' goes."""
+    if m.group("of") or _ON.search(text, max(0, m.start() - 4), m.start()):
         return True
     after = _AFTER_DATE.match(text, m.end())
-    return after is not None and (after.group("stop") is not None or after.group("word") in FOLLOWERS)
+    if after is None:
+        return not text[m.end() :].strip()
+    word = (after.group("word") or "").lower()
+    return after.group("stop") is not None or word in FOLLOWERS or word in _OPENERS
 
 
 @rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024', 'Sept. 5th'): write '3 March "
@@ -169,7 +184,8 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
         return
     for index, text in prose.prose_lines():
         line = prose.file_line(index)
-        for start, end, better in sorted(_dates(text)):
+        whole, offset = prose.text_at(index)
+        for start, end, better in sorted(_dates(text, whole[offset + len(text) :])):
             yield Finding(line, start + 1, f"'{text[start:end]}': write '{better}'", f"source: {ISG}, 10.5",
                           Fix(line, start + 1, end + 1, better, text[start:end]))  # fmt: skip
 
