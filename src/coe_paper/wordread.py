@@ -16,6 +16,7 @@ from pathlib import Path
 from . import ooxml, ooxml_review
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, strip_mark
+from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, take_out
 from .wordnodes import PROMPT, outermost, picture_description, prompting, rows_or_cells
@@ -319,11 +320,12 @@ class _Reader:
                 if outermost(picture, node):  # one in a box is read with the box's text
                     self._drop("picture grouped with a text box")  # the group is read as its boxes' text
             return
-        diagram = diagram_paragraphs(self.doc.docx, self.links, node)
-        if diagram is not None:  # SmartArt: its words are in a part of their own
-            self._drop(diagram[0])
-            extra += diagram[1]
-            return
+        for reader in (diagram_paragraphs, chart_paragraphs):  # SmartArt, charts: words in a part of their own
+            found = reader(self.doc.docx, self.links, node)
+            if found is not None:
+                self._drop(found[0])
+                extra += found[1]
+                return
         art = [path.get("string", "") for path in node.iter(f"{{{VML}}}textpath") if path.get("string", "").strip()]
         if art:  # WordArt kept from a .doc: its words are an attribute of its shape, read as a text box's
             self._drop("WordArt (its text kept as paragraphs)")
@@ -337,7 +339,7 @@ class _Reader:
         target = self.links.get(rid or "")
         if target is None:
             linked = blip is not None and blip.get(f"{{{R}}}link") is not None
-            self._drop("picture linked to a file outside the draft" if linked else "shape or chart")
+            self._drop("picture linked to a file outside the draft" if linked else "shape")
             return
         assert callable(add)
         add(OBJECT, image=(target, picture_description(node, image)))

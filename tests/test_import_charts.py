@@ -1,0 +1,139 @@
+"""`coe-paper import` of a chart: Word and LibreOffice keep a chart's words (its title, axis titles, series names,
+category and data labels) in a part of its own, which the document's drawing only names. They come into the
+section as paragraphs after the one the chart is in, and the warning says so; pandoc, reading the same draft,
+leaves them out, and LibreOffice made the chart of the first test itself."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client
+from drafts import libreoffice_draft
+from test_import import NO_OUTLOOK, _body_draft, _import, _run, _set_part
+
+_FODT = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
+xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" \
+xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" \
+xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" \
+xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0" \
+xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3" \
+office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>
+<text:h text:outline-level="1">Safe streets</text:h>
+<text:p>Rents rose.<draw:frame draw:name="Chart1" text:anchor-type="as-char" svg:width="12cm" svg:height="7cm">\
+<draw:object><office:document office:mimetype="application/vnd.oasis.opendocument.chart" office:version="1.3">\
+<office:body><office:chart><chart:chart chart:class="chart:bar" svg:width="12cm" svg:height="7cm">
+<chart:title><text:p>Rents by city</text:p></chart:title><chart:legend chart:legend-position="end"/>
+<chart:plot-area table:cell-range-address="local-table.$A$1:.$C$3" chart:data-source-has-labels="both">
+<chart:axis chart:dimension="x" chart:name="primary-x"><chart:title><text:p>Year of survey</text:p></chart:title>\
+<chart:categories table:cell-range-address="local-table.$A$2:.$A$3"/></chart:axis>
+<chart:axis chart:dimension="y" chart:name="primary-y"><chart:title><text:p>Monthly rent</text:p></chart:title>\
+</chart:axis>
+<chart:series chart:values-cell-range-address="local-table.$B$2:.$B$3" chart:label-cell-address="local-table.$B$1"/>
+<chart:series chart:values-cell-range-address="local-table.$C$2:.$C$3" chart:label-cell-address="local-table.$C$1"/>
+</chart:plot-area><table:table table:name="local-table">
+<table:table-header-columns><table:table-column/></table:table-header-columns>
+<table:table-columns><table:table-column table:number-columns-repeated="2"/></table:table-columns>
+<table:table-header-rows><table:table-row><table:table-cell><text:p/></table:table-cell>\
+<table:table-cell office:value-type="string"><text:p>Lyon</text:p></table:table-cell>\
+<table:table-cell office:value-type="string"><text:p>Rome</text:p></table:table-cell></table:table-row>\
+</table:table-header-rows><table:table-rows>
+<table:table-row><table:table-cell office:value-type="string"><text:p>Before the plan</text:p></table:table-cell>\
+<table:table-cell office:value-type="float" office:value="700"><text:p>700</text:p></table:table-cell>\
+<table:table-cell office:value-type="float" office:value="900"><text:p>900</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>After the plan</text:p></table:table-cell>\
+<table:table-cell office:value-type="float" office:value="650"><text:p>650</text:p></table:table-cell>\
+<table:table-cell office:value-type="float" office:value="880"><text:p>880</text:p></table:table-cell></table:table-row>
+</table:table-rows></table:table></chart:chart></office:chart></office:body></office:document></draw:object>\
+</draw:frame> Wages did not.</text:p>
+</office:text></office:body></office:document>
+"""
+_KEPT = ("warning COE903 dropped chart (its title, axis titles, series names and labels kept as paragraphs; its "
+         "numbers left out): 1")
+
+
+def _body(text: str) -> str:
+    return (split_front_matter(text) or ("", "", 0))[1]
+
+
+def test_the_words_of_a_chart_libreoffice_made_are_kept(make_project: MakeProject, tmp_path: Path) -> None:
+    """The chart's title, axis titles, legend and categories were left out, reported as 'shape or chart'."""
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_FODT)
+    with zipfile.ZipFile(draft) as package:
+        assert any(name.startswith("word/charts/") for name in package.namelist())  # a chart part, not a picture
+    plain = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(draft)], capture_output=True,
+                           text=True, check=True).stdout  # fmt: skip
+    assert "Rents rose. Wages did not." in plain and "Lyon" not in plain  # pandoc leaves the chart's words out
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert _body(text).strip().split("\n\n") == ["Rents rose. Wages did not.", "Rents by city", "Year of survey",
+                                                 "Monthly rent", "Lyon, Rome", "Before the plan, After the plan"]
+    assert _KEPT in result.stderr and "dropped shape" not in result.stderr
+
+
+_C = 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"'
+_CHART = (f'<w:r><w:drawing><wp:inline><wp:extent cx="5486400" cy="3200400"/><wp:docPr id="3" name="Chart 3"/>'
+          '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+          f'<c:chart {_C} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdC"/>'
+          "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")
+
+
+def _cache(kind: str, values: list[str], code: str = "") -> str:
+    points = "".join(f'<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>' for i, v in enumerate(values))
+    fmt = f"<c:formatCode>{code}</c:formatCode>" if code else ""
+    return f"<c:{kind}Ref><c:f>Sheet1!$A$1</c:f><c:{kind}Cache>{fmt}{points}</c:{kind}Cache></c:{kind}Ref>"
+
+
+def _series(name: str, categories: str, label: str = "") -> str:
+    rich = f"<c:rich><a:bodyPr/><a:p><a:r><a:t>{label}</a:t></a:r></a:p></c:rich>"
+    labels = f'<c:dLbls><c:dLbl><c:idx val="1"/><c:tx>{rich}</c:tx></c:dLbl></c:dLbls>' if label else ""
+    return (f'<c:ser><c:idx val="0"/><c:tx>{_cache("str", [name])}</c:tx>{labels}<c:cat>{categories}</c:cat>'
+            f'<c:val>{_cache("num", ["12", "30"], "General")}</c:val></c:ser>')
+
+
+def _chart_part(title: str, series: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace {_C} '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart>'
+            f"<c:title><c:tx>{title}</c:tx></c:title><c:plotArea><c:lineChart>{series}</c:lineChart>"
+            '<c:dateAx><c:axId val="1"/></c:dateAx></c:plotArea></c:chart></c:chartSpace>').encode()
+
+
+def _chart_draft(folder: Path, part: bytes | None) -> Path:
+    draft = _body_draft(folder, f"<w:p>{_run('Rents rose.')}{_CHART}</w:p><w:p>{_run('Wages did not.')}</w:p>")
+    with zipfile.ZipFile(draft) as source:
+        rels = source.read("word/_rels/document.xml.rels").decode()
+    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
+        '<Relationship Id="rIdC" Target="charts/chart1.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"/></Relationships>')).encode())
+    if part is not None:
+        _set_part(draft, "word/charts/chart1.xml", part)
+    return draft
+
+
+def test_a_word_chart_keeps_titles_from_cells_labels_of_its_own_and_numbers_shown_as_words(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """As Word writes a chart: the title taken from a cell, years as numbers, a data label typed over; a date
+    axis's serial numbers (45292 for 1 January 2024) are no words and stay out."""
+    years = _cache("num", ["2019", "2020"], "General")
+    series = _series("Lyon", years, "Peak after the reform") + _series("Rome", years)
+    series += _series("Ghent", _cache("num", ["45292", "45323"], "mmm-yy"))
+    draft = _chart_draft(tmp_path, _chart_part(_cache("str", ["Rents by city"]), series))
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert _body(text).strip().split("\n\n") == ["Rents rose.", "Rents by city", "Lyon, Rome, Ghent", "2019, 2020",
+                                                 "Peak after the reform", "Wages did not."]  # fmt: skip
+    assert _KEPT in result.stderr
+
+
+def test_a_chart_whose_part_is_missing_or_damaged_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    for part in (None, b"<c:chartSpace"):
+        result, text = _import(make_project(NO_OUTLOOK), _chart_draft(tmp_path, part))
+        assert result.exit_code == 0, result.stderr
+        assert _body(text).split() == ["Rents", "rose.", "Wages", "did", "not."]
+        assert "warning COE903 dropped chart whose words cannot be read (its part is missing or damaged): 1" \
+            in result.stderr  # fmt: skip
+
