@@ -19,6 +19,7 @@ from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, Wo
 from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, take_out
+from .wordmargins import margin_kinds
 from .wordnodes import PROMPT, outermost, picture_description, prompting, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
@@ -383,8 +384,7 @@ def read(path: Path) -> WordDocument:
                         strip_mark(doc.notes[key], doc.custom_marks[key])
         comments = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
         doc.comments = sum(1 for _ in comments.iter(w("comment"))) if comments is not None else 0
-        for ref in body.iter(w("headerReference"), w("footerReference")):
-            doc.dropped["header" if ref.tag == w("headerReference") else "footer"] += 1
+        doc.dropped.update(margin_kinds(docx, links, body))  # named by their words, which the section leaves out
         return doc
     except BaseException:
         docx.close()
