@@ -3,6 +3,7 @@ Each is refused with a clear message (DocxError in the library, exit 1 and no tr
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from coe_paper import cli
 from coe_paper.review import read_review
 from coe_paper.safedocx import DocxError, Limits, open_docx, parse_xml
+from conftest import MakeProject
 
 CONTENT_TYPES = (
     b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -148,6 +150,39 @@ def test_malformed_xml_is_a_clear_error(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "broken.docx", {"word/document.xml": b"<w:document><w:body>"})
     with pytest.raises(DocxError, match="is not well-formed XML"):
         read_review(path)
+
+
+_DEEP = b"<w:customXml>" * 300 + b"<w:p/>" + b"</w:customXml>" * 300
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_LONG = os.urandom(11 * 2**19).hex().encode()  # 11 MB that do not compress as a zip bomb's would
+
+
+@pytest.mark.parametrize("command", ["comments", "import"])
+@pytest.mark.parametrize(("part", "xml", "message"), [
+    ("word/document.xml", b"<w:document " + _W + b"><w:body>" + _DEEP + b"</w:body></w:document>",
+     "nests its elements more than 256 levels deep (line 1)"),
+    ("word/footnotes.xml", b"<w:footnotes " + _W + b"><w:footnote><w:p><w:r><w:t>" + _LONG
+     + b"</w:t></w:r></w:p></w:footnote></w:footnotes>",
+     "holds a text or value of more than 10 MB in one piece (line 1)"),
+])  # fmt: skip
+def test_xml_past_the_parsers_bounds_is_named_by_draft_and_part(tmp_path: Path, make_project: MakeProject,
+                                                                command: str, part: str, xml: bytes, message: str
+                                                                ) -> None:  # fmt: skip
+    """libxml2 refuses XML nested past 256 levels, or a text of more than 10 MB, in its own words ("use
+    XML_PARSE_HUGE option"), an option no one sending a draft can set; the message names the draft and its part."""
+    footnotes = '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/' \
+        'footnotes" Target="footnotes.xml"/>'  # fmt: skip
+    rels = f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{footnotes}' \
+        "</Relationships>"  # fmt: skip
+    entries = {"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": DOCUMENT, part: xml,
+               "word/_rels/document.xml.rels": rels.encode()}  # fmt: skip
+    path = write_zip(tmp_path / "deep.docx", entries)
+    project = ["--project", str(make_project())] if command == "import" else []
+    more = ["--id", "deep", "--lead", "leipzig"] if command == "import" else []
+    result = CliRunner().invoke(cli.app, [*project, command, str(path), *more])
+    assert result.exit_code == 1
+    assert f"deep.docx: {part} {message}, which no Word document does; refusing to read it" in result.output
+    assert "XML_PARSE_HUGE" not in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(

@@ -208,6 +208,11 @@ def parse_xml(data: bytes, label: str) -> Element:
     try:
         root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
+        if getattr(exc, "code", None) == etree.ErrorTypes.ERR_RESOURCE_LIMIT:  # libxml2 names its option
+            what = "nests its elements more than 256 levels deep" if "depth" in str(exc).lower() else \
+                "holds a text or value of more than 10 MB in one piece"  # fmt: skip
+            raise DocxError(f"{label} {what} (line {exc.lineno}), which no Word document does; refusing to read "
+                            "it") from None  # fmt: skip
         raise DocxError(f"{label} is not well-formed XML ({exc})") from None
     refuse_dtd(label, root)
     return root
