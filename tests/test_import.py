@@ -250,7 +250,7 @@ def test_a_path_or_a_write_the_system_refuses_is_a_message(make_project: MakePro
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.exception
     assert f"-o {long}: File name too long" in result.stderr
 
-    def full(path: Path, data: bytes, mode: int | None = None) -> None:
+    def full(path: Path, data: bytes, mode: int | None = None, swept: bool = False) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(intake, "write_atomic", full)
@@ -265,10 +265,10 @@ def test_a_path_or_a_write_the_system_refuses_is_a_message(make_project: MakePro
     monkeypatch.undo()
     real = intake.write_atomic
 
-    def sections_full(path: Path, data: bytes, mode: int | None = None) -> None:
+    def sections_full(path: Path, data: bytes, mode: int | None = None, swept: bool = False) -> None:
         if path.suffix == ".md":
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data)
+        real(path, data, swept=swept)
 
     monkeypatch.setattr(intake, "write_atomic", sections_full)
     result, text = _import(root, draft)

@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, to_json
 from .model import Contributor, Project, is_valid_id
 from .project import SECTIONS_DIR
 from .safedocx import DocxError
-from .safepaths import leaves_through_link, paper_files, resolved, write_atomic
+from .safepaths import leaves_through_link, paper_files, remove_stale_of, resolved, write_atomic
 
 IMAGES_DIR = "paper/images"
 
@@ -203,10 +203,11 @@ def import_section(root: Path, request: Request) -> Result:
     written: list[Path] = []
     replaced: dict[Path, bytes | None] = {}  # each picture's file as it was: put back if the import stops
     try:
+        remove_stale_of(images, [name for name, _ in imported.images])
         for name, data in imported.images:
             path = images / name
             replaced[path] = path.read_bytes() if path.is_file() else None
-            _write(path, data)
+            _write(path, data, swept=True)
             written.append(path)
         _write(target, (front_matter(request.id, imported.title, lead, contributors) + imported.body).encode())
     except IntakeError:
@@ -235,9 +236,9 @@ def _put_back(replaced: dict[Path, bytes | None]) -> None:
                 write_atomic(path, before)
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, swept: bool = False) -> None:
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, swept=swept)
     except OSError as exc:
         raise IntakeError(f"cannot write {path}: {exc.strerror or exc}") from None
 
