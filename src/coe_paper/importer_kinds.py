@@ -37,7 +37,7 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
     its number format; `assembled` (the draft is a paper coe-paper assembled) lets bylines and captions be known by
     their styles; in a footnote or endnote (`note`), no paragraph is a title or a heading."""
     name = para.style_name.lower().strip()
-    if _TOC.match(name):
+    if _TOC.match(name) or para.origin == "contents":
         return ("toc", 0)
     if name == "byline" and assembled:
         return ("byline", 0)

@@ -1,6 +1,6 @@
 """What the .docx reader asks of single WordprocessingML nodes: a picture's alt text, a table's rows or a row's
-cells (inside content controls too), whether a text box lies in no other, and whether a content control shows its
-prompt."""
+cells (inside content controls too), whether a text box lies in no other, whether a content control shows its
+prompt, and whether it holds a table of contents."""
 
 from __future__ import annotations
 
@@ -60,3 +60,10 @@ def prompting(sdt: Element) -> bool:
     enter text.'), rather than what someone typed into it."""
     shows = sdt.find(f"{w('sdtPr')}/{w('showingPlcHdr')}")
     return shows is not None and shows.get(w("val"), "true") not in ("0", "false", "off")
+
+
+def contents(sdt: Element) -> bool:
+    """Whether a content control (`w:sdt`) holds a table of contents: Word wraps its own so, and LibreOffice writes
+    its entries so in the Normal style, which only the control tells from the text."""
+    gallery = sdt.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}")
+    return gallery is not None and gallery.get(w("val"), "").lower() == "table of contents"

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from . import ooxml, ooxml_review
+from . import ooxml, ooxml_review, wordblocks
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, strip_mark
 from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, take_out
 from .wordmargins import margin_kinds
-from .wordnodes import PROMPT, outermost, picture_description, prompting, rows_or_cells
+from .wordnodes import PROMPT, contents, outermost, picture_description, prompting, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
 Element = ooxml.Element
@@ -84,7 +84,10 @@ class _Reader:
                 if tag == w("sdt") and prompting(child):
                     self.doc.dropped[PROMPT] += 1
                 elif content is not None:
-                    out += self.blocks(content, nested)
+                    found = self.blocks(content, nested)
+                    for para in (wordblocks.paragraphs(found) if tag == w("sdt") and contents(child) else []):
+                        para.origin = "contents"
+                    out += found
             elif tag in _CHANGE_TAGS or tag == w("altChunk"):
                 self.doc.dropped["embedded content" if tag == w("altChunk") else "block-level change"] += 1
                 out += self.blocks(child, nested)
