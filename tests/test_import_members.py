@@ -1,5 +1,6 @@
 """`coe-paper import` of drafts as members send them, made by the programs they use: a contents list LibreOffice
-saved from an .odt (its entries in the Normal style, only the content control around them says what they are)."""
+saved from an .odt (its entries in the Normal style, only the content control around them says what they are), an
+equation (Office Math) in a paragraph and on a line of its own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
 from drafts import libreoffice_draft
-from test_import import NO_OUTLOOK, _import
+from test_import import NO_OUTLOOK, _body_draft, _import, _run
 
 _FODT = """\
 <?xml version="1.0" encoding="UTF-8"?>
@@ -43,3 +44,32 @@ def test_a_contents_list_libreoffice_saved_is_left_out_as_contents(make_project:
     assert body.strip() == "## Lighting\n\nRents rose where the streets were lit."
     assert "warning COE903 dropped table of contents entries (Word makes them from the headings): 3" in result.stderr
 
+
+_M = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+
+def _m(text: str) -> str:
+    return f"<m:r><m:t>{text}</m:t></m:r>"
+
+
+def test_an_equation_comes_in_as_word_types_it(make_project: MakeProject, tmp_path: Path) -> None:
+    """An equation's pieces ran together: x = (a+b)/2 came in as 'x=a+b2', e to the power -x as 'e-x'. It comes in
+    in the linear form Word types and shows: fractions, powers, indices, sums with their limits."""
+    fraction = f"<m:f><m:num>{_m('a+b')}</m:num><m:den>{_m('2')}</m:den></m:f>"
+    power = f"<m:sSup><m:e>{_m('e')}</m:e><m:sup>{_m('-x')}</m:sup></m:sSup>"
+    total = (f'<m:nary><m:naryPr><m:chr m:val="\u2211"/></m:naryPr><m:sub>{_m("i=1")}</m:sub><m:sup>{_m("n")}</m:sup>'
+             f"<m:e><m:sSub><m:e>{_m('x')}</m:e><m:sub>{_m('i')}</m:sub></m:sSub></m:e></m:nary>")
+    root = f"<m:rad><m:radPr><m:degHide m:val=\"1\"/></m:radPr><m:deg/><m:e>{_m('n+1')}</m:e></m:rad>"
+    brackets = (f'<m:d><m:dPr><m:begChr m:val="["/><m:endChr m:val="]"/></m:dPr><m:e>{_m("0")}</m:e>'
+                f"<m:e>{_m('1')}</m:e></m:d>")
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The mean is ')}<m:oMath {_M}>{_m('x=')}{fraction}</m:oMath>"
+                                  f"{_run(' and the decay ')}<m:oMath {_M}>{power}</m:oMath>{_run('.')}</w:p>"
+                                  f"<w:p><m:oMathPara {_M}><m:oMath>{_m('S=')}{total}</m:oMath>"
+                                  f"<m:oMath>{_m('r=')}{root}{_m(chr(0x2208))}{brackets}</m:oMath></m:oMathPara></w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    plain = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "plain", "--wrap=none"], input=body,
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert plain.split("\n\n") == ["The mean is x=(a+b)/2 and the decay e^(-x).",
+                                    "S=\u2211_(i=1)^n x_i r=\u221a(n+1)\u2208[0|1]\n"]  # fmt: skip

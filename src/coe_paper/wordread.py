@@ -20,6 +20,7 @@ from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, take_out
 from .wordmargins import margin_kinds
+from .wordmath import linear
 from .wordnodes import PROMPT, contents, outermost, picture_description, prompting, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 
@@ -213,8 +214,7 @@ class _Reader:
                 return  # the fallback repeats the choice
             elif tag == f"{{{MATH}}}oMath" or tag == f"{{{MATH}}}oMathPara":
                 self._drop("equation (kept as text)")
-                text = "".join(t.text or "" for t in child.iter(f"{{{MATH}}}t"))
-                para.runs.append(Run(text, frozenset(), rev, link))
+                para.runs.append(Run(linear(child), frozenset(), rev, link))
 
     def _run(self, r: Element, para: Paragraph, rev: Rev | None, link: str | None, extra: list[Block]) -> None:
         rpr = r.find(w("rPr"))
