@@ -478,6 +478,14 @@ def _set_part(draft: Path, name: str, data: bytes) -> None:
             target.writestr(part, content)
 
 
+def _relate(draft: Path, relationship: str) -> None:
+    """Add a relationship (its `<Relationship .../>` element) to the draft's main part."""
+    with zipfile.ZipFile(draft) as source:
+        rels = source.read("word/_rels/document.xml.rels").decode()
+    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", f"{relationship}</Relationships>"
+                                                                 ).encode())  # fmt: skip
+
+
 def test_bullets_of_a_list_style_or_a_level_override_stay_bullets(make_project: MakeProject, tmp_path: Path) -> None:
     """A list that takes its levels from a list style (w:numStyleLink, as Word writes one made with "Define New
     List Style") and a list instance that defines a level anew (w:lvl in w:lvlOverride) were read as numbered
@@ -700,11 +708,8 @@ def test_a_web_link_keeps_the_place_in_the_page_it_leads_to(make_project: MakePr
     link = ('<w:hyperlink xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rWeb" '
             f'w:anchor="chapter-2" w:history="1">{_run("the report")}</w:hyperlink>')
     draft = _body_draft(tmp_path, f"<w:p>{_run('See ')}{link}{_run('.')}</w:p>")
-    with zipfile.ZipFile(draft) as source:
-        rels = source.read("word/_rels/document.xml.rels").decode()
-    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
-        '<Relationship Id="rWeb" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
-        'Target="https://example.org/report.html" TargetMode="External"/></Relationships>')).encode())
+    _relate(draft, '<Relationship Id="rWeb" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   'hyperlink" Target="https://example.org/report.html" TargetMode="External"/>')
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert "See [the report](https://example.org/report.html#chapter-2)." in text

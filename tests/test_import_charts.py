@@ -12,7 +12,7 @@ from pathlib import Path
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
 from drafts import libreoffice_draft
-from test_import import NO_OUTLOOK, _body_draft, _import, _run, _set_part
+from test_import import NO_OUTLOOK, _body_draft, _import, _relate, _run, _set_part
 
 _FODT = """\
 <?xml version="1.0" encoding="UTF-8"?>
@@ -104,11 +104,8 @@ def _chart_part(title: str, series: str) -> bytes:
 
 def _chart_draft(folder: Path, part: bytes | None) -> Path:
     draft = _body_draft(folder, f"<w:p>{_run('Rents rose.')}{_CHART}</w:p><w:p>{_run('Wages did not.')}</w:p>")
-    with zipfile.ZipFile(draft) as source:
-        rels = source.read("word/_rels/document.xml.rels").decode()
-    _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
-        '<Relationship Id="rIdC" Target="charts/chart1.xml" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"/></Relationships>')).encode())
+    _relate(draft, '<Relationship Id="rIdC" Target="charts/chart1.xml" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"/>')
     if part is not None:
         _set_part(draft, "word/charts/chart1.xml", part)
     return draft
