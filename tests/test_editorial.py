@@ -331,6 +331,16 @@ def test_coe714_date_form(make_project: MakeProject, text: str, date: str, bette
     assert d.fix is not None and (d.fix.original, d.fix.replacement) == (date, better)
 
 
+def test_coe714_reports_a_date_wrapped_over_a_line_break_without_a_fix(make_project: MakeProject) -> None:
+    """Each line was read alone, so an ordinal date wrapped by hand passed; it is reported at its first line, and
+    not fixed (a fix changes one line)."""
+    text = "The first workshop takes place on the 2nd of\nDecember 2024 in Rome."
+    d = one(editorial(make_project, prose(text)), "COE714")
+    assert (d.column, d.message, d.fix) == (col(text, "the 2nd"), "'the 2nd of December 2024': write '2 December 2024'",
+                                            None)  # fmt: skip
+    assert "line break" in d.hint
+
+
 def test_coe714_passes_eu_dates(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("We met on 31 January 2024. In March 15 members met again.")) == []
     assert editorial(make_project, prose("By Dec 12 cities joined; Mary 3rd won; Marching 4th.")) == []

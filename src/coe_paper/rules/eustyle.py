@@ -188,6 +188,14 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
         for start, end, better in sorted(_dates(text, whole[offset + len(text) :])):
             yield Finding(line, start + 1, f"'{text[start:end]}': write '{better}'", f"source: {ISG}, 10.5",
                           Fix(line, start + 1, end + 1, better, text[start:end]))  # fmt: skip
+    for text, starts in prose.paragraphs:  # a date wrapped over a line break: reported, not fixed (a fix is one line)
+        if len(starts) < 2 or "\n" not in text:
+            continue
+        for start, end, better in sorted(_dates(text.replace("\n", " "))):
+            if "\n" in text[start:end]:
+                line, column = prose.place(starts, start)
+                yield Finding(line, column, f"'{' '.join(text[start:end].split())}': write '{better}'",
+                              f"source: {ISG}, 10.5; it runs over a line break: not fixed")  # fmt: skip
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
