@@ -600,6 +600,17 @@ def test_pdf_is_tagged_pdf_ua_with_title_language_and_bookmarks(published: Publi
     assert b"pdfuaid:part>1<" in raw  # LibreOffice's PDF/UA-1 identification
 
 
+def test_a_figure_s_alternative_text_in_the_pdf_is_its_description_alone(published: Published) -> None:
+    """A screen reader reads a figure's /Alt, then its caption: the /Alt had the caption before the description
+    ('Priority themes chosen ... - Horizontal bar chart ...'), so the caption was read twice."""
+    raw = published.pdf.read_bytes()
+    alts = [bytes.fromhex(found.decode()).decode("utf-16") for found in re.findall(rb"/Alt\s*<([0-9A-Fa-f]+)>", raw)]
+    source = (REPO_ROOT / "sections" / "03-partnership-and-method.md").read_text(encoding="utf-8")
+    chart = re.search(r"!\[([^\]]+)\]\(\.\./paper/images/survey-priorities\.png", source)
+    assert chart is not None
+    assert sorted(alts) == sorted(["Flag of the European Union", chart.group(1)])
+
+
 def test_pdf_keeps_each_keyword_whole(published: Published) -> None:
     """LibreOffice splits a .docx's keywords at every space: the PDF had 'Urban, Agenda, for, the, EU, equality, ...'
     for paper.yaml's three keywords. The copy it converts has no-break spaces inside each keyword; the .docx keeps

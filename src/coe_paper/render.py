@@ -362,6 +362,9 @@ class Renderer:
         if caption is not None:
             title = caption.text
             if self._p is not None and self._table is None:
+                # The caption is printed under the picture: as its title too, it began the PDF's alternative text
+                # (LibreOffice writes "title - description"), and a screen reader read it twice.
+                title = ""
                 self._figure = caption
                 ooxml.keep_with_next(self._p)
                 self._keep_lead_in(self._p)
