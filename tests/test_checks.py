@@ -311,6 +311,20 @@ def test_coe402_level_one_heading(make_project: MakeProject) -> None:
     assert "starts a chapter of its own" in d.hint  # and moves every later chapter's number
 
 
+def test_coe410_a_heading_number_typed_by_hand(make_project: MakeProject) -> None:
+    """Word numbers the paper's headings: one typed as '## 2.1 Homes' showed '1.1 2.1 Homes' in the document and
+    its contents, without a word. Words that start with a figure, a heading Word does not number (####), one in a
+    quote and a paper without numbering are left alone."""
+    body = (f"## 2.1 Homes\n\n{FILLER}\n\n### 2.1.1. Data\n\n{FILLER}\n\n## 1. Funding\n\n{FILLER}\n\n"
+            f"## 2030 targets\n\n### 5 steps to equality\n\n#### 2.1 Deeper\n\n> ## 3.1 Quoted\n\n{FILLER}\n")
+    found = [d for d in validate(make_project, intro(body)) if d.code == "COE410"]
+    assert [where(d) for d in found] == [("COE410", "warning", INTRO, 9, 4), ("COE410", "warning", INTRO, 13, 5),
+                                         ("COE410", "warning", INTRO, 17, 4)]  # fmt: skip
+    assert "'2.1'" in found[0].message and "two numbers" in found[0].message and "'2.1.1.'" in found[1].message
+    unnumbered = {CONFIG: PAPER_YAML + "numbering: false\n"}
+    assert not [d for d in validate(make_project, {**intro(body), **unnumbered}) if d.code == "COE410"]
+
+
 def test_coe106_markdown_file_not_read_as_a_section(make_project: MakeProject) -> None:
     """A section saved as '.MD' or '.markdown' was left out of the paper without a word."""
     found = validate(make_project, {"sections/04-annex.MD": "text", "sections/05-more.markdown": "text",

@@ -8,16 +8,17 @@ in the `rules` package.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from . import a11y, captions, frontmatter, pictures
+from . import a11y, captions, frontmatter, numbering, pictures
 from .bidi import open_in_paragraphs
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
 from .linkdefs import Looked, unused_definitions
-from .markdown import count_words, is_safe_link, link_scheme, parse
+from .markdown import count_words, is_safe_link, link_scheme, parse, plain_text
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
@@ -104,6 +105,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found: list[Diagnostic] = []
     found += words(project, item)
     found += headings(item)
+    found += typed_numbers(project, item)
     found += links(item)
     found += nesting(item.section.path, item.section.body_line, item.tokens)
     found += strikethrough(project, item)
@@ -267,6 +269,30 @@ def headings(item: Parsed) -> Iterator[Diagnostic]:
                         f"heading level {new} follows level {level}, skipping level {level + 1}",
                         f"use {'#' * (level + 1)} here")  # fmt: skip
         level = new
+
+
+#: A heading's number typed by hand: "2.1", "2.1.1" or "1." before its words ("2030 targets" and "5 steps" are words).
+_TYPED_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?(?=\s)|\d{1,3}\.(?=\s)")
+
+
+def typed_numbers(project: Project, item: Parsed) -> Iterator[Diagnostic]:
+    """COE410 a heading the paper numbers (`##`, `###`) that starts with a number typed by hand: with
+    `numbering` on, Word numbers it too, and it showed two numbers ("2.1 2.1 Homes for all"), in the contents as
+    well, the typed one wrong once the outline changes."""
+    if not project.config.numbering:
+        return
+    for index, token in enumerate(item.tokens):
+        if token.type != "heading_open" or token.level or int(token.tag[1]) > numbering.DEPTH:
+            continue
+        typed = _TYPED_NUMBER.match(plain_text(item.tokens[index + 1].children))
+        if typed is None:
+            continue
+        line, col = item.position(token, typed.group())
+        yield warning(item.section.path, line, col, "COE410",
+                      f"heading starts with the number '{typed.group()}', and the paper numbers its headings: it "
+                      "shows two numbers",
+                      f"leave '{typed.group()}' out (Word numbers the heading, and renumbers it when the outline "
+                      "changes), or set 'numbering: false' in paper/paper.yaml to number headings by hand")  # fmt: skip
 
 
 def link_targets(parsed: list[Parsed]) -> set[str]:
