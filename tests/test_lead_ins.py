@@ -1,6 +1,6 @@
 """A paragraph that introduces a list, a quote, a table or a figure (it ends with a colon) never ends a page alone:
 LibreOffice's PDF shows it on the page of the list's first item, the quote's first line, the table's first row or the
-figure's picture, however the pages fall."""
+figure's picture, however the pages fall. So does a heading typed as a bold line of its own, with its text."""
 
 from __future__ import annotations
 
@@ -35,16 +35,21 @@ def body(kind: str) -> str:
     return "\n".join(blocks)
 
 
+def outlook_pages(make_project: MakeProject, folder: Path, text: str) -> list[str]:
+    """The text of each page of the PDF LibreOffice makes of a paper whose section 'outlook' has `text`."""
+    require_client("soffice")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct")})
+    result = pipeline.assemble(root, folder / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    pdf, problem = layout.convert_to_pdf(result.output, folder)
+    assert pdf is not None, problem
+    return page_texts(pdf)
+
+
 @pytest.mark.parametrize("kind", sorted(INTRODUCED))
 def test_a_lead_in_stays_on_the_page_of_what_it_introduces(make_project: MakeProject, tmp_path: Path,
                                                             kind: str) -> None:  # fmt: skip
-    require_client("soffice")
-    root = make_project({"sections/03-outlook.md": section_text("outlook", body(kind), title="Outlook", lead="anct")})
-    result = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert result.output is not None, [str(d) for d in result.diagnostics]
-    pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
-    assert pdf is not None, problem
-    pages = page_texts(pdf)
+    pages = outlook_pages(make_project, tmp_path, body(kind))
     for n in range(48):
         lead_in = next(i for i, page in enumerate(pages) if f"in case {n} as follows:" in page)
         first = INTRODUCED[kind][1].format(n=n)
@@ -99,3 +104,35 @@ def test_only_a_paragraph_with_a_colon_right_before_a_list_is_kept_with_it(make_
     assert kept["A lead-in:"] and kept["A quote's lead-in:"] and kept["A table's lead-in:"]
     assert not kept["A plain paragraph."] and not kept["A colon before text:"] and not kept["Text after it."]
     assert not kept["A plain paragraph before a quote."]
+
+
+def test_a_heading_typed_in_bold_stays_on_the_page_of_its_text(make_project: MakeProject, tmp_path: Path) -> None:
+    """Members type a heading as a bold line of its own (`**Key findings**`), as they did in Word: it ended a page
+    alone, its text on the next, when it fell at a page's foot. Paragraphs of many lengths bring it to every height of
+    a page: each case is seven one-line paragraphs (a page holds a number of them that seven does not divide), so that
+    the pages end at every one of them in turn."""
+    blocks = ["## Run-in headings\n"]
+    for n in range(48):
+        lines = "".join(f"Line {k} before case {n}.\n\n" for k in range(5))
+        blocks.append(f"{lines}**Findings of case {n}**\n\nText of case {n} follows here.\n")
+    pages = outlook_pages(make_project, tmp_path, "\n".join(blocks))
+    for n in range(48):
+        heading = next(i for i, page in enumerate(pages) if f"Findings of case {n} " in page + " ")
+        assert f"Text of case {n} follows" in pages[heading], f"case {n}: its heading ends page {heading + 1} alone"
+
+
+def test_only_a_paragraph_all_in_bold_and_a_line_long_is_kept_with_the_next(make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:
+    long = ("A whole sentence in bold that runs on past the end of its line, as members write the key message of a "
+            "chapter they want no reader to miss")
+    text = (f"## Cases\n\n**Key findings**\n\nText.\n\n**Bold** then plain words.\n\nText.\n\n**{long}.**\n\nText.\n\n"
+            "**Bold** and **bold again**\n\nText.\n\n- **A bold item**\n- another item\n\n"
+            "**Last line of the section**\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    kept = {p.text: bool(p.paragraph_format.keep_with_next) for p in docx.Document(str(result.output)).paragraphs}
+    assert kept["Key findings"]
+    assert not kept["Bold then plain words."] and not kept[f"{long}."] and not kept["Bold and bold again"]
+    assert not kept["A bold item"] and not kept["Text."]
+    assert not kept["Last line of the section"]  # it heads nothing: kept with the next chapter, it could leave its own

@@ -92,6 +92,24 @@ def plain_text(children: list[Token] | None, html_breaks: bool = False) -> str:
     return "".join(out)
 
 
+#: The most characters of a run-in heading (`**Key findings**` on a line of its own): about a line of text.
+RUN_IN_HEADING_CHARS = 100
+
+
+def is_run_in_heading(children: list[Token] | None) -> bool:
+    """A paragraph that is one bold phrase, at most a line long: a heading typed as `**Key findings**`."""
+    items = [child for child in children or () if not (child.type == "text" and not child.content.strip())]
+    if len(items) < 3 or items[0].type != "strong_open" or items[-1].type != "strong_close":
+        return False
+    depth = 0
+    for child in items[:-1]:  # the bold that opens the paragraph closes only at its end
+        depth += {"strong_open": 1, "strong_close": -1}.get(child.type, 0)
+        if depth == 0:
+            return False
+    text = plain_text(items).strip()
+    return 0 < len(text) <= RUN_IN_HEADING_CHARS
+
+
 def count_words(tokens: list[Token]) -> int:
     """Words of running text (headings, paragraphs, lists, tables, footnotes; not code blocks)."""
     # One regex pass over all the text: no word spans the newlines that separate the blocks.

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import captions as cap
 from . import marks, ooxml
-from .markdown import plain_text, slugify
+from .markdown import is_run_in_heading, plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
 from .render_sink import Origin, Sink
 from .render_table import SPACE_AFTER_TABLE, SPACE_AFTER_TABLE_IN_NOTE, Table, space_after_tables
@@ -55,6 +55,7 @@ class Renderer:
         self._p: Element | None = None
         self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
         self._figure: cap.Caption | None = None  # the caption that follows the paragraph being written
+        self._run_ins: list[Element] = []  # headings typed as a bold line of their own (`**Key findings**`)
         self._handlers: dict[str, Callable[[Token], None]] = {
             "paragraph_open": self._paragraph_open,
             "paragraph_close": self._close_p,
@@ -96,6 +97,9 @@ class Renderer:
                 handler(token)
         space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quote")},
                             SPACE_AFTER_TABLE)  # fmt: skip
+        for p in self._run_ins:  # each heads the block after it, as a heading does; the section's last line, none
+            if p is not self.out[-1]:
+                ooxml.keep_with_next(p)
         if self._directions:
             ooxml.set_directions(self.out)
         return self.out
@@ -342,6 +346,8 @@ class Renderer:
         if found is not None and found.kind == cap.TABLE and self._table is None:
             self._table_caption(p, found, token)
             return
+        if not self._lists and self._table is None and self._footnote is None and is_run_in_heading(token.children):
+            self._run_ins.append(p)
         if self._heading is not None and self._heading[1] is p:
             heading, self._heading = self._heading[0], None
             text = plain_text(token.children, html_breaks=True)
