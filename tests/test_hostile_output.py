@@ -275,3 +275,31 @@ def test_init_writes_nothing_out_of_its_folder_through_a_link(tmp_path: Path, li
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == sorted(
         {link, *(str(parent) for parent in Path(link).parents if str(parent) != ".")})  # nothing else written
+
+
+def test_a_site_that_cannot_be_written_whole_leaves_the_one_before(make_project: MakeProject) -> None:
+    """On a full disk (here the file size limit, smaller than the page) `preview` ended with 'cannot write to
+    standard output' and `serve` stopped rebuilding: the site is now COE006 naming its folder, and the site built
+    before stays as it was, with no temporary folder beside it."""
+    import resource
+    import subprocess
+    import sys
+
+    root = make_project(git=True)
+    env = {**os.environ, "COE_PAPER_RESIDENT": "0"}
+    run = [sys.executable, "-m", "coe_paper", "preview"]
+    assert subprocess.run(run, cwd=root, env=env, capture_output=True, check=False).returncode == 0
+    site = root / "build" / "site"
+    before = {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    with (root / "sections/03-outlook.md").open("a", encoding="utf-8") as section:
+        section.write("\nA sentence added since the site was built.\n")
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4000, resource.RLIM_INFINITY))  # the page is larger
+
+    failed = subprocess.run(run, cwd=root, env=env, capture_output=True, text=True, check=False,
+                            preexec_fn=capped)  # fmt: skip
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+    assert f"{site}: error COE006 cannot write the site: File too large" in failed.stderr
+    assert {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    assert sorted(path.name for path in (root / "build").iterdir()) == ["site"]

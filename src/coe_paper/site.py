@@ -251,18 +251,23 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = _staging_folder(target.parent)
     except OSError as exc:
-        return Built(target, None, [*loaded.diagnostics, error(str(target), 0, 0, "COE006",
-                     f"cannot write the site: {exc.strerror or exc}")], seconds=time.perf_counter() - start)
+        return Built(target, None, [*loaded.diagnostics, _unwritten(target, exc)], seconds=time.perf_counter() - start)
     try:
         files = _Files(loaded.root, staging)
         context = _page_context(loaded, files)
         page = _SURROGATE.sub("\ufffd", render_page(context))  # a file name's byte that is not UTF-8, as shown
         (staging / "index.html").write_text(page, encoding="utf-8")
         _replace(staging, target, swapping or contextlib.nullcontext())
+    except OSError as exc:  # a full disk, a file size limit: the site before stays whole
+        return Built(target, None, [*loaded.diagnostics, _unwritten(target, exc)], seconds=time.perf_counter() - start)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
                  [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project)  # fmt: skip
+
+
+def _unwritten(target: Path, exc: OSError) -> Diagnostic:
+    return error(str(target), 0, 0, "COE006", f"cannot write the site: {exc.strerror or exc}")
 
 
 _SITE_NAMES = frozenset({"index.html", "images", "files"})  # all that build() writes into its folder
