@@ -101,7 +101,7 @@ def _with_relationship(rels: bytes, kind: str, target: str, external: bool = Tru
                         "</Relationships>".encode())  # fmt: skip
 
 
-@pytest.mark.parametrize("case", ["remote picture", "attached template", "macros"])
+@pytest.mark.parametrize("case", ["remote picture", "attached template", "macros", "workbook with macros"])
 def test_template_with_macros_or_parts_fetched_from_elsewhere_is_refused(make_project: MakeProject,
                                                                           case: str) -> None:  # fmt: skip
     """A template .docx that has Word fetch a picture or an attached template from elsewhere when the paper is
@@ -123,13 +123,56 @@ def test_template_with_macros_or_parts_fetched_from_elsewhere_is_refused(make_pr
                     "word/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(508),
                     "[Content_Types].xml": types.replace(b"</Types>", b'<Default Extension="bin" ContentType='
                                                          b'"application/vnd.ms-office.vbaProject"/></Types>')},
-                   "word/vbaProject.bin", "holds macros or an embedded program (application/vnd.ms-office.vbaProject)"),
+                   "word/document.xml", "holds macros ('vbaProject.bin', its vbaProject relationship)"),
+        "workbook with macros": ({"word/_rels/document.xml.rels": _with_relationship(
+            document_rels, f"{_RELS}/package", "embeddings/book.xlsm", False), "word/embeddings/book.xlsm": b"PK",
+            "[Content_Types].xml": types.replace(b"</Types>", b'<Default Extension="xlsm" ContentType='
+                                                 b'"application/vnd.ms-excel.sheet.macroEnabled.12"/></Types>')},
+            "word/embeddings/book.xlsm",
+            "holds macros or an embedded program (application/vnd.ms-excel.sheet.macroEnabled.12)"),
     }[case]  # fmt: skip
     root = make_project({"paper/template.docx": rezip(TEMPLATE, replace=replace)}, git=True)
     for command in ("validate", "assemble"):
         result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
         assert result.exit_code == 1, result.stderr
         assert f"paper/template.docx: error COE802 the template: {part} {said}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (root / "build").exists()
+
+
+_MASKS = {  # an active part as the relationship naming it says, under a content type that does not
+    "macros": ("http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin",
+               b"\xd0\xcf\x11\xe0" + bytes(508), "application/octet-stream", "macros"),
+    "embedded program": (f"{_RELS}/oleObject", "embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0" + bytes(508),
+                         "application/octet-stream", "an embedded program"),
+    "ActiveX control": (f"{_RELS}/control", "activeX/activeX1.xml",
+                        b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/office/2006/activeX"/>', "application/xml",
+                        "an ActiveX control"),
+    "altChunk": (f"{_RELS}/aFChunk", "afchunk.htm", b"<html><body><img src='https://tracker.invalid/p.png'>"
+                 b"</body></html>", "text/html", "content Word converts from another format"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(_MASKS))
+def test_template_with_an_active_part_under_another_content_type_is_refused(make_project: MakeProject,
+                                                                             case: str) -> None:  # fmt: skip
+    """Macros, an OLE object or an ActiveX control declared as 'application/octet-stream' or XML, and an altChunk
+    (HTML that Word converts, fetching the pictures it names, when the paper is opened) were copied into the paper:
+    the relationship that names the part says what it is, whatever its content type."""
+    kind, target, body, content_type, said = _MASKS[case]
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        document_rels = package.read("word/_rels/document.xml.rels")
+        types = package.read("[Content_Types].xml")
+    declared = f'<Override PartName="/word/{target}" ContentType="{content_type}"/></Types>'.encode()
+    replace = {"word/_rels/document.xml.rels": _with_relationship(document_rels, kind, target, False),
+               f"word/{target}": body, "[Content_Types].xml": types.replace(b"</Types>", declared)}  # fmt: skip
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, replace=replace)}, git=True)
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
+        assert result.exit_code == 1, result.stderr
+        name = kind.rsplit("/", 1)[-1]
+        assert (f"paper/template.docx: error COE802 the template: word/document.xml holds {said} ('{target}', its "
+                f"{name} relationship); refusing to copy it into the paper") in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
     assert not (root / "build").exists()
 

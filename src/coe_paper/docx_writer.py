@@ -62,12 +62,12 @@ class DocxBuilder:
             check_package(template, "the template")
             self.document = docx.Document(io.BytesIO(template))
             package = self.document.part.package
-            refuse_active("the template", "", [(r.reltype, r.target_ref) for r in package.rels.values()
-                                               if r.is_external])  # fmt: skip
+            refuse_active("the template", "", [(r.reltype, r.target_ref, r.is_external)
+                                               for r in package.rels.values()])  # fmt: skip
             for part in package.iter_parts():  # each is written back as it was read
                 label = f"the template: {part.partname.lstrip('/')}"
                 refuse_active(label, part.content_type,
-                              [(r.reltype, r.target_ref) for r in part.rels.values() if r.is_external])  # fmt: skip
+                              [(r.reltype, r.target_ref, r.is_external) for r in part.rels.values()])  # fmt: skip
                 xml = part.element if isinstance(part, XmlPart) else None
                 if xml is not None or part.content_type.endswith("xml"):
                     refuse_dtd(label, xml, b"" if xml is not None else part.blob)

@@ -238,22 +238,33 @@ def refuse_dtd(label: str, root: Element | None, data: bytes = b"") -> None:
 
 #: Content a document runs rather than shows: macros, ActiveX controls, embedded programs (OLE objects).
 _ACTIVE = ("vbaproject", "vbadata", "activex", "oleobject", "macroenabled")
+#: The same, known by the relationship that names it (its content type may say anything: 'application/xml'), and
+#: an altChunk, a part in another format (HTML, RTF, a web archive) that Word converts, and fetches what it names,
+#: when the paper is opened.
+_ACTIVE_RELATIONSHIPS = {"vbaproject": "macros", "wordvbadata": "macros", "oleobject": "an embedded program",
+                         "control": "an ActiveX control", "activexcontrolbinary": "an ActiveX control",
+                         "afchunk": "content Word converts from another format"}  # fmt: skip
 _HYPERLINK = "/relationships/hyperlink"
 
 
-def refuse_active(label: str, content_type: str, external: Sequence[tuple[str, str]]) -> None:
-    """A DocxError when a template's part is content a document runs (macros, ActiveX, an embedded object), or
-    names a part Word would fetch from elsewhere when the document is opened (`external`: the part's external
-    relationships, type and target; only a hyperlink, which the reader follows, may leave the package): every
-    member would open the paper with the template's macros, or send a request to a remote picture or attached
-    template (a network share gives it their Windows credentials)."""
+def refuse_active(label: str, content_type: str, relationships: Sequence[tuple[str, str, bool]]) -> None:
+    """A DocxError when a template's part is content a document runs (macros, ActiveX, an embedded object), names
+    such a part or one Word converts on opening (`relationships`: the part's, as type, target and whether it is
+    external), or names a part Word would fetch from elsewhere when the document is opened (only a hyperlink,
+    which the reader follows, may leave the package): every member would open the paper with the template's
+    macros, or send a request to a remote picture or attached template (a network share gives it their Windows
+    credentials)."""
     if any(mark in content_type.lower() for mark in _ACTIVE):
         raise DocxError(f"{label} holds macros or an embedded program ({content_type}); refusing to copy it into "
                         "the paper")  # fmt: skip
-    for kind, target in external:
-        if not kind.endswith(_HYPERLINK):
-            raise DocxError(f"{label} has Word fetch '{target[:200]}' from outside the document (its "
-                            f"{kind.rsplit('/', 1)[-1]} relationship); refusing to copy it into the paper")  # fmt: skip
+    for kind, target, external in relationships:
+        name = kind.rsplit("/", 1)[-1]
+        if external and not kind.endswith(_HYPERLINK):
+            raise DocxError(f"{label} has Word fetch '{target[:200]}' from outside the document (its {name} "
+                            "relationship); refusing to copy it into the paper")  # fmt: skip
+        if not external and name.lower() in _ACTIVE_RELATIONSHIPS:
+            raise DocxError(f"{label} holds {_ACTIVE_RELATIONSHIPS[name.lower()]} ('{target[:200]}', its {name} "
+                            "relationship); refusing to copy it into the paper")  # fmt: skip
 
 
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
