@@ -177,6 +177,31 @@ def test_template_with_an_active_part_under_another_content_type_is_refused(make
     assert not (root / "build").exists()
 
 
+@pytest.mark.parametrize(("main", "said"), [
+    ("application/vnd.ms-word.document.macroEnabled.main+xml",
+     "holds macros or an embedded program (application/vnd.ms-word.document.macroEnabled.main+xml)"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+     "is 'application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml', not a Word document's; "
+     "save the template as a Word document (.docx)"),
+])  # fmt: skip
+def test_a_macro_enabled_document_or_a_word_template_renamed_docx_says_what_it_is(make_project: MakeProject,
+                                                                                  main: str, said: str) -> None:
+    """A .docm or a .dotx renamed .docx was 'not a usable Word template: ValueError file '<_io.BytesIO object at
+    0x7f...>' is not a Word file': a memory address, another one on every run, where the file's kind belongs."""
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        types = package.read("[Content_Types].xml")
+    renamed = types.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                            main.encode())  # fmt: skip
+    assert renamed != types
+    root = make_project({"paper/template.docx": rezip(TEMPLATE, replace={"[Content_Types].xml": renamed})}, git=True)
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
+        assert result.exit_code == 1, result.stderr
+        assert f"paper/template.docx: error COE802 the template: word/document.xml {said}" in result.stderr
+        assert "0x" not in result.stderr and "Traceback" not in result.stderr
+    assert not (root / "build").exists()
+
+
 def test_template_with_a_hyperlink_in_its_footer_is_used(make_project: MakeProject, tmp_path: Path) -> None:
     """A hyperlink is the one relationship that may leave the template: the reader follows it, Word fetches nothing."""
     with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:

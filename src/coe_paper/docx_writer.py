@@ -9,13 +9,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-import docx
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml.shape import CT_Inline
+from docx.package import Package
+from docx.parts.document import DocumentPart
 from docx.shared import Emu, Inches
 from lxml import etree
 
@@ -60,7 +62,13 @@ class DocxBuilder:
         self.template_digest = hashlib.sha256(template).hexdigest()  # what rendered fragments depend on
         try:  # the same zip-bomb bounds as a reviewer's file, before python-docx inflates every part
             check_package(template, "the template")
-            self.document = docx.Document(io.BytesIO(template))
+            main = Package.open(io.BytesIO(template)).main_document_part
+            if main.content_type != CT.WML_DOCUMENT_MAIN:  # a .docm or .dotx renamed .docx: python-docx's message
+                label = f"the template: {main.partname.lstrip('/')}"  # named the address of its stream in memory
+                refuse_active(label, main.content_type, [])
+                raise DocxError(f"{label} is '{main.content_type}', not a Word document's; save the template as a "
+                                "Word document (.docx)")  # fmt: skip
+            self.document = cast(DocumentPart, main).document
             package = self.document.part.package
             refuse_active("the template", "", [(r.reltype, r.target_ref, r.is_external)
                                                for r in package.rels.values()])  # fmt: skip
