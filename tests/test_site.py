@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from conftest import (
     REPO_ROOT,
     MakeProject,
     bomb_png,
+    cli,
     git_commit,
     real_jpeg,
     require_client,
@@ -443,6 +445,29 @@ def test_a_picture_the_document_cannot_show_is_not_published(browser: Browser, m
     sizes = browser.evaluate("[...document.images].map(i => [i.alt, i.complete && i.naturalWidth])")
     assert ["Picture banner.png", 400] in sizes and not [alt for alt, _ in sizes if "Picture" in alt and
                                                          "banner" not in alt]  # fmt: skip
+
+
+def test_pictures_and_downloads_named_with_url_characters_are_shown_and_linked(browser: Browser,
+                                                                             make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+    """A picture named 'a#b.png' or 'e?f.png' is in the Word document, but the site cut its name at the '#' or '?'
+    and showed the alt text; one named 'c%41d.png' was copied under its name, which the browser asked for as
+    'cAd.png'; a document built as 'paper #1.docx' was linked as 'files/paper #1.docx', a fragment. Their copies in
+    the site have names an address holds as they are."""
+    names = ["a#b.png", "e?f.png", "c%41d.png"]
+    body = "".join(f'\n![Picture {n}](<img/{n}> "Picture {n}")\n' for n in names)
+    root = make_project({"paper/paper.yaml": PAPER_YAML.replace("build/test-paper.docx", "build/paper #1.docx"),
+                         "sections/03-outlook.md": section_text("outlook", "## Pictures\n" + body),
+                         **{f"sections/img/{n}": tiny_png(30 + i, 10) for i, n in enumerate(names)}})  # fmt: skip
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None
+    browser.load(built.page.as_uri())
+    assert browser.problems == []
+    sizes = browser.evaluate("[...document.images].map(i => [i.alt, i.complete && i.naturalWidth])")
+    assert [[f"Picture {n}", 30 + i] for i, n in enumerate(names)] == [size for size in sizes if "Picture" in size[0]]
+    links = browser.evaluate("[...document.querySelectorAll('a[href^=\"files/\"]')].map(a => a.href)")
+    assert len(links) == 1 and urllib.request.urlopen(links[0]).read()[:2] == b"PK"
 
 
 @pytest.fixture(scope="module")

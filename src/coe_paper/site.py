@@ -44,6 +44,9 @@ PAGE_TEMPLATE = "site.html.j2"
 #: Ids of the page's own parts, claimed after the sections' (links name those) and before any heading's.
 PAGE_IDS = ("main", "status", "status-board", "board-caption", "shares", "shares-caption", "annex")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: What a copy's name in the site may not hold: a '#', '?' or '%' in its address is read as a fragment, a query or
+#: an escape ('c%41d.png' is asked for as 'cAd.png'), and a byte that is not UTF-8 cannot be asked for at all.
+_URL_SAFE = re.compile(r"[^\w.-]+")
 
 
 @dataclass
@@ -79,7 +82,7 @@ class _Files:
 
     def image(self, src: str, base_dir: str) -> str | None:
         try:
-            relative = normalise(src.split("#")[0].split("?")[0], base_dir)
+            relative = normalise(src, base_dir)  # as the document reads it: 'a#b.png' is that file
         except SourceError:
             return None
         if relative in self.copied:
@@ -87,7 +90,7 @@ class _Files:
         data = self._read(relative, limits.LIMITS.image_bytes)
         if not data or not pictures.shown(relative, data):
             return None  # as in the document, its alt text; validate says why (COE501, COE503-COE505, COE008)
-        target = f"images/{len(self.copied):03d}-{PurePosixPath(relative).name}"
+        target = f"images/{len(self.copied):03d}-{_URL_SAFE.sub('-', PurePosixPath(relative).name)}"
         self._write(target, data)
         self.copied[relative] = target
         return target
@@ -97,7 +100,7 @@ class _Files:
         data = self._read(source.relative_to(self.root).as_posix(), Limits().max_total_size)
         if not data:
             return None
-        target = f"files/{source.name}"
+        target = f"files/{_URL_SAFE.sub('-', source.name)}"
         self._write(target, data)
         return target, len(data)
 
