@@ -187,7 +187,22 @@ def test_a_named_pipe_in_place_of_a_file_is_refused_at_once(make_project: MakePr
         assert "contributors.yaml: error COE003 cannot read 'contributors.yaml': it is a pipe, device or socket" in (
             proc.stderr)
     else:
-        assert "paper/paper.yaml:" in proc.stderr and "COE501 logo 'paper/images/dot.png' not found" in proc.stderr
+        assert "paper/paper.yaml:" in proc.stderr
+        assert "COE501 logo 'paper/images/dot.png' is a pipe, device or socket, not a file" in proc.stderr
+
+
+def test_a_folder_in_place_of_a_picture_or_logo_is_named_as_one(make_project: MakeProject) -> None:
+    """A folder, or a named pipe, where a section's picture or a cover logo is named was 'not found', though it is
+    there: the diagnostic says what is in the picture's place."""
+    root = make_project({"paper/paper.yaml": PAPER_LOGO})
+    (root / "paper/images/dot.png").unlink()
+    (root / "paper/images/dot.png").mkdir()
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert "COE501 logo 'paper/images/dot.png' is a folder, not a file" in result.stderr
+    assert ("sections/02-housing.md:13:42: error COE501 image '../paper/images/dot.png' is a folder, not a file "
+            "(paper/images/dot.png)") in result.stderr
+    assert "not found" not in result.stderr
 
 
 def test_an_image_or_logo_over_the_size_limit_is_coe008(make_project: MakeProject,

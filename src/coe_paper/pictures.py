@@ -16,7 +16,7 @@ from .markdown import link_scheme
 from .model import Project
 from .picture_ends import ends_early
 from .project import CONFIG_PATH
-from .sources import OutsideProject, Source, SourceError, TooLarge, normalise, unreadable
+from .sources import NotAFile, OutsideProject, Source, SourceError, TooLarge, normalise, unreadable
 from .store import Store
 
 if TYPE_CHECKING:
@@ -44,11 +44,12 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
             yield error(path_name, line, col, "COE503", f"image {exc}")
             continue
         if not source.exists(path):
-            if isinstance(unreadable(source, path), OutsideProject):
+            why = unreadable(source, path)
+            if isinstance(why, OutsideProject):
                 yield error(path_name, line, col, "COE503",
                             f"image '{src}' leads outside the project through a symbolic link")  # fmt: skip
             else:
-                yield error(path_name, line, col, "COE501", f"image '{src}' not found ({path})")
+                yield error(path_name, line, col, "COE501", f"image '{src}' {_missing(why)} ({path})")
         elif not path.lower().endswith(IMAGE_TYPES):
             yield error(path_name, line, col, "COE504",
                         f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
@@ -81,8 +82,9 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
         except TooLarge as exc:
             yield error(CONFIG_PATH, line, col, "COE008", f"logo {exc}", _SMALLER)
             continue
-        except SourceError:
-            data = None
+        except SourceError as exc:
+            yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' {_missing(exc)}")
+            continue
         if data is None:
             yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' not found")
         elif isinstance(size := _size(data, known), str):
@@ -104,8 +106,9 @@ def template_pictures(path: str, text: str, source: Source, known: Store | None 
             yield error(path, 0, 0, "COE503", f"image in the template's output: {exc}")
             continue
         if not source.exists(where):
+            cause = unreadable(source, where)
             code, why = (("COE503", "leads outside the project through a symbolic link")
-                         if isinstance(unreadable(source, where), OutsideProject) else ("COE501", "not found"))
+                         if isinstance(cause, OutsideProject) else ("COE501", _missing(cause)))
             yield error(path, 0, 0, code, f"image '{src}' in the template's output {why}",
                         "give the picture's path from the project's folder, e.g. paper/images/logo.png")
 
@@ -125,6 +128,11 @@ def _pictures_of(text: str, known: Store | None) -> list[str]:
     if known is not None:
         known.put(key, found)
     return found
+
+
+def _missing(why: SourceError | None) -> str:
+    """What COE501 says of a picture that cannot be read: a folder or a named pipe in its place is there."""
+    return f"is {why.kind}, not a file" if isinstance(why, NotAFile) else "not found"
 
 
 _SMALLER = "export it again at the size it is shown (a page is about 2,000 pixels wide at 300 dpi)"

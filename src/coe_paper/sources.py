@@ -46,6 +46,14 @@ class TooLarge(SourceError):
     """The file is larger than the limit the caller set for it."""
 
 
+class NotAFile(SourceError):
+    """The path names a folder, a named pipe, a device or a socket (`kind`), not a file."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(f"cannot read '{path}': it is {kind}, not a file")
+        self.kind = kind
+
+
 class Source(Protocol):
     """Read-only view of a project's files by POSIX path relative to the project root."""
 
@@ -118,10 +126,12 @@ class WorkTree:
                 found = os.fstat(handle.fileno())
                 if not stat.S_ISREG(found.st_mode):
                     kind = "a folder" if stat.S_ISDIR(found.st_mode) else "a pipe, device or socket"
-                    raise SourceError(f"cannot read '{path}': it is {kind}, not a file")
+                    raise NotAFile(path, kind)
                 if limit is not None and found.st_size > limit:
                     raise TooLarge(too_large(path, found.st_size, limit))
                 return handle.read() if limit is None else read_within(handle, found.st_size, limit)
+        except IsADirectoryError:  # Python's open() refuses a folder before its kind above is asked
+            raise NotAFile(path, "a folder") from None
         except OSError as exc:
             raise SourceError(f"cannot read '{path}': {exc.strerror or exc}") from None
 
