@@ -57,3 +57,32 @@ def test_nesting_past_the_parser_bound_is_an_error_not_a_loss(make_project: Make
     assert result.exit_code == 1
     assert f"{INTRO}:13:1: error COE404 lists and quotes nested more than 100 levels deep" in result.stderr
     assert not docx.exists()
+
+
+def test_a_link_to_a_heading_of_letters_past_ascii_reaches_it_however_its_accents_are_written(
+        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+    """A link to '#égalité-des-chances' was COE601 'matches no section or heading' with the hint "did you mean
+    '#égalité-des-chances'?": the parser had percent-encoded it. Written with 'e' and a combining accent, or in
+    full-width letters, it reads the same and reaches the heading too, in the document and in the preview."""
+    from docx import Document
+
+    from coe_paper import site
+
+    links = ("#\u00e9galit\u00e9-des-chances", "#e\u0301galite\u0301-des-chances",
+             "#\uff45\u0301galit\u00e9-des-chances")  # composed; 'e' and a combining accent; full-width
+    body = "## \u00c9galit\u00e9 des chances\n\n" + FILLER + "".join(f"See [the heading]({to}).\n\n" for to in links)
+    root = make_project({INTRO: section_text("intro", body, title="Introduction")}, git=True)
+    checked = cli("--project", str(root), "validate")
+    assert checked.exit_code == 0 and "COE601" not in checked.stderr, checked.stderr
+    assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx")).exit_code == 0
+    body_xml = Document(str(tmp_path / "paper.docx")).element.body  # python-docx reads the document back
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    heading = next(p for p in body_xml.iter(f"{w}p") if "".join(p.itertext()).endswith("\u00c9galit\u00e9 des chances")
+                   and p.find(f"{w}bookmarkStart") is not None)
+    bookmark = [b.get(f"{w}name") for b in heading.iter(f"{w}bookmarkStart") if not b.get(f"{w}name").startswith("_")]
+    linked = [h.get(f"{w}anchor") for h in body_xml.iter(f"{w}hyperlink") if "the heading" in "".join(h.itertext())]
+    assert len(bookmark) == 1 and linked == bookmark * 3, (bookmark, linked)
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    text = page.read_text(encoding="utf-8")
+    assert 'id="\u00e9galit\u00e9-des-chances"' in text and text.count('href="#\u00e9galit\u00e9-des-chances"') == 3

@@ -37,7 +37,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
 from .html_flow import address_breaks, directions
-from .markdown import is_safe_link, link_scheme, plain_text, slugify
+from .markdown import is_safe_link, link_scheme, normalize_link, plain_text, slugify
 from .numbering import HeadingNumbers
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
@@ -51,6 +51,7 @@ def _allowed(url: str) -> bool:
 def section_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
     md.validateLink = _allowed  # type: ignore[method-assign]
+    md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
 
 
@@ -61,6 +62,7 @@ def template_parser() -> MarkdownIt:
     cannot restyle the page, fetch from elsewhere or take an id the page's own links name."""
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin, allowed=("class",))
     md.validateLink = _allowed  # type: ignore[method-assign]
+    md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
 
 

@@ -27,6 +27,7 @@ def content_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
     md.enable(["table", "strikethrough"]).use(footnote_plugin)
     md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
+    md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
 
 
@@ -39,11 +40,23 @@ def template_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
     md.enable(["table", "strikethrough"]).use(attrs_block_plugin)
     md.validateLink = _any_link  # type: ignore[method-assign]
+    md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
 
 
 def _any_link(url: str) -> bool:
     return True
+
+
+def normalize_link(url: str) -> str:
+    """A link's address as the parsers give it: percent-encoded as markdown-it does, but an anchor in the paper as
+    a heading's slug is made (NFKC, see slugify): '#égalité' was '#%C3%A9galit%C3%A9', which no heading's anchor
+    is, and an 'é' written as 'e' and a combining accent matched nothing, though it reads the same."""
+    if url.startswith("#"):
+        return "#" + unicodedata.normalize("NFKC", url[1:])
+    from markdown_it.common.normalize_url import normalizeLink
+
+    return normalizeLink(url)
 
 
 SAFE_SCHEMES = ("http", "https", "mailto")
