@@ -303,3 +303,41 @@ def test_a_site_that_cannot_be_written_whole_leaves_the_one_before(make_project:
     assert f"{site}: error COE006 cannot write the site: File too large" in failed.stderr
     assert {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
     assert sorted(path.name for path in (root / "build").iterdir()) == ["site"]
+
+
+def test_a_review_that_cannot_be_written_whole_changes_no_section(make_project: MakeProject, tmp_path: Path) -> None:
+    """`apply` on a full disk (here the file size limit, between the sizes of the two sections the review changes)
+    wrote the one section that fit and not the other, and said 'cannot write the sources: [Errno 27] File too
+    large', naming neither: now no section changes and the message names the file that could not be written."""
+    import resource
+    import subprocess
+    import sys
+
+    from conftest import HOUSING_BODY, PAPER_YAML, section_text
+    from reviewkit import tracked
+
+    longer = HOUSING_BODY + "".join(f"\nMembers added paragraph {n} on homes for all people in cities.\n"
+                                    for n in range(40))  # fmt: skip
+    housing = section_text("housing", longer, title="Housing", lead="anct", contributors="[rome, dg-regio]")
+    root = make_project({"paper/paper.yaml": PAPER_YAML.replace("max_words: 200", "max_words: 2000"),
+                         "sections/02-housing.md": housing}, git=True)  # fmt: skip
+    assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx")).exit_code == 0
+    tracked(tmp_path / "paper.docx", tmp_path / "reviewed.docx", [("Cities of ", "Equality", "Fairness", "Ana Rossi"),
+            ("Affordable and ", "accessible", "reachable", "Ana Rossi")])  # fmt: skip
+    before = {path.name: path.read_bytes() for path in (root / "sections").iterdir()}
+    assert len(before["01-intro.md"]) < 2000 < len(before["02-housing.md"])
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, resource.RLIM_INFINITY))
+
+    env = {**os.environ, "COE_PAPER_RESIDENT": "0"}
+    run = subprocess.run([sys.executable, "-m", "coe_paper", "apply", str(tmp_path / "reviewed.docx")], cwd=root,
+                         env=env, capture_output=True, text=True, check=False, preexec_fn=capped)  # fmt: skip
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "coe-paper: cannot write sections/02-housing.md: File too large" in run.stderr
+    assert {path.name: path.read_bytes() for path in (root / "sections").iterdir()} == before
+    applied = subprocess.run([sys.executable, "-m", "coe_paper", "apply", str(tmp_path / "reviewed.docx")], cwd=root,
+                             env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    assert applied.returncode == 0, applied.stderr
+    assert "Cities of Fairness" in (root / "sections/01-intro.md").read_text(encoding="utf-8")
+    assert "Affordable and reachable" in (root / "sections/02-housing.md").read_text(encoding="utf-8")

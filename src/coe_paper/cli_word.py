@@ -4,6 +4,7 @@ cli.py, whose helpers they share."""
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -131,7 +132,9 @@ def apply_review(
     except (DocxError, ApplyError) as exc:
         fail(str(exc), fmt, reviewed.name)
     except OSError as exc:
-        fail(f"cannot write the sources: {exc}", fmt, rule="COE006")
+        where = os.path.relpath(exc.filename, root) if isinstance(exc.filename, str) else "."
+        fail(f"cannot write {'the sources' if where == '.' else where}: {exc.strerror or exc}", fmt, where,
+             rule="COE006")  # fmt: skip
     if fmt == "json":
         print(writeback.as_json(result, not dry_run))
     else:

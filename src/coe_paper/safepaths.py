@@ -162,6 +162,31 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, swept: bool =
     077 is its owner's alone). A device, pipe or socket at `path` is refused: the rename would put a file in its
     place (`-o /dev/null` run as root replaced the device). `swept`: `remove_stale_of` has just removed its stale
     temporary files."""
+    write_all_atomic([(path, data)], mode, swept)
+
+
+def write_all_atomic(writes: list[tuple[Path, bytes]], mode: int | None = None, swept: bool = False) -> None:
+    """Write several files as `write_atomic` writes one, each whole before any is renamed into place: on a full
+    disk none changes (a review applied to some sections and not to others). An OSError names the file."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in writes:
+            try:
+                staged.append((_stage(path, data, mode, swept), path))
+            except OSError as exc:
+                if exc.filename is not None:
+                    raise
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _stage(path: Path, data: bytes, mode: int | None, swept: bool) -> str:
+    """`data` in a new temporary file beside `path`, with the permissions `path` is to have; its name."""
     try:
         info = os.lstat(path)
         kind, kept = info.st_mode, stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
@@ -183,7 +208,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, swept: bool =
         chosen = mode if mode is not None else kept
         if chosen is not None:
             os.chmod(tmp, chosen)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp

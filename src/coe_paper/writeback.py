@@ -25,7 +25,7 @@ from .markdown import parse
 from .marks import built_text
 from .model import Contributor, ContributorsFile
 from .project import load_yaml_file, section_paths, split_front_matter
-from .safepaths import resolved, write_atomic
+from .safepaths import resolved, write_all_atomic
 from .sources import WorkTree, normalise, text_at
 from .structure import footnote_references
 from .wordblocks import WordDocument
@@ -212,9 +212,8 @@ def diff(files: list[FileResult]) -> str:
 
 def write(root: Path, files: list[FileResult]) -> None:
     """Write each changed section where it resolves (a link inside the project stays a link, as `validate --fix`
-    keeps it), never outside the project."""
-    for item in files:
-        write_atomic(root / _where(root, item.path), item.after.encode("utf-8"))
+    keeps it), never outside the project; all of them or, when one cannot be written (a full disk), none."""
+    write_all_atomic([(root / _where(root, item.path), item.after.encode("utf-8")) for item in files])
 
 
 def _where(root: Path, path: str) -> str:
