@@ -197,12 +197,15 @@ def test_a_folder_in_place_of_a_picture_or_logo_is_named_as_one(make_project: Ma
     root = make_project({"paper/paper.yaml": PAPER_LOGO})
     (root / "paper/images/dot.png").unlink()
     (root / "paper/images/dot.png").mkdir()
-    result = cli("--project", str(root), "validate")
-    assert result.exit_code == 1
-    assert "COE501 logo 'paper/images/dot.png' is a folder, not a file" in result.stderr
-    assert ("sections/02-housing.md:13:42: error COE501 image '../paper/images/dot.png' is a folder, not a file "
-            "(paper/images/dot.png)") in result.stderr
-    assert "not found" not in result.stderr
+    (root / "paper/images/dot.png/logo.png").write_bytes(tiny_png())
+    git_commit(root)
+    for rev, at in (((), ""), (("--rev", "HEAD"), " at revision HEAD")):
+        result = cli("--project", str(root), "validate", *rev)
+        assert result.exit_code == 1
+        assert f"COE501 logo 'paper/images/dot.png' is a folder{at}, not a file" in result.stderr
+        assert (f"sections/02-housing.md:13:42: error COE501 image '../paper/images/dot.png' is a folder{at}, not a "
+                "file (paper/images/dot.png)") in result.stderr
+        assert "not found" not in result.stderr
 
 
 def test_an_image_or_logo_over_the_size_limit_is_coe008(make_project: MakeProject,

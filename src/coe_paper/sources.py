@@ -344,6 +344,8 @@ class GitRevision:
             data = self._batch().get(sha)
             if data is None:
                 data = self._git("cat-file", "blob", sha)
+        if data is None and any(other.startswith(f"{name}/") for other in self._blobs):
+            raise NotAFile(path, f"a folder at {self.label}")
         if data is None:
             raise SourceError(f"'{name}' does not exist at {self.label}")
         return data
