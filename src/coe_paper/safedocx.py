@@ -267,6 +267,26 @@ def refuse_active(label: str, content_type: str, relationships: Sequence[tuple[s
                             "relationship); refusing to copy it into the paper")  # fmt: skip
 
 
+#: Fields that have Word read a file, or run a program, when the document's fields are updated (the paper asks Word
+#: to update them when it opens, unless LibreOffice numbered the contents): a picture or text from a server or a
+#: network share (which is given the reader's Windows credentials), data from another program (DDE).
+_FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPORT", "LINK", "DDE", "DDEAUTO",
+                              "DATABASE"})  # fmt: skip
+
+
+def refuse_fetching_fields(label: str, root: Element) -> None:
+    """A DocxError when a template's part (a header, a footer) holds a field that reads a file or runs a program."""
+    from .ooxml_fields import instructions
+    from .wordfields import field_name
+
+    for instruction in instructions(root):
+        name = field_name(instruction)
+        if name in _FETCHING_FIELDS:
+            raise DocxError(f"{label} holds a field that has Word fetch or run what it names when the paper's fields "
+                            f"are updated ({' '.join(instruction.split())[:200]}); refusing to copy it into the "
+                            "paper")  # fmt: skip
+
+
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
     """Open `path` as an untrusted .docx; raises DocxError with a clear message."""
     return SafeDocx(path, limits)
