@@ -341,3 +341,25 @@ def test_a_review_that_cannot_be_written_whole_changes_no_section(make_project: 
     assert applied.returncode == 0, applied.stderr
     assert "Cities of Fairness" in (root / "sections/01-intro.md").read_text(encoding="utf-8")
     assert "Affordable and reachable" in (root / "sections/02-housing.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["link", "file"])
+def test_a_link_or_file_where_the_site_s_old_folder_goes_is_taken_away(make_project: MakeProject, tmp_path: Path,
+                                                                         kind: str) -> None:  # fmt: skip
+    """The site before is moved aside to `.site-old` while the new one takes its place: a link or a file of that
+    name (committed in build/, or left by another program) made every preview after the first fail with 'Not a
+    directory'. It is removed (a link, never what it leads to) and the site is written."""
+    root = make_project(git=True)
+    assert cli("--project", str(root), "preview").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not the preview's\n", encoding="utf-8")
+    old = root / "build/.site-old"
+    if kind == "link":
+        old.symlink_to(elsewhere, target_is_directory=True)
+    else:
+        old.write_text("a file\n", encoding="utf-8")
+    result = cli("--project", str(root), "preview")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "build/site/index.html").is_file() and not os.path.lexists(old)
+    assert [path.name for path in elsewhere.iterdir()] == ["keep.txt"]

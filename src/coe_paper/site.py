@@ -324,6 +324,8 @@ def _replace(staging: Path, target: Path, swapping: AbstractContextManager[objec
     """Swap the new folder in, holding `swapping` between the two moves; a server reading the old one never sees a
     half-written page."""
     old = target.with_name(f".{target.name}-old")
+    if old.is_symlink() or old.is_file():  # not a folder a build left: the link goes, never what it leads to
+        old.unlink()
     shutil.rmtree(old, ignore_errors=True)
     with swapping:
         if target.exists():
