@@ -335,6 +335,10 @@ def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) ->
     (root / "build/test-paper.pdf").write_bytes(b"%PDF")
     page = page_of(root, tmp_path / "site")
     assert 'href="files/test-paper.pdf"' in page and (tmp_path / "site/files/test-paper.pdf").is_file()
+    later = (root / "build/test-paper.pdf").stat().st_mtime_ns + 1_000_000_000  # the .docx built again, no new PDF
+    os.utime(root / "build/test-paper.docx", ns=(later, later))
+    page = page_of(root, tmp_path / "site")
+    assert 'href="files/test-paper.docx"' in page and ".pdf" not in page  # the PDF of an earlier paper
     assert site.forge_link("https://github.com/o/r.git", "main", "sections/a.md", 4) == \
         "https://github.com/o/r/blob/main/sections/a.md#L4"  # fmt: skip
 

@@ -119,13 +119,16 @@ class _Files:
 
 
 def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, str]]:
-    """The .docx, its PDF when one exists, and the newest redline (`assemble --compare`), as built under build/."""
+    """The .docx, its PDF when one was made of it, and the newest redline (`assemble --compare`), as built under
+    build/. A PDF older than the .docx is left out: a later `assemble` (without `--pdf`, or whose PDF failed) wrote
+    the .docx again and kept the last good PDF, which shows an earlier paper."""
     docx = root / normalise(project.config.output)
     found: list[tuple[str, Path]] = []
     if docx.is_file():
         found.append(("Word document (.docx)", docx))
-    if docx.with_suffix(".pdf").is_file():
-        found.append(("PDF", docx.with_suffix(".pdf")))
+    pdf = docx.with_suffix(".pdf")
+    if pdf.is_file() and docx.is_file() and pdf.stat().st_mtime_ns >= docx.stat().st_mtime_ns:
+        found.append(("PDF", pdf))
     redlines = sorted(docx.parent.glob(f"{docx.stem}-changes-since-*{docx.suffix}"), key=lambda p: p.stat().st_mtime)
     if redlines:
         label = redlines[-1].stem.removeprefix(f"{docx.stem}-changes-since-")
