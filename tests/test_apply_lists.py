@@ -106,17 +106,53 @@ The end.
 """
 
 
-def test_an_item_whose_lines_a_longer_number_would_leave_keeps_its_number(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
-    """An item typed after `8.` moved `9.` up to `10.`, whose sublist, indented for `9.`, then fell out of the item
-    (and out of the list). Such an item keeps its number, which reads the same; the sublist stays in it."""
+def test_an_item_whose_number_grows_has_its_lines_indented_with_it(make_project: MakeProject,
+                                                                   tmp_path: Path) -> None:  # fmt: skip
+    """An item typed after `8.` moved `9.` up to `10.`, whose sublist, indented for `9.`, would then fall out of the
+    item (and out of the list). The item takes its new number and its lines, a part typed into its sublist among
+    them, are indented for it."""
     root, built = assembled_intro(make_project, tmp_path, LONG)
-    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Step 8.", "Step eight and a half.")],
-                      tmp_path)  # fmt: skip
+    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Step 8.", "Step eight and a half."),
+                                                    ("paragraph_after", "a first part", "a new part")], tmp_path)
     body = _apply(root, reviewed)
-    assert "8. Step 8.\n9. Step eight and a half.\n9. Step nine, in parts:\n   - a first part\n" in body, body
-    assert ("<li>Step eight and a half.</li><li>Step nine, in parts:<ul><li>a first part</li><li>a second part</li>"
-            "</ul></li></ol>") in _html(body)
+    assert ("8. Step 8.\n9. Step eight and a half.\n10. Step nine, in parts:\n    - a first part\n    - a new part\n"
+            "    - a second part\n\nThe end.\n") in body, body
+    assert ("<li>Step eight and a half.</li><li>Step nine, in parts:<ul><li>a first part</li><li>a new part</li>"
+            "<li>a second part</li></ul></li></ol>") in _html(body)
+
+
+JOIN_FIRST = """\
+The plan:
+
+A paragraph before.
+
+9. Step nine.
+10. Step ten, in parts:
+    - a first part
+
+    A second paragraph of ten:
+
+        an indented code line
+11. Step eleven.
+
+The end.
+"""
+
+
+def test_a_first_item_whose_number_shrinks_has_its_lines_indented_with_it(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A paragraph joined to a list's first item `9.` made the next item, `10.`, the first, written `9.`: its lines
+    stayed indented for `10.`, one space deeper than the item's content, and its indented code gained that space
+    (` an indented code line`). They are indented for `9.`, and the code reads as it did in Word."""
+    root, built = assembled_intro(make_project, tmp_path, JOIN_FIRST)
+    reviewed = review(built, tmp_path / "lo.docx", [("join_after", "A paragraph before.")], tmp_path)
+    body = _apply(root, reviewed)
+    assert body.lstrip("\n") == JOIN_FIRST.replace("before.\n\n9. Step nine.\n10.", "before.Step nine.\n\n9.").replace(
+        "\n    ", "\n   ").replace("11. Step", "10. Step"), body
+    assert _html(body) == (
+        '<p>The plan:</p><p>A paragraph before.Step nine.</p><ol start="9" type="1"><li><p>Step ten, in parts:</p><ul>'
+        "<li>a first part</li></ul><p>A second paragraph of ten:</p><pre><code>an indented code line</code></pre></li>"
+        "<li><p>Step eleven.</p></li></ol><p>The end.</p>")
 
 
 DELETED = "The steps:\n\n1. Brainstorming.\n2. A survey.\n3. Synthesis.\n4. Proposals.\n\nThe actions:\n\n" \
@@ -134,8 +170,8 @@ The end.
 def test_the_items_after_a_deleted_numbered_item_move_down(make_project: MakeProject, tmp_path: Path) -> None:
     """A numbered item deleted in the middle of its list left a gap in the numbers (`1.` `3.` `4.`): only the
     first item's deletion renumbered. The items after a deleted one move down, by as many items as were deleted; a
-    list written all `1.` stays so, and an item with lines of its own keeps its number when moving down would
-    shorten it (`10.` to `9.`)."""
+    list written all `1.` stays so, and an item with lines of its own that moves down from `10.` to `9.` has them
+    indented for its new number."""
     root, built = assembled_intro(make_project, tmp_path, DELETED)
     reviewed = review(built, tmp_path / "lo.docx", [
         ("delete_paragraph", "A survey."), ("delete_paragraph", "Action 2."), ("delete_paragraph", "Action 3."),
@@ -143,7 +179,9 @@ def test_the_items_after_a_deleted_numbered_item_move_down(make_project: MakePro
     body = _apply(root, reviewed)
     assert body.lstrip("\n") == DELETED.replace("2. A survey.\n3. Synthesis.\n4.", "2. Synthesis.\n3.").replace(
         "2. Action 2.\n3. Action 3.\n4. Action 4.\n5.", "2. Action 4.\n3.").replace("1. Beta.\n", "").replace(
-        "5. Step 5.\n6. Step 6.\n7. Step 7.\n8. Step 8.\n9.", "5. Step 6.\n6. Step 7.\n7. Step 8.\n8."), body
+        "5. Step 5.\n6. Step 6.\n7. Step 7.\n8. Step 8.\n9.", "5. Step 6.\n6. Step 7.\n7. Step 8.\n8.").replace(
+        "10. Step ten, in parts:\n    - a first part\n    - a",
+        "9. Step ten, in parts:\n   - a first part\n   - a"), body
     page = _html(body)
     assert "<li>Step 9.</li><li>Step ten, in parts:<ul><li>a first part</li><li>a second part</li></ul></li></ol>" \
         in page

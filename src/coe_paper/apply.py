@@ -17,6 +17,7 @@ from .apply_sections import Section, bookmark, built_boundaries, changed, quote_
 from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
+from .itemnumbers import reindented
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
 from .placing import Replacement, moved_items
@@ -373,6 +374,7 @@ def section_plan(doc: WordDocument, section: Section, base: str, current: str, a
     theirs, dropped = apply_replacements(base, edits.replacements)
     outcomes = [Outcome("skipped", r.author, path, r.line, r.summary + " (overlaps another change)") for r in dropped]
     applied = [r for r in edits.replacements if r not in dropped]
+    theirs = reindented(base, theirs, [(r.start, r.end, len(r.text)) for r in applied], edits.ctx.numbers.resized)
     if current == base:
         return theirs, outcomes + [Outcome("applied", r.author, path, r.line, r.summary) for r in applied], \
             edits.findings

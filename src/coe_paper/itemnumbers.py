@@ -77,6 +77,7 @@ class Numbers:
     added: dict[int, int] = field(default_factory=dict)  # an item's number's start: new items placed after it
     gone: set[int] = field(default_factory=set)  # the numbers' starts of the items deleted or joined
     first: set[int] = field(default_factory=set)  # the numbers' starts of items that become the first of their list
+    resized: dict[int, tuple[int, int]] = field(default_factory=dict)  # a number's start: its end, change of width
 
     def number(self, md: str, near: Unit, file: str, before: bool, author: str) -> str:
         """`md`, inserted beside the ordered item `near` (`before` it: at its start), with the new items at
@@ -127,17 +128,21 @@ class Numbers:
 
     def moved(self, file: str) -> list[tuple[int, int, str, str]]:
         """Each moved item's number: its [start, end) in the file, the new number, and who moved it first. An item
-        with lines of its own below it keeps its number when the new one would be longer (`9.` to `10.`): its lines
-        are indented to the end of the shorter marker, and would fall out of the item (a sublist would leave it);
-        CommonMark reads the numbers after a list's first as order only, so the list reads the same (the first
-        item's number is the list's start: it is written). The numbers of items deleted are not."""
+        with lines of its own below it whose number changes width (`9.` to `10.`) has them re-indented with it (see
+        `reindented`), or they would leave the item (a sublist would leave the list); one whose lines are indented
+        with tabs keeps its number instead, unless it is its list's first (whose number is the list's start):
+        CommonMark reads the numbers after a list's first as order only, so the list reads the same. The numbers of
+        items deleted are not written."""
         out = []
         for start, (end, move, who) in sorted(self.moves.items()):
             number = str(max(int(file[start:end]) + move, 0))
             if start in self.gone or number == file[start:end]:
                 continue
-            if len(number) == end - start or start in self.first or not _holds_lines(file, start):
+            lines = _own_lines(file, start, _offset(file, start))
+            if len(number) == end - start or start in self.first or lines is not None:
                 out.append((start, end, number, who))
+            if len(number) != end - start and lines:
+                self.resized[start] = (end, len(number) - (end - start))
         return out
 
 
@@ -147,11 +152,50 @@ def _lazy(file: str, marker: re.Match[str], after: list[tuple[int, int]], ahead:
     return numbers == {int(marker.group(1))}
 
 
-def _holds_lines(file: str, at: int) -> bool:
-    """Whether the item whose number starts at `at` has lines of its own below it (more deeply indented than its
-    marker, after any blank lines): a continuation, a second paragraph, a sublist."""
+def _offset(file: str, at: int) -> int:
+    """Where the content of the item whose number starts at `at` begins, from the number: past the marker and the
+    spaces after it (one when there are more than four, or nothing after the marker)."""
+    eol = file.find("\n", at)
+    line = file[at : len(file) if eol < 0 else eol]
+    marker = _MARKER_RE.match(line + " ")
+    width = marker.end() - 1 if marker is not None else len(line)
+    rest = line[width:]
+    spaces = len(rest) - len(rest.lstrip(" "))
+    return width + (spaces if 1 <= spaces <= 4 and rest.strip() else 1)
+
+
+def _own_lines(file: str, at: int, offset: int) -> list[int] | None:
+    """Where the lines of the item whose number starts at `at` begin past its list's indent: those below it
+    indented at least `offset` past that indent (a continuation, a second paragraph, a sublist), after any blank
+    lines; an unindented lazy continuation line is passed over. None when one of them is indented with a tab."""
     indent = file[file.rfind("\n", 0, at) + 1 : at]
-    for _, line in _lines(file, at, back=False):
-        if line.strip(" \t>"):
-            return line.startswith(indent) and line[len(indent) :][:1] in (" ", "\t")
-    return False
+    found: list[int] = []
+    for start, line in _lines(file, at, back=False):
+        if not line.strip(" \t>"):
+            continue
+        if not line.startswith(indent):
+            break
+        rest = line[len(indent) :]
+        lead = rest[: len(rest) - len(rest.lstrip(" \t"))]
+        if len(lead.expandtabs(4)) >= offset:
+            if "\t" in lead:
+                return None
+            found.append(start + len(indent))
+        elif not _continues(file, start, rest):
+            break
+    return found
+
+
+def reindented(base: str, text: str, edits: list[tuple[int, int, int]], resized: dict[int, tuple[int, int]]) -> str:
+    """`text`, which is `base` with `edits` made (each [start, end) of `base` and the length of its new text), with
+    the lines of each item whose number changed width (`resized`: the number's start in `base`, its end and the
+    change of width) indented by as much, new lines typed into the item among them, so that they stay in it."""
+    out = text
+    for start, (end, delta) in sorted(resized.items(), reverse=True):  # from the end: the starts before hold
+        if not any((a, b) == (start, end) for a, b, _ in edits):
+            continue  # the number was not written
+        at = start + sum(size - (b - a) for a, b, size in edits if b <= start and (a, b) != (start, end))
+        lines = _own_lines(out, at, _offset(base, start))
+        for line in reversed(lines or []):
+            out = out[:line] + " " * delta + out[line:] if delta > 0 else out[:line] + out[line - delta :]
+    return out
