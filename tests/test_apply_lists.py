@@ -235,3 +235,22 @@ def test_an_item_continued_on_an_unindented_line_keeps_its_list_numbered(make_pr
     assert body.lstrip("\n") == LAZY.replace("2. Start of\nimplementation.\n3.", "2. A survey.\n3. Start of\n"
                                              "implementation.\n4.").replace("1. Beta.\n", "1. Beta.\n1. Gamma.\n"), body
     assert "<li>Start of implementation.</li><li>Evaluation.</li></ol>" in _html(body)
+
+
+LINKED = ("The plan:\n\n1. Brainstorming.\n2. Reading the report at\n<https://example.org/report> with the members.\n"
+          "3. Evaluation.\n\nThe end.\n")
+
+
+def test_an_item_continued_on_a_line_starting_with_a_link_keeps_its_list_numbered(make_project: MakeProject,
+                                                                                 tmp_path: Path) -> None:  # fmt: skip
+    """A lazy continuation line that starts with an autolink (`<https://...>`) was taken for an HTML block, which
+    ended the list for the renumbering: the item after it kept its number when one was added before it (`3.`
+    `3.`). An autolink or an inline tag cannot interrupt a paragraph; the line is the item's."""
+    root, built = assembled_intro(make_project, tmp_path, LINKED)
+    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Brainstorming.", "A survey.")], tmp_path)
+    body = _apply(root, reviewed)
+    assert body.lstrip("\n") == LINKED.replace("2. Reading", "2. A survey.\n3. Reading").replace(
+        "3. Evaluation", "4. Evaluation"), body
+    assert ('<ol type="1"><li>Brainstorming.</li><li>A survey.</li><li>Reading the report at <a '
+            'href="https://example.org/report">https://example.org/report</a> with the members.</li>'
+            "<li>Evaluation.</li></ol>") in _html(body)

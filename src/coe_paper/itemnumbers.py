@@ -9,12 +9,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
 from .mdinline import Unit
 
 _MARKER_RE = re.compile(r"(\d{1,9})([.)]) ")
-# the lines that begin a block even right after a paragraph's line: no lazy continuation of it (CommonMark)
-_INTERRUPTS = re.compile(r"[-+*](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|```|~~~|<|\d{1,9}[.)](?:[ \t]|$)|=+[ \t]*$"
+# the lines that begin a block even right after a paragraph's line: no lazy continuation of it (CommonMark); an
+# HTML block interrupts a paragraph only if it is of the kinds that may (not an inline tag or an autolink), and a
+# setext underline (`===`) is no underline there, but words of the paragraph
+_INTERRUPTS = re.compile(r"[-+*](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|```|~~~|\d{1,9}[.)](?:[ \t]|$)"
                          r"|(?:[-*_][ \t]*){3,}$")
+_HTML_INTERRUPTS = [opening for opening, _, interrupts in HTML_SEQUENCES if interrupts]
 
 
 def _marker(item: Unit) -> re.Match[str] | None:
@@ -65,7 +70,8 @@ def siblings(file: str, item: Unit, pos: int, back: bool = False) -> list[tuple[
 def _continues(file: str, start: int, rest: str) -> bool:
     """Whether the line at `start` (`rest` past its list's indent) continues the paragraph of the line above it."""
     above = file[file.rfind("\n", 0, max(start - 1, 0)) + 1 : max(start - 1, 0)]
-    return start > 0 and bool(above.strip(" \t>")) and _INTERRUPTS.match(rest) is None
+    return start > 0 and bool(above.strip(" \t>")) and _INTERRUPTS.match(rest) is None \
+        and not any(opening.match(rest) for opening in _HTML_INTERRUPTS)
 
 
 @dataclass
