@@ -4,7 +4,8 @@ tracked changes are LibreOffice's own, not written by the tests.
 
 `review(src, dest, steps, tmp)` runs the steps; each is a tuple: ("replace", text, new), ("insert_after", text,
 new), ("insert_before", text, new), ("join_after", text) deletes the paragraph mark after the paragraph holding
-`text`, ("split_at", text) types a paragraph break after `text`, ("delete", text) deletes it, ("delete_paragraph",
+`text`, ("split_at", text) types a paragraph break after `text`, ("break_at", text) a line break
+(Shift+Enter), ("delete", text) deletes it, ("delete_paragraph",
 text) deletes the paragraph holding `text` with its mark (a whole paragraph selected), ("paragraph_after", text,
 new) types a new paragraph after the one holding `text`, ("outdent", text) sets the left indent of the paragraph
 holding `text` to nothing. Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice and a Python
@@ -81,6 +82,8 @@ try:
             cursor.setString("")
         elif kind == "split_at":
             found.Text.insertControlCharacter(found.End, 0, False)
+        elif kind == "break_at":
+            found.Text.insertControlCharacter(found.End, 1, False)
         elif kind == "delete":
             found.setString("")
         elif kind == "delete_paragraph":

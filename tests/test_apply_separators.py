@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -161,4 +162,71 @@ def test_a_paragraph_separator_typed_by_a_reviewer_is_a_character_of_its_paragra
     assert rebuilt.output is not None and not rebuilt.diagnostics, rebuilt.diagnostics
     for words in ("plain\u2029one paragraph", "bold\u2029 words", "item\u2029two"):
         assert words in _accepted(reviewed) and words in _accepted(rebuilt.output)
+    assert not apply_review(root, rebuilt.output, write=False).files
+
+
+FENCED = """\
+The steps:
+
+1. Install:
+
+   ```sh
+   make all
+   make docs
+   ```
+2. Check.
+
+> A member wrote:
+>
+> ```
+> ls -l
+> ```
+
+Then:
+
+```
+git pull
+```
+
+The end.
+"""
+
+
+def _code_blocks(markdown: str) -> list[str]:
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "json"], input=markdown,
+                          capture_output=True, text=True, check=True).stdout
+    return [block["c"][1] for block in _blocks(json.loads(page)["blocks"]) if block["t"] == "CodeBlock"]
+
+
+def _blocks(blocks: list[Any]) -> list[Any]:
+    """Every block, those in lists and quotes too."""
+    out: list[Any] = []
+    for block in blocks:
+        out.append(block)
+        if block["t"] == "BlockQuote":
+            out += _blocks(block["c"])
+        elif block["t"] == "OrderedList":
+            out += [found for item in block["c"][1] for found in _blocks(item)]
+    return out
+
+
+def test_line_breaks_typed_in_a_code_block_are_lines_of_the_code(make_project: MakeProject, tmp_path: Path) -> None:
+    """A line typed into a code block within a list item or a quote was written without the item's indent or the
+    quote's `>`: it ended the code block, and the rest of the section became code. A line typed before the code's
+    first line went before its fence, out of the code. U+2028 and U+2029 were written as they came, raw line ends
+    to editors, git and `str.splitlines` that CommonMark keeps as characters. Each is a new line of the code,
+    written inside it, and the paper built from the sources holds the same code."""
+    root, built = assembled_intro(make_project, tmp_path, FENCED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("insert_after", "make all", "\rmake test"), ("break_at", "make docs"), ("insert_after", "ls -l", "\u2028pwd"),
+        ("insert_before", "git pull", "git fetch\r"), ("insert_after", "git pull", "\u2029git log")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    text = _intro(root).split("---\n", 2)[2]
+    assert text.lstrip("\n") == FENCED.replace("   make all\n", "   make all\n   make test\n").replace(
+        "   make docs\n", "   make docs\n   \n").replace("> ls -l\n", "> ls -l\n> pwd\n").replace(
+        "git pull\n", "git fetch\ngit pull\ngit log\n"), text
+    assert _code_blocks(text) == ["make all\nmake test\nmake docs\n", "ls -l\npwd", "git fetch\ngit pull\ngit log"]
+    rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
+    assert rebuilt.output is not None and not rebuilt.diagnostics, rebuilt.diagnostics
     assert not apply_review(root, rebuilt.output, write=False).files

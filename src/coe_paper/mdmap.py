@@ -248,6 +248,10 @@ def _code(tok: Token, lines: list[str], starts: list[int], body_line: int) -> Un
         unit.spans += [(base + i, base + i + 1) for i in range(len(part))]
         unit.flags += [frozenset()] * len(part)
         unit.end = base + len(part)
+        if part and not unit.prefix:  # what the code's lines are written after: a list's indent, a quote's `> `
+            unit.prefix = lines[row][: len(lines[row]) - len(part)]
+    if not unit.text.strip() and first < len(lines):  # no line to go by: the fence's
+        unit.prefix = lines[first][: len(lines[first]) - len(lines[first].lstrip(" \t>"))]
     return unit
 
 

@@ -154,6 +154,15 @@ def code_text(text: str, inside: bool) -> str:
     return text
 
 
+def code_lines(text: str, prefix: str) -> str:
+    """Text written in a code block whose lines are written after `prefix` (a list's indent, a quote's `> `): each
+    line break typed begins a new line of the code, after the prefix, so that it stays in the code; so does a
+    carriage return, U+2028, U+2029 or U+0085, which are line and paragraph separators (a member means a new
+    line of the code, and editors, git and Python's str.splitlines read them as line ends, CommonMark not)."""
+    return _CODE_LINE_RE.sub(lambda _: "\n" + prefix, text)
+
+
+_CODE_LINE_RE = re.compile("\r\n|[\n\r\u2028\u2029\x85]")
 _SEPARATORS = str.maketrans({"\u2028": " U+2028 ", "\u2029": " U+2029 ", PB: " ¶ ", OBJECT: ""})  # shown, not blank
 
 

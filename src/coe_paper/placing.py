@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .itemnumbers import Numbers, siblings
 from .mdinline import Unit
-from .mdtext import PB, Context, Piece, flags_of, render, short, written_at
+from .mdtext import PB, Context, Piece, code_lines, flags_of, render, short, written_at
 from .wordblocks import OBJECT, Paragraph
 
 
@@ -128,6 +128,7 @@ class Placement:
         first = next((i for i, kept in enumerate(mask) if not kept), 0)
         outer = self.sflags[a] if a < len(self.sflags) else frozenset()
         rendered = render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
+        rendered = code_lines(rendered, first_unit.prefix) if first_unit.kind == "code" else rendered
         rendered = self._escaped(b, start + first, rendered, code or "code" in outer)
         new = "".join(c for c, kept in zip(text[:first], mask[:first], strict=True) if kept) + rendered + "".join(
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
@@ -215,7 +216,11 @@ class Placement:
             unit = units[self.unit_at[pos]]
             md = render(head, frozenset(), self.group, self.ctx, code, True, unit)
             md = self.ctx.numbers.number(md, unit, self.file, True, edit.author)
-            out = [Replacement(unit.start, unit.start, md, edit.author, unit.line, summary)]
+            at = unit.start
+            if unit.kind == "code":  # lines typed before the code's first: in the code, not before its fence
+                at = self.file.rfind("\n", 0, spans[pos][0]) + 1
+                md = unit.prefix + code_lines(md.removesuffix("\n"), unit.prefix) + "\n"
+            out = [Replacement(at, at, md, edit.author, unit.line, summary)]
             return out + (self._insert(Edit(pos, pos, tail, edit.author), tail, code) if tail else [])
         prev_flags = self.sflags[pos - 1] if pos > 0 else None
         next_flags = self.sflags[pos] if pos < len(self.sflags) else None
@@ -233,6 +238,7 @@ class Placement:
         if outer - flags and not code:
             offset, given = self._boundary(pos), frozenset()
             md = render(inserted, given, self.group, self.ctx, code, False, near)
+        md = code_lines(md, near.prefix) if near.kind == "code" else md
         md = self._escaped(pos, offset, md, code or ("code" in given and PB not in text))
         md = self.ctx.numbers.number(md, near, self.file, False, edit.author) if PB in text and not code else md
         if PB in text and not code and 0 < pos < len(self.source) and self.source[pos] != PB:
