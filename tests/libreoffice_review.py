@@ -4,12 +4,12 @@ tracked changes are LibreOffice's own, not written by the tests.
 
 `review(src, dest, steps, tmp)` runs the steps; each is a tuple: ("replace", text, new), ("insert_after", text,
 new), ("insert_before", text, new), ("join_after", text) deletes the paragraph mark after the paragraph holding
-`text`, ("split_at", text) types a paragraph break after `text`, ("break_at", text) a line break
-(Shift+Enter), ("delete", text) deletes it, ("delete_paragraph",
-text) deletes the paragraph holding `text` with its mark (a whole paragraph selected), ("paragraph_after", text,
-new) types a new paragraph after the one holding `text`, ("outdent", text) sets the left indent of the paragraph
-holding `text` to nothing. Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice and a Python
-that can import `uno`."""
+`text`, ("split_at", text) types a paragraph break after `text`, ("break_at", text) a line break (Shift+Enter),
+("delete", text) deletes it, ("delete_before", text) deletes the character (or line break) before it,
+("delete_paragraph", text) deletes the paragraph holding `text` with its mark (a whole paragraph selected),
+("paragraph_after", text, new) types a new paragraph after the one holding `text`, ("outdent", text) sets the left
+indent of the paragraph holding `text` to nothing. Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice
+and a Python that can import `uno`."""
 
 from __future__ import annotations
 
@@ -86,6 +86,10 @@ try:
             found.Text.insertControlCharacter(found.End, 1, False)
         elif kind == "delete":
             found.setString("")
+        elif kind == "delete_before":
+            cursor = found.Text.createTextCursorByRange(found.Start)
+            cursor.goLeft(1, True)
+            cursor.setString("")
         elif kind == "delete_paragraph":
             cursor = found.Text.createTextCursorByRange(found.Start)
             cursor.gotoStartOfParagraph(False)

@@ -65,3 +65,58 @@ def test_words_typed_in_a_table_header_are_not_made_bold_in_the_markdown(make_pr
     assert [o.status for o in plan.outcomes] == ["applied"] * 2
     text = (root / "sections" / "01-intro.md").read_text()
     assert "| Period | Main aim |\n|---|---|\n| 2024 | Launch |\n" in text
+
+
+WRAPPED = """\
+> A quoted text
+> runs on here, and on
+> to a third line.
+
+1. An item text
+   runs on here.
+
+> ```
+> make all
+> make docs
+> ```
+
+Some text[^n] with a note.
+
+[^n]: The note text
+    runs on here.
+"""
+
+
+def test_an_edit_over_a_line_break_takes_the_next_lines_prefix_with_it(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:  # fmt: skip
+    """Words replaced over a line break inside a quote, a list item or a footnote kept the next line's prefix,
+    which Word does not show, and wrote it after the new words: a stray `>` in the quote's text (`run> on`),
+    spaces in the item's and the note's. Words typed at the start of such a line went before its `> `. A line
+    break deleted in code within a quote took the next line's last prefix character instead (`>make docs`). The
+    prefix goes with the break it belongs to, and typed words go after it."""
+    root, built = assembled_intro(make_project, tmp_path, WRAPPED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("replace", "quoted text runs", "quoted words run"), ("insert_before", "to a third", "then "),
+        ("replace", "item text runs", "item goes"), ("replace", "note text runs", "note goes"),
+        ("delete_before", "make docs")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 5, plan
+    writeback.write(root, plan.files)
+    body = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert body.lstrip("\n") == WRAPPED.replace("quoted text\n> runs", "quoted words run").replace(
+        "> to a third", "> then to a third").replace("item text\n   runs", "item goes").replace(
+        "note text\n    runs", "note goes").replace("make all\n> make docs", "make allmake docs"), body
+    rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
+    assert rebuilt.output is not None
+    pandoc = require_client("pandoc")
+    for page in (_accepted_html(pandoc, rebuilt.output), _accepted_html(pandoc, reviewed)):  # the section, its note
+        intro = page.split('id="introduction"')[1].split('id="housing"')[0] + page.split('class="footnotes')[1]
+        assert " ".join(intro.split()) == (
+            ">Introduction</h1> <p>Lead: Metropolitan City of Rome. Contributors: ANCT, Leipzig. Status: draft.</p> "
+            "<blockquote> <blockquote> <p>A quoted words run on here, and on then to a third line.</p> </blockquote> "
+            '</blockquote> <ol type="1"> <li><p>An item goes on here.</p></li> </ol> <blockquote> <pre><code>'
+            'make allmake docs</code></pre> </blockquote> <p>Some text<a href="#fn1" '
+            'class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a> with a note.</p> <h1 '
+            'footnotes-end-of-document" role="doc-endnotes"> <hr /> <ol> <li id="fn1" role="doc-endnote"><p>The note '
+            'goes on here.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li> </ol> '
+            "</section>"), intro

@@ -106,6 +106,17 @@ class InlineMap:
         unit.spans.append((self._abs(start), self._abs(end - 1) + 1 if end > start else self._abs(start)))
         unit.flags.append(frozenset(self.flags))
 
+    def _add_break(self, char: str, start: int) -> None:
+        """A line break, from `start` to the next line's text: its span takes in that line's prefix in the file (a
+        quote's `>`, a list item's indent), which goes with the break when it is deleted, and text typed after the
+        break goes after it."""
+        if self.cur >= len(self.src):
+            self._add(char, start, self.cur)
+            return
+        self.unit.text += char
+        self.unit.spans.append((self._abs(start), self._abs(self.cur)))
+        self.unit.flags.append(frozenset(self.flags))
+
     def _bulk(self, content: str) -> None:
         unit, cur = self.unit, self.cur
         offsets = self.offsets[cur : cur + len(content)]
@@ -190,13 +201,13 @@ class InlineMap:
                         self._char(ch)
             elif kind == "softbreak":
                 start = self._skip_space()
-                self._add(" ", start, self.cur)
+                self._add_break(" ", start)
             elif kind == "hardbreak":
                 start = self.cur
                 if self.src.startswith("\\", self.cur):
                     self.cur += 1
                 self._skip_space()
-                self._add("\n", start, self.cur)
+                self._add_break("\n", start)
             elif kind.endswith("_open") and kind[:-5] in _FLAG:
                 self.opened.append((_FLAG[kind[:-5]], len(self.unit.text), self._abs(self.cur)))
                 self._expect(tok.markup)

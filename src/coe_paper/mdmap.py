@@ -242,7 +242,7 @@ def _code(tok: Token, lines: list[str], starts: list[int], body_line: int) -> Un
         base = starts[row] + len(lines[row]) - len(part)
         if index:
             unit.text += "\n"
-            unit.spans.append((base - 1, base))
+            unit.spans.append((starts[row] - 1, base))  # the line end, and the next line's prefix (indent, `> `)
             unit.flags.append(frozenset())
         unit.text += part
         unit.spans += [(base + i, base + i + 1) for i in range(len(part))]
