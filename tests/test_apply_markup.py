@@ -120,3 +120,35 @@ def test_an_edit_over_a_line_break_takes_the_next_lines_prefix_with_it(make_proj
             'footnotes-end-of-document" role="doc-endnotes"> <hr /> <ol> <li id="fn1" role="doc-endnote"><p>The note '
             'goes on here.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li> </ol> '
             "</section>"), intro
+
+
+TAGGED = """\
+Table: Cities
+
+| City | Note |
+|---|---|
+| Rome | First<br>second line |
+
+CO<sub>2</sub> fell by 3 m<sup>2</sup> here.<br>And a <u>new</u> line.
+
+The end.
+"""
+
+
+def test_inline_tags_the_paper_makes_formatting_of_are_read_as_word_shows_them(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:  # fmt: skip
+    """`<br>`, `<sub>`, `<sup>` and `<u>` were read as the words of their paragraph or cell, which Word does not
+    show (it shows a line break, or formatting): any change there was reported with a change “made without Track
+    Changes” (“<br>” became white space, “<sub>” removed), and `--untracked` took the line break and the tags
+    out. They are read as Word shows them: the reviewer's changes are applied, and nothing else."""
+    root, built = assembled_intro(make_project, tmp_path, TAGGED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("replace", "First", "1st"), ("replace", "st\nsec", "st, sec"), ("replace", "fell by", "rose by"),
+        ("replace", " line.", " row.")], tmp_path)
+    expected = TAGGED.replace("First<br>second", "1st, second").replace("fell by", "rose by").replace(
+        "</u> line.", "</u> row.")
+    for untracked in (True, False):
+        plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root),
+                              writeback.Options(untracked=untracked))
+        assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 4, plan
+        assert [f.after.split("---\n", 2)[2].lstrip("\n") for f in plan.files] == [expected]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
+from .structure import INLINE_HTML
 from .wordblocks import OBJECT
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -62,13 +63,22 @@ def visible_text(children: list[Token]) -> str:
     out: list[str] = []
     for child in children:
         kind = child.type
-        if kind in ("text", "html_inline", "code_inline"):
+        if kind == "html_inline" and (shown := _tag_shown(child.content)) is not None:
+            out.append(shown)
+        elif kind in ("text", "html_inline", "code_inline"):
             out.append(child.content)
         elif kind in _VISIBLE:
             out.append(_VISIBLE[kind])
         elif kind not in _SILENT:
             raise MapError(f"unexpected inline token {kind}")
     return "".join(out)
+
+
+def _tag_shown(content: str) -> str | None:
+    """What Word shows of an inline tag the paper makes formatting of: a line break for `<br>`, nothing for `<sup>`,
+    `<sub>`, `<u>`, `<mark>` and their ends (None: another tag, shown as it is written)."""
+    tag = INLINE_HTML.fullmatch(content.strip())
+    return None if tag is None else "\n" if tag.group(2).lower() == "br" else ""
 
 
 def references(children: list[Token], ids: Container[str]) -> list[Token]:
@@ -192,7 +202,12 @@ class InlineMap:
     def run(self, children: list[Token]) -> None:
         for tok in children:
             kind = tok.type
-            if kind in ("text", "html_inline"):
+            if kind == "html_inline" and (shown := _tag_shown(tok.content)) is not None:
+                start = self.cur
+                self._expect(tok.content)
+                if shown:
+                    self._add(shown, start, self.cur)
+            elif kind in ("text", "html_inline"):
                 content = tok.content
                 if self.src.startswith(content, self.cur):  # the common case: the text stands as it is
                     self._bulk(content)
