@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from coe_paper import pipeline, wordread, writeback
 from coe_paper.cli import app
-from conftest import GIT_ENV, MakeProject, git_commit, section_text
+from conftest import GIT_ENV, MakeProject, assembled_intro, git_commit, section_text
 from libreoffice_review import review
 from reviewkit import edit_part, rewrite_part, tracked
 
@@ -207,6 +207,24 @@ def test_a_review_applied_twice_is_found_in_the_sources(project: tuple[Path, Pat
     assert report["reviewers"]["Ana Rossi"] == {"applied": 0, "merged": 0, "conflict": 0, "skipped": 0, "already": 1}
     again = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)], env=env)
     assert "Ana Rossi: 0 applied, 0 merged, 0 in conflict, 0 skipped, 1 in the sources already" in again.stderr
+    assert intro(root) == after
+
+
+def test_a_review_with_a_new_list_item_applied_twice_is_found_in_the_sources(make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+    """A review applied a second time changes nothing, but a new numbered item and the items it moved up were
+    reported as merged again (each alone does not give today's file): every change is in the sources already."""
+    root, built = assembled_intro(make_project, tmp_path, "The steps:\n\n1. Alpha.\n2. Beta.\n3. Gamma.\n")
+    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Alpha.", "Alpha two.")], tmp_path)
+    env = {**os.environ, **GIT_ENV}
+    first = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit"], env=env)
+    assert first.exit_code == 0, first.output
+    after = intro(root)
+    assert "1. Alpha.\n2. Alpha two.\n3. Beta.\n4. Gamma.\n" in after, after
+    again = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"], env=env)
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert [c["status"] for c in report["changes"]] == ["already"] * 3 and report["files"] == [], report
     assert intro(root) == after
 
 

@@ -391,6 +391,6 @@ def section_plan(doc: WordDocument, section: Section, base: str, current: str, a
     lines = merge3.line_mapper(base, current)
     for rep in applied:
         line = lines.get(rep.line, (rep.line, ""))[0]
-        status = "conflict" if clashes(rep) else "already" if already(rep) else "merged"
+        status = "conflict" if clashes(rep) else "already" if merged == current or already(rep) else "merged"
         outcomes.append(Outcome(status, rep.author, path, line, rep.summary))
     return merged, outcomes, edits.findings
