@@ -224,3 +224,28 @@ def test_a_tiff_whose_directories_loop_is_read_once() -> None:
     looping = bytearray(tiny_tiff())
     struct.pack_into("<I", looping, 8 + 2 + 9 * 12, 8)  # the next directory is this one
     assert ends_early(bytes(looping)) is None
+
+
+def test_a_picture_named_with_a_space_or_a_percent_sign_is_found(make_project: MakeProject, tmp_path: Path) -> None:
+    """The parser writes a picture's address as a URL (`<my chart.png>` and `my%20chart.png` as `my%20chart.png`,
+    `50%25.png` as itself): no file has that name, so a member's 'my chart.png' was COE501, not found, where GitHub
+    and pandoc show it. The address is read as the file's path; one that escapes its way out is still COE503."""
+    from coe_paper import site
+
+    body = ("## Figures\n\n![A chart](<../paper/images/my chart.png>)\n\n"
+            "![The same](../paper/images/my%20chart.png)\n\n![Half](../paper/images/50%25.png)\n")  # fmt: skip
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]"),
+                         "paper/images/my chart.png": tiny_png(3, 2), "paper/images/50%.png": tiny_png(2, 3)})
+    validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
+    assert "COE501" not in validate.stdout, validate.stdout
+    package = build(root)
+    pictures = [t for _, t in relationships(package, "word/_rels/document.xml.rels").values() if "media/" in t]
+    assert len(set(pictures)) >= 2 and package.read("word/document.xml").count(b"<a:blip ") >= 3
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None and "missing-image" not in page.read_text(encoding="utf-8")
+    escaped = make_project({"sections/03-outlook.md": section_text(
+        "outlook", "## Out\n\n![Out](%2e%2e/%2e%2e/%2e%2e/etc/passwd.png)\n", title="Outlook", lead="leipzig",
+        contributors="[]")})  # fmt: skip
+    result = CliRunner().invoke(app, ["--project", str(escaped), "validate", "--format", "json"])
+    assert '"COE503"' in result.stdout and result.exit_code == 1, result.stdout

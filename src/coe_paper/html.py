@@ -37,7 +37,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
 from .html_flow import address_breaks, directions
-from .markdown import is_safe_link, link_scheme, normalize_link, plain_text, slugify
+from .markdown import is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
 from .numbering import HeadingNumbers
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
@@ -49,7 +49,7 @@ def _allowed(url: str) -> bool:
 
 @cache
 def section_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths)
     md.validateLink = _allowed  # type: ignore[method-assign]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
@@ -60,7 +60,8 @@ def template_parser() -> MarkdownIt:
     """For the paper's templates (bylines, the annex): `{.Style}` lines become classes, as they become styles in
     the .docx; any other attribute such a line gives (`style=`, an id, an address) is left out, so a template
     cannot restyle the page, fetch from elsewhere or take an id the page's own links name."""
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin, allowed=("class",))
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(attrs_block_plugin, allowed=("class",)).use(
+        picture_paths)
     md.validateLink = _allowed  # type: ignore[method-assign]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md

@@ -25,7 +25,7 @@ def content_parser() -> MarkdownIt:
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
-    md.enable(["table", "strikethrough"]).use(footnote_plugin)
+    md.enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths)
     md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
@@ -38,7 +38,7 @@ def template_parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_block_plugin
 
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
-    md.enable(["table", "strikethrough"]).use(attrs_block_plugin)
+    md.enable(["table", "strikethrough"]).use(attrs_block_plugin).use(picture_paths)
     md.validateLink = _any_link  # type: ignore[method-assign]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
@@ -46,6 +46,23 @@ def template_parser() -> MarkdownIt:
 
 def _any_link(url: str) -> bool:
     return True
+
+
+def picture_paths(md: MarkdownIt) -> None:
+    """A rule for `md`: a picture in the project is named by its file's path, its percent-escapes decoded. The
+    parser writes every address as a URL (`<my chart.png>` as `my%20chart.png`, `50%.png` as `50%25.png`), and no
+    file has that name: members' pictures named with a space were not found (COE501), as GitHub and pandoc find
+    them. An address with a scheme stays as it is; where the decoded path leads is checked as any path is."""
+    from urllib.parse import unquote
+
+    def decode(state: Any) -> None:
+        for token in state.tokens:
+            for child in token.children or ():
+                src = child.attrs.get("src") if child.type == "image" else None
+                if isinstance(src, str) and "%" in src and link_scheme(src) is None:
+                    child.attrs["src"] = unquote(src)
+
+    md.core.ruler.push("picture_paths", decode)
 
 
 def normalize_link(url: str) -> str:
