@@ -606,6 +606,32 @@ def test_the_status_board_shows_a_diagnostic_with_a_long_word_whole_on_a_desktop
             assert fits["wide"] <= fits["room"], fits
 
 
+def test_a_section_with_an_error_says_so_where_it_is_read(browser: Browser, make_project: MakeProject,
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A section with an error (its lead unknown) was shown in the page as if it were the paper, its byline left
+    empty: only the board's Diagnostics column told that it stops the build. The section now says so under its
+    title, with its errors, and links to its diagnostics on the board; a section without one says nothing more."""
+    housing = section_text("housing", "## The data we need\n\nHomes for all, in ten words or a few more than that.\n",
+                           lead="romee")
+    root = make_project({"sections/02-housing.md": housing})
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    assert browser.problems == []
+    notes = browser.evaluate("""[...document.querySelectorAll('section.paper-section')].map(s => {
+        const note = s.querySelector('[role=note]');
+        return [s.id, note && note.getAttribute('aria-label'), note && note.innerText,
+                note && note.querySelector('a[href^="#"]').getAttribute('href')];
+    })""")  # fmt: skip
+    by_id = {section_id: rest for section_id, *rest in notes}
+    assert by_id["intro"] == [None, None, None] and by_id["outlook"] == [None, None, None], by_id
+    label, text, link = by_id["housing"]
+    assert label == "Errors in this section" and "Not ready" in text, text
+    assert "sections/02-housing.md:4: error COE201 unknown contributor 'romee'" in text, text
+    assert browser.evaluate(f"document.getElementById('{link[1:]}').tagName") == "H4"
+    assert browser.evaluate(CONTRAST_JS) >= 4.5
+
+
 def test_a_section_with_many_diagnostics_keeps_the_board_a_table_and_its_messages_the_column_s_width(
         browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
     """A section with many diagnostics had them all in the board's last column: at 1366 px their messages wrapped in

@@ -200,6 +200,11 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                                       "problems": [_diagnostic(d, project) for d in mine],
                                       "problems_id": lists[row.id], "counts": _counts(mine),
                                       "worst": worst})  # fmt: skip
+    listed = {row["id"]: row for row in board}
+    for entry in sections:  # a section that stops the build says so where it is read, not on the board alone
+        on_board: dict[str, Any] = listed.get(entry["id"], {"problems": []})
+        entry["errors"] = [d for d in on_board["problems"] if d["severity"] == "error"]
+        entry["counts"], entry["problems_id"] = on_board.get("counts", ""), on_board.get("problems_id", "")
     elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key) if d not in shown]
     shares = [row for row in report.organisations(loaded, history) if row.lines or row.led or row.contributed]
     shares.sort(key=lambda row: (-row.share, row.short))
