@@ -176,6 +176,30 @@ def test_output_named_as_another_kind_of_file_is_refused(make_project: MakeProje
     assert f"paper/paper.yaml:{line}:1: error COE006 output: 'build/paper.odt' is not a .docx name" in checked.stderr
 
 
+@pytest.mark.parametrize(("given", "example"), [("''", "./paper.docx"), ("build/", "build/paper.docx"),
+                                               ("build", "build/paper.docx"), (".", "./paper.docx")])  # fmt: skip
+def test_output_in_paper_yaml_naming_a_folder_is_an_error_in_validate(make_project: MakeProject, given: str,
+                                                                      example: str) -> None:  # fmt: skip
+    """paper.yaml's `output:` naming a folder (empty, `build/`, or a folder that is there) passed validate, so CI's
+    Validate step was green, and assemble then failed with "it is a folder" on the folder's path rather than on
+    paper.yaml's line. Validate now says so at the line; assemble stops there and writes nothing."""
+    root = make_project(git=True)
+    (root / "build").mkdir()
+    config = root / "paper/paper.yaml"
+    config.write_text(re.sub(r"(?m)^output: .*$", f"output: {given}", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")  # fmt: skip
+    line = next(n for n, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
+                if row.startswith("output:"))  # fmt: skip
+    shown = given.strip("'")
+    expected = f"paper/paper.yaml:{line}:1: error COE006 output: '{shown}' names a folder"
+    checked = cli("--project", str(root), "validate")
+    assert checked.exit_code == 1 and expected in checked.stderr, checked.stderr
+    assert f"hint: name the file to write, e.g. {example}" in checked.stderr
+    built = cli("--project", str(root), "assemble", "--no-layout")
+    assert built.exit_code == 1 and expected in built.stderr and "it is a folder" not in built.stderr
+    assert not list((root / "build").iterdir())
+
+
 @pytest.mark.parametrize(("given", "example"), [("", "./paper.docx"), ("folder", "folder/paper.docx"),
                                                ("new/", "new/paper.docx"), ("new/.", "new/paper.docx"),
                                                ("folder/..", "./paper.docx")])  # fmt: skip

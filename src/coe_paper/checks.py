@@ -8,9 +8,11 @@ in the `rules` package.
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from . import a11y, captions, frontmatter, numbering, pictures
@@ -22,7 +24,7 @@ from .markdown import count_words, is_safe_link, link_scheme, parse, plain_text
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
-from .safepaths import output_problems
+from .safepaths import names_folder, output_problems
 from .sources import OutsideProject, Source, SourceError, WorkTree, normalise, unreadable
 from .store import Store
 from .structure import nesting, open_comments, raw_html, table_cells, unreferenced_footnotes
@@ -166,7 +168,12 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
         except SourceError as exc:
             yield error(CONFIG_PATH, line, col, "COE005", f"{key}: {exc}")
             continue
-        if key == "output":
+        if key == "output" and names_folder(config.output, source.root / path) and not PurePath(path).suffix:
+            # a folder's name (a folder in the way of a .docx's name is for assemble to report where it is)
+            example = posixpath.join(posixpath.normpath(config.output or "."), "paper.docx")
+            yield error(CONFIG_PATH, line, col, "COE006", f"output: '{config.output}' names a folder",
+                        f"name the file to write, e.g. {example}")
+        elif key == "output":
             yield from output_problems(source.root, source.root / path, config, explicit=False, where=(line, col),
                                        suffix=".docx")  # fmt: skip
         elif key == "template" and not source.exists(path):

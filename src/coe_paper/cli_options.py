@@ -50,18 +50,11 @@ def check_file_name(ctx: typer.Context, value: str | None) -> str | None:
     that name was written)."""
     if value is None:
         return None
-    if value.replace(os.sep, "/").rsplit("/", 1)[-1] in ("", ".", "..") or _is_dir(Path(value)):
+    from .safepaths import names_folder  # imported here: it loads the model, which `--version` does not need
+
+    if names_folder(value, Path(value)):
         example = os.path.join(os.path.normpath(value), "NN-id.md" if ctx.info_name == "import" else "paper.docx")
         link = f" (a link to {os.readlink(value)})" if os.path.islink(value) else ""
         raise typer.BadParameter(f"'{value}' names a folder{link}: name the file to write, e.g. {example}")
     return value
 
-
-def _is_dir(path: Path) -> bool:
-    """A folder, or a link to one (the file written in its place had replaced the link); where a link to a file
-    leads is left to the command, which says so; a name too long, a loop of links: the command says so when it
-    writes there."""
-    try:
-        return path.is_dir()
-    except OSError:
-        return False

@@ -66,6 +66,18 @@ def paper_files(root: Path, config: PaperConfig) -> list[Path]:
     return [found for path in paths if (found := resolved(path)) is not None]  # a link loop: reading it is the error
 
 
+def names_folder(value: str, path: Path) -> bool:
+    """Whether the output `value`, as written, names a folder: its name ends in one ('out/', 'out/.', '' for the
+    current folder), or a folder (or a link to one) is at `path`, where it is written. A name too long, a loop of
+    links: the command says so when it writes there."""
+    if value.replace(os.sep, "/").rsplit("/", 1)[-1] in ("", ".", ".."):
+        return True
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool, where: tuple[int, int] = (0, 0),
                     label: str = "", suffix: str = "") -> list[Diagnostic]:  # fmt: skip
     """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
