@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from coe_paper import schema
 from coe_paper.cli import app
 from coe_paper.project import split_front_matter
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, MakeProject, cli, section_text
 
 
 def _schemas() -> dict[str, dict[str, object]]:
@@ -87,6 +88,40 @@ def test_the_schemas_and_validate_agree(name: str, text: str) -> None:
     schema_ = _schemas()[name]
     errors = list(jsonschema.validators.validator_for(schema_)(schema_).iter_errors(located.data))
     assert accepted == (not errors), (accepted, [error.message for error in errors])
+
+
+@pytest.mark.parametrize("output", ["build/paper.docx", "build/PAPER.DOCX", "build/paper", "out.v2/paper",
+                                    "build/paper.pdf", "build/paper.docx.odt", "build/", "''", ".", "build/.."])
+def test_the_schema_and_validate_agree_on_the_output_s_name(make_project: MakeProject, output: str) -> None:
+    """The schema took any `output:`; validate refuses a folder ('', 'build/') and another kind of file
+    (`paper.pdf`), COE006 at the line, so an editor showed no problem where CI's Validate step failed."""
+    root = make_project()
+    config = root / "paper/paper.yaml"
+    text = re.sub(r"(?m)^output: .*$", f"output: {output}", config.read_text(encoding="utf-8"))
+    config.write_text(text, encoding="utf-8")
+    found = json.loads(cli("--project", str(root), "validate", "--format", "json").stdout)
+    refused = [d["message"] for d in found if d["path"] == "paper/paper.yaml" and d["severity"] == "error"]
+    schema_ = _schemas()["paper.schema.json"]
+    errors = [e.message for e in jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(text))]
+    assert bool(refused) == bool(errors), (refused, errors)
+
+
+@pytest.mark.parametrize(("lead", "contributors"), [("rome", "[anct]"), ("Rome", "[anct]"), ("''", "[anct]"),
+                                                    ("rome", "[ANCT]"), ("rome", "['anct ']")])  # fmt: skip
+def test_the_schema_and_validate_agree_on_organisation_ids(make_project: MakeProject, lead: str,
+                                                           contributors: str) -> None:  # fmt: skip
+    """Organisation ids are lower case (contributors.yaml's schema says so), so a lead or contributor written
+    otherwise is unknown to validate (COE201), but the section schema took any text."""
+    text = section_text("outlook", "Words enough for the outlook, ten of them or a few more.\n", lead=lead,
+                        contributors=contributors)  # fmt: skip
+    root = make_project({"sections/03-outlook.md": text})
+    found = json.loads(cli("--project", str(root), "validate", "--format", "json").stdout)
+    refused = [d["message"] for d in found if d["code"] == "COE201"]
+    parts = split_front_matter(text)
+    assert parts is not None
+    schema_ = _schemas()["section.schema.json"]
+    errors = [e.message for e in jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(parts[0]))]
+    assert bool(refused) == bool(errors), (refused, errors)
 
 
 _AFTER_DRAFT_7 = {"$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$vocabulary", "prefixItems",

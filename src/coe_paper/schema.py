@@ -3,10 +3,12 @@
 Editors with the YAML language server (VS Code's YAML extension, Neovim, JetBrains) read them to complete and check
 fields while people type; `coe-paper schema` writes them and `coe-paper init` wires them into the editor settings.
 What the models check in code is added: country codes as an enumeration (the editor offers them), rule codes as a
-pattern. Two checks have no JSON Schema form and are validate's alone: an outline entry's max_words under its
-min_words, and a section id twice in the outline; and an editor takes `max_words: 800.0` for an integer. The
-schemas do not depend on the project (no organisation ids), so they never go stale when contributors.yaml changes.
-The YAML language server does not read front matter inside Markdown; the section schema is for tools that do.
+pattern; and what validate checks of a name: `output` a .docx file's (not a folder's), a lead's and contributors'
+ids of the form contributors.yaml's take. Two checks have no JSON Schema form and are validate's alone: an outline
+entry's max_words under its min_words, and a section id twice in the outline; and an editor takes
+`max_words: 800.0` for an integer. The schemas do not depend on the project (no organisation ids), so they never go
+stale when contributors.yaml changes. The YAML language server does not read front matter inside Markdown; the
+section schema is for tools that do.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic
-from .model import COUNTRY_NAMES, ContributorsFile, PaperConfig, SectionMeta
+from .model import COUNTRY_NAMES, ID_PATTERN, ContributorsFile, PaperConfig, SectionMeta
 from .rules.config import CODE_PREFIX
 
 SCHEMA_DIR = "schemas"
+#: `output:` as validate takes it (COE006): a file's name, not a folder's ('', 'build/', '.'), ending in .docx or in
+#: no suffix at all (`paper.pdf` is refused: Word would not open the document by its name).
+OUTPUT_PATTERN = r"^(?!(.*/)?\.{0,2}$)(?!(.*/)?[^/]*[^/.][^/]*\.(?![Dd][Oo][Cc][Xx]$)[^/.]+$)"
 DIALECT = "http://json-schema.org/draft-07/schema#"  # the YAML language server "supports JSON Schema 7 and below"
 
 
@@ -57,6 +62,12 @@ def _rule_codes(schema: dict[str, Any]) -> None:
     checks["severity"]["propertyNames"] = code
 
 
+def _output(schema: dict[str, Any]) -> None:
+    output = schema["properties"]["output"]
+    output["pattern"] = OUTPUT_PATTERN
+    output["description"] = "The .docx to write, e.g. build/paper.docx (the PDF is written beside it)."
+
+
 def _section() -> dict[str, Any]:
     schema = _schema(SectionMeta, "Section front matter",
                      "The YAML block between the '---' lines at the top of a sections/*.md file.")  # fmt: skip
@@ -65,6 +76,7 @@ def _section() -> dict[str, Any]:
     props["title"]["description"] = "The section's title (its level-1 heading in the paper)."
     props["lead"]["description"] = "The lead organisation's id from contributors.yaml."
     props["contributors"]["description"] = "Ids of the other contributing organisations from contributors.yaml."
+    props["lead"]["pattern"] = props["contributors"]["items"]["pattern"] = ID_PATTERN  # no other id is a member's
     props["status"]["description"] = "draft, review or final."
     return schema
 
@@ -73,6 +85,7 @@ def schemas() -> list[SchemaFile]:
     """The three schemas."""
     paper = _schema(PaperConfig, "paper/paper.yaml", "The paper: title, outline, output and attribution settings.")
     _rule_codes(paper)
+    _output(paper)
     members = _schema(ContributorsFile, "contributors.yaml", "The partnership's member organisations.")
     _countries(members)
     found = [("paper.schema.json", ("paper/paper.yaml",), paper),
