@@ -74,7 +74,7 @@ def test_five_thousand_digit_integer_is_a_diagnostic_with_its_line(make_project:
 
 
 def test_impossible_date_is_a_syntax_error_with_its_line(make_project: MakeProject) -> None:
-    root = make_project(in_front_matter("due: 2024-13-45\n"))
+    root = make_project(in_front_matter("due: !!timestamp 2024-13-45\n"))  # untagged, a date is its text
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 1
     assert f"{INTRO}:5:6: error COE001" in result.stderr and "2024-13-45" in result.stderr

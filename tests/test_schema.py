@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 from coe_paper import schema
 from coe_paper.cli import app
 from coe_paper.project import split_front_matter
-from conftest import REPO_ROOT, MakeProject, cli, section_text
+from conftest import PAPER_YAML, REPO_ROOT, MakeProject, cli, require_client, section_text
 
 
 def _schemas() -> dict[str, dict[str, object]]:
@@ -122,6 +123,26 @@ def test_the_schema_and_validate_agree_on_organisation_ids(make_project: MakePro
     schema_ = _schemas()["section.schema.json"]
     errors = [e.message for e in jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(parts[0]))]
     assert bool(refused) == bool(errors), (refused, errors)
+
+
+def test_a_date_written_as_a_date_is_its_text_as_the_editor_reads_it(make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:  # fmt: skip
+    """`date: 2024-01-31` on the cover, unquoted, was a date to validate (YAML 1.1), refused as "Input should be a
+    valid string", while the editor's YAML language server (YAML 1.2) read it as text and the schema accepted it.
+    It is now the text written, printed on the cover as it stands; a section's title that looks like a date too."""
+    paper = PAPER_YAML + "cover:\n  date: 2024-01-31\n"
+    section = section_text("outlook", "Words enough for the outlook, ten of them or a few more.\n", title="2030-12-31")
+    root = make_project({"paper/paper.yaml": paper, "sections/03-outlook.md": section}, git=True)
+    checked = cli("--project", str(root), "validate", "--format", "json")
+    assert [d for d in json.loads(checked.stdout) if d["severity"] == "error"] == [], checked.stdout
+    schema_ = _schemas()["paper.schema.json"]
+    assert not list(jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(paper.replace(
+        "date: 2024-01-31", "date: '2024-01-31'"))))  # as the language server reads it  # fmt: skip
+    out = tmp_path / "paper.docx"
+    assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(out)).exit_code == 0
+    text = subprocess.run([require_client("pandoc"), "-t", "plain", str(out)], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert "\n2024-01-31\n" in text and "2030-12-31" in text, text[:600]
 
 
 _AFTER_DRAFT_7 = {"$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$vocabulary", "prefixItems",

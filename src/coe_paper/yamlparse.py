@@ -16,10 +16,21 @@ from .yamlsafe import VALUE, Located, Marks
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _dates_as_written(loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> None:
+    """`date: 2024-01-31` is the text written, as YAML 1.2 reads it, and as the YAML language server does when it
+    checks the file against the schemas (where it is a string): YAML 1.1 made it a date, which no field takes, so
+    validate refused the cover's date that the editor had accepted."""
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}  # fmt: skip
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose value errors (a date like 2024-13-45, a number Python will not convert) carry a mark."""
+    """SafeLoader whose value errors (a number Python will not convert, a `!!timestamp` that is no date) carry a
+    mark."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -29,6 +40,7 @@ class _Loader(yaml.SafeLoader):
                                    node.start_mark) from None  # fmt: skip
 
 
+_dates_as_written(_Loader)
 _FastLoader: Callable[[str], Any] | None = None
 if hasattr(yaml, "CSafeLoader"):  # libyaml: the same nodes and marks, parsed in C
 
@@ -39,6 +51,7 @@ if hasattr(yaml, "CSafeLoader"):  # libyaml: the same nodes and marks, parsed in
             except (ValueError, OverflowError, TypeError) as exc:
                 raise ConstructorError(None, None, f"cannot read the value: {exc}", node.start_mark) from None
 
+    _dates_as_written(_CLoader)
     _FastLoader = _CLoader
 
 
