@@ -606,6 +606,34 @@ def test_the_status_board_shows_a_diagnostic_with_a_long_word_whole_on_a_desktop
             assert fits["wide"] <= fits["room"], fits
 
 
+def test_the_board_and_status_say_which_sections_are_late(browser: Browser, make_project: MakeProject,
+                                                         tmp_path: Path) -> None:  # fmt: skip
+    """The outline had no day a section is due, so neither the board nor `status` could tell the secretariat
+    which sections are late. An entry's `due:` day, once past, marks a section that is not final as late; a final
+    one, or one due later, is not; a missing one is."""
+    paper = PAPER_YAML
+    for entry, due in (("intro", "2024-03-31"), ("housing", "2999-12-31"), ("outlook", "2024-03-31")):
+        paper = paper.replace(f"  - id: {entry}\n", f"  - id: {entry}\n    due: {due}\n")
+    paper += "  - id: budget\n    due: 2024-01-31\n"
+    final = section_text("outlook", "Words enough for the outlook, ten of them or a few more.\n", status="final")
+    root = make_project({"paper/paper.yaml": paper, "sections/03-outlook.md": final}, git=True)
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    cells = browser.evaluate("""Object.fromEntries([...document.querySelectorAll('#status-board tbody tr')]
+        .map(r => [r.cells[0].innerText.split('\\n')[0], r.cells[1].innerText.replace(/\\s+/g, ' ')]))""")
+    assert cells == {"Introduction": "draft late due 2024-03-31", "Housing": "draft due 2999-12-31",
+                     "Outlook": "final due 2024-03-31", "budget": "missing late due 2024-01-31"}, cells
+    late = browser.evaluate("getComputedStyle(document.querySelector('#status-board .late')).color")
+    assert late == "rgb(164, 0, 15)", late  # the colour of errors
+    status = CliRunner().invoke(app, ["--project", str(root), "status", "--format", "json"])
+    rows = {row["id"]: (row["due"], row["late"]) for row in json.loads(status.stdout)}
+    assert rows == {"intro": ("2024-03-31", True), "housing": ("2999-12-31", False),
+                    "outlook": ("2024-03-31", False), "budget": ("2024-01-31", True)}, rows
+    table = CliRunner().invoke(app, ["--project", str(root), "status"]).stdout
+    assert "draft, late (due 2024-03-31)" in table and "due 2999" not in table, table
+
+
 def test_a_section_with_an_error_says_so_where_it_is_read(browser: Browser, make_project: MakeProject,
                                                           tmp_path: Path) -> None:  # fmt: skip
     """A section with an error (its lead unknown) was shown in the page as if it were the paper, its byline left

@@ -99,7 +99,8 @@ def status(
         words = f"{row.words}/{row.word_limits}" if row.word_limits else str(row.words)
         by = (row.changed_by(row.last_change_org or "") or "(unmapped)") if row.last_change else ""
         problems = "red" if row.errors else "yellow" if row.warnings else ""
-        cells.append([(row.number, ""), (row.id, ""), (row.status, ""), (row.lead, ""),
+        state = (f"{row.status}, late (due {row.due})", "red") if row.late else (row.status, "")
+        cells.append([(row.number, ""), (row.id, ""), state, (row.lead, ""),
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
                       (str(row.diagnostics), problems)])  # fmt: skip
     _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)

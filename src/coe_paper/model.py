@@ -52,12 +52,19 @@ class OutlineEntry(_Strict):
     required: bool = True
     min_words: int = Field(default=0, ge=0)
     max_words: int | None = Field(default=None, gt=0)
+    due: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description=(
+        "The day the section is due (YYYY-MM-DD): after it, status and the preview's board say the section is late "
+        "until its status is final."))
 
     @model_validator(mode="after")
     def _limits(self) -> OutlineEntry:
         if self.max_words is not None and self.max_words < self.min_words:
             raise ValueError("max_words is smaller than min_words")
         return self
+
+    def late(self, status: str, today: str) -> bool:
+        """Whether a section of this entry, of `status`, is late on the day `today` (YYYY-MM-DD)."""
+        return self.due is not None and status != "final" and today > self.due
 
 
 class Attribution(_Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from .attribution import History
 from .compose import credits_for
@@ -33,6 +34,8 @@ class SectionStatus:
     errors: int
     warnings: int
     last_change_name: str | None = None  # the author's name alone, for a page that shows no e-mail address
+    due: str | None = None  # the outline's day (YYYY-MM-DD) the section is due
+    late: bool = False  # past that day, and not final
 
     @property
     def diagnostics(self) -> int:
@@ -90,6 +93,7 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
     order = {entry.id: index for index, entry in enumerate(project.config.outline)}
     sections = sorted(project.sections, key=lambda s: (order.get(s.id, len(order)), s.path))
     numbers = chapter_numbers(s.id for s in project.ordered_sections())
+    today = date.today().isoformat()
     rows: list[SectionStatus] = []
     for section in sections:
         entry = outline.get(section.id)
@@ -108,6 +112,7 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
             last_change_org=last.org if last else None, last_change_author=str(last.author) if last else None,
             last_change_name=last.author.name if last else None,
             commits=len(found.changes) if found else 0, errors=errors, warnings=len(mine) - errors,
+            due=entry.due if entry else None, late=entry.late(section.meta.status, today) if entry else False,
         ))  # fmt: skip
     present = {s.id for s in project.sections}
     for entry in project.config.outline:
@@ -120,6 +125,7 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
                 min_words=entry.min_words,
                 max_words=entry.max_words, words_check="under" if entry.min_words else "ok", last_change=None,
                 last_change_org=None, last_change_author=None, commits=0, errors=errors, warnings=len(mine) - errors,
+                due=entry.due, late=entry.late("missing", today),
             ))  # fmt: skip
     return rows
 
