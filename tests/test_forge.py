@@ -50,6 +50,20 @@ def test_init_makes_a_project_that_validates_and_assembles(tmp_path: Path) -> No
     assert CliRunner().invoke(app, ["init", str(tmp_path / "x"), "--forge", "bitbucket"]).exit_code == 2
 
 
+def test_init_s_outline_shows_how_to_give_a_section_its_due_day(tmp_path: Path) -> None:
+    """A new paper's outline says how a section gets the day it is due; taken as it stands (the comment removed),
+    the example validates and `status` reports the day."""
+    root = _init(tmp_path)
+    config = root / "paper/paper.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "    # due: 2024-06-30  # " in text
+    config.write_text(text.replace("    # due: 2024-06-30", "    due: 2024-06-30"), encoding="utf-8")
+    assert CliRunner().invoke(app, ["--project", str(root), "validate"]).exit_code == 0
+    status = CliRunner().invoke(app, ["--project", str(root), "status", "--format", "json"])
+    assert [(row["id"], row["due"], row["late"]) for row in json.loads(status.stdout)] == [
+        ("introduction", "2024-06-30", True)]
+
+
 def test_init_without_a_folder_makes_the_project_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`coe-paper init` in an empty folder, as `git init` is run, stopped at "Missing argument 'DIR'"."""
     monkeypatch.chdir(tmp_path)

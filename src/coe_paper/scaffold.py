@@ -87,7 +87,8 @@ outline:
 
 def _outline(ids: Sequence[str]) -> str:
     if not ids:
-        return "  - id: introduction\n    required: true\n    min_words: 50\n    max_words: 1000\n"
+        return ("  - id: introduction\n    required: true\n    min_words: 50\n    max_words: 1000\n"
+                "    # due: 2024-06-30  # the day it is due: status and the preview's board say when it is late\n")
     return "".join(f"  - id: {section_id}\n" for section_id in ids)  # ids are [a-z0-9-]: plain YAML
 
 
