@@ -634,6 +634,31 @@ def test_the_board_and_status_say_which_sections_are_late(browser: Browser, make
     assert "draft, late (due 2024-03-31)" in table and "due 2999" not in table, table
 
 
+def test_the_top_of_the_board_says_when_errors_stop_the_paper(browser: Browser, make_project: MakeProject,
+                                                              tmp_path: Path) -> None:  # fmt: skip
+    """A paper whose byline template does not compile (COE801) was shown as if it were the paper, every byline
+    empty, its error listed at the foot of the board under "Other diagnostics". The board now opens by saying that
+    errors stop the paper from being assembled, linking to where they are; a paper without one says nothing."""
+    clean = site.build(make_project(), tmp_path / "clean").page
+    assert clean is not None and "Not ready" not in clean.read_text(encoding="utf-8")
+    broken = make_project({"paper/templates/byline.md.j2": "{% if %}\n"})
+    page = site.build(broken, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    note = browser.evaluate("""(() => {
+        const note = document.querySelector('section.board [role=note]');
+        const link = note.querySelector('a');
+        const target = document.getElementById(link.getAttribute('href').slice(1));
+        return [note.getAttribute('aria-label'), note.innerText, link.innerText,
+                target.previousElementSibling.innerText, target.innerText];
+    })()""")  # fmt: skip
+    label, text, link, heading, listed = note
+    assert label == "Errors in the paper" and text.startswith("Not ready: errors stop the paper"), note
+    assert link == "other files of the paper" and heading == "Other diagnostics", note
+    assert "paper/templates/byline.md.j2:1: error COE801" in listed, listed
+    assert browser.evaluate(CONTRAST_JS) >= 4.5
+
+
 def test_a_section_with_an_error_says_so_where_it_is_read(browser: Browser, make_project: MakeProject,
                                                           tmp_path: Path) -> None:  # fmt: skip
     """A section with an error (its lead unknown) was shown in the page as if it were the paper, its byline left
