@@ -634,6 +634,16 @@ def test_the_board_and_status_say_which_sections_are_late(browser: Browser, make
     assert "draft, late (due 2024-03-31)" in table and "due 2999" not in table, table
 
 
+def test_a_due_day_the_calendar_does_not_have_is_an_error_at_its_line(make_project: MakeProject) -> None:
+    """`due: 2024-02-30` fitted the pattern of a day and passed, and every day after 2024-02-29 found it late."""
+    paper = PAPER_YAML.replace("  - id: intro\n", "  - id: intro\n    due: 2024-02-30\n")
+    root = make_project({"paper/paper.yaml": paper})
+    result = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
+    found = [d for d in json.loads(result.stdout) if "2024-02-30" in d["message"]]
+    assert result.exit_code == 1 and len(found) == 1 and found[0]["path"] == "paper/paper.yaml", result.stdout
+    assert found[0]["severity"] == "error" and found[0]["line"] > 1, found
+
+
 def test_the_top_of_the_board_says_when_errors_stop_the_paper(browser: Browser, make_project: MakeProject,
                                                               tmp_path: Path) -> None:  # fmt: skip
     """A paper whose byline template does not compile (COE801) was shown as if it were the paper, every byline

@@ -60,6 +60,13 @@ class OutlineEntry(_Strict):
     def _limits(self) -> OutlineEntry:
         if self.max_words is not None and self.max_words < self.min_words:
             raise ValueError("max_words is smaller than min_words")
+        if self.due is not None:
+            from datetime import date
+
+            try:
+                date.fromisoformat(self.due)
+            except ValueError:  # the pattern lets 2024-02-30 through
+                raise ValueError(f"due: {self.due} is no day of the calendar") from None
         return self
 
     def late(self, status: str, today: str) -> bool:
