@@ -23,7 +23,6 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, error, warning
-from .mdinline import InlineMap, MapError, Unit
 from .structure import COMMENTS_ONLY, INLINE_HTML
 from .yamlsafe import VALUE, Located, place
 
@@ -152,6 +151,8 @@ def _shown(token: Token) -> tuple[str, list[int]]:
     content = token.content
     if token.type != "inline" or not token.children:
         return content, list(range(len(content)))
+    from .mdinline import InlineMap, MapError, Unit  # only for a paragraph with a control: most sections have none
+
     unit = Unit("paragraph", 0)
     reader = InlineMap(content, list(range(len(content))), unit)
     hidden: list[tuple[int, int]] = []  # the characters of the map's text the document does not show
