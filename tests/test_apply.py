@@ -695,3 +695,29 @@ def test_commit_for_a_reviewer_without_an_e_mail_says_whose_identity_it_takes(pr
                          check=True, env=env).stdout  # fmt: skip
     assert log.startswith("Rome Editor|Apply review by Jean Martin (Leipzig) from r.docx")
     assert "Reviewer: Jean Martin (no e-mail in contributors.yaml)" in log
+
+
+def test_a_renamed_heading_another_section_links_to_is_named_after_apply(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """A reviewer renamed a heading that another section's link names: apply wrote it without a word, and the
+    link reached nothing (COE601 at the next validate, or in CI). apply now says so, at the link's line, in text
+    and in JSON."""
+    intro = "## Scope\n\nThe partnership's members agree on what to measure: see [the data part](#the-data-we-need).\n"
+    housing = ("## Sources\n\nThe members pool what they know.\n\n### The data we need\n\n"  # not in the contents
+               "Cities collect data on rents, evictions and waiting lists for social homes.\n")
+    root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None
+    reviewed = review(built.output, tmp_path / "reviewed.docx", [("replace", "data we need", "data we collect")],
+                      tmp_path)  # fmt: skip
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert "### The data we collect" in (root / "sections/02-housing.md").read_text(encoding="utf-8"), result.stderr
+    warned = [line for line in result.stderr.splitlines() if "COE601" in line]
+    assert len(warned) == 1 and warned[0].startswith("warning: sections/01-intro.md:") and \
+        "#the-data-we-need" in warned[0] and "changed the heading" in warned[0], result.stderr  # fmt: skip
+    subprocess.run(["git", "checkout", "-q", "--", "sections"], cwd=root, check=True, env=GIT_ENV)
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"])
+    found = json.loads(result.stdout)["unreached_links"]
+    assert [(d["path"], d["code"]) for d in found] == [("sections/01-intro.md", "COE601")], found
+    assert "#the-data-we-need" in found[0]["message"]

@@ -121,12 +121,15 @@ def apply_review(
                 if problem:
                     fail(problem, fmt, reviewed.name, code=2)
                 result = writeback.plan(root, doc, orgs, options)
+                before = writeback.unreached_links(root) if result.files and not dry_run else {}
                 if commit:
                     problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)
                     if problem:
                         fail(problem, fmt, rule="COE006")
                 elif not dry_run:
                     writeback.write(root, result.files)
+                unreached = [found for key, found in writeback.unreached_links(root).items()
+                             if key not in before] if result.files and not dry_run else []  # fmt: skip
             finally:
                 doc.docx.close()
     except (DocxError, ApplyError) as exc:
@@ -136,7 +139,7 @@ def apply_review(
         fail(f"cannot write {'the sources' if where == '.' else where}: {exc.strerror or exc}", fmt, where,
              rule="COE006")  # fmt: skip
     if fmt == "json":
-        print(writeback.as_json(result, not dry_run))
+        print(writeback.as_json(result, not dry_run, unreached))
     else:
         if dry_run:
             print(writeback.diff(result.files), end="")
@@ -155,6 +158,10 @@ def apply_review(
             already = f", {row['already']} in the sources already" if row["already"] else ""
             err.print(shown(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in "
                             f"conflict, {row['skipped']} skipped{already}"), markup=False)  # fmt: skip
+        for found in unreached:  # a heading the review renamed, which another section's link names
+            err.print(shown(f"warning: {found.path}:{found.line}:{found.column or 1}: {found.message} (COE601): the "
+                            "review changed the heading it named; change the link, or the heading back"),
+                      markup=False)  # fmt: skip
         if doc.comments:
             err.print(f"{count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
                       f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import errno
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -282,13 +282,22 @@ def report_lines(result: Plan) -> list[str]:
     return lines
 
 
-def as_json(result: Plan, written: bool) -> str:
+def unreached_links(root: Path) -> dict[tuple[str, str], Diagnostic]:
+    """The links of the project at `root` that reach no section or heading (COE601), by file and message: read
+    before and after a review is written, those found only after are links whose heading the review changed."""
+    from .pipeline import load
+
+    return {(d.path, d.message): d for d in load(root).diagnostics if d.code == "COE601"}
+
+
+def as_json(result: Plan, written: bool, unreached: Sequence[Diagnostic] = ()) -> str:
     return to_json({
         "commit": result.commit, "written": written, "reviewers": tally(result), "unmapped": result.unmapped,
         "no_email": result.no_email,
         "changes": [o.__dict__ for o in result.outcomes + result.outside],
         "findings": [{"path": p, **f.__dict__} for p, f in result.findings],
         "files": [f.path for f in result.files],
+        "unreached_links": [d.as_dict() for d in unreached],
     })
 
 
