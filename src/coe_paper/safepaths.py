@@ -11,7 +11,6 @@ COE007). A temporary file is named after the process that writes it; one left by
 from __future__ import annotations
 
 import errno
-import glob
 import os
 import stat
 import sys
@@ -132,10 +131,7 @@ def _temp_stem(path: Path) -> str:
 
 def remove_stale(path: Path) -> None:
     """Remove temporary files of `path` left by writers that were killed before they could rename them."""
-    stem = _temp_stem(path)
-    for candidate in path.parent.glob(f".{glob.escape(stem)}.*.tmp"):
-        if _writer_gone(candidate, stem):
-            candidate.unlink(missing_ok=True)
+    remove_stale_of(path.parent, [path.name])
 
 
 def remove_stale_of(folder: Path, names: Iterable[str]) -> None:
