@@ -51,14 +51,15 @@ def _chart_words(space: Element) -> list[str]:
     return lines
 
 
-def _text(tx: Element | None) -> list[str]:
-    """A title's or label's words: its rich text, a line per paragraph, or the text it takes from a cell."""
+def _text(tx: Element | None, space: str = C) -> list[str]:
+    """A title's or label's words (in a chart of namespace `space`): its rich text, a line per paragraph, or the
+    text it takes from a cell."""
     if tx is None:
         return []
-    rich = tx.find(f"{{{C}}}rich")
+    rich = tx.find(f"{{{space}}}rich")
     if rich is not None:
         return _text_of(rich)
-    return [" ".join(v.text or "" for v in tx.iter(f"{{{C}}}v"))]
+    return [" ".join(v.text or "" for v in tx.iter(f"{{{space}}}v"))]
 
 
 def _categories(cat: Element | None) -> list[str]:
@@ -76,10 +77,7 @@ def _categories(cat: Element | None) -> list[str]:
 
 def _chartex_words(space: Element) -> list[str]:
     """A newer chart's (chartex) words: its titles' text, then the text labels of its data, a paragraph."""
-    lines: list[str] = []
-    for title in space.iter(f"{{{CX}}}tx"):
-        rich = title.find(f"{{{CX}}}rich")
-        lines += _text_of(rich) if rich is not None else [" ".join(v.text or "" for v in title.iter(f"{{{CX}}}v"))]
+    lines = [line for title in space.iter(f"{{{CX}}}tx") for line in _text(title, CX)]
     labels = [pt.text or "" for dim in space.iter(f"{{{CX}}}strDim") for pt in dim.iter(f"{{{CX}}}pt")]
     return [*lines, ", ".join(_distinct(labels))]
 
