@@ -16,6 +16,7 @@ read here alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -65,14 +66,23 @@ class Restarts:
         self._found.append((self._place.get((restart.path, restart.added), -1), current, restart))
 
     def found(self) -> dict[str, list[Restart]]:
-        """The candidates by current path, newest first; those of one addition at other paths nearest first."""
+        """The candidates by current path, newest first; those of one addition at other paths nearest first. Each
+        addition looks at the deletions from its own place in the log on (found by bisection: the log is read in
+        order), so a long history is not searched once for every file added in it."""
         found = list(self._found)
+        known = {(current, restart.added) for _, current, restart in self._found}
+        places = [gone[0] for gone in self._gone]
         for place, current, path, commit in self._starts:
-            if any(c == current and r.added == commit for _, c, r in self._found):
+            if (current, commit) in known:
                 continue
-            gone = [(at, old) for after, old, at, owner in self._gone if after > place and old != path
-                    and owner in (None, current)]  # fmt: skip
-            found += [(place, current, Restart(path, commit, at, old)) for at, old in gone[:MAX_ELSEWHERE]]
+            gone: list[tuple[str, str]] = []
+            for index in range(bisect_right(places, place), len(self._gone)):
+                _, old, at, owner = self._gone[index]
+                if old != path and owner in (None, current):
+                    gone.append((at, old))
+                    if len(gone) == MAX_ELSEWHERE:
+                        break
+            found += [(place, current, Restart(path, commit, at, old)) for at, old in gone]
         by_path: dict[str, list[Restart]] = {}
         for _, current, restart in sorted(found, key=lambda entry: entry[0]):
             by_path.setdefault(current, []).append(restart)
