@@ -1,0 +1,59 @@
+"""What a command pays before its work: pydantic's plugin loader stands aside while every plugin is disabled."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import subprocess
+import sys
+
+from conftest import MakeProject
+
+CHECK_AND_LIST_MODULES = """
+import sys
+from pathlib import Path
+from coe_paper import pipeline
+result = pipeline.check(Path(sys.argv[1]))
+print("importlib.metadata" in sys.modules, *sorted(f"{d.code}:{d.line}" for d in result.diagnostics))
+"""
+LOADER = "import pydantic.plugin, importlib; loader = importlib.import_module('pydantic.plugin._loader')"
+
+
+def _run(code: str, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    environment = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+                          env=environment | (env or {}))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_checking_a_paper_does_not_load_package_metadata(make_project: MakeProject) -> None:
+    """A paper checked without pydantic's plugins: no `importlib.metadata` (nor `email`) loaded for a loader that
+    has nothing to look up, and the paper checked as with pydantic's own loader."""
+    root = make_project()
+    quick, *found = _run(CHECK_AND_LIST_MODULES, str(root))
+    loaded, *found_so = _run(CHECK_AND_LIST_MODULES, str(root), env={"PYDANTIC_DISABLE_PLUGINS": "some_plugin"})
+    assert (quick, loaded) == ("False", "True")
+    assert found == found_so
+
+
+def test_the_stand_in_answers_as_pydantics_loader_and_is_all_pydantic_asks_of_it() -> None:
+    """pydantic asks the loader for `get_plugins` alone (when it builds a validator), and the real loader, with
+    every plugin disabled, answers an empty collection: so does the stand-in. A pydantic that asks more of its
+    loader fails here, not in a user's command."""
+    import pydantic.plugin._schema_validator as schema_validator
+
+    asked = {alias.name for node in ast.walk(ast.parse(inspect.getsource(schema_validator)))
+             if isinstance(node, ast.ImportFrom) and node.module == "_loader" for alias in node.names}  # fmt: skip
+    assert asked == {"get_plugins"}
+    real = _run(f"{LOADER}; print(list(loader.get_plugins()))", env={"PYDANTIC_DISABLE_PLUGINS": "__all__"})
+    stand_in = _run(f"import coe_paper; {LOADER}; print(list(loader.get_plugins()), hasattr(loader, '__file__'))")
+    assert real == ["[]"]
+    assert stand_in == ["[]", "False"]
+
+
+def test_the_package_imports_with_the_real_loader_already_loaded() -> None:
+    """A program that loaded pydantic's loader before coe-paper keeps it: the stand-in never replaces a module."""
+    out = _run(f"import sys; {LOADER}; import coe_paper; print(sys.modules[loader.__name__] is loader)")
+    assert out == ["True"]
