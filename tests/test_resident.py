@@ -704,6 +704,43 @@ def test_rehearsing_runs_the_rules_a_cached_check_skipped_and_keeps_nothing(make
     assert done.returncode == 0, done.stderr
 
 
+WARM_THEN_EDIT = """
+import sys
+from pathlib import Path
+from coe_paper import pipeline, resident_server, sectionrender
+root = Path(sys.argv[1])
+resident_server.warm(str(root))
+preloaded = len(sectionrender._DECODED)
+intro = root / "sections" / "01-intro.md"
+intro.write_text(intro.read_text() + "\\nA sentence added since.\\n")
+decoded = []
+read = sectionrender.from_bytes
+sectionrender.from_bytes = lambda data: decoded.append(1) or read(data)
+kept = pipeline.assemble(root, root / "kept.docx")
+assert kept.output is not None, kept.diagnostics
+with_memory = len(decoded)
+sectionrender._DECODED.clear()
+again = pipeline.assemble(root, root / "again.docx")
+assert again.output is not None, again.diagnostics
+print(preloaded, with_memory, len(decoded) - with_memory)
+"""
+
+
+def test_a_warm_process_decodes_only_the_bodies_changed_since(make_project: MakeProject) -> None:
+    """The resident process decodes the cached bodies before it forks: a child's build after one section changed
+    decodes none of the others', and writes the same bytes as a build that decoded them all."""
+    root = make_project(git=True).resolve()
+    filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
+    assert filled.returncode == 0, filled.stderr
+    done = subprocess.run([sys.executable, "-c", WARM_THEN_EDIT, str(root)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **EPOCH})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    preloaded, with_memory, without = map(int, done.stdout.split())
+    assert preloaded == 3  # the three sections' bodies (bylines and parts are kept apart, as JSON)
+    assert (with_memory, without) == (0, 3)  # none decoded now; with the memory cleared, every body (the new one too)
+    assert (root / "kept.docx").read_bytes() == (root / "again.docx").read_bytes()
+
+
 WARM_REHEARSES = """
 import sys
 from coe_paper import resident_server

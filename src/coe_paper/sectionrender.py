@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     from .render_sink import Sink
 
 
+#: Bodies decoded from the cache, by key (a digest of everything they were made from, so an entry never goes stale):
+#: filled by `preload` in a resident process before it forks, for the commands it runs in its children, which then
+#: decode only the bodies changed since. A process that builds once keeps none.
+_DECODED: dict[str, fragments.Fragment] = {}
+PRELOAD_BYTES = 64 * 1024 * 1024  # a paper's stored bodies beyond this are decoded by each command as they are read
+
+
 class SectionRenderer:
     """Renders bodies and bylines into `builder` through the cache of the project at `root` (None: no cache)."""
 
@@ -99,7 +106,11 @@ class SectionRenderer:
     def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None,
                kind: str, elements: bool = False) -> list[Element]:  # fmt: skip
         bodies = store is self.store  # bodies: in bytes; the rest in JSON
-        fragment = from_bytes(store.get_bytes(key)) if bodies else decode(store.get(key))
+        if bodies:
+            data = store.get_bytes(key)  # asked all the same: the entry is used, and kept
+            fragment = None if data is None else _DECODED.get(key) or from_bytes(data)
+        else:
+            fragment = decode(store.get(key))
         if fragment is None:
             self.rendered[kind] += 1
             fragment = fragments.record(self.builder, render)
@@ -111,6 +122,20 @@ class SectionRenderer:
         if self.as_elements or elements or not self.takes_text:
             return fragments.elements(text)
         return [self.builder.slot(text)] if text else []
+
+    def preload(self) -> int:
+        """Decode every body the cache holds into this process's memory (`_DECODED`), up to PRELOAD_BYTES of them; the
+        number decoded."""
+        _DECODED.clear()
+        taken = 0
+        for key, data in sorted(self.store.stored_bytes().items()):
+            taken += len(data)
+            if taken > PRELOAD_BYTES:
+                break
+            fragment = from_bytes(bytes(data))
+            if fragment is not None:
+                _DECODED[key] = fragment
+        return len(_DECODED)
 
     def close(self, drop_unused: bool = True) -> None:
         """After a whole paper: drop the entries this build did not use."""

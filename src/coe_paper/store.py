@@ -107,6 +107,11 @@ class Store:
         self.used.add(key)
         return found
 
+    def stored_bytes(self) -> dict[str, memoryview]:
+        """Every entry of bytes the packs hold now, by key, as views into the packs' bytes (each checked as
+        `get_bytes` checks it); none is counted as used by this run."""
+        return dict(self._pack()) if self.directory is not None and self.packed and self.raw else {}
+
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store `data` (bytes, not JSON) under `key`: in the pack, or in a file of its own."""
         self._put(key, data, ".bin")
