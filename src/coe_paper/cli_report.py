@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from . import pipeline
     from .attribution import History
 
+#: The options both reports take: how to print (a table, or JSON) and which revision of the paper.
+TableFormat = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
+                                          help="text or json.")]  # fmt: skip
+Revision = Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
+                                              help="Report on the paper as it was at this revision.")]  # fmt: skip
+
 
 def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]]], wrap: int = 0) -> None:
     """A table of (text, colour) cells; a column named with a trailing ">" is right-aligned, column `wrap` wraps.
@@ -79,10 +85,8 @@ def _left_out(loaded: pipeline.Loaded) -> None:
 
 @app.command(short_help="Per section: status, lead, words, last change, issues.")
 def status(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
-                                     help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
-                                            help="Report on the paper as it was at this revision.")] = None,
+    fmt: TableFormat = "text",
+    rev: Revision = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
     from . import report
@@ -109,10 +113,8 @@ def status(
 
 @app.command(short_help="Per organisation: sections, commits, share of the lines.")
 def contributors(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
-                                     help="text or json.")] = "text",
-    rev: Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
-                                            help="Report on the paper as it was at this revision.")] = None,
+    fmt: TableFormat = "text",
+    rev: Revision = None,
 ) -> None:
     """Per organisation: sections led and contributed to, commits, and share of the current lines."""
     from . import report
