@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from coe_paper import pipeline
 from coe_paper.cli import app
 from coe_paper.diagnostics import Diagnostic
-from conftest import CONTRIBUTORS_YAML, HOUSING_BODY, PAPER_YAML, MakeProject, section_text
+from conftest import CONTRIBUTORS_YAML, HOUSING_BODY, PAPER_YAML, MakeProject, section_text, tiny_png
 
 INTRO = "sections/01-intro.md"
 HOUSING = "sections/02-housing.md"
@@ -720,3 +720,27 @@ def test_template_pictures_are_found_again_without_parsing_and_still_checked(mak
     assert not [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
     (root / "paper/images/logo.png").unlink()
     assert [d.code for d in pipeline.check(root).diagnostics if d.code == "COE501"] == ["COE501"]
+
+
+def test_a_warm_build_finds_template_pictures_without_parsing(make_project: MakeProject, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`assemble` asked the same of the templates' output as validate, but without what validate keeps: every build
+    parsed the title page's Markdown for its logos, importing the parser into a build whose sections all came from
+    the cache. A picture gone since is still found missing."""
+    from coe_paper import markdown
+
+    root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Logo](paper/images/logo.png)\n",
+                         "paper/images/logo.png": tiny_png()}, git=True)  # fmt: skip
+    first = pipeline.assemble(root, tmp_path / "first.docx")
+    assert first.output is not None, first.diagnostics
+
+    def no_parsing() -> None:
+        raise AssertionError("parsed the template's output again")
+
+    monkeypatch.setattr(markdown, "template_parser", no_parsing)
+    again = pipeline.assemble(root, tmp_path / "again.docx")
+    assert again.output is not None, again.diagnostics
+    assert (tmp_path / "first.docx").read_bytes() == (tmp_path / "again.docx").read_bytes()
+    (root / "paper/images/logo.png").unlink()
+    gone = pipeline.assemble(root, tmp_path / "gone.docx")
+    assert gone.output is None and [d.code for d in gone.diagnostics if d.code == "COE501"] == ["COE501"]

@@ -18,6 +18,7 @@ from .render_inline import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
 from .sources import Source, SourceError, WorkTree, normalise
+from .store import Store
 from .template_outputs import KeptTemplates
 
 if TYPE_CHECKING:
@@ -203,11 +204,12 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
         builder.number_headings()
     builder.numbering_on = False
     renderer = SectionRenderer(loaded.root, builder, by_id, starts, as_elements)
+    named = Store(loaded.root, "template-pictures", "", pack=True)  # the pictures each output names, as validate's
 
     def rendered(name: str, values: dict[str, Any]) -> str | None:
         text, problems = templates.render(name, values)
         if not as_elements:  # the older revision a comparison reads is not validated: its pictures may be gone
-            problems += pictures.template_pictures(templates.paths.get(name, name), text or "", loaded.source)
+            problems += pictures.template_pictures(templates.paths.get(name, name), text or "", loaded.source, named)
         found.extend(p for p in problems if p not in found)  # a byline runs once per section: report once
         return text
 
@@ -228,6 +230,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     annex = part("annex.md.j2")
     renderer.close(isinstance(loaded.source, WorkTree) and not as_elements)
     templates.close(isinstance(loaded.source, WorkTree) and not as_elements)
+    named.prune(isinstance(loaded.source, WorkTree) and not as_elements)
     if project.config.numbering:
         unnumber([*title_page, *abbreviations, *annex], builder.heading_style_ids())
     return Parts(title_page, sections, annex, abbreviations)

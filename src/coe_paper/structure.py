@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from markdown_it.rules_block.table import escapedSplit
-
 from . import limits
 from .diagnostics import Diagnostic, clipped, error, warning
 
@@ -195,6 +193,8 @@ def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -
     are counted as the parser splits them (`escapedSplit`: at each `|` not after a backslash)."""
     if "|" not in body:
         return
+    from markdown_it.rules_block.table import escapedSplit  # here: tokens mean markdown-it is loaded already
+
     lines = body.split("\n")
     columns = 0
     for token in tokens:
