@@ -7,6 +7,7 @@ import inspect
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import MakeProject
 
@@ -57,3 +58,21 @@ def test_the_package_imports_with_the_real_loader_already_loaded() -> None:
     """A program that loaded pydantic's loader before coe-paper keeps it: the stand-in never replaces a module."""
     out = _run(f"import sys; {LOADER}; import coe_paper; print(sys.modules[loader.__name__] is loader)")
     assert out == ["True"]
+
+
+BUILD_AND_LIST_MODULES = """
+import sys
+from pathlib import Path
+from coe_paper import pipeline
+built = pipeline.assemble(Path(sys.argv[1]), Path(sys.argv[2]))
+assert built.output is not None, built.diagnostics
+print(*sorted(name for name in sys.modules if name.startswith(("coe_paper.word", "coe_paper.review"))))
+"""
+
+
+def test_building_a_paper_does_not_load_the_docx_reader(make_project: MakeProject, tmp_path: Path) -> None:
+    """The template's headers and footers are searched for fields that fetch or run what they name (COE802) by
+    their instructions alone: the reader of members' and reviewers' .docx files (its blocks, runs and fields) is
+    not loaded to name a field."""
+    root = make_project()
+    assert _run(BUILD_AND_LIST_MODULES, str(root), str(tmp_path / "paper.docx")) == []

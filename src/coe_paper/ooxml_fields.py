@@ -33,3 +33,9 @@ def instructions(root: etree._Element) -> Iterator[str]:
                 open_.pop()
             else:
                 open_[-1] = None
+
+
+def field_name(instruction: str) -> str:
+    """A field's name, in capitals, from its instruction (`HYPERLINK "..."` -> HYPERLINK); "(empty)" for none."""
+    words = instruction.split()
+    return words[0].upper() if words else "(empty)"

@@ -276,8 +276,7 @@ _FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPOR
 
 def refuse_fetching_fields(label: str, root: Element) -> None:
     """A DocxError when a template's part (a header, a footer) holds a field that reads a file or runs a program."""
-    from .ooxml_fields import instructions
-    from .wordfields import field_name
+    from .ooxml_fields import field_name, instructions
 
     for instruction in instructions(root):
         name = field_name(instruction)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .ooxml_fields import field_name as field_name  # the reader names the fields it leaves out
 from .wordblocks import Paragraph, Run
 
 
@@ -29,11 +30,6 @@ def take_out(hidden: list[tuple[Paragraph, Run]]) -> None:
     for para, runs in by_paragraph.values():
         para.runs = [run for run in para.runs if id(run) not in runs]
     hidden.clear()
-
-
-def field_name(instruction: str) -> str:
-    words = instruction.split()
-    return words[0].upper() if words else "(empty)"
 
 
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
