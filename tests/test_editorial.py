@@ -331,6 +331,33 @@ def test_coe714_date_form(make_project: MakeProject, text: str, date: str, bette
     assert d.fix is not None and (d.fix.original, d.fix.replacement) == (date, better)
 
 
+def test_coe714_the_before_a_date_and_a_plural_noun_is_reported_without_a_fix(make_project: MakeProject) -> None:
+    """'Before the 1st-3rd June partners met' kept its 'the' ('before the 1-3 June partners met'): after a
+    preposition that takes a date alone, a plural noun after the date may open the clause or be what the date
+    qualifies (the 3 March elections), so the date is reported with 'the' and not fixed."""
+    text = "Before the 1st-3rd June partners met. Until the 30th May-2nd June cities wait."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.message, d.fix) for d in found] == [
+        ("COE714", col(text, "the 1st"), "'the 1st-3rd June': write '1-3 June'", None),
+        ("COE714", col(text, "the 30th"), "'the 30th May': write '30 May'", None),
+        ("COE714", col(text, "2nd June"), "'2nd June': write '2 June'", found[2].fix)]
+    assert "keep 'the' if the date qualifies" in found[0].hint and found[2].fix is not None
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("Before the 30th May-2nd June the team met.", "Before 30 May-2 June the team met."),
+    ("Before the 30th May-2nd June meeting we met.", "Before the 30 May-2 June meeting we met."),
+    ("From 30th May-2nd June, 2024 we met.", "From 30 May-2 June 2024 we met."),
+    ("On Monday the 3rd of June 2024 we met.", "On Monday 3 June 2024 we met."),
+])  # fmt: skip
+def test_coe714_a_range_across_months_is_read_to_its_end(make_project: MakeProject, text: str, fixed: str) -> None:
+    """Whether the 'the' of '30th May-2nd June' goes is told by the word after the range, not after its first
+    date: 'before the 30th May-2nd June the team met' kept 'the' ('before the 30 May-2 June the team met')."""
+    root = make_project(prose(text))
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == fixed
+
+
 def test_coe714_reports_a_date_wrapped_over_a_line_break_without_a_fix(make_project: MakeProject) -> None:
     """Each line was read alone, so an ordinal date wrapped by hand passed; it is reported at its first line, and
     not fixed (a fix changes one line)."""

@@ -129,22 +129,27 @@ _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<su
                           rf"(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
 
 
-def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str]]:
-    """(start, end, date as the EU writes it) for each ordinal or month-first date in `text`, a line whose
-    paragraph goes on with `tail` (where the word after a date at the line's end is)."""
+def _unsure(sure: bool) -> str:
+    return "" if sure else "; keep 'the' if the date qualifies the noun after it (not fixed: either may be meant)"
+
+
+def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
+    """(start, end, date as the EU writes it, whether a fix is certain) for each ordinal or month-first date in
+    `text`, a line whose paragraph goes on with `tail` (where the word after a date at the line's end is)."""
     if not _DIGIT.search(text):  # every date has a number
         return
     for m in _ORDINAL.finditer(text):
         dash = " to " if m.group("to") else m.group("dash")
         first = f"{int(m.group('first'))}{dash}" if m.group("first") else ""
-        start = m.start() if m.group("the") and _the_goes(m, text + tail) else m.start("first" if first else "day")
+        goes = _the_goes(m, text + tail) if m.group("the") else False
+        start = m.start() if goes is not False else m.start("first" if first else "day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
         if 1 <= int(m.group("day")) <= 31:
-            yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}"
+            yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}", goes is not None
     for m in _MONTH_FIRST.finditer(text):
         if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
             year = " " + m.group("year").strip(", \t") if m.group("year") else ""
-            yield m.start(), m.end(), f"{int(m.group('day'))} {_in_full(m.group('month'))}{year}"
+            yield m.start(), m.end(), f"{int(m.group('day'))} {_in_full(m.group('month'))}{year}", True
 
 
 def _in_full(month: str) -> str:
@@ -160,20 +165,35 @@ _OPENERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its",
 
 
 _ON = re.compile(r"(?<!\w)[Oo]n[ \t]+$")  # 'on the 3rd March' names a day: no noun follows it
+#: A preposition that takes a date alone ('before 3 March'): 'before the 3rd March partners met' may be 'before 3
+#: March, partners met' or the partners of 3 March; a plural noun after the date can open the clause.
+_TAKES_DATE = re.compile(r"(?<!\w)(?:[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Bb]y|[Ss]ince|[Ff]rom|[Bb]etween)[ \t]+$")
+#: The rest of a range across months after its first date: '-2nd June' of '30th May-2nd June'.
+_RANGE_END = re.compile(rf"[-\u2013](?:the[ \t]+)?\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH}(?!\w)"
+                        rf"(?:,?[ \t]+\d{{4}}\b)?")  # fmt: skip
 
 
-def _the_goes(m: re.Match[str], text: str) -> bool:
+def _the_goes(m: re.Match[str], text: str) -> bool | None:
     """Whether 'the' before an ordinal date goes with the ordinal ('on the 3rd of March', 'on the 3rd March.': '3
     March'), not stays for a noun the date qualifies ('the 3rd March meeting': 'the 3 March meeting'): after 'on',
-    or where the date ends its phrase, before a word such as 'in', 'and' or 'the' or a punctuation mark; `text`
-    runs on past the line to the end of its paragraph. At the paragraph's end 'the' goes."""
+    or where the date (or the range across months it opens) ends its phrase, before a word such as 'in', 'and' or
+    'the' or a punctuation mark; `text` runs on past the line to the end of its paragraph. At the paragraph's end
+    'the' goes. None where either may be meant: after a preposition that takes a date alone, before a plural noun
+    ('before the 1st-3rd June partners met')."""
     if m.group("of") or _ON.search(text, max(0, m.start() - 4), m.start()):
         return True
-    after = _AFTER_DATE.match(text, m.end())
+    end = m.end()
+    if (rest := _RANGE_END.match(text, end)) is not None:
+        end = rest.end()
+    after = _AFTER_DATE.match(text, end)
     if after is None:
-        return not text[m.end() :].strip()
+        return not text[end:].strip()
     word = (after.group("word") or "").lower()
-    return after.group("stop") is not None or word in FOLLOWERS or word in _OPENERS
+    if after.group("stop") is not None or word in FOLLOWERS or word in _OPENERS:
+        return True
+    if word.endswith("s") and not word.endswith("ss") and _TAKES_DATE.search(text, max(0, m.start() - 8), m.start()):
+        return None
+    return False
 
 
 @rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024', 'Sept. 5th'): write '3 March "
@@ -185,13 +205,14 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
     for index, text in prose.prose_lines():
         line = prose.file_line(index)
         whole, offset = prose.text_at(index)
-        for start, end, better in sorted(_dates(text, whole[offset + len(text) :])):
-            yield Finding(line, start + 1, f"'{text[start:end]}': write '{better}'", f"source: {ISG}, 10.5",
-                          Fix(line, start + 1, end + 1, better, text[start:end]))  # fmt: skip
+        for start, end, better, sure in sorted(_dates(text, whole[offset + len(text) :])):
+            original = text[start:end]
+            yield Finding(line, start + 1, f"'{original}': write '{better}'", f"source: {ISG}, 10.5{_unsure(sure)}",
+                          Fix(line, start + 1, end + 1, better, original) if sure else None)  # fmt: skip
     for text, starts in prose.paragraphs:  # a date wrapped over a line break: reported, not fixed (a fix is one line)
         if len(starts) < 2 or "\n" not in text:
             continue
-        for start, end, better in sorted(_dates(text.replace("\n", " "))):
+        for start, end, better, _ in sorted(_dates(text.replace("\n", " "))):
             if "\n" in text[start:end]:
                 line, column = prose.place(starts, start)
                 yield Finding(line, column, f"'{' '.join(text[start:end].split())}': write '{better}'",
