@@ -652,6 +652,19 @@ def test_coe721_a_lower_case_particle_inside_a_name_is_the_names(make_project: M
         ("COE721", 13, col(slips.split("\n")[2], "nad"))]
 
 
+def test_coe721_a_slip_between_names_the_dictionary_knows_is_no_particle(make_project: MakeProject) -> None:
+    """'Partners from Rome nad Paris' passed: 'nad' between capitalised words was read as a particle of a name. A
+    particle that is an English word with two letters swapped ('nad', 'fo') is a slip where the capitalised word
+    after it is a word the dictionary knows; in a name the word after it is in the name's language (Odrą, Metují)."""
+    slips = "Partners from Rome nad Paris met Berlin fo Vienna."
+    found = editorial(make_project, prose(slips))
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE721", col(slips, "nad"), "'nad' is not in the en_GB dictionary"),
+        ("COE721", col(slips, "fo "), "'fo' is not in the en_GB dictionary")]
+    names = "Frankfurt nad Odrą, Nové Město nad Metují and Frankfurt an der Oder take part."
+    assert [d for d in editorial(make_project, prose(names)) if d.message.startswith(("'nad'", "'an'", "'der'"))] == []
+
+
 def test_coe721_knows_the_words_of_a_citys_name_where_the_whole_name_stands(make_project: MakeProject) -> None:
     """'Ústí nad Labem' and 'Reggio di Calabria' were reported for 'nad' and 'di', which the dictionary lacks and the
     list of cities cannot hold on their own (a lower-case 'nad' is a slip for 'and'). They are known within the whole

@@ -242,14 +242,39 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             ok = known[key] = _known(word, after == ".", check, exact, lower)
             if ok and after != ".":
                 clean[found] = True  # known without a full stop, so known whatever follows
+        index = line - prose.body_line - 1
         if ok or _in_place(prose, line, start) or (
-                word.islower() and name_particle(prose, line - prose.body_line - 1, start, found)):
+                word.islower() and name_particle(prose, index, start, found) and not _slip(prose, index, start, word,
+                                                                                           check)):  # fmt: skip
             continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
         hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
         hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""
         yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
                       f"{hint}if it is right, add it to {context.config.words}")  # fmt: skip
+
+
+#: Short English words whose letters, two of them swapped, make a word the dictionary lacks that may pass for a
+#: particle of a name ('nad' for 'and', 'fo' for 'of'): such a word between capitalised words may be a slip.
+_SLIPS = frozenset(word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                   for word in ("and", "the", "of", "to", "in", "is", "or", "as", "at", "by", "on", "for", "not", "but",
+                                "its", "was", "are", "has", "with", "from")
+                   for i in range(len(word) - 1))  # fmt: skip
+
+
+def _slip(prose: Prose, index: int, start: int, word: str, check: Speller) -> bool:
+    """Whether a particle between capitalised words (`name_particle`) is rather a slip for an English word ('Rome
+    nad Paris'): it is one ('nad', 'fo'), and the capitalised word after it is one the dictionary knows on its own.
+    In a name, the word after such a particle is in its own language ('Frankfurt nad Odrą', 'Nové Město nad
+    Metují': a river's name in the instrumental case), which the dictionary lacks."""
+    if word not in _SLIPS:
+        return False
+    text, offset = prose.text_at(index)
+    for after in text[offset + start + len(word) :].split()[:3]:
+        if after[:1].isupper():
+            name = after.rstrip(".,;:!?)]\"'\u2019\u201d")
+            return bool(WORD_RE.fullmatch(name)) and check.correct(name)
+    return False
 
 
 def _known(word: str, stop: bool, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:
