@@ -601,6 +601,20 @@ def test_a_web_address_without_its_scheme_is_not_prose(make_project: MakeProject
     assert [(d.code, d.column) for d in found] == [("COE722", col(text, "organization"))]
 
 
+def test_coe721_knows_the_names_of_the_people_in_contributors_yaml(make_project: MakeProject) -> None:
+    """A reviewer named in contributors.yaml (`people:`) and thanked in the text was an unknown word: only the
+    organisations' names and ids were known. Their words are known in any case; a slip beside them is not."""
+    text = "We thank Zdenka Wojtaszek and Sztefan Kowalcyk for their comments."
+    files = {**prose(text), "contributors.yaml": CONTRIBUTORS_YAML + (
+        "  - id: zutphen\n    name: Municipality of Zutphen\n    kind: city\n    country: NL\n    people:\n"
+        "      - name: Zdenka Wojtaszek\n        email: zw@zutphen.example.org\n")}  # fmt: skip
+    root = make_project({**files, "contributors.yaml": CONTRIBUTORS_YAML}, git=True)
+    assert len([d for d in pipeline.load(root).diagnostics if d.code == "COE721"]) == 4  # and kept in the cache
+    (root / "contributors.yaml").write_text(str(files["contributors.yaml"]), encoding="utf-8")
+    found = [d for d in pipeline.load(root).diagnostics if d.code == "COE721"]  # the cache knows the names changed
+    assert [(d.code, d.column) for d in found] == [("COE721", col(text, "Sztefan")), ("COE721", col(text, "Kowalcyk"))]
+
+
 def test_coe721_knows_the_eus_own_english(make_project: MakeProject) -> None:
     """Words of the EU's glossaries and bodies' names were unknown words in every paper, and 'Sinti', a name
     COE701's advice on 'gypsies' leads to, was one too."""

@@ -171,6 +171,11 @@ class Contributor(_Strict):
         """Short name where one is given, else the full name."""
         return self.short or self.name
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What a text may name it and its people by: its id, name and short name, and its people's names."""
+        return (self.id, self.name, self.short, *(person.name for person in self.people))
+
 
 class ContributorsFile(_Strict):
     """`contributors.yaml`."""

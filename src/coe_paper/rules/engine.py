@@ -177,7 +177,7 @@ def _section_cache(context: Context, chosen: list[str]) -> SectionCache:
     salt = json.dumps({
         "rules": sorted(codes), "checks": context.config.model_dump_json(),
         "words": words, "terms": terms,
-        "contributors": [[c.id, c.name, c.short] for c in project.contributors],
+        "contributors": [c.names for c in project.contributors],
         "dictionary": dictionary.key if dictionary is not None else None,
     }, sort_keys=True, default=str)  # fmt: skip
     return SectionCache(context.source.root, salt)

@@ -2,7 +2,8 @@
 spylls), COE722 American forms (-ize, -yze, 'center', ...) even where the dictionary accepts them.
 
 Words in the paper's word list (`paper/words.txt`), in the shipped lists of the EU's own English and the Member
-States' cities (data/eu_words.txt, data/eu_places.txt), in the names and ids of contributors.yaml, in capitals
+States' cities (data/eu_words.txt, data/eu_places.txt), in the names and ids of contributors.yaml (its people's
+names too), in capitals
 (acronyms) or with inner capitals are never reported; code, URLs and e-mail addresses are masked out before.
 The dictionary's answers come through speller.py, which keeps them between runs.
 """
@@ -106,11 +107,12 @@ def _names(contributors: tuple[str, ...]) -> frozenset[str]:
 
 
 def _allowed(context: Context) -> tuple[frozenset[str], frozenset[str]]:
-    """(exact words, lower-case words) never reported: the paper's word list and the contributors' names."""
+    """(exact words, lower-case words) never reported: the paper's word list and the contributors' names (their
+    organisations' and their people's)."""
     found = context.shared.get("allowed")
     if not isinstance(found, tuple):
         listed = context.words | eu_words()
-        names = _names(tuple(part for c in context.project.contributors for part in (c.id, c.name, c.short)))
+        names = _names(tuple(part for c in context.project.contributors for part in c.names))
         found = context.shared["allowed"] = (listed, names | frozenset(w for w in listed if w.islower()))
     return found
 
