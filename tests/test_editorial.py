@@ -573,6 +573,26 @@ def test_coe742_the_percent_sign_is_closed_up_to_its_figure(make_project: MakePr
     assert editorial(make_project, prose("Of the cities, 29% answered; `100 %` is code; a % alone.")) == []
 
 
+def test_coe743_a_decimal_comma_is_written_with_a_point(make_project: MakeProject) -> None:
+    """'1,5 million' and '2,75%' (as many of the Union's languages write decimals) passed: English writes a point
+    before decimals (ISG, 6.5). A comma before three digits groups thousands (COE719's), and one before anything but
+    a percentage, a scale word or after EUR ('items 1,2 and 3') is no decimal. With the euro sign or a spaced percent
+    sign, COE740 and COE742 write the point as they fix the rest, in the same --fix."""
+    text = "About 1,5 million people, 2,75% of them, paid EUR 3,50 each; items 1,2 and 3 of 10,000 and 1,500 million."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found if d.code == "COE719"] == [("COE719", col(text, "10,000")),
+                                                                         ("COE719", col(text, "1,500"))]  # fmt: skip
+    assert [(d.code, d.column, d.message) for d in found if d.code != "COE719"] == [
+        ("COE743", col(text, "1,5"), "'1,5': write '1.5'"), ("COE743", col(text, "2,75"), "'2,75': write '2.75'"),
+        ("COE743", col(text, "3,50"), "'3,50': write '3.50'")]
+    both = "We spent €2,5 million, 12,5 % of it on homes."
+    root = make_project(prose(both))
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    fixed = "We spent EUR\u00a02.5 million, 12.5% of it on homes."
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == fixed
+    assert [d.code for d in pipeline.load(root).diagnostics if d.code.startswith("COE7")] == []
+
+
 # -- COE72x British spelling -------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
-"""EU style for numbers (COE719), amounts in euro (COE740) and percentages (COE742) after the Interinstitutional Style
-Guide (ISG) and the Commission's English Style Guide: thousands grouped as paper.yaml's `checks.thousands` says,
-amounts in euro with the ISO code, the percent sign closed up to its figure."""
+"""EU style for numbers (COE719, COE743), amounts in euro (COE740) and percentages (COE742) after the
+Interinstitutional Style Guide (ISG) and the Commission's English Style Guide: thousands grouped as paper.yaml's
+`checks.thousands` says, a point before decimals, amounts in euro with the ISO code, the percent sign closed up to
+its figure."""
 
 from __future__ import annotations
 
@@ -115,7 +116,7 @@ def _regrouped(amount: str, style: str, scaled: bool = False) -> str:
     other = "," if style == "space" else " \u00a0\u202f"
     if re.fullmatch(rf"\d{{5,}}|\d{{1,3}}(?:[{other}]\d{{3}})+", whole):
         return _grouped(whole, style) + point + fraction
-    return amount  # 1500, 2.5, a decimal comma (1,5), or grouped as it should be
+    return decimal_point(amount)  # 1500, 2.5, a decimal comma (1,5: 1.5), or grouped as it should be
 
 
 # -- COE742: percentages ---------------------------------------------------------------------------------------------
@@ -134,7 +135,45 @@ def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         line = prose.file_line(index)
         for m in _SPACED_PERCENT.finditer(text):
-            better = f"{m.group('figure')}%"
+            better = f"{decimal_point(m.group('figure'))}%"
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
                           f"source: {ESG}: in English the percent sign follows the figure with no space",
+                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
+
+
+# -- COE743: decimal comma -----------------------------------------------------------------------------------------
+
+#: A figure with a comma before one or two digits, or four or more (a group of thousands has three), before what
+#: only a quantity precedes: a percent sign, 'per cent', a scale word; or after 'EUR'. '1,5 million' is 1.5
+#: million as many of the Union's languages write it; 'items 1,2 and 3' is no decimal and passes.
+_DECIMAL_COMMA = re.compile(r"(?<![\w.,])(?:(?<=EUR[ \u00a0])\d+,\d{1,2}(?![\d,])|\d+,(?:\d{1,2}|\d{4,})(?![\d,])"
+                            r"(?=[ \u00a0\u202f]*%|[ \u00a0]+(?:per[ \u00a0]cent|percent|thousand|million|billion"
+                            r"|trillion)\b))")  # fmt: skip
+_DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})")
+
+
+def decimal_point(figure: str) -> str:
+    """`figure` with a decimal comma ('1,5', '2,75', '0,1234') written with a point; any other figure as it is."""
+    return figure.replace(",", ".") if _DECIMAL.fullmatch(figure) else figure
+
+
+@rule("COE743", "decimal comma in a figure ('1,5 million', '2,5%'): English writes a point ('1.5 million')",
+      f"{ISG}, 6.5 (Punctuation in figures: a point before decimals in English)", fixable=True)  # fmt: skip
+def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
+    """ISG, 6.5 (Punctuation in figures): in English publications a point separates whole numbers from decimals (a
+    comma only in the Official Journal, for production reasons, and in the other languages)."""
+    euro_kinds = dict(prose.prose_lines("paragraph", "heading", "footnote"))
+    for index, text in prose.prose_lines():
+        if "," not in text or not _DIGIT.search(text):
+            continue
+        line = prose.file_line(index)
+        taken = [m.span() for m in _SPACED_PERCENT.finditer(text)]  # COE742 writes the point as it closes the sign
+        if index in euro_kinds:
+            taken += [m.span() for m in _EURO_AMOUNT.finditer(text)]  # and COE740 as it writes the amount
+        for m in _DECIMAL_COMMA.finditer(text):
+            if any(start <= m.start() < end for start, end in taken):
+                continue
+            better = decimal_point(m.group())
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
+                          f"source: {ISG}, 6.5: in English a point separates whole numbers from decimals",
                           Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip

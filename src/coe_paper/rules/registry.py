@@ -67,7 +67,7 @@ MODULES: dict[str, str] = {
     **dict.fromkeys([f"COE71{digit}" for digit in range(9)], "eustyle"), "COE719": "numbers",
     "COE721": "spelling", "COE722": "spelling",
     "COE731": "plain", "COE732": "plain",
-    "COE740": "numbers", "COE741": "eustyle", "COE742": "numbers",
+    "COE740": "numbers", "COE741": "eustyle", "COE742": "numbers", "COE743": "numbers",
     "COE790": "suppress",
 }  # fmt: skip
 #: The codes the engine emits itself (no function of their own).
