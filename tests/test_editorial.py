@@ -593,6 +593,16 @@ def test_coe743_a_decimal_comma_is_written_with_a_point(make_project: MakeProjec
     assert [d.code for d in pipeline.load(root).diagnostics if d.code.startswith("COE7")] == []
 
 
+def test_coe743_a_decimal_comma_before_a_unit(make_project: MakeProject) -> None:
+    """'below 1,5 °C' and '2,5 km' passed: before a unit of measurement a comma and one or two digits is a decimal
+    comma too; a compound ('2,5-hour') or a word that is no unit ('1,5 of') is left alone."""
+    text = "Stay below 1,5 °C over 2,5 km² and 7,5 MWh in 1,5 hours; a 2,5-hour session, items 1,5 of them."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE743", col(text, "1,5 °C"), "1.5"), ("COE743", col(text, "2,5 km"), "2.5"),
+        ("COE743", col(text, "7,5"), "7.5"), ("COE743", col(text, "1,5 hours"), "1.5")]
+
+
 # -- COE72x British spelling -------------------------------------------------------------------------------------
 
 

@@ -144,11 +144,13 @@ def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
 # -- COE743: decimal comma -----------------------------------------------------------------------------------------
 
 #: A figure with a comma before one or two digits, or four or more (a group of thousands has three), before what
-#: only a quantity precedes: a percent sign, 'per cent', a scale word; or after 'EUR'. '1,5 million' is 1.5
-#: million as many of the Union's languages write it; 'items 1,2 and 3' is no decimal and passes.
+#: only a quantity precedes: a percent sign, 'per cent', a scale word, a unit of measurement; or after 'EUR'. '1,5
+#: million' is 1.5 million as many of the Union's languages write it; 'items 1,2 and 3' is no decimal and passes.
+_UNITS = (r"(?:k|M|G|T)?Wh?|(?:mm|cm|km|m)[²³]?|ha|kg|t|l|tonnes|hours|years|degrees|(?:kilo|centi|milli)?metres"
+          r"|litres|hectares")  # fmt: skip
 _DECIMAL_COMMA = re.compile(r"(?<![\w.,])(?:(?<=EUR[ \u00a0])\d+,\d{1,2}(?![\d,])|\d+,(?:\d{1,2}|\d{4,})(?![\d,])"
-                            r"(?=[ \u00a0\u202f]*%|[ \u00a0]+(?:per[ \u00a0]cent|percent|thousand|million|billion"
-                            r"|trillion)\b))")  # fmt: skip
+                            r"(?=[ \u00a0\u202f]*%|[ \u00a0\u202f]*°|[ \u00a0]+(?:per[ \u00a0]cent|percent|thousand"
+                            rf"|million|billion|trillion|{_UNITS})(?![\w²³₂])))")  # fmt: skip
 _DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})")
 
 
