@@ -104,6 +104,17 @@ def test_a_currency_code_is_no_abbreviation_to_spell_out(make_project: MakeProje
         ("sections/01-intro.md", "NUTS"), ("sections/03-outlook.md", "OECD")]
 
 
+def test_a_creative_commons_licence_is_no_abbreviation_to_spell_out(make_project: MakeProject) -> None:
+    """'Published under a CC BY 4.0 licence' was COE520 for 'BY': the elements of a Creative Commons licence's name
+    after 'CC' are the licence's, not the paper's abbreviations. Elsewhere 'BY' and 'SA' are still looked at."""
+    root = project(make_project, **{"sections/03-outlook.md": section_text(
+        "outlook", "## Next steps\n\nData go out under a CC BY 4.0 licence, text under CC BY NC; SA and the OECD "
+        "agree.\n", lead="leipzig", contributors="[]")})  # fmt: skip
+    found = [d for d in pipeline.check(root).diagnostics if d.code == "COE520"]
+    assert [(d.path, d.message.split("'")[1]) for d in found] == [
+        ("sections/01-intro.md", "NUTS"), ("sections/03-outlook.md", "SA"), ("sections/03-outlook.md", "OECD")]
+
+
 def test_missing_logo_file_is_coe501(make_project: MakeProject) -> None:
     root = project(make_project, **{"paper/paper.yaml": PAPER_YAML + COVER.replace("dot.png", "none.png")})
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]

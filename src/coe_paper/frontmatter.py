@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 ABBREVIATION = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?(?![\w-])")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _DOCUMENT_YEAR = re.compile(r"\(\d{4}\)")  # COM(2020) 152, SWD(2021) 65: the EU's documents by series and year
+#: The elements of a Creative Commons licence's name after 'CC' ('CC BY 4.0', 'CC BY NC'), which the licence spells
+#: out itself: no abbreviation of the paper's to list ('CC' is read as a Roman numeral, and passes too).
+_LICENCE = re.compile(r"\bCC(?:[ \u00a0](?:BY|SA|NC|ND))*[ \u00a0]$")
+_LICENCE_ELEMENTS = frozenset({"BY", "SA", "NC", "ND"})
 #: ISO 4217 codes of the Member States' currencies and a few others EU papers quote: the code is how the
 #: Interinstitutional Style Guide (7.3.3) writes an amount ('EUR 5 million', as COE740 asks), never spelled out.
 CURRENCIES = frozenset({"EUR", "BGN", "CZK", "DKK", "HUF", "PLN", "RON", "SEK", "USD", "GBP", "CHF", "NOK", "JPY"})
@@ -64,7 +68,8 @@ def first_uses(item: Any) -> Iterator[Place]:
     for block, text in _prose(item.tokens):
         for match in ABBREVIATION.finditer(text):
             abbr = match.group(1)
-            if abbr in seen or _ROMAN.match(abbr):
+            if abbr in seen or _ROMAN.match(abbr) or (
+                    abbr in _LICENCE_ELEMENTS and _LICENCE.search(text, max(0, match.start() - 16), match.start())):
                 continue
             before, after = text[: match.start()].rstrip(), text[match.end():]
             if _DOCUMENT_YEAR.match(after):
