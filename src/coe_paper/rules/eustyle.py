@@ -138,14 +138,18 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
     `text`, a line whose paragraph goes on with `tail` (where the word after a date at the line's end is)."""
     if not _DIGIT.search(text):  # every date has a number
         return
+    unsure_to = -1  # the end of a range across months whose first date is not fixed: its second is not either
     for m in _ORDINAL.finditer(text):
         dash = " to " if m.group("to") else m.group("dash")
         first = f"{int(m.group('first'))}{dash}" if m.group("first") else ""
         goes = _the_goes(m, text + tail) if m.group("the") else False
+        if goes is None and (rest := _RANGE_END.match(text, m.end())) is not None:
+            unsure_to = rest.end()
         start = m.start() if goes is not False else m.start("first" if first else "day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
         if 1 <= int(m.group("day")) <= 31:
-            yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}", goes is not None
+            sure = goes is not None and not m.start() < unsure_to
+            yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}", sure
     for m in _MONTH_FIRST.finditer(text):
         if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
             year = " " + m.group("year").strip(", \t") if m.group("year") else ""
