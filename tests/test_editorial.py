@@ -603,6 +603,18 @@ def test_coe743_a_decimal_comma_before_a_unit(make_project: MakeProject) -> None
         ("COE743", col(text, "7,5"), "7.5"), ("COE743", col(text, "1,5 hours"), "1.5")]
 
 
+def test_coe743_a_year_before_the_comma_may_want_a_space_and_is_not_fixed(make_project: MakeProject) -> None:
+    """'In 2023,15% of homes' is a space missing after the year more likely than a decimal: --fix wrote '2023.15%';
+    it is reported with both readings and not fixed."""
+    text = "In 2023,15% of homes were empty."
+    d = one(editorial(make_project, prose(text)), "COE743")
+    assert (d.column, d.fix) == (col(text, "2023"), None)
+    assert d.message == "'2023,15': write '2023.15' (or '2023, 15': a space missing after the year; not fixed)"
+    spaced = "In 2023,15 % of homes were empty."  # COE742 closes the sign up and leaves the comma
+    d = one(editorial(make_project, prose(spaced)), "COE742")
+    assert d.fix is not None and d.fix.replacement == "2023,15%"
+
+
 # -- COE72x British spelling -------------------------------------------------------------------------------------
 
 

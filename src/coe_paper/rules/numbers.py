@@ -152,11 +152,13 @@ _DECIMAL_COMMA = re.compile(r"(?<![\w.,])(?:(?<=EUR[ \u00a0])\d+,\d{1,2}(?![\d,]
                             r"(?=[ \u00a0\u202f]*%|[ \u00a0\u202f]*°|[ \u00a0]+(?:per[ \u00a0]cent|percent|thousand"
                             rf"|million|billion|trillion|{_UNITS})(?![\w²³₂])))")  # fmt: skip
 _DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})")
+_YEAR_FIRST = re.compile(r"(?:19|20)\d\d(?=,)")
 
 
 def decimal_point(figure: str) -> str:
-    """`figure` with a decimal comma ('1,5', '2,75', '0,1234') written with a point; any other figure as it is."""
-    return figure.replace(",", ".") if _DECIMAL.fullmatch(figure) else figure
+    """`figure` with a decimal comma ('1,5', '2,75', '0,1234') written with a point; any other figure as it is, and
+    one whose whole part is a year ('2023,15': a space may be missing after the year)."""
+    return figure.replace(",", ".") if _DECIMAL.fullmatch(figure) and not _YEAR_FIRST.match(figure) else figure
 
 
 @rule("COE743", "decimal comma in a figure ('1,5 million', '2,5%'): English writes a point ('1.5 million')",
@@ -175,7 +177,9 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
         for m in _DECIMAL_COMMA.finditer(text):
             if any(start <= m.start() < end for start, end in taken):
                 continue
-            better = decimal_point(m.group())
-            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
+            better = m.group().replace(",", ".")
+            year = _YEAR_FIRST.match(m.group())  # 'in 2023,15% of homes': a space may be missing after a year
+            note = f" (or '{year.group()}, {m.group()[5:]}': a space missing after the year; not fixed)" if year else ""
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'{note}",
                           f"source: {ISG}, 6.5: in English a point separates whole numbers from decimals",
-                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
+                          None if year else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
