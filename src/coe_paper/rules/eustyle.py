@@ -127,6 +127,11 @@ _ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|n
                       rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip
 _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
                           rf"(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
+#: A range of month-first dates: 'May 30-June 2, 2024', 'June 2-4, 2024', 'May 30th to June 2nd'.
+_MONTH_FIRST_RANGE = re.compile(
+    rf"\b(?P<month1>{_MONTH})[ \t]+(?P<day1>\d{{1,2}})(?P<suffix1>st|nd|rd|th)?"
+    rf"(?P<sep>[ \t]*[-\u2013][ \t]*|[ \t]+to[ \t]+)(?:(?P<month2>{_MONTH})[ \t]+)?(?P<day2>\d{{1,2}})"
+    rf"(?P<suffix2>st|nd|rd|th)?\b(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
 
 
 def _unsure(sure: bool) -> str:
@@ -150,7 +155,19 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
         if 1 <= int(m.group("day")) <= 31:
             sure = goes is not None and not m.start() < unsure_to
             yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}", sure
+    ranges = []
+    for m in _MONTH_FIRST_RANGE.finditer(text):
+        days = int(m.group("day1")), int(m.group("day2"))
+        if (m.group("suffix1") or m.group("suffix2") or m.group("year")) and all(1 <= day <= 31 for day in days):
+            ranges.append(m.span())
+            year = " " + m.group("year").strip(", \t") if m.group("year") else ""
+            sep = m.group("sep")
+            month1, month2 = _in_full(m.group("month1")), _in_full(m.group("month2") or m.group("month1"))
+            first = f"{days[0]}{sep}" if month1 == month2 else f"{days[0]} {month1}{sep}"
+            yield m.start(), m.end(), f"{first}{days[1]} {month2}{year}", True
     for m in _MONTH_FIRST.finditer(text):
+        if any(start <= m.start() < end for start, end in ranges):
+            continue  # read with its range
         if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
             year = " " + m.group("year").strip(", \t") if m.group("year") else ""
             yield m.start(), m.end(), f"{int(m.group('day'))} {_in_full(m.group('month'))}{year}", True
