@@ -16,9 +16,13 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Kinds of organisation that belong to a Member State whatever country they are given: a city is never an EU body.
+LOCAL_KINDS = frozenset({"city", "metropolitan-area", "region", "member-state"})
+
+
 def group_of(contributor: Contributor) -> str:
-    """The annex group of an organisation: by its country, else by its kind."""
-    if contributor.country != "EU":
+    """The annex group of an organisation: by its country or its local or national kind, else by its kind."""
+    if contributor.country != "EU" or contributor.kind in LOCAL_KINDS:
         return "member-states"
     return "networks" if contributor.kind == "network" else "eu-bodies"
 

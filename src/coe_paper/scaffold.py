@@ -101,7 +101,7 @@ organisations:
     name: First coordinating organisation (to replace)
     short: Coordinator 1
     kind: city
-    country: EU  # an EU country code, such as IT, FR or EL
+    country: EU  # to replace: the Member State's code, such as IT, FR or EL (EU is for EU bodies and networks)
     role: coordinator
     emails: []
     domains: []
@@ -110,7 +110,7 @@ organisations:
     name: Second coordinating organisation (to replace)
     short: Coordinator 2
     kind: member-state
-    country: EU
+    country: EU  # to replace: the Member State's code
     role: coordinator
     emails: []
     domains: []
