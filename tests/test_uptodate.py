@@ -314,3 +314,23 @@ def test_a_split_index_s_shared_part_is_in_the_fingerprint(project: Path) -> Non
     edit_section(project)
     git(project, "add", INTRO)
     assert built(assemble(project))
+
+
+def test_force_keeps_a_document_of_the_same_bytes_and_the_preview_its_pdf(project: Path, tmp_path: Path) -> None:
+    """`assemble --force` from the same sources gives the same bytes: the file and its time are kept, so the PDF made
+    of it with them is still the document's PDF for the preview; a change in the sources writes it again."""
+    output = project / "build" / "test-paper.docx"
+    pdf = output.with_suffix(".pdf")
+    pdf.write_bytes(b"%PDF-1.7 made of this document")
+    made = output.stat().st_mtime_ns - 1_000_000_000
+    os.utime(output, ns=(made, made))
+    os.utime(pdf, ns=(made, made))
+    before = output.read_bytes()
+    assert built(assemble(project, "--force"))
+    assert (output.read_bytes(), output.stat().st_mtime_ns) == (before, made)
+    site = CliRunner().invoke(app, ["--project", str(project), "preview", "-o", str(tmp_path / "site")])
+    assert site.exit_code == 0, site.output
+    assert 'href="files/test-paper.pdf"' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    edit_section(project)
+    assert built(assemble(project))
+    assert output.read_bytes() != before and output.stat().st_mtime_ns > made

@@ -30,7 +30,7 @@ from .model import Project
 from .project import load_project
 from .rules import engine as editorial
 from .safedocx import Limits
-from .safepaths import output_problems, write_atomic
+from .safepaths import holds, output_problems, write_atomic
 from .sources import GitRevision, JournaledTree, Source, SourceError, WorkTree, normalise
 from .store import Store
 from .template_outputs import KeptTemplates
@@ -237,7 +237,10 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
 
 
 def _write(target: Path, data: bytes) -> Diagnostic | None:
-    """Write the document atomically; a failure is a COE006 diagnostic, never a traceback."""
+    """Write the document atomically; a failure is a COE006 diagnostic, never a traceback. A document of the same
+    bytes is kept as it is, with its time, so that the preview still offers the PDF made of it."""
+    if holds(target, data):
+        return None
     try:
         write_atomic(target, data)
     except OSError as exc:

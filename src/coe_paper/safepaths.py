@@ -173,6 +173,18 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, swept: bool =
     write_all_atomic([(path, data)], mode, swept)
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a file (not a link) of exactly the bytes `data`: writing them again would change nothing but
+    its modification time, which tells what was made from it since (the PDF of `assemble --pdf`)."""
+    try:
+        found = path.lstat()
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def write_all_atomic(writes: list[tuple[Path, bytes]], mode: int | None = None, swept: bool = False) -> None:
     """Write several files as `write_atomic` writes one, each whole before any is renamed into place: on a full
     disk none changes (a review applied to some sections and not to others). An OSError names the file."""
