@@ -634,6 +634,32 @@ def test_the_board_and_status_say_which_sections_are_late(browser: Browser, make
     assert "draft, late (due 2024-03-31)" in table and "due 2999" not in table, table
 
 
+def test_the_board_says_the_day_its_late_is_of(browser: Browser, make_project: MakeProject, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A board read months later said "late" of the day it was built without saying which day that was. It names
+    the day, SOURCE_DATE_EPOCH's when set (a reproducible build says what it said then), and judges by it, as does
+    `status`; without it, today."""
+    paper = PAPER_YAML.replace("  - id: intro\n", "  - id: intro\n    due: 2024-03-31\n") + \
+        "  - id: budget\n    due: 2024-01-31\n"  # fmt: skip
+    root = make_project({"paper/paper.yaml": paper}, git=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710460800")  # 2024-03-15T00:00:00Z
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    said = browser.evaluate("""[document.querySelector('section.board > p.made').innerText,
+        document.querySelector('section.board time').getAttribute('datetime'),
+        Object.fromEntries([...document.querySelectorAll('#status-board tbody tr')]
+            .map(r => [r.cells[0].innerText.split('\\n')[0], r.cells[1].innerText.replace(/\\s+/g, ' ')]))]""")
+    assert said[0].startswith("Made on 15 March 2024: a section is late when"), said
+    assert said[1] == "2024-03-15"
+    assert said[2]["Introduction"] == "draft due 2024-03-31" and said[2]["budget"] == "missing late due 2024-01-31"
+    status = CliRunner().invoke(app, ["--project", str(root), "status", "--format", "json"])
+    assert {row["id"]: row["late"] for row in json.loads(status.stdout)}["intro"] is False
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    page_text = page_of(root, tmp_path / "site")
+    assert f'<time datetime="{time.strftime("%Y-%m-%d")}">' in page_text  # this machine's day, as `status` judges
+
+
 def test_a_due_day_the_calendar_does_not_have_is_an_error_at_its_line(make_project: MakeProject) -> None:
     """`due: 2024-02-30` fitted the pattern of a day and passed, and every day after 2024-02-29 found it late."""
     paper = PAPER_YAML.replace("  - id: intro\n", "  - id: intro\n    due: 2024-02-30\n")

@@ -8,6 +8,7 @@ from datetime import date
 from .attribution import History
 from .compose import credits_for
 from .diagnostics import Diagnostic
+from .gitlog import source_date
 from .numbering import chapter_numbers
 from .pipeline import Loaded
 from .project import SECTIONS_DIR
@@ -83,8 +84,16 @@ def _words_check(words: int, low: int, high: int | None) -> str:
     return "under" if words < low else "ok"
 
 
-def section_status(loaded: Loaded, history: History | None) -> list[SectionStatus]:
-    """Every section in outline order (then those outside the outline), with outline entries that have no file."""
+def judged_on() -> date:
+    """The day a section's lateness is judged on: SOURCE_DATE_EPOCH's (UTC) when it is set, so that a reproducible
+    build says what it said when it was made, else today."""
+    found = source_date()
+    return found.date() if found else date.today()
+
+
+def section_status(loaded: Loaded, history: History | None, day: date | None = None) -> list[SectionStatus]:
+    """Every section in outline order (then those outside the outline), with outline entries that have no file;
+    late as of `day` (else `judged_on()`)."""
     project = loaded.project
     if project is None:
         return []
@@ -93,7 +102,7 @@ def section_status(loaded: Loaded, history: History | None) -> list[SectionStatu
     order = {entry.id: index for index, entry in enumerate(project.config.outline)}
     sections = sorted(project.sections, key=lambda s: (order.get(s.id, len(order)), s.path))
     numbers = chapter_numbers(s.id for s in project.ordered_sections())
-    today = date.today().isoformat()
+    today = (day or judged_on()).isoformat()
     rows: list[SectionStatus] = []
     for section in sections:
         entry = outline.get(section.id)

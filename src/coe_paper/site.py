@@ -168,7 +168,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         anchors.claim(section.id)
     ids = {name: anchors.reserve(name) for name in PAGE_IDS}  # the page's own: a section's id keeps its name
     titles = {section.id: anchors.reserve(f"{section.id}-title") for section in project.ordered_sections()}
-    rows = {row.id: row for row in report.section_status(loaded, history)}
+    day = report.judged_on()  # the board says which day its "late" is of
+    rows = {row.id: row for row in report.section_status(loaded, history, day)}
     lists = {row_id: anchors.reserve(f"{row_id}-diagnostics") for row_id in rows}
     parsed = {item.section.id: item for item in loaded.parsed}
     by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
@@ -211,6 +212,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     shares.sort(key=lambda row: (-row.share, row.short))
     return {"paper": context["paper"], "version": context["version"], "ids": ids, "sections": sections,
             "board": board, "elsewhere": elsewhere,
+            "made_on": {"iso": day.isoformat(), "text": day.strftime("%d %B %Y").lstrip("0")},
             "shares": [row.as_dict() | {"country_name": COUNTRY_NAMES.get(row.country, "")} for row in shares],
             "annex": render_template_output(annex or "", anchors, files.image),
             "history": bool(history and history.available),
