@@ -3,12 +3,13 @@
 Editors with the YAML language server (VS Code's YAML extension, Neovim, JetBrains) read them to complete and check
 fields while people type; `coe-paper schema` writes them and `coe-paper init` wires them into the editor settings.
 What the models check in code is added: country codes as an enumeration (the editor offers them), rule codes as a
-pattern; and what validate checks of a name: `output` a .docx file's (not a folder's), a lead's and contributors'
-ids of the form contributors.yaml's take. Two checks have no JSON Schema form and are validate's alone: an outline
-entry's max_words under its min_words, and a section id twice in the outline; and an editor takes
-`max_words: 800.0` for an integer. The schemas do not depend on the project (no organisation ids), so they never go
-stale when contributors.yaml changes. The YAML language server does not read front matter inside Markdown; the
-section schema is for tools that do.
+pattern, an outline entry's `due` a day of the calendar; and what validate checks of a name: `output` a .docx
+file's (not a folder's), a lead's and contributors' ids of the form contributors.yaml's take. Checks that span
+entries have no JSON Schema form and are validate's alone: an outline entry's max_words under its min_words, a
+section id twice in the outline, an organisation id, e-mail, domain or person under two organisations; and an
+editor takes `max_words: 800.0` for an integer. The schemas do not depend on the project (no organisation ids), so
+they never go stale when contributors.yaml changes. The YAML language server does not read front matter inside
+Markdown; the section schema is for tools that do.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ SCHEMA_DIR = "schemas"
 #: `output:` as validate takes it (COE006): a file's name, not a folder's ('', 'build/', '.'), ending in .docx or in
 #: no suffix at all (`paper.pdf` is refused: Word would not open the document by its name).
 OUTPUT_PATTERN = r"^(?!(.*/)?\.{0,2}$)(?!(.*/)?[^/]*[^/.][^/]*\.(?![Dd][Oo][Cc][Xx]$)[^/.]+$)"
+#: `due:` as validate takes it: a day of the calendar (2024-02-29 is one, 2023-02-29 and 2024-04-31 are not), as
+#: `date.fromisoformat` reads it (no year 0000); the model's pattern is the form alone, its validator the calendar.
+DUE_PATTERN = (r"^(?!0000)(\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|(0[469]|11)-(0[1-9]|[12]\d|30)"
+               r"|02-(0[1-9]|1\d|2[0-8]))|(\d\d(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)$")
 DIALECT = "http://json-schema.org/draft-07/schema#"  # the YAML language server "supports JSON Schema 7 and below"
 
 
@@ -68,6 +73,12 @@ def _output(schema: dict[str, Any]) -> None:
     output["description"] = "The .docx to write, e.g. build/paper.docx (the PDF is written beside it)."
 
 
+def _due(schema: dict[str, Any]) -> None:
+    due = schema["$defs"]["OutlineEntry"]["properties"]["due"]
+    [day] = [choice for choice in due["anyOf"] if choice.get("type") == "string"]
+    day["pattern"] = DUE_PATTERN
+
+
 def _section() -> dict[str, Any]:
     schema = _schema(SectionMeta, "Section front matter",
                      "The YAML block between the '---' lines at the top of a sections/*.md file.")  # fmt: skip
@@ -86,6 +97,7 @@ def schemas() -> list[SchemaFile]:
     paper = _schema(PaperConfig, "paper/paper.yaml", "The paper: title, outline, output and attribution settings.")
     _rule_codes(paper)
     _output(paper)
+    _due(paper)
     members = _schema(ContributorsFile, "contributors.yaml", "The partnership's member organisations.")
     _countries(members)
     found = [("paper.schema.json", ("paper/paper.yaml",), paper),
