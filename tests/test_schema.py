@@ -122,6 +122,23 @@ def test_the_schema_and_validate_agree_on_the_output_s_name(make_project: MakePr
     assert bool(refused) == bool(errors), (refused, errors)
 
 
+@pytest.mark.parametrize(("key", "line"), [("template", 6), ("templates", 7)])
+def test_an_empty_template_or_templates_folder_is_refused_at_its_line(make_project: MakeProject, key: str,
+                                                                      line: int) -> None:  # fmt: skip
+    """`templates: ''` named the project's own folder: the schema took it, and validate blamed `output:` for
+    overwriting the paper's files (COE007). Both refuse it now, validate at the line that says it."""
+    root = make_project()
+    config = root / "paper/paper.yaml"
+    text = re.sub(rf"(?m)^{key}: .*$", f"{key}: ''", config.read_text(encoding="utf-8"))
+    config.write_text(text, encoding="utf-8")
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"paper/paper.yaml:{line}:1: error COE002 {key}: "), result.stderr
+    assert "COE007" not in result.stderr
+    schema_ = _schemas()["paper.schema.json"]
+    assert [e.path[0] for e in jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(text))] == [key]
+
+
 @pytest.mark.parametrize(("lead", "contributors"), [("rome", "[anct]"), ("Rome", "[anct]"), ("''", "[anct]"),
                                                     ("rome", "[ANCT]"), ("rome", "['anct ']")])  # fmt: skip
 def test_the_schema_and_validate_agree_on_organisation_ids(make_project: MakeProject, lead: str,

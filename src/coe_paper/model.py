@@ -114,8 +114,8 @@ class PaperConfig(_Strict):
     language: str = Field(default="en-GB", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
     status: str = "Draft"
     output: str = "build/paper.docx"
-    template: str = "paper/template.docx"
-    templates: str = "paper/templates"
+    template: str = Field(default="paper/template.docx", min_length=1)  # '' would name the project's folder
+    templates: str = Field(default="paper/templates", min_length=1)
     outline: list[OutlineEntry] = Field(min_length=1)
     checks: ChecksConfig = ChecksConfig()
     attribution: Attribution = Attribution()
