@@ -524,6 +524,24 @@ def test_bundled_site_reads_on_a_phone(browser: Browser, bundled_site: Path) -> 
         (SHOTS / "phone.png").write_bytes(browser.screenshot((0, 0, 390, 2400)))
 
 
+def test_a_wide_table_s_caption_reads_whole_on_a_phone(browser: Browser, bundled_site: Path) -> None:
+    """The board's and the shares' captions were as wide as their tables: on a phone the end of "Current lines of
+    the sections by organisation ..." lay out of view, cut off at the edge of the table's region until it was
+    scrolled. A caption wraps within its region, and stays in view while the table scrolls under it."""
+    browser.load(bundled_site.as_uri(), width=390, height=844, mobile=True)
+    placed = """[...document.querySelectorAll('.scroll')].filter(r => r.querySelector(':scope > table > caption'))
+        .map(r => { const c = r.querySelector('caption').getBoundingClientRect(), b = r.getBoundingClientRect();
+                    return [r.querySelector('caption').textContent.slice(0, 20), r.scrollWidth > r.clientWidth,
+                            Math.round(c.left - b.left), Math.round(b.right - c.right)]; })"""
+    before = browser.evaluate(placed)
+    assert [row[0] for row in before] == ["Sections in outline ", "Current lines of the"], before
+    assert all(wide for _, wide, _, _ in before), before  # the tables are wider than the phone
+    assert all(left >= 0 and right >= 0 for _, _, left, right in before), before
+    browser.evaluate("document.querySelectorAll('.scroll').forEach(r => { r.scrollLeft = r.scrollWidth; })")
+    after = browser.evaluate(placed)
+    assert all(left >= -1 and right >= -1 for _, _, left, right in after), after  # within a pixel's rounding
+
+
 def test_a_printed_page_is_the_paper_without_the_status_board(browser: Browser, make_project: MakeProject,
                                                               tmp_path: Path) -> None:  # fmt: skip
     """Print left out the status heading only: the board, the downloads and the shares were printed before the
