@@ -241,10 +241,12 @@ class PreviewServer:
             self._resident = resident_server.spawn(self.root)
         first = self.build([])
         ready = threading.Event()
-        for target in (self.httpd.serve_forever, partial(self._watch, ready), partial(self._warm, first.built)):
+        for target in (self.httpd.serve_forever, partial(self._watch, ready)):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
+        # not joined by stop(): it holds nothing, and Ctrl-C in the first seconds waited for the dictionary to load
+        threading.Thread(target=self._warm, args=(first.built,), daemon=True).start()
         ready.wait(5)
 
     def _warm(self, built: site.Built) -> None:
