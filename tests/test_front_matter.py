@@ -8,10 +8,11 @@ import subprocess
 from pathlib import Path
 
 import docx
+import pytest
 
 from coe_paper import layout, pipeline
 from coe_paper.gitlog import Version
-from conftest import INTRO_BODY, PAPER_YAML, MakeProject, require_client, section_text
+from conftest import INTRO_BODY, PAPER_YAML, MakeProject, cli, require_client, section_text
 from test_gitlog import git
 
 COVER = """\
@@ -78,6 +79,24 @@ def test_only_the_abbreviations_the_paper_uses_are_printed(make_project: MakePro
     assert ["DG REGIO", "Directorate-General for Regional and Urban Policy"] in rows
     assert ["EU", "European Union"] in rows
     assert not any(row[0] == "UN" for row in rows)  # listed, but the paper never uses it
+
+
+@pytest.mark.parametrize("named", ["../abbreviations.yaml", "/tmp/abbreviations.yaml", "paper/outside.yaml"])
+def test_an_abbreviations_file_outside_the_project_is_an_error_not_an_empty_list(make_project: MakeProject,
+                                                                                named: str) -> None:  # fmt: skip
+    """paper.yaml's `abbreviations:` naming a file outside the project (as written, or by a link) was taken for an
+    absent file: the paper lost its list of abbreviations without a word, where every other path of paper.yaml that
+    leaves the project is COE005."""
+    root = project(make_project)
+    (root / "paper/outside.yaml").symlink_to(root.parent / "elsewhere.yaml")
+    (root.parent / "elsewhere.yaml").write_text(ABBREVIATIONS, encoding="utf-8")
+    config = root / "paper/paper.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"abbreviations: {named}\n", encoding="utf-8")
+    line = config.read_text(encoding="utf-8").count("\n")
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert f"paper/paper.yaml:{line}:1: error COE005 abbreviations: '{named}' " in result.stderr, result.stderr
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 1  # no paper without its list
 
 
 def test_validate_warns_about_an_abbreviation_neither_listed_nor_spelled_out(make_project: MakeProject) -> None:

@@ -159,9 +159,10 @@ def strikethrough(project: Project, item: Parsed) -> Iterator[Diagnostic]:
 
 
 def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
-    """COE005 a path in paper.yaml that leaves the project; COE802 a template .docx that does not exist."""
+    """COE005 a path in paper.yaml that leaves the project (the abbreviations' file too: absent, it is no list, but
+    one outside was left out without a word); COE802 a template .docx that does not exist."""
     config = project.config
-    for key in ("output", "template", "templates"):
+    for key in ("output", "template", "templates", "abbreviations"):
         line, col = project.config_marks.get((key,), (0, 0))
         try:
             path = normalise(getattr(config, key))
@@ -184,6 +185,8 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
                 yield error(CONFIG_PATH, line, col, "COE802", f"template: '{path}' not found")
         elif key == "templates":
             yield from _templates_folder(source, path, line, col)
+        elif key == "abbreviations" and isinstance(reason := unreadable(source, path), OutsideProject):
+            yield error(CONFIG_PATH, line, col, "COE005", f"abbreviations: {reason}")  # a link out of the project
 
 
 def _templates_folder(source: Source, path: str, line: int, col: int) -> Iterator[Diagnostic]:
