@@ -139,6 +139,26 @@ def test_an_empty_template_or_templates_folder_is_refused_at_its_line(make_proje
     assert [e.path[0] for e in jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(text))] == [key]
 
 
+@pytest.mark.parametrize("written", ["/tmp/x", "../x", "C:/x", "\\\\server\\x", "./../x"])
+@pytest.mark.parametrize("key", ["output", "template", "templates", "abbreviations", "words", "terms", "logo"])
+def test_the_schema_and_validate_agree_on_a_path_out_of_the_project(make_project: MakeProject, key: str,
+                                                                    written: str) -> None:  # fmt: skip
+    """A path of paper.yaml that is absolute or climbs out of the project at its start is COE005 (COE503 for a
+    logo), and the schema took it: the editor showed nothing wrong."""
+    root = make_project()
+    value = json.dumps(written + {"output": ".docx", "template": ".docx", "logo": ".png"}.get(key, ".yaml"))
+    lines = {"output": f"output: {value}", "template": f"template: {value}", "templates": f"templates: {value}",
+             "abbreviations": f"abbreviations: {value}", "words": f"checks:\n  words: {value}",
+             "terms": f"checks:\n  terms: [{value}]", "logo": f"cover:\n  logos:\n    - {{path: {value}, alt: A}}"}
+    config = root / "paper/paper.yaml"
+    text = re.sub(rf"(?m)^{key}: .*\n", "", config.read_text(encoding="utf-8")) + lines[key] + "\n"
+    config.write_text(text, encoding="utf-8")
+    found = json.loads(cli("--project", str(root), "validate", "--format", "json").stdout)
+    assert [d["code"] for d in found if d["severity"] == "error"] == ["COE503" if key == "logo" else "COE005"], found
+    schema_ = _schemas()["paper.schema.json"]
+    assert list(jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(text)))
+
+
 @pytest.mark.parametrize(("lead", "contributors"), [("rome", "[anct]"), ("Rome", "[anct]"), ("''", "[anct]"),
                                                     ("rome", "[ANCT]"), ("rome", "['anct ']")])  # fmt: skip
 def test_the_schema_and_validate_agree_on_organisation_ids(make_project: MakeProject, lead: str,

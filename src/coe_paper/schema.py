@@ -4,8 +4,9 @@ Editors with the YAML language server (VS Code's YAML extension, Neovim, JetBrai
 fields while people type; `coe-paper schema` writes them and `coe-paper init` wires them into the editor settings.
 What the models check in code is added: country codes as an enumeration (the editor offers them), rule codes as a
 pattern, an outline entry's `due` a day of the calendar; and what validate checks of a name: `output` a .docx
-file's (not a folder's), a lead's and contributors' ids of the form contributors.yaml's take. Checks that span
-entries have no JSON Schema form and are validate's alone: an outline entry's max_words under its min_words, a
+file's (not a folder's), the paths of the project's files neither absolute nor climbing out at their start, a
+lead's and contributors' ids of the form contributors.yaml's take. What has no JSON Schema form is validate's
+alone: a path that climbs out further on (`a/../../x`), an outline entry's max_words under its min_words, a
 section id twice in the outline, an organisation id, e-mail, domain or person under two organisations; and an
 editor takes `max_words: 800.0` for an integer. The schemas do not depend on the project (no organisation ids), so
 they never go stale when contributors.yaml changes. The YAML language server does not read front matter inside
@@ -29,6 +30,10 @@ SCHEMA_DIR = "schemas"
 #: `output:` as validate takes it (COE006): a file's name, not a folder's ('', 'build/', '.'), ending in .docx or in
 #: no suffix at all (`paper.pdf` is refused: Word would not open the document by its name).
 OUTPUT_PATTERN = r"^(?!(.*/)?\.{0,2}$)(?!(.*/)?[^/]*[^/.][^/]*\.(?![Dd][Oo][Cc][Xx]$)[^/.]+$)"
+#: A path of the project's as validate takes it (COE005): not absolute (`/x`, `\\x`, `C:x`) and not climbing out at
+#: its start (`../x`, `./../x`). One that climbs out further on (`a/../../x`) has no pattern that counts: validate
+#: alone refuses it.
+INSIDE_PATTERN = r"^(?![/\\])(?!.:)(?!(\.[/\\]+)*\.\.([/\\]|$))"
 #: `due:` as validate takes it: a day of the calendar (2024-02-29 is one, 2023-02-29 and 2024-04-31 are not), as
 #: `date.fromisoformat` reads it (no year 0000); the model's pattern is the form alone, its validator the calendar.
 DUE_PATTERN = (r"^(?!0000)(\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|(0[469]|11)-(0[1-9]|[12]\d|30)"
@@ -67,9 +72,18 @@ def _rule_codes(schema: dict[str, Any]) -> None:
     checks["severity"]["propertyNames"] = code
 
 
+def _inside(schema: dict[str, Any]) -> None:
+    """The paths paper.yaml gives of the project's files stay in the project (the dictionary is the system's)."""
+    defs = schema["$defs"]
+    for path in (schema["properties"]["template"], schema["properties"]["templates"],
+                 schema["properties"]["abbreviations"], defs["Logo"]["properties"]["path"],
+                 defs["ChecksConfig"]["properties"]["words"], defs["ChecksConfig"]["properties"]["terms"]["items"]):
+        path["pattern"] = INSIDE_PATTERN
+
+
 def _output(schema: dict[str, Any]) -> None:
     output = schema["properties"]["output"]
-    output["pattern"] = OUTPUT_PATTERN
+    output["pattern"] = INSIDE_PATTERN + OUTPUT_PATTERN.removeprefix("^")
     output["description"] = "The .docx to write, e.g. build/paper.docx (the PDF is written beside it)."
 
 
@@ -97,6 +111,7 @@ def schemas() -> list[SchemaFile]:
     paper = _schema(PaperConfig, "paper/paper.yaml", "The paper: title, outline, output and attribution settings.")
     _rule_codes(paper)
     _output(paper)
+    _inside(paper)
     _due(paper)
     members = _schema(ContributorsFile, "contributors.yaml", "The partnership's member organisations.")
     _countries(members)
