@@ -46,6 +46,7 @@ WATCHED = ("paper", "sections", "contributors.yaml", ".mailmap")
 #: How long a request's connection may keep the server waiting on one read or write (its headers, a slow reader):
 #: a connection that sent half its headers and stopped held a thread of the server for ever.
 REQUEST_SECONDS = 10.0
+STOP_SECONDS = 5.0  # how long stopping waits for each of the server's threads (serving, watching) to end
 
 
 @dataclass
@@ -309,7 +310,7 @@ class PreviewServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=STOP_SECONDS)
         resident_server.stop(self._resident)
 
     def wait(self) -> None:
