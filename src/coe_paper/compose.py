@@ -13,7 +13,7 @@ from .attribution import History, SectionHistory
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
 from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
-from .numbering import unnumber
+from .numbering import number_annex, unnumber
 from .render_inline import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
@@ -221,10 +221,15 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     abbreviations = part("abbreviations.md.j2")
     builder.numbering_on = True
     sections: list[tuple[Section, list[ooxml.Element]]] = []
+    annexes, annex_list = project.annexes(), 0
     for index, (section, ref) in enumerate(zip(project.ordered_sections(), context["sections"], strict=True)):
+        if section.id in annexes and not annex_list and project.config.numbering:
+            annex_list = builder.annexes(project.config.annex_numbering)
         byline = rendered("byline.md.j2", context | {"section": ref})
         blocks = [_section_heading(builder, index, section), *(renderer.byline(byline) if byline else [])]
-        blocks += renderer.body(index, section, parsed[section.id])
+        blocks += renderer.body(index, section, parsed[section.id], elements=bool(annex_list))
+        if section.id in annexes and annex_list:
+            number_annex(blocks, builder.heading_levels(), annex_list)
         sections.append((section, blocks))
     builder.numbering_on = False
     annex = part("annex.md.j2")

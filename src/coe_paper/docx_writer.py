@@ -23,7 +23,7 @@ from lxml import etree
 
 from . import limits, ooxml, ooxml_parts, parts_text
 from .docx_entries import package_entries
-from .numbering import HeadingNumbers, fit_indents, link_heading_styles
+from .numbering import DEPTH, HeadingNumbers, annex_levels, fit_indents, link_heading_styles
 from .safedocx import DocxError, check_package, parse_xml, refuse_active, refuse_dtd, refuse_fetching_fields
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
@@ -116,6 +116,8 @@ class DocxBuilder:
         self.numbering_on = False  # the sections' headings are numbered, the cover's and the annex's are not
         self.heading_numbers: dict[str, str] = {}  # heading bookmark -> its number ("2.1")
         self._heading_levels: ooxml.Element | None = None  # the headings' multilevel numbering, once linked
+        self._annex_levels: ooxml.Element | None = None  # the annexes' (see `annexes`)
+        self.annex_num_id = 0
         self.caption_ids: dict[str, str] = {}  # caption bookmark -> the id written in the Markdown
         self.max_image_width = int(max_image_width)
         body = self.document.element.body
@@ -256,6 +258,22 @@ class DocxBuilder:
                                                        self._styles)  # fmt: skip
         self.numbers = HeadingNumbers()
 
+    def annexes(self, annex_style: str) -> int:
+        """Number the headings from here on as annexes ("Annex I", "I.1"): their list's id, for the paragraphs."""
+        if self._annex_levels is None:
+            self._num_id += 1
+            self.annex_num_id = self._num_id
+            self._annex_levels = annex_levels(self._numbering, self.annex_num_id, annex_style)
+        if self.numbers is not None:
+            self.numbers.annex_style = annex_style
+            self.numbers.annexes()
+        return self.annex_num_id
+
+    def heading_levels(self) -> dict[str, int]:
+        """The numbered heading styles' ids and their levels (Heading 1 is 1)."""
+        return {sid: int(name[8:]) for name, sid in self._styles.items()
+                if name[:8] == "heading " and name[8:].isdigit() and int(name[8:]) <= DEPTH}  # fmt: skip
+
     def heading_style_ids(self) -> set[str]:
         return {sid for name, sid in self._styles.items() if name.startswith("heading ") or name == "toc heading"}
 
@@ -324,8 +342,11 @@ class DocxBuilder:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
         if self._heading_levels is not None:
-            fit_indents(self._heading_levels, self.heading_numbers.values(), self.document.styles.element,
-                        self._styles)  # fmt: skip
+            chapters = [number for number in self.heading_numbers.values() if number[:1].isdigit()]
+            fit_indents(self._heading_levels, chapters, self.document.styles.element, self._styles)
+        if self._annex_levels is not None:
+            annexes = [number for number in self.heading_numbers.values() if not number[:1].isdigit()]
+            fit_indents(self._annex_levels, annexes, self.document.styles.element, self._styles)
         if not parts_text.takes_lists(self._numbering):
             self._add_lists()  # else written as text after the rest of the part (see _Entries)
         if self._footnotes:

@@ -38,7 +38,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import captions as cap
 from .html_flow import address_breaks, directions
 from .markdown import is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
-from .numbering import HeadingNumbers
+from .numbering import ANNEX_WORD, HeadingNumbers
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
 
@@ -315,11 +315,14 @@ def _number_headings(tokens: list[Token], chapter: str) -> None:
     """Number the headings as the .docx numbers them under chapter `chapter` ("2.1", "2.1.1"): those of the body
     itself, not those in a quote or a list item (there Word shows them as bold text)."""
     numbers = HeadingNumbers()
-    numbers.counts[0] = int(chapter)
+    annex = not chapter.isdigit()  # "Annex I": its sections are "I.1"
+    numbers.counts[0] = 1 if annex else int(chapter)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0:
             number = numbers.next(int(token.markup.count("#")) if token.markup.startswith("#") else
                                   (1 if token.markup.startswith("=") else 2))  # fmt: skip
+            if annex and "." in number:
+                number = chapter.removeprefix(f"{ANNEX_WORD} ") + number[number.index("."):]
             inline = tokens[index + 1]
             if number and inline.children is not None:
                 inline.children.insert(0, _text(f"{number} "))

@@ -55,6 +55,9 @@ class OutlineEntry(_Strict):
     due: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description=(
         "The day the section is due (YYYY-MM-DD): after it, status and the preview's board say the section is late "
         "until its status is final."))
+    annex: bool = Field(default=False, description=(
+        "The section is an annex: numbered 'Annex I' or 'Annex A' (see annex_numbering) rather than as a chapter, "
+        "after every chapter of the outline."))
 
     @model_validator(mode="after")
     def _limits(self) -> OutlineEntry:
@@ -127,6 +130,8 @@ class PaperConfig(_Strict):
         "The document's keywords, shown by Word under File > Info and carried into the PDF."))
     abbreviations: str = "paper/abbreviations.yaml"  # abbreviation: what it stands for (only those used are printed)
     numbering: bool = True  # chapters and sections numbered 1, 1.1, 1.1.1 (Word's numbering of the heading styles)
+    annex_numbering: Literal["roman", "letters"] = Field(default="roman", description=(
+        "How the outline's annexes are numbered: 'roman' (Annex I, Annex II) or 'letters' (Annex A, Annex B)."))
 
     @field_validator("outline")
     @classmethod
@@ -136,6 +141,10 @@ class PaperConfig(_Strict):
             if entry.id in seen:
                 raise ValueError(f"section '{entry.id}' appears twice in the outline")
             seen.add(entry.id)
+        annexes = [entry.id for entry in outline if entry.annex]
+        chapters_after = [entry.id for entry in outline[len(outline) - len(annexes):] if not entry.annex]
+        if chapters_after:
+            raise ValueError(f"section '{chapters_after[0]}' comes after an annex: annexes close the outline")
         return outline
 
 
@@ -261,6 +270,14 @@ class Project:
         """Sections in outline order (sections outside the outline are left out)."""
         by_id = {s.id: s for s in self.sections}
         return [by_id[e.id] for e in self.config.outline if e.id in by_id]
+
+    def ordered_ids(self) -> list[str]:
+        """The ids of `ordered_sections`."""
+        return [section.id for section in self.ordered_sections()]
+
+    def annexes(self) -> set[str]:
+        """The ids of the outline's annexes."""
+        return {entry.id for entry in self.config.outline if entry.annex}
 
 
 def is_valid_id(value: str) -> bool:

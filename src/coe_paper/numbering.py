@@ -3,13 +3,14 @@ the same numbers counted here for the contents' cached result, the review sheet 
 
 The numbers belong to the styles (Heading 1-3 carry `w:numPr`), as Word's own "1 Heading 1" list does, so Word
 and LibreOffice number the headings themselves and renumber them when an editor moves one. Headings that must stay
-unnumbered (the contents' title, the annex, the cover) get `numId 0` on the paragraph.
+unnumbered (the contents' title, the contributors' annex, the cover) get `numId 0` on the paragraph. The outline's
+annexes have a list of their own ("Annex I", "I.1", "I.1.1"), given to their headings paragraph by paragraph.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from lxml import etree
 
@@ -24,11 +25,18 @@ _DIGIT_EM, _DOT_EM, _GAP_EM = 0.7, 0.4, 0.25
 
 
 class HeadingNumbers:
-    """Counts headings as Word's multilevel list linked to the heading styles numbers them."""
+    """Counts headings as Word's multilevel list linked to the heading styles numbers them; after `annexes()`,
+    as the annexes' own list numbers them ("Annex I", "I.1")."""
 
-    def __init__(self, depth: int = DEPTH) -> None:
+    def __init__(self, depth: int = DEPTH, annex_style: str = "roman") -> None:
         self.depth = depth
         self.counts = [0] * 9
+        self.annex_style = annex_style
+        self.in_annexes = False
+
+    def annexes(self) -> None:
+        """The headings from here on are the annexes': counted from Annex I (or A) again."""
+        self.in_annexes, self.counts = True, [0] * 9
 
     def next(self, level: int) -> str:
         """The number of the next heading at `level` (1-based), or "" for a level the styles do not number."""
@@ -37,41 +45,47 @@ class HeadingNumbers:
         self.counts[level - 1] += 1
         for deeper in range(level, 9):
             self.counts[deeper] = 0
-        return ".".join(str(count) for count in self.counts[:level])
+        parts = [str(count) for count in self.counts[:level]]
+        if self.in_annexes:
+            parts[0] = annex_number(self.counts[0], self.annex_style)
+            if level == 1:
+                return f"{ANNEX_WORD} {parts[0]}"
+        return ".".join(parts)
 
 
-def chapter_numbers(section_ids: Iterable[str]) -> dict[str, str]:
-    """Chapter number of each section in outline order (what its Heading 1 shows)."""
-    return {section_id: str(index) for index, section_id in enumerate(section_ids, start=1)}
+ANNEX_WORD = "Annex"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+
+
+def annex_number(count: int, style: str) -> str:
+    """The `count`th annex's number (1-based): I, II, III ('roman') or A, B, ..., Z, AA as Word counts letters."""
+    if style == "letters":
+        return chr(ord("A") + (count - 1) % 26) * ((count - 1) // 26 + 1)
+    roman = ""
+    for value, numeral in _ROMAN:
+        while count >= value:
+            roman, count = roman + numeral, count - value
+    return roman
+
+
+def chapter_numbers(section_ids: Iterable[str], annexes: Collection[str] = (),
+                    annex_style: str = "roman") -> dict[str, str]:  # fmt: skip
+    """Chapter number of each section in outline order (what its Heading 1 shows): 1, 2, ... for the chapters,
+    "Annex I" ("Annex A") on for the sections in `annexes`, which come last."""
+    numbers, counter = {}, HeadingNumbers(annex_style=annex_style)
+    for section_id in section_ids:
+        if section_id in annexes and not counter.in_annexes:
+            counter.annexes()
+        numbers[section_id] = counter.next(1)
+    return numbers
 
 
 def link_heading_styles(styles: Element, numbering: Element, num_id: int, style_ids: dict[str, str],
                         depth: int = DEPTH) -> Element:  # fmt: skip
     """Add the multilevel definition (`num_id` over a new abstractNum) and link Heading 1..depth to its levels;
     returns the abstractNum (see `fit_indents`)."""
-    ids = [int(a.get(ooxml.w("abstractNumId"), "0")) for a in numbering.iter(ooxml.w("abstractNum"))]
-    abstract_id = max(ids, default=-1) + 1
-    abstract = ooxml.new("abstractNum", abstractNumId=str(abstract_id))
-    ooxml.sub(abstract, "multiLevelType", val="multilevel")
-    for level in range(9):
-        lvl = ooxml.sub(abstract, "lvl", ilvl=str(level))
-        ooxml.sub(lvl, "start", val="1")
-        numbered = level < depth
-        ooxml.sub(lvl, "numFmt", val="decimal" if numbered else "none")
-        style = style_ids.get(f"heading {level + 1}")
-        if numbered and style:
-            ooxml.sub(lvl, "pStyle", val=style)
-        ooxml.sub(lvl, "lvlText", val=".".join(f"%{n}" for n in range(1, level + 2)) if numbered else "")
-        ooxml.sub(lvl, "lvlJc", val="left")
-        indent = _INDENT[min(level, len(_INDENT) - 1)]
-        ooxml.sub(ooxml.sub(lvl, "pPr"), "ind", left=str(indent), hanging=str(indent))
-    first_num = numbering.find(ooxml.w("num"))
-    if first_num is not None:
-        first_num.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    num = ooxml.sub(numbering, "num", numId=str(num_id))
-    ooxml.sub(num, "abstractNumId", val=str(abstract_id))
+    abstract = _multilevel(numbering, num_id, depth, style_ids, "decimal", "")
     for level in range(depth):
         style_id = style_ids.get(f"heading {level + 1}")
         style_el = _style(styles, style_id) if style_id else None
@@ -88,6 +102,45 @@ def link_heading_styles(styles: Element, numbering: Element, num_id: int, style_
             ooxml.sub(num_pr, "ilvl", val=str(level))
         ooxml.sub(num_pr, "numId", val=str(num_id))
         ooxml.insert_ppr_child(props, num_pr)
+    return abstract
+
+
+def annex_levels(numbering: Element, num_id: int, annex_style: str, depth: int = DEPTH) -> Element:
+    """Add the annexes' multilevel list (`num_id`): "Annex I" (or "Annex A"), "I.1", "I.1.1"; linked to no style,
+    as the heading styles carry the chapters' list. Returns its abstractNum (see `fit_indents`)."""
+    return _multilevel(numbering, num_id, depth, {}, "upperLetter" if annex_style == "letters" else "upperRoman",
+                       f"{ANNEX_WORD} ")  # fmt: skip
+
+
+def _multilevel(numbering: Element, num_id: int, depth: int, style_ids: dict[str, str], first_format: str,
+                prefix: str) -> Element:  # fmt: skip
+    """A new abstractNum numbering levels 1..depth (the first level in `first_format`, the deeper ones decimal,
+    `prefix` before the first level's number alone) and list `num_id` over it, each level linked to its heading
+    style in `style_ids`."""
+    ids = [int(a.get(ooxml.w("abstractNumId"), "0")) for a in numbering.iter(ooxml.w("abstractNum"))]
+    abstract_id = max(ids, default=-1) + 1
+    abstract = ooxml.new("abstractNum", abstractNumId=str(abstract_id))
+    ooxml.sub(abstract, "multiLevelType", val="multilevel")
+    for level in range(9):
+        lvl = ooxml.sub(abstract, "lvl", ilvl=str(level))
+        ooxml.sub(lvl, "start", val="1")
+        numbered = level < depth
+        ooxml.sub(lvl, "numFmt", val=(first_format if level == 0 else "decimal") if numbered else "none")
+        style = style_ids.get(f"heading {level + 1}")
+        if numbered and style:
+            ooxml.sub(lvl, "pStyle", val=style)
+        text = ".".join(f"%{n}" for n in range(1, level + 2))
+        ooxml.sub(lvl, "lvlText", val=(prefix * (level == 0) + text) if numbered else "")
+        ooxml.sub(lvl, "lvlJc", val="left")
+        indent = _INDENT[min(level, len(_INDENT) - 1)]
+        ooxml.sub(ooxml.sub(lvl, "pPr"), "ind", left=str(indent), hanging=str(indent))
+    first_num = numbering.find(ooxml.w("num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = ooxml.sub(numbering, "num", numId=str(num_id))
+    ooxml.sub(num, "abstractNumId", val=str(abstract_id))
     return abstract
 
 
@@ -143,3 +196,14 @@ def unnumber(blocks: Iterable[Element], heading_styles: set[str]) -> None:
             if style is not None and style.get(ooxml.w("val")) in heading_styles and p.find(
                     f"{ooxml.PPR}/{ooxml.w('numPr')}") is None:  # fmt: skip
                 ooxml.set_numbering(p, 0, 0)
+
+
+def number_annex(blocks: Iterable[Element], levels: dict[str, int], num_id: int) -> None:
+    """Number an annex's headings with the annexes' list `num_id` rather than their style's: `levels` maps each
+    numbered heading style's id to its level (1-based)."""
+    for block in blocks:
+        for p in block.iter(ooxml.P):
+            style = p.find(f"{ooxml.PPR}/{ooxml.PSTYLE}")
+            level = levels.get(style.get(ooxml.w("val"), "")) if style is not None else None
+            if level is not None and p.find(f"{ooxml.PPR}/{ooxml.w('numPr')}") is None:
+                ooxml.set_numbering(p, num_id, level - 1)

@@ -70,13 +70,14 @@ class SectionRenderer:
 
         return self._place(self.bylines, self.bylines.key(kind, name, text), render, None, kind, elements)
 
-    def body(self, index: int, section: Section, item: Parsed) -> list[Element]:
-        """The rendered body of the section at `index` in the paper."""
+    def body(self, index: int, section: Section, item: Parsed, elements: bool = False) -> list[Element]:
+        """The rendered body of the section at `index` in the paper; as elements, never as text to place on saving,
+        with `elements` (to be changed further)."""
         start = self.starts.get(section.id, (0, 0))
         referred = sorted({(link.name, self.by_id[link.name].label) for link in item.facts.links
                            if link.name in self.by_id})  # fmt: skip
         key = self._key(item, [list(start) if item.facts.captions else None, referred])
-        return self._place(self.store, key, self._renderer(item, start), index, kind="body")
+        return self._place(self.store, key, self._renderer(item, start), index, kind="body", elements=elements)
 
     def prepare(self, item: Parsed) -> None:
         """Render the body of a section that shows no caption and refers to none into the cache, ahead of the build

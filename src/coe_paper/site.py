@@ -175,7 +175,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
     for caption_id in by_id:  # a figure's or table's id on the page, before any heading's
         anchors.claim(caption_id)
-    numbers = chapter_numbers(s.id for s in project.ordered_sections()) if project.config.numbering else {}
+    numbers = (chapter_numbers(project.ordered_ids(), project.annexes(), project.config.annex_numbering)
+               if project.config.numbering else {})
     sections = []
     for section, ref in zip(project.ordered_sections(), context["sections"], strict=True):
         byline, _ = templates.render("byline.md.j2", context | {"section": ref})

@@ -18,6 +18,7 @@ Element = ooxml.Element
 _ANCHOR = ooxml.w("anchor")
 _INSERTED_MARK = f"{ooxml.PPR}/{ooxml.RPR}/{ooxml.w('ins')}"
 _DELETED_MARK = f"{ooxml.PPR}/{ooxml.RPR}/{ooxml.w('del')}"
+_ANNEX_LABEL = 1500  # twips from an annex's entry to its title: room for "Annex VIII" in the contents' size
 
 
 def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Element]:
@@ -34,15 +35,15 @@ def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Ele
         doc.toc_begin = ooxml.field_begin(p, instruction, dirty=True)
         paragraphs.append(p)
     width = text_width(doc)
-    prepared: dict[tuple[int, bool], Element] = {}  # an entry of each level, with and without a number
+    prepared: dict[tuple[int, int], Element] = {}  # an entry of each level, without a number, with one, an annex's
     for index, (lvl, text, mark) in enumerate(entries):
         number = doc.heading_numbers.get(mark, "")
         if index == 0:  # the field begins in the first entry, before its link
             p = _entry(doc, lvl, number, text, mark, width, instruction)
         else:  # a copy of a prepared entry, its texts and link set: thousands of headings in a long paper
-            key = (lvl, bool(number))
+            key = (lvl, _kind(number))
             if key not in prepared:
-                prepared[key] = _entry(doc, lvl, "1" * bool(number), "x", "x", width)
+                prepared[key] = _entry(doc, lvl, number and ("Annex" if key[1] == 2 else "1"), "x", "x", width)
             p = ooxml.copy_element(prepared[key])
             link = p[-1]
             link.set(_ANCHOR, mark)
@@ -56,12 +57,19 @@ def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Ele
     return paragraphs
 
 
+def _kind(number: str) -> int:
+    """0 for an entry without a number, 1 for a chapter's or section's, 2 for an annex's ("Annex I")."""
+    return 0 if not number else 1 if number[:1].isdigit() or "." in number else 2
+
+
 def _entry(doc: DocxBuilder, lvl: int, number: str, text: str, mark: str, width: int,
            instruction: str | None = None) -> Element:  # fmt: skip
     """One entry of the contents: its number and title in a link to the heading, tab stops for both."""
     p = ooxml.paragraph(doc.style(f"toc {lvl}"))
     indent = 220 * (lvl - 1)  # the toc styles' own indents
     title_at = indent + 440 + 220 * lvl  # a number hangs: a title that wraps goes on under itself, not the number
+    if _kind(number) == 2:
+        title_at = indent + _ANNEX_LABEL  # "Annex VIII"
     ooxml.set_tabs(p, [("left", title_at, "none")] * bool(number) + [("right", width, "dot")])
     if number:
         ooxml.set_indent(p, title_at, title_at - indent)

@@ -1,0 +1,93 @@
+"""Annexes in the outline (`annex: true`): numbered "Annex I" or "Annex A" as `annex_numbering` says, their headings
+"I.1", listed so in the contents, in `status` and on the preview; read back from LibreOffice's PDF and the .docx."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+
+from coe_paper import layout, pipeline, site
+from conftest import PAPER_YAML, MakeProject, cli, require_client, section_text
+
+ANNEX_BODY = """\
+## Questions asked
+
+The survey asked members which groups their policies reach.
+
+![A grey square](../paper/images/dot.png "Survey answers")
+"""
+
+
+def pdf_pages(path: Path, out: Path) -> list[str]:
+    """The text of each page of the paper's PDF as LibreOffice lays it out, read in lines (the contents' number,
+    title and page side by side), dot leaders and white space collapsed."""
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(path, out)
+    assert pdf is not None, problem
+    raw = subprocess.run([require_client("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return [" ".join(re.sub(r"\.{2,}", " ", page).split()) for page in raw.split("\f")[:-1]]
+
+
+def annexed(make_project: MakeProject, numbering: str = "") -> Path:
+    paper = PAPER_YAML + "  - id: survey\n    annex: true\n" + numbering
+    return make_project({"paper/paper.yaml": paper,
+                         "sections/04-survey.md": section_text("survey", ANNEX_BODY, title="Survey")},
+                        git=True)  # fmt: skip
+
+
+@pytest.mark.parametrize(("numbering", "label"), [("", "I"), ("annex_numbering: letters\n", "A")])
+def test_an_annex_is_numbered_as_an_annex_in_the_pdf_and_its_contents(make_project: MakeProject, tmp_path: Path,
+                                                                      numbering: str, label: str) -> None:
+    root = annexed(make_project, numbering)
+    built = pipeline.assemble(root, tmp_path / "paper.docx", paginate=True)
+    assert built.output is not None, [str(d) for d in built.diagnostics]
+    pages = pdf_pages(built.output, tmp_path)
+    contents = next(page for page in pages if "Contents" in page)
+    assert "3 Outlook" in contents and f"Annex {label} Survey" in contents and f"{label}.1 Questions asked" in contents
+    assert "4 Survey" not in contents and "4.1" not in contents
+    body = " ".join(pages[pages.index(contents) + 1:])
+    assert f"Annex {label} Survey" in body and f"{label}.1 Questions asked" in body and "4 Survey" not in body
+    assert "Figure 2: Survey answers" in body  # captions are numbered on through the paper, as the chapters' are
+
+
+def test_the_annex_heading_is_numbered_by_word_with_the_annex_word(make_project: MakeProject, tmp_path: Path) -> None:
+    built = pipeline.assemble(annexed(make_project), tmp_path / "paper.docx")
+    assert built.output is not None
+    document = docx.Document(str(built.output))
+    heading = next(p for p in document.paragraphs if p.text == "Survey")
+    num_id = heading._p.pPr.numPr.numId.val
+    numbering = document.part.numbering_part.element
+    abstract_id = numbering.xpath(f"w:num[@w:numId='{num_id}']/w:abstractNumId/@w:val")[0]
+    level = f"w:abstractNum[@w:abstractNumId='{abstract_id}']/w:lvl[@w:ilvl='0']"
+    assert numbering.xpath(f"{level}/w:numFmt/@w:val") == ["upperRoman"]
+    assert numbering.xpath(f"{level}/w:lvlText/@w:val") == ["Annex %1"]
+    outlook = next(p for p in document.paragraphs if p.text == "Outlook")
+    assert outlook._p.pPr.numPr is None  # a chapter keeps its style's numbering
+
+
+def test_status_and_the_preview_number_the_annex(make_project: MakeProject, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = annexed(make_project)
+    monkeypatch.chdir(root)
+    status = cli("status")
+    assert status.exit_code == 0, status.output
+    assert any(line.split()[:2] == ["Annex", "I"] and "survey" in line for line in status.output.splitlines())
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None, built.diagnostics
+    page = built.page.read_text(encoding="utf-8")
+    assert "Annex I Survey" in page and "I.1 Questions asked" in page and "4 Survey" not in page
+
+
+def test_a_chapter_after_an_annex_is_refused_at_its_line(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:  # fmt: skip
+    paper = PAPER_YAML.replace("  - id: housing\n", "  - id: housing\n    annex: true\n")
+    monkeypatch.chdir(make_project({"paper/paper.yaml": paper}))
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert "paper/paper.yaml:" in result.output and "section 'outlook' comes after an annex" in result.output
+    assert "Traceback" not in result.output
