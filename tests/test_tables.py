@@ -216,3 +216,28 @@ def test_the_preview_breaks_a_web_address_in_a_table_cell_as_the_document_does(m
         browser.close()
     assert shown["text"] == ADDRESS
     assert shown["wide"] <= shown["room"], shown
+
+
+STATES = ("Indicator", "Belgium", "Bulgaria", "Czechia", "Denmark", "Germany", "Estonia", "Ireland", "Greece",
+          "Portugal")  # fmt: skip
+MEASURES = ("Employment", "Households", "Unemployed", "Commuters")
+TEN_COLUMNS = "## Indicators\n\n| " + " | ".join(STATES) + " |\n|" + "---|" * 10 + "\n" + "".join(
+    f"| {measure} | " + " | ".join(["1 234 567"] * 9) + " |\n" for measure in MEASURES)
+
+
+def test_a_ten_column_table_is_set_smaller_rather_than_breaking_its_words(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:  # fmt: skip
+    """Ten columns of words of up to ten letters do not fit side by side at 11 pt: the table's text is set smaller
+    (and its cells' margins narrower) until they do, where its columns had broken them every three or four
+    letters ("Em ploy me nt"). Read from LibreOffice's PDF with poppler's word boxes, and the size from python-docx;
+    a table that fits keeps the body's size."""
+    out = build(make_project, tmp_path, TEN_COLUMNS + "\n| Left | Right |\n|---|---|\n| a | b |\n")
+    pdf = soffice_convert(out, "pdf", tmp_path / "pdf")
+    boxes = run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"]).stdout
+    found = set(re.findall(r"<word [^>]*>([^<]*)</word>", boxes))
+    assert {*STATES, *MEASURES} <= found, sorted(found)
+    tables = {table.rows[0].cells[0].text: table for table in docx.Document(str(out)).tables}
+    wide, narrow = tables["Indicator"], tables["Left"]
+    sizes = {run.font.size.pt for row in wide.rows for cell in row.cells for p in cell.paragraphs for run in p.runs}
+    assert sizes and max(sizes) <= 10, sizes
+    assert {run.font.size for cell in narrow.rows[1].cells for run in cell.paragraphs[0].runs} == {None}

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
-from .ooxml import TEXT_WIDTH, Element, copy_element, paragraph, set_alignment, sub, text_of, w
+from .ooxml import TEXT_WIDTH, Element, copy_element, insert_before_any, paragraph, set_alignment, sub, text_of, w
 
 TABLE_WIDTH = TEXT_WIDTH  # twips: a table is as wide as the text, so that one indented in a list ends where others do
 CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Word's 0.19 cm each side)
@@ -21,7 +21,8 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     row is split across pages. The columns `pictured` hold pictures: `fit(cell, room)` narrows a cell's pictures
     to the room its column leaves them."""
     columns = max((len(row) for row in rows), default=1) or 1
-    widths = column_widths(rows, columns, TABLE_WIDTH - indent, set(pictured))
+    size = text_size(rows, columns, TABLE_WIDTH - indent, set(pictured))
+    widths = column_widths(rows, columns, TABLE_WIDTH - indent, set(pictured), size)
     if fit is not None:
         for row in rows:
             for col in set(pictured) & set(range(len(row))):
@@ -35,6 +36,10 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
         sub(props, "tblInd", w=str(indent), type="dxa")
     else:
         sub(props, "tblW", w="5000", type="pct")
+    if size != FULL_SIZE:  # a wide table: narrower cell margins too
+        margins = sub(props, "tblCellMar")
+        sub(margins, "left", w=str(NARROW_MARGIN), type="dxa")
+        sub(margins, "right", w=str(NARROW_MARGIN), type="dxa")
     sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0",
         noHBand="0", noVBand="1")  # fmt: skip
     grid = sub(tbl, "tblGrid")
@@ -61,28 +66,65 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
             for p in content:
                 if align:
                     set_alignment(p, align)
+                if size != FULL_SIZE:
+                    set_size(p, size)
                 tc.append(p)
     return tbl
 
 
+def text_size(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = TABLE_WIDTH,
+              pictured: set[int] | None = None) -> int:  # fmt: skip
+    """The text's size in half points: the body's 11 pt, unless the table's longest words cannot stand side by side
+    at that size (a table of many columns); then the largest of 10, 9 and 8 pt at which they can (with narrower
+    cell margins), else 8 pt (and the longest words break)."""
+    texts = _texts(rows, columns)
+    for size in (FULL_SIZE, *SMALLER_SIZES):
+        pad = _PAD if size == FULL_SIZE else _NARROW_PAD
+        rough = [min(max((len(word) for text in column for word in text.split()), default=1), 24) * _CHAR
+                 for column in texts]  # fmt: skip
+        if size == FULL_SIZE and sum(_asked(texts, rough, total, pictured or set(), pad)[0]) <= total:
+            return size
+        if sum(_asked(texts, _closely(texts, size), total, pictured or set(), pad)[0]) <= total:
+            return size
+    return SMALLER_SIZES[-1]
+
+
+def set_size(p: Element, size: int) -> None:
+    """Set the text of paragraph `p` (each of its runs, however deep, and its mark) in `size` half points."""
+    for rpr in [*(r.find(w("rPr")) for r in p.iter(w("r"))), p.find(f"{w('pPr')}/{w('rPr')}")]:
+        if rpr is None:
+            continue
+        for tag in ("szCs", "sz"):
+            old = rpr.find(w(tag))
+            if old is not None:
+                rpr.remove(old)
+            insert_before_any(rpr, etree.Element(w(tag), {w("val"): str(size)}), _AFTER_SZ if tag == "sz" else
+                              _AFTER_SZ[1:])  # fmt: skip
+    for r in p.iter(w("r")):
+        if r.find(w("rPr")) is None:
+            rpr = etree.Element(w("rPr"))
+            sub(rpr, "sz", val=str(size))
+            sub(rpr, "szCs", val=str(size))
+            r.insert(0, rpr)
+
+
 def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = TABLE_WIDTH,
-                  pictured: set[int] | None = None) -> list[int]:  # fmt: skip
+                  pictured: set[int] | None = None, size: int = 22) -> list[int]:  # fmt: skip
     """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
     so that no word is broken; longer ones, such as web addresses, may break), then the space left goes to the
     columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins). When those
     minimums do not fit together, the longest words are measured closely (`word_width`, a web address or a
     hyphenated word by its pieces, as a line may break after a `/` or a `-`), and when even those do not fit, the
     columns of the longest words give up room (`_narrowed`). A column of pictures (`pictured`) asks for an equal
-    share, 2 in at most."""
-    texts = [["".join(text_of(p) for p in row[col]) for row in rows if col < len(row)] for col in range(columns)]
+    share, 2 in at most. Text smaller than 11 pt (`size`, in half points; see `text_size`) is measured closely,
+    in cells of narrower margins."""
+    texts = _texts(rows, columns)
     longest = [min(max((len(word) for text in column for word in text.split()), default=1), 24) * _CHAR
                for column in texts]  # fmt: skip
-    minimum, wanted = _asked(texts, longest, total, pictured or set())
-    if sum(minimum) > total:
-        longest = [min(max((word_width(piece) for text in column for word in text.split()
-                            for piece in _PIECE.findall(word)), default=_CHAR), MOST_FOR_A_WORD)
-                   for column in texts]  # fmt: skip
-        minimum, wanted = _asked(texts, longest, total, pictured or set())
+    pad, char = (_PAD, _CHAR) if size == FULL_SIZE else (_NARROW_PAD, _CHAR * size // FULL_SIZE)
+    minimum, wanted = _asked(texts, longest, total, pictured or set(), pad, char)
+    if sum(minimum) > total or size != FULL_SIZE:
+        minimum, wanted = _asked(texts, _closely(texts, size), total, pictured or set(), pad, char)
     spare = total - sum(minimum)
     if spare <= 0:  # the columns of the longest words give up room, those of short words keep theirs
         widths = _narrowed(minimum, total)
@@ -93,20 +135,38 @@ def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, tot
     return widths
 
 
+def _texts(rows: Sequence[Sequence[Sequence[Element]]], columns: int) -> list[list[str]]:
+    """Each column's cells' text."""
+    return [["".join(text_of(p) for p in row[col]) for row in rows if col < len(row)] for col in range(columns)]
+
+
+def _closely(texts: list[list[str]], size: int) -> list[int]:
+    """Each column's longest word measured closely (`word_width`), at `size` half points, in twips."""
+    return [min(max((word_width(piece) for text in column for word in text.split()
+                     for piece in _PIECE.findall(word)), default=_CHAR), MOST_FOR_A_WORD) * size // FULL_SIZE
+            for column in texts]  # fmt: skip
+
+
 _CHAR, _PAD = 135, 280  # twips: a character at 11 pt, more than most take; the cell's margins and a little more
+FULL_SIZE, SMALLER_SIZES = 22, (20, 18, 16)  # half points: the body's 11 pt; 10, 9 and 8 pt for a wide table
+NARROW_MARGIN = 57  # twips each side of a wide table's cell (0.1 cm; Word's default is 0.19 cm)
+_NARROW_PAD = 2 * NARROW_MARGIN + 64
+_AFTER_SZ = ("szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+             "eastAsianLayout", "specVanish", "oMath")  # fmt: skip
 
 
-def _asked(texts: list[list[str]], longest: list[int], total: int, pictured: set[int]) -> tuple[list[int], list[int]]:
+def _asked(texts: list[list[str]], longest: list[int], total: int, pictured: set[int], pad: int = _PAD,
+           char: int = _CHAR) -> tuple[list[int], list[int]]:  # fmt: skip
     """Each column's minimum width (its longest word's, or a picture's share) and the room it would like beyond
     that for its text."""
     minimum: list[int] = []
     wanted: list[int] = []
     for col, column in enumerate(texts):
         average = sum(len(text) for text in column) / max(len(column), 1)
-        minimum.append(longest[col] + _PAD)
+        minimum.append(longest[col] + pad)
         if col in pictured:
             minimum[-1] = max(minimum[-1], min(total // len(texts), 2880))
-        wanted.append(max(int(average * _CHAR) + _PAD - minimum[-1], 0))
+        wanted.append(max(int(average * char) + pad - minimum[-1], 0))
     return minimum, wanted
 
 
