@@ -78,7 +78,7 @@ def section(item: Parsed) -> Iterator[Diagnostic]:
                 if found:
                     line, col = item.position(token, str(child.attrs.get("src", "")))
                     yield warning(path, line, col, found[0], found[1])
-            elif child.type == "link_open":
+            elif child.type == "link_open" and child.markup != "linkify":  # a bare address is no link text chosen
                 text = plain_text(_until_close(children, index))
                 vague = text.strip().lower().rstrip(".") in _VAGUE
                 if vague or _BARE_URL_RE.match(text.strip()):

@@ -37,7 +37,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
 from .html_flow import address_breaks, directions
-from .markdown import is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
+from .markdown import bare_addresses, is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
 from .numbering import ANNEX_WORD, HeadingNumbers
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
@@ -49,7 +49,8 @@ def _allowed(url: str) -> bool:
 
 @cache
 def section_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths)
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths).use(
+        bare_addresses)
     md.validateLink = _allowed  # type: ignore[method-assign]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md

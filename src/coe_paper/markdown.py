@@ -1,4 +1,5 @@
-"""The one configured Markdown parser: CommonMark plus GFM tables, strikethrough and footnotes."""
+"""The one configured Markdown parser: CommonMark plus GFM tables, strikethrough, footnotes and bare web addresses
+as links."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def content_parser() -> MarkdownIt:
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
-    md.enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths)
+    md.enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths).use(bare_addresses)
     md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
@@ -46,6 +47,23 @@ def template_parser() -> MarkdownIt:
 
 def _any_link(url: str) -> bool:
     return True
+
+
+def bare_addresses(md: MarkdownIt) -> None:
+    """A rule for `md`: a web address written bare in the text (`https://...`, `www.europa.eu`) or an e-mail
+    address is a link, as GitHub shows it (linkify-it-py finds them, their last full stop or bracket left out); not
+    in a code span, nor a bare domain (`README.md`, `ec.europa.eu`), which is as likely a file's name."""
+    from linkify_it import LinkifyIt
+
+    class Addresses(LinkifyIt):  # type: ignore[misc]
+        def match(self, text: str) -> list[Any] | None:
+            found = [link for link in super().match(text) or () if link.schema or
+                     link.raw.lower().startswith("www.")]  # fmt: skip
+            return found or None
+
+    md.linkify = Addresses()
+    md.options["linkify"] = True
+    md.enable("linkify")
 
 
 def picture_paths(md: MarkdownIt) -> None:

@@ -1,0 +1,65 @@
+"""Web and e-mail addresses written bare in a section's text are links in the .docx (read by pandoc and LibreOffice's
+PDF) and in the preview; in a code span, and a bare domain, they stay text."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from coe_paper import layout, site
+from conftest import INTRO_BODY, MakeProject, assembled_intro, cli, require_client
+
+BODY = INTRO_BODY + """
+The survey is at https://example.org/survey. Write to info@example.org or read www.example.eu/report, not
+`https://example.org/code` nor README.md.
+"""
+
+
+def links(node: Any) -> list[tuple[str, str]]:
+    """(text, target) of every Link in a pandoc JSON tree."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        if node.get("t") == "Link":
+            words = "".join(part.get("c", " ") if part.get("t") == "Str" else " " for part in node["c"][1])
+            found.append((words, node["c"][2][0]))
+        for value in node.values():
+            found += links(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += links(value)
+    return found
+
+
+def test_bare_addresses_are_links_in_the_docx_and_its_pdf(make_project: MakeProject, tmp_path: Path) -> None:
+    _, out = assembled_intro(make_project, tmp_path, BODY)
+    ast = json.loads(subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "json", str(out)],
+                                    capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    found = links(ast)
+    assert ("https://example.org/survey", "https://example.org/survey") in found
+    assert ("info@example.org", "mailto:info@example.org") in found
+    assert ("www.example.eu/report", "http://www.example.eu/report") in found
+    assert not [link for link in found if "code" in link[1] or "README" in link[1]]
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(out, tmp_path)
+    assert pdf is not None, problem
+    raw = subprocess.run([require_client("pdfinfo"), "-url", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert {"https://example.org/survey", "mailto:info@example.org", "http://www.example.eu/report"} <= set(
+        re.findall(r"\S+://\S+|mailto:\S+", raw)), raw
+
+
+def test_bare_addresses_are_links_on_the_preview_and_no_coe533(make_project: MakeProject, tmp_path: Path,
+                                                             monkeypatch: Any) -> None:  # fmt: skip
+    root, _ = assembled_intro(make_project, tmp_path, BODY)
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None, built.diagnostics
+    page = built.page.read_text(encoding="utf-8")
+    assert '<a href="https://example.org/survey">https://example.org/survey</a>.' in page
+    assert '<a href="mailto:info@example.org">info@example.org</a>' in page
+    assert "<code>https://example.org/code</code>" in page and 'href="https://example.org/code"' not in page
+    monkeypatch.chdir(root)
+    result = cli("validate")
+    assert result.exit_code == 0 and "COE533" not in result.output, result.output
