@@ -25,11 +25,15 @@ _TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
 
 @dataclass
 class _List:
-    """A list being rendered: its numbering instance, its level, and whether it has items yet."""
+    """A list being rendered: its numbering instance, its level, and whether it has items yet; whether it is
+    ordered, its items so far and the item that holds a list numbered as its own deeper level (see _list_open)."""
 
     num_id: int
     level: int
     pending: bool = False
+    ordered: bool = False
+    items: int = 0
+    shared_with: int = -1
 
 
 class Renderer:
@@ -210,7 +214,16 @@ class Renderer:
         ordered = token.type == "ordered_list_open"
         start = int(token.attrs.get("start", 1)) if ordered else 1
         level = min(len(self._lists), 8)
-        self._lists.append(_List(self.doc.new_list(ordered, level, start), level))
+        parent = self._lists[-1] if self._lists else None
+        if parent is not None and parent.ordered == ordered and start == 1 and parent.shared_with != parent.items:
+            # a list of the same kind in an item is its list's next level, as Word nests lists, so that a tagged
+            # PDF has it inside the item (L in LI) rather than a list of its own splitting the outer one in three;
+            # a second one in the same item would go on counting, so it is a list of its own
+            parent.shared_with = parent.items
+            num_id = parent.num_id
+        else:
+            num_id = self.doc.new_list(ordered, level, start)
+        self._lists.append(_List(num_id, level, ordered=ordered))
         self._containers.append("list")
 
     def _keep_lead_in(self, figure: Element | None = None) -> None:
@@ -229,6 +242,7 @@ class Renderer:
 
     def _item_open(self, token: Token) -> None:
         self._lists[-1].pending = True
+        self._lists[-1].items += 1
 
     def _item_close(self, token: Token) -> None:
         if self._lists[-1].pending:  # an empty item still shows its bullet or number

@@ -1,0 +1,65 @@
+"""The tagged PDF's structure, as LibreOffice writes it from the .docx and poppler (`pdfinfo -struct-text`) reads it:
+a list nested in an item is a list inside that item (L in LI), and its numbers start again in each item."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from coe_paper import layout
+from conftest import MakeProject, assembled_intro, require_client
+
+NESTED = """\
+## Lists
+
+Bullets in bullets:
+
+- alpha item
+  - beta nested
+- gamma item
+
+Numbers in numbers:
+
+1. one item
+   1. one first
+   2. one second
+2. two item
+   1. two first
+
+   Between two lists of the same item.
+
+   1. two again
+"""
+
+
+def structure(docx: Path, out: Path) -> list[str]:
+    """The PDF's structure tree, a line a node or text, indented by depth; attributes left out."""
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(docx, out)
+    assert pdf is not None, problem
+    tree = subprocess.run([require_client("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    return [line for line in tree.splitlines() if not line.lstrip().startswith(("/", "Object"))]
+
+
+def block(lines: list[str], first: str, last: str) -> list[str]:
+    start = next(i for i, line in enumerate(lines) if first in line)
+    return lines[start + 1:next(i for i, line in enumerate(lines) if last in line and i > start)]
+
+
+def depth(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def test_a_nested_list_is_tagged_inside_its_item(make_project: MakeProject, tmp_path: Path) -> None:
+    _, docx = assembled_intro(make_project, tmp_path, NESTED)
+    lines = structure(docx, tmp_path)
+    bullets = block(lines, '"Bullets in bullets:"', '"Numbers in numbers:"')
+    lists = [line for line in bullets if line.strip() == "L (block)"]
+    assert len(lists) == 2 and depth(lists[1]) > depth(lists[0]), "\n".join(bullets)  # one list, one inside it
+    alpha, beta = (next(depth(line) for line in bullets if word in line) for word in ("alpha", "beta"))
+    assert beta > alpha
+    numbers = block(lines, '"Numbers in numbers:"', '"Housing"')
+    labels = [line.strip().strip('"') for line in numbers if re.fullmatch(r'"(\d+|[a-z])\."', line.strip())]
+    assert labels == ["1.", "a.", "b.", "2.", "a.", "a."], "\n".join(numbers)  # each nested list starts again
