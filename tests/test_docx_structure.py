@@ -221,9 +221,9 @@ def test_nested_list_levels(built: Package) -> None:
     assert bullet is not None and inner is not None
     (bullet_num, bullet_level), (nested_num, nested_level) = bullet, inner
     assert (bullet_level, nested_level) == (0, 1)
-    assert bullet_num != nested_num
+    assert bullet_num == nested_num  # the list's next level, as Word nests lists (a tagged PDF's L in LI)
     assert _abstract_format(built, bullet_num, 0) == "bullet"
-    assert _abstract_format(built, nested_num, 1) != "bullet"
+    assert _abstract_format(built, nested_num, 1) != "bullet"  # a numbered list in a bullet item: that level counts
     assert pstyle(paragraph_with(body, "Bullet alpha")) == built.style_id("List Paragraph")
 
 

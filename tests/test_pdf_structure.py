@@ -1,5 +1,6 @@
 """The tagged PDF's structure, as LibreOffice writes it from the .docx and poppler (`pdfinfo -struct-text`) reads it:
-a list nested in an item is a list inside that item (L in LI), and its numbers start again in each item."""
+a list nested in an item is a list inside that item (L in LI), whether it is of its list's kind or not (bullets in a
+numbered item), and its numbers start again in each item."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ Numbers in numbers:
    Between two lists of the same item.
 
    1. two again
+
+Bullets in numbers:
+
+1. first step
+   - a bullet
+2. second step
+   - another bullet
 """
 
 
@@ -60,6 +68,11 @@ def test_a_nested_list_is_tagged_inside_its_item(make_project: MakeProject, tmp_
     assert len(lists) == 2 and depth(lists[1]) > depth(lists[0]), "\n".join(bullets)  # one list, one inside it
     alpha, beta = (next(depth(line) for line in bullets if word in line) for word in ("alpha", "beta"))
     assert beta > alpha
-    numbers = block(lines, '"Numbers in numbers:"', '"Housing"')
+    numbers = block(lines, '"Numbers in numbers:"', '"Bullets in numbers:"')
     labels = [line.strip().strip('"') for line in numbers if re.fullmatch(r'"(\d+|[a-z])\."', line.strip())]
     assert labels == ["1.", "a.", "b.", "2.", "a.", "a."], "\n".join(numbers)  # each nested list starts again
+    mixed = block(lines, '"Bullets in numbers:"', "H1 (block)")
+    lists = [line for line in mixed if line.strip() == "L (block)"]
+    assert len(lists) == 3 and len({depth(line) for line in lists}) == 2, "\n".join(mixed)  # two inside one
+    labels = [line.strip().strip('"') for line in mixed if re.fullmatch(r'"(\d+\.|o)"', line.strip())]
+    assert labels == ["1.", "o", "2.", "o"], "\n".join(mixed)

@@ -96,7 +96,7 @@ class DocxBuilder:
             raise TemplateError(f"not a usable Word template: {type(exc).__name__} {exc}".rstrip()) from None
         self.source = source
         self._deflated = StoredPieces(source.root)
-        self._abstract: dict[bool, int] = {}
+        self._abstract: dict[tuple[bool, tuple[int, ...]], int] = {}
         self._num_id = ooxml_parts.max_num_id(self._numbering)  # counters, not a scan of the part per new list
         self._lists: list[tuple[int, int, int, int]] = []  # instances not in the part: numId, abstract, level, start
         self._rels = self.part.rels
@@ -137,11 +137,13 @@ class DocxBuilder:
     def style(self, name: str) -> str | None:
         return self._styles.get(name.lower())
 
-    def new_list(self, ordered: bool, level: int, start: int) -> int:
-        if ordered not in self._abstract:
-            self._abstract[ordered] = ooxml_parts.add_abstract_numbering(self._numbering, ordered)
+    def new_list(self, ordered: bool, level: int, start: int, other: Sequence[int] = ()) -> int:
+        """A list instance, its `other` levels (a nested list's) of the other kind."""
+        kind = (ordered, tuple(other))
+        if kind not in self._abstract:
+            self._abstract[kind] = ooxml_parts.add_abstract_numbering(self._numbering, ordered, other)
         self._num_id += 1
-        self._lists.append((self._num_id, self._abstract[ordered], level, start))  # written on saving
+        self._lists.append((self._num_id, self._abstract[kind], level, start))  # written on saving
         return self._num_id
 
     def _add_lists(self) -> None:

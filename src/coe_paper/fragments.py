@@ -62,7 +62,8 @@ class Fragment:
 
     body: Part
     notes: list[tuple[int, Part]]  # footnote id (local) and its paragraphs
-    lists: list[tuple[bool, int, int]]  # (ordered, level, start) of list 1, 2, ...
+    # (ordered, level, start, the levels of the other kind: a bullet list nested in a numbered one) of list 1, 2, ...
+    lists: list[tuple[bool, int, int, tuple[int, ...]]]
     links: list[str]  # the address of link coeLink1, coeLink2, ...
     claims: list[str]  # anchors the headings claimed, in order
     headings: list[tuple[int, str, str]]  # (level, text, bookmark name) for the contents
@@ -86,8 +87,12 @@ class Recorder:
         return self.doc.style(name)
 
     def new_list(self, ordered: bool, level: int, start: int) -> int:
-        self.fragment.lists.append((ordered, level, start))
+        self.fragment.lists.append((ordered, level, start, ()))
         return len(self.fragment.lists)
+
+    def nest_list(self, num_id: int, level: int) -> None:
+        ordered, top, start, other = self.fragment.lists[num_id - 1]
+        self.fragment.lists[num_id - 1] = (ordered, top, start, tuple(sorted({*other, level})))
 
     def hyperlink_rel(self, url: str) -> str:
         if url not in self._links:

@@ -15,7 +15,8 @@ def encode(fragment: Fragment) -> dict[str, Any]:
     return {
         "body": _encode_part(fragment.body),
         "notes": [[note_id, _encode_part(note)] for note_id, note in fragment.notes],
-        "lists": [list(spec) for spec in fragment.lists], "links": fragment.links, "claims": fragment.claims,
+        "lists": [[*spec[:3], list(spec[3])] for spec in fragment.lists], "links": fragment.links,
+        "claims": fragment.claims,
         "headings": [list(h) for h in fragment.headings],
         "bookmarks": fragment.bookmarks, "footnotes": fragment.footnotes,
         "pictures": [list(picture) for picture in fragment.pictures],
@@ -74,7 +75,8 @@ def _decode(data: Any) -> Fragment | None:
     bookmarks, footnotes = data["bookmarks"], data["footnotes"]
     if type(bookmarks) is not int or type(footnotes) is not int:
         return None
-    lists = [(o, lv, st) for o, lv, st in data["lists"] if type(o) is bool and type(lv) is int and type(st) is int]
+    lists = [(o, lv, st, tuple(other)) for o, lv, st, other in data["lists"] if type(o) is bool and type(lv) is int
+             and type(st) is int and isinstance(other, list) and all(type(n) is int and 0 <= n <= 8 for n in other)]
     links = [url for url in data["links"] if isinstance(url, str)]
     claims = [name for name in data["claims"] if isinstance(name, str)]
     headings = [(lv, t, n) for lv, t, n in data["headings"]

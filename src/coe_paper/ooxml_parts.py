@@ -44,14 +44,15 @@ BULLET_FONTS = ("Symbol", "Courier New", "Wingdings")
 ORDERED = (("decimal", "%{}."), ("lowerLetter", "%{}."), ("lowerRoman", "%{}."))
 
 
-def add_abstract_numbering(numbering: Element, ordered: bool) -> int:
-    """Add a nine-level bullet or ordered list definition; returns its abstractNumId."""
+def add_abstract_numbering(numbering: Element, ordered: bool, other: Sequence[int] = ()) -> int:
+    """Add a nine-level bullet or ordered list definition, the levels in `other` of the other kind (a bullet list
+    in an item of a numbered one); returns its abstractNumId."""
     ids = [int(a.get(w("abstractNumId"), "0")) for a in numbering.iter(w("abstractNum"))]
     abstract_id = max(ids, default=-1) + 1
     abstract = etree.Element(w("abstractNum"), {w("abstractNumId"): str(abstract_id)})
     sub(abstract, "multiLevelType", val="hybridMultilevel")
     for level in range(9):
-        if ordered:
+        if ordered != (level in other):
             fmt, text = ORDERED[level % 3]
             _lvl(abstract, level, fmt, text.format(level + 1), 720)
         else:

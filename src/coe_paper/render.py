@@ -25,13 +25,13 @@ _TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
 
 @dataclass
 class _List:
-    """A list being rendered: its numbering instance, its level, and whether it has items yet; whether it is
-    ordered, its items so far and the item that holds a list numbered as its own deeper level (see _list_open)."""
+    """A list being rendered: its numbering instance, its level, and whether it has items yet; its items so far
+    and the item that holds a list numbered as its instance's deeper level (see _list_open)."""
 
     num_id: int
     level: int
     pending: bool = False
-    ordered: bool = False
+    kind: bool = False  # whether the list instance it is a level of was made for a numbered list
     items: int = 0
     shared_with: int = -1
 
@@ -46,6 +46,7 @@ class Renderer:
         self._directions = False  # whether the tokens rendered hold right-to-left text (render sets it)
         self._sinks: list[list[Element]] = [self.out]
         self._lists: list[_List] = []
+        self._nested: dict[tuple[int, int], bool] = {}  # (list instance, level): whether the nested lists there count
         self._quote = 0
         self._containers: list[str] = []  # "quote" and "list", outermost first
         self._table: Table | None = None
@@ -215,15 +216,22 @@ class Renderer:
         start = int(token.attrs.get("start", 1)) if ordered else 1
         level = min(len(self._lists), 8)
         parent = self._lists[-1] if self._lists else None
-        if parent is not None and parent.ordered == ordered and start == 1 and parent.shared_with != parent.items:
-            # a list of the same kind in an item is its list's next level, as Word nests lists, so that a tagged
-            # PDF has it inside the item (L in LI) rather than a list of its own splitting the outer one in three;
-            # a second one in the same item would go on counting, so it is a list of its own
+        shown = self._nested.get((parent.num_id, level)) if parent is not None else None
+        if parent is not None and start == 1 and parent.shared_with != parent.items and shown in (None, ordered):
+            # a list in an item is its list's next level, as Word nests lists, so that a tagged PDF has it inside
+            # the item (L in LI) rather than a list of its own splitting the outer one in three; a bullet list in
+            # a numbered item makes that level of the list bullets (and the other way round); a second list in
+            # the same item, or one of the other kind at a level that shows one kind already, is a list of its own
             parent.shared_with = parent.items
             num_id = parent.num_id
+            if shown is None:
+                self._nested[(num_id, level)] = ordered
+                if ordered != parent.kind:
+                    self.doc.nest_list(num_id, level)
+            kind = parent.kind
         else:
-            num_id = self.doc.new_list(ordered, level, start)
-        self._lists.append(_List(num_id, level, ordered=ordered))
+            num_id, kind = self.doc.new_list(ordered, level, start), ordered
+        self._lists.append(_List(num_id, level, kind=kind))
         self._containers.append("list")
 
     def _keep_lead_in(self, figure: Element | None = None) -> None:
