@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -53,6 +54,27 @@ def test_an_annex_is_numbered_as_an_annex_in_the_pdf_and_its_contents(make_proje
     body = " ".join(pages[pages.index(contents) + 1:])
     assert f"Annex {label} Survey" in body and f"{label}.1 Questions asked" in body and "4 Survey" not in body
     assert "Figure 2: Survey answers" in body  # captions are numbered on through the paper, as the chapters' are
+
+
+def test_an_annex_title_stands_as_near_its_label_as_a_chapter_title_to_its_number(make_project: MakeProject,
+                                                                                tmp_path: Path) -> None:  # fmt: skip
+    """The room for "Annex I" was measured as seven digits: its title stood 32 pt after it, where a chapter's stands
+    20 pt after its number. Read from poppler's word boxes in LibreOffice's PDF."""
+    built = pipeline.assemble(annexed(make_project), tmp_path / "paper.docx")
+    assert built.output is not None
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(built.output, tmp_path)
+    assert pdf is not None, problem
+    boxes = subprocess.run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+
+    def gap(label: str, title: str) -> float:  # in the heading: the last time they stand side by side
+        pairs = itertools.pairwise(words)
+        before, after = [(a, b) for a, b in pairs if a[3] == label and b[3] == title and a[1] == b[1]][-1]
+        return float(after[0]) - float(before[2])
+
+    assert 4 < gap("I", "Survey") <= gap("3", "Outlook") + 2
 
 
 def test_the_annex_heading_is_numbered_by_word_with_the_annex_word(make_project: MakeProject, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ _INDENT = (567, 709, 851)  # twips between the margin and a heading's text, per 
 # A number's width in ems of its heading's size, as wide as a bold sans serif draws it (DejaVu Sans Bold, which
 # LibreOffice falls back to; Calibri's are narrower), and the least gap between the number and the words.
 _DIGIT_EM, _DOT_EM, _GAP_EM = 0.7, 0.4, 0.25
+_LOWER_EM = 0.6  # the lower-case letters of "Annex" (an annex's "I", like the space, as narrow as a dot)
 
 
 class HeadingNumbers:
@@ -150,7 +151,8 @@ def fit_indents(abstract: Element, numbers: Iterable[str], styles: Element, styl
     gap in LibreOffice ("1.10.1Deep dive") and jumps to the next tab stop in Word."""
     widest: dict[int, float] = {}
     for number in numbers:
-        ems = sum(_DOT_EM if char == "." else _DIGIT_EM for char in number) + _GAP_EM
+        ems = sum(_DOT_EM if char in ". I" else _LOWER_EM if char.islower() else _DIGIT_EM for char in number)
+        ems += _GAP_EM
         level = number.count(".")
         widest[level] = max(widest.get(level, 0.0), ems)
     for lvl in abstract.iter(ooxml.w("lvl")):
