@@ -273,8 +273,7 @@ class DocxBuilder:
 
     def heading_levels(self) -> dict[str, int]:
         """The numbered heading styles' ids and their levels (Heading 1 is 1)."""
-        return {sid: int(name[8:]) for name, sid in self._styles.items()
-                if name[:8] == "heading " and name[8:].isdigit() and int(name[8:]) <= DEPTH}  # fmt: skip
+        return {sid: level for level in range(1, DEPTH + 1) if (sid := self._styles.get(f"heading {level}"))}
 
     def heading_style_ids(self) -> set[str]:
         return {sid for name, sid in self._styles.items() if name.startswith("heading ") or name == "toc heading"}

@@ -218,10 +218,8 @@ class Renderer:
         parent = self._lists[-1] if self._lists else None
         shown = self._nested.get((parent.num_id, level)) if parent is not None else None
         if parent is not None and start == 1 and parent.shared_with != parent.items and shown in (None, ordered):
-            # a list in an item is its list's next level, as Word nests lists, so that a tagged PDF has it inside
-            # the item (L in LI) rather than a list of its own splitting the outer one in three; a bullet list in
-            # a numbered item makes that level of the list bullets (and the other way round); a second list in
-            # the same item, or one of the other kind at a level that shows one kind already, is a list of its own
+            # the list's next level, as Word nests lists (a tagged PDF's L in LI), bullets or numbers as it has them;
+            # a second list in the item, or one of the other kind where that level shows one, is a list of its own
             parent.shared_with = parent.items
             num_id = parent.num_id
             if shown is None:
