@@ -170,7 +170,7 @@ def test_libreoffice_draft(make_project: MakeProject, tmp_path: Path) -> None:
     codes = set(re.findall(r"warning (COE9\d\d)", result.stderr))
     assert codes == {"COE901", "COE902", "COE903", "COE904", "COE905", "COE906"}, result.stderr
     assert "2 tracked changes taken as accepted" in result.stderr
-    assert "1 comments dropped" in result.stderr
+    assert "warning COE902 comment by Jean Martin dropped: 'Which cities?'" in result.stderr
     assert "dropped text box (text kept as paragraphs): 1" in result.stderr
     assert "'Measures we propose' is a short paragraph in bold" in result.stderr
     assert "validate sections/03-outlook.md: 0 errors, 0 warnings" in result.stderr

@@ -163,7 +163,8 @@ def apply_review(
                             "review changed the heading it named; change the link, or the heading back"),
                       markup=False)  # fmt: skip
         if doc.comments:
-            err.print(f"{count(doc.comments, 'comment')} {'is' if doc.comments == 1 else 'are'} not applied; list "
+            many = len(doc.comments)
+            err.print(f"{count(many, 'comment')} {'is' if many == 1 else 'are'} not applied; list "
                       f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip
         verb = "would change" if dry_run else "committed" if commit else "changed"
         err.print(f"{verb} {count(len(result.files), 'section file')}", markup=False)

@@ -19,6 +19,7 @@ from . import limits, wordread
 from . import wordblocks as wb
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
+from .importer_comments import comment_messages
 from .importer_kinds import TYPED, extra_indent, paragraph_kind, quote_depths, repeated_title
 from .importer_part import assembled_section
 from .importer_table import table_block
@@ -379,8 +380,8 @@ class _Converter:
         if revs or formatting:
             self.warn(CHANGES, f"{len(revs)} tracked changes" + (f" and formatting changes in {formatting} "
                       "paragraphs" if formatting else "") + " taken as accepted")  # fmt: skip
-        if self.doc.comments:
-            self.warn(COMMENTS, f"{self.doc.comments} comments dropped", "answer them in the draft before importing")
+        for message in comment_messages(self.doc):
+            self.warn(COMMENTS, message, "answer it in the draft before importing, or in the section")
         dropped: Counter[str] = Counter()
         for para in self.paragraphs:
             dropped += para.dropped

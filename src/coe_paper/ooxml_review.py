@@ -1,6 +1,6 @@
 """Raw WordprocessingML for review: tracked changes (w:ins, w:del, paragraph-mark and table-row revisions), and the
-names of the comments parts that `comments` reads. The elements they wrap and mark come from `ooxml.py`. (Writing
-comments is only for the tests, which make reviewers' files: tests/docx_comments.py.)"""
+names of the comments parts that `comments` reads, and a comment's text. The elements they wrap and mark come from
+`ooxml.py`. (Writing comments is only for the tests, which make reviewers' files: tests/docx_comments.py.)"""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ INS, DEL = "ins", "del"
 # pPr children that must follow w:rPr (the paragraph mark's properties).
 _AFTER_MARK_RPR = ("sectPr", "pPrChange")
 _TRPR_AFTER = ("trPrChange",)
+
+
+def comment_text(comment: Element) -> str:
+    """A w:comment's text, a line per paragraph (comments hold plain text: runs, tabs and breaks)."""
+    lines = []
+    for p in comment.iter(w("p")):
+        parts = [node.text or "" if node.tag == w("t") else "\t" if node.tag == w("tab") else "\n"
+                 for node in p.iter(w("t"), w("tab"), w("br"))]  # fmt: skip
+        lines.append("".join(parts).strip())
+    return "\n".join(lines).strip()
 
 
 def revision(kind: str, rev_id: int, author: str, date: str) -> Element:

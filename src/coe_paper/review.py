@@ -187,14 +187,6 @@ class _Places:
             self.used.add("headings")
 
 
-def _plain(p: ooxml.Element) -> str:
-    """A comment's paragraph as text (comments hold plain text: runs, tabs and breaks)."""
-    parts = []
-    for node in p.iter(w("t"), w("tab"), w("br")):
-        parts.append(node.text or "" if node.tag == w("t") else "\t" if node.tag == w("tab") else "\n")
-    return "".join(parts).strip()
-
-
 def _comments(docx: SafeDocx) -> list[Comment]:
     root = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
     if root is None:
@@ -202,9 +194,8 @@ def _comments(docx: SafeDocx) -> list[Comment]:
     found: list[Comment] = []
     by_para: dict[str, Comment] = {}
     for node in root.iter(w("comment")):
-        paragraphs = [_plain(p) for p in node.iter(w("p"))]
         comment = Comment(node.get(w("id"), ""), node.get(w("author"), ""), node.get(w("initials"), ""),
-                          node.get(w("date"), ""), "\n".join(paragraphs).strip())  # fmt: skip
+                          node.get(w("date"), ""), ooxml_review.comment_text(node))  # fmt: skip
         found.append(comment)
         for p in node.iter(w("p")):
             para_id = p.get(f"{{{ooxml_review.W14_NS}}}paraId")

@@ -44,6 +44,15 @@ class Run:
     comments: frozenset[str] = frozenset()  # ids of the comments whose ranges hold this run
 
 
+@dataclass(frozen=True)
+class Comment:
+    """A comment in the document's comments part: the id its ranges name, who wrote it and what it says."""
+
+    id: str
+    author: str
+    text: str
+
+
 @dataclass
 class Paragraph:
     style: str = ""  # style id
@@ -99,7 +108,7 @@ class WordDocument:
     numbering: dict[tuple[str, int], str]  # (numId, ilvl) -> numFmt ("bullet", "decimal", ...)
     properties: dict[str, str]
     dropped: Counter[str]  # what has no Markdown form, by kind
-    comments: int
+    comments: list[Comment]
     docx: SafeDocx
     starts: dict[tuple[str, int], int] = field(default_factory=dict)  # (numId, ilvl) -> first number, if not 1
     core: dict[str, str] = field(default_factory=dict)  # core properties: title, creator, ...

@@ -370,7 +370,7 @@ def read(path: Path) -> WordDocument:
         if body is None:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
         formats, starts, lists = numbering(docx)
-        doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), 0, docx, starts, core(docx),
+        doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), [], docx, starts, core(docx),
                            lists)  # fmt: skip
         links = link_targets(docx)
         reader = _Reader(doc, links)
@@ -386,7 +386,9 @@ def read(path: Path) -> WordDocument:
                     if key in doc.custom_marks:
                         strip_mark(doc.notes[key], doc.custom_marks[key])
         comments = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
-        doc.comments = sum(1 for _ in comments.iter(w("comment"))) if comments is not None else 0
+        doc.comments = [wordblocks.Comment(node.get(_ID, ""), node.get(w("author"), ""),
+                                           ooxml_review.comment_text(node))
+                        for node in (comments.iter(w("comment")) if comments is not None else ())]  # fmt: skip
         doc.dropped.update(margin_kinds(docx, links, body))  # named by their words, which the section leaves out
         return doc
     except BaseException:

@@ -1,0 +1,27 @@
+"""The comments of a member's Word draft, which a section has no place for: each is named in its own warning, by
+who wrote it, the words it is on and the first words it says, so that the member can find it and answer it."""
+
+from __future__ import annotations
+
+from . import wordblocks as wb
+from .diagnostics import clipped
+
+
+def comment_messages(doc: wb.WordDocument) -> list[str]:
+    """A message per comment of the draft (replies included), in the order of the comments part."""
+    anchored: dict[str, list[str]] = {}
+    stories = [doc.blocks, *doc.notes.values()]
+    for para in (p for story in stories for p in wb.paragraphs(story)):
+        for run in para.runs:
+            if run.rev is None or run.rev.kind != "del":
+                for cid in run.comments:
+                    anchored.setdefault(cid, []).append(run.text.replace(wb.OBJECT, ""))
+    out = []
+    for comment in doc.comments:
+        author = clipped(" ".join(comment.author.split()), 40) or "someone unnamed"
+        words = " ".join("".join(anchored.get(comment.id, [])).split())
+        on = f" on '{clipped(words, 40)}'" if words else ""
+        said = " ".join(comment.text.split())
+        out.append(f"comment by {author}{on} dropped: '{clipped(said, 80)}'" if said else
+                   f"comment by {author}{on} dropped (it has no words)")  # fmt: skip
+    return out
