@@ -76,9 +76,21 @@ def _categories(cat: Element | None) -> list[str]:
 
 
 def _chartex_words(space: Element) -> list[str]:
-    """A newer chart's (chartex) words: its titles' text, then the text labels of its data, a paragraph."""
-    lines = [line for title in space.iter(f"{{{CX}}}tx") for line in _text(title, CX)]
-    labels = [pt.text or "" for dim in space.iter(f"{{{CX}}}strDim") for pt in dim.iter(f"{{{CX}}}pt")]
+    """A newer chart's (chartex) words, as a chart's: its title, its axes' titles, its series' names and its
+    categories (text, and numbers shown as they are: a date's serial number is no word)."""
+    chart = space.find(f"{{{CX}}}chart")
+    if chart is None:
+        return []
+    lines = _text(chart.find(f"{{{CX}}}title/{{{CX}}}tx"), CX)
+    for axis in chart.iter(f"{{{CX}}}axis"):
+        lines += _text(axis.find(f"{{{CX}}}title/{{{CX}}}tx"), CX)
+    lines.append(", ".join(_distinct(" ".join(_text(ser.find(f"{{{CX}}}tx"), CX))
+                                     for ser in chart.iter(f"{{{CX}}}series"))))  # fmt: skip
+    labels = [pt.text or "" for dim in space.iter(f"{{{CX}}}strDim", f"{{{CX}}}numDim")
+              if dim.tag == f"{{{CX}}}strDim" or dim.get("type") == "cat"
+              for level in dim.iter(f"{{{CX}}}lvl")
+              if dim.tag == f"{{{CX}}}strDim" or (level.get("formatCode") or "").strip().lower() in _GENERAL
+              for pt in level.iter(f"{{{CX}}}pt")]  # fmt: skip
     return [*lines, ", ".join(_distinct(labels))]
 
 
