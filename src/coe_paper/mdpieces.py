@@ -104,7 +104,8 @@ def _formatted(pieces: list[Piece], in_table: bool, line_start: bool) -> str:
     stack: list[str] = []
     fresh = line_start  # nothing written yet on this line
     for index, piece in enumerate(pieces):
-        if piece.raw is not None or piece.text.strip():
+        words = piece.raw is not None or bool(piece.text.strip())
+        if words:
             wanted = set(piece.flags) & set(EMPHASIS)
         else:  # a space or break: close what does not go on after it, open nothing
             following = next((pieces[after] for after in range(index + 1, len(pieces))  # no copy of the rest
@@ -113,7 +114,8 @@ def _formatted(pieces: list[Piece], in_table: bool, line_start: bool) -> str:
         while any(flag not in wanted for flag in stack):
             out.append(_MARK[stack.pop()][1])
             fresh = False
-        for flag in sorted(wanted - set(stack), key=lambda f: (-_lifetime(pieces, index, f), EMPHASIS.index(f))):
+        opening = wanted - set(stack) if words else set()  # one closed under a flag that ends: reopened after it
+        for flag in sorted(opening, key=lambda f: (-_lifetime(pieces, index, f), EMPHASIS.index(f))):
             out.append(_MARK[flag][0])
             stack.append(flag)
             fresh = False

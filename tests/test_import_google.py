@@ -1,0 +1,38 @@
+"""`coe-paper import` of a draft exported from Google Docs: every run carries its formatting directly (fonts, size,
+`w:b w:val="1"`), spans of bold and italic overlap, headings carry `_heading=h.…` bookmarks that its links name,
+and the body starts with Title and Subtitle paragraphs."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client
+from test_import import NO_OUTLOOK, _body_draft, _import
+
+_B, _I = '<w:b w:val="1"/>', '<w:i w:val="1"/>'
+
+
+def _r(text: str, props: str = "") -> str:
+    return (f'<w:r><w:rPr><w:rFonts w:ascii="Arial" w:cs="Arial" w:eastAsia="Arial" w:hAnsi="Arial"/>{props}'
+            f'<w:sz w:val="22"/><w:szCs w:val="22"/><w:rtl w:val="0"/></w:rPr><w:t xml:space="preserve">{text}</w:t>'
+            "</w:r>")
+
+
+def test_overlapping_bold_and_italic_keep_both(make_project: MakeProject, tmp_path: Path) -> None:
+    """Bold that ends inside italic ("rose *sharply*" bold, "sharply in" italic): the italic reopened at the space
+    after the bold, where CommonMark reads no emphasis, and the paragraph lost all its formatting (COE911)."""
+    heading = ('<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:bookmarkStart w:colFirst="0" w:colLast="0" '
+               f'w:name="_heading=h.gjdgxs" w:id="0"/><w:bookmarkEnd w:id="0"/>{_r("Costs of housing")}</w:p>')
+    para = (f'<w:p>{_r("Rents ")}{_r("rose ", _B)}{_r("sharply", _B + _I)}{_r(" in", _I)}{_r(" Rome; see ")}'
+            f'<w:hyperlink w:anchor="_heading=h.gjdgxs">{_r("the costs", _I)}</w:hyperlink>{_r(".")}</w:p>')
+    draft = _body_draft(tmp_path, heading + para)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "COE911" not in result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert ("<p>Rents <strong>rose <em>sharply</em></strong> <em>in</em> Rome; see <a href=\"#costs-of-housing\">"
+            "<em>the costs</em></a>.</p>") in html, html
