@@ -1,0 +1,52 @@
+"""`coe-paper import` of a draft made from a Word form or template: content controls around paragraphs and runs (a
+date picker, a drop-down list, a check box), and the glossary part (building blocks, the placeholders' prompts),
+which Word keeps in the package but never shows in the document."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client
+from test_import import _NS, NO_OUTLOOK, _body_draft, _import, _relate, _run, _set_part
+
+_GLOSSARY = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:glossaryDocument {_NS}><w:docParts>'
+             '<w:docPart><w:docPartPr><w:name w:val="DefaultPlaceholder_-1854013440"/><w:category><w:name '
+             'w:val="General"/><w:gallery w:val="placeholder"/></w:category></w:docPartPr><w:docPartBody><w:p>'
+             f'{_run("Click or tap here to enter text.")}</w:p></w:docPartBody></w:docPart><w:docPart><w:docPartPr>'
+             '<w:name w:val="Rent caps"/><w:category><w:name w:val="General"/><w:gallery w:val="autoTxt"/>'
+             f'</w:category></w:docPartPr><w:docPartBody><w:p>{_run("Stored boilerplate about rent caps.")}</w:p>'
+             "</w:docPartBody></w:docPart></w:docParts></w:glossaryDocument>")
+
+
+def _control(properties: str, content: str) -> str:
+    return f"<w:sdt><w:sdtPr>{properties}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>"
+
+
+def test_the_values_of_content_controls_are_kept_and_the_glossary_stays_out(make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:  # fmt: skip
+    date = _control('<w:date w:fullDate="2024-03-01T00:00:00Z"><w:dateFormat w:val="d MMMM yyyy"/></w:date>',
+                    _run("1 March 2024"))
+    choice = _control('<w:dropDownList><w:listItem w:displayText="Rome" w:value="R"/><w:listItem w:displayText='
+                      '"Lyon" w:value="L"/></w:dropDownList>', _run("Lyon"))  # fmt: skip
+    unfilled = _control("<w:showingPlcHdr/><w:date/>", _run("Click or tap to enter a date."))
+    block = _control('<w:alias w:val="Summary"/><w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013440"/>'
+                     "</w:placeholder>", f"<w:p>{_run('Members agree on the summary.')}</w:p>")
+    body = (f"{block}<w:p>{_run('Signed on ')}{date}{_run(' in ')}{choice}{_run(', reviewed on ')}{unfilled}"
+            f"{_run('.')}</w:p>")
+    draft = _body_draft(tmp_path, body)
+    _set_part(draft, "word/glossary/document.xml", _GLOSSARY.encode())
+    _relate(draft, '<Relationship Id="rIdG" Target="glossary/document.xml" Type="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships/glossaryDocument"/>')
+    shown = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(draft)], capture_output=True,
+                           text=True, check=True).stdout  # fmt: skip
+    assert "Signed on 1 March 2024 in Lyon" in shown and "boilerplate" not in shown
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body_md = (split_front_matter(text) or ("", "", 0))[1]
+    assert body_md.strip().split("\n\n") == ["Members agree on the summary.",
+                                             "Signed on 1 March 2024 in Lyon, reviewed on ."]  # fmt: skip
+    assert "boilerplate" not in text and "Click or tap" not in text
+    assert "dropped content control showing its prompt (no member's words): 1" in result.stderr
+    assert "glossary" not in result.stderr.lower()  # not shown in the document: nothing to say of it
