@@ -23,6 +23,7 @@ from .wordmargins import margin_kinds
 from .wordmath import linear
 from .wordnodes import PROMPT, contents, outermost, picture_description, prompting, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
+from .wordsymbols import symbol_character
 
 Element = ooxml.Element
 w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
@@ -279,13 +280,17 @@ class _Reader:
                     deleted_with(extra[start:], rev)
 
     def _symbol(self, sym: Element, add: Callable[..., None]) -> None:
-        """A character given by its code (Insert > Symbol): kept when it is one of Unicode's; reported when it is a
-        symbol font's own (the private use area: what it shows depends on the font)."""
+        """A character given by its code (Insert > Symbol): kept when it is one of Unicode's, or the Symbol font's
+        (a Greek letter, a sign), as the Unicode character it shows; reported when it is another symbol font's own
+        (the private use area: what it shows depends on the font)."""
         try:
             code = int(sym.get(w("char"), ""), 16)
         except ValueError:
             code = 0
-        if 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xF8FF and code not in (0xFFFE, 0xFFFF):
+        shown = symbol_character(sym.get(w("font"), ""), code)
+        if shown is not None:
+            add(shown)
+        elif 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xF8FF and code not in (0xFFFE, 0xFFFF):
             add(chr(code))
         else:
             self._drop(f"symbol of the font {sym.get(w('font')) or '(unnamed)'}")
