@@ -50,3 +50,31 @@ def test_the_values_of_content_controls_are_kept_and_the_glossary_stays_out(make
     assert "boilerplate" not in text and "Click or tap" not in text
     assert "dropped content control showing its prompt (no member's words): 1" in result.stderr
     assert "glossary" not in result.stderr.lower()  # not shown in the document: nothing to say of it
+
+
+def _form_field(name: str, data: str, result: str | None = None) -> str:
+    begin = (f'<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="{name}"/>{data}</w:ffData>'
+             "</w:fldChar></w:r>")
+    instruction = f'<w:r><w:instrText xml:space="preserve"> {name.upper()} </w:instrText></w:r>'
+    shown = f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{_run(result)}' if result is not None else ""
+    return f'{begin}{instruction}{shown}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def test_a_legacy_forms_drop_down_and_check_box_keep_what_they_show(make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:  # fmt: skip
+    """A form made with Word's legacy form fields (Developer > Legacy Tools): a drop-down list and a check box have
+    no result, Word shows the chosen entry and the box from the field's data; they were left out without a word."""
+    choice = _form_field("FormDropDown", '<w:ddList><w:result w:val="1"/><w:listEntry w:val="Rome"/>'
+                                         '<w:listEntry w:val="Lyon"/></w:ddList>')  # fmt: skip
+    first = _form_field("FormDropDown", '<w:ddList><w:listEntry w:val="Ghent"/><w:listEntry w:val="Turin"/>'
+                                        "</w:ddList>")  # fmt: skip
+    ticked = _form_field("FormCheckBox", '<w:checkBox><w:sizeAuto/><w:default w:val="0"/><w:checked/></w:checkBox>')
+    unticked = _form_field("FormCheckBox", '<w:checkBox><w:sizeAuto/><w:default w:val="0"/></w:checkBox>')
+    typed = _form_field("FormText", "<w:textInput/>", "Eurocities")
+    draft = _body_draft(tmp_path, f"<w:p>{_run('City: ')}{choice}{_run(', then ')}{first}{_run('. Agrees: ')}{ticked}"
+                                  f"{_run(' Declines: ')}{unticked}{_run(' By: ')}{typed}{_run('.')}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    assert body.strip() == "City: Lyon, then Ghent. Agrees: \u2612 Declines: \u2610 By: Eurocities."
+    assert "dropped field FORMDROPDOWN: 2" in result.stderr and "dropped field FORMCHECKBOX: 2" in result.stderr

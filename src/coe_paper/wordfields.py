@@ -1,14 +1,17 @@
 """A field (Word's { PAGE }, { HYPERLINK "..." }, { TOC }) as the .docx reader meets it: its instruction, whether
-its result has begun, and the runs read in its instruction, which Word does not show; and a field's name and link
-target from its instruction."""
+its result has begun, and the runs read in its instruction, which Word does not show; a field's name and link
+target from its instruction; and what a form's drop-down list or check box (FORMDROPDOWN, FORMCHECKBOX), which
+has no result, shows."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from .ooxml import Element, w
 from .ooxml_fields import field_name as field_name  # the reader names the fields it leaves out
 from .wordblocks import Paragraph, Run
+from .wordparts import int_value, on
 
 
 @dataclass
@@ -20,6 +23,7 @@ class Field:
     result: bool = False
     link: str | None = None
     hidden: list[tuple[Paragraph, Run]] = field(default_factory=list)
+    form: str = ""  # what a form's field without a result shows (see `form_shown`)
 
 
 def take_out(hidden: list[tuple[Paragraph, Run]]) -> None:
@@ -44,3 +48,21 @@ def field_link(instruction: str) -> str | None:
     if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
         return f"#{match.group(1)}"
     return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")
+
+
+def form_shown(begin: Element) -> str:
+    """What the form field that `begin` (its w:fldChar) opens shows without a result: a drop-down list's chosen
+    entry, a check box's mark (☒ or ☐); "" for another field."""
+    data = begin.find(w("ffData"))
+    choices = data.find(w("ddList")) if data is not None else None
+    if choices is not None:
+        entries = [entry.get(w("val"), "") for entry in choices.findall(w("listEntry"))]
+        chosen = choices.find(w("result"))
+        chosen = chosen if chosen is not None else choices.find(w("default"))
+        index = int_value(chosen.get(w("val"))) or 0 if chosen is not None else 0
+        return entries[index] if 0 <= index < len(entries) else ""
+    box = data.find(w("checkBox")) if data is not None else None
+    if box is None:
+        return ""
+    checked = box.find(w("checked"))
+    return "\u2612" if on(checked if checked is not None else box.find(w("default"))) else "\u2610"

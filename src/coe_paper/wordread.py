@@ -18,7 +18,7 @@ from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, strip_mark
 from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
-from .wordfields import Field, field_link, field_name, take_out
+from .wordfields import Field, field_link, field_name, form_shown, take_out
 from .wordmargins import margin_kinds
 from .wordmath import linear
 from .wordnodes import PROMPT, contents, outermost, picture_description, prompting, rows_or_cells
@@ -262,7 +262,7 @@ class _Reader:
             elif tag == _COMMENT_REF:
                 para.comment_marks.append(child.get(_ID, ""))
             elif tag == _FLDCHAR:
-                self._field_char(child.get(_FLDCHAR_TYPE, ""))
+                self._field_char(child, add)
             elif tag in _INSTR:  # a deleted field's instruction is deleted text: its link still shows
                 if self.fields:
                     self.fields[-1].instruction.append(child.text or "")
@@ -300,9 +300,10 @@ class _Reader:
         in { IF { DOCPROPERTY Status } = ... }, shows only through the outer field's result)."""
         return all(open_.result for open_ in self.fields)
 
-    def _field_char(self, kind: str) -> None:
+    def _field_char(self, char: Element, add: Callable[..., None]) -> None:
+        kind = char.get(_FLDCHAR_TYPE, "")
         if kind == "begin":
-            self.fields.append(Field())
+            self.fields.append(Field(form=form_shown(char)))
         elif kind == "separate" and self.fields and not self.fields[-1].result:
             current = self.fields[-1]
             instruction = "".join(current.instruction)
@@ -312,7 +313,11 @@ class _Reader:
             current.result = True
             take_out(current.hidden)
         elif kind == "end" and self.fields:
-            take_out(self.fields.pop().hidden)
+            ended = self.fields.pop()
+            take_out(ended.hidden)
+            if not ended.result and ended.form:  # a form's drop-down list or check box: no result, its value shown
+                self._drop(f"field {field_name(''.join(ended.instruction))}")
+                add(ended.form)
 
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
         choice = node.find(f"{{{MC}}}Choice") if node.tag == f"{{{MC}}}AlternateContent" else None
