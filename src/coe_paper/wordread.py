@@ -23,7 +23,7 @@ from .wordmargins import margin_kinds
 from .wordmath import linear
 from .wordnodes import PROMPT, contents, outermost, picture_description, prompting, rows_or_cells
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
-from .wordsymbols import symbol_character
+from .wordsymbols import symbol_shown
 
 Element = ooxml.Element
 w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
@@ -267,7 +267,11 @@ class _Reader:
                 if self.fields:
                     self.fields[-1].instruction.append(child.text or "")
             elif tag == _SYM:
-                self._symbol(child, add)
+                shown = symbol_shown(child)  # Insert > Symbol
+                if shown is None:
+                    self._drop(f"symbol of the font {child.get(w('font')) or '(unnamed)'}")
+                else:
+                    add(shown)
             elif tag == _RUBY:  # a phonetic guide over its base text
                 self._drop("phonetic guide (its base text kept)")
                 base = child.find(w("rubyBase"))
@@ -278,22 +282,6 @@ class _Reader:
                 self._drawing(child, para, add, extra)
                 if rev is not None and rev.kind == "del":  # a deleted text box or diagram: its words with it
                     deleted_with(extra[start:], rev)
-
-    def _symbol(self, sym: Element, add: Callable[..., None]) -> None:
-        """A character given by its code (Insert > Symbol): kept when it is one of Unicode's, or the Symbol font's
-        (a Greek letter, a sign), as the Unicode character it shows; reported when it is another symbol font's own
-        (the private use area: what it shows depends on the font)."""
-        try:
-            code = int(sym.get(w("char"), ""), 16)
-        except ValueError:
-            code = 0
-        shown = symbol_character(sym.get(w("font"), ""), code)
-        if shown is not None:
-            add(shown)
-        elif 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xF8FF and code not in (0xFFFE, 0xFFFF):
-            add(chr(code))
-        else:
-            self._drop(f"symbol of the font {sym.get(w('font')) or '(unnamed)'}")
 
     def _shown(self) -> bool:
         """Whether text here shows: it is in no field's instruction (a field nested in another's instruction, as

@@ -6,6 +6,8 @@ by the Adobe Symbol encoding. A code with no such character (a piece of a large 
 
 from __future__ import annotations
 
+from .ooxml import Element, w
+
 # Codes 0x20 to 0xFF of the font; NUL where Unicode has no character of its own.
 _SYMBOL = (" !∀#∃%&∍()∗+,−./0123456789:;<=>?"
            "≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_"
@@ -14,6 +16,20 @@ _SYMBOL = (" !∀#∃%&∍()∗+,−./0123456789:;<=>?"
            + "\x00ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\x00\x00↵"
            "ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"
            "⋄〈\x00\x00\x00∑" + "\x00" * 11 + "〉∫⌠\x00⌡" + "\x00" * 10)  # fmt: skip
+
+
+def symbol_shown(sym: Element) -> str | None:
+    """The character a w:sym (Insert > Symbol) shows: one of Unicode's as it is, the Symbol font's as the Unicode
+    character it shows (a Greek letter, a sign); None for another symbol font's own (the private use area: what it
+    shows depends on the font)."""
+    try:
+        code = int(sym.get(w("char"), ""), 16)
+    except ValueError:
+        code = 0
+    shown = symbol_character(sym.get(w("font"), ""), code)
+    if shown is None and 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xF8FF and code not in (0xFFFE, 0xFFFF):
+        shown = chr(code)
+    return shown
 
 
 def symbol_character(font: str, code: int) -> str | None:
