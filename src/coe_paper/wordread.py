@@ -17,6 +17,7 @@ from . import ooxml, ooxml_review, wordblocks
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, strip_mark
 from .wordchart import chart_paragraphs
+from .wordchunk import chunk_paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, form_shown, take_out
 from .wordmargins import margin_kinds
@@ -90,8 +91,12 @@ class _Reader:
                     for para in (wordblocks.paragraphs(found) if tag == w("sdt") and contents(child) else []):
                         para.origin = "contents"
                     out += found
-            elif tag in _CHANGE_TAGS or tag == w("altChunk"):
-                self.doc.dropped["embedded content" if tag == w("altChunk") else "block-level change"] += 1
+            elif tag == w("altChunk"):
+                what, words = chunk_paragraphs(self.doc.docx, self.links, child)
+                self.doc.dropped[what] += 1
+                out += words
+            elif tag in _CHANGE_TAGS:
+                self.doc.dropped["block-level change"] += 1
                 out += self.blocks(child, nested)
             elif tag == _COMMENT_START:  # between paragraphs: the next one holds its place
                 self.pending_comments.append(child.get(_ID, ""))
