@@ -19,11 +19,15 @@ def _commented(folder: Path) -> Path:
     """A comment on 'a third', and one at a point (no range: as LibreOffice saves a comment on no text)."""
     body = (f'<w:p>{_run("Rents rose by ")}<w:commentRangeStart w:id="0"/>{_run("a third")}<w:commentRangeEnd '
             f'w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>{_run(" in ten years.")}</w:p>'
-            f'<w:p>{_run("Wages did not.")}<w:r><w:commentReference w:id="1"/></w:r></w:p>')
+            f'<w:p>{_run("Wages did not.")}<w:r><w:commentReference w:id="1"/></w:r></w:p>'
+            f'<w:p>{_run("Prices ")}<w:commentRangeStart w:id="2"/>{_run("fell.")}</w:p>'
+            f'<w:p>{_run("Jobs")}<w:commentRangeEnd w:id="2"/><w:r><w:commentReference w:id="2"/></w:r>'
+            f'{_run(" grew.")}</w:p>')
     draft = _body_draft(folder, body)
     _set_part(draft, "word/comments.xml", docx_comments.comments_part([
         docx_comments.comment(0, "Ana Rossi", "2024-03-01T10:00:00Z", "AR", [_LONG]),
-        docx_comments.comment(1, "Jean Martin", "2024-03-01T11:00:00Z", "JM", ["Which cities?", "All twelve?"])]))
+        docx_comments.comment(1, "Jean Martin", "2024-03-01T11:00:00Z", "JM", ["Which cities?", "All twelve?"]),
+        docx_comments.comment(2, "Lena Schulz", "2024-03-02T08:00:00Z", "LS", ["Say why."])]))
     _relate(draft, '<Relationship Id="rIdCm" Target="comments.xml" '
                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"/>')
     return draft
@@ -41,4 +45,5 @@ def test_each_comment_is_named_by_its_author_place_and_first_words(make_project:
     assert ("warning COE902 comment by Ana Rossi on 'a third' dropped: 'Please give the source of these figures "
             "and say which year they describe, since\u2026'") in result.stderr
     assert "warning COE902 comment by Jean Martin dropped: 'Which cities? All twelve?'" in result.stderr
+    assert "warning COE902 comment by Lena Schulz on 'fell. Jobs' dropped: 'Say why.'" in result.stderr
     assert "comments dropped" not in result.stderr

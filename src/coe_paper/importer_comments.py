@@ -12,14 +12,14 @@ def comment_messages(doc: wb.WordDocument) -> list[str]:
     anchored: dict[str, list[str]] = {}
     stories = [doc.blocks, *doc.notes.values()]
     for para in (p for story in stories for p in wb.paragraphs(story)):
-        for run in para.runs:
-            if run.rev is None or run.rev.kind != "del":
-                for cid in run.comments:
-                    anchored.setdefault(cid, []).append(run.text.replace(wb.OBJECT, ""))
+        shown = [run for run in para.runs if run.comments and (run.rev is None or run.rev.kind != "del")]
+        for cid in {cid for run in shown for cid in run.comments}:
+            words = "".join(run.text.replace(wb.OBJECT, "") for run in shown if cid in run.comments)
+            anchored.setdefault(cid, []).append(words)
     out = []
     for comment in doc.comments:
         author = clipped(" ".join(comment.author.split()), 40) or "someone unnamed"
-        words = " ".join("".join(anchored.get(comment.id, [])).split())
+        words = " ".join(" ".join(anchored.get(comment.id, [])).split())  # a paragraph's words after another's
         on = f" on '{clipped(words, 40)}'" if words else ""
         said = " ".join(comment.text.split())
         out.append(f"comment by {author}{on} dropped: '{clipped(said, 80)}'" if said else
