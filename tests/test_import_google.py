@@ -36,3 +36,21 @@ def test_overlapping_bold_and_italic_keep_both(make_project: MakeProject, tmp_pa
                           capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert ("<p>Rents <strong>rose <em>sharply</em></strong> <em>in</em> Rome; see <a href=\"#costs-of-housing\">"
             "<em>the costs</em></a>.</p>") in html, html
+
+
+def test_a_title_on_two_title_paragraphs_is_one_title(make_project: MakeProject, tmp_path: Path) -> None:
+    """A title typed on two lines, each a Title paragraph (pandoc reads both into its title too): the second line
+    became the section's first paragraph. A bookmark on it leads to the section, as one on the first does."""
+    second = ('<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:bookmarkStart w:id="1" w:name="_heading=h.1fob9te"/>'
+              f'<w:bookmarkEnd w:id="1"/>{_r("in European cities")}</w:p>')
+    subtitle = f'<w:p><w:pPr><w:pStyle w:val="Subtitle"/></w:pPr>{_r("A paper from Rome")}</w:p>'
+    link = f'<w:p><w:hyperlink w:anchor="_heading=h.1fob9te">{_r("Back to the top")}</w:hyperlink>{_r(".")}</w:p>'
+    draft = _body_draft(tmp_path, second + subtitle + link)
+    meta = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "markdown", "-s", str(draft)],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "Draft title" in meta.split("---")[1] and "in European cities" in meta.split("---")[1]
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    front, body, _ = split_front_matter(text) or ("", "", 0)
+    assert "title: Draft title in European cities\n" in front
+    assert body.strip().split("\n\n") == ["A paper from Rome", "[Back to the top](#outlook)."]

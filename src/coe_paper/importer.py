@@ -20,7 +20,7 @@ from . import wordblocks as wb
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_comments import comment_messages
-from .importer_kinds import TYPED, extra_indent, paragraph_kind, quote_depths, repeated_title
+from .importer_kinds import TYPED, extra_indent, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_table import table_block
 from .markdown import is_safe_link, slugify
@@ -107,14 +107,13 @@ class _Converter:
         title_at = next((i for i, (_, k) in enumerate(kinds) if k[0] == "title"), None)
         if title_at is None:
             title_at = next((i for i, (_, k) in enumerate(kinds) if k == ("heading", 1)), None)
-        title = self._title(kinds[title_at][0] if title_at is not None else None)
-        again = repeated_title(kinds, title_at, title)
+        lines = title_lines(kinds, title_at)  # a title of two lines is two Title paragraphs
+        title = self._title([kinds[i][0] for i in lines])
+        again = repeated_title(kinds, lines[-1] if lines else None, title)
         if again is not None:
             self.warn(TITLE, f"the draft's first heading repeats its title '{title}': left out")
-        body = [pair for i, pair in enumerate(kinds) if i not in (title_at, again)]
-        self._anchors(body, kinds[title_at][0] if title_at is not None else None)
-        if again is not None:
-            self._anchors([], kinds[again][0])  # links to the heading left out lead to the section
+        body = [pair for i, pair in enumerate(kinds) if i not in (*lines, again)]
+        self._anchors(body, [kinds[i][0] for i in (*lines, *([again] if again is not None else []))])
         md = self._blocks(body, self._levels(body))
         notes: list[tuple[str, list[MdBlock]]] = []
         index = 0
@@ -143,9 +142,9 @@ class _Converter:
     def _kind(self, para: wb.Paragraph, note: bool = False) -> tuple[str, int]:
         return paragraph_kind(para, self.doc.numbering, self.assembled, note)
 
-    def _title(self, para: wb.Block | None) -> str:
-        found = " ".join(_text(para).split()) if isinstance(para, wb.Paragraph) else ""
-        for run in para.runs if isinstance(para, wb.Paragraph) else []:  # the front matter's title holds text only
+    def _title(self, paras: list[wb.Block]) -> str:
+        found = " ".join(" ".join(_text(p) for p in paras if isinstance(p, wb.Paragraph)).split())
+        for run in (r for p in paras if isinstance(p, wb.Paragraph) for r in p.runs):  # the title holds text only
             if run.note is not None and (run.rev is None or run.rev.kind != "del"):
                 note = " ".join(_text(p) for p in wb.paragraphs(wb.accepted(self.doc.notes.get(run.note, []))))
                 self.warn(DROPPED, f"dropped the {run.note[0]} on the title: '{' '.join(note.split())}'",
@@ -164,14 +163,14 @@ class _Converter:
                   "give the section's title with --title")  # fmt: skip
         return fallback
 
-    def _anchors(self, body: list[tuple[wb.Block, tuple[str, int]]], title: wb.Block | None) -> None:
-        """Bookmark -> `#anchor`: the draft's headings by their slugs, the title and other sections by id."""
+    def _anchors(self, body: list[tuple[wb.Block, tuple[str, int]]], titles: list[wb.Block]) -> None:
+        """Bookmark -> `#anchor`: the draft's headings by their slugs, the title (and a first heading repeating it,
+        left out) and other sections by id."""
         for known in {*self.known_ids, self.options.id}:
             self.anchors[bookmark_name(known)] = known
         self.anchors.update(caption_anchors(self.doc.properties))
-        if isinstance(title, wb.Paragraph):
-            for name in title.bookmarks:
-                self.anchors.setdefault(name, self.options.id)
+        for name in (name for title in titles if isinstance(title, wb.Paragraph) for name in title.bookmarks):
+            self.anchors.setdefault(name, self.options.id)
         for block, (kind, _) in body:
             if kind == "heading" and isinstance(block, wb.Paragraph):
                 text = " ".join(_text(block).split())

@@ -91,6 +91,17 @@ def quote_depths(blocks: list[MdBlock]) -> None:
         start = end + 1
 
 
+def title_lines(kinds: list[tuple[Block, tuple[str, int]]], title_at: int | None) -> list[int]:
+    """Where the title is: the paragraph at `title_at` and, when it is a Title paragraph, the Title paragraphs right
+    after it (a title of two lines, as Word and Google Docs write one); none for no title."""
+    if title_at is None:
+        return []
+    end = title_at + 1
+    while kinds[title_at][1][0] == "title" and end < len(kinds) and kinds[end][1][0] == "title":
+        end += 1
+    return list(range(title_at, end))
+
+
 def repeated_title(kinds: list[tuple[Block, tuple[str, int]]], title_at: int | None, title: str) -> int | None:
     """Where the first heading after a Title paragraph repeats the title, to be left out (pandoc writes a Markdown
     file's `title:` and its `# Title` so); None when none does."""
