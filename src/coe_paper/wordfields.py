@@ -36,7 +36,10 @@ def take_out(hidden: list[tuple[Paragraph, Run]]) -> None:
     hidden.clear()
 
 
-_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"(?:\s+\\l\s+"([^"]*)")?', re.IGNORECASE)
+#: HYPERLINK's address (or, after `\l`, its bookmark) and its `\l` bookmark: in quotes as Word writes them, or a word
+#: without them, as Word reads one too (`HYPERLINK https://example.org`).
+_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?(?:"([^"]*)"|([^"\s\\]\S*))'
+                              r'(?:\s+\\l\s+(?:"([^"]*)"|([^"\s\\]\S*)))?', re.IGNORECASE)  # fmt: skip
 
 
 def field_link(instruction: str) -> str | None:
@@ -45,9 +48,10 @@ def field_link(instruction: str) -> str | None:
     if match is None:
         ref = re.match(r"^\s*REF\s+(\w+)", instruction)  # a cross-reference to a bookmark (captions.py)
         return f"#{ref.group(1)}" if ref else None
+    target, place = match.group(1) or match.group(2) or "", match.group(3) or match.group(4)
     if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
-        return f"#{match.group(1)}"
-    return match.group(1) + (f"#{match.group(2)}" if match.group(2) else "")
+        return f"#{target}"
+    return target + (f"#{place}" if place else "")
 
 
 def form_shown(begin: Element) -> str:
