@@ -192,3 +192,12 @@ def test_a_newer_chart_keeps_its_words_as_a_chart_does(make_project: MakeProject
                                                  "Spending, Savings", "Start, Rent caps, Subsidies, End, 2019, 2020",
                                                  "Wages did not."]  # fmt: skip
     assert _KEPT in result.stderr and "text box" not in result.stderr
+
+
+def test_a_line_break_in_a_charts_title_keeps_its_words_apart(make_project: MakeProject, tmp_path: Path) -> None:
+    """A title typed on two lines (a:br in its rich text): its words were run together ('Rents bycity')."""
+    title = "<c:rich><a:bodyPr/><a:p><a:r><a:t>Rents by</a:t></a:r><a:br/><a:r><a:t>city</a:t></a:r></a:p></c:rich>"
+    draft = _chart_draft(tmp_path, _chart_part(title, _series("Lyon", _cache("str", ["2019"]))))
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert _body(text).strip().split("\n\n")[1] == "Rents by city"

@@ -214,3 +214,14 @@ def test_the_text_of_wordart_kept_from_a_doc_is_kept(make_project: MakeProject, 
     assert _body_words(text) == ["Our", "motto:", "Cities", "for", "all", "Rents", "rose."]
     assert "warning COE903 dropped WordArt (its text kept as paragraphs): 1" in result.stderr
     assert "dropped shape" not in result.stderr
+
+
+def test_a_line_break_in_a_diagrams_shape_keeps_its_words_apart(make_project: MakeProject, tmp_path: Path) -> None:
+    """A shape's text typed on two lines (Shift+Enter: a:br): its words were run together ('Map theneeds')."""
+    broken = "Map the</a:t></a:r><a:br/><a:r><a:t>needs"
+    data = _diagram_data().replace(b"Map the needs", broken.encode())
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Three steps:')}{_DIAGRAM}</w:p>")
+    _with_diagram(draft, data)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "\n\nMap the needs\n\n" in text

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from .ooxml import A_NS, R_NS, Element
 from .safedocx import DocxError, SafeDocx
 from .wordblocks import Paragraph, Run
+from .wordnodes import drawing_text
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 CX = "http://schemas.microsoft.com/office/drawing/2014/chartex"
@@ -95,7 +96,7 @@ def _chartex_words(space: Element) -> list[str]:
 
 
 def _text_of(rich: Element) -> list[str]:
-    return ["".join(t.text or "" for t in p.iter(f"{{{A_NS}}}t")) for p in rich.iter(f"{{{A_NS}}}p")]
+    return [drawing_text(p) for p in rich.iter(f"{{{A_NS}}}p")]
 
 
 def _distinct(texts: Iterable[str]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .ooxml import Element
 from .safedocx import DocxError, SafeDocx
 from .wordblocks import Paragraph, Run
+from .wordnodes import drawing_text
 
 DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -48,7 +49,7 @@ def diagram_paragraphs(docx: SafeDocx, links: dict[str, str], node: Element) -> 
         if pt is None or pt.get("type", "node") not in _TEXT_POINTS:
             continue
         for para in pt.iter(f"{{{A}}}p"):
-            text = "".join(t.text or "" for t in para.iter(f"{{{A}}}t"))
+            text = drawing_text(para)
             if text.strip():
                 out.append(Paragraph(runs=[Run(text)], origin="diagram"))
     return "SmartArt diagram (its text kept as paragraphs)", out

@@ -1,6 +1,6 @@
 """What the .docx reader asks of single WordprocessingML nodes: a picture's alt text, a table's rows or a row's
 cells (inside content controls too), whether a text box lies in no other, whether a content control shows its
-prompt, and whether it holds a table of contents."""
+prompt, whether it holds a table of contents, and the text of a DrawingML paragraph (a diagram's, a chart's)."""
 
 from __future__ import annotations
 
@@ -67,3 +67,9 @@ def contents(sdt: Element) -> bool:
     its entries so in the Normal style, which only the control tells from the text."""
     gallery = sdt.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}")
     return gallery is not None and gallery.get(w("val"), "").lower() == "table of contents"
+
+
+def drawing_text(p: Element) -> str:
+    """A DrawingML paragraph's (a:p) text: its runs' and fields', a line break (a:br) as a space between words."""
+    return "".join(node.text or "" if node.tag == f"{{{ooxml.A_NS}}}t" else " "
+                   for node in p.iter(f"{{{ooxml.A_NS}}}t", f"{{{ooxml.A_NS}}}br"))  # fmt: skip
