@@ -47,6 +47,16 @@ Text with [a link](https://example.org), [back up](#affordable-homes) and ![char
 """
 
 FODT = Path(__file__).parent / "fixtures" / "drafts" / "safe-streets.fodt"
+_FODT_NAMESPACES = " ".join(f'xmlns:{prefix}="urn:oasis:names:tc:opendocument:xmlns:{name}"' for prefix, name in (
+    ("office", "office:1.0"), ("text", "text:1.0"), ("draw", "drawing:1.0"), ("svg", "svg-compatible:1.0"),
+    ("style", "style:1.0"), ("fo", "xsl-fo-compatible:1.0"), ("table", "table:1.0"), ("chart", "chart:1.0")))
+
+
+def flat_text(body: str) -> str:
+    """A flat OpenDocument text (for `libreoffice_draft`) whose text is `body`, its usual namespaces declared."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {_FODT_NAMESPACES} office:version="1.3" '
+            f'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>\n{body}\n'
+            "</office:text></office:body></office:document>\n")
 
 
 def rename_styles(docx: Path, renames: dict[str, tuple[str, bool]]) -> None:

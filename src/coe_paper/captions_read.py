@@ -5,7 +5,8 @@ Of a paper coe-paper assembled: a "Figure N: text" caption paragraph becomes the
 the caption's bookmark comes back as `{#id}`.
 
 Of a member's draft (a caption style: Word's, pandoc's, LibreOffice's): the caption of the picture alone in the
-paragraph before or after it becomes its title; else, next to a table, its `Table:` line, before or after it as in
+paragraph before or after it, or before it in the caption's own paragraph (LibreOffice's frame around a picture
+and its caption), becomes its title; else, next to a table, its `Table:` line, before or after it as in
 the draft. Its label ("Figure 2:", "Table 1 -"), which the paper numbers itself, is left out. A caption with
 neither beside it stays a paragraph.
 
@@ -189,6 +190,12 @@ class DraftCaptions:
         from .mdwrite import Para, TableBlock
         from .wordblocks import Table
 
+        if len(pieces) > 1 and image_only(Para(pieces[:1])) and not any(piece.raw for piece in pieces[1:]):
+            out.append(Para(pieces[:1]))  # the picture and its caption in one paragraph, as LibreOffice frames them
+            if self.place(style, pieces[1:], out, following):
+                return True
+            out.pop()
+            return False
         text = "".join(piece.text for piece in pieces if piece.raw is None)
         label = _LABEL.match(text)
         word = label.group("word").lower() if label else ""

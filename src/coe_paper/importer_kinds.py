@@ -25,9 +25,10 @@ _TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzei
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
 _NESTED_LIST = re.compile(r"^list (?:bullet|number) ([2-9])$")  # Word keeps its built-in styles' English names
 _QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
-#: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures.
+#: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures ("Figure" since
+#: version 7, "Illustration" before).
 _CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "légende", "legende", "didascalia",
-             "epígrafe", "bijschrift", "podpis", "illustration", "drawing"}  # fmt: skip
+             "epígrafe", "bijschrift", "podpis", "illustration", "drawing", "figure"}  # fmt: skip
 
 
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,

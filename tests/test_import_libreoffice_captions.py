@@ -1,0 +1,39 @@
+"""`coe-paper import` of a picture LibreOffice captioned (Insert > Caption): LibreOffice 7 puts the picture and its
+caption in a frame, one paragraph in its "Figure" style, the picture, a line break, then "Figure 1: ...". The
+caption was kept as text after the picture, its label too, and the picture had no title (no figure caption)."""
+
+from __future__ import annotations
+
+import base64
+import zipfile
+from pathlib import Path
+
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client, tiny_png
+from drafts import flat_text, libreoffice_draft
+from test_import import NO_OUTLOOK, _import
+
+_FODT = flat_text("""\
+<text:h text:outline-level="1">Safe streets</text:h>
+<text:p>Rents rose.</text:p>
+<text:p><draw:frame draw:name="Frame1" text:anchor-type="as-char" svg:width="6cm"><draw:text-box fo:min-height="3cm">\
+<text:p text:style-name="Figure"><draw:frame draw:name="Image1" text:anchor-type="as-char" svg:width="6cm" \
+svg:height="3cm"><draw:image><office:binary-data>PNG</office:binary-data></draw:image><svg:desc>Chart of rents\
+</svg:desc></draw:frame><text:line-break/>Figure <text:sequence text:ref-name="refFigure0" text:name="Figure" \
+text:formula="ooow:Figure+1" style:num-format="1">1</text:sequence>: Rents by city</text:p>\
+</draw:text-box></draw:frame></text:p>
+<text:p>Wages did not.</text:p>""")
+
+
+def test_a_picture_libreoffice_captioned_gets_its_caption_as_title(make_project: MakeProject, tmp_path: Path) -> None:
+    fodt = _FODT.replace("PNG", base64.b64encode(tiny_png(20, 10)).decode())
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
+    with zipfile.ZipFile(draft) as package:
+        document = package.read("word/document.xml").decode()
+    assert '<w:pStyle w:val="Figure"/>' in document and "SEQ Figure" in document  # as LibreOffice writes it
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    assert body.strip().split("\n\n") == ["Rents rose.", '![Chart of rents](../paper/images/outlook-1.png "Rents by '
+                                          'city")', "Wages did not."]  # fmt: skip
+    assert "COE506" not in result.stderr  # validate finds the figure's caption
