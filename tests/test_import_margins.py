@@ -50,3 +50,23 @@ def test_headers_and_footers_are_named_by_their_words(make_project: MakeProject,
     assert "warning COE903 dropped header 'DRAFT': 1" in result.stderr  # a watermark, its fallback's copy not again
     assert "warning COE903 dropped footer without words: 1" in result.stderr
     assert "Council" not in text
+
+
+def test_words_a_tab_or_break_keeps_apart_are_quoted_apart(make_project: MakeProject, tmp_path: Path) -> None:
+    """A footer of a title, a tab and a line ('Safe streets<tab>Council of Europe'), as Word's footers are laid
+    out: the warning quoted 'Safe streetsCouncil of Europe', words no one wrote, as python-docx reads them apart."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Rents rose.")
+    run = document.sections[0].footer.paragraphs[0].add_run("Safe streets")
+    run.add_tab()
+    run.add_text("Council")
+    run.add_break()
+    run.add_text("of Europe")
+    draft = tmp_path / "footer.docx"
+    document.save(str(draft))
+    assert docx.Document(str(draft)).sections[0].footer.paragraphs[0].text == "Safe streets\tCouncil\nof Europe"
+    result, _ = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "warning COE903 dropped footer 'Safe streets Council of Europe': 1" in result.stderr

@@ -17,6 +17,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 VML = "urn:schemas-microsoft-com:vml"
 _SHOWN = 80  # characters of a header's words the warning quotes
 _KINDS = {w("headerReference"): "header", w("footerReference"): "footer"}
+_TEXT = (w("t"), w("tab"), w("ptab"), w("br"), w("cr"))
 
 
 def margin_kinds(docx: SafeDocx, links: dict[str, str], body: Element) -> Counter[str]:
@@ -42,8 +43,8 @@ def _words(root: Element) -> str:
     for node in root.iter(w("p"), f"{{{VML}}}textpath"):
         if _in_fallback(node, root):
             continue
-        text = node.get("string", "") if node.tag != w("p") else \
-            "".join(t.text or "" for t in node.iter(w("t")) if _paragraph_of(t) is node)  # fmt: skip
+        text = node.get("string", "") if node.tag != w("p") else "".join(  # a tab or break between words: a space
+            t.text or "" if t.tag == w("t") else " " for t in node.iter(*_TEXT) if _paragraph_of(t) is node)
         texts.append(text)
         size += len(text)
         if size > _SHOWN:
