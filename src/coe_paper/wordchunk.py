@@ -6,8 +6,6 @@ do. Nothing a chunk names is fetched."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import posixpath
 from html.parser import HTMLParser
 
@@ -67,6 +65,9 @@ def _decoded(data: bytes, charset: str | None = None) -> str:
 
 def _html_of_archive(data: bytes) -> str | None:
     """The page of a web archive (.mht, MIME): its first HTML part, decoded."""
+    import email  # here: only a web archive needs a MIME reader
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in message.walk():
         if part.get_content_type() == "text/html":
