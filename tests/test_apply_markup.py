@@ -152,3 +152,28 @@ def test_inline_tags_the_paper_makes_formatting_of_are_read_as_word_shows_them(m
                               writeback.Options(untracked=untracked))
         assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 4, plan
         assert [f.after.split("---\n", 2)[2].lstrip("\n") for f in plan.files] == [expected]
+
+
+def test_words_deleted_whole_take_their_inline_markup_with_them(make_project: MakeProject, tmp_path: Path) -> None:
+    """All the words of `<u>new</u>`, `<sup>old</sup>`, `**bold words**`, a link's text or a code span deleted left
+    `<u></u>`, `****`, `[](https://example.org)` and an empty code span in the source: the rebuilt paper showed the
+    asterisks, an empty link and two backticks. An inline span emptied by a deletion goes with its markers."""
+    pandoc = require_client("pandoc")
+    body = ("The plan is <u>new</u> now and <sup>old</sup> then **bold words** here.\n\n"
+            "See [the site](https://example.org) and `code` and *kept* today.\n")
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [("delete", "new"), ("delete", "old"), ("delete", "bold words"),
+                                                    ("delete", "the site"), ("delete", "code")], tmp_path)
+    doc = wordread.read(reviewed)
+    plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
+    doc.docx.close()
+    writeback.write(root, plan.files)
+    assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 5
+    text = (root / "sections" / "01-intro.md").read_text()
+    assert text.endswith("The plan is  now and  then  here.\n\nSee  and  and *kept* today.\n"), text
+    rebuilt = pipeline.assemble(root, tmp_path / "rebuilt.docx").output
+    assert rebuilt is not None
+    html = _accepted_html(pandoc, rebuilt).split('id="introduction"')[1].split('id="housing"')[0]
+    assert "*" not in html and "`" not in html and "<a " not in html and "<code>" not in html, html
+    words = " ".join(_accepted_html(pandoc, reviewed).split())
+    assert "The plan is now and then here." in words and "See and and <em>kept</em> today." in words, words

@@ -15,6 +15,8 @@ from .mdinline import Unit
 from .mdtext import PB, Context, Piece, code_lines, flags_of, render, short, written_at
 from .wordblocks import OBJECT, Paragraph
 
+_EMPTY_TAG = re.compile(r"<(sup|sub|u|mark)\s*></\1\s*>", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Replacement:
@@ -105,6 +107,8 @@ class Placement:
             newline = self.file.find("\n", end)
             end = len(self.file) if newline < 0 else newline + 1
         keep = {flag for flag in (flags_of(inserted[0]) if inserted else frozenset())}
+        for gs, ge in self._emptied(a, b, keep if inserted else set()):  # no `****` or `<u></u>` left behind
+            start, end = min(start, gs), max(end, ge)
         mask = [True] * (end - start)
         if starts_block:
             mask[: max(spans[a][0] - start, 0)] = [False] * max(spans[a][0] - start, 0)
@@ -134,6 +138,7 @@ class Placement:
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
         if not inserted and not starts_block and PB not in deleted:
             start, end, new = self._flanking(a, b, start, end, mask, new)
+        start, end, new = self._no_empty_tags(start, end, new)
         kind = "replaced" if inserted else "deleted"
         out = [Replacement(start, end, new, edit.author, self.change_line(a), f"{kind} “{short(deleted)}”"
                            + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
@@ -150,6 +155,34 @@ class Placement:
                 self.ctx.numbers.removed(self.file, joined, edit.author)
                 out += self._apart(joined, joined.start, units[last].end + 1, edit.author)
         return out
+
+    def _emptied(self, a: int, b: int, keep: set[str]) -> list[tuple[int, int]]:
+        """The file ranges of the inline spans (bold, italic, a link, a code span) whose words [a, b) takes all of:
+        their delimiters go with them, unless the inserted text keeps their formatting."""
+        out = []
+        for unit in self.units:
+            base = self._base_of(unit)
+            for va, vb, gs, ge in unit.groups:
+                flag = unit.flags[va] if va < len(unit.flags) else frozenset()
+                if va < vb and a <= base + va and base + vb <= b and not flag & keep:
+                    out.append((gs, ge))
+        return out
+
+    def _no_empty_tags(self, start: int, end: int, new: str) -> tuple[int, int, str]:
+        """The replacement of file[start:end] with `new`, widened so that an inline tag it leaves empty (`<u></u>`,
+        `<sup></sup>`: its words deleted) goes with its end tag; other text of the line stays as it is."""
+        line_start = self.file.rfind("\n", 0, start) + 1
+        line_end = self.file.find("\n", end)
+        line_end = len(self.file) if line_end < 0 else line_end
+        head, tail = self.file[line_start:start], self.file[end:line_end]
+        text, lo, hi = head + new + tail, len(head), len(head) + len(new)
+        while (found := next((m for m in _EMPTY_TAG.finditer(text) if m.start() <= hi and m.end() >= lo), None)):
+            cut = found.end() - found.start()
+            text = text[: found.start()] + text[found.end() :]
+            lo, hi = min(lo, found.start()), max(found.start(), hi - cut)
+        if text == head + new + tail:
+            return start, end, new
+        return line_start + lo, line_end - (len(text) - hi), text[lo:hi]
 
     def _deleted_whole(self, index: int, b: int) -> bool:
         """Whether a deletion that ends at `b` takes the unit `index` with its paragraph mark (or to the end of the
