@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from coe_paper import wordread, writeback
-from conftest import MakeProject, assembled_intro, require_client
+from conftest import MakeProject, assembled_intro, git_commit, require_client
 from libreoffice_review import review
 
 LISTS = """\
@@ -254,3 +254,31 @@ def test_an_item_continued_on_a_line_starting_with_a_link_keeps_its_list_numbere
     assert ('<ol type="1"><li>Brainstorming.</li><li>A survey.</li><li>Reading the report at <a '
             'href="https://example.org/report">https://example.org/report</a> with the members.</li>'
             "<li>Evaluation.</li></ol>") in _html(body)
+
+
+def test_items_added_since_the_build_move_with_the_items_the_review_renumbered(make_project: MakeProject,
+                                                                                tmp_path: Path) -> None:  # fmt: skip
+    """A member added `4. Delta.` and `5. Epsilon.` below `3. Gamma.` after the build, and a reviewer typed a new
+    item after Beta: the review's new item became 3. and Gamma 4., but the member's items kept their numbers, and
+    the source read `4. Gamma.` then `4. Delta.`. Items added since the build below the items the review moves
+    move with them; a list written all `1.` stays so."""
+    lists = "Steps:\n\n1. Alpha.\n2. Beta.\n3. Gamma.\n\nLazy:\n\n1. One.\n1. Two.\n\nThe end.\n"
+    root, built = assembled_intro(make_project, tmp_path, lists)
+    path = root / "sections" / "01-intro.md"
+    path.write_text(path.read_text().replace("3. Gamma.\n", "3. Gamma.\n4. Delta.\n5. Epsilon.\n").replace(
+        "1. Two.\n", "1. Two.\n1. Three.\n"))
+    git_commit(root, "Delta, Epsilon and Three")
+    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Beta.", "New."),
+                                                    ("paragraph_after", "One.", "Half.")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"merged"}, plan
+    assert [(o.line, o.summary) for o in plan.outcomes if "since the build" in o.summary] == [
+        (14, "renumbered the item 4 as 5, added since the build below items the review renumbered"),
+        (15, "renumbered the item 5 as 6, added since the build below items the review renumbered")]
+    writeback.write(root, plan.files)
+    body = path.read_text().split("---\n", 2)[2]
+    assert body.lstrip("\n") == ("Steps:\n\n1. Alpha.\n2. Beta.\n3. New.\n4. Gamma.\n5. Delta.\n6. Epsilon.\n\n"
+                                 "Lazy:\n\n1. One.\n1. Half.\n1. Two.\n1. Three.\n\nThe end.\n"), body
+    page = _html(body)
+    assert '<li>Alpha.</li><li>Beta.</li><li>New.</li><li>Gamma.</li><li>Delta.</li><li>Epsilon.</li></ol>' in page
+    assert '<ol type="1"><li>One.</li><li>Half.</li><li>Two.</li><li>Three.</li></ol>' in page

@@ -17,7 +17,7 @@ from .apply_sections import Section, bookmark, built_boundaries, changed, quote_
 from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
-from .itemnumbers import reindented
+from .itemnumbers import reindented, with_carried
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
 from .placing import Replacement, moved_items
@@ -125,7 +125,8 @@ class _SectionEdits:
         self._story(stream)
         self._notes()
         self._missing()
-        self.replacements += moved_items(self.text, self.ctx.numbers)
+        self.renumbered = moved_items(self.text, self.ctx.numbers)
+        self.replacements += self.renumbered
 
     def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:
         """A caption, read as the words of its `Table:` line or its image's title; a change to its number is the
@@ -388,9 +389,12 @@ def section_plan(doc: WordDocument, section: Section, base: str, current: str, a
         alone, missed = merge3.merge(current, base, apply_replacements(base, [rep])[0])
         return alone == current and not missed
 
+    merged, carried = with_carried(base, theirs, current, merged, [(r.start, r.end, r.text) for r in applied], [
+        (r.start, r.end, r.text, r.author) for r in edits.renumbered if r in applied and not clashes(r)])
     lines = merge3.line_mapper(base, current)
     for rep in applied:
         line = lines.get(rep.line, (rep.line, ""))[0]
         status = "conflict" if clashes(rep) else "already" if merged == current or already(rep) else "merged"
         outcomes.append(Outcome(status, rep.author, path, line, rep.summary))
+    outcomes += [Outcome("merged", author, path, line, summary) for line, author, summary in carried]
     return merged, outcomes, edits.findings

@@ -5,12 +5,14 @@ written all with one number (`1.` `1.` `1.`, lazy numbering) keeps it."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
+from . import merge3
 from .mdinline import Unit
 
 _MARKER_RE = re.compile(r"(\d{1,9})([.)]) ")
@@ -205,3 +207,49 @@ def reindented(base: str, text: str, edits: list[tuple[int, int, int]], resized:
         for line in reversed(lines or []):
             out = out[:line] + " " * delta + out[line:] if delta > 0 else out[:line] + out[line - delta :]
     return out
+
+
+def carried_on(theirs: str, merged: str, moves: list[tuple[int, int, str]]) -> list[tuple[int, int, str, str]]:
+    """The numbers of the items added to a list in today's file since the build, in `merged` (today's file with
+    the review's changes), that follow items the review moved (`moves`: each such item's line in `theirs`, the
+    review's file, its move and who made it): they move with them, as the items after a new one do (`4. Delta.`
+    added below `3. Gamma.` becomes `5.` when the review's new item makes Gamma `4.`). Each is [start, end) of
+    `merged`, the new number and who moved it; an item whose number would change width with lines of its own
+    below it keeps its number (its lines are not re-indented here)."""
+    mapped = merge3.line_mapper(theirs, merged)
+    reviewed = {line for line, how in mapped.values() if how == "same"}  # merged's lines that are the review's
+    starts = [0] + [index + 1 for index, char in enumerate(merged) if char == "\n"]
+    found: dict[int, tuple[int, str, str]] = {}  # a number's start: its end, new number, author
+    for line, move, author in sorted(moves):
+        at, how = mapped.get(line, (0, ""))
+        if how != "same" or at > len(starts):
+            continue
+        start = starts[at - 1]
+        marker = re.match(r"([ \t>]*)(\d{1,9}[.)]) ", merged[start : start + 200])
+        if marker is None:
+            continue
+        item = Unit("item", at, prefix=marker.group(2), indent=marker.group(1), ordered=True)
+        for begin, end in siblings(merged, item, start):
+            if bisect.bisect_right(starts, begin) not in reviewed:
+                found[begin] = (end, str(max(int(merged[begin:end]) + move, 0)), author)
+    return [(begin, end, number, author) for begin, (end, number, author) in sorted(found.items())
+            if number != merged[begin:end] and (len(number) == end - begin or not _own_lines(
+                merged, begin, _offset(merged, begin)))]
+
+
+def with_carried(base: str, theirs: str, current: str, merged: str, edits: list[tuple[int, int, str]],
+                 renumbered: list[tuple[int, int, str, str]]) -> tuple[str, list[tuple[int, str, str]]]:
+    """`merged` with the numbers `carried_on` finds written, and each as (its line in `current`, today's file,
+    who, what): `edits` are all the review's changes ([start, end) of `base`, the new text), `renumbered` those
+    that moved an item's number (its [start, end) in `base`, the new number, who)."""
+    moves = []
+    for start, end, number, author in renumbered:
+        before = sum(text.count("\n") - base.count("\n", a, b) for a, b, text in edits if b <= start)
+        moves.append((base.count("\n", 0, start) + 1 + before, int(number) - int(base[start:end]), author))
+    out, said, today = merged, [], merge3.line_mapper(merged, current)
+    for start, end, number, author in reversed(carried_on(theirs, merged, moves)):
+        line = merged.count("\n", 0, start) + 1
+        said.append((today.get(line, (line, ""))[0], author, f"renumbered the item {merged[start:end]} as "
+                     f"{number}, added since the build below items the review renumbered"))
+        out = out[:start] + number + out[end:]
+    return out, said[::-1]
