@@ -9,11 +9,20 @@ out) -> files and a report. Nothing is written here: the caller writes the files
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from . import marks, mdmap, merge3
-from .apply_sections import Section, bookmark, built_boundaries, changed, quote_continued
+from .apply_sections import (
+    Section,
+    bookmark,
+    built_boundaries,
+    changed,
+    groups,
+    old_paragraphs,
+    quote_continued,
+    row_change,
+)
 from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
@@ -21,7 +30,7 @@ from .itemnumbers import reindented, with_carried
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
 from .placing import Replacement, moved_items
-from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
+from .wordblocks import Paragraph, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be followed (it spans lines, or holds "
@@ -179,8 +188,8 @@ class _SectionEdits:
                 self.findings.append(Finding("formatting", mark[1] if mark else 0, "", f"formatting changed on "
                                              f"“{para.text()[:50]}” (formatting is not taken from Word)"))
         queue = list(units) if units is not None else None
-        for group in _groups(paras, body=units is None, rest=self._rest):
-            olds = _old_paragraphs(group)
+        for group in groups(paras, body=units is None, rest=self._rest):
+            olds = old_paragraphs(group)
             found: list[Unit] = []
             joined = 0  # blocks joined without Track Changes: their bookmarks in one paragraph
             for old in olds:
@@ -226,7 +235,7 @@ class _SectionEdits:
     def _rest(self, group: list[Paragraph], after: Paragraph) -> bool:
         """Whether `after`, a paragraph with no bookmark and no change, is the second half of a block the group
         ends in, split where the group's last mark was inserted: together they give that block's text."""
-        old = _old_paragraphs([*group, after])[-1]
+        old = old_paragraphs([*group, after])[-1]
         unit = self._unit(old)
         return unit is not None and unit.text == "".join(p.text(accept=False) for p in old)
 
@@ -236,12 +245,12 @@ class _SectionEdits:
             cells = [[references_as_objects(p, self.references) for p in paragraphs(cell.blocks)] for cell in row.cells]
             mark = bookmark(cells[0][0]) if cells and cells[0] else None
             units = self.map.rows.get(mark[1]) if mark is not None else None
-            if _row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):
+            if row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):
                 self._row(row, cells, units, after)
             elif units is not None and len(units) == len(cells):
                 for col, paras in enumerate(cells):
                     ctx, self.ctx = self.ctx, Context(self.ctx.accepted, self._prefix, self.ctx.untracked, cell=True)
-                    for group in _groups(paras, body=False):  # a cell holds no template paragraph
+                    for group in groups(paras, body=False):  # a cell holds no template paragraph
                         reps, findings = Group(group, [units[col]], self.ctx, self.text).edits()
                         self.replacements += reps
                         self.findings += findings
@@ -293,60 +302,6 @@ class _SectionEdits:
                                              f"footnote [^{label}] is cited more than once, and each citation has "
                                              "its own copy in Word: another copy's different changes are not "
                                              "applied; make them by hand"))
-
-
-def _row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:
-    """Whether the row as a whole was inserted or deleted. LibreOffice marks rows next to a changed row as changed
-    too: a row the build made (it has a source bookmark) counts as inserted only if all its text is inserted, and
-    any row as deleted only if all its text is deleted."""
-    if row.rev is None:
-        return False
-    runs = [run for paras in cells for para in paras for run in para.runs if run.text.strip()]
-    if row.rev.kind == "ins":
-        return not known or all(run.rev is not None and run.rev.kind == "ins" for run in runs)
-    return all(run.rev is not None and run.rev.kind == "del" for run in runs)
-
-
-def _groups(paras: list[Paragraph], body: bool = True,
-            rest: Callable[[list[Paragraph], Paragraph], bool] | None = None) -> Iterator[list[Paragraph]]:
-    """Runs of paragraphs joined by inserted or deleted marks. A new paragraph at the end of a story (nothing
-    after it to join) is joined to the paragraph before it, as Word records it when Enter is pressed there. In
-    the body, a paragraph with no bookmark and no change (a byline) ends a group, unless `rest` finds it is the
-    second half of a split block (split with Track Changes on or off)."""
-    groups: list[list[Paragraph]] = []
-    group: list[Paragraph] = []
-    for index, para in enumerate(paras):
-        group.append(para)
-        after = paras[index + 1] if index + 1 < len(paras) else None
-        split = foreign = False
-        if body and after is not None and bookmark(after) is None and not changed([after]):
-            new_mark = para.mark is not None and not para.mark.built
-            typed = para.mark is None and bool(after.text())  # with Track Changes off
-            split = (new_mark or typed) and rest is not None and rest(group, after)
-            foreign = not split  # a template's paragraph (byline, page break) ends a group
-        if (para.mark is None and not split) or foreign:
-            groups.append(group)
-            group = []
-    if group:
-        groups.append(group)
-    for index, group in enumerate(groups):
-        new = all(bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
-        if new and index > 0 and groups[index - 1][-1].mark is None:
-            last = groups[index - 1][-1]
-            groups[index - 1][-1] = replace(last, mark=Rev("ins", first_author(group), ""))
-            groups[index - 1] += group
-            groups[index] = []
-    yield from (g for g in groups if g)
-
-
-def _old_paragraphs(group: list[Paragraph]) -> list[list[Paragraph]]:
-    """The paragraphs the group was before the review: a deleted mark separated two of them."""
-    olds: list[list[Paragraph]] = [[]]
-    for index, para in enumerate(group):
-        olds[-1].append(para)
-        if index + 1 < len(group) and para.mark is not None and para.mark.built:
-            olds.append([])
-    return olds
 
 
 # -- applying to a file --------------------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """The reviewed .docx as `apply` reads it: the section map that `assemble` recorded, the body split into its
-sections by the hidden `_Coe{section}_{line}` bookmarks, which paragraphs a tracked change touches, and who made
-the changes."""
+sections by the hidden `_Coe{section}_{line}` bookmarks, which paragraphs a tracked change touches, the runs of
+paragraphs that inserted or deleted marks join, and who made the changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import marks
-from .wordblocks import Paragraph, Rev, Table, WordDocument, paragraphs
+from .edits import first_author
+from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
 
 
 class ApplyError(Exception):
@@ -121,3 +123,57 @@ def authors(doc: WordDocument, section: Section | None = None) -> list[str]:
             for run in para.runs:
                 note(run.rev)
     return list(seen)
+
+
+def row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:
+    """Whether the row as a whole was inserted or deleted. LibreOffice marks rows next to a changed row as changed
+    too: a row the build made (it has a source bookmark) counts as inserted only if all its text is inserted, and
+    any row as deleted only if all its text is deleted."""
+    if row.rev is None:
+        return False
+    runs = [run for paras in cells for para in paras for run in para.runs if run.text.strip()]
+    if row.rev.kind == "ins":
+        return not known or all(run.rev is not None and run.rev.kind == "ins" for run in runs)
+    return all(run.rev is not None and run.rev.kind == "del" for run in runs)
+
+
+def groups(paras: list[Paragraph], body: bool = True,
+            rest: Callable[[list[Paragraph], Paragraph], bool] | None = None) -> Iterator[list[Paragraph]]:
+    """Runs of paragraphs joined by inserted or deleted marks. A new paragraph at the end of a story (nothing
+    after it to join) is joined to the paragraph before it, as Word records it when Enter is pressed there. In
+    the body, a paragraph with no bookmark and no change (a byline) ends a group, unless `rest` finds it is the
+    second half of a split block (split with Track Changes on or off)."""
+    runs: list[list[Paragraph]] = []
+    group: list[Paragraph] = []
+    for index, para in enumerate(paras):
+        group.append(para)
+        after = paras[index + 1] if index + 1 < len(paras) else None
+        split = foreign = False
+        if body and after is not None and bookmark(after) is None and not changed([after]):
+            new_mark = para.mark is not None and not para.mark.built
+            typed = para.mark is None and bool(after.text())  # with Track Changes off
+            split = (new_mark or typed) and rest is not None and rest(group, after)
+            foreign = not split  # a template's paragraph (byline, page break) ends a group
+        if (para.mark is None and not split) or foreign:
+            runs.append(group)
+            group = []
+    if group:
+        runs.append(group)
+    for index, group in enumerate(runs):
+        new = all(bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
+        if new and index > 0 and runs[index - 1][-1].mark is None:
+            last = runs[index - 1][-1]
+            runs[index - 1][-1] = replace(last, mark=Rev("ins", first_author(group), ""))
+            runs[index - 1] += group
+            runs[index] = []
+    yield from (g for g in runs if g)
+
+
+def old_paragraphs(group: list[Paragraph]) -> list[list[Paragraph]]:
+    """The paragraphs the group was before the review: a deleted mark separated two of them."""
+    olds: list[list[Paragraph]] = [[]]
+    for index, para in enumerate(group):
+        olds[-1].append(para)
+        if index + 1 < len(group) and para.mark is not None and para.mark.built:
+            olds.append([])
+    return olds
