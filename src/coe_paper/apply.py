@@ -209,6 +209,11 @@ class _SectionEdits:
                     self.findings.append(Finding("skipped", line, first_author(group), _CAPTION_CHANGE if caption
                                                  else "a change outside the section's own text (a byline, or a "
                                                  "paragraph the sources do not hold)"))  # fmt: skip
+                elif units is None and self.line > 1 and (text := " ".join(p.text() for p in group).strip()) \
+                        and not any(p.style_name.lower() == "caption" for p in group):
+                    self.findings.append(Finding("untracked", self.line, "", f"paragraph “{short(text)}” is not in "
+                                                 "the sources (typed with Track Changes off, or its insertion "
+                                                 f"accepted); add it after line {self.line} by hand"))
                 continue
             self.line = found[-1].line
             reps, findings = Group(group, found, self.ctx, self.text).edits()

@@ -165,6 +165,7 @@ class Group(Placement):
         kept, lost = [], []
         for edit in edits:
             a, b = where(edit.a, False), where(edit.b, True) if edit.b > edit.a else None
+            a = where(edit.a, True) if a is None and edit.a == edit.b else a  # typed at the very end of the text
             b = a if edit.b == edit.a else b
             if a is None or b is None:
                 lost.append(edit)
