@@ -182,11 +182,7 @@ class _SectionEdits:
     def _story(self, paras: list[Paragraph], units: list[Unit] | None = None) -> None:
         """Paragraphs in order: grouped where a paragraph mark was inserted or deleted."""
         paras = quote_continued(built_boundaries([references_as_objects(para, self.references) for para in paras]))
-        for para in paras:
-            if para.formatting_changed:
-                mark = bookmark(para)
-                self.findings.append(Finding("formatting", mark[1] if mark else 0, "", f"formatting changed on "
-                                             f"“{para.text()[:50]}” (formatting is not taken from Word)"))
+        self._formatting(paras, units[0].line if units else self.line)
         queue = list(units) if units is not None else None
         for group in groups(paras, body=units is None, rest=self._rest):
             olds = old_paragraphs(group)
@@ -220,6 +216,15 @@ class _SectionEdits:
             self.replacements += reps
             self.findings += findings + self._join_out(group, found[-1])
 
+    def _formatting(self, paras: list[Paragraph], line: int) -> None:
+        """Formatting changes are listed, at the paragraph's own line, else at `line` (a footnote's, a table
+        row's, or the block's before a new paragraph)."""
+        for para in paras:
+            if para.formatting_changed:
+                mark = bookmark(para)
+                self.findings.append(Finding("formatting", mark[1] if mark else line, "", f"formatting changed on "
+                                             f"“{para.text()[:50]}” (formatting is not taken from Word)"))
+
     def _join_out(self, group: list[Paragraph], unit: Unit) -> list[Finding]:
         """A group that ends in a deleted mark joins its last paragraph to what follows it outside the section's
         text here (the next section's title, a byline, a table), which the file cannot hold: said, not lost."""
@@ -250,6 +255,7 @@ class _SectionEdits:
             cells = [[references_as_objects(p, self.references) for p in paragraphs(cell.blocks)] for cell in row.cells]
             mark = bookmark(cells[0][0]) if cells and cells[0] else None
             units = self.map.rows.get(mark[1]) if mark is not None else None
+            self._formatting([p for paras in cells for p in paras], mark[1] if mark is not None else self.line)
             if row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):
                 self._row(row, cells, units, after)
             elif units is not None and len(units) == len(cells):
