@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from docx import Document
 from lxml import etree
 
 from coe_paper import writeback
@@ -75,3 +76,42 @@ def test_formatting_changes_in_a_cell_or_a_footnote_are_listed_at_their_lines(ma
         "sections/01-intro.md:14: formatting: formatting changed on “Lyon” (formatting is not taken from Word)",
         "sections/01-intro.md:16: formatting: formatting changed on “The Pact of Amsterdam, 2016.” (formatting is "
         "not taken from Word)"], lines
+
+
+def _restyled(root: etree._Element, text: str, props: str) -> None:
+    """The properties (`tcPr`, `trPr` or `tblPr`) of the cell, row or table holding `text` changed with Track
+    Changes on: shading or height set, the properties before kept in a w:tcPrChange, w:trPrChange, w:tblPrChange."""
+    holder = {"tcPr": "tc", "trPr": "tr", "tblPr": "tbl"}[props]
+    node = next(a for a in _paragraph(root, text).iterancestors() if a.tag == q(f"w:{holder}"))
+    found = node.find(q(f"w:{props}"))
+    if found is None:
+        found = etree.Element(q(f"w:{props}"))
+        node.insert(1 if holder == "tr" and node.find(q("w:tblPrEx")) is not None else 0, found)
+    value = {"tcPr": etree.Element(q("w:shd"), {q("w:val"): "clear", q("w:fill"): "FFFF00"}),
+             "trPr": etree.Element(q("w:trHeight"), {q("w:val"): "600"}),
+             "tblPr": etree.Element(q("w:tblStyleRowBandSize"), {q("w:val"): "1"})}[props]
+    found.append(value)
+    change = etree.SubElement(found, q(f"w:{props}Change"), {q("w:id"): "803", q("w:author"): "Ana Rossi",
+                                                            q("w:date"): DATE})
+    etree.SubElement(change, q(f"w:{props}"))
+
+
+def test_changes_to_a_cells_a_rows_or_a_tables_properties_are_listed(make_project: MakeProject,
+                                                                      tmp_path: Path) -> None:  # fmt: skip
+    """A cell shaded, a row's height or a table's properties changed with Track Changes on were not read at all:
+    apply said nothing of them. Each is listed as a formatting change at its row's line (a table's at its first
+    row's), and the sources are left as they are."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = edit_part(built, tmp_path / "r.docx", lambda tree: (
+        _restyled(tree, "Lyon", "tcPr"), _restyled(tree, "Rome", "trPr"), _restyled(tree, "City", "tblPr")))
+    xml = subprocess.run(["unzip", "-p", str(reviewed), "word/document.xml"], capture_output=True, text=True,
+                         check=True).stdout
+    assert all(f"<w:{kind}Change " in xml for kind in ("tcPr", "trPr", "tblPr"))  # python-docx reads it as Word
+    table = Document(str(reviewed)).tables[0]
+    assert [[cell.text for cell in row.cells] for row in table.rows] == [["City", "Members"], ["Rome", "5"],
+                                                                         ["Lyon", "3"]]
+    plan = apply_review(root, reviewed, write=False)
+    assert plan.files == [] and plan.outcomes == []
+    assert [line for line in writeback.report_lines(plan) if "formatting" in line] == [
+        f"sections/01-intro.md:{line}: formatting: formatting changed on “{text}” (formatting is not taken from Word)"
+        for line, text in ((11, "City"), (13, "Rome"), (14, "Lyon"))]

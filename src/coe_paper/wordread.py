@@ -115,12 +115,17 @@ class _Reader:
             before = trpr.find(w("gridBefore")) if trpr is not None else None
             skipped = int_value(before.get(w("val"))) or 0 if before is not None else 0
             row.cells += [Cell() for _ in range(min(skipped, 63))]  # grid columns left out before the first cell
+            restyled = _changed(trpr, "trPrChange") or (not table.rows and _changed(tbl.find(w("tblPr")),
+                                                                                    "tblPrChange"))
             for tc in rows_or_cells(tr, w("tc")):
                 tcpr = tc.find(w("tcPr"))
                 span = tcpr.find(w("gridSpan")) if tcpr is not None else None
                 vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
                 cell = Cell(self.blocks(tc, nested=True), int_value(span.get(w("val"))) or 1 if span is not None else 1,
                             (vmerge.get(w("val")) or "continue") if vmerge is not None else None)
+                if _changed(tcpr, "tcPrChange") or (restyled and len(row.cells) == skipped):  # a row: its first cell
+                    for para in wordblocks.paragraphs(cell.blocks)[:1]:
+                        para.formatting_changed = True
                 row.cells.append(cell)
             table.rows.append(row)
         return table
@@ -350,6 +355,11 @@ class _Reader:
             return
         assert callable(add)
         add(OBJECT, image=(target, picture_description(node, image)))
+
+
+def _changed(props: Element | None, change: str) -> bool:
+    """Whether the properties hold a tracked change of themselves (a w:tcPrChange, w:trPrChange, ...)."""
+    return props is not None and props.find(w(change)) is not None
 
 
 def _nested(insertion: Rev, deletion: Element) -> Rev:
