@@ -10,7 +10,7 @@ from pathlib import Path
 from docx import Document
 from lxml import etree
 
-from coe_paper import writeback
+from coe_paper import ooxml, writeback
 from conftest import MakeProject, assembled_intro, require_client
 from reviewkit import DATE, apply_review, edit_part, q
 
@@ -45,11 +45,7 @@ def _bold(root: etree._Element, text: str) -> None:
 
 def _centred(root: etree._Element, text: str) -> None:
     """The paragraph centred with Track Changes on: a w:pPrChange holds its properties before."""
-    para = _paragraph(root, text)
-    ppr = para.find(q("w:pPr"))
-    if ppr is None:
-        ppr = etree.Element(q("w:pPr"))
-        para.insert(0, ppr)
+    ppr = ooxml.ppr(_paragraph(root, text))
     etree.SubElement(ppr, q("w:jc"), {q("w:val"): "center"})
     change = etree.SubElement(ppr, q("w:pPrChange"), {q("w:id"): "802", q("w:author"): "Ana Rossi",
                                                       q("w:date"): DATE})
@@ -115,3 +111,4 @@ def test_changes_to_a_cells_a_rows_or_a_tables_properties_are_listed(make_projec
     assert [line for line in writeback.report_lines(plan) if "formatting" in line] == [
         f"sections/01-intro.md:{line}: formatting: formatting changed on “{text}” (formatting is not taken from Word)"
         for line, text in ((11, "City"), (13, "Rome"), (14, "Lyon"))]
+

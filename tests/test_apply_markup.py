@@ -10,6 +10,7 @@ from pathlib import Path
 from coe_paper import pipeline, wordread, writeback
 from conftest import MakeProject, assembled_intro, require_client
 from libreoffice_review import review
+from reviewkit import apply_review
 
 BODY = """\
 - **Equality for all groups, with attention to intersections.** Policies should address each group.
@@ -164,10 +165,7 @@ def test_words_deleted_whole_take_their_inline_markup_with_them(make_project: Ma
     root, built = assembled_intro(make_project, tmp_path, body)
     reviewed = review(built, tmp_path / "lo.docx", [("delete", "new"), ("delete", "old"), ("delete", "bold words"),
                                                     ("delete", "the site"), ("delete", "code")], tmp_path)
-    doc = wordread.read(reviewed)
-    plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
-    doc.docx.close()
-    writeback.write(root, plan.files)
+    plan = apply_review(root, reviewed)
     assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 5
     text = (root / "sections" / "01-intro.md").read_text()
     assert text.endswith("The plan is  now and  then  here.\n\nSee  and  and *kept* today.\n"), text
