@@ -5,12 +5,13 @@ listed at the line of the block it is in, never dropped and never at line 0."""
 from __future__ import annotations
 
 import subprocess
+from copy import deepcopy
 from pathlib import Path
 
 from docx import Document
 from lxml import etree
 
-from coe_paper import ooxml, writeback
+from coe_paper import ooxml, ooxml_review, writeback
 from conftest import MakeProject, assembled_intro, require_client
 from reviewkit import DATE, apply_review, edit_part, q
 
@@ -112,3 +113,34 @@ def test_changes_to_a_cells_a_rows_or_a_tables_properties_are_listed(make_projec
         f"sections/01-intro.md:{line}: formatting: formatting changed on “{text}” (formatting is not taken from Word)"
         for line, text in ((11, "City"), (13, "Rome"), (14, "Lyon"))]
 
+
+def _cell_inserted(root: etree._Element, text: str) -> None:
+    """A cell added at the end of the row holding `text` with Track Changes on (w:cellIns), with a word typed."""
+    row = next(a for a in _paragraph(root, text).iterancestors() if a.tag == q("w:tr"))
+    cell = deepcopy(row.findall(q("w:tc"))[-1])
+    for node in list(cell.iter(q("w:bookmarkStart"), q("w:bookmarkEnd"), q("w:r"))):
+        node.getparent().remove(node)
+    inserted = ooxml_review.revision("ins", 830, "Ana Rossi", DATE)
+    ooxml.run(inserted, "Extra")
+    next(cell.iter(q("w:p"))).append(inserted)
+    props = cell.find(q("w:tcPr"))
+    if props is None:
+        props = etree.Element(q("w:tcPr"))
+        cell.insert(0, props)
+    props.append(ooxml_review.revision("cellIns", 831, "Ana Rossi", DATE))
+    row.append(cell)
+
+
+def test_a_cell_inserted_in_a_row_is_reported_with_why(make_project: MakeProject, tmp_path: Path) -> None:
+    """A cell inserted in a row (w:cellIns) was reported as "a change in a table row that cannot be traced to its
+    line", as if the row were unknown, with no reviewer: the row is known, the cells are not the source's."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = edit_part(built, tmp_path / "cell.docx", lambda tree: _cell_inserted(tree, "Lyon"))
+    cells = Document(str(reviewed)).tables[0].rows[2].cells  # python-docx sees the third cell, its word inserted
+    assert [cell._tc.xpath("string(.)") for cell in cells] == ["Lyon", "3", "Extra"]
+    plan = apply_review(root, reviewed, write=False)
+    assert plan.files == [] and plan.outcomes == []
+    assert [(f.kind, f.line, f.author, f.message) for _, f in plan.findings] == [
+        ("skipped", 14, "Ana Rossi", "a change in a table row whose cells no longer match the source's (3 in Word, 2 "
+         "in the file: a cell inserted, deleted, merged or split), which a Markdown table cannot take; make it by "
+         "hand")]

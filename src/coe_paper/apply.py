@@ -266,9 +266,12 @@ class _SectionEdits:
                         self.replacements += reps
                         self.findings += findings
                     self.ctx = ctx
-            elif changed([p for c in cells for p in c]):
-                self.findings.append(Finding("skipped", mark[1] if mark else 0, "", "a change in a table row "
-                                             "that cannot be traced to its line"))
+            elif changed(every := [p for c in cells for p in c]):
+                why = "that cannot be traced to its line" if not units else (
+                    f"whose cells no longer match the source's ({len(cells)} in Word, {len(units)} in the file: a cell "
+                    "inserted, deleted, merged or split), which a Markdown table cannot take; make it by hand")
+                self.findings.append(Finding("skipped", mark[1] if mark else self.line, first_author(every),
+                                             f"a change in a table row {why}"))
             if units:
                 after = units[0].end
                 eol = self.text.find("\n", after)
