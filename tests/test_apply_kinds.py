@@ -114,6 +114,53 @@ def test_changes_to_a_cells_a_rows_or_a_tables_properties_are_listed(make_projec
         for line, text in ((11, "City"), (13, "Rome"), (14, "Lyon"))]
 
 
+MOVES = """\
+First paragraph stays here.
+
+Second paragraph moves down.
+
+Third paragraph is last.
+"""
+
+
+def _move_paragraph(root: etree._Element, text: str, after: str) -> None:
+    """The paragraph holding `text` moved below the one holding `after`, as Word records a move of a whole
+    paragraph: its runs and its mark in w:moveFrom inside a named move range, a copy in w:moveTo after `after`."""
+    source, target = _paragraph(root, text), _paragraph(root, after)
+    copy = deepcopy(source)
+    for mark in list(copy.iter(q("w:bookmarkStart"), q("w:bookmarkEnd"))):
+        copy.remove(mark)
+    for para, kind, ident in ((source, "moveFrom", 810), (copy, "moveTo", 820)):
+        runs = [child for child in para if child.tag == q("w:r")]
+        move = ooxml_review.revision(kind, ident, "Ana Rossi", DATE)
+        runs[0].addprevious(move)
+        move.extend(ooxml_review.as_deleted(r) if kind == "moveFrom" else r for r in runs)
+        move.addprevious(etree.Element(q(f"w:{kind}RangeStart"), {q("w:id"): str(ident + 1), q("w:name"): "move1",
+                                                                   q("w:author"): "Ana Rossi", q("w:date"): DATE}))
+        move.addnext(etree.Element(q(f"w:{kind}RangeEnd"), {q("w:id"): str(ident + 1)}))
+        ooxml_review.mark_paragraph(para, kind, ident + 2, "Ana Rossi", DATE)
+    target.addnext(copy)
+
+
+def test_a_paragraph_moved_leaves_one_blank_line_where_it_was(make_project: MakeProject, tmp_path: Path) -> None:
+    """A paragraph moved (w:moveFrom, w:moveTo, with their move ranges) below the next one was applied as a
+    deletion and an insertion, but the deletion left both blank lines around the paragraph, two blank lines where
+    there was one; so did any paragraph or list deleted whole between two blank lines. One blank line stays."""
+    pandoc = require_client("pandoc")
+    root, built = assembled_intro(make_project, tmp_path, MOVES)
+    reviewed = edit_part(built, tmp_path / "moved.docx",
+                         lambda tree: _move_paragraph(tree, "Second paragraph", "Third paragraph"))
+    shown = subprocess.run([pandoc, "--track-changes=accept", "-f", "docx", "-t", "plain", "--wrap=none",
+                            str(reviewed)], capture_output=True, text=True, check=True).stdout
+    assert "Third paragraph is last.\n\nSecond paragraph moves down." in shown, shown
+    plan = apply_review(root, reviewed)
+    assert [(o.status, o.line, o.summary) for o in plan.outcomes] == [
+        ("applied", 11, "deleted “Second paragraph moves down. ¶”"),
+        ("applied", 13, "inserted “¶ Second paragraph moves down.”")]
+    body = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert body == "\nFirst paragraph stays here.\n\nThird paragraph is last.\n\nSecond paragraph moves down.\n", body
+
+
 def _cell_inserted(root: etree._Element, text: str) -> None:
     """A cell added at the end of the row holding `text` with Track Changes on (w:cellIns), with a word typed."""
     row = next(a for a in _paragraph(root, text).iterancestors() if a.tag == q("w:tr"))

@@ -90,6 +90,7 @@ class Placement:
         if edit.a == edit.b:
             return self._insert(edit, inserted, code)
         deleted = self.source[edit.a : edit.b]
+        blank = False
         a, b = edit.a, edit.b
         first_unit = units[self.unit_at[a]]
         unit_end = self.starts[self.unit_at[a]] + len(first_unit.text)
@@ -103,6 +104,8 @@ class Placement:
             if b - 2 >= a:
                 newline = self.file.find("\n", spans[b - 2][1])
                 end = min(end, len(self.file) if newline < 0 else newline + 1)
+            blank = not inserted and self.file[start - 2 : start] == "\n\n" and self.file[end : end + 1] == "\n"
+            end += blank  # a blank line before and after the blocks: one of them stays, not both
         elif whole and b == len(self.source):
             newline = self.file.find("\n", end)
             end = len(self.file) if newline < 0 else newline + 1
@@ -110,6 +113,8 @@ class Placement:
         for gs, ge in self._emptied(a, b, keep if inserted else set()):  # no `****` or `<u></u>` left behind
             start, end = min(start, gs), max(end, ge)
         mask = [True] * (end - start)
+        if deleted.endswith(PB) and starts_block and blank:
+            mask[-1] = False
         if starts_block:
             mask[: max(spans[a][0] - start, 0)] = [False] * max(spans[a][0] - start, 0)
         if whole and b == len(self.source):
