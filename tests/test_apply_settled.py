@@ -85,3 +85,19 @@ def test_changes_accepted_before_sending_are_reported_and_the_tracked_ones_appli
         ("untracked", 11, "“The second paragraph keeps its wording. ¶” removed")]
     text = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
     assert text == "\n" + BODY.replace("in it.", "in there.") + "\nCities services housing funding regional housing.\n"
+
+
+def test_an_accepted_change_inside_a_word_is_reported_by_its_whole_words(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    """An accepted replacement of `its` by `the` was reported letter by letter, `“i” removed; “s” became “he”`,
+    which no member could find in the text, and `paragraph` made `paragraphs` as `“s” added`. The report names
+    the words as they were and as they are."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    words = tmp_path / "words.docx"
+    tracked(built, words, [("keeps ", "its", "the", "Ana Rossi"), ("first ", "paragraph", "paragraphs", "Ana Rossi"),
+                           ("ends ", "here", "there", "Jean Martin")])
+    sent = edit_part(words, tmp_path / "sent.docx", lambda tree: _settle(tree, "Ana Rossi", "Nobody"))
+    plan = apply_review(root, sent)
+    assert [(o.status, o.line, o.summary) for o in plan.outcomes] == [("applied", 13, "replaced “here” with “there”")]
+    assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
+        ("untracked", 9, "“paragraph” became “paragraphs”"), ("untracked", 11, "“its” became “the”")]

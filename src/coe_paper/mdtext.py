@@ -183,16 +183,38 @@ def _quoted(text: str) -> str:
 
 
 def describe(source: str, built: str) -> str:
-    matcher = SequenceMatcher(None, source, built, autojunk=False)
+    """What an untracked edit changed; a change inside a word names the whole word (`its` became `the`, not `i`
+    removed and `s` became `he`)."""
     parts = []
-    for tag, a, b, c, d in matcher.get_opcodes():
-        if tag == "replace":
+    for a, b, c, d in _whole_words(source, built):
+        if a < b and c < d:
             parts.append(f"{_quoted(source[a:b])} became {_quoted(built[c:d])}")
-        elif tag == "delete":
+        elif a < b:
             parts.append(f"{_quoted(source[a:b])} removed")
-        elif tag == "insert":
+        else:
             parts.append(f"{_quoted(built[c:d])} added")
     return "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")  # reported as "untracked: ..."
+
+
+def _whole_words(source: str, built: str) -> list[tuple[int, int, int, int]]:
+    """The ranges of `source` and `built` that differ, each widened to the whole words it changes a part of."""
+    def word(text: str, at: int) -> bool:
+        return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
+
+    out: list[tuple[int, int, int, int]] = []
+    for tag, a, b, c, d in SequenceMatcher(None, source, built, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        while a and c and word(source, a - 1) and ((a < b and word(source, a)) or (c < d and word(built, c))):
+            a, c = a - 1, c - 1
+        while word(source, b) and word(built, d) and ((a < b and word(source, b - 1)) or (c < d and
+                                                                                     word(built, d - 1))):
+            b, d = b + 1, d + 1
+        if out and a <= out[-1][1]:  # two changes in one word: one
+            before = out.pop()
+            a, b, c, d = before[0], max(b, before[1]), before[2], max(d, before[3])
+        out.append((a, b, c, d))
+    return out
 
 
 def yaml_scalar(text: str) -> str:
