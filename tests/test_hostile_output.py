@@ -79,6 +79,20 @@ def test_output_in_paper_yaml_over_a_section_is_an_error_in_validate(make_projec
     assert "paper/paper.yaml:5:1: error COE007 output: 'sections/01-intro.md' would overwrite" in checked.stderr
 
 
+@pytest.mark.parametrize(("key", "value", "line"), [("templates", '""', 7), ("templates", "./", 7),
+                                                   ("template", "paper/..", 6), ("template", "''", 6)])
+def test_templates_naming_the_project_itself_is_an_error_at_its_line(make_project: MakeProject, key: str,
+                                                                     value: str, line: int) -> None:  # fmt: skip
+    root = make_project()
+    paper = (root / "paper/paper.yaml").read_text()
+    default = "paper/templates" if key == "templates" else "paper/template.docx"
+    (root / "paper/paper.yaml").write_text(paper.replace(f"{key}: {default}\n", f"{key}: {value}\n"))
+    checked = cli("--project", str(root), "validate")
+    assert checked.exit_code == 1
+    assert f"paper/paper.yaml:{line}:1: error COE002 {key}:" in checked.stderr
+    assert "COE007" not in checked.stderr and "Traceback" not in checked.stderr
+
+
 def test_temporary_files_of_killed_writers_are_removed(make_project: MakeProject) -> None:
     root = make_project(git=True)
     build = root / "build"

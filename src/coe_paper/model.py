@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -132,6 +133,13 @@ class PaperConfig(_Strict):
     numbering: bool = True  # chapters and sections numbered 1, 1.1, 1.1.1 (Word's numbering of the heading styles)
     annex_numbering: Literal["roman", "letters"] = Field(default="roman", description=(
         "How the outline's annexes are numbered: 'roman' (Annex I, Annex II) or 'letters' (Annex A, Annex B)."))
+
+    @field_validator("template", "templates")
+    @classmethod
+    def _not_the_project(cls, value: str) -> str:
+        if posixpath.normpath(value.replace("\\", "/")) == ".":
+            raise ValueError(f"'{value}' names the project's own folder: name the file or folder inside it")
+        return value
 
     @field_validator("outline")
     @classmethod
