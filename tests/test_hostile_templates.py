@@ -17,7 +17,7 @@ import coe_paper
 from coe_paper import limits
 from coe_paper.sources import WorkTree
 from coe_paper.templates import Templates
-from conftest import MakeProject, cli
+from conftest import INTRO_BODY, MakeProject, cli, section_text
 
 BYLINE = "paper/templates/byline.md.j2"
 
@@ -66,6 +66,22 @@ def test_template_errors_are_diagnostics_with_the_line(make_project: MakeProject
     assert f"{BYLINE}:2:1: error COE801 template error: " in result.stderr
     assert message in result.stderr
     assert not (root / "build").exists()
+
+
+def test_a_template_error_is_reported_beside_a_section_s_error(make_project: MakeProject) -> None:
+    """A section whose lead is no organisation, and a byline template that fails: validate names both (it named the
+    section's error alone, and the template's came to light only once the section was fixed). The section in error
+    is left out of what the templates see, so its missing lead is not blamed on the template."""
+    intro = {"sections/01-intro.md": section_text("intro", INTRO_BODY, title="Introduction", lead="nobody")}
+    root = make_project(intro | {BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n{{ 1 / 0 }}\n"})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert "sections/01-intro.md:" in result.stderr and "error COE201 unknown contributor 'nobody'" in result.stderr
+    assert f"{BYLINE}:3:1: error COE801 template error: ZeroDivisionError" in result.stderr
+    assert result.stderr.count("COE801") == 1, result.stderr
+    root = make_project(intro | {BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n"})
+    result = cli("--project", str(root), "validate")
+    assert "COE201" in result.stderr and "COE801" not in result.stderr, result.stderr
 
 
 LIMITED = {

@@ -155,8 +155,7 @@ def check(root: Path, rev: str | None = None, step: Step = _quiet) -> Loaded:
     loaded = load(root, rev, step=step)
     version = pending.result()
     attribute(loaded, step)
-    if not has_errors(loaded.diagnostics):  # templates see what assemble would give them: valid sections only
-        loaded.diagnostics += check_templates(loaded, version)
+    loaded.diagnostics += check_templates(loaded, version)
     if loaded.project is not None and not has_errors(loaded.diagnostics):
         loaded.diagnostics += template_problems(loaded.root, loaded.source, loaded.project.config.template)
     return loaded
@@ -212,17 +211,23 @@ def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]
 
 
 def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
-    """Render the title page, every byline and the annex as `assemble` would, keeping only their problems."""
-    project = loaded.project
+    """Render the title page, every byline and the annex as `assemble` would, keeping only their problems. While
+    the paper has errors, the templates see it without the sections that have them (assemble would give them valid
+    sections only), and only a template's own errors are kept (its files' problems, COE801, COE803), beside the
+    paper's: what the outputs show of files in error (a logo, a name) is reported for those files already."""
+    project, parsed = loaded.project, loaded.parsed
     if project is None:
         return []
+    wrong = {d.path for d in loaded.diagnostics if d.severity == "error"}
+    if wrong:
+        project = replace(project, sections=[s for s in project.sections if s.path not in wrong])
+        parsed = [item for item in parsed if item.section.path not in wrong]
     try:
         templates = KeptTemplates(loaded.source, project.config.templates, loaded.root)
     except SourceError:  # the templates folder is outside the project: COE005 says so
         return []
     found = list(templates.problems)
-    context = template_context(project, loaded.parsed, version,
-                               credits_for(project, loaded.history))  # fmt: skip
+    context = template_context(project, parsed, version, credits_for(project, loaded.history))
     contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
                                              "annex.md.j2")]  # fmt: skip
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
@@ -230,7 +235,8 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     for name, values in contexts:
         text, problems = templates.render(name, values)
         problems += pictures.template_pictures(templates.paths.get(name, name), text or "", loaded.source, named)
-        found += [problem for problem in problems if problem not in found]
+        found += [problem for problem in problems if problem not in found
+                  and (not wrong or problem.code in ("COE801", "COE803"))]  # fmt: skip
     templates.close(isinstance(loaded.source, WorkTree))
     named.prune(isinstance(loaded.source, WorkTree))
     return found
