@@ -3,8 +3,10 @@ own), from files python-docx cannot read, and taller than a page."""
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from coe_paper import pipeline
+from coe_paper import limits, pipeline
 from coe_paper.cli import app
 from coe_paper.picture_ends import ends_early
 from conftest import PAPER_YAML, MakeProject, git_commit, require_client, section_text, tiny_png
@@ -216,6 +218,37 @@ def test_a_gif_bmp_or_tiff_cut_short_is_coe505_at_its_line_and_nothing_is_built(
     assert result.exit_code == 0, result.stderr
     package = docx.Document(str(out)).part.package
     assert {gif, bmp, tiff} <= {part.blob for part in package.iter_parts() if part.content_type.startswith("image/")}
+
+
+def test_a_gif_of_64_mb_of_one_byte_blocks_is_refused_at_once() -> None:
+    """Walking a GIF's blocks to its trailer took 5 s (and more on a busy machine) for 64 MB of sub-blocks of one
+    byte each, as a hostile picture may be cut; the walk stops past a million blocks, four times what a genuine
+    64 MB GIF has. A GIF of that size cut in blocks of 255 bytes, as encoders write them, is whole."""
+    screen = b"GIF89a\x01\x00\x01\x00\x00\x00\x00" + b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02"
+    hostile = screen + b"\x01\x00" * (32 * 1024 * 1024 - 32) + b"\x00;"
+    started = time.monotonic()
+    found = ends_early(hostile)
+    assert time.monotonic() - started < 2.5
+    assert found is not None and found.startswith("is damaged: its data is cut into more than 1,000,000 blocks")
+    genuine = screen + (b"\xff" + b"\x00" * 255) * (64 * 4096 - 1) + b"\x00;"
+    assert ends_early(genuine) is None
+    assert ends_early(genuine[:-1]) is not None and "trailer" in (ends_early(genuine[:-1]) or "")
+
+
+def test_a_gif_of_too_many_blocks_is_coe505_at_its_line(make_project: MakeProject,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, gif_blocks=10))
+    gif = tiny_gif()
+    split = gif[:-3] + b"\x01\x00" * 12 + gif[-2:]  # the image's data, then a dozen blocks of one byte
+    body = "A picture.\n\n![A dot](../paper/images/dot.gif)\n\n" + "Words " * 10
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction"),
+                         "paper/images/dot.gif": split})  # fmt: skip
+    result = CliRunner().invoke(app, ["--project", str(root), "validate"])
+    assert result.exit_code == 1
+    assert ("sections/01-intro.md:11:10: error COE505 image '../paper/images/dot.gif' is damaged: its data is cut "
+            "into more than 10 blocks") in result.stderr, result.stderr
+    (root / "paper/images/dot.gif").write_bytes(gif[:-3] + b"\x01\x00" * 3 + gif[-2:])
+    assert "COE505" not in CliRunner().invoke(app, ["--project", str(root), "validate"]).stderr
 
 
 def test_a_tiff_whose_directories_loop_is_read_once() -> None:

@@ -21,6 +21,7 @@ class Limits:
     template_bytes: int = 256 * 1024  # one Jinja2 template file
     image_bytes: int = 64 * 1024 * 1024  # one picture or logo: the size of a part coe-paper reads back from Word
     image_pixels: int = 100_000_000  # one picture's width times height (a full page at 300 dpi: about 9 million)
+    gif_blocks: int = 1_000_000  # blocks of one GIF, walked to find its end (a 64 MB GIF has about 260,000)
     yaml_values: int = 100_000  # values of one YAML document once every alias is expanded (alias bombs)
     yaml_depth: int = 64  # nesting of YAML collections
     yaml_digits: int = 1000  # digits of a YAML integer (Python refuses to convert past 4,300)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import struct
 
+from . import limits
+
 _PNG, _JPEG = b"\x89PNG\r\n\x1a\n", b"\xff\xd8"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the end chunk: no data, so always these 12 bytes
 _START_OF_SCAN, _END_OF_IMAGE = b"\xff\xda", b"\xff\xd9"
@@ -27,8 +29,10 @@ def ends_early(data: bytes) -> str | None:
         scan = data.rfind(_START_OF_SCAN)
         if scan < 0 or data.find(_END_OF_IMAGE, scan + 2) < 0:
             return _CUT.format("JPEG's end-of-image marker")
-    if data.startswith(_GIF) and not _gif_whole(data):
-        return _CUT.format("GIF's trailer (the byte 0x3B after its last block)")
+    if data.startswith(_GIF) and (whole := _gif_whole(data, limits.LIMITS.gif_blocks)) is not True:
+        return _CUT.format("GIF's trailer (the byte 0x3B after its last block)") if whole is False else (
+            f"is damaged: its data is cut into more than {limits.LIMITS.gif_blocks:,} blocks (an encoder writes "
+            "blocks of 255 bytes; a 64 MB picture has about 260,000)")
     if data.startswith(_BMP) and not _bmp_whole(data):
         return _CUT.format("BMP's pixel data (as long as its header says)")
     if data.startswith(_TIFF) and not _tiff_whole(data):
@@ -36,13 +40,15 @@ def ends_early(data: bytes) -> str | None:
     return None
 
 
-def _gif_whole(data: bytes) -> bool:
-    """Whether a GIF's blocks (extensions and images, each a chain of sub-blocks) run to its trailer. A byte that
-    starts no block is damage, not a cut: the picture is left to the viewer, as before."""
+def _gif_whole(data: bytes, most: int) -> bool | None:
+    """Whether a GIF's blocks (extensions and images, each a chain of sub-blocks) run to its trailer; None past
+    `most` sub-blocks, which a walk of one byte at a time would take seconds to count (64 MB of blocks of one
+    byte: 5 s). A byte that starts no block is damage, not a cut: the picture is left to the viewer, as before."""
     if len(data) < 13:
         return False
-    pos = 13 + _colour_table(data[10])
-    while pos < len(data):
+    pos, end = 13 + _colour_table(data[10]), len(data)
+    while pos < end:
+        most -= 1
         kind = data[pos]
         if kind == 0x3B:
             return True
@@ -54,8 +60,11 @@ def _gif_whole(data: bytes) -> bool:
             pos += 11 + _colour_table(data[pos + 9])
         else:
             return True
-        while pos < len(data) and data[pos]:
-            pos += 1 + data[pos]
+        while most >= 0 and pos < end and (size := data[pos]):
+            pos += 1 + size
+            most -= 1
+        if most < 0:
+            return None
         pos += 1
     return False
 
