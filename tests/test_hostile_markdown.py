@@ -86,3 +86,20 @@ def test_a_link_to_a_heading_of_letters_past_ascii_reaches_it_however_its_accent
     assert page is not None
     text = page.read_text(encoding="utf-8")
     assert 'id="\u00e9galit\u00e9-des-chances"' in text and text.count('href="#\u00e9galit\u00e9-des-chances"') == 3
+
+
+def test_a_link_address_past_its_limit_is_coe008_at_its_place(make_project: MakeProject, tmp_path: Path) -> None:
+    """A link of 200,000 characters went whole into the document and onto every page of the preview; past 2,048
+    it is an error at the link's address, and nothing is built. An address of 2,048 characters is taken."""
+    long, fitting = "https://example.org/" + "a" * 200_000, "https://example.org/" + "b" * 2028
+    body = (f"Our survey asked every member about the measures they take.\n\nSee [the survey]({long}) and "
+            f"[the data]({fitting}) for the answers of all members.\n")
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert ("sections/01-intro.md:11:18: error COE008 link address of 200,020 characters, over the 2,048 a link "
+            "may have") in result.stderr, result.stderr[:2000]
+    assert result.stderr.count("COE008") == 1
+    out = tmp_path / "paper.docx"
+    assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(out)).exit_code == 1
+    assert not out.exists()

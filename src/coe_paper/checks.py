@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from . import a11y, captions, frontmatter, numbering, pictures
+from . import a11y, captions, frontmatter, limits, numbering, pictures
 from .bidi import open_in_paragraphs
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
@@ -321,12 +321,18 @@ def internal_links(item: Parsed, anchors: set[str]) -> Iterator[Diagnostic]:
 
 
 def links(item: Parsed) -> Iterator[Diagnostic]:
-    """COE602 unsafe scheme, COE603 relative file link."""
+    """COE602 unsafe scheme, COE603 relative file link, COE008 an address past `limits.LIMITS.link_chars`."""
     for token in item.tokens:
         for child in token.children or ():
             if child.type != "link_open":
                 continue
             href = str(child.attrs.get("href", ""))
+            if len(href) > (most := limits.LIMITS.link_chars):
+                line, col = item.position(token, f"]({href[:80]}", shift=2)
+                yield error(item.section.path, line, col, "COE008", f"link address of {len(href):,} characters, "
+                            f"over the {most:,} a link may have", "link to the page itself, not to a search or "
+                            "data in its address")  # fmt: skip
+                continue
             if href.startswith("#") or is_safe_link(href):
                 continue
             line, col = item.position(token, f"]({href}", shift=2)

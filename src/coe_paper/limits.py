@@ -26,6 +26,7 @@ class Limits:
     yaml_depth: int = 64  # nesting of YAML collections
     yaml_digits: int = 1000  # digits of a YAML integer (Python refuses to convert past 4,300)
     markdown_nesting: int = 100  # block nesting markdown-it parses (deeper text would be dropped: COE404)
+    link_chars: int = 2048  # one link's address (a long genuine one, with its query: a few hundred)
     markdown_brackets: int = 10_000  # '[' in one section: markdown-it seeks each one's end (0.15 ms; a long one ~100)
     draft_pictures: int = 1000  # pictures (distinct parts) in a member's draft that import writes out, each a file
     word_list_levels: int = 9  # list levels Word numbering has; deeper items are shown at the ninth (COE403)
