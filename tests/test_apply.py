@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -721,3 +722,41 @@ def test_a_renamed_heading_another_section_links_to_is_named_after_apply(make_pr
     found = json.loads(result.stdout)["unreached_links"]
     assert [(d["path"], d["code"]) for d in found] == [("sections/01-intro.md", "COE601")], found
     assert "#the-data-we-need" in found[0]["message"]
+
+
+def with_alt_chunk(xml: bytes) -> bytes:
+    """The body with an altChunk (a part in HTML that Word converts on opening) after the list's first item, as a
+    reviewer's tool may leave pasted text."""
+    chunk = (b'<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+             b'r:id="rIdPasted"/>')
+    start = xml.index(b"first item of the list")
+    end = xml.index(b"</w:p>", start) + len(b"</w:p>")
+    return xml[:end] + chunk + xml[end:]
+
+
+def test_an_alt_chunk_in_a_review_is_reported_not_passed_over(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """Text a reviewer's tool stored as an altChunk (HTML that Word converts when it opens the file) is in the
+    document the reviewer saw, and in no paragraph apply reads: `apply`, with `--untracked` too, passed over it and
+    said nothing. It is reported at the line it follows, and nothing is written for it."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    rewrite_part(built, reviewed, with_alt_chunk)
+    rels = "word/_rels/document.xml.rels"
+    rewrite_part(reviewed, reviewed.with_name("s.docx"), lambda xml: xml.replace(b"</Relationships>", (
+        b'<Relationship Id="rIdPasted" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'aFChunk" Target="pasted.htm"/></Relationships>')), rels)  # fmt: skip
+    reviewed = rewrite_part(reviewed.with_name("s.docx"), tmp_path / "t.docx", lambda xml: xml.replace(
+        b"</Types>", b'<Default Extension="htm" ContentType="text/html"/></Types>'), "[Content_Types].xml")  # fmt: skip
+    with zipfile.ZipFile(reviewed, "a") as package:
+        package.writestr("word/pasted.htm", "<html><body><p>Words pasted by the reviewer.</p></body></html>")
+    before = intro(root)
+    for untracked in (False, True):
+        result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"]
+                                    + (["--untracked"] if untracked else []))  # fmt: skip
+        findings = json.loads(result.stdout)["findings"]
+        assert [(f["path"], f["kind"], f["line"]) for f in findings if "altChunk" in f["message"]] == [
+            ("sections/01-intro.md", "untracked", 14)], findings
+        assert intro(root) == before
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--untracked"])
+    assert ("sections/01-intro.md:14: untracked: content after “first item of the list” that Word converts on "
+            "opening (an altChunk") in result.stderr, result.stderr

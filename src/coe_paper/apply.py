@@ -30,11 +30,13 @@ from .itemnumbers import reindented, with_carried
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
 from .placing import Replacement, moved_items
-from .wordblocks import Paragraph, Row, Table, WordDocument, paragraphs
+from .wordblocks import EMBEDDED, Paragraph, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be followed (it spans lines, or holds "
                    "escapes or entities) is not applied: edit the title, ![...](... \"title\"), by hand")
+_EMBEDDED = ("content after “{}” that Word converts on opening (an altChunk: HTML or RTF a tool put in) is not "
+             "applied: no paragraph holds its text; type it in by hand")
 _CAPTION_NUMBER = "a change to a caption's number (the paper's own) or to its paragraph mark is not applied"
 _CAPTION_DELETED = ("the caption “{}” was deleted, which is not applied: remove its `Table:` line or its image's "
                     "title by hand, and links to its id, if it has one")
@@ -127,6 +129,8 @@ class _SectionEdits:
                 continue
             if isinstance(block, Paragraph):
                 stream.append(block)
+                if block.dropped[EMBEDDED] and (unit := self._unit([block])) is not None:
+                    self.findings.append(Finding("untracked", unit.line, "", _EMBEDDED.format(short(unit.text))))
                 continue
             self._story(stream)
             stream = []

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 OBJECT = "\ufffc"  # stands for a footnote reference or an image in a paragraph's text
 
 
+#: What an altChunk is counted as: a part in another format (HTML, RTF) that Word converts when it opens the file.
+EMBEDDED = "embedded content"
+
 @dataclass(frozen=True)
 class Rev:
     """A tracked change: `ins` or `del`, by whom and when. A deletion of words another tracked insertion added (a

@@ -94,6 +94,8 @@ class _Reader:
             elif tag == w("altChunk"):
                 what, words = chunk_paragraphs(self.doc.docx, self.links, child)
                 self.doc.dropped[what] += 1
+                if not words and out and isinstance(out[-1], Paragraph):  # words not read: named by the one before
+                    out[-1].dropped[wordblocks.EMBEDDED] += 1
                 out += words
             elif tag in _CHANGE_TAGS:
                 self.doc.dropped["block-level change"] += 1
