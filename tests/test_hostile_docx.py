@@ -4,8 +4,10 @@ property nests 100,000 brackets deep is read without a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -324,3 +326,37 @@ def test_a_section_map_naming_another_file_is_not_followed(make_project: MakePro
     untouched = cli("--project", str(root), "apply", str(edited))  # the map as the build wrote it
     assert untouched.exit_code == 0, untouched.stderr
     assert "works for everyone" in (root / "sections/01-intro.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    ("word/document.xml", "has two entries named 'word/document.xml': readers differ on which one they take"),
+    ("WORD/Document.xml", "has two entries named 'WORD/Document.xml'"),
+    ("../evil.xml", "has an entry named '../evil.xml', a path out of the package"),
+    ("/word/evil.xml", "has an entry named '/word/evil.xml', a path out of the package")])
+@pytest.mark.parametrize("command", [("comments",), ("apply", "--dry-run"), ("import", "--id", "reviewed", "--lead",
+                                                                            "rome", "-o", "sections/09-new.md")])
+def test_a_package_with_a_part_twice_or_named_out_of_it_is_refused(make_project: MakeProject, tmp_path: Path,
+                                                                   extra: str, said: str,
+                                                                   command: tuple[str, ...]) -> None:  # fmt: skip
+    """Two entries of one name (or of names that differ in case, the same part): which one is the document
+    depended on the reader, so a reviewer's file could show Word one text and `apply` another; an entry named
+    with `..` or from `/` is no part of a Word document. Each is refused, naming the file; nothing is written."""
+    root = make_project(git=True)
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    paper = (root / "build" / "test-paper.docx").read_bytes()
+    reviewed = tmp_path / "reviewed.docx"
+    with zipfile.ZipFile(io.BytesIO(paper)) as package:
+        decoy = package.read("word/document.xml").replace(b"Introduction", b"Replaced by the second copy")
+    with zipfile.ZipFile(reviewed, "w") as package, zipfile.ZipFile(io.BytesIO(paper)) as source:
+        for info in source.infolist():
+            package.writestr(info.filename, source.read(info))
+        with pytest.warns(UserWarning) if extra == "word/document.xml" else contextlib.nullcontext():
+            package.writestr(extra, decoy)
+    given = [str(root / part) if part.startswith("sections/") else part for part in command[1:]]
+    result = cli("--project", str(root), command[0], str(reviewed), *given)
+    assert result.exit_code == 1
+    assert f"reviewed.docx {said}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "sections/09-new.md").exists()
+    assert subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "sections", "paper"],
+                          capture_output=True, text=True, check=True).stdout == ""  # fmt: skip

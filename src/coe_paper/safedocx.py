@@ -71,8 +71,8 @@ class SafeDocx:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError):
             raise DocxError(f"{self.name} is not a Word document (.docx)") from None
+        check_entries(self._zip.infolist(), self.name, self.limits)
         self._entries = {info.filename: info for info in self._zip.infolist()}
-        check_entries(list(self._entries.values()), self.name, self.limits)
         self.main = self._main_part()
 
     def close(self) -> None:
@@ -178,7 +178,16 @@ def check_entries(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> No
     if total > limits.max_total_size:
         raise DocxError(f"{name} would unpack to {total // 2**20} MB, more than the "
                         f"{limits.max_total_size // 2**20} MB allowed")  # fmt: skip
+    seen: set[str] = set()
     for info in infos:
+        part = info.filename
+        if part.startswith("/") or ".." in part.split("/"):
+            raise DocxError(f"{name} has an entry named '{part[:200]}', a path out of the package that no Word "
+                            "document holds; refusing to open it")  # fmt: skip
+        if part.lower() in seen:  # part names are the same whatever their case (ECMA-376 part 2)
+            raise DocxError(f"{name} has two entries named '{part[:200]}': readers differ on which one they take, "
+                            "so what Word shows need not be what is read here; refusing to open it")  # fmt: skip
+        seen.add(part.lower())
         if info.flag_bits & 0x1:
             raise DocxError(f"{name} has encrypted entries; it is not a plain Word document")
         ratio = info.file_size / max(info.compress_size, 1)
