@@ -169,3 +169,25 @@ def test_a_revision_git_would_read_as_an_option_is_refused(make_project: MakePro
     assert result.exit_code == 2
     assert f"'--output={target}' is no revision (none starts with '-')" in result.stderr
     assert not target.exists()
+
+
+def test_a_commit_without_a_name_or_an_e_mail_is_named_as_such(make_project: MakeProject) -> None:
+    """git refuses to make a commit without an author's name, but another tool may, and history holds it as it is:
+    COE203 listed that author as ` <>`, which said nothing. Its lines are counted for no organisation."""
+    root = make_project(git=True)
+    intro = root / "sections/01-intro.md"
+    intro.write_text(intro.read_text() + "\nA line that a tool without a name committed for the members.\n")
+
+    def git(*args: str, given: str | None = None) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], input=given, capture_output=True, text=True,
+                              check=True, env={**os.environ, **GIT_ENV}).stdout.strip()  # fmt: skip
+
+    git("add", "-A")
+    body = (f"tree {git('write-tree')}\nparent {git('rev-parse', 'HEAD')}\nauthor  <> 1706700000 +0000\n"
+            "committer  <> 1706700000 +0000\n\nNo name\n")  # fmt: skip
+    git("update-ref", "HEAD", git("hash-object", "-t", "commit", "-w", "--stdin", "--literally", given=body))
+    assert git("log", "-1", "--format=[%an][%ae]") == "[][]"
+    result = cli("--project", str(root), "validate")
+    assert "sections/01-intro.md:1:1: warning COE203 commits by identities that map to no member organisation: " \
+        "(no name) <no e-mail>" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -26,7 +26,9 @@ class Identity:
     email: str
 
     def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
+        """As git shows an author; a commit made without a name or an e-mail (git refuses to make one, other tools
+        do not) says so, where the warning listed ` <>`."""
+        return f"{self.name or '(no name)'} <{self.email or 'no e-mail'}>"
 
 
 def fold(name: str) -> str:
