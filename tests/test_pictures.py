@@ -239,7 +239,7 @@ def test_a_gif_of_too_many_blocks_is_coe505_at_its_line(make_project: MakeProjec
                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, gif_blocks=10))
     gif = tiny_gif()
-    split = gif[:-3] + b"\x01\x00" * 12 + gif[-2:]  # the image's data, then a dozen blocks of one byte
+    split = gif[:-2] + b"\x01\x00" * 12 + gif[-2:]  # the image's data, then a dozen blocks of one byte
     body = "A picture.\n\n![A dot](../paper/images/dot.gif)\n\n" + "Words " * 10
     root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction"),
                          "paper/images/dot.gif": split})  # fmt: skip
@@ -247,7 +247,7 @@ def test_a_gif_of_too_many_blocks_is_coe505_at_its_line(make_project: MakeProjec
     assert result.exit_code == 1
     assert ("sections/01-intro.md:11:10: error COE505 image '../paper/images/dot.gif' is damaged: its data is cut "
             "into more than 10 blocks") in result.stderr, result.stderr
-    (root / "paper/images/dot.gif").write_bytes(gif[:-3] + b"\x01\x00" * 3 + gif[-2:])
+    (root / "paper/images/dot.gif").write_bytes(gif[:-2] + b"\x01\x00" * 3 + gif[-2:])
     assert "COE505" not in CliRunner().invoke(app, ["--project", str(root), "validate"]).stderr
 
 
