@@ -734,21 +734,30 @@ def with_alt_chunk(xml: bytes) -> bytes:
     return xml[:end] + chunk + xml[end:]
 
 
-def test_an_alt_chunk_in_a_review_is_reported_not_passed_over(project: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "kind", "text", "said"), [
+    ("pasted.htm", "text/html", "<html><body><p>Words pasted by the reviewer.</p></body></html>",
+     "paragraph “Words pasted by the reviewer.” is not in the sources (content a tool put in as an altChunk"),
+    ("pasted.rtf", "application/rtf", r"{\rtf1\ansi Words pasted by the reviewer.}",
+     "content after “first item of the list” that Word converts on opening (an altChunk"),
+])
+def test_an_alt_chunk_in_a_review_is_reported_not_passed_over(project: tuple[Path, Path], tmp_path: Path, name: str,
+                                                              kind: str, text: str, said: str) -> None:  # fmt: skip
     """Text a reviewer's tool stored as an altChunk (HTML that Word converts when it opens the file) is in the
     document the reviewer saw, and in no paragraph apply reads: `apply`, with `--untracked` too, passed over it and
-    said nothing. It is reported at the line it follows, and nothing is written for it."""
+    said nothing. It is reported at the line it follows (with its words, when they can be read: HTML), and nothing
+    is written for it."""
     root, built = project
     reviewed = tmp_path / "r.docx"
     rewrite_part(built, reviewed, with_alt_chunk)
     rels = "word/_rels/document.xml.rels"
     rewrite_part(reviewed, reviewed.with_name("s.docx"), lambda xml: xml.replace(b"</Relationships>", (
         b'<Relationship Id="rIdPasted" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        b'aFChunk" Target="pasted.htm"/></Relationships>')), rels)  # fmt: skip
-    reviewed = rewrite_part(reviewed.with_name("s.docx"), tmp_path / "t.docx", lambda xml: xml.replace(
-        b"</Types>", b'<Default Extension="htm" ContentType="text/html"/></Types>'), "[Content_Types].xml")  # fmt: skip
+        b'aFChunk" Target="' + name.encode() + b'"/></Relationships>')), rels)  # fmt: skip
+    types = f'<Default Extension="{name[-3:]}" ContentType="{kind}"/></Types>'.encode()
+    reviewed = rewrite_part(reviewed.with_name("s.docx"), tmp_path / "t.docx",
+                            lambda xml: xml.replace(b"</Types>", types), "[Content_Types].xml")  # fmt: skip
     with zipfile.ZipFile(reviewed, "a") as package:
-        package.writestr("word/pasted.htm", "<html><body><p>Words pasted by the reviewer.</p></body></html>")
+        package.writestr(f"word/{name}", text)
     before = intro(root)
     for untracked in (False, True):
         result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"]
@@ -758,5 +767,4 @@ def test_an_alt_chunk_in_a_review_is_reported_not_passed_over(project: tuple[Pat
             ("sections/01-intro.md", "untracked", 14)], findings
         assert intro(root) == before
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--untracked"])
-    assert ("sections/01-intro.md:14: untracked: content after “first item of the list” that Word converts on "
-            "opening (an altChunk") in result.stderr, result.stderr
+    assert f"sections/01-intro.md:14: untracked: {said}" in result.stderr, result.stderr

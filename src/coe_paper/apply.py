@@ -35,6 +35,7 @@ from .wordblocks import EMBEDDED, Paragraph, Row, Table, WordDocument, paragraph
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be followed (it spans lines, or holds "
                    "escapes or entities) is not applied: edit the title, ![...](... \"title\"), by hand")
+_CHUNKED = "content a tool put in as an altChunk, HTML that Word converts when it opens the file"
 _EMBEDDED = ("content after “{}” that Word converts on opening (an altChunk: HTML or RTF a tool put in) is not "
              "applied: no paragraph holds its text; type it in by hand")
 _CAPTION_NUMBER = "a change to a caption's number (the paper's own) or to its paragraph mark is not applied"
@@ -211,9 +212,10 @@ class _SectionEdits:
                                                  "paragraph the sources do not hold)"))  # fmt: skip
                 elif units is None and self.line > 1 and (text := " ".join(p.text() for p in group).strip()) \
                         and not any(p.style_name.lower() == "caption" for p in group):
+                    why = (_CHUNKED if any(p.origin == "chunk" for p in group) else
+                           "typed with Track Changes off, or its insertion accepted")  # fmt: skip
                     self.findings.append(Finding("untracked", self.line, "", f"paragraph “{short(text)}” is not in "
-                                                 "the sources (typed with Track Changes off, or its insertion "
-                                                 f"accepted); add it after line {self.line} by hand"))
+                                                 f"the sources ({why}); add it after line {self.line} by hand"))
                 continue
             self.line = found[-1].line
             reps, findings = Group(group, found, self.ctx, self.text).edits()

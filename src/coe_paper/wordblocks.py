@@ -65,7 +65,7 @@ class Paragraph:
     bookmarks: list[str] = field(default_factory=list)
     mark: Rev | None = None  # the paragraph mark inserted or deleted
     runs: list[Run] = field(default_factory=list)
-    origin: str = "body"  # body, textbox, diagram, chart, contents (a table of contents' content control)
+    origin: str = "body"  # body, textbox, diagram, chart, contents (a table of contents' content control), chunk
     formatting_changed: bool = False
     align: str | None = None  # w:jc: left, center, right, both, ...
     indent: int | None = None  # left indent in twips, where the paragraph sets one

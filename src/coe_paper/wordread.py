@@ -96,6 +96,8 @@ class _Reader:
                 self.doc.dropped[what] += 1
                 if not words and out and isinstance(out[-1], Paragraph):  # words not read: named by the one before
                     out[-1].dropped[wordblocks.EMBEDDED] += 1
+                for para in words:
+                    para.origin = "chunk"
                 out += words
             elif tag in _CHANGE_TAGS:
                 self.doc.dropped["block-level change"] += 1
