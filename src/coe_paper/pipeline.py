@@ -26,6 +26,7 @@ from .compose import (
 )
 from .diagnostics import Diagnostic, Severity, error, has_errors
 from .gitlog import PendingVersion, Version, source_date, version_of
+from .locate import CONFIG_PATH
 from .model import Project
 from .project import load_project
 from .rules import engine as editorial
@@ -214,11 +215,14 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     """Render the title page, every byline and the annex as `assemble` would, keeping only their problems. While
     the paper has errors, the templates see it without the sections that have them (assemble would give them valid
     sections only), and only a template's own errors are kept (its files' problems, COE801, COE803), beside the
-    paper's: what the outputs show of files in error (a logo, a name) is reported for those files already."""
+    paper's: what the outputs show of files in error (a logo, a name) is reported for those files already. While
+    paper.yaml itself has an error, they are not run."""
     project, parsed = loaded.project, loaded.parsed
     if project is None:
         return []
     wrong = {d.path for d in loaded.diagnostics if d.severity == "error"}
+    if CONFIG_PATH in wrong:  # the templates' folder, or what they are given, may be what paper.yaml has wrong
+        return []
     if wrong:
         project = replace(project, sections=[s for s in project.sections if s.path not in wrong])
         parsed = [item for item in parsed if item.section.path not in wrong]
