@@ -15,16 +15,17 @@ from pathlib import Path
 
 from . import ooxml, ooxml_review, wordblocks
 from .safedocx import DocxError, open_docx
-from .wordblocks import OBJECT, Block, Cell, Paragraph, Rev, Row, Run, Table, WordDocument, deleted_with, strip_mark
+from .wordblocks import OBJECT, Block, Paragraph, Rev, Run, WordDocument, deleted_with, strip_mark
 from .wordchart import chart_paragraphs
 from .wordchunk import chunk_paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordfields import Field, field_link, field_name, form_shown, take_out
 from .wordmargins import margin_kinds
 from .wordmath import linear
-from .wordnodes import PROMPT, contents, outermost, picture_description, prompting, rows_or_cells
+from .wordnodes import PROMPT, contents, outermost, picture_description, prompting
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 from .wordsymbols import symbol_shown
+from .wordtable import read_table
 
 Element = ooxml.Element
 w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
@@ -81,7 +82,7 @@ class _Reader:
             if tag == w("p"):
                 self._paragraph(child, out)
             elif tag == w("tbl"):
-                out.append(self._table(child, nested))
+                out.append(read_table(self, child, nested))
             elif tag in (w("sdt"), w("customXml")):
                 content = child.find(w("sdtContent")) if tag == w("sdt") else child
                 if tag == w("sdt") and prompting(child):
@@ -111,30 +112,8 @@ class _Reader:
                 self.pending_bookmarks.append(child.get(w("name"), ""))
         return out
 
-    def _table(self, tbl: Element, nested: bool) -> Table:
-        table = Table(nested=nested)
-        for tr in rows_or_cells(tbl, w("tr")):
-            trpr = tr.find(w("trPr"))
-            row = Row(rev=self._rev(trpr), header=trpr is not None and on(trpr.find(w("tblHeader"))))
-            before = trpr.find(w("gridBefore")) if trpr is not None else None
-            skipped = int_value(before.get(w("val"))) or 0 if before is not None else 0
-            row.cells += [Cell() for _ in range(min(skipped, 63))]  # grid columns left out before the first cell
-            restyled = _changed(trpr, "trPrChange") or (not table.rows and _changed(tbl.find(w("tblPr")),
-                                                                                    "tblPrChange"))
-            for tc in rows_or_cells(tr, w("tc")):
-                tcpr = tc.find(w("tcPr"))
-                span = tcpr.find(w("gridSpan")) if tcpr is not None else None
-                vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
-                cell = Cell(self.blocks(tc, nested=True), int_value(span.get(w("val"))) or 1 if span is not None else 1,
-                            (vmerge.get(w("val")) or "continue") if vmerge is not None else None)
-                if _changed(tcpr, "tcPrChange") or (restyled and len(row.cells) == skipped):  # a row: its first cell
-                    for para in wordblocks.paragraphs(cell.blocks)[:1]:
-                        para.formatting_changed = True
-                row.cells.append(cell)
-            table.rows.append(row)
-        return table
-
-    def _rev(self, props: Element | None) -> Rev | None:
+    def tracked(self, props: Element | None) -> Rev | None:
+        """The tracked change of a paragraph mark's or a row's properties (an insertion or deletion), or None."""
         if props is None:
             return None
         found = [child for child in props if child.tag in _CHANGE_TAGS]
@@ -155,7 +134,7 @@ class _Reader:
             outline = ppr.find(w("outlineLvl"))
             para.outline = int_value(outline.get(w("val"))) if outline is not None else None
             para.num = num_pr(ppr.find(w("numPr")))
-            para.mark = self._rev(ppr.find(w("rPr")))
+            para.mark = self.tracked(ppr.find(w("rPr")))
             para.formatting_changed = ppr.find(w("pPrChange")) is not None
             if ppr.find(w("sectPr")) is not None:
                 self._drop("section break")
@@ -359,11 +338,6 @@ class _Reader:
             return
         assert callable(add)
         add(OBJECT, image=(target, picture_description(node, image)))
-
-
-def _changed(props: Element | None, change: str) -> bool:
-    """Whether the properties hold a tracked change of themselves (a w:tcPrChange, w:trPrChange, ...)."""
-    return props is not None and props.find(w(change)) is not None
 
 
 def _nested(insertion: Rev, deletion: Element) -> Rev:
