@@ -100,7 +100,7 @@ class Writer:
         n = self.rng.randint(lo, hi)
         self.words += n
         return " ".join(self.rng.choice(WORDS) if self.rng.random() < 0.7 else self.rng.choice(GLUE)
-                        for _ in range(n))  # fmt: skip
+                        for _ in range(n))
 
     def sentence(self) -> str:
         rng = self.rng
@@ -154,7 +154,7 @@ class Writer:
         for _ in range(self.rng.randint(3, 7)):
             budget = f"{self.rng.randint(10, 999) * 1000:,}".replace(",", "\u00a0")  # 12 500, as the EU writes it
             cells = [self.phrase(1, 3), self.phrase(1, 2), budget,
-                     self.rng.choice(["planned", "running", "done"])]  # fmt: skip
+                     self.rng.choice(["planned", "running", "done"])]
             rows.append("| " + " | ".join(cells) + " |")
         return "\n".join([head, *rows])
 
@@ -195,14 +195,14 @@ def generate(root: Path, size: Size, seed: int = 20240131) -> list[tuple[str, st
     members = yaml.safe_load((REPO / "contributors.yaml").read_text())["organisations"]
     orgs = [org["id"] for org in members]
     emails = {org["id"]: (org.get("emails") or [f"office@{(org.get('domains') or ['example.org'])[0]}"])[0]
-              for org in members}  # fmt: skip
+              for org in members}
     ids = [f"section-{index:03d}" for index in range(1, size.sections + 1)]
     outline = [{"id": sid, "required": True, "min_words": 0, "max_words": size.words * 2 + 200} for sid in ids]
     config = {
         "title": "Orientation Paper", "subtitle": "Synthetic benchmark paper", "language": "en-GB",
         "status": "Draft", "output": "build/paper.docx", "template": "paper/template.docx",
         "templates": "paper/templates", "outline": outline,
-    }  # fmt: skip
+    }
     (root / "paper" / "paper.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     sections = []
     by_lead: dict[str, list[str]] = {}
@@ -212,7 +212,7 @@ def generate(root: Path, size: Size, seed: int = 20240131) -> list[tuple[str, st
         body = writer.body(size.words, with_table=index % 4 == 0)
         lead, *others = rng.sample(orgs, 3)
         front = {"id": sid, "title": title, "lead": lead, "contributors": others,
-                 "status": rng.choice(["draft", "review", "final"])}  # fmt: skip
+                 "status": rng.choice(["draft", "review", "final"])}
         text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n\n" + body
         name = f"{index:03d}-{sid}.md"
         (root / "sections" / name).write_text(text, encoding="utf-8")
@@ -242,7 +242,7 @@ def _commit(root: Path, by_lead: dict[str, list[str]], emails: dict[str, str]) -
         date = f"2024-02-{day:02d}T10:00:00Z"
         ident = ["-c", f"user.name={who}", "-c", f"user.email={emails[who]}"]
         subprocess.run(["git", "-C", str(root), *ident, *args], check=True, capture_output=True,
-                       env={**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})  # fmt: skip
+                       env={**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
 
     git("init", "-q", "-b", "main")
     git("add", "paper", "contributors.yaml")
@@ -318,7 +318,7 @@ def floor_work(project: Path, docx: Path) -> float:
 
     parser = content_parser()
     bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
-              for path in sorted((project / "sections").glob("*.md"))]  # fmt: skip
+              for path in sorted((project / "sections").glob("*.md"))]
     with zipfile.ZipFile(docx) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     trees = {name: etree.fromstring(data) for name, data in parts.items() if name.endswith((".xml", ".rels"))}
@@ -456,7 +456,7 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
         commands: dict[str, list[str]] = {}
         for resident in (False, True):
             assemble = [*coe_paper_cmd(resident), "--project", str(project), "assemble", "-o",
-                        str(work / "coe-paper.docx"), *([] if layout else ["--no-layout"])]  # fmt: skip
+                        str(work / "coe-paper.docx"), *([] if layout else ["--no-layout"])]
             validate = [*coe_paper_cmd(resident), "--project", str(project), "validate"]
             for mode in RESIDENT_MODES if resident else MODES:
                 commands[f"coe-paper {mode}"] = validate if "validate" in mode else assemble
@@ -467,14 +467,14 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
             commands[name] = [binary, "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=2",
                               f"--reference-doc={project / 'paper' / 'template.docx'}",
                               f"--resource-path={project / 'sections'}",  # pictures, as the sections name them
-                              "-o", str(outputs[name]), str(markdown)]  # fmt: skip
+                              "-o", str(outputs[name]), str(markdown)]
         floor_out = work / "floor.txt"
         commands[FLOOR] = [sys.executable, str(Path(__file__).resolve()), "--floor", str(project),
-                           str(work / "coe-paper.docx"), str(floor_out)]  # fmt: skip
+                           str(work / "coe-paper.docx"), str(floor_out)]
         outputs[FLOOR] = work / "coe-paper.docx"
         outputs[LIBRARIES] = work / "libraries.docx"
         commands[LIBRARIES] = [sys.executable, "-c", LIBRARIES_CODE, str(project / "paper" / "template.docx"),
-                               "-o", str(outputs[LIBRARIES]), "--force", "--no-layout"]  # fmt: skip
+                               "-o", str(outputs[LIBRARIES]), "--force", "--no-layout"]
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         edits = 0
         held: list[float] = []
@@ -496,7 +496,7 @@ def bench_size(size: Size, repeat: int, keep: Path | None, layout: bool = False)
             best = min(done, key=lambda run: run.seconds)
             median = sorted(run.seconds for run in done)[len(done) // 2]
             results.append(Result(name, done[0], best, median, max(r.max_rss_kib for r in done),
-                                  out.stat().st_size))  # fmt: skip
+                                  out.stat().st_size))
         if keep is not None:
             target = keep / size.label
             shutil.rmtree(target, ignore_errors=True)
@@ -529,7 +529,7 @@ def profile(size: Size, top: int = 25) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("bundled,15x700,300x1000"),
-                        help="SECTIONSxWORDS or 'bundled', comma-separated (default: all three)")  # fmt: skip
+                        help="SECTIONSxWORDS or 'bundled', comma-separated (default: all three)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best time is reported")
     parser.add_argument("--keep", type=Path, help="copy each generated project and its outputs here")
     parser.add_argument("--profile", action="store_true", help="profile the pipeline in-process instead")
@@ -552,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
         args.keep.mkdir(parents=True, exist_ok=True)
     pandoc_names = list(pandocs())
     print(f"{'size':<10} {'tool':<36} {'first s':>8} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8} "
-          f"{'docx KB':>8} " + " ".join(f"{'/ ' + name:>18}" for name in [*pandoc_names, "floor"]))  # fmt: skip
+          f"{'docx KB':>8} " + " ".join(f"{'/ ' + name:>18}" for name in [*pandoc_names, "floor"]))
     for size in args.sizes:
         try:
             results, held = bench_size(size, max(1, args.repeat), args.keep, args.layout)
@@ -566,10 +566,10 @@ def main(argv: list[str] | None = None) -> int:
             size_kb = "" if r.tool == FLOOR else f"{r.docx_bytes / 1024:.0f}"  # it writes no document
             print(f"{size.label:<10} {r.tool:<36} {r.first.seconds:>8.3f} {r.best.seconds:>8.3f} {r.median:>9.3f} "
                   f"{r.best.cpu:>7.3f} {r.peak_rss_kib / 1024:>8.1f} {size_kb:>8} "
-                  + " ".join(ratios), flush=True)  # fmt: skip
+                  + " ".join(ratios), flush=True)
         for megabytes in held:
             print(f"{size.label:<10} {'(the resident process itself)':<36} {'':>8} {'':>8} {'':>9} {'':>7} "
-                  f"{megabytes:>8.1f}", flush=True)  # fmt: skip
+                  f"{megabytes:>8.1f}", flush=True)
     print("median/best s: of the runs (interleaved); / pandoc: coe-paper's median over that pandoc's median; peak: the"
           " largest resident memory of the runs, per process (os.wait4). coe-paper cold: its section caches removed"
           " before each run (the blame cache kept); warm: nothing changed, built with --force; up to date: nothing"

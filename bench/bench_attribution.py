@@ -42,7 +42,7 @@ class Generator:
         self.orgs = [f"org-{n:02d}" for n in range(max(1, authors // 2))]
         # Two authors per organisation (one by exact e-mail, one by domain); every sixth author maps to no one.
         self.people = [(f"Author {n:02d}", f"author{n:02d}@{'gmail.example' if n % 6 == 5 else self.orgs[n // 2]}.eu")
-                       for n in range(authors)]  # fmt: skip
+                       for n in range(authors)]
         self.paths = [f"sections/{n:03d}-section-{n:03d}.md" for n in range(sections)]
         self.bodies = [[sentence(self.rng) for _ in range(self.rng.randint(20, 60))] for _ in range(sections)]
         self.out: list[bytes] = []
@@ -55,7 +55,7 @@ class Generator:
 
     def file(self, index: int) -> None:
         front = (f"---\nid: section-{index:03d}\ntitle: Section {index}\nlead: {self.orgs[index % len(self.orgs)]}\n"
-                 f"contributors: []\nstatus: draft\n---\n\n## Section {index}\n\n")  # fmt: skip
+                 f"contributors: []\nstatus: draft\n---\n\n## Section {index}\n\n")
         self.out.append(f"M 100644 inline {self.paths[index]}\n".encode())
         self.data(front + "\n".join(self.bodies[index]) + "\n")
 
@@ -89,7 +89,7 @@ class Generator:
         self.data("organisations:\n" + "".join(
             f"  - id: {org}\n    name: Organisation {n}\n    kind: city\n    country: IT\n"
             f"    emails: [author{2 * n:02d}@{org}.eu]\n    domains: [{org}.eu]\n"
-            for n, org in enumerate(self.orgs)))  # fmt: skip
+            for n, org in enumerate(self.orgs)))
         for index in range(self.sections):
             self.file(index)
         side_from = 0
@@ -191,14 +191,14 @@ def main() -> None:
         total = sum(s.lines for s in history.sections.values())
         print(f"repository: {len(history.sections)} sections, {count} commits (incl. merges), {authors} authors, "
               f"{total} lines ({mapped / total:.1%} mapped to an organisation), "
-              f"{sum(d.code == 'COE203' for d in history.diagnostics)} COE203 warnings")  # fmt: skip
+              f"{sum(d.code == 'COE203' for d in history.diagnostics)} COE203 warnings")
         print(f"generated with git fast-import in {generated:.2f} s; pipeline.load of the project {load_time:.2f} s")
         print(f"blame workers: {args.workers or max(2, os.cpu_count() or 2)} (CPUs: {os.cpu_count()})\n")
         print(f"{'run':<22} {'seconds':>8} {'git processes':>14} {'cache hits':>11}")
         for label, seconds, result in rows:
             print(f"{label:<22} {seconds:>8.2f} {result.processes:>14} {result.cache_hits:>11}")
         print(f"{'naive log --follow':<22} {naive_time:>8.2f} {naive_processes:>14} {'-':>11}"
-              "   (commit lists only, one process per file)")  # fmt: skip
+              "   (commit lists only, one process per file)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

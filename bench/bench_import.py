@@ -127,12 +127,12 @@ def main() -> None:
         code = "import sys; from coe_paper.cli import run; sys.argv[0] = 'coe-paper'; run()"
         subprocess.run([sys.executable, "-c", code, "--project", str(project), "import", str(draft), "--id",
                         "next-steps", "--lead", "rome", "-o", str(project / "sections" / "10-next-steps.md")],
-                       env=env, capture_output=True, check=False)  # fmt: skip
+                       env=env, capture_output=True, check=False)
 
     imported = import_draft(draft, Options("next-steps"))
     words = len(imported.body.split())
     print(f"draft: {draft.stat().st_size // 1024} KB, {paragraphs} paragraphs, ~{args.words} words "
-          f"({words} whitespace-separated tokens of Markdown)")  # fmt: skip
+          f"({words} whitespace-separated tokens of Markdown)")
     for name, action in (("read", read), ("convert", convert), ("cli", cli)):
         print(f"{name:8} best of {args.repeat}: {best(args.repeat, action):.2f} s")
     if not args.keep:

@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = (["--help"], ["--version"], ["validate"], ["status"])
 WORDS = ("lantern", "harbour", "meadow", "thimble", "orchard", "quarry", "saddle", "walnut", "pebble", "kettle",
-         "ferry", "candle", "ribbon", "lagoon", "glacier")  # fmt: skip
+         "ferry", "candle", "ribbon", "lagoon", "glacier")
 
 
 def child_env() -> dict[str, str]:
@@ -116,7 +116,7 @@ def preview(edits: int, repeat: int) -> tuple[list[float], list[tuple[str, list[
                     raise RuntimeError("the resident process did not answer")
                 time.sleep(0.2)
             warm = [(f"{args[0]} (serve running)", [wall(coe_paper_cmd(*args, project=root, module="resident"))
-                                                    for _ in range(repeat)]) for args in COMMANDS[2:]]  # fmt: skip
+                                                    for _ in range(repeat)]) for args in COMMANDS[2:]]
             return found, warm
         finally:
             server.stop()
@@ -138,13 +138,13 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: no pandoc on the PATH, so no floor to compare with", file=sys.stderr)
     latencies, warm = preview(args.edits, args.repeat)
     print(f"{'serve: edit to page':<24} {statistics.median(latencies):>9.3f} {min(latencies):>7.3f} "
-          f"{max(latencies):>7.3f} {'-':>19}")  # fmt: skip
+          f"{max(latencies):>7.3f} {'-':>19}")
     for label, times in warm:
         ratio = f"{statistics.median(times) / floor:.1f}" if floor else "-"
         print(f"{label:<24} {statistics.median(times):>9.3f} {min(times):>7.3f} {max(times):>7.3f} {ratio:>19}")
     print(f"median of {args.repeat} runs per command (of {len(latencies)} edits for serve); commands run on "
           f"{REPO} after one untimed run each; '(serve running)': on serve's clone, passed to its resident "
-          "process")  # fmt: skip
+          "process")
     return 0
 
 

@@ -37,10 +37,10 @@ OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 def source_words(name: str, pandoc: str) -> Counter[str]:
     if name == "pandoc":  # pandoc's Markdown (H~2~O), read by pandoc itself
         return _words(subprocess.run([pandoc, "-f", "markdown", "-t", "plain"], input=PANDOC_MARKDOWN,
-                                     capture_output=True, text=True, check=True).stdout)  # fmt: skip
+                                     capture_output=True, text=True, check=True).stdout)
     root = etree.parse(str(FODT)).getroot()
     for node in [*root.iter(f"{{{TEXT}}}tracked-changes"), *root.iter(f"{{{OFFICE}}}annotation"),
-                 *root.iter(f"{{{TEXT}}}note-citation")]:  # fmt: skip
+                 *root.iter(f"{{{TEXT}}}note-citation")]:
         parent = node.getparent()
         assert parent is not None
         parent.remove(node)
@@ -70,12 +70,12 @@ def main() -> None:
         with draft.open("rb") as handle:
             mammoth_md = mammoth.convert_to_markdown(handle).value
         gfm = subprocess.run([pandoc, str(draft), "-t", "gfm", "--wrap=none"], capture_output=True, text=True,
-                             check=True).stdout  # fmt: skip
+                             check=True).stdout
         outputs = {
             "coe-paper": (f"# {imported.title}\n\n{imported.body}", markdown_words(imported.title, imported.body)),
             "pandoc": (gfm, markdown_words("", gfm)),
             "mammoth": (mammoth_md, markdown_words("", mammoth_md)),
-        }  # fmt: skip
+        }
         for reader, (markdown, words) in outputs.items():
             kept = sum((want & words).values()) / sum(want.values())
             found = structure(markdown)

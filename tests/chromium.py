@@ -19,7 +19,7 @@ from typing import Any
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--remote-debugging-pipe"]  # fmt: skip
+         "--hide-scrollbars", "--remote-debugging-pipe"]
 
 
 class Browser:
@@ -33,7 +33,7 @@ class Browser:
             [path, *FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(3, 4), preexec_fn=lambda: _place(to_browser_r, from_browser_w),
-        )  # fmt: skip
+        )
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._buffer = b""
@@ -70,7 +70,7 @@ class Browser:
         method, params = message.get("method"), message.get("params", {})
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert", "warning"):
             self.problems.append("console: " + " ".join(str(a.get("value", a.get("description", "")))
-                                                        for a in params.get("args", [])))  # fmt: skip
+                                                        for a in params.get("args", [])))
         elif method == "Runtime.exceptionThrown":
             self.problems.append("exception: " + json.dumps(params.get("exceptionDetails", {}))[:300])
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") in ("error", "warning"):
@@ -78,7 +78,7 @@ class Browser:
             self.problems.append(f"log: {entry.get('text')} {entry.get('url', '')}")
 
     def call(self, method: str, params: dict[str, Any] | None = None, session: bool = False,
-             timeout: float = 20) -> dict[str, Any]:  # fmt: skip
+             timeout: float = 20) -> dict[str, Any]:
         wanted = self._send(method, params, session)
         while True:
             message = self._read(timeout)
@@ -91,7 +91,7 @@ class Browser:
     def load(self, url: str, width: int = 1280, height: int = 900, mobile: bool = False) -> None:
         self.problems = []
         self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "mobile": mobile,
-                                                         "deviceScaleFactor": 1}, session=True)  # fmt: skip
+                                                         "deviceScaleFactor": 1}, session=True)
         self.call("Page.navigate", {"url": url}, session=True)
         while True:
             message = self._read(20)

@@ -88,9 +88,9 @@ def real_jpeg(folder: Path) -> bytes:
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
                     b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
                     b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>> endobj\n"
-                    b"trailer <</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
+                    b"trailer <</Root 1 0 R>>\n%%EOF\n")
     subprocess.run([require_client("pdftoppm"), "-jpeg", "-r", "100", "-singlefile", str(pdf), str(folder / "page")],
-                   check=True, capture_output=True)  # fmt: skip
+                   check=True, capture_output=True)
     return (folder / "page.jpg").read_bytes()
 
 
@@ -237,7 +237,7 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "Rome Editor", "GIT_COMMITTER_EMAIL": "rome@example.org",
     "GIT_AUTHOR_DATE": "2024-01-31T10:00:00+00:00", "GIT_COMMITTER_DATE": "2024-01-31T10:00:00+00:00",
     "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}  # fmt: skip
+}
 
 
 def git_commit(root: Path, message: str = "Draft the paper", env: Mapping[str, str] | None = None) -> str:
@@ -281,7 +281,7 @@ def make_project(tmp_path: Path) -> MakeProject:
 
 
 def assembled_intro(make_project: MakeProject, folder: Path, body: str, files: FileMap | None = None
-                    ) -> tuple[Path, Path]:  # fmt: skip
+                    ) -> tuple[Path, Path]:
     """A project in git whose section 'intro' ("Introduction") has `body` (and `files`), and the paper assembled
     from it."""
     from coe_paper import pipeline

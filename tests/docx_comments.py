@@ -33,10 +33,10 @@ def comment_reference(comment_id: int, style_id: str | None = None) -> Element:
 
 
 def comment(comment_id: int, author: str, date: str, initials: str, paragraphs: Sequence[str],
-            para_ids: Sequence[str] = ()) -> Element:  # fmt: skip
+            para_ids: Sequence[str] = ()) -> Element:
     """A w:comment; `para_ids` (8 hex digits each, Word's w14:paraId) let commentsExtended point at it."""
     node = etree.Element(w("comment"), {w("id"): str(comment_id), w("author"): author, w("date"): date},
-                         nsmap={"w": W_NS, "w14": W14_NS})  # fmt: skip
+                         nsmap={"w": W_NS, "w14": W14_NS})
     if initials:
         node.set(w("initials"), initials)
     for index, text in enumerate(paragraphs or [""]):

@@ -96,14 +96,14 @@ def libreoffice_draft(soffice: str, folder: Path, fmt: str = "docx", fodt: str |
     source = folder / (FODT.name if fodt is None else "draft.fodt")
     source.write_bytes(FODT.read_bytes() if fodt is None else fodt.encode())
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo-profile", "--convert-to", fmt,
-                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)  # fmt: skip
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=180)
     return source.with_suffix(f".{fmt}")
 
 
 def pandoc_words(pandoc: str, docx: Path) -> Counter[str]:
     """Words of pandoc's plain-text reading of a draft (numbers left out: list and note numbers differ)."""
     text = subprocess.run([pandoc, str(docx), "-t", "plain", "--wrap=none"], check=True, capture_output=True,
-                          text=True).stdout  # fmt: skip
+                          text=True).stdout
     return _words(text)
 
 

@@ -411,7 +411,7 @@ def rewrite_part(src: Path, dest: Path, change: Callable[[bytes], bytes], part: 
 
 
 def edit_part(src: Path, dest: Path, change: Callable[[etree._Element], None], part: str = "word/document.xml"
-              ) -> Path:  # fmt: skip
+              ) -> Path:
     """Copy the package at src to dest with `part`'s XML as `change` leaves it."""
     def edited(data: bytes) -> bytes:
         root = etree.fromstring(data)

@@ -71,7 +71,7 @@ def _pale_headings(template: bytes) -> bytes:
 
 
 def test_a_pale_template_colour_is_reported_and_judged_once_for_the_templates_bytes(
-        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
     pale = _pale_headings((REPO_ROOT / "paper" / "template.docx").read_bytes())
     root = make_project({"paper/template.docx": pale}, git=True)
     judged: list[str] = []
@@ -115,7 +115,7 @@ def test_audit_of_a_reviewed_docx_reads_it_with_the_changes_accepted(tmp_path: P
     pandoc = require_client("pandoc")
     source = tmp_path / "draft.md"
     source.write_text("---\ntitle: Draft\n---\n\nKept.\n\nFirst to go.\n\nSecond to go.\n\n-----  -----\none    two\n"
-                      "three  four\n-----  -----\n\nKept too.\n", encoding="utf-8")  # fmt: skip
+                      "three  four\n-----  -----\n\nKept too.\n", encoding="utf-8")
     draft = tmp_path / "draft.docx"
     subprocess.run([pandoc, str(source), "-o", str(draft)], check=True)
 

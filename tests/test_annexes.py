@@ -30,7 +30,7 @@ def pdf_pages(path: Path, out: Path) -> list[str]:
     pdf, problem = layout.convert_to_pdf(path, out)
     assert pdf is not None, problem
     raw = subprocess.run([require_client("pdftotext"), "-layout", "-enc", "UTF-8", str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+                         capture_output=True, text=True, check=True).stdout
     return [" ".join(re.sub(r"\.{2,}", " ", page).split()) for page in raw.split("\f")[:-1]]
 
 
@@ -38,7 +38,7 @@ def annexed(make_project: MakeProject, numbering: str = "") -> Path:
     paper = PAPER_YAML + "  - id: survey\n    annex: true\n" + numbering
     return make_project({"paper/paper.yaml": paper,
                          "sections/04-survey.md": section_text("survey", ANNEX_BODY, title="Survey")},
-                        git=True)  # fmt: skip
+                        git=True)
 
 
 @pytest.mark.parametrize(("numbering", "label"), [("", "I"), ("annex_numbering: letters\n", "A")])
@@ -57,7 +57,7 @@ def test_an_annex_is_numbered_as_an_annex_in_the_pdf_and_its_contents(make_proje
 
 
 def test_an_annex_title_stands_as_near_its_label_as_a_chapter_title_to_its_number(make_project: MakeProject,
-                                                                                tmp_path: Path) -> None:  # fmt: skip
+                                                                                tmp_path: Path) -> None:
     """The room for "Annex I" was measured as seven digits: its title stood 32 pt after it, where a chapter's stands
     20 pt after its number. Read from poppler's word boxes in LibreOffice's PDF."""
     built = pipeline.assemble(annexed(make_project), tmp_path / "paper.docx")
@@ -66,7 +66,7 @@ def test_an_annex_title_stands_as_near_its_label_as_a_chapter_title_to_its_numbe
     pdf, problem = layout.convert_to_pdf(built.output, tmp_path)
     assert pdf is not None, problem
     boxes = subprocess.run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           capture_output=True, text=True, check=True).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
 
     def gap(label: str, title: str) -> float:  # in the heading: the last time they stand side by side
@@ -93,7 +93,7 @@ def test_the_annex_heading_is_numbered_by_word_with_the_annex_word(make_project:
 
 
 def test_status_and_the_preview_number_the_annex(make_project: MakeProject, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     root = annexed(make_project)
     monkeypatch.chdir(root)
     status = cli("status")
@@ -106,7 +106,7 @@ def test_status_and_the_preview_number_the_annex(make_project: MakeProject, tmp_
 
 
 def test_a_chapter_after_an_annex_is_refused_at_its_line(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:  # fmt: skip
+                                                         ) -> None:
     paper = PAPER_YAML.replace("  - id: housing\n", "  - id: housing\n    annex: true\n")
     monkeypatch.chdir(make_project({"paper/paper.yaml": paper}))
     result = cli("validate")

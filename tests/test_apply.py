@@ -158,7 +158,7 @@ def test_a_reviewer_s_name_reaches_the_terminal_as_text(project: tuple[Path, Pat
     reviewed = tmp_path / "r.docx"
     tracked(built, reviewed, [("housing ", "policy", "strategy", "Eve\x9b2J Mallory")])
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--dry-run"],
-                                env={**os.environ, **GIT_ENV})  # fmt: skip
+                                env={**os.environ, **GIT_ENV})
     assert "\x9b" not in result.stderr and "Eve\\x9b2J Mallory" in result.stderr, result.stderr
 
 
@@ -212,7 +212,7 @@ def test_a_review_applied_twice_is_found_in_the_sources(project: tuple[Path, Pat
 
 
 def test_a_review_with_a_new_list_item_applied_twice_is_found_in_the_sources(make_project: MakeProject,
-                                                                             tmp_path: Path) -> None:  # fmt: skip
+                                                                             tmp_path: Path) -> None:
     """A review applied a second time changes nothing, but a new numbered item and the items it moved up were
     reported as merged again (each alone does not give today's file): every change is in the sources already."""
     root, built = assembled_intro(make_project, tmp_path, "The steps:\n\n1. Alpha.\n2. Beta.\n3. Gamma.\n")
@@ -266,7 +266,7 @@ def test_a_build_with_uncommitted_changes_names_its_own_lines(project: tuple[Pat
 
 
 def test_a_file_saved_with_windows_line_ends_is_the_text_it_was_built_from(project: tuple[Path, Path],
-                                                                           tmp_path: Path) -> None:  # fmt: skip
+                                                                           tmp_path: Path) -> None:
     """The digest is taken of the text as the build reads it: a file with a byte order mark and CRLF line ends,
     unchanged since the build, is not taken for one changed since (every comment marked changed)."""
     root, _ = project
@@ -587,7 +587,7 @@ def test_a_section_that_is_a_link_is_changed_where_the_link_leads(make_project: 
     committed = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit"])
     assert committed.exit_code == 0, committed.output
     status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True,
-                            check=True)  # fmt: skip
+                            check=True)
     assert status.stdout == "" and "**housing strategy**" in (root / "drafts/intro.md").read_text()
 
 
@@ -598,13 +598,13 @@ def test_json_naming_a_section_file_that_is_not_utf_8_is_valid_utf_8(make_projec
     names it: the raw byte made the output invalid UTF-8, which no JSON reader takes."""
     name = os.fsdecode(b"sections/01-intro-\xff.md")
     root = make_project({"sections/01-intro.md": None, name: section_text("intro", BODY, title="Introduction")},
-                        git=True)  # fmt: skip
+                        git=True)
     built = pipeline.assemble(root, tmp_path / "paper.docx")
     assert built.output is not None, built.diagnostics
     reviewed = tmp_path / "r.docx"
     tracked(built.output, reviewed, [("housing ", "policy", "strategy", "Ana Rossi")])
     run = subprocess.run([sys.executable, "-m", "coe_paper", command[0], str(reviewed), *command[1:]], cwd=root,
-                         env={**os.environ, "COE_PAPER_RESIDENT": "0"}, capture_output=True, check=False)  # fmt: skip
+                         env={**os.environ, "COE_PAPER_RESIDENT": "0"}, capture_output=True, check=False)
     assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
     found = json.loads(run.stdout.decode("utf-8"))
     assert name in json.dumps(found, ensure_ascii=False)
@@ -628,7 +628,7 @@ def test_a_section_now_a_link_loop_is_no_traceback(project: tuple[Path, Path], t
 
 
 def test_commit_where_git_cannot_commit_changes_nothing(make_project: MakeProject, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """`apply --commit` in a project that is not (or no longer) in a git repository is refused before any section
     is written: it had written the first reviewer's changes, then failed at their commit."""
     root = make_project({"sections/01-intro.md": section_text("intro", BODY, title="Introduction")}, git=True)
@@ -646,7 +646,7 @@ def test_commit_where_git_cannot_commit_changes_nothing(make_project: MakeProjec
 
 @pytest.mark.parametrize("twice", [False, True])
 def test_a_footnote_whose_reference_the_review_deleted_goes_with_it(make_project: MakeProject, tmp_path: Path,
-                                                                    twice: bool) -> None:  # fmt: skip
+                                                                    twice: bool) -> None:
     """A reviewer deletes a footnote's reference (Word deletes the footnote with it): apply removed the reference
     and left the definition, which the paper no longer shows (COE604) and which nobody had asked to keep. It goes
     now, its lines with it (a line the paragraph runs on to included), and apply says so; a footnote still referred
@@ -681,19 +681,19 @@ def test_a_footnote_whose_reference_the_review_deleted_goes_with_it(make_project
 
 
 def test_commit_for_a_reviewer_without_an_e_mail_says_whose_identity_it_takes(project: tuple[Path, Path],
-                                                                             tmp_path: Path) -> None:  # fmt: skip
+                                                                             tmp_path: Path) -> None:
     # Leipzig lists no e-mail or domain, and Jean Martin is not among its people: git needs an e-mail to author
     root, built = project
     reviewed = tmp_path / "r.docx"
     tracked(built, reviewed, [("second item of the ", "list", "series", "Jean Martin")])
     env = {**os.environ, **GIT_ENV}
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--commit", "--author",
-                                      "Jean Martin=leipzig"], env=env)  # fmt: skip
+                                      "Jean Martin=leipzig"], env=env)
     assert result.exit_code == 0, result.output
     assert ("reviewer 'Jean Martin' has no e-mail in contributors.yaml (under `people:`, or the organisation's "
             "emails or domains): their changes are committed under your identity") in result.stderr
     log = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%an|%B"], capture_output=True, text=True,
-                         check=True, env=env).stdout  # fmt: skip
+                         check=True, env=env).stdout
     assert log.startswith("Rome Editor|Apply review by Jean Martin (Leipzig) from r.docx")
     assert "Reviewer: Jean Martin (no e-mail in contributors.yaml)" in log
 
@@ -711,12 +711,12 @@ def test_a_renamed_heading_another_section_links_to_is_named_after_apply(make_pr
     built = pipeline.assemble(root, tmp_path / "paper.docx")
     assert built.output is not None
     reviewed = review(built.output, tmp_path / "reviewed.docx", [("replace", "data we need", "data we collect")],
-                      tmp_path)  # fmt: skip
+                      tmp_path)
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
     assert "### The data we collect" in (root / "sections/02-housing.md").read_text(encoding="utf-8"), result.stderr
     warned = [line for line in result.stderr.splitlines() if "COE601" in line]
     assert len(warned) == 1 and warned[0].startswith("warning: sections/01-intro.md:") and \
-        "#the-data-we-need" in warned[0] and "changed the heading" in warned[0], result.stderr  # fmt: skip
+        "#the-data-we-need" in warned[0] and "changed the heading" in warned[0], result.stderr
     subprocess.run(["git", "checkout", "-q", "--", "sections"], cwd=root, check=True, env=GIT_ENV)
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"])
     found = json.loads(result.stdout)["unreached_links"]
@@ -741,7 +741,7 @@ def with_alt_chunk(xml: bytes) -> bytes:
      "content after “first item of the list” that Word converts on opening (an altChunk"),
 ])
 def test_an_alt_chunk_in_a_review_is_reported_not_passed_over(project: tuple[Path, Path], tmp_path: Path, name: str,
-                                                              kind: str, text: str, said: str) -> None:  # fmt: skip
+                                                              kind: str, text: str, said: str) -> None:
     """Text a reviewer's tool stored as an altChunk (HTML that Word converts when it opens the file) is in the
     document the reviewer saw, and in no paragraph apply reads: `apply`, with `--untracked` too, passed over it and
     said nothing. It is reported at the line it follows (with its words, when they can be read: HTML), and nothing
@@ -752,16 +752,16 @@ def test_an_alt_chunk_in_a_review_is_reported_not_passed_over(project: tuple[Pat
     rels = "word/_rels/document.xml.rels"
     rewrite_part(reviewed, reviewed.with_name("s.docx"), lambda xml: xml.replace(b"</Relationships>", (
         b'<Relationship Id="rIdPasted" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        b'aFChunk" Target="' + name.encode() + b'"/></Relationships>')), rels)  # fmt: skip
+        b'aFChunk" Target="' + name.encode() + b'"/></Relationships>')), rels)
     types = f'<Default Extension="{name[-3:]}" ContentType="{kind}"/></Types>'.encode()
     reviewed = rewrite_part(reviewed.with_name("s.docx"), tmp_path / "t.docx",
-                            lambda xml: xml.replace(b"</Types>", types), "[Content_Types].xml")  # fmt: skip
+                            lambda xml: xml.replace(b"</Types>", types), "[Content_Types].xml")
     with zipfile.ZipFile(reviewed, "a") as package:
         package.writestr(f"word/{name}", text)
     before = intro(root)
     for untracked in (False, True):
         result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"]
-                                    + (["--untracked"] if untracked else []))  # fmt: skip
+                                    + (["--untracked"] if untracked else []))
         findings = json.loads(result.stdout)["findings"]
         assert [(f["path"], f["kind"], f["line"]) for f in findings if "altChunk" in f["message"]] == [
             ("sections/01-intro.md", "untracked", 14)], findings

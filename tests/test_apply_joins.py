@@ -54,7 +54,7 @@ def body_html(root: Path) -> str:
     """The intro's body as pandoc reads its Markdown, as HTML on one line."""
     return subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"],
                           input=intro(root).split("---\n", 2)[2], capture_output=True, text=True,
-                          check=True).stdout.replace("\n", "")  # fmt: skip
+                          check=True).stdout.replace("\n", "")
 
 
 def _mark(para: etree._Element, kind: str) -> None:
@@ -295,7 +295,7 @@ def test_a_split_inside_bold_or_a_link_closes_and_reopens_the_markup(make_projec
 
 @pytest.mark.parametrize("tool", ["Word", "LibreOffice"])
 def test_a_paragraph_joined_with_a_numbered_lists_first_item_leaves_the_rest_a_list(
-        project: tuple[Path, Path], tmp_path: Path, tool: str) -> None:  # fmt: skip
+        project: tuple[Path, Path], tmp_path: Path, tool: str) -> None:
     # a numbered list that starts at 2 cannot interrupt a paragraph: the rest of the list became its text
     root, built = project
     reviewed = tmp_path / "joined.docx"
@@ -307,12 +307,12 @@ def test_a_paragraph_joined_with_a_numbered_lists_first_item_leaves_the_rest_a_l
     page = body_html(root)
     assert ("<p>The work went in steps.<strong>Brainstorming.</strong> Members described the inequalities they "
             "observe.</p><ol type=\"1\"><li><strong>Online survey.</strong> The coordinators circulated a "
-            "survey.</li></ol>") in page  # fmt: skip
+            "survey.</li></ol>") in page
 
 
 @pytest.mark.parametrize("tool", ["Word", "LibreOffice"])
 def test_a_paragraph_joined_with_a_list_that_starts_at_three_leaves_the_rest_a_list(
-        make_project: MakeProject, tmp_path: Path, tool: str) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path, tool: str) -> None:
     # only a list that starts at 1 may interrupt a paragraph: the rest of this one needs a blank line before it
     body = "The work went in steps.\n\n3. Brainstorming.\n4. Online survey.\n5. Meetings.\n\nAfter the list.\n"
     root, built = assembled_intro(make_project, tmp_path, body)
@@ -427,7 +427,7 @@ def test_comments_and_apply_name_the_same_line_for_each_change(make_project: Mak
 
 
 def test_a_new_paragraph_and_words_typed_at_the_start_of_the_next_block_in_libreoffice(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """LibreOffice saves a new paragraph and words typed at the start of the next block as one insertion, the mark
     between them inserted too: rejected, the two blocks of the build were one. The boundary was reported as an
     untracked edit (“¶ removed”) and an empty list item was written before the new one."""
@@ -477,7 +477,7 @@ The end.
 
 
 def test_a_paragraph_typed_at_the_end_of_a_quote_in_libreoffice_stays_in_the_quote(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """Enter at the end of a quote's last paragraph gives the new paragraph Normal (the Quote style's next style)
     and keeps the quote's indent: pandoc and a reader see it in the quote, and `apply` wrote a paragraph after it.
     A paragraph typed there and then set flush left stays a paragraph after the quote."""

@@ -54,7 +54,7 @@ def _centred(root: etree._Element, text: str) -> None:
 
 
 def test_formatting_changes_in_a_cell_or_a_footnote_are_listed_at_their_lines(make_project: MakeProject,
-                                                                              tmp_path: Path) -> None:  # fmt: skip
+                                                                              tmp_path: Path) -> None:
     """A formatting change in a table cell was not listed at all (only paragraphs outside tables were looked at),
     and one in a footnote was listed at line 0. Both are listed at the line of their row, or of the footnote's
     definition; the sources are left as they are."""
@@ -94,7 +94,7 @@ def _restyled(root: etree._Element, text: str, props: str) -> None:
 
 
 def test_changes_to_a_cells_a_rows_or_a_tables_properties_are_listed(make_project: MakeProject,
-                                                                      tmp_path: Path) -> None:  # fmt: skip
+                                                                      tmp_path: Path) -> None:
     """A cell shaded, a row's height or a table's properties changed with Track Changes on were not read at all:
     apply said nothing of them. Each is listed as a formatting change at its row's line (a table's at its first
     row's), and the sources are left as they are."""

@@ -107,7 +107,7 @@ The end.
 
 
 def test_an_item_whose_number_grows_has_its_lines_indented_with_it(make_project: MakeProject,
-                                                                   tmp_path: Path) -> None:  # fmt: skip
+                                                                   tmp_path: Path) -> None:
     """An item typed after `8.` moved `9.` up to `10.`, whose sublist, indented for `9.`, would then fall out of the
     item (and out of the list). The item takes its new number and its lines, a part typed into its sublist among
     them, are indented for it."""
@@ -140,7 +140,7 @@ The end.
 
 
 def test_a_first_item_whose_number_shrinks_has_its_lines_indented_with_it(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """A paragraph joined to a list's first item `9.` made the next item, `10.`, the first, written `9.`: its lines
     stayed indented for `10.`, one space deeper than the item's content, and its indented code gained that space
     (` an indented code line`). They are indented for `9.`, and the code reads as it did in Word."""
@@ -204,7 +204,7 @@ JOINED = ("The steps were these:\n\n1. Brainstorming.\n2. A survey.\n3. Synthesi
 
 
 def test_the_items_after_an_item_joined_to_the_block_before_it_move_down(make_project: MakeProject,
-                                                                        tmp_path: Path) -> None:  # fmt: skip
+                                                                        tmp_path: Path) -> None:
     """An item joined to the paragraph or item before it (its paragraph mark deleted) gave its number to the next
     item when it was its list's first, and nothing otherwise: the numbers after it kept a gap (`1.` `3.` `4.`).
     The items after it move down by one."""
@@ -224,7 +224,7 @@ LAZY = ("The plan:\n\n1. Brainstorming.\n2. Start of\nimplementation.\n3. Evalua
 
 
 def test_an_item_continued_on_an_unindented_line_keeps_its_list_numbered(make_project: MakeProject,
-                                                                       tmp_path: Path) -> None:  # fmt: skip
+                                                                       tmp_path: Path) -> None:
     """An item continued on an unindented line (a lazy continuation, `2. Start of` / `implementation.`) ended the
     list for the renumbering: the items after it kept their numbers when one was added before them, and a list
     written all `1.` above such a line was taken for a numbered one (`1. Beta.` / `2. Gamma.`)."""
@@ -242,7 +242,7 @@ LINKED = ("The plan:\n\n1. Brainstorming.\n2. Reading the report at\n<https://ex
 
 
 def test_an_item_continued_on_a_line_starting_with_a_link_keeps_its_list_numbered(make_project: MakeProject,
-                                                                                 tmp_path: Path) -> None:  # fmt: skip
+                                                                                 tmp_path: Path) -> None:
     """A lazy continuation line that starts with an autolink (`<https://...>`) was taken for an HTML block, which
     ended the list for the renumbering: the item after it kept its number when one was added before it (`3.`
     `3.`). An autolink or an inline tag cannot interrupt a paragraph; the line is the item's."""
@@ -257,7 +257,7 @@ def test_an_item_continued_on_a_line_starting_with_a_link_keeps_its_list_numbere
 
 
 def test_items_added_since_the_build_move_with_the_items_the_review_renumbered(make_project: MakeProject,
-                                                                                tmp_path: Path) -> None:  # fmt: skip
+                                                                                tmp_path: Path) -> None:
     """A member added `4. Delta.` and `5. Epsilon.` below `3. Gamma.` after the build, and a reviewer typed a new
     item after Beta: the review's new item became 3. and Gamma 4., but the member's items kept their numbers, and
     the source read `4. Gamma.` then `4. Delta.`. Items added since the build below the items the review moves

@@ -27,7 +27,7 @@ def _accepted_html(pandoc: str, docx: Path) -> str:
 
 
 def test_a_deletion_that_leaves_a_space_at_the_edge_of_bold_or_italic_keeps_the_formatting(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """A sentence deleted from inside bold text to beyond it left `**Equality for all groups, **`, and one from
     before italic text to inside it `* regulation and funding*`: a delimiter next to white space neither closes nor
     opens, so the rebuilt paper showed the asterisks. The space moves outside the delimiters."""
@@ -52,7 +52,7 @@ def test_a_deletion_that_leaves_a_space_at_the_edge_of_bold_or_italic_keeps_the_
 
 
 def test_words_typed_in_a_table_header_are_not_made_bold_in_the_markdown(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """The paper sets a header row in bold; words a reviewer types over a header cell's text are bold in Word
     because of it, and were written as `**Main aim**`: markup the header never had."""
     body = "| Period | Main purpose |\n|---|---|\n| 2024 | Set-up |\n"
@@ -89,7 +89,7 @@ Some text[^n] with a note.
 
 
 def test_an_edit_over_a_line_break_takes_the_next_lines_prefix_with_it(make_project: MakeProject,
-                                                                        tmp_path: Path) -> None:  # fmt: skip
+                                                                        tmp_path: Path) -> None:
     """Words replaced over a line break inside a quote, a list item or a footnote kept the next line's prefix,
     which Word does not show, and wrote it after the new words: a stray `>` in the quote's text (`run> on`),
     spaces in the item's and the note's. Words typed at the start of such a line went before its `> `. A line
@@ -137,7 +137,7 @@ The end.
 
 
 def test_inline_tags_the_paper_makes_formatting_of_are_read_as_word_shows_them(make_project: MakeProject,
-                                                                               tmp_path: Path) -> None:  # fmt: skip
+                                                                               tmp_path: Path) -> None:
     """`<br>`, `<sub>`, `<sup>` and `<u>` were read as the words of their paragraph or cell, which Word does not
     show (it shows a line break, or formatting): any change there was reported with a change “made without Track
     Changes” (“<br>” became white space, “<sub>” removed), and `--untracked` took the line break and the tags

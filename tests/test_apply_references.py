@@ -46,7 +46,7 @@ def _delete_first_reference(root: etree._Element) -> None:
     runs = list(root.iter(q("w:r")))
     first = next(i for i, r in enumerate(runs) if "REF " in "".join(r.itertext()))
     begin, end = first - 1, next(i for i in range(first, len(runs)) if runs[i].find(q("w:fldChar")) is not None
-                                 and runs[i].find(q("w:fldChar")).get(q("w:fldCharType")) == "end")  # fmt: skip
+                                 and runs[i].find(q("w:fldChar")).get(q("w:fldCharType")) == "end")
     deletion = Reviewer(root)._mark("del", "Ana Rossi")
     runs[begin].addprevious(deletion)
     for run in runs[begin : end + 1]:

@@ -42,18 +42,18 @@ def _figure_caption_replaced(root: etree._Element) -> None:
     run.find(q("w:t")).text = ": Survey"
     for kind, tag, text in (("ins", "w:t", "\u2028priorities"), ("del", "w:delText", " priorities")):
         mark = etree.Element(q(f"w:{kind}"), {q("w:id"): f"90{len(kind)}", q("w:author"): "Ana Rossi",
-                                               q("w:date"): DATE})  # fmt: skip
+                                               q("w:date"): DATE})
         etree.SubElement(etree.SubElement(mark, q("w:r")), q(tag)).text = text
         run.addnext(mark)
 
 
 def _accepted(docx: Path) -> str:
     return subprocess.run([require_client("pandoc"), "--track-changes=accept", "-t", "plain", "--wrap=none",
-                           str(docx)], capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           str(docx)], capture_output=True, text=True, check=True).stdout
 
 
 def test_a_line_separator_typed_by_a_reviewer_keeps_the_markdown_on_its_line(make_project: MakeProject,
-                                                                              tmp_path: Path) -> None:  # fmt: skip
+                                                                              tmp_path: Path) -> None:
     """U+2028 in a caption and a carriage return in the title were written as they came: the title's YAML broke,
     and every later line number `str.splitlines` counted was off. U+0085, which Markdown cannot hold as a character
     reference (it reads U+FFFD), is reported, not written."""
@@ -81,7 +81,7 @@ def test_a_line_separator_typed_by_a_reviewer_keeps_the_markdown_on_its_line(mak
 
 
 def test_a_source_line_holding_a_line_separator_does_not_shift_the_lines_reported(make_project: MakeProject,
-                                                                                   tmp_path: Path) -> None:  # fmt: skip
+                                                                                   tmp_path: Path) -> None:
     """A change merged into a file that moved on since the build is reported at today's line, mapped line by line;
     the map split lines where `str.splitlines` does, one line too many for each U+2028 or U+0085 above."""
     root, built = assembled_intro(make_project, tmp_path, BODY.replace("Opening paragraph.",

@@ -51,7 +51,7 @@ def _paragraphs(root: etree._Element) -> list[etree._Element]:
 
 
 def test_changes_accepted_before_sending_are_reported_and_the_tracked_ones_applied(make_project: MakeProject,
-                                                                                   tmp_path: Path) -> None:  # fmt: skip
+                                                                                   tmp_path: Path) -> None:
     """A paragraph whose insertion the reviewer accepted was read as a template's paragraph (a byline) and left
     out without a word; a tracked paragraph typed after a block whose text was since edited without a trace was
     skipped as overlapping it. The accepted paragraph is reported at the line it follows; the tracked changes are
@@ -88,7 +88,7 @@ def test_changes_accepted_before_sending_are_reported_and_the_tracked_ones_appli
 
 
 def test_an_accepted_change_inside_a_word_is_reported_by_its_whole_words(make_project: MakeProject,
-                                                                         tmp_path: Path) -> None:  # fmt: skip
+                                                                         tmp_path: Path) -> None:
     """An accepted replacement of `its` by `the` was reported letter by letter, `“i” removed; “s” became “he”`,
     which no member could find in the text, and `paragraph` made `paragraphs` as `“s” added`. The report names
     the words as they were and as they are."""

@@ -73,7 +73,7 @@ UNKNOWN = {"GIT_AUTHOR_NAME": "Unknown Writer", "GIT_AUTHOR_EMAIL": "writer@unkn
 MERGER = {"GIT_AUTHOR_NAME": "Merge Bot", "GIT_AUTHOR_EMAIL": "merge@nowhere.example"}
 
 INTRO, HOUSING, HOMES, OUTLOOK = "sections/01-intro.md", "sections/02-housing.md", "sections/02-homes.md", \
-    "sections/03-outlook.md"  # fmt: skip
+    "sections/03-outlook.md"
 
 
 def section(id: str, title: str, lead: str, body: list[str]) -> str:
@@ -83,9 +83,9 @@ def section(id: str, title: str, lead: str, body: list[str]) -> str:
 
 
 INTRO_BODY = ["## Why equal cities", "Cities of Equality brings members together.", "Urban policy for all.",
-              "Everyone counts in every city of the Union."]  # fmt: skip
+              "Everyone counts in every city of the Union."]
 HOUSING_BODY = ["## Homes for all", "Affordable homes come first.", "Accessible homes come next.",
-                "Members will share what works in their cities."]  # fmt: skip
+                "Members will share what works in their cities."]
 OUTLOOK_BODY = ["## Next steps", "The partnership meets in Rome to write the next chapters together."]
 
 
@@ -95,11 +95,11 @@ class Repo:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-                    "GIT_COMMITTER_NAME": "Committer", "GIT_COMMITTER_EMAIL": "committer@example.org"}  # fmt: skip
+                    "GIT_COMMITTER_NAME": "Committer", "GIT_COMMITTER_EMAIL": "committer@example.org"}
 
     def git(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         proc = subprocess.run(["git", "-C", str(self.root), *args], env={**self.env, **(env or {})},
-                              capture_output=True, text=True, check=False)  # fmt: skip
+                              capture_output=True, text=True, check=False)
         assert proc.returncode == 0, proc.stderr
         return proc.stdout.strip()
 
@@ -120,12 +120,12 @@ def build_history(root: Path) -> tuple[Repo, dict[str, str]]:
         HOUSING: section("housing", "Housing", "anct", HOUSING_BODY),
         OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY),
         "paper/paper.yaml": PAPER_YAML.replace("min_words: 10", "min_words: 1"),
-    })  # fmt: skip
+    })
     repo = Repo(root)
     repo.git("init", "-q", "--initial-branch=main")
     commits = {"C1": repo.commit(ROME, 1, "Draft the paper")}
     body = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:],
-            "Equality is a shared task.", "It starts in every neighbourhood."]  # fmt: skip
+            "Equality is a shared task.", "It starts in every neighbourhood."]
     repo.write(INTRO, section("intro", "Introduction", "rome", body))
     commits["C2"] = repo.commit(ANNE, 2, "Widen the introduction\n\nCo-authored-by: Lena <lena@leipzig.example.de>\n")
     repo.git("mv", HOUSING, HOMES)
@@ -259,7 +259,7 @@ def test_reformatting_or_moving_lines_does_not_take_them_from_their_writer(tmp_p
     moved = ["## Moved later", "This paragraph about shared services will move to the outlook."]
     write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
                              INTRO: section("intro", "Introduction", "rome", [*INTRO_BODY, *moved]),
-                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})
     repo = Repo(tmp_path)
     repo.git("init", "-q", "--initial-branch=main")
     repo.commit(ROME, 1, "Draft")
@@ -283,7 +283,7 @@ def test_a_branch_that_changed_a_file_under_its_old_name_counts_after_the_rename
     `git log --topo-order` lists Leipzig's commit (to the old name) before the rename, when the old name did not
     lead to the file yet: the commit was dropped, and Leipzig counted no commit to the section it had changed."""
     write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, HOUSING: section("housing", "Housing", "anct",
-                                                                                  HOUSING_BODY)})  # fmt: skip
+                                                                                  HOUSING_BODY)})
     repo = Repo(tmp_path)
     repo.git("init", "-q", "--initial-branch=main")
     first = repo.commit(ROME, 1, "Draft")
@@ -330,7 +330,7 @@ def test_a_bot_listed_in_contributors_yaml_is_credited_to_nobody_without_a_warni
     credit a member for the tool's work. `bots` in contributors.yaml names such identities: their commits and lines
     count for no organisation, and are not reported. An identity not listed is still reported."""
     bot = {"GIT_AUTHOR_NAME": "github-actions[bot]",
-           "GIT_AUTHOR_EMAIL": "41898282+github-actions[bot]@users.noreply.github.com"}  # fmt: skip
+           "GIT_AUTHOR_EMAIL": "41898282+github-actions[bot]@users.noreply.github.com"}
     listed = CONTRIBUTORS + "bots:\n  - 41898282+GitHub-Actions[bot]@users.noreply.github.com\n"
     write_project(tmp_path, {"contributors.yaml": listed, INTRO: section("intro", "Introduction", "rome", INTRO_BODY)})
     repo = Repo(tmp_path)
@@ -511,7 +511,7 @@ def test_credits_add_history_to_declared_contributors_once(history_repo: tuple[R
     assert credits.lead == {"intro": "rome", "housing": "anct", "outlook": "leipzig"}
     # Leipzig only co-authored a commit to intro: no current line, under attribution.min_share, so not named.
     assert credits.contributors == {"intro": ["anct"], "housing": ["rome", "dg-regio"],
-                                    "outlook": ["rome"]}  # fmt: skip
+                                    "outlook": ["rome"]}
 
 
 def test_status_report(history_repo: tuple[Repo, dict[str, str]]) -> None:
@@ -524,7 +524,7 @@ def test_status_report(history_repo: tuple[Repo, dict[str, str]]) -> None:
         ("intro", "draft", "rome", "2024-02-02", "anct", 2, 0),
         ("housing", "draft", "anct", "2024-02-04", "dg-regio", 3, 0),
         ("outlook", "draft", "leipzig", "2024-02-05", None, 2, 1),
-    ]  # fmt: skip
+    ]
     intro = rows[0]
     words = (intro["words"], intro["min_words"], intro["max_words"], intro["words_check"])
     assert words == (34, 2, 200, "ok")  # heading 3 + paragraph 31
@@ -656,7 +656,7 @@ def test_terminal_control_sequences_in_an_author_s_name_are_shown_not_run(tmp_pa
     repo, _ = build_history(tmp_path / "paper")
     repo.write(OUTLOOK, section("outlook", "Outlook", "leipzig", [*OUTLOOK_BODY, "We meet again in June.", "More."]))
     repo.commit({"GIT_AUTHOR_NAME": "Eve\x1b[2J\x1b]0;owned\x07 Smith", "GIT_AUTHOR_EMAIL": "eve@nowhere.example"},
-                8, "Outlook")  # fmt: skip
+                8, "Outlook")
     result = CliRunner().invoke(app, ["--project", str(repo.root), "validate"])
     assert "COE203" in result.stderr and "\x1b" not in result.stderr
     assert "Eve\\x1b[2J\\x1b]0;owned\\x07 Smith <eve@nowhere.example>" in result.stderr
@@ -669,7 +669,7 @@ def _drafted(tmp_path: Path, name: str = INTRO) -> tuple[Repo, str]:
     """A project whose introduction (at `name`) and outlook Rome drafted, in git; and the draft's commit."""
     write_project(tmp_path, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP,
                              name: section("intro", "Introduction", "rome", INTRO_BODY),
-                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+                             OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})
     repo = Repo(tmp_path)
     repo.git("init", "-q", "--initial-branch=main")
     return repo, repo.commit(ROME, 1, "Draft")
@@ -724,7 +724,7 @@ def test_a_section_deleted_and_restored_twice_keeps_its_writers(tmp_path: Path) 
         repo.git("rm", "-q", INTRO)
         commits.append(repo.commit(REGGIE, day, "Remove the introduction"))
         date = {"GIT_AUTHOR_DATE": f"2024-02-0{day + 1}T10:00:00+00:00",
-                "GIT_COMMITTER_DATE": f"2024-02-0{day + 1}T10:00:00+00:00"}  # fmt: skip
+                "GIT_COMMITTER_DATE": f"2024-02-0{day + 1}T10:00:00+00:00"}
         repo.git("revert", "--no-edit", commits[-1], env={**REGGIE, **date})
         commits.append(repo.git("rev-parse", "HEAD"))
         if day == 2:
@@ -826,7 +826,7 @@ def test_a_restored_section_of_a_paper_in_a_folder_of_its_repository_keeps_its_w
     root = tmp_path / "docs"
     text = section("intro", "Introduction", "rome", INTRO_BODY)
     write_project(root, {"contributors.yaml": CONTRIBUTORS, ".mailmap": MAILMAP, INTRO: text,
-                         OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})  # fmt: skip
+                         OUTLOOK: section("outlook", "Outlook", "leipzig", OUTLOOK_BODY)})
     repo = Repo(tmp_path)
     repo.git("init", "-q", "--initial-branch=main")
     draft = repo.commit(ROME, 1, "Draft")

@@ -36,7 +36,7 @@ def links(node: Any) -> list[tuple[str, str]]:
 def test_bare_addresses_are_links_in_the_docx_and_its_pdf(make_project: MakeProject, tmp_path: Path) -> None:
     _, out = assembled_intro(make_project, tmp_path, BODY)
     ast = json.loads(subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "json", str(out)],
-                                    capture_output=True, text=True, check=True).stdout)  # fmt: skip
+                                    capture_output=True, text=True, check=True).stdout)
     found = links(ast)
     assert ("https://example.org/survey", "https://example.org/survey") in found
     assert ("info@example.org", "mailto:info@example.org") in found
@@ -46,13 +46,13 @@ def test_bare_addresses_are_links_in_the_docx_and_its_pdf(make_project: MakeProj
     pdf, problem = layout.convert_to_pdf(out, tmp_path)
     assert pdf is not None, problem
     raw = subprocess.run([require_client("pdfinfo"), "-url", str(pdf)], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
+                         check=True).stdout
     assert {"https://example.org/survey", "mailto:info@example.org", "http://www.example.eu/report"} <= set(
         re.findall(r"\S+://\S+|mailto:\S+", raw)), raw
 
 
 def test_bare_addresses_are_links_on_the_preview_and_no_coe533(make_project: MakeProject, tmp_path: Path,
-                                                             monkeypatch: Any) -> None:  # fmt: skip
+                                                             monkeypatch: Any) -> None:
     root, _ = assembled_intro(make_project, tmp_path, BODY)
     built = site.build(root, tmp_path / "site")
     assert built.page is not None, built.diagnostics

@@ -16,7 +16,7 @@ from coe_paper.cli import app
 from conftest import GIT_ENV, PAPER_YAML, MakeProject, git_commit, section_text
 
 LONG_BODY = "## Homes for all\n\n" + "".join(f"Line {n} of the housing chapter, written by the lead city.\n\n"
-                                             for n in range(1, 41))  # fmt: skip
+                                             for n in range(1, 41))
 CONTRIBUTORS = """\
 organisations:
   - {id: rome, name: Metropolitan City of Rome, short: Rome, kind: metropolitan-area, country: IT,
@@ -35,11 +35,11 @@ def _paper(make_project: MakeProject, paper_extra: str = "") -> Path:
         "contributors.yaml": CONTRIBUTORS,
         "sections/02-housing.md": section_text("housing", LONG_BODY, title="Housing", lead="ghent",
                                                contributors="[]"),
-    }, git=True)  # fmt: skip
+    }, git=True)
     housing = root / "sections/02-housing.md"
     text = housing.read_text(encoding="utf-8")
     housing.write_text(text.replace("Line 7 of the housing chapter", "Line 7 of our shared housing chapter, amended"),
-                       encoding="utf-8")  # fmt: skip
+                       encoding="utf-8")
     git_commit(root, "A four-word edit", env=LEIPZIG)
     return root
 
@@ -59,7 +59,7 @@ def test_a_small_edit_by_another_city_does_not_put_it_in_the_byline(make_project
     # Rome (who committed the file for Ghent) holds every other line: found in history, over the threshold.
     assert _housing_credits(root) == ["rome"]
     rows = {row["id"]: row for row in json.loads(CliRunner().invoke(
-        app, ["--project", str(root), "contributors", "--format", "json"]).stdout)}  # fmt: skip
+        app, ["--project", str(root), "contributors", "--format", "json"]).stdout)}
     assert rows["leipzig"]["contributed"] == ["intro"] and rows["leipzig"]["lines"] == 1  # intro declares it
 
 
@@ -72,7 +72,7 @@ def test_a_declared_contributor_is_named_whatever_its_share(make_project: MakePr
     root = _paper(make_project)
     housing = root / "sections/02-housing.md"
     housing.write_text(housing.read_text(encoding="utf-8").replace("contributors: []", "contributors: [leipzig]"),
-                       encoding="utf-8")  # fmt: skip
+                       encoding="utf-8")
     env = {**os.environ, **GIT_ENV}
     subprocess.run(["git", "-C", str(root), "commit", "-qam", "Credit Leipzig"], env=env, check=True)
     assert _housing_credits(root) == ["leipzig", "rome"]

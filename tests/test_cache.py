@@ -56,14 +56,14 @@ def test_changed_section_is_checked_again(project: Path) -> None:
     findings(project)
     intro = project / "sections" / "01-intro.md"
     intro.write_text(section_text("intro", "Nothing to " + TERM.replace("the disabled", "persons with disabilities"),
-                                  title="Introduction"), encoding="utf-8")  # fmt: skip
+                                  title="Introduction"), encoding="utf-8")
     assert not [d for d in findings(project) if d.code == "COE701"]
     intro.write_text(section_text("intro", "\n\n" + TERM, title="Introduction"), encoding="utf-8")
     assert [(d.code, d.line) for d in findings(project) if d.code == "COE701"] == [("COE701", 11)]
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b"\xff\xfe", b"[]", b"coe-paper 1 pack 00\n{}",
-                                    b"coe-paper 999 pack " + b"0" * 64 + b"\n{}"])  # fmt: skip
+                                    b"coe-paper 999 pack " + b"0" * 64 + b"\n{}"])
 def test_damaged_cache_is_ignored_and_written_again(project: Path, damage: bytes) -> None:
     cold = findings(project)
     kept = entries(project)
@@ -92,7 +92,7 @@ def test_word_list_change_invalidates_the_cache(project: Path) -> None:
 
 
 def test_assemble_warm_is_byte_identical_to_cold(project: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     git_commit(project, "Second draft")
     cold_out, warm_out = tmp_path / "cold.docx", tmp_path / "warm.docx"

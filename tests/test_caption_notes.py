@@ -52,10 +52,10 @@ def _libreoffice_notes(docx: Path, tmp_path: Path) -> list[tuple[str, str]]:
     """The note LibreOffice shows at each reference, after the word the reference follows, in reading order."""
     subprocess.run([require_client("soffice"), "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
                     "--convert-to", "html", "--outdir", str(tmp_path / "html"), str(docx)], check=True,
-                   capture_output=True, timeout=180)  # fmt: skip
+                   capture_output=True, timeout=180)
     page = (tmp_path / "html" / docx.with_suffix(".html").name).read_text(encoding="utf-8", errors="replace")
     notes = {n: " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
-             for n, text in re.findall(r'<div id="sdfootnote(\d+)">.*?</a>(.*?)</div>', page, re.S)}  # fmt: skip
+             for n, text in re.findall(r'<div id="sdfootnote(\d+)">.*?</a>(.*?)</div>', page, re.S)}
     return [(before, notes[number])
             for before, number in re.findall(r'([^>\s]+)<a class="sdfootnoteanc" name="sdfootnote(\d+)anc"', page)]
 
@@ -67,7 +67,7 @@ def test_each_reference_shows_its_own_note_in_libreoffice(built: tuple[Path, Pat
 
 
 EDITED = {"[^cell]: Note in the first cell.", "[^lyon]: Note on Lyon city.", "[^cap]: Note on the table's caption.",
-          "[^b]: Note on the last paragraph."}  # fmt: skip
+          "[^b]: Note on the last paragraph."}
 
 
 def _intro(root: Path) -> str:
@@ -94,7 +94,7 @@ def test_libreoffice_edits_of_the_notes_go_to_their_definitions(built: tuple[Pat
     reviewed = review(docx, tmp_path / "reviewed.docx", [
         ("replace", "Note in the cell", "Note in the first cell"), ("replace", "Note on Lyon", "Note on Lyon city"),
         ("replace", "Note on the caption", "Note on the table's caption"),
-        ("replace", "Note on the closing", "Note on the last paragraph")], tmp_path)  # fmt: skip
+        ("replace", "Note on the closing", "Note on the last paragraph")], tmp_path)
     apply_review(root, reviewed)
     assert _notes(root) == EDITED | {"[^a]: Note on the opening."}
 
@@ -109,7 +109,7 @@ def test_import_of_the_assembled_paper_keeps_the_captions_note(built: tuple[Path
 
 
 def test_a_reviewers_change_to_a_table_captions_words_goes_to_its_table_line(built: tuple[Path, Path],
-                                                                            tmp_path: Path) -> None:  # fmt: skip
+                                                                            tmp_path: Path) -> None:
     root, docx = built
     reviewed = review(docx, tmp_path / "reviewed.docx", [("replace", "Budget by city", "Budget per city")], tmp_path)
     apply_review(root, reviewed)
@@ -142,7 +142,7 @@ def test_a_change_to_a_figures_caption_goes_to_its_images_title(make_project: Ma
 
 
 def test_a_figure_caption_that_cannot_be_followed_is_said_to_need_a_hand(make_project: MakeProject,
-                                                                         tmp_path: Path) -> None:  # fmt: skip
+                                                                         tmp_path: Path) -> None:
     body = ('Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities")\n\n'
             '![A map](../paper/images/chart.png "Members &amp; partners")\n\n'
             '![A plan](../paper/images/chart.png "Plan of the city {#fig-plan}")\n')
@@ -188,7 +188,7 @@ def test_untracked_apply_leaves_a_table_caption_alone(make_project: MakeProject,
 
 
 def test_an_untracked_edit_of_a_figures_caption_goes_to_its_images_title(make_project: MakeProject,
-                                                                         tmp_path: Path) -> None:  # fmt: skip
+                                                                         tmp_path: Path) -> None:
     body = 'Intro text.\n\n![A chart](../paper/images/chart.png "Survey priorities {#fig-survey}")\n'
     root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
     edited = rewrite_part(docx, tmp_path / "r.docx", lambda xml: xml.replace(b": Survey priorities</w:t>",
@@ -202,7 +202,7 @@ def _delete_captions(root: etree._Element) -> None:
     """Every caption's text deleted, its fields' instructions too, as Word records it."""
     reviewer = Reviewer(root)
     for para in [p for p in root.iter(q("w:p")) if p.find(f"{q('w:pPr')}/{q('w:pStyle')}") is not None
-                 and p.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val")) == "Caption"]:  # fmt: skip
+                 and p.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val")) == "Caption"]:
         for run in list(para.iter(q("w:r"))):
             for node in run.iter(q("w:instrText")):
                 node.tag = q("w:delInstrText")
@@ -239,7 +239,7 @@ def _remove_captions(root: etree._Element, bookmarks_only: bool = False) -> None
     """Every caption paragraph removed, as a reviewer with Track Changes off deletes it; or (`bookmarks_only`)
     only its `_Coe` bookmark, as papers were built before captions carried one."""
     for para in [p for p in root.iter(q("w:p")) if p.find(f"{q('w:pPr')}/{q('w:pStyle')}") is not None
-                 and p.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val")) == "Caption"]:  # fmt: skip
+                 and p.find(f"{q('w:pPr')}/{q('w:pStyle')}").get(q("w:val")) == "Caption"]:
         if not bookmarks_only:
             para.getparent().remove(para)
             continue
@@ -251,7 +251,7 @@ def _remove_captions(root: etree._Element, bookmarks_only: bool = False) -> None
 
 @pytest.mark.parametrize("old", [False, True], ids=["paper", "paper-before-caption-bookmarks"])
 def test_a_caption_removed_without_track_changes_is_reported(make_project: MakeProject, tmp_path: Path,
-                                                             old: bool) -> None:  # fmt: skip
+                                                             old: bool) -> None:
     """A caption deleted with Track Changes off left no trace in the report (a table's, in a paper whose captions
     had no bookmark of their own, or a figure's, which has none): its words would be kept in the sources with
     nothing said. Each is reported at its line; a caption still there is not."""

@@ -252,7 +252,7 @@ def test_coe202_an_email_domain_or_person_listed_under_two_organisations(make_pr
     credit. Each repeat is now an error at the second listing, naming both organisations."""
     members = (CONTRIBUTORS_YAML.replace("    country: DE\n", "    country: DE\n    emails: [Rome@Example.org]\n"
                                          "    domains: ['@anct.example.org']\n    people: [{name: ana rossí}]\n")
-               .replace("role: observer\n", "role: observer\n    people: [{name: Ana Rossi}]\n"))  # fmt: skip
+               .replace("role: observer\n", "role: observer\n    people: [{name: Ana Rossi}]\n"))
     found = [d for d in validate(make_project, {"contributors.yaml": members}) if d.code == "COE202"]
     assert [(d.severity, d.line, d.column, d.message) for d in found] == [
         ("error", 21, 14, "e-mail 'Rome@Example.org' is listed under both 'rome' and 'leipzig'"),
@@ -319,7 +319,7 @@ def test_coe410_a_heading_number_typed_by_hand(make_project: MakeProject) -> Non
             f"## 2030 targets\n\n### 5 steps to equality\n\n#### 2.1 Deeper\n\n> ## 3.1 Quoted\n\n{FILLER}\n")
     found = [d for d in validate(make_project, intro(body)) if d.code == "COE410"]
     assert [where(d) for d in found] == [("COE410", "warning", INTRO, 9, 4), ("COE410", "warning", INTRO, 13, 5),
-                                         ("COE410", "warning", INTRO, 17, 4)]  # fmt: skip
+                                         ("COE410", "warning", INTRO, 17, 4)]
     assert "'2.1'" in found[0].message and "two numbers" in found[0].message and "'2.1.1.'" in found[1].message
     unnumbered = {CONFIG: PAPER_YAML + "numbering: false\n"}
     assert not [d for d in validate(make_project, {**intro(body), **unnumbered}) if d.code == "COE410"]
@@ -328,7 +328,7 @@ def test_coe410_a_heading_number_typed_by_hand(make_project: MakeProject) -> Non
 def test_coe106_markdown_file_not_read_as_a_section(make_project: MakeProject) -> None:
     """A section saved as '.MD' or '.markdown' was left out of the paper without a word."""
     found = validate(make_project, {"sections/04-annex.MD": "text", "sections/05-more.markdown": "text",
-                                    "sections/map.png": b"\x89PNG"})  # fmt: skip
+                                    "sections/map.png": b"\x89PNG"})
     assert [(d.code, d.path) for d in found if d.code == "COE106"] == [
         ("COE106", "sections/04-annex.MD"), ("COE106", "sections/05-more.markdown")]
     assert "rename it to sections/04-annex.md" in next(d.hint for d in found if d.code == "COE106")
@@ -344,13 +344,13 @@ def test_coe107_a_section_file_name_windows_cannot_hold(make_project: MakeProjec
     outlook = section_text("outlook", "## Next steps\n\nThe partnership meets in Rome.\n", title="Outlook")
     bad = {"sections/aux.md": "Device", "sections/lpt1.notes.md": "Device", "sections/03-out:look.md": "':'",
            "sections/03-out\\look.md": "'\\'", "sections/map.png ": "space or full stop",
-           "sections/n\tb.md": "U+0009"}  # fmt: skip
+           "sections/n\tb.md": "U+0009"}
     found = validate(make_project, {"sections/03-outlook.md": None, **{name: outlook for name in bad}})
     named = {d.path: d.message for d in found if d.code == "COE107"}
     assert set(named) == set(bad), found
     for name, why in bad.items():
         assert named[name].startswith("a checkout on Windows cannot hold this file: ") and why.lower() in \
-            named[name].lower(), named[name]  # fmt: skip
+            named[name].lower(), named[name]
     assert all(d.severity == "error" for d in found if d.code == "COE107")
     assert not [d for d in found if d.code == "COE003"], found  # the backslash's file is not looked for elsewhere
     fine = ["sections/03 out look.md", "sections/03-outl\u00f6ok.md", "sections/-03-outlook.md", "sections/console.md"]
@@ -411,7 +411,7 @@ def test_coe604_footnote_referred_to_only_from_alt_text(make_project: MakeProjec
     built = pipeline.assemble(root, tmp_path / "paper.docx")
     assert built.output is not None
     text = subprocess.run(["pandoc", "-t", "plain", str(built.output)], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+                          check=True).stdout
     assert "Eurostat" not in text and "A map of the partner" in " ".join(text.split())
     beside = body.replace(f"{picture}\n", f"{picture}\n\nThe map shows the partners.[^src]\n")
     assert validate(make_project, intro(beside)) == []
@@ -467,7 +467,7 @@ def test_coe607_link_definition_no_link_uses(make_project: MakeProject) -> None:
     assert "'[Note]: pending' reads as a link definition that is used by no link" in found[0].message
     assert "'[Survey]: https://example.org/b \"Second\"'" in found[1].message and "of line 15" in found[1].message
     used = f"## Sources\n\n{FILLER} See [the survey][survey] and [Note].\n\n[survey]: https://example.org/a\n" \
-        "[note]: https://example.org/n\n\n```\n[code]: https://example.org/c\n```\n"  # fmt: skip
+        "[note]: https://example.org/n\n\n```\n[code]: https://example.org/c\n```\n"
     assert validate(make_project, intro(used)) == []
 
 
@@ -691,14 +691,14 @@ def test_a_picture_a_template_shows_that_is_missing_is_coe501(make_project: Make
     byline = "{.Byline}\nLead: {{ section.lead.name }} ![Seal](paper/images/seal.png)\n"
     root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Partnership logo](paper/images/logo.png)\n"
                                                         "![A dot](paper/images/dot.png)\n",
-                         "paper/templates/byline.md.j2": byline})  # fmt: skip
+                         "paper/templates/byline.md.j2": byline})
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
     assert [(d.path, d.severity) for d in found] == [("paper/templates/annex.md.j2", "error"),
-                                                     ("paper/templates/byline.md.j2", "error")]  # fmt: skip
+                                                     ("paper/templates/byline.md.j2", "error")]
     assert "paper/images/logo.png" in found[0].message and "paper/images/seal.png" in found[1].message
     assert pipeline.assemble(root).output is None
     root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Host](../etc/hosts) ![Remote](https://example.org/a.png)"
-                                                        "\n"})  # fmt: skip
+                                                        "\n"})
     assert [d.code for d in pipeline.check(root).diagnostics if d.code.startswith("COE50")] == ["COE503", "COE503"]
 
 
@@ -710,7 +710,7 @@ def test_template_pictures_are_found_again_without_parsing_and_still_checked(mak
     from coe_paper import markdown
 
     root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Logo](paper/images/logo.png)\n",
-                         "paper/images/logo.png": b"\x89PNG"}, git=True)  # fmt: skip
+                         "paper/images/logo.png": b"\x89PNG"}, git=True)
     assert not [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
 
     def no_parsing() -> None:
@@ -723,14 +723,14 @@ def test_template_pictures_are_found_again_without_parsing_and_still_checked(mak
 
 
 def test_a_warm_build_finds_template_pictures_without_parsing(make_project: MakeProject, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """`assemble` asked the same of the templates' output as validate, but without what validate keeps: every build
     parsed the title page's Markdown for its logos, importing the parser into a build whose sections all came from
     the cache. A picture gone since is still found missing."""
     from coe_paper import markdown
 
     root = make_project({"paper/templates/annex.md.j2": "# Annex\n\n![Logo](paper/images/logo.png)\n",
-                         "paper/images/logo.png": tiny_png()}, git=True)  # fmt: skip
+                         "paper/images/logo.png": tiny_png()}, git=True)
     first = pipeline.assemble(root, tmp_path / "first.docx")
     assert first.output is not None, first.diagnostics
 

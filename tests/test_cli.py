@@ -120,7 +120,7 @@ def test_json_format(make_project: MakeProject) -> None:
             "message": "link to '#nope' matches no section or heading",
             "hint": "link to a section id, e.g. (#introduction)",
         }
-    ]  # fmt: skip
+    ]
 
 
 def test_json_format_clean_is_an_empty_list(make_project: MakeProject) -> None:
@@ -166,7 +166,7 @@ def test_github_format_escapes_the_file_property() -> None:
 
 @pytest.mark.parametrize("fmt", ["github", "gitlab"])
 def test_forge_formats_name_files_by_their_path_in_the_repository(make_project: MakeProject, tmp_path: Path,
-                                                                   fmt: str) -> None:  # fmt: skip
+                                                                   fmt: str) -> None:
     """A paper in a folder of its repository (`docs/`) is annotated at `docs/sections/...`, the path the forge
     knows; a finding about the whole project names no file in GitHub's format (it named '.')."""
     repository = tmp_path / "repository"
@@ -320,7 +320,7 @@ def _stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
     main, side = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), "SOURCE_DATE_EPOCH": "1700000000", "TERM": "xterm"}
     proc = subprocess.Popen([sys.executable, "-c", "from coe_paper.cli import run; run()", *args], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=side, env=env)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=side, env=env)
     os.close(side)
     seen = b""
     while True:
@@ -364,13 +364,13 @@ def test_status_piped_is_plain_aligned_text(make_project: MakeProject) -> None:
 
 
 @pytest.mark.parametrize(("low", "high", "shown"), [(300, 800, "300-800"), (300, None, "\u2265300"),
-                                                    (0, 800, "\u2264800"), (0, None, "")])  # fmt: skip
+                                                    (0, 800, "\u2264800"), (0, None, "")])
 def test_status_says_the_word_limits_there_are(low: int, high: int | None, shown: str) -> None:
     """A section with no word limits showed '23/0-' in status and '(0-)' on the preview's board."""
     from coe_paper.report import SectionStatus
 
     row = SectionStatus("intro", "sections/01-intro.md", "Intro", "draft", "1", "rome", 23, low, high, "ok", None,
-                        None, None, 0, 0, 0)  # fmt: skip
+                        None, None, 0, 0, 0)
     assert row.word_limits == shown
 
 
@@ -382,11 +382,11 @@ def test_a_closed_standard_stream_is_no_traceback(make_project: MakeProject) -> 
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     closed_err = subprocess.run([sys.executable, "-c", code, "validate"], cwd=root, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, close_fds=True, check=False,
-                                preexec_fn=lambda: os.close(2))  # fmt: skip
+                                preexec_fn=lambda: os.close(2))
     assert closed_err.returncode == 0
     closed_out = subprocess.run([sys.executable, "-c", code, "assemble", "--no-layout", "-o", "out.docx"], cwd=root,
                                 env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
-                                preexec_fn=lambda: os.close(1))  # fmt: skip
+                                preexec_fn=lambda: os.close(1))
     assert closed_out.returncode == 0, closed_out.stderr
     assert "Traceback" not in closed_out.stderr and (root / "out.docx").is_file()
 
@@ -406,7 +406,7 @@ def test_standard_output_that_cannot_be_written_is_an_error_not_a_traceback(make
 
     with (root / "out.txt").open("w") as out:
         run = subprocess.run([sys.executable, "-m", "coe_paper", *args], cwd=root, env=env, stdout=out,
-                             stderr=subprocess.PIPE, text=True, check=False, preexec_fn=no_growth)  # fmt: skip
+                             stderr=subprocess.PIPE, text=True, check=False, preexec_fn=no_growth)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr, run.stderr
     assert "coe-paper: cannot write to standard output: File too large" in run.stderr
@@ -423,7 +423,7 @@ def test_json_naming_a_section_file_that_is_not_utf_8_is_valid_utf_8(make_projec
     (root / os.fsdecode(name)).write_text(section_text("extra", "Members wrote this short extra section.\n"))
     env = {**os.environ, "COE_PAPER_RESIDENT": "0"}
     run = subprocess.run([sys.executable, "-m", "coe_paper", *args], cwd=root, env=env, capture_output=True,
-                         check=False)  # fmt: skip
+                         check=False)
     assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
     found = json.loads(run.stdout.decode("utf-8"))
     paths = [item["location"]["path"] if "location" in item else item["path"] for item in found]
@@ -440,7 +440,7 @@ def test_output_in_an_encoding_that_cannot_hold_the_text(make_project: MakeProje
     root = make_project({"contributors.yaml": people}, git=True)
     env = {**os.environ, "COE_PAPER_RESIDENT": "0", "PYTHONIOENCODING": encoding}
     runs = [subprocess.run([sys.executable, "-m", "coe_paper", "contributors", *args], cwd=root, env=env,
-                           capture_output=True, check=False) for args in ([], ["--format", "json"])]  # fmt: skip
+                           capture_output=True, check=False) for args in ([], ["--format", "json"])]
     for run in runs:
         assert run.returncode == 0 and b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")
     text, found = runs[0].stdout.decode(encoding), json.loads(runs[1].stdout.decode(encoding))
@@ -455,7 +455,7 @@ def test_an_output_name_that_is_not_utf_8(make_project: MakeProject) -> None:
     name = os.fsdecode(b"out-\xff.docx")
     code, env = "from coe_paper.cli import run; run()", {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     runs = [subprocess.run([sys.executable, "-c", code, "assemble", "--no-layout", "-o", name], cwd=root, env=env,
-                           capture_output=True, check=False) for _ in range(2)]  # fmt: skip
+                           capture_output=True, check=False) for _ in range(2)]
     first, again = ([os.fsdecode(run.stdout), os.fsdecode(run.stderr), run.returncode] for run in runs)
     assert first[2] == 0 and "Traceback" not in first[1], first[1]
     assert (root / name).is_file() and f"wrote {name}" in first[0]

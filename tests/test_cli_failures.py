@@ -23,7 +23,7 @@ def only_error(stdout: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("command", [["comments"], ["apply"], ["import", "--id", "annex", "--lead", "rome"], ["audit"]])
 def test_a_file_that_is_no_docx_is_a_json_error(make_project: MakeProject, tmp_path: Path,
-                                                command: list[str]) -> None:  # fmt: skip
+                                                command: list[str]) -> None:
     root = make_project(git=True)
     notes = tmp_path / "notes.docx"
     notes.write_text("meeting notes, saved as plain text\n", encoding="utf-8")
@@ -39,7 +39,7 @@ def test_a_file_that_is_no_docx_is_a_json_error(make_project: MakeProject, tmp_p
 @pytest.mark.parametrize("command", [["comments"], ["apply"], ["import", "--id", "annex", "--lead", "rome"]])
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_a_missing_file_is_a_usage_error_in_every_format(make_project: MakeProject, tmp_path: Path,
-                                                         command: list[str], fmt: str) -> None:  # fmt: skip
+                                                         command: list[str], fmt: str) -> None:
     root = make_project(git=True)
     result = cli("--project", str(root), command[0], str(tmp_path / "gone.docx"), *command[1:], "--format", fmt)
     assert result.exit_code == 2
@@ -99,7 +99,7 @@ def test_a_project_folder_that_does_not_exist_is_a_usage_error(make_project: Mak
 
 @pytest.mark.parametrize("command", [["validate"], ["assemble", "--no-layout"], ["status", "--format", "json"]])
 def test_an_empty_project_folder_is_a_usage_error(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
-                                                  command: list[str]) -> None:  # fmt: skip
+                                                  command: list[str]) -> None:
     """`--project ""` (a CI variable that is not set) was taken as the current folder: it names no folder."""
     root = make_project(git=True)
     monkeypatch.chdir(root)
@@ -118,12 +118,12 @@ def test_an_empty_project_folder_is_a_usage_error(make_project: MakeProject, mon
                                                (["--statistics", "--format", "gitlab"], "--statistics prints counts"),
                                                (["--statistics", "--format", "github"], "--statistics prints counts")])
 def test_output_that_is_no_report_is_not_mixed_into_one(make_project: MakeProject, options: list[str],
-                                                        said: str) -> None:  # fmt: skip
+                                                        said: str) -> None:
     """`validate --diff --format json` printed the diff and then the JSON on stdout, and `--statistics --format
     gitlab` a table of counts (or nothing) where GitLab reads its Code Quality report: neither could be read. Both
     are usage errors now, and nothing is fixed."""
     root = make_project({"sections/01-intro.md": section_text("intro", INTRO_BODY + "\nThe E.U. budget helps.\n")},
-                        git=True)  # fmt: skip
+                        git=True)
     before = (root / "sections/01-intro.md").read_bytes()
     result = cli("--project", str(root), "validate", *options)
     assert result.exit_code == 2
@@ -168,7 +168,7 @@ USAGE_ERRORS = [
 @pytest.mark.parametrize(("command", "said"), USAGE_ERRORS)
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_a_usage_error_is_a_json_error_too(reviewed: tuple[Path, Path], command: list[str], said: str,
-                                           fmt: str) -> None:  # fmt: skip
+                                           fmt: str) -> None:
     """A command refused for its options (found by their checks, or by the command before any work) printed
     nothing on stdout under `--format json`, where a script reads a list of diagnostics: it prints the error there
     as a failure of the work does, still exits 2 and still says why on stderr."""

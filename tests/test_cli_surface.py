@@ -17,7 +17,7 @@ from coe_paper.diagnostics import error, format_diagnostics
 from conftest import REPO_ROOT, MakeProject
 
 COMMANDS = ["validate", "assemble", "status", "contributors", "comments", "apply", "import", "audit", "init",
-            "schema", "preview", "serve"]  # fmt: skip
+            "schema", "preview", "serve"]
 
 
 def test_version() -> None:
@@ -31,7 +31,7 @@ def test_python_dash_m_runs_the_command(make_project: MakeProject) -> None:
     shown = subprocess.run([sys.executable, "-m", "coe_paper", "--version"], capture_output=True, text=True, env=env)
     assert shown.returncode == 0 and shown.stdout.startswith("coe-paper ")
     checked = subprocess.run([sys.executable, "-m", "coe_paper", "--project", str(root), "validate"],
-                             capture_output=True, text=True, env=env)  # fmt: skip
+                             capture_output=True, text=True, env=env)
     assert checked.returncode == 1 and "COE201" in checked.stderr  # the outline does not list the section
 
 
@@ -81,10 +81,10 @@ def test_bundled_paper_validates_strictly_with_real_shares() -> None:
     """A fresh clone: no COE203 (the bundled commits map to the technical secretariat) and real line shares."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     run = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "validate", "--strict"],
-                         cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)  # fmt: skip
+                         cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     shares = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", "contributors", "--format",
-                             "json"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True)  # fmt: skip
+                             "json"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True)
     rows = json.loads(shares.stdout)
     assert sum(row["lines"] for row in rows) > 0 and abs(sum(row["share"] for row in rows) - 1) < 0.01
     assert (REPO_ROOT / ".mailmap").is_file()

@@ -49,7 +49,7 @@ A note[^rtl]. Bold **שלום** and italic *مرحبا*.
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_project(tmp_path_factory.mktemp("rtl-project"), {
         "sections/02-housing.md": section_text("housing", HOUSING_BODY + "\n" + BODY, title="Housing", lead="anct"),
-    })  # fmt: skip
+    })
     result = pipeline.assemble(root, tmp_path_factory.mktemp("rtl-out") / "paper.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]
     return result.output
@@ -65,9 +65,9 @@ def test_paragraphs_cells_and_notes_take_the_direction_of_their_first_letter(bui
     assert by_text[HEBREW] and by_text[ARABIC] and by_text[HEADING]
     assert not by_text["A paragraph that quotes שלום in Hebrew."]
     assert not any(rtl for text, rtl in by_text.items() if text not in (HEBREW, ARABIC, HEADING)
-                   and not text.endswith(HEADING))  # fmt: skip
+                   and not text.endswith(HEADING))
     cells = {cell.text: right_to_left(cell.paragraphs[0]) for table in document.tables for row in table.rows
-             for cell in row.cells}  # fmt: skip
+             for cell in row.cells}
     assert cells["שלום עולם."] and not cells["Hebrew"] and not cells["Sample"]
     notes = document.part.part_related_by(
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes")
@@ -77,7 +77,7 @@ def test_paragraphs_cells_and_notes_take_the_direction_of_their_first_letter(bui
 
 def test_the_contents_entry_of_a_heading_reads_as_the_heading_does(built: Path) -> None:
     entries = {p.text: right_to_left(p) for p in docx.Document(str(built)).paragraphs
-               if p.style is not None and p.style.name.lower().startswith("toc ")}  # fmt: skip
+               if p.style is not None and p.style.name.lower().startswith("toc ")}
     assert [rtl for text, rtl in entries.items() if text.endswith(HEADING)] == [True], entries
     assert [rtl for text, rtl in entries.items() if text.endswith("Scripts")] == [False], entries
 
@@ -86,7 +86,7 @@ def words_of_line(pdf: Path, marker: str, last: bool = False) -> list[tuple[floa
     """Poppler's word boxes (left, right, word) on the first (or `last`) line of the PDF that holds the word
     `marker`."""
     boxes = subprocess.run([require_client("pdftotext"), "-bbox", "-enc", "UTF-8", str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           capture_output=True, text=True, check=True).stdout
     words = [(page, (float(x0), float(y0), float(x1), word))
              for page, text in enumerate(boxes.split("<page ")) for x0, y0, x1, word in
              re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', text)]
@@ -114,7 +114,7 @@ def test_libreoffice_sets_a_right_to_left_contents_entry_from_the_right(built: P
     entry = words_of_line(pdf, "Interreg")  # the contents come before the heading itself
     words = [word for _, _, word in entry]
     first, last = (next(x0 for x0, _, word in entry if name in word or name[::-1] in word)  # poppler: as shown
-                   for name in ("מדיניות", "בערים"))  # fmt: skip
+                   for name in ("מדיניות", "בערים"))
     latin = next(x0 for x0, _, word in entry if word == "Interreg")
     assert first > latin > last, entry  # the title's words in its own order, from the right
     assert re.fullmatch(r"\d+\.\d+", words[-1]), words  # its number on its right, as the heading's is
@@ -143,7 +143,7 @@ def test_libreoffice_counts_a_right_to_left_numbered_list_from_one_on_the_right(
              "1. פריט ראשון ברשימה.\n2. פריט שני ברשימה.\n")
     root = write_project(tmp_path / "project", {
         "sections/02-housing.md": section_text("housing", HOUSING_BODY + "\n" + lists, title="Housing", lead="anct"),
-    })  # fmt: skip
+    })
     result = pipeline.assemble(root, tmp_path / "out" / "paper.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]
     pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
@@ -162,7 +162,7 @@ def test_libreoffice_shows_bold_and_italic_words_of_right_to_left_scripts(built:
     office, text_ns, style_ns = (f"{{urn:oasis:names:tc:opendocument:xmlns:{name}:1.0}}"
                                  for name in ("office", "text", "style"))
     properties = {style.get(f"{style_ns}name"): style.find(f"{style_ns}text-properties")
-                  for style in content.iter(f"{style_ns}style")}  # fmt: skip
+                  for style in content.iter(f"{style_ns}style")}
 
     def complex_property(word: str, name: str) -> str | None:
         span = next(s for s in content.find(f"{office}body").iter(f"{text_ns}span") if "".join(s.itertext()) == word)
@@ -191,7 +191,7 @@ def test_the_preview_shows_right_to_left_text_from_the_right_as_the_document_doe
                                                lead="anct"),
         "sections/03-outlook.md": section_text("outlook", OUTLOOK_BODY, title="מבט קדימה", lead="leipzig",
                                                contributors="[]"),
-    })  # fmt: skip
+    })
     built = site.build(root, tmp_path / "site")
     assert built.page is not None, built.diagnostics
     browser = Browser(require_client("chromium"))

@@ -54,7 +54,7 @@ class Package:
     def related(self, rel_type: str) -> list[str]:
         """Names of document parts related from word/document.xml with `rel_type`."""
         return [f"word/{rel.get('Target')}" for rel in self.rels("word/document.xml").values()
-                if rel.get("Type") == REL_TYPE + rel_type]  # fmt: skip
+                if rel.get("Type") == REL_TYPE + rel_type]
 
     @property
     def document(self) -> etree._Element:
@@ -109,7 +109,7 @@ def run_of(p: etree._Element, exact: str) -> etree._Element:
 def flags(run: etree._Element) -> set[str]:
     rpr = run.find("w:rPr", NS)
     return set() if rpr is None else {etree.QName(child).localname for child in rpr if child.get(f"{{{W}}}val")
-                                      not in ("0", "false")}  # fmt: skip
+                                      not in ("0", "false")}
 
 
 def numbering(p: etree._Element) -> tuple[int, int] | None:
@@ -139,7 +139,7 @@ def test_headings_use_the_templates_heading_styles(built: Package) -> None:
         template_ids = {level: template.style_id(f"heading {level}") for level in (1, 2, 3)}
     body = built.document
     expected = {"Kitchen sink of Markdown": 1, "The other section": 1, "Formatting runs": 2, "Tables and notes": 2,
-                "Blocks": 2, "Second heading": 2, "Lists and numbering": 3, "Other section": 3}  # fmt: skip
+                "Blocks": 2, "Second heading": 2, "Lists and numbering": 3, "Other section": 3}
     for heading, level in expected.items():
         style = template_ids[level]
         assert built.style_id(f"heading {level}") == style
@@ -212,7 +212,7 @@ def _abstract_format(built: Package, num_id: int, level: int) -> str | None:
 def test_nested_list_levels(built: Package) -> None:
     body = built.document
     items = {name: numbering(paragraph_with(body, name))
-             for name in ("Bullet alpha", "Bullet beta", "Nested first", "Nested second", "Bullet gamma")}  # fmt: skip
+             for name in ("Bullet alpha", "Bullet beta", "Nested first", "Nested second", "Bullet gamma")}
     assert all(item is not None for item in items.values()), items
     bullets = {items[name] for name in ("Bullet alpha", "Bullet beta", "Bullet gamma")}
     nested = {items[name] for name in ("Nested first", "Nested second")}
@@ -230,7 +230,7 @@ def test_nested_list_levels(built: Package) -> None:
 def test_separate_ordered_lists_restart_their_numbering(built: Package) -> None:
     body, numbering_xml = built.document, built.xml("word/numbering.xml")
     lists = [("First list one", "First list two", 1), ("Second list one", "Second list two", 1),
-             ("Third list three", "Third list four", 3)]  # fmt: skip
+             ("Third list three", "Third list four", 3)]
     num_ids = []
     for first, second, start in lists:
         a, b = numbering(paragraph_with(body, first)), numbering(paragraph_with(body, second))
@@ -274,7 +274,7 @@ def test_footnotes_are_real_word_footnotes(built: Package) -> None:
     assert [text(p).strip() for p in first.findall("w:p", NS)] == ["The first footnote text."]
     second_paragraphs = second.findall("w:p", NS)
     assert [text(p).strip() for p in second_paragraphs] == ["The second footnote has bold body text.",
-                                                            "Its second paragraph explains more."]  # fmt: skip
+                                                            "Its second paragraph explains more."]
     assert flags(run_of(second_paragraphs[0], "bold body")) == {"b", "bCs"}
     assert all(pstyle(p) == built.style_id("footnote text") for p in second_paragraphs)
     for note in (first, second):
@@ -405,7 +405,7 @@ def test_source_bookmarks_name_the_section_file_lines(built: Package) -> None:
 @pytest.mark.parametrize(
     "href", ["javascript:alert(1)", "JavaScript:alert(1)", "&#106;avascript:alert(1)", "vbscript:msgbox(1)",
              "data:text/html;base64,PGI+eDwvYj4="],
-)  # fmt: skip
+)
 def test_unsafe_links_never_become_hyperlinks(href: str, tmp_path: Path) -> None:
     root = kitchen_sink_project(tmp_path / "project")
     builder = DocxBuilder((root / "paper" / "template.docx").read_bytes(), WorkTree(root))
@@ -429,7 +429,7 @@ def test_a_paragraph_wrapped_over_lines_is_a_run_for_each_change_of_format(tmp_p
     assert len(out) == 1
     runs = [(text(r), flags(r)) for r in out[0].iter(f"{{{W}}}r")]
     assert runs == [("One line and the next ", set()), ("in bold over two", {"b", "bCs"}), (" lines, a ", set()),
-                    ("link here", {"rStyle"}), (" and more.", set())]  # fmt: skip
+                    ("link here", {"rStyle"}), (" and more.", set())]
 
 
 def test_list_items_starting_with_a_code_block_keep_their_number(tmp_path: Path) -> None:

@@ -70,10 +70,10 @@ def test_the_registry_knows_each_codes_module_without_importing_it() -> None:
         if rule.check is not None:
             assert rule.check.__module__ == f"coe_paper.rules.{MODULES[rule.code]}", rule.code
     done = subprocess.run([sys.executable, "-c", WARM_RUN_IMPORTS, str(REPO_ROOT)], capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+                          timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["coe_paper.rules.config", "coe_paper.rules.engine", "coe_paper.rules.registry",
-                                   "coe_paper.rules.shipped", "coe_paper.rules.speller"]  # fmt: skip
+                                   "coe_paper.rules.shipped", "coe_paper.rules.speller"]
 
 
 def test_every_rule_has_a_test_of_its_own() -> None:
@@ -151,7 +151,7 @@ def test_coe701_a_term_in_a_name_is_reported_but_not_fixed(make_project: MakePro
 
 
 def test_coe701_an_abbreviation_before_a_capitalised_word_is_fixed_unless_its_name_is_listed(
-        make_project: MakeProject) -> None:  # fmt: skip
+        make_project: MakeProject) -> None:
     """'the EU LGBT Action Plan' was reported without its fix: LGBT, always in capitals, was taken for part of a
     name because 'Action' follows it. An abbreviation's capitals say nothing of a name; the names that keep it (FRA's
     EU LGBTI Survey, the LGBTI List of Actions) are listed with the term and are no finding."""
@@ -164,7 +164,7 @@ def test_coe701_an_abbreviation_before_a_capitalised_word_is_fixed_unless_its_na
 
 def test_coe701_whole_words_never_in_code_urls_or_comments(make_project: MakeProject) -> None:
     text = ("The poorest areas, `the disabled`, [a link](https://example.org/the-disabled), "
-            "https://example.org/chairman and <!-- the elderly --> are not findings.")  # fmt: skip
+            "https://example.org/chairman and <!-- the elderly --> are not findings.")
     assert editorial(make_project, prose(text)) == []
     assert editorial(make_project, prose("```\nthe disabled\n```")) == []
 
@@ -327,7 +327,7 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     ("We met May 30-June 2, 2024 in Rome.", "May 30-June 2, 2024", "30 May-2 June 2024"),  # not 'May 30-2 June'
     ("We met June 2-4, 2024 in Rome.", "June 2-4, 2024", "2-4 June 2024"),
     ("We met May 30th to June 2nd in Rome.", "May 30th to June 2nd", "30 May to 2 June"),
-])  # fmt: skip
+])
 def test_coe714_date_form(make_project: MakeProject, text: str, date: str, better: str) -> None:
     d = one(editorial(make_project, prose(text)), "COE714")
     assert (d.column, d.message) == (col(text, date), f"'{date}': write '{better}'")
@@ -352,7 +352,7 @@ def test_coe714_the_before_a_date_and_a_plural_noun_is_reported_without_a_fix(ma
     ("Before the 30th May-2nd June meeting we met.", "Before the 30 May-2 June meeting we met."),
     ("From 30th May-2nd June, 2024 we met.", "From 30 May-2 June 2024 we met."),
     ("On Monday the 3rd of June 2024 we met.", "On Monday 3 June 2024 we met."),
-])  # fmt: skip
+])
 def test_coe714_a_range_across_months_is_read_to_its_end(make_project: MakeProject, text: str, fixed: str) -> None:
     """Whether the 'the' of '30th May-2nd June' goes is told by the word after the range, not after its first
     date: 'before the 30th May-2nd June the team met' kept 'the' ('before the 30 May-2 June the team met')."""
@@ -367,7 +367,7 @@ def test_coe714_reports_a_date_wrapped_over_a_line_break_without_a_fix(make_proj
     text = "The first workshop takes place on the 2nd of\nDecember 2024 in Rome."
     d = one(editorial(make_project, prose(text)), "COE714")
     assert (d.column, d.message, d.fix) == (col(text, "the 2nd"), "'the 2nd of December 2024': write '2 December 2024'",
-                                            None)  # fmt: skip
+                                            None)
     assert "line break" in d.hint
 
 
@@ -584,7 +584,7 @@ def test_coe743_a_decimal_comma_is_written_with_a_point(make_project: MakeProjec
     text = "About 1,5 million people, 2,75% of them, paid EUR 3,50 each; items 1,2 and 3 of 10,000 and 1,500 million."
     found = editorial(make_project, prose(text))
     assert [(d.code, d.column) for d in found if d.code == "COE719"] == [("COE719", col(text, "10,000")),
-                                                                         ("COE719", col(text, "1,500"))]  # fmt: skip
+                                                                         ("COE719", col(text, "1,500"))]
     assert [(d.code, d.column, d.message) for d in found if d.code != "COE719"] == [
         ("COE743", col(text, "1,5"), "'1,5': write '1.5'"), ("COE743", col(text, "2,75"), "'2,75': write '2.75'"),
         ("COE743", col(text, "3,50"), "'3,50': write '3.50'")]
@@ -652,7 +652,7 @@ def test_coe721_knows_the_names_of_the_people_in_contributors_yaml(make_project:
     text = "We thank Zdenka Wojtaszek and Sztefan Kowalcyk for their comments."
     files = {**prose(text), "contributors.yaml": CONTRIBUTORS_YAML + (
         "  - id: zutphen\n    name: Municipality of Zutphen\n    kind: city\n    country: NL\n    people:\n"
-        "      - name: Zdenka Wojtaszek\n        email: zw@zutphen.example.org\n")}  # fmt: skip
+        "      - name: Zdenka Wojtaszek\n        email: zw@zutphen.example.org\n")}
     root = make_project({**files, "contributors.yaml": CONTRIBUTORS_YAML}, git=True)
     assert len([d for d in pipeline.load(root).diagnostics if d.code == "COE721"]) == 4  # and kept in the cache
     (root / "contributors.yaml").write_text(str(files["contributors.yaml"]), encoding="utf-8")
@@ -679,7 +679,7 @@ def test_coe721_knows_every_wording_the_term_lists_suggest(make_project: MakePro
     """--fix wrote 'homemaker' for 'housewife' (COE701), which COE721 then reported: each wording the shipped lists
     suggest, and its plural, is a word COE721 knows."""
     wordings = [wording for name in ("inclusive.yaml", "eu_names.yaml", "countries.yaml")
-                for term in shipped(name).file.terms for wording in [*term.write, term.plural or ""]]  # fmt: skip
+                for term in shipped(name).file.terms for wording in [*term.write, term.plural or ""]]
     text = " ".join(f"{wording}." for wording in wordings if wording)
     assert [d for d in editorial(make_project, prose(text)) if d.code == "COE721"] == []
     found = editorial(make_project, prose("The homemaker and the homemkaer met the ombudsperson."))
@@ -995,7 +995,7 @@ def test_fix_that_cannot_be_written_is_coe006_and_the_others_are_written(make_pr
     files' fixes are written and counted, and no traceback ends the run."""
     housing = "sections/02-housing.md"
     root = make_project({**prose(FAULTY.strip()), housing: section_text("housing", f"## Homes\n\n{FAULTY}")},
-                        git=True)  # fmt: skip
+                        git=True)
     before = (root / INTRO).read_bytes()
     real = fix_module.write_atomic
 

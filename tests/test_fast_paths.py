@@ -44,13 +44,13 @@ def test_the_quick_template_check_agrees_with_the_general_one(text: str, sites: 
 
 
 def test_claiming_anchors_at_once_gives_the_same_paper(make_project: MakeProject,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Anchors are claimed all at once when none is taken; one at a time (the general way) gives the same paper,
     a heading whose anchor another section holds included."""
     body = ("## Intro\n\nA heading that spells another section's id.\n\n## Findings\n\n- one [link](#intro)[^1]\n"
             "- two\n\n## Findings\n\nThe same heading again.\n\n[^1]: A note.\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
-                                                                contributors="[]")}, git=True)  # fmt: skip
+                                                                contributors="[]")}, git=True)
     quick = cold_and_warm(root, "quick")
     assert quick[0] == quick[1]
     monkeypatch.setattr(DocxBuilder, "claim_anchors", lambda self, anchors: False)
@@ -61,7 +61,7 @@ def test_a_text_of_its_own_percent_signs_is_placed_as_written(make_project: Make
     """A footnote without a site, and a body, keep the `%` their text has (stored as `%%`)."""
     body = "Half of them (50%) agree.[^a] 100%% sure.\n\n[^a]: Up 5% on 2023, or %s as printf has it.\n"
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
-                                                                contributors="[]")}, git=True)  # fmt: skip
+                                                                contributors="[]")}, git=True)
     cold, warm = cold_and_warm(root, "percent")
     assert cold == warm
     package = zipfile.ZipFile(io.BytesIO(warm))
@@ -71,16 +71,16 @@ def test_a_text_of_its_own_percent_signs_is_placed_as_written(make_project: Make
 
 @pytest.mark.parametrize("picture", [False, True])
 def test_footnotes_written_as_text_give_the_same_paper(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
-                                                       picture: bool) -> None:  # fmt: skip
+                                                       picture: bool) -> None:
     """Footnotes are written into their part as the XML text placing gives (a note with a picture, whose drawing
     declares namespaces, has every note parsed instead); parsing every note gives the same bytes."""
     shown = "![a dot](../paper/images/dot.png)" if picture else "a dot"
     body = ("## Notes\n\nA claim.[^a] Another.[^b] A third.[^c]\n\n"
             "[^a]: With **bold**, `code`, 5% & <angle> \"quotes\" and [a link](https://example.org/a?x=1&y=2).\n"
             f"[^b]: See {shown} and [the survey](https://example.org/notes), [again](https://example.org/a?x=1&y=2)."
-            "\n[^c]: Plain.\n")  # fmt: skip
+            "\n[^c]: Plain.\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
-                                                                contributors="[]")}, git=True)  # fmt: skip
+                                                                contributors="[]")}, git=True)
     parts: list[int] = []
     footnotes_part = ooxml_parts.footnotes_part
     monkeypatch.setattr(ooxml_parts, "footnotes_part", lambda notes: parts.append(len(notes)) or footnotes_part(notes))
@@ -95,11 +95,11 @@ def test_footnotes_written_as_text_give_the_same_paper(make_project: MakeProject
 
 
 def test_list_instances_written_as_text_give_the_same_paper(make_project: MakeProject,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Lists' instances are written as text at the end of the numbering part; built as elements (the general way,
     for a template whose part that cannot take), the same bytes, numbered headings' own instance among them."""
     body = ("## Lists\n\n- one\n- two\n  1. first\n  2. second\n     - deep\n\n3. three\n4. four\n\n## More\n\n"
-            "- again\n")  # fmt: skip
+            "- again\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
                                                                 contributors="[]")}, git=True)  # headings numbered
     taken: list[bool] = []
@@ -125,19 +125,19 @@ def _marks_one_by_one(items: list[object]) -> dict[tuple[str | int, ...], tuple[
     for item in items:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
                 and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
-                and all(type(v) is int for v in item[1])):  # fmt: skip
+                and all(type(v) is int for v in item[1])):
             return None
         marks[tuple(item[0])] = (item[1][0], item[1][1])
     return marks
 
 
 _JSON = st.recursive(st.none() | st.booleans() | st.integers(-2, 3) | st.floats(0, 1) | st.sampled_from(["a", "b"]),
-                     lambda inner: st.lists(inner, max_size=3), max_leaves=8)  # fmt: skip
+                     lambda inner: st.lists(inner, max_size=3), max_leaves=8)
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.one_of(_JSON, st.tuples(st.lists(st.sampled_from(["a", 0, 1, True, 1.5])),
                                            st.lists(st.sampled_from([0, 3, False, "1"]), max_size=3)).map(list)),
-                max_size=4))  # fmt: skip
+                max_size=4))
 def test_kept_yaml_positions_are_read_as_one_by_one(items: list[object]) -> None:
     assert project._marks(items) == _marks_one_by_one(items)

@@ -37,7 +37,7 @@ def test_init_makes_a_project_that_validates_and_assembles(tmp_path: Path) -> No
     assert (root / ".gitlab-ci.yml").is_file() and not (root / forge.GITHUB_WORKFLOW).exists()
     for path in ("paper/paper.yaml", "paper/template.docx", "paper/templates/byline.md.j2", "contributors.yaml",
                  "sections/01-introduction.md", ".mailmap", ".pre-commit-config.yaml", ".vscode/settings.json",
-                 "schemas/paper.schema.json"):  # fmt: skip
+                 "schemas/paper.schema.json"):
         assert (root / path).is_file(), path
     validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
     assert validate.exit_code == 0
@@ -75,7 +75,7 @@ def test_init_without_a_folder_makes_the_project_here(tmp_path: Path, monkeypatc
 
 @pytest.mark.parametrize("folder", ["my paper", "-paper", "O'Brien's paper"])
 def test_init_s_next_command_runs_in_a_shell_for_any_folder_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                  folder: str) -> None:  # fmt: skip
+                                                                  folder: str) -> None:
     """The command `init` suggests, `cd DIR && git init && ...`, named the folder as it was: 'cd my paper' and
     'cd -paper' fail in a shell. Run in one, it now enters the folder and commits the paper."""
     monkeypatch.chdir(tmp_path)
@@ -90,7 +90,7 @@ def test_init_s_next_command_runs_in_a_shell_for_any_folder_name(tmp_path: Path,
 
 @pytest.mark.parametrize("folder", ["", "papers/equality"])
 def test_init_in_a_git_repository_commits_there_and_says_where_the_forge_reads(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str) -> None:  # fmt: skip
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
     """In a repository (a clone of the forge's new project, or a folder of one), `init` said to `git init`, which
     in a folder made a repository inside the repository, and `git add -A` there would have staged the whole
     repository's changes; nothing said that the CI and pre-commit files in a folder are read by nobody."""
@@ -106,7 +106,7 @@ def test_init_in_a_git_repository_commits_there_and_says_where_the_forge_reads(
     assert ran.returncode == 0, ran.stderr
     assert not (tmp_path / "repo" / folder / ".git").exists() or not folder
     listed = subprocess.run(["git", "-C", str(tmp_path / "repo"), "ls-files"], env=env, capture_output=True,
-                            text=True, check=True).stdout.split()  # fmt: skip
+                            text=True, check=True).stdout.split()
     assert f"{folder}/paper/paper.yaml".lstrip("/") in listed
     if folder:
         assert "notes.txt" not in listed  # the repository's other changes are not the paper's to commit
@@ -175,11 +175,11 @@ def test_this_repository_uses_the_files_init_writes() -> None:
     expected = {**forge.ci_files(None, install="."), forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
                 ".pre-commit-hooks.yaml": forge.PRE_COMMIT_HOOKS, ".editorconfig": forge.EDITORCONFIG,
                 ".vscode/settings.json": schema.editor_settings(),
-                ".vscode/extensions.json": forge.vscode_extensions()}  # fmt: skip
+                ".vscode/extensions.json": forge.vscode_extensions()}
     for path, text in expected.items():
         assert (REPO_ROOT / path).read_text(encoding="utf-8") == text, path
     assert (REPO_ROOT / "paper/template.docx").read_bytes() == \
-        (REPO_ROOT / "src/coe_paper/skeleton/template.docx").read_bytes()  # fmt: skip
+        (REPO_ROOT / "src/coe_paper/skeleton/template.docx").read_bytes()
 
 
 def _actionlint() -> str:
@@ -265,7 +265,7 @@ def test_ci_installs_what_validate_reads_and_the_version_that_wrote_it(tmp_path:
     steps = github["jobs"]["paper"]["steps"]
     validate = [step.get("name") for step in steps].index("Validate")
     github_installs = [(index, step["run"]) for index, step in enumerate(steps)
-                       if "apt-get install" in step.get("run", "")]  # fmt: skip
+                       if "apt-get install" in step.get("run", "")]
     assert [index < validate for index, run in github_installs if "hunspell-en-gb" in run.split()] == [True]
     github_pdf = [(index, run) for index, run in github_installs if "libreoffice-writer-nogui" in run.split()]
     assert [index > validate for index, _ in github_pdf] == [True]  # Validate's annotations wait for no LibreOffice
@@ -281,7 +281,7 @@ def test_gitlab_jobs_that_write_no_pdf_install_no_libreoffice(tmp_path: Path) ->
     jobs that write the PDF install it now, and the others run their commands with no LibreOffice to find."""
     ci = yaml.safe_load(forge.gitlab_ci())
     office = {name for name in _gitlab_jobs(ci) if name != "release" and "libreoffice-writer-nogui" in
-              _gitlab_packages(ci, name)}  # fmt: skip
+              _gitlab_packages(ci, name)}
     assert office == {name for name, job in _gitlab_jobs(ci).items() if "--pdf" in " ".join(job["script"])}
     assert office == {"paper", "pages"}
     root, env = _merge_request(tmp_path)
@@ -333,7 +333,7 @@ def _merge_request(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     (`coe-paper` on the PATH, the merge request's base in BASE_SHA and CI_MERGE_REQUEST_DIFF_BASE_SHA)."""
     root = _init(tmp_path)
     (root / "contributors.yaml").write_text((root / "contributors.yaml").read_text().replace(
-        "emails: []", "emails: [rome@example.org]", 1))  # fmt: skip
+        "emails: []", "emails: [rome@example.org]", 1))
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO_ROOT / "src")}
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -344,7 +344,7 @@ def _merge_request(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
     def git(*args: str) -> str:
         return subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, text=True,
-                              check=True).stdout.strip()  # fmt: skip
+                              check=True).stdout.strip()
 
     git("init", "-q", "--initial-branch=main")
     git("add", "-A")
@@ -368,7 +368,7 @@ def test_ci_steps_run_on_a_merge_request(tmp_path: Path) -> None:
         run = subprocess.run(["bash", "-c", line], cwd=root, env=env, capture_output=True, text=True, check=False)
         assert run.returncode == 0, f"{line}: {run.stderr}"
     report = json.loads(subprocess.run(["bash", "-c", "coe-paper validate --format gitlab"], cwd=root, env=env,
-                                       capture_output=True, text=True, check=False).stdout)  # fmt: skip
+                                       capture_output=True, text=True, check=False).stdout)
     assert report == []  # a clean merge request: an empty Code Quality report
     built = sorted(p.name for p in (root / "build").iterdir())
     assert "orientation-paper.pdf" in built and f"orientation-paper-changes-since-{base}.docx" in built
@@ -397,7 +397,7 @@ def test_pre_commit_hook_with_try_repo(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("before", "after"), [("*.pyc\n", "*.pyc\nbuild/\n"), ("*.pyc", "*.pyc\nbuild/\n"),
-                                               ("/build\n", "/build\n"), ("build/\n", "build/\n")])  # fmt: skip
+                                               ("/build\n", "/build\n"), ("build/\n", "build/\n")])
 def test_init_adds_the_build_folder_to_a_gitignore_that_lacks_it(tmp_path: Path, before: str, after: str) -> None:
     """init in a folder whose .gitignore does not name `build/` kept it as it was ("kept .gitignore"): the .docx,
     PDF and site every build writes there were then committed with the sources. The line is added, once."""
@@ -423,10 +423,10 @@ def test_the_github_workflow_runs_on_the_branch_git_init_makes(tmp_path: Path) -
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, **GIT_ENV, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_CONFIG_GLOBAL": str(home / "none")}  # fmt: skip
+           "GIT_CONFIG_GLOBAL": str(home / "none")}
     subprocess.run(["sh", "-c", command], check=True, env=env, capture_output=True)
     branch = subprocess.run(["git", "-C", str(root), "symbolic-ref", "--short", "HEAD"], capture_output=True,
-                            text=True, check=True).stdout.strip()  # fmt: skip
+                            text=True, check=True).stdout.strip()
     assert branch in on["push"]["branches"] and branch == "main"
 
 
@@ -457,7 +457,7 @@ def test_init_outlines_the_sections_that_are_there(tmp_path: Path) -> None:
     (root / "sections").mkdir(parents=True)
     for name, section_id in [("02-housing.md", "housing"), ("01-energy.md", "energy")]:
         (root / "sections" / name).write_text(f"---\nid: {section_id}\ntitle: {section_id.title()}\n"
-                                              "lead: coordinator-one\n---\n\nText.\n", encoding="utf-8")  # fmt: skip
+                                              "lead: coordinator-one\n---\n\nText.\n", encoding="utf-8")
     (root / "sections/03-broken.md").write_text("No front matter.\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership"])
     assert result.exit_code == 1, result.output  # the broken file is an error to correct
@@ -480,7 +480,7 @@ def test_init_adds_the_schemas_to_existing_editor_settings(tmp_path: Path, kind:
     wanted = json.loads(schema.editor_settings())["yaml.schemas"]
     before = {"json": '{"editor.fontSize": 14, "yaml.schemas": {"other.json": ["x.yaml"]}}\n',
               "jsonc": '{\n  // mine\n  "editor.fontSize": 14\n}\n',
-              "mapped": json.dumps({"yaml.schemas": wanted, "editor.fontSize": 14})}[kind]  # fmt: skip
+              "mapped": json.dumps({"yaml.schemas": wanted, "editor.fontSize": 14})}[kind]
     root = tmp_path / "paper"
     (root / ".vscode").mkdir(parents=True)
     (root / ".vscode/settings.json").write_text(before, encoding="utf-8")

@@ -41,7 +41,7 @@ def pdf_pages(path: Path, out: Path) -> list[str]:
     pdf, problem = layout.convert_to_pdf(path, out)
     assert pdf is not None, problem
     raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                         text=True, check=True).stdout  # fmt: skip
+                         text=True, check=True).stdout
     return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
 
 
@@ -83,7 +83,7 @@ def test_only_the_abbreviations_the_paper_uses_are_printed(make_project: MakePro
 
 @pytest.mark.parametrize("named", ["../abbreviations.yaml", "/tmp/abbreviations.yaml", "paper/outside.yaml"])
 def test_an_abbreviations_file_outside_the_project_is_an_error_not_an_empty_list(make_project: MakeProject,
-                                                                                named: str) -> None:  # fmt: skip
+                                                                                named: str) -> None:
     """paper.yaml's `abbreviations:` naming a file outside the project (as written, or by a link) was taken for an
     absent file: the paper lost its list of abbreviations without a word, where every other path of paper.yaml that
     leaves the project is COE005."""
@@ -102,7 +102,7 @@ def test_an_abbreviations_file_outside_the_project_is_an_error_not_an_empty_list
 def test_validate_warns_about_an_abbreviation_neither_listed_nor_spelled_out(make_project: MakeProject) -> None:
     root = project(make_project, **{"sections/03-outlook.md": section_text(
         "outlook", "## Next steps\n\nThe OECD and the Joint Research Centre (JRC) will help; the JRC agrees.\n",
-        lead="leipzig", contributors="[]")})  # fmt: skip
+        lead="leipzig", contributors="[]")})
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE520"]
     assert [(d.path, d.line, d.message.split("'")[1]) for d in found] == [
         ("sections/01-intro.md", 15, "NUTS"), ("sections/03-outlook.md", 11, "OECD")]  # JRC is spelled out
@@ -117,7 +117,7 @@ def test_a_currency_code_is_no_abbreviation_to_spell_out(make_project: MakeProje
     root = project(make_project, **{"sections/03-outlook.md": section_text(
         "outlook", "## Next steps\n\nGrants of EUR 10 000 and PLN 40 000 (COM(2020) 152 final and SWD(2021) 65) "
         "went to the OECD; see https://www.staedtebaufoerderung.info/DE/Programme/ and mail INFO@BBSR.example.de.\n",
-        lead="leipzig", contributors="[]")})  # fmt: skip
+        lead="leipzig", contributors="[]")})
     found = [d for d in pipeline.check(root).diagnostics if d.code in ("COE520", "COE740")]
     assert [(d.path, d.message.split("'")[1]) for d in found] == [
         ("sections/01-intro.md", "NUTS"), ("sections/03-outlook.md", "OECD")]
@@ -128,7 +128,7 @@ def test_a_creative_commons_licence_is_no_abbreviation_to_spell_out(make_project
     after 'CC' are the licence's, not the paper's abbreviations. Elsewhere 'BY' and 'SA' are still looked at."""
     root = project(make_project, **{"sections/03-outlook.md": section_text(
         "outlook", "## Next steps\n\nData go out under a CC BY 4.0 licence, text under CC BY NC; SA and the OECD "
-        "agree.\n", lead="leipzig", contributors="[]")})  # fmt: skip
+        "agree.\n", lead="leipzig", contributors="[]")})
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE520"]
     assert [(d.path, d.message.split("'")[1]) for d in found] == [
         ("sections/01-intro.md", "NUTS"), ("sections/03-outlook.md", "SA"), ("sections/03-outlook.md", "OECD")]

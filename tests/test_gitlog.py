@@ -30,7 +30,7 @@ def _no_source_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def git(root: Path, *args: str) -> str:
     proc = subprocess.run(["git", "-C", str(root), *args], env={**os.environ, **GIT_ENV},
-                          capture_output=True, text=True, check=False)  # fmt: skip
+                          capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -47,7 +47,7 @@ def intro_with(sentence: str) -> str:
 def tree_state(root: Path) -> tuple[str, dict[str, tuple[bytes, int]]]:
     """`git status` and every work tree file's bytes and modification time (the .git directory left out)."""
     files = {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
-             for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}  # fmt: skip
+             for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
     return git(root, "status", "--porcelain", "--ignored", "--untracked-files=all"), files
 
 
@@ -82,7 +82,7 @@ def test_describe_follows_tags_commits_and_changes(make_project: MakeProject) ->
 
 
 def test_a_signed_commit_shown_with_its_signature_keeps_the_version_clean(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """`log.showSignature=true` in git config (common for people who sign their commits) makes `git log` write the
     signature's check before the commit: the version's commit (the document's identifier) held git's words about
     the key ("Good \\"git\\" signature ... No principal matched.\\n33f884a...")."""

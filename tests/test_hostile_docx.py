@@ -79,7 +79,7 @@ def _with_dtd(part: bytes, encoding: str) -> bytes:
 
 
 @pytest.mark.parametrize(("part", "encoding"), [("word/styles.xml", "utf-8"), ("word/fontTable.xml", "utf-8"),
-                                                ("word/fontTable.xml", "utf-16")])  # fmt: skip
+                                                ("word/fontTable.xml", "utf-16")])
 def test_template_part_declaring_a_dtd_is_refused(make_project: MakeProject, part: str, encoding: str) -> None:
     """python-docx reads a template's parts without resolving entities, but wrote them back as they were: the
     entity's reference stayed, its declaration went, and the document's part was no longer XML."""
@@ -100,12 +100,12 @@ _VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 def _with_relationship(rels: bytes, kind: str, target: str, external: bool = True) -> bytes:
     mode = ' TargetMode="External"' if external else ""
     return rels.replace(b"</Relationships>", f'<Relationship Id="rIdHostile" Type="{kind}" Target="{target}"{mode}/>'
-                        "</Relationships>".encode())  # fmt: skip
+                        "</Relationships>".encode())
 
 
 @pytest.mark.parametrize("case", ["remote picture", "attached template", "macros", "workbook with macros"])
 def test_template_with_macros_or_parts_fetched_from_elsewhere_is_refused(make_project: MakeProject,
-                                                                          case: str) -> None:  # fmt: skip
+                                                                          case: str) -> None:
     """A template .docx that has Word fetch a picture or an attached template from elsewhere when the paper is
     opened (a tracking pixel; a network share that is given the reader's Windows credentials), or that carries
     macros, is COE802: each was copied into the paper every member opens."""
@@ -132,7 +132,7 @@ def test_template_with_macros_or_parts_fetched_from_elsewhere_is_refused(make_pr
                                                  b'"application/vnd.ms-excel.sheet.macroEnabled.12"/></Types>')},
             "word/embeddings/book.xlsm",
             "holds macros or an embedded program (application/vnd.ms-excel.sheet.macroEnabled.12)"),
-    }[case]  # fmt: skip
+    }[case]
     root = make_project({"paper/template.docx": rezip(TEMPLATE, replace=replace)}, git=True)
     for command in ("validate", "assemble"):
         result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
@@ -152,12 +152,12 @@ _MASKS = {  # an active part as the relationship naming it says, under a content
                         "an ActiveX control"),
     "altChunk": (f"{_RELS}/aFChunk", "afchunk.htm", b"<html><body><img src='https://tracker.invalid/p.png'>"
                  b"</body></html>", "text/html", "content Word converts from another format"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", list(_MASKS))
 def test_template_with_an_active_part_under_another_content_type_is_refused(make_project: MakeProject,
-                                                                             case: str) -> None:  # fmt: skip
+                                                                             case: str) -> None:
     """Macros, an OLE object or an ActiveX control declared as 'application/octet-stream' or XML, and an altChunk
     (HTML that Word converts, fetching the pictures it names, when the paper is opened) were copied into the paper:
     the relationship that names the part says what it is, whatever its content type."""
@@ -167,7 +167,7 @@ def test_template_with_an_active_part_under_another_content_type_is_refused(make
         types = package.read("[Content_Types].xml")
     declared = f'<Override PartName="/word/{target}" ContentType="{content_type}"/></Types>'.encode()
     replace = {"word/_rels/document.xml.rels": _with_relationship(document_rels, kind, target, False),
-               f"word/{target}": body, "[Content_Types].xml": types.replace(b"</Types>", declared)}  # fmt: skip
+               f"word/{target}": body, "[Content_Types].xml": types.replace(b"</Types>", declared)}
     root = make_project({"paper/template.docx": rezip(TEMPLATE, replace=replace)}, git=True)
     for command in ("validate", "assemble"):
         result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
@@ -185,7 +185,7 @@ def test_template_with_an_active_part_under_another_content_type_is_refused(make
     ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
      "is 'application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml', not a Word document's; "
      "save the template as a Word document (.docx)"),
-])  # fmt: skip
+])
 def test_a_macro_enabled_document_or_a_word_template_renamed_docx_says_what_it_is(make_project: MakeProject,
                                                                                   main: str, said: str) -> None:
     """A .docm or a .dotx renamed .docx was 'not a usable Word template: ValueError file '<_io.BytesIO object at
@@ -193,7 +193,7 @@ def test_a_macro_enabled_document_or_a_word_template_renamed_docx_says_what_it_i
     with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
         types = package.read("[Content_Types].xml")
     renamed = types.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                            main.encode())  # fmt: skip
+                            main.encode())
     assert renamed != types
     root = make_project({"paper/template.docx": rezip(TEMPLATE, replace={"[Content_Types].xml": renamed})}, git=True)
     for command in ("validate", "assemble"):
@@ -220,7 +220,7 @@ def _with_story(kind: str, body: str) -> bytes:
     types = {"footnotes": "footnotes", "footer": "footer", "header": "header"}[kind]
     with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
         rels, content_types, document = (package.read(name) for name in (
-            "word/_rels/document.xml.rels", "[Content_Types].xml", "word/document.xml"))  # fmt: skip
+            "word/_rels/document.xml.rels", "[Content_Types].xml", "word/document.xml"))
     part = f'<?xml version="1.0" encoding="UTF-8"?><w:{root} {_WML}>{body}</w:{root}>'.encode()
     reference = f'<w:{kind}Reference w:type="default" r:id="rIdStory"/>'.encode() if kind != "footnotes" else b""
     return rezip(TEMPLATE, replace={
@@ -230,7 +230,7 @@ def _with_story(kind: str, body: str) -> bytes:
         "[Content_Types].xml": content_types.replace(b"</Types>", f'<Override PartName="/word/{kind}1.xml" ContentType='
             f'"application/vnd.openxmlformats-officedocument.wordprocessingml.{types}+xml"/></Types>'.encode()),
         "word/document.xml": document.replace(b"<w:pgSz", reference + b"<w:pgSz", 1),
-    })  # fmt: skip
+    })
 
 
 @pytest.mark.parametrize(("kind", "body", "said"), [
@@ -240,7 +240,7 @@ def _with_story(kind: str, body: str) -> bytes:
      'DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/c calc"'),
     ("footnotes", '<w:footnote w:id="1"><w:p><w:fldSimple w:instr=\' INCLUDETEXT "\\\\share.invalid\\t.docx" \'/>'
      "</w:p></w:footnote>", 'INCLUDETEXT "\\\\share.invalid\\t.docx"'),
-])  # fmt: skip
+])
 def test_template_with_a_field_that_fetches_or_runs_what_it_names_is_refused(make_project: MakeProject, kind: str,
                                                                              body: str, said: str) -> None:
     """A template's header, footer or footnotes holding a field that includes a picture or text from elsewhere, or
@@ -258,13 +258,13 @@ def test_template_with_a_field_that_fetches_or_runs_what_it_names_is_refused(mak
 
 
 def test_template_with_page_numbers_and_a_link_in_its_footer_is_used(make_project: MakeProject,
-                                                                      tmp_path: Path) -> None:  # fmt: skip
+                                                                      tmp_path: Path) -> None:
     """The fields a footer holds to number pages or link to the partnership's site fetch nothing: the template is
     used, and its footer's fields are in the paper (read back with python-docx)."""
     from docx import Document
 
     footer = (_complex(" PAGE ") + '<w:p><w:fldSimple w:instr=\' HYPERLINK "https://example.org/partnership" \'>'
-              "<w:r><w:t>partnership</w:t></w:r></w:fldSimple></w:p>")  # fmt: skip
+              "<w:r><w:t>partnership</w:t></w:r></w:fldSimple></w:p>")
     root = make_project({"paper/template.docx": _with_story("footer", footer)})
     result = cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx"))
     assert result.exit_code == 0, result.stderr
@@ -302,9 +302,9 @@ def test_reviewed_file_with_deeply_nested_section_property(make_project: MakePro
 
 
 @pytest.mark.parametrize("named", ["paper/notes.md", "../notes.md", "/etc/hostname", ".git/config",
-                                   "sections/../paper/notes.md"])  # fmt: skip
+                                   "sections/../paper/notes.md"])
 def test_a_section_map_naming_another_file_is_not_followed(make_project: MakeProject, tmp_path: Path,
-                                                           named: str) -> None:  # fmt: skip
+                                                           named: str) -> None:
     """`apply` writes to the files the document's section map names: a reviewer's file whose map named a file
     other than a section's had its changes written there (`paper/notes.md`, a copy of the section; `.git/config`
     was read as a section), and a path out of the project ended in a traceback."""
@@ -315,13 +315,13 @@ def test_a_section_map_naming_another_file_is_not_followed(make_project: MakePro
     built, edited, reviewed = root / "build/test-paper.docx", tmp_path / "edited.docx", tmp_path / "reviewed.docx"
     tracked(built, edited, [("so that urban policy ", "serves", "works for", "Ana Rossi")])
     rewrite_part(edited, reviewed, lambda xml: xml.replace(b"sections/01-intro.md", named.encode()),
-                 "docProps/custom.xml")  # fmt: skip
+                 "docProps/custom.xml")
     before = {path: path.read_bytes() for path in (root / "paper/notes.md", root / "sections/01-intro.md",
-                                                    root / ".git/config")}  # fmt: skip
+                                                    root / ".git/config")}
     result = cli("--project", str(root), "apply", str(reviewed))
     assert result.exit_code == 1
     assert "coe-paper: this document was not made by `coe-paper assemble` (it has no usable section map)" \
-        in result.stderr  # fmt: skip
+        in result.stderr
     assert {path: path.read_bytes() for path in before} == before
     untouched = cli("--project", str(root), "apply", str(edited))  # the map as the build wrote it
     assert untouched.exit_code == 0, untouched.stderr
@@ -337,7 +337,7 @@ def test_a_section_map_naming_another_file_is_not_followed(make_project: MakePro
                                                                             "rome", "-o", "sections/09-new.md")])
 def test_a_package_with_a_part_twice_or_named_out_of_it_is_refused(make_project: MakeProject, tmp_path: Path,
                                                                    extra: str, said: str,
-                                                                   command: tuple[str, ...]) -> None:  # fmt: skip
+                                                                   command: tuple[str, ...]) -> None:
     """Two entries of one name (or of names that differ in case, the same part): which one is the document
     depended on the reader, so a reviewer's file could show Word one text and `apply` another; an entry named
     with `..` or from `/` is no part of a Word document. Each is refused, naming the file; nothing is written."""
@@ -359,4 +359,4 @@ def test_a_package_with_a_part_twice_or_named_out_of_it_is_refused(make_project:
     assert "Traceback" not in result.stderr
     assert not (root / "sections/09-new.md").exists()
     assert subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "sections", "paper"],
-                          capture_output=True, text=True, check=True).stdout == ""  # fmt: skip
+                          capture_output=True, text=True, check=True).stdout == ""

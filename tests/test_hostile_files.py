@@ -180,7 +180,7 @@ def test_a_named_pipe_in_place_of_a_file_is_refused_at_once(make_project: MakePr
     os.mkfifo(root / name)
     env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1]), "COE_PAPER_RESIDENT": "0"}
     proc = subprocess.run([sys.executable, "-m", "coe_paper", "--project", str(root), "validate"], capture_output=True,
-                          text=True, env=env, timeout=60, check=False)  # fmt: skip
+                          text=True, env=env, timeout=60, check=False)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     if name == "contributors.yaml":
@@ -209,7 +209,7 @@ def test_a_folder_in_place_of_a_picture_or_logo_is_named_as_one(make_project: Ma
 
 
 def test_an_image_or_logo_over_the_size_limit_is_coe008(make_project: MakeProject,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A picture is read within a bound (that of a part of a reviewer's .docx, so the paper stays one coe-paper can
     read back), checked on its size before it is read."""
     root = make_project({"paper/paper.yaml": PAPER_LOGO})
@@ -230,7 +230,7 @@ def test_a_picture_of_too_many_pixels_is_coe008(make_project: MakeProject, tmp_p
     bomb = bomb_png(20_000, 10_000)
     assert len(bomb) < 100_000
     root = make_project({"paper/paper.yaml": PAPER_LOGO, "paper/images/dot.png": bomb,
-                         "paper/images/banner.png": bomb_png(20_000, 2)})  # fmt: skip
+                         "paper/images/banner.png": bomb_png(20_000, 2)})
     started = time.monotonic()
     result = cli("--project", str(root), "validate")
     assert time.monotonic() - started < 30
@@ -258,14 +258,14 @@ def test_a_picture_cut_short_is_coe505_at_the_line_naming_it(make_project: MakeP
     assert jpeg.endswith(b"\xff\xd9") and png.endswith(b"IEND\xaeB`\x82")
     logo = PAPER_LOGO.replace("dot.png", "logo.jpg")
     root = make_project({"paper/paper.yaml": logo, "paper/images/dot.png": png[:-4],
-                         "paper/images/logo.jpg": jpeg[: len(jpeg) - 40]}, git=True)  # fmt: skip
+                         "paper/images/logo.jpg": jpeg[: len(jpeg) - 40]}, git=True)
     cli("--project", str(root), "validate")  # the second run has the pictures' facts from the cache
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 1
     assert ("sections/02-housing.md:13:42: error COE505 image '../paper/images/dot.png' ends early: the PNG's end "
-            "chunk (IEND) is missing or incomplete") in result.stderr  # fmt: skip
+            "chunk (IEND) is missing or incomplete") in result.stderr
     assert ("paper/paper.yaml:21:7: error COE505 logo 'paper/images/logo.jpg' ends early: the JPEG's end-of-image "
-            "marker is missing") in result.stderr  # fmt: skip
+            "marker is missing") in result.stderr
     assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx")).exit_code == 1
     assert not (tmp_path / "paper.docx").exists()
     (root / "paper/images/dot.png").write_bytes(png)
@@ -341,14 +341,14 @@ def test_symbolic_link_loops_are_errors_not_tracebacks(make_project: MakeProject
         assert built.exit_code == 1 and "error COE006" in built.stderr and "symbolic link loop" in built.stderr
     assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "draft.docx")).exit_code == 0
     imported = cli("--project", str(root), "import", str(tmp_path / "draft.docx"), "--id", "extra", "-o",
-                   str(root / "build/loop"))  # fmt: skip
+                   str(root / "build/loop"))
     assert imported.exit_code != 0 and "symbolic link loop" in imported.stderr, imported.stderr
     shutil.rmtree(root / "paper/templates", ignore_errors=True)
     (root / "paper/templates").symlink_to("templates")
     for command in ("validate", "assemble"):
         looped = cli("--project", str(root), command)
         assert looped.exit_code == 1 and "COE003 templates: cannot read 'paper/templates': a symbolic link loop" in \
-            looped.stderr, looped.stderr  # fmt: skip
+            looped.stderr, looped.stderr
     (tmp_path / "project-loop").symlink_to("project-loop")
     lost = cli("--project", str(tmp_path / "project-loop"), "validate")
     assert lost.exit_code == 2 and "no paper/paper.yaml found" in lost.stderr
@@ -381,9 +381,9 @@ def test_templates_naming_a_file_is_an_error(make_project: MakeProject) -> None:
 
 
 @pytest.mark.parametrize("args", [("validate", "--rev", "HEAD"), ("assemble", "--rev", "HEAD"),
-                                  ("assemble", "--compare", "HEAD"), ("status", "--rev", "HEAD")])  # fmt: skip
+                                  ("assemble", "--compare", "HEAD"), ("status", "--rev", "HEAD")])
 def test_rev_and_compare_without_git(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
-                                     tmp_path: Path, args: tuple[str, ...]) -> None:  # fmt: skip
+                                     tmp_path: Path, args: tuple[str, ...]) -> None:
     root = make_project(git=True)
     monkeypatch.setenv("PATH", str(outside(tmp_path, "no-programs")))
     result = cli("--project", str(root), *args)
@@ -392,7 +392,7 @@ def test_rev_and_compare_without_git(make_project: MakeProject, monkeypatch: pyt
 
 
 def test_repository_git_refuses_is_not_called_not_a_repository(make_project: MakeProject,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(git=True)
     monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # what git does when another user owns the repository
     result = cli("--project", str(root), "validate")
@@ -411,7 +411,7 @@ def test_unknown_revision_in_a_shallow_clone_says_so(make_project: MakeProject, 
     git_commit(origin, "Second draft")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)], check=True,
-                   env={**os.environ, **GIT_ENV})  # fmt: skip
+                   env={**os.environ, **GIT_ENV})
     result = cli("--project", str(clone), "validate", "--rev", "HEAD~1")
     assert result.exit_code == 1
     assert "unknown revision 'HEAD~1': this is a shallow clone" in result.stderr
@@ -421,7 +421,7 @@ def test_unknown_revision_in_a_shallow_clone_says_so(make_project: MakeProject, 
 @pytest.mark.parametrize("source", ["commit", "SOURCE_DATE_EPOCH"])
 def test_a_date_past_what_a_zip_can_hold_is_written_as_its_last_day(make_project: MakeProject,
                                                                      monkeypatch: pytest.MonkeyPatch,
-                                                                     source: str) -> None:  # fmt: skip
+                                                                     source: str) -> None:
     """A zip entry's date holds the years 1980 to 2107: a commit dated 2200 (a wrong clock; git takes it), or
     SOURCE_DATE_EPOCH so late, ended the build in a struct.error traceback. The entries take the zip's last day, as
     an earlier date than 1980 takes its first; the document's own properties keep the date as it is."""
@@ -444,7 +444,7 @@ def test_a_date_past_what_a_zip_can_hold_is_written_as_its_last_day(make_project
 @pytest.mark.parametrize("value", ["253402300800", "99999999999999999999"])  # the year 10000; past time_t
 def test_source_date_epoch_past_any_date_is_ignored_as_other_invalid_values_are(make_project: MakeProject,
                                                                                  monkeypatch: pytest.MonkeyPatch,
-                                                                                 value: str) -> None:  # fmt: skip
+                                                                                 value: str) -> None:
     """SOURCE_DATE_EPOCH that no date can hold ended every command in a ValueError or OverflowError traceback; like
     a value that is not a number, it is not used, and the commit's date is."""
     root = make_project(git=True)
@@ -460,7 +460,7 @@ def test_source_date_epoch_past_any_date_is_ignored_as_other_invalid_values_are(
 
 
 def test_ctrl_c_says_interrupted(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+                                 capsys: pytest.CaptureFixture[str]) -> None:
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
@@ -477,10 +477,10 @@ def test_ctrl_c_in_a_real_process_leaves_no_traceback(make_project: MakeProject)
     code = ("import signal, os, coe_paper.pipeline as p\n"
             "signal.signal(signal.SIGINT, signal.default_int_handler)\n"  # as a terminal's: a job started in the
             "p.load = lambda *a, **k: os.kill(os.getpid(), signal.SIGINT)\n"  # background inherits SIGINT ignored
-            "from coe_paper.cli import run; run()")  # fmt: skip
+            "from coe_paper.cli import run; run()")
     env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1])}  # the code under test
     proc = subprocess.run([sys.executable, "-c", code, "--project", str(root), "assemble"], capture_output=True,
-                          text=True, env=env, check=False)  # fmt: skip
+                          text=True, env=env, check=False)
     assert proc.returncode == 130
     assert proc.stderr.strip() == "coe-paper: interrupted"
 
@@ -514,7 +514,7 @@ def test_a_file_that_grows_while_read_is_read_to_one_byte_past_the_limit(tmp_pat
 
 
 def test_json_nested_past_the_parser_is_damaged_data_not_a_traceback(monkeypatch: pytest.MonkeyPatch,
-                                                                     tmp_path: Path) -> None:  # fmt: skip
+                                                                     tmp_path: Path) -> None:
     """A reviewer's .docx property that maps caption bookmarks, and the layout pass's kept page numbers: brackets
     nested 100,000 deep read as nothing (json raises RecursionError, not ValueError, for them)."""
     from coe_paper import captions_read, layout

@@ -63,7 +63,7 @@ def password_server() -> Iterator[str]:
 
 
 def test_a_remote_asking_for_a_password_is_not_asked(make_project: MakeProject, tmp_path: Path,
-                                                     password_server: str) -> None:  # fmt: skip
+                                                     password_server: str) -> None:
     origin = make_project(git=True)
     (origin / "sections/03-outlook.md").write_text(section_text("outlook", HOUSING_BODY, lead="leipzig"))
     git_commit(origin, "Second draft")
@@ -84,7 +84,7 @@ def test_a_remote_asking_for_a_password_is_not_asked(make_project: MakeProject, 
 
 
 def test_a_git_that_does_not_answer_is_stopped(make_project: MakeProject, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(git=True)
     programs = tmp_path / "programs"
     programs.mkdir()
@@ -107,7 +107,7 @@ def test_a_revision_in_a_repository_without_commits_says_so(make_project: MakePr
     result = cli("--project", str(root), *args)
     assert result.exit_code == 1
     assert "error COE003" in result.stderr and "the repository has no commits yet; commit the paper first" \
-        in result.stderr  # fmt: skip
+        in result.stderr
 
 
 def test_a_revision_outside_git_says_so(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,7 +135,7 @@ def _mid_merge(root: Path) -> None:
 
 
 def test_commit_during_a_merge_is_refused_before_writing(make_project: MakeProject, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """git refuses a commit of chosen files during a merge: import wrote and staged the section, then said it had
     not committed it; apply wrote the reviewer's changes before its commit failed."""
     root = make_project({"sections/03-outlook.md": None}, git=True)
@@ -148,20 +148,20 @@ def test_commit_during_a_merge_is_refused_before_writing(make_project: MakeProje
     _mid_merge(root)
     before = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True).stdout
     imported = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome", "--commit",
-                   "--author", "Ana Rossi=rome")  # fmt: skip
+                   "--author", "Ana Rossi=rome")
     applied = cli("--project", str(root), "apply", str(reviewed), "--commit", "--author", "Ana Rossi=rome")
     for result in (imported, applied):
         assert result.exit_code != 0
         assert ("--commit: a merge is under way in the repository; finish it first (git commit, or git merge "
-                "--abort), or leave out --commit") in result.stderr  # fmt: skip
+                "--abort), or leave out --commit") in result.stderr
     assert subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True,
-                          text=True).stdout == before  # fmt: skip
+                          text=True).stdout == before
 
 
 @pytest.mark.parametrize("args", [("validate", "--rev"), ("status", "--rev"), ("contributors", "--rev"),
-                                  ("assemble", "--rev"), ("assemble", "--compare")])  # fmt: skip
+                                  ("assemble", "--rev"), ("assemble", "--compare")])
 def test_a_revision_git_would_read_as_an_option_is_refused(make_project: MakeProject, tmp_path: Path,
-                                                           args: tuple[str, ...]) -> None:  # fmt: skip
+                                                           args: tuple[str, ...]) -> None:
     """`--rev=--output=FILE` reached `git log` as its option: git wrote its log to FILE, anywhere."""
     root = make_project(git=True)
     target = tmp_path / "written-by-git"
@@ -180,11 +180,11 @@ def test_a_commit_without_a_name_or_an_e_mail_is_named_as_such(make_project: Mak
 
     def git(*args: str, given: str | None = None) -> str:
         return subprocess.run(["git", "-C", str(root), *args], input=given, capture_output=True, text=True,
-                              check=True, env={**os.environ, **GIT_ENV}).stdout.strip()  # fmt: skip
+                              check=True, env={**os.environ, **GIT_ENV}).stdout.strip()
 
     git("add", "-A")
     body = (f"tree {git('write-tree')}\nparent {git('rev-parse', 'HEAD')}\nauthor  <> 1706700000 +0000\n"
-            "committer  <> 1706700000 +0000\n\nNo name\n")  # fmt: skip
+            "committer  <> 1706700000 +0000\n\nNo name\n")
     git("update-ref", "HEAD", git("hash-object", "-t", "commit", "-w", "--stdin", "--literally", given=body))
     assert git("log", "-1", "--format=[%an][%ae]") == "[][]"
     result = cli("--project", str(root), "validate")

@@ -60,7 +60,7 @@ def test_nesting_past_the_parser_bound_is_an_error_not_a_loss(make_project: Make
 
 
 def test_a_link_to_a_heading_of_letters_past_ascii_reaches_it_however_its_accents_are_written(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """A link to '#égalité-des-chances' was COE601 'matches no section or heading' with the hint "did you mean
     '#égalité-des-chances'?": the parser had percent-encoded it. Written with 'e' and a combining accent, or in
     full-width letters, it reads the same and reaches the heading too, in the document and in the preview."""

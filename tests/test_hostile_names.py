@@ -22,7 +22,7 @@ def test_an_override_left_open_in_a_short_name_is_an_error_and_nothing_is_built(
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 1
     assert ("contributors.yaml:4:12: error COE012 organisations (id 'rome').short: U+202E (right-to-left override) is "
-            "never closed (character 3)") in result.stderr  # fmt: skip
+            "never closed (character 3)") in result.stderr
     assembled = cli("--project", str(root), "assemble", "--no-layout")
     assert assembled.exit_code == 1 and not (root / "build" / "test-paper.docx").exists()
     previewed = cli("--project", str(root), "preview")
@@ -47,9 +47,9 @@ def test_an_override_left_open_in_a_short_name_is_an_error_and_nothing_is_built(
     ({"contributors.yaml": CONTRIBUTORS_YAML.replace("  - id: leipzig\n", '  - id: leipzig\n    "ki\\u202end": x\n')},
      "contributors.yaml:17:5", "organisations (id 'leipzig').ki\\u202end: U+202E"),
 ], ids=["section title", "isolate in a title", "cover", "a pop alone", "person", "front matter's list", "logo",
-        "an id", "a key"])  # fmt: skip
+        "an id", "a key"])
 def test_controls_left_open_in_front_matter_and_yaml_are_errors_at_their_line(
-        make_project: MakeProject, files: dict[str, str], where: str, what: str) -> None:  # fmt: skip
+        make_project: MakeProject, files: dict[str, str], where: str, what: str) -> None:
     """The place is named as its writer knows it: an organisation or section by its id, another list's item by its
     place counted from 1; a control in a key is shown as its code, the message itself reversing nothing."""
     result = cli("--project", str(make_project(files)), "validate")
@@ -67,7 +67,7 @@ def test_a_name_isolated_as_it_should_be_passes_and_stays_whole_in_the_byline(ma
     assert cli("--project", str(root), "validate").exit_code == 0
     assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
     bylines = [p.text for p in docx.Document(str(root / "build" / "test-paper.docx")).paragraphs
-               if p.style is not None and p.style.name == "Byline"]  # fmt: skip
+               if p.style is not None and p.style.name == "Byline"]
     assert f"Contributors: {name}, DG REGIO. Status: draft." in bylines[1]
 
 
@@ -79,7 +79,7 @@ def test_a_name_isolated_as_it_should_be_passes_and_stays_whole_in_the_byline(ma
     ("\u2067\u202ex\u2069", (1, "U+202E (right-to-left override) is never closed")),  # the isolate's pop ends it
     ("\u2067x\u202c\u2069", (2, "U+202C (pop directional formatting) closes nothing")),  # not across an isolate
     ("x\u2069", (1, "U+2069 (pop directional isolate) closes nothing")),
-])  # fmt: skip
+])
 def test_unbalanced_finds_the_first_control_open_or_closing_nothing(text: str, expected: object) -> None:
     assert unbalanced(text) == expected
 
@@ -100,9 +100,9 @@ def test_a_title_with_only_balanced_controls_validates(make_project: MakeProject
      "title: 251 characters, over the 250 it may have"),
     ({"paper/paper.yaml": PAPER_YAML.replace("title: Test Paper", "title: " + "P" * 5000)},
      "paper/paper.yaml:1:1", "title: 5,000 characters, over the 250 it may have"),
-], ids=["organisation", "short name", "section title", "paper title"])  # fmt: skip
+], ids=["organisation", "short name", "section title", "paper title"])
 def test_names_and_titles_past_their_length_are_errors_at_their_line(
-        make_project: MakeProject, files: dict[str, str], where: str, what: str) -> None:  # fmt: skip
+        make_project: MakeProject, files: dict[str, str], where: str, what: str) -> None:
     """A 300,000-character organisation name was printed whole into every byline and the annex."""
     root = make_project(files)
     result = cli("--project", str(root), "validate")
@@ -115,7 +115,7 @@ def test_names_and_titles_past_their_length_are_errors_at_their_line(
 
 def test_names_and_titles_at_their_length_pass(make_project: MakeProject) -> None:
     members = CONTRIBUTORS_YAML.replace("name: City of Leipzig", "name: " + "L" * 200).replace(
-        "short: ANCT", "short: " + "A" * 60)  # fmt: skip
+        "short: ANCT", "short: " + "A" * 60)
     root = make_project({"contributors.yaml": members, INTRO: section_text("intro", INTRO_BODY, title="T" * 250)})
     assert cli("--project", str(root), "validate").exit_code == 0
 
@@ -124,12 +124,12 @@ def test_a_control_left_open_in_a_paragraph_of_a_section_is_a_warning_at_it(make
     """In a section's text an override left open reverses its own paragraph's rest only (Word and the browser end
     it there): a warning at the control; a paragraph whose controls are balanced has none."""
     body = ("## Homes\n\nThe first paragraph names \u2067\u0631\u0648\u0645\u0627\u2069 as it should.\n\n"
-            "A second paragraph,\nwhose second line ends \u202eit early.\n\nThe third is plain.\n")  # fmt: skip
+            "A second paragraph,\nwhose second line ends \u202eit early.\n\nThe third is plain.\n")
     root = make_project({INTRO: section_text("intro", body)})
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 0, result.stderr
     assert (f"{INTRO}:14:24: warning COE013 U+202E (right-to-left override) is never closed: the rest of its "
-            "paragraph is shown in another direction") in result.stderr  # fmt: skip
+            "paragraph is shown in another direction") in result.stderr
     assert result.stderr.count("COE013") == 1
     assert cli("--project", str(root), "validate", "--strict").exit_code == 1
 
@@ -148,9 +148,9 @@ def warned_at(stderr: str, text: str, snippet: str) -> str:
     ("- one \u202e\n- two \u202c\n", "- one \u202e", "- two \u202c"),
     ("## Homes \u202e\nThe text \u202c below.\n", "## Homes \u202e", "The text \u202c"),
     ("Text.[^1] More.[^2]\n\n[^1]: A note \u202e\n[^2]: Another \u202c\n", "A note \u202e", "Another \u202c"),
-], ids=["table", "table without outer bars", "list items", "heading", "footnotes"])  # fmt: skip
+], ids=["table", "table without outer bars", "list items", "heading", "footnotes"])
 def test_a_control_left_open_in_a_cell_item_heading_or_footnote_is_a_warning(
-        make_project: MakeProject, body: str, opened: str, closing: str) -> None:  # fmt: skip
+        make_project: MakeProject, body: str, opened: str, closing: str) -> None:
     """Word makes a paragraph of each table cell, list item, heading and footnote, though no blank line is between
     them: an override opened in one and closed in the next reverses the rest of the first and closes nothing in the
     second, so both are warned of, at their control."""
@@ -195,9 +195,9 @@ def word_paragraphs(path: Path) -> list[str]:
     ("| \u202ey\u202c | \u202ey |\n|---|---|\n| a | b |\n", [("\u202c | \u202e", NEVER)]),
 ], ids=["setext heading", "html comment", "2. inside a paragraph", "code block with a blank line", "quote",
         "table cell after a code span's bar", "grid table", "character reference", "inline html comment",
-        "link's address and title", "reference beside a code span", "escaped backslash", "cells alike"])  # fmt: skip
+        "link's address and title", "reference beside a code span", "escaped backslash", "cells alike"])
 def test_each_paragraph_of_the_document_is_checked_as_word_makes_it(
-        make_project: MakeProject, body: str, expected: list[tuple[str, str]]) -> None:  # fmt: skip
+        make_project: MakeProject, body: str, expected: list[tuple[str, str]]) -> None:
     """A setext heading is a paragraph of its own; an HTML comment is not in the document; `2.` does not start a
     list inside a paragraph, nor a blank line end a code block; each paragraph of a quote is one; a cell past the
     table's columns is left out (and a bar in a code span is a cell's border); a grid table is one paragraph; a
@@ -216,7 +216,7 @@ def test_each_paragraph_of_the_document_is_checked_as_word_makes_it(
 
 
 def test_an_unchanged_section_is_not_looked_at_again(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
-                                                     ) -> None:  # fmt: skip
+                                                     ) -> None:
     """COE013 is one of a section's own checks: a second run takes its warning from the section cache."""
     root = make_project({INTRO: section_text("intro", "A paragraph that ends \u202eit early.\n")}, git=True)
     cold = pipeline.check(root).diagnostics

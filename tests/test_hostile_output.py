@@ -35,7 +35,7 @@ def test_build_folder_linked_out_of_the_project(make_project: MakeProject, tmp_p
 
 @pytest.mark.parametrize(("command", "name"), [("assemble", "paper.docx"), ("schema", "schemas")])
 def test_explicit_output_through_a_linked_folder_is_refused(make_project: MakeProject, tmp_path: Path, command: str,
-                                                            name: str) -> None:  # fmt: skip
+                                                            name: str) -> None:
     root = make_project(git=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -61,7 +61,7 @@ VICTIMS = ["paper/template.docx", "sections/01-intro.md", "paper/paper.yaml", "c
 @pytest.mark.parametrize("victim", VICTIMS)
 @pytest.mark.parametrize("command", [(), ("--compare", "HEAD")], ids=["assemble", "compare"])
 def test_output_over_the_papers_own_files_is_refused(make_project: MakeProject, victim: str,
-                                                     command: tuple[str, ...]) -> None:  # fmt: skip
+                                                     command: tuple[str, ...]) -> None:
     root = make_project({"paper/templates/byline.md.j2": "{.Byline}\nLead: {{ section.lead.name }}\n"}, git=True)
     before = (root / victim).read_bytes() if (root / victim).exists() else None
     built = cli("--project", str(root), "assemble", *command, "-o", str(root / victim))
@@ -82,7 +82,7 @@ def test_output_in_paper_yaml_over_a_section_is_an_error_in_validate(make_projec
 @pytest.mark.parametrize(("key", "value", "line"), [("templates", '""', 7), ("templates", "./", 7),
                                                    ("template", "paper/..", 6), ("template", "''", 6)])
 def test_templates_naming_the_project_itself_is_an_error_at_its_line(make_project: MakeProject, key: str,
-                                                                     value: str, line: int) -> None:  # fmt: skip
+                                                                     value: str, line: int) -> None:
     root = make_project()
     paper = (root / "paper/paper.yaml").read_text()
     default = "paper/templates" if key == "templates" else "paper/template.docx"
@@ -126,7 +126,7 @@ def test_a_long_output_name_that_the_file_system_allows_is_written(make_project:
 
 
 def test_a_new_file_follows_the_umask_and_a_rewritten_one_keeps_its_mode(make_project: MakeProject,
-                                                                         tmp_path: Path) -> None:  # fmt: skip
+                                                                         tmp_path: Path) -> None:
     """Every file was written 0644: a document built under umask 077 (a draft kept private) could be read by every
     user of the machine, and a file written again (a section `apply` changes, a group-writable 0664 in a shared
     checkout) lost its own mode."""
@@ -157,7 +157,7 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_output_onto_a_pipe_or_device_is_refused_and_left_as_it_is(make_project: MakeProject,
-                                                                  tmp_path: Path) -> None:  # fmt: skip
+                                                                  tmp_path: Path) -> None:
     """`-o /dev/null` (run as root) renamed the document over the device, leaving /dev/null a regular file; a pipe
     stands in for it here: the write is refused and the special file stays what it was."""
     root = make_project(git=True)
@@ -184,16 +184,16 @@ def test_output_named_as_another_kind_of_file_is_refused(make_project: MakeProje
     text = config.read_text(encoding="utf-8")
     config.write_text(re.sub(r"(?m)^output: .*$", "output: build/paper.odt", text), encoding="utf-8")
     line = next(n for n, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
-                if row.startswith("output:"))  # fmt: skip
+                if row.startswith("output:"))
     checked = cli("--project", str(root), "validate")
     assert checked.exit_code == 1
     assert f"paper/paper.yaml:{line}:1: error COE006 output: 'build/paper.odt' is not a .docx name" in checked.stderr
 
 
 @pytest.mark.parametrize(("given", "example"), [("''", "./paper.docx"), ("build/", "build/paper.docx"),
-                                               ("build", "build/paper.docx"), (".", "./paper.docx")])  # fmt: skip
+                                               ("build", "build/paper.docx"), (".", "./paper.docx")])
 def test_output_in_paper_yaml_naming_a_folder_is_an_error_in_validate(make_project: MakeProject, given: str,
-                                                                      example: str) -> None:  # fmt: skip
+                                                                      example: str) -> None:
     """paper.yaml's `output:` naming a folder (empty, `build/`, or a folder that is there) passed validate, so CI's
     Validate step was green, and assemble then failed with "it is a folder" on the folder's path rather than on
     paper.yaml's line. Validate now says so at the line; assemble stops there and writes nothing."""
@@ -201,9 +201,9 @@ def test_output_in_paper_yaml_naming_a_folder_is_an_error_in_validate(make_proje
     (root / "build").mkdir()
     config = root / "paper/paper.yaml"
     config.write_text(re.sub(r"(?m)^output: .*$", f"output: {given}", config.read_text(encoding="utf-8")),
-                      encoding="utf-8")  # fmt: skip
+                      encoding="utf-8")
     line = next(n for n, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
-                if row.startswith("output:"))  # fmt: skip
+                if row.startswith("output:"))
     shown = given.strip("'")
     expected = f"paper/paper.yaml:{line}:1: error COE006 output: '{shown}' names a folder"
     checked = cli("--project", str(root), "validate")
@@ -216,9 +216,9 @@ def test_output_in_paper_yaml_naming_a_folder_is_an_error_in_validate(make_proje
 
 @pytest.mark.parametrize(("given", "example"), [("", "./paper.docx"), ("folder", "folder/paper.docx"),
                                                ("new/", "new/paper.docx"), ("new/.", "new/paper.docx"),
-                                               ("folder/..", "./paper.docx")])  # fmt: skip
+                                               ("folder/..", "./paper.docx")])
 def test_output_onto_a_folder_says_so(make_project: MakeProject, tmp_path: Path, given: str, example: str,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """`-o ''` (the current folder) said "Device or resource busy", `-o FOLDER` "Is a directory", and `-o new/`
     wrote a file named `new` (typer's Path drops the trailing '/'): each is a usage error that names the folder and
     a file to give instead, before anything is built or written."""
@@ -237,7 +237,7 @@ def test_output_onto_a_folder_says_so(make_project: MakeProject, tmp_path: Path,
 
 
 def test_output_onto_a_link_to_a_folder_says_so(make_project: MakeProject, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """`-o LINK`, LINK a symbolic link to a folder, replaced the link with the paper (or with the section, for
     import) once everything was built: it names a folder, as the folder itself does, and both are left alone."""
     root = make_project(git=True)
@@ -248,7 +248,7 @@ def test_output_onto_a_link_to_a_folder_says_so(make_project: MakeProject, tmp_p
         result = cli("--project", str(root), *command, "-o", "link")
         assert result.exit_code == 2, result.output
         assert f"'link' names a folder (a link to {tmp_path / 'folder'}): name the file to write, e.g. link/" \
-            in result.stderr  # fmt: skip
+            in result.stderr
         assert (tmp_path / "link").is_symlink() and (tmp_path / "link").resolve() == tmp_path / "folder"
         assert not list((tmp_path / "folder").iterdir()) and not (root / "build").exists()
 
@@ -276,7 +276,7 @@ def test_schemas_among_the_papers_own_files_are_refused(make_project: MakeProjec
 
 @pytest.mark.parametrize("link", ["out/outlook.md", "sections/03-outlook.md", "paper/images"])
 def test_import_writes_nothing_out_of_the_project_through_a_link(make_project: MakeProject, tmp_path: Path,
-                                                                 link: str) -> None:  # fmt: skip
+                                                                 link: str) -> None:
     """`-o` through a folder linked elsewhere, onto a section file committed as a link (dangling, to a file
     elsewhere), or a picture into `paper/images` linked elsewhere: the draft's section or pictures were written
     there."""
@@ -295,7 +295,7 @@ def test_import_writes_nothing_out_of_the_project_through_a_link(make_project: M
         assert f"'{root / link}' names a folder (a link to {elsewhere}): name the file to write" in result.stderr
     else:
         assert f"coe-paper: {shown} leads outside the project through a symbolic link (to {elsewhere}" \
-            in result.stderr  # fmt: skip
+            in result.stderr
     assert list(elsewhere.iterdir()) == []
     assert not (root / "sections/03-outlook.md").is_file()
 
@@ -336,7 +336,7 @@ def test_a_site_that_cannot_be_written_whole_leaves_the_one_before(make_project:
         resource.setrlimit(resource.RLIMIT_FSIZE, (4000, resource.RLIM_INFINITY))  # the page is larger
 
     failed = subprocess.run(run, cwd=root, env=env, capture_output=True, text=True, check=False,
-                            preexec_fn=capped)  # fmt: skip
+                            preexec_fn=capped)
     assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
     assert f"{site}: error COE006 cannot write the site: File too large" in failed.stderr
     assert {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
@@ -355,13 +355,13 @@ def test_a_review_that_cannot_be_written_whole_changes_no_section(make_project: 
     from reviewkit import tracked
 
     longer = HOUSING_BODY + "".join(f"\nMembers added paragraph {n} on homes for all people in cities.\n"
-                                    for n in range(40))  # fmt: skip
+                                    for n in range(40))
     housing = section_text("housing", longer, title="Housing", lead="anct", contributors="[rome, dg-regio]")
     root = make_project({"paper/paper.yaml": PAPER_YAML.replace("max_words: 200", "max_words: 2000"),
-                         "sections/02-housing.md": housing}, git=True)  # fmt: skip
+                         "sections/02-housing.md": housing}, git=True)
     assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(tmp_path / "paper.docx")).exit_code == 0
     tracked(tmp_path / "paper.docx", tmp_path / "reviewed.docx", [("Cities of ", "Equality", "Fairness", "Ana Rossi"),
-            ("Affordable and ", "accessible", "reachable", "Ana Rossi")])  # fmt: skip
+            ("Affordable and ", "accessible", "reachable", "Ana Rossi")])
     before = {path.name: path.read_bytes() for path in (root / "sections").iterdir()}
     assert len(before["01-intro.md"]) < 2000 < len(before["02-housing.md"])
 
@@ -370,12 +370,12 @@ def test_a_review_that_cannot_be_written_whole_changes_no_section(make_project: 
 
     env = {**os.environ, "COE_PAPER_RESIDENT": "0"}
     run = subprocess.run([sys.executable, "-m", "coe_paper", "apply", str(tmp_path / "reviewed.docx")], cwd=root,
-                         env=env, capture_output=True, text=True, check=False, preexec_fn=capped)  # fmt: skip
+                         env=env, capture_output=True, text=True, check=False, preexec_fn=capped)
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert "coe-paper: cannot write sections/02-housing.md: File too large" in run.stderr
     assert {path.name: path.read_bytes() for path in (root / "sections").iterdir()} == before
     applied = subprocess.run([sys.executable, "-m", "coe_paper", "apply", str(tmp_path / "reviewed.docx")], cwd=root,
-                             env=env, capture_output=True, text=True, check=False)  # fmt: skip
+                             env=env, capture_output=True, text=True, check=False)
     assert applied.returncode == 0, applied.stderr
     assert "Cities of Fairness" in (root / "sections/01-intro.md").read_text(encoding="utf-8")
     assert "Affordable and reachable" in (root / "sections/02-housing.md").read_text(encoding="utf-8")
@@ -383,7 +383,7 @@ def test_a_review_that_cannot_be_written_whole_changes_no_section(make_project: 
 
 @pytest.mark.parametrize("kind", ["link", "file"])
 def test_a_link_or_file_where_the_site_s_old_folder_goes_is_taken_away(make_project: MakeProject, tmp_path: Path,
-                                                                         kind: str) -> None:  # fmt: skip
+                                                                         kind: str) -> None:
     """The site before is moved aside to `.site-old` while the new one takes its place: a link or a file of that
     name (committed in build/, or left by another program) made every preview after the first fail with 'Not a
     directory'. It is removed (a link, never what it leads to) and the site is written."""

@@ -20,20 +20,20 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("args", [["status"], ["status", "--format", "json"], ["contributors"],
-                                  ["contributors", "--format", "json"]])  # fmt: skip
+                                  ["contributors", "--format", "json"]])
 def test_a_section_file_that_cannot_be_read_is_named_with_its_error(make_project: MakeProject,
-                                                                    args: list[str]) -> None:  # fmt: skip
+                                                                    args: list[str]) -> None:
     root = make_project(BROKEN, git=True)
     (root / "sections/05-latin1.md").write_bytes(section_text("latin", "Caf\xe9 culture.\n").encode("latin-1"))
     run = subprocess.run([sys.executable, "-m", "coe_paper", *args], cwd=root, capture_output=True, text=True,
-                         env={**os.environ, "COE_PAPER_RESIDENT": "0"}, check=False)  # fmt: skip
+                         env={**os.environ, "COE_PAPER_RESIDENT": "0"}, check=False)
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
     assert "sections/01-intro.md:4:11: error COE001 YAML syntax error" in run.stderr
     assert "sections/04-merged.md:1:1: error COE011 merge conflict" in run.stderr
     assert "sections/05-latin1.md:9:4: error COE003" in run.stderr
     assert ("left out of this report: 3 files in sections/ that cannot be read as a section (sections/01-intro.md, "
-            "sections/04-merged.md, sections/05-latin1.md)") in run.stderr  # fmt: skip
+            "sections/04-merged.md, sections/05-latin1.md)") in run.stderr
     if "json" in args:
         json.loads(run.stdout)  # the report itself stays valid JSON on standard output
 
@@ -42,6 +42,6 @@ def test_a_readable_paper_reports_with_exit_0(make_project: MakeProject) -> None
     root = make_project(git=True)
     for command in ("status", "contributors"):
         run = subprocess.run([sys.executable, "-m", "coe_paper", command], cwd=root, capture_output=True,
-                             text=True, env={**os.environ, "COE_PAPER_RESIDENT": "0"}, check=False)  # fmt: skip
+                             text=True, env={**os.environ, "COE_PAPER_RESIDENT": "0"}, check=False)
         assert run.returncode == 0, run.stderr
         assert "left out" not in run.stderr

@@ -55,7 +55,7 @@ def test_output_with_a_character_word_cannot_hold_is_coe004(make_project: MakePr
 @pytest.mark.parametrize("command", ["validate", "assemble"])
 @pytest.mark.parametrize("case", list(ERRORS))
 def test_template_errors_are_diagnostics_with_the_line(make_project: MakeProject, case: str, command: str,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # None of these hangs, so they get the usual time: a recursion a thousand includes deep must not be cut short
     # by the two seconds the hanging templates below get (on a busy machine it was).
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=10.0))
@@ -130,7 +130,7 @@ def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatc
 
 def test_ordinary_templates_are_untouched(make_project: MakeProject) -> None:
     code = ("{% set names = section.contributors | map(attribute='short') | list %}{{ names | join(', ') ~ '.' }} "
-            "{{ '%s words' % section.words }} {{ ('-' * 3) }} {{ 2 ** 10 }}")  # fmt: skip
+            "{{ '%s words' % section.words }} {{ ('-' * 3) }} {{ 2 ** 10 }}")
     root = make_project({BYLINE: "{.Byline}\n" + code + "\n"}, git=True)
     result = cli("--project", str(root), "assemble")
     assert result.exit_code == 0, result.stderr
@@ -166,7 +166,7 @@ def test_a_recursion_ends_the_real_process_cleanly(make_project: MakeProject, ca
     env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1]), "NO_COLOR": "1"}
     for command in ("validate", "assemble"):
         proc = subprocess.run([sys.executable, "-c", "from coe_paper.cli import run; run()", command], cwd=root,
-                              env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+                              env=env, capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 1, proc.stderr
         assert f"{BYLINE}:2:1: error COE801 template error: it recurses without end" in proc.stderr
         assert "Exception ignored" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
@@ -191,7 +191,7 @@ def test_an_error_in_an_included_template_names_that_template_and_its_line(
 
 @pytest.mark.parametrize("target", ["../../../../../../etc/passwd", "/etc/passwd", "../../contributors.yaml"])
 def test_an_include_of_a_file_outside_the_templates_folder_names_what_it_looked_for(make_project: MakeProject,
-                                                                                     target: str) -> None:  # fmt: skip
+                                                                                     target: str) -> None:
     """`{% include %}`, `{% import %}` and `{% extends %}` name templates of paper/templates/ only: a path out of
     it is read from nowhere, and the error said only the path ("template error: /etc/passwd")."""
     root = make_project({BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n{% include '" + target + "' %}\n"})

@@ -115,13 +115,13 @@ def test_shared_anchor_within_limits_still_works(make_project: MakeProject, tmp_
     ("paper.yaml", "title: Test Paper\n", 'title: "Test\\0 Paper"\n', "paper/paper.yaml:1:8"),
     ("contributors.yaml", "name: Metropolitan City of Rome\n", 'name: "Metropolitan City of Rome\\e"\n',
      "contributors.yaml:3:11"),
-])  # fmt: skip
+])
 def test_control_character_written_as_a_yaml_escape_is_coe004(make_project: MakeProject, tmp_path: Path,
                                                               place: str, old: str, new: str, where: str) -> None:
     """YAML's escapes ("\\0", "\\x07", "\\e") make characters Word cannot hold, which the raw text does not show:
     validate reports them where the value is, and assemble stops there rather than ending in a traceback."""
     base = {INTRO: section_text("intro", INTRO_BODY, title="Introduction"), "paper/paper.yaml": PAPER_YAML,
-            "contributors.yaml": CONTRIBUTORS_YAML}  # fmt: skip
+            "contributors.yaml": CONTRIBUTORS_YAML}
     path = PLACES[place][0]
     assert old in base[path]
     root = make_project({path: base[path].replace(old, new, 1)})
@@ -135,7 +135,7 @@ def test_control_character_written_as_a_yaml_escape_is_coe004(make_project: Make
 
 
 def test_a_list_file_paper_yaml_names_that_is_not_there_is_reported_where_it_is_named(
-        make_project: MakeProject) -> None:  # fmt: skip
+        make_project: MakeProject) -> None:
     """A term list or word list named under `checks:` that did not exist, or was a folder, was reported at its own
     path with no line (`paper: error COE003 cannot read 'paper': Is a directory`): nothing said where it was named."""
     checks = "checks:\n  terms: [paper/missing-terms.yaml, paper]\n  words: paper/missing-words.txt\n"
@@ -143,9 +143,9 @@ def test_a_list_file_paper_yaml_names_that_is_not_there_is_reported_where_it_is_
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 1
     for line, col, key, name in ((20, 11, "terms", "paper/missing-terms.yaml"), (20, 37, "terms", "paper"),
-                                 (21, 3, "words", "paper/missing-words.txt")):  # fmt: skip
+                                 (21, 3, "words", "paper/missing-words.txt")):
         assert f"paper/paper.yaml:{line}:{col}: error COE003 checks: {key}: '{name}' is no file in the project" \
-            in result.stderr  # fmt: skip
+            in result.stderr
     assert "cannot read" not in result.stderr
 
 
@@ -173,7 +173,7 @@ def test_a_long_contributors_file_is_parsed_without_the_collector_passing_over_i
     from coe_paper import yamlparse
 
     text = "organisations:\n" + "".join(f"- id: o{i}\n  name: Organisation {i}\n  kind: city\n  country: IT\n"
-                                        f"  emails: [a@o{i}.eu]\n" for i in range(12_500))  # fmt: skip
+                                        f"  emails: [a@o{i}.eu]\n" for i in range(12_500))
     passes: list[str] = []
 
     def counted(phase: str, info: dict[str, int]) -> None:

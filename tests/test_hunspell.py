@@ -51,7 +51,7 @@ def test_every_en_gb_entry_is_read_as_spylls_reads_it(en_gb: tuple[Dictionary, L
 def variants(word: str) -> list[str]:
     swapped = word[1] + word[0] + word[2:] if len(word) > 2 else word
     return [word, word.lower(), word.capitalize(), swapped, word + "s", word + "'s", "un" + word, word + "-based",
-            word[:-1]]  # fmt: skip
+            word[:-1]]
 
 
 def test_lookups_answer_as_the_whole_dictionary_does(en_gb: tuple[Dictionary, Lookups]) -> None:
@@ -117,7 +117,7 @@ def test_ph_patterns_keep_the_files_order(tmp_path: Path) -> None:
     base = str(tmp_path / "xx")
     Path(base + ".aff").write_text("SET UTF-8\nTRY abcdefghijklmnopqrstuvwxyz\n", encoding="utf-8")
     Path(base + ".dic").write_text("4\nalpha ph:nothing->alpha\nbeta ph:zork->beta\nalpha/S ph:zork->alpha\ngamma\n",
-                                   encoding="utf-8")  # fmt: skip
+                                   encoding="utf-8")
     whole = Dictionary.from_files(base)
     for lazy in (Lookups(base), Lookups(base, hunspell.Index(Lookups(base).dic.entries.data))):
         assert [(r.pattern, r.replacement) for r in lazy._lookup.aff.REP] == [
@@ -205,16 +205,16 @@ def test_affixes_compile_their_expressions_when_a_lookup_first_tries_them(en_gb:
     suffixes = [suffix for group in read.SFX.values() for suffix in group]
     assert len(suffixes) > 1000
     assert not any("cond_regexp" in vars(affix) for table in (read.SFX, read.PFX) for group in table.values()
-                   for affix in group)  # fmt: skip
+                   for affix in group)
     checked, _context = hunspell.read_aff(EN_GB + ".aff")
     assert all("cond_regexp" in vars(affix) for group in checked.SFX.values() for affix in group)
     lazy = Lookups(EN_GB, hunspell.Index(first.dic.entries.data))
     assert lazy.lookup("harbours") and lazy.lookup("unhappily") and not lazy.lookup("hrbours")
     tried = [affix for table in (lazy._lookup.aff.SFX, lazy._lookup.aff.PFX) for group in table.values()
-             for affix in group if "cond_regexp" in vars(affix)]  # fmt: skip
+             for affix in group if "cond_regexp" in vars(affix)]
     assert 0 < len(tried) < 200
     eager = {(type(a).__name__, a.flag, a.strip, a.add, a.condition): a
-             for table in (whole.aff.SFX, whole.aff.PFX) for group in table.values() for a in group}  # fmt: skip
+             for table in (whole.aff.SFX, whole.aff.PFX) for group in table.values() for a in group}
     for affix in tried:
         own = eager[(type(affix).__mro__[1].__name__, affix.flag, affix.strip, affix.add, affix.condition)]
         assert (affix.cond_regexp.pattern, affix.replace_regexp.pattern) == (own.cond_regexp.pattern,

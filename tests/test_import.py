@@ -46,7 +46,7 @@ NO_OUTLOOK = {"sections/03-outlook.md": None}
 #: contributors.yaml with a person of ANCT's, for the commits made as the member who wrote the draft
 WITH_CLAIRE = CONTRIBUTORS_YAML.replace("    domains: [anct.example.org]\n", "    domains: [anct.example.org]\n"
                                         "    people:\n      - name: Claire Dubois\n"
-                                        "        email: claire@anct.example.org\n")  # fmt: skip
+                                        "        email: claire@anct.example.org\n")
 
 
 def body_html(body: str) -> str:
@@ -112,13 +112,13 @@ def test_round_trip_image_bytes_and_validation(papers: dict[str, tuple[Path, Pat
     root, docx = papers["kitchen-sink"]
     project = shutil.copytree(root, tmp_path / "sink")
     result = cli("--project", str(project), "import", str(docx), "--id", "kitchen-sink", "--lead", "rome",
-                 "-o", str(project / "sections" / "01-kitchen-sink.md"))  # fmt: skip
+                 "-o", str(project / "sections" / "01-kitchen-sink.md"))
     assert result.exit_code == 0, result.stderr
     assert "validate sections/01-kitchen-sink.md: 0 errors, 0 warnings" in result.stderr
     image = project / "paper" / "images" / "kitchen-sink-1.png"
     assert image.read_bytes() == (root / "paper" / "images" / "pixel.png").read_bytes()
     assert '![Bar chart of survey priorities](../paper/images/kitchen-sink-1.png "Survey priorities")' in (
-        project / "sections" / "01-kitchen-sink.md").read_text(encoding="utf-8")  # fmt: skip
+        project / "sections" / "01-kitchen-sink.md").read_text(encoding="utf-8")
 
 
 def test_assembled_paper_without_the_id_is_imported_whole(papers: dict[str, tuple[Path, Path]]) -> None:
@@ -150,7 +150,7 @@ def test_pandoc_draft(make_project: MakeProject, tmp_path: Path) -> None:
     assert "## Affordable homes\n" in body  # "Titre 2", a name without an outline level
     assert "### Discrimination\n" in body
     assert ("Rents have risen **faster** than *incomes* in `many` cities ~~before~~, see H<sub>2</sub>O and "
-            "x<sup>2</sup>.[^1]") in body  # fmt: skip
+            "x<sup>2</sup>.[^1]") in body
     assert "- first point\n  - nested point\n- second point\n\n1. step one\n2. step two" in body
     assert "| Group | Share |\n|:--|--:|\n| Young people | 12 |" in body
     assert "[a link](https://example.org), [back up](#affordable-homes) and " in body
@@ -202,7 +202,7 @@ def test_commit_as_the_member(make_project: MakeProject, tmp_path: Path, monkeyp
     result, _ = _import(root, draft, "--commit", "--author", "Claire Dubois=anct")
     assert result.exit_code == 0, result.stderr
     log = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%an <%ae>|%cn|%s", "--name-only"],
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+                         capture_output=True, text=True, check=True).stdout
     assert log.startswith("Claire Dubois <claire@anct.example.org>|Rome Editor|Import outlook from housing.docx")
     assert "sections/03-outlook.md" in log and "paper/images/outlook-1.png" in log
     status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
@@ -210,7 +210,7 @@ def test_commit_as_the_member(make_project: MakeProject, tmp_path: Path, monkeyp
 
 
 def test_commit_refused_before_anything_is_written(make_project: MakeProject, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """--commit where git cannot commit (no repository; no committer identity) is refused before the section and
     its pictures are written: the member's draft is not left half imported."""
     pandoc = require_client("pandoc")
@@ -235,7 +235,7 @@ def test_commit_refused_before_anything_is_written(make_project: MakeProject, tm
 
 
 def test_a_path_or_a_write_the_system_refuses_is_a_message(make_project: MakeProject, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """`-o` with a name longer than the file system allows, or a write that fails (a full disk), ended the import
     in a traceback."""
     import errno
@@ -278,7 +278,7 @@ def test_a_path_or_a_write_the_system_refuses_is_a_message(make_project: MakePro
 
 
 def test_commit_of_a_section_outside_the_project_is_refused(make_project: MakeProject, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """`--commit -o PATH` outside the project wrote the file, then failed with git's own message ('outside
     repository'), leaving a file the request had not asked for without its commit."""
     pandoc = require_client("pandoc")
@@ -288,7 +288,7 @@ def test_commit_of_a_section_outside_the_project_is_refused(make_project: MakePr
         monkeypatch.setenv(key, value)
     outside = tmp_path / "outlook.md"
     result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--commit", "--author",
-                 "Claire Dubois=anct", "-o", str(outside))  # fmt: skip
+                 "Claire Dubois=anct", "-o", str(outside))
     assert result.exit_code == 2, result.output
     assert f"-o {outside}" in result.stderr and "--commit" in result.stderr and "git add failed" not in result.stderr
     assert not outside.exists() and not (root / "paper/images/outlook-1.png").exists()
@@ -319,7 +319,7 @@ def test_usage_problems(make_project: MakeProject, tmp_path: Path) -> None:
 
 
 def test_output_over_the_papers_own_files_or_onto_a_folder_is_refused(make_project: MakeProject,
-                                                                       tmp_path: Path) -> None:  # fmt: skip
+                                                                       tmp_path: Path) -> None:
     """`-o` replaces the section with the same id, and nothing else of the paper: `-o sections/01-intro.md` for
     another id overwrote the introduction, `-o paper/paper.yaml` the paper's configuration; a folder or a path
     below a file ended in a traceback."""
@@ -327,16 +327,16 @@ def test_output_over_the_papers_own_files_or_onto_a_folder_is_refused(make_proje
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())
     root = make_project(NO_OUTLOOK)
     before = {name: (root / name).read_bytes() for name in ("sections/01-intro.md", "paper/paper.yaml",
-                                                            "contributors.yaml")}  # fmt: skip
+                                                            "contributors.yaml")}
     for name in before:
         result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
-                     "-o", str(root / name))  # fmt: skip
+                     "-o", str(root / name))
         assert result.exit_code == 2, (name, result.output)
         assert "would overwrite the paper's own files" in result.stderr
     assert {name: (root / name).read_bytes() for name in before} == before
     for target in (root / "sections", root / "paper/paper.yaml/outlook.md"):
         result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
-                     "-o", str(target))  # fmt: skip
+                     "-o", str(target))
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         expected = f"'{target}' names a folder" if target.is_dir() else f"-o {target}"
         assert result.exit_code == 2 and expected in result.stderr
@@ -354,13 +354,13 @@ def test_output_over_any_other_existing_file_is_refused(make_project: MakeProjec
     before = {path: path.read_bytes() for path in (root / "README.md", root / ".git" / "config", elsewhere)}
     for path in before:
         result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
-                     "-o", str(path))  # fmt: skip
+                     "-o", str(path))
         assert result.exit_code == 2, (path, result.output)
         assert f"-o {path}" in result.stderr and "already exists" in result.stderr
     assert {path: path.read_bytes() for path in before} == before
     assert not (root / "paper/images/outlook-1.png").exists()
     result = cli("--project", str(root), "import", str(draft), "--id", "outlook", "--lead", "rome",
-                 "-o", str(tmp_path / "new.md"))  # fmt: skip
+                 "-o", str(tmp_path / "new.md"))
     assert result.exit_code == 0, result.output  # a new file outside sections/ is still written
 
 # -- Word constructs whose words must come through -------------------------------------------------------------------
@@ -454,7 +454,7 @@ def test_list_instances_that_count_on_are_one_list(make_project: MakeProject, tm
         return f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{_run(text)}</w:p>'
 
     draft = _body_draft(tmp_path, item(1, "Map the services") + item(2, "Ask the residents")
-                        + f"<w:p>{_run('Then, again:')}</w:p>" + item(3, "Start over"))  # fmt: skip
+                        + f"<w:p>{_run('Then, again:')}</w:p>" + item(3, "Start over"))
     numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {_NS}>'
                  '<w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
                  '<w:numFmt w:val="decimal"/></w:lvl></w:abstractNum>'
@@ -483,7 +483,7 @@ def _relate(draft: Path, relationship: str) -> None:
     with zipfile.ZipFile(draft) as source:
         rels = source.read("word/_rels/document.xml.rels").decode()
     _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", f"{relationship}</Relationships>"
-                                                                 ).encode())  # fmt: skip
+                                                                 ).encode())
 
 
 def test_bullets_of_a_list_style_or_a_level_override_stay_bullets(make_project: MakeProject, tmp_path: Path) -> None:
@@ -508,7 +508,7 @@ def test_bullets_of_a_list_style_or_a_level_override_stay_bullets(make_project: 
                  '<w:num w:numId="4"><w:abstractNumId w:val="2"/></w:num></w:numbering>')
     draft = _body_draft(tmp_path, item(2, "Housing") + item(2, "Transport") + item(2, "Rail", 1)
                         + f"<w:p>{_run('And also:')}</w:p>" + item(3, "Schools") + item(3, "Parks")
-                        + f"<w:p>{_run('In order:')}</w:p>" + item(4, "Plan") + item(4, "Build"))  # fmt: skip
+                        + f"<w:p>{_run('In order:')}</w:p>" + item(4, "Plan") + item(4, "Build"))
     _set_part(draft, "word/numbering.xml", numbering.encode())
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
@@ -619,7 +619,7 @@ def test_a_linked_picture_is_reported_as_one(make_project: MakeProject, tmp_path
 
 @pytest.mark.parametrize("extension", ["x" * 300, "p ng)", "p\nng"])
 def test_a_picture_part_with_a_strange_extension_is_written_as_bin(make_project: MakeProject, tmp_path: Path,
-                                                                   extension: str) -> None:  # fmt: skip
+                                                                   extension: str) -> None:
     """A picture's file takes its extension from the draft's part name: one of 300 characters ended import in a
     traceback (the file name too long), one with a space, bracket or line break was written into paper/images
     under that name, and the section's image link broke at it (the picture became literal text)."""
@@ -658,7 +658,7 @@ def test_a_field_inside_another_fields_instruction_is_not_text(make_project: Mak
                    + _field(" DOCPROPERTY Status ", _run("Final"))
                    + '<w:r><w:instrText xml:space="preserve"> = "Final" "approved" "pending" </w:instrText></w:r>'
                    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _run("approved")
-                   + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')  # fmt: skip
+                   + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
     draft = _body_draft(tmp_path, f"<w:p>{_run('The paper is ')}{instruction}{_run(' now.')}</w:p>")
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
@@ -667,13 +667,13 @@ def test_a_field_inside_another_fields_instruction_is_not_text(make_project: Mak
 
 
 def test_a_row_that_starts_after_the_first_column_keeps_its_cells_in_place(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """A row that skips grid columns before its first cell (w:gridBefore, as Word writes an indented row) had its
     cells moved left, under the wrong headings."""
     header = f'<w:tr><w:trPr><w:tblHeader/></w:trPr>{_cell("City")}{_cell("2023")}{_cell("2024")}</w:tr>'
     row = f'<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>{_cell("12")}{_cell("15")}</w:tr>'
     draft = _body_draft(tmp_path, "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
-                                  f"{header}{row}</w:tbl>")  # fmt: skip
+                                  f"{header}{row}</w:tbl>")
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert re.search(r"\n\| +\| 12 \| 15 \|\n", text), text
@@ -693,13 +693,13 @@ def test_a_list_numbered_otherwise_than_the_paper_is_reported(make_project: Make
                  '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
                  '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>')
     draft = _body_draft(tmp_path, item(1, "Housing") + item(1, "Transport") + f"<w:p>{_run('As point (b) says:')}</w:p>"
-                        + item(2, "Plan") + item(2, "Stops", 1) + item(2, "Build"))  # fmt: skip
+                        + item(2, "Plan") + item(2, "Stops", 1) + item(2, "Build"))
     _set_part(draft, "word/numbering.xml", numbering.encode())
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert "1. Housing\n2. Transport\n" in text and "1. Plan\n   1. Stops\n2. Build\n" in text
     assert "warning COE911 list items numbered with letters or Roman numerals where the paper numbers 1., a., i. " \
-           "by level: 2" in result.stderr  # the second list is numbered as the paper numbers it  # fmt: skip
+           "by level: 2" in result.stderr  # the second list is numbered as the paper numbers it
 
 
 def test_a_web_link_keeps_the_place_in_the_page_it_leads_to(make_project: MakeProject, tmp_path: Path) -> None:
@@ -777,7 +777,7 @@ HOSTILE = {
     "report.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "is a PDF"),
     "draft.odt": (b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.text", "OpenDocument"),
     "notes.txt": (b"just some text", "not a Word document"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -802,7 +802,7 @@ def test_real_odt_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
 
 
 def test_a_draft_of_too_many_pictures_is_refused(make_project: MakeProject, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Each picture of a draft is a file written (and synced) into paper/images: a draft of 4,900 one-pixel pictures
     kept import busy for over a minute writing them. Past the limit it is refused before anything is written."""
     import docx
@@ -857,7 +857,7 @@ def test_inline_keeps_every_character(runs: list[tuple[str, frozenset[str]]]) ->
     got = "".join(plain_text(t.children) for t in inline)
     got += "".join(t.content for t in tokens if t.type in ("code_block", "fence"))
     got = re.sub(r"</?su[bp]>", "", "".join(
-        c.content if c.type == "html_inline" else "" for t in inline for c in t.children or ())) + got  # fmt: skip
+        c.content if c.type == "html_inline" else "" for t in inline for c in t.children or ())) + got
     assert re.sub(r"\s", "", got) == re.sub(r"\s", "", "".join(t for t, _ in runs))
     assert len([t for t in tokens if t.type == "paragraph_open"]) <= 1
 
@@ -868,7 +868,7 @@ def test_a_paragraph_of_many_runs_keeps_every_word() -> None:
     blanks at its start taken off one by one (17 s; about 3 s now, timed by hand, not here). Every word is kept."""
     count = 100_000
     pieces = [Piece("\n")] * 1000 + [Piece(" " if n % 2 else f"w{n}", frozenset({"b"}) if n % 3 else frozenset())
-                                      for n in range(count)]  # fmt: skip
+                                      for n in range(count)]
     text = Writer().inline(pieces)
     assert re.findall(r"w\d+", text) == [f"w{n}" for n in range(0, count, 2)]
 
@@ -928,7 +928,7 @@ def test_captions_of_a_word_draft_become_the_papers_captions(make_project: MakeP
     pandoc = require_client("pandoc")
     source = tmp_path / "pandoc.md"
     source.write_text("Text.\n\n![Rents over time](rents.png)\n\n| City | Share |\n|---|---|\n| Rome | 31% |\n\n"
-                      "Table: Share of income on rent\n", encoding="utf-8")  # fmt: skip
+                      "Table: Share of income on rent\n", encoding="utf-8")
     made = tmp_path / "pandoc.docx"
     subprocess.run([pandoc, str(source), "-o", str(made)], cwd=tmp_path, check=True)
     (root / "sections" / "03-outlook.md").unlink()

@@ -66,7 +66,7 @@ def test_the_words_of_a_chart_libreoffice_made_are_kept(make_project: MakeProjec
     with zipfile.ZipFile(draft) as package:
         assert any(name.startswith("word/charts/") for name in package.namelist())  # a chart part, not a picture
     plain = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(draft)], capture_output=True,
-                           text=True, check=True).stdout  # fmt: skip
+                           text=True, check=True).stdout
     assert "Rents rose. Wages did not." in plain and "Lyon" not in plain  # pandoc leaves the chart's words out
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
@@ -112,7 +112,7 @@ def _chart_draft(folder: Path, part: bytes | None) -> Path:
 
 
 def test_a_word_chart_keeps_titles_from_cells_labels_of_its_own_and_numbers_shown_as_words(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """As Word writes a chart: the title taken from a cell, years as numbers, a data label typed over; a date
     axis's serial numbers (45292 for 1 January 2024) are no words and stay out."""
     years = _cache("num", ["2019", "2020"], "General")
@@ -122,7 +122,7 @@ def test_a_word_chart_keeps_titles_from_cells_labels_of_its_own_and_numbers_show
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert _body(text).strip().split("\n\n") == ["Rents rose.", "Rents by city", "Lyon, Rome, Ghent", "2019, 2020",
-                                                 "Peak after the reform", "Wages did not."]  # fmt: skip
+                                                 "Peak after the reform", "Wages did not."]
     assert _KEPT in result.stderr
 
 
@@ -132,7 +132,7 @@ def test_a_chart_whose_part_is_missing_or_damaged_is_reported(make_project: Make
         assert result.exit_code == 0, result.stderr
         assert _body(text).split() == ["Rents", "rose.", "Wages", "did", "not."]
         assert "warning COE903 dropped chart whose words cannot be read (its part is missing or damaged): 1" \
-            in result.stderr  # fmt: skip
+            in result.stderr
 
 
 
@@ -165,7 +165,7 @@ def _chartex_part(data: str, series: list[str]) -> bytes:
     """A waterfall as Word 2016 writes one (`word/charts/chartEx1.xml`): the data first, then the chart."""
     plotted = "".join(f'<cx:series layoutId="waterfall" uniqueId="{{0000000{i}}}">{_cx_text(name, False)}'
                       '<cx:dataLabels pos="outEnd"><cx:visibility seriesName="0" categoryName="1" value="1"/>'
-                      f'</cx:dataLabels><cx:dataId val="0"/></cx:series>' for i, name in enumerate(series))  # fmt: skip
+                      f'</cx:dataLabels><cx:dataId val="0"/></cx:series>' for i, name in enumerate(series))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cx:chartSpace {_CX} '
             'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><cx:chartData>'
             f'<cx:data id="0">{data}</cx:data></cx:chartData><cx:chart><cx:title pos="t" align="ctr" overlay="0">'
@@ -190,7 +190,7 @@ def test_a_newer_chart_keeps_its_words_as_a_chart_does(make_project: MakeProject
     assert result.exit_code == 0, result.stderr
     assert _body(text).strip().split("\n\n") == ["Rents rose.", "Budget bridge", "Quarter", "Euros",
                                                  "Spending, Savings", "Start, Rent caps, Subsidies, End, 2019, 2020",
-                                                 "Wages did not."]  # fmt: skip
+                                                 "Wages did not."]
     assert _KEPT in result.stderr and "text box" not in result.stderr
 
 

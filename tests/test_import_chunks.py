@@ -33,7 +33,7 @@ def _chunked(folder: Path, name: str, data: bytes) -> Path:
 def test_the_words_of_an_html_chunk_are_kept(make_project: MakeProject, tmp_path: Path) -> None:
     draft = _chunked(tmp_path, "afchunk.mht", _ARCHIVE)
     shown = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(draft)], capture_output=True,
-                           text=True, check=True).stdout  # fmt: skip
+                           text=True, check=True).stdout
     assert "Rents" not in shown  # pandoc reads no chunk either
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr

@@ -34,10 +34,10 @@ def _commented(folder: Path) -> Path:
 
 
 def test_each_comment_is_named_by_its_author_place_and_first_words(make_project: MakeProject,
-                                                                  tmp_path: Path) -> None:  # fmt: skip
+                                                                  tmp_path: Path) -> None:
     draft = _commented(tmp_path)
     shown = subprocess.run([require_client("pandoc"), "--track-changes=all", "-f", "docx", "-t", "plain", str(draft)],
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           capture_output=True, text=True, check=True).stdout
     assert "source of these figures" in shown  # pandoc shows the comment on words, and drops it from its Markdown
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr

@@ -25,11 +25,11 @@ def _control(properties: str, content: str) -> str:
 
 
 def test_the_values_of_content_controls_are_kept_and_the_glossary_stays_out(make_project: MakeProject,
-                                                                            tmp_path: Path) -> None:  # fmt: skip
+                                                                            tmp_path: Path) -> None:
     date = _control('<w:date w:fullDate="2024-03-01T00:00:00Z"><w:dateFormat w:val="d MMMM yyyy"/></w:date>',
                     _run("1 March 2024"))
     choice = _control('<w:dropDownList><w:listItem w:displayText="Rome" w:value="R"/><w:listItem w:displayText='
-                      '"Lyon" w:value="L"/></w:dropDownList>', _run("Lyon"))  # fmt: skip
+                      '"Lyon" w:value="L"/></w:dropDownList>', _run("Lyon"))
     unfilled = _control("<w:showingPlcHdr/><w:date/>", _run("Click or tap to enter a date."))
     block = _control('<w:alias w:val="Summary"/><w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013440"/>'
                      "</w:placeholder>", f"<w:p>{_run('Members agree on the summary.')}</w:p>")
@@ -40,13 +40,13 @@ def test_the_values_of_content_controls_are_kept_and_the_glossary_stays_out(make
     _relate(draft, '<Relationship Id="rIdG" Target="glossary/document.xml" Type="http://schemas.openxmlformats.org/'
                    'officeDocument/2006/relationships/glossaryDocument"/>')
     shown = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(draft)], capture_output=True,
-                           text=True, check=True).stdout  # fmt: skip
+                           text=True, check=True).stdout
     assert "Signed on 1 March 2024 in Lyon" in shown and "boilerplate" not in shown
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     body_md = (split_front_matter(text) or ("", "", 0))[1]
     assert body_md.strip().split("\n\n") == ["Members agree on the summary.",
-                                             "Signed on 1 March 2024 in Lyon, reviewed on ."]  # fmt: skip
+                                             "Signed on 1 March 2024 in Lyon, reviewed on ."]
     assert "boilerplate" not in text and "Click or tap" not in text
     assert "dropped content control showing its prompt (no member's words): 1" in result.stderr
     assert "glossary" not in result.stderr.lower()  # not shown in the document: nothing to say of it
@@ -61,13 +61,13 @@ def _form_field(name: str, data: str, result: str | None = None) -> str:
 
 
 def test_a_legacy_forms_drop_down_and_check_box_keep_what_they_show(make_project: MakeProject,
-                                                                    tmp_path: Path) -> None:  # fmt: skip
+                                                                    tmp_path: Path) -> None:
     """A form made with Word's legacy form fields (Developer > Legacy Tools): a drop-down list and a check box have
     no result, Word shows the chosen entry and the box from the field's data; they were left out without a word."""
     choice = _form_field("FormDropDown", '<w:ddList><w:result w:val="1"/><w:listEntry w:val="Rome"/>'
-                                         '<w:listEntry w:val="Lyon"/></w:ddList>')  # fmt: skip
+                                         '<w:listEntry w:val="Lyon"/></w:ddList>')
     first = _form_field("FormDropDown", '<w:ddList><w:listEntry w:val="Ghent"/><w:listEntry w:val="Turin"/>'
-                                        "</w:ddList>")  # fmt: skip
+                                        "</w:ddList>")
     ticked = _form_field("FormCheckBox", '<w:checkBox><w:sizeAuto/><w:default w:val="0"/><w:checked/></w:checkBox>')
     unticked = _form_field("FormCheckBox", '<w:checkBox><w:sizeAuto/><w:default w:val="0"/></w:checkBox>')
     typed = _form_field("FormText", "<w:textInput/>", "Eurocities")

@@ -20,20 +20,20 @@ def _field(instruction: str, shown: str) -> str:
 
 
 def test_a_hyperlink_field_with_an_address_without_quotes_is_a_link(make_project: MakeProject,
-                                                                    tmp_path: Path) -> None:  # fmt: skip
+                                                                    tmp_path: Path) -> None:
     links = (_field("HYPERLINK https://example.org/rents", "the survey") + _run(", ")
              + _field('HYPERLINK "https://example.org/wages" \\o "Opens the report"', "the report") + _run(" and ")
-             + _field("HYPERLINK https://example.org/plan \\l part2", "the plan"))  # fmt: skip
+             + _field("HYPERLINK https://example.org/plan \\l part2", "the plan"))
     draft = _body_draft(tmp_path, f"<w:p>{_run('See ')}{links}{_run('.')}</w:p>")
     soffice = require_client("soffice")
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to",
                     "html", "--outdir", str(tmp_path / "html"), str(draft)], check=True, capture_output=True,
-                   timeout=180)  # fmt: skip
+                   timeout=180)
     page = (tmp_path / "html" / "draft.html").read_text(encoding="utf-8", errors="replace")
     assert re.search(r'<a href="https://example.org/rents"[^>]*>\s*the\s+survey', page), page
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     assert body.strip() == ("See [the survey](https://example.org/rents), [the report](https://example.org/wages) "
-                            "and [the plan](https://example.org/plan#part2).")  # fmt: skip
+                            "and [the plan](https://example.org/plan#part2).")
     assert "field HYPERLINK" not in result.stderr

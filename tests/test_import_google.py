@@ -33,7 +33,7 @@ def test_overlapping_bold_and_italic_keep_both(make_project: MakeProject, tmp_pa
     assert "COE911" not in result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     html = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
-                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+                          capture_output=True, text=True, check=True).stdout
     assert ("<p>Rents <strong>rose <em>sharply</em></strong> <em>in</em> Rome; see <a href=\"#costs-of-housing\">"
             "<em>the costs</em></a>.</p>") in html, html
 
@@ -47,7 +47,7 @@ def test_a_title_on_two_title_paragraphs_is_one_title(make_project: MakeProject,
     link = f'<w:p><w:hyperlink w:anchor="_heading=h.1fob9te">{_r("Back to the top")}</w:hyperlink>{_r(".")}</w:p>'
     draft = _body_draft(tmp_path, second + subtitle + link)
     meta = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "markdown", "-s", str(draft)],
-                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+                          capture_output=True, text=True, check=True).stdout
     assert "Draft title" in meta.split("---")[1] and "in European cities" in meta.split("---")[1]
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr

@@ -17,7 +17,7 @@ from test_import import NO_OUTLOOK, _body_draft, _import, _run, _set_part
 
 def _pandoc_words(draft: Path) -> list[str]:
     plain = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", "--wrap=none", str(draft)],
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           capture_output=True, text=True, check=True).stdout
     return plain.split()
 
 
@@ -31,7 +31,7 @@ def test_the_text_after_a_field_that_never_ends_is_kept(make_project: MakeProjec
     unended = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
                '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>')
     draft = _body_draft(tmp_path, f"<w:p>{_run('Rents rose ')}{unended}{_run('in twelve cities.')}</w:p>"
-                                  f"<w:p>{_run('Wages did not.')}</w:p>")  # fmt: skip
+                                  f"<w:p>{_run('Wages did not.')}</w:p>")
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert _body_words(text) == ["Rents", "rose", "in", "twelve", "cities.", "Wages", "did", "not."]
@@ -57,10 +57,10 @@ def _diagram_data() -> bytes:
     typed (the last step typed first), their order in the diagram given by the connections."""
     points = (_point("{0}", "", "doc") + _point("{3}", "Open the service") + _point("{1}", "Map the needs")
               + _point("{2}", "Ask the residents") + _point("{4}", "in their own language")
-              + _point("{9}", "", "sibTrans") + _point("{8}", "", "pres"))  # fmt: skip
+              + _point("{9}", "", "sibTrans") + _point("{8}", "", "pres"))
     links = "".join(f'<dgm:cxn modelId="{{c{n}}}" srcId="{src}" destId="{dest}" srcOrd="{order}" destOrd="0"/>'
                     for n, (src, dest, order) in enumerate([("{0}", "{3}", 2), ("{0}", "{1}", 0), ("{0}", "{2}", 1),
-                                                            ("{2}", "{4}", 0)]))  # fmt: skip
+                                                            ("{2}", "{4}", 0)]))
     links += '<dgm:cxn modelId="{c9}" type="presOf" srcId="{1}" destId="{8}" srcOrd="0" destOrd="0"/>'
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<dgm:dataModel '
             'xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
@@ -75,7 +75,7 @@ def _with_diagram(draft: Path, data: bytes | None) -> None:
     _set_part(draft, "word/_rels/document.xml.rels", rels.replace("</Relationships>", (
         '<Relationship Id="rIdDm" Target="diagrams/data1.xml" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData"/>'
-        "</Relationships>")).encode())  # fmt: skip
+        "</Relationships>")).encode())
     if data is not None:
         _set_part(draft, "word/diagrams/data1.xml", data)
 
@@ -97,13 +97,13 @@ def test_the_text_of_a_smartart_diagram_is_kept(make_project: MakeProject, tmp_p
 def test_a_smartart_diagram_without_its_data_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
     for data in (None, b"<dgm:dataModel"):
         draft = _body_draft(tmp_path, f"<w:p>{_run('Three steps:')}{_DIAGRAM}</w:p>"
-                                      f"<w:p>{_run('Then we report.')}</w:p>")  # fmt: skip
+                                      f"<w:p>{_run('Then we report.')}</w:p>")
         _with_diagram(draft, data)
         result, text = _import(make_project(NO_OUTLOOK), draft)
         assert result.exit_code == 0, result.stderr
         assert _body_words(text) == ["Three", "steps:", "Then", "we", "report."]
         assert ("warning COE903 dropped SmartArt diagram whose text cannot be read (its data is missing or damaged): 1"
-                in result.stderr)  # fmt: skip
+                in result.stderr)
 
 
 def test_text_in_a_cell_merged_into_the_one_above_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
@@ -116,20 +116,20 @@ def test_text_in_a_cell_merged_into_the_one_above_is_kept(make_project: MakeProj
     rows = [cell("Measure") + cell("Cost"), cell("Street lighting", '<w:vMerge w:val="restart"/>') + cell("40"),
             cell("and benches", "<w:vMerge/>") + cell("12"), cell("", "<w:vMerge/>") + cell("3")]
     table = "".join(f"<w:tr>{'<w:trPr><w:tblHeader/></w:trPr>' if not i else ''}{row}</w:tr>"
-                    for i, row in enumerate(rows))  # fmt: skip
+                    for i, row in enumerate(rows))
     draft = _body_draft(tmp_path, f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{table}</w:tbl>")
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert "| Street lighting | 40 |\n| and benches | 12 |\n| | 3 |" in text, text
     assert ("warning COE906 cells merged into the one above whose text Word does not show (kept in their own "
-            "cell): 1") in result.stderr  # fmt: skip
+            "cell): 1") in result.stderr
 
 
 def test_a_deleted_text_box_stays_deleted(make_project: MakeProject, tmp_path: Path) -> None:
     """Tracked changes are taken as accepted, but a text box (or diagram) whose shape was deleted with changes
     tracked came back: its words, which have no mark of their own, were read as the draft's text."""
     box = ('<w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p>' + _run("Old figures from 2019.")
-           + "</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>")  # fmt: skip
+           + "</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
     deleted = f'<w:del w:id="5" w:author="Claire Dubois" w:date="2024-05-02T10:00:00Z">{box}</w:del>'
     kept = box.replace("Old figures from 2019.", "New figures from 2024.")
     draft = _body_draft(tmp_path, f"<w:p>{_run('Rents rose.')}{deleted}{kept}</w:p>")
@@ -164,12 +164,12 @@ def test_a_note_in_a_code_paragraph_is_kept(make_project: MakeProject, tmp_path:
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     plain = subprocess.run([require_client("pandoc"), "-f", "commonmark_x", "-t", "plain", "--wrap=none"],
-                           input=body, capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           input=body, capture_output=True, text=True, check=True).stdout
     assert plain.split() == ["GET", "/api/streets[1]", "GET", "/api/lights", "[1]", "The", "city", "portal",
-                             "answers", "without", "a", "key."]  # fmt: skip
+                             "answers", "without", "a", "key."]
     assert body.startswith("\n`GET /api/streets`[^1]\n\n```\nGET /api/lights\n```\n"), body
     assert ("warning COE911 paragraphs in a code style holding a note or picture written as paragraphs of code "
-            "spans: 1") in result.stderr  # fmt: skip
+            "spans: 1") in result.stderr
 
 
 def _control(content: str, placeholder: bool, block: bool = False) -> str:
@@ -186,7 +186,7 @@ def test_a_content_control_showing_its_prompt_is_left_out(make_project: MakeProj
     body = (f"<w:p>{_run('Contact: ')}{_control(prompt, True)}</w:p>"
             f"<w:p>{_run('City: ')}{_control(_run('Lyon'), False)}</w:p>"
             f"{_control(f'<w:p>{prompt}</w:p>', True)}"
-            f"{_control('<w:p>' + _run('Rents rose.') + '</w:p>', False)}")  # fmt: skip
+            f"{_control('<w:p>' + _run('Rents rose.') + '</w:p>', False)}")
     result, text = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, body))
     assert result.exit_code == 0, result.stderr
     assert _body_words(text) == ["Contact:", "City:", "Lyon", "Rents", "rose."]

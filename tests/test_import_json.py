@@ -23,7 +23,7 @@ def test_import_as_json(make_project: MakeProject, tmp_path: Path) -> None:
     draft.save(str(tmp_path / "draft.docx"))
     root = make_project({"sections/03-outlook.md": None})
     result = CliRunner().invoke(app, ["--project", str(root), "import", str(tmp_path / "draft.docx"), "--id",
-                                      "outlook", "--lead", "leipzig", "--format", "json"])  # fmt: skip
+                                      "outlook", "--lead", "leipzig", "--format", "json"])
     assert result.exit_code == 1, result.stderr
     assert result.stderr == ""
     found = json.loads(result.stdout)

@@ -35,5 +35,5 @@ def test_a_picture_libreoffice_captioned_gets_its_caption_as_title(make_project:
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     assert body.strip().split("\n\n") == ["Rents rose.", '![Chart of rents](../paper/images/outlook-1.png "Rents by '
-                                          'city")', "Wages did not."]  # fmt: skip
+                                          'city")', "Wages did not."]
     assert "COE506" not in result.stderr  # validate finds the figure's caption

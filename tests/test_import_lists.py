@@ -25,10 +25,10 @@ def test_word_list_styles_of_the_second_level_are_nested(make_project: MakeProje
     draft.save(str(tmp_path / "draft.docx"))
     root = make_project({"sections/03-outlook.md": None})
     result = CliRunner().invoke(app, ["--project", str(root), "import", str(tmp_path / "draft.docx"), "--id",
-                                      "outlook", "--lead", "leipzig"])  # fmt: skip
+                                      "outlook", "--lead", "leipzig"])
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter((root / "sections" / "03-outlook.md").read_text(encoding="utf-8")) or ("", "", 0))[1]
     page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html"], input=body,
-                          capture_output=True, text=True, check=True).stdout.replace("\n", "")  # fmt: skip
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
     assert page == ("<ul><li>First point<ul><li>A detail</li></ul></li><li>Second point</li></ul>"
                     "<ol type=\"1\"><li>Step one<ol type=\"1\"><li>Sub-step</li></ol></li><li>Step two</li></ol>")

@@ -36,7 +36,7 @@ def test_a_contents_list_libreoffice_saved_is_left_out_as_contents(make_project:
     a table of contents: its title and entries ('Lighting 1') came in as paragraphs of the section."""
     draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_FODT)
     plain = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(draft)], capture_output=True,
-                           text=True, check=True).stdout  # fmt: skip
+                           text=True, check=True).stdout
     assert "Lighting 1" in plain  # the entries are in the draft as text, as pandoc reads it
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
@@ -70,6 +70,6 @@ def test_an_equation_comes_in_as_word_types_it(make_project: MakeProject, tmp_pa
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     plain = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "plain", "--wrap=none"], input=body,
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           capture_output=True, text=True, check=True).stdout
     assert plain.split("\n\n") == ["The mean is x=(a+b)/2 and the decay e^(-x).",
-                                    "S=\u2211_(i=1)^n x_i r=\u221a(n+1)\u2208[0|1]\n"]  # fmt: skip
+                                    "S=\u2211_(i=1)^n x_i r=\u221a(n+1)\u2208[0|1]\n"]

@@ -32,13 +32,13 @@ def test_a_note_with_a_mark_of_its_own_becomes_a_numbered_note(make_project: Mak
     draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_FODT)
     root = make_project({"sections/03-outlook.md": None})
     result = CliRunner().invoke(app, ["--project", str(root), "import", str(draft), "--id", "outlook", "--lead",
-                                      "leipzig"])  # fmt: skip
+                                      "leipzig"])
     assert result.exit_code == 0, result.stderr
     assert "COE903 dropped custom note mark (the paper numbers its notes): 1" in result.stderr
     assert "COE905" not in result.stderr  # the note's "*" and tab are no bullet
     text = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
     body = (split_front_matter(text) or ("", "", 0))[1]
     plain = subprocess.run([require_client("pandoc"), "-f", "commonmark_x", "-t", "plain", "--wrap=none"],
-                           input=body, capture_output=True, text=True, check=True).stdout  # fmt: skip
+                           input=body, capture_output=True, text=True, check=True).stdout
     assert plain.split() == ["Lighting", "matters[1]", "and", "so", "do", "benches[2].", "[1]", "Survey", "of",
-                             "twelve", "cities.", "[2]", "A", "numbered", "note."]  # fmt: skip
+                             "twelve", "cities.", "[2]", "A", "numbered", "note."]

@@ -37,7 +37,7 @@ def imported(make_project: MakeProject, tmp_path: Path, writer: str, markdown: s
     subprocess.run([pandoc, "draft.md", "-o", "draft.docx"], cwd=tmp_path, check=True, capture_output=True)
     root = make_project({"sections/03-outlook.md": None})
     result = CliRunner().invoke(app, ["--project", str(root), "import", str(tmp_path / "draft.docx"), "--id",
-                                      "outlook", "--lead", "leipzig"])  # fmt: skip
+                                      "outlook", "--lead", "leipzig"])
     assert result.exit_code == 0, result.stderr
     text = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
     return (split_front_matter(text) or ("", "", 0))[1]
@@ -45,16 +45,16 @@ def imported(make_project: MakeProject, tmp_path: Path, writer: str, markdown: s
 
 def html(pandoc: str, markdown: str) -> str:
     return subprocess.run([pandoc, "-f", "commonmark", "-t", "html"], input=markdown, capture_output=True,
-                          text=True, check=True).stdout.replace("\n", "").replace('<ol type="1">', "<ol>")  # fmt: skip
+                          text=True, check=True).stdout.replace("\n", "").replace('<ol type="1">', "<ol>")
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_a_list_items_further_paragraph_stays_in_the_item(make_project: MakeProject, tmp_path: Path,
-                                                          writer: str) -> None:  # fmt: skip
+                                                          writer: str) -> None:
     # pandoc numbers an item's further paragraph with a blank bullet; it is no list item of its own
     body = imported(make_project, tmp_path, writer, "# Outlook\n\n1. First item\n   - nested point\n\n"
                     "     More on the nested point.\n\n2. Second item\n\n   More on the second item.\n\n"
-                    "3. Third item\n")  # fmt: skip
+                    "3. Third item\n")
     page = html(require_client("pandoc"), body)
     assert ("<ol><li><p>First item</p><ul><li><p>nested point</p><p>More on the nested point.</p></li></ul></li>"
             "<li><p>Second item</p><p>More on the second item.</p></li><li><p>Third item</p></li></ol>") in page
@@ -62,10 +62,10 @@ def test_a_list_items_further_paragraph_stays_in_the_item(make_project: MakeProj
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_a_first_heading_that_repeats_the_title_is_left_out(make_project: MakeProject, tmp_path: Path,
-                                                            writer: str) -> None:  # fmt: skip
+                                                            writer: str) -> None:
     # pandoc writes the `title:` as a Title paragraph and `# Outlook` as a Heading 1 after it: the same title twice
     body = imported(make_project, tmp_path, writer, "---\ntitle: Outlook\n---\n\n# Outlook\n\nWhy it matters.\n\n"
-                    "## Next steps\n\nWhat comes.\n")  # fmt: skip
+                    "## Next steps\n\nWhat comes.\n")
     page = html(require_client("pandoc"), body)
     assert page == "<p>Why it matters.</p><h2>Next steps</h2><p>What comes.</p>"
 
@@ -74,7 +74,7 @@ def test_a_first_heading_that_repeats_the_title_is_left_out(make_project: MakePr
 def test_a_note_cited_twice_comes_back_as_one_note(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
     # pandoc writes a note cited twice as two notes of the same words, as Word holds one citation per note
     markdown = "# Outlook\n\nFirst citation.[^a] Second citation.[^a] Another.[^b]\n\n[^a]: Shared note.\n" \
-        "[^b]: Shared *note* in italics.\n"  # fmt: skip
+        "[^b]: Shared *note* in italics.\n"
     body = imported(make_project, tmp_path, writer, markdown)
     assert body.strip() + "\n" == ("First citation.[^1] Second citation.[^1] Another.[^2]\n\n[^1]: Shared note.\n\n"
                     "[^2]: Shared *note* in italics.\n")

@@ -31,7 +31,7 @@ def _draft(folder: Path, count: int) -> tuple[Path, list[bytes]]:
 
 
 def test_the_images_folder_is_read_as_often_for_many_pictures_as_for_few(
-        make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reads: list[str] = []
     scandir, glob = os.scandir, pathlib.Path.glob
 
@@ -55,7 +55,7 @@ def test_the_images_folder_is_read_as_often_for_many_pictures_as_for_few(
         assert result.exit_code == 0, result.stderr
         found[count] = sum(os.path.realpath(path) == os.path.realpath(images) for path in reads)
         assert sorted(images.glob("outlook-*")) == [images / f"outlook-{n}.png" for n in sorted(range(1, count + 1),
-                                                                                              key=str)]  # fmt: skip
+                                                                                              key=str)]
         assert [(images / f"outlook-{n}.png").read_bytes() for n in range(1, count + 1)] == pictures
         assert f"![Bar {count}](../paper/images/outlook-{count}.png)" in text
     assert found[12] == found[3]  # the same reads for twelve pictures as for three (validation reads it too)

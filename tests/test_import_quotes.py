@@ -30,7 +30,7 @@ _FODT = (
     "<text:p>After the quote.</text:p></office:text></office:body></office:document>\n"
 )
 NESTED = ("<p>A member said:</p><blockquote><p>Outer quote.</p><blockquote><p>Inner quote.</p><p>Inner again.</p>"
-          "</blockquote><p>Outer again.</p></blockquote><p>After the quote.</p>")  # fmt: skip
+          "</blockquote><p>Outer again.</p></blockquote><p>After the quote.</p>")
 
 
 def _import(root: Path, draft: Path, section: str, *more: str) -> str:
@@ -38,11 +38,11 @@ def _import(root: Path, draft: Path, section: str, *more: str) -> str:
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter((root / section).read_text(encoding="utf-8")) or ("", "", 0))[1]
     return subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html"], input=body,
-                          capture_output=True, text=True, check=True).stdout.replace("\n", "")  # fmt: skip
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
 
 
 def test_a_quote_indented_further_in_a_draft_is_a_quote_in_the_quote(make_project: MakeProject,
-                                                                     tmp_path: Path) -> None:  # fmt: skip
+                                                                     tmp_path: Path) -> None:
     draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_FODT)
     root = make_project({"sections/03-outlook.md": None})
     assert _import(root, draft, "sections/03-outlook.md", "--lead", "leipzig") == NESTED
@@ -50,12 +50,12 @@ def test_a_quote_indented_further_in_a_draft_is_a_quote_in_the_quote(make_projec
 
 def test_a_quote_in_a_quote_comes_back_from_an_assembled_paper(make_project: MakeProject, tmp_path: Path) -> None:
     body = ("A member said:\n\n> Outer quote.\n>\n> > Inner quote.\n> >\n> > Inner again.\n>\n> Outer again.\n\n"
-            "After the quote.\n")  # fmt: skip
+            "After the quote.\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Voices")})
     built = pipeline.assemble(root, tmp_path / "paper.docx")
     assert built.output is not None, built.diagnostics
     assert _import(root, built.output, "sections/03-outlook.md", "-o", str(root / "sections" / "03-outlook.md")
-                   ) == NESTED  # fmt: skip
+                   ) == NESTED
 
 
 def test_a_quote_style_indented_otherwise_is_no_quote_in_the_quote(make_project: MakeProject, tmp_path: Path) -> None:

@@ -17,12 +17,12 @@ def test_init_s_placeholder_coordinators_are_listed_among_the_member_states(tmp_
     root = tmp_path / "paper"
     assert CliRunner().invoke(app, ["init", str(root), "--name", "Housing Partnership"]).exit_code == 0
     assert "to replace" in next(line for line in (root / "contributors.yaml").read_text().splitlines()
-                                if line.strip().startswith("country:"))  # fmt: skip
+                                if line.strip().startswith("country:"))
     built = CliRunner().invoke(app, ["--project", str(root), "assemble", "--no-layout"])
     assert built.exit_code == 0, built.output
     docx = root / "build/orientation-paper.docx"
     text = subprocess.run([require_client("pandoc"), "-t", "plain", "--wrap=none", str(docx)],
-                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+                          capture_output=True, text=True, check=True).stdout
     annex = text[text.rindex("Annex: contributors"):]
     assert "Organisations from Member States" in annex
     assert "European Commission services" not in annex

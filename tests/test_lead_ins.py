@@ -48,7 +48,7 @@ def outlook_pages(make_project: MakeProject, folder: Path, text: str) -> list[st
 
 @pytest.mark.parametrize("kind", sorted(INTRODUCED))
 def test_a_lead_in_stays_on_the_page_of_what_it_introduces(make_project: MakeProject, tmp_path: Path,
-                                                            kind: str) -> None:  # fmt: skip
+                                                            kind: str) -> None:
     pages = outlook_pages(make_project, tmp_path, body(kind))
     for n in range(48):
         lead_in = next(i for i, page in enumerate(pages) if f"in case {n} as follows:" in page)
@@ -59,7 +59,7 @@ def test_a_lead_in_stays_on_the_page_of_what_it_introduces(make_project: MakePro
 
 @pytest.mark.parametrize(("height", "extra"), [(150, 0), (60, 0), (64, 0), (60, 1)])
 def test_a_lead_in_stays_on_the_page_of_the_figure_it_introduces(make_project: MakeProject, tmp_path: Path,
-                                                                 height: int, extra: int) -> None:  # fmt: skip
+                                                                 height: int, extra: int) -> None:
     """A paragraph that ends with a colon before a figure was left at the foot of a page, alone, when the picture
     did not fit under it; it now goes with the picture, and the picture with its caption. Lead-ins of many lengths
     bring the pictures to every height of a page, after `extra` short paragraphs; pdfimages gives the page of each
@@ -75,14 +75,14 @@ def test_a_lead_in_stays_on_the_page_of_the_figure_it_introduces(make_project: M
         blocks.append(f"{words}, in case {n} as follows:\n\n{figure}\n")
     text = "\n".join(blocks)
     root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct"),
-                         "paper/images/chart.png": tiny_png(200, height)})  # fmt: skip
+                         "paper/images/chart.png": tiny_png(200, height)})
     result = pipeline.assemble(root, tmp_path / "paper.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]
     pdf, problem = layout.export_pdf(result.output)  # the PDF `assemble --pdf` writes
     assert pdf is not None, problem
     pages = page_texts(pdf)
     listed = subprocess.run([require_client("pdfimages"), "-list", str(pdf)], capture_output=True, text=True,
-                            timeout=300, check=True).stdout.splitlines()[2:]  # fmt: skip
+                            timeout=300, check=True).stdout.splitlines()[2:]
     charts = [int(row.split()[0]) - 1 for row in listed if row.split()[3:5] == ["200", str(height)]]
     assert len(charts) == 48
     for n, chart in enumerate(charts):
@@ -96,7 +96,7 @@ def test_only_a_paragraph_with_a_colon_right_before_a_list_is_kept_with_it(make_
                                                                            tmp_path: Path) -> None:
     text = ("## Cases\n\nA lead-in:\n\n- item\n\nA plain paragraph.\n\n- item\n\nA colon before text:\n\n"
             "Text after it.\n\nA quote's lead-in:\n\n> quoted\n\nA table's lead-in:\n\n| a |\n|---|\n| b |\n\n"
-            "A plain paragraph before a quote.\n\n> quoted\n")  # fmt: skip
+            "A plain paragraph before a quote.\n\n> quoted\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct")})
     result = pipeline.assemble(root, tmp_path / "paper.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]

@@ -59,7 +59,7 @@ Raised x<sup>2</sup>, lowered H<sub>2</sub>O, <u>underlined</u>, <mark>marked</m
 
 def build(make_project: MakeProject, tmp_path: Path) -> tuple[Path, list[str]]:
     root = make_project({"sections/02-housing.md": section_text("housing", HOUSING_BODY + "\n" + NESTED,
-                                                                title="Housing", lead="anct")})  # fmt: skip
+                                                                title="Housing", lead="anct")})
     result = pipeline.assemble(root, tmp_path / "nested.docx")
     assert result.output is not None, [str(d) for d in result.diagnostics]
     return result.output, [f"{d.code}:{d.line}" for d in result.diagnostics]
@@ -75,7 +75,7 @@ def indent(p: etree._Element) -> int:
 
 
 def test_quotes_hold_their_blocks_indented_and_nested_quotes_indent_further(make_project: MakeProject,
-                                                                             tmp_path: Path) -> None:  # fmt: skip
+                                                                             tmp_path: Path) -> None:
     out, _ = build(make_project, tmp_path)
     document = docx.Document(str(out))
     heading = paragraph(document, "Quoted heading")
@@ -90,7 +90,7 @@ def test_quotes_hold_their_blocks_indented_and_nested_quotes_indent_further(make
 
 
 def test_list_items_hold_paragraphs_code_quotes_and_tables_as_their_continuation(make_project: MakeProject,
-                                                                                 tmp_path: Path) -> None:  # fmt: skip
+                                                                                 tmp_path: Path) -> None:
     out, _ = build(make_project, tmp_path)
     document = docx.Document(str(out))
     first = paragraph(document, "First item.")
@@ -104,7 +104,7 @@ def test_list_items_hold_paragraphs_code_quotes_and_tables_as_their_continuation
 
 
 def test_a_figure_in_a_list_item_or_quote_has_its_caption_indented_with_it(make_project: MakeProject,
-                                                                            tmp_path: Path) -> None:  # fmt: skip
+                                                                            tmp_path: Path) -> None:
     """A figure's caption stands under the figure: indented with the list item or quote that holds it."""
     body = ("## Figures\n\n### The data we need\n\n"
             "1. An item with a chart:\n\n   ![A dot](../paper/images/dot.png \"Chart in an item\")\n\n"
@@ -130,7 +130,7 @@ def test_an_item_that_starts_with_a_list_gets_no_empty_item(make_project: MakePr
 
 
 def test_inline_html_becomes_formatting_and_other_html_stays_visible(make_project: MakeProject,
-                                                                      tmp_path: Path) -> None:  # fmt: skip
+                                                                      tmp_path: Path) -> None:
     out, diagnostics = build(make_project, tmp_path)
     document = docx.Document(str(out))
     p = next(p for p in document.paragraphs if p.text.startswith("Raised"))
@@ -147,18 +147,18 @@ def test_no_text_is_lost_pandoc_reads_every_word_back(make_project: MakeProject,
     pandoc = require_client("pandoc")
     out, _ = build(make_project, tmp_path)
     source = subprocess.run([pandoc, "-f", "commonmark_x", "-t", "plain"], input=NESTED, capture_output=True,
-                            text=True, check=True).stdout  # fmt: skip
+                            text=True, check=True).stdout
     back = subprocess.run([pandoc, str(out), "-t", "plain"], capture_output=True, text=True, check=True).stdout
     missing = set(re.findall(r"[a-z]{3,}", source.lower())) - set(re.findall(r"[a-z]{3,}", back.lower()))
     assert not missing
     ast = json.loads(subprocess.run([pandoc, str(out), "-t", "json"], capture_output=True, text=True,
-                                    check=True).stdout)  # fmt: skip
+                                    check=True).stdout)
     kinds = {block["t"] for block in ast["blocks"]}
     assert "BlockQuote" in kinds  # indented quote paragraphs read back as quotes
 
 
 def test_a_footnote_referred_to_inside_a_footnote_leaves_no_reference_there_and_is_reported(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """Word has no footnotes in footnotes: a reference inside one made a .docx LibreOffice could not open at all
     (so no layout pass and no PDF). The reference is left out with COE605, and a note that only a note refers to
     is not in the document (COE604); a note the text refers to as well is kept."""
@@ -171,14 +171,14 @@ def test_a_footnote_referred_to_inside_a_footnote_leaves_no_reference_there_and_
     found = [(d.code, d.line, d.column) for d in result.diagnostics if d.code in ("COE604", "COE605")]
     line = "[^outer]: The outer note cites[^inner] and[^both]."
     assert found == [("COE605", 13, line.index("[^inner]") + 1), ("COE605", 13, line.index("[^both]") + 1),
-                     ("COE604", 15, 1)], found  # fmt: skip
+                     ("COE604", 15, 1)], found
     assert "only from inside another footnote" in next(d.message for d in result.diagnostics if d.code == "COE604")
     document = docx.Document(str(result.output))
     with zipfile.ZipFile(result.output) as package:
         footnotes = etree.fromstring(package.read("word/footnotes.xml"))
     assert not list(footnotes.iter(f"{W}footnoteReference"))
     texts = ["".join(t.text or "" for t in note.iter(f"{W}t")).strip() for note in footnotes.iter(f"{W}footnote")
-             if int(note.get(f"{W}id")) > 0]  # fmt: skip
+             if int(note.get(f"{W}id")) > 0]
     assert texts == ["The outer note cites and.", "Both refer to this."], texts
     body_xml = etree.tostring(document.element.body)
     assert body_xml.count(b"footnoteReference") == 2
@@ -197,7 +197,7 @@ def test_a_heading_in_a_footnote_stays_in_it_as_bold_text(make_project: MakeProj
         footnotes = etree.fromstring(package.read("word/footnotes.xml"))
         document = package.read("word/document.xml").decode()
     heading = next(p for p in footnotes.iter(f"{W}p") if "".join(t.text or "" for t in p.iter(f"{W}t")) ==
-                   "Heading in a note")  # fmt: skip
+                   "Heading in a note")
     assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "FootnoteText"
     assert heading.find(f".//{W}b") is not None
     assert "Heading in a note" not in document  # not in the contents
@@ -217,7 +217,7 @@ def test_a_line_break_in_a_heading_is_a_space_in_the_contents(make_project: Make
 
 
 def test_a_loose_list_keeps_the_space_between_its_paragraphs_and_a_tight_one_does_not(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """The List Paragraph style has contextual spacing (no space between paragraphs of one style): the paragraphs
     of a loose list item, and its items, ran together like the lines of one paragraph. As in pandoc and the
     preview, a loose list's paragraphs keep their space after; a tight list stays compact."""
@@ -237,7 +237,7 @@ def test_a_loose_list_keeps_the_space_between_its_paragraphs_and_a_tight_one_doe
 
 
 def test_an_item_that_starts_with_a_table_has_its_bullet_before_the_table(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """A table cannot carry a bullet: the item's bullet came after its table, as an empty item of its own."""
     body = "## Items\n\n- | In | Item |\n  |---|---|\n  | a | b |\n- normal\n\n### The data we need\n\nText.\n"
     root = make_project({"sections/02-housing.md": section_text("housing", body, title="Housing", lead="anct")})

@@ -41,7 +41,7 @@ PICTURE = "../paper/images/dot.png"
 #: Codes that say the document leaves words out, or shows them otherwise than as the text they were written as.
 LOSSES = {"COE404", "COE406", "COE407", "COE408", "COE409", "COE604", "COE605", "COE606", "COE607"}
 SOME = settings(max_examples=30, deadline=30_000, derandomize=True, database=None, phases=[Phase.generate],
-                suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 def section(body: str) -> str:
@@ -55,10 +55,10 @@ def words(text: str) -> set[str]:
 def document_text(docx: Path) -> str:
     """The text pandoc reads from the document, with the pictures' descriptions and titles (which it leaves out)."""
     text = subprocess.run([require_client("pandoc"), str(docx), "-t", "plain", "--wrap=none"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+                          capture_output=True, text=True).stdout
     with zipfile.ZipFile(docx) as package:
         xml = "".join(package.read(name).decode() for name in ("word/document.xml", "word/footnotes.xml")
-                      if name in package.namelist())  # fmt: skip
+                      if name in package.namelist())
     for picture in re.findall(r"<wp:docPr [^>]*>", xml):
         text += " " + html.unescape(" ".join(re.findall(r'(?:descr|title)="([^"]*)"', picture)))
     return unicodedata.normalize("NFC", text).casefold()
@@ -77,12 +77,12 @@ def lost(root: Path, body: str) -> tuple[list[tuple[str, int]], list[Diagnostic]
     lines = body.split("\n")
     told = [d.line - BODY_LINE for d in found if d.code in LOSSES]
     hidden = [range(d.line - BODY_LINE, int(end.group(1)) - BODY_LINE + 1) for d in found if d.code == "COE408"
-              and (end := re.search(r"'-->' on line (\d+)", d.message))]  # fmt: skip
+              and (end := re.search(r"'-->' on line (\d+)", d.message))]
     missing: list[tuple[str, int]] = []
     for index, line in enumerate(lines):
         for word in sorted(word for word in words(line) if word.startswith("q") and word not in have):
             if not any(0 <= at <= index and all(text.strip(" >") for text in lines[at:index + 1]) for at in told) \
-                    and not any(index in span for span in hidden):  # fmt: skip
+                    and not any(index in span for span in hidden):
                 missing.append((word, BODY_LINE + index))  # no report on its line, nor earlier in its block
     return missing, found
 
@@ -123,7 +123,7 @@ SPAN = st.one_of(
     WORD.map(lambda w: f"'{w}'"), PAIR.map(lambda p: f"{p[0]}--{p[1]}---"), WORD.map(lambda w: f"{w} \U0001F600"),
     WORD.map(lambda w: f"{{.{w}}}"), WORD.map(lambda w: f"{w}\\\n"), WORD.map(lambda w: f"{w}  \n"),
     st.integers(1, 3).map(lambda n: f"[^{n}]"), WORD.map(lambda w: f"\\*{w}\\*"), WORD.map(lambda w: f"\\[{w}]"),
-)  # fmt: skip
+)
 TEXT = st.lists(SPAN, min_size=1, max_size=5).map(lambda spans: " ".join(spans).strip())
 ONE_LINE = TEXT.map(lambda text: " ".join(text.split()))
 
@@ -142,7 +142,7 @@ def table(rows: list[list[str]]) -> str:
 
 
 CELL = st.one_of(ONE_LINE.map(lambda text: text.replace("|", "\\|")), WORD.map(lambda w: f"`{w}|{w}`"),
-                 WORD.map(lambda w: f"{w} \\| {w}"))  # fmt: skip
+                 WORD.map(lambda w: f"{w} \\| {w}"))
 LEAF = st.one_of(
     TEXT, ONE_LINE.map(lambda text: f"## {text}"), ONE_LINE.map(lambda text: f"{text}\n---"),
     ONE_LINE.map(lambda text: f"## {text} ##"), st.tuples(ONE_LINE, TEXT).map(lambda p: f"{p[0]}\n===\n{p[1]}"),
@@ -158,7 +158,7 @@ LEAF = st.one_of(
     PAIR.map(lambda p: f'![{p[0]}]({PICTURE} "{p[1]}")'), WORD.map(lambda w: f"[{w}]: pending"),
     WORD.map(lambda w: f"[^{w} x]: {w}"), st.tuples(WORD, TEXT).map(lambda p: f"2024. {p[0]} {p[1]}"),
     TEXT.map(lambda text: f"{text}\n***"), TEXT.map(lambda text: f"+ {text}\n* {text}"),
-)  # fmt: skip
+)
 
 
 def container(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -169,7 +169,7 @@ def container(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.lists(children, min_size=1, max_size=2).map(
             lambda blocks: "\n".join(f"> {line}".rstrip() for line in "\n\n".join(blocks).split("\n"))),
         st.tuples(WORD, WORD).map(lambda p: f"- {p[0]}\n{p[1]}"),  # a lazy line
-    )  # fmt: skip
+    )
 
 
 BLOCKS = st.lists(st.recursive(LEAF, container, max_leaves=6), min_size=1, max_size=5)

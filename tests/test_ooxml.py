@@ -40,7 +40,7 @@ def test_columns_of_short_words_keep_their_room_when_long_words_overfill_the_tab
     address, a long compound) give up room; a column of short words keeps room for them, unbroken (measured
     closely, letter by letter, once the generous estimate overfills the table)."""
     rows = [[cell("x" * 60), cell("https://example.org/" + "a" * 50), *(cell(w) for w in ("Third", "Fourth",
-             "Fifth", "Sixth", "Seventh", "Eighth"))]]  # fmt: skip
+             "Fifth", "Sixth", "Seventh", "Eighth"))]]
     widths = ooxml_table.column_widths(rows, 8, total=9000)
     assert sum(widths) == 9000
     for width, word in zip(widths[2:], ("Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"), strict=True):
@@ -58,7 +58,7 @@ def test_table_cells_and_grid_use_the_computed_widths() -> None:
 
 @pytest.mark.parametrize("text", ["plain", " lead", "trail ", " ", "", "\tx", "x\n", "\u00a0nbsp", "in side"])
 @pytest.mark.parametrize(("flags", "style"), [((), None), ((ooxml.BOLD, ooxml.ITALIC), None), ((), "Strong"),
-                                              ((ooxml.SUBSCRIPT, ooxml.SUPERSCRIPT), "Verbatim")])  # fmt: skip
+                                              ((ooxml.SUBSCRIPT, ooxml.SUPERSCRIPT), "Verbatim")])
 def test_a_run_keeps_its_spaces_as_set_text_does(text: str, flags: tuple[str, ...], style: str | None) -> None:
     """A run is a copy of a prepared one, which keeps the spaces of text that starts or ends with one: the same run
     as giving a run's w:t the text with set_text."""
@@ -71,7 +71,7 @@ def test_first_child_is_what_find_gives() -> None:
     """first_child reads a paragraph's properties without lxml's path machinery, and finds what `find` finds."""
     p = etree.fromstring(
         f'<w:p xmlns:w="{ooxml.W_NS}" xmlns:o="urn:other"><!-- note --><?pi x?><o:pPr/><w:r><w:pPr/></w:r>'
-        "<w:pPr><w:pStyle/></w:pPr><w:pPr/></w:p>")  # fmt: skip
+        "<w:pPr><w:pStyle/></w:pPr><w:pPr/></w:p>")
     for parent in (p, *p.iter()):
         for tag in (ooxml.PPR, ooxml.PSTYLE, "{urn:other}pPr", ooxml.R, "pPr", ooxml.w("none")):
             assert ooxml.first_child(parent, tag) is parent.find(tag)
@@ -80,7 +80,7 @@ def test_first_child_is_what_find_gives() -> None:
 @pytest.mark.parametrize("style", [None, "", "Compact"])
 @pytest.mark.parametrize("mark", [(1, "_Coe-1_3"), (0, ""), (123456, "a & <b> \"c\"")])
 def test_a_paragraph_with_a_bookmark_is_a_paragraph_and_then_its_bookmark(style: str | None,
-                                                                         mark: tuple[int, str]) -> None:  # fmt: skip
+                                                                         mark: tuple[int, str]) -> None:
     """A paragraph that starts with a bookmark is copied with it; the same as appending the bookmark after."""
     built = ooxml.paragraph(style)
     ooxml.bookmark(built, *mark)

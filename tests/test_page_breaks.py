@@ -17,7 +17,7 @@ SECTIONS = 12
 def page_texts(pdf: Path) -> list[str]:
     """`pdftotext` of each page (form feeds separate pages), white space collapsed."""
     raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                         text=True, timeout=300, check=True).stdout  # fmt: skip
+                         text=True, timeout=300, check=True).stdout
     return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
 
 
@@ -47,5 +47,5 @@ def test_a_section_s_title_and_byline_stay_on_the_page_of_its_first_words(make_p
 
     for k in range(SECTIONS):
         title, heading, words = (page_of(f"Title{k:02d} part"), page_of(f"Opening{k:02d} words"),
-                                 page_of(f"First{k:02d} words"))  # fmt: skip
+                                 page_of(f"First{k:02d} words"))
         assert title == heading == words, (k, title, heading, words)

@@ -47,7 +47,7 @@ def structure(docx: Path, out: Path) -> list[str]:
     pdf, problem = layout.convert_to_pdf(docx, out)
     assert pdf is not None, problem
     tree = subprocess.run([require_client("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+                          check=True).stdout
     return [line for line in tree.splitlines() if not line.lstrip().startswith(("/", "Object"))]
 
 

@@ -48,9 +48,9 @@ def test_a_footnote_names_its_picture_and_link_through_its_own_relationships(mak
     """The ids of a picture (`r:embed`) and of a link (`r:id`) in a footnote are looked up in the footnotes part's
     relationships, not the document's: without them Word, LibreOffice and pandoc lose the picture and the link."""
     body = ("## Notes\n\nA claim.[^n]\n\n"
-            "[^n]: See ![a dot](../paper/images/dot.png) and [the survey](https://example.org/notes).\n")  # fmt: skip
+            "[^n]: See ![a dot](../paper/images/dot.png) and [the survey](https://example.org/notes).\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
-                                                                contributors="[]")}, git=True)  # fmt: skip
+                                                                contributors="[]")}, git=True)
     package = build(root)
     notes = etree.fromstring(package.read("word/footnotes.xml"))
     used = {value for node in notes.iter() for key, value in node.attrib.items() if key.startswith(f"{{{R}}}")}
@@ -77,7 +77,7 @@ def test_a_logo_python_docx_cannot_read_shows_its_alt_text(make_project: MakePro
 
 @pytest.mark.parametrize("path", ["paper/images/logo.png", "../logo.png", "/tmp/logo.png"])
 def test_a_logo_outside_the_project_is_coe503_not_missing(make_project: MakeProject, tmp_path: Path,
-                                                          path: str) -> None:  # fmt: skip
+                                                          path: str) -> None:
     """A cover logo linked out of the project, or written as a path out of it, exists: it was reported as "not
     found" (COE501); it is refused as a section's image is (COE503), saying why."""
     (tmp_path / "elsewhere.png").write_bytes(tiny_png(5, 5))
@@ -99,7 +99,7 @@ def test_a_picture_in_a_list_item_or_a_table_cell_fits_the_room_it_has(make_proj
             "| ![A wide logo](../paper/images/wide.png) | The partnership's logo, shown beside its description. |\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
                                                                 contributors="[]"),
-                         "paper/images/wide.png": tiny_png(2400, 600)})  # fmt: skip
+                         "paper/images/wide.png": tiny_png(2400, 600)})
     document = etree.fromstring(build(root).read("word/document.xml"))
     wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
     sizes = []
@@ -127,7 +127,7 @@ def test_a_tall_figure_fits_its_page_with_its_caption(make_project: MakeProject)
     body = ("## Reach\n\nThe members reported their reach.\n\n"
             '![A tall chart](../paper/images/tall.png "Reach of the measures by city")\n\nMore words follow.\n')
     root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction"),
-                         "paper/images/tall.png": tiny_png(30, 900)}, git=True)  # fmt: skip
+                         "paper/images/tall.png": tiny_png(30, 900)}, git=True)
     result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf"])
     assert result.exit_code == 0, result.output
     document = docx.Document(str(root / "build/test-paper.docx"))
@@ -137,12 +137,12 @@ def test_a_tall_figure_fits_its_page_with_its_caption(make_project: MakeProject)
     assert len(shapes) == 1 and shapes[0].height < room, (shapes[0].height, room)
     pdf = root / "build/test-paper.pdf"
     listed = subprocess.run([require_client("pdfimages"), "-list", str(pdf)], capture_output=True, text=True,
-                            timeout=300, check=True).stdout.splitlines()[2:]  # fmt: skip
+                            timeout=300, check=True).stdout.splitlines()[2:]
     tall = [row.split() for row in listed if int(row.split()[4]) > int(row.split()[3])]
     assert len(tall) == 1
     on_page = int(tall[0][0])
     text = subprocess.run([require_client("pdftotext"), "-f", str(on_page), "-l", str(on_page), "-enc", "UTF-8",
-                           str(pdf), "-"], capture_output=True, text=True, timeout=300, check=True).stdout  # fmt: skip
+                           str(pdf), "-"], capture_output=True, text=True, timeout=300, check=True).stdout
     assert "Figure 1: Reach of the measures by city" in " ".join(text.split())
 
 
@@ -150,7 +150,7 @@ def tiny_gif() -> bytes:
     """A whole GIF of one pixel: its screen, a graphic control extension, one image, its trailer (0x3B)."""
     return (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff"  # screen, a two-colour table
             b"!\xf9\x04\x01\x00\x00\x00\x00"  # graphic control extension: one sub-block, then its end
-            b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")  # fmt: skip
+            b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
 
 def tiny_bmp(width: int = 3, height: int = 2) -> bytes:
@@ -166,11 +166,11 @@ def tiny_tiff(width: int = 2, height: int = 2) -> bytes:
     strip = b"\x80" * 3 * width * height
     entries = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, 3, 8 + 2 + 9 * 12 + 4), (259, 3, 1, 1),
                (262, 3, 1, 2), (273, 4, 1, 8 + 2 + 9 * 12 + 4 + 6), (277, 3, 1, 3), (278, 3, 1, height),
-               (279, 4, 1, len(strip))]  # fmt: skip
+               (279, 4, 1, len(strip))]
     ifd = struct.pack("<H", len(entries)) + b"".join(
         struct.pack("<HHI", tag, kind, count) + (struct.pack("<HH", value, 0) if kind == 3 and count == 1
                                                   else struct.pack("<I", value))
-        for tag, kind, count, value in entries) + b"\x00\x00\x00\x00"  # fmt: skip
+        for tag, kind, count, value in entries) + b"\x00\x00\x00\x00"
     return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<HHH", 8, 8, 8) + strip
 
 
@@ -189,22 +189,22 @@ def test_every_cut_of_a_gif_bmp_or_tiff_whose_header_still_reads_is_found(whole:
 
 
 def test_a_gif_bmp_or_tiff_cut_short_is_coe505_at_its_line_and_nothing_is_built(make_project: MakeProject,
-                                                                               tmp_path: Path) -> None:  # fmt: skip
+                                                                               tmp_path: Path) -> None:
     """Each picture cut short is named at its line, the BMP logo in paper.yaml at its path's; nothing is written.
     Whole again, they go into the document as they are."""
     gif, bmp, tiff = tiny_gif(), tiny_bmp(), tiny_tiff()
     body = ("Three pictures.\n\n![A dot](../paper/images/dot.gif)\n\n![A block](../paper/images/block.bmp)\n\n"
-            "![A square](../paper/images/square.tif)\n")  # fmt: skip
+            "![A square](../paper/images/square.tif)\n")
     logo = PAPER_YAML + "cover:\n  logos:\n    - path: paper/images/block.bmp\n      alt: Partnership logo\n"
     root = make_project({"sections/01-intro.md": section_text("intro", body + "Words " * 10, title="Introduction"),
                          "paper/paper.yaml": logo, "paper/images/dot.gif": gif[:-1],
-                         "paper/images/block.bmp": bmp[:-5], "paper/images/square.tif": tiff[:-3]})  # fmt: skip
+                         "paper/images/block.bmp": bmp[:-5], "paper/images/square.tif": tiff[:-3]})
     result = CliRunner().invoke(app, ["--project", str(root), "validate"])
     assert result.exit_code == 1
     cut = "ends early: the {} is missing or incomplete (a copy or upload cut short)"
     for place, name, what in (("11:10", "dot.gif", "GIF's trailer (the byte 0x3B after its last block)"),
                               ("13:12", "block.bmp", "BMP's pixel data (as long as its header says)"),
-                              ("15:13", "square.tif", "TIFF's data its directory (IFD) points to")):  # fmt: skip
+                              ("15:13", "square.tif", "TIFF's data its directory (IFD) points to")):
         assert f"sections/01-intro.md:{place}: error COE505 image '../paper/images/{name}' {cut.format(what)}" \
             in result.stderr, result.stderr
     assert "paper/paper.yaml:21:7: error COE505 logo 'paper/images/block.bmp' ends early" in result.stderr
@@ -236,13 +236,13 @@ def test_a_gif_of_64_mb_of_one_byte_blocks_is_refused_at_once() -> None:
 
 
 def test_a_gif_of_too_many_blocks_is_coe505_at_its_line(make_project: MakeProject,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, gif_blocks=10))
     gif = tiny_gif()
     split = gif[:-2] + b"\x01\x00" * 12 + gif[-2:]  # the image's data, then a dozen blocks of one byte
     body = "A picture.\n\n![A dot](../paper/images/dot.gif)\n\n" + "Words " * 10
     root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction"),
-                         "paper/images/dot.gif": split})  # fmt: skip
+                         "paper/images/dot.gif": split})
     result = CliRunner().invoke(app, ["--project", str(root), "validate"])
     assert result.exit_code == 1
     assert ("sections/01-intro.md:11:10: error COE505 image '../paper/images/dot.gif' is damaged: its data is cut "
@@ -266,7 +266,7 @@ def test_a_picture_named_with_a_space_or_a_percent_sign_is_found(make_project: M
     from coe_paper import site
 
     body = ("## Figures\n\n![A chart](<../paper/images/my chart.png>)\n\n"
-            "![The same](../paper/images/my%20chart.png)\n\n![Half](../paper/images/50%25.png)\n")  # fmt: skip
+            "![The same](../paper/images/my%20chart.png)\n\n![Half](../paper/images/50%25.png)\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
                                                                 contributors="[]"),
                          "paper/images/my chart.png": tiny_png(3, 2), "paper/images/50%.png": tiny_png(2, 3)})
@@ -279,6 +279,6 @@ def test_a_picture_named_with_a_space_or_a_percent_sign_is_found(make_project: M
     assert page is not None and "missing-image" not in page.read_text(encoding="utf-8")
     escaped = make_project({"sections/03-outlook.md": section_text(
         "outlook", "## Out\n\n![Out](%2e%2e/%2e%2e/%2e%2e/etc/passwd.png)\n", title="Outlook", lead="leipzig",
-        contributors="[]")})  # fmt: skip
+        contributors="[]")})
     result = CliRunner().invoke(app, ["--project", str(escaped), "validate", "--format", "json"])
     assert '"COE503"' in result.stdout and result.exit_code == 1, result.stdout

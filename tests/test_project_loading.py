@@ -154,7 +154,7 @@ def crlf(text: str) -> str:
 def test_crlf_and_bom_files_load(make_project: MakeProject) -> None:
     plain = make_project()
     root = make_project({name: "\ufeff" + crlf((plain / name).read_text(encoding="utf-8"))
-                         for name in ("paper/paper.yaml", "contributors.yaml", INTRO)})  # fmt: skip
+                         for name in ("paper/paper.yaml", "contributors.yaml", INTRO)})
     assert (root / INTRO).read_bytes().startswith(b"\xef\xbb\xbf---\r\nid: intro\r\n")
     project, diagnostics = load_project(WorkTree(root))
     assert diagnostics == []
@@ -170,7 +170,7 @@ def test_crlf_and_bom_files_load(make_project: MakeProject) -> None:
     ("encode", "name"),
     [(crlf, "crlf"), (lambda t: "\ufeff" + t, "bom"), (lambda t: "\ufeff" + crlf(t), "bom+crlf"),
      (lambda t: t.replace("\n", "\r"), "cr")],
-)  # fmt: skip
+)
 def test_positions_do_not_move_with_line_endings_or_bom(
     make_project: MakeProject, encode: Callable[[str], str], name: str
 ) -> None:

@@ -40,7 +40,7 @@ WORD = st.text("abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9).map(lambda 
 INLINE = st.one_of(WORD.map(lambda w: (w, w)), WORD.map(lambda w: (f"*{w}*", w)), WORD.map(lambda w: (f"**{w}**", w)),
                    WORD.map(lambda w: (f"`{w}`", w)), WORD.map(lambda w: (f"~~{w}~~", w)),
                    WORD.map(lambda w: (f"[{w}](https://example.org/{w})", w)),
-                   st.integers(1, 3).map(lambda n: (f"[^{n}]", "")))  # fmt: skip
+                   st.integers(1, 3).map(lambda n: (f"[^{n}]", "")))
 
 Block = tuple[str, object]
 
@@ -56,13 +56,13 @@ def leaf() -> st.SearchStrategy[Block]:
         st.lists(WORD, min_size=1, max_size=6).map(lambda words: ("code", words)),
         st.integers(1, 3).flatmap(lambda cols: st.lists(st.lists(WORD, min_size=cols, max_size=cols),
                                                         min_size=2, max_size=4).map(lambda rows: ("table", rows))),
-    )  # fmt: skip
+    )
 
 
 def container(children: st.SearchStrategy[Block]) -> st.SearchStrategy[Block]:
     items = st.lists(st.lists(children, min_size=1, max_size=3), min_size=1, max_size=3)
     return st.one_of(items.map(lambda i: ("ul", i)), items.map(lambda i: ("ol", i)),
-                     st.lists(children, min_size=1, max_size=2).map(lambda b: ("quote", b)))  # fmt: skip
+                     st.lists(children, min_size=1, max_size=2).map(lambda b: ("quote", b)))
 
 
 def deep(depth: int, kind: str) -> Block:
@@ -75,7 +75,7 @@ def deep(depth: int, kind: str) -> Block:
 
 BLOCKS = st.lists(st.one_of(st.recursive(leaf(), container, max_leaves=12),
                             st.tuples(st.integers(1, 30), st.sampled_from(["ul", "ol", "quote"])).map(
-                                lambda spec: deep(*spec))), min_size=1, max_size=6)  # fmt: skip
+                                lambda spec: deep(*spec))), min_size=1, max_size=6)
 
 
 def render(block: Block) -> list[str]:
@@ -132,20 +132,20 @@ HOSTILE_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)),
 YAML_VALUE = st.one_of(HOSTILE_TEXT.map(repr), st.sampled_from([
     "&a [*a]", "[" * 80 + "]" * 80, "9" * 5000, "2024-13-45", "{a: 1, a: 2}", "!!python/object:os.system ls",
     "<<: *nothing", "*undefined", "|\n  block text", "[rome, anct]", "~", "0x1F", "'''",
-]))  # fmt: skip
+]))
 FRONT = st.one_of(
     st.just("id: intro\ntitle: Introduction\nlead: rome\ncontributors: [anct]\n"),
     st.tuples(st.sampled_from(["id", "title", "lead", "contributors", "status", "extra", "<<"]), YAML_VALUE).map(
         lambda kv: f"id: intro\ntitle: Introduction\nlead: rome\n{kv[0]}: {kv[1]}\n"),
     HOSTILE_TEXT,
-)  # fmt: skip
+)
 TEMPLATE_PIECE = st.one_of(st.sampled_from([
     "{{ section.title }}", "{{ section.lead.name }}", "{{ paper.title | upper }}", "{{ 'A' * 10**9 }}",
     "{{ 1 / 0 }}", "{{ nothing.here }}", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
     "{% endfor %}", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% include 'byline.md.j2' %}",
     "{{ range(10**9) | list }}", "{{ '%0999999999d' % 1 }}", "{{ section.words * 'x' }}", "{% if %}", "{{",
     "{{ section.contributors | map(attribute='short') | join(', ') }}", "{.Byline}\n", "\n",
-]), HOSTILE_TEXT)  # fmt: skip
+]), HOSTILE_TEXT)
 TEMPLATE = st.lists(TEMPLATE_PIECE, min_size=1, max_size=4).map("".join)
 
 
@@ -180,7 +180,7 @@ def run(root: Path) -> tuple[pipeline.Assembled, Path]:
 def document_text(path: Path) -> str:
     with zipfile.ZipFile(path) as package:
         xml = "".join(package.read(name).decode() for name in ("word/document.xml", "word/footnotes.xml")
-                      if name in package.namelist())  # fmt: skip
+                      if name in package.namelist())
     return " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
 
 

@@ -46,7 +46,7 @@ class Published:
 def page_texts(pdf: Path) -> list[str]:
     """`pdftotext` of each page (form feeds separate pages), white space collapsed."""
     raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                         text=True, timeout=TIMEOUT, check=True).stdout  # fmt: skip
+                         text=True, timeout=TIMEOUT, check=True).stdout
     return [" ".join(page.split()) for page in raw.split("\f")[:-1]]
 
 
@@ -252,11 +252,11 @@ def test_a_build_ended_by_a_signal_stops_libreoffice_first(
     started = tmp_path / "started"
     send = f"kill -{number} $PPID\n" if at_start else ""
     fake_tools(tmp_path, monkeypatch, soffice=f"sleep 60 &\necho $! > {started}.tmp && mv {started}.tmp {started}\n"
-                                              f"{send}wait\n")  # fmt: skip
+                                              f"{send}wait\n")
     caller = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; from coe_paper import "
                                "layout; layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
                                str(result.output), str(tmp_path)], start_new_session=True,
-                              preexec_fn=_signals_as_at_a_terminal)  # fmt: skip
+                              preexec_fn=_signals_as_at_a_terminal)
     try:
         deadline = time.monotonic() + 30
         while not started.exists():
@@ -337,10 +337,10 @@ def test_builds_at_the_same_time_share_the_profile_in_turn(make_project: MakePro
     require_client("pdfinfo")
     root = make_project(git=True)
     env = {**os.environ, "COE_PAPER_CACHE": str(tmp_path / "cache"), "COE_PAPER_RESIDENT": "0",
-           "SOURCE_DATE_EPOCH": "1700000000"}  # fmt: skip
+           "SOURCE_DATE_EPOCH": "1700000000"}
     outputs = [tmp_path / f"paper-{n}.docx" for n in range(3)]
     runs = [subprocess.Popen([sys.executable, "-m", "coe_paper", "assemble", "-o", str(out)], cwd=root, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for out in outputs]  # fmt: skip
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for out in outputs]
     said = [run.communicate(timeout=300) for run in runs]
     for run, (_, stderr) in zip(runs, said, strict=True):
         assert run.returncode == 0 and "layout pass failed" not in stderr, stderr
@@ -479,7 +479,7 @@ def test_a_long_heading_number_keeps_its_gap_before_the_words(make_project: Make
 
     body = "".join(f"## Part {n}\n\nText.\n\n" for n in range(1, 11)) + "### Deep dive\n\nMore text.\n"
     result = assemble(make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}),
-                      tmp_path / "paper.docx", paginate=False)  # fmt: skip
+                      tmp_path / "paper.docx", paginate=False)
     assert result.output is not None
     pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
     assert pdf is not None, problem
@@ -531,16 +531,16 @@ def instructions(docx: Path) -> list[str]:
 def test_figure_and_table_get_captions_with_seq_fields_and_bookmarks(published: Published) -> None:
     root = document_xml(published.docx)
     captions = [p for p in root.iter(f"{W}p") if (s := p.find(f"{W}pPr/{W}pStyle")) is not None
-                and s.get(f"{W}val") == "Caption"]  # fmt: skip
+                and s.get(f"{W}val") == "Caption"]
     texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in captions]
     assert texts == ["Table 1: Meetings of the Partnership in its first months",
-                     "Figure 1: Priority themes chosen by members in the survey (number of respondents)"]  # fmt: skip
+                     "Figure 1: Priority themes chosen by members in the survey (number of respondents)"]
     assert {"SEQ Table \\* ARABIC", "SEQ Figure \\* ARABIC"} <= set(instructions(published.docx))
     marks = {b.get(f"{W}name") for p in captions for b in p.iter(f"{W}bookmarkStart")}
     source = {found for found in map(parse_mark, marks) if found is not None}
     assert marks - {source_mark(*found) for found in source} == {
         "afig_survey_" + layout.hashlib.sha1(b"fig-survey").hexdigest()[:8],
-        "atbl_meetings_" + layout.hashlib.sha1(b"tbl-meetings").hexdigest()[:8]}  # fmt: skip
+        "atbl_meetings_" + layout.hashlib.sha1(b"tbl-meetings").hexdigest()[:8]}
     # the table's caption names its own `Table:` line for comments and apply
     [(index, line)] = source
     project = load(REPO_ROOT).project
@@ -579,7 +579,7 @@ def test_validate_reports_unknown_reference_missing_caption_and_duplicate_id(mak
         "\nSee [the square](#fig-square), [the table](#tbl-missing).\n\n![Second](../paper/images/dot.png)\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: Numbers {#fig-square}\n")
     root = make_project({"sections/02-housing.md": section_text("housing", body, lead="anct",
-                                                                 contributors="[rome, dg-regio]")})  # fmt: skip
+                                                                 contributors="[rome, dg-regio]")})
     found = [(d.code, d.line, d.message) for d in load(root).diagnostics]
     codes = sorted(code for code, _, _ in found)
     assert codes == ["COE506", "COE507", "COE601"], found
@@ -592,9 +592,9 @@ def test_validate_reports_unknown_reference_missing_caption_and_duplicate_id(mak
 
 def test_pdf_is_tagged_pdf_ua_with_title_language_and_bookmarks(published: Published) -> None:
     info = subprocess.run([require_client("pdfinfo"), str(published.pdf)], capture_output=True, text=True,
-                          timeout=TIMEOUT, check=True).stdout  # fmt: skip
+                          timeout=TIMEOUT, check=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE) and re.search(r"^Title:\s+Orientation Paper$", info,
-                                                                          re.MULTILINE)  # fmt: skip
+                                                                          re.MULTILINE)
     raw = published.pdf.read_bytes()
     assert b"/DisplayDocTitle true" in raw and b"/Lang(en-GB)" in raw and b"/Outlines" in raw
     assert b"pdfuaid:part>1<" in raw  # LibreOffice's PDF/UA-1 identification
@@ -616,11 +616,11 @@ def test_pdf_keeps_each_keyword_whole(published: Published) -> None:
     for paper.yaml's three keywords. The copy it converts has no-break spaces inside each keyword; the .docx keeps
     plain ones."""
     info = subprocess.run([require_client("pdfinfo"), str(published.pdf)], capture_output=True, text=True,
-                          timeout=TIMEOUT, check=True).stdout  # fmt: skip
+                          timeout=TIMEOUT, check=True).stdout
     keywords = re.search(r"^Keywords:\s+(.*)$", info, re.MULTILINE)
     assert keywords is not None, info
     assert keywords.group(1).replace("\u00a0", " ").split(", ") == ["Urban Agenda for the EU", "equality",
-                                                                     "orientation paper"]  # fmt: skip
+                                                                     "orientation paper"]
     with zipfile.ZipFile(published.docx) as package:
         core = package.read("docProps/core.xml")
     assert b"<cp:keywords>Urban Agenda for the EU; equality; orientation paper<" in core
@@ -631,7 +631,7 @@ def test_pdf_is_set_in_fonts_of_the_templates_metrics(published: Published) -> N
     set the text in DejaVu Sans, wider, so the PDF ran to 25 pages where Word makes 22 and the contents' page
     numbers were not Word's. The fonts are among the Debian packages the tests install (scripts/test.sh)."""
     fonts = subprocess.run([require_client("pdffonts"), str(published.pdf)], capture_output=True, text=True,
-                           timeout=TIMEOUT, check=True).stdout  # fmt: skip
+                           timeout=TIMEOUT, check=True).stdout
     names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()}
     assert names & {"Carlito", "Calibri"} and names & {"Carlito-Bold", "Calibri-Bold"}, names
     assert not any(name.startswith("DejaVuSans") and "Mono" not in name for name in names), names
@@ -651,7 +651,7 @@ def test_a_build_without_fonts_of_the_templates_metrics_says_so(make_project: Ma
     env = {**os.environ, "COE_PAPER_RESIDENT": "0", "COE_PAPER_CACHE": str(tmp_path / "cache")}
     command = [sys.executable, "-m", "coe_paper", "assemble", "--force", "-o", str(tmp_path / "paper.docx")]
     bare = subprocess.run(command, cwd=root, env={**env, "FONTCONFIG_FILE": str(config)}, capture_output=True,
-                          text=True, timeout=TIMEOUT)  # fmt: skip
+                          text=True, timeout=TIMEOUT)
     assert bare.returncode == 0, bare.stderr
     assert "neither Calibri, the template's font, nor Carlito" in bare.stderr
     assert "apt-get install fonts-crosextra-carlito" in bare.stderr
@@ -674,7 +674,7 @@ def test_annex_groups_member_states_in_protocol_order_then_networks_then_eu_bodi
     order = ["Organisations from Member States", "Brussels-Capital Region", "City of Leipzig", "City of Athens",
              "Metropolitan City of Rome (coordinator)", "City of Malmö", "EU-level networks and associations",
              "Eurocities", "European Commission services and other EU bodies",
-             "Directorate-General for Regional and Urban Policy", "Technical Secretariat"]  # fmt: skip
+             "Directorate-General for Regional and Urban Policy", "Technical Secretariat"]
     positions = [text.find(name) for name in order]
     assert -1 not in positions and positions == sorted(positions), list(zip(order, positions, strict=True))
     assert "National Agency for Territorial Cohesion (ANCT) (coordinator)" in text

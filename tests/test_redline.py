@@ -84,7 +84,7 @@ def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def git(root: Path, *args: str, who: tuple[str, str] = ROME, date: str = "2024-02-01T10:00:00+01:00") -> str:
     env = dict(os.environ, GIT_AUTHOR_NAME=who[0], GIT_AUTHOR_EMAIL=who[1], GIT_COMMITTER_NAME=who[0],
-               GIT_COMMITTER_EMAIL=who[1], GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)  # fmt: skip
+               GIT_COMMITTER_EMAIL=who[1], GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     proc = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, text=True, check=True)
     return proc.stdout
 
@@ -120,7 +120,7 @@ def plain(path: Path, track: str = "accept") -> str:
     """The document's words as pandoc reads them, in document order (table cells row by row, whatever the layout)."""
     pandoc = require_client("pandoc")
     proc = subprocess.run([pandoc, "-f", "docx", "-t", "json", f"--track-changes={track}", str(path)],
-                          capture_output=True, text=True, check=True)  # fmt: skip
+                          capture_output=True, text=True, check=True)
     words: list[str] = []
 
     def walk(node: object) -> None:
@@ -198,7 +198,7 @@ def test_accept_gives_new_text_and_reject_gives_old(make_project: MakeProject, t
 
 
 def test_uncommitted_changes_are_by_uncommitted(make_project: MakeProject, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction")})
     commit_v2(root, {INTRO: section_text("intro", INTRO_V2, title="Introduction")})
     housing = root / HOUSING
@@ -219,7 +219,7 @@ def test_uncommitted_changes_are_by_uncommitted(make_project: MakeProject, tmp_p
 @pytest.mark.parametrize("name", ["sections/01-intrö ß.md", "sections/01-région\u0301 ✓.md"])  # a '"' is COE107
 def test_changes_to_a_file_git_quotes_are_by_who_made_them(make_project: MakeProject, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch,
-                                                           name: str) -> None:  # fmt: skip
+                                                           name: str) -> None:
     """git quotes a name with a character past ASCII in its lists of files (`"sections/01-intr\\303\\266 ..."`; a
     '"' too, but Windows cannot hold that name, COE107): the section matched neither its commits (its changes went
     down as the newest commit's member's) nor the work tree's changed files (an uncommitted edit went down as a
@@ -240,7 +240,7 @@ def test_changes_to_a_file_git_quotes_are_by_who_made_them(make_project: MakePro
 
 
 def test_an_author_name_with_a_control_character_is_written_without_it(make_project: MakeProject,
-                                                                        tmp_path: Path) -> None:  # fmt: skip
+                                                                        tmp_path: Path) -> None:
     """git takes a control character in an author's name (a hostile or careless commit); for an author who maps to
     no organisation the name is the tracked change's w:author, and XML cannot hold it: `assemble --compare` ended in
     lxml's ValueError traceback. The character is left out, as in the text of a section."""
@@ -254,9 +254,9 @@ def test_an_author_name_with_a_control_character_is_written_without_it(make_proj
 
 def test_deleted_list_item_and_table_row(make_project: MakeProject, tmp_path: Path) -> None:
     v1 = INTRO_BODY + "\n1. First step.\n2. Second step.\n3. Third step.\n\n| City | Focus |\n|---|---|\n" \
-        "| Rome | housing |\n| Leipzig | energy |\n| Vienna | services |\n"  # fmt: skip
+        "| Rome | housing |\n| Leipzig | energy |\n| Vienna | services |\n"
     v2 = INTRO_BODY + "\n1. First step.\n2. Third step.\n\n| City | Focus |\n|---|---|\n| Rome | housing |\n" \
-        "| Vienna | services |\n"  # fmt: skip
+        "| Vienna | services |\n"
     root = repository(make_project, {INTRO: section_text("intro", v1, title="Introduction")})
     commit_v2(root, {INTRO: section_text("intro", v2, title="Introduction")})
     old = build(root, tmp_path / "old.docx", "--rev", "v1", "--no-layout")
@@ -279,7 +279,7 @@ def test_deleted_list_item_and_table_row(make_project: MakeProject, tmp_path: Pa
 def test_inserted_list_item_and_table_row(make_project: MakeProject, tmp_path: Path) -> None:
     v1 = INTRO_BODY + "\n- bullet one\n- bullet two\n\n| City | Focus |\n|---|---|\n| Rome | housing |\n"
     v2 = INTRO_BODY + "\n- bullet one\n- bullet two\n- bullet three\n\n| City | Focus |\n|---|---|\n" \
-        "| Rome | housing |\n| Vienna | services |\n"  # fmt: skip
+        "| Rome | housing |\n| Vienna | services |\n"
     root = repository(make_project, {INTRO: section_text("intro", v1, title="Introduction")})
     commit_v2(root, {INTRO: section_text("intro", v2, title="Introduction")})
     new = build(root, tmp_path / "new.docx", "--no-layout")
@@ -300,7 +300,7 @@ def test_compare_errors_are_clear(make_project: MakeProject, tmp_path: Path) -> 
     both = runner.invoke(cli.app, ["-C", str(root), "assemble", "--compare", "v1", "--rev", "v1"])
     assert both.exit_code == 2 and "cannot be used with --rev" in both.output
     unknown = runner.invoke(cli.app, ["-C", str(root), "assemble", "--compare", "no-such-tag", "-o",
-                                      str(tmp_path / "x.docx")])  # fmt: skip
+                                      str(tmp_path / "x.docx")])
     assert unknown.exit_code == 1
     assert "unknown revision 'no-such-tag'" in unknown.output
     assert "Traceback" not in unknown.output
@@ -309,14 +309,14 @@ def test_compare_errors_are_clear(make_project: MakeProject, tmp_path: Path) -> 
 
 
 def test_errors_at_the_compared_revision_are_reported_as_of_that_revision(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """A section whose front matter was broken at REV was left out of the old paper without a word, so the
     comparison showed all of it as inserted and said nothing of why."""
     intro = section_text("intro", INTRO_V1, title="Introduction")
     root = repository(make_project, {INTRO: intro.replace("title: Introduction", "title: [Introduction", 1)})
     commit_v2(root, {INTRO: intro})
     result = CliRunner().invoke(cli.app, ["-C", str(root), "assemble", "--compare", "v1", "-o",
-                                          str(tmp_path / "r.docx")])  # fmt: skip
+                                          str(tmp_path / "r.docx")])
     assert result.exit_code == 0, result.output
     said = [line for line in result.stderr.splitlines() if line.startswith(INTRO)]
     assert said and all(": warning COE" in line and "at v1: " in line for line in said), result.stderr
@@ -329,7 +329,7 @@ def test_an_empty_revision_is_a_usage_error(make_project: MakeProject) -> None:
     root = repository(make_project, {})
     runner = CliRunner()
     for args in (["assemble", "--compare", ""], ["assemble", "--rev", " "], ["validate", "--rev", ""],
-                 ["status", "--rev", ""], ["contributors", "--rev", ""]):  # fmt: skip
+                 ["status", "--rev", ""], ["contributors", "--rev", ""]):
         result = runner.invoke(cli.app, ["-C", str(root), *args])
         assert result.exit_code == 2, (args, result.output)
         assert "revision" in result.stderr and "Traceback" not in result.output
@@ -371,11 +371,11 @@ def test_the_comparison_s_contents_give_the_page_of_each_heading(make_project: M
     require_client("soffice")
     require_client("pdfinfo")
     long_text = "".join(f"Paragraph {n} of the new chapter, which pushes what follows further down.\n\n"
-                        for n in range(60))  # fmt: skip
+                        for n in range(60))
     root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction"),
                                      "paper/paper.yaml": PAPER_YAML.replace("max_words: 200", "max_words: 2000")})
     commit_v2(root, {INTRO: section_text("intro", INTRO_V2 + f"\n## A brand new heading\n\n{long_text}",
-                                         title="Introduction"), OUTLOOK: None})  # fmt: skip
+                                         title="Introduction"), OUTLOOK: None})
     redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
     document = body_of(redline)
     assert not [f for f in document.iter(W("fldChar")) if f.get(W("dirty"))]
@@ -388,7 +388,7 @@ def test_the_comparison_s_contents_give_the_page_of_each_heading(make_project: M
     pdf, problem = layout.convert_to_pdf(redline, tmp_path)
     assert pdf is not None, problem
     raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                         text=True, check=True).stdout  # fmt: skip
+                         text=True, check=True).stdout
     pages = [" ".join(page.split()) for page in raw.split("\f")[:-1]]
     seen: dict[str, int] = {}
     for p in entries:

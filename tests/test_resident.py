@@ -69,7 +69,7 @@ def listening(root: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def coe(cwd: Path, *args: str, code: str = CLIENT, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **env})  # fmt: skip
+                          env={**os.environ, **env})
 
 
 def test_a_command_runs_in_the_resident_process_as_it_runs_alone(served: Path) -> None:
@@ -183,7 +183,7 @@ def test_a_socket_no_process_listens_on_runs_the_command_itself(make_project: Ma
 
 def test_a_second_resident_process_for_the_project_leaves_the_first_alone(served: Path) -> None:
     second = subprocess.run([sys.executable, "-m", "coe_paper.resident_server", str(served)], stdin=subprocess.DEVNULL,
-                            capture_output=True, timeout=120)  # fmt: skip
+                            capture_output=True, timeout=120)
     assert second.returncode == 1
     assert coe(served, "validate", code=NO_TYPER).returncode == 0  # the first still serves
 
@@ -227,11 +227,11 @@ def test_ctrl_c_while_waiting_is_passed_on_to_the_child() -> None:
 
 
 def test_the_resident_process_ends_when_coe_papers_code_changes(make_project: MakeProject, runtime: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     copy = Path(tempfile.mkdtemp(prefix="coe-c", dir="/tmp"))
     try:
         shutil.copytree(Path(resident.__file__).parent, copy / "coe_paper",
-                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+                        ignore=shutil.ignore_patterns("__pycache__"))
         monkeypatch.setenv("PYTHONPATH", str(copy))  # the resident process and its callers run the copy
         root = make_project(git=True).resolve()
         path = resident.socket_path(str(root), create=True)
@@ -367,7 +367,7 @@ def _resident_pid(root: Path) -> int:
 
 
 def test_modules_in_the_folder_serve_runs_in_are_not_imported(make_project: MakeProject, runtime: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """`coe-paper` imports nothing from the folder it runs in (a paper's repository may hold any file): nor may
     its resident process from the folder `serve` was started in. `status` on a terminal imports rich."""
     root = make_project(git=True).resolve()
@@ -380,7 +380,7 @@ def test_modules_in_the_folder_serve_runs_in_are_not_imported(make_project: Make
         drained = threading.Thread(target=_drain, args=(leader,))
         drained.start()
         found = subprocess.run([sys.executable, "-c", NO_TYPER, "status"], cwd=root / "sections", stdout=follower,
-                               stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+                               stderr=subprocess.PIPE, text=True, timeout=120)
         os.close(follower)
         follower = -1
         drained.join(timeout=30)
@@ -405,7 +405,7 @@ def test_a_caller_with_a_closed_standard_stream_runs_the_command_itself(served: 
     (the child wrote its output into the socket, and exited 0 where the command alone fails). The caller runs the
     command itself, and fails as it cannot import typer."""
     found = subprocess.run(["sh", "-c", f'exec "$0" -c "$1" validate {closed}', sys.executable, NO_TYPER], cwd=served,
-                           capture_output=True, timeout=120)  # fmt: skip
+                           capture_output=True, timeout=120)
     assert found.returncode != 0
 
 
@@ -420,7 +420,7 @@ def test_a_caller_ended_by_a_signal_ends_its_command(served: Path, tmp_path: Pat
 
 
 def test_the_child_takes_no_signal_disposition_from_serve(make_project: MakeProject, runtime: Path,
-                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                          tmp_path: Path) -> None:
     """`serve` started where Ctrl-C and hang-ups are ignored (`sh -c 'coe-paper serve &'`, nohup) passes that on to
     its resident process: its children must take Ctrl-C and SIGHUP as `coe-paper` would."""
     root = make_project(git=True).resolve()
@@ -444,7 +444,7 @@ def test_the_child_takes_no_signal_disposition_from_serve(make_project: MakeProj
 
 
 def waiting_for_office(root: Path, tmp_path: Path, process_group: int | None = None
-                       ) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:  # fmt: skip
+                       ) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:
     """A caller whose command, run by a child, waits for LibreOffice: a script that says who started it, then
     sleeps. The pids of the child and of that script."""
     bin_dir = tmp_path / "bin"
@@ -457,7 +457,7 @@ def waiting_for_office(root: Path, tmp_path: Path, process_group: int | None = N
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COE_PAPER_CACHE": str(tmp_path / "cache")}
     caller = subprocess.Popen([sys.executable, "-c", NO_TYPER, "assemble", "--no-layout", "--pdf", "-o", "x.docx"],
                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              process_group=process_group, preexec_fn=_as_at_a_terminal)  # fmt: skip
+                              process_group=process_group, preexec_fn=_as_at_a_terminal)
     deadline = time.monotonic() + 60
     while not record.exists():
         assert caller.poll() is None and time.monotonic() < deadline
@@ -494,7 +494,7 @@ def _running(pid: int) -> bool:
 
 
 def test_serve_keeps_a_resident_process_while_it_runs(make_project: MakeProject, runtime: Path,
-                                                      tmp_path: Path) -> None:  # fmt: skip
+                                                      tmp_path: Path) -> None:
     from coe_paper.serve import PreviewServer
 
     root = make_project(git=True).resolve()
@@ -597,10 +597,10 @@ def test_a_script_starts_no_resident_process(make_project: MakeProject, runtime:
 
 @pytest.mark.parametrize(("setting", "ci", "terminal", "expected"), [
     ("0", False, True, False), ("1", True, False, True), (None, False, True, True), (None, True, True, False),
-    (None, False, False, False)])  # fmt: skip
+    (None, False, False, False)])
 def test_a_resident_process_is_wanted_at_a_terminal_outside_ci_or_when_asked_for(
         monkeypatch: pytest.MonkeyPatch, setting: str | None, ci: bool, terminal: bool,
-        expected: bool) -> None:  # fmt: skip
+        expected: bool) -> None:
     for name, value in (("COE_PAPER_RESIDENT", setting), ("CI", "true" if ci else None)):
         if value is None:
             monkeypatch.delenv(name, raising=False)
@@ -611,7 +611,7 @@ def test_a_resident_process_is_wanted_at_a_terminal_outside_ci_or_when_asked_for
 
 
 def test_none_is_started_where_one_listens_or_for_a_command_it_would_not_run(
-        served: Path, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        served: Path, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[str] = []
     monkeypatch.setattr(resident_server, "start_detached", lambda root, lock: started.append(root))
     monkeypatch.setenv("COE_PAPER_RESIDENT", "1")
@@ -639,7 +639,7 @@ def test_a_resident_process_ends_when_its_project_is_removed(make_project: MakeP
     path = resident.socket_path(str(root), create=True)
     assert path is not None
     process = subprocess.Popen([sys.executable, "-c", resident_server.START, str(root), "600"],
-                               stdin=subprocess.DEVNULL)  # fmt: skip
+                               stdin=subprocess.DEVNULL)
     wait_until(lambda: os.path.exists(path), "it never listened")
     shutil.rmtree(root)
     assert process.wait(timeout=30) == 0
@@ -665,7 +665,7 @@ def test_after_warming_a_cold_build_imports_nothing(make_project: MakeProject) -
     upgrade, or after a large edit) is imported before the fork, not in every child."""
     root = make_project(git=True).resolve()
     done = subprocess.run([sys.executable, "-c", WARM_THEN_COLD, str(root)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **EPOCH})  # fmt: skip
+                          timeout=120, env={**os.environ, **EPOCH})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -733,7 +733,7 @@ def test_a_warm_process_decodes_only_the_bodies_changed_since(make_project: Make
     filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
     assert filled.returncode == 0, filled.stderr
     done = subprocess.run([sys.executable, "-c", WARM_THEN_EDIT, str(root)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **EPOCH})  # fmt: skip
+                          timeout=120, env={**os.environ, **EPOCH})
     assert done.returncode == 0, done.stderr
     preloaded, with_memory, without = map(int, done.stdout.split())
     assert preloaded == 3  # the three sections' bodies (bylines and parts are kept apart, as JSON)
@@ -761,20 +761,20 @@ def test_warming_rehearses_a_paper_whose_dictionary_is_missing(make_project: Mak
 
 
 def test_starting_a_resident_process_never_changes_how_the_command_ended(make_project: MakeProject,
-                                                                         runtime: Path) -> None:  # fmt: skip
+                                                                         runtime: Path) -> None:
     """The start comes after the command: whatever goes wrong there (here: the folder it ran in was removed while it
     ran, so that `.` no longer resolves) leaves its exit code and output as they were, with no traceback."""
     root = make_project(git=True).resolve()
     gone = root / "sections" / "gone"
     gone.mkdir()
     code = ("import os, coe_paper.pipeline as p\nload = p.load\n"
-            f"p.load = lambda *a, **k: (os.rmdir({str(gone)!r}), load(*a, **k))[1]\n{CLIENT}")  # fmt: skip
+            f"p.load = lambda *a, **k: (os.rmdir({str(gone)!r}), load(*a, **k))[1]\n{CLIENT}")
     found = coe(gone, "validate", code=code, COE_PAPER_RESIDENT="1")
     assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr
 
 
 def test_no_resident_process_is_started_where_its_socket_could_not_be_made(
-        make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        make_project: MakeProject, runtime: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A runtime folder whose path leaves no room for the socket's name (at most 107 bytes): a resident process
     started for every command would warm up, fail to listen and end, each time."""
     deep = runtime / ("r" * (110 - len(str(runtime)) - len("/coe-paper/") - 32))
@@ -790,7 +790,7 @@ def test_no_resident_process_is_started_where_its_socket_could_not_be_made(
 
 
 def test_a_resident_process_that_serves_no_one_ends_however_often_it_is_asked(make_project: MakeProject,
-                                                                               runtime: Path) -> None:  # fmt: skip
+                                                                               runtime: Path) -> None:
     """What it refuses (a caller with another Python, other code or another environment, or a request it cannot
     read) is no use of it: a resident process that every caller runs past still ends once idle."""
     root = make_project(git=True).resolve()
@@ -813,7 +813,7 @@ def test_a_resident_process_that_serves_no_one_ends_however_often_it_is_asked(ma
 
 
 def test_commands_run_together_start_one_resident_process(make_project: MakeProject, runtime: Path,
-                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                          tmp_path: Path) -> None:
     """Commands typed one after another (or run at once) before the first one's resident process listens each
     found none: each started one, which warmed up (a check of the whole paper) only to find the first listening."""
     root = make_project(git=True).resolve()
@@ -821,10 +821,10 @@ def test_commands_run_together_start_one_resident_process(make_project: MakeProj
     assert path is not None
     log = tmp_path / "started"
     code = ("import coe_paper.resident_server as s\nreal = s.start_detached\n"
-            f"s.start_detached = lambda *a: (open({str(log)!r}, 'a').write('x'), real(*a))\n{CLIENT}")  # fmt: skip
+            f"s.start_detached = lambda *a: (open({str(log)!r}, 'a').write('x'), real(*a))\n{CLIENT}")
     env = {**os.environ, "COE_PAPER_RESIDENT": "1"}
     callers = [subprocess.Popen([sys.executable, "-c", code, "validate"], cwd=root, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(4)]  # fmt: skip
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(4)]
     try:
         assert [caller.wait(timeout=120) for caller in callers] == [0] * 4
         wait_until(lambda: os.path.exists(path), "no resident process listened")
@@ -836,7 +836,7 @@ def test_commands_run_together_start_one_resident_process(make_project: MakeProj
 
 
 def test_serve_takes_over_from_a_resident_process_a_command_started(make_project: MakeProject,
-                                                                     runtime: Path) -> None:  # fmt: skip
+                                                                     runtime: Path) -> None:
     """`serve` started while a command's resident process listens: serve's waits for it to end (idle) and then
     serves, rather than giving up and leaving serve without one for the rest of its run."""
     root = make_project(git=True).resolve()
@@ -870,7 +870,7 @@ def test_serve_takes_over_from_a_resident_process_a_command_started(make_project
 
 
 def test_the_resident_process_holds_the_lock_when_its_starter_had_a_standard_stream_closed(
-        make_project: MakeProject, runtime: Path) -> None:  # fmt: skip
+        make_project: MakeProject, runtime: Path) -> None:
     """With standard input closed, the lock's descriptor took its number, and the resident process's /dev/null
     took that number's place: it held no lock, and the next command could start a second."""
     root = make_project(git=True).resolve()
@@ -878,7 +878,7 @@ def test_the_resident_process_holds_the_lock_when_its_starter_had_a_standard_str
     assert path is not None
     env = {**os.environ, "COE_PAPER_RESIDENT": "1"}
     first = subprocess.run(["sh", "-c", 'exec "$0" -c "$1" validate <&-', sys.executable, CLIENT], cwd=root, env=env,
-                           capture_output=True, timeout=120)  # fmt: skip
+                           capture_output=True, timeout=120)
     assert first.returncode == 0, first.stderr
     wait_until(lambda: os.path.exists(path), "no resident process listened")
     try:
@@ -892,7 +892,7 @@ def test_the_resident_process_holds_the_lock_when_its_starter_had_a_standard_str
 
 
 def test_a_resident_process_is_idle_from_the_end_of_its_last_command(make_project: MakeProject, runtime: Path,
-                                                                      tmp_path: Path) -> None:  # fmt: skip
+                                                                      tmp_path: Path) -> None:
     """A command that runs longer than the idle time (here 6 s against 3 s: a slow LibreOffice) does not leave the
     resident process to end the moment it finishes (it looks once a second: it ended within one)."""
     root = make_project(git=True).resolve()
@@ -906,7 +906,7 @@ def test_a_resident_process_is_idle_from_the_end_of_its_last_command(make_projec
     try:
         wait_until(lambda: os.path.exists(path), "it never listened")
         slow = coe(root, "assemble", "--no-layout", "--pdf", "-o", "x.docx", code=NO_TYPER,
-                   PATH=f"{bin_dir}:{os.environ['PATH']}")  # fmt: skip
+                   PATH=f"{bin_dir}:{os.environ['PATH']}")
         assert "typer" not in slow.stderr  # run by the resident process (the fake LibreOffice makes no PDF)
         time.sleep(1.5)
         assert server.poll() is None, "it ended as the command ended"
@@ -932,7 +932,7 @@ def test_ctrl_c_while_the_resident_process_has_not_answered_ends_as_a_command_ru
         with errors.open("w") as stderr:
             caller = subprocess.Popen([sys.executable, "-c", CLIENT, "status"], cwd=root, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=stderr,
-                                      preexec_fn=_as_at_a_terminal)  # fmt: skip
+                                      preexec_fn=_as_at_a_terminal)
         try:
             listener.settimeout(60)
             connection, _ = listener.accept()

@@ -116,7 +116,7 @@ def track(run: etree._Element, kind: str, rev_id: int, author: str, date: str) -
 
 
 def save_with_review(source: Path, target: Path, edit: Callable[[etree._Element, etree._Element], None],
-                     notes: list[Note]) -> Path:  # fmt: skip
+                     notes: list[Note]) -> Path:
     """Copy `source` with the body edited by `edit(document, footnotes)` and `notes` as the comments part."""
     with zipfile.ZipFile(source) as package:
         files = {info.filename: package.read(info.filename) for info in package.infolist()}
@@ -128,17 +128,17 @@ def save_with_review(source: Path, target: Path, edit: Callable[[etree._Element,
         docx_comments.comment(index, n.author, n.date, n.initials, n.paragraphs,
                       ["00000000"] * (len(n.paragraphs) - 1) + [para_ids[index]])
         for index, n in enumerate(notes)
-    ])  # fmt: skip
+    ])
     files["word/commentsExtended.xml"] = docx_comments.comments_extended_part(
         [(para_ids[i], para_ids[n.parent] if n.parent is not None else None, n.done) for i, n in enumerate(notes)]
     )
     rels = etree.fromstring(files["word/_rels/document.xml.rels"])
     for rid, kind, name in (("rIdReview1", ooxml_review.REL_COMMENTS, "comments.xml"),
-                            ("rIdReview2", ooxml_review.REL_COMMENTS_EXTENDED, "commentsExtended.xml")):  # fmt: skip
+                            ("rIdReview2", ooxml_review.REL_COMMENTS_EXTENDED, "commentsExtended.xml")):
         etree.SubElement(rels, f"{{{RELS_NS}}}Relationship", Id=rid, Type=kind, Target=name)
     types = etree.fromstring(files["[Content_Types].xml"])
     for name, kind in (("/word/comments.xml", docx_comments.CT_COMMENTS),
-                       ("/word/commentsExtended.xml", docx_comments.CT_COMMENTS_EXTENDED)):  # fmt: skip
+                       ("/word/commentsExtended.xml", docx_comments.CT_COMMENTS_EXTENDED)):
         etree.SubElement(types, f"{{{TYPES_NS}}}Override", PartName=name, ContentType=kind)
     files["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8")
     if "word/footnotes.xml" in files:
@@ -214,9 +214,9 @@ def test_comments_replies_and_changes_map_to_sources(reviewed: tuple[Path, Path]
          False, []),
         ("Lena Schulz", "LS", "2024-03-02T08:15:00Z", "Say who decides what is affordable.", "accessible homes",
          "housing", housing_line, True, []),
-    ]  # fmt: skip
+    ]
     changes = [(c.kind, c.author, c.date, c.text, c.place.section.id if c.place.section else None, c.place.line)
-               for c in review.changes]  # fmt: skip
+               for c in review.changes]
     assert changes == [
         ("insertion", REVIEWER, WHEN, " and healthy", "housing", housing_line),
         ("deletion", REVIEWER, WHEN, " across the Union", "housing", housing_line),
@@ -233,7 +233,7 @@ def test_text_json_and_markdown_output(reviewed: tuple[Path, Path]) -> None:
     assert text.exit_code == 0, text.output
     intro_line = line_of(root, INTRO, "Commission services")
     assert (f"{INTRO}:{intro_line}: comment by Ana Rossi (2024-03-01 10:00): Please name the Commission services. / "
-            'Which ones? [on "Commission services"]') in text.stdout  # fmt: skip
+            'Which ones? [on "Commission services"]') in text.stdout
     assert f"{INTRO}:{intro_line}: reply by Jean Martin (2024-03-01 11:30): DG REGIO and DG JUST." in text.stdout
     assert re.search(r"^\d+ comments, 1 reply, \d+ tracked changes \(mapped by ", text.stderr, re.MULTILINE)
     assert 'REVIEWED.docx: comment by Piotr Nowak (2024-03-03 12:00): Shorter title? [on "Test Paper"]' in text.stdout
@@ -241,14 +241,14 @@ def test_text_json_and_markdown_output(reviewed: tuple[Path, Path]) -> None:
     as_json = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "json"])
     items = json.loads(as_json.stdout)
     assert [item["kind"] for item in items] == ["comment", "comment", "comment", "comment", "insertion",
-                                                "deletion", "deletion"]  # fmt: skip
+                                                "deletion", "deletion"]
     first = items[1]
     assert first["path"] == INTRO and first["line"] == intro_line and first["section"] == "intro"
     assert first["replies"][0] | {"replies": []} == {
         "kind": "reply", "id": "1", "author": "Jean Martin", "initials": "JM", "date": "2024-03-01T11:30:00Z",
         "text": "DG REGIO and DG JUST.", "anchor": "Commission services", "resolved": False, "section": "intro",
         "path": INTRO, "line": intro_line, "since": None, "replies": [],
-    }  # fmt: skip
+    }
 
     sheet = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "markdown"]).stdout
     housing = sheet.index("## 2. Housing")
@@ -298,7 +298,7 @@ def test_libreoffice_round_trip_keeps_the_mapping(make_project: MakeProject, tmp
         [office, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
          "--convert-to", 'docx:MS Word 2007 XML', "--outdir", str(out), str(path)],
         capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
+    )
     saved = out / path.name
     assert proc.returncode == 0 and saved.exists(), proc.stderr
     project = current_project(root)
@@ -310,7 +310,7 @@ def test_libreoffice_round_trip_keeps_the_mapping(make_project: MakeProject, tmp
         for c in review.comments:
             for item in (c, *c.replies):  # LibreOffice 7.x keeps replies as comments on the same text
                 rows.append((item.author, item.date, item.text, c.anchor,
-                             c.place.section.id if c.place.section else None, c.place.line))  # fmt: skip
+                             c.place.section.id if c.place.section else None, c.place.line))
         return sorted(rows, key=repr)
 
     assert flat(after) == flat(before)

@@ -24,13 +24,13 @@ TIMEOUT = 300  # seconds; a hung converter fails the test instead of blocking th
 EXTERNAL_URL = "https://futurium.ec.europa.eu/en/urban-agenda"
 HEADINGS = [(1, "Kitchen sink of Markdown"), (2, "Formatting runs"), (3, "Lists and numbering"),
             (2, "Tables and notes"), (2, "Blocks"), (3, "Other section"), (1, "The other section"),
-            (2, "Second heading")]  # fmt: skip
+            (2, "Second heading")]
 LIST_ITEMS = ["Bullet alpha", "Bullet beta", "Nested first", "Nested second", "Bullet gamma", "First list one",
               "First list two", "Second list one", "Second list two", "Third list three",
-              "Third list four"]  # fmt: skip
+              "Third list four"]
 TABLE = [["Country", "City", "Members"], ["Belgium", "Brussels", "3"], ["Italy", "Rome", "5"]]
 FOOTNOTES = [["The first footnote text."],
-             ["The second footnote has bold body text.", "Its second paragraph explains more."]]  # fmt: skip
+             ["The second footnote has bold body text.", "Its second paragraph explains more."]]
 
 
 def build(root: Path, output: Path) -> Path:
@@ -59,7 +59,7 @@ def soffice_convert(source: Path, target: str, outdir: Path) -> Path:
     exe = require_client("soffice")
     profile = outdir.parent / f"{outdir.name}-lo-profile"
     run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", target, "--outdir", str(outdir), str(source)])  # fmt: skip
+         "--convert-to", target, "--outdir", str(outdir), str(source)])
     converted = outdir / f"{source.stem}.{target.split(':')[0]}"
     assert converted.is_file(), f"LibreOffice wrote no {converted.name}"
     return converted
@@ -221,7 +221,7 @@ def test_pandoc_reads_nested_and_restarted_lists(kitchen_ast: dict[str, Any]) ->
     assert [items(lst) for lst in nested] == [["Nested first", "Nested second"]]
     ordered = [(lst["c"][0][0], items(lst)) for lst in nodes(kitchen_ast["blocks"], "OrderedList")]
     for expected in ((1, ["First list one", "First list two"]), (1, ["Second list one", "Second list two"]),
-                     (3, ["Third list three", "Third list four"])):  # fmt: skip
+                     (3, ["Third list three", "Third list four"])):
         assert expected in ordered, ordered
 
 
@@ -285,7 +285,7 @@ def test_libreoffice_renders_every_construct_to_pdf(kitchen_pdf: Path) -> None:
     assert pdf_pages(kitchen_pdf) > 1
     expected = ["Kitchen Sink Paper", *(title for _, title in HEADINGS), *LIST_ITEMS,
                 *(" ".join(row) for row in TABLE), *(text for note in FOOTNOTES for text in note),
-                "Inline <span>raw inline html</span> stays literal.", "indented code line two"]  # fmt: skip
+                "Inline <span>raw inline html</span> stays literal.", "indented code line two"]
     missing = [text for text in expected if text not in content]
     assert not missing, f"missing from the PDF: {missing}"
 
@@ -293,7 +293,7 @@ def test_libreoffice_renders_every_construct_to_pdf(kitchen_pdf: Path) -> None:
 def test_libreoffice_restarts_each_ordered_list(kitchen_pdf: Path) -> None:
     content = pdf_text(kitchen_pdf)
     for number, item in ((1, "First list one"), (2, "First list two"), (1, "Second list one"),
-                         (2, "Second list two"), (3, "Third list three"), (4, "Third list four")):  # fmt: skip
+                         (2, "Second list two"), (3, "Third list three"), (4, "Third list four")):
         assert re.search(rf"\b{number}\. {item}", content), f"'{number}. {item}' not in the PDF"
 
 

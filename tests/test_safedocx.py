@@ -71,18 +71,18 @@ def test_part_larger_than_the_limit_is_not_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 @pytest.mark.parametrize("what", ["paragraphs", "runs"])
 def test_a_part_of_more_paragraphs_or_runs_than_a_paper_has_is_refused(tmp_path: Path, encoding: str,
-                                                                       what: str) -> None:  # fmt: skip
+                                                                       what: str) -> None:
     """A draft of a million one-word paragraphs, or one paragraph of a million runs, is a 5 MB file, and took
     minutes (and gigabytes) to read: they are counted in the part's bytes (before its tree is built) and, for a
     part in UTF-16, in the tree."""
     body = "".join(f"<w:p><w:r><w:t>{n}</w:t></w:r></w:p>" for n in range(4))  # with Hello's: 5 of each
     document = DOCUMENT.decode().replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
     path = write_zip(tmp_path / "many.docx", {"word/document.xml": document.replace(
-        "<w:body>", f"<w:body>{body}").encode(encoding)})  # fmt: skip
+        "<w:body>", f"<w:body>{body}").encode(encoding)})
     with open_docx(path, Limits(**{f"max_{what}": 5})) as docx:
         assert len(docx.story("word/document.xml")[0]) == 5  # the body's paragraphs
     with open_docx(path, Limits(**{f"max_{what}": 4})) as docx,  \
-            pytest.raises(DocxError, match=f"has more than 4 {what}, more than a Word document may have"):  # fmt: skip
+            pytest.raises(DocxError, match=f"has more than 4 {what}, more than a Word document may have"):
         docx.story("word/document.xml")
 
 def test_too_many_entries(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_xxe_in_document_and_in_comments_part(tmp_path: Path) -> None:
     comments = xxe_document(secret).replace(b"w:document", b"w:comments")
     in_comments = write_zip(tmp_path / "comments-xxe.docx", {"word/document.xml": DOCUMENT,
                                                              "word/_rels/document.xml.rels": rels,
-                                                             "word/comments.xml": comments})  # fmt: skip
+                                                             "word/comments.xml": comments})
     with pytest.raises(DocxError, match=r"word/comments\.xml declares a DTD"):
         read_review(in_comments)
 
@@ -164,18 +164,18 @@ _LONG = os.urandom(11 * 2**19).hex().encode()  # 11 MB that do not compress as a
     ("word/footnotes.xml", b"<w:footnotes " + _W + b"><w:footnote><w:p><w:r><w:t>" + _LONG
      + b"</w:t></w:r></w:p></w:footnote></w:footnotes>",
      "holds a text or value of more than 10 MB in one piece (line 1)"),
-])  # fmt: skip
+])
 def test_xml_past_the_parsers_bounds_is_named_by_draft_and_part(tmp_path: Path, make_project: MakeProject,
                                                                 command: str, part: str, xml: bytes, message: str
-                                                                ) -> None:  # fmt: skip
+                                                                ) -> None:
     """libxml2 refuses XML nested past 256 levels, or a text of more than 10 MB, in its own words ("use
     XML_PARSE_HUGE option"), an option no one sending a draft can set; the message names the draft and its part."""
     footnotes = '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/' \
-        'footnotes" Target="footnotes.xml"/>'  # fmt: skip
+        'footnotes" Target="footnotes.xml"/>'
     rels = f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{footnotes}' \
-        "</Relationships>"  # fmt: skip
+        "</Relationships>"
     entries = {"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": DOCUMENT, part: xml,
-               "word/_rels/document.xml.rels": rels.encode()}  # fmt: skip
+               "word/_rels/document.xml.rels": rels.encode()}
     path = write_zip(tmp_path / "deep.docx", entries)
     project = ["--project", str(make_project())] if command == "import" else []
     more = ["--id", "deep", "--lead", "leipzig"] if command == "import" else []
@@ -193,7 +193,7 @@ def test_xml_past_the_parsers_bounds_is_named_by_draft_and_part(tmp_path: Path, 
     ],
 )
 def test_cli_rejects_bad_input_without_traceback(tmp_path: Path, name: str, content: bytes | None,
-                                                 message: str) -> None:  # fmt: skip
+                                                 message: str) -> None:
     path = tmp_path / name
     if content is None:
         write_zip(path, {"word/styles.xml": b"<a/>"})

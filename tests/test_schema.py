@@ -32,7 +32,7 @@ def test_the_bundled_paper_matches_its_schemas() -> None:
     found = _schemas()
     jsonschema.validate(yaml.safe_load((REPO_ROOT / "paper/paper.yaml").read_text()), found["paper.schema.json"])
     jsonschema.validate(yaml.safe_load((REPO_ROOT / "contributors.yaml").read_text()),
-                        found["contributors.schema.json"])  # fmt: skip
+                        found["contributors.schema.json"])
     sections = sorted((REPO_ROOT / "sections").glob("*.md"))
     assert sections
     for path in sections:
@@ -48,7 +48,7 @@ def test_the_bundled_paper_matches_its_schemas() -> None:
     ("contributors.schema.json", {"organisations": [{"id": "x", "name": "X", "kind": "city", "country": "GR"}]}),
     ("section.schema.json", {"id": "a", "title": "A", "lead": "rome", "status": "done"}),
     ("section.schema.json", {"id": "a", "title": "A"}),
-])  # fmt: skip
+])
 def test_the_schemas_reject_what_validate_rejects(name: str, data: object) -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, _schemas()[name])
@@ -87,7 +87,7 @@ _OUTLINE = "title: T\noutline:\n  - id: intro\n"
     ("paper.schema.json", _OUTLINE + "checks:\n  severity: {COE101: error}\n"),
     ("contributors.schema.json", "organisations:\n  - {id: a, name: A, kind: city, country: IT, emails: [1]}\n"),
     ("section.schema.json", "id: a\ntitle: A\nlead: rome\ncontributors: [anct]\nstatus: review\n"),
-])  # fmt: skip
+])
 def test_the_schemas_and_validate_agree(name: str, text: str) -> None:
     """An editor checking with the schema and `validate` give one answer. Validate converted what the schema
     refuses (`min_words: '50'`, `required: 'no'`, `numbering: 0`), and the schema let through rule codes that
@@ -99,7 +99,7 @@ def test_the_schemas_and_validate_agree(name: str, text: str) -> None:
     located, problems = load_yaml(text, "x.yaml")
     assert located is not None and not problems
     model = {"paper.schema.json": PaperConfig, "contributors.schema.json": ContributorsFile,
-             "section.schema.json": SectionMeta}[name]  # fmt: skip
+             "section.schema.json": SectionMeta}[name]
     accepted = validate_model(model, located, "x.yaml")[0] is not None  # type: ignore[type-var]
     schema_ = _schemas()[name]
     errors = list(jsonschema.validators.validator_for(schema_)(schema_).iter_errors(located.data))
@@ -124,7 +124,7 @@ def test_the_schema_and_validate_agree_on_the_output_s_name(make_project: MakePr
 
 @pytest.mark.parametrize(("key", "line"), [("template", 6), ("templates", 7)])
 def test_an_empty_template_or_templates_folder_is_refused_at_its_line(make_project: MakeProject, key: str,
-                                                                      line: int) -> None:  # fmt: skip
+                                                                      line: int) -> None:
     """`templates: ''` named the project's own folder: the schema took it, and validate blamed `output:` for
     overwriting the paper's files (COE007). Both refuse it now, validate at the line that says it."""
     root = make_project()
@@ -142,7 +142,7 @@ def test_an_empty_template_or_templates_folder_is_refused_at_its_line(make_proje
 @pytest.mark.parametrize("written", ["/tmp/x", "../x", "C:/x", "\\\\server\\x", "./../x"])
 @pytest.mark.parametrize("key", ["output", "template", "templates", "abbreviations", "words", "terms", "logo"])
 def test_the_schema_and_validate_agree_on_a_path_out_of_the_project(make_project: MakeProject, key: str,
-                                                                    written: str) -> None:  # fmt: skip
+                                                                    written: str) -> None:
     """A path of paper.yaml that is absolute or climbs out of the project at its start is COE005 (COE503 for a
     logo), and the schema took it: the editor showed nothing wrong."""
     root = make_project()
@@ -160,13 +160,13 @@ def test_the_schema_and_validate_agree_on_a_path_out_of_the_project(make_project
 
 
 @pytest.mark.parametrize(("lead", "contributors"), [("rome", "[anct]"), ("Rome", "[anct]"), ("''", "[anct]"),
-                                                    ("rome", "[ANCT]"), ("rome", "['anct ']")])  # fmt: skip
+                                                    ("rome", "[ANCT]"), ("rome", "['anct ']")])
 def test_the_schema_and_validate_agree_on_organisation_ids(make_project: MakeProject, lead: str,
-                                                           contributors: str) -> None:  # fmt: skip
+                                                           contributors: str) -> None:
     """Organisation ids are lower case (contributors.yaml's schema says so), so a lead or contributor written
     otherwise is unknown to validate (COE201), but the section schema took any text."""
     text = section_text("outlook", "Words enough for the outlook, ten of them or a few more.\n", lead=lead,
-                        contributors=contributors)  # fmt: skip
+                        contributors=contributors)
     root = make_project({"sections/03-outlook.md": text})
     found = json.loads(cli("--project", str(root), "validate", "--format", "json").stdout)
     refused = [d["message"] for d in found if d["code"] == "COE201"]
@@ -178,7 +178,7 @@ def test_the_schema_and_validate_agree_on_organisation_ids(make_project: MakePro
 
 
 def test_a_date_written_as_a_date_is_its_text_as_the_editor_reads_it(make_project: MakeProject,
-                                                                    tmp_path: Path) -> None:  # fmt: skip
+                                                                    tmp_path: Path) -> None:
     """`date: 2024-01-31` on the cover, unquoted, was a date to validate (YAML 1.1), refused as "Input should be a
     valid string", while the editor's YAML language server (YAML 1.2) read it as text and the schema accepted it.
     It is now the text written, printed on the cover as it stands; a section's title that looks like a date too."""
@@ -189,17 +189,17 @@ def test_a_date_written_as_a_date_is_its_text_as_the_editor_reads_it(make_projec
     assert [d for d in json.loads(checked.stdout) if d["severity"] == "error"] == [], checked.stdout
     schema_ = _schemas()["paper.schema.json"]
     assert not list(jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(paper.replace(
-        "date: 2024-01-31", "date: '2024-01-31'"))))  # as the language server reads it  # fmt: skip
+        "date: 2024-01-31", "date: '2024-01-31'"))))  # as the language server reads it
     out = tmp_path / "paper.docx"
     assert cli("--project", str(root), "assemble", "--no-layout", "-o", str(out)).exit_code == 0
     text = subprocess.run([require_client("pandoc"), "-t", "plain", str(out)], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+                          check=True).stdout
     assert "\n2024-01-31\n" in text and "2030-12-31" in text, text[:600]
 
 
 _AFTER_DRAFT_7 = {"$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$vocabulary", "prefixItems",
                   "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas", "minContains",
-                  "maxContains"}  # fmt: skip
+                  "maxContains"}
 
 
 def _objects(node: object) -> list[dict[str, object]]:
@@ -236,7 +236,7 @@ def test_schema_command_writes_three_files(tmp_path: Path) -> None:
         "contributors.schema.json", "paper.schema.json", "section.schema.json"]
     settings = json.loads((REPO_ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
     assert settings["yaml.schemas"] == {"./schemas/paper.schema.json": ["paper/paper.yaml"],
-                                        "./schemas/contributors.schema.json": ["contributors.yaml"]}  # fmt: skip
+                                        "./schemas/contributors.schema.json": ["contributors.yaml"]}
 
 
 def test_schema_command_onto_a_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
@@ -272,7 +272,7 @@ def test_a_write_that_fails_halfway_leaves_no_half_written_file(tmp_path: Path, 
 
     args = ["schema", "-o", str(folder)] if command == "schema" else ["init", str(tmp_path / "new")]
     run = subprocess.run([sys.executable, "-m", "coe_paper", *args], env={**os.environ, "COE_PAPER_RESIDENT": "0"},
-                         capture_output=True, text=True, check=False, preexec_fn=capped)  # fmt: skip
+                         capture_output=True, text=True, check=False, preexec_fn=capped)
     assert run.returncode != 0 and "Traceback" not in run.stderr, run.stderr
     if command == "schema":
         assert {path.name: path.read_bytes() for path in folder.iterdir()} == before

@@ -93,7 +93,7 @@ def test_one_edited_section_is_rendered_again(make_project: MakeProject, monkeyp
 
 
 def test_a_kept_section_embeds_its_picture_as_the_file_is_now(make_project: MakeProject,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A fragment keeps where a picture goes, not the picture: a replaced file is embedded as it is now, exactly as a
     build with no cache embeds it."""
     root = make_project(git=True)
@@ -112,7 +112,7 @@ def test_a_kept_section_embeds_its_picture_as_the_file_is_now(make_project: Make
 def test_validate_reuses_facts_and_reports_the_same(make_project: MakeProject) -> None:
     body = "See [nowhere](#missing) and [x](ftp://a).\n"
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
-                                                                contributors="[]")}, git=True)  # fmt: skip
+                                                                contributors="[]")}, git=True)
     cold = pipeline.check(root).diagnostics
     loaded = pipeline.check(root)
     assert loaded.diagnostics == cold
@@ -136,7 +136,7 @@ def test_a_front_matter_from_the_cache_gives_the_same_positions(make_project: Ma
 def test_a_section_with_an_image_is_checked_every_time(make_project: MakeProject) -> None:
     body = '![A grey dot](../paper/images/dot.png "The dot")\n'
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
-                                                                contributors="[]")}, git=True)  # fmt: skip
+                                                                contributors="[]")}, git=True)
     assert "COE501" not in {d.code for d in pipeline.check(root).diagnostics}
     (root / "paper" / "images" / "dot.png").unlink()
     assert "COE501" in {d.code for d in pipeline.check(root).diagnostics}
@@ -321,7 +321,7 @@ def _run(root: Path, entries: dict[str, bytes]) -> None:
 
 def _packs(root: Path) -> list[list[str]]:
     return [list(unpack_bytes(Store._read(path, path.stem, raw=True)) or {})
-            for path in (root / ".git" / CACHE_DIR / "bodies").glob("*.pack")]  # fmt: skip
+            for path in (root / ".git" / CACHE_DIR / "bodies").glob("*.pack")]
 
 
 def _entries(root: Path) -> dict[str, bytes]:
@@ -474,7 +474,7 @@ TABLE = "| City | Homes |\n|---|---|\n| Rome | 12 |\n\nTable: Homes by city {#tb
 
 
 def test_a_caption_added_earlier_renumbers_a_cached_section(make_project: MakeProject,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A section's captions and references take their numbers from the whole paper: when a table is added in an
     earlier section, the later one (unchanged, cached) shows the new numbers, as a cold build does."""
     later = "As [the table](#tbl-homes) shows:\n\n" + TABLE
@@ -484,7 +484,7 @@ def test_a_caption_added_earlier_renumbers_a_cached_section(make_project: MakePr
     assert ">Table 1</w:t>" in zipfile.ZipFile(io.BytesIO(first)).read("word/document.xml").decode()
     intro = root / "sections" / "01-intro.md"
     intro.write_text(intro.read_text(encoding="utf-8") + "\n" + TABLE.replace("tbl-homes", "tbl-first"),
-                     encoding="utf-8")  # fmt: skip
+                     encoding="utf-8")
     warm = build(root, "warm.docx")
     document = zipfile.ZipFile(io.BytesIO(warm)).read("word/document.xml").decode()
     assert ">Table 2</w:t>" in document  # the reference in the later section now says Table 2
@@ -512,7 +512,7 @@ def _die(indices: list[int]) -> object:
 
 
 def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                          tmp_path: Path) -> None:
     """A worker killed mid-way (out of memory, say) costs time, not the paper: the build does the work itself."""
     monkeypatch.setattr(parallel, "processors", lambda: 1)
     serial = build(sink, "serial.docx")
@@ -551,7 +551,7 @@ def test_text_that_looks_like_a_namespace_declaration_stays(make_project: MakePr
     literal = ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
     body = f"## Markup\n\nThe attribute{literal} is written in the text.\n"
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
-                                                                contributors="[]")}, git=True)  # fmt: skip
+                                                                contributors="[]")}, git=True)
     document = etree.fromstring(zipfile.ZipFile(io.BytesIO(build(root))).read("word/document.xml"))
     assert f"The attribute{literal} is written in the text." in "".join(document.itertext())
 
@@ -568,12 +568,12 @@ def test_paper_yaml_from_the_cache_keeps_its_positions(make_project: MakeProject
 
 
 def test_a_build_at_a_revision_keeps_the_work_trees_entries(make_project: MakeProject,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """`assemble --rev` and `--compare` read older files; the work tree's entries stay for its next build."""
     root = make_project(git=True)
     section = root / "sections" / "03-outlook.md"
     section.write_text(section.read_text(encoding="utf-8") + "\nA sentence the last commit does not have.\n",
-                       encoding="utf-8")  # fmt: skip
+                       encoding="utf-8")
     counts = counting(monkeypatch)
     build(root)
     assert pipeline.assemble(root, root / "old.docx", rev="HEAD").output is not None
@@ -612,7 +612,7 @@ def test_the_quick_reading_of_ids_agrees_with_the_general_one(tmp_path: Path) ->
     ('<w:bookmarkEnd w:name="x" w:id="3"/><w:footnoteReference w:customMarkFollows="1" w:id="2"/>', False),
     ('<w:numId  w:val="2"/>', False), ('<w:bookmarkStart\nw:id="1" w:name="n"/>', False),
     ('<?coe-picture 1 ?>', False), ('<?coe-picture?>', False), ('', True), ('%', True),
-])  # fmt: skip
+])
 def test_the_one_pass_template_is_the_general_one(text: str, usual: bool) -> None:
     """A fragment's template is made in one pass when every tag that may hold an id is written the usual way; any
     other way is read by the general reading, and where both read the text they give the same template."""

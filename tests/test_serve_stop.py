@@ -14,7 +14,7 @@ from conftest import MakeProject
 
 
 def test_serve_stops_at_once_while_it_loads_the_dictionary(make_project: MakeProject, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Serve loads the spelling dictionary in the background after its first build (a second or more); Ctrl-C in
     that time waited for the loading to end, up to five seconds, before the command ended."""
     loading, release = threading.Event(), threading.Event()

@@ -75,7 +75,7 @@ def test_captions_and_cross_references_read_as_in_the_word_document(make_project
                "| City | Members |\n|---|---|\n| Ghent | 2 |\n\nTable: Members by city, written after its table\n\n"
                "![A grey square again](../paper/images/dot.png \"Survey priorities {#fig-chart}\")\n")
     root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
-                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})
     page = page_of(root, tmp_path / "site")
     assert "{#" not in page and "Table:" not in page
     assert re.search(r'<figure[^>]*id="fig-first"', page) and "<figcaption>Figure 1: First chart</figcaption>" in page
@@ -99,7 +99,7 @@ def test_a_table_s_scroll_region_is_named_by_its_caption(make_project: MakeProje
     page = page_of(root, tmp_path / "site")
     names = re.findall(r'<div class="scroll" role="region" aria-label="([^"]*)" tabindex="0"><table>', page)
     assert names[:4] == ["Table", "Table 1: Meetings in the first months", "Table 2: Members by city",
-                         "Table under 2.1 Homes for all"], names  # fmt: skip
+                         "Table under 2.1 Homes for all"], names
 
 
 def test_the_regions_of_tables_without_a_caption_are_told_apart_by_their_headings(browser: Browser,
@@ -110,7 +110,7 @@ def test_the_regions_of_tables_without_a_caption_are_told_apart_by_their_heading
     browser.load(bundled_site.as_uri())
     nodes = browser.call("Accessibility.getFullAXTree", session=True)["nodes"]
     names = [node.get("name", {}).get("value", "") for node in nodes
-             if node.get("role", {}).get("value") == "region" and not node.get("ignored")]  # fmt: skip
+             if node.get("role", {}).get("value") == "region" and not node.get("ignored")]
     assert len(names) >= 6 and "" not in names and len(set(names)) == len(names), names
     assert "Table under Organisations from Member States" in names
 
@@ -123,13 +123,13 @@ def test_a_figure_in_a_tight_list_item_is_a_figure_that_links_reach(make_project
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
     page = page_of(root, tmp_path / "site")
     assert re.search(r'<li>\s*<figure[^>]*id="fig-tight"[^>]*>\s*<img[^>]*>\s*<figcaption>Figure 2: Tight caption'
-                     r"</figcaption>\s*</figure>", page)  # fmt: skip
+                     r"</figcaption>\s*</figure>", page)
     assert '<a href="#fig-tight">Figure 2</a>' in page
 
 
 @pytest.mark.parametrize("numbering", [True, False])
 def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: MakeProject, tmp_path: Path,
-                                                                numbering: bool) -> None:  # fmt: skip
+                                                                numbering: bool) -> None:
     """The contents, the section titles and their headings carry the paper's numbers (1 for the first section, 1.1
     for its first heading, as in the .docx); the status board and the annex get none, and a paper with
     `numbering: false` shows no numbers."""
@@ -148,7 +148,7 @@ def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: Ma
         assert entries == ["Status of the sections", "1 Introduction", "2 Housing", "3 Outlook", "Annex"]
         assert titles == ["1 Introduction", "2 Housing", "3 Outlook"]
         assert headings[:4] == ["1.1 Why equal cities", "2.1 Homes for all", "2.1.1 The data we need",
-                                "3.1 Next steps"]  # fmt: skip
+                                "3.1 Next steps"]
     else:
         assert entries == ["Status of the sections", "Introduction", "Housing", "Outlook", "Annex"]
         assert titles == ["Introduction", "Housing", "Outlook"]
@@ -157,7 +157,7 @@ def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: Ma
 
 
 def test_pictures_in_the_annex_and_bylines_are_shown_as_in_the_document(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """A template's picture (its path from the project, as in the .docx) is copied into the site and shown; the
     preview had stopped with a traceback on it."""
     annex = "# Annex\n\n![Logo of the partnership](paper/images/dot.png)\n"
@@ -172,12 +172,12 @@ def test_pictures_in_the_annex_and_bylines_are_shown_as_in_the_document(make_pro
 
 
 def test_a_template_s_attribute_lines_give_classes_only(browser: Browser, make_project: MakeProject,
-                                                       tmp_path: Path) -> None:  # fmt: skip
+                                                       tmp_path: Path) -> None:
     """A `{...}` line in a byline or the annex gives its block a class, as it gives a style in the .docx: a `style=`
     had the page fetch a picture from elsewhere and could cover the page, and an id took the page's own."""
     remote = "background:url(https://tracker.invalid/{}.png);position:fixed;inset:0"
     byline = ('{.Byline style="' + remote.format("byline") + '" #main href="https://tracker.invalid/"}\n'
-              "Lead: {{ section.lead.name }}\n")  # fmt: skip
+              "Lead: {{ section.lead.name }}\n")
     annex = '# Annex\n\n{% raw %}{#status .Members style="' + remote.format("annex") + '"}\n{% endraw %}All members.\n'
     root = make_project({"paper/templates/byline.md.j2": byline, "paper/templates/annex.md.j2": annex})
     page = page_of(root, tmp_path / "site")
@@ -207,7 +207,7 @@ def test_html_in_a_section_reads_as_in_the_word_document(make_project: MakeProje
 
 
 def test_the_page_s_own_ids_never_collide_with_a_section_s_or_a_heading_s(make_project: MakeProject,
-                                                                         tmp_path: Path) -> None:  # fmt: skip
+                                                                         tmp_path: Path) -> None:
     """A section with the id `annex` or `status`, or a heading "Main" or "Outlook title", took the id of the page's
     own annex, status board, main landmark or a section's title: two elements with one id, the contents' and the
     skip link's targets then the wrong ones. Sections keep their ids (links name them); the page's own yield."""
@@ -218,7 +218,7 @@ def test_the_page_s_own_ids_never_collide_with_a_section_s_or_a_heading_s(make_p
                          "sections/03-outlook.md": section_text("outlook", body, title="Outlook"),
                          "sections/04-annex.md": section_text("annex", "## Sources\n\nA list.\n", title="Sources"),
                          "sections/05-status.md": section_text("status", "## Where we are\n\nText.\n",
-                                                               title="State of play")})  # fmt: skip
+                                                               title="State of play")})
     page = page_of(root, tmp_path / "site")
     ids = re.findall(r'\sid="([^"]*)"', page)
     assert sorted(ids) == sorted(set(ids)), [i for i in set(ids) if ids.count(i) > 1]
@@ -236,7 +236,7 @@ def test_the_page_s_own_ids_never_collide_with_a_section_s_or_a_heading_s(make_p
 
 
 def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_project: MakeProject,
-                                                                       tmp_path: Path) -> None:  # fmt: skip
+                                                                       tmp_path: Path) -> None:
     """A required section without a file stops the build (COE105), yet its row on the status board said
     "Diagnostics: none" and `status` counted no issue; the error was listed apart, under other diagnostics."""
     paper = PAPER_YAML + "  - id: budget\n    required: true\n  - id: glossary\n    required: false\n"
@@ -256,7 +256,7 @@ def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_proje
 
 
 def test_a_required_section_whose_front_matter_is_wrong_is_one_error_on_its_row(make_project: MakeProject,
-                                                                                 tmp_path: Path) -> None:  # fmt: skip
+                                                                                 tmp_path: Path) -> None:
     """A required section whose title holds an override left open (COE012) was left out and also reported as
     having no file (COE105): one mistake, two errors, the second false. Its row on the board said "missing" and
     its error was listed apart; now the row names the file and lists its error. A front matter that does not
@@ -264,16 +264,16 @@ def test_a_required_section_whose_front_matter_is_wrong_is_one_error_on_its_row(
     from coe_paper import pipeline
 
     broken = section_text("intro", "Words of the introduction, ten of them at the very least here.\n",
-                          title="Intro\u202eductions")  # fmt: skip
+                          title="Intro\u202eductions")
     unparsed = section_text("housing", "Homes for all, in ten words or a few more than that.\n",
-                            title="Housing").replace("lead: rome", "lead: [rome")  # fmt: skip
+                            title="Housing").replace("lead: rome", "lead: [rome")
     paper = PAPER_YAML + "  - id: budget\n    required: true\n"
     root = make_project({"sections/01-intro.md": broken, "sections/02-housing.md": unparsed,
-                         "paper/paper.yaml": paper}, git=True)  # fmt: skip
+                         "paper/paper.yaml": paper}, git=True)
     found = pipeline.load(root).diagnostics
     errors = sorted((d.code, d.path, d.line) for d in found if d.severity == "error")
     assert errors == [("COE001", "sections/02-housing.md", 5), ("COE012", "sections/01-intro.md", 3),
-                      ("COE105", "paper/paper.yaml", 19)], errors  # fmt: skip
+                      ("COE105", "paper/paper.yaml", 19)], errors
     result = CliRunner().invoke(app, ["--project", str(root), "validate"])
     assert result.exit_code == 1 and "COE105 required section 'intro'" not in result.stderr
     page = page_of(root, tmp_path / "site")
@@ -290,13 +290,13 @@ def test_a_required_section_whose_front_matter_is_wrong_is_one_error_on_its_row(
 
 
 def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """Word numbers footnotes on through the whole paper, one number a reference; so do the page's references and
     the notes listed under each section (the second section's first note is 3, not 1)."""
     intro = "## Why equal cities\n\nA claim[^a] and another[^b].\n\n[^a]: First note.\n\n[^b]: Second note.\n"
     housing = "## Homes for all\n\nA third claim[^x].\n\n[^x]: Third note.\n"
     root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
-                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})
     page = page_of(root, tmp_path / "site")
     refs = re.findall(r'<sup class="footnote-ref"><a href="#fn-([a-z]+)-\d+"[^>]*>\[(\d+)\]</a></sup>', page)
     assert refs == [("intro", "1"), ("intro", "2"), ("housing", "3")]
@@ -304,14 +304,14 @@ def test_footnotes_are_numbered_through_the_paper_as_in_the_word_document(make_p
 
 
 def test_a_note_s_links_back_to_its_references_are_named_by_their_numbers(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """A note's link back to its reference showed an arrow alone, read out as "leftwards arrow with hook" with
     nothing to say where it leads; a note referred to twice had two such links. Each is named by its reference's
     number, as the page numbers references."""
     intro = "## Why equal cities\n\nA claim[^a].\n\n[^a]: First note.\n"
     housing = "## Homes for all\n\nA claim[^x] and the same again[^x].\n\n[^x]: Shared note.\n"
     root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
-                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})  # fmt: skip
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")})
     page = page_of(root, tmp_path / "site")
     backs = re.findall(r'<a href="#(fnref-[^"]+)" class="footnote-backref"[^>]*aria-label="([^"]*)"', page)
     refs = dict(re.findall(r'<a href="#fn-[^"]+" id="(fnref-[^"]+)">\[(\d+)\]</a>', page))
@@ -321,7 +321,7 @@ def test_a_note_s_links_back_to_its_references_are_named_by_their_numbers(make_p
 
 def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\nbranch: dev\n",
-                         "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})  # fmt: skip
+                         "sections/03-outlook.md": section_text("outlook", "Too short.\n", lead="malmoe")})
     (root / "build").mkdir()
     (root / "build/test-paper.docx").write_bytes(b"docx")
     (root / "build/test-paper-changes-since-v1.docx").write_bytes(b"redline")
@@ -329,7 +329,7 @@ def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) ->
     assert built.page is not None  # a paper with errors still has its status board, errors on it
     page = built.page.read_text(encoding="utf-8")
     assert 'href="https://gitlab.com/uae/coe/-/blob/dev/sections/03-outlook.md#L4">sections/03-outlook.md:4</a>' \
-        ": error COE201" in page  # fmt: skip
+        ": error COE201" in page
     assert 'href="files/test-paper.docx"' in page and "Changes since v1" in page and ".pdf" not in page
     assert 'href="https://gitlab.com/uae/coe/-/blob/dev/sections/03-outlook.md"' in page
     (root / "build/test-paper.pdf").write_bytes(b"%PDF")
@@ -340,11 +340,11 @@ def test_downloads_and_forge_links(make_project: MakeProject, tmp_path: Path) ->
     page = page_of(root, tmp_path / "site")
     assert 'href="files/test-paper.docx"' in page and ".pdf" not in page  # the PDF of an earlier paper
     assert site.forge_link("https://github.com/o/r.git", "main", "sections/a.md", 4) == \
-        "https://github.com/o/r/blob/main/sections/a.md#L4"  # fmt: skip
+        "https://github.com/o/r/blob/main/sections/a.md#L4"
 
 
 def test_the_skip_links_focus_ring_stands_out_from_the_banner(browser: Browser, make_project: MakeProject,
-                                                             tmp_path: Path) -> None:  # fmt: skip
+                                                             tmp_path: Path) -> None:
     """The first Tab shows the skip link over the dark banner: its focus ring, #1f6feb on #0b2f5b, had 2.9:1, under
     the 3:1 WCAG 2.1 asks of a focus indicator against what is beside it (1.4.11)."""
     page = site.build(make_project(git=True), tmp_path / "site").page
@@ -352,11 +352,11 @@ def test_the_skip_links_focus_ring_stands_out_from_the_banner(browser: Browser, 
     browser.load(page.as_uri())
     for kind in ("keyDown", "keyUp"):
         browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab",
-                                                "windowsVirtualKeyCode": 9}, session=True)  # fmt: skip
+                                                "windowsVirtualKeyCode": 9}, session=True)
     ring, banner, focused = browser.evaluate(
         "[getComputedStyle(document.activeElement).outlineColor,"
         " getComputedStyle(document.querySelector('header.banner')).backgroundColor,"
-        " document.activeElement.className]")  # fmt: skip
+        " document.activeElement.className]")
     assert focused == "skip"
 
     def hex_of(css: str) -> str:
@@ -367,7 +367,7 @@ def test_the_skip_links_focus_ring_stands_out_from_the_banner(browser: Browser, 
 
 def test_the_board_names_who_made_a_last_change_no_organisation_is_known_for(browser: Browser,
                                                                              make_project: MakeProject,
-                                                                             tmp_path: Path) -> None:  # fmt: skip
+                                                                             tmp_path: Path) -> None:
     """A secretariat asks whom to write to about a section: when the last change's git identity mapped to no member
     organisation, the board said "unmapped identity" and `status` "(unmapped)", naming nobody. Both now give the
     author's name (the page, published on the forge's Pages, no e-mail address)."""
@@ -389,12 +389,12 @@ def test_the_board_names_who_made_a_last_change_no_organisation_is_known_for(bro
 @pytest.mark.parametrize(("name", "href"), [(os.fsdecode(b"sections/03-outlook-\xff.md"), "03-outlook-%FF.md"),
                                             ("sections/03 outlook #2.md", "03%20outlook%20%232.md")])
 def test_a_section_file_name_past_utf_8_or_a_url_is_shown_and_linked(make_project: MakeProject, tmp_path: Path,
-                                                                      name: str, href: str) -> None:  # fmt: skip
+                                                                      name: str, href: str) -> None:
     """A section file whose name is not UTF-8 ended preview (and every serve rebuild) in a UnicodeEncodeError
     traceback; one with a space or a '#' was linked as written, the '#' taken for the start of a fragment. The name
     is shown (an undecodable byte as U+FFFD) and its link percent-encoded."""
     root = make_project({"paper/paper.yaml": PAPER_YAML + "repository: https://gitlab.com/uae/coe\n",
-                         "sections/03-outlook.md": None, name: section_text("outlook", "Too short.\n")})  # fmt: skip
+                         "sections/03-outlook.md": None, name: section_text("outlook", "Too short.\n")})
     built = site.build(root, tmp_path / "site")
     assert built.page is not None, built.diagnostics
     page = built.page.read_bytes().decode("utf-8")
@@ -403,7 +403,7 @@ def test_a_section_file_name_past_utf_8_or_a_url_is_shown_and_linked(make_projec
 
 
 def test_a_file_linked_out_of_the_project_is_never_copied_into_the_site(make_project: MakeProject,
-                                                                       tmp_path: Path) -> None:  # fmt: skip
+                                                                       tmp_path: Path) -> None:
     """A picture or a built file that is a symbolic link out of the project is not published: the site copied the
     file it led to (a member's commit could have put any file the server can read on the forge's Pages)."""
     root = make_project()
@@ -422,7 +422,7 @@ def test_a_file_linked_out_of_the_project_is_never_copied_into_the_site(make_pro
 
 
 def test_a_picture_the_document_cannot_show_is_not_published(browser: Browser, make_project: MakeProject,
-                                                              tmp_path: Path) -> None:  # fmt: skip
+                                                              tmp_path: Path) -> None:
     """The site shows a picture's alt text where the document cannot show it (COE504, COE505, COE008), as for a
     missing one: an SVG was copied into the site, where opened from its address its script ran as the page's own
     (under serve, with access to the preview); a picture of a billion pixels was handed to the browser to unpack,
@@ -430,11 +430,11 @@ def test_a_picture_the_document_cannot_show_is_not_published(browser: Browser, m
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script>'
            '<image href="https://tracker.invalid/x.png" width="10" height="10"/></svg>')
     body = "".join(f"\n![Picture {name}](img/{name} \"Picture {name}\")\n" for name in
-                   ("script.svg", "bomb.png", "empty.png", "cut.jpg", "banner.png"))  # fmt: skip
+                   ("script.svg", "bomb.png", "empty.png", "cut.jpg", "banner.png"))
     root = make_project({"sections/03-outlook.md": section_text("outlook", "## Pictures\n" + body),
                          "sections/img/script.svg": svg, "sections/img/bomb.png": bomb_png(40_000, 25_000),
                          "sections/img/empty.png": b"", "sections/img/banner.png": tiny_png(400, 20),
-                         "sections/img/cut.jpg": real_jpeg(tmp_path)[:-100]})  # fmt: skip
+                         "sections/img/cut.jpg": real_jpeg(tmp_path)[:-100]})
     built = site.build(root, tmp_path / "site")
     assert built.page is not None
     codes = {d.code for d in built.diagnostics if d.path == "sections/03-outlook.md"}
@@ -448,12 +448,12 @@ def test_a_picture_the_document_cannot_show_is_not_published(browser: Browser, m
     assert browser.problems == []
     sizes = browser.evaluate("[...document.images].map(i => [i.alt, i.complete && i.naturalWidth])")
     assert ["Picture banner.png", 400] in sizes and not [alt for alt, _ in sizes if "Picture" in alt and
-                                                         "banner" not in alt]  # fmt: skip
+                                                         "banner" not in alt]
 
 
 def test_pictures_and_downloads_named_with_url_characters_are_shown_and_linked(browser: Browser,
                                                                              make_project: MakeProject,
-                                                                             tmp_path: Path) -> None:  # fmt: skip
+                                                                             tmp_path: Path) -> None:
     """A picture named 'a#b.png' or 'e?f.png' is in the Word document, but the site cut its name at the '#' or '?'
     and showed the alt text; one named 'c%41d.png' was copied under its name, which the browser asked for as
     'cAd.png'; a document built as 'paper #1.docx' was linked as 'files/paper #1.docx', a fragment. Their copies in
@@ -462,7 +462,7 @@ def test_pictures_and_downloads_named_with_url_characters_are_shown_and_linked(b
     body = "".join(f'\n![Picture {n}](<img/{n.replace("%", "%25")}> "Picture {n}")\n' for n in names)
     root = make_project({"paper/paper.yaml": PAPER_YAML.replace("build/test-paper.docx", "build/paper #1.docx"),
                          "sections/03-outlook.md": section_text("outlook", "## Pictures\n" + body),
-                         **{f"sections/img/{n}": tiny_png(30 + i, 10) for i, n in enumerate(names)}})  # fmt: skip
+                         **{f"sections/img/{n}": tiny_png(30 + i, 10) for i, n in enumerate(names)}})
     assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
     built = site.build(root, tmp_path / "site")
     assert built.page is not None
@@ -485,7 +485,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(app, ["--project", str(REPO_ROOT), "preview", "-o",
-                                      str(tmp_path_factory.mktemp("site") / "site")])  # fmt: skip
+                                      str(tmp_path_factory.mktemp("site") / "site")])
     assert result.exit_code == 0, result.output
     return Path(result.stdout.split()[1])
 
@@ -543,7 +543,7 @@ def test_a_wide_table_s_caption_reads_whole_on_a_phone(browser: Browser, bundled
 
 
 def test_a_printed_page_is_the_paper_without_the_status_board(browser: Browser, make_project: MakeProject,
-                                                              tmp_path: Path) -> None:  # fmt: skip
+                                                              tmp_path: Path) -> None:
     """Print left out the status heading only: the board, the downloads and the shares were printed before the
     paper under no heading; and a section with the id `status` would have been left out instead."""
     paper = PAPER_YAML + "  - id: status\n    required: false\n"
@@ -566,7 +566,7 @@ def test_a_printed_page_is_the_paper_without_the_status_board(browser: Browser, 
 
 
 def test_a_paper_in_another_language_is_read_in_its_language_and_the_page_s_words_in_english(
-        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:
     """The page said `lang="fr-FR"` for a French paper, and a screen reader read "Contents", "Status of the
     sections" and the board in French. The page's own words are English; the paper's parts say their language."""
     paper = PAPER_YAML.replace("title: Test Paper", "title: Document d'orientation").replace("en-GB", "fr-FR")
@@ -588,7 +588,7 @@ def test_a_paper_in_another_language_is_read_in_its_language_and_the_page_s_word
 
 
 def test_long_words_urls_and_code_lines_stay_within_a_phone_screen(browser: Browser, make_project: MakeProject,
-                                                                    tmp_path: Path) -> None:  # fmt: skip
+                                                                    tmp_path: Path) -> None:
     """A web address written out in the text, a long word or a long code line wraps or scrolls in its own box;
     the page itself never grows wider than the phone."""
     body = ("## Sources\n\nThe list is at https://example.org/" + "very-long-path/" * 8 + "end.\n\n"
@@ -602,13 +602,13 @@ def test_long_words_urls_and_code_lines_stay_within_a_phone_screen(browser: Brow
 
 
 def test_the_status_board_shows_a_diagnostic_with_a_long_word_whole_on_a_desktop(
-        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:
     """A diagnostic that quotes a long word (an unknown organisation id, a web address, a word the dictionary
     lacks) made the board wider than the page's column: on a desktop its Diagnostics column was cut off at the right,
     the messages readable only by scrolling the board sideways. The word breaks and the board fits."""
     long_id = "metropolitancityofromedepartmentforurbanplanningandhousingpolicy"
     root = make_project({"sections/03-outlook.md": section_text("outlook", "Text.\n", title="Outlook",
-                                                                contributors=f"[{long_id}]")})  # fmt: skip
+                                                                contributors=f"[{long_id}]")})
     page = site.build(root, tmp_path / "site").page
     assert page is not None
     for width, height, mobile in ((1366, 900, False), (390, 844, True)):
@@ -618,14 +618,14 @@ def test_the_status_board_shows_a_diagnostic_with_a_long_word_whole_on_a_desktop
             const cell = [...document.querySelectorAll('section.board ul.problems li')]
                 .find(li => li.textContent.includes('COE201'));
             return {message: cell.textContent, wide: region.scrollWidth, room: region.clientWidth};
-        })()""")  # fmt: skip
+        })()""")
         assert long_id in fits["message"]
         if not mobile:  # a phone scrolls the board's seven columns in their region, as any wide table
             assert fits["wide"] <= fits["room"], fits
 
 
 def test_the_board_and_status_say_which_sections_are_late(browser: Browser, make_project: MakeProject,
-                                                         tmp_path: Path) -> None:  # fmt: skip
+                                                         tmp_path: Path) -> None:
     """The outline had no day a section is due, so neither the board nor `status` could tell the secretariat
     which sections are late. An entry's `due:` day, once past, marks a section that is not final as late; a final
     one, or one due later, is not; a missing one is."""
@@ -653,12 +653,12 @@ def test_the_board_and_status_say_which_sections_are_late(browser: Browser, make
 
 
 def test_the_board_says_the_day_its_late_is_of(browser: Browser, make_project: MakeProject, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A board read months later said "late" of the day it was built without saying which day that was. It names
     the day, SOURCE_DATE_EPOCH's when set (a reproducible build says what it said then), and judges by it, as does
     `status`; without it, today."""
     paper = PAPER_YAML.replace("  - id: intro\n", "  - id: intro\n    due: 2024-03-31\n") + \
-        "  - id: budget\n    due: 2024-01-31\n"  # fmt: skip
+        "  - id: budget\n    due: 2024-01-31\n"
     root = make_project({"paper/paper.yaml": paper}, git=True)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710460800")  # 2024-03-15T00:00:00Z
     page = site.build(root, tmp_path / "site").page
@@ -689,7 +689,7 @@ def test_a_due_day_the_calendar_does_not_have_is_an_error_at_its_line(make_proje
 
 
 def test_the_top_of_the_board_says_when_errors_stop_the_paper(browser: Browser, make_project: MakeProject,
-                                                              tmp_path: Path) -> None:  # fmt: skip
+                                                              tmp_path: Path) -> None:
     """A paper whose byline template does not compile (COE801) was shown as if it were the paper, every byline
     empty, its error listed at the foot of the board under "Other diagnostics". The board now opens by saying that
     errors stop the paper from being assembled, linking to where they are; a paper without one says nothing."""
@@ -705,7 +705,7 @@ def test_the_top_of_the_board_says_when_errors_stop_the_paper(browser: Browser, 
         const target = document.getElementById(link.getAttribute('href').slice(1));
         return [note.getAttribute('aria-label'), note.innerText, link.innerText,
                 target.previousElementSibling.innerText, target.innerText];
-    })()""")  # fmt: skip
+    })()""")
     label, text, link, heading, listed = note
     assert label == "Errors in the paper" and text.startswith("Not ready: errors stop the paper"), note
     assert link == "other files of the paper" and heading == "Other diagnostics", note
@@ -714,7 +714,7 @@ def test_the_top_of_the_board_says_when_errors_stop_the_paper(browser: Browser, 
 
 
 def test_a_section_with_an_error_says_so_where_it_is_read(browser: Browser, make_project: MakeProject,
-                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                          tmp_path: Path) -> None:
     """A section with an error (its lead unknown) was shown in the page as if it were the paper, its byline left
     empty: only the board's Diagnostics column told that it stops the build. The section now says so under its
     title, with its errors, and links to its diagnostics on the board; a section without one says nothing more."""
@@ -729,7 +729,7 @@ def test_a_section_with_an_error_says_so_where_it_is_read(browser: Browser, make
         const note = s.querySelector('[role=note]');
         return [s.id, note && note.getAttribute('aria-label'), note && note.innerText,
                 note && note.querySelector('a[href^="#"]').getAttribute('href')];
-    })""")  # fmt: skip
+    })""")
     by_id = {section_id: rest for section_id, *rest in notes}
     assert by_id["intro"] == [None, None, None] and by_id["outlook"] == [None, None, None], by_id
     label, text, link = by_id["housing"]
@@ -740,13 +740,13 @@ def test_a_section_with_an_error_says_so_where_it_is_read(browser: Browser, make
 
 
 def test_a_section_with_many_diagnostics_keeps_the_board_a_table_and_its_messages_the_column_s_width(
-        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:
     """A section with many diagnostics had them all in the board's last column: at 1366 px their messages wrapped in
     a quarter of the board, the row grew thousands of pixels tall, and on a phone they lay outside the screen. The
     column says how many there are and links to the section's list under the board, as wide as the page's column."""
     body = "## Colors\n\n" + "".join(f"We organize the color of center {i} and analyze it.\n\n" for i in range(10))
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook",
-                                                                contributors="[anct, nowhere]")})  # fmt: skip
+                                                                contributors="[anct, nowhere]")})
     page = site.build(root, tmp_path / "site").page
     assert page is not None
     for width, height, mobile in ((1366, 900, False), (390, 844, True)):
@@ -762,7 +762,7 @@ def test_a_section_with_many_diagnostics_keeps_the_board_a_table_and_its_message
                     heading: list.textContent, items: items.map(li => li.textContent),
                     narrowest: Math.min(...items.map(li => li.getBoundingClientRect().right - left)),
                     room: main.clientWidth, page: document.documentElement.scrollWidth};
-        })()""")  # fmt: skip
+        })()""")
         assert seen["said"] == "1 error, 41 warnings" and "Outlook" in seen["heading"], seen["said"]
         assert len(seen["items"]) == 42 and "COE201 unknown contributor 'nowhere'" in seen["items"][0]
         assert seen["row"] < 120, seen["row"]  # one section's row, not a wall of messages
@@ -772,18 +772,18 @@ def test_a_section_with_many_diagnostics_keeps_the_board_a_table_and_its_message
 
 
 def test_a_picture_in_a_table_cell_takes_a_column_s_share(browser: Browser, make_project: MakeProject,
-                                                            tmp_path: Path) -> None:  # fmt: skip
+                                                            tmp_path: Path) -> None:
     """A picture in a table cell showed at its full size and squeezed the other columns, where the .docx gives a
     column of pictures at most 2 inches; one in a paragraph is at most the text's width."""
     body = ("## Pictures\n\n| City | Map | Notes |\n|---|---|---|\n| Rome | ![Map of Rome](map.png) | The map "
             "shows the districts that the housing programme covers first. |\n\nIn the text: ![Map](map.png)\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook"),
-                         "sections/map.png": tiny_png(1600, 400)})  # fmt: skip
+                         "sections/map.png": tiny_png(1600, 400)})
     page = site.build(root, tmp_path / "site").page
     assert page is not None
     browser.load(page.as_uri(), width=1280, height=900)
     widths = browser.evaluate("[...document.querySelectorAll('main img')].filter(i => i.alt.startsWith('Map'))"
-                              ".map(i => i.getBoundingClientRect().width)")  # fmt: skip
+                              ".map(i => i.getBoundingClientRect().width)")
     text = browser.evaluate("document.querySelector('main').getBoundingClientRect().width")
     assert len(widths) == 2 and 0 < widths[0] <= 192 and 0 < widths[1] <= text, (widths, text)
 
@@ -791,7 +791,7 @@ def test_a_picture_in_a_table_cell_takes_a_column_s_share(browser: Browser, make
 def test_the_browser_check_sees_console_errors(browser: Browser, tmp_path: Path) -> None:
     page = tmp_path / "broken.html"
     page.write_text('<!DOCTYPE html><html lang="en"><title>x</title><script>console.error("boom")</script>'
-                    '<img src="absent.png" alt="gone">')  # fmt: skip
+                    '<img src="absent.png" alt="gone">')
     browser.load(page.as_uri())
     assert any("boom" in p for p in browser.problems) and any("absent.png" in p for p in browser.problems)
 
@@ -845,7 +845,7 @@ def test_serve_rebuilds_and_reloads_after_a_saved_edit(make_project: MakeProject
 
 
 def test_serve_names_the_files_an_edit_changed_not_an_editors_temporary_one(make_project: MakeProject,
-                                                                         tmp_path: Path) -> None:  # fmt: skip
+                                                                         tmp_path: Path) -> None:
     """`sed -i` (as editors that save through a temporary file) makes a file beside the section, writes it and
     renames it over the section: serve's log named that file too ('sections/sedgfmGML'), gone by then."""
     root = make_project(git=True)
@@ -855,7 +855,7 @@ def test_serve_names_the_files_an_edit_changed_not_an_editors_temporary_one(make
     try:
         time.sleep(0.3)  # the watcher is running
         subprocess.run(["sed", "-i", "s/Homes for all/Homes for everyone/", "sections/02-housing.md"], cwd=root,
-                       check=True)  # fmt: skip
+                       check=True)
         deadline = time.monotonic() + 20
         while not any("sections/02-housing.md" in changed for changed in seen) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -886,7 +886,7 @@ def _edit_and_read(server: PreviewServer, path: Path, old: str, new: str) -> str
 
 
 def test_serve_shows_why_the_paper_cannot_be_built_rather_than_the_page_before(make_project: MakeProject,
-                                                                               tmp_path: Path) -> None:  # fmt: skip
+                                                                               tmp_path: Path) -> None:
     """A contributors.yaml or paper.yaml broken by an edit builds no page: the browser reloaded the page of the
     build before, as if the edit had changed nothing, and the error was in the terminal alone. A paper broken from
     the start showed an empty folder's listing."""
@@ -912,7 +912,7 @@ def test_serve_shows_why_the_paper_cannot_be_built_rather_than_the_page_before(m
 
 
 def test_serve_rebuilds_after_an_edit_to_a_templates_folder_paper_yaml_names(make_project: MakeProject,
-                                                                             tmp_path: Path) -> None:  # fmt: skip
+                                                                             tmp_path: Path) -> None:
     """serve rebuilt only for paper/, sections/, contributors.yaml and .mailmap: a paper whose templates folder
     (or a picture, or a term list) is elsewhere in the project kept showing the old page after an edit there. The
     build folder beside the site still triggers nothing but for the built documents."""
@@ -1004,7 +1004,7 @@ def test_the_site_s_folder_is_made_as_any_new_folder_is(make_project: MakeProjec
 
 
 def test_preview_writes_neither_out_of_the_project_by_a_link_nor_into_its_own_files(make_project: MakeProject,
-                                                                                  tmp_path: Path) -> None:  # fmt: skip
+                                                                                  tmp_path: Path) -> None:
     """A committed `build -> /elsewhere` link made preview write (and replace) a site there, which assemble refuses
     (COE005); `-o sections/site` wrote the site among the sections, which assemble refuses for its document
     (COE007). A folder outside the project named as it is stays the user's choice."""
@@ -1090,11 +1090,11 @@ def test_serve_answers_only_requests_that_name_this_machine(make_project: MakePr
     finally:
         server.stop()
     assert answers == {"evil.example": 403, f"evil.example:{port}": 403, f"127.0.0.1:{port}": 200,
-                       f"localhost:{port}": 200, "[::1]": 200}  # fmt: skip
+                       f"localhost:{port}": 200, "[::1]": 200}
 
 
 def test_serve_lets_a_request_that_stops_sending_go(make_project: MakeProject, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A connection that sent half its request headers and then nothing held a thread of the server for ever (the
     handler had no timeout): it is closed once it has kept the server waiting that long, and others are served."""
     import socket
@@ -1145,7 +1145,7 @@ def test_serve_lists_no_folder(make_project: MakeProject, tmp_path: Path) -> Non
     finally:
         server.stop()
     assert answers == {(method, path): 404 if path.startswith("/images") and not path.endswith(".png") else 200
-                       for method, path in answers}  # fmt: skip
+                       for method, path in answers}
     assert sorted(set(answers.values())) == [200, 404]
 
 
@@ -1285,7 +1285,7 @@ def test_the_page_template_is_compiled_once_a_process(make_project: MakeProject,
 
 
 def test_a_heading_in_a_quote_list_item_or_footnote_is_bold_text_as_in_the_word_document(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     """The .docx shows such a heading as bold text where it stands; the preview made it a heading of the page (in
     its outline, with an id a link could reach although validate reports that link, COE601)."""
     body = ("## Charts\n\n> ### Quoted heading\n>\n> Quoted text.\n\n- #### Item heading\n\n  Item text.\n\n"
@@ -1299,7 +1299,7 @@ def test_a_heading_in_a_quote_list_item_or_footnote_is_bold_text_as_in_the_word_
 
 
 def test_nested_lists_are_numbered_as_the_word_document_numbers_them(browser: Browser, make_project: MakeProject,
-                                                                    tmp_path: Path) -> None:  # fmt: skip
+                                                                    tmp_path: Path) -> None:
     """Word numbers a list by its depth among all the lists around it, of either kind: 1., a., i., then again
     (ooxml_parts.ORDERED); a browser numbered every nested ordered list 1, 2, 3. A footnote's list starts at the
     first depth, as in the .docx."""
@@ -1311,7 +1311,7 @@ def test_nested_lists_are_numbered_as_the_word_document_numbers_them(browser: Br
     browser.load(page.as_uri())
     styles = browser.evaluate("Object.fromEntries([...document.querySelectorAll('section#outlook li')].map(li => "
                               "[li.firstChild.textContent.trim() || li.textContent.trim().split('\\n')[0], "
-                              "getComputedStyle(li).listStyleType]))")  # fmt: skip
+                              "getComputedStyle(li).listStyleType]))")
     assert styles["one"] == "decimal" and styles["alpha"] == "lower-alpha", styles
     assert styles["roman"] == "lower-roman" and styles["back to numbers"] == "decimal", styles
     assert styles["bullet"] == "circle", styles  # Word's bullets by depth: a dot, a circle, a square, again
@@ -1319,7 +1319,7 @@ def test_nested_lists_are_numbered_as_the_word_document_numbers_them(browser: Br
 
 
 def test_a_deeply_nested_list_or_quote_keeps_room_for_its_words_on_a_phone(browser: Browser, make_project: MakeProject,
-                                                                            tmp_path: Path) -> None:  # fmt: skip
+                                                                            tmp_path: Path) -> None:
     """Each nested list took 40 px more and each quote 80 px, as on a desktop: on a phone the ninth level of a list
     had room for two letters a line, and a fifth quote for none. On a phone they indent by less; on a desktop as
     before."""

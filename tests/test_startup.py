@@ -24,7 +24,7 @@ LOADER = "import pydantic.plugin, importlib; loader = importlib.import_module('p
 def _run(code: str, *args: str, env: dict[str, str] | None = None) -> list[str]:
     environment = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
-                          env=environment | (env or {}))  # fmt: skip
+                          env=environment | (env or {}))
     assert done.returncode == 0, done.stderr
     return done.stdout.split()
 
@@ -46,7 +46,7 @@ def test_the_stand_in_answers_as_pydantics_loader_and_is_all_pydantic_asks_of_it
     import pydantic.plugin._schema_validator as schema_validator
 
     asked = {alias.name for node in ast.walk(ast.parse(inspect.getsource(schema_validator)))
-             if isinstance(node, ast.ImportFrom) and node.module == "_loader" for alias in node.names}  # fmt: skip
+             if isinstance(node, ast.ImportFrom) and node.module == "_loader" for alias in node.names}
     assert asked == {"get_plugins"}
     real = _run(f"{LOADER}; print(list(loader.get_plugins()))", env={"PYDANTIC_DISABLE_PLUGINS": "__all__"})
     stand_in = _run(f"import coe_paper; {LOADER}; print(list(loader.get_plugins()), hasattr(loader, '__file__'))")

@@ -48,14 +48,14 @@ def blocks(out: Path, after: str) -> list[str]:
 
 
 def test_a_caption_between_two_tables_belongs_to_the_table_after_it_when_the_one_before_has_its_own(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     out = build(make_project, tmp_path, TWO_CAPTIONED)
     assert blocks(out, "Budget")[1:5] == ["Table 1: The budget per year", "TABLE Year",
-                                          "Table 2: The members per city", "TABLE City"]  # fmt: skip
+                                          "Table 2: The members per city", "TABLE City"]
 
 
 def test_a_caption_between_two_tables_goes_above_the_first_when_it_has_none(make_project: MakeProject,
-                                                                            tmp_path: Path) -> None:  # fmt: skip
+                                                                            tmp_path: Path) -> None:
     body = "## Budget\n\n| Year |\n|---|\n| 2024 |\n\nTable: Written after its table\n\n| City |\n|---|\n| Ghent |\n"
     out = build(make_project, tmp_path, body)
     assert blocks(out, "Budget")[1:3] == ["Table 1: Written after its table", "TABLE Year"]
@@ -63,11 +63,11 @@ def test_a_caption_between_two_tables_goes_above_the_first_when_it_has_none(make
 
 
 def test_the_preview_places_a_caption_between_two_tables_as_the_word_document_does(
-        make_project: MakeProject, tmp_path: Path) -> None:  # fmt: skip
+        make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"sections/02-housing.md": housing(TWO_CAPTIONED)})
     page = site.build(root, tmp_path / "site").page.read_text(encoding="utf-8")  # type: ignore[union-attr]
     order = [page.index(text) for text in ("Table 1: The budget per year", "2024", "Table 2: The members per city",
-                                           "Ghent")]  # fmt: skip
+                                           "Ghent")]
     assert order == sorted(order), order
     assert re.search(r'id="tbl-members"[^>]*>\s*Table 2: The members per city<', page)
 
@@ -112,7 +112,7 @@ def test_a_table_caption_line_that_captions_nothing_is_reported(make_project: Ma
     assert found == [("COE508", "warning", 17, 1)], found
     out = build(make_project, tmp_path, body)
     assert blocks(out, "Budget")[1:4] == ["Table 1: The budget per year", "TABLE Year",
-                                          "Table: A second caption {#tbl-second}"]  # fmt: skip
+                                          "Table: A second caption {#tbl-second}"]
 
 
 def test_which_table_a_caption_belongs_to_is_found_in_one_pass() -> None:
@@ -131,7 +131,7 @@ def test_the_preview_moves_captions_written_after_their_tables_in_one_pass() -> 
     from coe_paper import html
 
     tokens = html.section_parser().parse("".join(f"| a{n} |\n|---|\n| b |\n\nTable: After {n}\n\n"
-                                                 for n in range(8000)), {})  # fmt: skip
+                                                 for n in range(8000)), {})
     found, count = captions.collect([tokens]), len(tokens)
     started = time.monotonic()
     html._table_captions(tokens, found)
@@ -153,7 +153,7 @@ def test_a_table_in_a_list_item_or_quote_ends_at_the_text_s_right_margin_as_a_fu
     with zipfile.ZipFile(odt) as package:
         content, styles = (etree.fromstring(package.read(part)) for part in ("content.xml", "styles.xml"))
     ns = {name: f"urn:oasis:names:tc:opendocument:xmlns:{urn}" for name, urn in
-          (("style", "style:1.0"), ("table", "table:1.0"), ("fo", "xsl-fo-compatible:1.0"))}  # fmt: skip
+          (("style", "style:1.0"), ("table", "table:1.0"), ("fo", "xsl-fo-compatible:1.0"))}
 
     def inches(props: etree._Element, name: str) -> float:
         value = props.get(f"{{{ns[name.split(':')[0]]}}}{name.split(':')[1]}") or "0in"
@@ -185,7 +185,7 @@ LONG_WORDS = f"""## Instruments
 
 
 def test_long_compounds_stay_whole_when_another_column_breaks_anyway(make_project: MakeProject,
-                                                                      tmp_path: Path) -> None:  # fmt: skip
+                                                                      tmp_path: Path) -> None:
     """Words of 26 and 27 letters in two columns, a web address and a word of 42 letters in the third: the third
     column's words break whatever its width, so the other two keep room for theirs, whole on one line each (three
     equal columns broke all three). Read from LibreOffice's PDF with poppler's word boxes."""
@@ -196,7 +196,7 @@ def test_long_compounds_stay_whole_when_another_column_breaks_anyway(make_projec
 
 
 def test_the_preview_breaks_a_web_address_in_a_table_cell_as_the_document_does(make_project: MakeProject,
-                                                                                 tmp_path: Path) -> None:  # fmt: skip
+                                                                                 tmp_path: Path) -> None:
     """A browser sizes a column to its longest unbroken text: the address made the table wider than the page's
     column on a desktop, its last column readable only by scrolling the table sideways. It may break after a `/`,
     as LibreOffice breaks it in the .docx, and copies as it is written."""
@@ -211,7 +211,7 @@ def test_the_preview_breaks_a_web_address_in_a_table_cell_as_the_document_does(m
             const cell = [...document.querySelectorAll('td')].find(td => td.textContent.includes('staedtebau'));
             const region = cell.closest('.scroll');
             return {text: cell.textContent.trim(), wide: region.scrollWidth, room: region.clientWidth};
-        })()""")  # fmt: skip
+        })()""")
     finally:
         browser.close()
     assert shown["text"] == ADDRESS
@@ -219,14 +219,14 @@ def test_the_preview_breaks_a_web_address_in_a_table_cell_as_the_document_does(m
 
 
 STATES = ("Indicator", "Belgium", "Bulgaria", "Czechia", "Denmark", "Germany", "Estonia", "Ireland", "Greece",
-          "Portugal")  # fmt: skip
+          "Portugal")
 MEASURES = ("Employment", "Households", "Unemployed", "Commuters")
 TEN_COLUMNS = "## Indicators\n\n| " + " | ".join(STATES) + " |\n|" + "---|" * 10 + "\n" + "".join(
     f"| {measure} | " + " | ".join(["1 234 567"] * 9) + " |\n" for measure in MEASURES)
 
 
 def test_a_ten_column_table_is_set_smaller_rather_than_breaking_its_words(make_project: MakeProject,
-                                                                          tmp_path: Path) -> None:  # fmt: skip
+                                                                          tmp_path: Path) -> None:
     """Ten columns of words of up to ten letters do not fit side by side at 11 pt: the table's text is set smaller
     (and its cells' margins narrower) until they do, where its columns had broken them every three or four
     letters ("Em ploy me nt"). Read from LibreOffice's PDF with poppler's word boxes, and the size from python-docx;

@@ -66,17 +66,17 @@ def templates(draw: st.DrawFn, depth: int = 0) -> str:
         kind = draw(st.integers(0, 6 if depth < 2 else 3))
         if kind == 0:
             parts.append(draw(st.sampled_from(("text ", "the sections ", " }} %} #} ", "'", '"', "section.words ",
-                                               "\n"))))  # fmt: skip
+                                               "\n"))))
         elif kind == 1:
             parts.append("{{" + draw(st.sampled_from((" ", "- ", ""))) + draw(expressions()) + draw(
-                st.sampled_from((" }}", "}}", " -}}"))))  # fmt: skip
+                st.sampled_from((" }}", "}}", " -}}"))))
         elif kind == 2:
             parts.append("{# " + draw(st.sampled_from(("section", "}} %} {{", "' \""))) + " #}")
         elif kind == 3:
             parts.append("{% raw %}" + draw(st.sampled_from(("{{ section }}", "{{ '", "%} }}"))) + "{%- endraw %}")
         elif kind == 4:
             parts.append(f"{{% if {draw(expressions())} %}}{draw(templates(depth + 1))}{{% else -%}}"
-                         f"{draw(templates(depth + 1))}{{% endif %}}")  # fmt: skip
+                         f"{draw(templates(depth + 1))}{{% endif %}}")
         elif kind == 5:
             parts.append(f"{{% for item in {draw(expressions())} %}}{draw(templates(depth + 1))}{{% endfor %}}")
         else:
@@ -131,9 +131,9 @@ def test_code_is_what_jinja_reads_as_code() -> None:
     template = ('The sections and the paper.\n{{ "}}" ~ section.lead }} {{ {"a": {"b": 1}} ~ paper.draft }}\n'
                 "{# sections #}{% raw %}{{ sections }}{% endraw %} {{ section['id'] }} {{ section . status }}")
     assert mentions(code(template), NAMES) == {"section": None, "paper": frozenset({"draft"}),
-                                               "sections": None}  # fmt: skip
+                                               "sections": None}
     assert mentions(code("Prose about sections, the paper and its version. {{ paper.title }}"), NAMES) == {
-        "paper": frozenset({"title"})}  # fmt: skip
+        "paper": frozenset({"title"})}
     assert code('{{ "never closed }} {{ sections }}') == '{{ "never closed }} {{ sections }}'
 
 
@@ -185,7 +185,7 @@ def test_a_kept_output_is_always_what_rendering_gives(make_project: MakeProject,
     key left out would give the kept output of the unchanged context instead."""
     part = "{{ section.status }} {{ section.history }} {{ version.label }}"
     root = make_project({"paper/templates/byline.md.j2": BYLINES[byline], "paper/templates/part.md.j2": part},
-                        git=True)  # fmt: skip
+                        git=True)
     loaded = pipeline.load(root)
     assert loaded.project is not None
     credits = compose.credits_for(loaded.project, pipeline.attribute(loaded))
@@ -226,12 +226,12 @@ def test_a_warm_build_and_an_edit_render_no_template_nor_import_jinja(make_proje
               "template_outputs.KeptTemplates.close = lambda self, drop=True: rendered.append(self.rendered) or "
               "close(self, drop)\n"
               f"root = Path({str(root)!r})\nassert pipeline.assemble(root, root / 'out.docx').output is not None\n"
-              "print(rendered, 'jinja2' in sys.modules)\n")  # fmt: skip
+              "print(rendered, 'jinja2' in sys.modules)\n")
 
     def run() -> str:
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src"), "SOURCE_DATE_EPOCH": "1700000000"}
         return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                              check=True).stdout.strip()  # fmt: skip
+                              check=True).stdout.strip()
 
     assert run() == "[7] True"  # cold: the title page, its back, abbreviations, a byline each (3), the annex
     assert run() == "[0] False"

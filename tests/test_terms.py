@@ -19,7 +19,7 @@ INCLUSIVE = shipped("inclusive.yaml")
 REPO = Path(__file__).resolve().parent.parent
 COUNTRIES = shipped("countries.yaml")  # holds Éire and Türkiye: word characters outside ASCII
 WORDS = sorted({run for terms in (INCLUSIVE, COUNTRIES) for form in [*terms.forms, *terms.exact]
-                for run in re.findall(r"\w+", form)})  # fmt: skip
+                for run in re.findall(r"\w+", form)})
 FILLER = ["the", "a", "city", "of", "people", "in", "Rome", "2024", "café", "Straße", "\u212aelvin", "Ireland"]
 SEPARATORS = [" ", " ", " ", "-", "/", ", ", ". ", "  ", "\t", "'", "\u00a0", "\u2019", " \u2013 ", "\u017f", "\u0130"]
 
@@ -44,7 +44,7 @@ def found_in(terms: TermList, lines: list[str]) -> list[tuple[int, int, int, str
     """What the rules find on a section's lines: only those the section test leaves are searched."""
     numbered = list(enumerate(lines))
     return [(index, m.start, m.end, m.text, m.fix) for index, line in terms.lines_to_search(numbered)
-            for m in terms.find(line, 7)]  # fmt: skip
+            for m in terms.find(line, 7)]
 
 
 PART = st.tuples(st.sampled_from(WORDS + FILLER), st.sampled_from(SEPARATORS), st.booleans())
@@ -122,7 +122,7 @@ STYLE_WORDS = ["GR", "GB", "UK", "EL", "DE", "FR", "IT", "EU", "EU-28", "EU28", 
                "States", "March", "3rd", "the", "of", "31/01/2024", "2024-01-31", "1.2.1999", "12,000", "123 456 789",
                "123456", "2024", "Germany", "France", "Czechia", "and", "or", "`GR`", "<!-- x -->", "Éire", "café",
                "3rd March 2024", "March 3rd", "the 1st of May", "FR, EL and DE", "GR and GB", "DE, UK and FR",
-               "28 Member States", "France and Germany", "4,500,000"]  # fmt: skip
+               "28 Member States", "France and Germany", "4,500,000"]
 STYLE_SEPARATORS = [" ", ", ", " and ", "\u00a0", ".", "\n", "\t", "/", "-", ""]
 
 
@@ -138,7 +138,7 @@ def test_the_section_tests_of_the_style_rules_hide_no_finding(parts: list[tuple[
     natural, whole = (read_prose("s.md", body, 3, tokens) for _ in range(2))
     whole.__dict__["runs"] = Everything()
     for check in (eustyle.country_codes, eustyle.united_kingdom, eustyle.date_form, eustyle.numeric_date,
-                  eustyle.protocol_order, numbers.thousands):  # fmt: skip
+                  eustyle.protocol_order, numbers.thousands):
         assert list(check(STYLE_CONTEXT, natural)) == list(check(STYLE_CONTEXT, whole)), check.__name__
 
 
@@ -199,7 +199,7 @@ def test_an_adjective_before_a_word_behind_markup_or_a_no_break_space_is_not_fix
         return [m.fix.replacement if m.fix else None for m in INCLUSIVE.find(line, 7)]
 
     for after in (" **students**", "\u00a0students", " _students_", " [students](#s)", " \u00e9lite", "\u2019s needs",
-                  "'s needs", " **"):  # fmt: skip
+                  "'s needs", " **"):
         assert fixed(f"Help for the disabled{after}") == [None], after  # an adjective, or the next word unknown
     for after in (" **and** others", "\u00a0and others", ", and others", ".", " [who](#w) work"):
         assert fixed(f"Help for the disabled{after}") == ["persons with disabilities"], after
@@ -218,7 +218,7 @@ def test_a_typographic_apostrophe_matches_a_straight_one() -> None:
 
 
 ODD = [*"abkisyKIS07_.-'/ ", "\u00e9", "\u00df", "\u1e9e", "\u017f", "\u212a", "\u0130", "\u0131", "\u03b9", "\u0399",
-       "\u0345", "\u0301", "\u0307", "\uff21", "\u0661", "\u00a0", "\u2019", "\u00b2", "\u03a3", "\u03c2"]  # fmt: skip
+       "\u0345", "\u0301", "\u0307", "\uff21", "\u0661", "\u00a0", "\u2019", "\u00b2", "\u03a3", "\u03c2"]
 PLAIN = [*"abkisy7 -."] * 3  # mostly: a phrase or a line that is not plain is always searched
 PHRASE = st.text(st.sampled_from(PLAIN + ODD), min_size=1, max_size=6).filter(lambda phrase: bool(phrase.split()))
 
@@ -233,7 +233,7 @@ def _in_another_case(form: str) -> st.SearchStrategy[str]:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(PHRASE, st.booleans()), min_size=1, max_size=4), st.data())
 def test_the_tests_hide_no_match_of_a_paper_list_with_odd_characters(phrases: list[tuple[str, bool]],
-                                                                     data: st.DataObject) -> None:  # fmt: skip
+                                                                     data: st.DataObject) -> None:
     """A paper's own list of phrases made of letters that match others in another case, marks, digits of other
     scripts and punctuation, on lines made of its forms, each letter in a case the patterns take for it."""
     from coe_paper.rules.terms import TermFile

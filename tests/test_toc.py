@@ -15,7 +15,7 @@ from conftest import REPO_ROOT
 def test_copied_entries_are_the_entries_built_one_by_one(tmp_path: Path) -> None:
     doc = DocxBuilder((REPO_ROOT / "paper" / "template.docx").read_bytes(), WorkTree(tmp_path))
     headings = [(1, "Executive summary", "a1"), (2, "Why", "a2"), (2, " Spaced title ", "a3"), (1, "Annex", "a4"),
-                (2, "Groups", "a5"), (3, "Too deep for the contents", "a6")]  # fmt: skip
+                (2, "Groups", "a5"), (3, "Too deep for the contents", "a6")]
     doc.headings = list(headings)
     doc.heading_numbers = {"a1": "1", "a2": "1.1", "a3": "1.2"}  # the annex's headings are not numbered
     paragraphs = toc.table_of_contents(doc, "Contents")
@@ -33,7 +33,7 @@ def test_a_numbered_entry_that_wraps_continues_under_its_title_not_under_its_num
     doc = DocxBuilder((REPO_ROOT / "paper" / "template.docx").read_bytes(), WorkTree(tmp_path))
     doc.headings = [(1, "A chapter title long enough to wrap onto a second line of the contents " * 2, "a1"),
                     (2, "A section title long enough to wrap onto a second line of the contents " * 2, "a2"),
-                    (1, "Annex", "a3")]  # fmt: skip
+                    (1, "Annex", "a3")]
     doc.heading_numbers = {"a1": "11", "a2": "11.1"}
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     for p, start in zip(toc.table_of_contents(doc, "Contents")[1:3], (0, 220), strict=True):

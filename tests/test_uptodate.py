@@ -109,7 +109,7 @@ def removed_output(root: Path) -> None:
 
 
 @pytest.mark.parametrize("change", [edit_section, new_file_beside, commit, tag, stage, template, hand_edited_output,
-                                    removed_output])  # fmt: skip
+                                    removed_output])
 def test_a_change_the_document_depends_on_builds_it_again(project: Path, change: Callable[[Path], None]) -> None:
     change(project)
     assert built(assemble(project))
@@ -141,7 +141,7 @@ def test_a_change_to_git_s_ignore_file_outside_the_project_builds_again(make_pro
 @pytest.mark.parametrize("value", ["~no-such-user-of-coe-paper/revs", "~/revs"])
 def test_a_git_setting_naming_a_home_that_cannot_be_found_is_no_traceback(make_project: MakeProject,
                                                                           monkeypatch: pytest.MonkeyPatch,
-                                                                          value: str) -> None:  # fmt: skip
+                                                                          value: str) -> None:
     """A path in git's configuration under a user's home (`~bob/...`) that does not exist, or `~` with no HOME and no
     entry in the user database (a container run under a bare uid), ended assemble in a RuntimeError traceback."""
     import pwd

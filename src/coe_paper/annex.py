@@ -37,4 +37,4 @@ def groups(contributors: list[Contributor], orgs: dict[str, dict[str, Any]]) -> 
     """What the annex template sees: each non-empty group with its heading and organisations, in order."""
     ordered = sorted(contributors, key=sort_key)
     return [{"key": key, "name": name, "organisations": [orgs[c.id] for c in ordered if group_of(c) == key]}
-            for key, name in GROUPS if any(group_of(c) == key for c in ordered)]  # fmt: skip
+            for key, name in GROUPS if any(group_of(c) == key for c in ordered)]

@@ -209,11 +209,11 @@ class _SectionEdits:
                     caption = all(p.style_name.lower() == "caption" for p in group)
                     self.findings.append(Finding("skipped", line, first_author(group), _CAPTION_CHANGE if caption
                                                  else "a change outside the section's own text (a byline, or a "
-                                                 "paragraph the sources do not hold)"))  # fmt: skip
+                                                 "paragraph the sources do not hold)"))
                 elif units is None and self.line > 1 and (text := " ".join(p.text() for p in group).strip()) \
                         and not any(p.style_name.lower() == "caption" for p in group):
                     why = (_CHUNKED if any(p.origin == "chunk" for p in group) else
-                           "typed with Track Changes off, or its insertion accepted")  # fmt: skip
+                           "typed with Track Changes off, or its insertion accepted")
                     self.findings.append(Finding("untracked", self.line, "", f"paragraph “{short(text)}” is not in "
                                                  f"the sources ({why}); add it after line {self.line} by hand"))
                 continue
@@ -314,7 +314,7 @@ class _SectionEdits:
             units = self.map.footnotes.get(label, [])
             source = PB.join(u.text for u in units)
             edited = [paras for paras in found if changed(paras) or PB.join(p.text(accept=False) for p in paras)
-                      != source] or found[:1]  # fmt: skip
+                      != source] or found[:1]
             self._story(edited[0], units)
             taken = [p.text() for p in edited[0]]
             for paras in (paras for paras in edited[1:] if [p.text() for p in paras] != taken):

@@ -41,7 +41,7 @@ from .model import Project
 from .restored import Restart, Restarts, blame, restored
 
 __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "history_of", "parse_mailmap",
-           "parse_person"]  # fmt: skip
+           "parse_person"]
 
 CACHE_DIR = "coe-paper-cache"
 CACHE_FILE = "blame-v1.json"
@@ -156,7 +156,7 @@ def history_of(
     back = restored(git, restarts, commit)  # section files deleted and restored: their history runs on (restored.py)
     while back:  # each pass through the restores found may find an older one of the same file
         changes, authors, restarts = _log(raw, identities, set(paths), {(r.path, r.added): r.old for b in back.values()
-                                                                        for r in b})  # fmt: skip
+                                                                        for r in b})
         more = restored(git, restarts, commit)
         if more == back:
             break
@@ -169,7 +169,7 @@ def history_of(
     blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
     mapped = hashlib.sha256(blamed_by).hexdigest()[:16]
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}"
-                  + "".join(f"\0restored {r.added}" for r in back.get(path, [])) for path in paths}  # fmt: skip
+                  + "".join(f"\0restored {r.added}" for r in back.get(path, [])) for path in paths}
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
@@ -196,7 +196,7 @@ def history_of(
         reason = reason or "git gave no reason"
         history.diagnostics.extend(warning(path, 1, 1, "COE204", f"git blame failed ({reason}): the section's "
                                            "lines count for no organisation in the shares", _BLAME_HINT)
-                                   for path in failed)  # fmt: skip
+                                   for path in failed)
     history.processes = git.count
     return history
 
@@ -381,7 +381,7 @@ class _BlameCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=self.path.parent, suffix=".tmp", delete=False,
-                                             encoding="utf-8") as handle:  # fmt: skip
+                                             encoding="utf-8") as handle:
                 json.dump({"version": 1, "entries": keep}, handle, separators=(",", ":"))
             os.replace(handle.name, self.path)
         except OSError:

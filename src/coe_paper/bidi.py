@@ -34,7 +34,7 @@ _ISOLATES = "\u2066\u2067\u2068"  # left-to-right, right-to-left and first-stron
 _POP, _POP_ISOLATE = "\u202c", "\u2069"
 _CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _HINT = ("close each embedding or override with U+202C and each isolate with U+2069 in the same text, or delete "
-         "the control (it is often pasted in invisibly)")  # fmt: skip
+         "the control (it is often pasted in invisibly)")
 
 
 def unbalanced(text: str) -> tuple[int, str] | None:
@@ -121,7 +121,7 @@ def open_in_paragraphs(path: str, body_line: int, body: str, tokens: Sequence[To
             found = _find(lines, line, content[start : end if end >= 0 else len(content)], cursor)
         column = found + at - start + 1 if found >= 0 else 1
         yield warning(path, body_line + line + 1, column, "COE013", f"{problem[1]}: the rest of its paragraph is "
-                      "shown in another direction", _HINT)  # fmt: skip
+                      "shown in another direction", _HINT)
 
 
 def _find(lines: list[str], line: int, part: str, cursor: dict[int, int]) -> int:
@@ -161,7 +161,7 @@ def _shown(token: Token) -> tuple[str, list[int]]:
             before = len(unit.text)
             reader.run([child])
             if child.type == "html_inline" and (child.content.startswith("<!--")
-                                                or INLINE_HTML.fullmatch(child.content.strip())):  # fmt: skip
+                                                or INLINE_HTML.fullmatch(child.content.strip())):
                 hidden.append((before, len(unit.text)))
     except MapError:  # the source does not follow the tokens: read it as written
         return content, list(range(len(content)))

@@ -148,7 +148,7 @@ class Captions:
 
 
 def collect(bodies: Iterable[list[Token]], start: tuple[int, int] = (0, 0), by_id: dict[str, Caption] | None = None
-            ) -> Captions:  # fmt: skip
+            ) -> Captions:
     """Number the figures and tables of the section bodies, in paper order, counting on from `start` (figures,
     tables before them); `by_id` gives the paper's captions by id, when they are known already (see `numbered`)."""
     found = Captions(by_id=dict(by_id or {}))
@@ -225,7 +225,7 @@ def uncaptioned(item: Parsed) -> Iterator[Diagnostic]:
                 src = str(image.attrs.get("src", ""))
                 line, col = item.position(token, src)
                 yield warning(item.section.path, line, col, "COE506", f"figure '{src}' has no caption",
-                              f'give it a title: ![...]({src} "What the figure shows")')  # fmt: skip
+                              f'give it a title: ![...]({src} "What the figure shows")')
 
 
 def stray_table_captions(item: Parsed) -> Iterator[Diagnostic]:
@@ -237,10 +237,10 @@ def stray_table_captions(item: Parsed) -> Iterator[Diagnostic]:
     tables = table_captions(tokens)
     for index, token in outside_tables(tokens):
         if index not in tables and _table_before(tokens, index) is not None \
-                and _caption_paragraph(tokens, index) is not None:  # fmt: skip
+                and _caption_paragraph(tokens, index) is not None:
             yield warning(item.section.path, item.line(token), 1, "COE508", "this 'Table:' line captions no table: "
                           "the table before it has its caption, so it is shown as text",
-                          "delete one of the two captions, or move this one to the table it belongs to")  # fmt: skip
+                          "delete one of the two captions, or move this one to the table it belongs to")
 
 
 def pictures_in_table_captions(item: Parsed) -> Iterator[Diagnostic]:
@@ -258,7 +258,7 @@ def pictures_in_table_captions(item: Parsed) -> Iterator[Diagnostic]:
                 line, col = item.position(tokens[index + 1], src)
                 yield warning(item.section.path, line, col, "COE409", f"picture '{src}' in a table's caption, which "
                               f"is plain text: {left} left out of the document (its description is shown)",
-                              "move the picture out of the caption, into the text or a cell")  # fmt: skip
+                              "move the picture out of the caption, into the text or a cell")
 
 
 def duplicates(parsed: Iterable[Parsed]) -> Iterator[Diagnostic]:
@@ -270,6 +270,6 @@ def duplicates(parsed: Iterable[Parsed]) -> Iterator[Diagnostic]:
                 continue
             if fact.id in seen:
                 yield error(item.section.path, fact.id_line, fact.id_column, "COE507",
-                            f"caption id '{fact.id}' is already used at {seen[fact.id]}")  # fmt: skip
+                            f"caption id '{fact.id}' is already used at {seen[fact.id]}")
             else:
                 seen[fact.id] = f"{item.section.path}:{fact.line}"

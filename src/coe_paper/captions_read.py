@@ -46,7 +46,7 @@ def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
 
 
 def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str],
-                 note_ref: Callable[[tuple[str, str]], str]) -> None:  # fmt: skip
+                 note_ref: Callable[[tuple[str, str]], str]) -> None:
     """Put a caption paragraph back where the Markdown keeps it (see the module's docstring). A table caption's
     footnotes follow its words, as `note_ref` writes a reference to a note."""
     from .mdpieces import Piece
@@ -91,7 +91,7 @@ def references_as_objects(para: Paragraph, bookmarks: Container[str]) -> Paragra
 
 
 def table_caption_source(block: Block, following: list[Block], section: int, captions: Mapping[int, Unit]
-                         ) -> tuple[Paragraph | None, Unit] | None:  # fmt: skip
+                         ) -> tuple[Paragraph | None, Unit] | None:
     """For a table's caption above its table (the first of `following`), the unit of the `Table:` line of the
     section (by its index) it was built from (`captions`: by the table's first row line), with the caption as
     that line's words (None when a change touches its label or its paragraph mark); None for another block."""
@@ -108,14 +108,14 @@ def table_caption_source(block: Block, following: list[Block], section: int, cap
 
 
 def figure_caption_source(block: Block, previous: Block | None, section: int, figures: Mapping[int, Unit]
-                          ) -> tuple[Paragraph | None, Unit] | None:  # fmt: skip
+                          ) -> tuple[Paragraph | None, Unit] | None:
     """For a figure's caption under its picture's paragraph (`previous`), the unit of the words of the image's
     title in the section (by its index) it was built from (`figures`: by the picture's line), with the caption as
     those words (None when a change touches its label "Figure N: " or its paragraph mark); None for another block."""
     from .wordblocks import Paragraph
 
     if not isinstance(block, Paragraph) or not isinstance(previous, Paragraph) \
-            or block.style_name.lower() != "caption":  # fmt: skip
+            or block.style_name.lower() != "caption":
         return None
     mark = next((m for m in map(marks.parse, previous.bookmarks) if m is not None), None)
     unit = figures.get(mark[1]) if mark is not None and mark[0] == section else None

@@ -85,7 +85,7 @@ class Parsed:
         return self.section.body_line + (token.map[0] if token.map else 0) + 1
 
     def position(self, token: Token, needle: str, shift: int = 0, after: tuple[int, int] | None = None
-                 ) -> tuple[int, int]:  # fmt: skip
+                 ) -> tuple[int, int]:
         """File (line, column) of `needle` (plus `shift` columns) in the source lines of block token `token`; with
         `after` (a position this gave before), of the next one: a link written twice on a line is found twice."""
         lines = self.lines
@@ -125,7 +125,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
 
 
 def run_all(project: Project, parsed: list[Parsed], source: Source, editor: editorial.Editor | None = None
-            ) -> list[Diagnostic]:  # fmt: skip
+            ) -> list[Diagnostic]:
     """Every check; each section's own are in its facts (set by the caller, from the cache or `section_checks`)."""
     found: list[Diagnostic] = []
     found += config_paths(project, source)
@@ -176,7 +176,7 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
                         f"name the file to write, e.g. {example}")
         elif key == "output":
             yield from output_problems(source.root, source.root / path, config, explicit=False, where=(line, col),
-                                       suffix=".docx")  # fmt: skip
+                                       suffix=".docx")
         elif key == "template" and not source.exists(path):
             reason = unreadable(source, path)
             if isinstance(reason, OutsideProject):
@@ -194,13 +194,13 @@ def _templates_folder(source: Source, path: str, line: int, col: int) -> Iterato
     that leads out of the project."""
     if source.exists(path):
         yield error(CONFIG_PATH, line, col, "COE002", f"templates: '{path}' is a file; name the folder that holds "
-                    "title_page.md.j2, byline.md.j2 and annex.md.j2")  # fmt: skip
+                    "title_page.md.j2, byline.md.j2 and annex.md.j2")
         return
     try:
         source.list_dir(path)
     except SourceError as exc:  # led out of the project, or a link loop
         yield error(CONFIG_PATH, line, col, "COE005" if isinstance(exc, OutsideProject) else "COE003",
-                    f"templates: {exc}")  # fmt: skip
+                    f"templates: {exc}")
 
 
 def outline(project: Project) -> Iterator[Diagnostic]:
@@ -212,7 +212,7 @@ def outline(project: Project) -> Iterator[Diagnostic]:
         if section.id in first:
             line, col = section.meta_position("id")
             yield error(section.path, line, col, "COE102",
-                        f"section id '{section.id}' is also used by {first[section.id].path}")  # fmt: skip
+                        f"section id '{section.id}' is also used by {first[section.id].path}")
             continue
         first[section.id] = section
         if section.id not in entries:
@@ -226,7 +226,7 @@ def outline(project: Project) -> Iterator[Diagnostic]:
             kind = "required section" if entry.required else "section"
             line, col = project.config_marks.get(("outline", index), (0, 0))
             yield make(CONFIG_PATH, line, col, code, f"{kind} '{entry.id}' (outline position {index + 1}) has no file",
-                       f"add sections/NN-{entry.id}.md with 'id: {entry.id}' in its front matter")  # fmt: skip
+                       f"add sections/NN-{entry.id}.md with 'id: {entry.id}' in its front matter")
 
 
 def contributors(project: Project) -> Iterator[Diagnostic]:
@@ -254,7 +254,7 @@ def words(project: Project, item: Parsed) -> Iterator[Diagnostic]:
     line = item.section.body_line + 1
     if entry.max_words is not None and count > entry.max_words:
         yield error(item.section.path, line, 1, "COE301",
-                    f"{count} words, over the limit of {entry.max_words} by {count - entry.max_words}")  # fmt: skip
+                    f"{count} words, over the limit of {entry.max_words} by {count - entry.max_words}")
     if count < entry.min_words:
         yield warning(item.section.path, line, 1, "COE302", f"{count} words, under the minimum of {entry.min_words}")
 
@@ -273,11 +273,11 @@ def headings(item: Parsed) -> Iterator[Diagnostic]:
                           "level-1 heading inside a section; the section title is the level-1 heading",
                           "use '##' for the section's top headings: in the document this heading starts a chapter "
                           "of its own, and every later chapter's number is one more than status and the preview "
-                          "show")  # fmt: skip
+                          "show")
         elif new > level + 1:
             yield error(item.section.path, line, 1, "COE401",
                         f"heading level {new} follows level {level}, skipping level {level + 1}",
-                        f"use {'#' * (level + 1)} here")  # fmt: skip
+                        f"use {'#' * (level + 1)} here")
         level = new
 
 
@@ -302,7 +302,7 @@ def typed_numbers(project: Project, item: Parsed) -> Iterator[Diagnostic]:
                       f"heading starts with the number '{typed.group()}', and the paper numbers its headings: it "
                       "shows two numbers",
                       f"leave '{typed.group()}' out (Word numbers the heading, and renumbers it when the outline "
-                      "changes), or set 'numbering: false' in paper/paper.yaml to number headings by hand")  # fmt: skip
+                      "changes), or set 'numbering: false' in paper/paper.yaml to number headings by hand")
 
 
 def link_targets(parsed: list[Parsed]) -> set[str]:
@@ -331,7 +331,7 @@ def links(item: Parsed) -> Iterator[Diagnostic]:
                 line, col = item.position(token, f"]({href[:80]}", shift=2)
                 yield error(item.section.path, line, col, "COE008", f"link address of {len(href):,} characters, "
                             f"over the {most:,} a link may have", "link to the page itself, not to a search or "
-                            "data in its address")  # fmt: skip
+                            "data in its address")
                 continue
             if href.startswith("#") or is_safe_link(href):
                 continue
@@ -340,7 +340,7 @@ def links(item: Parsed) -> Iterator[Diagnostic]:
             if scheme is None:
                 yield warning(item.section.path, line, col, "COE603",
                               f"relative link '{href}' will not work in the Word document",
-                              "link to a section with '#section-id' or give a full https:// address")  # fmt: skip
+                              "link to a section with '#section-id' or give a full https:// address")
             else:
                 yield error(item.section.path, line, col, "COE602", f"link with unsafe scheme '{scheme}:'",
-                            "only https:, http: and mailto: links are allowed")  # fmt: skip
+                            "only https:, http: and mailto: links are allowed")

@@ -27,7 +27,7 @@ SETTINGS: dict[str, Any] = dict(
     name="coe-paper", cls=Group, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: no <bool> or <str> type columns
     help="Validate and assemble the Cities of Equality Partnership's Orientation Paper.",
-)  # fmt: skip
+)
 app = typer.Typer(**SETTINGS)
 #: What a write to standard output ends with when it cannot be written, other than a closed pipe: a full disk or
 #: quota, the file size limit, a failing device.
@@ -129,7 +129,7 @@ def main(
     ] = None,
     show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                help="Print the version and exit.")] = False,
-) -> None:  # fmt: skip
+) -> None:
     State.project = Path(project) if project is not None else None
 
 
@@ -167,7 +167,7 @@ def validate(
     if fix:
         written, unwritten = fixes.write(root, changes)
         err.print(f"fixed {count(fixes.fixed_count(written), 'finding')} in {count(len(written), 'file')}",
-                  markup=False)  # fmt: skip
+                  markup=False)
         loaded = pipeline.check(root, rev)  # what is left
     diagnostics = [*loaded.diagnostics, *unwritten]
     if statistics:
@@ -194,7 +194,7 @@ def assemble(
                        help="Show every change since this tag or commit as Word tracked changes.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Build even when nothing has changed since the last build.")]
     = False,
-) -> None:  # fmt: skip
+) -> None:
     """Build the Word document from all sections."""
     output = Path(name) if name is not None else None
     if compare is not None and rev is not None:
@@ -211,25 +211,25 @@ def assemble(
             _report(seen.diagnostics)
             shown = output if output is not None else seen.output  # as the build's "wrote" names it
             out.print(f"{shown} is up to date ({count(seen.sections, 'section')}, {count(seen.words, 'word')}, version "
-                      f"{seen.version}): nothing changed since it was built", markup=False)  # fmt: skip
+                      f"{seen.version}): nothing changed since it was built", markup=False)
             raise typer.Exit(_to_pdf(seen.output) if pdf else 0)
     from . import pipeline
 
     with _Steps() as step:
         result = (pipeline.compare(root, compare, output, paginate=not no_layout, step=step) if compare
                   else pipeline.assemble(root, output, rev, paginate=not no_layout, step=step,
-                                         fingerprint=fingerprint))  # fmt: skip
+                                         fingerprint=fingerprint))
     _report(result.diagnostics)
     if result.output is None:
         err.print("coe-paper: nothing written")
         raise typer.Exit(1)
     version = result.version.label if result.version else ""
     summary_line = (f"wrote {result.output} ({count(result.sections, 'section')}, {count(result.words, 'word')}, "
-                    f"version {version})")  # fmt: skip
+                    f"version {version})")
     if compare:
         changes = result.revisions
         summary_line += (f": {count(changes.get('ins', 0), 'insertion')} and {count(changes.get('del', 0), 'deletion')}"
-                         f" since {compare}, as tracked changes")  # fmt: skip
+                         f" since {compare}, as tracked changes")
     out.print(summary_line, markup=False)
     if result.layout is not None and result.layout.note:
         err.print(f"coe-paper: note: {result.layout.note}", markup=False)
@@ -288,7 +288,7 @@ def run() -> None:
 
 
 def outcome(args: list[str] | None = None, command: Callable[..., Any] | None = None,
-            program: str | None = None) -> int | str | None:  # fmt: skip
+            program: str | None = None) -> int | str | None:
     """Run a command (`args`, else `sys.argv`) through `command` (the click command typer builds from `app`, built
     now when not given) and return its exit code, as Python's exit would take it; usage lines name the command
     `program` (default: as click works it out from how Python was started)."""

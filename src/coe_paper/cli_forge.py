@@ -46,14 +46,14 @@ def init(
         err.print(f"note: the paper is in the folder {folder} of the git repository {created.repository}, whose "
                   f"forge and pre-commit read {' and '.join(created.unread)} at its top only: to use them, move "
                   f"them there, run their coe-paper commands with --project {folder} and put {folder}/ before the "
-                  f"paths they name", markup=False)  # fmt: skip
+                  f"paths they name", markup=False)
     place = str(directory) if directory.is_absolute() or not str(directory).startswith("-") else f"./{directory}"
     here = directory.resolve() == Path.cwd().resolve()
     if created.errors:  # files that were there already: named from where init was run
         shown = created.errors if here else [replace(d, path=(directory / d.path).as_posix()) for d in created.errors]
         err.print(format_diagnostics(shown, "text"), markup=False)
         err.print(f"coe-paper: {count(len(created.errors), 'error')}: the project does not validate until the files "
-                  f"that were in {place} already are corrected (init changed none of them)", markup=False)  # fmt: skip
+                  f"that were in {place} already are corrected (init changed none of them)", markup=False)
     enter = "" if here else f"cd {shlex.quote(place)} && "  # for a shell
     err.print(f"next: {enter}{created.commit_command()} && coe-paper assemble", markup=False)
     if created.errors:
@@ -74,7 +74,7 @@ def _project() -> Path | None:
 def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
                                                 help="Where to write the schemas (default: schemas/).")] = None,
-) -> None:  # fmt: skip
+) -> None:
     """Write JSON Schemas for paper.yaml, contributors.yaml and section front matter (for YAML editors)."""
     from . import schema as schemas
 
@@ -98,7 +98,7 @@ def schema(
 def preview(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
                                                 help="Where to write the site (default: build/site).")] = None,
-) -> None:  # fmt: skip
+) -> None:
     """Build the paper as a static site with a status board (no request leaves the machine)."""
     from . import site
 
@@ -109,7 +109,7 @@ def preview(
         err.print("coe-paper: nothing written", markup=False)
         raise typer.Exit(1)
     out.print(f"wrote {built.page} ({count(built.sections, 'section')}, {count(len(built.files), 'download')}, "
-              f"{built.seconds:.2f} s)", markup=False)  # fmt: skip
+              f"{built.seconds:.2f} s)", markup=False)
 
 
 def _address(value: str) -> str:
@@ -127,7 +127,7 @@ def serve(
     = "127.0.0.1",
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
                                                 help="Where to write the site (default: build/site).")] = None,
-) -> None:  # fmt: skip
+) -> None:
     """Preview the paper in a browser; rebuild when a file changes and reload the page."""
     from .serve import PreviewServer, Rebuilt
     from .site import refusal

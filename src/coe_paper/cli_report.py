@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 #: The options both reports take: how to print (a table, or JSON) and which revision of the paper.
 TableFormat = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
-                                          help="text or json.")]  # fmt: skip
+                                          help="text or json.")]
 Revision = Annotated[str | None, typer.Option("--rev", metavar="REV", callback=check_revision,
-                                              help="Report on the paper as it was at this revision.")]  # fmt: skip
+                                              help="Report on the paper as it was at this revision.")]
 
 
 def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]]], wrap: int = 0) -> None:
@@ -37,7 +37,7 @@ def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]
             return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True))
 
         print("\n".join([title, line(names).rstrip(), "  ".join("-" * w for w in widths),
-                         *(line(cells).rstrip() for cells in text)]))  # fmt: skip
+                         *(line(cells).rstrip() for cells in text)]))
         return
     from rich.table import Table
     from rich.text import Text
@@ -45,7 +45,7 @@ def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]
     table = Table(title=title)
     for index, name in enumerate(names):
         table.add_column(name, justify="right" if right[index] else "left", no_wrap=index != wrap,
-                         min_width=12 if index == wrap else None, overflow="fold")  # fmt: skip
+                         min_width=12 if index == wrap else None, overflow="fold")
     for row in rows:
         table.add_row(*(Text(cell, style=colour) for cell, colour in row))
     out.print(table)
@@ -79,7 +79,7 @@ def _left_out(loaded: pipeline.Loaded) -> None:
         return
     err.print(format_diagnostics(problems, "text"), markup=False)
     err.print(f"left out of this report: {len(files)} file{'s' * (len(files) != 1)} in sections/ that cannot be "
-              f"read as a section ({', '.join(files)})", markup=False)  # fmt: skip
+              f"read as a section ({', '.join(files)})", markup=False)
     raise typer.Exit(1)
 
 
@@ -106,7 +106,7 @@ def status(
         state = (f"{row.status}, late (due {row.due})", "red") if row.late else (row.status, "")
         cells.append([(row.number, ""), (row.id, ""), state, (row.lead, ""),
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
-                      (str(row.diagnostics), problems)])  # fmt: skip
+                      (str(row.diagnostics), problems)])
     _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
     _left_out(loaded)
 
@@ -126,6 +126,6 @@ def contributors(
         _left_out(loaded)
         return
     cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
-              (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]  # fmt: skip
+              (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]
     _print_table("Contributors", ["organisation", "led>", "contributed>", "commits>", "lines>", "share>"], cells)
     _left_out(loaded)

@@ -67,7 +67,7 @@ class Group(TyperGroup):
             return "text"
         try:
             ctx = command.make_context(args[0], list(args[1:]), parent=parent, resilient_parsing=True,
-                                       ignore_unknown_options=True)  # fmt: skip
+                                       ignore_unknown_options=True)
         except UsageError:
             return "text"
         fmt = ctx.params.get("fmt")

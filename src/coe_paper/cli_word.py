@@ -41,7 +41,7 @@ def comments(
     reviewed: Annotated[Path, typer.Argument(metavar="REVIEWED.docx", help="A reviewer's .docx file.")],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=_check_review_format,
                                      help="text, json, or markdown (a review sheet by section).")] = "text",
-) -> None:  # fmt: skip
+) -> None:
     """List a reviewed document's comments and tracked changes, each with its section file and line."""
     from . import review, review_format
     from .follow import follow
@@ -129,7 +129,7 @@ def apply_review(
                 elif not dry_run:
                     writeback.write(root, result.files)
                 unreached = [found for key, found in writeback.unreached_links(root).items()
-                             if key not in before] if result.files and not dry_run else []  # fmt: skip
+                             if key not in before] if result.files and not dry_run else []
             finally:
                 doc.docx.close()
     except (DocxError, ApplyError) as exc:
@@ -137,7 +137,7 @@ def apply_review(
     except OSError as exc:
         where = os.path.relpath(exc.filename, root) if isinstance(exc.filename, str) else "."
         fail(f"cannot write {'the sources' if where == '.' else where}: {exc.strerror or exc}", fmt, where,
-             rule="COE006")  # fmt: skip
+             rule="COE006")
     if fmt == "json":
         print(writeback.as_json(result, not dry_run, unreached))
     else:
@@ -149,23 +149,23 @@ def apply_review(
             err.print(shown(f"warning: reviewer '{name}' maps to no organisation: add them under `people:` in "
                             f"contributors.yaml or name one with --author \"{name}=ORG\"" + (
                                 "; their changes are committed under your identity" if commit else "")),
-                      markup=False)  # fmt: skip
+                      markup=False)
         for name in result.no_email if commit else ():
             err.print(shown(f"warning: reviewer '{name}' has no e-mail in contributors.yaml (under `people:`, or "
                             "the organisation's emails or domains): their changes are committed under your "
-                            "identity"), markup=False)  # fmt: skip
+                            "identity"), markup=False)
         for name, row in writeback.tally(result).items():
             already = f", {row['already']} in the sources already" if row["already"] else ""
             err.print(shown(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in "
-                            f"conflict, {row['skipped']} skipped{already}"), markup=False)  # fmt: skip
+                            f"conflict, {row['skipped']} skipped{already}"), markup=False)
         for found in unreached:  # a heading the review renamed, which another section's link names
             err.print(shown(f"warning: {found.path}:{found.line}:{found.column or 1}: {found.message} (COE601): the "
                             "review changed the heading it named; change the link, or the heading back"),
-                      markup=False)  # fmt: skip
+                      markup=False)
         if doc.comments:
             many = len(doc.comments)
             err.print(f"{count(many, 'comment')} {'is' if many == 1 else 'are'} not applied; list "
-                      f"them with `coe-paper comments {reviewed}`", markup=False)  # fmt: skip
+                      f"them with `coe-paper comments {reviewed}`", markup=False)
         verb = "would change" if dry_run else "committed" if commit else "changed"
         err.print(f"{verb} {count(len(result.files), 'section file')}", markup=False)
     stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)
@@ -191,7 +191,7 @@ def import_draft(
                                                help="The member who wrote the draft.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
                                       help="text or json.")] = "text",
-) -> None:  # fmt: skip
+) -> None:
     """Turn a member's Word draft into a section file, then validate it."""
     from . import intake  # imported here: the other commands do not need the importer
     from .safedocx import DocxError

@@ -40,7 +40,7 @@ def declared_credits(project: Project) -> Credits:
     for section in project.sections:
         credits.lead[section.id] = section.meta.lead
         credits.contributors[section.id] = list(dict.fromkeys(c for c in section.meta.contributors
-                                                              if c != section.meta.lead))  # fmt: skip
+                                                              if c != section.meta.lead))
     return credits
 
 
@@ -55,7 +55,7 @@ def credits_for(project: Project, history: History | None) -> Credits:
         if found is not None:
             named = credits.contributors[section.id]
             named += [org for org in found.orgs if org != section.meta.lead and org not in named
-                      and found.share(org) >= threshold]  # fmt: skip
+                      and found.share(org) >= threshold]
     return credits
 
 
@@ -66,10 +66,10 @@ def _history_context(found: SectionHistory | None, orgs: dict[str, dict[str, Any
     commits = found.commits_by_org
     last = found.last_change
     shares = [{"org": orgs[org], "lines": found.lines_by_org.get(org, 0), "share": found.share(org),
-               "commits": commits.get(org, 0)} for org in found.orgs if org in orgs]  # fmt: skip
+               "commits": commits.get(org, 0)} for org in found.orgs if org in orgs]
     return {"commits": len(found.changes), "lines": found.lines, "shares": shares,
             "last_change": {"date": last.date.date().isoformat(), "org": orgs.get(last.org or ""),
-                            "author": last.author.name} if last else None}  # fmt: skip
+                            "author": last.author.name} if last else None}
 
 
 def _org(contributor: Contributor) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def _org(contributor: Contributor) -> dict[str, Any]:
         "id": contributor.id, "name": contributor.name, "short": contributor.label, "kind": contributor.kind,
         "country": contributor.country, "country_name": COUNTRY_NAMES[contributor.country], "role": contributor.role,
         "group": annex.group_of(contributor), "coordinator": contributor.role == "coordinator",
-    }  # fmt: skip
+    }
 
 
 def template_context(
@@ -98,7 +98,7 @@ def template_context(
         found = credits.history.for_path(section.path) if credits.history else None
         sections.append(ref | {"status": section.meta.status, "lead": lead, "contributors": contributors,
                                "words": words.get(section.id, 0),
-                               "history": _history_context(found, orgs)})  # fmt: skip
+                               "history": _history_context(found, orgs)})
     ordered = sorted(project.contributors, key=lambda c: (protocol_key(c.country), c.role != "coordinator", c.name))
     organisations = [orgs[c.id] for c in ordered]
     countries: list[dict[str, Any]] = []
@@ -117,7 +117,7 @@ def template_context(
                     "short": version.short, "date": version.day, "dirty": version.dirty},
         "sections": sections, "organisations": organisations, "countries": countries,
         "groups": annex.groups(project.contributors, orgs),
-    }  # fmt: skip
+    }
 
 
 def page_break() -> ooxml.Element:
@@ -158,7 +158,7 @@ def open_template(source: Source, path: str, kind: type[Any] | None = None) -> t
 
 def render_docx(loaded: Loaded, version: Version, credits: Credits, paginate: bool = False,
                 step: Callable[[str], None] | None = None
-                ) -> tuple[bytes | None, list[Diagnostic], Layout | None]:  # fmt: skip
+                ) -> tuple[bytes | None, list[Diagnostic], Layout | None]:
     """The .docx bytes for a validated project; with `paginate`, the contents get LibreOffice's page numbers."""
     project, source = loaded.project, loaded.source
     assert project is not None
@@ -186,7 +186,7 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits, paginate: bo
 
 
 def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits: Credits,
-                 found: list[Diagnostic], as_elements: bool = False) -> Parts:  # fmt: skip
+                 found: list[Diagnostic], as_elements: bool = False) -> Parts:
     """Render title page, sections and annex into `builder` (which keeps numbering, links, notes, headings)."""
     project = loaded.project
     assert project is not None
@@ -257,7 +257,7 @@ def layout(parts: Parts, contents: list[ooxml.Element]) -> list[ooxml.Element]:
 
 
 def finish(builder: DocxBuilder, project: Project, version: Version,
-           extra: tuple[tuple[str, str], ...] = ()) -> bytes:  # fmt: skip
+           extra: tuple[tuple[str, str], ...] = ()) -> bytes:
     """Header, footer and properties (with the section map that `coe-paper comments` reads); the package bytes."""
     config = project.config
     builder.header_footer(f"{config.title}: {config.status}, {version.month or version.label}", "Page ")
@@ -272,7 +272,7 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
                 (marks.COMMIT, version.commit or ""),
                 *([(marks.CAPTIONS, json.dumps(builder.caption_ids, sort_keys=True))] * bool(builder.caption_ids)),
                 *extra],
-    )  # fmt: skip
+    )
     return builder.to_bytes(props)
 
 

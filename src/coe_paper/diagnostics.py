@@ -55,7 +55,7 @@ class Diagnostic:
 
     def as_dict(self) -> dict[str, object]:
         return {"code": self.code, "severity": self.severity, "path": self.path, "line": self.line,
-                "column": self.column, "message": self.message, "hint": self.hint}  # fmt: skip
+                "column": self.column, "message": self.message, "hint": self.hint}
 
     def as_github(self, prefix: str = "") -> str:
         """A workflow command; `prefix` is the project's folder in the repository (paths there are the
@@ -82,7 +82,7 @@ class Diagnostic:
             "severity": "major" if self.severity == "error" else "minor",
             "location": {"path": prefix + self.path if self.path != "." else prefix.rstrip("/") or ".",
                          "lines": {"begin": self.line or 1}},
-        }  # fmt: skip
+        }
 
 
 def error(path: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:

@@ -69,15 +69,15 @@ class DocxBuilder:
                 label = f"the template: {main.partname.lstrip('/')}"  # named the address of its stream in memory
                 refuse_active(label, main.content_type, [])
                 raise DocxError(f"{label} is '{main.content_type}', not a Word document's; save the template as a "
-                                "Word document (.docx)")  # fmt: skip
+                                "Word document (.docx)")
             self.document = cast(DocumentPart, main).document
             package = self.document.part.package
             refuse_active("the template", "", [(r.reltype, r.target_ref, r.is_external)
-                                               for r in package.rels.values()])  # fmt: skip
+                                               for r in package.rels.values()])
             for part in package.iter_parts():  # each is written back as it was read
                 label = f"the template: {part.partname.lstrip('/')}"
                 refuse_active(label, part.content_type,
-                              [(r.reltype, r.target_ref, r.is_external) for r in part.rels.values()])  # fmt: skip
+                              [(r.reltype, r.target_ref, r.is_external) for r in part.rels.values()])
                 xml = part.element if isinstance(part, XmlPart) else None
                 if xml is not None or part.content_type.endswith("xml"):
                     refuse_dtd(label, xml, b"" if xml is not None else part.blob)
@@ -257,7 +257,7 @@ class DocxBuilder:
             self._add_lists()  # the heading numbering's instance after them, as they were made
             self._num_id += 1
             self._heading_levels = link_heading_styles(self.document.styles.element, self._numbering, self._num_id,
-                                                       self._styles)  # fmt: skip
+                                                       self._styles)
         self.numbers = HeadingNumbers()
 
     def annexes(self, annex_style: str) -> int:
@@ -357,7 +357,7 @@ class DocxBuilder:
             self.part.relate_to(part, RT.FOOTNOTES)
         if props.custom:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
-                          ooxml_parts.custom_properties_part(props.custom), self.part.package)  # fmt: skip
+                          ooxml_parts.custom_properties_part(props.custom), self.part.package)
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
 
     def _share_relationships(self, part: Part, used: set[str]) -> None:

@@ -81,7 +81,7 @@ class Group(Placement):
             whole = self._title(tracked, untracked)
             findings += [] if whole or not tracked else [Finding("skipped", self.line_at(0), tracked[0].author,
                          "a title or caption cannot hold this change (a paragraph break, a note, a picture, or no "
-                         "words left); apply it by hand")]  # fmt: skip
+                         "words left); apply it by hand")]
             return whole, findings
         if self.old != self.source:
             tracked, lost = self._realign(tracked)

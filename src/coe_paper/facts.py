@@ -86,7 +86,7 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
                     links.append(Place(href[1:], line, col))
     used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, [tokens]))
     return Facts(item.words, tuple(slugs), tuple(_captions(item)), tuple(links), tuple(frontmatter.first_uses(item)),
-                 used, tuple(pictures), tuple(local))  # fmt: skip
+                 used, tuple(pictures), tuple(local))
 
 
 def _captions(item: Parsed) -> list[CaptionFact]:
@@ -121,13 +121,13 @@ def encode(facts: Facts) -> dict[str, Any]:
         "used": list(facts.used),
         "pictures": [[p.name, p.line, p.column, p.flag] for p in facts.pictures],
         "local": [encode_diagnostic(d) for d in facts.local],
-    }  # fmt: skip
+    }
 
 
 def decode(data: object) -> Facts | None:
     """Facts from their stored form, or None when anything is not exactly of the expected shape."""
     if not isinstance(data, dict) or set(data) != {"words", "slugs", "captions", "links", "abbreviations",
-                                                   "used", "pictures", "local"}:  # fmt: skip
+                                                   "used", "pictures", "local"}:
         return None
     words, slugs = data["words"], data["slugs"]
     if type(words) is not int or not _strings(slugs) or not _strings(data["used"]):
@@ -143,7 +143,7 @@ def decode(data: object) -> Facts | None:
         return None
     return Facts(words, tuple(slugs), tuple(c for c in captions if c), tuple(p for p in links if p),
                  tuple(p for p in abbreviations if p), tuple(data["used"]), tuple(p for p in pictures if p),
-                 tuple(d for d in local if d))  # fmt: skip
+                 tuple(d for d in local if d))
 
 
 def _list(value: object) -> list[object]:
@@ -188,7 +188,7 @@ def decode_diagnostic(item: object) -> Diagnostic | None:
         return None
     path, line, column, code, severity, message, hint, fixed = item
     if not (isinstance(path, str) and isinstance(code, str) and isinstance(message, str) and isinstance(hint, str)
-            and _ints(line, column) and severity in ("error", "warning")):  # fmt: skip
+            and _ints(line, column) and severity in ("error", "warning")):
         return None
     fix = None
     if fixed is not None:

@@ -37,7 +37,7 @@ def font_note(docx: Path) -> str:
         return ""
     try:
         found = subprocess.run([matcher, "-f", "%{family}", font], capture_output=True, text=True, timeout=10,
-                               check=False).stdout  # fmt: skip
+                               check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
     families = {family.strip().lower() for family in found.split(",") if family.strip()}

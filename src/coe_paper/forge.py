@@ -262,7 +262,7 @@ def vscode_extensions() -> str:
 
 
 def ci_files(forge: str | None, install: str = PACKAGE, output: str = "build/orientation-paper.docx"
-             ) -> dict[str, str]:  # fmt: skip
+             ) -> dict[str, str]:
     """The CI files for `forge` (github, gitlab, or both when None), by path."""
     files: dict[str, str] = {}
     if forge in (None, "github"):

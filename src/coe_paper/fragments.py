@@ -40,7 +40,7 @@ LINK_PREFIX = "coeLink"
 _SITE = re.compile(r'<w:(bookmarkStart|bookmarkEnd|footnoteReference|numId|hyperlink)((?:\s+[\w:]+="[^"]*")*)\s*/?>')
 _ATTRIBUTE = re.compile(r'\s([\w:]+)="([^"]*)"')
 _KIND = {("bookmarkStart", "w:id"): "b", ("bookmarkEnd", "w:id"): "b", ("bookmarkStart", "w:name"): "n",
-         ("footnoteReference", "w:id"): "f", ("numId", "w:val"): "l", ("hyperlink", "r:id"): "r"}  # fmt: skip
+         ("footnoteReference", "w:id"): "f", ("numId", "w:val"): "l", ("hyperlink", "r:id"): "r"}
 
 
 @dataclass
@@ -109,7 +109,7 @@ class Recorder:
         for element in elements:
             for mark in element.iter(etree.ProcessingInstruction):
                 if isinstance(mark, etree._ProcessingInstruction) and mark.target == "coe-picture" \
-                        and (mark.text or "").isdigit():  # fmt: skip
+                        and (mark.text or "").isdigit():
                     index = int(mark.text or "0") - 1
                     path, alt, title, missing, before = self.fragment.pictures[index]
                     self.fragment.pictures[index] = (path, alt, title, missing, min(before or room, room))

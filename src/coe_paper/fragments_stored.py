@@ -20,7 +20,7 @@ def encode(fragment: Fragment) -> dict[str, Any]:
         "headings": [list(h) for h in fragment.headings],
         "bookmarks": fragment.bookmarks, "footnotes": fragment.footnotes,
         "pictures": [list(picture) for picture in fragment.pictures],
-    }  # fmt: skip
+    }
 
 
 def to_bytes(fragment: Fragment) -> bytes:
@@ -80,15 +80,15 @@ def _decode(data: Any) -> Fragment | None:
     links = [url for url in data["links"] if isinstance(url, str)]
     claims = [name for name in data["claims"] if isinstance(name, str)]
     headings = [(lv, t, n) for lv, t, n in data["headings"]
-                if type(lv) is int and isinstance(t, str) and isinstance(n, str)]  # fmt: skip
+                if type(lv) is int and isinstance(t, str) and isinstance(n, str)]
     pictures = [(path, alt, title, missing, room) for path, alt, title, missing, room in data["pictures"]
                 if all(isinstance(text, str) for text in (path, alt, title, missing)) and type(room) is int
-                and room >= 0]  # fmt: skip
+                and room >= 0]
     limits = {"b": bookmarks, "m": bookmarks, "f": footnotes, "l": len(lists), "p": len(pictures)}
     known = {f"{LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
     notes = [(i, _decode_part(x, limits, known)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]
     if (len(lists), len(links), len(claims), len(headings), len(notes), len(pictures)) != tuple(
-            len(data[k]) for k in ("lists", "links", "claims", "headings", "notes", "pictures")):  # fmt: skip
+            len(data[k]) for k in ("lists", "links", "claims", "headings", "notes", "pictures")):
         return None
     body = _decode_part(data["body"], limits, known)
     return Fragment(body, notes, lists, links, claims, headings, bookmarks, footnotes, pictures)
@@ -111,7 +111,7 @@ def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
     each kind's type and in the fragment's own range (ValueError otherwise)."""
     text, kinds, values = data
     if not (isinstance(text, str) and isinstance(kinds, str) and isinstance(values, dict) and set(values) == set(
-            KINDS) and all(isinstance(v, list) for v in values.values())) or kinds.translate(_NOTKINDS):  # fmt: skip
+            KINDS) and all(isinstance(v, list) for v in values.values())) or kinds.translate(_NOTKINDS):
         raise ValueError("not a fragment")
     if not _is_template(text, len(kinds)):
         raise ValueError("not a template of its sites")
@@ -121,9 +121,9 @@ def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
     for kind, top in limits.items():  # types by set(map(type, ...)): a section has hundreds of ids
         numbers = values[kind]
         if numbers and (set(map(type, numbers)) != {int} or min(numbers) < (0 if kind == "m" else 1)
-                        or max(numbers) > top):  # fmt: skip
+                        or max(numbers) > top):
             raise ValueError("an id the fragment does not declare")
     if len(values["m"]) != len(values["n"]) or not set(map(type, values["n"])) <= {str} or not set(
-            values["r"]) <= known:  # fmt: skip
+            values["r"]) <= known:
         raise ValueError("not a fragment")
     return Part(text, kinds, values)

@@ -52,14 +52,14 @@ def used(abbreviations: dict[str, str], sections: Iterable[list[Token]]) -> list
     text = "\n".join(content for tokens in sections for _, content in _prose(tokens))
     return sorted(((abbr, meaning) for abbr, meaning in abbreviations.items()
                    if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text)),
-                  key=lambda item: item[0].casefold())  # fmt: skip
+                  key=lambda item: item[0].casefold())
 
 
 def used_in(abbreviations: dict[str, str], parsed: Iterable[Any]) -> list[tuple[str, str]]:
     """`used`, from the sections' facts (each holds the listed abbreviations its text uses)."""
     found = {abbr for item in parsed for abbr in item.facts.used}
     return sorted(((abbr, meaning) for abbr, meaning in abbreviations.items() if abbr in found),
-                  key=lambda item: item[0].casefold())  # fmt: skip
+                  key=lambda item: item[0].casefold())
 
 
 def first_uses(item: Any) -> Iterator[Place]:
@@ -99,7 +99,7 @@ def check(project: Project, parsed: Iterable[Any]) -> list[Diagnostic]:
                                  f"abbreviation '{abbr}' is not in {project.config.abbreviations} and not "
                                  "spelled out at its first use",
                                  f"add '{abbr}: what it stands for' to {project.config.abbreviations}, or "
-                                 f"write it out the first time: 'words in full ({abbr})'"))  # fmt: skip
+                                 f"write it out the first time: 'words in full ({abbr})'"))
     return found
 
 
@@ -120,4 +120,4 @@ def cover_context(config: PaperConfig, version: Version) -> dict[str, Any]:
         "disclaimer": cover.disclaimer,
         "copyright": cover.copyright or f"© {partnership(config)}, {year}".rstrip(", "),
         "licence": cover.licence, "version": version.release,
-    }  # fmt: skip
+    }

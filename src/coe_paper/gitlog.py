@@ -70,7 +70,7 @@ def repository_problem(root: Path) -> str | None:
         return stderr
     if "dubious ownership" in stderr or "safe.directory" in stderr:
         return (f"git refuses to read the repository at {root} because another user owns it; if you trust it, "
-                f"run: git config --global --add safe.directory {root}")  # fmt: skip
+                f"run: git config --global --add safe.directory {root}")
     return None
 
 

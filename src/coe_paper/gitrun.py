@@ -20,7 +20,7 @@ from . import limits
 #: Settings of the user's that would change what the reading commands write: a signed commit's check written before
 #: it, the first commit's files left out, another encoding, names quoted.
 READ_CONFIG = ("-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c", "i18n.logOutputEncoding=UTF-8",
-               "-c", "core.quotePath=false")  # fmt: skip
+               "-c", "core.quotePath=false")
 
 #: Settings every command runs with: no file-system monitor, whose hook (any command the repository's configuration
 #: names) git would start and wait for in `git status`, which `validate` runs.
@@ -41,7 +41,7 @@ def _environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment git runs with: ours, each relative path variable made absolute (from where coe-paper was
     started), no prompt, and `extra`."""
     absolute = {name: os.path.abspath(value) for name in _PATHS
-                if (value := os.environ.get(name)) and not os.path.isabs(value)}  # fmt: skip
+                if (value := os.environ.get(name)) and not os.path.isabs(value)}
     return {**os.environ, **absolute, **_NO_PROMPT, **(extra or {})}
 
 
@@ -60,20 +60,20 @@ def _silence(args: Sequence[str]) -> bytes:
 
 
 def run(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
-        config: Sequence[str] = (), timed: bool = True) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+        config: Sequence[str] = (), timed: bool = True) -> subprocess.CompletedProcess[bytes]:
     """`git [CONFIG] -C ROOT ARGS`, finished (or stopped at the time limit, `timed`: then failed, saying so on its
     error output); OSError when git cannot be started. `env` is added to ours."""
     command = _command(root, args, config)
     try:
         return subprocess.run(command, input=stdin, env=_environment(env), capture_output=True, check=False,
                               stdin=None if stdin is not None else subprocess.DEVNULL,
-                              timeout=limits.LIMITS.git_seconds if timed else None)  # fmt: skip
+                              timeout=limits.LIMITS.git_seconds if timed else None)
     except subprocess.TimeoutExpired:  # git is killed by then
         return subprocess.CompletedProcess(command, STOPPED, b"", _silence(args))
 
 
 def output(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
-           config: Sequence[str] = ()) -> bytes | None:  # fmt: skip
+           config: Sequence[str] = ()) -> bytes | None:
     """What the command wrote, or None when it failed or git is missing."""
     try:
         proc = run(root, *args, stdin=stdin, env=env, config=config)
@@ -147,7 +147,7 @@ _UNDER_WAY = (("MERGE_HEAD", "a merge", "git commit, or git merge --abort"),
               ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue or --abort"),
               ("REVERT_HEAD", "a revert", "git revert --continue or --abort"),
               ("rebase-merge", "a rebase", "git rebase --continue or --abort"),
-              ("rebase-apply", "a rebase or git am", "git rebase --continue or --abort"))  # fmt: skip
+              ("rebase-apply", "a rebase or git am", "git rebase --continue or --abort"))
 
 
 def _under_way(root: Path) -> str | None:

@@ -78,7 +78,7 @@ def repository(git: Git, rev: str | None) -> tuple[Repository | None, bytes]:
     (`SETTINGS`), both asked at once."""
     facts, found = git.at_once(["rev-parse", "--is-shallow-repository", "--git-common-dir", "--show-toplevel",
                                 f"{rev or 'HEAD'}^{{commit}}"],
-                               ["config", "-z", "--get-regexp", SETTINGS])  # fmt: skip
+                               ["config", "-z", "--get-regexp", SETTINGS])
     lines = facts.decode("utf-8", "surrogateescape").splitlines() if facts is not None else []
     if len(lines) < 4:
         return None, found or b""
@@ -103,7 +103,7 @@ def settings(git: Git, top: Path, found: bytes) -> bytes:
 
 
 def log_and_blobs(git: Git, root: Path, commit: str, settings: bytes, use_cache: bool = True,
-                  keep_others: bool = False) -> tuple[bytes | None, dict[str, str]]:  # fmt: skip
+                  keep_others: bool = False) -> tuple[bytes | None, dict[str, str]]:
     """The log pass's output over `sections/` up to `commit` and the blob id of each file under `sections/` at it
     (by path relative to the project root): from the section cache of the project at `root`, else from git (the
     two at once) and kept there. Only the entry used is kept unless `keep_others` (a build at another revision
@@ -114,7 +114,7 @@ def log_and_blobs(git: Git, root: Path, commit: str, settings: bytes, use_cache:
     if kept is None:
         with ThreadPoolExecutor(max_workers=1) as pool:  # the log and the listing at once: neither needs the other
             log = pool.submit(git.run, "log", "-z", "--relative", "--topo-order", "--full-history", "--no-merges", "-M",
-                              "--name-status", f"--format={LOG_FORMAT}", commit, "--", SECTIONS_DIR)  # fmt: skip
+                              "--name-status", f"--format={LOG_FORMAT}", commit, "--", SECTIONS_DIR)
             listing = git.run("ls-tree", "-r", "-z", commit, "--", SECTIONS_DIR)
             kept = log.result(), listing or b""
         if kept[0] is not None and listing is not None:

@@ -129,7 +129,7 @@ def _figures(tokens: list[Token], found: cap.Captions) -> None:
         opening, inline, closing = tokens[index : index + 3]
         children = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
         if opening.type == "paragraph_open" and closing.type == "paragraph_close" and len(children) == 1 \
-                and children[0].type == "image":  # fmt: skip
+                and children[0].type == "image":
             image = children[0]
             opening.tag = closing.tag = "figure"
             opening.hidden = closing.hidden = False  # a tight list's paragraph: the figure is still written
@@ -141,7 +141,7 @@ def _figures(tokens: list[Token], found: cap.Captions) -> None:
                 if _owns_id(found, numbered):
                     opening.attrSet("id", numbered.id)
             caption = _caption_text(numbered) if numbered else str(image.attrGet("title") or "") or plain_text(
-                image.children)  # fmt: skip
+                image.children)
             if caption:
                 inline.meta = {"caption": caption}
 
@@ -236,7 +236,7 @@ class PageRenderer(RendererHTML):
                                  "table_open": self.table_open, "table_close": self.table_close,
                                  "html_block": self.html_block, "html_inline": self.html_inline,
                                  "footnote_ref": self.footnote_ref, "footnote_open": self.footnote_open,
-                                 "footnote_anchor": self.footnote_anchor, "wbr": lambda *_: "<wbr>"}  # fmt: skip
+                                 "footnote_anchor": self.footnote_anchor, "wbr": lambda *_: "<wbr>"}
         self._footnote_ref, self._footnote_open = own.get("footnote_ref"), own.get("footnote_open")
         self._footnote_anchor = own.get("footnote_anchor")
         self.rules = rules
@@ -252,7 +252,7 @@ class PageRenderer(RendererHTML):
         under = f"Table under {meta['under']}" if meta.get("under") else "Table"
         name = escapeHtml(str(meta.get("caption") or under))
         return f'<div class="scroll" role="region" aria-label="{name}" tabindex="0">' + \
-            self.renderToken(tokens, idx, options, env)  # fmt: skip
+            self.renderToken(tokens, idx, options, env)
 
     def table_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return self.renderToken(tokens, idx, options, env) + "</div>\n"
@@ -262,7 +262,7 @@ class PageRenderer(RendererHTML):
         self.anchors.footnotes += 1
         env.setdefault("coeFirst", {}).setdefault(tokens[idx].meta["id"], self.anchors.footnotes)
         env.setdefault("coeRefs", {})[(tokens[idx].meta["id"], tokens[idx].meta.get("subId", 0))] = \
-            self.anchors.footnotes  # fmt: skip
+            self.anchors.footnotes
         written: str = self._footnote_ref(tokens, idx, options, env)  # type: ignore[misc]
         return f'{written.rpartition(">[")[0]}>[{self.anchors.footnotes}]</a></sup>'
 
@@ -321,7 +321,7 @@ def _number_headings(tokens: list[Token], chapter: str) -> None:
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0:
             number = numbers.next(int(token.markup.count("#")) if token.markup.startswith("#") else
-                                  (1 if token.markup.startswith("=") else 2))  # fmt: skip
+                                  (1 if token.markup.startswith("=") else 2))
             if annex and "." in number:
                 number = chapter.removeprefix(f"{ANNEX_WORD} ") + number[number.index("."):]
             inline = tokens[index + 1]
@@ -331,7 +331,7 @@ def _number_headings(tokens: list[Token], chapter: str) -> None:
 
 def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, images: ImageSink,
                    by_id: dict[str, cap.Caption] | None = None, start: tuple[int, int] = (0, 0),
-                   chapter: str = "") -> str:  # fmt: skip
+                   chapter: str = "") -> str:
     """A section body as HTML (its headings from `h3`); `by_id` and `start` are the paper's captions by id and the
     figures and tables before this section (`captions.numbered`); `chapter`, its chapter number when the paper
     numbers its headings."""

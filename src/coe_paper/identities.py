@@ -95,7 +95,7 @@ class IdentityMap:
     """Maps git identities to member organisations through .mailmap, contributors' e-mails and domains."""
 
     def __init__(self, emails: dict[str, str], domains: dict[str, str], mailmap: str = "",
-                 bots: frozenset[str] = frozenset()) -> None:  # fmt: skip
+                 bots: frozenset[str] = frozenset()) -> None:
         self.emails = {email.lower(): org for email, org in emails.items()}
         self.domains = {domain.lower().lstrip("@."): org for domain, org in domains.items()}
         self.mailmap = parse_mailmap(mailmap)

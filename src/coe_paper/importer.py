@@ -121,7 +121,7 @@ class _Converter:
             key, label = list(self.notes.items())[index]
             note_blocks = wb.accepted(self.doc.notes.get(key, []))
             notes.append((label, self._blocks([(b, self._kind(b, note=True) if isinstance(b, wb.Paragraph)
-                                                 else ("table", 0)) for b in note_blocks], {})))  # fmt: skip
+                                                 else ("table", 0)) for b in note_blocks], {})))
             index += 1
         text = self.writer.document(md, notes)
         self._summarise()
@@ -148,7 +148,7 @@ class _Converter:
             if run.note is not None and (run.rev is None or run.rev.kind != "del"):
                 note = " ".join(_text(p) for p in wb.paragraphs(wb.accepted(self.doc.notes.get(run.note, []))))
                 self.warn(DROPPED, f"dropped the {run.note[0]} on the title: '{' '.join(note.split())}'",
-                          "if it is needed, put it on the section's first paragraph")  # fmt: skip
+                          "if it is needed, put it on the section's first paragraph")
             elif run.image is not None and (run.rev is None or run.rev.kind != "del"):
                 self.counts[(DROPPED, "pictures in the title")] += 1
         if self.options.title:
@@ -160,7 +160,7 @@ class _Converter:
         core = " ".join(self.doc.core.get("title", "").split())
         fallback = core or self.options.id.replace("-", " ").capitalize()
         self.warn(TITLE, f"the draft has no Title or Heading 1; the title is '{fallback}'",
-                  "give the section's title with --title")  # fmt: skip
+                  "give the section's title with --title")
         return fallback
 
     def _anchors(self, body: list[tuple[wb.Block, tuple[str, int]]], titles: list[wb.Block]) -> None:
@@ -189,7 +189,7 @@ class _Converter:
             new = min(level + shift, previous + 1, 6)
             adjusted += new != level + shift
             if (isinstance(block, wb.Paragraph) and block.num and not self.assembled  # coe-paper's own numbers
-                    and self.doc.numbering.get(block.num, "none") != "none"):  # fmt: skip
+                    and self.doc.numbering.get(block.num, "none") != "none"):
                 self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += 1
             out[id(block)] = previous = new
         if adjusted:
@@ -215,7 +215,7 @@ class _Converter:
             if kind == "code" and any(r.note or r.image for r in block.runs if r.rev is None or r.rev.kind != "del"):
                 kind = "code spans"  # a code block holds no note or picture: a paragraph of code spans does
                 self.counts[(FORMATTING, "paragraphs in a code style holding a note or picture written as "
-                             "paragraphs of code spans")] += 1  # fmt: skip
+                             "paragraphs of code spans")] += 1
             if kind == "code":
                 text = _text(block).replace("\t", "    ")
                 if one_line_code and "\n" not in text and isinstance(out[-1], Code):
@@ -256,7 +256,7 @@ class _Converter:
         return out
 
     def _item(self, num: tuple[str, int], level: int, pieces: list[Piece],
-              counters: dict[tuple[str, int], int]) -> Item:  # fmt: skip
+              counters: dict[tuple[str, int], int]) -> Item:
         """An item numbered as Word numbers it: the count is its abstract list's, at its level, across the list
         instances over that abstract list; an instance that restarts the level starts the count again where it is
         first used, and an item ends the counts of the levels below it. A new count is a new Markdown list."""
@@ -274,11 +274,11 @@ class _Converter:
         ordered = number_format != "bullet"
         if number_format not in ("bullet", "decimal", ORDERED[level % len(ORDERED)][0]):  # a), b) as the paper's 1.
             self.counts[(FORMATTING, "list items numbered with letters or Roman numerals where the paper numbers 1., "
-                          "a., i. by level")] += 1  # fmt: skip
+                          "a., i. by level")] += 1
         return Item(level, ordered, counters[key], pieces, list_id=self._lists[key])
 
     def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock],
-                   counters: dict[tuple[str, int], int]) -> MdBlock:  # fmt: skip
+                   counters: dict[tuple[str, int], int]) -> MdBlock:
         text = " ".join(_text(para).split())
         typed = TYPED.match(_text(para))
         if typed:
@@ -294,9 +294,9 @@ class _Converter:
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)
         if pieces and all("b" in p.flags for p in pieces if p.raw is None and p.text.strip()) \
                 and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")) and para.origin == "body" \
-                and not any(p.raw for p in pieces):  # fmt: skip
+                and not any(p.raw for p in pieces):
             self.warn(FAKE_HEADING, f"'{text}' is a short paragraph in bold: kept as a paragraph",
-                      "if it is a heading, make it one (## in the section file, a Heading style in Word)")  # fmt: skip
+                      "if it is a heading, make it one (## in the section file, a Heading style in Word)")
         return Para(pieces)
 
     def _table(self, table: wb.Table) -> TableBlock:
@@ -329,7 +329,7 @@ class _Converter:
             return ""
         if note not in self.notes:
             key = tuple((r.text, tuple(sorted(r.flags)), r.link, r.note is not None, r.image) for p in
-                        wb.paragraphs(wb.accepted(self.doc.notes[note])) for r in p.runs)  # fmt: skip
+                        wb.paragraphs(wb.accepted(self.doc.notes[note])) for r in p.runs)
             label = self._copies.setdefault((note[0], key), str(len(self.notes) + 1))
             return f"[^{label}]" if label != str(len(self.notes) + 1) else f"[^{self.notes.setdefault(note, label)}]"
         return f"[^{self.notes[note]}]"
@@ -362,7 +362,7 @@ class _Converter:
                 self.warn(IMAGE, f"image {name}: {exc}")
             if ext not in IMAGE_TYPES:
                 self.warn(IMAGE, f"image {name} is a {ext} file, which Word documents of the paper cannot show",
-                          "export it as PNG and replace the file")  # fmt: skip
+                          "export it as PNG and replace the file")
         if not description.strip():
             self.counts[(IMAGE, "images without a description (alt text); validate reports them (COE502)")] += 1
         alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(description.split()))
@@ -378,7 +378,7 @@ class _Converter:
         formatting = sum(p.formatting_changed for p in self.paragraphs)
         if revs or formatting:
             self.warn(CHANGES, f"{len(revs)} tracked changes" + (f" and formatting changes in {formatting} "
-                      "paragraphs" if formatting else "") + " taken as accepted")  # fmt: skip
+                      "paragraphs" if formatting else "") + " taken as accepted")
         for message in comment_messages(self.doc):
             self.warn(COMMENTS, message, "answer it in the draft before importing, or in the section")
         dropped: Counter[str] = Counter()
@@ -387,13 +387,13 @@ class _Converter:
         if not self.assembled:  # headers, footers and what else no paragraph holds
             everywhere: Counter[str] = Counter()
             for para in wb.paragraphs(self.doc.blocks) + [p for b in self.doc.notes.values()
-                                                          for p in wb.paragraphs(b)]:  # fmt: skip
+                                                          for p in wb.paragraphs(b)]:
                 everywhere += para.dropped
             dropped += self.doc.dropped - everywhere
         for kind, count in sorted(dropped.items()):
             self.counts[(DROPPED, kind)] += count
         if self.writer.lost_formatting:
             self.counts[(FORMATTING, "paragraphs whose bold, italic or other formatting Markdown cannot place "
-                         "there lost it (the words are kept)")] += self.writer.lost_formatting  # fmt: skip
+                         "there lost it (the words are kept)")] += self.writer.lost_formatting
         for (code, what), count in sorted(self.counts.items()):
             self.warn(code, f"{what}: {count}" if code != DROPPED else f"dropped {what}: {count}")

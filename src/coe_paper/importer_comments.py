@@ -23,5 +23,5 @@ def comment_messages(doc: wb.WordDocument) -> list[str]:
         on = f" on '{clipped(words, 40)}'" if words else ""
         said = " ".join(comment.text.split())
         out.append(f"comment by {author}{on} dropped: '{clipped(said, 80)}'" if said else
-                   f"comment by {author}{on} dropped (it has no words)")  # fmt: skip
+                   f"comment by {author}{on} dropped (it has no words)")
     return out

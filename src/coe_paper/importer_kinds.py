@@ -17,18 +17,18 @@ TYPED = re.compile("^[ \t]*(?:([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25cb
                    "|(\\d{1,3})[.)])[ \t]+")  # bullets, dashes, "o" and a tab; or a number and "." or ")"
 _HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nagłówek|rubrik|otsikko|overskrift|"
                       r"nadpis|címsor|antraštė|virsraksts|pealkiri|naslov|заглавие|επικεφαλίδα|cabeçalho|"
-                      r"encabezado)\s*(\d)$")  # fmt: skip
+                      r"encabezado)\s*(\d)$")
 _TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "název", "názov", "cím", "otsikko",
-           "tittel", "titlu", "naslov", "pavadinimas", "nosaukums", "заглавие", "τίτλος"}  # fmt: skip
+           "tittel", "titlu", "naslov", "pavadinimas", "nosaukums", "заглавие", "τίτλος"}
 _TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
-                  r"^(?:toc|contents) heading$|^table of figures$")  # fmt: skip
+                  r"^(?:toc|contents) heading$|^table of figures$")
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
 _NESTED_LIST = re.compile(r"^list (?:bullet|number) ([2-9])$")  # Word keeps its built-in styles' English names
 _QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
 #: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures ("Figure" since
 #: version 7, "Illustration" before).
 _CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "légende", "legende", "didascalia",
-             "epígrafe", "bijschrift", "podpis", "illustration", "drawing", "figure"}  # fmt: skip
+             "epígrafe", "bijschrift", "podpis", "illustration", "drawing", "figure"}
 
 
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,

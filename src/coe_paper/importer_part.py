@@ -23,7 +23,7 @@ def assembled_section(doc: wb.WordDocument, section_id: str) -> Part:
     ids = [sid for sid, _ in section_map(doc.properties) or []]
     if section_id not in ids:
         return Part(doc.blocks, True, ids, f"this is a paper coe-paper assembled, without a section '{section_id}' "
-                    f"(it has {', '.join(map(str, ids)) or 'none'}): the whole document is imported")  # fmt: skip
+                    f"(it has {', '.join(map(str, ids)) or 'none'}): the whole document is imported")
     mine = section_prefix(ids.index(section_id))
     marks = [[name for p in wb.paragraphs([block]) for name in p.bookmarks] for block in doc.blocks]
     start = next((i for i, names in enumerate(marks) if f"{mine}1" in names), None)
@@ -41,7 +41,7 @@ def assembled_section(doc: wb.WordDocument, section_id: str) -> Part:
     while end > start + 1 and _blank(doc.blocks[end - 1]):
         end -= 1  # the page break before the annex
     return Part(doc.blocks[start:end], False, ids, f"a paper coe-paper assembled: imported section '{section_id}' "
-                "only; the title page, contents, other sections, byline and annex are left out")  # fmt: skip
+                "only; the title page, contents, other sections, byline and annex are left out")
 
 
 def _blank(block: wb.Block) -> bool:

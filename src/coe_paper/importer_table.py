@@ -14,7 +14,7 @@ from .mdwrite import TableBlock
 
 
 def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
-                ) -> tuple[TableBlock, list[wb.Paragraph], Counter[str]]:  # fmt: skip
+                ) -> tuple[TableBlock, list[wb.Paragraph], Counter[str]]:
     """The table's Markdown (`pieces` converts a paragraph's runs), the paragraphs it read, and counts of what
     changed: "merged" cells, cells merged into the one above that hold text Word does not show ("covered", kept in
     their own cell), "nested" tables, cells of several paragraphs "joined", and a table with "no header" row

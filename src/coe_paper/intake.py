@@ -56,7 +56,7 @@ def as_json(result: Result) -> str:
         "path": result.relative_path or str(result.path), "images": [str(image) for image in result.images],
         "validated": result.validated, "commit": result.commit,
         "warnings": [d.as_dict() for d in result.warnings], "diagnostics": [d.as_dict() for d in result.diagnostics],
-    })  # fmt: skip
+    })
 
 
 def author_of(project: Project, spec: str) -> tuple[str, str, str]:
@@ -73,7 +73,7 @@ def author_of(project: Project, spec: str) -> tuple[str, str, str]:
     email = (person.email if person else "") or next(iter(org.emails), "")
     if not email:
         raise IntakeError(f"--author: contributors.yaml gives no e-mail for {name} or for '{org_id}'; add one under "
-                          "people or emails")  # fmt: skip
+                          "people or emails")
     return name, org_id, email
 
 
@@ -97,7 +97,7 @@ def default_path(root: Path, project: Project, section_id: str) -> Path:
 def front_matter(section_id: str, title: str, lead: str, contributors: list[str]) -> str:
     title_yaml = yaml.safe_dump({"title": title}, allow_unicode=True, width=10**6).strip()
     return (f"---\nid: {section_id}\n{title_yaml}\nlead: {lead}\ncontributors: [{', '.join(contributors)}]\n"
-            "status: draft\n---\n\n")  # fmt: skip
+            "status: draft\n---\n\n")
 
 
 def refuse_other_formats(path: Path) -> None:
@@ -116,7 +116,7 @@ def refuse_other_formats(path: Path) -> None:
         what = "an RTF file"
     if what:
         raise DocxError(f"{path.name} is {what}; open it in Word or LibreOffice Writer and save it as "
-                        "'Word Document (.docx)', then import the .docx")  # fmt: skip
+                        "'Word Document (.docx)', then import the .docx")
 
 
 def _check_output(root: Path, project: Project, given: Path, target: Path, replacing: bool) -> None:
@@ -131,9 +131,9 @@ def _check_output(root: Path, project: Project, given: Path, target: Path, repla
         if target == own or own in target.parents:
             name = os.path.relpath(own, root.resolve())
             raise IntakeError(f"-o {given} would overwrite the paper's own files ({name}); give a new path, or the "
-                              "file of the section with this id")  # fmt: skip
+                              "file of the section with this id")
     raise IntakeError(f"-o {given}: the file already exists; give a new path, or the file of the section with this "
-                      "id")  # fmt: skip
+                      "id")
 
 
 def _stay_inside(root: Path, given: Path, target: Path, what: str) -> None:
@@ -143,7 +143,7 @@ def _stay_inside(root: Path, given: Path, target: Path, what: str) -> None:
     if leaves_through_link(written, root.resolve()):
         label = f"-o {given}" if what == "-o" else what
         raise IntakeError(f"{label} leads outside the project through a symbolic link (to {target}); import writes "
-                          "inside the project only through links that stay in it")  # fmt: skip
+                          "inside the project only through links that stay in it")
 
 
 def import_section(root: Path, request: Request) -> Result:
@@ -170,7 +170,7 @@ def import_section(root: Path, request: Request) -> Result:
     if existing is not None and (request.output is None
                                  or ((root / existing.path).resolve() != target and read_as_section)):
         raise IntakeError(f"section '{request.id}' is already {existing.path}; give -o {existing.path} to replace it, "
-                          "or a path outside sections/ to compare the draft with it")  # fmt: skip
+                          "or a path outside sections/ to compare the draft with it")
     if request.output is None and target.exists():
         raise IntakeError(f"{target} already exists; give -o PATH to write the section elsewhere")
     if request.output is not None:
@@ -180,7 +180,7 @@ def import_section(root: Path, request: Request) -> Result:
             raise IntakeError(f"-o {request.output}: {exc.strerror or exc}") from None
         if request.commit and not _relative(root, target):
             raise IntakeError(f"-o {request.output} is outside the project, where --commit cannot commit it; write the "
-                              "section inside the project")  # fmt: skip
+                              "section inside the project")
     for org in [request.lead, *(request.contributors or [])]:
         if org and project.contributor(org) is None:
             raise IntakeError(f"unknown organisation '{org}' (organisations are listed in contributors.yaml)")
@@ -197,7 +197,7 @@ def import_section(root: Path, request: Request) -> Result:
     if lead is None:
         raise IntakeError("name the lead organisation with --lead ORG (or --author \"Name=org\")")
     contributors = request.contributors if request.contributors is not None else \
-        (list(existing.meta.contributors) if existing else [])  # fmt: skip
+        (list(existing.meta.contributors) if existing else [])
     if imported.images:
         _stay_inside(root, images, resolved(images) or images, IMAGES_DIR)
     written: list[Path] = []
@@ -265,5 +265,5 @@ def _commit(root: Path, paths: list[Path], author: tuple[str, str, str], request
 
     git("add", "--", *names)
     git("commit", "-q", f"--author={author[0]} <{author[2]}>", "-m",
-        f"Import {request.id} from {request.draft.name}", "--", *names)  # fmt: skip
+        f"Import {request.id} from {request.draft.name}", "--", *names)
     return git("rev-parse", "HEAD")

@@ -117,12 +117,12 @@ def _write_cache(key: str, pages: dict[str, int]) -> None:
 def pdf_filter(options: dict[str, bool] | None = None) -> str:
     """The `--convert-to` argument for a PDF with the given export options (JSON filter options, LibreOffice 7.4+)."""
     values = {name: {"type": "boolean", "value": "true" if on else "false"}
-              for name, on in (options or _PDF_OPTIONS).items()}  # fmt: skip
+              for name, on in (options or _PDF_OPTIONS).items()}
     return "pdf:writer_pdf_Export:" + json.dumps(values, separators=(",", ":"))
 
 
 def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None,
-                   odf: bool = False) -> tuple[Path | None, str]:  # fmt: skip
+                   odf: bool = False) -> tuple[Path | None, str]:
     """Convert with LibreOffice headless into `outdir`: (the PDF, "") or (None, why not). With `odf`, LibreOffice
     runs twice: it saves the .docx as ODF, then lays out that copy, told not to guess its pages (office_odf)."""
     exe = office()
@@ -138,7 +138,7 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None,
     except OSError as exc:
         return None, f"cannot make LibreOffice's profile folder {profile}: {exc.strerror or exc}"
     start = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore", "--nologo",
-             "--convert-to"]  # fmt: skip
+             "--convert-to"]
     with _profile_taken(profile) as taken, tempfile.TemporaryDirectory(prefix="coe-office-") as tmp:
         if not taken:
             return None, f"another build kept LibreOffice's profile {profile} for {TIMEOUT} s"
@@ -153,14 +153,14 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None,
             source.write_bytes(mirrored)
         if odf:
             odt, problem = _convert([*start, "odt", "--outdir", tmp, str(source)], Path(tmp), f"{docx.stem}.odt",
-                                    docx.name)  # fmt: skip
+                                    docx.name)
             if odt is None:
                 return None, problem
             with contextlib.suppress(OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):  # else as it is
                 odt.write_bytes(office_odf.without_page_guess(odt.read_bytes()))  # no guessed pages: see office_odf
             source = odt
         return _convert([*start, pdf_filter(), "--outdir", str(outdir.absolute()), str(source)], outdir.absolute(),
-                        f"{docx.stem}.pdf", docx.name)  # fmt: skip
+                        f"{docx.stem}.pdf", docx.name)
 
 
 @contextlib.contextmanager
@@ -200,7 +200,7 @@ def _convert(command: list[str], outdir: Path, pdf_name: str, name: str) -> tupl
     with _EndingSignals() as ending:  # from before LibreOffice starts: a signal at any moment stops it
         try:  # in a session of its own: the script `soffice` starts soffice.bin, which a timeout must end too
             proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
-                                    errors="replace", start_new_session=True, cwd=outdir)  # fmt: skip
+                                    errors="replace", start_new_session=True, cwd=outdir)
         except OSError as exc:
             return None, f"LibreOffice did not start: {exc.strerror or exc}"
         with proc:  # its pipes closed and the process waited for, however this ends
@@ -241,7 +241,7 @@ class _EndingSignals:
     def __enter__(self) -> _EndingSignals:
         if threading.current_thread() is threading.main_thread():
             self.previous = {number: signal.signal(number, self._arrived) for number in (signal.SIGTERM, signal.SIGHUP)
-                             if signal.getsignal(number) == signal.SIG_DFL}  # fmt: skip
+                             if signal.getsignal(number) == signal.SIG_DFL}
         return self
 
     def _arrived(self, number: int, _frame: object) -> None:
@@ -294,7 +294,7 @@ def destinations(pdf: Path) -> dict[str, int] | None:
         return None
     try:
         proc = subprocess.run([exe, "-dests", str(pdf)], capture_output=True, encoding="utf-8", errors="replace",
-                              timeout=TIMEOUT, check=False)  # fmt: skip
+                              timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired):  # one that cannot start or hangs: no pages, as without poppler
         return None
     if proc.returncode != 0:
@@ -319,7 +319,7 @@ def heading_pages(data: bytes, bookmarks: Iterable[str], *, use_cache: bool = Tr
         return Layout(note="LibreOffice is not installed: the contents have no page numbers until Word updates them")
     if shutil.which("pdfinfo") is None:
         return Layout(note="poppler (pdfinfo) is not installed: the contents have no page numbers until Word "
-                           "updates them")  # fmt: skip
+                           "updates them")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coe-layout-") as tmp:
         source = Path(tmp) / "paper.docx"
@@ -328,12 +328,12 @@ def heading_pages(data: bytes, bookmarks: Iterable[str], *, use_cache: bool = Tr
         found = destinations(pdf) if pdf else None
     if found is None:
         return Layout(note=f"the layout pass failed ({problem or 'no destinations'}): the contents have no page "
-                           "numbers until Word updates them")  # fmt: skip
+                           "numbers until Word updates them")
     pages = {name: found[destination_name(name)] for name in wanted if destination_name(name) in found}
     missing = [name for name in wanted if name not in pages]
     elapsed = time.perf_counter() - start
     if missing:
         return Layout(note=f"the layout pass found no page for {len(missing)} heading(s), e.g. {missing[0]}: the "
-                           "contents have no page numbers until Word updates them", seconds=elapsed)  # fmt: skip
+                           "contents have no page numbers until Word updates them", seconds=elapsed)
     _write_cache(key, pages)
     return Layout(pages, seconds=elapsed)

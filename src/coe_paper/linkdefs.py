@@ -44,12 +44,12 @@ def unused_definitions(path: str, body_line: int, body: str, env: dict[str, Any]
             places.append((found["map"], "reads as a link definition that is used by no link", _HINT))
     places += [(found["map"], "reads as a link definition that repeats the label of line "
                 f"{body_line + table[found['label']]['map'][0] + 1} (a link would use that one)", _HINT)
-               for found in env.get("duplicate_refs", [])]  # fmt: skip
+               for found in env.get("duplicate_refs", [])]
     for (first, last), why, hint in sorted(places, key=lambda place: place[0][0]):
         at = lines[first].find("[") + 1 or 1  # after a quote's or a list item's marker
         text = " ".join([lines[first][at - 1:].strip(), *(line.strip(" \t>") for line in lines[first + 1:last])])
         yield warning(path, body_line + first + 1, at, "COE607", f"'{clipped(text, 60)}' {why}: it is not in the "
-                      "document", hint)  # fmt: skip
+                      "document", hint)
 
 
 _HINT = "use it in a link ([words][label]), delete it, or write '\\[' for a '[' meant as text"

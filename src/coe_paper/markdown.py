@@ -58,7 +58,7 @@ def bare_addresses(md: MarkdownIt) -> None:
     class Addresses(LinkifyIt):  # type: ignore[misc]
         def match(self, text: str) -> list[Any] | None:
             found = [link for link in super().match(text) or () if link.schema or
-                     link.raw.lower().startswith("www.")]  # fmt: skip
+                     link.raw.lower().startswith("www.")]
             return found or None
 
     md.linkify = Addresses()

@@ -76,7 +76,7 @@ def _table(properties: Mapping[str, str]) -> list[list[object]] | None:
         return None
     if not isinstance(table, list) or not all(isinstance(entry, list) and len(entry) >= 2 and isinstance(entry[0], str)
                                               and isinstance(entry[1], str) and _SECTION_FILE.fullmatch(entry[1])
-                                              for entry in table):  # fmt: skip
+                                              for entry in table):
         return None
     return table
 

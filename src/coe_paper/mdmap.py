@@ -170,7 +170,7 @@ def _figures(found: SourceMap, tokens: list[Token], lines: list[str], starts: li
     make its characters differ from the words Word shows."""
     for index, tok in outside_tables(tokens):
         image = figure_image(tok) if tok.type == "inline" and tok.map and tokens[index - 1].type == "paragraph_open" \
-            else None  # fmt: skip
+            else None
         title = str(image.attrs.get("title", "") or "") if image is not None else ""
         words = split_id(title)[0]
         if not words or "\n" in title or not tok.map:
@@ -178,7 +178,7 @@ def _figures(found: SourceMap, tokens: list[Token], lines: list[str], starts: li
         first, last = tok.map[0] + body_line, tok.map[1] + body_line
         places = [(row, match) for row in range(first, min(last, len(lines)))
                   for match in re.finditer(r'(["\'(])' + re.escape(title) + r'(["\')])\s*\)', lines[row])
-                  if match.group(1) + match.group(2) in ('""', "''", "()")]  # fmt: skip
+                  if match.group(1) + match.group(2) in ('""', "''", "()")]
         if len(places) != 1:
             continue
         row, match = places[0]

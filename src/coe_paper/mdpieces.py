@@ -72,7 +72,7 @@ def _normalise(pieces: list[Piece]) -> list[Piece]:
     for piece in out:
         last = groups[-1][0] if groups else None
         if last is not None and last.raw is None and piece.raw is None and last.flags == piece.flags \
-                and last.link == piece.link and "\n" not in (last.text, piece.text):  # fmt: skip
+                and last.link == piece.link and "\n" not in (last.text, piece.text):
             groups[-1][1].append(piece.text)
         else:
             groups.append((piece, [piece.text]))
@@ -109,7 +109,7 @@ def _formatted(pieces: list[Piece], in_table: bool, line_start: bool) -> str:
             wanted = set(piece.flags) & set(EMPHASIS)
         else:  # a space or break: close what does not go on after it, open nothing
             following = next((pieces[after] for after in range(index + 1, len(pieces))  # no copy of the rest
-                              if pieces[after].raw is not None or pieces[after].text.strip()), None)  # fmt: skip
+                              if pieces[after].raw is not None or pieces[after].text.strip()), None)
             wanted = set(stack) & set(following.flags if following else ())
         while any(flag not in wanted for flag in stack):
             out.append(_MARK[stack.pop()][1])

@@ -140,7 +140,7 @@ class Writer:
                     lines.append(" " * (indents[level] if level < len(indents) else len(pad)) + text)
                 continue
             if level == 0 and previous is not None and item.ordered and previous.ordered \
-                    and item.list_id != previous.list_id and item.number <= previous.number:  # fmt: skip
+                    and item.list_id != previous.list_id and item.number <= previous.number:
                 delimiter = ")" if delimiter == "." else "."  # a new list right after another one
             marker = f"{item.number}{delimiter}" if item.ordered else "-"
             del indents[level:]

@@ -22,7 +22,7 @@ _ID_RE = re.compile(ID_PATTERN)
 PROTOCOL_ORDER: tuple[str, ...] = (
     "BE", "BG", "CZ", "DK", "DE", "EE", "IE", "EL", "ES", "FR", "HR", "IT", "CY", "LV",
     "LT", "LU", "HU", "MT", "NL", "AT", "PL", "PT", "RO", "SI", "SK", "FI", "SE", "EU",
-)  # fmt: skip
+)
 
 COUNTRY_NAMES: dict[str, str] = {
     "BE": "Belgium", "BG": "Bulgaria", "CZ": "Czechia", "DK": "Denmark", "DE": "Germany",
@@ -31,7 +31,7 @@ COUNTRY_NAMES: dict[str, str] = {
     "LU": "Luxembourg", "HU": "Hungary", "MT": "Malta", "NL": "Netherlands", "AT": "Austria",
     "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SI": "Slovenia", "SK": "Slovakia",
     "FI": "Finland", "SE": "Sweden", "EU": "European Union",
-}  # fmt: skip
+}
 
 Status = Literal["draft", "review", "final"]
 Kind = Literal["city", "metropolitan-area", "region", "member-state", "eu-institution", "network", "secretariat",
@@ -103,11 +103,11 @@ class Cover(_Strict):
     logos: list[Logo] = []
     disclaimer: str = ("This document was prepared by the members of the partnership. The views expressed are "
                        "those of the authors and do not necessarily reflect the official position of the European "
-                       "Commission or of the organisations named.")  # fmt: skip
+                       "Commission or of the organisations named.")
     copyright: str = ""  # default: "© {partnership}, {year}"
     licence: str = ("Reuse is authorised under the Creative Commons Attribution 4.0 International (CC BY 4.0) "
                     "licence (https://creativecommons.org/licenses/by/4.0/): you may share and adapt the text, "
-                    "provided you credit the source and indicate any changes.")  # fmt: skip
+                    "provided you credit the source and indicate any changes.")
 
 
 class PaperConfig(_Strict):
@@ -200,7 +200,7 @@ class ContributorsFile(_Strict):
     organisations: list[Contributor] = Field(min_length=1)
     bots: list[str] = Field(default=[], description=(
         "E-mails of tools that commit (a CI job, a formatter): their commits and lines count for no organisation "
-        "and are not reported as unknown (COE203)."))  # fmt: skip
+        "and are not reported as unknown (COE203)."))
 
 
 class AbbreviationsFile(RootModel[dict[str, str]]):

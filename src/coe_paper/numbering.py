@@ -56,7 +56,7 @@ class HeadingNumbers:
 
 ANNEX_WORD = "Annex"
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
 
 def annex_number(count: int, style: str) -> str:
@@ -71,7 +71,7 @@ def annex_number(count: int, style: str) -> str:
 
 
 def chapter_numbers(section_ids: Iterable[str], annexes: Collection[str] = (),
-                    annex_style: str = "roman") -> dict[str, str]:  # fmt: skip
+                    annex_style: str = "roman") -> dict[str, str]:
     """Chapter number of each section in outline order (what its Heading 1 shows): 1, 2, ... for the chapters,
     "Annex I" ("Annex A") on for the sections in `annexes`, which come last."""
     numbers, counter = {}, HeadingNumbers(annex_style=annex_style)
@@ -83,7 +83,7 @@ def chapter_numbers(section_ids: Iterable[str], annexes: Collection[str] = (),
 
 
 def link_heading_styles(styles: Element, numbering: Element, num_id: int, style_ids: dict[str, str],
-                        depth: int = DEPTH) -> Element:  # fmt: skip
+                        depth: int = DEPTH) -> Element:
     """Add the multilevel definition (`num_id` over a new abstractNum) and link Heading 1..depth to its levels;
     returns the abstractNum (see `fit_indents`)."""
     abstract = _multilevel(numbering, num_id, depth, style_ids, "decimal", "")
@@ -110,11 +110,11 @@ def annex_levels(numbering: Element, num_id: int, annex_style: str, depth: int =
     """Add the annexes' multilevel list (`num_id`): "Annex I" (or "Annex A"), "I.1", "I.1.1"; linked to no style,
     as the heading styles carry the chapters' list. Returns its abstractNum (see `fit_indents`)."""
     return _multilevel(numbering, num_id, depth, {}, "upperLetter" if annex_style == "letters" else "upperRoman",
-                       f"{ANNEX_WORD} ")  # fmt: skip
+                       f"{ANNEX_WORD} ")
 
 
 def _multilevel(numbering: Element, num_id: int, depth: int, style_ids: dict[str, str], first_format: str,
-                prefix: str) -> Element:  # fmt: skip
+                prefix: str) -> Element:
     """A new abstractNum numbering levels 1..depth (the first level in `first_format`, the deeper ones decimal,
     `prefix` before the first level's number alone) and list `num_id` over it, each level linked to its heading
     style in `style_ids`."""
@@ -196,7 +196,7 @@ def unnumber(blocks: Iterable[Element], heading_styles: set[str]) -> None:
         for p in block.iter(ooxml.P):
             style = p.find(f"{ooxml.PPR}/{ooxml.PSTYLE}")
             if style is not None and style.get(ooxml.w("val")) in heading_styles and p.find(
-                    f"{ooxml.PPR}/{ooxml.w('numPr')}") is None:  # fmt: skip
+                    f"{ooxml.PPR}/{ooxml.w('numPr')}") is None:
                 ooxml.set_numbering(p, 0, 0)
 
 

@@ -45,7 +45,7 @@ _RPR_TAGS: tuple[tuple[str, str, dict[str, str]], ...] = (
     (BOLD, w("b"), {}), (BOLD, w("bCs"), {}), (ITALIC, w("i"), {}), (ITALIC, w("iCs"), {}), (STRIKE, w("strike"), {}),
     (HIGHLIGHT, w("highlight"), {w("val"): "yellow"}), (UNDERLINE, w("u"), {w("val"): "single"}),
     (SUPERSCRIPT, w("vertAlign"), {w("val"): "superscript"}), (SUBSCRIPT, w("vertAlign"), {w("val"): "subscript"}),
-)  # fmt: skip
+)
 
 
 def sub(parent: Element, tag: str, **attrs: str) -> Element:

@@ -36,7 +36,7 @@ def for_libreoffice(data: bytes) -> bytes | None:
         if not changed:
             return None
         return stored_copy(package, {name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                                     for name, root in changed.items()})  # fmt: skip
+                                     for name, root in changed.items()})
 
 
 def _numbers(package: zipfile.ZipFile, names: set[str]) -> dict[str, Element]:
@@ -81,7 +81,7 @@ def _style_numbers(styles: Element | None) -> dict[str, tuple[str, str]]:
 def _num_pr(num_pr: Element, default: tuple[str, str]) -> tuple[str, str]:
     num_id, ilvl = num_pr.find(ooxml.w("numId")), num_pr.find(ooxml.w("ilvl"))
     return (default[0] if num_id is None else num_id.get(ooxml.w("val"), ""),
-            default[1] if ilvl is None else ilvl.get(ooxml.w("val"), "0"))  # fmt: skip
+            default[1] if ilvl is None else ilvl.get(ooxml.w("val"), "0"))
 
 
 def _mirror(document: Element, numbering: Element, style_numbers: dict[str, tuple[str, str]]) -> bool:

@@ -173,7 +173,7 @@ _AFTER_UPDATE_FIELDS = (
     "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
     "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
     "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
-)  # fmt: skip
+)
 
 
 def set_update_fields(settings: Element) -> None:
@@ -196,6 +196,6 @@ def custom_properties_part(properties: Sequence[tuple[str, str]]) -> bytes:
     root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})  # type: ignore[dict-item]
     for pid, (name, value) in enumerate(properties, start=2):
         prop = etree.SubElement(root, f"{{{ns}}}property",
-                                fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)  # fmt: skip
+                                fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid), name=name)
         etree.SubElement(prop, f"{{{vt}}}lpwstr").text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -23,7 +23,7 @@ def comment_text(comment: Element) -> str:
     lines = []
     for p in comment.iter(w("p")):
         parts = [node.text or "" if node.tag == w("t") else "\t" if node.tag == w("tab") else "\n"
-                 for node in p.iter(w("t"), w("tab"), w("br"))]  # fmt: skip
+                 for node in p.iter(w("t"), w("tab"), w("br"))]
         lines.append("".join(parts).strip())
     return "\n".join(lines).strip()
 

@@ -16,7 +16,7 @@ CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Wo
 
 def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_id: str | None,
           aligns: Sequence[str | None], indent: int = 0, pictured: Iterable[int] = (),
-          fit: Callable[[Sequence[Element], int], None] | None = None) -> Element:  # fmt: skip
+          fit: Callable[[Sequence[Element], int], None] | None = None) -> Element:
     """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page, and no
     row is split across pages. The columns `pictured` hold pictures: `fit(cell, room)` narrows a cell's pictures
     to the room its column leaves them."""
@@ -41,7 +41,7 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
         sub(margins, "left", w=str(NARROW_MARGIN), type="dxa")
         sub(margins, "right", w=str(NARROW_MARGIN), type="dxa")
     sub(props, "tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0",
-        noHBand="0", noVBand="1")  # fmt: skip
+        noHBand="0", noVBand="1")
     grid = sub(tbl, "tblGrid")
     for width in widths:
         sub(grid, "gridCol", w=str(width))
@@ -73,7 +73,7 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
 
 
 def text_size(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = TABLE_WIDTH,
-              pictured: set[int] | None = None) -> int:  # fmt: skip
+              pictured: set[int] | None = None) -> int:
     """The text's size in half points: the body's 11 pt, unless the table's longest words cannot stand side by side
     at that size (a table of many columns); then the largest of 10, 9 and 8 pt at which they can (with narrower
     cell margins), else 8 pt (and the longest words break)."""
@@ -81,7 +81,7 @@ def text_size(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: 
     for size in (FULL_SIZE, *SMALLER_SIZES):
         pad = _PAD if size == FULL_SIZE else _NARROW_PAD
         rough = [min(max((len(word) for text in column for word in text.split()), default=1), 24) * _CHAR
-                 for column in texts]  # fmt: skip
+                 for column in texts]
         if size == FULL_SIZE and sum(_asked(texts, rough, total, pictured or set(), pad)[0]) <= total:
             return size
         if sum(_asked(texts, _closely(texts, size), total, pictured or set(), pad)[0]) <= total:
@@ -99,7 +99,7 @@ def set_size(p: Element, size: int) -> None:
             if old is not None:
                 rpr.remove(old)
             insert_before_any(rpr, etree.Element(w(tag), {w("val"): str(size)}), _AFTER_SZ if tag == "sz" else
-                              _AFTER_SZ[1:])  # fmt: skip
+                              _AFTER_SZ[1:])
     for r in p.iter(w("r")):
         if r.find(w("rPr")) is None:
             rpr = etree.Element(w("rPr"))
@@ -109,7 +109,7 @@ def set_size(p: Element, size: int) -> None:
 
 
 def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, total: int = TABLE_WIDTH,
-                  pictured: set[int] | None = None, size: int = 22) -> list[int]:  # fmt: skip
+                  pictured: set[int] | None = None, size: int = 22) -> list[int]:
     """Column widths in twips summing to `total`: each column gets room for its longest word (up to 24 characters,
     so that no word is broken; longer ones, such as web addresses, may break), then the space left goes to the
     columns whose cells hold more text (about 135 twips a character at 11 pt, plus cell margins). When those
@@ -120,7 +120,7 @@ def column_widths(rows: Sequence[Sequence[Sequence[Element]]], columns: int, tot
     in cells of narrower margins."""
     texts = _texts(rows, columns)
     longest = [min(max((len(word) for text in column for word in text.split()), default=1), 24) * _CHAR
-               for column in texts]  # fmt: skip
+               for column in texts]
     pad, char = (_PAD, _CHAR) if size == FULL_SIZE else (_NARROW_PAD, _CHAR * size // FULL_SIZE)
     minimum, wanted = _asked(texts, longest, total, pictured or set(), pad, char)
     if sum(minimum) > total or size != FULL_SIZE:
@@ -144,7 +144,7 @@ def _closely(texts: list[list[str]], size: int) -> list[int]:
     """Each column's longest word measured closely (`word_width`), at `size` half points, in twips."""
     return [min(max((word_width(piece) for text in column for word in text.split()
                      for piece in _PIECE.findall(word)), default=_CHAR), MOST_FOR_A_WORD) * size // FULL_SIZE
-            for column in texts]  # fmt: skip
+            for column in texts]
 
 
 _CHAR, _PAD = 135, 280  # twips: a character at 11 pt, more than most take; the cell's margins and a little more
@@ -152,11 +152,11 @@ FULL_SIZE, SMALLER_SIZES = 22, (20, 18, 16)  # half points: the body's 11 pt; 10
 NARROW_MARGIN = 57  # twips each side of a wide table's cell (0.1 cm; Word's default is 0.19 cm)
 _NARROW_PAD = 2 * NARROW_MARGIN + 64
 _AFTER_SZ = ("szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
-             "eastAsianLayout", "specVanish", "oMath")  # fmt: skip
+             "eastAsianLayout", "specVanish", "oMath")
 
 
 def _asked(texts: list[list[str]], longest: list[int], total: int, pictured: set[int], pad: int = _PAD,
-           char: int = _CHAR) -> tuple[list[int], list[int]]:  # fmt: skip
+           char: int = _CHAR) -> tuple[list[int], list[int]]:
     """Each column's minimum width (its longest word's, or a picture's share) and the room it would like beyond
     that for its text."""
     minimum: list[int] = []

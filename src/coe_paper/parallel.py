@@ -67,7 +67,7 @@ def worth_it(items: Sequence[checks.Parsed]) -> bool:
     other threads hold, such as the preview's dictionary loader's, and a worker could wait on one for ever).
     multiprocessing is imported only once the cheaper questions say yes: a small paper's cold build does without."""
     if not (processors() > 1 and len(items) >= MIN_SECTIONS and threading.active_count() == 1
-            and sum(len(item.section.body) for item in items) >= MIN_BYTES):  # fmt: skip
+            and sum(len(item.section.body) for item in items) >= MIN_BYTES):
         return False
     import multiprocessing
 
@@ -75,7 +75,7 @@ def worth_it(items: Sequence[checks.Parsed]) -> bool:
 
 
 def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Editor | None,
-            builder: DocxBuilder | None) -> list[tuple[dict[str, Any], list[Any] | None]] | None:  # fmt: skip
+            builder: DocxBuilder | None) -> list[tuple[dict[str, Any], list[Any] | None]] | None:
     """For each of `items` (in order): its encoded facts and, with an `editor`, its encoded editorial findings;
     with a `builder`, bodies that need no paper-wide numbers are rendered into the fragment cache. None when the
     workers could not do it (a worker killed, no processes left): the caller then does the work itself."""
@@ -111,7 +111,7 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         _JOB = None
         os.close(queue)
     done = {index: result for chunk, (results, _, _, _) in zip(chunks, answers, strict=True)
-            for index, result in zip(chunk, results, strict=True)}  # fmt: skip
+            for index, result in zip(chunk, results, strict=True)}
     if renderer is not None:  # the bodies the workers rendered, kept for the build (and the builds after it)
         for _, rendered, _, _ in answers:
             for key, data in rendered.items():

@@ -28,12 +28,12 @@ def footnotes_part(footnotes: Sequence[tuple[int, Sequence[Element] | str]]) -> 
         head = ooxml_parts.footnotes_part([])  # the separators
         cut = head.rindex(b"</")
         notes = [f'<w:footnote w:id="{fid}">{text}</w:footnote>' if text else f'<w:footnote w:id="{fid}"/>'
-                 for fid, text in footnotes]  # fmt: skip
+                 for fid, text in footnotes]
         return head[:cut] + "".join(notes).encode("utf-8") + head[cut:], used
     parsed = [(fid, fragments.elements(note) if isinstance(note, str) else note) for fid, note in footnotes]
     prefix = f"{{{ooxml.R_NS}}}"
     used = {value for _, paragraphs in parsed for element in paragraphs for node in element.iter()
-            for key, value in node.attrib.items() if str(key).startswith(prefix)}  # fmt: skip
+            for key, value in node.attrib.items() if str(key).startswith(prefix)}
     return ooxml_parts.footnotes_part(parsed), used
 
 
@@ -41,7 +41,7 @@ def takes_lists(numbering: Element) -> bool:
     """Whether list instances can be written as text at the end of the numbering part: its root is `w:numbering`,
     with children (so lxml ends it with `</w:numbering>`), and no other prefix stands for the w: namespace."""
     return (numbering.prefix == "w" and len(numbering) > 0
-            and [prefix for prefix, uri in numbering.nsmap.items() if uri == ooxml.W_NS] == ["w"])  # fmt: skip
+            and [prefix for prefix, uri in numbering.nsmap.items() if uri == ooxml.W_NS] == ["w"])
 
 
 def list_instances(lists: Sequence[tuple[int, int, int, int]]) -> bytes:
@@ -49,4 +49,4 @@ def list_instances(lists: Sequence[tuple[int, int, int, int]]) -> bytes:
     and lxml writes it in a part that `takes_lists`."""
     return "".join(f'<w:num w:numId="{num}"><w:abstractNumId w:val="{abstract}"/><w:lvlOverride w:ilvl="{level}">'
                    f'<w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
-                   for num, abstract, level, start in lists).encode()  # fmt: skip
+                   for num, abstract, level, start in lists).encode()

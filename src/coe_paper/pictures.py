@@ -34,7 +34,7 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
         src, line, col, path_name = picture.name, picture.line, picture.column, item.section.path
         if not picture.flag:
             yield error(path_name, line, col, "COE502", f"image '{src}' has no alt text",
-                        "describe the image for readers who cannot see it: ![description](path)")  # fmt: skip
+                        "describe the image for readers who cannot see it: ![description](path)")
         if link_scheme(src):
             yield error(path_name, line, col, "COE503", f"image '{src}' is not a file in the project")
             continue
@@ -47,12 +47,12 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
             why = unreadable(source, path)
             if isinstance(why, OutsideProject):
                 yield error(path_name, line, col, "COE503",
-                            f"image '{src}' leads outside the project through a symbolic link")  # fmt: skip
+                            f"image '{src}' leads outside the project through a symbolic link")
             else:
                 yield error(path_name, line, col, "COE501", f"image '{src}' {_missing(why)} ({path})")
         elif not path.lower().endswith(IMAGE_TYPES):
             yield error(path_name, line, col, "COE504",
-                        f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")  # fmt: skip
+                        f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")
         else:
             try:
                 data = source.read_bytes(path, limits.LIMITS.image_bytes)
@@ -124,7 +124,7 @@ def _pictures_of(text: str, known: Store | None) -> list[str]:
     from .markdown import template_parser
 
     found = [str(child.attrs.get("src", "")) for token in template_parser().parse(text)
-             for child in token.children or () if child.type == "image" and child.attrs.get("src")]  # fmt: skip
+             for child in token.children or () if child.type == "image" and child.attrs.get("src")]
     if known is not None:
         known.put(key, found)
     return found
@@ -163,7 +163,7 @@ def _too_many_pixels(size: tuple[int, int]) -> bool:
 
 def _pixels(size: tuple[int, int]) -> str:
     return (f"is {size[0]:,} x {size[1]:,} pixels, over the {limits.LIMITS.image_pixels:,} a picture may have "
-            "(Word and browsers unpack every pixel to show it)")  # fmt: skip
+            "(Word and browsers unpack every pixel to show it)")
 
 
 def shown(name: str, data: bytes) -> bool:

@@ -78,7 +78,7 @@ def _quiet(text: str) -> None:
 
 
 def load(root: Path, rev: str | None = None, render: bool = False, step: Step = _quiet,
-         journal: bool = False) -> Loaded:  # fmt: skip
+         journal: bool = False) -> Loaded:
     """Read and validate the project (from the work tree, or from git at `rev`); with `render`, sections that
     are parsed anyway are also rendered into the section cache (for a build); with `journal`, the work tree notes
     what it was asked (sources.JournaledTree, for uptodate.py)."""
@@ -97,12 +97,12 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
 
 
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
-                  editor: editorial.Editor, render: bool = False, step: Step = _quiet) -> None:  # fmt: skip
+                  editor: editorial.Editor, render: bool = False, step: Step = _quiet) -> None:
     """Each section's facts and own findings (facts.py): from the section cache for a section whose text, and
     whatever else they depend on, are as before; else parsed and checked (on every processor, when there are many;
     see parallel.py), and stored."""
     salt = json.dumps({"config": project.config.model_dump_json(), "abbreviations": project.abbreviations},
-                      sort_keys=True)  # fmt: skip
+                      sort_keys=True)
     store = Store(root, "facts", salt, pack=True)
     missing: list[tuple[checks.Parsed, str]] = []
     for item in parsed:
@@ -120,7 +120,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
             step(f"Checking {len(missing)} sections on {parallel.processors()} processors")
             builder = open_template(source, project.config.template)[0] if render else None
             done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
-                                    builder)  # fmt: skip
+                                    builder)
             for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
                 store.put(key, facts.encode(item.facts))
@@ -233,14 +233,14 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     found = list(templates.problems)
     context = template_context(project, parsed, version, credits_for(project, loaded.history))
     contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
-                                             "annex.md.j2")]  # fmt: skip
+                                             "annex.md.j2")]
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
     named = Store(loaded.root, "template-pictures", "", pack=True)  # the pictures each output names
     for name, values in contexts:
         text, problems = templates.render(name, values)
         problems += pictures.template_pictures(templates.paths.get(name, name), text or "", loaded.source, named)
         found += [problem for problem in problems if problem not in found
-                  and (not wrong or problem.code in ("COE801", "COE803"))]  # fmt: skip
+                  and (not wrong or problem.code in ("COE801", "COE803"))]
     templates.close(isinstance(loaded.source, WorkTree))
     named.prune(isinstance(loaded.source, WorkTree))
     return found
@@ -259,7 +259,7 @@ def _write(target: Path, data: bytes) -> Diagnostic | None:
 
 
 def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False,
-             step: Step = _quiet, fingerprint: dict[str, str] | None = None) -> Assembled:  # fmt: skip
+             step: Step = _quiet, fingerprint: dict[str, str] | None = None) -> Assembled:
     """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
     (LibreOffice) that gives the contents their page numbers. With the `fingerprint` uptodate.py took before the
     build, a build from the work tree is recorded for the next run to find up to date."""
@@ -285,7 +285,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     if isinstance(loaded.source, JournaledTree) and not (pages and pages.note):  # a failed layout pass is tried again
         seen = uptodate.Seen(target, diagnostics, done.sections, words, version.label)
         uptodate.record(root, fingerprint, output, paginate, seen, loaded.source.answers,
-                        loaded.project.config.checks.dictionary)  # fmt: skip
+                        loaded.project.config.checks.dictionary)
     return done
 
 
@@ -317,11 +317,11 @@ def _at_revision(found: list[Diagnostic], rev: str, severity: Severity) -> list[
     inserted, which the reader is told rather than left to take for the change it is not."""
     hint = "the comparison shows what this left out at that revision as inserted" if severity == "warning" else ""
     return [replace(d, severity=severity, message=f"at {rev}: {d.message}", hint=d.hint or hint)
-            for d in found if d.severity == "error"]  # fmt: skip
+            for d in found if d.severity == "error"]
 
 
 def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = False,
-            step: Step = _quiet) -> Assembled:  # fmt: skip
+            step: Step = _quiet) -> Assembled:
     """The current paper with every difference from `rev` as a Word tracked change, by the organisation that
     last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted". `paginate`
     runs the layout pass on the comparison, as `assemble` does on the paper."""
@@ -350,7 +350,7 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
     authors = Authors(root, rev, new.project, source_date() or datetime.now(timezone.utc))
     redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""))
     body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
-                          lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))  # fmt: skip
+                          lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))
     builder.extend(body)
     extra = ((marks.COMPARED, old_version.commit),)
     data = finish(builder, new.project, version, extra)
@@ -372,4 +372,4 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(item.words for item in new.parsed)
     return Assembled(target, diagnostics, version, words, len(new.project.ordered_sections()),
-                     dict(redliner.counts), pages)  # fmt: skip
+                     dict(redliner.counts), pages)

@@ -102,7 +102,7 @@ def control_characters(text: str, path: str, line_offset: int = 0) -> Iterator[D
 def control_character(path: str, line: int, column: int, char: str, hint: str) -> Diagnostic:
     """COE004 for `char` at (line, column) of `path`: a character a Word document cannot hold."""
     return error(path, line, column, "COE004", f"control character U+{ord(char):04X} cannot appear in a Word document",
-                 hint)  # fmt: skip
+                 hint)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -138,7 +138,7 @@ def conflict_markers(text: str, path: str) -> list[Diagnostic]:
         elif marker == ">" and start is not None:
             found.append(error(path, start, 1, "COE011", f"merge conflict left in the file (lines {start}-{line})",
                                "keep the text you want, delete the <<<<<<<, ======= and >>>>>>> lines, then "
-                               "'git add' the file"))  # fmt: skip
+                               "'git add' the file"))
             start = None
     return found
 
@@ -162,7 +162,7 @@ _FRONT_MATTER_HINT = "start the file with a '---' block giving id, title, lead a
 
 
 def load_section(source: Source, path: str, cache: Store | None = None, claims: list[tuple[str, str]] | None = None
-                 ) -> tuple[Section | None, list[Diagnostic]]:  # fmt: skip
+                 ) -> tuple[Section | None, list[Diagnostic]]:
     """A section file: its front matter read and checked (or, unchanged since a run that found it valid, taken
     from `cache`), its body and where the body starts. A front matter that parses but is wrong puts the id it
     gives (if any) in `claims`, with the file's path."""
@@ -176,7 +176,7 @@ def load_section(source: Source, path: str, cache: Store | None = None, claims: 
     if parts is None:
         if text.split("\n", 1)[0].rstrip() == "---":  # opened, never closed: the whole file would be front matter
             found.append(error(path, 1, 1, "COE101", "the front matter opened on line 1 is never closed",
-                               "end it with a line of '---' before the section's text"))  # fmt: skip
+                               "end it with a line of '---' before the section's text"))
         else:
             found.append(error(path, 1, 1, "COE101", "section has no front matter", _FRONT_MATTER_HINT))
         return None, found
@@ -214,7 +214,7 @@ def _too_many_brackets(text: str, path: str) -> Diagnostic | None:
     column = at - text.rfind("\n", 0, at)
     return error(path, line, column, "COE008", f"more than {limit:,} '[' in one section (links, footnotes and "
                  "pictures take two or three each)", "a genuine section has a few hundred at most: split it, or "
-                 "remove what does not belong in it")  # fmt: skip
+                 "remove what does not belong in it")
 
 
 def _cached_yaml(data: object) -> Located | None:
@@ -232,7 +232,7 @@ def _marks(items: list[Any]) -> dict[tuple[str | int, ...], tuple[int, int]] | N
             return None
         path, place = item
         if not (isinstance(path, list) and isinstance(place, list) and len(place) == 2 and type(place[0]) is int
-                and type(place[1]) is int and set(map(type, path)) <= _KEY_TYPES):  # fmt: skip
+                and type(place[1]) is int and set(map(type, path)) <= _KEY_TYPES):
             return None
         marks[tuple(path)] = (place[0], place[1])
     return marks
@@ -245,7 +245,7 @@ def _cached_front(data: object) -> SectionMeta | None:
     """A valid front matter from the cache, or None when the entry is not exactly right."""
     fields = {"id": str, "title": str, "lead": str, "contributors": list, "status": str}
     if not isinstance(data, dict) or set(data) != set(fields) or not all(
-            isinstance(data[name], kind) for name, kind in fields.items()):  # fmt: skip
+            isinstance(data[name], kind) for name, kind in fields.items()):
         return None
     try:  # validated again: a hand-made entry cannot make a section the schema would refuse
         return SectionMeta.model_validate(data)
@@ -283,7 +283,7 @@ def load_yaml_file(
 
 
 def load_abbreviations(source: Source, path: str, found: list[Diagnostic], cache: Store | None = None
-                       ) -> dict[str, str]:  # fmt: skip
+                       ) -> dict[str, str]:
     """`paper/abbreviations.yaml` (abbreviation: what it stands for); none when the file is absent. With `cache`,
     as load_yaml_file takes it."""
     try:
@@ -304,9 +304,9 @@ def _shared_identities(members: ContributorsFile, located: Located) -> list[Diag
         listed: list[tuple[str, tuple[int | str, ...], str, str]] = [
             ("emails", (position,), email.lower(), email) for position, email in enumerate(member.emails)]
         listed += [("domains", (position,), domain.lower().lstrip("@."), domain)
-                   for position, domain in enumerate(member.domains)]  # fmt: skip
+                   for position, domain in enumerate(member.domains)]
         listed += [("people", (position, "name"), fold(person.name), person.name)
-                   for position, person in enumerate(member.people)]  # fmt: skip
+                   for position, person in enumerate(member.people)]
         for kind, where, key, value in listed:
             owner = owners.setdefault((kind, key), member.id)
             if owner != member.id:
@@ -330,7 +330,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
             if member.id in seen:
                 line, col = members_yaml.where(("organisations", index, "id"))
                 found.append(error(CONTRIBUTORS_PATH, line, col, "COE202",
-                                   f"duplicate organisation id '{member.id}'"))  # fmt: skip
+                                   f"duplicate organisation id '{member.id}'"))
             seen.add(member.id)
         found += _shared_identities(members, members_yaml)
     sections: list[Section] = []
@@ -363,7 +363,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
                       config_marks=config_yaml.marks if config_yaml else {},
                       abbreviations=abbreviations, bots=list(members.bots),
-                      unusable={claimed: path for path, claimed in reversed(claims)})  # fmt: skip
+                      unusable={claimed: path for path, claimed in reversed(claims)})
     return project, found
 
 

@@ -79,7 +79,7 @@ class Authors:
         self.last: dict[str, Stamp] = {}
         self.latest: Stamp | None = None
         log = _names(root, "log", "-z", "--no-renames", "--relative", "--name-only",
-                     f"--format={_COMMIT}%n%an%n%ae%n%cI", f"{rev}..HEAD", "--", *PAPER_PATHS)  # fmt: skip
+                     f"--format={_COMMIT}%n%an%n%ae%n%cI", f"{rev}..HEAD", "--", *PAPER_PATHS)
         stamp: Stamp | None = None
         first = False
         for entry in log:  # a commit's line, then its files, each ended by a NUL (the first after a line break)
@@ -149,7 +149,7 @@ class Redliner:
     _paras: dict[int, Para] = field(default_factory=dict)
 
     def merge(self, old: Sequence[Segment], new: Sequence[Segment], stamp: Callable[[Segment, Segment | None],
-              Stamp]) -> list[Element]:  # fmt: skip
+              Stamp]) -> list[Element]:
         """The merged body: segments matched by key, each compared block by block."""
         plan: list[tuple[list[_Op], Stamp]] = []
         matcher = SequenceMatcher(None, [s.key for s in old], [s.key for s in new], autojunk=False)
@@ -176,7 +176,7 @@ class Redliner:
             para = self._p(block)
             return ("p", para.kind, *para.words)
         return ("x", block.tag, *(a.key for p in block.iter(ooxml.P) for a in self._p(p).atoms),
-                len(block.findall(w("tr"))))  # fmt: skip
+                len(block.findall(w("tr"))))
 
     def align(self, old: Sequence[Element], new: Sequence[Element]) -> list[_Op]:
         ops: list[_Op] = []
@@ -288,7 +288,7 @@ class Redliner:
         for tr in new_rows:
             after.remove(tr)
         matcher = SequenceMatcher(None, [self._key(r) for r in old_rows], [self._key(r) for r in new_rows],
-                                  autojunk=False)  # fmt: skip
+                                  autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             olds, news = old_rows[i1:i2], new_rows[j1:j2]
             if tag == "equal" or (tag == "replace" and len(olds) == len(news)):

@@ -123,7 +123,7 @@ class AtomWriter:
 
     def _enter(self, container: Element | None) -> None:
         if container is self.container or (container is not None and self.container is not None and _same(
-                _shell(container), _shell(self.container))):  # fmt: skip
+                _shell(container), _shell(self.container))):
             return
         self.container, self.wrapper, self.last_run = container, None, None
         if container is None:
@@ -157,7 +157,7 @@ class AtomWriter:
                 run, rpr, last_state = self.last_run
                 text = run[-1]
                 if last_state == state and run.getparent() is parent and _same(rpr, atom.rpr) and \
-                        text.tag in (ooxml.T, w("delText")):  # fmt: skip
+                        text.tag in (ooxml.T, w("delText")):
                     text.text = (text.text or "") + atom.text
                     continue
             run = ooxml.text_run(parent, atom.text, atom.rpr, deleted=state == "del")

@@ -101,7 +101,7 @@ class Renderer:
             if handler is not None:
                 handler(token)
         space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quote")},
-                            SPACE_AFTER_TABLE)  # fmt: skip
+                            SPACE_AFTER_TABLE)
         for p in self._run_ins:  # each heads the block after it, as a heading does; the section's last line, none
             if p is not self.out[-1]:
                 ooxml.keep_with_next(p)
@@ -291,7 +291,7 @@ class Renderer:
         caption = self._captions_below.get(id(token))
         if caption is not None:  # its caption, written after it, goes above it: the caption's notes come first
             self._caption_notes[id(caption)] = [self._footnote_ref(child) for child in caption.children or ()
-                                                if child.type == "footnote_ref"]  # fmt: skip
+                                                if child.type == "footnote_ref"]
 
     def _thead(self, token: Token) -> None:
         assert self._table is not None
@@ -336,7 +336,7 @@ class Renderer:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
         space_after_tables(paragraphs, {self.doc.style("footnote text") or "footnote text"},
-                            SPACE_AFTER_TABLE_IN_NOTE)  # fmt: skip
+                            SPACE_AFTER_TABLE_IN_NOTE)
         if self._directions:
             ooxml.set_directions(paragraphs)
         if self._footnote:  # the text refers to it (footnotes are rendered after the text)

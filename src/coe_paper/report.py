@@ -122,7 +122,7 @@ def section_status(loaded: Loaded, history: History | None, day: date | None = N
             last_change_name=last.author.name if last else None,
             commits=len(found.changes) if found else 0, errors=errors, warnings=len(mine) - errors,
             due=entry.due if entry else None, late=entry.late(section.meta.status, today) if entry else False,
-        ))  # fmt: skip
+        ))
     present = {s.id for s in project.sections}
     for entry in project.config.outline:
         if entry.id not in present:
@@ -135,7 +135,7 @@ def section_status(loaded: Loaded, history: History | None, day: date | None = N
                 max_words=entry.max_words, words_check="under" if entry.min_words else "ok", last_change=None,
                 last_change_org=None, last_change_author=None, commits=0, errors=errors, warnings=len(mine) - errors,
                 due=entry.due, late=entry.late("missing", today),
-            ))  # fmt: skip
+            ))
     return rows
 
 
@@ -144,7 +144,7 @@ def left_out(loaded: Loaded) -> list[Diagnostic]:
     a merge conflict): neither report has a row for them, nor counts their words or contributors."""
     listed = {s.path for s in loaded.project.sections} if loaded.project else set()
     return [d for d in loaded.diagnostics
-            if d.severity == "error" and d.path.startswith(f"{SECTIONS_DIR}/") and d.path not in listed]  # fmt: skip
+            if d.severity == "error" and d.path.startswith(f"{SECTIONS_DIR}/") and d.path not in listed]
 
 
 def missing_problems(loaded: Loaded, section_id: str) -> list[Diagnostic]:
@@ -183,5 +183,5 @@ def organisations(loaded: Loaded, history: History | None) -> list[OrganisationR
             id=member.id, name=member.name, short=member.label, role=member.role, country=member.country, led=led,
             contributed=contributed, commits=len(commits.get(member.id, ())), lines=count,
             share=count / total if total else 0.0,
-        ))  # fmt: skip
+        ))
     return rows

@@ -103,7 +103,7 @@ def claim(path: str) -> int | None:
 
     try:
         fd = os.open(path.removesuffix(".sock") + ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW,
-                     0o600)  # fmt: skip
+                     0o600)
     except OSError:
         return None
     try:
@@ -273,7 +273,7 @@ def encode_request(argv: list[str]) -> bytes:
     os.umask(umask)
     fields = [PROTOCOL, identity().encode("utf-8", "surrogateescape"), os.fsencode(os.getcwd()), b"%d" % umask,
               b"%d" % (len(argv) + 1), os.fsencode(program_name()), *map(os.fsencode, argv),
-              *(k + b"=" + v for k, v in os.environb.items())]  # fmt: skip
+              *(k + b"=" + v for k, v in os.environb.items())]
     return b"\0".join(fields)
 
 

@@ -41,7 +41,7 @@ from . import resident
 #: has its script's folder there, not the working directory: a module of that name in a paper's repository, where
 #: `serve` runs, would be imported instead of the library's, by a child that the client cannot tell from it).
 START = ("import sys; getattr(sys.flags, 'safe_path', False) or sys.path.pop(0); "
-         "from coe_paper.resident_server import command_line; sys.exit(command_line())")  # fmt: skip
+         "from coe_paper.resident_server import command_line; sys.exit(command_line())")
 
 
 def spawn(root: Path) -> subprocess.Popen[bytes] | None:
@@ -52,7 +52,7 @@ def spawn(root: Path) -> subprocess.Popen[bytes] | None:
     try:
         return subprocess.Popen([sys.executable, "-c", START, str(root)],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)  # fmt: skip
+                                start_new_session=True)
     except OSError:
         return None
 
@@ -68,7 +68,7 @@ def start_detached(root: str, lock: int) -> None:
     with contextlib.suppress(OSError):
         subprocess.Popen([sys.executable, "-c", START, root, str(IDLE), str(lock)], cwd="/", stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                         pass_fds=(lock,))  # fmt: skip
+                         pass_fds=(lock,))
 
 
 def stop(process: subprocess.Popen[bytes] | None) -> None:
@@ -231,7 +231,7 @@ def _reap(children: dict[int, socket.socket]) -> bool:
 
 
 def _handle(connection: socket.socket, listener: socket.socket, command: Any, own: str,
-            children: dict[int, socket.socket]) -> bool | None:  # fmt: skip
+            children: dict[int, socket.socket]) -> bool | None:
     """Run one request in a child (True; added to `children`), or refuse it (None); False when this process's code
     changed and it should end."""
     fds: list[int] = []
@@ -294,7 +294,7 @@ def _refusal(request: list[bytes] | None, own: str) -> str | None:
 
 
 def _child(connection: socket.socket, listener: socket.socket, fds: list[int], request: list[bytes],
-           command: Any) -> None:  # fmt: skip
+           command: Any) -> None:
     """Become the command the request names, as `coe-paper` started in the caller's place would run it. It says its
     pid and waits for the caller's `go` before it takes the caller's streams: a caller that gave up waiting (it then
     runs the command itself) gets nothing from it, and whatever fails before then is the caller's to run."""

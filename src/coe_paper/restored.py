@@ -95,10 +95,10 @@ def restored(git: Git, restarts: dict[str, list[Restart]], commit: str) -> dict[
     for all of them, after one `git log` for each merge that restored a file, all at once."""
     merged = [r for candidates in restarts.values() for r in candidates if not r.added]
     answers = git.at_once(*(["log", "-m", "--first-parent", "--diff-filter=A", "--format=%H", "-1", commit, "--",
-                             r.path] for r in merged))  # fmt: skip
+                             r.path] for r in merged))
     adders = {r: (out or b"").decode("ascii", "replace").strip() for r, out in zip(merged, answers, strict=True)}
     items = [(path, replace(r, added=adders[r]) if not r.added else r) for path, rs in sorted(restarts.items())
-             for r in rs if r.added or adders[r]]  # fmt: skip
+             for r in rs if r.added or adders[r]]
     if not items:
         return {}
     names = [name for _, r in items for name in (f"{r.added}:./{r.path}", f"{r.deleted}^:./{r.old}")]  # from here
@@ -164,7 +164,7 @@ def _unquoted(name: str) -> str:
 
 
 def blame(git: Git, commit: str, current: str, restarts: list[Restart], options: tuple[str, ...],
-          env: dict[str, str] | None = None, prefix: str = "") -> Blamed | None:  # fmt: skip
+          env: dict[str, str] | None = None, prefix: str = "") -> Blamed | None:
     """Lines per commit for one section file (`git blame --incremental`: the porcelain format without the file's
     text): as blame gives them at `commit`, except those of each restoring commit (`restarts`, newest first; none
     for a file never restored), which count for the commits that wrote them before its deletion. Blame names files

@@ -195,7 +195,7 @@ def _comments(docx: SafeDocx) -> list[Comment]:
     by_para: dict[str, Comment] = {}
     for node in root.iter(w("comment")):
         comment = Comment(node.get(w("id"), ""), node.get(w("author"), ""), node.get(w("initials"), ""),
-                          node.get(w("date"), ""), ooxml_review.comment_text(node))  # fmt: skip
+                          node.get(w("date"), ""), ooxml_review.comment_text(node))
         found.append(comment)
         for p in node.iter(w("p")):
             para_id = p.get(f"{{{ooxml_review.W14_NS}}}paraId")
@@ -237,7 +237,7 @@ def read_review(path: Path, project: Project | None = None) -> Review:
         raise
     except (RecursionError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise DocxError(f"{path.name} cannot be read as a reviewed paper ({type(exc).__name__}: "
-                        f"{str(exc)[:200]})") from None  # fmt: skip
+                        f"{str(exc)[:200]})") from None
 
 
 def _body_paragraphs(blocks: list[wordblocks.Block]) -> Iterator[wordblocks.Paragraph]:
@@ -280,7 +280,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
     finally:
         doc.docx.close()
     sections = [SectionRef(s.index, s.id, s.path, titles.get(s.id) or walker.titles.get(s.index, ""), s.digest)
-                for s in sections]  # fmt: skip
+                for s in sections]
     fix = {s.index: s for s in sections}
 
     def retitle(place: Place) -> Place:
@@ -292,7 +292,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
         comment.anchor = " ".join("".join(walker.anchors.get(comment.id, [])).split())
         start = place.section.index if place.section is not None else None
         comment.reaches = [retitle(other) for index, other in walker.comment_sections.get(comment.id, {}).items()
-                           if index is not None and index != start]  # fmt: skip
+                           if index is not None and index != start]
     comments.sort(key=lambda c: (c.order, c.id))
     changes = [replace(c, place=retitle(c.place)) for c in walker.changes]
     mapping = "bookmarks" if "bookmarks" in walker.used else "headings" if walker.used else "none"

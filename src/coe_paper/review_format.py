@@ -50,7 +50,7 @@ def format_text(review: Review) -> str:
     for change in review.changes:
         text = _one_line(change.text)
         items.append((change.order, [f'{_where(change.place, review.file)}: {change.kind} by {change.author} '
-                                     f'({when(change.date)}): "{text}"']))  # fmt: skip
+                                     f'({when(change.date)}): "{text}"']))
     text = "\n".join(line for _, lines in sorted(items, key=lambda item: item[0]) for line in lines)
     return _CONTROL_RE.sub("", text)
 
@@ -65,7 +65,7 @@ def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:
     found: dict[str, object] = {
         "kind": kind, "id": comment.id, "author": comment.author, "initials": comment.initials,
         "date": comment.date, "text": comment.text, "anchor": comment.anchor, "resolved": comment.resolved,
-        **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}  # fmt: skip
+        **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}
     if kind == "comment":  # the further sections its text goes on into (a reply has no text of its own)
         found["reaches"] = [_place_dict(place) for place in comment.reaches]
     return found
@@ -75,7 +75,7 @@ def as_json(review: Review) -> str:
     """A list of objects in document order: comments (replies nested) and tracked changes."""
     items: list[tuple[int, dict[str, object]]] = [(c.order, _comment_dict(c, "comment")) for c in review.comments]
     items += [(c.order, {"kind": c.kind, "author": c.author, "date": c.date, "text": c.text, **_place_dict(c.place)})
-              for c in review.changes]  # fmt: skip
+              for c in review.changes]
     return to_json([obj for _, obj in sorted(items, key=lambda item: item[0])])
 
 
@@ -128,10 +128,10 @@ def review_sheet(review: Review, project: Project | None) -> str:
     out = [f"# Review sheet: {md(title)}", "",
            f"Comments and tracked changes in `{review.file}`{built}: {comments} comment{'s' * (comments != 1)}"
            f" ({replies} repl{'ies' if replies != 1 else 'y'}), {len(review.changes)} tracked "
-           f"change{'s' * (len(review.changes) != 1)}.", ""]  # fmt: skip
+           f"change{'s' * (len(review.changes) != 1)}.", ""]
     if review.mapping == "headings":
         out += ["The document has lost its hidden source bookmarks; sections were found by their titles, "
-                "so source lines are not known.", ""]  # fmt: skip
+                "so source lines are not known.", ""]
     def comments_in(ref: SectionRef | None) -> list[tuple[Comment, Place | None]]:
         """The comments in a section: those that start there, and those that go on into it from an earlier one."""
         return [(c, None if c.place.section == ref else next(p for p in c.reaches if p.section == ref))
@@ -140,7 +140,7 @@ def review_sheet(review: Review, project: Project | None) -> str:
     groups: list[tuple[SectionRef | None, list[tuple[Comment, Place | None]], list[Change]]] = [
         (ref, comments_in(ref), [c for c in review.changes if c.place.section == ref])
         for ref in [*review.sections, None]
-    ]  # fmt: skip
+    ]
     out += ["| Section | Lead | Comments | Tracked changes |", "|---|---|---:|---:|"]
     for ref, section_comments, section_changes in groups:
         if ref is not None:
@@ -153,7 +153,7 @@ def review_sheet(review: Review, project: Project | None) -> str:
             out += ["", "## Outside the sections (title page, contents, annex)", ""]
         else:
             out += ["", f"## {ref.index + 1}. {md(ref.title or ref.id)}", "",
-                    f"Lead: **{md(_lead(project, ref.id))}**. Source: `{ref.path}`.", ""]  # fmt: skip
+                    f"Lead: **{md(_lead(project, ref.id))}**. Source: `{ref.path}`.", ""]
         if section_comments:
             out += ["### Comments", ""]
             for number, (comment, place) in enumerate(section_comments, start=1):

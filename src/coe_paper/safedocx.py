@@ -49,7 +49,7 @@ class Limits:
 def xml_parser() -> etree.XMLParser:
     """A parser for XML coe-paper did not write itself: no entities, DTDs or network, no huge trees."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)  # fmt: skip
+                           huge_tree=False, remove_comments=True, remove_pis=True)
 
 
 class SafeDocx:
@@ -66,7 +66,7 @@ class SafeDocx:
             raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
         if head.startswith(_OLE_MAGIC):
             raise DocxError(f"{self.name} is not a Word document (.docx): it looks like an old .doc file or a "
-                            "password-protected document; save it as .docx without a password")  # fmt: skip
+                            "password-protected document; save it as .docx without a password")
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError):
@@ -104,7 +104,7 @@ class SafeDocx:
         limit = self.limits.max_part_size
         if info.file_size > limit:
             raise DocxError(f"{self.name}: part '{name}' is {info.file_size // 2**20} MB, more than the "
-                            f"{limit // 2**20} MB allowed")  # fmt: skip
+                            f"{limit // 2**20} MB allowed")
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(limit + 1)
@@ -126,12 +126,12 @@ class SafeDocx:
         and in the tree (a part in UTF-16)."""
         data = self.read(name)
         bounds = ((_TAG_P, _PARAGRAPH, "paragraphs", self.limits.max_paragraphs),
-                  (_TAG_R, _RUN, "runs", self.limits.max_runs))  # fmt: skip
+                  (_TAG_R, _RUN, "runs", self.limits.max_runs))
 
         def within(found: Iterator[object], what: str, limit: int) -> None:
             if next(itertools.islice(found, limit, None), None) is not None:
                 raise DocxError(f"{self.name}: part '{name}' has more than {limit:,} {what}, more than a Word "
-                                "document may have here")  # fmt: skip
+                                "document may have here")
 
         for in_bytes, _, what, limit in bounds:
             within(in_bytes.finditer(data), what, limit)
@@ -173,27 +173,27 @@ def check_entries(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> No
     """Refuse a package by what its zip directory declares, before anything is inflated (zip bombs)."""
     if len(infos) > limits.max_entries:
         raise DocxError(f"{name} has {len(infos)} entries, more than the {limits.max_entries} a Word "
-                        "document may have here")  # fmt: skip
+                        "document may have here")
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_size:
         raise DocxError(f"{name} would unpack to {total // 2**20} MB, more than the "
-                        f"{limits.max_total_size // 2**20} MB allowed")  # fmt: skip
+                        f"{limits.max_total_size // 2**20} MB allowed")
     seen: set[str] = set()
     for info in infos:
         part = info.filename
         if part.startswith("/") or ".." in part.split("/"):
             raise DocxError(f"{name} has an entry named '{part[:200]}', a path out of the package that no Word "
-                            "document holds; refusing to open it")  # fmt: skip
+                            "document holds; refusing to open it")
         if part.lower() in seen:  # part names are the same whatever their case (ECMA-376 part 2)
             raise DocxError(f"{name} has two entries named '{part[:200]}': readers differ on which one they take, "
-                            "so what Word shows need not be what is read here; refusing to open it")  # fmt: skip
+                            "so what Word shows need not be what is read here; refusing to open it")
         seen.add(part.lower())
         if info.flag_bits & 0x1:
             raise DocxError(f"{name} has encrypted entries; it is not a plain Word document")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
             raise DocxError(f"{name}: entry '{info.filename}' expands {ratio:.0f} times, which only a zip "
-                            "bomb does; refusing to open it")  # fmt: skip
+                            "bomb does; refusing to open it")
 
 
 def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
@@ -209,7 +209,7 @@ def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
     for info in infos:
         if info.file_size > limits.max_part_size:
             raise DocxError(f"{name}: part '{info.filename}' is {info.file_size // 2**20} MB, more than the "
-                            f"{limits.max_part_size // 2**20} MB allowed")  # fmt: skip
+                            f"{limits.max_part_size // 2**20} MB allowed")
 
 
 def parse_xml(data: bytes, label: str) -> Element:
@@ -219,9 +219,9 @@ def parse_xml(data: bytes, label: str) -> Element:
     except etree.XMLSyntaxError as exc:
         if getattr(exc, "code", None) == etree.ErrorTypes.ERR_RESOURCE_LIMIT:  # libxml2 names its option
             what = "nests its elements more than 256 levels deep" if "depth" in str(exc).lower() else \
-                "holds a text or value of more than 10 MB in one piece"  # fmt: skip
+                "holds a text or value of more than 10 MB in one piece"
             raise DocxError(f"{label} {what} (line {exc.lineno}), which no Word document does; refusing to read "
-                            "it") from None  # fmt: skip
+                            "it") from None
         raise DocxError(f"{label} is not well-formed XML ({exc})") from None
     refuse_dtd(label, root)
     return root
@@ -238,7 +238,7 @@ def refuse_dtd(label: str, root: Element | None, data: bytes = b"") -> None:
     if root is not None:
         docinfo = root.getroottree().docinfo
         declared = bool(getattr(docinfo, "doctype", "")) or docinfo.internalDTD is not None \
-            or docinfo.externalDTD is not None  # fmt: skip
+            or docinfo.externalDTD is not None
     else:
         declared = any(mark in data for mark in _DOCTYPE)
     if declared:
@@ -252,7 +252,7 @@ _ACTIVE = ("vbaproject", "vbadata", "activex", "oleobject", "macroenabled")
 #: when the paper is opened.
 _ACTIVE_RELATIONSHIPS = {"vbaproject": "macros", "wordvbadata": "macros", "oleobject": "an embedded program",
                          "control": "an ActiveX control", "activexcontrolbinary": "an ActiveX control",
-                         "afchunk": "content Word converts from another format"}  # fmt: skip
+                         "afchunk": "content Word converts from another format"}
 _HYPERLINK = "/relationships/hyperlink"
 
 
@@ -265,22 +265,22 @@ def refuse_active(label: str, content_type: str, relationships: Sequence[tuple[s
     credentials)."""
     if any(mark in content_type.lower() for mark in _ACTIVE):
         raise DocxError(f"{label} holds macros or an embedded program ({content_type}); refusing to copy it into "
-                        "the paper")  # fmt: skip
+                        "the paper")
     for kind, target, external in relationships:
         name = kind.rsplit("/", 1)[-1]
         if external and not kind.endswith(_HYPERLINK):
             raise DocxError(f"{label} has Word fetch '{target[:200]}' from outside the document (its {name} "
-                            "relationship); refusing to copy it into the paper")  # fmt: skip
+                            "relationship); refusing to copy it into the paper")
         if not external and name.lower() in _ACTIVE_RELATIONSHIPS:
             raise DocxError(f"{label} holds {_ACTIVE_RELATIONSHIPS[name.lower()]} ('{target[:200]}', its {name} "
-                            "relationship); refusing to copy it into the paper")  # fmt: skip
+                            "relationship); refusing to copy it into the paper")
 
 
 #: Fields that have Word read a file, or run a program, when the document's fields are updated (the paper asks Word
 #: to update them when it opens, unless LibreOffice numbered the contents): a picture or text from a server or a
 #: network share (which is given the reader's Windows credentials), data from another program (DDE).
 _FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPORT", "LINK", "DDE", "DDEAUTO",
-                              "DATABASE"})  # fmt: skip
+                              "DATABASE"})
 
 
 def refuse_fetching_fields(label: str, root: Element) -> None:
@@ -292,7 +292,7 @@ def refuse_fetching_fields(label: str, root: Element) -> None:
         if name in _FETCHING_FIELDS:
             raise DocxError(f"{label} holds a field that has Word fetch or run what it names when the paper's fields "
                             f"are updated ({' '.join(instruction.split())[:200]}); refusing to copy it into the "
-                            "paper")  # fmt: skip
+                            "paper")
 
 
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:

@@ -78,7 +78,7 @@ def names_folder(value: str, path: Path) -> bool:
 
 
 def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool, where: tuple[int, int] = (0, 0),
-                    label: str = "", suffix: str = "") -> list[Diagnostic]:  # fmt: skip
+                    label: str = "", suffix: str = "") -> list[Diagnostic]:
     """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
     output); COE007 an output that is, or lies inside, one of the paper's own files; COE006 a document whose name
     ends in another suffix than `suffix` (`paper.pdf` for a .docx: Word would not open it). `label` names the
@@ -92,16 +92,16 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
         return [error(path, line, col, "COE006", f"{label} cannot be written: a symbolic link loop")]
     if leaves_through_link(written, root):
         return [error(path, line, col, "COE005", f"{label} leads outside the project through a symbolic link "
-                      f"(to {final})", "write it inside the project, e.g. to build/")]  # fmt: skip
+                      f"(to {final})", "write it inside the project, e.g. to build/")]
     for own in paper_files(root, config):
         if _inside(final, own):
             name = own.relative_to(root) if _inside(own, root) else own
             return [error(path, line, col, "COE007", f"{label} would overwrite the paper's own files ({name})",
-                          "write it elsewhere, e.g. to build/")]  # fmt: skip
+                          "write it elsewhere, e.g. to build/")]
     if suffix and target.suffix and target.suffix.lower() != suffix:
         return [error(path, line, col, "COE006", f"{label} is not a {suffix} name: the document is written as "
                       f"{suffix}, which Word opens by its name", f"name it {target.stem}{suffix}"
-                      + (" (--pdf writes the PDF beside it)" if target.suffix.lower() == ".pdf" else ""))]  # fmt: skip
+                      + (" (--pdf writes the PDF beside it)" if target.suffix.lower() == ".pdf" else ""))]
     return []
 
 

@@ -37,7 +37,7 @@ _BUILDING_FILTERS = frozenset({
     "join", "string", "pprint", "tojson", "format", "replace", "center", "indent", "wordwrap", "sum", "xmlattr",
     "urlize", "list", "title", "upper", "lower", "capitalize", "trim", "escape", "e", "forceescape", "urlencode",
     "markdown",
-})  # fmt: skip
+})
 _WIDE_FORMAT = re.compile(r"[%{:][^%{}]*\d{7,}")  # a field width or precision of a million or more
 
 
@@ -67,7 +67,7 @@ def weight(value: object, cap: int) -> int:
 
 def _too_big(what: str) -> TemplateLimit:
     return TemplateLimit(f"{what} would be larger than the {limits.LIMITS.template_output:,} characters or items "
-                         "a template may build")  # fmt: skip
+                         "a template may build")
 
 
 def _check(value: object, what: str = "a value") -> None:
@@ -117,7 +117,7 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
                 _check_multiplying("replace", values[0], tuple(values[1:]))
             elif name == "join" and len(values) >= 2:
                 _check_multiplying("join", values[1], (list(values[0]) if isinstance(values[0], list | tuple)
-                                                       else [],))  # fmt: skip
+                                                       else [],))
         return func(*args, **kwargs)
 
     return bounded

@@ -182,7 +182,7 @@ publishes the preview site with GitLab Pages (Deploy > Pages shows its address).
 
 
 def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
-              ids: Sequence[str] = ()) -> dict[str, str | bytes]:  # fmt: skip
+              ids: Sequence[str] = ()) -> dict[str, str | bytes]:
     """Every file of a new project, by path (text or bytes); with the `ids` of sections that are there already, the
     outline lists those and no example section is written."""
     if forge_name is not None and forge_name not in forge.FORGES:
@@ -203,7 +203,7 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
         forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
         SETTINGS: schema.editor_settings(),
         ".vscode/extensions.json": forge.vscode_extensions(),
-    }  # fmt: skip
+    }
     for item in schema.schemas():
         files[f"{schema.SCHEMA_DIR}/{item.name}"] = item.text
     return files
@@ -228,7 +228,7 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     ids = _sections_there(root)
     if ids:
         created.notes.append(f"the outline in {CONFIG_PATH} lists the {len(ids)} section{'s' * (len(ids) != 1)} "
-                             f"found in sections/, in the order of their files: {', '.join(ids)}")  # fmt: skip
+                             f"found in sections/, in the order of their files: {', '.join(ids)}")
     files = files_for(name, forge_name, ids=ids)
     _refuse_links_out(root, list(files))
     for path, content in files.items():
@@ -272,7 +272,7 @@ def _sections_there(root: Path) -> list[str]:
 #: What init adds to a file that exists, and why (the CLI says so, the file named).
 EXTENDED = {".gitignore": "added build/ to {} (the builds' output is no source)",
             SETTINGS: "added the schemas of paper.yaml and contributors.yaml to the yaml.schemas of {} (the editor "
-                      "checks the files as people type)"}  # fmt: skip
+                      "checks the files as people type)"}
 
 
 def _extend(path: str, target: Path, created: Created) -> bool:
@@ -292,7 +292,7 @@ def _extend(path: str, target: Path, created: Created) -> bool:
         if not _maps(text, wanted):
             created.notes.append(f"{SETTINGS} is not plain JSON (comments?) and was kept as it is: add "
                                  f'"yaml.schemas": {json.dumps(wanted)} to it so that the editor checks paper.yaml '
-                                 "and contributors.yaml as people type")  # fmt: skip
+                                 "and contributors.yaml as people type")
         return False
     try:
         write_atomic(target, extended.encode("utf-8"))
@@ -314,7 +314,7 @@ def _refuse_links_out(root: Path, paths: list[str]) -> None:
         written = Path(os.path.abspath(root / path))
         if leaves_through_link(written, top):
             raise InitError(f"{root / path} leads outside {root} through a symbolic link (to {written.resolve()}); "
-                            "remove the link, or create the paper in another folder")  # fmt: skip
+                            "remove the link, or create the paper in another folder")
 
 
 def _ignore_build(gitignore: Path) -> bool:

@@ -53,14 +53,14 @@ class SchemaFile:
 def _schema(model: type[BaseModel], title: str, description: str) -> dict[str, Any]:
     schema = model.model_json_schema()
     return {"$schema": DIALECT, "title": title, "description": description,
-            **{k: v for k, v in schema.items() if k not in ("title", "description")}}  # fmt: skip
+            **{k: v for k, v in schema.items() if k not in ("title", "description")}}
 
 
 def _countries(schema: dict[str, Any]) -> None:
     country = schema["$defs"]["Contributor"]["properties"]["country"]
     country["enum"] = list(COUNTRY_NAMES)
     country["description"] = "EU country code (Greece is EL), or EU for EU-level bodies: " + ", ".join(
-        f"{code} {name}" for code, name in COUNTRY_NAMES.items())  # fmt: skip
+        f"{code} {name}" for code, name in COUNTRY_NAMES.items())
 
 
 def _rule_codes(schema: dict[str, Any]) -> None:
@@ -95,7 +95,7 @@ def _due(schema: dict[str, Any]) -> None:
 
 def _section() -> dict[str, Any]:
     schema = _schema(SectionMeta, "Section front matter",
-                     "The YAML block between the '---' lines at the top of a sections/*.md file.")  # fmt: skip
+                     "The YAML block between the '---' lines at the top of a sections/*.md file.")
     props = schema["properties"]
     props["id"]["description"] = "The section's id, as in the outline of paper/paper.yaml."
     props["title"]["description"] = "The section's title (its level-1 heading in the paper)."
@@ -117,9 +117,9 @@ def schemas() -> list[SchemaFile]:
     _countries(members)
     found = [("paper.schema.json", ("paper/paper.yaml",), paper),
              ("contributors.schema.json", ("contributors.yaml",), members),
-             ("section.schema.json", ("sections/*.md",), _section())]  # fmt: skip
+             ("section.schema.json", ("sections/*.md",), _section())]
     return [SchemaFile(name, describes, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-            for name, describes, data in found]  # fmt: skip
+            for name, describes, data in found]
 
 
 def editor_settings(directory: str = SCHEMA_DIR) -> str:
@@ -129,7 +129,7 @@ def editor_settings(directory: str = SCHEMA_DIR) -> str:
                          if not f.describes[0].endswith(".md")},  # the YAML server does not read front matter
         "[markdown]": {"editor.wordWrap": "on", "files.trimTrailingWhitespace": False},
         "files.insertFinalNewline": True,
-    }  # fmt: skip
+    }
     return json.dumps(settings, indent=2) + "\n"
 
 

@@ -38,7 +38,7 @@ class SectionRenderer:
     """Renders bodies and bylines into `builder` through the cache of the project at `root` (None: no cache)."""
 
     def __init__(self, root: Path | None, builder: DocxBuilder, paper_captions: dict[str, captions.Caption],
-                 starts: dict[str, tuple[int, int]], as_elements: bool = False) -> None:  # fmt: skip
+                 starts: dict[str, tuple[int, int]], as_elements: bool = False) -> None:
         self.builder = builder
         self.as_elements = as_elements  # elements (for comparing) rather than XML text in the builder's slots
         self.takes_text = builder.takes_text
@@ -75,7 +75,7 @@ class SectionRenderer:
         with `elements` (to be changed further)."""
         start = self.starts.get(section.id, (0, 0))
         referred = sorted({(link.name, self.by_id[link.name].label) for link in item.facts.links
-                           if link.name in self.by_id})  # fmt: skip
+                           if link.name in self.by_id})
         key = self._key(item, [list(start) if item.facts.captions else None, referred])
         return self._place(self.store, key, self._renderer(item, start), index, kind="body", elements=elements)
 
@@ -98,14 +98,14 @@ class SectionRenderer:
             from .render_sink import Origin
 
             shown = (captions.collect([item.tokens], start, self.by_id) if item.facts.captions  # the same search
-                     else captions.Captions(by_id=dict(self.by_id)))  # fmt: skip
+                     else captions.Captions(by_id=dict(self.by_id)))
             origin = Origin(marks.PLACEHOLDER, section.body_line, section.path.rsplit("/", 1)[0], shown)
             return Renderer(sink, origin).render(item.tokens)
 
         return render
 
     def _place(self, store: Store, key: str, render: Callable[[Sink], list[Element]], section: int | None,
-               kind: str, elements: bool = False) -> list[Element]:  # fmt: skip
+               kind: str, elements: bool = False) -> list[Element]:
         bodies = store is self.store  # bodies: in bytes; the rest in JSON
         if bodies:
             data = store.get_bytes(key)  # asked all the same: the entry is used, and kept

@@ -83,7 +83,7 @@ def failure_page(diagnostics: list[Diagnostic]) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             "<title>The paper cannot be built</title>\n</head>\n<body>\n<main>\n"
             "<h1>The paper cannot be built</h1>\n<p>Fix these problems and save: the page reloads.</p>\n"
-            f'<ul style="white-space: pre-wrap">{items}</ul>\n</main>\n</body>\n</html>\n')  # fmt: skip
+            f'<ul style="white-space: pre-wrap">{items}</ul>\n</main>\n</body>\n</html>\n')
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -203,7 +203,7 @@ class PreviewServer:
     """The preview server and its watcher; `start()` returns at once, `stop()` ends both threads."""
 
     def __init__(self, root: Path, output: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
-                 on_build: Callable[[Rebuilt], None] | None = None, resident: bool = False) -> None:  # fmt: skip
+                 on_build: Callable[[Rebuilt], None] | None = None, resident: bool = False) -> None:
         self.root = root.resolve()
         self.output = (output or self.root / site.DEFAULT_OUTPUT).resolve()
         self.generation = Generation()
@@ -215,7 +215,7 @@ class PreviewServer:
         names = frozenset({"localhost", "127.0.0.1", "[::1]", host.lower()}) if _loopback(host) else None
         handler = type("Handler", (_Handler,), {"generation": self.generation, "stopping": self.stopping,
                                               "swapping": self.swapping, "names": names,
-                                              "failure": self.failure, "timeout": REQUEST_SECONDS})  # fmt: skip
+                                              "failure": self.failure, "timeout": REQUEST_SECONDS})
         server = BoundedServerIPv6 if ":" in host else BoundedServer
         self.httpd = server((host, port), partial(handler, directory=str(self.output)))
         self.output.mkdir(parents=True, exist_ok=True)  # once the port is ours: a port taken leaves nothing behind
@@ -280,7 +280,7 @@ class PreviewServer:
             if step.startswith(".site-") or step == f".{self.output.name}-old":  # a build's own folders
                 return False
         builds = {folder for folder in (beside, self.root / Path(site.DEFAULT_OUTPUT).parent)
-                  if self.root in folder.parents}  # fmt: skip
+                  if self.root in folder.parents}
         if full.parent in builds and full.suffix in (".docx", ".pdf"):  # assemble wrote a document
             return True
         if relative.parts and relative.parts[0] in WATCHED:
@@ -297,7 +297,7 @@ class PreviewServer:
 
         ready.set()
         for changes in watch(self.root, watch_filter=keep, debounce=50, step=25, stop_event=self.stopping,
-                             yield_on_timeout=False, rust_timeout=500):  # fmt: skip
+                             yield_on_timeout=False, rust_timeout=500):
             made = {path for change, path in changes if change == Change.added}  # a file made and gone since: an
             changed = sorted({str(full.relative_to(self.root)) for _, path in changes  # editor's temporary one
                               if not (path in made and not os.path.lexists(path))

@@ -67,7 +67,7 @@ class BoundedServer(ThreadingHTTPServer):
             self._count += 1
             self._waiting[request] = None
         thread = threading.Thread(target=self.process_request_thread, args=(request, client_address),
-                                  name=THREAD_NAME, daemon=True)  # fmt: skip
+                                  name=THREAD_NAME, daemon=True)
         thread.start()
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:

@@ -136,7 +136,7 @@ def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, st
         found.append((f"Changes since {label}, as tracked changes (.docx)", redlines[-1]))
     copied = [(label, path, files.download(path)) for label, path in found]
     return [{"label": label, "href": done[0], "name": path.name, "size": _size(done[1])}
-            for label, path, done in copied if done is not None]  # fmt: skip
+            for label, path, done in copied if done is not None]
 
 
 def _size(size: int) -> str:
@@ -153,7 +153,7 @@ def _diagnostic(d: Diagnostic, project: Project) -> dict[str, Any]:
     text, message = (_ADDRESS.sub(r"<…@\1>", part) for part in (d.as_text().split("\n")[0], d.message))
     return {"text": text, "severity": d.severity, "code": d.code, "message": message,
             "where": f"{d.path}:{d.line}" if d.line else d.path,
-            "href": forge_link(config.repository, config.branch, d.path, d.line)}  # fmt: skip
+            "href": forge_link(config.repository, config.branch, d.path, d.line)}
 
 
 def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
@@ -188,12 +188,12 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                          "byline": render_template_output(byline or "", images=files.image),
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
                                                 starts[section.id], numbers.get(section.id, "")),
-                         "words": parsed[section.id].words})  # fmt: skip
+                         "words": parsed[section.id].words})
     annex, _ = templates.render("annex.md.j2", context)
     board, shown = [], set()
     for row in rows.values():
         mine = [d for d in loaded.diagnostics if d.path == row.path] if row.path else report.missing_problems(
-            loaded, row.id)  # fmt: skip
+            loaded, row.id)
         mine.sort(key=sort_key)
         shown.update(mine)
         worst = "error" if any(d.severity == "error" for d in mine) else "warning"
@@ -202,7 +202,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                                       "by": row.changed_by(_label(project, row.last_change_org or "")),
                                       "problems": [_diagnostic(d, project) for d in mine],
                                       "problems_id": lists[row.id], "counts": _counts(mine),
-                                      "worst": worst})  # fmt: skip
+                                      "worst": worst})
     listed = {row["id"]: row for row in board}
     for entry in sections:  # a section that stops the build says so where it is read, not on the board alone
         on_board: dict[str, Any] = listed.get(entry["id"], {"problems": []})
@@ -218,7 +218,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "annex": render_template_output(annex or "", anchors, files.image),
             "history": bool(history and history.available),
             "repository": project.config.repository,
-            "downloads": _downloads(loaded.root, project, files)}  # fmt: skip
+            "downloads": _downloads(loaded.root, project, files)}
 
 
 def _counts(diagnostics: list[Diagnostic]) -> str:
@@ -234,7 +234,7 @@ def _label(project: Project, org: str) -> str:
 
 def _environment() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
-                      lstrip_blocks=True)  # fmt: skip
+                      lstrip_blocks=True)
     env.globals["percent"] = lambda value: f"{value:.1%}"
     return env
 
@@ -278,7 +278,7 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
-                 [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project)  # fmt: skip
+                 [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project)
 
 
 def _unwritten(target: Path, exc: OSError) -> Diagnostic:

@@ -295,12 +295,12 @@ class GitRevision:
             return f"cannot read revision '{rev}': {self.root} is not in a git repository"
         if shallow.strip() == b"true":
             return (f"unknown revision '{rev}': this is a shallow clone, which may not hold it; fetch the history "
-                    "with 'git fetch --unshallow' (or a larger --depth)")  # fmt: skip
+                    "with 'git fetch --unshallow' (or a larger --depth)")
         if self._git("rev-list", "-n", "1", "--all") == b"":
             return (f"unknown revision '{rev}': the repository has no commits yet; commit the paper first "
-                    "(git add -A, then git commit)")  # fmt: skip
+                    "(git add -A, then git commit)")
         return (f"unknown revision '{rev}': the repository has no tag, branch or commit of that name ('git tag' lists "
-                "the tags, 'git log --oneline' the commits)")  # fmt: skip
+                "the tags, 'git log --oneline' the commits)")
 
     def _cat_batch(self, shas: list[str]) -> dict[str, bytes]:
         found = gitrun.output(self.root, "cat-file", "--batch", stdin="\n".join(shas).encode())
@@ -310,7 +310,7 @@ class GitRevision:
         """Every blob of the paper's own files (PAPER_PREFIXES) up to BATCH_MAX bytes, from one git process."""
         if self._data is None:
             wanted = sorted({sha for name, sha in self._blobs.items()
-                             if name.startswith(PAPER_PREFIXES) and self._sizes[name] <= BATCH_MAX})  # fmt: skip
+                             if name.startswith(PAPER_PREFIXES) and self._sizes[name] <= BATCH_MAX})
             self._data = self._cat_batch(wanted)
         return self._data
 
@@ -327,7 +327,7 @@ class GitRevision:
                     resolved = normalise(target, "/".join(parts[: index - 1]))
                 except OutsideProject:
                     raise OutsideProject(f"'{path}' leads outside the project through a symbolic link (to "
-                                         f"{target}) at {self.label}") from None  # fmt: skip
+                                         f"{target}) at {self.label}") from None
                 name = "/".join(part for part in (resolved, *parts[index:]) if part)
                 break
             else:

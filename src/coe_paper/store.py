@@ -163,7 +163,7 @@ class Store:
         sizes = [(key in self.used, len(old[key])) for name in used for key in self.packs[name]]
         if len(used) > MAX_PACKS or sum(size for kept, size in sizes if not kept) > sum(s for k, s in sizes if k):
             again = {key: old[key] for name in used for key in self.packs[name]
-                     if key in self.used and key not in self.fresh}  # fmt: skip
+                     if key in self.used and key not in self.fresh}
             rewritten = self._write_packs(again)
             written |= rewritten
             if len(rewritten) == len(_batches(again)):  # all written again (not so on a full disk): the old ones go
@@ -188,7 +188,7 @@ class Store:
         return written
 
     def _drop_files(self, keep: set[str] | frozenset[str] = frozenset(), names: tuple[str, ...] = (".json", ".bin",
-                    ".pack")) -> None:  # fmt: skip
+                    ".pack")) -> None:
         """Remove the entries' files in the kind's folder (those ending in one of `names`), but those of `keep`, and
         any half-written one an hour old (a younger one may be another run's, being written)."""
         assert self.directory is not None
@@ -321,7 +321,7 @@ def unpack_bytes(body: bytes | None, offset: int = 0) -> dict[str, memoryview] |
     start = end + 1
     for item in listed:
         if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], str)
-                or type(item[1]) is not int or item[1] < 0):  # fmt: skip
+                or type(item[1]) is not int or item[1] < 0):
             return None
         entries[item[0]] = view[start : start + item[1]]
         start += item[1]

@@ -37,7 +37,7 @@ def in_folders(root: Path) -> list[Diagnostic]:
                 stem = name.rsplit(".", 1)[0]
                 found.append(warning(path, 0, 0, "COE106", "a Markdown file in a folder of sections/ is not read as "
                                      "a section: only the files of sections/ itself are",
-                                     f"move it to {SECTIONS_DIR}/{stem}.md"))  # fmt: skip
+                                     f"move it to {SECTIONS_DIR}/{stem}.md"))
     return found
 
 
@@ -47,7 +47,7 @@ def misnamed(path: str) -> list[Diagnostic]:
         return []
     stem = path.rsplit("/", 1)[1].rsplit(".", 1)[0]
     return [warning(path, 0, 0, "COE106", "a Markdown file that is not read as a section: only names ending in '.md' "
-                    "are", f"rename it to {SECTIONS_DIR}/{stem}.md")]  # fmt: skip
+                    "are", f"rename it to {SECTIONS_DIR}/{stem}.md")]
 
 
 _DEVICE = re.compile(r"(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\.|$)", re.IGNORECASE)
@@ -69,4 +69,4 @@ def unportable(path: str) -> list[Diagnostic]:
     else:
         return []
     return [error(path, 0, 0, "COE107", f"a checkout on Windows cannot hold this file: {why}",
-                  f"rename it with letters, digits and hyphens, e.g. {SECTIONS_DIR}/03-outlook.md")]  # fmt: skip
+                  f"rename it with letters, digits and hyphens, e.g. {SECTIONS_DIR}/03-outlook.md")]

@@ -46,11 +46,11 @@ def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Dia
             tag = " ".join(html.split())[:40]
             if position in captioning:
                 yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is left out of the table's caption",
-                              "a caption is plain text: write it without the tag")  # fmt: skip
+                              "a caption is plain text: write it without the tag")
                 continue
             if html.lstrip().startswith("<!--") and "-->" not in html:  # runs to the block's end, shown
                 yield warning(path, line, 1, "COE406", f"an HTML comment that is never closed ('{tag}'): it and "
-                              "the rest of its block are shown as text in Word", "close it with -->")  # fmt: skip
+                              "the rest of its block are shown as text in Word", "close it with -->")
                 continue
             yield warning(path, line, 1, "COE406", f"raw HTML '{tag}' is shown as text in Word",
                           "write it in Markdown; only <br>, <sup>, <sub>, <u> and <mark> become formatting")
@@ -67,11 +67,11 @@ def open_comments(path: str, body_line: int, body: str, tokens: Sequence[Token])
         if token.type == "html_block" and token.map and COMMENTS_ONLY.fullmatch(token.content):
             comments = [(token.map[0], match.group()) for match in _COMMENT.finditer(token.content)]
             comments = [(first + token.content[:token.content.find(text)].count("\n"), text)
-                        for first, text in comments]  # fmt: skip
+                        for first, text in comments]
         elif token.type == "inline" and token.map and "<!--" in token.content:
             comments = [(token.map[0] + token.content[:token.content.find(child.content)].count("\n"), child.content)
                         for child in token.children or () if child.type == "html_inline"
-                        and child.content.startswith("<!--")]  # fmt: skip
+                        and child.content.startswith("<!--")]
         else:
             continue
         for first, text in comments:
@@ -85,7 +85,7 @@ def open_comments(path: str, body_line: int, body: str, tokens: Sequence[Token])
                           f"this HTML comment is not closed before another '<!--' on line {body_line + again + 1}: "
                           f"it ends at that one's '-->' on line {body_line + closed + 1}, and the text between is "
                           "not in the document", "close the first comment with '-->' where it "
-                          "should end")  # fmt: skip
+                          "should end")
 
 
 def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
@@ -97,7 +97,7 @@ def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diag
         if token.level >= bounds.markdown_nesting - 1 and not stopped:
             stopped = True
             yield error(path, line, 1, "COE404", f"lists and quotes nested more than {bounds.markdown_nesting} "
-                        "levels deep: the text inside is not read", "nest less deeply")  # fmt: skip
+                        "levels deep: the text inside is not read", "nest less deeply")
         if token.type in _LIST_OPEN:
             depth += 1
             if depth > bounds.word_list_levels and not warned:
@@ -105,7 +105,7 @@ def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diag
                 yield warning(path, line, 1, "COE403",
                               f"list nested more than {bounds.word_list_levels} levels deep: Word has "
                               f"{bounds.word_list_levels} list levels, so deeper items are shown at the last one",
-                              "nest less deeply, or make the deeper items a list of their own")  # fmt: skip
+                              "nest less deeply, or make the deeper items a list of their own")
         elif token.type in _LIST_CLOSE:
             depth -= 1
             warned = warned and depth > 0
@@ -136,7 +136,7 @@ def _alt_references(tokens: Sequence[Token]) -> set[str]:
     """The footnote labels referred to in a picture's alt text (`![A map[^1]](map.png)`): the document's
     description of the picture is its plain text, the reference left out."""
     return {str(inner.meta.get("label")) for token in tokens if token.type == "inline" for child in token.children or ()
-            if child.type == "image" for inner in child.children or () if inner.type == "footnote_ref"}  # fmt: skip
+            if child.type == "image" for inner in child.children or () if inner.type == "footnote_ref"}
 
 
 def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
@@ -150,10 +150,10 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
     for token, label in inner:
         first, last = token.map or (0, 1)
         line, column = next(((index, lines[index].find(f"[^{label}]")) for index in range(first, last)
-                             if f"[^{label}]" in lines[index]), (first, 0))  # fmt: skip
+                             if f"[^{label}]" in lines[index]), (first, 0))
         yield warning(path, body_line + line + 1, column + 1, "COE605", f"footnote reference [^{label}] inside a "
                       "footnote is left out: Word has no footnotes in footnotes",
-                      f"refer to [^{label}] from the text, or write its words into this footnote")  # fmt: skip
+                      f"refer to [^{label}] from the text, or write its words into this footnote")
     from_notes = {label for _, label in inner}
     from_pictures = _alt_references(tokens)
     code = {line for token in tokens if token.type in _CODE and token.map for line in range(*token.map)}
@@ -166,11 +166,11 @@ def unreferenced_footnotes(path: str, body_line: int, body: str, tokens: Sequenc
             label = found.group(1)
             why = "is referred to only from inside another footnote" if label in from_notes else \
                 "is referred to only from a picture's alt text, which is plain text and cannot hold it" \
-                if label in from_pictures else "is never referred to"  # fmt: skip
+                if label in from_pictures else "is never referred to"
             where = "in the text beside the picture" if label in from_pictures else "where it belongs"
             yield warning(path, body_line + index + 1, found.start(1) - 1, "COE604",
                           f"footnote [^{label}] {why}: its text is not in the document",
-                          f"refer to it with [^{label}] {where}, or delete it")  # fmt: skip
+                          f"refer to it with [^{label}] {where}, or delete it")
     yield from repeated_footnotes(path, body_line, lines, {k: v for k, v in defined.items() if k in referred})
 
 
@@ -184,7 +184,7 @@ def repeated_footnotes(path: str, body_line: int, lines: list[str],
             column = lines[index].find(f"[^{label}]:") + 1
             yield warning(path, body_line + index + 1, column, "COE606", f"footnote [^{label}] is defined again on "
                           f"line {last}, whose text the note shows: this definition's text is not in the document",
-                          "give one of them another label and refer to it, or merge their words")  # fmt: skip
+                          "give one of them another label and refer to it, or merge their words")
 
 
 def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
@@ -216,4 +216,4 @@ def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -
                 yield warning(path, body_line + token.map[0] + 1, at, "COE407",
                               f"this row has {len(cells)} cells and its table's header {columns}: "
                               f"'{clipped(extra, 40)}' is left out of the document", "add a column to the header row "
-                              "and the line under it, or move these words into a cell of the row")  # fmt: skip
+                              "and the line under it, or move these words into a cell of the row")

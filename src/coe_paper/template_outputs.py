@@ -124,7 +124,7 @@ class KeptTemplates:
                 else:  # only these attributes are read: each value, or "-" for an attribute it does not have
                     parts += [f"{variable}.{attribute}=" + (describe(value[attribute], self._memo)
                                                             if attribute in value else "-")
-                              for attribute in sorted(attributes)]  # fmt: skip
+                              for attribute in sorted(attributes)]
         except _Unkept:
             return None
         return self.store.key(*parts)

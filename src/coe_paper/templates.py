@@ -83,7 +83,7 @@ class Templates:
     texts and where each was read from, read already (`template_outputs.template_files`)."""
 
     def __init__(self, source: Source, directory: str,
-                 files: tuple[dict[str, str], dict[str, str]] | None = None) -> None:  # fmt: skip
+                 files: tuple[dict[str, str], dict[str, str]] | None = None) -> None:
         self.problems: list[Diagnostic] = []  # template files that cannot be read
         if files is None:
             texts, self.paths, self.problems = template_files(source, directory)
@@ -95,7 +95,7 @@ class Templates:
             loader=DictLoader(texts), undefined=StrictUndefined, finalize=_finalize,
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
             bytecode_cache=_CompiledCache(source.root),
-        )  # fmt: skip
+        )
         self.env.add_filter("markdown", _as_markdown)
 
     def _place(self, exc: BaseException, path: str) -> tuple[str, int]:
@@ -136,7 +136,7 @@ class Templates:
             return None, [error(where, line, 1, "COE801",
                                 f"template error: no template {names} in {where.rsplit('/', 1)[0]}/",
                                 "include, import and extends name another template of that folder by its file "
-                                "name, e.g. {% include 'byline.md.j2' %}")]  # fmt: skip
+                                "name, e.g. {% include 'byline.md.j2' %}")]
         except RecursionError as exc:
             return None, [error(*self._place(exc, path), 1, "COE801",
                                 "template error: it recurses without end (a macro or include that calls itself)")]
@@ -153,7 +153,7 @@ def _unwritable(text: str, path: str) -> list[Diagnostic]:
     if bad is None:
         return []
     return [error(path, 0, 0, "COE004", f"the template's output holds control character U+{ord(bad.group()):04X}, "
-                  "which a Word document cannot hold", "remove it, or the escape that makes it")]  # fmt: skip
+                  "which a Word document cannot hold", "remove it, or the escape that makes it")]
 
 
 def _describe(exc: Exception) -> str:

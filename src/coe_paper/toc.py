@@ -63,7 +63,7 @@ def _kind(number: str) -> int:
 
 
 def _entry(doc: DocxBuilder, lvl: int, number: str, text: str, mark: str, width: int,
-           instruction: str | None = None) -> Element:  # fmt: skip
+           instruction: str | None = None) -> Element:
     """One entry of the contents: its number and title in a link to the heading, tab stops for both."""
     p = ooxml.paragraph(doc.style(f"toc {lvl}"))
     indent = 220 * (lvl - 1)  # the toc styles' own indents

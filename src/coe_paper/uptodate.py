@@ -151,7 +151,7 @@ def _git_settings(root: Path, listing: bytes, found: dict[str, str]) -> None:
     home = _expand(Path(os.environ.get("HOME") or "~"))
     xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
     paths = {"default ignore": xdg / "git" / "ignore", "default attributes": xdg / "git" / "attributes",
-             "system attributes": Path("/etc/gitattributes")}  # fmt: skip
+             "system attributes": Path("/etc/gitattributes")}
     tokens = listing.split(b"\0")
     for setting in tokens[1::2]:
         key, _, value = setting.decode("utf-8", "surrogateescape").partition("\n")
@@ -290,11 +290,11 @@ def _diagnostic(data: dict[str, Any]) -> Diagnostic:
     if severity not in ("error", "warning"):
         raise ValueError(severity)
     return Diagnostic(str(data["path"]), int(data["line"]), int(data["column"]), str(data["code"]), severity,
-                      str(data["message"]), str(data["hint"]))  # fmt: skip
+                      str(data["message"]), str(data["hint"]))
 
 
 def record(root: Path, found: dict[str, str] | None, output: Path | None, paginate: bool, seen: Seen,
-           answers: dict[str, str], dictionary: str) -> None:  # fmt: skip
+           answers: dict[str, str], dictionary: str) -> None:
     """Keep what a build from the work tree wrote and said, with the fingerprint taken before it ran and the
     questions it asked but reading the files the fingerprint holds."""
     if found is None:
@@ -308,7 +308,7 @@ def record(root: Path, found: dict[str, str] | None, output: Path | None, pagina
         "output": str(seen.output.resolve()), "written": str(seen.output.absolute()), "sha256": _file(seen.output),
         "diagnostics": [d.as_dict() for d in seen.diagnostics], "sections": seen.sections, "words": seen.words,
         "version": seen.version,
-    })  # fmt: skip
+    })
 
 
 def _fingerprinted(question: list[Any], found: dict[str, str]) -> bool:

@@ -133,7 +133,7 @@ def accepted(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if isinstance(block, Table):
             rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks)) for cell in row.cells])
-                    for row in block.rows if row.rev is None or row.rev.kind != "del"]  # fmt: skip
+                    for row in block.rows if row.rev is None or row.rev.kind != "del"]
             out.append(replace(block, rows=rows))
             continue
         if carry:

@@ -68,7 +68,7 @@ def _categories(cat: Element | None) -> list[str]:
     if cat is None:
         return []
     out = [v.text or "" for cache in cat.iter(f"{{{C}}}strCache", f"{{{C}}}multiLvlStrCache")
-           for v in cache.iter(f"{{{C}}}v")]  # fmt: skip
+           for v in cache.iter(f"{{{C}}}v")]
     for cache in cat.iter(f"{{{C}}}numCache"):
         code = cache.find(f"{{{C}}}formatCode")
         if code is None or (code.text or "").strip().lower() in _GENERAL:  # a date's serial number is no word
@@ -86,12 +86,12 @@ def _chartex_words(space: Element) -> list[str]:
     for axis in chart.iter(f"{{{CX}}}axis"):
         lines += _text(axis.find(f"{{{CX}}}title/{{{CX}}}tx"), CX)
     lines.append(", ".join(_distinct(" ".join(_text(ser.find(f"{{{CX}}}tx"), CX))
-                                     for ser in chart.iter(f"{{{CX}}}series"))))  # fmt: skip
+                                     for ser in chart.iter(f"{{{CX}}}series"))))
     labels = [pt.text or "" for dim in space.iter(f"{{{CX}}}strDim", f"{{{CX}}}numDim")
               if dim.tag == f"{{{CX}}}strDim" or dim.get("type") == "cat"
               for level in dim.iter(f"{{{CX}}}lvl")
               if dim.tag == f"{{{CX}}}strDim" or (level.get("formatCode") or "").strip().lower() in _GENERAL
-              for pt in level.iter(f"{{{CX}}}pt")]  # fmt: skip
+              for pt in level.iter(f"{{{CX}}}pt")]
     return [*lines, ", ".join(_distinct(labels))]
 
 

@@ -96,7 +96,7 @@ def chunk_paragraphs(docx: SafeDocx, links: dict[str, str], chunk: Element) -> t
             lines = parser.paragraphs
         if len(lines) > docx.limits.max_paragraphs:
             raise DocxError(f"{docx.name}: part '{name}' has more than {docx.limits.max_paragraphs:,} paragraphs, "
-                            "more than a Word document may have here")  # fmt: skip
+                            "more than a Word document may have here")
         return ("embedded content in another format (its words kept as plain paragraphs; its headings, lists and "
                 "formatting left out: " + _SAVE_AGAIN + ")",
                 [Paragraph(runs=[Run(line)]) for line in lines if line])

@@ -39,7 +39,7 @@ def take_out(hidden: list[tuple[Paragraph, Run]]) -> None:
 #: HYPERLINK's address (or, after `\l`, its bookmark) and its `\l` bookmark: in quotes as Word writes them, or a word
 #: without them, as Word reads one too (`HYPERLINK https://example.org`).
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?(?:"([^"]*)"|([^"\s\\]\S*))'
-                              r'(?:\s+\\l\s+(?:"([^"]*)"|([^"\s\\]\S*)))?', re.IGNORECASE)  # fmt: skip
+                              r'(?:\s+\\l\s+(?:"([^"]*)"|([^"\s\\]\S*)))?', re.IGNORECASE)
 
 
 def field_link(instruction: str) -> str | None:

@@ -11,7 +11,7 @@ M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _SCRIPTS = {"sSup": (("e", ""), ("sup", "^")), "sSub": (("e", ""), ("sub", "_")),
             "sSubSup": (("e", ""), ("sub", "_"), ("sup", "^")), "sPre": (("sub", "_"), ("sup", "^"), ("e", " ")),
             "limLow": (("e", ""), ("lim", "_")), "limUpp": (("e", ""), ("lim", "^")),
-            "func": (("fName", ""), ("e", " "))}  # fmt: skip
+            "func": (("fName", ""), ("e", " "))}
 _LIMITS = (("sub", "_"), ("sup", "^"))  # an n-ary operator's
 
 

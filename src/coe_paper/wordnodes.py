@@ -72,4 +72,4 @@ def contents(sdt: Element) -> bool:
 def drawing_text(p: Element) -> str:
     """A DrawingML paragraph's (a:p) text: its runs' and fields', a line break (a:br) as a space between words."""
     return "".join(node.text or "" if node.tag == f"{{{ooxml.A_NS}}}t" else " "
-                   for node in p.iter(f"{{{ooxml.A_NS}}}t", f"{{{ooxml.A_NS}}}br"))  # fmt: skip
+                   for node in p.iter(f"{{{ooxml.A_NS}}}t", f"{{{ooxml.A_NS}}}br"))

@@ -115,7 +115,7 @@ def num_pr(numpr: Element | None) -> tuple[str, int] | None:
 
 
 def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], int],
-                                      dict[str, tuple[str, frozenset[int]]]]:  # fmt: skip
+                                      dict[str, tuple[str, frozenset[int]]]]:
     """Each list level's number format, the first number of the levels that do not start at 1, and of each list
     instance its abstract list and the levels it restarts: Word counts per abstract list and level, across its
     instances, and an instance with a start override starts the count again where it is first used (LibreOffice
@@ -143,7 +143,7 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
         abstract_id = defines.get(uses.get(abstract_id, ""), abstract_id)  # a list that takes a list style's levels
         if ref is not None:
             restarts = frozenset(int_value(o.get(w("ilvl"))) or 0 for o in num.iter(w("lvlOverride"))
-                                 if o.find(w("startOverride")) is not None)  # fmt: skip
+                                 if o.find(w("startOverride")) is not None)
             lists[num_id] = abstract_id, restarts
         levels = dict(abstract.get(abstract_id, {}))
         for override in num.iter(w("lvlOverride")):  # a level the instance defines anew

@@ -44,7 +44,7 @@ _PICTURES = (w("drawing"), w("pict"), w("object"))
 #: What holds a paragraph's runs without being one: read through (smart tags, content controls, custom XML,
 #: right-to-left embeddings, the markup-compatibility wrapper).
 _INLINE_WRAPPERS = frozenset({w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"), w("dir"), w("bdo"),
-                              f"{{{MC}}}AlternateContent"})  # fmt: skip
+                              f"{{{MC}}}AlternateContent"})
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
 
 
@@ -362,7 +362,7 @@ def read(path: Path) -> WordDocument:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
         formats, starts, lists = numbering(docx)
         doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), [], docx, starts, core(docx),
-                           lists)  # fmt: skip
+                           lists)
         links = link_targets(docx)
         reader = _Reader(doc, links)
         doc.blocks = reader.story(body)
@@ -379,7 +379,7 @@ def read(path: Path) -> WordDocument:
         comments = docx.part_xml(docx.main, ooxml_review.REL_COMMENTS)
         doc.comments = [wordblocks.Comment(node.get(_ID, ""), node.get(w("author"), ""),
                                            ooxml_review.comment_text(node))
-                        for node in (comments.iter(w("comment")) if comments is not None else ())]  # fmt: skip
+                        for node in (comments.iter(w("comment")) if comments is not None else ())]
         doc.dropped.update(margin_kinds(docx, links, body))  # named by their words, which the section leaves out
         return doc
     except BaseException:

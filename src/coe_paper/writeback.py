@@ -192,7 +192,7 @@ def orphaned_notes(before: str, after: str) -> tuple[str, list[Finding]]:
             last += 1  # the blank line after it too: no two blank lines are left
         del lines[first:last]
         found.append(Finding("removed", old[2] + start + 1, "", f"footnote [^{label}]: the review deleted its "
-                             "reference, and Word deletes the footnote with it"))  # fmt: skip
+                             "reference, and Word deletes the footnote with it"))
     return "\n".join(lines), found
 
 
@@ -334,7 +334,7 @@ def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options:
         write(root, step.files)
         mine = [o for o in step.outcomes if o.author == person.name]
         problem = git_commit(root, [_where(root, f.path) for f in step.files], commit_message(person, mine, reviewed),
-                             person)  # fmt: skip
+                             person)
         if problem:
             return problem
     return None

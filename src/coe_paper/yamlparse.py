@@ -27,7 +27,7 @@ def _dates_as_written(loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) ->
     validate refused the cover's date that the editor had accepted."""
     loader.yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP_TAG]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}  # fmt: skip
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 class _Loader(yaml.SafeLoader):
@@ -39,7 +39,7 @@ class _Loader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except (ValueError, OverflowError, TypeError) as exc:
             raise ConstructorError(None, None, f"cannot read the value '{str(node.value)[:40]}': {exc}",
-                                   node.start_mark) from None  # fmt: skip
+                                   node.start_mark) from None
 
 
 _dates_as_written(_Loader)
@@ -73,7 +73,7 @@ def _uncollected() -> Iterator[None]:
 
 
 def _compose(loader_class: Callable[[str], Any], text: str, path: str,
-             line_offset: int) -> tuple[Located | None, list[Diagnostic]]:  # fmt: skip
+             line_offset: int) -> tuple[Located | None, list[Diagnostic]]:
     marks: Marks = {}
     loader = loader_class(text)  # one parse gives positions and data (yaml.safe_load would parse again)
     with _uncollected():
@@ -124,7 +124,7 @@ def _duplicates(node: yaml.MappingNode, path: str, offset: int) -> list[Diagnost
             first = seen[ident]
             found.append(error(path, line + offset, key.start_mark.column + 1, "COE010",
                                f"duplicate key '{key.value}' (first on line {first + offset}); YAML allows a key once",
-                               "keep one of them: YAML readers differ on which one counts"))  # fmt: skip
+                               "keep one of them: YAML readers differ on which one counts"))
     return found
 
 
@@ -165,7 +165,7 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
             if bad:  # written as an escape ("\0", "\x07", "\e"): the raw text holds no such character
                 mark = node.start_mark
                 found.append(control_character(path, mark.line + 1 + offset, mark.column + 1, bad.group(),
-                                               "remove the escape that makes it"))  # fmt: skip
+                                               "remove the escape that makes it"))
             sizes[key] = 1
             continue
         if isinstance(node, yaml.MappingNode):
@@ -181,7 +181,7 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
     bomb = next((node for node in large if sizes[id(node)] > written + bounds.yaml_values), None)
     if bomb is not None:
         return limit(bomb, f"aliases expand this value to more than {bounds.yaml_values:,} values past the "
-                           f"{written:,} the file writes (an alias bomb?)")  # fmt: skip
+                           f"{written:,} the file writes (an alias bomb?)")
     return found
 
 
@@ -203,10 +203,10 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, l
         line = text[: exc.position].count("\n") + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         message = f"YAML cannot contain the character U+{exc.character:04X}" if isinstance(exc.character, int) \
-            else f"YAML syntax error: {exc.reason}"  # fmt: skip
+            else f"YAML syntax error: {exc.reason}"
         return None, [error(path, line + line_offset, col, "COE001", message)]
     except yaml.YAMLError as exc:
         return None, [error(path, 1 + line_offset, 1, "COE001", f"YAML syntax error: {exc}")]
     except RecursionError:  # the parser itself recurses on nesting, before any limit can be checked
         return None, [error(path, 1 + line_offset, 1, "COE009",
-                            f"values nested more than {limits.LIMITS.yaml_depth} levels deep")]  # fmt: skip
+                            f"values nested more than {limits.LIMITS.yaml_depth} levels deep")]

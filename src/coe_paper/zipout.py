@@ -70,11 +70,11 @@ def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known
             crc, size = zlib.crc32(piece, crc), size + len(piece)
         offset = len(out)
         out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, dos_time, dos_date, crc, len(data), size,
-                           len(encoded), 0)  # fmt: skip
+                           len(encoded), 0)
         out += encoded
         out += data
         central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, dos_time, dos_date, crc, len(data),
-                               size, len(encoded), 0, 0, 0, 0, _ATTRIBUTES, offset)  # fmt: skip
+                               size, len(encoded), 0, 0, 0, 0, _ATTRIBUTES, offset)
         central += encoded
     start = len(out)
     out += central

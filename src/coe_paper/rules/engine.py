@@ -83,7 +83,7 @@ class Context:
         if self.source.exists(path):
             return False
         self.problems.append(error(CONFIG_PATH, line, col, "COE003", f"checks: {key}: '{name}' is no file in the "
-                                   "project", "give the path of the file from the project's folder"))  # fmt: skip
+                                   "project", "give the path of the file from the project's folder"))
         return True
 
     def _path(self, name: str, line: int, col: int) -> str | None:
@@ -135,7 +135,7 @@ class Editor:
                         continue
                     finding = _unfixed(text, finding)
                     found.append(Diagnostic(section.path, finding.line, finding.column, rule.code, severity,
-                                            finding.message, finding.hint, finding.fix))  # fmt: skip
+                                            finding.message, finding.hint, finding.fix))
         if config.selects("COE790"):
             found += _unused(prose, config)
         return found
@@ -159,7 +159,7 @@ class Editor:
 
 
 def check(project: Project, parsed: Sequence[Parsed], source: Source, editor: Editor | None = None
-          ) -> list[Diagnostic]:  # fmt: skip
+          ) -> list[Diagnostic]:
     """Every finding of the selected editorial rules in every section, suppressions applied."""
     return (editor or Editor(project, source)).check(parsed)
 
@@ -179,7 +179,7 @@ def _section_cache(context: Context, chosen: list[str]) -> SectionCache:
         "words": words, "terms": terms,
         "contributors": [c.names for c in project.contributors],
         "dictionary": dictionary.key if dictionary is not None else None,
-    }, sort_keys=True, default=str)  # fmt: skip
+    }, sort_keys=True, default=str)
     return SectionCache(context.source.root, salt)
 
 
@@ -215,7 +215,7 @@ def _unused(prose: Prose, config: ChecksConfig) -> list[Diagnostic]:
         line, col = s.at
         if not s.codes:
             out.append(Diagnostic(prose.path, line, col, "COE790", severity, "suppression names no rule code",
-                                  "write <!-- coe-paper: ignore COE7xx reason -->"))  # fmt: skip
+                                  "write <!-- coe-paper: ignore COE7xx reason -->"))
         for code in s.codes:
             if code not in MODULES:
                 message = f"suppression of {code}, which is no editorial rule (only COE7xx findings can be ignored)"

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 ISG = "Interinstitutional Style Guide"
 ESG = "European Commission, English Style Guide (DGT)"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
+          "November", "December")
 #: A month's abbreviation, which running text writes in full (ISG, 10.5): 'Sept. 5th' is '5 September'.
 _SHORT_MONTHS = {month[:3]: month for month in MONTHS if month != "May"} | {"Sept": "September"}
 #: A month, or its abbreviation with its full stop where the sentence goes on after it (a lower-case word, a
 #: punctuation mark, a year): a full stop before a capital or at the line's end may end the sentence and is kept.
 _MONTH = (f"(?:{'|'.join(MONTHS)}|(?:{'|'.join(sorted(_SHORT_MONTHS, key=len, reverse=True))})"
-          r"(?:\.(?=[ \t]*(?:[a-z,;:)]|\d)))?)")  # fmt: skip
+          r"(?:\.(?=[ \t]*(?:[a-z,;:)]|\d)))?)")
 
 # -- COE710, COE711: country codes and the United Kingdom ------------------------------------------------------
 
@@ -43,7 +43,7 @@ _DIGIT = re.compile(r"\d")  # what a date, a number or EU-28 needs
 
 
 @rule("COE710", "country code not as the EU writes it: EL for Greece (not GR), UK for the United Kingdom (not GB)",
-      f"{ISG}, 7.1 (Countries)", fixable=True)  # fmt: skip
+      f"{ISG}, 7.1 (Countries)", fixable=True)
 def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
     if prose.runs.isdisjoint(_CODE_FIX):  # GR and GB are whole runs where they count
         return
@@ -58,7 +58,7 @@ def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
         for start, code in sorted(hits.items()):
             better = _CODE_FIX[code]
             yield Finding(line, start + 1, f"country code '{code}': write '{better}'", f"source: {ISG}, 7.1",
-                          Fix(line, start + 1, start + 3, better, code))  # fmt: skip
+                          Fix(line, start + 1, start + 3, better, code))
 
 
 _EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)\b", re.IGNORECASE)
@@ -69,7 +69,7 @@ _EIGHT = re.compile(r"28|eight", re.IGNORECASE)  # case-blind as _EU28: its i ta
 
 @rule("COE711", "the United Kingdom counted as a Member State (EU-28 or 28 Member States in a sentence naming no "
       "year of 2013-2019; UK in a list of EU codes)",
-      f"{ISG}, 7.1 (Countries); the United Kingdom left the EU on 31 January 2020")  # fmt: skip
+      f"{ISG}, 7.1 (Countries); the United Kingdom left the EU on 31 January 2020")
 def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
     hint = (f"the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States' "
             f"(EU-28 is for data of 2013-2019, with their year); source: {ISG}, 7.1")
@@ -97,13 +97,13 @@ def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
 
 
 @rule("COE712", "'Member States', 'Commission' and 'Urban Agenda for the EU' not written as the EU writes them",
-      f"data/eu_names.yaml: {ESG}; {ISG}; the Pact of Amsterdam", fixable=True)  # fmt: skip
+      f"data/eu_names.yaml: {ESG}; {ISG}; the Pact of Amsterdam", fixable=True)
 def eu_names(context: Context, prose: Prose) -> Iterator[Finding]:
     yield from term_findings(shipped("eu_names.yaml"), prose)
 
 
 @rule("COE713", "country name not in its EU short form (Czechia, not the Czech Republic)",
-      f"data/countries.yaml: {ISG}, 7.1 and Annex A5", fixable=True)  # fmt: skip
+      f"data/countries.yaml: {ISG}, 7.1 and Annex A5", fixable=True)
 def country_names(context: Context, prose: Prose) -> Iterator[Finding]:
     for finding in term_findings(shipped("countries.yaml"), prose):
         fix = finding.fix
@@ -124,14 +124,14 @@ _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 _ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
                       rf"(?P<dash>[-\u2013]|(?P<to>[ \t]+to[ \t]+(?:the[ \t]+)?)))?"
                       rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
-                      rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")  # fmt: skip
+                      rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")
 _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
-                          rf"(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
+                          rf"(?P<year>,[ \t]*\d{{4}}\b)?")
 #: A range of month-first dates: 'May 30-June 2, 2024', 'June 2-4, 2024', 'May 30th to June 2nd'.
 _MONTH_FIRST_RANGE = re.compile(
     rf"\b(?P<month1>{_MONTH})[ \t]+(?P<day1>\d{{1,2}})(?P<suffix1>st|nd|rd|th)?"
     rf"(?P<sep>[ \t]*[-\u2013][ \t]*|[ \t]+to[ \t]+)(?:(?P<month2>{_MONTH})[ \t]+)?(?P<day2>\d{{1,2}})"
-    rf"(?P<suffix2>st|nd|rd|th)?\b(?P<year>,[ \t]*\d{{4}}\b)?")  # fmt: skip
+    rf"(?P<suffix2>st|nd|rd|th)?\b(?P<year>,[ \t]*\d{{4}}\b)?")
 
 
 def _unsure(sure: bool) -> str:
@@ -182,7 +182,7 @@ _AFTER_DATE = re.compile(r"\s*(?:(?P<word>[^\W\d_]+)|(?P<stop>[.,;:!?)\]]))")
 #: partners met', 'on the 3rd March we met'.
 _OPENERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his", "her", "all",
                       "each", "every", "both", "some", "many", "most", "several", "we", "they", "it", "he", "she",
-                      "i", "you", "there"})  # fmt: skip
+                      "i", "you", "there"})
 
 
 _ON = re.compile(r"(?<!\w)[Oo]n[ \t]+$")  # 'on the 3rd March' names a day: no noun follows it
@@ -191,7 +191,7 @@ _ON = re.compile(r"(?<!\w)[Oo]n[ \t]+$")  # 'on the 3rd March' names a day: no n
 _TAKES_DATE = re.compile(r"(?<!\w)(?:[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Bb]y|[Ss]ince|[Ff]rom|[Bb]etween)[ \t]+$")
 #: The rest of a range across months after its first date: '-2nd June' of '30th May-2nd June'.
 _RANGE_END = re.compile(rf"[-\u2013](?:the[ \t]+)?\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH}(?!\w)"
-                        rf"(?:,?[ \t]+\d{{4}}\b)?")  # fmt: skip
+                        rf"(?:,?[ \t]+\d{{4}}\b)?")
 
 
 def _the_goes(m: re.Match[str], text: str) -> bool | None:
@@ -219,7 +219,7 @@ def _the_goes(m: re.Match[str], text: str) -> bool | None:
 
 @rule("COE714", "date with an ordinal or the month first ('3rd March', 'March 3, 2024', 'Sept. 5th'): write '3 March "
       "2024'",
-      f"{ISG}, 10.5 (Numbers, dates and time)", fixable=True)  # fmt: skip
+      f"{ISG}, 10.5 (Numbers, dates and time)", fixable=True)
 def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
     if prose.runs.isdisjoint(MONTHS) and prose.runs.isdisjoint(_SHORT_MONTHS):  # a month is a whole word
         return
@@ -229,7 +229,7 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
         for start, end, better, sure in sorted(_dates(text, whole[offset + len(text) :])):
             original = text[start:end]
             yield Finding(line, start + 1, f"'{original}': write '{better}'", f"source: {ISG}, 10.5{_unsure(sure)}",
-                          Fix(line, start + 1, end + 1, better, original) if sure else None)  # fmt: skip
+                          Fix(line, start + 1, end + 1, better, original) if sure else None)
     for text, starts in prose.paragraphs:  # a date wrapped over a line break: reported, not fixed (a fix is one line)
         if len(starts) < 2 or "\n" not in text:
             continue
@@ -237,12 +237,12 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
             if "\n" in text[start:end]:
                 line, column = prose.place(starts, start)
                 yield Finding(line, column, f"'{' '.join(text[start:end].split())}': write '{better}'",
-                              f"source: {ISG}, 10.5; it runs over a line break: not fixed")  # fmt: skip
+                              f"source: {ISG}, 10.5; it runs over a line break: not fixed")
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}|(?:19|20)\d{2}-(?:0[1-9]|1[0-2])"
-                           r"-(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d)")  # fmt: skip
+                           r"-(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d)")
 
 
 #: An Official Journal reference before a date, which it gives in figures (ISG, 1.2.1): "OJ L 231, 30.6.2021",
@@ -251,7 +251,7 @@ _JOURNAL = re.compile(r"\bOJ[ \u00a0][LC](?:[ \u00a0]\d{1,4}(?:[ \u00a0][A-Z])?|
 
 
 @rule("COE715", "numeric date in running text (31/01/2024, 2024-01-31): write '31 January 2024'",
-      f"{ISG}, 10.5 (Numbers, dates and time)")  # fmt: skip
+      f"{ISG}, 10.5 (Numbers, dates and time)")
 def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
     if not any(_YEAR.fullmatch(run) for run in prose.runs):  # each form holds a year as a run of its own
         return
@@ -264,7 +264,7 @@ def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
             words = _in_words(m.group())
             better = f"write '{words}'" if words else "write the month in words: '31 January 2024'"
             yield Finding(prose.file_line(index), m.start() + 1, f"numeric date '{m.group()}' in running text",
-                          f"{better} (numeric dates only in tables); source: {ISG}, 10.5")  # fmt: skip
+                          f"{better} (numeric dates only in tables); source: {ISG}, 10.5")
 
 
 def _in_words(date: str) -> str | None:
@@ -284,7 +284,7 @@ _ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St)\.$|(?<!
 
 
 @rule("COE716", "heading ends with a full stop", f"{ISG}, 10.1.1 (Full stop)",
-      fixable=True)  # fmt: skip
+      fixable=True)
 def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
     for block in prose.blocks:
         if block.kind != "heading":
@@ -296,14 +296,14 @@ def heading_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
             line = prose.file_line(index)
             yield Finding(line, len(text), "heading ends with a full stop",
                           f"delete the full stop; source: {ISG}, 10.1.1",
-                          Fix(line, len(text), len(text) + 1, "", "."))  # fmt: skip
+                          Fix(line, len(text), len(text) + 1, "", "."))
 
 
 _SENTENCE_END = re.compile("[.?!\u2026][)\\]\"'\u2019\u201d*_]*$")
 
 
 @rule("COE717", "footnote does not end with a full stop (unless it is only a web or e-mail address)",
-      f"{ISG}, 10.1.1 (Full stop)", fixable=True)  # fmt: skip
+      f"{ISG}, 10.1.1 (Full stop)", fixable=True)
 def footnote_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
     for block in prose.blocks:
         if block.kind != "footnote":
@@ -317,7 +317,7 @@ def footnote_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
             line = prose.file_line(index)
             yield Finding(line, len(raw) + 1, "footnote does not end with a full stop",
                           f"end it with '.'; source: {ISG}, 10.1.1",
-                          Fix(line, len(raw) + 1, len(raw) + 1, "."))  # fmt: skip
+                          Fix(line, len(raw) + 1, len(raw) + 1, "."))
 
 
 # -- COE718: protocol order ---------------------------------------------------------------------------------------
@@ -326,7 +326,7 @@ _NAME_CODES = {name: code for code, name in COUNTRY_NAMES.items() if code != "EU
 _NAME_CODES |= {"the Netherlands": "NL", "The Netherlands": "NL", "Czech Republic": "CZ", "Slovak Republic": "SK"}
 _ITEM = "|".join([*(re.escape(name).replace(r"\ ", r"\s+")  # a name may wrap at its space
                     for name in sorted(_NAME_CODES, key=len, reverse=True)),
-                  *(rf"\b{code}\b" for code in sorted(_EU_CODES))])  # fmt: skip
+                  *(rf"\b{code}\b" for code in sorted(_EU_CODES))])
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"  # a list may wrap at a line break
 _COUNTRY_LIST = re.compile(rf"(?<![\w-])(?:{_ITEM})(?:{_SEP}(?:{_ITEM}))+(?![\w-])")
 _ONE_COUNTRY = re.compile(_ITEM)
@@ -337,7 +337,7 @@ _KEYS = frozenset(max(re.findall(r"\w+", item), key=len) for item in [*_NAME_COD
 
 @rule("COE718", "Member States listed out of protocol order (BE, BG, CZ, DK, DE, EE, IE, EL, ES, FR, HR, IT, CY, LV, "
       "LT, LU, HU, MT, NL, AT, PL, PT, RO, SI, SK, FI, SE)", f"{ISG}, 7.1 (Countries: order of the Member States)")
-def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt: skip
+def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:
     if prose.runs.isdisjoint(_KEYS):
         return
     for text, starts in prose.texts:  # a paragraph whole: a list wrapped by hand runs over its lines
@@ -354,7 +354,7 @@ def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:  # fmt:
                 shown = " ".join(listed.group().split())
                 yield Finding(line, column, f"Member States out of protocol order: '{shown}'",
                               f"list them as {better} (the order of their names in their own languages); "
-                              f"source: {ISG}, 7.1")  # fmt: skip
+                              f"source: {ISG}, 7.1")
 
 
 # -- COE741: abbreviations in capitals --------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?=[ \u00a0]+[a-z]|[,;:)])")
 
 
 @rule("COE741", "abbreviation in capitals written with full stops ('the E.U. budget'): write 'EU'",
-      f"{ISG}, 10.8 (Abbreviations and symbols)", fixable=True)  # fmt: skip
+      f"{ISG}, 10.8 (Abbreviations and symbols)", fixable=True)
 def dotted_abbreviation(context: Context, prose: Prose) -> Iterator[Finding]:
     if not any(len(run) == 1 and "A" <= run <= "Z" for run in prose.runs):  # each letter is a run of its own
         return
@@ -377,4 +377,4 @@ def dotted_abbreviation(context: Context, prose: Prose) -> Iterator[Finding]:
             better = m.group().replace(".", "")
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
                           f"source: {ISG}, 10.8: no full stops in abbreviations written in capitals",
-                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
+                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))

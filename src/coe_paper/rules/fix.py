@@ -90,7 +90,7 @@ def write(root: Path, changes: Sequence[FileFix]) -> tuple[list[FileFix], list[D
             write_atomic(target, change.after, stat.S_IMODE(os.stat(target).st_mode))
         except OSError as exc:
             failed.append(error(change.path, 0, 0, "COE006", f"cannot write the fixes: {exc.strerror or exc}",
-                                "make the file and its folder writable, then run validate --fix again"))  # fmt: skip
+                                "make the file and its folder writable, then run validate --fix again"))
         else:
             written.append(change)
     return written, failed

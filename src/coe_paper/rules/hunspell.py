@@ -61,7 +61,7 @@ class Index:
     @classmethod
     def of(cls, stems: list[str], lines: list[str]) -> Index:
         records = sorted(zip((_bytes(stem) for stem in stems), (_bytes(line) for line in lines), strict=True),
-                         key=lambda record: record[0])  # fmt: skip  # stable: one stem's lines keep their order
+                         key=lambda record: record[0])  # stable: one stem's lines keep their order
         ph = [stem for stem, line in zip(stems, lines, strict=True) if "ph:" in line]
         head = b"\t".join([_MAGIC, *map(_bytes, ph)])
         return cls(b"".join([head, b"\n", *(b"%s\t%s\n" % record for record in records)]))
@@ -142,7 +142,7 @@ class LazyDic(Dic):  # type: ignore[misc]  # spylls has no type hints
             self.entries = index(read_lines(self._path, self._context), self._context)
             lines = self.entries.lines(stem)
         words: list[Word] = readers.read_dic(((2, line) for line in lines), aff=self._aff,
-                                             context=self._context).words if lines else []  # fmt: skip
+                                             context=self._context).words if lines else []
         self._made[stem] = words
         return words
 
@@ -163,7 +163,7 @@ def index(lines: list[str], context: Any) -> Index:
     plain = context.ignore is None  # else every stem has the ignored characters taken out
     for number in [n for n, line in enumerate(lines)  # lines that may hold more than "stem" or "stem/flags"
                    if not plain or "\t" in line or ":" in line or "\\" in line or line[:1] == "/"
-                   or line.count("/") > 1]:  # fmt: skip
+                   or line.count("/") > 1]:
         stems[number] = _stem(lines[number], context)
     return Index.of(stems, lines)
 

@@ -19,7 +19,7 @@ IN_NAME = " (unless it is part of a name, which keeps its words)"
 
 
 def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), names: bool = False
-                  ) -> Iterator[Finding]:  # fmt: skip
+                  ) -> Iterator[Finding]:
     """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix. With
     `names`, a capitalised phrase followed by a capitalised word is taken for part of a name: not fixed (but a
     phrase the list writes with its capital, which says nothing of a name)."""
@@ -29,10 +29,10 @@ def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), na
         for match in terms.find(text, prose.file_line(index), (whole[:offset], whole[offset + len(text):])):
             fix, note = match.fix, ""
             if names and fix is not None and match.text[:1].isupper() and not _listed_with_capital(match) \
-                    and in_name(text, match.start, match.text, before=False):  # fmt: skip
+                    and in_name(text, match.start, match.text, before=False):
                 fix, note = None, IN_NAME
             yield Finding(prose.file_line(index), match.start + 1, _message(match) + note, f"source: {match.source}",
-                          fix)  # fmt: skip
+                          fix)
     if lines:
         yield from _across_lines(terms, prose, {index for index, _ in lines})
 
@@ -56,7 +56,7 @@ def _across_lines(terms: TermList, prose: Prose, leading: set[int]) -> Iterator[
                 line, column = prose.place(starts, match.start)
                 phrase = " ".join(text[match.start : match.end].split())
                 yield Finding(line, column, _message(match, phrase), f"source: {match.source}; it runs over a line "
-                              "break: not fixed")  # fmt: skip
+                              "break: not fixed")
 
 
 def _message(match: Match, text: str | None = None) -> str:
@@ -66,13 +66,13 @@ def _message(match: Match, text: str | None = None) -> str:
 
 @rule("COE701", "term on the inclusive-wording list, with the preferred wording", "data/inclusive.yaml (each "
       "term names its source: UN CRPD, the Commission's equality strategies, the European Parliament's "
-      "gender-neutral language guide, EIGE, the EMN glossary, ...)", fixable=True)  # fmt: skip
+      "gender-neutral language guide, EIGE, the EMN glossary, ...)", fixable=True)
 def inclusive_wording(context: Context, prose: Prose) -> Iterator[Finding]:
     yield from term_findings(shipped("inclusive.yaml"), prose, names=True)
 
 
 @rule("COE702", "term on one of the paper's own lists (`checks.terms` in paper.yaml)",
-      "the paper's term list files, each term with its source", fixable=True)  # fmt: skip
+      "the paper's term list files, each term with its source", fixable=True)
 def paper_terms(context: Context, prose: Prose) -> Iterator[Finding]:
     for terms in context.paper_terms:
         yield from term_findings(terms, prose, names=True)

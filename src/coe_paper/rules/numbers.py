@@ -23,7 +23,7 @@ _DIGIT = re.compile(r"\d")  # what a number needs
 
 _COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?<![\w., \u00a0])\d{1,3}(?: \d{3}){2,}"
-                           r"(?![\d])")  # fmt: skip
+                           r"(?![\d])")
 _GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
 _UNGROUPED = re.compile(r"(?<![\w.,/-])[1-9]\d{4,}(?![\w/-]|[.,]\d)")  # a leading 0: a code (postcode 00184)
 #: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
@@ -32,15 +32,15 @@ _UNGROUPED = re.compile(r"(?<![\w.,/-])[1-9]\d{4,}(?![\w/-]|[.,]\d)")  # a leadi
 _DOT_GROUPS = re.compile(
     r"(?<![\w.,])[1-9]\d{0,2}(?:(?:\.\d{3}){2,}|\.\d{3}(?=[ \u00a0]+(?:euros?|EUR|inhabitants|people|persons|residents"
     r"|households|families|homes|dwellings|flats|jobs|workers|employees|members|participants|respondents|visitors"
-    r"|children|pupils|students|women|men|cities|municipalities|projects)\b))(?!\d|[.,]\d)")  # fmt: skip
+    r"|children|pupils|students|women|men|cities|municipalities|projects)\b))(?!\d|[.,]\d)")
 
 #: What names a standard, a document or a project by a number, which is no quantity to group: ISO 37120, No
 #: 101036723, grant agreement 101036723, project 101036723.
 _NAMED_BY = re.compile(r"\b(?:ISO|EN|IEC|ETSI|CEN|CENELEC|DIN|BS|No\.?|Nos\.?|[Nn]umber|[Rr]ef\.?|[Aa]greement|GA"
-                       r"|[Pp]roject|[Rr]ecord|[Pp]ostcode|[Cc]ode)[ \u00a0]$")  # fmt: skip
+                       r"|[Pp]roject|[Rr]ecord|[Pp]ostcode|[Cc]ode)[ \u00a0]$")
 
 THOUSANDS_SOURCES = {"space": f"{ISG}, 6.5 (Punctuation in figures)",
-                     "comma": f"{ESG}, numbers (a comma in English running text)"}  # fmt: skip
+                     "comma": f"{ESG}, numbers (a comma in English running text)"}
 
 
 def _grouped(number: str, style: str) -> str:
@@ -50,7 +50,7 @@ def _grouped(number: str, style: str) -> str:
 
 
 @rule("COE719", "thousands not separated as paper.yaml's `checks.thousands` says (default: space, as the ISG; or "
-      "comma, as the Commission's English Style Guide)", f"{ISG}, 6.5; {ESG}, numbers")  # fmt: skip
+      "comma, as the Commission's English Style Guide)", f"{ISG}, 6.5; {ESG}, numbers")
 def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
     style = context.config.thousands
     wrong = _COMMA_GROUPS if style == "space" else _SPACE_GROUPS
@@ -67,7 +67,7 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
             better = _grouped(m.group(), style).replace("\u00a0", " ")
             point = "a full stop is the decimal point in English; " if "." in m.group() else ""
             yield Finding(line, m.start() + 1, f"'{m.group()}': {point}separate thousands with {name} ({better})",
-                          f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")  # fmt: skip
+                          f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")
 
 
 # -- COE740: amounts in euro ----------------------------------------------------------------------------------------
@@ -80,13 +80,13 @@ _EURO_AMOUNT = re.compile(
     rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
     rf"(?P<before>{_NUMBER})(?P<unit>{_SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
     rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
-)  # fmt: skip
+)
 _EURO_WORDS = frozenset({"euro", "euros", "Euro", "Euros", "EUR"})
 
 
 @rule("COE740", "amount in euro written with the euro sign or the word ('€5 million', '12 500 euros'): write "
       "'EUR 5 million', 'EUR 12 500'", f"{ISG}, 7.3.3 (Rules for expressing monetary units)",
-      fixable=True)  # fmt: skip
+      fixable=True)
 def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
     if prose.runs.isdisjoint(_EURO_WORDS) and not any("€" in text for text in prose.masked.values()):
         return
@@ -103,7 +103,7 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
                           f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
                           "is for graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better,
-                                                                         m.group()))  # fmt: skip
+                                                                         m.group()))
 
 
 def _regrouped(amount: str, style: str, scaled: bool = False) -> str:
@@ -126,7 +126,7 @@ _SPACED_PERCENT = re.compile(r"(?<![\w.,])(?P<figure>\d+(?:[.,]\d+)?)[ \u00a0\u2
 
 
 @rule("COE742", "space between a figure and the percent sign ('67 %'): write '67%'",
-      f"{ESG}, numbers (percentages: the sign is closed up to the figure)", fixable=True)  # fmt: skip
+      f"{ESG}, numbers (percentages: the sign is closed up to the figure)", fixable=True)
 def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
     if not any("%" in text for text in prose.masked.values()):
         return
@@ -138,7 +138,7 @@ def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
             better = f"{decimal_point(m.group('figure'))}%"
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
                           f"source: {ESG}: in English the percent sign follows the figure with no space",
-                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
+                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
 
 
 # -- COE743: decimal comma -----------------------------------------------------------------------------------------
@@ -147,10 +147,10 @@ def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
 #: only a quantity precedes: a percent sign, 'per cent', a scale word, a unit of measurement; or after 'EUR'. '1,5
 #: million' is 1.5 million as many of the Union's languages write it; 'items 1,2 and 3' is no decimal and passes.
 _UNITS = (r"(?:k|M|G|T)?Wh?|(?:mm|cm|km|m)[²³]?|ha|kg|t|l|tonnes|hours|years|degrees|(?:kilo|centi|milli)?metres"
-          r"|litres|hectares")  # fmt: skip
+          r"|litres|hectares")
 _DECIMAL_COMMA = re.compile(r"(?<![\w.,])(?:(?<=EUR[ \u00a0])\d+,\d{1,2}(?![\d,])|\d+,(?:\d{1,2}|\d{4,})(?![\d,])"
                             r"(?=[ \u00a0\u202f]*%|[ \u00a0\u202f]*°|[ \u00a0]+(?:per[ \u00a0]cent|percent|thousand"
-                            rf"|million|billion|trillion|{_UNITS})(?![\w²³₂])))")  # fmt: skip
+                            rf"|million|billion|trillion|{_UNITS})(?![\w²³₂])))")
 _DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})")
 _YEAR_FIRST = re.compile(r"(?:19|20)\d\d(?=,)")
 
@@ -162,7 +162,7 @@ def decimal_point(figure: str) -> str:
 
 
 @rule("COE743", "decimal comma in a figure ('1,5 million', '2,5%'): English writes a point ('1.5 million')",
-      f"{ISG}, 6.5 (Punctuation in figures: a point before decimals in English)", fixable=True)  # fmt: skip
+      f"{ISG}, 6.5 (Punctuation in figures: a point before decimals in English)", fixable=True)
 def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
     """ISG, 6.5 (Punctuation in figures): in English publications a point separates whole numbers from decimals (a
     comma only in the Official Journal, for production reasons, and in the other languages)."""
@@ -182,4 +182,4 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
             note = f" (or '{year.group()}, {m.group()[5:]}': a space missing after the year; not fixed)" if year else ""
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'{note}",
                           f"source: {ISG}, 6.5: in English a point separates whole numbers from decimals",
-                          None if year else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))  # fmt: skip
+                          None if year else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))

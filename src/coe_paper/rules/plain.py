@@ -40,18 +40,18 @@ def long_sentence(context: Context, prose: Prose) -> Iterator[Finding]:
                 lead = len(sentence) - len(sentence.lstrip())
                 line, column = prose.place(starts, begin + lead)
                 yield Finding(line, column, f"sentence of {count} words (more than {limit})",
-                              f"split it: one idea per sentence reads more easily; source: {CLEARLY}")  # fmt: skip
+                              f"split it: one idea per sentence reads more easily; source: {CLEARLY}")
             begin = end
             if begin >= len(text):
                 break
 
 
 @rule("COE732", "impersonal passive ('it is recommended that'): say who recommends",
-      f"{CLEARLY}: prefer active verbs and say who does what")  # fmt: skip
+      f"{CLEARLY}: prefer active verbs and say who does what")
 def impersonal_passive(context: Context, prose: Prose) -> Iterator[Finding]:
     for text, starts in prose.paragraphs:
         for m in _IMPERSONAL.finditer(text):
             line, column = prose.place(starts, m.start())
             phrase = " ".join(m.group().split())
             yield Finding(line, column, f"'{phrase}' hides who acts",
-                          f"name the actor: 'the Partnership recommends that ...'; source: {CLEARLY}")  # fmt: skip
+                          f"name the actor: 'the Partnership recommends that ...'; source: {CLEARLY}")

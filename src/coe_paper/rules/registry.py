@@ -69,13 +69,13 @@ MODULES: dict[str, str] = {
     "COE731": "plain", "COE732": "plain",
     "COE740": "numbers", "COE741": "eustyle", "COE742": "numbers", "COE743": "numbers",
     "COE790": "suppress",
-}  # fmt: skip
+}
 #: The codes the engine emits itself (no function of their own).
 EMITTED = frozenset({"COE790"})
 
 
 def rule(code: str, summary: str, source: str, *, severity: Severity = "warning",
-         fixable: bool = False) -> Callable[[Check], Check]:  # fmt: skip
+         fixable: bool = False) -> Callable[[Check], Check]:
     """Register the decorated function as the check for `code` (once: a second registration is a bug)."""
 
     def register(check: Check) -> Check:
@@ -86,7 +86,7 @@ def rule(code: str, summary: str, source: str, *, severity: Severity = "warning"
 
 
 def declare(code: str, summary: str, source: str, *, severity: Severity = "warning", fixable: bool = False,
-            check: Check | None = None) -> Rule:  # fmt: skip
+            check: Check | None = None) -> Rule:
     if code in RULES:
         raise ValueError(f"rule {code} registered twice")
     if code[:5] not in RULE_SETS:

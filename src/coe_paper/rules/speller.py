@@ -122,9 +122,9 @@ class Speller:
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", dir=self.cache_file.parent, suffix=".tmp", delete=False,
-                                             encoding="utf-8") as handle:  # fmt: skip
+                                             encoding="utf-8") as handle:
                 json.dump({"version": CACHE_VERSION, "key": self.key, "words": self.known, "problem": self.problem},
-                          handle, ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+                          handle, ensure_ascii=False, separators=(",", ":"))
             os.replace(handle.name, self.cache_file)
             self.dirty = False
         except OSError:
@@ -174,7 +174,7 @@ def load_lookups(path: str, key: str | None = None, root: Path | None = None) ->
 
 
 def _kept(table: dict[tuple[str, str], Any], lock: threading.Lock, path: str, key: str | None,
-          make: Callable[[str], Any]) -> Any:  # fmt: skip
+          make: Callable[[str], Any]) -> Any:
     """What `make` gives for the dictionary at `path` (told its files' `key`), made once per process while those
     files are unchanged (one made for the files before is let go)."""
     key = _dictionary_key(path) if key is None else key
@@ -219,11 +219,11 @@ def _report_unreadable(context: Context, speller: Speller) -> None:
     """After the last section: COE721 when the dictionary's files could not be read, in this run or before it."""
     if speller.problem is not None:
         _dictionary_warning(context, f"the hunspell dictionary at {speller.path}.aff/.dic cannot be read "
-                                     f"({speller.problem}): spelling not checked")  # fmt: skip
+                                     f"({speller.problem}): spelling not checked")
 
 
 def _dictionary_warning(context: Context, message: str) -> None:
     """COE721 at paper.yaml's `checks.dictionary`: spelling is not checked."""
     line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
     context.problems.append(warning(CONFIG_PATH, line, col, "COE721", message,
-                                    "install Debian's hunspell-en-gb, or set checks.dictionary"))  # fmt: skip
+                                    "install Debian's hunspell-en-gb, or set checks.dictionary"))

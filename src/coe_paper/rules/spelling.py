@@ -38,7 +38,7 @@ _MARK_RE = re.compile(f"[{_MARKS}]")
 #: WORD_RE for text with combining marks (accents written apart, as macOS and many PDFs write "naïve"), which
 #: belong to the letter before them: WORD_RE would cut the word at each
 _MARKED_WORD_RE = re.compile(f"(?<!{_WORD_CHAR})(?:{_LETTER}[{_MARKS}]*)+(?:['\u2019-](?:{_LETTER}[{_MARKS}]*)+)*"
-                             f"(?![^\\W{_FIGURES}]|[{_MARKS}])")  # fmt: skip
+                             f"(?![^\\W{_FIGURES}]|[{_MARKS}])")
 
 
 def _word_re(text: str) -> re.Pattern[str]:
@@ -52,7 +52,7 @@ PREFIXES = frozenset({
 })
 _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|ations|ational|able|ability)$")
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
-                             r"supersiz|bite-siz|citiz)")  # fmt: skip
+                             r"supersiz|bite-siz|citiz)")
 MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long word no edit mends: 0.5 s)
 
 
@@ -194,7 +194,7 @@ _tables: dict[tuple[object, ...], dict[Any, Any]] = {}
 
 
 @rule("COE722", "American spelling (-ize, -yze, center, color, program, ...): EU English writes -ise, centre, "
-      "colour, programme", f"data/us_spellings.yaml; {ISG_SPELLING}", fixable=True)  # fmt: skip
+      "colour, programme", f"data/us_spellings.yaml; {ISG_SPELLING}", fixable=True)
 def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     check = speller(context) if context.config.selects("COE722") else None
     dictionary = (check.path, check.key) if check is not None else None
@@ -223,7 +223,7 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
 
 
 @rule("COE721", "word not in the en_GB dictionary, the paper's words.txt or contributors.yaml",
-      "Debian's hunspell-en-gb dictionary, read with spylls; paper/words.txt; contributors.yaml")  # fmt: skip
+      "Debian's hunspell-en-gb dictionary, read with spylls; paper/words.txt; contributors.yaml")
 def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     check = speller(context)
     if check is None:
@@ -247,13 +247,13 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
         index = line - prose.body_line - 1
         if ok or _in_place(prose, line, start) or _foreign_name(prose, index, start, found) or (
                 word.islower() and name_particle(prose, index, start, found) and not _slip(prose, index, start, word,
-                                                                                           check)):  # fmt: skip
+                                                                                           check)):
             continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
         hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
         hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""
         yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
-                      f"{hint}if it is right, add it to {context.config.words}")  # fmt: skip
+                      f"{hint}if it is right, add it to {context.config.words}")
 
 
 #: Short English words whose letters, two of them swapped, make a word the dictionary lacks that may pass for a
@@ -261,7 +261,7 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
 _SLIPS = frozenset(word[:i] + word[i + 1] + word[i] + word[i + 2 :]
                    for word in ("and", "the", "of", "to", "in", "is", "or", "as", "at", "by", "on", "for", "not", "but",
                                 "its", "was", "are", "has", "with", "from")
-                   for i in range(len(word) - 1))  # fmt: skip
+                   for i in range(len(word) - 1))
 
 
 def _slip(prose: Prose, index: int, start: int, word: str, check: Speller) -> bool:

@@ -26,14 +26,14 @@ def statistics(diagnostics: Sequence[Diagnostic]) -> list[dict[str, object]]:
     summaries = {rule.code: rule.summary for rule in rules()}
     return [{"code": code, "count": count, "severity": severity[code], "fixable": fixable[code],
              "summary": summaries.get(code, "")}
-            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]  # fmt: skip
+            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def format_statistics(rows: Sequence[dict[str, object]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(list(rows), indent=2, ensure_ascii=False)
     return "\n".join(f"{row['count']:>5}  {row['code']}  {row['severity']:<7}  {'[*]' if row['fixable'] else '   '}  "
-                     f"{row['summary']}".rstrip() for row in rows)  # fmt: skip
+                     f"{row['summary']}".rstrip() for row in rows)
 
 
 def rule_table() -> str:

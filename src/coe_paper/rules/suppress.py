@@ -9,4 +9,4 @@ from __future__ import annotations
 from .registry import declare
 
 declare("COE790", "inline suppression that suppresses nothing (no code, not an editorial code, no such finding)",
-        "coe-paper (as ruff's unused-noqa, RUF100)")  # fmt: skip
+        "coe-paper (as ruff's unused-noqa, RUF100)")

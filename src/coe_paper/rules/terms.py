@@ -43,7 +43,7 @@ class Term(BaseModel):
         after = "|".join(_pattern(phrase) for phrase in self.unless_after)
         before = "|".join(_pattern(phrase) for phrase in self.unless_before)
         return (re.compile(rf"(?<![\w-])(?:{after})(?:['\u2019]s)?\s+$") if after else None,
-                re.compile(rf"\s+(?:{before})(?![\w-])") if before else None)  # fmt: skip
+                re.compile(rf"\s+(?:{before})(?![\w-])") if before else None)
 
     def excepted(self, line: str, start: int, end: int, around: tuple[str, str] = ("", "")) -> bool:
         """Whether the match at `start`-`end` of `line` stands beside one of the phrases that make it no finding;
@@ -220,7 +220,7 @@ def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tupl
     if found is None:
         flags = re.IGNORECASE if fold else 0
         found = next(value for form, value in forms.items()
-                     if re.fullmatch(_pattern(form), text, flags))  # fmt: skip
+                     if re.fullmatch(_pattern(form), text, flags))
     return found
 
 

@@ -26,7 +26,7 @@ MASK = "\x00"
 #: The domains a web address without a path ends with, for it to be read as one: "europa.eu", not "end.so".
 _TLDS = ("eu", "int", "org", "com", "net", "gov", "edu", "info", "be", "bg", "cz", "dk", "de", "ee", "ie", "gr", "es",
          "fr", "hr", "it", "cy", "lv", "lt", "lu", "hu", "mt", "nl", "at", "pl", "pt", "ro", "si", "sk", "fi", "se",
-         "uk", "ch", "no", "is")  # fmt: skip
+         "uk", "ch", "no", "is")
 
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 #: What a web address without a scheme cannot be without: a domain and a path, or a domain's end.
