@@ -9,6 +9,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from coe_paper import layout, site
 from conftest import INTRO_BODY, MakeProject, assembled_intro, cli, require_client
 
@@ -63,3 +66,23 @@ def test_bare_addresses_are_links_on_the_preview_and_no_coe533(make_project: Mak
     monkeypatch.chdir(root)
     result = cli("validate")
     assert result.exit_code == 0 and "COE533" not in result.output, result.output
+
+
+_PIECES = st.sampled_from(["https://example.org/a", "http://x.eu", "//example.org", "www.europa.eu", "WWW.EU.EU",
+                           "ec.europa.eu", "README.md", "a@b.eu", "mailto:a@b.org", "ftp://f.org", "e.g.", "end.",
+                           "Next", " ", "\n", "(", ")", ".", ",", "word", "x.org", "@", "//"])
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_quick_address_test_finds_what_linkify_finds(text: str) -> None:
+    """The parser's first test of a text for an address (a scheme's `//`, `www.` or an `@`) passes every text in
+    which linkify-it-py finds an address the paper takes (one with a scheme, or starting `www.`): it only spares
+    linkify's slower test on texts without one."""
+    from linkify_it import LinkifyIt
+
+    from coe_paper.markdown import content_parser
+
+    taken = [link.url for link in LinkifyIt().match(text) or () if link.schema or link.raw.lower().startswith("www.")]
+    found = content_parser().linkify.match(text) if content_parser().linkify.pretest(text) else None
+    assert [link.url for link in found or ()] == taken
