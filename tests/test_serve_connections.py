@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -85,3 +86,32 @@ def test_a_page_opens_when_every_connection_is_a_tab_waiting_for_reload_events(s
         assert _page_status(server) == 200
         assert time.monotonic() - started < 3
         assert _settle(before) <= CONNECTIONS
+
+
+def test_a_browser_that_leaves_mid_answer_prints_nothing(server: PreviewServer, tmp_path: Path,
+                                                        capfd: pytest.CaptureFixture[str]) -> None:
+    """A page closed while a large file was being sent (a reload, a tab closed): the standard server printed a
+    traceback of the broken connection on serve's terminal, between the lines of its own report."""
+    (tmp_path / "site" / "large.bin").write_bytes(b"\0" * (16 * 1024 * 1024))
+    client = socket.create_connection(_address(server), timeout=5)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # closed with a reset
+    client.sendall(b"GET /large.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    assert client.recv(1024).startswith(b"HTTP/1.0 200")  # the answer began
+    client.close()
+    deadline = time.monotonic() + 30
+    while server.httpd._count and time.monotonic() < deadline:  # the connection's thread ends
+        time.sleep(0.05)
+    assert not server.httpd._count
+    assert "Traceback" not in capfd.readouterr().err
+    assert _page_status(server) == 200
+
+
+def test_a_request_that_fails_otherwise_is_said_in_a_line(server: PreviewServer,
+                                                         capfd: pytest.CaptureFixture[str]) -> None:
+    """Any other failure of a request is said on serve's terminal in one line naming it, not as a traceback."""
+    try:
+        raise RuntimeError("the page could not be read")
+    except RuntimeError:
+        server.httpd.handle_error(None, ("127.0.0.1", 1))
+    assert capfd.readouterr().err == ("coe-paper serve: a request failed (RuntimeError: the page could not be "
+                                      "read)\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -69,6 +70,15 @@ class BoundedServer(ThreadingHTTPServer):
         thread = threading.Thread(target=self.process_request_thread, args=(request, client_address),
                                   name=THREAD_NAME, daemon=True)
         thread.start()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request that failed: a browser that closed its connection mid-answer (a reload, a tab closed) is no
+        error at all; anything else is said in a line on the terminal serve runs in, with no traceback (the
+        standard server printed one for each, between the lines of serve's own report)."""
+        problem = sys.exc_info()[1]
+        if isinstance(problem, ConnectionError | TimeoutError) or problem is None:
+            return
+        print(f"coe-paper serve: a request failed ({type(problem).__name__}: {problem})", file=sys.stderr)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
