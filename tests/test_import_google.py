@@ -54,3 +54,17 @@ def test_a_title_on_two_title_paragraphs_is_one_title(make_project: MakeProject,
     front, body, _ = split_front_matter(text) or ("", "", 0)
     assert "title: Draft title in European cities\n" in front
     assert body.strip().split("\n\n") == ["A paper from Rome", "[Back to the top](#outlook)."]
+
+
+def test_a_heading_all_in_bold_comes_in_without_the_bold(make_project: MakeProject, tmp_path: Path) -> None:
+    """Google Docs writes a heading's bold on each of its runs: the heading came in as `## **Wages**`. The bold of a
+    whole heading is the heading's own look; bold on part of a heading is the writer's and stays."""
+    whole = f'<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>{_r("Wages ", _B)}{_r("and rents", _B)}</w:p>'
+    part = f'<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr>{_r("Real", _B)}{_r(" wages")}</w:p>'
+    draft = _body_draft(tmp_path, whole + f"<w:p>{_r('Text.')}</w:p>" + part)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+    assert html.split("\n")[:3] == ["<h2>Wages and rents</h2>", "<p>Text.</p>", "<h3><strong>Real</strong> wages</h3>"]

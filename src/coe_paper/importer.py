@@ -25,7 +25,7 @@ from .importer_part import assembled_section
 from .importer_table import table_block
 from .markdown import is_safe_link, slugify
 from .marks import SECTIONS
-from .mdpieces import Piece, cut
+from .mdpieces import Piece, all_flagged, cut, with_flags
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
 from .ooxml_parts import ORDERED
 from .pictures import IMAGE_TYPES
@@ -239,9 +239,10 @@ class _Converter:
                     out.append(Rule())
                 continue
             if kind == "code spans":
-                out.append(Para([Piece(p.text, p.flags | {"code"}, p.link) if p.raw is None else p for p in pieces]))
-            elif kind == "heading":
-                out.append(Heading(levels.get(id(block), 2), pieces))
+                out.append(Para(with_flags(pieces, add=frozenset({"code"}))))
+            elif kind == "heading":  # a whole heading in bold (as Google Docs writes it) is in the heading's own look
+                bold = frozenset("b") if not self.assembled and all_flagged(pieces, "b") else frozenset()
+                out.append(Heading(levels.get(id(block), 2), with_flags(pieces, drop=bold)))
             elif kind == "quote":
                 out.append(Para(pieces, "quote", depth=extra_indent(block, self.doc.styles)))  # see quote_depths
             elif kind == "item":
@@ -292,9 +293,8 @@ class _Converter:
         if isinstance(previous, Item) and (para.style_name.lower() == "list paragraph" or (para.indent or 0) >= 360):
             level = min(max(round((para.indent or 720 * (previous.level + 1)) / 720) - 1, 0), previous.level)
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)
-        if pieces and all("b" in p.flags for p in pieces if p.raw is None and p.text.strip()) \
-                and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")) and para.origin == "body" \
-                and not any(p.raw for p in pieces):
+        if all_flagged(pieces, "b") and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")) \
+                and para.origin == "body" and not any(p.raw for p in pieces):
             self.warn(FAKE_HEADING, f"'{text}' is a short paragraph in bold: kept as a paragraph",
                       "if it is a heading, make it one (## in the section file, a Heading style in Word)")
         return Para(pieces)

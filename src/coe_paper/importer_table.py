@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from . import wordblocks as wb
-from .mdpieces import Piece
+from .mdpieces import Piece, with_flags
 from .mdwrite import TableBlock
 
 
@@ -45,7 +45,7 @@ def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
         return TableBlock([[[]]]), read, found
     bold_row = all(all("b" in p.flags for p in cell if p.text.strip()) for cell in rows[0])
     found["no header"] += not table.rows[0].header and not bold_row
-    rows[0] = [[Piece(p.text, p.flags - {"b"}, p.link, p.raw) for p in cell] for cell in rows[0]]
+    rows[0] = [with_flags(cell, drop=frozenset("b")) for cell in rows[0]]
     width = max(len(r) for r in aligns)
     column = [{r[c] if c < len(r) else None for r in aligns} for c in range(width)]
     return TableBlock(rows, [next(iter(s)) if len(s) == 1 else None for s in column]), read, found

@@ -256,3 +256,16 @@ def cut(pieces: list[Piece], length: int) -> list[Piece]:
         else:
             out.append(piece)
     return out
+
+
+def all_flagged(pieces: list[Piece], flag: str) -> bool:
+    """Whether there is text (not raw Markdown, not blank) and all of it carries `flag` ("b": all in bold)."""
+    shown = [piece for piece in pieces if piece.raw is None and piece.text.strip()]
+    return bool(shown) and all(flag in piece.flags for piece in shown)
+
+
+def with_flags(pieces: list[Piece], add: frozenset[str] = frozenset(), drop: frozenset[str] = frozenset()
+               ) -> list[Piece]:
+    """The pieces with the flags `add` given to, and `drop` taken from, their text (raw Markdown is left as is)."""
+    return [piece if piece.raw is not None else Piece(piece.text, (piece.flags | add) - drop, piece.link)
+            for piece in pieces]
