@@ -702,6 +702,23 @@ def test_a_list_numbered_otherwise_than_the_paper_is_reported(make_project: Make
            "by level: 2" in result.stderr  # the second list is numbered as the paper numbers it
 
 
+def test_heading_levels_start_at_two_and_skip_none(make_project: MakeProject, tmp_path: Path) -> None:
+    """The draft's top heading level becomes `##`, a skipped level is closed up, Word's heading numbers are left
+    out; each is reported (COE909)."""
+    def heading(level: int, text: str, numbered: bool = False) -> str:
+        number = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>' if numbered else ""
+        return f'<w:p><w:pPr><w:pStyle w:val="Heading{level}"/>{number}</w:pPr>{_run(text)}</w:p>'
+
+    draft = _body_draft(tmp_path, heading(2, "Rents", True) + heading(4, "Cities") + heading(9, "Rome", True)
+                        + heading(3, "Towns") + heading(2, "Wages"))
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    assert body.strip().split("\n\n") == ["## Rents", "### Cities", "#### Rome", "### Towns", "## Wages"]
+    assert "COE909 heading numbers (Word's automatic numbering) left out: 2" in result.stderr
+    assert "COE909 headings moved up so that no level is skipped (or below level 6): 2" in result.stderr
+
+
 def test_a_web_link_keeps_the_place_in_the_page_it_leads_to(make_project: MakeProject, tmp_path: Path) -> None:
     """Word keeps the part of a web address after '#' in the link's w:anchor, beside the relationship that holds the
     rest: the link came in without it, to the top of the page (pandoc's reader keeps it)."""

@@ -20,7 +20,7 @@ from . import wordblocks as wb
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_comments import comment_messages
-from .importer_kinds import TYPED, extra_indent, paragraph_kind, quote_depths, repeated_title, title_lines
+from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_table import table_block
 from .markdown import is_safe_link, slugify
@@ -178,20 +178,13 @@ class _Converter:
                     self.anchors.setdefault(name, slugify(text))
 
     def _levels(self, body: list[tuple[wb.Block, tuple[str, int]]]) -> dict[int, int]:
-        """Markdown level of each heading (by block id): the top level becomes `##`, no level is skipped."""
-        levels = [k[1] for _, k in body if k[0] == "heading"]
-        shift = 2 - min(levels, default=2)
-        out: dict[int, int] = {}
-        previous, adjusted = 1, 0
-        for block, (kind, level) in body:
-            if kind != "heading":
-                continue
-            new = min(level + shift, previous + 1, 6)
-            adjusted += new != level + shift
-            if (isinstance(block, wb.Paragraph) and block.num and not self.assembled  # coe-paper's own numbers
-                    and self.doc.numbering.get(block.num, "none") != "none"):
-                self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += 1
-            out[id(block)] = previous = new
+        """Markdown level of each heading (by block id; see md_levels), and what changed on the way."""
+        out, adjusted = md_levels(body)
+        numbered = sum(isinstance(block, wb.Paragraph) and block.num is not None  # not coe-paper's own numbers
+                       and self.doc.numbering.get(block.num, "none") != "none" for block, (kind, _) in body
+                       if kind == "heading" and not self.assembled)
+        if numbered:
+            self.counts[(HEADINGS, "heading numbers (Word's automatic numbering) left out")] += numbered
         if adjusted:
             self.counts[(HEADINGS, "headings moved up so that no level is skipped (or below level 6)")] += adjusted
         return out

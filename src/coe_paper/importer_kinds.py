@@ -1,6 +1,7 @@
 """What kind of Markdown block each paragraph of a member's Word draft becomes, by its style (the names Word gives
 headings, titles, contents entries, code and quotations in the EU's languages), outline level and list numbering.
-`importer.py` converts the paragraphs by these kinds; a quote's depth comes from its indent; a list item typed as
+`importer.py` converts the paragraphs by these kinds; a heading's Markdown level comes from its outline level,
+`##` at the top (`md_levels`); a quote's depth comes from its indent; a list item typed as
 text (`TYPED`: "•", "-", "1." at a paragraph's start) is made one."""
 
 from __future__ import annotations
@@ -117,3 +118,17 @@ def repeated_title(kinds: list[tuple[Block, tuple[str, int]]], title_at: int | N
             return None
         return index
     return None
+
+
+def md_levels(body: list[tuple[Block, tuple[str, int]]]) -> tuple[dict[int, int], int]:
+    """Markdown level of each heading of `body` (its blocks and their kinds), by block id: the top level becomes
+    `##`, no level is skipped, none is below `######`; and how many headings moved so."""
+    shift = 2 - min((level for _, (kind, level) in body if kind == "heading"), default=2)
+    out: dict[int, int] = {}
+    previous, adjusted = 1, 0
+    for block, (kind, level) in body:
+        if kind == "heading":
+            out[id(block)] = new = min(level + shift, previous + 1, 6)
+            adjusted += new != level + shift
+            previous = new
+    return out, adjusted
