@@ -53,7 +53,7 @@ def test_a_title_on_two_title_paragraphs_is_one_title(make_project: MakeProject,
     assert result.exit_code == 0, result.stderr
     front, body, _ = split_front_matter(text) or ("", "", 0)
     assert "title: Draft title in European cities\n" in front
-    assert body.strip().split("\n\n") == ["A paper from Rome", "[Back to the top](#outlook)."]
+    assert body.strip().split("\n\n") == ["*A paper from Rome*", "[Back to the top](#outlook)."]
 
 
 def test_a_heading_all_in_bold_comes_in_without_the_bold(make_project: MakeProject, tmp_path: Path) -> None:
@@ -68,3 +68,22 @@ def test_a_heading_all_in_bold_comes_in_without_the_bold(make_project: MakeProje
     html = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
                           capture_output=True, text=True, check=True).stdout
     assert html.split("\n")[:3] == ["<h2>Wages and rents</h2>", "<p>Text.</p>", "<h3><strong>Real</strong> wages</h3>"]
+
+
+def test_a_subtitle_is_kept_in_italics_and_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """A Subtitle paragraph (pandoc reads it as the document's subtitle) became the section's first paragraph, in
+    the body's plain look and without a word; a section has no subtitle, so its words stay, in italics, and the
+    warning names them."""
+    subtitle = f'<w:p><w:pPr><w:pStyle w:val="Subtitle"/></w:pPr>{_r("A paper ")}{_r("from Rome", _B)}</w:p>'
+    draft = _body_draft(tmp_path, subtitle + f"<w:p>{_r('Rents rose.')}</w:p>")
+    meta = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "markdown", "-s", str(draft)],
+                          capture_output=True, text=True, check=True).stdout
+    assert "subtitle: A paper **from Rome**" in meta.split("---")[1]
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "warning COE913 the draft's subtitle 'A paper from Rome' is kept as a paragraph in italics" \
+        in result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+    assert html.split("\n")[:2] == ["<p><em>A paper <strong>from Rome</strong></em></p>", "<p>Rents rose.</p>"]

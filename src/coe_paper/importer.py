@@ -231,8 +231,11 @@ class _Converter:
                 if block.border_below:
                     out.append(Rule())
                 continue
-            if kind == "code spans":
-                out.append(Para(with_flags(pieces, add=frozenset({"code"}))))
+            if kind == "subtitle":  # a section has none: its words stay, in italics, where the draft has them
+                self.warn(TITLE, f"the draft's subtitle '{' '.join(_text(block).split())}' is kept as a paragraph "
+                          "in italics", "a section has no subtitle: make it part of the title (--title) or a sentence")
+            if kind in ("code spans", "subtitle"):
+                out.append(Para(with_flags(pieces, add=frozenset({"code" if kind == "code spans" else "i"}))))
             elif kind == "heading":  # a whole heading in bold (as Google Docs writes it) is in the heading's own look
                 bold = frozenset("b") if not self.assembled and all_flagged(pieces, "b") else frozenset()
                 out.append(Heading(levels.get(id(block), 2), with_flags(pieces, drop=bold)))

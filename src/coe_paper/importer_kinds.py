@@ -21,6 +21,8 @@ _HEADING = re.compile(r"^(?:heading|überschrift|titre|titolo|t[íi]tulo|kop|nag
                       r"encabezado)\s*(\d)$")
 _TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "název", "názov", "cím", "otsikko",
            "tittel", "titlu", "naslov", "pavadinimas", "nosaukums", "заглавие", "τίτλος"}
+_SUBTITLES = {"subtitle", "untertitel", "sous-titre", "sottotitolo", "subtítulo", "ondertitel", "podtytuł",
+              "undertitel", "alaotsikko", "podnaslov", "alcím", "subtitlu", "podnadpis", "υπότιτλος"}
 _TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
                   r"^(?:toc|contents) heading$|^table of figures$")
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
@@ -34,10 +36,11 @@ _CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "lége
 
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,
                    note: bool = False) -> tuple[str, int]:
-    """What a draft's paragraph becomes, with its level: ("heading", 1-9), ("item", list level), or ("title" | "toc"
-    | "byline" | "caption" | "draft caption" | "code" | "quote" | "para", 0). `numbering` gives each (numId, ilvl)
-    its number format; `assembled` (the draft is a paper coe-paper assembled) lets bylines and captions be known by
-    their styles; in a footnote or endnote (`note`), no paragraph is a title or a heading."""
+    """What a draft's paragraph becomes, with its level: ("heading", 1-9), ("item", list level), or ("title" |
+    "subtitle" | "toc" | "byline" | "caption" | "draft caption" | "code" | "quote" | "para", 0). `numbering` gives
+    each (numId, ilvl) its number format; `assembled` (the draft is a paper coe-paper assembled) lets bylines and
+    captions be known by their styles; in a footnote or endnote (`note`), no paragraph is a title, a subtitle or a
+    heading."""
     name = para.style_name.lower().strip()
     if _TOC.match(name) or para.origin == "contents":
         return ("toc", 0)
@@ -49,6 +52,8 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
         return ("draft caption", 0)
     if not note and (name in _TITLES or para.style.lower() == "title"):
         return ("title", 0)
+    if not note and (name in _SUBTITLES or para.style.lower() == "subtitle"):
+        return ("subtitle", 0)
     heading = _HEADING.match(name) or _HEADING.match(para.style.lower())
     if not note and para.outline is not None and 0 <= para.outline < 9:
         return ("heading", para.outline + 1)
