@@ -1,10 +1,13 @@
-"""`coe-paper import` of a picture LibreOffice captioned (Insert > Caption): LibreOffice 7 puts the picture and its
-caption in a frame, one paragraph in its "Figure" style, the picture, a line break, then "Figure 1: ...". The
-caption was kept as text after the picture, its label too, and the picture had no title (no figure caption)."""
+"""`coe-paper import` of a picture or a table LibreOffice captioned (Insert > Caption): LibreOffice 7 puts the
+picture and its caption in a frame, one paragraph in its "Figure" style, the picture, a line break, then "Figure 1:
+...". The caption was kept as text after the picture, its label too, and the picture had no title (no figure
+caption). A table's caption is a paragraph of its own in the "Table" style."""
 
 from __future__ import annotations
 
 import base64
+import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -37,3 +40,40 @@ def test_a_picture_libreoffice_captioned_gets_its_caption_as_title(make_project:
     assert body.strip().split("\n\n") == ["Rents rose.", '![Chart of rents](../paper/images/outlook-1.png "Rents by '
                                           'city")', "Wages did not."]
     assert "COE506" not in result.stderr  # validate finds the figure's caption
+
+
+def _table(first: str, second: str) -> str:
+    cells = "".join(f'<table:table-row><table:table-cell office:value-type="string"><text:p>{a}</text:p>'
+                    f'</table:table-cell><table:table-cell office:value-type="string"><text:p>{b}</text:p>'
+                    "</table:table-cell></table:table-row>" for a, b in (("City", first), ("Rome", second)))
+    return f'<table:table><table:table-column table:number-columns-repeated="2"/>{cells}</table:table>'
+
+
+def _table_caption(number: int, text: str) -> str:
+    return (f'<text:p text:style-name="Table">Table <text:sequence text:ref-name="refTable{number - 1}" '
+            f'text:name="Table" text:formula="ooow:Table+1" style:num-format="1">{number}</text:sequence>: {text}'
+            "</text:p>")
+
+
+def test_a_table_libreoffice_captioned_gets_its_caption(make_project: MakeProject, tmp_path: Path) -> None:
+    """LibreOffice's caption of a table (Insert > Caption), in its "Table" style, above or below the table, came in
+    as a paragraph, its label "Table 1:" too. Its { SEQ Table } field is what makes it a caption: a paragraph a
+    writer put in the "Table" style without one stays a paragraph."""
+    fodt = flat_text("<text:h text:outline-level=\"1\">Safe streets</text:h>\n<text:p>Rents rose.</text:p>\n"
+                     + _table_caption(1, "Rents by city") + _table("Rent", "12") + "<text:p>Then wages.</text:p>"
+                     + _table("Wage", "30") + _table_caption(2, "Wages by city")
+                     + '<text:p text:style-name="Table">Tables in the text say more.</text:p>')
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
+    with zipfile.ZipFile(draft) as package:
+        document = package.read("word/document.xml").decode()
+    assert document.count('<w:pStyle w:val="Table"/>') == 3 and document.count("SEQ Table") == 2
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "markdown", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+    captions = re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
+    assert [" ".join(re.sub("<[^>]+>", "", c).split()) for c in captions] == ["Rents by city", "Wages by city"]
+    assert "Table 1" not in body and "Table 2" not in body  # the paper numbers its tables
+    assert "<p>Tables in the text say more.</p>" in html
+    assert "COE5" not in result.stderr  # validate finds both tables' captions

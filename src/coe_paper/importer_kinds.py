@@ -32,6 +32,9 @@ _QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "z
 #: version 7, "Illustration" before).
 _CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "légende", "legende", "didascalia",
              "epígrafe", "bijschrift", "podpis", "illustration", "drawing", "figure"}
+#: LibreOffice's caption of a table (Insert > Caption): its "Table" style, which a writer may give any paragraph, and
+#: the number of the table in it, a { SEQ Table } field, which only a caption holds.
+_TABLE_SEQUENCE = re.compile(r"^SEQ\s+Table(?:\s|$)", re.IGNORECASE)
 
 
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,
@@ -48,7 +51,8 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
         return ("byline", 0)
     if name == "caption" and assembled and CAPTION_RE.match(para.text().replace(OBJECT, "")):
         return ("caption", 0)
-    if name in _CAPTIONS and not assembled and not note:  # a member's: placed by what is around it (captions_read)
+    table = name == "table" and any(_TABLE_SEQUENCE.match(instruction) for instruction in para.fields)
+    if (name in _CAPTIONS or table) and not assembled and not note:  # a member's: placed by what is around it
         return ("draft caption", 0)
     if not note and (name in _TITLES or para.style.lower() == "title"):
         return ("title", 0)

@@ -64,6 +64,12 @@ class _Reader:
         if self.para is not None:
             self.para.dropped[kind] += 1
 
+    def _drop_field(self, instruction: str) -> None:
+        """A field whose shown text is kept (it links nowhere): counted, its instruction kept on the paragraph."""
+        self._drop(f"field {field_name(instruction)}")
+        if self.para is not None:
+            self.para.fields.append(" ".join(instruction.split()))
+
     def story(self, parent: Element) -> list[Block]:
         """The blocks of a whole story. A field whose result never begins (no `separate`, no `end`: a damaged or
         hand-made draft) would hide the rest of the story as its instruction: its text is kept, and reported."""
@@ -197,7 +203,7 @@ class _Reader:
                 instruction = child.get(w("instr"), "")
                 target = field_link(instruction)
                 if target is None:
-                    self._drop(f"field {field_name(instruction)}")
+                    self._drop_field(instruction)
                 self._inline(child, para, rev, target or link, extra)
             elif tag == w("sdt") and prompting(child):
                 self._drop(PROMPT)
@@ -290,14 +296,14 @@ class _Reader:
             instruction = "".join(current.instruction)
             current.link = field_link(instruction)
             if current.link is None:
-                self._drop(f"field {field_name(instruction)}")
+                self._drop_field(instruction)
             current.result = True
             take_out(current.hidden)
         elif kind == "end" and self.fields:
             ended = self.fields.pop()
             take_out(ended.hidden)
             if not ended.result and ended.form:  # a form's drop-down list or check box: no result, its value shown
-                self._drop(f"field {field_name(''.join(ended.instruction))}")
+                self._drop_field("".join(ended.instruction))
                 add(ended.form)
 
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
