@@ -446,6 +446,33 @@ def test_every_text_box_of_a_group_is_kept(make_project: MakeProject, tmp_path: 
     assert body.split() == ["Diagram:", "Plan", "the", "route", "Light", "the", "path"]
 
 
+def test_a_text_box_in_a_list_item_keeps_the_list_whole(make_project: MakeProject, tmp_path: Path) -> None:
+    """A text box's text, which follows the paragraph holding it, split a list whose item held one: the items after
+    it were a second list, which CommonMark starts at "2.". Its text is the item's next paragraph; a text box in an
+    empty paragraph after the list stays out of it."""
+    def paragraph(text: str, style: str = "", box: str = "") -> str:
+        drawing = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="1" '
+                   'name="Box"/><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p>'
+                   f"{_run(box)}</w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
+                   "</w:drawing></mc:Choice></mc:AlternateContent></w:r>") if box else ""
+        return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{_run(text)}{drawing}</w:p>'
+
+    draft = _body_draft(tmp_path, paragraph("Plan", "ListNumber", "Ask the residents")
+                        + paragraph("Build", "ListNumber") + paragraph("Light", "ListBullet", "Solar lamps")
+                        + paragraph("Paint", "ListBullet") + paragraph("", "", "Costs apart")
+                        + paragraph("After the lists."))
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "dropped text box (text kept as paragraphs): 3" in result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+    assert html.replace("\n", "") == (
+        '<ol type="1"><li><p>Plan</p><p>Ask the residents</p></li><li><p>Build</p></li></ol>'
+        "<ul><li><p>Light</p><p>Solar lamps</p></li><li><p>Paint</p></li></ul>"
+        "<p>Costs apart</p><p>After the lists.</p>")
+
+
 def test_list_instances_that_count_on_are_one_list(make_project: MakeProject, tmp_path: Path) -> None:
     """LibreOffice saves a numbered list it has split as two list instances of one abstract list; Word counts on
     across them (1, 2), so they are one list: the second item was written as the start of another list ('1)').

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits, wordread
+from . import importer_kinds, limits, wordread
 from . import wordblocks as wb
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
@@ -245,7 +245,7 @@ class _Converter:
                 assert block.num is not None
                 out.append(self._item(block.num, level, pieces, counters))
             else:
-                out.append(self._paragraph(block, pieces, out, counters))
+                out.append(self._paragraph(block, pieces, out, importer_kinds.drawn_in_item(body, position)))
         for code, lines in code_lines.values():
             code.text = "\n".join(lines)
         captions.placed(out)
@@ -274,8 +274,8 @@ class _Converter:
                           "a., i. by level")] += 1
         return Item(level, ordered, counters[key], pieces, list_id=self._lists[key])
 
-    def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock],
-                   counters: dict[tuple[str, int], int]) -> MdBlock:
+    def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock], held: bool) -> MdBlock:
+        """A paragraph, or the next paragraph of the list item before it (`held`: drawn in that item)."""
         text = " ".join(_text(para).split())
         typed = TYPED.match(_text(para))
         if typed:
@@ -284,8 +284,9 @@ class _Converter:
             number = int(typed.group(2)) if typed.group(2) else 1
             return Item(0, typed.group(2) is not None, number, pieces, list_id="typed")
         previous = out[-1] if out else None
-        if isinstance(previous, Item) and para.num is not None:  # numbered with no mark: the item's next paragraph
-            return Item(min(para.num[1], previous.level), previous.ordered, previous.number, pieces, continuation=True)
+        if isinstance(previous, Item) and (para.num is not None or held):  # numbered with no mark, as the next
+            level = min(para.num[1], previous.level) if para.num else previous.level  # paragraph of an item
+            return Item(level, previous.ordered, previous.number, pieces, continuation=True)
         if isinstance(previous, Item) and (para.style_name.lower() == "list paragraph" or (para.indent or 0) >= 360):
             level = min(max(round((para.indent or 720 * (previous.level + 1)) / 720) - 1, 0), previous.level)
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)

@@ -26,6 +26,7 @@ _SUBTITLES = {"subtitle", "untertitel", "sous-titre", "sottotitolo", "subtítulo
 _TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
                   r"^(?:toc|contents) heading$|^table of figures$")
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
+_DRAWN = frozenset({"textbox", "diagram", "chart"})  # a paragraph's origin: drawn in the paragraph before it
 _NESTED_LIST = re.compile(r"^list (?:bullet|number) ([2-9])$")  # Word keeps its built-in styles' English names
 _QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
 #: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures ("Figure" since
@@ -141,3 +142,18 @@ def md_levels(body: list[tuple[Block, tuple[str, int]]]) -> tuple[dict[int, int]
             adjusted += new != level + shift
             previous = new
     return out, adjusted
+
+
+def drawn_in_item(body: list[tuple[Block, tuple[str, int]]], position: int) -> bool:
+    """Whether the paragraph at `position` of `body` (its blocks and their kinds) is text drawn in a list item: a
+    text box's, a diagram's or a chart's, which the reader puts after the paragraph that holds the drawing, here an
+    item. It is the item's next paragraph, and the list goes on after it."""
+    block = body[position][0]
+    if not isinstance(block, Paragraph) or block.origin not in _DRAWN:
+        return False
+    for before, (kind, _) in reversed(body[:position]):  # the paragraph holding it: the last one that is not drawn
+        if not isinstance(before, Paragraph):
+            return False
+        if before.origin not in _DRAWN:
+            return kind == "item"
+    return False
