@@ -282,3 +282,29 @@ def test_items_added_since_the_build_move_with_the_items_the_review_renumbered(m
     page = _html(body)
     assert '<li>Alpha.</li><li>Beta.</li><li>New.</li><li>Gamma.</li><li>Delta.</li><li>Epsilon.</li></ol>' in page
     assert '<ol type="1"><li>One.</li><li>Half.</li><li>Two.</li><li>Three.</li></ol>' in page
+
+
+def test_an_item_added_since_the_build_whose_number_widens_takes_its_sublist_along(make_project: MakeProject,
+                                                                                   tmp_path: Path) -> None:
+    """A member added `9. Iota.` with a sublist below `8. Theta.` after the build, and a reviewer typed a new item
+    after Beta: Theta became 9. but Iota kept its number, for `10.` would have left the sublist's lines (indented
+    three spaces) outside the item, and the list read 9, 9. The item takes its number and its lines are indented
+    to match, as those of the review's own renumbered items are."""
+    names = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta"]
+    lists = "Steps:\n\n" + "".join(f"{n}. {name}.\n" for n, name in enumerate(names, 1)) + "\nThe end.\n"
+    root, built = assembled_intro(make_project, tmp_path, lists)
+    path = root / "sections" / "01-intro.md"
+    path.write_text(path.read_text().replace("8. Theta.\n", "8. Theta.\n9. Iota.\n   - first part;\n"
+                                             "   - second part.\n\n   More on Iota.\n"))
+    git_commit(root, "Iota")
+    reviewed = review(built, tmp_path / "lo.docx", [("paragraph_after", "Beta.", "New.")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"merged"}, plan
+    assert [(o.line, o.summary) for o in plan.outcomes if "since the build" in o.summary] == [
+        (19, "renumbered the item 9 as 10, added since the build below items the review renumbered")]
+    writeback.write(root, plan.files)
+    body = path.read_text().split("---\n", 2)[2]
+    assert "9. Theta.\n10. Iota.\n    - first part;\n    - second part.\n\n    More on Iota.\n\nThe end." in body
+    page = _html(body)
+    assert ("<li><p>Theta.</p></li><li><p>Iota.</p><ul><li>first part;</li><li>second part.</li></ul>"
+            "<p>More on Iota.</p></li></ol><p>The end.</p>") in page, page

@@ -215,7 +215,7 @@ def carried_on(theirs: str, merged: str, moves: list[tuple[int, int, str]]) -> l
     review's file, its move and who made it): they move with them, as the items after a new one do (`4. Delta.`
     added below `3. Gamma.` becomes `5.` when the review's new item makes Gamma `4.`). Each is [start, end) of
     `merged`, the new number and who moved it; an item whose number would change width with lines of its own
-    below it keeps its number (its lines are not re-indented here)."""
+    below it indented with a tab keeps its number (`with_carried` re-indents the others' lines)."""
     mapped = merge3.line_mapper(theirs, merged)
     reviewed = {line for line, how in mapped.values() if how == "same"}  # merged's lines that are the review's
     starts = [0] + [index + 1 for index, char in enumerate(merged) if char == "\n"]
@@ -233,15 +233,17 @@ def carried_on(theirs: str, merged: str, moves: list[tuple[int, int, str]]) -> l
             if bisect.bisect_right(starts, begin) not in reviewed:
                 found[begin] = (end, str(max(int(merged[begin:end]) + move, 0)), author)
     return [(begin, end, number, author) for begin, (end, number, author) in sorted(found.items())
-            if number != merged[begin:end] and (len(number) == end - begin or not _own_lines(
-                merged, begin, _offset(merged, begin)))]
+            if number != merged[begin:end] and (len(number) == end - begin or _own_lines(
+                merged, begin, _offset(merged, begin)) is not None)]
 
 
 def with_carried(base: str, theirs: str, current: str, merged: str, edits: list[tuple[int, int, str]],
                  renumbered: list[tuple[int, int, str, str]]) -> tuple[str, list[tuple[int, str, str]]]:
     """`merged` with the numbers `carried_on` finds written, and each as (its line in `current`, today's file,
     who, what): `edits` are all the review's changes ([start, end) of `base`, the new text), `renumbered` those
-    that moved an item's number (its [start, end) in `base`, the new number, who)."""
+    that moved an item's number (its [start, end) in `base`, the new number, who). An item whose number changes
+    width (`9.` to `10.`) has its own lines below it (a sublist, a second paragraph) indented to match, as
+    `reindented` does for the review's own moves, so that they stay in it."""
     moves = []
     for start, end, number, author in renumbered:
         before = sum(text.count("\n") - base.count("\n", a, b) for a, b, text in edits if b <= start)
@@ -251,5 +253,8 @@ def with_carried(base: str, theirs: str, current: str, merged: str, edits: list[
         line = merged.count("\n", 0, start) + 1
         said.append((today.get(line, (line, ""))[0], author, f"renumbered the item {merged[start:end]} as "
                      f"{number}, added since the build below items the review renumbered"))
+        delta = len(number) - (end - start)
+        for at in reversed((_own_lines(out, start, _offset(out, start)) or []) if delta else []):
+            out = out[:at] + " " * delta + out[at:] if delta > 0 else out[:at] + out[at - delta :]
         out = out[:start] + number + out[end:]
     return out, said[::-1]
