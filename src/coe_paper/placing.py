@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from . import marks
 from .itemnumbers import Numbers, siblings
 from .mdinline import Unit
 from .mdtext import PB, Context, Piece, code_lines, flags_of, render, short, written_at
@@ -153,6 +154,10 @@ class Placement:
                 self.ctx.numbers.removed(self.file, units[index], edit.author)
         for index in range(a, b) if not starts_block else ():  # an item joined to the block before it: the
             if self.source[index] == PB and index + 1 < len(self.unit_at):  # items after it move down
+                kept = self._item_kept(units[self.unit_at[index] - 1], units[self.unit_at[index + 1]], edit.author)
+                if kept is not None:
+                    out.append(kept)
+                    continue
                 last = self.unit_at[index + 1]
                 while last + 1 < len(units) and last + 1 in self.joined and units[last + 1].kind == "item":
                     last += 1  # the next item that is not joined too
@@ -222,6 +227,26 @@ class Placement:
             new = new[: len(new) - tail] + file[end : spans[b + trail - 1][1]] + new[len(new) - tail :]
             start, end = min(start, opens), spans[b + trail - 1][1]
         return start, end, new
+
+    def _item_kept(self, before: Unit, item: Unit, author: str) -> Replacement | None:
+        """A paragraph joined to the list item after it by its deleted mark, in Word's markup: the mark that stays
+        is the item's, so Word shows the joined text as the item (LibreOffice takes the item out of its list when
+        it joins them, and the text is a paragraph). The item's marker, its number kept, moves to the paragraph's
+        start; a paragraph at another indent than the item's (in an item above) is left to the join as it is."""
+        if before.kind != "paragraph" or item.kind != "item":
+            return None
+        para = next((p for p in self.group if any((found := marks.parse(name)) is not None and found[1] == item.line
+                                                  for name in p.bookmarks)), None)
+        if para is None or para.num is None or para.num[0] == "0":
+            return None
+        at, content = _content_start(before), _content_start(item)
+        if self.file[self.file.rfind("\n", 0, at) + 1 : at] != item.indent:
+            return None
+        marker = self.file[self.file.rfind("\n", 0, content) + 1 + len(item.indent) : content]
+        if not marker.startswith(item.prefix):
+            return None
+        return Replacement(at, at, marker, author, before.line, f"the joined paragraph is the list item "
+                           f"“{short(item.text)}” (its marker {item.prefix} kept)")
 
     def _apart(self, item: Unit, start: int, end: int, author: str) -> list[Replacement]:
         """The first item of an ordered list joined to the paragraph before it: the next one takes its number (see
