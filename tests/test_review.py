@@ -289,18 +289,23 @@ def test_lost_bookmarks_fall_back_to_heading_titles(make_project: MakeProject, t
     assert {c.place.section.id for c in review.changes if c.place.section} == {"housing"}
 
 
-def test_libreoffice_round_trip_keeps_the_mapping(make_project: MakeProject, tmp_path: Path) -> None:
-    office = require_client("soffice")
-    root, built = build(make_project, tmp_path)
-    path = save_with_review(built, tmp_path / "REVIEWED.docx", lambda d, f: review_edits(d, f, False), NOTES)
+def saved_by_libreoffice(path: Path, tmp_path: Path) -> Path:
+    """`path` opened and saved again as .docx by LibreOffice."""
     out = tmp_path / "lo"
     proc = subprocess.run(
-        [office, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        [require_client("soffice"), "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
          "--convert-to", 'docx:MS Word 2007 XML', "--outdir", str(out), str(path)],
         capture_output=True, text=True, timeout=180, check=False,
     )
     saved = out / path.name
     assert proc.returncode == 0 and saved.exists(), proc.stderr
+    return saved
+
+
+def test_libreoffice_round_trip_keeps_the_mapping(make_project: MakeProject, tmp_path: Path) -> None:
+    root, built = build(make_project, tmp_path)
+    path = save_with_review(built, tmp_path / "REVIEWED.docx", lambda d, f: review_edits(d, f, False), NOTES)
+    saved = saved_by_libreoffice(path, tmp_path)
     project = current_project(root)
     before, after = read_review(path, project), read_review(saved, project)
     assert after.mapping == "bookmarks"
@@ -370,3 +375,49 @@ def test_a_comment_over_two_sections_is_listed_in_both(make_project: MakeProject
     sheet = review_sheet(review, project)
     housing = sheet[sheet.index("Housing"):]
     assert "continued from section 1" in housing and "Both sections say this." in housing
+
+
+def test_a_comment_from_the_title_page_or_a_byline_into_a_section_is_listed_there(make_project: MakeProject,
+                                                                                  tmp_path: Path) -> None:
+    """A comment that started on the title page and ended inside the Introduction was listed against the .docx
+    (in JSON with no section), and on the review sheet under "Outside the sections" and, bare, under the
+    Introduction; one that started in a byline was at the title's line with nothing to say why. Each is listed in
+    the section it ends in, saying where it starts, in Word's markup and after a LibreOffice round trip; `apply`
+    counts both as not applied and stops on neither."""
+    from coe_paper.review_format import as_json, format_text, review_sheet
+    from conftest import cli as run
+
+    root, built = build(make_project, tmp_path)
+
+    def edit(document: etree._Element, footnotes: etree._Element) -> None:
+        for cid, start, end in ((0, "Working version", "Commission services"), (1, "Lead: National", "Affordable")):
+            first = isolate(paragraph_with(document, start), start)
+            first.addprevious(docx_comments.comment_range_start(cid))
+            last = isolate(paragraph_with(document, end), end)
+            last.addnext(docx_comments.comment_range_end(cid))
+            last.getnext().addnext(docx_comments.comment_reference(cid))  # type: ignore[union-attr]
+
+    notes = [Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z", ("From the cover.",)),
+             Note("Jean Martin", "JM", "2024-03-01T11:00:00Z", ("From the byline.",))]
+    word = save_with_review(built, tmp_path / "span.docx", edit, notes)
+    project = current_project(root)
+    for docx in (word, saved_by_libreoffice(word, tmp_path)):
+        found = read_review(docx, project)
+        assert [(c.text, c.place.section.id if c.place.section else None, c.place.line, c.starts, c.reaches)
+                for c in found.comments] == [("From the cover.", "intro", 1, "outside", []),
+                                             ("From the byline.", "housing", 1, "byline", [])], docx
+        assert format_text(found).splitlines() == [
+            f"{INTRO}:1: comment by Ana Rossi (2024-03-01 10:00): From the cover. [on \"{found.comments[0].anchor}\"] "
+            "[starts before the section, on the title page or in the contents]",
+            f"{HOUSING}:1: comment by Jean Martin (2024-03-01 11:00): From the byline. [on \"Lead: National Agency "
+            "for Territorial Cohesion. Contributors: Rome, DG REGIO. Status: draft. Homes for all Affordable\"] "
+            "[starts in the section's byline]"]
+        assert [(c["section"], c["line"], c["starts"]) for c in json.loads(as_json(found))] == [
+            ("intro", 1, "outside"), ("housing", 1, "byline")]
+        sheet = review_sheet(found, project)
+        assert "Outside the sections" not in sheet
+        intro = sheet[sheet.index("## 1. Introduction") : sheet.index("## 2. Housing")]
+        assert "line 1, starts before the section, on the title page or in the contents" in intro
+        assert "From the cover." in intro and "From the cover." not in sheet[sheet.index("## 2. Housing") :]
+        applied = run("--project", str(root), "apply", str(docx), "--dry-run")
+        assert applied.exit_code == 0 and "2 comments are not applied" in applied.stderr, applied.output

@@ -59,6 +59,7 @@ class Comment:
     replies: list[Comment] = field(default_factory=list)
     order: int = 1 << 30  # position in the document, for sorting
     reaches: list[Place] = field(default_factory=list)  # where it goes on into further sections: each one's first line
+    starts: str = ""  # "outside" (the title page, contents) or "byline": where it starts, before the place it is at
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class _Places:
         self.place = Place()
         self.counter = 0
         self.comment_place: dict[str, tuple[int, Place]] = {}
+        self.in_byline: set[str] = set()  # the comments that start in a section's byline (no bookmark of its own)
         self.comment_sections: dict[str, dict[int | None, Place]] = {}  # the first place of each section it covers
         self.anchors: dict[str, list[str]] = {}
         self.changes: list[Change] = []
@@ -132,6 +134,9 @@ class _Places:
             self._move(para)
         where = fixed or (self.counter, self.place)
         for cid in para.comment_marks:
+            if cid not in self.comment_place and fixed is None and para.style_name.lower() == "byline" \
+                    and not any(marks.parse(name) for name in para.bookmarks):
+                self.in_byline.add(cid)
             self.comment_place.setdefault(cid, where)
         for run in para.runs:
             self.counter += 1
@@ -293,6 +298,10 @@ def _read_review(path: Path, project: Project | None) -> Review:
         start = place.section.index if place.section is not None else None
         comment.reaches = [retitle(other) for index, other in walker.comment_sections.get(comment.id, {}).items()
                            if index is not None and index != start]
+        if place.section is None and comment.reaches:  # from the title page or contents into a section: its lead
+            comment.place, comment.reaches, comment.starts = comment.reaches[0], comment.reaches[1:], "outside"
+        elif comment.id in walker.in_byline and place.section is not None:
+            comment.starts = "byline"
     comments.sort(key=lambda c: (c.order, c.id))
     changes = [replace(c, place=retitle(c.place)) for c in walker.changes]
     mapping = "bookmarks" if "bookmarks" in walker.used else "headings" if walker.used else "none"

@@ -25,6 +25,9 @@ def _where(place: Place, file: str) -> str:
 
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# where a comment starts when that is before the line it is listed at (Comment.starts)
+STARTS = {"outside": "starts before the section, on the title page or in the contents",
+          "byline": "starts in the section's byline"}
 
 
 def _one_line(text: str) -> str:
@@ -40,6 +43,7 @@ def format_text(review: Review) -> str:
         head = f"{where}: comment by {comment.author} ({when(comment.date)}): {_one_line(comment.text)}"
         head += f' [on "{_one_line(comment.anchor)}"]' if comment.anchor else ""
         head += " [resolved]" if comment.resolved else ""
+        head += f" [{STARTS[comment.starts]}]" if comment.starts else ""
         lines = [head]
         for reply in all_comments(comment.replies):
             lines.append(f"{where}: reply by {reply.author} ({when(reply.date)}): {_one_line(reply.text)}")
@@ -68,6 +72,7 @@ def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:
         **_place_dict(comment.place), "replies": [_comment_dict(r, "reply") for r in comment.replies]}
     if kind == "comment":  # the further sections its text goes on into (a reply has no text of its own)
         found["reaches"] = [_place_dict(place) for place in comment.reaches]
+        found["starts"] = comment.starts or None
     return found
 
 
@@ -103,6 +108,8 @@ def _sheet_comment(number: int, comment: Comment, place: Place | None = None) ->
     where = f", line {shown.line}" if shown.line else ""
     if place is not None and comment.place.section is not None:
         where += f", continued from section {comment.place.section.index + 1}"
+    elif comment.starts:
+        where += f", {STARTS[comment.starts]}"
     on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
     state = " (resolved)" if comment.resolved else ""
     lines = [f"{number}. **{md(comment.author)}**, {when(comment.date)}{where}{on}{state}:", ""]
