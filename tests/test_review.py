@@ -421,3 +421,34 @@ def test_a_comment_from_the_title_page_or_a_byline_into_a_section_is_listed_ther
         assert "From the cover." in intro and "From the cover." not in sheet[sheet.index("## 2. Housing") :]
         applied = run("--project", str(root), "apply", str(docx), "--dry-run")
         assert applied.exit_code == 0 and "2 comments are not applied" in applied.stderr, applied.output
+
+
+def test_a_comment_over_two_sections_names_the_second_as_it_is_today(make_project: MakeProject,
+                                                                      tmp_path: Path) -> None:
+    """A comment that goes on into a section whose file was renamed since the build (sections renumbered) was
+    listed there under the file's old name, which no longer exists, while the rest of the review named today's."""
+    from conftest import cli as run
+    from conftest import git_commit
+
+    root = make_project({INTRO: section_text("intro", INTRO_WITH_NOTE, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx").output
+    assert built is not None
+
+    def edit(document: etree._Element, footnotes: etree._Element) -> None:
+        start = isolate(paragraph_with(document, "Commission services"), "Commission services")
+        start.addprevious(docx_comments.comment_range_start(0))
+        end = isolate(paragraph_with(document, "Affordable and accessible homes"), "Affordable")
+        end.addnext(docx_comments.comment_range_end(0))
+        end.getnext().addnext(docx_comments.comment_reference(0))  # type: ignore[union-attr]
+
+    docx = save_with_review(built, tmp_path / "span.docx", edit, [Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z",
+                                                                       ("Both sections say this.",))])
+    subprocess.run(["git", "-C", str(root), "mv", HOUSING, "sections/05-housing.md"], check=True)
+    git_commit(root, "Renumber")
+    listed = run("--project", str(root), "comments", str(docx), "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    [comment] = json.loads(listed.stdout)
+    assert (comment["path"], [(p["path"], p["line"]) for p in comment["reaches"]]) == (
+        INTRO, [("sections/05-housing.md", 1)])
+    text = run("--project", str(root), "comments", str(docx))
+    assert text.stdout.splitlines()[1].startswith("sections/05-housing.md:1: comment by Ana Rossi"), text.stdout

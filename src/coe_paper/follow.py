@@ -67,6 +67,7 @@ def follow(review: Review, root: Path) -> Review:
     review.sections = [renamed.get(ref.path, ref) for ref in review.sections]
     for comment in all_comments(review.comments):
         comment.place = moved(comment.place)
+        comment.reaches = [moved(place) for place in comment.reaches]  # the further sections it goes on into
     review.changes = [replace(change, place=moved(change.place)) for change in review.changes]
     return review
 
