@@ -108,6 +108,16 @@ def anchor(run: etree._Element, *comment_ids: int) -> None:
         last = reference
 
 
+def span(document: etree._Element, comment_id: int, start: str, end: str) -> None:
+    """A comment on the text from `start` to `end`, each the words of a run of its own in the first paragraph
+    that holds them."""
+    first = isolate(paragraph_with(document, start), start)
+    first.addprevious(docx_comments.comment_range_start(comment_id))
+    last = isolate(paragraph_with(document, end), end)
+    last.addnext(docx_comments.comment_range_end(comment_id))
+    last.getnext().addnext(docx_comments.comment_reference(comment_id))  # type: ignore[union-attr]
+
+
 def track(run: etree._Element, kind: str, rev_id: int, author: str, date: str) -> None:
     """Wrap an existing run in a w:ins or w:del."""
     wrapper = ooxml_review.revision(kind, rev_id, author, date)
@@ -356,11 +366,7 @@ def test_a_comment_over_two_sections_is_listed_in_both(make_project: MakeProject
     root, built = build(make_project, tmp_path)
 
     def edit(document: etree._Element, footnotes: etree._Element) -> None:
-        start = isolate(paragraph_with(document, "Commission services"), "Commission services")
-        start.addprevious(docx_comments.comment_range_start(0))
-        end = isolate(paragraph_with(document, "Affordable and accessible homes"), "Affordable")
-        end.addnext(docx_comments.comment_range_end(0))
-        end.getnext().addnext(docx_comments.comment_reference(0))  # type: ignore[union-attr]
+        span(document, 0, "Commission services", "Affordable")
 
     note = Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z", ("Both sections say this.",))
     project = current_project(root)
@@ -390,12 +396,8 @@ def test_a_comment_from_the_title_page_or_a_byline_into_a_section_is_listed_ther
     root, built = build(make_project, tmp_path)
 
     def edit(document: etree._Element, footnotes: etree._Element) -> None:
-        for cid, start, end in ((0, "Working version", "Commission services"), (1, "Lead: National", "Affordable")):
-            first = isolate(paragraph_with(document, start), start)
-            first.addprevious(docx_comments.comment_range_start(cid))
-            last = isolate(paragraph_with(document, end), end)
-            last.addnext(docx_comments.comment_range_end(cid))
-            last.getnext().addnext(docx_comments.comment_reference(cid))  # type: ignore[union-attr]
+        span(document, 0, "Working version", "Commission services")
+        span(document, 1, "Lead: National", "Affordable")
 
     notes = [Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z", ("From the cover.",)),
              Note("Jean Martin", "JM", "2024-03-01T11:00:00Z", ("From the byline.",))]
@@ -435,11 +437,7 @@ def test_a_comment_over_two_sections_names_the_second_as_it_is_today(make_projec
     assert built is not None
 
     def edit(document: etree._Element, footnotes: etree._Element) -> None:
-        start = isolate(paragraph_with(document, "Commission services"), "Commission services")
-        start.addprevious(docx_comments.comment_range_start(0))
-        end = isolate(paragraph_with(document, "Affordable and accessible homes"), "Affordable")
-        end.addnext(docx_comments.comment_range_end(0))
-        end.getnext().addnext(docx_comments.comment_reference(0))  # type: ignore[union-attr]
+        span(document, 0, "Commission services", "Affordable")
 
     docx = save_with_review(built, tmp_path / "span.docx", edit, [Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z",
                                                                        ("Both sections say this.",))])
