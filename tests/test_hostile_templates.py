@@ -17,7 +17,7 @@ import coe_paper
 from coe_paper import limits
 from coe_paper.sources import WorkTree
 from coe_paper.templates import Templates
-from conftest import INTRO_BODY, MakeProject, cli, section_text
+from conftest import INTRO_BODY, MakeProject, cli, require_client, section_text
 
 BYLINE = "paper/templates/byline.md.j2"
 
@@ -51,6 +51,32 @@ def test_output_with_a_character_word_cannot_hold_is_coe004(make_project: MakePr
             "cannot hold") in result.stderr
     assert result.stderr.count("COE004") == 1  # once, however many sections have a byline
     assert not (root / "build").exists()
+
+def test_an_object_printed_with_its_address_is_reported_and_left_out(make_project: MakeProject) -> None:
+    """A template that prints an object rather than a value of it (a method not called, Jinja's cycler) put the
+    object's address in memory into the document, which then differed on every build, unsaid. It is a COE801
+    warning at the template's line, naming the object; the document shows it without the address, the same on
+    every build (as pandoc reads it)."""
+    pandoc = require_client("pandoc")
+    root = make_project({BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n"
+                                 "{{ cycler(1, 2) }} {{ section.title.upper }}\n"})
+    documents = []
+    for _ in range(2):
+        result = cli("--project", str(root), "assemble")
+        assert result.exit_code == 0, result.stderr
+        for shown in ("<jinja2.utils.Cycler object>", "<built-in method upper of str object>"):
+            assert f"{BYLINE}:3:1: warning COE801 the template prints an object, not a value: {shown} " in result.stderr
+            assert result.stderr.count(shown) == 1, result.stderr  # once, not once a section
+        [document] = (root / "build").glob("*.docx")
+        documents.append(document.read_bytes())
+        text = subprocess.run([pandoc, str(document), "-t", "plain", "--wrap=none"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "<jinja2.utils.Cycler object> <built-in method upper of str object>" in text and " at 0x" not in text
+        document.unlink()
+    assert documents[0] == documents[1]
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 0 and f"{BYLINE}:3:1: warning COE801 " in result.stderr
+
 
 @pytest.mark.parametrize("command", ["validate", "assemble"])
 @pytest.mark.parametrize("case", list(ERRORS))

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import jinja2
@@ -24,7 +26,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import limits
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .project import INVALID_XML_RE
 from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
 from .sources import Source
@@ -33,6 +35,9 @@ from .template_outputs import TEMPLATE_NAMES as TEMPLATE_NAMES
 from .template_outputs import template_files
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
+#: An object printed as Python shows one that has no text of its own: its kind and its address in memory
+#: (`<built-in method upper of str object at 0x7f...>`, `<jinja2.utils.Cycler object at 0x7f...>`).
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 
 
 def escape_markdown(value: object) -> str:
@@ -40,14 +45,31 @@ def escape_markdown(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
 
 
-def _finalize(value: object) -> object:
+def _finalize(value: object, printed: list[tuple[str | None, int, str]]) -> object:
+    """The printed text of `value`; an object shown with its address in memory is shown without it, and noted in
+    `printed` with the template's line (its address differs from run to run, and so would the document)."""
     if value is None:
         return ""
     if weight(value, limits.LIMITS.template_output) > limits.LIMITS.template_output:
         raise TemplateLimit(f"a value printed is longer than the {limits.LIMITS.template_output:,} characters allowed")
+    text = str(value)
+    if _ADDRESS.search(text) is not None:
+        text = _ADDRESS.sub(">", text)
+        printed.append((*_running_place(), text))
     if isinstance(value, Markup):
-        return str(value)
-    return escape_markdown(value)
+        return text
+    return escape_markdown(text)
+
+
+def _running_place() -> tuple[str | None, int]:
+    """The template whose code is running, and its line (the nearest frame of compiled template code)."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return template.name, template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None, 0
 
 
 def _as_markdown(value: object) -> Markup:
@@ -91,8 +113,10 @@ class Templates:
             texts, self.paths = files
         self.seconds_left = limits.LIMITS.template_seconds  # for all renderings together (a byline runs per section)
         self._stopped: set[str] = set()  # templates stopped at the time limit: said once, not again per rendering
+        self._printed: list[tuple[str | None, int, str]] = []  # objects the rendering under way printed, by place
         self.env = BoundedEnvironment(
-            loader=DictLoader(texts), undefined=StrictUndefined, finalize=_finalize,
+            loader=DictLoader(texts), undefined=StrictUndefined,
+            finalize=lambda value: _finalize(value, self._printed),
             autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
             bytecode_cache=_CompiledCache(source.root),
         )
@@ -109,6 +133,7 @@ class Templates:
         a character Word cannot."""
         path = self.paths.get(name, name)
         started = time.monotonic()
+        self._printed.clear()
         try:
             if self.seconds_left <= 0:
                 if path in self._stopped:
@@ -122,7 +147,7 @@ class Templates:
                 # raised go with the exception; _template_place maps their lines back to the template.
                 chunks = template.root_render_func(template.new_context(context))
                 text = output_within(chunks, limits.LIMITS.template_output)
-            return text, _unwritable(text, path)
+            return text, self._objects(path) + _unwritable(text, path)
         except TemplateSyntaxError as exc:  # in the template itself, or in one it includes
             where = self.paths.get(exc.name, path) if exc.name else path
             return None, [error(where, exc.lineno or 0, 1, "COE801", f"template syntax error: {exc.message}")]
@@ -144,6 +169,19 @@ class Templates:
             return None, [error(*self._place(exc, path), 1, "COE801", f"template error: {_describe(exc)}")]
         finally:
             self.seconds_left -= time.monotonic() - started
+
+
+    def _objects(self, path: str) -> list[Diagnostic]:
+        """COE801 (a warning: the output is whole) for each object the rendering printed rather than a value of it,
+        once a place."""
+        found: dict[tuple[str, int, str], Diagnostic] = {}
+        for name, line, shown in self._printed:
+            where = self.paths.get(name, path) if name else path
+            found.setdefault((where, line, shown), warning(
+                where, line, 1, "COE801", f"the template prints an object, not a value: {shown[:120]} (Python shows "
+                "it with its address in memory, which differs on every run and is left out)",
+                "print a value of it: call a method (section.title.upper()), or name the attribute wanted"))
+        return list(found.values())
 
 
 def _unwritable(text: str, path: str) -> list[Diagnostic]:
