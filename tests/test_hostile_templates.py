@@ -17,7 +17,7 @@ import coe_paper
 from coe_paper import limits
 from coe_paper.sources import WorkTree
 from coe_paper.templates import Templates
-from conftest import INTRO_BODY, MakeProject, cli, require_client, section_text
+from conftest import INTRO_BODY, MakeProject, cli, git_commit, require_client, section_text
 
 BYLINE = "paper/templates/byline.md.j2"
 
@@ -76,6 +76,30 @@ def test_an_object_printed_with_its_address_is_reported_and_left_out(make_projec
     assert documents[0] == documents[1]
     result = cli("--project", str(root), "validate")
     assert result.exit_code == 0 and f"{BYLINE}:3:1: warning COE801 " in result.stderr
+
+
+@pytest.mark.parametrize("at", ["work tree", "revision"])
+def test_a_template_linked_to_a_file_outside_the_templates_folder_is_coe005(make_project: MakeProject,
+                                                                             at: str) -> None:
+    """A template of the folder that is a symbolic link to another of the project's files (contributors.yaml) was
+    read as a template, and an include printed that file into the paper. It is COE005 naming the link and where it
+    leads, on disk and committed to git; nothing is written. A link to another template of the folder is one."""
+    root = make_project({BYLINE: "{.Byline}\n{% include 'evil.md.j2' %} {% include 'alias.md.j2' %}\n",
+                         "paper/templates/part.md.j2": "Lead: {{ section.lead.name }}"})
+    (root / "paper" / "templates" / "evil.md.j2").symlink_to("../../contributors.yaml")
+    (root / "paper" / "templates" / "alias.md.j2").symlink_to("part.md.j2")
+    rev: tuple[str, ...] = ()
+    if at == "revision":
+        git_commit(root)
+        (root / "paper" / "templates" / "evil.md.j2").unlink()
+        rev = ("--rev", "HEAD")
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command, *rev)
+        assert result.exit_code == 1, result.stderr
+        assert ("paper/templates/evil.md.j2: error COE005 'paper/templates/evil.md.j2' is a symbolic link to "
+                "'contributors.yaml', outside the templates' folder paper/templates/") in result.stderr
+        assert "alias.md.j2" not in result.stderr and "organisations" not in result.stderr
+        assert not (root / "build").exists()
 
 
 @pytest.mark.parametrize("command", ["validate", "assemble"])

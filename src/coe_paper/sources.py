@@ -66,6 +66,10 @@ class Source(Protocol):
 
     def list_dir(self, path: str) -> list[str]: ...
 
+    def resolved(self, path: str) -> str:
+        """Where `path` leads once every symbolic link on it is followed, as a path of the project's."""
+        ...
+
 
 def normalise(path: str, base: str = "") -> str:
     """Resolve `path` (relative to directory `base`) to a project-relative POSIX path.
@@ -149,6 +153,10 @@ class WorkTree:
         # revision's listing does
         return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_file() or p.is_symlink())
 
+    def resolved(self, path: str) -> str:
+        found = self._path(path).relative_to(self.root).as_posix()
+        return "" if found == "." else found
+
 
 class JournaledTree(WorkTree):
     """A work tree that notes what it was asked and a digest of each answer (`answers`), so that a later run can
@@ -166,6 +174,9 @@ class JournaledTree(WorkTree):
 
     def list_dir(self, path: str) -> list[str]:
         return self._noted(("list", path, None), lambda: super(JournaledTree, self).list_dir(path))
+
+    def resolved(self, path: str) -> str:
+        return self._noted(("resolved", path, None), lambda: super(JournaledTree, self).resolved(path))
 
     def _noted(self, question: tuple[str, str, int | None], ask: Callable[[], T]) -> T:
         try:
@@ -187,6 +198,8 @@ def ask_again(tree: WorkTree, question: str) -> str:
             return digest(tree.exists(path))
         if op == "list" and isinstance(path, str):
             return digest(tree.list_dir(path))
+        if op == "resolved" and isinstance(path, str):
+            return digest(tree.resolved(path))
     except SourceError as exc:
         return digest(exc)
     except (ValueError, TypeError):
@@ -361,6 +374,9 @@ class GitRevision:
         prefix = self._resolve(path) + "/"
         names = (n[len(prefix) :] for n in (*self._blobs, *self._links) if n.startswith(prefix))
         return sorted(f"{asked}/{n}" for n in names if "/" not in n)
+
+    def resolved(self, path: str) -> str:
+        return self._resolve(path)
 
 
 def text_at(root: Path, commit: str) -> Callable[[str], str | None]:

@@ -61,13 +61,29 @@ def template_files(source: Source, directory: str) -> tuple[dict[str, str], dict
         problems.append(error(directory, 0, 0, "COE005" if isinstance(exc, OutsideProject) else "COE003", str(exc)))
     for path in found:
         name = path.rsplit("/", 1)[-1]
-        if name.endswith(".j2"):
+        if name.endswith(".j2") and (elsewhere := _elsewhere(source, directory, path)) is not None:
+            problems.append(elsewhere)
+        elif name.endswith(".j2"):
             text, read_problems = read_text(source, path, limits.LIMITS.template_bytes)
             problems.extend(read_problems)
             if text is not None:
                 files[name] = text
                 paths[name] = path
     return files, paths, problems
+
+
+def _elsewhere(source: Source, directory: str, path: str) -> Diagnostic | None:
+    """COE005 a template of the folder that is a symbolic link to a file outside it (`evil.md.j2 ->
+    ../../contributors.yaml`): a template is a file of the templates' folder. A link out of the project is left
+    for reading it to report."""
+    try:
+        folder, target = source.resolved(directory), source.resolved(path)
+    except SourceError:
+        return None
+    if target.rpartition("/")[0] == folder:
+        return None
+    return error(path, 0, 0, "COE005", f"'{path}' is a symbolic link to '{target}', outside the templates' folder "
+                 f"{directory}/", "a template must be a file of that folder: copy the file there instead of linking")
 
 
 class KeptTemplates:
