@@ -360,3 +360,48 @@ def test_a_package_with_a_part_twice_or_named_out_of_it_is_refused(make_project:
     assert not (root / "sections/09-new.md").exists()
     assert subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "sections", "paper"],
                           capture_output=True, text=True, check=True).stdout == ""
+
+
+def _types_twice(types: bytes) -> bytes:
+    override = re.search(rb"<Override [^>]*/>", types)
+    assert override is not None
+    return types.replace(override.group(), override.group() * 2, 1)
+
+
+def _extension_twice(types: bytes) -> bytes:
+    """A second type for an extension, its name in capitals (the same extension: names differ in case only)."""
+    default = re.search(rb'<Default Extension="([^"]+)"[^>]*/>', types)
+    assert default is not None
+    again = default.group().replace(default.group(1), default.group(1).upper())
+    return types.replace(default.group(), default.group() + again, 1)
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    ("missing", "is not a Word document: it has no [Content_Types].xml"),
+    ("part twice", "is not a Word document: its [Content_Types].xml names the part '/"),
+    ("extension twice", "is not a Word document: its [Content_Types].xml names the extension '")])
+@pytest.mark.parametrize("command", [("comments",), ("apply", "--dry-run"), ("import", "--id", "reviewed", "--lead",
+                                                                            "rome", "-o", "sections/09-new.md")])
+def test_a_package_without_content_types_or_naming_a_part_twice_is_refused(
+        make_project: MakeProject, tmp_path: Path, damage: str, said: str, command: tuple[str, ...]) -> None:
+    """A reviewer's file whose [Content_Types].xml is missing, or names a part's type (or an extension's) twice,
+    is no package Word opens: it was read as if it were one. Each is refused naming the file; nothing is
+    written."""
+    root = make_project(git=True)
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    paper = (root / "build" / "test-paper.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(paper)) as package:
+        types = package.read("[Content_Types].xml")
+    reviewed = tmp_path / "reviewed.docx"
+    if damage == "missing":
+        reviewed.write_bytes(rezip(paper, drop="[Content_Types].xml"))
+    else:
+        twice = _types_twice(types) if damage == "part twice" else _extension_twice(types)
+        reviewed.write_bytes(rezip(paper, replace={"[Content_Types].xml": twice}))
+    given = [str(root / part) if part.startswith("sections/") else part for part in command[1:]]
+    result = cli("--project", str(root), command[0], str(reviewed), *given)
+    assert result.exit_code == 1, result.stderr
+    assert f"reviewed.docx {said}" in result.stderr, result.stderr
+    assert not (root / "sections/09-new.md").exists()
+    assert subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "sections", "paper"],
+                          capture_output=True, text=True, check=True).stdout == ""

@@ -26,8 +26,9 @@ DOCUMENT = (
 
 
 def write_zip(path: Path, entries: dict[str, bytes]) -> Path:
+    """A package of `entries`, and of the content types every Word document has (unless `entries` gives them)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in entries.items():
+        for name, data in {"[Content_Types].xml": CONTENT_TYPES, **entries}.items():
             package.writestr(name, data)
     return path
 
@@ -86,7 +87,7 @@ def test_a_part_of_more_paragraphs_or_runs_than_a_paper_has_is_refused(tmp_path:
         docx.story("word/document.xml")
 
 def test_too_many_entries(tmp_path: Path) -> None:
-    entries = {f"word/media/{i}.bin": b"" for i in range(Limits().max_entries + 1)}
+    entries = {f"word/media/{i}.bin": b"" for i in range(Limits().max_entries)}  # with the document and its types
     path = write_zip(tmp_path / "many.docx", {"word/document.xml": DOCUMENT, **entries})
     with pytest.raises(DocxError, match=r"has 5002 entries"):
         open_docx(path)

@@ -18,6 +18,8 @@ from lxml import etree
 Element = etree._Element
 
 PACKAGE_RELS = "_rels/.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 REL_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
@@ -74,6 +76,7 @@ class SafeDocx:
         check_entries(self._zip.infolist(), self.name, self.limits)
         self._entries = {info.filename: info for info in self._zip.infolist()}
         self.main = self._main_part()
+        self._check_content_types()
 
     def close(self) -> None:
         self._zip.close()
@@ -92,6 +95,22 @@ class SafeDocx:
         if "word/document.xml" in self._entries:
             return "word/document.xml"
         raise DocxError(f"{self.name} is not a Word document: it has no word/document.xml")
+
+    def _check_content_types(self) -> None:
+        """Refuse a package whose [Content_Types].xml is missing or names an extension or a part twice: Word
+        does not open it (its parts' types are unknown, or ambiguous)."""
+        name = next((entry for entry in self._entries if entry.lower() == CONTENT_TYPES.lower()), None)
+        if name is None:
+            raise DocxError(f"{self.name} is not a Word document: it has no {CONTENT_TYPES}, which says what each "
+                            "of its parts is; Word does not open it either")
+        seen: set[tuple[str, str]] = set()
+        for element in self.xml(name):
+            kind, value = ("extension", element.get("Extension", "")) if element.tag == f"{_CT}Default" \
+                else ("part", element.get("PartName", "")) if element.tag == f"{_CT}Override" else ("", "")
+            if kind and (kind, value.lower()) in seen:
+                raise DocxError(f"{self.name} is not a Word document: its {CONTENT_TYPES} names the {kind} "
+                                f"'{value[:200]}' twice; Word does not open it either")
+            seen.add((kind, value.lower()))
 
     def has(self, name: str) -> bool:
         return name in self._entries
