@@ -47,3 +47,29 @@ def test_each_comment_is_named_by_its_author_place_and_first_words(make_project:
     assert "warning COE902 comment by Jean Martin dropped: 'Which cities? All twelve?'" in result.stderr
     assert "warning COE902 comment by Lena Schulz on 'fell. Jobs' dropped: 'Say why.'" in result.stderr
     assert "comments dropped" not in result.stderr
+
+
+def test_the_comments_past_the_first_twenty_are_counted_in_one_warning(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """A draft of hundreds of comments printed hundreds of COE902 warnings, burying every other: the first 20 are
+    named, one warning each, and the rest counted in one more."""
+    body = "".join(f'<w:p>{_run(f"Point {n} ")}<w:commentRangeStart w:id="{n}"/>{_run(f"word{n}")}'
+                   f'<w:commentRangeEnd w:id="{n}"/><w:r><w:commentReference w:id="{n}"/></w:r></w:p>'
+                   for n in range(25))
+    draft = _body_draft(tmp_path, body)
+    _set_part(draft, "word/comments.xml", docx_comments.comments_part([
+        docx_comments.comment(n, "Ana Rossi", "2024-03-01T10:00:00Z", "AR", [f"Remark number {n}."])
+        for n in range(25)]))
+    _relate(draft, '<Relationship Id="rIdCm" Target="comments.xml" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"/>')
+    shown = subprocess.run([require_client("pandoc"), "--track-changes=all", "-f", "docx", "-t", "plain", str(draft)],
+                           capture_output=True, text=True, check=True).stdout
+    assert all(f"Remark number {n}." in shown for n in range(25))  # 25 comments, as pandoc reads the draft
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert all(f"Point {n} word{n}" in text for n in range(25))
+    for n in range(25):
+        named = f"warning COE902 comment by Ana Rossi on 'word{n}' dropped: 'Remark number {n}.'"
+        assert (named in result.stderr) is (n < 20), (n, result.stderr)
+    assert result.stderr.count("COE902") == 21
+    assert "warning COE902 5 more comments dropped, not listed one by one" in result.stderr

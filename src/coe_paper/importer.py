@@ -19,7 +19,7 @@ from . import importer_kinds, limits, wordread
 from . import wordblocks as wb
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
-from .importer_comments import comment_messages
+from .importer_comments import comment_warnings
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_table import table_block
@@ -376,8 +376,8 @@ class _Converter:
         if revs or formatting:
             self.warn(CHANGES, f"{len(revs)} tracked changes" + (f" and formatting changes in {formatting} "
                       "paragraphs" if formatting else "") + " taken as accepted")
-        for message in comment_messages(self.doc):
-            self.warn(COMMENTS, message, "answer it in the draft before importing, or in the section")
+        for message, hint in comment_warnings(self.doc):
+            self.warn(COMMENTS, message, hint)
         dropped: Counter[str] = Counter()
         for para in self.paragraphs:
             dropped += para.dropped
