@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 import coe_paper
 from coe_paper import limits
@@ -100,6 +101,17 @@ def test_a_template_linked_to_a_file_outside_the_templates_folder_is_coe005(make
                 "'contributors.yaml', outside the templates' folder paper/templates/") in result.stderr
         assert "alias.md.j2" not in result.stderr and "organisations" not in result.stderr
         assert not (root / "build").exists()
+
+
+def test_a_title_that_reads_like_an_address_is_printed_as_it_is(make_project: MakeProject) -> None:
+    """Only an object is shown without its address: a member's title that ends like one is the member's text."""
+    title = "Meet at 0xAB> the harbour"
+    root = make_project({"sections/01-intro.md": section_text("intro", INTRO_BODY, title=title),
+                         BYLINE: "{.Byline}\nAbout {{ section.title }}.\n"})
+    result = cli("--project", str(root), "assemble")
+    assert result.exit_code == 0 and "COE801" not in result.stderr, result.stderr
+    [document] = (root / "build").glob("*.docx")
+    assert "About Meet at 0xAB> the harbour." in "\n".join(p.text for p in Document(str(document)).paragraphs)
 
 
 @pytest.mark.parametrize("command", ["validate", "assemble"])

@@ -46,14 +46,15 @@ def escape_markdown(value: object) -> str:
 
 
 def _finalize(value: object, printed: list[tuple[str | None, int, str]]) -> object:
-    """The printed text of `value`; an object shown with its address in memory is shown without it, and noted in
-    `printed` with the template's line (its address differs from run to run, and so would the document)."""
+    """The printed text of `value`; an object (not a text) shown with its address in memory is shown without it,
+    and noted in `printed` with the template's line (its address differs from run to run, and so would the
+    document). A member's text that reads like one (a title 'Meet at 0xAB>') is printed as it is."""
     if value is None:
         return ""
     if weight(value, limits.LIMITS.template_output) > limits.LIMITS.template_output:
         raise TemplateLimit(f"a value printed is longer than the {limits.LIMITS.template_output:,} characters allowed")
     text = str(value)
-    if _ADDRESS.search(text) is not None:
+    if not isinstance(value, str) and _ADDRESS.search(text) is not None:  # a text (a title) is the member's
         text = _ADDRESS.sub(">", text)
         printed.append((*_running_place(), text))
     if isinstance(value, Markup):
