@@ -86,3 +86,25 @@ def test_the_quick_address_test_finds_what_linkify_finds(text: str) -> None:
     taken = [link.url for link in LinkifyIt().match(text) or () if link.schema or link.raw.lower().startswith("www.")]
     found = content_parser().linkify.match(text) if content_parser().linkify.pretest(text) else None
     assert [link.url for link in found or ()] == taken
+
+
+def test_a_reviewer_s_edit_beside_a_bare_address_is_applied(make_project: MakeProject, tmp_path: Path) -> None:
+    """A bare address is a link in the .docx, and the source has none of a link's marks: apply could not follow
+    the paragraph's Markdown and skipped every change in it ('apply the change by hand'). Edits beside the address,
+    and over it, made in LibreOffice, land in the source, the address still bare."""
+    from coe_paper import wordread, writeback
+    from libreoffice_review import review
+
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = review(built, tmp_path / "lo.docx", [("replace", "The survey is at", "The survey is now at"),
+                                                    ("replace", "Write to", "Please write to"),
+                                                    ("replace", "www.example.eu/report, not", "www.example.eu/report, "
+                                                     "but not")], tmp_path)
+    doc = wordread.read(reviewed)
+    plan = writeback.plan(root, doc, writeback.organisations(root), writeback.Options())
+    doc.docx.close()
+    writeback.write(root, plan.files)
+    assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 3
+    text = " ".join((root / "sections" / "01-intro.md").read_text(encoding="utf-8").split())
+    assert ("The survey is now at https://example.org/survey. Please write to info@example.org or read "
+            "www.example.eu/report, but not `https://example.org/code` nor README.md.") in text

@@ -234,12 +234,13 @@ class InlineMap:
                 self._code(tok)
             elif kind == "link_open":
                 self.opened.append(("link", len(self.unit.text), self._abs(self.cur)))
-                self._expect("<" if tok.markup == "autolink" else "[")
+                if tok.markup != "linkify":  # a bare address (`https://...`, `www.`, an e-mail) has no marks
+                    self._expect("<" if tok.markup == "autolink" else "[")
                 self.flags.append("link")
             elif kind == "link_close":
                 if tok.markup == "autolink":
                     self._expect(">")
-                else:
+                elif tok.markup != "linkify":
                     self._expect("]")
                     self._skip_destination()
                 self._close("link")
