@@ -18,7 +18,6 @@ from .render_inline import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
 from .sources import Source, SourceError, WorkTree, normalise
-from .store import Store
 from .template_outputs import KeptTemplates
 
 if TYPE_CHECKING:
@@ -204,7 +203,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
         builder.number_headings()
     builder.numbering_on = False
     renderer = SectionRenderer(loaded.root, builder, by_id, starts, as_elements)
-    named = Store(loaded.root, "template-pictures", "", pack=True)  # the pictures each output names, as validate's
+    named = pictures.named_pictures(loaded.root)
 
     def rendered(name: str, values: dict[str, Any]) -> str | None:
         text, problems = templates.render(name, values)

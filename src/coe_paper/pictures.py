@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import limits
@@ -91,6 +92,12 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
             yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' {size}", _AGAIN)
         elif _too_many_pixels(size):
             yield error(CONFIG_PATH, line, col, "COE008", f"logo '{logo.path}' {_pixels(size)}", _SMALLER)
+
+
+def named_pictures(root: Path | None) -> Store:
+    """Where the pictures each template output names are kept, by the output's text: validate and assemble read and
+    write the same entries."""
+    return Store(root, "template-pictures", "", pack=True)
 
 
 def template_pictures(path: str, text: str, source: Source, known: Store | None = None) -> Iterator[Diagnostic]:

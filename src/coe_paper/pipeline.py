@@ -235,7 +235,7 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
                                              "annex.md.j2")]
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
-    named = Store(loaded.root, "template-pictures", "", pack=True)  # the pictures each output names
+    named = pictures.named_pictures(loaded.root)
     for name, values in contexts:
         text, problems = templates.render(name, values)
         problems += pictures.template_pictures(templates.paths.get(name, name), text or "", loaded.source, named)
