@@ -741,6 +741,80 @@ def test_a_warm_process_decodes_only_the_bodies_changed_since(make_project: Make
     assert (root / "kept.docx").read_bytes() == (root / "again.docx").read_bytes()
 
 
+WARM_THEN_BUILD = """
+import os, sys
+from pathlib import Path
+from coe_paper import compose, docx_writer, pipeline, resident_server
+root = Path(sys.argv[1])
+resident_server.warm(str(root))
+opened = []
+init = docx_writer.DocxBuilder.__init__
+docx_writer.DocxBuilder.__init__ = lambda self, *a, **k: (opened.append(1), init(self, *a, **k))[1]
+def build(name):
+    pid = os.fork()  # as the resident process's children
+    if pid == 0:
+        done = pipeline.assemble(root, root / name)
+        os._exit(0 if done.output is not None and not opened else 3 if done.output is not None else 4)
+    return os.waitpid(pid, 0)[1] >> 8
+first, second = build("child1.docx"), build("child2.docx")
+template = root / "paper" / "template.docx"
+os.utime(template)  # the same bytes, touched: still taken
+third = build("child3.docx")
+compose._AHEAD.clear()
+fresh = pipeline.assemble(root, root / "fresh.docx")
+assert fresh.output is not None and opened, "a build with no builder opened ahead opens the template"
+print(first, second, third)
+"""
+
+
+def test_a_child_build_takes_the_template_opened_ahead_and_writes_the_same_bytes(make_project: MakeProject) -> None:
+    """The resident process opens the paper's template before it forks: each child's build takes that builder (it
+    opens the template no more) and writes the same bytes as a build that opened it itself."""
+    root = make_project(git=True).resolve()
+    filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
+    assert filled.returncode == 0, filled.stderr
+    done = subprocess.run([sys.executable, "-c", WARM_THEN_BUILD, str(root)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **EPOCH})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "0", "0"]  # each child: built, and opened no template of its own
+    fresh = (root / "fresh.docx").read_bytes()
+    assert all((root / f"child{n}.docx").read_bytes() == fresh for n in (1, 2, 3))
+
+
+WARM_THEN_NEW_TEMPLATE = """
+import sys
+from pathlib import Path
+from coe_paper import compose, pipeline, resident_server
+root = Path(sys.argv[1])
+resident_server.warm(str(root))
+assert compose._AHEAD, "no builder opened ahead"
+ahead = next(iter(compose._AHEAD.values()))
+import docx
+template = root / "paper" / "template.docx"
+document = docx.Document(str(template))
+document.core_properties.category = "changed since the process warmed"
+document.save(str(template))
+built = pipeline.assemble(root, root / "changed.docx")
+assert built.output is not None, built.diagnostics
+assert not compose._AHEAD, "the builder opened on the old bytes is dropped"
+print(int(built.output is not None))
+"""
+
+
+def test_a_template_changed_since_warming_is_opened_anew(make_project: MakeProject) -> None:
+    """A template whose bytes changed after the resident process opened it ahead is opened again: the build writes
+    what a build from the changed template writes, not what the old one would have."""
+    root = make_project(git=True).resolve()
+    filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
+    assert filled.returncode == 0, filled.stderr
+    done = subprocess.run([sys.executable, "-c", WARM_THEN_NEW_TEMPLATE, str(root)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **EPOCH})
+    assert done.returncode == 0, done.stderr
+    again = coe(root, "assemble", "-o", "alone.docx", "--no-layout", "--force", COE_PAPER_RESIDENT="0", **EPOCH)
+    assert again.returncode == 0, again.stderr
+    assert (root / "changed.docx").read_bytes() == (root / "alone.docx").read_bytes()
+
+
 WARM_REHEARSES = """
 import sys
 from coe_paper import resident_server

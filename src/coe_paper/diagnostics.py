@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -75,6 +73,8 @@ class Diagnostic:
         project's folder in the repository."""
         key = f"{self.code}\0{self.path}\0{self.line}\0{self.column}\0{self.message}"
         key += f"\0{occurrence}" if occurrence else ""
+        import hashlib  # here: `--help` and the commands that print no report do without it
+
         return {
             "description": f"{self.code} {self.message}" + (f" ({self.hint})" if self.hint else ""),
             "check_name": self.code,
@@ -134,6 +134,8 @@ def _escape(found: re.Match[str]) -> str:
 def to_json(data: object) -> str:
     """`data` as indented JSON that UTF-8 can hold: a character it cannot (a file name's undecodable byte, kept as a
     lone surrogate) is written as a \\u escape, which reads back as the same text."""
+    import json  # here: `--help` and the commands that print no JSON do without it
+
     text = json.dumps(data, indent=2, ensure_ascii=False)
     return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)  # only in strings: JSON has no other
 

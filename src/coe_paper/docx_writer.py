@@ -94,8 +94,7 @@ class DocxBuilder:
             raise TemplateError(str(exc)) from None
         except Exception as exc:  # python-docx raises many types for a package that lacks a part it needs
             raise TemplateError(f"not a usable Word template: {type(exc).__name__} {exc}".rstrip()) from None
-        self.source = source
-        self._deflated = StoredPieces(source.root)
+        self.begin(source)
         self._abstract: dict[tuple[bool, tuple[int, ...]], int] = {}
         self._num_id = ooxml_parts.max_num_id(self._numbering)  # counters, not a scan of the part per new list
         self._lists: list[tuple[int, int, int, int]] = []  # instances not in the part: numId, abstract, level, start
@@ -359,6 +358,12 @@ class DocxBuilder:
             custom = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                           ooxml_parts.custom_properties_part(props.custom), self.part.package)
             self.part.package.relate_to(custom, RT.CUSTOM_PROPERTIES)
+
+    def begin(self, source: Source) -> None:
+        """Build from `source` (its pictures, its section cache's deflated pieces): a builder opened ahead, in another
+        process's time, takes the build's own source here (see compose.open_ahead)."""
+        self.source = source
+        self._deflated = StoredPieces(source.root)
 
     def _share_relationships(self, part: Part, used: set[str]) -> None:
         """Give `part` the document's relationships `used` (a link's `r:id`, a picture's `r:embed`: rendered against

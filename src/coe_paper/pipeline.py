@@ -18,6 +18,7 @@ from .compose import (
     contents,
     credits_for,
     finish,
+    open_ahead,
     open_template,
     page_break,
     render_docx,
@@ -191,6 +192,7 @@ def rehearse(loaded: Loaded, budget: int = 200_000) -> None:
         item.forget_tokens()
     if builder is not None:
         SectionRenderer(loaded.root, builder, {}, {}).preload()
+        open_ahead(loaded.source, project.config.template)  # a builder no rehearsal has used
 
 
 def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]:
