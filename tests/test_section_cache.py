@@ -655,3 +655,21 @@ def test_packs_written_again_as_one_stay_until_that_one_is_written(tmp_path: Pat
     assert _entries(root) == first
     _run(root, {"k1": first["k1"]})
     assert _entries(root) == {"k1": first["k1"]}
+
+
+def test_asking_whether_bytes_are_held_keeps_them_as_getting_them_does(tmp_path: Path) -> None:
+    """`holds_bytes` answers as `get_bytes` finds, copying nothing, and counts the entry as used: a build that takes
+    a body it holds decoded keeps that body in the cache, as one that read it."""
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    for raw in (True, False):
+        store = Store(root, f"bodies-{raw}", "", pack=raw, raw=raw)
+        kept, dropped, missing = store.key("kept"), store.key("dropped"), store.key("missing")
+        store.put_bytes(kept, b"body")
+        store.put_bytes(dropped, b"other")
+        store.prune()
+        again = Store(root, f"bodies-{raw}", "", pack=raw, raw=raw)
+        assert again.holds_bytes(kept) and not again.holds_bytes(missing)
+        again.prune()  # only the entry asked for was used
+        last = Store(root, f"bodies-{raw}", "", pack=raw, raw=raw)
+        assert (last.get_bytes(kept), last.get_bytes(dropped)) == (b"body", None), raw

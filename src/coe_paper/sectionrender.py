@@ -108,8 +108,10 @@ class SectionRenderer:
                kind: str, elements: bool = False) -> list[Element]:
         bodies = store is self.store  # bodies: in bytes; the rest in JSON
         if bodies:
-            data = store.get_bytes(key)  # asked all the same: the entry is used, and kept
-            fragment = None if data is None else _DECODED.get(key) or from_bytes(data)
+            fragment = _DECODED.get(key)
+            if fragment is None or not store.holds_bytes(key):  # asked all the same: the entry is used, and kept
+                data = store.get_bytes(key)
+                fragment = None if data is None else from_bytes(data)
         else:
             fragment = decode(store.get(key))
         if fragment is None:

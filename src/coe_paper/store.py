@@ -107,6 +107,16 @@ class Store:
         self.used.add(key)
         return found
 
+    def holds_bytes(self, key: str) -> bool:
+        """Whether `get_bytes(key)` would find bytes, counting the entry as used as it does, without copying them
+        out of the pack (a caller that holds them decoded already)."""
+        if self.directory is None or not (self.packed and self.raw):
+            return self.get_bytes(key) is not None
+        found = key in self.fresh or key in self._pack()
+        if found:
+            self.used.add(key)
+        return found
+
     def stored_bytes(self) -> dict[str, memoryview]:
         """Every entry of bytes the packs hold now, by key, as views into the packs' bytes (each checked as
         `get_bytes` checks it); none is counted as used by this run."""
