@@ -28,7 +28,6 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -178,15 +177,15 @@ def history_of(
     folder = os.path.relpath(os.path.realpath(root), os.path.realpath(found.top))  # blame names files from the top
     prefix = "" if folder == "." else folder.replace(os.sep, "/") + "/"
     failed: list[str] = []
-    with ThreadPoolExecutor(max_workers=workers or max(2, os.cpu_count() or 2)) as pool:
-        def run(p: str) -> Blamed | None:
-            return blame(git, commit, p, back.get(p, []), BLAME_OPTIONS, env, prefix)
 
-        for path, blamed in zip(todo, pool.map(run, todo), strict=True):
-            if blamed is not None:
-                cache.put(keys[path], blamed)
-            else:
-                failed.append(path)
+    def run(p: str) -> Blamed | None:
+        return blame(git, commit, p, back.get(p, []), BLAME_OPTIONS, env, prefix)
+
+    for path, blamed in zip(todo, _side_by_side(run, todo, workers or max(2, os.cpu_count() or 2)), strict=True):
+        if blamed is not None:
+            cache.put(keys[path], blamed)
+        else:
+            failed.append(path)
     cache.save()
     for path in paths:
         _credit_lines(history.sections[path], cache.get(keys[path]), authors, identities)
@@ -203,6 +202,17 @@ def history_of(
 
 def _last(section: SectionHistory, commit: str) -> str:
     return section.changes[0].commit if section.changes else commit
+
+
+def _side_by_side(run: Callable[[str], Blamed | None], paths: list[str], workers: int) -> list[Blamed | None]:
+    """`run` on each path, on `workers` threads (each waits for a git blame); none started when there is nothing to
+    run, as when every section's blame is kept (a command that needs none then loads no thread pool)."""
+    if not paths:
+        return []
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, paths))
 
 
 def _log(

@@ -14,7 +14,6 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +111,8 @@ def log_and_blobs(git: Git, root: Path, commit: str, settings: bytes, use_cache:
     key = store.key(commit, hashlib.sha256(settings).hexdigest())
     kept = _split(store.get_bytes(key))
     if kept is None:
+        from concurrent.futures import ThreadPoolExecutor  # here: a run that finds both kept does without it
+
         with ThreadPoolExecutor(max_workers=1) as pool:  # the log and the listing at once: neither needs the other
             log = pool.submit(git.run, "log", "-z", "--relative", "--topo-order", "--full-history", "--no-merges", "-M",
                               "--name-status", f"--format={LOG_FORMAT}", commit, "--", SECTIONS_DIR)
