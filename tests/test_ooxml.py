@@ -4,6 +4,8 @@ they copy, which must be what building them one by one gives."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from coe_paper import ooxml, ooxml_table
@@ -86,3 +88,28 @@ def test_a_paragraph_with_a_bookmark_is_a_paragraph_and_then_its_bookmark(style:
     ooxml.bookmark(built, *mark)
     assert etree.tostring(ooxml.paragraph(style, mark)) == etree.tostring(built)
     assert etree.tostring(ooxml.paragraph(style)) == etree.tostring(ooxml.paragraph(style, None))
+
+
+_XML_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_XML_TEXT, st.booleans()), max_size=12))
+def test_relationships_are_written_as_python_docx_writes_them(targets: list[tuple[str, bool]]) -> None:
+    """A package's relationships (a link's address, a picture's part) give the bytes python-docx's own writer
+    gives, whatever the address holds (`&`, quotes, `<`, letters of any script), made without its slower way."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.opc.rel import Relationships
+
+    from coe_paper.ooxml_parts import relationships_xml
+
+    rels = Relationships("/word")
+    for index, (target, external) in enumerate(targets, start=1):
+        if external:
+            rels.add_relationship(RT.HYPERLINK, target, f"rId{index}", True)
+        else:  # a part of the package: its name, relative to the document's
+            rels.add_relationship(RT.IMAGE, Part(PackURI(f"/word/media/image{index}.png"), "image/png"), f"rId{index}")
+    mine = relationships_xml((rel.rId, rel.reltype, rel.target_ref, rel.is_external) for rel in rels.values())
+    assert mine == rels.xml

@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 from docx.opc.package import OpcPackage
-from docx.opc.packuri import PackURI
+from docx.opc.packuri import PACKAGE_URI, PackURI
+from docx.opc.rel import Relationships
 
+from .ooxml_parts import relationships_xml
 from .zipout import Entry
 
 _SLOT = re.compile(rb"<!--coe-slot-(\d+)-->")
@@ -24,13 +26,21 @@ def package_entries(package: OpcPackage, slots: list[bytes], lists: bytes) -> li
     instances' XML) at the end of the numbering part."""
     from docx.opc.pkgwriter import PackageWriter  # python-docx's own order and content types
 
-    for part in package.parts:
+    parts = list(package.parts)
+    for part in parts:
         part.before_marshal()  # type: ignore[no-untyped-call]
     entries: Any = _Entries(slots, lists)  # as python-docx's zip writer
-    PackageWriter._write_content_types_stream(entries, package.parts)  # type: ignore[no-untyped-call]
-    PackageWriter._write_pkg_rels(entries, package.rels)  # type: ignore[no-untyped-call]
-    PackageWriter._write_parts(entries, package.parts)
+    PackageWriter._write_content_types_stream(entries, parts)  # type: ignore[no-untyped-call]
+    entries.write(PACKAGE_URI.rels_uri, _rels(package.rels))
+    for part in parts:  # as PackageWriter._write_parts, each part's relationships written as python-docx does
+        entries.write(part.partname, part.blob)
+        if len(part.rels):
+            entries.write(part.partname.rels_uri, _rels(part.rels))
     return list(entries.files)
+
+
+def _rels(rels: Relationships) -> bytes:
+    return relationships_xml((rel.rId, rel.reltype, rel.target_ref, rel.is_external) for rel in rels.values())
 
 
 class _Entries:
