@@ -1,6 +1,7 @@
-"""`coe-paper import` of links made with HYPERLINK fields rather than w:hyperlink (as Word writes a link in a field
-code, and tools that generate .docx files do): the address may stand without quotes, which Word and LibreOffice
-read as a link; such a link was kept as plain text and reported as a dropped field."""
+"""`coe-paper import` of Word's fields. Links made with HYPERLINK fields rather than w:hyperlink (as Word writes a
+link in a field code, and tools that generate .docx files do): the address may stand without quotes, which Word and
+LibreOffice read as a link; such a link was kept as plain text and reported as a dropped field. A caption's number
+(a SEQ field) is the paper's own, and no dropped field."""
 
 from __future__ import annotations
 
@@ -37,3 +38,34 @@ def test_a_hyperlink_field_with_an_address_without_quotes_is_a_link(make_project
     assert body.strip() == ("See [the survey](https://example.org/rents), [the report](https://example.org/wages) "
                             "and [the plan](https://example.org/plan#part2).")
     assert "field HYPERLINK" not in result.stderr
+
+
+def _table(first: str, second: str) -> str:
+    return (f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>{_cell('City')}{_cell(first)}"
+            f"</w:tr><w:tr>{_cell('Rome')}{_cell(second)}</w:tr></w:tbl>")
+
+
+def _cell(text: str) -> str:
+    return f"<w:tc><w:p>{_run(text)}</w:p></w:tc>"
+
+
+def test_a_captions_number_is_not_reported_as_a_dropped_field(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word numbers a caption with a { SEQ Table } field, which the paper numbers itself: a caption that became a
+    `Table:` line was reported as 'dropped field SEQ'. Another field in a caption (a chapter's number) still is."""
+    def caption(fields: str, text: str) -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr>{_run("Table ")}{fields}{_run(text)}</w:p>'
+
+    draft = _body_draft(tmp_path, caption(_field("SEQ Table \\* ARABIC", "1"), ": Rents by city")
+                        + _table("Rent", "12")
+                        + caption(_field("STYLEREF 1 \\s", "2") + _run("-") + _field("SEQ Table \\* ARABIC \\s 1",
+                                                                                       "1"), ": Wages by city")
+                        + _table("Wage", "30"))
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "markdown", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+    captions = re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
+    assert [" ".join(re.sub("<[^>]+>", "", c).split()) for c in captions] == ["Rents by city", "Wages by city"]
+    assert "field SEQ" not in result.stderr
+    assert "dropped field STYLEREF: 1" in result.stderr

@@ -96,6 +96,7 @@ class _Converter:
         self._lists: dict[tuple[str, int], str] = {}  # (abstract list, level) -> the Markdown list counting it now
         self._begun: set[tuple[str, int]] = set()  # (list instance, level) counted from, or restarted at, already
         self._copies: dict[tuple[str, object], str] = {}  # a note's kind and content -> its label (see _note_ref)
+        self.renumbered: Counter[str] = Counter()  # a placed caption's SEQ field: the paper numbers it, not dropped
 
     def warn(self, code: str, message: str, hint: str = "") -> None:
         self.found.append(warning(self.name, 0, 0, code, message, hint))
@@ -226,6 +227,7 @@ class _Converter:
             if kind == "draft caption":
                 following = body[position + 1][0] if position + 1 < len(body) else None
                 if captions.place(block.style_name, pieces, out, following):
+                    self.renumbered["field SEQ"] += any(f.upper().startswith("SEQ ") for f in block.fields)
                     continue
             if not any(p.raw or p.text.strip() for p in pieces):
                 if block.border_below:
@@ -387,7 +389,7 @@ class _Converter:
                                                           for p in wb.paragraphs(b)]:
                 everywhere += para.dropped
             dropped += self.doc.dropped - everywhere
-        for kind, count in sorted(dropped.items()):
+        for kind, count in sorted((dropped - self.renumbered).items()):
             self.counts[(DROPPED, kind)] += count
         if self.writer.lost_formatting:
             self.counts[(FORMATTING, "paragraphs whose bold, italic or other formatting Markdown cannot place "
