@@ -77,3 +77,44 @@ def test_a_table_libreoffice_captioned_gets_its_caption(make_project: MakeProjec
     assert "Table 1" not in body and "Table 2" not in body  # the paper numbers its tables
     assert "<p>Tables in the text say more.</p>" in html
     assert "COE5" not in result.stderr  # validate finds both tables' captions
+
+
+def _sequence(label: str, number: int, text: str, style: str = "Standard") -> str:
+    return (f'<text:p text:style-name="{style}">{label} <text:sequence text:ref-name="ref{label}{number - 1}" '
+            f'text:name="{label}" text:formula="ooow:{label}+1" style:num-format="1">{number}</text:sequence>: '
+            f"{text}</text:p>")
+
+
+def _picture(description: str) -> str:
+    return ('<text:p><draw:frame draw:name="Image1" text:anchor-type="as-char" svg:width="6cm" svg:height="3cm">'
+            "<draw:image><office:binary-data>PNG</office:binary-data></draw:image>"
+            f"<svg:desc>{description}</svg:desc></draw:frame></text:p>")
+
+
+def test_captions_of_a_german_or_french_libreoffice_are_captions(make_project: MakeProject, tmp_path: Path) -> None:
+    """A German or French LibreOffice names its captions' numbers in its language ({ SEQ Tabelle }, { SEQ
+    Abbildung }, { SEQ Tableau }, { SEQ Illustration }), and a caption typed in any paragraph style is one too: they
+    stayed paragraphs, their labels with them. The SEQ field, whose name the label repeats, is the sure sign."""
+    fodt = flat_text("<text:h text:outline-level=\"1\">Safe streets</text:h>\n"
+                     + _sequence("Tabelle", 1, "Mieten nach Stadt") + _table("Rent", "12")
+                     + _picture("Chart of rents") + _sequence("Abbildung", 1, "Mieten im Jahr")
+                     + _table("Wage", "30") + _sequence("Tableau", 2, "Salaires par ville")
+                     + _sequence("Illustration", 2, "Salaires en hausse") + _picture("Chart of wages")
+                     + "<text:p>Tabelle 3 zeigt mehr.</text:p>").replace("PNG", base64.b64encode(tiny_png(20, 10))
+                                                                             .decode())
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
+    with zipfile.ZipFile(draft) as package:
+        document = package.read("word/document.xml").decode()
+    assert all(f"SEQ {name}" in document for name in ("Tabelle", "Abbildung", "Tableau", "Illustration"))
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "markdown", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+    captions = re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
+    assert [" ".join(re.sub("<[^>]+>", "", c).split()) for c in captions] == ["Mieten nach Stadt",
+                                                                             "Salaires par ville"]
+    assert re.findall(r'<img [^>]*title="([^"]*)"', html) == ["Mieten im Jahr", "Salaires en hausse"]
+    assert not re.search(r"Tabelle \d:|Abbildung \d|Tableau \d|Illustration \d", body)
+    assert "<p>Tabelle 3 zeigt mehr.</p>" in html  # a paragraph naming a table, with no SEQ field, stays one
+    assert "COE5" not in result.stderr  # validate finds every caption

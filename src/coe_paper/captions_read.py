@@ -4,7 +4,8 @@ Of a paper coe-paper assembled: a "Figure N: text" caption paragraph becomes the
 "Table N: text" one the `Table:` line before its table, and the id that the `coe-paper:captions` property names for
 the caption's bookmark comes back as `{#id}`.
 
-Of a member's draft (a caption style: Word's, pandoc's, LibreOffice's): the caption of the picture alone in the
+Of a member's draft (a caption style: Word's, pandoc's, LibreOffice's; or a paragraph numbered by a SEQ field that
+its label names, in any language: `numbered_caption`): the caption of the picture alone in the
 paragraph before or after it, or before it in the caption's own paragraph (LibreOffice's frame around a picture
 and its caption), becomes its title; else, next to a table, its `Table:` line, before or after it as in
 the draft. Its label ("Figure 2:", "Table 1 -"), which the paper numbers itself, is left out. A caption with
@@ -30,9 +31,20 @@ if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alon
     from .wordblocks import Block, Paragraph
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
+#: A draft caption's label words for a table and for a figure, in English and as Word and LibreOffice write them in
+#: other EU languages ("Tabelle", "Tableau", "Abbildung", ...); a label of another word ("Chart", "Box") is neither.
+_TABLE_WORDS = ("table", "tab.", "tabelle", "tableau", "tabella", "tabla", "tabel", "tabell", "tabela", "tabulka",
+                "táblázat", "taulukko", "tabula", "tabelis", "lentelė", "πίνακας")
+_FIGURE_WORDS = ("figure", "fig.", "abbildung", "abb.", "illustration", "zeichnung", "dessin", "figura", "figuur",
+                 "afbeelding", "rysunek", "obrázek", "obrázok", "kuva", "ábra", "slika", "joonis", "attēls",
+                 "paveikslas", "σχήμα", "bild")
+_WORDS = sorted((*_TABLE_WORDS, *_FIGURE_WORDS, "chart", "graph", "map", "image", "picture", "box"), key=len,
+                reverse=True)
 #: A draft caption's label: a word, its number (a SEQ field's result; "2.1", "II"), and what follows it.
-_LABEL = re.compile(r"^\s*(?:(?P<word>figure|fig\.|table|tab\.|chart|graph|map|image|picture|illustration|box)"
+_LABEL = re.compile(f"^\\s*(?:(?P<word>{'|'.join(map(re.escape, _WORDS))})"
                     r"\s*(?:\d+(?:[.-]\d+)*|[IVXLC]+)\s*[:.\u2013\u2014-]?\s+)", re.IGNORECASE)
+#: A { SEQ Name } field, which numbers a caption: Word's and LibreOffice's label repeats its name, in any language.
+_SEQUENCE = re.compile(r"^SEQ\s+(\S+)", re.IGNORECASE)
 PROPERTY = marks.CAPTIONS
 
 
@@ -43,6 +55,17 @@ def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
     except (ValueError, RecursionError):  # a reviewer's file: brackets nested past what the parser recurses through
         return {}
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def numbered_caption(para: Paragraph) -> bool:
+    """Whether a draft's paragraph is a caption by its number: it holds a { SEQ Name } field and begins with that
+    name and a number ("Tabelle 1", "Illustration 2"), as a caption Word or LibreOffice inserts does in any
+    language, whatever the paragraph's style."""
+    from .wordblocks import OBJECT
+
+    text = para.text().replace(OBJECT, "").lstrip()
+    names = (match.group(1) for match in map(_SEQUENCE.match, para.fields) if match is not None)
+    return any(re.match(f"{re.escape(name)}\\s*\\d", text, re.IGNORECASE) for name in names)
 
 
 def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str],
@@ -203,7 +226,7 @@ class DraftCaptions:
         plain = " ".join("".join(piece.text for piece in caption if piece.raw is None).split())
         if not plain:
             return False
-        table = word.startswith("tab") or (not word and "table" in style.lower())
+        table = word in _TABLE_WORDS or (not word and "table" in style.lower())
         figure = not table and not any(piece.raw for piece in caption)  # a title holds text alone
         if figure and image_only(out[-1] if out else None):
             _titled(out[-1], plain)
@@ -212,7 +235,7 @@ class DraftCaptions:
             self.pending = (plain, len(out))
             return True
         beside = isinstance(following, Table) or isinstance(out[-1] if out else None, TableBlock)
-        if beside and word not in ("figure", "fig."):
+        if beside and word not in _FIGURE_WORDS:
             out.append(Para([Piece(raw="Table: "), *caption]))
             return True
         return False

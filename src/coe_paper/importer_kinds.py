@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .captions_read import CAPTION_RE
+from .captions_read import CAPTION_RE, numbered_caption
 from .mdwrite import MdBlock, Para
 from .wordblocks import OBJECT, Block, Paragraph
 from .wordparts import Style
@@ -53,7 +53,8 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
     if name == "caption" and assembled and CAPTION_RE.match(para.text().replace(OBJECT, "")):
         return ("caption", 0)
     table = name == "table" and any(_TABLE_SEQUENCE.match(instruction) for instruction in para.fields)
-    if (name in _CAPTIONS or table) and not assembled and not note:  # a member's: placed by what is around it
+    if (name in _CAPTIONS or table or numbered_caption(para)) and not assembled and not note:  # placed by what is
+        # around it (see captions_read.DraftCaptions)
         return ("draft caption", 0)
     if not note and (name in _TITLES or para.style.lower() == "title"):
         return ("title", 0)
