@@ -69,3 +69,30 @@ def test_a_captions_number_is_not_reported_as_a_dropped_field(make_project: Make
     assert [" ".join(re.sub("<[^>]+>", "", c).split()) for c in captions] == ["Rents by city", "Wages by city"]
     assert "field SEQ" not in result.stderr
     assert "dropped field STYLEREF: 1" in result.stderr
+
+
+def test_a_page_reference_links_to_its_heading_or_stays_text_with_a_note(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """Word's "see page 3" is a { PAGEREF _Ref1 \\h } field whose result is the page of a bookmark: it was reported
+    as a dropped field. Its words stay; to a heading the section keeps, it links to that heading (as a REF does),
+    else it stays text; and a note says the page number is the draft's."""
+    heading = ('<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:bookmarkStart w:id="1" w:name="_Ref1"/>'
+               f'{_run("Safe streets")}<w:bookmarkEnd w:id="1"/></w:p>')
+    aside = f'<w:p><w:bookmarkStart w:id="2" w:name="_Ref2"/>{_run("Rents rose.")}<w:bookmarkEnd w:id="2"/></w:p>'
+    simple = f'<w:fldSimple w:instr=" PAGEREF _Ref2 \\h ">{_run("4")}</w:fldSimple>'
+    page = _field("PAGEREF _Ref1 \\h", "3")
+    text = f"<w:p>{_run('See page ')}{page}{_run(' and page ')}{simple}{_run('.')}</w:p>"
+    draft = _body_draft(tmp_path, heading + aside + text)
+    result, out = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(out) or ("", "", 0))[1]
+    html = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+    assert '<h2 id="safe-streets">' in subprocess.run(
+        [require_client("pandoc"), "-f", "gfm", "-t", "html", "--wrap=none"], input=body, capture_output=True,
+        text=True, check=True).stdout
+    assert '<p>See page <a href="#safe-streets">3</a> and page 4.</p>' in html
+    assert "field PAGEREF" not in result.stderr
+    assert "page references (PAGEREF) that keep the draft's page number" in result.stderr
+    assert re.search(r"page references \(PAGEREF\)[^\n]*: 2\n", result.stderr)
+    assert "links to places in the draft that are not headings kept as text: 1" in result.stderr

@@ -31,6 +31,7 @@ from .ooxml_parts import ORDERED
 from .pictures import IMAGE_TYPES
 from .render_inline import bookmark_name
 from .safedocx import DocxError
+from .wordfields import page_reference
 
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
 
@@ -383,6 +384,10 @@ class _Converter:
         dropped: Counter[str] = Counter()
         for para in self.paragraphs:
             dropped += para.dropped
+        pages = sum(page_reference(instruction) for para in self.paragraphs for instruction in para.fields)
+        if pages:  # their links are counted as links: to a heading kept, or kept as text
+            self.counts[(LINK, "page references (PAGEREF) that keep the draft's page number, which the paper's pages "
+                         "change (say 'see section ...' instead)")] += pages
         if not self.assembled:  # headers, footers and what else no paragraph holds
             everywhere: Counter[str] = Counter()
             for para in wb.paragraphs(self.doc.blocks) + [p for b in self.doc.notes.values()

@@ -72,7 +72,8 @@ class Paragraph:
     border_below: bool = False  # a bottom border (how Word draws a horizontal rule)
     dropped: Counter[str] = field(default_factory=Counter)  # this paragraph's share of WordDocument.dropped
     comment_marks: list[str] = field(default_factory=list)  # comments that start or are referenced here, in order
-    fields: list[str] = field(default_factory=list)  # instructions of the fields whose shown text it keeps ("SEQ ...")
+    fields: list[str] = field(default_factory=list)  # instructions of the fields whose shown text it keeps ("SEQ
+    # ...", "PAGEREF ...")
 
     def text(self, accept: bool = True) -> str:
         """The visible text with every change accepted (or, with accept=False, rejected)."""

@@ -43,15 +43,21 @@ _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\l\s+)?(?:"([^"]*)"|([^"\s\\
 
 
 def field_link(instruction: str) -> str | None:
-    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`) or a REF field, else None."""
+    """The target of a HYPERLINK field (`HYPERLINK "url"`, `HYPERLINK \\l "bookmark"`), a REF field or a PAGEREF
+    field (a cross-reference to a bookmark, its number or its page: `page_reference`), else None."""
     match = _HYPERLINK_FIELD.match(instruction)
     if match is None:
-        ref = re.match(r"^\s*REF\s+(\w+)", instruction)  # a cross-reference to a bookmark (captions.py)
+        ref = re.match(r"^\s*(?:PAGE)?REF\s+(\w+)", instruction, re.IGNORECASE)  # captions.py writes REF
         return f"#{ref.group(1)}" if ref else None
     target, place = match.group(1) or match.group(2) or "", match.group(3) or match.group(4)
     if re.match(r'^\s*HYPERLINK\s+\\l', instruction, re.IGNORECASE):
         return f"#{target}"
     return target + (f"#{place}" if place else "")
+
+
+def page_reference(instruction: str) -> bool:
+    """Whether a field is a PAGEREF, whose result is the page of its bookmark as the draft was laid out."""
+    return field_name(instruction) == "PAGEREF"
 
 
 def form_shown(begin: Element) -> str:

@@ -19,7 +19,7 @@ from .wordblocks import OBJECT, Block, Paragraph, Rev, Run, WordDocument, delete
 from .wordchart import chart_paragraphs
 from .wordchunk import chunk_paragraphs
 from .worddiagram import diagram_paragraphs
-from .wordfields import Field, field_link, field_name, form_shown, take_out
+from .wordfields import Field, field_link, field_name, form_shown, page_reference, take_out
 from .wordmargins import margin_kinds
 from .wordmath import linear
 from .wordnodes import PROMPT, contents, outermost, picture_description, prompting
@@ -64,11 +64,15 @@ class _Reader:
         if self.para is not None:
             self.para.dropped[kind] += 1
 
-    def _drop_field(self, instruction: str) -> None:
-        """A field whose shown text is kept (it links nowhere): counted, its instruction kept on the paragraph."""
-        self._drop(f"field {field_name(instruction)}")
-        if self.para is not None:
+    def _field_link(self, instruction: str) -> str | None:
+        """A field's link (see field_link); a field that links nowhere is dropped (counted), its shown text kept. The
+        instruction of either, but a link's, is kept on the paragraph (a caption's SEQ, a page reference)."""
+        link = field_link(instruction)
+        if link is None:
+            self._drop(f"field {field_name(instruction)}")
+        if self.para is not None and (link is None or page_reference(instruction)):
             self.para.fields.append(" ".join(instruction.split()))
+        return link
 
     def story(self, parent: Element) -> list[Block]:
         """The blocks of a whole story. A field whose result never begins (no `separate`, no `end`: a damaged or
@@ -200,10 +204,7 @@ class _Reader:
             elif tag == w("bookmarkStart"):
                 para.bookmarks.append(child.get(w("name"), ""))
             elif tag == w("fldSimple"):
-                instruction = child.get(w("instr"), "")
-                target = field_link(instruction)
-                if target is None:
-                    self._drop_field(instruction)
+                target = self._field_link(child.get(w("instr"), ""))
                 self._inline(child, para, rev, target or link, extra)
             elif tag == w("sdt") and prompting(child):
                 self._drop(PROMPT)
@@ -293,17 +294,14 @@ class _Reader:
             self.fields.append(Field(form=form_shown(char)))
         elif kind == "separate" and self.fields and not self.fields[-1].result:
             current = self.fields[-1]
-            instruction = "".join(current.instruction)
-            current.link = field_link(instruction)
-            if current.link is None:
-                self._drop_field(instruction)
+            current.link = self._field_link("".join(current.instruction))
             current.result = True
             take_out(current.hidden)
         elif kind == "end" and self.fields:
             ended = self.fields.pop()
             take_out(ended.hidden)
             if not ended.result and ended.form:  # a form's drop-down list or check box: no result, its value shown
-                self._drop_field("".join(ended.instruction))
+                self._field_link("".join(ended.instruction))
                 add(ended.form)
 
     def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
