@@ -20,6 +20,7 @@ from . import wordblocks as wb
 from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_comments import comment_warnings
+from .importer_direction import directed
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_table import table_block
@@ -224,7 +225,7 @@ class _Converter:
                 if kind == "toc":
                     self.counts[(DROPPED, "table of contents entries (Word makes them from the headings)")] += 1
                 continue
-            pieces = self._pieces(block.runs)
+            pieces = self._pieces(block.runs) if kind == "draft caption" else directed(block, self._pieces(block.runs))
             if kind == "draft caption":
                 following = body[position + 1][0] if position + 1 < len(body) else None
                 if captions.place(block.style_name, pieces, out, following):

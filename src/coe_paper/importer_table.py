@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from . import wordblocks as wb
+from .importer_direction import directed
 from .mdpieces import Piece, with_flags
 from .mdwrite import TableBlock
 
@@ -32,7 +33,7 @@ def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
             found["covered"] += cell.vmerge == "continue" and any(p.text().strip() for p in paras)
             found["nested"] += sum(isinstance(b, wb.Table) for b in cell.blocks)
             read += paras
-            parts = [pieces(p.runs) for p in paras]
+            parts = [directed(p, pieces(p.runs)) for p in paras]
             parts = [part for part in parts if any(p.raw or p.text.strip() for p in part)]
             found["joined"] += len(parts) > 1
             content = [piece for i, part in enumerate(parts) for piece in ([Piece(" ")] if i else []) + part]

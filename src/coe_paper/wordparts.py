@@ -32,6 +32,7 @@ class Style:
     num: tuple[str, int] | None
     flags: frozenset[str]
     indent: int | None = None  # the left indent in twips, where the style sets one
+    rtl: bool | None = None  # its paragraphs right to left (w:bidi), where the style says
 
 
 def on(element: Element | None) -> bool:
@@ -73,7 +74,8 @@ def styles(docx: SafeDocx) -> dict[str, Style]:
         found[node.get(w("styleId"), "")] = Style(
             style_name, based.get(w("val")) if based is not None else None,
             int_value(outline.get(w("val"))) if outline is not None else None, num_pr(num), frozenset(flags),
-            int_value(ind.get(w("left")) or ind.get(w("start"))) if ind is not None else None)
+            int_value(ind.get(w("left")) or ind.get(w("start"))) if ind is not None else None,
+            on(bidi) if (bidi := ppr.find(w("bidi")) if ppr is not None else None) is not None else None)
     return found
 
 

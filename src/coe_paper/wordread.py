@@ -153,6 +153,8 @@ class _Reader:
             if ind is not None:
                 para.indent = int_value(ind.get(w("left")) or ind.get(w("start")))
             para.border_below = border is not None and border.get(w("val"), "nil") not in ("nil", "none")
+            bidi = ppr.find(w("bidi"))
+            para.rtl = on(bidi) if bidi is not None else None
         self._style_defaults(para)
         extra: list[Block] = []
         self._inline(p, para, None, None, extra)
@@ -173,6 +175,8 @@ class _Reader:
                 para.outline = style.outline
             if para.num is None:
                 para.num = style.num
+            if para.rtl is None:
+                para.rtl = style.rtl
             style_id = style.based_on
         if para.num is not None and para.num[0] == "0":
             para.num = None

@@ -1,0 +1,46 @@
+"""`coe-paper import` of right-to-left paragraphs: Word writes an Arabic or Hebrew paragraph from right to left with
+w:bidi, whatever its first word. The paper gives a paragraph the direction of its first letter of a strong direction,
+so a right-to-left paragraph that begins with a Latin word or a number turned left to right, and a left-to-right one
+that begins with a Hebrew word turned right to left. Read back from the paper the imported section is built into,
+with python-docx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from coe_paper import pipeline
+from conftest import MakeProject
+from test_import import NO_OUTLOOK, _body_draft, _cell, _import, _run
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+LATIN_FIRST = "EU 2030 هو هدف الاتحاد."
+ARABIC_FIRST = "مرحبا بكم في EU."
+HEBREW_FIRST = "שלום means peace."
+CELL = "EU: هدف."
+
+
+def _paragraph(text: str, rtl: bool) -> str:
+    return f"<w:p>{'<w:pPr><w:bidi/></w:pPr>' if rtl else ''}{_run(text)}</w:p>"
+
+
+def test_a_paragraph_keeps_its_direction(make_project: MakeProject, tmp_path: Path) -> None:
+    rtl_cell = f'<w:tc><w:p><w:pPr><w:bidi w:val="1"/></w:pPr>{_run(CELL)}</w:p></w:tc>'
+    table = (f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>{_cell('Goal')}{_cell('Year')}"
+             f"</w:tr><w:tr>{rtl_cell}{_cell('2030')}</w:tr></w:tbl>")
+    draft = _body_draft(tmp_path, _paragraph(LATIN_FIRST, True) + _paragraph(ARABIC_FIRST, True)
+                        + _paragraph(HEBREW_FIRST, False) + _paragraph("Plain words.", False)
+                        + '<w:p><w:pPr><w:bidi w:val="0"/></w:pPr>' + _run("Not right to left.") + "</w:p>" + table)
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    assert "\u200f" + LATIN_FIRST in text and "\u200e" + HEBREW_FIRST in text
+    assert text.count("\u200f") == 2 and text.count("\u200e") == 1  # the others read as they begin
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, [str(d) for d in built.diagnostics]
+    document = docx.Document(str(built.output))
+    paragraphs = [*document.paragraphs, *(p for t in document.tables for c in t._cells for p in c.paragraphs)]
+    direction = {p.text.strip("\u200e\u200f"): p._p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs}
+    assert [direction[words] for words in (LATIN_FIRST, ARABIC_FIRST, HEBREW_FIRST, "Plain words.",
+                                           "Not right to left.", CELL)] == [True, True, False, False, False, True]
