@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import importer_kinds, limits, wordread
@@ -201,8 +201,11 @@ class _Converter:
         captions = DraftCaptions()
         for position, (block, (kind, level)) in enumerate(body):
             captions.placed(out)
-            if isinstance(block, wb.Table):
-                out.append(self._table(block))
+            if isinstance(block, wb.Table):  # a text box's in a list item is the item's (see drawn_in_item)
+                table, item = self._table(block), out[-1] if out else None
+                held = isinstance(item, Item) and importer_kinds.drawn_in_item(body, position)
+                out.append(Item(item.level, item.ordered, item.number, [], True, table=table)
+                           if held and isinstance(item, Item) else table)
                 continue
             if kind == "caption":  # before its fields count as dropped: the caption comes back whole
                 read_caption(block, out, self.anchors, self._note_ref)
@@ -231,7 +234,8 @@ class _Converter:
                 if captions.place(block.style_name, pieces, out, following):
                     self.renumbered["field SEQ"] += any(f.upper().startswith("SEQ ") for f in block.fields)
                     continue
-            if not any(p.raw or p.text.strip() for p in pieces):
+            if not any(p.raw or p.text.strip() for p in pieces) and not (  # an item holding a drawing alone stays
+                    kind == "item" and importer_kinds.drawn_in_item(body, min(position + 1, len(body) - 1))):
                 if block.border_below:
                     out.append(Rule())
                 continue
@@ -288,6 +292,9 @@ class _Converter:
             number = int(typed.group(2)) if typed.group(2) else 1
             return Item(0, typed.group(2) is not None, number, pieces, list_id="typed")
         previous = out[-1] if out else None
+        if isinstance(previous, Item) and held and not (previous.pieces or previous.continuation or previous.table):
+            out.pop()  # an item holding a drawing alone: the drawing's first paragraph is the item's text
+            return replace(previous, pieces=pieces)
         if isinstance(previous, Item) and (para.num is not None or held):  # numbered with no mark, as the next
             level = min(para.num[1], previous.level) if para.num else previous.level  # paragraph of an item
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)

@@ -146,15 +146,12 @@ def md_levels(body: list[tuple[Block, tuple[str, int]]]) -> tuple[dict[int, int]
 
 
 def drawn_in_item(body: list[tuple[Block, tuple[str, int]]], position: int) -> bool:
-    """Whether the paragraph at `position` of `body` (its blocks and their kinds) is text drawn in a list item: a
-    text box's, a diagram's or a chart's, which the reader puts after the paragraph that holds the drawing, here an
-    item. It is the item's next paragraph, and the list goes on after it."""
-    block = body[position][0]
-    if not isinstance(block, Paragraph) or block.origin not in _DRAWN:
+    """Whether the paragraph or table at `position` of `body` (its blocks and their kinds) is drawn in a list item:
+    a text box's, a diagram's or a chart's, which the reader puts after the paragraph that holds the drawing, here an
+    item. It is the item's next paragraph (or table), and the list goes on after it."""
+    if body[position][0].origin not in _DRAWN:
         return False
     for before, (kind, _) in reversed(body[:position]):  # the paragraph holding it: the last one that is not drawn
-        if not isinstance(before, Paragraph):
-            return False
         if before.origin not in _DRAWN:
             return kind == "item"
     return False

@@ -24,8 +24,15 @@ class Para:
 
 
 @dataclass
+class TableBlock:
+    rows: list[list[list[Piece]]]  # the first row is the header
+    aligns: list[str | None] = field(default_factory=list)
+
+
+@dataclass
 class Item:
-    """A list item (or, with `continuation`, a further paragraph of the item before it) at a nesting level."""
+    """A list item (or, with `continuation`, a further paragraph, or a `table`, of the item before it) at a nesting
+    level."""
 
     level: int
     ordered: bool
@@ -33,6 +40,7 @@ class Item:
     pieces: list[Piece]
     continuation: bool = False
     list_id: str = ""
+    table: TableBlock | None = None
 
 
 @dataclass
@@ -43,12 +51,6 @@ class Code:
 @dataclass
 class Rule:
     pass
-
-
-@dataclass
-class TableBlock:
-    rows: list[list[list[Piece]]]  # the first row is the header
-    aligns: list[str | None] = field(default_factory=list)
 
 
 MdBlock = Heading | Para | Item | Code | Rule | TableBlock
@@ -133,11 +135,12 @@ class Writer:
         for item in items:
             level = min(item.level, len(indents) if not item.continuation else max(len(indents) - 1, 0))
             pad = " " * (indents[level - 1] if level else 0)
-            text = self.inline(item.pieces)
+            text = self._table(item.table) if item.table is not None else self.inline(item.pieces)
             if item.continuation:
                 if text:
                     lines.append("")
-                    lines.append(" " * (indents[level] if level < len(indents) else len(pad)) + text)
+                    indent = " " * (indents[level] if level < len(indents) else len(pad))
+                    lines += [indent + line for line in text.split("\n")]
                 continue
             if level == 0 and previous is not None and item.ordered and previous.ordered \
                     and item.list_id != previous.list_id and item.number <= previous.number:

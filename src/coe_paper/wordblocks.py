@@ -101,6 +101,7 @@ class Row:
 class Table:
     rows: list[Row] = field(default_factory=list)
     nested: bool = False
+    origin: str = "body"  # body, or textbox: a table in a text box (see Paragraph.origin)
 
 
 Block = Paragraph | Table

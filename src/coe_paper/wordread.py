@@ -316,8 +316,7 @@ class _Reader:
             self._drop("text box (text kept as paragraphs)")
             for box in boxes:
                 for block in self.blocks(box, nested=True):
-                    if isinstance(block, Paragraph):
-                        block.origin = "textbox"
+                    block.origin = "textbox"
                     extra.append(block)
             for picture in node.iter(f"{{{A}}}blip"):
                 if outermost(picture, node):  # one in a box is read with the box's text
