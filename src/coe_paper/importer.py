@@ -6,7 +6,8 @@ the section's title and the other headings shift so the body starts at `##`. Lis
 tables keep a header row, footnotes and endnotes become `[^n]` footnotes, images are returned for the caller to
 write. Tracked changes are taken as accepted. A paper that coe-paper assembled gives back just the section asked
 for (by its hidden `_Coe{n}_{line}` bookmarks, in `importer_part.py`). Each paragraph's kind (title, heading, list
-item, code, ...) is decided in `importer_kinds.py`, a table's Markdown in `importer_table.py`. Nothing is printed."""
+item, code, ...) is decided in `importer_kinds.py`, a list item's number in `importer_items.py`, a table's Markdown
+in `importer_table.py`, a paragraph's direction in `importer_direction.py`. Nothing is printed."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .captions_read import DraftCaptions, caption_anchors, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_comments import comment_warnings
 from .importer_direction import directed
+from .importer_items import ListNumbers
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_table import table_block
@@ -28,7 +30,6 @@ from .markdown import is_safe_link, slugify
 from .marks import SECTIONS
 from .mdpieces import Piece, all_flagged, cut, with_flags
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
-from .ooxml_parts import ORDERED
 from .pictures import IMAGE_TYPES
 from .render_inline import bookmark_name
 from .safedocx import DocxError
@@ -95,8 +96,7 @@ class _Converter:
         self.assembled = SECTIONS in doc.properties
         self.known_ids = set(options.known_ids)
         self.paragraphs: list[wb.Paragraph] = []  # everything imported, notes included, for the counts
-        self._lists: dict[tuple[str, int], str] = {}  # (abstract list, level) -> the Markdown list counting it now
-        self._begun: set[tuple[str, int]] = set()  # (list instance, level) counted from, or restarted at, already
+        self.numbers = ListNumbers(doc)
         self._copies: dict[tuple[str, object], str] = {}  # a note's kind and content -> its label (see _note_ref)
         self.renumbered: Counter[str] = Counter()  # a placed caption's SEQ field: the paper numbers it, not dropped
 
@@ -262,25 +262,11 @@ class _Converter:
 
     def _item(self, num: tuple[str, int], level: int, pieces: list[Piece],
               counters: dict[tuple[str, int], int]) -> Item:
-        """An item numbered as Word numbers it: the count is its abstract list's, at its level, across the list
-        instances over that abstract list; an instance that restarts the level starts the count again where it is
-        first used, and an item ends the counts of the levels below it. A new count is a new Markdown list."""
-        word = num[1]  # Word's level, which counts it; `level` is where it shows (see paragraph_kind)
-        abstract, restarting = self.doc.lists.get(num[0], (f"#{num[0]}", frozenset({word})))
-        key = (abstract, word)
-        if (word in restarting and num not in self._begun) or key not in counters:
-            self._begun.add(num)
-            counters[key] = self.doc.starts.get(num, 1) - 1
-            self._lists[key] = f"{abstract}/{num[0]}/{word}/{len(self._begun)}"
-        counters[key] += 1
-        for deeper in [k for k in counters if k[0] == abstract and k[1] > word]:
-            del counters[deeper]
-        number_format = self.doc.numbering.get(num, "decimal")
-        ordered = number_format != "bullet"
-        if number_format not in ("bullet", "decimal", ORDERED[level % len(ORDERED)][0]):  # a), b) as the paper's 1.
+        item, other = self.numbers.item(num, level, pieces, counters)
+        if other:
             self.counts[(FORMATTING, "list items numbered with letters or Roman numerals where the paper numbers 1., "
                           "a., i. by level")] += 1
-        return Item(level, ordered, counters[key], pieces, list_id=self._lists[key])
+        return item
 
     def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock], held: bool) -> MdBlock:
         """A paragraph, or the next paragraph of the list item before it (`held`: drawn in that item)."""
