@@ -378,6 +378,14 @@ def _run(text: str) -> str:
     return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
+def text_box(content: str) -> str:
+    """A run holding a text box (Word's drawing) whose content is `content` (paragraphs and tables)."""
+    return ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="1" name="Box"/>'
+            "<a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>"
+            f"{content}</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+            "</mc:Choice></mc:AlternateContent></w:r>")
+
+
 def _cell(text: str) -> str:
     return f"<w:tc><w:p>{_run(text)}</w:p></w:tc>"
 
@@ -451,10 +459,7 @@ def test_a_text_box_in_a_list_item_keeps_the_list_whole(make_project: MakeProjec
     it were a second list, which CommonMark starts at "2.". Its text is the item's next paragraph; a text box in an
     empty paragraph after the list stays out of it."""
     def paragraph(text: str, style: str = "", box: str = "") -> str:
-        drawing = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="1" '
-                   'name="Box"/><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p>'
-                   f"{_run(box)}</w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
-                   "</w:drawing></mc:Choice></mc:AlternateContent></w:r>") if box else ""
+        drawing = text_box(f"<w:p>{_run(box)}</w:p>") if box else ""
         return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{_run(text)}{drawing}</w:p>'
 
     draft = _body_draft(tmp_path, paragraph("Plan", "ListNumber", "Ask the residents")

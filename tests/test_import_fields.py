@@ -11,7 +11,8 @@ from pathlib import Path
 
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
-from test_import import NO_OUTLOOK, _body_draft, _import, _run
+from test_import import NO_OUTLOOK, _body_draft, _cell, _import, _run
+from test_import_libreoffice_captions import pandoc_html, table_captions
 
 
 def _field(instruction: str, shown: str) -> str:
@@ -45,10 +46,6 @@ def _table(first: str, second: str) -> str:
             f"</w:tr><w:tr>{_cell('Rome')}{_cell(second)}</w:tr></w:tbl>")
 
 
-def _cell(text: str) -> str:
-    return f"<w:tc><w:p>{_run(text)}</w:p></w:tc>"
-
-
 def test_a_captions_number_is_not_reported_as_a_dropped_field(make_project: MakeProject, tmp_path: Path) -> None:
     """Word numbers a caption with a { SEQ Table } field, which the paper numbers itself: a caption that became a
     `Table:` line was reported as 'dropped field SEQ'. Another field in a caption (a chapter's number) still is."""
@@ -63,10 +60,7 @@ def test_a_captions_number_is_not_reported_as_a_dropped_field(make_project: Make
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
-    html = subprocess.run([require_client("pandoc"), "-f", "markdown", "-t", "html", "--wrap=none"], input=body,
-                          capture_output=True, text=True, check=True).stdout
-    captions = re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
-    assert [" ".join(re.sub("<[^>]+>", "", c).split()) for c in captions] == ["Rents by city", "Wages by city"]
+    assert table_captions(pandoc_html(body)) == ["Rents by city", "Wages by city"]
     assert "field SEQ" not in result.stderr
     assert "dropped field STYLEREF: 1" in result.stderr
 

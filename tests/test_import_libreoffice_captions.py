@@ -42,6 +42,18 @@ def test_a_picture_libreoffice_captioned_gets_its_caption_as_title(make_project:
     assert "COE506" not in result.stderr  # validate finds the figure's caption
 
 
+def pandoc_html(body: str, reader: str = "markdown") -> str:
+    """pandoc's HTML of a section's body, read as `reader` (pandoc's Markdown, gfm, commonmark) reads it."""
+    return subprocess.run([require_client("pandoc"), "-f", reader, "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def table_captions(html: str) -> list[str]:
+    """The words of the tables' captions in pandoc's HTML of a section."""
+    captions = re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
+    return [" ".join(re.sub("<[^>]+>", "", caption).split()) for caption in captions]
+
+
 def _table(first: str, second: str) -> str:
     cells = "".join(f'<table:table-row><table:table-cell office:value-type="string"><text:p>{a}</text:p>'
                     f'</table:table-cell><table:table-cell office:value-type="string"><text:p>{b}</text:p>'
@@ -70,10 +82,8 @@ def test_a_table_libreoffice_captioned_gets_its_caption(make_project: MakeProjec
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
-    html = subprocess.run([require_client("pandoc"), "-f", "markdown", "-t", "html", "--wrap=none"], input=body,
-                          capture_output=True, text=True, check=True).stdout
-    captions = re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
-    assert [" ".join(re.sub("<[^>]+>", "", c).split()) for c in captions] == ["Rents by city", "Wages by city"]
+    html = pandoc_html(body)
+    assert table_captions(html) == ["Rents by city", "Wages by city"]
     assert "Table 1" not in body and "Table 2" not in body  # the paper numbers its tables
     assert "<p>Tables in the text say more.</p>" in html
     assert "COE5" not in result.stderr  # validate finds both tables' captions
@@ -109,11 +119,8 @@ def test_captions_of_a_german_or_french_libreoffice_are_captions(make_project: M
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
-    html = subprocess.run([require_client("pandoc"), "-f", "markdown", "-t", "html", "--wrap=none"], input=body,
-                          capture_output=True, text=True, check=True).stdout
-    captions = re.findall(r"<caption>(.*?)</caption>", html, re.DOTALL)
-    assert [" ".join(re.sub("<[^>]+>", "", c).split()) for c in captions] == ["Mieten nach Stadt",
-                                                                             "Salaires par ville"]
+    html = pandoc_html(body)
+    assert table_captions(html) == ["Mieten nach Stadt", "Salaires par ville"]
     assert re.findall(r'<img [^>]*title="([^"]*)"', html) == ["Mieten im Jahr", "Salaires en hausse"]
     assert not re.search(r"Tabelle \d:|Abbildung \d|Tableau \d|Illustration \d", body)
     assert "<p>Tabelle 3 zeigt mehr.</p>" in html  # a paragraph naming a table, with no SEQ field, stays one

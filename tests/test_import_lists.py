@@ -34,22 +34,15 @@ def test_word_list_styles_of_the_second_level_are_nested(make_project: MakeProje
                     "<ol type=\"1\"><li>Step one<ol type=\"1\"><li>Sub-step</li></ol></li><li>Step two</li></ol>")
 
 
-def _box(content: str) -> str:
-    """A run holding a text box (Word's drawing) whose content is `content` (paragraphs and tables)."""
-    return ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="1" name="Box"/>'
-            "<a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>"
-            f"{content}</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
-            "</mc:Choice></mc:AlternateContent></w:r>")
-
-
 def test_a_text_box_in_a_list_item_stays_in_its_item(make_project: MakeProject, tmp_path: Path) -> None:
     """A table in a text box in a list item split the list (the items after it a second list, starting at "2."); an
     item holding only a text box was left out and its box's text joined the item before, the next item one number
     short. Word shows the table in its item and the box as an item of its own."""
-    from test_import import _body_draft, _cell, _import, _run
+    from test_import import _body_draft, _cell, _import, _run, text_box
+    from test_import_libreoffice_captions import pandoc_html
 
     def item(text: str, box: str = "") -> str:
-        content = (_run(text) if text else "") + (_box(box) if box else "")
+        content = (_run(text) if text else "") + (text_box(box) if box else "")
         return f'<w:p><w:pPr><w:pStyle w:val="ListNumber"/></w:pPr>{content}</w:p>'
 
     table = (f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>{_cell('City')}{_cell('Rent')}"
@@ -60,9 +53,7 @@ def test_a_text_box_in_a_list_item_stays_in_its_item(make_project: MakeProject, 
     result, text = _import(make_project({"sections/03-outlook.md": None}), draft)
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
-    html = subprocess.run([require_client("pandoc"), "-f", "gfm", "-t", "html", "--wrap=none"], input=body,
-                          capture_output=True, text=True, check=True).stdout
-    assert html.replace("\n", "") == (
+    assert pandoc_html(body, "gfm").replace("\n", "") == (
         '<ol type="1"><li><p>Plan</p><table><thead><tr class="header"><th>City</th><th>Rent</th></tr></thead><tbody>'
         '<tr class="odd"><td>Rome</td><td>12</td></tr></tbody></table><p>Rents in 2024.</p></li>'
         "<li><p>Build</p></li><li><p>Ask the residents</p></li><li><p>Light</p></li></ol><p>After the list.</p>")
