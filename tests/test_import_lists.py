@@ -37,7 +37,7 @@ def test_word_list_styles_of_the_second_level_are_nested(make_project: MakeProje
 def test_a_text_box_in_a_list_item_stays_in_its_item(make_project: MakeProject, tmp_path: Path) -> None:
     """A table in a text box in a list item split the list (the items after it a second list, starting at "2."); an
     item holding only a text box was left out and its box's text joined the item before, the next item one number
-    short. Word shows the table in its item and the box as an item of its own."""
+    short. Word shows the table in its item and the box (its text, or a table alone) as an item of its own."""
     from test_import import _body_draft, _cell, _import, _run, text_box
     from test_import_libreoffice_captions import pandoc_html
 
@@ -49,11 +49,13 @@ def test_a_text_box_in_a_list_item_stays_in_its_item(make_project: MakeProject, 
              f"</w:tr><w:tr>{_cell('Rome')}{_cell('12')}</w:tr></w:tbl>")
     draft = _body_draft(tmp_path, item("Plan", table + f"<w:p>{_run('Rents in 2024.')}</w:p>") + item("Build")
                         + item("", f"<w:p>{_run('Ask the residents')}</w:p>") + item("Light")
-                        + f"<w:p>{_run('After the list.')}</w:p>")
+                        + item("", table) + f"<w:p>{_run('After the list.')}</w:p>")
     result, text = _import(make_project({"sections/03-outlook.md": None}), draft)
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     assert pandoc_html(body, "gfm").replace("\n", "") == (
         '<ol type="1"><li><p>Plan</p><table><thead><tr class="header"><th>City</th><th>Rent</th></tr></thead><tbody>'
         '<tr class="odd"><td>Rome</td><td>12</td></tr></tbody></table><p>Rents in 2024.</p></li>'
-        "<li><p>Build</p></li><li><p>Ask the residents</p></li><li><p>Light</p></li></ol><p>After the list.</p>")
+        "<li><p>Build</p></li><li><p>Ask the residents</p></li><li><p>Light</p></li>"
+        '<li><table><thead><tr class="header"><th>City</th><th>Rent</th></tr></thead><tbody><tr class="odd">'
+        "<td>Rome</td><td>12</td></tr></tbody></table></li></ol><p>After the list.</p>")

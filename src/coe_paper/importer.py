@@ -201,11 +201,14 @@ class _Converter:
         captions = DraftCaptions()
         for position, (block, (kind, level)) in enumerate(body):
             captions.placed(out)
-            if isinstance(block, wb.Table):  # a text box's in a list item is the item's (see drawn_in_item)
+            if isinstance(block, wb.Table):
                 table, item = self._table(block), out[-1] if out else None
-                held = isinstance(item, Item) and importer_kinds.drawn_in_item(body, position)
-                out.append(Item(item.level, item.ordered, item.number, [], True, table=table)
-                           if held and isinstance(item, Item) else table)
+                if not isinstance(item, Item) or not importer_kinds.drawn_in_item(body, position):
+                    out.append(table)
+                elif item.pieces or item.continuation or item.table:  # a text box's in a list item: the item's
+                    out.append(Item(item.level, item.ordered, item.number, [], True, table=table))
+                else:  # the item holds the text box alone
+                    item.table = table
                 continue
             if kind == "caption":  # before its fields count as dropped: the caption comes back whole
                 read_caption(block, out, self.anchors, self._note_ref)

@@ -150,7 +150,9 @@ class Writer:
             indents.append(len(pad) + len(marker) + 1)
             if lines and (loose or (level == 0 and previous is not None and item.ordered != previous.ordered)):
                 lines.append("")  # between the items of a loose list, and between two lists
-            lines.append(f"{pad}{marker} {text}".rstrip())
+            first, *rest = text.split("\n")  # more lines: a table the item holds alone, under its first line
+            lines.append(f"{pad}{marker} {first}".rstrip())
+            lines += [" " * indents[-1] + line for line in rest]
             if level == 0:
                 previous = item
         return "\n".join(lines)
