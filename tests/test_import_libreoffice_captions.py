@@ -104,9 +104,11 @@ def _picture(description: str) -> str:
 def test_captions_of_a_german_or_french_libreoffice_are_captions(make_project: MakeProject, tmp_path: Path) -> None:
     """A German or French LibreOffice names its captions' numbers in its language ({ SEQ Tabelle }, { SEQ
     Abbildung }, { SEQ Tableau }, { SEQ Illustration }), and a caption typed in any paragraph style is one too: they
-    stayed paragraphs, their labels with them. The SEQ field, whose name the label repeats, is the sure sign."""
+    stayed paragraphs, their labels with them. The SEQ field, whose name the label repeats, is the sure sign; a
+    paragraph numbered by a SEQ field of another name (a recommendation) stays one."""
     fodt = flat_text("<text:h text:outline-level=\"1\">Safe streets</text:h>\n"
                      + _sequence("Tabelle", 1, "Mieten nach Stadt") + _table("Rent", "12")
+                     + _sequence("Empfehlung", 1, "Mieten deckeln")
                      + _picture("Chart of rents") + _sequence("Abbildung", 1, "Mieten im Jahr")
                      + _table("Wage", "30") + _sequence("Tableau", 2, "Salaires par ville")
                      + _sequence("Illustration", 2, "Salaires en hausse") + _picture("Chart of wages")
@@ -124,4 +126,5 @@ def test_captions_of_a_german_or_french_libreoffice_are_captions(make_project: M
     assert re.findall(r'<img [^>]*title="([^"]*)"', html) == ["Mieten im Jahr", "Salaires en hausse"]
     assert not re.search(r"Tabelle \d:|Abbildung \d|Tableau \d|Illustration \d", body)
     assert "<p>Tabelle 3 zeigt mehr.</p>" in html  # a paragraph naming a table, with no SEQ field, stays one
+    assert "<p>Empfehlung 1: Mieten deckeln</p>" in html  # and so does one numbered, but not as a caption
     assert "COE5" not in result.stderr  # validate finds every caption

@@ -58,13 +58,15 @@ def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
 
 
 def numbered_caption(para: Paragraph) -> bool:
-    """Whether a draft's paragraph is a caption by its number: it holds a { SEQ Name } field and begins with that
-    name and a number ("Tabelle 1", "Illustration 2"), as a caption Word or LibreOffice inserts does in any
-    language, whatever the paragraph's style."""
+    """Whether a draft's paragraph is a caption by its number: it holds a { SEQ Name } field, Name a caption's label
+    (a table's, a figure's, in an EU language), and begins with that name and a number ("Tabelle 1", "Illustration
+    2"), as a caption Word or LibreOffice inserts does, whatever the paragraph's style. Paragraphs numbered so
+    otherwise ("Recommendation 1") are no captions."""
     from .wordblocks import OBJECT
 
     text = para.text().replace(OBJECT, "").lstrip()
-    names = (match.group(1) for match in map(_SEQUENCE.match, para.fields) if match is not None)
+    names = (match.group(1) for match in map(_SEQUENCE.match, para.fields)
+             if match is not None and match.group(1).casefold() in _WORDS)
     return any(re.match(f"{re.escape(name)}\\s*\\d", text, re.IGNORECASE) for name in names)
 
 
