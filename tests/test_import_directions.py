@@ -6,13 +6,14 @@ with python-docx."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import docx
 
 from coe_paper import pipeline
 from conftest import MakeProject
-from test_import import NO_OUTLOOK, _body_draft, _cell, _import, _run
+from test_import import NO_OUTLOOK, _body_draft, _cell, _import, _run, _set_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LATIN_FIRST = "EU 2030 هو هدف الاتحاد."
@@ -44,3 +45,19 @@ def test_a_paragraph_keeps_its_direction(make_project: MakeProject, tmp_path: Pa
     direction = {p.text.strip("\u200e\u200f"): p._p.find(f"{W}pPr/{W}bidi") is not None for p in paragraphs}
     assert [direction[words] for words in (LATIN_FIRST, ARABIC_FIRST, HEBREW_FIRST, "Plain words.",
                                            "Not right to left.", CELL)] == [True, True, False, False, False, True]
+
+
+def test_a_paragraph_style_written_right_to_left_gives_its_direction(make_project: MakeProject, tmp_path: Path
+                                                                     ) -> None:
+    """Word's Arabic and Hebrew templates set the direction in the paragraph style (w:bidi in the style's pPr)."""
+    styled = '<w:pPr><w:pStyle w:val="ArabicText"/>'
+    draft = _body_draft(tmp_path, f"<w:p>{styled}</w:pPr>{_run(LATIN_FIRST)}</w:p>"
+                        f'<w:p>{styled}<w:bidi w:val="0"/></w:pPr>{_run("EU 2030.")}</w:p>')
+    with zipfile.ZipFile(draft) as package:
+        styles = package.read("word/styles.xml").decode()
+    style = ('<w:style w:type="paragraph" w:styleId="ArabicText"><w:name w:val="Arabic Text"/><w:pPr><w:bidi/>'
+             "</w:pPr></w:style>")
+    _set_part(draft, "word/styles.xml", styles.replace("</w:styles>", style + "</w:styles>").encode())
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "\u200f" + LATIN_FIRST in text and "\nEU 2030." in text  # the paragraph's own w:bidi="0" wins
