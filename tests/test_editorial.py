@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from coe_paper import pipeline
@@ -411,9 +412,46 @@ def test_coe716_the_sections_title_is_a_heading_too(make_project: MakeProject) -
     assert [(d.code, d.line, d.column, d.fix.replacement if d.fix else None) for d in found] == [
         ("COE701", line, len("title: Support for ") + 1, "older people"),
         ("COE716", line, len("title: Support for the elderly."), "")]
-    quoted = section_text("intro", "Words.\n", title="The Ivory Coast")
-    d = one(editorial(make_project, {INTRO: quoted}), "COE713")  # Côte d'Ivoire: an apostrophe YAML would need
+    quoted = section_text("intro", "Words.\n", title="'The Ivory Coast'")
+    d = one(editorial(make_project, {INTRO: quoted}), "COE713")  # Côte d'Ivoire: its apostrophe closes the quotes
     assert d.fix is None and "front matter" in d.hint
+
+
+TITLES = {  # as written in the front matter -> as --fix leaves it
+    "Support for the elderly.  # kept": "Support for older people  # kept",
+    '"Support for the elderly."': '"Support for older people"',
+    "'Support for the elderly.'": "'Support for older people'",
+    "|\n  Support for the elderly.": "|\n  Support for older people",
+    ">-\n  Support for the\n  elderly.": ">-\n  Support for the\n  elderly",  # 'the elderly' over the break
+    "Support for the\n  elderly.": "Support for the\n  elderly",
+    "Yes.": "Yes.",  # 'Yes' is a yes/no value in YAML, no title
+    "'Support for the ''elderly''.'": "'Support for the ''elderly''.'",  # YAML's own escape: not checked
+}
+
+
+def test_coe716_fix_keeps_the_titles_yaml_and_every_other_byte(make_project: MakeProject) -> None:
+    """--fix wrote 'title: Yes' for 'title: Yes.', which YAML reads as true: the section no longer loaded (COE002).
+    A title in a block scalar or wrapped over lines was not checked at all. Each is checked where YAML reads its
+    words, and fixed in place only when YAML reads the fixed front matter as the fixed title, its quoting kept."""
+    files = {f"sections/0{n}-s{n}.md": section_text(f"s{n}", "Words.\n", title=title)
+             for n, title in enumerate(TITLES, start=1)}
+    paper = PAPER_YAML.replace("outline:\n", "outline:\n" + "".join(f"  - id: s{n}\n" for n in range(1, 9)))
+    root = make_project({**files, "paper/paper.yaml": paper})
+    before = {path: (root / path).read_bytes() for path in files}
+    found = [d for d in pipeline.load(root).diagnostics if d.code in ("COE701", "COE716")]
+    by_file = {path: sorted((d.code, d.line, d.fix is not None) for d in found if d.path == path) for path in files}
+    assert list(by_file.values()) == [
+        [("COE701", 3, True), ("COE716", 3, True)], [("COE701", 3, True), ("COE716", 3, True)],
+        [("COE701", 3, True), ("COE716", 3, True)], [("COE701", 4, True), ("COE716", 4, True)],
+        [("COE701", 4, False), ("COE716", 5, True)], [("COE701", 3, False), ("COE716", 4, True)],
+        [("COE716", 3, False)], []]
+    assert "YAML would not read the fixed title" in next(d.hint for d in found if d.path.endswith("s7.md"))
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    for path, (title, fixed) in zip(files, TITLES.items(), strict=True):
+        after = (root / path).read_bytes()
+        assert after == before[path].replace(title.encode(), fixed.encode()), path
+        front = yaml.safe_load(after.decode().split("---\n")[1])
+        assert isinstance(front["title"], str) and front["lead"] == "rome", path
 
 
 def test_coe716_a_setext_heading_whose_text_looks_like_an_underline(make_project: MakeProject) -> None:

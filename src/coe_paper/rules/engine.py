@@ -118,7 +118,8 @@ class Editor:
 
     def findings(self, item: Parsed) -> list[Diagnostic]:
         """The findings in one section (not the cache's: they are worked out)."""
-        from .text import read_prose, read_title
+        from .text import read_prose
+        from .title import read_title
 
         section, config, found = item.section, self.config, []
         prose = read_prose(section.path, section.body, section.body_line, item.tokens)
@@ -189,8 +190,8 @@ def _unfixed(prose: Prose, finding: Finding) -> Finding:
     fix = finding.fix
     if fix is None:
         return finding
-    if any(char in prose.forbids for char in fix.replacement):
-        return replace(finding, hint=f"{finding.hint}; in the front matter: fix it by hand", fix=None)
+    if prose.refuses is not None and (why := prose.refuses(fix)):
+        return replace(finding, hint=f"{finding.hint}; {why}" if finding.hint else why, fix=None)
     for start, end, why in prose.kept.get(fix.line - prose.body_line - 1, ()):
         if fix.column - 1 < end and fix.end - 1 > start:
             hint = f"{finding.hint}; {why}" if finding.hint else why

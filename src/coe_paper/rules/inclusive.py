@@ -46,9 +46,10 @@ def _listed_with_capital(match: Match) -> bool:
 
 
 def _across_lines(terms: TermList, prose: Prose, leading: set[int]) -> Iterator[Finding]:
-    """The phrases that run over a line break of a paragraph or footnote (text wrapped by hand), from the lines that
-    hold a phrase's lead word: reported, but not fixed (a fix changes one line)."""
-    for text, starts in prose.paragraphs:
+    """The phrases that run over a line break of a paragraph, footnote or heading (text wrapped by hand; a title
+    folded over lines of the front matter), from the lines that hold a phrase's lead word: reported, but not fixed (a
+    fix changes one line)."""
+    for text, starts in prose.texts:
         if len(starts) < 2 or leading.isdisjoint(index for index, _ in starts):
             continue
         for match in terms.find(text.replace("\n", " "), 0):  # as long as the text: offsets stay

@@ -17,7 +17,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from markdown_it.token import Token
+
+    from ..diagnostics import Fix
 
 
 #: What a masked character becomes: neither a word character nor a space, so no term matches across it.
@@ -136,7 +140,7 @@ class Prose:
     blocks: list[Block]
     suppressions: list[Suppression]
     quoted: set[int] = field(default_factory=set)  # lines in a block quote
-    forbids: str = ""  # characters a fix may not write (in the front matter: YAML's)
+    refuses: Callable[[Fix], str] | None = None  # why a fix may not be written here (the title: see title.py)
 
     @cached_property
     def kept(self) -> dict[int, list[tuple[int, int, str]]]:
@@ -180,25 +184,22 @@ class Prose:
     def paragraphs(self) -> list[tuple[str, list[tuple[int, int]]]]:
         """Each paragraph or footnote as one text, with the (body index, offset in the text) where each of its lines
         starts: worked out once, for the rules that read whole sentences."""
-        found = []
-        for block in self.blocks:
-            if block.kind not in ("paragraph", "footnote"):
-                continue
-            indices = [index for index in range(block.start, block.end) if index in self.masked]
-            parts = [self.masked[index] for index in indices]
-            starts, offset = [], 0
-            for index, text in zip(indices, parts, strict=True):
-                starts.append((index, offset))
-                offset += len(text) + 1
-            found.append(("\n".join(parts), starts))
-        return found
+        return [self._joined(block) for block in self.blocks if block.kind in ("paragraph", "footnote")]
+
+    def _joined(self, block: Block) -> tuple[str, list[tuple[int, int]]]:
+        indices = [index for index in range(block.start, block.end) if index in self.masked]
+        starts, offset = [], 0
+        for index in indices:
+            starts.append((index, offset))
+            offset += len(self.masked[index]) + 1
+        return "\n".join(self.masked[index] for index in indices), starts
 
     @cached_property
     def texts(self) -> list[tuple[str, list[tuple[int, int]]]]:
-        """Every paragraph and footnote as one text (see `paragraphs`), then every heading and table line: for the
-        rules whose phrases may run over a line break."""
-        lines = [(text, [(index, 0)]) for index, text in self.prose_lines("heading", "table")]
-        return self.paragraphs + lines
+        """Every paragraph and footnote as one text (see `paragraphs`), then every heading (a setext heading's or the
+        title's lines joined) and table line: for the rules whose phrases may run over a line break."""
+        headings = [self._joined(block) for block in self.blocks if block.kind == "heading"]
+        return self.paragraphs + headings + [(text, [(index, 0)]) for index, text in self.prose_lines("table")]
 
     @cached_property
     def _text_of(self) -> dict[int, tuple[str, int]]:
@@ -261,27 +262,6 @@ def read_prose(path: str, body: str, body_line: int, tokens: list[Token]) -> Pro
                     if "blockquote" in stack:
                         prose.quoted.add(index)
     return prose
-
-
-#: The section's title in its front matter, on one line: plain, or in quotes without escapes.
-_TITLE = re.compile(r"^title:[ \t]+(?:(?P<quote>[\"'])(?P<quoted>[^\"'\\]*)(?P=quote)"
-                    r"|(?P<plain>[^\"'\s#|>&*!%@`{\[].*?))[ \t]*(?:#.*)?$", re.MULTILINE)
-
-
-def read_title(path: str, front: str, title: str) -> Prose | None:
-    """The section's title (a heading of the paper) as prose on its line of the front matter, which starts on the
-    file's line 2; None when the line's text is not the title as it stands (a folded or escaped value)."""
-    found = [m for m in _TITLE.finditer(front) if (m.group("quoted") or m.group("plain")) == title]
-    if len(found) != 1:
-        return None
-    m = found[0]
-    lines = ["---", *front.split("\n")]
-    index = front.count("\n", 0, m.start()) + 1
-    start = (m.start("quoted") if m.group("quote") else m.start("plain")) - m.start()
-    line = lines[index]
-    masked = {index: MASK * start + mask(title) + MASK * (len(line) - start - len(title))}
-    block = Block(index, index + 1, "heading")
-    return Prose(path, 0, lines, masked, {index: "heading"}, [block], [], forbids="\"'\\:#")
 
 
 def _suppressions(prose: Prose, text: str, index: int, applies_to: int) -> None:
