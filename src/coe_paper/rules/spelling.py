@@ -4,7 +4,7 @@ spylls), COE722 American forms (-ize, -yze, 'center', ...) even where the dictio
 Words in the paper's word list (`paper/words.txt`), in the shipped lists of the EU's own English and the Member
 States' cities (data/eu_words.txt, data/eu_places.txt), in the names and ids of contributors.yaml (its people's
 names too), in capitals (acronyms) or with inner capitals, and the capitalised words of a name holding a letter
-English does not write (Zielona Góra), are never reported; code, URLs and e-mail addresses are masked out before.
+English does not write (Góra), are never reported; code, URLs and e-mail addresses are masked out before.
 The dictionary's answers come through speller.py, which keeps them between runs.
 """
 
@@ -245,7 +245,7 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             if ok and after != ".":
                 clean[found] = True  # known without a full stop, so known whatever follows
         index = line - prose.body_line - 1
-        if ok or _in_place(prose, line, start) or _foreign_name(prose, index, start, found) or (
+        if ok or _in_place(prose, line, start) or _foreign(word) or (
                 word.islower() and name_particle(prose, index, start, found) and not _slip(prose, index, start, word,
                                                                                            check)):
             continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
@@ -281,33 +281,14 @@ def _slip(prose: Prose, index: int, start: int, word: str, check: Speller) -> bo
 
 #: The letters beyond ASCII that English writes in words of its own (café, naïve, façade, rôle, Noël, señor).
 _ENGLISH_ACCENTS = frozenset("àâçèéêëîïôûñæœÀÂÇÈÉÊËÎÏÔÛÑÆŒ")
-_CAPITALISED = re.compile(r"[^\W\d_a-z][\w'\u2019]*")
 
 
-def _foreign_name(prose: Prose, index: int, start: int, word: str) -> bool:
-    """Whether the capitalised `word` at `start` of prose line `index` is a word of a name in another language: a
-    run of capitalised words, apart by a blank or a hyphen, one of which holds a letter English does not write
-    (Zielona Góra, Nowy Dwór Gdański, Kędzierzyn-Koźle). A slip never writes such a letter, and the dictionary has
-    no say over the name's other words; a name without one (Nowa Huta) goes in the paper's word list."""
-    if not word[:1].isupper():
-        return False
-    text, offset = prose.text_at(index)
-    at = offset + start
-    run: list[str] = []
-    end = -1
-    for m in _CAPITALISED.finditer(text, max(0, at - 80), at + len(word) + 80):
-        joined = m.start() == end + 1 and text[end] in _JOINS
-        if not m.group()[:1].isupper() or (run and not joined):
-            if m.start() > at:
-                break
-            run = []
-        if m.group()[:1].isupper():
-            run.append(m.group())
-        end = m.end()
-    return any(not char.isascii() and char.isalpha() and char not in _ENGLISH_ACCENTS for char in "".join(run))
-
-
-_JOINS = frozenset(" -\u00a0")
+def _foreign(word: str) -> bool:
+    """Whether the capitalised `word` is a name in another language: it holds a letter English does not write (Góra,
+    Łódź, Kędzierzyn-Koźle, whose parts joined by hyphens are one word). No slip writes such a letter. Its
+    neighbours are words of their own: in 'Łódź Citty Council' the slip 'Citty' is still a slip."""
+    return word[:1].isupper() and any(not char.isascii() and char.isalpha() and char not in _ENGLISH_ACCENTS
+                                      for char in word)
 
 
 def _known(word: str, stop: bool, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:
