@@ -593,6 +593,27 @@ def test_coe740_a_long_run_of_numbers_is_read_once(make_project: MakeProject) ->
     assert [d.message for d in found if d.code == "COE740"] == ["'5 euro': write 'EUR 5'"]
 
 
+def test_coe740_other_currencies_take_their_iso_code_too(make_project: MakeProject) -> None:
+    """Only the euro was read: '£20', '300 000 Swiss francs', '5 million USD' passed, though the ISG (7.3.3) writes
+    every currency's ISO code before the amount. A sign or word one currency writes is fixed; '$', '¥' and
+    'dollars', which several write, are reported and left as written, but for dollars where the section says US
+    dollars. The ISG's name of the Polish currency, 'złoty', is no unknown word."""
+    text = "Grants of £20, 300 000 Swiss francs, 1,5 million złoty and 5 million SEK; $5 million, ¥30 000, 9 dollars."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE740", col(text, "£20"), "GBP\u00a020"), ("COE740", col(text, "300 000"), "CHF\u00a0300 000"),
+        ("COE740", col(text, "1,5"), "PLN\u00a01.5 million"), ("COE740", col(text, "5 million SEK"),
+                                                                "SEK\u00a05 million"),
+        ("COE740", col(text, "$5"), None), ("COE740", col(text, "¥"), None), ("COE740", col(text, "9 dollars"), None)]
+    assert all("Interinstitutional Style Guide, 7.3.3" in d.message for d in found)
+    assert found[0].message.startswith("'£20': write 'GBP 20'")
+    assert "'USD 5 million' for US dollars" in found[4].message and "'JPY 30 000' for yen" in found[5].message
+    said = "A loan of $5 million and 9 dollars (all amounts in US dollars); US$2 billion in bonds."
+    assert [d.fix.replacement for d in editorial(make_project, prose(said)) if d.fix] == [
+        "USD\u00a05 million", "USD\u00a09", "USD\u00a02 billion"]
+    assert editorial(make_project, prose("Budgets of GBP 20, USD 5 million and PLN 400; 2 pound coins.")) == []
+
+
 def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeProject) -> None:
     text = "The E.U. budget and the U.N., with J.F. Kennedy's words."
     found = editorial(make_project, prose(text))

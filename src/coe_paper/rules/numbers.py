@@ -1,7 +1,7 @@
-"""EU style for numbers (COE719, COE743), amounts in euro (COE740) and percentages (COE742) after the
-Interinstitutional Style Guide (ISG) and the Commission's English Style Guide: thousands grouped as paper.yaml's
-`checks.thousands` says, a point before decimals, amounts in euro with the ISO code, the percent sign closed up to
-its figure."""
+"""EU style for numbers (COE719, COE743), amounts in euro and other currencies (COE740, with money.py) and
+percentages (COE742) after the Interinstitutional Style Guide (ISG) and the Commission's English Style Guide:
+thousands grouped as paper.yaml's `checks.thousands` says, a point before decimals, amounts with their currency's
+ISO code, the percent sign closed up to its figure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Fix
+from . import money
 from .eustyle import ESG, ISG
+from .money import NUMBER, SCALE
 from .registry import Finding, rule
 
 if TYPE_CHECKING:
@@ -70,28 +72,33 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
                           f"source: {THOUSANDS_SOURCES[style]}; checks.thousands in paper.yaml chooses")
 
 
-# -- COE740: amounts in euro ----------------------------------------------------------------------------------------
+# -- COE740: amounts in euro and other currencies ---------------------------------------------------------------------
 
-_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)|\d+(?:[.,]\d+)?"
-_SCALE = r"[ \u00a0](?:thousand|million|billion)\b"
 _EURO_AMOUNT = re.compile(
-    rf"€[ \u00a0]?(?P<amount>{_NUMBER})(?P<scale>{_SCALE})?"  # €5 million
+    rf"€[ \u00a0]?(?P<amount>{NUMBER})(?P<scale>{SCALE})?"  # €5 million
     rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])"  # not within a number: each group of a long run tried to its end
     rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
-    rf"(?P<before>{_NUMBER})(?P<unit>{_SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
+    rf"(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
     rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
 )
 _EURO_WORDS = frozenset({"euro", "euros", "Euro", "Euros", "EUR"})
+#: What every amount this rule reads holds: a currency's sign, or the start of a word or code naming one.
+_CURRENCY_MARK = re.compile(r"[€$£¥]|uro|EUR|[A-Z]{3}\b|dollar|sterling|franc|z[lł]oty|koruna|forint|\blei\b|\bleva\b"
+                            r"|\byen\b|yuan|renminbi")
+_MONEY_SOURCE = f"{ISG}, 7.3.3 (Rules for expressing monetary units)"
 
 
-@rule("COE740", "amount in euro written with the euro sign or the word ('€5 million', '12 500 euros'): write "
-      "'EUR 5 million', 'EUR 12 500'", f"{ISG}, 7.3.3 (Rules for expressing monetary units)",
+@rule("COE740", "amount written with a currency's sign or word ('€5 million', '12 500 euros', '£20', '$5 million'): "
+      "write the ISO code before it ('EUR 5 million', 'EUR 12 500', 'GBP 20'); '$' and 'dollars', which "
+      "several currencies write, are fixed only where the section says US dollars, '¥' never", _MONEY_SOURCE,
       fixable=True)
-def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
-    if prose.runs.isdisjoint(_EURO_WORDS) and not any("€" in text for text in prose.masked.values()):
+def currency_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
+    texts = prose.prose_lines("paragraph", "heading", "footnote")  # tables give the unit above them
+    if not any(_CURRENCY_MARK.search(text) for _, text in texts):
         return
-    for index, text in prose.prose_lines("paragraph", "heading", "footnote"):  # tables give the unit above them
-        if "€" not in text and "uro" not in text and "EUR" not in text:  # what every form holds
+    us_dollars = money.says_us_dollars("\n".join(text for _, text in texts))
+    for index, text in texts:
+        if not _CURRENCY_MARK.search(text):
             continue
         line = prose.file_line(index)
         for m in _EURO_AMOUNT.finditer(text):
@@ -104,6 +111,24 @@ def euro_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
                           f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
                           "is for graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better,
                                                                          m.group()))
+        for found in money.amounts(text, us_dollars):
+            yield _other_currency(context, line, text, found)
+
+
+def _other_currency(context: Context, line: int, text: str, found: money.Amount) -> Finding:
+    """COE740 for an amount in another currency: fixed where its sign or word names one currency."""
+    amount = _regrouped(found.figure, context.config.thousands, bool(found.scale)) + found.scale
+    hint = f"source: {_MONEY_SOURCE}: the ISO code and a no-break space before the amount, as for the euro"
+    if not found.code:
+        code, which = money.example(found.named)
+        message = (f"'{found.written}': write its currency's ISO code before the amount ('{code} {amount}' for "
+                   f"{which}: '{found.named}' is written for several currencies) ({ISG}, 7.3.3)")
+        return Finding(line, found.start + 1, message.replace("\u00a0", " "), hint + "; not fixed: say which")
+    better = f"{found.code}\u00a0{amount}"
+    possessive = text[found.end : found.end + 1] in ("'", "\u2019")
+    fix = None if possessive else Fix(line, found.start + 1, found.end + 1, better, found.written)
+    message = f"'{found.written}': write '{better}' ({ISG}, 7.3.3: the ISO code before the amount)"
+    return Finding(line, found.start + 1, message.replace("\u00a0", " "), hint, fix)
 
 
 def _regrouped(amount: str, style: str, scaled: bool = False) -> str:
@@ -172,8 +197,9 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         line = prose.file_line(index)
         taken = [m.span() for m in _SPACED_PERCENT.finditer(text)]  # COE742 writes the point as it closes the sign
-        if index in euro_kinds:
-            taken += [m.span() for m in _EURO_AMOUNT.finditer(text)]  # and COE740 as it writes the amount
+        if index in euro_kinds:  # and COE740 as it writes the amount
+            taken += [m.span() for m in _EURO_AMOUNT.finditer(text)]
+            taken += [(found.start, found.end) for found in money.amounts(text, True) if found.code]
         for m in _DECIMAL_COMMA.finditer(text):
             if any(start <= m.start() < end for start, end in taken):
                 continue
