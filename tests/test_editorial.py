@@ -802,8 +802,26 @@ def test_coe721_a_slip_beside_a_name_in_another_language_is_reported(make_projec
     text = "The Łódź Citty Council and the Kędzierzyn-Koźle Councill met in Łódź."
     found = editorial(make_project, prose(text))
     assert [(d.code, d.column, d.message) for d in found] == [
-        ("COE721", col(text, "Citty"), "'Citty' is not in the en_GB dictionary"),
-        ("COE721", col(text, "Councill"), "'Councill' is not in the en_GB dictionary")]
+        ("COE721", col(text, "Citty"), "'Citty' is not in the en_GB dictionary (if it is a name, add it to "
+                                       "paper/words.txt)"),
+        ("COE721", col(text, "Councill"), "'Councill' is not in the en_GB dictionary (if it is a name, add it to "
+                                          "paper/words.txt)")]
+
+
+def test_coe721_a_place_named_with_its_country_is_a_name(make_project: MakeProject) -> None:
+    """'Nowa Huta' and 'Ciudad Real', names with no letter English lacks, were each word an unknown word, whose only
+    remedy the README told. A place the text names with its country beside it is taken as a name, there and in the
+    rest of the section; without it, the finding itself says where a name goes, and the hint how to name it."""
+    text = ("We met in Nowa Huta (Poland), in Ciudad Real, Spain, and at Alcalá de Henares (ES).\n"
+            "Nowa Huta hosts the next meeting; Zielona Góra the one after, near Huta Citty.")
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.line, d.message) for d in found] == [
+        ("COE721", LINE + 1, "'Zielona' is not in the en_GB dictionary (if it is a name, add it to paper/words.txt)"),
+        ("COE721", LINE + 1, "'Citty' is not in the en_GB dictionary (if it is a name, add it to paper/words.txt)")]
+    assert "'in Nowa Huta (Poland)'" in found[0].hint
+    assert [d.message for d in editorial(make_project, prose("Rome, Nowa and Huta (a slip).")) if d.line == LINE] == [
+        "'Nowa' is not in the en_GB dictionary (if it is a name, add it to paper/words.txt)",
+        "'Huta' is not in the en_GB dictionary (if it is a name, add it to paper/words.txt)"]
 
 
 def test_coe721_knows_the_words_of_a_citys_name_where_the_whole_name_stands(make_project: MakeProject) -> None:

@@ -3,8 +3,8 @@ spylls), COE722 American forms (-ize, -yze, 'center', ...) even where the dictio
 
 Words in the paper's word list (`paper/words.txt`), in the shipped lists of the EU's own English and the Member
 States' cities (data/eu_words.txt, data/eu_places.txt), in the names and ids of contributors.yaml (its people's
-names too), in capitals (acronyms) or with inner capitals, and the capitalised words of a name holding a letter
-English does not write (Góra), are never reported; code, URLs and e-mail addresses are masked out before.
+names too), in capitals (acronyms) or with inner capitals, and the capitalised words of names in other languages
+(places.py), are never reported; code, URLs and e-mail addresses are masked out before.
 The dictionary's answers come through speller.py, which keeps them between runs.
 """
 
@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Fix
+from .places import foreign, placed
 from .registry import Finding, rule
 from .shipped import shipped_data
 from .speller import Speller, speller
@@ -245,13 +246,18 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             if ok and after != ".":
                 clean[found] = True  # known without a full stop, so known whatever follows
         index = line - prose.body_line - 1
-        if ok or _in_place(prose, line, start) or _foreign(word) or (
+        if ok or _in_place(prose, line, start) or foreign(word) or placed(prose, word) or (
                 word.islower() and name_particle(prose, index, start, found) and not _slip(prose, index, start, word,
                                                                                            check)):
             continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
         hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
         hint = f"did you mean {' or '.join(repr(s) for s in near)}? " if near else ""
+        if word[:1].isupper():  # a name in another language, or a place's: the dictionary cannot know it
+            yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary (if it is a name, add it to "
+                          f"{context.config.words})", f"{hint}a place's name is known where its country is named "
+                          "beside it, as 'in Nowa Huta (Poland)' or 'from Ciudad Real, Spain'")
+            continue
         yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
                       f"{hint}if it is right, add it to {context.config.words}")
 
@@ -277,18 +283,6 @@ def _slip(prose: Prose, index: int, start: int, word: str, check: Speller) -> bo
             name = after.rstrip(".,;:!?)]\"'\u2019\u201d")
             return bool(WORD_RE.fullmatch(name)) and check.correct(name)
     return False
-
-
-#: The letters beyond ASCII that English writes in words of its own (café, naïve, façade, rôle, Noël, señor).
-_ENGLISH_ACCENTS = frozenset("àâçèéêëîïôûñæœÀÂÇÈÉÊËÎÏÔÛÑÆŒ")
-
-
-def _foreign(word: str) -> bool:
-    """Whether the capitalised `word` is a name in another language: it holds a letter English does not write (Góra,
-    Łódź, Kędzierzyn-Koźle, whose parts joined by hyphens are one word). No slip writes such a letter. Its
-    neighbours are words of their own: in 'Łódź Citty Council' the slip 'Citty' is still a slip."""
-    return word[:1].isupper() and any(not char.isascii() and char.isalpha() and char not in _ENGLISH_ACCENTS
-                                      for char in word)
 
 
 def _known(word: str, stop: bool, check: Speller, exact: frozenset[str], lower: frozenset[str]) -> bool:
