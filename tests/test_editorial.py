@@ -812,7 +812,7 @@ def test_coe721_a_place_named_with_its_country_is_a_name(make_project: MakeProje
     """'Nowa Huta' and 'Ciudad Real', names with no letter English lacks, were each word an unknown word, whose only
     remedy the README told. A place the text names with its country beside it is taken as a name, there and in the
     rest of the section; without it, the finding itself says where a name goes, and the hint how to name it."""
-    text = ("We met in Nowa Huta (Poland), in Ciudad Real, Spain, and at Alcalá de Henares (ES).\n"
+    text = ("We met in Nowa Huta (Poland) and Ciudad Real, Spain, then at Alcalá de Henares (ES).\n"
             "Nowa Huta hosts the next meeting; Zielona Góra the one after, near Huta Citty.")
     found = editorial(make_project, prose(text))
     assert [(d.code, d.line, d.message) for d in found] == [

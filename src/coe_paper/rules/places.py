@@ -26,9 +26,10 @@ _COUNTRY = "|".join(sorted({*(name for code, name in COUNTRY_NAMES.items() if co
 _CODE = "|".join(code for code in COUNTRY_NAMES if code != "EU")
 #: A capitalised word of a name (its parts joined by hyphens or apostrophes: L'Hospitalet).
 _WORD = r"[^\W\d_a-z][\w'\u2019]*(?:-[\w'\u2019]+)*"
-#: A place: after a preposition of place, capitalised words apart by one blank each, then its country.
+#: A place: after a preposition of place (or 'to', 'and' in a list of places), capitalised words apart by one blank
+#: each (or by a name's short lower-case words: Alcalá de Henares), then its country.
 _PLACE = re.compile(
-    rf"(?<![\w-])(?:[Ii]n|[Oo]f|[Ff]rom|[Aa]t|[Nn]ear|[Aa]round)[ \u00a0\n]+"
+    rf"(?<![\w-])(?:[Ii]n|[Oo]f|[Ff]rom|[Aa]t|[Nn]ear|[Aa]round|to|and)[ \u00a0\n]+"
     rf"(?P<name>{_WORD}(?:[ \u00a0\n](?:[a-z]{{1,4}}[ \u00a0\n]){{0,3}}{_WORD}){{0,4}})"  # Alcalá de Henares
     rf"(?:,[ \u00a0\n]+(?:{_COUNTRY})(?![\w-])|[ \u00a0\n]*\((?:{_COUNTRY}|{_CODE})\))")
 
