@@ -493,6 +493,18 @@ def test_coe719_thousands_default_space(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("About 12 500 people in 2024.")) == []
 
 
+def test_coe719_leaves_an_amounts_figure_to_coe740(make_project: MakeProject) -> None:
+    """'£20,000' and '250000 euros' were two findings each, COE719 and COE740 at one place: COE740 groups the
+    figure as it writes the ISO code, so it alone reports it, but where the paper ignores COE740."""
+    text = "A grant of £20,000 and a loan of 250000 euros; 12,500 homes."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column) for d in found] == [
+        ("COE719", col(text, "12,500")), ("COE740", col(text, "£")), ("COE740", col(text, "250000"))]
+    ignored = editorial(make_project, with_checks("  ignore: [COE740]\n", prose(text)))
+    assert [(d.code, d.column) for d in ignored] == [
+        ("COE719", col(text, "20,000")), ("COE719", col(text, "250000")), ("COE719", col(text, "12,500"))]
+
+
 def test_coe719_a_number_before_a_comma_is_read_whole(make_project: MakeProject) -> None:
     """A comma after a number ends the number, as in a list: '1,500, 2,000 and 3,000' holds three numbers to report;
     a comma and more digits ('1,234,56') is no grouped number."""

@@ -59,13 +59,18 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
     name = "a (no-break) space" if style == "space" else "a comma"
     if not any(_GROUP_OR_LONG.match(run) for run in prose.runs):
         return  # a group of three digits starts a run (a letter may follow it); five or more are a run
+    selected = context.config.selects("COE740")
+    money_lines = dict(prose.prose_lines("paragraph", "heading", "footnote")) if selected else {}
     for index, text in prose.prose_lines():
         if not _DIGIT.search(text):
             continue
         line = prose.file_line(index)
         named = [m for m in _UNGROUPED.finditer(text) if not _NAMED_BY.search(text, max(0, m.start() - 12), m.start())]
         dotted = list(_DOT_GROUPS.finditer(text)) if "." in text else []
+        amounts = _amounts(text) if index in money_lines else []
         for m in sorted([*wrong.finditer(text), *named, *dotted], key=lambda m: m.start()):
+            if any(start <= m.start() < end for start, end in amounts):
+                continue  # COE740 groups the amount's thousands as it writes its ISO code: one finding, one fix
             better = _grouped(m.group(), style).replace("\u00a0", " ")
             point = "a full stop is the decimal point in English; " if "." in m.group() else ""
             yield Finding(line, m.start() + 1, f"'{m.group()}': {point}separate thousands with {name} ({better})",
@@ -101,18 +106,20 @@ def currency_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
         if not _CURRENCY_MARK.search(text):
             continue
         line = prose.file_line(index)
-        for m in _EURO_AMOUNT.finditer(text):
-            scale = m.group("scale") or m.group("unit") or ""
-            amount = _regrouped(m.group("amount") or m.group("before"), context.config.thousands, bool(scale))
-            better = f"EUR\u00a0{amount}{scale}"
-            shown = better.replace("\u00a0", " ")
-            possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
-            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
-                          f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign "
-                          "is for graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better,
-                                                                         m.group()))
-        for found in money.amounts(text, us_dollars):
-            yield _other_currency(context, line, text, found)
+        findings = [_euro(context, line, text, m) for m in _EURO_AMOUNT.finditer(text)]
+        findings += [_other_currency(context, line, text, found) for found in money.amounts(text, us_dollars)]
+        yield from sorted(findings, key=lambda finding: finding.column)
+
+
+def _euro(context: Context, line: int, text: str, m: re.Match[str]) -> Finding:
+    scale = m.group("scale") or m.group("unit") or ""
+    amount = _regrouped(m.group("amount") or m.group("before"), context.config.thousands, bool(scale))
+    better = f"EUR\u00a0{amount}{scale}"
+    shown = better.replace("\u00a0", " ")
+    possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
+    return Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
+                   f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign is for "
+                   "graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
 
 
 def _other_currency(context: Context, line: int, text: str, found: money.Amount) -> Finding:
@@ -129,6 +136,13 @@ def _other_currency(context: Context, line: int, text: str, found: money.Amount)
     fix = None if possessive else Fix(line, found.start + 1, found.end + 1, better, found.written)
     message = f"'{found.written}': write '{better}' ({ISG}, 7.3.3: the ISO code before the amount)"
     return Finding(line, found.start + 1, message.replace("\u00a0", " "), hint, fix)
+
+
+def _amounts(text: str) -> list[tuple[int, int]]:
+    """Where COE740 finds amounts on a prose line (it writes their figures as the paper groups thousands)."""
+    if not _CURRENCY_MARK.search(text):
+        return []
+    return [m.span() for m in _EURO_AMOUNT.finditer(text)] + [(m.start, m.end) for m in money.amounts(text, False)]
 
 
 def _regrouped(amount: str, style: str, scaled: bool = False) -> str:
