@@ -963,6 +963,16 @@ def test_coe732_impersonal_passive(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("Finally, it is recommended\nthat cities act.")), "COE732")
     assert (d.line, d.column, d.message) == (LINE, col("Finally, it", "it"), "'it is recommended that' hides who acts")
     assert editorial(make_project, prose("Finally, the Partnership recommends that cities act.")) == []
+    assert "'the partnership recommends that ...'" in d.hint
+
+
+def test_coe732_the_hint_names_the_verb_of_the_passive(make_project: MakeProject) -> None:
+    """Every impersonal passive was told to write 'the Partnership recommends that', 'it is believed that' and 'it
+    was decided to' too: the hint's example says what the passive hides."""
+    found = editorial(make_project, prose("It is believed that rents rise. It was Decided to act. It is known that."))
+    assert [d.hint.split(";")[0] for d in found] == [
+        "name the actor: 'the partnership believes that ...'", "name the actor: 'the partnership decides to ...'",
+        "name the actor: 'the partnership knows that ...'"]
 
 def test_coe732_a_paragraph_of_many_lines_is_placed_in_linear_time(make_project: MakeProject) -> None:
     """Each finding looked for its line through all the paragraph's lines: 8,000 lines of one paragraph, each with

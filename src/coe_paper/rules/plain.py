@@ -25,6 +25,13 @@ _IMPERSONAL = re.compile(
     r"argued|known|understood|acknowledged|recognised|recognized|estimated|envisaged|foreseen|decided)\s+(?:that|to)\b",
     re.IGNORECASE,
 )
+#: The active verb of each participle, for the hint's example: 'it is believed that' -> 'the partnership believes'.
+_ACTIVE = {"recommended": "recommends", "suggested": "suggests", "proposed": "proposes", "advised": "advises",
+           "considered": "considers", "believed": "believes", "expected": "expects", "hoped": "hopes", "felt": "feels",
+           "thought": "thinks", "agreed": "agrees", "noted": "notes", "argued": "argues", "known": "knows",
+           "understood": "understands", "acknowledged": "acknowledges", "recognised": "recognises",
+           "recognized": "recognises", "estimated": "estimates", "envisaged": "envisages", "foreseen": "foresees",
+           "decided": "decides"}
 
 
 @rule("COE731", "sentence over 40 words (`checks.max_sentence_words`)", f"{CLEARLY}: keep sentences short")
@@ -53,5 +60,7 @@ def impersonal_passive(context: Context, prose: Prose) -> Iterator[Finding]:
         for m in _IMPERSONAL.finditer(text):
             line, column = prose.place(starts, m.start())
             phrase = " ".join(m.group().split())
+            participle, conjunction = phrase.lower().split()[-2:]
             yield Finding(line, column, f"'{phrase}' hides who acts",
-                          f"name the actor: 'the Partnership recommends that ...'; source: {CLEARLY}")
+                          f"name the actor: 'the partnership {_ACTIVE[participle]} {conjunction} ...'; "
+                          f"source: {CLEARLY}")
