@@ -4,6 +4,7 @@ alt text; disclaimer, copyright and licence on the back; only the abbreviations 
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -180,3 +181,26 @@ def test_strikethrough_in_a_final_paper_is_a_warning(make_project: MakeProject) 
     (root / "paper" / "paper.yaml").write_text(PAPER_YAML.replace("status: Draft", "status: final") + COVER)
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE405"]
     assert [(d.path, d.line, d.column, d.severity) for d in found] == [("sections/01-intro.md", 15, 9, "warning")]
+
+
+def test_the_licence_address_on_the_back_of_the_cover_is_a_link(make_project: MakeProject, tmp_path: Path) -> None:
+    """The template escapes the punctuation of what it prints, so the licence's address was plain text; it is a
+    link to itself, as a bare address in a section is, while the words around it stay as written."""
+    licence = ("  licence: Reuse is authorised under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); "
+               "write to info@example.org *or* www.example.org.\n")
+    root = project(make_project, **{"paper/paper.yaml": PAPER_YAML + COVER.replace(
+        "  licence: Licensed under CC BY 4.0.\n", licence)})
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    back = next(p for p in docx.Document(str(result.output)).paragraphs if "Reuse is authorised" in p.text)
+    assert back.text == ("Reuse is authorised under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); "
+                         "write to info@example.org *or* www.example.org.")
+    assert [(h.text, h.address) for h in back.hyperlinks] == [
+        ("https://creativecommons.org/licenses/by/4.0/", "https://creativecommons.org/licenses/by/4.0/"),
+        ("info@example.org", "mailto:info@example.org"), ("www.example.org", "http://www.example.org")]
+    require_client("soffice")
+    pdf, problem = layout.convert_to_pdf(result.output, tmp_path)
+    assert pdf is not None, problem
+    tags = subprocess.run([require_client("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout  # LibreOffice tags a link's words as a Link element
+    assert re.search(r'Link \(inline\):\n(?:\s+/.*\n)*\s+"https://creativecommons\.org/licenses/by/4\.0/"', tags)

@@ -56,6 +56,15 @@ def bare_addresses(md: MarkdownIt) -> None:
     """A rule for `md`: a web address written bare in the text (`https://...`, `www.europa.eu`) or an e-mail
     address is a link, as GitHub shows it (linkify-it-py finds them, their last full stop or bracket left out); not
     in a code span, nor a bare domain (`README.md`, `ec.europa.eu`), which is as likely a file's name."""
+    md.linkify = address_finder()
+    md.options["linkify"] = True
+    md.enable("linkify")
+
+
+@cache
+def address_finder() -> Any:
+    """linkify-it-py's finder of the addresses that are links (see `bare_addresses`): `match(text)` gives each with
+    its `index`, `last_index`, `raw` text and `url`, or None."""
     from linkify_it import LinkifyIt
 
     class Addresses(LinkifyIt):  # type: ignore[misc]
@@ -70,9 +79,13 @@ def bare_addresses(md: MarkdownIt) -> None:
                      link.raw.lower().startswith("www.")]
             return found or None
 
-    md.linkify = Addresses()
-    md.options["linkify"] = True
-    md.enable("linkify")
+    return Addresses()
+
+
+def find_addresses(text: str) -> list[Any]:
+    """The addresses in `text` that are links (see `address_finder`), after the cheap test markdown-it makes first."""
+    finder = address_finder()
+    return (finder.match(text) or []) if finder.pretest(text) else []
 
 
 def picture_paths(md: MarkdownIt) -> None:

@@ -16,6 +16,7 @@ import io
 import re
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -27,6 +28,7 @@ from markupsafe import Markup
 
 from . import limits
 from .diagnostics import Diagnostic, error, warning
+from .markdown import find_addresses
 from .project import INVALID_XML_RE
 from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
 from .sources import Source
@@ -35,14 +37,35 @@ from .template_outputs import TEMPLATE_NAMES as TEMPLATE_NAMES
 from .template_outputs import template_files
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&^\"'])")
+_UNSAFE_IN_LINK = re.compile(r"[\s<>\\]")  # what an address between `<` and `>` cannot hold as it is
 #: An object printed as Python shows one that has no text of its own: its kind and its address in memory
 #: (`<built-in method upper of str object at 0x7f...>`, `<jinja2.utils.Cycler object at 0x7f...>`).
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 
 
 def escape_markdown(value: object) -> str:
-    """Text that Markdown shows literally: ASCII punctuation backslash-escaped, line breaks to spaces."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    """Text that Markdown shows literally: ASCII punctuation backslash-escaped, line breaks to spaces; a web or
+    e-mail address in it is a link to itself, as a bare address in a section is (see markdown.bare_addresses):
+    its escaped dots alone would leave it plain text."""
+    text = " ".join(str(value).split())
+    return _escaped_text(text) if len(text) > 1000 else _escaped_name(text)
+
+
+def _escaped_text(text: str) -> str:
+    out, at = [], 0
+    for link in find_addresses(text):
+        if _UNSAFE_IN_LINK.search(link.url) is None:
+            out += [_escaped(text[at:link.index]), f"[{_escaped(link.raw)}](<{link.url}>)"]
+            at = link.last_index
+    return "".join(out) + _escaped(text[at:])
+
+
+def _escaped(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+#: A template prints the same names and titles over and over, and finding the addresses in a text is slow.
+_escaped_name = lru_cache(maxsize=4096)(_escaped_text)
 
 
 def _finalize(value: object, printed: list[tuple[str | None, int, str]]) -> object:
