@@ -69,12 +69,13 @@ def test_an_annex_title_stands_as_near_its_label_as_a_chapter_title_to_its_numbe
                            capture_output=True, text=True, check=True).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
 
-    def gap(label: str, title: str) -> float:  # in the heading: the last time they stand side by side
-        pairs = itertools.pairwise(words)
-        before, after = [(a, b) for a, b in pairs if a[3] == label and b[3] == title and a[1] == b[1]][-1]
-        return float(after[0]) - float(before[2])
+    def gap(label: str, title: str) -> float:  # in the heading: the last time they stand on one line, in order
+        pairs = [(a, b) for a, b in itertools.product(words, words) if a[3] == label and b[3] == title and
+                 a[1] == b[1] and float(b[0]) > float(a[2])]
+        return min(float(b[0]) - float(a[2]) for a, b in pairs if a[1] == pairs[-1][0][1])
 
-    assert 4 < gap("I", "Survey") <= gap("3", "Outlook") + 2
+    # the widest label is the contributors' annex's, numbered after the survey; a narrower one stands further off
+    assert 4 < gap("II", "Contributors") <= gap("3", "Outlook") + 2 and gap("I", "Survey") <= gap("3", "Outlook") + 5
 
 
 def test_the_annex_heading_is_numbered_by_word_with_the_annex_word(make_project: MakeProject, tmp_path: Path) -> None:
@@ -113,3 +114,38 @@ def test_a_chapter_after_an_annex_is_refused_at_its_line(make_project: MakeProje
     assert result.exit_code == 1
     assert "paper/paper.yaml:" in result.output and "section 'outlook' comes after an annex" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_contributors_annex_is_numbered_after_the_outlines_annexes(make_project: MakeProject, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contributors' annex stood unnumbered as "Annex: contributors" after "Annex I": it is "Annex II", its title's
+    own "Annex:" giving way to the number, and its groups "II.1", in the PDF, the contents, status and the preview."""
+    root = annexed(make_project)
+    built = pipeline.assemble(root, tmp_path / "paper.docx", paginate=True)
+    assert built.output is not None, [str(d) for d in built.diagnostics]
+    pages = pdf_pages(built.output, tmp_path)
+    contents = next(page for page in pages if "Contents" in page)
+    assert "Annex I Survey" in contents and "Annex II Contributors" in contents
+    assert "II.1 Organisations from Member States" in contents and "Annex:" not in contents
+    body = " ".join(pages[pages.index(contents) + 1:])
+    assert "Annex II Contributors" in body and "II.2 European Commission services and other EU bodies" in body
+    document = docx.Document(str(built.output))
+    survey, members = (next(p for p in document.paragraphs if p.text == text) for text in ("Survey", "Contributors"))
+    assert members._p.pPr.numPr.numId.val == survey._p.pPr.numPr.numId.val  # Word numbers it in the annexes' list
+    monkeypatch.chdir(root)
+    status = cli("status")
+    assert status.exit_code == 0, status.output
+    assert any(line.split()[:3] == ["Annex", "II", "(contributors)"] for line in status.output.splitlines())
+    site_built = site.build(root, tmp_path / "site")
+    assert site_built.page is not None, site_built.diagnostics
+    page = site_built.page.read_text(encoding="utf-8")
+    assert "Annex II Contributors" in page and "II.1 Organisations from Member States" in page
+
+
+def test_without_annexes_the_contributors_annex_keeps_its_own_unnumbered_title(make_project: MakeProject,
+                                                                              tmp_path: Path) -> None:
+    built = pipeline.assemble(make_project(git=True), tmp_path / "paper.docx")
+    assert built.output is not None
+    document = docx.Document(str(built.output))
+    title = next(p for p in document.paragraphs if p.text == "Annex: contributors" and p.style.name == "Heading 1")
+    assert title._p.pPr.numPr.numId.val == 0  # the heading style's numbering switched off

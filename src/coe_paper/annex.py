@@ -4,9 +4,11 @@ other EU bodies. The kind of each organisation comes from `contributors.yaml`.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .model import Contributor, protocol_key
+from .numbering import ANNEX_WORD
 
 #: (key, heading) of each group, in the order the annex prints them.
 GROUPS: tuple[tuple[str, str], ...] = (
@@ -18,6 +20,16 @@ GROUPS: tuple[tuple[str, str], ...] = (
 
 #: Kinds of organisation that belong to a Member State whatever country they are given: a city is never an EU body.
 LOCAL_KINDS = frozenset({"city", "metropolitan-area", "region", "member-state"})
+
+
+#: A title's own "Annex:" (or "Annex -"), which the number ("Annex II") stands for when the annex is numbered.
+_OWN_WORD = re.compile(rf"^(#[ \t]+){ANNEX_WORD}[ \t]*[:.\u2013\u2014-][ \t]*(\S)", re.MULTILINE)
+
+
+def numbered_title(text: str) -> str:
+    """The annex template's Markdown for an annex numbered after the outline's ("Annex II" before its title): the
+    title's own leading "Annex:" gives way to the number, "# Annex: contributors" reading "# Contributors"."""
+    return _OWN_WORD.sub(lambda found: found.group(1) + found.group(2).upper(), text, count=1)
 
 
 def group_of(contributor: Contributor) -> str:

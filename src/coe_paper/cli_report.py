@@ -107,6 +107,8 @@ def status(
         cells.append([(row.number, ""), (row.id, ""), state, (row.lead, ""),
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
                       (str(row.diagnostics), problems)])
+    if members := report.members_annex(loaded):  # numbered after the outline's annexes, made from contributors.yaml
+        cells.append([(members, ""), ("(contributors)", ""), *[("", "")] * 6])
     _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
     _left_out(loaded)
 

@@ -253,14 +253,19 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
         if section.id in annexes and annex_list:
             number_annex(blocks, builder.heading_levels(), annex_list)
         sections.append((section, blocks))
+    builder.numbering_on = bool(annex_list)  # after the outline's annexes, the contributors' is numbered with them
+    listed = rendered("annex.md.j2", context)
+    members = [] if listed is None else renderer.part("annex.md.j2", annex.numbered_title(listed) if annex_list
+                                                      else listed)
     builder.numbering_on = False
-    annex = part("annex.md.j2")
+    if annex_list:
+        number_annex(members, builder.heading_levels(), annex_list)
     renderer.close(isinstance(loaded.source, WorkTree) and not as_elements)
     templates.close(isinstance(loaded.source, WorkTree) and not as_elements)
     named.prune(isinstance(loaded.source, WorkTree) and not as_elements)
     if project.config.numbering:
-        unnumber([*title_page, *abbreviations, *annex], builder.heading_style_ids())
-    return Parts(title_page, sections, annex, abbreviations)
+        unnumber([*title_page, *abbreviations, *members], builder.heading_style_ids())
+    return Parts(title_page, sections, members, abbreviations)
 
 
 def contents(builder: DocxBuilder, project: Project) -> list[ooxml.Element]:

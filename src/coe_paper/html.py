@@ -312,17 +312,21 @@ class PageRenderer(RendererHTML):
         return self.renderToken(tokens, idx, options, env)
 
 
-def _number_headings(tokens: list[Token], chapter: str) -> None:
+def _number_headings(tokens: list[Token], chapter: str, titled: bool = False) -> None:
     """Number the headings as the .docx numbers them under chapter `chapter` ("2.1", "2.1.1"): those of the body
-    itself, not those in a quote or a list item (there Word shows them as bold text)."""
+    itself, not those in a quote or a list item (there Word shows them as bold text); with `titled`, a first-level
+    heading is the chapter's own title, numbered `chapter` (the contributors' annex: "Annex II")."""
     numbers = HeadingNumbers()
     annex = not chapter.isdigit()  # "Annex I": its sections are "I.1"
     numbers.counts[0] = 1 if annex else int(chapter)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0:
-            number = numbers.next(int(token.markup.count("#")) if token.markup.startswith("#") else
-                                  (1 if token.markup.startswith("=") else 2))
-            if annex and "." in number:
+            level = int(token.markup.count("#")) if token.markup.startswith("#") else (
+                1 if token.markup.startswith("=") else 2)
+            number = numbers.next(level)
+            if titled and level == 1:
+                number = chapter
+            elif annex and "." in number:
                 number = chapter.removeprefix(f"{ANNEX_WORD} ") + number[number.index("."):]
             inline = tokens[index + 1]
             if number and inline.children is not None:
@@ -362,13 +366,17 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
     return "".join(out)
 
 
-def render_template_output(text: str, anchors: Anchors | None = None, images: ImageSink | None = None) -> str:
-    """Markdown from the paper's templates (a byline, the annex) as HTML; headings from `h2`; pictures' paths
-    start from the project, as in the .docx."""
+def render_template_output(text: str, anchors: Anchors | None = None, images: ImageSink | None = None,
+                           chapter: str = "") -> str:
+    """Markdown from the paper's templates (a byline, the annex) as HTML; headings from `h2`, numbered as chapter
+    `chapter` when it is given (the contributors' annex after the outline's annexes); pictures' paths start from
+    the project, as in the .docx."""
     md = template_parser()
     tokens = md.parse(text)
     if anchors is not None:
         _shift_headings(tokens, anchors)
+    if chapter:
+        _number_headings(tokens, chapter, titled=True)
     directions(tokens)
     address_breaks(tokens)
     _name_tables(tokens)

@@ -82,6 +82,12 @@ def chapter_numbers(section_ids: Iterable[str], annexes: Collection[str] = (),
     return numbers
 
 
+def members_annex_number(annexes: Collection[str], annex_style: str = "roman") -> str:
+    """The number of the contributors' annex: after the outline's `annexes` ("Annex II" after one), "" (no number)
+    in a paper without annexes."""
+    return f"{ANNEX_WORD} {annex_number(len(annexes) + 1, annex_style)}" if annexes else ""
+
+
 def link_heading_styles(styles: Element, numbering: Element, num_id: int, style_ids: dict[str, str],
                         depth: int = DEPTH) -> Element:
     """Add the multilevel definition (`num_id` over a new abstractNum) and link Heading 1..depth to its levels;

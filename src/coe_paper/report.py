@@ -9,7 +9,7 @@ from .attribution import History
 from .compose import credits_for
 from .diagnostics import Diagnostic
 from .gitlog import source_date
-from .numbering import chapter_numbers
+from .numbering import chapter_numbers, members_annex_number
 from .pipeline import Loaded
 from .project import SECTIONS_DIR
 
@@ -137,6 +137,15 @@ def section_status(loaded: Loaded, history: History | None, day: date | None = N
                 due=entry.due, late=entry.late("missing", today),
             ))
     return rows
+
+
+def members_annex(loaded: Loaded) -> str:
+    """The number of the contributors' annex, made from contributors.yaml after the sections ("Annex II" after the
+    outline's one annex), or "" when it has none (a paper without annexes, or one not numbered)."""
+    project = loaded.project
+    if project is None or not project.config.numbering:
+        return ""
+    return members_annex_number(project.annexes(), project.config.annex_numbering)
 
 
 def left_out(loaded: Loaded) -> list[Diagnostic]:

@@ -27,11 +27,12 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
 from . import captions, compose, limits, pictures, pipeline, report
+from .annex import numbered_title
 from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .model import COUNTRY_NAMES, PaperConfig, Project
-from .numbering import chapter_numbers
+from .numbering import chapter_numbers, members_annex_number
 from .ooxml import right_to_left
 from .project import load_project
 from .safedocx import Limits
@@ -190,6 +191,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                                                 starts[section.id], numbers.get(section.id, "")),
                          "words": parsed[section.id].words})
     annex, _ = templates.render("annex.md.j2", context)
+    members_number = (members_annex_number(project.annexes(), project.config.annex_numbering)
+                      if project.config.numbering else "")
     board, shown = [], set()
     for row in rows.values():
         mine = [d for d in loaded.diagnostics if d.path == row.path] if row.path else report.missing_problems(
@@ -215,7 +218,9 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "board": board, "elsewhere": elsewhere,
             "made_on": {"iso": day.isoformat(), "text": day.strftime("%d %B %Y").lstrip("0")},
             "shares": [row.as_dict() | {"country_name": COUNTRY_NAMES.get(row.country, "")} for row in shares],
-            "annex": render_template_output(annex or "", anchors, files.image),
+            "annex_number": members_number,
+            "annex": render_template_output(numbered_title(annex or "") if members_number else annex or "", anchors,
+                                            files.image, members_number),
             "history": bool(history and history.available),
             "repository": project.config.repository,
             "downloads": _downloads(loaded.root, project, files)}
