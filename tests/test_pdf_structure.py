@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+
+from docx import Document
 
 from coe_paper import layout
 from conftest import MakeProject, assembled_intro, require_client
@@ -76,3 +79,40 @@ def test_a_nested_list_is_tagged_inside_its_item(make_project: MakeProject, tmp_
     assert len(lists) == 3 and len({depth(line) for line in lists}) == 2, "\n".join(mixed)  # two inside one
     labels = [line.strip().strip('"') for line in mixed if re.fullmatch(r'"(\d+\.|o)"', line.strip())]
     assert labels == ["1.", "o", "2.", "o"], "\n".join(mixed)
+
+
+BLOCKS = """\
+## Kinds of block
+
+```
+code block line one
+```
+
+Table: Answers by member
+
+| Member | Answer |
+|---|---|
+| Rome | Yes |
+"""
+
+
+def tags(docx: Path, out: Path) -> Callable[[str], str]:
+    """The tag of the element nearest above a text in the PDF's structure tree."""
+    lines = [line.strip() for line in structure(docx, out)]
+
+    def tag_of(text: str) -> str:
+        at = lines.index(f'"{text}"')
+        return next(line for line in reversed(lines[:at]) if not line.startswith('"'))
+
+    return tag_of
+
+
+def test_the_contents_title_is_a_heading_that_word_does_not_list(make_project: MakeProject, tmp_path: Path) -> None:
+    """"Contents" was tagged a plain P: it is an H1 (its outline level), which Word's own table of contents does not
+    list for that when it refreshes it (no TOC \\u switch)."""
+    _, docx = assembled_intro(make_project, tmp_path, BLOCKS)
+    assert tags(docx, tmp_path)("Contents") == "H1 (block):"
+    instructions = "".join(t.text or "" for t in Document(str(docx)).element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"))
+    assert "TOC " in instructions and "\\u" not in instructions
+

@@ -25,10 +25,11 @@ def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Ele
     """A TOC field whose cached result already lists the headings; `fill` adds their page numbers,
     else the field is marked for Word to refresh."""
     heading = ooxml.paragraph(doc.style("TOC Heading") or doc.style("heading 1"))
+    ooxml.insert_ppr_child(ooxml.ppr(heading), ooxml.new("outlineLvl", val="0"))  # LibreOffice's PDF: an H1, not P
     ooxml.run(heading, title)
     entries = [(lvl, text, mark) for lvl, text, mark in doc.headings if lvl <= levels]
     paragraphs = [heading]
-    instruction = f'TOC \\o "1-{levels}" \\h \\z \\u'
+    instruction = f'TOC \\o "1-{levels}" \\h \\z'  # no \u: Word would list the title by its outline level
     doc.contents_entries = []
     if not entries:
         p = ooxml.paragraph(doc.style("toc 1"))
