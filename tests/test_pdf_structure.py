@@ -116,3 +116,12 @@ def test_the_contents_title_is_a_heading_that_word_does_not_list(make_project: M
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"))
     assert "TOC " in instructions and "\\u" not in instructions
 
+
+def test_captions_and_code_are_tagged_as_what_they_are(make_project: MakeProject, tmp_path: Path) -> None:
+    """LibreOffice tags by a style's name: Word's "caption" was a plain P and a code block plain text. A caption is
+    a Caption (its style named "Caption"), a code block's text Code (its runs in "Source Text")."""
+    _, docx = assembled_intro(make_project, tmp_path, BLOCKS)
+    tag_of = tags(docx, tmp_path)
+    assert tag_of("code block line one") == "Code (inline)"
+    assert tag_of("Table ") == "Caption:"
+    assert [p.style.name for p in Document(str(docx)).paragraphs if p.text.startswith("Table 1")] == ["Caption"]

@@ -341,6 +341,7 @@ class DocxBuilder:
             else:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
+        ooxml_parts.name_for_tags(self.document.styles.element)
         if self._heading_levels is not None:
             chapters = [number for number in self.heading_numbers.values() if number[:1].isdigit()]
             fit_indents(self._heading_levels, chapters, self.document.styles.element, self._styles)

@@ -129,6 +129,8 @@ REQUIRED_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("character", "Hyperlink", "Hyperlink", "", "", '<w:color w:val="0563C1"/><w:u w:val="single"/>'),
     ("character", "VerbatimChar", "Verbatim Char", "", "",
      '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="20"/>'),
+    # A code block's runs: LibreOffice's tagged PDF makes a run in "Source Text" Code (its paragraph stays a P).
+    ("character", "SourceText", "Source Text", "", "", ""),
     ("character", "FootnoteReference", "footnote reference", "", "", '<w:vertAlign w:val="superscript"/>'),
     ("paragraph", "FootnoteText", "footnote text", "Normal",
      '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', '<w:sz w:val="18"/>'),
@@ -166,6 +168,21 @@ def ensure_styles(styles: Element) -> None:
         )
         styles.append(etree.fromstring(xml))
         names[name.lower()] = sid
+
+
+#: Word's name of the caption style, "caption", and the name LibreOffice's tagged PDF knows: a paragraph in
+#: "Caption" it tags Caption, one in "caption" a plain P. Word takes either for its own caption style.
+_CAPTION_NAMES = ("caption", "Caption")
+
+
+def name_for_tags(styles: Element) -> None:
+    """Name the caption style "Caption", as LibreOffice tags it (see `_CAPTION_NAMES`), unless a template has a
+    style of that name besides it."""
+    names = list(styles.iterfind(f"{w('style')}/{w('name')}"))
+    if not any(name.get(_VAL) == _CAPTION_NAMES[1] for name in names):
+        for name in names:
+            if name.get(_VAL) == _CAPTION_NAMES[0]:
+                name.set(_VAL, _CAPTION_NAMES[1])
 
 
 _AFTER_UPDATE_FIELDS = (

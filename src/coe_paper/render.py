@@ -264,13 +264,13 @@ class Renderer:
         self._containers.pop()
 
     def _code(self, token: Token) -> None:
-        p = self._new_p("Source Code", token)
+        p, code = self._new_p("Source Code", token), self.doc.style("Source Text")  # tagged Code
         self._place_in_list(p)
         for index, line in enumerate(token.content.rstrip("\n").split("\n")):
             if index:
                 ooxml.line_break(p)
             if line:
-                ooxml.run(p, clean(line))
+                ooxml.run(p, clean(line), (), code)
         self._p = None
 
     def _html_block(self, token: Token) -> None:
