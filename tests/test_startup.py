@@ -95,3 +95,14 @@ def test_a_paper_whose_blame_is_kept_is_checked_without_a_thread_pool(make_proje
     pool that runs them side by side nor the logging it brings is loaded (about 7 ms of every `validate`)."""
     root = make_project(git=True)
     assert _run(CHECK_TWICE_AND_LIST_MODULES, str(root)) == []
+
+
+def test_a_template_printing_no_address_does_not_load_the_address_finder() -> None:
+    """A value a template prints is searched for web and e-mail addresses (they become links) only when it holds
+    what every such address holds (`//`, `www.` or `@`): linkify-it loads for the licence's address, not for names."""
+    code = ("import sys; from coe_paper.templates import escape_markdown as e; a = e('Rome and Paris (draft)'); "
+            "before = 'linkify_it' in sys.modules; b = e('https://example.org/x'); "
+            "print(before, 'linkify_it' in sys.modules, b)")
+    before, after, link = _run(code)
+    assert (before, after) == ("False", "True")
+    assert link == r"[https://example\.org/x](<https://example.org/x>)"
