@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from copy import deepcopy
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -542,3 +543,112 @@ def test_a_paragraph_typed_at_the_end_of_a_quote_in_libreoffice_stays_in_the_quo
         "<p>A second quoted paragraph.</p></blockquote><p>For cities, this has consequences.</p>"
         "<p>Another member said:</p><blockquote><p>The offices work apart.</p></blockquote>"
         "<p>Not in the quote.</p><p>The end.</p>")
+
+
+class _Items(HTMLParser):
+    """Each list item of an HTML page as (depth, its own characters without white space), in order; items with no
+    characters of their own left out (pandoc keeps an empty item where a paragraph mark was deleted)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.open: list[int] = []  # the items open, innermost last: their places in found
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("ul", "ol"):
+            self.depth += 1
+        elif tag == "li":
+            self.open.append(len(self.found))
+            self.found.append((self.depth, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol"):
+            self.depth -= 1
+        elif tag == "li" and self.open:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            depth, text = self.found[self.open[-1]]
+            self.found[self.open[-1]] = (depth, text + re.sub(r"\s", "", data))
+
+
+def items(page: str) -> list[tuple[int, str]]:
+    parser = _Items()
+    parser.feed(page)
+    return [item for item in parser.found if item[1]]
+
+
+ITEM_LEVELS = """\
+Second paragraphs:
+
+- first item
+
+  more of it.
+- second item
+
+Nested:
+
+- outer item
+  - nested item
+- next outer item
+
+Into a sublist:
+
+1. one
+2. two
+   1. sub one
+3. three
+
+End.
+"""
+
+
+@pytest.mark.parametrize("tool", ["Word", "LibreOffice"])
+def test_a_block_joined_with_a_list_item_at_another_level_reads_as_the_reviewed_file_shows_it(
+        make_project: MakeProject, tmp_path: Path, tool: str) -> None:
+    """A paragraph mark deleted between a list item and a block at another indent (an earlier item's second
+    paragraph, a nested item, or an item followed by its sublist): in Word's markup the mark that stays is the
+    second block's, and Word and pandoc show the joined text as that item at its level; the source glued the text
+    into the first block (`  more of it.second item`, still a paragraph of the first item). LibreOffice gives the
+    second block the first one's properties, and the text stays where the first block was."""
+    root, built = assembled_intro(make_project, tmp_path, ITEM_LEVELS)
+    cuts = ("more of it.", "nested item", "two")
+    reviewed = tmp_path / "joined.docx"
+    if tool == "Word":
+        step = built
+        for k, cut in enumerate(cuts):
+            word_join(step, tmp_path / f"step{k}.docx", cut)
+            step = tmp_path / f"step{k}.docx"
+        reviewed = step
+    else:
+        review(built, reviewed, [("join_after", cut) for cut in cuts], tmp_path)
+    plan = apply(root, reviewed)
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    body = intro(root).split("---\n", 2)[2]
+    if tool == "Word":
+        assert "- first item\n\n- more of it.second item\n" in body
+        assert "- outer item\n- nested itemnext outer item\n" in body
+        assert "1. one\n   1. twosub one\n2. three\n" in body
+    else:
+        assert "- first item\n\n  more of it.second item\n" in body
+        assert "- outer item\n  - nested itemnext outer item\n" in body
+        assert "1. one\n2. twosub one\n3. three\n" in body
+    assert items(body_html(root)) == items(docx_intro_html(reviewed))
+
+
+def test_a_join_to_a_sublist_of_a_lists_first_item_is_reported_and_left_out(make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:
+    """A list's first item joined in Word to its sublist is shown as a nested item with no item above it, which
+    Markdown cannot write: the join is reported at the item's line, and the file is left as it was."""
+    body = "The steps:\n\n- first item\n  - nested item\n\nEnd.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = tmp_path / "joined.docx"
+    word_join(built, reviewed, "first item")
+    before = intro(root)
+    result = cli("--project", str(root), "apply", str(reviewed))
+    assert result.exit_code == 1 and intro(root) == before
+    line = 1 + section_text("intro", body, title="Introduction").split("\n").index("- first item")
+    assert f"sections/01-intro.md:{line}: skipped: the paragraph mark deleted here joins this block to the list " \
+           "item “nested item”" in result.stderr

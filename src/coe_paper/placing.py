@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import marks
+from .itemjoins import kept_item
 from .itemnumbers import Numbers, siblings
 from .mdinline import Unit
 from .mdtext import PB, Context, Piece, code_lines, flags_of, render, short, written_at
@@ -229,24 +229,14 @@ class Placement:
         return start, end, new
 
     def _item_kept(self, before: Unit, item: Unit, author: str) -> Replacement | None:
-        """A paragraph joined to the list item after it by its deleted mark, in Word's markup: the mark that stays
-        is the item's, so Word shows the joined text as the item (LibreOffice takes the item out of its list when
-        it joins them, and the text is a paragraph). The item's marker, its number kept, moves to the paragraph's
-        start; a paragraph at another indent than the item's (in an item above) is left to the join as it is."""
-        if before.kind != "paragraph" or item.kind != "item":
+        """A block joined to the list item after it, shown as the item (see itemjoins): the item's marker where the
+        block began; a block that was an item of a list of its own leaves it, and the items after it move down."""
+        kept = kept_item(self.file, self.group, before, item, _content_start(before), _content_start(item))
+        if kept is None:
             return None
-        para = next((p for p in self.group if any((found := marks.parse(name)) is not None and found[1] == item.line
-                                                  for name in p.bookmarks)), None)
-        if para is None or para.num is None or para.num[0] == "0":
-            return None
-        at, content = _content_start(before), _content_start(item)
-        if self.file[self.file.rfind("\n", 0, at) + 1 : at] != item.indent:
-            return None
-        marker = self.file[self.file.rfind("\n", 0, content) + 1 + len(item.indent) : content]
-        if not marker.startswith(item.prefix):
-            return None
-        return Replacement(at, at, marker, author, before.line, f"the joined paragraph is the list item "
-                           f"“{short(item.text)}” (its marker {item.prefix} kept)")
+        if kept.leaves:
+            self.ctx.numbers.removed(self.file, before, author)
+        return Replacement(kept.start, kept.end, kept.text, author, before.line, kept.summary)
 
     def _apart(self, item: Unit, start: int, end: int, author: str) -> list[Replacement]:
         """The first item of an ordered list joined to the paragraph before it: the next one takes its number (see
