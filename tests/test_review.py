@@ -450,3 +450,28 @@ def test_a_comment_over_two_sections_names_the_second_as_it_is_today(make_projec
         INTRO, [("sections/05-housing.md", 1)])
     text = run("--project", str(root), "comments", str(docx))
     assert text.stdout.splitlines()[1].startswith("sections/05-housing.md:1: comment by Ana Rossi"), text.stdout
+
+
+def test_apply_lists_each_comment_it_does_not_apply_at_its_line(reviewed: tuple[Path, Path]) -> None:
+    """apply said only how many comments it left ("4 comments are not applied"); it lists each one, with its
+    replies, at its section file and line, as `comments` does (in JSON under `comments`)."""
+    root, path = reviewed
+    runner = CliRunner()
+    applied = runner.invoke(cli.app, ["-C", str(root), "apply", str(path), "--dry-run", "--format", "json"])
+    assert applied.exit_code == 0, applied.output
+    listed = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "json"])
+    found = json.loads(applied.stdout)["comments"]
+    assert found == [item for item in json.loads(listed.stdout) if item["kind"] == "comment"] and len(found) == 4
+    lines = (root / HOUSING).read_text().split("\n")
+    housing = next(c for c in found if c["path"] == HOUSING)
+    assert housing["anchor"] in lines[housing["line"] - 1]
+
+    applied = runner.invoke(cli.app, ["-C", str(root), "apply", str(path)])
+    assert applied.exit_code == 0, applied.output
+    assert "and healthy" in (root / HOUSING).read_text()
+    listed = runner.invoke(cli.app, ["-C", str(root), "comments", str(path)])
+    comment_lines = [line for line in listed.stdout.splitlines() if ": comment by " in line or ": reply by " in line]
+    assert len(comment_lines) == 5 and "\n".join(comment_lines) in applied.stderr
+    assert f"{HOUSING}:{housing['line']}: comment by Lena Schulz (2024-03-02 08:15): Say who decides what is " \
+           'affordable. [on "accessible homes"] [resolved]' in applied.stderr
+    assert "4 comments are not applied" in applied.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,7 +45,7 @@ def comments(
 ) -> None:
     """List a reviewed document's comments and tracked changes, each with its section file and line."""
     from . import review, review_format
-    from .follow import follow
+    from .follow import review_today
     from .project import find_root
     from .safedocx import DocxError
 
@@ -52,9 +53,7 @@ def comments(
     _given_file(reviewed, fmt)
     project = review.current_project(State.project or Path.cwd())
     try:
-        found = review.read_review(reviewed, project)
-        if project is not None:
-            found = follow(found, find_root(State.project or Path.cwd()))
+        found = review_today(reviewed, project, find_root(State.project or Path.cwd()) if project else None)
     except DocxError as exc:
         fail(str(exc), fmt, reviewed.name)
     if fmt == "json":
@@ -100,8 +99,10 @@ def apply_review(
                                      help="text or json.")] = "text",
 ) -> None:
     """Write a reviewer's tracked changes into the section files, at the lines they came from."""
-    from . import writeback
+    from . import review_format, writeback
     from .apply_sections import ApplyError
+    from .follow import review_today
+    from .review import current_project
     from .safedocx import DocxError
 
 
@@ -132,6 +133,8 @@ def apply_review(
                              if key not in before] if result.files and not dry_run else []
             finally:
                 doc.docx.close()
+            # the comments, not applied, each at its line of the files as they are now (as `comments` lists them)
+            left = replace(review_today(reviewed, current_project(root), root), changes=[]) if doc.comments else None
     except (DocxError, ApplyError) as exc:
         fail(str(exc), fmt, reviewed.name)
     except OSError as exc:
@@ -139,7 +142,7 @@ def apply_review(
         fail(f"cannot write {'the sources' if where == '.' else where}: {exc.strerror or exc}", fmt, where,
              rule="COE006")
     if fmt == "json":
-        print(writeback.as_json(result, not dry_run, unreached))
+        print(writeback.as_json(result, not dry_run, unreached, review_format.comment_objects(left) if left else []))
     else:
         if dry_run:
             print(writeback.diff(result.files), end="")
@@ -162,10 +165,12 @@ def apply_review(
             err.print(shown(f"warning: {found.path}:{found.line}:{found.column or 1}: {found.message} (COE601): the "
                             "review changed the heading it named; change the link, or the heading back"),
                       markup=False)
-        if doc.comments:
-            many = len(doc.comments)
-            err.print(f"{count(many, 'comment')} {'is' if many == 1 else 'are'} not applied; list "
-                      f"them with `coe-paper comments {reviewed}`", markup=False)
+        if left is not None:
+            for line in review_format.format_text(left).split("\n") if left.comments else ():
+                err.print(shown(line), markup=False)
+            many = len(left.comments)
+            err.print(f"{count(many, 'comment')} {'is' if many == 1 else 'are'} not applied (`coe-paper comments "
+                      f"{reviewed}` lists them with the tracked changes)", markup=False)
         verb = "would change" if dry_run else "committed" if commit else "changed"
         err.print(f"{verb} {count(len(result.files), 'section file')}", markup=False)
     stuck = any(o.status in ("conflict", "skipped") for o in result.outcomes + result.outside)

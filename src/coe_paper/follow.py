@@ -13,10 +13,19 @@ from pathlib import Path
 from .marks import built_text
 from .mdmap import SourceMap, build
 from .merge3 import line_mapper
+from .model import Project
 from .project import section_paths
-from .review import Change, Place, Review, SectionRef, all_comments
+from .review import Change, Place, Review, SectionRef, all_comments, read_review
 from .safepaths import resolved
 from .sources import text_at
+
+
+def review_today(path: Path, project: Project | None, root: Path | None) -> Review:
+    """The comments and tracked changes of the reviewed .docx at `path`, each at today's line of its file in the
+    project at `root` (as built, outside a project): what `coe-paper comments` lists, and `apply` of the comments
+    it does not apply. Raises DocxError when the file cannot be read."""
+    found = read_review(path, project)
+    return follow(found, root) if project is not None and root is not None else found
 
 
 def follow(review: Review, root: Path) -> Review:

@@ -76,9 +76,14 @@ def _comment_dict(comment: Comment, kind: str) -> dict[str, object]:
     return found
 
 
+def comment_objects(review: Review) -> list[dict[str, object]]:
+    """The comments (replies nested) as the JSON objects `as_json` lists them in, in document order."""
+    return [_comment_dict(c, "comment") for c in review.comments]
+
+
 def as_json(review: Review) -> str:
     """A list of objects in document order: comments (replies nested) and tracked changes."""
-    items: list[tuple[int, dict[str, object]]] = [(c.order, _comment_dict(c, "comment")) for c in review.comments]
+    items = list(zip((c.order for c in review.comments), comment_objects(review), strict=True))
     items += [(c.order, {"kind": c.kind, "author": c.author, "date": c.date, "text": c.text, **_place_dict(c.place)})
               for c in review.changes]
     return to_json([obj for _, obj in sorted(items, key=lambda item: item[0])])

@@ -290,7 +290,10 @@ def unreached_links(root: Path) -> dict[tuple[str, str], Diagnostic]:
     return {(d.path, d.message): d for d in load(root).diagnostics if d.code == "COE601"}
 
 
-def as_json(result: Plan, written: bool, unreached: Sequence[Diagnostic] = ()) -> str:
+def as_json(result: Plan, written: bool, unreached: Sequence[Diagnostic] = (),
+            comments: Sequence[dict[str, object]] = ()) -> str:
+    """apply's report for programs; `comments`: the review's comments, which are not applied, as `coe-paper
+    comments --format json` lists them."""
     return to_json({
         "commit": result.commit, "written": written, "reviewers": tally(result), "unmapped": result.unmapped,
         "no_email": result.no_email,
@@ -298,6 +301,7 @@ def as_json(result: Plan, written: bool, unreached: Sequence[Diagnostic] = ()) -
         "findings": [{"path": p, **f.__dict__} for p, f in result.findings],
         "files": [f.path for f in result.files],
         "unreached_links": [d.as_dict() for d in unreached],
+        "comments": list(comments),
     })
 
 
