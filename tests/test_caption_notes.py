@@ -16,7 +16,7 @@ from lxml import etree
 from coe_paper import pipeline
 from coe_paper.importer import Options, import_draft
 from coe_paper.review import read_review
-from conftest import MakeProject, assembled_intro, require_client, tiny_png
+from conftest import MakeProject, assembled_intro, require_client, section_text, tiny_png
 from drafts import markdown_words
 from libreoffice_review import review
 from reviewkit import Reviewer, apply_review, edit_part, q, rewrite_part, tracked
@@ -132,13 +132,32 @@ def test_a_change_to_a_figures_caption_goes_to_its_images_title(make_project: Ma
     reviewed = review(docx, tmp_path / "r.docx", [("replace", "Survey priorities", new)], tmp_path)
     plan = apply_review(root, reviewed)
     assert not plan.findings and [o.status for o in plan.outcomes] == ["applied"]
-    assert ('![A chart](../paper/images/chart.png "Members\\\' \\"top\\" priorities \\(2024\\) & more {#fig-survey}")'
+    assert ('![A chart](../paper/images/chart.png "Members\' \\"top\\" priorities (2024) & more {#fig-survey}")'
             in _intro(root))
     rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
     assert rebuilt.output is not None, rebuilt.diagnostics
     text = subprocess.run([require_client("pandoc"), "-t", "plain", "--wrap=none", str(rebuilt.output)],
                           capture_output=True, text=True, check=True).stdout
     assert f"Figure 1: {new}" in text and "See Figure 1." in text  # the caption, and the reference to its id
+
+
+def test_a_change_to_a_figures_caption_leaves_the_rest_of_its_title_as_written(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:
+    """The caption is written again whole, and every quote and parenthesis in it was escaped, whatever the title's
+    delimiter: a word replaced in "Priority themes (number of respondents)" changed `(number` to `\\(number` too,
+    an edit the reviewer did not make. Only what would end the title is escaped."""
+    body = ('Intro text.\n\n![A chart](../paper/images/chart.png "Themes chosen (number of respondents) {#fig-a}")'
+            "\n\n![A map](../paper/images/chart.png 'Where the \"core\" cities are (and others) {#fig-b}')\n\n"
+            "![A plan](../paper/images/chart.png (Plan of the \"old\" town's centre {#fig-c}))\n")
+    root, docx = assembled_intro(make_project, tmp_path, body, {"paper/images/chart.png": tiny_png(4, 4)})
+    reviewed = review(docx, tmp_path / "r.docx", [("replace", "Themes chosen", "Themes selected"),
+                                                  ("replace", "Where the", "Where our"),
+                                                  ("replace", "Plan of the", "Map of the")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert not plan.findings and [o.status for o in plan.outcomes] == ["applied"] * 3
+    changed = body.replace("Themes chosen", "Themes selected").replace("Where the", "Where our").replace(
+        "Plan of the", "Map of the")
+    assert _intro(root) == section_text("intro", changed, title="Introduction")
 
 
 def test_a_figure_caption_that_cannot_be_followed_is_said_to_need_a_hand(make_project: MakeProject,

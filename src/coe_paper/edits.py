@@ -116,7 +116,9 @@ class Group(Placement):
         quote = 1 if unit.prefix == "quoted" else 0
         start, end = unit.spans[0][0] - quote, unit.spans[-1][1] + quote
         authors = ", ".join(dict.fromkeys(e.author for e in tracked))
-        what, text = ("caption", link_title(self.new)) if unit.kind == "figure" else ("title", yaml_scalar(self.new))
+        delimiter = self.file[:start].rstrip(" \t")[-1:]  # the title's opening quote or parenthesis
+        what, text = ("caption", link_title(self.new, delimiter)) if unit.kind == "figure" else (
+            "title", yaml_scalar(self.new))
         return [Replacement(start, end, text, authors, unit.line, f"{what} “{short(self.old)}” "
                             f"became “{short(self.new)}”")]
 

@@ -228,10 +228,16 @@ def yaml_scalar(text: str) -> str:
     return _BREAKING_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
-def link_title(text: str) -> str:
-    """Words for a link's or image's title between quotes or parentheses: what would end it or be read as an
-    escape or an entity is escaped; a line break or a tab becomes a space."""
-    out = re.sub(r"([\\\"'()])", r"\\\1", text.replace("\n", " ").replace("\t", " "))
+_TITLE_ENDS = {'"': '"', "'": "'", "(": "()"}  # a title's opening delimiter -> what it cannot hold unescaped
+
+
+def link_title(text: str, delimiter: str = '"') -> str:
+    """Words for a link's or image's title between `delimiter` (a quote or a parenthesis) and its closing one:
+    what would end it (that delimiter; both parentheses), or be read as an escape (a backslash before punctuation
+    or the closing delimiter) or an entity, is escaped, and nothing else, so that words kept read as written; a line
+    break or a tab becomes a space."""
+    out = re.sub(r"\\(?=[!-/:-@\[-`{-~]|$)", r"\\\\", text.replace("\n", " ").replace("\t", " "))
+    out = re.sub(f"([{re.escape(_TITLE_ENDS.get(delimiter, delimiter))}])", r"\\\1", out)
     return one_line(re.sub(r"&(?=#?\w+;)", "&amp;", out))
 
 
