@@ -652,3 +652,24 @@ def test_a_join_to_a_sublist_of_a_lists_first_item_is_reported_and_left_out(make
     line = 1 + section_text("intro", body, title="Introduction").split("\n").index("- first item")
     assert f"sections/01-intro.md:{line}: skipped: the paragraph mark deleted here joins this block to the list " \
            "item “nested item”" in result.stderr
+
+
+def test_words_typed_at_the_end_of_a_block_and_the_start_of_the_next_in_libreoffice(make_project: MakeProject,
+                                                                                     tmp_path: Path) -> None:
+    """LibreOffice makes one insertion of words typed at the end of a block and at the start of the next (one
+    author, one time), and saves the mark between them as inserted: rejected, the two blocks of the build were one.
+    The new words and a paragraph break went inside the first block's bold (`**Second half: preparing work\\n   1.
+    The **`), an item of nothing but `The` was made and the break was reported as an untracked edit."""
+    body = ("1. **First half: planning**\n   1. Meetings every month.\n2. **Second half: preparation of work**\n"
+            "   1. Sub-groups analyse bottlenecks.\n\nThe first paragraph ends here.\n\nSecond paragraph.\n")
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("replace", "preparation of work", "preparing work"), ("insert_before", "Sub-groups analyse", "The "),
+        ("replace", "ends here.", "ends now."), ("insert_before", "Second paragraph.", "A ")], tmp_path)
+    plan = apply(root, reviewed)
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    assert intro(root).split("---\n", 2)[2] == (
+        "\n1. **First half: planning**\n   1. Meetings every month.\n2. **Second half: preparing work**\n"
+        "   1. The Sub-groups analyse bottlenecks.\n\nThe first paragraph ends now.\n\nA Second paragraph.\n")
+    listed = cli("--project", str(root), "comments", str(reviewed), "--format", "json")
+    assert "¶" not in listed.stdout

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from . import marks
 from .edits import first_author
-from .wordblocks import Paragraph, Rev, Row, Table, WordDocument, paragraphs
+from .wordblocks import Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
 
 
 class ApplyError(Exception):
@@ -66,12 +66,18 @@ def built_boundaries(paras: list[Paragraph]) -> list[Paragraph]:
     """The paragraphs with the boundary the build made between two blocks read back where a record lost it.
     LibreOffice joins a new paragraph typed after a block and words typed at the start of the next block into one
     insertion, and saves the mark between them as inserted too: every mark from the first block to the next one is
-    then new, and rejecting them would join two blocks of the build. The last of those marks is the build's."""
+    then new, and rejecting them would join two blocks of the build. The last of those marks is the build's. So is
+    the mark between two blocks of the build (each with its bookmark) where words typed at the end of the first and
+    at the start of the second are one insertion."""
     out = list(paras)
     for index, para in enumerate(out):
         if bookmark(para) is None:
             continue
         first = index - 1
+        if first >= 0 and _inserted(out[first].mark) and bookmark(out[first]) is not None and _typed_at(
+                out[first].runs[-1:]) and _typed_at(para.runs[:1]):
+            out[first] = replace(out[first], mark=None)
+            continue
         while first >= 0 and _inserted(out[first].mark) and bookmark(out[first]) is None \
                 and not out[first].text(accept=False) and out[first].text():
             first -= 1  # a new paragraph, mark and all
@@ -98,6 +104,11 @@ def quote_continued(paras: list[Paragraph]) -> list[Paragraph]:
 
 def _inserted(mark: Rev | None) -> bool:
     return mark is not None and mark.kind == "ins"
+
+
+def _typed_at(runs: list[Run]) -> bool:
+    """Whether the run (the end or the start of a paragraph) is inserted text."""
+    return any(run.text and _inserted(run.rev) for run in runs)
 
 
 def changed(paras: list[Paragraph]) -> bool:
