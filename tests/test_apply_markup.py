@@ -175,3 +175,43 @@ def test_words_deleted_whole_take_their_inline_markup_with_them(make_project: Ma
     assert "*" not in html and "`" not in html and "<a " not in html and "<code>" not in html, html
     words = " ".join(_accepted_html(pandoc, reviewed).split())
     assert "The plan is now and then here." in words and "See and and <em>kept</em> today." in words, words
+
+
+BROKEN = """\
+Choose one - or both of them.
+
+- An item with # a hash inside.
+
+> A quote - with a dash.
+
+| City | Note |
+|---|---|
+| Rome | First row |
+
+Ends here.
+"""
+
+
+def test_a_line_break_typed_is_a_line_break_in_the_source(make_project: MakeProject, tmp_path: Path) -> None:
+    """A line break (Shift+Enter) was written as `\\\\` and a new line, whose backslash the escaping doubled: a
+    visible backslash and no break in the rebuilt paper, and the words after it began a line of their own, where
+    `- or both` became a list item and `# a hash` a heading, out of their quote or item; at a paragraph's end the
+    break was a stray backslash, and in a table cell a line end that broke the table. It is `<br>`, which the
+    paper shows as a line break, on the line it is typed in."""
+    root, built = assembled_intro(make_project, tmp_path, BROKEN)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("break_at", "Choose one"), ("break_at", "An item with"), ("break_at", "A quote"), ("break_at", "First"),
+        ("break_at", "Ends here."), ("insert_after", "of them.", "\n1. typed")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    body = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert body.lstrip("\n") == BROKEN.replace("one ", "one<br> ").replace("item with ", "item with<br> ").replace(
+        "quote ", "quote<br> ").replace("First ", "First<br> ").replace("here.", "here.<br>").replace(
+        "of them.", "of them.<br>1. typed")
+    rebuilt = pipeline.assemble(root, tmp_path / "again.docx")
+    assert rebuilt.output is not None, rebuilt.diagnostics
+    pandoc = require_client("pandoc")
+    pages = [_accepted_html(pandoc, docx) for docx in (rebuilt.output, reviewed)]
+    intro = [" ".join(page.split('id="introduction"')[1].split('id="housing"')[0].split()) for page in pages]
+    # pandoc shows no line break at the end of a paragraph, in either
+    assert intro[0] == intro[1] and intro[0].count("<br />") == 5 and intro[0].count("<li>") == 1, intro

@@ -22,6 +22,10 @@ _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
 _LINE_START_RE = re.compile(r"^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$)|>)")
 _LINE_PREFIX_RE = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?")  # before a line's text
 _MARKERS = {"b": "**", "i": "*", "s": "~~", "code": "`"}
+# a line break typed (Shift+Enter), as the paper writes one: on the line it is typed in, so that the words after it
+# stay in their block (a `\` at a line's end would leave them at the start of the next line, where `- ` or `1. `
+# begins a list; it is no break at a block's end, and a table row holds no line end)
+_LINE_BREAK = "<br>"
 _STYLE_FLAGS = frozenset(("b", "i", "s", "code", "link"))
 _BREAKING_RE = re.compile("[\r\u2028\u2029]")  # a line ending to CommonMark (CR) or to Python's str.splitlines
 NEL = "\x85"  # a line ending to str.splitlines that Markdown cannot hold as a reference (it reads U+FFFD)
@@ -128,7 +132,7 @@ def _wrap(text: str, flags: frozenset[str], run: Run | None, cell: bool) -> str:
         inner = f" {text} " if text.startswith("`") or text.endswith("`") else text
         body = f"{fence}{inner}{fence}"
     else:
-        body = escape(text.replace("\n", "\\\n").replace("\t", " "), cell)
+        body = escape(text.replace("\t", " "), cell).replace("\n", _LINE_BREAK)
         if body != body.strip() and flags - {"link"}:  # delimiters cannot sit against spaces
             lead, core, tail = body[: len(body) - len(body.lstrip())], body.strip(), body[len(body.rstrip()):]
             return lead + _wrap(core, flags, run, cell) + tail if core else body
