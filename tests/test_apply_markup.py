@@ -215,3 +215,21 @@ def test_a_line_break_typed_is_a_line_break_in_the_source(make_project: MakeProj
     intro = [" ".join(page.split('id="introduction"')[1].split('id="housing"')[0].split()) for page in pages]
     # pandoc shows no line break at the end of a paragraph, in either
     assert intro[0] == intro[1] and intro[0].count("<br />") == 5 and intro[0].count("<li>") == 1, intro
+
+
+def test_words_replaced_from_plain_text_into_italic_text_are_italic_once(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:
+    """Words typed over plain words and all of an italic span after them, in the italic LibreOffice gives them:
+    the span's delimiters stayed beside the new words' own, `*look at results***`, and the rebuilt paper showed
+    asterisks. The span's delimiters go with its words."""
+    body = "Cities need to look at *outcomes*, and ask whether *their* services work.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [("replace", "look at outcomes", "look at results"),
+                                                    ("replace", "ask whether their", "ask if their")], tmp_path)
+    pandoc = require_client("pandoc")
+    shown = " ".join(_accepted_html(pandoc, reviewed).split())
+    assert "to <em>look at results</em>, and <em>ask if their</em> services" in shown  # the words' last format
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    body_now = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert body_now == "\nCities need to *look at results*, and *ask if their* services work.\n"

@@ -110,7 +110,10 @@ class Placement:
         elif whole and b == len(self.source):
             newline = self.file.find("\n", end)
             end = len(self.file) if newline < 0 else newline + 1
-        keep = {flag for flag in (flags_of(inserted[0]) if inserted else frozenset())}
+        outer = self.sflags[a] if a < len(self.sflags) else frozenset()
+        # the delimiters of spans whose words go stay for new words of their formatting written inside them (the
+        # span's formatting is where they begin); new words that begin outside are written with delimiters of their own
+        keep = set(flags_of(inserted[0]) & outer) if inserted else set()
         for gs, ge in self._emptied(a, b, keep if inserted else set()):  # no `****` or `<u></u>` left behind
             start, end = min(start, gs), max(end, ge)
         mask = [True] * (end - start)
@@ -136,7 +139,6 @@ class Placement:
                             mask[offset - start] = False
         text = self.file[start:end]
         first = next((i for i, kept in enumerate(mask) if not kept), 0)
-        outer = self.sflags[a] if a < len(self.sflags) else frozenset()
         rendered = render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
         rendered = code_lines(rendered, first_unit.prefix) if first_unit.kind == "code" else rendered
         rendered = self._escaped(b, start + first, rendered, code or "code" in outer)
