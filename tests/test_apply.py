@@ -702,7 +702,7 @@ def test_a_renamed_heading_another_section_links_to_is_named_after_apply(make_pr
                                                                         tmp_path: Path) -> None:
     """A reviewer renamed a heading that another section's link names: apply wrote it without a word, and the
     link reached nothing (COE601 at the next validate, or in CI). apply now says so, at the link's line, in text
-    and in JSON."""
+    and in JSON, with --dry-run too."""
     intro = "## Scope\n\nThe partnership's members agree on what to measure: see [the data part](#the-data-we-need).\n"
     housing = ("## Sources\n\nThe members pool what they know.\n\n### The data we need\n\n"  # not in the contents
                "Cities collect data on rents, evictions and waiting lists for social homes.\n")
@@ -712,6 +712,13 @@ def test_a_renamed_heading_another_section_links_to_is_named_after_apply(make_pr
     assert built.output is not None
     reviewed = review(built.output, tmp_path / "reviewed.docx", [("replace", "data we need", "data we collect")],
                       tmp_path)
+    # --dry-run says so too, before anything is written (it said nothing: the links were read from the files)
+    for args in ([], ["--format", "json"]):
+        result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--dry-run", *args])
+        assert "### The data we need" in (root / "sections/02-housing.md").read_text(encoding="utf-8")
+        said = json.loads(result.stdout)["unreached_links"] if args else [
+            line for line in result.stderr.splitlines() if "COE601" in line]
+        assert len(said) == 1 and "#the-data-we-need" in str(said), result.output
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
     assert "### The data we collect" in (root / "sections/02-housing.md").read_text(encoding="utf-8"), result.stderr
     warned = [line for line in result.stderr.splitlines() if "COE601" in line]

@@ -122,15 +122,15 @@ def apply_review(
                 if problem:
                     fail(problem, fmt, reviewed.name, code=2)
                 result = writeback.plan(root, doc, orgs, options)
-                before = writeback.unreached_links(root) if result.files and not dry_run else {}
+                before = writeback.unreached_links(root) if result.files else {}
+                unreached = [found for key, found in writeback.unreached_links(root, result.files).items()
+                             if key not in before] if result.files else []
                 if commit:
                     problem = writeback.commit_each(root, doc, orgs, options, reviewed.name)
                     if problem:
                         fail(problem, fmt, rule="COE006")
                 elif not dry_run:
                     writeback.write(root, result.files)
-                unreached = [found for key, found in writeback.unreached_links(root).items()
-                             if key not in before] if result.files and not dry_run else []
             finally:
                 doc.docx.close()
             # the comments, not applied, each at its line of the files as they are now (as `comments` lists them)

@@ -79,12 +79,12 @@ def _quiet(text: str) -> None:
 
 
 def load(root: Path, rev: str | None = None, render: bool = False, step: Step = _quiet,
-         journal: bool = False) -> Loaded:
-    """Read and validate the project (from the work tree, or from git at `rev`); with `render`, sections that
-    are parsed anyway are also rendered into the section cache (for a build); with `journal`, the work tree notes
-    what it was asked (sources.JournaledTree, for uptodate.py)."""
+         journal: bool = False, files: Source | None = None) -> Loaded:
+    """Read and validate the project (from the work tree, or from git at `rev`, or from `files`); with `render`,
+    sections that are parsed anyway are also rendered into the section cache (for a build); with `journal`, the
+    work tree notes what it was asked (sources.JournaledTree, for uptodate.py)."""
     try:
-        source = JournaledTree(root) if journal and rev is None else open_source(root, rev)
+        source = files or (JournaledTree(root) if journal and rev is None else open_source(root, rev))
     except SourceError as exc:
         return Loaded(root, WorkTree(root), None, [], [error(".", 0, 0, "COE003", str(exc))])
     project, diagnostics = load_project(source)

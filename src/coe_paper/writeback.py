@@ -282,12 +282,15 @@ def report_lines(result: Plan) -> list[str]:
     return lines
 
 
-def unreached_links(root: Path) -> dict[tuple[str, str], Diagnostic]:
-    """The links of the project at `root` that reach no section or heading (COE601), by file and message: read
-    before and after a review is written, those found only after are links whose heading the review changed."""
+def unreached_links(root: Path, files: Sequence[FileResult] = ()) -> dict[tuple[str, str], Diagnostic]:
+    """The links of the project at `root` that reach no section or heading (COE601), by file and message, with
+    `files` as the review leaves them (nothing is written): read without and with them, those found only with
+    them are links whose heading the review changed."""
     from .pipeline import load
+    from .planned import Planned
 
-    return {(d.path, d.message): d for d in load(root).diagnostics if d.code == "COE601"}
+    found = load(root, files=Planned(root, {_where(root, f.path): f.after for f in files}) if files else None)
+    return {(d.path, d.message): d for d in found.diagnostics if d.code == "COE601"}
 
 
 def as_json(result: Plan, written: bool, unreached: Sequence[Diagnostic] = (),
