@@ -55,6 +55,7 @@ def test_the_schemas_reject_what_validate_rejects(name: str, data: object) -> No
 
 
 _OUTLINE = "title: T\noutline:\n  - id: intro\n"
+_MEMBER = "organisations:\n  - {id: a, name: A, kind: city, country: IT, "
 
 
 @pytest.mark.parametrize(("name", "text"), [
@@ -86,6 +87,19 @@ _OUTLINE = "title: T\noutline:\n  - id: intro\n"
     ("paper.schema.json", _OUTLINE + "checks:\n  severity: {COE70: error}\n"),
     ("paper.schema.json", _OUTLINE + "checks:\n  severity: {COE101: error}\n"),
     ("contributors.schema.json", "organisations:\n  - {id: a, name: A, kind: city, country: IT, emails: [1]}\n"),
+    ("contributors.schema.json", _MEMBER + "emails: [not-an-email]}\n"),
+    ("contributors.schema.json", _MEMBER + "emails: [ana@laptop, a.b+c@rome.example.it]}\n"),
+    ("contributors.schema.json", _MEMBER + "emails: ['Ana <ana@rome.it>']}\n"),
+    ("contributors.schema.json", _MEMBER + "domains: ['https://example.org']}\n"),
+    ("contributors.schema.json", _MEMBER + "domains: [example.org/team]}\n"),
+    ("contributors.schema.json", _MEMBER + "domains: [org]}\n"),
+    ("contributors.schema.json", _MEMBER + "domains: [rome.it, '@anct.example.org', .ec.europa.eu]}\n"),
+    ("contributors.schema.json", _MEMBER + "people: [{name: Ana, email: not-an-email}]}\n"),
+    ("contributors.schema.json", _MEMBER + "people: [{name: Ana, email: ''}, {name: Ben, email: ben@rome.it}]}\n"),
+    ("paper.schema.json", _OUTLINE + "branch: ''\n"),
+    ("paper.schema.json", _OUTLINE + "branch: my branch\n"),
+    ("paper.schema.json", _OUTLINE + "branch: --help\n"),
+    ("paper.schema.json", _OUTLINE + "branch: release/2024-06\n"),
     ("section.schema.json", "id: a\ntitle: A\nlead: rome\ncontributors: [anct]\nstatus: review\n"),
 ])
 def test_the_schemas_and_validate_agree(name: str, text: str) -> None:
@@ -120,6 +134,34 @@ def test_the_schema_and_validate_agree_on_the_output_s_name(make_project: MakePr
     schema_ = _schemas()["paper.schema.json"]
     errors = [e.message for e in jsonschema.Draft7Validator(schema_).iter_errors(yaml.safe_load(text))]
     assert bool(refused) == bool(errors), (refused, errors)
+
+
+def test_an_address_that_is_no_e_mail_domain_or_branch_is_refused_at_its_line(make_project: MakeProject) -> None:
+    """`emails: [not-an-email]`, `domains: ["https://example.org"]` and `branch: ""` passed both the schema and
+    validate, so no commit was ever mapped by them and the preview's links led nowhere; both refuse them now, validate
+    at the line of each, saying what was expected."""
+    root = make_project()
+    members = root / "contributors.yaml"
+    text = members.read_text(encoding="utf-8").replace("domains: [anct.example.org]",
+                                                        'domains: ["https://example.org"]\n    emails: [not-an-email]')
+    members.write_text(text, encoding="utf-8")
+    config = root / "paper/paper.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + 'branch: ""\n', encoding="utf-8")
+    lines = text.splitlines()
+    domains = next(n for n, line in enumerate(lines, 1) if "https://example.org" in line)
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    branch_line = len(config.read_text(encoding="utf-8").splitlines())
+    assert (f"contributors.yaml:{domains}:15: error COE002 organisations (id 'anct').domains (item 1): "
+            "'https://example.org' is not a domain (example.org), without https://, a port or a path") in result.stderr
+    assert (f"contributors.yaml:{domains + 1}:14: error COE002 organisations (id 'anct').emails (item 1): "
+            "'not-an-email' is not an e-mail address (name@example.org)") in result.stderr
+    assert f"paper/paper.yaml:{branch_line}:1: error COE002 branch: '' is not a git branch's name" in result.stderr
+    found = _schemas()
+    members_errors = jsonschema.Draft7Validator(found["contributors.schema.json"]).iter_errors(yaml.safe_load(text))
+    assert sorted(e.path[2] for e in members_errors) == ["domains", "emails"]
+    assert [e.path[0] for e in jsonschema.Draft7Validator(found["paper.schema.json"]).iter_errors(
+        yaml.safe_load(config.read_text(encoding="utf-8")))] == ["branch"]
 
 
 @pytest.mark.parametrize(("key", "line"), [("template", 6), ("templates", 7)])

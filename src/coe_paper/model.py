@@ -6,7 +6,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
@@ -17,6 +17,20 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 #: (the longest names of EU bodies and ministries have about 100 characters).
 NAME_CHARS, SHORT_CHARS, TITLE_CHARS = 200, 60, 250
 _ID_RE = re.compile(ID_PATTERN)
+#: A git identity's e-mail as contributors.yaml maps it: a name, '@', a host (git's own `ana@laptop` is one).
+EMAIL_PATTERN = r"^[^\s@<>]+@[^\s@<>/:]+$"
+#: An e-mail domain as contributors.yaml maps it: a name with a dot (`org` alone would take every .org author),
+#: written bare or after '@' (`@rome.it`), without a scheme, a port or a path.
+DOMAIN_PATTERN = r"^[@.]?([^\s@/:.<>]+\.)+[^\s@/:.<>]+$"
+#: A branch's name as git takes it: not empty, no space or character git refuses (`~^:?*[\`), no leading '-'.
+BRANCH_PATTERN = r"^[^\s~^:?*\[\\-][^\s~^:?*\[\\]*$"
+#: What a value refused by each pattern should have been, for validate's message (the schema gives the pattern).
+PATTERN_MEANINGS: dict[str, str] = {
+    ID_PATTERN: "an id: lower-case letters, digits and '-', starting with a letter or digit",
+    EMAIL_PATTERN: "an e-mail address (name@example.org)",
+    DOMAIN_PATTERN: "a domain (example.org), without https://, a port or a path",
+    BRANCH_PATTERN: "a git branch's name (main)",
+}
 
 #: Countries in the EU's protocol order (Interinstitutional Style Guide), then EU-level bodies.
 PROTOCOL_ORDER: tuple[str, ...] = (
@@ -125,7 +139,7 @@ class PaperConfig(_Strict):
     attribution: Attribution = Attribution()
     repository: str | None = Field(default=None, pattern=r"^https://", description=(
         "The paper's repository on its forge (https://...): the preview links diagnostics to its files."))
-    branch: str = Field(default="main", description="The branch the preview links files on.")
+    branch: str = Field(default="main", pattern=BRANCH_PATTERN, description="The branch the preview links files on.")
     cover: Cover = Cover()
     keywords: list[str] = Field(default=[], description=(
         "The document's keywords, shown by Word under File > Info and carried into the PDF."))
@@ -160,7 +174,7 @@ class Person(_Strict):
     """Someone who reviews in Word for an organisation: the author name Word records, and an e-mail for commits."""
 
     name: str = Field(min_length=1, max_length=NAME_CHARS)
-    email: str = ""
+    email: str = Field(default="", pattern=f"^$|{EMAIL_PATTERN}")
 
 
 class Contributor(_Strict):
@@ -172,8 +186,8 @@ class Contributor(_Strict):
     kind: Kind
     country: str
     role: Role = "member"
-    emails: list[str] = []
-    domains: list[str] = []
+    emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = []
+    domains: list[Annotated[str, Field(pattern=DOMAIN_PATTERN)]] = []
     people: list[Person] = []
 
     @field_validator("country")

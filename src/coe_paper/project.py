@@ -15,7 +15,7 @@ from .bidi import open_controls
 from .diagnostics import Diagnostic, error
 from .identities import fold
 from .locate import CONFIG_PATH, SECTIONS_DIR
-from .model import AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
+from .model import PATTERN_MEANINGS, AbbreviationsFile, ContributorsFile, PaperConfig, Project, Section, SectionMeta
 from .sources import OutsideProject, ProjectNotFound, Source, SourceError, TooLarge, WorkTree, find_root
 from .store import Store
 from .yamlsafe import VALUE, Located, load_yaml, place
@@ -64,6 +64,10 @@ def validate_model(
             elif problem["type"] == "string_too_long":  # a name or title, printed whole in bylines and headings
                 message = f"{len(problem['input']):,} characters, over the {problem['ctx']['max_length']} it may have"
                 hint = "shorten it: it is printed whole wherever it appears (bylines, headings, the annex)"
+            elif problem["type"] == "string_pattern_mismatch":
+                meaning = PATTERN_MEANINGS.get(problem["ctx"]["pattern"].removeprefix("^$|"))
+                if meaning:
+                    message = f"'{problem['input']}' is not {meaning}"
             found.append(error(path, line, col, "COE002", f"{key}: {message}", hint))
         return None, found
 
