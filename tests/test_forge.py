@@ -41,7 +41,8 @@ def test_init_makes_a_project_that_validates_and_assembles(tmp_path: Path) -> No
         assert (root / path).is_file(), path
     validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
     assert validate.exit_code == 0
-    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204"]  # no git history yet, nothing else
+    # no git history yet, and the coordinators' placeholder countries to replace; nothing else
+    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204", "COE205", "COE205"]
     assemble = CliRunner().invoke(app, ["--project", str(root), "assemble"])
     assert assemble.exit_code == 0 and (root / "build/orientation-paper.docx").stat().st_size > 10_000
     assert "(1 section, " in assemble.stdout  # not "1 sections"
@@ -127,7 +128,8 @@ def test_the_partnership_s_name_reads_as_written_in_the_example_section(tmp_path
     root = tmp_path / "paper"
     scaffold.init(root, name)
     validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
-    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204"], validate.stdout
+    codes = [d["code"] for d in json.loads(validate.stdout)]
+    assert codes == ["COE204", "COE205", "COE205"], validate.stdout  # the placeholder countries are warned of
     page = site.build(root, tmp_path / "site").page
     assert page is not None
     text = page.read_text(encoding="utf-8")
@@ -333,7 +335,8 @@ def _merge_request(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     (`coe-paper` on the PATH, the merge request's base in BASE_SHA and CI_MERGE_REQUEST_DIFF_BASE_SHA)."""
     root = _init(tmp_path)
     (root / "contributors.yaml").write_text((root / "contributors.yaml").read_text().replace(
-        "emails: []", "emails: [rome@example.org]", 1))
+        "emails: []", "emails: [rome@example.org]", 1).replace("country: EU", "country: IT", 1).replace(
+        "country: EU", "country: FR", 1))  # the placeholders replaced, as the secretariat does first
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(REPO_ROOT / "src")}
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -469,7 +472,8 @@ def test_init_outlines_the_sections_that_are_there(tmp_path: Path) -> None:
     (root / "sections/03-broken.md").unlink()
     validate = CliRunner().invoke(app, ["--project", str(root), "validate", "--format", "json"])
     assert validate.exit_code == 0, validate.output
-    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204"]  # no git history yet, nothing else
+    # no git history yet, and the coordinators' placeholder countries to replace; nothing else
+    assert [d["code"] for d in json.loads(validate.stdout)] == ["COE204", "COE205", "COE205"]
 
 
 @pytest.mark.parametrize("kind", ["json", "jsonc", "mapped"])

@@ -13,7 +13,7 @@ from . import annex, captions, checks, frontmatter, marks, ooxml, pictures, toc
 from .attribution import History, SectionHistory
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
-from .model import COUNTRY_NAMES, Contributor, Project, Section, protocol_key
+from .model import Contributor, Project, Section, protocol_key
 from .numbering import number_annex, unnumber
 from .render_inline import bookmark_name
 from .safedocx import Limits
@@ -75,7 +75,7 @@ def _history_context(found: SectionHistory | None, orgs: dict[str, dict[str, Any
 def _org(contributor: Contributor) -> dict[str, Any]:
     return {
         "id": contributor.id, "name": contributor.name, "short": contributor.label, "kind": contributor.kind,
-        "country": contributor.country, "country_name": COUNTRY_NAMES[contributor.country], "role": contributor.role,
+        "country": contributor.country, "country_name": annex.country_name(contributor), "role": contributor.role,
         "group": annex.group_of(contributor), "coordinator": contributor.role == "coordinator",
     }
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import limits, strayfiles
+from .annex import placeholder_countries
 from .bidi import open_controls
 from .diagnostics import Diagnostic, error
 from .identities import fold
@@ -337,6 +338,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
                                    f"duplicate organisation id '{member.id}'"))
             seen.add(member.id)
         found += _shared_identities(members, members_yaml)
+        found += placeholder_countries(members, members_yaml, CONTRIBUTORS_PATH)
     sections: list[Section] = []
     claims: list[tuple[str, str]] = []  # the files that are no section, each with the ids it gives
     try:

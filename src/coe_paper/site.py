@@ -27,11 +27,11 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
 from . import captions, compose, limits, pictures, pipeline, report
-from .annex import numbered_title
+from .annex import country_name, numbered_title
 from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
-from .model import COUNTRY_NAMES, PaperConfig, Project
+from .model import PaperConfig, Project
 from .numbering import chapter_numbers, members_annex_number
 from .ooxml import right_to_left
 from .project import load_project
@@ -214,10 +214,11 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key) if d not in shown]
     shares = [row for row in report.organisations(loaded, history) if row.lines or row.led or row.contributed]
     shares.sort(key=lambda row: (-row.share, row.short))
+    members = {member.id: member for member in project.contributors}
     return {"paper": context["paper"], "version": context["version"], "ids": ids, "sections": sections,
             "board": board, "elsewhere": elsewhere,
             "made_on": {"iso": day.isoformat(), "text": day.strftime("%d %B %Y").lstrip("0")},
-            "shares": [row.as_dict() | {"country_name": COUNTRY_NAMES.get(row.country, "")} for row in shares],
+            "shares": [row.as_dict() | {"country_name": country_name(members[row.id])} for row in shares],
             "annex_number": members_number,
             "annex": render_template_output(numbered_title(annex or "") if members_number else annex or "", anchors,
                                             files.image, members_number),
