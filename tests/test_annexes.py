@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from chromium import Browser
 from coe_paper import layout, pipeline, site
 from conftest import PAPER_YAML, MakeProject, cli, require_client, section_text
 
@@ -104,6 +105,44 @@ def test_status_and_the_preview_number_the_annex(make_project: MakeProject, tmp_
     assert built.page is not None, built.diagnostics
     page = built.page.read_text(encoding="utf-8")
     assert "Annex I Survey" in page and "I.1 Questions asked" in page and "4 Survey" not in page
+
+
+BOARD_JS = """[...document.querySelector('section.board table').rows]
+  .map(row => [...row.cells].slice(0, 2).map(cell => cell.innerText.split('\\n')[0].trim()))"""
+
+
+@pytest.mark.parametrize(("numbering", "label"), [("", "I"), ("annex_numbering: letters\n", "A")])
+def test_the_status_board_numbers_the_sections_as_the_document_does(make_project: MakeProject, tmp_path: Path,
+                                                                    numbering: str, label: str) -> None:
+    """The board's table had no number column where `status` has one: it numbers the chapters and the annex as the
+    .docx does (read from LibreOffice's PDF of the same paper), and the annex's headings go on from its number.
+    Read in Chromium."""
+    root = annexed(make_project, numbering)
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser = Browser(require_client("chromium"))
+    try:
+        browser.load(page.as_uri())
+        rows = browser.evaluate(BOARD_JS)
+        headings = browser.evaluate("[...document.querySelectorAll('main h3')].map(h => h.innerText)")
+    finally:
+        browser.close()
+    assert rows == [["No.", "Section"], ["1", "Introduction"], ["2", "Housing"], ["3", "Outlook"],
+                    [f"Annex {label}", "Survey"]]
+    assert f"{label}.1 Questions asked" in headings, headings
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None
+    body = " ".join(pdf_pages(built.output, tmp_path))
+    for number, title in rows[1:]:
+        assert f"{number} {title}" in body, (number, title)
+
+
+def test_a_board_without_numbers_has_no_number_column(make_project: MakeProject, tmp_path: Path) -> None:
+    root = annexed(make_project, "numbering: false\n")
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    text = page.read_text(encoding="utf-8")
+    assert '<th scope="col">No.</th>' not in text and '<td class="no">' not in text
 
 
 def test_a_chapter_after_an_annex_is_refused_at_its_line(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch

@@ -131,7 +131,7 @@ def test_a_figure_in_a_tight_list_item_is_a_figure_that_links_reach(make_project
 def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: MakeProject, tmp_path: Path,
                                                                 numbering: bool) -> None:
     """The contents, the section titles and their headings carry the paper's numbers (1 for the first section, 1.1
-    for its first heading, as in the .docx); the status board and the annex get none, and a paper with
+    for its first heading, as in the .docx); the annex gets none, and a paper with
     `numbering: false` shows no numbers."""
     extra = "" if numbering else "numbering: false\n"
     root = make_project({"paper/paper.yaml": PAPER_YAML + extra})
@@ -242,7 +242,8 @@ def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_proje
     paper = PAPER_YAML + "  - id: budget\n    required: true\n  - id: glossary\n    required: false\n"
     root = make_project({"paper/paper.yaml": paper}, git=True)
     page = page_of(root, tmp_path / "site")
-    rows = re.findall(r"<tr>\s*<th scope=\"row\">(\w+)\s*</th>(.*?)</tr>", page, re.S)
+    rows = re.findall(r"<tr>\s*(?:<td class=\"no\">[^<]*</td>)?\s*<th scope=\"row\">(\w+)\s*</th>(.*?)</tr>", page,
+                      re.S)
     missing = {name: cells for name, cells in rows if name in ("budget", "glossary")}
     assert '>1 error</a>' in missing["budget"] and '>1 warning</a>' in missing["glossary"], missing
     listed = dict(re.findall(r'<h4 id="(\w+)-diagnostics">.*?</h4>\s*<ul class="problems">(.*?)</ul>', page, re.S))
@@ -277,7 +278,8 @@ def test_a_required_section_whose_front_matter_is_wrong_is_one_error_on_its_row(
     result = CliRunner().invoke(app, ["--project", str(root), "validate"])
     assert result.exit_code == 1 and "COE105 required section 'intro'" not in result.stderr
     page = page_of(root, tmp_path / "site")
-    rows = dict(re.findall(r'<tr>\s*<th scope="row">(\w+)\s*<br><span class="where">([^<]+)</span>', page))
+    rows = dict(re.findall(r'<tr>\s*(?:<td class="no">[^<]*</td>)?\s*<th scope="row">(\w+)\s*<br>'
+                           r'<span class="where">([^<]+)</span>', page))
     assert rows == {"intro": "sections/01-intro.md", "housing": "sections/02-housing.md"}, rows
     assert page.count('<span class="badge status-invalid">invalid</span>') == 2
     listed = dict(re.findall(r'<h4 id="(\w+)-diagnostics">.*?</h4>\s*<ul class="problems">(.*?)</ul>', page, re.S))
@@ -378,7 +380,7 @@ def test_the_board_names_who_made_a_last_change_no_organisation_is_known_for(bro
     page = site.build(root, tmp_path / "site").page
     assert page is not None
     browser.load(page.as_uri())
-    cells = browser.evaluate("[...document.querySelectorAll('#status-board tbody tr')].map(r => r.cells[4].innerText)")
+    cells = browser.evaluate("[...document.querySelectorAll('#status-board tbody tr')].map(r => r.cells[5].innerText)")
     assert cells == ["2024-01-31, Rome", "2024-01-31, Rome", "2024-01-31, Jana Nováková (no member organisation)"]
     html = page.read_text(encoding="utf-8")  # COE203 names the identity, its address's domain only
     assert "Jana Nováková &lt;…@mail.example&gt;" in html and "jana@mail.example" not in html
@@ -500,7 +502,7 @@ def test_bundled_site_in_chromium(browser: Browser, bundled_site: Path) -> None:
     assert loaded.project is not None
     assert titles == [f"{n} {s.meta.title}" for n, s in enumerate(loaded.project.ordered_sections(), start=1)]
     rows = browser.evaluate("[...document.querySelectorAll('#status-board tbody tr')].map(r => r.cells.length)")
-    assert rows == [6] * len(loaded.project.config.outline)
+    assert rows == [7] * len(loaded.project.config.outline)  # the number and the section's six
     assert browser.evaluate("document.documentElement.lang") == "en-GB"
     assert browser.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0 && i.alt)") is True
     landmarks = browser.evaluate("['header','nav','main','footer'].map(t => document.querySelectorAll(t).length)")
@@ -639,7 +641,7 @@ def test_the_board_and_status_say_which_sections_are_late(browser: Browser, make
     assert page is not None
     browser.load(page.as_uri())
     cells = browser.evaluate("""Object.fromEntries([...document.querySelectorAll('#status-board tbody tr')]
-        .map(r => [r.cells[0].innerText.split('\\n')[0], r.cells[1].innerText.replace(/\\s+/g, ' ')]))""")
+        .map(r => [r.cells[1].innerText.split('\\n')[0], r.cells[2].innerText.replace(/\\s+/g, ' ')]))""")
     assert cells == {"Introduction": "draft late due 2024-03-31", "Housing": "draft due 2999-12-31",
                      "Outlook": "final due 2024-03-31", "budget": "missing late due 2024-01-31"}, cells
     late = browser.evaluate("getComputedStyle(document.querySelector('#status-board .late')).color")
@@ -667,7 +669,7 @@ def test_the_board_says_the_day_its_late_is_of(browser: Browser, make_project: M
     said = browser.evaluate("""[document.querySelector('section.board > p.made').innerText,
         document.querySelector('section.board time').getAttribute('datetime'),
         Object.fromEntries([...document.querySelectorAll('#status-board tbody tr')]
-            .map(r => [r.cells[0].innerText.split('\\n')[0], r.cells[1].innerText.replace(/\\s+/g, ' ')]))]""")
+            .map(r => [r.cells[1].innerText.split('\\n')[0], r.cells[2].innerText.replace(/\\s+/g, ' ')]))]""")
     assert said[0].startswith("Made on 15 March 2024: a section is late when"), said
     assert said[1] == "2024-03-15"
     assert said[2]["Introduction"] == "draft due 2024-03-31" and said[2]["budget"] == "missing late due 2024-01-31"
@@ -755,10 +757,10 @@ def test_a_section_with_many_diagnostics_keeps_the_board_a_table_and_its_message
             const board = document.querySelector('#status-board'), main = document.querySelector('main');
             const left = main.getBoundingClientRect().left;
             const row = [...board.tBodies[0].rows].find(r => r.textContent.includes('Outlook'));
-            const link = row.cells[5].querySelector('a');
+            const link = row.cells[6].querySelector('a');
             const list = document.querySelector(link.getAttribute('href'));
             const items = [...list.nextElementSibling.querySelectorAll('li')];
-            return {said: row.cells[5].textContent.trim(), row: row.getBoundingClientRect().height,
+            return {said: row.cells[6].textContent.trim(), row: row.getBoundingClientRect().height,
                     heading: list.textContent, items: items.map(li => li.textContent),
                     narrowest: Math.min(...items.map(li => li.getBoundingClientRect().right - left)),
                     room: main.clientWidth, page: document.documentElement.scrollWidth};

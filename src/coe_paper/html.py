@@ -38,7 +38,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import captions as cap
 from .html_flow import address_breaks, directions
 from .markdown import bare_addresses, is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
-from .numbering import ANNEX_WORD, HeadingNumbers
+from .numbering import HeadingNumbers
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
 
@@ -312,22 +312,17 @@ class PageRenderer(RendererHTML):
         return self.renderToken(tokens, idx, options, env)
 
 
-def _number_headings(tokens: list[Token], chapter: str, titled: bool = False) -> None:
-    """Number the headings as the .docx numbers them under chapter `chapter` ("2.1", "2.1.1"): those of the body
-    itself, not those in a quote or a list item (there Word shows them as bold text); with `titled`, a first-level
-    heading is the chapter's own title, numbered `chapter` (the contributors' annex: "Annex II")."""
-    numbers = HeadingNumbers()
-    annex = not chapter.isdigit()  # "Annex I": its sections are "I.1"
-    numbers.counts[0] = 1 if annex else int(chapter)
+def _number_headings(tokens: list[Token], numbers: HeadingNumbers, titled: bool = False) -> None:
+    """Number the headings as the .docx numbers them, on from the section's own heading (`numbers`, as
+    numbering.chapter_counters gives it: "2.1", "I.1.1"): those of the body itself, not those in a quote or a list
+    item (there Word shows them as bold text); with `titled`, a first-level heading is the chapter's own title,
+    numbered as `numbers` stands (the contributors' annex: "Annex II")."""
+    numbers = numbers.copy()
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0:
             level = int(token.markup.count("#")) if token.markup.startswith("#") else (
                 1 if token.markup.startswith("=") else 2)
-            number = numbers.next(level)
-            if titled and level == 1:
-                number = chapter
-            elif annex and "." in number:
-                number = chapter.removeprefix(f"{ANNEX_WORD} ") + number[number.index("."):]
+            number = numbers.last if titled and level == 1 else numbers.next(level)
             inline = tokens[index + 1]
             if number and inline.children is not None:
                 inline.children.insert(0, _text(f"{number} "))
@@ -335,10 +330,10 @@ def _number_headings(tokens: list[Token], chapter: str, titled: bool = False) ->
 
 def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, images: ImageSink,
                    by_id: dict[str, cap.Caption] | None = None, start: tuple[int, int] = (0, 0),
-                   chapter: str = "") -> str:
+                   chapter: HeadingNumbers | None = None) -> str:
     """A section body as HTML (its headings from `h3`); `by_id` and `start` are the paper's captions by id and the
-    figures and tables before this section (`captions.numbered`); `chapter`, its chapter number when the paper
-    numbers its headings."""
+    figures and tables before this section (`captions.numbered`); `chapter`, the section's heading counter
+    (numbering.chapter_counters) when the paper numbers its headings."""
     md = section_parser()
     env: dict[str, Any] = {"docId": section_id}
     tokens = md.parse(body, env)
@@ -346,7 +341,7 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
     _shift_headings(tokens, anchors)
     directions(tokens)
     address_breaks(tokens)
-    if chapter:
+    if chapter is not None:
         _number_headings(tokens, chapter)
     _figures(tokens, found)
     _table_captions(tokens, found)
@@ -367,15 +362,15 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
 
 
 def render_template_output(text: str, anchors: Anchors | None = None, images: ImageSink | None = None,
-                           chapter: str = "") -> str:
-    """Markdown from the paper's templates (a byline, the annex) as HTML; headings from `h2`, numbered as chapter
-    `chapter` when it is given (the contributors' annex after the outline's annexes); pictures' paths start from
-    the project, as in the .docx."""
+                           chapter: HeadingNumbers | None = None) -> str:
+    """Markdown from the paper's templates (a byline, the annex) as HTML; headings from `h2`, numbered as the chapter
+    `chapter` stands when it is given (the contributors' annex after the outline's annexes:
+    numbering.members_annex_counter); pictures' paths start from the project, as in the .docx."""
     md = template_parser()
     tokens = md.parse(text)
     if anchors is not None:
         _shift_headings(tokens, anchors)
-    if chapter:
+    if chapter is not None:
         _number_headings(tokens, chapter, titled=True)
     directions(tokens)
     address_breaks(tokens)

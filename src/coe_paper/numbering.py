@@ -34,6 +34,13 @@ class HeadingNumbers:
         self.counts = [0] * 9
         self.annex_style = annex_style
         self.in_annexes = False
+        self.last = ""  # the number `next` gave last
+
+    def copy(self) -> HeadingNumbers:
+        """A counter that goes on from where this one stands, on its own."""
+        other = HeadingNumbers(self.depth, self.annex_style)
+        other.counts, other.in_annexes, other.last = list(self.counts), self.in_annexes, self.last
+        return other
 
     def annexes(self) -> None:
         """The headings from here on are the annexes': counted from Annex I (or A) again."""
@@ -49,9 +56,8 @@ class HeadingNumbers:
         parts = [str(count) for count in self.counts[:level]]
         if self.in_annexes:
             parts[0] = annex_number(self.counts[0], self.annex_style)
-            if level == 1:
-                return f"{ANNEX_WORD} {parts[0]}"
-        return ".".join(parts)
+        self.last = f"{ANNEX_WORD} {parts[0]}" if self.in_annexes and level == 1 else ".".join(parts)
+        return self.last
 
 
 ANNEX_WORD = "Annex"
@@ -70,22 +76,43 @@ def annex_number(count: int, style: str) -> str:
     return roman
 
 
-def chapter_numbers(section_ids: Iterable[str], annexes: Collection[str] = (),
-                    annex_style: str = "roman") -> dict[str, str]:
-    """Chapter number of each section in outline order (what its Heading 1 shows): 1, 2, ... for the chapters,
-    "Annex I" ("Annex A") on for the sections in `annexes`, which come last."""
-    numbers, counter = {}, HeadingNumbers(annex_style=annex_style)
+def chapter_counters(section_ids: Iterable[str], annexes: Collection[str] = (),
+                     annex_style: str = "roman") -> dict[str, HeadingNumbers]:
+    """Each section's own counter, in outline order, as its Heading 1 leaves it: its `last` is the chapter's number
+    (1, 2, ... for the chapters, "Annex I" or "Annex A" on for the sections in `annexes`, which come last), and the
+    section's deeper headings are numbered on from it ("2.1", "I.1.1"), as the .docx numbers them."""
+    counters, counter = {}, HeadingNumbers(annex_style=annex_style)
     for section_id in section_ids:
         if section_id in annexes and not counter.in_annexes:
             counter.annexes()
-        numbers[section_id] = counter.next(1)
-    return numbers
+        counter.next(1)
+        counters[section_id] = counter.copy()
+    return counters
+
+
+def chapter_numbers(section_ids: Iterable[str], annexes: Collection[str] = (),
+                    annex_style: str = "roman") -> dict[str, str]:
+    """Chapter number of each section in outline order (what its Heading 1 shows), as `chapter_counters` counts."""
+    return {section_id: counter.last
+            for section_id, counter in chapter_counters(section_ids, annexes, annex_style).items()}
 
 
 def members_annex_number(annexes: Collection[str], annex_style: str = "roman") -> str:
     """The number of the contributors' annex: after the outline's `annexes` ("Annex II" after one), "" (no number)
     in a paper without annexes."""
     return f"{ANNEX_WORD} {annex_number(len(annexes) + 1, annex_style)}" if annexes else ""
+
+
+def members_annex_counter(annexes: Collection[str], annex_style: str = "roman") -> HeadingNumbers | None:
+    """The heading counter of the contributors' annex, standing at its number (`members_annex_number`: its headings
+    are numbered on from it, "II.1"); None in a paper without annexes."""
+    if not annexes:
+        return None
+    counter = HeadingNumbers(annex_style=annex_style)
+    counter.annexes()
+    for _ in range(len(annexes) + 1):
+        counter.next(1)
+    return counter
 
 
 def link_heading_styles(styles: Element, numbering: Element, num_id: int, style_ids: dict[str, str],

@@ -32,7 +32,7 @@ from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .model import PaperConfig, Project
-from .numbering import chapter_numbers, members_annex_number
+from .numbering import chapter_counters, members_annex_counter
 from .ooxml import right_to_left
 from .project import load_project
 from .safedocx import Limits
@@ -176,8 +176,9 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     by_id, starts = captions.numbered(parsed[s.id] for s in project.ordered_sections())
     for caption_id in by_id:  # a figure's or table's id on the page, before any heading's
         anchors.claim(caption_id)
-    numbers = (chapter_numbers(project.ordered_ids(), project.annexes(), project.config.annex_numbering)
-               if project.config.numbering else {})
+    counters = (chapter_counters(project.ordered_ids(), project.annexes(), project.config.annex_numbering)
+                if project.config.numbering else {})
+    numbers = {section_id: counter.last for section_id, counter in counters.items()}
     sections = []
     for section, ref in zip(project.ordered_sections(), context["sections"], strict=True):
         byline, _ = templates.render("byline.md.j2", context | {"section": ref})
@@ -188,11 +189,11 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                          "number": numbers.get(section.id, ""),
                          "byline": render_template_output(byline or "", images=files.image),
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
-                                                starts[section.id], numbers.get(section.id, "")),
+                                                starts[section.id], counters.get(section.id)),
                          "words": parsed[section.id].words})
     annex, _ = templates.render("annex.md.j2", context)
-    members_number = (members_annex_number(project.annexes(), project.config.annex_numbering)
-                      if project.config.numbering else "")
+    members_annex = (members_annex_counter(project.annexes(), project.config.annex_numbering)
+                     if project.config.numbering else None)
     board, shown = [], set()
     for row in rows.values():
         mine = [d for d in loaded.diagnostics if d.path == row.path] if row.path else report.missing_problems(
@@ -201,7 +202,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         shown.update(mine)
         worst = "error" if any(d.severity == "error" for d in mine) else "warning"
         board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
-                                      "lead_name": _label(project, row.lead), "rtl": right_to_left(row.title or ""),
+                                      "number": numbers.get(row.id, ""), "lead_name": _label(project, row.lead),
+                                      "rtl": right_to_left(row.title or ""),
                                       "by": row.changed_by(_label(project, row.last_change_org or "")),
                                       "problems": [_diagnostic(d, project) for d in mine],
                                       "problems_id": lists[row.id], "counts": _counts(mine),
@@ -219,9 +221,9 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "board": board, "elsewhere": elsewhere,
             "made_on": {"iso": day.isoformat(), "text": day.strftime("%d %B %Y").lstrip("0")},
             "shares": [row.as_dict() | {"country_name": country_name(members[row.id])} for row in shares],
-            "annex_number": members_number,
-            "annex": render_template_output(numbered_title(annex or "") if members_number else annex or "", anchors,
-                                            files.image, members_number),
+            "annex_number": members_annex.last if members_annex is not None else "",
+            "annex": render_template_output(numbered_title(annex or "") if members_annex is not None else annex or "",
+                                            anchors, files.image, members_annex),
             "history": bool(history and history.available),
             "repository": project.config.repository,
             "downloads": _downloads(loaded.root, project, files)}
