@@ -90,8 +90,11 @@ def test_coe001_yaml_syntax_error_in_contributors(make_project: MakeProject) -> 
     members = CONTRIBUTORS_YAML.replace("emails: [rome@example.org]", "emails: [rome@example.org")
     found = validate(make_project, {"contributors.yaml": members})
     # The flow sequence opened on line 8 is never closed, so YAML reads on into line 9, `  - id: anct`, and
-    # stops at its colon (column 7), where it expected ',' or ']'.
-    assert where(only(found)) == ("COE001", "error", "contributors.yaml", 9, 7)
+    # stops at its colon (column 7), where it expected ',' or ']': the error is where the list opens.
+    d = only(found)
+    assert where(d) == ("COE001", "error", "contributors.yaml", 8, 13)
+    assert d.message == ("YAML syntax error: the list opened here with '[' is not closed (expected ',' or ']', but "
+                         "got ':' at line 9, column 7)")
 
 
 def test_coe001_character_yaml_cannot_hold(make_project: MakeProject) -> None:

@@ -378,6 +378,35 @@ def test_ci_steps_run_on_a_merge_request(tmp_path: Path) -> None:
     assert (root / "public/index.html").is_file() and (root / "build/site/files/orientation-paper.pdf").is_file()
 
 
+@pytest.mark.parametrize(("edit", "column"), [("title: [Introduction", 8), ('title: "Introduction', 8),
+                                              ("title Introduction", 1)])
+def test_ci_fails_a_merge_request_that_breaks_a_section_at_the_line_it_broke(tmp_path: Path, edit: str,
+                                                                             column: int) -> None:
+    """A list or a quote left open, or a key without its ':', in a section's front matter was reported where the
+    parser gave up: on the next line, or at the end of the front matter, which the merge request had not changed
+    (GitHub shows an annotation on the changed lines). Both forges' validate steps now fail at the line edited."""
+    root, env = _merge_request(tmp_path)
+    section = root / "sections/01-introduction.md"
+    lines = section.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[2] == "title: Introduction\n"
+    section.write_text("".join([*lines[:2], edit + "\n", *lines[3:]]), encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "Retitle"], env=env, check=True)
+    github = next(line for line in _steps() if line.startswith("coe-paper validate --format github"))
+    run = subprocess.run(["bash", "-c", github], cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stderr
+    errors = [line for line in run.stdout.splitlines() if line.startswith("::error")]
+    assert errors == [f"::error file=sections/01-introduction.md,line=3,col={column},title=COE001::" + errors[0]
+                      .split("::", 2)[2]] and "YAML syntax error" in errors[0], run.stdout
+    validate = yaml.safe_load(forge.gitlab_ci())["validate"]["script"]
+    runs = [subprocess.run(["bash", "-c", line], cwd=root, env=env, capture_output=True, text=True, check=False)
+            for line in validate]
+    assert [each.returncode for each in runs] == [0, 1]  # the report is written, then the job fails
+    report = json.loads((root / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    assert [(issue["check_name"], issue["location"]) for issue in report if issue["severity"] != "minor"] == [
+        ("COE001", {"path": "sections/01-introduction.md", "lines": {"begin": 3}})]
+    assert "sections/01-introduction.md:3:" in runs[1].stderr
+
+
 def test_pre_commit_hook_with_try_repo(tmp_path: Path) -> None:
     pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
     if not Path(pre_commit).is_file():
@@ -443,7 +472,7 @@ def test_init_names_the_errors_of_files_that_were_there(tmp_path: Path, monkeypa
     (tmp_path / "paper/sections/02-housing.md").write_text(broken, encoding="utf-8")
     result = CliRunner().invoke(app, ["init", "paper", "--name", "Cities of Equality Partnership"])
     assert result.exit_code == 1, result.output
-    assert "paper/sections/02-housing.md:3:24: error COE001 YAML syntax error" in result.stderr
+    assert "paper/sections/02-housing.md:3:8: error COE001 YAML syntax error: the list opened here" in result.stderr
     assert "1 error: the project does not validate" in result.stderr and "Traceback" not in result.output
     assert (tmp_path / "paper/sections/02-housing.md").read_text(encoding="utf-8") == broken
     assert (tmp_path / "paper/paper/paper.yaml").is_file()  # the project is there, to correct

@@ -907,7 +907,7 @@ def test_serve_shows_why_the_paper_cannot_be_built_rather_than_the_page_before(m
         assert "Homes for all" in mended and "cannot be built" not in mended
         broken = _edit_and_read(server, root / "paper/paper.yaml", "title: Test Paper", "title: [Test Paper")
         assert "The paper cannot be built" in broken and "Homes" not in broken
-        assert re.search(r"paper/paper.yaml:2:\d+: error COE001", broken)
+        assert re.search(r"paper/paper.yaml:1:8: error COE001 YAML syntax error: the list opened here", broken)
         assert "Homes for all" in _edit_and_read(server, root / "paper/paper.yaml", "title: [Test", "title: Test")
     finally:
         server.stop()

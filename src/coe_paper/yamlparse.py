@@ -185,6 +185,29 @@ def inspect(root: yaml.Node, path: str, offset: int = 0) -> list[Diagnostic]:
     return found
 
 
+#: What is left unfinished where PyYAML's context mark points, by its context: the error is at that mark (the line a
+#: member edited), not where the parser gave up, the line after it or the end of the front matter.
+_UNFINISHED = {
+    "while parsing a flow sequence": "the list opened here with '[' is not closed",
+    "while parsing a flow mapping": "the mapping opened here with '{' is not closed",
+    "while scanning a quoted scalar": "the quoted text that starts here is not closed",
+    "while scanning a simple key": "no ':' after the key on this line",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str, line_offset: int) -> Diagnostic:
+    """COE001 at the place the error is: where an unfinished list, mapping, quote or key starts, else where the
+    parser found the problem."""
+    problem, found = exc.problem or "invalid YAML", exc.problem_mark
+    unfinished = _UNFINISHED.get(exc.context or "") if exc.context_mark is not None else None
+    mark, message = found or exc.context_mark, problem
+    if unfinished:
+        where = f" at line {found.line + 1 + line_offset}, column {found.column + 1}" if found else ""
+        mark, message = exc.context_mark, f"{unfinished} ({problem}{where})"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return error(path, line + line_offset, col, "COE001", f"YAML syntax error: {message}")
+
+
 def parse(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
     """Parse YAML safely and within limits, keeping positions; syntax errors are COE001."""
     if _FastLoader is not None:
@@ -195,10 +218,7 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, l
     try:
         return _compose(_Loader, text, path, line_offset)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        return None, [error(path, line + line_offset, col, "COE001", f"YAML syntax error: {problem}")]
+        return None, [_syntax_error(exc, path, line_offset)]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
         line = text[: exc.position].count("\n") + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
