@@ -273,7 +273,7 @@ def test_a_required_section_whose_front_matter_is_wrong_is_one_error_on_its_row(
                          "paper/paper.yaml": paper}, git=True)
     found = pipeline.load(root).diagnostics
     errors = sorted((d.code, d.path, d.line) for d in found if d.severity == "error")
-    assert errors == [("COE001", "sections/02-housing.md", 5), ("COE012", "sections/01-intro.md", 3),
+    assert errors == [("COE001", "sections/02-housing.md", 4), ("COE012", "sections/01-intro.md", 3),
                       ("COE105", "paper/paper.yaml", 19)], errors
     result = CliRunner().invoke(app, ["--project", str(root), "validate"])
     assert result.exit_code == 1 and "COE105 required section 'intro'" not in result.stderr
