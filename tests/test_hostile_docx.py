@@ -405,3 +405,28 @@ def test_a_package_without_content_types_or_naming_a_part_twice_is_refused(
     assert not (root / "sections/09-new.md").exists()
     assert subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "sections", "paper"],
                           capture_output=True, text=True, check=True).stdout == ""
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    ("missing", "is not a Word document: it has no [Content_Types].xml"),
+    ("part twice", "is not a Word document: its [Content_Types].xml names the part '/"),
+    ("extension twice", "is not a Word document: its [Content_Types].xml names the extension '")])
+def test_template_without_content_types_or_naming_a_part_twice_is_refused(
+        make_project: MakeProject, damage: str, said: str) -> None:
+    """The paper's own template is held to a reviewer's file's [Content_Types].xml: one naming a part twice made a
+    paper (Word opens neither), one missing it a message about python-docx's KeyError at no line. Each is a COE802 at
+    paper.yaml's `template:`; nothing is written."""
+    with zipfile.ZipFile(io.BytesIO(TEMPLATE)) as package:
+        types = package.read("[Content_Types].xml")
+    if damage == "missing":
+        template = rezip(TEMPLATE, drop="[Content_Types].xml")
+    else:
+        twice = _types_twice(types) if damage == "part twice" else _extension_twice(types)
+        template = rezip(TEMPLATE, replace={"[Content_Types].xml": twice})
+    root = make_project({"paper/template.docx": template}, git=True)
+    for command in ("validate", "assemble"):
+        result = cli("--project", str(root), command, *(["--no-layout"] if command == "assemble" else []))
+        assert result.exit_code == 1, result.stderr
+        assert f"paper/paper.yaml:6:1: error COE802 the template {said}" in result.stderr, result.stderr
+        assert result.stderr.count("COE802") == 1, result.stderr
+    assert not (root / "build").exists()

@@ -183,10 +183,26 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
                 yield error(CONFIG_PATH, line, col, "COE005", f"template: {reason}")
             else:
                 yield error(CONFIG_PATH, line, col, "COE802", f"template: '{path}' not found")
+        elif key == "template":
+            yield from _template_package(source, path, line, col)
         elif key == "templates":
             yield from _templates_folder(source, path, line, col)
         elif key == "abbreviations" and isinstance(reason := unreadable(source, path), OutsideProject):
             yield error(CONFIG_PATH, line, col, "COE005", f"abbreviations: {reason}")  # a link out of the project
+
+
+def _template_package(source: Source, path: str, line: int, col: int) -> Iterator[Diagnostic]:
+    """COE802 a template .docx whose [Content_Types].xml is missing or names a part twice: Word opens no such
+    package. It is checked as a reviewer's file is, after the same bounds; what else is wrong with the file, opening
+    it (compose.open_template) reports at the file."""
+    from .safedocx import ContentTypesError, DocxError, Limits, check_package
+
+    try:
+        check_package(source.read_bytes(path, Limits().max_total_size), "the template")
+    except ContentTypesError as exc:
+        yield error(CONFIG_PATH, line, col, "COE802", str(exc))
+    except (SourceError, DocxError):
+        return
 
 
 def _templates_folder(source: Source, path: str, line: int, col: int) -> Iterator[Diagnostic]:

@@ -9,7 +9,8 @@ import itertools
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc, and password-prote
 
 class DocxError(Exception):
     """The file cannot be read as a Word document (or is too large to be one)."""
+
+
+class ContentTypesError(DocxError):
+    """The package's [Content_Types].xml is missing, or names a part's or an extension's type twice."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ class SafeDocx:
         check_entries(self._zip.infolist(), self.name, self.limits)
         self._entries = {info.filename: info for info in self._zip.infolist()}
         self.main = self._main_part()
-        self._check_content_types()
+        check_content_types(self._entries, self.xml, self.name)
 
     def close(self) -> None:
         self._zip.close()
@@ -95,22 +100,6 @@ class SafeDocx:
         if "word/document.xml" in self._entries:
             return "word/document.xml"
         raise DocxError(f"{self.name} is not a Word document: it has no word/document.xml")
-
-    def _check_content_types(self) -> None:
-        """Refuse a package whose [Content_Types].xml is missing or names an extension or a part twice: Word
-        does not open it (its parts' types are unknown, or ambiguous)."""
-        name = next((entry for entry in self._entries if entry.lower() == CONTENT_TYPES.lower()), None)
-        if name is None:
-            raise DocxError(f"{self.name} is not a Word document: it has no {CONTENT_TYPES}, which says what each "
-                            "of its parts is; Word does not open it either")
-        seen: set[tuple[str, str]] = set()
-        for element in self.xml(name):
-            kind, value = ("extension", element.get("Extension", "")) if element.tag == f"{_CT}Default" \
-                else ("part", element.get("PartName", "")) if element.tag == f"{_CT}Override" else ("", "")
-            if kind and (kind, value.lower()) in seen:
-                raise DocxError(f"{self.name} is not a Word document: its {CONTENT_TYPES} names the {kind} "
-                                f"'{value[:200]}' twice; Word does not open it either")
-            seen.add((kind, value.lower()))
 
     def has(self, name: str) -> bool:
         return name in self._entries
@@ -215,20 +204,40 @@ def check_entries(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> No
                             "bomb does; refusing to open it")
 
 
+def check_content_types(entries: Iterable[str], xml: Callable[[str], Element], name: str) -> None:
+    """Refuse a package (named `name`; `entries`, its entries' names, `xml`, a part of it parsed) whose
+    [Content_Types].xml is missing or names an extension or a part twice: Word does not open it (its parts' types
+    are unknown, or ambiguous)."""
+    found = next((entry for entry in entries if entry.lower() == CONTENT_TYPES.lower()), None)
+    if found is None:
+        raise ContentTypesError(f"{name} is not a Word document: it has no {CONTENT_TYPES}, which says what each "
+                                "of its parts is; Word does not open it either")
+    seen: set[tuple[str, str]] = set()
+    for element in xml(found):
+        kind, value = ("extension", element.get("Extension", "")) if element.tag == f"{_CT}Default" \
+            else ("part", element.get("PartName", "")) if element.tag == f"{_CT}Override" else ("", "")
+        if kind and (kind, value.lower()) in seen:
+            raise ContentTypesError(f"{name} is not a Word document: its {CONTENT_TYPES} names the {kind} "
+                                    f"'{value[:200]}' twice; Word does not open it either")
+        seen.add((kind, value.lower()))
+
+
 def check_package(data: bytes, name: str, limits: Limits | None = None) -> None:
-    """The same bounds for a package held in memory (the paper's own template .docx) as for a reviewer's file; as
-    python-docx inflates every part, no part may exceed the size of a part that is parsed."""
+    """The same bounds and [Content_Types].xml for a package held in memory (the paper's own template .docx) as for
+    a reviewer's file; as python-docx inflates every part, no part may exceed the size of a part that is parsed."""
     limits = limits or Limits()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             infos = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+            check_entries(infos, name, limits)
+            for info in infos:
+                if info.file_size > limits.max_part_size:
+                    raise DocxError(f"{name}: part '{info.filename}' is {info.file_size // 2**20} MB, more than the "
+                                    f"{limits.max_part_size // 2**20} MB allowed")
+            check_content_types(package.namelist(), lambda part: parse_xml(package.read(part), f"{name}: {part}"),
+                                name)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError):
         raise DocxError(f"{name} is not a Word document (.docx)") from None
-    check_entries(infos, name, limits)
-    for info in infos:
-        if info.file_size > limits.max_part_size:
-            raise DocxError(f"{name}: part '{info.filename}' is {info.file_size // 2**20} MB, more than the "
-                            f"{limits.max_part_size // 2**20} MB allowed")
 
 
 def parse_xml(data: bytes, label: str) -> Element:
