@@ -84,7 +84,8 @@ def test_a_template_linked_to_a_file_outside_the_templates_folder_is_coe005(make
                                                                              at: str) -> None:
     """A template of the folder that is a symbolic link to another of the project's files (contributors.yaml) was
     read as a template, and an include printed that file into the paper. It is COE005 naming the link and where it
-    leads, on disk and committed to git; nothing is written. A link to another template of the folder is one."""
+    leads, on disk and committed to git, once (the include naming it drew a COE801 'no template' beside it); nothing
+    is written. A link to another template of the folder is one."""
     root = make_project({BYLINE: "{.Byline}\n{% include 'evil.md.j2' %} {% include 'alias.md.j2' %}\n",
                          "paper/templates/part.md.j2": "Lead: {{ section.lead.name }}"})
     (root / "paper" / "templates" / "evil.md.j2").symlink_to("../../contributors.yaml")
@@ -100,6 +101,7 @@ def test_a_template_linked_to_a_file_outside_the_templates_folder_is_coe005(make
         assert ("paper/templates/evil.md.j2: error COE005 'paper/templates/evil.md.j2' is a symbolic link to "
                 "'contributors.yaml', outside the templates' folder paper/templates/") in result.stderr
         assert "alias.md.j2" not in result.stderr and "organisations" not in result.stderr
+        assert "COE801" not in result.stderr and result.stderr.count(" error ") == 1, result.stderr
         assert not (root / "build").exists()
 
 

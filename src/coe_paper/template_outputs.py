@@ -112,7 +112,7 @@ class KeptTemplates:
         if self._templates is None:
             from .templates import Templates  # Jinja2 loads only when a template is rendered
 
-            self._templates = Templates(self.source, "", (self.files, self.paths))
+            self._templates = Templates(self.source, "", (self.files, self.paths, self.problems))
         self.rendered += 1
         text, problems = self._templates.render(name, context)
         if key is not None and text is not None and not problems and " at 0x" not in text:

@@ -129,12 +129,15 @@ class Templates:
     texts and where each was read from, read already (`template_outputs.template_files`)."""
 
     def __init__(self, source: Source, directory: str,
-                 files: tuple[dict[str, str], dict[str, str]] | None = None) -> None:
+                 files: tuple[dict[str, str], dict[str, str], list[Diagnostic]] | None = None) -> None:
         self.problems: list[Diagnostic] = []  # template files that cannot be read
         if files is None:
             texts, self.paths, self.problems = template_files(source, directory)
+            refused = self.problems
         else:
-            texts, self.paths = files
+            texts, self.paths, refused = files  # their problems are the caller's to report
+        #: templates of the folder that could not be read (reported already): naming one is no error of its own
+        self._refused = {problem.path.rsplit("/", 1)[-1] for problem in refused if problem.path.endswith(".j2")}
         self.seconds_left = limits.LIMITS.template_seconds  # for all renderings together (a byline runs per section)
         self._stopped: set[str] = set()  # templates stopped at the time limit: said once, not again per rendering
         self._printed: list[tuple[str | None, int, str]] = []  # objects the rendering under way printed, by place
@@ -180,8 +183,11 @@ class Templates:
             return None, [error(*self._place(exc, path), 1, "COE803", f"template stopped: {exc}",
                                 "templates lay out the paper's data; loops and values this large are not needed")]
         except TemplateNotFound as exc:  # an include, import or extends naming no template of the folder
+            missing = getattr(exc, "templates", None) or [exc.name]
+            if any(name in self._refused for name in missing):
+                return None, []  # one the folder has, refused (a link out of it, unreadable): said once, at it
             where, line = self._place(exc, path)
-            names = " or ".join(f"'{name}'" for name in getattr(exc, "templates", None) or [exc.name])
+            names = " or ".join(f"'{name}'" for name in missing)
             return None, [error(where, line, 1, "COE801",
                                 f"template error: no template {names} in {where.rsplit('/', 1)[0]}/",
                                 "include, import and extends name another template of that folder by its file "
