@@ -148,6 +148,25 @@ def test_a_template_error_is_reported_beside_a_section_s_error(make_project: Mak
     assert "COE201" in result.stderr and "COE801" not in result.stderr, result.stderr
 
 
+
+def test_a_template_error_is_reported_when_every_section_has_one(make_project: MakeProject) -> None:
+    """Every section names a lead that is no organisation, and the byline template fails: the byline was checked on
+    no section at all, so its error came to light only once a section was fixed. It is checked on the first section
+    (led by an organisation), and named beside the sections' errors; a sound byline draws nothing."""
+    wrong = {"sections/01-intro.md": section_text("intro", INTRO_BODY, title="Introduction", lead="nobody"),
+             "sections/02-housing.md": section_text("housing", INTRO_BODY, title="Housing", lead="nobody"),
+             "sections/03-outlook.md": section_text("outlook", INTRO_BODY, title="Outlook", lead="nobody")}
+    root = make_project(wrong | {BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n{{ 1 / 0 }}\n"})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert result.stderr.count("error COE201 unknown contributor 'nobody'") == 3, result.stderr
+    assert f"{BYLINE}:3:1: error COE801 template error: ZeroDivisionError" in result.stderr, result.stderr
+    assert result.stderr.count("COE801") == 1, result.stderr
+    root = make_project(wrong | {BYLINE: "{.Byline}\nBy {{ section.lead.name }}.\n"})
+    result = cli("--project", str(root), "validate")
+    assert result.stderr.count("COE201") == 3 and "COE801" not in result.stderr, result.stderr
+
+
 LIMITED = {
     "a range of a billion": "{{ range(10**9) | list }}",
     "a join with a long separator": "{{ ('x' * 500000).join(['a'] * 500) | length }}",

@@ -217,17 +217,20 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     """Render the title page, every byline and the annex as `assemble` would, keeping only their problems. While
     the paper has errors, the templates see it without the sections that have them (assemble would give them valid
     sections only), and only a template's own errors are kept (its files' problems, COE801, COE803), beside the
-    paper's: what the outputs show of files in error (a logo, a name) is reported for those files already. While
-    paper.yaml itself has an error, they are not run."""
+    paper's: what the outputs show of files in error (a logo, a name) is reported for those files already. When
+    every section has one, the byline is tried on the first of them, led by the first organisation when its own
+    lead is none. While paper.yaml itself has an error, they are not run."""
     project, parsed = loaded.project, loaded.parsed
     if project is None:
         return []
     wrong = {d.path for d in loaded.diagnostics if d.severity == "error"}
     if CONFIG_PATH in wrong:  # the templates' folder, or what they are given, may be what paper.yaml has wrong
         return []
+    stand_in = bool(wrong) and all(s.path in wrong for s in project.sections) and bool(project.contributors)
     if wrong:
-        project = replace(project, sections=[s for s in project.sections if s.path not in wrong])
-        parsed = [item for item in parsed if item.section.path not in wrong]
+        ordered = project.ordered_sections()[:1] if stand_in else []
+        project = replace(project, sections=[s for s in project.sections if s.path not in wrong] + ordered)
+        parsed = [item for item in parsed if item.section.path not in wrong or item.section in ordered]
     try:
         templates = KeptTemplates(loaded.source, project.config.templates, loaded.root)
     except SourceError:  # the templates folder is outside the project: COE005 says so
@@ -236,6 +239,9 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     context = template_context(project, parsed, version, credits_for(project, loaded.history))
     contexts = [(name, context) for name in ("title_page.md.j2", "cover_back.md.j2", "abbreviations.md.j2",
                                              "annex.md.j2")]
+    if stand_in:  # a byline is checked all the same; the lead a section in error names may be no organisation
+        context["sections"] = [ref | {"lead": ref["lead"] or context["organisations"][0]}
+                               for ref in context["sections"]]
     contexts += [("byline.md.j2", context | {"section": ref}) for ref in context["sections"]]
     named = pictures.named_pictures(loaded.root)
     for name, values in contexts:
