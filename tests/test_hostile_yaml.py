@@ -7,6 +7,7 @@ import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -188,3 +189,53 @@ def test_a_long_contributors_file_is_parsed_without_the_collector_passing_over_i
     assert len(located.data["organisations"]) == 12_500
     assert located.marks[("organisations", 12_499, "emails", 0)] == (2 + 12_499 * 5 + 4, 12)
     assert passes.count("start") <= 1 and gc.isenabled(), passes.count("start")  # once at most: after the parse
+
+
+def _many_organisations(count: int, last: tuple[str, str] = ("", "")) -> str:
+    """CONTRIBUTORS_YAML and `count` more organisations, one a line (1 MB for 12,500, the size allowed); in the last
+    one, `last[0]` replaced by `last[1]`."""
+    lines = [f"  - {{id: o{i}, name: O{i}, short: O{i}, kind: city, country: IT, role: member}}\n"
+             for i in range(count)]
+    if last[0]:
+        lines[-1] = lines[-1].replace(*last)
+    return CONTRIBUTORS_YAML + "".join(lines)
+
+
+def test_positions_in_a_long_contributors_file_are_found_only_for_a_diagnostic(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate found, stored and read back the line and column of each of the 175,000 keys and values of a
+    contributors.yaml of 12,500 organisations on every run, though only a diagnostic asks for one: about a second of
+    a cold run. They are found from the text when a diagnostic asks; every check still runs, at the same place."""
+    from coe_paper import yamlparse
+    from coe_paper.project import load_project
+    from coe_paper.sources import WorkTree
+
+    found = 0
+    marks = yamlparse._marks
+
+    def counted(node: Any, path: tuple[str | int, ...], out: dict[tuple[str | int, ...], tuple[int, int]]) -> None:
+        nonlocal found
+        found += 1
+        marks(node, path, out)
+
+    monkeypatch.setattr(yamlparse, "_marks", counted)
+    clean = _many_organisations(12_500)
+    assert 1_000_000 < len(clean) < 1_048_576
+    root = make_project({"contributors.yaml": clean})
+    for _ in ("cold", "from the cache"):
+        project, problems = load_project(WorkTree(root))
+        assert project is not None and len(project.contributors) > 12_500 and problems == []
+    assert found < 1_000, found  # paper.yaml's, not the organisations'
+    line = clean.count("\n")  # the last organisation's
+    cases = {"a kind no organisation has": (("kind: city", "kind: town"), ":47: error COE002 organisations (id "
+                                            "'o12499').kind"),
+             "a control left open": (("name: O12499", "name: \u202eO"), ":24: error COE012 organisations (id "
+                                     "'o12499').name: U+202E"),
+             "a control written as an escape": (("name: O12499", 'name: "\\u202eO"'), ":24: error COE012 "
+                                                "organisations (id 'o12499').name: U+202E")}
+    for last, said in cases.values():
+        root = make_project({"contributors.yaml": _many_organisations(12_500, last)})
+        for _ in ("cold", "from the cache"):
+            result = cli("--project", str(root), "validate")
+            assert result.exit_code == 1, result.stderr
+            assert f"contributors.yaml:{line}{said}" in result.stderr, result.stderr

@@ -79,8 +79,16 @@ def strings(data: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tu
             stack.extend(((*where, index), item) for index, item in enumerate(value))
 
 
-def open_controls(located: Located, path: str, line_offset: int = 0) -> list[Diagnostic]:
-    """COE012 for each string of `located` with a bidirectional control left open or closing nothing."""
+#: An escape of double-quoted YAML that can make any character (`\u202E`, `\U0000202E`); the others make none of
+#: the controls.
+_YAML_ESCAPE = re.compile(r"\\[uU]")
+
+
+def open_controls(located: Located, path: str, line_offset: int = 0, text: str | None = None) -> list[Diagnostic]:
+    """COE012 for each string of `located` (parsed from `text`, when given) with a bidirectional control left open
+    or closing nothing. A text that has no control, and no escape that could make one, is not looked through."""
+    if text is not None and _CONTROLS.search(text) is None and _YAML_ESCAPE.search(text) is None:
+        return []
     found: list[Diagnostic] = []
     for where, text in strings(located.data):
         problem = unbalanced(text)

@@ -195,7 +195,7 @@ def load_section(source: Source, path: str, cache: Store | None = None, claims: 
     if located is None:
         return None, found
     meta, problems = validate_model(SectionMeta, located, path, line_offset=1)
-    problems += open_controls(located, path, line_offset=1)
+    problems += open_controls(located, path, line_offset=1, text=front)
     found.extend(problems)
     if meta is None or problems:
         if claims is not None and isinstance(located.data, dict) and isinstance(located.data.get("id"), str):
@@ -222,11 +222,18 @@ def _too_many_brackets(text: str, path: str) -> Diagnostic | None:
                  "remove what does not belong in it")
 
 
-def _cached_yaml(data: object) -> Located | None:
+#: A YAML file's positions are kept in the cache up to this size (paper.yaml's are asked for on every validate); a
+#: larger file's (contributors.yaml) are found from its text when a diagnostic asks.
+_KEPT_MARKS = 64 * 1024
+
+
+def _cached_yaml(data: object, text: str) -> Located | None:
     """Parsed YAML from the cache, or None when the entry is not exactly right (its data is validated as always)."""
-    if not isinstance(data, dict) or set(data) != {"data", "marks"} or not isinstance(data["marks"], list):
+    if not isinstance(data, dict) or set(data) - {"marks"} != {"data"}:
         return None
-    marks = _marks(data["marks"])
+    if "marks" not in data:
+        return Located(data["data"], text=text) if len(text) > _KEPT_MARKS else None
+    marks = _marks(data["marks"]) if isinstance(data["marks"], list) else None
     return Located(data["data"], marks) if marks is not None else None
 
 
@@ -268,21 +275,23 @@ def load_yaml_file(
     if text is None or any(problem.code == "COE011" for problem in problems):
         return None, None
     key = cache.key("yaml", path, text) if cache is not None else ""
-    located = _cached_yaml(cache.get(key)) if cache is not None else None
+    located = _cached_yaml(cache.get(key), text) if cache is not None else None
     if located is None:
         located, problems = load_yaml(text, path)
         found.extend(problems)
         if located is None:
             return None, None
         if cache is not None and not problems:
-            stored = {"data": located.data, "marks": [[list(k), list(v)] for k, v in located.marks.items()]}
+            stored: dict[str, Any] = {"data": located.data}
+            if len(text) <= _KEPT_MARKS:
+                stored["marks"] = [[list(k), list(v)] for k, v in located.marks.items()]
             try:
                 if json.loads(json.dumps(stored))["data"] == located.data:  # plain JSON data only (no dates)
                     cache.put(key, stored)
             except (TypeError, ValueError):
                 pass
     value, problems = validate_model(model, located, path)
-    reversing = open_controls(located, path)  # as a schema error: nothing of the file is used
+    reversing = open_controls(located, path, text=text)  # as a schema error: nothing of the file is used
     found.extend(problems + reversing)
     return (None if reversing else value), located
 

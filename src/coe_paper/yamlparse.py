@@ -74,8 +74,7 @@ def _uncollected() -> Iterator[None]:
 
 def _compose(loader_class: Callable[[str], Any], text: str, path: str,
              line_offset: int) -> tuple[Located | None, list[Diagnostic]]:
-    marks: Marks = {}
-    loader = loader_class(text)  # one parse gives positions and data (yaml.safe_load would parse again)
+    loader = loader_class(text)
     with _uncollected():
         try:
             node = loader.get_single_node()
@@ -83,11 +82,28 @@ def _compose(loader_class: Callable[[str], Any], text: str, path: str,
                 problems = inspect(node, path, line_offset)
                 if problems:
                     return None, problems
-                _marks(node, (), marks)  # before constructing, which flattens merge keys (<<) in place
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
-    return Located(data, marks), []
+    return Located(data, text=text), []
+
+
+def marks_of(text: str) -> Marks:
+    """The position of each key path of `text`, YAML parsed already without a problem (see Located.marks)."""
+    marks: Marks = {}
+    for loader_class in ([_FastLoader] if _FastLoader is not None else []) + [_Loader]:
+        loader = loader_class(text)
+        with _uncollected():
+            try:
+                node = loader.get_single_node()
+            except (yaml.YAMLError, RecursionError):
+                continue
+            finally:
+                loader.dispose()
+        if node is not None:
+            _marks(node, (), marks)
+        break
+    return marks
 
 
 def _marks(node: yaml.Node, path: tuple[str | int, ...], out: Marks) -> None:

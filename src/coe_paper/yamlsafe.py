@@ -13,7 +13,6 @@ loaded with PyYAML only when a file is parsed (a build whose YAML is all in the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,12 +24,23 @@ VALUE = "<value>"
 Marks = dict[tuple[str | int, ...], tuple[int, int]]
 
 
-@dataclass(frozen=True)
 class Located:
-    """YAML data together with the 1-based (line, column) of each key path inside it."""
+    """YAML data together with the 1-based (line, column) of each key path inside it. The positions are found from
+    `text` when first asked for, unless given: only a diagnostic needs them, and a contributors.yaml of 12,500
+    organisations has 175,000 (a second to find, store and read back on every validate)."""
 
-    data: Any
-    marks: Marks
+    def __init__(self, data: Any, marks: Marks | None = None, text: str = "") -> None:
+        self.data = data
+        self._marks = marks
+        self._text = text
+
+    @property
+    def marks(self) -> Marks:
+        if self._marks is None:
+            from .yamlparse import marks_of
+
+            self._marks = marks_of(self._text)
+        return self._marks
 
     def where(self, loc: tuple[str | int, ...], line_offset: int = 0) -> tuple[int, int]:
         """Position of the longest known prefix of `loc`."""
