@@ -5,6 +5,7 @@ Jinja2."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import os
 import subprocess
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError, nodes
 
-from coe_paper import compose, pipeline, template_outputs
+from coe_paper import compose, limits, pipeline, template_outputs
 from coe_paper.sources import WorkTree
 from coe_paper.template_outputs import KeptTemplates, code, mentions
 from coe_paper.templates import Templates
@@ -180,9 +181,13 @@ def changed(context: dict[str, Any], path: tuple[Any, ...], how: int) -> dict[st
 
 
 @pytest.mark.parametrize("byline", sorted(BYLINES))
-def test_a_kept_output_is_always_what_rendering_gives(make_project: MakeProject, byline: str) -> None:
+def test_a_kept_output_is_always_what_rendering_gives(make_project: MakeProject, byline: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Any value in a template's context changed, or only its type, gives the output rendering gives: a value the
-    key left out would give the kept output of the unchanged context instead."""
+    key left out would give the kept output of the unchanged context instead. The 5,700 fresh renderings of a case
+    take about 2 s, and took 9.6 of the 10 s all of a build's renderings may take on a busy machine (where they were
+    stopped once): they get ten minutes, and none may be stopped (two renderings stopped alike compare equal)."""
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=600.0))
     part = "{{ section.status }} {{ section.history }} {{ version.label }}"
     root = make_project({"paper/templates/byline.md.j2": BYLINES[byline], "paper/templates/part.md.j2": part},
                         git=True)
@@ -199,7 +204,9 @@ def test_a_kept_output_is_always_what_rendering_gives(make_project: MakeProject,
         for path in [path for path in leaves(values) if path]:
             for how in range(3):
                 other = changed(values, path, how)
-                assert kept.render(name, other) == fresh.render(name, other), (name, path, how)
+                rendered = fresh.render(name, other)
+                assert kept.render(name, other) == rendered, (name, path, how)
+                assert all(problem.code != "COE803" for problem in rendered[1]), rendered
                 checked += 1
         assert kept.rendered < checked  # some changes left the key alone: those outputs were kept ones
     assert checked > 500
