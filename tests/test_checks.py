@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from coe_paper import pipeline
 from coe_paper.cli import app
 from coe_paper.diagnostics import Diagnostic
-from conftest import CONTRIBUTORS_YAML, HOUSING_BODY, PAPER_YAML, MakeProject, section_text, tiny_png
+from conftest import CONTRIBUTORS_YAML, HOUSING_BODY, INTRO_BODY, PAPER_YAML, MakeProject, section_text, tiny_png
 
 INTRO = "sections/01-intro.md"
 HOUSING = "sections/02-housing.md"
@@ -102,6 +102,15 @@ def test_coe001_character_yaml_cannot_hold(make_project: MakeProject) -> None:
     d = only(validate(make_project, {CONFIG: config}))
     assert where(d) == ("COE001", "error", CONFIG, 2, 17)  # after "subtitle: A tiny" (16 characters)
     assert d.message == "YAML cannot contain the character U+0007"
+
+
+def test_a_control_character_in_front_matter_is_reported_once(make_project: MakeProject) -> None:
+    """A NUL or a bell in a section's front matter was two errors at one place: COE004 (no Word document holds it)
+    and COE001 (no YAML does). It is COE004 alone; the section is left out as before."""
+    for char in ("\x00", "\x07"):
+        intro = section_text("intro", INTRO_BODY, title=f"Intro{char}duction")
+        d = only(validate(make_project, {"sections/01-intro.md": intro}))
+        assert where(d) == ("COE004", "error", "sections/01-intro.md", 3, 13)
 
 
 def test_coe002_unknown_key_in_front_matter(make_project: MakeProject) -> None:

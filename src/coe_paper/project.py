@@ -191,7 +191,9 @@ def load_section(source: Source, path: str, cache: Store | None = None, claims: 
     if known is not None:
         return Section(path=path, meta=known, body=body, body_line=body_line, front=front), found
     located, problems = load_yaml(front, path, line_offset=1)
-    found.extend(problems)
+    controls = {(problem.line, problem.column) for problem in found if problem.code == "COE004"}  # said once
+    found.extend(problem for problem in problems if problem.code != "COE001" or (problem.line, problem.column)
+                 not in controls)
     if located is None:
         return None, found
     meta, problems = validate_model(SectionMeta, located, path, line_offset=1)
