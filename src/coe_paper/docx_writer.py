@@ -9,22 +9,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part, XmlPart
+from docx.opc.part import Part
 from docx.oxml.shape import CT_Inline
-from docx.package import Package
-from docx.parts.document import DocumentPart
 from docx.shared import Emu, Inches
 from lxml import etree
 
 from . import limits, ooxml, ooxml_parts, parts_text
 from .docx_entries import package_entries
+from .docx_template import open_template_document
 from .numbering import DEPTH, HeadingNumbers, annex_levels, fit_indents, link_heading_styles
-from .safedocx import DocxError, check_package, parse_xml, refuse_active, refuse_dtd, refuse_fetching_fields
+from .safedocx import DocxError
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
 from .zipout import StoredPieces, utc_naive, zip_entries
@@ -52,8 +50,6 @@ class Properties:
     custom: Sequence[tuple[str, str]] = ()
 
 
-#: The parts of a template whose text Word shows besides its headers and footers (which python-docx parses).
-_STORIES = tuple(f"wordprocessingml.{kind}+xml" for kind in ("footnotes", "endnotes", "comments", "document.glossary"))
 _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
 
 
@@ -62,29 +58,8 @@ class DocxBuilder:
 
     def __init__(self, template: bytes, source: Source, max_image_width: int = Inches(6.3)) -> None:
         self.template_digest = hashlib.sha256(template).hexdigest()  # what rendered fragments depend on
-        try:  # the same zip-bomb bounds as a reviewer's file, before python-docx inflates every part
-            check_package(template, "the template")
-            main = Package.open(io.BytesIO(template)).main_document_part
-            if main.content_type != CT.WML_DOCUMENT_MAIN:  # a .docm or .dotx renamed .docx: python-docx's message
-                label = f"the template: {main.partname.lstrip('/')}"  # named the address of its stream in memory
-                refuse_active(label, main.content_type, [])
-                raise DocxError(f"{label} is '{main.content_type}', not a Word document's; save the template as a "
-                                "Word document (.docx)")
-            self.document = cast(DocumentPart, main).document
-            package = self.document.part.package
-            refuse_active("the template", "", [(r.reltype, r.target_ref, r.is_external)
-                                               for r in package.rels.values()])
-            for part in package.iter_parts():  # each is written back as it was read
-                label = f"the template: {part.partname.lstrip('/')}"
-                refuse_active(label, part.content_type,
-                              [(r.reltype, r.target_ref, r.is_external) for r in part.rels.values()])
-                xml = part.element if isinstance(part, XmlPart) else None
-                if xml is not None or part.content_type.endswith("xml"):
-                    refuse_dtd(label, xml, b"" if xml is not None else part.blob)
-                if xml is None and part.content_type.endswith(_STORIES):  # python-docx reads them as bytes
-                    xml = parse_xml(part.blob, label)
-                if xml is not None:
-                    refuse_fetching_fields(label, xml)
+        try:
+            self.document = open_template_document(template)
             self.part = self.document.part
             styles = self.document.styles.element
             ooxml_parts.ensure_styles(styles)
