@@ -1034,3 +1034,27 @@ def test_a_usage_error_names_the_command_as_the_caller_ran_it(served: Path, args
     assert warm.returncode == alone.returncode == 2
     assert f"Usage: python -m coe_paper {args[0]} [OPTIONS]" in alone.stderr
     assert warm.stderr == alone.stderr and warm.stdout == alone.stdout == ""
+
+
+WARM_THEN_FIND_ADDRESSES = """
+import os, sys
+from coe_paper import markdown, resident_server
+resident_server.warm(sys.argv[1])
+import re._compiler as compiler
+compiled = []
+compile = compiler.compile
+compiler.compile = lambda *a, **k: (compiled.append(a[0]), compile(*a, **k))[1]
+found = markdown.find_addresses("under CC BY 4.0, https://creativecommons.org/licenses/by/4.0/ or ask a@b.eu")
+print(len(found), len(compiled))
+"""
+
+
+def test_a_warm_process_has_the_address_patterns_compiled(make_project: MakeProject) -> None:
+    """linkify-it compiles its patterns at its first search for an address: the resident process makes that search
+    before it forks, so that a child finding the licence's address on the cover (or a bare one in a section)
+    compiles none."""
+    root = make_project(git=True).resolve()
+    done = subprocess.run([sys.executable, "-c", WARM_THEN_FIND_ADDRESSES, str(root)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "0"]  # both addresses found, no pattern compiled for them

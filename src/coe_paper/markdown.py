@@ -90,6 +90,12 @@ def find_addresses(text: str) -> list[Any]:
     return (finder.match(text) or []) if finder.pretest(text) else []
 
 
+def compile_address_patterns() -> None:
+    """Have linkify-it compile its patterns now: it does at its first search of a text that may hold an address
+    (about 40 ms), which the resident process makes before it forks, so that no command in its children pays it."""
+    find_addresses("https://example.org www.example.org name@example.org")
+
+
 def picture_paths(md: MarkdownIt) -> None:
     """A rule for `md`: a picture in the project is named by its file's path, its percent-escapes decoded. The
     parser writes every address as a URL (`<my chart.png>` as `my%20chart.png`, `50%.png` as `50%25.png`), and no

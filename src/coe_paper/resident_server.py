@@ -142,6 +142,7 @@ def warm(root: str) -> Any:
     except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
         pass
     command = typer.main.get_command(cli.app)
+    markdown.compile_address_patterns()  # last: Python keeps 512 patterns compiled from text, dropping the oldest
     gc.collect()
     gc.freeze()  # what the children share stays shared: their collector never visits it
     return command
