@@ -7,6 +7,7 @@ it was: `Yes.` without its full stop is a yes/no value, no title; a quotation ma
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import yaml
 
@@ -65,7 +66,7 @@ def _segments(front: str, title: str) -> list[Segment] | None:
 
 def _title_node(front: str) -> yaml.ScalarNode | None:
     try:
-        root = yaml.compose(front, Loader=yaml.SafeLoader)
+        root = yaml.compose(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's, when there
     except yaml.YAMLError:
         return None
     if not isinstance(root, yaml.MappingNode):
@@ -79,13 +80,16 @@ def _title_node(front: str) -> yaml.ScalarNode | None:
 def _refusal(front: str, title: str, segments: list[Segment]) -> Callable[[Fix], str]:
     """Why a fix may not be written into the title ("" when it may): it must leave the front matter reading as it
     did, but for the fixed words of the title."""
-    before, _ = load_yaml(front, "")
+    read: list[Any] = []  # the front matter as YAML reads it, once a fix asks
     offsets, offset = {}, 0
     for index, start, end in segments:
         offsets[index] = (start, end, offset)
         offset += end - start + 1
 
     def refuses(fix: Fix) -> str:
+        if not read:
+            read.append(load_yaml(front, "")[0])
+        before = read[0]
         start, end, offset = offsets.get(fix.line - 1, (0, -1, 0))
         if before is None or not start <= fix.column - 1 <= fix.end - 1 <= end:
             return "in the front matter: fix it by hand"
