@@ -257,17 +257,18 @@ SLIPS = ["goverment", "recieve", "seperate", "accomodation", "definately", "occu
 
 
 def test_suggestions_from_the_edits_are_spylls_own(en_gb: tuple[Dictionary, Lookups]) -> None:
-    """The lazily read dictionary suggests what spylls' edits of the word find in the whole one, in spylls' order:
-    the suggestions spylls gives before its pass over every word. None when no edit is a word."""
+    """The lazily read dictionary suggests what spylls' edits of the word find in the whole one (ranked as a reader
+    expects: test_ranking.py): suggestions spylls gives before its pass over every word. None when no edit is a
+    word."""
     whole, _ = en_gb
     lazy = Lookups(EN_GB)
     answers = {word: lazy.suggest(word, 3) for word in SLIPS}
     for word, found in answers.items():
         assert found == hunspell.edit_suggestions(hunspell.edits_of(whole), word, 3), word
-        full = list(islice(whole.suggest(word), 3))
-        assert found is None or full[: len(found)] == found, word  # spylls' first ones
+        assert found is None or set(found) <= set(islice(whole.suggest(word), 15)), word  # spylls' own
     assert answers["goverment"] == ["government"]  # spylls' n-gram pass adds 'overgarment'
-    assert answers["teh"] == list(islice(whole.suggest("teh"), 3)) == ["the", "eh", "tech"]
+    assert list(islice(whole.suggest("teh"), 3)) == ["the", "eh", "tech"]
+    assert answers["teh"] == ["the", "tech", "tee"]  # 'eh' leaves the first letter out: last
     assert answers["xyzzyq"] is None and answers["qwrtplk"] is None  # no edit of them is a word
     assert sum(found is not None for found in answers.values()) >= 10
     assert len([stem for stem, words in lazy.dic._made.items() if words]) < len(whole.dic.index) // 10

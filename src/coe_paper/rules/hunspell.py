@@ -35,6 +35,8 @@ from spylls.hunspell.data import aff as affixes
 from spylls.hunspell.data.dic import Dic, Word
 from spylls.hunspell.readers.file_reader import FileReader
 
+from .ranking import ranked
+
 #: spylls' reader (readers/dic.py): data tags start at " xy:" or at a tab; "/" not after "\" starts the flags.
 _TAG = re.compile(r"[ \t]\w{2}:")
 _SLASH = re.compile(r"(?<!\\)/")
@@ -312,8 +314,9 @@ def edits_of(dictionary: Any) -> EditSuggest:
     return EditSuggest(dictionary.aff, dictionary.dic, dictionary.lookuper)
 
 
-#: The lookups one word's suggestions may make, edits and n-gram passes together: a slip of an English word is
-#: mended within a few thousand (7,000 for a 20-letter one), a 40-letter compound's edits make 50,000 (ten seconds).
+#: The lookups one word's suggestions may make, edits and n-gram passes together: a slip of an English word has
+#: all its edits tried (to rank them) within a few thousand (12,000 for a capitalised 20-letter one), a 40-letter
+#: compound's edits make 50,000 (ten seconds).
 SUGGESTION_LOOKUPS = 16_000
 
 
@@ -359,17 +362,19 @@ class _CountedLookup:
 
 
 def edit_suggestions(edits: EditSuggest, word: str, count: int, budget: Budget | None = None) -> list[str] | None:
-    """The first `count` suggestions `edits` finds for `word` before spylls' passes over every word; None when
-    there are none. With a `budget`, TooManyLookups once it is spent."""
-    found: list[str] = []
+    """The `count` likeliest suggestions (ranking.py) of those `edits` finds for `word` before spylls' passes over
+    every word; None when there are none. With a `budget`, those found before it is spent, or TooManyLookups when
+    none was."""
+    found: list[tuple[str, str]] = []
     try:
-        for text in (budget.counted(edits) if budget is not None else edits)(word):
-            found.append(str(text))
-            if len(found) == count:
-                break
+        for suggestion in (budget.counted(edits) if budget is not None else edits).suggestions(word):
+            found.append((str(suggestion.text), str(suggestion.kind)))
     except _NeedsEveryWord:
         pass
-    return found or None
+    except TooManyLookups:
+        if not found:
+            raise
+    return ranked(word, found)[:count] or None
 
 
 class _NeedsEveryWord(Exception):
