@@ -900,16 +900,39 @@ def test_coe722_a_possessive_or_a_compound_is_read_by_its_parts(make_project: Ma
 
 
 def test_coe722_an_american_form_in_a_name_is_reported_but_not_fixed(make_project: MakeProject) -> None:
-    """The World Health Organization and the Pew Research Center spell their names so (as the English Style Guide
-    says): --fix wrote 'World Health Organisation'. A capitalised word beside another capitalised word is taken for
-    part of a name; one that opens a sentence is not."""
-    text = ("The World Health Organization and the Pew Research Center met. Organization matters; "
+    """The Baltic Cities Organization and the Pew Research Center may spell their names so (as the English Style
+    Guide says): --fix wrote 'World Health Organisation'. A capitalised word beside another capitalised word is
+    taken for part of a name; one that opens a sentence is not."""
+    text = ("The Baltic Cities Organization and the Pew Research Center met. Organization matters; "
             "Organization for Economic Co-operation.")
     found = editorial(make_project, prose(text))
     assert [(d.code, d.column, d.fix is not None) for d in found] == [
         ("COE722", col(text, "Organization and"), False), ("COE722", col(text, "Center"), False),
         ("COE722", col(text, "Organization matters"), True), ("COE722", col(text, "Organization for"), False)]
     assert "name" in found[0].message
+
+
+def test_coe722_an_official_name_spelt_with_ization_is_no_finding(make_project: MakeProject) -> None:
+    """The World Health Organization, the International Labour Organization and the International Organization for
+    Standardization write their names so (data/official_names.yaml): 'World Health Organization's' was a warning. The
+    OECD writes 'Organisation', so its name with -ization is still one; so is the word outside a listed name."""
+    text = ("The World Health Organization's report, the International Labour\nOrganization and the International "
+            "Organization for Standardization agree. The Organization for Economic Co-operation and Development "
+            "and the world health organization differ.")
+    found = editorial(make_project, prose(text))
+    lines = text.split("\n")
+    assert [(d.line, d.column, d.fix is not None) for d in found if d.code == "COE722"] == [
+        (12, col(lines[1], "Organization for Economic"), False), (12, col(lines[1], "organization differ"), True)]
+
+
+def test_every_official_name_has_its_source() -> None:
+    from coe_paper.rules.spelling import _official_names
+
+    data = yaml.safe_load((REPO_ROOT / "src/coe_paper/rules/data/official_names.yaml").read_text(encoding="utf-8"))
+    assert all(entry["source"] in data["sources"] for entry in data["names"]) and len(data["names"]) >= 15
+    assert all(any(word.endswith(("ization", "ize")) for word in entry["name"].split()) for entry in data["names"])
+    with pytest.raises(ValueError):
+        _official_names({**data, "names": [*data["names"], {"name": "Pan American Health Organization"}]})
 
 
 def test_spelling_cache_spares_the_dictionary_on_a_warm_run(make_project: MakeProject,

@@ -94,12 +94,31 @@ def _places() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'\u2019-])(?:{words})(?![\w'\u2019-])")
 
 
-def _in_place(prose: Prose, line: int, start: int) -> bool:
-    """Whether the word at `start` (0-based) of the file's `line` is a word of a name listed whole (see _places),
-    which may be wrapped over a line break."""
+def _in_place(prose: Prose, line: int, start: int, names: re.Pattern[str] | None = None) -> bool:
+    """Whether the word at `start` (0-based) of the file's `line` is a word of a name listed whole (see _places; or
+    of `names`), which may be wrapped over a line break."""
     text, offset = prose.text_at(line - prose.body_line - 1)
     at = offset + start
-    return any(m.start() <= at < m.end() for m in _places().finditer(text, max(0, at - 64), at + 64))
+    found = (names or _places()).finditer(text, max(0, at - 128), at + 128)
+    return any(m.start() <= at < m.end() for m in found)
+
+
+@cache
+def official_names() -> re.Pattern[str]:
+    """The official names spelt with -ization (data/official_names.yaml), each found whole, its words apart by any
+    blanks (a line break too), a possessive after it ('the World Health Organization's')."""
+    return shipped_data("official_names.yaml", _official_names)
+
+
+def _official_names(data: Any) -> re.Pattern[str]:
+    names, sources = data["names"], data["sources"]
+    if not isinstance(names, list) or not isinstance(sources, dict) or not all(
+            isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry.get("source") in sources
+            for entry in names):
+        raise ValueError("not the data of official_names.yaml: each name needs a source of `sources`")
+    listed = sorted((str(entry["name"]) for entry in names), key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, name.split())) for name in listed)
+    return re.compile(rf"(?<![\w'\u2019-])(?:{words})(?=['\u2019]s\b|(?![\w'\u2019-]))")
 
 
 @cache
@@ -195,7 +214,9 @@ _tables: dict[tuple[object, ...], dict[Any, Any]] = {}
 
 
 @rule("COE722", "American spelling (-ize, -yze, center, color, program, ...): EU English writes -ise, centre, "
-      "colour, programme", f"data/us_spellings.yaml; {ISG_SPELLING}", fixable=True)
+      "colour, programme; not in an organisation's official name spelt so (World Health Organization)",
+      f"data/us_spellings.yaml; data/official_names.yaml (each name with its founding text); {ISG_SPELLING}",
+      fixable=True)
 def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     check = speller(context) if context.config.selects("COE722") else None
     dictionary = (check.path, check.key) if check is not None else None
@@ -213,11 +234,13 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
             found = answers[word] = american(word, check)
             if found is None:
                 clean[word] = True
+        if found is not None and word[:1].isupper() and _in_place(prose, line, start, official_names()):
+            continue  # an organisation's official name, spelt so (data/official_names.yaml)
         if found is not None:
             british, safe = found
             note = "" if safe else " (keep 'program' only for computer programs, 'meter' for a measuring device)"
             if safe and word[:1].isupper() and in_name(prose.masked[line - prose.body_line - 1], start, word):
-                safe, note = False, " (unless it is part of a name that is spelt so: World Health Organization)"
+                safe, note = False, " (unless it is part of a name that is spelt so)"
             fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
             yield Finding(line, start + 1, f"'{word}': write '{british}'{note}", f"source: {ISG_SPELLING}", fix)
 
