@@ -739,6 +739,15 @@ def test_coe721_knows_the_eus_own_english(make_project: MakeProject) -> None:
     assert editorial(make_project, prose(text)) == []
 
 
+def test_coe721_knows_the_words_of_the_eus_budget_and_strategies(make_project: MakeProject) -> None:
+    """'Multiannual' of the Multiannual Financial Framework, 'Interinstitutional' of the style guide the hints cite,
+    cohesion policy's 'additionality', and 'antigypsyism' and 'biphobia', which the EU's equality strategies name,
+    were unknown words in every paper."""
+    text = ("The Multiannual Financial Framework, the Interinstitutional Style Guide, additionality, the bioeconomy, "
+            "antigypsyism against Roma and Romani speakers, and biphobia. The multiannual plan.")
+    assert editorial(make_project, prose(text)) == []
+
+
 def test_coe721_knows_the_abbreviations_of_references_and_contacts(make_project: MakeProject) -> None:
     """'doi' of a publication's reference, 'tel.' before a telephone number and 'incl.' were unknown words in every
     paper that cites a report or names a contact."""
