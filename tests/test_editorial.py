@@ -584,6 +584,21 @@ def test_coe740_writes_the_amount_with_the_papers_thousands_separator(make_proje
                                           "'\u20ac1.5 million': write 'EUR 1.5 million'"]
 
 
+def test_coe740_millions_and_billions_abbreviated_before_the_euro_sign(make_project: MakeProject) -> None:
+    """French members write '12 M\u20ac' and '3,2 Md\u20ac', German and Italian ones '1,5 Mrd. \u20ac' and
+    '2 Mio. \u20ac': they were no finding (only 'Mrd' an unknown word), and stayed in the paper as written."""
+    text = ("The region gave 12 M\u20ac, the State 3,2 Md\u20ac, Germany 1,5 Mrd. \u20ac and Austria 2 Mio. \u20ac. "
+            "The M\u20ac column and 12 Mbit are no amounts.")
+    found = [d for d in editorial(make_project, prose(text)) if d.code == "COE740"]
+    assert [(d.column, d.message) for d in found] == [
+        (col(text, "12 M"), "'12 M\u20ac': write 'EUR 12 million'"),
+        (col(text, "3,2"), "'3,2 Md\u20ac': write 'EUR 3.2 billion'"),
+        (col(text, "1,5"), "'1,5 Mrd. \u20ac': write 'EUR 1.5 billion'"),
+        (col(text, "2 Mio"), "'2 Mio. \u20ac': write 'EUR 2 million'")]
+    assert [d.fix.replacement for d in found if d.fix] == [
+        "EUR\u00a012 million", "EUR\u00a03.2 billion", "EUR\u00a01.5 billion", "EUR\u00a02 million"]
+
+
 def test_coe740_an_amount_grouped_with_full_stops_is_regrouped(make_project: MakeProject) -> None:
     """'10.000 euros' became 'EUR 10.000' (ten euros, to a tenth of a cent): no amount in euro has three decimals,
     so the fix groups it as the paper's thousands; with a scale ('1.500 million') it may be a decimal and is kept."""

@@ -81,11 +81,15 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
 
 _EURO_AMOUNT = re.compile(
     rf"€[ \u00a0]?(?P<amount>{NUMBER})(?P<scale>{SCALE})?"  # €5 million
+    rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])(?P<short>{NUMBER})[ \u00a0]?(?P<abbr>M|Mio|Md|Mds|Mrd)\.?[ \u00a0]?€"  # 12 M€
     rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])"  # not within a number: each group of a long run tried to its end
     rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
     rf"(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
     rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
 )
+#: The scale a French, Italian or German abbreviation before the euro sign gives: M€, Mio. € (million), Md€, Mds €
+#: (milliard) and Mrd € (Milliarde): a billion.
+_ABBREVIATED = {"M": " million", "Mio": " million", "Md": " billion", "Mds": " billion", "Mrd": " billion"}
 _EURO_WORDS = frozenset({"euro", "euros", "Euro", "Euros", "EUR"})
 #: What every amount this rule reads holds: a currency's sign, or the start of a word or code naming one.
 _CURRENCY_MARK = re.compile(r"[€$£¥]|uro|EUR|[A-Z]{3}\b|dollar|sterling|franc|z[lł]oty|koruna|forint|\blei\b|\bleva\b"
@@ -112,8 +116,9 @@ def currency_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
 
 
 def _euro(context: Context, line: int, text: str, m: re.Match[str]) -> Finding:
-    scale = m.group("scale") or m.group("unit") or ""
-    amount = _regrouped(m.group("amount") or m.group("before"), context.config.thousands, bool(scale))
+    scale = m.group("scale") or m.group("unit") or _ABBREVIATED.get(m.group("abbr") or "", "")
+    amount = _regrouped(m.group("amount") or m.group("short") or m.group("before"), context.config.thousands,
+                        bool(scale))
     better = f"EUR\u00a0{amount}{scale}"
     shown = better.replace("\u00a0", " ")
     possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
