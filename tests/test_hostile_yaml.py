@@ -239,3 +239,58 @@ def test_positions_in_a_long_contributors_file_are_found_only_for_a_diagnostic(
             result = cli("--project", str(root), "validate")
             assert result.exit_code == 1, result.stderr
             assert f"contributors.yaml:{line}{said}" in result.stderr, result.stderr
+
+
+def test_a_long_contributors_file_is_searched_for_escapes_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each of the 175,000 values of a contributors.yaml of 12,500 organisations was searched for a character a Word
+    document cannot hold, though only an escape (a backslash) can make one: the text is searched once; a value
+    with an escape is still searched, and reported at its place."""
+    from coe_paper import yamlparse
+
+    searched = 0
+    pattern = yamlparse.INVALID_XML_RE
+
+    class Counted:
+        def search(self, text: str) -> Any:
+            nonlocal searched
+            searched += 1
+            return pattern.search(text)
+
+    monkeypatch.setattr(yamlparse, "INVALID_XML_RE", Counted())
+    clean = _many_organisations(12_500)
+    located, problems = yamlparse.parse(clean, "contributors.yaml")
+    assert located is not None and problems == [] and len(located.data["organisations"]) > 12_500
+    assert searched <= 2, searched
+    line = clean.count("\n")
+    for name in ('"\\aO"', '"\\x07O"'):
+        located, problems = yamlparse.parse(_many_organisations(12_500, ("name: O12499", f"name: {name}")),
+                                            "contributors.yaml")
+        assert located is None and [(p.code, p.line, p.column) for p in problems] == [("COE004", line, 24)], problems
+
+
+def test_the_annex_of_a_long_contributors_file_is_checked_without_walking_each_value(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold validate of a contributors.yaml of 12,500 organisations rendered the annex through the sandbox's size
+    checks, which walked every text printed and every filter's input as a collection (175,000 walks), worked out each
+    organisation's annex group six times and digested each organisation's empty lists for the outputs' cache key.
+    A text is weighed by its length, a group found once per organisation and its sort, an empty list spelt as it
+    is: the same checks, on the same values (test_hostile_templates: each limit still stops a template)."""
+    from coe_paper import annex, sandbox, template_outputs
+
+    counts = {"walks": 0, "groups": 0, "digests": 0}
+
+    def counting(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any) -> Any:
+            counts[name] += 1
+            return func(*args)
+        return counted
+
+    monkeypatch.setattr(sandbox, "weight", counting("walks", sandbox.weight))
+    monkeypatch.setattr(annex, "group_of", counting("groups", annex.group_of))
+    monkeypatch.setattr(template_outputs.hashlib, "sha256", counting("digests", template_outputs.hashlib.sha256))
+    root = make_project({"contributors.yaml": _many_organisations(12_500)})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 0, result.stderr
+    assert counts["walks"] < 100, counts
+    assert counts["groups"] <= 2 * 12_510, counts  # the context's and the annex's sort's
+    assert counts["digests"] < 12_600, counts  # one per organisation and a few more

@@ -70,14 +70,21 @@ def group_of(contributor: Contributor) -> str:
     return "networks" if contributor.kind == "network" else "eu-bodies"
 
 
+#: The place of each group's key in GROUPS.
+_GROUP_ORDER = {key: index for index, (key, _) in enumerate(GROUPS)}
+
+
 def sort_key(contributor: Contributor) -> tuple[int, int, bool, str]:
     """Group, then country in protocol order, coordinators first, then the name."""
-    group = [key for key, _ in GROUPS].index(group_of(contributor))
+    group = _GROUP_ORDER[group_of(contributor)]
     return group, protocol_key(contributor.country), contributor.role != "coordinator", contributor.name.casefold()
 
 
 def groups(contributors: list[Contributor], orgs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """What the annex template sees: each non-empty group with its heading and organisations, in order."""
-    ordered = sorted(contributors, key=sort_key)
-    return [{"key": key, "name": name, "organisations": [orgs[c.id] for c in ordered if group_of(c) == key]}
-            for key, name in GROUPS if any(group_of(c) == key for c in ordered)]
+    """What the annex template sees: each non-empty group with its heading and organisations, in order (each
+    organisation's group worked out once, in its sort key)."""
+    found: list[list[dict[str, Any]]] = [[] for _ in GROUPS]
+    for key, contributor in sorted(((sort_key(c), c) for c in contributors), key=lambda pair: pair[0]):
+        found[key[0]].append(orgs[contributor.id])
+    return [{"key": key, "name": name, "organisations": members}
+            for (key, name), members in zip(GROUPS, found, strict=True) if members]

@@ -38,6 +38,8 @@ _BUILDING_FILTERS = frozenset({
     "urlize", "list", "title", "upper", "lower", "capitalize", "trim", "escape", "e", "forceescape", "urlencode",
     "markdown",
 })
+#: What Jinja passes a filter besides its input and arguments (pass_context, pass_eval_context, pass_environment).
+_RUNTIME = (Context, EvalContext, ImmutableSandboxedEnvironment)
 _WIDE_FORMAT = re.compile(r"[%{:][^%{}]*\d{7,}")  # a field width or precision of a million or more
 
 
@@ -65,24 +67,34 @@ def weight(value: object, cap: int) -> int:
     return total
 
 
+def within(value: object, cap: int) -> bool:
+    """Whether `value` weighs no more than `cap` (see `weight`): a text by its length and a value that holds no
+    others (a number, a generator, a macro) as one, without walking it; only collections are walked."""
+    if isinstance(value, str | bytes):
+        return len(value) <= cap
+    if not isinstance(value, Mapping | list | tuple | set | frozenset):
+        return cap >= 1
+    return weight(value, cap) <= cap
+
+
 def _too_big(what: str) -> TemplateLimit:
     return TemplateLimit(f"{what} would be larger than the {limits.LIMITS.template_output:,} characters or items "
                          "a template may build")
 
 
 def _check(value: object, what: str = "a value") -> None:
-    cap = limits.LIMITS.template_output
-    if weight(value, cap) > cap:
+    if not within(value, limits.LIMITS.template_output):
         raise _too_big(what)
 
 
 def _check_arguments(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
     """Numbers that size a result (widths, counts) and format strings with huge widths are refused up front."""
     cap = limits.LIMITS.template_output
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, int) and abs(value) > cap:
-            raise _too_big(f"an argument of {value:,}")
-        if isinstance(value, str) and _WIDE_FORMAT.search(value):
+    for value in (*args, *kwargs.values()) if kwargs else args:
+        if isinstance(value, int):
+            if abs(value) > cap:
+                raise _too_big(f"an argument of {value:,}")
+        elif isinstance(value, str) and len(value) > 7 and _WIDE_FORMAT.search(value):  # 8 characters at least
             raise _too_big("a format with that width")
 
 
@@ -96,7 +108,7 @@ def _check_multiplying(name: str, text: object, args: tuple[Any, ...]) -> None:
         matches = text.count(args[0]) if args[0] else len(text) + 1
         if len(text) + matches * len(args[1]) > cap:
             raise _too_big("a replacement")
-    elif name == "join" and args and isinstance(args[0], list | tuple):
+    elif name == "join" and args and isinstance(args[0], list | tuple) and args[0]:  # joining nothing makes ''
         if len(text) * len(args[0]) + weight(args[0], cap) > cap:
             raise _too_big("a join")
     elif name == "expandtabs" and args and isinstance(args[0], int) and text.count("\t") * args[0] > cap:
@@ -104,23 +116,31 @@ def _check_multiplying(name: str, text: object, args: tuple[Any, ...]) -> None:
 
 
 def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-    building = name in _BUILDING_FILTERS
+    if name not in _BUILDING_FILTERS:
 
-    @functools.wraps(func)  # keeps Jinja's pass_context / pass_environment marks
-    def bounded(*args: Any, **kwargs: Any) -> Any:
+        @functools.wraps(func)  # keeps Jinja's pass_context / pass_environment marks
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            _check_arguments(args, kwargs)
+            return func(*args, **kwargs)
+
+        return bounded
+
+    @functools.wraps(func)
+    def building(*args: Any, **kwargs: Any) -> Any:
         _check_arguments(args, kwargs)
-        if building:
-            values = [v for v in args if not isinstance(v, Context | EvalContext | ImmutableSandboxedEnvironment)]
-            for value in values:
-                _check(value, f"the input of '{name}'")
-            if name == "replace" and values:
-                _check_multiplying("replace", values[0], tuple(values[1:]))
-            elif name == "join" and len(values) >= 2:
-                _check_multiplying("join", values[1], (list(values[0]) if isinstance(values[0], list | tuple)
-                                                       else [],))
+        cap = limits.LIMITS.template_output
+        values = [v for v in args if not isinstance(v, _RUNTIME)]
+        for value in values:
+            if not within(value, cap):  # the message is made only when it is said
+                raise _too_big(f"the input of '{name}'")
+        if name == "replace" and values:
+            _check_multiplying("replace", values[0], tuple(values[1:]))
+        elif name == "join" and len(values) >= 2:
+            _check_multiplying("join", values[1], (list(values[0]) if isinstance(values[0], list | tuple)
+                                                   else [],))
         return func(*args, **kwargs)
 
-    return bounded
+    return building
 
 
 class _BoundedCodeGenerator(CodeGenerator):

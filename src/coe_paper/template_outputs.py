@@ -216,24 +216,34 @@ _BRACKETS: dict[type, str] = {dict: "{}", list: "[]", tuple: "()"}
 
 
 def describe(value: object, memo: dict[int, tuple[object, str]]) -> str:
-    """A text that only a value equal to `value`, of the same types all through, gives: a scalar's repr; a dict's,
-    list's or tuple's SHA-256 of its items described in order, worked out once per object (`memo` keeps the object,
-    so that its id is not reused while the memo lives). Anything else raises _Unkept."""
-    kind = type(value)
-    if kind in _SCALARS:
+    """A text that only a value equal to `value`, of the same types all through, gives: a scalar's repr; an empty
+    dict's, list's or tuple's brackets; another one's SHA-256 of its items described in order, worked out once per
+    object (`memo` keeps the object, so that its id is not reused while the memo lives). Anything else raises
+    _Unkept."""
+    if type(value) in _SCALARS:
         return repr(value)
+    return _described(value, memo)
+
+
+def _described(value: object, memo: dict[int, tuple[object, str]]) -> str:
+    """`describe` of a value that is not a scalar: a collection's items that are scalars are spelt where they are,
+    without a call each (an organisation of the annex holds a dozen)."""
+    kind = type(value)
     brackets = _BRACKETS.get(kind)
     if brackets is None:
         raise _Unkept(kind.__name__)
+    if not value:  # empty: its brackets, which no scalar's repr or digest reads as
+        return brackets
     known = memo.get(id(value))
     if known is None:
         if isinstance(value, dict):
             if not all(type(key) is str for key in value):
                 raise _Unkept("a key that is not a string")
-            items = [f"{key!r}:{describe(item, memo)}" for key, item in value.items()]
+            items = [f"{key!r}:{repr(item) if type(item) in _SCALARS else _described(item, memo)}"
+                     for key, item in value.items()]
         else:
             assert isinstance(value, list | tuple)
-            items = [describe(item, memo) for item in value]
+            items = [repr(item) if type(item) in _SCALARS else _described(item, memo) for item in value]
         text = brackets[0] + ",".join(items) + brackets[1]
         known = memo[id(value)] = (value, "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
     return known[1]

@@ -30,7 +30,7 @@ from . import limits
 from .diagnostics import Diagnostic, error, warning
 from .markdown import find_addresses
 from .project import INVALID_XML_RE
-from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, weight
+from .sandbox import BoundedEnvironment, TemplateLimit, deadline, output_within, within
 from .sources import Source
 from .store import Store
 from .template_outputs import TEMPLATE_NAMES as TEMPLATE_NAMES
@@ -74,7 +74,7 @@ def _finalize(value: object, printed: list[tuple[str | None, int, str]]) -> obje
     document). A member's text that reads like one (a title 'Meet at 0xAB>') is printed as it is."""
     if value is None:
         return ""
-    if weight(value, limits.LIMITS.template_output) > limits.LIMITS.template_output:
+    if not within(value, limits.LIMITS.template_output):
         raise TemplateLimit(f"a value printed is longer than the {limits.LIMITS.template_output:,} characters allowed")
     text = str(value)
     if not isinstance(value, str) and _ADDRESS.search(text) is not None:  # a text (a title) is the member's
