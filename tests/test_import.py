@@ -822,7 +822,7 @@ HOSTILE = {
     "bomb.docx": (_docx_with(b"<w:document xmlns:w='x'/>", {"word/media/zeros.bin": b"\0" * (8 * 2**20)}),
                   "zip bomb"),
     "dtd.docx": (_docx_with(b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>'), "DTD"),
-    "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "old .doc file"),
+    "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "an Office file of an older kind"),
     "report.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "is a PDF"),
     "draft.odt": (b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.text", "OpenDocument"),
     "notes.txt": (b"just some text", "not a Word document"),

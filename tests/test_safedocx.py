@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 from coe_paper import cli
 from coe_paper.review import read_review
 from coe_paper.safedocx import DocxError, Limits, open_docx, parse_xml
-from conftest import MakeProject
+from conftest import MakeProject, git_commit, require_client
+from conftest import cli as coe_paper
+from drafts import libreoffice_draft
 
 CONTENT_TYPES = (
     b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -134,11 +136,71 @@ def test_text_file_renamed_docx(tmp_path: Path) -> None:
         open_docx(path)
 
 
-def test_old_doc_format_is_named(tmp_path: Path) -> None:
+def test_an_office_file_of_another_kind_is_named(tmp_path: Path) -> None:
     path = tmp_path / "old.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
-    with pytest.raises(DocxError, match=r"old \.doc file or a password-protected"):
+    with pytest.raises(DocxError, match=r"Office file of an older kind \(not a \.docx\); open it in Word"):
         open_docx(path)
+
+
+def _compound_file(*streams: str) -> bytes:
+    """The start of an OLE compound file whose directory names `streams`, as Word's encrypted package and an old .doc
+    have them (their names in UTF-16, 128 bytes an entry)."""
+    entries = b"".join(name.encode("utf-16-le").ljust(128, b"\0") for name in ("Root Entry", *streams))
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + entries
+
+
+def _sent_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """What members send instead of a .docx, each named .docx, and what coe-paper must say it is: an old .doc, an
+    OpenDocument text and a PDF as LibreOffice saves them, a zip of a project's section files, a document encrypted
+    with a password and one protected with IRM (the streams of Word's encrypted package)."""
+    soffice = require_client("soffice")
+    made = {fmt: libreoffice_draft(soffice, folder, fmt) for fmt in ("doc", "odt", "pdf")}
+    zipped = folder / "sections.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("sections/01-intro.md", "---\nid: intro\n---\nText.\n")
+        z.writestr("sections/02-outlook.md", "---\nid: outlook\n---\nText.\n")
+    password = folder / "password.bin"
+    password.write_bytes(_compound_file("\x06DataSpaces", "EncryptionInfo", "EncryptedPackage",
+                                        "StrongEncryptionDataSpace"))
+    irm = folder / "irm.bin"
+    irm.write_bytes(_compound_file("\x06DataSpaces", "DRMEncryptedDataSpace", "DRMEncryptedTransform",
+                                   "EncryptedPackage"))
+    said = {"doc": "an old Word 97-2003 document (.doc) renamed .docx; open it in Word or LibreOffice Writer and save "
+                   "it as 'Word Document (.docx)'",
+            "odt": "an OpenDocument file (.odt) renamed .docx; open it in LibreOffice Writer or Word and save it as",
+            "pdf": "a PDF, which keeps the page but not the document's structure; open the document it was made from",
+            "zip": "a zip archive of other files (sections/01-intro.md, sections/02-outlook.md), renamed .docx; send "
+                   "the document itself",
+            "password": "encrypted with a password; open it in Word, clear the password",
+            "irm": "protected with Information Rights Management (Restrict Access), which only its author's "
+                   "organisation can open; ask the author to lift the restriction"}
+    sources = {**made, "zip": zipped, "password": password, "irm": irm}
+    sent = {}
+    for kind, source in sources.items():
+        renamed = folder / f"{kind}-review.docx"
+        renamed.write_bytes(source.read_bytes())
+        sent[kind] = (renamed, said[kind])
+    return sent
+
+
+@pytest.mark.parametrize("command", ["import", "apply", "comments"])
+def test_a_file_sent_for_a_docx_is_named_with_what_to_do(tmp_path: Path, make_project: MakeProject,
+                                                          command: str) -> None:
+    """A member's .doc, .odt, PDF or zip of section files renamed .docx, or a document encrypted with a password or
+    protected with IRM: import, apply and comments each say what the file is and what to do, exit 1, no traceback,
+    nothing written. Only import named an OpenDocument file or a PDF; an encrypted document and an old .doc were
+    "an old .doc file or a password-protected document", a zip "has no word/document.xml"."""
+    root = make_project()
+    git_commit(root)
+    before = sorted(path for path in root.rglob("*") if ".git" not in path.parts)
+    for kind, (sent, said) in _sent_files(tmp_path).items():
+        extra = ["--id", "next", "--lead", "rome"] if command == "import" else []
+        result = coe_paper("--project", str(root), command, str(sent), *extra)
+        assert result.exit_code == 1, (kind, result.output)
+        assert f"{sent.name} is not a Word document" in result.stderr and said in result.stderr, (kind, result.stderr)
+        assert "Traceback" not in result.output
+    assert sorted(path for path in root.rglob("*") if ".git" not in path.parts) == before
 
 
 def test_zip_without_document_part(tmp_path: Path) -> None:

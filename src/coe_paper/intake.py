@@ -16,7 +16,6 @@ from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic, to_json
 from .model import Contributor, Project, is_valid_id
 from .project import SECTIONS_DIR
-from .safedocx import DocxError
 from .safepaths import leaves_through_link, paper_files, remove_stale_of, resolved, write_atomic
 
 IMAGES_DIR = "paper/images"
@@ -100,25 +99,6 @@ def front_matter(section_id: str, title: str, lead: str, contributors: list[str]
             "status: draft\n---\n\n")
 
 
-def refuse_other_formats(path: Path) -> None:
-    """A clear DocxError for a PDF, an OpenDocument or RTF file (an old .doc is safedocx's to refuse)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(100)
-    except OSError as exc:
-        raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
-    what = None
-    if head.startswith(b"%PDF"):
-        what = "a PDF, which keeps the page but not the document's structure"
-    elif head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head:
-        what = "an OpenDocument file (.odt)"
-    elif head.startswith(b"{\\rtf"):
-        what = "an RTF file"
-    if what:
-        raise DocxError(f"{path.name} is {what}; open it in Word or LibreOffice Writer and save it as "
-                        "'Word Document (.docx)', then import the .docx")
-
-
 def _check_output(root: Path, project: Project, given: Path, target: Path, replacing: bool) -> None:
     """`-o` may replace the section with the draft's id (`replacing`: `target` is its file), never another file
     that exists (of the paper, the repository or anything else); it must name a file, in a folder that can be
@@ -188,7 +168,6 @@ def import_section(root: Path, request: Request) -> Result:
     images = root / IMAGES_DIR
     link = os.path.relpath(images, target.parent).replace(os.sep, "/")
     options = importer.Options(request.id, request.title, known, link)
-    refuse_other_formats(request.draft)
     imported = importer.import_draft(request.draft, options)
     lead = request.lead or (author[1] if author else None) or (existing.meta.lead if existing else None)
     if lead is None and imported.author:

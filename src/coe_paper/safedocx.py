@@ -66,14 +66,7 @@ class SafeDocx:
         self.path = path
         self.name = path.name
         self.limits = limits or Limits()
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(8)
-        except OSError as exc:
-            raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
-        if head.startswith(_OLE_MAGIC):
-            raise DocxError(f"{self.name} is not a Word document (.docx): it looks like an old .doc file or a "
-                            "password-protected document; save it as .docx without a password")
+        refuse_other_formats(path, self.limits)
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError):
@@ -99,6 +92,12 @@ class SafeDocx:
                     return target
         if "word/document.xml" in self._entries:
             return "word/document.xml"
+        if not any(name.startswith("word/") for name in self._entries):  # a zip of other files, renamed
+            files = sorted(name for name in self._entries if not name.endswith("/"))
+            shown = ", ".join(files[:3]) + (f" and {len(files) - 3:,} more" if len(files) > 3 else "")
+            raise DocxError(f"{self.name} is not a Word document: it is a zip archive of other files "
+                            f"({shown or 'none'}), renamed .docx; send the document itself, saved by Word or "
+                            "LibreOffice Writer as .docx")
         raise DocxError(f"{self.name} is not a Word document: it has no word/document.xml")
 
     def has(self, name: str) -> bool:
@@ -321,6 +320,45 @@ def refuse_fetching_fields(label: str, root: Element) -> None:
             raise DocxError(f"{label} holds a field that has Word fetch or run what it names when the paper's fields "
                             f"are updated ({' '.join(instruction.split())[:200]}); refusing to copy it into the "
                             "paper")
+
+
+#: Streams of an OLE compound file that say what it holds, by their names as its directory spells them (UTF-16).
+_OLE_KINDS = (
+    ("DRMEncrypted".encode("utf-16-le"), "protected with Information Rights Management (Restrict Access), which only "
+     "its author's organisation can open; ask the author to lift the restriction (File > Info > Protect Document "
+     "> Restrict Access > Unrestricted Access) and send it again"),
+    ("EncryptedPackage".encode("utf-16-le"), "encrypted with a password; open it in Word, clear the password (File > "
+     "Info > Protect Document > Encrypt with Password, left empty), save it and send it again"),
+    ("WordDocument".encode("utf-16-le"), "an old Word 97-2003 document (.doc) renamed .docx; open it in Word or "
+     "LibreOffice Writer and save it as 'Word Document (.docx)'"),
+)
+
+
+def refuse_other_formats(path: Path, limits: Limits | None = None) -> None:
+    """A DocxError that says what the file is and what to do, for a file that is no .docx by its first bytes: a
+    password-protected or IRM-protected document, an old .doc, an OpenDocument text, a PDF, an RTF file."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+            ole = head.startswith(_OLE_MAGIC)
+            data = head + handle.read((limits or Limits()).max_part_size) if ole else head  # its directory
+    except OSError as exc:
+        raise DocxError(f"cannot read {path}: {exc.strerror or exc}") from None
+    what = None
+    if ole:
+        what = next((kind for name, kind in _OLE_KINDS if name in data),
+                    "an Office file of an older kind (not a .docx); open it in Word or LibreOffice Writer and save it "
+                    "as 'Word Document (.docx)'")
+    elif head.startswith(b"%PDF"):
+        what = ("a PDF, which keeps the page but not the document's structure; open the document it was made from "
+                "in Word or LibreOffice Writer and save it as 'Word Document (.docx)'")
+    elif head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head:
+        what = ("an OpenDocument file (.odt) renamed .docx; open it in LibreOffice Writer or Word and save it as "
+                "'Word Document (.docx)'")
+    elif head.startswith(b"{\\rtf"):
+        what = "an RTF file; open it in Word or LibreOffice Writer and save it as 'Word Document (.docx)'"
+    if what:
+        raise DocxError(f"{path.name} is not a Word document (.docx): it is {what}")
 
 
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
