@@ -29,7 +29,7 @@ def test_a_section_file_that_cannot_be_read_is_named_with_its_error(make_project
                          env={**os.environ, "COE_PAPER_RESIDENT": "0"}, check=False)
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
-    assert "sections/01-intro.md:4:11: error COE001 YAML syntax error" in run.stderr
+    assert "sections/01-intro.md:3:8: error COE001 YAML syntax error" in run.stderr  # where the quote opens
     assert "sections/04-merged.md:1:1: error COE011 merge conflict" in run.stderr
     assert "sections/05-latin1.md:9:4: error COE003" in run.stderr
     assert ("left out of this report: 3 files in sections/ that cannot be read as a section (sections/01-intro.md, "
