@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -143,6 +144,21 @@ def test_a_board_without_numbers_has_no_number_column(make_project: MakeProject,
     assert page is not None
     text = page.read_text(encoding="utf-8")
     assert '<th scope="col">No.</th>' not in text and '<td class="no">' not in text
+
+
+def test_status_numbers_nothing_when_the_paper_numbers_nothing(make_project: MakeProject,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `numbering: false` the .docx and the preview's board show no numbers, but `status` gave each chapter
+    and the annex theirs ("1", "Annex I"): it numbers nothing either, in its table and in its JSON."""
+    monkeypatch.chdir(annexed(make_project, "numbering: false\n"))
+    rows = json.loads(cli("status", "--format", "json").stdout)
+    assert [(row["id"], row["number"]) for row in rows] == [
+        ("intro", ""), ("housing", ""), ("outlook", ""), ("survey", "")]
+    table = cli("status")
+    assert table.exit_code == 0, table.output
+    body = table.output.splitlines()[3:]
+    assert [line.split()[0] for line in body] == ["intro", "housing", "outlook", "survey"], table.output
+    assert "Annex" not in table.output
 
 
 def test_a_chapter_after_an_annex_is_refused_at_its_line(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch

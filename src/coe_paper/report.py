@@ -101,7 +101,8 @@ def section_status(loaded: Loaded, history: History | None, day: date | None = N
     outline = {entry.id: entry for entry in project.config.outline}
     order = {entry.id: index for index, entry in enumerate(project.config.outline)}
     sections = sorted(project.sections, key=lambda s: (order.get(s.id, len(order)), s.path))
-    numbers = chapter_numbers(project.ordered_ids(), project.annexes(), project.config.annex_numbering)
+    numbers = (chapter_numbers(project.ordered_ids(), project.annexes(), project.config.annex_numbering)
+               if project.config.numbering else {})  # `numbering: false`: the .docx and the board number none
     today = (day or judged_on()).isoformat()
     rows: list[SectionStatus] = []
     for section in sections:
