@@ -1,6 +1,6 @@
 """`coe-paper init` and the files that run a paper on its forge: the CI files (actionlint for GitHub's, structure
-for GitLab's, and the coe-paper steps both name, run on a temporary repository with a merge request's history),
-the pre-commit hook (`pre-commit try-repo`), and the same files in this repository."""
+for GitLab's, each forge's schema for both, and the coe-paper steps both name, run on a temporary repository with a
+merge request's history), the pre-commit hook (`pre-commit try-repo`), and the same files in this repository."""
 
 from __future__ import annotations
 
@@ -200,6 +200,31 @@ def test_github_workflows_pass_actionlint(tmp_path: Path) -> None:
     broken.write_text(forge.github_workflow().replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latst", 1))
     run = subprocess.run([_actionlint(), "-no-color", str(broken)], capture_output=True, text=True, check=False)
     assert run.returncode == 1 and "ubuntu-latst" in run.stdout  # the check can fail
+
+
+def _check_jsonschema() -> str:
+    found = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+    if not Path(found).is_file():
+        require_client("check-jsonschema")
+    return found
+
+
+def test_gitlab_ci_passes_gitlab_s_schema_offline(tmp_path: Path) -> None:
+    """The .gitlab-ci.yml init writes (and this repository's) was checked against GitLab's schema only by pasting
+    it into GitLab's editor: it is checked against the schema check-jsonschema bundles (`vendor.gitlab-ci`), with
+    no network, and GitHub's workflow against `vendor.github-workflows`."""
+    root = _init(tmp_path, "--forge", "gitlab")
+    checked = {"vendor.gitlab-ci": [root / forge.GITLAB_CI, REPO_ROOT / forge.GITLAB_CI],
+               "vendor.github-workflows": [REPO_ROOT / forge.GITHUB_WORKFLOW]}
+    for schema_name, paths in checked.items():
+        run = subprocess.run([_check_jsonschema(), "--builtin-schema", schema_name, *map(str, paths)],
+                             capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stdout + run.stderr
+    broken = tmp_path / "broken.gitlab-ci.yml"
+    broken.write_text(forge.gitlab_ci().replace("  artifacts:\n    when: always", "  artifacts:\n    when: allways", 1))
+    run = subprocess.run([_check_jsonschema(), "--builtin-schema", "vendor.gitlab-ci", str(broken)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 1 and "allways" in run.stdout, run.stdout + run.stderr  # the check can fail
 
 
 def _gitlab_jobs(ci: dict[str, Any]) -> dict[str, Any]:
