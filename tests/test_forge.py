@@ -115,7 +115,7 @@ def test_init_in_a_git_repository_commits_there_and_says_where_the_forge_reads(
         assert ".gitlab-ci.yml and .pre-commit-config.yaml at its top only" in result.stderr
         assert f"--project {folder}" in result.stderr
     else:
-        assert "note:" not in result.stderr
+        assert "note: the paper is in the folder" not in result.stderr
 
 
 def test_the_partnership_s_name_reads_as_written_in_the_example_section(tmp_path: Path) -> None:
@@ -278,15 +278,16 @@ def test_ci_installs_what_validate_reads_and_the_version_that_wrote_it(tmp_path:
     """CI left out the en_GB dictionary that paper.yaml's checks read (every run said COE721 and checked no
     spelling), and installed whatever coe-paper was newest: a release could change the document CI builds from
     unchanged sources. The paper's CI installs the dictionary and the coe-paper that wrote it."""
-    from coe_paper import __version__
+    from coe_paper import ci_install
     from coe_paper.rules.config import ChecksConfig
 
     assert ChecksConfig().dictionary == "/usr/share/hunspell/en_GB"  # Debian's hunspell-en-gb
     root = _init(tmp_path)
     gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
-    github = yaml.safe_load(forge.ci_files("github")[forge.GITHUB_WORKFLOW])
-    assert gitlab["variables"]["COE_PAPER"] == github["env"]["COE_PAPER"] == f"coe-paper=={__version__}"
-    assert f'pip install "coe-paper=={__version__}"' in (root / "README.md").read_text(encoding="utf-8")
+    github = yaml.safe_load((_init(tmp_path / "github", "--forge", "github") / forge.GITHUB_WORKFLOW).read_text())
+    made_by = ci_install.origin().requirement  # the running coe-paper, from where it was installed (test_ci_install)
+    assert gitlab["variables"]["COE_PAPER"] == github["env"]["COE_PAPER"] == made_by
+    assert f"pip install {shlex.quote(made_by)}" in (root / "README.md").read_text(encoding="utf-8")
     installs = [" ".join(_gitlab_packages(gitlab, name)) for name in _gitlab_jobs(gitlab) if name != "release"]
     assert len(installs) == 4 and all("hunspell-en-gb" in line.split() for line in installs), installs
     steps = github["jobs"]["paper"]["steps"]

@@ -24,12 +24,16 @@ def init(
     = "Urban Agenda Partnership",
     forge: Annotated[str, typer.Option("--forge", metavar="gitlab|github", help="Whose CI file to write.")]
     = "gitlab",
+    install: Annotated[str | None, typer.Option(
+        "--install", metavar="REQUIREMENT", show_default=False,
+        help="What CI installs with pip (default: this coe-paper, from the git repository or package index it came "
+             "from).")] = None,
 ) -> None:
     """Create a new paper project that validates and assembles at once."""
     from . import scaffold
 
     try:
-        created = scaffold.init(directory, name, forge)
+        created = scaffold.init(directory, name, forge, install)
     except scaffold.InitError as exc:
         err.print(f"coe-paper: {exc}", markup=False)
         raise typer.Exit(2) from None

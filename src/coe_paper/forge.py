@@ -4,8 +4,8 @@
 bundled paper (a test compares them). Every CI run on a merge request validates (annotations on the changed lines:
 GitHub workflow commands, GitLab's Code Quality report), builds the .docx and the PDF as artifacts, and a redline
 against the merge request's base (`assemble --compare`); on the default branch the preview site is published with
-the forge's Pages; on a tag the release carries the files. `install` is what pip installs: this version of
-coe-paper in a paper project, `.` in the coe-paper repository itself.
+the forge's Pages; on a tag the release carries the files. `install` is what pip installs: in a paper project
+the coe-paper that wrote it (ci_install.py says how CI fetches that one), `.` in the coe-paper repository itself.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import json
 from . import __version__
 
 FORGES = ("github", "gitlab")
-#: What a paper project's CI installs: the coe-paper that wrote its files. A release may change the document built
+#: What a paper project's CI installs when init is told nothing else: the version of the coe-paper that wrote its
+#: files (ci_install.origin names where that one came from, when it knows). A release may change the document built
 #: from the same sources, and CI should build what the members' own coe-paper builds; a project moves on by editing it.
 PACKAGE = f"coe-paper=={__version__}"
 GITHUB_WORKFLOW = ".github/workflows/paper.yml"
@@ -39,7 +40,7 @@ permissions:
   contents: read
 
 env:
-  COE_PAPER: "{install}"
+  COE_PAPER: {install}
 
 jobs:
   paper:
@@ -129,7 +130,7 @@ workflow:
 stages: [check, build, publish]
 
 variables:
-  COE_PAPER: "{install}"
+  COE_PAPER: {install}
   GIT_DEPTH: "0"  # attribution and the redline read the whole history
   OFFICE: ""  # LibreOffice, for the jobs that write the PDF: validate and the redline run without it
 
@@ -249,12 +250,13 @@ trim_trailing_whitespace = false
 
 
 def github_workflow(install: str = PACKAGE) -> str:
-    return _GITHUB.format(install=install)
+    return _GITHUB.format(install=json.dumps(install, ensure_ascii=False))  # a YAML double-quoted scalar
 
 
 def gitlab_ci(install: str = PACKAGE, output: str = "build/orientation-paper.docx") -> str:
     name = output.rsplit("/", 1)[-1]
-    return _GITLAB.format(install=install, docx=name, pdf=name.rsplit(".", 1)[0] + ".pdf")
+    return _GITLAB.format(install=json.dumps(install, ensure_ascii=False), docx=name,
+                          pdf=name.rsplit(".", 1)[0] + ".pdf")
 
 
 def vscode_extensions() -> str:

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import checks, facts, marks, ooxml, pictures, toc, uptodate
+from . import checks, ci_install, facts, marks, ooxml, pictures, toc, uptodate
 from .attribution import History, history_of
 from .compose import (
     Parts,
@@ -88,6 +88,7 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
     except SourceError as exc:
         return Loaded(root, WorkTree(root), None, [], [error(".", 0, 0, "COE003", str(exc))])
     project, diagnostics = load_project(source)
+    diagnostics += ci_install.ci_problems(source)  # what CI installs, in the CI files init wrote
     if project is None:
         return Loaded(root, source, None, [], diagnostics)
     parsed = [checks.Parsed(section) for section in project.sections]

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import forge, gitrun, schema
+from . import ci_install, forge, gitrun, schema
 from .diagnostics import Diagnostic
 from .mdtext import escape, line_start_safe
 from .project import CONFIG_PATH, load_section
@@ -149,8 +150,7 @@ README = """\
 # {name}: Orientation Paper
 
 Sections are Markdown files in `sections/`; `paper/paper.yaml` holds the outline and `contributors.yaml` the member
-organisations. With [coe-paper](https://pypi.org/project/coe-paper/) installed (`pip install "{install}"`, the
-version CI installs):
+organisations. With coe-paper installed (`pip install {install}`: what CI installs, `COE_PAPER` in its file):
 
 ```sh
 coe-paper validate      # check every section
@@ -197,7 +197,7 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
         ".mailmap": MAILMAP,
         ".gitignore": GITIGNORE,
         ".editorconfig": forge.EDITORCONFIG,
-        "README.md": README.format(name=escape(name), install=install)
+        "README.md": README.format(name=escape(name), install=shlex.quote(install))
         + "".join(README_FORGE[each] for each in forge.FORGES if forge_name in (None, each)),
         **forge.ci_files(forge_name, install),
         forge.PRE_COMMIT_CONFIG: forge.PRE_COMMIT_CONFIG_TEXT,
@@ -215,11 +215,21 @@ def _subject(name: str) -> str:
     return name if name.lower().startswith("the ") else f"The {name}"
 
 
-def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab") -> Created:
-    """Create the project in `root` (made if needed); refuses a directory that already holds a paper."""
+def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab", install: str | None = None
+         ) -> Created:
+    """Create the project in `root` (made if needed); refuses a directory that already holds a paper. CI installs
+    `install`, by default the coe-paper that runs (ci_install.origin)."""
     name = " ".join(name.split())
     if not name or re.search(r"[\x00-\x1f]", name):
         raise InitError("--name must be a non-empty line of text")
+    made_by = ci_install.Origin(install.strip()) if install is not None else ci_install.origin()
+    why = ci_install.problem(made_by.requirement, has_project=False)
+    if why is None and re.search(r"[\x00-\x1f`]", made_by.requirement):
+        why = "it holds a control character or a backquote"
+    if why is not None:
+        raise InitError(f"--install '{made_by.requirement}' is no requirement CI can install: {why} (give what "
+                        "`pip install` fetches on a fresh machine, such as "
+                        "'coe-paper @ git+https://HOST/GROUP/coe-paper@TAG')")
     if (root / CONFIG_PATH).exists():
         raise InitError(f"{root / CONFIG_PATH} exists: {root} already holds a paper project")
     if root.exists() and not root.is_dir():
@@ -229,7 +239,12 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     if ids:
         created.notes.append(f"the outline in {CONFIG_PATH} lists the {len(ids)} section{'s' * (len(ids) != 1)} "
                              f"found in sections/, in the order of their files: {', '.join(ids)}")
-    files = files_for(name, forge_name, ids=ids)
+    if made_by.local:
+        created.notes.append(f"this coe-paper was installed from {made_by.local}, a folder CI cannot reach: CI "
+                             f"installs '{made_by.requirement}' from the package index, which may not have it; run "
+                             "init with --install 'coe-paper @ git+https://HOST/GROUP/coe-paper@TAG' (where your "
+                             "coe-paper comes from), or set COE_PAPER in the CI file")
+    files = files_for(name, forge_name, made_by.requirement, ids)
     _refuse_links_out(root, list(files))
     for path, content in files.items():
         target = root / path
