@@ -145,15 +145,46 @@ def test_contents_give_the_chapter_numbers_of_the_word_document(make_project: Ma
     titles = [text(h2) for h2 in re.findall(r'<h2 id="[^"]*-title">(.*?)</h2>', page, re.S)]
     headings = [text(h) for h in re.findall(r'<h[34] id="[^"]*">(.*?)</h[34]>', page, re.S)]
     if numbering:
-        assert entries == ["Status of the sections", "1 Introduction", "2 Housing", "3 Outlook", "Annex"]
+        assert entries == ["Status of the sections", "1 Introduction", "2 Housing", "3 Outlook", "Annex: contributors"]
         assert titles == ["1 Introduction", "2 Housing", "3 Outlook"]
         assert headings[:4] == ["1.1 Why equal cities", "2.1 Homes for all", "2.1.1 The data we need",
                                 "3.1 Next steps"]
     else:
-        assert entries == ["Status of the sections", "Introduction", "Housing", "Outlook", "Annex"]
+        assert entries == ["Status of the sections", "Introduction", "Housing", "Outlook", "Annex: contributors"]
         assert titles == ["Introduction", "Housing", "Outlook"]
         assert headings[:4] == ["Why equal cities", "Homes for all", "The data we need", "Next steps"]
     assert "<ol" not in nav  # no list numbers of the browser's own
+
+
+@pytest.mark.parametrize(("outline", "entry"), [("", "Annex: Member organisations"),
+                                                ("  - id: survey\n    annex: true\n", "Annex II Member organisations")])
+def test_the_contents_name_the_contributors_annex_by_its_title(make_project: MakeProject, tmp_path: Path,
+                                                               outline: str, entry: str) -> None:
+    """The preview's contents named the contributors' annex "Annex" (or "Contributors" when numbered) whatever its
+    template's title, which the page's heading and the .docx (read by python-docx) show: "Annex: contributors", or
+    a title of the partnership's own. They read as the document does."""
+    import docx
+
+    from coe_paper import pipeline
+
+    default = (Path(site.__file__).parent / "templates/annex.md.j2").read_text(encoding="utf-8")
+    template = default.replace("# Annex: contributors", "# Annex: *Member* organisations", 1)
+    assert template != default
+    files: dict[str, str | bytes | None] = {"paper/templates/annex.md.j2": template,
+                                            "paper/paper.yaml": PAPER_YAML + outline}
+    if outline:
+        files["sections/04-survey.md"] = section_text("survey", "## Questions\n\nWhat we asked.\n", title="Survey")
+    root = make_project(files)
+    page = page_of(root, tmp_path / "site")
+    nav = page.split('<nav class="toc"')[1].split("</nav>")[0]
+    last = " ".join(re.sub(r"<[^>]+>", " ", re.findall(r"<li[^>]*>(.*?)</li>", nav, re.S)[-1]).split())
+    assert last == entry
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    named = {((p.style.name if p.style is not None else "").lower(), " ".join(p.text.split()))
+             for p in docx.Document(str(built.output)).paragraphs if "Member organisations" in p.text}
+    assert ("heading 1", entry.removeprefix("Annex II ")) in named, named  # Word numbers "Annex II" itself
+    assert ("toc 1", entry) in named, named  # the document's contents, paged by the layout pass
 
 
 def test_pictures_in_the_annex_and_bylines_are_shown_as_in_the_document(make_project: MakeProject,
@@ -230,7 +261,7 @@ def test_the_page_s_own_ids_never_collide_with_a_section_s_or_a_heading_s(make_p
     assert re.search(r'<h3 id="(outlook-title-1)">.*href="#\1">the title</a>', page, re.S)
     skip = re.search(r'<a class="skip" href="#([^"]+)"', page)
     assert skip and re.search(rf'<main id="{skip.group(1)}"', page)
-    for label in ("Status of the sections", "Annex"):  # the contents' links reach the page's own parts
+    for label in ("Status of the sections", "Annex: contributors"):  # the contents' links reach the page's own parts
         target = re.search(rf'<li><a href="#([^"]+)">{label}</a></li>', page)
         assert target and target.group(1) not in ("annex", "status")
 

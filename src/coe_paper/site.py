@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from .annex import country_name, numbered_title
 from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
+from .markdown import plain_text, template_parser
 from .model import PaperConfig, Project
 from .numbering import chapter_counters, members_annex_counter
 from .ooxml import right_to_left
@@ -194,6 +196,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     annex, _ = templates.render("annex.md.j2", context)
     members_annex = (members_annex_counter(project.annexes(), project.config.annex_numbering)
                      if project.config.numbering else None)
+    annex = numbered_title(annex or "") if members_annex is not None else annex or ""
     board, shown = [], set()
     for row in rows.values():
         mine = [d for d in loaded.diagnostics if d.path == row.path] if row.path else report.missing_problems(
@@ -222,11 +225,21 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "made_on": {"iso": day.isoformat(), "text": day.strftime("%d %B %Y").lstrip("0")},
             "shares": [row.as_dict() | {"country_name": country_name(members[row.id])} for row in shares],
             "annex_number": members_annex.last if members_annex is not None else "",
-            "annex": render_template_output(numbered_title(annex or "") if members_annex is not None else annex or "",
-                                            anchors, files.image, members_annex),
+            "annex": render_template_output(annex, anchors, files.image, members_annex),
+            "annex_title": _first_heading(annex) or "Annex",
             "history": bool(history and history.available),
             "repository": project.config.repository,
             "downloads": _downloads(loaded.root, project, files)}
+
+
+def _first_heading(text: str) -> str:
+    """The words of the first heading of template output `text` (the contributors' annex's title, which the
+    contents name as the .docx's do), or ""."""
+    tokens = template_parser().parse(text)
+    for token, inline in itertools.pairwise(tokens):
+        if token.type == "heading_open":
+            return " ".join(plain_text(inline.children).split())
+    return ""
 
 
 def _counts(diagnostics: list[Diagnostic]) -> str:
