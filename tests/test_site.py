@@ -287,6 +287,37 @@ def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_proje
     assert counts["budget"] == (1, 0) and counts["glossary"] == (0, 1)
 
 
+def test_the_shares_count_the_lines_of_authors_of_no_member_organisation(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:
+    """A new paper's first lines are often written by people contributors.yaml does not map yet: every organisation
+    had 0 lines and 0.0%, and the table added up to nothing. Their lines have a row of their own, in the preview's
+    shares and in `contributors`, counted as git blame counts them."""
+    root = make_project(git=True)  # committed by Rome's editor, whose organisation contributors.yaml lists
+    added = "\nA paragraph from someone the partnership has not listed yet.\nIt has two lines.\n"
+    with (root / "sections/02-housing.md").open("a", encoding="utf-8") as handle:
+        handle.write(added)
+    visitor = {"GIT_AUTHOR_NAME": "Visitor", "GIT_AUTHOR_EMAIL": "visitor@elsewhere.example",
+               "GIT_COMMITTER_NAME": "Visitor", "GIT_COMMITTER_EMAIL": "visitor@elsewhere.example"}
+    git_commit(root, "A visitor's paragraph", env=visitor)
+    blamed = subprocess.run(["git", "-C", str(root), "blame", "--line-porcelain", "sections/02-housing.md"],
+                            capture_output=True, text=True, check=True).stdout
+    theirs = blamed.count("\nauthor-mail <visitor@elsewhere.example>")
+    total = sum(len((root / "sections" / name).read_text(encoding="utf-8").splitlines())
+                for name in ("01-intro.md", "02-housing.md", "03-outlook.md"))
+    assert theirs == 3
+    share = f"{theirs / total:.1%}"
+    page = page_of(root, tmp_path / "site")
+    row = re.search(r'<tr class="unmapped">(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>",
+                                                                                      row.group(1), re.S)]
+    assert cells[0] == "No member organisation" and cells[-2:] == [str(theirs), share], cells
+    listed = cli("-C", str(root), "contributors")
+    assert listed.exit_code == 0, listed.output
+    rows = [line.split() for line in listed.stdout.splitlines() if line.startswith("(no member organisation)")]
+    assert [row[-2:] for row in rows] == [[str(theirs), share]], listed.stdout
+
+
 def test_a_required_section_whose_front_matter_is_wrong_is_one_error_on_its_row(make_project: MakeProject,
                                                                                  tmp_path: Path) -> None:
     """A required section whose title holds an override left open (COE012) was left out and also reported as

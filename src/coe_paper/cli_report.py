@@ -129,5 +129,8 @@ def contributors(
         return
     cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
               (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]
+    lines, share = report.unmapped_lines(history)
+    if lines:  # the lines the organisations' shares leave out (COE203 names their authors)
+        cells.append([("(no member organisation)", "yellow"), *[("", "")] * 3, (str(lines), ""), (f"{share:.1%}", "")])
     _print_table("Contributors", ["organisation", "led>", "contributed>", "commits>", "lines>", "share>"], cells)
     _left_out(loaded)

@@ -166,6 +166,15 @@ def missing_problems(loaded: Loaded, section_id: str) -> list[Diagnostic]:
     return [d for d in loaded.diagnostics if d.code in ("COE104", "COE105") and said in d.message]
 
 
+def unmapped_lines(history: History | None) -> tuple[int, float]:
+    """The current lines of the sections whose authors map to no member organisation (COE203 names them; and the
+    bots'), and their share of all the lines: what the organisations' shares leave out."""
+    sections = list(history.sections.values()) if history else []
+    total = sum(found.lines for found in sections)
+    lines = sum(found.unmapped_lines for found in sections)
+    return lines, lines / total if total else 0.0
+
+
 def organisations(loaded: Loaded, history: History | None) -> list[OrganisationReport]:
     """Every member organisation, in contributors.yaml order, with what it led, contributed, committed and wrote."""
     project = loaded.project

@@ -224,6 +224,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "board": board, "elsewhere": elsewhere,
             "made_on": {"iso": day.isoformat(), "text": day.strftime("%d %B %Y").lstrip("0")},
             "shares": [row.as_dict() | {"country_name": country_name(members[row.id])} for row in shares],
+            "unmapped": report.unmapped_lines(history),
             "annex_number": members_annex.last if members_annex is not None else "",
             "annex": render_template_output(annex, anchors, files.image, members_annex),
             "annex_title": _first_heading(annex) or "Annex",
