@@ -184,11 +184,16 @@ def test_this_repository_uses_the_files_init_writes() -> None:
         (REPO_ROOT / "src/coe_paper/skeleton/template.docx").read_bytes()
 
 
-def _actionlint() -> str:
-    found = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+def _dev_tool(name: str) -> str:
+    """A program the dev extra installs, on the PATH or beside this Python (a venv not activated)."""
+    found = shutil.which(name) or str(Path(sys.executable).parent / name)
     if not Path(found).is_file():
-        require_client("actionlint")
+        require_client(name)
     return found
+
+
+def _actionlint() -> str:
+    return _dev_tool("actionlint")
 
 
 def test_github_workflows_pass_actionlint(tmp_path: Path) -> None:
@@ -203,10 +208,7 @@ def test_github_workflows_pass_actionlint(tmp_path: Path) -> None:
 
 
 def _check_jsonschema() -> str:
-    found = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
-    if not Path(found).is_file():
-        require_client("check-jsonschema")
-    return found
+    return _dev_tool("check-jsonschema")
 
 
 def test_gitlab_ci_passes_gitlab_s_schema_offline(tmp_path: Path) -> None:
