@@ -18,7 +18,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from coe_paper import forge, scaffold, schema
+from coe_paper import forge, scaffold, schema, site
 from coe_paper.cli import app
 from conftest import GIT_ENV, REPO_ROOT, require_client
 
@@ -154,6 +154,23 @@ def test_init_for_github_and_odd_names(tmp_path: Path) -> None:
     config = yaml.safe_load((root / "paper/paper.yaml").read_text(encoding="utf-8"))
     assert config["subtitle"] == 'Partnership "A: B" # 1 of the Urban Agenda for the EU'
     assert config["cover"]["partnership"] == 'Partnership "A: B" # 1'  # the cover's name and the document's author
+
+
+@pytest.mark.parametrize(("forge_name", "host"), [("github", "github.com"), ("gitlab", "gitlab.com")])
+def test_the_repository_paper_yaml_suggests_is_on_the_forge_init_wrote_ci_for(tmp_path: Path, forge_name: str,
+                                                                              host: str) -> None:
+    """A project made for GitHub was shown `# repository: https://gitlab.com/...` in its paper.yaml. The example is
+    on its own forge; uncommented, it validates and the preview links a problem to the file there."""
+    root = _init(tmp_path, "--forge", forge_name)
+    config = root / "paper/paper.yaml"
+    text = config.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("# repository: "))
+    assert line.split()[2].startswith(f"https://{host}/"), line
+    config.write_text(text.replace("# repository: ", "repository: ").replace("# branch: ", "branch: "), "utf-8")
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None, built.diagnostics
+    blob = "/blob/main/contributors.yaml" if forge_name == "github" else "/-/blob/main/contributors.yaml"
+    assert f'href="{line.split()[2]}{blob}#L9"' in built.page.read_text(encoding="utf-8")  # COE205's line
 
 
 @pytest.mark.parametrize("forge_name", ["github", "gitlab"])

@@ -62,9 +62,14 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def paper_yaml(name: str, ids: Sequence[str] = ()) -> str:
+#: The example of `repository:` in a new paper.yaml, on the forge whose CI init writes.
+EXAMPLE_REPOSITORY = {"github": "https://github.com/your-organisation/your-paper",
+                      "gitlab": "https://gitlab.com/your-group/your-paper"}
+
+
+def paper_yaml(name: str, ids: Sequence[str] = (), forge_name: str | None = "gitlab") -> str:
     """paper.yaml for partnership `name`: its outline lists the sections `ids` (the files found in sections/), else
-    the example section's."""
+    the example section's; its commented `repository:` is on `forge_name`'s forge (GitLab for both)."""
     return f"""\
 # The paper: title page, output, and the outline (sections in order, with word limits).
 # Editors with the YAML language server check this file against schemas/paper.schema.json.
@@ -78,7 +83,7 @@ templates: paper/templates
 cover:
   partnership: {_yaml_text(name)}  # the title page, the copyright line and the document's author
 keywords: [Urban Agenda for the EU, orientation paper]  # Word's File > Info and the PDF's keywords
-# repository: https://gitlab.com/your-group/your-paper  # links the preview's diagnostics to the files
+# repository: {EXAMPLE_REPOSITORY[forge_name or "gitlab"]}  # links the preview's diagnostics to the files
 # branch: main
 attribution:
   min_share: 0.05  # an organisation found only in git history is named in a byline from 5% of its lines
@@ -189,7 +194,7 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
         raise InitError(f"unknown forge '{forge_name}' (choose {' or '.join(forge.FORGES)})")
     package = resources.files("coe_paper")
     files: dict[str, str | bytes] = {
-        CONFIG_PATH: paper_yaml(name, ids),
+        CONFIG_PATH: paper_yaml(name, ids, forge_name),
         "paper/template.docx": (package / "skeleton" / "template.docx").read_bytes(),
         **{f"paper/templates/{t}": (package / "templates" / t).read_text(encoding="utf-8") for t in TEMPLATE_NAMES},
         "contributors.yaml": CONTRIBUTORS,
