@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -41,6 +40,8 @@ class Origin:
 
 def origin() -> Origin:
     """Where the running coe-paper came from, as a requirement CI can install."""
+    from importlib import metadata  # here: `init` alone asks it (it loads the email package)
+
     try:
         found = metadata.distribution(NAME)
     except metadata.PackageNotFoundError:
