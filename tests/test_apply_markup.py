@@ -217,6 +217,21 @@ def test_a_line_break_typed_is_a_line_break_in_the_source(make_project: MakeProj
     assert intro[0] == intro[1] and intro[0].count("<br />") == 5 and intro[0].count("<li>") == 1, intro
 
 
+def test_a_line_break_typed_or_deleted_is_reported_as_a_line_break(make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:
+    """A line break typed (Shift+Enter) was applied as `<br>` but reported as `inserted “”`, and one deleted as
+    `deleted “”`: the report said nothing of what changed. It names the line break."""
+    root, built = assembled_intro(make_project, tmp_path, "Choose one - or both of them.\n\nFirst<br>second.\n")
+    reviewed = review(built, tmp_path / "lo.docx", [("break_at", "Choose one"), ("delete_before", "second.")],
+                      tmp_path)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [], plan
+    assert [(o.status, o.line, o.summary) for o in plan.outcomes] == [
+        ("applied", 9, "inserted a line break"), ("applied", 11, "deleted a line break")], plan.outcomes
+    body = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert body == "\nChoose one<br> - or both of them.\n\nFirstsecond.\n", body
+
+
 def test_words_replaced_from_plain_text_into_italic_text_are_italic_once(make_project: MakeProject,
                                                                          tmp_path: Path) -> None:
     """Words typed over plain words and all of an italic span after them, in the italic LibreOffice gives them:

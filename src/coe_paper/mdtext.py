@@ -175,14 +175,16 @@ def short(text: str, limit: int = 60) -> str:
     return clipped(" ".join(text.translate(_SEPARATORS).split()), limit)
 
 
-def _quoted(text: str) -> str:
-    """`text` in quotes, shortened; white space alone, or a note, picture or cross-reference alone (which `short`
-    folds away), by name."""
+def quoted(text: str) -> str:
+    """`text` in quotes, shortened; white space alone, a line break (Shift+Enter) alone, or a note, picture or
+    cross-reference alone (which `short` folds away), by name."""
     shown = short(text)
     if shown or not text:
         return f"“{shown}”"
     if OBJECT in text:
         return "a note, picture or cross-reference"
+    if breaks := text.count("\n"):
+        return "a line break" if breaks == 1 else f"{breaks} line breaks"
     return "a space" if text == " " else "white space"
 
 
@@ -192,11 +194,11 @@ def describe(source: str, built: str) -> str:
     parts = []
     for a, b, c, d in _whole_words(source, built):
         if a < b and c < d:
-            parts.append(f"{_quoted(source[a:b])} became {_quoted(built[c:d])}")
+            parts.append(f"{quoted(source[a:b])} became {quoted(built[c:d])}")
         elif a < b:
-            parts.append(f"{_quoted(source[a:b])} removed")
+            parts.append(f"{quoted(source[a:b])} removed")
         else:
-            parts.append(f"{_quoted(built[c:d])} added")
+            parts.append(f"{quoted(built[c:d])} added")
     return "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")  # reported as "untracked: ..."
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .itemjoins import kept_item
 from .itemnumbers import Numbers, siblings
 from .mdinline import Unit
-from .mdtext import PB, Context, Piece, code_lines, flags_of, render, short, written_at
+from .mdtext import PB, Context, Piece, code_lines, flags_of, quoted, render, written_at
 from .wordblocks import OBJECT, Paragraph
 
 _EMPTY_TAG = re.compile(r"<(sup|sub|u|mark)\s*></\1\s*>", re.IGNORECASE)
@@ -148,8 +148,8 @@ class Placement:
             start, end, new = self._flanking(a, b, start, end, mask, new)
         start, end, new = self._no_empty_tags(start, end, new)
         kind = "replaced" if inserted else "deleted"
-        out = [Replacement(start, end, new, edit.author, self.change_line(a), f"{kind} “{short(deleted)}”"
-                           + (f" with “{short(''.join(p.text for p in inserted))}”" if inserted else ""))]
+        out = [Replacement(start, end, new, edit.author, self.change_line(a), f"{kind} {quoted(deleted)}"
+                           + (f" with {quoted(''.join(p.text for p in inserted))}" if inserted else ""))]
         if starts_block and not inserted:  # the items deleted: those whose paragraph mark goes, or all of it
             gone = {self.unit_at[index] - 1 for index in range(a, b) if self.source[index] == PB}
             for index in sorted(gone | ({self.unit_at[a]} if whole else set())):
@@ -264,7 +264,7 @@ class Placement:
         pos, units, spans = edit.a, self.units, self.spans
         flags = flags_of(inserted[0])
         text = "".join(p.text for p in inserted)
-        summary = f"inserted “{short(text)}”"
+        summary = f"inserted {quoted(text)}"
         at_block_start = pos in self.starts and PB in text and pos < len(self.source)
         if at_block_start:
             head, tail = _split(inserted, text.rfind(PB) + 1)
