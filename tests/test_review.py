@@ -475,3 +475,44 @@ def test_apply_lists_each_comment_it_does_not_apply_at_its_line(reviewed: tuple[
     assert f"{HOUSING}:{housing['line']}: comment by Lena Schulz (2024-03-02 08:15): Say who decides what is " \
            'affordable. [on "accessible homes"] [resolved]' in applied.stderr
     assert "4 comments are not applied" in applied.stderr
+
+
+def test_apply_lists_comments_at_the_lines_of_the_text_it_wrote(make_project: MakeProject, tmp_path: Path) -> None:
+    """After `apply` (written, not a dry run) in a git project, a comment on a line the review changed was listed
+    as "(text since changed)", at the line the review had moved it from: its place was worked out against the
+    files as apply wrote them, as if someone else had changed them. It is the line of the text apply wrote, with
+    nothing added (a line changed since the build by someone else is still said to be)."""
+    from conftest import git_commit
+
+    root = make_project({INTRO: section_text("intro", INTRO_WITH_NOTE, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx").output
+    assert built is not None
+
+    def edit(document: etree._Element, footnotes: etree._Element) -> None:
+        review_edits(document, footnotes)
+        housing = paragraph_with(document, "Affordable and accessible homes")
+        new = etree.Element(W("p"))
+        mark = etree.SubElement(etree.SubElement(etree.SubElement(new, W("pPr")), W("rPr")), W("ins"))
+        mark.attrib.update({W("id"): "950", W("author"): REVIEWER, W("date"): WHEN})
+        track(ooxml.run(new, "A new first paragraph."), ooxml_review.INS, 951, REVIEWER, WHEN)
+        housing.addprevious(new)
+
+    docx = save_with_review(built, tmp_path / "REVIEWED.docx", edit, NOTES)
+    intro = (root / INTRO).read_text()
+    (root / INTRO).write_text(intro.replace("Read about", "Please read about"))  # someone else's, since the build
+    git_commit(root, "Reword the pointer")
+    runner = CliRunner()
+    applied = runner.invoke(cli.app, ["-C", str(root), "apply", str(docx)])
+    assert applied.exit_code == 0, applied.output
+    housing = (root / HOUSING).read_text()
+    assert "A new first paragraph.\n\nAffordable and accessible homes and healthy are" in housing, housing
+    listed = [line for line in applied.stderr.splitlines() if ": comment by " in line]
+    assert listed == [
+        'REVIEWED.docx: comment by Piotr Nowak (2024-03-03 12:00): Shorter title? [on "Test Paper"]',
+        f"{INTRO}:{line_of(root, INTRO, 'Commission services')}: comment by Ana Rossi (2024-03-01 10:00): Please "
+        'name the Commission services. / Which ones? [on "Commission services"]',
+        f"{INTRO}:{line_of(root, INTRO, 'A note on scope')}: comment by Ana Rossi (2024-03-02 09:00): Cite the "
+        'decision. [on "The scope is set"]',
+        f"{HOUSING}:{line_of(root, HOUSING, 'Affordable and accessible')}: comment by Lena Schulz (2024-03-02 "
+        '08:15): Say who decides what is affordable. [on "accessible homes"] [resolved]'], applied.stderr
+    assert "since" not in applied.stderr, applied.stderr

@@ -101,7 +101,7 @@ def apply_review(
     """Write a reviewer's tracked changes into the section files, at the lines they came from."""
     from . import review_format, writeback
     from .apply_sections import ApplyError
-    from .follow import review_today
+    from .follow import as_written, review_today
     from .review import current_project
     from .safedocx import DocxError
 
@@ -122,6 +122,10 @@ def apply_review(
                 if problem:
                     fail(problem, fmt, reviewed.name, code=2)
                 result = writeback.plan(root, doc, orgs, options)
+                # the comments, not applied, each at its line of the files as they are now (as `comments` lists
+                # them), then of the files as apply leaves them
+                left = replace(review_today(reviewed, current_project(root), root), changes=[]) \
+                    if doc.comments else None
                 before = writeback.unreached_links(root) if result.files else {}
                 unreached = [found for key, found in writeback.unreached_links(root, result.files).items()
                              if key not in before] if result.files else []
@@ -133,8 +137,8 @@ def apply_review(
                     writeback.write(root, result.files)
             finally:
                 doc.docx.close()
-            # the comments, not applied, each at its line of the files as they are now (as `comments` lists them)
-            left = replace(review_today(reviewed, current_project(root), root), changes=[]) if doc.comments else None
+            if left is not None and not dry_run:
+                left = as_written(left, [(f.path, f.before, f.after) for f in result.files])
     except (DocxError, ApplyError) as exc:
         fail(str(exc), fmt, reviewed.name)
     except OSError as exc:

@@ -3,10 +3,12 @@ or with the uncommitted changes the section map's digest says it had); when the 
 place is mapped through the diff to today's line, and marked when the line it names was since changed or deleted
 (every place of a file whose built text is neither committed nor today's is marked changed: it cannot be mapped).
 A file renamed since the build (sections renumbered) is followed to the file of the same section id today. A
-tracked change inside a footnote is placed at the footnote's definition first, as `apply` reports it."""
+tracked change inside a footnote is placed at the footnote's definition first, as `apply` reports it. After `apply`
+writes the files, the comments it lists are moved on to the lines of the text it wrote (`as_written`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,6 +82,24 @@ def follow(review: Review, root: Path) -> Review:
     review.changes = [replace(change, place=moved(change.place)) for change in review.changes]
     return review
 
+
+
+def as_written(review: Review, files: Sequence[tuple[str, str, str]]) -> Review:
+    """The review with its comments' places moved from the files as they were (`path`, before) to the files as
+    `apply` wrote them (after): a line its changes changed is the line of the new text, said to be changed only if
+    it was already (since the build, by someone else), and deleted if the review deleted it."""
+    maps = {path: line_mapper(before, after, paired=True) for path, before, after in files if before != after}
+
+    def moved(place: Place) -> Place:
+        if place.section is None or place.line is None or place.section.path not in maps:
+            return place
+        line, state = maps[place.section.path].get(place.line, (place.line, "same"))
+        return replace(place, line=line, since=place.since or ("deleted" if state == "deleted" else ""))
+
+    for comment in all_comments(review.comments) if maps else ():
+        comment.place = moved(comment.place)
+        comment.reaches = [moved(place) for place in comment.reaches]
+    return review
 
 
 def _at_definition(change: Change, texts: dict[str, str], sources: dict[str, SourceMap]) -> Change:

@@ -75,13 +75,17 @@ def merge(ours: str, base: str, theirs: str) -> tuple[str, list[tuple[int, int]]
     return "".join(out), conflicts
 
 
-def line_mapper(base: str, current: str) -> dict[int, tuple[int, str]]:
+def line_mapper(base: str, current: str, paired: bool = False) -> dict[int, tuple[int, str]]:
     """For each 1-based line of base: its line in current and whether it is `same`, `changed` or `deleted` (then
-    the line is where it stood)."""
+    the line is where it stood). `paired`: a changed line is the most like it of the lines that replace it (a line
+    edited and a new paragraph typed above it is the edited line, not the new one)."""
     base_lines, current_lines = lines(base), lines(current)
     out: dict[int, tuple[int, str]] = {}
     matcher = SequenceMatcher(None, base_lines, current_lines, autojunk=False)
     for tag, a, b, c, d in matcher.get_opcodes():
+        if tag == "replace" and paired and (b - a) * (d - c) <= _MAX_PAIRS:
+            _pair(base_lines[a:b], current_lines[c:d], a, c, out)
+            continue
         for i in range(a, b):
             if tag == "equal":
                 out[i + 1] = (c + i - a + 1, "same")
@@ -90,3 +94,26 @@ def line_mapper(base: str, current: str) -> dict[int, tuple[int, str]]:
             else:
                 out[i + 1] = (c + 1, "deleted")
     return out
+
+
+_MAX_PAIRS = 2500  # lines compared in one replaced block, beyond which its lines are mapped in order
+_LIKE = 0.5  # how alike two lines must be (difflib's ratio) to be one line changed
+
+
+def _pair(old: list[str], new: list[str], a: int, c: int, out: dict[int, tuple[int, str]]) -> None:
+    """Lines `old` (from a) replaced by `new` (from c): the most alike pair first, then the lines before and after
+    it likewise, as difflib.Differ pairs lines; a line like none of them is changed in place, or deleted."""
+    best, where = _LIKE, None
+    for i, before in enumerate(old):
+        for j, after in enumerate(new):
+            ratio = SequenceMatcher(None, before, after, autojunk=False).ratio()
+            if ratio > best:
+                best, where = ratio, (i, j)
+    if where is None:
+        for i in range(len(old)):
+            out[a + i + 1] = (min(c + i, c + len(new) - 1) + 1, "changed") if new else (c + 1, "deleted")
+        return
+    i, j = where
+    _pair(old[:i], new[:j], a, c, out)
+    out[a + i + 1] = (c + j + 1, "changed")
+    _pair(old[i + 1 :], new[j + 1 :], a + i + 1, c + j + 1, out)
