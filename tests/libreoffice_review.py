@@ -8,7 +8,8 @@ new), ("insert_before", text, new), ("join_after", text) deletes the paragraph m
 ("delete", text) deletes it, ("delete_before", text) deletes the character (or line break) before it,
 ("delete_paragraph", text) deletes the paragraph holding `text` with its mark (a whole paragraph selected),
 ("paragraph_after", text, new) types a new paragraph after the one holding `text`, ("outdent", text) sets the left
-indent of the paragraph holding `text` to nothing. Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice
+indent of the paragraph holding `text` to nothing, ("level", text, "n") moves the list item holding `text` to level n
+(0 the outermost: Tab and Shift+Tab in a list). Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice
 and a Python that can import `uno`."""
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ try:
             found.Text.insertString(cursor.End, rest[0], False)
         elif kind == "outdent":
             found.setPropertyValue("ParaLeftMargin", 0)
+        elif kind == "level":
+            found.setPropertyValue("NumberingLevel", int(rest[0]))
         else:
             raise ValueError(f"unknown step {kind}")
     doc.storeToURL(uno.systemPathToFileUrl(dest), (prop("FilterName", "MS Word 2007 XML"),))

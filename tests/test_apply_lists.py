@@ -308,3 +308,25 @@ def test_an_item_added_since_the_build_whose_number_widens_takes_its_sublist_alo
     page = _html(body)
     assert ("<li><p>Theta.</p></li><li><p>Iota.</p><ul><li>first part;</li><li>second part.</li></ul>"
             "<p>More on Iota.</p></li></ol><p>The end.</p>") in page, page
+
+
+def test_an_item_moved_to_another_level_in_word_is_reported_at_its_line(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:
+    """Tab and Shift+Tab in a list move an item to another level, which LibreOffice saves with no tracked change:
+    apply neither applied it nor said so, and the sources kept the old levels without a word. Each item whose level
+    is not the one the build gave it is reported at its line, and its file is left as it was."""
+    root, built = assembled_intro(make_project, tmp_path, LISTS)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("level", "Member survey", "0"), ("level", "Second half", "1"), ("level", "Public consultation", "2")],
+        tmp_path)
+    before = (root / "sections" / "01-intro.md").read_text()
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.outcomes == [] and plan.files == [], plan
+    assert [(path, f.kind, f.line, f.message.split(", which")[0]) for path, f in plan.findings] == [
+        ("sections/01-intro.md", "untracked", 13, "list item “Member survey and synthesis of results.” outdented in "
+         "Word from level 2 to level 1"),
+        ("sections/01-intro.md", "untracked", 15, "list item “Second half of 2024” indented in Word from level 1 to "
+         "level 2"),
+        ("sections/01-intro.md", "untracked", 19, "list item “Public consultation.” indented in Word from level 2 "
+         "to level 3")], plan.findings
+    assert (root / "sections" / "01-intro.md").read_text() == before

@@ -19,6 +19,7 @@ from .apply_sections import (
     built_boundaries,
     changed,
     groups,
+    level_moved,
     old_paragraphs,
     quote_continued,
     row_change,
@@ -225,9 +226,16 @@ class _SectionEdits:
     def _formatting(self, paras: list[Paragraph], line: int) -> None:
         """Formatting changes are listed, at the paragraph's own line, else at `line` (a footnote's, a table
         row's, or the block's before a new paragraph)."""
-        for para in paras:
-            if para.formatting_changed:
-                mark = bookmark(para)
+        for index, para in enumerate(paras):
+            mark = bookmark(para)
+            unit = self.map.body.get(mark[1]) if mark is not None and mark[0] == self.section.index else None
+            joined = para.mark is not None or (index > 0 and paras[index - 1].mark is not None)  # its list: the
+            moved = level_moved(para, unit) if unit is not None and not joined else None  # join's (see itemjoins)
+            if unit is not None and moved is not None:  # tracked (a formatting change) or not: it is not applied
+                kind = "formatting" if para.formatting_changed else "untracked"
+                self.findings.append(Finding(kind, unit.line, "", f"{moved}, which is not applied: change its "
+                                             "indent in the source by hand"))
+            elif para.formatting_changed:
                 self.findings.append(Finding("formatting", mark[1] if mark else line, "", f"formatting changed on "
                                              f"“{para.text()[:50]}” (formatting is not taken from Word)"))
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 
 from . import marks
 from .edits import first_author
+from .mdinline import Unit
+from .mdtext import short
 from .wordblocks import Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
 
 
@@ -134,6 +136,21 @@ def authors(doc: WordDocument, section: Section | None = None) -> list[str]:
             for run in para.runs:
                 note(run.rev)
     return list(seen)
+
+
+def level_moved(para: Paragraph, unit: Unit) -> str | None:
+    """What became of the list item `unit` (the paragraph's source block) if the paragraph is no longer at the
+    level the build gave it (`render` numbers depth d at level d - 1, the deepest at 8), or no longer numbered:
+    Tab and Shift+Tab in a list change it, and LibreOffice records no change of it."""
+    if unit.kind != "item":
+        return None
+    built = min(unit.level, 9)
+    if para.num is None:
+        return f"list item “{short(unit.text)}” is no longer a list item in Word"
+    if para.num[1] + 1 == built:
+        return None
+    way = "outdented" if para.num[1] + 1 < built else "indented"
+    return f"list item “{short(unit.text)}” {way} in Word from level {built} to level {para.num[1] + 1}"
 
 
 def row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:
