@@ -9,7 +9,9 @@ new), ("insert_before", text, new), ("join_after", text) deletes the paragraph m
 ("delete_paragraph", text) deletes the paragraph holding `text` with its mark (a whole paragraph selected),
 ("paragraph_after", text, new) types a new paragraph after the one holding `text`, ("outdent", text) sets the left
 indent of the paragraph holding `text` to nothing, ("level", text, "n") moves the list item holding `text` to level n
-(0 the outermost: Tab and Shift+Tab in a list). Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice
+(0 the outermost: Tab and Shift+Tab in a list), ("tracking", "", "off") and ("tracking", "", "on") turn Track
+Changes off and on for the steps after it, ("accept", text) and ("reject", text) accept or reject the tracked
+change at `text`, as a reviewer does before saving. Skips (or fails under COE_REQUIRE_CLIENTS=1) without LibreOffice
 and a Python that can import `uno`."""
 
 from __future__ import annotations
@@ -67,10 +69,19 @@ try:
             raise LookupError(f"not found in the document: {text!r}")
         return found
 
+    def dispatch(command):
+        helper = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+        helper.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())
+
     for step in steps:
         kind, text, *rest = step
-        found = find(text)
-        if kind == "replace":
+        found = find(text) if text else None
+        if kind == "tracking":
+            doc.RecordChanges = rest[0] == "on"
+        elif kind in ("accept", "reject"):
+            doc.getCurrentController().select(found)
+            dispatch(".uno:AcceptTrackedChange" if kind == "accept" else ".uno:RejectTrackedChange")
+        elif kind == "replace":
             found.setString(rest[0])
         elif kind == "insert_after":
             found.Text.insertString(found.End, rest[0], False)

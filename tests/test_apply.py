@@ -775,3 +775,23 @@ def test_an_alt_chunk_in_a_review_is_reported_not_passed_over(project: tuple[Pat
         assert intro(root) == before
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--untracked"])
     assert f"sections/01-intro.md:14: untracked: {said}" in result.stderr, result.stderr
+
+
+def test_an_untracked_edit_in_a_group_of_joined_blocks_is_reported_at_its_own_line(make_project: MakeProject,
+                                                                                     tmp_path: Path) -> None:
+    """Words typed with Track Changes off in a quote, after a tracked deletion of the whole list item above it
+    (its paragraph mark too), were reported at the deleted item's line, two lines above the quote they are in:
+    the blocks a deleted mark joins are read together, and the report named the first. It names the line of
+    the block the edit is in."""
+    body = "1. Prepare the survey.\n2. Run the survey.\n\n> Equality is a shared task.\n\nThe end.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("delete_paragraph", "Run the survey."), ("tracking", "", "off"),
+        ("insert_after", "Equality is a", "n everyday and a")], tmp_path)
+    plan = apply(root, reviewed)
+    assert [(o.status, o.line, o.summary) for o in plan.outcomes] == [
+        ("applied", 10, "deleted “Run the survey. ¶”")], plan.outcomes
+    assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
+        ("untracked", 12, "“a” became “an everyday and a”")], plan.findings
+    assert intro(root).endswith("1. Prepare the survey.\n\n> Equality is a shared task.\n\nThe end.\n"), intro(root)
+

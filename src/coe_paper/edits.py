@@ -72,8 +72,10 @@ class Group(Placement):
                                 "this paragraph's Markdown could not be followed; apply the change by hand")]
         kind = self.units[0].kind if self.units else ""
         untracked = self.ctx.untracked and self.old != self.source
-        if self.old != self.source:
-            findings.append(Finding("untracked", self.line_at(0), "", describe(self.source, self.old)))
+        if self.old != self.source:  # at the line of its first difference (a group can span blocks)
+            first = next(a for tag, a, _, _, _ in SequenceMatcher(None, self.source, self.old, autojunk=False)
+                         .get_opcodes() if tag != "equal")
+            findings.append(Finding("untracked", self.change_line(first), "", describe(self.source, self.old)))
             if untracked and kind != "figure":
                 return self._untracked(), findings
         tracked = [Edit(0, 0, [], "untracked")] if untracked else self._tracked()
