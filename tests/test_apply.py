@@ -795,3 +795,23 @@ def test_an_untracked_edit_in_a_group_of_joined_blocks_is_reported_at_its_own_li
         ("untracked", 12, "“a” became “an everyday and a”")], plan.findings
     assert intro(root).endswith("1. Prepare the survey.\n\n> Equality is a shared task.\n\nThe end.\n"), intro(root)
 
+
+def test_a_block_whose_first_words_were_deleted_untracked_is_not_reported_removed(make_project: MakeProject,
+                                                                                   tmp_path: Path) -> None:
+    """LibreOffice deletes the hidden bookmark at the start of a block with the first words a reviewer deletes
+    with Track Changes off: the paragraph was reported as "removed without Track Changes; remove it by hand", the
+    table row too, and a tracked change in that row as "cannot be traced to its line", at line 1. The block is
+    found between its neighbours by its text: the words deleted are an untracked edit at its line, and the
+    tracked change is applied."""
+    body = "Cities share their plans with the network.\n\n| City | Plan |\n|---|---|\n| Rome | Housing |\n" \
+        "| Lyon | Transport |\n\nThe end.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("tracking", "", "off"), ("delete", "Lyon"), ("delete", "Cities "), ("tracking", "", "on"),
+        ("replace", "Transport", "Mobility")], tmp_path)
+    plan = apply(root, reviewed)
+    assert [(o.status, o.line, o.summary) for o in plan.outcomes] == [
+        ("applied", 14, "replaced “Transport” with “Mobility”")], plan.outcomes
+    assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
+        ("untracked", 9, "“Cities” removed"), ("untracked", 14, "“Lyon” removed")], plan.findings
+    assert intro(root).endswith(body.replace("Transport", "Mobility")), intro(root)

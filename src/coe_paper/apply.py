@@ -22,6 +22,7 @@ from .apply_sections import (
     level_moved,
     old_paragraphs,
     quote_continued,
+    restore_marks,
     row_change,
 )
 from .captions import TABLE_CAPTION_RE, split_id
@@ -118,6 +119,9 @@ class _SectionEdits:
         return ""
 
     def run(self) -> None:
+        blocks = {line: (unit.text, False) for line, unit in self.map.body.items() if not TABLE_CAPTION_RE.match(
+            unit.text)} | {line: (" | ".join(u.text for u in units), True) for line, units in self.map.rows.items()}
+        restore_marks(self.section, blocks)
         stream: list[Paragraph] = []
         for position, block in enumerate(self.section.body):
             caption = table_caption_source(block, self.section.body[position + 1 : position + 2],

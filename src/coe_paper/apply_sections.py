@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 from . import marks
 from .edits import first_author
@@ -62,6 +63,43 @@ def split_sections(doc: WordDocument, table: list[tuple[str, str]]) -> tuple[lis
         for para in paragraphs([block]):
             current.notes += [run.note[1] for run in para.runs if run.note and run.note[0] == "footnote"]
     return sections, outside
+
+
+def restore_marks(section: Section, blocks: dict[int, tuple[str, bool]]) -> None:
+    """Put back the bookmarks of blocks whose first words were deleted with Track Changes off: LibreOffice deletes
+    a bookmark at the start of the text it deletes, and the block read as removed, with its tracked changes
+    untraceable. `blocks`: each source block's text by line (a table row's cells joined by " | ") and whether it
+    is a table row. A paragraph, or a table row, without a bookmark between two with one, where one block of
+    theirs has none left, is that block if it is the one whose text is most like it (and like it)."""
+    candidates: list[tuple[Paragraph, str, bool]] = []  # (the paragraph that holds a bookmark, its text, a row)
+    for block in section.body:
+        if isinstance(block, Paragraph):
+            candidates.append((block, block.text(accept=False), False))
+            continue
+        for row in block.rows:
+            first = next(iter(paragraphs(row.cells[0].blocks)), None) if row.cells else None
+            text = " | ".join(" ".join(p.text(accept=False) for p in paragraphs(cell.blocks)) for cell in row.cells)
+            if first is not None:
+                candidates.append((first, text, True))
+    lines = [mark[1] if (mark := bookmark(para)) is not None and mark[0] == section.index else None
+             for para, _, _ in candidates]
+    seen = {found[1] for para in paragraphs(section.body) for found in map(marks.parse, para.bookmarks)
+            if found is not None and found[0] == section.index}
+    known = [index for index, line in enumerate(lines) if line is not None]
+    for lo, hi in zip(known, [*known[1:], len(lines)], strict=True):
+        above, below = lines[lo] or 0, lines[hi] if hi < len(lines) else None
+        missing = [line for line in blocks if line not in seen and above < line and (below is None or line < below)]
+        if len(missing) != 1:
+            continue
+        text, is_row = blocks[missing[0]]
+        unmarked = [index for index in range(lo + 1, hi) if candidates[index][1].strip(" |")
+                    and candidates[index][2] == is_row]
+        if not unmarked:
+            continue
+        like = sorted(((SequenceMatcher(None, candidates[i][1], text, autojunk=False).ratio(), i) for i in unmarked),
+                      reverse=True)
+        if like[0][0] >= 0.6 and (len(like) == 1 or like[1][0] < like[0][0]):
+            candidates[like[0][1]][0].bookmarks.append(marks.source_mark(section.index, missing[0]))
 
 
 def built_boundaries(paras: list[Paragraph]) -> list[Paragraph]:
