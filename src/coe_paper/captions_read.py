@@ -48,6 +48,14 @@ _SEQUENCE = re.compile(r"^SEQ\s+(\S+)", re.IGNORECASE)
 PROPERTY = marks.CAPTIONS
 
 
+def table_caption(style: str, text: str) -> bool:
+    """Whether a member's caption paragraph (its style's name, its words) is a table's: by its label's word, or,
+    without a label, by its style ("Table Caption")."""
+    label = _LABEL.match(text)
+    word = label.group("word").lower() if label else ""
+    return word in _TABLE_WORDS or (not word and "table" in style.lower())
+
+
 def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
     """Bookmark -> caption id, as the assembled paper recorded them."""
     try:
@@ -205,19 +213,21 @@ class DraftCaptions:
     """Places a member's captions (see the module's docstring) as the importer writes the blocks out."""
 
     def __init__(self) -> None:
-        self.pending: tuple[str, int] | None = None  # a caption above its figure, and where that figure will be
+        self.pending: tuple[str, int, str] | None = None  # a caption above its figure, where that figure will be, id
+        self.ids: set[str] = set()  # the ids of the captions placed
 
-    def place(self, style: str, pieces: list[Piece], out: list[MdBlock], following: Block | None) -> bool:
-        """Put the caption paragraph of `pieces` (in the caption style named `style`) where the Markdown keeps it;
-        False when it captions nothing beside it (it is then written as a paragraph). `following` is the draft's
-        next block."""
+    def place(self, style: str, pieces: list[Piece], out: list[MdBlock], following: Block | None,
+              ident: str = "") -> bool:
+        """Put the caption paragraph of `pieces` (in the caption style named `style`) where the Markdown keeps it,
+        with its `{#ident}` when it has one; False when it captions nothing beside it (it is then written as a
+        paragraph). `following` is the draft's next block."""
         from .mdpieces import Piece, cut
         from .mdwrite import Para, TableBlock
         from .wordblocks import Table
 
         if len(pieces) > 1 and image_only(Para(pieces[:1])) and not any(piece.raw for piece in pieces[1:]):
             out.append(Para(pieces[:1]))  # the picture and its caption in one paragraph, as LibreOffice frames them
-            if self.place(style, pieces[1:], out, following):
+            if self.place(style, pieces[1:], out, following, ident):
                 return True
             out.pop()
             return False
@@ -228,27 +238,29 @@ class DraftCaptions:
         plain = " ".join("".join(piece.text for piece in caption if piece.raw is None).split())
         if not plain:
             return False
-        table = word in _TABLE_WORDS or (not word and "table" in style.lower())
-        figure = not table and not any(piece.raw for piece in caption)  # a title holds text alone
+        figure = not table_caption(style, text) and not any(piece.raw for piece in caption)  # a title: text alone
+        suffix = f" {{#{ident}}}" if ident else ""
         if figure and image_only(out[-1] if out else None):
-            _titled(out[-1], plain)
+            _titled(out[-1], plain + suffix)
+        elif figure and _picture_alone(following):
+            self.pending = (plain + suffix, len(out), ident)
             return True
-        if figure and _picture_alone(following):
-            self.pending = (plain, len(out))
-            return True
-        beside = isinstance(following, Table) or isinstance(out[-1] if out else None, TableBlock)
-        if beside and word not in _FIGURE_WORDS:
-            out.append(Para([Piece(raw="Table: "), *caption]))
-            return True
-        return False
+        elif (isinstance(following, Table) or isinstance(out[-1] if out else None, TableBlock)) \
+                and word not in _FIGURE_WORDS:
+            out.append(Para([Piece(raw="Table: "), *caption, *([Piece(raw=suffix)] if suffix else [])]))
+        else:
+            return False
+        self.ids.add(ident)
+        return True
 
     def placed(self, out: list[MdBlock]) -> None:
         """Before each block and after the last: a caption above its figure becomes the title of the picture the
         block after the caption made."""
         if self.pending is not None and len(out) > self.pending[1]:
-            title, at = self.pending
+            title, at, ident = self.pending
             if image_only(out[at]):
                 _titled(out[at], title)
+                self.ids.add(ident)
             self.pending = None
 
 

@@ -18,20 +18,20 @@ from pathlib import Path
 
 from . import importer_kinds, limits, wordread
 from . import wordblocks as wb
-from .captions_read import DraftCaptions, caption_anchors, read_caption
+from .captions_read import DraftCaptions, read_caption
 from .diagnostics import Diagnostic, warning
+from .importer_anchors import draft_anchors, unlink
 from .importer_comments import comment_warnings
 from .importer_direction import directed
 from .importer_items import ListNumbers
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_table import table_block
-from .markdown import is_safe_link, slugify
+from .markdown import is_safe_link
 from .marks import SECTIONS
 from .mdpieces import Piece, all_flagged, cut, with_flags
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
 from .pictures import IMAGE_TYPES
-from .render_inline import bookmark_name
 from .safedocx import DocxError
 from .wordfields import page_reference
 
@@ -92,6 +92,8 @@ class _Converter:
         self.images: dict[str, str] = {}  # part -> file name
         self.image_data: list[tuple[str, bytes]] = []
         self.anchors: dict[str, str] = {}  # bookmark -> Markdown anchor
+        self.caption_ids: dict[int, str] = {}  # a caption referred to (by its block's id) -> its {#id}
+        self.placed: set[str] = set()  # the ids of the captions placed
         self.writer = Writer()
         self.assembled = SECTIONS in doc.properties
         self.known_ids = set(options.known_ids)
@@ -116,7 +118,8 @@ class _Converter:
         if again is not None:
             self.warn(TITLE, f"the draft's first heading repeats its title '{title}': left out")
         body = [pair for i, pair in enumerate(kinds) if i not in (*lines, again)]
-        self._anchors(body, [kinds[i][0] for i in (*lines, *([again] if again is not None else []))])
+        self.anchors, self.caption_ids = draft_anchors(self.doc, body, [kinds[i][0] for i in (
+            *lines, *([again] if again is not None else []))], self.known_ids, self.options.id)
         md = self._blocks(body, self._levels(body))
         notes: list[tuple[str, list[MdBlock]]] = []
         index = 0
@@ -126,6 +129,10 @@ class _Converter:
             notes.append((label, self._blocks([(b, self._kind(b, note=True) if isinstance(b, wb.Paragraph)
                                                  else ("table", 0)) for b in note_blocks], {})))
             index += 1
+        unplaced = set(self.caption_ids.values()) - self.placed
+        if unplaced:  # stays a paragraph: no id to refer to
+            self.counts[(LINK, "links to places in the draft that are not headings kept as text")] += unlink(
+                [*md, *(block for _, blocks in notes for block in blocks)], unplaced)
         text = self.writer.document(md, notes)
         self._summarise()
         author = self.doc.core.get("creator") or self.doc.core.get("lastModifiedBy", "")
@@ -165,20 +172,6 @@ class _Converter:
         self.warn(TITLE, f"the draft has no Title or Heading 1; the title is '{fallback}'",
                   "give the section's title with --title")
         return fallback
-
-    def _anchors(self, body: list[tuple[wb.Block, tuple[str, int]]], titles: list[wb.Block]) -> None:
-        """Bookmark -> `#anchor`: the draft's headings by their slugs, the title (and a first heading repeating it,
-        left out) and other sections by id."""
-        for known in {*self.known_ids, self.options.id}:
-            self.anchors[bookmark_name(known)] = known
-        self.anchors.update(caption_anchors(self.doc.properties))
-        for name in (name for title in titles if isinstance(title, wb.Paragraph) for name in title.bookmarks):
-            self.anchors.setdefault(name, self.options.id)
-        for block, (kind, _) in body:
-            if kind == "heading" and isinstance(block, wb.Paragraph):
-                text = " ".join(_text(block).split())
-                for name in [*block.bookmarks, f"{text.casefold()}|heading"]:  # LibreOffice links name the text
-                    self.anchors.setdefault(name, slugify(text))
 
     def _levels(self, body: list[tuple[wb.Block, tuple[str, int]]]) -> dict[int, int]:
         """Markdown level of each heading (by block id; see md_levels), and what changed on the way."""
@@ -234,7 +227,7 @@ class _Converter:
             pieces = self._pieces(block.runs) if kind == "draft caption" else directed(block, self._pieces(block.runs))
             if kind == "draft caption":
                 following = body[position + 1][0] if position + 1 < len(body) else None
-                if captions.place(block.style_name, pieces, out, following):
+                if captions.place(block.style_name, pieces, out, following, self.caption_ids.get(id(block), "")):
                     self.renumbered["field SEQ"] += any(f.upper().startswith("SEQ ") for f in block.fields)
                     continue
             if not any(p.raw or p.text.strip() for p in pieces) and not (  # an item holding a drawing alone stays
@@ -260,6 +253,7 @@ class _Converter:
         for code, lines in code_lines.values():
             code.text = "\n".join(lines)
         captions.placed(out)
+        self.placed |= captions.ids
         quote_depths(out)
         return out
 
@@ -315,7 +309,7 @@ class _Converter:
             elif run.image is not None:
                 out.append(Piece(raw=self._image(*run.image), link=self._link(run.link)))
             elif run.text:
-                out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, self._link(run.link)))
+                out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, self._link(run.link, run.page)))
         return out
 
     def _note_ref(self, note: tuple[str, str]) -> str:
@@ -331,12 +325,15 @@ class _Converter:
             return f"[^{label}]" if label != str(len(self.notes) + 1) else f"[^{self.notes.setdefault(note, label)}]"
         return f"[^{self.notes[note]}]"
 
-    def _link(self, target: str | None) -> str | None:
+    def _link(self, target: str | None, page: bool = False) -> str | None:
+        """A link's Markdown target; None for one kept as text (counted). A page reference to a caption is: a
+        cross-reference would show the caption's number in place of the page's."""
         if not target:
             return None
         if target.startswith("#"):
             name = target[1:]
             anchor = self.anchors.get(name) or self.anchors.get(f"{name.split('|')[0].strip().casefold()}|heading")
+            anchor = None if page and anchor in self.caption_ids.values() else anchor
             if anchor is None:
                 self.counts[(LINK, "links to places in the draft that are not headings kept as text")] += 1
             return f"#{anchor}" if anchor else None

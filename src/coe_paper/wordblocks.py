@@ -45,6 +45,7 @@ class Run:
     note: tuple[str, str] | None = None  # ("footnote" | "endnote", id)
     image: tuple[str, str] | None = None  # (part name, description)
     comments: frozenset[str] = frozenset()  # ids of the comments whose ranges hold this run
+    page: bool = False  # the result of a page reference (PAGEREF): its link shows the draft's page number
 
 
 @dataclass(frozen=True)

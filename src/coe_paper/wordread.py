@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -208,8 +209,10 @@ class _Reader:
             elif tag == w("bookmarkStart"):
                 para.bookmarks.append(child.get(w("name"), ""))
             elif tag == w("fldSimple"):
-                target = self._field_link(child.get(w("instr"), ""))
+                target, start = self._field_link(child.get(w("instr"), "")), len(para.runs)
                 self._inline(child, para, rev, target or link, extra)
+                if target and page_reference(child.get(w("instr"), "")):  # its runs show the draft's page
+                    para.runs[start:] = [replace(run, page=True) for run in para.runs[start:]]
             elif tag == w("sdt") and prompting(child):
                 self._drop(PROMPT)
             elif tag in _INLINE_WRAPPERS:
@@ -235,8 +238,10 @@ class _Reader:
                 self._drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
 
         def add(text: str, **more: object) -> None:
-            target = next((open_.link for open_ in reversed(self.fields) if open_.link), None) or link
-            run = Run(text, frozen, rev, target, comments=self.open_comments, **more)  # type: ignore[arg-type]
+            field = next((open_ for open_ in reversed(self.fields) if open_.link), None)
+            page = field is not None and page_reference("".join(field.instruction))
+            run = Run(text, frozen, rev, field.link if field else link, comments=self.open_comments, page=page,
+                      **more)  # type: ignore[arg-type]
             para.runs.append(run)
             hiding = next((open_ for open_ in self.fields if not open_.result), None)
             if hiding is not None:  # in an instruction: out again when the field's result begins (see story)

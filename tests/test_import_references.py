@@ -1,0 +1,54 @@
+"""`coe-paper import` of a member's cross-references to captions: Word's { REF _Ref... \\h } to the bookmark of a
+caption ("as Table 1 shows") was kept as text, with the draft's number. The caption gets an id and the reference
+becomes a cross-reference to it, which the paper numbers as it numbers the caption; a page reference (PAGEREF) to
+it keeps the draft's page number as text."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+from coe_paper import pipeline
+from coe_paper.project import split_front_matter
+from conftest import MakeProject, require_client, section_text
+from test_import import NO_OUTLOOK, _body_draft, _import, _run
+from test_import_fields import _field, _table
+
+#: a section before the imported one with a captioned table: the paper's Table 1, so the draft's is its Table 2
+_EARLIER = {"sections/02-housing.md": section_text(
+    "housing", "Homes are short in every member city we surveyed this year.\n\n## The data we need\n\n"
+    "Table: Homes built {#tbl-homes}\n\n| City | Homes |\n|---|---|\n| Lyon | 40 |\n", title="Housing")}
+
+
+def _caption(bookmark: str, number: int, text: str) -> str:
+    return (f'<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr><w:bookmarkStart w:id="{number}" w:name="{bookmark}"/>'
+            + _run("Table ") + _field("SEQ Table \\* ARABIC", str(number)) + f'<w:bookmarkEnd w:id="{number}"/>'
+            + _run(f": {text}") + "</w:p>")
+
+
+def test_a_reference_to_a_caption_becomes_a_cross_reference_the_paper_numbers(make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:
+    ref, page = _field("REF _Ref7001 \\h", "Table 1"), _field("PAGEREF _Ref7001 \\h", "2")
+    stray = _field("REF _Ref7002 \\h", "Table 5")  # to a caption beside no table: it stays a paragraph
+    text = (f"<w:p>{_run('As ')}{ref}{_run(' on page ')}{page}{_run(' shows, rents rose; see ')}{stray}"
+            f"{_run('.')}</w:p>")
+    draft = _body_draft(tmp_path, text + _caption("_Ref7001", 1, "Rents by city") + _table("Rent", "12")
+                        + f"<w:p>{_run('Wages rose too.')}</w:p>" + _caption("_Ref7002", 5, "Wages by city"))
+    root = make_project({**NO_OUTLOOK, **_EARLIER}, git=True)
+    result, out = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(out) or ("", "", 0))[1]
+    assert "As [Table 1](#tbl-outlook-1) on page 2 shows, rents rose; see Table 5." in body
+    assert "Table: Rents by city {#tbl-outlook-1}" in body
+    assert "links to places in the draft that are not headings kept as text: 2" in result.stderr
+    assert "validate sections/03-outlook.md: 0 errors" in result.stderr
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    plain = subprocess.run([require_client("pandoc"), str(built.output), "-t", "plain", "--wrap=none"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "As Table 2 on page 2 shows, rents rose; see Table 5." in plain  # the paper's second table
+    assert "Table 2: Rents by city" in plain
+    with zipfile.ZipFile(built.output) as docx:
+        document = docx.read("word/document.xml").decode()
+    assert document.count(" REF ") == 1
