@@ -209,3 +209,16 @@ def test_the_preview_shows_right_to_left_text_from_the_right_as_the_document_doe
     assert all(right < 10 for text, (_, right) in rtl.items() if text[0] in "HP"), rtl  # at the right margin
     assert ltr["P A paragraph that quotes שלום in Hebrew."] < 10 and ltr["H3 2.3 Scripts"] < 10, shown
     assert ltr["LI An English item inside it."] > 0 and "TD Hebrew" in ltr, ltr  # its bullet on its left
+
+
+def test_a_sections_title_takes_the_direction_of_its_first_letter(tmp_path: Path) -> None:
+    """The section's title, its Heading 1, was always left to right, while its contents entry read from the right."""
+    title = "السكن الميسور للجميع"
+    root = write_project(tmp_path / "project", {
+        "sections/02-housing.md": section_text("housing", HOUSING_BODY, title=title, lead="anct")})
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, [str(d) for d in result.diagnostics]
+    headings = {p.text: right_to_left(p) for p in docx.Document(str(result.output)).paragraphs
+                if p.style is not None and p.style.name == "Heading 1"}
+    assert headings[title] is True
+    assert not any(rtl for text, rtl in headings.items() if text != title)

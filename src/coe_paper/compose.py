@@ -304,11 +304,13 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
 
 
 def _section_heading(builder: DocxBuilder, index: int, section: Section) -> ooxml.Element:
-    """The section's title as Heading 1, with the section's bookmark and its first source bookmark."""
+    """The section's title as Heading 1, with the section's bookmark and its first source bookmark, in the
+    direction of its first letter."""
     heading = ooxml.paragraph(builder.style("heading 1"))
     anchor = bookmark_name(section.id)  # claimed for the section by render_parts before anything is rendered
     ooxml.bookmark(heading, builder.next_bookmark_id(), anchor)
     ooxml.bookmark(heading, builder.next_bookmark_id(), marks.source_mark(index, 1))
     ooxml.run(heading, section.meta.title)
+    ooxml.set_directions([heading])  # an Arabic or Hebrew title reads from right to left, as its contents entry
     builder.add_heading(1, section.meta.title, anchor)
     return heading
