@@ -61,3 +61,27 @@ def test_a_paragraph_style_written_right_to_left_gives_its_direction(make_projec
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert "\u200f" + LATIN_FIRST in text and "\nEU 2030." in text  # the paragraph's own w:bidi="0" wins
+
+
+def test_a_right_to_left_title_that_begins_with_a_latin_word_keeps_its_direction(make_project: MakeProject,
+                                                                                 tmp_path: Path) -> None:
+    """The draft's Title goes to the front matter: "EU 2030 هدف", written from right to left, turned left to right
+    there. It begins with the mark of its direction, as such a paragraph does; validate accepts it."""
+    title = "EU 2030 هدف المدن"
+    draft = _body_draft(tmp_path, _paragraph(ARABIC_FIRST, True))
+    with zipfile.ZipFile(draft) as package:
+        document = package.read("word/document.xml").decode()
+    _set_part(draft, "word/document.xml", document.replace(
+        '<w:pStyle w:val="Title"/></w:pPr>' + _run("Draft title"),
+        '<w:pStyle w:val="Title"/><w:bidi/></w:pPr>' + _run(title)).encode())
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    assert "validate sections/03-outlook.md: 0 errors, 0 warnings" in result.stderr
+    assert f"title: \u200f{title}\n" in text
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, [str(d) for d in built.diagnostics]
+    document_ = docx.Document(str(built.output))
+    heading = next(p for p in document_.paragraphs if p.text.strip("\u200f") == title)
+    assert heading.style is not None and heading.style.name == "Heading 1"
+    assert heading._p.find(f"{W}pPr/{W}bidi") is not None

@@ -22,7 +22,7 @@ from .captions_read import DraftCaptions, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_anchors import draft_anchors, unlink
 from .importer_comments import comment_warnings
-from .importer_direction import directed
+from .importer_direction import directed, directed_title
 from .importer_items import ListNumbers
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
@@ -166,7 +166,7 @@ class _Converter:
                 self.warn(TITLE, f"the draft's title '{found}' is replaced by --title '{self.options.title}'")
             return self.options.title
         if found:
-            return found
+            return directed_title([p for p in paras if isinstance(p, wb.Paragraph)], found)
         core = " ".join(self.doc.core.get("title", "").split())
         fallback = core or self.options.id.replace("-", " ").capitalize()
         self.warn(TITLE, f"the draft has no Title or Heading 1; the title is '{fallback}'",
