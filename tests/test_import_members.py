@@ -73,3 +73,36 @@ def test_an_equation_comes_in_as_word_types_it(make_project: MakeProject, tmp_pa
                            capture_output=True, text=True, check=True).stdout
     assert plain.split("\n\n") == ["The mean is x=(a+b)/2 and the decay e^(-x).",
                                     "S=\u2211_(i=1)^n x_i r=\u221a(n+1)\u2208[0|1]\n"]
+
+
+_FIGURES = """\
+<text:illustration-index text:name="Illustration Index1"><text:illustration-index-source \
+text:caption-sequence-name="Figure"><text:index-title-template>Figures</text:index-title-template>\
+</text:illustration-index-source><text:index-body><text:index-title text:name="Illustration Index1_Head">\
+<text:p text:style-name="Illustration_20_Index_20_Heading">Figures</text:p></text:index-title>\
+<text:p text:style-name="Illustration_20_Index_20_1">Figure 1: Lamps per street<text:tab/>1</text:p>\
+</text:index-body></text:illustration-index>
+"""
+
+
+def test_text_after_a_contents_and_a_list_of_figures_libreoffice_saved_is_kept(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:
+    """A contents list and a list of figures: LibreOffice writes both, and the heading and paragraphs after them
+    up to the first table, in one content control marked as a table of contents, which Word shows as ordinary
+    text. They were all dropped as contents entries."""
+    fodt = _FODT.replace("</text:table-of-content>\n", "</text:table-of-content>\n" + _FIGURES).replace(
+        "<text:p>Rents rose where the streets were lit.</text:p>", "<text:p>Rents rose where the streets were lit."
+        "</text:p>\n<text:p>Crime fell by a third.</text:p>\n<table:table table:name=\"T1\"><table:table-column "
+        "table:number-columns-repeated=\"2\"/><table:table-row><table:table-cell><text:p>City</text:p>"
+        "</table:table-cell><table:table-cell><text:p>Lamps</text:p></table:table-cell></table:table-row>"
+        "</table:table>").replace('office:version="1.3"', 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:'
+                                  'table:1.0" office:version="1.3"')
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
+    plain = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(draft)], capture_output=True,
+                           text=True, check=True).stdout
+    assert "Crime fell by a third." in plain and "Figure 1: Lamps per street 1" in plain
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    assert body.strip().startswith("## Lighting\n\nRents rose where the streets were lit.\n\nCrime fell by a third.\n")
+    assert "warning COE903 dropped table of contents entries (Word makes them from the headings): 5" in result.stderr

@@ -192,3 +192,12 @@ def strip_mark(blocks: list[Block], mark: str) -> None:
             run.text = run.text.lstrip(" \t")
             if run.text:
                 break
+
+
+def contents_origin(paragraphs: list[Paragraph], end: Paragraph | None) -> None:
+    """Mark the paragraphs of a table of contents' content control as its entries, up to the one where its last
+    TOC field ends (`end`; all of them without one). LibreOffice writes the heading and paragraphs after a contents
+    and a list of figures in the same control, which Word shows as ordinary text."""
+    last = next((i for i, para in enumerate(paragraphs) if para is end), len(paragraphs) - 1)
+    for para in paragraphs[:last + 1]:
+        para.origin = "contents"

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 from . import ooxml, ooxml_review, wordblocks
 from .safedocx import DocxError, open_docx
-from .wordblocks import OBJECT, Block, Paragraph, Rev, Run, WordDocument, deleted_with, strip_mark
+from .wordblocks import OBJECT, Block, Paragraph, Rev, Run, WordDocument, contents_origin, deleted_with, strip_mark
 from .wordchart import chart_paragraphs
 from .wordchunk import chunk_paragraphs
 from .worddiagram import diagram_paragraphs
@@ -55,6 +54,7 @@ class _Reader:
     def __init__(self, doc: WordDocument, links: dict[str, str]) -> None:
         self.doc, self.links = doc, links
         self.fields: list[Field] = []  # the fields open at this point, outermost first
+        self.contents_end: Paragraph | None = None  # the paragraph where a table of contents (a TOC field) ended last
         self.para: Paragraph | None = None  # the paragraph being read, which what is dropped is counted against
         self.pending_bookmarks: list[str] = []
         self.open_comments: frozenset[str] = frozenset()  # comment ranges open at this point of the story
@@ -99,9 +99,9 @@ class _Reader:
                 if tag == w("sdt") and prompting(child):
                     self.doc.dropped[PROMPT] += 1
                 elif content is not None:
-                    found = self.blocks(content, nested)
-                    for para in (wordblocks.paragraphs(found) if tag == w("sdt") and contents(child) else []):
-                        para.origin = "contents"
+                    found = self.blocks(content, nested)  # contents_end: in it, or before (not among them)
+                    if tag == w("sdt") and contents(child):
+                        contents_origin(wordblocks.paragraphs(found), self.contents_end)
                     out += found
             elif tag == w("altChunk"):
                 what, words = chunk_paragraphs(self.doc.docx, self.links, child)
@@ -209,10 +209,10 @@ class _Reader:
             elif tag == w("bookmarkStart"):
                 para.bookmarks.append(child.get(w("name"), ""))
             elif tag == w("fldSimple"):
-                target, start = self._field_link(child.get(w("instr"), "")), len(para.runs)
-                self._inline(child, para, rev, target or link, extra)
-                if target and page_reference(child.get(w("instr"), "")):  # its runs show the draft's page
-                    para.runs[start:] = [replace(run, page=True) for run in para.runs[start:]]
+                self.fields.append(Field([child.get(w("instr"), "")], True))  # its runs show its result
+                self.fields[-1].link = self._field_link(self.fields[-1].instruction[0])
+                self._inline(child, para, rev, self.fields[-1].link or link, extra)
+                self.fields.pop()
             elif tag == w("sdt") and prompting(child):
                 self._drop(PROMPT)
             elif tag in _INLINE_WRAPPERS:
@@ -238,10 +238,9 @@ class _Reader:
                 self._drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
 
         def add(text: str, **more: object) -> None:
-            field = next((open_ for open_ in reversed(self.fields) if open_.link), None)
-            page = field is not None and page_reference("".join(field.instruction))
-            run = Run(text, frozen, rev, field.link if field else link, comments=self.open_comments, page=page,
-                      **more)  # type: ignore[arg-type]
+            field = next((open_ for open_ in reversed(self.fields) if open_.link), None)  # PAGEREF: the page's
+            run = Run(text, frozen, rev, field.link if field else link, comments=self.open_comments, **more,  # type: ignore[arg-type]
+                      page=field is not None and page_reference("".join(field.instruction)))
             para.runs.append(run)
             hiding = next((open_ for open_ in self.fields if not open_.result), None)
             if hiding is not None:  # in an instruction: out again when the field's result begins (see story)
@@ -309,6 +308,8 @@ class _Reader:
         elif kind == "end" and self.fields:
             ended = self.fields.pop()
             take_out(ended.hidden)
+            if field_name("".join(ended.instruction)) == "TOC":
+                self.contents_end = self.para
             if not ended.result and ended.form:  # a form's drop-down list or check box: no result, its value shown
                 self._field_link("".join(ended.instruction))
                 add(ended.form)
