@@ -5,13 +5,15 @@ it keeps the draft's page number as text."""
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import zipfile
 from pathlib import Path
 
 from coe_paper import pipeline
 from coe_paper.project import split_front_matter
-from conftest import MakeProject, require_client, section_text
+from conftest import MakeProject, require_client, section_text, tiny_png
+from drafts import flat_text, libreoffice_draft
 from test_import import NO_OUTLOOK, _body_draft, _import, _run
 from test_import_fields import _field, _table
 
@@ -29,7 +31,8 @@ def _caption(bookmark: str, number: int, text: str) -> str:
 
 def test_a_reference_to_a_caption_becomes_a_cross_reference_the_paper_numbers(make_project: MakeProject,
                                                                             tmp_path: Path) -> None:
-    ref, page = _field("REF _Ref7001 \\h", "Table 1"), _field("PAGEREF _Ref7001 \\h", "2")
+    ref = _field("REF _Ref7001 \\h", "Table 1")
+    page = '<w:fldSimple w:instr=" PAGEREF _Ref7001 \\h ">' + _run("2") + "</w:fldSimple>"
     stray = _field("REF _Ref7002 \\h", "Table 5")  # to a caption beside no table: it stays a paragraph
     text = (f"<w:p>{_run('As ')}{ref}{_run(' on page ')}{page}{_run(' shows, rents rose; see ')}{stray}"
             f"{_run('.')}</w:p>")
@@ -52,3 +55,45 @@ def test_a_reference_to_a_caption_becomes_a_cross_reference_the_paper_numbers(ma
     with zipfile.ZipFile(built.output) as docx:
         document = docx.read("word/document.xml").decode()
     assert document.count(" REF ") == 1
+
+
+def _plain(docx: Path) -> str:
+    return subprocess.run([require_client("pandoc"), str(docx), "-t", "plain", "--wrap=none"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_libreoffices_references_to_a_figure_and_a_table_are_cross_references(make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:
+    """LibreOffice saves a reference to a caption ("category and number") as a REF field to a bookmark around the
+    caption's label, and one to its page as a PAGEREF."""
+    picture = ('<draw:frame draw:name="Image1" text:anchor-type="as-char" svg:width="6cm" svg:height="3cm"><draw:image>'
+               f"<office:binary-data>{base64.b64encode(tiny_png(40, 20)).decode()}</office:binary-data></draw:image>"
+               "<svg:desc>Map of school energy use</svg:desc></draw:frame>")
+    def sequence(name: str) -> str:
+        return (f'{name} <text:sequence text:ref-name="ref{name}0" text:name="{name}" text:formula="ooow:{name}+1" '
+                'style:num-format="1">1</text:sequence>')
+    def ref(name: str, form: str = "category-and-value") -> str:
+        shown = "1" if form == "page" else f"{name} 1"
+        return (f'<text:sequence-ref text:reference-format="{form}" text:ref-name="ref{name}0">{shown}'
+                "</text:sequence-ref>")
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=flat_text(
+        '<text:h text:outline-level="1">Energy in schools</text:h>'
+        f'<text:p>As {ref("Table")} shows, heating dominates; {ref("Figure")} (page {ref("Figure", "page")}) maps it.'
+        f'</text:p><text:p text:style-name="Table">{sequence("Table")}: Energy by use</text:p>'
+        '<table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/><table:table-row>'
+        "<table:table-cell><text:p>Use</text:p></table:table-cell><table:table-cell><text:p>Share</text:p>"
+        "</table:table-cell></table:table-row></table:table>"
+        f'<text:p>{picture}</text:p><text:p text:style-name="Figure">{sequence("Figure")}: Energy use by region'
+        "</text:p>"))
+    assert "As Table 1 shows, heating dominates; Figure 1 (page 1) maps it." in _plain(draft)
+    root = make_project({**NO_OUTLOOK, **_EARLIER}, git=True)
+    result, out = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(out) or ("", "", 0))[1]
+    assert ("As [Table 1](#tbl-outlook-1) shows, heating dominates; [Figure 1](#fig-outlook-1) (page 1) maps it."
+            in body), body
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    plain = _plain(built.output)  # the paper's second table, its first figure
+    assert "As Table 2 shows, heating dominates; Figure 1 (page 1) maps it." in plain
+    assert "Figure 1: Energy use by region" in plain and "Table 2: Energy by use" in plain
