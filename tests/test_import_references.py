@@ -97,3 +97,20 @@ def test_libreoffices_references_to_a_figure_and_a_table_are_cross_references(ma
     plain = _plain(built.output)  # the paper's second table, its first figure
     assert "As Table 2 shows, heating dominates; Figure 1 (page 1) maps it." in plain
     assert "Figure 1: Energy use by region" in plain and "Table 2: Energy by use" in plain
+
+
+def test_a_reference_showing_a_whole_caption_keeps_its_words(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word's cross-reference to the "Entire caption" shows the caption's words ("Table 1: Rents by city"): as a
+    cross-reference the paper would show "Table 1" alone, and the words would be lost. It stays text; one to the
+    label and number in the same paragraph is a cross-reference."""
+    whole = _field("REF _Ref7003 \\h", "Table 1: Rents by city")
+    number = _field("REF _Ref7001 \\h", "Table 1")
+    text = f"<w:p>{_run('See ')}{whole}{_run(' and ')}{number}{_run('.')}</w:p>"
+    caption = _caption("_Ref7001", 1, "Rents by city").replace(  # Word's bookmark of the whole caption
+        "</w:pPr>", '</w:pPr><w:bookmarkStart w:id="9" w:name="_Ref7003"/>', 1).replace(
+        "</w:p>", '<w:bookmarkEnd w:id="9"/></w:p>')
+    draft = _body_draft(tmp_path, text + caption + _table("Rent", "12"))
+    result, out = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(out) or ("", "", 0))[1]
+    assert "See Table 1: Rents by city and [Table 1](#tbl-outlook-1)." in body, body

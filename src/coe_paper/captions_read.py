@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from . import marks
@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alon
     from .mdinline import Unit
     from .mdpieces import Piece
     from .mdwrite import MdBlock
-    from .wordblocks import Block, Paragraph
+    from .wordblocks import Block, Paragraph, Run
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
 #: A draft caption's label words for a table and for a figure, in English and as Word and LibreOffice write them in
@@ -43,6 +43,9 @@ _WORDS = sorted((*_TABLE_WORDS, *_FIGURE_WORDS, "chart", "graph", "map", "image"
 #: A draft caption's label: a word, its number (a SEQ field's result; "2.1", "II"), and what follows it.
 _LABEL = re.compile(f"^\\s*(?:(?P<word>{'|'.join(map(re.escape, _WORDS))})"
                     r"\s*(?:\d+(?:[.-]\d+)*|[IVXLC]+)\s*[:.\u2013\u2014-]?\s+)", re.IGNORECASE)
+#: A cross-reference's words that are a caption's label and number alone ("Figure 1", "Tabelle 2.1").
+_NUMBER_ONLY = re.compile(f"^\\s*(?:{'|'.join(map(re.escape, _WORDS))})\\s*(?:\\d+(?:[.-]\\d+)*|[IVXLC]+)\\s*$",
+                          re.IGNORECASE)
 #: A { SEQ Name } field, which numbers a caption: Word's and LibreOffice's label repeats its name, in any language.
 _SEQUENCE = re.compile(r"^SEQ\s+(\S+)", re.IGNORECASE)
 PROPERTY = marks.CAPTIONS
@@ -54,6 +57,16 @@ def table_caption(style: str, text: str) -> bool:
     label = _LABEL.match(text)
     word = label.group("word").lower() if label else ""
     return word in _TABLE_WORDS or (not word and "table" in style.lower())
+
+
+def numbers_shown(runs: Iterable[Run]) -> set[str]:
+    """The internal links among `runs` whose words (of all the runs linked so but a page reference's, PAGEREF) are
+    a caption's label and number alone: those a cross-reference to a caption shows as the paper does."""
+    words: dict[str, list[str]] = {}
+    for run in runs:
+        if run.link and run.link.startswith("#") and not run.page and (run.rev is None or run.rev.kind != "del"):
+            words.setdefault(run.link, []).append(run.text)
+    return {link for link, texts in words.items() if _NUMBER_ONLY.match("".join(texts))}
 
 
 def caption_anchors(properties: Mapping[str, str]) -> dict[str, str]:
@@ -109,7 +122,7 @@ def references_as_objects(para: Paragraph, bookmarks: Container[str]) -> Paragra
     (mdinline.references): its number is the paper's, and the link's words are not shown."""
     from dataclasses import replace
 
-    from .wordblocks import OBJECT, Run
+    from .wordblocks import OBJECT
 
     runs: list[Run] = []
     last: Run | None = None  # the cross-reference being read

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import importer_kinds, limits, wordread
 from . import wordblocks as wb
-from .captions_read import DraftCaptions, read_caption
+from .captions_read import DraftCaptions, numbers_shown, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_anchors import draft_anchors, unlink
 from .importer_comments import comment_warnings
@@ -301,6 +301,7 @@ class _Converter:
     # -- runs ----------------------------------------------------------------------------------------------
     def _pieces(self, runs: list[wb.Run]) -> list[Piece]:
         out: list[Piece] = []
+        numbers = numbers_shown(runs)  # the links that show a caption's label and number alone ("Figure 1")
         for run in runs:
             if run.rev is not None and run.rev.kind == "del":
                 continue
@@ -308,8 +309,9 @@ class _Converter:
                 out.append(Piece(raw=self._note_ref(run.note)))
             elif run.image is not None:
                 out.append(Piece(raw=self._image(*run.image), link=self._link(run.link)))
-            elif run.text:
-                out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, self._link(run.link, run.page)))
+            elif run.text:  # a link to a caption showing other words than its number stays text
+                link = self._link(run.link, run.page or run.link not in numbers)
+                out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, link))
         return out
 
     def _note_ref(self, note: tuple[str, str]) -> str:
@@ -325,15 +327,16 @@ class _Converter:
             return f"[^{label}]" if label != str(len(self.notes) + 1) else f"[^{self.notes.setdefault(note, label)}]"
         return f"[^{self.notes[note]}]"
 
-    def _link(self, target: str | None, page: bool = False) -> str | None:
-        """A link's Markdown target; None for one kept as text (counted). A page reference to a caption is: a
-        cross-reference would show the caption's number in place of the page's."""
+    def _link(self, target: str | None, text: bool = False) -> str | None:
+        """A link's Markdown target; None for one kept as text (counted). One to a caption that shows other words
+        than its label and number (`text`: its page, a PAGEREF; its words, a REF to the whole caption) is: a
+        cross-reference would show the caption's label and number in their place."""
         if not target:
             return None
         if target.startswith("#"):
             name = target[1:]
             anchor = self.anchors.get(name) or self.anchors.get(f"{name.split('|')[0].strip().casefold()}|heading")
-            anchor = None if page and anchor in self.caption_ids.values() else anchor
+            anchor = None if text and anchor in self.caption_ids.values() else anchor
             if anchor is None:
                 self.counts[(LINK, "links to places in the draft that are not headings kept as text")] += 1
             return f"#{anchor}" if anchor else None
