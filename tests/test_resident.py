@@ -726,16 +726,22 @@ print(preloaded, with_memory, len(decoded) - with_memory)
 """
 
 
+def _after_a_build(root: Path, script: str) -> str:
+    """What `script` prints, run with the project's root as its argument once a build has filled the section cache."""
+    filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
+    assert filled.returncode == 0, filled.stderr
+    done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **EPOCH})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_a_warm_process_decodes_only_the_bodies_changed_since(make_project: MakeProject) -> None:
     """The resident process decodes the cached bodies before it forks: a child's build after one section changed
     decodes none of the others', and writes the same bytes as a build that decoded them all."""
     root = make_project(git=True).resolve()
-    filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
-    assert filled.returncode == 0, filled.stderr
-    done = subprocess.run([sys.executable, "-c", WARM_THEN_EDIT, str(root)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **EPOCH})
-    assert done.returncode == 0, done.stderr
-    preloaded, with_memory, without = map(int, done.stdout.split())
+    out = _after_a_build(root, WARM_THEN_EDIT)
+    preloaded, with_memory, without = map(int, out.split())
     assert preloaded == 3  # the three sections' bodies (bylines and parts are kept apart, as JSON)
     assert (with_memory, without) == (0, 3)  # none decoded now; with the memory cleared, every body (the new one too)
     assert (root / "kept.docx").read_bytes() == (root / "again.docx").read_bytes()
@@ -771,12 +777,8 @@ def test_a_child_build_takes_the_template_opened_ahead_and_writes_the_same_bytes
     """The resident process opens the paper's template before it forks: each child's build takes that builder (it
     opens the template no more) and writes the same bytes as a build that opened it itself."""
     root = make_project(git=True).resolve()
-    filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
-    assert filled.returncode == 0, filled.stderr
-    done = subprocess.run([sys.executable, "-c", WARM_THEN_BUILD, str(root)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **EPOCH})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["0", "0", "0"]  # each child: built, and opened no template of its own
+    out = _after_a_build(root, WARM_THEN_BUILD)
+    assert out.split() == ["0", "0", "0"]  # each child: built, and opened no template of its own
     fresh = (root / "fresh.docx").read_bytes()
     assert all((root / f"child{n}.docx").read_bytes() == fresh for n in (1, 2, 3))
 
@@ -805,11 +807,7 @@ def test_a_template_changed_since_warming_is_opened_anew(make_project: MakeProje
     """A template whose bytes changed after the resident process opened it ahead is opened again: the build writes
     what a build from the changed template writes, not what the old one would have."""
     root = make_project(git=True).resolve()
-    filled = coe(root, "assemble", "-o", "first.docx", "--no-layout", COE_PAPER_RESIDENT="0", **EPOCH)
-    assert filled.returncode == 0, filled.stderr
-    done = subprocess.run([sys.executable, "-c", WARM_THEN_NEW_TEMPLATE, str(root)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **EPOCH})
-    assert done.returncode == 0, done.stderr
+    assert _after_a_build(root, WARM_THEN_NEW_TEMPLATE).split() == ["1"]
     again = coe(root, "assemble", "-o", "alone.docx", "--no-layout", "--force", COE_PAPER_RESIDENT="0", **EPOCH)
     assert again.returncode == 0, again.stderr
     assert (root / "changed.docx").read_bytes() == (root / "alone.docx").read_bytes()
