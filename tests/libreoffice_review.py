@@ -57,6 +57,7 @@ access.setPropertyValue("sn", family)
 access.commitChanges()
 desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
 status = 1
+doc = None
 try:
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
     doc.RecordChanges = True
@@ -125,6 +126,11 @@ try:
     status = 0
 except Exception:
     traceback.print_exc()
+    try:  # closed, its lock file with it: the file can be opened for the next review
+        if doc is not None:
+            doc.close(True)
+    except Exception:
+        pass
 finally:
     try:
         desktop.terminate()
