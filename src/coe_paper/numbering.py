@@ -97,15 +97,9 @@ def chapter_numbers(section_ids: Iterable[str], annexes: Collection[str] = (),
             for section_id, counter in chapter_counters(section_ids, annexes, annex_style).items()}
 
 
-def members_annex_number(annexes: Collection[str], annex_style: str = "roman") -> str:
-    """The number of the contributors' annex: after the outline's `annexes` ("Annex II" after one), "" (no number)
-    in a paper without annexes."""
-    return f"{ANNEX_WORD} {annex_number(len(annexes) + 1, annex_style)}" if annexes else ""
-
-
 def members_annex_counter(annexes: Collection[str], annex_style: str = "roman") -> HeadingNumbers | None:
-    """The heading counter of the contributors' annex, standing at its number (`members_annex_number`: its headings
-    are numbered on from it, "II.1"); None in a paper without annexes."""
+    """The heading counter of the contributors' annex, standing at its number after the outline's `annexes` (its
+    `last`: "Annex II" after one; its headings are numbered on from it, "II.1"); None in a paper without annexes."""
     if not annexes:
         return None
     counter = HeadingNumbers(annex_style=annex_style)
@@ -113,6 +107,12 @@ def members_annex_counter(annexes: Collection[str], annex_style: str = "roman") 
     for _ in range(len(annexes) + 1):
         counter.next(1)
     return counter
+
+
+def members_annex_number(annexes: Collection[str], annex_style: str = "roman") -> str:
+    """The number of the contributors' annex (`members_annex_counter`), "" (no number) in a paper without annexes."""
+    counter = members_annex_counter(annexes, annex_style)
+    return counter.last if counter is not None else ""
 
 
 def link_heading_styles(styles: Element, numbering: Element, num_id: int, style_ids: dict[str, str],
