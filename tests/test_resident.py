@@ -1056,3 +1056,28 @@ def test_a_warm_process_has_the_address_patterns_compiled(make_project: MakeProj
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2", "0"]  # both addresses found, no pattern compiled for them
+
+
+WARM_THEN_RUN = """
+import sys
+from coe_paper import cli, resident_server
+import typer.core
+command = resident_server.warm(sys.argv[1])
+built = []
+build = typer.core.build_runtime_param
+typer.core.build_runtime_param = lambda *a, **k: (built.append(a), build(*a, **k))[1]
+before = set(sys.modules)
+code = cli.outcome(["--project", sys.argv[1], "validate", "--format", "json"], command, "coe-paper")
+print(sorted(set(sys.modules) - before), len(built))
+"""
+
+
+def test_after_warming_a_command_builds_no_option_conversion(make_project: MakeProject) -> None:
+    """typer converts each option with a pydantic adapter it builds at the option's first use (importing its
+    adapters' module then): the resident process builds them all before it forks, so that a child parsing its
+    command's options builds and imports none."""
+    root = make_project(git=True).resolve()
+    done = subprocess.run([sys.executable, "-c", WARM_THEN_RUN, str(root)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "[] 0"

@@ -147,10 +147,6 @@ def validate(
 ) -> None:
     """Check every section, the outline, the contributors and the editorial rules; exit 1 on errors."""
     from . import pipeline
-    from .rules import fix as fixes
-    from .rules.summary import format_statistics
-    from .rules.summary import statistics as count_findings
-
 
     if fmt != "text" and (diff or (statistics and fmt != "json")):  # either would be printed into the report
         fail(f"{'--diff prints a diff' if diff else '--statistics prints counts'}, not a report in --format {fmt}: "
@@ -160,6 +156,8 @@ def validate(
         fail("--fix and --diff change the work tree; they cannot be used with --rev", fmt, code=2)
     with _Steps(quiet=fmt != "text") as step:
         loaded = pipeline.check(root, rev, step)  # load, then git attribution (COE203, COE204)
+    if fix or diff:
+        from .rules import fix as fixes  # (difflib) only for the commands that change or show fixes
     changes = fixes.plan(root, loaded.diagnostics) if fix or diff else []
     if diff:
         print(fixes.unified_diff(changes), end="")
@@ -171,6 +169,9 @@ def validate(
         loaded = pipeline.check(root, rev)  # what is left
     diagnostics = [*loaded.diagnostics, *unwritten]
     if statistics:
+        from .rules.summary import format_statistics
+        from .rules.summary import statistics as count_findings
+
         table = format_statistics(count_findings(diagnostics), "json" if fmt == "json" else "text")
         print(table, end="\n" if table else "")  # nothing found: no rows, not an empty line
     else:

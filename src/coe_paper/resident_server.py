@@ -142,10 +142,29 @@ def warm(root: str) -> Any:
     except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
         pass
     command = typer.main.get_command(cli.app)
+    _coerce_ahead(command)
     markdown.compile_address_patterns()  # last: Python keeps 512 patterns compiled from text, dropping the oldest
     gc.collect()
     gc.freeze()  # what the children share stays shared: their collector never visits it
     return command
+
+
+def _coerce_ahead(command: Any, parent: Any = None) -> None:
+    """Each option's conversion (typer builds it with pydantic at the option's first use, importing its adapters
+    then), the help option's too: built once here, where every child takes them ready, rather than for each command
+    a child runs."""
+    try:
+        context = command.context_class(command, parent=parent, **command.context_settings)
+        options = [*command.params, command.get_help_option(context)]
+    except Exception:  # what cannot be built here is built, or refused, as the command runs
+        return
+    for option in options:
+        ready = getattr(option, "get_runtime_param", None)
+        if callable(ready):
+            with contextlib.suppress(Exception):
+                ready()
+    for sub in getattr(command, "commands", {}).values():
+        _coerce_ahead(sub, context)
 
 
 READ_TIME = 1.0  # seconds for a whole request, well under the two seconds a caller waits for its answer
