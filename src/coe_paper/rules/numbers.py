@@ -103,12 +103,11 @@ _MONEY_SOURCE = f"{ISG}, 7.3.3 (Rules for expressing monetary units)"
       fixable=True)
 def currency_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
     texts = prose.prose_lines("paragraph", "heading", "footnote")  # tables give the unit above them
-    if not any(_CURRENCY_MARK.search(text) for _, text in texts):
+    priced = [(index, text) for index, text in texts if _priced(text)]
+    if not priced:
         return
     us_dollars = money.says_us_dollars("\n".join(text for _, text in texts))
-    for index, text in texts:
-        if not _CURRENCY_MARK.search(text):
-            continue
+    for index, text in priced:
         line = prose.file_line(index)
         findings = [_euro(context, line, text, m) for m in _EURO_AMOUNT.finditer(text)]
         findings += [_other_currency(context, line, text, found) for found in money.amounts(text, us_dollars)]
@@ -143,9 +142,15 @@ def _other_currency(context: Context, line: int, text: str, found: money.Amount)
     return Finding(line, found.start + 1, message.replace("\u00a0", " "), hint, fix)
 
 
+def _priced(text: str) -> bool:
+    """Whether a prose line can hold an amount: a figure (every amount has one; most lines have none, and the
+    search for one is quicker than for a currency) and a currency's mark."""
+    return _DIGIT.search(text) is not None and _CURRENCY_MARK.search(text) is not None
+
+
 def _amounts(text: str) -> list[tuple[int, int]]:
     """Where COE740 finds amounts on a prose line (it writes their figures as the paper groups thousands)."""
-    if not _CURRENCY_MARK.search(text):
+    if not _priced(text):
         return []
     return [m.span() for m in _EURO_AMOUNT.finditer(text)] + [(m.start, m.end) for m in money.amounts(text, False)]
 
@@ -214,12 +219,15 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
     for index, text in prose.prose_lines():
         if "," not in text or not _DIGIT.search(text):
             continue
+        commas = list(_DECIMAL_COMMA.finditer(text))
+        if not commas:
+            continue
         line = prose.file_line(index)
         taken = [m.span() for m in _SPACED_PERCENT.finditer(text)]  # COE742 writes the point as it closes the sign
         if index in euro_kinds:  # and COE740 as it writes the amount
             taken += [m.span() for m in _EURO_AMOUNT.finditer(text)]
             taken += [(found.start, found.end) for found in money.amounts(text, True) if found.code]
-        for m in _DECIMAL_COMMA.finditer(text):
+        for m in commas:
             if any(start <= m.start() < end for start, end in taken):
                 continue
             better = m.group().replace(",", ".")
