@@ -88,6 +88,26 @@ def test_the_quick_address_test_finds_what_linkify_finds(text: str) -> None:
     assert [link.url for link in found or ()] == taken
 
 
+_MARKDOWN = st.sampled_from(["https://example.org/a", "www.europa.eu", "a@b.eu", "a&#64;b.eu", "https:&#47;&#47;x.eu",
+                              "[see](https://x.eu)", "`www.x.eu`", "\\@", "word", " ", "\n", "\n\n", "- ", "> ",
+                              "# ", "|a|b|\n|-|-|\n", "[^1]", "\n\n[^1]: ", "<b>", "e.g.", "."])
+
+
+@settings(max_examples=300)
+@given(st.lists(_MARKDOWN, max_size=14).map("".join))
+def test_a_section_without_an_address_s_marks_skips_linkify_and_parses_the_same(text: str) -> None:
+    """The parser skips linkify's rule over a section whose source has no `//`, `www.` or `@` (the rule's own first
+    test of each paragraph would fail): the tokens are those of a parser running markdown-it's rule as it is."""
+    from markdown_it.rules_core.linkify import linkify
+
+    from coe_paper.markdown import content_parser
+
+    reference = content_parser.__wrapped__()  # another parser, made as the paper's is
+    reference.core.ruler.at("linkify", linkify)
+    assert ([token.as_dict() for token in content_parser().parse(text)]
+            == [token.as_dict() for token in reference.parse(text)])
+
+
 def test_a_reviewer_s_edit_beside_a_bare_address_is_applied(make_project: MakeProject, tmp_path: Path) -> None:
     """A bare address is a link in the .docx, and the source has none of a link's marks: apply could not follow
     the paragraph's Markdown and skipped every change in it ('apply the change by hand'). Edits beside the address,

@@ -56,9 +56,16 @@ def bare_addresses(md: MarkdownIt) -> None:
     """A rule for `md`: a web address written bare in the text (`https://...`, `www.europa.eu`) or an e-mail
     address is a link, as GitHub shows it (linkify-it-py finds them, their last full stop or bracket left out); not
     in a code span, nor a bare domain (`README.md`, `ec.europa.eu`), which is as likely a file's name."""
+    from markdown_it.rules_core.linkify import linkify
+
+    def linkify_hinted(state: Any) -> None:
+        if _ADDRESS_HINT.search(state.src) is not None:  # else no paragraph passes the rule's own first test
+            linkify(state)
+
     md.linkify = address_finder()
     md.options["linkify"] = True
     md.enable("linkify")
+    md.core.ruler.at("linkify", linkify_hinted)
 
 
 @cache
