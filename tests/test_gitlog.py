@@ -60,9 +60,12 @@ def texts(path: Path) -> list[str]:
 
 def test_describe_follows_tags_commits_and_changes(make_project: MakeProject) -> None:
     root = make_project(git=True)
+    untagged = version_of(root)
+    assert (untagged.describe, untagged.tag) == (git(root, "rev-parse", "--short=7", "HEAD"), "")
     git(root, "tag", "v0.1")
     tagged = version_of(root)
     assert (tagged.describe, tagged.commit, tagged.dirty) == ("v0.1", git(root, "rev-parse", "HEAD"), False)
+    assert tagged.tag == "v0.1" and tagged.release == "Version 0.1"
     assert tagged.date == datetime(2024, 1, 31, 10, tzinfo=timezone.utc)
     assert tagged.label == "v0.1"
 
@@ -70,6 +73,7 @@ def test_describe_follows_tags_commits_and_changes(make_project: MakeProject) ->
     commit = git_commit(root, "Rewrite the introduction", on_day(4))
     later = version_of(root)
     assert later.describe == f"v0.1-1-g{commit[:7]}" and later.commit == commit and not later.dirty
+    assert later.tag == "v0.1" and later.release == "Version 0.1, 1 change since"
     assert later.date == datetime(2024, 3, 4, 8, 30, tzinfo=timezone.utc)
     assert later.day == "4 March 2024"
 
@@ -79,6 +83,8 @@ def test_describe_follows_tags_commits_and_changes(make_project: MakeProject) ->
     dirty = version_of(root)
     assert dirty.dirty and dirty.label == f"v0.1-1-g{commit[:7]} (with uncommitted changes)"
     assert not version_of(root, "HEAD").dirty  # a build at a revision reads git, not the work tree
+    git(root, "tag", "release-2-g1234567")  # a tag spelt as a description is still the tag
+    assert (version_of(root, "HEAD").describe, version_of(root, "HEAD").tag) == ("release-2-g1234567",) * 2
 
 
 def test_a_signed_commit_shown_with_its_signature_keeps_the_version_clean(make_project: MakeProject,

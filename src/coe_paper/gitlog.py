@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,7 +109,7 @@ class PendingVersion:
         self.root, self.rev = root, rev
         target = rev or "HEAD"
         asked = [["log", "-1", "--format=%H%x00%cI", target, "--"],
-                 ["describe", "--tags", "--always", "--abbrev=7", target], ["describe", "--tags", "--abbrev=0", target]]
+                 ["describe", "--tags", "--long", "--always", "--abbrev=7", target]]  # the tag and the commits since
         if rev is None:
             asked.append(["status", "--porcelain", "--untracked-files=normal", "--", *PAPER_PATHS])
         self.started = gitrun.start(root, asked, config=gitrun.READ_CONFIG)  # log.showSignature: no key's check
@@ -120,13 +121,20 @@ class PendingVersion:
         return self.version
 
 
+_LONG = re.compile(r"(.+)-(\d+)-g([0-9a-f]{7,})")  # `git describe --long`: the tag, the commits since it, the commit
+
+
 def _version(root: Path, rev: str | None, answers: list[str | None]) -> Version:
     info = answers[0]
     if not info:
         return Version("unversioned", "", source_date() or newest_file_date(root), False)
     commit, _, iso = info.partition("\0")
-    describe = answers[1] or commit[:7]
-    tag = answers[2] or ""
-    dirty = rev is None and bool(answers[3])
+    described = _LONG.fullmatch(answers[1] or "")
+    if described is None:  # no tag: `--always` gave the commit's abbreviation
+        describe, tag = answers[1] or commit[:7], ""
+    else:  # `v1.2-0-g1a2b3c4` is written `v1.2`, as `git describe` writes it at the tag
+        tag, since = described.group(1), described.group(2)
+        describe = tag if since == "0" else described.group(0)
+    dirty = rev is None and bool(answers[2])
     date = source_date() or datetime.fromisoformat(iso)
     return Version(describe, commit, date, dirty, tag)
