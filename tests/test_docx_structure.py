@@ -283,7 +283,7 @@ def test_footnotes_are_real_word_footnotes(built: Package) -> None:
 
 def test_block_quote_uses_the_quote_style(built: Package) -> None:
     p = paragraph_with(built.document, "A quoted sentence from the survey.")
-    assert pstyle(p) == built.style_id("Quote")
+    assert pstyle(p) == built.style_id("Quotations")  # based on Quote (see test_pdf_structure)
     assert "Continued on a second line." in text(p)
 
 

@@ -79,7 +79,7 @@ def test_quotes_hold_their_blocks_indented_and_nested_quotes_indent_further(make
     out, _ = build(make_project, tmp_path)
     document = docx.Document(str(out))
     heading = paragraph(document, "Quoted heading")
-    assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Quote" and heading.find(f".//{W}b") is not None
+    assert heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Quotations" and heading.find(f".//{W}b") is not None
     assert indent(heading) == indent(paragraph(document, "Quoted paragraph.")) == 720
     assert indent(paragraph(document, "quoted code")) == 720
     assert indent(paragraph(document, "quoted item")) == 1440  # the quote's step plus the list's

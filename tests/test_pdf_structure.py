@@ -4,10 +4,12 @@ numbered item), and its numbers start again in each item."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 
@@ -125,3 +127,54 @@ def test_captions_and_code_are_tagged_as_what_they_are(make_project: MakeProject
     assert tag_of("code block line one") == "Code (inline)"
     assert tag_of("Table ") == "Caption:"
     assert [p.style.name for p in Document(str(docx)).paragraphs if p.text.startswith("Table 1")] == ["Caption"]
+
+
+QUOTES = """\
+## Voices
+
+A member said:
+
+> Outer quote words.
+>
+> > Inner quote words.
+>
+> Outer again words.
+
+After the quote.
+"""
+
+
+def pandoc_quote_depths(docx: Path) -> dict[str, int]:
+    """Each paragraph's text in pandoc's reading of the .docx, with how many block quotes hold it."""
+    ast = json.loads(subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "json", str(docx)],
+                                    capture_output=True, text=True, check=True).stdout)
+    depths: dict[str, int] = {}
+
+    def walk(blocks: list[dict[str, Any]], depth: int) -> None:
+        for node in blocks:
+            if node["t"] == "BlockQuote":
+                walk(node["c"], depth + 1)
+            elif node["t"] == "Para":
+                depths["".join(i.get("c", " ") if i["t"] == "Str" else " " for i in node["c"])] = depth
+
+    walk(ast["blocks"], 0)
+    return depths
+
+
+def test_quotes_are_tagged_block_quotes_and_pandoc_still_reads_them_as_quotes(make_project: MakeProject,
+                                                                              tmp_path: Path) -> None:
+    """LibreOffice tags a paragraph BlockQuote only in its style "Quotations": quotes in Word's "Quote" were plain
+    P. They are in "Quotations", based on "Quote": Word shows them as the template's quotes, and pandoc reads them
+    as it did, the inner quote in as many block quotes as the outer."""
+    _, docx = assembled_intro(make_project, tmp_path, QUOTES)
+    tag_of = tags(docx, tmp_path)
+    for text in ("Outer quote words.", "Inner quote words.", "Outer again words."):
+        assert tag_of(text) == "BlockQuote:", text
+    assert tag_of("After the quote.") == "P (block):"
+    styles = {p.text: p.style for p in Document(str(docx)).paragraphs}
+    style = styles["Inner quote words."]
+    assert style is not None and style.name == "Quotations" and style.base_style is not None
+    assert style.base_style.name == "Quote"
+    depths = pandoc_quote_depths(docx)
+    assert depths["A member said:"] == depths["After the quote."] == 0
+    assert depths["Outer quote words."] >= 1 and depths["Inner quote words."] >= depths["Outer quote words."]

@@ -28,6 +28,7 @@ from .apply_sections import (
 from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
+from .importer_kinds import quote_style
 from .itemnumbers import reindented, with_carried
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
@@ -112,7 +113,7 @@ class _SectionEdits:
             sibling = next((u for u in self.map.body.values() if u.kind == "item" and u.level == depth), None)
             indent = sibling.indent if sibling is not None else "  " * (depth - 1)
             return f"{indent}{marker} "
-        if "quote" in para.style_name.lower():  # a quote within a quote: the depth of the quote it joins
+        if quote_style(para.style_name):  # a quote within a quote: the depth of the quote it joins
             paragraph = unit is not None and unit.kind == "paragraph"
             nested = re.match(r"[ \t]*(?:>[ \t]?)+", unit.prefix) if unit is not None and paragraph else None
             return nested.group().rstrip(" \t") + " " if nested is not None else "> "

@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 
 from . import marks
 from .edits import first_author
+from .importer_kinds import quote_style
 from .mdinline import Unit
 from .mdtext import short
 from .wordblocks import Paragraph, Rev, Row, Run, Table, WordDocument, paragraphs
@@ -134,7 +135,7 @@ def quote_continued(paras: list[Paragraph]) -> list[Paragraph]:
     out = list(paras)
     for index in range(1, len(out)):
         para, before = out[index], out[index - 1]
-        if "quote" in before.style_name.lower() and "quote" not in para.style_name.lower() \
+        if quote_style(before.style_name) and not quote_style(para.style_name) \
                 and para.indent is not None and para.indent > 0 and para.indent == before.indent \
                 and para.num is None and para.outline is None and bookmark(para) is None \
                 and not para.text(accept=False):

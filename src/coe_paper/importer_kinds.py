@@ -38,6 +38,13 @@ _CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "lége
 _TABLE_SEQUENCE = re.compile(r"^SEQ\s+Table(?:\s|$)", re.IGNORECASE)
 
 
+def quote_style(name: str) -> bool:
+    """Whether a style's name is a quote's: Word's Quote and Intense Quote, LibreOffice's Quotations (the papers'
+    own quotes are in it), and their names in other languages."""
+    lowered = name.lower().strip()
+    return "quote" in lowered or lowered in _QUOTES
+
+
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,
                    note: bool = False) -> tuple[str, int]:
     """What a draft's paragraph becomes, with its level: ("heading", 1-9), ("item", list level), or ("title" |

@@ -131,6 +131,9 @@ REQUIRED_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
      '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/><w:sz w:val="20"/>'),
     # A code block's runs: LibreOffice's tagged PDF makes a run in "Source Text" Code (its paragraph stays a P).
     ("character", "SourceText", "Source Text", "", "", ""),
+    # A block quote's paragraphs: LibreOffice's tagged PDF makes a paragraph in "Quotations" a BlockQuote (one in
+    # Word's "Quote" a P); based on "Quote", it looks as the template's quotes do, and pandoc reads it as a quote.
+    ("paragraph", "Quotations", "Quotations", "Quote", "", ""),
     ("character", "FootnoteReference", "footnote reference", "", "", '<w:vertAlign w:val="superscript"/>'),
     ("paragraph", "FootnoteText", "footnote text", "Normal",
      '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>', '<w:sz w:val="18"/>'),
@@ -158,7 +161,8 @@ def ensure_styles(styles: Element) -> None:
     for kind, sid, name, based_on, p_props, r_props in REQUIRED_STYLES:
         if name.lower() in names:
             continue
-        based = f'<w:basedOn w:val="{based_on}"/>' if based_on and based_on.lower() in names else ""
+        base = names.get(based_on.lower()) if based_on else None
+        based = f'<w:basedOn w:val="{base}"/>{_next_of(styles, base)}' if base is not None else ""
         xml = (
             f'<w:style xmlns:w="{W_NS}" w:type="{kind}" w:customStyle="1" w:styleId="{sid}">'
             f'<w:name w:val="{name}"/>{based}<w:qFormat/>'
@@ -168,6 +172,13 @@ def ensure_styles(styles: Element) -> None:
         )
         styles.append(etree.fromstring(xml))
         names[name.lower()] = sid
+
+
+def _next_of(styles: Element, sid: str) -> str:
+    """The `w:next` of style `sid`, for a style based on it: Enter at the end of a quote gives the paragraph after
+    it the style that follows the template's quotes (Normal), as in a quote in "Quote"."""
+    found = styles.find(f"{w('style')}[@{w('styleId')}='{sid}']/{w('next')}")
+    return f'<w:next w:val="{found.get(_VAL)}"/>' if found is not None else ""
 
 
 #: Word's name of the caption style, "caption", and the name LibreOffice's tagged PDF knows: a paragraph in

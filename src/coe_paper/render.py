@@ -100,7 +100,7 @@ class Renderer:
             handler = handlers.get(token.type)
             if handler is not None:
                 handler(token)
-        space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quote")},
+        space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quotations")},
                             SPACE_AFTER_TABLE)
         for p in self._run_ins:  # each heads the block after it, as a heading does; the section's last line, none
             if p is not self.out[-1]:
@@ -168,7 +168,7 @@ class Renderer:
         if self._footnote is not None:
             style = "footnote text"
         elif self._containers:  # the innermost container decides: a quote in a list item is a quote
-            style = "Quote" if self._containers[-1] == "quote" else "List Paragraph"
+            style = "Quotations" if self._containers[-1] == "quote" else "List Paragraph"
         p = self._new_p(style, token)
         if style == "List Paragraph" and not token.hidden:  # a loose list: its paragraphs keep their space after
             ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("contextualSpacing", val="0"))
