@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from .checks import Parsed
 
 Element = ooxml.Element
-ID = r"\{#([A-Za-z][A-Za-z0-9_:.-]*)\}"  # a caption's id for cross-references, `{#fig-survey}`
-ID_RE = re.compile(rf"\s*{ID}\s*$")
+#: A caption's id for cross-references, `{#fig-survey}`; a table's may add the class `.landscape` (its table stands
+#: on landscape pages of its own): `{#tbl-costs .landscape}`, or without an id `{.landscape}`.
+ID = r"\{#([A-Za-z][A-Za-z0-9_:.-]*)(?:\s+\.landscape)?\}"
+ID_RE = re.compile(rf"\s*(?:{ID}|\{{\.landscape\}})\s*$")
+LANDSCAPE_RE = re.compile(r"\{(?:#[A-Za-z][A-Za-z0-9_:.-]*\s+)?\.landscape\}\s*$")
 TABLE_CAPTION_RE = re.compile(r"^Table:\s+")
 FIGURE, TABLE = "Figure", "Table"
 
@@ -41,6 +44,7 @@ class Caption:
     text: str
     id: str = ""
     below: bool = field(default=False, compare=False)  # a table's caption written after its table
+    landscape: bool = field(default=False, compare=False)  # a table's caption marked `.landscape`
 
     @property
     def label(self) -> str:
@@ -50,7 +54,7 @@ class Caption:
 def split_id(text: str) -> tuple[str, str]:
     """A caption's text and its `{#id}` ("" when it has none)."""
     match = ID_RE.search(text)
-    return (text[: match.start()].strip(), match.group(1)) if match else (text.strip(), "")
+    return (text[: match.start()].strip(), match.group(1) or "") if match else (text.strip(), "")
 
 
 def may_hold(body: str) -> bool:
@@ -165,7 +169,8 @@ def collect(bodies: Iterable[list[Token]], start: tuple[int, int] = (0, 0), by_i
             if index in tables:
                 counts[TABLE] += 1
                 text, below = tables[index]
-                found.add(tokens[index + 1], Caption(TABLE, counts[TABLE], *split_id(text), below=below))
+                found.add(tokens[index + 1], Caption(TABLE, counts[TABLE], *split_id(text), below=below,
+                                                     landscape=LANDSCAPE_RE.search(text) is not None))
     return found
 
 

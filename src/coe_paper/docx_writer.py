@@ -18,7 +18,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
-from . import limits, ooxml, ooxml_parts, parts_text
+from . import limits, ooxml, ooxml_parts, ooxml_sections, parts_text
 from .docx_entries import package_entries
 from .docx_template import open_template_document
 from .numbering import DEPTH, HeadingNumbers, annex_levels, fit_indents, link_heading_styles
@@ -317,6 +317,7 @@ class DocxBuilder:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
         ooxml_parts.name_for_tags(self.document.styles.element)
+        ooxml_sections.fill_breaks(self.body, self._sect_pr)
         if self._heading_levels is not None:
             chapters = [number for number in self.heading_numbers.values() if number[:1].isdigit()]
             fit_indents(self._heading_levels, chapters, self.document.styles.element, self._styles)

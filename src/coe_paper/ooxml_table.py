@@ -16,13 +16,13 @@ CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Wo
 
 def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_id: str | None,
           aligns: Sequence[str | None], indent: int = 0, pictured: Iterable[int] = (),
-          fit: Callable[[Sequence[Element], int], None] | None = None) -> Element:
-    """A full-width table; each cell holds paragraphs; the first `header_rows` rows repeat on each page, and no
-    row is split across pages. The columns `pictured` hold pictures: `fit(cell, room)` narrows a cell's pictures
-    to the room its column leaves them."""
+          fit: Callable[[Sequence[Element], int], None] | None = None, width: int = TABLE_WIDTH) -> Element:
+    """A full-width table (the text's `width`, in twips); each cell holds paragraphs; the first `header_rows` rows
+    repeat on each page, and no row is split across pages. The columns `pictured` hold pictures: `fit(cell, room)`
+    narrows a cell's pictures to the room its column leaves them."""
     columns = max((len(row) for row in rows), default=1) or 1
-    size = text_size(rows, columns, TABLE_WIDTH - indent, set(pictured))
-    widths = column_widths(rows, columns, TABLE_WIDTH - indent, set(pictured), size)
+    size = text_size(rows, columns, width - indent, set(pictured))
+    widths = column_widths(rows, columns, width - indent, set(pictured), size)
     if fit is not None:
         for row in rows:
             for col in set(pictured) & set(range(len(row))):
@@ -32,7 +32,7 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     if style_id:
         sub(props, "tblStyle", val=style_id)
     if indent:  # inside a quote or a list item: indented with its container, as wide as the room left
-        sub(props, "tblW", w=str(TABLE_WIDTH - indent), type="dxa")
+        sub(props, "tblW", w=str(width - indent), type="dxa")
         sub(props, "tblInd", w=str(indent), type="dxa")
     else:
         sub(props, "tblW", w="5000", type="pct")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import captions as cap
-from . import marks, ooxml
+from . import marks, ooxml, ooxml_sections
 from .markdown import is_run_in_heading, plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
 from .render_sink import Origin, Sink
@@ -56,6 +56,7 @@ class Renderer:
         self._footnote_copies: dict[int, list[int]] = {}  # local id -> ids of copies for repeated references
         self._footnote_local = 0  # markdown-it's id of the footnote being rendered
         self._captions_below: dict[int, Token] = {}  # table_open id -> the inline of its caption written after it
+        self._landscape: list[Element] = []  # the captions of tables on landscape pages (see ooxml_sections)
         self._caption_notes: dict[int, list[int | None]] = {}  # such a caption's inline id -> its footnotes' ids
         self._p: Element | None = None
         self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
@@ -100,6 +101,7 @@ class Renderer:
             handler = handlers.get(token.type)
             if handler is not None:
                 handler(token)
+        ooxml_sections.place_breaks(self.out, self._landscape)
         space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quotations")},
                             SPACE_AFTER_TABLE)
         for p in self._run_ins:  # each heads the block after it, as a heading does; the section's last line, none
@@ -150,6 +152,8 @@ class Renderer:
         ooxml.set_style(p, self.doc.style("caption") or "Caption")
         ooxml.keep_with_next(p)
         self._caption(p, caption)
+        if caption.landscape and self._footnote is None:  # a footnote has no pages of its own
+            self._landscape.append(p)
         notes = self._caption_notes.pop(id(token), None)
         if notes is None:
             notes = [self._footnote_ref(child) for child in token.children or () if child.type == "footnote_ref"]
@@ -287,8 +291,10 @@ class Renderer:
     # -- tables --------------------------------------------------------------------------------------------
     def _table_open(self, token: Token) -> None:
         self._keep_lead_in()
-        self._table = Table()
         caption = self._captions_below.get(id(token))
+        below = self.origin.captions.of(caption) if caption is not None and self.origin.captions else None
+        above = self._landscape[-1] if self._landscape and self._sinks[-1] else None  # its caption, just written
+        self._table = Table(landscape=below.landscape if below else above is not None and above is self._sinks[-1][-1])
         if caption is not None:  # its caption, written after it, goes above it: the caption's notes come first
             self._caption_notes[id(caption)] = [self._footnote_ref(child) for child in caption.children or ()
                                                 if child.type == "footnote_ref"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import ooxml, ooxml_table
+from .ooxml_sections import LANDSCAPE_WIDTH
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -32,6 +33,7 @@ class Table:
     in_head: bool = False
     row: Token | None = None  # the current row, whose source line the row's first cell bookmarks
     pictured: set[int] = field(default_factory=set)  # the columns holding a picture
+    landscape: bool = False  # on landscape pages of its own: as wide as their text
 
     def add_row(self, token: Token) -> None:
         self.rows.append([])
@@ -53,7 +55,8 @@ class Table:
         self.pictured.add(len(self.rows[-1]) - 1 if self.rows else 0)
 
     def element(self, style: str | None, indent: int, fit: Callable[[Sequence[Element], int], None]) -> Element:
-        return ooxml_table.table(self.rows, self.header_rows, style, self.aligns, indent, self.pictured, fit)
+        width = LANDSCAPE_WIDTH if self.landscape else ooxml_table.TABLE_WIDTH
+        return ooxml_table.table(self.rows, self.header_rows, style, self.aligns, indent, self.pictured, fit, width)
 
 
 def space_after_tables(blocks: Sequence[Element], plain: set[str | None], space: int) -> None:

@@ -122,7 +122,7 @@ class SectionRenderer:
             else:
                 store.put(key, encode(fragment))
         text = fragments.place(self.builder, fragment, section, notes_as_text=not self.as_elements)
-        if self.as_elements or elements or not self.takes_text:
+        if self.as_elements or elements or not self.takes_text or "<w:sectPr" in text:  # see fill_breaks
             return fragments.elements(text)
         return [self.builder.slot(text)] if text else []
 

@@ -1,0 +1,74 @@
+"""Raw WordprocessingML for a table on landscape pages of its own: a section break before its caption and one after
+it, the pages between turned to landscape, and the page setup of each new section taken from the template's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .ooxml import TEXT_WIDTH, Element, copy_element, paragraph, sub, w
+
+#: The text's width on a landscape page: an A4 page's with its long side across (the table's columns' room).
+LANDSCAPE_WIDTH = TEXT_WIDTH + 16838 - 11906
+_SECT_PR, _PARAGRAPH, _TABLE = w("sectPr"), w("p"), w("tbl")
+_ORIENT, _LANDSCAPE = w("orient"), "landscape"
+#: What a section after the first takes from the one before it: its headers and footers; and it has no first page
+#: of its own (the cover's, without header or footer).
+_INHERITED = (w("headerReference"), w("footerReference"), w("titlePg"))
+
+
+def section_break(landscape: bool) -> Element:
+    """An empty paragraph that ends a section: a landscape one (the pages of a wide table), or the portrait one
+    before it. Its page setup is the template's, filled in when the body is placed (see `fill_breaks`)."""
+    p = paragraph()
+    size = sub(sub(sub(p, "pPr"), "sectPr"), "pgSz")
+    if landscape:
+        size.set(_ORIENT, _LANDSCAPE)
+    return p
+
+
+def place_breaks(blocks: list[Element], captions: Iterable[Element]) -> None:
+    """Put each caption marked landscape and its table (the next table after it) between section breaks; two such
+    tables in a row share their landscape pages."""
+    for caption in captions:
+        if caption not in blocks:  # in a footnote: no section there
+            continue
+        start = blocks.index(caption)
+        end = next((i for i in range(start + 1, len(blocks)) if blocks[i].tag == _TABLE), None)
+        if end is None:
+            continue
+        blocks.insert(end + 1, section_break(True))
+        if start and _landscape_break(blocks[start - 1]):  # right after another: the same landscape pages
+            del blocks[start - 1]
+        else:
+            blocks.insert(start, section_break(False))
+
+
+def _landscape_break(block: Element) -> bool:
+    size = block.find(f"{w('pPr')}/{_SECT_PR}/{w('pgSz')}") if block.tag == _PARAGRAPH else None
+    return size is not None and size.get(_ORIENT) == _LANDSCAPE
+
+
+def fill_breaks(body: Sequence[Element], final: Element | None) -> None:
+    """Give each section break in `body` the page setup of the template's section, `final` (the body's own, which
+    ends the last section): the first break all of it (the cover's first page and the headers and footers), later
+    ones the page alone, turned for a landscape one; the last section then has no first page of its own."""
+    path = f"{w('pPr')}/{_SECT_PR}"
+    breaks = [block for block in body if block.tag == _PARAGRAPH and block.find(path) is not None]
+    if final is None or not breaks:
+        return
+    for index, block in enumerate(breaks):
+        setup = copy_element(final)
+        for child in list(setup):
+            if index and child.tag in _INHERITED:
+                setup.remove(child)
+        size = setup.find(w("pgSz"))
+        if _landscape_break(block) and size is not None:
+            width, height = size.get(w("w"), "11906"), size.get(w("h"), "16838")
+            size.set(w("w"), height)
+            size.set(w("h"), width)
+            size.set(_ORIENT, _LANDSCAPE)
+        ppr, placeholder = block.find(w("pPr")), block.find(path)
+        if ppr is not None and placeholder is not None:
+            ppr.replace(placeholder, setup)
+    for child in final.findall(w("titlePg")):
+        final.remove(child)
