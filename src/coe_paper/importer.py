@@ -7,22 +7,23 @@ tables keep a header row, footnotes and endnotes become `[^n]` footnotes, images
 write. Tracked changes are taken as accepted. A paper that coe-paper assembled gives back just the section asked
 for (by its hidden `_Coe{n}_{line}` bookmarks, in `importer_part.py`). Each paragraph's kind (title, heading, list
 item, code, ...) is decided in `importer_kinds.py`, a list item's number in `importer_items.py`, a table's Markdown
-in `importer_table.py`, a paragraph's direction in `importer_direction.py`. Nothing is printed."""
+in `importer_table.py`, a paragraph's direction in `importer_direction.py`, its pictures in
+`importer_images.py`. Nothing is printed."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import importer_kinds, limits, wordread
+from . import importer_kinds, wordread
 from . import wordblocks as wb
 from .captions_read import DraftCaptions, numbers_shown, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_anchors import draft_anchors, unlink
 from .importer_comments import comment_warnings
 from .importer_direction import directed, directed_title
+from .importer_images import DraftImages
 from .importer_items import ListNumbers
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
@@ -31,15 +32,13 @@ from .markdown import is_safe_link
 from .marks import SECTIONS
 from .mdpieces import Piece, all_flagged, cut, with_flags
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
-from .pictures import IMAGE_TYPES
-from .safedocx import DocxError
 from .wordfields import page_reference
 
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
 
 # Codes of the import range; the README's rule table lists them.
 CHANGES, COMMENTS, DROPPED, FAKE_HEADING, TYPED_LIST = "COE901", "COE902", "COE903", "COE904", "COE905"
-MERGED, FLATTENED, LINK, HEADINGS, IMAGE = "COE906", "COE907", "COE908", "COE909", "COE910"
+MERGED, FLATTENED, LINK, HEADINGS = "COE906", "COE907", "COE908", "COE909"
 FORMATTING, PART, TITLE, HEADER_ROW = "COE911", "COE912", "COE913", "COE914"
 _TABLE_CHANGES = {  # what importer_table counts -> its warning
     "merged": (MERGED, "merged table cells split (the text stays in the first cell)"),
@@ -89,8 +88,6 @@ class _Converter:
         self.found: list[Diagnostic] = []
         self.counts: Counter[tuple[str, str]] = Counter()  # (code, what) -> how many
         self.notes: dict[tuple[str, str], str] = {}  # (kind, id) -> label, in order of reference
-        self.images: dict[str, str] = {}  # part -> file name
-        self.image_data: list[tuple[str, bytes]] = []
         self.anchors: dict[str, str] = {}  # bookmark -> Markdown anchor
         self.caption_ids: dict[int, str] = {}  # a caption referred to (by its block's id) -> its {#id}
         self.placed: set[str] = set()  # the ids of the captions placed
@@ -101,6 +98,7 @@ class _Converter:
         self.numbers = ListNumbers(doc)
         self._copies: dict[tuple[str, object], str] = {}  # a note's kind and content -> its label (see _note_ref)
         self.renumbered: Counter[str] = Counter()  # a placed caption's SEQ field: the paper numbers it, not dropped
+        self.pictures = DraftImages(doc, name, options.id, options.image_link, self.warn, self.counts)
 
     def warn(self, code: str, message: str, hint: str = "") -> None:
         self.found.append(warning(self.name, 0, 0, code, message, hint))
@@ -136,7 +134,7 @@ class _Converter:
         text = self.writer.document(md, notes)
         self._summarise()
         author = self.doc.core.get("creator") or self.doc.core.get("lastModifiedBy", "")
-        return Imported(title, text, self.image_data, self.found, author)
+        return Imported(title, text, self.pictures.data, self.found, author)
 
     def _select(self) -> list[wb.Block]:
         """The whole body, or, for a paper coe-paper assembled, the blocks of the section asked for."""
@@ -308,7 +306,7 @@ class _Converter:
             if run.note is not None:
                 out.append(Piece(raw=self._note_ref(run.note)))
             elif run.image is not None:
-                out.append(Piece(raw=self._image(*run.image), link=self._link(run.link)))
+                out.append(Piece(raw=self.pictures.markdown(*run.image), link=self._link(run.link)))
             elif run.text:  # a link to a caption showing other words than its number stays text
                 link = self._link(run.link, run.page or run.link not in numbers)
                 out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, link))
@@ -344,26 +342,6 @@ class _Converter:
             return target
         self.counts[(LINK, "links that are not https, http or mailto kept as text")] += 1
         return None
-
-    def _image(self, part: str, description: str) -> str:
-        name = self.images.get(part)
-        if name is None and len(self.images) >= limits.LIMITS.draft_pictures:  # each is a file written and synced
-            raise DocxError(f"{self.name} has more than {limits.LIMITS.draft_pictures:,} pictures, far more than a "
-                            "section holds; refusing to write them (split the draft, or leave most pictures out)")
-        if name is None:
-            ext = next(iter(re.findall(r"\.[a-z0-9]{1,10}$", part.lower())), ".bin")  # a name and a link as others
-            name = self.images[part] = f"{self.options.id}-{len(self.images) + 1}{ext}"
-            try:
-                self.image_data.append((name, self.doc.image_bytes(part)))
-            except DocxError as exc:
-                self.warn(IMAGE, f"image {name}: {exc}")
-            if ext not in IMAGE_TYPES:
-                self.warn(IMAGE, f"image {name} is a {ext} file, which Word documents of the paper cannot show",
-                          "export it as PNG and replace the file")
-        if not description.strip():
-            self.counts[(IMAGE, "images without a description (alt text); validate reports them (COE502)")] += 1
-        alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(description.split()))
-        return f"![{alt}]({self.options.image_link}/{name})"
 
     # -- warnings ------------------------------------------------------------------------------------------
     def _summarise(self) -> None:

@@ -1,6 +1,7 @@
 """The one reader of a .docx's content: body, footnotes and endnotes as paragraphs, tables and runs, with each
 run's formatting, tracked-change mark, link and footnote, and what has no Markdown form counted by kind. The
-blocks it fills in, and the views of them its users take, are in `wordblocks.py`.
+blocks it fills in, and the views of them its users take, are in `wordblocks.py`; a drawing (picture, text box,
+diagram, chart) is read in `worddrawing.py`.
 
 `import` turns the result into a section; `apply` compares what a reviewer's changes make of each paragraph with
 the sources. The package is opened through `safedocx` (size limits, no DTDs or entities)."""
@@ -16,13 +17,12 @@ from pathlib import Path
 from . import ooxml, ooxml_review, wordblocks
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Paragraph, Rev, Run, WordDocument, contents_origin, deleted_with, strip_mark
-from .wordchart import chart_paragraphs
 from .wordchunk import chunk_paragraphs
-from .worddiagram import diagram_paragraphs
+from .worddrawing import read_drawing
 from .wordfields import Field, field_link, field_name, form_shown, page_reference, take_out
 from .wordmargins import margin_kinds
 from .wordmath import linear
-from .wordnodes import PROMPT, contents, outermost, picture_description, prompting
+from .wordnodes import PROMPT, contents, prompting
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 from .wordsymbols import symbol_shown
 from .wordtable import read_table
@@ -31,8 +31,6 @@ Element = ooxml.Element
 w = cache(ooxml.w)  # tag names are asked for hundreds of thousands of times in a long paper
 R = ooxml.R_NS
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-VML = "urn:schemas-microsoft-com:vml"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
@@ -60,7 +58,7 @@ class _Reader:
         self.open_comments: frozenset[str] = frozenset()  # comment ranges open at this point of the story
         self.pending_comments: list[str] = []
 
-    def _drop(self, kind: str) -> None:
+    def drop(self, kind: str) -> None:
         self.doc.dropped[kind] += 1
         if self.para is not None:
             self.para.dropped[kind] += 1
@@ -70,7 +68,7 @@ class _Reader:
         instruction of either, but a link's, is kept on the paragraph (a caption's SEQ, a page reference)."""
         link = field_link(instruction)
         if link is None:
-            self._drop(f"field {field_name(instruction)}")
+            self.drop(f"field {field_name(instruction)}")
         if self.para is not None and (link is None or page_reference(instruction)):
             self.para.fields.append(" ".join(instruction.split()))
         return link
@@ -148,7 +146,7 @@ class _Reader:
             para.mark = self.tracked(ppr.find(w("rPr")))
             para.formatting_changed = ppr.find(w("pPrChange")) is not None
             if ppr.find(w("sectPr")) is not None:
-                self._drop("section break")
+                self.drop("section break")
             jc, ind, border = ppr.find(w("jc")), ppr.find(w("ind")), ppr.find(f"{w('pBdr')}/{w('bottom')}")
             para.align = jc.get(w("val")) if jc is not None else None
             if ind is not None:
@@ -214,14 +212,14 @@ class _Reader:
                 self._inline(child, para, rev, self.fields[-1].link or link, extra)
                 self.fields.pop()
             elif tag == w("sdt") and prompting(child):
-                self._drop(PROMPT)
+                self.drop(PROMPT)
             elif tag in _INLINE_WRAPPERS:
                 self._inline(child, para, rev, link, extra)
             elif tag == f"{{{MC}}}Choice":
                 self._inline(child, para, rev, link, extra)
                 return  # the fallback repeats the choice
             elif tag == f"{{{MATH}}}oMath" or tag == f"{{{MATH}}}oMathPara":
-                self._drop("equation (kept as text)")
+                self.drop("equation (kept as text)")
                 para.runs.append(Run(linear(child), frozenset(), rev, link))
 
     def _run(self, r: Element, para: Paragraph, rev: Rev | None, link: str | None, extra: list[Block]) -> None:
@@ -235,7 +233,7 @@ class _Reader:
             if rpr.find(w("rPrChange")) is not None:
                 para.formatting_changed = True
             if self._shown() and on(rpr.find(w("vanish"))) and any((t.text or "").strip() for t in r.iter(w("t"))):
-                self._drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
+                self.drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
 
         def add(text: str, **more: object) -> None:
             field = next((open_ for open_ in reversed(self.fields) if open_.link), None)  # PAGEREF: the page's
@@ -257,7 +255,7 @@ class _Reader:
                 add(child.text or "" if simple == "text" else simple)
             elif tag in (_BR, _CR):
                 if child.get(_TYPE) == "page":
-                    self._drop("page break")
+                    self.drop("page break")
                     add(" ")
                 else:
                     add("\n")
@@ -266,7 +264,7 @@ class _Reader:
                 add(OBJECT, note=note)
                 if child.get(w("customMarkFollows"), "0").lower() in ("1", "true", "on") and self._shown():
                     custom = note
-                    self._drop("custom note mark (the paper numbers its notes)")
+                    self.drop("custom note mark (the paper numbers its notes)")
             elif tag == _COMMENT_REF:
                 para.comment_marks.append(child.get(_ID, ""))
             elif tag == _FLDCHAR:
@@ -277,17 +275,17 @@ class _Reader:
             elif tag == _SYM:
                 shown = symbol_shown(child)  # Insert > Symbol
                 if shown is None:
-                    self._drop(f"symbol of the font {child.get(w('font')) or '(unnamed)'}")
+                    self.drop(f"symbol of the font {child.get(w('font')) or '(unnamed)'}")
                 else:
                     add(shown)
             elif tag == _RUBY:  # a phonetic guide over its base text
-                self._drop("phonetic guide (its base text kept)")
+                self.drop("phonetic guide (its base text kept)")
                 base = child.find(w("rubyBase"))
                 if base is not None:
                     self._inline(base, para, rev, link, extra)
             elif tag in _PICTURES or tag == f"{{{MC}}}AlternateContent":
                 start = len(extra)
-                self._drawing(child, para, add, extra)
+                read_drawing(self, child, para, add, extra)
                 if rev is not None and rev.kind == "del":  # a deleted text box or diagram: its words with it
                     deleted_with(extra[start:], rev)
 
@@ -313,44 +311,6 @@ class _Reader:
             if not ended.result and ended.form:  # a form's drop-down list or check box: no result, its value shown
                 self._field_link("".join(ended.instruction))
                 add(ended.form)
-
-    def _drawing(self, node: Element, para: Paragraph, add: object, extra: list[Block]) -> None:
-        choice = node.find(f"{{{MC}}}Choice") if node.tag == f"{{{MC}}}AlternateContent" else None
-        node = choice if choice is not None else node  # the fallback repeats the choice
-        boxes = [box for box in node.iter(w("txbxContent")) if outermost(box, node)]  # a group holds several
-        if boxes:
-            self._drop("text box (text kept as paragraphs)")
-            for box in boxes:
-                for block in self.blocks(box, nested=True):
-                    block.origin = "textbox"
-                    extra.append(block)
-            for picture in node.iter(f"{{{A}}}blip"):
-                if outermost(picture, node):  # one in a box is read with the box's text
-                    self._drop("picture grouped with a text box")  # the group is read as its boxes' text
-            return
-        for reader in (diagram_paragraphs, chart_paragraphs):  # SmartArt, charts: words in a part of their own
-            found = reader(self.doc.docx, self.links, node)
-            if found is not None:
-                self._drop(found[0])
-                extra += found[1]
-                return
-        art = [path.get("string", "") for path in node.iter(f"{{{VML}}}textpath") if path.get("string", "").strip()]
-        if art:  # WordArt kept from a .doc: its words are an attribute of its shape, read as a text box's
-            self._drop("WordArt (its text kept as paragraphs)")
-            extra += [Paragraph(runs=[Run(text)], origin="textbox") for text in art]
-            return
-        blip = next(node.iter(f"{{{A}}}blip"), None)
-        rid = blip.get(f"{{{R}}}embed") if blip is not None else None
-        image = next(node.iter(f"{{{VML}}}imagedata"), None) if rid is None else None
-        if image is not None:  # a picture in VML (w:pict), as Word keeps one from a .doc
-            rid = image.get(f"{{{R}}}id")
-        target = self.links.get(rid or "")
-        if target is None:
-            linked = blip is not None and blip.get(f"{{{R}}}link") is not None
-            self._drop("picture linked to a file outside the draft" if linked else "shape")
-            return
-        assert callable(add)
-        add(OBJECT, image=(target, picture_description(node, image)))
 
 
 def _nested(insertion: Rev, deletion: Element) -> Rev:

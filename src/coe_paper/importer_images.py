@@ -1,0 +1,50 @@
+"""A member's draft's pictures, for `import`: each picture part is written once, as `ID-N.EXT` in the draft's
+order, and each place the draft shows it becomes a Markdown image with the picture's description as alt text.
+What cannot be shown (a type Word does not show, bytes that cannot be read, no description) is warned of
+(COE910); a draft of more pictures than a section holds is refused before any is written."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from . import limits
+from . import wordblocks as wb
+from .pictures import IMAGE_TYPES
+from .safedocx import DocxError
+
+IMAGE = "COE910"
+
+
+class DraftImages:
+    """The pictures of one draft: `data` holds (file name, bytes) to write, in the draft's order."""
+
+    def __init__(self, doc: wb.WordDocument, name: str, section: str, link: str,
+                 warn: Callable[[str, str, str], None], counts: Counter[tuple[str, str]]) -> None:
+        self.doc, self.name, self.section, self.link = doc, name, section, link
+        self.warn, self.counts = warn, counts
+        self.names: dict[str, str] = {}  # part -> file name
+        self.data: list[tuple[str, bytes]] = []
+
+    def markdown(self, part: str, description: str) -> str:
+        """The Markdown image of the picture `part` described so; raises DocxError past the pictures a draft may
+        hold (each is a file written and synced)."""
+        name = self.names.get(part)
+        if name is None and len(self.names) >= limits.LIMITS.draft_pictures:
+            raise DocxError(f"{self.name} has more than {limits.LIMITS.draft_pictures:,} pictures, far more than a "
+                            "section holds; refusing to write them (split the draft, or leave most pictures out)")
+        if name is None:
+            ext = next(iter(re.findall(r"\.[a-z0-9]{1,10}$", part.lower())), ".bin")  # a name and a link as others
+            name = self.names[part] = f"{self.section}-{len(self.names) + 1}{ext}"
+            try:
+                self.data.append((name, self.doc.image_bytes(part)))
+            except DocxError as exc:
+                self.warn(IMAGE, f"image {name}: {exc}", "")
+            if ext not in IMAGE_TYPES:
+                self.warn(IMAGE, f"image {name} is a {ext} file, which Word documents of the paper cannot show",
+                          "export it as PNG and replace the file")
+        if not description.strip():
+            self.counts[(IMAGE, "images without a description (alt text); validate reports them (COE502)")] += 1
+        alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(description.split()))
+        return f"![{alt}]({self.link}/{name})"
