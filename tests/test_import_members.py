@@ -105,4 +105,5 @@ def test_text_after_a_contents_and_a_list_of_figures_libreoffice_saved_is_kept(m
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     assert body.strip().startswith("## Lighting\n\nRents rose where the streets were lit.\n\nCrime fell by a third.\n")
-    assert "warning COE903 dropped table of contents entries (Word makes them from the headings): 5" in result.stderr
+    assert "warning COE903 dropped table of contents entries (Word makes them from the headings): 4" in result.stderr
+    assert "warning COE903 dropped list of figures entries (Word makes them from the captions): 1" in result.stderr

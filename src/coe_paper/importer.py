@@ -95,6 +95,7 @@ class _Converter:
         self.assembled = SECTIONS in doc.properties
         self.known_ids = set(options.known_ids)
         self.paragraphs: list[wb.Paragraph] = []  # everything imported, notes included, for the counts
+        self.listed: set[int] = set()  # the paragraphs of a contents or list of figures (by id), left out
         self.numbers = ListNumbers(doc)
         self._copies: dict[tuple[str, object], str] = {}  # a note's kind and content -> its label (see _note_ref)
         self.renumbered: Counter[str] = Counter()  # a placed caption's SEQ field: the paper numbers it, not dropped
@@ -218,9 +219,11 @@ class _Converter:
                 one_line_code = "\n" not in text
                 continue
             one_line_code = False
-            if kind in ("toc", "byline"):
-                if kind == "toc":
-                    self.counts[(DROPPED, "table of contents entries (Word makes them from the headings)")] += 1
+            if kind in ("toc", "figures", "byline"):
+                self.listed.add(id(block))  # its page references are the list's, dropped with it
+                if kind != "byline":
+                    self.counts[(DROPPED, "table of contents entries (Word makes them from the headings)" if kind ==
+                                 "toc" else "list of figures entries (Word makes them from the captions)")] += 1
                 continue
             pieces = self._pieces(block.runs) if kind == "draft caption" else directed(block, self._pieces(block.runs))
             if kind == "draft caption":
@@ -359,7 +362,8 @@ class _Converter:
         dropped: Counter[str] = Counter()
         for para in self.paragraphs:
             dropped += para.dropped
-        pages = sum(page_reference(instruction) for para in self.paragraphs for instruction in para.fields)
+        pages = sum(page_reference(instruction) for para in self.paragraphs if id(para) not in self.listed
+                    for instruction in para.fields)
         if pages:  # their links are counted as links: to a heading kept, or kept as text
             self.counts[(LINK, "page references (PAGEREF) that keep the draft's page number, which the paper's pages "
                          "change (say 'see section ...' instead)")] += pages

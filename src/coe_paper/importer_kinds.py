@@ -24,7 +24,11 @@ _TITLES = {"title", "titel", "titre", "titolo", "título", "titulo", "tytuł", "
 _SUBTITLES = {"subtitle", "untertitel", "sous-titre", "sottotitolo", "subtítulo", "ondertitel", "podtytuł",
               "undertitel", "alaotsikko", "podnaslov", "alcím", "subtitlu", "podnadpis", "υπότιτλος"}
 _TOC = re.compile(r"^(?:toc|contents|table of contents|inhaltsverzeichnis|verzeichnis|tdm|sommario|índice)\s*\d*$|"
-                  r"^(?:toc|contents) heading$|^table of figures$")
+                  r"^(?:toc|contents) heading$")
+#: A list of figures or of tables (Word's "Table of Figures" style, LibreOffice's "Figure Index"), or a paragraph of
+#: the TOC field that lists captions (`\c "Figure"`), whatever its style.
+_FIGURES = re.compile(r"^(?:table of figures|(?:figure|illustration|table) index(?: heading|\s*\d*))$")
+_CAPTIONS_LISTED = re.compile(r"^TOC\b.*\\c\b", re.IGNORECASE)
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
 _DRAWN = frozenset({"textbox", "diagram", "chart"})  # a paragraph's origin: drawn in the paragraph before it
 _NESTED_LIST = re.compile(r"^list (?:bullet|number) ([2-9])$")  # Word keeps its built-in styles' English names
@@ -48,11 +52,13 @@ def quote_style(name: str) -> bool:
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,
                    note: bool = False) -> tuple[str, int]:
     """What a draft's paragraph becomes, with its level: ("heading", 1-9), ("item", list level), or ("title" |
-    "subtitle" | "toc" | "byline" | "caption" | "draft caption" | "code" | "quote" | "para", 0). `numbering` gives
-    each (numId, ilvl) its number format; `assembled` (the draft is a paper coe-paper assembled) lets bylines and
-    captions be known by their styles; in a footnote or endnote (`note`), no paragraph is a title, a subtitle or a
-    heading."""
+    "subtitle" | "toc" | "figures" (a list of figures or tables) | "byline" | "caption" | "draft caption" | "code" |
+    "quote" | "para", 0). `numbering` gives each (numId, ilvl) its number format; `assembled` (the draft is a paper
+    coe-paper assembled) lets bylines and captions be known by their styles; in a footnote or endnote (`note`), no
+    paragraph is a title, a subtitle or a heading."""
     name = para.style_name.lower().strip()
+    if _FIGURES.match(name) or any(_CAPTIONS_LISTED.match(instruction) for instruction in para.fields):
+        return ("figures", 0)
     if _TOC.match(name) or para.origin == "contents":
         return ("toc", 0)
     if name == "byline" and assembled:

@@ -136,6 +136,8 @@ class _Reader:
     def _paragraph(self, p: Element, out: list[Block]) -> None:
         para, outer = Paragraph(bookmarks=self.pending_bookmarks, comment_marks=self.pending_comments), self.para
         self.para, self.pending_bookmarks, self.pending_comments = para, [], []
+        para.fields += [" ".join("".join(open_.instruction).split()) for open_ in self.fields  # a list it shows
+                        if open_.result and field_name("".join(open_.instruction)) == "TOC"]  # (its entries)
         ppr = p.find(w("pPr"))
         if ppr is not None:
             style = ppr.find(w("pStyle"))
