@@ -128,3 +128,41 @@ def test_captions_of_a_german_or_french_libreoffice_are_captions(make_project: M
     assert "<p>Tabelle 3 zeigt mehr.</p>" in html  # a paragraph naming a table, with no SEQ field, stays one
     assert "<p>Empfehlung 1: Mieten deckeln</p>" in html  # and so does one numbered, but not as a caption
     assert "COE5" not in result.stderr  # validate finds every caption
+
+
+def _framed(number: int, words: str) -> str:
+    """A picture LibreOffice captioned: a frame holding the picture and "Figure N: words", its SEQ field's name
+    `refFigure{N-1}`, which the draft's reference names, though LibreOffice writes no bookmark for it."""
+    return (f'<text:p><draw:frame draw:name="Frame{number}" text:anchor-type="as-char" svg:width="6cm"><draw:text-box '
+            f'fo:min-height="3cm"><text:p text:style-name="Figure"><draw:frame draw:name="Image{number}" '
+            'text:anchor-type="as-char" svg:width="6cm" svg:height="3cm"><draw:image><office:binary-data>PNG'
+            f"</office:binary-data></draw:image><svg:desc>Chart {number}</svg:desc></draw:frame><text:line-break/>"
+            f'Figure <text:sequence text:ref-name="refFigure{number - 1}" text:name="Figure" text:formula="ooow:'
+            f'Figure+1" style:num-format="1">{number}</text:sequence>: {words}</text:p></draw:text-box></draw:frame>'
+            "</text:p>")
+
+
+def _reference(number: int) -> str:
+    return (f'<text:sequence-ref text:reference-format="category-and-value" text:ref-name="refFigure{number - 1}">'
+            f"Figure {number}</text:sequence-ref>")
+
+
+def test_a_reference_to_a_caption_in_a_frame_links_to_it_by_its_number(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:
+    fodt = flat_text(f'<text:h text:outline-level="1">Safe streets</text:h>\n<text:p>See {_reference(2)} and '
+                     f"{_reference(1)}.</text:p>\n{_framed(1, 'Rents by city')}\n{_framed(2, 'Wages by city')}\n"
+                     ).replace("PNG", base64.b64encode(tiny_png(20, 10)).decode(), 1).replace(
+                         "PNG", base64.b64encode(tiny_png(30, 10)).decode())
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
+    with zipfile.ZipFile(draft) as package:
+        document = package.read("word/document.xml").decode()
+    assert "REF Ref_Figure1" in document and 'w:name="Ref_Figure1' not in document  # as LibreOffice writes it
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    assert body.strip().split("\n\n") == [
+        "See [Figure 2](#fig-outlook-2) and [Figure 1](#fig-outlook-1).",
+        '![Chart 1](../paper/images/outlook-1.png "Rents by city {#fig-outlook-1}")',
+        '![Chart 2](../paper/images/outlook-2.png "Wages by city {#fig-outlook-2}")']
+    assert "COE908" not in result.stderr  # validate finds the figures the links name (else COE601):
+    assert "validate sections/03-outlook.md: 0 errors, 0 warnings" in result.stderr

@@ -7,10 +7,13 @@ title's, and other sections' (by id), the section's id; an assembled paper's cap
 its `_Ref` bookmark, or a link to it) gets an id of its own, `{#tbl-ID-1}`, `{#fig-ID-1}` (ID the section's, then
 the caption's number among the section's tables or figures), as the paper's Markdown writes a caption that is
 referred to: the reference becomes a cross-reference, which the paper numbers as it numbers the caption. A page
-reference (PAGEREF) to such a caption keeps its words, the draft's page number, as text."""
+reference (PAGEREF) to such a caption keeps its words, the draft's page number, as text. A reference to a
+bookmark the draft lacks (LibreOffice's to a caption in a frame) is to the numbered caption whose label and number
+("Figure 1") it shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import replace
 
@@ -37,6 +40,7 @@ def draft_anchors(doc: wb.WordDocument, body: Sequence[tuple[wb.Block, tuple[str
         anchors.setdefault(name, section)
     captions: dict[int, str] = {}
     named = referred(doc)
+    unheld = numbered_references(doc, named)
     counts = {"tbl": 0, "fig": 0}
     for block, (kind, _) in body:
         if not isinstance(block, wb.Paragraph):
@@ -45,13 +49,41 @@ def draft_anchors(doc: wb.WordDocument, body: Sequence[tuple[wb.Block, tuple[str
         if kind == "heading":
             for name in [*block.bookmarks, f"{text.casefold()}|heading"]:  # LibreOffice links name the text
                 anchors.setdefault(name, slugify(text))
-        elif kind == "draft caption" and named.intersection(block.bookmarks):
+        elif kind == "draft caption":
+            names = [*named.intersection(block.bookmarks), *by_number(block, text, unheld)]
+            if not names:
+                continue
             prefix = "tbl" if table_caption(block.style_name, text) else "fig"
             counts[prefix] += 1
             captions[id(block)] = f"{prefix}-{section}-{counts[prefix]}"
-            for name in block.bookmarks:
+            for name in [*block.bookmarks, *names]:
                 anchors.setdefault(name, captions[id(block)])
     return anchors, captions
+
+
+def numbered_references(doc: wb.WordDocument, named: set[str]) -> dict[str, str]:
+    """The bookmarks among `named` that no paragraph holds, with the words their references show: LibreOffice
+    writes no bookmark for a caption in a frame (its Insert > Caption of a picture), and its reference ("Figure 1",
+    a REF field) names one all the same."""
+    held = {name for story in (doc.blocks, *doc.notes.values()) for para in wb.paragraphs(story)
+            for name in para.bookmarks}
+    words: dict[str, str] = {}
+    for story in (doc.blocks, *doc.notes.values()):
+        for para in wb.paragraphs(story):
+            for run in para.runs:
+                if run.link and run.link[1:] in named - held and not run.page and (run.rev is None or
+                                                                                    run.rev.kind != "del"):
+                    words[run.link[1:]] = words.get(run.link[1:], "") + run.text
+    return {name: " ".join(text.split()) for name, text in words.items() if text.strip()}
+
+
+def by_number(block: wb.Paragraph, text: str, references: dict[str, str]) -> list[str]:
+    """The bookmarks of `references` (see numbered_references) whose words are the label and number a numbered
+    caption (one holding a SEQ field) begins with: "Figure 1" for "Figure 1: Rents by city", not "Figure 10: ..."."""
+    if not any(instruction.upper().startswith("SEQ ") for instruction in block.fields):
+        return []
+    return [name for name, words in references.items()
+            if re.match(re.escape(words) + r"(?![.-]?\d)", text, re.IGNORECASE)]
 
 
 def unlink(blocks: Iterable[MdBlock], targets: Container[str]) -> int:
