@@ -4,7 +4,6 @@ properties, header and footer; saved as reproducible bytes and written atomicall
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from lxml import etree
 from . import limits, ooxml, ooxml_parts, ooxml_sections, parts_text
 from .docx_entries import package_entries
 from .docx_template import open_template_document
+from .jpegs import docx_image
 from .numbering import DEPTH, HeadingNumbers, annex_levels, fit_indents, link_heading_styles
 from .safedocx import DocxError
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
@@ -144,7 +144,10 @@ class DocxBuilder:
         low enough to share a page with its caption, or with `missing` in italics when it cannot be read."""
         try:
             data = self.source.read_bytes(normalise(path), limits.LIMITS.image_bytes)
-            r_id, image = self.part.get_or_add_image(io.BytesIO(data))
+            image = docx_image(data)  # an image part once for the same bytes, as python-docx adds one
+            parts = self.part.package.image_parts
+            image_part = parts._get_by_sha1(image.sha1) or parts._add_image_part(image)
+            r_id = self.part.relate_to(image_part, RT.IMAGE)
         except Exception:  # SourceError, or python-docx's parser fed bytes it cannot read: any of many types
             return ooxml.run(ooxml.new("p"), missing, (ooxml.ITALIC,))
         native_cx, native_cy = image.scaled_dimensions()

@@ -181,11 +181,12 @@ def shown(name: str, data: bytes) -> bool:
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
-    """The picture's width and height in pixels as python-docx reads them from its header; None when it cannot."""
-    from docx.image.image import Image as DocxImage  # python-docx takes a while to load: only papers with images
+    """The picture's width and height in pixels as python-docx reads them from its header, or a JPEG's from its
+    frame's (see jpegs.py); None when neither can."""
+    from .jpegs import docx_image  # python-docx takes a while to load: only papers with images
 
     try:
-        image = DocxImage.from_blob(data)
+        image = docx_image(data)
         return int(image.px_width), int(image.px_height)
     except Exception:  # a third-party parser fed untrusted bytes: any failure means "not usable"
         return None
