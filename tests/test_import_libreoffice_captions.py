@@ -38,7 +38,7 @@ def test_a_picture_libreoffice_captioned_gets_its_caption_as_title(make_project:
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(text) or ("", "", 0))[1]
     assert body.strip().split("\n\n") == ["Rents rose.", '![Chart of rents](../paper/images/outlook-1.png "Rents by '
-                                          'city")', "Wages did not."]
+                                          'city"){width=6cm}', "Wages did not."]  # as wide as the draft shows it
     assert "COE506" not in result.stderr  # validate finds the figure's caption
 
 
@@ -162,7 +162,7 @@ def test_a_reference_to_a_caption_in_a_frame_links_to_it_by_its_number(make_proj
     body = (split_front_matter(text) or ("", "", 0))[1]
     assert body.strip().split("\n\n") == [
         "See [Figure 2](#fig-outlook-2) and [Figure 1](#fig-outlook-1).",
-        '![Chart 1](../paper/images/outlook-1.png "Rents by city {#fig-outlook-1}")',
-        '![Chart 2](../paper/images/outlook-2.png "Wages by city {#fig-outlook-2}")']
+        '![Chart 1](../paper/images/outlook-1.png "Rents by city {#fig-outlook-1}"){width=6cm}',
+        '![Chart 2](../paper/images/outlook-2.png "Wages by city {#fig-outlook-2}"){width=6cm}']
     assert "COE908" not in result.stderr  # validate finds the figures the links name (else COE601):
     assert "validate sections/03-outlook.md: 0 errors, 0 warnings" in result.stderr

@@ -46,6 +46,8 @@ _LABEL = re.compile(f"^\\s*(?:(?P<word>{'|'.join(map(re.escape, _WORDS))})"
 #: A cross-reference's words that are a caption's label and number alone ("Figure 1", "Tabelle 2.1").
 _NUMBER_ONLY = re.compile(f"^\\s*(?:{'|'.join(map(re.escape, _WORDS))})\\s*(?:\\d+(?:[.-]\\d+)*|[IVXLC]+)\\s*$",
                           re.IGNORECASE)
+#: The width a picture is shown at, after its image (see picture_widths.py).
+_WIDTH = re.compile(r"\{width=[\d.]+(?:cm|mm|in)\}$")
 #: A { SEQ Name } field, which numbers a caption: Word's and LibreOffice's label repeats its name, in any language.
 _SEQUENCE = re.compile(r"^SEQ\s+(\S+)", re.IGNORECASE)
 PROPERTY = marks.CAPTIONS
@@ -207,7 +209,7 @@ def image_only(block: MdBlock | None) -> bool:
     """A paragraph that is one picture with no title yet (`![alt](path)`), which a caption can be the title of."""
     from .mdwrite import Para
 
-    raw = block.pieces[0].raw or "" if isinstance(block, Para) and len(block.pieces) == 1 else ""
+    raw = _WIDTH.sub("", block.pieces[0].raw or "") if isinstance(block, Para) and len(block.pieces) == 1 else ""
     return raw.startswith("![") and raw.endswith(")") and not raw.endswith('")')
 
 
@@ -219,7 +221,8 @@ def _titled(block: MdBlock, title: str) -> None:
     assert isinstance(block, Para)
     image = block.pieces[0]
     quoted = title.replace("\\", "\\\\").replace('"', '\\"')
-    block.pieces[0] = Piece(image.text, image.flags, image.link, f'{(image.raw or "")[:-1]} "{quoted}")')
+    raw, width = _WIDTH.sub("", image.raw or ""), "".join(_WIDTH.findall(image.raw or ""))  # {width=6cm} after it
+    block.pieces[0] = Piece(image.text, image.flags, image.link, f'{raw[:-1]} "{quoted}"){width}')
 
 
 class DraftCaptions:

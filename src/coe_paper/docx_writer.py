@@ -139,9 +139,10 @@ class DocxBuilder:
             self._rid_floor += 1
         return f"rId{self._rid_floor}"
 
-    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element:
-        """A run with the picture at `path` embedded, at most `room` twips wide (0: the widest a picture is) and
-        low enough to share a page with its caption, or with `missing` in italics when it cannot be read."""
+    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0, width: int = 0) -> Element:
+        """A run with the picture at `path` embedded, `width` EMU wide (0: its own size; see picture_widths.py), at
+        most `room` twips wide (0: the widest a picture is) and low enough to share a page with its caption, or
+        with `missing` in italics when it cannot be read."""
         try:
             data = self.source.read_bytes(normalise(path), limits.LIMITS.image_bytes)
             image = docx_image(data)  # an image part once for the same bytes, as python-docx adds one
@@ -151,7 +152,7 @@ class DocxBuilder:
         except Exception:  # SourceError, or python-docx's parser fed bytes it cannot read: any of many types
             return ooxml.run(ooxml.new("p"), missing, (ooxml.ITALIC,))
         native_cx, native_cy = image.scaled_dimensions()
-        cx, cy = int(native_cx), int(native_cy)
+        cx, cy = (width, int(native_cy) * width // int(native_cx)) if width else (int(native_cx), int(native_cy))
         widest = min(self.max_image_width, room * 635) if room > 0 else self.max_image_width
         if cx > widest:
             cx, cy = widest, cy * widest // cx

@@ -70,7 +70,7 @@ class Fragment:
     bookmarks: int  # bookmark ids used: 1..bookmarks
     footnotes: int  # footnote ids used: 1..footnotes
     # picture N: path, alt, title, missing (its text when unreadable), room (the most twips it may take; 0: the page's)
-    pictures: list[tuple[str, str, str, str, int]] = field(default_factory=list)
+    pictures: list[tuple[str, str, str, str, int, int]] = field(default_factory=list)
 
 
 class Recorder:
@@ -100,8 +100,8 @@ class Recorder:
             self._links[url] = f"{LINK_PREFIX}{len(self.fragment.links)}"
         return self._links[url]
 
-    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0) -> Element:
-        self.fragment.pictures.append((path, alt, title, missing, room))
+    def picture(self, path: str, alt: str, title: str, missing: str, room: int = 0, width: int = 0) -> Element:
+        self.fragment.pictures.append((path, alt, title, missing, room, width))
         return etree.ProcessingInstruction("coe-picture", str(len(self.fragment.pictures)))
 
     def fit_pictures(self, elements: Sequence[Element], room: int) -> None:
@@ -111,8 +111,8 @@ class Recorder:
                 if isinstance(mark, etree._ProcessingInstruction) and mark.target == "coe-picture" \
                         and (mark.text or "").isdigit():
                     index = int(mark.text or "0") - 1
-                    path, alt, title, missing, before = self.fragment.pictures[index]
-                    self.fragment.pictures[index] = (path, alt, title, missing, min(before or room, room))
+                    path, alt, title, missing, before, width = self.fragment.pictures[index]
+                    self.fragment.pictures[index] = (path, alt, title, missing, min(before or room, room), width)
 
     def next_footnote_id(self) -> int:
         self.fragment.footnotes += 1

@@ -81,9 +81,10 @@ def _decode(data: Any) -> Fragment | None:
     claims = [name for name in data["claims"] if isinstance(name, str)]
     headings = [(lv, t, n) for lv, t, n in data["headings"]
                 if type(lv) is int and isinstance(t, str) and isinstance(n, str)]
-    pictures = [(path, alt, title, missing, room) for path, alt, title, missing, room in data["pictures"]
-                if all(isinstance(text, str) for text in (path, alt, title, missing)) and type(room) is int
-                and room >= 0]
+    pictures = [(path, alt, title, missing, room, width) for path, alt, title, missing, room, width in (
+        picture for picture in data["pictures"] if isinstance(picture, list) and len(picture) == 6)
+                if all(isinstance(text, str) for text in (path, alt, title, missing))
+                and all(type(number) is int and number >= 0 for number in (room, width))]
     limits = {"b": bookmarks, "m": bookmarks, "f": footnotes, "l": len(lists), "p": len(pictures)}
     known = {f"{LINK_PREFIX}{index}" for index in range(1, len(links) + 1)}
     notes = [(i, _decode_part(x, limits, known)) for i, x in data["notes"] if type(i) is int and 1 <= i <= footnotes]

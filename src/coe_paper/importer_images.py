@@ -1,5 +1,6 @@
 """A member's draft's pictures, for `import`: each picture part is written once, as `ID-N.EXT` in the draft's
-order, and each place the draft shows it becomes a Markdown image with the picture's description as alt text.
+order, and each place the draft shows it becomes a Markdown image with the picture's description as alt text, and
+the width it is shown at (`{width=6cm}`) when the paper would show it at another.
 What cannot be shown (a type Word does not show, bytes that cannot be read, no description) is warned of
 (COE910); a draft of more pictures than a section holds is refused before any is written."""
 
@@ -9,8 +10,10 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from . import limits
+from . import limits, ooxml
 from . import wordblocks as wb
+from .jpegs import docx_image
+from .picture_widths import width_attribute
 from .pictures import IMAGE_TYPES
 from .safedocx import DocxError
 
@@ -27,9 +30,10 @@ class DraftImages:
         self.names: dict[str, str] = {}  # part -> file name
         self.data: list[tuple[str, bytes]] = []
 
-    def markdown(self, part: str, description: str) -> str:
-        """The Markdown image of the picture `part` described so; raises DocxError past the pictures a draft may
-        hold (each is a file written and synced)."""
+    def markdown(self, part: str, description: str, extent: tuple[int, int] | None = None) -> str:
+        """The Markdown image of the picture `part` described so, with the width the draft shows it at (`extent`,
+        EMU) when the paper would show it at another; raises DocxError past the pictures a draft may hold (each is a
+        file written and synced)."""
         name = self.names.get(part)
         if name is None and len(self.names) >= limits.LIMITS.draft_pictures:
             raise DocxError(f"{self.name} has more than {limits.LIMITS.draft_pictures:,} pictures, far more than a "
@@ -47,4 +51,19 @@ class DraftImages:
         if not description.strip():
             self.counts[(IMAGE, "images without a description (alt text); validate reports them (COE502)")] += 1
         alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(description.split()))
-        return f"![{alt}]({self.link}/{name})"
+        shown = extent is not None and self._resized(part, extent)
+        return f"![{alt}]({self.link}/{name})" + (width_attribute(extent[0]) if extent is not None and shown else "")
+
+    def _resized(self, part: str, extent: tuple[int, int]) -> bool:
+        """Whether the draft shows the picture at another width than the paper would (its own size at its dpi,
+        within the text's width and the page's height), by more than a millimetre."""
+        try:
+            width, height = map(int, docx_image(self.doc.image_bytes(part)).scaled_dimensions())
+        except Exception:  # unreadable (warned of above): the draft's width is all there is
+            return True
+        widest, tallest = ooxml.TEXT_WIDTH * 635, ooxml.picture_height_limit(None)
+        if width > widest:
+            width, height = widest, height * widest // width
+        if height > tallest:
+            width = width * tallest // height
+        return abs(extent[0] - width) > 36000

@@ -25,8 +25,11 @@ def content_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
+    from .picture_widths import picture_widths
+
     md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
-    md.enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths).use(bare_addresses)
+    md.enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths).use(picture_widths)
+    md.use(bare_addresses)
     md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
+from .picture_widths import WIDTH_RE
 from .structure import INLINE_HTML
 from .wordblocks import OBJECT
 
@@ -249,6 +250,8 @@ class InlineMap:
                 self._expect("!")
                 self._skip_brackets()
                 self._skip_destination()
+                width = WIDTH_RE.match(self.src, self.cur) if tok.meta.get("width") else None
+                self.cur = width.end() if width else self.cur  # `{width=6cm}`, part of the picture
                 self._add(OBJECT, start, self.cur)
             elif kind == "footnote_anchor":
                 continue

@@ -406,5 +406,5 @@ class Renderer:
             self._table.add_picture()
         elif self._indent():  # a list item's or a quote's picture: the text's width less their indent
             room = ooxml.TEXT_WIDTH - self._indent()
-        target.append(self.doc.picture(path, alt, title, f"[{alt or src}]", room))
+        target.append(self.doc.picture(path, alt, title, f"[{alt or src}]", room, token.meta.get("width", 0)))
 

@@ -44,6 +44,7 @@ class Run:
     link: str | None = None  # an external URL, or "#bookmark"
     note: tuple[str, str] | None = None  # ("footnote" | "endnote", id)
     image: tuple[str, str] | None = None  # (part name, description)
+    extent: tuple[int, int] | None = None  # the size a picture is shown at (EMU), as the draft gives it
     comments: frozenset[str] = frozenset()  # ids of the comments whose ranges hold this run
     page: bool = False  # the result of a page reference (PAGEREF): its link shows the draft's page number
 

@@ -1,6 +1,7 @@
 """A drawing in a run, as the .docx reader (wordread.py) meets it: a text box or a group of them (their
 paragraphs), a SmartArt diagram or chart (their words, from parts of their own), WordArt kept from a .doc (its
-text), or a picture (its part and description); anything else is a shape, dropped and counted."""
+text), or a picture (its part, description and the size it is shown at); anything else is a shape, dropped and
+counted."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .wordblocks import OBJECT, Block, Paragraph, Run, WordDocument
 from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
 from .wordnodes import outermost, picture_description
+from .wordparts import int_value
 
 Element = ooxml.Element
 w = cache(ooxml.w)
@@ -19,6 +21,7 @@ R = ooxml.R_NS
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 VML = "urn:schemas-microsoft-com:vml"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
 
 class Reader(Protocol):
@@ -72,4 +75,6 @@ def read_drawing(reader: Reader, node: Element, para: Paragraph, add: object, ex
         reader.drop("picture linked to a file outside the draft" if linked else "shape")
         return
     assert callable(add)
-    add(OBJECT, image=(target, picture_description(node, image)))
+    extent = next(node.iter(f"{{{WP}}}extent"), None) if image is None else None  # a VML picture's is its style's
+    size = tuple(int_value(extent.get(name)) or 0 for name in ("cx", "cy")) if extent is not None else ()
+    add(OBJECT, image=(target, picture_description(node, image)), extent=size if len(size) == 2 and all(size) else None)
