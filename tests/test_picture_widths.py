@@ -87,3 +87,16 @@ def test_a_reviewers_edit_beside_a_sized_picture_is_applied(make_project: MakePr
     assert {outcome.status for outcome in plan.outcomes} == {"applied"}, plan.outcomes
     text = (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
     assert "See ![A chart](../paper/images/chart.png){width=6cm} for the street lamps per street.\n" in text
+
+
+def test_the_preview_shows_a_picture_as_wide_as_the_document(make_project: MakeProject, tmp_path: Path) -> None:
+    """The preview's parser left `{width=6cm}` as text after the picture."""
+    from test_site import page_of
+
+    body = '## Pictures\n\n![A chart](../paper/images/chart.png "Rents {#fig-rents}"){width=6cm}\n'
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]"),
+                         "paper/images/chart.png": tiny_png(40, 20)})
+    page = page_of(root, tmp_path / "site")
+    assert "{width" not in page
+    assert re.search(r'<figure[^>]*id="fig-rents"[^>]*>\s*<img[^>]*style="width: 6cm"[^>]*>\s*<figcaption>', page)

@@ -39,6 +39,7 @@ from . import captions as cap
 from .html_flow import address_breaks, directions
 from .markdown import bare_addresses, is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
 from .numbering import HeadingNumbers
+from .picture_widths import centimetres, picture_widths
 from .structure import COMMENTS_ONLY, INLINE_HTML
 
 
@@ -50,7 +51,7 @@ def _allowed(url: str) -> bool:
 @cache
 def section_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths).use(
-        bare_addresses)
+        picture_widths).use(bare_addresses)
     md.validateLink = _allowed  # type: ignore[method-assign]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
@@ -302,6 +303,8 @@ class PageRenderer(RendererHTML):
         if local is None:  # a remote or missing image: its alt text, never a request off the machine
             return f'<span class="missing-image">[{escapeHtml(plain_text(token.children))}]</span>'
         token.attrSet("src", local)
+        if token.meta.get("width"):  # `{width=6cm}` (picture_widths.py); the style sheet keeps it within its column
+            token.attrSet("style", f"width: {centimetres(token.meta['width'])}")
         return super().image(tokens, idx, options, env)
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:

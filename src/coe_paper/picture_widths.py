@@ -1,6 +1,7 @@
 """A picture's width in a section, as pandoc's Markdown writes it: `![alt](chart.png){width=6cm}` (cm, mm or in).
 The parser's rule takes the attribute off the text after the image into the image token's `meta["width"]` (EMU), and
-the build shows the picture that wide, keeping its proportions, within the text's width and the page's height.
+the build shows the picture that wide, keeping its proportions, within the text's width and the page's height
+(the preview too, within its column).
 `import` writes it for a picture a member's draft shows at another size than the paper would
 (`width_attribute`). Anything else in braces after an image stays text."""
 
@@ -24,9 +25,14 @@ def width_emu(text: str) -> int | None:
     return emu or None
 
 
+def centimetres(emu: int) -> str:
+    """A width in centimetres to a hundredth, as CSS and the attribute write it: `6cm`, `4.25cm`."""
+    return f"{round(emu / 360000, 2):g}cm"
+
+
 def width_attribute(emu: int) -> str:
-    """The attribute that shows a picture `emu` wide, in centimetres to a hundredth: `{width=6cm}`."""
-    return f"{{width={round(emu / 360000, 2):g}cm}}"
+    """The attribute that shows a picture `emu` wide: `{width=6cm}`."""
+    return f"{{width={centimetres(emu)}}}"
 
 
 def picture_widths(md: MarkdownIt) -> None:
