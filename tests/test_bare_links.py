@@ -89,23 +89,37 @@ def test_the_quick_address_test_finds_what_linkify_finds(text: str) -> None:
 
 
 _MARKDOWN = st.sampled_from(["https://example.org/a", "www.europa.eu", "a@b.eu", "a&#64;b.eu", "https:&#47;&#47;x.eu",
+                              "![a](my%20chart.png)", "&#33;[a](b%20c.png)", "{width=6cm}", "![",
+                              "![b](c.png){width=2cm}",
                               "[see](https://x.eu)", "`www.x.eu`", "\\@", "word", " ", "\n", "\n\n", "- ", "> ",
                               "# ", "|a|b|\n|-|-|\n", "[^1]", "\n\n[^1]: ", "<b>", "e.g.", "."])
 
 
 @settings(max_examples=300)
 @given(st.lists(_MARKDOWN, max_size=14).map("".join))
-def test_a_section_without_an_address_s_marks_skips_linkify_and_parses_the_same(text: str) -> None:
+def test_rules_skipped_for_a_section_without_their_marks_parse_it_the_same(text: str) -> None:
     """The parser skips linkify's rule over a section whose source has no `//`, `www.` or `@` (the rule's own first
-    test of each paragraph would fail): the tokens are those of a parser running markdown-it's rule as it is."""
+    test of each paragraph would fail), and its rules for pictures' paths and widths over one without `![` or
+    `{width=`: the tokens are those of a parser running each rule over every section."""
     from markdown_it.rules_core.linkify import linkify
 
-    from coe_paper.markdown import content_parser
+    from coe_paper.markdown import content_parser, decode_picture_paths
+    from coe_paper.picture_widths import take_widths
 
     reference = content_parser.__wrapped__()  # another parser, made as the paper's is
     reference.core.ruler.at("linkify", linkify)
+    reference.core.ruler.at("picture_paths", decode_picture_paths)
+    reference.core.ruler.at("picture_widths", take_widths)
     assert ([token.as_dict() for token in content_parser().parse(text)]
             == [token.as_dict() for token in reference.parse(text)])
+
+
+def test_a_width_written_with_a_character_reference_is_text_as_pandoc_reads_it() -> None:
+    from coe_paper.markdown import content_parser
+
+    [inline] = [token for token in content_parser().parse("![a](b.png)&#123;width=6cm}") if token.type == "inline"]
+    assert [(child.type, child.meta.get("width"), child.content) for child in inline.children or []] == [
+        ("image", None, "a"), ("text", None, "{width=6cm}")]
 
 
 def test_a_reviewer_s_edit_beside_a_bare_address_is_applied(make_project: MakeProject, tmp_path: Path) -> None:

@@ -111,16 +111,23 @@ def picture_paths(md: MarkdownIt) -> None:
     parser writes every address as a URL (`<my chart.png>` as `my%20chart.png`, `50%.png` as `50%25.png`), and no
     file has that name: members' pictures named with a space were not found (COE501), as GitHub and pandoc find
     them. An address with a scheme stays as it is; where the decoded path leads is checked as any path is."""
+    md.core.ruler.push("picture_paths", _paths_where_marked)
+
+
+def _paths_where_marked(state: Any) -> None:
+    if "![" in state.src:  # no picture without its mark: most sections have none
+        decode_picture_paths(state)
+
+
+def decode_picture_paths(state: Any) -> None:
+    """`picture_paths`'s work on a parsed text: each picture's address with its percent-escapes decoded."""
     from urllib.parse import unquote
 
-    def decode(state: Any) -> None:
-        for token in state.tokens:
-            for child in token.children or ():
-                src = child.attrs.get("src") if child.type == "image" else None
-                if isinstance(src, str) and "%" in src and link_scheme(src) is None:
-                    child.attrs["src"] = unquote(src)
-
-    md.core.ruler.push("picture_paths", decode)
+    for token in state.tokens:
+        for child in token.children or ():
+            src = child.attrs.get("src") if child.type == "image" else None
+            if isinstance(src, str) and "%" in src and link_scheme(src) is None:
+                child.attrs["src"] = unquote(src)
 
 
 def normalize_link(url: str) -> str:

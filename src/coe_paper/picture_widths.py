@@ -38,17 +38,24 @@ def width_attribute(emu: int) -> str:
 def picture_widths(md: MarkdownIt) -> None:
     """A rule for `md`: the `{width=...}` right after an image goes into its token's meta (see the docstring)."""
 
-    def take(state: Any) -> None:
-        for token in state.tokens:
-            children = token.children or []
-            emptied = []  # text that was the attribute alone: an image alone in its paragraph is a figure
-            for image, after in itertools.pairwise(children):
-                emu = width_emu(after.content) if image.type == "image" and after.type == "text" else None
-                if emu is not None:
-                    image.meta["width"] = emu
-                    after.content = WIDTH_RE.sub("", after.content, count=1)  # the first: where it matched
-                    emptied += [after] if not after.content else []
-            if emptied:
-                token.children = [child for child in children if all(child is not gone for gone in emptied)]
+    md.core.ruler.push("picture_widths", _widths_where_written)
 
-    md.core.ruler.push("picture_widths", take)
+
+def _widths_where_written(state: Any) -> None:
+    if "{width=" in state.src:  # none written: most sections have none
+        take_widths(state)
+
+
+def take_widths(state: Any) -> None:
+    """`picture_widths`'s work on a parsed text: each `{width=...}` after an image into the image's meta."""
+    for token in state.tokens:
+        children = token.children or []
+        emptied = []  # text that was the attribute alone: an image alone in its paragraph is a figure
+        for image, after in itertools.pairwise(children):
+            emu = width_emu(after.content) if image.type == "image" and after.type == "text" else None
+            if emu is not None:
+                image.meta["width"] = emu
+                after.content = WIDTH_RE.sub("", after.content, count=1)  # the first: where it matched
+                emptied += [after] if not after.content else []
+        if emptied:
+            token.children = [child for child in children if all(child is not gone for gone in emptied)]
