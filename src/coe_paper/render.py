@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from copy import deepcopy
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import captions as cap
 from . import marks, ooxml, ooxml_sections
 from .markdown import is_run_in_heading, plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
+from .render_sink import OpenList as _List
 from .render_sink import Origin, Sink
 from .render_table import SPACE_AFTER_TABLE, SPACE_AFTER_TABLE_IN_NOTE, Table, space_after_tables
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
@@ -21,19 +21,6 @@ if TYPE_CHECKING:
 
 Element = ooxml.Element
 _TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
-
-
-@dataclass
-class _List:
-    """A list being rendered: its numbering instance, its level, and whether it has items yet; its items so far
-    and the item that holds a list numbered as its instance's deeper level (see _list_open)."""
-
-    num_id: int
-    level: int
-    pending: bool = False
-    kind: bool = False  # whether the list instance it is a level of was made for a numbered list
-    items: int = 0
-    shared_with: int = -1
 
 
 class Renderer:

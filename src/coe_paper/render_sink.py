@@ -1,5 +1,6 @@
 """What a renderer writes into (`Sink`: the document being built, or a section's fragment) and where the content
-it renders comes from (`Origin`: the section, its first line, its folder, the paper's captions)."""
+it renders comes from (`Origin`: the section, its first line, its folder, the paper's captions), and the state of
+a list it is rendering (`OpenList`)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,16 @@ class Origin:
     line_offset: int = 0  # 0-based file line of the Markdown's first line
     base_dir: str = ""  # directory that relative image paths start from
     captions: cap.Captions | None = None  # the paper's figure and table captions (see captions.py)
+
+
+@dataclass
+class OpenList:
+    """A list being rendered: its numbering instance, its level, and whether it has items yet; its items so far
+    and the item that holds a list numbered as its instance's deeper level (see Renderer._list_open in render.py)."""
+
+    num_id: int
+    level: int
+    pending: bool = False
+    kind: bool = False  # whether the list instance it is a level of was made for a numbered list
+    items: int = 0
+    shared_with: int = -1
