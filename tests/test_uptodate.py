@@ -334,3 +334,44 @@ def test_force_keeps_a_document_of_the_same_bytes_and_the_preview_its_pdf(projec
     edit_section(project)
     assert built(assemble(project))
     assert output.read_bytes() != before and output.stat().st_mtime_ns > made
+
+
+def test_a_settled_file_s_digest_is_kept_and_a_change_of_the_same_size_and_time_is_still_seen(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprint reads a file again only when its device, inode, size or times changed since the digest it
+    kept (taken once the file had not changed for SETTLED_NS). A change that keeps the size and puts the
+    modification time back still sets the status-change time, and is seen."""
+    monkeypatch.setattr(uptodate, "SETTLED_NS", 0)  # every file settled at once, for the test
+    hashed: list[Path] = []
+    digest = uptodate._file
+    monkeypatch.setattr(uptodate, "_file", lambda path: (hashed.append(path), digest(path))[1])
+    before = uptodate.fingerprint(project)
+    assert project / INTRO in hashed
+    hashed.clear()
+    assert uptodate.fingerprint(project) == before
+    assert not [path for path in hashed if path.is_relative_to(project / "sections")], "kept digests were used"
+
+    intro = project / INTRO
+    times = intro.stat()
+    time.sleep(0.05)  # past the clock tick of the last status change
+    intro.write_text(intro.read_text(encoding="utf-8").replace("a", "b", 1), encoding="utf-8")
+    os.utime(intro, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert intro.stat().st_size == times.st_size and intro.stat().st_mtime_ns == times.st_mtime_ns
+    after = uptodate.fingerprint(project)
+    assert after is not None and before is not None
+    assert after[f"file:{INTRO}"] != before[f"file:{INTRO}"]
+    assert project / INTRO in hashed
+
+
+def test_a_file_changed_just_before_the_fingerprint_is_read_again_the_next_time(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that changed within SETTLED_NS of a fingerprint has no digest kept: a second change in the same clock
+    tick would leave its times as they were."""
+    (project / INTRO).write_text(SHORT, encoding="utf-8")
+    hashed: list[Path] = []
+    digest = uptodate._file
+    monkeypatch.setattr(uptodate, "_file", lambda path: (hashed.append(path), digest(path))[1])
+    uptodate.fingerprint(project)
+    hashed.clear()
+    uptodate.fingerprint(project)
+    assert project / INTRO in hashed

@@ -4,7 +4,8 @@ it says the document is up to date instead of building it again (as make does).
 After a build from the work tree, a record in the section cache (`uptodate/`, one entry for each output and
 layout choice) keeps a fingerprint of what the document came from, and the document's SHA-256:
 - every file under the paper's paths (paper/, sections/, contributors.yaml, .mailmap), by SHA-256: git's check for
-  uncommitted changes looks at all of them, so a new file there changes the version stamp even unread;
+  uncommitted changes looks at all of them, so a new file there changes the version stamp even unread (a file
+  whose identity, size and times are as they were is not read again: `_Digests`);
 - every other question the build asked of the work tree, with a digest of its answer (sources.JournaledTree);
 - git's state: HEAD, every ref (a new tag changes `git describe`), loose, packed or in a reftable, the index's
   entries, the repository's shallow, ignore and attributes files, and the project's .gitignore and .gitattributes;
@@ -31,6 +32,7 @@ import os
 import stat
 import struct
 import sys
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,11 +70,13 @@ def fingerprint(root: Path) -> dict[str, str] | None:
     if not git.is_dir():
         return None
     listing = _config_listing(root)  # git reads its configuration while the files are hashed
+    store = Store(root, KIND, "")
+    digests = _Digests(store.get(store.key(_DIGESTS)))
     found = {"code": _sha(code_stamp().encode()), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
              "python": sys.version, "zlib": zlib.ZLIB_RUNTIME_VERSION}  # the system's zlib deflates the package
     found.update({f"env:{name}": value for name, value in os.environ.items() if name.startswith("GIT_")})
     for name in PAPER_PATHS:
-        _walk(root, name, found)
+        _walk(root, name, found, digests.of)
     for name in _PROJECT_FILES:
         found[f"project:{name}"] = _file(root / name)
     for name in _GIT_FILES:
@@ -87,7 +91,43 @@ def fingerprint(root: Path) -> dict[str, str] | None:
     for name in sorted(os.listdir(git)):
         if name.startswith("sharedindex."):  # core.splitIndex: most entries are in the shared part
             found[f"git:{name}"] = _file(git / name)
+    if digests.now != digests.known:
+        store.put(store.key(_DIGESTS), digests.now)
     return found
+
+
+_DIGESTS = "the paper's files' digests"  # the entry of `_Digests.now`, kept for the next fingerprint
+SETTLED_NS = 3_000_000_000  # a file's digest is kept when it last changed longer ago than this (see _Digests)
+
+
+class _Digests:
+    """The SHA-256 of each of the paper's files, taken from the last fingerprint's when the file's device, inode,
+    size and times are those it had then, as git's index knows a file unchanged without reading it. A change to a
+    file sets its status-change time (ctime), which no program can set back; a digest is kept only for a file
+    that last changed SETTLED_NS before it was taken (ctime has a clock tick's precision: a change in the same
+    tick as the one seen would leave the times as they were)."""
+
+    def __init__(self, known: Any) -> None:
+        self.known: dict[str, list[Any]] = known if isinstance(known, dict) else {}
+        self.now: dict[str, list[Any]] = {}
+        self.settled = time.time_ns() - SETTLED_NS
+
+    def of(self, path: Path) -> str:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return _file(path)
+        if not stat.S_ISREG(info.st_mode):  # a link, a folder, a pipe: as `_file` says, every time
+            return _file(path)
+        stamp = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        known = self.known.get(str(path))
+        if isinstance(known, list) and len(known) == 6 and known[:5] == stamp and isinstance(known[5], str):
+            digest = known[5]
+        else:
+            digest = _file(path)
+        if max(info.st_mtime_ns, info.st_ctime_ns) < self.settled and len(digest) == 64:  # a SHA-256, not a state
+            self.now[str(path)] = [*stamp, digest]
+        return digest
 
 
 def index_entries(path: Path) -> str:
@@ -205,17 +245,17 @@ def _stamp(path: str) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}"
 
 
-def _walk(root: Path, name: str, found: dict[str, str]) -> None:
+def _walk(root: Path, name: str, found: dict[str, str], digest: Callable[[Path], str]) -> None:
     top = root / name
     if not top.is_dir() or top.is_symlink():
-        found[f"file:{name}"] = _file(top)
+        found[f"file:{name}"] = digest(top)
         return
     for directory, dirs, files in os.walk(top):
         dirs.sort()
         here = Path(directory)
         for entry in sorted([*files, *(d for d in dirs if (here / d).is_symlink())]):
             path = here / entry
-            found[f"file:{path.relative_to(root).as_posix()}"] = _file(path)
+            found[f"file:{path.relative_to(root).as_posix()}"] = digest(path)
 
 
 def _file(path: Path) -> str:
