@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from conftest import MakeProject, assembled_intro, require_client
+from libreoffice_review import review
 from reviewkit import Reviewer, apply_review, edit_part, q, tracked
 
 BODY = """\
@@ -101,3 +102,22 @@ def test_an_accepted_change_inside_a_word_is_reported_by_its_whole_words(make_pr
     assert [(o.status, o.line, o.summary) for o in plan.outcomes] == [("applied", 13, "replaced “here” with “there”")]
     assert [(f.kind, f.line, f.message) for _, f in plan.findings] == [
         ("untracked", 9, "“paragraph” became “paragraphs”"), ("untracked", 11, "“its” became “the”")]
+
+
+def test_a_change_accepted_in_part_in_libreoffice_is_reported_as_what_was_typed(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:
+    """LibreOffice splits a tracked change that is accepted in part: the part accepted is plain text beside what
+    is still tracked. The report ran it into the word of the tracked change beside it (`“documents” became
+    “documentsonline”`, `“the secretariat” became “etariat”`), words no member could find. It names the words
+    added or removed, and says that a tracked change is beside them."""
+    body = "The members share documents with the secretariat every month.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    said = []
+    for name, steps in (("typed", [("replace", "documents", "files online"), ("accept", "online")]),
+                        ("cut", [("delete", "with the secretariat"), ("accept", "the secr")])):
+        plan = apply_review(root, review(built, tmp_path / f"{name}.docx", steps, tmp_path), write=False)
+        said += [(f.kind, f.line, f.message) for _, f in plan.findings]
+    assert said == [
+        ("untracked", 9, "“online” added (beside a tracked change: part of it accepted or rejected in Word, or "
+         "typed with Track Changes off)"),
+        ("untracked", 9, "“the secr” removed")], said

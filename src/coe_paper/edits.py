@@ -75,7 +75,8 @@ class Group(Placement):
         if self.old != self.source:  # at the line of its first difference (a group can span blocks)
             first = next(a for tag, a, _, _, _ in SequenceMatcher(None, self.source, self.old, autojunk=False)
                          .get_opcodes() if tag != "equal")
-            findings.append(Finding("untracked", self.change_line(first), "", describe(self.source, self.old)))
+            findings.append(Finding("untracked", self.change_line(first), "", describe(self.source, self.old,
+                                                                                       self._tracked_ends())))
             if untracked and kind != "figure":
                 return self._untracked(), findings
         tracked = [Edit(0, 0, [], "untracked")] if untracked else self._tracked()
@@ -123,6 +124,18 @@ class Group(Placement):
             "title", yaml_scalar(self.new))
         return [Replacement(start, end, text, authors, unit.line, f"{what} “{short(self.old)}” "
                             f"became “{short(self.new)}”")]
+
+    def _tracked_ends(self) -> frozenset[int]:
+        """Where tracked changes begin and end in the text as built: an untracked edit there is no part of the
+        word beside it (LibreOffice splits a change that is accepted or rejected in part)."""
+        ends: set[int] = set()
+        pos = 0
+        for piece in self.pieces:
+            shown = visible(piece.rev, self.ctx.accepted, False)
+            if piece.rev is not None:
+                ends |= {pos, pos + len(piece.text) if shown else pos}
+            pos += len(piece.text) if shown else 0
+        return frozenset(ends)
 
     def _tracked(self) -> list[Edit]:
         edits: list[Edit] = []

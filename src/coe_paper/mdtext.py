@@ -188,22 +188,29 @@ def quoted(text: str) -> str:
     return "a space" if text == " " else "white space"
 
 
-def describe(source: str, built: str) -> str:
+def describe(source: str, built: str, ends: frozenset[int] = frozenset()) -> str:
     """What an untracked edit changed; a change inside a word names the whole word (`its` became `the`, not `i`
-    removed and `s` became `he`)."""
+    removed and `s` became `he`), unless a tracked change ends there (`ends`, positions in `built`): LibreOffice
+    splits a change that is accepted or rejected in part, and the part taken is no longer tracked (`online`
+    added, not `documents` became `documentsonline`)."""
     parts = []
-    for a, b, c, d in _whole_words(source, built):
+    ranges = _whole_words(source, built, ends)
+    for a, b, c, d in ranges:
         if a < b and c < d:
             parts.append(f"{quoted(source[a:b])} became {quoted(built[c:d])}")
         elif a < b:
             parts.append(f"{quoted(source[a:b])} removed")
         else:
             parts.append(f"{quoted(built[c:d])} added")
-    return "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "")  # reported as "untracked: ..."
+    beside = any(c in ends or d in ends for _, _, c, d in ranges)
+    return "; ".join(parts[:3]) + (" …" if len(parts) > 3 else "") + (
+        " (beside a tracked change: part of it accepted or rejected in Word, or typed with Track Changes off)"
+        if beside else "")  # reported as "untracked: ..."
 
 
-def _whole_words(source: str, built: str) -> list[tuple[int, int, int, int]]:
-    """The ranges of `source` and `built` that differ, each widened to the whole words it changes a part of."""
+def _whole_words(source: str, built: str, ends: frozenset[int] = frozenset()) -> list[tuple[int, int, int, int]]:
+    """The ranges of `source` and `built` that differ, each widened to the whole words it changes a part of, but
+    not across a position of `built` in `ends`."""
     def word(text: str, at: int) -> bool:
         return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
 
@@ -211,10 +218,12 @@ def _whole_words(source: str, built: str) -> list[tuple[int, int, int, int]]:
     for tag, a, b, c, d in SequenceMatcher(None, source, built, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        while a and c and word(source, a - 1) and ((a < b and word(source, a)) or (c < d and word(built, c))):
+        across = tag == "delete" and any(ch.isspace() for ch in source[a:b])  # words deleted: those, not a word
+        while not across and a and c and c not in ends and word(source, a - 1) and (
+                (a < b and word(source, a)) or (c < d and word(built, c))):
             a, c = a - 1, c - 1
-        while word(source, b) and word(built, d) and ((a < b and word(source, b - 1)) or (c < d and
-                                                                                     word(built, d - 1))):
+        while not across and d not in ends and word(source, b) and word(built, d) and (
+                (a < b and word(source, b - 1)) or (c < d and word(built, d - 1))):
             b, d = b + 1, d + 1
         if out and a <= out[-1][1]:  # two changes in one word: one
             before = out.pop()
