@@ -477,6 +477,22 @@ def test_apply_lists_each_comment_it_does_not_apply_at_its_line(reviewed: tuple[
     assert "4 comments are not applied" in applied.stderr
 
 
+def test_a_comment_in_a_footnote_is_listed_at_the_footnote_definition(reviewed: tuple[Path, Path]) -> None:
+    """A comment on a footnote's words was listed at the line that cites the footnote, where its words are not; a
+    tracked change in a footnote was already at the definition. `comments` and apply's list both give the line of
+    the definition, `[^1]: ...`."""
+    root, path = reviewed
+    definition = line_of(root, INTRO, "[^1]: The scope is set")
+    assert definition != line_of(root, INTRO, "A note on scope")
+    said = (f"{INTRO}:{definition}: comment by Ana Rossi (2024-03-02 09:00): Cite the decision. "
+            '[on "The scope is set"]')
+    runner = CliRunner()
+    listed = runner.invoke(cli.app, ["-C", str(root), "comments", str(path)])
+    assert said in listed.stdout.splitlines(), listed.stdout
+    applied = runner.invoke(cli.app, ["-C", str(root), "apply", str(path), "--dry-run"])
+    assert applied.exit_code == 0 and said in applied.stderr.splitlines(), applied.stderr
+
+
 def test_apply_lists_comments_at_the_lines_of_the_text_it_wrote(make_project: MakeProject, tmp_path: Path) -> None:
     """After `apply` (written, not a dry run) in a git project, a comment on a line the review changed was listed
     as "(text since changed)", at the line the review had moved it from: its place was worked out against the
@@ -511,7 +527,7 @@ def test_apply_lists_comments_at_the_lines_of_the_text_it_wrote(make_project: Ma
         'REVIEWED.docx: comment by Piotr Nowak (2024-03-03 12:00): Shorter title? [on "Test Paper"]',
         f"{INTRO}:{line_of(root, INTRO, 'Commission services')}: comment by Ana Rossi (2024-03-01 10:00): Please "
         'name the Commission services. / Which ones? [on "Commission services"]',
-        f"{INTRO}:{line_of(root, INTRO, 'A note on scope')}: comment by Ana Rossi (2024-03-02 09:00): Cite the "
+        f"{INTRO}:{line_of(root, INTRO, '[^1]: The scope')}: comment by Ana Rossi (2024-03-02 09:00): Cite the "
         'decision. [on "The scope is set"]',
         f"{HOUSING}:{line_of(root, HOUSING, 'Affordable and accessible')}: comment by Lena Schulz (2024-03-02 "
         '08:15): Say who decides what is affordable. [on "accessible homes"] [resolved]'], applied.stderr

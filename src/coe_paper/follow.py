@@ -3,8 +3,9 @@ or with the uncommitted changes the section map's digest says it had); when the 
 place is mapped through the diff to today's line, and marked when the line it names was since changed or deleted
 (every place of a file whose built text is neither committed nor today's is marked changed: it cannot be mapped).
 A file renamed since the build (sections renumbered) is followed to the file of the same section id today. A
-tracked change inside a footnote is placed at the footnote's definition first, as `apply` reports it. After `apply`
-writes the files, the comments it lists are moved on to the lines of the text it wrote (`as_written`)."""
+comment or tracked change inside a footnote is placed at the footnote's definition first, as `apply` reports a
+change. After `apply` writes the files, the comments it lists are moved on to the lines of the text it wrote
+(`as_written`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from .mdmap import SourceMap, build
 from .merge3 import line_mapper
 from .model import Project
 from .project import section_paths
-from .review import Change, Place, Review, SectionRef, all_comments, read_review
+from .review import Place, Review, SectionRef, all_comments, read_review
 from .safepaths import resolved
 from .sources import text_at
 
@@ -58,7 +59,10 @@ def follow(review: Review, root: Path) -> Review:
         if at_build is not None and (then is not None or ref.digest) and built != now:
             maps[ref.path] = None if built is None else line_mapper(built, now)
     sources: dict[str, SourceMap] = {}
-    review.changes = [_at_definition(change, texts, sources) for change in review.changes]
+    review.changes = [replace(change, place=_at_definition(change.place, change.note, texts, sources))
+                      for change in review.changes]
+    for comment in all_comments(review.comments):
+        comment.place = _at_definition(comment.place, comment.note, texts, sources)
 
     def moved(place: Place) -> Place:
         if place.section is None:
@@ -102,18 +106,19 @@ def as_written(review: Review, files: Sequence[tuple[str, str, str]]) -> Review:
     return review
 
 
-def _at_definition(change: Change, texts: dict[str, str], sources: dict[str, SourceMap]) -> Change:
-    """A change inside a footnote at the line of its paragraph in the footnote's definition (where `apply` writes
-    it), found as `apply` finds it: the how-many-th footnote the section cites; else it stays at the reference.
-    `sources`: the source maps read so far, by file."""
-    section = change.place.section
-    if section is None or change.note is None or section.path not in texts:
-        return change
-    cited, paragraph = change.note
+def _at_definition(place: Place, note: tuple[int, int] | None, texts: dict[str, str],
+                   sources: dict[str, SourceMap]) -> Place:
+    """The place of a change or comment inside a footnote (`note`) at the line of its paragraph in the footnote's
+    definition (where `apply` writes a change), found as `apply` finds it: the how-many-th footnote the section
+    cites; else it stays at the reference. `sources`: the source maps read so far, by file."""
+    section = place.section
+    if section is None or note is None or section.path not in texts:
+        return place
+    cited, paragraph = note
     if section.path not in sources:
         sources[section.path] = build(texts[section.path])
     found = sources[section.path]
     units = found.footnotes.get(found.refs[cited], []) if cited < len(found.refs) else []
     if not units:
-        return change
-    return replace(change, place=replace(change.place, line=units[min(paragraph, len(units) - 1)].line))
+        return place
+    return replace(place, line=units[min(paragraph, len(units) - 1)].line)

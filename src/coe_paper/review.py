@@ -4,8 +4,8 @@ insertions and deletions, each mapped back to a section file and source line.
 Positions map through the hidden `_Coe{index}_{line}` bookmarks the renderer puts on every block, and the
 `coe-paper:sections` custom property that lists [id, path, body line] per index. Word and LibreOffice both keep
 those. When a tool has dropped the bookmarks, Heading 1 texts are matched to the section titles of the current
-project instead; the section is then known but not the line. Comments inside footnotes map to the place of the
-footnote's reference, and so do tracked changes in them until `follow.py` moves these to the footnote's definition.
+project instead; the section is then known but not the line. Comments and tracked changes inside footnotes map to
+the place of the footnote's reference until `follow.py` moves them to the footnote's definition.
 `review_format.py` prints what is read here."""
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class Comment:
     order: int = 1 << 30  # position in the document, for sorting
     reaches: list[Place] = field(default_factory=list)  # where it goes on into further sections: each one's first line
     starts: str = ""  # "outside" (the title page, contents) or "byline": where it starts, before the place it is at
+    note: tuple[int, int] | None = None  # begun in a footnote: as Change.note
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class _Places:
         self.place = Place()
         self.counter = 0
         self.comment_place: dict[str, tuple[int, Place]] = {}
+        self.comment_notes: dict[str, tuple[int, int]] = {}  # the comments begun in a footnote: where in it
         self.in_byline: set[str] = set()  # the comments that start in a section's byline (no bookmark of its own)
         self.comment_sections: dict[str, dict[int | None, Place]] = {}  # the first place of each section it covers
         self.anchors: dict[str, list[str]] = {}
@@ -137,6 +139,8 @@ class _Places:
             if cid not in self.comment_place and fixed is None and para.style_name.lower() == "byline" \
                     and not any(marks.parse(name) for name in para.bookmarks):
                 self.in_byline.add(cid)
+            if cid not in self.comment_place and self.note is not None:
+                self.comment_notes[cid] = self.note
             self.comment_place.setdefault(cid, where)
         for run in para.runs:
             self.counter += 1
@@ -293,7 +297,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
 
     for comment in all_comments(comments):
         order, place = walker.comment_place.get(comment.id, (1 << 30, Place()))
-        comment.order, comment.place = order, retitle(place)
+        comment.order, comment.place, comment.note = order, retitle(place), walker.comment_notes.get(comment.id)
         comment.anchor = " ".join("".join(walker.anchors.get(comment.id, [])).split())
         start = place.section.index if place.section is not None else None
         comment.reaches = [retitle(other) for index, other in walker.comment_sections.get(comment.id, {}).items()
