@@ -330,3 +330,80 @@ def test_an_item_moved_to_another_level_in_word_is_reported_at_its_line(make_pro
         ("sections/01-intro.md", "untracked", 19, "list item “Public consultation.” indented in Word from level 2 "
          "to level 3")], plan.findings
     assert (root / "sections" / "01-intro.md").read_text() == before
+
+
+BULLETS = """\
+Intro.
+
+- Housing costs rise
+  in every city.
+- Transport
+  - buses;
+  - trains.
+
+  More on transport.
+- Energy.
+
+The end.
+"""
+
+
+def _changed_lines(root: Path) -> list[str]:
+    """The lines `git diff` shows removed and added in the section file."""
+    diff = subprocess.run(["git", "diff", "--unified=0", "--", "sections/01-intro.md"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout
+    return [line for line in diff.splitlines() if line[:1] in "-+" and line[:3] not in ("---", "+++")]
+
+
+def test_an_item_moved_to_another_level_in_word_is_re_indented(make_project: MakeProject, tmp_path: Path) -> None:
+    """Tab and Shift+Tab in a list were reported for the member to re-indent by hand. An item whose new level
+    reads one way only in the Markdown is re-indented there with its own lines (its continuation line, its
+    sub-items and its second paragraph, which moved with it); a numbered item that begins a new sublist is its
+    first, 1. Nothing else of the file changes, and pandoc reads the lists nested as the reviewer left them."""
+    root, built = assembled_intro(make_project, tmp_path, LISTS)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("level", "Beta.", "1"), ("level", "Start of implementation.", "0"), ("level", "Proposals for", "2")],
+        tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [], plan.findings
+    assert [(o.status, o.line, o.summary) for o in plan.outcomes] == [
+        ("applied", 17, "list item “Proposals for actions are drafted.” indented from level 2 to level 3"),
+        ("applied", 20, "list item “Start of implementation.” outdented from level 2 to level 1"),
+        ("applied", 25, "list item “Beta.” indented from level 1 to level 2")], plan.outcomes
+    writeback.write(root, plan.files)
+    assert _changed_lines(root) == [
+        "-   2. Proposals for actions are drafted.", "+      1. Proposals for actions are drafted.",
+        "-   2. Start of implementation.", "+2. Start of implementation.",
+        "-1. Beta.", "+   1. Beta."]
+    page = _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
+    assert ("<li>Sub-groups analyse bottlenecks.<ol type=\"1\"><li>Proposals for actions are drafted.</li></ol></li>"
+            "</ol></li>") in page, page
+    assert "<li>Public consultation.</li></ol></li><li>Start of implementation.</li></ol>" in page, page
+    assert "<li>Alpha.<ol type=\"1\"><li>Beta.</li></ol></li><li>Gamma.</li></ol>" in page, page
+
+    root, built = assembled_intro(make_project, tmp_path, BULLETS)
+    reviewed = review(built, tmp_path / "bullets.docx", [
+        ("level", "Transport", "1"), ("level", "buses", "2"), ("level", "trains", "2")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and [(o.line, o.summary) for o in plan.outcomes] == [
+        (13, "list item “Transport” indented from level 1 to level 2")], plan
+    writeback.write(root, plan.files)
+    assert _changed_lines(root) == [
+        "-- Transport", "-  - buses;", "-  - trains.", "+  - Transport", "+    - buses;", "+    - trains.",
+        "-  More on transport.", "+    More on transport."]
+    page = _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
+    assert ("<li>Housing costs rise in every city.<ul><li><p>Transport</p><ul><li>buses;</li><li>trains.</li></ul>"
+            "<p>More on transport.</p></li></ul></li><li>Energy.</li></ul>") in page, page
+
+
+def test_an_item_moved_where_the_markdown_reads_two_ways_is_reported(make_project: MakeProject,
+                                                                     tmp_path: Path) -> None:
+    """An item outdented with paragraphs of the item above after it (they would become its own), or whose
+    sub-items stayed where they were, is not re-indented: it is reported at its line, and the file is left."""
+    root, built = assembled_intro(make_project, tmp_path, BULLETS)
+    reviewed = review(built, tmp_path / "lo.docx", [("level", "trains", "0"), ("level", "Transport", "1")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.files == [] and plan.outcomes == [], plan
+    assert [(f.kind, f.line, f.message.split(", which")[0]) for _, f in plan.findings] == [
+        ("untracked", 13, "list item “Transport” indented in Word from level 1 to level 2"),
+        ("untracked", 15, "list item “trains.” outdented in Word from level 2 to level 1")], plan.findings

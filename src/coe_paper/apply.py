@@ -30,6 +30,7 @@ from .captions_read import caption_anchors, figure_caption_source, references_as
 from .edits import Finding, Group, first_author
 from .importer_kinds import quote_style
 from .itemnumbers import reindented, with_carried
+from .levels import LevelMove, reindent
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
 from .placing import Replacement, moved_items
@@ -91,6 +92,7 @@ class _SectionEdits:
         self.findings: list[Finding] = []
         self.line = 1  # the line of the last block read, for a paragraph the sources do not hold
         self.captions: set[int] = set()  # the lines of the captions found in the document
+        self.levels: list[LevelMove] = []  # list items Word shows at another level
 
     def _prefix(self, para: Paragraph, unit: Unit | None) -> str:
         if unit is not None and unit.kind == "footnote":
@@ -145,6 +147,10 @@ class _SectionEdits:
         self._story(stream)
         self._notes()
         self._missing()
+        items = [unit for unit in self.map.body.values() if unit.kind == "item"]
+        reps, findings = reindent(self.text, items, self.levels)
+        self.replacements += reps
+        self.findings += findings
         self.renumbered = moved_items(self.text, self.ctx.numbers)
         self.replacements += self.renumbered
 
@@ -236,8 +242,10 @@ class _SectionEdits:
             unit = self.map.body.get(mark[1]) if mark is not None and mark[0] == self.section.index else None
             joined = para.mark is not None or (index > 0 and paras[index - 1].mark is not None)  # its list: the
             moved = level_moved(para, unit) if unit is not None and not joined else None  # join's (see itemjoins)
-            if unit is not None and moved is not None:  # tracked (a formatting change) or not: it is not applied
-                kind = "formatting" if para.formatting_changed else "untracked"
+            kind = "formatting" if para.formatting_changed else "untracked"  # tracked (a formatting change) or not
+            if unit is not None and moved is not None and para.num is not None:  # re-indented, if it reads one way
+                self.levels.append(LevelMove(unit, para.num[1] + 1, kind))
+            elif unit is not None and moved is not None:
                 self.findings.append(Finding(kind, unit.line, "", f"{moved}, which is not applied: change its "
                                              "indent in the source by hand"))
             elif para.formatting_changed:
@@ -361,12 +369,13 @@ def section_plan(doc: WordDocument, section: Section, base: str, current: str, a
     edits.run()
     path = section.path
     theirs, dropped = apply_replacements(base, edits.replacements)
-    outcomes = [Outcome("skipped", r.author, path, r.line, r.summary + " (overlaps another change)") for r in dropped]
+    outcomes = [Outcome("skipped", r.author, path, r.line, r.summary + " (overlaps another change)") for r in dropped
+                if r.listed or not any(other.listed and other.summary == r.summary for other in dropped)]
     applied = [r for r in edits.replacements if r not in dropped]
     theirs = reindented(base, theirs, [(r.start, r.end, len(r.text)) for r in applied], edits.ctx.numbers.resized)
     if current == base:
-        return theirs, outcomes + [Outcome("applied", r.author, path, r.line, r.summary) for r in applied], \
-            edits.findings
+        return theirs, outcomes + [Outcome("applied", r.author, path, r.line, r.summary) for r in applied
+                                   if r.listed], edits.findings
     merged, conflicts = merge3.merge(current, base, theirs)
 
     def clashes(rep: Replacement) -> bool:
@@ -380,7 +389,7 @@ def section_plan(doc: WordDocument, section: Section, base: str, current: str, a
     merged, carried = with_carried(base, theirs, current, merged, [(r.start, r.end, r.text) for r in applied], [
         (r.start, r.end, r.text, r.author) for r in edits.renumbered if r in applied and not clashes(r)])
     lines = merge3.line_mapper(base, current)
-    for rep in applied:
+    for rep in (rep for rep in applied if rep.listed):
         line = lines.get(rep.line, (rep.line, ""))[0]
         status = "conflict" if clashes(rep) else "already" if merged == current or already(rep) else "merged"
         outcomes.append(Outcome(status, rep.author, path, line, rep.summary))

@@ -146,7 +146,7 @@ class Numbers:
             number = str(max(int(file[start:end]) + move, 0))
             if start in self.gone or number == file[start:end]:
                 continue
-            lines = _own_lines(file, start, _offset(file, start))
+            lines = own_lines(file, start, _offset(file, start))
             if len(number) == end - start or start in self.first or lines is not None:
                 out.append((start, end, number, who))
             if len(number) != end - start and lines:
@@ -172,7 +172,7 @@ def _offset(file: str, at: int) -> int:
     return width + (spaces if 1 <= spaces <= 4 and rest.strip() else 1)
 
 
-def _own_lines(file: str, at: int, offset: int) -> list[int] | None:
+def own_lines(file: str, at: int, offset: int) -> list[int] | None:
     """Where the lines of the item whose number starts at `at` begin past its list's indent: those below it
     indented at least `offset` past that indent (a continuation, a second paragraph, a sublist), after any blank
     lines; an unindented lazy continuation line is passed over. None when one of them is indented with a tab."""
@@ -203,7 +203,7 @@ def reindented(base: str, text: str, edits: list[tuple[int, int, int]], resized:
         if not any((a, b) == (start, end) for a, b, _ in edits):
             continue  # the number was not written
         at = start + sum(size - (b - a) for a, b, size in edits if b <= start and (a, b) != (start, end))
-        lines = _own_lines(out, at, _offset(base, start))
+        lines = own_lines(out, at, _offset(base, start))
         for line in reversed(lines or []):
             out = out[:line] + " " * delta + out[line:] if delta > 0 else out[:line] + out[line - delta :]
     return out
@@ -233,7 +233,7 @@ def carried_on(theirs: str, merged: str, moves: list[tuple[int, int, str]]) -> l
             if bisect.bisect_right(starts, begin) not in reviewed:
                 found[begin] = (end, str(max(int(merged[begin:end]) + move, 0)), author)
     return [(begin, end, number, author) for begin, (end, number, author) in sorted(found.items())
-            if number != merged[begin:end] and (len(number) == end - begin or _own_lines(
+            if number != merged[begin:end] and (len(number) == end - begin or own_lines(
                 merged, begin, _offset(merged, begin)) is not None)]
 
 
@@ -254,7 +254,7 @@ def with_carried(base: str, theirs: str, current: str, merged: str, edits: list[
         said.append((today.get(line, (line, ""))[0], author, f"renumbered the item {merged[start:end]} as "
                      f"{number}, added since the build below items the review renumbered"))
         delta = len(number) - (end - start)
-        for at in reversed((_own_lines(out, start, _offset(out, start)) or []) if delta else []):
+        for at in reversed((own_lines(out, start, _offset(out, start)) or []) if delta else []):
             out = out[:at] + " " * delta + out[at:] if delta > 0 else out[:at] + out[at - delta :]
         out = out[:start] + number + out[end:]
     return out, said[::-1]

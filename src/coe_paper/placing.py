@@ -29,6 +29,7 @@ class Replacement:
     author: str
     line: int
     summary: str
+    listed: bool = True  # False: a further line of a change that is listed once, at its first replacement
 
 
 @dataclass

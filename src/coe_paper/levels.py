@@ -1,0 +1,169 @@
+"""List items a review moved to another level (Tab and Shift+Tab in a list, which LibreOffice saves with no tracked
+change): each is re-indented in the Markdown, with its own lines (continuation lines, further paragraphs,
+sub-items), when the source reads the new nesting one way only; otherwise it is reported at its line.
+
+Unambiguous: a move of one level; the item's sub-items moved with it by as much (or it has none); indented, it
+follows an item of its level in the same list, which it joins as a sub-item (after the sub-items it has, if they
+are of its kind of list; as the first of a new numbered sublist it is numbered 1); outdented, it is the last thing
+in the item above it, whose list (of its kind) it joins after that item. Only the indents change (and a new
+sublist's first number): the numbers of the other items are left as they are, which CommonMark reads the same."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .edits import Finding
+from .itemnumbers import own_lines
+from .mdinline import Unit
+from .mdtext import short
+from .placing import Replacement
+
+_NUMBER_RE = re.compile(r"\d{1,9}([.)])")
+
+
+@dataclass(frozen=True)
+class LevelMove:
+    """A list item whose paragraph Word shows at another level: `level` (1 = top), `kind` the finding's kind when it
+    is not applied (untracked, or formatting when Word tracked it)."""
+
+    unit: Unit
+    level: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Block:
+    line_start: int  # where the item's line starts in the file
+    marker: int  # where its marker starts
+    offset: int  # its content's column past the marker's
+    lines: list[int]  # where each of its own lines below it starts
+    numbers: set[int]  # the file lines of the item and of its own lines
+
+
+def _block(text: str, unit: Unit, starts: list[int]) -> _Block | None:
+    """The item's place and its own lines; None when its line is not a plain indented marker (a list in a quote,
+    tabs)."""
+    if unit.indent.strip(" ") or unit.line > len(starts):
+        return None
+    line_start = starts[unit.line - 1]
+    line = text[line_start:].partition("\n")[0]
+    if not line.startswith(unit.indent + unit.prefix):
+        return None
+    rest = line[len(unit.indent) + len(unit.prefix) :]
+    spaces = len(rest) - len(rest.lstrip(" "))
+    if rest[:1] not in ("", " "):
+        return None
+    offset = len(unit.prefix) + (spaces if 1 <= spaces <= 4 and rest.strip() else 1)
+    found = own_lines(text, line_start + len(unit.indent), offset)
+    if found is None:
+        return None
+    lines = [text.rfind("\n", 0, at) + 1 for at in found]
+    numbers = {unit.line} | {text.count("\n", 0, at) + 1 for at in lines}
+    return _Block(line_start, line_start + len(unit.indent), offset, lines, numbers)
+
+
+def _kind(unit: Unit) -> str:
+    """The kind of list an item is in: its bullet, or its number's delimiter."""
+    found = _NUMBER_RE.fullmatch(unit.prefix)
+    return found.group(1) if found is not None else unit.prefix
+
+
+class _Plan:
+    def __init__(self, text: str, items: list[Unit], moves: list[LevelMove]) -> None:
+        self.text = text
+        self.starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+        self.items = sorted(items, key=lambda u: u.line)
+        self.moves = {m.unit.line: m for m in moves}
+        self.blocks = {u.line: _block(text, u, self.starts) for u in self.items}
+
+    def _owner(self, unit: Unit, level: int) -> Unit | None:
+        """The nearest item before `unit` at `level` whose own lines hold it."""
+        for other in reversed([u for u in self.items if u.line < unit.line and u.level == level]):
+            block = self.blocks[other.line]
+            if block is not None and unit.line in block.numbers:
+                return other
+        return None
+
+    def _before(self, unit: Unit) -> Unit | None:
+        """The item of the same list and level right before `unit` (only its own lines and blank ones between)."""
+        for other in reversed([u for u in self.items if u.line < unit.line]):
+            block = self.blocks[other.line]
+            if other.level < unit.level or block is None:
+                return None
+            if other.level == unit.level:
+                between = range(other.line + 1, unit.line)
+                gap = all(n in block.numbers or not self._line(n).strip() for n in between)
+                return other if gap and other.indent == unit.indent else None
+        return None
+
+    def _line(self, number: int) -> str:
+        return self.text[self.starts[number - 1] :].partition("\n")[0]
+
+    def target(self, move: LevelMove) -> tuple[int, str] | None:
+        """Where the item's marker goes (its column) and the marker it has there; None: not one way only."""
+        unit, block = move.unit, self.blocks[move.unit.line]
+        delta = move.level - unit.level
+        if block is None or abs(delta) != 1 or unit.level >= 9:  # Word's deepest level holds the deeper ones
+            return None
+        inner = [u for u in self.items if u.line in block.numbers and u.line != unit.line]
+        if any(u.line not in self.moves or self.moves[u.line].level - u.level != delta for u in inner):
+            return None  # its sub-items stayed where they were, or moved otherwise
+        parent = self._owner(unit, unit.level - 1)
+        if parent is not None and parent.line in self.moves:
+            return None
+        if delta > 0:
+            before = self._before(unit)
+            above = self.blocks[before.line] if before is not None else None
+            if before is None or above is None or before.line in self.moves:
+                return None
+            column = len(before.indent) + above.offset
+            joined = [u for u in self.items if u.line in above.numbers and u.level == unit.level + 1]
+            if joined:
+                return (column, unit.prefix) if _kind(joined[-1]) == _kind(unit) else None
+            return column, ("1" + _kind(unit) if unit.ordered else unit.prefix)
+        holder = self.blocks[parent.line] if parent is not None else None
+        if parent is None or holder is None or _kind(parent) != _kind(unit):
+            return None
+        if any(n > max(block.numbers) for n in holder.numbers):
+            return None  # items or paragraphs of the item above follow it: they would become its own
+        return len(parent.indent), unit.prefix
+
+    def replacements(self, move: LevelMove, column: int, marker: str) -> list[Replacement]:
+        unit = move.unit
+        block = self.blocks[unit.line]
+        assert block is not None
+        way = "outdented" if move.level < unit.level else "indented"
+        summary = f"list item “{short(unit.text)}” {way} from level {unit.level} to level {move.level}"
+        head = Replacement(block.line_start, block.marker + len(unit.prefix), " " * column + marker, "untracked",
+                           unit.line, summary)
+        shift = column + len(marker) - len(unit.indent) - len(unit.prefix)
+        out = [head]
+        for start in block.lines:
+            line = self.text[start:].partition("\n")[0]
+            lead = len(line) - len(line.lstrip(" "))
+            out.append(Replacement(start, start + lead, " " * (lead + shift), "untracked", unit.line, summary,
+                                   listed=False))
+        return out
+
+
+def reindent(text: str, items: list[Unit], moves: list[LevelMove]) -> tuple[list[Replacement], list[Finding]]:
+    """The replacements that re-indent each moved item that reads one way only, and a finding for each other."""
+    plan = _Plan(text, items, moves)
+    reps: list[Replacement] = []
+    findings: list[Finding] = []
+    carried: set[int] = set()  # the lines of sub-items that move with their item
+    for line, move in sorted(plan.moves.items()):
+        if line in carried:
+            continue
+        where = plan.target(move)
+        block = plan.blocks[line]
+        if where is None or block is None:
+            way = "outdented" if move.level < move.unit.level else "indented"
+            findings.append(Finding(move.kind, line, "", f"list item “{short(move.unit.text)}” {way} in Word from "
+                                    f"level {move.unit.level} to level {move.level}, which is not applied: the "
+                                    "Markdown could read it more than one way; change its indent by hand"))
+            continue
+        carried |= block.numbers
+        reps += plan.replacements(move, *where)
+    return reps, findings
