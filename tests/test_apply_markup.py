@@ -248,3 +248,38 @@ def test_words_replaced_from_plain_text_into_italic_text_are_italic_once(make_pr
     assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
     body_now = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
     assert body_now == "\nCities need to *look at results*, and *ask if their* services work.\n"
+
+
+LINES = """\
+The first line of a paragraph
+a middle line of it
+and its last line.
+
+1. Item one
+   its middle line
+   and its end.
+2. Item two.
+
+> A quote
+> goes on here.
+"""
+
+
+def test_the_words_of_a_whole_line_deleted_take_the_line_with_them(make_project: MakeProject,
+                                                                     tmp_path: Path) -> None:
+    """A line's words deleted in Word (a line of a paragraph written over several) left the line holding its
+    indent or its quote's `>`: a blank line, which split the paragraph in two, made the list loose and the quote
+    two paragraphs, where Word showed one. The line goes, and pandoc reads the blocks as Word showed them."""
+    root, built = assembled_intro(make_project, tmp_path, LINES)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("delete", "a middle line of it"), ("delete", "its middle line"), ("delete", "goes on here.")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [] and [(o.status, o.line) for o in plan.outcomes] == [
+        ("applied", 9), ("applied", 13), ("applied", 18)], plan
+    body = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2].lstrip("\n")
+    assert body == LINES.replace("a middle line of it\n", "").replace("   its middle line\n", "").replace(
+        "> goes on here.\n", ""), body
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html", "--wrap=none"], input=body,
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert page == ("<p>The first line of a paragraph and its last line.</p><ol type=\"1\"><li>Item one and its "
+                    "end.</li><li>Item two.</li></ol><blockquote><p>A quote</p></blockquote>"), page

@@ -148,6 +148,8 @@ class Placement:
         if not inserted and not starts_block and PB not in deleted:
             start, end, new = self._flanking(a, b, start, end, mask, new)
         start, end, new = self._no_empty_tags(start, end, new)
+        if not inserted and not starts_block and first_unit.kind != "code":
+            start, end, new = _no_blank_line(self.file, start, end, new)
         kind = "replaced" if inserted else "deleted"
         out = [Replacement(start, end, new, edit.author, self.change_line(a), f"{kind} {quoted(deleted)}"
                            + (f" with {quoted(''.join(p.text for p in inserted))}" if inserted else ""))]
@@ -356,6 +358,20 @@ def moved_items(file: str, numbers: Numbers) -> list[Replacement]:
     the others."""
     return [Replacement(start, end, number, author, file.count("\n", 0, start) + 1, f"renumbered the item "
                         f"{file[start:end]} as {number}") for start, end, number, author in numbers.moved(file)]
+
+
+def _no_blank_line(file: str, start: int, end: int, new: str) -> tuple[int, int, str]:
+    """The replacement of file[start:end] with `new`, widened to take the line with it when it deletes all the words
+    of a line below another of its paragraph (after a soft line break): left holding white space or its quote's `>`,
+    the line would be blank, which ends the paragraph (or makes its list loose) where Word shows one paragraph."""
+    line_start = file.rfind("\n", 0, start) + 1
+    line_end = file.find("\n", end)
+    line_end = len(file) if line_end < 0 else line_end
+    above = file[file.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
+    left = file[line_start:start] + new + file[end:line_end]
+    if not line_start or "\n" in file[start:end] or left.strip(" \t>") or not above.strip(" \t>"):
+        return start, end, new
+    return line_start - 1, line_end, ""
 
 
 def _content_start(unit: Unit) -> int:
