@@ -407,3 +407,20 @@ def test_an_item_moved_where_the_markdown_reads_two_ways_is_reported(make_projec
     assert [(f.kind, f.line, f.message.split(", which")[0]) for _, f in plan.findings] == [
         ("untracked", 13, "list item “Transport” indented in Word from level 1 to level 2"),
         ("untracked", 15, "list item “trains.” outdented in Word from level 2 to level 1")], plan.findings
+
+
+def test_the_words_of_an_item_with_a_sublist_deleted_leave_its_marker(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """All the words of an item that has a sublist deleted (its paragraph kept, as Word shows it: an empty item
+    with its sub-items under it) took the item's line with its marker: its sub-items left it, and the items after
+    it were renumbered. The marker stays, and only the words go."""
+    root, built = assembled_intro(make_project, tmp_path, LISTS)
+    reviewed = review(built, tmp_path / "lo.docx", [("delete", "Second half of 2024")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and [(o.line, o.summary) for o in plan.outcomes] == [
+        (15, "deleted “Second half of 2024”")], plan
+    writeback.write(root, plan.files)
+    assert _changed_lines(root) == ["-2. **Second half of 2024**", "+2. "]
+    page = _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
+    assert ("<li><ol type=\"1\"><li>Sub-groups analyse bottlenecks.</li><li>Proposals for actions are drafted.</li>"
+            "</ol></li><li><strong>2025: Action Plan</strong>") in page, page

@@ -172,6 +172,21 @@ def _offset(file: str, at: int) -> int:
     return width + (spaces if 1 <= spaces <= 4 and rest.strip() else 1)
 
 
+def marker_offset(file: str, at: int, marker: str) -> int:
+    """Where the content of the item whose marker (`-`, `1.`) starts at `at` begins, from the marker: past it and
+    the spaces after it (one when there are more than four, or nothing after it)."""
+    rest = file[at + len(marker) :].partition("\n")[0]
+    spaces = len(rest) - len(rest.lstrip(" "))
+    return len(marker) + (spaces if 1 <= spaces <= 4 and rest.strip() else 1)
+
+
+def holds_lines(file: str, item: Unit) -> bool:
+    """Whether the list item has lines of its own below its first (a sublist, a paragraph, a continuation line)."""
+    at = item.start + len(item.indent)
+    return item.kind == "item" and file.startswith(item.prefix, at) and bool(
+        own_lines(file, at, marker_offset(file, at, item.prefix)))
+
+
 def own_lines(file: str, at: int, offset: int) -> list[int] | None:
     """Where the lines of the item whose number starts at `at` begin past its list's indent: those below it
     indented at least `offset` past that indent (a continuation, a second paragraph, a sublist), after any blank

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .edits import Finding
-from .itemnumbers import own_lines
+from .itemnumbers import marker_offset, own_lines
 from .mdinline import Unit
 from .mdtext import short
 from .placing import Replacement
@@ -50,11 +50,9 @@ def _block(text: str, unit: Unit, starts: list[int]) -> _Block | None:
     line = text[line_start:].partition("\n")[0]
     if not line.startswith(unit.indent + unit.prefix):
         return None
-    rest = line[len(unit.indent) + len(unit.prefix) :]
-    spaces = len(rest) - len(rest.lstrip(" "))
-    if rest[:1] not in ("", " "):
+    if line[len(unit.indent) + len(unit.prefix) :][:1] not in ("", " "):
         return None
-    offset = len(unit.prefix) + (spaces if 1 <= spaces <= 4 and rest.strip() else 1)
+    offset = marker_offset(text, line_start + len(unit.indent), unit.prefix)
     found = own_lines(text, line_start + len(unit.indent), offset)
     if found is None:
         return None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .itemjoins import kept_item
-from .itemnumbers import Numbers, siblings
+from .itemnumbers import Numbers, holds_lines, siblings
 from .mdinline import Unit
 from .mdtext import PB, Context, Piece, code_lines, flags_of, quoted, render, written_at
 from .wordblocks import OBJECT, Paragraph
@@ -96,7 +96,8 @@ class Placement:
         a, b = edit.a, edit.b
         first_unit = units[self.unit_at[a]]
         unit_end = self.starts[self.unit_at[a]] + len(first_unit.text)
-        whole = a in self.starts and b >= unit_end and not inserted and first_unit.kind not in ("title", "cell")
+        whole = a in self.starts and b >= unit_end and not inserted and first_unit.kind not in ("title", "cell") \
+            and not holds_lines(self.file, first_unit)  # an item's words: its marker stays for its own lines
         starts_block = a in self.starts and (PB in deleted or whole)
         start = first_unit.start if starts_block else spans[a][0]
         end = spans[b - 1][1]
