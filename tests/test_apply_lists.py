@@ -424,3 +424,15 @@ def test_the_words_of_an_item_with_a_sublist_deleted_leave_its_marker(make_proje
     page = _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
     assert ("<li><ol type=\"1\"><li>Sub-groups analyse bottlenecks.</li><li>Proposals for actions are drafted.</li>"
             "</ol></li><li><strong>2025: Action Plan</strong>") in page, page
+
+
+def test_an_item_split_and_moved_to_another_level_is_re_indented(make_project: MakeProject, tmp_path: Path) -> None:
+    """An item moved to another level whose paragraph was also split (Enter typed in it) was passed over: neither
+    applied nor reported, and the file kept its old level without a word. Its move is read as any other's."""
+    root, built = assembled_intro(make_project, tmp_path, "Steps:\n\n1. One\n2. Two\n3. Three\n")
+    reviewed = review(built, tmp_path / "lo.docx", [("level", "Two", "1"), ("split_at", "Two")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and [(o.line, o.summary) for o in plan.outcomes] == [
+        (12, "inserted “¶”"), (12, "list item “Two” indented from level 1 to level 2")], plan
+    writeback.write(root, plan.files)
+    assert _changed_lines(root) == ["-2. Two", "+   1. Two", "+   1. "]

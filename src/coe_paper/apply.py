@@ -240,8 +240,9 @@ class _SectionEdits:
         for index, para in enumerate(paras):
             mark = bookmark(para)
             unit = self.map.body.get(mark[1]) if mark is not None and mark[0] == self.section.index else None
-            joined = para.mark is not None or (index > 0 and paras[index - 1].mark is not None)  # its list: the
-            moved = level_moved(para, unit) if unit is not None and not joined else None  # join's (see itemjoins)
+            joined = any(p.mark is not None and p.mark.kind == "del" for p in paras[max(index - 1, 0) : index + 1])
+            moved = level_moved(para, unit) if unit is not None and not joined else None  # its list: the join's
+            # (see itemjoins); a paragraph split keeps its own
             kind = "formatting" if para.formatting_changed else "untracked"  # tracked (a formatting change) or not
             if unit is not None and moved is not None and para.num is not None:  # re-indented, if it reads one way
                 self.levels.append(LevelMove(unit, para.num[1] + 1, kind))
