@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 import zipfile
@@ -673,3 +674,29 @@ def test_asking_whether_bytes_are_held_keeps_them_as_getting_them_does(tmp_path:
         again.prune()  # only the entry asked for was used
         last = Store(root, f"bodies-{raw}", "", pack=raw, raw=raw)
         assert (last.get_bytes(kept), last.get_bytes(dropped)) == (b"body", None), raw
+
+
+WORKERS_THEN_MODULES = """
+import sys
+from pathlib import Path
+from coe_paper import parallel, pipeline
+parallel.processors = lambda: 2
+parallel.MIN_SECTIONS, parallel.MIN_BYTES = 2, 0
+root = Path(sys.argv[1])
+started = []
+prefill = parallel.prefill
+parallel.prefill = lambda *a, **k: (started.append(1), prefill(*a, **k))[1]
+built = pipeline.assemble(root, root / "workers.docx")
+assert built.output is not None and started, built.diagnostics
+print(sorted(name for name in sys.modules if name.startswith(("multiprocessing", "concurrent.futures.process"))))
+"""
+
+
+def test_workers_start_without_a_process_pool(make_project: MakeProject) -> None:
+    """The workers are forked and hand their answers back through pipes: a cold build imports neither
+    multiprocessing nor concurrent.futures' process pool (with its thread and queues)."""
+    root = make_project(git=True).resolve()
+    done = subprocess.run([sys.executable, "-c", WORKERS_THEN_MODULES, str(root)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "[]"

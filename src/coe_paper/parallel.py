@@ -13,14 +13,17 @@ one is numbered by the whole paper, which a worker does not know, so it is left 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import pickle
 import re
+import signal
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import captions, checks, facts
 from .limits import processors as processors  # the build names them in its progress
@@ -31,8 +34,6 @@ from .rules.speller import Speller
 from .sectionrender import SectionRenderer
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     from .docx_writer import DocxBuilder
 
 _CAPTION_ID = re.compile(captions.ID)  # a caption's `{#id}`, found anywhere
@@ -59,19 +60,14 @@ class _Job:
 #: speller looked up, and why it could not read the dictionary (None: it could).
 _Answer = tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, bytes], dict[str, Any], str | None]
 
-_JOB: _Job | None = None  # what the forked workers read (set before the pool starts, cleared after)
+_JOB: _Job | None = None  # what the forked workers read (set before they fork, cleared after)
 
 
 def worth_it(items: Sequence[checks.Parsed]) -> bool:
     """Many sections to do, more than one processor, and a process with no other thread (a fork copies the locks
-    other threads hold, such as the preview's dictionary loader's, and a worker could wait on one for ever).
-    multiprocessing is imported only once the cheaper questions say yes: a small paper's cold build does without."""
-    if not (processors() > 1 and len(items) >= MIN_SECTIONS and threading.active_count() == 1
-            and sum(len(item.section.body) for item in items) >= MIN_BYTES):
-        return False
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    other threads hold, such as the preview's dictionary loader's, and a worker could wait on one for ever)."""
+    return (processors() > 1 and len(items) >= MIN_SECTIONS and threading.active_count() == 1
+            and sum(len(item.section.body) for item in items) >= MIN_BYTES and hasattr(os, "fork"))
 
 
 def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Editor | None,
@@ -90,10 +86,6 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         renderer = None
     if renderer is not None:
         renderer.store.read_pack()  # the fragments kept already: read once, here, not in every worker
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
         queue = _queue(len(chunks))
     except OSError:  # no file descriptors left
@@ -103,13 +95,14 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     if editor is not None:
         editor.chosen  # noqa: B018  # the rules' modules, imported here too (a warm run imports none of them)
     try:
-        with ProcessPoolExecutor(workers - 1, multiprocessing.get_context("fork"), initializer=_start) as pool:
-            answers = _shared(pool, workers - 1, len(chunks))
-    except (BrokenProcessPool, OSError):
+        answers = _shared(workers - 1, len(chunks))
+    except OSError:  # no process or pipe left
         return None
     finally:
         _JOB = None
         os.close(queue)
+    if answers is None:  # a worker did not answer whole (killed, say)
+        return None
     done = {index: result for chunk, (results, _, _, _) in zip(chunks, answers, strict=True)
             for index, result in zip(chunk, results, strict=True)}
     if renderer is not None:  # the bodies the workers rendered, kept for the build (and the builds after it)
@@ -142,22 +135,73 @@ def _queue(count: int) -> int:
     return queue
 
 
-def _shared(pool: ProcessPoolExecutor, workers: int, chunks: int) -> list[_Answer]:
-    """Every chunk's answer, worked out by the pool's `workers` and by this process, each taking the next chunk
+def _shared(workers: int, chunks: int) -> list[_Answer] | None:
+    """Every chunk's answer, worked out by `workers` forked processes and by this process, each taking the next chunk
     as it is done with one: all finish at about the same time, and this process's answers are not copied from one
-    process to another."""
-    futures = [pool.submit(_drain) for _ in range(workers)]
+    process to another. A worker hands its answers over, pickled, through a pipe of its own, and ends. None when
+    one did not (it died, or could not pickle them)."""
+    started: list[tuple[int, int]] = []  # each worker's process and the reading end of its pipe
+    try:
+        for _ in range(workers):
+            reading, writing = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(reading)
+                os.close(writing)
+                raise
+            if pid == 0:  # the worker: it writes its own pipe, and holds no other
+                for _, other in [*started, (0, reading)]:
+                    os.close(other)
+                _answer(writing)
+            os.close(writing)
+            started.append((pid, reading))
+        answers = _here()
+    except BaseException:
+        for pid, reading in started:  # a worker still writing finds its pipe closed, and ends
+            os.close(reading)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        raise
+    whole = True
+    for pid, reading in started:
+        with os.fdopen(reading, "rb") as pipe:
+            data = pipe.read()
+        if os.waitpid(pid, 0)[1] != 0:
+            whole = False
+        elif whole:
+            try:
+                answers.update(pickle.loads(data))
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+                whole = False
+    return [answers[index] for index in range(chunks)] if whole and len(answers) == chunks else None
+
+
+def _here() -> dict[int, _Answer]:
+    """The answers of the chunks this process takes while its workers take theirs."""
     collecting = gc.isenabled()
     _start()  # as in a worker: what this process holds already is not traced again after each chunk
     try:
-        answers = _drain()
+        return _drain()
     finally:
         gc.unfreeze()
         if collecting:
             gc.enable()
-    for future in futures:
-        answers.update(future.result())
-    return [answers[index] for index in range(chunks)]
+
+
+def _answer(writing: int) -> NoReturn:
+    """A worker's life: its chunks' answers, pickled into its pipe; it ends without running what this process would
+    run at its end (atexit, buffered output)."""
+    code = 1
+    try:
+        _start()
+        data = pickle.dumps(_drain(), pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(writing, "wb") as pipe:
+            pipe.write(data)
+        code = 0
+    finally:
+        os._exit(code)
 
 
 def _drain() -> dict[int, _Answer]:

@@ -116,7 +116,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
         else:
             item.facts = found
     if len(missing) >= 2:
-        from . import parallel  # the pool's modules load only for a cold build
+        from . import parallel  # loaded only for a cold build
 
         if parallel.worth_it([item for item, _ in missing]):
             step(f"Checking {len(missing)} sections on {parallel.processors()} processors")

@@ -121,9 +121,6 @@ def main(root: str, idle: float | None = None, lock: int | None = None) -> int:
 
 def warm(root: str) -> Any:
     """Import and run once what the commands need; the click command that `coe-paper` builds from its options."""
-    import concurrent.futures.process  # noqa: F401  (the pool's, which parallel.py imports only when it starts one)
-    import multiprocessing  # noqa: F401
-
     import typer.main
 
     from . import cli, compose, docx_writer, markdown, parallel, pipeline, templates, uptodate, yamlparse  # noqa: F401
