@@ -197,6 +197,19 @@ def test_coe701_adjective_before_a_noun_is_reported_but_not_fixed(make_project: 
     assert d.fix is not None and d.fix.replacement == "older people"
 
 
+def test_coe701_a_count_noun_is_fixed_only_after_a_determiner(make_project: MakeProject) -> None:
+    """'manpower' is a mass noun, 'workforce' a count noun: --fix wrote 'needs more workforce'."""
+    text = "It needs more manpower, and the city's manpower and the **manpower** of its partners are small."
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix is not None) for d in found] == [
+        (col(text, "manpower,"), False), (col(text, "manpower and"), True), (col(text, "manpower*"), True)]
+    assert "reword" in found[0].message and "source: European Parliament" in found[0].hint
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").splitlines()[LINE - 1] == (
+        "It needs more manpower, and the city's workforce and the **workforce** of its partners are small.")
+
+
 TERMS = """\
 sources:
   style: Partnership style sheet (2024)

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 #: What a finding in a name says, which is not fixed: a name (of a survey, a strategy, a law) keeps its words.
 IN_NAME = " (unless it is part of a name, which keeps its words)"
 
+#: What a finding says of a count noun's wording where no determiner comes before the phrase, which is not fixed.
+COUNT_NOUN = (" (with 'the', 'its' or a possessive before it; elsewhere, as after 'more', reword: the wording "
+              "counts what the phrase does not)")
+
 
 def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), names: bool = False
                   ) -> Iterator[Finding]:
@@ -28,6 +32,8 @@ def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), na
         whole, offset = prose.text_at(index)  # the paragraph the line is of: an exception may run on over its break
         for match in terms.find(text, prose.file_line(index), (whole[:offset], whole[offset + len(text):])):
             fix, note = match.fix, ""
+            if fix is None and match.term.fix and match.term.count_noun and not match.plural:
+                note = COUNT_NOUN
             if names and fix is not None and match.text[:1].isupper() and not _listed_with_capital(match) \
                     and in_name(text, match.start, match.text, before=False):
                 fix, note = None, IN_NAME

@@ -5,9 +5,11 @@ A list file holds `sources` (short keys for long titles) and `terms`; each term 
 preferred wording, or several), `source` (a key or the text itself) and optional `fix` (one wording that can replace
 the phrase as it stands), `plural` (what replaces a plural form), `adjective` (an adjective used as a noun, as in
 "the elderly": not fixed before another word, where it is an adjective again), `match_case` (only the exact case
-counts, as for "Turkey"), `check_case` (the preferred wording itself in any other case is a finding, as for
-"member states"), `unless_after` and `unless_before` (phrases that, right before or right after it, make it another
-thing: UN member states, the member states of the Council of Europe).
+counts, as for "Turkey"), `count_noun` (the wording is a count noun for a mass noun, manpower: workforce; fixed only
+after a determiner or a possessive, as in "the manpower", not in "more manpower"), `check_case` (the preferred
+wording itself in any other case is a finding, as for "member states"), `unless_after` and `unless_before` (phrases
+that, right before or right after it, make it another thing: UN member states, the member states of the Council of
+Europe).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Term(BaseModel):
     fix: bool = False
     plural: str | None = None
     adjective: bool = False
+    count_noun: bool = False
     match_case: bool = False
     check_case: bool = False
     unless_after: list[str] = []
@@ -87,6 +90,12 @@ FOLLOWERS = frozenset({
     "should", "must", "may", "might", "do", "does", "did", "not", "also", "often", "still", "face", "need", "live",
     "living",
 })
+
+#: Words after which a count noun takes a mass noun's place as it stands ("the manpower": "the workforce").
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her", "your", "my", "this", "that", "whose"})
+#: The word right before a phrase, past blanks and the markup after a word; or a possessive ('s, s').
+_WORD_BEFORE = re.compile(
+    rf"(?:(?<=[^\W\d_])(?:'s|\u2019s|s'|s\u2019)|(?<![\w'\u2019])([^\W\d_]+))[\s*_~\]{MASK}]*$")
 
 _SEP = r"[ \t]+"
 #: The word after a phrase, past blanks (no-break spaces too), masks and the markup before a word (emphasis, a link).
@@ -207,9 +216,17 @@ class TermList:
             word, then = following.group(1), line[following.end() : following.end() + 1]
             if (word is None and then in ("", "'", "\u2019")) or (word is not None and word.lower() not in FOLLOWERS):
                 return None  # at a line's end the next word is unknown; before another word (or 's) it is an adjective
+        if term.count_noun and not determined(line[: m.start()]):
+            return None  # "more manpower" would read "more workforce"
         if not (term.match_case or term.check_case):
             replacement = match_case(m.group(), replacement)
         return Fix(file_line, m.start() + 1, m.end() + 1, replacement, m.group())
+
+
+def determined(before: str) -> bool:
+    """Whether the text before a phrase ends in a determiner or a possessive, after which a count noun reads."""
+    found = _WORD_BEFORE.search(before)
+    return found is not None and (found.group(1) is None or found.group(1).lower() in DETERMINERS)
 
 
 def _form_of(forms: dict[str, tuple[Term, bool]], text: str, fold: bool) -> tuple[Term, bool]:
