@@ -612,6 +612,15 @@ def test_coe740_millions_and_billions_abbreviated_before_the_euro_sign(make_proj
         "EUR\u00a012 million", "EUR\u00a03.2 billion", "EUR\u00a01.5 billion", "EUR\u00a02 million"]
 
 
+def test_a_scale_abbreviated_before_the_euro_sign_is_no_spelling_slip(make_project: MakeProject) -> None:
+    """'3,2 Mrd. \u20ac' got COE740 and a COE721 for 'Mrd', which the amount's rule reads as its scale: in a table,
+    where COE740 leaves the amount to the unit above it, only the COE721 was left. 'Mrd' elsewhere is a slip."""
+    text = "The budget is 3,2 Mrd. \u20ac this year, and Mrd Rossi came.\n\n| Fund |\n|---|\n| 1,5 Mrd\u00a0\u20ac |"
+    found = editorial(make_project, prose(text))
+    assert sorted((d.line, d.column, d.code) for d in found) == [
+        (LINE, col(text, "3,2"), "COE740"), (LINE, col(text, "Mrd Rossi"), "COE721")]
+
+
 def test_coe740_an_amount_grouped_with_full_stops_is_regrouped(make_project: MakeProject) -> None:
     """'10.000 euros' became 'EUR 10.000' (ten euros, to a tenth of a cent): no amount in euro has three decimals,
     so the fix groups it as the paper's thousands; with a scale ('1.500 million') it may be a decimal and is kept."""

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 #: A figure as an amount may be written, and a scale word after it (the same as COE740's euro amounts).
 NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)|\d+(?:[.,]\d+)?"
 SCALE = r"[ \u00a0](?:thousand|million|billion)\b"
+#: A scale abbreviated before the euro sign as French, Italian and German write it (12 M€, 2 Mio. €, 3,2 Mrd. €):
+#: COE740 reads it as the amount's scale, and the spelling check passes it over as the abbreviation it is.
+SHORT_SCALE = (rf"(?<![\w.,])(?<!\d[ \u00a0\u202f])(?P<short>{NUMBER})[ \u00a0]?(?P<abbr>M|Mio|Md|Mds|Mrd)\.?"
+               r"[ \u00a0]?€")
+_SHORT_SCALE = re.compile(SHORT_SCALE)
 
 #: A sign before the amount -> its ISO code ("" where several currencies write it).
 _SIGNS = {"US$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "HK$": "HKD",
@@ -70,6 +75,11 @@ def amounts(text: str, us_dollars: bool) -> list[Amount]:
         figure, scale = m.group("amount") or m.group("before"), m.group("scale") or m.group("unit") or ""
         found.append(Amount(m.start(), m.end(), m.group(), figure, scale, code, named))
     return found
+
+
+def short_scales(text: str) -> list[tuple[int, int]]:
+    """Where a scale abbreviated before the euro sign (Mrd of '3,2 Mrd. €') is on a line: (start, end) of each."""
+    return [m.span("abbr") for m in _SHORT_SCALE.finditer(text)] if "€" in text else []
 
 
 def _singular(word: str) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Fix
 from . import money
 from .eustyle import ESG, ISG
-from .money import NUMBER, SCALE
+from .money import NUMBER, SCALE, SHORT_SCALE
 from .registry import Finding, rule
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
 
 _EURO_AMOUNT = re.compile(
     rf"€[ \u00a0]?(?P<amount>{NUMBER})(?P<scale>{SCALE})?"  # €5 million
-    rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])(?P<short>{NUMBER})[ \u00a0]?(?P<abbr>M|Mio|Md|Mds|Mrd)\.?[ \u00a0]?€"  # 12 M€
+    rf"|{SHORT_SCALE}"  # 12 M€, 3,2 Mrd. €
     rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])"  # not within a number: each group of a long run tried to its end
     rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
     rf"(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros

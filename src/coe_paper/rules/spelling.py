@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Fix
+from .money import short_scales
 from .places import foreign, placed
 from .registry import Finding, rule
 from .shipped import shipped_data
@@ -269,9 +270,9 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             if ok and after != ".":
                 clean[found] = True  # known without a full stop, so known whatever follows
         index = line - prose.body_line - 1
-        if ok or _in_place(prose, line, start) or foreign(word) or placed(prose, word) or (
-                word.islower() and name_particle(prose, index, start, found) and not _slip(prose, index, start, word,
-                                                                                           check)):
+        if ok or _in_place(prose, line, start) or _short_scale(prose, index, start) or foreign(word) or placed(
+                prose, word) or (word.islower() and name_particle(prose, index, start, found)
+                                 and not _slip(prose, index, start, word, check)):
             continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
         hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
@@ -283,6 +284,12 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         yield Finding(line, start + 1, f"'{word}' is not in the en_GB dictionary",
                       f"{hint}if it is right, add it to {context.config.words}")
+
+
+def _short_scale(prose: Prose, index: int, start: int) -> bool:
+    """Whether the word at `start` is a scale abbreviated before the euro sign ('Mrd' of '3,2 Mrd. €'), which COE740
+    reads as the amount's scale (billion): an abbreviation, no slip."""
+    return any(begin == start for begin, _ in short_scales(prose.masked[index]))
 
 
 #: Short English words whose letters, two of them swapped, make a word the dictionary lacks that may pass for a
