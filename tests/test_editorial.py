@@ -714,6 +714,25 @@ def test_coe743_a_decimal_comma_before_a_unit(make_project: MakeProject) -> None
         ("COE743", col(text, "7,5"), "7.5"), ("COE743", col(text, "1,5 hours"), "1.5")]
 
 
+def test_coe743_a_figure_in_a_table_column_of_decimals_has_a_decimal_comma(make_project: MakeProject) -> None:
+    """'1,250' in a column whose other cells are '0,5' and '12,75' got COE719 (a thousand: '1 250'), and none of
+    the column's figures COE743. A column of thousands ('1,250,000'), or of figures that may be either, is as before."""
+    text = ("| City | Length (km) | Homes | Area |\n|---|--:|--:|--:|\n| Athens | 0,5 | 1,250,000 | 1,250 |\n"
+            "| Rome | 1,250 | 12,500 | 2,500 |\n| Paris | -12,75 | 300 | 3 |")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    rows = text.split("\n")
+    assert sorted((d.line, d.column, d.code, d.fix.replacement if d.fix else None) for d in found) == [
+        (LINE + 2, col(rows[2], "0,5"), "COE743", "0.5"),
+        (LINE + 2, col(rows[2], "1,250,000"), "COE719", None), (LINE + 2, col(rows[2], "1,250 |"), "COE719", None),
+        (LINE + 3, col(rows[3], "1,250"), "COE743", "1.250"),
+        (LINE + 3, col(rows[3], "12,500"), "COE719", None), (LINE + 3, col(rows[3], "| 2,500") + 2, "COE719", None),
+        (LINE + 4, col(rows[4], "12,75"), "COE743", "12.75")]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    fixed = (root / INTRO).read_text(encoding="utf-8").split("\n")[LINE + 1 : LINE + 4]
+    assert [row.split("|")[2].strip() for row in fixed] == ["0.5", "1.250", "-12.75"]
+
+
 def test_coe743_a_year_before_the_comma_may_want_a_space_and_is_not_fixed(make_project: MakeProject) -> None:
     """'In 2023,15% of homes' is a space missing after the year more likely than a decimal: --fix wrote '2023.15%';
     it is reported with both readings and not fixed."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Fix
 from . import money
+from .columns import decimal_cells
 from .eustyle import ESG, ISG
 from .money import NUMBER, SCALE, SHORT_SCALE
 from .registry import Finding, rule
@@ -61,6 +62,7 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
         return  # a group of three digits starts a run (a letter may follow it); five or more are a run
     selected = context.config.selects("COE740")
     money_lines = dict(prose.prose_lines("paragraph", "heading", "footnote")) if selected else {}
+    decimals = decimal_cells(prose) if style == "space" else {}
     for index, text in prose.prose_lines():
         if not _DIGIT.search(text):
             continue
@@ -68,6 +70,7 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
         named = [m for m in _UNGROUPED.finditer(text) if not _NAMED_BY.search(text, max(0, m.start() - 12), m.start())]
         dotted = list(_DOT_GROUPS.finditer(text)) if "." in text else []
         amounts = _amounts(text) if index in money_lines else []
+        amounts += decimals.get(index, [])  # COE743's: decimal commas, told by their table column
         for m in sorted([*wrong.finditer(text), *named, *dotted], key=lambda m: m.start()):
             if any(start <= m.start() < end for start, end in amounts):
                 continue  # COE740 groups the amount's thousands as it writes its ISO code: one finding, one fix
@@ -216,10 +219,13 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
     """ISG, 6.5 (Punctuation in figures): in English publications a point separates whole numbers from decimals (a
     comma only in the Official Journal, for production reasons, and in the other languages)."""
     euro_kinds = dict(prose.prose_lines("paragraph", "heading", "footnote"))
+    decimals = decimal_cells(prose)
     for index, text in prose.prose_lines():
         if "," not in text or not _DIGIT.search(text):
             continue
-        commas = list(_DECIMAL_COMMA.finditer(text))
+        commas = [(m.start(), m.group()) for m in _DECIMAL_COMMA.finditer(text)]
+        commas += [(start, text[start:end]) for start, end in decimals.get(index, [])
+                   if not any(found == start for found, _ in commas)]
         if not commas:
             continue
         line = prose.file_line(index)
@@ -227,12 +233,12 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
         if index in euro_kinds:  # and COE740 as it writes the amount
             taken += [m.span() for m in _EURO_AMOUNT.finditer(text)]
             taken += [(found.start, found.end) for found in money.amounts(text, True) if found.code]
-        for m in commas:
-            if any(start <= m.start() < end for start, end in taken):
+        for begin, figure in sorted(commas):
+            if any(start <= begin < end for start, end in taken):
                 continue
-            better = m.group().replace(",", ".")
-            year = _YEAR_FIRST.match(m.group())  # 'in 2023,15% of homes': a space may be missing after a year
-            note = f" (or '{year.group()}, {m.group()[5:]}': a space missing after the year; not fixed)" if year else ""
-            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'{note}",
+            better = figure.replace(",", ".")
+            year = _YEAR_FIRST.match(figure)  # 'in 2023,15% of homes': a space may be missing after a year
+            note = f" (or '{year.group()}, {figure[5:]}': a space missing after the year; not fixed)" if year else ""
+            yield Finding(line, begin + 1, f"'{figure}': write '{better}'{note}",
                           f"source: {ISG}, 6.5: in English a point separates whole numbers from decimals",
-                          None if year else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
+                          None if year else Fix(line, begin + 1, begin + 1 + len(figure), better, figure))
