@@ -135,6 +135,26 @@ def test_a_creative_commons_licence_is_no_abbreviation_to_spell_out(make_project
         ("sections/01-intro.md", "NUTS"), ("sections/03-outlook.md", "SA"), ("sections/03-outlook.md", "OECD")]
 
 
+def test_a_country_code_written_wrong_is_one_finding_coe710s(make_project: MakeProject) -> None:
+    """'in GR.' was COE520 and COE710 at the same column: COE710 asks for 'EL', and the code is no abbreviation of
+    the paper's to spell out; GB in a list of codes is COE710's too. The codes written right, not listed, stay
+    COE520's, and so does GR where paper.yaml ignores COE710."""
+    text = "## Next steps\n\nThe pilot ran in GR. Then BE, GB and FR agreed, and EL.\n"
+    root = project(make_project, **{"sections/03-outlook.md": section_text(
+        "outlook", text, lead="leipzig", contributors="[]")})
+    line = text.split("\n")[2]
+    columns = {code: line.index(code) + 1 for code in ("GR", "BE", "GB", "FR", "EL")}
+
+    def found() -> list[tuple[int, str]]:
+        return sorted((d.column, d.code) for d in pipeline.check(root).diagnostics
+                      if d.code in ("COE520", "COE710") and d.path == "sections/03-outlook.md")
+
+    assert found() == [(columns["GR"], "COE710"), (columns["BE"], "COE520"), (columns["GB"], "COE710"),
+                       (columns["FR"], "COE520"), (columns["EL"], "COE520")]
+    (root / "paper/paper.yaml").write_text(PAPER_YAML + COVER + "checks:\n  ignore: [COE710]\n", encoding="utf-8")
+    assert found() == [(columns[code], "COE520") for code in ("GR", "BE", "GB", "FR", "EL")]
+
+
 def test_missing_logo_file_is_coe501(make_project: MakeProject) -> None:
     root = project(make_project, **{"paper/paper.yaml": PAPER_YAML + COVER.replace("dot.png", "none.png")})
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]
