@@ -45,6 +45,18 @@ def test_source_checks(make_project: MakeProject, bad: str, good: str, code: str
     assert not [c for c, _ in codes(make_project(housing(HOUSING_BODY + "\n" + good + "\n"))) if c == code]
 
 
+def test_a_footnote_that_is_only_a_web_address_is_coe533_written_bare_or_in_angle_brackets(
+        make_project: MakeProject) -> None:
+    """'[^1]: https://example.org/report' was no COE533 and '[^2]: <https://example.org/report>' was: the .docx makes
+    each a link whose text is the address, which names nothing of the source cited. A bare address among words stays
+    no link text chosen, and a footnote naming its source is right."""
+    notes = ("Text.[^1] More.[^2] And.[^3] Last.[^4] End.[^5]\n\n[^1]: https://example.org/report\n"
+             "[^2]: <https://example.org/report>\n[^3]: www.example.org/report.\n"
+             "[^4]: The survey is at https://example.org/survey.\n[^5]: [The survey](https://example.org/survey).\n")
+    found = codes(make_project(housing(HOUSING_BODY + "\n" + notes)))
+    assert [line for code, line in found if code == "COE533"] == [21, 22, 23], found
+
+
 def test_empty_table_header(make_project: MakeProject) -> None:
     body = HOUSING_BODY + "\n|  |  |\n|---|---|\n| a | b |\n"
     assert ("COE534", 19) in codes(make_project(housing(body)))

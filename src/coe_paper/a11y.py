@@ -67,7 +67,9 @@ def template(project: Project, source: Source) -> list[Diagnostic]:
 def section(item: Parsed) -> Iterator[Diagnostic]:
     """COE531-COE534 in one section: alt text that does not describe, vague link text, an empty table header."""
     path = item.section.path
+    footnotes = 0  # how deep in footnotes the token is
     for token in item.tokens:
+        footnotes += {"footnote_open": 1, "footnote_close": -1}.get(token.type, 0)
         if token.type == "th_open":
             continue
         children = token.children or []
@@ -78,8 +80,10 @@ def section(item: Parsed) -> Iterator[Diagnostic]:
                 if found:
                     line, col = item.position(token, str(child.attrs.get("src", "")))
                     yield warning(path, line, col, found[0], found[1])
-            elif child.type == "link_open" and child.markup != "linkify":  # a bare address is no link text chosen
+            elif child.type == "link_open":
                 text = plain_text(_until_close(children, index))
+                if child.markup == "linkify" and not (footnotes and _only(text, children)):
+                    continue  # a bare address among words is no link text chosen; a footnote of it alone names nothing
                 vague = text.strip().lower().rstrip(".") in _VAGUE
                 if vague or _BARE_URL_RE.match(text.strip()):
                     line, col = item.position(token, text)
@@ -87,6 +91,12 @@ def section(item: Parsed) -> Iterator[Diagnostic]:
                     yield warning(path, line, col, "COE533", f"link text {what}",
                                   "write link text that names the destination, e.g. [the survey report](...)")
     yield from _empty_headers(item)
+
+
+def _only(text: str, children: list) -> bool:  # type: ignore[type-arg]
+    """Whether a link's text is all the text of its paragraph (but a full stop after it): a footnote that is only a
+    web address, written bare or in angle brackets alike, says nothing of the source it cites."""
+    return plain_text(children).strip().removesuffix(".").strip() == text.strip()
 
 
 def _until_close(children: list, index: int) -> list:  # type: ignore[type-arg]
