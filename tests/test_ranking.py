@@ -27,7 +27,7 @@ SLIPS = {
     "buisness": "business", "untill": "until", "teh": "the", "begining": "beginning", "beleive": "believe",
     "existance": "existence", "foriegn": "foreign", "succesful": "successful", "wierd": "weird",
     "stratgy": "strategy", "Brussells": "Brussels", "Counsil": "Council", "Goverment": "Government",
-    "acheive": "achieve",
+    "acheive": "achieve", "wich": "which", "medow": "meadow", "wether": "whether", "Wich": "Which",
 }
 
 
@@ -55,6 +55,17 @@ def test_an_edit_of_the_first_letter_comes_last(lookups: Lookups) -> None:
     assert lookups.suggest("adress", 3) == ["address", "a dress", "a-dress"]  # 'dress' after
 
 
+def test_a_letter_left_out_and_a_function_word_come_first() -> None:
+    """'wich' was 'winch', 'witch', 'which' (spylls' order: three letters put in) and 'medow' 'meow', 'meadow' (a
+    letter taken out before one put in): a letter left out is the likelier slip, and of edits alike a function word
+    the likelier word."""
+    assert ranked("medow", [("meow", "extrachar"), ("meadow", "forgotchar")]) == ["meadow", "meow"]
+    assert ranked("wich", [("winch", "forgotchar"), ("witch", "forgotchar"), ("which", "forgotchar"),
+                           ("wish", "badchar")]) == ["which", "winch", "witch", "wish"]
+    assert ranked("Wich", [("Winch", "forgotchar"), ("Which", "forgotchar")]) == ["Which", "Winch"]
+    assert ranked("thier", [("their", "swapchar"), ("tier", "extrachar")]) == ["their", "tier"]  # a swap first still
+
+
 def test_a_split_leaving_a_letter_alone_is_no_suggestion(lookups: Lookups) -> None:
     assert lookups.suggest("untill", 3) == ["until"]  # hunspell: until, until l, until-l
     assert ranked("adress", [("a dress", "twowords")]) == ["a dress"]  # 'a' is a word
@@ -75,3 +86,20 @@ def test_a_budget_spent_keeps_the_suggestions_found_before(lookups: Lookups) -> 
     assert lookups.suggest("Citty", 3, Budget(2000)) == ["City", "Clitty", "Cutty"]
     with pytest.raises(TooManyLookups):
         lookups.suggest("Citty", 3, Budget(50))
+
+
+def test_suggestions_kept_from_the_earlier_ranking_are_asked_again(make_project: MakeProject) -> None:
+    """The spelling cache kept 'winch' first for 'wich' from before: it is read only by the ranking that made it."""
+    import json
+
+    root = make_project({"sections/01-intro.md": section_text("intro", "## Words\n\nThe wich council met.\n")},
+                        git=True)
+    assert next(d.hint for d in pipeline.load(root).diagnostics if d.code == "COE721").startswith(
+        "did you mean 'which' or 'winch' or 'witch'? ")
+    kept = root / ".git/coe-paper-cache/spelling.json"
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    kept.write_text(json.dumps({**data, "version": 4, "words": {**data["words"], "wich": ["winch", "witch", "which"]}}),
+                    encoding="utf-8")
+    (root / ".git/coe-paper-cache/editorial.pack").unlink()  # the sections' findings: without them, words are asked
+    assert next(d.hint for d in pipeline.load(root).diagnostics if d.code == "COE721").startswith(
+        "did you mean 'which' or 'winch' or 'witch'? ")

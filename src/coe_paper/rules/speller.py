@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
 MAX_SUGGESTED = 100  # characters: a longer word gets no suggestions (as in hunspell): its edits take ~ its length²
-CACHE_VERSION = 4  # 2: suggestions from edits of the word when there are any; 3: within a budget (hunspell.py);
-#                   4: ranked as a reader expects (ranking.py)
+CACHE_VERSION = 5  # 2: suggestions from edits of the word when there are any; 3: within a budget (hunspell.py);
+#                   4: ranked as a reader expects (ranking.py); 5: a letter left out and function words first
 
 
 class Speller:
