@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
+from markupsafe import Markup, escape
 
 from . import captions, compose, limits, pictures, pipeline, report
 from .annex import country_name, numbered_title
@@ -258,7 +259,18 @@ def _environment() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["percent"] = lambda value: f"{value:.1%}"
+    env.filters["path"] = breakable_path
     return env
+
+
+#: Where a file's path may break: after each `/`, `-` or `_` that more of the path follows.
+_PATH_BREAKS = re.compile(r"(?<=[/_-])(?=[^/_\s-])")
+
+
+def breakable_path(path: str) -> Markup:
+    """`path`, escaped, with `<wbr>` where it may break: a narrow column breaks it between the parts of its name
+    and never inside a word (a cell sized to its longest part, not to one letter, as any break anywhere made it)."""
+    return Markup("<wbr>").join(escape(part) for part in _PATH_BREAKS.split(path))
 
 
 @cache
