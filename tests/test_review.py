@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import docx_comments
 from coe_paper import cli, ooxml, ooxml_review, pipeline
 from coe_paper.review import Review, current_project, read_review
-from conftest import INTRO_BODY, MakeProject, require_client, section_text
+from conftest import INTRO_BODY, PAPER_YAML, MakeProject, require_client, section_text
 
 W = ooxml.w
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -381,6 +381,37 @@ def test_a_comment_over_two_sections_is_listed_in_both(make_project: MakeProject
     sheet = review_sheet(review, project)
     housing = sheet[sheet.index("Housing"):]
     assert "continued from section 1" in housing and "Both sections say this." in housing
+
+
+@pytest.mark.parametrize(("numbering", "intro", "housing", "outlook", "continued"), [
+    ("numbering: false\n", "Introduction", "Housing", "Outlook", "“Introduction”"),
+    ("", "1. Introduction", "2. Housing", "Annex I Outlook", "section 1"),
+])
+def test_the_review_sheet_names_the_sections_as_the_paper_numbers_them(
+        make_project: MakeProject, tmp_path: Path, numbering: str, intro: str, housing: str, outlook: str,
+        continued: str) -> None:
+    """The review sheet numbered the sections by their place in the document: a paper with `numbering: false`
+    has no "2. Housing" for a lead to look for, and an annex read "3. Outlook" where the paper says "Annex I"."""
+    paper = PAPER_YAML.replace("  - id: outlook\n", "  - id: outlook\n    annex: true\n") + numbering
+    root = make_project({INTRO: section_text("intro", INTRO_WITH_NOTE, title="Introduction"),
+                         "paper/paper.yaml": paper})
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, result.diagnostics
+
+    def edit(document: etree._Element, footnotes: etree._Element) -> None:
+        span(document, 0, "Commission services", "Affordable")
+        anchor(isolate(paragraph_with(document, "action plan"), "action plan"), 1)
+
+    notes = [Note("Ana Rossi", "AR", "2024-03-01T10:00:00Z", ("Both sections say this.",)),
+             Note("Jean Martin", "JM", "2024-03-01T11:00:00Z", ("Say when.",))]
+    reviewed = save_with_review(result.output, tmp_path / "numbered.docx", edit, notes)
+    sheet = CliRunner().invoke(cli.app, ["-C", str(root), "comments", str(reviewed), "--format", "markdown"])
+    assert sheet.exit_code == 0, sheet.output
+    headings = [line for line in sheet.stdout.splitlines() if line.startswith("## ")]
+    assert headings == [f"## {intro}", f"## {housing}", f"## {outlook}"]
+    rows = [line.split(" | ")[0] for line in sheet.stdout.splitlines() if line.startswith("| ") and "Lead" not in line]
+    assert rows == [f"| {intro}", f"| {housing}", f"| {outlook}"]
+    assert f"continued from {continued}, on" in sheet.stdout
 
 
 def test_a_comment_from_the_title_page_or_a_byline_into_a_section_is_listed_there(make_project: MakeProject,

@@ -8,6 +8,7 @@ import re
 
 from .diagnostics import to_json
 from .model import Project
+from .numbering import chapter_numbers
 from .review import Change, Comment, Place, Review, SectionRef, all_comments
 
 
@@ -107,12 +108,34 @@ def _lead(project: Project | None, section_id: str) -> str:
     return org.name if org else section.meta.lead
 
 
-def _sheet_comment(number: int, comment: Comment, place: Place | None = None) -> list[str]:
+def section_numbers(review: Review, project: Project | None) -> dict[str, str]:
+    """The number each section of the reviewed document has there ("2", "Annex I"), none when the paper numbers
+    none (`numbering: false`); without a project, the chapters are counted as a paper numbers them by default."""
+    if project is not None and not project.config.numbering:
+        return {}
+    annexes = project.annexes() if project is not None else set()
+    style = project.config.annex_numbering if project is not None else "roman"
+    return chapter_numbers([ref.id for ref in review.sections], annexes, style)
+
+
+def _heading(ref: SectionRef, numbers: dict[str, str]) -> str:
+    """A section as the paper shows its title: "2. Housing", "Annex I Methods", or "Housing" unnumbered."""
+    number, title = numbers.get(ref.id, ""), md(ref.title or ref.id)
+    return f"{number}. {title}" if number.isdigit() else f"{number} {title}" if number else title
+
+
+def _called(ref: SectionRef, numbers: dict[str, str]) -> str:
+    """A section named in a sentence: "section 2", "Annex I", or its title in quotes when it has no number."""
+    number = numbers.get(ref.id, "")
+    return f"section {number}" if number.isdigit() else number or f"“{md(ref.title or ref.id)}”"
+
+
+def _sheet_comment(number: int, comment: Comment, numbers: dict[str, str], place: Place | None = None) -> list[str]:
     """A comment on the sheet, at `place` when it goes on into the section of that place from an earlier one."""
     shown = place or comment.place
     where = f", line {shown.line}" if shown.line else ""
     if place is not None and comment.place.section is not None:
-        where += f", continued from section {comment.place.section.index + 1}"
+        where += f", continued from {_called(comment.place.section, numbers)}"
     elif comment.starts:
         where += f", {STARTS[comment.starts]}"
     on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
@@ -153,23 +176,24 @@ def review_sheet(review: Review, project: Project | None) -> str:
         (ref, comments_in(ref), [c for c in review.changes if c.place.section == ref])
         for ref in [*review.sections, None]
     ]
+    numbers = section_numbers(review, project)
     out += ["| Section | Lead | Comments | Tracked changes |", "|---|---|---:|---:|"]
     for ref, section_comments, section_changes in groups:
         if ref is not None:
-            name = f"{ref.index + 1}. {md(ref.title or ref.id)}"
-            out.append(f"| {name} | {md(_lead(project, ref.id))} | {len(section_comments)} | {len(section_changes)} |")
+            out.append(f"| {_heading(ref, numbers)} | {md(_lead(project, ref.id))} | {len(section_comments)} | "
+                       f"{len(section_changes)} |")
     for ref, section_comments, section_changes in groups:
         if not section_comments and not section_changes:
             continue
         if ref is None:
             out += ["", "## Outside the sections (title page, contents, annex)", ""]
         else:
-            out += ["", f"## {ref.index + 1}. {md(ref.title or ref.id)}", "",
+            out += ["", f"## {_heading(ref, numbers)}", "",
                     f"Lead: **{md(_lead(project, ref.id))}**. Source: `{ref.path}`.", ""]
         if section_comments:
             out += ["### Comments", ""]
             for number, (comment, place) in enumerate(section_comments, start=1):
-                out += _sheet_comment(number, comment, place)
+                out += _sheet_comment(number, comment, numbers, place)
         if section_changes:
             out += ["### Tracked changes", "", *(_sheet_change(c) for c in section_changes), ""]
     return _CONTROL_RE.sub("", "\n".join(out)).rstrip() + "\n"
