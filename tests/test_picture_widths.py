@@ -5,6 +5,7 @@ text's width."""
 
 from __future__ import annotations
 
+import base64
 import re
 import subprocess
 from pathlib import Path
@@ -54,6 +55,32 @@ def test_a_drafts_picture_keeps_the_width_it_is_shown_at(make_project: MakeProje
     document = docx.Document(str(built.output))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "{width" not in text and re.search(r"Figure \d+: Figure Shown wide", text)  # a figure, its caption
+
+
+def test_a_picture_a_draft_shows_at_its_natural_size_gets_no_width(make_project: MakeProject,
+                                                                   tmp_path: Path) -> None:
+    """LibreOffice (as Word) shows a picture that gives no dpi at 96 dpi, the paper at 72: each picture of such a
+    draft was imported with a width, a 20 px one as `{width=0.53cm}`, though no one had sized it. A width is written
+    for the picture the draft sizes alone."""
+    png = base64.b64encode(tiny_png(20, 10)).decode()
+    (tmp_path / "draft.html").write_text(
+        f'<html><body><h1>Safe streets</h1><p>As drawn <img src="data:image/png;base64,{png}" alt="As drawn"> and '
+        f'sized <img src="data:image/png;base64,{png}" width="120" alt="Sized"> by the member.</p></body></html>',
+        encoding="utf-8")
+    subprocess.run([require_client("soffice"), "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path), str(tmp_path / "draft.html")],
+                   check=True, capture_output=True, timeout=180)
+    draft = docx.Document(str(tmp_path / "draft.docx"))
+    assert [shape.width for shape in draft.inline_shapes] == [20 * 914400 // 96, 120 * 914400 // 96]  # at 96 dpi
+    for shape, words in zip(draft.inline_shapes, ("As drawn", "Sized"), strict=True):
+        shape._inline.docPr.set("descr", words)  # LibreOffice keeps no alt text of HTML
+    draft.save(str(tmp_path / "described.docx"))
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, tmp_path / "described.docx")
+    assert result.exit_code == 0, result.stderr
+    pictures = re.findall(r"!\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?", text)
+    assert pictures == ["![As drawn](../paper/images/outlook-1.png)",
+                        "![Sized](../paper/images/outlook-1.png){width=3.17cm}"]
 
 
 def test_pandoc_reads_the_width_as_the_build_does(make_project: MakeProject, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """A member's draft's pictures, for `import`: each picture part is written once, as `ID-N.EXT` in the draft's
 order, and each place the draft shows it becomes a Markdown image with the picture's description as alt text, and
-the width it is shown at (`{width=6cm}`) when the paper would show it at another.
+the width it is shown at (`{width=6cm}`) when the draft sets a size of its own: not for a picture at its natural size,
+which Word and LibreOffice give at 96 dpi to one that gives no dpi, where the paper gives 72.
 What cannot be shown (a type Word does not show, bytes that cannot be read, no description) is warned of
 (COE910); a draft of more pictures than a section holds is refused before any is written."""
 
@@ -55,15 +56,26 @@ class DraftImages:
         return f"![{alt}]({self.link}/{name})" + (width_attribute(extent[0]) if extent is not None and shown else "")
 
     def _resized(self, part: str, extent: tuple[int, int]) -> bool:
-        """Whether the draft shows the picture at another width than the paper would (its own size at its dpi,
-        within the text's width and the page's height), by more than a millimetre."""
+        """Whether the draft shows the picture at a size of its own: at another width than its natural size, by more
+        than a millimetre. Its natural size is what the paper shows (its pixels at its dpi, 72 when it gives none),
+        or, for a picture that gives no dpi, its pixels at 96 dpi, as Word and LibreOffice show it; each within the
+        text's width and the page's height."""
         try:
-            width, height = map(int, docx_image(self.doc.image_bytes(part)).scaled_dimensions())
+            image = docx_image(self.doc.image_bytes(part))
+            natural = [tuple(map(int, image.scaled_dimensions()))]
         except Exception:  # unreadable (warned of above): the draft's width is all there is
             return True
-        widest, tallest = ooxml.TEXT_WIDTH * 635, ooxml.picture_height_limit(None)
-        if width > widest:
-            width, height = widest, height * widest // width
-        if height > tallest:
-            width = width * tallest // height
-        return abs(extent[0] - width) > 36000
+        if image.horz_dpi == 72:  # python-docx's reading of a picture that gives no dpi
+            natural.append((image.px_width * 914400 // 96, image.px_height * 914400 // 96))
+        return all(abs(extent[0] - _fitted(width, height)) > 36000 for width, height in natural)
+
+
+def _fitted(width: int, height: int) -> int:
+    """The width (EMU) the paper shows a picture `width` x `height` at: within the text's width and the page's
+    height, its proportions kept."""
+    widest, tallest = ooxml.TEXT_WIDTH * 635, ooxml.picture_height_limit(None)
+    if width > widest:
+        width, height = widest, height * widest // width
+    if height > tallest:
+        width = width * tallest // height
+    return width
