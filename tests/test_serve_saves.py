@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -87,3 +90,31 @@ def test_a_file_left_empty_is_built_empty(make_project: MakeProject, tmp_path: P
     finally:
         server.stop()
     assert len(pages) == 2 and "Homes for all" in pages[0] and "Homes for all" not in pages[1]
+
+
+def test_serve_logging_into_the_project_rebuilds_once_per_edit(make_project: MakeProject, tmp_path: Path) -> None:
+    """`coe-paper serve > serve.log` (or `nohup`'s nohup.out) in the project: each line serve wrote to its log was a
+    change in the project, so a rebuild, so one more line. It rebuilt and reloaded the open pages for ever, a few
+    times a second. A rebuild that leaves the site as it was neither reloads the page nor says so."""
+    root = make_project(git=True)
+    env = os.environ | {"COE_PAPER_RESIDENT": "0"}
+    with (root / "serve.log").open("wb") as log:
+        served = subprocess.Popen([sys.executable, "-m", "coe_paper", "serve", "--port", "0", "-o",
+                                   str(tmp_path / "s")], cwd=root, env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 30
+        while "serving http" not in (root / "serve.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(3)
+        built = [line for line in (root / "serve.log").read_text().splitlines() if line.startswith("built in")]
+        assert len(built) == 1 and "(start)" in built[0], built
+        housing = root / "sections/02-housing.md"
+        housing.write_text(housing.read_text(encoding="utf-8").replace("Homes for all", "Homes for everyone"),
+                           encoding="utf-8")
+        time.sleep(3)
+        built = [line for line in (root / "serve.log").read_text().splitlines() if line.startswith("built in")]
+        assert len(built) == 2 and "(sections/02-housing.md)" in built[1], built
+        assert "Homes for everyone" in (tmp_path / "s/index.html").read_text(encoding="utf-8")
+    finally:
+        served.terminate()
+        served.wait(30)

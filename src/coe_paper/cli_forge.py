@@ -137,6 +137,8 @@ def serve(
     from .site import refusal
 
     def report(rebuilt: Rebuilt) -> None:
+        if rebuilt.same:  # nothing to see, nothing said: a log of serve's kept in the project stays quiet
+            return
         problems = summary(rebuilt.built.diagnostics)
         what = ", ".join(rebuilt.changed) or "start"
         err.print(f"built in {rebuilt.built.seconds:.2f} s ({what}): {problems}", markup=False)

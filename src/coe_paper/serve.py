@@ -11,7 +11,8 @@ takes about a second, which a rebuild meeting a new word would otherwise pay) ar
 well under half a second on the bundled paper (`bench/bench_startup.py` measures it). Any file of the project
 triggers a rebuild (paper.yaml may name templates, pictures and term lists anywhere in it) but the site, git's
 folder, editors' swap files and, in the build folder, anything but the built .docx/.pdf (to refresh the download
-links).
+links); a rebuild that leaves the site as it was reloads no page (serve's own log kept in the project rebuilt it for
+ever, a line at a time).
 
 Beside it runs the resident process (resident_server.py): while `serve` runs, `coe-paper assemble`, `validate` and
 `status` in the project start warm.
@@ -20,6 +21,7 @@ Beside it runs the resident process (resident_server.py): while `serve` runs, `c
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import io
 import os
@@ -91,6 +93,16 @@ class Rebuilt:
 
     changed: list[str]
     built: site.Built
+    same: bool = False  # the site and the problems it shows are as the build before left them: no reload
+
+
+def site_digest(folder: Path) -> str:
+    """A digest of the names and bytes of every file in the built `folder`."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder)}\0{path.stat().st_size}\0".encode("utf-8", "surrogateescape"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class Generation:
@@ -259,6 +271,7 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         self.resident = resident  # with the resident process (resident_server.py) beside it
         self._resident: subprocess.Popen[bytes] | None = None
+        self._shown: tuple[str, ...] = ()  # what the last build left to see (site_digest, failure page)
 
     @property
     def url(self) -> str:
@@ -266,10 +279,16 @@ class PreviewServer:
         return f"http://[{host!s}]:{port}/" if ":" in str(host) else f"http://{host!s}:{port}/"
 
     def build(self, changed: list[str]) -> Rebuilt:
+        """Build the site; the open pages reload unless it came out as it was (a file the paper does not read
+        changed, such as serve's own log written into the project, whose every line made one more rebuild)."""
         rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
         with self.swapping:
             self.failure[:] = [] if rebuilt.built.page is not None else [failure_page(rebuilt.built.diagnostics)]
-        self.generation.bump()
+            shown = (site_digest(self.output) if rebuilt.built.page is not None else "", *self.failure)
+        rebuilt.same = shown == self._shown
+        self._shown = shown
+        if not rebuilt.same:
+            self.generation.bump()
         self.on_build(rebuilt)
         return rebuilt
 
