@@ -216,3 +216,29 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return re.sub(r"\s", "-", text)
+
+
+def row_cells(line: str) -> list[tuple[int, str]]:
+    """A table row's cells: (column, trimmed text), split at pipes outside code spans and escapes."""
+    cells: list[tuple[int, str]] = []
+    start, i, ticks = 0, 0, 0
+    stripped = line.rstrip()
+    lead = len(stripped) - len(stripped.lstrip())
+    if stripped[lead:].startswith("|"):
+        start = i = lead + 1
+    else:
+        i = start = lead
+    while i <= len(stripped):
+        c = stripped[i] if i < len(stripped) else "|"
+        if c == "\\":
+            i += 2
+            continue
+        if c == "`":
+            ticks ^= 1
+        if c == "|" and not ticks:
+            raw = stripped[start:i]
+            if i < len(stripped) or raw.strip():
+                cells.append((start + len(raw) - len(raw.lstrip()), raw.strip()))
+            start = i + 1
+        i += 1
+    return cells

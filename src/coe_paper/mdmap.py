@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from .captions import figure_image, outside_tables, split_id, table_captions
-from .markdown import parse
+from .markdown import parse, row_cells
 from .mdinline import InlineMap, MapError, Unit, references, visible_text
 from .project import split_front_matter
 
@@ -48,32 +48,6 @@ def _locate(content: str, lines: list[str], line_starts: list[int], first: int) 
         offsets += [base + i for i in range(len(part))]
         offsets.append(base + len(part))  # the newline (or the end)
     return content, offsets
-
-
-def _cells(line: str) -> list[tuple[int, str]]:
-    """A table row's cells: (column, trimmed text), split at pipes outside code spans and escapes."""
-    cells: list[tuple[int, str]] = []
-    start, i, ticks = 0, 0, 0
-    stripped = line.rstrip()
-    lead = len(stripped) - len(stripped.lstrip())
-    if stripped[lead:].startswith("|"):
-        start = i = lead + 1
-    else:
-        i = start = lead
-    while i <= len(stripped):
-        c = stripped[i] if i < len(stripped) else "|"
-        if c == "\\":
-            i += 2
-            continue
-        if c == "`":
-            ticks ^= 1
-        if c == "|" and not ticks:
-            raw = stripped[start:i]
-            if i < len(stripped) or raw.strip():
-                cells.append((start + len(raw) - len(raw.lstrip()), raw.strip()))
-            start = i + 1
-        i += 1
-    return cells
 
 
 def build(text: str, caption_ids: Container[str] = ()) -> SourceMap:
@@ -217,7 +191,7 @@ def _unit(tok: Token, parent: Token, lines: list[str], starts: list[int], body_l
 
 def _cell(tok: Token, column: int, lines: list[str], starts: list[int], row_line: int, header: bool) -> Unit:
     """A table cell; a header cell's text is bold, as the paper writes it, so that bold typed there is no markup."""
-    cells = _cells(lines[row_line])
+    cells = row_cells(lines[row_line])
     unit = Unit("cell", row_line + 1)
     if column >= len(cells):
         raise MapError("cell not found in its row")

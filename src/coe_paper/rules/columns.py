@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..mdmap import _cells
+from ..markdown import row_cells
 
 if TYPE_CHECKING:
     from .text import Prose
@@ -33,7 +33,7 @@ def decimal_cells(prose: Prose) -> dict[int, list[tuple[int, int]]]:
             text = prose.masked.get(index, "")
             if "," not in text:
                 continue
-            for number, (start, cell) in enumerate(_cells(text)):
+            for number, (start, cell) in enumerate(row_cells(text)):
                 if _FIGURE.fullmatch(cell):
                     columns.setdefault(number, []).append((index, start, cell))
         for figures in columns.values():
