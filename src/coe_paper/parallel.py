@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
 
 _CAPTION_ID = re.compile(captions.ID)  # a caption's `{#id}`, found anywhere
-MIN_SECTIONS = 24  # fewer missing sections than this are quicker on one processor than starting workers
-MIN_BYTES = 200_000  # ... and so is less Markdown than this
+MIN_SECTIONS = 4  # fewer missing sections than this are quicker on one processor than forking a worker
+MIN_BYTES = 20_000  # ... and so is less Markdown than this (about 3,000 words)
 CHUNKS = 32  # chunks a process: the last to be taken is small, so that all the processes finish together
 
 
