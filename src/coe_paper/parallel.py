@@ -151,9 +151,7 @@ def _shared(workers: int, chunks: int) -> list[_Answer] | None:
                 os.close(writing)
                 raise
             if pid == 0:  # the worker: it writes its own pipe, and holds no other
-                for _, other in [*started, (0, reading)]:
-                    os.close(other)
-                _answer(writing)
+                _answer(writing, [reading, *(other for _, other in started)])
             os.close(writing)
             started.append((pid, reading))
         answers = _here()
@@ -190,11 +188,14 @@ def _here() -> dict[int, _Answer]:
             gc.enable()
 
 
-def _answer(writing: int) -> NoReturn:
-    """A worker's life: its chunks' answers, pickled into its pipe; it ends without running what this process would
-    run at its end (atexit, buffered output)."""
+def _answer(writing: int, others: list[int]) -> NoReturn:
+    """A worker's life from the fork on: the pipes of the others closed, its chunks' answers pickled into its own; it
+    ends without running what this process would run at its end (atexit, buffered output), and whatever fails, it
+    ends there: it never goes on as a second copy of the build."""
     code = 1
     try:
+        for other in others:
+            os.close(other)
         _start()
         data = pickle.dumps(_drain(), pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writing, "wb") as pipe:
