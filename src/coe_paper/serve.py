@@ -21,7 +21,6 @@ Beside it runs the resident process (resident_server.py): while `serve` runs, `c
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html
 import io
 import os
@@ -94,15 +93,6 @@ class Rebuilt:
     changed: list[str]
     built: site.Built
     same: bool = False  # the site and the problems it shows are as the build before left them: no reload
-
-
-def site_digest(folder: Path) -> str:
-    """A digest of the names and bytes of every file in the built `folder`."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(f"{path.relative_to(folder)}\0{path.stat().st_size}\0".encode("utf-8", "surrogateescape"))
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 class Generation:
@@ -271,7 +261,7 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         self.resident = resident  # with the resident process (resident_server.py) beside it
         self._resident: subprocess.Popen[bytes] | None = None
-        self._shown: tuple[str, ...] = ()  # what the last build left to see (site_digest, failure page)
+        self._shown: tuple[str, ...] = ()  # what the last build left to see (its files' digest, failure page)
 
     @property
     def url(self) -> str:
@@ -284,7 +274,7 @@ class PreviewServer:
         rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
         with self.swapping:
             self.failure[:] = [] if rebuilt.built.page is not None else [failure_page(rebuilt.built.diagnostics)]
-            shown = (site_digest(self.output) if rebuilt.built.page is not None else "", *self.failure)
+            shown = (rebuilt.built.digest if rebuilt.built.page is not None else "", *self.failure)
         rebuilt.same = shown == self._shown
         self._shown = shown
         if not rebuilt.same:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import itertools
 import os
 import re
@@ -65,6 +66,7 @@ class Built:
     files: list[str] = field(default_factory=list)  # downloads copied next to the page
     seconds: float = 0.0
     project: Project | None = None  # the paper as loaded for this build
+    digest: str = ""  # of the names and bytes of the files written, as they were written: serve's "nothing changed"
 
 
 def forge_link(repository: str | None, branch: str, path: str, line: int = 0) -> str | None:
@@ -84,6 +86,7 @@ class _Files:
         self.root, self.output = root, output
         self.tree = WorkTree(root)  # read as the build reads: never through a link out of the project
         self.copied: dict[str, str] = {}
+        self.digest = hashlib.sha256()  # of every file written (see Built.digest)
 
     def image(self, src: str, base_dir: str) -> str | None:
         try:
@@ -121,6 +124,7 @@ class _Files:
     def _write(self, target: str, data: bytes) -> None:
         (self.output / target).parent.mkdir(parents=True, exist_ok=True)
         (self.output / target).write_bytes(data)
+        self.digest.update(f"{target}\0{len(data)}\0".encode("utf-8", "surrogateescape") + data)
 
 
 def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, str]]:
@@ -305,14 +309,15 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
         files = _Files(loaded.root, staging)
         context = _page_context(loaded, files)
         page = _SURROGATE.sub("\ufffd", render_page(context))  # a file name's byte that is not UTF-8, as shown
-        (staging / "index.html").write_text(page, encoding="utf-8")
+        files._write("index.html", page.encode("utf-8"))
         _replace(staging, target, swapping or contextlib.nullcontext())
     except OSError as exc:  # a full disk, a file size limit: the site before stays whole
         return Built(target, None, [*loaded.diagnostics, _unwritten(target, exc)], seconds=time.perf_counter() - start)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
-                 [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project)
+                 [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project,
+                 files.digest.hexdigest())
 
 
 def _unwritten(target: Path, exc: OSError) -> Diagnostic:
