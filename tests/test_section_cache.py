@@ -311,6 +311,38 @@ def test_no_pack_of_bytes_outgrows_what_is_read(tmp_path: Path, monkeypatch: pyt
     assert sorted(map(sorted, _packs(root))) == [["a"], ["b"], ["c"], ["d"], ["e", "f"]]
 
 
+def test_a_pack_read_whole_is_not_read_again_while_its_file_is_the_same(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack of bytes read and checked once is taken again from memory while its file is unchanged (a resident
+    process's children take the packs their parent read); a pack changed in place, even with its modification time
+    put back, is read and checked again, and refused; a pack added since is read."""
+    monkeypatch.setattr(store_module, "_READ", {})
+    reads: list[int] = []
+    read_within = store_module.read_within
+    monkeypatch.setattr(store_module, "read_within", lambda *args: (reads.append(1), read_within(*args))[1])
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    _run(root, {"k1": b"one" * 100})
+    for _ in range(3):
+        assert Store(root, "bodies", "", pack=True, raw=True).get_bytes("k1") == b"one" * 100
+    assert len(reads) == 1
+    [pack] = (root / ".git" / CACHE_DIR / "bodies").glob("*.pack")
+    before = pack.stat()
+    data = pack.read_bytes()
+    time.sleep(0.01)
+    pack.write_bytes(data[:-3] + b"two")  # the same size, its time put back: only its change time moved
+    os.utime(pack, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert Store(root, "bodies", "", pack=True, raw=True).get_bytes("k1") is None
+    assert len(reads) == 2
+    pack.write_bytes(data)
+    store = Store(root, "bodies", "", pack=True, raw=True)
+    store.get_bytes("k1")
+    store.put_bytes("k2", b"two")
+    store.prune()
+    later = Store(root, "bodies", "", pack=True, raw=True)
+    assert (later.get_bytes("k1"), later.get_bytes("k2")) == (b"one" * 100, b"two")
+
+
 def _run(root: Path, entries: dict[str, bytes]) -> None:
     """A run over a whole paper whose bodies are `entries`: those the packs lack are put, then the packs pruned."""
     store = Store(root, "bodies", "", pack=True, raw=True)
