@@ -733,6 +733,29 @@ def test_coe743_a_figure_in_a_table_column_of_decimals_has_a_decimal_comma(make_
     assert [row.split("|")[2].strip() for row in fixed] == ["0.5", "1.250", "-12.75"]
 
 
+def test_coe743_a_column_of_decimals_with_their_units(make_project: MakeProject) -> None:
+    """A column of '1,250 km', '0,5 km' and '12,75 km' gave '1,250' to COE719 (a thousand: '1 250'): only a cell
+    that was a figure alone counted. A cell is read as a figure with its unit; '1,250 %' in a column of '3,5 %' is
+    fixed to '1.250%', and a cell of words after the figure ('1,250 people') is no figure of the column."""
+    text = ("| City | Length | Load | Share | Homes |\n|---|--:|--:|--:|--:|\n"
+            "| Athens | 1,250 km | 12,0 t | 3,5 % | 1,250 people |\n"
+            "| Rome | 0,5 km | 1,250 t | 1,250 % | 2,5 |\n| Paris | 12,75 km | 3 t | 7% | 3 |")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    rows = text.split("\n")
+    assert sorted((d.line, d.column, d.code, d.fix.replacement if d.fix else None) for d in found) == [
+        (LINE + 2, col(rows[2], "1,250 km"), "COE743", "1.250"), (LINE + 2, col(rows[2], "12,0"), "COE743", "12.0"),
+        (LINE + 2, col(rows[2], "3,5 %"), "COE742", "3.5%"),
+        (LINE + 2, col(rows[2], "1,250 people"), "COE719", None),
+        (LINE + 3, col(rows[3], "0,5"), "COE743", "0.5"), (LINE + 3, col(rows[3], "1,250 t"), "COE743", "1.250"),
+        (LINE + 3, col(rows[3], "1,250 %"), "COE742", "1.250%"), (LINE + 3, col(rows[3], "2,5"), "COE743", "2.5"),
+        (LINE + 4, col(rows[4], "12,75"), "COE743", "12.75")]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    fixed = (root / INTRO).read_text(encoding="utf-8").split("\n")[LINE + 1 : LINE + 4]
+    assert [row.split("|")[2:5] for row in fixed] == [
+        [" 1.250 km ", " 12.0 t ", " 3.5% "], [" 0.5 km ", " 1.250 t ", " 1.250% "], [" 12.75 km ", " 3 t ", " 7% "]]
+
+
 def test_coe743_a_year_before_the_comma_may_want_a_space_and_is_not_fixed(make_project: MakeProject) -> None:
     """'In 2023,15% of homes' is a space missing after the year more likely than a decimal: --fix wrote '2023.15%';
     it is reported with both readings and not fixed."""

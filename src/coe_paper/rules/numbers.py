@@ -15,6 +15,7 @@ from .columns import decimal_cells
 from .eustyle import ESG, ISG
 from .money import NUMBER, SCALE, SHORT_SCALE
 from .registry import Finding, rule
+from .units import QUANTITY
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -182,12 +183,15 @@ _SPACED_PERCENT = re.compile(r"(?<![\w.,])(?P<figure>\d+(?:[.,]\d+)?)[ \u00a0\u2
 def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
     if not any("%" in text for text in prose.masked.values()):
         return
+    decimals = decimal_cells(prose)  # '1,250 %' in a column of '3,5 %' is 1.25%
     for index, text in prose.prose_lines():
         if "%" not in text:
             continue
         line = prose.file_line(index)
         for m in _SPACED_PERCENT.finditer(text):
-            better = f"{decimal_point(m.group('figure'))}%"
+            figure = m.group("figure")
+            column = (m.start(), m.start() + len(figure)) in decimals.get(index, [])
+            better = f"{figure.replace(',', '.') if column else decimal_point(figure)}%"
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better}'",
                           f"source: {ESG}: in English the percent sign follows the figure with no space",
                           Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
@@ -198,11 +202,8 @@ def percentages(context: Context, prose: Prose) -> Iterator[Finding]:
 #: A figure with a comma before one or two digits, or four or more (a group of thousands has three), before what
 #: only a quantity precedes: a percent sign, 'per cent', a scale word, a unit of measurement; or after 'EUR'. '1,5
 #: million' is 1.5 million as many of the Union's languages write it; 'items 1,2 and 3' is no decimal and passes.
-_UNITS = (r"(?:k|M|G|T)?Wh?|(?:mm|cm|km|m)[²³]?|ha|kg|t|l|tonnes|hours|years|degrees|(?:kilo|centi|milli)?metres"
-          r"|litres|hectares")
-_DECIMAL_COMMA = re.compile(r"(?<![\w.,])(?:(?<=EUR[ \u00a0])\d+,\d{1,2}(?![\d,])|\d+,(?:\d{1,2}|\d{4,})(?![\d,])"
-                            r"(?=[ \u00a0\u202f]*%|[ \u00a0\u202f]*°|[ \u00a0]+(?:per[ \u00a0]cent|percent|thousand"
-                            rf"|million|billion|trillion|{_UNITS})(?![\w²³₂])))")
+_DECIMAL_COMMA = re.compile(rf"(?<![\w.,])(?:(?<=EUR[ \u00a0])\d+,\d{{1,2}}(?![\d,])"
+                            rf"|\d+,(?:\d{{1,2}}|\d{{4,}})(?![\d,])(?={QUANTITY}))")
 _DECIMAL = re.compile(r"\d+,(?:\d{1,2}|\d{4,})")
 _YEAR_FIRST = re.compile(r"(?:19|20)\d\d(?=,)")
 
