@@ -210,6 +210,39 @@ def test_coe701_a_count_noun_is_fixed_only_after_a_determiner(make_project: Make
         "It needs more manpower, and the city's workforce and the **workforce** of its partners are small.")
 
 
+def test_coe701_normal_people_is_fixed_only_where_the_text_speaks_of_disability(make_project: MakeProject) -> None:
+    """--fix wrote 'normal people commute by bus' in a section on transport as 'persons without disabilities commute
+    by bus'. The wording is offered as a fix only in a paragraph that speaks of disability (on any of its lines);
+    elsewhere the phrase is reported, with its source, and not fixed."""
+    text = ("Normal people commute by bus in most cities.\n\nRamps serve wheelchair users and normal people\n"
+            "alike, as do lifts for persons with disabilities and normal people.")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.line, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE701", LINE, 1, None),
+        ("COE701", LINE + 2, col(text.split("\n")[2], "normal"), "persons without disabilities"),
+        ("COE701", LINE + 3, col(text.split("\n")[3], "normal"), "persons without disabilities")]
+    assert found[0].message == ("'Normal people': write 'persons without disabilities' (where the text speaks of "
+                                "disability; not fixed here, where it may mean something else: reword)")
+    assert found[0].hint == "source: United Nations Office at Geneva, Disability-Inclusive Language Guidelines (2019)"
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[LINE - 1 : LINE + 3] == [
+        "Normal people commute by bus in most cities.", "",
+        "Ramps serve wheelchair users and persons without disabilities",
+        "alike, as do lifts for persons with disabilities and persons without disabilities."]
+    files = with_checks("  terms: [paper/terms.yaml]\n", {"paper/terms.yaml": TOPICAL, **prose("Open the cells.")})
+    d = one(editorial(make_project, files), "COE702")
+    assert d.fix is None and "where the text speaks of prison;" in d.message
+    d = one(editorial(make_project, {**files, **prose("Open the cells of the prison.")}), "COE702")
+    assert d.fix is not None and d.fix.replacement == "rooms"
+
+
+TOPICAL = """\
+terms:
+  - {avoid: [cells], write: rooms, source: style sheet, fix: true, fix_where: [prison]}
+"""
+
+
 TERMS = """\
 sources:
   style: Partnership style sheet (2024)

@@ -34,6 +34,9 @@ def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), na
             fix, note = match.fix, ""
             if fix is None and match.term.fix and match.term.count_noun and not match.plural:
                 note = COUNT_NOUN
+            if match.off_topic:
+                note = (f" (where the text speaks of {match.term.fix_where[0]}; not fixed here, where it may mean "
+                        "something else: reword)")
             if names and fix is not None and match.text[:1].isupper() and not _listed_with_capital(match) \
                     and in_name(text, match.start, match.text, before=False):
                 fix, note = None, IN_NAME

@@ -9,7 +9,9 @@ counts, as for "Turkey"), `count_noun` (the wording is a count noun for a mass n
 after a determiner or a possessive, as in "the manpower", not in "more manpower"), `check_case` (the preferred
 wording itself in any other case is a finding, as for "member states"), `unless_after` and `unless_before` (phrases
 that, right before or right after it, make it another thing: UN member states, the member states of the Council of
-Europe).
+Europe), `fix_where` (words of the topic in which the wording fits, the first naming it: the phrase is fixed only in
+a paragraph that holds one, as "normal people" is "persons without disabilities" only where the text speaks of
+disability; elsewhere it is reported without a fix).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Term(BaseModel):
     check_case: bool = False
     unless_after: list[str] = []
     unless_before: list[str] = []
+    fix_where: list[str] = []
 
     @cached_property
     def context(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -55,12 +58,22 @@ class Term(BaseModel):
         head, tail = f"{around[0]} {line[:start]}", f"{line[end:]} {around[1]}"
         return bool(after and after.search(head)) or bool(before and before.match(tail))
 
+    @cached_property
+    def topic(self) -> re.Pattern[str] | None:
+        """What in a paragraph says it speaks of the topic in which the fix fits (`fix_where`, plurals too)."""
+        words = [form for word in self.fix_where for form in (word, _plural(word))]
+        return re.compile(rf"(?<![\w-])(?:{'|'.join(map(_pattern, words))})(?![\w-])", re.IGNORECASE) if words else None
+
+    def on_topic(self, line: str, around: tuple[str, str]) -> bool:
+        """Whether the paragraph of `line` (`around` it) speaks of the topic the fix needs (any without `fix_where`)."""
+        return self.topic is None or self.topic.search(f"{around[0]} {line} {around[1]}") is not None
+
     @field_validator("write", mode="before")
     @classmethod
     def _one_or_more(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
-    @field_validator("avoid", "write", "unless_after", "unless_before")
+    @field_validator("avoid", "write", "unless_after", "unless_before", "fix_where")
     @classmethod
     def _not_blank(cls, phrases: list[str]) -> list[str]:
         if any(not phrase.split() for phrase in phrases):
@@ -124,6 +137,7 @@ class Match:
     text: str
     fix: Fix | None
     plural: bool = False  # the plural of an avoided phrase matched
+    off_topic: bool = False  # its paragraph does not speak of the topic the fix needs (Term.fix_where)
 
     @property
     def wording(self) -> list[str]:
@@ -201,7 +215,9 @@ class TermList:
                 if (term.check_case and text in term.write) or term.excepted(line, m.start(), m.end(), around):
                     continue
                 fix = self._fix(term, plural, line, m, file_line)
-                found.append(Match(term, self.source_of(term), m.start(), m.end(), text, fix, plural))
+                off_topic = fix is not None and not term.on_topic(line, around)
+                found.append(Match(term, self.source_of(term), m.start(), m.end(), text, None if off_topic else fix,
+                                   plural, off_topic))
         return sorted(found, key=lambda f: f.start)
 
     def _fix(self, term: Term, plural: bool, line: str, m: re.Match[str], file_line: int) -> Fix | None:
