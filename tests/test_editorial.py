@@ -283,6 +283,7 @@ def test_coe710_country_codes(make_project: MakeProject) -> None:
     assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
         ("COE710", col(text, "GR"), "EL"), ("COE710", col(text, "GB"), "UK")]
     assert editorial(make_project, prose("Greece (EL) shared a 5 GB file.")) == []
+    assert editorial(make_project, prose("Links of 5 GB and EL, and of 2\u00a0GB, FR and AT.")) == []  # a unit
 
 
 def test_coe711_united_kingdom_is_no_member_state(make_project: MakeProject) -> None:

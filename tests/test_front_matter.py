@@ -155,6 +155,25 @@ def test_a_country_code_written_wrong_is_one_finding_coe710s(make_project: MakeP
     assert found() == [(columns[code], "COE520") for code in ("GR", "BE", "GB", "FR", "EL")]
 
 
+def test_a_unit_after_a_figure_is_no_country_code(make_project: MakeProject) -> None:
+    """In 'BE, GB and FR agreed; 5 GB went unused' the gigabytes were never asked about: the first 'GB', COE710's
+    (write 'UK'), was taken for GB's first use, so '5 GB' was no COE520. And '2 GB and EL' was a list of country
+    codes: COE710 asked for '2 UK'. A code after a figure is a unit; COE520's first use of GB is the first that
+    COE710 does not rewrite."""
+    text = "## Next steps\n\nBE, GB and FR agreed; 5 GB went unused, as 2 GB and EL did.\n"
+    root = project(make_project, **{"sections/03-outlook.md": section_text(
+        "outlook", text, lead="leipzig", contributors="[]")})
+    line = text.split("\n")[2]
+    found = sorted((d.column, d.code, d.message.split("'")[1]) for d in pipeline.check(root).diagnostics
+                   if d.code in ("COE520", "COE710") and d.path == "sections/03-outlook.md")
+    assert found == [(1, "COE520", "BE"), (line.index("GB") + 1, "COE710", "GB"),
+                     (line.index("FR") + 1, "COE520", "FR"), (line.index("5 GB") + 3, "COE520", "GB"),
+                     (line.index("EL") + 1, "COE520", "EL")]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    fixed = (root / "sections/03-outlook.md").read_text(encoding="utf-8")
+    assert "BE, UK and FR agreed; 5 GB went unused, as 2 GB and EL did." in fixed
+
+
 def test_missing_logo_file_is_coe501(make_project: MakeProject) -> None:
     root = project(make_project, **{"paper/paper.yaml": PAPER_YAML + COVER.replace("dot.png", "none.png")})
     found = [d for d in pipeline.check(root).diagnostics if d.code == "COE501"]

@@ -141,11 +141,10 @@ def run_all(project: Project, parsed: list[Parsed], source: Source, editor: edit
             found += pictures.images(item, source, known)
     found += pictures.logos(project, source, known)
     known.prune(isinstance(source, WorkTree))
-    unlisted = frontmatter.check(project, parsed)
     template = list(a11y.template(project, source))  # COE535
     rules = editorial.check(project, parsed, source, editor)  # COE7xx, as paper.yaml's `checks:` selects them
     codes = {(d.path, d.line, d.column) for d in rules if d.code == "COE710"}
-    found += [d for d in unlisted if (d.path, d.line, d.column) not in codes]  # 'GR' is COE710's: write 'EL'
+    found += frontmatter.check(project, parsed, codes)  # 'GR' is COE710's: write 'EL'
     return found + template + rules
 
 

@@ -63,8 +63,14 @@ def used_in(abbreviations: dict[str, str], parsed: Iterable[Any]) -> list[tuple[
 
 
 def first_uses(item: Any) -> Iterator[Place]:
-    """Each upper-case word's first use in a parsed section, and whether it is spelled out there."""
+    """Each upper-case word's first use in a parsed section, and whether it is spelled out there. A code that COE710
+    writes otherwise ('GB' for 'UK') has each use yielded up to one after a figure ('5 GB': no country): `check`
+    passes over those COE710 reports, and the first of the others is the abbreviation's first use."""
+    from .rules.eustyle import CODE_FIX
+    from .rules.units import after_figure
+
     seen: set[str] = set()
+    places: dict[str, tuple[int, int]] = {}  # where a code of CODE_FIX was last yielded: the next is past it
     for block, text in _prose(item.tokens):
         for match in ABBREVIATION.finditer(text):
             abbr = match.group(1)
@@ -74,14 +80,17 @@ def first_uses(item: Any) -> Iterator[Place]:
             before, after = text[: match.start()].rstrip(), text[match.end():]
             if _DOCUMENT_YEAR.match(after):
                 continue  # 'COM(2020) 152 final': a document's reference, not the abbreviation used as a word
-            seen.add(abbr)
-            line, col = item.position(block, abbr)
+            if abbr not in CODE_FIX or after_figure(text, match.start()):
+                seen.add(abbr)
+            line, col = places[abbr] = item.position(block, abbr, after=places.get(abbr))
             yield Place(abbr, line, col, before.endswith("(") and after.startswith(")") and len(before) > 1)
 
 
-def check(project: Project, parsed: Iterable[Any]) -> list[Diagnostic]:
+def check(project: Project, parsed: Iterable[Any], claimed: set[tuple[str, int, int]] | None = None
+          ) -> list[Diagnostic]:
     """COE520 an abbreviation neither listed nor spelled out at first use (from each section's facts: the first use
-    in the paper is the first section's first use); a currency's ISO code is neither."""
+    in the paper is the first section's first use); a currency's ISO code is neither, nor a use `claimed` (path,
+    line, column) by COE710 ('GR': write 'EL'), after which the abbreviation's next use is its first."""
     found: list[Diagnostic] = []
     listed = {word for abbr in project.abbreviations for word in ABBREVIATION.findall(abbr)}
     seen: set[str] = set()
@@ -90,7 +99,8 @@ def check(project: Project, parsed: Iterable[Any]) -> list[Diagnostic]:
     for item in parsed:
         for use in item.facts.abbreviations:
             abbr = use.name
-            if abbr in seen or abbr in listed or abbr in CURRENCIES:
+            if abbr in seen or abbr in listed or abbr in CURRENCIES or (
+                    claimed and (item.section.path, use.line, use.column) in claimed):
                 continue
             seen.add(abbr)
             if use.flag:

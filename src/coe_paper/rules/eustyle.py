@@ -16,6 +16,7 @@ from .inclusive import term_findings
 from .registry import Finding, rule
 from .terms import FOLLOWERS, shipped
 from .text import MASK, WORD_RUN
+from .units import after_figure
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -34,7 +35,8 @@ _MONTH = (f"(?:{'|'.join(MONTHS)}|(?:{'|'.join(sorted(_SHORT_MONTHS, key=len, re
 
 # -- COE710, COE711: country codes and the United Kingdom ------------------------------------------------------
 
-_CODE_FIX = {"GR": "EL", "GB": "UK"}
+#: The codes COE710 writes otherwise (COE520 leaves them to it).
+CODE_FIX = {"GR": "EL", "GB": "UK"}
 _EU_CODES = {code for code in COUNTRY_NAMES if code != "EU"}
 _CODE_LIST = re.compile(r"\b[A-Z]{2}\b(?:(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)[A-Z]{2}\b)+")
 _GREECE = re.compile(r"(?<![\w/-])GR(?![\w/-])")
@@ -45,7 +47,7 @@ _DIGIT = re.compile(r"\d")  # what a date, a number or EU-28 needs
 @rule("COE710", "country code not as the EU writes it: EL for Greece (not GR), UK for the United Kingdom (not GB)",
       f"{ISG}, 7.1 (Countries)", fixable=True)
 def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
-    if prose.runs.isdisjoint(_CODE_FIX):  # GR and GB are whole runs where they count
+    if prose.runs.isdisjoint(CODE_FIX):  # GR and GB are whole runs where they count
         return
     for index, text in prose.prose_lines():
         if not _CAPITALS.search(text):  # no two capitals in a row: no country code
@@ -54,9 +56,10 @@ def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
         hits = {found.start(): "GR" for found in _GREECE.finditer(text)}
         for listed in _CODE_LIST.finditer(text):  # GB is a unit too (5 GB): only in a list of country codes
             for found in re.finditer(r"\bGB\b", listed.group()):
-                hits[listed.start() + found.start()] = "GB"
+                if not after_figure(text, listed.start() + found.start()):  # 'BE and 5 GB and FR': gigabytes
+                    hits[listed.start() + found.start()] = "GB"
         for start, code in sorted(hits.items()):
-            better = _CODE_FIX[code]
+            better = CODE_FIX[code]
             yield Finding(line, start + 1, f"country code '{code}': write '{better}'", f"source: {ISG}, 7.1",
                           Fix(line, start + 1, start + 3, better, code))
 
