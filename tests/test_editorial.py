@@ -197,6 +197,19 @@ def test_coe701_adjective_before_a_noun_is_reported_but_not_fixed(make_project: 
     assert d.fix is not None and d.fix.replacement == "older people"
 
 
+def test_coe701_an_adjective_before_a_noun_of_things_speaks_of_no_people(make_project: MakeProject) -> None:
+    """'The poor quality of the housing stock' and 'the blind spots in the data' were COE701 ('write people
+    experiencing poverty', 'blind people'): before a noun of things the adjective speaks of no one. Before a noun of
+    people, or alone, it is reported as before."""
+    text = ("The poor quality of the housing stock, the poor state of repair and the blind spots in the data weigh "
+            "on the poor residents.")
+    d = one(editorial(make_project, prose(text)), "COE701")
+    assert (d.column, d.fix) == (col(text, "the poor residents"), None)
+    found = editorial(make_project, prose("Services for the poor and the blind are scarce."))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [(14, "people experiencing poverty"),
+                                                                                 (27, None)]
+
+
 def test_coe701_a_count_noun_is_fixed_only_after_a_determiner(make_project: MakeProject) -> None:
     """'manpower' is a mass noun, 'workforce' a count noun: --fix wrote 'needs more workforce'."""
     text = "It needs more manpower, and the city's manpower and the **manpower** of its partners are small."
