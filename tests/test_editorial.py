@@ -859,9 +859,9 @@ def test_coe721_knows_the_names_of_the_people_in_contributors_yaml(make_project:
 
 def test_coe721_knows_the_eus_own_english(make_project: MakeProject) -> None:
     """Words of the EU's glossaries and bodies' names were unknown words in every paper, and 'Sinti', a name
-    COE701's advice on 'gypsies' leads to, was one too."""
+    COE701's advice on 'gypsies' leads to, was one too; so was State aid's 'de minimis' ceiling."""
     text = ("The acquis, inter alia comitology and trilogues in Coreper, Interreg and Urbact, Eurofound and Cedefop, "
-            "and Roma, Sinti and S\u00e1mi communities.")
+            "and Roma, Sinti and S\u00e1mi communities, under the de minimis ceiling.")
     assert editorial(make_project, prose(text)) == []
 
 
