@@ -299,6 +299,22 @@ def test_coe710_country_codes(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Links of 5 GB and EL, and of 2\u00a0GB, FR and AT.")) == []  # a unit
 
 
+def test_coe710_a_text_that_writes_both_codes_is_not_fixed(make_project: MakeProject) -> None:
+    """--fix made 'GR in Eurostat's old coding; EL since 2004' read 'EL in Eurostat's old coding; EL since 2004',
+    and a table's row for the old code a second row for EL: where the paragraph or table writes the EU's code too,
+    the old one is reported without a fix. Elsewhere in the section it is fixed as before."""
+    text = ("Greek data (GR in the old coding; EL since 2004) follow.\n\n| Code | Country |\n|---|---|\n"
+            "| EL | Greece |\n| GR | Greece (old code) |\n| GB | United Kingdom |\n\nData from GR were missing.")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    assert [(d.line, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (LINE, col(text, "GR"), None), (LINE + 5, 3, None), (LINE + 8, col(text.split("\n")[8], "GR"), "EL")]
+    assert "not fixed: the text writes 'EL' too" in found[0].message
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    lines = (root / INTRO).read_text(encoding="utf-8").split("\n")
+    assert lines[LINE - 1 : LINE + 8] == [*text.split("\n")[:8], "Data from EL were missing."]
+
+
 def test_coe711_united_kingdom_is_no_member_state(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("Data for the EU-28 were used.")), "COE711")
     assert d.column == col("Data for the EU-28 were used.", "EU-28")

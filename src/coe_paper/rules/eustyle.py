@@ -49,6 +49,7 @@ _DIGIT = re.compile(r"\d")  # what a date, a number or EU-28 needs
 def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
     if prose.runs.isdisjoint(CODE_FIX):  # GR and GB are whole runs where they count
         return
+    both = _both_codes(prose) if not prose.runs.isdisjoint(CODE_FIX.values()) else {}
     for index, text in prose.prose_lines():
         if not _CAPITALS.search(text):  # no two capitals in a row: no country code
             continue
@@ -60,8 +61,25 @@ def country_codes(context: Context, prose: Prose) -> Iterator[Finding]:
                     hits[listed.start() + found.start()] = "GB"
         for start, code in sorted(hits.items()):
             better = CODE_FIX[code]
+            if code in both.get(index, ()):  # 'GR in the old coding; EL since 2004': it speaks of the codes
+                yield Finding(line, start + 1, f"country code '{code}': write '{better}' (not fixed: the text writes "
+                              f"'{better}' too, and may speak of the code itself)", f"source: {ISG}, 7.1")
+                continue
             yield Finding(line, start + 1, f"country code '{code}': write '{better}'", f"source: {ISG}, 7.1",
                           Fix(line, start + 1, start + 3, better, code))
+
+
+def _both_codes(prose: Prose) -> dict[int, set[str]]:
+    """By body index, the codes of CODE_FIX whose EU code is written in the same paragraph, heading or table too: a
+    text that writes GR and EL, or a table with a row for each, speaks of the codes, and GR made EL would say
+    'EL in the old coding; EL since 2004'."""
+    found: dict[int, set[str]] = {}
+    for block in prose.blocks:
+        text = "\n".join(prose.masked.get(index, "") for index in range(block.start, block.end))
+        codes = {code for code, better in CODE_FIX.items() if re.search(rf"\b{better}\b", text)}
+        for index in range(block.start, block.end) if codes else ():
+            found[index] = codes
+    return found
 
 
 _EU28 = re.compile(r"\b(?:EU[- ]?28|(?:28|twenty-eight)[ \t]+Member[ \t]+States)\b", re.IGNORECASE)
