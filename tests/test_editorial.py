@@ -1041,6 +1041,15 @@ def test_coe722_american_spelling(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Cities organise a programme of any size.")) == []
 
 
+def test_coe722_a_computer_program_and_a_smart_meter_are_british_english(make_project: MakeProject) -> None:
+    """'the computer program Tampere wrote' and 'smart meters' were COE722 ('write programme', 'metre'): after a
+    word that gives them their other meaning British English spells them so. The programme of a conference is
+    still one."""
+    text = "The computer program Tampere wrote reads smart meters and water meters; the program committee meets."
+    d = one(editorial(make_project, prose(text)), "COE722")
+    assert (d.column, d.fix) == (col(text, "program committee"), None)
+
+
 def test_coe722_a_possessive_or_a_compound_is_read_by_its_parts(make_project: MakeProject) -> None:
     """'organization\u2019s', 'color-coded' and 'well-organized' were read whole, and no American form matched."""
     text = "The organization\u2019s color-coded maps of well-organized cities."

@@ -59,16 +59,17 @@ MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long w
 
 
 @cache
-def us_spellings() -> tuple[dict[str, str], frozenset[str]]:
+def us_spellings() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     return shipped_data("us_spellings.yaml", _us_spellings)
 
 
-def _us_spellings(data: Any) -> tuple[dict[str, str], frozenset[str]]:
-    """American spelling -> British, and the words not to fix, from the data of us_spellings.yaml."""
+def _us_spellings(data: Any) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """American spelling -> British, and the words not to fix, each with the words before it that give it the
+    meaning British English spells so too, from the data of us_spellings.yaml."""
     words, no_fix = data["words"], data["no_fix"]
-    if not isinstance(words, dict) or not isinstance(no_fix, list):
+    if not isinstance(words, dict) or not isinstance(no_fix, dict):
         raise ValueError("not the data of us_spellings.yaml")
-    return {str(k): str(v) for k, v in words.items()}, frozenset(no_fix)
+    return {str(k): str(v) for k, v in words.items()}, {str(k): frozenset(map(str, v)) for k, v in no_fix.items()}
 
 
 @cache
@@ -237,6 +238,8 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
                 clean[word] = True
         if found is not None and word[:1].isupper() and _in_place(prose, line, start, official_names()):
             continue  # an organisation's official name, spelt so (data/official_names.yaml)
+        if found is not None and not found[1] and _other_sense(prose, line, start, word):
+            continue  # a computer program, a smart meter: British English spells them so
         if found is not None:
             british, safe = found
             note = "" if safe else " (keep 'program' only for computer programs, 'meter' for a measuring device)"
@@ -245,6 +248,12 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
             fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
             yield Finding(line, start + 1, f"'{word}': write '{british}'{note}", f"source: {ISG_SPELLING}", fix)
 
+
+def _other_sense(prose: Prose, line: int, start: int, word: str) -> bool:
+    """Whether the word before `word` (at `start` of file line `line`) gives it the meaning British English spells
+    so ('computer program', 'smart meters'; data/us_spellings.yaml's `no_fix`)."""
+    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", prose.masked[line - prose.body_line - 1][:start])
+    return before is not None and before.group(1).lower() in us_spellings()[1].get(word.lower(), frozenset())
 
 
 @rule("COE721", "word not in the en_GB dictionary, the paper's words.txt or contributors.yaml",
