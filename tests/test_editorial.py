@@ -647,6 +647,26 @@ def test_coe740_euro_as_a_noun_s_modifier_or_possessive_is_no_amount_to_rewrite(
     assert d.column == col(text, "10 euros") and d.fix is None
 
 
+def test_coe740_an_amount_that_ends_a_range_or_a_compound_is_not_rewritten(make_project: MakeProject) -> None:
+    """--fix wrote '5 to 10 million euros' as '5 to EUR 10 million' (five of no currency), and '300,000
+    euro-denominated bonds', a count of bonds, as 'EUR 300 000-denominated bonds'. An amount that ends a range is
+    reported with the code before the range's first figure and not fixed; a currency's word before a hyphen is part
+    of a compound, no amount (its figure is COE719's)."""
+    text = ("It costs 5 to 10 million euros, 2-3 million US dollars, between 4 and 6 euros or €1.5-2 billion; "
+            "300,000 euro-denominated bonds and 40 dollar-based loans were issued.")
+    root = make_project(prose(text))
+    found = sorted(editorial(make_project, prose(text)), key=lambda d: d.column)
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE740", col(text, "10 million euros"), None), ("COE740", col(text, "3 million US"), None),
+        ("COE740", col(text, "6 euros"), None), ("COE740", col(text, "€1.5"), "EUR\u00a01.5"),
+        ("COE719", col(text, "300,000"), None)]
+    assert found[0].message == ("'10 million euros': write 'EUR 10 million' (it ends a range: 'EUR 5 to 10 million'; "
+                                "not fixed)")
+    assert found[1].message.endswith("(it ends a range: 'USD 2-3 million'; not fixed)")
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[LINE - 1] == text.replace("€1.5", "EUR\u00a01.5")
+
+
 def test_coe740_writes_the_amount_with_the_papers_thousands_separator(make_project: MakeProject) -> None:
     """'\u20ac12,500' became 'EUR 12,500', which COE719 then reported: the fix groups the thousands as
     `checks.thousands` says, so one --fix leaves nothing to report."""

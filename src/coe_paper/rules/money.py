@@ -32,7 +32,7 @@ _WORD = "|".join(rf"{re.escape(word)}s?" for word in sorted(_WORDS, key=len, rev
 AMOUNT = re.compile(
     rf"(?<![\w$£¥])(?P<sign>{_SIGN})[ \u00a0]?(?P<amount>{NUMBER})(?P<scale>{SCALE})?"  # $5 million, £20
     rf"|(?<![\w.,$£¥])(?<!\d[ \u00a0\u202f])(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]"
-    rf"(?P<word>{_WORD}|{'|'.join(_CODES)})\b(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)")  # 5 million US dollars
+    rf"(?P<word>{_WORD}|{'|'.join(_CODES)})\b(?!-\w|[ \u00a0]+(?:coins?|banknotes?|notes?)\b)")  # 5 million US dollars
 #: For a sign or word several currencies write: the code of the currency it most often stands for, and its name.
 _EXAMPLES = {"¥": ("JPY", "yen; CNY for yuan")}
 #: What says the section's dollars are US dollars.

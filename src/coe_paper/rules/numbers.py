@@ -88,7 +88,7 @@ _EURO_AMOUNT = re.compile(
     rf"|{SHORT_SCALE}"  # 12 M€, 3,2 Mrd. €
     rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])"  # not within a number: each group of a long run tried to its end
     rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
-    rf"(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b)"  # 5 million €, 12 500 euros
+    rf"(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b(?!-\w))"  # 5 million €, 12 500 euros
     rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
 )
 #: The scale a French, Italian or German abbreviation before the euro sign gives: M€, Mio. € (million), Md€, Mds €
@@ -125,9 +125,23 @@ def _euro(context: Context, line: int, text: str, m: re.Match[str]) -> Finding:
     better = f"EUR\u00a0{amount}{scale}"
     shown = better.replace("\u00a0", " ")
     possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
-    return Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'",
-                   f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign is for "
-                   "graphics", None if possessive else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
+    hint = f"source: {ISG}, 7.3.3: the ISO code and a no-break space before the amount; the euro sign is for graphics"
+    if ranged := _RANGE_BEFORE.search(text, 0, m.start()):  # '5 to 10 million euros': 'EUR 5 to 10 million'
+        note = _ranged(ranged, "EUR", amount + scale)
+        return Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'{note}", hint)
+    return Finding(line, m.start() + 1, f"'{m.group()}': write '{shown}'", hint,
+                   None if possessive else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
+
+
+#: The start of a range that an amount ends ('5 to ' of '5 to 10 million euros'): its code goes before the first
+#: figure, where a fix of the amount alone would write '5 to EUR 10 million', five of no currency.
+_RANGE_BEFORE = re.compile(r"(?<![\w.,])(?:\d[\d.,]*[ \u00a0]*(?:-|\u2013|to|or)|(?<=between )\d[\d.,]*[ \u00a0]+and)"
+                           r"[ \u00a0]*$")
+
+
+def _ranged(ranged: re.Match[str], code: str, amount: str) -> str:
+    """What a finding of an amount that ends a range says: where the code goes, and that it is not fixed."""
+    return f" (it ends a range: '{code} {ranged.group()}{amount}'; not fixed)".replace("\u00a0", " ")
 
 
 def _other_currency(context: Context, line: int, text: str, found: money.Amount) -> Finding:
@@ -141,8 +155,10 @@ def _other_currency(context: Context, line: int, text: str, found: money.Amount)
         return Finding(line, found.start + 1, message.replace("\u00a0", " "), hint + "; not fixed: say which")
     better = f"{found.code}\u00a0{amount}"
     possessive = text[found.end : found.end + 1] in ("'", "\u2019")
-    fix = None if possessive else Fix(line, found.start + 1, found.end + 1, better, found.written)
+    ranged = _RANGE_BEFORE.search(text, 0, found.start)  # '5 to 10 million US dollars'
+    fix = None if possessive or ranged else Fix(line, found.start + 1, found.end + 1, better, found.written)
     message = f"'{found.written}': write '{better}' ({ISG}, 7.3.3: the ISO code before the amount)"
+    message += _ranged(ranged, found.code, amount) if ranged else ""
     return Finding(line, found.start + 1, message.replace("\u00a0", " "), hint, fix)
 
 
