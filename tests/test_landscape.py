@@ -18,6 +18,7 @@ from coe_paper.ooxml_sections import LANDSCAPE_WIDTH
 from conftest import MakeProject, require_client, section_text
 from test_publish import contents, page_texts
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WORDS = ("intersectionality", "accessibility", "neighbourhoods", "participation", "discrimination",
          "representation", "infrastructure", "transformation", "implementation", "responsibilities")
 WIDE = ("| " + " | ".join(word.capitalize() for word in WORDS) + " |\n" + "|---" * len(WORDS) + "|\n"
@@ -91,3 +92,55 @@ def test_two_landscape_tables_in_a_row_share_their_pages(make_project: MakeProje
                                                           WD_ORIENT.PORTRAIT]
     assert [p.text for p in document.paragraphs if p.text.startswith("Table ")] == [
         "Table 1: Ten measures compared", "Table 2: The same again"]
+
+
+def test_the_heading_before_a_landscape_table_opens_its_page(make_project: MakeProject, tmp_path: Path) -> None:
+    """Keep-with-next does not reach across a section break: the heading right before the caption stood alone at the
+    foot of the portrait page before. It opens the landscape page with its table, and the contents give that page;
+    pandoc still reads the heading as a heading, before the table."""
+    require_client("soffice")
+    docx, pdf = build(make_project, tmp_path)
+    pages, sizes = page_texts(pdf), page_sizes(pdf)
+    wide = next(i for i, text in enumerate(pages) if "responsibilities2" in text)
+    assert sizes[wide][0] > sizes[wide][1]
+    assert "The comparison" in pages[wide] and "The comparison" not in pages[wide - 1]
+    assert pages[wide].index("The comparison") < pages[wide].index("Ten measures compared")
+    entry = next(page for text, page, _ in contents(docx) if text.endswith("The comparison"))
+    assert int(entry) == wide + 1
+    markdown = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "markdown", "--wrap=none", str(docx)],
+                              capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^#+ .*The comparison", markdown, re.M)
+    assert markdown.index("The comparison") < markdown.index("Ten measures compared")
+
+
+def test_a_section_that_opens_with_a_landscape_table_has_its_title_there(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """A section whose text starts with a landscape table: its title and byline open the landscape page."""
+    require_client("soffice")
+    body = "Table: Ten measures compared {.landscape}\n\n" + WIDE + "\nThe text goes on.\n"
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction"),
+                         "sections/02-housing.md": section_text("housing", body, title="Wide comparison")}, git=True)
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf", "-o", str(tmp_path / "p.docx")])
+    assert result.exit_code == 0, result.output
+    pages, sizes = page_texts(tmp_path / "p.pdf"), page_sizes(tmp_path / "p.pdf")
+    for title in ("Introduction", "Wide comparison"):
+        page = next(i for i, text in enumerate(pages) if re.search(rf"\d {title} Lead", text))
+        assert sizes[page][0] > sizes[page][1], (title, pages[page])
+        assert "responsibilities2" in pages[page]
+
+
+def test_a_heading_between_two_landscape_tables_shares_their_pages(make_project: MakeProject, tmp_path: Path) -> None:
+    """A heading between two landscape tables leaves no portrait page between them: one landscape section holds
+    both tables and the heading."""
+    body = BODY.replace("\nAs [the table]", "\n## The second comparison\n\nTable: The same again {.landscape}\n\n"
+                        + WIDE + "\nAs [the table]")
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "a.docx")
+    assert built.output is not None, built.diagnostics
+    document = Document(str(built.output))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
+                                                          WD_ORIENT.PORTRAIT]
+    body_xml = document.element.body
+    breaks = [p for p in body_xml.iterchildren(f"{W}p") if p.find(f"{W}pPr/{W}sectPr") is not None]
+    kept = list(body_xml).index(breaks[0]) + 1
+    assert "".join(body_xml[kept].itertext()).endswith("The comparison")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import annex, captions, checks, frontmatter, marks, ooxml, pictures, toc
+from . import annex, captions, checks, frontmatter, marks, ooxml, ooxml_sections, pictures, toc
 from .attribution import History, SectionHistory
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
@@ -249,7 +249,10 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
             annex_list = builder.annexes(project.config.annex_numbering)
         byline = rendered("byline.md.j2", context | {"section": ref})
         blocks = [_section_heading(builder, index, section), *(renderer.byline(byline) if byline else [])]
-        blocks += renderer.body(index, section, parsed[section.id], elements=bool(annex_list))
+        body = renderer.body(index, section, parsed[section.id], elements=bool(annex_list))
+        if body and ooxml_sections.is_break(body[0]):  # its title and byline go to the landscape page with its table
+            blocks = builder.unslot(blocks)
+        blocks += body
         if section.id in annexes and annex_list:
             number_annex(blocks, builder.heading_levels(), annex_list)
         sections.append((section, blocks))

@@ -17,7 +17,7 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
-from . import limits, ooxml, ooxml_parts, ooxml_sections, parts_text
+from . import fragments, limits, ooxml, ooxml_parts, ooxml_sections, parts_text
 from .docx_entries import package_entries
 from .docx_template import open_template_document
 from .jpegs import docx_image
@@ -51,6 +51,7 @@ class Properties:
 
 
 _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
+_SLOT_NAME = re.compile(r"coe-slot-(\d+)")
 
 
 class DocxBuilder:
@@ -284,6 +285,20 @@ class DocxBuilder:
         self._slots.append(text.encode("utf-8"))
         return etree.Comment(f"coe-slot-{len(self._slots) - 1}")
 
+    def unslot(self, elements: Sequence[Element]) -> list[Element]:
+        """`elements` with each stand-in for XML text (see `slot`) replaced by the elements of its text, so that
+        they can be moved among the others (see ooxml_sections.hold_headings)."""
+        found: list[Element] = []
+        for element in elements:
+            match = _SLOT_NAME.fullmatch(str(element.text)) if isinstance(element, etree._Comment) else None
+            if match is None:
+                found.append(element)
+                continue
+            index = int(match.group(1))
+            found += fragments.elements(self._slots[index].decode("utf-8"))
+            self._slots[index] = b""
+        return found
+
     @property
     def section_properties(self) -> Element | None:
         """The body's last w:sectPr (page size and margins), if the template has one."""
@@ -321,6 +336,7 @@ class DocxBuilder:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
         ooxml_parts.name_for_tags(self.document.styles.element)
+        ooxml_sections.hold_headings(self.body, self.document.styles.element)
         ooxml_sections.fill_breaks(self.body, self._sect_pr)
         if self._heading_levels is not None:
             chapters = [number for number in self.heading_numbers.values() if number[:1].isdigit()]
