@@ -97,7 +97,8 @@ def test_list_items_hold_paragraphs_code_quotes_and_tables_as_their_continuation
     assert first.find(f"{W}pPr/{W}numPr") is not None
     for text in ("Second paragraph of the item.", "item code", "Item quote."):
         p = paragraph(document, text)
-        assert p.find(f"{W}pPr/{W}numPr") is None and indent(p) >= 720, text
+        number = p.find(f"{W}pPr/{W}numPr/{W}numId")  # none, or numId 0: in no list, with no number
+        assert (number is None or number.get(f"{W}val") == "0") and indent(p) >= 720, text
     assert indent(paragraph(document, "Item quote.")) == 1440
     table = next(t._tbl for t in document.tables if t.rows[0].cells[0].text == "Item")
     assert table.find(f"{W}tblPr/{W}tblInd").get(f"{W}w") == "720"

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from typer.testing import CliRunner
 
 from coe_paper import layout
+from coe_paper.cli import app
 from conftest import MakeProject, assembled_intro, require_client
+from test_import_pandoc import _pandoc3
 
 NESTED = """\
 ## Lists
@@ -178,3 +181,73 @@ def test_quotes_are_tagged_block_quotes_and_pandoc_still_reads_them_as_quotes(ma
     depths = pandoc_quote_depths(docx)
     assert depths["A member said:"] == depths["After the quote."] == 0
     assert depths["Outer quote words."] >= 1 and depths["Inner quote words."] >= depths["Outer quote words."]
+
+
+PARAGRAPHS = """\
+## Steps
+
+Lead text here.
+
+1. First item words.
+
+   Second paragraph of first item.
+
+2. Second item words.
+
+   - Nested bullet words.
+
+     Nested continuation words.
+
+   Outer continuation words.
+
+3. Third item words.
+
+After the list.
+"""
+
+def pandoc_items(pandoc: str, docx: Path) -> list[list[str]]:
+    """The items of the first ordered list in pandoc's reading of the .docx: each item's paragraphs' texts (a nested
+    list's paragraphs included)."""
+    ast = json.loads(subprocess.run([pandoc, "-f", "docx", "-t", "json", str(docx)], capture_output=True, text=True,
+                                    check=True).stdout)
+
+    def texts(blocks: list[dict[str, Any]]) -> list[str]:
+        found: list[str] = []
+        for node in blocks:
+            if node["t"] in ("Para", "Plain"):
+                found.append("".join(i.get("c", " ") if i["t"] == "Str" else " " for i in node["c"]))
+            elif node["t"] in ("BulletList", "OrderedList"):
+                items = node["c"] if node["t"] == "BulletList" else node["c"][1]
+                found += [text for item in items for text in texts(item)]
+        return found
+
+    ordered = [node for node in ast["blocks"] if node["t"] == "OrderedList"]
+    assert len(ordered) == 1, [node["t"] for node in ast["blocks"]]
+    return [texts(item) for item in ordered[0]["c"][1]]
+
+
+def test_an_items_later_paragraph_stays_in_the_item(make_project: MakeProject, tmp_path: Path) -> None:
+    """An item's second paragraph ended the list: the tagged PDF read L, P, L and pandoc two lists with a paragraph
+    between. In the PDF of `assemble --pdf` each later paragraph is in its item's LBody (the nested item's in the
+    nested one), the list is one L with its numbers running on; pandoc 2 and 3 read one list of three items."""
+    require_client("soffice")
+    root, docx = assembled_intro(make_project, tmp_path, PARAGRAPHS)
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf", "-o", str(tmp_path / "p.docx")])
+    assert result.exit_code == 0, result.output
+    tree = subprocess.run([require_client("pdfinfo"), "-struct-text", str(tmp_path / "p.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [line for line in tree.splitlines() if not line.lstrip().startswith(("/", "Object"))]
+    steps = block(lines, '"Lead text here."', '"After the list."')
+    assert [line.strip() for line in steps if line.strip() == "L (block)"] == ["L (block)"] * 2, "\n".join(steps)
+    assert sum(line.strip() == "LI (block)" for line in steps if depth(line) == depth(steps[1])) == 3
+    first, second = (next(depth(line) for line in steps if word in line) for word in ("First item", "Second par"))
+    assert first == second, "\n".join(steps)  # a P beside the first in the same LBody
+    nested, continued = (next(depth(line) for line in steps if word in line) for word in ("Nested bul", "Nested con"))
+    assert nested == continued > first and next(depth(line) for line in steps if "Outer cont" in line) == first
+    labels = [line.strip().strip('"') for line in steps if re.fullmatch(r'"\d\."', line.strip())]
+    assert labels == ["1.", "2.", "3."]
+    for pandoc in (require_client("pandoc"), _pandoc3()):
+        items = pandoc_items(pandoc, docx)
+        assert items[0] == ["First item words.", "Second paragraph of first item."], (pandoc, items)
+        assert items[1][:3] == ["Second item words.", "Nested bullet words.", "Nested continuation words."]
+        assert items[2] == ["Third item words."] and "Outer continuation words." in items[1], (pandoc, items)

@@ -245,7 +245,7 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, note
     to the document as XML text too (see DocxBuilder.add_footnote_text), else as elements."""
     bookmark_base = doc.reserve_bookmarks(fragment.bookmarks, section)
     note_base = doc.reserve_footnotes(fragment.footnotes)
-    lists = ["", *(str(doc.new_list(*spec)) for spec in fragment.lists)]  # list 1 at index 1
+    lists = ["0", *(str(doc.new_list(*spec)) for spec in fragment.lists)]  # list 1 at index 1; 0: in no list
     links = {f"{LINK_PREFIX}{index}": doc.hyperlink_rel(url) for index, url in enumerate(fragment.links, start=1)}
     placed = marks.placed(fragment.claims, section)
     names: dict[str, str | None] = {}  # a claimed anchor's name in the document; None: taken, use _Toc{id}

@@ -8,6 +8,8 @@ the next paragraph (the heading's text, the figure's caption) opens the next one
 with its next one. An ODF document's statistics (`meta:document-statistic`) give the number of paragraphs a page of
 the guess holds (paragraphs over pages, when it has more than ten pages); in this copy they say so many paragraphs
 that the guess is one page a break, and LibreOffice lays the paragraphs out forwards, keeping each with the next.
+In the copy, too, a list item's later paragraphs stand inside their item, so that the tagged PDF keeps them in its
+LI (odf_lists).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import zipfile
 
 from lxml import etree
 
+from .odf_lists import join_items
 from .safedocx import xml_parser
 from .zipout import stored_copy
 
-_META = "meta.xml"
+_META, _CONTENT = "meta.xml", "content.xml"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _META_NS = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
 #: Pages and paragraphs the copy claims: more than ten pages (fewer are not used), and a billion paragraphs (in
@@ -30,8 +33,8 @@ _STATISTICS = {"page-count": "11", "paragraph-count": "1000000000"}
 
 def without_page_guess(data: bytes) -> bytes:
     """The package `data` (an .odt LibreOffice wrote) whose statistics keep LibreOffice from guessing its pages
-    when it opens it; its other parts unchanged, its `mimetype` first and stored, as ODF requires
-    (`zipout.stored_copy`)."""
+    when it opens it, and whose list items hold their later paragraphs (`odf_lists.join_items`); its other parts
+    unchanged, its `mimetype` first and stored, as ODF requires (`zipout.stored_copy`)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         meta = etree.fromstring(package.read(_META), xml_parser())
         holder = meta.find(f"{{{_OFFICE}}}meta")
@@ -42,4 +45,8 @@ def without_page_guess(data: bytes) -> bytes:
             statistic = etree.SubElement(holder, f"{{{_META_NS}}}document-statistic")
         for name, value in _STATISTICS.items():
             statistic.set(f"{{{_META_NS}}}{name}", value)
-        return stored_copy(package, {_META: etree.tostring(meta, xml_declaration=True, encoding="UTF-8")})
+        parts = {_META: etree.tostring(meta, xml_declaration=True, encoding="UTF-8")}
+        content = etree.fromstring(package.read(_CONTENT), xml_parser())
+        if join_items(content):
+            parts[_CONTENT] = etree.tostring(content, xml_declaration=True, encoding="UTF-8")
+        return stored_copy(package, parts)

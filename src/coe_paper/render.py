@@ -165,11 +165,14 @@ class Renderer:
             ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("contextualSpacing", val="0"))
         if self._footnote is not None and len(self._sinks[-1]) == 1:
             ooxml.footnote_ref_mark(p, self.doc.style("footnote reference"))
-        self._place_in_list(p)
+        self._place_in_list(p, continues=style == "List Paragraph")
 
-    def _place_in_list(self, p: Element) -> None:
+    def _place_in_list(self, p: Element, continues: bool = False) -> None:
         """The first block of a list item carries its bullet or number; later blocks are indented to match (as the
-        item's continuation); blocks in a quote are indented one step per quote level."""
+        item's continuation); blocks in a quote are indented one step per quote level. A later paragraph of the
+        item (`continues`) is in no list, said as Word and LibreOffice write a list paragraph without a number
+        (numId 0): pandoc reads it as the item's next paragraph, where one only indented began a paragraph after
+        the list and a second list (and see office_odf for the tagged PDF)."""
         offset = 720 * self._quote
         if not self._lists:
             if offset:
@@ -182,6 +185,8 @@ class Renderer:
             if offset:
                 ooxml.set_indent(p, offset + 720 * (current.level + 1), 360)
         else:
+            if continues:
+                ooxml.set_numbering(p, 0, current.level)
             ooxml.set_indent(p, offset + 720 * (current.level + 1))
 
     def _indent(self) -> int:
