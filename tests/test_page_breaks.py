@@ -1,5 +1,5 @@
 """Where LibreOffice breaks the pages of `assemble --pdf`, read back with poppler: a section's title and byline are
-never left at the foot of a page with its text on the next."""
+never left at the foot of a page with its text on the next, and a table breaks with two of its rows on each page."""
 
 from __future__ import annotations
 
@@ -49,3 +49,35 @@ def test_a_section_s_title_and_byline_stay_on_the_page_of_its_first_words(make_p
         title, heading, words = (page_of(f"Title{k:02d} part"), page_of(f"Opening{k:02d} words"),
                                  page_of(f"First{k:02d} words"))
         assert title == heading == words, (k, title, heading, words)
+
+
+TABLES = 14
+
+
+def test_a_table_breaks_with_two_rows_at_least_on_either_page(make_project: MakeProject) -> None:
+    """A page ended with a table's caption, its header and one row, the rest on the next page. The header and the
+    first two rows stay together, and so do the last two: tables after text of growing length come to every height
+    of a page, and wherever one breaks, each page holds two of its rows at least. pandoc reads every row."""
+    require_client("soffice")
+    parts = []
+    for k in range(TABLES):
+        lines = "".join(f"Line {n} of block {k}, which the members wrote.\n\n" for n in range(2 + k % 5))
+        rows = "".join(f"| row{n}t{k:02d} | words of a row |\n" for n in range(6))
+        parts.append(f"{lines}Table: Measures of block {k}\n\n| Member | Measure |\n|---|---|\n{rows}\n")
+    root = make_project({"sections/03-outlook.md": section_text("outlook", "## Tables\n\n" + "".join(parts),
+                                                                title="Outlook")})  # no word limit
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf"])
+    assert result.exit_code == 0, result.output
+    pages = page_texts(root / "build/test-paper.pdf")
+    broken = 0  # tables broken over two pages: the text's lengths bring some to a page's foot
+    for k in range(TABLES):
+        counts = [sum(f"row{n}t{k:02d}" in page for n in range(6)) for page in pages]
+        shown = [count for count in counts if count]
+        assert sum(shown) == 6, (k, counts)
+        if len(shown) > 1:
+            broken += 1
+            assert min(shown) >= 2, (k, shown)
+    assert broken
+    text = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(root / "build/test-paper.docx")],
+                          capture_output=True, text=True, check=True).stdout
+    assert all(f"row{n}t{k:02d}" in text for n in range(6) for k in range(TABLES))

@@ -1,5 +1,5 @@
 """Raw WordprocessingML for tables: a table of paragraphs, full width or indented with its container, its header
-rows repeated on each page, and its columns' widths from the words they hold."""
+rows repeated on each page and kept with two rows of the body, and its columns' widths from the words they hold."""
 
 from __future__ import annotations
 
@@ -8,7 +8,18 @@ from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
-from .ooxml import TEXT_WIDTH, Element, copy_element, insert_before_any, paragraph, set_alignment, sub, text_of, w
+from .ooxml import (
+    TEXT_WIDTH,
+    Element,
+    copy_element,
+    insert_before_any,
+    keep_with_next,
+    paragraph,
+    set_alignment,
+    sub,
+    text_of,
+    w,
+)
 
 TABLE_WIDTH = TEXT_WIDTH  # twips: a table is as wide as the text, so that one indented in a list ends where others do
 CELL_MARGINS = 216  # twips a table cell keeps free, left and right together (Word's 0.19 cm each side)
@@ -18,8 +29,9 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
           aligns: Sequence[str | None], indent: int = 0, pictured: Iterable[int] = (),
           fit: Callable[[Sequence[Element], int], None] | None = None, width: int = TABLE_WIDTH) -> Element:
     """A full-width table (the text's `width`, in twips); each cell holds paragraphs; the first `header_rows` rows
-    repeat on each page, and no row is split across pages. The columns `pictured` hold pictures: `fit(cell, room)`
-    narrows a cell's pictures to the room its column leaves them."""
+    repeat on each page, and no row is split across pages, nor a table after its first row or before its last. The
+    columns `pictured` hold pictures: `fit(cell, room)` narrows a cell's pictures to the room its column leaves
+    them."""
     columns = max((len(row) for row in rows), default=1) or 1
     size = text_size(rows, columns, width - indent, set(pictured))
     widths = column_widths(rows, columns, width - indent, set(pictured), size)
@@ -53,6 +65,9 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
     column_cells = [etree.Element(w("tc")) for _ in widths]
     for tc, width in zip(column_cells, widths, strict=True):
         sub(sub(tc, "tcPr"), "tcW", w=str(width), type="dxa")
+    # the header rows stay with the first row of the body, and the last row with the one before it: a page never
+    # ends with the header and one row, nor opens with a table's last row alone
+    kept = ({*range(header_rows + 1), len(rows) - 2} - {len(rows) - 1}) if len(rows) > header_rows else set()
     for index, cells in enumerate(rows):
         tr = copy_element(header if index < header_rows else body)
         tbl.append(tr)
@@ -64,6 +79,8 @@ def table(rows: Sequence[Sequence[Sequence[Element]]], header_rows: int, style_i
                 content = [paragraph()]
             align = aligns[col] if col < len(aligns) else None
             for p in content:
+                if index in kept:
+                    keep_with_next(p)
                 if align:
                     set_alignment(p, align)
                 if size != FULL_SIZE:
