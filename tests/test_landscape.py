@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from typer.testing import CliRunner
 
@@ -81,15 +82,21 @@ def test_a_landscape_table_reads_back_and_builds_the_same_bytes(make_project: Ma
     assert "responsibilities2" in text and "As Table 1 shows" in text and "The text goes on." in text
 
 
-def test_two_landscape_tables_in_a_row_share_their_pages(make_project: MakeProject, tmp_path: Path) -> None:
-    """A second landscape table right after the first does not leave an empty portrait page between them."""
-    body = BODY.replace("\nAs [the table]", "\nTable: The same again {.landscape}\n\n" + WIDE + "\nAs [the table]")
+def one_landscape_section(make_project: MakeProject, tmp_path: Path, body: str) -> DocxDocument:
+    """The paper of section 'intro' with `body`, read by python-docx, whose landscape pages are one section."""
     root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
     built = pipeline.assemble(root, tmp_path / "a.docx")
     assert built.output is not None, built.diagnostics
     document = Document(str(built.output))
     assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
                                                           WD_ORIENT.PORTRAIT]
+    return document
+
+
+def test_two_landscape_tables_in_a_row_share_their_pages(make_project: MakeProject, tmp_path: Path) -> None:
+    """A second landscape table right after the first does not leave an empty portrait page between them."""
+    body = BODY.replace("\nAs [the table]", "\nTable: The same again {.landscape}\n\n" + WIDE + "\nAs [the table]")
+    document = one_landscape_section(make_project, tmp_path, body)
     assert [p.text for p in document.paragraphs if p.text.startswith("Table ")] == [
         "Table 1: Ten measures compared", "Table 2: The same again"]
 
@@ -134,13 +141,7 @@ def test_a_heading_between_two_landscape_tables_shares_their_pages(make_project:
     both tables and the heading."""
     body = BODY.replace("\nAs [the table]", "\n## The second comparison\n\nTable: The same again {.landscape}\n\n"
                         + WIDE + "\nAs [the table]")
-    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")}, git=True)
-    built = pipeline.assemble(root, tmp_path / "a.docx")
-    assert built.output is not None, built.diagnostics
-    document = Document(str(built.output))
-    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
-                                                          WD_ORIENT.PORTRAIT]
-    body_xml = document.element.body
+    body_xml = one_landscape_section(make_project, tmp_path, body).element.body
     breaks = [p for p in body_xml.iterchildren(f"{W}p") if p.find(f"{W}pPr/{W}sectPr") is not None]
     kept = list(body_xml).index(breaks[0]) + 1
     assert "".join(body_xml[kept].itertext()).endswith("The comparison")
