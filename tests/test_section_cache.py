@@ -93,6 +93,20 @@ def test_one_edited_section_is_rendered_again(make_project: MakeProject, monkeyp
     assert build(root) == edited  # the same bytes as a cold build of the edited paper
 
 
+def test_a_list_item_of_two_paragraphs_is_kept_in_the_cache(make_project: MakeProject,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An item's later paragraph is in no list (numId 0, see Renderer._place_in_list): a kept fragment holding one
+    is read back, not refused and rendered again on every build."""
+    root = make_project(git=True)
+    section = root / "sections" / "03-outlook.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n1. First item words.\n\n   Its second paragraph."
+                       "\n\n2. Second item words.\n", encoding="utf-8")
+    counts = counting(monkeypatch)
+    cold = build(root)
+    assert b'<w:numId w:val="0"/>' in zipfile.ZipFile(io.BytesIO(cold)).read("word/document.xml")
+    assert build(root) == cold and counts[1] == 0
+
+
 def test_a_kept_section_embeds_its_picture_as_the_file_is_now(make_project: MakeProject,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A fragment keeps where a picture goes, not the picture: a replaced file is embedded as it is now, exactly as a

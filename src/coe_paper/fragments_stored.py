@@ -119,9 +119,9 @@ def _decode_part(data: Any, limits: dict[str, int], known: set[str]) -> Part:
     for kind in ("b", "n", "f", "l", "r", "p"):
         if len(values[kind]) != kinds.count(kind):
             raise ValueError("not as many values as sites")
-    for kind, top in limits.items():  # types by set(map(type, ...)): a section has hundreds of ids
+    for kind, top in limits.items():  # types by set(map(type, ...)): a section has hundreds of ids; list 0: none
         numbers = values[kind]
-        if numbers and (set(map(type, numbers)) != {int} or min(numbers) < (0 if kind == "m" else 1)
+        if numbers and (set(map(type, numbers)) != {int} or min(numbers) < (0 if kind in ("m", "l") else 1)
                         or max(numbers) > top):
             raise ValueError("an id the fragment does not declare")
     if len(values["m"]) != len(values["n"]) or not set(map(type, values["n"])) <= {str} or not set(
