@@ -152,10 +152,11 @@ def attribute(loaded: Loaded, step: Step = _quiet) -> History | None:
     return loaded.history
 
 
-def check(root: Path, rev: str | None = None, step: Step = _quiet) -> Loaded:
-    """`load`, `attribute` and, when those find no error, a trial run of the templates: what `validate` reports."""
+def check(root: Path, rev: str | None = None, step: Step = _quiet, journal: bool = False) -> Loaded:
+    """`load`, `attribute` and, when those find no error, a trial run of the templates: what `validate` reports
+    (with `journal`, the work tree notes what it was asked, as for `load`)."""
     pending = PendingVersion(root, rev)  # git says which version while the paper loads
-    loaded = load(root, rev, step=step)
+    loaded = load(root, rev, step=step, journal=journal)
     version = pending.result()
     attribute(loaded, step)
     loaded.diagnostics += check_templates(loaded, version)

@@ -8,11 +8,11 @@ as they are for a moment (an emptied one, for up to a second), so that it shows 
 The server process stays warm between rebuilds:
 modules, compiled templates and the spelling dictionary (loaded in the background after the first build; loading it
 takes about a second, which a rebuild meeting a new word would otherwise pay) are kept, so a saved edit shows in
-well under half a second on the bundled paper (`bench/bench_startup.py` measures it). Any file of the project
-triggers a rebuild (paper.yaml may name templates, pictures and term lists anywhere in it) but the site, git's
-folder, editors' swap files and, in the build folder, anything but the built .docx/.pdf (to refresh the download
-links); a rebuild that leaves the site as it was reloads no page (serve's own log kept in the project rebuilt it for
-ever, a line at a time).
+well under half a second on the bundled paper (`bench/bench_startup.py` measures it). A file of paper/ or
+sections/, contributors.yaml or .mailmap triggers a rebuild, and so does any other the last build read or looked for
+(site_inputs.py: a templates folder, a picture or a term list paper.yaml or a section names anywhere in the
+project, the built .docx, its PDF and redlines); nothing else does (an editor's swap file, git's folder, a log, a PDF
+of another build). A rebuild that leaves the site as it was reloads no page.
 
 Beside it runs the resident process (resident_server.py): while `serve` runs, `coe-paper assemble`, `validate` and
 `status` in the project start warm.
@@ -35,7 +35,7 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import BinaryIO
 
-from . import resident_server, site
+from . import resident_server, site, site_inputs
 from .diagnostics import Diagnostic, sort_key
 from .safepaths import resolved
 from .serve_connections import BoundedServer, BoundedServerIPv6
@@ -262,6 +262,7 @@ class PreviewServer:
         self.resident = resident  # with the resident process (resident_server.py) beside it
         self._resident: subprocess.Popen[bytes] | None = None
         self._shown: tuple[str, ...] = ()  # what the last build left to see (its files' digest, failure page)
+        self._inputs = site_inputs.Inputs()  # what the last build read beside WATCHED (see _relevant)
 
     @property
     def url(self) -> str:
@@ -272,6 +273,7 @@ class PreviewServer:
         """Build the site; the open pages reload unless it came out as it was (a file the paper does not read
         changed, such as serve's own log written into the project, whose every line made one more rebuild)."""
         rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
+        self._inputs = rebuilt.built.inputs.resolved_in(self.root)
         with self.swapping:
             self.failure[:] = [] if rebuilt.built.page is not None else [failure_page(rebuilt.built.diagnostics)]
             shown = (rebuilt.built.digest if rebuilt.built.page is not None else "", *self.failure)
@@ -307,9 +309,10 @@ class PreviewServer:
                 load_dictionary(built.project.config.checks.dictionary)
 
     def _relevant(self, path: str) -> bool:
-        """Whether a change at `path` may change the page: any file of the project (a templates folder, a picture
-        or a term list that paper.yaml or a section names may be anywhere in it) but the site, the folders a build
-        makes beside it, and what else is written in the build folder beside the .docx and PDF."""
+        """Whether a change at `path` may change the page: a file of paper/ or sections/, contributors.yaml,
+        .mailmap (a new file there makes the version "dirty"), or one the last build read or looked for elsewhere (a
+        templates folder, a picture or a term list paper.yaml or a section names, the built .docx, its PDF and
+        redlines); never the site, the folders a build makes beside it, or git's own files."""
         full = resolved(Path(path))
         if full is None:  # a link loop: nothing a build reads (one a section names is the build's error)
             return False
@@ -324,13 +327,9 @@ class PreviewServer:
             step = full.relative_to(beside).parts[0]
             if step.startswith(".site-") or step == f".{self.output.name}-old":  # a build's own folders
                 return False
-        builds = {folder for folder in (beside, self.root / Path(site.DEFAULT_OUTPUT).parent)
-                  if self.root in folder.parents}
-        if full.parent in builds and full.suffix in (".docx", ".pdf"):  # assemble wrote a document
-            return True
         if relative.parts and relative.parts[0] in WATCHED:
             return True
-        return not any(folder in full.parents for folder in builds)  # what else is written in a build folder
+        return self._inputs.cover(relative.as_posix())
 
     def _watch(self, ready: threading.Event) -> None:
         from watchfiles import Change, DefaultFilter, watch  # imported here: only `serve` needs it

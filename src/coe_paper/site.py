@@ -29,7 +29,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup, escape
 
-from . import captions, compose, limits, pictures, pipeline, report
+from . import captions, compose, limits, pictures, pipeline, report, site_inputs
 from .annex import country_name, numbered_title
 from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
@@ -41,7 +41,7 @@ from .ooxml import right_to_left
 from .project import load_project
 from .safedocx import Limits
 from .safepaths import output_problems
-from .sources import SourceError, WorkTree, normalise
+from .sources import JournaledTree, SourceError, WorkTree, normalise
 from .templates import Templates
 
 DEFAULT_OUTPUT = "build/site"
@@ -67,6 +67,7 @@ class Built:
     seconds: float = 0.0
     project: Project | None = None  # the paper as loaded for this build
     digest: str = ""  # of the names and bytes of the files written, as they were written: serve's "nothing changed"
+    inputs: site_inputs.Inputs = field(default_factory=site_inputs.Inputs)  # what serve watches
 
 
 def forge_link(repository: str | None, branch: str, path: str, line: int = 0) -> str | None:
@@ -84,7 +85,7 @@ class _Files:
 
     def __init__(self, root: Path, output: Path) -> None:
         self.root, self.output = root, output
-        self.tree = WorkTree(root)  # read as the build reads: never through a link out of the project
+        self.tree = JournaledTree(root)  # read as the build reads: never through a link out of the project
         self.copied: dict[str, str] = {}
         self.digest = hashlib.sha256()  # of every file written (see Built.digest)
 
@@ -131,14 +132,14 @@ def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, st
     """The .docx, its PDF when one was made of it, and the newest redline (`assemble --compare`), as built under
     build/. A PDF older than the .docx is left out: a later `assemble` (without `--pdf`, or whose PDF failed) wrote
     the .docx again and kept the last good PDF, which shows an earlier paper."""
-    docx = root / normalise(project.config.output)
+    names = site_inputs.documents(project.config.output)
+    docx, pdf = root / names[0], root / names[1]
     found: list[tuple[str, Path]] = []
     if docx.is_file():
         found.append(("Word document (.docx)", docx))
-    pdf = docx.with_suffix(".pdf")
     if pdf.is_file() and docx.is_file() and pdf.stat().st_mtime_ns >= docx.stat().st_mtime_ns:
         found.append(("PDF", pdf))
-    redlines = sorted(docx.parent.glob(f"{docx.stem}-changes-since-*{docx.suffix}"), key=lambda p: p.stat().st_mtime)
+    redlines = sorted(docx.parent.glob(names[2]), key=lambda p: p.stat().st_mtime)
     if redlines:
         label = redlines[-1].stem.removeprefix(f"{docx.stem}-changes-since-")
         found.append((f"Changes since {label}, as tracked changes (.docx)", redlines[-1]))
@@ -294,17 +295,20 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
     holding `swapping` (serve's requests hold it to find their file, so that none falls between the two folders)."""
     start = time.perf_counter()
     target = output or root / DEFAULT_OUTPUT
-    loaded = pipeline.check(root)
+    loaded = pipeline.check(root, journal=True)  # what it reads is what serve watches
+    read = site_inputs.asked(loaded.source)
     if loaded.project is None:
-        return Built(target, None, loaded.diagnostics, seconds=time.perf_counter() - start)
+        return Built(target, None, loaded.diagnostics, seconds=time.perf_counter() - start, inputs=read)
+    read |= site_inputs.of_documents(loaded.project.config.output)
     refused = refusal(loaded.root, output, loaded.project.config)
     if refused is not None:
-        return Built(target, None, [*loaded.diagnostics, refused], seconds=time.perf_counter() - start)
+        return Built(target, None, [*loaded.diagnostics, refused], seconds=time.perf_counter() - start, inputs=read)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = _staging_folder(target.parent)
     except OSError as exc:
-        return Built(target, None, [*loaded.diagnostics, _unwritten(target, exc)], seconds=time.perf_counter() - start)
+        return Built(target, None, [*loaded.diagnostics, _unwritten(target, exc)], seconds=time.perf_counter() - start,
+                     inputs=read)
     try:
         files = _Files(loaded.root, staging)
         context = _page_context(loaded, files)
@@ -312,12 +316,13 @@ def build(root: Path, output: Path | None = None, swapping: AbstractContextManag
         files._write("index.html", page.encode("utf-8"))
         _replace(staging, target, swapping or contextlib.nullcontext())
     except OSError as exc:  # a full disk, a file size limit: the site before stays whole
-        return Built(target, None, [*loaded.diagnostics, _unwritten(target, exc)], seconds=time.perf_counter() - start)
+        return Built(target, None, [*loaded.diagnostics, _unwritten(target, exc)], seconds=time.perf_counter() - start,
+                     inputs=read)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Built(target, target / "index.html", loaded.diagnostics, len(context["sections"]),
                  [d["href"] for d in context["downloads"]], time.perf_counter() - start, loaded.project,
-                 files.digest.hexdigest())
+                 files.digest.hexdigest(), read | site_inputs.asked(files.tree))
 
 
 def _unwritten(target: Path, exc: OSError) -> Diagnostic:
