@@ -1,13 +1,16 @@
-"""The preview's status board read in headless Chromium at a desktop's and a phone's width."""
+"""The preview's status board and wide tables read in headless Chromium at a desktop's and a phone's width."""
 
 from __future__ import annotations
 
+import io
 import os
+import statistics
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from chromium import Browser
 from coe_paper import site
@@ -74,3 +77,37 @@ def test_a_phone_shows_every_column_of_the_board_named_by_its_heading(browser: B
     assert phone["read"] == desktop["read"] and ("columnheader", "Words (limits)") in phone["read"], phone["read"]
     assert ("cell", "Rome") in phone["read"] and not any("Lead" in name for role, name in phone["read"]
                                                          if role == "cell"), phone["read"]
+
+
+EDGES_JS = """(() => {
+  const region = document.querySelector('#shares').closest('.scroll'), body = region.querySelector('tbody');
+  const box = region.getBoundingClientRect(), rows = body.getBoundingClientRect();
+  return [box.left + scrollX, box.right + scrollX, rows.top + scrollY, rows.height,
+          region.scrollWidth - region.clientWidth];
+})()"""
+
+
+def _edges(browser: Browser) -> tuple[float, float]:
+    """How dark the shares table's region is just inside its left and right edges, over its body rows (the median
+    brightness of a strip 4 px wide, 0-255)."""
+    left, right, top, height, _ = browser.evaluate(EDGES_JS)
+    shot = Image.open(io.BytesIO(browser.screenshot((0, int(top), 400, int(height))))).convert("L")
+    strip = [[shot.getpixel((x, y)) for x in xs for y in range(shot.height)]
+             for xs in (range(int(left) + 2, int(left) + 6), range(int(right) - 6, int(right) - 2))]
+    return statistics.median(strip[0]), statistics.median(strip[1])
+
+
+def test_a_wide_table_on_a_phone_shows_that_it_scrolls(browser: Browser, make_project: MakeProject,
+                                                       tmp_path: Path) -> None:
+    """The shares' seven columns (and any wide table of a section or the annex) were cut at the screen's edge, with
+    nothing to say that more lay past it. A shadow stands at the edge that more of the table lies past, and goes
+    once the table is scrolled to that end."""
+    page = site.build(make_project(git=True), tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri(), width=390, height=844, mobile=True)
+    assert browser.evaluate(EDGES_JS)[4] > 100  # the table is wider than the phone
+    start = _edges(browser)
+    browser.evaluate("document.querySelector('#shares').closest('.scroll').scrollLeft = 100000")
+    end = _edges(browser)
+    assert start[1] < 235 and end[1] > 250, (start, end)  # more to the right, then the end of the table
+    assert start[0] > 250 and end[0] < 235, (start, end)  # nothing to the left, then the columns scrolled past
