@@ -1,4 +1,5 @@
-"""The preview's status board and wide tables read in headless Chromium at a desktop's and a phone's width."""
+"""The preview's status board and wide tables read in headless Chromium at a desktop's and a phone's width, and
+the page printed."""
 
 from __future__ import annotations
 
@@ -111,3 +112,25 @@ def test_a_wide_table_on_a_phone_shows_that_it_scrolls(browser: Browser, make_pr
     end = _edges(browser)
     assert start[1] < 235 and end[1] > 250, (start, end)  # more to the right, then the end of the table
     assert start[0] > 250 and end[0] < 235, (start, end)  # nothing to the left, then the columns scrolled past
+
+
+def test_the_printed_title_is_dark_on_the_paper(browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:
+    """The banner's title, subtitle and version were white on the banner's dark blue, and a browser prints no
+    background unless told to: printed, they were white (or, lightened by Chromium, pale grey) on white paper.
+    Printed, they are the text's own dark colour."""
+    from test_site import CONTRAST_JS
+
+    page = site.build(make_project(git=True), tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    colours = "[...document.querySelectorAll('header.banner *')].map(e => getComputedStyle(e).color)"
+    assert set(browser.evaluate(colours)) == {"rgb(255, 255, 255)"}  # on the screen, on the banner
+    browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+    try:
+        printed = browser.evaluate(colours)
+        background = browser.evaluate("getComputedStyle(document.querySelector('header.banner')).backgroundColor")
+        worst = browser.evaluate(CONTRAST_JS)
+    finally:
+        browser.call("Emulation.setEmulatedMedia", {"media": ""}, session=True)
+    assert set(printed) == {"rgb(27, 27, 27)"} and background == "rgba(0, 0, 0, 0)", (printed, background)
+    assert worst >= 4.5, worst
