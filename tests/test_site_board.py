@@ -1,5 +1,5 @@
-"""The preview's status board and wide tables read in headless Chromium at a desktop's and a phone's width, and
-the page printed."""
+"""The preview read in headless Chromium at a desktop's and a phone's width, and printed: the status board, wide
+tables, the way back to the contents, the banner on paper."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PIL import Image
 
 from chromium import Browser
 from coe_paper import site
-from conftest import MakeProject, require_client
+from conftest import PAPER_YAML, MakeProject, require_client
 
 SHOTS = Path(os.environ["COE_SCREENSHOTS"]) if os.environ.get("COE_SCREENSHOTS") else None
 
@@ -134,3 +134,27 @@ def test_the_printed_title_is_dark_on_the_paper(browser: Browser, make_project: 
         browser.call("Emulation.setEmulatedMedia", {"media": ""}, session=True)
     assert set(printed) == {"rgb(27, 27, 27)"} and background == "rgba(0, 0, 0, 0)", (printed, background)
     assert worst >= 4.5, worst
+
+
+def test_each_section_on_a_phone_ends_with_a_way_back_to_the_contents(browser: Browser, make_project: MakeProject,
+                                                                      tmp_path: Path) -> None:
+    """On a phone the contents stand at the top of a page tens of thousands of pixels long, not beside the text:
+    having read a section, the reader scrolled all the way back up to choose the next. Each section, and the
+    annex, ends with a link to the contents (in English in a paper in another language); a desktop, whose contents
+    stay beside the text, has none."""
+    paper = PAPER_YAML.replace("en-GB", "fr-FR")
+    page = site.build(make_project({"paper/paper.yaml": paper}, git=True), tmp_path / "site").page
+    assert page is not None
+    ends = """[...document.querySelectorAll('main > section:not(.board)')].map(s => {
+        const a = s.lastElementChild.querySelector('a');
+        return a && [s.id, a.textContent, a.closest('[lang]').lang, a.offsetParent !== null,
+                     document.querySelector(a.getAttribute('href'))?.tagName];
+    })"""
+    browser.load(page.as_uri(), width=390, height=844, mobile=True)
+    links = browser.evaluate(ends)
+    assert [link[0] for link in links] == ["intro", "housing", "outlook", "annex"], links
+    assert all(link[1:] == ["Back to the contents", "en", True, "NAV"] for link in links), links
+    browser.evaluate("document.querySelector('#annex').lastElementChild.querySelector('a').click()")
+    assert abs(browser.evaluate("document.querySelector('nav').getBoundingClientRect().top")) <= 1
+    browser.load(page.as_uri(), width=1280, height=900)
+    assert not any(link[3] for link in browser.evaluate(ends))

@@ -47,7 +47,7 @@ from .templates import Templates
 DEFAULT_OUTPUT = "build/site"
 PAGE_TEMPLATE = "site.html.j2"
 #: Ids of the page's own parts, claimed after the sections' (links name those) and before any heading's.
-PAGE_IDS = ("main", "status", "status-board", "board-caption", "shares", "shares-caption", "annex",
+PAGE_IDS = ("main", "contents", "status", "status-board", "board-caption", "shares", "shares-caption", "annex",
             "other-diagnostics")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: What a copy's name in the site may not hold: a '#', '?' or '%' in its address is read as a fragment, a query or
