@@ -151,7 +151,9 @@ class _SectionEdits:
         reps, findings = reindent(self.text, items, self.levels)
         self.replacements += reps
         self.findings += findings
-        self.renumbered = moved_items(self.text, self.ctx.numbers)
+        markers = [(r.start, r.end) for r in reps if r.listed]  # a re-indented item's marker is written there
+        self.renumbered = [r for r in moved_items(self.text, self.ctx.numbers)
+                           if not any(start <= r.start < end for start, end in markers)]
         self.replacements += self.renumbered
 
     def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:

@@ -1,0 +1,45 @@
+"""`coe-paper apply` of several edits to one list by a reviewer in LibreOffice (items joined, re-indented, deleted
+with their sub-items, emptied): `git diff` after apply is the reviewer's edit, and pandoc reads the lists as the
+reviewer left them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coe_paper import wordread, writeback
+from conftest import MakeProject, assembled_intro
+from libreoffice_review import review
+from test_apply_lists import _changed_lines, _html
+
+STEPS = "The steps:\n\n1. First step.\n2. Second step.\n3. Third step.\n4. Fourth step.\n\nThe end.\n"
+
+
+def _plan(root: Path, reviewed: Path) -> writeback.Plan:
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    writeback.write(root, plan.files)
+    return plan
+
+
+def _body(root: Path) -> str:
+    return (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+
+
+def test_items_joined_and_another_indented_in_one_list_are_both_applied(make_project: MakeProject,
+                                                                       tmp_path: Path) -> None:
+    """Two items joined and a later one indented (Tab) in the same list: the join renumbered the item that moved,
+    and its re-indent was reported as overlapping that number. The item moved into a sublist is its first, 1, and
+    is not renumbered in the list it left."""
+    root, built = assembled_intro(make_project, tmp_path, STEPS)
+    reviewed = review(built, tmp_path / "lo.docx", [("join_after", "First step."), ("level", "Fourth step.", "1")],
+                      tmp_path)
+    plan = _plan(root, reviewed)
+    assert sorted((o.line, o.summary) for o in plan.outcomes) == [
+        (11, "deleted “¶”"), (13, "renumbered the item 3 as 2"),
+        (14, "list item “Fourth step.” indented from level 1 to level 2")], plan.outcomes
+    assert _changed_lines(root) == [
+        "-1. First step.", "-2. Second step.", "-3. Third step.", "-4. Fourth step.",
+        "+1. First step.Second step.", "+2. Third step.", "+   1. Fourth step."]
+    assert "<ol type=\"1\"><li>First step.Second step.</li><li>Third step.<ol type=\"1\"><li>Fourth step.</li></ol>" \
+        "</li></ol>" in _html(_body(root))
+
