@@ -43,3 +43,22 @@ def test_items_joined_and_another_indented_in_one_list_are_both_applied(make_pro
     assert "<ol type=\"1\"><li>First step.Second step.</li><li>Third step.<ol type=\"1\"><li>Fourth step.</li></ol>" \
         "</li></ol>" in _html(_body(root))
 
+
+NESTED = ("The plan:\n\n1. **First half of 2024**\n   1. Online meetings.\n   2. A survey.\n2. Second half.\n\n"
+          "- Alpha.\n- Beta.\n\nThe end.\n")
+
+
+def test_an_emptied_or_empty_new_item_is_written_without_trailing_white_space(make_project: MakeProject,
+                                                                              tmp_path: Path) -> None:
+    """The words of an item with a sublist deleted (its marker stays for the sublist) left `1. ` with a trailing
+    space, and so did a new empty item (Enter at an item's end) and an item split at its end: no line apply
+    writes ends in white space, and pandoc reads the same lists."""
+    root, built = assembled_intro(make_project, tmp_path, NESTED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("delete", "First half of 2024"), ("split_at", "A survey."), ("paragraph_after", "Alpha.", "")], tmp_path)
+    _plan(root, reviewed)
+    assert _changed_lines(root) == [
+        "-1. **First half of 2024**", "+1.", "+   3.", "+-"], _changed_lines(root)
+    assert ("<ol type=\"1\"><li><ol type=\"1\"><li>Online meetings.</li><li>A survey.</li><li></li></ol></li>"
+            "<li>Second half.</li></ol><ul><li>Alpha.</li><li></li><li>Beta.</li></ul>") in _html(_body(root))
+

@@ -420,7 +420,7 @@ def test_the_words_of_an_item_with_a_sublist_deleted_leave_its_marker(make_proje
     assert plan.findings == [] and [(o.line, o.summary) for o in plan.outcomes] == [
         (15, "deleted “Second half of 2024”")], plan
     writeback.write(root, plan.files)
-    assert _changed_lines(root) == ["-2. **Second half of 2024**", "+2. "]
+    assert _changed_lines(root) == ["-2. **Second half of 2024**", "+2."]
     page = _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
     assert ("<li><ol type=\"1\"><li>Sub-groups analyse bottlenecks.</li><li>Proposals for actions are drafted.</li>"
             "</ol></li><li><strong>2025: Action Plan</strong>") in page, page
@@ -435,4 +435,4 @@ def test_an_item_split_and_moved_to_another_level_is_re_indented(make_project: M
     assert plan.findings == [] and [(o.line, o.summary) for o in plan.outcomes] == [
         (12, "inserted “¶”"), (12, "list item “Two” indented from level 1 to level 2")], plan
     writeback.write(root, plan.files)
-    assert _changed_lines(root) == ["-2. Two", "+   1. Two", "+   1. "]
+    assert _changed_lines(root) == ["-2. Two", "+   1. Two", "+   1."]

@@ -8,7 +8,7 @@ file that leaves the markup around it alone (placing.py). Paragraph breaks are t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
@@ -78,7 +78,7 @@ class Group(Placement):
             findings.append(Finding("untracked", self.change_line(first), "", describe(self.source, self.old,
                                                                                        self._tracked_ends())))
             if untracked and kind != "figure":
-                return self._untracked(), findings
+                return self._trimmed(self._untracked()), findings
         tracked = [Edit(0, 0, [], "untracked")] if untracked else self._tracked()
         if kind in ("title", "figure"):  # rewritten whole
             whole = self._title(tracked, untracked)
@@ -107,7 +107,15 @@ class Group(Placement):
                 findings.append(Finding("skipped", self.change_line(edit.a), edit.author,
                                         "this change cannot be placed in the Markdown"))
             out += reps
-        return out, findings
+        return self._trimmed(out), findings
+
+    def _trimmed(self, reps: list[Replacement]) -> list[Replacement]:
+        """The replacements, none of which leaves a line ending in white space it did not end in (all the words
+        of a list item deleted left `2. `, a new empty item was `1. `): Markdown reads the line the same without
+        it. Code keeps its white space."""
+        if any(u.kind == "code" for u in self.units):
+            return reps
+        return [_no_trailing_space(self.file, rep) for rep in reps]
 
     def _title(self, tracked: list[Edit], untracked: bool = False) -> list[Replacement]:
         """The title in the front matter is rewritten whole, quoted when YAML needs it; so are the words of a
@@ -189,6 +197,21 @@ class Group(Placement):
             else:
                 kept.append(Edit(a, b, edit.runs, edit.author))
         return kept, lost
+
+def _no_trailing_space(file: str, rep: Replacement) -> Replacement:
+    """`rep` without the white space it would leave at the end of the line it ends on, where that line did not end
+    in white space before: cut from its text, or, where its text leaves none, the white space before it taken."""
+    if file[rep.end : rep.end + 1] not in ("", "\n"):
+        return rep
+    before = file[file.rfind("\n", 0, rep.end) + 1 : rep.end]
+    if before != before.rstrip(" \t"):
+        return rep  # the source's own (a hard line break)
+    text, start = rep.text.rstrip(" \t"), rep.start
+    if not text:
+        head = file[file.rfind("\n", 0, start) + 1 : start]
+        start -= len(head) - len(head.rstrip(" \t"))
+    return rep if (start, text) == (rep.start, rep.text) else replace(rep, start=start, text=text)
+
 
 def first_author(group: Sequence[Paragraph]) -> str:
     """Who made the first change in a group of paragraphs (a run's, else a paragraph mark's)."""
