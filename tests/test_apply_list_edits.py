@@ -62,3 +62,46 @@ def test_an_emptied_or_empty_new_item_is_written_without_trailing_white_space(ma
     assert ("<ol type=\"1\"><li><ol type=\"1\"><li>Online meetings.</li><li>A survey.</li><li></li></ol></li>"
             "<li>Second half.</li></ol><ul><li>Alpha.</li><li></li><li>Beta.</li></ul>") in _html(_body(root))
 
+
+FIRSTS = ("The steps:\n- First step.\n  - Sub one.\n  - Sub two.\n- Second step.\n\nThe plan:\n\n1. Alpha.\n"
+          "   1. Sub alpha.\n   2. Sub beta.\n2. Beta.\n3. Gamma.\n\nOther kinds:\n\n1. Leader.\n   - A follower.\n"
+          "2. Next.\n\nNested:\n\n1. Top.\n   1. Middle.\n      1. Deep one.\n      2. Deep two.\n   2. Middle two.\n\n"
+          "After:\n\n- One.\n- Another one.\n  - Under it.\n- Three.\n\nBoth:\n\n1. Head.\n   1. Sub head.\n"
+          "   2. Sub tail.\n2. Tail.\n\nThe end.\n")
+
+
+def test_the_sub_items_of_a_deleted_first_item_take_its_place_in_its_list(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:
+    """A list's first item deleted with its paragraph mark left its sub-items indented with no item above them: a
+    list of their own after the text before the list, which ran into the items after it (`1.` `2.` `1.`). They go
+    up to its level and take its place, one list with the items after it, numbered on; sub-items of another kind
+    of list are a list of their own before them. A deleted item with an item above it leaves its sub-items under
+    that item, as Word shows them; a sub-item deleted with it is no part of its place."""
+    root, built = assembled_intro(make_project, tmp_path, FIRSTS)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("delete_paragraph", "First step."), ("delete_paragraph", "Alpha."), ("delete_paragraph", "Leader."),
+        ("delete_paragraph", "Middle."), ("replace", "Deep two", "Deep 2"), ("delete_paragraph", "Another one."),
+        ("delete_paragraph", "Head."), ("delete_paragraph", "Sub head.")],
+        tmp_path)
+    plan = _plan(root, reviewed)
+    assert [(o.line, o.summary) for o in plan.outcomes if "sub-items" in o.summary] == [
+        (10, "the sub-items of the deleted list item “First step.” moved up to its level"),
+        (17, "the sub-items of the deleted list item “Alpha.” moved up to its level"),
+        (25, "the sub-items of the deleted list item “Leader.” moved up to its level"),
+        (32, "the sub-items of the deleted list item “Middle.” moved up to its level"),
+        (46, "the sub-items of the deleted list item “Head.” moved up to its level")], plan.outcomes
+    assert _changed_lines(root) == [
+        "-- First step.", "-  - Sub one.", "-  - Sub two.", "+- Sub one.", "+- Sub two.",
+        "-1. Alpha.", "-   1. Sub alpha.", "-   2. Sub beta.", "-2. Beta.", "-3. Gamma.",
+        "+1. Sub alpha.", "+2. Sub beta.", "+3. Beta.", "+4. Gamma.",
+        "-1. Leader.", "-   - A follower.", "-2. Next.", "+- A follower.", "+1. Next.",
+        "-   1. Middle.", "-      1. Deep one.", "-      2. Deep two.", "-   2. Middle two.",
+        "+   1. Deep one.", "+   2. Deep 2.", "+   3. Middle two.",
+        "-- Another one.", "-1. Head.", "-   1. Sub head.", "-   2. Sub tail.", "+1. Sub tail."], _changed_lines(root)
+    page = _html(_body(root))
+    assert ("<p>The steps:</p><ul><li>Sub one.</li><li>Sub two.</li><li>Second step.</li></ul><p>The plan:</p>"
+            "<ol type=\"1\"><li>Sub alpha.</li><li>Sub beta.</li><li>Beta.</li><li>Gamma.</li></ol>"
+            "<p>Other kinds:</p><ul><li>A follower.</li></ul><ol type=\"1\"><li>Next.</li></ol><p>Nested:</p>"
+            "<ol type=\"1\"><li>Top.<ol type=\"1\"><li>Deep one.</li><li>Deep 2.</li><li>Middle two.</li></ol></li>"
+            "</ol><p>After:</p><ul><li>One.<ul><li>Under it.</li></ul></li><li>Three.</li></ul><p>Both:</p>"
+            "<ol type=\"1\"><li>Sub tail.</li><li>Tail.</li></ol>") in page, page

@@ -29,11 +29,13 @@ from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
 from .importer_kinds import quote_style
+from .itemlift import lifted
 from .itemnumbers import reindented, with_carried
 from .levels import LevelMove, reindent
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
-from .placing import Replacement, moved_items
+from .placing import moved_items
+from .replacement import Replacement
 from .wordblocks import EMBEDDED, Paragraph, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
@@ -154,6 +156,7 @@ class _SectionEdits:
         markers = [(r.start, r.end) for r in reps if r.listed]  # a re-indented item's marker is written there
         self.renumbered = [r for r in moved_items(self.text, self.ctx.numbers)
                            if not any(start <= r.start < end for start, end in markers)]
+        self.replacements += lifted(self.text, self.ctx.lifts, self.replacements)
         self.replacements += self.renumbered
 
     def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:

@@ -13,7 +13,8 @@ from difflib import SequenceMatcher
 
 from .mdinline import MapError, Unit
 from .mdtext import NEL, PB, Context, Piece, Unwritable, describe, link_title, short, yaml_scalar
-from .placing import Edit, Placement, Replacement
+from .placing import Edit, Placement
+from .replacement import Replacement
 from .wordblocks import OBJECT, Paragraph, Rev
 
 

@@ -53,7 +53,7 @@ def kept_item(file: str, group: Sequence[Paragraph], before: Unit, item: Unit, a
     if before.kind == "paragraph" and lead == item.indent:
         return KeptItem(at, at, marker, False, summary)
     unwritable = bool(lead.strip(" \t")) if before.kind == "paragraph" else not _MARKER.fullmatch(lead) or (
-        item.level > before.level and not _item_above(file, line, before))
+        item.level > before.level and not item_above(file, line, before))
     if unwritable:
         raise Unwritable(f"the paragraph mark deleted here joins this block to the list item “{short(item.text)}”, "
                          "which Word shows at the item's level; the Markdown cannot be written so here: join them "
@@ -61,11 +61,11 @@ def kept_item(file: str, group: Sequence[Paragraph], before: Unit, item: Unit, a
     return KeptItem(line, at, item.indent + marker, before.kind == "item", summary)
 
 
-def _item_above(file: str, line: int, item: Unit) -> bool:
+def item_above(file: str, line: int, item: Unit) -> bool:
     """Whether list item `item` (whose line starts at `line`) has an item of its own list above it, under which an
     item of a deeper level can be nested: lines at its indent with its kind of marker, the items' own (more deeply
     indented) lines and blank lines passed over."""
-    kind = _kind(item.prefix)
+    kind = marker_kind(item.prefix)
     for text in reversed(file[: max(line - 1, 0)].split("\n") if line else []):
         if not text.strip():
             continue
@@ -75,10 +75,10 @@ def _item_above(file: str, line: int, item: Unit) -> bool:
         if rest[:1] in (" ", "\t"):
             continue
         found = _MARKER.match(rest)
-        return found is not None and _kind(found.group(1)) == kind
+        return found is not None and marker_kind(found.group(1)) == kind
     return False
 
 
-def _kind(marker: str) -> str:
+def marker_kind(marker: str) -> str:
     """A list marker's kind: its bullet, or a number's delimiter (`.` or `)`)."""
     return f"1{marker[-1:]}" if marker[:1].isdigit() else marker

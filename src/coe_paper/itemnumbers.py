@@ -115,9 +115,10 @@ class Numbers:
             self.moves[start] = (end, move + len(new), who)
         return "\n".join(lines)
 
-    def removed(self, file: str, item: Unit, author: str) -> None:
+    def removed(self, file: str, item: Unit, author: str, taken: int = 0) -> None:
         """The ordered item `item` deleted, or joined to the block before it: the items after it in its list move
-        down by one (the next becomes the first when it was the first)."""
+        down by one (the next becomes the first when it was the first), less the `taken` sub-items of its that
+        go up to take its place (see itemlift)."""
         marker = _marker(item)
         if marker is None:
             return
@@ -128,11 +129,11 @@ class Numbers:
         ahead = siblings(file, item, line_start, back=True)
         if _lazy(file, marker, after, ahead):
             return
-        if after and all(start in self.gone for start, _ in ahead):
+        if after and not taken and all(start in self.gone for start, _ in ahead):
             self.first.add(after[0][0])
         for start, end in after:
             _, move, who = self.moves.get(start, (end, 0, author))
-            self.moves[start] = (end, move - 1, who)
+            self.moves[start] = (end, move - 1 + taken, who)
 
     def moved(self, file: str) -> list[tuple[int, int, str, str]]:
         """Each moved item's number: its [start, end) in the file, the new number, and who moved it first. An item

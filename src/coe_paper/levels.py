@@ -17,7 +17,7 @@ from .edits import Finding
 from .itemnumbers import marker_offset, own_lines
 from .mdinline import Unit
 from .mdtext import short
-from .placing import Replacement
+from .replacement import Replacement
 
 _NUMBER_RE = re.compile(r"\d{1,9}([.)])")
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -16,6 +17,9 @@ from .diagnostics import clipped
 from .itemnumbers import Numbers
 from .mdinline import Unit
 from .wordblocks import OBJECT, Paragraph, Rev, Run
+
+if TYPE_CHECKING:
+    from .itemlift import Lift
 
 PB = "\x00"  # a paragraph break in the texts compared: no .docx (XML) nor Markdown text holds U+0000
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>~])")
@@ -55,6 +59,7 @@ class Context:
     untracked: bool = False
     cell: bool = False
     numbers: Numbers = field(default_factory=Numbers)  # the section's new list items, numbered in turn
+    lifts: list[Lift] = field(default_factory=list)  # the sub-items of first items deleted, to go up a level
 
 
 def escape(text: str, cell: bool = False) -> str:

@@ -11,25 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .itemjoins import kept_item
+from .itemlift import lift
 from .itemnumbers import Numbers, holds_lines, siblings
 from .mdinline import Unit
 from .mdtext import PB, Context, Piece, code_lines, flags_of, quoted, render, written_at
+from .replacement import Replacement
 from .wordblocks import OBJECT, Paragraph
 
 _EMPTY_TAG = re.compile(r"<(sup|sub|u|mark)\s*></\1\s*>", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Replacement:
-    """Replace file[start:end] with text; who asked for it, and the line it is reported at."""
-
-    start: int
-    end: int
-    text: str
-    author: str
-    line: int
-    summary: str
-    listed: bool = True  # False: a further line of a change that is listed once, at its first replacement
 
 
 @dataclass
@@ -157,7 +146,9 @@ class Placement:
         if starts_block and not inserted:  # the items deleted: those whose paragraph mark goes, or all of it
             gone = {self.unit_at[index] - 1 for index in range(a, b) if self.source[index] == PB}
             for index in sorted(gone | ({self.unit_at[a]} if whole else set())):
-                self.ctx.numbers.removed(self.file, units[index], edit.author)
+                found = lift(self.file, units[index], edit.author, end)  # its sub-items take its place
+                self.ctx.numbers.removed(self.file, units[index], edit.author, found.joins if found else 0)
+                self.ctx.lifts += [found] if found is not None else []
         for index in range(a, b) if not starts_block else ():  # an item joined to the block before it: the
             if self.source[index] == PB and index + 1 < len(self.unit_at):  # items after it move down
                 kept = self._item_kept(units[self.unit_at[index] - 1], units[self.unit_at[index + 1]], edit.author)
