@@ -2,11 +2,12 @@
 edited as a person would (text typed over, a paragraph break deleted or typed) and saved as Word 2007 XML. The
 tracked changes are LibreOffice's own, not written by the tests.
 
-`review(src, dest, steps, tmp)` runs the steps; each is a tuple: ("replace", text, new), ("insert_after", text,
-new), ("insert_before", text, new), ("join_after", text) deletes the paragraph mark after the paragraph holding
-`text`, ("split_at", text) types a paragraph break after `text`, ("break_at", text) a line break (Shift+Enter),
-("delete", text) deletes it, ("delete_before", text) deletes the character (or line break) before it,
-("delete_paragraph", text) deletes the paragraph holding `text` with its mark (a whole paragraph selected),
+`review(src, dest, steps, tmp)` runs the steps; each is a tuple: ("replace", text, new), ("replace_last", text, new)
+types over the last `text` of the document (a heading's in the body, where the contents list it first),
+("insert_after", text, new), ("insert_before", text, new), ("join_after", text) deletes the paragraph mark after
+the paragraph holding `text`, ("split_at", text) types a paragraph break after `text`, ("break_at", text) a line
+break (Shift+Enter), ("delete", text) deletes it, ("delete_before", text) deletes the character (or line break)
+before it, ("delete_paragraph", text) deletes the paragraph holding `text` with its mark (a whole paragraph selected),
 ("paragraph_after", text, new) types a new paragraph after the one holding `text`, ("outdent", text) sets the left
 indent of the paragraph holding `text` to nothing, ("level", text, "n") moves the list item holding `text` to level n
 (0 the outermost: Tab and Shift+Tab in a list), ("tracking", "", "off") and ("tracking", "", "on") turn Track
@@ -84,6 +85,11 @@ try:
             dispatch(".uno:AcceptTrackedChange" if kind == "accept" else ".uno:RejectTrackedChange")
         elif kind == "replace":
             found.setString(rest[0])
+        elif kind == "replace_last":
+            search = doc.createSearchDescriptor()
+            search.SearchString = text
+            hits = doc.findAll(search)
+            hits.getByIndex(hits.getCount() - 1).setString(rest[0])
         elif kind == "insert_after":
             found.Text.insertString(found.End, rest[0], False)
         elif kind == "insert_before":

@@ -154,8 +154,10 @@ class Group(Placement):
             in_new = visible(piece.rev, self.ctx.accepted, True)
             author = piece.rev.author if piece.rev else ""
             last = edits[-1] if edits else None
-            if in_old and not in_new:
-                if last is not None and last.b == pos and not last.runs and last.author == author:
+            if in_old and not in_new:  # after words typed just before it (LibreOffice writes a paragraph's
+                # words typed over whole so, before a bookmark at its start): a replacement, as Word writes it
+                typed = last is not None and last.a == pos and all(p.text != PB for p in last.runs)
+                if last is not None and last.b == pos and last.author == author and (not last.runs or typed):
                     last.b += len(piece.text)
                 else:
                     edits.append(Edit(pos, pos + len(piece.text), [], author))
