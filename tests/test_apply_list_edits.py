@@ -105,3 +105,26 @@ def test_the_sub_items_of_a_deleted_first_item_take_its_place_in_its_list(make_p
             "<ol type=\"1\"><li>Top.<ol type=\"1\"><li>Deep one.</li><li>Deep 2.</li><li>Middle two.</li></ol></li>"
             "</ol><p>After:</p><ul><li>One.<ul><li>Under it.</li></ul></li><li>Three.</li></ul><p>Both:</p>"
             "<ol type=\"1\"><li>Sub tail.</li><li>Tail.</li></ol>") in page, page
+
+
+TOGETHER = "The list:\n\n- Alpha.\n- Beta.\n- Gamma.\n- Delta.\n\nThe steps:\n\n1. One.\n2. Two.\n3. Three.\n4. Four.\n"
+
+
+def test_items_indented_together_are_re_indented_together(make_project: MakeProject, tmp_path: Path) -> None:
+    """Two items next to each other indented (both selected, Tab): the first was re-indented, and the second,
+    whose item before it had moved too, was reported for the member to re-indent by hand. It follows the first in
+    the sublist that one begins, numbered on from it."""
+    root, built = assembled_intro(make_project, tmp_path, TOGETHER)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("level", "Beta.", "1"), ("level", "Gamma.", "1"), ("level", "Two.", "1"), ("level", "Three.", "1")], tmp_path)
+    plan = _plan(root, reviewed)
+    assert [(o.line, o.summary) for o in plan.outcomes] == [
+        (12, "list item “Beta.” indented from level 1 to level 2"),
+        (13, "list item “Gamma.” indented from level 1 to level 2"),
+        (19, "list item “Two.” indented from level 1 to level 2"),
+        (20, "list item “Three.” indented from level 1 to level 2")], plan.outcomes
+    assert _changed_lines(root) == ["-- Beta.", "-- Gamma.", "+  - Beta.", "+  - Gamma.",
+                                    "-2. Two.", "-3. Three.", "+   1. Two.", "+   2. Three."], _changed_lines(root)
+    assert ("<ul><li>Alpha.<ul><li>Beta.</li><li>Gamma.</li></ul></li><li>Delta.</li></ul><p>The steps:</p>"
+            "<ol type=\"1\"><li>One.<ol type=\"1\"><li>Two.</li><li>Three.</li></ol></li><li>Four.</li></ol>"
+            ) in _html(_body(root))

@@ -74,6 +74,7 @@ class _Plan:
         self.items = sorted(items, key=lambda u: u.line)
         self.moves = {m.unit.line: m for m in moves}
         self.blocks = {u.line: _block(text, u, self.starts) for u in self.items}
+        self.targets: dict[int, tuple[int, str]] = {}  # where the moves read so far put each item's marker
 
     def _owner(self, unit: Unit, level: int) -> Unit | None:
         """The nearest item before `unit` at `level` whose own lines hold it."""
@@ -112,6 +113,8 @@ class _Plan:
             return None
         if delta > 0:
             before = self._before(unit)
+            if before is not None and before.line in self.moves:  # indented with the item before it: its next
+                return self._after_moved(before, move)
             above = self.blocks[before.line] if before is not None else None
             if before is None or above is None or before.line in self.moves:
                 return None
@@ -126,6 +129,16 @@ class _Plan:
         if any(n > max(block.numbers) for n in holder.numbers):
             return None  # items or paragraphs of the item above follow it: they would become its own
         return len(parent.indent), unit.prefix
+
+    def _after_moved(self, before: Unit, move: LevelMove) -> tuple[int, str] | None:
+        """The marker of an item indented with the item of its list before it (two items selected, Tab): after
+        that item, in the sublist it joins (numbered on from it)."""
+        placed = self.targets.get(before.line)
+        if placed is None or self.moves[before.line].level != move.level or _kind(before) != _kind(move.unit):
+            return None
+        column, marker = placed
+        number = _NUMBER_RE.fullmatch(marker)
+        return column, f"{int(marker[:-1]) + 1}{marker[-1]}" if number is not None else move.unit.prefix
 
     def replacements(self, move: LevelMove, column: int, marker: str) -> list[Replacement]:
         unit = move.unit
@@ -163,5 +176,6 @@ def reindent(text: str, items: list[Unit], moves: list[LevelMove]) -> tuple[list
                                     "Markdown could read it more than one way; change its indent by hand"))
             continue
         carried |= block.numbers
+        plan.targets[line] = where
         reps += plan.replacements(move, *where)
     return reps, findings
