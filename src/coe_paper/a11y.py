@@ -44,7 +44,7 @@ def alt_problem(alt: str) -> tuple[str, str] | None:
 def template(project: Project, source: Source) -> list[Diagnostic]:
     """COE535: the template's text colours. What was found in template bytes judged before is taken from the
     section cache: reading the template's styles takes longer than the rest of a warm build's paper-wide checks."""
-    from .facts import decode_diagnostics, encode_diagnostic
+    from .diagnostics import decode_diagnostics, encode_diagnostic
     from .safedocx import Limits
     from .sources import SourceError, WorkTree, normalise
     from .store import Store

@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .facts import decode_diagnostics as _decode
-from .facts import encode_diagnostic as _encode
+from .diagnostics import decode_diagnostics as _decode
+from .diagnostics import encode_diagnostic as _encode
 from .store import Store
 
 KIND = "editorial"

@@ -146,28 +146,19 @@ def validate(
     statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code.")] = False,
 ) -> None:
     """Check every section, the outline, the contributors and the editorial rules; exit 1 on errors."""
-    from . import pipeline
-
     if fmt != "text" and (diff or (statistics and fmt != "json")):  # either would be printed into the report
         fail(f"{'--diff prints a diff' if diff else '--statistics prints counts'}, not a report in --format {fmt}: "
              "run it without --format" + ("" if diff else " or with --format json"), fmt, code=2)
     root = _root(fmt)
     if (fix or diff) and rev is not None:
         fail("--fix and --diff change the work tree; they cannot be used with --rev", fmt, code=2)
-    with _Steps(quiet=fmt != "text") as step:
-        loaded = pipeline.check(root, rev, step)  # load, then git attribution (COE203, COE204)
-    if fix or diff:
-        from .rules import fix as fixes  # (difflib) only for the commands that change or show fixes
-    changes = fixes.plan(root, loaded.diagnostics) if fix or diff else []
-    if diff:
-        print(fixes.unified_diff(changes), end="")
-    unwritten: list[Diagnostic] = []
-    if fix:
-        written, unwritten = fixes.write(root, changes)
-        err.print(f"fixed {count(fixes.fixed_count(written), 'finding')} in {count(len(written), 'file')}",
-                  markup=False)
-        loaded = pipeline.check(root, rev)  # what is left
-    diagnostics = [*loaded.diagnostics, *unwritten]
+    found = kept = None
+    if rev is None and not (fix or diff):  # the last check's record, read without loading the paper (checked.py)
+        from . import checked, uptodate
+
+        found = uptodate.fingerprint(root)
+        kept = checked.reported(root, found)
+    diagnostics = kept if kept is not None else _check(root, rev, fix, diff, fmt, found)
     if statistics:
         from .rules.summary import format_statistics
         from .rules.summary import statistics as count_findings
@@ -180,6 +171,33 @@ def validate(
     if fixable and not fix and fmt == "text":
         err.print(f"{fixable} fixable with `coe-paper validate --fix` (see them with --diff)", markup=False)
     raise typer.Exit(1 if has_errors(diagnostics, strict) else 0)
+
+
+def _check(root: Path, rev: str | None, fix: bool, diff: bool, fmt: str, found: dict[str, str] | None
+           ) -> list[Diagnostic]:
+    """`validate`'s check of the paper, its fixes written or shown; with `found` (the fingerprint before it), what it
+    reported is kept for the next run to find unchanged (checked.py)."""
+    from . import pipeline
+    from .sources import JournaledTree
+
+    with _Steps(quiet=fmt != "text") as step:
+        loaded = pipeline.check(root, rev, step, journal=found is not None)  # load, then attribution (COE203, 204)
+    if found is not None and loaded.project is not None and isinstance(loaded.source, JournaledTree):
+        from . import checked
+
+        checked.keep(root, found, loaded.diagnostics, loaded.source.answers, loaded.project.config.checks.dictionary)
+    if fix or diff:
+        from .rules import fix as fixes  # (difflib) only for the commands that change or show fixes
+    changes = fixes.plan(root, loaded.diagnostics) if fix or diff else []
+    if diff:
+        print(fixes.unified_diff(changes), end="")
+    unwritten: list[Diagnostic] = []
+    if fix:
+        written, unwritten = fixes.write(root, changes)
+        err.print(f"fixed {count(fixes.fixed_count(written), 'finding')} in {count(len(written), 'file')}",
+                  markup=False)
+        loaded = pipeline.check(root, rev)  # what is left
+    return [*loaded.diagnostics, *unwritten]
 
 
 @app.command()

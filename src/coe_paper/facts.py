@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import captions as cap
-from .diagnostics import Diagnostic, Fix
+from .diagnostics import Diagnostic, decode_diagnostic, encode_diagnostic
 
 if TYPE_CHECKING:
     from .checks import Parsed
@@ -176,35 +176,3 @@ def _place(item: object) -> Place | None:
     return Place(name, line, column, flag)
 
 
-def encode_diagnostic(found: Diagnostic) -> list[Any]:
-    fix = found.fix
-    fixed = None if fix is None else [fix.line, fix.column, fix.end, fix.replacement, fix.original]
-    return [found.path, found.line, found.column, found.code, found.severity, found.message, found.hint, fixed]
-
-
-def decode_diagnostic(item: object) -> Diagnostic | None:
-    """A diagnostic from its stored form, or None when the form is not exactly right."""
-    if not isinstance(item, list) or len(item) != 8:
-        return None
-    path, line, column, code, severity, message, hint, fixed = item
-    if not (isinstance(path, str) and isinstance(code, str) and isinstance(message, str) and isinstance(hint, str)
-            and _ints(line, column) and severity in ("error", "warning")):
-        return None
-    fix = None
-    if fixed is not None:
-        if not isinstance(fixed, list) or len(fixed) != 5:
-            return None
-        f_line, f_column, f_end, replacement, original = fixed
-        if not (_ints(f_line, f_column, f_end) and isinstance(replacement, str) and isinstance(original, str)):
-            return None
-        fix = Fix(f_line, f_column, f_end, replacement, original)
-    return Diagnostic(path, line, column, code, severity, message, hint, fix)
-
-
-def decode_diagnostics(items: object) -> list[Diagnostic] | None:
-    """Diagnostics from their stored form (a list), or None when it is not a list or any of them is not exactly
-    right: a cache entry is used whole or not at all."""
-    if not isinstance(items, list):
-        return None
-    found = [decode_diagnostic(item) for item in items]
-    return None if any(d is None for d in found) else [d for d in found if d is not None]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import captions, checks, facts
+from .diagnostics import encode_diagnostic
 from .limits import processors as processors  # the build names them in its progress
 from .markdown import content_parser
 from .model import Project
@@ -243,7 +244,7 @@ def _work(indices: list[int]) -> _Answer:
         item.facts = found
         editorial = None
         if job.editor is not None and job.editor.cache is not None:
-            editorial = [facts.encode_diagnostic(d) for d in job.editor.findings(item)]
+            editorial = [encode_diagnostic(d) for d in job.editor.findings(item)]
         refers = job.caption_ids.intersection(link.name for link in found.links)
         if renderer is not None and not (found.captions or refers):
             renderer.prepare(item)

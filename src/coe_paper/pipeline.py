@@ -25,7 +25,7 @@ from .compose import (
     render_parts,
     template_context,
 )
-from .diagnostics import Diagnostic, Severity, error, has_errors
+from .diagnostics import Diagnostic, Severity, decode_diagnostic, error, has_errors
 from .gitlog import PendingVersion, Version, source_date, version_of
 from .locate import CONFIG_PATH
 from .model import Project
@@ -127,7 +127,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
                 store.put(key, facts.encode(item.facts))
                 if findings is not None and editor.cache is not None:
-                    decoded = [facts.decode_diagnostic(d) for d in findings]
+                    decoded = [decode_diagnostic(d) for d in findings]
                     editor.cache.put(editor.key(item), [d for d in decoded if d is not None])
             missing = [] if done is not None else missing
     if len(missing) >= 24:

@@ -297,22 +297,10 @@ def _entry(store: Store, output: Path | None, paginate: bool) -> str:
 def check(root: Path, found: dict[str, str] | None, output: Path | None, paginate: bool) -> Seen | None:
     """What the last build with these options wrote and said, when `found` (the fingerprint now) and the work
     tree's answers are as they were, and the document is still there, unchanged; else None."""
-    if found is None:
-        return None
     store = Store(root, KIND, "")
     try:
-        record = store.get(_entry(store, output, paginate))
-        if not isinstance(record, dict) or record["fingerprint"] != found:
-            return None
-        if record["dictionary"][1] != _dictionary(record["dictionary"][0]):
-            return None
-        if any(_stamp(path) != stamp for path, stamp in record["libraries"].items()):
-            return None
-        if any(_found_at(name) != where for name, where in record["modules"].items()):
-            return None
-        tree = WorkTree(root)
-        answers: dict[str, str] = record["answers"]
-        if any(ask_again(tree, question) != answer for question, answer in answers.items()):
+        record = holding(root, store, _entry(store, output, paginate), found)
+        if record is None:
             return None
         target = Path(record["output"])
         if Path(record["written"]).resolve() != target or _file(target) != record["sha256"]:
@@ -323,6 +311,27 @@ def check(root: Path, found: dict[str, str] | None, output: Path | None, paginat
         return None
     except (OSError, RuntimeError):  # a link loop at the output's name (RuntimeError before Python 3.13): the
         return None  # build says what is wrong
+
+
+def holding(root: Path, store: Store, key: str, found: dict[str, str] | None) -> dict[str, Any] | None:
+    """The record under `key` when `found` (the fingerprint now), the spelling dictionary, the libraries and the work
+    tree's answers are as they were when it was kept; else None. Raises what reading a damaged record raises."""
+    if found is None:
+        return None
+    record = store.get(key)
+    if not isinstance(record, dict) or record["fingerprint"] != found:
+        return None
+    if record["dictionary"][1] != _dictionary(record["dictionary"][0]):
+        return None
+    if any(_stamp(path) != stamp for path, stamp in record["libraries"].items()):
+        return None
+    if any(_found_at(name) != where for name, where in record["modules"].items()):
+        return None
+    tree = WorkTree(root)
+    answers: dict[str, str] = record["answers"]
+    if any(ask_again(tree, question) != answer for question, answer in answers.items()):
+        return None
+    return record
 
 
 def _diagnostic(data: dict[str, Any]) -> Diagnostic:
@@ -339,16 +348,22 @@ def record(root: Path, found: dict[str, str] | None, output: Path | None, pagina
     questions it asked but reading the files the fingerprint holds."""
     if found is None:
         return
-    kept = {q: a for q, a in answers.items() if not _fingerprinted(json.loads(q), found)}
-    loaded = modules()
     store = Store(root, KIND, "")
     store.put(_entry(store, output, paginate), {
-        "fingerprint": found, "answers": kept, "dictionary": [dictionary, _dictionary(dictionary)],
-        "libraries": libraries(loaded), "modules": loaded,
+        **kept(found, answers, dictionary),
         "output": str(seen.output.resolve()), "written": str(seen.output.absolute()), "sha256": _file(seen.output),
         "diagnostics": [d.as_dict() for d in seen.diagnostics], "sections": seen.sections, "words": seen.words,
         "version": seen.version,
     })
+
+
+def kept(found: dict[str, str], answers: dict[str, str], dictionary: str) -> dict[str, Any]:
+    """What every record keeps: the fingerprint, the answers it does not hold, the spelling dictionary's stamp and
+    where each library the run loaded was found, with the stamps of their files."""
+    loaded = modules()
+    return {"fingerprint": found, "answers": {q: a for q, a in answers.items() if not _fingerprinted(json.loads(q),
+            found)}, "dictionary": [dictionary, _dictionary(dictionary)], "libraries": libraries(loaded),
+            "modules": loaded}
 
 
 def _fingerprinted(question: list[Any], found: dict[str, str]) -> bool:
