@@ -335,6 +335,29 @@ def test_a_word_too_long_to_mend_gets_no_suggestions(en_gb: tuple[Dictionary, Lo
     assert speller.suggestions(word) == []
 
 
+def test_a_word_past_hunspells_length_is_not_looked_up(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+                                                       en_gb: tuple[Dictionary, Lookups]) -> None:
+    """spylls tries a word as a compound at every place it could split it, each try a lookup of the rest: a word of
+    100,000 letters took 20 s, one of 5,000 parts joined by hyphens minutes. A word longer than MAX_WORD is no word
+    of the dictionary, reported without a lookup; a long compound of words joined by hyphens still passes."""
+    looked_up: list[str] = []
+    lookup = Lookups.lookup
+
+    def counted(self: Lookups, word: str) -> object:
+        looked_up.append(word)
+        if len(word) > 100:  # hunspell's MAXWORDLEN
+            raise AssertionError(f"a word of {len(word)} characters was looked up")
+        return lookup(self, word)
+
+    monkeypatch.setattr(Lookups, "lookup", counted)
+    letters, compound = "b" * 50_000, "-".join(["equal"] * 4_000)
+    root = make_project({INTRO: section_text("intro", f"## Words\n\nThe {letters} and {compound} city.\n")},
+                        git=True)
+    found = [(d.line, d.column, d.message[:12]) for d in pipeline.load(root).diagnostics if d.code == "COE721"]
+    assert found == [(11, 5, "'bbbbbbbbbbb")]
+    assert "equal" in looked_up and max(map(len, looked_up)) <= speller_module.MAX_WORD
+
+
 def test_a_long_word_that_is_no_slip_stops_at_its_budget_of_lookups(en_gb: tuple[Dictionary, Lookups],
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A 25-letter compound has 31,000 edits to look up (seconds): its suggestions stop at SUGGESTION_LOOKUPS, with

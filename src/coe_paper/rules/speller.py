@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 LAZY_EDITS = 40  # characters: a longer word's edits ask the lookups, which keep each stem asked, about too many
 MAX_SUGGESTED = 100  # characters: a longer word gets no suggestions (as in hunspell): its edits take ~ its length²
+MAX_WORD = 100  # characters: a longer word is no word of the dictionary and is not looked up (hunspell's MAXWORDLEN):
+#                 spylls tries it as a compound at every place it could split, each try a lookup of the rest: a word
+#                 of 100,000 letters took 20 s, one of 5,000 parts joined by hyphens over 5 minutes
 CACHE_VERSION = 5  # 2: suggestions from edits of the word when there are any; 3: within a budget (hunspell.py);
 #                   4: ranked as a reader expects (ranking.py); 5: a letter left out and function words first
 
@@ -67,6 +70,8 @@ class Speller:
         return self._dictionary or load_lookups(self.path, self.key, self.root)
 
     def correct(self, word: str) -> bool:
+        if len(word) > MAX_WORD:
+            return self.problem is not None  # a dictionary that cannot be read reports nothing
         answer = self.known.get(word)
         if answer is None:
             found = self._ask(lambda: bool(self.lookups().lookup(word)))
