@@ -150,7 +150,11 @@ def convert_to_pdf(docx: Path, outdir: Path, profile: Path | None = None,
         source = docx.absolute()
         if mirrored is not None:  # a copy whose right-to-left numbers LibreOffice draws as Word does, keywords whole
             source = Path(tmp, docx.name)
-            source.write_bytes(mirrored)
+            try:
+                source.write_bytes(mirrored)
+            except OSError as exc:  # a full disk, a file size limit
+                return None, (f"could not write LibreOffice's copy of {docx.name} in {Path(tmp).parent}: "
+                              f"{exc.strerror or exc}")
         if odf:
             odt, problem = _convert([*start, "odt", "--outdir", tmp, str(source)], Path(tmp), f"{docx.stem}.odt",
                                     docx.name)
@@ -271,14 +275,17 @@ def export_pdf(docx: Path) -> tuple[Path | None, str]:
     fails or is stopped leaves the last good PDF, never half of a new one, and a link or pipe at the PDF's name is
     replaced or refused, not written through."""
     target = docx.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="coe-pdf-") as tmp:
-        pdf, problem = convert_to_pdf(docx, Path(tmp), odf=True)  # every figure's picture beside its caption
-        if pdf is None:
-            return None, problem
-        try:
-            write_atomic(target, pdf.read_bytes())
-        except OSError as exc:
-            return None, f"could not write {target}: {exc.strerror or exc}"
+    try:
+        with tempfile.TemporaryDirectory(prefix="coe-pdf-") as tmp:
+            pdf, problem = convert_to_pdf(docx, Path(tmp), odf=True)  # every figure's picture beside its caption
+            if pdf is None:
+                return None, problem
+            try:
+                write_atomic(target, pdf.read_bytes())
+            except OSError as exc:
+                return None, f"could not write {target}: {exc.strerror or exc}"
+    except OSError as exc:  # the temporary folder full or past a file size limit
+        return None, f"could not write in {tempfile.gettempdir()}: {exc.strerror or exc}"
     return target, ""
 
 
@@ -321,11 +328,15 @@ def heading_pages(data: bytes, bookmarks: Iterable[str], *, use_cache: bool = Tr
         return Layout(note="poppler (pdfinfo) is not installed: the contents have no page numbers until Word "
                            "updates them")
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="coe-layout-") as tmp:
-        source = Path(tmp) / "paper.docx"
-        source.write_bytes(data)
-        pdf, problem = convert_to_pdf(source, Path(tmp))
-        found = destinations(pdf) if pdf else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="coe-layout-") as tmp:
+            source = Path(tmp) / "paper.docx"
+            source.write_bytes(data)
+            pdf, problem = convert_to_pdf(source, Path(tmp))
+            found = destinations(pdf) if pdf else None
+    except OSError as exc:  # the temporary folder full, or a file size limit: the document is written all the same
+        found = None
+        problem = f"could not write its copy of the paper in {tempfile.gettempdir()}: {exc.strerror or exc}"
     if found is None:
         return Layout(note=f"the layout pass failed ({problem or 'no destinations'}): the contents have no page "
                            "numbers until Word updates them")
