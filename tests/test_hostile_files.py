@@ -191,6 +191,20 @@ def test_a_named_pipe_in_place_of_a_file_is_refused_at_once(make_project: MakePr
         assert "COE501 logo 'paper/images/dot.png' is a pipe, device or socket, not a file" in proc.stderr
 
 
+def test_a_named_pipe_as_the_spelling_dictionary_is_named_not_waited_on(make_project: MakeProject) -> None:
+    """`checks.dictionary` naming named pipes (`mkfifo words.aff words.dic`): validate waited for a writer for ever.
+    They are named, spelling is not checked (as without a dictionary), and the other checks run."""
+    root = make_project({"paper/paper.yaml": PAPER_YAML + "checks:\n  dictionary: paper/words\n"})
+    for suffix in (".aff", ".dic"):
+        os.mkfifo(root / f"paper/words{suffix}")
+    env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1]), "COE_PAPER_RESIDENT": "0"}
+    proc = subprocess.run([sys.executable, "-m", "coe_paper", "validate", "--strict"], cwd=root, capture_output=True,
+                          text=True, env=env, timeout=60, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert ("paper/paper.yaml:20:3: warning COE721 paper/words.aff is a pipe, device, socket or folder, not a file: "
+            "spelling not checked") in proc.stderr
+
+
 def test_a_folder_in_place_of_a_picture_or_logo_is_named_as_one(make_project: MakeProject) -> None:
     """A folder, or a named pipe, where a section's picture or a cover logo is named was 'not found', though it is
     there: the diagnostic says what is in the picture's place."""

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import warning
@@ -195,12 +196,15 @@ def _kept(table: dict[tuple[str, str], Any], lock: threading.Lock, path: str, ke
 
 
 def _dictionary_key(path: str) -> str:
-    """Identity of the dictionary's .aff and .dic files (size and time), or '' when they are missing."""
+    """Identity of the dictionary's .aff and .dic files (size and time), or '' when they are missing or are no
+    files (a named pipe, which reading would wait on for ever; a device; a folder)."""
     parts = []
     for suffix in (".aff", ".dic"):
         try:
             stat = os.stat(path + suffix)
         except OSError:
+            return ""
+        if not S_ISREG(stat.st_mode):
             return ""
         parts.append(f"{path}{suffix}:{stat.st_size}:{stat.st_mtime_ns}")
     return ";".join(parts)
@@ -217,7 +221,11 @@ def speller(context: Context) -> Speller | None:
         context.finish.append(found.save)
         context.finish.append(lambda: _report_unreadable(context, found))
         if not found.available:
-            _dictionary_warning(context, f"no hunspell dictionary at {found.path}.aff/.dic: spelling not checked")
+            odd = [found.path + suffix for suffix in (".aff", ".dic") if os.path.exists(found.path + suffix)
+                   and not os.path.isfile(found.path + suffix)]
+            _dictionary_warning(context, f"{odd[0]} is a pipe, device, socket or folder, not a file: spelling not "
+                                "checked" if odd else f"no hunspell dictionary at {found.path}.aff/.dic: spelling not "
+                                "checked")
     return found if found.available else None
 
 
