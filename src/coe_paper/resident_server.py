@@ -123,7 +123,7 @@ def warm(root: str) -> Any:
     """Import and run once what the commands need; the click command that `coe-paper` builds from its options."""
     import typer.main
 
-    from . import cli, compose, docx_writer, markdown, parallel, pipeline, templates, uptodate, yamlparse  # noqa: F401
+    from . import checked, cli, compose, docx_writer, markdown, parallel, pipeline, templates, uptodate, yamlparse  # noqa: F401
 
     markdown.content_parser()  # what sections and templates that miss the cache need (the check below may not)
     markdown.template_parser()
