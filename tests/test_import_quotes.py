@@ -71,3 +71,28 @@ def test_a_quote_style_indented_otherwise_is_no_quote_in_the_quote(make_project:
     root = make_project({"sections/03-outlook.md": None})
     assert _import(root, tmp_path / "draft.docx", "sections/03-outlook.md", "--lead", "leipzig") == (
         "<p>A member said:</p><blockquote><p>A quoted remark.</p><p>An intense remark.</p></blockquote>")
+
+
+def test_a_quote_style_of_a_members_own_based_on_quote_and_indented_further_is_a_quote_in_the_quote(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    # a member who makes "Quote 2" (or "Zitat 2") from Quote, indented further, for the quote inside a quote: it was
+    # no quote at all, a paragraph between two quotes
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Inches
+
+    for name in ("Quote 2", "Zitat 2"):
+        draft = docx.Document()
+        draft.add_heading("Voices", 0)
+        draft.add_paragraph("A member said:")
+        inner = draft.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        inner.base_style = draft.styles["Quote"]
+        inner.paragraph_format.left_indent = Inches(1)
+        draft.add_paragraph("Outer quote.", style="Quote")
+        draft.add_paragraph("Inner quote.", style=name)
+        draft.add_paragraph("Inner again.", style=name)
+        draft.add_paragraph("Outer again.", style="Quote")
+        draft.add_paragraph("After the quote.")
+        draft.save(str(tmp_path / "draft.docx"))
+        root = make_project({"sections/03-outlook.md": None})
+        assert _import(root, tmp_path / "draft.docx", "sections/03-outlook.md", "--lead", "leipzig") == NESTED

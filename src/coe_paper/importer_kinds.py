@@ -44,9 +44,9 @@ _TABLE_SEQUENCE = re.compile(r"^SEQ\s+Table(?:\s|$)", re.IGNORECASE)
 
 def quote_style(name: str) -> bool:
     """Whether a style's name is a quote's: Word's Quote and Intense Quote, LibreOffice's Quotations (the papers'
-    own quotes are in it), and their names in other languages."""
+    own quotes are in it), their names in other languages, and a member's own made from them ("Zitat 2")."""
     lowered = name.lower().strip()
-    return "quote" in lowered or lowered in _QUOTES
+    return "quote" in lowered or lowered.rstrip("0123456789 ") in _QUOTES
 
 
 def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], assembled: bool,
@@ -80,7 +80,7 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
         return ("heading", int(heading.group(1)))
     if any(code in name for code in _CODE):
         return ("code", 0)
-    if name in _QUOTES:
+    if quote_style(name):  # Word's, LibreOffice's, and a member's own ("Quote 2")
         return ("quote", 0)
     if para.num is not None and numbering.get(para.num, "decimal") != "none":
         nested = _NESTED_LIST.match(name)  # Word's "List Bullet 2" is a list of its own, one level down
@@ -89,13 +89,22 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
 
 
 def extra_indent(para: Paragraph, styles: Mapping[str, Style]) -> int:
-    """How much further than its style (or the style it is based on) a paragraph is indented, in twips."""
-    style, seen = styles.get(para.style), set()
-    while style is not None and style.indent is None and style.based_on not in seen:
-        seen.add(style.based_on)
+    """How much further a quote's paragraph is indented (in twips) than the first quote style of its style's line: its
+    own style, or the quote style that one is based on (a member's "Quote 2" based on Quote and indented further is a
+    quote in a quote; Intense Quote, based on no quote style, is indented otherwise and no deeper)."""
+    line: list[Style] = []
+    style = styles.get(para.style)
+    while style is not None and style not in line:
+        line.append(style)
         style = styles.get(style.based_on or "")
-    base = style.indent or 0 if style is not None else 0
-    return para.indent - base if para.indent is not None else 0
+    quotes = [at for at, style in enumerate(line) if quote_style(style.name)]
+    base = quotes[-1] if quotes else 0
+
+    def indent(start: int) -> int:
+        return next((style.indent for style in line[start:] if style.indent is not None), 0)
+
+    own = para.indent if para.indent is not None else indent(0)
+    return own - indent(base)
 
 
 def quote_depths(blocks: list[MdBlock]) -> None:
