@@ -75,6 +75,29 @@ def test_an_equation_comes_in_as_word_types_it(make_project: MakeProject, tmp_pa
                                     "S=\u2211_(i=1)^n x_i r=\u221a(n+1)\u2208[0|1]\n"]
 
 
+
+def test_each_equation_is_named_with_the_paragraph_it_is_in(make_project: MakeProject, tmp_path: Path) -> None:
+    """Equations (pandoc writes a Markdown draft's TeX as Office Math) in a paragraph, a table cell, a note and on a
+    line of their own were counted in one warning ('dropped equation (kept as text): 4'), which said neither which
+    nor where: each is named, with the words of its paragraph, and its text is in the section."""
+    (tmp_path / "costs.md").write_text("# Costs\n\nThe cost is $x=\\frac{a+b}{2}$ per household.[^1]\n\n"
+                                       "| Item | Formula |\n|------|---------|\n| Rent | $r^2$ |\n\n$$E=mc^2$$\n\n"
+                                       "[^1]: Where $a$ is the rent.\n", encoding="utf-8")
+    subprocess.run([require_client("pandoc"), "costs.md", "-o", "costs.docx"], cwd=tmp_path, check=True)
+    result, text = _import(make_project(NO_OUTLOOK), tmp_path / "costs.docx")
+    assert result.exit_code == 0, result.stderr
+    named = [line.split(" COE903 ", 1)[1] for line in result.stderr.splitlines() if " COE903 " in line]
+    assert named == ["equation 'x=(a+b)/2' kept as text in the paragraph 'The cost is x=(a+b)/2 per household.'",
+                     "equation 'r^2' kept as text (a paragraph of its own)",
+                     "equation 'E=mc^2' kept as text (a paragraph of its own)",
+                     "equation 'a' kept as text in the paragraph 'Where a is the rent.'"]
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    plain = subprocess.run([require_client("pandoc"), "-f", "commonmark_x", "-t", "plain", "--wrap=none"],
+                           input=body, capture_output=True, text=True, check=True).stdout
+    for shown in ("The cost is x=(a+b)/2 per household.", "r^2", "E=mc^2", "Where a is the rent."):
+        assert shown in plain
+
+
 _FIGURES = """\
 <text:illustration-index text:name="Illustration Index1"><text:illustration-index-source \
 text:caption-sequence-name="Figure"><text:index-title-template>Figures</text:index-title-template>\

@@ -23,6 +23,7 @@ from .diagnostics import Diagnostic, warning
 from .importer_anchors import draft_anchors, unlink
 from .importer_comments import comment_warnings
 from .importer_direction import directed, directed_title
+from .importer_equations import equation_warnings
 from .importer_images import DraftImages
 from .importer_items import ListNumbers
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
@@ -33,6 +34,7 @@ from .marks import SECTIONS
 from .mdpieces import Piece, all_flagged, cut, with_flags
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
 from .wordfields import page_reference
+from .wordmath import EQUATION
 
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
 
@@ -373,6 +375,9 @@ class _Converter:
                                                           for p in wb.paragraphs(b)]:
                 everywhere += para.dropped
             dropped += self.doc.dropped - everywhere
+        for message, hint in equation_warnings(self.paragraphs):  # named, not counted
+            self.warn(DROPPED, message, hint)
+        dropped[EQUATION] -= sum(len(para.equations) for para in self.paragraphs)
         for kind, count in sorted((dropped - self.renumbered).items()):
             self.counts[(DROPPED, kind)] += count
         if self.writer.lost_formatting:

@@ -77,6 +77,7 @@ class Paragraph:
     comment_marks: list[str] = field(default_factory=list)  # comments that start or are referenced here, in order
     fields: list[str] = field(default_factory=list)  # instructions of the fields whose shown text it keeps ("SEQ
     # ...", "PAGEREF ...")
+    equations: list[str] = field(default_factory=list)  # its equations' linear text, kept as text in its runs
 
     def text(self, accept: bool = True) -> str:
         """The visible text with every change accepted (or, with accept=False, rejected)."""

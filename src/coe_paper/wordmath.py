@@ -8,6 +8,7 @@ from __future__ import annotations
 from .ooxml import Element
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+EQUATION = "equation (kept as text)"  # what the reader drops (counts) for each
 _SCRIPTS = {"sSup": (("e", ""), ("sup", "^")), "sSub": (("e", ""), ("sub", "_")),
             "sSubSup": (("e", ""), ("sub", "_"), ("sup", "^")), "sPre": (("sub", "_"), ("sup", "^"), ("e", " ")),
             "limLow": (("e", ""), ("lim", "_")), "limUpp": (("e", ""), ("lim", "^")),

@@ -21,7 +21,7 @@ from .wordchunk import chunk_paragraphs
 from .worddrawing import read_drawing
 from .wordfields import Field, field_link, field_name, form_shown, page_reference, take_out
 from .wordmargins import margin_kinds
-from .wordmath import linear
+from .wordmath import EQUATION, linear
 from .wordnodes import PROMPT, contents, prompting
 from .wordparts import core, int_value, link_targets, num_pr, numbering, on, properties, rpr_flags, styles
 from .wordsymbols import symbol_shown
@@ -221,8 +221,10 @@ class _Reader:
                 self._inline(child, para, rev, link, extra)
                 return  # the fallback repeats the choice
             elif tag == f"{{{MATH}}}oMath" or tag == f"{{{MATH}}}oMathPara":
-                self.drop("equation (kept as text)")
                 para.runs.append(Run(linear(child), frozenset(), rev, link))
+                if rev is None or rev.kind != "del":  # a deleted one is a change taken as accepted
+                    self.drop(EQUATION)
+                    para.equations.append(para.runs[-1].text)
 
     def _run(self, r: Element, para: Paragraph, rev: Rev | None, link: str | None, extra: list[Block]) -> None:
         rpr = r.find(w("rPr"))
