@@ -82,3 +82,11 @@ def test_a_note_cited_twice_comes_back_as_one_note(make_project: MakeProject, tm
     plain = [subprocess.run([pandoc, "-f", "commonmark_x", "-t", "plain"], input=text, capture_output=True,
                             text=True, check=True).stdout for text in (markdown.split("\n", 2)[2], body)]
     assert plain[0] == plain[1]  # the same text and notes for a reader
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_quote_in_a_note_stays_a_quote(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
+    # pandoc 3 writes a quote in a note in a style of its own, Footnote Block Text: it came back a plain paragraph
+    markdown = "# Outlook\n\nA claim.[^a]\n\n[^a]: As the report says:\n\n    > Quoted words in the note.\n"
+    body = imported(make_project, tmp_path, writer, markdown)
+    assert body.strip() + "\n" == "A claim.[^1]\n\n[^1]: As the report says:\n\n    > Quoted words in the note.\n"

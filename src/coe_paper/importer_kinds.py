@@ -32,7 +32,8 @@ _CAPTIONS_LISTED = re.compile(r"^TOC\b.*\\c\b", re.IGNORECASE)
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
 _DRAWN = frozenset({"textbox", "diagram", "chart"})  # a paragraph's origin: drawn in the paragraph before it
 _NESTED_LIST = re.compile(r"^list (?:bullet|number) ([2-9])$")  # Word keeps its built-in styles' English names
-_QUOTES = {"quote", "intense quote", "block text", "quotations", "quotation", "zitat", "citation", "citazione", "cita"}
+_QUOTES = {"quote", "intense quote", "block text", "footnote block text", "quotations", "quotation", "zitat",
+           "citation", "citazione", "cita"}  # "footnote block text": pandoc 3's quote in a note
 #: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures ("Figure" since
 #: version 7, "Illustration" before).
 _CAPTIONS = {"caption", "image caption", "table caption", "beschriftung", "légende", "legende", "didascalia",
