@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import accumulate
 
 from . import wordblocks as wb
 from .importer_direction import directed
 from .mdpieces import Piece, with_flags
 from .mdwrite import TableBlock
+
+SLIVER = 60  # twips (about 1 mm): a grid column narrower holds no text
 
 
 def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
@@ -24,11 +27,14 @@ def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
     aligns: list[list[str | None]] = []
     read: list[wb.Paragraph] = []
     found: Counter[str] = Counter()
-    for row in table.rows:
+    spans = _visible_spans(table)
+    for row, row_spans in zip(table.rows, spans, strict=True):
         cells: list[list[Piece]] = []
         row_aligns: list[str | None] = []
-        for cell in row.cells:
-            found["merged"] += (cell.span > 1) + (cell.vmerge == "continue")
+        for cell, span in zip(row.cells, row_spans, strict=True):
+            if not span:  # a cell of a sliver column alone, without text
+                continue
+            found["merged"] += (span > 1) + (cell.vmerge == "continue")
             paras = wb.paragraphs(cell.blocks)
             found["covered"] += cell.vmerge == "continue" and any(p.text().strip() for p in paras)
             found["nested"] += sum(isinstance(b, wb.Table) for b in cell.blocks)
@@ -37,9 +43,9 @@ def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
             parts = [part for part in parts if any(p.raw or p.text.strip() for p in part)]
             found["joined"] += len(parts) > 1
             content = [piece for i, part in enumerate(parts) for piece in ([Piece(" ")] if i else []) + part]
-            cells += [content] + [[] for _ in range(cell.span - 1)]
+            cells += [content] + [[] for _ in range(span - 1)]
             align = paras[0].align if paras else None
-            row_aligns += [align if align in ("left", "center", "right") else None] * cell.span
+            row_aligns += [align if align in ("left", "center", "right") else None] * span
         rows.append(cells)
         aligns.append(row_aligns)
     if not rows:
@@ -50,3 +56,21 @@ def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]]
     width = max(len(r) for r in aligns)
     column = [{r[c] if c < len(r) else None for r in aligns} for c in range(width)]
     return TableBlock(rows, [next(iter(s)) if len(s) == 1 else None for s in column]), read, found
+
+
+def _visible_spans(table: wb.Table) -> list[list[int]]:
+    """How many columns each cell spans, by row, leaving out the table's sliver columns: grid columns narrower than
+    SLIVER where two rows' borders nearly meet (LibreOffice saves one of 1 twip), which no one sees as a column, each
+    spanned by a cell of every row. Split as columns, they put a row's figures under the wrong heading. A sliver in
+    which a cell of its own holds text stays a column."""
+    slivers = {at for at, width in enumerate(table.widths) if width is not None and width < SLIVER}
+    starts = [list(accumulate((cell.span for cell in row.cells), initial=0)) for row in table.rows]
+    for row, row_starts in zip(table.rows, starts, strict=True):
+        for at, cell in enumerate(row.cells) if slivers else ():
+            covered = set(range(row_starts[at], min(row_starts[at + 1], len(table.widths))))
+            if len(covered) == cell.span and covered <= slivers and any(
+                    p.text().strip() for p in wb.paragraphs(cell.blocks)):
+                slivers -= covered
+    return [[cell.span - sum(start <= at < end for at in slivers)
+             for cell, start, end in zip(row.cells, row_starts, row_starts[1:], strict=False)]
+            for row, row_starts in zip(table.rows, starts, strict=True)]

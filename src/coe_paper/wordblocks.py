@@ -105,6 +105,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     nested: bool = False
     origin: str = "body"  # body, or textbox: a table in a text box (see Paragraph.origin)
+    widths: list[int | None] = field(default_factory=list)  # its grid's columns' widths in twips, where given
 
 
 Block = Paragraph | Table

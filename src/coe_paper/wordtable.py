@@ -28,6 +28,9 @@ class Reader(Protocol):
 def read_table(reader: Reader, tbl: Element, nested: bool) -> Table:
     """The table `tbl`, its cells' blocks read by `reader` (`nested`: the table is in another table's cell)."""
     table = Table(nested=nested)
+    grid = tbl.find(w("tblGrid"))
+    if grid is not None:
+        table.widths = [int_value(col.get(w("w"))) for col in grid.findall(w("gridCol"))[:512]]
     for tr in rows_or_cells(tbl, w("tr")):
         trpr = tr.find(w("trPr"))
         row = Row(rev=reader.tracked(trpr), header=trpr is not None and on(trpr.find(w("tblHeader"))))

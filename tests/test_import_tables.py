@@ -1,0 +1,50 @@
+"""`coe-paper import` of the tables of members' drafts: the columns a reader sees are the table's columns, whatever
+grid the program that saved it laid under them. pandoc, reading the imported section as CommonMark, is the judge."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from conftest import MakeProject, require_client
+from test_import import NO_OUTLOOK, _body_draft, _import, _run
+
+
+def _cell(text: str, width: int, span: int = 1, merge: str = "") -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
+        f'<w:vMerge w:val="{merge}"/>' if merge else "")
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{_run(text)}</w:p></w:tc>"
+
+
+def _rows(make_project: MakeProject, tmp_path: Path, grid: list[int], rows: list[str]) -> list[list[str]]:
+    """The cells of each row of the table imported from a draft of a table of `grid` and `rows`."""
+    cols = "".join(f'<w:gridCol w:w="{width}"/>' for width in grid)
+    body = f"<w:tbl><w:tblPr/><w:tblGrid>{cols}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    result, text = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, body))
+    assert result.exit_code == 0, result.stderr
+    page = subprocess.run([require_client("pandoc"), "-f", "gfm", "-t", "html"], input=text.split("---\n", 2)[2],
+                          capture_output=True, text=True, check=True).stdout
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page,
+                                                                                        re.S)]
+
+
+def test_a_sliver_column_libreoffice_saves_is_no_column(make_project: MakeProject, tmp_path: Path) -> None:
+    """LibreOffice, saving a table whose rows' borders nearly meet (a cell across two columns, 6424 twips wide,
+    above one of 3212 and 3213), lays a grid column of 1 twip between them, which each row spans. It came in as a
+    column of its own, and a row's figures moved under the heading before theirs ('30' under an empty heading, none
+    under 'Amount')."""
+    header = (f'<w:tr><w:trPr><w:tblHeader/></w:trPr>{_cell("Region", 3212)}{_cell("Fund", 3213, 2)}'
+              f"{_cell('Amount', 3213)}</w:tr>")
+    rows = [header, f"<w:tr>{_cell('Nordwest', 3212, merge='restart')}{_cell('ERDF', 3213, 2)}{_cell('10', 3213)}"
+            f"</w:tr>", f"<w:tr>{_cell('', 3212, merge='continue')}{_cell('ESF', 3213, 2)}{_cell('20', 3213)}</w:tr>",
+            f"<w:tr>{_cell('Total', 6424, 2)}{_cell('30', 3214, 2)}</w:tr>"]
+    assert _rows(make_project, tmp_path, [3212, 3212, 1, 3213], rows) == [
+        ["Region", "Fund", "Amount"], ["Nordwest", "ERDF", "10"], ["", "ESF", "20"], ["Total", "", "30"]]
+
+
+def test_a_narrow_column_with_words_of_its_own_stays_a_column(make_project: MakeProject, tmp_path: Path) -> None:
+    rows = [f"<w:tr>{_cell('Region', 3212)}{_cell('#', 40)}{_cell('Amount', 3213)}</w:tr>",
+            f"<w:tr>{_cell('Nordwest', 3212)}{_cell('a', 40)}{_cell('10', 3213)}</w:tr>"]
+    assert _rows(make_project, tmp_path, [3212, 40, 3213], rows) == [["Region", "#", "Amount"],
+                                                                       ["Nordwest", "a", "10"]]
