@@ -48,3 +48,14 @@ def test_a_narrow_column_with_words_of_its_own_stays_a_column(make_project: Make
             f"<w:tr>{_cell('Nordwest', 3212)}{_cell('a', 40)}{_cell('10', 3213)}</w:tr>"]
     assert _rows(make_project, tmp_path, [3212, 40, 3213], rows) == [["Region", "#", "Amount"],
                                                                        ["Nordwest", "a", "10"]]
+
+
+def test_a_cell_spanning_more_columns_than_a_table_has_spans_what_a_table_can(make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:
+    # a damaged or hostile draft's w:gridSpan: import made as many empty cells (100,000 here; for 2,000,000,000 it
+    # never ended, its memory growing); a Word table has 63 columns at most
+    rows = [f"<w:tr>{_cell('Region', 3212, 100_000)}{_cell('Amount', 3213)}</w:tr>",
+            f"<w:tr>{_cell('Nordwest', 3212)}{_cell('10', 3213)}</w:tr>"]
+    found = _rows(make_project, tmp_path, [3212, 3213], rows)
+    assert [[cell for cell in row if cell] for row in found] == [["Region", "Amount"], ["Nordwest", "10"]]
+    assert len(found[0]) == 64

@@ -15,6 +15,7 @@ from .wordparts import int_value, on
 
 Element = ooxml.Element
 w = cache(ooxml.w)
+COLUMNS = 63  # the most columns a Word table has: what a cell spans or a row skips is cut to it
 
 
 class Reader(Protocol):
@@ -36,14 +37,15 @@ def read_table(reader: Reader, tbl: Element, nested: bool) -> Table:
         row = Row(rev=reader.tracked(trpr), header=trpr is not None and on(trpr.find(w("tblHeader"))))
         before = trpr.find(w("gridBefore")) if trpr is not None else None
         skipped = int_value(before.get(w("val"))) or 0 if before is not None else 0
-        row.cells += [Cell() for _ in range(min(skipped, 63))]  # grid columns left out before the first cell
+        row.cells += [Cell() for _ in range(min(skipped, COLUMNS))]  # grid columns left out before the first cell
         restyled = _changed(trpr, "trPrChange") or (not table.rows and _changed(tbl.find(w("tblPr")),
                                                                                 "tblPrChange"))
         for tc in rows_or_cells(tr, w("tc")):
             tcpr = tc.find(w("tcPr"))
             span = tcpr.find(w("gridSpan")) if tcpr is not None else None
             vmerge = tcpr.find(w("vMerge")) if tcpr is not None else None
-            cell = Cell(reader.blocks(tc, nested=True), int_value(span.get(w("val"))) or 1 if span is not None else 1,
+            spans = int_value(span.get(w("val"))) or 1 if span is not None else 1
+            cell = Cell(reader.blocks(tc, nested=True), min(max(spans, 1), COLUMNS),
                         (vmerge.get(w("val")) or "continue") if vmerge is not None else None)
             if _changed(tcpr, "tcPrChange") or (restyled and len(row.cells) == skipped):  # a row: its first cell
                 for para in wordblocks.paragraphs(cell.blocks)[:1]:
