@@ -93,3 +93,13 @@ def test_an_unchanged_check_loads_none_of_the_paper(project: Path) -> None:
             for _ in range(2)]
     assert "coe_paper.pipeline" in runs[0].stdout
     assert runs[1].stdout.strip() == "[]", runs[1].stdout
+
+
+def test_a_check_that_asked_for_a_path_out_of_the_project_is_kept_and_reported_again(project: Path) -> None:
+    """Its question (reading '../abbreviations.yaml', COE005) is asked again, not taken for one of the paper's files:
+    the record of such a check ended validate with a traceback."""
+    config = project / "paper" / "paper.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "abbreviations: ../abbreviations.yaml\n", encoding="utf-8")
+    first, again = validate(project), validate(project)
+    assert first.exit_code == 1 and "error COE005 abbreviations: '../abbreviations.yaml'" in first.stderr
+    assert (again.exit_code, again.stderr) == (first.exit_code, first.stderr)

@@ -42,7 +42,7 @@ from typing import Any
 from . import gitrun
 from .diagnostics import Diagnostic
 from .gitlog import PAPER_PATHS
-from .sources import WorkTree, ask_again, normalise
+from .sources import SourceError, WorkTree, ask_again, normalise
 from .store import Store, code_stamp
 
 KIND = "uptodate"
@@ -368,6 +368,10 @@ def kept(found: dict[str, str], answers: dict[str, str], dictionary: str) -> dic
 
 def _fingerprinted(question: list[Any], found: dict[str, str]) -> bool:
     """Whether the fingerprint holds the answer: reading a file, or asking whether it exists, where the fingerprint
-    holds the file (its bytes, and where its link leads); a file under a linked directory is asked again."""
+    holds the file (its bytes, and where its link leads); a file under a linked directory is asked again, and so is
+    a path out of the project (a check records its error, COE005)."""
     op, path, _ = question
-    return op in ("read", "exists") and f"file:{normalise(path)}" in found
+    try:
+        return op in ("read", "exists") and f"file:{normalise(path)}" in found
+    except SourceError:
+        return False
