@@ -95,6 +95,50 @@ def test_an_unchanged_check_loads_none_of_the_paper(project: Path) -> None:
     assert runs[1].stdout.strip() == "[]", runs[1].stdout
 
 
+def status(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, ["--project", str(root), "status", *args])
+
+
+@pytest.mark.parametrize("args", [(), ("--format", "json")])
+def test_status_of_an_unchanged_paper_is_its_last_report(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         args: tuple[str, ...]) -> None:
+    (project / "sections" / "99-notes.md").write_text("no front matter\n", encoding="utf-8")  # left out, exit 1
+    counted = checks_counted(monkeypatch)
+    first = status(project, *args)
+    again = status(project, *args)
+    assert counted == [1], "the paper was loaded again"
+    assert first.exit_code == 1 and "sections/99-notes.md" in first.stderr and "intro" in first.stdout
+    assert (again.exit_code, again.stdout, again.stderr) == (first.exit_code, first.stdout, first.stderr)
+    (project / INTRO).write_text(FINDINGS + "\nMore words.\n", encoding="utf-8")
+    assert status(project, *args).stdout != first.stdout and counted == [1, 1]
+
+
+def test_status_judges_lateness_on_the_day_it_runs(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record is the report of one day: the next day a section may be late."""
+    from datetime import date
+
+    from coe_paper import status_rows
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    config = project / "paper" / "paper.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - id: intro\n", "  - id: intro\n    due: "
+                                                                 "2030-06-30\n"), encoding="utf-8")
+
+    class Day(date):
+        today_is = date(2030, 6, 30)
+
+        @classmethod
+        def today(cls) -> Day:
+            return cls(cls.today_is.year, cls.today_is.month, cls.today_is.day)
+
+    monkeypatch.setattr(status_rows, "date", Day)
+    counted = checks_counted(monkeypatch)
+    assert "late" not in status(project).stdout and "late" not in status(project).stdout
+    Day.today_is = date(2030, 7, 1)
+    assert "draft, late (due 2030-06-30)" in status(project).stdout
+    assert counted == [1, 1]
+
+
 def test_a_check_that_asked_for_a_path_out_of_the_project_is_kept_and_reported_again(project: Path) -> None:
     """Its question (reading '../abbreviations.yaml', COE005) is asked again, not taken for one of the paper's files:
     the record of such a check ended validate with a traceback."""

@@ -15,6 +15,8 @@ from .diagnostics import format_diagnostics, to_json
 if TYPE_CHECKING:
     from . import pipeline
     from .attribution import History
+    from .diagnostics import Diagnostic
+    from .status_rows import StatusReport
 
 #: The options both reports take: how to print (a table, or JSON) and which revision of the paper.
 TableFormat = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", callback=check_table_format,
@@ -51,12 +53,13 @@ def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]
     out.print(table)
 
 
-def _attributed(rev: str | None, fmt: str) -> tuple[pipeline.Loaded, History | None]:
-    """The paper loaded and attributed; one that cannot be loaded ends the command (exit 1) with its diagnostics,
-    on stdout too for `--format json` (the list `validate --format json` prints)."""
+def _attributed(rev: str | None, fmt: str, journal: bool = False) -> tuple[pipeline.Loaded, History | None]:
+    """The paper loaded and attributed (with `journal`, the work tree noting what it was asked); one that cannot be
+    loaded ends the command (exit 1) with its diagnostics, on stdout too for `--format json` (the list `validate
+    --format json` prints)."""
     from . import pipeline
 
-    loaded = pipeline.check(_root(fmt), rev)
+    loaded = pipeline.check(_root(fmt), rev, journal=journal)
     if loaded.project is None:
         _report(loaded.diagnostics)
         if fmt == "json":
@@ -68,12 +71,9 @@ def _attributed(rev: str | None, fmt: str) -> tuple[pipeline.Loaded, History | N
     return loaded, loaded.history
 
 
-def _left_out(loaded: pipeline.Loaded) -> None:
-    """After the report: the section files it could not read, each with its error; then exit 1, the report being
-    incomplete."""
-    from . import report
-
-    problems = report.left_out(loaded)
+def _left_out(problems: list[Diagnostic]) -> None:
+    """After the report: the section files it could not read (`problems`: report.left_out), each with its error;
+    then exit 1, the report being incomplete."""
     files = sorted({d.path for d in problems})
     if not files:
         return
@@ -89,13 +89,11 @@ def status(
     rev: Revision = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
-    from . import report
-
-    loaded, history = _attributed(rev, fmt)
-    rows = report.section_status(loaded, history)
+    shown = _status_report(rev, fmt)
+    rows = shown.rows
     if fmt == "json":
         print(to_json([row.as_dict() for row in rows]))
-        _left_out(loaded)
+        _left_out(shown.left)
         return
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
     cells: list[list[tuple[str, str]]] = []
@@ -107,10 +105,37 @@ def status(
         cells.append([(row.number, ""), (row.id, ""), state, (row.lead, ""),
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
                       (str(row.diagnostics), problems)])
-    if members := report.members_annex(loaded):  # numbered after the outline's annexes, made from contributors.yaml
-        cells.append([(members, ""), ("(contributors)", ""), *[("", "")] * 6])
+    if shown.members:  # numbered after the outline's annexes, made from contributors.yaml
+        cells.append([(shown.members, ""), ("(contributors)", ""), *[("", "")] * 6])
     _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
-    _left_out(loaded)
+    _left_out(shown.left)
+
+
+def _status_report(rev: str | None, fmt: str) -> StatusReport:
+    """What `status` shows: the last report of the work tree's, while nothing it depended on has changed and the day
+    is the same (checked.py), else made from the paper (and kept for the next run)."""
+    found = None
+    if rev is None:
+        from . import checked, uptodate
+
+        found = uptodate.fingerprint(_root(fmt))
+        kept = checked.status_reported(_root(fmt), found)
+        if kept is not None:
+            for problem in kept.said:
+                err.print(problem.as_text(), markup=False)
+            return kept
+    from . import report
+    from .sources import JournaledTree
+    from .status_rows import StatusReport
+
+    loaded, history = _attributed(rev, fmt, journal=found is not None)
+    made = StatusReport(report.section_status(loaded, history), report.members_annex(loaded),
+                        [d for d in loaded.diagnostics if d.code == "COE204"], report.left_out(loaded))
+    if found is not None and loaded.project is not None and isinstance(loaded.source, JournaledTree):
+        from . import checked
+
+        checked.keep_status(loaded.root, found, made, loaded.source.answers, loaded.project.config.checks.dictionary)
+    return made
 
 
 @app.command(short_help="Per organisation: sections, commits, share of the lines.")
@@ -125,7 +150,7 @@ def contributors(
     rows = report.organisations(loaded, history)
     if fmt == "json":
         print(to_json([row.as_dict() for row in rows]))
-        _left_out(loaded)
+        _left_out(report.left_out(loaded))
         return
     cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
               (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]
@@ -133,4 +158,4 @@ def contributors(
     if lines:  # the lines the organisations' shares leave out (COE203 names their authors)
         cells.append([("(no member organisation)", "yellow"), *[("", "")] * 3, (str(lines), ""), (f"{share:.1%}", "")])
     _print_table("Contributors", ["organisation", "led>", "contributed>", "commits>", "lines>", "share>"], cells)
-    _left_out(loaded)
+    _left_out(report.left_out(loaded))

@@ -8,55 +8,11 @@ from datetime import date
 from .attribution import History
 from .compose import credits_for
 from .diagnostics import Diagnostic
-from .gitlog import source_date
 from .numbering import chapter_numbers, members_annex_number
 from .pipeline import Loaded
 from .project import SECTIONS_DIR
-
-
-@dataclass(frozen=True)
-class SectionStatus:
-    """One row of `coe-paper status`."""
-
-    id: str
-    path: str  # "" for an outline entry without a file
-    title: str
-    status: str  # draft, review, final, "missing" (no file), or "invalid" (a file that cannot be read as a section)
-    number: str  # the chapter number the paper (and the review sheet) gives it; "" outside the paper
-    lead: str
-    words: int
-    min_words: int
-    max_words: int | None
-    words_check: str  # "ok", "under", "over", or "" outside the outline
-    last_change: str | None  # ISO date of the last commit that changed the file
-    last_change_org: str | None
-    last_change_author: str | None  # "Name <e-mail>", after .mailmap
-    commits: int
-    errors: int
-    warnings: int
-    last_change_name: str | None = None  # the author's name alone, for a page that shows no e-mail address
-    due: str | None = None  # the outline's day (YYYY-MM-DD) the section is due
-    late: bool = False  # past that day, and not final
-
-    @property
-    def diagnostics(self) -> int:
-        return self.errors + self.warnings
-
-    @property
-    def word_limits(self) -> str:
-        """The outline's limits, without a space (a column a script splits): '300-800', '≥300', '≤800', or ''."""
-        if self.max_words is None:
-            return f"\u2265{self.min_words}" if self.min_words else ""
-        return f"{self.min_words}-{self.max_words}" if self.min_words else f"\u2264{self.max_words}"
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self) | {"diagnostics": self.diagnostics, "word_limits": self.word_limits}
-
-    def changed_by(self, organisation: str) -> str:
-        """Who made the last change: `organisation` (its label), else the author's name, marked as mapped to none."""
-        if organisation or not self.last_change_name:
-            return organisation
-        return f"{self.last_change_name} (no member organisation)"
+from .status_rows import SectionStatus as SectionStatus  # the rows of `status`, also read from its record
+from .status_rows import judged_on as judged_on
 
 
 @dataclass(frozen=True)
@@ -82,13 +38,6 @@ def _words_check(words: int, low: int, high: int | None) -> str:
     if high is not None and words > high:
         return "over"
     return "under" if words < low else "ok"
-
-
-def judged_on() -> date:
-    """The day a section's lateness is judged on: SOURCE_DATE_EPOCH's (UTC) when it is set, so that a reproducible
-    build says what it said when it was made, else today."""
-    found = source_date()
-    return found.date() if found else date.today()
 
 
 def section_status(loaded: Loaded, history: History | None, day: date | None = None) -> list[SectionStatus]:
