@@ -746,6 +746,26 @@ def test_coe740_other_currencies_take_their_iso_code_too(make_project: MakeProje
     assert editorial(make_project, prose("Budgets of GBP 20, USD 5 million and PLN 400; 2 pound coins.")) == []
 
 
+def test_coe740_a_scale_abbreviated_after_the_figure_is_written_in_full(make_project: MakeProject) -> None:
+    """'€2.5bn' and '€300m' were fixed to 'EUR 2.5bn' and 'EUR 300m': the ISG (7.3.3) writes 'EUR 2.5 billion' and
+    'EUR 300 million', and a thousand as the figure's thousands. 'bn' after a figure is no unknown word; a unit
+    after a figure (5 km, 12 Mbit, 300 m) is no scale."""
+    text = ("The fund holds €2.5bn and the region €300m; £20m, 1,5 bn euros, €50k and €12,500k. "
+            "It ran 5 km and 12 Mbit for €20 a month; the 300 m race.")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.message.split(" (")[0]) for d in found] == [
+        ("COE740", "'€2.5bn': write 'EUR 2.5 billion'"), ("COE740", "'€300m': write 'EUR 300 million'"),
+        ("COE740", "'£20m': write 'GBP 20 million'"), ("COE740", "'1,5 bn euros': write 'EUR 1.5 billion'"),
+        ("COE740", "'€50k': write 'EUR 50 000'"), ("COE740", "'€12,500k': write 'EUR 12 500 000'"),
+        ("COE740", "'€20': write 'EUR 20'")]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[LINE - 1].replace("\u00a0", " ") == (
+        "The fund holds EUR 2.5 billion and the region EUR 300 million; GBP 20 million, EUR 1.5 billion, EUR 50 000 "
+        "and EUR 12 500 000. It ran 5 km and 12 Mbit for EUR 20 a month; the 300 m race.")
+    assert editorial(make_project, prose("The fund holds EUR 2.5 billion and the region EUR 300 million.")) == []
+
+
 def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeProject) -> None:
     text = "The E.U. budget and the U.N., with J.F. Kennedy's words."
     found = editorial(make_project, prose(text))

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 #: A figure as an amount may be written, and a scale word after it (the same as COE740's euro amounts).
 NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)|\d+(?:[.,]\d+)?"
-SCALE = r"[ \u00a0](?:thousand|million|billion)\b"
+ABBREVIATED_SCALE = r"[ \u00a0]?(?:bn|mn|m|M|k|K)\b(?!\.\w)"
+SCALE = rf"[ \u00a0](?:thousand|million|billion)\b|{ABBREVIATED_SCALE}"
+#: A scale abbreviated after the figure, as the press writes it ('€2.5bn', '£300m', '$50k'): the ISG (7.3.3) writes
+#: it in full ('EUR 2.5 billion', 'EUR 300 million'), and a thousand as the figure's thousands ('EUR 50 000').
+_SCALE_AFTER = re.compile(r"(?<=\d[ \u00a0])(?:bn|mn)\b")  # what the spelling check passes over as a scale
+_SCALE_WORDS = {"bn": " billion", "mn": " million", "m": " million", "M": " million", "k": "000", "K": "000"}
 #: A scale abbreviated before the euro sign as French, Italian and German write it (12 M€, 2 Mio. €, 3,2 Mrd. €):
 #: COE740 reads it as the amount's scale, and the spelling check passes it over as the abbreviation it is.
 SHORT_SCALE = (rf"(?<![\w.,])(?<!\d[ \u00a0\u202f])(?P<short>{NUMBER})[ \u00a0]?(?P<abbr>M|Mio|Md|Mds|Mrd)\.?"
@@ -78,8 +83,27 @@ def amounts(text: str, us_dollars: bool) -> list[Amount]:
 
 
 def short_scales(text: str) -> list[tuple[int, int]]:
-    """Where a scale abbreviated before the euro sign (Mrd of '3,2 Mrd. €') is on a line: (start, end) of each."""
-    return [m.span("abbr") for m in _SHORT_SCALE.finditer(text)] if "€" in text else []
+    """Where a scale abbreviated before the euro sign (Mrd of '3,2 Mrd. €') or after a figure and a blank (bn of
+    '2.5 bn') is on a line: (start, end) of each."""
+    after = [m.span() for m in _SCALE_AFTER.finditer(text)] if "bn" in text or "mn" in text else []
+    return sorted(after + [m.span("abbr") for m in _SHORT_SCALE.finditer(text)]) if "€" in text else after
+
+
+def in_full(figure: str, scale: str) -> tuple[str, str]:
+    """An amount's figure and scale with an abbreviated scale written out: ('2.5', 'bn') is ('2.5', ' billion'),
+    ('50', 'k') ('50000', ''), ('1.5', 'k') ('1500', ''); a figure with a thousand's scale that is not a whole
+    number of units ('1.2345k') keeps 'thousand'."""
+    word = _SCALE_WORDS.get(scale.strip(" \u00a0"))
+    if word is None:
+        return figure, scale
+    if word != "000":
+        return figure, word
+    if re.fullmatch(r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+", figure):  # '12,500k': 12 500 thousand
+        return re.sub(r"\D", "", figure) + "000", ""
+    whole, _, fraction = figure.partition("." if "." in figure else ",")
+    if not re.fullmatch(r"\d+(?:\.\d{1,3}|,\d{1,2})?", figure):  # '1.2345k': no whole number of euros
+        return figure, " thousand"
+    return str(int(whole + fraction.ljust(3, "0"))), ""
 
 
 def _singular(word: str) -> str:

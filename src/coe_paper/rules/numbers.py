@@ -120,8 +120,8 @@ def currency_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
 
 def _euro(context: Context, line: int, text: str, m: re.Match[str]) -> Finding:
     scale = m.group("scale") or m.group("unit") or _ABBREVIATED.get(m.group("abbr") or "", "")
-    amount = _regrouped(m.group("amount") or m.group("short") or m.group("before"), context.config.thousands,
-                        bool(scale))
+    figure, scale = money.in_full(m.group("amount") or m.group("short") or m.group("before"), scale)
+    amount = _regrouped(figure, context.config.thousands, bool(scale))
     better = f"EUR\u00a0{amount}{scale}"
     shown = better.replace("\u00a0", " ")
     possessive = text[m.end() : m.end() + 1] in ("'", "\u2019")  # 10 euros' worth: say it another way
@@ -146,7 +146,8 @@ def _ranged(ranged: re.Match[str], code: str, amount: str) -> str:
 
 def _other_currency(context: Context, line: int, text: str, found: money.Amount) -> Finding:
     """COE740 for an amount in another currency: fixed where its sign or word names one currency."""
-    amount = _regrouped(found.figure, context.config.thousands, bool(found.scale)) + found.scale
+    figure, scale = money.in_full(found.figure, found.scale)
+    amount = _regrouped(figure, context.config.thousands, bool(scale)) + scale
     hint = f"source: {_MONEY_SOURCE}: the ISO code and a no-break space before the amount, as for the euro"
     if not found.code:
         code, which = money.example(found.named)
