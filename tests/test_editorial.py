@@ -766,6 +766,21 @@ def test_coe740_a_scale_abbreviated_after_the_figure_is_written_in_full(make_pro
     assert editorial(make_project, prose("The fund holds EUR 2.5 billion and the region EUR 300 million.")) == []
 
 
+def test_coe740_an_iso_code_closed_up_to_its_figure_or_before_an_abbreviated_scale(make_project: MakeProject) -> None:
+    """'Grants of EUR5 million' was no finding (only COE520 took 'EUR5' for an abbreviation), nor 'EUR 2.5bn': the
+    ISG writes the code, a no-break space and the amount, its scale in full. The code is certain, so both are
+    fixed."""
+    text = "Grants of EUR5 million, EUR 2.5bn, USD5m and EUR12500 went out."
+    found = [d for d in pipeline.load(make_project(prose(text))).diagnostics if d.code.startswith("COE")
+             and d.path == INTRO]
+    assert [(d.code, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        ("COE740", col(text, "EUR5"), "EUR\u00a05 million"), ("COE740", col(text, "EUR 2.5bn"), "EUR\u00a02.5 billion"),
+        ("COE740", col(text, "USD5m"), "USD\u00a05 million"), ("COE740", col(text, "EUR12500"), "EUR\u00a012\u00a0500")]
+    assert found[0].message.startswith("'EUR5 million': write 'EUR 5 million'")
+    passing = "Grants of EUR 5 million, EUR 300, USD 2 billion and EUR-denominated bonds; EUR5a and EUR 5 metres."
+    assert editorial(make_project, prose(passing)) == []
+
+
 def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeProject) -> None:
     text = "The E.U. budget and the U.N., with J.F. Kennedy's words."
     found = editorial(make_project, prose(text))

@@ -112,16 +112,19 @@ def test_validate_warns_about_an_abbreviation_neither_listed_nor_spelled_out(mak
 
 def test_a_currency_code_is_no_abbreviation_to_spell_out(make_project: MakeProject) -> None:
     """COE740 asks for 'EUR 10 000' instead of '10 000 euros', and COE520 then asked for EUR to be spelled out or
-    listed: the ISO code of a currency is how the style guide writes an amount. Nor is the series of a Commission
+    listed: the ISO code of a currency is how the style guide writes an amount (closed up to it, 'EUR5', COE740 asks
+    for the space, and COE520 took it for an abbreviation). Nor is the series of a Commission
     document's reference ('COM(2020) 152 final') an abbreviation to spell out, nor a part of a web or e-mail address
     written out ('DE' in https://.../DE/Programme/)."""
     root = project(make_project, **{"sections/03-outlook.md": section_text(
         "outlook", "## Next steps\n\nGrants of EUR 10 000 and PLN 40 000 (COM(2020) 152 final and SWD(2021) 65) "
-        "went to the OECD; see https://www.staedtebaufoerderung.info/DE/Programme/ and mail INFO@BBSR.example.de.\n",
+        "went to the OECD; see https://www.staedtebaufoerderung.info/DE/Programme/ and mail INFO@BBSR.example.de. "
+        "EUR5 went to each.\n",
         lead="leipzig", contributors="[]")})
     found = [d for d in pipeline.check(root).diagnostics if d.code in ("COE520", "COE740")]
-    assert [(d.path, d.message.split("'")[1]) for d in found] == [
-        ("sections/01-intro.md", "NUTS"), ("sections/03-outlook.md", "OECD")]
+    assert [(d.path, d.code, d.message.split("'")[1]) for d in found] == [
+        ("sections/01-intro.md", "COE520", "NUTS"), ("sections/03-outlook.md", "COE520", "OECD"),
+        ("sections/03-outlook.md", "COE740", "EUR5")]  # a code closed up to its amount: COE740's alone
 
 
 def test_a_creative_commons_licence_is_no_abbreviation_to_spell_out(make_project: MakeProject) -> None:

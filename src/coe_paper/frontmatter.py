@@ -89,7 +89,8 @@ def first_uses(item: Any) -> Iterator[Place]:
 def check(project: Project, parsed: Iterable[Any], claimed: set[tuple[str, int, int]] | None = None
           ) -> list[Diagnostic]:
     """COE520 an abbreviation neither listed nor spelled out at first use (from each section's facts: the first use
-    in the paper is the first section's first use); a currency's ISO code is neither, nor a use `claimed` (path,
+    in the paper is the first section's first use); a currency's ISO code is neither (closed up to its amount too,
+    'EUR5', which COE740 asks to write 'EUR 5'), nor a use `claimed` (path,
     line, column) by COE710 ('GR': write 'EL'), after which the abbreviation's next use is its first."""
     found: list[Diagnostic] = []
     listed = {word for abbr in project.abbreviations for word in ABBREVIATION.findall(abbr)}
@@ -99,7 +100,7 @@ def check(project: Project, parsed: Iterable[Any], claimed: set[tuple[str, int, 
     for item in parsed:
         for use in item.facts.abbreviations:
             abbr = use.name
-            if abbr in seen or abbr in listed or abbr in CURRENCIES or (
+            if abbr in seen or abbr in listed or abbr.rstrip("0123456789") in CURRENCIES or (
                     claimed and (item.section.path, use.line, use.column) in claimed):
                 continue
             seen.add(abbr)

@@ -37,7 +37,10 @@ _WORD = "|".join(rf"{re.escape(word)}s?" for word in sorted(_WORDS, key=len, rev
 AMOUNT = re.compile(
     rf"(?<![\w$£¥])(?P<sign>{_SIGN})[ \u00a0]?(?P<amount>{NUMBER})(?P<scale>{SCALE})?"  # $5 million, £20
     rf"|(?<![\w.,$£¥])(?<!\d[ \u00a0\u202f])(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]"
-    rf"(?P<word>{_WORD}|{'|'.join(_CODES)})\b(?!-\w|[ \u00a0]+(?:coins?|banknotes?|notes?)\b)")  # 5 million US dollars
+    rf"(?P<word>{_WORD}|{'|'.join(_CODES)})\b(?!-\w|[ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 5 million US dollars
+    # the code written before the amount, but closed up to it ('EUR5 million') or with a scale abbreviated ('EUR 2.5bn')
+    rf"|(?<![\w.])(?P<coded>EUR|{'|'.join(_CODES)})(?:(?P<tight>{NUMBER})(?P<tight_scale>{SCALE})?"
+    rf"|[ \u00a0](?P<spaced>{NUMBER})(?P<abbreviated>{ABBREVIATED_SCALE}))(?!\w)")
 #: For a sign or word several currencies write: the code of the currency it most often stands for, and its name.
 _EXAMPLES = {"¥": ("JPY", "yen; CNY for yuan")}
 #: What says the section's dollars are US dollars.
@@ -68,16 +71,18 @@ def says_us_dollars(text: str) -> bool:
 
 
 def amounts(text: str, us_dollars: bool) -> list[Amount]:
-    """The amounts in other currencies on a prose line; `us_dollars` when the section says its dollars are US
-    dollars."""
+    """The amounts in other currencies on a prose line, and those written with their ISO code (the euro's too) but
+    not as the ISG writes them ('EUR5 million', 'EUR 2.5bn'); `us_dollars` when the section says its dollars are
+    US dollars."""
     found = []
     for m in AMOUNT.finditer(text):
-        named = m.group("sign") or m.group("word")
+        named = m.group("sign") or m.group("word") or m.group("coded")
         key = named if named in _SIGNS or named in _CODES else _singular(named)
-        code = named if named in _CODES else _SIGNS.get(key, _WORDS.get(key, ""))
+        code = named if named in _CODES or named == "EUR" else _SIGNS.get(key, _WORDS.get(key, ""))
         if not code and us_dollars and ("$" in named or key == "dollar"):
             code = "USD"
-        figure, scale = m.group("amount") or m.group("before"), m.group("scale") or m.group("unit") or ""
+        figure = m.group("amount") or m.group("before") or m.group("tight") or m.group("spaced")
+        scale = m.group("scale") or m.group("unit") or m.group("tight_scale") or m.group("abbreviated") or ""
         found.append(Amount(m.start(), m.end(), m.group(), figure, scale, code, named))
     return found
 

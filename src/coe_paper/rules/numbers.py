@@ -96,8 +96,8 @@ _EURO_AMOUNT = re.compile(
 _ABBREVIATED = {"M": " million", "Mio": " million", "Md": " billion", "Mds": " billion", "Mrd": " billion"}
 _EURO_WORDS = frozenset({"euro", "euros", "Euro", "Euros", "EUR"})
 #: What every amount this rule reads holds: a currency's sign, or the start of a word or code naming one.
-_CURRENCY_MARK = re.compile(r"[€$£¥]|uro|EUR|[A-Z]{3}\b|dollar|sterling|franc|z[lł]oty|koruna|forint|\blei\b|\bleva\b"
-                            r"|\byen\b|yuan|renminbi")
+_CURRENCY_MARK = re.compile(r"[€$£¥]|uro|EUR|[A-Z]{3}(?:\b|\d)|dollar|sterling|franc|z[lł]oty|koruna|forint|\blei\b"
+                            r"|\bleva\b|\byen\b|yuan|renminbi")
 _MONEY_SOURCE = f"{ISG}, 7.3.3 (Rules for expressing monetary units)"
 
 
