@@ -460,6 +460,18 @@ def test_coe715_numeric_date(make_project: MakeProject) -> None:
     assert editorial(make_project, prose(f"Version 1.2.3 is out.\n\n{table}")) == []
 
 
+def test_coe715_a_date_with_the_year_first_and_slashes(make_project: MakeProject) -> None:
+    """'2025/04/03' was no finding, though 2025-04-03 was: the year first is year, month, day however it is
+    separated, and the finding says so in words. A Regulation's number (2021/1060) and an invalid date pass."""
+    text = "The call closed on 2025/04/03 and reopens on 2025.4.30."
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.hint.split(" (")[0]) for d in found] == [
+        ("COE715", col(text, "2025/"), "write '3 April 2025'"),
+        ("COE715", col(text, "2025.4"), "write '30 April 2025'")]
+    passing = "Regulation (EU) 2021/1060 and Directive 2010/31/EU apply; 2025/13/01 is no date."
+    assert [d.code for d in editorial(make_project, prose(passing))] == []
+
+
 def test_coe715_passes_over_official_journal_references(make_project: MakeProject) -> None:
     """The Official Journal is cited with its numeric date ('OJ L 231, 30.6.2021, p. 159.', Interinstitutional Style
     Guide, 1.2.1): each such footnote was a finding."""

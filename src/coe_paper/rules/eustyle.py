@@ -262,8 +262,11 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+#: Day first (31/01/2024, 31.1.2024) or year first: ISO 8601 (2024-01-31), and with slashes or full stops as the
+#: Far East and some databases write it (2025/04/03: year, month, day, the only order that starts with the year).
 _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}|(?:19|20)\d{2}-(?:0[1-9]|1[0-2])"
-                           r"-(?:0[1-9]|[12]\d|3[01]))(?![\w/-]|\.\d)")
+                           r"-(?:0[1-9]|[12]\d|3[01])|(?:19|20)\d{2}([/.])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01]))"
+                           r"(?![\w/-]|\.\d)")
 
 
 #: An Official Journal reference before a date, which it gives in figures (ISG, 1.2.1): "OJ L 231, 30.6.2021",
@@ -271,7 +274,7 @@ _NUMERIC_DATE = re.compile(r"(?<![\w./-])(?:\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}
 _JOURNAL = re.compile(r"\bOJ[ \u00a0][LC](?:[ \u00a0]\d{1,4}(?:[ \u00a0][A-Z])?|,[ \u00a0]\d{4}/\d{1,5}),[ \u00a0]$")
 
 
-@rule("COE715", "numeric date in running text (31/01/2024, 2024-01-31): write '31 January 2024'",
+@rule("COE715", "numeric date in running text (31/01/2024, 2024-01-31, 2024/01/31): write '31 January 2024'",
       f"{ISG}, 10.5 (Numbers, dates and time)")
 def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
     if not any(_YEAR.fullmatch(run) for run in prose.runs):  # each form holds a year as a run of its own
@@ -289,9 +292,9 @@ def numeric_date(context: Context, prose: Prose) -> Iterator[Finding]:
 
 
 def _in_words(date: str) -> str | None:
-    """A numeric date (day first, or ISO 8601) with its month in words; None when it is no date (31/02/2024)."""
+    """A numeric date (day first, or year first) with its month in words; None when it is no date (31/02/2024)."""
     parts = [int(part) for part in re.split(r"[./-]", date)]
-    day, month, year = parts[::-1] if "-" in date else parts
+    day, month, year = parts[::-1] if _YEAR.match(date) else parts
     try:
         datetime.date(year, month, day)
     except ValueError:
