@@ -563,6 +563,18 @@ def test_coe718_protocol_order(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Members from Belgium, Germany and France met; DE, FR and IT too.")) == []
 
 
+def test_coe718_a_list_ranked_by_a_value_keeps_its_order(make_project: MakeProject) -> None:
+    """'Ranked by population: DE, FR, IT, ES, PL.' was asked for protocol order, though its order is the point: a
+    list whose sentence says it is ranked, ordered or sorted by something keeps it. The next sentence's list, which
+    says no such thing, is still reported."""
+    ranked = ("Ranked by population: DE, FR, IT, ES, PL. In descending order of GDP, Germany, France and Italy "
+              "lead; Poland, Spain and Czechia follow, from the largest to the smallest.")
+    assert editorial(make_project, prose(ranked)) == []
+    text = "Ranked by population, they differ. Members from Italy, France and Germany met."
+    d = one(editorial(make_project, prose(text)), "COE718")
+    assert d.column == col(text, "Italy")
+
+
 def test_coe718_a_list_wrapped_over_lines_is_read_whole(make_project: MakeProject) -> None:
     """A paragraph wrapped by hand: the list 'The Netherlands,/Belgium and France' ran over a line break and was
     not looked at. It is reported where it starts, its order in the hint with 'the Netherlands' (not 'The', which

@@ -130,7 +130,7 @@ STYLE_SEPARATORS = [" ", ", ", " and ", "\u00a0", ".", "\n", "\t", "/", "-", ""]
 @given(st.lists(st.tuples(st.sampled_from(STYLE_WORDS), st.sampled_from(STYLE_SEPARATORS)), max_size=16))
 def test_the_section_tests_of_the_style_rules_hide_no_finding(parts: list[tuple[str, str]]) -> None:
     from coe_paper.markdown import parse
-    from coe_paper.rules import eustyle, numbers
+    from coe_paper.rules import eustyle, numbers, protocol
     from coe_paper.rules.text import read_prose
 
     body = "".join(word + separator for word, separator in parts)
@@ -138,7 +138,7 @@ def test_the_section_tests_of_the_style_rules_hide_no_finding(parts: list[tuple[
     natural, whole = (read_prose("s.md", body, 3, tokens) for _ in range(2))
     whole.__dict__["runs"] = Everything()
     for check in (eustyle.country_codes, eustyle.united_kingdom, eustyle.date_form, eustyle.numeric_date,
-                  eustyle.protocol_order, numbers.thousands):
+                  protocol.protocol_order, numbers.thousands):
         assert list(check(STYLE_CONTEXT, natural)) == list(check(STYLE_CONTEXT, whole)), check.__name__
 
 

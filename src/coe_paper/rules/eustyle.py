@@ -1,6 +1,6 @@
-"""EU style (COE710-COE718, COE741) after the Interinstitutional Style Guide (ISG) and the Commission's English Style
-Guide: country codes and names, the United Kingdom, EU names, dates, headings, footnotes, protocol order,
-abbreviations in capitals. Numbers and amounts in euro (COE719, COE740) are numbers.py's."""
+"""EU style (COE710-COE717, COE741) after the Interinstitutional Style Guide (ISG) and the Commission's English Style
+Guide: country codes and names, the United Kingdom, EU names, dates, headings, footnotes, abbreviations in capitals.
+Protocol order (COE718) is protocol.py's, numbers and amounts in euro (COE719, COE740) numbers.py's."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Fix
-from ..model import COUNTRY_NAMES, protocol_key
+from ..model import COUNTRY_NAMES
 from .inclusive import term_findings
 from .registry import Finding, rule
 from .terms import FOLLOWERS, shipped
-from .text import MASK, WORD_RUN
+from .text import MASK
 from .units import after_figure
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ _MONTH = (f"(?:{'|'.join(MONTHS)}|(?:{'|'.join(sorted(_SHORT_MONTHS, key=len, re
 
 #: The codes COE710 writes otherwise (COE520 leaves them to it).
 CODE_FIX = {"GR": "EL", "GB": "UK"}
-_EU_CODES = {code for code in COUNTRY_NAMES if code != "EU"}
+EU_CODES = {code for code in COUNTRY_NAMES if code != "EU"}
 _CODE_LIST = re.compile(r"\b[A-Z]{2}\b(?:(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)[A-Z]{2}\b)+")
 _GREECE = re.compile(r"(?<![\w/-])GR(?![\w/-])")
 _CAPITALS = re.compile(r"[A-Z]{2}")  # what a country code, a list of them or GR needs
@@ -109,7 +109,7 @@ def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
         line = prose.file_line(index)
         for listed in _CODE_LIST.finditer(text):
             codes = re.findall(r"[A-Z]{2}", listed.group())
-            if "UK" in codes and sum(code in _EU_CODES for code in codes) >= 2:
+            if "UK" in codes and sum(code in EU_CODES for code in codes) >= 2:
                 column = listed.start() + listed.group().index("UK") + 1
                 yield Finding(line, column, "'UK' in a list of Member States", hint)
 
@@ -342,43 +342,6 @@ def footnote_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
             yield Finding(line, len(raw) + 1, "footnote does not end with a full stop",
                           f"end it with '.'; source: {ISG}, 10.1.1",
                           Fix(line, len(raw) + 1, len(raw) + 1, "."))
-
-
-# -- COE718: protocol order ---------------------------------------------------------------------------------------
-
-_NAME_CODES = {name: code for code, name in COUNTRY_NAMES.items() if code != "EU"}
-_NAME_CODES |= {"the Netherlands": "NL", "The Netherlands": "NL", "Czech Republic": "CZ", "Slovak Republic": "SK"}
-_ITEM = "|".join([*(re.escape(name).replace(r"\ ", r"\s+")  # a name may wrap at its space
-                    for name in sorted(_NAME_CODES, key=len, reverse=True)),
-                  *(rf"\b{code}\b" for code in sorted(_EU_CODES))])
-_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"  # a list may wrap at a line break
-_COUNTRY_LIST = re.compile(rf"(?<![\w-])(?:{_ITEM})(?:{_SEP}(?:{_ITEM}))+(?![\w-])")
-_ONE_COUNTRY = re.compile(_ITEM)
-# Every item of a list is delimited by a blank, a comma or the list's edges, so its words are whole words of the
-# line: a line holding none of the items' longest words holds no list, and the pattern is not tried on it.
-_KEYS = frozenset(max(re.findall(r"\w+", item), key=len) for item in [*_NAME_CODES, *_EU_CODES])
-
-
-@rule("COE718", "Member States listed out of protocol order (BE, BG, CZ, DK, DE, EE, IE, EL, ES, FR, HR, IT, CY, LV, "
-      "LT, LU, HU, MT, NL, AT, PL, PT, RO, SI, SK, FI, SE)", f"{ISG}, 7.1 (Countries: order of the Member States)")
-def protocol_order(context: Context, prose: Prose) -> Iterator[Finding]:
-    if prose.runs.isdisjoint(_KEYS):
-        return
-    for text, starts in prose.texts:  # a paragraph whole: a list wrapped by hand runs over its lines
-        if _KEYS.isdisjoint(WORD_RUN.findall(text)):
-            continue
-        for listed in _COUNTRY_LIST.finditer(text):
-            items = [" ".join(item.split()) for item in _ONE_COUNTRY.findall(listed.group())]
-            codes = [_NAME_CODES.get(item, item) for item in items]
-            ordered = sorted(zip(codes, items, strict=True), key=lambda pair: protocol_key(pair[0]))
-            if [code for code, _ in ordered] != codes:
-                names = [item for _, item in ordered]  # 'The Netherlands' that opened a sentence is 'the' inside
-                better = ", ".join([names[0], *(re.sub(r"^The\b", "the", item) for item in names[1:])])
-                line, column = prose.place(starts, listed.start())
-                shown = " ".join(listed.group().split())
-                yield Finding(line, column, f"Member States out of protocol order: '{shown}'",
-                              f"list them as {better} (the order of their names in their own languages); "
-                              f"source: {ISG}, 7.1")
 
 
 # -- COE741: abbreviations in capitals --------------------------------------------------------------------------------

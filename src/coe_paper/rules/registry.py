@@ -64,7 +64,7 @@ RULES: dict[str, Rule] = {}
 #: this to what the modules register.
 MODULES: dict[str, str] = {
     "COE701": "inclusive", "COE702": "inclusive",
-    **dict.fromkeys([f"COE71{digit}" for digit in range(9)], "eustyle"), "COE719": "numbers",
+    **dict.fromkeys([f"COE71{digit}" for digit in range(8)], "eustyle"), "COE718": "protocol", "COE719": "numbers",
     "COE721": "spelling", "COE722": "spelling",
     "COE731": "plain", "COE732": "plain",
     "COE740": "numbers", "COE741": "eustyle", "COE742": "numbers", "COE743": "numbers",
