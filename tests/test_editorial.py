@@ -1066,6 +1066,19 @@ def test_coe721_a_place_named_with_its_country_is_a_name(make_project: MakeProje
         "'Huta' is not in the en_GB dictionary (if it is a name, add it to paper/words.txt)"]
 
 
+def test_coe721_a_street_in_an_address_and_a_name_before_its_country_in_brackets(make_project: MakeProject) -> None:
+    """'Rue de la Loi 200' was COE721 for 'Loi', and 'so did Nowa Huta (Poland)' for 'Nowa' and 'Huta': a street's
+    name before its house number, and capitalised words right before a country in brackets, are names. A slip of
+    an English word that starts the sentence ('Teh') is still one, and so is a street word's name with no number."""
+    names = ("The office is at Rue de la Loi 200, near Wetstraat 200 and Via dei Fori Imperiali 1, and so did "
+             "Nowa Huta (Poland). Zielonka Huta (PL) grew too.")
+    assert editorial(make_project, prose(names)) == []
+    slips = "Teh Zielonka (Poland) grew. Thsi is Ostrava (CZ). The Rue de la Paix is long."
+    found = editorial(make_project, prose(slips))
+    assert [(d.code, d.column) for d in found] == [
+        ("COE721", col(slips, "Teh")), ("COE721", col(slips, "Thsi")), ("COE721", col(slips, "Paix"))]
+
+
 def test_coe721_knows_the_words_of_a_citys_name_where_the_whole_name_stands(make_project: MakeProject) -> None:
     """'Ústí nad Labem' and 'Reggio di Calabria' were reported for 'nad' and 'di', which the dictionary lacks and the
     list of cities cannot hold on their own (a lower-case 'nad' is a slip for 'and'). They are known within the whole

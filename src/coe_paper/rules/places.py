@@ -3,8 +3,9 @@
 A capitalised word that holds a letter English does not write (Góra, Łódź) is such a name's: no slip writes one.
 A place's name without one (Nowa Huta, Ciudad Real) is taken as a name where the text says it is a place and names
 its country beside it, as a member writes for a reader who does not know it: 'in Nowa Huta (Poland)', 'from Ciudad
-Real, Spain', 'of Zielona Góra (PL)'; so it is in the rest of the section. Elsewhere its words are looked up, and
-the finding says where a name goes.
+Real, Spain', 'of Zielona Góra (PL)', or right before its country in brackets ('so did Nowa Huta (Poland)'); so
+it is in the rest of the section. So are the words of a street in an address ('Rue de la Loi 200'). Elsewhere
+their words are looked up, and the finding says where a name goes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import COUNTRY_NAMES
+from .ranking import function_words
 
 if TYPE_CHECKING:
     from .text import Prose
@@ -32,6 +34,20 @@ _PLACE = re.compile(
     rf"(?<![\w-])(?:[Ii]n|[Oo]f|[Ff]rom|[Aa]t|[Nn]ear|[Aa]round|to|and)[ \u00a0\n]+"
     rf"(?P<name>{_WORD}(?:[ \u00a0\n](?:[a-z]{{1,4}}[ \u00a0\n]){{0,3}}{_WORD}){{0,4}})"  # Alcalá de Henares
     rf"(?:,[ \u00a0\n]+(?:{_COUNTRY})(?![\w-])|[ \u00a0\n]*\((?:{_COUNTRY}|{_CODE})\))")
+#: A name's capitalised words (and its short lower-case ones) right before its country in brackets, whatever comes
+#: before them: 'so did Nowa Huta (Poland)'. The brackets say what the words before them are.
+_NAME = rf"{_WORD}(?:[ \u00a0\n](?:[a-z]{{1,4}}[ \u00a0\n]){{0,3}}{_WORD}){{0,4}}"
+_BRACKETED = re.compile(rf"(?<![\w'\u2019-])(?P<name>{_NAME})[ \u00a0\n]*\((?:{_COUNTRY}|{_CODE})\)")
+#: A street address: a street's word in one of the Union's languages, the street's name, its house number ('Rue de
+#: la Loi 200', 'Via dei Fori Imperiali 1', 'Calle de Alcalá 50'), or a street's name that ends in such a word
+#: ('Wetstraat 200', 'Rotenturmstraße 5').
+_STREET = (r"Rue|Avenue|Av\.|Boulevard|Bd|Chauss[ée]e|Place|Quai|All[ée]e|Via|Viale|Piazza|Corso|Largo|Calle|Avenida"
+           r"|Plaza|Paseo|Rua|Pra[çc]a|Stra(?:ß|ss)e|Platz|Ulica|ul\.|Aleja|al\.|Plac|Strada|Calea|Bulevardul|Odos")
+_STREET_END = r"straat|laan|plein|gracht|kade|stra(?:ß|ss)e|gasse|platz|allee|vej|gade|gatan|v[äa]gen|katu|utca|iela"
+_ADDRESS = re.compile(rf"(?<![\w-])(?P<name>(?:{_STREET})[ \u00a0](?:(?:[a-z]{{1,4}}|[dl]['\u2019])[ \u00a0]?){{0,3}}"
+                      rf"{_WORD}(?:[ \u00a0]{_WORD}){{0,3}}|[^\W\d_a-z]\w*(?:{_STREET_END}))[ \u00a0]\d{{1,4}}[a-zA-Z]?"
+                      r"\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'\u201d\u2019)]?)\s*$")
 
 
 def foreign(word: str) -> bool:
@@ -50,5 +66,19 @@ def placed(prose: Prose, word: str) -> bool:
 
 @lru_cache(maxsize=16)
 def _places(text: str) -> frozenset[str]:
-    """The words of the places named with their country in a section's prose."""
-    return frozenset(word for m in _PLACE.finditer(text) for word in m.group("name").split())
+    """The words of the places named with their country, and of the streets of addresses, in a section's prose."""
+    names = [m.group("name").split() for m in _PLACE.finditer(text)]
+    names += [m.group("name").split() for m in _ADDRESS.finditer(text)] if re.search(r"\d", text) else []
+    for m in _BRACKETED.finditer(text) if "(" in text else ():
+        words = m.group("name").split()
+        if len(words) > 1 and _swapped(words[0]) and _SENTENCE_START.search(text, 0, m.start()):
+            words = words[1:]  # 'Teh Nowa Huta (Poland)': a sentence's first word, a slip of 'The', is no name's
+        names.append(words)
+    return frozenset(word for words in names for word in words)
+
+
+def _swapped(word: str) -> bool:
+    """Whether `word` is an English function word with two letters beside each other swapped ('Teh', 'Thsi')."""
+    lower = word.lower()
+    common = function_words()
+    return any(lower[:n] + lower[n + 1] + lower[n] + lower[n + 2 :] in common for n in range(len(lower) - 1))
