@@ -151,6 +151,20 @@ def test_coe701_a_term_in_a_name_is_reported_but_not_fixed(make_project: MakePro
     assert "part of a name" in found[0].message and "part of a name" not in found[1].message
 
 
+def test_coe701_a_term_whose_words_have_capitals_of_a_name_is_not_fixed(make_project: MakeProject) -> None:
+    """--fix rewrote the name of FEANTSA, the European Federation of National Organisations Working with the
+    Homeless, as '... Working with people experiencing homelessness (FEANTSA)': a word of the phrase after its first
+    with a capital the list does not write ('the Homeless') is a name's, reported and not fixed. 'The homeless',
+    capitalised at a sentence's start only, is fixed as before."""
+    text = ("The European Federation of National Organisations Working with the Homeless (FEANTSA) and the Office "
+            "for the Elderly. The homeless (FEANTSA counts them) need homes.")
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "the Homeless"), None), (col(text, "the Elderly"), None),
+        (col(text, "The homeless"), "People experiencing homelessness")]
+    assert "part of a name" in found[0].message and "part of a name" in found[1].message
+
+
 def test_coe701_an_abbreviation_before_a_capitalised_word_is_fixed_unless_its_name_is_listed(
         make_project: MakeProject) -> None:
     """'the EU LGBT Action Plan' was reported without its fix: LGBT, always in capitals, was taken for part of a

@@ -37,13 +37,22 @@ def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), na
             if match.off_topic:
                 note = (f" (where the text speaks of {match.term.fix_where[0]}; not fixed here, where it may mean "
                         "something else: reword)")
-            if names and fix is not None and match.text[:1].isupper() and not _listed_with_capital(match) \
-                    and in_name(text, match.start, match.text, before=False):
+            if names and fix is not None and (_title_cased(match) or (
+                    match.text[:1].isupper() and not _listed_with_capital(match)
+                    and in_name(text, match.start, match.text, before=False))):
                 fix, note = None, IN_NAME
             yield Finding(prose.file_line(index), match.start + 1, _message(match) + note, f"source: {match.source}",
                           fix)
     if lines:
         yield from _across_lines(terms, prose, {index for index, _ in lines})
+
+
+def _title_cased(match: Match) -> bool:
+    """Whether a word of the matched phrase after its first has a capital the list does not write ('the Homeless' of
+    the European Federation of National Organisations Working with the Homeless, the Office for the Elderly): no
+    sentence's start explains it, so the phrase is part of a name."""
+    listed = " ".join(phrase.split(" ", 1)[-1] for phrase in match.term.avoid if " " in phrase)
+    return any(word[:1].isupper() and word not in listed for word in match.text.split()[1:])
 
 
 def _listed_with_capital(match: Match) -> bool:
