@@ -804,6 +804,17 @@ def test_coe740_a_scale_abbreviated_after_the_figure_is_written_in_full(make_pro
     assert editorial(make_project, prose("The fund holds EUR 2.5 billion and the region EUR 300 million.")) == []
 
 
+def test_coe740_a_range_before_an_abbreviated_scale_is_fixed_whole(make_project: MakeProject) -> None:
+    """'\u20ac5-10m' was fixed to 'EUR 5-10m', the range's scale left abbreviated: the scale is the whole range's, and
+    the fix writes it in full ('EUR 5-10 million'). A range before a scale in full is fixed at its first figure, as
+    before, which reads the same ('EUR 1.5-2 billion')."""
+    text = "Grants of \u20ac5-10m, \u00a32\u20133bn and \u20ac1.5-2 billion per project."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "\u20ac5"), "EUR\u00a05-10 million"), (col(text, "\u00a32"), "GBP\u00a02\u20133 billion"),
+        (col(text, "\u20ac1.5"), "EUR\u00a01.5")]
+
+
 def test_coe740_an_iso_code_closed_up_to_its_figure_or_before_an_abbreviated_scale(make_project: MakeProject) -> None:
     """'Grants of EUR5 million' was no finding (only COE520 took 'EUR5' for an abbreviation), nor 'EUR 2.5bn': the
     ISG writes the code, a no-break space and the amount, its scale in full. The code is certain, so both are

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,]\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)|\d+(?:[.,]\d+)?"
 ABBREVIATED_SCALE = r"[ \u00a0]?(?:bn|mn|m|M|k|K)\b(?!\.\w)"
 SCALE = rf"[ \u00a0](?:thousand|million|billion)\b|{ABBREVIATED_SCALE}"
+#: The end of a range a sign's amount opens, before an abbreviated scale that is the whole range's ('€5-10m': EUR
+#: 5-10 million, where a fix of '€5' alone would leave 'EUR 5-10m').
+UPTO = rf"(?P<upto>[-\u2013]\d+(?:[.,]\d+)?(?={ABBREVIATED_SCALE}))?"
 #: A scale abbreviated after the figure, as the press writes it ('€2.5bn', '£300m', '$50k'): the ISG (7.3.3) writes
 #: it in full ('EUR 2.5 billion', 'EUR 300 million'), and a thousand as the figure's thousands ('EUR 50 000').
 _SCALE_AFTER = re.compile(r"(?<=\d[ \u00a0])(?:bn|mn)\b")  # what the spelling check passes over as a scale
@@ -35,7 +38,7 @@ _CODES = ("USD", "GBP", "CHF", "JPY", "CNY", "BGN", "CZK", "DKK", "HUF", "PLN", 
 _SIGN = "|".join(re.escape(sign) for sign in sorted(_SIGNS, key=len, reverse=True))
 _WORD = "|".join(rf"{re.escape(word)}s?" for word in sorted(_WORDS, key=len, reverse=True))
 AMOUNT = re.compile(
-    rf"(?<![\w$£¥])(?P<sign>{_SIGN})[ \u00a0]?(?P<amount>{NUMBER})(?P<scale>{SCALE})?"  # $5 million, £20
+    rf"(?<![\w$£¥])(?P<sign>{_SIGN})[ \u00a0]?(?P<amount>{NUMBER}){UPTO}(?P<scale>{SCALE})?"  # $5 million, £20
     rf"|(?<![\w.,$£¥])(?<!\d[ \u00a0\u202f])(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]"
     rf"(?P<word>{_WORD}|{'|'.join(_CODES)})\b(?!-\w|[ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 5 million US dollars
     # the code written before the amount, but closed up to it ('EUR5 million') or with a scale abbreviated ('EUR 2.5bn')
@@ -82,6 +85,7 @@ def amounts(text: str, us_dollars: bool) -> list[Amount]:
         if not code and us_dollars and ("$" in named or key == "dollar"):
             code = "USD"
         figure = m.group("amount") or m.group("before") or m.group("tight") or m.group("spaced")
+        figure += m.group("upto") or ""  # '£2-3bn': the range's end before its scale
         scale = m.group("scale") or m.group("unit") or m.group("tight_scale") or m.group("abbreviated") or ""
         found.append(Amount(m.start(), m.end(), m.group(), figure, scale, code, named))
     return found

@@ -13,7 +13,7 @@ from ..diagnostics import Fix
 from . import money
 from .columns import decimal_cells
 from .eustyle import ESG, ISG
-from .money import NUMBER, SCALE, SHORT_SCALE
+from .money import NUMBER, SCALE, SHORT_SCALE, UPTO
 from .registry import Finding, rule
 from .units import QUANTITY
 
@@ -84,7 +84,7 @@ def thousands(context: Context, prose: Prose) -> Iterator[Finding]:
 # -- COE740: amounts in euro and other currencies ---------------------------------------------------------------------
 
 _EURO_AMOUNT = re.compile(
-    rf"€[ \u00a0]?(?P<amount>{NUMBER})(?P<scale>{SCALE})?"  # €5 million
+    rf"€[ \u00a0]?(?P<amount>{NUMBER}){UPTO}(?P<scale>{SCALE})?"  # €5 million, €5-10m
     rf"|{SHORT_SCALE}"  # 12 M€, 3,2 Mrd. €
     rf"|(?<![\w.,])(?<!\d[ \u00a0\u202f])"  # not within a number: each group of a long run tried to its end
     rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
@@ -120,7 +120,8 @@ def currency_amounts(context: Context, prose: Prose) -> Iterator[Finding]:
 
 def _euro(context: Context, line: int, text: str, m: re.Match[str]) -> Finding:
     scale = m.group("scale") or m.group("unit") or _ABBREVIATED.get(m.group("abbr") or "", "")
-    figure, scale = money.in_full(m.group("amount") or m.group("short") or m.group("before"), scale)
+    figure = (m.group("amount") or m.group("short") or m.group("before")) + (m.group("upto") or "")
+    figure, scale = money.in_full(figure, scale)
     amount = _regrouped(figure, context.config.thousands, bool(scale))
     better = f"EUR\u00a0{amount}{scale}"
     shown = better.replace("\u00a0", " ")
