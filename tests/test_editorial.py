@@ -414,6 +414,7 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     ("On the 1st-3rd June partners met.", "the 1st-3rd June", "1-3 June"),
     ("Before the 1st-3rd June the partners met.", "the 1st-3rd June", "1-3 June"),
     ("Before the 1st-3rd June workshop we met.", "1st-3rd June", "1-3 June"),  # the workshop's 'the'
+    ("We meet between 1st and 3rd October 2025.", "1st and 3rd October 2025", "1 and 3 October 2025"),  # both
     ("Partners met from the 1st to the 3rd June.", "the 1st to the 3rd June", "1 to 3 June"),  # not 'the 1st to'
     ("We met May 30-June 2, 2024 in Rome.", "May 30-June 2, 2024", "30 May-2 June 2024"),  # not 'May 30-2 June'
     ("We met June 2-4, 2024 in Rome.", "June 2-4, 2024", "2-4 June 2024"),

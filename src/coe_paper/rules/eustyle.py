@@ -141,9 +141,10 @@ _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
 
-#: An ordinal date, or a range of them: '1st-3rd June', 'the 1st to the 3rd June'.
+#: An ordinal date, or a range or pair of them: '1st-3rd June', 'the 1st to the 3rd June', 'between 1st and 3rd
+#: June' (whose fix of the second alone left '1st and 3 June').
 _ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
-                      rf"(?P<dash>[-\u2013]|(?P<to>[ \t]+to[ \t]+(?:the[ \t]+)?)))?"
+                      rf"(?P<dash>[-\u2013]|(?P<to>[ \t]+(?P<word>to|and)[ \t]+(?:the[ \t]+)?)))?"
                       rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
                       rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")
 _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
@@ -166,7 +167,7 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
         return
     unsure_to = -1  # the end of a range across months whose first date is not fixed: its second is not either
     for m in _ORDINAL.finditer(text):
-        dash = " to " if m.group("to") else m.group("dash")
+        dash = f" {m.group('word')} " if m.group("to") else m.group("dash")
         first = f"{int(m.group('first'))}{dash}" if m.group("first") else ""
         goes = _the_goes(m, text + tail) if m.group("the") else False
         if goes is None and (rest := _RANGE_END.match(text, m.end())) is not None:
