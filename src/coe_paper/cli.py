@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 import typer
 
 from .cli_options import check_file_name, check_format, check_project, check_revision
+from .cli_progress import Steps
 from .cli_usage import Group, print_failure
 from .diagnostics import Diagnostic, count, format_diagnostics, has_errors, summary
 from .resident import GC_THRESHOLDS
@@ -180,7 +181,7 @@ def _check(root: Path, rev: str | None, fix: bool, diff: bool, fmt: str, found: 
     from . import pipeline
     from .sources import JournaledTree
 
-    with _Steps(quiet=fmt != "text") as step:
+    with Steps(err, quiet=fmt != "text") as step:
         loaded = pipeline.check(root, rev, step, journal=found is not None)  # load, then attribution (COE203, 204)
     if found is not None and loaded.project is not None and isinstance(loaded.source, JournaledTree):
         from . import checked
@@ -234,7 +235,7 @@ def assemble(
             raise typer.Exit(_to_pdf(seen.output) if pdf else 0)
     from . import pipeline
 
-    with _Steps() as step:
+    with Steps(err) as step:
         result = (pipeline.compare(root, compare, output, paginate=not no_layout, step=step) if compare
                   else pipeline.assemble(root, output, rev, paginate=not no_layout, step=step,
                                          fingerprint=fingerprint))
@@ -274,31 +275,6 @@ def _to_pdf(path: Path) -> int:
 
 
 # -- status and contributors (git attribution; data from report.py) ------------------------------------------------
-
-
-class _Steps:
-    """Progress on a terminal for work that takes a while: the core names each slow stage as it starts, and a
-    spinner shows it; nothing is shown when stderr is not a terminal or JSON is asked for."""
-
-    def __init__(self, quiet: bool = False) -> None:
-        self.quiet = quiet or not sys.stderr.isatty()
-        self.status: Any = None
-
-    def __call__(self, text: str) -> None:
-        if self.quiet:
-            return
-        if self.status is None:
-            self.status = err.status(f"{text}…")
-            self.status.start()
-        else:
-            self.status.update(f"{text}…")
-
-    def __enter__(self) -> _Steps:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.status is not None:
-            self.status.stop()
 
 
 def run() -> None:
