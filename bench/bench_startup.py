@@ -1,7 +1,9 @@
 """Benchmark the fixed cost of every command, and the preview's edit-to-page latency, on the bundled paper.
 
 Times `coe-paper --help`, `--version`, `validate` and `status` on this repository's own paper (after one untimed
-run of each, so the caches in the git directory are filled, as they are for anyone who ran a command before), each
+run of each, so the caches in the git directory are filled, as they are for anyone who ran a command before: nothing
+changed since, so `validate` and `status` report their last run's record, checked.py; bench_assemble.py's
+"validate 1 edit" times a check of a paper just edited), each
 the median of `--repeat` runs, in turn with `pandoc --version`: the floor of starting a program, taken in the same
 run so the ratios stay comparable when the machine's speed changes. Then it starts the preview server (`serve`)
 in-process on a clone of the repository, saves `--edits` edits to a section (each brings a word no earlier run has
