@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from coe_paper.serve import PreviewServer, Rebuilt
-from conftest import MakeProject, section_text, tiny_png
+from conftest import GIT_ENV, MakeProject, git_commit, section_text, tiny_png
 
 
 def _wait_for(seen: list[list[str]], name: str, seconds: float = 20) -> None:
@@ -50,3 +53,42 @@ def test_serve_rebuilds_for_what_the_site_is_built_from_and_nothing_else(make_pr
     finally:
         server.stop()
     assert seen == [[], ["figures/map.png"], ["build/test-paper-changes-since-v1.docx"]], seen
+
+
+@pytest.mark.parametrize("worktree", [False, True], ids=["repository", "worktree"])
+def test_serve_rebuilds_after_a_commit(make_project: MakeProject, tmp_path: Path, worktree: bool) -> None:
+    """After `git commit` the page kept saying "with uncommitted changes", with the commit and last changes of
+    before, until the next saved edit: serve watched none of git's files. A change of HEAD, the refs or packed-refs
+    rebuilds the page (the index and the objects do not), also in a work tree whose git directory is elsewhere."""
+    root = make_project(git=True)
+    if worktree:
+        subprocess.run(["git", "-C", str(root), "worktree", "add", "-q", "-b", "draft", str(tmp_path / "draft")],
+                       env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
+        root = tmp_path / "draft"
+    seen: list[list[str]] = []
+    pages: list[str] = []
+
+    def record(rebuilt: Rebuilt) -> None:
+        seen.append(rebuilt.changed)
+        assert rebuilt.built.page is not None
+        pages.append(rebuilt.built.page.read_text(encoding="utf-8"))
+
+    server = PreviewServer(root, tmp_path / "site", port=0, on_build=record)
+    server.start()
+    try:
+        time.sleep(0.3)  # the watcher is running
+        intro = root / "sections/01-intro.md"
+        intro.write_text(intro.read_text(encoding="utf-8") + "\nA sentence added.\n", encoding="utf-8")
+        _wait_for(seen, "sections/01-intro.md")
+        assert "(with uncommitted changes)" in pages[-1]
+        edited = len(seen)
+        commit = git_commit(root, "Add a sentence", env={"GIT_COMMITTER_DATE": "2024-02-15T10:00:00+00:00"})
+        deadline = time.monotonic() + 20
+        while len(seen) == edited and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # any later batch too
+    finally:
+        server.stop()
+    assert len(seen) > edited, seen
+    assert all("refs" in name.split(os.sep) or name.endswith("HEAD") for name in seen[edited]), seen
+    assert "(with uncommitted changes)" not in pages[-1] and f"<code>{commit[:12]}</code>" in pages[-1]

@@ -11,8 +11,9 @@ takes about a second, which a rebuild meeting a new word would otherwise pay) ar
 well under half a second on the bundled paper (`bench/bench_startup.py` measures it). A file of paper/ or
 sections/, contributors.yaml or .mailmap triggers a rebuild, and so does any other the last build read or looked for
 (site_inputs.py: a templates folder, a picture or a term list paper.yaml or a section names anywhere in the
-project, the built .docx, its PDF and redlines); nothing else does (an editor's swap file, git's folder, a log, a PDF
-of another build). A rebuild that leaves the site as it was reloads no page.
+project, the built .docx, its PDF and redlines), and so does a commit, checkout or tag (git's HEAD, refs and
+packed-refs: the version and last changes); nothing else does (an editor's swap file, git's index and objects, a
+log, a PDF of another build). A rebuild that leaves the site as it was reloads no page.
 
 Beside it runs the resident process (resident_server.py): while `serve` runs, `coe-paper assemble`, `validate` and
 `status` in the project start warm.
@@ -263,6 +264,7 @@ class PreviewServer:
         self._resident: subprocess.Popen[bytes] | None = None
         self._shown: tuple[str, ...] = ()  # what the last build left to see (its files' digest, failure page)
         self._inputs = site_inputs.Inputs()  # what the last build read beside WATCHED (see _relevant)
+        self._refs = site_inputs.GitRefs()  # where a commit shows (set when watching starts)
 
     @property
     def url(self) -> str:
@@ -337,15 +339,18 @@ class PreviewServer:
         noise = DefaultFilter()  # .git, editors' swap and backup files, caches
 
         def keep(change: Change, path: str) -> bool:
-            return noise(change, path) and self._relevant(path)
+            return self._refs.cover(path) or (noise(change, path) and self._relevant(path))
 
+        self._refs = refs = site_inputs.git_refs(self.root)
         ready.set()
-        for changes in watch(self.root, watch_filter=keep, debounce=50, step=25, stop_event=self.stopping,
-                             yield_on_timeout=False, rust_timeout=500):
+        for changes in watch(self.root, *refs.folders(self.root), watch_filter=keep, debounce=50, step=25,
+                             stop_event=self.stopping, yield_on_timeout=False, rust_timeout=500):
             made = {path for change, path in changes if change == Change.added}  # a file made and gone since: an
-            changed = sorted({str(full.relative_to(self.root)) for _, path in changes  # editor's temporary one
+            changed = sorted({str(full.relative_to(self.root) if full.is_relative_to(self.root) else full)
+                              for _, path in changes  # editor's temporary one
                               if not (path in made and not os.path.lexists(path))
-                              and (full := resolved(Path(path))) is not None and full.is_relative_to(self.root)})
+                              and (full := resolved(Path(path))) is not None
+                              and (full.is_relative_to(self.root) or refs.cover(str(full)))})
             settle([self.root / name for name in changed], self.stopping)
             if not self.stopping.is_set():
                 self.build(changed)

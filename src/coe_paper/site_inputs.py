@@ -1,6 +1,7 @@
 """What a preview was built from: the project's files its build asked for, the folders it listed and the built
 documents it links to, so that `serve` rebuilds for those alone and not for every file saved in the project (an
-editor's swap file, a log, a PDF of another build, notes kept beside the paper)."""
+editor's swap file, a log, a PDF of another build, notes kept beside the paper); and where git keeps the commit the
+page's version and last changes are read from."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from . import gitrun
 from .safepaths import resolved
 from .sources import JournaledTree, Source, SourceError, normalise
 
@@ -83,3 +85,36 @@ def of_documents(output: str) -> Inputs:
         return Inputs()
     folder = str(PurePosixPath(docx).parent)
     return Inputs(frozenset({docx, pdf}), frozenset({("" if folder == "." else folder, redlines)}))
+
+
+@dataclass(frozen=True)
+class GitRefs:
+    """Where git keeps what names the work tree's commit: its HEAD (in the work tree's git directory) and the refs
+    and packed-refs (in the repository's, which its work trees share). A commit, checkout, reset or tag changes
+    them, and with them the page's version and last changes; the index (`git status` refreshes it) and the objects
+    are not among them."""
+
+    head: Path | None = None  # the work tree's git directory
+    common: Path | None = None  # the repository's
+
+    def cover(self, path: str) -> bool:
+        """Whether a change at `path` (absolute, as the watcher names it) is one of these (not git's lock file)."""
+        if self.head is None or self.common is None or path.endswith(".lock"):
+            return False
+        full = Path(path)
+        return full in (self.head / "HEAD", self.common / "packed-refs") or (self.common / "refs") in full.parents
+
+    def folders(self, root: Path) -> list[Path]:
+        """The git directories a watcher of `root` must watch as well: those outside it (a work tree added with
+        `git worktree add`, a paper in a folder of a larger repository)."""
+        found = [place for place in (self.common, self.head) if place is not None and not place.is_relative_to(root)]
+        return [folder for folder in found if not any(other in folder.parents for other in found)]
+
+
+def git_refs(root: Path) -> GitRefs:
+    """The git directories of the work tree at `root` (resolved), or none outside git."""
+    found = gitrun.text(root, "rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir")
+    places = [resolved(Path(line)) for line in (found or "").splitlines()]
+    if len(places) != 2 or places[0] is None or places[1] is None:
+        return GitRefs()
+    return GitRefs(places[0], places[1])
