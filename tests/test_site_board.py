@@ -158,3 +158,33 @@ def test_each_section_on_a_phone_ends_with_a_way_back_to_the_contents(browser: B
     assert abs(browser.evaluate("document.querySelector('nav').getBoundingClientRect().top")) <= 1
     browser.load(page.as_uri(), width=1280, height=900)
     assert not any(link[3] for link in browser.evaluate(ends))
+
+
+def _tab_stops(browser: Browser, most: int = 80) -> list[str]:
+    """What Tab reaches, in order, from the top of the page to the first section of the paper: for each, the id of
+    the table a focused scroll region holds, else the element's tag."""
+    stops: list[str] = []
+    for _ in range(most):
+        for kind in ("keyDown", "keyUp"):
+            browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab",
+                                                    "windowsVirtualKeyCode": 9}, session=True)
+        stop = browser.evaluate("""(() => { const e = document.activeElement;
+            if (e.closest('.paper-section')) return null;
+            return e.matches('.scroll') ? 'region:' + e.querySelector('table').id : e.tagName.toLowerCase(); })()""")
+        if stop is None:
+            break
+        stops.append(stop)
+    return stops
+
+
+def test_a_phone_s_board_of_cards_takes_no_tab_stop(browser: Browser, make_project: MakeProject,
+                                                    tmp_path: Path) -> None:
+    """On a phone the board is a card a section, and nothing in it scrolls; its region still took a Tab stop of its
+    own, one that did nothing. Only the regions that scroll take one: the shares' table on a phone."""
+    page = site.build(make_project(git=True), tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri(), width=390, height=844, mobile=True)
+    stops = _tab_stops(browser)
+    assert stops.count("a") >= 5, stops  # the skip link, the contents, the board's links
+    assert "region:status-board" not in stops, stops
+    assert "region:shares" in stops, stops
