@@ -15,7 +15,7 @@ from PIL import Image
 
 from chromium import Browser
 from coe_paper import site
-from conftest import PAPER_YAML, MakeProject, require_client
+from conftest import PAPER_YAML, MakeProject, require_client, section_text
 
 SHOTS = Path(os.environ["COE_SCREENSHOTS"]) if os.environ.get("COE_SCREENSHOTS") else None
 
@@ -188,3 +188,44 @@ def test_a_phone_s_board_of_cards_takes_no_tab_stop(browser: Browser, make_proje
     assert stops.count("a") >= 5, stops  # the skip link, the contents, the board's links
     assert "region:status-board" not in stops, stops
     assert "region:shares" in stops, stops
+
+
+def _tap(browser: Browser, x: float, y: float) -> None:
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1},
+                     session=True)
+
+
+NOTE_JS = """(() => {
+  const note = document.querySelector('#fn-outlook-1'), other = document.querySelector('#fn-outlook-2');
+  const ref = document.querySelector('#fnref-outlook-1'), back = note.querySelector('.footnote-backref');
+  const box = back.getBoundingClientRect();
+  return {hash: location.hash, note: getComputedStyle(note).backgroundColor, other: getComputedStyle(other)
+          .backgroundColor, ref: getComputedStyle(ref).backgroundColor, top: note.getBoundingClientRect().top,
+          back: [box.left, box.top, box.width, box.height]};
+})()"""
+
+
+def test_a_footnote_on_a_phone_is_shown_where_the_jump_lands_and_its_way_back_is_a_finger_wide(
+        browser: Browser, make_project: MakeProject, tmp_path: Path) -> None:
+    """On a phone, a reference's footnote was scrolled to with nothing to say which of the notes it was, and the
+    link back was its arrow alone, about 10 px wide, for a finger to find. The note jumped to is highlighted, and
+    so is its reference when the way back is taken; the way back is 44 px square, taken by a tap beside the arrow."""
+    body = "## Plans\n\nThe first plan.[^a] The second plan.[^b]\n\n[^a]: The first note.\n\n[^b]: The second note.\n"
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook")})
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri() + "#fn-outlook-1", width=390, height=844, mobile=True)
+    at_note = browser.evaluate(NOTE_JS)
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        scrolled = int(browser.evaluate("scrollY"))
+        (SHOTS / "footnote-target-390.png").write_bytes(browser.screenshot((0, scrolled, 390, 844)))
+    assert at_note["hash"] == "#fn-outlook-1" and at_note["top"] > 0, at_note  # not flush with the screen's top
+    assert at_note["note"] not in ("rgba(0, 0, 0, 0)", at_note["other"]), at_note
+    left, top, width, height = at_note["back"]
+    assert width >= 44 and height >= 44, at_note
+    _tap(browser, left + 3, top + 3)  # beside the arrow, within its target
+    back = browser.evaluate(NOTE_JS)
+    assert back["hash"] == "#fnref-outlook-1", back
+    assert back["ref"] != "rgba(0, 0, 0, 0)" and back["note"] == back["other"], back
