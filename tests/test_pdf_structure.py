@@ -216,6 +216,10 @@ def pandoc_items(pandoc: str, docx: Path) -> list[list[str]]:
         for node in blocks:
             if node["t"] in ("Para", "Plain"):
                 found.append("".join(i.get("c", " ") if i["t"] == "Str" else " " for i in node["c"]))
+            elif node["t"] == "BlockQuote":
+                found += [f"> {text}" for text in texts(node["c"])]
+            elif node["t"] == "CodeBlock":
+                found.append(f"code: {node['c'][1]}")
             elif node["t"] in ("BulletList", "OrderedList"):
                 items = node["c"] if node["t"] == "BulletList" else node["c"][1]
                 found += [text for item in items for text in texts(item)]
@@ -251,3 +255,56 @@ def test_an_items_later_paragraph_stays_in_the_item(make_project: MakeProject, t
         assert items[0] == ["First item words.", "Second paragraph of first item."], (pandoc, items)
         assert items[1][:3] == ["Second item words.", "Nested bullet words.", "Nested continuation words."]
         assert items[2] == ["Third item words."] and "Outer continuation words." in items[1], (pandoc, items)
+
+
+QUOTES_AND_CODE = """\
+## Steps
+
+Lead text here.
+
+1. First item words.
+
+   > Quoted in the item.
+
+   ```
+   code in the item
+   ```
+
+2. Second item words.
+
+   - Nested bullet words.
+
+   > Quote after the nested list.
+
+3. Third item words.
+
+After the list.
+"""
+
+
+def test_a_quote_or_code_block_in_an_item_stays_in_the_item(make_project: MakeProject, tmp_path: Path) -> None:
+    """A quote or a code block in an item ended the list: the tagged PDF read L, BlockQuote, P, L and pandoc two
+    lists with a quote between. In the PDF each stays in its item's LBody (a quote after a nested list in the outer
+    item's, not the nested one's) and the list is one L; pandoc 2 and 3 read them inside the item."""
+    require_client("soffice")
+    root, docx = assembled_intro(make_project, tmp_path, QUOTES_AND_CODE)
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf", "-o", str(tmp_path / "p.docx")])
+    assert result.exit_code == 0, result.output
+    tree = subprocess.run([require_client("pdfinfo"), "-struct-text", str(tmp_path / "p.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [line for line in tree.splitlines() if not line.lstrip().startswith(("/", "Object"))]
+    steps = block(lines, '"Lead text here."', '"After the list."')
+    assert [line.strip() for line in steps if line.strip() == "L (block)"] == ["L (block)"] * 2, "\n".join(steps)
+    assert all(depth(line) > depth(steps[0]) for line in steps[1:-1]), "\n".join(steps)  # all in the one L
+    quotes = [depth(line) for line in steps if line.strip() == "BlockQuote:"]
+    code = next(i for i, line in enumerate(steps) if "code in the item" in line)
+    first = next(depth(line) for line in steps if "First item" in line)
+    assert quotes == [first - 2] * 2, "\n".join(steps)  # beside the item's P in its LBody, as the P of the code
+    assert steps[code - 1].strip() == "Code (inline)" and depth(steps[code - 2]) == first - 2
+    labels = [line.strip().strip('"') for line in steps if re.fullmatch(r'"\d\."', line.strip())]
+    assert labels == ["1.", "2.", "3."]
+    for pandoc in (require_client("pandoc"), _pandoc3()):
+        items = pandoc_items(pandoc, docx)
+        assert items[0] == ["First item words.", "> Quoted in the item.", "code: code in the item"], (pandoc, items)
+        assert items[1][:2] == ["Second item words.", "Nested bullet words."], (pandoc, items)
+        assert "> Quote after the nested list." in items[1] and items[2] == ["Third item words."], (pandoc, items)

@@ -6,7 +6,8 @@ there and began another (L, P, L). In ODF an item holds its later paragraphs (a 
 `text:p`), and LibreOffice tags them inside the item's LBody. Such a paragraph is known in the copy by its
 automatic style, which says it is in no list (`style:list-style-name=""`); it goes into the last item of the list
 right before it, of the level its indent gives, and the rest of the list (a `text:list` that continues its
-numbering) joins the list again."""
+numbering) joins the list again. A quote's paragraph is indented one more step for its quote (render.py), so its
+level is one less than its indent gives (a quote in a quote in an item is taken as one quote deeper in the list)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ _FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 _P, _LIST, _ITEM = f"{{{_TEXT}}}p", f"{{{_TEXT}}}list", f"{{{_TEXT}}}list-item"
 _STYLE_NAME, _LIST_STYLE = f"{{{_TEXT}}}style-name", f"{{{_STYLE}}}list-style-name"
 _CONTINUES = f"{{{_TEXT}}}continue-numbering"
+_QUOTE = "Quotations"  # a quote's paragraph style (render.py), indented one step for its quote
 #: A list level's indent in the .docx (render.py: 720 twips, half an inch), in points.
 _LEVEL = 36.0
 _POINTS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0, "pc": 12.0}
@@ -73,7 +75,8 @@ def _unlisted_styles(content: Element) -> dict[str, int]:
         if margin is None:
             continue
         points = float(margin.group(1)) * _POINTS[margin.group(2)]
-        if points >= _LEVEL / 2:
-            found[style.get(f"{{{_STYLE}}}name", "")] = max(round(points / _LEVEL) - 1, 0)
+        quoted = style.get(f"{{{_STYLE}}}parent-style-name") == _QUOTE
+        if points >= _LEVEL / 2 * (3 if quoted else 1):
+            found[style.get(f"{{{_STYLE}}}name", "")] = max(round(points / _LEVEL) - (2 if quoted else 1), 0)
     return found
 

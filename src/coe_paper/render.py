@@ -165,14 +165,15 @@ class Renderer:
             ooxml.insert_ppr_child(ooxml.ppr(p), ooxml.new("contextualSpacing", val="0"))
         if self._footnote is not None and len(self._sinks[-1]) == 1:
             ooxml.footnote_ref_mark(p, self.doc.style("footnote reference"))
-        self._place_in_list(p, continues=style == "List Paragraph")
+        self._place_in_list(p, continues=True)
 
     def _place_in_list(self, p: Element, continues: bool = False) -> None:
         """The first block of a list item carries its bullet or number; later blocks are indented to match (as the
         item's continuation); blocks in a quote are indented one step per quote level. A later paragraph of the
-        item (`continues`) is in no list, said as Word and LibreOffice write a list paragraph without a number
-        (numId 0): pandoc reads it as the item's next paragraph, where one only indented began a paragraph after
-        the list and a second list (and see office_odf for the tagged PDF)."""
+        item (`continues`: a paragraph, a quote's or a code block's) is in no list, said as Word and LibreOffice
+        write a list paragraph without a number (numId 0): pandoc reads it as the item's next block, where one only
+        indented began a block after the list and a second list (and see office_odf for the tagged PDF). A rule
+        is not (pandoc knows it by its border alone)."""
         offset = 720 * self._quote
         if not self._lists:
             if offset:
@@ -261,7 +262,7 @@ class Renderer:
 
     def _code(self, token: Token) -> None:
         p, code = self._new_p("Source Code", token), self.doc.style("Source Text")  # tagged Code
-        self._place_in_list(p)
+        self._place_in_list(p, continues=True)
         for index, line in enumerate(token.content.rstrip("\n").split("\n")):
             if index:
                 ooxml.line_break(p)
