@@ -230,12 +230,11 @@ def pandoc_items(pandoc: str, docx: Path) -> list[list[str]]:
     return [texts(item) for item in ordered[0]["c"][1]]
 
 
-def test_an_items_later_paragraph_stays_in_the_item(make_project: MakeProject, tmp_path: Path) -> None:
-    """An item's second paragraph ended the list: the tagged PDF read L, P, L and pandoc two lists with a paragraph
-    between. In the PDF of `assemble --pdf` each later paragraph is in its item's LBody (the nested item's in the
-    nested one), the list is one L with its numbers running on; pandoc 2 and 3 read one list of three items."""
+def list_in_pdf(make_project: MakeProject, tmp_path: Path, body: str) -> tuple[Path, list[str]]:
+    """The .docx of a section with `body`, and the tagged PDF's structure of `assemble --pdf` between "Lead text
+    here." and "After the list.", which holds one list and one list nested in it (two L)."""
     require_client("soffice")
-    root, docx = assembled_intro(make_project, tmp_path, PARAGRAPHS)
+    root, docx = assembled_intro(make_project, tmp_path, body)
     result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf", "-o", str(tmp_path / "p.docx")])
     assert result.exit_code == 0, result.output
     tree = subprocess.run([require_client("pdfinfo"), "-struct-text", str(tmp_path / "p.pdf")], capture_output=True,
@@ -243,6 +242,14 @@ def test_an_items_later_paragraph_stays_in_the_item(make_project: MakeProject, t
     lines = [line for line in tree.splitlines() if not line.lstrip().startswith(("/", "Object"))]
     steps = block(lines, '"Lead text here."', '"After the list."')
     assert [line.strip() for line in steps if line.strip() == "L (block)"] == ["L (block)"] * 2, "\n".join(steps)
+    return docx, steps
+
+
+def test_an_items_later_paragraph_stays_in_the_item(make_project: MakeProject, tmp_path: Path) -> None:
+    """An item's second paragraph ended the list: the tagged PDF read L, P, L and pandoc two lists with a paragraph
+    between. In the PDF of `assemble --pdf` each later paragraph is in its item's LBody (the nested item's in the
+    nested one), the list is one L with its numbers running on; pandoc 2 and 3 read one list of three items."""
+    docx, steps = list_in_pdf(make_project, tmp_path, PARAGRAPHS)
     assert sum(line.strip() == "LI (block)" for line in steps if depth(line) == depth(steps[1])) == 3
     first, second = (next(depth(line) for line in steps if word in line) for word in ("First item", "Second par"))
     assert first == second, "\n".join(steps)  # a P beside the first in the same LBody
@@ -286,15 +293,7 @@ def test_a_quote_or_code_block_in_an_item_stays_in_the_item(make_project: MakePr
     """A quote or a code block in an item ended the list: the tagged PDF read L, BlockQuote, P, L and pandoc two
     lists with a quote between. In the PDF each stays in its item's LBody (a quote after a nested list in the outer
     item's, not the nested one's) and the list is one L; pandoc 2 and 3 read them inside the item."""
-    require_client("soffice")
-    root, docx = assembled_intro(make_project, tmp_path, QUOTES_AND_CODE)
-    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf", "-o", str(tmp_path / "p.docx")])
-    assert result.exit_code == 0, result.output
-    tree = subprocess.run([require_client("pdfinfo"), "-struct-text", str(tmp_path / "p.pdf")], capture_output=True,
-                          text=True, check=True).stdout
-    lines = [line for line in tree.splitlines() if not line.lstrip().startswith(("/", "Object"))]
-    steps = block(lines, '"Lead text here."', '"After the list."')
-    assert [line.strip() for line in steps if line.strip() == "L (block)"] == ["L (block)"] * 2, "\n".join(steps)
+    docx, steps = list_in_pdf(make_project, tmp_path, QUOTES_AND_CODE)
     assert all(depth(line) > depth(steps[0]) for line in steps[1:-1]), "\n".join(steps)  # all in the one L
     quotes = [depth(line) for line in steps if line.strip() == "BlockQuote:"]
     code = next(i for i, line in enumerate(steps) if "code in the item" in line)
