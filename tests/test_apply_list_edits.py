@@ -128,3 +128,31 @@ def test_items_indented_together_are_re_indented_together(make_project: MakeProj
     assert ("<ul><li>Alpha.<ul><li>Beta.</li><li>Gamma.</li></ul></li><li>Delta.</li></ul><p>The steps:</p>"
             "<ol type=\"1\"><li>One.<ol type=\"1\"><li>Two.</li><li>Three.</li></ol></li><li>Four.</li></ol>"
             ) in _html(_body(root))
+
+
+STARTS = ("The plan:\n\n3. Third.\n   1. Sub one.\n   2. Sub two.\n4. Fourth.\n\nThe late ones:\n\n9. Ninth.\n"
+          "   1. Under nine.\n   2. Under it too.\n      - Deeper.\n10. Tenth.\n\nThe end.\n")
+
+
+def test_the_sub_items_of_a_deleted_first_item_keep_the_lists_start(make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:
+    """A list starting at 3 whose first item was deleted with its paragraph mark: its sub-items went up to its
+    level with their own numbers, `1.` `2.`, and the list started at 1 where Word shows 3. The first of them takes
+    the deleted item's number and those after it are numbered on; one whose number widens (`9.` to `10.`) takes
+    its own lines along."""
+    root, built = assembled_intro(make_project, tmp_path, STARTS)
+    reviewed = review(built, tmp_path / "lo.docx", [("delete_paragraph", "Third."), ("delete_paragraph", "Ninth.")],
+                      tmp_path)
+    plan = _plan(root, reviewed)
+    assert [(o.line, o.summary) for o in plan.outcomes if "renumbered" in o.summary] == [
+        (12, "renumbered the item 1 as 3"), (13, "renumbered the item 2 as 4"), (14, "renumbered the item 4 as 5"),
+        (19, "renumbered the item 1 as 9"), (20, "renumbered the item 2 as 10"), (22, "renumbered the item 10 as 11")
+    ], plan.outcomes
+    assert _changed_lines(root) == [
+        "-3. Third.", "-   1. Sub one.", "-   2. Sub two.", "-4. Fourth.",
+        "+3. Sub one.", "+4. Sub two.", "+5. Fourth.",
+        "-9. Ninth.", "-   1. Under nine.", "-   2. Under it too.", "-      - Deeper.", "-10. Tenth.",
+        "+9. Under nine.", "+10. Under it too.", "+    - Deeper.", "+11. Tenth."], _changed_lines(root)
+    assert ("<p>The plan:</p><ol start=\"3\" type=\"1\"><li>Sub one.</li><li>Sub two.</li><li>Fourth.</li></ol>"
+            "<p>The late ones:</p><ol start=\"9\" type=\"1\"><li>Under nine.</li><li>Under it too.<ul>"
+            "<li>Deeper.</li></ul></li><li>Tenth.</li></ol>") in _html(_body(root)), _html(_body(root))

@@ -24,13 +24,15 @@ _MARKER_RE = re.compile(r"([-*+]|\d{1,9}([.)]))(?:[ \t]|$)")
 @dataclass(frozen=True)
 class Lift:
     """The deleted `item`'s own lines (where each starts past the list's indent), outdented by `shift`; `joins`:
-    how many of the items they hold join the item's list (of its kind, after the last line that is not one)."""
+    how many of the items they hold join the item's list (of its kind, after the last line that is not one), and
+    `numbers`: where the numbers of those items are in the file, [start, end), when the list is ordered."""
 
     item: Unit
     author: str
     lines: tuple[int, ...]
     shift: int
     joins: int
+    numbers: tuple[tuple[int, int], ...] = ()
 
 
 def lift(file: str, item: Unit, author: str, kept: int) -> Lift | None:
@@ -48,6 +50,7 @@ def lift(file: str, item: Unit, author: str, kept: int) -> Lift | None:
     if not lines:
         return None
     kind = marker_kind(item.prefix)
+    numbers: list[tuple[int, int]] = []  # of the items that join the list
     joins = 0
     for start in lines:
         text = file[start + shift :].partition("\n")[0]
@@ -55,7 +58,9 @@ def lift(file: str, item: Unit, author: str, kept: int) -> Lift | None:
             continue  # deeper: the lines of a sub-item
         found = _MARKER_RE.match(text)
         joins = joins + 1 if found is not None and marker_kind(found.group(1)) == kind else 0
-    return Lift(item, author, tuple(lines), shift, joins)
+        numbers = [*numbers, (start + shift, start + shift + len(found.group(1)) - 1)] \
+            if found is not None and joins and found.group(2) else []
+    return Lift(item, author, tuple(lines), shift, joins, tuple(numbers))
 
 
 def lifted(file: str, lifts: Sequence[Lift], others: Sequence[Replacement]) -> list[Replacement]:

@@ -86,6 +86,7 @@ class Numbers:
     gone: set[int] = field(default_factory=set)  # the numbers' starts of the items deleted or joined
     first: set[int] = field(default_factory=set)  # the numbers' starts of items that become the first of their list
     resized: dict[int, tuple[int, int]] = field(default_factory=dict)  # a number's start: its end, change of width
+    lifts: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # a lifted sub-item's: end, number, author
 
     def number(self, md: str, near: Unit, file: str, before: bool, author: str) -> str:
         """`md`, inserted beside the ordered item `near` (`before` it: at its start), with the new items at
@@ -135,6 +136,17 @@ class Numbers:
             _, move, who = self.moves.get(start, (end, 0, author))
             self.moves[start] = (end, move - 1 + taken, who)
 
+    def lifted(self, file: str, item: Unit, numbers: tuple[tuple[int, int], ...], author: str) -> None:
+        """The sub-items of the deleted ordered `item` that go up to take its place in its list (their numbers'
+        [start, end)): the first takes its number, which may be the list's start, and those after it are numbered
+        on from it (all with that one number where they were written so)."""
+        marker = _marker(item)
+        if marker is None or not numbers:
+            return
+        lazy = len(numbers) > 1 and len({file[start:end] for start, end in numbers}) == 1
+        for count, (start, end) in enumerate(numbers):  # their own list's moves (a sub-item deleted) are no more
+            self.lifts[start] = (end, int(marker.group(1)) + (0 if lazy else count), author)
+
     def moved(self, file: str) -> list[tuple[int, int, str, str]]:
         """Each moved item's number: its [start, end) in the file, the new number, and who moved it first. An item
         with lines of its own below it whose number changes width (`9.` to `10.`) has them re-indented with it (see
@@ -143,7 +155,8 @@ class Numbers:
         CommonMark reads the numbers after a list's first as order only, so the list reads the same. The numbers of
         items deleted are not written."""
         out = []
-        for start, (end, move, who) in sorted(self.moves.items()):
+        lifted = {start: (end, number - int(file[start:end]), who) for start, (end, number, who) in self.lifts.items()}
+        for start, (end, move, who) in sorted((self.moves | lifted).items()):
             number = str(max(int(file[start:end]) + move, 0))
             if start in self.gone or number == file[start:end]:
                 continue

@@ -148,6 +148,7 @@ class Placement:
             for index in sorted(gone | ({self.unit_at[a]} if whole else set())):
                 found = lift(self.file, units[index], edit.author, end)  # its sub-items take its place
                 self.ctx.numbers.removed(self.file, units[index], edit.author, found.joins if found else 0)
+                self.ctx.numbers.lifted(self.file, units[index], found.numbers if found else (), edit.author)
                 self.ctx.lifts += [found] if found is not None else []
         for index in range(a, b) if not starts_block else ():  # an item joined to the block before it: the
             if self.source[index] == PB and index + 1 < len(self.unit_at):  # items after it move down
