@@ -32,3 +32,29 @@ def test_a_heading_typed_over_whole_is_replaced_not_removed(make_project: MakePr
     page = _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
     assert "<h2>Phase one</h2><ol type=\"1\"><li>Online meetings.</li><li>A member survey.</li>" \
         "</ol><p>New closing words.</p>" in page, page
+
+
+LINKS = ("See the [Energy Poverty Advisory Hub](https://energy-poverty.ec.europa.eu/) for help.\n\n"
+         "Ask the [Covenant of Mayors][com] too.\n\n[com]: https://eu-mayors.ec.europa.eu/\n\n"
+         "Read the [urban agenda](https://futurium.ec.europa.eu/) now.\n")
+
+
+def test_a_links_text_typed_over_whole_keeps_the_link(make_project: MakeProject, tmp_path: Path) -> None:
+    """A link's whole text typed over in LibreOffice (which writes the new words after the link, out of it, in its
+    character style) lost the link: the deletion of all its words took its brackets and URL. The new words are
+    the link's, inline or by reference; words typed over a link and the text beside it leave it, as before."""
+    root, built = assembled_intro(make_project, tmp_path, LINKS)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("replace", "Energy Poverty Advisory Hub", "EPAH"), ("replace", "Covenant of Mayors", "Covenant"),
+        ("replace", "the urban agenda", "its agenda")], tmp_path)
+    plan = writeback.plan(root, wordread.read(reviewed), writeback.organisations(root), writeback.Options())
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    writeback.write(root, plan.files)
+    assert _changed_lines(root) == [
+        "-See the [Energy Poverty Advisory Hub](https://energy-poverty.ec.europa.eu/) for help.",
+        "+See the [EPAH](https://energy-poverty.ec.europa.eu/) for help.",
+        "-Ask the [Covenant of Mayors][com] too.", "+Ask the [Covenant][com] too.",
+        "-Read the [urban agenda](https://futurium.ec.europa.eu/) now.", "+Read its agenda now."], _changed_lines(root)
+    page = _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
+    assert ('<p>See the <a href="https://energy-poverty.ec.europa.eu/">EPAH</a> for help.</p><p>Ask the '
+            '<a href="https://eu-mayors.ec.europa.eu/">Covenant</a> too.</p><p>Read its agenda now.</p>') in page, page

@@ -105,6 +105,9 @@ class Placement:
         # the delimiters of spans whose words go stay for new words of their formatting written inside them (the
         # span's formatting is where they begin); new words that begin outside are written with delimiters of their own
         keep = set(flags_of(inserted[0]) & outer) if inserted else set()
+        if inserted and "link" in outer and not any(p.run is not None and p.run.link for p in inserted) \
+                and self._link_text(a, b):  # a link's words typed over whole (LibreOffice writes the new words
+            keep.add("link")  # after the link): they are its words, the link kept around them
         for gs, ge in self._emptied(a, b, keep if inserted else set()):  # no `****` or `<u></u>` left behind
             start, end = min(start, gs), max(end, ge)
         mask = [True] * (end - start)
@@ -163,6 +166,15 @@ class Placement:
                 self.ctx.numbers.removed(self.file, joined, edit.author)
                 out += self._apart(joined, joined.start, units[last].end + 1, edit.author)
         return out
+
+    def _link_text(self, a: int, b: int) -> bool:
+        """Whether [a, b) is the whole text of a link."""
+        for unit in self.units:
+            base = self._base_of(unit)
+            if any(base + va == a and base + vb == b and "link" in unit.flags[va] for va, vb, _gs, _ge in unit.groups
+                   if va < len(unit.flags)):
+                return True
+        return False
 
     def _emptied(self, a: int, b: int, keep: set[str]) -> list[tuple[int, int]]:
         """The file ranges of the inline spans (bold, italic, a link, a code span) whose words [a, b) takes all of:
