@@ -20,6 +20,7 @@ from .apply_sections import (
     changed,
     groups,
     level_moved,
+    moved_marks,
     old_paragraphs,
     quote_continued,
     restore_marks,
@@ -126,6 +127,7 @@ class _SectionEdits:
     def run(self) -> None:
         blocks = {line: (unit.text, False) for line, unit in self.map.body.items() if not TABLE_CAPTION_RE.match(
             unit.text)} | {line: (" | ".join(u.text for u in units), True) for line, units in self.map.rows.items()}
+        moved_marks(self.section)
         restore_marks(self.section, blocks)
         stream: list[Paragraph] = []
         for position, block in enumerate(self.section.body):

@@ -66,6 +66,27 @@ def split_sections(doc: WordDocument, table: list[tuple[str, str]]) -> tuple[lis
     return sections, outside
 
 
+def moved_marks(section: Section) -> None:
+    """Put the bookmarks of a paragraph moved whole back where it was built. Word moves a paragraph's bookmarks with
+    its text to the paragraph it writes at the move's end (w:moveTo, inserted whole), which would leave the block of
+    the build deleted with no bookmark, and read the new paragraph as that block. They go to the paragraph deleted
+    whole (w:moveFrom) that has no bookmark of the section and holds the same words, when one only does."""
+    def own(para: Paragraph) -> list[str]:
+        return [name for name in para.bookmarks
+                if (found := marks.parse(name)) is not None and found[0] == section.index]
+
+    paras = list(paragraphs(section.body))
+    for para in paras:
+        names = own(para)
+        if not names or para.mark is None or para.mark.kind != "ins" or para.text(accept=False).strip():
+            continue
+        sources = [p for p in paras if p.mark is not None and p.mark.built and not p.text().strip() and not own(p)
+                   and p.text(accept=False) == para.text()]
+        if len(sources) == 1:
+            sources[0].bookmarks += names
+            para.bookmarks = [name for name in para.bookmarks if name not in names]
+
+
 def restore_marks(section: Section, blocks: dict[int, tuple[str, bool]]) -> None:
     """Put back the bookmarks of blocks whose first words were deleted with Track Changes off: LibreOffice deletes
     a bookmark at the start of the text it deletes, and the block read as removed, with its tracked changes

@@ -1,0 +1,109 @@
+"""`coe-paper apply` of a review as Word 365 writes it, built as raw WordprocessingML into a .docx that `assemble`
+made: revision ids and w:rsid attributes on the paragraphs and runs it touched, a paragraph moved as w:moveFrom and
+w:moveTo in named move ranges (their range ends between paragraphs, the paragraph's bookmarks moved with it), and a
+heading's level changed with Track Changes on (a w:pPrChange that holds its style before)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from lxml import etree
+
+from conftest import MakeProject, assembled_intro, require_client
+from reviewkit import DATE, W, apply_review, edit_part, q
+from test_apply_lists import _changed_lines, _html
+
+BODY = """\
+## The first phase
+
+First paragraph stays here.
+
+Second paragraph moves down.
+
+Third paragraph is last.
+"""
+AUTHOR = "Ana Rossi"
+
+
+def _xml(text: str) -> etree._Element:
+    return etree.fromstring(f'<w:root xmlns:w="{W}">{text}</w:root>')[0]
+
+
+def _paragraph(root: etree._Element, text: str) -> etree._Element:
+    return next(p for p in root.iter(q("w:p")) if "".join(p.itertext()).strip().startswith(text))
+
+
+def _moved(root: etree._Element, text: str, after: str) -> None:
+    """The paragraph holding `text` dragged below the one holding `after`, as Word 365 saves it: at its place a
+    paragraph whose runs and mark are w:moveFrom, inside a move range whose end follows the paragraph; after
+    `after`, a paragraph whose runs and mark are w:moveTo, with the paragraph's bookmarks, which Word moves with
+    the text; rsids on both."""
+    source, target = _paragraph(root, text), _paragraph(root, after)
+    marks = [etree.tostring(m).decode() for m in source if m.tag in (q("w:bookmarkStart"), q("w:bookmarkEnd"))]
+    words = "".join(t.text or "" for t in source.iter(q("w:t")))
+    style = source.find(q("w:pPr"))
+    kept = "".join(etree.tostring(c).decode() for c in (style if style is not None else []) if c.tag != q("w:rPr"))
+    props_from = f'<w:pPr>{kept}<w:rPr><w:moveFrom w:id="901" w:author="{AUTHOR}" w:date="{DATE}"/></w:rPr></w:pPr>'
+    props_to = props_from.replace("moveFrom", "moveTo").replace('w:id="901"', 'w:id="905"')
+    gone = _xml(f'<w:p w:rsidR="00C41A2B" w:rsidDel="00D7E3F1" w:rsidRDefault="00C41A2B" w:rsidP="00C41A2B">'
+                f'{props_from}<w:moveFromRangeStart w:id="902" w:author="{AUTHOR}" w:date="{DATE}" '
+                f'w:name="move183920411"/><w:moveFrom w:id="903" w:author="{AUTHOR}" w:date="{DATE}"><w:r '
+                f'w:rsidDel="00D7E3F1"><w:delText xml:space="preserve">{words}</w:delText></w:r></w:moveFrom></w:p>')
+    moved = _xml(f'<w:p w:rsidR="00D7E3F1" w:rsidRDefault="00D7E3F1" w:rsidP="00D7E3F1">{props_to}'
+                 f'<w:moveToRangeStart w:id="906" w:author="{AUTHOR}" w:date="{DATE}" w:name="move183920411"/>'
+                 f'{"".join(marks)}<w:moveTo w:id="907" w:author="{AUTHOR}" w:date="{DATE}"><w:r w:rsidR="00D7E3F1">'
+                 f'<w:t xml:space="preserve">{words}</w:t></w:r></w:moveTo></w:p>')
+    source.addprevious(gone)
+    gone.addnext(_xml('<w:moveFromRangeEnd w:id="902"/>'))
+    source.getparent().remove(source)
+    target.addnext(moved)
+    moved.addnext(_xml('<w:moveToRangeEnd w:id="906"/>'))
+
+
+def _relevelled(root: etree._Element, text: str, style: str) -> None:
+    """The heading holding `text` given the style `style` (Heading3 for Heading2: a level down) with Track Changes
+    on, as Word 365 saves it: the new w:pStyle, and a w:pPrChange that holds the properties before; rsids on it."""
+    para = _paragraph(root, text)
+    props = para.find(q("w:pPr"))
+    assert props is not None
+    before = etree.tostring(props).decode()
+    props.find(q("w:pStyle")).set(q("w:val"), style)
+    change = _xml(f'<w:pPrChange w:id="911" w:author="{AUTHOR}" w:date="{DATE}">{before}</w:pPrChange>')
+    for found in change.iter(q("w:pPr")):
+        for child in [c for c in found if c.tag == q("w:rPr")]:
+            found.remove(child)
+    rpr = props.find(q("w:rPr"))
+    if rpr is not None:
+        rpr.addprevious(change)
+    else:
+        props.append(change)
+    para.set(q("w:rsidR"), "00E1F0A4")
+    para.set(q("w:rsidRDefault"), "00C41A2B")
+    para.set(q("w:rsidP"), "00E1F0A4")
+
+
+def _accepted(docx: Path) -> str:
+    """The section as pandoc reads the reviewed file, every change accepted."""
+    shown = subprocess.run([require_client("pandoc"), "--track-changes=accept", "-f", "docx", "-t", "html",
+                            "--wrap=none", str(docx)], capture_output=True, text=True, check=True).stdout
+    return shown.replace("\n", "")
+
+
+def test_a_paragraph_moved_in_word_365_is_moved(make_project: MakeProject, tmp_path: Path) -> None:
+    """A paragraph dragged below the next one in Word 365: Word moves its bookmark with its words, to the paragraph
+    at the move's end. That paragraph was read as the block of the build, and the paragraph the move leaves as a
+    paragraph the sources do not hold: the move was reported as an untracked edit beside a skipped change, and
+    nothing was applied. The paragraph moves, as pandoc reads the review."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = edit_part(built, tmp_path / "word365.docx", lambda tree: _moved(tree, "Second paragraph",
+                                                                             "Third paragraph"))
+    assert "<p>First paragraph stays here.</p><p>Third paragraph is last.</p><p>Second paragraph moves down.</p>" \
+        in _accepted(reviewed)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [] and [(o.status, o.line, o.summary) for o in plan.outcomes] == [
+        ("applied", 13, "deleted “Second paragraph moves down. ¶”"),
+        ("applied", 15, "inserted “¶ Second paragraph moves down.”")], plan
+    assert _changed_lines(root) == ["-Second paragraph moves down.", "-", "+", "+Second paragraph moves down."]
+    assert "<p>First paragraph stays here.</p><p>Third paragraph is last.</p><p>Second paragraph moves down.</p>" \
+        in _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
