@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from coe_paper import writeback
 from conftest import MakeProject, assembled_intro, require_client
 from reviewkit import DATE, W, apply_review, edit_part, q
 from test_apply_lists import _changed_lines, _html
@@ -107,3 +108,38 @@ def test_a_paragraph_moved_in_word_365_is_moved(make_project: MakeProject, tmp_p
     assert _changed_lines(root) == ["-Second paragraph moves down.", "-", "+", "+Second paragraph moves down."]
     assert "<p>First paragraph stays here.</p><p>Third paragraph is last.</p><p>Second paragraph moves down.</p>" \
         in _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
+
+
+def test_a_heading_given_another_level_in_word_365_is_relevelled(make_project: MakeProject,
+                                                                  tmp_path: Path) -> None:
+    """A heading given another heading style in Word 365 with Track Changes on (Heading 2 to Heading 3, a
+    w:pPrChange) was listed as a formatting change, not applied: the paper kept the level the reviewer changed.
+    Its `#`s are written for its new level, credited to the reviewer; a paragraph moved in the same review is
+    moved too."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = edit_part(built, tmp_path / "word365.docx", lambda tree: (
+        _moved(tree, "Second paragraph", "Third paragraph"), _relevelled(tree, "The first phase", "Heading3")))
+    assert '<h3 id="the-first-phase">The first phase</h3>' in _accepted(reviewed)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [] and [(o.status, o.author, o.line, o.summary) for o in plan.outcomes] == [
+        ("applied", AUTHOR, 9, "heading “The first phase” moved from level 2 to level 3"),
+        ("applied", AUTHOR, 13, "deleted “Second paragraph moves down. ¶”"),
+        ("applied", AUTHOR, 15, "inserted “¶ Second paragraph moves down.”")], plan
+    assert _changed_lines(root) == ["-## The first phase", "+### The first phase", "-Second paragraph moves down.",
+                                    "-", "+", "+Second paragraph moves down."], _changed_lines(root)
+    assert "<h3>The first phase</h3><p>First paragraph stays here.</p><p>Third paragraph is last.</p><p>Second " \
+        "paragraph moves down.</p>" in _html((root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2])
+
+
+def test_a_heading_given_the_titles_level_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """A heading given Heading 1 in Word, the level of the section's title, which a section's body does not hold
+    (COE402): reported at its line with its levels, the file left as it is."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = edit_part(built, tmp_path / "word365.docx", lambda tree: _relevelled(tree, "The first phase",
+                                                                                  "Heading1"))
+    plan = apply_review(root, reviewed)
+    assert plan.files == [] and plan.outcomes == []
+    assert [line for line in writeback.report_lines(plan) if "heading" in line] == [
+        "sections/01-intro.md:9: formatting: heading “The first phase” moved from level 2 to level 1 in Word, which "
+        "is not applied: the Markdown has no heading of that level in a section; change it by hand (by Ana Rossi)"
+    ], plan

@@ -19,6 +19,7 @@ from .apply_sections import (
     built_boundaries,
     changed,
     groups,
+    join_out,
     level_moved,
     moved_marks,
     old_paragraphs,
@@ -32,7 +33,7 @@ from .edits import Finding, Group, first_author
 from .importer_kinds import quote_style
 from .itemlift import lifted
 from .itemnumbers import reindented, with_carried
-from .levels import LevelMove, reindent
+from .levels import LevelMove, reindent, relevelled
 from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
 from .placing import moved_items
@@ -239,7 +240,7 @@ class _SectionEdits:
             self.line = found[-1].line
             reps, findings = Group(group, found, self.ctx, self.text).edits()
             self.replacements += reps
-            self.findings += findings + self._join_out(group, found[-1])
+            self.findings += findings + join_out(group, found[-1], self.ctx.accepted)
 
     def _formatting(self, paras: list[Paragraph], line: int) -> None:
         """Formatting changes are listed, at the paragraph's own line, else at `line` (a footnote's, a table
@@ -256,19 +257,12 @@ class _SectionEdits:
             elif unit is not None and moved is not None:
                 self.findings.append(Finding(kind, unit.line, "", f"{moved}, which is not applied: change its "
                                              "indent in the source by hand"))
+            elif unit is not None and (heading := relevelled(self.text, para, unit, self.ctx.accepted)) is not None:
+                self.replacements += heading[0]
+                self.findings += heading[1]
             elif para.formatting_changed:
                 self.findings.append(Finding("formatting", mark[1] if mark else line, "", f"formatting changed on "
                                              f"“{para.text()[:50]}” (formatting is not taken from Word)"))
-
-    def _join_out(self, group: list[Paragraph], unit: Unit) -> list[Finding]:
-        """A group that ends in a deleted mark joins its last paragraph to what follows it outside the section's
-        text here (the next section's title, a byline, a table), which the file cannot hold: said, not lost."""
-        mark = group[-1].mark
-        if mark is None or not mark.built or not self.ctx.accepted(mark.author) or not group[-1].text():
-            return []
-        return [Finding("skipped", unit.line, mark.author, "a deleted paragraph mark joins this paragraph to what "
-                        "follows it (the next section, a byline or a table), which is not in this file; join "
-                        "them by hand")]
 
     def _more_units(self, paras: list[Paragraph], unit: Unit) -> list[Unit]:
         """The other blocks whose bookmarks one paragraph holds besides `unit`'s (joined with Track Changes off)."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from . import marks
-from .edits import first_author
+from .edits import Finding, first_author
 from .importer_kinds import quote_style
 from .mdinline import Unit
 from .mdtext import short
@@ -211,6 +211,17 @@ def level_moved(para: Paragraph, unit: Unit) -> str | None:
         return None
     way = "outdented" if para.num[1] + 1 < built else "indented"
     return f"list item “{short(unit.text)}” {way} in Word from level {built} to level {para.num[1] + 1}"
+
+
+def join_out(group: list[Paragraph], unit: Unit, accepted: Callable[[str], bool]) -> list[Finding]:
+    """A group that ends in a deleted mark joins its last paragraph to what follows it outside the section's text
+    here (the next section's title, a byline, a table), which the file cannot hold: said, not lost."""
+    mark = group[-1].mark
+    if mark is None or not mark.built or not accepted(mark.author) or not group[-1].text():
+        return []
+    return [Finding("skipped", unit.line, mark.author, "a deleted paragraph mark joins this paragraph to what "
+                    "follows it (the next section, a byline or a table), which is not in this file; join them by "
+                    "hand")]
 
 
 def row_change(row: Row, cells: list[list[Paragraph]], known: bool) -> bool:

@@ -11,13 +11,16 @@ sublist's first number): the numbers of the other items are left as they are, wh
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .edits import Finding
+from .importer_kinds import paragraph_kind
 from .itemnumbers import marker_offset, own_lines
 from .mdinline import Unit
 from .mdtext import short
 from .replacement import Replacement
+from .wordblocks import Paragraph
 
 _NUMBER_RE = re.compile(r"\d{1,9}([.)])")
 
@@ -179,3 +182,26 @@ def reindent(text: str, items: list[Unit], moves: list[LevelMove]) -> tuple[list
         plan.targets[line] = where
         reps += plan.replacements(move, *where)
     return reps, findings
+
+
+def relevelled(text: str, para: Paragraph, unit: Unit, accepted: Callable[[str], bool]
+               ) -> tuple[list[Replacement], list[Finding]] | None:
+    """The heading `unit` given another heading style in Word (tracked as a w:pPrChange, or not): its `#`s written
+    for the new level (unless the change is a reviewer's whose changes are not taken), or a finding when the
+    Markdown cannot take it (a level-1 heading, the section title's, or one below `######`; an underlined heading);
+    None when its level is the build's."""
+    kind, level = paragraph_kind(para, {}, True)
+    if unit.kind != "heading" or kind != "heading" or level == unit.level:
+        return None
+    author = para.restyled_by if para.restyled_by is not None else "untracked"
+    summary = f"heading “{short(unit.text)}” moved from level {unit.level} to level {level}"
+    marks = re.match(r" {0,3}(#{1,6})(?:[ \t]|$)", text[unit.start :])
+    if marks is None or not 2 <= level <= 6:
+        return [], [Finding("formatting" if para.restyled_by is not None else "untracked", unit.line, author,
+                            f"{summary} in Word, which is not applied: " + (
+                                "the Markdown has no heading of that level in a section; change it by hand" if marks
+                                else "its underline gives no other level; write it with `#`s by hand"))]
+    if author != "untracked" and not accepted(author):
+        return [], []
+    start = unit.start + marks.start(1)
+    return [Replacement(start, start + len(marks.group(1)), "#" * level, author, unit.line, summary)], []

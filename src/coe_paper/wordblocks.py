@@ -69,6 +69,7 @@ class Paragraph:
     runs: list[Run] = field(default_factory=list)
     origin: str = "body"  # body, textbox, diagram, chart, contents (a table of contents' content control), chunk
     formatting_changed: bool = False
+    restyled_by: str | None = None  # who changed its properties (its style) with Track Changes on: w:pPrChange
     align: str | None = None  # w:jc: left, center, right, both, ...
     indent: int | None = None  # left indent in twips, where the paragraph sets one
     border_below: bool = False  # a bottom border (how Word draws a horizontal rule)

@@ -146,7 +146,9 @@ class _Reader:
             para.outline = int_value(outline.get(w("val"))) if outline is not None else None
             para.num = num_pr(ppr.find(w("numPr")))
             para.mark = self.tracked(ppr.find(w("rPr")))
-            para.formatting_changed = ppr.find(w("pPrChange")) is not None
+            restyled = ppr.find(w("pPrChange"))
+            para.formatting_changed = restyled is not None
+            para.restyled_by = restyled.get(w("author"), "") if restyled is not None else None
             if ppr.find(w("sectPr")) is not None:
                 self.drop("section break")
             jc, ind, border = ppr.find(w("jc")), ppr.find(w("ind")), ppr.find(f"{w('pBdr')}/{w('bottom')}")
