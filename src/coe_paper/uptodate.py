@@ -31,6 +31,7 @@ import json
 import os
 import stat
 import struct
+import subprocess
 import sys
 import time
 import zlib
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import gitrun
+from . import gitrun, limits
 from .diagnostics import Diagnostic
 from .gitlog import PAPER_PATHS
 from .sources import SourceError, WorkTree, ask_again, normalise
@@ -81,7 +82,10 @@ def fingerprint(root: Path) -> dict[str, str] | None:
         found[f"project:{name}"] = _file(root / name)
     for name in _GIT_FILES:
         found[f"git:{name}"] = _file(git / name)
-    _git_settings(root, listing(), found)
+    settings = listing()
+    if settings is None:  # git did not answer: what it reads is not known, and there is no record to trust
+        return None
+    _git_settings(root, settings, found)
     for name in ("refs", "reftable"):  # loose refs, or the reftable format's files
         for directory, _, files in sorted(os.walk(git / name)):
             for file in sorted(files):
@@ -176,10 +180,24 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
     return value, used
 
 
-def _config_listing(root: Path) -> Callable[[], bytes]:
-    """`git config --list --show-origin -z`, started now: what it wrote, when asked (or that git could not run)."""
+def _config_listing(root: Path) -> Callable[[], bytes | None]:
+    """`git config --list --show-origin -z`, started now: what it wrote, when asked (or that git could not run);
+    None when it did not answer within git's time limit (the process is stopped)."""
     [process] = gitrun.start(root, [["config", "--list", "--show-origin", "-z"]])
-    return (lambda: process.communicate()[0]) if process is not None else (lambda: b"no git")
+    if process is None:
+        return lambda: b"no git"
+
+    def listing() -> bytes | None:
+        try:
+            return process.communicate(timeout=limits.LIMITS.git_seconds)[0]
+        except subprocess.TimeoutExpired:  # stopped as gitrun.outputs stops one
+            process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+            return None
+
+    return listing
 
 
 def _git_settings(root: Path, listing: bytes, found: dict[str, str]) -> None:
