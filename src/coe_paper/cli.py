@@ -186,7 +186,8 @@ def _check(root: Path, rev: str | None, fix: bool, diff: bool, fmt: str, found: 
     if found is not None and loaded.project is not None and isinstance(loaded.source, JournaledTree):
         from . import checked
 
-        checked.keep(root, found, loaded.diagnostics, loaded.source.answers, loaded.project.config.checks.dictionary)
+        dictionary = loaded.project.config.checks.dictionary_at(root) or ""
+        checked.keep(root, found, loaded.diagnostics, loaded.source.answers, dictionary)
     if fix or diff:
         from .rules import fix as fixes  # (difflib) only for the commands that change or show fixes
     changes = fixes.plan(root, loaded.diagnostics) if fix or diff else []

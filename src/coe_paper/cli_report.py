@@ -134,7 +134,8 @@ def _status_report(rev: str | None, fmt: str) -> StatusReport:
     if found is not None and loaded.project is not None and isinstance(loaded.source, JournaledTree):
         from . import checked
 
-        checked.keep_status(loaded.root, found, made, loaded.source.answers, loaded.project.config.checks.dictionary)
+        dictionary = loaded.project.config.checks.dictionary_at(loaded.root) or ""
+        checked.keep_status(loaded.root, found, made, loaded.source.answers, dictionary)
     return made
 
 

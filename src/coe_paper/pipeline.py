@@ -295,7 +295,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     if isinstance(loaded.source, JournaledTree) and not (pages and pages.note):  # a failed layout pass is tried again
         seen = uptodate.Seen(target, diagnostics, done.sections, words, version.label)
         uptodate.record(root, fingerprint, output, paginate, seen, loaded.source.answers,
-                        loaded.project.config.checks.dictionary)
+                        loaded.project.config.checks.dictionary_at(root) or "")
     return done
 
 

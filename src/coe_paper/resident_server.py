@@ -134,7 +134,9 @@ def warm(root: str) -> Any:
             from .rules import speller
 
             with contextlib.suppress(Exception):  # a dictionary that cannot be opened: the rules are rehearsed anyway
-                speller.load_lookups(loaded.project.config.checks.dictionary, None, Path(root))
+                dictionary = loaded.project.config.checks.dictionary_at(Path(root))
+                if dictionary is not None:
+                    speller.load_lookups(dictionary, None, Path(root))
             pipeline.rehearse(loaded)  # what the check above took from the cache is run once too
     except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
         pass

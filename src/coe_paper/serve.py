@@ -307,8 +307,10 @@ class PreviewServer:
 
         if built.project is not None:
             with contextlib.suppress(Exception):  # one that cannot load is reported by the build that needs it
-                load_lookups(built.project.config.checks.dictionary, None, self.root)
-                load_dictionary(built.project.config.checks.dictionary)
+                dictionary = built.project.config.checks.dictionary_at(self.root)
+                if dictionary is not None:
+                    load_lookups(dictionary, None, self.root)
+                    load_dictionary(dictionary)
 
     def _relevant(self, path: str) -> bool:
         """Whether a change at `path` may change the page: a file of paper/ or sections/, contributors.yaml,

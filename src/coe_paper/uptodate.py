@@ -304,8 +304,9 @@ def _sha(data: bytes) -> str:
 
 
 def _dictionary(path: str) -> str:
-    """The spelling dictionary's files, by size and time (as rules/speller.py keys its cache)."""
-    return ";".join(_stamp(path + suffix) for suffix in (".aff", ".dic"))
+    """The spelling dictionary's files, by size and time (as rules/speller.py keys its cache); '' for none (a
+    `checks.dictionary` that leads out of the project)."""
+    return "" if not path else ";".join(_stamp(path + suffix) for suffix in (".aff", ".dic"))
 
 
 def _entry(store: Store, output: Path | None, paginate: bool) -> str:

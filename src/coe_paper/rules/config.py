@@ -6,7 +6,9 @@ Selection works as ruff's does: `select` and `ignore` take codes or code prefixe
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -45,6 +47,21 @@ class ChecksConfig(BaseModel):
     def _severity_codes(cls, values: dict[str, str]) -> dict[str, str]:
         _prefixes(list(values))
         return values
+
+    def dictionary_at(self, root: Path) -> str | None:
+        """Where `dictionary`'s .aff and .dic are (without the suffix): an absolute path as the user gave it, a
+        relative one from the project's folder whatever the current folder is; None for a relative one that leads
+        out of the project (`../x`, or through a symbolic link)."""
+        from ..sources import SourceError, normalise  # here: paper.yaml's model is read by commands without it
+
+        if os.path.isabs(self.dictionary):
+            return self.dictionary
+        try:
+            path = root / normalise(self.dictionary)
+        except SourceError:
+            return None
+        folder, real = os.path.realpath(root), os.path.realpath(path.parent)
+        return str(path) if real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) else None
 
     def selects(self, code: str) -> bool:
         """Whether rule `code` runs: the longest select or ignore prefix decides, ignore winning a tie."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import warning
+from ..diagnostics import error, warning
 from ..project import CONFIG_PATH
 from ..store import git_dir
 
@@ -211,29 +211,39 @@ def _dictionary_key(path: str) -> str:
 
 
 def speller(context: Context) -> Speller | None:
-    """The run's speller (one per run), or None with one warning when the dictionary is missing."""
+    """The run's speller (one per run), or None with one warning when the dictionary is missing (an error when a
+    relative `checks.dictionary` leads out of the project)."""
     found = context.shared.get("speller")
-    if not isinstance(found, Speller):
-        directory = git_dir(context.source.root)
+    if "speller" not in context.shared:
+        root, name = context.source.root, context.config.dictionary
+        path = context.config.dictionary_at(root)
+        if path is None:
+            line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
+            context.problems.append(error(CONFIG_PATH, line, col, "COE005", f"checks: dictionary: '{name}' leads "
+                                          "outside the project: spelling not checked",
+                                          "give its path from the project's folder, or an absolute path"))
+            context.shared["speller"] = None
+            return None
+        directory = git_dir(root)
         cache_file = directory / "coe-paper-cache" / "spelling.json" if directory else None
-        found = Speller(context.config.dictionary, cache_file, context.source.root)
+        found = Speller(path, cache_file, root)
         context.shared["speller"] = found
         context.finish.append(found.save)
         context.finish.append(lambda: _report_unreadable(context, found))
         if not found.available:
-            odd = [found.path + suffix for suffix in (".aff", ".dic") if os.path.exists(found.path + suffix)
+            odd = [suffix for suffix in (".aff", ".dic") if os.path.exists(found.path + suffix)
                    and not os.path.isfile(found.path + suffix)]
-            _dictionary_warning(context, f"{odd[0]} is a pipe, device, socket or folder, not a file: spelling not "
-                                "checked" if odd else f"no hunspell dictionary at {found.path}.aff/.dic: spelling not "
+            _dictionary_warning(context, f"{name}{odd[0]} is a pipe, device, socket or folder, not a file: spelling "
+                                "not checked" if odd else f"no hunspell dictionary at {name}.aff/.dic: spelling not "
                                 "checked")
-    return found if found.available else None
+    return found if isinstance(found, Speller) and found.available else None
 
 
 def _report_unreadable(context: Context, speller: Speller) -> None:
     """After the last section: COE721 when the dictionary's files could not be read, in this run or before it."""
     if speller.problem is not None:
-        _dictionary_warning(context, f"the hunspell dictionary at {speller.path}.aff/.dic cannot be read "
-                                     f"({speller.problem}): spelling not checked")
+        _dictionary_warning(context, f"the hunspell dictionary at {context.config.dictionary}.aff/.dic cannot be "
+                                     f"read ({speller.problem}): spelling not checked")
 
 
 def _dictionary_warning(context: Context, message: str) -> None:

@@ -1,0 +1,61 @@
+"""Careless paths and files in a project: a relative spelling dictionary read from another folder, a `.mailmap`
+that is a named pipe, line separators in YAML, odd `schema -o` folders. Each is a clear diagnostic naming the file,
+never a hang, a traceback or a silently different result."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PAPER_YAML, MakeProject, cli, section_text
+
+INTRO = "sections/01-intro.md"
+DICTIONARY = Path("/usr/share/hunspell/en_GB")
+
+
+def _own_dictionary(make_project: MakeProject, where: str = "paper/en_GB") -> Path:
+    """A project in git whose paper.yaml names `where` as its dictionary, with Debian's en_GB copied into paper/,
+    and a misspelt word in its introduction."""
+    if not DICTIONARY.with_suffix(".dic").exists():
+        pytest.skip("Debian's hunspell-en-gb is not installed")
+    intro = section_text("intro", "The homemkaer went home.\n", title="Introduction")
+    root = make_project({"paper/paper.yaml": PAPER_YAML + f"checks:\n  dictionary: {where}\n", INTRO: intro},
+                        git=True)
+    for suffix in (".aff", ".dic"):
+        shutil.copyfile(DICTIONARY.with_suffix(suffix), root / "paper" / f"en_GB{suffix}")
+    return root
+
+
+@pytest.mark.parametrize("where", ["sections", "elsewhere"])
+def test_a_relative_dictionary_is_read_from_the_project_not_the_current_folder(
+        make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """`checks: {dictionary: paper/en_GB}` was looked up from the current folder: from sections/, or with
+    `--project DIR` from another folder, spelling was silently off ('no hunspell dictionary')."""
+    root = _own_dictionary(make_project)
+    if where == "sections":
+        monkeypatch.chdir(root / "sections")
+        found = cli("validate")
+    else:
+        monkeypatch.chdir(tmp_path)
+        found = cli("--project", str(root), "validate")
+    assert "no hunspell dictionary" not in found.output, found.output
+    assert "sections/01-intro.md:9:5: warning COE721 'homemkaer' is not in the en_GB dictionary" in found.output
+
+
+@pytest.mark.parametrize("where", ["../en_GB", "paper/system/en_GB"])
+def test_a_relative_dictionary_that_leads_out_of_the_project_is_refused(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """A relative `checks.dictionary` is the project's: one that climbs out, or leaves through a symbolic link to a
+    folder outside, is named at its line in paper.yaml (an absolute path is the way to name the system's)."""
+    root = _own_dictionary(make_project, where)
+    (root / "paper" / "system").symlink_to(DICTIONARY.parent)
+    for suffix in (".aff", ".dic"):
+        shutil.copyfile(DICTIONARY.with_suffix(suffix), root.parent / f"en_GB{suffix}")
+    monkeypatch.chdir(root)
+    found = cli("validate")
+    assert found.exit_code == 1, found.output
+    assert (f"paper/paper.yaml:20:3: error COE005 checks: dictionary: '{where}' leads outside the project: spelling "
+            "not checked") in found.output
+    assert "homemkaer" not in found.output
