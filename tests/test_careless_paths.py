@@ -4,11 +4,15 @@ never a hang, a traceback or a silently different result."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+from coe_paper import limits
 from conftest import PAPER_YAML, MakeProject, cli, section_text
 
 INTRO = "sections/01-intro.md"
@@ -59,3 +63,20 @@ def test_a_relative_dictionary_that_leads_out_of_the_project_is_refused(
     assert (f"paper/paper.yaml:20:3: error COE005 checks: dictionary: '{where}' leads outside the project: spelling "
             "not checked") in found.output
     assert "homemkaer" not in found.output
+
+
+@pytest.mark.parametrize("command", ["validate", "status", "contributors"])
+def test_a_named_pipe_as_the_mailmap_is_named_before_git_waits_on_it(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """`mkfifo .mailmap`: git log and git blame waited on it until their time limit (120 s), and validate then said
+    nothing of it. It is named before git runs; the report goes on without the history."""
+    root = make_project(git=True)
+    os.mkfifo(root / ".mailmap")
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, git_seconds=20.0))
+    monkeypatch.chdir(root)
+    started = time.monotonic()
+    found = cli(command)
+    assert time.monotonic() - started < 15, found.output
+    assert (".mailmap: error COE003 .mailmap is a named pipe, not a file: git would wait on it when it maps authors: "
+            "no git history read") in found.output
+    assert found.exit_code == (1 if command == "validate" else 0), found.output

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, error, warning
 from .gitlog import repository_problem
+from .gitrun import mailmap_problem
 from .historygit import Git, log_and_blobs, repository, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
@@ -125,6 +126,12 @@ def _no_history(reason: str, processes: int, hint: str = _COMMIT) -> History:
     return History(False, diagnostics=[warning(".", 0, 0, "COE204", message, hint)], processes=processes)
 
 
+def without_history(problem: Diagnostic) -> bool:
+    """Whether `problem` says the git history could not be read (COE204, or COE003 for a `.mailmap` git would wait
+    on): the reports from history say it before their table."""
+    return problem.code == "COE204" or (problem.code == "COE003" and problem.path.endswith(".mailmap"))
+
+
 def history_of(
     project: Project, root: Path, rev: str | None = None, *, use_cache: bool = True, workers: int | None = None,
     step: Callable[[str], None] | None = None,
@@ -142,6 +149,11 @@ def history_of(
             return _no_history(f"no git history: {problem}", git.count, "")
         return _no_history(reason, git.count)
     git_dir, commit = found.git_dir, found.commit
+    if problem := mailmap_problem(root):  # checked before git reads it, which would wait on a named pipe
+        where = os.path.relpath(Path(found.top, ".mailmap"), root).replace(os.sep, "/")
+        return History(False, diagnostics=[error(where, 0, 0, "COE003", problem.replace(
+            str(Path(found.top, ".mailmap")), where) + ": no git history read", "make .mailmap a file, or remove it")],
+            processes=git.count)
     if found.shallow:
         return _no_history("shallow clone: git history is incomplete", git.count, _UNSHALLOW)
     mailmap: str | None = None

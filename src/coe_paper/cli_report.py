@@ -58,6 +58,7 @@ def _attributed(rev: str | None, fmt: str, journal: bool = False) -> tuple[pipel
     loaded ends the command (exit 1) with its diagnostics, on stdout too for `--format json` (the list `validate
     --format json` prints)."""
     from . import pipeline
+    from .attribution import without_history
 
     loaded = pipeline.check(_root(fmt), rev, journal=journal)
     if loaded.project is None:
@@ -66,7 +67,7 @@ def _attributed(rev: str | None, fmt: str, journal: bool = False) -> tuple[pipel
             print(format_diagnostics(loaded.diagnostics, "json"))
         raise typer.Exit(1)
     for problem in loaded.diagnostics:
-        if problem.code == "COE204":
+        if without_history(problem):
             err.print(problem.as_text(), markup=False)
     return loaded, loaded.history
 
@@ -125,12 +126,13 @@ def _status_report(rev: str | None, fmt: str) -> StatusReport:
                 err.print(problem.as_text(), markup=False)
             return kept
     from . import report
+    from .attribution import without_history
     from .sources import JournaledTree
     from .status_rows import StatusReport
 
     loaded, history = _attributed(rev, fmt, journal=found is not None)
     made = StatusReport(report.section_status(loaded, history), report.members_annex(loaded),
-                        [d for d in loaded.diagnostics if d.code == "COE204"], report.left_out(loaded))
+                        [d for d in loaded.diagnostics if without_history(d)], report.left_out(loaded))
     if found is not None and loaded.project is not None and isinstance(loaded.source, JournaledTree):
         from . import checked
 

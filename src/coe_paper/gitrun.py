@@ -10,6 +10,7 @@ saying so. Commits are not timed: a hook or a key's passphrase may rightly take 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -48,6 +49,26 @@ def _environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 #: The exit status of a command stopped at the time limit.
 STOPPED = -1
 
+#: The commands that read the work tree's `.mailmap` (git maps authors through it), and so would wait for ever on a
+#: named pipe in its place.
+_MAPPING = frozenset({"log", "blame", "shortlog", "show", "check-mailmap"})
+
+
+def mailmap_problem(root: Path) -> str | None:
+    """Why git cannot read the `.mailmap` at the top of the work tree holding `root`: a named pipe (opening it waits
+    for a writer), a device, a socket or a folder in its place; None when it is a file or absent."""
+    for directory in (root.absolute(), *root.absolute().parents):
+        if os.path.lexists(directory / ".git"):
+            try:
+                mode = os.stat(directory / ".mailmap").st_mode
+            except (OSError, ValueError):  # none, or a link that leads nowhere: git reads none either
+                return None
+            if stat.S_ISREG(mode):
+                return None
+            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a device or socket"
+            return f"{directory / '.mailmap'} is {kind}, not a file: git would wait on it when it maps authors"
+    return None
+
 
 def _command(root: Path, args: Sequence[str], config: Sequence[str]) -> list[str]:
     return ["git", *_ALWAYS, *config, "-C", str(root), *args]
@@ -64,6 +85,8 @@ def run(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, st
     """`git [CONFIG] -C ROOT ARGS`, finished (or stopped at the time limit, `timed`: then failed, saying so on its
     error output); OSError when git cannot be started. `env` is added to ours."""
     command = _command(root, args, config)
+    if args and args[0] in _MAPPING and (problem := mailmap_problem(root)):
+        return subprocess.CompletedProcess(command, STOPPED, b"", problem.encode())
     try:
         return subprocess.run(command, input=stdin, env=_environment(env), capture_output=True, check=False,
                               stdin=None if stdin is not None else subprocess.DEVNULL,
@@ -95,7 +118,11 @@ def start(root: Path, commands: Sequence[Sequence[str]], config: Sequence[str] =
     """Start each command (no thread: git runs while the caller goes on); `outputs` or `answers` collects what
     they wrote."""
     started: Started = []
+    unmapped = mailmap_problem(root) is None
     for args in commands:
+        if args and args[0] in _MAPPING and not unmapped:
+            started.append(None)
+            continue
         try:
             started.append(subprocess.Popen(_command(root, args, config), stdin=subprocess.DEVNULL,
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_environment()))
