@@ -80,3 +80,24 @@ def test_a_named_pipe_as_the_mailmap_is_named_before_git_waits_on_it(
     assert (".mailmap: error COE003 .mailmap is a named pipe, not a file: git would wait on it when it maps authors: "
             "no git history read") in found.output
     assert found.exit_code == (1 if command == "validate" else 0), found.output
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\u2029"])
+def test_yaml_errors_after_a_line_separator_are_at_the_line_an_editor_shows(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, separator: str) -> None:
+    """PyYAML ends a line at U+2028, U+2029 and U+0085, which editors show within it: an error after one, in front
+    matter or paper.yaml, was reported a line late (and a column off)."""
+    title = f'"Intro{separator}duction"'
+    broken = section_text("intro", "Body text.\n", title=title).replace("status: draft\n", "status: draft\nbad: : x\n")
+    unknown = section_text("intro", "Body text.\n", title=title).replace("status: draft\n", "status: draft\nodd: x\n")
+    paper = (PAPER_YAML.replace("subtitle: A tiny paper for the test suite", f'subtitle: "A tiny{separator}paper"')
+             + "checks:\n  thousands: dots\n")
+    monkeypatch.chdir(make_project({INTRO: broken, "paper/paper.yaml": paper}))
+    lines = cli("validate").output.splitlines()
+    line = broken.split("\n").index("bad: : x") + 1
+    assert f"{INTRO}:{line}:6: error COE001 YAML syntax error: mapping values are not allowed here" in lines
+    assert any(found.startswith(f"paper/paper.yaml:{PAPER_YAML.count(chr(10)) + 2}:3: error COE002")
+               for found in lines), lines
+    monkeypatch.chdir(make_project({INTRO: unknown}))
+    line = unknown.split("\n").index("odd: x") + 1
+    assert any(found.startswith(f"{INTRO}:{line}:1: error COE002") for found in cli("validate").output.splitlines())

@@ -4,8 +4,10 @@ for alias bombs, recursive aliases, depth, long integers and duplicate keys befo
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -15,6 +17,10 @@ from . import limits
 from .diagnostics import Diagnostic, error
 from .project import INVALID_XML_RE, control_character
 from .yamlsafe import VALUE, Located, Marks
+
+#: The line breaks PyYAML counts (YAML 1.1's), and those of them an editor shows within a line.
+_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_INLINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -79,7 +85,7 @@ def _compose(loader_class: Callable[[str], Any], text: str, path: str,
         try:
             node = loader.get_single_node()
             if node is not None:
-                problems = inspect(node, path, line_offset, escapes=_may_escape(text))
+                problems = inspect(node, path, line_offset, escapes=_may_escape(text), text=text)
                 if problems:
                     return None, problems
             data = loader.construct_document(node) if node is not None else None
@@ -93,6 +99,31 @@ def _may_escape(text: str) -> bool:
     refuses it written as it is), and an escape starts with a backslash. One look at the text instead of a search
     of each of its values (175,000 in a contributors.yaml of 12,500 organisations)."""
     return "\\" in text or INVALID_XML_RE.search(text) is not None
+
+
+def position(mark: yaml.Mark, text: str) -> tuple[int, int]:
+    """Line and column (from 1) of PyYAML's `mark` in `text` as an editor shows them: PyYAML ends a line at U+0085,
+    U+2028 and U+2029 too, which editors show within the line, so that a position after one was a line late."""
+    return _editor(mark.line, mark.column, text)
+
+
+def _editor(line: int, column: int, text: str) -> tuple[int, int]:
+    """`position` of PyYAML's line and column (from 0)."""
+    starts = _line_starts(text)
+    if starts is None:
+        return line + 1, column + 1
+    at = starts[min(line, len(starts) - 1)] + column
+    line_start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    return 1 + text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at), at - line_start + 1
+
+
+@lru_cache(maxsize=4)
+def _line_starts(text: str) -> list[int] | None:
+    """Where each of PyYAML's lines of `text` starts; None when they are an editor's (once a text: a file's nodes
+    are many)."""
+    if not _INLINE_BREAKS.search(text):
+        return None
+    return [0, *(found.end() for found in _YAML_BREAKS.finditer(text))]
 
 
 def marks_of(text: str) -> Marks:
@@ -110,6 +141,8 @@ def marks_of(text: str) -> Marks:
         if node is not None:
             _marks(node, (), marks)
         break
+    if _line_starts(text) is not None:
+        return {key: _editor(line - 1, column - 1, text) for key, (line, column) in marks.items()}
     return marks
 
 
@@ -134,24 +167,24 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _duplicates(node: yaml.MappingNode, path: str, offset: int) -> list[Diagnostic]:
+def _duplicates(node: yaml.MappingNode, path: str, offset: int, text: str) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     seen: dict[tuple[str, str], int] = {}
     for key, _ in node.value:
         if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
             continue
-        line, ident = key.start_mark.line + 1, (key.tag, key.value)
+        (line, column), ident = position(key.start_mark, text), (key.tag, key.value)
         if ident not in seen:
             seen[ident] = line
         else:
             first = seen[ident]
-            found.append(error(path, line + offset, key.start_mark.column + 1, "COE010",
+            found.append(error(path, line + offset, column, "COE010",
                                f"duplicate key '{key.value}' (first on line {first + offset}); YAML allows a key once",
                                "keep one of them: YAML readers differ on which one counts"))
     return found
 
 
-def inspect(root: yaml.Node, path: str, offset: int = 0, escapes: bool = True) -> list[Diagnostic]:
+def inspect(root: yaml.Node, path: str, offset: int = 0, escapes: bool = True, text: str = "") -> list[Diagnostic]:
     """Bounds and duplicate keys of a composed document, without expanding any alias (iterative, memoised). What
     aliases add is bounded, not the values written: a long file is bounded by its size in bytes. Values are searched
     for characters a Word document cannot hold only when their text has `escapes` (see _may_escape)."""
@@ -163,8 +196,8 @@ def inspect(root: yaml.Node, path: str, offset: int = 0, escapes: bool = True) -
     large: list[yaml.Node] = []  # nodes of more than `yaml_values` values expanded, innermost first
 
     def limit(node: yaml.Node, message: str) -> list[Diagnostic]:
-        mark = node.start_mark
-        return [error(path, mark.line + 1 + offset, mark.column + 1, "COE009", message)]
+        line, column = position(node.start_mark, text)
+        return [error(path, line + offset, column, "COE009", message)]
 
     while stack:
         node, depth, leaving = stack.pop()
@@ -187,13 +220,13 @@ def inspect(root: yaml.Node, path: str, offset: int = 0, escapes: bool = True) -
                 return limit(node, f"a number with {digits:,} digits (at most {bounds.yaml_digits:,})")
             bad = INVALID_XML_RE.search(node.value) if escapes else None
             if bad:  # written as an escape ("\0", "\x07", "\e"): the raw text holds no such character
-                mark = node.start_mark
-                found.append(control_character(path, mark.line + 1 + offset, mark.column + 1, bad.group(),
+                line, column = position(node.start_mark, text)
+                found.append(control_character(path, line + offset, column, bad.group(),
                                                "remove the escape that makes it"))
             sizes[key] = 1
             continue
         if isinstance(node, yaml.MappingNode):
-            found += _duplicates(node, path, offset)
+            found += _duplicates(node, path, offset, text)
         open_nodes.add(key)
         stack.append((node, depth, True))
         for child in reversed(_children(node)):
@@ -219,16 +252,17 @@ _UNFINISHED = {
 }
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, path: str, line_offset: int) -> Diagnostic:
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str, line_offset: int, text: str) -> Diagnostic:
     """COE001 at the place the error is: where an unfinished list, mapping, quote or key starts, else where the
     parser found the problem."""
     problem, found = exc.problem or "invalid YAML", exc.problem_mark
     unfinished = _UNFINISHED.get(exc.context or "") if exc.context_mark is not None else None
     mark, message = found or exc.context_mark, problem
     if unfinished:
-        where = f" at line {found.line + 1 + line_offset}, column {found.column + 1}" if found else ""
+        at = position(found, text) if found else None
+        where = f" at line {at[0] + line_offset}, column {at[1]}" if at else ""
         mark, message = exc.context_mark, f"{unfinished} ({problem}{where})"
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = position(mark, text) if mark else (1, 1)
     return error(path, line + line_offset, col, "COE001", f"YAML syntax error: {message}")
 
 
@@ -242,7 +276,7 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, l
     try:
         return _compose(_Loader, text, path, line_offset)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, path, line_offset)]
+        return None, [_syntax_error(exc, path, line_offset, text)]
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
         line = text[: exc.position].count("\n") + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
