@@ -29,7 +29,8 @@ import pytest
 from typer.testing import CliRunner
 
 from coe_paper import attribution, compose, historygit, pipeline, report
-from coe_paper.attribution import CACHE_DIR, CACHE_FILE, History, IdentityMap, history_of, parse_mailmap, parse_person
+from coe_paper.attribution import CACHE_DIR, History, IdentityMap, history_of, parse_mailmap, parse_person
+from coe_paper.blamecache import CACHE_FILE
 from coe_paper.cli import app
 from coe_paper.model import Contributor, PaperConfig, Project
 from conftest import PAPER_YAML, write_project

@@ -23,15 +23,14 @@ Rules (README, "Attribution"):
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .blamecache import CACHE_FILE, BlameCache, Blamed
 from .diagnostics import Diagnostic, error, warning
 from .gitlog import repository_problem
 from .gitrun import mailmap_problem
@@ -44,8 +43,6 @@ __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "hi
            "parse_person"]
 
 CACHE_DIR = "coe-paper-cache"
-CACHE_FILE = "blame-v1.json"
-CACHE_LIMIT = 20_000  # entries kept on disk; the oldest go first
 #: git blame's options: `-w` ignores changes to whitespace, `-C` finds lines moved within the file or from another
 #: file the same commit changed; both keep the line with the one who wrote it. Part of each blame's cache key.
 BLAME_OPTIONS = ("-w", "-C")
@@ -174,7 +171,7 @@ def history_of(
         back = more
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
     cache_dir = root / git_dir / CACHE_DIR
-    cache = _BlameCache(cache_dir / CACHE_FILE if use_cache else None)
+    cache = BlameCache(cache_dir / CACHE_FILE if use_cache else None)
     # git blame gives authors through the work tree's .mailmap, whatever the revision, and reads its settings: an
     # edited .mailmap, or another setting or file they name, blames again
     blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
@@ -317,10 +314,6 @@ def _change(header: str, identities: IdentityMap) -> Change:
 
 # -- blame ------------------------------------------------------------------------------------------------------------
 
-BlameEntry = tuple[int, str, str]  # lines, author name, author e-mail (as blame reports them)
-Blamed = dict[str, BlameEntry]  # by commit
-
-
 def _commit_graph(git: Git, git_dir: Path, cache_dir: Path, commit: str) -> dict[str, str] | None:
     """Environment under which git finds a commit-graph with changed-path Bloom filters for `commit`'s history.
 
@@ -363,48 +356,3 @@ def _unmapped_warning(section: SectionHistory) -> list[Diagnostic]:
     hint = ("add the e-mail or its domain to an organisation in contributors.yaml, or map it in .mailmap; a tool's "
             "e-mail (a CI job's) goes under bots:")
     return [warning(section.path, 1, 1, "COE203", message, hint)]
-
-
-class _BlameCache:
-    """Blame results on disk (JSON in the git directory), keyed by path, blob id, the commit that last changed it
-    and the work tree's .mailmap (git blame maps authors through it)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.entries: dict[str, object] = {}
-        self.dirty = False
-        if path is not None:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError, RecursionError):  # RecursionError: nested past what Python parses
-                data = None
-            if isinstance(data, dict) and data.get("version") == 1 and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
-
-    def get(self, key: str) -> Blamed | None:
-        """The cached blame for `key`, or None (also for an entry that does not have the expected shape)."""
-        value = self.entries.pop(key, None)
-        if not isinstance(value, dict):
-            return None
-        self.entries[key] = value  # most recently used last: pruning drops the oldest
-        try:
-            return {str(sha): (int(n), str(name), str(email)) for sha, (n, name, email) in value.items()}
-        except (TypeError, ValueError):
-            return None
-
-    def put(self, key: str, value: Blamed) -> None:
-        self.entries[key] = {sha: list(entry) for sha, entry in value.items()}
-        self.dirty = True
-
-    def save(self) -> None:
-        if self.path is None or not self.dirty:
-            return
-        keep = dict(list(self.entries.items())[-CACHE_LIMIT:])
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, suffix=".tmp", delete=False,
-                                             encoding="utf-8") as handle:
-                json.dump({"version": 1, "entries": keep}, handle, separators=(",", ":"))
-            os.replace(handle.name, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time

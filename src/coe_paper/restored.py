@@ -21,10 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import groupby
 
+from .blamecache import Blamed
 from .historygit import Git
 
 _ESCAPES = {b"a": b"\a", b"b": b"\b", b"t": b"\t", b"n": b"\n", b"v": b"\v", b"f": b"\f", b"r": b"\r"}
-Blamed = dict[str, tuple[int, str, str]]  # attribution.Blamed: lines, author's name and e-mail, by commit
 
 
 MAX_ELSEWHERE = 8  #: the deletions at other paths, nearest first, whose file an addition may have brought back
