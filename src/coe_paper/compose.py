@@ -292,7 +292,7 @@ def finish(builder: DocxBuilder, project: Project, version: Version,
     config = project.config
     builder.header_footer(f"{config.title}: {config.status}, {version.month or version.label}", "Page ")
     sections_map = [[s.id, s.path, s.body_line, s.digest] for s in project.ordered_sections()]
-    from .docx_writer import Properties
+    from .docx_props import Properties
 
     props = Properties(
         title=config.title, subject=config.subtitle, language=config.language, status=config.status,

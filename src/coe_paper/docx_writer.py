@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -19,35 +17,20 @@ from lxml import etree
 
 from . import fragments, limits, ooxml, ooxml_parts, ooxml_sections, parts_text
 from .docx_entries import package_entries
+from .docx_props import Properties, fill_core_properties
 from .docx_template import open_template_document
 from .jpegs import docx_image
 from .numbering import DEPTH, HeadingNumbers, annex_levels, fit_indents, link_heading_styles
 from .safedocx import DocxError
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
-from .zipout import StoredPieces, utc_naive, zip_entries
+from .zipout import StoredPieces, zip_entries
 
 Element = ooxml.Element
 
 
 class TemplateError(Exception):
     """The template .docx cannot be opened."""
-
-
-@dataclass(frozen=True)
-class Properties:
-    """What the file's properties (File > Info in Word) say."""
-
-    title: str
-    subject: str
-    language: str
-    status: str
-    version: str
-    identifier: str
-    date: datetime | None
-    author: str = ""
-    keywords: Sequence[str] = ()
-    custom: Sequence[tuple[str, str]] = ()
 
 
 _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
@@ -383,20 +366,7 @@ class DocxBuilder:
             ooxml_parts.remove_update_fields(settings)
         else:
             ooxml_parts.set_update_fields(settings)
-        core = self.document.core_properties
-        core.title = props.title
-        core.subject = props.subject
-        core.language = props.language
-        core.content_status = props.status
-        core.version = props.version
-        core.identifier = props.identifier
-        core.author = props.author
-        core.last_modified_by = "coe-paper"
-        core.revision = 1
-        core.keywords = "; ".join(props.keywords)
-        core.comments = ""
-        if props.date is not None:
-            core.created = core.modified = utc_naive(props.date)
+        fill_core_properties(self.document.core_properties, props)
         lists = parts_text.list_instances(self._lists)
         return zip_entries(package_entries(self.part.package, self._slots, lists), props.date, self._deflated)
 
