@@ -259,14 +259,8 @@ class Store:
     @staticmethod
     def _file(path: Path) -> bytes | None:
         """The bytes of the entry's file at `path`, or None when it cannot be read or is no regular file."""
-        try:
-            with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:  # a pipe: opened without waiting
-                info = os.fstat(file.fileno())
-                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
-                    return None  # too large; or a folder, a pipe, a device (a link to /dev/zero) under an entry's name
-                return read_within(file, info.st_size, MAX_ENTRY)
-        except OSError:
-            return None
+        found = _regular(path)
+        return None if found is None else found[1]
 
     @staticmethod
     def _write(path: Path, key: str, payload: Any) -> bool:
@@ -299,21 +293,31 @@ class Store:
 _READ: dict[str, tuple[tuple[int, ...], dict[str, memoryview]]] = {}
 
 
-def _pack_file(path: Path) -> dict[str, memoryview] | None:
-    """The entries of the pack of bytes at `path`, or None when it cannot be read or is not exactly one (see
-    `unpack_bytes`), its first line naming its name and the SHA-256 of the rest."""
+def _regular(path: Path, known: tuple[int, ...] | None = None) -> tuple[tuple[int, ...], bytes | None] | None:
+    """The identity of the entry's file at `path` (device, inode, size, times of modification and of change) and its
+    bytes, not read (None) when its identity is `known`; None when it cannot be read, is too large or is no regular
+    file (a folder, a pipe, a device such as a link to /dev/zero under an entry's name)."""
     try:
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:  # a pipe: opened without waiting
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
-                return None  # too large; or a folder, a pipe, a device (a link to /dev/zero) under an entry's name
+                return None
             identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-            kept = _READ.get(str(path))
-            if kept is not None and kept[0] == identity:
-                return kept[1]
-            data = read_within(file, info.st_size, MAX_ENTRY)
+            return identity, None if identity == known else read_within(file, info.st_size, MAX_ENTRY)
     except OSError:
         return None
+
+
+def _pack_file(path: Path) -> dict[str, memoryview] | None:
+    """The entries of the pack of bytes at `path`, or None when it cannot be read or is not exactly one (see
+    `unpack_bytes`), its first line naming its name and the SHA-256 of the rest."""
+    kept = _READ.get(str(path))
+    read = _regular(path, None if kept is None else kept[0])
+    if read is None:
+        return None
+    identity, data = read
+    if data is None:  # the pack this process read and checked before, unchanged since
+        return kept[1] if kept is not None else None
     start = data.find(b"\n") + 1
     if not start or data[: start - 1] != Store._head(path.name[:64], memoryview(data)[start:]):
         return None
