@@ -13,6 +13,8 @@ from .cli_options import check_revision, check_table_format
 from .diagnostics import format_diagnostics, to_json
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from . import pipeline
     from .attribution import History
     from .diagnostics import Diagnostic
@@ -53,14 +55,15 @@ def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]
     out.print(table)
 
 
-def _attributed(rev: str | None, fmt: str, journal: bool = False) -> tuple[pipeline.Loaded, History | None]:
-    """The paper loaded and attributed (with `journal`, the work tree noting what it was asked); one that cannot be
-    loaded ends the command (exit 1) with its diagnostics, on stdout too for `--format json` (the list `validate
-    --format json` prints)."""
+def _attributed(rev: str | None, fmt: str, journal: bool = False, root: Path | None = None
+                ) -> tuple[pipeline.Loaded, History | None]:
+    """The paper at `root` (else the project's root) loaded and attributed (with `journal`, the work tree noting what
+    it was asked); one that cannot be loaded ends the command (exit 1) with its diagnostics, on stdout too for
+    `--format json` (the list `validate --format json` prints)."""
     from . import pipeline
     from .attribution import without_history
 
-    loaded = pipeline.check(_root(fmt), rev, journal=journal)
+    loaded = pipeline.check(root or _root(fmt), rev, journal=journal)
     if loaded.project is None:
         _report(loaded.diagnostics)
         if fmt == "json":
@@ -115,12 +118,12 @@ def status(
 def _status_report(rev: str | None, fmt: str) -> StatusReport:
     """What `status` shows: the last report of the work tree's, while nothing it depended on has changed and the day
     is the same (checked.py), else made from the paper (and kept for the next run)."""
-    found = None
+    found, root = None, _root(fmt)
     if rev is None:
         from . import checked, uptodate
 
-        found = uptodate.fingerprint(_root(fmt))
-        kept = checked.status_reported(_root(fmt), found)
+        found = uptodate.fingerprint(root)
+        kept = checked.status_reported(root, found)
         if kept is not None:
             for problem in kept.said:
                 err.print(problem.as_text(), markup=False)
@@ -130,7 +133,7 @@ def _status_report(rev: str | None, fmt: str) -> StatusReport:
     from .sources import JournaledTree
     from .status_rows import StatusReport
 
-    loaded, history = _attributed(rev, fmt, journal=found is not None)
+    loaded, history = _attributed(rev, fmt, journal=found is not None, root=root)
     made = StatusReport(report.section_status(loaded, history), report.members_annex(loaded),
                         [d for d in loaded.diagnostics if without_history(d)], report.left_out(loaded))
     if found is not None and loaded.project is not None and isinstance(loaded.source, JournaledTree):
