@@ -79,7 +79,8 @@ def test_an_equation_comes_in_as_word_types_it(make_project: MakeProject, tmp_pa
 def test_each_equation_is_named_with_the_paragraph_it_is_in(make_project: MakeProject, tmp_path: Path) -> None:
     """Equations (pandoc writes a Markdown draft's TeX as Office Math) in a paragraph, a table cell, a note and on a
     line of their own were counted in one warning ('dropped equation (kept as text): 4'), which said neither which
-    nor where: each is named, with the words of its paragraph, and its text is in the section."""
+    nor where: each is named, with the words of its paragraph, and its text is in the section. One alone in a table
+    cell was 'a paragraph of its own', which the section has not: it is named by its row and column."""
     (tmp_path / "costs.md").write_text("# Costs\n\nThe cost is $x=\\frac{a+b}{2}$ per household.[^1]\n\n"
                                        "| Item | Formula |\n|------|---------|\n| Rent | $r^2$ |\n\n$$E=mc^2$$\n\n"
                                        "[^1]: Where $a$ is the rent.\n", encoding="utf-8")
@@ -88,9 +89,11 @@ def test_each_equation_is_named_with_the_paragraph_it_is_in(make_project: MakePr
     assert result.exit_code == 0, result.stderr
     named = [line.split(" COE903 ", 1)[1] for line in result.stderr.splitlines() if " COE903 " in line]
     assert named == ["equation 'x=(a+b)/2' kept as text in the paragraph 'The cost is x=(a+b)/2 per household.'",
-                     "equation 'r^2' kept as text (a paragraph of its own)",
+                     "equation 'r^2' kept as text, alone in the table cell of row 2, column 'Formula'",
                      "equation 'E=mc^2' kept as text (a paragraph of its own)",
                      "equation 'a' kept as text in the paragraph 'Where a is the rent.'"]
+    assert "hint: Markdown has no equations: check that the cell reads right in the section's table, or put the " \
+        "equation in a picture in the cell" in result.stderr  # not "a paragraph of its own": it is in a table
     body = (split_front_matter(text) or ("", "", 0))[1]
     plain = subprocess.run([require_client("pandoc"), "-f", "commonmark_x", "-t", "plain", "--wrap=none"],
                            input=body, capture_output=True, text=True, check=True).stdout
@@ -130,3 +133,18 @@ def test_text_after_a_contents_and_a_list_of_figures_libreoffice_saved_is_kept(m
     assert body.strip().startswith("## Lighting\n\nRents rose where the streets were lit.\n\nCrime fell by a third.\n")
     assert "warning COE903 dropped table of contents entries (Word makes them from the headings): 4" in result.stderr
     assert "warning COE903 dropped list of figures entries (Word makes them from the captions): 1" in result.stderr
+
+
+def test_an_equation_in_a_cell_with_words_or_alone_in_a_note_is_named_where_it_is(make_project: MakeProject,
+                                                                                  tmp_path: Path) -> None:
+    """An equation in a table cell was named by its paragraph alone, and one in a paragraph of its own in a note as
+    if in the body: the cell's row and column, and the note, say where to look in the section."""
+    (tmp_path / "rates.md").write_text("# Rates\n\nThe rate.[^1]\n\n| Tax | Rule |\n|-----|------|\n"
+                                       "| Land | rate $t$ of it |\n\n[^1]: The rate is:\n\n    $$t=0.2$$\n",
+                                       encoding="utf-8")
+    subprocess.run([require_client("pandoc"), "rates.md", "-o", "rates.docx"], cwd=tmp_path, check=True)
+    result, _text = _import(make_project(NO_OUTLOOK), tmp_path / "rates.docx")
+    assert result.exit_code == 0, result.stderr
+    named = [line.split(" COE903 ", 1)[1] for line in result.stderr.splitlines() if " COE903 " in line]
+    assert named == ["equation 't' kept as text in the table cell of row 2, column 'Rule', in the words 'rate t of "
+                     "it'", "equation 't=0.2' kept as text (a paragraph of its own in a note)"]

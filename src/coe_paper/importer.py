@@ -375,7 +375,7 @@ class _Converter:
                                                           for p in wb.paragraphs(b)]:
                 everywhere += para.dropped
             dropped += self.doc.dropped - everywhere
-        for message, hint in equation_warnings(self.paragraphs):  # named, not counted
+        for message, hint in equation_warnings(self.paragraphs, self.doc):  # named, not counted
             self.warn(DROPPED, message, hint)
         dropped[EQUATION] -= sum(len(para.equations) for para in self.paragraphs)
         for kind, count in sorted((dropped - self.renumbered).items()):
