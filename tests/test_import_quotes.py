@@ -1,6 +1,6 @@
 """`coe-paper import` keeps a quote inside a quote, which Word shows as a quote paragraph indented further: from a
-member's LibreOffice draft, and from a paper coe-paper assembled. pandoc, reading the imported section as
-CommonMark, is the judge."""
+member's LibreOffice draft, and from a paper coe-paper assembled; and a list in a quote, as a list. pandoc, reading
+the imported section as CommonMark, is the judge."""
 
 from __future__ import annotations
 
@@ -96,3 +96,58 @@ def test_a_quote_style_of_a_members_own_based_on_quote_and_indented_further_is_a
         draft.save(str(tmp_path / "draft.docx"))
         root = make_project({"sections/03-outlook.md": None})
         assert _import(root, tmp_path / "draft.docx", "sections/03-outlook.md", "--lead", "leipzig") == NESTED
+
+
+def _list_style(name: str, level_style: str) -> str:
+    return (f'<text:list-style style:name="{name}"><{level_style} text:level="1"><style:list-level-properties '
+            'text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment '
+            'text:label-followed-by="listtab" text:list-tab-stop-position="2cm" fo:text-indent="-0.5cm" '
+            f'fo:margin-left="2cm"/></style:list-level-properties></{level_style.split()[0]}></text:list-style>')
+
+
+def _quoted_items(style: str, *items: str) -> str:
+    return (f'<text:list text:style-name="{style}">' + "".join(
+        f'<text:list-item><text:p text:style-name="Quotations">{item}</text:p></text:list-item>' for item in items)
+        + "</text:list>")
+
+
+def test_a_list_in_a_quote_stays_a_list_in_the_quote(make_project: MakeProject, tmp_path: Path) -> None:
+    """Bullets and numbers on quote paragraphs (a list in a quote, as LibreOffice saves one) were dropped without a
+    word, each item a paragraph of the quote, or one quote deeper, its list's indent taken for a quote's."""
+    fodt = _FODT.replace("</office:automatic-styles>", _list_style("L1", 'text:list-level-style-bullet '
+                         'text:bullet-char="\u2022"') + _list_style("L2", 'text:list-level-style-number '
+                         'style:num-suffix="." style:num-format="1"') + "</office:automatic-styles>")
+    fodt = fodt[:fodt.index('<text:p text:style-name="Quotations">Outer quote.')] + (
+        '<text:p text:style-name="Quotations">We asked for three things:</text:p>'
+        + _quoted_items("L1", "safe streets,", "homes we can pay for,")
+        + '<text:p text:style-name="Quotations">and then, in order:</text:p>' + _quoted_items("L2", "listen,", "act.")
+        + "<text:p>After the quote.</text:p></office:text></office:body></office:document>\n")
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
+    root = make_project({"sections/03-outlook.md": None})
+    assert _import(root, draft, "sections/03-outlook.md", "--lead", "leipzig") == (
+        "<p>A member said:</p><blockquote><p>We asked for three things:</p><ul><li>safe streets,</li>"
+        "<li>homes we can pay for,</li></ul><p>and then, in order:</p><ol type=\"1\"><li>listen,</li><li>act.</li></ol>"
+        "</blockquote><p>After the quote.</p>")
+
+
+def test_a_quote_paragraph_with_word_bullets_is_an_item_of_a_list_in_the_quote(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:
+    # a member who clicks Bullets on a Quote paragraph in Word: the numbering's indent is the list's, not a quote's
+    import docx
+
+    draft = docx.Document()
+    draft.add_heading("Voices", 0)
+    draft.add_paragraph("A member said:")
+    draft.add_paragraph("Our demands:", style="Quote")
+    bullets = draft.styles["List Bullet"].element.pPr.numPr.numId.val
+    for text in ("safe streets,", "fair rents."):
+        para = draft.add_paragraph(text, style="Quote")
+        num = para._p.get_or_add_pPr().get_or_add_numPr()
+        num.get_or_add_ilvl().val = 0
+        num.get_or_add_numId().val = bullets
+    draft.add_paragraph("After the quote.")
+    draft.save(str(tmp_path / "draft.docx"))
+    root = make_project({"sections/03-outlook.md": None})
+    assert _import(root, tmp_path / "draft.docx", "sections/03-outlook.md", "--lead", "leipzig") == (
+        "<p>A member said:</p><blockquote><p>Our demands:</p><ul><li>safe streets,</li><li>fair rents.</li></ul>"
+        "</blockquote><p>After the quote.</p>")

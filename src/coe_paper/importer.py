@@ -246,8 +246,11 @@ class _Converter:
             elif kind == "heading":  # a whole heading in bold (as Google Docs writes it) is in the heading's own look
                 bold = frozenset("b") if not self.assembled and all_flagged(pieces, "b") else frozenset()
                 out.append(Heading(levels.get(id(block), 2), with_flags(pieces, drop=bold)))
-            elif kind == "quote":
-                out.append(Para(pieces, "quote", depth=extra_indent(block, self.doc.styles)))  # see quote_depths
+            elif kind == "quote":  # numbered or bulleted too: an item of a list in the quote
+                item = self._item(block.num, block.num[1], pieces, counters) if block.num is not None and \
+                    self.doc.numbering.get(block.num, "decimal") != "none" else None
+                out.append(Para(pieces, "quote", depth=extra_indent(block, self.doc.styles), item=item))  # see
+                # quote_depths
             elif kind == "item":
                 assert block.num is not None
                 out.append(self._item(block.num, level, pieces, counters))

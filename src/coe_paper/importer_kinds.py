@@ -119,11 +119,12 @@ def quote_depths(blocks: list[MdBlock]) -> None:
             end += 1
         quotes = [b for b in blocks[start:end] if isinstance(b, Para)]
         steps: list[int] = []  # the least indent of each depth: a step is at least a quarter inch (360 twips)
-        for indent in sorted({para.depth for para in quotes}):
+        for indent in sorted({para.depth for para in quotes if para.item is None}):
             if not steps or indent - steps[-1] >= 360:
                 steps.append(indent)
+        depth = 1  # a list item is in the quote of the paragraph before it (its numbering indents it further)
         for para in quotes:
-            para.depth = sum(step <= para.depth for step in steps)
+            depth = para.depth = depth if para.item is not None else sum(step <= para.depth for step in steps)
         start = end + 1
 
 

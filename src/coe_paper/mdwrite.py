@@ -21,6 +21,7 @@ class Para:
     pieces: list[Piece]
     style: str = "text"  # text, quote
     depth: int = 1  # a quote's: 2 for a quote inside a quote, ...
+    item: Item | None = None  # a quote's paragraph that is a list item in the quote (its pieces are the item's)
 
 
 @dataclass
@@ -96,16 +97,26 @@ class Writer:
         return "\n\n".join(part for part in parts if part)
 
     def _quote(self, paras: list[Para]) -> str:
-        """Quoted paragraphs, each `>` deep as its quote; the line between two is quoted as the shallower one."""
+        """Quoted paragraphs, each `>` deep as its quote; the line between two is quoted as the shallower one. List
+        items in a row at one depth are a list in that quote."""
         lines: list[str] = []
         previous = 0
-        for para in paras:
-            text = self.inline(para.pieces)
+        index = 0
+        while index < len(paras):
+            para, end = paras[index], index + 1
+            if para.item is not None:
+                while end < len(paras) and paras[end].item is not None and paras[end].depth == para.depth:
+                    end += 1
+                text = self._list([p.item for p in paras[index:end] if p.item is not None])
+            else:
+                text = self.inline(para.pieces)
+            index = end
             if not text:
                 continue
             if lines:
                 lines.append(" ".join(">" * min(previous, para.depth)))
-            lines += [f"{'> ' * para.depth}{line}" for line in text.split("\n")]
+            lines += [f"{'> ' * para.depth}{line}".rstrip() if line else " ".join(">" * para.depth)
+                      for line in text.split("\n")]
             previous = para.depth
         return "\n".join(lines)
 
