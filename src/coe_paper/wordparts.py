@@ -49,10 +49,24 @@ def rpr_flags(rpr: Element | None) -> set[str]:
     align = rpr.find(w("vertAlign"))
     if align is not None and align.get(w("val")) in ("superscript", "subscript"):
         flags.add("sup" if align.get(w("val")) == "superscript" else "sub")
+    elif align is None and (raised := _raised(rpr)):
+        flags.add(raised)
     fonts = rpr.find(w("rFonts"))
     if fonts is not None and any(m in (fonts.get(w("ascii")) or "").lower() for m in MONOSPACE):
         flags.add("code")
     return flags
+
+
+def _raised(rpr: Element) -> str | None:
+    """"sup" or "sub" for a run raised or lowered (w:position) in a size of its own (w:sz): a superscript or
+    subscript of its own proportions, as LibreOffice saves one (what its HTML import makes of <sup> and <sub>, a
+    "raise 33%, 80% size" in Format > Character), where Word's own is w:vertAlign. A run moved without a size of
+    its own is a nudge of the text's line, no superscript."""
+    position = rpr.find(w("position"))
+    shift = int_value(position.get(w("val"))) if position is not None else None
+    if not shift or rpr.find(w("sz")) is None:
+        return None
+    return "sup" if shift > 0 else "sub"
 
 
 def styles(docx: SafeDocx) -> dict[str, Style]:

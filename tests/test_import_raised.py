@@ -1,0 +1,39 @@
+"""`coe-paper import` of raised and lowered text that LibreOffice saves without Word's superscript mark: a
+superscript or subscript of its own proportions (what LibreOffice's HTML import makes of <sup> and <sub>, or a
+"raise 33%, 80% size" in Format > Character) is w:position with a smaller w:sz, and came in as plain text, "CO2"
+for CO<sub>2</sub>, with no warning. A line nudged without a size of its own stays plain text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import MakeProject, require_client
+from drafts import libreoffice_draft
+from test_import import NO_OUTLOOK, _import
+
+_FODT = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" '
+    'office:mimetype="application/vnd.oasis.opendocument.text"><office:automatic-styles>'
+    '<style:style style:name="T1" style:family="text"><style:text-properties style:text-position="-8% 80%"/>'
+    '</style:style><style:style style:name="T2" style:family="text"><style:text-properties '
+    'style:text-position="33% 80%"/></style:style><style:style style:name="T3" style:family="text">'
+    '<style:text-properties style:text-position="super 58%"/></style:style><style:style style:name="T4" '
+    'style:family="text"><style:text-properties style:text-position="5% 100%"/></style:style>'
+    '</office:automatic-styles><office:body><office:text><text:h text:outline-level="1">Air</text:h>'
+    '<text:p>Levels of CO<text:span text:style-name="T1">2</text:span> fell by 10 m<text:span '
+    'text:style-name="T2">3</text:span>, the 1<text:span text:style-name="T3">st</text:span> time, and a '
+    '<text:span text:style-name="T4">nudged</text:span> word.</text:p></office:text></office:body>'
+    "</office:document>\n")
+
+
+def test_text_libreoffice_raises_or_lowers_in_a_smaller_size_is_a_superscript_or_subscript(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=_FODT)
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert ("Levels of CO<sub>2</sub> fell by 10 m<sup>3</sup>, the 1<sup>st</sup> time, and a nudged word."
+            in text), text
