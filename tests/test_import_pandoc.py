@@ -90,3 +90,16 @@ def test_a_quote_in_a_note_stays_a_quote(make_project: MakeProject, tmp_path: Pa
     markdown = "# Outlook\n\nA claim.[^a]\n\n[^a]: As the report says:\n\n    > Quoted words in the note.\n"
     body = imported(make_project, tmp_path, writer, markdown)
     assert body.strip() + "\n" == "A claim.[^1]\n\n[^1]: As the report says:\n\n    > Quoted words in the note.\n"
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_quote_in_a_list_item_stays_in_the_item(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
+    # pandoc numbers a quote in an item with no mark, as it does the item's further paragraphs: the quote left the
+    # item, which ended the list there, and the next item began a second list (a tight list beside it stays tight)
+    markdown = ("# Outlook\n\n- one\n- two\n\n1. Item\n\n   > Quote in item.\n   >\n   > Its second paragraph.\n\n"
+                "2. Next\n")
+    body = imported(make_project, tmp_path, writer, markdown)
+    pandoc = require_client("pandoc")
+    assert html(pandoc, body) == html(pandoc, markdown.split("\n\n", 1)[1]) == (
+        "<ul><li>one</li><li>two</li></ul><ol><li><p>Item</p><blockquote><p>Quote in item.</p><p>Its second "
+        "paragraph.</p></blockquote></li><li><p>Next</p></li></ol>")

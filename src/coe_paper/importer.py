@@ -247,10 +247,15 @@ class _Converter:
                 bold = frozenset("b") if not self.assembled and all_flagged(pieces, "b") else frozenset()
                 out.append(Heading(levels.get(id(block), 2), with_flags(pieces, drop=bold)))
             elif kind == "quote":  # numbered or bulleted too: an item of a list in the quote
-                item = self._item(block.num, block.num[1], pieces, counters) if block.num is not None and \
-                    self.doc.numbering.get(block.num, "decimal") != "none" else None
-                out.append(Para(pieces, "quote", depth=extra_indent(block, self.doc.styles), item=item))  # see
-                # quote_depths
+                marked = block.num is not None and self.doc.numbering.get(block.num, "decimal") != "none"
+                item = self._item(block.num, block.num[1], pieces, counters) if block.num and marked else None
+                if block.num is not None and not marked and out and isinstance(out[-1], Item):  # numbered with no
+                    previous = out[-1]  # mark, as pandoc writes a quote in a list item: the item's
+                    out.append(Item(min(block.num[1], previous.level), previous.ordered, previous.number, pieces,
+                                    continuation=True, quote=True))
+                else:
+                    out.append(Para(pieces, "quote", depth=extra_indent(block, self.doc.styles), item=item))  # see
+                    # quote_depths
             elif kind == "item":
                 assert block.num is not None
                 out.append(self._item(block.num, level, pieces, counters))

@@ -42,6 +42,7 @@ class Item:
     continuation: bool = False
     list_id: str = ""
     table: TableBlock | None = None
+    quote: bool = False  # a continuation that is a quote in the item
 
 
 @dataclass
@@ -138,28 +139,33 @@ class Writer:
         return ""
 
     def _list(self, items: list[Item]) -> str:
-        loose = any(item.continuation for item in items)
+        lists = _lists(items)
+        loose = {of for item, of in zip(items, lists, strict=True) if item.continuation}
         indents: list[int] = []  # content column of the open item at each level
         lines: list[str] = []
         previous: Item | None = None
+        previous_part: Item | None = None  # the item's further paragraph written last, if it was
         delimiter = "."
-        for item in items:
+        for item, of in zip(items, lists, strict=True):
             level = min(item.level, len(indents) if not item.continuation else max(len(indents) - 1, 0))
             pad = " " * (indents[level - 1] if level else 0)
             text = self._table(item.table) if item.table is not None else self.inline(item.pieces)
             if item.continuation:
                 if text:
-                    lines.append("")
                     indent = " " * (indents[level] if level < len(indents) else len(pad))
-                    lines += [indent + line for line in text.split("\n")]
+                    quoted = item.quote and previous_part is not None and previous_part.quote
+                    lines.append(f"{indent}>" if quoted else "")  # a quote's paragraphs: one quote
+                    lines += [f"{indent}{'> ' if item.quote else ''}{line}" for line in text.split("\n")]
+                    previous_part = item
                 continue
+            previous_part = None
             if level == 0 and previous is not None and item.ordered and previous.ordered \
                     and item.list_id != previous.list_id and item.number <= previous.number:
                 delimiter = ")" if delimiter == "." else "."  # a new list right after another one
             marker = f"{item.number}{delimiter}" if item.ordered else "-"
             del indents[level:]
             indents.append(len(pad) + len(marker) + 1)
-            if lines and (loose or (level == 0 and previous is not None and item.ordered != previous.ordered)):
+            if lines and (of in loose or (level == 0 and previous is not None and item.ordered != previous.ordered)):
                 lines.append("")  # between the items of a loose list, and between two lists
             first, *rest = text.split("\n")  # more lines: a table the item holds alone, under its first line
             lines.append(f"{pad}{marker} {first}".rstrip())
@@ -183,3 +189,19 @@ class Writer:
         text, lost = paragraph(pieces, in_table)
         self.lost_formatting += lost
         return text
+
+
+def _lists(items: list[Item]) -> list[int]:
+    """Which list of the run each item is in, by number: a new one where a top-level item's kind changes (bullets
+    to numbers) or numbering starts again, as `_list` writes them (CommonMark ends a list there). A list with an
+    item of further paragraphs is loose, its items apart; the lists beside it stay as tight as they are."""
+    out: list[int] = []
+    previous: Item | None = None
+    for item in items:
+        new = previous is not None and item.level == 0 and not item.continuation and (
+            item.ordered != previous.ordered or (item.ordered and item.list_id != previous.list_id
+                                                 and item.number <= previous.number))
+        out.append((out[-1] if out else 0) + new)
+        if item.level == 0 and not item.continuation:
+            previous = item
+    return out
