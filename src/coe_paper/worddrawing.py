@@ -9,6 +9,7 @@ from functools import cache
 from typing import Protocol
 
 from . import ooxml
+from .diagnostics import clipped
 from .wordblocks import OBJECT, Block, Paragraph, Run, WordDocument
 from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
@@ -72,6 +73,12 @@ def read_drawing(reader: Reader, node: Element, para: Paragraph, add: object, ex
     target = reader.links.get(rid or "")
     if target is None:
         linked = blip is not None and blip.get(f"{{{R}}}link") is not None
+        if rid and not linked:  # its image names a part the story's relationships lack (pandoc 2 and 3 write a
+            # picture in a note so): no reader shows it; named by its description, which is not in the section
+            described = " ".join(picture_description(node, image).split())
+            reader.drop("picture whose image is missing from the draft" +
+                        (f" ('{clipped(described, 60)}')" if described else ""))
+            return
         reader.drop("picture linked to a file outside the draft" if linked else "shape")
         return
     assert callable(add)
