@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from coe_paper.cli import app
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
+from drafts import libreoffice_draft
 
 
 def test_word_list_styles_of_the_second_level_are_nested(make_project: MakeProject, tmp_path: Path) -> None:
@@ -59,3 +60,45 @@ def test_a_text_box_in_a_list_item_stays_in_its_item(make_project: MakeProject, 
         "<li><p>Build</p></li><li><p>Ask the residents</p></li><li><p>Light</p></li>"
         '<li><table><thead><tr class="header"><th>City</th><th>Rent</th></tr></thead><tbody><tr class="odd">'
         "<td>Rome</td><td>12</td></tr></tbody></table></li></ol><p>After the list.</p>")
+
+
+_NUMBERED = ('<text:list-style style:name="L1"><text:list-level-style-number text:level="1" style:num-suffix="." '
+             'style:num-format="1"><style:list-level-properties text:list-level-position-and-space-mode='
+             '"label-alignment"><style:list-level-label-alignment text:label-followed-by="listtab" '
+             'text:list-tab-stop-position="1cm" fo:text-indent="-0.5cm" fo:margin-left="1cm"/>'
+             "</style:list-level-properties></text:list-level-style-number></text:list-style>")
+
+
+def _numbered(*items: tuple[str, int | None]) -> str:
+    return '<text:list text:style-name="L1">' + "".join(
+        f'<text:list-item{f" text:start-value={chr(34)}{start}{chr(34)}" if start else ""}><text:p>{text}</text:p>'
+        "</text:list-item>" for text, start in items) + "</text:list>"
+
+
+def test_a_list_starting_at_a_later_number_right_after_another_stays_a_list_of_its_own(make_project: MakeProject,
+                                                                                        tmp_path: Path) -> None:
+    """A list that a member starts at 5 right after a list of two items (LibreOffice's "Restart numbering" with a
+    start value) was written on with the same delimiter: CommonMark read it as the first list's third item,
+    numbered 3. It stays a list of its own that starts at 5; a list that counts on from the one before stays one."""
+    fodt = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+            'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+            'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" '
+            f'office:mimetype="application/vnd.oasis.opendocument.text"><office:automatic-styles>{_NUMBERED}'
+            '</office:automatic-styles><office:body><office:text><text:h text:outline-level="1">Steps</text:h>'
+            + _numbered(("one", None), ("two", None)) + _numbered(("five", 5), ("six", None))
+            + _numbered(("seven", 7)) + "</office:text></office:body></office:document>\n")
+    draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
+    shown = subprocess.run([require_client("pandoc"), str(draft), "-t", "plain"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "5.  five" in shown  # the draft numbers it 5, as pandoc reads it
+    root = make_project({"sections/03-outlook.md": None})
+    result = CliRunner().invoke(app, ["--project", str(root), "import", str(draft), "--id", "outlook", "--lead",
+                                      "leipzig"])
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter((root / "sections" / "03-outlook.md").read_text(encoding="utf-8")) or ("", "", 0))[1]
+    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html"], input=body,
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert page == ('<ol type="1"><li>one</li><li>two</li></ol><ol start="5" type="1"><li>five</li><li>six</li>'
+                    "<li>seven</li></ol>")

@@ -159,8 +159,7 @@ class Writer:
                     previous_part = item
                 continue
             previous_part = None
-            if level == 0 and previous is not None and item.ordered and previous.ordered \
-                    and item.list_id != previous.list_id and item.number <= previous.number:
+            if level == 0 and previous is not None and _restarts(item, previous):
                 delimiter = ")" if delimiter == "." else "."  # a new list right after another one
             marker = f"{item.number}{delimiter}" if item.ordered else "-"
             del indents[level:]
@@ -199,9 +198,15 @@ def _lists(items: list[Item]) -> list[int]:
     previous: Item | None = None
     for item in items:
         new = previous is not None and item.level == 0 and not item.continuation and (
-            item.ordered != previous.ordered or (item.ordered and item.list_id != previous.list_id
-                                                 and item.number <= previous.number))
+            item.ordered != previous.ordered or _restarts(item, previous))
         out.append((out[-1] if out else 0) + new)
         if item.level == 0 and not item.continuation:
             previous = item
     return out
+
+
+def _restarts(item: Item, previous: Item) -> bool:
+    """Whether a numbered top-level item begins a new list right after the numbered list of `previous`: it is of
+    another list and does not count on from it ("1." again, or "5." after "2.", which CommonMark would number 3)."""
+    return item.ordered and previous.ordered and item.list_id != previous.list_id and \
+        item.number != previous.number + 1
