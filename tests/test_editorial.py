@@ -415,6 +415,11 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     ("Before the 1st-3rd June the partners met.", "the 1st-3rd June", "1-3 June"),
     ("Before the 1st-3rd June workshop we met.", "1st-3rd June", "1-3 June"),  # the workshop's 'the'
     ("We meet between 1st and 3rd October 2025.", "1st and 3rd October 2025", "1 and 3 October 2025"),  # both
+    # a list: its fix was '1st, 2 and 3 June', the first day left an ordinal and reported no more
+    ("We met on 1st, 2nd and 3rd June 2024 in Rome.", "1st, 2nd and 3rd June 2024", "1, 2 and 3 June 2024"),
+    ("We meet on the 4th, 11th, 18th and 25th of March.", "the 4th, 11th, 18th and 25th of March",
+     "4, 11, 18 and 25 March"),
+    ("See table 3, 1st June lists them.", "1st June", "1 June"),  # a figure without an ordinal is no day of a list
     ("Partners met from the 1st to the 3rd June.", "the 1st to the 3rd June", "1 to 3 June"),  # not 'the 1st to'
     ("We met May 30-June 2, 2024 in Rome.", "May 30-June 2, 2024", "30 May-2 June 2024"),  # not 'May 30-2 June'
     ("We met June 2-4, 2024 in Rome.", "June 2-4, 2024", "2-4 June 2024"),

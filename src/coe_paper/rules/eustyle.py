@@ -141,9 +141,11 @@ _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
 
-#: An ordinal date, or a range or pair of them: '1st-3rd June', 'the 1st to the 3rd June', 'between 1st and 3rd
-#: June' (whose fix of the second alone left '1st and 3 June').
-_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
+#: An ordinal date, or a range, pair or list of them: '1st-3rd June', 'the 1st to the 3rd June', 'between 1st and
+#: 3rd June' (whose fix of the second alone left '1st and 3 June'), '1st, 2nd and 3rd June' (the days before the
+#: last two, `items`, each an ordinal: 'Table 3, 1st June' is no list).
+_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?P<items>(?:\d{{1,2}}(?:st|nd|rd|th),[ \t]+(?:the[ \t]+)?)*)"
+                      rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
                       rf"(?P<dash>[-\u2013]|(?P<to>[ \t]+(?P<word>to|and)[ \t]+(?:the[ \t]+)?)))?"
                       rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
                       rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")
@@ -168,13 +170,15 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
     unsure_to = -1  # the end of a range across months whose first date is not fixed: its second is not either
     for m in _ORDINAL.finditer(text):
         dash = f" {m.group('word')} " if m.group("to") else m.group("dash")
-        first = f"{int(m.group('first'))}{dash}" if m.group("first") else ""
+        items = "".join(f"{int(day)}, " for day in re.findall(r"\d+", m.group("items")))
+        first = f"{items}{int(m.group('first'))}{dash}" if m.group("first") else items
         goes = _the_goes(m, text + tail) if m.group("the") else False
         if goes is None and (rest := _RANGE_END.match(text, m.end())) is not None:
             unsure_to = rest.end()
-        start = m.start() if goes is not False else m.start("first" if first else "day")
+        start = m.start() if goes is not False else m.start("items" if items else "first" if first else "day")
         year = " " + m.group("year").strip(", \t") if m.group("year") else ""
-        if 1 <= int(m.group("day")) <= 31:
+        listed = re.findall(r"\d+", f"{m.group('items')} {m.group('first') or ''} {m.group('day')}")
+        if all(1 <= int(day) <= 31 for day in listed):
             sure = goes is not None and not m.start() < unsure_to
             yield start, m.end(), f"{first}{int(m.group('day'))} {_in_full(m.group('month'))}{year}", sure
     ranges = []
