@@ -1110,6 +1110,20 @@ def test_coe721_a_street_in_an_address_and_a_name_before_its_country_in_brackets
         ("COE721", col(slips, "Teh")), ("COE721", col(slips, "Thsi")), ("COE721", col(slips, "Paix"))]
 
 
+def test_coe721_the_authors_a_citation_in_brackets_names_are_names(make_project: MakeProject) -> None:
+    """'(Wojciechowska and Kowalczyk, 2019)' and '(Ayuntamiento de Madrid, 2022)' were COE721 for each author's
+    name, with a hint of an English word ('Pronunciamento'): in a citation a capitalised word is a name. The words
+    before the brackets, and the same names outside a citation, are looked up as any other."""
+    cited = ("Studies agree (Wojciechowska and Kowalczyk, 2019; Ayuntamiento de Madrid, 2022a, p. 4), as do "
+             "others (see Comune di Bologna et al., 2021) and (van der Stadtverwaltung & Kowalczyk n.d.).")
+    assert editorial(make_project, prose(cited)) == []
+    slips = "This is teh (Kowalczyk 2019) result. Teh (Rossi, 2020) result. Kowalczyk (2019) and (Wojciechowska)."
+    found = editorial(make_project, prose(slips))
+    assert [(d.code, d.column) for d in found] == [
+        ("COE721", col(slips, "teh")), ("COE721", col(slips, "Teh")), ("COE721", col(slips, "Kowalczyk (2019)")),
+        ("COE721", col(slips, "Wojciechowska"))]
+
+
 def test_coe721_knows_the_words_of_a_citys_name_where_the_whole_name_stands(make_project: MakeProject) -> None:
     """'Ústí nad Labem' and 'Reggio di Calabria' were reported for 'nad' and 'di', which the dictionary lacks and the
     list of cities cannot hold on their own (a lower-case 'nad' is a slip for 'and'). They are known within the whole

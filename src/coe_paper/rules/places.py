@@ -1,11 +1,13 @@
-"""Words of names in other languages that an English dictionary cannot know, for COE721 (spelling.py).
+"""Words of names in other languages that an English dictionary cannot know, for COE721 (spelling.py): places'
+and streets', and the names of the authors a citation in brackets gives.
 
 A capitalised word that holds a letter English does not write (Góra, Łódź) is such a name's: no slip writes one.
 A place's name without one (Nowa Huta, Ciudad Real) is taken as a name where the text says it is a place and names
 its country beside it, as a member writes for a reader who does not know it: 'in Nowa Huta (Poland)', 'from Ciudad
 Real, Spain', 'of Zielona Góra (PL)', or right before its country in brackets ('so did Nowa Huta (Poland)'); so
-it is in the rest of the section. So are the words of a street in an address ('Rue de la Loi 200'). Elsewhere
-their words are looked up, and the finding says where a name goes.
+it is in the rest of the section. So are the words of a street in an address ('Rue de la Loi 200'), and the
+capitalised words of a citation in brackets, there ('(Wojciechowska, 2019)', '(Ayuntamiento de Madrid, 2022)').
+Elsewhere their words are looked up, and the finding says where a name goes.
 """
 
 from __future__ import annotations
@@ -48,6 +50,17 @@ _ADDRESS = re.compile(rf"(?<![\w-])(?P<name>(?:{_STREET})[ \u00a0](?:(?:[a-z]{{1
                       rf"{_WORD}(?:[ \u00a0]{_WORD}){{0,3}}|[^\W\d_a-z]\w*(?:{_STREET_END}))[ \u00a0]\d{{1,4}}[a-zA-Z]?"
                       r"\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'\u201d\u2019)]?)\s*$")
+#: A citation in brackets: its authors' names (an organisation's too, with its short lower-case words: Ayuntamiento
+#: de Madrid; van der Berg), apart by commas, 'and' or '&', perhaps 'et al.', then a year (2021, 2021a, n.d.) and a
+#: page; several apart by semicolons: '(Müller and Rossi, 2021)', '(see Dupont et al., 2020, p. 4; Kowalczyk 2019)'.
+_BLANK = r"[ \u00a0\n]"
+_AUTHOR = (rf"(?:(?:[a-z]{{1,4}}|[dl]['\u2019]){_BLANK}?){{0,3}}"  # van der, d'
+           rf"{_WORD}(?:{_BLANK}(?:[a-z]{{1,4}}{_BLANK}){{0,3}}{_WORD}){{0,5}}")
+_AUTHORS = rf"{_AUTHOR}(?:(?:,{_BLANK}+(?:(?:and|&){_BLANK}+)?|{_BLANK}+(?:and|&){_BLANK}+){_AUTHOR})*"
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)[a-z]?|n\.d\."
+_CITE = (rf"{_AUTHORS}(?:{_BLANK}+et{_BLANK}+al\.?)?,?{_BLANK}+(?:{_YEAR})(?:,{_BLANK}*(?:{_YEAR}))*"
+         rf"(?:,{_BLANK}*pp?\.{_BLANK}*\d+(?:[-\u2013]\d+)?)?")
+_CITATION = re.compile(rf"\((?:(?:see|e\.g\.|cf\.),?{_BLANK}+)?{_CITE}(?:;{_BLANK}*{_CITE})*\)")
 
 
 def foreign(word: str) -> bool:
@@ -56,6 +69,23 @@ def foreign(word: str) -> bool:
     neighbours are words of their own: in 'Łódź Citty Council' the slip 'Citty' is still a slip."""
     return word[:1].isupper() and any(not char.isascii() and char.isalpha() and char not in _ENGLISH_ACCENTS
                                       for char in word)
+
+
+def cited(prose: Prose, index: int, start: int) -> bool:
+    """Whether the word at `start` of prose line `index` is within a citation in brackets ('(Wojciechowska and
+    Kowalczyk, 2019)', '(Ayuntamiento de Madrid, 2022)'): its authors' names, in whatever language, are no slips
+    of English words. The words before the brackets are looked up as any other ('teh (Rossi, 2020)')."""
+    text, offset = prose.text_at(index)
+    at = offset + start
+    return any(begin < at < end for begin, end in _citations(text))
+
+
+@lru_cache(maxsize=64)
+def _citations(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each citation in brackets in a paragraph's text."""
+    if "(" not in text or not re.search(r"\d\d\d\d|n\.d\.", text):
+        return ()
+    return tuple(m.span() for m in _CITATION.finditer(text))
 
 
 def placed(prose: Prose, word: str) -> bool:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Fix
 from .money import short_scales
-from .places import foreign, placed
+from .places import cited, foreign, placed
 from .registry import Finding, rule
 from .shipped import shipped_data
 from .speller import Speller, speller
@@ -280,8 +280,9 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
                 clean[found] = True  # known without a full stop, so known whatever follows
         index = line - prose.body_line - 1
         if ok or _in_place(prose, line, start) or _short_scale(prose, index, start) or foreign(word) or placed(
-                prose, word) or (word.islower() and name_particle(prose, index, start, found)
-                                 and not _slip(prose, index, start, word, check)):
+                prose, word) or (word[:1].isupper() and cited(prose, index, start)) or (
+                word.islower() and name_particle(prose, index, start, found)
+                and not _slip(prose, index, start, word, check)):
             continue  # a particle of a name (Ústí nad Labem) is the name's, as its capitalised words are
         hinted += 1  # the first unknown words of the section, whatever earlier runs knew: the same hints every run
         near = check.suggestions(word) if hinted <= MAX_SUGGESTIONS else []
