@@ -944,6 +944,30 @@ def test_coe743_a_year_before_the_comma_may_want_a_space_and_is_not_fixed(make_p
 # -- COE72x British spelling -------------------------------------------------------------------------------------
 
 
+def test_coe744_million_and_billion_are_written_in_full(make_project: MakeProject) -> None:
+    """'1.5m people' and '2bn trees' passed every rule: only an amount's abbreviated scale was written out (COE740).
+    Running text writes million and billion in full; 'bn' is always a billion, 'm' and 'k' only before a word that
+    counts (elsewhere 'm' may be metres), and a table may abbreviate them."""
+    text = "Around 1.5m people and 300k residents live there; 2bn trees, 3 bn more and 1,5m inhabitants."
+    root = make_project(prose(text))
+    found = [d for d in pipeline.load(root).diagnostics if d.code.startswith("COE7")]
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE744", col(text, "1.5m"), "'1.5m': write '1.5 million'"),
+        ("COE744", col(text, "300k"), "'300k': write '300 000'"),
+        ("COE744", col(text, "2bn"), "'2bn': write '2 billion'"),
+        ("COE744", col(text, "3 bn"), "'3 bn': write '3 billion'"),
+        ("COE744", col(text, "1,5m"), "'1,5m': write '1.5 million'")]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == (
+        "Around 1.5 million people and 300\u00a0000 residents live there; 2 billion trees, 3 billion more and 1.5 "
+        "million inhabitants.")
+    passing = ("A 2m wall stands 100m from the station; a 5k run starts 30 mn later. Partners pledged EUR 2 billion."
+               "\n\n| City | Trees |\n|---|---|\n| Rome | 2bn |")
+    assert editorial(make_project, prose(passing)) == []
+    amount = editorial(make_project, prose("The fund holds \u20ac2.5bn."))  # COE740's, which writes EUR too
+    assert [(d.code, d.message) for d in amount] == [("COE740", "'\u20ac2.5bn': write 'EUR 2.5 billion'")]
+
+
 def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProject) -> None:
     text = "The mispeled word and Zutphen."
     found = editorial(make_project, prose(text))

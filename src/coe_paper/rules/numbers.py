@@ -1,7 +1,7 @@
-"""EU style for numbers (COE719, COE743), amounts in euro and other currencies (COE740, with money.py) and
-percentages (COE742) after the Interinstitutional Style Guide (ISG) and the Commission's English Style Guide:
-thousands grouped as paper.yaml's `checks.thousands` says, a point before decimals, amounts with their currency's
-ISO code, the percent sign closed up to its figure."""
+"""EU style for numbers (COE719, COE743, COE744), amounts in euro and other currencies (COE740, with money.py) and
+percentages (COE742) after the Interinstitutional Style Guide (ISG), the Commission's English Style Guide and its
+web guide: thousands grouped as paper.yaml's `checks.thousands` says, a point before decimals, amounts with their
+currency's ISO code, the percent sign closed up to its figure, million and billion in full in running text."""
 
 from __future__ import annotations
 
@@ -33,10 +33,13 @@ _UNGROUPED = re.compile(r"(?<![\w.,/-])[1-9]\d{4,}(?![\w/-]|[.,]\d)")  # a leadi
 #: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
 #: groups or more ('1.200.000') are no decimal; one ('10.000') is read as thousands before a word that counts whole
 #: things (a count of people with three decimals is no count), else it may be a decimal ('1.250 km').
+#: Words that count whole things: a figure before one is a count.
+_COUNTED = (r"inhabitants|people|persons|residents|households|families|homes|dwellings|flats|jobs|workers|employees"
+            r"|members|participants|respondents|visitors|children|pupils|students|women|men|cities|municipalities"
+            r"|projects")
 _DOT_GROUPS = re.compile(
-    r"(?<![\w.,])[1-9]\d{0,2}(?:(?:\.\d{3}){2,}|\.\d{3}(?=[ \u00a0]+(?:euros?|EUR|inhabitants|people|persons|residents"
-    r"|households|families|homes|dwellings|flats|jobs|workers|employees|members|participants|respondents|visitors"
-    r"|children|pupils|students|women|men|cities|municipalities|projects)\b))(?!\d|[.,]\d)")
+    rf"(?<![\w.,])[1-9]\d{{0,2}}(?:(?:\.\d{{3}}){{2,}}|\.\d{{3}}(?=[ \u00a0]+(?:euros?|EUR|{_COUNTED})\b))"
+    r"(?!\d|[.,]\d)")
 
 #: What names a standard, a document or a project by a number, which is no quantity to group: ISO 37120, No
 #: 101036723, grant agreement 101036723, project 101036723.
@@ -261,3 +264,34 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
             yield Finding(line, begin + 1, f"'{figure}': write '{better}'{note}",
                           f"source: {ISG}, 6.5: in English a point separates whole numbers from decimals",
                           None if year else Fix(line, begin + 1, begin + 1 + len(figure), better, figure))
+
+
+# -- COE744: million and billion abbreviated -------------------------------------------------------------------------
+
+WEB_GUIDE = "European Commission, Europa Web Guide, 7 (Dates, numbers and symbols)"
+#: A scale abbreviated after a figure, as the press writes it: 'bn' is always a billion ('2bn', '2 bn'); 'm', 'mn'
+#: and 'k' only before a word that counts ('1.5m people', '300k residents'): elsewhere 'm' may be metres ('a 2m
+#: wall'), 'mn' minutes, 'k' a kilometre's race ('a 5k run').
+_SCALE_ABBREVIATED = re.compile(
+    rf"(?<![\w.,])(?P<figure>\d+(?:[.,]\d+)?)(?:[ \u00a0]?(?P<scale>bn)\b"
+    rf"|(?P<counted>m|mn|k|K)(?=[ \u00a0]+(?:{_COUNTED})\b))(?!\.\w)")
+
+
+@rule("COE744", "million or billion abbreviated after a figure in running text ('1.5m people', '2bn'): write "
+      "'1.5 million people', '2 billion' (tables may abbreviate them)",
+      f"{WEB_GUIDE}: in general do not abbreviate million and billion", fixable=True)
+def abbreviated_scale(context: Context, prose: Prose) -> Iterator[Finding]:
+    for index, text in prose.prose_lines("paragraph", "heading", "footnote"):  # a table may abbreviate them
+        if not _DIGIT.search(text):
+            continue
+        found = list(_SCALE_ABBREVIATED.finditer(text))
+        amounts = _amounts(text) if found else []  # '€2.5bn' is COE740's, which writes its ISO code too
+        line = prose.file_line(index)
+        for m in found:
+            if any(start <= m.start() < end for start, end in amounts):
+                continue
+            figure, scale = money.in_full(decimal_point(m.group("figure")), m.group("scale") or m.group("counted"))
+            better = _regrouped(figure, context.config.thousands, bool(scale)) + scale  # '300k': 300 000
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better.replace(chr(0xa0), ' ')}'",
+                          f"source: {WEB_GUIDE}: in general do not abbreviate million and billion (but in tables)",
+                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))

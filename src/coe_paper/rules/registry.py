@@ -68,6 +68,7 @@ MODULES: dict[str, str] = {
     "COE721": "spelling", "COE722": "spelling",
     "COE731": "plain", "COE732": "plain",
     "COE740": "numbers", "COE741": "eustyle", "COE742": "numbers", "COE743": "numbers",
+    "COE744": "numbers",
     "COE790": "suppress",
 }
 #: The codes the engine emits itself (no function of their own).
