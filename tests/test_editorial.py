@@ -419,6 +419,7 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     ("We met on 1st, 2nd and 3rd June 2024 in Rome.", "1st, 2nd and 3rd June 2024", "1, 2 and 3 June 2024"),
     ("We meet on the 4th, 11th, 18th and 25th of March.", "the 4th, 11th, 18th and 25th of March",
      "4, 11, 18 and 25 March"),
+    ("We met on the 1st, 2nd, and 3rd of July.", "the 1st, 2nd, and 3rd of July", "1, 2, and 3 July"),
     ("See table 3, 1st June lists them.", "1st June", "1 June"),  # a figure without an ordinal is no day of a list
     ("Partners met from the 1st to the 3rd June.", "the 1st to the 3rd June", "1 to 3 June"),  # not 'the 1st to'
     ("We met May 30-June 2, 2024 in Rome.", "May 30-June 2, 2024", "30 May-2 June 2024"),  # not 'May 30-2 June'

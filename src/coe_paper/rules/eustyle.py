@@ -142,11 +142,12 @@ _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
 
 #: An ordinal date, or a range, pair or list of them: '1st-3rd June', 'the 1st to the 3rd June', 'between 1st and
-#: 3rd June' (whose fix of the second alone left '1st and 3 June'), '1st, 2nd and 3rd June' (the days before the
-#: last two, `items`, each an ordinal: 'Table 3, 1st June' is no list).
+#: 3rd June' (whose fix of the second alone left '1st and 3 June'), '1st, 2nd and 3rd June' or '1st, 2nd, and 3rd
+#: June' (the days before the last two, `items`, each an ordinal: 'Table 3, 1st June' is no list).
 _ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?P<items>(?:\d{{1,2}}(?:st|nd|rd|th),[ \t]+(?:the[ \t]+)?)*)"
                       rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
-                      rf"(?P<dash>[-\u2013]|(?P<to>[ \t]+(?P<word>to|and)[ \t]+(?:the[ \t]+)?)))?"
+                      rf"(?P<dash>[-\u2013]|(?P<to>(?P<comma>(?<=\d[a-z]{{2}}),)?[ \t]+(?P<word>to|and)[ \t]+"
+                      rf"(?:the[ \t]+)?)))?"
                       rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
                       rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")
 _MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
@@ -169,7 +170,7 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
         return
     unsure_to = -1  # the end of a range across months whose first date is not fixed: its second is not either
     for m in _ORDINAL.finditer(text):
-        dash = f" {m.group('word')} " if m.group("to") else m.group("dash")
+        dash = f"{m.group('comma') or ''} {m.group('word')} " if m.group("to") else m.group("dash")
         items = "".join(f"{int(day)}, " for day in re.findall(r"\d+", m.group("items")))
         first = f"{items}{int(m.group('first'))}{dash}" if m.group("first") else items
         goes = _the_goes(m, text + tail) if m.group("the") else False
