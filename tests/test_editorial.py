@@ -1162,6 +1162,18 @@ def test_coe721_knows_the_words_of_a_citys_name_where_the_whole_name_stands(make
         ("COE721", col(slips, "nad."))]
 
 
+def test_coe721_knows_the_latin_phrases_of_eu_law_where_the_whole_phrase_stands(make_project: MakeProject) -> None:
+    """'per se', 'sui generis', 'erga omnes' and 'op. cit.' were COE721 for 'se', 'sui', 'erga' and 'cit': Latin
+    phrases EU texts write (ISG, 10.6). Their words are known within the whole phrase, at a sentence's start too,
+    and are slips elsewhere."""
+    latin = ("Per se, the fund is sui generis: its rules apply erga omnes and de jure (op. cit.), pro bono, with "
+             "locus standi and ultra vires acts judged ex aequo et bono.")
+    assert editorial(make_project, prose(latin)) == []
+    slips = "The se rules apply to the sui fund."
+    found = editorial(make_project, prose(slips))
+    assert [(d.code, d.column) for d in found] == [("COE721", col(slips, "se")), ("COE721", col(slips, "sui"))]
+
+
 def test_coe721_passes_over_words_in_other_scripts(make_project: MakeProject) -> None:
     """Each Greek, Cyrillic or Chinese word was 'not in the en_GB dictionary'; a lower-case Latin word with letters
     of its own (wójt) is still looked up (a capitalised one is a name: see the test of such names)."""

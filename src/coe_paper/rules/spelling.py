@@ -89,11 +89,18 @@ def eu_words() -> frozenset[str]:
 
 @cache
 def _places() -> re.Pattern[str]:
-    """The names of several words listed whole ('Ústí nad Labem'): their words ('nad', 'di') are known where the
-    whole name stands, and nowhere else."""
+    """The names and Latin phrases of several words listed whole ('Ústí nad Labem', 'per se'): their words ('nad',
+    'di', 'se') are known where the whole name stands, and nowhere else; a phrase listed in lower case also where
+    it opens a sentence ('Per se')."""
     names = sorted((entry for entry in _listed() if " " in entry), key=len, reverse=True)
-    words = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
+    words = "|".join(_capital(r"\s+".join(map(re.escape, name.split()))) for name in names)
     return re.compile(rf"(?<![\w'\u2019-])(?:{words})(?![\w'\u2019-])")
+
+
+def _capital(pattern: str) -> str:
+    """`pattern`, a listed phrase's, with its first letter in either case where it is in lower case."""
+    first = pattern[:1]
+    return f"[{first}{first.upper()}]{pattern[1:]}" if first.islower() else pattern
 
 
 def _in_place(prose: Prose, line: int, start: int, names: re.Pattern[str] | None = None) -> bool:
