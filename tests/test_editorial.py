@@ -1149,6 +1149,19 @@ def test_coe721_the_authors_a_citation_in_brackets_names_are_names(make_project:
         ("COE721", col(slips, "Wojciechowska"))]
 
 
+def test_a_bracket_of_names_and_ands_without_a_year_is_read_in_linear_time() -> None:
+    """A bracket of names joined by 'and' and short words, and no year to close it as a citation, kept the
+    citation pattern trying every way to split 'and' into a name's particles: 25 names took minutes."""
+    import time
+
+    from coe_paper.rules.places import _citations
+
+    started = time.monotonic()
+    assert _citations("(" + "Aaa and Bbb de " * 100 + ") in 2020") == ()
+    assert _citations("(" + "Aaa de la Bbb, " * 200 + "and Ccc d'Ddd et al. 2020)") != ()
+    assert time.monotonic() - started < 2
+
+
 def test_coe721_knows_the_words_of_a_citys_name_where_the_whole_name_stands(make_project: MakeProject) -> None:
     """'Ústí nad Labem' and 'Reggio di Calabria' were reported for 'nad' and 'di', which the dictionary lacks and the
     list of cities cannot hold on their own (a lower-case 'nad' is a slip for 'and'). They are known within the whole

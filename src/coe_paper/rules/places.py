@@ -54,8 +54,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:][\"'\u201d\u2019)]?)\s*$")
 #: de Madrid; van der Berg), apart by commas, 'and' or '&', perhaps 'et al.', then a year (2021, 2021a, n.d.) and a
 #: page; several apart by semicolons: '(Müller and Rossi, 2021)', '(see Dupont et al., 2020, p. 4; Kowalczyk 2019)'.
 _BLANK = r"[ \u00a0\n]"
-_AUTHOR = (rf"(?:(?:[a-z]{{1,4}}|[dl]['\u2019]){_BLANK}?){{0,3}}"  # van der, d'
-           rf"{_WORD}(?:{_BLANK}(?:[a-z]{{1,4}}{_BLANK}){{0,3}}{_WORD}){{0,5}}")
+#: A name's short lower-case words (van der Berg, d'Alembert): never the 'and' or 'et al.' between names.
+_PARTICLES = rf"(?:(?!(?:and|et)\b)[a-z]{{1,4}}{_BLANK}|[dl]['\u2019]){{0,3}}"
+_AUTHOR = rf"{_PARTICLES}{_WORD}(?:{_BLANK}{_PARTICLES}{_WORD}){{0,5}}"
 _AUTHORS = rf"{_AUTHOR}(?:(?:,{_BLANK}+(?:(?:and|&){_BLANK}+)?|{_BLANK}+(?:and|&){_BLANK}+){_AUTHOR})*"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)[a-z]?|n\.d\."
 _CITE = (rf"{_AUTHORS}(?:{_BLANK}+et{_BLANK}+al\.?)?,?{_BLANK}+(?:{_YEAR})(?:,{_BLANK}*(?:{_YEAR}))*"
