@@ -143,8 +143,11 @@ _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
 
 #: An ordinal date, or a range, pair or list of them: '1st-3rd June', 'the 1st to the 3rd June', 'between 1st and
 #: 3rd June' (whose fix of the second alone left '1st and 3 June'), '1st, 2nd and 3rd June' or '1st, 2nd, and 3rd
-#: June' (the days before the last two, `items`, each an ordinal: 'Table 3, 1st June' is no list).
-_ORDINAL = re.compile(rf"\b(?:(?P<the>the)[ \t]+)?(?P<items>(?:\d{{1,2}}(?:st|nd|rd|th),[ \t]+(?:the[ \t]+)?)*)"
+#: June' (the days before the last two, `items`, each an ordinal: 'Table 3, 1st June' is no list). A match starts
+#: at a list's first day, never within it (its days apart by one blank, as the look-behinds read them): each day
+#: of a long list that names no month read the rest of it.
+_ORDINAL = re.compile(rf"\b(?<!\d(?:st|nd|rd|th),[ \t])(?<!\d(?:st|nd|rd|th),[ \t]the[ \t])(?:(?P<the>the)[ \t]+)?"
+                      rf"(?P<items>(?:\d{{1,2}}(?:st|nd|rd|th),[ \t](?:the[ \t])?)*)"
                       rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
                       rf"(?P<dash>[-\u2013]|(?P<to>(?P<comma>(?<=\d[a-z]{{2}}),)?[ \t]+(?P<word>to|and)[ \t]+"
                       rf"(?:the[ \t]+)?)))?"
