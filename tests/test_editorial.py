@@ -1152,16 +1152,21 @@ def test_coe721_a_street_in_an_address_and_a_name_before_its_country_in_brackets
 
 def test_coe721_the_authors_a_citation_in_brackets_names_are_names(make_project: MakeProject) -> None:
     """'(Wojciechowska and Kowalczyk, 2019)' and '(Ayuntamiento de Madrid, 2022)' were COE721 for each author's
-    name, with a hint of an English word ('Pronunciamento'): in a citation a capitalised word is a name. The words
-    before the brackets, and the same names outside a citation, are looked up as any other."""
+    name, with a hint of an English word ('Pronunciamento'): in a citation a capitalised word is a name, and so
+    before a year in brackets ('Wojciechowska (2019) shows'). The words before the brackets, a slip of an English
+    function word before a year ('Teh (2019)') and the same names outside a citation are looked up as any other."""
     cited = ("Studies agree (Wojciechowska and Kowalczyk, 2019; Ayuntamiento de Madrid, 2022a, p. 4), as do "
              "others (see Comune di Bologna et al., 2021) and (van der Stadtverwaltung & Kowalczyk n.d.).")
     assert editorial(make_project, prose(cited)) == []
-    slips = "This is teh (Kowalczyk 2019) result. Teh (Rossi, 2020) result. Kowalczyk (2019) and (Wojciechowska)."
+    narrative = ("Wojciechowska and Kowalczyk (2019) show it, as Ayuntamiento de Madrid (2022a, p. 4) and Stadtwerke "
+                 "et al. (2020) do.")
+    assert editorial(make_project, prose(narrative)) == []
+    slips = ("This is teh (Kowalczyk 2019) result. Teh (Rossi, 2020) result. Kowalczyk said it (in 2019) and "
+             "(Wojciechowska). Thsi (2019) too.")
     found = editorial(make_project, prose(slips))
     assert [(d.code, d.column) for d in found] == [
-        ("COE721", col(slips, "teh")), ("COE721", col(slips, "Teh")), ("COE721", col(slips, "Kowalczyk (2019)")),
-        ("COE721", col(slips, "Wojciechowska"))]
+        ("COE721", col(slips, "teh")), ("COE721", col(slips, "Teh")), ("COE721", col(slips, "Kowalczyk said")),
+        ("COE721", col(slips, "Wojciechowska")), ("COE721", col(slips, "Thsi"))]
 
 
 def test_a_bracket_of_names_and_ands_without_a_year_is_read_in_linear_time() -> None:
