@@ -1257,6 +1257,22 @@ def test_coe722_a_computer_program_and_a_smart_meter_are_british_english(make_pr
     assert (d.column, d.fix) == (col(text, "program committee"), None)
 
 
+def test_coe722_curb_and_tire_are_british_verbs_and_never_fixed(make_project: MakeProject) -> None:
+    """--fix wrote 'measures to kerb emissions' and 'residents never tyre of it': British English writes the verbs
+    'curb' and 'tire' so, and only the pavement's edge and the wheel's rubber 'kerb' and 'tyre'. After a word that
+    makes them verbs they are no finding; elsewhere they are reported, not fixed, with what each means."""
+    text = ("Measures to curb emissions; residents never tire of it. A curb on rents. The bus hit the curb and its "
+            "tires burst.")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix) for d in found] == [
+        ("COE722", col(text, "curb on"), None), ("COE722", col(text, "curb and"), None),
+        ("COE722", col(text, "tires burst"), None)]
+    assert "a pavement's edge is a 'kerb'" in found[0].message and "a wheel's are 'tyres'" in found[2].message
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == text
+
+
 def test_coe722_a_possessive_or_a_compound_is_read_by_its_parts(make_project: MakeProject) -> None:
     """'organization\u2019s', 'color-coded' and 'well-organized' were read whole, and no American form matched."""
     text = "The organization\u2019s color-coded maps of well-organized cities."

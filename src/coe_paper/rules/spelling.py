@@ -59,17 +59,19 @@ MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long w
 
 
 @cache
-def us_spellings() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+def us_spellings() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
     return shipped_data("us_spellings.yaml", _us_spellings)
 
 
-def _us_spellings(data: Any) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
-    """American spelling -> British, and the words not to fix, each with the words before it that give it the
-    meaning British English spells so too, from the data of us_spellings.yaml."""
-    words, no_fix = data["words"], data["no_fix"]
-    if not isinstance(words, dict) or not isinstance(no_fix, dict):
-        raise ValueError("not the data of us_spellings.yaml")
-    return {str(k): str(v) for k, v in words.items()}, {str(k): frozenset(map(str, v)) for k, v in no_fix.items()}
+def _us_spellings(data: Any) -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
+    """American spelling -> British, the words not to fix, each with the words before it that give it the meaning
+    British English spells so too, and what the finding of each such word says, from the data of us_spellings.yaml."""
+    words, no_fix, notes = data["words"], data["no_fix"], data["notes"]
+    if not isinstance(words, dict) or not isinstance(no_fix, dict) or not isinstance(notes, dict) or set(
+            no_fix) - set(notes):
+        raise ValueError("not the data of us_spellings.yaml: each word of `no_fix` needs its `notes`")
+    return ({str(k): str(v) for k, v in words.items()}, {str(k): frozenset(map(str, v)) for k, v in no_fix.items()},
+            {str(k): str(v) for k, v in notes.items()})
 
 
 @cache
@@ -166,7 +168,7 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
             return None
         british = "-".join(answer[0] if answer else part for answer, part in zip(found, parts, strict=True))
         return british + suffix, all(answer[1] for answer in found if answer)
-    mapped, no_fix = us_spellings()
+    mapped, no_fix, _ = us_spellings()
     lower = word.lower()
     if lower in mapped:
         return match_case(word, mapped[lower]), lower not in no_fix
@@ -249,11 +251,18 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
             continue  # a computer program, a smart meter: British English spells them so
         if found is not None:
             british, safe = found
-            note = "" if safe else " (keep 'program' only for computer programs, 'meter' for a measuring device)"
+            note = "" if safe else f" ({_note(word)})"
             if safe and word[:1].isupper() and in_name(prose.masked[line - prose.body_line - 1], start, word):
                 safe, note = False, " (unless it is part of a name that is spelt so)"
             fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
             yield Finding(line, start + 1, f"'{word}': write '{british}'{note}", f"source: {ISG_SPELLING}", fix)
+
+
+def _note(word: str) -> str:
+    """What the finding of an American form not fixed says (data/us_spellings.yaml's `notes`), of a possessive or a
+    compound for its part ('program's', 'tire-free')."""
+    notes = us_spellings()[2]
+    return next((notes[part] for part in re.split(r"[-'\u2019]", word.lower()) if part in notes), "")
 
 
 def _other_sense(prose: Prose, line: int, start: int, word: str) -> bool:
