@@ -1154,7 +1154,8 @@ def test_coe721_the_authors_a_citation_in_brackets_names_are_names(make_project:
     """'(Wojciechowska and Kowalczyk, 2019)' and '(Ayuntamiento de Madrid, 2022)' were COE721 for each author's
     name, with a hint of an English word ('Pronunciamento'): in a citation a capitalised word is a name, and so
     before a year in brackets ('Wojciechowska (2019) shows'). The words before the brackets, a slip of an English
-    function word before a year ('Teh (2019)') and the same names outside a citation are looked up as any other."""
+    function word before a year ('Teh (2019)'), an organisation's name after 'the' ('the European Comission (2020)')
+    and the same names outside a citation are looked up as any other."""
     cited = ("Studies agree (Wojciechowska and Kowalczyk, 2019; Ayuntamiento de Madrid, 2022a, p. 4), as do "
              "others (see Comune di Bologna et al., 2021) and (van der Stadtverwaltung & Kowalczyk n.d.).")
     assert editorial(make_project, prose(cited)) == []
@@ -1162,11 +1163,11 @@ def test_coe721_the_authors_a_citation_in_brackets_names_are_names(make_project:
                  "et al. (2020) do.")
     assert editorial(make_project, prose(narrative)) == []
     slips = ("This is teh (Kowalczyk 2019) result. Teh (Rossi, 2020) result. Kowalczyk said it (in 2019) and "
-             "(Wojciechowska). Thsi (2019) too.")
+             "(Wojciechowska). Thsi (2019) too. The European Comission (2020) agrees.")
     found = editorial(make_project, prose(slips))
     assert [(d.code, d.column) for d in found] == [
         ("COE721", col(slips, "teh")), ("COE721", col(slips, "Teh")), ("COE721", col(slips, "Kowalczyk said")),
-        ("COE721", col(slips, "Wojciechowska")), ("COE721", col(slips, "Thsi"))]
+        ("COE721", col(slips, "Wojciechowska")), ("COE721", col(slips, "Thsi")), ("COE721", col(slips, "Comission"))]
 
 
 def test_a_bracket_of_names_and_ands_without_a_year_is_read_in_linear_time() -> None:

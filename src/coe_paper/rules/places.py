@@ -68,6 +68,10 @@ _CITATION = re.compile(rf"\((?:(?:see|e\.g\.|cf\.),?{_BLANK}+)?{_CITE}(?:;{_BLAN
 #: characters, so that a long run of names with no year after it is not read again from each of its words.
 _YEAR_AFTER = re.compile(rf"{_BLANK}*\((?:{_YEAR})(?:,{_BLANK}*pp?\.{_BLANK}*\d+(?:[-\u2013]\d+)?)?\)")
 _NAMES_BEFORE = 200
+#: 'the' before the names: an organisation's name or a title ('the European Comission (2020)'), whose words are
+#: English and may hold a slip, no authors'.
+_ARTICLE = re.compile(r"(?<![\w'\u2019-])[Tt]he[ \u00a0\n]+$")
+_CAPITAL = re.compile(r"(?<![\w'\u2019-])[^\W\d_a-z][\w'\u2019-]*")  # the first capitalised word of the names
 _NAMED = re.compile(rf"(?<![\w'\u2019-]){_AUTHORS}(?:{_BLANK}+et{_BLANK}+al\.?)?$")
 
 
@@ -102,10 +106,11 @@ def _citations(text: str) -> tuple[tuple[int, int], ...]:
         if not before[-1:].isalpha() and not before.endswith("."):  # '(2019) (2020)', 'on 3 (2020)': no name
             continue
         names = _NAMED.search(before)
-        if names is not None:
-            first = names.group().split()[0]
-            begin = low + names.start() + (len(first) if _swapped(first) else 0)  # 'Teh (2019)': a slip of 'The'
-            found.append((begin, year.start()))
+        capital = _CAPITAL.search(before, names.start()) if names is not None else None
+        if capital is None or capital.group().lower() == "the" or _ARTICLE.search(before, 0, capital.start()):
+            continue  # 'the European Comission (2020)': an organisation's English words, which may hold a slip
+        skip = len(capital.group()) if _swapped(capital.group()) else 0  # 'Teh (2019)': a slip of 'The'
+        found.append((low + capital.start() + skip, year.start()))
     return tuple(found)
 
 
