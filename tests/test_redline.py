@@ -401,3 +401,30 @@ def test_the_comparison_s_contents_give_the_page_of_each_heading(make_project: M
     assert seen["Why equal cities matter"] <= seen["A brand new heading"] < seen["Housing"]
     new = next(p for p in entries if "A brand new heading" in text_of(p))
     assert new.find(f"{W('pPr')}/{W('rPr')}/{W('ins')}") is not None and rejected(new) == ""
+
+
+def test_a_paragraph_whose_page_keeping_alone_changed_is_no_change(make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:
+    """A lead-in ending with a colon is kept on the page of the list after it (w:keepNext); with a paragraph
+    written between them it is not. Its words did not change, but the comparison took the two as different kinds of
+    paragraph and showed it deleted and inserted whole. Properties that only decide where pages break (keepNext,
+    keepLines, widowControl) are no change a reviewer can accept or reject: the paragraph is the same."""
+    v1 = INTRO_BODY + "\nThe plan has three steps:\n\n1. First step.\n2. Second step.\n"
+    v2 = INTRO_BODY + "\nThe plan has three steps:\n\nA paragraph added between the two.\n\n1. First step.\n" \
+        "2. Second step.\n"
+    root = repository(make_project, {INTRO: section_text("intro", v1, title="Introduction")})
+    commit_v2(root, {INTRO: section_text("intro", v2, title="Introduction")})
+    old = build(root, tmp_path / "old.docx", "--rev", "v1", "--no-layout")
+    new = build(root, tmp_path / "new.docx", "--no-layout")
+    lead_ins = [p for p in body_of(old).iter(W("p")) if text_of(p) == "The plan has three steps:"]
+    assert [p.find(f"{W('pPr')}/{W('keepNext')}") is not None for p in lead_ins] == [True]
+    lead_ins = [p for p in body_of(new).iter(W("p")) if text_of(p) == "The plan has three steps:"]
+    assert [p.find(f"{W('pPr')}/{W('keepNext')}") is not None for p in lead_ins] == [False]
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout")
+    assert plain(redline, "reject") == plain(old) and plain(redline, "accept") == plain(new)
+    document = body_of(redline)
+    lead_ins = [p for p in document.iter(W("p")) if "three steps" in text_of(p)]
+    assert [text_of(p) for p in lead_ins] == ["The plan has three steps:"]
+    assert not revisions(lead_ins[0])
+    added = next(p for p in document.iter(W("p")) if "added between" in text_of(p))
+    assert added.find(f"{W('pPr')}/{W('rPr')}/{W('ins')}") is not None

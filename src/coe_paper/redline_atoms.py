@@ -17,6 +17,9 @@ Element = ooxml.Element
 w = ooxml.w
 _TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _MARKS = (w("bookmarkStart"), w("bookmarkEnd"))
+#: Paragraph properties that only decide where a page breaks: two versions differing in them alone are the same
+#: paragraph (a list item is kept with the next one, or no longer, when an item after it is added or deleted).
+PAGINATION = frozenset({w("keepNext"), w("keepLines"), w("widowControl")})
 
 
 @dataclass
@@ -38,7 +41,7 @@ class Para:
     element: Element
     prefix: list[Element]  # leading bookmarks
     atoms: list[Atom]
-    kind: str  # paragraph properties that decide whether two paragraphs may be compared
+    kind: str  # paragraph properties that decide whether two paragraphs may be compared (pagination aside)
 
     @property
     def words(self) -> list[tuple[str, ...]]:
@@ -99,9 +102,9 @@ def _kind(p: Element) -> str:
     shape = deepcopy(props)
     for node in shape.iter(w("numId")):
         node.set(w("val"), "")
-    for node in shape.findall(ooxml.RPR):
+    for node in [*shape.findall(ooxml.RPR), *(n for n in shape if n.tag in PAGINATION)]:
         shape.remove(node)
-    return etree.tostring(shape, encoding="unicode")
+    return etree.tostring(shape, encoding="unicode") if len(shape) or shape.attrib else ""
 
 
 def _same(a: Element | None, b: Element | None) -> bool:
