@@ -126,7 +126,7 @@ def test_only_a_paragraph_all_in_bold_and_a_line_long_is_kept_with_the_next(make
     long = ("A whole sentence in bold that runs on past the end of its line, as members write the key message of a "
             "chapter they want no reader to miss")
     text = (f"## Cases\n\n**Key findings**\n\nText.\n\n**Bold** then plain words.\n\nText.\n\n**{long}.**\n\nText.\n\n"
-            "**Bold** and **bold again**\n\nText.\n\n- **A bold item**\n- another item\n\n"
+            "**Bold** and **bold again**\n\nText.\n\n- **A bold item**\n- another item\n- a last item\n\n"
             "**Last line of the section**\n")
     root = make_project({"sections/03-outlook.md": section_text("outlook", text, title="Outlook", lead="anct")})
     result = pipeline.assemble(root, tmp_path / "paper.docx")

@@ -81,3 +81,29 @@ def test_a_table_breaks_with_two_rows_at_least_on_either_page(make_project: Make
     text = subprocess.run([require_client("pandoc"), "-f", "docx", "-t", "plain", str(root / "build/test-paper.docx")],
                           capture_output=True, text=True, check=True).stdout
     assert all(f"row{n}t{k:02d}" in text for n in range(6) for k in range(TABLES))
+
+
+def test_a_short_list_s_last_item_does_not_open_a_page_alone(make_project: MakeProject) -> None:
+    """A list's last item could open a page alone, under the page's running head, its list ending on the page
+    before. Its last but one item is now kept with it: lists below code blocks of growing length (a paragraph above
+    some of them, for the heights between two of its lines) fall at every height of a page, and each last item
+    shares its page with the item before it."""
+    require_client("soffice")
+    parts = range(18)
+    outline = "".join(f"  - id: part{k:02d}\n    required: false\n" for k in parts)
+    files = {"paper/paper.yaml": PAPER_YAML.split("outline:\n")[0] + "outline:\n" + outline,
+             "sections/01-intro.md": None, "sections/02-housing.md": None, "sections/03-outlook.md": None}
+    for k in parts:
+        code = "".join(f"{n}\n" for n in range(46 + k // 2))
+        lead = f"Lead{k} words.\n\n" if k % 2 else ""
+        body = f"## Steps{k}\n\n{lead}```\n{code}```\n\n1. First{k} item.\n2. Second{k} item.\n3. Third{k} item.\n\n" \
+               f"After{k} the list.\n"
+        files[f"sections/{k + 1:02d}-part{k:02d}.md"] = section_text(f"part{k:02d}", body, title=f"Title{k} part")
+    root = make_project(files)
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf"])
+    assert result.exit_code == 0, result.output
+    pages = page_texts(root / "build/test-paper.pdf")
+    broken = [k for k in parts if any(f"First{k} item" in page for page in pages)
+              and not any(f"Second{k} item" in page and f"Third{k} item" in page for page in pages)]
+    assert not broken, broken
+    assert any(f"First{k} item" in page and f"Second{k} item" not in page for k in parts for page in pages)

@@ -265,6 +265,7 @@ def test_deleted_list_item_and_table_row(make_project: MakeProject, tmp_path: Pa
     document = body_of(redline)
     items = [p for p in document.iter(W("p")) if text_of(p).endswith("step.")]
     assert [text_of(p) for p in items] == ["First step.", "Second step.", "Third step."]
+    assert not revisions(items[0]) and not revisions(items[2])  # kept with the next item now, or no longer: no change
     second = items[1]
     assert second.find(f"{W('pPr')}/{W('rPr')}/{W('del')}") is not None
     assert [text_of(d) for d in second.iter(W("del")) if d.getparent().tag != W("rPr")] == ["Second step."]  # type: ignore[union-attr]

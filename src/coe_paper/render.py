@@ -12,7 +12,7 @@ from . import marks, ooxml, ooxml_sections
 from .markdown import is_run_in_heading, plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
 from .render_sink import OpenList as _List
-from .render_sink import Origin, Sink
+from .render_sink import Origin, Sink, keep_last_items
 from .render_table import SPACE_AFTER_TABLE, SPACE_AFTER_TABLE_IN_NOTE, Table, space_after_tables
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
 
@@ -240,12 +240,13 @@ class Renderer:
             ooxml.keep_with_next(sink[-1])
 
     def _list_close(self, token: Token) -> None:
-        self._lists.pop()
+        keep_last_items(self._sinks[-1], self._lists.pop())
         self._containers.pop()
 
     def _item_open(self, token: Token) -> None:
         self._lists[-1].pending = True
         self._lists[-1].items += 1
+        self._lists[-1].starts.append(len(self._sinks[-1]))
 
     def _item_close(self, token: Token) -> None:
         if self._lists[-1].pending:  # an empty item still shows its bullet or number

@@ -1,11 +1,11 @@
 """What a renderer writes into (`Sink`: the document being built, or a section's fragment) and where the content
 it renders comes from (`Origin`: the section, its first line, its folder, the paper's captions), and the state of
-a list it is rendering (`OpenList`)."""
+a list it is rendering (`OpenList`), whose last two items stay on one page (`keep_last_items`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from . import captions as cap
@@ -44,7 +44,8 @@ class Origin:
 @dataclass
 class OpenList:
     """A list being rendered: its numbering instance, its level, and whether it has items yet; its items so far
-    and the item that holds a list numbered as its instance's deeper level (see Renderer._list_open in render.py)."""
+    and the item that holds a list numbered as its instance's deeper level (see Renderer._list_open in render.py);
+    where in the elements written each item begins (`starts`)."""
 
     num_id: int
     level: int
@@ -52,3 +53,20 @@ class OpenList:
     kind: bool = False  # whether the list instance it is a level of was made for a numbered list
     items: int = 0
     shared_with: int = -1
+    starts: list[int] = field(default_factory=list)
+
+
+#: The most paragraphs of a list's last but one item that are kept on the page of its last item.
+SHORT_ITEM = 3
+
+
+def keep_last_items(written: Sequence[Element], opened: OpenList) -> None:
+    """Keep the last but one item of list `opened` (its paragraphs in `written`) on the page of its last item, so
+    that the last item never opens a page alone, where that item is short: at most SHORT_ITEM paragraphs (a nested
+    list's included) and no table; a longer one would push a long stretch of the list to the next page."""
+    if len(opened.starts) < 2:
+        return
+    before = written[opened.starts[-2]:opened.starts[-1]]
+    if 0 < len(before) <= SHORT_ITEM and all(element.tag == ooxml.P for element in before):
+        for p in before:
+            ooxml.keep_with_next(p)
