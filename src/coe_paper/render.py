@@ -12,7 +12,7 @@ from . import marks, ooxml, ooxml_sections
 from .markdown import is_run_in_heading, plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
 from .render_sink import OpenList as _List
-from .render_sink import Origin, Sink, keep_last_items
+from .render_sink import Origin, Sink, keep_last_items, keep_lead_in
 from .render_table import SPACE_AFTER_TABLE, SPACE_AFTER_TABLE_IN_NOTE, Table, space_after_tables
 from .structure import COMMENTS_ONLY as _COMMENTS_ONLY
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 Element = ooxml.Element
-_TABLE, _PARAGRAPH = ooxml.w("tbl"), ooxml.w("p")
+_TABLE = ooxml.w("tbl")
 
 
 class Renderer:
@@ -230,14 +230,7 @@ class Renderer:
         self._containers.append("list")
 
     def _keep_lead_in(self, figure: Element | None = None) -> None:
-        """A paragraph that ends with a colon right before a list, a quote, a table or a `figure` (its paragraph,
-        written already) introduces it: it stays on the page of the list's first item, the quote's first line, the
-        table's first row or the figure rather than end a page alone."""
-        sink = self._sinks[-1]
-        if figure is not None:
-            sink = sink[:-1] if sink and sink[-1] is figure else []
-        if sink and sink[-1].tag == _PARAGRAPH and ooxml.text_of(sink[-1]).rstrip().endswith(":"):
-            ooxml.keep_with_next(sink[-1])
+        keep_lead_in(self._sinks[-1], figure)
 
     def _list_close(self, token: Token) -> None:
         keep_last_items(self._sinks[-1], self._lists.pop())

@@ -1,6 +1,7 @@
 """What a renderer writes into (`Sink`: the document being built, or a section's fragment) and where the content
 it renders comes from (`Origin`: the section, its first line, its folder, the paper's captions), and the state of
-a list it is rendering (`OpenList`), whose last two items stay on one page (`keep_last_items`)."""
+a list it is rendering (`OpenList`); and what a renderer keeps on the page of what follows it: a list's last but one
+item (`keep_last_items`), a paragraph that introduces what follows it (`keep_lead_in`)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,13 @@ def keep_last_items(written: Sequence[Element], opened: OpenList) -> None:
     if 0 < len(before) <= SHORT_ITEM and all(element.tag == ooxml.P for element in before):
         for p in before:
             ooxml.keep_with_next(p)
+
+
+def keep_lead_in(written: Sequence[Element], figure: Element | None = None) -> None:
+    """A paragraph that ends with a colon right before a list, a quote, a table or a `figure` (its paragraph, written
+    already) introduces it: it stays on the page of the list's first item, the quote's first line, the table's first
+    row or the figure rather than end a page alone."""
+    if figure is not None:
+        written = written[:-1] if written and written[-1] is figure else []
+    if written and written[-1].tag == ooxml.P and ooxml.text_of(written[-1]).rstrip().endswith(":"):
+        ooxml.keep_with_next(written[-1])
