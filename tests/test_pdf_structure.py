@@ -82,8 +82,29 @@ def test_a_nested_list_is_tagged_inside_its_item(make_project: MakeProject, tmp_
     mixed = block(lines, '"Bullets in numbers:"', "H1 (block)")
     lists = [line for line in mixed if line.strip() == "L (block)"]
     assert len(lists) == 3 and len({depth(line) for line in lists}) == 2, "\n".join(mixed)  # two inside one
-    labels = [line.strip().strip('"') for line in mixed if re.fullmatch(r'"(\d+\.|o)"', line.strip())]
-    assert labels == ["1.", "o", "2.", "o"], "\n".join(mixed)
+    labels = [line.strip().strip('"') for line in mixed if re.fullmatch(r'"(\d+\.|\u25e6)"', line.strip())]
+    assert labels == ["1.", "\u25e6", "2.", "\u25e6"], "\n".join(mixed)
+
+
+def test_bullets_are_read_as_the_characters_they_show(make_project: MakeProject, tmp_path: Path) -> None:
+    """A bullet was Word's old Symbol-font character (U+F0B7, in Unicode's private use area), a deeper one a letter
+    'o' in Courier New and a third Wingdings' U+F0A7: the PDF's text, copied or read aloud, gave a character no font
+    of the reader's has, or the letter o, for each bullet, and its tagged list items the same. Bullets are now
+    Unicode's bullet, white bullet and small square, in the text's own font, as the preview shows them."""
+    body = "## Levels\n\n- first level\n  - second level\n    - third level\n      - fourth level\n"
+    root, _ = assembled_intro(make_project, tmp_path, body)
+    result = CliRunner().invoke(app, ["--project", str(root), "assemble", "--pdf", "-o", str(tmp_path / "p.docx")])
+    assert result.exit_code == 0, result.output
+    text = subprocess.run([require_client("pdftotext"), "-layout", str(tmp_path / "p.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    shown = {line.split()[1]: line.split()[0] for line in text.splitlines() if line.strip().endswith(" level")}
+    assert shown == {"first": "\u2022", "second": "\u25e6", "third": "\u25aa", "fourth": "\u2022"}, shown
+    assert not re.search("[\ue000-\uf8ff]", text)
+    tree = subprocess.run([require_client("pdfinfo"), "-struct-text", str(tmp_path / "p.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [line.strip() for line in tree.splitlines()]
+    labels = [lines[i - 1].strip('"') for i, line in enumerate(lines) if line.endswith(' level"')]
+    assert labels == ["\u2022", "\u25e6", "\u25aa", "\u2022"], "\n".join(lines)
 
 
 BLOCKS = """\

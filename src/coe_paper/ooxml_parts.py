@@ -34,13 +34,12 @@ def _lvl(abstract: Element, level: int, fmt: str, text: str, indent: int) -> Non
     sub(lvl, "lvlText", val=text)
     sub(lvl, "lvlJc", val="left")
     sub(sub(lvl, "pPr"), "ind", left=str(indent * (level + 1)), hanging=str(indent // 2))
-    if fmt == "bullet":
-        font = BULLET_FONTS[level % 3]
-        sub(sub(lvl, "rPr"), "rFonts", ascii=font, hAnsi=font, hint="default")
 
 
-BULLETS = ("\uf0b7", "o", "\uf0a7")
-BULLET_FONTS = ("Symbol", "Courier New", "Wingdings")
+#: A bullet, a white bullet and a small square, level after level (as the preview's disc, circle and square), in the
+#: text's own font: Word's habit of the Symbol font's U+F0B7, a Courier New "o" and Wingdings' U+F0A7 gave a PDF
+#: whose bullets a reader copies or hears read aloud as characters of Unicode's private use area and the letter o.
+BULLETS = ("\u2022", "\u25e6", "\u25aa")
 ORDERED = (("decimal", "%{}."), ("lowerLetter", "%{}."), ("lowerRoman", "%{}."))
 
 
