@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coe_paper import wordread, writeback
+from coe_paper import pipeline, wordblocks, wordread, writeback
 from conftest import MakeProject, assembled_intro
 from libreoffice_review import review
 from test_apply_lists import _changed_lines, _html
@@ -156,3 +156,38 @@ def test_the_sub_items_of_a_deleted_first_item_keep_the_lists_start(make_project
     assert ("<p>The plan:</p><ol start=\"3\" type=\"1\"><li>Sub one.</li><li>Sub two.</li><li>Fourth.</li></ol>"
             "<p>The late ones:</p><ol start=\"9\" type=\"1\"><li>Under nine.</li><li>Under it too.<ul>"
             "<li>Deeper.</li></ul></li><li>Tenth.</li></ol>") in _html(_body(root)), _html(_body(root))
+
+
+DEEP = ("The steps:\n\n1. One.\n2. Two.\n   - a part\n3. Three.\n4. Four.\n\n- Alpha.\n  - Sub.\n- Beta.\n- Gamma.\n\n"
+        "Deep:\n\n1. Top.\n   1. Mid.\n      1. Low.\n2. Next.\n\nThe end.\n")
+
+
+def test_an_item_moved_by_more_than_one_level_is_re_indented(make_project: MakeProject, tmp_path: Path) -> None:
+    """A top-level item made level 3 in Word (Tab twice), or a level-3 item made level 1, was reported for the
+    member to re-indent by hand, though the Markdown reads its place one way only. Indented, it goes under the last
+    sub-item of the item above it, or starts the lists between with their markers (`1. 1. Two.`, which Word shows as
+    the level-3 item alone), taking its own lines along; an item indented with it follows it there; outdented, it
+    joins the list of the item that held it."""
+    root, built = assembled_intro(make_project, tmp_path, DEEP)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("level", "Two.", "2"), ("level", "a part", "3"), ("level", "Three.", "2"), ("level", "Beta.", "2"),
+        ("level", "Low.", "0")], tmp_path)
+    plan = _plan(root, reviewed)
+    assert [(o.line, o.summary) for o in plan.outcomes] == [
+        (12, "list item “Two.” indented from level 1 to level 3"),
+        (14, "list item “Three.” indented from level 1 to level 3"),
+        (19, "list item “Beta.” indented from level 1 to level 3"),
+        (26, "list item “Low.” outdented from level 3 to level 1")], plan.outcomes
+    assert _changed_lines(root) == [
+        "-2. Two.", "-   - a part", "-3. Three.", "+   1. 1. Two.", "+         - a part", "+      2. Three.",
+        "-- Beta.", "+    - Beta.", "-      1. Low.", "+1. Low."], _changed_lines(root)
+    assert ("<ol type=\"1\"><li>One.<ol type=\"1\"><li><ol type=\"1\"><li>Two.<ul><li>a part</li></ul></li>"
+            "<li>Three.</li></ol></li></ol></li><li>Four.</li></ol><ul><li>Alpha.<ul><li>Sub.<ul><li>Beta.</li>"
+            "</ul></li></ul></li><li>Gamma.</li></ul><p>Deep:</p><ol type=\"1\"><li>Top.<ol type=\"1\"><li>Mid.</li>"
+            "</ol></li><li>Low.</li><li>Next.</li></ol>") in _html(_body(root))
+    rebuilt = pipeline.assemble(root, tmp_path / "again.docx").output
+    assert rebuilt is not None
+    doc = wordread.read(rebuilt)
+    levels = {p.text(): p.num[1] for p in wordblocks.paragraphs(doc.blocks) if p.num is not None}
+    doc.docx.close()
+    assert [levels[t] for t in ("Two.", "a part", "Three.", "Beta.", "Low.")] == [2, 3, 2, 2, 0], levels

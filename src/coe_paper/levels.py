@@ -2,11 +2,14 @@
 change): each is re-indented in the Markdown, with its own lines (continuation lines, further paragraphs,
 sub-items), when the source reads the new nesting one way only; otherwise it is reported at its line.
 
-Unambiguous: a move of one level; the item's sub-items moved with it by as much (or it has none); indented, it
-follows an item of its level in the same list, which it joins as a sub-item (after the sub-items it has, if they
-are of its kind of list; as the first of a new numbered sublist it is numbered 1); outdented, it is the last thing
-in the item above it, whose list (of its kind) it joins after that item. Only the indents change (and a new
-sublist's first number): the numbers of the other items are left as they are, which CommonMark reads the same."""
+Unambiguous: the item's sub-items moved with it by as much (or it has none); indented, it follows an item of its
+level in the same list, which it joins as a sub-item (after the sub-items it has, if they are of its kind of list;
+as the first of a new numbered sublist it is numbered 1); indented by more than one level, it goes down through the
+last sub-item at each level between (the last thing in the item above it), and where there is none it starts with
+the markers of the lists between (`1. 1. Two.`, an item that starts with a list, which Word shows as the deeper
+item alone); outdented, it is the last thing in the item above it (and in each item above that, by as many levels
+as it moved), whose list (of its kind) it joins after that item. Only the indents change (and a new sublist's first
+number): the numbers of the other items are left as they are, which CommonMark reads the same."""
 
 from __future__ import annotations
 
@@ -106,7 +109,7 @@ class _Plan:
         """Where the item's marker goes (its column) and the marker it has there; None: not one way only."""
         unit, block = move.unit, self.blocks[move.unit.line]
         delta = move.level - unit.level
-        if block is None or abs(delta) != 1 or unit.level >= 9:  # Word's deepest level holds the deeper ones
+        if block is None or delta == 0 or max(unit.level, move.level) >= 9:  # Word's deepest holds the deeper ones
             return None
         inner = [u for u in self.items if u.line in block.numbers and u.line != unit.line]
         if any(u.line not in self.moves or self.moves[u.line].level - u.level != delta for u in inner):
@@ -121,17 +124,47 @@ class _Plan:
             above = self.blocks[before.line] if before is not None else None
             if before is None or above is None or before.line in self.moves:
                 return None
-            column = len(before.indent) + above.offset
-            joined = [u for u in self.items if u.line in above.numbers and u.level == unit.level + 1]
-            if joined:
-                return (column, unit.prefix) if _kind(joined[-1]) == _kind(unit) else None
-            return column, ("1" + _kind(unit) if unit.ordered else unit.prefix)
-        holder = self.blocks[parent.line] if parent is not None else None
-        if parent is None or holder is None or _kind(parent) != _kind(unit):
+            return self._under(before, above, move)
+        return self._out(unit, block, move.level)
+
+    def _under(self, host: Unit, block: _Block, move: LevelMove) -> tuple[int, str] | None:
+        """The marker of an item indented into `host` (the item of its level before it) down to `move.level`:
+        through the last sub-item at each level between, and the markers of new lists where there is none."""
+        unit = move.unit
+        new = "1" + _kind(unit) if unit.ordered else unit.prefix
+        for level in range(unit.level + 1, move.level + 1):
+            column = len(host.indent) + block.offset
+            subs = [u for u in self.items if u.line in block.numbers and u.level == level and u.line < unit.line]
+            if not subs:  # no list at this level: the item starts the lists down to its own
+                return column, " ".join([new] * (move.level - level + 1))
+            last, inner = subs[-1], self.blocks[subs[-1].line]
+            if level == move.level:
+                return (column, unit.prefix) if _kind(last) == _kind(unit) else None
+            if inner is None or last.line in self.moves or not self._ends(block, inner, unit.line):
+                return None
+            host, block = last, inner
+        return None
+
+    def _ends(self, outer: _Block, inner: _Block, line: int) -> bool:
+        """Whether `inner`'s lines are the last of `outer`'s before `line` that hold text."""
+        last = max(inner.numbers)
+        return all(n in inner.numbers or n > line or n < last or not self._line(n).strip() for n in outer.numbers)
+
+    def _out(self, unit: Unit, block: _Block, level: int) -> tuple[int, str] | None:
+        """The marker of an item outdented to `level`: after the item of that level that holds it, when it is the
+        last thing in that item and in each item between."""
+        holder: Unit | None = unit
+        for depth in range(unit.level - 1, level - 1, -1):
+            assert holder is not None
+            holder = self._owner(holder, depth)
+            held = self.blocks[holder.line] if holder is not None else None
+            if holder is None or held is None or holder.line in self.moves:
+                return None
+            if any(n > max(block.numbers) for n in held.numbers):
+                return None  # items or paragraphs of an item above follow it: they would become its own
+        if holder is None or _kind(holder) != _kind(unit):
             return None
-        if any(n > max(block.numbers) for n in holder.numbers):
-            return None  # items or paragraphs of the item above follow it: they would become its own
-        return len(parent.indent), unit.prefix
+        return len(holder.indent), unit.prefix
 
     def _after_moved(self, before: Unit, move: LevelMove) -> tuple[int, str] | None:
         """The marker of an item indented with the item of its list before it (two items selected, Tab): after
@@ -139,7 +172,9 @@ class _Plan:
         placed = self.targets.get(before.line)
         if placed is None or self.moves[before.line].level != move.level or _kind(before) != _kind(move.unit):
             return None
-        column, marker = placed
+        column, markers = placed
+        lists, _, marker = markers.rpartition(" ")  # the markers of the lists it began, then its own
+        column += len(lists) + 1 if lists else 0
         number = _NUMBER_RE.fullmatch(marker)
         return column, f"{int(marker[:-1]) + 1}{marker[-1]}" if number is not None else move.unit.prefix
 
