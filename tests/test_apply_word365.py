@@ -6,6 +6,7 @@ heading's level changed with Track Changes on (a w:pPrChange that holds its styl
 from __future__ import annotations
 
 import subprocess
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -143,3 +144,42 @@ def test_a_heading_given_the_titles_level_is_reported(make_project: MakeProject,
         "sections/01-intro.md:9: formatting: heading “The first phase” moved from level 2 to level 1 in Word, which "
         "is not applied: the Markdown has no heading of that level in a section; change it by hand (by Ana Rossi)"
     ], plan
+
+
+def _moved_and_edited(root: etree._Element, kept: bool) -> None:
+    """The paragraph "Second paragraph moves down." dragged below the next one in Word 365, then edited inside the
+    move: "now " typed and "moves " deleted, which Word keeps in the move's end as a w:del (`kept`), or drops from
+    it (the reviewer's own moved words deleted)."""
+    _moved(root, "Second paragraph", "Third paragraph")
+    move = next(m for m in root.iter(q("w:moveTo")) if m.getparent().tag == q("w:p"))
+    move.find(f"{q('w:r')}/{q('w:t')}").text = "Second paragraph "
+    rest = _xml(f'<w:moveTo w:id="908" w:author="{AUTHOR}" w:date="{DATE}"><w:r w:rsidR="00D7E3F1">'
+                '<w:t>down.</w:t></w:r></w:moveTo>')
+    typed = _xml(f'<w:ins w:id="909" w:author="{AUTHOR}" w:date="{DATE}"><w:r w:rsidR="00E2A1B7">'
+                 '<w:t xml:space="preserve">now </w:t></w:r></w:ins>')
+    gone = _xml(f'<w:moveTo w:id="910" w:author="{AUTHOR}" w:date="{DATE}"><w:del w:id="911" w:author="{AUTHOR}" '
+                f'w:date="{DATE}"><w:r w:rsidDel="00E2A1B7"><w:delText xml:space="preserve">moves </w:delText></w:r>'
+                '</w:del></w:moveTo>')
+    move.addnext(typed)
+    typed.addnext(rest)
+    if kept:
+        typed.addnext(gone)
+
+
+def test_a_paragraph_moved_and_edited_inside_the_move_is_moved_with_its_edits(make_project: MakeProject,
+                                                                              tmp_path: Path) -> None:
+    """A paragraph dragged below the next one in Word 365 and then edited inside the move (a word typed, a word
+    deleted): its bookmark, which Word moves with its words, stayed on the paragraph at the move's end, whose text
+    no longer matched the paragraph the move left. Nothing was applied: the move was reported as an untracked
+    removal, beside "a paragraph the sources do not hold" and a skipped change. The paragraph moves with its edits,
+    as pandoc reads the review, whether Word keeps the deleted word in the move or drops it."""
+    for kept in (True, False):
+        root, built = assembled_intro(make_project, tmp_path / str(kept), BODY)
+        reviewed = edit_part(built, tmp_path / f"edited-{kept}.docx", partial(_moved_and_edited, kept=kept))
+        assert "<p>First paragraph stays here.</p><p>Third paragraph is last.</p><p>Second paragraph now down.</p>" \
+            in _accepted(reviewed)
+        plan = apply_review(root, reviewed)
+        assert plan.findings == [] and [(o.status, o.line, o.summary) for o in plan.outcomes] == [
+            ("applied", 13, "deleted “Second paragraph moves down. ¶”"),
+            ("applied", 15, "inserted “¶ Second paragraph now down.”")], plan
+        assert _changed_lines(root) == ["-Second paragraph moves down.", "-", "+", "+Second paragraph now down."]

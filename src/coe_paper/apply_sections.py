@@ -70,7 +70,9 @@ def moved_marks(section: Section) -> None:
     """Put the bookmarks of a paragraph moved whole back where it was built. Word moves a paragraph's bookmarks with
     its text to the paragraph it writes at the move's end (w:moveTo, inserted whole), which would leave the block of
     the build deleted with no bookmark, and read the new paragraph as that block. They go to the paragraph deleted
-    whole (w:moveFrom) that has no bookmark of the section and holds the same words, when one only does."""
+    whole (w:moveFrom) that has no bookmark of the section and holds the words moved (before any edit made inside
+    the move: words typed into it, or deleted from it), when one only does; or, where Word dropped words deleted
+    from the move, the one most like them (and like them)."""
     def own(para: Paragraph) -> list[str]:
         return [name for name in para.bookmarks
                 if (found := marks.parse(name)) is not None and found[0] == section.index]
@@ -80,8 +82,15 @@ def moved_marks(section: Section) -> None:
         names = own(para)
         if not names or para.mark is None or para.mark.kind != "ins" or para.text(accept=False).strip():
             continue
-        sources = [p for p in paras if p.mark is not None and p.mark.built and not p.text().strip() and not own(p)
-                   and p.text(accept=False) == para.text()]
+        moved = "".join(r.text for r in para.runs if r.rev is not None and r.rev.moved)
+        words = moved if moved.strip() else para.text()
+        gone = [p for p in paras if p.mark is not None and p.mark.built and not p.text().strip() and not own(p)]
+        sources = [p for p in gone if p.text(accept=False) == words]
+        if not sources and moved.strip():
+            like = sorted(((SequenceMatcher(None, p.text(accept=False), words, autojunk=False).ratio(), i)
+                           for i, p in enumerate(gone)), reverse=True)
+            if like and like[0][0] >= 0.6 and (len(like) == 1 or like[1][0] < like[0][0]):
+                sources = [gone[like[0][1]]]
         if len(sources) == 1:
             sources[0].bookmarks += names
             para.bookmarks = [name for name in para.bookmarks if name not in names]

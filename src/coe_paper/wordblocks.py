@@ -23,12 +23,14 @@ EMBEDDED = "embedded content"
 @dataclass(frozen=True)
 class Rev:
     """A tracked change: `ins` or `del`, by whom and when. A deletion of words another tracked insertion added (a
-    w:del inside a w:ins) names the insertion's author: those words were not in the document as built."""
+    w:del inside a w:ins) names the insertion's author: those words were not in the document as built. A move's
+    words (Word's w:moveFrom and w:moveTo) are `moved`, as are words deleted inside the move's end."""
 
     kind: str
     author: str
     date: str = ""
     inserted_by: str | None = None
+    moved: bool = field(default=False, compare=False)  # a move's (w:moveFrom, w:moveTo), or a deletion inside one
 
     @property
     def built(self) -> bool:

@@ -34,6 +34,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
+_MOVE_TAGS = frozenset({w("moveTo"), w("moveFrom")})
 _SIMPLE = {w("t"): "text", w("delText"): "text", w("tab"): "\t", w("ptab"): "\t", w("noBreakHyphen"): "-"}
 _BR, _CR, _TYPE, _ID, _SYM, _RUBY = w("br"), w("cr"), w("type"), w("id"), w("sym"), w("ruby")
 _FOOTNOTE_REF, _ENDNOTE_REF = w("footnoteReference"), w("endnoteReference")
@@ -192,7 +193,8 @@ class _Reader:
             if tag == w("r"):
                 self._run(child, para, rev, link, extra)
             elif tag in _CHANGE_TAGS:
-                inner = Rev(_CHANGE_TAGS[tag], child.get(w("author"), ""), child.get(w("date"), ""))
+                inner = Rev(_CHANGE_TAGS[tag], child.get(w("author"), ""), child.get(w("date"), ""),
+                            moved=tag in _MOVE_TAGS)
                 if rev is not None and rev.kind == "ins" and inner.kind == "del":
                     inner = _nested(rev, child)
                 self._inline(child, para, inner, link, extra)
@@ -321,7 +323,8 @@ class _Reader:
 
 def _nested(insertion: Rev, deletion: Element) -> Rev:
     """The deletion (`deletion`, a w:del or w:moveFrom) of words that `insertion` added."""
-    return Rev("del", deletion.get(w("author"), ""), deletion.get(w("date"), ""), insertion.author)
+    return Rev("del", deletion.get(w("author"), ""), deletion.get(w("date"), ""), insertion.author,
+               moved=insertion.moved)
 
 
 _NOTE_SEPARATOR = re.compile(r"^(separator|continuationSeparator|continuationNotice)$")
