@@ -4,11 +4,15 @@ reviewer left them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from lxml import etree
 
 from coe_paper import pipeline, wordblocks, wordread, writeback
 from conftest import MakeProject, assembled_intro
 from libreoffice_review import review
+from reviewkit import Reviewer, apply_review, edit_part, q
 from test_apply_lists import _changed_lines, _html
 
 STEPS = "The steps:\n\n1. First step.\n2. Second step.\n3. Third step.\n4. Fourth step.\n\nThe end.\n"
@@ -191,3 +195,50 @@ def test_an_item_moved_by_more_than_one_level_is_re_indented(make_project: MakeP
     levels = {p.text(): p.num[1] for p in wordblocks.paragraphs(doc.blocks) if p.num is not None}
     doc.docx.close()
     assert [levels[t] for t in ("Two.", "a part", "Three.", "Beta.", "Low.")] == [2, 3, 2, 2, 0], levels
+
+
+LIFTED = ("The plan:\n\n1. Alpha.\n   1. Sub alpha.\n   2. Sub beta.\n2. Beta.\n3. Gamma.\n\n"
+          "The steps:\n\n- First step.\n  - Sub one.\n  - Sub two.\n- Second step.\n\nThe end.\n")
+
+
+def _new_items_among_lifted(root: etree._Element) -> None:
+    """As Word records them: the first items of two lists deleted whole, and a new item typed after a sub-item of
+    each (its mark and its words inserted)."""
+    def para(text: str) -> etree._Element:
+        return next(p for p in root.iter(q("w:p")) if "".join(p.itertext()).startswith(text))
+
+    reviewer = Reviewer(root)
+    for item, sub in (("Alpha.", "Sub alpha."), ("First step.", "Sub two.")):
+        reviewer.delete_paragraph(para(item), "Ana Rossi")
+        reviewer.insert_paragraph(para(sub), "Ana Rossi")
+
+
+def test_a_new_item_among_sub_items_that_go_up_goes_up_with_them(make_project: MakeProject, tmp_path: Path) -> None:
+    """A list's first item deleted whole and a new item typed after one of its sub-items: the sub-items went up to
+    its level, but the new one was written at their old indent (`   2. New sub.` below `1. Sub alpha.`, which
+    CommonMark reads as words of that item) and numbered in the sublist they left, and the items after it kept
+    their numbers (`2.` twice). The new item goes up with them and is numbered among them, the items after it
+    numbered on; as LibreOffice and as Word record the new paragraph."""
+    root, built = assembled_intro(make_project, tmp_path / "lo", LIFTED)
+    reviewed = review(built, tmp_path / "lo.docx", [
+        ("delete_paragraph", "Alpha."), ("paragraph_after", "Sub alpha.", "New sub."),
+        ("delete_paragraph", "First step."), ("paragraph_after", "Sub two.", "New two.")], tmp_path)
+    _plan(root, reviewed)
+    assert _changed_lines(root) == [
+        "-1. Alpha.", "-   1. Sub alpha.", "-   2. Sub beta.", "-2. Beta.", "-3. Gamma.",
+        "+1. Sub alpha.", "+2. New sub.", "+3. Sub beta.", "+4. Beta.", "+5. Gamma.",
+        "-- First step.", "-  - Sub one.", "-  - Sub two.", "+- Sub one.", "+- Sub two.", "+- New two."
+    ], _changed_lines(root)
+    assert ("<ol type=\"1\"><li>Sub alpha.</li><li>New sub.</li><li>Sub beta.</li><li>Beta.</li><li>Gamma.</li>"
+            "</ol><p>The steps:</p><ul><li>Sub one.</li><li>Sub two.</li><li>New two.</li><li>Second step.</li></ul>"
+            ) in _html(_body(root))
+
+    root, built = assembled_intro(make_project, tmp_path / "word", LIFTED)
+    plan = apply_review(root, edit_part(built, tmp_path / "word.docx", _new_items_among_lifted))
+    assert plan.findings == [] and {o.status for o in plan.outcomes} == {"applied"}, plan
+    page = _html(_body(root))
+    assert re.search(r"<ol type=\"1\"><li>Sub alpha\.</li><li>[A-Z][a-z ]+\.</li><li>Sub beta\.</li><li>Beta\.</li>"
+                     r"<li>Gamma\.</li></ol><p>The steps:</p><ul><li>Sub one\.</li><li>Sub two\.</li><li>[A-Z][a-z ]+"
+                     r"\.</li><li>Second step\.</li></ul>", page), page
+    assert [line[:3] for line in _changed_lines(root) if line.startswith("+")] == [
+        "+1.", "+2.", "+3.", "+4.", "+5.", "+- ", "+- ", "+- "], _changed_lines(root)

@@ -31,7 +31,7 @@ from .captions import TABLE_CAPTION_RE, split_id
 from .captions_read import caption_anchors, figure_caption_source, references_as_objects, table_caption_source
 from .edits import Finding, Group, first_author
 from .importer_kinds import quote_style
-from .itemlift import lifted
+from .itemlift import inserted_lifted, lifted
 from .itemnumbers import reindented, with_carried
 from .levels import LevelMove, reindent, relevelled
 from .mdinline import Unit
@@ -159,6 +159,7 @@ class _SectionEdits:
         markers = [(r.start, r.end) for r in reps if r.listed]  # a re-indented item's marker is written there
         self.renumbered = [r for r in moved_items(self.text, self.ctx.numbers)
                            if not any(start <= r.start < end for start, end in markers)]
+        self.replacements = inserted_lifted(self.text, self.ctx.lifts, self.replacements)
         self.replacements += lifted(self.text, self.ctx.lifts, self.replacements)
         self.replacements += self.renumbered
 

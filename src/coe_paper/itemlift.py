@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .itemjoins import item_above, marker_kind
 from .itemnumbers import marker_offset, own_lines
@@ -75,4 +75,23 @@ def lifted(file: str, lifts: Sequence[Lift], others: Sequence[Replacement]) -> l
             lead = len(file[start:]) - len(file[start:].lstrip(" "))
             out.append(Replacement(start, start + min(lead, found.shift), "", found.author, found.item.line, summary,
                                    listed=not any(rep.summary == summary for rep in out)))
+    return out
+
+
+def inserted_lifted(file: str, lifts: Sequence[Lift], reps: Sequence[Replacement]) -> list[Replacement]:
+    """`reps` with the lines each inserts among the lines of a lift (a new sub-item typed after one that goes up,
+    a sub-item split; at a line's end, as LibreOffice's new paragraph is written, or at the next line's start, as
+    Word's is) outdented with them, so that they stay in the list they joined."""
+    spans = [(found.lines[0], file.find("\n", found.lines[-1]) % (len(file) + 1) + 1, found.shift)
+             for found in lifts]
+    out: list[Replacement] = []
+    for rep in reps:
+        shift = next((shift for lo, hi, shift in spans if lo <= rep.start <= hi and lo <= rep.end <= hi), 0)
+        at_start = rep.start == 0 or file[rep.start - 1] == "\n"
+        if shift and "\n" in rep.text:
+            lines = rep.text.split("\n")
+            cut = [line if index == 0 and not at_start else line[min(shift, len(line) - len(line.lstrip(" "))) :]
+                   for index, line in enumerate(lines)]
+            rep = replace(rep, text="\n".join(cut))
+        out.append(rep)
     return out

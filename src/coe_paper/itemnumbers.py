@@ -87,6 +87,8 @@ class Numbers:
     first: set[int] = field(default_factory=set)  # the numbers' starts of items that become the first of their list
     resized: dict[int, tuple[int, int]] = field(default_factory=dict)  # a number's start: its end, change of width
     lifts: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # a lifted sub-item's: end, number, author
+    joined: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # a lifted sub-item's: the numbers of
+    # the items after the deleted item in the list it joins
 
     def number(self, md: str, near: Unit, file: str, before: bool, author: str) -> str:
         """`md`, inserted beside the ordered item `near` (`before` it: at its start), with the new items at
@@ -106,12 +108,19 @@ class Numbers:
             return md
         own = line_start + len(near.indent)
         base = int(marker.group(1)) + self.moves.get(own, (0, 0, ""))[1]
+        if own in self.lifts:  # a sub-item gone up to the level of a deleted item: the new ones go with it
+            base = self.lifts[own][1]
         first = base if before else base + 1 + self.added.get(own, 0)
         for count, index in enumerate(new):
             lines[index] = f"{near.indent}{first + count}{marker.group(2)} " + lines[index][len(written) :]
         if not before:
             self.added[own] = self.added.get(own, 0) + len(new)
-        for start, end in [(own, own + len(marker.group(1)))] * before + after:
+        moving = [(own, own + len(marker.group(1)))] * before + after
+        for start, end in moving + (self.joined.get(own, []) if own in self.lifts else []):
+            if start in self.lifts:  # numbered on from the deleted item's
+                stop, number, who = self.lifts[start]
+                self.lifts[start] = (stop, number + len(new), who)
+                continue
             _, move, who = self.moves.get(start, (end, 0, author))
             self.moves[start] = (end, move + len(new), who)
         return "\n".join(lines)
@@ -144,8 +153,11 @@ class Numbers:
         if marker is None or not numbers:
             return
         lazy = len(numbers) > 1 and len({file[start:end] for start, end in numbers}) == 1
+        line_start = file.rfind("\n", 0, item.start) + 1
+        after = siblings(file, item, line_start)
         for count, (start, end) in enumerate(numbers):  # their own list's moves (a sub-item deleted) are no more
             self.lifts[start] = (end, int(marker.group(1)) + (0 if lazy else count), author)
+            self.joined[start] = after
 
     def moved(self, file: str) -> list[tuple[int, int, str, str]]:
         """Each moved item's number: its [start, end) in the file, the new number, and who moved it first. An item
