@@ -84,7 +84,7 @@ def schema(
 
     root = _root() if output is None else _project()
     target = output if output is not None else _root() / schemas.SCHEMA_DIR
-    refused = schemas.refusal(root, target, output is not None) if root is not None else None
+    refused = schemas.refusal(root, target, output is not None)
     if refused is not None:
         err.print(format_diagnostics([refused], "text"), markup=False)
         raise typer.Exit(1)

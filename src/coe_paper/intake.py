@@ -16,7 +16,7 @@ from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic, to_json
 from .model import Contributor, Project, is_valid_id
 from .project import SECTIONS_DIR
-from .safepaths import leaves_through_link, paper_files, remove_stale_of, resolved, write_atomic
+from .safepaths import forbidden_name, leaves_through_link, paper_files, remove_stale_of, resolved, shown, write_atomic
 
 IMAGES_DIR = "paper/images"
 
@@ -102,7 +102,10 @@ def front_matter(section_id: str, title: str, lead: str, contributors: list[str]
 def _check_output(root: Path, project: Project, given: Path, target: Path, replacing: bool) -> None:
     """`-o` may replace the section with the draft's id (`replacing`: `target` is its file), never another file
     that exists (of the paper, the repository or anything else); it must name a file, in a folder that can be
-    made."""
+    made; no line break in its name and no `.git` folder on its way."""
+    forbidden = forbidden_name(Path(os.path.abspath(given)))
+    if forbidden is not None:
+        raise IntakeError(f"-o {shown(str(given))} {forbidden[1]}; give a path such as sections/NN-id.md")
     if target.is_dir() or any(parent.exists() and not parent.is_dir() for parent in target.parents):
         raise IntakeError(f"-o {given}: name the section file to write, e.g. sections/NN-id.md")
     if replacing or not target.exists():

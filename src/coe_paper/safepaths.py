@@ -15,6 +15,7 @@ import os
 import stat
 import sys
 import time
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -77,16 +78,42 @@ def names_folder(value: str, path: Path) -> bool:
         return False
 
 
+def shown(name: str) -> str:
+    """`name` as a diagnostic prints it: a control character, line break or invisible format character escaped as
+    Python writes it (`a\\nb`), so that a line break in a name does not split the diagnostic's line."""
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in name)
+
+
+def forbidden_name(target: Path) -> tuple[str, str, str] | None:
+    """The code, reason and hint why nothing may be written at `target`, wherever it is: a control character or line
+    break in its name (a new line in a file's name split every listing of it and every line naming it, the build's
+    own report too), or a `.git` folder on its way as written or once resolved (git's own files: `-o .git/hooks/x`
+    wrote the paper into a hook's place)."""
+    text = str(target)
+    if any(unicodedata.category(char) == "Cc" or char in "\u2028\u2029" for char in text):
+        return "COE006", "has a control character or line break in its name", "give a name of one line"
+    final = resolved(target)
+    for parts in (target.parts, final.parts if final is not None else ()):
+        if any(part.casefold() == ".git" for part in parts):
+            return "COE007", "is inside a .git folder, git's own files", "write it elsewhere, e.g. to build/"
+    return None
+
+
 def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool, where: tuple[int, int] = (0, 0),
                     label: str = "", suffix: str = "") -> list[Diagnostic]:
     """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
-    output); COE007 an output that is, or lies inside, one of the paper's own files; COE006 a document whose name
+    output); COE007 an output that is, or lies inside, one of the paper's own files or a `.git` folder; COE006 a
+    name with a control character or line break in it; COE006 a document whose name
     ends in another suffix than `suffix` (`paper.pdf` for a .docx: Word would not open it). `label` names the
     output in the message (default: `-o TARGET`, or paper.yaml's `output:`)."""
     root = root.resolve()
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
-    path, (line, col) = (str(target), (0, 0)) if explicit else (CONFIG_PATH, where)
-    label = label or (f"-o {target}" if explicit else f"output: '{config.output}'")
+    path, (line, col) = (shown(str(target)), (0, 0)) if explicit else (CONFIG_PATH, where)
+    label = label or (f"-o {shown(str(target))}" if explicit else f"output: '{shown(config.output)}'")
+    forbidden = forbidden_name(written)
+    if forbidden is not None:
+        code, why, hint = forbidden
+        return [error(path, line, col, code, f"{label} {why}", hint)]
     final = resolved(written)
     if final is None:
         return [error(path, line, col, "COE006", f"{label} cannot be written: a symbolic link loop")]

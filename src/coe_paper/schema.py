@@ -16,6 +16,7 @@ Markdown; the section schema is for tools that do.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,10 @@ INSIDE_PATTERN = r"^(?![/\\])(?!.:)(?!(\.[/\\]+)*\.\.([/\\]|$))"
 #: `date.fromisoformat` reads it (no year 0000); the model's pattern is the form alone, its validator the calendar.
 DUE_PATTERN = (r"^(?!0000)(\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|(0[469]|11)-(0[1-9]|[12]\d|30)"
                r"|02-(0[1-9]|1\d|2[0-8]))|(\d\d(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)$")
+#: What validate refuses of any output's name (COE006, COE007): a control character or line break in it, a `.git`
+#: folder on its way.
+_BREAKS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+NAME_PATTERN = rf"(?![^{_BREAKS}]*[{_BREAKS}])(?!(.*[/\\])?\.[Gg][Ii][Tt]([/\\]|$))"
 DIALECT = "http://json-schema.org/draft-07/schema#"  # the YAML language server "supports JSON Schema 7 and below"
 
 
@@ -83,7 +88,7 @@ def _inside(schema: dict[str, Any]) -> None:
 
 def _output(schema: dict[str, Any]) -> None:
     output = schema["properties"]["output"]
-    output["pattern"] = INSIDE_PATTERN + OUTPUT_PATTERN.removeprefix("^")
+    output["pattern"] = INSIDE_PATTERN + NAME_PATTERN + OUTPUT_PATTERN.removeprefix("^")
     output["description"] = "The .docx to write, e.g. build/paper.docx (the PDF is written beside it)."
 
 
@@ -152,30 +157,42 @@ def with_editor_settings(text: str, directory: str = SCHEMA_DIR) -> str | None:
     return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
 
 
-def refusal(root: Path, directory: Path, explicit: bool) -> Diagnostic | None:
-    """Why the schemas may not be written into `directory` of the project at `root`, as for a build's output: it
+def refusal(root: Path | None, directory: Path, explicit: bool) -> Diagnostic | None:
+    """Why the schemas may not be written into `directory`: anywhere, a name with a line break or control character
+    in it (COE006) or a `.git` folder (COE007); in the project at `root`, as for a build's output, a folder that
     leaves the project through a symbolic link (COE005) or lies among the paper's own files (COE007)."""
+    from .diagnostics import error
     from .project import load_project
-    from .safepaths import output_problems
+    from .safepaths import forbidden_name, output_problems, shown
     from .sources import WorkTree
 
-    project, _ = load_project(WorkTree(root))
-    if project is None:  # the paper's configuration cannot be read: nothing to hold the folder against
+    label = f"-o {shown(str(directory))}" if explicit else f"the schemas' folder {SCHEMA_DIR}"
+    forbidden = forbidden_name(Path(os.path.abspath(directory)))
+    if forbidden is not None:
+        code, why, hint = forbidden
+        return error(shown(str(directory)), 0, 0, code, f"{label} {why}", hint)
+    project, _ = load_project(WorkTree(root)) if root is not None else (None, [])
+    if root is None or project is None:  # outside a project, or its configuration cannot be read: nothing more
         return None
-    label = f"-o {directory}" if explicit else f"the schemas' folder {SCHEMA_DIR}"
     problems = output_problems(root, directory, project.config, explicit=True, label=label)
     return problems[0] if problems else None
 
 
 def write(directory: Path) -> list[Path]:
-    """Write the schemas into `directory` (created if needed), each whole or not at all; returns the paths
-    written."""
-    from .safepaths import write_atomic
+    """Write the schemas into `directory` (created if needed), all of them or none: a failure (a full disk) leaves
+    the files as they were and removes the folders it made; returns the paths written."""
+    from .safepaths import write_all_atomic
 
+    made = [folder for folder in (directory, *directory.parents) if not os.path.lexists(folder)]
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for item in schemas():
-        path = directory / item.name
-        write_atomic(path, item.text.encode("utf-8"))
-        written.append(path)
-    return written
+    writes = [(directory / item.name, item.text.encode("utf-8")) for item in schemas()]
+    try:
+        write_all_atomic(writes)
+    except BaseException:
+        for folder in made:  # innermost first; one another process has put files in meanwhile stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+    return [path for path, _ in writes]
