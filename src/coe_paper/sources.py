@@ -149,9 +149,10 @@ class WorkTree:
         directory = self._path(path)
         if not directory.is_dir():
             return []
-        # a link is listed whatever it leads to (a file since moved, a folder): reading it says what is wrong, as a
-        # revision's listing does
-        return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_file() or p.is_symlink())
+        # a link is listed whatever it leads to (a file since moved, a folder), and so is a named pipe, device or
+        # socket (taken for no file, a section or template was left out without a word): reading it says what is
+        # wrong, as a revision's listing does
+        return sorted(f"{normalise(path)}/{p.name}" for p in directory.iterdir() if p.is_symlink() or not p.is_dir())
 
     def resolved(self, path: str) -> str:
         found = self._path(path).relative_to(self.root).as_posix()

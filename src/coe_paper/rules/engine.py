@@ -13,7 +13,7 @@ from ..cache import SectionCache
 from ..diagnostics import Diagnostic, Severity, error
 from ..model import Project
 from ..project import CONFIG_PATH, load_yaml, read_text, validate_model
-from ..sources import Source, SourceError, normalise
+from ..sources import NotAFile, Source, SourceError, normalise, unreadable
 from .config import ChecksConfig
 from .registry import EMITTED, MODULES, Finding, Rule, rules_of
 from .shipped import use_project
@@ -68,7 +68,8 @@ class Context:
         """The paper's word list (`checks.words`, one word a line, `#` comments): names and terms to accept."""
         line, col = self.project.config_marks.get(("checks", "words"), (0, 0))
         path = self._path(self.config.words, line, col)
-        if path is None or (not self.source.exists(path) and "words" not in self.config.model_fields_set):
+        if path is None or (not self.source.exists(path) and not self._special(path)
+                            and "words" not in self.config.model_fields_set):
             return frozenset()
         if self._missing("words", self.config.words, path, line, col):
             return frozenset()
@@ -79,12 +80,19 @@ class Context:
 
     def _missing(self, key: str, name: str, path: str, line: int, col: int) -> bool:
         """Whether the file paper.yaml names under `checks.KEY` is not there (or is a folder): said at its line in
-        paper.yaml, where it is named, rather than at a file that does not exist."""
-        if self.source.exists(path):
+        paper.yaml, where it is named, rather than at a file that does not exist. A named pipe, device or socket is
+        there: reading it says what it is."""
+        if self.source.exists(path) or self._special(path):
             return False
         self.problems.append(error(CONFIG_PATH, line, col, "COE003", f"checks: {key}: '{name}' is no file in the "
                                    "project", "give the path of the file from the project's folder"))
         return True
+
+    def _special(self, path: str) -> bool:
+        """Whether a named pipe, device or socket is at `path` (not a file, so `exists` is False, yet not absent:
+        taken for no list, the paper's words were left out without a word)."""
+        why = unreadable(self.source, path)
+        return isinstance(why, NotAFile) and why.kind != "a folder"
 
     def _path(self, name: str, line: int, col: int) -> str | None:
         try:

@@ -1,0 +1,46 @@
+"""Named pipes where the paper's files go: a section, a template or the words list that is a named pipe was taken
+for no file at all (the section was "missing", the built-in byline used, the words not accepted) without a word of
+why. Each is named as what it is, at once: opening one to read would wait for a writer for ever."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import coe_paper
+from conftest import MakeProject
+
+BYLINE = "{.Byline}\nLead: {{ section.lead.name }}\n"
+
+
+def _validate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`coe-paper validate` in a process of its own, stopped after 60 s (a hang fails the test, not the run)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(coe_paper.__file__).resolve().parents[1]), "COE_PAPER_RESIDENT": "0"}
+    return subprocess.run([sys.executable, "-m", "coe_paper", "--project", str(root), *args], capture_output=True,
+                          text=True, env=env, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("name", ["paper/words.txt", "paper/templates/byline.md.j2", "sections/01-intro.md"])
+def test_a_named_pipe_in_place_of_a_file_of_the_paper_is_named(make_project: MakeProject, name: str) -> None:
+    root = make_project({"paper/words.txt": "Nowa\n", "paper/templates/byline.md.j2": BYLINE})
+    (root / name).unlink()
+    os.mkfifo(root / name)
+    found = _validate(root, "validate")
+    assert found.returncode == 1 and "Traceback" not in found.stderr, found.stderr
+    assert f"{name}: error COE003 cannot read '{name}': it is a pipe, device or socket, not a file" in found.stderr
+    assert "COE105" not in found.stderr  # the section is there, not missing
+    built = _validate(root, "assemble", "--no-layout")
+    assert built.returncode == 1 and not (root / "build").exists(), built.stderr
+
+
+def test_a_named_pipe_among_the_templates_is_named(make_project: MakeProject) -> None:
+    root = make_project()
+    (root / "paper/templates").mkdir(exist_ok=True)
+    os.mkfifo(root / "paper/templates/annex.md.j2")
+    found = _validate(root, "validate")
+    assert found.returncode == 1, found.stderr
+    assert "paper/templates/annex.md.j2: error COE003 cannot read" in found.stderr
