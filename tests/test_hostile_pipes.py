@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,21 @@ def test_a_named_pipe_among_the_templates_is_named(make_project: MakeProject) ->
     found = _validate(root, "validate")
     assert found.returncode == 1, found.stderr
     assert "paper/templates/annex.md.j2: error COE003 cannot read" in found.stderr
+
+
+@pytest.mark.parametrize("name", [".gitattributes", ".gitignore", "sections/.gitattributes", "paper/.gitignore"])
+@pytest.mark.parametrize("command", ["validate", "status"])
+def test_a_named_pipe_git_reads_for_itself_is_named_before_git_waits_on_it(make_project: MakeProject, name: str,
+                                                                          command: str) -> None:
+    """`mkfifo .gitattributes` (or a `.gitignore`, in the paper's folders too): git blame and git status waited on
+    it until their time limit (120 s a command), and validate then said nothing of it."""
+    root = make_project(git=True)
+    os.mkfifo(root / name)
+    started = time.monotonic()
+    found = _validate(root, command)
+    assert time.monotonic() - started < 30, found.stderr
+    assert "Traceback" not in found.stderr
+    assert (f"{name}: error COE003 {name} is a named pipe, not a file: git would wait on it: no git history read"
+            in found.stderr), found.stderr
+    # status reports without the history (exit 0), but a pipe in sections/ is also a file it leaves out (exit 1)
+    assert found.returncode == (1 if command == "validate" or name.startswith("sections/") else 0), found.stderr

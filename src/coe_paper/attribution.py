@@ -33,7 +33,7 @@ from pathlib import Path
 from .blamecache import CACHE_FILE, BlameCache, Blamed
 from .diagnostics import Diagnostic, error, warning
 from .gitlog import repository_problem
-from .gitrun import mailmap_problem
+from .gitrun import waits_on
 from .historygit import Git, log_and_blobs, repository, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
@@ -123,10 +123,14 @@ def _no_history(reason: str, processes: int, hint: str = _COMMIT) -> History:
     return History(False, diagnostics=[warning(".", 0, 0, "COE204", message, hint)], processes=processes)
 
 
+#: The files of the work tree git reads for itself, which a COE003 of `history_of` names.
+GIT_OWN_FILES = (".mailmap", ".gitattributes", ".gitignore")
+
+
 def without_history(problem: Diagnostic) -> bool:
-    """Whether `problem` says the git history could not be read (COE204, or COE003 for a `.mailmap` git would wait
-    on): the reports from history say it before their table."""
-    return problem.code == "COE204" or (problem.code == "COE003" and problem.path.endswith(".mailmap"))
+    """Whether `problem` says the git history could not be read (COE204, or COE003 for a `.mailmap`, `.gitattributes`
+    or `.gitignore` git would wait on): the reports from history say it before their table."""
+    return problem.code == "COE204" or (problem.code == "COE003" and problem.path.endswith(GIT_OWN_FILES))
 
 
 def history_of(
@@ -136,6 +140,11 @@ def history_of(
     """Attribution of the project's section files at `rev` (default HEAD), from history up to that commit; `step`
     is told when many files are blamed (a cold run)."""
     git = Git(root)
+    if (blocking := waits_on(root)) is not None:  # checked before git runs, which would wait on a named pipe
+        own, why = blocking
+        where = os.path.relpath(own, root).replace(os.sep, "/")
+        return History(False, diagnostics=[error(where, 0, 0, "COE003", why.replace(str(own), where)
+                                                 + ": no git history read", f"make {own.name} a file, or remove it")])
     found, config = repository(git, rev)  # see historygit.py
     if found is None:
         reason = "no git history (not a git repository, or no commits yet)"
@@ -146,11 +155,6 @@ def history_of(
             return _no_history(f"no git history: {problem}", git.count, "")
         return _no_history(reason, git.count)
     git_dir, commit = found.git_dir, found.commit
-    if problem := mailmap_problem(root):  # checked before git reads it, which would wait on a named pipe
-        where = os.path.relpath(Path(found.top, ".mailmap"), root).replace(os.sep, "/")
-        return History(False, diagnostics=[error(where, 0, 0, "COE003", problem.replace(
-            str(Path(found.top, ".mailmap")), where) + ": no git history read", "make .mailmap a file, or remove it")],
-            processes=git.count)
     if found.shallow:
         return _no_history("shallow clone: git history is incomplete", git.count, _UNSHALLOW)
     mailmap: str | None = None

@@ -57,6 +57,11 @@ _MAPPING = frozenset({"log", "blame", "shortlog", "show", "check-mailmap"})
 def mailmap_problem(root: Path) -> str | None:
     """Why git cannot read the `.mailmap` at the top of the work tree holding `root`: a named pipe (opening it waits
     for a writer), a device, a socket or a folder in its place; None when it is a file or absent."""
+    found = _mailmap(root)
+    return found[1] if found is not None else None
+
+
+def _mailmap(root: Path) -> tuple[Path, str] | None:
     for directory in (root.absolute(), *root.absolute().parents):
         if os.path.lexists(directory / ".git"):
             try:
@@ -65,9 +70,55 @@ def mailmap_problem(root: Path) -> str | None:
                 return None
             if stat.S_ISREG(mode):
                 return None
-            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a device or socket"
-            return f"{directory / '.mailmap'} is {kind}, not a file: git would wait on it when it maps authors"
+            mailmap = directory / ".mailmap"
+            return mailmap, f"{mailmap} is {_kind(mode)}, not a file: git would wait on it when it maps authors"
     return None
+
+
+#: The files git reads of the work tree's folders for itself (attributes, ignore rules), in every folder from its top
+#: down to the paper's: a named pipe among them makes any command that looks at the paper's files wait for ever.
+_FOLDER_FILES = (".gitattributes", ".gitignore")
+_PAPER_FOLDERS = ("paper", "sections", "paper/images", "paper/templates")
+
+
+def _kind(mode: int) -> str:
+    return "a named pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a device or socket"
+
+
+def work_tree_problem(root: Path) -> tuple[Path, str] | None:
+    """The first `.gitattributes` or `.gitignore` git would read in the work tree holding `root` (in a folder from
+    its top down to the project's, or in the paper's folders) that is a named pipe, a device or a socket, and why
+    git cannot run with it: None when there is none."""
+    folders: list[Path] = []
+    for directory in (root.absolute(), *root.absolute().parents):
+        folders.insert(0, directory)
+        if os.path.lexists(directory / ".git"):
+            break
+    else:
+        return None  # no work tree: git reads nothing of it
+    for folder in (*folders, *(root.absolute() / name for name in _PAPER_FOLDERS)):
+        for name in _FOLDER_FILES:
+            try:
+                mode = os.stat(folder / name).st_mode
+            except (OSError, ValueError):  # none, or a link that leads nowhere: git reads none either
+                continue
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a folder git passes over
+                return folder / name, f"{folder / name} is {_kind(mode)}, not a file: git would wait on it"
+    return None
+
+
+def waits_on(root: Path) -> tuple[Path, str] | None:
+    """The file of the work tree holding `root` that git would wait on, the `.mailmap` or one that
+    `work_tree_problem` finds, and why; None when there is none."""
+    return work_tree_problem(root) or _mailmap(root)
+
+
+def blocked(root: Path, args: Sequence[str]) -> str | None:
+    """Why git command `args` would wait for ever in the work tree holding `root` (see `mailmap_problem` and
+    `work_tree_problem`), or None."""
+    mapping = mailmap_problem(root) if args and args[0] in _MAPPING else None
+    found = work_tree_problem(root)
+    return mapping or (found[1] if found is not None else None)
 
 
 def _command(root: Path, args: Sequence[str], config: Sequence[str]) -> list[str]:
@@ -85,7 +136,7 @@ def run(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, st
     """`git [CONFIG] -C ROOT ARGS`, finished (or stopped at the time limit, `timed`: then failed, saying so on its
     error output); OSError when git cannot be started. `env` is added to ours."""
     command = _command(root, args, config)
-    if args and args[0] in _MAPPING and (problem := mailmap_problem(root)):
+    if problem := blocked(root, args):
         return subprocess.CompletedProcess(command, STOPPED, b"", problem.encode())
     try:
         return subprocess.run(command, input=stdin, env=_environment(env), capture_output=True, check=False,
@@ -118,9 +169,9 @@ def start(root: Path, commands: Sequence[Sequence[str]], config: Sequence[str] =
     """Start each command (no thread: git runs while the caller goes on); `outputs` or `answers` collects what
     they wrote."""
     started: Started = []
-    unmapped = mailmap_problem(root) is None
+    unmapped, runs = mailmap_problem(root) is None, work_tree_problem(root) is None
     for args in commands:
-        if args and args[0] in _MAPPING and not unmapped:
+        if (args and args[0] in _MAPPING and not unmapped) or not runs:
             started.append(None)
             continue
         try:
