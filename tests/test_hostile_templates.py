@@ -37,6 +37,8 @@ ERRORS = {
     "recursive macro": ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "recurses without end"),
     "recursive include": ("{% include 'byline.md.j2' %}", "recurses without end"),
     "unknown variable": ("{{ nothing.here }}", "'nothing' is undefined"),
+    "a number too large for a decimal": ("{{ (10 ** 400) | filesizeformat }}",
+                                         "a number too large for a decimal (over about 1.8e308)"),
 }
 
 
@@ -198,6 +200,26 @@ def test_templates_past_their_limits_are_stopped(make_project: MakeProject, case
     line = "" if case.startswith("output") else ":2:1"  # output is counted as it leaves the template, past any line
     assert f"{BYLINE}{line}: error COE803 template stopped: " in result.stderr
     assert not (root / "build").exists()
+
+
+def test_a_large_number_given_to_a_filter_is_no_size(make_project: MakeProject) -> None:
+    """A filter's input was weighed as a width: `{{ 5000000 | filesizeformat }}` (5.0 MB) and a sum over a million
+    through `abs` were stopped as if they would build a million characters."""
+    code = "{{ 5000000 | filesizeformat }}, {{ -2500000 | abs }}, {{ 12000000 | string }}."
+    root = make_project({BYLINE: "{.Byline}\n" + code + "\n"}, git=True)
+    result = cli("--project", str(root), "assemble", "--no-layout")
+    assert result.exit_code == 0, result.stderr
+    [document] = (root / "build").glob("*.docx")
+    assert "5.0 MB, 2500000, 12000000." in "\n".join(p.text for p in Document(str(document)).paragraphs)
+
+
+def test_a_huge_argument_is_named_by_its_digits(make_project: MakeProject) -> None:
+    """`center(10 ** 400)` printed all 400 digits, with their separators, into the message."""
+    root = make_project({BYLINE: "{.Byline}\n{{ 'x' | center(10 ** 400) }}\n"})
+    result = cli("--project", str(root), "validate")
+    assert result.exit_code == 1
+    assert (f"{BYLINE}:2:1: error COE803 template stopped: an argument of a number of 401 digits would be larger "
+            "than the 1,000,000 characters or items a template may build") in result.stderr, result.stderr
 
 
 def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:

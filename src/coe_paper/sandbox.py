@@ -87,15 +87,30 @@ def _check(value: object, what: str = "a value") -> None:
         raise _too_big(what)
 
 
+def _number(value: int) -> str:
+    """`value` as a message gives it: whole up to 30 digits, else by its count of digits (not a page of them)."""
+    digits = len(str(abs(value))) if abs(value).bit_length() < 10_000 else None
+    if digits is not None and digits <= 30:
+        return f"{value:,}"
+    return f"a number of {digits:,} digits" if digits is not None else "a number of over 3,000 digits"
+
+
 def _check_arguments(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> None:
     """Numbers that size a result (widths, counts) and format strings with huge widths are refused up front."""
     cap = limits.LIMITS.template_output
     for value in (*args, *kwargs.values()) if kwargs else args:
         if isinstance(value, int):
             if abs(value) > cap:
-                raise _too_big(f"an argument of {value:,}")
+                raise _too_big(f"an argument of {_number(value)}")
         elif isinstance(value, str) and len(value) > 7 and _WIDE_FORMAT.search(value):  # 8 characters at least
             raise _too_big("a format with that width")
+
+
+def _after_input(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A filter's arguments after its input, which is no size (`{{ 5000000 | filesizeformat }}` is "5.0 MB",
+    `{{ budget | abs }}` a sum): what Jinja passes first (the context, the environment) and the input left out."""
+    start = next((i for i, value in enumerate(args) if not isinstance(value, _RUNTIME)), len(args))
+    return args[start + 1 :]
 
 
 def _check_multiplying(name: str, text: object, args: tuple[Any, ...]) -> None:
@@ -120,14 +135,14 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
         @functools.wraps(func)  # keeps Jinja's pass_context / pass_environment marks
         def bounded(*args: Any, **kwargs: Any) -> Any:
-            _check_arguments(args, kwargs)
+            _check_arguments(_after_input(args), kwargs)
             return func(*args, **kwargs)
 
         return bounded
 
     @functools.wraps(func)
     def building(*args: Any, **kwargs: Any) -> Any:
-        _check_arguments(args, kwargs)
+        _check_arguments(_after_input(args), kwargs)
         cap = limits.LIMITS.template_output
         values = [v for v in args if not isinstance(v, _RUNTIME)]
         for value in values:

@@ -225,6 +225,10 @@ def _unwritable(text: str, path: str) -> list[Diagnostic]:
 
 
 def _describe(exc: Exception) -> str:
+    if isinstance(exc, OverflowError) and not str(exc).startswith("Range too big"):  # the sandbox's own is clear;
+        # Python's ('int too large to convert to float', 'Numerical result out of range') name no number or limit
+        return ("a number too large for a decimal (over about 1.8e308): filesizeformat, float and a decimal's "
+                "powers go no further")
     text = str(exc).split("\n", 1)[0][:300]
     return text if exc.__class__.__module__.startswith("jinja2") else f"{type(exc).__name__}: {text}"
 
