@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -55,11 +56,22 @@ def test_serve_rebuilds_for_what_the_site_is_built_from_and_nothing_else(make_pr
     assert seen == [[], ["figures/map.png"], ["build/test-paper-changes-since-v1.docx"]], seen
 
 
-@pytest.mark.parametrize("worktree", [False, True], ids=["repository", "worktree"])
-def test_serve_rebuilds_after_a_commit(make_project: MakeProject, tmp_path: Path, worktree: bool) -> None:
+@pytest.mark.parametrize(("worktree", "old_git"), [(False, False), (True, False), (True, True)],
+                         ids=["repository", "worktree", "worktree-git-2.30"])
+def test_serve_rebuilds_after_a_commit(make_project: MakeProject, tmp_path: Path, worktree: bool, old_git: bool,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """After `git commit` the page kept saying "with uncommitted changes", with the commit and last changes of
     before, until the next saved edit: serve watched none of git's files. A change of HEAD, the refs or packed-refs
-    rebuilds the page (the index and the objects do not), also in a work tree whose git directory is elsewhere."""
+    rebuilds the page (the index and the objects do not), also in a work tree whose git directory is elsewhere,
+    where the change was shown by its whole path; and with a git older than 2.31, which has no
+    `--path-format=absolute` (here a git that refuses it, as one before 2.31 does), where no commit was seen."""
+    if old_git:
+        shim = tmp_path / "bin" / "git"
+        shim.parent.mkdir()
+        shim.write_text('#!/bin/sh\nfor a in "$@"; do case "$a" in --path-format=*) echo "unknown option $a" >&2; '
+                        f'exit 129;; esac; done\nexec {shutil.which("git")} "$@"\n', encoding="utf-8")
+        shim.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
     root = make_project(git=True)
     if worktree:
         subprocess.run(["git", "-C", str(root), "worktree", "add", "-q", "-b", "draft", str(tmp_path / "draft")],
@@ -90,5 +102,5 @@ def test_serve_rebuilds_after_a_commit(make_project: MakeProject, tmp_path: Path
     finally:
         server.stop()
     assert len(seen) > edited, seen
-    assert all("refs" in name.split(os.sep) or name.endswith("HEAD") for name in seen[edited]), seen
+    assert all(name in ("HEAD", "packed-refs") or name.startswith("refs/") for name in seen[edited]), seen
     assert "(with uncommitted changes)" not in pages[-1] and f"<code>{commit[:12]}</code>" in pages[-1]

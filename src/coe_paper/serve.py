@@ -348,14 +348,14 @@ class PreviewServer:
         for changes in watch(self.root, *refs.folders(self.root), watch_filter=keep, debounce=50, step=25,
                              stop_event=self.stopping, yield_on_timeout=False, rust_timeout=500):
             made = {path for change, path in changes if change == Change.added}  # a file made and gone since: an
-            changed = sorted({str(full.relative_to(self.root) if full.is_relative_to(self.root) else full)
-                              for _, path in changes  # editor's temporary one
-                              if not (path in made and not os.path.lexists(path))
-                              and (full := resolved(Path(path))) is not None
-                              and (full.is_relative_to(self.root) or refs.cover(str(full)))})
-            settle([self.root / name for name in changed], self.stopping)
-            if not self.stopping.is_set():
-                self.build(changed)
+            changed = {full for _, path in changes  # editor's temporary one
+                       if not (path in made and not os.path.lexists(path))
+                       and (full := resolved(Path(path))) is not None
+                       and (full.is_relative_to(self.root) or refs.cover(str(full)))}
+            settle(sorted(changed), self.stopping)
+            if not self.stopping.is_set():  # git's files as git names them, wherever its folder is
+                self.build(sorted({refs.named(full) if refs.cover(str(full)) else str(full.relative_to(self.root))
+                                   for full in changed}))
 
     def stop(self) -> None:
         self.stopping.set()

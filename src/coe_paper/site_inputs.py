@@ -104,6 +104,14 @@ class GitRefs:
         full = Path(path)
         return full in (self.head / "HEAD", self.common / "packed-refs") or (self.common / "refs") in full.parents
 
+    def named(self, full: Path) -> str:
+        """A change of these at `full` as git names it (`HEAD`, `refs/heads/main`, `packed-refs`): the git
+        directory may be anywhere (a work tree added with `git worktree add`), and its whole path said nothing."""
+        for place in (self.head, self.common):
+            if place is not None and full.is_relative_to(place):
+                return full.relative_to(place).as_posix()
+        return str(full)
+
     def folders(self, root: Path) -> list[Path]:
         """The git directories a watcher of `root` must watch as well: those outside it (a work tree added with
         `git worktree add`, a paper in a folder of a larger repository)."""
@@ -112,9 +120,11 @@ class GitRefs:
 
 
 def git_refs(root: Path) -> GitRefs:
-    """The git directories of the work tree at `root` (resolved), or none outside git."""
-    found = gitrun.text(root, "rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir")
-    places = [resolved(Path(line)) for line in (found or "").splitlines()]
+    """The git directories of the work tree at `root` (resolved), or none outside git. Git names them from the
+    folder it runs in (`root`) unless they are elsewhere (`--path-format=absolute`, which says so always, is git
+    2.31's: with an older git, serve watched no commit, without a word)."""
+    found = gitrun.text(root, "rev-parse", "--git-dir", "--git-common-dir")
+    places = [resolved(root / line) for line in (found or "").splitlines()]
     if len(places) != 2 or places[0] is None or places[1] is None:
         return GitRefs()
     return GitRefs(places[0], places[1])
