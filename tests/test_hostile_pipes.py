@@ -63,3 +63,16 @@ def test_a_named_pipe_git_reads_for_itself_is_named_before_git_waits_on_it(make_
             in found.stderr), found.stderr
     # status reports without the history (exit 0), but a pipe in sections/ is also a file it leaves out (exit 1)
     assert found.returncode == (1 if command == "validate" or name.startswith("sections/") else 0), found.stderr
+
+
+@pytest.mark.parametrize("name", [".gitattributes", ".mailmap"])
+def test_a_build_whose_history_cannot_be_read_for_a_named_pipe_writes_nothing(make_project: MakeProject,
+                                                                             name: str) -> None:
+    """The history's error (a named pipe git would wait on) was printed, and the document written all the same with
+    exit code 0: validate failed on the paper that assemble built."""
+    root = make_project(git=True)
+    os.mkfifo(root / name)
+    built = _validate(root, "assemble", "--no-layout")
+    assert "Traceback" not in built.stderr
+    assert f"{name}: error COE003" in built.stderr, built.stderr
+    assert built.returncode == 1 and not (root / "build").exists(), built.stderr

@@ -278,7 +278,10 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     version = pending.result()
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)
-    credits = credits_for(loaded.project, attribute(loaded, step))
+    history = attribute(loaded, step)
+    if has_errors(loaded.diagnostics):  # the history could not be read (a named pipe git would wait on)
+        return Assembled(None, loaded.diagnostics, version)
+    credits = credits_for(loaded.project, history)
     data, problems, pages = render_docx(loaded, version, credits, paginate, step)
     diagnostics = loaded.diagnostics + problems
     if data is None:
