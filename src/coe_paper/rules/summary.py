@@ -12,10 +12,13 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..codes import CODES
+from ..codes import summaries as code_summaries
 from ..diagnostics import Diagnostic
 from .registry import rules
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+CODES_START, CODES_END = "<!-- codes:start -->", "<!-- codes:end -->"
 
 
 def statistics(diagnostics: Sequence[Diagnostic]) -> list[dict[str, object]]:
@@ -23,7 +26,7 @@ def statistics(diagnostics: Sequence[Diagnostic]) -> list[dict[str, object]]:
     counts = Counter(d.code for d in diagnostics)
     fixable = Counter(d.code for d in diagnostics if d.fix is not None)
     severity = {d.code: d.severity for d in diagnostics}
-    summaries = {rule.code: rule.summary for rule in rules()}
+    summaries = {**code_summaries(), **{rule.code: rule.summary for rule in rules()}}
     return [{"code": code, "count": count, "severity": severity[code], "fixable": fixable[code],
              "summary": summaries.get(code, "")}
             for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
@@ -49,16 +52,26 @@ def rule_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def readme_table(text: str) -> str | None:
+def code_table() -> str:
+    """The README's table of every code (codes.py), the editorial rules in one row."""
+    lines = ["| code | severity | what |", "|---|---|---|"]
+    lines += [f"| {code} | {severity} | {what.replace('|', chr(92) + '|')} |" for code, severity, what in CODES]
+    return "\n".join(lines) + "\n"
+
+
+def readme_table(text: str, start_mark: str = START, end_mark: str = END) -> str | None:
     """The table between the markers in a README, or None when the markers are missing."""
-    start, end = text.find(START), text.find(END)
-    return text[start + len(START) : end].strip("\n") + "\n" if 0 <= start < end else None
+    start, end = text.find(start_mark), text.find(end_mark)
+    return text[start + len(start_mark) : end].strip("\n") + "\n" if 0 <= start < end else None
 
 
 def rewrite(readme: Path) -> None:
+    """Write the README's table of codes and its table of editorial rules again from the registries."""
     text = readme.read_text(encoding="utf-8")
-    start, end = text.index(START) + len(START), text.index(END)
-    readme.write_text(text[:start] + "\n" + rule_table() + text[end:], encoding="utf-8")
+    for start_mark, end_mark, table in ((CODES_START, CODES_END, code_table()), (START, END, rule_table())):
+        start, end = text.index(start_mark) + len(start_mark), text.index(end_mark)
+        text = text[:start] + "\n" + table + text[end:]
+    readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
