@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from .marks import built_text
@@ -18,7 +19,7 @@ from .mdmap import SourceMap, build
 from .merge3 import line_mapper
 from .model import Project
 from .project import section_paths
-from .review import Place, Review, SectionRef, all_comments, read_review
+from .review import Lost, Place, Review, SectionRef, all_comments, read_review
 from .safepaths import resolved
 from .sources import text_at
 
@@ -63,6 +64,8 @@ def follow(review: Review, root: Path) -> Review:
                       for change in review.changes]
     for comment in all_comments(review.comments):
         comment.place = _at_definition(comment.place, comment.note, texts, sources)
+        if comment.lost is not None:
+            comment.place = _found(comment.place, comment.lost, texts, sources)
 
     def moved(place: Place) -> Place:
         if place.section is None:
@@ -104,6 +107,31 @@ def as_written(review: Review, files: Sequence[tuple[str, str, str]]) -> Review:
         comment.place = moved(comment.place)
         comment.reaches = [moved(place) for place in comment.reaches]
     return review
+
+
+def _found(place: Place, lost: Lost, texts: dict[str, str], sources: dict[str, SourceMap]) -> Place:
+    """The place of a comment that starts in a paragraph whose bookmark LibreOffice dropped: the block of the
+    built text, between the bookmarks around the paragraph, whose bookmark the document lacks and whose text is
+    the paragraph's (the one most like it, and like it); else the place it was read at (the bookmark before)."""
+    section = place.section
+    if section is None or section.path not in texts or not lost.text.strip():
+        return place
+    if section.path not in sources:
+        sources[section.path] = build(texts[section.path])
+    found = sources[section.path]
+    blocks = {line: unit.text for line, unit in found.body.items()}
+    blocks |= {line: " | ".join(unit.text for unit in units) for line, units in found.rows.items()}
+    missing = [line for line in blocks if line not in lost.seen and lost.above < line
+               and (lost.below is None or line < lost.below)]
+    like = sorted(((SequenceMatcher(None, _words(blocks[line]), _words(lost.text), autojunk=False).ratio(), line)
+                   for line in missing), reverse=True)
+    if not like or like[0][0] < 0.6 or (len(like) > 1 and like[1][0] == like[0][0]):
+        return place
+    return replace(place, line=like[0][1])
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _at_definition(place: Place, note: tuple[int, int] | None, texts: dict[str, str],

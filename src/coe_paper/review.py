@@ -61,6 +61,21 @@ class Comment:
     reaches: list[Place] = field(default_factory=list)  # where it goes on into further sections: each one's first line
     starts: str = ""  # "outside" (the title page, contents) or "byline": where it starts, before the place it is at
     note: tuple[int, int] | None = None  # begun in a footnote: as Change.note
+    lost: Lost | None = None  # begun in a body paragraph without its `_Coe` bookmark: what may tell its line
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A paragraph a comment starts in that has no `_Coe` bookmark: LibreOffice drops a paragraph's bookmark when
+    a comment starts where it is (a comment over a whole list item or code block), and the comment is then read at
+    the last bookmark before it. The paragraph's text, the lines of the bookmarks around it in its section (below:
+    None at the section's end) and every line of the section that has its bookmark, for `follow` to find the block
+    of the built text that lost it."""
+
+    text: str
+    above: int
+    below: int | None
+    seen: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -130,11 +145,16 @@ class _Places:
         self.titles: dict[int, str] = {}
         self.used: set[str] = set()
         self.last: Change | None = None  # the change the next run or paragraph mark may continue
+        # the body's paragraphs that hold a bookmark, (section index, line), and those without one that a comment
+        # starts in, (section index, None, their text, the comments): for `Lost`
+        self.flow: list[tuple[int, int | None, str, list[str]]] = []
 
     def paragraph(self, para: wordblocks.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
         if fixed is None:
             self._move(para)
         where = fixed or (self.counter, self.place)
+        if fixed is None and where[1].section is not None:
+            self._flow(para, where[1].section.index)
         for cid in para.comment_marks:
             if cid not in self.comment_place and fixed is None and para.style_name.lower() == "byline" \
                     and not any(marks.parse(name) for name in para.bookmarks):
@@ -161,6 +181,34 @@ class _Places:
             self.last = None
         for cid in {c for run in para.runs for c in run.comments}:
             self.anchors.setdefault(cid, []).append("\n")
+
+    def _flow(self, para: wordblocks.Paragraph, section: int) -> None:
+        mark = next((found for found in map(marks.parse, para.bookmarks) if found is not None), None)
+        if mark is not None:
+            self.flow.append((mark[0], mark[1], "", []))
+            return
+        starting = [cid for cid in para.comment_marks if cid not in self.comment_place]
+        if starting and para.style_name.lower() != "byline":
+            self.flow.append((section, None, _shown(para.runs), starting))
+
+    def lost(self) -> dict[str, Lost]:
+        """The comments that start in a paragraph without its bookmark, each with what may tell its line."""
+        seen: dict[int, set[int]] = {}
+        for section, line, _, _ in self.flow:
+            if line is not None:
+                seen.setdefault(section, set()).add(line)
+        found: dict[str, Lost] = {}
+        above: tuple[int, int] = (-1, 0)
+        for index, (section, line, text, cids) in enumerate(self.flow):
+            if line is not None:
+                above = (section, line)
+                continue
+            below = next((entry[1] for entry in self.flow[index + 1:] if entry[1] is not None), None)
+            after = next((entry[0] for entry in self.flow[index + 1:] if entry[1] is not None), None)
+            lost = Lost(text, above[1] if above[0] == section else 0, below if after == section else None,
+                        frozenset(seen.get(section, ())))
+            found.update(dict.fromkeys(cids, lost))
+        return found
 
     def _change(self, rev: wordblocks.Rev | None, text: str, fixed: tuple[int, Place] | None) -> None:
         """One run's text (or a paragraph mark) as a tracked change, or added to the one it continues."""
@@ -286,6 +334,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
                     walker.paragraph(para, fixed)
                 walker.note = None
         comments = _comments(doc.docx)
+        lost = walker.lost()
     finally:
         doc.docx.close()
     sections = [SectionRef(s.index, s.id, s.path, titles.get(s.id) or walker.titles.get(s.index, ""), s.digest)
@@ -298,6 +347,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
     for comment in all_comments(comments):
         order, place = walker.comment_place.get(comment.id, (1 << 30, Place()))
         comment.order, comment.place, comment.note = order, retitle(place), walker.comment_notes.get(comment.id)
+        comment.lost = lost.get(comment.id)
         comment.anchor = " ".join("".join(walker.anchors.get(comment.id, [])).split())
         start = place.section.index if place.section is not None else None
         comment.reaches = [retitle(other) for index, other in walker.comment_sections.get(comment.id, {}).items()
