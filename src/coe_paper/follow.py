@@ -112,7 +112,8 @@ def as_written(review: Review, files: Sequence[tuple[str, str, str]]) -> Review:
 def _found(place: Place, lost: Lost, texts: dict[str, str], sources: dict[str, SourceMap]) -> Place:
     """The place of a comment that starts in a paragraph whose bookmark LibreOffice dropped: the block of the
     built text, between the bookmarks around the paragraph, whose bookmark the document lacks and whose text is
-    the paragraph's (the one most like it, and like it); else the place it was read at (the bookmark before)."""
+    the paragraph's (the one most like it, and like it; a table row's is its first cell's, the paragraph that holds
+    a row's bookmark); else the place it was read at (the bookmark before)."""
     section = place.section
     if section is None or section.path not in texts or not lost.text.strip():
         return place
@@ -120,7 +121,7 @@ def _found(place: Place, lost: Lost, texts: dict[str, str], sources: dict[str, S
         sources[section.path] = build(texts[section.path])
     found = sources[section.path]
     blocks = {line: unit.text for line, unit in found.body.items()}
-    blocks |= {line: " | ".join(unit.text for unit in units) for line, units in found.rows.items()}
+    blocks |= {line: units[0].text for line, units in found.rows.items() if units}  # a row's mark: its first cell
     missing = [line for line in blocks if line not in lost.seen and lost.above < line
                and (lost.below is None or line < lost.below)]
     like = sorted(((SequenceMatcher(None, _words(blocks[line]), _words(lost.text), autojunk=False).ratio(), line)
