@@ -4,8 +4,9 @@ place is mapped through the diff to today's line, and marked when the line it na
 (every place of a file whose built text is neither committed nor today's is marked changed: it cannot be mapped).
 A file renamed since the build (sections renumbered) is followed to the file of the same section id today. A
 comment or tracked change inside a footnote is placed at the footnote's definition first, as `apply` reports a
-change. After `apply` writes the files, the comments it lists are moved on to the lines of the text it wrote
-(`as_written`)."""
+change. A comment that starts in a paragraph whose bookmark LibreOffice dropped, and the changes in that paragraph,
+are placed at the line of the block that lost it (`_found`). After `apply` writes the files, the comments it
+lists are moved on to the lines of the text it wrote (`as_written`)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def follow(review: Review, root: Path) -> Review:
     sources: dict[str, SourceMap] = {}
     review.changes = [replace(change, place=_at_definition(change.place, change.note, texts, sources))
                       for change in review.changes]
+    review.changes = [change if change.lost is None else replace(change, place=_found(change.place, change.lost,
+                      texts, sources)) for change in review.changes]
     for comment in all_comments(review.comments):
         comment.place = _at_definition(comment.place, comment.note, texts, sources)
         if comment.lost is not None:

@@ -87,6 +87,7 @@ class Change:
     place: Place
     order: int = 0
     note: tuple[int, int] | None = None  # in a footnote: the section's how-many-th citation, the note's paragraph
+    lost: Lost | None = None  # in a paragraph without its bookmark that a comment starts in: as Comment.lost
 
 
 @dataclass
@@ -146,15 +147,16 @@ class _Places:
         self.used: set[str] = set()
         self.last: Change | None = None  # the change the next run or paragraph mark may continue
         # the body's paragraphs that hold a bookmark, (section index, line), and those without one that a comment
-        # starts in, (section index, None, their text, the comments): for `Lost`
-        self.flow: list[tuple[int, int | None, str, list[str]]] = []
+        # starts in, (section index, None, their text, the comments' ids and the indexes of the changes begun in
+        # them): for `Lost`
+        self.flow: list[tuple[int, int | None, str, list[str | int]]] = []
 
     def paragraph(self, para: wordblocks.Paragraph, fixed: tuple[int, Place] | None = None) -> None:
         if fixed is None:
             self._move(para)
         where = fixed or (self.counter, self.place)
-        if fixed is None and where[1].section is not None:
-            self._flow(para, where[1].section.index)
+        lost = fixed is None and where[1].section is not None and self._flow(para, where[1].section.index)
+        begun = len(self.changes)
         for cid in para.comment_marks:
             if cid not in self.comment_place and fixed is None and para.style_name.lower() == "byline" \
                     and not any(marks.parse(name) for name in para.bookmarks):
@@ -179,27 +181,34 @@ class _Places:
         self._change(para.mark, PILCROW if para.mark is not None else "", fixed)
         if para.mark is None:
             self.last = None
+        if lost:  # its changes are in the block that lost its bookmark too
+            self.flow[-1][3].extend(range(begun, len(self.changes)))
         for cid in {c for run in para.runs for c in run.comments}:
             self.anchors.setdefault(cid, []).append("\n")
 
-    def _flow(self, para: wordblocks.Paragraph, section: int) -> None:
+    def _flow(self, para: wordblocks.Paragraph, section: int) -> bool:
+        """Adds the paragraph to the flow if it holds a bookmark, or if it has none and a comment starts in it
+        (then True)."""
         mark = next((found for found in map(marks.parse, para.bookmarks) if found is not None), None)
         if mark is not None:
             self.flow.append((mark[0], mark[1], "", []))
-            return
-        starting = [cid for cid in para.comment_marks if cid not in self.comment_place]
-        if starting and para.style_name.lower() != "byline":
-            self.flow.append((section, None, _shown(para.runs), starting))
+            return False
+        starting: list[str | int] = [cid for cid in para.comment_marks if cid not in self.comment_place]
+        if not starting or para.style_name.lower() == "byline":
+            return False
+        self.flow.append((section, None, _shown(para.runs), starting))
+        return True
 
-    def lost(self) -> dict[str, Lost]:
-        """The comments that start in a paragraph without its bookmark, each with what may tell its line."""
+    def lost(self) -> dict[str | int, Lost]:
+        """The comments (by id) that start in a paragraph without its bookmark, and the changes (by index) begun
+        in it, each with what may tell its line."""
         seen: dict[int, set[int]] = {}
         for section, line, _, _ in self.flow:
             if line is not None:
                 seen.setdefault(section, set()).add(line)
-        found: dict[str, Lost] = {}
+        found: dict[str | int, Lost] = {}
         above: tuple[int, int] = (-1, 0)
-        for index, (section, line, text, cids) in enumerate(self.flow):
+        for index, (section, line, text, keys) in enumerate(self.flow):
             if line is not None:
                 above = (section, line)
                 continue
@@ -207,7 +216,7 @@ class _Places:
             after = next((entry[0] for entry in self.flow[index + 1:] if entry[1] is not None), None)
             lost = Lost(text, above[1] if above[0] == section else 0, below if after == section else None,
                         frozenset(seen.get(section, ())))
-            found.update(dict.fromkeys(cids, lost))
+            found.update(dict.fromkeys(keys, lost))
         return found
 
     def _change(self, rev: wordblocks.Rev | None, text: str, fixed: tuple[int, Place] | None) -> None:
@@ -357,7 +366,7 @@ def _read_review(path: Path, project: Project | None) -> Review:
         elif comment.id in walker.in_byline and place.section is not None:
             comment.starts = "byline"
     comments.sort(key=lambda c: (c.order, c.id))
-    changes = [replace(c, place=retitle(c.place)) for c in walker.changes]
+    changes = [replace(c, place=retitle(c.place), lost=lost.get(index)) for index, c in enumerate(walker.changes)]
     mapping = "bookmarks" if "bookmarks" in walker.used else "headings" if walker.used else "none"
     return Review(path.name, commit, mapping, sections, comments, changes)
 
