@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from .attribution import History
+from .attribution import History, without_history
 from .compose import credits_for
 from .diagnostics import Diagnostic
 from .numbering import chapter_numbers, members_annex_number
@@ -100,10 +100,12 @@ def members_annex(loaded: Loaded) -> str:
 
 def left_out(loaded: Loaded) -> list[Diagnostic]:
     """The errors of files in `sections/` that are no section of the paper (not UTF-8, no front matter, broken YAML,
-    a merge conflict): neither report has a row for them, nor counts their words or contributors."""
+    a merge conflict): neither report has a row for them, nor counts their words or contributors. A file git reads
+    for itself (a `.gitattributes` there that is a named pipe) is no section left out: the reports say before their
+    table that the history could not be read."""
     listed = {s.path for s in loaded.project.sections} if loaded.project else set()
-    return [d for d in loaded.diagnostics
-            if d.severity == "error" and d.path.startswith(f"{SECTIONS_DIR}/") and d.path not in listed]
+    return [d for d in loaded.diagnostics if d.severity == "error" and d.path.startswith(f"{SECTIONS_DIR}/")
+            and d.path not in listed and not without_history(d)]
 
 
 def missing_problems(loaded: Loaded, section_id: str) -> list[Diagnostic]:
