@@ -484,6 +484,27 @@ def test_coe714_reports_a_date_wrapped_over_a_line_break_without_a_fix(make_proj
     assert "line break" in d.hint
 
 
+def test_coe714_a_date_in_an_italic_title_is_reported_but_never_fixed(make_project: MakeProject) -> None:
+    """--fix rewrote the title of a study, '*Analysing 1st, 2nd and 3rd June*', as '*Analysing 1, 2 and 3 June*': a
+    title in italics is a publication's name and keeps its words (an American spelling in it too). The same date
+    outside the title, or in emphasis that is no title, is fixed."""
+    text = ("The study *Analysing 1st, 2nd and 3rd June* and _The 3rd May\nReport_ were read on 4th June, in the\n"
+            "*4th July* rooms, and *Organizing the center* too.")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.line, d.column, d.fix is not None) for d in found] == [
+        ("COE714", LINE, col(text, "1st"), False), ("COE714", LINE, col(text, "3rd May"), False),
+        ("COE714", LINE + 1, col(text.split("\n")[1], "4th June"), True),
+        ("COE714", LINE + 2, col(text.split("\n")[2], "4th July"), True),
+        ("COE722", LINE + 2, col(text.split("\n")[2], "Organizing"), False),
+        ("COE722", LINE + 2, col(text.split("\n")[2], "center"), False)]
+    assert all("title in italics" in d.hint for d in found if d.fix is None)
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10:13] == [
+        "The study *Analysing 1st, 2nd and 3rd June* and _The 3rd May", "Report_ were read on 4 June, in the",
+        "*4 July* rooms, and *Organizing the center* too."]
+
+
 def test_coe714_passes_eu_dates(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("We met on 31 January 2024. In March 15 members met again.")) == []
     assert editorial(make_project, prose("By Dec 12 cities joined; Mary 3rd won; Marching 4th.")) == []

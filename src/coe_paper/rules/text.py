@@ -124,7 +124,11 @@ _QUOTED = re.compile("\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\
 #: a destination, a label or a colon.
 _OWN_LABEL = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?:\[\]|(?![\[(:]))")
 
+#: Words in italics, one asterisk or underscore each side (not bold), in one paragraph: a title in italics (a
+#: publication's name) when its first letter is a capital (`_italic_titles`).
+_ITALIC = re.compile(r"(?<![*_\\\w])([*_])(?![\s*_])(.{1,400}?)(?<![\s*_\\])\1(?![*_\w])", re.DOTALL)
 KEEP_QUOTED = "in a quotation: not fixed"
+KEEP_TITLE = "in a title in italics (a publication's name keeps its words): not fixed"
 KEEP_LABEL = "a reference link's label: not fixed (change its definition too)"
 
 
@@ -145,26 +149,35 @@ class Prose:
     @cached_property
     def kept(self) -> dict[int, list[tuple[int, int, str]]]:
         """By body index, the stretches (0-based start, end, why) that `--fix` leaves as written: quotations, whose
-        words are someone else's, and reference links' labels."""
+        words are someone else's, titles in italics (a publication's name keeps its words) and reference links'
+        labels."""
         found: dict[int, list[tuple[int, int, str]]] = {}
         for index in self.quoted:
             found.setdefault(index, []).append((0, len(self.lines[index]), KEEP_QUOTED))
         for text, starts in self.texts:
-            if '"' not in text and "\u201c" not in text and "\u2018" not in text:
-                continue
-            for m in _QUOTED.finditer(text):
-                line = bisect_right(starts, m.start(), key=lambda start: start[1]) - 1  # where the quotation starts
-                while line < len(starts) and starts[line][1] < m.end():
-                    index, begin = starts[line]
-                    low, high = max(m.start(), begin), min(m.end(), begin + len(self.masked[index]))
-                    if low < high:
-                        found.setdefault(index, []).append((low - begin, high - begin, KEEP_QUOTED))
-                    line += 1
+            if '"' in text or "\u201c" in text or "\u2018" in text:
+                self._keep(found, starts, [m.span() for m in _QUOTED.finditer(text)], KEEP_QUOTED)
+            raw = "\n".join(self.lines[index] for index, _ in starts)  # as long as `text`: its emphasis unmasked
+            if "*" in raw or "_" in raw:
+                titles = [m.span() for m in _ITALIC.finditer(raw) if m.group(2)[:1].isupper()]
+                self._keep(found, starts, titles, KEEP_TITLE)
         for index in self.masked:
             if "[" in self.lines[index]:
                 for m in _OWN_LABEL.finditer(self.lines[index]):
                     found.setdefault(index, []).append((m.start(1), m.end(1), KEEP_LABEL))
         return found
+
+    def _keep(self, found: dict[int, list[tuple[int, int, str]]], starts: list[tuple[int, int]],
+              spans: list[tuple[int, int]], why: str) -> None:
+        """Add to `found` the stretches of a text (lines starting at `starts`) that `spans` of it cover, by line."""
+        for start, end in spans:
+            line = bisect_right(starts, start, key=lambda begin: begin[1]) - 1  # where the span starts
+            while line < len(starts) and starts[line][1] < end:
+                index, begin = starts[line]
+                low, high = max(start, begin), min(end, begin + len(self.masked[index]))
+                if low < high:
+                    found.setdefault(index, []).append((low - begin, high - begin, why))
+                line += 1
 
     def file_line(self, index: int) -> int:
         return self.body_line + index + 1
