@@ -224,6 +224,27 @@ def test_coe701_an_adjective_before_a_noun_of_things_speaks_of_no_people(make_pr
                                                                                  (27, None)]
 
 
+def test_coe701_the_gypsy_moth_is_an_insect_and_disabled_toilets_are_accessible(make_project: MakeProject) -> None:
+    """'the gypsy moth' (an insect) was COE701 'write Roma', and 'the disabled toilets' was 'write persons with
+    disabilities': the moth is no finding, and the toilets are accessible ones, fixed so ('the disabled' before
+    'toilets' had hidden the phrase within it). The people are reported as before."""
+    text = ("Oaks lost leaves to gypsy moths and the gypsy moth; the disabled toilets and a disabled toilet are\n"
+            "by the disabled parking. Gypsy families and the disabled are welcome.")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    second = text.split("\n")[1]
+    assert [(d.line, d.column, d.message) for d in found] == [
+        (LINE, col(text, "disabled toilets"), "'disabled toilets': write 'accessible toilets'"),
+        (LINE, col(text, "disabled toilet "), "'disabled toilet': write 'accessible toilet'"),
+        (LINE + 1, col(second, "disabled parking"), "'disabled parking': write 'accessible parking'"),
+        (LINE + 1, col(second, "Gypsy"), "'Gypsy': write 'Roma (or the name the community uses)'"),
+        (LINE + 1, col(second, "the disabled are"), "'the disabled': write 'persons with disabilities'")]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10:12] == [
+        "Oaks lost leaves to gypsy moths and the gypsy moth; the accessible toilets and an accessible toilet are",
+        "by the accessible parking. Gypsy families and persons with disabilities are welcome."]
+
+
 def test_coe701_a_count_noun_is_fixed_only_after_a_determiner(make_project: MakeProject) -> None:
     """'manpower' is a mass noun, 'workforce' a count noun: --fix wrote 'needs more workforce'."""
     text = "It needs more manpower, and the city's manpower and the **manpower** of its partners are small."
