@@ -1316,6 +1316,17 @@ def test_coe722_curb_and_tire_are_british_verbs_and_never_fixed(make_project: Ma
     assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == text
 
 
+def test_coe722_tire_before_an_object_pronoun_is_the_british_verb(make_project: MakeProject) -> None:
+    """'the work tires them' was COE722 ('write tyres'): an object pronoun after 'tire' makes it the verb, on the
+    paragraph's next line too. After a noun, or before 'of' or 'you' ('the tires of the bus', 'the tires you
+    bought'), it is reported as before."""
+    text = "The work tires them, long shifts tire\nhim; the tires of the bus and the tires you bought wore out."
+    found = editorial(make_project, prose(text))
+    second = text.split("\n")[1]
+    assert [(d.code, d.line, d.column, d.fix) for d in found] == [
+        ("COE722", LINE + 1, col(second, "tires of"), None), ("COE722", LINE + 1, col(second, "tires you"), None)]
+
+
 def test_coe722_a_possessive_or_a_compound_is_read_by_its_parts(make_project: MakeProject) -> None:
     """'organization\u2019s', 'color-coded' and 'well-organized' were read whole, and no American form matched."""
     text = "The organization\u2019s color-coded maps of well-organized cities."

@@ -59,19 +59,22 @@ MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long w
 
 
 @cache
-def us_spellings() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
+def us_spellings() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str], dict[str, frozenset[str]]]:
     return shipped_data("us_spellings.yaml", _us_spellings)
 
 
-def _us_spellings(data: Any) -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
+def _us_spellings(data: Any) -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str],
+                                      dict[str, frozenset[str]]]:
     """American spelling -> British, the words not to fix, each with the words before it that give it the meaning
-    British English spells so too, and what the finding of each such word says, from the data of us_spellings.yaml."""
-    words, no_fix, notes = data["words"], data["no_fix"], data["notes"]
-    if not isinstance(words, dict) or not isinstance(no_fix, dict) or not isinstance(notes, dict) or set(
-            no_fix) - set(notes):
-        raise ValueError("not the data of us_spellings.yaml: each word of `no_fix` needs its `notes`")
+    British English spells so too, what the finding of each such word says, and the words after it that give it that
+    meaning, from the data of us_spellings.yaml."""
+    words, no_fix, notes, after = data["words"], data["no_fix"], data["notes"], data.get("no_fix_next", {})
+    if not isinstance(words, dict) or not isinstance(no_fix, dict) or not isinstance(notes, dict) or not isinstance(
+            after, dict) or set(no_fix) - set(notes) or set(after) - set(no_fix):
+        raise ValueError("not the data of us_spellings.yaml: each word of `no_fix` needs its `notes`, and each of "
+                         "`no_fix_next` is one of `no_fix`")
     return ({str(k): str(v) for k, v in words.items()}, {str(k): frozenset(map(str, v)) for k, v in no_fix.items()},
-            {str(k): str(v) for k, v in notes.items()})
+            {str(k): str(v) for k, v in notes.items()}, {str(k): frozenset(map(str, v)) for k, v in after.items()})
 
 
 @cache
@@ -168,7 +171,7 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
             return None
         british = "-".join(answer[0] if answer else part for answer, part in zip(found, parts, strict=True))
         return british + suffix, all(answer[1] for answer in found if answer)
-    mapped, no_fix, _ = us_spellings()
+    mapped, no_fix, *_ = us_spellings()
     lower = word.lower()
     if lower in mapped:
         return match_case(word, mapped[lower]), lower not in no_fix
@@ -267,9 +270,23 @@ def _note(word: str) -> str:
 
 def _other_sense(prose: Prose, line: int, start: int, word: str) -> bool:
     """Whether the word before `word` (at `start` of file line `line`) gives it the meaning British English spells
-    so ('computer program', 'smart meters'; data/us_spellings.yaml's `no_fix`)."""
-    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", prose.masked[line - prose.body_line - 1][:start])
-    return before is not None and before.group(1).lower() in us_spellings()[1].get(word.lower(), frozenset())
+    so ('computer program', 'smart meters'; data/us_spellings.yaml's `no_fix`), or the word after it does ('the
+    work tires them': `no_fix_next`), which may be on the paragraph's next line."""
+    _, before_words, _, after_words = us_spellings()
+    index = line - prose.body_line - 1
+    before = re.search(r"([^\W\d_]+)[ \u00a0]+$", prose.masked[index][:start])
+    if before is not None and before.group(1).lower() in before_words.get(word.lower(), frozenset()):
+        return True
+    nexts = after_words.get(word.lower())
+    if not nexts:
+        return False
+    text, offset = prose.text_at(index)
+    after = _NEXT.match(text, offset + start + len(word))
+    return after is not None and after.group(1).lower() in nexts
+
+
+#: The word after another, past blanks and a line break of its paragraph.
+_NEXT = re.compile(r"[ \t\u00a0\n]+([^\W\d_]+)")
 
 
 @rule("COE721", "word not in the en_GB dictionary, the paper's words.txt or contributors.yaml",
