@@ -191,17 +191,22 @@ def outputs(started: Started) -> list[bytes | None]:
         if proc is None:
             found.append(None)
             continue
-        try:
-            out, _ = proc.communicate(timeout=max(deadline - time.monotonic(), 0.0))
-        except subprocess.TimeoutExpired:
-            proc.kill()  # and not read to its end: a process git started may hold the pipe open
-            proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
-            found.append(None)
-            continue
-        found.append(out if proc.returncode == 0 else None)
+        out = within(proc, max(deadline - time.monotonic(), 0.0))
+        found.append(out if out is not None and proc.returncode == 0 else None)
     return found
+
+
+def within(proc: subprocess.Popen[bytes], seconds: float) -> bytes | None:
+    """What a started command wrote, whatever its exit code; None when it did not finish within `seconds`: it is then
+    stopped, and its output not read to its end (a process git started may hold the pipe open)."""
+    try:
+        return proc.communicate(timeout=seconds)[0]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        return None
 
 
 def answers(started: Started) -> list[str | None]:

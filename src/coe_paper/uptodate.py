@@ -31,7 +31,6 @@ import json
 import os
 import stat
 import struct
-import subprocess
 import sys
 import time
 import zlib
@@ -186,18 +185,7 @@ def _config_listing(root: Path) -> Callable[[], bytes | None]:
     [process] = gitrun.start(root, [["config", "--list", "--show-origin", "-z"]])
     if process is None:
         return lambda: b"no git"
-
-    def listing() -> bytes | None:
-        try:
-            return process.communicate(timeout=limits.LIMITS.git_seconds)[0]
-        except subprocess.TimeoutExpired:  # stopped as gitrun.outputs stops one
-            process.kill()
-            process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
-            return None
-
-    return listing
+    return lambda: gitrun.within(process, limits.LIMITS.git_seconds)
 
 
 def _git_settings(root: Path, listing: bytes, found: dict[str, str]) -> None:
