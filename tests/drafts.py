@@ -52,11 +52,13 @@ _FODT_NAMESPACES = " ".join(f'xmlns:{prefix}="urn:oasis:names:tc:opendocument:xm
     ("style", "style:1.0"), ("fo", "xsl-fo-compatible:1.0"), ("table", "table:1.0"), ("chart", "chart:1.0")))
 
 
-def flat_text(body: str) -> str:
-    """A flat OpenDocument text (for `libreoffice_draft`) whose text is `body`, its usual namespaces declared."""
+def flat_text(body: str, styles: str = "") -> str:
+    """A flat OpenDocument text (for `libreoffice_draft`) whose text is `body`, its usual namespaces declared, with
+    `styles` as its automatic styles (a list's or a span's own style)."""
+    automatic = f"<office:automatic-styles>{styles}</office:automatic-styles>" if styles else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {_FODT_NAMESPACES} office:version="1.3" '
-            f'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>\n{body}\n'
-            "</office:text></office:body></office:document>\n")
+            f'office:mimetype="application/vnd.oasis.opendocument.text">{automatic}<office:body><office:text>\n'
+            f"{body}\n</office:text></office:body></office:document>\n")
 
 
 def rename_styles(docx: Path, renames: dict[str, tuple[str, bool]]) -> None:

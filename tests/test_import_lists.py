@@ -12,7 +12,18 @@ from typer.testing import CliRunner
 from coe_paper.cli import app
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
-from drafts import libreoffice_draft
+from drafts import flat_text, libreoffice_draft
+
+
+def _imported_page(root: Path, draft: Path) -> str:
+    """`import` of `draft` as the section 'outlook' led by leipzig, then its body as pandoc reads it (CommonMark to
+    HTML, on one line)."""
+    result = CliRunner().invoke(app, ["--project", str(root), "import", str(draft), "--id", "outlook", "--lead",
+                                      "leipzig"])
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter((root / "sections" / "03-outlook.md").read_text(encoding="utf-8")) or ("", "", 0))[1]
+    return subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html"], input=body,
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
 
 
 def test_word_list_styles_of_the_second_level_are_nested(make_project: MakeProject, tmp_path: Path) -> None:
@@ -24,13 +35,7 @@ def test_word_list_styles_of_the_second_level_are_nested(make_project: MakeProje
                         ("Step one", "List Number"), ("Sub-step", "List Number 2"), ("Step two", "List Number")]:
         draft.add_paragraph(text, style=style)
     draft.save(str(tmp_path / "draft.docx"))
-    root = make_project({"sections/03-outlook.md": None})
-    result = CliRunner().invoke(app, ["--project", str(root), "import", str(tmp_path / "draft.docx"), "--id",
-                                      "outlook", "--lead", "leipzig"])
-    assert result.exit_code == 0, result.stderr
-    body = (split_front_matter((root / "sections" / "03-outlook.md").read_text(encoding="utf-8")) or ("", "", 0))[1]
-    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html"], input=body,
-                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    page = _imported_page(make_project({"sections/03-outlook.md": None}), tmp_path / "draft.docx")
     assert page == ("<ul><li>First point<ul><li>A detail</li></ul></li><li>Second point</li></ul>"
                     "<ol type=\"1\"><li>Step one<ol type=\"1\"><li>Sub-step</li></ol></li><li>Step two</li></ol>")
 
@@ -80,25 +85,12 @@ def test_a_list_starting_at_a_later_number_right_after_another_stays_a_list_of_i
     """A list that a member starts at 5 right after a list of two items (LibreOffice's "Restart numbering" with a
     start value) was written on with the same delimiter: CommonMark read it as the first list's third item,
     numbered 3. It stays a list of its own that starts at 5; a list that counts on from the one before stays one."""
-    fodt = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document '
-            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-            'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
-            'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" '
-            f'office:mimetype="application/vnd.oasis.opendocument.text"><office:automatic-styles>{_NUMBERED}'
-            '</office:automatic-styles><office:body><office:text><text:h text:outline-level="1">Steps</text:h>'
-            + _numbered(("one", None), ("two", None)) + _numbered(("five", 5), ("six", None))
-            + _numbered(("seven", 7)) + "</office:text></office:body></office:document>\n")
+    fodt = flat_text('<text:h text:outline-level="1">Steps</text:h>' + _numbered(("one", None), ("two", None))
+                     + _numbered(("five", 5), ("six", None)) + _numbered(("seven", 7)), styles=_NUMBERED)
     draft = libreoffice_draft(require_client("soffice"), tmp_path, fodt=fodt)
     shown = subprocess.run([require_client("pandoc"), str(draft), "-t", "plain"], capture_output=True, text=True,
                            check=True).stdout
     assert "5.  five" in shown  # the draft numbers it 5, as pandoc reads it
-    root = make_project({"sections/03-outlook.md": None})
-    result = CliRunner().invoke(app, ["--project", str(root), "import", str(draft), "--id", "outlook", "--lead",
-                                      "leipzig"])
-    assert result.exit_code == 0, result.stderr
-    body = (split_front_matter((root / "sections" / "03-outlook.md").read_text(encoding="utf-8")) or ("", "", 0))[1]
-    page = subprocess.run([require_client("pandoc"), "-f", "commonmark", "-t", "html"], input=body,
-                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    page = _imported_page(make_project({"sections/03-outlook.md": None}), draft)
     assert page == ('<ol type="1"><li>one</li><li>two</li></ol><ol start="5" type="1"><li>five</li><li>six</li>'
                     "<li>seven</li></ol>")

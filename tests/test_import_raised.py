@@ -8,26 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import MakeProject, require_client
-from drafts import libreoffice_draft
+from drafts import flat_text, libreoffice_draft
 from test_import import NO_OUTLOOK, _import
 
-_FODT = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
-    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" '
-    'office:mimetype="application/vnd.oasis.opendocument.text"><office:automatic-styles>'
-    '<style:style style:name="T1" style:family="text"><style:text-properties style:text-position="-8% 80%"/>'
-    '</style:style><style:style style:name="T2" style:family="text"><style:text-properties '
-    'style:text-position="33% 80%"/></style:style><style:style style:name="T3" style:family="text">'
-    '<style:text-properties style:text-position="super 58%"/></style:style><style:style style:name="T4" '
-    'style:family="text"><style:text-properties style:text-position="5% 100%"/></style:style>'
-    '</office:automatic-styles><office:body><office:text><text:h text:outline-level="1">Air</text:h>'
-    '<text:p>Levels of CO<text:span text:style-name="T1">2</text:span> fell by 10 m<text:span '
-    'text:style-name="T2">3</text:span>, the 1<text:span text:style-name="T3">st</text:span> time, and a '
-    '<text:span text:style-name="T4">nudged</text:span> word.</text:p></office:text></office:body>'
-    "</office:document>\n")
+_FODT = flat_text(
+    '<text:h text:outline-level="1">Air</text:h><text:p>Levels of CO<text:span text:style-name="T1">2</text:span> '
+    'fell by 10 m<text:span text:style-name="T2">3</text:span>, the 1<text:span text:style-name="T3">st</text:span> '
+    'time, and a <text:span text:style-name="T4">nudged</text:span> word.</text:p>',
+    styles="".join(f'<style:style style:name="{name}" style:family="text"><style:text-properties '
+                   f'style:text-position="{position}"/></style:style>' for name, position in
+                   (("T1", "-8% 80%"), ("T2", "33% 80%"), ("T3", "super 58%"), ("T4", "5% 100%"))))
 
 
 def test_text_libreoffice_raises_or_lowers_in_a_smaller_size_is_a_superscript_or_subscript(
