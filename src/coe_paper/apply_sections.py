@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 
 from . import marks
 from .edits import Finding, first_author
@@ -87,10 +86,8 @@ def moved_marks(section: Section) -> None:
         gone = [p for p in paras if p.mark is not None and p.mark.built and not p.text().strip() and not own(p)]
         sources = [p for p in gone if p.text(accept=False) == words]
         if not sources and moved.strip():
-            like = sorted(((SequenceMatcher(None, p.text(accept=False), words, autojunk=False).ratio(), i)
-                           for i, p in enumerate(gone)), reverse=True)
-            if like and like[0][0] >= 0.6 and (len(like) == 1 or like[1][0] < like[0][0]):
-                sources = [gone[like[0][1]]]
+            found = marks.most_like(words, ((p, p.text(accept=False)) for p in gone))
+            sources = [found] if found is not None else []
         if len(sources) == 1:
             sources[0].bookmarks += names
             para.bookmarks = [name for name in para.bookmarks if name not in names]
@@ -127,10 +124,9 @@ def restore_marks(section: Section, blocks: dict[int, tuple[str, bool]]) -> None
                     and candidates[index][2] == is_row]
         if not unmarked:
             continue
-        like = sorted(((SequenceMatcher(None, candidates[i][1], text, autojunk=False).ratio(), i) for i in unmarked),
-                      reverse=True)
-        if like[0][0] >= 0.6 and (len(like) == 1 or like[1][0] < like[0][0]):
-            candidates[like[0][1]][0].bookmarks.append(marks.source_mark(section.index, missing[0]))
+        found = marks.most_like(text, (candidates[i][:2] for i in unmarked))
+        if found is not None:
+            found.bookmarks.append(marks.source_mark(section.index, missing[0]))
 
 
 def built_boundaries(paras: list[Paragraph]) -> list[Paragraph]:

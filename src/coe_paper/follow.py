@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
 from pathlib import Path
 
-from .marks import built_text
+from .marks import built_text, most_like
 from .mdmap import SourceMap, build
 from .merge3 import line_mapper
 from .model import Project
@@ -127,11 +126,8 @@ def _found(place: Place, lost: Lost, texts: dict[str, str], sources: dict[str, S
     blocks |= {line: units[0].text for line, units in found.rows.items() if units}  # a row's mark: its first cell
     missing = [line for line in blocks if line not in lost.seen and lost.above < line
                and (lost.below is None or line < lost.below)]
-    like = sorted(((SequenceMatcher(None, _words(blocks[line]), _words(lost.text), autojunk=False).ratio(), line)
-                   for line in missing), reverse=True)
-    if not like or like[0][0] < 0.6 or (len(like) > 1 and like[1][0] == like[0][0]):
-        return place
-    return replace(place, line=like[0][1])
+    at = most_like(_words(lost.text), ((line, _words(blocks[line])) for line in missing))
+    return place if at is None else replace(place, line=at)
 
 
 def _words(text: str) -> str:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 PREFIX = "_Coe"
 SECTIONS = "coe-paper:sections"  # JSON: [[id, path, body line, text digest], ...] in the paper's order
@@ -19,6 +20,8 @@ CAPTIONS = "coe-paper:captions"  # JSON: caption bookmark -> the id written in t
 MAX_SECTIONS = 1024 * 1024  # characters of the section map read (a few KB for 300 sections)
 PLACEHOLDER = -1  # the section index of a fragment that is not placed yet
 _MARK = re.compile(r"^_Coe(\d+)_(\d+)$")
+LIKE = 0.6  # how alike (difflib's ratio) a paragraph must be to a block for a lost mark to be given back by its text
+K = TypeVar("K")
 #: A section file as the build names it in the map: `sections/NAME.md` (project.SECTIONS_DIR), nothing else of the
 #: project: `apply` writes to the files the map names, and a reviewer's file is untrusted.
 _SECTION_FILE = re.compile(r"sections/[^/\\]+\.md")
@@ -108,3 +111,14 @@ def built_text(digest: str, committed: str | None, current: str) -> str | None:
         if text is not None and text_digest(text) == digest:
             return text
     return None
+
+
+def most_like(text: str, candidates: Iterable[tuple[K, str]]) -> K | None:
+    """Of the candidates (a key and its text), the one whose text is most like `text`, when it is like it (a ratio of
+    LIKE at least) and no other is as like it: where a mark a reviewer's application dropped goes back; else None."""
+    from difflib import SequenceMatcher  # only when a mark was lost
+
+    scored = [(SequenceMatcher(None, found, text, autojunk=False).ratio(), key) for key, found in candidates]
+    best = max((ratio for ratio, _ in scored), default=0.0)
+    chosen = [key for ratio, key in scored if ratio == best]
+    return chosen[0] if best >= LIKE and len(chosen) == 1 else None
