@@ -13,6 +13,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -469,6 +470,29 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     assert counts[-1] < sections  # the bodies the workers rendered reached the build through the cache
     shutil.rmtree(cache(sink))
     assert pipeline.check(sink).diagnostics == serial_findings
+
+
+def test_a_build_on_workers_opens_its_template_once(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The builder the workers render sections against is the one the build then writes into: a cold build on
+    workers opens the template once (it opened it twice, about 15 ms each), and writes what a warm build writes."""
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    _no_other_threads()
+    opened: list[bytes] = []
+    init = DocxBuilder.__init__
+
+    def counted(self: DocxBuilder, template: bytes, *args: Any, **kwargs: Any) -> None:
+        opened.append(template)
+        init(self, template, *args, **kwargs)
+
+    monkeypatch.setattr(DocxBuilder, "__init__", counted)
+    prefill = parallel.prefill
+    used: list[bool] = []
+    monkeypatch.setattr(parallel, "prefill", lambda *args: used.append(args[4] is not None) or prefill(*args))
+    cold = build(sink, "cold.docx")
+    assert used == [True] and len(opened) == 1
+    assert build(sink, "warm.docx") == cold
 
 
 def test_a_dictionary_a_worker_cannot_read_is_reported(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:

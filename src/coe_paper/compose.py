@@ -168,14 +168,27 @@ def open_template(source: Source, path: str, kind: type[Any] | None = None) -> t
 _AHEAD: dict[str, DocxBuilder] = {}
 
 
-def open_ahead(source: Source, path: str) -> None:
-    """Open the template now for the next build: in the resident process, before it forks, so that each child's
-    build starts with the template opened and checked (about 10 ms of every build). A builder is used once; the next
-    `open_template` on the same bytes takes it, and one on other bytes opens its own."""
+def open_ahead(source: Source, path: str) -> DocxBuilder | None:
+    """Open the template now for the next build (None: it cannot be opened; the build says why): in the resident
+    process, before it forks, so that each child's build starts with the template opened and checked (about 15 ms
+    of every build). A builder is used once; the next `open_template` on the same bytes takes it, and one on other
+    bytes opens its own."""
     _AHEAD.clear()
     builder = open_template(source, path)[0]
     if builder is not None:
         _AHEAD[builder.template_digest] = builder
+    return builder
+
+
+def ahead(source: Source, path: str) -> DocxBuilder | None:
+    """The builder the build will take (`open_template`), opened now if it was not ahead: the workers that render
+    sections ahead of the build (parallel.py) read the template's styles from it, not from a template of their own
+    (opening one takes about 15 ms)."""
+    try:
+        digest = hashlib.sha256(source.read_bytes(normalise(path), Limits().max_total_size)).hexdigest()
+    except SourceError:
+        return None  # the build says why
+    return _AHEAD.get(digest) or open_ahead(source, path)
 
 
 def render_docx(loaded: Loaded, version: Version, credits: Credits, paginate: bool = False,

@@ -15,6 +15,7 @@ from . import checks, ci_install, facts, marks, ooxml, pictures, toc, uptodate
 from .attribution import History, history_of
 from .compose import (
     Parts,
+    ahead,
     contents,
     credits_for,
     finish,
@@ -120,7 +121,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
 
         if parallel.worth_it([item for item, _ in missing]):
             step(f"Checking {len(missing)} sections on {parallel.processors()} processors")
-            builder = open_template(source, project.config.template)[0] if render else None
+            builder = ahead(source, project.config.template) if render else None  # the one the build then takes
             done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
                                     builder)
             for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
