@@ -495,6 +495,22 @@ def test_a_build_on_workers_opens_its_template_once(sink: Path, monkeypatch: pyt
     assert build(sink, "warm.docx") == cold
 
 
+def test_a_small_paper_is_cut_into_no_empty_chunks(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each chunk a process takes costs a collection and a copy of the speller's words: a paper of fewer sections
+    than the processes' chunks has one chunk a section (it had 64, most of them empty, for 10 sections)."""
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    _no_other_threads()
+    shared = parallel._shared
+    counts: list[tuple[int, int]] = []
+    monkeypatch.setattr(parallel, "_shared", lambda workers, chunks: counts.append((workers, chunks)) or
+                        shared(workers, chunks))
+    build(sink)
+    sections = len(pipeline.load(sink).parsed)
+    assert sections < 2 * parallel.CHUNKS and counts == [(1, sections)]
+
+
 def test_a_dictionary_a_worker_cannot_read_is_reported(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from coe_paper.rules import spelling
 

@@ -78,7 +78,8 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     workers could not do it (a worker killed, no processes left): the caller then does the work itself."""
     global _JOB
     workers = min(processors(), 8)
-    chunks: list[list[int]] = [[] for _ in range(min(workers * CHUNKS, 255))]  # a chunk's number is a byte
+    # a chunk's number is a byte; none is empty (each chunk taken costs a collection and the speller's words copied)
+    chunks: list[list[int]] = [[] for _ in range(min(workers * CHUNKS, len(items), 255))]
     for index in range(len(items)):
         chunks[index % len(chunks)].append(index)
     caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
