@@ -84,9 +84,10 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
                     needle = f"]({href}"
                     line, col = found[needle] = item.position(token, needle, shift=2, after=found.get(needle))
                     links.append(Place(href[1:], line, col))
-    used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, [tokens]))
-    return Facts(item.words, tuple(slugs), tuple(_captions(item)), tuple(links), tuple(frontmatter.first_uses(item)),
-                 used, tuple(pictures), tuple(local))
+    prose = list(frontmatter.prose_of(tokens))  # read once for both
+    used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, [tokens], prose))
+    return Facts(item.words, tuple(slugs), tuple(_captions(item)), tuple(links),
+                 tuple(frontmatter.first_uses(item, prose)), used, tuple(pictures), tuple(local))
 
 
 def _captions(item: Parsed) -> list[CaptionFact]:

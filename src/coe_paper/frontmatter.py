@@ -32,7 +32,7 @@ _LICENCE_ELEMENTS = frozenset({"BY", "SA", "NC", "ND"})
 CURRENCIES = frozenset({"EUR", "BGN", "CZK", "DKK", "HUF", "PLN", "RON", "SEK", "USD", "GBP", "CHF", "NOK", "JPY"})
 
 
-def _prose(tokens: Iterable[Token]) -> Iterator[tuple[Token, str]]:
+def prose_of(tokens: Iterable[Token]) -> Iterator[tuple[Token, str]]:
     """(block token, text) for the running text of a section: inline text, never code, HTML, links' targets, nor a
     web or e-mail address written out (masked as the editorial rules mask them: '/DE/' in a URL is no abbreviation)."""
     from .rules.text import mask
@@ -47,11 +47,14 @@ def _prose(tokens: Iterable[Token]) -> Iterator[tuple[Token, str]]:
             block = token
 
 
-def used(abbreviations: dict[str, str], sections: Iterable[list[Token]]) -> list[tuple[str, str]]:
-    """The listed abbreviations that the paper's text uses ("DG REGIO" as a whole), alphabetically."""
-    text = "\n".join(content for tokens in sections for _, content in _prose(tokens))
-    return sorted(((abbr, meaning) for abbr, meaning in abbreviations.items()
-                   if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text)),
+def used(abbreviations: dict[str, str], sections: Iterable[list[Token]],
+         prose: list[tuple[Token, str]] | None = None) -> list[tuple[str, str]]:
+    """The listed abbreviations that the paper's text uses ("DG REGIO" as a whole), alphabetically; `prose`, when
+    given, is the running text of `sections` (`prose_of`), read already."""
+    text = "\n".join(content for tokens in sections for _, content in prose_of(tokens)) if prose is None else \
+        "\n".join(content for _, content in prose)
+    return sorted(((abbr, meaning) for abbr, meaning in abbreviations.items()  # searched for only where it stands
+                   if abbr in text and re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text)),
                   key=lambda item: item[0].casefold())
 
 
@@ -62,7 +65,7 @@ def used_in(abbreviations: dict[str, str], parsed: Iterable[Any]) -> list[tuple[
                   key=lambda item: item[0].casefold())
 
 
-def first_uses(item: Any) -> Iterator[Place]:
+def first_uses(item: Any, prose: list[tuple[Token, str]] | None = None) -> Iterator[Place]:
     """Each upper-case word's first use in a parsed section, and whether it is spelled out there. A code that COE710
     writes otherwise ('GB' for 'UK') has each use yielded up to one after a figure ('5 GB': no country): `check`
     passes over those COE710 reports, and the first of the others is the abbreviation's first use."""
@@ -71,7 +74,7 @@ def first_uses(item: Any) -> Iterator[Place]:
 
     seen: set[str] = set()
     places: dict[str, tuple[int, int]] = {}  # where a code of CODE_FIX was last yielded: the next is past it
-    for block, text in _prose(item.tokens):
+    for block, text in prose_of(item.tokens) if prose is None else prose:
         for match in ABBREVIATION.finditer(text):
             abbr = match.group(1)
             if abbr in seen or _ROMAN.match(abbr) or (
