@@ -551,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
     pandoc_names = list(pandocs())
+    _load("at the start")
     print(f"{'size':<10} {'tool':<36} {'first s':>8} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8} "
           f"{'docx KB':>8} " + " ".join(f"{'/ ' + name:>18}" for name in [*pandoc_names, "floor"]))
     for size in args.sizes:
@@ -582,7 +583,18 @@ def main(argv: list[str] | None = None) -> int:
           f" / floor: coe-paper's median over the floor's median; {LIBRARIES}: a command of a few lines on typer,"
           " pydantic and python-docx that parses assemble's options, validates one model and opens and saves the"
           " template, the least a command of its own process built on these libraries can take")
+    _load("at the end")
     return 0
+
+
+def _load(when: str) -> None:
+    """The machine's load average and processors: coe-paper's builds use every processor, pandoc one, so another
+    program running at the same time moves the ratios (a run with a load near the processors' count is not one to
+    compare)."""
+    if hasattr(os, "getloadavg"):
+        one, five, _ = os.getloadavg()
+        print(f"load average {when}: {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} processors",
+              flush=True)
 
 
 if __name__ == "__main__":
