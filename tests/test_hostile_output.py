@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper.safepaths import write_atomic
+from coe_paper.project import load_project
+from coe_paper.safepaths import output_problems, write_atomic
+from coe_paper.sources import WorkTree
 from conftest import MakeProject, cli, require_client, tiny_png
 from drafts import pandoc_draft
 
@@ -31,6 +33,31 @@ def test_build_folder_linked_out_of_the_project(make_project: MakeProject, tmp_p
     built = cli("--project", str(root), "assemble")
     assert built.exit_code == 1
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("given", [OUTPUT, "build/paper.docx", "out/paper.docx"])
+def test_an_output_is_resolved_once_for_all_its_checks(make_project: MakeProject, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    """Checking an output followed its symbolic links three times over (for a `.git` folder, for a loop, on the way
+    out of the project), each time asking the file system again; it is resolved once, with the same answers: here
+    a build/ inside the project and an out/ linked to a folder outside it."""
+    root = make_project(git=True)
+    (tmp_path / "elsewhere").mkdir()
+    (root / "out").symlink_to(tmp_path / "elsewhere")
+    loaded, _ = load_project(WorkTree(root))
+    assert loaded is not None
+    target = root / given
+    asked: list[Path] = []
+    resolve = Path.resolve
+
+    def counted(self: Path, strict: bool = False) -> Path:
+        asked.append(self)
+        return resolve(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counted)
+    found = output_problems(root, target, loaded.config, explicit=True)
+    assert asked.count(target) == 1, asked
+    assert [problem.code for problem in found] == (["COE005"] if given.startswith("out/") else [])
 
 
 @pytest.mark.parametrize(("command", "name"), [("assemble", "paper.docx"), ("schema", "schemas")])

@@ -42,13 +42,15 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def leaves_through_link(written: Path, root: Path) -> bool:
-    """Whether the path, followed one name at a time, enters the project and is then led out of it by a link."""
+def leaves_through_link(written: Path, root: Path, final: Path | None = None) -> bool:
+    """Whether the path, followed one name at a time, enters the project and is then led out of it by a link.
+    `final`: where the whole path resolves, when the caller has resolved it already."""
     entered = False
     current = Path(written.anchor)
-    for part in written.parts[1:]:
+    last = len(written.parts) - 1
+    for index, part in enumerate(written.parts[1:], 1):
         current = current / part
-        if _inside(current.resolve(), root):
+        if _inside(final if final is not None and index == last else current.resolve(), root):
             entered = True
         elif entered:
             return True
@@ -89,10 +91,14 @@ def forbidden_name(target: Path) -> tuple[str, str, str] | None:
     break in its name (a new line in a file's name split every listing of it and every line naming it, the build's
     own report too), or a `.git` folder on its way as written or once resolved (git's own files: `-o .git/hooks/x`
     wrote the paper into a hook's place)."""
+    return _forbidden(target, resolved(target))
+
+
+def _forbidden(target: Path, final: Path | None) -> tuple[str, str, str] | None:
+    """`forbidden_name` of `target`, which resolves to `final` (None: a link loop)."""
     text = str(target)
     if any(unicodedata.category(char) == "Cc" or char in "\u2028\u2029" for char in text):
         return "COE006", "has a control character or line break in its name", "give a name of one line"
-    final = resolved(target)
     for parts in (target.parts, final.parts if final is not None else ()):
         if any(part.casefold() == ".git" for part in parts):
             return "COE007", "is inside a .git folder, git's own files", "write it elsewhere, e.g. to build/"
@@ -110,14 +116,14 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
     path, (line, col) = (shown(str(target)), (0, 0)) if explicit else (CONFIG_PATH, where)
     label = label or (f"-o {shown(str(target))}" if explicit else f"output: '{shown(config.output)}'")
-    forbidden = forbidden_name(written)
+    final = resolved(written)  # once: each check below asks where it leads
+    forbidden = _forbidden(written, final)
     if forbidden is not None:
         code, why, hint = forbidden
         return [error(path, line, col, code, f"{label} {why}", hint)]
-    final = resolved(written)
     if final is None:
         return [error(path, line, col, "COE006", f"{label} cannot be written: a symbolic link loop")]
-    if leaves_through_link(written, root):
+    if leaves_through_link(written, root, final):
         return [error(path, line, col, "COE005", f"{label} leads outside the project through a symbolic link "
                       f"(to {final})", "write it inside the project, e.g. to build/")]
     for own in paper_files(root, config):
