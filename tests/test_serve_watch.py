@@ -104,3 +104,47 @@ def test_serve_rebuilds_after_a_commit(make_project: MakeProject, tmp_path: Path
     assert len(seen) > edited, seen
     assert all(name in ("HEAD", "packed-refs") or name.startswith("refs/") for name in seen[edited]), seen
     assert "(with uncommitted changes)" not in pages[-1] and f"<code>{commit[:12]}</code>" in pages[-1]
+
+
+def test_each_changed_file_is_asked_once_whether_it_is_one_of_gits(make_project: MakeProject, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of changes asked of each file twice whether it was one of git's refs (once to keep it, once more to
+    name it for the rebuild): it is asked once, and the names are those it had, git's files by git's names."""
+    import threading
+
+    import watchfiles
+
+    from coe_paper import site_inputs
+
+    root = make_project(git=True)
+    git_dir = tmp_path / "elsewhere.git"  # a work tree's git directory, outside the project
+    (git_dir / "refs/heads").mkdir(parents=True)
+    for name in ("HEAD", "refs/heads/main", "packed-refs"):
+        (git_dir / name).write_text("ref\n", encoding="utf-8")
+    batch = {(watchfiles.Change.modified, str(root / "sections/01-intro.md")),
+             (watchfiles.Change.modified, str(git_dir / "HEAD")),
+             (watchfiles.Change.added, str(git_dir / "refs/heads/main")),
+             (watchfiles.Change.modified, str(git_dir / "refs/heads/main")),
+             (watchfiles.Change.modified, str(git_dir / "packed-refs"))}
+    asked: list[str] = []
+    cover = site_inputs.GitRefs.cover
+
+    def counted(self: site_inputs.GitRefs, path: str) -> bool:
+        asked.append(path)
+        return cover(self, path)
+
+    def one_batch(*folders: Path, **options: object) -> object:
+        yield batch
+
+    monkeypatch.setattr(site_inputs, "git_refs", lambda root: site_inputs.GitRefs(git_dir, git_dir))
+    monkeypatch.setattr(watchfiles, "watch", one_batch)
+    server = PreviewServer(root, tmp_path / "site", port=0)
+    built: list[list[str]] = []
+    monkeypatch.setattr(server, "build", built.append)
+    monkeypatch.setattr(site_inputs.GitRefs, "cover", counted)
+    try:
+        server._watch(threading.Event())
+    finally:
+        server.httpd.server_close()
+    assert built == [["HEAD", "packed-refs", "refs/heads/main", "sections/01-intro.md"]]
+    assert sorted(asked) == sorted({str(Path(path).resolve()) for _, path in batch}), asked

@@ -28,7 +28,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
@@ -233,6 +233,26 @@ class _Handler(SimpleHTTPRequestHandler):
             pass
 
 
+def changed_names(root: Path, refs: site_inputs.GitRefs, changes: Collection[tuple[int, str]]) -> dict[Path, str]:
+    """The files of a batch of changes the watcher reported (`(kind, path)`, kind 1 for a file made) that a rebuild
+    reads, each resolved, with its name for the rebuild: a file of the project by its path in it, one of git's by
+    the name git gives it, wherever its folder is. A file made and gone since (an editor's temporary one) is left
+    out."""
+    made = {path for change, path in changes if change == 1}  # watchfiles' Change.added
+    names: dict[Path, str] = {}
+    for _, path in changes:
+        if path in made and not os.path.lexists(path):
+            continue
+        full = resolved(Path(path))
+        if full is None or full in names:
+            continue
+        if refs.cover(str(full)):  # asked once for each: git's files may be in the project's folder or elsewhere
+            names[full] = refs.named(full)
+        elif full.is_relative_to(root):
+            names[full] = str(full.relative_to(root))
+    return names
+
+
 def _loopback(host: str) -> bool:
     """Whether `host` is an address of this machine alone (127.x.x.x, ::1, localhost)."""
     return host.lower() == "localhost" or host.startswith("127.") or host == "::1"
@@ -347,15 +367,10 @@ class PreviewServer:
         ready.set()
         for changes in watch(self.root, *refs.folders(self.root), watch_filter=keep, debounce=50, step=25,
                              stop_event=self.stopping, yield_on_timeout=False, rust_timeout=500):
-            made = {path for change, path in changes if change == Change.added}  # a file made and gone since: an
-            changed = {full for _, path in changes  # editor's temporary one
-                       if not (path in made and not os.path.lexists(path))
-                       and (full := resolved(Path(path))) is not None
-                       and (full.is_relative_to(self.root) or refs.cover(str(full)))}
+            changed = changed_names(self.root, refs, changes)
             settle(sorted(changed), self.stopping)
-            if not self.stopping.is_set():  # git's files as git names them, wherever its folder is
-                self.build(sorted({refs.named(full) if refs.cover(str(full)) else str(full.relative_to(self.root))
-                                   for full in changed}))
+            if not self.stopping.is_set():
+                self.build(sorted(set(changed.values())))
 
     def stop(self) -> None:
         self.stopping.set()
