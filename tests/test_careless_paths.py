@@ -48,13 +48,16 @@ def test_a_relative_dictionary_is_read_from_the_project_not_the_current_folder(
     assert "sections/01-intro.md:9:5: warning COE721 'homemkaer' is not in the en_GB dictionary" in found.output
 
 
-@pytest.mark.parametrize("where", ["../en_GB", "paper/system/en_GB"])
+@pytest.mark.parametrize("where", ["../en_GB", "paper/system/en_GB", "paper/linked"])
 def test_a_relative_dictionary_that_leads_out_of_the_project_is_refused(
         make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     """A relative `checks.dictionary` is the project's: one that climbs out, or leaves through a symbolic link to a
-    folder outside, is named at its line in paper.yaml (an absolute path is the way to name the system's)."""
+    folder outside, is named at its line in paper.yaml (an absolute path is the way to name the system's). So is
+    one whose .aff and .dic are links to the system's files: they were read from outside the project."""
     root = _own_dictionary(make_project, where)
     (root / "paper" / "system").symlink_to(DICTIONARY.parent)
+    for suffix in (".aff", ".dic"):
+        (root / "paper" / f"linked{suffix}").symlink_to(DICTIONARY.with_suffix(suffix))
     for suffix in (".aff", ".dic"):
         shutil.copyfile(DICTIONARY.with_suffix(suffix), root.parent / f"en_GB{suffix}")
     monkeypatch.chdir(root)
@@ -63,6 +66,21 @@ def test_a_relative_dictionary_that_leads_out_of_the_project_is_refused(
     assert (f"paper/paper.yaml:20:3: error COE005 checks: dictionary: '{where}' leads outside the project: spelling "
             "not checked") in found.output
     assert "homemkaer" not in found.output
+
+
+def test_a_relative_dictionary_linked_within_the_project_is_read(make_project: MakeProject,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dictionary whose files are links to others in the project, through a linked folder too, is the project's
+    own and is read."""
+    root = _own_dictionary(make_project, "paper/words/mine")
+    (root / "paper" / "words").symlink_to(root / "paper" / "own")
+    (root / "paper" / "own").mkdir()
+    for suffix in (".aff", ".dic"):
+        (root / "paper" / "own" / f"mine{suffix}").symlink_to(root / "paper" / f"en_GB{suffix}")
+    monkeypatch.chdir(root)
+    found = cli("validate")
+    assert "COE005" not in found.output and "no hunspell dictionary" not in found.output, found.output
+    assert "sections/01-intro.md:9:5: warning COE721 'homemkaer' is not in the en_GB dictionary" in found.output
 
 
 @pytest.mark.parametrize("command", ["validate", "status", "contributors"])

@@ -25,9 +25,9 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'output)'),
     ('COE005', 'error',
      "a path that leaves the project, as written or through a symbolic link (paper.yaml's output, template, "
-     'templates, abbreviations, a relative `checks.dictionary`; `sections/`; any file read; `-o` into the '
-     "project and out by a link); a template of the templates' folder that is a symbolic link to a file outside "
-     'that folder (`evil.md.j2 -> ../../contributors.yaml`)'),
+     'templates, abbreviations, a relative `checks.dictionary`, its `.aff` or `.dic` too; `sections/`; any file '
+     "read; `-o` into the project and out by a link); a template of the templates' folder that is a symbolic "
+     'link to a file outside that folder (`evil.md.j2 -> ../../contributors.yaml`)'),
     ('COE006', 'error',
      'the output file, or a section `validate --fix` rewrites, cannot be written (permissions, a directory in '
      'the way), or the document is named as another kind of file (`-o paper.pdf`, `output: build/paper.odt`), '

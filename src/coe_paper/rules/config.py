@@ -51,17 +51,26 @@ class ChecksConfig(BaseModel):
     def dictionary_at(self, root: Path) -> str | None:
         """Where `dictionary`'s .aff and .dic are (without the suffix): an absolute path as the user gave it, a
         relative one from the project's folder whatever the current folder is; None for a relative one that leads
-        out of the project (`../x`, or through a symbolic link)."""
-        from ..sources import SourceError, normalise  # here: paper.yaml's model is read by commands without it
+        out of the project (`../x`, or through a symbolic link: a folder on its way, or its .aff or .dic), as an
+        output would (safepaths)."""
+        from ..safepaths import leaves_through_link, resolved  # here: paper.yaml's model is read by commands
+        from ..sources import SourceError, normalise  # without them
 
         if os.path.isabs(self.dictionary):
             return self.dictionary
         try:
-            path = root / normalise(self.dictionary)
+            relative = normalise(self.dictionary)
         except SourceError:
             return None
-        folder, real = os.path.realpath(root), os.path.realpath(path.parent)
-        return str(path) if real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) else None
+        folder = resolved(root)
+        if not relative or folder is None:  # the project's folder itself ('.', 'paper/..'): its parent's files
+            return None
+        for suffix in (".aff", ".dic"):
+            written = folder / f"{relative}{suffix}"
+            final = resolved(written)  # a link loop: reading it says so
+            if final is not None and leaves_through_link(written, folder, final):
+                return None
+        return str(root / relative)
 
     def selects(self, code: str) -> bool:
         """Whether rule `code` runs: the longest select or ignore prefix decides, ignore winning a tie."""
