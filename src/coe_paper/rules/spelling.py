@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Fix
 from .money import short_scales
@@ -58,23 +58,34 @@ _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downs
 MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long word no edit mends: 0.5 s)
 
 
+class UsSpellings(NamedTuple):
+    """data/us_spellings.yaml as the rules use it: `words`, American spelling -> British; `no_fix`, the American
+    forms not to fix, each with the words before it that give it the meaning British English spells so too
+    ('computer program'); `notes`, what the finding of each of these says; `no_fix_next`, the words after one of
+    them that give it that meaning ('the work tires them')."""
+
+    words: dict[str, str]
+    no_fix: dict[str, frozenset[str]]
+    notes: dict[str, str]
+    no_fix_next: dict[str, frozenset[str]]
+
+
 @cache
-def us_spellings() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str], dict[str, frozenset[str]]]:
+def us_spellings() -> UsSpellings:
     return shipped_data("us_spellings.yaml", _us_spellings)
 
 
-def _us_spellings(data: Any) -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str],
-                                      dict[str, frozenset[str]]]:
-    """American spelling -> British, the words not to fix, each with the words before it that give it the meaning
-    British English spells so too, what the finding of each such word says, and the words after it that give it that
-    meaning, from the data of us_spellings.yaml."""
+def _us_spellings(data: Any) -> UsSpellings:
+    """The American spellings of the data of us_spellings.yaml."""
     words, no_fix, notes, after = data["words"], data["no_fix"], data["notes"], data.get("no_fix_next", {})
     if not isinstance(words, dict) or not isinstance(no_fix, dict) or not isinstance(notes, dict) or not isinstance(
             after, dict) or set(no_fix) - set(notes) or set(after) - set(no_fix):
         raise ValueError("not the data of us_spellings.yaml: each word of `no_fix` needs its `notes`, and each of "
                          "`no_fix_next` is one of `no_fix`")
-    return ({str(k): str(v) for k, v in words.items()}, {str(k): frozenset(map(str, v)) for k, v in no_fix.items()},
-            {str(k): str(v) for k, v in notes.items()}, {str(k): frozenset(map(str, v)) for k, v in after.items()})
+    return UsSpellings(words={str(k): str(v) for k, v in words.items()},
+                       no_fix={str(k): frozenset(map(str, v)) for k, v in no_fix.items()},
+                       notes={str(k): str(v) for k, v in notes.items()},
+                       no_fix_next={str(k): frozenset(map(str, v)) for k, v in after.items()})
 
 
 @cache
@@ -171,10 +182,10 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
             return None
         british = "-".join(answer[0] if answer else part for answer, part in zip(found, parts, strict=True))
         return british + suffix, all(answer[1] for answer in found if answer)
-    mapped, no_fix, *_ = us_spellings()
+    spellings = us_spellings()
     lower = word.lower()
-    if lower in mapped:
-        return match_case(word, mapped[lower]), lower not in no_fix
+    if lower in spellings.words:
+        return match_case(word, spellings.words[lower]), lower not in spellings.no_fix
     m = _IZE.match(lower)
     if m is None or _IZE_EXCEPTIONS.match(lower):
         return None
@@ -264,7 +275,7 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
 def _note(word: str) -> str:
     """What the finding of an American form not fixed says (data/us_spellings.yaml's `notes`), of a possessive or a
     compound for its part ('program's', 'tire-free')."""
-    notes = us_spellings()[2]
+    notes = us_spellings().notes
     return next((notes[part] for part in re.split(r"[-'\u2019]", word.lower()) if part in notes), "")
 
 
@@ -272,12 +283,12 @@ def _other_sense(prose: Prose, line: int, start: int, word: str) -> bool:
     """Whether the word before `word` (at `start` of file line `line`) gives it the meaning British English spells
     so ('computer program', 'smart meters'; data/us_spellings.yaml's `no_fix`), or the word after it does ('the
     work tires them': `no_fix_next`), which may be on the paragraph's next line."""
-    _, before_words, _, after_words = us_spellings()
+    spellings = us_spellings()
     index = line - prose.body_line - 1
     before = re.search(r"([^\W\d_]+)[ \u00a0]+$", prose.masked[index][:start])
-    if before is not None and before.group(1).lower() in before_words.get(word.lower(), frozenset()):
+    if before is not None and before.group(1).lower() in spellings.no_fix.get(word.lower(), frozenset()):
         return True
-    nexts = after_words.get(word.lower())
+    nexts = spellings.no_fix_next.get(word.lower())
     if not nexts:
         return False
     text, offset = prose.text_at(index)
