@@ -5,17 +5,19 @@ to, in the .docx and the preview alike: a table takes the caption right before i
 from __future__ import annotations
 
 import re
-import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 from lxml import etree
+from markdown_it.token import Token
 
 from chromium import Browser
 from coe_paper import captions, pipeline, site
 from coe_paper.markdown import parse
 from conftest import MakeProject, require_client, section_text
+from scaling import growth
 from test_roundtrip import run, soffice_convert
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -117,11 +119,14 @@ def test_a_table_caption_line_that_captions_nothing_is_reported(make_project: Ma
 
 def test_which_table_a_caption_belongs_to_is_found_in_one_pass() -> None:
     """Each caption's table was found by walking back over every captioned table before it: 4,000 tables with a
-    caption each (130 KB) took a minute."""
-    tokens = parse("".join(f"Table: Caption {n}\n\n| a |\n|---|\n| b |\n\n" for n in range(4000)))
-    started = time.monotonic()
-    found = captions.collect([tokens])
-    assert time.monotonic() - started < 5
+    caption each (130 KB) took a minute. Four times the tables take four times the time (the walk took sixteen)."""
+    def run(n: int) -> Callable[[], object]:
+        tokens = parse("".join(f"Table: Caption {i}\n\n| a |\n|---|\n| b |\n\n" for i in range(n)))
+        return lambda: captions.collect([tokens])
+
+    assert growth(run, 1000, bound=8) < 8
+    found = run(4000)()
+    assert isinstance(found, captions.Captions)
     assert len(found.by_token) == 4000 and not any(caption.below for caption in found.by_token.values())
 
 
@@ -130,12 +135,19 @@ def test_the_preview_moves_captions_written_after_their_tables_in_one_pass() -> 
     of the rest: 8,000 such tables took many seconds to lay out."""
     from coe_paper import html
 
-    tokens = html.section_parser().parse("".join(f"| a{n} |\n|---|\n| b |\n\nTable: After {n}\n\n"
-                                                 for n in range(8000)), {})
+    def tables(n: int) -> list[Token]:
+        return html.section_parser().parse("".join(f"| a{i} |\n|---|\n| b |\n\nTable: After {i}\n\n"
+                                                   for i in range(n)), {})
+
+    def run(n: int) -> Callable[[], object]:
+        tokens = tables(n)
+        found = captions.collect([tokens])
+        return lambda: html._table_captions(tokens, found)
+
+    assert growth(run, 2000, bound=8) < 8  # four times the tables, four times the time (the splices took sixteen)
+    tokens = tables(8000)
     found, count = captions.collect([tokens]), len(tokens)
-    started = time.monotonic()
     html._table_captions(tokens, found)
-    assert time.monotonic() - started < 2
     assert [t.type for t in tokens[:4]] == ["paragraph_open", "inline", "paragraph_close", "table_open"]
     assert tokens[1].children[0].content == "Table 1: After 0"  # type: ignore[index]
     last = max(i for i, t in enumerate(tokens) if t.type == "table_open")
