@@ -127,6 +127,18 @@ def test_a_currency_code_is_no_abbreviation_to_spell_out(make_project: MakeProje
         ("sections/03-outlook.md", "COE740", "EUR5")]  # a code closed up to its amount: COE740's alone
 
 
+def test_a_member_state_s_code_in_a_table_is_no_abbreviation_to_spell_out(make_project: MakeProject) -> None:
+    """A table's column of Member States' codes (EL, CZ) was COE520, one finding a code: the style guide writes the
+    codes in tables, where a country's name does not fit (7.1). In running text a code is still looked at."""
+    root = project(make_project, **{"sections/03-outlook.md": section_text(
+        "outlook", "## Next steps\n\n| Member State | Cities |\n|---|---|\n| EL | 3 |\n| CZ | 2 |\n\n"
+        "The OECD agrees, and so does CZ.\n", lead="leipzig", contributors="[]")})
+    found = [d for d in pipeline.check(root).diagnostics if d.code == "COE520"]
+    assert [(d.path, d.line, d.message.split("'")[1]) for d in found] == [
+        ("sections/01-intro.md", 15, "NUTS"), ("sections/03-outlook.md", 16, "OECD"),
+        ("sections/03-outlook.md", 16, "CZ")]
+
+
 def test_a_creative_commons_licence_is_no_abbreviation_to_spell_out(make_project: MakeProject) -> None:
     """'Published under a CC BY 4.0 licence' was COE520 for 'BY': the elements of a Creative Commons licence's name
     after 'CC' are the licence's, not the paper's abbreviations. Elsewhere 'BY' and 'SA' are still looked at."""

@@ -66,18 +66,20 @@ def used_in(abbreviations: dict[str, str], parsed: Iterable[Any]) -> list[tuple[
 
 
 def first_uses(item: Any, prose: list[tuple[Token, str]] | None = None) -> Iterator[Place]:
-    """Each upper-case word's first use in a parsed section, and whether it is spelled out there. A code that COE710
+    """Each upper-case word's first use in a parsed section, and whether it is spelled out there; a Member State's
+    code in a table is no use (the EU's style guide writes the codes in tables, 7.1). A code that COE710
     writes otherwise ('GB' for 'UK') has each use yielded up to one after a figure ('5 GB': no country): `check`
     passes over those COE710 reports, and the first of the others is the abbreviation's first use."""
-    from .rules.eustyle import CODE_FIX
+    from .rules.eustyle import CODE_FIX, EU_CODES
     from .rules.units import after_figure
 
     seen: set[str] = set()
     places: dict[str, tuple[int, int]] = {}  # where a code of CODE_FIX was last yielded: the next is past it
     for block, text in prose_of(item.tokens) if prose is None else prose:
+        in_table = block.type == "tr_open"  # a table's cell: where the style guide writes Member States' codes
         for match in ABBREVIATION.finditer(text):
             abbr = match.group(1)
-            if abbr in seen or _ROMAN.match(abbr) or (
+            if abbr in seen or _ROMAN.match(abbr) or (in_table and abbr in EU_CODES) or (
                     abbr in _LICENCE_ELEMENTS and _LICENCE.search(text, max(0, match.start() - 16), match.start())):
                 continue
             before, after = text[: match.start()].rstrip(), text[match.end():]
