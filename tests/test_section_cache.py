@@ -504,11 +504,41 @@ def test_a_small_paper_is_cut_into_no_empty_chunks(sink: Path, monkeypatch: pyte
     _no_other_threads()
     shared = parallel._shared
     counts: list[tuple[int, int]] = []
-    monkeypatch.setattr(parallel, "_shared", lambda workers, chunks: counts.append((workers, chunks)) or
-                        shared(workers, chunks))
+    monkeypatch.setattr(parallel, "_shared", lambda workers, chunks, *rest: counts.append((workers, chunks)) or
+                        shared(workers, chunks, *rest))
     build(sink)
     sections = len(pipeline.load(sink).parsed)
     assert sections < 2 * parallel.CHUNKS and counts == [(1, sections)]
+
+
+def test_a_build_reads_what_needs_no_section_while_workers_check_them(sink: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The git history the build reads next, and the template's colours, are read by the build's own process while
+    its workers check the sections (it takes fewer chunks meanwhile): each once, then, and the same paper written."""
+    from coe_paper import a11y
+
+    monkeypatch.setattr(parallel, "processors", lambda: 1)
+    serial = build(sink, "serial.docx")
+    shutil.rmtree(cache(sink))
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    _no_other_threads()
+    read: list[tuple[str, bool]] = []  # what was read, and whether the workers were at work (their job set)
+    history_of, contrast = pipeline.history_of, a11y._template_contrast
+
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        read.append(("history", parallel._JOB is not None))
+        return history_of(*args, **kwargs)
+
+    def judging(*args: Any) -> Any:
+        read.append(("colours", parallel._JOB is not None))
+        return contrast(*args)
+
+    monkeypatch.setattr(pipeline, "history_of", reading)
+    monkeypatch.setattr(a11y, "_template_contrast", judging)
+    assert build(sink, "parallel.docx") == serial
+    assert read == [("history", True), ("colours", True)]
 
 
 def test_a_dictionary_a_worker_cannot_read_is_reported(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:

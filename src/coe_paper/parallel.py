@@ -20,7 +20,7 @@ import pickle
 import re
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -72,10 +72,13 @@ def worth_it(items: Sequence[checks.Parsed]) -> bool:
 
 
 def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Editor | None,
-            builder: DocxBuilder | None) -> list[tuple[dict[str, Any], list[Any] | None]] | None:
+            builder: DocxBuilder | None, meanwhile: Callable[[], None] | None = None
+            ) -> list[tuple[dict[str, Any], list[Any] | None]] | None:
     """For each of `items` (in order): its encoded facts and, with an `editor`, its encoded editorial findings;
     with a `builder`, bodies that need no paper-wide numbers are rendered into the fragment cache. None when the
-    workers could not do it (a worker killed, no processes left): the caller then does the work itself."""
+    workers could not do it (a worker killed, no processes left): the caller then does the work itself. This
+    process runs `meanwhile` (work of its own that needs no section's facts) once the workers have started, then
+    takes chunks with them: they take more of the chunks while it does."""
     global _JOB
     workers = min(processors(), 8)
     # a chunk's number is a byte; none is empty (each chunk taken costs a collection and the speller's words copied)
@@ -97,7 +100,7 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     if editor is not None:
         editor.chosen  # noqa: B018  # the rules' modules, imported here too (a warm run imports none of them)
     try:
-        answers = _shared(workers - 1, len(chunks))
+        answers = _shared(workers - 1, len(chunks), meanwhile)
     except OSError:  # no process or pipe left
         return None
     finally:
@@ -137,7 +140,7 @@ def _queue(count: int) -> int:
     return queue
 
 
-def _shared(workers: int, chunks: int) -> list[_Answer] | None:
+def _shared(workers: int, chunks: int, meanwhile: Callable[[], None] | None = None) -> list[_Answer] | None:
     """Every chunk's answer, worked out by `workers` forked processes and by this process, each taking the next chunk
     as it is done with one: all finish at about the same time, and this process's answers are not copied from one
     process to another. A worker hands its answers over, pickled, through a pipe of its own, and ends. None when
@@ -156,6 +159,8 @@ def _shared(workers: int, chunks: int) -> list[_Answer] | None:
                 _answer(writing, [reading, *(other for _, other in started)])
             os.close(writing)
             started.append((pid, reading))
+        if meanwhile is not None:
+            meanwhile()
         answers = _here()
     except BaseException:
         for pid, reading in started:  # a worker still writing finds its pipe closed, and ends

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import checks, ci_install, facts, marks, ooxml, pictures, toc, uptodate
+from . import a11y, checks, ci_install, facts, marks, ooxml, pictures, toc, uptodate
 from .attribution import History, history_of
 from .compose import (
     Parts,
@@ -53,6 +53,7 @@ class Loaded:
     parsed: list[checks.Parsed]
     diagnostics: list[Diagnostic]
     history: History | None = None  # set by attribute()
+    history_ahead: History | None = None  # read by `load` while worker processes checked the sections (attribute)
 
 
 @dataclass
@@ -82,8 +83,10 @@ def _quiet(text: str) -> None:
 def load(root: Path, rev: str | None = None, render: bool = False, step: Step = _quiet,
          journal: bool = False, files: Source | None = None) -> Loaded:
     """Read and validate the project (from the work tree, or from git at `rev`, or from `files`); with `render`,
-    sections that are parsed anyway are also rendered into the section cache (for a build); with `journal`, the
-    work tree notes what it was asked (sources.JournaledTree, for uptodate.py)."""
+    sections that are parsed anyway are also rendered into the section cache (for a build), and what needs no
+    section's facts (the git history, which the build reads next, and the template's colours) is read by this
+    process while worker processes check the sections, when they do; with `journal`, the work tree notes what it was
+    asked (sources.JournaledTree, for uptodate.py)."""
     try:
         source = files or (JournaledTree(root) if journal and rev is None else open_source(root, rev))
     except SourceError as exc:
@@ -94,16 +97,23 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
         return Loaded(root, source, None, [], diagnostics)
     parsed = [checks.Parsed(section) for section in project.sections]
     editor = editorial.Editor(project, source)
-    section_facts(root, project, parsed, source, editor, render, step)
+    ahead: list[History] = []
+
+    def meanwhile() -> None:  # this process's share of the time its workers take: the next stages' own reading
+        ahead.append(history_of(project, root, source.commit if isinstance(source, GitRevision) else None, step=step))
+        a11y.template(project, source)  # judged now, kept in the section cache for the checks below
+
+    section_facts(root, project, parsed, source, editor, render, step, meanwhile if render else None)
     diagnostics += checks.run_all(project, parsed, source, editor)
-    return Loaded(root, source, project, parsed, diagnostics)
+    return Loaded(root, source, project, parsed, diagnostics, history_ahead=ahead[0] if ahead else None)
 
 
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
-                  editor: editorial.Editor, render: bool = False, step: Step = _quiet) -> None:
+                  editor: editorial.Editor, render: bool = False, step: Step = _quiet,
+                  meanwhile: Callable[[], None] | None = None) -> None:
     """Each section's facts and own findings (facts.py): from the section cache for a section whose text, and
     whatever else they depend on, are as before; else parsed and checked (on every processor, when there are many;
-    see parallel.py), and stored."""
+    see parallel.py, which runs `meanwhile` in this process as its workers start), and stored."""
     salt = json.dumps({"config": project.config.model_dump_json(), "abbreviations": project.abbreviations},
                       sort_keys=True)
     store = Store(root, "facts", salt, pack=True)
@@ -123,7 +133,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
             step(f"Checking {len(missing)} sections on {parallel.processors()} processors")
             builder = ahead(source, project.config.template) if render else None  # the one the build then takes
             done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
-                                    builder)
+                                    builder, meanwhile)
             for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
                 store.put(key, facts.encode(item.facts))
@@ -148,7 +158,7 @@ def attribute(loaded: Loaded, step: Step = _quiet) -> History | None:
         return None
     if loaded.history is None:
         rev = loaded.source.commit if isinstance(loaded.source, GitRevision) else None
-        loaded.history = history_of(loaded.project, loaded.root, rev, step=step)
+        loaded.history = loaded.history_ahead or history_of(loaded.project, loaded.root, rev, step=step)
         loaded.diagnostics += loaded.history.diagnostics
     return loaded.history
 
