@@ -433,6 +433,22 @@ def _no_other_threads() -> None:
     assert threading.active_count() == 1
 
 
+def _serial_build(root: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The paper built on one processor, then its section cache removed."""
+    monkeypatch.setattr(parallel, "processors", lambda: 1)
+    data = build(root, "serial.docx")
+    shutil.rmtree(cache(root))
+    return data
+
+
+def _on_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds from here on check and render their sections on a worker process, however small the paper."""
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    _no_other_threads()
+
+
 def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cold build whose sections are parsed, checked and rendered by worker processes (parallel.py) writes the
     same bytes and reports the same findings as one that does everything itself."""
@@ -440,10 +456,7 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     serial = build(sink, "serial.docx")
     serial_findings = pipeline.check(sink).diagnostics
     shutil.rmtree(cache(sink))
-    monkeypatch.setattr(parallel, "processors", lambda: 2)
-    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    _no_other_threads()
+    _on_workers(monkeypatch)
     calls: list[int] = []
     prefill = parallel.prefill
 
@@ -475,10 +488,7 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
 def test_a_build_on_workers_opens_its_template_once(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The builder the workers render sections against is the one the build then writes into: a cold build on
     workers opens the template once (it opened it twice, about 15 ms each), and writes what a warm build writes."""
-    monkeypatch.setattr(parallel, "processors", lambda: 2)
-    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    _no_other_threads()
+    _on_workers(monkeypatch)
     opened: list[bytes] = []
     init = DocxBuilder.__init__
 
@@ -498,10 +508,7 @@ def test_a_build_on_workers_opens_its_template_once(sink: Path, monkeypatch: pyt
 def test_a_small_paper_is_cut_into_no_empty_chunks(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each chunk a process takes costs a collection and a copy of the speller's words: a paper of fewer sections
     than the processes' chunks has one chunk a section (it had 64, most of them empty, for 10 sections)."""
-    monkeypatch.setattr(parallel, "processors", lambda: 2)
-    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    _no_other_threads()
+    _on_workers(monkeypatch)
     shared = parallel._shared
     counts: list[tuple[int, int]] = []
     monkeypatch.setattr(parallel, "_shared", lambda workers, chunks, *rest: counts.append((workers, chunks)) or
@@ -517,13 +524,8 @@ def test_a_build_reads_what_needs_no_section_while_workers_check_them(sink: Path
     its workers check the sections (it takes fewer chunks meanwhile): each once, then, and the same paper written."""
     from coe_paper import a11y
 
-    monkeypatch.setattr(parallel, "processors", lambda: 1)
-    serial = build(sink, "serial.docx")
-    shutil.rmtree(cache(sink))
-    monkeypatch.setattr(parallel, "processors", lambda: 2)
-    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    _no_other_threads()
+    serial = _serial_build(sink, monkeypatch)
+    _on_workers(monkeypatch)
     read: list[tuple[str, bool]] = []  # what was read, and whether the workers were at work (their job set)
     history_of, contrast = pipeline.history_of, a11y._template_contrast
 
@@ -548,10 +550,7 @@ def test_a_dictionary_a_worker_cannot_read_is_reported(sink: Path, monkeypatch: 
         raise ValueError("a damaged .dic")
 
     monkeypatch.setattr(spelling.Speller, "lookups", unreadable)
-    monkeypatch.setattr(parallel, "processors", lambda: 2)
-    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    _no_other_threads()
+    _on_workers(monkeypatch)
     shutil.rmtree(cache(sink), ignore_errors=True)
     found = [d for d in pipeline.load(sink).diagnostics if d.code == "COE721"]
     assert len(found) == 1, found
@@ -631,13 +630,8 @@ def _die(indices: list[int]) -> object:
 def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch: pytest.MonkeyPatch,
                                                           tmp_path: Path) -> None:
     """A worker killed mid-way (out of memory, say) costs time, not the paper: the build does the work itself."""
-    monkeypatch.setattr(parallel, "processors", lambda: 1)
-    serial = build(sink, "serial.docx")
-    shutil.rmtree(cache(sink))
-    monkeypatch.setattr(parallel, "processors", lambda: 2)
-    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    _no_other_threads()
+    serial = _serial_build(sink, monkeypatch)
+    _on_workers(monkeypatch)
     monkeypatch.setattr(parallel, "_work", _die)
     monkeypatch.setattr(sys.modules[__name__], "_DIED", [tmp_path / "a worker died"])
     outcomes: list[object] = []
