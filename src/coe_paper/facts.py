@@ -85,7 +85,7 @@ def gather(item: Parsed, local: list[Diagnostic], abbreviations: dict[str, str])
                     line, col = found[needle] = item.position(token, needle, shift=2, after=found.get(needle))
                     links.append(Place(href[1:], line, col))
     prose = list(frontmatter.prose_of(tokens))  # read once for both
-    used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, [tokens], prose))
+    used = tuple(abbr for abbr, _ in frontmatter.used(abbreviations, prose))
     return Facts(item.words, tuple(slugs), tuple(_captions(item)), tuple(links),
                  tuple(frontmatter.first_uses(item, prose)), used, tuple(pictures), tuple(local))
 

@@ -47,12 +47,9 @@ def prose_of(tokens: Iterable[Token]) -> Iterator[tuple[Token, str]]:
             block = token
 
 
-def used(abbreviations: dict[str, str], sections: Iterable[list[Token]],
-         prose: list[tuple[Token, str]] | None = None) -> list[tuple[str, str]]:
-    """The listed abbreviations that the paper's text uses ("DG REGIO" as a whole), alphabetically; `prose`, when
-    given, is the running text of `sections` (`prose_of`), read already."""
-    text = "\n".join(content for tokens in sections for _, content in prose_of(tokens)) if prose is None else \
-        "\n".join(content for _, content in prose)
+def used(abbreviations: dict[str, str], prose: Iterable[tuple[Token, str]]) -> list[tuple[str, str]]:
+    """The listed abbreviations that running text (`prose_of`) uses ("DG REGIO" as a whole), alphabetically."""
+    text = "\n".join(content for _, content in prose)
     return sorted(((abbr, meaning) for abbr, meaning in abbreviations.items()  # searched for only where it stands
                    if abbr in text and re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text)),
                   key=lambda item: item[0].casefold())
@@ -65,17 +62,18 @@ def used_in(abbreviations: dict[str, str], parsed: Iterable[Any]) -> list[tuple[
                   key=lambda item: item[0].casefold())
 
 
-def first_uses(item: Any, prose: list[tuple[Token, str]] | None = None) -> Iterator[Place]:
-    """Each upper-case word's first use in a parsed section, and whether it is spelled out there; a Member State's
-    code in a table is no use (the EU's style guide writes the codes in tables, 7.1). A code that COE710
-    writes otherwise ('GB' for 'UK') has each use yielded up to one after a figure ('5 GB': no country): `check`
-    passes over those COE710 reports, and the first of the others is the abbreviation's first use."""
+def first_uses(item: Any, prose: Iterable[tuple[Token, str]]) -> Iterator[Place]:
+    """Each upper-case word's first use in a parsed section (its running text, `prose_of` its tokens), and whether
+    it is spelled out there; a Member State's code in a table is no use (the EU's style guide writes the codes in
+    tables, 7.1). A code that COE710 writes otherwise ('GB' for 'UK') has each use yielded up to one after a figure
+    ('5 GB': no country): `check` passes over those COE710 reports, and the first of the others is the
+    abbreviation's first use."""
     from .rules.eustyle import CODE_FIX, EU_CODES
     from .rules.units import after_figure
 
     seen: set[str] = set()
     places: dict[str, tuple[int, int]] = {}  # where a code of CODE_FIX was last yielded: the next is past it
-    for block, text in prose_of(item.tokens) if prose is None else prose:
+    for block, text in prose:
         in_table = block.type == "tr_open"  # a table's cell: where the style guide writes Member States' codes
         for match in ABBREVIATION.finditer(text):
             abbr = match.group(1)

@@ -100,7 +100,7 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
     ahead: list[History] = []
 
     def meanwhile() -> None:  # this process's share of the time its workers take: the next stages' own reading
-        ahead.append(history_of(project, root, source.commit if isinstance(source, GitRevision) else None, step=step))
+        ahead.append(history_of(project, root, _commit(source), step=step))
         a11y.template(project, source)  # judged now, kept in the section cache for the checks below
 
     section_facts(root, project, parsed, source, editor, render, step, meanwhile if render else None)
@@ -152,13 +152,18 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
 # -- attribution (git history; see attribution.py) ------------------------------------------------------------------
 
 
+def _commit(source: Source) -> str | None:
+    """The commit a source reads the paper at; None for the work tree (its history up to HEAD)."""
+    return source.commit if isinstance(source, GitRevision) else None
+
+
 def attribute(loaded: Loaded, step: Step = _quiet) -> History | None:
     """Who wrote what, from git history up to the loaded revision; its warnings join the loaded diagnostics."""
     if loaded.project is None:
         return None
     if loaded.history is None:
-        rev = loaded.source.commit if isinstance(loaded.source, GitRevision) else None
-        loaded.history = loaded.history_ahead or history_of(loaded.project, loaded.root, rev, step=step)
+        loaded.history = loaded.history_ahead or history_of(loaded.project, loaded.root, _commit(loaded.source),
+                                                            step=step)
         loaded.diagnostics += loaded.history.diagnostics
     return loaded.history
 
