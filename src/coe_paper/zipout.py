@@ -7,6 +7,11 @@ compresses, so threads run the pieces side by side. An entry is cut into pieces 
 writer cut it (the document body, at sections: see docx_writer), never by the machine. Since a piece's deflated
 bytes depend only on its bytes (and zlib's version and level), they are kept in the section cache under its
 SHA-256: a build that changed one section deflates about one piece of the body.
+
+An entry that holds the same bytes as the template's entry of its name (python-docx passes most of a template's
+parts through: about 0.8 MB of the bundled paper's 1 MB) is copied deflated as the template has it (`Verbatim`):
+inflating it to compare is several times cheaper than deflating it again, and the bytes still depend only on the
+template's.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ ZIP_END = (2107, 12, 31, 23, 59, 58)  # the last date a zip entry holds (years 1
 LEVEL = 6
 PIECE = 1 << 20  # a larger entry is deflated in pieces of this size
 _ATTRIBUTES = 0o644 << 16
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # an entry's local header: signature, ..., name and extra field lengths
 
 
 def utc_naive(date: datetime) -> datetime:
@@ -49,8 +55,10 @@ class Known(Protocol):
     def put(self, key: str, packed: bytes) -> None: ...
 
 
-def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known: Known | None = None) -> bytes:
-    """A zip of `files` in order (names are ASCII paths), deflated, each entry stamped with `date`."""
+def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known: Known | None = None,
+                verbatim: Verbatim | None = None) -> bytes:
+    """A zip of `files` in order (names are ASCII paths), deflated, each entry stamped with `date`; an entry that
+    `verbatim` holds deflated already is copied from it."""
     year, month, day, hour, minute, second = ZIP_EPOCH
     if date is not None and date.year >= 1980:
         date = utc_naive(date)
@@ -60,16 +68,19 @@ def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known
     dos_time = (hour << 11) | (minute << 5) | (second // 2)
     dos_date = ((year - 1980) << 9) | (month << 5) | day
     pieces = [_pieces(data) for _, data in files]
-    packed = iter(_deflate_all([(p, i == len(ps) - 1) for ps in pieces for i, p in enumerate(ps)], known))
+    copied = [verbatim.deflated(name, entry[0]) if verbatim is not None and len(entry) == 1 else None
+              for (name, _), entry in zip(files, pieces, strict=True)]
+    packed = iter(_deflate_all([(p, i == len(ps) - 1) for ps, done in zip(pieces, copied, strict=True) if done is None
+                                for i, p in enumerate(ps)], known))
     out, central = bytearray(), bytearray()
-    for (name, _), entry in zip(files, pieces, strict=True):
+    for (name, _), entry, done in zip(files, pieces, copied, strict=True):
         encoded = name.encode("ascii")
-        data = b"".join([next(packed) for _ in entry])
+        data = done if done is not None else b"".join([next(packed) for _ in entry])
         crc, size = 0, 0
         for piece in entry:
             crc, size = zlib.crc32(piece, crc), size + len(piece)
         offset = len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, dos_time, dos_date, crc, len(data), size,
+        out += _LOCAL_HEADER.pack(b"PK\x03\x04", 20, 0, 8, dos_time, dos_date, crc, len(data), size,
                            len(encoded), 0)
         out += encoded
         out += data
@@ -80,6 +91,42 @@ def zip_entries(files: Sequence[tuple[str, Entry]], date: datetime | None, known
     out += central
     out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(files), len(files), len(central), start, 0)
     return bytes(out)
+
+
+class Verbatim:
+    """The deflated entries of a package held in memory (the paper's template .docx, checked already: see
+    safedocx.check_package), for `zip_entries` to copy where an entry holds the same bytes; those that are no
+    single valid deflate stream of their bytes, and nothing else, are deflated again."""
+
+    def __init__(self, package: bytes) -> None:
+        self._package = package
+        try:
+            with zipfile.ZipFile(io.BytesIO(package)) as archive:
+                infos = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            infos = []
+        self._infos = {info.filename: info for info in infos  # not encrypted, one piece (see _pieces)
+                       if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 1
+                       and 0 < info.file_size <= PIECE}
+
+    def deflated(self, name: str, data: bytes) -> bytes | None:
+        """The template's deflated bytes of entry `name` when they inflate to `data` exactly, else None."""
+        info = self._infos.get(name)
+        if info is None or info.file_size != len(data) or zlib.crc32(data) != info.CRC:
+            return None
+        start = info.header_offset
+        header = self._package[start : start + _LOCAL_HEADER.size]
+        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            return None
+        name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
+        start += _LOCAL_HEADER.size + name_length + extra_length
+        raw = self._package[start : start + info.compress_size]
+        inflater = zlib.decompressobj(-15)
+        try:
+            same = inflater.decompress(raw, len(data) + 1) == data
+        except zlib.error:
+            return None
+        return raw if same and inflater.eof and not inflater.unused_data and len(raw) == info.compress_size else None
 
 
 def stored_copy(package: zipfile.ZipFile, parts: Mapping[str, bytes]) -> bytes:
