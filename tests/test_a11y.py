@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import subprocess
+import threading
 import zipfile
 from collections.abc import Iterator
 from itertools import pairwise
@@ -20,6 +21,7 @@ from coe_paper import a11y, pipeline
 from coe_paper.a11y import audit, contrast
 from coe_paper.cli import app
 from coe_paper.diagnostics import Diagnostic
+from coe_paper.store import CACHE_DIR
 from conftest import HOUSING_BODY, REPO_ROOT, MakeProject, require_client, section_text
 
 
@@ -188,3 +190,34 @@ def test_the_papers_headings_never_skip_a_level(paper: str, tmp_path: Path) -> N
     assert all(later <= earlier + 1 for earlier, later in pairwise(levels)), levels
     annex = levels[len(levels) - levels[::-1].index(1) - 1:]  # from the last Heading 1: the annex
     assert annex[0] == 1 and len(annex) > 1 and set(annex[1:]) == {2}, levels
+
+
+def test_a_build_judges_the_colours_in_the_template_it_opened_as_validate_does(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build on workers judges the template's colours in the styles it parsed opening the template (before adding
+    styles of its own), not by reading the template's bytes again: the same COE535 as `validate`'s."""
+    from coe_paper import parallel
+
+    pale = _pale_headings((REPO_ROOT / "paper" / "template.docx").read_bytes())
+    root = make_project({"paper/template.docx": pale}, git=True)
+    expected = [d.as_text() for d in pipeline.check(root).diagnostics if d.code == "COE535"]
+    assert expected and all("#AAAAAA" in found for found in expected)
+    shutil.rmtree(root / ".git" / CACHE_DIR)  # cold: the colours judged again
+    judged: list[str] = []
+    real = a11y._template_contrast
+
+    def counted(path: str, data: bytes) -> Iterator[Diagnostic]:
+        judged.append(path)
+        return real(path, data)
+
+    monkeypatch.setattr(a11y, "_template_contrast", counted)
+    monkeypatch.setattr(parallel, "processors", lambda: 2)  # on a worker, however small the paper
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    for thread in threading.enumerate():  # workers are not forked while another thread runs (parallel.worth_it)
+        if thread is not threading.current_thread():
+            thread.join(timeout=60)
+    result = pipeline.assemble(root, root / "out.docx")
+    assert result.output is not None
+    assert [d.as_text() for d in result.diagnostics if d.code == "COE535"] == expected
+    assert judged == []

@@ -521,13 +521,14 @@ def test_a_small_paper_is_cut_into_no_empty_chunks(sink: Path, monkeypatch: pyte
 def test_a_build_reads_what_needs_no_section_while_workers_check_them(sink: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The git history the build reads next, and the template's colours, are read by the build's own process while
-    its workers check the sections (it takes fewer chunks meanwhile): each once, then, and the same paper written."""
+    its workers check the sections (it takes fewer chunks meanwhile): the history once, the colours judged in the
+    styles of the template the build opened (not read from its bytes again), and the same paper written."""
     from coe_paper import a11y
 
     serial = _serial_build(sink, monkeypatch)
     _on_workers(monkeypatch)
     read: list[tuple[str, bool]] = []  # what was read, and whether the workers were at work (their job set)
-    history_of, contrast = pipeline.history_of, a11y._template_contrast
+    history_of, template = pipeline.history_of, a11y.template
 
     def reading(*args: Any, **kwargs: Any) -> Any:
         read.append(("history", parallel._JOB is not None))
@@ -535,12 +536,16 @@ def test_a_build_reads_what_needs_no_section_while_workers_check_them(sink: Path
 
     def judging(*args: Any) -> Any:
         read.append(("colours", parallel._JOB is not None))
-        return contrast(*args)
+        return template(*args)
+
+    def unread(path: str, data: bytes) -> Any:
+        raise AssertionError("the template's styles read again")
 
     monkeypatch.setattr(pipeline, "history_of", reading)
-    monkeypatch.setattr(a11y, "_template_contrast", judging)
+    monkeypatch.setattr(pipeline.a11y, "template", judging)
+    monkeypatch.setattr(a11y, "_template_contrast", unread)
     assert build(sink, "parallel.docx") == serial
-    assert read == [("history", True), ("colours", True)]
+    assert read[:2] == [("history", True), ("colours", True)]  # run_all's check then takes them from the cache
 
 
 def test_a_dictionary_a_worker_cannot_read_is_reported(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,10 @@ from .diagnostics import Diagnostic, error, warning
 from .markdown import plain_text
 
 if TYPE_CHECKING:
+    from lxml.etree import _Element as Element
+
     from .checks import Parsed
+    from .docx_writer import DocxBuilder
     from .model import Project
     from .sources import Source
 
@@ -41,9 +44,11 @@ def alt_problem(alt: str) -> tuple[str, str] | None:
     return None
 
 
-def template(project: Project, source: Source) -> list[Diagnostic]:
+def template(project: Project, source: Source, opened: DocxBuilder | None = None) -> list[Diagnostic]:
     """COE535: the template's text colours. What was found in template bytes judged before is taken from the
-    section cache: reading the template's styles takes longer than the rest of a warm build's paper-wide checks."""
+    section cache: reading the template's styles takes longer than the rest of a warm build's paper-wide checks.
+    A build that has the template opened (`opened`, on the same bytes) takes what it found in the styles as the
+    template has them, rather than reading them again."""
     from .diagnostics import decode_diagnostics, encode_diagnostic
     from .safedocx import Limits
     from .sources import SourceError, WorkTree, normalise
@@ -55,10 +60,12 @@ def template(project: Project, source: Source) -> list[Diagnostic]:
     except SourceError:
         return []  # the template's own problems are COE802's
     store = Store(source.root, "contrast", "", pack=True)
-    key = store.key(path, hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    key = store.key(path, digest)
     found = decode_diagnostics(store.get(key))
     if found is None:  # none kept, or an entry not exactly right: judged again
-        found = list(_template_contrast(path, data))
+        judged = opened.template_contrast if opened is not None and opened.template_digest == digest else None
+        found = list(_template_contrast(path, data) if judged is None else _contrast_problems(path, judged))
         store.put(key, [encode_diagnostic(problem) for problem in found])
     store.prune(isinstance(source, WorkTree))
     return found
@@ -138,6 +145,35 @@ def contrast(foreground: str, background: str = "FFFFFF") -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@dataclass(frozen=True)
+class LowContrast:
+    """A template style whose text colour is too light against the page (COE535)."""
+
+    style: str  # its name, else its id
+    colour: str  # RRGGBB
+    ratio: float
+
+
+def low_contrast(styles: Element) -> list[LowContrast]:
+    """The paragraph and character styles of a styles part (`w:styles`, as the template has it) whose text colour
+    is under 4.5:1 against the page."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    found = []
+    for style in styles.iter(f"{w}style"):
+        if style.get(f"{w}type") not in ("paragraph", "character") or style.find(f".//{w}shd") is not None:
+            continue  # table styles, and text on its own shading, are judged against that shading, not the page
+        colour = style.find(f"{w}rPr/{w}color")
+        value = (colour.get(f"{w}val") or "") if colour is not None else ""
+        if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+            continue
+        ratio = contrast(value)
+        if ratio < 4.5:
+            name = style.find(f"{w}name")
+            found.append(LowContrast(name.get(f"{w}val", "") if name is not None else style.get(f"{w}styleId", ""),
+                                     value.upper(), ratio))
+    return found
+
+
 def _template_contrast(path: str, data: bytes) -> Iterator[Diagnostic]:
     """COE535 in the template .docx `data` (from `path`)."""
     import io
@@ -153,21 +189,14 @@ def _template_contrast(path: str, data: bytes) -> Iterator[Diagnostic]:
             styles = parse_xml(package.read(info), f"{path}: word/styles.xml")
     except (DocxError, KeyError, OSError, zipfile.BadZipFile, TypeError):
         return  # the template's own problems are COE802's
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    for style in styles.iter(f"{w}style"):
-        if style.get(f"{w}type") not in ("paragraph", "character") or style.find(f".//{w}shd") is not None:
-            continue  # table styles, and text on its own shading, are judged against that shading, not the page
-        colour = style.find(f"{w}rPr/{w}color")
-        value = (colour.get(f"{w}val") or "") if colour is not None else ""
-        if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
-            continue
-        ratio = contrast(value)
-        if ratio < 4.5:
-            name = style.find(f"{w}name")
-            label = name.get(f"{w}val", "") if name is not None else style.get(f"{w}styleId", "")
-            yield warning(path, 0, 0, "COE535", f"style '{label}' has text colour #{value.upper()} at {ratio:.1f}:1 "
-                          "against the page, under the 4.5:1 that WCAG 2.1 AA asks",
-                          "darken the colour in the template (scripts/make_template.py)")
+    yield from _contrast_problems(path, low_contrast(styles))
+
+
+def _contrast_problems(path: str, found: list[LowContrast]) -> Iterator[Diagnostic]:
+    for style in found:
+        yield warning(path, 0, 0, "COE535", f"style '{style.style}' has text colour #{style.colour} at "
+                      f"{style.ratio:.1f}:1 against the page, under the 4.5:1 that WCAG 2.1 AA asks",
+                      "darken the colour in the template (scripts/make_template.py)")
 
 
 # -- audit of any .docx --------------------------------------------------------------------------------------------

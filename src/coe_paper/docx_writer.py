@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part
+from docx.opc.part import Part, XmlPart
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
 from . import fragments, limits, ooxml, ooxml_parts, ooxml_sections, parts_text
+from .a11y import LowContrast, low_contrast
 from .docx_entries import package_entries
 from .docx_props import Properties, fill_core_properties
 from .docx_template import open_template_document
@@ -24,7 +25,7 @@ from .numbering import DEPTH, HeadingNumbers, annex_levels, fit_indents, link_he
 from .safedocx import DocxError
 from .safepaths import write_atomic as write_atomic  # where assemble and compare write from
 from .sources import Source, normalise
-from .zipout import StoredPieces, zip_entries
+from .zipout import StoredPieces, Verbatim, zip_entries
 
 Element = ooxml.Element
 
@@ -37,14 +38,28 @@ _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
 _SLOT_NAME = re.compile(r"coe-slot-(\d+)")
 
 
+def _judged_contrast(part: Part) -> list[LowContrast] | None:
+    """COE535's findings in the template's own styles part, as `validate` reads it (`word/styles.xml`): already
+    parsed here, where a build opens the template (see a11y.template); None when the template has no such part."""
+    try:
+        styles = part.part_related_by(RT.STYLES)
+    except KeyError:
+        return None  # python-docx would make up styles of its own: not the template's
+    if styles.partname != "/word/styles.xml" or not isinstance(styles, XmlPart):
+        return None
+    return low_contrast(styles.element)
+
+
 class DocxBuilder:
     """Collects a document's body and its side parts; implements render.Sink."""
 
     def __init__(self, template: bytes, source: Source, max_image_width: int = Inches(6.3)) -> None:
         self.template_digest = hashlib.sha256(template).hexdigest()  # what rendered fragments depend on
+        self._verbatim = Verbatim(template)  # the parts python-docx passes through, deflated as the template has them
         try:
             self.document = open_template_document(template)
             self.part = self.document.part
+            self.template_contrast = _judged_contrast(self.part)  # before the styles below are added
             styles = self.document.styles.element
             ooxml_parts.ensure_styles(styles)
             self._styles = ooxml_parts.style_ids(styles)
@@ -368,7 +383,8 @@ class DocxBuilder:
             ooxml_parts.set_update_fields(settings)
         fill_core_properties(self.document.core_properties, props)
         lists = parts_text.list_instances(self._lists)
-        return zip_entries(package_entries(self.part.package, self._slots, lists), props.date, self._deflated)
+        return zip_entries(package_entries(self.part.package, self._slots, lists), props.date, self._deflated,
+                           self._verbatim)
 
     def close(self, drop_unused: bool = True) -> None:
         """After a whole paper: drop the deflated pieces this build did not use (see zipout)."""

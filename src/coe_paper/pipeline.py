@@ -39,6 +39,7 @@ from .store import Store
 from .template_outputs import KeptTemplates
 
 if TYPE_CHECKING:
+    from .docx_writer import DocxBuilder
     from .layout import Layout
     from .redline import Segment
 
@@ -99,9 +100,9 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
     editor = editorial.Editor(project, source)
     ahead: list[History] = []
 
-    def meanwhile() -> None:  # this process's share of the time its workers take: the next stages' own reading
-        ahead.append(history_of(project, root, _commit(source), step=step))
-        a11y.template(project, source)  # judged now, kept in the section cache for the checks below
+    def meanwhile(builder: DocxBuilder | None) -> None:  # this process's share of the time its workers take
+        ahead.append(history_of(project, root, _commit(source), step=step))  # the next stages' own reading
+        a11y.template(project, source, builder)  # judged now, kept in the section cache for the checks below
 
     section_facts(root, project, parsed, source, editor, render, step, meanwhile if render else None)
     diagnostics += checks.run_all(project, parsed, source, editor)
@@ -110,10 +111,11 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
 
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
                   editor: editorial.Editor, render: bool = False, step: Step = _quiet,
-                  meanwhile: Callable[[], None] | None = None) -> None:
+                  meanwhile: Callable[[DocxBuilder | None], None] | None = None) -> None:
     """Each section's facts and own findings (facts.py): from the section cache for a section whose text, and
     whatever else they depend on, are as before; else parsed and checked (on every processor, when there are many;
-    see parallel.py, which runs `meanwhile` in this process as its workers start), and stored."""
+    see parallel.py, which runs `meanwhile` in this process as its workers start, with the builder they render
+    against), and stored."""
     salt = json.dumps({"config": project.config.model_dump_json(), "abbreviations": project.abbreviations},
                       sort_keys=True)
     store = Store(root, "facts", salt, pack=True)
@@ -133,7 +135,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
             step(f"Checking {len(missing)} sections on {parallel.processors()} processors")
             builder = ahead(source, project.config.template) if render else None  # the one the build then takes
             done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
-                                    builder, meanwhile)
+                                    builder, (lambda: meanwhile(builder)) if meanwhile is not None else None)
             for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
                 store.put(key, facts.encode(item.facts))
