@@ -159,15 +159,16 @@ def low_contrast(styles: Element) -> list[LowContrast]:
     is under 4.5:1 against the page."""
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     found = []
-    for style in styles.iter(f"{w}style"):
-        if style.get(f"{w}type") not in ("paragraph", "character") or style.find(f".//{w}shd") is not None:
-            continue  # table styles, and text on its own shading, are judged against that shading, not the page
-        colour = style.find(f"{w}rPr/{w}color")
+    for style in styles.iterchildren(f"{w}style"):  # a style is a child of w:styles, as Word reads them
+        if style.get(f"{w}type") not in ("paragraph", "character"):
+            continue  # table styles are judged against their shading, not the page
+        props = next(style.iterchildren(f"{w}rPr"), None)  # as find("w:rPr/w:color"), without its path machinery
+        colour = next(props.iterchildren(f"{w}color"), None) if props is not None else None
         value = (colour.get(f"{w}val") or "") if colour is not None else ""
         if not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
             continue
         ratio = contrast(value)
-        if ratio < 4.5:
+        if ratio < 4.5 and style.find(f".//{w}shd") is None:  # text on its own shading: against that shading
             name = style.find(f"{w}name")
             found.append(LowContrast(name.get(f"{w}val", "") if name is not None else style.get(f"{w}styleId", ""),
                                      value.upper(), ratio))
