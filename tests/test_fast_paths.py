@@ -141,3 +141,15 @@ _JSON = st.recursive(st.none() | st.booleans() | st.integers(-2, 3) | st.floats(
                 max_size=4))
 def test_kept_yaml_positions_are_read_as_one_by_one(items: list[object]) -> None:
     assert project._marks(items) == _marks_one_by_one(items)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab Z9_'\u2019-.\n\u00e9\u00b2\u2013\u201c\u0301\u00a0", max_size=24))
+def test_the_spelling_rules_read_the_same_words_by_the_quick_pattern(text: str) -> None:
+    """Text whose word characters are ASCII is read with a pattern of ASCII ranges: the same words as WORD_RE (or,
+    with accents written apart, the pattern for those), whatever quotes, dashes, figures and letters it holds."""
+    from coe_paper.rules import spelling
+
+    general = spelling._MARKED_WORD_RE if spelling._MARK_RE.search(text) else spelling.WORD_RE
+    assert spelling._word_re(text).findall(text) == general.findall(text)
+    assert spelling._word_re(text) is not spelling.WORD_RE or spelling._NON_ASCII_WORD_CHAR.search(text)

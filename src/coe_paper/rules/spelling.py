@@ -43,8 +43,19 @@ _MARKED_WORD_RE = re.compile(f"(?<!{_WORD_CHAR})(?:{_LETTER}[{_MARKS}]*)+(?:['\u
                              f"(?![^\\W{_FIGURES}]|[{_MARKS}])")
 
 
+#: WORD_RE for text whose word characters are all ASCII (its quotes and dashes may not be): the same words, read
+#: in about two thirds of the time (a class of ASCII ranges is quicker to test than one of Unicode categories).
+_ASCII_WORD_RE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]+(?:['\u2019-][A-Za-z]+)*(?![A-Za-z0-9_])")
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")  # a letter or figure outside ASCII (é, ², a CJK character)
+
+
 def _word_re(text: str) -> re.Pattern[str]:
-    return WORD_RE if text.isascii() or not _MARK_RE.search(text) else _MARKED_WORD_RE
+    """The pattern that reads the words of `text` as WORD_RE reads them, accents written apart included."""
+    if text.isascii():
+        return _ASCII_WORD_RE
+    if _MARK_RE.search(text):
+        return _MARKED_WORD_RE
+    return WORD_RE if _NON_ASCII_WORD_CHAR.search(text) else _ASCII_WORD_RE
 
 
 PREFIXES = frozenset({
