@@ -142,6 +142,21 @@ def test_the_section_tests_of_the_style_rules_hide_no_finding(parts: list[tuple[
         assert list(check(STYLE_CONTEXT, natural)) == list(check(STYLE_CONTEXT, whole)), check.__name__
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(PART, max_size=8), max_size=5))
+def test_the_prose_s_words_pick_the_lines_its_text_picks(lines: list[list[tuple[str, str, bool]]]) -> None:
+    """The term lists take a section's words from its prose (`Prose.lower_runs`, read once for every list) rather
+    than from its lines joined: the same lines to search either way."""
+    from coe_paper.markdown import parse
+    from coe_paper.rules.text import read_prose
+
+    body = "\n\n".join(line_of(parts) for parts in lines)
+    prose = read_prose("s.md", body, 3, parse(body))
+    numbered = prose.prose_lines()
+    for terms in (INCLUSIVE, COUNTRIES, shipped("eu_names.yaml")):
+        assert terms.lines_to_search(numbered, prose.lower_runs) == terms.lines_to_search(numbered)
+
+
 def _style_findings(check: object, body: str) -> list[str]:
     from coe_paper.markdown import parse
     from coe_paper.rules.text import read_prose

@@ -27,7 +27,7 @@ def term_findings(terms: TermList, prose: Prose, kinds: tuple[str, ...] = (), na
     """A finding for each avoided phrase on the prose lines: what to write instead, the source, a safe fix. With
     `names`, a capitalised phrase followed by a capitalised word is taken for part of a name: not fixed (but a
     phrase the list writes with its capital, which says nothing of a name)."""
-    lines = terms.lines_to_search(prose.prose_lines(*kinds))  # usually none: no listed words
+    lines = terms.lines_to_search(prose.prose_lines(*kinds), None if kinds else prose.lower_runs)  # usually none
     for index, text in lines:
         whole, offset = prose.text_at(index)  # the paragraph the line is of: an exception may run on over its break
         for match in terms.find(text, prose.file_line(index), (whole[:offset], whole[offset + len(text):])):

@@ -183,16 +183,18 @@ class TermList:
     def source_of(self, term: Term) -> str:
         return self.file.sources.get(term.source, term.source)
 
-    def lines_to_search(self, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    def lines_to_search(self, lines: list[tuple[int, str]], words: frozenset[str] | None = None
+                        ) -> list[tuple[int, str]]:
         """The lines of a section that may hold a phrase: none when the section holds every word of none (see
         _leads); else those that hold the lead word of a phrase whose words the section holds. All of them when
-        the test cannot tell (a word character outside ASCII)."""
+        the test cannot tell (a word character outside ASCII). `words`: the lines' runs of word characters in lower
+        case, when the caller has them (Prose.lower_runs)."""
         if self.leads is None:
             return lines
         text = "\n".join(line for _, line in lines)  # no run of word characters crosses a newline
         if not _plain(text):
             return lines
-        words = _section_words(text)
+        words = _section_words(text) if words is None else words
         leads = [lead for lead in self.leads.keys() & words if any(runs <= words for runs in self.leads[lead])]
         return [(index, line) for index, line in lines if leads and any(lead in line.lower() for lead in leads)]
 

@@ -194,6 +194,11 @@ class Prose:
         return frozenset(WORD_RUN.findall("\n".join(self.masked.values())))
 
     @cached_property
+    def lower_runs(self) -> frozenset[str]:
+        """`runs` in lower case: the words the term lists look for (terms.py), read once for all of them."""
+        return frozenset(run.lower() for run in self.runs)
+
+    @cached_property
     def paragraphs(self) -> list[tuple[str, list[tuple[int, int]]]]:
         """Each paragraph or footnote as one text, with the (body index, offset in the text) where each of its lines
         starts: worked out once, for the rules that read whole sentences."""
