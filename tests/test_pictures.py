@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from coe_paper import limits, pipeline
+from coe_paper import comparison, limits, pipeline
 from coe_paper.cli import app
 from coe_paper.picture_ends import ends_early
 from conftest import PAPER_YAML, MakeProject, git_commit, require_client, section_text, tiny_png
@@ -70,7 +70,7 @@ def test_a_logo_python_docx_cannot_read_shows_its_alt_text(make_project: MakePro
     root = make_project({"paper/paper.yaml": config, "paper/images/logo.png": tiny_png(5, 5)[:20]}, git=True)
     (root / "paper/images/logo.png").write_bytes(tiny_png(5, 5))
     git_commit(root, "Export the logo again")
-    result = pipeline.compare(root, "HEAD~1", root / "changes.docx")
+    result = comparison.compare(root, "HEAD~1", root / "changes.docx")
     assert result.output is not None, [d.as_text() for d in result.diagnostics]
     document = etree.fromstring(zipfile.ZipFile(result.output).read("word/document.xml"))
     assert "[Partnership logo]" in "".join(document.itertext())  # the older cover's, a tracked deletion

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from coe_paper import fragments, fragments_stored, parallel, pipeline
+from coe_paper import comparison, fragments, fragments_stored, parallel, pipeline
 from coe_paper import project as project_module
 from coe_paper import store as store_module
 from coe_paper.docx_writer import DocxBuilder
@@ -693,7 +693,7 @@ def test_a_build_at_a_revision_keeps_the_work_trees_entries(make_project: MakePr
     counts = counting(monkeypatch)
     build(root)
     assert pipeline.assemble(root, root / "old.docx", rev="HEAD").output is not None
-    assert pipeline.compare(root, "HEAD", root / "changes.docx").output is not None
+    assert comparison.compare(root, "HEAD", root / "changes.docx").output is not None
     build(root, "again.docx")
     assert counts[-1] == 0  # every section came from the cache
 

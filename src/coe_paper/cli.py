@@ -237,9 +237,12 @@ def assemble(
     from . import pipeline
 
     with Steps(err) as step:
-        result = (pipeline.compare(root, compare, output, paginate=not no_layout, step=step) if compare
-                  else pipeline.assemble(root, output, rev, paginate=not no_layout, step=step,
-                                         fingerprint=fingerprint))
+        if compare:
+            from . import comparison  # only a comparison loads it (and redline.py)
+
+            result = comparison.compare(root, compare, output, paginate=not no_layout, step=step)
+        else:
+            result = pipeline.assemble(root, output, rev, paginate=not no_layout, step=step, fingerprint=fingerprint)
     _report(result.diagnostics)
     if result.output is None:
         err.print("coe-paper: nothing written")

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import a11y, checks, ci_install, facts, marks, ooxml, pictures, toc, uptodate
+from . import a11y, checks, ci_install, facts, pictures, uptodate
 from .attribution import History, history_of
 from .compose import (
-    Parts,
     ahead,
-    contents,
     credits_for,
-    finish,
     open_ahead,
     open_template,
-    page_break,
     render_docx,
-    render_parts,
     template_context,
 )
-from .diagnostics import Diagnostic, Severity, decode_diagnostic, error, has_errors
-from .gitlog import PendingVersion, Version, source_date, version_of
+from .diagnostics import Diagnostic, decode_diagnostic, error, has_errors
+from .gitlog import PendingVersion, Version
 from .locate import CONFIG_PATH
 from .model import Project
 from .project import load_project
@@ -41,7 +34,6 @@ from .template_outputs import KeptTemplates
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
     from .layout import Layout
-    from .redline import Segment
 
 
 @dataclass
@@ -77,11 +69,11 @@ def open_source(root: Path, rev: str | None) -> Source:
 Step = Callable[[str], None]  # told the name of each slow stage as it starts (the CLI shows it on a terminal)
 
 
-def _quiet(text: str) -> None:
+def quiet(text: str) -> None:
     del text
 
 
-def load(root: Path, rev: str | None = None, render: bool = False, step: Step = _quiet,
+def load(root: Path, rev: str | None = None, render: bool = False, step: Step = quiet,
          journal: bool = False, files: Source | None = None) -> Loaded:
     """Read and validate the project (from the work tree, or from git at `rev`, or from `files`); with `render`,
     sections that are parsed anyway are also rendered into the section cache (for a build), and what needs no
@@ -110,7 +102,7 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
 
 
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
-                  editor: editorial.Editor, render: bool = False, step: Step = _quiet,
+                  editor: editorial.Editor, render: bool = False, step: Step = quiet,
                   meanwhile: Callable[[DocxBuilder | None], None] | None = None) -> None:
     """Each section's facts and own findings (facts.py): from the section cache for a section whose text, and
     whatever else they depend on, are as before; else parsed and checked (on every processor, when there are many;
@@ -159,7 +151,7 @@ def _commit(source: Source) -> str | None:
     return source.commit if isinstance(source, GitRevision) else None
 
 
-def attribute(loaded: Loaded, step: Step = _quiet) -> History | None:
+def attribute(loaded: Loaded, step: Step = quiet) -> History | None:
     """Who wrote what, from git history up to the loaded revision; its warnings join the loaded diagnostics."""
     if loaded.project is None:
         return None
@@ -170,7 +162,7 @@ def attribute(loaded: Loaded, step: Step = _quiet) -> History | None:
     return loaded.history
 
 
-def check(root: Path, rev: str | None = None, step: Step = _quiet, journal: bool = False) -> Loaded:
+def check(root: Path, rev: str | None = None, step: Step = quiet, journal: bool = False) -> Loaded:
     """`load`, `attribute` and, when those find no error, a trial run of the templates: what `validate` reports
     (with `journal`, the work tree notes what it was asked, as for `load`)."""
     pending = PendingVersion(root, rev)  # git says which version while the paper loads
@@ -274,7 +266,7 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     return found
 
 
-def _write(target: Path, data: bytes) -> Diagnostic | None:
+def write_output(target: Path, data: bytes) -> Diagnostic | None:
     """Write the document atomically; a failure is a COE006 diagnostic, never a traceback. A document of the same
     bytes is kept as it is, with its time, so that the preview still offers the PDF made of it."""
     if holds(target, data):
@@ -287,7 +279,7 @@ def _write(target: Path, data: bytes) -> Diagnostic | None:
 
 
 def assemble(root: Path, output: Path | None = None, rev: str | None = None, paginate: bool = False,
-             step: Step = _quiet, fingerprint: dict[str, str] | None = None) -> Assembled:
+             step: Step = quiet, fingerprint: dict[str, str] | None = None) -> Assembled:
     """Validate, then build the .docx; nothing is written when there are errors. `paginate` runs the layout pass
     (LibreOffice) that gives the contents their page numbers. With the `fingerprint` uptodate.py took before the
     build, a build from the work tree is recorded for the next run to find up to date."""
@@ -308,7 +300,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     refused = output_problems(root, target, loaded.project.config, explicit=output is not None, suffix=".docx")
     if refused:
         return Assembled(None, diagnostics + refused, version)
-    problem = _write(target, data)
+    problem = write_output(target, data)
     if problem is not None:
         return Assembled(None, [*diagnostics, problem], version)
     words = sum(item.words for item in loaded.parsed)
@@ -318,89 +310,3 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
         uptodate.record(root, fingerprint, output, paginate, seen, loaded.source.answers,
                         loaded.project.config.checks.dictionary_at(root) or "")
     return done
-
-
-# -- compare (assemble --compare REV; see redline.py) ---------------------------------------------------------------
-
-
-def _segments(parts: Parts, contents: list[ooxml.Element]) -> list[Segment]:
-    """The body in the pieces that are compared as wholes; sections carry their file for attribution."""
-    from .redline import Segment
-
-    return [
-        Segment("title", parts.title_page),
-        Segment("contents", [page_break(), *contents, *parts.abbreviations, page_break()]),
-        *(Segment(f"section:{section.id}", blocks, (section.path,)) for section, blocks in parts.sections),
-        Segment("annex", [page_break(), *parts.annex]),
-    ]
-
-
-def compare_output(root: Path, project: Project, rev: str) -> Path:
-    """Default path of a comparison: the paper's output name with `-changes-since-REV`."""
-    output = root / normalise(project.config.output)
-    label = re.sub(r"[^A-Za-z0-9._-]+", "_", rev).strip("._") or "rev"
-    return output.with_name(f"{output.stem}-changes-since-{label}{output.suffix}")
-
-
-def _at_revision(found: list[Diagnostic], rev: str, severity: Severity) -> list[Diagnostic]:
-    """The errors of `rev`'s files, said to be of that revision (their lines are its lines). With the comparison
-    built they are warnings: what an error left out there (a section whose front matter was broken) shows as
-    inserted, which the reader is told rather than left to take for the change it is not."""
-    hint = "the comparison shows what this left out at that revision as inserted" if severity == "warning" else ""
-    return [replace(d, severity=severity, message=f"at {rev}: {d.message}", hint=d.hint or hint)
-            for d in found if d.severity == "error"]
-
-
-def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = False,
-            step: Step = _quiet) -> Assembled:
-    """The current paper with every difference from `rev` as a Word tracked change, by the organisation that
-    last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted". `paginate`
-    runs the layout pass on the comparison, as `assemble` does on the paper."""
-    from .redline import Authors, ComparingBuilder, Redliner, revision_ids  # only a comparison needs them
-
-    new = load(root)
-    if new.project is None or has_errors(new.diagnostics):
-        return Assembled(None, new.diagnostics)
-    old = load(root, rev)
-    if old.project is None:
-        return Assembled(None, new.diagnostics + _at_revision(old.diagnostics, rev, "error"))
-    version, old_version = version_of(root), version_of(root, rev)
-    config = new.project.config
-    builder, problems = open_template(new.source, config.template, ComparingBuilder)
-    if builder is None:
-        return Assembled(None, new.diagnostics + problems)
-    found: list[Diagnostic] = []
-    after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found, True)
-    after_contents = contents(builder, new.project)
-    with builder.older(old.source):
-        before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found, True)
-        before_contents = contents(builder, old.project)
-    diagnostics = new.diagnostics + _at_revision(old.diagnostics, rev, "warning") + found
-    if has_errors(found):
-        return Assembled(None, diagnostics, version)
-    authors = Authors(root, rev, new.project, source_date() or datetime.now(timezone.utc))
-    redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""))
-    body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
-                          lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))
-    builder.extend(body)
-    extra = ((marks.COMPARED, old_version.commit),)
-    data = finish(builder, new.project, version, extra)
-    pages = None
-    if paginate:  # the pages as LibreOffice lays out the comparison, its changes shown
-        from .layout import heading_pages
-
-        step("Laying out the pages with LibreOffice")
-        toc.compared_entries(builder, body)
-        pages = heading_pages(data, [mark for _, _, mark in builder.contents_entries])
-        if toc.fill(builder, pages.pages, lambda: next(redliner.ids)):
-            data = finish(builder, new.project, version, extra)
-    target = output or compare_output(root, new.project, rev)
-    refused = output_problems(root, target, config, explicit=output is not None, suffix=".docx")
-    if refused:
-        return Assembled(None, diagnostics + refused, version)
-    problem = _write(target, data)
-    if problem is not None:
-        return Assembled(None, [*diagnostics, problem], version)
-    words = sum(item.words for item in new.parsed)
-    return Assembled(target, diagnostics, version, words, len(new.project.ordered_sections()),
-                     dict(redliner.counts), pages)
