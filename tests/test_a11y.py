@@ -192,10 +192,12 @@ def test_the_papers_headings_never_skip_a_level(paper: str, tmp_path: Path) -> N
     assert annex[0] == 1 and len(annex) > 1 and set(annex[1:]) == {2}, levels
 
 
+@pytest.mark.parametrize("processors", [1, 2])
 def test_a_build_judges_the_colours_in_the_template_it_opened_as_validate_does(
-        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build on workers judges the template's colours in the styles it parsed opening the template (before adding
-    styles of its own), not by reading the template's bytes again: the same COE535 as `validate`'s."""
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, processors: int) -> None:
+    """A build, on one processor or with workers, judges the template's colours in the styles it parsed opening the
+    template (before adding styles of its own), not by reading the template's bytes again: the same COE535 as
+    `validate`'s."""
     from coe_paper import parallel
 
     pale = _pale_headings((REPO_ROOT / "paper" / "template.docx").read_bytes())
@@ -211,7 +213,7 @@ def test_a_build_judges_the_colours_in_the_template_it_opened_as_validate_does(
         return real(path, data)
 
     monkeypatch.setattr(a11y, "_template_contrast", counted)
-    monkeypatch.setattr(parallel, "processors", lambda: 2)  # on a worker, however small the paper
+    monkeypatch.setattr(parallel, "processors", lambda: processors)  # with 2: on a worker, however small the paper
     monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     for thread in threading.enumerate():  # workers are not forked while another thread runs (parallel.worth_it)

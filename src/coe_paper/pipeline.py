@@ -90,15 +90,17 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
         return Loaded(root, source, None, [], diagnostics)
     parsed = [checks.Parsed(section) for section in project.sections]
     editor = editorial.Editor(project, source)
-    ahead: list[History] = []
+    history: list[History] = []
 
     def meanwhile(builder: DocxBuilder | None) -> None:  # this process's share of the time its workers take
-        ahead.append(history_of(project, root, _commit(source), step=step))  # the next stages' own reading
+        history.append(history_of(project, root, _commit(source), step=step))  # the next stages' own reading
         a11y.template(project, source, builder)  # judged now, kept in the section cache for the checks below
 
     section_facts(root, project, parsed, source, editor, render, step, meanwhile if render else None)
+    if render and not history:  # no workers: the colours judged in the template the build opens all the same
+        a11y.template(project, source, ahead(source, project.config.template))
     diagnostics += checks.run_all(project, parsed, source, editor)
-    return Loaded(root, source, project, parsed, diagnostics, history_ahead=ahead[0] if ahead else None)
+    return Loaded(root, source, project, parsed, diagnostics, history_ahead=history[0] if history else None)
 
 
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
