@@ -94,7 +94,7 @@ _EIGHT = re.compile(r"28|eight", re.IGNORECASE)  # case-blind as _EU28: its i ta
 def united_kingdom(context: Context, prose: Prose) -> Iterator[Finding]:
     hint = (f"the United Kingdom has not been a Member State since 1 February 2020: write 'EU-27', '27 Member States' "
             f"(EU-28 is for data of 2013-2019, with their year); source: {ISG}, 7.1")
-    if "UK" not in prose.runs and not any(_EIGHT.search(run) for run in prose.runs):
+    if "UK" not in prose.runs and not _EIGHT.search("\n".join(prose.runs)):
         return  # neither a code list with UK nor EU-28, EU28 or twenty-eight Member States
     for text, starts in prose.texts:  # a sentence whole, for its years
         for m in _EU28.finditer(text) if _DIGIT.search(text) or "twenty" in text.lower() else ():
