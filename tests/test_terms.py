@@ -260,3 +260,37 @@ def test_the_tests_hide_no_match_of_a_paper_list_with_odd_characters(phrases: li
     part = st.tuples(word, st.sampled_from(PLAIN + ODD)).map("".join)
     lines = data.draw(st.lists(st.lists(part, max_size=4).map("".join), min_size=1, max_size=3))
     assert found_in(odd, lines) == found_in(unfiltered(odd), lines)
+
+
+def test_a_fix_writes_the_article_its_wording_takes_where_the_sound_is_known() -> None:
+    """A wording starting with h, eu, one or u was fixed without its article, or not at all, whatever the word:
+    'a European citizen' became 'a EU citizen', 'a unique opportunity' 'a unusual opportunity' and 'an hour-long
+    session' 'an half-day session' (the same first letter kept the article), while 'a handicapped toilet' and 'an
+    honest broker' got no fix. Where the word's sound is known the article follows it; where it is not, no fix."""
+    from coe_paper.rules.terms import TermFile
+
+    pairs = [("handicapped toilet", "accessible toilet"), ("European citizen", "EU citizen"),
+             ("unique opportunity", "unusual opportunity"), ("hour-long session", "half-day session"),
+             ("honest broker", "neutral mediator"), ("big town", "urban area"), ("new entity", "one-stop shop"),
+             ("common issue", "ubiquitous issue"), ("short day", "8-hour day"), ("gay group", "LGBTIQ group"),
+             ("LGBT group", "LGBTIQ group"), ("new rule", "house rule")]
+    terms = TermList(TermFile.model_validate(
+        {"terms": [{"avoid": [a], "write": w, "source": "s", "fix": True} for a, w in pairs]}))
+
+    def fixed(line: str) -> str | None:
+        (match,) = terms.find(line, 7)
+        fix = match.fix
+        return None if fix is None else line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :]
+
+    assert fixed("Build a handicapped toilet.") == "Build an accessible toilet."
+    assert fixed("A European citizen asks.") == "An EU citizen asks."
+    assert fixed("It is a unique opportunity.") == "It is an unusual opportunity."
+    assert fixed("We held an hour-long session.") == "We held a half-day session."
+    assert fixed("We need an honest broker.") == "We need a neutral mediator."
+    assert fixed("It is a big town.") == "It is an urban area."
+    assert fixed("Open a new entity.") == "Open a one-stop shop."
+    assert fixed("Adopt a new rule.") == "Adopt a house rule."  # an h- word not on the list: spoken, 'a'
+    assert fixed("An LGBT group met.") == "An LGBTIQ group met."  # the same letter's name: the article fits
+    for line in ("It is a common issue.", "It is a short day.", "A gay group met."):
+        assert fixed(line) is None, line  # ubiquitous, 8 (eight), LGBTIQ (el, or a word): the sound is unknown
+    assert fixed("The handicapped toilet.") == "The accessible toilet."  # no article: the wording alone

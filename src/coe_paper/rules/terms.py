@@ -23,6 +23,7 @@ from functools import cache, cached_property, lru_cache
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..diagnostics import Fix
+from .articles import with_article
 from .shipped import shipped_data
 from .text import MASK, WORD_RUN
 
@@ -241,34 +242,11 @@ class TermList:
             return None  # "more manpower" would read "more workforce"
         if not (term.match_case or term.check_case):
             replacement = match_case(m.group(), replacement)
-        placed = _with_article(line, m.start(), m.group(), replacement)
+        placed = with_article(line, m.start(), m.group(), replacement)
         if placed is None:
             return None
         start, replacement = placed
         return Fix(file_line, start + 1, m.end() + 1, replacement, line[start : m.end()])
-
-
-#: 'a' or 'an' right before a phrase, blanks between.
-_ARTICLE = re.compile(r"(?<![\w'\u2019-])(an?)[ \t]+$", re.IGNORECASE)
-#: The start of a word whose spelling does not tell whether it takes 'a' or 'an' (a European, a use, an hour).
-_UNSURE_SOUND = re.compile(r"eu|u(?!n[^i])|one|h", re.IGNORECASE)  # but 'un-' (an unwritten agreement)
-
-
-def _with_article(line: str, start: int, phrase: str, replacement: str) -> tuple[int, str] | None:
-    """Where the fix of `phrase` at `start` of `line` starts, and what it writes: from the article before it when
-    the replacement takes the other one ('a disabled toilet': 'an accessible toilet', not 'a accessible toilet');
-    None when their spelling does not tell which (the same first letter keeps the article that fits the phrase)."""
-    article = _ARTICLE.search(line, max(0, start - 12), start)  # near the phrase: a paragraph may be long
-    if article is None or replacement[:1].lower() == phrase[:1].lower():
-        return start, replacement
-    if _UNSURE_SOUND.match(replacement) or _UNSURE_SOUND.match(phrase):
-        return None
-    wanted = "an" if replacement[:1].lower() in "aeiou" else "a"
-    written = article.group(1)
-    if written.lower() == wanted:
-        return start, replacement
-    wanted = wanted.capitalize() if written[:1].isupper() else wanted
-    return article.start(), wanted + line[article.end(1) : start] + replacement
 
 
 def determined(before: str) -> bool:

@@ -1,0 +1,77 @@
+"""'a' or 'an' before a term list's wording (rules/terms.py): the article a fix writes with a replacement when the
+text before the phrase has one ('a disabled toilet': 'an accessible toilet').
+
+The article follows the sound of the word after it, which spelling alone does not always tell: an hour but a
+house, a European, a one-off, a unit but an umbrella, an HIV test but a NATO summit. A word that starts so gets its
+article from the short lists below, whose words' sound is known; else a word starting with h takes 'a' (the h is
+spoken: a house, a historic), and a word starting with eu, one or u (but un- before a letter other than i: an
+unwritten agreement), with a digit (an 8-hour day) or with a capital whose name starts with a vowel sound (F, H,
+L, M, N, R, S, X: an MEP, but a NATO summit reads it as a word) has no article a fix can be sure of.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Words whose h is silent: they take 'an' (by their starts: honest, honesty; honour, honorary; hour, hourly).
+SILENT_H = ("hour", "honest", "honour", "honor", "heir")
+#: Words with a vowel letter first that start with a consonant's sound (European, euro, Eurostat, one, once,
+#: one-off, unit, union, unique, universal, university, use, user, usual, uniform, unanimous): they take 'a'.
+SOUNDED_Y_OR_W = ("euro", "eulog", "one-", "once", "unit", "union", "uniq", "univers", "uniform", "unif", "unilateral",
+                  "unanim", "use", "usu", "usag", "util", "utopia")
+#: Words starting with a u that is a vowel's sound (umbrella, upper, update, urban, urgent, ultimate): 'an'.
+SOUNDED_U = ("umbrella", "up", "urban", "urg", "ult", "utter")
+
+#: The start of a word whose spelling does not tell whether it takes 'a' or 'an' (a European, a use, an hour).
+_UNSURE_SOUND = re.compile(r"eu|u(?!n[^i])|one|h", re.IGNORECASE)  # but 'un-' (an unwritten agreement)
+#: A word's first run of letters, digits, hyphens and apostrophes.
+_WORD = re.compile(r"[\w'\u2019-]*")
+#: 'a' or 'an' right before a phrase, blanks between.
+_ARTICLE = re.compile(r"(?<![\w'\u2019-])(an?)[ \t]+$", re.IGNORECASE)
+
+
+def article_for(text: str) -> str | None:
+    """'a' or 'an', the article before `text` (by its first word), or None when its sound is not known."""
+    first = _first_word(text)
+    if not first[:1].isalpha():
+        return None  # a digit's article is its name's: an 8, an 11, a 1
+    if _in_capitals(first):  # read as its letters' names, or as a word
+        return None if first[0] in "FHLMNRSX" else "an" if first[0] in "AEIO" else "a"
+    lower = first.lower()
+    if lower == "one" or lower.startswith(SOUNDED_Y_OR_W):
+        return "a"
+    if lower.startswith(SILENT_H) or lower.startswith(SOUNDED_U):
+        return "an"
+    if _UNSURE_SOUND.match(lower):
+        return "a" if lower[0] == "h" else None
+    return "an" if lower[0] in "aeiou" else "a"
+
+
+def _first_word(text: str) -> str:
+    found = _WORD.match(text)
+    return found.group() if found else ""
+
+
+def _in_capitals(word: str) -> bool:
+    """Whether `word` is in capitals (EU, LGBTIQ) or a capital alone (X-ray, A4)."""
+    return word[:1].isupper() and (len(word) == 1 or word[1].isupper() or not word[1].isalpha())
+
+
+def with_article(line: str, start: int, phrase: str, replacement: str) -> tuple[int, str] | None:
+    """Where the fix of `phrase` at `start` of `line` starts, and what it writes: from the article before it when
+    the replacement takes the other one ('a disabled toilet': 'an accessible toilet', not 'a accessible toilet');
+    None when the replacement's sound is not known (article_for), but where it and the phrase are in capitals from
+    the same letter, whose name the written article then fits ('an LGBT': 'an LGBTIQ')."""
+    article = _ARTICLE.search(line, max(0, start - 12), start)  # near the phrase: a paragraph may be long
+    if article is None:
+        return start, replacement
+    wanted = article_for(replacement)
+    if wanted is None:
+        first, was = _first_word(replacement), _first_word(phrase)
+        same = _in_capitals(first) and _in_capitals(was) and first[0] == was[0]
+        return (start, replacement) if same else None
+    written = article.group(1)
+    if written.lower() == wanted:
+        return start, replacement
+    wanted = wanted.capitalize() if written[:1].isupper() else wanted
+    return article.start(), wanted + line[article.end(1) : start] + replacement
