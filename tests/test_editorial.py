@@ -1027,11 +1027,12 @@ def test_coe744_million_and_billion_are_written_in_full(make_project: MakeProjec
     root = make_project(prose(text))
     found = [d for d in pipeline.load(root).diagnostics if d.code.startswith("COE7")]
     assert [(d.code, d.column, d.message) for d in found] == [
-        ("COE744", col(text, "1.5m"), "'1.5m': write '1.5 million'"),
-        ("COE744", col(text, "300k"), "'300k': write '300 000'"),
+        ("COE744", col(text, "1.5m"), "'1.5m': write '1.5 million' ('m' before 'people' read as million, not metres)"),
+        ("COE744", col(text, "300k"), "'300k': write '300 000' ('k' before 'residents' read as thousand)"),
         ("COE744", col(text, "2bn"), "'2bn': write '2 billion'"),
         ("COE744", col(text, "3 bn"), "'3 bn': write '3 billion'"),
-        ("COE744", col(text, "1,5m"), "'1,5m': write '1.5 million'")]
+        ("COE744", col(text, "1,5m"),
+         "'1,5m': write '1.5 million' ('m' before 'inhabitants' read as million, not metres)")]
     assert cli("--project", str(root), "validate", "--fix").exit_code == 0
     assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == (
         "Around 1.5 million people and 300\u00a0000 residents live there; 2 billion trees, 3 billion more and 1.5 "
@@ -1042,6 +1043,28 @@ def test_coe744_million_and_billion_are_written_in_full(make_project: MakeProjec
     amount = editorial(make_project, prose("The fund holds \u20ac2.5bn."))  # COE740's, which writes EUR too
     assert [(d.code, d.message) for d in amount] == [("COE740", "'\u20ac2.5bn': write 'EUR 2.5 billion'")]
 
+
+
+def test_coe744_a_scale_abbreviated_after_a_space_before_a_count_is_written_in_full(make_project: MakeProject) -> None:
+    """'1.5 m people', '300 k residents' and '2 mn households' passed: only a scale closed up to its figure was read
+    before a word that counts. After a space it counts them too (no length in metres comes before 'people'), and the
+    finding says which reading it takes; before any other word 'm' is still metres and 'k' a race."""
+    text = "About 1.5 m people live there, 300 k residents and 2\u00a0mn households wait."
+    root = make_project(prose(text))
+    found = [d for d in pipeline.load(root).diagnostics if d.code.startswith("COE7")]
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE744", col(text, "1.5 m"),
+         "'1.5 m': write '1.5 million' ('m' before 'people' read as million, not metres)"),
+        ("COE744", col(text, "300 k"), "'300 k': write '300 000' ('k' before 'residents' read as thousand)"),
+        ("COE744", col(text, "2\u00a0mn"),
+         "'2\u00a0mn': write '2 million' ('mn' before 'households' read as million, not minutes)")]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == (
+        "About 1.5 million people live there, 300\u00a0000 residents and 2 million households wait.")
+    comma = editorial(make_project, prose("About 1,5 m people live there."))  # COE744 writes the point too
+    assert [(d.code, d.fix.replacement if d.fix else None) for d in comma] == [("COE744", "1.5 million")]
+    passing = "A 2 m wall stands 1.5 m from people; a 5 k run starts 30 mn later and 2 m high gates open."
+    assert editorial(make_project, prose(passing)) == []
 
 def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProject) -> None:
     text = "The mispeled word and Zutphen."

@@ -252,8 +252,9 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
             continue
         line = prose.file_line(index)
         taken = [m.span() for m in _SPACED_PERCENT.finditer(text)]  # COE742 writes the point as it closes the sign
-        if index in euro_kinds:  # and COE740 as it writes the amount
+        if index in euro_kinds:  # and COE740 as it writes the amount, COE744 as it writes out a scale ('1,5 m people')
             taken += [m.span() for m in _EURO_AMOUNT.finditer(text)]
+            taken += [m.span() for m in _SCALE_ABBREVIATED.finditer(text)]
             taken += [(found.start, found.end) for found in money.amounts(text, True) if found.code]
         for begin, figure in sorted(commas):
             if any(start <= begin < end for start, end in taken):
@@ -270,11 +271,14 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
 
 WEB_GUIDE = "European Commission, Europa Web Guide, 7 (Dates, numbers and symbols)"
 #: A scale abbreviated after a figure, as the press writes it: 'bn' is always a billion ('2bn', '2 bn'); 'm', 'mn'
-#: and 'k' only before a word that counts ('1.5m people', '300k residents'): elsewhere 'm' may be metres ('a 2m
-#: wall'), 'mn' minutes, 'k' a kilometre's race ('a 5k run').
+#: and 'k', closed up or after a space, only before a word that counts ('1.5m people', '1.5 m people', '300k
+#: residents'): that is a count of them, where no length in metres is; elsewhere 'm' may be metres ('a 2m wall', '2
+#: m high'), 'mn' minutes, 'k' a kilometre's race ('a 5k run').
 _SCALE_ABBREVIATED = re.compile(
     rf"(?<![\w.,])(?P<figure>\d+(?:[.,]\d+)?)(?:[ \u00a0]?(?P<scale>bn)\b"
-    rf"|(?P<counted>m|mn|k|K)(?=[ \u00a0]+(?:{_COUNTED})\b))(?!\.\w)")
+    rf"|[ \u00a0]?(?P<counted>m|mn|k|K)(?=[ \u00a0]+(?P<noun>{_COUNTED})\b))(?!\.\w)")
+#: What an abbreviation before a word that counts is read as, and what else it may be elsewhere.
+_READ_AS = {"m": "million, not metres", "mn": "million, not minutes", "k": "thousand", "K": "thousand"}
 
 
 @rule("COE744", "million or billion abbreviated after a figure in running text ('1.5m people', '2bn'): write "
@@ -292,6 +296,8 @@ def abbreviated_scale(context: Context, prose: Prose) -> Iterator[Finding]:
                 continue
             figure, scale = money.in_full(decimal_point(m.group("figure")), m.group("scale") or m.group("counted"))
             better = _regrouped(figure, context.config.thousands, bool(scale)) + scale  # '300k': 300 000
-            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better.replace(chr(0xa0), ' ')}'",
+            counted = m.group("counted")
+            read = f" ('{counted}' before '{m.group('noun')}' read as {_READ_AS[counted]})" if counted else ""
+            yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better.replace(chr(0xa0), ' ')}'{read}",
                           f"source: {WEB_GUIDE}: in general do not abbreviate million and billion (but in tables)",
                           Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
