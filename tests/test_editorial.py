@@ -1252,6 +1252,24 @@ def test_coe721_the_authors_a_citation_in_brackets_names_are_names(make_project:
         ("COE721", col(slips, "Wojciechowska")), ("COE721", col(slips, "Thsi")), ("COE721", col(slips, "Comission"))]
 
 
+
+def test_coe721_the_authors_a_citation_in_square_brackets_names_are_names(make_project: MakeProject) -> None:
+    """'[Wojciechowska 2019]' and '[see Kowalczyk and Nowak, 2020, p. 4]' were COE721 for each author's name while
+    the same citation in round brackets passed: square brackets are a citation's too. A link's text, whose brackets
+    the document does not show, is no such citation ('[Annual Reprot 2021](https://...)' names a title, as does a
+    reference link's), and the word before the brackets is looked up as any other."""
+    cited = ("Studies agree [Wojciechowska 2019] and [see Kowalczyk and Nowak, 2020, p. 4; Ayuntamiento de Madrid, "
+             "2022a].")
+    assert editorial(make_project, prose(cited)) == []
+    slips = ("Read the [Annual Reprot 2021](https://example.org/r), [Wojciechowska 2019][ref] and teh "
+             "[Kowalczyk, 2020].\n\n[ref]: https://example.org/w")
+    found = editorial(make_project, prose(slips))
+    assert [(d.code, d.column) for d in found] == [
+        ("COE721", col(slips, "Reprot")), ("COE721", col(slips, "Wojciechowska")), ("COE721", col(slips, "teh"))]
+    from coe_paper.rules.places import _citations
+
+    assert _citations("[" + "Aaa and Bbb de " * 100 + "] in 2020") == ()  # as quick as in round brackets
+
 def test_a_bracket_of_names_and_ands_without_a_year_is_read_in_linear_time() -> None:
     """A bracket of names joined by 'and' and short words, and no year to close it as a citation, kept the
     citation pattern trying every way to split 'and' into a name's particles: 25 names took minutes. Four times the

@@ -6,8 +6,8 @@ A place's name without one (Nowa Huta, Ciudad Real) is taken as a name where the
 its country beside it, as a member writes for a reader who does not know it: 'in Nowa Huta (Poland)', 'from Ciudad
 Real, Spain', 'of Zielona Góra (PL)', or right before its country in brackets ('so did Nowa Huta (Poland)'); so
 it is in the rest of the section. So are the words of a street in an address ('Rue de la Loi 200'), and the
-capitalised words of a citation, there: in brackets ('(Ayuntamiento de Madrid, 2022)') or before its year in
-brackets ('Wojciechowska (2019)').
+capitalised words of a citation, there: in brackets, round or square ('(Ayuntamiento de Madrid, 2022)', '[Müller
+2021]'), or before its year in brackets ('Wojciechowska (2019)').
 Elsewhere their words are looked up, and the finding says where a name goes.
 """
 
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..model import COUNTRY_NAMES
 from .ranking import function_words
+from .text import MASK
 
 if TYPE_CHECKING:
     from .text import Prose
@@ -62,7 +63,10 @@ _AUTHORS = rf"{_AUTHOR}(?:(?:,{_BLANK}+(?:(?:and|&){_BLANK}+)?|{_BLANK}+(?:and|&
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)[a-z]?|n\.d\."
 _CITE = (rf"{_AUTHORS}(?:{_BLANK}+et{_BLANK}+al\.?)?,?{_BLANK}+(?:{_YEAR})(?:,{_BLANK}*(?:{_YEAR}))*"
          rf"(?:,{_BLANK}*pp?\.{_BLANK}*\d+(?:[-\u2013]\d+)?)?")
-_CITATION = re.compile(rf"\((?:(?:see|e\.g\.|cf\.),?{_BLANK}+)?{_CITE}(?:;{_BLANK}*{_CITE})*\)")
+#: In round brackets or square ones ('[Müller 2021]'), but those of a link's text, which the document does not show
+#: ('[Annual Reprot 2021](https://...)', its destination masked; a reference link's label too): the link names a title.
+_CITATION = re.compile(rf"(?:(\()|\[)(?:(?:see|e\.g\.|cf\.),?{_BLANK}+)?{_CITE}(?:;{_BLANK}*{_CITE})*"
+                       rf"(?(1)\)|\](?![{MASK}(\[:]))")
 #: A citation in the sentence: its year in brackets after the authors' names ('Wojciechowska and Kowalczyk (2019)
 #: show', 'Dupont et al. (2020, p. 4)'); the names are read back from the brackets, at most `_NAMES_BEFORE`
 #: characters, so that a long run of names with no year after it is not read again from each of its words.
@@ -85,10 +89,10 @@ def foreign(word: str) -> bool:
 
 def cited(prose: Prose, index: int, start: int) -> bool:
     """Whether the word at `start` of prose line `index` is an author's name a citation gives, in brackets
-    ('(Ayuntamiento de Madrid, 2022)') or before its year in brackets ('Wojciechowska and Kowalczyk (2019)'): such
-    names, in
-    whatever language, are no slips of English words. The word before a bracketed citation is looked up as any
-    other ('teh (Rossi, 2020)'), and so is a slip of an English function word before a year ('Teh (2019)')."""
+    ('(Ayuntamiento de Madrid, 2022)', '[Müller 2021]': not a link's text) or before its year in brackets
+    ('Wojciechowska and Kowalczyk (2019)'): such names, in whatever language, are no slips of English words. The
+    word before a bracketed citation is looked up as any other ('teh (Rossi, 2020)'), and so is a slip of an English
+    function word before a year ('Teh (2019)')."""
     text, offset = prose.text_at(index)
     at = offset + start
     return any(begin <= at < end for begin, end in _citations(text))
@@ -97,7 +101,7 @@ def cited(prose: Prose, index: int, start: int) -> bool:
 @lru_cache(maxsize=64)
 def _citations(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each citation in a paragraph's text: in brackets, or the names before a year in brackets."""
-    if "(" not in text or not re.search(r"\d\d\d\d|n\.d\.", text):
+    if ("(" not in text and "[" not in text) or not re.search(r"\d\d\d\d|n\.d\.", text):
         return ()
     found = [m.span() for m in _CITATION.finditer(text)]
     for year in _YEAR_AFTER.finditer(text):

@@ -4,8 +4,8 @@ spylls), COE722 American forms (-ize, -yze, 'center', ...) even where the dictio
 Words in the paper's word list (`paper/words.txt`), in the shipped lists of the EU's own English and the Member
 States' cities (data/eu_words.txt, data/eu_places.txt), in the names and ids of contributors.yaml (its people's
 names too), in capitals (acronyms) or with inner capitals, and the capitalised words of names in other languages
-(places.py), are never reported; code, URLs and e-mail addresses are masked out before.
-The dictionary's answers come through speller.py, which keeps them between runs.
+and of the authors a citation names in brackets, round or square (places.py), are never reported; code, URLs and
+e-mail addresses are masked out before. The dictionary's answers come through speller.py, which keeps them between runs.
 """
 
 from __future__ import annotations
