@@ -294,3 +294,15 @@ def test_a_fix_writes_the_article_its_wording_takes_where_the_sound_is_known() -
     for line in ("It is a common issue.", "It is a short day.", "A gay group met."):
         assert fixed(line) is None, line  # ubiquitous, 8 (eight), LGBTIQ (el, or a word): the sound is unknown
     assert fixed("The handicapped toilet.") == "The accessible toilet."  # no article: the wording alone
+
+
+def test_a_wording_in_capitals_read_as_a_word_or_as_letters_keeps_no_article_it_may_not_take() -> None:
+    """A wording in capitals is read as its letters' names (an EU fund) or as a word (a EURES adviser, an URBACT
+    network): by the letters alone 'a European adviser' would become 'an EURES adviser' and 'a city network' 'a
+    URBACT network'. Where the two readings part, no fix; where they agree, the article follows them."""
+    from coe_paper.rules.articles import article_for
+
+    assert [article_for(word) for word in ("EU fund", "ESPON study", "UN agency", "CSO", "TEN-T corridor")] == [
+        "an", "an", "a", "a", "a"]
+    for word in ("EURES adviser", "EUR 5 million fund", "URBACT network", "UNHCR office", "NGO", "MEP"):
+        assert article_for(word) is None, word

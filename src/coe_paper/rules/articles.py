@@ -5,8 +5,8 @@ The article follows the sound of the word after it, which spelling alone does no
 house, a European, a one-off, a unit but an umbrella, an HIV test but a NATO summit. A word that starts so gets its
 article from the short lists below, whose words' sound is known; else a word starting with h takes 'a' (the h is
 spoken: a house, a historic), and a word starting with eu, one or u (but un- before a letter other than i: an
-unwritten agreement), with a digit (an 8-hour day) or with a capital whose name starts with a vowel sound (F, H,
-L, M, N, R, S, X: an MEP, but a NATO summit reads it as a word) has no article a fix can be sure of.
+unwritten agreement), with a digit (an 8-hour day) or in capitals that read otherwise as letters and as a word (an
+MEP, but a NATO summit; an EU fund but a EURES adviser: see _capitals_article) has no article a fix can be sure of.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ SOUNDED_U = ("umbrella", "up", "urban", "urg", "ult", "utter")
 
 #: The start of a word whose spelling does not tell whether it takes 'a' or 'an' (a European, a use, an hour).
 _UNSURE_SOUND = re.compile(r"eu|u(?!n[^i])|one|h", re.IGNORECASE)  # but 'un-' (an unwritten agreement)
+#: A word's capitals from its start.
+_CAPITALS = re.compile(r"[A-Z]+")
 #: A word's first run of letters, digits, hyphens and apostrophes.
 _WORD = re.compile(r"[\w'\u2019-]*")
 #: 'a' or 'an' right before a phrase, blanks between.
@@ -36,7 +38,7 @@ def article_for(text: str) -> str | None:
     if not first[:1].isalpha():
         return None  # a digit's article is its name's: an 8, an 11, a 1
     if _in_capitals(first):  # read as its letters' names, or as a word
-        return None if first[0] in "FHLMNRSX" else "an" if first[0] in "AEIO" else "a"
+        return _capitals_article(first)
     lower = first.lower()
     if lower == "one" or lower.startswith(SOUNDED_Y_OR_W):
         return "a"
@@ -45,6 +47,18 @@ def article_for(text: str) -> str | None:
     if _UNSURE_SOUND.match(lower):
         return "a" if lower[0] == "h" else None
     return "an" if lower[0] in "aeiou" else "a"
+
+
+def _capitals_article(word: str) -> str | None:
+    """The article before a word in capitals, read as its letters' names or as a word: 'an' before A, E, I, O (an
+    EU fund, an ESPON study), 'a' before a consonant's sound (a CSO); None where the two readings part: F, H, L, M,
+    N, R, S, X (an MEP, a NATO summit), EU with more capitals (an EU fund, a EURES adviser, a EUR 5 million fund)
+    and U but in two letters (a UN agency, an URBACT network)."""
+    letters = _CAPITALS.match(word)
+    run = letters.group() if letters else word[:1]
+    if run[0] in "FHLMNRSX" or (run.startswith("EU") and run != "EU") or (run[0] == "U" and len(run) != 2):
+        return None
+    return "an" if run[0] in "AEIO" else "a"
 
 
 def _first_word(text: str) -> str:
