@@ -306,3 +306,22 @@ def test_a_wording_in_capitals_read_as_a_word_or_as_letters_keeps_no_article_it_
         "an", "an", "a", "a", "a"]
     for word in ("EURES adviser", "EUR 5 million fund", "URBACT network", "UNHCR office", "NGO", "MEP"):
         assert article_for(word) is None, word
+
+
+def test_a_capital_a_within_a_sentence_is_no_article_a_fix_rewrites() -> None:
+    """'In Zone A disabled parking is free' was fixed to 'In Zone An accessible parking': a capital A within a
+    sentence was taken for the article, where it is a label (or a title's capital). It is rewritten only where it
+    opens a sentence; elsewhere the term is reported without a fix."""
+    def fixed(line: str) -> str | None:
+        (match,) = INCLUSIVE.find(line, 7)
+        fix = match.fix
+        return None if fix is None else line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :]
+
+    for line in ("In Zone A disabled parking is free.", "Building A disabled toilets too.", "See (A disabled toilet)."):
+        assert fixed(line) is None, line
+    assert fixed("Open. A disabled toilet.") == "Open. An accessible toilet."
+    assert fixed("Plan B: A disabled toilet.") == "Plan B: An accessible toilet."
+    assert fixed("- A disabled toilet is open.") == "- An accessible toilet is open."
+    assert fixed("It said: \u201cA disabled toilet\u201d.") == "It said: \u201cAn accessible toilet\u201d."
+    assert fixed("| **A disabled toilet** |") == "| **An accessible toilet** |"
+    assert fixed("Zone a disabled toilet.") == "Zone an accessible toilet."  # lower case: the article

@@ -24,6 +24,9 @@ SOUNDED_U = ("umbrella", "up", "urban", "urg", "ult", "utter")
 
 #: The start of a word whose spelling does not tell whether it takes 'a' or 'an' (a European, a use, an hour).
 _UNSURE_SOUND = re.compile(r"eu|u(?!n[^i])|one|h", re.IGNORECASE)  # but 'un-' (an unwritten agreement)
+#: What may stand between a sentence's end (or a line's start) and its first word: blanks, quotation marks,
+#: brackets and markup (a list item's dash, a quotation's >, a table's |, emphasis).
+_OPENERS = " \t\u00a0>#|*_\"'\u201c\u2018\u2019\u201d()[]-"
 #: A word's capitals from its start.
 _CAPITALS = re.compile(r"[A-Z]+")
 #: A word's first run of letters, digits, hyphens and apostrophes.
@@ -61,6 +64,13 @@ def _capitals_article(word: str) -> str | None:
     return "an" if run[0] in "AEIO" else "a"
 
 
+def _opens_sentence(before: str) -> bool:
+    """Whether a word after `before` (a line's text) opens a sentence: at the line's start, or after a full stop,
+    question or exclamation mark or a colon, past blanks, quotation marks, brackets and markup ('- ', '**')."""
+    left = before.rstrip(_OPENERS)
+    return not left or left[-1] in ".!?:"
+
+
 def _first_word(text: str) -> str:
     found = _WORD.match(text)
     return found.group() if found else ""
@@ -87,5 +97,7 @@ def with_article(line: str, start: int, phrase: str, replacement: str) -> tuple[
     written = article.group(1)
     if written.lower() == wanted:
         return start, replacement
+    if written[:1].isupper() and not _opens_sentence(line[: article.start()]):
+        return None  # 'Zone A disabled parking': a label, or a title's capitals ('For A Disabled Toilet')
     wanted = wanted.capitalize() if written[:1].isupper() else wanted
     return article.start(), wanted + line[article.end(1) : start] + replacement
