@@ -325,3 +325,19 @@ def test_a_capital_a_within_a_sentence_is_no_article_a_fix_rewrites() -> None:
     assert fixed("It said: \u201cA disabled toilet\u201d.") == "It said: \u201cAn accessible toilet\u201d."
     assert fixed("| **A disabled toilet** |") == "| **An accessible toilet** |"
     assert fixed("Zone a disabled toilet.") == "Zone an accessible toilet."  # lower case: the article
+
+
+def test_an_article_on_the_line_before_or_before_a_no_break_space_is_the_phrases() -> None:
+    """'a' at the end of a line, the phrase opening the next ('have a\\ndisabled toilet'), was left as it stood while
+    the fix wrote 'accessible toilet': 'a accessible toilet'; so was 'a' before a no-break space. A fix changes one
+    line, so an article on the line before that would change leaves the phrase unfixed; one that fits stays."""
+    def fixed(line: str, before: str = "") -> str | None:
+        (match,) = INCLUSIVE.find(line, 7, (before, ""))
+        fix = match.fix
+        return None if fix is None else line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :]
+
+    assert fixed("disabled toilet near the station.", "Every district should have a\n") is None
+    assert fixed("**disabled toilet** near the station.", "Every district should have a \n") is None
+    assert fixed("chairman spoke.", "Then a\n") == "chair spoke."  # 'a chair': the article fits
+    assert fixed("disabled toilet near the station.", "It was a delay. Then\n") == "accessible toilet near the station."
+    assert fixed("We met a\u00a0disabled toilet.") == "We met an\u00a0accessible toilet."

@@ -32,7 +32,7 @@ _CAPITALS = re.compile(r"[A-Z]+")
 #: A word's first run of letters, digits, hyphens and apostrophes.
 _WORD = re.compile(r"[\w'\u2019-]*")
 #: 'a' or 'an' right before a phrase, blanks between.
-_ARTICLE = re.compile(r"(?<![\w'\u2019-])(an?)[ \t]+$", re.IGNORECASE)
+_ARTICLE = re.compile(r"(?<![\w'\u2019-])(an?)\s+$", re.IGNORECASE)  # no-break spaces too, a line break
 
 
 def article_for(text: str) -> str | None:
@@ -81,22 +81,29 @@ def _in_capitals(word: str) -> bool:
     return word[:1].isupper() and (len(word) == 1 or word[1].isupper() or not word[1].isalpha())
 
 
-def with_article(line: str, start: int, phrase: str, replacement: str) -> tuple[int, str] | None:
+def with_article(line: str, start: int, phrase: str, replacement: str, before: str = "") -> tuple[int, str] | None:
     """Where the fix of `phrase` at `start` of `line` starts, and what it writes: from the article before it when
     the replacement takes the other one ('a disabled toilet': 'an accessible toilet', not 'a accessible toilet');
     None when the replacement's sound is not known (article_for), but where it and the phrase are in capitals from
-    the same letter, whose name the written article then fits ('an LGBT': 'an LGBTIQ')."""
+    the same letter, whose name the written article then fits ('an LGBT': 'an LGBTIQ'). `before`: the paragraph's
+    text before the line, whose last word is the article of a phrase that opens the line; a fix changes one line,
+    so where that article would change the phrase is not fixed."""
     article = _ARTICLE.search(line, max(0, start - 12), start)  # near the phrase: a paragraph may be long
-    if article is None:
+    wrapped = None
+    if article is None and before and not line[:start].strip(_OPENERS):
+        wrapped = _ARTICLE.search(before, max(0, len(before) - 12))
+    found = article or wrapped
+    if found is None:
         return start, replacement
+    written = found.group(1)
     wanted = article_for(replacement)
     if wanted is None:
         first, was = _first_word(replacement), _first_word(phrase)
-        same = _in_capitals(first) and _in_capitals(was) and first[0] == was[0]
-        return (start, replacement) if same else None
-    written = article.group(1)
-    if written.lower() == wanted:
+        wanted = written.lower() if _in_capitals(first) and _in_capitals(was) and first[0] == was[0] else None
+    if wanted is not None and written.lower() == wanted:
         return start, replacement
+    if wanted is None or article is None:
+        return None  # the article's sound is unknown, or it is on the line before
     if written[:1].isupper() and not _opens_sentence(line[: article.start()]):
         return None  # 'Zone A disabled parking': a label, or a title's capitals ('For A Disabled Toilet')
     wanted = wanted.capitalize() if written[:1].isupper() else wanted

@@ -220,13 +220,14 @@ class TermList:
                     at = m.start() + 1  # a phrase within it may be one ('the disabled toilets': 'disabled toilets')
                     continue
                 at = m.end()
-                fix = self._fix(term, plural, line, m, file_line)
+                fix = self._fix(term, plural, line, m, file_line, around[0])
                 off_topic = fix is not None and not term.on_topic(line, around)
                 found.append(Match(term, self.source_of(term), m.start(), m.end(), text, None if off_topic else fix,
                                    plural, off_topic))
         return sorted(found, key=lambda f: f.start)
 
-    def _fix(self, term: Term, plural: bool, line: str, m: re.Match[str], file_line: int) -> Fix | None:
+    def _fix(self, term: Term, plural: bool, line: str, m: re.Match[str], file_line: int, before: str = ""
+             ) -> Fix | None:
         if not term.fix:
             return None
         replacement = term.plural if plural else term.write[0]
@@ -242,7 +243,7 @@ class TermList:
             return None  # "more manpower" would read "more workforce"
         if not (term.match_case or term.check_case):
             replacement = match_case(m.group(), replacement)
-        placed = with_article(line, m.start(), m.group(), replacement)
+        placed = with_article(line, m.start(), m.group(), replacement, before)
         if placed is None:
             return None
         start, replacement = placed
