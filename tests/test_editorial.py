@@ -1270,6 +1270,20 @@ def test_coe721_the_authors_a_citation_in_square_brackets_names_are_names(make_p
 
     assert _citations("[" + "Aaa and Bbb de " * 100 + "] in 2020") == ()  # as quick as in round brackets
 
+
+def test_coe721_a_citation_with_a_page_after_a_colon_or_a_comma_or_a_years_letters_is_a_citation(
+        make_project: MakeProject) -> None:
+    """'(Wojciechowska, 2021: 4)', as Harvard writes a page, '(Kowalczyk, 2021, 45)' and '(Nowak, 2021a, b)' were
+    COE721 for the author's name, where '(Kowalczyk, 2021, p. 45)' passed: a page was read only after 'p.'. So in
+    the sentence ('Wojciechowska (2021: 4) shows'). The word before the brackets is still looked up."""
+    cited = ("One (Wojciechowska, 2021: 4), two (Kowalczyk, 2021, 45), three (Nowak, 2021a, b; Dziedzic 2020, "
+             "pp. 4-5). Wojciechowska (2021: 4) and Kowalczyk (2021, 45) agree.")
+    assert editorial(make_project, prose(cited)) == []
+    slips = "This is teh (Kowalczyk, 2021: 4) result, and (Wojciechowska, 2021, 45 partners) met."
+    found = editorial(make_project, prose(slips))
+    assert [(d.code, d.column) for d in found] == [("COE721", col(slips, "teh")),
+                                                    ("COE721", col(slips, "Wojciechowska"))]
+
 def test_a_bracket_of_names_and_ands_without_a_year_is_read_in_linear_time() -> None:
     """A bracket of names joined by 'and' and short words, and no year to close it as a citation, kept the
     citation pattern trying every way to split 'and' into a name's particles: 25 names took minutes. Four times the

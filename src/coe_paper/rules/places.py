@@ -61,8 +61,11 @@ _PARTICLES = rf"(?:(?!(?:and|et)\b)[a-z]{{1,4}}{_BLANK}|[dl]['\u2019]){{0,3}}"
 _AUTHOR = rf"{_PARTICLES}{_WORD}(?:{_BLANK}{_PARTICLES}{_WORD}){{0,5}}"
 _AUTHORS = rf"{_AUTHOR}(?:(?:,{_BLANK}+(?:(?:and|&){_BLANK}+)?|{_BLANK}+(?:and|&){_BLANK}+){_AUTHOR})*"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)[a-z]?|n\.d\."
-_CITE = (rf"{_AUTHORS}(?:{_BLANK}+et{_BLANK}+al\.?)?,?{_BLANK}+(?:{_YEAR})(?:,{_BLANK}*(?:{_YEAR}))*"
-         rf"(?:,{_BLANK}*pp?\.{_BLANK}*\d+(?:[-\u2013]\d+)?)?")
+#: A page or pages after the year: ', p. 4', ', pp. 4-5', ', 45' or, as Harvard writes it, ': 4'.
+_PAGE = rf"(?:[,:]{_BLANK}*(?:pp?\.{_BLANK}*)?\d+(?:[-\u2013]\d+)?)"
+#: Its years: 2019, 2021; 2021a, b (a letter alone: another work of the year before).
+_CITE = (rf"{_AUTHORS}(?:{_BLANK}+et{_BLANK}+al\.?)?,?{_BLANK}+(?:{_YEAR})(?:,{_BLANK}*(?:{_YEAR}|[a-z](?![\w.])))*"
+         rf"{_PAGE}?")
 #: In round brackets or square ones ('[Müller 2021]'), but those of a link's text, which the document does not show
 #: ('[Annual Reprot 2021](https://...)', its destination masked; a reference link's label too): the link names a title.
 _CITATION = re.compile(rf"(?:(\()|\[)(?:(?:see|e\.g\.|cf\.),?{_BLANK}+)?{_CITE}(?:;{_BLANK}*{_CITE})*"
@@ -70,7 +73,7 @@ _CITATION = re.compile(rf"(?:(\()|\[)(?:(?:see|e\.g\.|cf\.),?{_BLANK}+)?{_CITE}(
 #: A citation in the sentence: its year in brackets after the authors' names ('Wojciechowska and Kowalczyk (2019)
 #: show', 'Dupont et al. (2020, p. 4)'); the names are read back from the brackets, at most `_NAMES_BEFORE`
 #: characters, so that a long run of names with no year after it is not read again from each of its words.
-_YEAR_AFTER = re.compile(rf"{_BLANK}*\((?:{_YEAR})(?:,{_BLANK}*pp?\.{_BLANK}*\d+(?:[-\u2013]\d+)?)?\)")
+_YEAR_AFTER = re.compile(rf"{_BLANK}*\((?:{_YEAR}){_PAGE}?\)")
 _NAMES_BEFORE = 200
 #: 'the' before the names: an organisation's name or a title ('the European Comission (2020)'), whose words are
 #: English and may hold a slip, no authors'.
