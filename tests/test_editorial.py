@@ -1066,6 +1066,20 @@ def test_coe744_a_scale_abbreviated_after_a_space_before_a_count_is_written_in_f
     passing = "A 2 m wall stands 1.5 m from people; a 5 k run starts 30 mn later and 2 m high gates open."
     assert editorial(make_project, prose(passing)) == []
 
+
+def test_coe744_m_after_a_word_of_distance_may_be_metres_and_is_not_fixed(make_project: MakeProject) -> None:
+    """'Within 300 m residents find a bus stop' was fixed to 'Within 300 million residents': before a word that
+    counts, 'm' was always read as million, but after 'within', 'every' or 'walking' it may be the metres of a
+    distance. Such a figure is reported with both readings and not fixed; elsewhere it is still fixed."""
+    text = "Within 300 m residents find a stop, and a stop every 500m households share. About 2 m people live there."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.message, d.fix is not None) for d in found] == [
+        (col(text, "300 m"), "'300 m': write '300 million' if it counts residents (after 'Within' it may be metres: "
+         "not fixed)", False),
+        (col(text, "500m"), "'500m': write '500 million' if it counts households (after 'every' it may be metres: "
+         "not fixed)", False),
+        (col(text, "2 m"), "'2 m': write '2 million' ('m' before 'people' read as million, not metres)", True)]
+
 def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProject) -> None:
     text = "The mispeled word and Zutphen."
     found = editorial(make_project, prose(text))

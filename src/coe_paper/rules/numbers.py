@@ -277,6 +277,10 @@ WEB_GUIDE = "European Commission, Europa Web Guide, 7 (Dates, numbers and symbol
 _SCALE_ABBREVIATED = re.compile(
     rf"(?<![\w.,])(?P<figure>\d+(?:[.,]\d+)?)(?:[ \u00a0]?(?P<scale>bn)\b"
     rf"|[ \u00a0]?(?P<counted>m|mn|k|K)(?=[ \u00a0]+(?P<noun>{_COUNTED})\b))(?!\.\w)")
+#: A word before a figure after which 'm' may be metres even before a word that counts ('within 300 m residents
+#: find a bus stop', 'a stop every 500 m'): reported, not fixed.
+_DISTANCE = re.compile(r"(?<![\w-])(within|every|walk|walking|radius of|distance of)[ \u00a0]+(?:about[ \u00a0]+)?$",
+                       re.IGNORECASE)
 #: What an abbreviation before a word that counts is read as, and what else it may be elsewhere.
 _READ_AS = {"m": "million, not metres", "mn": "million, not minutes", "k": "thousand", "K": "thousand"}
 
@@ -298,6 +302,9 @@ def abbreviated_scale(context: Context, prose: Prose) -> Iterator[Finding]:
             better = _regrouped(figure, context.config.thousands, bool(scale)) + scale  # '300k': 300 000
             counted = m.group("counted")
             read = f" ('{counted}' before '{m.group('noun')}' read as {_READ_AS[counted]})" if counted else ""
+            distance = _DISTANCE.search(text, max(0, m.start() - 24), m.start()) if counted == "m" else None
+            if distance is not None:  # 'within 300 m residents find a stop': metres, or a count
+                read = f" if it counts {m.group('noun')} (after '{distance.group(1)}' it may be metres: not fixed)"
             yield Finding(line, m.start() + 1, f"'{m.group()}': write '{better.replace(chr(0xa0), ' ')}'{read}",
                           f"source: {WEB_GUIDE}: in general do not abbreviate million and billion (but in tables)",
-                          Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
+                          None if distance else Fix(line, m.start() + 1, m.end() + 1, better, m.group()))
