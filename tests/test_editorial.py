@@ -1080,6 +1080,15 @@ def test_coe744_m_after_a_word_of_distance_may_be_metres_and_is_not_fixed(make_p
          "not fixed)", False),
         (col(text, "2 m"), "'2 m': write '2 million' ('m' before 'people' read as million, not metres)", True)]
 
+
+def test_coe744_a_word_that_counts_after_a_line_break_is_read(make_project: MakeProject) -> None:
+    """'About 1.5 m' at a line's end and 'people' opening the next passed: the word that counts was looked for on
+    the figure's line only, and text wrapped by hand breaks lines anywhere. The fix stays on the figure's line."""
+    text = "About 1.5 m\npeople live there, by 2 m\nwalls, and 300k\nresidents and 1,5m\ninhabitants wait."
+    found = editorial(make_project, prose(text))
+    assert [(d.line - LINE, d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (0, col(text, "1.5 m"), "1.5 million"), (2, 12, "300\u00a0000"), (3, 15, "1.5 million")]
+
 def test_coe721_unknown_word_words_txt_and_contributors(make_project: MakeProject) -> None:
     text = "The mispeled word and Zutphen."
     found = editorial(make_project, prose(text))

@@ -254,7 +254,7 @@ def decimal_comma(context: Context, prose: Prose) -> Iterator[Finding]:
         taken = [m.span() for m in _SPACED_PERCENT.finditer(text)]  # COE742 writes the point as it closes the sign
         if index in euro_kinds:  # and COE740 as it writes the amount, COE744 as it writes out a scale ('1,5 m people')
             taken += [m.span() for m in _EURO_AMOUNT.finditer(text)]
-            taken += [m.span() for m in _SCALE_ABBREVIATED.finditer(text)]
+            taken += [m.span() for m in _abbreviated_scales(prose, index, text)]
             taken += [(found.start, found.end) for found in money.amounts(text, True) if found.code]
         for begin, figure in sorted(commas):
             if any(start <= begin < end for start, end in taken):
@@ -285,6 +285,15 @@ _DISTANCE = re.compile(r"(?<![\w-])(within|every|walk|walking|radius of|distance
 _READ_AS = {"m": "million, not metres", "mn": "million, not minutes", "k": "thousand", "K": "thousand"}
 
 
+def _abbreviated_scales(prose: Prose, index: int, text: str) -> list[re.Match[str]]:
+    """The scales abbreviated on prose line `index` (its `text`): a word that counts may open the next line of its
+    paragraph ('1.5 m' at a line's end, 'people' after the break); the match ends on the line."""
+    whole, offset = prose.text_at(index)
+    end = offset + len(text)
+    searched = text + whole[end : end + 40].replace("\n", " ")
+    return [m for m in _SCALE_ABBREVIATED.finditer(searched) if m.end() <= len(text)]
+
+
 @rule("COE744", "million or billion abbreviated after a figure in running text ('1.5m people', '2bn'): write "
       "'1.5 million people', '2 billion' (tables may abbreviate them)",
       f"{WEB_GUIDE}: in general do not abbreviate million and billion", fixable=True)
@@ -292,7 +301,7 @@ def abbreviated_scale(context: Context, prose: Prose) -> Iterator[Finding]:
     for index, text in prose.prose_lines("paragraph", "heading", "footnote"):  # a table may abbreviate them
         if not _DIGIT.search(text):
             continue
-        found = list(_SCALE_ABBREVIATED.finditer(text))
+        found = _abbreviated_scales(prose, index, text)
         amounts = _amounts(text) if found else []  # '€2.5bn' is COE740's, which writes its ISO code too
         line = prose.file_line(index)
         for m in found:
