@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError, nodes
 
-from coe_paper import compose, limits, pipeline, template_outputs
+from coe_paper import compose, gitlog, limits, pipeline, template_outputs
 from coe_paper.sources import WorkTree
 from coe_paper.template_outputs import KeptTemplates, code, mentions
 from coe_paper.templates import Templates
@@ -194,7 +194,7 @@ def test_a_kept_output_is_always_what_rendering_gives(make_project: MakeProject,
     loaded = pipeline.load(root)
     assert loaded.project is not None
     credits = compose.credits_for(loaded.project, pipeline.attribute(loaded))
-    context = compose.template_context(loaded.project, loaded.parsed, pipeline.version_of(root), credits)
+    context = compose.template_context(loaded.project, loaded.parsed, gitlog.version_of(root), credits)
     byline_context = context | {"section": context["sections"][0]}
     fresh = Templates(loaded.source, "paper/templates")
     checked = 0
