@@ -94,3 +94,24 @@ def test_a_list_starting_at_a_later_number_right_after_another_stays_a_list_of_i
     page = _imported_page(make_project({"sections/03-outlook.md": None}), draft)
     assert page == ('<ol type="1"><li>one</li><li>two</li></ol><ol start="5" type="1"><li>five</li><li>six</li>'
                     "<li>seven</li></ol>")
+
+
+def test_a_paragraph_after_a_nested_list_goes_to_the_item_its_indent_is_at(make_project: MakeProject,
+                                                                            tmp_path: Path) -> None:
+    """LibreOffice indents its list levels by a quarter inch (720, 1080, 1440 twips) and an item's further paragraph,
+    numbered with nothing, to the text of its item's level. Such a paragraph was given a level by half inches: the
+    third level's paragraph, at 1440, went up into the second level's item. Each goes to the item whose level's text
+    its indent is at, as LibreOffice and Word show it: the deep item's paragraph in the deep item, the paragraph
+    after a nested list in the outer item."""
+    (tmp_path / "draft.md").write_text(
+        "# Outlook\n\n- Outer one.\n\n    - Middle one.\n\n        - Deep one.\n\n            More on deep one.\n\n"
+        "        More on middle one.\n\n    More on outer one.\n\n- Outer two.\n\nAfter the list.\n", encoding="utf-8")
+    subprocess.run([require_client("pandoc"), "draft.md", "-o", "draft.odt"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    subprocess.run([require_client("soffice"), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "docx", "--outdir", str(tmp_path / "saved"), str(tmp_path / "draft.odt")],
+                   check=True, capture_output=True, timeout=180)
+    page = _imported_page(make_project({"sections/03-outlook.md": None}), tmp_path / "saved" / "draft.docx")
+    assert page == ("<ul><li><p>Outer one.</p><ul><li><p>Middle one.</p><ul><li><p>Deep one.</p>"
+                    "<p>More on deep one.</p></li></ul><p>More on middle one.</p></li></ul><p>More on outer one.</p>"
+                    "</li><li><p>Outer two.</p></li></ul><p>After the list.</p>")

@@ -258,7 +258,7 @@ class _Converter:
                     # quote_depths
             elif kind == "item":
                 assert block.num is not None
-                out.append(self._item(block.num, level, pieces, counters))
+                out.append(self._item(block.num, level, pieces, counters, block.indent))
             else:
                 out.append(self._paragraph(block, pieces, out, importer_kinds.drawn_in_item(body, position)))
         for code, lines in code_lines.values():
@@ -269,8 +269,8 @@ class _Converter:
         return out
 
     def _item(self, num: tuple[str, int], level: int, pieces: list[Piece],
-              counters: dict[tuple[str, int], int]) -> Item:
-        item, other = self.numbers.item(num, level, pieces, counters)
+              counters: dict[tuple[str, int], int], indent: int | None = None) -> Item:
+        item, other = self.numbers.item(num, level, pieces, counters, indent)
         if other:
             self.counts[(FORMATTING, "list items numbered with letters or Roman numerals where the paper numbers 1., "
                           "a., i. by level")] += 1
@@ -293,7 +293,7 @@ class _Converter:
             level = min(para.num[1], previous.level) if para.num else previous.level  # paragraph of an item
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)
         if isinstance(previous, Item) and (para.style_name.lower() == "list paragraph" or (para.indent or 0) >= 360):
-            level = min(max(round((para.indent or 720 * (previous.level + 1)) / 720) - 1, 0), previous.level)
+            level = previous.level if para.indent is None else self.numbers.continued(para.indent, previous.level)
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)
         if all_flagged(pieces, "b") and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")) \
                 and para.origin == "body" and not any(p.raw for p in pieces):

@@ -1,7 +1,8 @@
 """A list item of a member's Word draft numbered as Word numbers it, for `import`: the count is its abstract list's,
 at its level, across the list instances over that abstract list (LibreOffice splits a list into several); an
 instance that restarts the level starts the count again where it is first used, and an item ends the counts of the
-levels below it. A new count is a new Markdown list."""
+levels below it. A new count is a new Markdown list. A further paragraph of an item that only its indent says is
+one goes to the item whose level's text it is indented to (`continued`)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,19 @@ class ListNumbers:
         self.doc = doc
         self.lists: dict[tuple[str, int], str] = {}  # (abstract list, level) -> the Markdown list counting it now
         self.begun: set[tuple[str, int]] = set()  # (list instance, level) counted from, or restarted at, already
+        self.indents: dict[int, int] = {}  # Markdown level -> the left indent of the last item shown at it
 
-    def item(self, num: tuple[str, int], level: int, pieces: list[Piece], counters: dict[tuple[str, int], int]
-             ) -> tuple[Item, bool]:
+    def item(self, num: tuple[str, int], level: int, pieces: list[Piece], counters: dict[tuple[str, int], int],
+             indent: int | None = None) -> tuple[Item, bool]:
         """The item of the paragraph numbered `num` (numId, Word's level) shown at `level`, counted in `counters`
         (a story's: the body's, or a note's); and whether Word numbers it with letters or Roman numerals where the
-        paper numbers 1., a., i. by level."""
+        paper numbers 1., a., i. by level. `indent`: the paragraph's own left indent, where it sets one."""
         word = num[1]  # Word's level, which counts it; `level` is where it shows (see paragraph_kind)
+        shown = indent if indent is not None else self.doc.indents.get(num)
+        if shown is not None:
+            self.indents[level] = shown
+        else:
+            self.indents.pop(level, None)
         abstract, restarting = self.doc.lists.get(num[0], (f"#{num[0]}", frozenset({word})))
         key = (abstract, word)
         if (word in restarting and num not in self.begun) or key not in counters:
@@ -37,3 +44,10 @@ class ListNumbers:
         number_format = self.doc.numbering.get(num, "decimal")
         other = number_format not in ("bullet", "decimal", ORDERED[level % len(ORDERED)][0])  # a), b) as the 1.
         return Item(level, number_format != "bullet", counters[key], pieces, list_id=self.lists[key]), other
+
+    def continued(self, indent: int, deepest: int) -> int:
+        """The level, `deepest` at most, of the item that a paragraph indented by `indent` twips (and numbered with
+        nothing) goes on: the one whose items' text is nearest its indent, the deeper of two as near. A level whose
+        indent the draft does not give is taken at Word's half inch a level (720 twips)."""
+        return min(range(deepest + 1), key=lambda level: (abs(self.indents.get(level, 720 * (level + 1)) - indent),
+                                                          -level))

@@ -128,6 +128,7 @@ class WordDocument:
     core: dict[str, str] = field(default_factory=dict)  # core properties: title, creator, ...
     lists: dict[str, tuple[str, frozenset[int]]] = field(default_factory=dict)  # numId -> its abstract list and
     # the levels it restarts (see wordparts.numbering)
+    indents: dict[tuple[str, int], int] = field(default_factory=dict)  # (numId, ilvl) -> its left indent in twips
     custom_marks: dict[tuple[str, str], str] = field(default_factory=dict)  # a note referred to by a mark of its
     # own ("*", "†") rather than its number -> that mark
 

@@ -131,15 +131,15 @@ def num_pr(numpr: Element | None) -> tuple[str, int] | None:
 
 
 def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], int],
-                                      dict[str, tuple[str, frozenset[int]]]]:
-    """Each list level's number format, the first number of the levels that do not start at 1, and of each list
-    instance its abstract list and the levels it restarts: Word counts per abstract list and level, across its
-    instances, and an instance with a start override starts the count again where it is first used (LibreOffice
-    writes a list it has split so)."""
+                                      dict[str, tuple[str, frozenset[int]]], dict[tuple[str, int], int]]:
+    """Each list level's number format, the first number of the levels that do not start at 1, of each list
+    instance its abstract list and the levels it restarts (Word counts per abstract list and level, across its
+    instances, and an instance with a start override starts the count again where it is first used: LibreOffice
+    writes a list it has split so), and the left indent in twips of the levels that set one (where their text is)."""
     root = docx.part_xml(docx.main, REL + "numbering")
     if root is None:
-        return {}, {}, {}
-    abstract: dict[str, dict[int, tuple[str, int]]] = {}
+        return {}, {}, {}, {}
+    abstract: dict[str, dict[int, tuple[str, int, int | None]]] = {}
     defines: dict[str, str] = {}  # list style -> the abstract list that defines its levels (w:styleLink)
     uses: dict[str, str] = {}  # abstract list -> the list style whose levels it takes (w:numStyleLink)
     for node in root.iter(w("abstractNum")):
@@ -153,6 +153,7 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
     found: dict[tuple[str, int], str] = {}
     starts: dict[tuple[str, int], int] = {}
     lists: dict[str, tuple[str, frozenset[int]]] = {}
+    indents: dict[tuple[str, int], int] = {}
     for num in root.iter(w("num")):
         ref, num_id = num.find(w("abstractNumId")), num.get(w("numId"), "")
         abstract_id = ref.get(w("val"), "") if ref is not None else ""
@@ -164,26 +165,30 @@ def numbering(docx: SafeDocx) -> tuple[dict[tuple[str, int], str], dict[tuple[st
         levels = dict(abstract.get(abstract_id, {}))
         for override in num.iter(w("lvlOverride")):  # a level the instance defines anew
             levels.update(_level(lvl) for lvl in override.iter(w("lvl")))
-        for level, (kind, first) in levels.items():
+        for level, (kind, first, indent) in levels.items():
             found[(num_id, level)] = kind
             if first != 1:
                 starts[(num_id, level)] = first
+            if indent is not None:
+                indents[(num_id, level)] = indent
         for override in num.iter(w("lvlOverride")):
             value = override.find(w("startOverride"))
             if value is not None:
                 starts[(num_id, int_value(override.get(w("ilvl"))) or 0)] = int_value(value.get(w("val"))) or 0
-    return found, starts, lists
+    return found, starts, lists, indents
 
 
-def _level(lvl: Element) -> tuple[int, tuple[str, int]]:
-    """A list level's number (w:ilvl), number format and first number. A bullet that is blank (pandoc writes a
-    list item's further paragraphs so) shows no mark: its format is "none"."""
+def _level(lvl: Element) -> tuple[int, tuple[str, int, int | None]]:
+    """A list level's number (w:ilvl), number format, first number and left indent (None where it sets none). A
+    bullet that is blank (pandoc writes a list item's further paragraphs so) shows no mark: its format is "none"."""
     fmt, start, text = lvl.find(w("numFmt")), lvl.find(w("start")), lvl.find(w("lvlText"))
+    ind = lvl.find(f"{w('pPr')}/{w('ind')}")
+    indent = int_value(ind.get(w("left")) or ind.get(w("start"))) if ind is not None else None
     kind = fmt.get(_VAL, "decimal") if fmt is not None else "decimal"
     if kind == "bullet" and text is not None and not text.get(_VAL, "").strip():
         kind = "none"
     first = int_value(start.get(_VAL)) or 1 if start is not None else 1
-    return int_value(lvl.get(w("ilvl"))) or 0, (kind, first)
+    return int_value(lvl.get(w("ilvl"))) or 0, (kind, first, indent)
 
 
 def core(docx: SafeDocx) -> dict[str, str]:

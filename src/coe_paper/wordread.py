@@ -342,9 +342,9 @@ def read(path: Path) -> WordDocument:
         body = document.find(w("body"))
         if body is None:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
-        formats, starts, lists = numbering(docx)
+        formats, starts, lists, indents = numbering(docx)
         doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), [], docx, starts, core(docx),
-                           lists)
+                           lists, indents=indents)
         links = link_targets(docx)
         reader = _Reader(doc, links)
         doc.blocks = reader.story(body)
