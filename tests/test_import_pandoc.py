@@ -32,8 +32,10 @@ def _pandoc3() -> str:
 WRITERS = {"pandoc 2": lambda: require_client("pandoc"), "pandoc 3": _pandoc3}
 
 
-def imported(make_project: MakeProject, tmp_path: Path, writer: str, markdown: str) -> str:
-    """The body of the section imported from the .docx `writer` makes of `markdown`."""
+def imported(make_project: MakeProject, tmp_path: Path, writer: str, markdown: str,
+             warnings: list[str] | None = None) -> str:
+    """The body of the section imported from the .docx `writer` makes of `markdown` (its warnings' lines added to
+    `warnings`)."""
     pandoc = WRITERS[writer]()
     (tmp_path / "draft.md").write_text(markdown, encoding="utf-8")
     subprocess.run([pandoc, "draft.md", "-o", "draft.docx"], cwd=tmp_path, check=True, capture_output=True)
@@ -41,6 +43,8 @@ def imported(make_project: MakeProject, tmp_path: Path, writer: str, markdown: s
     result = CliRunner().invoke(app, ["--project", str(root), "import", str(tmp_path / "draft.docx"), "--id",
                                       "outlook", "--lead", "leipzig"])
     assert result.exit_code == 0, result.stderr
+    if warnings is not None:
+        warnings += result.stderr.splitlines()
     text = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
     return (split_front_matter(text) or ("", "", 0))[1]
 

@@ -59,3 +59,26 @@ def test_a_cell_spanning_more_columns_than_a_table_has_spans_what_a_table_can(ma
     found = _rows(make_project, tmp_path, [3212, 3213], rows)
     assert [[cell for cell in row if cell] for row in found] == [["Region", "Amount"], ["Nordwest", "10"]]
     assert len(found[0]) == 64
+
+
+def test_a_list_in_a_table_cell_is_one_line_named_by_its_cell(make_project: MakeProject, tmp_path: Path) -> None:
+    """A cell holding a list (pandoc writes a grid table's list as numbered paragraphs in the cell) becomes one line of
+    the section's table, its items' words in their order; the COE907 warning said only "table cells with several
+    paragraphs joined into one line: 2", leaving the member to hunt for them. Each is named by its row and column, as
+    the list it was, with the line it became."""
+    from test_import_pandoc import imported
+
+    grid = ("# Outlook\n\nSome text.\n\n+--------+------------------+\n| City   | Measures         |\n"
+            "+========+==================+\n| Rome   | - first point    |\n|        | - second point   |\n"
+            "+--------+------------------+\n| Lyon   | Calm streets.    |\n|        |                  |\n"
+            "|        | Wider pavements. |\n+--------+------------------+\n")
+    warnings: list[str] = []
+    body = imported(make_project, tmp_path, "pandoc 2", grid, warnings)
+    assert "| Rome | first point second point |" in body
+    assert "| Lyon | Calm streets. Wider pavements. |" in body
+    joined = [line for line in warnings if "COE907" in line]
+    assert any("list of 2 items in the table cell of row 2, column 'Measures' joined into one line: "
+               "'first point second point'" in line for line in joined), joined
+    assert any("2 paragraphs of the table cell of row 3, column 'Measures' joined into one line: "
+               "'Calm streets. Wider pavements.'" in line for line in joined), joined
+    assert not any("table cells with several paragraphs" in line for line in joined), joined

@@ -258,7 +258,8 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'import: merged table cells split (the text stays in the first cell); text in a cell merged into the one '
      'above, which Word does not show, kept in that cell'),
     ('COE907', 'warning',
-     'import: a table inside a table, or a cell of several paragraphs, flattened into one line'),
+     'import: a table inside a table, or a cell of several paragraphs (a list in it too), flattened into one '
+     'line; each such cell named by its row and column, with the line it became'),
     ('COE908', 'warning',
      'import: a link to a bookmark that is no heading nor a caption, or with a scheme other than https, http, '
      'mailto, kept as text; a page reference ("see page 3", a PAGEREF field), whose words are kept, linked to '

@@ -46,7 +46,6 @@ _TABLE_CHANGES = {  # what importer_table counts -> its warning
     "merged": (MERGED, "merged table cells split (the text stays in the first cell)"),
     "covered": (MERGED, "cells merged into the one above whose text Word does not show (kept in their own cell)"),
     "nested": (FLATTENED, "tables inside table cells flattened into the cell's text"),
-    "joined": (FLATTENED, "table cells with several paragraphs joined into one line"),
     "no header": (HEADER_ROW, "tables without a header row: the first row is the header")}
 
 
@@ -302,8 +301,10 @@ class _Converter:
         return Para(pieces)
 
     def _table(self, table: wb.Table) -> TableBlock:
-        block, paras, found = table_block(table, self._pieces)
+        block, paras, found, joined = table_block(table, self._pieces, self.doc.numbering)
         self.paragraphs += paras
+        for message, hint in joined:  # each cell named
+            self.warn(FLATTENED, message, hint)
         for what, (code, message) in _TABLE_CHANGES.items():
             if found[what]:
                 self.counts[(code, message)] += found[what]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from . import wordblocks as wb
 from .diagnostics import clipped, count
+from .importer_table import cell_place
 
 EQUATIONS_LISTED = 20  # equations named in a warning each
 _HINT = "Markdown has no equations: check that the text reads right, or make the equation a picture"
@@ -59,8 +60,7 @@ def _cells(blocks: list[wb.Block]) -> dict[int, tuple[str, str]]:
             column = 0
             for cell in row.cells:
                 head = heads[column] if column < len(heads) and heads[column] and number > 1 else None
-                place = f"the table cell of row {number}, column " + (f"'{clipped(head, 40)}'" if head else
-                                                                       str(column + 1))
+                place = cell_place(number, column + 1, head)
                 words = _words(cell.blocks)
                 for para in wb.paragraphs(cell.blocks):
                     out[id(para)] = (place, words)
