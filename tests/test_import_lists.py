@@ -40,6 +40,29 @@ def test_word_list_styles_of_the_second_level_are_nested(make_project: MakeProje
                     "<ol type=\"1\"><li>Step one<ol type=\"1\"><li>Sub-step</li></ol></li><li>Step two</li></ol>")
 
 
+def test_word_list_continue_styles_are_further_paragraphs_of_their_items(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """Word writes an item's further paragraph in its List Continue style (List Continue 2 for an item of List Bullet
+    2), indented by the style to the item's text and numbered with nothing. It came out of the list, a paragraph
+    between two lists. It goes on the item its indent is at: after a nested item, the outer one's."""
+    import docx
+
+    draft = docx.Document()
+    draft.add_heading("Outlook", 0)
+    for text, style in [("First point", "List Bullet"), ("A detail", "List Bullet 2"),
+                        ("More on the detail", "List Continue 2"), ("More on the first point", "List Continue"),
+                        ("Second point", "List Bullet"), ("After the list", "Normal"), ("Step one", "List Number"),
+                        ("Sub-step", "List Number 2"), ("More on step one", "List Continue"),
+                        ("Step two", "List Number")]:
+        draft.add_paragraph(text, style=style)
+    draft.save(str(tmp_path / "draft.docx"))
+    page = _imported_page(make_project({"sections/03-outlook.md": None}), tmp_path / "draft.docx")
+    assert page == ("<ul><li><p>First point</p><ul><li><p>A detail</p><p>More on the detail</p></li></ul>"
+                    "<p>More on the first point</p></li><li><p>Second point</p></li></ul><p>After the list</p>"
+                    '<ol type="1"><li><p>Step one</p><ol type="1"><li>Sub-step</li></ol><p>More on step one</p>'
+                    "</li><li><p>Step two</p></li></ol>")
+
+
 def test_a_text_box_in_a_list_item_stays_in_its_item(make_project: MakeProject, tmp_path: Path) -> None:
     """A table in a text box in a list item split the list (the items after it a second list, starting at "2."); an
     item holding only a text box was left out and its box's text joined the item before, the next item one number

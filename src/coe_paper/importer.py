@@ -291,8 +291,9 @@ class _Converter:
         if isinstance(previous, Item) and (para.num is not None or held):  # numbered with no mark, as the next
             level = min(para.num[1], previous.level) if para.num else previous.level  # paragraph of an item
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)
-        if isinstance(previous, Item) and (para.style_name.lower() == "list paragraph" or (para.indent or 0) >= 360):
-            level = previous.level if para.indent is None else self.numbers.continued(para.indent, previous.level)
+        indent = importer_kinds.shown_indent(para, self.doc.styles)  # Word's List Continue styles: as its levels
+        if isinstance(previous, Item) and (importer_kinds.continues_item(para.style_name) or (indent or 0) >= 360):
+            level = previous.level if indent is None else self.numbers.continued(indent, previous.level)
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)
         if all_flagged(pieces, "b") and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")) \
                 and para.origin == "body" and not any(p.raw for p in pieces):

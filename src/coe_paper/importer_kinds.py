@@ -32,6 +32,7 @@ _CAPTIONS_LISTED = re.compile(r"^TOC\b.*\\c\b", re.IGNORECASE)
 _CODE = ("source code", "preformatted", "plain text", "verbatim", "code")
 _DRAWN = frozenset({"textbox", "diagram", "chart"})  # a paragraph's origin: drawn in the paragraph before it
 _NESTED_LIST = re.compile(r"^list (?:bullet|number) ([2-9])$")  # Word keeps its built-in styles' English names
+_CONTINUE = re.compile(r"^list (?:paragraph|continue(?: [2-9])?)$")
 _QUOTES = {"quote", "intense quote", "block text", "footnote block text", "quotations", "quotation", "zitat",
            "citation", "citazione", "cita"}  # "footnote block text": pandoc 3's quote in a note
 #: Caption styles: Word's (and its names in other languages), pandoc's, LibreOffice's for pictures ("Figure" since
@@ -89,15 +90,35 @@ def paragraph_kind(para: Paragraph, numbering: Mapping[tuple[str, int], str], as
     return ("para", 0)
 
 
-def extra_indent(para: Paragraph, styles: Mapping[str, Style]) -> int:
-    """How much further a quote's paragraph is indented (in twips) than the first quote style of its style's line: its
-    own style, or the quote style that one is based on (a member's "Quote 2" based on Quote and indented further is a
-    quote in a quote; Intense Quote, based on no quote style, is indented otherwise and no deeper)."""
+def _style_line(para: Paragraph, styles: Mapping[str, Style]) -> list[Style]:
+    """The paragraph's style and the styles it is based on, in turn."""
     line: list[Style] = []
     style = styles.get(para.style)
     while style is not None and style not in line:
         line.append(style)
         style = styles.get(style.based_on or "")
+    return line
+
+
+def shown_indent(para: Paragraph, styles: Mapping[str, Style]) -> int | None:
+    """A paragraph's left indent in twips: its own, else its style's (or the one of a style that one is based on);
+    None where none sets one."""
+    if para.indent is not None:
+        return para.indent
+    return next((style.indent for style in _style_line(para, styles) if style.indent is not None), None)
+
+
+def continues_item(name: str) -> bool:
+    """Whether a paragraph style's name is one Word gives an item's further paragraph: List Paragraph (its items'
+    own), List Continue and List Continue 2, 3, ... (indented to the text of List Bullet, List Bullet 2, ...)."""
+    return _CONTINUE.match(name.lower().strip()) is not None
+
+
+def extra_indent(para: Paragraph, styles: Mapping[str, Style]) -> int:
+    """How much further a quote's paragraph is indented (in twips) than the first quote style of its style's line: its
+    own style, or the quote style that one is based on (a member's "Quote 2" based on Quote and indented further is a
+    quote in a quote; Intense Quote, based on no quote style, is indented otherwise and no deeper)."""
+    line = _style_line(para, styles)
     quotes = [at for at, style in enumerate(line) if quote_style(style.name)]
     base = quotes[-1] if quotes else 0
 
