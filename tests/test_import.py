@@ -434,6 +434,20 @@ def test_text_after_a_shape_in_the_same_run_is_kept(make_project: MakeProject, t
     assert re.search(r"Before the shape +and after it\.", text), text
 
 
+def test_a_horizontal_line_beside_words_is_named(make_project: MakeProject, tmp_path: Path) -> None:
+    """Word's Horizontal Line (a VML rectangle marked o:hr) alone in its paragraph is a rule (see
+    test_import_pandoc); one beside words has no rule of its own: it is named, and the words are kept."""
+    line = ('<w:pict><v:rect style="width:0;height:1.5pt" o:hralign="center" o:hrstd="t" o:hr="t" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office"/></w:pict>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('Words before the line.')}<w:r>{line}</w:r></w:p>"
+                        f"<w:p><w:r>{line}</w:r></w:p><w:p>{_run('Words after it.')}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "dropped horizontal line in a paragraph with text: 1" in result.stderr
+    assert "shape" not in result.stderr
+    assert text.endswith("Words before the line.\n\n***\n\nWords after it.\n"), text
+
+
 def test_every_text_box_of_a_group_is_kept(make_project: MakeProject, tmp_path: Path) -> None:
     """A group of shapes (a diagram) holds several text boxes, Word's VML fallback a copy of each: only the first
     box's text was kept, though the warning says the text of text boxes is."""

@@ -112,6 +112,17 @@ def test_a_quote_in_a_list_item_stays_in_the_item(make_project: MakeProject, tmp
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_horizontal_line_is_a_rule(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
+    # pandoc writes a thematic break as Word writes its Horizontal Line, a VML rectangle marked o:hr in a paragraph
+    # of its own: it was dropped as a "shape", the break between the two parts gone
+    warnings: list[str] = []
+    body = imported(make_project, tmp_path, writer, "# Outlook\n\nThe first part.\n\n***\n\nThe second part.\n",
+                    warnings)
+    assert body.strip() == "The first part.\n\n***\n\nThe second part."
+    assert not [line for line in warnings if "COE903" in line], warnings
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_a_picture_whose_image_the_draft_lacks_is_named_by_its_description(make_project: MakeProject,
                                                                             tmp_path: Path, writer: str) -> None:
     # pandoc relates a picture in a note to its image from the body's part, not the notes': no reader shows it, and

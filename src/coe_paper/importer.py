@@ -234,7 +234,7 @@ class _Converter:
                     continue
             if not any(p.raw or p.text.strip() for p in pieces) and not (  # an item holding a drawing alone stays
                     kind == "item" and importer_kinds.drawn_in_item(body, min(position + 1, len(body) - 1))):
-                if block.border_below:
+                if block.border_below or block.rule:
                     out.append(Rule())
                 continue
             if kind == "subtitle":  # a section has none: its words stay, in italics, where the draft has them

@@ -75,6 +75,7 @@ class Paragraph:
     align: str | None = None  # w:jc: left, center, right, both, ...
     indent: int | None = None  # left indent in twips, where the paragraph sets one
     border_below: bool = False  # a bottom border (how Word draws a horizontal rule)
+    rule: bool = False  # holds a horizontal line drawn as a shape (VML's o:hr: Word's Horizontal Line, pandoc's ***)
     rtl: bool | None = None  # written from right to left (w:bidi, of the paragraph or its style); None: not said
     dropped: Counter[str] = field(default_factory=Counter)  # this paragraph's share of WordDocument.dropped
     comment_marks: list[str] = field(default_factory=list)  # comments that start or are referenced here, in order

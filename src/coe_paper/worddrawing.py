@@ -1,6 +1,7 @@
 """A drawing in a run, as the .docx reader (wordread.py) meets it: a text box or a group of them (their
 paragraphs), a SmartArt diagram or chart (their words, from parts of their own), WordArt kept from a .doc (its
-text), or a picture (its part, description and the size it is shown at); anything else is a shape, dropped and
+text), a horizontal line (a VML shape marked o:hr, as Word's Horizontal Line and pandoc's thematic break are
+drawn), or a picture (its part, description and the size it is shown at); anything else is a shape, dropped and
 counted."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from .diagnostics import clipped
 from .wordblocks import OBJECT, Block, Paragraph, Run, WordDocument
 from .wordchart import chart_paragraphs
 from .worddiagram import diagram_paragraphs
-from .wordnodes import outermost, picture_description
+from .wordnodes import VML_OFFICE, outermost, picture_description
 from .wordparts import int_value
 
 Element = ooxml.Element
@@ -78,6 +79,9 @@ def read_drawing(reader: Reader, node: Element, para: Paragraph, add: object, ex
             described = " ".join(picture_description(node, image).split())
             reader.drop("picture whose image is missing from the draft" +
                         (f" ('{clipped(described, 60)}')" if described else ""))
+            return
+        if not linked and any(shape.get(f"{{{VML_OFFICE}}}hr") in ("t", "true") for shape in node.iter()):
+            para.rule = True  # a horizontal line: a rule, if the paragraph holds nothing else (see wordread)
             return
         reader.drop("picture linked to a file outside the draft" if linked else "shape")
         return

@@ -162,6 +162,9 @@ class _Reader:
         self._style_defaults(para)
         extra: list[Block] = []
         self._inline(p, para, None, None, extra)
+        if para.rule and para.text().replace(OBJECT, "").strip():  # a line beside words: no rule of its own
+            para.rule = False
+            self.drop("horizontal line in a paragraph with text")
         self.para = outer
         out.append(para)
         out += extra
