@@ -112,6 +112,21 @@ def test_a_quote_in_a_list_item_stays_in_the_item(make_project: MakeProject, tmp
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_code_block_in_a_list_item_stays_in_the_item(make_project: MakeProject, tmp_path: Path,
+                                                       writer: str) -> None:
+    # pandoc numbers a code block in an item with no mark, as it does the item's further paragraphs: the code left
+    # the item, which ended the list there, and the next item began a second list
+    markdown = ("# Outlook\n\n1. Install it:\n\n   ```\n   pip install tram\n\n   tram --check\n   ```\n\n"
+                "2. Run it.\n\nAfter.\n\n```\nplain code\n```\n")
+    body = imported(make_project, tmp_path, writer, markdown)
+    pandoc = require_client("pandoc")
+    assert html(pandoc, body) == html(pandoc, markdown.split("\n\n", 1)[1]) == (
+        "<ol><li><p>Install it:</p><pre><code>pip install tram\n\ntram --check\n</code></pre></li><li><p>Run it.</p>"
+        "</li></ol><p>After.</p><pre><code>plain code\n</code></pre>").replace("\n", "")
+    assert [line for line in body.splitlines() if line != line.rstrip()] == []  # the code's blank line is blank
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_a_horizontal_line_is_a_rule(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
     # pandoc writes a thematic break as Word writes its Horizontal Line, a VML rectangle marked o:hr in a paragraph
     # of its own: it was dropped as a "shape", the break between the two parts gone

@@ -28,7 +28,7 @@ from .importer_images import DraftImages
 from .importer_items import ListNumbers
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
-from .importer_table import table_block
+from .importer_table import TABLE_CHANGES, table_block
 from .markdown import is_safe_link
 from .marks import SECTIONS
 from .mdpieces import Piece, all_flagged, cut, with_flags
@@ -41,12 +41,7 @@ _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
 # Codes of the import range; the README's rule table lists them.
 CHANGES, COMMENTS, DROPPED, FAKE_HEADING, TYPED_LIST = "COE901", "COE902", "COE903", "COE904", "COE905"
 MERGED, FLATTENED, LINK, HEADINGS = "COE906", "COE907", "COE908", "COE909"
-FORMATTING, PART, TITLE, HEADER_ROW = "COE911", "COE912", "COE913", "COE914"
-_TABLE_CHANGES = {  # what importer_table counts -> its warning
-    "merged": (MERGED, "merged table cells split (the text stays in the first cell)"),
-    "covered": (MERGED, "cells merged into the one above whose text Word does not show (kept in their own cell)"),
-    "nested": (FLATTENED, "tables inside table cells flattened into the cell's text"),
-    "no header": (HEADER_ROW, "tables without a header row: the first row is the header")}
+FORMATTING, PART, TITLE = "COE911", "COE912", "COE913"
 
 
 @dataclass
@@ -212,9 +207,13 @@ class _Converter:
                 self.counts[(FORMATTING, "paragraphs in a code style holding a note or picture written as "
                              "paragraphs of code spans")] += 1
             if kind == "code":
-                text = _text(block).replace("\t", "    ")
-                if one_line_code and "\n" not in text and isinstance(out[-1], Code):
-                    code_lines.setdefault(id(out[-1]), (out[-1], [out[-1].text]))[1].append(text)
+                text, last = _text(block).replace("\t", "    "), out[-1] if out else None
+                code = last.code if isinstance(last, Item) else last
+                if one_line_code and "\n" not in text and isinstance(code, Code):
+                    code_lines.setdefault(id(code), (code, [code.text]))[1].append(text)
+                elif block.num is not None and self.doc.numbering.get(block.num) == "none" and isinstance(last, Item):
+                    out.append(Item(min(block.num[1], last.level), last.ordered, last.number, [], True,
+                                    code=Code(text)))  # numbered with no mark, as pandoc writes code in an item
                 else:
                     out.append(Code(text))
                 one_line_code = "\n" not in text
@@ -306,7 +305,7 @@ class _Converter:
         self.paragraphs += paras
         for message, hint in joined:  # each cell named
             self.warn(FLATTENED, message, hint)
-        for what, (code, message) in _TABLE_CHANGES.items():
+        for what, (code, message) in TABLE_CHANGES.items():
             if found[what]:
                 self.counts[(code, message)] += found[what]
         return block

@@ -17,6 +17,11 @@ from .mdpieces import Piece, with_flags
 from .mdwrite import TableBlock
 
 SLIVER = 60  # twips (about 1 mm): a grid column narrower holds no text
+TABLE_CHANGES = {  # what table_block counts -> its warning's code and words
+    "merged": ("COE906", "merged table cells split (the text stays in the first cell)"),
+    "covered": ("COE906", "cells merged into the one above whose text Word does not show (kept in their own cell)"),
+    "nested": ("COE907", "tables inside table cells flattened into the cell's text"),
+    "no header": ("COE914", "tables without a header row: the first row is the header")}
 JOINED_LISTED = 20  # flattened cells of a table named in a warning each
 _JOINED_HINT = ("a cell of the section's table is one line: check that it reads right, or put what is not one line "
                 "after the table")

@@ -32,8 +32,8 @@ class TableBlock:
 
 @dataclass
 class Item:
-    """A list item (or, with `continuation`, a further paragraph, or a `table`, of the item before it) at a nesting
-    level."""
+    """A list item (or, with `continuation`, a further paragraph, a `table` or a `code` block of the item before it)
+    at a nesting level."""
 
     level: int
     ordered: bool
@@ -43,6 +43,7 @@ class Item:
     list_id: str = ""
     table: TableBlock | None = None
     quote: bool = False  # a continuation that is a quote in the item
+    code: Code | None = None  # a continuation that is a code block in the item
 
 
 @dataclass
@@ -149,13 +150,15 @@ class Writer:
         for item, of in zip(items, lists, strict=True):
             level = min(item.level, len(indents) if not item.continuation else max(len(indents) - 1, 0))
             pad = " " * (indents[level - 1] if level else 0)
-            text = self._table(item.table) if item.table is not None else self.inline(item.pieces)
+            text = (self._table(item.table) if item.table is not None else self._block(item.code) if item.code
+                    else self.inline(item.pieces))
             if item.continuation:
                 if text:
                     indent = " " * (indents[level] if level < len(indents) else len(pad))
                     quoted = item.quote and previous_part is not None and previous_part.quote
                     lines.append(f"{indent}>" if quoted else "")  # a quote's paragraphs: one quote
-                    lines += [f"{indent}{'> ' if item.quote else ''}{line}" for line in text.split("\n")]
+                    lines += [f"{indent}{'> ' if item.quote else ''}{line}" if line else ""  # a code block's
+                              for line in text.split("\n")]  # blank line stays blank
                     previous_part = item
                 continue
             previous_part = None
