@@ -14,8 +14,7 @@ from .compose import Parts, contents, credits_for, finish, open_template, page_b
 from .diagnostics import Diagnostic, Severity, has_errors
 from .gitlog import source_date, version_of
 from .model import Project
-from .pipeline import Assembled, Step, attribute, load, quiet, write_output
-from .safepaths import output_problems
+from .pipeline import Assembled, Step, attribute, load, quiet, write_document
 from .sources import normalise
 
 if TYPE_CHECKING:
@@ -94,12 +93,9 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
         if toc.fill(builder, pages.pages, lambda: next(redliner.ids)):
             data = finish(builder, new.project, version, extra)
     target = output or compare_output(root, new.project, rev)
-    refused = output_problems(root, target, config, explicit=output is not None, suffix=".docx")
-    if refused:
-        return Assembled(None, diagnostics + refused, version)
-    problem = write_output(target, data)
-    if problem is not None:
-        return Assembled(None, [*diagnostics, problem], version)
+    failed = write_document(root, target, config, output is not None, data)
+    if failed:
+        return Assembled(None, diagnostics + failed, version)
     words = sum(item.words for item in new.parsed)
     return Assembled(target, diagnostics, version, words, len(new.project.ordered_sections()),
                      dict(redliner.counts), pages)

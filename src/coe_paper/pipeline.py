@@ -22,7 +22,7 @@ from .compose import (
 from .diagnostics import Diagnostic, decode_diagnostic, error, has_errors
 from .gitlog import PendingVersion, Version
 from .locate import CONFIG_PATH
-from .model import Project
+from .model import PaperConfig, Project
 from .project import load_project
 from .rules import engine as editorial
 from .safedocx import Limits
@@ -268,7 +268,17 @@ def check_templates(loaded: Loaded, version: Version) -> list[Diagnostic]:
     return found
 
 
-def write_output(target: Path, data: bytes) -> Diagnostic | None:
+def write_document(root: Path, target: Path, config: PaperConfig, explicit: bool, data: bytes) -> list[Diagnostic]:
+    """Write the document to `target` (`explicit`: named by `-o`) if the output may go there; what refused it or
+    made the write fail, none when it is written."""
+    refused = output_problems(root, target, config, explicit=explicit, suffix=".docx")
+    if refused:
+        return refused
+    problem = _write(target, data)
+    return [] if problem is None else [problem]
+
+
+def _write(target: Path, data: bytes) -> Diagnostic | None:
     """Write the document atomically; a failure is a COE006 diagnostic, never a traceback. A document of the same
     bytes is kept as it is, with its time, so that the preview still offers the PDF made of it."""
     if holds(target, data):
@@ -299,12 +309,9 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     if data is None:
         return Assembled(None, diagnostics, version)
     target = output or root / normalise(loaded.project.config.output)
-    refused = output_problems(root, target, loaded.project.config, explicit=output is not None, suffix=".docx")
-    if refused:
-        return Assembled(None, diagnostics + refused, version)
-    problem = write_output(target, data)
-    if problem is not None:
-        return Assembled(None, [*diagnostics, problem], version)
+    failed = write_document(root, target, loaded.project.config, output is not None, data)
+    if failed:
+        return Assembled(None, diagnostics + failed, version)
     words = sum(item.words for item in loaded.parsed)
     done = Assembled(target, diagnostics, version, words, len(loaded.project.ordered_sections()), layout=pages)
     if isinstance(loaded.source, JournaledTree) and not (pages and pages.note):  # a failed layout pass is tried again
