@@ -84,10 +84,8 @@ def _pale_headings(template: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_pale_template_colour_is_reported_and_judged_once_for_the_templates_bytes(
-        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
-    pale = _pale_headings((REPO_ROOT / "paper" / "template.docx").read_bytes())
-    root = make_project({"paper/template.docx": pale}, git=True)
+def _count_judging(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths whose template bytes are read and judged for COE535 from here on, in turn."""
     judged: list[str] = []
     real = a11y._template_contrast
 
@@ -96,6 +94,14 @@ def test_a_pale_template_colour_is_reported_and_judged_once_for_the_templates_by
         return real(path, data)
 
     monkeypatch.setattr(a11y, "_template_contrast", counted)
+    return judged
+
+
+def test_a_pale_template_colour_is_reported_and_judged_once_for_the_templates_bytes(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    pale = _pale_headings((REPO_ROOT / "paper" / "template.docx").read_bytes())
+    root = make_project({"paper/template.docx": pale}, git=True)
+    judged = _count_judging(monkeypatch)
     for _ in range(2):  # the second check takes the first's answer for the same bytes
         found = [d for d in pipeline.check(root).diagnostics if d.code == "COE535"]
         assert "style 'heading 1' has text colour #AAAAAA at 2.3:1" in found[0].message, found
@@ -205,14 +211,7 @@ def test_a_build_judges_the_colours_in_the_template_it_opened_as_validate_does(
     expected = [d.as_text() for d in pipeline.check(root).diagnostics if d.code == "COE535"]
     assert expected and all("#AAAAAA" in found for found in expected)
     shutil.rmtree(root / ".git" / CACHE_DIR)  # cold: the colours judged again
-    judged: list[str] = []
-    real = a11y._template_contrast
-
-    def counted(path: str, data: bytes) -> Iterator[Diagnostic]:
-        judged.append(path)
-        return real(path, data)
-
-    monkeypatch.setattr(a11y, "_template_contrast", counted)
+    judged = _count_judging(monkeypatch)
     monkeypatch.setattr(parallel, "processors", lambda: processors)  # with 2: on a worker, however small the paper
     monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
