@@ -19,7 +19,6 @@ def _serve(root: Path, site: Path, pages: list[str]) -> PreviewServer:
 
     server = PreviewServer(root, site, port=0, on_build=record)
     server.start()
-    time.sleep(0.3)  # the watcher is running
     return server
 
 

@@ -38,7 +38,6 @@ def test_serve_rebuilds_for_what_the_site_is_built_from_and_nothing_else(make_pr
     server = PreviewServer(root, tmp_path / "site", port=0, on_build=record)
     server.start()
     try:
-        time.sleep(0.3)  # the watcher is running
         (root / "notes/minutes.md").write_text("Minutes of the meeting, amended.\n", encoding="utf-8")
         (root / "notes/minutes.md.bak").write_text("Minutes of the meeting.\n", encoding="utf-8")
         (root / "build").mkdir()
@@ -88,7 +87,6 @@ def test_serve_rebuilds_after_a_commit(make_project: MakeProject, tmp_path: Path
     server = PreviewServer(root, tmp_path / "site", port=0, on_build=record)
     server.start()
     try:
-        time.sleep(0.3)  # the watcher is running
         intro = root / "sections/01-intro.md"
         intro.write_text(intro.read_text(encoding="utf-8") + "\nA sentence added.\n", encoding="utf-8")
         _wait_for(seen, "sections/01-intro.md")

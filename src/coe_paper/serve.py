@@ -364,9 +364,9 @@ class PreviewServer:
             return self._refs.cover(path) or (noise(change, path) and self._relevant(path))
 
         self._refs = refs = site_inputs.git_refs(self.root)
-        ready.set()
+        watching = _Watching(self.stopping, ready)
         for changes in watch(self.root, *refs.folders(self.root), watch_filter=keep, debounce=50, step=25,
-                             stop_event=self.stopping, yield_on_timeout=False, rust_timeout=500):
+                             stop_event=watching, yield_on_timeout=False, rust_timeout=500):
             changed = changed_names(self.root, refs, changes)
             settle(sorted(changed), self.stopping)
             if not self.stopping.is_set():
@@ -385,3 +385,16 @@ class PreviewServer:
         """Block until interrupted (Ctrl-C) or stopped."""
         while not self.stopping.is_set():
             time.sleep(0.2)
+
+
+class _Watching:
+    """The stop event watchfiles is given: it asks `is_set` from inside its watch loop, once the folders are
+    watched, so the first question sets `ready` (start() returned before then, and an edit saved at once was
+    missed)."""
+
+    def __init__(self, stopping: threading.Event, ready: threading.Event) -> None:
+        self.stopping, self.ready = stopping, ready
+
+    def is_set(self) -> bool:
+        self.ready.set()
+        return self.stopping.is_set()
