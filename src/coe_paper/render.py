@@ -49,45 +49,17 @@ class Renderer:
         self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
         self._figure: cap.Caption | None = None  # the caption that follows the paragraph being written
         self._run_ins: list[Element] = []  # headings typed as a bold line of their own (`**Key findings**`)
-        self._handlers: dict[str, Callable[[Token], None]] = {
-            "paragraph_open": self._paragraph_open,
-            "paragraph_close": self._close_p,
-            "heading_open": self._heading_open,
-            "heading_close": self._heading_close,
-            "inline": self._inline,
-            "bullet_list_open": self._list_open,
-            "ordered_list_open": self._list_open,
-            "bullet_list_close": self._list_close,
-            "ordered_list_close": self._list_close,
-            "list_item_open": self._item_open,
-            "list_item_close": self._item_close,
-            "blockquote_open": self._quote_open,
-            "blockquote_close": self._quote_close,
-            "fence": self._code,
-            "code_block": self._code,
-            "html_block": self._html_block,
-            "hr": self._hr,
-            "table_open": self._table_open,
-            "table_close": self._table_close,
-            "thead_open": self._thead,
-            "thead_close": self._thead,
-            "tr_open": self._tr_open,
-            "th_open": self._cell_open,
-            "td_open": self._cell_open,
-            "footnote_open": self._footnote_open,
-            "footnote_close": self._footnote_close,
-        }
 
     # -- driving -------------------------------------------------------------------------------------------
     def render(self, tokens: Sequence[Token]) -> list[Element]:
-        handlers = self._handlers
+        handlers = _HANDLERS
         # paragraphs are given a direction only where the text has a right-to-left letter (most have none)
         self._directions = any(ooxml.any_right_to_left(token.content) for token in tokens if token.content)
         self._captions_below = cap.captions_after_tables(tokens, self.origin.captions)
         for token in tokens:
             handler = handlers.get(token.type)
             if handler is not None:
-                handler(token)
+                handler(self, token)
         ooxml_sections.place_breaks(self.out, self._landscape)
         space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quotations")},
                             SPACE_AFTER_TABLE)
@@ -395,3 +367,35 @@ class Renderer:
             room = ooxml.TEXT_WIDTH - self._indent()
         target.append(self.doc.picture(path, alt, title, f"[{alt or src}]", room, token.meta.get("width", 0)))
 
+
+#: The method that renders each kind of block token. A table of the class, not of each renderer: bound methods
+#: kept in the renderer made a cycle with it, so that it, its elements and its sink lived on until the cycle
+#: collector found them (a worker then spent a twentieth of a large build collecting them).
+_HANDLERS: dict[str, Callable[[Renderer, Token], None]] = {
+    "paragraph_open": Renderer._paragraph_open,
+    "paragraph_close": Renderer._close_p,
+    "heading_open": Renderer._heading_open,
+    "heading_close": Renderer._heading_close,
+    "inline": Renderer._inline,
+    "bullet_list_open": Renderer._list_open,
+    "ordered_list_open": Renderer._list_open,
+    "bullet_list_close": Renderer._list_close,
+    "ordered_list_close": Renderer._list_close,
+    "list_item_open": Renderer._item_open,
+    "list_item_close": Renderer._item_close,
+    "blockquote_open": Renderer._quote_open,
+    "blockquote_close": Renderer._quote_close,
+    "fence": Renderer._code,
+    "code_block": Renderer._code,
+    "html_block": Renderer._html_block,
+    "hr": Renderer._hr,
+    "table_open": Renderer._table_open,
+    "table_close": Renderer._table_close,
+    "thead_open": Renderer._thead,
+    "thead_close": Renderer._thead,
+    "tr_open": Renderer._tr_open,
+    "th_open": Renderer._cell_open,
+    "td_open": Renderer._cell_open,
+    "footnote_open": Renderer._footnote_open,
+    "footnote_close": Renderer._footnote_close,
+}
