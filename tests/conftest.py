@@ -336,3 +336,24 @@ def _commands_do_not_end_the_test_process(monkeypatch: pytest.MonkeyPatch) -> No
         raise SystemExit(code)
 
     monkeypatch.setattr(cli, "_exit", exit_code)
+
+
+def no_other_threads() -> None:
+    """Workers are not forked while another thread runs (see parallel.worth_it): wait for any an earlier test left,
+    such as the preview's dictionary loader."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(timeout=60)
+    assert threading.active_count() == 1
+
+
+def on_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds from here on check and render their sections on a worker process, however small the paper."""
+    from coe_paper import parallel
+
+    monkeypatch.setattr(parallel, "processors", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    no_other_threads()

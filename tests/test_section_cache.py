@@ -28,7 +28,7 @@ from coe_paper.render import Renderer
 from coe_paper.sectionrender import SectionRenderer
 from coe_paper.sources import WorkTree
 from coe_paper.store import CACHE_DIR, Store, pack_bytes, unpack_bytes
-from conftest import REPO_ROOT, MakeProject, git_commit, kitchen_sink_project, section_text, tiny_png
+from conftest import REPO_ROOT, MakeProject, git_commit, kitchen_sink_project, on_workers, section_text, tiny_png
 
 EPOCH = "1700000000"
 
@@ -422,31 +422,12 @@ def test_a_heading_whose_anchor_is_taken_gets_a_toc_bookmark(make_project: MakeP
     assert build(root, "again.docx") == data
 
 
-def _no_other_threads() -> None:
-    """Workers are not forked while another thread runs (see parallel.worth_it): wait for any an earlier test left,
-    such as the preview's dictionary loader."""
-    import threading
-
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread():
-            thread.join(timeout=60)
-    assert threading.active_count() == 1
-
-
 def _serial_build(root: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
     """The paper built on one processor, then its section cache removed."""
     monkeypatch.setattr(parallel, "processors", lambda: 1)
     data = build(root, "serial.docx")
     shutil.rmtree(cache(root))
     return data
-
-
-def _on_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builds from here on check and render their sections on a worker process, however small the paper."""
-    monkeypatch.setattr(parallel, "processors", lambda: 2)
-    monkeypatch.setattr(parallel, "MIN_SECTIONS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    _no_other_threads()
 
 
 def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -456,7 +437,7 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     serial = build(sink, "serial.docx")
     serial_findings = pipeline.check(sink).diagnostics
     shutil.rmtree(cache(sink))
-    _on_workers(monkeypatch)
+    on_workers(monkeypatch)
     calls: list[int] = []
     prefill = parallel.prefill
 
@@ -466,12 +447,16 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
 
     monkeypatch.setattr(parallel, "prefill", counted)
     here: list[list[int]] = []  # the chunks the build's own process did: it works alongside its one worker
+    taken = sink.parent / "the build took a chunk"
 
     def work(indices: list[int]) -> object:
         if os.getpid() == _BUILD:
             here.append(indices)
-        else:
-            time.sleep(0.05)  # a worker of a paper this small could otherwise take every chunk, on a busy machine
+            taken.touch()
+        else:  # a worker of a paper this small could otherwise take every chunk while the build reads the history
+            deadline = time.monotonic() + 60
+            while not taken.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
         return _WORK(indices)
 
     monkeypatch.setattr(parallel, "_work", work)
@@ -485,10 +470,47 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     assert pipeline.check(sink).diagnostics == serial_findings
 
 
+def test_a_build_does_not_wait_for_its_workers_to_end_and_reaps_them_later(sink: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker takes some milliseconds to end once it has handed its answers over (its memory given back): the
+    build goes on without waiting for that, and reaps the workers that have ended at its end or a later build's,
+    so that a long-running `serve` leaves no zombie process behind."""
+    on_workers(monkeypatch)
+    waited: list[int] = []
+    waitpid = os.waitpid
+
+    def watched(pid: int, options: int) -> tuple[int, int]:
+        if not options & os.WNOHANG:
+            waited.append(pid)
+        return waitpid(pid, options)
+
+    monkeypatch.setattr(os, "waitpid", watched)
+    forked: list[int] = []
+    fork = os.fork
+
+    def forking() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", forking)
+    build(sink, "first.docx")
+    assert forked and not set(forked) & set(waited)
+    deadline = time.monotonic() + 60
+    while parallel._ENDING and time.monotonic() < deadline:
+        time.sleep(0.01)
+        parallel._reap()
+    assert not parallel._ENDING
+    for pid in forked:
+        with pytest.raises(ChildProcessError):  # reaped: no longer a child of this process
+            waitpid(pid, os.WNOHANG)
+
+
 def test_a_build_on_workers_opens_its_template_once(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The builder the workers render sections against is the one the build then writes into: a cold build on
     workers opens the template once (it opened it twice, about 15 ms each), and writes what a warm build writes."""
-    _on_workers(monkeypatch)
+    on_workers(monkeypatch)
     opened: list[bytes] = []
     init = DocxBuilder.__init__
 
@@ -508,7 +530,7 @@ def test_a_build_on_workers_opens_its_template_once(sink: Path, monkeypatch: pyt
 def test_a_small_paper_is_cut_into_no_empty_chunks(sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each chunk a process takes costs a collection and a copy of the speller's words: a paper of fewer sections
     than the processes' chunks has one chunk a section (it had 64, most of them empty, for 10 sections)."""
-    _on_workers(monkeypatch)
+    on_workers(monkeypatch)
     shared = parallel._shared
     counts: list[tuple[int, int]] = []
     monkeypatch.setattr(parallel, "_shared", lambda workers, chunks, *rest: counts.append((workers, chunks)) or
@@ -526,7 +548,7 @@ def test_a_build_reads_what_needs_no_section_while_workers_check_them(sink: Path
     from coe_paper import a11y
 
     serial = _serial_build(sink, monkeypatch)
-    _on_workers(monkeypatch)
+    on_workers(monkeypatch)
     read: list[tuple[str, bool]] = []  # what was read, and whether the workers were at work (their job set)
     history_of, template = pipeline.history_of, a11y.template
 
@@ -555,7 +577,7 @@ def test_a_dictionary_a_worker_cannot_read_is_reported(sink: Path, monkeypatch: 
         raise ValueError("a damaged .dic")
 
     monkeypatch.setattr(spelling.Speller, "lookups", unreadable)
-    _on_workers(monkeypatch)
+    on_workers(monkeypatch)
     shutil.rmtree(cache(sink), ignore_errors=True)
     found = [d for d in pipeline.load(sink).diagnostics if d.code == "COE721"]
     assert len(found) == 1, found
@@ -636,7 +658,7 @@ def test_a_worker_that_dies_leaves_the_work_to_the_build(sink: Path, monkeypatch
                                                           tmp_path: Path) -> None:
     """A worker killed mid-way (out of memory, say) costs time, not the paper: the build does the work itself."""
     serial = _serial_build(sink, monkeypatch)
-    _on_workers(monkeypatch)
+    on_workers(monkeypatch)
     monkeypatch.setattr(parallel, "_work", _die)
     monkeypatch.setattr(sys.modules[__name__], "_DIED", [tmp_path / "a worker died"])
     outcomes: list[object] = []

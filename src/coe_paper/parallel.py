@@ -83,8 +83,9 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     workers = min(processors(), 8)
     # a chunk's number is a byte; none is empty (each chunk taken costs a collection and the speller's words copied)
     chunks: list[list[int]] = [[] for _ in range(min(workers * CHUNKS, len(items), 255))]
-    for index in range(len(items)):
-        chunks[index % len(chunks)].append(index)
+    # the longest sections first: the chunks taken last are the shortest, so the processes finish together
+    for place, index in enumerate(sorted(range(len(items)), key=lambda i: -len(items[i].section.body))):
+        chunks[place % len(chunks)].append(index)
     caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
     renderer = SectionRenderer(root, builder, {}, {}) if builder is not None else None
     if renderer is not None and renderer.store.directory is None:  # no cache to leave the fragments in (no git)
@@ -173,14 +174,29 @@ def _shared(workers: int, chunks: int, meanwhile: Callable[[], None] | None = No
     for pid, reading in started:
         with os.fdopen(reading, "rb") as pipe:
             data = pipe.read()
-        if os.waitpid(pid, 0)[1] != 0:
-            whole = False
-        elif whole:
+        _ENDING.append(pid)
+        if whole:  # answers cut short (a worker killed while it wrote them) are no pickle
             try:
                 answers.update(pickle.loads(data))
             except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
                 whole = False
+    _reap()
     return [answers[index] for index in range(chunks)] if whole and len(answers) == chunks else None
+
+
+#: Workers that had handed their answers over but were still ending (a forked process takes some milliseconds to
+#: give its memory back, which the build used to wait for): each build reaps those that have ended since.
+_ENDING: list[int] = []
+
+
+def _reap() -> None:
+    for pid in list(_ENDING):
+        try:
+            ended = os.waitpid(pid, os.WNOHANG)[0] != 0
+        except ChildProcessError:  # reaped already (by a handler of the caller's)
+            ended = True
+        if ended:
+            _ENDING.remove(pid)
 
 
 def _here() -> dict[int, _Answer]:
