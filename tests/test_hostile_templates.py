@@ -19,7 +19,7 @@ import coe_paper
 from coe_paper import limits
 from coe_paper.sources import WorkTree
 from coe_paper.templates import Templates
-from conftest import INTRO_BODY, MakeProject, cli, git_commit, require_client, section_text
+from conftest import INTRO_BODY, MakeProject, cli, git_commit, on_workers, require_client, section_text
 
 BYLINE = "paper/templates/byline.md.j2"
 
@@ -244,6 +244,37 @@ def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatc
     result = cli("--project", str(root), "validate")
     assert result.stderr.count("error COE803 template stopped: ") == 1, result.stderr  # once, not per section
     assert len(spent) >= 3 and sum(spent) < 0.5 + 1.0, spent  # the limit, and time for the stop to be delivered
+
+
+def test_a_template_stopped_while_rendered_ahead_is_reported_by_the_build(make_project: MakeProject,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build on workers renders the templates ahead while the workers check the sections (templates_ahead.py),
+    where nothing is reported: a byline that runs past the time limit there is stopped, then rendered by the build
+    with the whole of the templates' time, and reported once, at its line. The time it had used up ahead made the
+    build report the next template, which had done nothing wrong, as the one stopped."""
+    from coe_paper import parallel, pipeline
+
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
+    slow = "{% for i in range(100000) %}{% for j in range(100) %}{% endfor %}{% endfor %}"  # ~1 s: past the limit
+    root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"}, git=True)
+    on_workers(monkeypatch)
+    ahead: list[object] = []
+    render_ahead = pipeline.render_ahead
+
+    def watched(*args: Any) -> Any:
+        ahead.append(render_ahead(*args))
+        return ahead[-1]
+
+    monkeypatch.setattr(pipeline, "render_ahead", watched)
+    prefill = parallel.prefill
+    filled: list[object] = []
+    monkeypatch.setattr(parallel, "prefill", lambda *args, **kw: filled.append(1) or prefill(*args, **kw))
+    result = cli("--project", str(root), "assemble", "--no-layout")
+    assert filled and ahead  # the sections were checked on a worker, and the templates rendered meanwhile
+    assert result.exit_code == 1
+    assert result.stderr.count("error COE803 template stopped: ") == 1, result.stderr
+    assert f"{BYLINE}:2:1: error COE803 template stopped: " in result.stderr, result.stderr  # the byline, at its loop
+    assert not (root / "build").exists()
 
 
 def test_ordinary_templates_are_untouched(make_project: MakeProject) -> None:

@@ -470,6 +470,40 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     assert pipeline.check(sink).diagnostics == serial_findings
 
 
+def test_templates_rendered_while_workers_check_the_sections_are_not_rendered_again(
+        sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While its workers check the sections, a cold build renders the title page, the cover's back, the annex and
+    the bylines (templates_ahead.py): the build takes them from there, renders again only the list of
+    abbreviations (it needs the sections' words), and writes the same bytes as a build on one processor."""
+    serial = _serial_build(sink, monkeypatch)
+    on_workers(monkeypatch)
+    rendered: list[dict[str, int]] = []
+    close = SectionRenderer.close
+
+    def record(self: SectionRenderer, drop_unused: bool = True) -> None:
+        rendered.append(dict(self.rendered))
+        close(self, drop_unused)
+
+    monkeypatch.setattr(SectionRenderer, "close", record)
+    assert build(sink, "ahead.docx") == serial
+    assert rendered[-1].get("byline", 0) == 0 and rendered[-1].get("part", 0) == 1, rendered
+
+
+def test_a_byline_rendered_ahead_with_the_sections_words_shows_their_count(sink: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The templates rendered ahead do not know the sections' words: a byline that shows them is rendered again by
+    the build, with the count, as a build on one processor renders it."""
+    (sink / "paper/templates/byline.md.j2").write_text(
+        "{.Byline}\nLead: {{ section.lead.name }}; {{ section.words }} words.\n", encoding="utf-8")
+    serial = _serial_build(sink, monkeypatch)
+    on_workers(monkeypatch)
+    data = build(sink, "ahead.docx")
+    assert data == serial
+    counts = [item.words for item in pipeline.load(sink).parsed]
+    document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    assert all(count > 0 and f"; {count} words." in document for count in counts), counts
+
+
 def test_a_build_does_not_wait_for_its_workers_to_end_and_reaps_them_later(sink: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker takes some milliseconds to end once it has handed its answers over (its memory given back): the

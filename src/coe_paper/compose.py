@@ -225,7 +225,8 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     """Render title page, sections and annex into `builder` (which keeps numbering, links, notes, headings)."""
     project = loaded.project
     assert project is not None
-    templates = KeptTemplates(loaded.source, project.config.templates, loaded.root)
+    ahead = None if as_elements else loaded.ahead  # rendered while workers checked the sections, if they did
+    templates = ahead.templates if ahead else KeptTemplates(loaded.source, project.config.templates, loaded.root)
     found.extend(templates.problems)
     context = template_context(project, loaded.parsed, version, credits)
     for section in project.ordered_sections():  # `#id` means the section, even where a heading's slug spells it too
@@ -238,7 +239,7 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     if project.config.numbering:
         builder.number_headings()
     builder.numbering_on = False
-    renderer = SectionRenderer(loaded.root, builder, by_id, starts, as_elements)
+    renderer = SectionRenderer(loaded.root, builder, by_id, starts, as_elements, ahead.bylines if ahead else None)
     named = pictures.named_pictures(loaded.root)
 
     def rendered(name: str, values: dict[str, Any]) -> str | None:

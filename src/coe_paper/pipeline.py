@@ -30,6 +30,7 @@ from .safepaths import holds, output_problems, write_atomic
 from .sources import GitRevision, JournaledTree, Source, SourceError, WorkTree, normalise
 from .store import Store
 from .template_outputs import KeptTemplates
+from .templates_ahead import Ahead, render_ahead
 
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
@@ -47,6 +48,7 @@ class Loaded:
     diagnostics: list[Diagnostic]
     history: History | None = None  # set by attribute()
     history_ahead: History | None = None  # read by `load` while worker processes checked the sections (attribute)
+    ahead: Ahead | None = None  # the templates rendered then (templates_ahead.py)
 
 
 @dataclass
@@ -74,12 +76,12 @@ def quiet(text: str) -> None:
 
 
 def load(root: Path, rev: str | None = None, render: bool = False, step: Step = quiet,
-         journal: bool = False, files: Source | None = None) -> Loaded:
+         journal: bool = False, files: Source | None = None, version: Callable[[], Version] | None = None) -> Loaded:
     """Read and validate the project (from the work tree, or from git at `rev`, or from `files`); with `render`,
     sections that are parsed anyway are also rendered into the section cache (for a build), and what needs no
-    section's facts (the git history, which the build reads next, and the template's colours) is read by this
-    process while worker processes check the sections, when they do; with `journal`, the work tree notes what it was
-    asked (sources.JournaledTree, for uptodate.py)."""
+    section's facts (the git history, which the build reads next, the template's colours and, given the `version`,
+    the templates' outputs) is read by this process while worker processes check the sections, when they do; with
+    `journal`, the work tree notes what it was asked (sources.JournaledTree, for uptodate.py)."""
     try:
         source = files or (JournaledTree(root) if journal and rev is None else open_source(root, rev))
     except SourceError as exc:
@@ -91,16 +93,20 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
     parsed = [checks.Parsed(section) for section in project.sections]
     editor = editorial.Editor(project, source)
     history: list[History] = []
+    templates: list[Ahead] = []
 
     def meanwhile(builder: DocxBuilder | None) -> None:  # this process's share of the time its workers take
         history.append(history_of(project, root, _commit(source), step=step))  # the next stages' own reading
         a11y.template(project, source, builder)  # judged now, kept in the section cache for the checks below
+        if version is not None and builder is not None:
+            templates.append(render_ahead(root, source, project, version(), credits_for(project, history[0]), builder))
 
     section_facts(root, project, parsed, source, editor, render, step, meanwhile if render else None)
     if render and not history:  # no workers: the colours judged in the template the build opens all the same
         a11y.template(project, source, ahead(source, project.config.template))
     diagnostics += checks.run_all(project, parsed, source, editor)
-    return Loaded(root, source, project, parsed, diagnostics, history_ahead=history[0] if history else None)
+    return Loaded(root, source, project, parsed, diagnostics, history_ahead=history[0] if history else None,
+                  ahead=templates[0] if templates else None)
 
 
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
@@ -296,7 +302,7 @@ def assemble(root: Path, output: Path | None = None, rev: str | None = None, pag
     (LibreOffice) that gives the contents their page numbers. With the `fingerprint` uptodate.py took before the
     build, a build from the work tree is recorded for the next run to find up to date."""
     pending = PendingVersion(root, rev)  # git says which version while the paper loads
-    loaded = load(root, rev, render=True, step=step, journal=fingerprint is not None)
+    loaded = load(root, rev, render=True, step=step, journal=fingerprint is not None, version=pending.result)
     version = pending.result()
     if loaded.project is None or has_errors(loaded.diagnostics):
         return Assembled(None, loaded.diagnostics)

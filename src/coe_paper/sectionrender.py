@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,7 @@ class SectionRenderer:
     """Renders bodies and bylines into `builder` through the cache of the project at `root` (None: no cache)."""
 
     def __init__(self, root: Path | None, builder: DocxBuilder, paper_captions: dict[str, captions.Caption],
-                 starts: dict[str, tuple[int, int]], as_elements: bool = False) -> None:
+                 starts: dict[str, tuple[int, int]], as_elements: bool = False, bylines: Store | None = None) -> None:
         self.builder = builder
         self.as_elements = as_elements  # elements (for comparing) rather than XML text in the builder's slots
         self.takes_text = builder.takes_text
@@ -46,7 +47,7 @@ class SectionRenderer:
         self.starts = starts
         salt = json.dumps({"template": builder.template_digest})
         self.store = Store(root, "fragments", salt, pack=True, raw=True)  # bodies, as bytes
-        self.bylines = Store(root, "bylines", salt, pack=True)  # small: in one file
+        self.bylines = bylines or Store(root, "bylines", salt, pack=True)  # small: in one file (or filled ahead)
         self.rendered: Counter[str] = Counter()  # bodies, bylines and parts rendered now (the rest: from the cache)
 
     def part(self, name: str, text: str) -> list[Element]:
@@ -59,16 +60,15 @@ class SectionRenderer:
         return self._template("byline", "byline.md.j2", text)
 
     def _template(self, kind: str, name: str, text: str, elements: bool = False) -> list[Element]:
-        def render(sink: Sink) -> list[Element]:
-            from .render import Renderer  # only for what the cache does not have
-
-            made = Renderer(sink).render(template_parser().parse(text))
-            for p in made if kind == "byline" else ():
-                if p.tag == w("p"):
-                    keep_with_next(p)
-            return made
-
+        render = partial(_template_output, kind, text)
         return self._place(self.bylines, self.bylines.key(kind, name, text), render, None, kind, elements)
+
+    def prepare_template(self, kind: str, name: str, text: str) -> None:
+        """Render a template's output ("part" or "byline", as `part` and `byline` take it) into the cache, ahead of
+        the build (see templates_ahead.py)."""
+        key = self.bylines.key(kind, name, text)
+        if self.bylines.get(key) is None:  # one kept but damaged is rendered again by the build
+            self.bylines.put(key, encode(fragments.record(self.builder, partial(_template_output, kind, text))))
 
     def body(self, index: int, section: Section, item: Parsed, elements: bool = False) -> list[Element]:
         """The rendered body of the section at `index` in the paper; as elements, never as text to place on saving,
@@ -144,3 +144,14 @@ class SectionRenderer:
         """After a whole paper: drop the entries this build did not use."""
         self.store.prune(drop_unused)
         self.bylines.prune(drop_unused)
+
+
+def _template_output(kind: str, text: str, sink: Sink) -> list[Element]:
+    """The elements of a template's output; a byline's paragraphs keep with the text after them."""
+    from .render import Renderer  # only for what the cache does not have
+
+    made = Renderer(sink).render(template_parser().parse(text))
+    for p in made if kind == "byline" else ():
+        if p.tag == w("p"):
+            keep_with_next(p)
+    return made

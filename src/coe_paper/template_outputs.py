@@ -109,15 +109,19 @@ class KeptTemplates:
             found = self.store.get(key)
             if isinstance(found, dict) and set(found) == {"output"} and isinstance(found["output"], str):
                 return found["output"], []
-        if self._templates is None:
-            from .templates import Templates  # Jinja2 loads only when a template is rendered
-
-            self._templates = Templates(self.source, "", (self.files, self.paths, self.problems))
         self.rendered += 1
-        text, problems = self._templates.render(name, context)
+        text, problems = self.templates().render(name, context)
         if key is not None and text is not None and not problems and " at 0x" not in text:
             self.store.put(key, {"output": text})
         return text, problems
+
+    def templates(self) -> Templates:
+        """The templates, ready to render (Jinja2 loads only when a template is rendered)."""
+        if self._templates is None:
+            from .templates import Templates
+
+            self._templates = Templates(self.source, "", (self.files, self.paths, self.problems))
+        return self._templates
 
     def close(self, drop_unused: bool = True) -> None:
         """After a whole paper: write the kept outputs, dropping those this build did not use."""
