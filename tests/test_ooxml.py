@@ -113,3 +113,21 @@ def test_relationships_are_written_as_python_docx_writes_them(targets: list[tupl
             rels.add_relationship(RT.IMAGE, Part(PackURI(f"/word/media/image{index}.png"), "image/png"), f"rId{index}")
     mine = relationships_xml((rel.rId, rel.reltype, rel.target_ref, rel.is_external) for rel in rels.values())
     assert mine == rels.xml
+
+
+def _styles(*names: str) -> etree._Element:
+    styles = "".join(f'<w:style w:styleId="S{i}"><w:name w:val="{name}"/></w:style>' for i, name in enumerate(names))
+    return etree.fromstring(f'<w:styles xmlns:w="{ooxml.W_NS}">{styles}</w:styles>')
+
+
+@pytest.mark.parametrize(("names", "named"), [(("Normal", "caption"), ["Normal", "Caption"]),
+                                              (("caption", "Caption"), ["caption", "Caption"]),
+                                              (("Normal", "heading 1"), ["Normal", "heading 1"])])
+def test_the_caption_style_is_named_as_libreoffice_tags_it(names: tuple[str, ...], named: list[str]) -> None:
+    """Word's "caption" is named "Caption" (LibreOffice's tagged PDF tags only that name Caption), unless the
+    template has a "Caption" of its own beside it; no other style is renamed."""
+    from coe_paper.ooxml_parts import name_for_tags
+
+    styles = _styles(*names)
+    name_for_tags(styles)
+    assert [name.get(ooxml.w("val")) for name in styles.iter(ooxml.w("name"))] == named

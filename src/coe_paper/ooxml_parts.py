@@ -185,10 +185,16 @@ def _next_of(styles: Element, sid: str) -> str:
 _CAPTION_NAMES = ("caption", "Caption")
 
 
+#: The names of the caption styles, found by libxml2: walking the styles from Python made an object of each of the
+#: template's hundreds of elements, on every build.
+_CAPTION_STYLE_NAMES = etree.XPath("w:style/w:name[@w:val='caption' or @w:val='Caption']", namespaces=NSMAP)
+
+
 def name_for_tags(styles: Element) -> None:
     """Name the caption style "Caption", as LibreOffice tags it (see `_CAPTION_NAMES`), unless a template has a
     style of that name besides it."""
-    names = list(styles.iterfind(f"{w('style')}/{w('name')}"))
+    found = _CAPTION_STYLE_NAMES(styles)
+    names = [name for name in found if isinstance(name, etree._Element)] if isinstance(found, list) else []
     if not any(name.get(_VAL) == _CAPTION_NAMES[1] for name in names):
         for name in names:
             if name.get(_VAL) == _CAPTION_NAMES[0]:
