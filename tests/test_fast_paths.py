@@ -119,30 +119,6 @@ def test_the_quick_control_character_scan_agrees_with_the_pattern(text: str) -> 
     assert project._has_invalid_xml(text) == bool(project.INVALID_XML_RE.search(text))
 
 
-def _marks_one_by_one(items: list[object]) -> dict[tuple[str | int, ...], tuple[int, int]] | None:
-    """The reading of kept YAML positions that project._marks does with sets (as it was written before)."""
-    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    for item in items:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], list)
-                and all(type(k) in (str, int) for k in item[0]) and len(item[1]) == 2
-                and all(type(v) is int for v in item[1])):
-            return None
-        marks[tuple(item[0])] = (item[1][0], item[1][1])
-    return marks
-
-
-_JSON = st.recursive(st.none() | st.booleans() | st.integers(-2, 3) | st.floats(0, 1) | st.sampled_from(["a", "b"]),
-                     lambda inner: st.lists(inner, max_size=3), max_leaves=8)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.one_of(_JSON, st.tuples(st.lists(st.sampled_from(["a", 0, 1, True, 1.5])),
-                                           st.lists(st.sampled_from([0, 3, False, "1"]), max_size=3)).map(list)),
-                max_size=4))
-def test_kept_yaml_positions_are_read_as_one_by_one(items: list[object]) -> None:
-    assert project._marks(items) == _marks_one_by_one(items)
-
-
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet="ab Z9_'\u2019-.\n\u00e9\u00b2\u2013\u201c\u0301\u00a0", max_size=24))
 def test_the_spelling_rules_read_the_same_words_by_the_quick_pattern(text: str) -> None:

@@ -647,6 +647,28 @@ def test_a_warm_run_parses_no_yaml(make_project: MakeProject, monkeypatch: pytes
     assert warm.diagnostics == cold.diagnostics
 
 
+def test_positions_in_yaml_are_found_only_for_a_diagnostic(make_project: MakeProject,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where each key of paper.yaml and contributors.yaml is was found on every cold run (to keep in the cache)
+    and every validate (for the checks of paper.yaml's paths), though only a diagnostic shows it: it is found when
+    one does, and at the same place."""
+    from coe_paper import yamlparse
+
+    root = make_project({"paper/abbreviations.yaml": "EU: European Union\n"}, git=True)
+    found: list[int] = []
+    marks_of = yamlparse.marks_of
+    monkeypatch.setattr(yamlparse, "marks_of", lambda text: found.append(len(text)) or marks_of(text))
+    assert build(root) and pipeline.check(root).diagnostics == []
+    assert found == []
+    config = root / "paper/paper.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("templates: paper/templates",
+                                                                 "templates: ../elsewhere"), encoding="utf-8")
+    [problem] = [d for d in pipeline.check(root).diagnostics if d.path == "paper/paper.yaml"]
+    line = next(number for number, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("templates:"))
+    assert (problem.code, problem.line, problem.column) == ("COE005", line, 1) and found
+
+
 TABLE = "| City | Homes |\n|---|---|\n| Rome | 12 |\n\nTable: Homes by city {#tbl-homes}\n"
 
 

@@ -164,35 +164,37 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
     one outside was left out without a word); COE802 a template .docx that does not exist."""
     config = project.config
     for key in ("output", "template", "templates", "abbreviations"):
-        line, col = project.config_marks.get((key,), (0, 0))
         try:
             path = normalise(getattr(config, key))
         except SourceError as exc:
-            yield error(CONFIG_PATH, line, col, "COE005", f"{key}: {exc}")
+            yield error(CONFIG_PATH, *project.config_place(key), "COE005", f"{key}: {exc}")
             continue
         if key == "output" and names_folder(config.output, source.root / path) and not PurePath(path).suffix:
             # a folder's name (a folder in the way of a .docx's name is for assemble to report where it is)
             example = posixpath.join(posixpath.normpath(config.output or "."), "paper.docx")
-            yield error(CONFIG_PATH, line, col, "COE006", f"output: '{config.output}' names a folder",
+            yield error(CONFIG_PATH, *project.config_place(key), "COE006", f"output: '{config.output}' names a folder",
                         f"name the file to write, e.g. {example}")
         elif key == "output":
-            yield from output_problems(source.root, source.root / path, config, explicit=False, where=(line, col),
-                                       suffix=".docx")
+            refused = output_problems(source.root, source.root / path, config, explicit=False, suffix=".docx")
+            if refused:  # where the output is named (found only now: see Project.config_place)
+                yield from output_problems(source.root, source.root / path, config, explicit=False,
+                                           where=project.config_place(key), suffix=".docx")
         elif key == "template" and not source.exists(path):
             reason = unreadable(source, path)
             if isinstance(reason, OutsideProject):
-                yield error(CONFIG_PATH, line, col, "COE005", f"template: {reason}")
+                yield error(CONFIG_PATH, *project.config_place(key), "COE005", f"template: {reason}")
             else:
-                yield error(CONFIG_PATH, line, col, "COE802", f"template: '{path}' not found")
+                yield error(CONFIG_PATH, *project.config_place(key), "COE802", f"template: '{path}' not found")
         elif key == "template":
-            yield from _template_package(source, path, line, col)
+            yield from _template_package(source, path, project, key)
         elif key == "templates":
-            yield from _templates_folder(source, path, line, col)
+            yield from _templates_folder(source, path, project, key)
         elif key == "abbreviations" and isinstance(reason := unreadable(source, path), OutsideProject):
-            yield error(CONFIG_PATH, line, col, "COE005", f"abbreviations: {reason}")  # a link out of the project
+            # a link out of the project
+            yield error(CONFIG_PATH, *project.config_place(key), "COE005", f"abbreviations: {reason}")
 
 
-def _template_package(source: Source, path: str, line: int, col: int) -> Iterator[Diagnostic]:
+def _template_package(source: Source, path: str, project: Project, key: str) -> Iterator[Diagnostic]:
     """COE802 a template .docx whose [Content_Types].xml is missing or names a part twice: Word opens no such
     package. It is checked as a reviewer's file is, after the same bounds; what else is wrong with the file, opening
     it (compose.open_template) reports at the file."""
@@ -201,23 +203,24 @@ def _template_package(source: Source, path: str, line: int, col: int) -> Iterato
     try:
         check_package(source.read_bytes(path, Limits().max_total_size), "the template")
     except ContentTypesError as exc:
-        yield error(CONFIG_PATH, line, col, "COE802", str(exc))
+        yield error(CONFIG_PATH, *project.config_place(key), "COE802", str(exc))
     except (SourceError, DocxError):
         return
 
 
-def _templates_folder(source: Source, path: str, line: int, col: int) -> Iterator[Diagnostic]:
+def _templates_folder(source: Source, path: str, project: Project, key: str) -> Iterator[Diagnostic]:
     """COE002 `templates` naming a file (it would silently fall back to the built-in templates), COE005 a folder
     that leads out of the project."""
     if source.exists(path):
-        yield error(CONFIG_PATH, line, col, "COE002", f"templates: '{path}' is a file; name the folder that holds "
-                    "title_page.md.j2, byline.md.j2 and annex.md.j2")
+        yield error(CONFIG_PATH, *project.config_place(key), "COE002",
+                    f"templates: '{path}' is a file; name the folder that holds title_page.md.j2, byline.md.j2 and "
+                    "annex.md.j2")
         return
     try:
         source.list_dir(path)
     except SourceError as exc:  # led out of the project, or a link loop
-        yield error(CONFIG_PATH, line, col, "COE005" if isinstance(exc, OutsideProject) else "COE003",
-                    f"templates: {exc}")
+        code = "COE005" if isinstance(exc, OutsideProject) else "COE003"
+        yield error(CONFIG_PATH, *project.config_place(key), code, f"templates: {exc}")
 
 
 def outline(project: Project) -> Iterator[Diagnostic]:
@@ -241,8 +244,8 @@ def outline(project: Project) -> Iterator[Diagnostic]:
         if entry.id not in first and entry.id not in project.unusable:
             code, make = ("COE105", error) if entry.required else ("COE104", warning)
             kind = "required section" if entry.required else "section"
-            line, col = project.config_marks.get(("outline", index), (0, 0))
-            yield make(CONFIG_PATH, line, col, code, f"{kind} '{entry.id}' (outline position {index + 1}) has no file",
+            message = f"{kind} '{entry.id}' (outline position {index + 1}) has no file"
+            yield make(CONFIG_PATH, *project.config_place("outline", index), code, message,
                        f"add sections/NN-{entry.id}.md with 'id: {entry.id}' in its front matter")
 
 

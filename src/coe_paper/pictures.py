@@ -74,24 +74,25 @@ def logos(project: Project, source: Source, known: Store | None = None) -> Itera
     written or through a link), COE505 one that is damaged or not an image (the cover would show its alt text
     instead)."""
     for index, logo in enumerate(project.config.cover.logos):
-        line, col = project.config_marks.get(("cover", "logos", index, "path"), (0, 0))
+        place = ("cover", "logos", index, "path")
         try:
             data: bytes | None = source.read_bytes(normalise(logo.path), limits.LIMITS.image_bytes)
         except OutsideProject as exc:
-            yield error(CONFIG_PATH, line, col, "COE503", f"logo {exc}")
+            yield error(CONFIG_PATH, *project.config_place(*place), "COE503", f"logo {exc}")
             continue
         except TooLarge as exc:
-            yield error(CONFIG_PATH, line, col, "COE008", f"logo {exc}", _SMALLER)
+            yield error(CONFIG_PATH, *project.config_place(*place), "COE008", f"logo {exc}", _SMALLER)
             continue
         except SourceError as exc:
-            yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' {_missing(exc)}")
+            yield error(CONFIG_PATH, *project.config_place(*place), "COE501", f"logo '{logo.path}' {_missing(exc)}")
             continue
         if data is None:
-            yield error(CONFIG_PATH, line, col, "COE501", f"logo '{logo.path}' not found")
+            yield error(CONFIG_PATH, *project.config_place(*place), "COE501", f"logo '{logo.path}' not found")
         elif isinstance(size := _size(data, known), str):
-            yield error(CONFIG_PATH, line, col, "COE505", f"logo '{logo.path}' {size}", _AGAIN)
+            yield error(CONFIG_PATH, *project.config_place(*place), "COE505", f"logo '{logo.path}' {size}", _AGAIN)
         elif _too_many_pixels(size):
-            yield error(CONFIG_PATH, line, col, "COE008", f"logo '{logo.path}' {_pixels(size)}", _SMALLER)
+            yield error(CONFIG_PATH, *project.config_place(*place), "COE008", f"logo '{logo.path}' {_pixels(size)}",
+                        _SMALLER)
 
 
 def named_pictures(root: Path | None) -> Store:

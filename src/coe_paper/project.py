@@ -224,35 +224,12 @@ def _too_many_brackets(text: str, path: str) -> Diagnostic | None:
                  "remove what does not belong in it")
 
 
-#: A YAML file's positions are kept in the cache up to this size (paper.yaml's are asked for on every validate); a
-#: larger file's (contributors.yaml) are found from its text when a diagnostic asks.
-_KEPT_MARKS = 64 * 1024
-
-
 def _cached_yaml(data: object, text: str) -> Located | None:
-    """Parsed YAML from the cache, or None when the entry is not exactly right (its data is validated as always)."""
-    if not isinstance(data, dict) or set(data) - {"marks"} != {"data"}:
+    """Parsed YAML from the cache, or None when the entry is not exactly right (its data is validated as always).
+    The positions are not kept: they are found from the text when a diagnostic asks (see Located)."""
+    if not isinstance(data, dict) or set(data) != {"data"}:
         return None
-    if "marks" not in data:
-        return Located(data["data"], text=text) if len(text) > _KEPT_MARKS else None
-    marks = _marks(data["marks"]) if isinstance(data["marks"], list) else None
-    return Located(data["data"], marks) if marks is not None else None
-
-
-def _marks(items: list[Any]) -> dict[tuple[str | int, ...], tuple[int, int]] | None:
-    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    for item in items:
-        if not (isinstance(item, list) and len(item) == 2):
-            return None
-        path, place = item
-        if not (isinstance(path, list) and isinstance(place, list) and len(place) == 2 and type(place[0]) is int
-                and type(place[1]) is int and set(map(type, path)) <= _KEY_TYPES):
-            return None
-        marks[tuple(path)] = (place[0], place[1])
-    return marks
-
-
-_KEY_TYPES = {str, int}  # of a YAML path's steps: a mapping's key, a sequence's index
+    return Located(data["data"], text=text)
 
 
 def _cached_front(data: object) -> SectionMeta | None:
@@ -285,8 +262,6 @@ def load_yaml_file(
             return None, None
         if cache is not None and not problems:
             stored: dict[str, Any] = {"data": located.data}
-            if len(text) <= _KEPT_MARKS:
-                stored["marks"] = [[list(k), list(v)] for k, v in located.marks.items()]
             try:
                 if json.loads(json.dumps(stored))["data"] == located.data:  # plain JSON data only (no dates)
                     cache.put(key, stored)
@@ -378,7 +353,7 @@ def load_project(source: Source) -> tuple[Project | None, list[Diagnostic]]:
     if config is None or members is None:
         return None, found
     project = Project(config=config, contributors=list(members.organisations), sections=sections,
-                      config_marks=config_yaml.marks if config_yaml else {},
+                      config_yaml=config_yaml,
                       abbreviations=abbreviations, bots=list(members.bots),
                       unusable={claimed: path for path, claimed in reversed(claims)})
     return project, found

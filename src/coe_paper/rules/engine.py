@@ -47,9 +47,9 @@ class Context:
 
         lists: list[TermList] = []
         for index, name in enumerate(self.config.terms):
-            line, col = self.project.config_marks.get(("checks", "terms", index), (0, 0))
-            path = self._path(name, line, col)
-            if path is None or self._missing("terms", name, path, line, col):
+            place = ("checks", "terms", index)
+            path = self._path(name, place)
+            if path is None or self._missing("terms", name, path, place):
                 continue
             text, found = read_text(self.source, path)
             self.problems.extend(found)
@@ -66,26 +66,27 @@ class Context:
     @cached_property
     def words(self) -> frozenset[str]:
         """The paper's word list (`checks.words`, one word a line, `#` comments): names and terms to accept."""
-        line, col = self.project.config_marks.get(("checks", "words"), (0, 0))
-        path = self._path(self.config.words, line, col)
+        place = ("checks", "words")
+        path = self._path(self.config.words, place)
         if path is None or (not self.source.exists(path) and not self._special(path)
                             and "words" not in self.config.model_fields_set):
             return frozenset()
-        if self._missing("words", self.config.words, path, line, col):
+        if self._missing("words", self.config.words, path, place):
             return frozenset()
         text, found = read_text(self.source, path)
         self.problems.extend(found)
         lines = (line.split("#", 1)[0].strip() for line in (text or "").split("\n"))
         return frozenset(line for line in lines if line)
 
-    def _missing(self, key: str, name: str, path: str, line: int, col: int) -> bool:
+    def _missing(self, key: str, name: str, path: str, place: tuple[str | int, ...]) -> bool:
         """Whether the file paper.yaml names under `checks.KEY` is not there (or is a folder): said at its line in
         paper.yaml, where it is named, rather than at a file that does not exist. A named pipe, device or socket is
         there: reading it says what it is."""
         if self.source.exists(path) or self._special(path):
             return False
-        self.problems.append(error(CONFIG_PATH, line, col, "COE003", f"checks: {key}: '{name}' is no file in the "
-                                   "project", "give the path of the file from the project's folder"))
+        self.problems.append(error(CONFIG_PATH, *self.project.config_place(*place), "COE003",
+                                   f"checks: {key}: '{name}' is no file in the project",
+                                   "give the path of the file from the project's folder"))
         return True
 
     def _special(self, path: str) -> bool:
@@ -94,11 +95,11 @@ class Context:
         why = unreadable(self.source, path)
         return isinstance(why, NotAFile) and why.kind != "a folder"
 
-    def _path(self, name: str, line: int, col: int) -> str | None:
+    def _path(self, name: str, place: tuple[str | int, ...]) -> str | None:
         try:
             return normalise(name)
         except SourceError as exc:
-            self.problems.append(error(CONFIG_PATH, line, col, "COE005", f"checks: {exc}"))
+            self.problems.append(error(CONFIG_PATH, *self.project.config_place(*place), "COE005", f"checks: {exc}"))
             return None
 
 

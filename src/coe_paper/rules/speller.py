@@ -218,7 +218,7 @@ def speller(context: Context) -> Speller | None:
         root, name = context.source.root, context.config.dictionary
         path = context.config.dictionary_at(root)
         if path is None:
-            line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
+            line, col = context.project.config_place("checks", "dictionary")
             context.problems.append(error(CONFIG_PATH, line, col, "COE005", f"checks: dictionary: '{name}' leads "
                                           "outside the project: spelling not checked",
                                           "give its path from the project's folder, or an absolute path"))
@@ -248,6 +248,6 @@ def _report_unreadable(context: Context, speller: Speller) -> None:
 
 def _dictionary_warning(context: Context, message: str) -> None:
     """COE721 at paper.yaml's `checks.dictionary`: spelling is not checked."""
-    line, col = context.project.config_marks.get(("checks", "dictionary"), (0, 0))
+    line, col = context.project.config_place("checks", "dictionary")
     context.problems.append(warning(CONFIG_PATH, line, col, "COE721", message,
                                     "install Debian's hunspell-en-gb, or set checks.dictionary"))
