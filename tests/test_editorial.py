@@ -1547,6 +1547,33 @@ def test_coe732_a_paragraph_of_many_lines_is_placed_in_linear_time(make_project:
     assert len(found) == 20_000 and (found[-1].line, found[-1].column) == (LINE + 19_999, 1)
 
 
+def test_coe733_a_or_an_that_does_not_fit_the_sound_after_it(make_project: MakeProject) -> None:
+    """'an utility', 'an European city', 'a hour' and 'a NGO' passed: articles.py chose 'a' or 'an' only for the
+    words a term list's fix writes, never for the member's own. The article follows the sound after it (an
+    abbreviation read letter by letter: an NGO); `--fix` writes it, keeping its capital."""
+    text = "An utility runs an European city hall for a hour with a NGO, a EU-funded plan and a 8% rise."
+    root = make_project(prose(text))
+    found = [d for d in pipeline.load(root).diagnostics if d.code == "COE733"]
+    assert [(d.line, d.column, d.message) for d in found] == [
+        (LINE, 1, "'An utility': write 'A utility'"),
+        (LINE, col(text, "an European"), "'an European': write 'a European'"),
+        (LINE, col(text, "a hour"), "'a hour': write 'an hour'"),
+        (LINE, col(text, "a NGO"), "'a NGO': write 'an NGO'"),
+        (LINE, col(text, "a EU"), "'a EU-funded': write 'an EU-funded'"),
+        (LINE, col(text, "a 8%"), "'a 8': write 'an 8'")]
+    assert all("source: " in d.hint for d in found)
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[LINE - 1] == (
+        "A utility runs a European city hall for an hour with an NGO, an EU-funded plan and an 8% rise.")
+    wrapped = [d for d in editorial(make_project, prose("It took a\nhour.")) if d.code == "COE733"]
+    assert [(d.line, d.column, d.fix) for d in wrapped] == [(LINE, col("It took a", "a"), None)]  # two lines: no fix
+    passing = ("A one-off, a unique plan, an hour, an honest view, a European city, a US city, an MEP, an 8% rise, a "
+               "1.5% cut, an SDG, a UN body, an 11-year-old, a 100-day plan, an x-axis, a U-turn, an mRNA vaccine, a "
+               "NATO summit, an historic day, a Hermès shop. Frankfurt an der Oder joins `an utility`; points a and b "
+               "of Zone A European rules.\n\n## An overview of a union")
+    assert [d for d in editorial(make_project, prose(passing)) if d.code == "COE733"] == []
+
+
 def test_every_hint_says_what_to_write_and_cites_its_source(make_project: MakeProject) -> None:
     """Each finding's hint names the style guide it follows (COE711, COE715-COE718, COE731 and COE732 gave advice
     without one), and COE715's says the date in words rather than the same example for every date."""

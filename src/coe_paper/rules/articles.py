@@ -6,7 +6,7 @@ house, a European, a one-off, a unit but an umbrella, an HIV test but a NATO sum
 article from the short lists below, whose words' sound is known; else a word starting with h takes 'a' (the h is
 spoken: a house, a historic), and a word starting with eu, one or u (but un- before a letter other than i: an
 unwritten agreement), with a digit (an 8-hour day) or in capitals that read otherwise as letters and as a word (an
-MEP, but a NATO summit; an EU fund but a EURES adviser: see _capitals_article) has no article a fix can be sure of.
+MEP, but a NATO summit; an EU fund but a EURES adviser: see capitals_article) has no article a fix can be sure of.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def article_for(text: str) -> str | None:
     if not first[:1].isalpha():
         return None  # a digit's article is its name's: an 8, an 11, a 1
     if _in_capitals(first):  # read as its letters' names, or as a word
-        return _capitals_article(first)
+        return capitals_article(first)
     lower = first.lower()
     if lower == "one" or lower.startswith(SOUNDED_Y_OR_W):
         return "a"
@@ -52,7 +52,7 @@ def article_for(text: str) -> str | None:
     return "an" if lower[0] in "aeiou" else "a"
 
 
-def _capitals_article(word: str) -> str | None:
+def capitals_article(word: str) -> str | None:
     """The article before a word in capitals, read as its letters' names or as a word: 'an' before A, E, I, O (an
     EU fund, an ESPON study), 'a' before a consonant's sound (a CSO); None where the two readings part: F, H, L, M,
     N, R, S, X (an MEP, a NATO summit), EU with more capitals (an EU fund, a EURES adviser, a EUR 5 million fund)
@@ -64,7 +64,7 @@ def _capitals_article(word: str) -> str | None:
     return "an" if run[0] in "AEIO" else "a"
 
 
-def _opens_sentence(before: str) -> bool:
+def opens_sentence(before: str) -> bool:
     """Whether a word after `before` (a line's text) opens a sentence: at the line's start, or after a full stop,
     question or exclamation mark or a colon, past blanks, quotation marks, brackets and markup ('- ', '**')."""
     left = before.rstrip(_OPENERS)
@@ -104,7 +104,7 @@ def with_article(line: str, start: int, phrase: str, replacement: str, before: s
         return start, replacement
     if wanted is None or article is None:
         return None  # the article's sound is unknown, or it is on the line before
-    if written[:1].isupper() and not _opens_sentence(line[: article.start()]):
+    if written[:1].isupper() and not opens_sentence(line[: article.start()]):
         return None  # 'Zone A disabled parking': a label, or a title's capitals ('For A Disabled Toilet')
     wanted = wanted.capitalize() if written[:1].isupper() else wanted
     return article.start(), wanted + line[article.end(1) : start] + replacement

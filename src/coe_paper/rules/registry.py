@@ -66,7 +66,7 @@ MODULES: dict[str, str] = {
     "COE701": "inclusive", "COE702": "inclusive",
     **dict.fromkeys([f"COE71{digit}" for digit in range(8)], "eustyle"), "COE718": "protocol", "COE719": "numbers",
     "COE721": "spelling", "COE722": "spelling",
-    "COE731": "plain", "COE732": "plain",
+    "COE731": "plain", "COE732": "plain", "COE733": "indefinite",
     "COE740": "numbers", "COE741": "eustyle", "COE742": "numbers", "COE743": "numbers",
     "COE744": "numbers",
     "COE790": "suppress",
