@@ -1067,6 +1067,20 @@ def test_coe744_a_scale_abbreviated_after_a_space_before_a_count_is_written_in_f
     assert editorial(make_project, prose(passing)) == []
 
 
+def test_coe744_a_spaced_m_before_homes_may_be_metres_and_is_left_alone(make_project: MakeProject) -> None:
+    """'The line serves up to 500 m homes' was fixed to '500 million homes': 'm' after a space was read as million
+    before any word that counts, but before homes, flats or cities (things a distance places) it is as likely the
+    metre's symbol, which the ISG writes after a space. Only what is sure is reported: 'm' closed up to its figure
+    (the press's '1.5m homes'), 'm' before a word that counts people, and amounts (COE740's)."""
+    ambiguous = "The line serves up to 500 m homes, 300 m flats and 2\u00a0m dwellings; 500 m from the station."
+    assert [d for d in editorial(make_project, prose(ambiguous)) if d.code in ("COE740", "COE744")] == []
+    text = "It builds 1.5m homes for 5 m inhabitants at EUR 5 m and 5m euro."
+    found = [d for d in editorial(make_project, prose(text)) if d.code in ("COE740", "COE744")]
+    assert sorted((d.column, d.code, d.fix.replacement if d.fix else None) for d in found) == [
+        (col(text, "1.5m"), "COE744", "1.5 million"), (col(text, "5 m inh"), "COE744", "5 million"),
+        (col(text, "EUR 5 m"), "COE740", "EUR\u00a05 million"), (col(text, "5m euro"), "COE740", "EUR\u00a05 million")]
+
+
 def test_coe744_m_after_a_word_of_distance_may_be_metres_and_is_not_fixed(make_project: MakeProject) -> None:
     """'Within 300 m residents find a bus stop' was fixed to 'Within 300 million residents': before a word that
     counts, 'm' was always read as million, but after 'within', 'every' or 'walking' it may be the metres of a

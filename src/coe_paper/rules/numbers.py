@@ -277,6 +277,10 @@ WEB_GUIDE = "European Commission, Europa Web Guide, 7 (Dates, numbers and symbol
 _SCALE_ABBREVIATED = re.compile(
     rf"(?<![\w.,])(?P<figure>\d+(?:[.,]\d+)?)(?:[ \u00a0]?(?P<scale>bn)\b"
     rf"|[ \u00a0]?(?P<counted>m|mn|k|K)(?=[ \u00a0]+(?P<noun>{_COUNTED})\b))(?!\.\w)")
+#: Words that count things a distance may place ('500 m homes': homes 500 metres away, or half a billion): after a
+#: figure and a space, 'm' before one is as likely the metre's symbol, which the ISG writes after a space, and is
+#: left alone; closed up to the figure ('1.5m homes') it is the press's million. No distance places people or jobs.
+_PLACED = frozenset({"homes", "dwellings", "flats", "cities", "municipalities", "projects"})
 #: A word before a figure after which 'm' may be metres even before a word that counts ('within 300 m residents
 #: find a bus stop', 'a stop every 500 m'): reported, not fixed.
 _DISTANCE = re.compile(r"(?<![\w-])(within|every|walk|walking|radius of|distance of)[ \u00a0]+(?:about[ \u00a0]+)?$",
@@ -287,11 +291,14 @@ _READ_AS = {"m": "million, not metres", "mn": "million, not minutes", "k": "thou
 
 def _abbreviated_scales(prose: Prose, index: int, text: str) -> list[re.Match[str]]:
     """The scales abbreviated on prose line `index` (its `text`): a word that counts may open the next line of its
-    paragraph ('1.5 m' at a line's end, 'people' after the break); the match ends on the line."""
+    paragraph ('1.5 m' at a line's end, 'people' after the break); the match ends on the line. A spaced 'm' before
+    a word of things a distance places ('up to 500 m homes') may be metres, and is not one of them."""
     whole, offset = prose.text_at(index)
     end = offset + len(text)
     searched = text + whole[end : end + 40].replace("\n", " ")
-    return [m for m in _SCALE_ABBREVIATED.finditer(searched) if m.end() <= len(text)]
+    return [m for m in _SCALE_ABBREVIATED.finditer(searched)
+            if m.end() <= len(text) and not (m.group("counted") == "m" and m.group("noun") in _PLACED
+                                             and m.start("counted") > m.end("figure"))]
 
 
 @rule("COE744", "million or billion abbreviated after a figure in running text ('1.5m people', '2bn'): write "
