@@ -497,8 +497,9 @@ def test_list_instances_that_count_on_are_one_list(make_project: MakeProject, tm
     """LibreOffice saves a numbered list it has split as two list instances of one abstract list; Word counts on
     across them (1, 2), so they are one list: the second item was written as the start of another list ('1)').
     An instance that restarts its level is a list of its own."""
-    def item(num: int, text: str) -> str:
-        return f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{_run(text)}</w:p>'
+    def item(num: int, text: str) -> str:  # no space between items, as in Word's list styles: a tight list
+        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr><w:contextualSpacing/>'
+                f"</w:pPr>{_run(text)}</w:p>")
 
     draft = _body_draft(tmp_path, item(1, "Map the services") + item(2, "Ask the residents")
                         + f"<w:p>{_run('Then, again:')}</w:p>" + item(3, "Start over"))
@@ -537,9 +538,9 @@ def test_bullets_of_a_list_style_or_a_level_override_stay_bullets(make_project: 
     """A list that takes its levels from a list style (w:numStyleLink, as Word writes one made with "Define New
     List Style") and a list instance that defines a level anew (w:lvl in w:lvlOverride) were read as numbered
     lists, their bullets written as '1.', '2.'."""
-    def item(num: int, text: str, level: int = 0) -> str:
-        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
-                f"{_run(text)}</w:p>")
+    def item(num: int, text: str, level: int = 0) -> str:  # no space between items (Word's list styles): tight
+        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'
+                f"<w:contextualSpacing/></w:pPr>{_run(text)}</w:p>")
 
     bullet = '<w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/>'
     numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {_NS}>'
@@ -729,9 +730,9 @@ def test_a_row_that_starts_after_the_first_column_keeps_its_cells_in_place(make_
 def test_a_list_numbered_otherwise_than_the_paper_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
     """A list numbered a), b) (or i., ii.) at a level the paper numbers 1., 2. came in as '1.', '2.' without a word,
     so a sentence that cites 'point (b)' no longer matched its list."""
-    def item(num: int, text: str, level: int = 0) -> str:
-        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
-                f"{_run(text)}</w:p>")
+    def item(num: int, text: str, level: int = 0) -> str:  # no space between items (Word's list styles): tight
+        return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'
+                f"<w:contextualSpacing/></w:pPr>{_run(text)}</w:p>")
 
     numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {_NS}>'
                  '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="lowerLetter"/></w:lvl>'

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from coe_paper.cli import app
@@ -138,3 +139,35 @@ def test_a_paragraph_after_a_nested_list_goes_to_the_item_its_indent_is_at(make_
     assert page == ("<ul><li><p>Outer one.</p><ul><li><p>Middle one.</p><ul><li><p>Deep one.</p>"
                     "<p>More on deep one.</p></li></ul><p>More on middle one.</p></li></ul><p>More on outer one.</p>"
                     "</li><li><p>Outer two.</p></li></ul><p>After the list.</p>")
+
+
+_TIGHT_AND_LOOSE = ("# Outlook\n\n- a\n  - b\n- c\n\nBetween the lists.\n\n- loose one\n\n- loose two\n\n"
+                    "After the lists.\n")
+
+
+@pytest.mark.parametrize("route", ["pandoc", "libreoffice from odt", "libreoffice from html"])
+def test_a_tight_list_comes_back_tight_and_a_loose_one_loose(make_project: MakeProject, tmp_path: Path,
+                                                             route: str) -> None:
+    """Every imported list was tight unless an item held a further paragraph: a loose list (its items apart, as
+    pandoc writes `- one\\n\\n- two`, 10 pt between them, and LibreOffice its Text Body's 7 pt) came back with its
+    items run together. Whether a list is loose is what the draft's paragraphs say, the space between its items
+    (from the paragraph, its style or the document's defaults; Word's contextual spacing leaves it out): a tight
+    nested list, written by pandoc or by LibreOffice from an .odt or a web page, stays tight, a loose one loose."""
+    pandoc = require_client("pandoc")
+    (tmp_path / "draft.md").write_text(_TIGHT_AND_LOOSE, encoding="utf-8")
+    if route == "pandoc":
+        subprocess.run([pandoc, "draft.md", "-o", "draft.docx"], cwd=tmp_path, check=True, capture_output=True)
+        draft = tmp_path / "draft.docx"
+    else:
+        source = "draft.odt" if route.endswith("odt") else "draft.html"
+        subprocess.run([pandoc, "draft.md", "-s", "-o", source], cwd=tmp_path, check=True, capture_output=True)
+        subprocess.run([require_client("soffice"), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"),
+                        str(tmp_path / source)], check=True, capture_output=True, timeout=180)
+        draft = tmp_path / "saved" / "draft.docx"
+    root = make_project({"sections/03-outlook.md": None})
+    page = _imported_page(root, draft)
+    assert page == ("<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul><p>Between the lists.</p>"
+                    "<ul><li><p>loose one</p></li><li><p>loose two</p></li></ul><p>After the lists.</p>")
+    body = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
+    assert "- a\n  - b\n- c\n" in body and "- loose one\n\n- loose two\n" in body

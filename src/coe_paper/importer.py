@@ -25,7 +25,7 @@ from .importer_comments import comment_warnings
 from .importer_direction import directed, directed_title
 from .importer_equations import equation_warnings
 from .importer_images import DraftImages
-from .importer_items import ListNumbers
+from .importer_items import ListNumbers, apart
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_table import TABLE_CHANGES, table_block
@@ -256,7 +256,10 @@ class _Converter:
                     # quote_depths
             elif kind == "item":
                 assert block.num is not None
-                out.append(self._item(block.num, level, pieces, counters, block.indent))
+                item, before = self._item(block.num, level, pieces, counters, block.indent), body[position - 1][0]
+                item.spaced = bool(out) and isinstance(out[-1], Item) and isinstance(before, wb.Paragraph) and \
+                    apart(before, block)
+                out.append(item)
             else:
                 out.append(self._paragraph(block, pieces, out, importer_kinds.drawn_in_item(body, position)))
         for code, lines in code_lines.values():

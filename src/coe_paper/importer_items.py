@@ -2,7 +2,8 @@
 at its level, across the list instances over that abstract list (LibreOffice splits a list into several); an
 instance that restarts the level starts the count again where it is first used, and an item ends the counts of the
 levels below it. A new count is a new Markdown list. A further paragraph of an item that only its indent says is
-one goes to the item whose level's text it is indented to (`continued`)."""
+one goes to the item whose level's text it is indented to (`continued`). Items that Word shows apart, with space
+between their paragraphs, are a loose list's (`apart`); a list whose paragraphs have none stays tight."""
 
 from __future__ import annotations
 
@@ -10,6 +11,21 @@ from . import wordblocks as wb
 from .mdpieces import Piece
 from .mdwrite import Item
 from .ooxml_parts import ORDERED
+
+#: The space between two paragraphs of a list, in twips, from which Word shows them apart as a loose list's items:
+#: 6 pt (pandoc writes a tight list's items 1.8 pt apart each side and a loose list's 10 pt, LibreOffice 0 and 7 pt).
+LOOSE_SPACE = 120
+
+
+def apart(first: wb.Paragraph, second: wb.Paragraph) -> bool:
+    """Whether the draft sets two paragraphs of a list apart, `second` a list item: the first's space after and the
+    second's before, but where contextual spacing leaves either out. Word leaves it out between paragraphs of one
+    style (List Paragraph); between two list styles that both ask for it (List Bullet, then List Bullet 2) it shows
+    the space, but the draft asks for a list without it, and the list is read as tight."""
+    compact = (first.contextual and second.contextual) or first.style == second.style
+    after = 0 if first.contextual and compact else first.space[1]
+    before = 0 if second.contextual and compact else second.space[0]
+    return after + before >= LOOSE_SPACE
 
 
 class ListNumbers:

@@ -44,6 +44,7 @@ class Item:
     table: TableBlock | None = None
     quote: bool = False  # a continuation that is a quote in the item
     code: Code | None = None  # a continuation that is a code block in the item
+    spaced: bool = False  # set apart from the list's paragraph before it (Word's spacing): its list is loose
 
 
 @dataclass
@@ -142,6 +143,8 @@ class Writer:
     def _list(self, items: list[Item]) -> str:
         lists = _lists(items)
         loose = {of for item, of in zip(items, lists, strict=True) if item.continuation}
+        loose |= {of for item, of, before in zip(items[1:], lists[1:], lists[:-1], strict=True)
+                  if item.spaced and of == before}  # apart from the item before it, in its list
         indents: list[int] = []  # content column of the open item at each level
         lines: list[str] = []
         previous: Item | None = None
@@ -196,7 +199,8 @@ class Writer:
 def _lists(items: list[Item]) -> list[int]:
     """Which list of the run each item is in, by number: a new one where a top-level item's kind changes (bullets
     to numbers) or numbering starts again, as `_list` writes them (CommonMark ends a list there). A list with an
-    item of further paragraphs is loose, its items apart; the lists beside it stay as tight as they are."""
+    item of further paragraphs, or one set apart from the item before it (`Item.spaced`), is loose, its items apart;
+    the lists beside it stay as tight as they are."""
     out: list[int] = []
     previous: Item | None = None
     for item in items:

@@ -82,6 +82,8 @@ class Paragraph:
     fields: list[str] = field(default_factory=list)  # instructions of the fields whose shown text it keeps ("SEQ
     # ...", "PAGEREF ...")
     equations: list[str] = field(default_factory=list)  # its equations' linear text, kept as text in its runs
+    space: tuple[int, int] = (0, 0)  # space before and after it in twips, from it, its style or the defaults
+    contextual: bool = False  # no space between it and a paragraph of its style (w:contextualSpacing)
 
     def text(self, accept: bool = True) -> str:
         """The visible text with every change accepted (or, with accept=False, rejected)."""
@@ -132,6 +134,8 @@ class WordDocument:
     indents: dict[tuple[str, int], int] = field(default_factory=dict)  # (numId, ilvl) -> its left indent in twips
     custom_marks: dict[tuple[str, str], str] = field(default_factory=dict)  # a note referred to by a mark of its
     # own ("*", "†") rather than its number -> that mark
+    default_style: str = ""  # the paragraph style of a paragraph that names none
+    default_spacing: tuple[int | None, int | None] = (None, None)  # space before and after under every style's
 
     def image_bytes(self, part: str) -> bytes:
         return self.docx.read(part)

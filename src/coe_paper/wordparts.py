@@ -24,6 +24,10 @@ _VAL = w("val")
 _FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")))
 
 
+#: Space before and after a paragraph, in twips; None where a paragraph or style does not say.
+Spacing = tuple[int | None, int | None]
+
+
 @dataclass(frozen=True)
 class Style:
     name: str
@@ -33,6 +37,8 @@ class Style:
     flags: frozenset[str]
     indent: int | None = None  # the left indent in twips, where the style sets one
     rtl: bool | None = None  # its paragraphs right to left (w:bidi), where the style says
+    spacing: Spacing = (None, None)  # space before and after its paragraphs, where the style says (see `spacing`)
+    contextual: bool | None = None  # no space between two paragraphs of the style (w:contextualSpacing)
 
 
 def on(element: Element | None) -> bool:
@@ -89,8 +95,58 @@ def styles(docx: SafeDocx) -> dict[str, Style]:
             style_name, based.get(w("val")) if based is not None else None,
             int_value(outline.get(w("val"))) if outline is not None else None, num_pr(num), frozenset(flags),
             int_value(ind.get(w("left")) or ind.get(w("start"))) if ind is not None else None,
-            on(bidi) if (bidi := ppr.find(w("bidi")) if ppr is not None else None) is not None else None)
+            on(bidi) if (bidi := ppr.find(w("bidi")) if ppr is not None else None) is not None else None,
+            spacing(ppr), on(ctx) if (ctx := ppr.find(w("contextualSpacing")) if ppr is not None else None) is not None
+            else None)
     return found
+
+
+def spacing(ppr: Element | None) -> Spacing:
+    """The space before and after a paragraph that `ppr` (a paragraph's or style's w:pPr) gives, in twips; None
+    where it does not say. Auto spacing (HTML's, which Word leaves out between the items of a list) is none."""
+    node = ppr.find(w("spacing")) if ppr is not None else None
+    if node is None:
+        return None, None
+    before, after = (0 if on_value(node.get(w(f"{side}Autospacing"))) else int_value(node.get(w(side)))
+                     for side in ("before", "after"))
+    return before, after
+
+
+def resolved_spacing(ppr: Element | None, style_id: str, found: dict[str, Style],
+                     defaults: Spacing) -> tuple[tuple[int, int], bool]:
+    """A paragraph's space before and after and whether its spacing is contextual, each from its own w:pPr where it
+    says, else from its style's chain (`style_id`: the default paragraph style's for one that names none), else
+    from the document defaults."""
+    (before, after), contextual = spacing(ppr), None
+    if ppr is not None and (ctx := ppr.find(w("contextualSpacing"))) is not None:
+        contextual = on(ctx)
+    seen: set[str] = set()
+    while style_id and style_id not in seen and (style := found.get(style_id)) is not None:
+        seen.add(style_id)
+        before = style.spacing[0] if before is None else before
+        after = style.spacing[1] if after is None else after
+        contextual = style.contextual if contextual is None else contextual
+        style_id = style.based_on or ""
+    before = defaults[0] if before is None else before
+    after = defaults[1] if after is None else after
+    return (before or 0, after or 0), bool(contextual)
+
+
+def on_value(value: str | None) -> bool:
+    """Whether an on/off attribute's value is on (absent: off)."""
+    return value is not None and value.lower() not in _OFF
+
+
+def paragraph_defaults(docx: SafeDocx) -> tuple[str, Spacing]:
+    """The id of the default paragraph style (a paragraph that names none is in it) and the document defaults'
+    spacing (w:docDefaults), under every style's."""
+    root = docx.part_xml(docx.main, REL + "styles")
+    if root is None:
+        return "", (None, None)
+    normal = next((s.get(w("styleId"), "") for s in root.iter(w("style"))
+                   if s.get(w("type")) == "paragraph" and on_value(s.get(w("default")))), "")
+    defaults = root.find(f"{w('docDefaults')}/{w('pPrDefault')}/{w('pPr')}")
+    return normal, spacing(defaults)
 
 
 def body_font(docx: SafeDocx) -> str | None:

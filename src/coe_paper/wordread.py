@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from . import ooxml, ooxml_review, wordblocks
+from . import ooxml, ooxml_review, wordblocks, wordparts
 from .safedocx import DocxError, open_docx
 from .wordblocks import OBJECT, Block, Paragraph, Rev, Run, WordDocument, contents_origin, deleted_with, strip_mark
 from .wordchunk import chunk_paragraphs
@@ -160,6 +160,8 @@ class _Reader:
             bidi = ppr.find(w("bidi"))
             para.rtl = on(bidi) if bidi is not None else None
         self._style_defaults(para)
+        para.space, para.contextual = wordparts.resolved_spacing(ppr, para.style or self.doc.default_style,
+                                                                 self.doc.styles, self.doc.default_spacing)
         extra: list[Block] = []
         self._inline(p, para, None, None, extra)
         if para.rule and para.text().replace(OBJECT, "").strip():  # a line beside words: no rule of its own
@@ -346,8 +348,9 @@ def read(path: Path) -> WordDocument:
         if body is None:
             raise DocxError(f"{docx.name} is not a Word document: its main part has no body")
         formats, starts, lists, indents = numbering(docx)
+        normal, default_spacing = wordparts.paragraph_defaults(docx)
         doc = WordDocument([], {}, styles(docx), formats, properties(docx), Counter(), [], docx, starts, core(docx),
-                           lists, indents=indents)
+                           lists, indents=indents, default_style=normal, default_spacing=default_spacing)
         links = link_targets(docx)
         reader = _Reader(doc, links)
         doc.blocks = reader.story(body)
