@@ -489,6 +489,24 @@ def test_templates_rendered_while_workers_check_the_sections_are_not_rendered_ag
     assert rendered[-1].get("byline", 0) == 0 and rendered[-1].get("part", 0) == 1, rendered
 
 
+def test_a_rendering_ahead_that_fails_leaves_the_work_to_the_build(sink: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The templates' outputs rendered ahead are a guess, with a context that lacks the sections' words: one that
+    fails there (an output the build itself would not make) costs the build nothing but the time, never a
+    traceback."""
+    serial = _serial_build(sink, monkeypatch)
+    on_workers(monkeypatch)
+    tried: list[str] = []
+
+    def fails(self: SectionRenderer, kind: str, name: str, text: str) -> None:
+        tried.append(name)
+        raise ValueError("an output the renderer cannot take")
+
+    monkeypatch.setattr(SectionRenderer, "prepare_template", fails)
+    assert build(sink, "ahead.docx") == serial
+    assert len(tried) == 1  # the first failure ended the guesses
+
+
 def test_a_byline_rendered_ahead_with_the_sections_words_shows_their_count(sink: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The templates rendered ahead do not know the sections' words: a byline that shows them is rendered again by

@@ -57,5 +57,8 @@ def render_ahead(root: Path, source: Source, project: Project, version: Version,
             text, problems = templates.render(name, values)
             if text is None or problems:  # the build renders it again, and reports what is wrong
                 break
-            renderer.prepare_template(kind, name, text)
+            try:
+                renderer.prepare_template(kind, name, text)
+            except Exception:  # an output only this guess made: the build makes its own
+                break
     return Ahead(templates, renderer.bylines)
