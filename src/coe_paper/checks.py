@@ -11,6 +11,7 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -176,9 +177,9 @@ def config_paths(project: Project, source: Source) -> Iterator[Diagnostic]:
                         f"name the file to write, e.g. {example}")
         elif key == "output":
             refused = output_problems(source.root, source.root / path, config, explicit=False, suffix=".docx")
-            if refused:  # where the output is named (found only now: see Project.config_place)
-                yield from output_problems(source.root, source.root / path, config, explicit=False,
-                                           where=project.config_place(key), suffix=".docx")
+            if refused:  # each at paper.yaml's `output`, found only now (see Project.config_place)
+                line, col = project.config_place(key)
+                yield from (replace(problem, line=line, column=col) for problem in refused)
         elif key == "template" and not source.exists(path):
             reason = unreadable(source, path)
             if isinstance(reason, OutsideProject):

@@ -105,16 +105,17 @@ def _forbidden(target: Path, final: Path | None) -> tuple[str, str, str] | None:
     return None
 
 
-def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool, where: tuple[int, int] = (0, 0),
-                    label: str = "", suffix: str = "") -> list[Diagnostic]:
+def output_problems(root: Path, target: Path, config: PaperConfig, explicit: bool, label: str = "",
+                    suffix: str = "") -> list[Diagnostic]:
     """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
     output); COE007 an output that is, or lies inside, one of the paper's own files or a `.git` folder; COE006 a
     name with a control character or line break in it; COE006 a document whose name
     ends in another suffix than `suffix` (`paper.pdf` for a .docx: Word would not open it). `label` names the
-    output in the message (default: `-o TARGET`, or paper.yaml's `output:`)."""
+    output in the message (default: `-o TARGET`, or paper.yaml's `output:`). Problems of paper.yaml's output are at
+    line 0 of paper.yaml: its caller knows the line (checks.config_paths)."""
     root = root.resolve()
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
-    path, (line, col) = (shown(str(target)), (0, 0)) if explicit else (CONFIG_PATH, where)
+    path, line, col = (shown(str(target)) if explicit else CONFIG_PATH), 0, 0
     label = label or (f"-o {shown(str(target))}" if explicit else f"output: '{shown(config.output)}'")
     final = resolved(written)  # once: each check below asks where it leads
     forbidden = _forbidden(written, final)

@@ -47,7 +47,8 @@ class SectionRenderer:
         self.starts = starts
         salt = json.dumps({"template": builder.template_digest})
         self.store = Store(root, "fragments", salt, pack=True, raw=True)  # bodies, as bytes
-        self.bylines = bylines or Store(root, "bylines", salt, pack=True)  # small: in one file (or filled ahead)
+        # small: in one file (or the one filled ahead, see templates_ahead.py)
+        self.bylines = bylines if bylines is not None else Store(root, "bylines", salt, pack=True)
         self.rendered: Counter[str] = Counter()  # bodies, bylines and parts rendered now (the rest: from the cache)
 
     def part(self, name: str, text: str) -> list[Element]:

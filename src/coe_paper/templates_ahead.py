@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
 
 #: The parts rendered ahead, in the build's order; the abbreviations' list depends on the sections' words.
-PARTS = ("title_page.md.j2", "cover_back.md.j2")
-ANNEX = "annex.md.j2"
+PARTS = ("title_page.md.j2", "cover_back.md.j2", "annex.md.j2")
 BYLINE = "byline.md.j2"
 #: The templates' time the renderings ahead may take (of `limits.template_seconds`): a paper's take milliseconds, and
 #: one that runs to the limit is stopped here soon, and then by the build, which reports it.
@@ -50,7 +49,7 @@ def render_ahead(root: Path, source: Source, project: Project, version: Version,
     templates = KeptTemplates(source, project.config.templates, root)
     renderer = SectionRenderer(root, builder, {}, {})
     context = template_context(project, [], version, credits)
-    asked = [("part", name, context) for name in (*PARTS, ANNEX)]
+    asked = [("part", name, context) for name in PARTS]
     asked += [("byline", BYLINE, context | {"section": section}) for section in context["sections"]]
     with templates.templates().trial(SECONDS):
         for kind, name, values in asked:
