@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from itertools import islice
 from pathlib import Path
 
@@ -419,3 +420,41 @@ def test_the_first_unknown_words_of_each_section_get_suggestions(make_project: M
     assert hinted() == {INTRO: expected, "sections/03-outlook.md": expected}
     (root / ".git" / "coe-paper-cache" / "editorial.pack").unlink(missing_ok=True)
     assert hinted() == {INTRO: expected, "sections/03-outlook.md": expected}  # the words' answers kept: the same
+
+
+def test_a_dictionary_loading_in_the_background_pauses_and_gives_way_to_a_thread_that_needs_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` loads the whole dictionary in the background, pausing while a rebuild runs. A rebuild that needs the
+    dictionary itself (a misspelt word's suggestions) waits for that load: the load must then pause no more, or
+    both wait for ever."""
+    import threading
+
+    base = str(tmp_path / "xx")
+    Path(base + ".aff").write_text("SET UTF-8\nTRY abcdefghijklmnopqrstuvwxyz\n", encoding="utf-8")
+    words = [f"word{'abcdefghij'[n % 10]}{'klmnopqrst'[n // 10]}" for n in range(60)]
+    Path(base + ".dic").write_text(f"{len(words)}\n" + "\n".join(words) + "\n", encoding="utf-8")
+    monkeypatch.setattr(hunspell, "PAUSE_LINES", 4)
+    monkeypatch.setattr(speller_module, "_loaded", {})
+    paused, gave_up, pauses = threading.Event(), threading.Event(), []
+
+    def pause() -> None:  # as serve's: waits while "a rebuild runs", here until a thread awaits the dictionary
+        pauses.append(speller_module.awaited())
+        paused.set()
+        if not speller_module.awaited() and len(pauses) == 1:
+            deadline = time.monotonic() + 30
+            while not speller_module.awaited():
+                if time.monotonic() > deadline:
+                    gave_up.set()
+                    return
+                time.sleep(0.005)
+
+    found: list[object] = []
+    background = threading.Thread(target=lambda: found.append(speller_module.load_dictionary(base, "k", pause)))
+    background.start()
+    assert paused.wait(30)
+    needed = speller_module.load_dictionary(base, "k")  # waits for the background load, which goes on at once
+    background.join(30)
+    assert not gave_up.is_set(), "the background load went on pausing while a thread waited for it"
+    assert found == [needed] and bool(needed.lookup("wordak"))
+    assert len(pauses) >= len(words) // 4 - 1 and pauses[1:] == [True] * (len(pauses) - 1)
+    assert not speller_module.awaited()

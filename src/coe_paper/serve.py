@@ -6,8 +6,8 @@ last build made no page (the paper cannot be loaded), HTML pages are a list of i
 watched with watchfiles (inotify on Linux) with a short debounce, and a rebuild waits for the changed files to stay
 as they are for a moment (an emptied one, for up to a second), so that it shows no editor's half-save.
 The server process stays warm between rebuilds:
-modules, compiled templates and the spelling dictionary (loaded in the background after the first build; loading it
-takes about a second, which a rebuild meeting a new word would otherwise pay) are kept, so a saved edit shows in
+modules, compiled templates and the spelling dictionary (loaded in the background after the first build, giving way
+to any rebuild; loading it takes a second or two, which a rebuild meeting a new word would otherwise pay) are kept, so a saved edit shows in
 well under half a second on the bundled paper (`bench/bench_startup.py` measures it). A file of paper/ or
 sections/, contributors.yaml or .mailmap triggers a rebuild, and so does any other the last build read or looked for
 (site_inputs.py: a templates folder, a picture or a term list paper.yaml or a section names anywhere in the
@@ -22,6 +22,7 @@ Beside it runs the resident process (resident_server.py): while `serve` runs, `c
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import io
 import os
@@ -57,6 +58,7 @@ SETTLE_SECONDS = 0.1
 #: How long a file left empty is given to be filled: an editor that empties a file on opening it and then writes it
 #: made serve build, and show, the paper without it for a moment. One that stays empty is built as it is.
 EMPTIED_SECONDS = 1.0
+PAUSE_SECONDS = 0.005  # how often the dictionary's loading in the background looks whether a rebuild has ended
 SETTLE_AT_MOST = 3.0  # a file that never stops changing (a log someone writes into the project) is built anyway
 
 
@@ -267,6 +269,7 @@ class PreviewServer:
         self.output = (output or self.root / site.DEFAULT_OUTPUT).resolve()
         self.generation = Generation()
         self.stopping = threading.Event()
+        self._rebuilding = threading.Event()  # set while a rebuild runs
         self.swapping = threading.Lock()
         self.failure: list[str] = []
         self.on_build = on_build or (lambda rebuilt: None)
@@ -294,7 +297,11 @@ class PreviewServer:
     def build(self, changed: list[str]) -> Rebuilt:
         """Build the site; the open pages reload unless it came out as it was (a file the paper does not read
         changed, such as serve's own log written into the project, whose every line made one more rebuild)."""
-        rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
+        self._rebuilding.set()
+        try:
+            rebuilt = Rebuilt(changed, site.build(self.root, self.output, self.swapping))
+        finally:
+            self._rebuilding.clear()
         self._inputs = rebuilt.built.inputs.resolved_in(self.root)
         with self.swapping:
             self.failure[:] = [] if rebuilt.built.page is not None else [failure_page(rebuilt.built.diagnostics)]
@@ -322,15 +329,35 @@ class PreviewServer:
     def _warm(self, built: site.Built) -> None:
         """Open what a rebuild may need but the first build did not, so that the first edit is as quick as the ones
         after it: the spelling dictionary's lookups (for a word no earlier run has looked up), then all its entries
-        (for suggestions, when a word is misspelt: typing makes many)."""
+        (for suggestions, when a word is misspelt: typing makes many). Loading the entries takes a second or two
+        of the interpreter's time, which an edit saved at once would share with it:
+        - it waits while a rebuild runs (`_pause`);
+        - the cycle collector is off meanwhile: the entries are a million objects, and it walked them all again and
+          again as they grew (0.1-0.3 s each time, the interpreter held), then froze them: no collection walks them
+          again (a rebuild after it met one of 0.3 s)."""
         from .rules.speller import load_dictionary, load_lookups
 
-        if built.project is not None:
+        if built.project is None:
+            return
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
             with contextlib.suppress(Exception):  # one that cannot load is reported by the build that needs it
                 dictionary = built.project.config.checks.dictionary_at(self.root)
                 if dictionary is not None:
                     load_lookups(dictionary, None, self.root)
-                    load_dictionary(dictionary)
+                    load_dictionary(dictionary, pause=self._pause)
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def _pause(self) -> None:
+        """Wait while a rebuild runs, unless the rebuild waits for the dictionary being loaded or serve stops."""
+        from .rules.speller import awaited
+
+        while self._rebuilding.is_set() and not awaited() and not self.stopping.is_set():
+            time.sleep(PAUSE_SECONDS)
 
     def _relevant(self, path: str) -> bool:
         """Whether a change at `path` may change the page: a file of paper/ or sections/, contributors.yaml,

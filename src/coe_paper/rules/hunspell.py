@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -198,13 +198,26 @@ def read_lines(path: str, context: Any) -> list[str]:
     return [line for line in [line.strip() for line in lines] if line]
 
 
+#: Lines read between two calls of a reader's `pause`.
+PAUSE_LINES = 512
+
+
 class _Reader(FileReader):  # type: ignore[misc]  # spylls has no type hints
     """spylls' line reader, keeping every file it opens (it opens the .aff again when the file names its encoding,
-    and closes none) so that they can be closed."""
+    and closes none) so that they can be closed; `pause`, when given, is called every PAUSE_LINES lines (a
+    dictionary loaded in the background waits there while something more urgent runs)."""
 
-    def __init__(self, path: str, encoding: str = "Windows-1252") -> None:
+    def __init__(self, path: str, encoding: str = "Windows-1252", pause: Callable[[], None] | None = None) -> None:
         self.opened: list[Any] = []
+        self.pause = pause
+        self.taken = 0
         super().__init__(path, encoding)
+
+    def __next__(self) -> Any:
+        self.taken += 1
+        if self.pause is not None and not self.taken % PAUSE_LINES:
+            self.pause()
+        return super().__next__()
 
     def _open(self, path: str, encoding: str) -> Any:
         handle = super()._open(path, encoding)
@@ -275,13 +288,13 @@ def read_aff(path: str, checked: bool = True) -> tuple[Any, Any]:
     return aff, context
 
 
-def whole_dictionary(path: str) -> Any:
+def whole_dictionary(path: str, pause: Callable[[], None] | None = None) -> Any:
     """spylls' Dictionary with every entry (suggestions need them), read as Dictionary.from_files reads it but with
-    its files closed."""
+    its files closed; `pause` is called now and then as the .dic is read (see _Reader)."""
     from spylls.hunspell import Dictionary
 
     aff, context = read_aff(path + ".aff")
-    reader = _Reader(path + ".dic", encoding=context.encoding)
+    reader = _Reader(path + ".dic", encoding=context.encoding, pause=pause)
     try:
         dic = readers.read_dic(reader, aff=aff, context=context)
     finally:

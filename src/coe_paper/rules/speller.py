@@ -142,16 +142,26 @@ _loaded: dict[tuple[str, str], Any] = {}
 _lookups: dict[tuple[str, str], Any] = {}
 _opening = threading.Lock()  # apart from `_loading`: lookups need not wait while the preview loads every entry
 _loading = threading.Lock()
+#: Set while a thread waits for a dictionary another thread is loading: a load in the background then pauses no more.
+_awaited = threading.Event()
 
 
-def load_dictionary(path: str, key: str | None = None) -> Any:
+def awaited() -> bool:
+    """Whether a thread waits for a dictionary being loaded (see `load_dictionary`'s `pause`)."""
+    return _awaited.is_set()
+
+
+def load_dictionary(path: str, key: str | None = None, pause: Callable[[], None] | None = None) -> Any:
     """The spylls dictionary at `path`, loaded once per process and kept while its files (`key`) are unchanged:
-    loading takes about a second, which `serve` pays once instead of on every rebuild that meets a new word."""
+    loading takes about a second, which `serve` pays once instead of on every rebuild that meets a new word.
+    `pause` is called now and then while it loads (`serve` loads it in the background, and waits there while a
+    rebuild runs: both need the interpreter); it must return at once while `awaited()`, or the thread waiting for
+    this dictionary would wait for ever."""
 
     def whole(_key: str) -> Any:
         from .hunspell import whole_dictionary  # imported here: only a run that needs it pays for it
 
-        return whole_dictionary(path)
+        return whole_dictionary(path, pause)
 
     return _kept(_loaded, _loading, path, key, whole)
 
@@ -185,7 +195,11 @@ def _kept(table: dict[tuple[str, str], Any], lock: threading.Lock, path: str, ke
     """What `make` gives for the dictionary at `path` (told its files' `key`), made once per process while those
     files are unchanged (one made for the files before is let go)."""
     key = _dictionary_key(path) if key is None else key
-    with lock:
+    if not lock.acquire(blocking=False):  # another thread is making it: one that pauses now and then must not
+        _awaited.set()
+        lock.acquire()
+        _awaited.clear()
+    try:
         found = table.get((path, key))
         if found is None:
             found = make(key)
@@ -193,6 +207,8 @@ def _kept(table: dict[tuple[str, str], Any], lock: threading.Lock, path: str, ke
                 del table[stale]
             table[(path, key)] = found
         return found
+    finally:
+        lock.release()
 
 
 def _dictionary_key(path: str) -> str:
