@@ -1,18 +1,17 @@
 """`coe-paper serve`: the preview on a local web server that rebuilds when a file changes and reloads the page.
 
-The server binds to 127.0.0.1 unless told otherwise, serves the built folder (`site.build`) and adds one small
-script to HTML pages: an EventSource on `/_coe/events` that reloads the page when a rebuild finished. While the
-last build made no page (the paper cannot be loaded), HTML pages are a list of its problems instead. Files are
-watched with watchfiles (inotify on Linux) with a short debounce, and a rebuild waits for the changed files to stay
-as they are for a moment (an emptied one, for up to a second), so that it shows no editor's half-save.
-The server process stays warm between rebuilds:
-modules, compiled templates and the spelling dictionary (loaded in the background after the first build, giving way
-to any rebuild; loading it takes a second or two, which a rebuild meeting a new word would otherwise pay) are kept, so a saved edit shows in
-well under half a second on the bundled paper (`bench/bench_startup.py` measures it). A file of paper/ or
-sections/, contributors.yaml or .mailmap triggers a rebuild, and so does any other the last build read or looked for
-(site_inputs.py: a templates folder, a picture or a term list paper.yaml or a section names anywhere in the
-project, the built .docx, its PDF and redlines), and so does a commit, checkout or tag (git's HEAD, refs and
-packed-refs: the version and last changes); nothing else does (an editor's swap file, git's index and objects, a
+The server binds to 127.0.0.1 unless told otherwise, serves the built folder (`site.build`) and adds one small script to
+HTML pages: an EventSource on `/_coe/events` that reloads the page when a rebuild finished. While the last build made no
+page (the paper cannot be loaded), HTML pages are a list of its problems instead. Files are watched with watchfiles
+(inotify on Linux) with a short debounce, and a rebuild waits for the changed files to stay as they are for a moment (an
+emptied one, for up to a second: settle.py), so that it shows no editor's half-save. The server process stays warm
+between rebuilds: modules, compiled templates and the spelling dictionary (loaded in the background after the first
+build, giving way to any rebuild; loading it takes a second or two, which a rebuild meeting a new word would otherwise
+pay) are kept, so a saved edit shows in well under half a second on the bundled paper (`bench/bench_startup.py` measures
+it). A file of paper/ or sections/, contributors.yaml or .mailmap triggers a rebuild, and so does any other the last
+build read or looked for (site_inputs.py: a templates folder, a picture or a term list paper.yaml or a section names
+anywhere in the project, the built .docx, its PDF and redlines), and so does a commit, checkout or tag (git's HEAD, refs
+and packed-refs: the version and last changes); nothing else does (an editor's swap file, git's index and objects, a
 log, a PDF of another build). A rebuild that leaves the site as it was reloads no page.
 
 Beside it runs the resident process (resident_server.py): while `serve` runs, `coe-paper assemble`, `validate` and
@@ -37,7 +36,7 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import BinaryIO
 
-from . import resident_server, site, site_inputs
+from . import resident_server, settle, site, site_inputs
 from .diagnostics import Diagnostic, sort_key
 from .safepaths import resolved
 from .serve_connections import BoundedServer, BoundedServerIPv6
@@ -52,41 +51,7 @@ WATCHED = ("paper", "sections", "contributors.yaml", ".mailmap")
 #: a connection that sent half its headers and stopped held a thread of the server for ever.
 REQUEST_SECONDS = 10.0
 STOP_SECONDS = 5.0  # how long stopping waits for each of the server's threads (serving, watching) to end
-#: How long the files a change names must stay as they are before a rebuild reads them, so that a file an editor
-#: writes in pieces is not shown half-written.
-SETTLE_SECONDS = 0.1
-#: How long a file left empty is given to be filled: an editor that empties a file on opening it and then writes it
-#: made serve build, and show, the paper without it for a moment. One that stays empty is built as it is.
-EMPTIED_SECONDS = 1.0
 PAUSE_SECONDS = 0.005  # how often the dictionary's loading in the background looks whether a rebuild has ended
-SETTLE_AT_MOST = 3.0  # a file that never stops changing (a log someone writes into the project) is built anyway
-
-
-def _states(paths: list[Path]) -> dict[Path, tuple[int, int] | None]:
-    """Each file's size and modification time (None when it is gone or cannot be read)."""
-    found: dict[Path, tuple[int, int] | None] = {}
-    for path in paths:
-        try:
-            stat = path.stat()
-        except (OSError, ValueError):
-            found[path] = None
-        else:
-            found[path] = (stat.st_size, stat.st_mtime_ns)
-    return found
-
-
-def settle(paths: list[Path], stopping: threading.Event) -> None:
-    """Return once the files at `paths` have stayed unchanged for SETTLE_SECONDS, and once any of them that is empty
-    has stayed so for EMPTIED_SECONDS since the wait began (or at SETTLE_AT_MOST, or when `stopping` is set), so
-    that a rebuild reads no editor's half-save."""
-    start = time.monotonic()
-    before = _states(paths)
-    while not stopping.wait(SETTLE_SECONDS):
-        now, waited = _states(paths), time.monotonic() - start
-        emptied = any(state is not None and state[0] == 0 for state in now.values())
-        if waited >= SETTLE_AT_MOST or (now == before and (not emptied or waited >= EMPTIED_SECONDS)):
-            return
-        before = now
 
 
 @dataclass
@@ -395,7 +360,7 @@ class PreviewServer:
         for changes in watch(self.root, *refs.folders(self.root), watch_filter=keep, debounce=50, step=25,
                              stop_event=watching, yield_on_timeout=False, rust_timeout=500):
             changed = changed_names(self.root, refs, changes)
-            settle(sorted(changed), self.stopping)
+            settle.settle(sorted(changed), self.stopping)
             if not self.stopping.is_set():
                 self.build(sorted(set(changed.values())))
 
