@@ -297,7 +297,7 @@ class PreviewServer:
         (for suggestions, when a word is misspelt: typing makes many). Loading the entries takes a second or two
         of the interpreter's time, which an edit saved at once would share with it:
         - it waits while a rebuild runs (`_pause`);
-        - the cycle collector is off meanwhile: the entries are a million objects, and it walked them all again and
+        - the cycle collector is off meanwhile: the entries are some 430,000 objects, which it walked again and
           again as they grew (0.1-0.3 s each time, the interpreter held), then froze them: no collection walks them
           again (a rebuild after it met one of 0.3 s)."""
         from .rules.speller import load_dictionary, load_lookups
