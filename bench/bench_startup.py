@@ -93,8 +93,12 @@ def _edit_to_page(host: str, port: int, section: Path, word: str) -> float:
 def preview(edits: int, repeat: int) -> tuple[list[float], list[tuple[str, list[float]]]]:
     """Edit-to-page seconds for `edits` saved edits, the server started once on a clone of the repository; then
     `validate` and `status` timed `repeat` times each while it runs (passed to its resident process)."""
+    import gc
+
+    from coe_paper.resident import GC_THRESHOLDS
     from coe_paper.serve import PreviewServer
 
+    gc.set_threshold(*GC_THRESHOLDS)  # as `coe-paper serve` runs: the command sets them
     os.environ.clear()
     os.environ.update(child_env())  # the resident process serves callers with the same start-up environment only
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as work:
