@@ -27,8 +27,9 @@ class SectionCache:
     def __init__(self, root: Path | None, salt: str) -> None:
         self.store = Store(root, KIND, salt, pack=True)
 
-    def key(self, path: str, body_line: int, body: str, front: str = "") -> str:
-        return self.store.key(path, body_line, body, front)
+    def key(self, path: str, body_line: int, body_digest: str, front: str = "") -> str:
+        """The key of a section's findings, by its body's digest (model.Section.body_digest)."""
+        return self.store.key(path, body_line, body_digest, front)
 
     def get(self, key: str) -> list[Diagnostic] | None:
         """The findings stored under `key`, or None when there are none or any of them is malformed."""

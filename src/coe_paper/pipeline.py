@@ -122,7 +122,7 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
     missing: list[tuple[checks.Parsed, str]] = []
     for item in parsed:
         section = item.section
-        key = store.key(section.path, section.body_line, section.body)
+        key = store.key(section.path, section.body_line, section.body_digest)
         found = facts.decode(store.get(key))
         if found is None:
             missing.append((item, key))

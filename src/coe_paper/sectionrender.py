@@ -89,7 +89,8 @@ class SectionRenderer:
 
     def _key(self, item: Parsed, captions_context: list[object]) -> str:
         section = item.section
-        return self.store.key("body", section.path, section.body_line, section.body, json.dumps(captions_context))
+        return self.store.key("body", section.path, section.body_line, section.body_digest,
+                              json.dumps(captions_context))
 
     def _renderer(self, item: Parsed, start: tuple[int, int]) -> Callable[[Sink], list[Element]]:
         section = item.section

@@ -123,7 +123,7 @@ class Editor:
     def key(self, item: Parsed) -> str:
         assert self.cache is not None
         section = item.section
-        return self.cache.key(section.path, section.body_line, section.body, section.front)
+        return self.cache.key(section.path, section.body_line, section.body_digest, section.front)
 
     def findings(self, item: Parsed) -> list[Diagnostic]:
         """The findings in one section (not the cache's: they are worked out)."""
