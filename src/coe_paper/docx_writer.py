@@ -334,8 +334,9 @@ class DocxBuilder:
                 body.append(element)
         ooxml_parts.set_language(self.document.styles.element, props.language)
         ooxml_parts.name_for_tags(self.document.styles.element)
-        ooxml_sections.hold_headings(self.body, self.document.styles.element)
-        ooxml_sections.fill_breaks(self.body, self._sect_pr)
+        breaks = ooxml_sections.breaks_in(body)
+        ooxml_sections.hold_headings(self.body, self.document.styles.element, breaks)
+        ooxml_sections.fill_breaks(self.body, self._sect_pr, breaks)
         if self._heading_levels is not None:
             chapters = [number for number in self.heading_numbers.values() if number[:1].isdigit()]
             fit_indents(self._heading_levels, chapters, self.document.styles.element, self._styles)
