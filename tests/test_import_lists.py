@@ -171,3 +171,39 @@ def test_a_tight_list_comes_back_tight_and_a_loose_one_loose(make_project: MakeP
                     "<ul><li><p>loose one</p></li><li><p>loose two</p></li></ul><p>After the lists.</p>")
     body = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
     assert "- a\n  - b\n- c\n" in body and "- loose one\n\n- loose two\n" in body
+
+
+_FURTHER = ("# Outlook\n\n1. Step one\n\n   More on step one.\n\n   1. Sub-step a\n\n      More on sub-step a.\n\n"
+            "   2. Sub-step b\n\n2. Step two\n\n- Bullet one\n\n  - Nested bullet\n\n    More on the nested bullet.\n\n"
+            "- Bullet two\n\n  Last words of the list.\n\nAfter the list.\n")
+
+
+def test_an_items_further_paragraph_saved_by_libreoffice_from_a_web_page_stays_in_the_list(
+        make_project: MakeProject, tmp_path: Path) -> None:
+    """LibreOffice saves an item's further paragraph from a web page with its numbering taken off (numId 0) and no
+    indent, so Word shows it at the margin: it came out of the list, which it ended, and a nested list after it lost
+    its nesting (its items written at the outer level, numbered on from the nested count). Between two items of one
+    list it is the item's further paragraph; where the next item is less deep than the one before it, it may be of
+    an item further out, and where the list ends with it, it stays a paragraph after the list: either is named."""
+    pandoc = require_client("pandoc")
+    (tmp_path / "draft.md").write_text(_FURTHER, encoding="utf-8")
+    subprocess.run([pandoc, "draft.md", "-s", "-o", "draft.html"], cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run([require_client("soffice"), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"),
+                    str(tmp_path / "draft.html")], check=True, capture_output=True, timeout=180)
+    root = make_project({"sections/03-outlook.md": None})
+    result = CliRunner().invoke(app, ["--project", str(root), "import", str(tmp_path / "saved" / "draft.docx"),
+                                      "--id", "outlook", "--lead", "leipzig"])
+    assert result.exit_code == 0, result.stderr
+    text = (root / "sections" / "03-outlook.md").read_text(encoding="utf-8")
+    page = subprocess.run([pandoc, "-f", "commonmark", "-t", "html"], input=(split_front_matter(text) or ("", ""))[1],
+                          capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert page == ("<ol type=\"1\"><li><p>Step one</p><p>More on step one.</p><ol type=\"1\"><li><p>Sub-step a</p>"
+                    "<p>More on sub-step a.</p></li><li><p>Sub-step b</p></li></ol></li><li><p>Step two</p></li></ol>"
+                    "<ul><li><p>Bullet one</p><ul><li><p>Nested bullet</p><p>More on the nested bullet.</p></li></ul>"
+                    "</li><li><p>Bullet two</p></li></ul><p>Last words of the list.</p><p>After the list.</p>")
+    warned = [line for line in result.stderr.splitlines() if "COE915" in line]
+    assert len(warned) == 2, result.stderr
+    assert "'More on the nested bullet.'" in warned[0] and "kept in the item before it" in warned[0]
+    assert "'Last words of the list.'" in warned[1] and "kept as a paragraph after the list" in warned[1]
+    assert all(line.startswith("draft.docx: warning COE915 ") for line in warned)

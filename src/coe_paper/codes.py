@@ -284,6 +284,11 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'no subtitle)'),
     ('COE914', 'warning',
      'import: a table without a marked header row; its first row becomes the header'),
+    ('COE915', 'warning',
+     "import: a paragraph after a list item with its numbering taken off and no indent, as LibreOffice saves an "
+     "item's further paragraph from a web page (its words kept): before an item less deep than the one before it, "
+     'kept in the item before it, though it may be of an item further out; where the list does not go on after '
+     'it, kept as a paragraph after the list'),
 )
 
 

@@ -8,7 +8,7 @@ write. Tracked changes are taken as accepted. A paper that coe-paper assembled g
 for (by its hidden `_Coe{n}_{line}` bookmarks, in `importer_part.py`). Each paragraph's kind (title, heading, list
 item, code, ...) is decided in `importer_kinds.py`, a list item's number in `importer_items.py`, a table's Markdown
 in `importer_table.py`, a paragraph's direction in `importer_direction.py`, its pictures in
-`importer_images.py`. Nothing is printed."""
+`importer_images.py`, the warnings counted at the end in `importer_summary.py`. Nothing is printed."""
 
 from __future__ import annotations
 
@@ -21,27 +21,24 @@ from . import wordblocks as wb
 from .captions_read import DraftCaptions, numbers_shown, read_caption
 from .diagnostics import Diagnostic, warning
 from .importer_anchors import draft_anchors, unlink
-from .importer_comments import comment_warnings
 from .importer_direction import directed, directed_title
-from .importer_equations import equation_warnings
 from .importer_images import DraftImages
-from .importer_items import ListNumbers, apart
+from .importer_items import ListNumbers, apart, resumed_at, unlisted_place
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
+from .importer_summary import summary
 from .importer_table import TABLE_CHANGES, table_block
 from .markdown import is_safe_link
 from .marks import SECTIONS
 from .mdpieces import Piece, all_flagged, cut, with_flags
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
-from .wordfields import page_reference
-from .wordmath import EQUATION
 
 _ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
 
 # Codes of the import range; the README's rule table lists them.
-CHANGES, COMMENTS, DROPPED, FAKE_HEADING, TYPED_LIST = "COE901", "COE902", "COE903", "COE904", "COE905"
+DROPPED, FAKE_HEADING, TYPED_LIST = "COE903", "COE904", "COE905"
 MERGED, FLATTENED, LINK, HEADINGS = "COE906", "COE907", "COE908", "COE909"
-FORMATTING, PART, TITLE = "COE911", "COE912", "COE913"
+FORMATTING, PART, TITLE, UNLISTED = "COE911", "COE912", "COE913", "COE915"
 
 
 @dataclass
@@ -129,7 +126,9 @@ class _Converter:
             self.counts[(LINK, "links to places in the draft that are not headings kept as text")] += unlink(
                 [*md, *(block for _, blocks in notes for block in blocks)], unplaced)
         text = self.writer.document(md, notes)
-        self._summarise()
+        for code, message, hint in summary(self.doc, self.paragraphs, self.listed, self.assembled, self.renumbered,
+                                           self.writer.lost_formatting, self.counts):
+            self.warn(code, message, hint)
         author = self.doc.core.get("creator") or self.doc.core.get("lastModifiedBy", "")
         return Imported(title, text, self.pictures.data, self.found, author)
 
@@ -261,7 +260,8 @@ class _Converter:
                     apart(before, block)
                 out.append(item)
             else:
-                out.append(self._paragraph(block, pieces, out, importer_kinds.drawn_in_item(body, position)))
+                out.append(self._paragraph(block, pieces, out, importer_kinds.drawn_in_item(body, position),
+                                           resumed_at(self.doc, body, position) if block.unlisted else None))
         for code, lines in code_lines.values():
             code.text = "\n".join(lines)
         captions.placed(out)
@@ -277,8 +277,10 @@ class _Converter:
                           "a., i. by level")] += 1
         return item
 
-    def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock], held: bool) -> MdBlock:
-        """A paragraph, or the next paragraph of the list item before it (`held`: drawn in that item)."""
+    def _paragraph(self, para: wb.Paragraph, pieces: list[Piece], out: list[MdBlock], held: bool,
+                   resumed: int | None = None) -> MdBlock:
+        """A paragraph, or the next paragraph of the list item before it (`held`: drawn in that item; `resumed`: the
+        level the list goes on at after it, for one whose numbering is taken off)."""
         text = " ".join(_text(para).split())
         typed = TYPED.match(_text(para))
         if typed:
@@ -297,6 +299,13 @@ class _Converter:
         if isinstance(previous, Item) and (importer_kinds.continues_item(para.style_name) or (indent or 0) >= 360):
             level = previous.level if indent is None else self.numbers.continued(indent, previous.level)
             return Item(level, previous.ordered, previous.number, pieces, continuation=True)
+        if isinstance(previous, Item) and para.unlisted:  # no indent to place it by: the items around it do
+            at, message = unlisted_place(text, previous.level, resumed)
+            if message:
+                self.warn(UNLISTED, message, "check its place in the section file: a further paragraph of an item "
+                          "is indented to the item's text")
+            if at is not None:
+                return Item(at, previous.ordered, previous.number, pieces, continuation=True)
         if all_flagged(pieces, "b") and len(text.split()) <= 12 and not text.endswith((".", ":", ";", ",")) \
                 and para.origin == "body" and not any(p.raw for p in pieces):
             self.warn(FAKE_HEADING, f"'{text}' is a short paragraph in bold: kept as a paragraph",
@@ -359,41 +368,3 @@ class _Converter:
             return target
         self.counts[(LINK, "links that are not https, http or mailto kept as text")] += 1
         return None
-
-    # -- warnings ------------------------------------------------------------------------------------------
-    def _summarise(self) -> None:
-        revs: set[int] = set()
-        for para in self.paragraphs:
-            revs |= {id(r.rev) for r in para.runs if r.rev is not None}
-            if para.mark is not None:
-                revs.add(id(para.mark))
-        formatting = sum(p.formatting_changed for p in self.paragraphs)
-        if revs or formatting:
-            self.warn(CHANGES, f"{len(revs)} tracked changes" + (f" and formatting changes in {formatting} "
-                      "paragraphs" if formatting else "") + " taken as accepted")
-        for message, hint in comment_warnings(self.doc):
-            self.warn(COMMENTS, message, hint)
-        dropped: Counter[str] = Counter()
-        for para in self.paragraphs:
-            dropped += para.dropped
-        pages = sum(page_reference(instruction) for para in self.paragraphs if id(para) not in self.listed
-                    for instruction in para.fields)
-        if pages:  # their links are counted as links: to a heading kept, or kept as text
-            self.counts[(LINK, "page references (PAGEREF) that keep the draft's page number, which the paper's pages "
-                         "change (say 'see section ...' instead)")] += pages
-        if not self.assembled:  # headers, footers and what else no paragraph holds
-            everywhere: Counter[str] = Counter()
-            for para in wb.paragraphs(self.doc.blocks) + [p for b in self.doc.notes.values()
-                                                          for p in wb.paragraphs(b)]:
-                everywhere += para.dropped
-            dropped += self.doc.dropped - everywhere
-        for message, hint in equation_warnings(self.paragraphs, self.doc):  # named, not counted
-            self.warn(DROPPED, message, hint)
-        dropped[EQUATION] -= sum(len(para.equations) for para in self.paragraphs)
-        for kind, count in sorted((dropped - self.renumbered).items()):
-            self.counts[(DROPPED, kind)] += count
-        if self.writer.lost_formatting:
-            self.counts[(FORMATTING, "paragraphs whose bold, italic or other formatting Markdown cannot place "
-                         "there lost it (the words are kept)")] += self.writer.lost_formatting
-        for (code, what), count in sorted(self.counts.items()):
-            self.warn(code, f"{what}: {count}" if code != DROPPED else f"dropped {what}: {count}")

@@ -2,10 +2,14 @@
 at its level, across the list instances over that abstract list (LibreOffice splits a list into several); an
 instance that restarts the level starts the count again where it is first used, and an item ends the counts of the
 levels below it. A new count is a new Markdown list. A further paragraph of an item that only its indent says is
-one goes to the item whose level's text it is indented to (`continued`). Items that Word shows apart, with space
+one goes to the item whose level's text it is indented to (`continued`); one that LibreOffice saved with its
+numbering taken off and no indent (an item's further paragraph, from a web page) is placed by the items around it
+(`resumed_at`). Items that Word shows apart, with space
 between their paragraphs, are a loose list's (`apart`); a list whose paragraphs have none stays tight."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from . import wordblocks as wb
 from .mdpieces import Piece
@@ -67,3 +71,40 @@ class ListNumbers:
         indent the draft does not give is taken at Word's half inch a level (720 twips)."""
         return min(range(deepest + 1), key=lambda level: (abs(self.indents.get(level, 720 * (level + 1)) - indent),
                                                           -level))
+
+
+def resumed_at(doc: wb.WordDocument, body: Sequence[tuple[wb.Block, tuple[str, int]]], position: int) -> int | None:
+    """The level of the item that the list goes on with after the paragraph at `position` of `body` (its blocks and
+    their kinds), a paragraph whose numbering is taken off (see wordblocks.Paragraph.unlisted), past others such; None
+    when the next item is not of the list of the item before it, or none comes. LibreOffice saves an item's further
+    paragraph so, with no level (its ilvl is 0 whatever the item's) and, from a web page, no indent: between two
+    items of one list it is in the list."""
+    def abstract(block: wb.Block) -> str | None:
+        num = block.num if isinstance(block, wb.Paragraph) else None
+        return None if num is None else doc.lists.get(num[0], (f"#{num[0]}", frozenset()))[0]
+
+    before = next((abstract(b) for b, (kind, _) in reversed(body[:position]) if kind == "item"), None)
+    for block, (kind, level) in body[position + 1:]:
+        if kind == "item":
+            return level if before is not None and abstract(block) == before else None
+        if not (isinstance(block, wb.Paragraph) and block.unlisted):
+            return None
+    return None
+
+
+def unlisted_place(words: str, previous: int, resumed: int | None) -> tuple[int | None, str]:
+    """Where a paragraph whose numbering is taken off goes, after an item at level `previous`, the list going on at
+    level `resumed` (None: not going on; see resumed_at): the level of the item it is a further paragraph of (None: a
+    paragraph after the list), and what to warn of ("" where its place is certain). Before an item as deep as the
+    one before it or deeper, it is that one's; before one less deep, it is of one of the items between, and goes on
+    the one it follows."""
+    shown = f"'{words[:77]}...'" if len(words) > 80 else f"'{words}'"
+    if resumed is None:
+        return None, (f"the paragraph {shown} after a list item has its numbering taken off and no indent (as "
+                      "LibreOffice saves an item's further paragraph from a web page): kept as a paragraph after "
+                      "the list")
+    if resumed >= previous:
+        return previous, ""
+    return previous, (f"the paragraph {shown} between two list items has its numbering taken off and no indent (as "
+                      "LibreOffice saves an item's further paragraph from a web page): kept in the item before it, "
+                      "though it may be a further paragraph of an item further out")

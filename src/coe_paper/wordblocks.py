@@ -66,6 +66,7 @@ class Paragraph:
     style_name: str = ""
     outline: int | None = None  # 0-based outline level, from the paragraph or its style
     num: tuple[str, int] | None = None  # (numId, ilvl)
+    unlisted: bool = False  # its own numbering is none (numId 0): as LibreOffice saves a list item's further paragraph
     bookmarks: list[str] = field(default_factory=list)
     mark: Rev | None = None  # the paragraph mark inserted or deleted
     runs: list[Run] = field(default_factory=list)

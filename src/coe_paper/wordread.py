@@ -146,6 +146,7 @@ class _Reader:
             outline = ppr.find(w("outlineLvl"))
             para.outline = int_value(outline.get(w("val"))) if outline is not None else None
             para.num = num_pr(ppr.find(w("numPr")))
+            para.unlisted = para.num is not None and para.num[0] == "0"
             para.mark = self.tracked(ppr.find(w("rPr")))
             restyled = ppr.find(w("pPrChange"))
             para.formatting_changed = restyled is not None
