@@ -1432,6 +1432,20 @@ def test_coe722_curb_and_tire_are_british_verbs_and_never_fixed(make_project: Ma
     assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10] == text
 
 
+def test_coe722_curb_before_its_object_is_the_british_verb(make_project: MakeProject) -> None:
+    """'Rules that curb rents' was COE722 ('write kerb'): only the verb lists before it ('to', 'will') made 'curb'
+    the verb, and 'that' or a noun ('measures curb rents') did not. A verb comes before its object; the noun is
+    the one with a determiner before it or 'of', a full stop or a comma after it, and only that is reported."""
+    text = ("Rules that curb rents work; measures curb spending. Cities want to curb speculation. Rome curbs "
+            "spending and curbed prices. The kerb/curb of the road. Buses stop at the curb. That curb of the road "
+            "is high.")
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.fix) for d in found] == [
+        ("COE722", col(text, "curb of the road."), None), ("COE722", col(text, "curb. That"), None),
+        ("COE722", col(text, "curb of the road is"), None)]
+    assert all("a pavement's edge is a 'kerb'" in d.message for d in found)
+
+
 def test_coe722_tire_before_an_object_pronoun_is_the_british_verb(make_project: MakeProject) -> None:
     """'the work tires them' was COE722 ('write tyres'): an object pronoun after 'tire' makes it the verb, on the
     paragraph's next line too. After a noun, or before 'of' or 'you' ('the tires of the bus', 'the tires you

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from coe_paper.rules import shipped
-from coe_paper.rules.spelling import _us_spellings
+from coe_paper.rules.us_spellings import _us_spellings
 from coe_paper.store import CACHE_DIR, Store
 from conftest import MakeProject
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Fix
 from .money import short_scales
@@ -23,6 +23,7 @@ from .places import cited, foreign, placed
 from .registry import Finding, rule
 from .shipped import shipped_data
 from .speller import Speller, speller
+from .us_spellings import us_spellings
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -67,36 +68,6 @@ _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
                              r"supersiz|bite-siz|citiz)")
 MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long word no edit mends: 0.5 s)
-
-
-class UsSpellings(NamedTuple):
-    """data/us_spellings.yaml as the rules use it: `words`, American spelling -> British; `no_fix`, the American
-    forms not to fix, each with the words before it that give it the meaning British English spells so too
-    ('computer program'); `notes`, what the finding of each of these says; `no_fix_next`, the words after one of
-    them that give it that meaning ('the work tires them')."""
-
-    words: dict[str, str]
-    no_fix: dict[str, frozenset[str]]
-    notes: dict[str, str]
-    no_fix_next: dict[str, frozenset[str]]
-
-
-@cache
-def us_spellings() -> UsSpellings:
-    return shipped_data("us_spellings.yaml", _us_spellings)
-
-
-def _us_spellings(data: Any) -> UsSpellings:
-    """The American spellings of the data of us_spellings.yaml."""
-    words, no_fix, notes, after = data["words"], data["no_fix"], data["notes"], data.get("no_fix_next", {})
-    if not isinstance(words, dict) or not isinstance(no_fix, dict) or not isinstance(notes, dict) or not isinstance(
-            after, dict) or set(no_fix) - set(notes) or set(after) - set(no_fix):
-        raise ValueError("not the data of us_spellings.yaml: each word of `no_fix` needs its `notes`, and each of "
-                         "`no_fix_next` is one of `no_fix`")
-    return UsSpellings(words={str(k): str(v) for k, v in words.items()},
-                       no_fix={str(k): frozenset(map(str, v)) for k, v in no_fix.items()},
-                       notes={str(k): str(v) for k, v in notes.items()},
-                       no_fix_next={str(k): frozenset(map(str, v)) for k, v in after.items()})
 
 
 @cache
@@ -293,18 +264,22 @@ def _note(word: str) -> str:
 def _other_sense(prose: Prose, line: int, start: int, word: str) -> bool:
     """Whether the word before `word` (at `start` of file line `line`) gives it the meaning British English spells
     so ('computer program', 'smart meters'; data/us_spellings.yaml's `no_fix`), or the word after it does ('the
-    work tires them': `no_fix_next`), which may be on the paragraph's next line."""
+    work tires them': `no_fix_next`), which may be on the paragraph's next line; or, for a word that is the verb
+    unless the words around it make it the noun, that they do not ('rules that curb rents': `verb_unless`)."""
     spellings = us_spellings()
     index = line - prose.body_line - 1
     before = re.search(r"([^\W\d_]+)[ \u00a0]+$", prose.masked[index][:start])
     if before is not None and before.group(1).lower() in spellings.no_fix.get(word.lower(), frozenset()):
         return True
-    nexts = spellings.no_fix_next.get(word.lower())
-    if not nexts:
+    nexts, noun = spellings.no_fix_next.get(word.lower()), spellings.verb_unless.get(word.lower())
+    if not nexts and not noun:
         return False
     text, offset = prose.text_at(index)
     after = _NEXT.match(text, offset + start + len(word))
-    return after is not None and after.group(1).lower() in nexts
+    if noun is not None:  # the verb, unless a word of the noun's is before or after it, or none after it
+        return not ((before is not None and before.group(1).lower() in noun[0]) or after is None or
+                    after.group(1).lower() in noun[1])
+    return after is not None and after.group(1).lower() in (nexts or frozenset())
 
 
 #: The word after another, past blanks and a line break of its paragraph.
