@@ -522,6 +522,32 @@ def test_coe714_reports_a_date_wrapped_over_a_line_break_without_a_fix(make_proj
     assert "line break" in d.hint
 
 
+def test_emphasis_opening_a_sentence_is_no_title_in_italics(make_project: MakeProject) -> None:
+    """'*Organizations* agree.' was taken for a publication's name in italics, its words kept from --fix, because
+    its first letter is a capital: at a sentence's start that capital is the sentence's, in a list item or after a
+    full stop too. There a title is told by another capitalised word in it ('*Urban Organizations* shows'); in the
+    middle of a sentence a capital is enough, as before. Bold ('**Organizations**') is no title either."""
+    text = ("*Organizations* agree. **Organizations** do too. *Organizing cities* helps, and the study\n"
+            "*Organizations Today* and *Urban Organizations* were read. *Organizations of Europe* was too.\n\n"
+            "- *Organizations* meet.")
+    root = make_project(prose(text))
+    found = editorial(make_project, prose(text))
+    lines = text.split("\n")
+    assert [(d.code, d.line, d.column, d.fix is not None) for d in found] == [
+        ("COE722", LINE, col(lines[0], "Organizations* agree"), True),
+        ("COE722", LINE, col(lines[0], "Organizations** do"), True),
+        ("COE722", LINE, col(lines[0], "Organizing"), True),
+        ("COE722", LINE + 1, col(lines[1], "Organizations Today"), False),
+        ("COE722", LINE + 1, col(lines[1], "Organizations* were"), False),
+        ("COE722", LINE + 1, col(lines[1], "Organizations of"), False),
+        ("COE722", LINE + 3, col(lines[3], "Organizations"), True)]
+    assert cli("--project", str(root), "validate", "--fix").exit_code == 0
+    assert (root / INTRO).read_text(encoding="utf-8").split("\n")[10:14] == [
+        "*Organisations* agree. **Organisations** do too. *Organising cities* helps, and the study",
+        "*Organizations Today* and *Urban Organizations* were read. *Organizations of Europe* was too.", "",
+        "- *Organisations* meet."]
+
+
 def test_coe714_a_date_in_an_italic_title_is_reported_but_never_fixed(make_project: MakeProject) -> None:
     """--fix rewrote the title of a study, '*Analysing 1st, 2nd and 3rd June*', as '*Analysing 1, 2 and 3 June*': a
     title in italics is a publication's name and keeps its words (an American spelling in it too). The same date

@@ -127,6 +127,12 @@ _OWN_LABEL = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?:\[\]|(?![\[(:]))")
 #: Words in italics, one asterisk or underscore each side (not bold), in one paragraph: a title in italics (a
 #: publication's name) when its first letter is a capital (`_italic_titles`).
 _ITALIC = re.compile(r"(?<![*_\\\w])([*_])(?![\s*_])(.{1,400}?)(?<![\s*_\\])\1(?![*_\w])", re.DOTALL)
+#: What ends the text before a sentence's first word: nothing (a paragraph's start, past a list item's marker or a
+#: quote's >), or a full stop, question or exclamation mark (and a closing bracket or quotation mark), then blanks
+#: and an opening bracket or quotation mark.
+_SENTENCE_OPENS = re.compile(r"(?:^[\s>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?|[.!?][)\]\"'\u2019\u201d]*\s+)"
+                             r"[(\[\"'\u2018\u201c]*$")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 KEEP_QUOTED = "in a quotation: not fixed"
 KEEP_TITLE = "in a title in italics (a publication's name keeps its words): not fixed"
 KEEP_LABEL = "a reference link's label: not fixed (change its definition too)"
@@ -159,7 +165,7 @@ class Prose:
                 self._keep(found, starts, [m.span() for m in _QUOTED.finditer(text)], KEEP_QUOTED)
             raw = "\n".join(self.lines[index] for index, _ in starts)  # as long as `text`: its emphasis unmasked
             if "*" in raw or "_" in raw:
-                titles = [m.span() for m in _ITALIC.finditer(raw) if m.group(2)[:1].isupper()]
+                titles = [m.span() for m in _ITALIC.finditer(raw) if _title(raw, m)]
                 self._keep(found, starts, titles, KEEP_TITLE)
         for index in self.masked:
             if "[" in self.lines[index]:
@@ -230,6 +236,17 @@ class Prose:
     def prose_lines(self, *kinds: str) -> list[tuple[int, str]]:
         """(body index, masked text) of every prose line, or of those of the given kinds."""
         return [(i, text) for i, text in sorted(self.masked.items()) if not kinds or self.kinds[i] in kinds]
+
+
+def _title(text: str, italic: re.Match[str]) -> bool:
+    """Whether words in italics (`italic`, an _ITALIC match in `text`) are a title, a publication's name: its first
+    letter is a capital, and, where it opens a sentence, whose first word has a capital anyway, another of its words
+    begins with one (`*Urban Futures* shows`, not the emphasis of `*Housing* is a right` or `*Most cities* agree`)."""
+    if not italic.group(2)[:1].isupper():
+        return False
+    if _SENTENCE_OPENS.search(text, 0, italic.start()) is None:
+        return True
+    return any(word[:1].isupper() for word in _WORD.findall(italic.group(2))[1:])
 
 
 #: A run of word characters: the unit the rules' quick tests look for (Prose.runs, terms.py's leads).
