@@ -1352,32 +1352,50 @@ def test_a_page_asked_for_while_the_site_is_swapped_is_served_not_404(
     make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild moves the old folder aside, then the new one in: a request between the two (a reload after one of
-    two quick saves) got 404, a page with no reload script, which the preview then stayed on."""
+    two quick saves) got 404, a page with no reload script, which the preview then stayed on. The gap stays open
+    until the request is there, looking for its file while the swap is under way (or, should it never look, until
+    it is answered)."""
     root = make_project(git=True)
     server = PreviewServer(root, tmp_path / "site", port=0)
     server.start()
-    aside = threading.Event()
+    aside, asked, swapping = threading.Event(), threading.Event(), server.swapping
+    in_gap: list[bool] = []  # each time a request looked for its file: whether the swap was under way
     replace = os.replace
+
+    class Watched:
+        """The server's swap lock, as the requests take it: says when one comes to it."""
+
+        def __enter__(self) -> None:
+            in_gap.append(swapping.locked())
+            asked.set()
+            swapping.acquire()
+
+        def __exit__(self, *_: object) -> None:
+            swapping.release()
 
     def slow_replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
         replace(source, target)
         if Path(source) == tmp_path / "site":  # the old site is aside: the gap before the new one is moved in
             aside.set()
-            time.sleep(0.5)
+            asked.wait(PATIENCE)  # a deadline only a hang reaches
 
+    monkeypatch.setattr(server.httpd.RequestHandlerClass.func, "swapping", Watched())
     monkeypatch.setattr(site.os, "replace", slow_replace)
     rebuild = threading.Thread(target=server.build, args=[["sections/02-housing.md"]])
     try:
         rebuild.start()
-        assert aside.wait(30)
+        assert aside.wait(PATIENCE)
         host, port = server.httpd.server_address[:2]
         page = http.client.HTTPConnection(str(host), port, timeout=PATIENCE)
         page.request("GET", "/")
         response = page.getresponse()
-        assert response.status == 200 and "Homes for all" in response.read().decode()
+        status, text = response.status, response.read().decode()
     finally:
+        asked.set()  # the gap closes, whatever became of the request
         rebuild.join()
         server.stop()
+    assert status == 200 and "Homes for all" in text
+    assert in_gap[:1] == [True], "the request came after the swap"
 
 
 def test_serve_refuses_a_folder_the_preview_may_not_replace_and_serves_nothing(make_project: MakeProject) -> None:
