@@ -5,6 +5,7 @@ under the item before them. pandoc, reading the imported section as CommonMark, 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from coe_paper.cli import app
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
 from drafts import flat_text, libreoffice_draft
+from scaling import growth
 
 
 def _imported_page(root: Path, draft: Path) -> str:
@@ -207,3 +209,34 @@ def test_an_items_further_paragraph_saved_by_libreoffice_from_a_web_page_stays_i
     assert "'More on the nested bullet.'" in warned[0] and "kept in the item before it" in warned[0]
     assert "'Last words of the list.'" in warned[1] and "kept as a paragraph after the list" in warned[1]
     assert all(line.startswith("draft.docx: warning COE915 ") for line in warned)
+
+
+def test_placing_unnumbered_paragraphs_in_their_list_takes_linear_time(tmp_path: Path) -> None:
+    """Each paragraph whose numbering is taken off (numId 0) after a list item looked ahead for the item the list
+    goes on with, and back for the one before, over the whole draft: a draft whose generator takes every paragraph
+    out of a list so took time growing with the square of its paragraphs. One pass each way places them all."""
+    import docx
+    from docx.oxml import parse_xml
+
+    from coe_paper.importer import Options, import_draft
+
+    def draft(n: int) -> Path:
+        path = tmp_path / f"draft-{n}.docx"
+        document = docx.Document()
+        document.add_paragraph("First step", style="List Number")
+        off = '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:ilvl w:val="0"/>' \
+              '<w:numId w:val="0"/></w:numPr>'
+        for index in range(n):
+            paragraph = document.add_paragraph(f"More on the first step, part {index}.")
+            paragraph._p.get_or_add_pPr().append(parse_xml(off))
+        document.add_paragraph("Second step", style="List Number")
+        document.save(str(path))
+        return path
+
+    def run(n: int) -> Callable[[], object]:
+        path = draft(n)
+        return lambda: import_draft(path, Options(id="outlook"))
+
+    text = import_draft(draft(3), Options(id="outlook")).body
+    assert "".join(f"   More on the first step, part {i}.\n\n" for i in range(3)) + "2. Second step" in text
+    assert growth(run, 1500, 8.0) < 8.0

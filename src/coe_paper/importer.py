@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, warning
 from .importer_anchors import draft_anchors, unlink
 from .importer_direction import directed, directed_title
 from .importer_images import DraftImages
-from .importer_items import ListNumbers, apart, resumed_at, unlisted_place
+from .importer_items import ListNumbers, apart, resumptions, unlisted_place
 from .importer_kinds import TYPED, extra_indent, md_levels, paragraph_kind, quote_depths, repeated_title, title_lines
 from .importer_part import assembled_section
 from .importer_summary import summary
@@ -186,6 +186,7 @@ class _Converter:
         one_line_code = False  # the last block is code typed a line per paragraph, which the next line joins
         code_lines: dict[int, tuple[Code, list[str]]] = {}  # such a block's lines, joined once at the end
         captions = DraftCaptions()
+        resumed = resumptions(self.doc, body)  # where a list goes on after a paragraph unnumbered (see _paragraph)
         for position, (block, (kind, level)) in enumerate(body):
             captions.placed(out)
             if isinstance(block, wb.Table):
@@ -261,7 +262,7 @@ class _Converter:
                 out.append(item)
             else:
                 out.append(self._paragraph(block, pieces, out, importer_kinds.drawn_in_item(body, position),
-                                           resumed_at(self.doc, body, position) if block.unlisted else None))
+                                           resumed.get(position)))
         for code, lines in code_lines.values():
             code.text = "\n".join(lines)
         captions.placed(out)

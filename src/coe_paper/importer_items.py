@@ -4,7 +4,7 @@ instance that restarts the level starts the count again where it is first used, 
 levels below it. A new count is a new Markdown list. A further paragraph of an item that only its indent says is
 one goes to the item whose level's text it is indented to (`continued`); one that LibreOffice saved with its
 numbering taken off and no indent (an item's further paragraph, from a web page) is placed by the items around it
-(`resumed_at`). Items that Word shows apart, with space
+(`resumptions`). Items that Word shows apart, with space
 between their paragraphs, are a loose list's (`apart`); a list whose paragraphs have none stays tight."""
 
 from __future__ import annotations
@@ -73,28 +73,40 @@ class ListNumbers:
                                                           -level))
 
 
-def resumed_at(doc: wb.WordDocument, body: Sequence[tuple[wb.Block, tuple[str, int]]], position: int) -> int | None:
-    """The level of the item that the list goes on with after the paragraph at `position` of `body` (its blocks and
-    their kinds), a paragraph whose numbering is taken off (see wordblocks.Paragraph.unlisted), past others such; None
-    when the next item is not of the list of the item before it, or none comes. LibreOffice saves an item's further
-    paragraph so, with no level (its ilvl is 0 whatever the item's) and, from a web page, no indent: between two
-    items of one list it is in the list."""
+def resumptions(doc: wb.WordDocument, body: Sequence[tuple[wb.Block, tuple[str, int]]]) -> dict[int, int | None]:
+    """For each paragraph of `body` (its blocks and their kinds, by position) whose numbering is taken off (see
+    wordblocks.Paragraph.unlisted), the level of the item the list goes on with after it, past others such; None
+    when the next block is no item of the list of the item before it. LibreOffice saves an item's further paragraph
+    so, with no level (its ilvl is 0 whatever the item's) and, from a web page, no indent: between two items of one
+    list it is in the list. One pass each way, however many such paragraphs a draft has."""
     def abstract(block: wb.Block) -> str | None:
         num = block.num if isinstance(block, wb.Paragraph) else None
         return None if num is None else doc.lists.get(num[0], (f"#{num[0]}", frozenset()))[0]
 
-    before = next((abstract(b) for b, (kind, _) in reversed(body[:position]) if kind == "item"), None)
-    for block, (kind, level) in body[position + 1:]:
-        if kind == "item":
-            return level if before is not None and abstract(block) == before else None
-        if not (isinstance(block, wb.Paragraph) and block.unlisted):
-            return None
-    return None
+    unlisted = [isinstance(block, wb.Paragraph) and block.unlisted for block, _ in body]
+    if not any(unlisted):
+        return {}
+    coming: dict[int, tuple[str | None, int] | None] = {}  # the next block that is not such a paragraph, if an item
+    nxt: tuple[str | None, int] | None = None
+    for position in range(len(body) - 1, -1, -1):
+        coming[position] = nxt
+        block, (kind, level) = body[position]
+        if not unlisted[position]:
+            nxt = (abstract(block), level) if kind == "item" else None
+    out: dict[int, int | None] = {}
+    before: str | None = None  # the list of the last item so far
+    for position, (block, (kind, _)) in enumerate(body):
+        if unlisted[position]:
+            after = coming[position]
+            out[position] = after[1] if after is not None and before is not None and after[0] == before else None
+        elif kind == "item":
+            before = abstract(block)
+    return out
 
 
 def unlisted_place(words: str, previous: int, resumed: int | None) -> tuple[int | None, str]:
     """Where a paragraph whose numbering is taken off goes, after an item at level `previous`, the list going on at
-    level `resumed` (None: not going on; see resumed_at): the level of the item it is a further paragraph of (None: a
+    level `resumed` (None: not going on; see resumptions): the level of the item it is a further paragraph of (None: a
     paragraph after the list), and what to warn of ("" where its place is certain). Before an item as deep as the
     one before it or deeper, it is that one's; before one less deep, it is of one of the items between, and goes on
     the one it follows."""
