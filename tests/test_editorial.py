@@ -1807,3 +1807,17 @@ def test_statistics(make_project: MakeProject) -> None:
     counted = cli("--project", str(clean), "validate", "--statistics")
     assert (counted.exit_code, counted.stdout) == (0, "")  # no rows: not an empty line
     assert cli("--project", str(clean), "validate", "--statistics", "--format", "json").stdout == "[]\n"
+
+
+def test_telling_titles_in_italics_from_emphasis_takes_linear_time() -> None:
+    """Each of a paragraph's words in italics was asked whether it opens a sentence by a search from the paragraph's
+    start: a paragraph of 20,000 of them took two minutes to check. The search looks back a little way only."""
+    from coe_paper.markdown import parse
+    from coe_paper.rules.text import read_prose
+
+    def run(n: int) -> Callable[[], object]:
+        body = " ".join(f"*Word{index}* and more." for index in range(n)) + "\n"
+        tokens = parse(body)
+        return lambda: read_prose("sections/01-intro.md", body, 0, tokens).kept
+
+    assert growth(run, 1500, 8.0) < 8.0

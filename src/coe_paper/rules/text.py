@@ -133,6 +133,9 @@ _ITALIC = re.compile(r"(?<![*_\\\w])([*_])(?![\s*_])(.{1,400}?)(?<![\s*_\\])\1(?
 _SENTENCE_OPENS = re.compile(r"(?:^[\s>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?|[.!?][)\]\"'\u2019\u201d]*\s+)"
                              r"[(\[\"'\u2018\u201c]*$")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+#: How far back from words in italics a sentence's opening is looked for: enough for a list item's marker and blanks,
+#: and not the whole paragraph again for each of its words in italics.
+_OPENS_REACH = 80
 KEEP_QUOTED = "in a quotation: not fixed"
 KEEP_TITLE = "in a title in italics (a publication's name keeps its words): not fixed"
 KEEP_LABEL = "a reference link's label: not fixed (change its definition too)"
@@ -244,7 +247,7 @@ def _title(text: str, italic: re.Match[str]) -> bool:
     begins with one (`*Urban Futures* shows`, not the emphasis of `*Housing* is a right` or `*Most cities* agree`)."""
     if not italic.group(2)[:1].isupper():
         return False
-    if _SENTENCE_OPENS.search(text, 0, italic.start()) is None:
+    if _SENTENCE_OPENS.search(text, max(italic.start() - _OPENS_REACH, 0), italic.start()) is None:
         return True
     return any(word[:1].isupper() for word in _WORD.findall(italic.group(2))[1:])
 
