@@ -5,8 +5,10 @@ why. Each is named as what it is, at once: opening one to read would wait for a 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -77,3 +79,44 @@ def test_a_build_whose_history_cannot_be_read_for_a_named_pipe_writes_nothing(ma
     assert "Traceback" not in built.stderr
     assert f"{name}: error COE003" in built.stderr, built.stderr
     assert built.returncode == 1 and not (root / "build").exists(), built.stderr
+
+
+@pytest.mark.parametrize("name", ["blame-v1.json", "spelling.json"])
+@pytest.mark.parametrize("kind", ["pipe", "endless"])
+def test_a_cache_file_that_is_a_pipe_or_endless_is_ignored(make_project: MakeProject, tmp_path: Path, name: str,
+                                                          kind: str) -> None:
+    """`mkfifo .git/coe-paper-cache/blame-v1.json` (or spelling.json, or a link from either to /dev/zero): assemble
+    waited for a writer for ever (or read without end), where the packs of the section cache in that folder are
+    read without waiting and only when they are files. A cache that cannot be trusted is ignored: the build gives
+    the bytes of a cold one."""
+    root = make_project(git=True)
+    cold = _validate(root, "assemble", "--no-layout", "-o", str(tmp_path / "cold.docx"))
+    assert cold.returncode == 0, cold.stderr
+    shutil.rmtree(root / ".git/coe-paper-cache")
+    (root / ".git/coe-paper-cache").mkdir()
+    if kind == "pipe":
+        os.mkfifo(root / ".git/coe-paper-cache" / name)
+    else:
+        (root / ".git/coe-paper-cache" / name).symlink_to("/dev/zero")
+    started = time.monotonic()
+    built = _validate(root, "assemble", "--no-layout", "-o", str(tmp_path / "again.docx"))
+    assert time.monotonic() - started < 30 and built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr
+    assert (tmp_path / "again.docx").read_bytes() == (tmp_path / "cold.docx").read_bytes()
+
+
+def test_a_layout_cache_file_that_is_a_pipe_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout pass's pages are kept in the user's cache (`~/.cache/coe-paper/layout/KEY.json`): one that is a
+    pipe kept the build waiting for a writer; it is no page numbers, and the pass runs LibreOffice instead."""
+    from coe_paper import layout
+
+    monkeypatch.setenv("COE_PAPER_CACHE", str(tmp_path))
+    (tmp_path / "layout").mkdir()
+    os.mkfifo(tmp_path / "layout" / f"{'a' * 64}.json")
+    (tmp_path / "layout" / f"{'b' * 64}.json").write_text('{"_Toc1": 3}', encoding="utf-8")
+    result: list[object] = []
+    reader = threading.Thread(target=lambda: result.append(layout._read_cache("a" * 64)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert result == [None]
+    assert layout._read_cache("b" * 64) == {"_Toc1": 3}

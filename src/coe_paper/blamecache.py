@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .store import read_file
+
 CACHE_FILE = "blame-v1.json"
 CACHE_LIMIT = 20_000  # entries kept on disk; the oldest go first
 
@@ -24,9 +26,10 @@ class BlameCache:
         self.entries: dict[str, object] = {}
         self.dirty = False
         if path is not None:
+            text = read_file(path)  # None for a pipe or a link to a device, which would never end
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError, RecursionError):  # RecursionError: nested past what Python parses
+                data = json.loads(text) if text is not None else None
+            except (ValueError, RecursionError):  # RecursionError: nested past what Python parses
                 data = None
             if isinstance(data, dict) and data.get("version") == 1 and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]

@@ -32,6 +32,7 @@ from lxml import etree
 
 from . import office_odf, ooxml_office
 from .safepaths import write_atomic
+from .store import read_file
 
 TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
 CACHE_VERSION = "layout-v1"
@@ -95,7 +96,8 @@ def _cache_file(key: str) -> Path:
 
 def _read_cache(key: str) -> dict[str, int] | None:
     try:
-        found = json.loads(_cache_file(key).read_text(encoding="utf-8"))
+        text = read_file(_cache_file(key))  # None for a pipe or a link to a device, which would never end
+        found = json.loads(text) if text is not None else None
     except (OSError, ValueError, RecursionError):  # RecursionError: nested past what the parser recurses through
         return None
     if not isinstance(found, dict) or not all(isinstance(v, int) for v in found.values()):

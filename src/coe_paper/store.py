@@ -308,6 +308,14 @@ def _regular(path: Path, known: tuple[int, ...] | None = None) -> tuple[tuple[in
         return None
 
 
+def read_file(path: Path) -> bytes | None:
+    """The bytes of a file the cache keeps outside the stores (blame's and the spelling's answers, the layout's pages),
+    or None when it is missing, cannot be read, is larger than MAX_ENTRY or is no regular file: a pipe would keep the
+    build waiting for a writer for ever, a link to /dev/zero reading without end."""
+    read = _regular(path)
+    return read[1] if read is not None else None
+
+
 def _pack_file(path: Path) -> dict[str, memoryview] | None:
     """The entries of the pack of bytes at `path`, or None when it cannot be read or is not exactly one (see
     `unpack_bytes`), its first line naming its name and the SHA-256 of the rest."""

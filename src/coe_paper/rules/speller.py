@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import error, warning
 from ..project import CONFIG_PATH
-from ..store import git_dir
+from ..store import git_dir, read_file
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -45,7 +45,8 @@ class Speller:
         self.problem: str | None = None  # why the dictionary's files could not be read (then no word is reported)
         if cache_file is not None and self.key:
             try:
-                data = json.loads(cache_file.read_text(encoding="utf-8"))
+                text = read_file(cache_file)  # None for a pipe or a link to a device, which would never end
+                data = json.loads(text) if text is not None else {}
                 if data.get("version") == CACHE_VERSION and data.get("key") == self.key:
                     self.known = dict(data["words"])
                     problem = data.get("problem")
