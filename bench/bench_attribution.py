@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 from coe_paper import pipeline
-from coe_paper.attribution import CACHE_DIR, History, history_of
+from coe_paper.attribution import History, history_of
+from coe_paper.store import CACHE_DIR
 
 EPOCH = 1_706_700_000  # 31 January 2024
 WORDS = ("equal", "cities", "housing", "transition", "members", "inclusion", "data", "policy", "urban", "people",

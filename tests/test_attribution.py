@@ -29,10 +29,11 @@ import pytest
 from typer.testing import CliRunner
 
 from coe_paper import attribution, compose, historygit, pipeline, report
-from coe_paper.attribution import CACHE_DIR, History, IdentityMap, history_of, parse_mailmap, parse_person
+from coe_paper.attribution import History, IdentityMap, history_of, parse_mailmap, parse_person
 from coe_paper.blamecache import CACHE_FILE
 from coe_paper.cli import app
 from coe_paper.model import Contributor, PaperConfig, Project
+from coe_paper.store import CACHE_DIR
 from conftest import PAPER_YAML, write_project
 
 CONTRIBUTORS = """\

@@ -276,6 +276,27 @@ def test_a_pipe_a_device_or_a_folder_named_like_a_pack_is_not_read(sink: Path) -
     assert build(sink, "warm.docx") == cold
 
 
+@pytest.mark.parametrize("linked", ["", "fragments"])
+def test_a_cache_folder_that_is_a_symbolic_link_is_neither_read_nor_written(sink: Path, tmp_path: Path,
+                                                                           linked: str) -> None:
+    """`.git/coe-paper-cache` (or a folder of it) as a link to a folder elsewhere: the build read its entries from
+    there, wrote the paper's there and removed the files there that it took for an older cache's (`/tmp`, say, where
+    anyone may leave entries). A link leads where the cache cannot vouch for: nothing is kept, as outside git."""
+    cold = build(sink, "cold.docx")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(cache(sink) / linked if linked else cache(sink), elsewhere)
+    (cache(sink) / linked if linked else cache(sink)).symlink_to(elsewhere)
+    planted = (elsewhere / "fragments" if not linked else elsewhere) / f"{'0' * 64}.bin"  # an older cache's name
+    planted.write_bytes(b"not the paper's")
+
+    def listing() -> dict[str, bytes]:
+        return {str(p.relative_to(elsewhere)): p.read_bytes() for p in sorted(elsewhere.rglob("*")) if p.is_file()}
+
+    before = listing()
+    assert build(sink, "linked.docx") == cold
+    assert listing() == before
+
+
 def test_the_files_of_an_older_cache_go(sink: Path) -> None:
     """An older coe-paper kept each rendered body in a file of its own, a later one all of them in one pack beside
     the folder: a build removes them."""

@@ -38,11 +38,11 @@ from .historygit import Git, log_and_blobs, repository, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
 from .restored import Restart, Restarts, blame, restored
+from .store import cache_folder
 
 __all__ = ["Change", "History", "Identity", "IdentityMap", "SectionHistory", "history_of", "parse_mailmap",
            "parse_person"]
 
-CACHE_DIR = "coe-paper-cache"
 #: git blame's options: `-w` ignores changes to whitespace, `-C` finds lines moved within the file or from another
 #: file the same commit changed; both keep the line with the one who wrote it. Part of each blame's cache key.
 BLAME_OPTIONS = ("-w", "-C")
@@ -174,8 +174,8 @@ def history_of(
             break
         back = more
     history = History(True, commit, {path: SectionHistory(path, changes.get(path, [])) for path in paths})
-    cache_dir = root / git_dir / CACHE_DIR
-    cache = BlameCache(cache_dir / CACHE_FILE if use_cache else None)
+    cache_dir = cache_folder(root / git_dir) if use_cache else None  # None: a link, leading who knows where
+    cache = BlameCache(cache_dir / CACHE_FILE if cache_dir is not None else None)
     # git blame gives authors through the work tree's .mailmap, whatever the revision, and reads its settings: an
     # edited .mailmap, or another setting or file they name, blames again
     blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
@@ -186,7 +186,9 @@ def history_of(
     history.cache_hits = len(paths) - len(todo)
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
         step(f"Reading the history of {len(todo)} sections from git")
-    env = _commit_graph(git, root / git_dir, cache_dir, commit) if use_cache and len(todo) >= GRAPH_MIN_FILES else None
+    many = cache_dir is not None and len(todo) >= GRAPH_MIN_FILES
+    objects = cache_folder(root / git_dir, "objects") if many else None
+    env = _commit_graph(git, root / git_dir, objects, commit) if objects is not None else None
     folder = os.path.relpath(os.path.realpath(root), os.path.realpath(found.top))  # blame names files from the top
     prefix = "" if folder == "." else folder.replace(os.sep, "/") + "/"
     failed: list[str] = []
@@ -318,14 +320,13 @@ def _change(header: str, identities: IdentityMap) -> Change:
 
 # -- blame ------------------------------------------------------------------------------------------------------------
 
-def _commit_graph(git: Git, git_dir: Path, cache_dir: Path, commit: str) -> dict[str, str] | None:
+def _commit_graph(git: Git, git_dir: Path, objects: Path, commit: str) -> dict[str, str] | None:
     """Environment under which git finds a commit-graph with changed-path Bloom filters for `commit`'s history.
 
     Blame walks the whole history of each file; the filters let it skip commits that did not touch the file (about
     3 times faster on the benchmark). The graph is written to a private object directory in the cache, which lists
     the repository's objects as an alternate: the repository's own object store is never written to.
     """
-    objects = cache_dir / "objects"
     env = {"GIT_OBJECT_DIRECTORY": str(objects), "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(git_dir / "objects")}
     try:
         (objects / "info").mkdir(parents=True, exist_ok=True)

@@ -58,6 +58,16 @@ def git_dir(root: Path) -> Path | None:
     return None
 
 
+def cache_folder(git_directory: Path, kind: str = "") -> Path | None:
+    """The cache's folder in `git_directory` (or its `kind` folder); None when either is a symbolic link: reads,
+    writes and removals would go where it leads (a folder anyone may write to), so nothing is kept, as outside git."""
+    folder = git_directory / CACHE_DIR
+    for path in (folder, folder / kind) if kind else (folder,):
+        if path.is_symlink():
+            return None
+    return folder / kind if kind else folder
+
+
 class Store:
     """Entries of one kind ("facts", "fragments") for a project at `root` (None: keep nothing); with `pack`, all
     in packs, of bytes (`get_bytes`, `put_bytes`) when `raw`, else of JSON. Keys are salted with `salt` and
@@ -65,7 +75,7 @@ class Store:
 
     def __init__(self, root: Path | None, kind: str, salt: str, pack: bool = False, raw: bool = False) -> None:
         base = git_dir(root) if root is not None else None
-        self.directory = base / CACHE_DIR / kind if base is not None else None
+        self.directory = cache_folder(base, kind) if base is not None else None
         self.salt = hashlib.sha256(f"{VERSION}\n{kind}\n{code_stamp()}\n{salt}".encode()).hexdigest()
         self.used: set[str] = set()
         self.pack: dict[str, Any] | None = None  # the pack's entries, once read
@@ -309,9 +319,8 @@ def _regular(path: Path, known: tuple[int, ...] | None = None) -> tuple[tuple[in
 
 
 def read_file(path: Path) -> bytes | None:
-    """The bytes of a file the cache keeps outside the stores (blame's and the spelling's answers, the layout's pages),
-    or None when it is missing, cannot be read, is larger than MAX_ENTRY or is no regular file: a pipe would keep the
-    build waiting for a writer for ever, a link to /dev/zero reading without end."""
+    """The bytes of a cache file kept outside the stores (blame's and spelling's answers, the layout's pages); None
+    when it cannot be read, is too large or is no regular file (a pipe would wait, /dev/zero never end)."""
     read = _regular(path)
     return read[1] if read is not None else None
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import error, warning
 from ..project import CONFIG_PATH
-from ..store import git_dir, read_file
+from ..store import cache_folder, git_dir, read_file
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -242,7 +242,8 @@ def speller(context: Context) -> Speller | None:
             context.shared["speller"] = None
             return None
         directory = git_dir(root)
-        cache_file = directory / "coe-paper-cache" / "spelling.json" if directory else None
+        folder = cache_folder(directory) if directory else None
+        cache_file = folder / "spelling.json" if folder else None
         found = Speller(path, cache_file, root)
         context.shared["speller"] = found
         context.finish.append(found.save)
