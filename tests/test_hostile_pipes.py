@@ -120,3 +120,19 @@ def test_a_layout_cache_file_that_is_a_pipe_is_ignored(tmp_path: Path, monkeypat
     reader.join(timeout=10)
     assert result == [None]
     assert layout._read_cache("b" * 64) == {"_Toc1": 3}
+
+
+def test_a_cache_file_that_cannot_be_written_leaves_no_temporary_file(make_project: MakeProject,
+                                                                     tmp_path: Path) -> None:
+    """A folder in place of `blame-v1.json` and `spelling.json` (or a full disk): each build wrote the answers to a
+    temporary file beside them, could not rename it into place and left it there, one more file every build."""
+    root = make_project(git=True)
+    folder = root / ".git/coe-paper-cache"
+    folder.mkdir()
+    (folder / "blame-v1.json").mkdir()
+    (folder / "spelling.json").mkdir()
+    for _ in range(2):
+        built = _validate(root, "assemble", "--no-layout", "--force", "-o", str(tmp_path / "paper.docx"))
+        assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    assert sorted(path.name for path in folder.iterdir() if path.is_file()) == sorted(
+        path.name for path in folder.iterdir() if path.is_file() and path.suffix == ".pack")

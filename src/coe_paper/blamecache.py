@@ -4,11 +4,9 @@ commit that last changed it and what else blame reads (attribution.py makes the 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from .store import read_file
+from .store import read_file, write_file
 
 CACHE_FILE = "blame-v1.json"
 CACHE_LIMIT = 20_000  # entries kept on disk; the oldest go first
@@ -53,11 +51,4 @@ class BlameCache:
         if self.path is None or not self.dirty:
             return
         keep = dict(list(self.entries.items())[-CACHE_LIMIT:])
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=self.path.parent, suffix=".tmp", delete=False,
-                                             encoding="utf-8") as handle:
-                json.dump({"version": 1, "entries": keep}, handle, separators=(",", ":"))
-            os.replace(handle.name, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        write_file(self.path, json.dumps({"version": 1, "entries": keep}, separators=(",", ":")).encode())

@@ -253,7 +253,7 @@ class Store:
 
     @staticmethod
     def _read(path: Path, key: str, raw: bool = False) -> Any:
-        data = Store._file(path)
+        data = read_file(path)
         if data is None:
             return None
         head, _, body = data.partition(b"\n")
@@ -267,28 +267,10 @@ class Store:
             return None
 
     @staticmethod
-    def _file(path: Path) -> bytes | None:
-        """The bytes of the entry's file at `path`, or None when it cannot be read or is no regular file."""
-        found = _regular(path)
-        return None if found is None else found[1]
-
-    @staticmethod
     def _write(path: Path, key: str, payload: Any) -> bool:
         """Write the entry's file atomically; False when it could not be written (a cache only costs time)."""
         body = payload if isinstance(payload, bytes) else _json(payload)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(Store._head(key, body) + b"\n" + body)
-                os.replace(temp, path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return False
-        return True
+        return write_file(path, Store._head(key, body) + b"\n" + body)
 
     @staticmethod
     def _head(key: str, body: bytes | memoryview) -> bytes:
@@ -323,6 +305,24 @@ def read_file(path: Path) -> bytes | None:
     when it cannot be read, is too large or is no regular file (a pipe would wait, /dev/zero never end)."""
     read = _regular(path)
     return read[1] if read is not None else None
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """Write a cache file atomically, leaving no temporary file when it fails (a full disk, a folder in its place);
+    False then: a cache only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True
 
 
 def _pack_file(path: Path) -> dict[str, memoryview] | None:

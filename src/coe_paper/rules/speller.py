@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from itertools import islice
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import error, warning
 from ..project import CONFIG_PATH
-from ..store import cache_folder, git_dir, read_file
+from ..store import cache_folder, git_dir, read_file, write_file
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -127,16 +126,10 @@ class Speller:
     def save(self) -> None:
         if self.cache_file is None or not self.dirty:
             return
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=self.cache_file.parent, suffix=".tmp", delete=False,
-                                             encoding="utf-8") as handle:
-                json.dump({"version": CACHE_VERSION, "key": self.key, "words": self.known, "problem": self.problem},
-                          handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(handle.name, self.cache_file)
+        text = json.dumps({"version": CACHE_VERSION, "key": self.key, "words": self.known, "problem": self.problem},
+                          ensure_ascii=False, separators=(",", ":"))
+        if write_file(self.cache_file, text.encode("utf-8", "surrogatepass")):  # a cache unwritten only costs time
             self.dirty = False
-        except OSError:
-            pass  # a cache that cannot be written only costs time
 
 
 _loaded: dict[tuple[str, str], Any] = {}
