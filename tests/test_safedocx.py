@@ -281,3 +281,28 @@ def test_cli_missing_file_or_a_folder_is_a_usage_error(tmp_path: Path, command: 
     folder = CliRunner().invoke(cli.app, [command, str(tmp_path), *extra])
     assert folder.exit_code == 2
     assert f"{tmp_path}: is a folder, not a file" in folder.output
+
+
+def test_a_draft_sent_in_another_format_under_its_own_name_is_named_as_what_it_is(tmp_path: Path,
+                                                                                 make_project: MakeProject) -> None:
+    """`import notes.odt` said the file was "an OpenDocument file (.odt) renamed .docx", and a .doc "renamed .docx"
+    too, though neither was renamed; a web page saved as .html (or renamed .docx) was only "not a Word document
+    (.docx)", with nothing on what to do."""
+    soffice = require_client("soffice")
+    root = make_project()
+    git_commit(root)
+    said = {"odt": "it is an OpenDocument file (.odt); open it in LibreOffice Writer or Word and save it as",
+            "doc": "it is an old Word 97-2003 document (.doc); open it in Word or LibreOffice Writer and save it as",
+            "html": "it is a web page (HTML); open it in Word or LibreOffice Writer and save it as 'Word Document "
+                    "(.docx)'"}
+    for kind, message in said.items():
+        draft = libreoffice_draft(soffice, tmp_path, kind)
+        result = coe_paper("--project", str(root), "import", str(draft), "--id", "next", "--lead", "rome")
+        assert result.exit_code == 1 and "Traceback" not in result.output, (kind, result.output)
+        assert f"{draft.name} is not a Word document (.docx): {message}" in result.stderr, (kind, result.stderr)
+        renamed = tmp_path / f"{kind}-sent.docx"
+        renamed.write_bytes(draft.read_bytes())
+        result = coe_paper("--project", str(root), "import", str(renamed), "--id", "next", "--lead", "rome")
+        assert f"{renamed.name} is not a Word document (.docx): {message.replace(');', ') renamed .docx;')}" in \
+            result.stderr, (kind, result.stderr)
+    assert not (root / "sections/02-next.md").exists()

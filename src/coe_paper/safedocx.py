@@ -329,9 +329,10 @@ _OLE_KINDS = (
      "> Restrict Access > Unrestricted Access) and send it again"),
     ("EncryptedPackage".encode("utf-16-le"), "encrypted with a password; open it in Word, clear the password (File > "
      "Info > Protect Document > Encrypt with Password, left empty), save it and send it again"),
-    ("WordDocument".encode("utf-16-le"), "an old Word 97-2003 document (.doc) renamed .docx; open it in Word or "
+    ("WordDocument".encode("utf-16-le"), "an old Word 97-2003 document (.doc){renamed}; open it in Word or "
      "LibreOffice Writer and save it as 'Word Document (.docx)'"),
 )
+_WEB_PAGE = (b"<!doctype html", b"<html")  # how a saved web page starts (after a byte-order mark and white space)
 
 
 def refuse_other_formats(path: Path, limits: Limits | None = None) -> None:
@@ -353,12 +354,16 @@ def refuse_other_formats(path: Path, limits: Limits | None = None) -> None:
         what = ("a PDF, which keeps the page but not the document's structure; open the document it was made from "
                 "in Word or LibreOffice Writer and save it as 'Word Document (.docx)'")
     elif head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head:
-        what = ("an OpenDocument file (.odt) renamed .docx; open it in LibreOffice Writer or Word and save it as "
+        what = ("an OpenDocument file (.odt){renamed}; open it in LibreOffice Writer or Word and save it as "
                 "'Word Document (.docx)'")
     elif head.startswith(b"{\\rtf"):
         what = "an RTF file; open it in Word or LibreOffice Writer and save it as 'Word Document (.docx)'"
-    if what:
-        raise DocxError(f"{path.name} is not a Word document (.docx): it is {what}")
+    elif head.removeprefix(b"\xef\xbb\xbf").lstrip().lower().startswith(_WEB_PAGE):
+        what = ("a web page (HTML){renamed}; open it in Word or LibreOffice Writer and save it as 'Word Document "
+                "(.docx)'")
+    if what:  # "renamed .docx" only when it is: a draft sent as `notes.odt` is named as what it is
+        renamed = " renamed .docx" if path.suffix.lower() == ".docx" else ""
+        raise DocxError(f"{path.name} is not a Word document (.docx): it is {what.format(renamed=renamed)}")
 
 
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
