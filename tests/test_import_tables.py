@@ -82,3 +82,20 @@ def test_a_list_in_a_table_cell_is_one_line_named_by_its_cell(make_project: Make
     assert any("2 paragraphs of the table cell of row 3, column 'Measures' joined into one line: "
                "'Calm streets. Wider pavements.'" in line for line in joined), joined
     assert not any("table cells with several paragraphs" in line for line in joined), joined
+
+
+def test_a_row_inserted_or_deleted_with_changes_tracked_is_counted_as_a_tracked_change(make_project: MakeProject,
+                                                                                      tmp_path: Path) -> None:
+    """A table row deleted with changes tracked is left out (the change taken as accepted), and an inserted one kept,
+    but neither was counted in COE901: a draft whose only tracked change was a deleted row lost the row's words
+    without a word of it."""
+    cell = "<w:tc><w:p>{}</w:p></w:tc>"
+    mark = '<w:trPr><w:{} w:id="{}" w:author="Claire Dubois" w:date="2024-05-02T10:00:00Z"/></w:trPr>'
+    rows = [("", "Measure"), ("", "Rent caps"), (mark.format("del", 7), "Old quotas"),
+            (mark.format("ins", 8), "Social leases")]
+    table = ('<w:tbl><w:tblGrid><w:gridCol w:w="4000"/></w:tblGrid>'
+             + "".join(f"<w:tr>{props}{cell.format(_run(words))}</w:tr>" for props, words in rows) + "</w:tbl>")
+    result, text = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, table))
+    assert result.exit_code == 0, result.stderr
+    assert "Old quotas" not in text and "Social leases" in text and "Rent caps" in text
+    assert "warning COE901 2 tracked changes taken as accepted" in result.stderr, result.stderr

@@ -88,6 +88,7 @@ class _Converter:
         self.assembled = SECTIONS in doc.properties
         self.known_ids = set(options.known_ids)
         self.paragraphs: list[wb.Paragraph] = []  # everything imported, notes included, for the counts
+        self.row_changes: list[wb.Rev] = []  # tables' rows inserted or deleted (a deleted one is left out)
         self.listed: set[int] = set()  # the paragraphs of a contents or list of figures (by id), left out
         self.numbers = ListNumbers(doc)
         self._copies: dict[tuple[str, object], str] = {}  # a note's kind and content -> its label (see _note_ref)
@@ -99,7 +100,7 @@ class _Converter:
 
     # -- the whole draft -----------------------------------------------------------------------------------
     def run(self) -> Imported:
-        blocks = wb.accepted(self._select())
+        blocks = wb.accepted(self._select(), self.row_changes)
         kinds = [(block, self._kind(block) if isinstance(block, wb.Paragraph) else ("table", 0)) for block in blocks]
         title_at = next((i for i, (_, k) in enumerate(kinds) if k[0] == "title"), None)
         if title_at is None:
@@ -117,7 +118,7 @@ class _Converter:
         index = 0
         while index < len(self.notes):  # a note may cite another one, which joins the end of the list
             key, label = list(self.notes.items())[index]
-            note_blocks = wb.accepted(self.doc.notes.get(key, []))
+            note_blocks = wb.accepted(self.doc.notes.get(key, []), self.row_changes)
             notes.append((label, self._blocks([(b, self._kind(b, note=True) if isinstance(b, wb.Paragraph)
                                                  else ("table", 0)) for b in note_blocks], {})))
             index += 1
@@ -127,7 +128,7 @@ class _Converter:
                 [*md, *(block for _, blocks in notes for block in blocks)], unplaced)
         text = self.writer.document(md, notes)
         for code, message, hint in summary(self.doc, self.paragraphs, self.listed, self.assembled, self.renumbered,
-                                           self.writer.lost_formatting, self.counts):
+                                           self.writer.lost_formatting, self.counts, self.row_changes):
             self.warn(code, message, hint)
         author = self.doc.core.get("creator") or self.doc.core.get("lastModifiedBy", "")
         return Imported(title, text, self.pictures.data, self.found, author)

@@ -18,12 +18,13 @@ CHANGES, COMMENTS, DROPPED, LINK, FORMATTING = "COE901", "COE902", "COE903", "CO
 
 
 def summary(doc: wb.WordDocument, paragraphs: Sequence[wb.Paragraph], listed: set[int], assembled: bool,
-            renumbered: Counter[str], lost_formatting: int, counts: Counter[tuple[str, str]]
-            ) -> list[tuple[str, str, str]]:
+            renumbered: Counter[str], lost_formatting: int, counts: Counter[tuple[str, str]],
+            row_changes: Sequence[wb.Rev] = ()) -> list[tuple[str, str, str]]:
     """The warnings (code, message, hint) after a conversion of `paragraphs` (`listed`: those of a contents or list
-    of figures, by id; `renumbered`: the fields the paper numbers again; `counts`: the converter's, added to here)."""
+    of figures, by id; `renumbered`: the fields the paper numbers again; `counts`: the converter's, added to here;
+    `row_changes`: tables' rows inserted or deleted with changes tracked, which no run carries)."""
     out: list[tuple[str, str, str]] = []
-    revs: set[int] = set()
+    revs = {id(rev) for rev in row_changes}
     for para in paragraphs:
         revs |= {id(r.rev) for r in para.runs if r.rev is not None}
         if para.mark is not None:

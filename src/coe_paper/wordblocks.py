@@ -142,15 +142,18 @@ class WordDocument:
         return self.docx.read(part)
 
 
-def accepted(blocks: list[Block]) -> list[Block]:
+def accepted(blocks: list[Block], changes: list[Rev] | None = None) -> list[Block]:
     """The blocks as they read with every tracked change accepted: a deleted paragraph mark joins the paragraph to
-    the next one, deleted table rows go. Runs keep their marks (leave out those with `rev.kind == "del"`); the
-    blocks given are not changed."""
+    the next one, deleted table rows go (the tracked changes of rows, inserted or deleted, are added to `changes`,
+    which no run shows). Runs keep their marks (leave out those with `rev.kind == "del"`); the blocks given are not
+    changed."""
     out: list[Block] = []
     carry: list[Run] = []
     for block in blocks:
         if isinstance(block, Table):
-            rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks)) for cell in row.cells])
+            if changes is not None:
+                changes += [row.rev for row in block.rows if row.rev is not None]
+            rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks, changes)) for cell in row.cells])
                     for row in block.rows if row.rev is None or row.rev.kind != "del"]
             out.append(replace(block, rows=rows))
             continue
