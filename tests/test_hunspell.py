@@ -458,3 +458,19 @@ def test_a_dictionary_loading_in_the_background_pauses_and_gives_way_to_a_thread
     assert found == [needed] and bool(needed.lookup("wordak"))
     assert len(pauses) >= len(words) // 4 - 1 and pauses[1:] == [True] * (len(pauses) - 1)
     assert not speller_module.awaited()
+
+
+@pytest.mark.parametrize("answer", [5, [1, 2], {"a": 1}, "The", [None], [["The"]], False])
+def test_a_kept_answer_of_another_shape_is_asked_again(tmp_path: Path, answer: object) -> None:
+    """The spelling's answers kept in `.git/coe-paper-cache/spelling.json` (True, or the suggestions) were taken
+    whatever their shape, once the file named this dictionary: an answer edited by hand or damaged gave 'did you
+    mean 1 or 2?' or 'did you mean None?', or no suggestion at all, where a run without it suggests 'The'."""
+    fresh = Speller(EN_GB, None)
+    kept = tmp_path / "spelling.json"
+    kept.write_text(json.dumps({"version": speller_module.CACHE_VERSION, "key": fresh.key,
+                                "words": {"Teh": answer, "equality": True, "Citty": ["City"]}}), encoding="utf-8")
+    speller = Speller(EN_GB, kept)
+    assert not speller.correct("Teh")
+    assert speller.suggestions("Teh") == fresh.suggestions("Teh")
+    assert "The" in speller.suggestions("Teh")
+    assert speller.known["equality"] is True and speller.suggestions("Citty") == ["City"]  # the others are kept

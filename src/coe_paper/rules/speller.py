@@ -47,7 +47,8 @@ class Speller:
                 text = read_file(cache_file)  # None for a pipe or a link to a device, which would never end
                 data = json.loads(text) if text is not None else {}
                 if data.get("version") == CACHE_VERSION and data.get("key") == self.key:
-                    self.known = dict(data["words"])
+                    self.known = {word: answer for word, answer in data["words"].items()  # True, or suggestions
+                                  if answer is True or (type(answer) is list and all(type(s) is str for s in answer))}
                     problem = data.get("problem")
                     self.problem = problem if isinstance(problem, str) else None
             except (OSError, ValueError, KeyError, AttributeError, TypeError, RecursionError):  # nested too deep
