@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from coe_paper import pipeline
+from coe_paper import project as project_module
 from coe_paper.project import ProjectNotFound, find_root, load_project
 from coe_paper.sources import GitRevision, SourceError, WorkTree, normalise, parse_batch
 from conftest import INTRO_BODY, MakeProject, git_commit, section_text
@@ -203,3 +205,44 @@ def test_utf16_file_is_coe003(make_project: MakeProject) -> None:
     found = pipeline.load(root).diagnostics
     assert [(d.code, d.path, d.line) for d in found if d.code == "COE003"] == [("COE003", INTRO, 1)]
     assert "the file is UTF-16" in next(d.hint for d in found if d.code == "COE003")
+
+
+# -- what a resident process keeps ------------------------------------------------------------------------------
+
+
+def test_a_resident_process_takes_a_section_again_while_its_text_is_the_same(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once `keep_loaded` was called (a resident process, for its children), a section loaded without a problem is
+    taken again while its file's text is the same, without its front matter read again; the front matter's cache
+    entry is put back when the cache lost it. A section whose text changed is loaded anew, and one with a problem
+    is never kept: its diagnostic is given every time."""
+    monkeypatch.setattr(project_module, "_LOADED", None)
+    project_module.keep_loaded()
+    split = project_module.split_front_matter
+    reads: list[str] = []
+    monkeypatch.setattr(project_module, "split_front_matter", lambda text: (reads.append(text), split(text))[1])
+    root = make_project(git=True)
+    first, found = load_project(WorkTree(root))
+    assert first is not None and found == [] and len(reads) == len(first.sections) > 1
+    again, found = load_project(WorkTree(root))
+    assert again is not None and found == [] and len(reads) == len(first.sections)
+    assert all(a is b for a, b in zip(again.sections, first.sections, strict=True))
+
+    (root / INTRO).write_text((root / INTRO).read_text(encoding="utf-8") + "\nOne more sentence here.\n",
+                              encoding="utf-8")
+    changed, _ = load_project(WorkTree(root))
+    assert changed is not None and len(reads) == len(first.sections) + 1
+    intro = next(s for s in changed.sections if s.path == INTRO)
+    assert intro.body.endswith("One more sentence here.\n")
+
+    shutil.rmtree(root / ".git" / "coe-paper-cache")
+    kept = project_module.Store(root, "front", "", pack=True)
+    load_project(WorkTree(root))
+    assert len(kept.key(INTRO, intro.front)) == 64
+    assert project_module.Store(root, "front", "", pack=True).get(kept.key(INTRO, intro.front)) is not None
+
+    (root / INTRO).write_text((root / INTRO).read_text(encoding="utf-8") + "A bell \x07 rang.\n", encoding="utf-8")
+    for _ in range(2):
+        count = len(reads)
+        _, found = load_project(WorkTree(root))
+        assert [d.code for d in found] == ["COE004"] and len(reads) == count + 1

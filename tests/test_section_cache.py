@@ -24,10 +24,11 @@ from coe_paper import store as store_module
 from coe_paper.docx_writer import DocxBuilder
 from coe_paper.markdown import parse
 from coe_paper.ooxml import w
+from coe_paper.packformat import pack_bytes, unpack_bytes
 from coe_paper.render import Renderer
 from coe_paper.sectionrender import SectionRenderer
 from coe_paper.sources import WorkTree
-from coe_paper.store import CACHE_DIR, Store, pack_bytes, unpack_bytes
+from coe_paper.store import CACHE_DIR, Store
 from conftest import REPO_ROOT, MakeProject, git_commit, kitchen_sink_project, on_workers, section_text, tiny_png
 
 EPOCH = "1700000000"
@@ -377,6 +378,45 @@ def test_a_pack_read_whole_is_not_read_again_while_its_file_is_the_same(tmp_path
     store.prune()
     later = Store(root, "bodies", "", pack=True, raw=True)
     assert (later.get_bytes("k1"), later.get_bytes("k2")) == (b"one" * 100, b"two")
+
+
+def test_a_resident_process_keeps_the_packs_of_json_it_read_decoded(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once `keep_decoded` was called (a resident process, for its children), a pack of JSON entries read and
+    decoded once is taken again from memory while its file is unchanged; one changed in place, even with its
+    modification time put back, is read again (and refused when damaged); `read_again` reads the packs changed since
+    (a command's, written after its child forked), and a later store takes them from memory."""
+    monkeypatch.setattr(store_module, "_DECODED", None)
+    store_module.keep_decoded()
+    reads: list[int] = []
+    read_within = store_module.read_within
+    monkeypatch.setattr(store_module, "read_within", lambda *args: (reads.append(1), read_within(*args))[1])
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    store = Store(root, "facts", "", pack=True)
+    store.put(store.key("one"), {"words": 1})
+    store.prune()
+    for _ in range(3):
+        assert Store(root, "facts", "", pack=True).get(store.key("one")) == {"words": 1}
+    assert len(reads) == 1
+    pack = root / ".git" / CACHE_DIR / "facts.pack"
+    before, data = pack.stat(), pack.read_bytes()
+    time.sleep(0.01)
+    pack.write_bytes(data.replace(b'"words":1', b'"words":2'))  # the same size, its time put back
+    os.utime(pack, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert Store(root, "facts", "", pack=True).get(store.key("one")) is None
+    assert len(reads) == 2
+
+    pack.write_bytes(data)
+    later = Store(root, "facts", "", pack=True)
+    later.get(store.key("one"))
+    later.put(later.key("two"), {"words": 2})
+    later.prune()  # a command's child writes the pack: its parent has not read it
+    store_module.read_again()
+    assert len(reads) == 4
+    again = Store(root, "facts", "", pack=True)
+    assert (again.get(store.key("one")), again.get(store.key("two"))) == ({"words": 1}, {"words": 2})
+    assert len(reads) == 4
 
 
 def _run(root: Path, entries: dict[str, bytes]) -> None:

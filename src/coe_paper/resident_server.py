@@ -8,7 +8,8 @@ closes (serve stopped, or died) it removes its socket and ends. Started by a com
 gone. Each holds the project's lock (`resident.claim`) from its start, so that the commands run while it warms up start
 no other; serve's, started while another holds it, waits for it to end. Before listening it imports what `assemble`,
 `validate` and `status` import, checks the paper once (which builds the models' validators, compiles the templates and
-opens the spelling dictionary's index), runs the checks, rules and renderer once more on a few sections (whose
+opens the spelling dictionary's index, and keeps the sections and the cache's packs it read for the children, while
+their files stay the same), runs the checks, rules and renderer once more on a few sections (whose
 results the check took from the cache) and freezes what it made, so that a child starts with all of it. It has one
 thread, so a fork copies no lock another thread holds. A request is refused (the caller then runs the command itself)
 unless it comes from this user, for this project's resident protocol, from the same Python with the same coe-paper code
@@ -124,7 +125,11 @@ def warm(root: str) -> Any:
     import typer.main
 
     from . import checked, cli, compose, docx_writer, markdown, parallel, pipeline, templates, uptodate, yamlparse  # noqa: F401
+    from .project import keep_loaded
+    from .store import keep_decoded
 
+    keep_decoded()  # what the check below reads, the children take decoded
+    keep_loaded()
     markdown.content_parser()  # what sections and templates that miss the cache need (the check below may not)
     markdown.template_parser()
 
@@ -210,8 +215,11 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
             for caller in children.values():
                 poller.register(caller, _GONE)
             events = dict(poller.poll(1000))
+            running = len(children)
             if _reap(children):
                 last = time.monotonic()  # idle from when the last command ended, however long it ran
+            elif running:  # the last command ended: the cache's packs it wrote are read here, for the next
+                _read_again()
             if idle is None and events.get(sys.stdin.fileno()) and not os.read(sys.stdin.fileno(), 4096):
                 return  # serve closed the pipe
             for pid, caller in list(children.items()):
@@ -233,6 +241,15 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
     finally:
         for caller in children.values():
             caller.close()
+
+
+def _read_again() -> None:
+    """The packs of the section cache that the last command wrote, read and decoded here (see store.read_again), and
+    frozen with the rest."""
+    from .store import read_again
+
+    read_again()
+    gc.freeze()
 
 
 def _reap(children: dict[int, socket.socket]) -> bool:
