@@ -713,16 +713,17 @@ resident_server.warm(str(root))
 preloaded = len(sectionrender._DECODED)
 intro = root / "sections" / "01-intro.md"
 intro.write_text(intro.read_text() + "\\nA sentence added since.\\n")
-decoded = []
-read = sectionrender.from_bytes
+decoded, decoded_json = [], []
+read, read_json = sectionrender.from_bytes, sectionrender.decode
 sectionrender.from_bytes = lambda data: decoded.append(1) or read(data)
+sectionrender.decode = lambda data: decoded_json.append(1) or read_json(data)
 kept = pipeline.assemble(root, root / "kept.docx")
 assert kept.output is not None, kept.diagnostics
-with_memory = len(decoded)
+with_memory, json_with_memory = len(decoded), len(decoded_json)
 sectionrender._DECODED.clear()
 again = pipeline.assemble(root, root / "again.docx")
 assert again.output is not None, again.diagnostics
-print(preloaded, with_memory, len(decoded) - with_memory)
+print(preloaded, with_memory, len(decoded) - with_memory, json_with_memory, len(decoded_json) - json_with_memory)
 """
 
 
@@ -737,14 +738,44 @@ def _after_a_build(root: Path, script: str) -> str:
 
 
 def test_a_warm_process_decodes_only_the_bodies_changed_since(make_project: MakeProject) -> None:
-    """The resident process decodes the cached bodies before it forks: a child's build after one section changed
-    decodes none of the others', and writes the same bytes as a build that decoded them all."""
+    """The resident process decodes the cached bodies, bylines and parts before it forks: a child's build after one
+    section changed decodes none of the others', and writes the same bytes as a build that decoded them all."""
     root = make_project(git=True).resolve()
     out = _after_a_build(root, WARM_THEN_EDIT)
-    preloaded, with_memory, without = map(int, out.split())
-    assert preloaded == 3  # the three sections' bodies (bylines and parts are kept apart, as JSON)
+    preloaded, with_memory, without, json_with_memory, json_without = map(int, out.split())
+    assert json_without >= 3 + 2  # three bylines, the title page and more parts, kept apart as JSON
+    assert preloaded == 3 + json_without  # and the three sections' bodies
     assert (with_memory, without) == (0, 3)  # none decoded now; with the memory cleared, every body (the new one too)
+    assert json_with_memory == 0
     assert (root / "kept.docx").read_bytes() == (root / "again.docx").read_bytes()
+
+
+WARM_THEN_CHECK = """
+import sys
+from pathlib import Path
+from coe_paper import facts, pipeline, resident_server
+root = Path(sys.argv[1])
+resident_server.warm(str(root))
+intro = root / "sections" / "01-intro.md"
+intro.write_text(intro.read_text() + "\\nA sentence added since.\\n")
+decoded = []
+read = facts.decode
+facts.decode = lambda data: decoded.append(1) or read(data)
+kept = pipeline.load(root).diagnostics
+with_memory = len(decoded)
+pipeline._FACTS.clear()
+again = pipeline.load(root).diagnostics
+assert kept == again, (kept, again)
+print(with_memory, len(decoded) - with_memory)
+"""
+
+
+def test_a_warm_process_decodes_only_the_facts_of_sections_changed_since(make_project: MakeProject) -> None:
+    """The resident process keeps each section's facts as it decodes them from the cache: a child's check after one
+    section changed decodes none (that section's are made anew), and finds what a check that decoded them does."""
+    root = make_project(git=True).resolve()
+    with_memory, without = map(int, _after_a_build(root, WARM_THEN_CHECK).split())
+    assert (with_memory, without) == (0, 3)  # with the memory cleared: the other two, and the one made just before
 
 
 WARM_THEN_BUILD = """

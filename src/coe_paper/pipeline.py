@@ -28,7 +28,7 @@ from .rules import engine as editorial
 from .safedocx import Limits
 from .safepaths import holds, output_problems, write_atomic
 from .sources import GitRevision, JournaledTree, Source, SourceError, WorkTree, normalise
-from .store import Store
+from .store import Store, keeps_decoded
 from .template_outputs import KeptTemplates
 from .templates_ahead import Ahead, render_ahead
 
@@ -109,6 +109,11 @@ def load(root: Path, rev: str | None = None, render: bool = False, step: Step = 
                   ahead=templates[0] if templates else None)
 
 
+#: Each section's facts decoded from the cache, by key (a digest of all they are made from): kept by a resident
+#: process (store.keep_decoded) as it warms up, for its children, which then decode only those changed since.
+_FACTS: dict[str, facts.Facts] = {}
+
+
 def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], source: Source,
                   editor: editorial.Editor, render: bool = False, step: Step = quiet,
                   meanwhile: Callable[[DocxBuilder | None], None] | None = None) -> None:
@@ -123,7 +128,10 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
     for item in parsed:
         section = item.section
         key = store.key(section.path, section.body_line, section.body_digest)
-        found = facts.decode(store.get(key))
+        payload = store.get(key)
+        found = None if payload is None else _FACTS.get(key) or facts.decode(payload)
+        if found is not None and keeps_decoded():
+            _FACTS[key] = found
         if found is None:
             missing.append((item, key))
         else:

@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from .render_sink import Sink
 
 
-#: Bodies decoded from the cache, by key (a digest of everything they were made from, so an entry never goes stale):
-#: filled by `preload` in a resident process before it forks, for the commands it runs in its children, which then
-#: decode only the bodies changed since. A process that builds once keeps none.
+#: Bodies, bylines and parts decoded from the cache, by key (a digest of everything they were made from, so an entry
+#: never goes stale): filled by `preload` in a resident process before it forks, for the commands it runs in its
+#: children, which then decode only those changed since (taken only while the cache holds the entry, which a build
+#: then keeps). A process that builds once keeps none.
 _DECODED: dict[str, fragments.Fragment] = {}
 PRELOAD_BYTES = 64 * 1024 * 1024  # a paper's stored bodies beyond this are decoded by each command as they are read
 
@@ -115,7 +116,8 @@ class SectionRenderer:
                 data = store.get_bytes(key)
                 fragment = None if data is None else from_bytes(data)
         else:
-            fragment = decode(store.get(key))
+            payload = store.get(key)
+            fragment = None if payload is None else _DECODED.get(key) or decode(payload)
         if fragment is None:
             self.rendered[kind] += 1
             fragment = fragments.record(self.builder, render)
@@ -129,8 +131,8 @@ class SectionRenderer:
         return [self.builder.slot(text)] if text else []
 
     def preload(self) -> int:
-        """Decode every body the cache holds into this process's memory (`_DECODED`), up to PRELOAD_BYTES of them; the
-        number decoded."""
+        """Decode every body the cache holds into this process's memory (`_DECODED`), up to PRELOAD_BYTES of them, and
+        every byline and part; the number decoded."""
         _DECODED.clear()
         taken = 0
         for key, data in sorted(self.store.stored_bytes().items()):
@@ -138,6 +140,10 @@ class SectionRenderer:
             if taken > PRELOAD_BYTES:
                 break
             fragment = from_bytes(bytes(data))
+            if fragment is not None:
+                _DECODED[key] = fragment
+        for key, payload in self.bylines.stored().items():  # their keys and the bodies' never meet: salted apart
+            fragment = decode(payload)
             if fragment is not None:
                 _DECODED[key] = fragment
         return len(_DECODED)

@@ -134,6 +134,10 @@ class Store:
         `get_bytes` checks it); none is counted as used by this run."""
         return dict(self._pack()) if self.directory is not None and self.packed and self.raw else {}
 
+    def stored(self) -> dict[str, Any]:
+        """Every JSON entry the pack holds now, by key; none is counted as used by this run."""
+        return dict(self._pack()) if self.directory is not None and self.packed and not self.raw else {}
+
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store `data` (bytes, not JSON) under `key`: in the pack, or in a file of its own."""
         self._put(key, data, ".bin")
@@ -343,6 +347,11 @@ def keep_decoded() -> None:
     global _DECODED
     if _DECODED is None:
         _DECODED = {}
+
+
+def keeps_decoded() -> bool:
+    """Whether `keep_decoded` was called: this process keeps what it decodes of the cache for processes it forks."""
+    return _DECODED is not None
 
 
 def read_again() -> None:
