@@ -531,6 +531,42 @@ def test_workers_give_the_same_paper_and_findings_as_one_process(sink: Path, mon
     assert pipeline.check(sink).diagnostics == serial_findings
 
 
+def test_a_build_after_a_check_renders_the_bodies_on_workers_and_checks_nothing_again(
+        make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `validate` (every section's facts in the cache, no body rendered), a build has its workers render the
+    bodies that need no paper-wide number, and neither checks a section again nor runs the editorial rules; it
+    writes the same bytes as a build on one processor."""
+    sink = make_project(git=True)  # 'housing' shows a figure's caption: a worker leaves it to the build
+    serial = _serial_build(sink, monkeypatch)
+    assert pipeline.check(sink).project is not None  # the facts and findings kept, no body rendered
+    on_workers(monkeypatch)
+    given: list[list[bool]] = []
+    prefill = parallel.prefill
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        given.append([item.known for item in args[2]])
+        return prefill(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "prefill", counted)
+    asked = sink.parent / "asked"  # what the build's process and its workers checked again, a line each
+
+    def noted(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
+        def note(*args: Any) -> Any:
+            with asked.open("a", encoding="utf-8") as log:
+                log.write(f"{name}\n")
+            return run(*args)
+        return note
+
+    monkeypatch.setattr(parallel.checks, "section_checks", noted("checks", parallel.checks.section_checks))
+    monkeypatch.setattr(parallel.Editor, "findings", noted("rules", parallel.Editor.findings))
+    counts = counting(monkeypatch)
+    assert build(sink, "after-check.docx") == serial
+    assert not asked.exists()
+    sections = len(pipeline.load(sink).parsed)
+    assert given and all(given[0]) and 2 <= len(given[0]) < sections  # not those with a caption or a reference
+    assert counts[-1] == sections - len(given[0])  # the build rendered those itself
+
+
 def test_templates_rendered_while_workers_check_the_sections_are_not_rendered_again(
         sink: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """While its workers check the sections, a cold build renders the title page, the cover's back, the annex and

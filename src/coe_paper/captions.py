@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from .checks import Parsed
+    from .model import Section
 
 Element = ooxml.Element
 #: A caption's id for cross-references, `{#fig-survey}`; a table's may add the class `.landscape` (its table stands
 #: on landscape pages of its own): `{#tbl-costs .landscape}`, or without an id `{.landscape}`.
 ID = r"\{#([A-Za-z][A-Za-z0-9_:.-]*)(?:\s+\.landscape)?\}"
+_ANY_ID = re.compile(ID)  # a caption's `{#id}`, found anywhere
 ID_RE = re.compile(rf"\s*(?:{ID}|\{{\.landscape\}})\s*$")
 LANDSCAPE_RE = re.compile(r"\{(?:#[A-Za-z][A-Za-z0-9_:.-]*\s+)?\.landscape\}\s*$")
 TABLE_CAPTION_RE = re.compile(r"^Table:\s+")
@@ -278,3 +280,8 @@ def duplicates(parsed: Iterable[Parsed]) -> Iterator[Diagnostic]:
                             f"caption id '{fact.id}' is already used at {seen[fact.id]}")
             else:
                 seen[fact.id] = f"{item.section.path}:{fact.line}"
+
+
+def ids_in(sections: Iterable[Section]) -> set[str]:
+    """Every `{#id}` in the sections' text: more than their captions' ids, never fewer (found without parsing)."""
+    return {match.group(1) for section in sections for match in _ANY_ID.finditer(section.body)}

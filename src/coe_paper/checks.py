@@ -62,6 +62,11 @@ class Parsed:
         return self._tokens is not None
 
     @property
+    def known(self) -> bool:
+        """Whether the facts are there (from the section cache, or worked out)."""
+        return self._facts is not None
+
+    @property
     def facts(self) -> Facts:
         if self._facts is None:
             raise RuntimeError(f"{self.section.path}: facts asked for before section_checks ran")

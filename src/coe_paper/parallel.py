@@ -17,7 +17,6 @@ import contextlib
 import gc
 import os
 import pickle
-import re
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -37,7 +36,6 @@ from .sectionrender import SectionRenderer
 if TYPE_CHECKING:
     from .docx_writer import DocxBuilder
 
-_CAPTION_ID = re.compile(captions.ID)  # a caption's `{#id}`, found anywhere
 MIN_SECTIONS = 4  # fewer missing sections than this are quicker on one processor than forking a worker
 MIN_BYTES = 20_000  # ... and so is less Markdown than this (about 3,000 words)
 CHUNKS = 32  # chunks a process: the last to be taken is small, so that all the processes finish together
@@ -74,8 +72,9 @@ def worth_it(items: Sequence[checks.Parsed]) -> bool:
 def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Editor | None,
             builder: DocxBuilder | None, meanwhile: Callable[[], None] | None = None
             ) -> list[tuple[dict[str, Any], list[Any] | None]] | None:
-    """For each of `items` (in order): its encoded facts and, with an `editor`, its encoded editorial findings;
-    with a `builder`, bodies that need no paper-wide numbers are rendered into the fragment cache. None when the
+    """For each of `items` (in order): its encoded facts and, with an `editor`, its encoded editorial findings (an
+    item whose facts are known already: those facts, no findings); with a `builder`, bodies that need no paper-wide
+    numbers are rendered into the fragment cache. None when the
     workers could not do it (a worker killed, no processes left): the caller then does the work itself. This
     process runs `meanwhile` (work of its own that needs no section's facts) once the workers have started, then
     takes chunks with them: they take more of the chunks while it does."""
@@ -86,7 +85,7 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
     # the longest sections first: the chunks taken last are the shortest, so the processes finish together
     for place, index in enumerate(sorted(range(len(items)), key=lambda i: -len(items[i].section.body))):
         chunks[place % len(chunks)].append(index)
-    caption_ids = {match.group(1) for section in project.sections for match in _CAPTION_ID.finditer(section.body)}
+    caption_ids = captions.ids_in(project.sections)
     renderer = SectionRenderer(root, builder, {}, {}) if builder is not None else None
     if renderer is not None and renderer.store.directory is None:  # no cache to leave the fragments in (no git)
         renderer = None
@@ -261,11 +260,13 @@ def _work(indices: list[int]) -> _Answer:
     out: list[tuple[dict[str, Any], list[Any] | None]] = []
     for index in indices:
         item = job.items[index]
-        found = checks.section_checks(job.project, item)
-        item.facts = found
         editorial = None
-        if job.editor is not None and job.editor.cache is not None:
-            editorial = [encode_diagnostic(d) for d in job.editor.findings(item)]
+        if item.known:  # its facts (and findings) from the cache: its body to render, nothing else
+            found = item.facts
+        else:
+            found = item.facts = checks.section_checks(job.project, item)
+            if job.editor is not None and job.editor.cache is not None:
+                editorial = [encode_diagnostic(d) for d in job.editor.findings(item)]
         refers = job.caption_ids.intersection(link.name for link in found.links)
         if renderer is not None and not (found.captions or refers):
             renderer.prepare(item)

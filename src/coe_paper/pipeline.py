@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import a11y, checks, ci_install, facts, pictures, uptodate
+from . import a11y, captions, checks, ci_install, facts, pictures, uptodate
 from .attribution import History, history_of
 from .compose import (
     ahead,
@@ -136,13 +136,16 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
             missing.append((item, key))
         else:
             item.facts = found
-    if len(missing) >= 2:
+    builder = ahead(source, project.config.template) if render else None  # the one the build then takes
+    unrendered = _unrendered(root, project, parsed, builder) if len(parsed) > len(missing) else []
+    if len(missing) + len(unrendered) >= 2:
         from . import parallel  # loaded only for a cold build
 
-        if parallel.worth_it([item for item, _ in missing]):
-            step(f"Checking {len(missing)} sections on {parallel.processors()} processors")
-            builder = ahead(source, project.config.template) if render else None  # the one the build then takes
-            done = parallel.prefill(root, project, [item for item, _ in missing], editor if editor.active else None,
+        work = [item for item, _ in missing] + unrendered  # those with facts: only their bodies to render
+        if parallel.worth_it(work):
+            step(f"Checking {len(work)} sections on {parallel.processors()} processors" if missing else
+                 f"Rendering {len(work)} sections on {parallel.processors()} processors")
+            done = parallel.prefill(root, project, work, editor if editor.active else None,
                                     builder, (lambda: meanwhile(builder)) if meanwhile is not None else None)
             for (item, key), (payload, findings) in zip(missing, done or [], strict=False):
                 item.facts = facts.decode(payload) or checks.section_checks(project, item)
@@ -157,6 +160,20 @@ def section_facts(root: Path, project: Project, parsed: list[checks.Parsed], sou
         item.facts = checks.section_checks(project, item)
         store.put(key, facts.encode(item.facts))
     store.prune(isinstance(source, WorkTree))
+
+
+def _unrendered(root: Path, project: Project, parsed: list[checks.Parsed], builder: DocxBuilder | None
+                ) -> list[checks.Parsed]:
+    """The sections whose facts the cache has but not their bodies rendered (a build after `validate`), that
+    workers can render ahead of the build (see SectionRenderer.unrendered)."""
+    if builder is None:
+        return []
+    from .sectionrender import SectionRenderer
+
+    renderer = SectionRenderer(root, builder, {}, {})
+    if renderer.store.directory is None:
+        return []
+    return renderer.unrendered([item for item in parsed if item.known], lambda: captions.ids_in(project.sections))
 
 
 # -- attribution (git history; see attribution.py) ------------------------------------------------------------------

@@ -88,6 +88,14 @@ class SectionRenderer:
         if self.store.get_bytes(key) is None:
             self.store.put_bytes(key, to_bytes(fragments.record(self.builder, self._renderer(item, (0, 0)))))
 
+    def unrendered(self, items: list[Parsed], caption_ids: Callable[[], set[str]]) -> list[Parsed]:
+        """Of `items` (their facts known), those whose bodies the cache lacks and that `prepare` renders: none that
+        shows a caption, or refers to one of `caption_ids` (asked only when there are some to look at)."""
+        stored = self.store.stored_bytes()
+        found = [item for item in items if not item.facts.captions and self._key(item, [None, []]) not in stored]
+        ids = caption_ids() if found else set()
+        return [item for item in found if not ids.intersection(link.name for link in item.facts.links)]
+
     def _key(self, item: Parsed, captions_context: list[object]) -> str:
         section = item.section
         return self.store.key("body", section.path, section.body_line, section.body_digest,
