@@ -245,10 +245,11 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
 
 def _read_again() -> None:
     """The packs of the section cache that the last command wrote, read and decoded here (see store.read_again), and
-    frozen with the rest."""
+    frozen with the rest once this process's own garbage is collected (a cycle frozen would never be)."""
     from .store import read_again
 
     read_again()
+    gc.collect()
     gc.freeze()
 
 
