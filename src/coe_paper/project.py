@@ -174,8 +174,9 @@ def load_section(source: Source, path: str, cache: Store | None = None, claims: 
     text, found = read_text(source, path, limits.LIMITS.section_bytes)
     if text is None:
         return None, found
-    if _LOADED is not None and not found and (path, text) in _LOADED:
-        section, key = _LOADED[path, text]
+    kept = _LOADED.get((path, text)) if _LOADED is not None and not found else None
+    if kept is not None:
+        section, key = kept
         if cache is not None and cache.get(key) is None:  # kept for later runs, which read it from the cache
             cache.put(key, section.meta.model_dump())
         return section, []
