@@ -413,10 +413,11 @@ RESIDENT_MODES = ("resident cold", "resident warm", "resident 1 edit", "resident
 
 
 def clear_section_caches(project: Path) -> None:
-    """Every pack (the rendered bodies and the deflated pieces among them), and the folders older versions kept
-    those in."""
+    """Every pack (the rendered bodies, the bodies as placed, the contents and the deflated pieces among them), and
+    the folders older versions kept those in."""
     cache = project / ".git" / "coe-paper-cache"
-    for entry in [*cache.glob("sections*"), *cache.glob("*.pack"), cache / "fragments", cache / "deflate"]:
+    kept = [cache / kind for kind in ("fragments", "placed", "contents", "deflate")]
+    for entry in [*cache.glob("sections*"), *cache.glob("*.pack"), *kept]:
         if entry.is_dir():
             shutil.rmtree(entry)
         elif entry.exists():

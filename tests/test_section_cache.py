@@ -899,8 +899,8 @@ def test_the_quick_reading_of_ids_agrees_with_the_general_one(tmp_path: Path) ->
     body = ("## A heading\n\n- one [link](https://example.org)[^1]\n  1. two\n\n| a | b |\n|---|---|\n| [x](#y) | 2 |"
             "\n\nTable: Two columns {#tbl-two}\n\n[^1]: A note with [a link](https://example.org/2).\n")
     recorder = fragments.Recorder(doc)
-    texts = [fragments._xml(Renderer(recorder).render(parse(body)))]
-    texts += [fragments._xml(paragraphs) for _, paragraphs in recorder.notes]
+    texts = [fragments.xml_text(Renderer(recorder).render(parse(body)))]
+    texts += [fragments.xml_text(paragraphs) for _, paragraphs in recorder.notes]
     assert len(texts) == 2
     for text in texts:
         assert fragments._sites(text) != []

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from . import annex, captions, checks, frontmatter, marks, ooxml, ooxml_sections, pictures, toc
+from . import annex, captions, checks, fragments, frontmatter, marks, ooxml, ooxml_sections, pictures, toc
 from .attribution import History, SectionHistory
 from .diagnostics import Diagnostic, error, has_errors
 from .gitlog import Version
@@ -19,6 +19,7 @@ from .render_inline import bookmark_name
 from .safedocx import Limits
 from .sectionrender import SectionRenderer
 from .sources import Source, SourceError, WorkTree, normalise
+from .store import Store
 from .template_outputs import KeptTemplates
 
 if TYPE_CHECKING:
@@ -205,7 +206,10 @@ def render_docx(loaded: Loaded, version: Version, credits: Credits, paginate: bo
     parts = render_parts(builder, loaded, version, credits, found)
     if has_errors(found):
         return None, found, None
-    builder.extend(layout(parts, contents(builder, project)))
+    kept = None if paginate else Store(loaded.root, "contents", builder.template_digest, pack=True, raw=True)
+    builder.extend(layout(parts, contents(builder, project, kept)))
+    if kept is not None:
+        kept.prune(isinstance(source, WorkTree))
     data = finish(builder, project, version)
     pages = None
     if paginate:
@@ -285,12 +289,27 @@ def render_parts(builder: DocxBuilder, loaded: Loaded, version: Version, credits
     return Parts(title_page, sections, members, abbreviations)
 
 
-def contents(builder: DocxBuilder, project: Project) -> list[ooxml.Element]:
-    """The table of contents; its own title is not a numbered heading."""
-    blocks = toc.table_of_contents(builder, "Contents")
-    if project.config.numbering:
+def contents(builder: DocxBuilder, project: Project, kept: Store | None = None) -> list[ooxml.Element]:
+    """The table of contents; its own title is not a numbered heading. With `kept` (a build with no layout pass,
+    which changes nothing in the contents after this), as XML text written on saving (DocxBuilder.slot), kept there
+    under everything it is made from: the headings with their numbers and anchors, and the template's styles."""
+    title, numbered = "Contents", project.config.numbering
+    key = None
+    if kept is not None and builder.takes_text:
+        headings = [(*heading, builder.heading_numbers.get(heading[2], "")) for heading in builder.headings
+                    if heading[0] <= toc.LEVELS]
+        key = kept.key(title, numbered, json.dumps(headings, ensure_ascii=False))
+        data = kept.get_bytes(key)
+        if data is not None:
+            return [builder.slot_bytes(data)]
+    blocks = toc.table_of_contents(builder, title)
+    if numbered:
         unnumber(blocks[:1], builder.heading_style_ids())
-    return blocks
+    if key is None or kept is None:
+        return blocks
+    data = builder.slot_text(fragments.xml_text(blocks))
+    kept.put_bytes(key, data)
+    return [builder.slot_bytes(data)]
 
 
 def layout(parts: Parts, contents: list[ooxml.Element]) -> list[ooxml.Element]:

@@ -267,9 +267,19 @@ class DocxBuilder:
         return bool(nsmap.get("w") == ooxml.W_NS and nsmap.get("r") == ooxml.R_NS)
 
     def slot(self, text: str) -> Element:
-        """A stand-in for body XML text (a placed fragment, see fragments.py), written in its place on saving. A
-        namespace the text declares (a picture's drawing does) that the document's root declares already is left
-        out, as lxml leaves it out of elements it places into the document, so that both give the same bytes."""
+        """A stand-in for body XML text (a placed fragment, see fragments.py), written in its place on saving."""
+        return self.slot_bytes(self.slot_text(text))
+
+    def slot_bytes(self, data: bytes) -> Element:
+        """A stand-in for body XML as `slot_text` gives it (a placed body kept from an earlier build, see
+        sectionrender.py)."""
+        self._slots.append(data)
+        return etree.Comment(f"coe-slot-{len(self._slots) - 1}")
+
+    def slot_text(self, text: str) -> bytes:
+        """Body XML text as its stand-in writes it: a namespace the text declares (a picture's drawing does) that the
+        document's root declares already is left out, as lxml leaves it out of elements it places into the
+        document, so that both give the same bytes."""
         if " xmlns:" in text:  # only ever in a start tag: text and attribute values hold no "<" and no '"'
             declared = [f' xmlns:{prefix}="{uri}"' for prefix, uri in self.document.element.nsmap.items() if prefix]
 
@@ -280,8 +290,7 @@ class DocxBuilder:
                 return found
 
             text = _DECLARING_TAG.sub(known, text)
-        self._slots.append(text.encode("utf-8"))
-        return etree.Comment(f"coe-slot-{len(self._slots) - 1}")
+        return text.encode("utf-8")
 
     def unslot(self, elements: Sequence[Element]) -> list[Element]:
         """`elements` with each stand-in for XML text (see `slot`) replaced by the elements of its text, so that

@@ -146,12 +146,12 @@ def record(doc: DocxBuilder, render: Callable[[Recorder], list[Element]]) -> Fra
 
 
 def _part(elements: Sequence[Element]) -> Part:
-    text = _xml(elements)
+    text = xml_text(elements)
     usual = _usual_part(text)
     return usual if usual is not None else _template(text, _sites(text))
 
 
-def _xml(elements: Sequence[Element]) -> str:
+def xml_text(elements: Sequence[Element]) -> str:
     """The XML text of `elements`, one after another, with the document's prefixes."""
     holder = etree.Element(ooxml.w("body"), nsmap=ooxml.NSMAP)
     holder.extend(elements)
@@ -239,10 +239,20 @@ def _sites(text: str) -> list[tuple[int, int, str, int]]:
     return sorted(sites)
 
 
-def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, notes_as_text: bool = False) -> str:
-    """Put the fragment's footnotes, lists, links, anchors and headings into `doc` and return its body's XML text
-    renumbered to match. `section` is the index the source bookmarks take; with `notes_as_text`, the footnotes go
-    to the document as XML text too (see DocxBuilder.add_footnote_text), else as elements."""
+@dataclass(frozen=True)
+class Placed:
+    """A fragment put into the document (`place`): the numbers its body was given besides its own (None when it
+    shows a picture, whose drawing depends on the file as it is now), and its body's XML text, made when asked for.
+    The same fragment placed with the same numbers has the same text."""
+
+    numbers: str | None
+    text: Callable[[], str]
+
+
+def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, notes_as_text: bool = False) -> Placed:
+    """Put the fragment's footnotes, lists, links, anchors and headings into `doc`; its body's XML text, renumbered
+    to match, is made when asked for. `section` is the index the source bookmarks take; with `notes_as_text`, the
+    footnotes go to the document as XML text too (see DocxBuilder.add_footnote_text), else as elements."""
     bookmark_base = doc.reserve_bookmarks(fragment.bookmarks, section)
     note_base = doc.reserve_footnotes(fragment.footnotes)
     lists = ["0", *(str(doc.new_list(*spec)) for spec in fragment.lists)]  # list 1 at index 1; 0: in no list
@@ -256,36 +266,47 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, note
             names[claim] = name if doc.claim_anchor(name) else None
     final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
 
-    def renumber(part: Part) -> str:
+    def named(part: Part) -> list[Any]:
+        """The part's bookmark names in the document (into `final` too)."""
+        values = part.values
+        local = values["n"]
+        found: list[Any] = list(map(names.get, local, local))  # None: a taken anchor
+        if None in found or any(map(str.startswith, local, repeat("_Toc"))):
+            for index, value in enumerate(local):  # a taken anchor, or a `_Toc` name: this document's own
+                if found[index] is None or (value.startswith("_Toc") and value[4:].isdigit()):
+                    found[index] = f"_Toc{bookmark_base + values['m'][index]}"
+        final.update(zip(local, found, strict=True))
+        return found
+
+    def renumber(part: Part, names_in_document: list[Any]) -> str:
         if not part.kinds:  # no site (a footnote, mostly): the text's own `%` are all written `%%`
             return part.text.replace("%%", "%")
         values = part.values
-        local = values["n"]
-        named: list[Any] = list(map(names.get, local, local))  # None: a taken anchor
-        if None in named or any(map(str.startswith, local, repeat("_Toc"))):
-            for index, value in enumerate(local):  # a taken anchor, or a `_Toc` name: this document's own
-                if named[index] is None or (value.startswith("_Toc") and value[4:].isdigit()):
-                    named[index] = f"_Toc{bookmark_base + values['m'][index]}"
-        final.update(zip(local, named, strict=True))
         columns = {
             "b": map(bookmark_base.__add__, values["b"]),
-            "n": iter(named),
+            "n": iter(names_in_document),
             "f": map(note_base.__add__, values["f"]),
             "l": map(lists.__getitem__, values["l"]),
             "r": map(links.__getitem__, values["r"]),
-            "p": iter([_xml([doc.picture(*fragment.pictures[value - 1])]) for value in values["p"]]),
+            "p": iter([xml_text([doc.picture(*fragment.pictures[value - 1])]) for value in values["p"]]),
         }
         return part.text % tuple(map(next, map(columns.__getitem__, part.kinds)))
 
-    body = renumber(fragment.body)
+    body_names = named(fragment.body)
+    shown = renumber(fragment.body, body_names) if fragment.pictures else None  # embedded in the document's order
     for note_id, note in fragment.notes:
+        text = renumber(note, named(note))
         if notes_as_text:
-            doc.add_footnote_text(note_base + note_id, renumber(note))
+            doc.add_footnote_text(note_base + note_id, text)
         else:
-            doc.add_footnote(note_base + note_id, elements(renumber(note)))
+            doc.add_footnote(note_base + note_id, elements(text))
     for level, text, name in fragment.headings:
         doc.add_heading(level, text, final.get(name, name))
-    return body
+    if shown is not None:
+        return Placed(None, lambda: shown)
+    taken = [claim for claim in fragment.claims if names[claim] is None]
+    numbers = repr((section, bookmark_base, note_base if fragment.footnotes else 0, lists, [*links.values()], taken))
+    return Placed(numbers, lambda: renumber(fragment.body, body_names))
 
 
 def elements(text: str) -> list[Element]:

@@ -4,6 +4,10 @@ of everything they are made from, and placed into the document in paper order.
 A body's key is its path, text and first line, and the numbers of the captions it shows or refers to; a byline's
 is the text its template gave. The salt is coe-paper's own code and the template .docx (its styles). A picture is
 kept as a mark of where it goes, and embedded from its file as it is when the fragment is placed.
+
+A body's XML as placed is kept too ("placed"), under its key and the numbers it was placed with (fragments.Placed):
+the next build places the body into the document as before, and takes that text rather than renumbering it again
+while the numbers are the same (a body that shows a picture is always placed anew).
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ class SectionRenderer:
         self.store = Store(root, "fragments", salt, pack=True, raw=True)  # bodies, as bytes
         # small: in one file (or the one filled ahead, see templates_ahead.py)
         self.bylines = bylines if bylines is not None else Store(root, "bylines", salt, pack=True)
+        # bodies as placed in the last builds, by body and the numbers they were placed with (fragments.Placed)
+        self.placed = Store(root, "placed", salt, pack=True, raw=True)
         self.rendered: Counter[str] = Counter()  # bodies, bylines and parts rendered now (the rest: from the cache)
 
     def part(self, name: str, text: str) -> list[Element]:
@@ -133,15 +139,25 @@ class SectionRenderer:
                 store.put_bytes(key, to_bytes(fragment))
             else:
                 store.put(key, encode(fragment))
-        text = fragments.place(self.builder, fragment, section, notes_as_text=not self.as_elements)
-        if self.as_elements or elements or not self.takes_text or "<w:sectPr" in text:  # see fill_breaks
-            return fragments.elements(text)
-        return [self.builder.slot(text)] if text else []
+        placed = fragments.place(self.builder, fragment, section, notes_as_text=not self.as_elements)
+        if self.as_elements or elements or not self.takes_text:
+            return fragments.elements(placed.text())
+        kept = self.placed.key(key, placed.numbers) if bodies and placed.numbers is not None else None
+        data = self.placed.get_bytes(kept) if kept is not None else None
+        if data is None or b"<w:sectPr" in data:
+            text = placed.text()
+            if "<w:sectPr" in text:  # see fill_breaks
+                return fragments.elements(text)
+            data = self.builder.slot_text(text)
+            if kept is not None:
+                self.placed.put_bytes(kept, data)
+        return [self.builder.slot_bytes(data)] if data else []
 
     def preload(self) -> int:
         """Decode every body the cache holds into this process's memory (`_DECODED`), up to PRELOAD_BYTES of them, and
         every byline and part; the number decoded."""
         _DECODED.clear()
+        self.placed.read_pack()  # kept as bytes (store._READ), as the bodies' packs are
         taken = 0
         for key, data in sorted(self.store.stored_bytes().items()):
             taken += len(data)
@@ -160,6 +176,7 @@ class SectionRenderer:
         """After a whole paper: drop the entries this build did not use."""
         self.store.prune(drop_unused)
         self.bylines.prune(drop_unused)
+        self.placed.prune(drop_unused)
 
 
 def _template_output(kind: str, text: str, sink: Sink) -> list[Element]:

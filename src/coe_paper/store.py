@@ -12,11 +12,11 @@ Most kinds keep their entries in packs, read once and written once a run (creati
 than reading one: on ext4 a new file takes about half a millisecond, as much as rendering a section's body). A pack's
 first line is the SHA-256 of the rest.
 - Small JSON entries (facts, bylines) are one JSON object in `<kind>.pack`, written whole when anything changed.
-- Entries of bytes (`raw`: rendered bodies, deflated pieces; megabytes for a large paper) are packs in `<kind>/`,
-  each a line of JSON listing its keys and lengths, then the entries' bytes one after another. A run adds one pack
-  with what it made (a cold build: every body in one file; one edited section: that body alone) and, after a whole
-  paper, removes the packs it used nothing of. When the entries it did not use outweigh those it did, or there are
-  more than MAX_PACKS, it writes the used ones into one pack instead.
+- Entries of bytes (`raw`: rendered bodies, placed bodies, deflated pieces; megabytes for a large paper) are packs in
+  `<kind>/`, each a line of JSON listing its keys and lengths, then the entries' bytes one after another. A run adds
+  one pack with what it made (a cold build: every body in one file; one edited section: that body alone) and, after
+  a whole paper, removes the packs it used nothing of. When the entries it did not use outweigh those it did, or
+  there are more than MAX_PACKS, it writes the used ones into one pack instead.
 A resident process (resident_server.py) keeps the packs it read, and the packs of JSON decoded, for its children.
 """
 

@@ -21,7 +21,10 @@ _DELETED_MARK = f"{ooxml.PPR}/{ooxml.RPR}/{ooxml.w('del')}"
 _ANNEX_LABEL = 1500  # twips from an annex's entry to its title: room for "Annex VIII" in the contents' size
 
 
-def table_of_contents(doc: DocxBuilder, title: str, levels: int = 2) -> list[Element]:
+LEVELS = 2  # the heading levels the contents list
+
+
+def table_of_contents(doc: DocxBuilder, title: str, levels: int = LEVELS) -> list[Element]:
     """A TOC field whose cached result already lists the headings; `fill` adds their page numbers,
     else the field is marked for Word to refresh."""
     heading = ooxml.paragraph(doc.style("TOC Heading") or doc.style("heading 1"))
