@@ -127,3 +127,26 @@ def test_the_preview_shows_a_picture_as_wide_as_the_document(make_project: MakeP
     page = page_of(root, tmp_path / "site")
     assert "{width" not in page
     assert re.search(r'<figure[^>]*id="fig-rents"[^>]*>\s*<img[^>]*style="width: 6cm"[^>]*>\s*<figcaption>', page)
+
+
+def test_a_picture_as_wide_as_the_text_stays_within_the_margins_in_libreoffice(make_project: MakeProject,
+                                                                               tmp_path: Path) -> None:
+    """A picture with no distance from the text written on it is set in by LibreOffice's default (0.13 in each side),
+    so one as wide as the text ran 9 pt into the right margin of the PDF: each is written with none, as Word does."""
+    from test_roundtrip import soffice_convert
+
+    body = "Outlook words for the paper, with a wide chart below them.\n\n![A wide chart](../paper/images/wide.png)\n"
+    root = make_project({"sections/03-outlook.md": section_text("outlook", body, title="Outlook", lead="leipzig",
+                                                                contributors="[]"),
+                         "paper/images/wide.png": tiny_png(600, 300)})
+    built = pipeline.assemble(root, tmp_path / "out.docx")
+    assert built.output is not None, [d.as_text() for d in built.diagnostics]
+    assert _shapes(built.output)["A wide chart"][0] == 9072 * 635  # the text's width
+    (tmp_path / "odt").mkdir()
+    content = subprocess.run(["unzip", "-p", str(soffice_convert(built.output, "odt", tmp_path / "odt")),
+                              "content.xml"], capture_output=True, check=True).stdout.decode()
+    frames = re.findall(r'<style:style style:name="fr\d+" style:family="graphic"[^>]*><style:graphic-properties'
+                        r'([^>]*)>', content)
+    assert frames  # the pictures' frame styles (the same for both here)
+    for properties in frames:
+        assert 'fo:margin-left="0in"' in properties and 'fo:margin-right="0in"' in properties, properties

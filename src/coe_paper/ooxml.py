@@ -262,7 +262,10 @@ def text_run(parent: Element, text: str | None, rpr: Element | None, deleted: bo
 
 
 def drawing_run(inline: Element) -> Element:
-    """A run holding a picture (a wp:inline element)."""
+    """A run holding a picture (a wp:inline element), with no distance from the text around it, as Word writes it:
+    without one, LibreOffice sets the picture in by its default margin (0.13 in), past the right margin."""
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
     r = etree.Element(R)
     etree.SubElement(r, w("drawing")).append(inline)
     return r
