@@ -538,6 +538,13 @@ def test_coe501_image_missing(make_project: MakeProject) -> None:
     d = only(validate(make_project, housing_with("![Chart](../paper/images/missing.png)")))
     assert where(d) == ("COE501", "error", HOUSING, 13, 10)
     assert "paper/images/missing.png" in d.message
+    assert d.hint == ""  # no file of that name anywhere
+
+
+def test_coe501_a_path_written_from_the_projects_folder_is_given_from_the_sections(make_project: MakeProject) -> None:
+    d = only(validate(make_project, housing_with("![Chart](paper/images/dot.png)")))
+    assert where(d) == ("COE501", "error", HOUSING, 13, 10)
+    assert d.hint == "a picture's path starts from the section's folder: (../paper/images/dot.png)"
 
 
 def test_coe502_image_without_alt_text(make_project: MakeProject) -> None:
@@ -577,6 +584,12 @@ def test_coe601_broken_internal_link(make_project: MakeProject) -> None:
     d = only(validate(make_project, intro(f"## Links\n\n{FILLER}\n\nSee [missing](#nope) here.\n")))
     assert where(d) == ("COE601", "error", INTRO, 13, 15)
     assert d.message == "link to '#nope' matches no section or heading"
+
+
+def test_coe601_a_link_to_no_caption_says_where_a_captions_id_is_set(make_project: MakeProject) -> None:
+    d = only(validate(make_project, intro(f"## Links\n\n{FILLER}\n\nSee [the table](#tbl-zzzz) here.\n")))
+    assert where(d) == ("COE601", "error", INTRO, 13, 17)
+    assert d.hint == "a figure's or table's id is set in its caption, e.g. 'Table: Budget {#tbl-budget}'"
 
 
 def test_coe601_a_link_written_twice_on_a_line_is_found_at_each_place(make_project: MakeProject) -> None:

@@ -93,7 +93,7 @@ def test_no_project_found_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(empty)
     result = cli(command)
     assert result.exit_code == 2
-    assert "no paper/paper.yaml found" in result.stderr
+    assert "no paper/paper.yaml found" in result.stderr and "`coe-paper init DIR` makes a new paper" in result.stderr
     explicit = cli("--project", str(empty), command)
     assert explicit.exit_code == 2
 

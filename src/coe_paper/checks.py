@@ -341,7 +341,9 @@ def internal_links(item: Parsed, anchors: set[str]) -> Iterator[Diagnostic]:
     for link in item.facts.links:
         if link.name not in anchors:
             near = difflib.get_close_matches(link.name, sorted(anchors), n=1)
-            hint = f"did you mean '#{near[0]}'?" if near else "link to a section id, e.g. (#introduction)"
+            hint = (f"did you mean '#{near[0]}'?" if near else
+                    "a figure's or table's id is set in its caption, e.g. 'Table: Budget {#tbl-budget}'"
+                    if link.name.startswith(("fig-", "tbl-")) else "link to a section id, e.g. (#introduction)")
             message = f"link to '#{link.name}' matches no section or heading"
             yield error(item.section.path, link.line, link.column, "COE601", message, hint)
 

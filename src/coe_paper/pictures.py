@@ -50,7 +50,8 @@ def images(item: Parsed, source: Source, known: Store | None = None) -> Iterator
                 yield error(path_name, line, col, "COE503",
                             f"image '{src}' leads outside the project through a symbolic link")
             else:
-                yield error(path_name, line, col, "COE501", f"image '{src}' {_missing(why)} ({path})")
+                yield error(path_name, line, col, "COE501", f"image '{src}' {_missing(why)} ({path})",
+                            _from_the_section(src, base, source))
         elif not path.lower().endswith(IMAGE_TYPES):
             yield error(path_name, line, col, "COE504",
                         f"image '{src}' is not a type Word shows (PNG, JPEG, GIF, BMP, TIFF)")
@@ -191,3 +192,15 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         return int(image.px_width), int(image.px_height)
     except Exception:  # a third-party parser fed untrusted bytes: any failure means "not usable"
         return None
+
+
+def _from_the_section(src: str, base: str, source: Source) -> str:
+    """The hint for a picture not found: the path that names it from the section's folder, when `src` names a file
+    from the project's folder (as a member who wrote `paper/images/x.png` meant)."""
+    try:
+        meant = normalise(src)
+    except SourceError:
+        return ""
+    if not base or not source.exists(meant):
+        return ""
+    return f"a picture's path starts from the section's folder: ({'../' * (base.count('/') + 1)}{meant})"

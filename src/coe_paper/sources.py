@@ -30,7 +30,8 @@ def find_root(start: Path) -> Path:
     """The nearest directory at or above `start` holding `paper/paper.yaml`."""
     found = project_root(str(start))
     if found is None:
-        raise ProjectNotFound(f"no {CONFIG_PATH} found in {start.absolute()} or any parent directory")
+        raise ProjectNotFound(f"no {CONFIG_PATH} found in {start.absolute()} or any parent directory (`coe-paper "
+                              "init DIR` makes a new paper; --project DIR names one)")
     return Path(found)
 
 
