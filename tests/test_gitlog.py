@@ -133,7 +133,7 @@ def test_a_dirty_build_says_so_on_the_title_page_and_in_the_properties(
     assert document.core_properties.identifier == commit
     page = "\n".join(texts(result.output)[:12])
     assert "Draft, Version 0.1 (with uncommitted changes)" in page and "January 2024" in page
-    assert f"built from commit {commit[:12]} on 31 January 2024" in page  # the small print on the back
+    assert f"from commit {commit[:12]} of 31 January 2024" in page  # the small print on the back: the commit's date
 
     (root / INTRO).write_text(intro_with(OLD), encoding="utf-8")  # back to the committed text
     clean = pipeline.assemble(root, tmp_path / "clean.docx")
