@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coe_paper import pipeline
 from coe_paper import project as project_module
@@ -56,6 +58,35 @@ def test_normalise_accepts_paths_inside_the_project(path: str, base: str, expect
 def test_normalise_refuses_escapes_and_absolute_paths(path: str, base: str) -> None:
     with pytest.raises(SourceError):
         normalise(path, base)
+
+
+def _normalised_part_by_part(path: str, base: str) -> str | None:
+    """What normalise gives, worked out from PurePosixPath's parts alone (None: refused)."""
+    if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+        return None
+    parts: list[str] = []
+    for part in PurePosixPath(base, path.replace("\\", "/")).parts:
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b.md", ".", "..", "", "é", "a\\b", "c:", " "]), max_size=6),
+       st.lists(st.sampled_from(["sections", "paper", "x y", "", "."]), max_size=3))
+def test_normalise_gives_what_the_paths_parts_give(segments: list[str], folders: list[str]) -> None:
+    """The quick way (a path with no empty, `.` or `..` segment is already normal) and the general one agree."""
+    path, base = "/".join(segments), "/".join(folders)
+    expected = _normalised_part_by_part(path, base)
+    if expected is None:
+        with pytest.raises(SourceError):
+            normalise(path, base)
+    else:
+        assert normalise(path, base) == expected
 
 
 def test_work_tree_refuses_a_symlink_out_of_the_project(make_project: MakeProject, tmp_path: Path) -> None:

@@ -79,8 +79,13 @@ def normalise(path: str, base: str = "") -> str:
     """
     if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
         raise OutsideProject(f"'{path}' is an absolute path; use a path inside the project")
+    forward = path.replace("\\", "/")
+    joined = f"{base}/{forward}" if base else forward
+    segments = joined.split("/")
+    if "" not in segments and "." not in segments and ".." not in segments:  # already so: a build asks hundreds
+        return joined
     parts: list[str] = []
-    for part in PurePosixPath(base, path.replace("\\", "/")).parts:
+    for part in PurePosixPath(base, forward).parts:
         if part in ("", "."):
             continue
         if part == "..":
