@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from coe_paper import comparison, fragments, fragments_stored, parallel, pipeline
+from coe_paper import cachefiles, comparison, fragments, fragments_stored, packformat, parallel, pipeline
 from coe_paper import project as project_module
 from coe_paper import store as store_module
 from coe_paper.docx_writer import DocxBuilder
@@ -336,7 +338,7 @@ def test_no_pack_of_bytes_outgrows_what_is_read(tmp_path: Path, monkeypatch: pyt
     """Entries are put in a pack while they come to PACK_BYTES at most (a larger one alone), so every pack of
     entries within the read limit (MAX_ENTRY) is read back."""
     monkeypatch.setattr(store_module, "PACK_BYTES", 1000)
-    monkeypatch.setattr(store_module, "MAX_ENTRY", 2000)
+    monkeypatch.setattr(cachefiles, "MAX_ENTRY", 2000)
     root = tmp_path / "p"
     (root / ".git").mkdir(parents=True)
     entries = {"a": b"a" * 900, "b": b"b" * 1500, "c": b"c" * 50, "d": b"d" * 960, "e": b"e" * 1000, "f": b""}
@@ -355,8 +357,8 @@ def test_a_pack_read_whole_is_not_read_again_while_its_file_is_the_same(tmp_path
     put back, is read and checked again, and refused; a pack added since is read."""
     monkeypatch.setattr(store_module, "_READ", {})
     reads: list[int] = []
-    read_within = store_module.read_within
-    monkeypatch.setattr(store_module, "read_within", lambda *args: (reads.append(1), read_within(*args))[1])
+    read_within = cachefiles.read_within
+    monkeypatch.setattr(cachefiles, "read_within", lambda *args: (reads.append(1), read_within(*args))[1])
     root = tmp_path / "p"
     (root / ".git").mkdir(parents=True)
     _run(root, {"k1": b"one" * 100})
@@ -389,8 +391,8 @@ def test_a_resident_process_keeps_the_packs_of_json_it_read_decoded(tmp_path: Pa
     monkeypatch.setattr(store_module, "_DECODED", None)
     store_module.keep_decoded()
     reads: list[int] = []
-    read_within = store_module.read_within
-    monkeypatch.setattr(store_module, "read_within", lambda *args: (reads.append(1), read_within(*args))[1])
+    read_within = cachefiles.read_within
+    monkeypatch.setattr(cachefiles, "read_within", lambda *args: (reads.append(1), read_within(*args))[1])
     root = tmp_path / "p"
     (root / ".git").mkdir(parents=True)
     store = Store(root, "facts", "", pack=True)
@@ -417,6 +419,53 @@ def test_a_resident_process_keeps_the_packs_of_json_it_read_decoded(tmp_path: Pa
     again = Store(root, "facts", "", pack=True)
     assert (again.get(store.key("one")), again.get(store.key("two"))) == ({"words": 1}, {"words": 2})
     assert len(reads) == 4
+
+
+def test_a_resident_processs_child_writes_a_pack_of_json_again_encoding_what_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack of JSON entries kept decoded holds each entry's text as read: a command that changes one entry of 300
+    (one section edited) writes the pack again with that one encoded, the same bytes as encoding them all."""
+    monkeypatch.setattr(store_module, "_DECODED", None)
+    store_module.keep_decoded()
+    root = tmp_path / "p"
+    (root / ".git").mkdir(parents=True)
+    store = Store(root, "facts", "", pack=True)
+    entries = {store.key(str(n)): {"words": n, "title": f"Égalité {n}", "links": [[n, "a\"b"]]} for n in range(300)}
+    for key, payload in entries.items():
+        store.put(key, payload)
+    store.prune()
+    encoded: list[object] = []
+    compact_json = packformat.compact_json
+    monkeypatch.setattr(packformat, "compact_json", lambda value: (encoded.append(value), compact_json(value))[1])
+    child = Store(root, "facts", "", pack=True)
+    for key in entries:
+        assert child.get(key) == entries[key]
+    changed = store.key("7")
+    child.put(changed, {"words": 8, "title": "Égalité 7", "links": []})
+    child.prune()
+    assert encoded == [{"words": 8, "title": "Égalité 7", "links": []}]
+    body = (root / ".git" / CACHE_DIR / "facts.pack").read_bytes().partition(b"\n")[2]
+    assert body == compact_json({key: child.get(key) for key in sorted(entries)})
+    assert Store(root, "facts", "", pack=True).get(changed) == {"words": 8, "title": "Égalité 7", "links": []}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8), max_size=6))
+def test_a_pack_of_json_is_read_with_each_entrys_text_and_written_back_the_same(entries: dict[str, Any]) -> None:
+    body = packformat.compact_json(entries)
+    read = packformat.json_entries(body)
+    assert read is not None and read[0] == entries
+    assert packformat.json_pack(entries, read[1]) == body
+    assert packformat.json_pack(entries, {}) == body
+
+
+@pytest.mark.parametrize("body", [b"[1]", b'{"a" :1}', b'{"a":1{"b":2}', b'{"a":1,}', b'{"a":1', b'{"a":1}}',
+                                  b'{"a":01}', b"\xff", b'{"a":1} ', b""])
+def test_a_pack_of_json_not_written_as_compact_json_is_not_read_entry_by_entry(body: bytes) -> None:
+    assert packformat.json_entries(body) is None
 
 
 def _run(root: Path, entries: dict[str, bytes]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .store import read_file, write_file
+from .cachefiles import read_file, write_file
 
 CACHE_FILE = "blame-v1.json"
 CACHE_LIMIT = 20_000  # entries kept on disk; the oldest go first

@@ -31,8 +31,8 @@ from typing import Any
 from lxml import etree
 
 from . import office_odf, ooxml_office
+from .cachefiles import read_file
 from .safepaths import write_atomic
-from .store import read_file
 
 TIMEOUT = 120  # seconds; a hung LibreOffice must not hang the build
 CACHE_VERSION = "layout-v1"

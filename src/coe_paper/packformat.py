@@ -47,3 +47,44 @@ def compact_json(payload: Any) -> bytes:
         return text.encode()
     except UnicodeEncodeError:
         return json.dumps(payload, separators=(",", ":")).encode()
+
+
+_DECODER = json.JSONDecoder()
+
+
+def json_entries(body: bytes) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """The entries of a pack of JSON entries (one object, written by `compact_json`) and the text of each in it;
+    None when the object is not written exactly so (`json.loads` then reads it, or refuses it)."""
+    try:
+        text = body.decode()
+    except UnicodeDecodeError:
+        return None
+    entries: dict[str, Any] = {}
+    texts: dict[str, str] = {}
+    if text == "{}":
+        return entries, texts
+    at, separator = 0, "{"
+    try:
+        while text[at] == separator and text[at + 1] == '"':
+            key, at = json.decoder.scanstring(text, at + 2)  # type: ignore[attr-defined]
+            if text[at] != ":":
+                return None
+            entries[key], end = _DECODER.raw_decode(text, at + 1)
+            texts[key] = text[at + 1 : end]
+            at, separator = end, ","
+    except (ValueError, IndexError, RecursionError):  # RecursionError: nested past what Python parses
+        return None
+    return (entries, texts) if separator == "," and text[at:] == "}" else None
+
+
+def json_pack(entries: dict[str, Any], texts: dict[str, str]) -> bytes:
+    """`compact_json(entries)`, taking the text of an entry from `texts` (as `json_entries` read it) where it has one:
+    a pack written again after one entry changed encodes that one."""
+    if not texts:
+        return compact_json(entries)
+    parts = [f"{json.dumps(key, ensure_ascii=False)}:{texts[key] if key in texts else compact_json(value).decode()}"
+             for key, value in entries.items()]
+    try:
+        return ("{" + ",".join(parts) + "}").encode()
+    except UnicodeEncodeError:  # a lone surrogate (see compact_json): the whole object with \u escapes
+        return compact_json(entries)

@@ -27,19 +27,16 @@ import hashlib
 import json
 import os
 import re
-import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from .limits import read_within
+from .cachefiles import read_file, regular, write_file
 from .locate import code_stamp as code_stamp  # the salt of every key
-from .packformat import compact_json, pack_bytes, unpack_bytes
+from .packformat import compact_json, json_entries, json_pack, pack_bytes, unpack_bytes
 
 VERSION = 1
 CACHE_DIR = "coe-paper-cache"  # in the git directory, beside the blame cache (attribution.py)
-MAX_ENTRY = 64 * 1024 * 1024  # a larger file is not read
 _NAME = re.compile(r"^[0-9a-f]{64}\.(?:json|bin|pack)$")
 PACK_BYTES = 16 * 1024 * 1024  # a pack of bytes holds at most this much of its entries, or one larger entry alone
 MAX_PACKS = 32  # packs of bytes of one kind before they are written again as one
@@ -174,7 +171,9 @@ class Store:
             keys = sorted(self.used if drop_unused else self.used | set(old))
             if self.fresh or set(old) != set(keys):
                 entries = {key: self.fresh[key] if key in self.fresh else old[key] for key in keys}
-                self._write(self.directory.with_suffix(".pack"), "pack", entries)
+                path = self.directory.with_suffix(".pack")
+                texts = {key: text for key, text in _texts(path, old).items() if key not in self.fresh}
+                self._write(path, "pack", json_pack(entries, texts))
         elif drop_unused:
             self._drop_files(keep=self.used)
 
@@ -279,51 +278,11 @@ class Store:
 _READ: dict[str, tuple[tuple[int, ...], dict[str, memoryview]]] = {}
 
 
-def _regular(path: Path, known: tuple[int, ...] | None = None) -> tuple[tuple[int, ...], bytes | None] | None:
-    """The identity of the entry's file at `path` (device, inode, size, times of modification and of change) and its
-    bytes, not read (None) when its identity is `known`; None when it cannot be read, is too large or is no regular
-    file (a folder, a pipe, a device such as a link to /dev/zero under an entry's name)."""
-    try:
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:  # a pipe: opened without waiting
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
-                return None
-            identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-            return identity, None if identity == known else read_within(file, info.st_size, MAX_ENTRY)
-    except OSError:
-        return None
-
-
-def read_file(path: Path) -> bytes | None:
-    """The bytes of a cache file kept outside the stores (blame's and spelling's answers, the layout's pages); None
-    when it cannot be read, is too large or is no regular file (a pipe would wait, /dev/zero never end)."""
-    read = _regular(path)
-    return read[1] if read is not None else None
-
-
-def write_file(path: Path, data: bytes) -> bool:
-    """Write a cache file atomically, leaving no temporary file when it fails (a full disk, a folder in its place);
-    False then: a cache only costs time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return False
-    return True
-
-
 #: The packs of JSON entries this process read and found whole, decoded, by path (as `_READ` keeps packs of bytes):
 #: kept only once `keep_decoded` was called, by a resident process (resident_server.py). Its children each take the
 #: entries decoded at fork (300 sections: 600 KB of JSON, 15 ms a command), and what one of them changes in an
 #: entry stays in it; a process that runs builds itself, one after another, decodes the packs each time.
-_DECODED: dict[str, tuple[tuple[int, ...], dict[str, Any]]] | None = None
+_DECODED: dict[str, tuple[tuple[int, ...], dict[str, Any], dict[str, str]]] | None = None
 
 
 def _checked(data: bytes | None, key: str, raw: bool = False) -> Any:
@@ -365,25 +324,34 @@ def _json_pack(path: Path) -> dict[str, Any]:
     """The entries of the pack of JSON entries at `path`, or none when it cannot be read or is not exactly one (its
     first line naming it and the SHA-256 of the rest, the rest a JSON object)."""
     kept = _DECODED.get(str(path)) if _DECODED is not None else None
-    read = _regular(path, None if kept is None else kept[0])
+    read = regular(path, None if kept is None else kept[0])
     if read is None:
         return {}
     identity, data = read
     if data is None:  # the pack this process read and decoded before, unchanged since
         return kept[1] if kept is not None else {}
-    found = _checked(data, "pack")
+    head, _, body = data.partition(b"\n")
+    read_so = json_entries(body) if _DECODED is not None and head == Store._head("pack", body) else None
+    found, texts = read_so if read_so is not None else (_checked(data, "pack"), {})
     if not isinstance(found, dict):
         return {}
     if _DECODED is not None:
-        _DECODED[str(path)] = (identity, found)
+        _DECODED[str(path)] = (identity, found, texts)
     return found
+
+
+def _texts(path: Path, entries: dict[str, Any]) -> dict[str, str]:
+    """The text of each of `entries` in the pack at `path`, when they are the entries this process keeps decoded
+    from it (see `json_entries`): writing the pack again then encodes only the entries changed since."""
+    kept = _DECODED.get(str(path)) if _DECODED is not None else None
+    return kept[2] if kept is not None and kept[1] is entries else {}
 
 
 def _pack_file(path: Path) -> dict[str, memoryview] | None:
     """The entries of the pack of bytes at `path`, or None when it cannot be read or is not exactly one (see
     `unpack_bytes`), its first line naming its name and the SHA-256 of the rest."""
     kept = _READ.get(str(path))
-    read = _regular(path, None if kept is None else kept[0])
+    read = regular(path, None if kept is None else kept[0])
     if read is None:
         return None
     identity, data = read

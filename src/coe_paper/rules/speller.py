@@ -15,9 +15,10 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
+from ..cachefiles import read_file, write_file
 from ..diagnostics import error, warning
 from ..project import CONFIG_PATH
-from ..store import cache_folder, git_dir, read_file, write_file
+from ..store import cache_folder, git_dir
 
 if TYPE_CHECKING:
     from .engine import Context
