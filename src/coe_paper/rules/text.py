@@ -32,11 +32,10 @@ _TLDS = ("eu", "int", "org", "com", "net", "gov", "edu", "info", "be", "bg", "cz
          "fr", "hr", "it", "cy", "lv", "lt", "lu", "hu", "mt", "nl", "at", "pl", "pt", "ro", "si", "sk", "fi", "se",
          "uk", "ch", "no", "is")
 
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+_TICKS = re.compile(r"`+")
 #: What a web address without a scheme cannot be without: a domain and a path, or a domain's end.
 _DOMAIN = rf"\.(?:[a-z]{{2,24}}/|(?:{'|'.join(_TLDS)})(?![\w-]))"  # from its dot: a quick search
 _MASKS = [  # each with the text it cannot match without: a line that lacks it is not searched
-    (("`",), _CODE_SPAN),  # code spans
     (("<!--",), re.compile(r"<!--.*?(?:-->|$)")),  # HTML comments (inline suppressions among them)
     (("<",), re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+)>")),  # autolinks
     (("<",), re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")),  # HTML tags
@@ -44,9 +43,10 @@ _MASKS = [  # each with the text it cannot match without: a line that lacks it i
                          r"(?:\s+(?P<quote>[\"'])(?P<keep>(?:(?!(?P=quote)).)*)(?P=quote))?\s*\)")),
     # link destinations, but not their title (`keep`): an image's is its caption in the document
     (("][",), re.compile(r"(?<=\])\[[^\]]*\]")),  # reference link labels
-    (("[^",), re.compile(r"\[\^[^\]\s]+\]:?")),  # footnote references and labels
-    (("://", "www."), re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|\bwww\.)[^\s<>]*[^\s<>.,;:!?'\")\]]")),  # bare URLs
-    (("@",), re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses
+    (("[^",), re.compile(r"\[\^[^\]\s[]+\]:?")),  # footnote references and labels (no bracket in a label)
+    (("://", "www."), re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}://|\bwww\.)"  # bare URLs (a scheme's 32 at most)
+                                 r"[^\s<>]*[^\s<>.,;:!?'\")\]]")),
+    (("@",), re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),  # e-mail addresses, from a name's start
     ((re.compile(_DOMAIN),), re.compile(  # web addresses without a scheme: ec.europa.eu/..., europa.eu
         rf"(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{{2,24}}/(?:[^\s<>]*[^\s<>.,;:!?'\")\]])?"
         rf"|(?:{'|'.join(_TLDS)})(?![\w-]|\.\w))")),
@@ -74,13 +74,41 @@ def _character(match: re.Match[str]) -> str:
 
 
 def mask(line: str) -> str:
-    """`line` with every non-prose stretch replaced by MASK characters."""
+    """`line` with every non-prose stretch replaced by MASK characters. Each search takes time in proportion to the
+    line (a member's line of 40,000 characters took minutes when a search tried again at every character)."""
+    if "`" in line:
+        line = code_spans_masked(line)
     if _ANY_NEEDLE.search(line) is None:  # most lines: one search instead of a test for each needle
         return line
     for needles, pattern in _SEARCHES:
         if needles.search(line):
             line = pattern.sub(_blank, line)
     return _REFERENCE_RE.sub(_character, line) if "&" in line else line
+
+
+def code_spans_masked(line: str) -> str:
+    """`line` with each code span masked: a run of backticks to the next run of as many, as CommonMark reads them (a
+    run that no run of its length follows is text), found in one pass over the runs."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
+    of_length: dict[int, list[int]] = {}  # the runs of each length, in order
+    for index, (start, end) in enumerate(runs):
+        of_length.setdefault(end - start, []).append(index)
+    passed = dict.fromkeys(of_length, 0)  # of each length, the runs before the one looked at
+    pieces: list[str] = []
+    last = index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same, position = of_length[end - start], passed[end - start]
+        while position < len(same) and same[position] <= index:
+            position += 1
+        passed[end - start] = position
+        if position == len(same):  # no closing run: the backticks are text
+            index += 1
+            continue
+        close = runs[same[position]][1]
+        pieces += [line[last:start], MASK * (close - start)]
+        last, index = close, same[position] + 1
+    return "".join([*pieces, line[last:]]) if pieces else line
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -293,7 +321,7 @@ def read_prose(path: str, body: str, body_line: int, tokens: list[Token]) -> Pro
                 if index not in prose.masked:
                     raw = lines[index]
                     if "<!--" in raw and SUPPRESS_RE.search(raw):
-                        uncoded = _CODE_SPAN.sub(lambda m: MASK * len(m.group()), raw) if "`" in raw else raw
+                        uncoded = code_spans_masked(raw) if "`" in raw else raw
                         _suppressions(prose, uncoded, index, applies_to=prose.file_line(index))  # not one in code
                     prose.masked[index] = mask(raw)
                     prose.kinds[index] = block.kind
@@ -327,6 +355,9 @@ def in_name(text: str, start: int, word: str, *, before: bool = True) -> bool:
 
 
 PARTICLE = 4  #: the most letters of a lower-case word within a name (nad, an der, de la, sur, van den)
+#: Characters looked at either side of a particle for its name's words: three words, not the whole paragraph (a
+#: paragraph of 10,000 words took seconds, split at each short unknown word)
+NAME_REACH = 200
 
 
 def name_particle(prose: Prose, index: int, start: int, word: str) -> bool:
@@ -337,10 +368,16 @@ def name_particle(prose: Prose, index: int, start: int, word: str) -> bool:
     if len(word) > PARTICLE:
         return False
     text, offset = prose.text_at(index)
-    head, tail = text[: offset + start], text[offset + start + len(word) :]
-    if not head[-1:].isspace() or not tail[:1].isspace():
+    at, end = offset + start, offset + start + len(word)
+    if not text[at - 1 : at].isspace() or not text[end : end + 1].isspace():
         return False
-    return _capital_near(head.split()[::-1], True) and _capital_near(tail.split(), False)
+    first, last = max(at - NAME_REACH, 0), end + NAME_REACH
+    head, tail = text[first:at].split(), text[end:last].split()
+    if first and not text[first - 1].isspace() and not text[first].isspace():
+        head = head[1:]  # a word the reach cuts, as far as that from the particle: no part of its name
+    if last < len(text) and not text[last - 1].isspace() and not text[last].isspace():
+        tail = tail[:-1]
+    return _capital_near(head[::-1], True) and _capital_near(tail, False)
 
 
 def _capital_near(words: list[str], before: bool) -> bool:
