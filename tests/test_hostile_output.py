@@ -217,6 +217,22 @@ def test_output_named_as_another_kind_of_file_is_refused(make_project: MakeProje
     assert f"paper/paper.yaml:{line}:1: error COE006 output: 'build/paper.odt' is not a .docx name" in checked.stderr
 
 
+@pytest.mark.parametrize("name", ["Makefile", ".gitignore", "LICENSE"])
+def test_an_output_named_with_no_suffix_is_refused_and_the_file_kept(make_project: MakeProject, name: str) -> None:
+    """`-o Makefile`, or paper.yaml's `output: .gitignore`, wrote the document over a file of the project that is not
+    one of the paper's own: a name without .docx is COE006 as another suffix is."""
+    root = make_project(git=True)
+    (root / name).write_text("keep me\n", encoding="utf-8")
+    built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(root / name))
+    assert built.exit_code == 1 and "is not a .docx name" in built.stderr and f"name it {name}.docx" in built.stderr
+    assert (root / name).read_text(encoding="utf-8") == "keep me\n"
+    config = root / "paper/paper.yaml"
+    config.write_text(re.sub(r"(?m)^output: .*$", f"output: {name}", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 1
+    assert (root / name).read_text(encoding="utf-8") == "keep me\n"
+
+
 @pytest.mark.parametrize(("given", "example"), [("''", "./paper.docx"), ("build/", "build/paper.docx"),
                                                ("build", "build/paper.docx"), (".", "./paper.docx")])
 def test_output_in_paper_yaml_naming_a_folder_is_an_error_in_validate(make_project: MakeProject, given: str,

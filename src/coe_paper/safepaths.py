@@ -109,10 +109,10 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
                     suffix: str = "") -> list[Diagnostic]:
     """COE005 an output inside the project as written that resolves outside it (always, for paper.yaml's own
     output); COE007 an output that is, or lies inside, one of the paper's own files or a `.git` folder; COE006 a
-    name with a control character or line break in it; COE006 a document whose name
-    ends in another suffix than `suffix` (`paper.pdf` for a .docx: Word would not open it). `label` names the
-    output in the message (default: `-o TARGET`, or paper.yaml's `output:`). Problems of paper.yaml's output are at
-    line 0 of paper.yaml: its caller knows the line (checks.config_paths)."""
+    name with a control character or line break in it; COE006 a document whose name ends in another suffix than
+    `suffix`, or in none (`paper.pdf` or `Makefile` for a .docx: Word would not open it). `label` names the output
+    in the message (default: `-o TARGET`, or paper.yaml's `output:`). Problems of paper.yaml's output are at line 0
+    of paper.yaml: its caller knows the line (checks.config_paths)."""
     root = root.resolve()
     written = Path(os.path.normpath(target if target.is_absolute() else Path.cwd() / target))  # `..` as written
     path, line, col = (shown(str(target)) if explicit else CONFIG_PATH), 0, 0
@@ -132,7 +132,7 @@ def output_problems(root: Path, target: Path, config: PaperConfig, explicit: boo
             name = own.relative_to(root) if _inside(own, root) else own
             return [error(path, line, col, "COE007", f"{label} would overwrite the paper's own files ({name})",
                           "write it elsewhere, e.g. to build/")]
-    if suffix and target.suffix and target.suffix.lower() != suffix:
+    if suffix and target.suffix.lower() != suffix:  # none too: `-o Makefile` wrote the document over the Makefile
         return [error(path, line, col, "COE006", f"{label} is not a {suffix} name: the document is written as "
                       f"{suffix}, which Word opens by its name", f"name it {target.stem}{suffix}"
                       + (" (--pdf writes the PDF beside it)" if target.suffix.lower() == ".pdf" else ""))]
