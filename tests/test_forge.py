@@ -51,6 +51,19 @@ def test_init_makes_a_project_that_validates_and_assembles(tmp_path: Path) -> No
     assert CliRunner().invoke(app, ["init", str(tmp_path / "x"), "--forge", "bitbucket"]).exit_code == 2
 
 
+@pytest.mark.parametrize("inside", ["sections", "paper/new", "drafts/2027"])
+def test_init_inside_a_paper_project_is_refused_and_writes_nothing(tmp_path: Path, inside: str) -> None:
+    """`init sections` in a paper wrote a whole project into sections/, whose README.md every later validate
+    reported as a section without front matter."""
+    root = tmp_path / "paper-project"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    before = sorted(path for path in root.rglob("*"))
+    refused = CliRunner().invoke(app, ["init", str(root / inside)])
+    assert refused.exit_code == 2 and f"is inside the paper project at {root.resolve()}" in refused.output
+    assert sorted(path for path in root.rglob("*")) == before
+    assert CliRunner().invoke(app, ["--project", str(root), "validate"]).exit_code == 0
+
+
 def test_init_s_outline_shows_how_to_give_a_section_its_due_day(tmp_path: Path) -> None:
     """A new paper's outline says how a section gets the day it is due; taken as it stands (the comment removed),
     the example validates and `status` reports the day."""

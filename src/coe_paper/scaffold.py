@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import ci_install, forge, gitrun, schema
 from .diagnostics import Diagnostic
+from .locate import project_root
 from .mdtext import escape, line_start_safe
 from .project import CONFIG_PATH, load_section
 from .safepaths import leaves_through_link, write_atomic
@@ -237,6 +238,9 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
                         "'coe-paper @ git+https://HOST/GROUP/coe-paper@TAG')")
     if (root / CONFIG_PATH).exists():
         raise InitError(f"{root / CONFIG_PATH} exists: {root} already holds a paper project")
+    around = project_root(str(root.absolute().parent))
+    if around is not None:  # `init sections` in a paper: its README.md was a section with no front matter
+        raise InitError(f"{root} is inside the paper project at {around}: make the new paper outside it")
     if root.exists() and not root.is_dir():
         raise InitError(f"{root} is not a directory")
     created = Created(root)
