@@ -294,6 +294,33 @@ def test_commit_of_a_section_outside_the_project_is_refused(make_project: MakePr
     assert not outside.exists() and not (root / "paper/images/outlook-1.png").exists()
 
 
+def test_a_draft_imported_beside_its_section_leaves_the_sections_pictures(make_project: MakeProject,
+                                                                           tmp_path: Path) -> None:
+    """A draft written beside its section, to compare them, wrote its pictures over the section's (`outlook-1.png`),
+    changing the committed section's figures: its own take the next free names; replacing the section still
+    replaces them."""
+    pandoc = require_client("pandoc")
+    root = make_project(NO_OUTLOOK)
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    result, text = _import(root, pandoc_draft(pandoc, tmp_path / "first", tiny_png(20, 10)))
+    assert result.exit_code == 0, result.stderr
+    assert "](../paper/images/outlook-1.png" in text
+    shown = (root / "paper/images/outlook-1.png").read_bytes()
+    second = pandoc_draft(pandoc, tmp_path / "second", tiny_png(30, 10))
+    aside = root / "compare" / "outlook.md"
+    (aside.parent).mkdir()
+    result = cli("--project", str(root), "import", str(second), "--id", "outlook", "-o", str(aside))
+    assert result.exit_code == 0, result.stderr
+    assert (root / "paper/images/outlook-1.png").read_bytes() == shown  # the section's picture, as it was
+    assert "](../paper/images/outlook-2.png" in aside.read_text(encoding="utf-8")
+    assert (root / "paper/images/outlook-2.png").read_bytes() == tiny_png(30, 10)
+    result = cli("--project", str(root), "import", str(second), "--id", "outlook", "-o",
+                 str(root / "sections/03-outlook.md"))
+    assert result.exit_code == 0, result.stderr
+    assert (root / "paper/images/outlook-1.png").read_bytes() == tiny_png(30, 10)  # the section replaced, its picture
+
+
 def test_usage_problems(make_project: MakeProject, tmp_path: Path) -> None:
     pandoc = require_client("pandoc")
     draft = pandoc_draft(pandoc, tmp_path, tiny_png())

@@ -47,6 +47,7 @@ class Options:
     title: str | None = None
     known_ids: frozenset[str] = frozenset()  # the project's section ids: links to them survive
     image_link: str = "../paper/images"  # how the section file reaches the images folder
+    taken: frozenset[str] = frozenset()  # picture file names the draft's pictures may not take
 
 
 @dataclass
@@ -93,7 +94,7 @@ class _Converter:
         self.numbers = ListNumbers(doc)
         self._copies: dict[tuple[str, object], str] = {}  # a note's kind and content -> its label (see _note_ref)
         self.renumbered: Counter[str] = Counter()  # a placed caption's SEQ field: the paper numbers it, not dropped
-        self.pictures = DraftImages(doc, name, options.id, options.image_link, self.warn, self.counts)
+        self.pictures = DraftImages(doc, name, options.id, options.image_link, self.warn, self.counts, options.taken)
 
     def warn(self, code: str, message: str, hint: str = "") -> None:
         self.found.append(warning(self.name, 0, 0, code, message, hint))

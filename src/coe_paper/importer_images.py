@@ -1,7 +1,8 @@
 """A member's draft's pictures, for `import`: each picture part is written once, as `ID-N.EXT` in the draft's
-order, and each place the draft shows it becomes a Markdown image with the picture's description as alt text, and
-the width it is shown at (`{width=6cm}`) when the draft sets a size of its own: not for a picture at its natural size,
-which Word and LibreOffice give at 96 dpi to one that gives no dpi, where the paper gives 72.
+order (N the next number no other file has, for a draft imported beside its section to compare them), and each
+place the draft shows it becomes a Markdown image with the picture's description as alt text, and the width it is
+shown at (`{width=6cm}`) when the draft sets a size of its own: not for a picture at its natural size, which Word
+and LibreOffice give at 96 dpi to one that gives no dpi, where the paper gives 72.
 What cannot be shown (a type Word does not show, bytes that cannot be read, no description) is warned of
 (COE910); a draft of more pictures than a section holds is refused before any is written."""
 
@@ -25,9 +26,10 @@ class DraftImages:
     """The pictures of one draft: `data` holds (file name, bytes) to write, in the draft's order."""
 
     def __init__(self, doc: wb.WordDocument, name: str, section: str, link: str,
-                 warn: Callable[[str, str, str], None], counts: Counter[tuple[str, str]]) -> None:
+                 warn: Callable[[str, str, str], None], counts: Counter[tuple[str, str]],
+                 taken: frozenset[str] = frozenset()) -> None:
         self.doc, self.name, self.section, self.link = doc, name, section, link
-        self.warn, self.counts = warn, counts
+        self.warn, self.counts, self.taken = warn, counts, taken
         self.names: dict[str, str] = {}  # part -> file name
         self.data: list[tuple[str, bytes]] = []
 
@@ -41,7 +43,11 @@ class DraftImages:
                             "section holds; refusing to write them (split the draft, or leave most pictures out)")
         if name is None:
             ext = next(iter(re.findall(r"\.[a-z0-9]{1,10}$", part.lower())), ".bin")  # a name and a link as others
-            name = self.names[part] = f"{self.section}-{len(self.names) + 1}{ext}"
+            number = len(self.names) + 1
+            while f"{self.section}-{number}{ext}" in self.taken:  # another file's name: the next free number
+                number += 1
+            name = self.names[part] = f"{self.section}-{number}{ext}"
+            self.taken |= {name}
             try:
                 self.data.append((name, self.doc.image_bytes(part)))
             except DocxError as exc:

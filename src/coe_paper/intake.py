@@ -170,7 +170,10 @@ def import_section(root: Path, request: Request) -> Result:
     known = frozenset(e.id for e in project.config.outline) | {s.id for s in project.sections}
     images = root / IMAGES_DIR
     link = os.path.relpath(images, target.parent).replace(os.sep, "/")
-    options = importer.Options(request.id, request.title, known, link)
+    # a draft written beside its section to compare them: the section's pictures stay, the draft's take other names
+    beside = existing is not None and (root / existing.path).resolve() != target
+    taken = frozenset(os.listdir(images)) if beside and images.is_dir() else frozenset()
+    options = importer.Options(request.id, request.title, known, link, taken)
     imported = importer.import_draft(request.draft, options)
     lead = request.lead or (author[1] if author else None) or (existing.meta.lead if existing else None)
     if lead is None and imported.author:
