@@ -92,6 +92,21 @@ def test_markup_around_changes_survives(project: tuple[Path, Path], tmp_path: Pa
     assert len(plan.outcomes) == 6
 
 
+def test_blanks_typed_before_a_paragraph_leave_it_a_paragraph(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A reviewer's four spaces before a paragraph's first word were written as they were, at the line's start,
+    where Markdown reads an indented code block: the rebuilt paper showed the paragraph as code and its words were
+    no longer counted. Markdown drops a paragraph's leading blanks: they are left out, the words written."""
+    root, built = project
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("", "Cities bring ", "    Cities now bring ", "Ana Rossi")])
+    plan = apply(root, reviewed)
+    assert [o.status for o in plan.outcomes] == ["applied"]
+    assert "\nCities now bring **housing policy**" in intro(root)
+    loaded = pipeline.load(root)
+    code = [t for item in loaded.parsed for t in item.tokens if t.type == "code_block"]
+    assert code == []
+
+
 def test_footnote_heading_and_title_changes(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, built = project
     step = tmp_path / "step.docx"

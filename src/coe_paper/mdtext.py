@@ -262,7 +262,10 @@ def link_title(text: str, delimiter: str = '"') -> str:
 
 
 def line_start_safe(text: str) -> str:
-    """Text that begins a new paragraph without turning into a heading, list item or quote."""
+    """Text that begins a new paragraph without turning into a heading, list item, quote or code block: its leading
+    blanks are left out (four spaces made a reviewer's paragraph an indented code block), as a paragraph's are
+    where a change writes a new one (`render`)."""
+    text = text.lstrip(" \t")
     return _LINE_START_RE.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit() else
                               m.group(0)[:-1] + "\\" + m.group(0)[-1], text, count=1)
 
