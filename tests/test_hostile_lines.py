@@ -1,8 +1,8 @@
 """Long lines and paragraphs a member may paste: the editorial checks read them in time in proportion to their length.
 A line of backticks of growing runs (20 KB) took 18 s, an e-mail-like run of 40 KB 30 s, a paragraph of 10,000 words
 19 s, and a line of a megabyte, within the section's limit, would have taken hours: each search tried again at every
-character, or split the whole paragraph at every short unknown word. The lines below, four times those, took minutes
-each; the time limit of the run only says the check came to an end."""
+character, or split the whole paragraph at every short unknown word. The lines below, four to twelve times those,
+took minutes each; the time limit of the run only says the check came to an end."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ from conftest import MakeProject, section_text
 
 INTRO = "sections/01-intro.md"
 OPENING = "Members of the partnership wrote this paragraph so the section has enough words.\n\n"
-LINES = {  # each took minutes (twice the time for twice the length, squared) and takes seconds
-    "backticks": " ".join("`" * n for n in range(1, 400)),  # 80 KB
+LINES = {  # each took minutes (four times the time for twice the length) and takes seconds
+    "backticks": " ".join("`" * n for n in range(1, 600)),  # 180 KB
     "e-mail": "Contact " + "a." * 80_000 + "@ for details.",
-    "address": "a." * 160_000 + " ://",
-    "footnote": "[^a" * 80_000,
+    "address": "a." * 240_000 + " ://",
+    "footnote": "[^a" * 120_000,
     "paragraph": "Abc abc " * 40_000,
 }
 
