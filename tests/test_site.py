@@ -527,7 +527,7 @@ def test_pictures_and_downloads_named_with_url_characters_are_shown_and_linked(b
     the site have names an address holds as they are."""
     names = ["a#b.png", "e?f.png", "c%41d.png"]  # the last written `c%2541d.png`: an address decodes `%41` to 'A'
     body = "".join(f'\n![Picture {n}](<img/{n.replace("%", "%25")}> "Picture {n}")\n' for n in names)
-    root = make_project({"paper/paper.yaml": PAPER_YAML.replace("build/test-paper.docx", "build/paper #1.docx"),
+    root = make_project({"paper/paper.yaml": PAPER_YAML.replace("build/test-paper.docx", "'build/paper #1.docx'"),
                          "sections/03-outlook.md": section_text("outlook", "## Pictures\n" + body),
                          **{f"sections/img/{n}": tiny_png(30 + i, 10) for i, n in enumerate(names)}})
     assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0

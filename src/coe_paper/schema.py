@@ -28,9 +28,10 @@ from .model import COUNTRY_NAMES, ID_PATTERN, ContributorsFile, PaperConfig, Sec
 from .rules.config import CODE_PREFIX
 
 SCHEMA_DIR = "schemas"
-#: `output:` as validate takes it (COE006): a file's name, not a folder's ('', 'build/', '.'), ending in .docx or in
-#: no suffix at all (`paper.pdf` is refused: Word would not open the document by its name).
-OUTPUT_PATTERN = r"^(?!(.*/)?\.{0,2}$)(?!(.*/)?[^/]*[^/.][^/]*\.(?![Dd][Oo][Cc][Xx]$)[^/.]+$)"
+#: `output:` as validate takes it (COE006): a file's name, not a folder's ('', 'build/', '.'), ending in .docx after
+#: at least one character, as pathlib reads a suffix (`paper.pdf` is refused: Word would not open the document by its
+#: name; so is `paper`, or `.gitignore`: a document written over a file of that name).
+OUTPUT_PATTERN = r"^(.*/)?[^/]+\.[Dd][Oo][Cc][Xx]$"
 #: A path of the project's as validate takes it (COE005): not absolute (`/x`, `\\x`, `C:x`) and not climbing out at
 #: its start (`../x`, `./../x`). One that climbs out further on (`a/../../x`) has no pattern that counts: validate
 #: alone refuses it.
