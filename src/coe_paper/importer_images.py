@@ -29,7 +29,8 @@ class DraftImages:
                  warn: Callable[[str, str, str], None], counts: Counter[tuple[str, str]],
                  taken: frozenset[str] = frozenset()) -> None:
         self.doc, self.name, self.section, self.link = doc, name, section, link
-        self.warn, self.counts, self.taken = warn, counts, taken
+        self.warn, self.counts = warn, counts
+        self.taken = set(taken)  # and the names given so far
         self.names: dict[str, str] = {}  # part -> file name
         self.data: list[tuple[str, bytes]] = []
 
@@ -47,7 +48,7 @@ class DraftImages:
             while f"{self.section}-{number}{ext}" in self.taken:  # another file's name: the next free number
                 number += 1
             name = self.names[part] = f"{self.section}-{number}{ext}"
-            self.taken |= {name}
+            self.taken.add(name)
             try:
                 self.data.append((name, self.doc.image_bytes(part)))
             except DocxError as exc:

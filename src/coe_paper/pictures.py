@@ -7,6 +7,7 @@ viewer can open (a small file may hold a huge picture: 100 KB of PNG unpack to 2
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -203,4 +204,4 @@ def _from_the_section(src: str, base: str, source: Source) -> str:
         return ""
     if not base or not source.exists(meant):
         return ""
-    return f"a picture's path starts from the section's folder: ({'../' * (base.count('/') + 1)}{meant})"
+    return f"a picture's path starts from the section's folder: ({posixpath.relpath(meant, base)})"
