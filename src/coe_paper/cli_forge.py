@@ -1,7 +1,6 @@
 """The `coe-paper` commands for a paper on its forge: `init`, `schema`, `preview` and `serve`. Registered on the app
 of cli.py, whose helpers they share."""
 
-from __future__ import annotations
 
 import shlex
 from dataclasses import replace

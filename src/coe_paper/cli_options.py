@@ -1,7 +1,6 @@
 """The checks of the command line's option values that typer does not make: formats, revisions, and `-o` naming
 the file a command writes. Each is a typer callback: a value it refuses is a usage error (exit 2)."""
 
-from __future__ import annotations
 
 import os
 from pathlib import Path

@@ -1,9 +1,9 @@
 """The `coe-paper` commands that report on the paper from its sources and their git history: `status` (per
 section) and `contributors` (per organisation). Registered on the app of `cli.py`, which imports this module."""
 
-from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,8 +13,6 @@ from .cli_options import check_revision, check_table_format
 from .diagnostics import format_diagnostics, to_json
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from . import pipeline
     from .attribution import History
     from .diagnostics import Diagnostic
@@ -56,7 +54,7 @@ def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]
 
 
 def _attributed(rev: str | None, fmt: str, journal: bool = False, root: Path | None = None
-                ) -> tuple[pipeline.Loaded, History | None]:
+                ) -> "tuple[pipeline.Loaded, History | None]":
     """The paper at `root` (else the project's root) loaded and attributed (with `journal`, the work tree noting what
     it was asked); one that cannot be loaded ends the command (exit 1) with its diagnostics, on stdout too for
     `--format json` (the list `validate --format json` prints)."""
@@ -75,7 +73,7 @@ def _attributed(rev: str | None, fmt: str, journal: bool = False, root: Path | N
     return loaded, loaded.history
 
 
-def _left_out(problems: list[Diagnostic]) -> None:
+def _left_out(problems: "list[Diagnostic]") -> None:
     """After the report: the section files it could not read (`problems`: report.left_out), each with its error;
     then exit 1, the report being incomplete."""
     files = sorted({d.path for d in problems})
@@ -115,7 +113,7 @@ def status(
     _left_out(shown.left)
 
 
-def _status_report(rev: str | None, fmt: str) -> StatusReport:
+def _status_report(rev: str | None, fmt: str) -> "StatusReport":
     """What `status` shows: the last report of the work tree's, while nothing it depended on has changed and the day
     is the same (checked.py), else made from the paper (and kept for the next run)."""
     found, root = None, _root(fmt)

@@ -2,7 +2,6 @@
 `import` (a member's draft to a section file) and `audit` (accessibility of any .docx). Registered on the app of
 cli.py, whose helpers they share."""
 
-from __future__ import annotations
 
 import os
 from contextlib import nullcontext
@@ -72,7 +71,7 @@ def comments(
 # -- apply (reviewers' tracked changes back into the sources; writeback.py) ------------------------------------------
 
 
-def _author_map(values: list[str], orgs: list[Contributor], fmt: str) -> dict[str, str]:
+def _author_map(values: list[str], orgs: "list[Contributor]", fmt: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for value in values:
         name, sep, org = value.rpartition("=")
