@@ -81,6 +81,16 @@ def test_a_command_runs_in_the_resident_process_as_it_runs_alone(served: Path) -
     assert warm.stderr == alone.stderr
 
 
+def test_a_caller_loads_none_of_the_python_wrappers_it_does_not_need(served: Path) -> None:
+    """The caller of a forwarded command loads only C modules: `socket`, `signal` and `hashlib` (with `enum`,
+    `selectors` and OpenSSL) took 15 ms of every command, more than a warm `validate` of a small paper."""
+    unloadable = ("enum", "socket", "signal", "hashlib", "functools", "typer")
+    code = f"import sys; sys.modules.update(dict.fromkeys({unloadable!r})); {CLIENT}"
+    warm = coe(served, "validate", "--format", "json", code=code)
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout == alone_json(served)
+
+
 def test_its_exit_code_and_diagnostics_are_the_commands(served: Path) -> None:
     (served / "sections" / "01-intro.md").write_text(section_text("intro", INTRO_BODY, lead="nobody"))
     warm = coe(served, "validate", code=NO_TYPER)

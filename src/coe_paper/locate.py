@@ -7,7 +7,6 @@ cache (store.py) and the project (sources.py) take theirs from here, so that all
 from __future__ import annotations
 
 import os
-from functools import cache
 
 CONFIG_PATH = "paper/paper.yaml"
 SECTIONS_DIR = "sections"
@@ -27,11 +26,20 @@ def project_root(start: str) -> str | None:
         directory = parent
 
 
-@cache
+_STAMP: list[str] = []  # code_stamp's, read once a process (not functools.cache: 4 ms to import for a caller)
+
+
 def code_stamp() -> str:
     """Sizes and times of coe-paper's own source and data files, the built-in templates too: an edited module
     invalidates every cache entry and every warm process (read once a process: the code that runs is the code that
-    was loaded)."""
+    was loaded; `read_code_stamp` reads it as it is now)."""
+    if not _STAMP:
+        _STAMP.append(read_code_stamp())
+    return _STAMP[0]
+
+
+def read_code_stamp() -> str:
+    """The stamp of coe-paper's code as it is on disk now."""
     stamps = []
     for folder in _STAMPED:
         try:

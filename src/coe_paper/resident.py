@@ -5,11 +5,13 @@ markdown-it take about 0.15 s to import before any work. A resident process (res
 imported, with the spelling dictionary's index open, and forks a child for each `assemble`, `validate` or `status`
 run in that project. `coe-paper serve` keeps one while it runs; a command run here by someone at a terminal starts
 one once it is done (`start_for`), which ends after ten minutes with nothing to do. This module is the `coe-paper`
-command: it imports nothing but `os`, `socket` and `signal`, finds the project, and asks the resident process, if
-there is one, to run the command. The child gets this process's arguments, working directory, environment, umask and
-its standard input, output and error themselves (passed over the socket), so it prints to the same terminal, sees
-the same files and exits with the code this process then exits with. Anything else (no resident process, one for
-other code or another Python, another user's socket, a refusal) runs the command here, as before.
+command: it imports nothing but `os` and the C modules under `socket`, `signal` and `hashlib` (their Python
+wrappers load `enum`, `selectors` and OpenSSL: 15 ms of each command), finds the project, and asks the resident
+process, if there is one, to run the command. The child gets this process's arguments, working directory,
+environment, umask and its standard input, output and error themselves (passed over the socket), so it prints to
+the same terminal, sees the same files and exits with the code this process then exits with. Anything else (no
+resident process, one for other code or another Python, another user's socket, a refusal) runs the command here,
+as before.
 
 The socket is `<runtime dir>/<hash of the project's path>.sock`, in `$XDG_RUNTIME_DIR/coe-paper` or
 `/tmp/coe-paper-<uid>`: a folder only its owner may enter, checked before use. `COE_PAPER_RESIDENT=0` runs every
@@ -19,15 +21,17 @@ command here and starts no resident process; `COE_PAPER_RESIDENT=1` starts one f
 from __future__ import annotations
 
 import os
-import signal  # loads nothing that a run here would not load anyway
 import sys
 
-from .locate import PACKAGE, code_stamp, project_root
+from .locate import PACKAGE, code_stamp, project_root, read_code_stamp
 
 TYPE_CHECKING = False  # typing itself takes 10 ms to import, more than all of this module needs
-if TYPE_CHECKING:
-    import socket
+if TYPE_CHECKING:  # `_signal` is typed as its wrapper (typeshed has no stubs for it)
+    import _socket
+    import signal as _signal
     from collections.abc import Callable
+else:
+    import _signal
 
 FORWARDED = frozenset({"assemble", "validate", "status"})
 #: The collector's thresholds for a run: it is short and makes few reference cycles, but many objects (the
@@ -119,13 +123,18 @@ def claim(path: str) -> int | None:
 
 def listens(path: str) -> bool:
     """Whether a live process listens on the socket at `path` (not a file left by one that ended)."""
-    import socket
+    import _socket
 
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-            probe.connect(path)
+        probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     except OSError:
         return False
+    try:
+        probe.connect(path)
+    except OSError:
+        return False
+    finally:
+        probe.close()
     return True
 
 
@@ -140,30 +149,37 @@ def forward(argv: list[str]) -> int | None:
     path = socket_path(root, create=False) if root is not None else None
     if path is None or not os.path.exists(path):
         return None
-    import socket  # only now: a run with no resident process to ask pays nothing for it
+    import _socket  # only now: a run with no resident process to ask pays nothing for it
 
     try:
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     except OSError:
         return None
-    with connection:
-        if connection.fileno() <= 2:
-            return None  # a standard stream is closed and the socket took its number: it is not passed on as one
-        try:
-            connection.settimeout(2.0)
-            connection.connect(path)
-            request = encode_request(argv)
-            socket.send_fds(connection, [len(request).to_bytes(8, "big")], [0, 1, 2])
-            connection.sendall(request)
-            answer = _line(connection)
-            if not answer.startswith(b"pid "):
-                return None  # refused (another Python, other code, another environment): run here
-            send = _signaller(int(answer[4:]))  # while the child waits for `go`: its number is its own
-            connection.sendall(GO)  # from here on the child runs the command, not this process
-        except (OSError, ValueError):
-            return None
-        connection.settimeout(None)
-        return _outcome(connection, send)
+    try:
+        return _ask(connection, path, argv)
+    finally:
+        connection.close()
+
+
+def _ask(connection: _socket.socket, path: str, argv: list[str]) -> int | None:
+    """`forward`'s exchange on `connection`: the request, the child's number, `go`, then the exit code."""
+    if connection.fileno() <= 2:
+        return None  # a standard stream is closed and the socket took its number: it is not passed on as one
+    try:
+        connection.settimeout(2.0)
+        connection.connect(path)
+        request = encode_request(argv)
+        _send_streams(connection, len(request).to_bytes(8, "big"))
+        connection.sendall(request)
+        answer = _line(connection)
+        if not answer.startswith(b"pid "):
+            return None  # refused (another Python, other code, another environment): run here
+        send = _signaller(int(answer[4:]))  # while the child waits for `go`: its number is its own
+        connection.sendall(GO)  # from here on the child runs the command, not this process
+    except (OSError, ValueError):
+        return None
+    connection.settimeout(None)
+    return _outcome(connection, send)
 
 
 def _forwardable(argv: list[str]) -> str | None:
@@ -184,6 +200,14 @@ def _forwardable(argv: list[str]) -> str | None:
     return None
 
 
+def _send_streams(connection: _socket.socket, data: bytes) -> None:
+    """Send `data` with this process's standard input, output and error, as `socket.send_fds` sends descriptors."""
+    import _socket
+
+    streams = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in (0, 1, 2))  # C ints, as array("i")
+    connection.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)])
+
+
 def _signaller(pid: int) -> Callable[[int], None]:
     """What sends a signal to the child: through a pidfd where Linux has them, so that a signal sent after the child
     ended cannot reach another process given its number; else by its number."""
@@ -191,10 +215,10 @@ def _signaller(pid: int) -> Callable[[int], None]:
         pidfd = os.pidfd_open(pid)
     except (AttributeError, OSError):
         return lambda number: os.kill(pid, number)
-    return lambda number: signal.pidfd_send_signal(pidfd, number)
+    return lambda number: _signal.pidfd_send_signal(pidfd, number)
 
 
-def _outcome(connection: socket.socket, send: Callable[[int], None]) -> int:
+def _outcome(connection: _socket.socket, send: Callable[[int], None]) -> int:
     """Wait for the child's exit code; Ctrl-C here is passed on to it (a second one stops waiting), and so are the
     signals that end a process (`_pass_on`)."""
     _pass_on(send)
@@ -208,7 +232,7 @@ def _outcome(connection: socket.socket, send: Callable[[int], None]) -> int:
                 return 130
             interrupted = True
             try:
-                send(signal.SIGINT)
+                send(_signal.SIGINT)
             except OSError:
                 return 130
         except OSError:
@@ -229,15 +253,15 @@ def _pass_on(send: Callable[[int], None]) -> None:
         try:
             send(number)
         finally:  # ended already or not: this process ends
-            signal.signal(number, signal.SIG_DFL)
+            _signal.signal(number, _signal.SIG_DFL)
             os.kill(os.getpid(), number)
 
     def pause(number: int, _frame: object) -> None:
-        quietly(signal.SIGSTOP)  # not SIGTSTP: in the resident process's group it would be dropped
-        signal.signal(number, signal.SIG_DFL)
+        quietly(_signal.SIGSTOP)  # not SIGTSTP: in the resident process's group it would be dropped
+        _signal.signal(number, _signal.SIG_DFL)
         os.kill(os.getpid(), number)  # stopped here until continued (or dropped, in a group with no shell to do it)
-        signal.signal(number, pause)
-        quietly(signal.SIGCONT)
+        _signal.signal(number, pause)
+        quietly(_signal.SIGCONT)
 
     def quietly(number: int) -> None:
         try:  # noqa: SIM105  # contextlib.suppress: 2.5 ms more to import
@@ -245,19 +269,19 @@ def _pass_on(send: Callable[[int], None]) -> None:
         except OSError:  # the child has ended
             pass
 
-    for number, handler in ((signal.SIGTERM, end), (signal.SIGHUP, end), (signal.SIGTSTP, pause)):
-        if signal.getsignal(number) == signal.SIG_DFL:
-            signal.signal(number, handler)
+    for number, handler in ((_signal.SIGTERM, end), (_signal.SIGHUP, end), (_signal.SIGTSTP, pause)):
+        if _signal.getsignal(number) == _signal.SIG_DFL:
+            _signal.signal(number, handler)
 
 
-def _line(connection: socket.socket) -> bytes:
+def _line(connection: _socket.socket) -> bytes:
     """One line from the resident process (without its line feed; what precedes a closed connection), and nothing
     of the next one: `exit` may follow `pid` before this process reads it."""
-    import socket
+    import _socket
 
     data = b""
     while not data.endswith(b"\n") and len(data) < 4096:
-        seen = connection.recv(4096 - len(data), socket.MSG_PEEK)
+        seen = connection.recv(4096 - len(data), _socket.MSG_PEEK)
         if not seen:
             break
         data += connection.recv(seen.find(b"\n") + 1 or len(seen))
@@ -302,19 +326,17 @@ def identity(fresh: bool = False) -> str:
         except OSError:
             times.append(f"{folder}:-")
     startup = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(STARTUP))
-    stamp = code_stamp.__wrapped__() if fresh else code_stamp()
+    stamp = read_code_stamp() if fresh else code_stamp()
     return "\n".join([sys.executable, sys.version, PACKAGE, *times, *startup, stamp])
 
 
 def socket_path(root: str, create: bool) -> str | None:
     """The resident process's socket for the project at `root`, in a folder only this user may enter (made with
     `create`), or None when there is no such folder or its path is too long for a socket's."""
-    import hashlib
-
     folder = _runtime_dir(create)
     if folder is None:
         return None
-    path = os.path.join(folder, hashlib.sha256(os.fsencode(root)).hexdigest()[:32] + ".sock")
+    path = os.path.join(folder, _sha256(os.fsencode(root)) + ".sock")
     return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
 
 
@@ -337,3 +359,15 @@ def _runtime_dir(create: bool) -> str | None:
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None  # a link, or a folder someone else owns or may enter: not ours to trust
     return folder
+
+
+def _sha256(data: bytes) -> str:
+    """The SHA-256 of `data` in hex, from Python's own C module where it has one (`hashlib` loads OpenSSL first)."""
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # Python 3.12 and later
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]  # up to 3.11
+        except ImportError:  # a Python built without them
+            from hashlib import sha256
+    return str(sha256(data).hexdigest())
