@@ -1,14 +1,15 @@
 """Benchmark the fixed cost of every command, and the preview's edit-to-page latency, on the bundled paper.
 
-Times `coe-paper --help`, `--version`, `validate` and `status` on this repository's own paper (after one untimed
-run of each, so the caches in the git directory are filled, as they are for anyone who ran a command before: nothing
-changed since, so `validate` and `status` report their last run's record, checked.py; bench_assemble.py's
-"validate 1 edit" times a check of a paper just edited), each
-the median of `--repeat` runs, in turn with `pandoc --version`: the floor of starting a program, taken in the same
-run so the ratios stay comparable when the machine's speed changes. Then it starts the preview server (`serve`)
-in-process on a clone of the repository, saves `--edits` edits to a section (each brings a word no earlier run has
-looked up, as typing does) and times each from the save to the rebuilt page being served; then, while it runs,
-`validate` and `status` on that clone, which the `coe-paper` command passes to serve's resident process.
+Times `coe-paper --help`, `--version`, `validate` and `status` on this repository's own paper (after one untimed run
+of each, so the caches in the git directory are filled, as they are for anyone who ran a command before: nothing
+changed since, so `validate` and `status` report their last run's record, checked.py; bench_assemble.py's "validate
+1 edit" times a check of a paper just edited), each the median of `--repeat` runs, in turn with `pandoc --version`:
+the floor of starting a program, taken in the same run so the ratios stay comparable when the machine's speed
+changes; and with `import typer` on its own, the floor of any typer command (the issue measured typer with rich at
+0.10 s; typer 0.29 alone takes longer). Then it starts the preview server (`serve`) in-process on a clone of the
+repository, saves `--edits` edits to a section (each brings a word no earlier run has looked up, as typing does) and
+times each from the save to the rebuilt page being served; then, while it runs, `validate` and `status` on that
+clone, which the `coe-paper` command passes to serve's resident process.
 
     python bench/bench_startup.py [--repeat 11] [--edits 7]
 """
@@ -59,11 +60,13 @@ def commands(repeat: int) -> list[tuple[str, list[float]]]:
     pandoc = shutil.which("pandoc")
     env = child_env()
     rows: list[tuple[str, list[float]]] = [(" ".join(args), []) for args in COMMANDS]
+    rows.append(("python: import typer", []))
     if pandoc is not None:
         rows.append(("pandoc --version", []))
     for _ in range(repeat + 1):
         for args, (_label, times) in zip(COMMANDS, rows, strict=False):
             times.append(wall(coe_paper_cmd(*args), env))
+        rows[len(COMMANDS)][1].append(wall([sys.executable, "-c", "import typer"], env))
         if pandoc is not None:
             rows[-1][1].append(wall([pandoc, "--version"]))
     return [(label, times[1:]) for label, times in rows]

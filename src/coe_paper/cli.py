@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
+from . import __version__
 from .cli_options import check_file_name, check_format, check_project, check_revision
 from .cli_progress import Steps
 from .cli_usage import Group, print_failure
@@ -112,17 +113,8 @@ def _in_repository(root: Path) -> str:
 
 def _version(ctx: typer.Context, value: bool) -> None:
     if value and not ctx.resilient_parsing:  # not when a usage error's command line is read again for its --format
-        out.print(f"coe-paper {_package_version()}", markup=False)
+        out.print(f"coe-paper {__version__}", markup=False)  # pyproject.toml takes it from there too
         raise typer.Exit(0)
-
-
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("coe-paper")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
 
 
 @app.callback()
