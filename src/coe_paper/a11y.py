@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic, error, warning
 from .markdown import plain_text
 
 if TYPE_CHECKING:
+    from docx.opc.part import Part
     from lxml.etree import _Element as Element
 
     from .checks import Parsed
@@ -152,6 +153,21 @@ class LowContrast:
     style: str  # its name, else its id
     colour: str  # RRGGBB
     ratio: float
+
+
+def judged_contrast(part: Part) -> list[LowContrast] | None:
+    """COE535's findings in the template's own styles part, as `validate` reads it (`word/styles.xml`): already
+    parsed here, where a build opens the template (see a11y.template); None when the template has no such part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT  # only a build, which has python-docx loaded
+    from docx.opc.part import XmlPart
+
+    try:
+        styles = part.part_related_by(RT.STYLES)
+    except KeyError:
+        return None  # python-docx would make up styles of its own: not the template's
+    if styles.partname != "/word/styles.xml" or not isinstance(styles, XmlPart):
+        return None
+    return low_contrast(styles.element)
 
 
 def low_contrast(styles: Element) -> list[LowContrast]:

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part, XmlPart
+from docx.opc.part import Part
 from docx.oxml.shape import CT_Inline
 from docx.shared import Emu, Inches
 from lxml import etree
 
 from . import fragments, limits, ooxml, ooxml_parts, ooxml_sections, parts_text
-from .a11y import LowContrast, low_contrast
+from .a11y import judged_contrast
 from .docx_entries import package_entries
 from .docx_props import Properties, fill_core_properties
 from .docx_template import open_template_document
@@ -38,18 +38,6 @@ _DECLARING_TAG = re.compile(r"<[^<>]*\sxmlns:[^<>]*>")
 _SLOT_NAME = re.compile(r"coe-slot-(\d+)")
 
 
-def _judged_contrast(part: Part) -> list[LowContrast] | None:
-    """COE535's findings in the template's own styles part, as `validate` reads it (`word/styles.xml`): already
-    parsed here, where a build opens the template (see a11y.template); None when the template has no such part."""
-    try:
-        styles = part.part_related_by(RT.STYLES)
-    except KeyError:
-        return None  # python-docx would make up styles of its own: not the template's
-    if styles.partname != "/word/styles.xml" or not isinstance(styles, XmlPart):
-        return None
-    return low_contrast(styles.element)
-
-
 class DocxBuilder:
     """Collects a document's body and its side parts; implements render.Sink."""
 
@@ -59,7 +47,7 @@ class DocxBuilder:
         try:
             self.document = open_template_document(template)
             self.part = self.document.part
-            self.template_contrast = _judged_contrast(self.part)  # before the styles below are added
+            self.template_contrast = judged_contrast(self.part)  # before the styles below are added
             styles = self.document.styles.element
             ooxml_parts.ensure_styles(styles)
             self._styles = ooxml_parts.style_ids(styles)
