@@ -31,7 +31,16 @@ from coe_paper.render import Renderer
 from coe_paper.sectionrender import SectionRenderer
 from coe_paper.sources import WorkTree
 from coe_paper.store import CACHE_DIR, Store
-from conftest import REPO_ROOT, MakeProject, git_commit, kitchen_sink_project, on_workers, section_text, tiny_png
+from conftest import (
+    PAPER_YAML,
+    REPO_ROOT,
+    MakeProject,
+    git_commit,
+    kitchen_sink_project,
+    on_workers,
+    section_text,
+    tiny_png,
+)
 
 EPOCH = "1700000000"
 
@@ -1031,6 +1040,59 @@ def test_asking_whether_bytes_are_held_keeps_them_as_getting_them_does(tmp_path:
         again.prune()  # only the entry asked for was used
         last = Store(root, f"bodies-{raw}", "", pack=raw, raw=raw)
         assert (last.get_bytes(kept), last.get_bytes(dropped)) == (b"body", None), raw
+
+
+KILLED_BUILD = """
+import os, sys, time
+from pathlib import Path
+from coe_paper import parallel, pipeline
+parallel.processors = lambda: 2
+parallel.MIN_SECTIONS, parallel.MIN_BYTES, parallel.CHUNKS = 2, 0, 100
+work = parallel._work
+
+def slow(chunk):
+    with open(sys.argv[2], "a") as pids:  # each process that takes a chunk, as it does
+        pids.write(f"{os.getpid()}\\n")
+    time.sleep(1)
+    return work(chunk)
+
+parallel._work = slow
+pipeline.assemble(Path(sys.argv[1]), Path(sys.argv[1]) / "killed.docx")
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended: its new parent reaps it
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes' states from /proc")
+def test_a_worker_ends_soon_after_its_build_is_killed(make_project: MakeProject, tmp_path: Path) -> None:
+    """A build killed (SIGKILL here; SIGTERM from `timeout` or a cancelled CI job alike) while its workers check and
+    render the sections: a worker took every chunk left and ran on for nobody. It ends after its chunk (a second
+    here, as each chunk is slowed to take one)."""
+    ids = [f"part{n}" for n in range(12)]
+    outline = "outline:\n" + "".join(f"  - id: {id}\n" for id in ids)
+    files = {f"sections/{n:02d}-{id}.md": section_text(id, "Some text for the paper.\n") for n, id in enumerate(ids)}
+    root = make_project({**files, "paper/paper.yaml": PAPER_YAML.split("outline:")[0] + outline}, git=True)
+    pids = tmp_path / "pids"
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(root), str(pids)])
+    try:
+        deadline = time.monotonic() + 60
+        while not (pids.exists() and {*pids.read_text().split()} - {str(build.pid)}):
+            assert time.monotonic() < deadline and build.poll() is None, "no worker took a chunk"
+            time.sleep(0.05)
+    finally:
+        build.kill()
+        build.wait()
+    workers = {int(pid) for pid in pids.read_text().split()} - {build.pid}
+    deadline = time.monotonic() + 3  # the 10 chunks left would take the worker 10 s
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, workers)), "a worker went on with the killed build's chunks"
 
 
 WORKERS_THEN_MODULES = """

@@ -146,6 +146,7 @@ def _shared(workers: int, chunks: int, meanwhile: Callable[[], None] | None = No
     process to another. A worker hands its answers over, pickled, through a pipe of its own, and ends. None when
     one did not (it died, or could not pickle them)."""
     started: list[tuple[int, int]] = []  # each worker's process and the reading end of its pipe
+    parent = os.getpid()
     try:
         for _ in range(workers):
             reading, writing = os.pipe()
@@ -156,7 +157,7 @@ def _shared(workers: int, chunks: int, meanwhile: Callable[[], None] | None = No
                 os.close(writing)
                 raise
             if pid == 0:  # the worker: it writes its own pipe, and holds no other
-                _answer(writing, [reading, *(other for _, other in started)])
+                _answer(writing, [reading, *(other for _, other in started)], parent)
             os.close(writing)
             started.append((pid, reading))
         if meanwhile is not None:
@@ -209,16 +210,17 @@ def _here() -> dict[int, _Answer]:
             gc.enable()
 
 
-def _answer(writing: int, others: list[int]) -> NoReturn:
+def _answer(writing: int, others: list[int], parent: int) -> NoReturn:
     """A worker's life from the fork on: the pipes of the others closed, its chunks' answers pickled into its own; it
     ends without running what this process would run at its end (atexit, buffered output), and whatever fails, it
-    ends there: it never goes on as a second copy of the build."""
+    ends there: it never goes on as a second copy of the build. It ends too once `parent`, the build, has (killed:
+    the rest of the chunks, all its own now, would have kept a processor busy for nobody)."""
     code = 1
     try:
         for other in others:
             os.close(other)
         _start()
-        data = pickle.dumps(_drain(), pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(_drain(parent), pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writing, "wb") as pipe:
             pipe.write(data)
         code = 0
@@ -226,12 +228,13 @@ def _answer(writing: int, others: list[int]) -> NoReturn:
         os._exit(code)
 
 
-def _drain() -> dict[int, _Answer]:
-    """The answers of the chunks this process took, by chunk: it takes the next one until none is left."""
+def _drain(parent: int | None = None) -> dict[int, _Answer]:
+    """The answers of the chunks this process took, by chunk: it takes the next one until none is left, or (a
+    worker) until its `parent` has ended."""
     job = _JOB
     assert job is not None, "a worker runs inside prefill"
     answers: dict[int, _Answer] = {}
-    while taken := os.read(job.queue, 1):  # a pipe gives each byte to one reader
+    while (parent is None or os.getppid() == parent) and (taken := os.read(job.queue, 1)):  # one reader a byte
         answers[taken[0]] = _work(job.chunks[taken[0]])
     return answers
 
