@@ -453,6 +453,47 @@ def test_the_child_takes_no_signal_disposition_from_serve(make_project: MakeProj
         resident_server.stop(process)
 
 
+NOTING_START = """
+import os, sys, time
+getattr(sys.flags, "safe_path", False) or sys.path.pop(0)
+from coe_paper import resident_server
+server, real_exit, read_again = os.getpid(), os._exit, resident_server._read_again
+
+def slow_exit(code):
+    if os.getpid() != server:  # a child: a large one takes a while to give its memory back
+        time.sleep(0.5)
+    real_exit(code)
+
+def noted():
+    with open(os.environ["COE_TEST_MARK"], "a") as mark:
+        mark.write("read\\n")
+    read_again()
+
+os._exit, resident_server._read_again = slow_exit, noted
+sys.exit(resident_server.command_line())
+"""
+
+
+def test_the_packs_a_command_wrote_are_read_again_once_it_has_ended(
+        make_project: MakeProject, runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a command has ended, the resident process reads the cache's packs it wrote, so that the next child takes
+    them decoded. It never did when the caller, given the exit code, left before the child had ended: the child was
+    forgotten with its caller, and not counted as a command that ended."""
+    mark = tmp_path / "read again"
+    monkeypatch.setenv("COE_TEST_MARK", str(mark))
+    monkeypatch.setattr(resident_server, "START", NOTING_START)
+    root = make_project(git=True).resolve()
+    process, _ = listening(root)
+    try:
+        assert coe(root, "validate", code=NO_TYPER).returncode == 0  # run by the resident process
+        deadline = time.monotonic() + 10
+        while not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert mark.exists() and mark.read_text() == "read\n"
+    finally:
+        resident_server.stop(process)
+
+
 def waiting_for_office(root: Path, tmp_path: Path, process_group: int | None = None
                        ) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:
     """A caller whose command, run by a child, waits for LibreOffice: a script that says who started it, then

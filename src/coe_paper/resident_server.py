@@ -206,6 +206,7 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
     Ctrl-Z stopped it): nobody waits for what it does any more."""
     children: dict[int, socket.socket] = {}  # each running child's pid, with its own copy of its caller's connection
     last = time.monotonic()
+    ended = False  # a command ended since the cache's packs were last read here
     try:
         while True:
             poller = select.poll()
@@ -218,13 +219,11 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
             running = len(children)
             if _reap(children):
                 last = time.monotonic()  # idle from when the last command ended, however long it ran
-            elif running:  # the last command ended: the cache's packs it wrote are read here, for the next
-                _read_again()
             if idle is None and events.get(sys.stdin.fileno()) and not os.read(sys.stdin.fileno(), 4096):
                 return  # serve closed the pipe
             for pid, caller in list(children.items()):
                 if events.get(caller.fileno(), 0) & _GONE:
-                    children.pop(pid).close()
+                    children.pop(pid).close()  # its caller has gone, with the exit code or before it
                     for number in (signal.SIGTERM, signal.SIGCONT):
                         with contextlib.suppress(OSError):
                             os.kill(pid, number)  # not reaped yet, so the number is still the child's
@@ -236,6 +235,10 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
                     return
                 if served:  # what it refused (another Python, other code, a request it could not read) is no use
                     last = time.monotonic()
+            ended = ended or (running > 0 and not children)
+            if ended and not children:  # the last command ended: the cache's packs it wrote are read here, for the
+                _read_again()  # next (after any request that came meanwhile: read by its child, as it must be)
+                ended = False
             if idle and (not os.path.isdir(idle[0]) or time.monotonic() - last > idle[1]):
                 return
     finally:
