@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from coe_paper import pipeline
+from coe_paper import pipeline, serve
 from coe_paper.rules import speller
 from coe_paper.serve import PreviewServer
 from conftest import MakeProject
@@ -73,4 +73,36 @@ def test_a_rebuild_waiting_for_the_dictionary_or_serve_stopping_ends_the_pause(m
             wake.clear()
     finally:
         speller._awaited.clear()
+        server.httpd.server_close()
+
+
+def test_the_loading_also_waits_from_an_edit_seen_until_its_page_is_sent(make_project: MakeProject, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watcher's wait for a save to settle, and the reload and page sent after the rebuild, need the interpreter
+    too: the loading waits from the moment an edit is seen until QUIET_SECONDS after the rebuild (a first edit took
+    0.5-0.6 s to show, the others 0.3 s)."""
+    monkeypatch.setattr(serve, "QUIET_SECONDS", 0.4)
+    root = make_project(git=True)
+    builds: list[object] = []
+    server = PreviewServer(root, tmp_path / "site", port=0, on_build=builds.append)
+    try:
+        server.build([])
+        before = time.monotonic()
+        server._pause()
+        assert time.monotonic() >= server._quiet_until > before  # it waited past the rebuild, until then
+        section = root / "sections" / "03-outlook.md"
+        settled = threading.Event()  # the save settles (and the rebuild begins) only once the test has looked
+        monkeypatch.setattr(serve.settle, "settle", lambda paths, stopping: settled.wait(10))
+        watching = threading.Thread(target=server._watch, args=(threading.Event(),), daemon=True)
+        watching.start()
+        time.sleep(0.5)  # the watcher is watching
+        seen = time.monotonic()
+        section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while server._quiet_until < seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(builds) == 1 and server._quiet_until >= seen + 0.4  # from the edit seen, before its rebuild
+        settled.set()
+    finally:
+        server.stopping.set()
         server.httpd.server_close()
