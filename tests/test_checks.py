@@ -171,6 +171,17 @@ def test_coe004_control_character(make_project: MakeProject) -> None:
     assert "U+000B" in d.message
 
 
+def test_coe004_a_reference_to_a_control_character(make_project: MakeProject) -> None:
+    """`&#x1;` in the text is shown as U+FFFD by the parser, without a word: COE004 where it is written. In code it is
+    shown as written, and a reference to a character Word holds (`&#8364;`) is that character: no finding."""
+    body = f"## Why equal cities\n\nCities of `&#1;` &#8364; and&#x1;Equality. {FILLER}\n\n    &#2; in code\n"
+    d = only(validate(make_project, intro(body)))
+    assert where(d) == ("COE004", "error", INTRO, 11, 29)
+    assert "'&#x1;' stands for U+0001" in d.message
+    fine = body.replace("&#x1;", " ")
+    assert not [d for d in validate(make_project, intro(fine)) if d.code == "COE004"]
+
+
 @pytest.mark.parametrize(
     ("key", "value", "line"),
     [("output", "../outside.docx", 5), ("template", "/etc/template.docx", 6), ("templates", "paper/../..", 7)],

@@ -28,7 +28,7 @@ from .rules import engine as editorial
 from .safepaths import names_folder, output_problems
 from .sources import OutsideProject, Source, SourceError, WorkTree, normalise, unreadable
 from .store import Store
-from .structure import nesting, open_comments, raw_html, table_cells, unreferenced_footnotes
+from .structure import nesting, open_comments, raw_html, table_cells, unreferenced_footnotes, unshown_references
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -121,6 +121,7 @@ def section_checks(project: Project, item: Parsed) -> Facts:
     found += open_comments(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += unreferenced_footnotes(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += table_cells(item.section.path, item.section.body_line, item.section.body, item.tokens)
+    found += unshown_references(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += unused_definitions(item.section.path, item.section.body_line, item.section.body, item.env)
     found += open_in_paragraphs(item.section.path, item.section.body_line, item.section.body, item.tokens)
     found += captions.uncaptioned(item)

@@ -22,7 +22,7 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'file missing, unreadable or not UTF-8'),
     ('COE004', 'error',
      "control character that Word cannot hold (in a section, in YAML written as an escape, or in a template's "
-     'output)'),
+     "output), or a section's numeric character reference to one (`&#1;`), which would be shown as U+FFFD"),
     ('COE005', 'error',
      "a path that leaves the project, as written or through a symbolic link (paper.yaml's output, template, "
      'templates, abbreviations, a relative `checks.dictionary`, its `.aff` or `.dic` too; `sections/`; any file '

@@ -4,8 +4,9 @@ bound (`limits.markdown_nesting`) keeps it from recursing without end; past it, 
 error rather than a silent loss. Raw HTML shown as text (COE406), an HTML comment left open that ends at a later
 one's end, hiding the text between (COE408), a footnote no text refers to, whose words the document leaves out
 (COE604), a footnote reference inside a footnote, which Word cannot hold (COE605), a footnote defined twice, of
-which the parser keeps the last (COE606), and cells of a table row past its header's columns, which
-the parser leaves out as GitHub's tables do (COE407)."""
+which the parser keeps the last (COE606), cells of a table row past its header's columns, which
+the parser leaves out as GitHub's tables do (COE407), and a numeric character reference to a character no Word
+document holds (`&#1;`), which the parser shows as U+FFFD (COE004, as the character itself is)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 INLINE_HTML = re.compile(r"<(/?)(br|sup|sub|u|mark)\s*/?>", re.IGNORECASE)
 COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)  # an HTML block that only holds comments
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_NUMERIC_REFERENCE = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")  # as markdown-it's entity rule reads
 
 
 def raw_html(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
@@ -217,3 +219,29 @@ def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -
                               f"this row has {len(cells)} cells and its table's header {columns}: "
                               f"'{clipped(extra, 40)}' is left out of the document", "add a column to the header row "
                               "and the line under it, or move these words into a cell of the row")
+
+
+def unshown_references(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
+    """COE004 a numeric character reference in the text (not in code) to a character the parser will not give: a
+    control character, a surrogate, a noncharacter or past U+10FFFF, which it shows as U+FFFD without a word."""
+    if "&#" not in body:
+        return
+    from markdown_it.common.utils import isValidEntityCode  # here: tokens mean markdown-it is loaded already
+
+    from .rules.text import code_spans_masked
+
+    lines = body.split("\n")
+    prose = sorted({row for token in tokens if token.type == "inline" and token.map
+                    for row in range(token.map[0], min(token.map[1], len(lines)))})
+    for row in prose:
+        line = lines[row]
+        if "&#" not in line:
+            continue
+        for found in _NUMERIC_REFERENCE.finditer(code_spans_masked(line) if "`" in line else line):
+            decimal, hexadecimal = found.groups()
+            code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+            if not isValidEntityCode(code):
+                yield error(path, body_line + row + 1, found.start() + 1, "COE004",
+                            f"'{found.group()}' stands for U+{code:04X}, which a Word document cannot hold: it "
+                            "would be shown as the replacement character (U+FFFD)",
+                            "delete it, or write the character it was meant to be")
