@@ -422,6 +422,25 @@ def test_the_first_unknown_words_of_each_section_get_suggestions(make_project: M
     assert hinted() == {INTRO: expected, "sections/03-outlook.md": expected}  # the words' answers kept: the same
 
 
+def test_a_section_past_max_unknown_words_is_checked_no_further(make_project: MakeProject,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A section in another language, or a pasted list of codes: each word the dictionary does not know cost a few
+    milliseconds and a finding (a hostile section of 1 MB, minutes). Past MAX_UNKNOWN distinct ones, one finding
+    says its spelling is checked no further; a word repeated counts once."""
+    monkeypatch.setattr(spelling, "MAX_UNKNOWN", 5)
+    letters = "bcdfghjklmnpqrstvwxz"
+    nonsense = [f"zq{letters[n % 20]}{letters[n // 20]}x" for n in range(8)]
+    body = "## Words\n\n" + "".join(f"The {word} matters.\n" for word in nonsense)
+    found = [d for d in pipeline.check(make_project({INTRO: section_text("intro", body)})).diagnostics
+             if d.code == "COE721"]
+    assert [d.message.split("'")[1] for d in found[:-1]] == nonsense[:5]
+    assert (found[-1].line, "checked no further" in found[-1].message) == (found[0].line + 5, True)  # the sixth
+    fewer = "## Words\n\n" + "".join(f"The {word} matters.\n" for word in nonsense[:5] * 3)
+    found = [d for d in pipeline.check(make_project({INTRO: section_text("intro", fewer)})).diagnostics
+             if d.code == "COE721"]
+    assert len(found) == 15 and not any("checked no further" in d.message for d in found)
+
+
 def test_a_dictionary_loading_in_the_background_pauses_and_gives_way_to_a_thread_that_needs_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`serve` loads the whole dictionary in the background, pausing while a rebuild runs. A rebuild that needs the

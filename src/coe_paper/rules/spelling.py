@@ -68,6 +68,10 @@ _IZE = re.compile(r"^(?P<stem>\w+?)(?P<z>iz|yz)(?P<end>e|es|ed|ing|er|ers|ation|
 _IZE_EXCEPTIONS = re.compile(r"^(?:siz|seiz|prize|capsiz|baize|maize|assiz|downsiz|resiz|oversiz|outsiz|upsiz|"
                              r"supersiz|bite-siz|citiz)")
 MAX_SUGGESTIONS = 5  # unknown words of a section that get suggestions (a long word no edit mends: 0.5 s)
+#: Words of a section the dictionary does not know (each counted once), past which its spelling is checked no further
+#: (one finding says so): each costs a few milliseconds the first time, and a section in another language, or a
+#: pasted list of codes, held `validate` for seconds to minutes and buried its other findings under these.
+MAX_UNKNOWN = 200
 
 
 @cache
@@ -296,6 +300,7 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     known = _memo("known", check.path, check.key, exact, lower)
     clean = _memo("known-words", check.path, check.key, exact, lower)
     hinted = 0
+    unknown: set[tuple[str, bool]] = set()  # the section's words the dictionary does not know
     from .text import name_particle  # the prose's module: a run whose sections all hit the cache imports none of it
 
     for line, start, found, after in _words(prose, clean):
@@ -308,6 +313,14 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
             ok = known[key] = _known(word, after == ".", check, exact, lower)
             if ok and after != ".":
                 clean[found] = True  # known without a full stop, so known whatever follows
+        if not ok:
+            unknown.add(key)
+            if len(unknown) > MAX_UNKNOWN:
+                yield Finding(line, start + 1, f"more than {MAX_UNKNOWN} words of this section are not in the en_GB "
+                              "dictionary: its spelling is checked no further", "if the section is in another "
+                              "language, have it translated; words it rightly holds go in "
+                              f"{context.config.words}")
+                return
         index = line - prose.body_line - 1
         if ok or _in_place(prose, line, start) or _short_scale(prose, index, start) or foreign(word) or placed(
                 prose, word) or (word[:1].isupper() and cited(prose, index, start)) or (
