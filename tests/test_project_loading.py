@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from coe_paper import pipeline
 from coe_paper import project as project_module
 from coe_paper.project import ProjectNotFound, find_root, load_project
-from coe_paper.sources import GitRevision, SourceError, WorkTree, normalise, parse_batch
+from coe_paper.revision import GitRevision, parse_batch
+from coe_paper.sources import SourceError, WorkTree, normalise
 from conftest import INTRO_BODY, MakeProject, git_commit, section_text
 
 INTRO = "sections/01-intro.md"

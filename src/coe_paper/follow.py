@@ -20,8 +20,8 @@ from .merge3 import line_mapper
 from .model import Project
 from .project import section_paths
 from .review import Lost, Place, Review, SectionRef, all_comments, read_review
+from .revision import text_at
 from .safepaths import resolved
-from .sources import text_at
 
 
 def review_today(path: Path, project: Project | None, root: Path | None) -> Review:

@@ -24,10 +24,11 @@ from .gitlog import PendingVersion, Version
 from .locate import CONFIG_PATH
 from .model import PaperConfig, Project
 from .project import load_project
+from .revision import GitRevision
 from .rules import engine as editorial
 from .safedocx import Limits
 from .safepaths import holds, output_problems, write_atomic
-from .sources import GitRevision, JournaledTree, Source, SourceError, WorkTree, normalise
+from .sources import JournaledTree, Source, SourceError, WorkTree, normalise
 from .store import Store, keeps_decoded
 from .template_outputs import KeptTemplates
 from .templates_ahead import Ahead, render_ahead

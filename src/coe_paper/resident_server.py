@@ -124,12 +124,25 @@ def warm(root: str) -> Any:
     """Import and run once what the commands need; the click command that `coe-paper` builds from its options."""
     import typer.main
 
-    from . import checked, cli, compose, docx_writer, markdown, parallel, pipeline, templates, uptodate, yamlparse  # noqa: F401
+    from . import (  # noqa: F401
+        checked,
+        cli,
+        compose,
+        docx_writer,
+        keptfiles,
+        markdown,
+        parallel,
+        pipeline,
+        templates,
+        uptodate,
+        yamlparse,
+    )
     from .project import keep_loaded
     from .store import keep_decoded
 
     keep_decoded()  # what the check below reads, the children take decoded
     keep_loaded()
+    keptfiles.keep()  # and the files it reads, unchanged since, without reading them
     markdown.content_parser()  # what sections and templates that miss the cache need (the check below may not)
     markdown.template_parser()
 

@@ -25,8 +25,9 @@ from .markdown import parse
 from .marks import built_text
 from .model import Contributor, ContributorsFile
 from .project import load_yaml_file, section_paths, split_front_matter
+from .revision import text_at
 from .safepaths import resolved, write_all_atomic
-from .sources import WorkTree, normalise, text_at
+from .sources import WorkTree, normalise
 from .structure import footnote_references
 from .wordblocks import WordDocument
 
