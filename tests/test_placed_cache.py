@@ -126,3 +126,25 @@ def test_a_damaged_pack_of_placed_xml_is_ignored(make_project: MakeProject, kind
     assert build(root) == first
     assert packs[0].read_bytes() != data[:-10] + bytes([data[-10] ^ 1]) + data[-9:]  # written again, right
 
+
+
+def test_placing_a_body_claims_its_headings_anchors_not_its_source_bookmarks(make_project: MakeProject,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Placing a body claims its headings' anchors alone, not a source bookmark per paragraph (no anchor can be one:
+    an anchor's bookmark starts with a letter, and the section's index makes them its own); its bookmarks are named
+    only when its text is made. The document is the same bytes."""
+    from coe_paper.docx_writer import DocxBuilder
+
+    root = make_project(FILES, git=True)
+    first = build(root)
+    claimed: list[str] = []
+    claim = DocxBuilder.claim_anchors
+
+    def noted(self: DocxBuilder, anchors: list[str]) -> bool:
+        claimed.extend(anchors)
+        return claim(self, anchors)
+
+    monkeypatch.setattr(DocxBuilder, "claim_anchors", noted)
+    assert build(root) == first == cold(root)
+    assert "background" in [name.lower() for name in claimed]  # a heading's anchor is claimed
+    assert not [name for name in claimed if name.startswith("_Coe")]

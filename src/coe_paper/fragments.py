@@ -11,6 +11,9 @@ fragments_stored.py's.
 What placing changes: bookmark and footnote ids move up by the document's count; list and link ids become the
 document's; the section's source bookmarks `_Coe-1_N` take the section's place in the paper (`_Coe{index}_N`);
 and a heading whose anchor an earlier part of the paper claimed gets a `_Toc{id}` bookmark instead, as Word does.
+Source bookmarks are not claimed in the document: no anchor can be one (an anchor's bookmark starts with a letter,
+`bookmark_name`), and the section's index makes them the section's own, so a fragment claims its headings' anchors
+alone, and its body's names are worked out only when its text is made (a body placed as before is not).
 A picture is recorded as a processing instruction `<?coe-picture N?>` (which no text of the paper can make: text is
 escaped) with its file, alt text and title; placing asks the document to embed the file as it is then and puts the
 drawing there (or the alt text, when the file cannot be read).
@@ -22,7 +25,6 @@ import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -65,7 +67,7 @@ class Fragment:
     # (ordered, level, start, the levels of the other kind: a bullet list nested in a numbered one) of list 1, 2, ...
     lists: list[tuple[bool, int, int, tuple[int, ...]]]
     links: list[str]  # the address of link coeLink1, coeLink2, ...
-    claims: list[str]  # anchors the headings claimed, in order
+    claims: list[str]  # anchors the headings claimed, in order (not source bookmarks: see the module's docstring)
     headings: list[tuple[int, str, str]]  # (level, text, bookmark name) for the contents
     bookmarks: int  # bookmark ids used: 1..bookmarks
     footnotes: int  # footnote ids used: 1..footnotes
@@ -129,7 +131,8 @@ class Recorder:
         if anchor in self._claimed:
             return False
         self._claimed.add(anchor)
-        self.fragment.claims.append(anchor)
+        if not marks.is_source_mark(anchor):  # the document claims the others; a source bookmark is the section's
+            self.fragment.claims.append(anchor)
         return True
 
     def add_heading(self, level: int, text: str, bookmark: str) -> None:
@@ -264,19 +267,32 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, note
     else:
         for claim, name in zip(fragment.claims, placed, strict=True):
             names[claim] = name if doc.claim_anchor(name) else None
-    final: dict[str, str] = {}  # a heading's bookmark name in the fragment -> in the document
+    unplaced = marks.section_prefix(marks.PLACEHOLDER)
+    here, cut = marks.section_prefix(section) if section is not None else unplaced, len(unplaced)
+
+    def name_of(value: str, at: int, part: Part) -> str:
+        """The document's name of bookmark name `value`, the part's `at`th: a source bookmark's takes the section's
+        index; a taken anchor, or a `_Toc` name, takes a `_Toc` name of this document's own."""
+        if value.startswith(unplaced):
+            return here + value[cut:]
+        found = names.get(value, value)  # None: a taken anchor
+        if found is None or (value.startswith("_Toc") and value[4:].isdigit()):
+            return f"_Toc{bookmark_base + part.values['m'][at]}"
+        return found
 
     def named(part: Part) -> list[Any]:
-        """The part's bookmark names in the document (into `final` too)."""
-        values = part.values
-        local = values["n"]
-        found: list[Any] = list(map(names.get, local, local))  # None: a taken anchor
-        if None in found or any(map(str.startswith, local, repeat("_Toc"))):
-            for index, value in enumerate(local):  # a taken anchor, or a `_Toc` name: this document's own
-                if found[index] is None or (value.startswith("_Toc") and value[4:].isdigit()):
-                    found[index] = f"_Toc{bookmark_base + values['m'][index]}"
-        final.update(zip(local, found, strict=True))
-        return found
+        """The part's bookmark names in the document."""
+        return [name_of(value, at, part) for at, value in enumerate(part.values["n"])]
+
+    in_notes: dict[str, str] = {}  # the notes' bookmark names in the document, by their names in the fragment
+
+    def heading_name(name: str) -> str:
+        """The document's name of a heading's bookmark `name`: a note's, else the body's (the last bookmark named
+        so), worked out without naming all the body's bookmarks."""
+        local = fragment.body.values["n"]
+        if name in in_notes or name not in local:
+            return in_notes.get(name, name)
+        return name_of(name, len(local) - 1 - local[::-1].index(name), fragment.body)
 
     def renumber(part: Part, names_in_document: list[Any]) -> str:
         if not part.kinds:  # no site (a footnote, mostly): the text's own `%` are all written `%%`
@@ -292,21 +308,22 @@ def place(doc: DocxBuilder, fragment: Fragment, section: int | None = None, note
         }
         return part.text % tuple(map(next, map(columns.__getitem__, part.kinds)))
 
-    body_names = named(fragment.body)
-    shown = renumber(fragment.body, body_names) if fragment.pictures else None  # embedded in the document's order
+    shown = renumber(fragment.body, named(fragment.body)) if fragment.pictures else None  # in the document's order
     for note_id, note in fragment.notes:
-        text = renumber(note, named(note))
+        note_names = named(note)
+        in_notes.update(zip(note.values["n"], note_names, strict=True))
+        text = renumber(note, note_names)
         if notes_as_text:
             doc.add_footnote_text(note_base + note_id, text)
         else:
             doc.add_footnote(note_base + note_id, elements(text))
     for level, text, name in fragment.headings:
-        doc.add_heading(level, text, final.get(name, name))
+        doc.add_heading(level, text, heading_name(name))
     if shown is not None:
         return Placed(None, lambda: shown)
     taken = [claim for claim in fragment.claims if names[claim] is None]
     numbers = repr((section, bookmark_base, note_base if fragment.footnotes else 0, lists, [*links.values()], taken))
-    return Placed(numbers, lambda: renumber(fragment.body, body_names))
+    return Placed(numbers, lambda: renumber(fragment.body, named(fragment.body)))
 
 
 def elements(text: str) -> list[Element]:
