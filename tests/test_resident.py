@@ -494,6 +494,46 @@ def test_the_packs_a_command_wrote_are_read_again_once_it_has_ended(
         resident_server.stop(process)
 
 
+DECODING_START = """
+import os, sys
+getattr(sys.flags, "safe_path", False) or sys.path.pop(0)
+from coe_paper import fragments_stored, resident_server, sectionrender
+decoded = fragments_stored.from_bytes
+
+def noted(data):
+    with open(os.environ["COE_TEST_MARK"], "a") as mark:
+        mark.write(f"{os.getpid()}\\n")
+    return decoded(data)
+
+fragments_stored.from_bytes = sectionrender.from_bytes = noted
+sys.exit(resident_server.command_line())
+"""
+
+
+def test_bodies_a_command_rendered_are_decoded_once_by_the_resident_process(
+        make_project: MakeProject, runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resident process that warmed up before the paper was built had no body decoded, and never decoded those the
+    builds rendered: each child decoded every body from the cache. It decodes them once a command has ended."""
+    mark = tmp_path / "decoded"
+    monkeypatch.setenv("COE_TEST_MARK", str(mark))
+    monkeypatch.setattr(resident_server, "START", DECODING_START)
+    root = make_project(git=True).resolve()
+    process, _ = listening(root)  # before any build: nothing to decode
+    try:
+        assert coe(root, "assemble", "--no-layout", code=NO_TYPER).returncode == 0  # renders every body
+        deadline = time.monotonic() + 20
+        while not (mark.exists() and str(process.pid) in mark.read_text().split()):  # the process decodes them
+            assert time.monotonic() < deadline, "the resident process decoded no body"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        before = mark.read_text().split()
+        assert coe(root, "assemble", "--no-layout", "--force", code=NO_TYPER).returncode == 0
+        after = mark.read_text().split()[len(before):]
+        assert [pid for pid in after if pid != str(process.pid)] == []  # the child decoded none
+    finally:
+        resident_server.stop(process)
+
+
 def waiting_for_office(root: Path, tmp_path: Path, process_group: int | None = None
                        ) -> tuple[subprocess.Popen[bytes], tuple[int, int]]:
     """A caller whose command, run by a child, waits for LibreOffice: a script that says who started it, then

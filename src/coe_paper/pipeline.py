@@ -209,16 +209,17 @@ def check(root: Path, rev: str | None = None, step: Step = quiet, journal: bool 
     return loaded
 
 
-def rehearse(loaded: Loaded, budget: int = 200_000) -> None:
+def rehearse(loaded: Loaded, budget: int = 200_000) -> Callable[[], object] | None:
     """Check and edit the first sections once more (two at least, then up to `budget` characters of Markdown), and
     render the first two, keeping nothing but what a process keeps in memory: the first run of each check,
     editorial rule and renderer compiles its patterns and reads its data, and the spelling rules keep their answers
     by word (rules/speller.py). A resident process does this before it forks, so that a command whose sections miss
     the cache does not (a cold build of the bundled paper in a child: 130 ms to about 105). The bodies in the
-    section cache are decoded into memory (SectionRenderer.preload): a child decodes only those changed since."""
+    section cache are decoded into memory (SectionRenderer.preload): a child decodes only those changed since. What
+    decodes the bodies again (those added since) is returned, for the resident process to run after each command."""
     project = loaded.project
     if project is None:
-        return
+        return None
     from .sectionrender import SectionRenderer
 
     editor = editorial.Editor(project, loaded.source)
@@ -236,9 +237,14 @@ def rehearse(loaded: Loaded, budget: int = 200_000) -> None:
         if renderer is not None and index < 2 and not item.facts.captions:
             renderer.prepare(item)
         item.forget_tokens()
-    if builder is not None:
-        SectionRenderer(loaded.root, builder, {}, {}).preload()
-        open_ahead(loaded.source, project.config.template)  # a builder no rehearsal has used
+    if builder is None:
+        return None
+    def preload() -> int:  # a renderer of its own each time: its stores read the cache as it is then
+        return SectionRenderer(loaded.root, builder, {}, {}).preload()
+
+    preload()
+    open_ahead(loaded.source, project.config.template)  # a builder no rehearsal has used
+    return preload
 
 
 def template_problems(root: Path, source: Source, path: str) -> list[Diagnostic]:

@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,7 @@ def warm(root: str) -> Any:
                 dictionary = loaded.project.config.checks.dictionary_at(Path(root))
                 if dictionary is not None:
                     speller.load_lookups(dictionary, None, Path(root))
-            pipeline.rehearse(loaded)  # what the check above took from the cache is run once too
+            _PRELOAD[:] = [pipeline.rehearse(loaded)]  # what the check above took from the cache is run once too
     except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
         pass
     command = typer.main.get_command(cli.app)
@@ -259,12 +260,21 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
             caller.close()
 
 
+#: What decodes the bodies in the section cache again (pipeline.rehearse), after each command.
+_PRELOAD: list[Callable[[], object] | None] = []
+
+
 def _read_again() -> None:
-    """The packs of the section cache that the last command wrote, read and decoded here (see store.read_again), and
-    frozen with the rest once this process's own garbage is collected (a cycle frozen would never be)."""
+    """The packs of the section cache that the last command wrote, read and decoded here (see store.read_again), the
+    bodies it rendered too (a process that warmed up before the paper was built had none: each child decoded all
+    of them), and frozen with the rest once this process's own garbage is collected (a cycle frozen would never be)."""
     from .store import read_again
 
     read_again()
+    for preload in _PRELOAD:
+        if preload is not None:
+            with contextlib.suppress(Exception):  # only worth time: a child reads what this could not
+                preload()
     gc.collect()
     gc.freeze()
 

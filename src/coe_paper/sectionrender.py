@@ -155,7 +155,10 @@ class SectionRenderer:
 
     def preload(self) -> int:
         """Decode every body the cache holds into this process's memory (`_DECODED`), up to PRELOAD_BYTES of them, and
-        every byline and part; the number decoded."""
+        every byline and part; the number held. One decoded before is kept as it is (a key names what it was made
+        from, so its entry is the same), and one the cache no longer holds is let go: a resident process runs this
+        again after each command, and decodes only what the command added."""
+        kept = dict(_DECODED)
         _DECODED.clear()
         self.placed.read_pack()  # kept as bytes (store._READ), as the bodies' packs are
         taken = 0
@@ -163,11 +166,11 @@ class SectionRenderer:
             taken += len(data)
             if taken > PRELOAD_BYTES:
                 break
-            fragment = from_bytes(bytes(data))
+            fragment = kept.get(key) or from_bytes(bytes(data))
             if fragment is not None:
                 _DECODED[key] = fragment
         for key, payload in self.bylines.stored().items():  # their keys and the bodies' never meet: salted apart
-            fragment = decode(payload)
+            fragment = kept.get(key) or decode(payload)
             if fragment is not None:
                 _DECODED[key] = fragment
         return len(_DECODED)
