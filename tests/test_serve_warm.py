@@ -93,9 +93,10 @@ def test_the_loading_also_waits_from_an_edit_seen_until_its_page_is_sent(make_pr
         section = root / "sections" / "03-outlook.md"
         settled = threading.Event()  # the save settles (and the rebuild begins) only once the test has looked
         monkeypatch.setattr(serve.settle, "settle", lambda paths, stopping: settled.wait(10))
-        watching = threading.Thread(target=server._watch, args=(threading.Event(),), daemon=True)
+        ready = threading.Event()
+        watching = threading.Thread(target=server._watch, args=(ready,), daemon=True)
         watching.start()
-        time.sleep(0.5)  # the watcher is watching
+        assert ready.wait(30)  # the watcher is watching
         seen = time.monotonic()
         section.write_text(section.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
         deadline = time.monotonic() + 10
