@@ -51,8 +51,9 @@ def taken(full: str) -> bytes | None:
 def put(full: str, info: os.stat_result, data: bytes) -> None:
     """Keep `data`, read from the file at `full` whose `stat` (taken before reading) was `info`."""
     global _size
-    changed = max(info.st_mtime_ns, info.st_ctime_ns)
-    if _KEPT is None or len(data) != info.st_size or len(data) > MAX_FILE or changed > time.time_ns() - SETTLED_NS:
+    if _KEPT is None or len(data) != info.st_size or len(data) > MAX_FILE:
+        return  # a process that keeps nothing asks nothing more
+    if max(info.st_mtime_ns, info.st_ctime_ns) > time.time_ns() - SETTLED_NS:
         return
     before = _KEPT.pop(full, None)
     _size -= len(before[1]) if before is not None else 0
