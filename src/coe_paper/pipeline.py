@@ -239,6 +239,7 @@ def rehearse(loaded: Loaded, budget: int = 200_000) -> Callable[[], object] | No
         item.forget_tokens()
     if builder is None:
         return None
+
     def preload() -> int:  # a renderer of its own each time: its stores read the cache as it is then
         return SectionRenderer(loaded.root, builder, {}, {}).preload()
 

@@ -123,6 +123,7 @@ def main(root: str, idle: float | None = None, lock: int | None = None) -> int:
 
 def warm(root: str) -> Any:
     """Import and run once what the commands need; the click command that `coe-paper` builds from its options."""
+    global _preload
     import typer.main
 
     from . import (  # noqa: F401
@@ -156,7 +157,7 @@ def warm(root: str) -> Any:
                 dictionary = loaded.project.config.checks.dictionary_at(Path(root))
                 if dictionary is not None:
                     speller.load_lookups(dictionary, None, Path(root))
-            _PRELOAD[:] = [pipeline.rehearse(loaded)]  # what the check above took from the cache is run once too
+            _preload = pipeline.rehearse(loaded)  # what the check above took from the cache is run once too
     except Exception:  # warming is only worth time: a paper that cannot load is loaded per command
         pass
     command = typer.main.get_command(cli.app)
@@ -220,7 +221,6 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
     Ctrl-Z stopped it): nobody waits for what it does any more."""
     children: dict[int, socket.socket] = {}  # each running child's pid, with its own copy of its caller's connection
     last = time.monotonic()
-    ended = False  # a command ended since the cache's packs were last read here
     try:
         while True:
             poller = select.poll()
@@ -249,10 +249,8 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
                     return
                 if served:  # what it refused (another Python, other code, a request it could not read) is no use
                     last = time.monotonic()
-            ended = ended or (running > 0 and not children)
-            if ended and not children:  # the last command ended: the cache's packs it wrote are read here, for the
-                _read_again()  # next (after any request that came meanwhile: read by its child, as it must be)
-                ended = False
+            if running and not children:  # the last command ended: the cache's packs it wrote are read here, for
+                _read_again()  # the next (after any request that came meanwhile: read by its child, as it must be)
             if idle and (not os.path.isdir(idle[0]) or time.monotonic() - last > idle[1]):
                 return
     finally:
@@ -261,7 +259,7 @@ def _serve(listener: socket.socket, command: Any, own: str, idle: tuple[str, flo
 
 
 #: What decodes the bodies in the section cache again (pipeline.rehearse), after each command.
-_PRELOAD: list[Callable[[], object] | None] = []
+_preload: Callable[[], object] | None = None
 
 
 def _read_again() -> None:
@@ -271,10 +269,9 @@ def _read_again() -> None:
     from .store import read_again
 
     read_again()
-    for preload in _PRELOAD:
-        if preload is not None:
-            with contextlib.suppress(Exception):  # only worth time: a child reads what this could not
-                preload()
+    if _preload is not None:
+        with contextlib.suppress(Exception):  # only worth time: a child reads what this could not
+            _preload()
     gc.collect()
     gc.freeze()
 
