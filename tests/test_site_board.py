@@ -229,3 +229,53 @@ def test_a_footnote_on_a_phone_is_shown_where_the_jump_lands_and_its_way_back_is
     back = browser.evaluate(NOTE_JS)
     assert back["hash"] == "#fnref-outlook-1", back
     assert back["ref"] != "rgba(0, 0, 0, 0)" and back["note"] == back["other"], back
+
+
+ANNEX_JS = """(() => [...document.querySelectorAll('#annex table')].map(table => {
+  const region = table.closest('.scroll'), box = region.getBoundingClientRect();
+  const shown = c => { const b = c.getBoundingClientRect();
+    return b.width > 0 && b.left >= box.left - 1 && b.right <= box.right + 1; };
+  return {heads: [...table.tHead.rows[0].cells].map(c => c.textContent.trim()),
+          scrolls: region.scrollWidth > region.clientWidth,
+          rows: [...table.tBodies[0].rows].map(r => [...r.cells].map(c => ({
+            text: c.textContent.trim(), tag: c.tagName, shown: shown(c), high: c.getBoundingClientRect().height,
+            top: Math.round(c.getBoundingClientRect().top), label: getComputedStyle(c, '::before').content})))};
+}))()"""
+
+
+def test_a_phone_shows_the_annex_a_card_an_organisation(browser: Browser, make_project: MakeProject,
+                                                        tmp_path: Path) -> None:
+    """At 390 px an annex table (organisation, country, sections led, contributed to) showed its first column and a
+    half, and the sections each organisation wrote lay past the screen's edge. Where its columns do not fit, each
+    organisation is a card named by its row header, each value labelled by its column's heading and an empty one
+    not shown; a desktop keeps the table, and a screen reader hears the same table at either width (the empty
+    cells too: it counts a row's cells to name a value's column)."""
+    page = site.build(make_project(git=True), tmp_path / "site").page
+    assert page is not None
+    seen: dict[int, Any] = {}
+    for width, mobile in ((390, True), (1280, False)):
+        browser.load(page.as_uri(), width=width, height=844, mobile=mobile)
+        seen[width] = browser.evaluate(ANNEX_JS)
+        seen[width].append(_roles(browser))
+        if SHOTS:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            top = browser.evaluate("document.querySelector('#annex').getBoundingClientRect().top + scrollY")
+            (SHOTS / f"annex-cards-{width}.png").write_bytes(browser.screenshot((0, int(top), width, 1600)))
+    *phone, phone_read = seen[390]
+    *desktop, desktop_read = seen[1280]
+    assert phone and [table["heads"] for table in phone] == [table["heads"] for table in desktop]
+    assert sum(len(table["rows"]) for table in phone) >= 3, phone
+    for table in phone:
+        assert not table["scrolls"], table
+        for row in table["rows"]:
+            assert row[0]["tag"] == "TH" and row[0]["shown"], row  # the organisation names its card
+            for heading, cell in zip(table["heads"][1:], row[1:], strict=True):
+                if cell["text"]:
+                    assert cell["shown"] and cell["label"].split(" / ")[0].strip('"') == heading, (heading, row)
+                else:
+                    assert cell["high"] == 0 and cell["label"] == "none", (heading, row)  # no label over nothing
+            assert len({cell["top"] for cell in row if cell["text"]}) == len([c for c in row if c["text"]]), row
+    for table in desktop:
+        assert all(len({cell["top"] for cell in row}) == 1 and cell["label"] == "none"
+                   for row in table["rows"] for cell in row), table
+    assert phone_read == desktop_read and any(role == "rowheader" for role, _ in phone_read), phone_read

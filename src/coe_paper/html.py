@@ -36,7 +36,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
-from .html_flow import address_breaks, directions
+from .html_flow import address_breaks, cards, directions
 from .markdown import bare_addresses, is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
 from .numbering import HeadingNumbers
 from .picture_widths import centimetres, picture_widths
@@ -378,6 +378,7 @@ def render_template_output(text: str, anchors: Anchors | None = None, images: Im
     directions(tokens)
     address_breaks(tokens)
     _name_tables(tokens)
+    cards(tokens)
     renderer = PageRenderer(md)
     renderer.anchors = anchors or Anchors()
     if images is not None:

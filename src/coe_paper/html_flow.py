@@ -1,5 +1,6 @@
 """How the preview's text flows, as it flows in the .docx: the direction of each block of a body with Hebrew or
-Arabic in it, and the places a web address in a table cell may break."""
+Arabic in it, and the places a web address in a table cell may break; and the templates' tables (the annex's) as
+cards where their columns do not fit."""
 
 from __future__ import annotations
 
@@ -51,3 +52,43 @@ def _broken(child: Token) -> list[Token]:
         piece.content = text
         pieces.append(piece)
     return pieces
+
+
+def cards(tokens: list[Token]) -> None:
+    """Each table reads as a card a row where its columns do not fit (a phone: the page's style for `table.cards`,
+    as for the status board), instead of a table to scroll sideways that shows a column and a half: its first cell
+    names its row (a row header), each other cell is labelled with its column's heading, and the table's roles are
+    written out, as a browser may forget them of a table set as blocks. For the annex, whose rows are organisations
+    and the sections each led or contributed to."""
+    headings: list[str] = []
+    column = 0
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "table_open":
+            token.attrJoin("class", "cards")
+            token.attrSet("role", "table")
+            headings = []
+        elif kind in ("thead_open", "tbody_open"):
+            token.attrSet("role", "rowgroup")
+        elif kind == "tr_open":
+            token.attrSet("role", "row")
+            column = 0
+        elif kind == "th_open":
+            token.attrs.update({"scope": "col", "role": "columnheader"})
+            headings.append(_words(tokens[index + 1]))
+        elif kind == "td_open":
+            if column == 0:
+                token.tag = "th"
+                token.attrs.update({"scope": "row", "role": "rowheader"})
+            else:
+                token.attrSet("role", "cell")
+                if column < len(headings) and headings[column]:
+                    token.attrSet("data-label", headings[column])
+            column += 1
+        elif kind == "td_close" and column == 1:
+            token.tag = "th"
+
+
+def _words(inline: Token) -> str:
+    """The text of a heading cell, without its markup."""
+    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
