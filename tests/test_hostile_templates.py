@@ -228,7 +228,8 @@ def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatc
     the limit's time in all and stop (however busy the machine, whose load only makes each of them slower), which
     the whole command's time did not tell: on a loaded machine, loading the paper took seconds of its own."""
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
-    slow = "{% for i in range(100000) %}{% for j in range(20) %}{% endfor %}{% endfor %}"  # ~0.2 s each
+    # 0.2 to 0.4 s each on the machines seen: two or three bylines pass the limit together (one may, on a slow one)
+    slow = "{% for i in range(100000) %}{% for j in range(30) %}{% endfor %}{% endfor %}"
     root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"})
     spent: list[float] = []
     render = Templates.render
@@ -255,7 +256,8 @@ def test_a_template_stopped_while_rendered_ahead_is_reported_by_the_build(make_p
     from coe_paper import parallel, pipeline
 
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
-    slow = "{% for i in range(100000) %}{% for j in range(100) %}{% endfor %}{% endfor %}"  # ~1 s: past the limit
+    # tens of seconds, stopped at the limit: a byline past it on any machine (a loop of a second took 0.4 s on one)
+    slow = "{% for i in range(100000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
     root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"}, git=True)
     on_workers(monkeypatch)
     ahead: list[object] = []
