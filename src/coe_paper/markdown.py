@@ -84,6 +84,12 @@ def address_finder() -> Any:
             e-mail's `@` can hold an address taken here."""
             return _ADDRESS_HINT.search(text) is not None and bool(super().pretest(text))
 
+        def test(self, text: str) -> bool:
+            """The same first test for each piece of text of a paragraph that passed it (markdown-it asks linkify-it
+            of each): a paragraph with a link `[...](https://...)` passes, and linkify-it's patterns then searched
+            every piece of its text, a tenth of the time a section took to parse."""
+            return _ADDRESS_HINT.search(text) is not None and bool(super().test(text))
+
         def match(self, text: str) -> list[Any] | None:
             found = [link for link in super().match(text) or () if link.schema or
                      link.raw.lower().startswith("www.")]
