@@ -182,6 +182,16 @@ def test_coe004_a_reference_to_a_control_character(make_project: MakeProject) ->
     assert not [d for d in validate(make_project, intro(fine)) if d.code == "COE004"]
 
 
+@pytest.mark.parametrize("where_written", ["Cities of `code\nsplit &#1; over` two lines.",
+                                           "Cities at <https://example.org/&#1;> online.",
+                                           'Cities <span title="&#1;">marked</span> so.'])
+def test_coe004_no_reference_where_it_is_not_decoded(make_project: MakeProject, where_written: str) -> None:
+    """A reference in a code span over two lines, in an autolink or in an HTML tag is shown as written (or not
+    shown), never as U+FFFD: the lines were read one by one, and COE004 said the paper could not be assembled."""
+    body = f"## Why equal cities\n\n{where_written} {FILLER}\n"
+    assert not [d for d in validate(make_project, intro(body)) if d.code == "COE004"]
+
+
 @pytest.mark.parametrize(
     ("key", "value", "line"),
     [("output", "../outside.docx", 5), ("template", "/etc/template.docx", 6), ("templates", "paper/../..", 7)],

@@ -222,8 +222,10 @@ def table_cells(path: str, body_line: int, body: str, tokens: Sequence[Token]) -
 
 
 def unshown_references(path: str, body_line: int, body: str, tokens: Sequence[Token]) -> Iterator[Diagnostic]:
-    """COE004 a numeric character reference in the text (not in code) to a character the parser will not give: a
-    control character, a surrogate, a noncharacter or past U+10FFFF, which it shows as U+FFFD without a word."""
+    """COE004 a numeric character reference in the text (not in code, an autolink or an HTML tag) to a character
+    the parser will not give: a control character, a surrogate, a noncharacter or past U+10FFFF, which it shows as
+    U+FFFD without a word. Only in a paragraph whose parsed text has such a U+FFFD that its source does not: a code
+    span over two lines, whose lines are read one by one, holds none."""
     if "&#" not in body:
         return
     from markdown_it.common.utils import isValidEntityCode  # here: tokens mean markdown-it is loaded already
@@ -231,12 +233,13 @@ def unshown_references(path: str, body_line: int, body: str, tokens: Sequence[To
     from .rules.text import code_spans_masked
 
     lines = body.split("\n")
-    prose = sorted({row for token in tokens if token.type == "inline" and token.map
+    prose = sorted({row for token in tokens if token.type == "inline" and token.map and _replaced(token)
                     for row in range(token.map[0], min(token.map[1], len(lines)))})
     for row in prose:
         line = lines[row]
         if "&#" not in line:
             continue
+        line = _TAG_OR_AUTOLINK.sub(lambda m: " " * len(m.group()), line) if "<" in line else line
         for found in _NUMERIC_REFERENCE.finditer(code_spans_masked(line) if "`" in line else line):
             decimal, hexadecimal = found.groups()
             code = int(decimal) if decimal is not None else int(hexadecimal, 16)
@@ -245,3 +248,14 @@ def unshown_references(path: str, body_line: int, body: str, tokens: Sequence[To
                             f"'{found.group()}' stands for U+{code:04X}, which a Word document cannot hold: it "
                             "would be shown as the replacement character (U+FFFD)",
                             "delete it, or write the character it was meant to be")
+
+
+#: What a numeric reference in which is not decoded: an autolink (`<https://...>`) or an HTML tag, its attributes too.
+_TAG_OR_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|/?[A-Za-z][^<>]*)>")
+
+
+def _replaced(token: Token) -> bool:
+    """Whether parsing the inline `token` gave a U+FFFD its source does not hold (a reference it could not decode)."""
+    made: int = sum(piece.content.count("\ufffd") for child in token.children or ()
+                    for piece in (child, *(child.children or ())) if piece.type == "text")  # a picture's alt text too
+    return made > token.content.count("\ufffd")
