@@ -370,6 +370,28 @@ def test_output_over_the_papers_own_files_or_onto_a_folder_is_refused(make_proje
     assert not (root / "paper/images/outlook-1.png").exists()
 
 
+def test_an_existing_id_replaces_its_own_file_and_no_other(make_project: MakeProject, tmp_path: Path) -> None:
+    """For an id that a section has already, `-o` was let over any file: `--id intro -o paper/paper.yaml` replaced
+    the paper's configuration (and contributors.yaml, a README, a file outside the project) with the draft's
+    Markdown, exit 0. Only the section's own file may be replaced."""
+    pandoc = require_client("pandoc")
+    draft = pandoc_draft(pandoc, tmp_path, tiny_png())
+    root = make_project(NO_OUTLOOK)
+    (root / "README.md").write_text("# The paper\n", encoding="utf-8")
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("kept\n", encoding="utf-8")
+    names = ("paper/paper.yaml", "contributors.yaml", "README.md")
+    before = {path: path.read_bytes() for path in [*(root / name for name in names), outside]}
+    for path in before:
+        result = cli("--project", str(root), "import", str(draft), "--id", "intro", "--lead", "rome", "-o", str(path))
+        assert result.exit_code == 2, (path, result.output)
+        assert "would overwrite the paper's own files" in result.stderr or "already exists" in result.stderr, path
+    assert {path: path.read_bytes() for path in before} == before
+    own = root / "sections/01-intro.md"
+    result = cli("--project", str(root), "import", str(draft), "--id", "intro", "--lead", "rome", "-o", str(own))
+    assert result.exit_code in (0, 1) and own.read_text(encoding="utf-8").startswith("---\nid: intro\n"), result.output
+
+
 def test_output_over_any_other_existing_file_is_refused(make_project: MakeProject, tmp_path: Path) -> None:
     """Only the paper's own files were guarded: `-o README.md` replaced the project's README and `-o .git/config`
     the repository's configuration with the section's Markdown, without a word."""

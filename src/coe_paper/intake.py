@@ -158,7 +158,8 @@ def import_section(root: Path, request: Request) -> Result:
         raise IntakeError(f"{target} already exists; give -o PATH to write the section elsewhere")
     if request.output is not None:
         try:
-            _check_output(root, project, request.output, target, existing is not None)
+            _check_output(root, project, request.output, target,  # the section's own file, nothing else, replaced
+                          existing is not None and (root / existing.path).resolve() == target)
         except OSError as exc:  # a name too long for the file system, a folder that cannot be read
             raise IntakeError(f"-o {request.output}: {exc.strerror or exc}") from None
         if request.commit and not _relative(root, target):
