@@ -563,3 +563,29 @@ def test_apply_lists_comments_at_the_lines_of_the_text_it_wrote(make_project: Ma
         f"{HOUSING}:{line_of(root, HOUSING, 'Affordable and accessible')}: comment by Lena Schulz (2024-03-02 "
         '08:15): Say who decides what is affordable. [on "accessible homes"] [resolved]'], applied.stderr
     assert "since" not in applied.stderr, applied.stderr
+
+
+def test_a_deleted_picture_or_footnote_reference_is_listed(make_project: MakeProject, tmp_path: Path) -> None:
+    """A picture or a footnote's reference deleted as a tracked change has no text: `comments` left it out (0 tracked
+    changes), and `apply` deleted the picture's line and the footnote all the same. Each is listed, by name."""
+    from reviewkit import Reviewer, edit_part, q
+
+    root = make_project({INTRO: section_text("intro", INTRO_WITH_NOTE, title="Introduction")}, git=True)
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, result.diagnostics
+
+    def delete(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        runs = [run for run in document.iter(q("w:r"))
+                if run.find(q("w:drawing")) is not None or run.find(q("w:footnoteReference")) is not None]
+        assert len(runs) == 2, runs
+        for run in runs:
+            reviewer._delete(run, "Ana Rossi")
+
+    reviewed = edit_part(result.output, tmp_path / "reviewed.docx", delete)
+    changes = read_review(reviewed, current_project(root)).changes
+    assert sorted((c.kind, c.text, c.place.section.path if c.place.section else "", c.place.line) for c in changes) == [
+        ("deletion", "[footnote reference]", INTRO, line_of(root, INTRO, "A note on scope[^1].")),
+        ("deletion", "[picture: A grey square standing in for a chart]", HOUSING,
+         line_of(root, HOUSING, "![A grey square standing in for a chart]")),
+    ]

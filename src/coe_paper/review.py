@@ -125,6 +125,18 @@ def _shown(runs: list[wordblocks.Run]) -> str:
     return "".join(run.text for run in runs).replace(wordblocks.OBJECT, "")
 
 
+def _change_text(run: wordblocks.Run) -> str:
+    """A run's text as a tracked change shows it: a picture or a note's reference, which has no text, by name (a
+    deleted one was left out of the list, and `apply` deleted it all the same)."""
+    if wordblocks.OBJECT not in run.text:
+        return run.text
+    if run.image is not None:
+        return f"[picture: {run.image[1]}]" if run.image[1] else "[picture]"
+    if run.note is not None:
+        return f"[{run.note[0]} reference]"
+    return run.text.replace(wordblocks.OBJECT, "")
+
+
 class _Places:
     """Walks the paragraphs of the shared reader in document order, tracking the place in the sources: a
     paragraph's `_Coe` bookmark sets it, a Heading 1 whose text is a section title sets the section only."""
@@ -175,7 +187,7 @@ class _Places:
                 citing = self.place.section.index if self.place.section is not None else None
                 self.cited.setdefault(run.note[1], self.citations.get(citing, 0))
                 self.citations[citing] = self.citations.get(citing, 0) + 1
-            self._change(run.rev, run.text.replace(wordblocks.OBJECT, ""), fixed)
+            self._change(run.rev, _change_text(run), fixed)
         # The paragraph mark, inserted (a split, a new paragraph) or deleted (a join), is a change of its own,
         # shown as ¶; a change that goes on into the next paragraph stays one change.
         self._change(para.mark, PILCROW if para.mark is not None else "", fixed)
