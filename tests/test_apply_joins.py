@@ -673,3 +673,34 @@ def test_words_typed_at_the_end_of_a_block_and_the_start_of_the_next_in_libreoff
         "   1. The Sub-groups analyse bottlenecks.\n\nThe first paragraph ends now.\n\nA Second paragraph.\n")
     listed = cli("--project", str(root), "comments", str(reviewed), "--format", "json")
     assert "¶" not in listed.stdout
+
+
+def test_a_deletion_over_the_next_section_s_title_is_reported_at_the_text_it_reaches(
+        project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A deletion from the end of one section over the next one's title and byline into its first words: the next
+    section's part was skipped as “a change outside the section's own text (a byline, ...)” at line 1, though the
+    words it deletes are the section's own, on a line of their own. It is reported at that line, naming the text."""
+    from reviewkit import Reviewer
+
+    root, built = project
+    before = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+
+    def delete(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        paras = list(document.iter(q("w:p")))
+        title = next(i for i, p in enumerate(paras) if "".join(p.itertext()) == "Housing")
+        _mark(paras[title - 1], "del")  # the intro's last paragraph joined to what follows
+        for para in paras[title : title + 2]:  # the title and the byline, deleted whole
+            reviewer.delete_paragraph(para, "Ana Rossi")
+        heading = paras[title + 2]
+        assert "".join(heading.itertext()) == "Homes for all"
+        run = next(heading.iter(q("w:r")))
+        reviewer._delete(run, "Ana Rossi")
+
+    reviewed = edit_part(built, tmp_path / "reviewed.docx", delete)
+    plan = apply(root, reviewed)
+    assert (root / "sections/02-housing.md").read_text(encoding="utf-8") == before
+    found = [(f.kind, f.line, f.message) for path, f in plan.findings if path == "sections/02-housing.md"]
+    line = before.split("\n").index("## Homes for all") + 1
+    assert [(kind, at) for kind, at, _ in found] == [("skipped", line)], found
+    assert "“Homes for all”" in found[0][2] and "title" in found[0][2], found

@@ -226,11 +226,15 @@ class _SectionEdits:
                 joined += len(more)
             if not found or len(found) - joined != len(olds):
                 if changed(group):
-                    line = found[0].line if found else self.line  # a byline: the line of the title before it
+                    own = None if found else next((u for p in group if (u := self._unit([p])) and u.line > 1), None)
+                    line = found[0].line if found else own.line if own else self.line  # a byline: the title's line
                     caption = all(p.style_name.lower() == "caption" for p in group)
-                    self.findings.append(Finding("skipped", line, first_author(group), _CAPTION_CHANGE if caption
-                                                 else "a change outside the section's own text (a byline, or a "
-                                                 "paragraph the sources do not hold)"))
+                    why = (_CAPTION_CHANGE if caption else
+                           "a change outside the section's own text (a byline, or a paragraph the sources do not "
+                           "hold)" if own is None else
+                           f"a change that runs over the section's title or byline into “{short(own.text)}”: make "
+                           "its part here by hand")  # from the section before, joined to it (reported there too)
+                    self.findings.append(Finding("skipped", line, first_author(group), why))
                 elif units is None and self.line > 1 and (text := " ".join(p.text() for p in group).strip()) \
                         and not any(p.style_name.lower() == "caption" for p in group):
                     why = (_CHUNKED if any(p.origin == "chunk" for p in group) else
