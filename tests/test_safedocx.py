@@ -7,6 +7,7 @@ import os
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from typer.testing import CliRunner
 
@@ -134,6 +135,23 @@ def test_text_file_renamed_docx(tmp_path: Path) -> None:
     path.write_text("These are my review notes, not a Word file.\n")
     with pytest.raises(DocxError, match=r"^notes\.docx is not a Word document \(\.docx\)$"):
         open_docx(path)
+
+
+def test_an_empty_or_cut_short_file_says_so(tmp_path: Path) -> None:
+    """An empty file and a .docx cut short (a download that did not finish: the zip's directory at its end is
+    missing) were both only "not a Word document (.docx)", as a text file is, with nothing on what to do."""
+    whole = tmp_path / "whole.docx"
+    docx.Document().save(str(whole))
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    with pytest.raises(DocxError, match=r"^cut\.docx is not a Word document \(\.docx\): it is a zip archive whose "
+                       r"end is missing or damaged"):
+        open_docx(cut)
+    with pytest.raises(DocxError, match=r"^empty\.docx is not a Word document \(\.docx\): it is an empty file"):
+        open_docx(empty)
+    open_docx(whole).close()
 
 
 def test_an_office_file_of_another_kind_is_named(tmp_path: Path) -> None:

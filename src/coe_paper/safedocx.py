@@ -70,7 +70,7 @@ class SafeDocx:
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError):
-            raise DocxError(f"{self.name} is not a Word document (.docx)") from None
+            raise DocxError(f"{self.name} is not a Word document (.docx){_damaged(path)}") from None
         check_entries(self._zip.infolist(), self.name, self.limits)
         self._entries = {info.filename: info for info in self._zip.infolist()}
         self.main = self._main_part()
@@ -356,6 +356,8 @@ def refuse_other_formats(path: Path, limits: Limits | None = None) -> None:
     elif head.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in head:
         what = ("an OpenDocument file (.odt){renamed}; open it in LibreOffice Writer or Word and save it as "
                 "'Word Document (.docx)'")
+    elif not head:
+        what = "an empty file (0 bytes); ask for the file again"
     elif head.startswith(b"{\\rtf"):
         what = "an RTF file; open it in Word or LibreOffice Writer and save it as 'Word Document (.docx)'"
     elif head.removeprefix(b"\xef\xbb\xbf").lstrip().lower().startswith(_WEB_PAGE):
@@ -364,6 +366,17 @@ def refuse_other_formats(path: Path, limits: Limits | None = None) -> None:
     if what:  # "renamed .docx" only when it is: a draft sent as `notes.odt` is named as what it is
         renamed = " renamed .docx" if path.suffix.lower() == ".docx" else ""
         raise DocxError(f"{path.name} is not a Word document (.docx): it is {what.format(renamed=renamed)}")
+
+
+def _damaged(path: Path) -> str:
+    """What a file that starts as a zip archive but cannot be opened as one is: cut short, most often."""
+    try:
+        with path.open("rb") as handle:
+            zipped = handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return ""
+    return (": it is a zip archive whose end is missing or damaged (a copy or download that did not finish); ask "
+            "for the file again, or open it in Word, which may repair it") if zipped else ""
 
 
 def open_docx(path: Path, limits: Limits | None = None) -> SafeDocx:
