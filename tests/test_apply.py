@@ -738,12 +738,39 @@ def test_a_renamed_heading_another_section_links_to_is_named_after_apply(make_pr
     assert "### The data we collect" in (root / "sections/02-housing.md").read_text(encoding="utf-8"), result.stderr
     warned = [line for line in result.stderr.splitlines() if "COE601" in line]
     assert len(warned) == 1 and warned[0].startswith("warning: sections/01-intro.md:") and \
-        "#the-data-we-need" in warned[0] and "changed the heading" in warned[0], result.stderr
+        "#the-data-we-need" in warned[0] and "changed or removed what it named" in warned[0], result.stderr
     subprocess.run(["git", "checkout", "-q", "--", "sections"], cwd=root, check=True, env=GIT_ENV)
     result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed), "--format", "json"])
     found = json.loads(result.stdout)["unreached_links"]
     assert [(d["path"], d["code"]) for d in found] == [("sections/01-intro.md", "COE601")], found
     assert "#the-data-we-need" in found[0]["message"]
+
+
+def test_a_deleted_figure_a_link_names_is_named_as_removed(make_project: MakeProject, tmp_path: Path) -> None:
+    """A reviewer deleted a figure that a link names: apply's warning said the review "changed the heading it
+    named", though no heading changed."""
+    from lxml import etree
+
+    from reviewkit import Reviewer, q
+
+    intro = "## Scope\n\nThe members agree on what to measure, as [the chart](#fig-chart) shows.\n"
+    housing = ('## Homes\n\nThe members pool what they know.\n\n![A grey square standing in for a chart]'
+               '(../paper/images/dot.png "Homes by kind {#fig-chart}")\n\nCities collect data on rents.\n')
+    root = make_project({"sections/01-intro.md": section_text("intro", intro, title="Introduction"),
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+
+    def delete(document: etree._Element) -> None:
+        picture = next(run for run in document.iter(q("w:r")) if run.find(q("w:drawing")) is not None)
+        Reviewer(document)._delete(picture, "Ana Rossi")
+
+    reviewed = edit_part(built.output, tmp_path / "reviewed.docx", delete)
+    result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+    assert "![A grey square" not in (root / "sections/02-housing.md").read_text(encoding="utf-8"), result.stderr
+    warned = [line for line in result.stderr.splitlines() if "COE601" in line]
+    assert len(warned) == 1 and "#fig-chart" in warned[0] and "changed or removed what it named" in warned[0] and \
+        "heading it named" not in warned[0], result.stderr
 
 
 def with_alt_chunk(xml: bytes) -> bytes:

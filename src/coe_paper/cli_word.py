@@ -164,9 +164,10 @@ def apply_review(
             already = f", {row['already']} in the sources already" if row["already"] else ""
             err.print(shown(f"{name}: {row['applied']} applied, {row['merged']} merged, {row['conflict']} in "
                             f"conflict, {row['skipped']} skipped{already}"), markup=False)
-        for found in unreached:  # a heading the review renamed, which another section's link names
+        for found in unreached:  # a heading renamed, a figure or table deleted by the review, which a link names
             err.print(shown(f"warning: {found.path}:{found.line}:{found.column or 1}: {found.message} (COE601): the "
-                            "review changed the heading it named; change the link, or the heading back"),
+                            "review changed or removed what it named (a heading, a figure, a table); change the "
+                            "link, or put that back"),
                       markup=False)
         if left is not None:
             for line in review_format.format_text(left).split("\n") if left.comments else ():
