@@ -192,6 +192,14 @@ def test_coe004_no_reference_where_it_is_not_decoded(make_project: MakeProject, 
     assert not [d for d in validate(make_project, intro(body)) if d.code == "COE004"]
 
 
+def test_coe004_a_reference_between_angle_brackets_that_are_no_tag(make_project: MakeProject) -> None:
+    """Angle brackets that markdown-it reads as neither an HTML tag nor an autolink are text: a reference between
+    them is decoded, and reported, as any other."""
+    body = f"## Why equal cities\n\nCities <see note &#1;> and <a&#1;b@example.org>. {FILLER}\n"
+    found = [d for d in validate(make_project, intro(body)) if d.code == "COE004"]
+    assert [(d.line, d.column) for d in found] == [(11, 18), (11, 30)], found
+
+
 @pytest.mark.parametrize(
     ("key", "value", "line"),
     [("output", "../outside.docx", 5), ("template", "/etc/template.docx", 6), ("templates", "paper/../..", 7)],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from . import limits
@@ -239,7 +240,7 @@ def unshown_references(path: str, body_line: int, body: str, tokens: Sequence[To
         line = lines[row]
         if "&#" not in line:
             continue
-        line = _TAG_OR_AUTOLINK.sub(lambda m: " " * len(m.group()), line) if "<" in line else line
+        line = _tags_or_autolinks().sub(lambda m: " " * len(m.group()), line) if "<" in line else line
         for found in _NUMERIC_REFERENCE.finditer(code_spans_masked(line) if "`" in line else line):
             decimal, hexadecimal = found.groups()
             code = int(decimal) if decimal is not None else int(hexadecimal, 16)
@@ -250,8 +251,15 @@ def unshown_references(path: str, body_line: int, body: str, tokens: Sequence[To
                             "delete it, or write the character it was meant to be")
 
 
-#: What a numeric reference in which is not decoded: an autolink (`<https://...>`) or an HTML tag, its attributes too.
-_TAG_OR_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|/?[A-Za-z][^<>]*)>")
+@cache
+def _tags_or_autolinks() -> re.Pattern[str]:
+    """What a numeric reference in is not decoded, as markdown-it reads them: an HTML tag (its attributes too) or an
+    autolink (`<https://...>`, `<name@example.org>`)."""
+    from markdown_it.common.html_re import HTML_TAG_RE
+    from markdown_it.rules_inline.autolink import AUTOLINK_RE, EMAIL_RE
+
+    links = [pattern.pattern.removeprefix("^").removesuffix("$") for pattern in (AUTOLINK_RE, EMAIL_RE)]
+    return re.compile("|".join([HTML_TAG_RE.pattern, *(f"<{link}>" for link in links)]))
 
 
 def _replaced(token: Token) -> bool:
