@@ -1481,3 +1481,25 @@ def test_a_deeply_nested_list_or_quote_keeps_room_for_its_words_on_a_phone(brows
     desktop = browser.evaluate(room)
     assert browser.evaluate("getComputedStyle(document.querySelector('section#outlook ol')).paddingLeft") == "40px"
     assert min(desktop) >= 400, desktop
+
+
+def test_deep_quotes_and_lists_keep_their_words_in_the_preview(make_project: MakeProject, tmp_path: Path) -> None:
+    """The preview's parser kept markdown-it's own limit of 20 levels: a quote 20 deep or a list 10 deep (each level
+    of a list counts twice) showed empty boxes, where the .docx, whose parser allows 100, had every word."""
+    quote = "> " * 20 + "deep quote words\n"
+    items = "".join("  " * level + f"- level {level + 1}\n" for level in range(9)) + "  " * 9 + "- tenth level words\n"
+    body = f"## Depth\n\n{quote}\n{items}"
+    root = make_project({"sections/01-intro.md": section_text("intro", body, title="Introduction")})
+    page = page_of(root, tmp_path / "site")
+    assert "deep quote words" in page and "tenth level words" in page
+
+
+def test_an_output_outside_the_project_is_reported_not_a_traceback(make_project: MakeProject, tmp_path: Path) -> None:
+    """`output: ../x.docx` in paper.yaml: validate and assemble said COE005; preview and serve ended in a traceback
+    (the page's downloads asked where the .docx was). The page is made, without downloads, and COE005 said."""
+    root = make_project({"paper/paper.yaml": PAPER_YAML.replace("output: build/test-paper.docx",
+                                                                "output: ../outside.docx")})
+    result = CliRunner().invoke(app, ["--project", str(root), "preview", "-o", str(tmp_path / "site")])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "error COE005 output: '../outside.docx' points outside the project" in result.stderr, result.output
+    assert (tmp_path / "site/index.html").is_file()

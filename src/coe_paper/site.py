@@ -132,7 +132,10 @@ def _downloads(root: Path, project: Project, files: _Files) -> list[dict[str, st
     """The .docx, its PDF when one was made of it, and the newest redline (`assemble --compare`), as built under
     build/. A PDF older than the .docx is left out: a later `assemble` (without `--pdf`, or whose PDF failed) wrote
     the .docx again and kept the last good PDF, which shows an earlier paper."""
-    names = site_inputs.documents(project.config.output)
+    try:
+        names = site_inputs.documents(project.config.output)
+    except SourceError:  # an output outside the project (COE005 says so): nothing there to link to
+        return []
     docx, pdf = root / names[0], root / names[1]
     found: list[tuple[str, Path]] = []
     if docx.is_file():
