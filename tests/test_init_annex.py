@@ -72,3 +72,19 @@ def test_an_eu_body_keeps_the_european_union_as_its_country(tmp_path: Path) -> N
     assert CliRunner().invoke(app, ["--project", str(root), "preview"]).exit_code == 0
     page = (root / "build/site/index.html").read_text(encoding="utf-8")
     assert "European Union" in page and "to be given" not in page
+
+
+def test_a_name_the_project_could_not_validate_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """`init --name` of 201 characters, or with a right-to-left override left open, wrote every file, then said the
+    project did not validate until "the files that were in the folder already" were corrected: there were none,
+    and the name was init's own. It is refused, with nothing written."""
+    for name, said in (("N" * 201, "--name is 201 characters, over the 200"),
+                       ("Ro\u202eme", "--name holds a bidirectional control")):
+        root = tmp_path / f"paper-{len(name)}"
+        result = CliRunner().invoke(app, ["init", str(root), "--name", name])
+        assert result.exit_code == 2 and said in result.stderr, result.output
+        assert not root.exists() or not any(root.iterdir()), list(root.iterdir())
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "longest"), "--name", "N" * 200])
+    assert result.exit_code == 0, result.output
+    checked = CliRunner().invoke(app, ["--project", str(tmp_path / "longest"), "validate"])
+    assert checked.exit_code == 0 and "0 errors" in checked.stderr, checked.output

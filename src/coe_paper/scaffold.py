@@ -20,9 +20,11 @@ from importlib import resources
 from pathlib import Path
 
 from . import ci_install, forge, gitrun, schema
+from .bidi import unbalanced
 from .diagnostics import Diagnostic
 from .locate import project_root
 from .mdtext import escape, line_start_safe
+from .model import NAME_CHARS
 from .project import CONFIG_PATH, load_section
 from .safepaths import leaves_through_link, write_atomic
 from .sources import WorkTree
@@ -228,6 +230,11 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     name = " ".join(name.split())
     if not name or re.search(r"[\x00-\x1f]", name):
         raise InitError("--name must be a non-empty line of text")
+    if len(name) > NAME_CHARS:  # the cover's `partnership`: the project would not validate
+        raise InitError(f"--name is {len(name)} characters, over the {NAME_CHARS} a partnership's name may have")
+    if unbalanced(name) is not None:  # COE012: the text after it would read reversed
+        raise InitError("--name holds a bidirectional control (U+202A-U+202E, U+2066-U+2069) left open or closing "
+                        "nothing; close it in the name, or leave it out")
     made_by = ci_install.Origin(install.strip()) if install is not None else ci_install.origin()
     why = ci_install.problem(made_by.requirement, has_project=False)
     if why is None and re.search(r"[\x00-\x1f`]", made_by.requirement):
