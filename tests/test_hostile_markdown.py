@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 from conftest import MakeProject, cli, section_text
@@ -55,8 +56,22 @@ def test_block_quote_twenty_deep_keeps_its_text(make_project: MakeProject) -> No
 def test_nesting_past_the_parser_bound_is_an_error_not_a_loss(make_project: MakeProject) -> None:
     result, docx = build(make_project, "> " * 150 + "lostword\n")
     assert result.exit_code == 1
-    assert f"{INTRO}:13:1: error COE404 lists and quotes nested more than 100 levels deep" in result.stderr
+    assert f"{INTRO}:13:1: error COE404 lists and quotes nested past what the Markdown parser reads" in result.stderr
     assert not docx.exists()
+
+
+@pytest.mark.parametrize(("kind", "kept", "levels"), [("list", True, 48), ("list", False, 49), ("quote", True, 97),
+                                                      ("quote", False, 98)])
+def test_the_depth_coe404_names_is_the_depth_the_parser_reads(make_project: MakeProject, kind: str, kept: bool,
+                                                              levels: int) -> None:
+    """COE404 said lists and quotes nested "more than 100 levels deep" were not read, but a list of 49 levels was
+    refused: a list's level is two of the parser's blocks. It names the depths that are read, and they are."""
+    body = ("".join("  " * i + f"- item{i}\n" for i in range(levels)) if kind == "list"
+            else "> " * levels + "quoted words\n")
+    result, docx = build(make_project, body)
+    said = "about 48 list levels or 97 quotes"
+    assert (result.exit_code == 0 and docx.exists()) if kept else (result.exit_code == 1 and said in result.stderr), \
+        result.stderr
 
 
 def test_a_link_to_a_heading_of_letters_past_ascii_reaches_it_however_its_accents_are_written(

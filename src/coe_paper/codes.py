@@ -111,7 +111,8 @@ CODES: tuple[tuple[str, str, str], ...] = (
     ('COE403', 'warning',
      "list nested deeper than Word's nine levels (deeper items are shown at the ninth)"),
     ('COE404', 'error',
-     'lists and quotes nested past 100 levels, which the Markdown parser does not read'),
+     'lists and quotes nested past the 100 blocks the Markdown parser reads (about 48 list levels, as a list level '
+     'is two blocks, or 97 quotes); it does not read the text inside'),
     ('COE405', 'warning',
      'struck-through text (`~~...~~`) in a paper whose status (paper.yaml) is final'),
     ('COE406', 'warning',

@@ -99,8 +99,10 @@ def nesting(path: str, body_line: int, tokens: Sequence[Token]) -> Iterator[Diag
         line = body_line + (token.map[0] if token.map else 0) + 1
         if token.level >= bounds.markdown_nesting - 1 and not stopped:
             stopped = True
-            yield error(path, line, 1, "COE404", f"lists and quotes nested more than {bounds.markdown_nesting} "
-                        "levels deep: the text inside is not read", "nest less deeply")
+            yield error(path, line, 1, "COE404", "lists and quotes nested past what the Markdown parser reads "
+                        f"({bounds.markdown_nesting} blocks inside each other, a list's level two of them: its list "
+                        f"and its item; about {bounds.markdown_nesting // 2 - 2} list levels or "
+                        f"{bounds.markdown_nesting - 3} quotes): the text inside is not read", "nest less deeply")
         if token.type in _LIST_OPEN:
             depth += 1
             if depth > bounds.word_list_levels and not warned:
