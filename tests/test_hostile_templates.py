@@ -247,6 +247,31 @@ def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatc
     assert len(spent) >= 3 and sum(spent) < 0.5 + 1.0, spent  # the limit, and time for the stop to be delivered
 
 
+def test_the_preview_runs_a_template_stopped_at_its_limit_once(make_project: MakeProject, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A byline that loops for ever took the templates' whole time twice in the preview: once in its check, which
+    stopped it (COE803), and again as the page rendered each byline. The page does not run it again."""
+    from coe_paper import site
+
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
+    slow = "{% for i in range(100000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
+    root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"})
+    spent: list[float] = []
+    render = Templates.render
+
+    def timed(self: Templates, *args: Any) -> Any:
+        started = time.monotonic()
+        try:
+            return render(self, *args)
+        finally:
+            spent.append(time.monotonic() - started)
+
+    monkeypatch.setattr(Templates, "render", timed)
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None and [d.code for d in built.diagnostics].count("COE803") == 1, built.diagnostics
+    assert sum(spent) < 0.5 + 0.4, spent  # the limit once, and time for the stop to be delivered
+
+
 def test_a_template_stopped_while_rendered_ahead_is_reported_by_the_build(make_project: MakeProject,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A build on workers renders the templates ahead while the workers check the sections (templates_ahead.py),

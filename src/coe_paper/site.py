@@ -175,6 +175,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     credits = compose.credits_for(project, history)
     context = compose.template_context(project, loaded.parsed, version, credits)
     templates = Templates(loaded.source, project.config.templates)
+    # a template the check stopped at its time or size limit (COE803) is not run again: the page had twice the time
+    stopped = any(d.code == "COE803" for d in loaded.diagnostics)
     anchors = Anchors()
     for section in project.ordered_sections():
         anchors.claim(section.id)
@@ -192,7 +194,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
     numbers = {section_id: counter.last for section_id, counter in counters.items()}
     sections = []
     for section, ref in zip(project.ordered_sections(), context["sections"], strict=True):
-        byline, _ = templates.render("byline.md.j2", context | {"section": ref})
+        byline = None if stopped else templates.render("byline.md.j2", context | {"section": ref})[0]
         base_dir = section.path.rsplit("/", 1)[0]
         sections.append({"id": section.id, "title_id": titles[section.id], "title": section.meta.title,
                          "rtl": right_to_left(section.meta.title),
@@ -202,7 +204,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                          "body": render_section(section.body, section.id, base_dir, anchors, files.image, by_id,
                                                 starts[section.id], counters.get(section.id)),
                          "words": parsed[section.id].words})
-    annex, _ = templates.render("annex.md.j2", context)
+    annex = None if stopped else templates.render("annex.md.j2", context)[0]
     members_annex = (members_annex_counter(project.annexes(), project.config.annex_numbering)
                      if project.config.numbering else None)
     annex = numbered_title(annex or "") if members_annex is not None else annex or ""
