@@ -191,3 +191,27 @@ def test_a_commit_without_a_name_or_an_e_mail_is_named_as_such(make_project: Mak
     assert "sections/01-intro.md:1:1: warning COE203 commits by identities that map to no member organisation: " \
         "(no name) <no e-mail>" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_right_to_left_override_in_a_git_name_reverses_nothing_after_it(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:
+    """A commit whose author's name holds a right-to-left override (U+202E) left open: `status` printed the name
+    as it is, and a terminal showed the rest of the line reversed; the preview's board and its COE203 message too
+    (COE012 stops such a name in the paper's YAML, not in git's history). The table shows the override as its
+    escape, and the page holds the name and each message in an isolate (`<bdi>`) that ends it."""
+    from coe_paper import site
+
+    root = make_project(git=True)
+    intro = root / "sections/01-intro.md"
+    intro.write_text(intro.read_text() + "\nA line written by someone whose name turns the text around.\n")
+    env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_NAME": "x \u202eevil", "GIT_AUTHOR_EMAIL": "x@example.net"}
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "Reversed"], check=True, env=env)
+    result = cli("--project", str(root), "status")
+    assert "\u202e" not in result.stdout and "x \\u202eevil" in result.stdout, result.stdout
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    html = page.read_text(encoding="utf-8")
+    assert "<bdi>x \u202eevil</bdi> (no member organisation)" in html
+    assert all("</bdi>" in html[found:].split("</li>", 1)[0] for found in
+               (index for index in range(len(html)) if html.startswith("\u202e", index) and
+                html.rfind("<li", 0, index) > html.rfind("</li>", 0, index))), "a message's override left open"

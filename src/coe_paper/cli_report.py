@@ -10,7 +10,7 @@ import typer
 
 from .cli import _CONTROL_STRIP, _report, _root, app, err, out
 from .cli_options import check_revision, check_table_format
-from .diagnostics import format_diagnostics, to_json
+from .diagnostics import format_diagnostics, shown, to_json
 
 if TYPE_CHECKING:
     from . import pipeline
@@ -28,11 +28,12 @@ Revision = Annotated[str | None, typer.Option("--rev", metavar="REV", callback=c
 def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]]], wrap: int = 0) -> None:
     """A table of (text, colour) cells; a column named with a trailing ">" is right-aligned, column `wrap` wraps.
     At a terminal it is drawn by rich at the terminal's width; piped, it is plain aligned text (rich takes a while
-    to load, and a script reading the output wants no box lines)."""
+    to load, and a script reading the output wants no box lines). A control character in a cell (a git author's
+    name may hold a right-to-left override, which would reverse the rest of the line) is shown as its escape."""
     names = [name.rstrip(">") for name in columns]
     right = [name.endswith(">") for name in columns]
     if not sys.stdout.isatty():
-        text = [[cell.translate(_CONTROL_STRIP) for cell, _ in row] for row in rows]
+        text = [[shown(cell).translate(_CONTROL_STRIP) for cell, _ in row] for row in rows]
         widths = [max([len(name), *(len(row[i]) for row in text)]) for i, name in enumerate(names)]
 
         def line(cells: list[str]) -> str:
@@ -49,7 +50,7 @@ def _print_table(title: str, columns: list[str], rows: list[list[tuple[str, str]
         table.add_column(name, justify="right" if right[index] else "left", no_wrap=index != wrap,
                          min_width=12 if index == wrap else None, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(cell, style=colour) for cell, colour in row))
+        table.add_row(*(Text(shown(cell), style=colour) for cell, colour in row))  # a git name's U+202E, escaped
     out.print(table)
 
 
@@ -91,11 +92,11 @@ def status(
     rev: Revision = None,
 ) -> None:
     """Per section: status, lead, words against the outline's limits, last change and diagnostics."""
-    shown = _status_report(rev, fmt)
-    rows = shown.rows
+    report = _status_report(rev, fmt)
+    rows = report.rows
     if fmt == "json":
         print(to_json([row.as_dict() for row in rows]))
-        _left_out(shown.left)
+        _left_out(report.left)
         return
     colours = {"ok": "green", "under": "yellow", "over": "red", "": ""}
     cells: list[list[tuple[str, str]]] = []
@@ -107,10 +108,10 @@ def status(
         cells.append([(row.number, ""), (row.id, ""), state, (row.lead, ""),
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
                       (str(row.diagnostics), problems)])
-    if shown.members:  # numbered after the outline's annexes, made from contributors.yaml
-        cells.append([(shown.members, ""), ("(contributors)", ""), *[("", "")] * 6])
+    if report.members:  # numbered after the outline's annexes, made from contributors.yaml
+        cells.append([(report.members, ""), ("(contributors)", ""), *[("", "")] * 6])
     _print_table("Sections", ["no.", "section", "status", "lead", "words>", "changed", "by", "issues>"], cells, 1)
-    _left_out(shown.left)
+    _left_out(report.left)
 
 
 def _status_report(rev: str | None, fmt: str) -> "StatusReport":

@@ -1,17 +1,19 @@
 """How the preview's text flows, as it flows in the .docx: the direction of each block of a body with Hebrew or
-Arabic in it, and the places a web address in a table cell may break; and the templates' tables (the annex's) as
-cards where their columns do not fit."""
+Arabic in it, and the places a web address in a table cell may break; the templates' tables (the annex's) as cards
+where their columns do not fit; and a text from git isolated, so that its direction stops at its end."""
 
 from __future__ import annotations
 
 import re
 
 from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 from .ooxml import any_right_to_left, right_to_left
 
 _DIRECTED = {"paragraph_open", "heading_open", "list_item_open", "th_open", "td_open", "footnote_open"}
 _AFTER_SLASH = re.compile(r"(?<=/)(?=[^/\s])")  # after a `/` (or `//`) that something other than a space follows
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def directions(tokens: list[Token]) -> None:
@@ -92,3 +94,10 @@ def cards(tokens: list[Token]) -> None:
 def _words(inline: Token) -> str:
     """The text of a heading cell, without its markup."""
     return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+
+
+def isolated(text: str) -> Markup:
+    """`text` escaped, in an isolate of its own (`<bdi>`) when it holds a bidirectional control (an author's name
+    from git, which COE012 does not check, on the board or in a COE203 message): a right-to-left override left open
+    in it ends there, and reverses nothing of the page after it."""
+    return Markup("<bdi>{}</bdi>").format(text) if _BIDI_CONTROL.search(text) else escape(text)

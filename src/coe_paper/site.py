@@ -34,6 +34,7 @@ from .annex import country_name, numbered_title
 from .diagnostics import Diagnostic, count, error, sort_key
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
+from .html_flow import isolated
 from .markdown import plain_text, template_parser
 from .model import PaperConfig, Project
 from .numbering import chapter_counters, members_annex_counter
@@ -218,7 +219,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
                                       "number": numbers.get(row.id, ""), "lead_name": _label(project, row.lead),
                                       "rtl": right_to_left(row.title or ""),
-                                      "by": row.changed_by(_label(project, row.last_change_org or "")),
+                                      "by": _changed_by(row.last_change_name,
+                                                        _label(project, row.last_change_org or "")),
                                       "problems": [_diagnostic(d, project) for d in mine],
                                       "problems_id": lists[row.id], "counts": _counts(mine),
                                       "worst": worst})
@@ -265,11 +267,20 @@ def _label(project: Project, org: str) -> str:
     return member.label if member else org
 
 
+def _changed_by(name: str | None, organisation: str) -> str | Markup:
+    """Who made the last change (StatusRow.changed_by): an author's name from git `isolated` (html_flow)."""
+    if organisation or not name:
+        return organisation
+    return Markup("{} (no member organisation)").format(isolated(name))
+
+
+
 def _environment() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["percent"] = lambda value: f"{value:.1%}"
     env.filters["path"] = breakable_path
+    env.filters["isolated"] = isolated
     return env
 
 
