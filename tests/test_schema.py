@@ -324,3 +324,17 @@ def test_a_write_that_fails_halfway_leaves_no_half_written_file(tmp_path: Path, 
             made = tmp_path / "new" / path
             if made.exists():
                 assert made.read_bytes() == (content if isinstance(content, bytes) else content.encode()), path
+
+
+@pytest.mark.parametrize("command", ["schema", "preview"])
+def test_an_empty_output_folder_is_a_usage_error(make_project: MakeProject, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """`schema -o ""` (a variable that is not set) wrote the schemas into the current folder, as `Path("")` is
+    that folder; `assemble -o ""` was a usage error. Both folder-writing commands refuse it, writing nothing."""
+    root = make_project()
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(app, ["--project", str(root), command, "-o", ""])
+    assert result.exit_code == 2 and "an empty folder name" in result.output, result.output
+    assert not any(here.iterdir()) and not (root / "schemas").exists()

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from .cli import State, _root, app, err, out
+from .cli_options import check_folder_name
 from .diagnostics import count, format_diagnostics, summary
 
 # -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
@@ -75,11 +76,13 @@ def _project() -> Path | None:
 
 @app.command(short_help="Write JSON Schemas for the paper's YAML files.")
 def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
-                                                help="Where to write the schemas (default: schemas/).")] = None,
+    named: Annotated[str | None, typer.Option("--output", "-o", metavar="DIR", callback=check_folder_name,
+                                              help="Where to write the schemas (default: schemas/).")] = None,
 ) -> None:
     """Write JSON Schemas for paper.yaml, contributors.yaml and section front matter (for YAML editors)."""
     from . import schema as schemas
+
+    output = Path(named) if named is not None else None
 
     root = _root() if output is None else _project()
     target = output if output is not None else _root() / schemas.SCHEMA_DIR
@@ -99,11 +102,13 @@ def schema(
 
 @app.command(short_help="Build the paper as a static site with a status board.")
 def preview(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
-                                                help="Where to write the site (default: build/site).")] = None,
+    named: Annotated[str | None, typer.Option("--output", "-o", metavar="DIR", callback=check_folder_name,
+                                              help="Where to write the site (default: build/site).")] = None,
 ) -> None:
     """Build the paper as a static site with a status board (no request leaves the machine)."""
     from . import site
+
+    output = Path(named) if named is not None else None
 
     built = site.build(_root(), output)
     if built.diagnostics:

@@ -43,6 +43,15 @@ def check_project(value: str | None) -> Path | None:
     return Path(value) if value is not None else None
 
 
+def check_folder_name(value: str | None) -> str | None:
+    """The `-o` of a command that writes a folder (`schema`, `preview`), as typed: an empty one (a variable that is
+    not set) names none, and is refused, not taken as the current folder, which is what `Path("")` is (`schema -o ""`
+    wrote the schemas there)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("an empty folder name: name the folder to write, or leave -o out")
+    return value
+
+
 def check_file_name(ctx: typer.Context, value: str | None) -> str | None:
     """The `-o` of a command that writes one file, as typed: a folder, or a name that ends in one ('out/', 'out/.',
     '' for the current folder) is a usage error, before any work (typer's Path cut 'out/' to 'out', and a file of
