@@ -36,9 +36,8 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
-from . import limits
 from .html_flow import address_breaks, cards, directions
-from .markdown import bare_addresses, is_safe_link, link_scheme, normalize_link, picture_paths, plain_text, slugify
+from .markdown import bare_addresses, commonmark, is_safe_link, link_scheme, picture_paths, plain_text, slugify
 from .numbering import HeadingNumbers
 from .picture_widths import centimetres, picture_widths
 from .structure import COMMENTS_ONLY, INLINE_HTML
@@ -51,12 +50,7 @@ def _allowed(url: str) -> bool:
 
 @cache
 def section_parser() -> MarkdownIt:
-    nesting = {"maxNesting": limits.LIMITS.markdown_nesting}  # as the .docx's parser: markdown-it's own is 20 levels
-    md = MarkdownIt("commonmark", nesting).enable(["table", "strikethrough"]).use(footnote_plugin).use(
-        picture_paths).use(picture_widths).use(bare_addresses)
-    md.validateLink = _allowed  # type: ignore[method-assign]
-    md.normalizeLink = normalize_link  # type: ignore[method-assign]
-    return md
+    return commonmark(_allowed).use(footnote_plugin).use(picture_paths).use(picture_widths).use(bare_addresses)
 
 
 @cache
@@ -64,12 +58,7 @@ def template_parser() -> MarkdownIt:
     """For the paper's templates (bylines, the annex): `{.Style}` lines become classes, as they become styles in
     the .docx; any other attribute such a line gives (`style=`, an id, an address) is left out, so a template
     cannot restyle the page, fetch from elsewhere or take an id the page's own links name."""
-    nesting = {"maxNesting": limits.LIMITS.markdown_nesting}
-    md = MarkdownIt("commonmark", nesting).enable(["table", "strikethrough"]).use(
-        attrs_block_plugin, allowed=("class",)).use(picture_paths)
-    md.validateLink = _allowed  # type: ignore[method-assign]
-    md.normalizeLink = normalize_link  # type: ignore[method-assign]
-    return md
+    return commonmark(_allowed).use(attrs_block_plugin, allowed=("class",)).use(picture_paths)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -22,28 +22,31 @@ _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)  # a line break, as structure.I
 @cache
 def content_parser() -> MarkdownIt:
     """Parser for members' section bodies (nesting past its bound is reported, see structure.py)."""
-    from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
     from .picture_widths import picture_widths
 
-    md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
-    md.enable(["table", "strikethrough"]).use(footnote_plugin).use(picture_paths).use(picture_widths)
-    md.use(bare_addresses)
-    md.validateLink = _any_link  # type: ignore[method-assign]  # checks and the renderer judge schemes
-    md.normalizeLink = normalize_link  # type: ignore[method-assign]
-    return md
+    return commonmark().use(footnote_plugin).use(picture_paths).use(picture_widths).use(bare_addresses)
 
 
 @cache
 def template_parser() -> MarkdownIt:
     """Parser for the output of the paper's own templates: adds `{.Style}` block attributes."""
-    from markdown_it import MarkdownIt
     from mdit_py_plugins.attrs import attrs_block_plugin
 
-    md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting})
-    md.enable(["table", "strikethrough"]).use(attrs_block_plugin).use(picture_paths)
-    md.validateLink = _any_link  # type: ignore[method-assign]
+    return commonmark().use(attrs_block_plugin).use(picture_paths)
+
+
+def commonmark(validate_link: Callable[[str], bool] | None = None) -> MarkdownIt:
+    """What every parser of the paper's Markdown starts from (the .docx's here, the preview's in html.py):
+    CommonMark with tables and strikethrough, blocks nested up to `limits.markdown_nesting` (markdown-it's own
+    bound, 20, left the preview without the words of a quote 20 deep, which the .docx had) and links normalised as
+    the paper's anchors are. Any link is valid, unless `validate_link` says (checks and the renderer judge
+    schemes)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"maxNesting": limits.LIMITS.markdown_nesting}).enable(["table", "strikethrough"])
+    md.validateLink = validate_link or _any_link  # type: ignore[method-assign, assignment]
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
 
