@@ -32,17 +32,17 @@ if TYPE_CHECKING:
 _EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # left-to-right and right-to-left embedding and override
 _ISOLATES = "\u2066\u2067\u2068"  # left-to-right, right-to-left and first-strong isolate
 _POP, _POP_ISOLATE = "\u202c", "\u2069"
-_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # every bidirectional control
 _HINT = ("close each embedding or override with U+202C and each isolate with U+2069 in the same text, or delete "
          "the control (it is often pasted in invisibly)")
 
 
 def unbalanced(text: str) -> tuple[int, str] | None:
     """(index, what is wrong) for the first control of `text` that is never closed or closes nothing, else None."""
-    if _CONTROLS.search(text) is None:
+    if CONTROLS.search(text) is None:
         return None
     opened: list[int] = []  # indexes of the controls still open, innermost last
-    for match in _CONTROLS.finditer(text):
+    for match in CONTROLS.finditer(text):
         char, at = match.group(), match.start()
         if char in _EMBEDDINGS or char in _ISOLATES:
             opened.append(at)
@@ -87,7 +87,7 @@ _YAML_ESCAPE = re.compile(r"\\[uU]")
 def open_controls(located: Located, path: str, line_offset: int = 0, text: str | None = None) -> list[Diagnostic]:
     """COE012 for each string of `located` (parsed from `text`, when given) with a bidirectional control left open
     or closing nothing. A text that has no control, and no escape that could make one, is not looked through."""
-    if text is not None and _CONTROLS.search(text) is None and _YAML_ESCAPE.search(text) is None:
+    if text is not None and CONTROLS.search(text) is None and _YAML_ESCAPE.search(text) is None:
         return []
     found: list[Diagnostic] = []
     for where, text in strings(located.data):
@@ -107,13 +107,13 @@ def open_in_paragraphs(path: str, body_line: int, body: str, tokens: Sequence[To
     `tokens`) with a bidirectional control left open or closing nothing, at the control: a character, or a
     reference to one (`&#x202E;`) in the text, which the parser turns into the character. What the document does
     not show is not looked at: an HTML comment, a link's address and title, an image's."""
-    if _CONTROLS.search(body) is None and not any(_referred(found) for found in _REFERENCE.finditer(body)):
+    if CONTROLS.search(body) is None and not any(_referred(found) for found in _REFERENCE.finditer(body)):
         return  # the usual case: one scan of the text
     lines = body.split("\n")
     cursor: dict[int, int] = {}  # where a line's text was last found (a table row's cells share their row's line)
     for token in tokens:
         first = _first_line(token)
-        if first is None or (_CONTROLS.search(token.content) is None and "&#" not in token.content):
+        if first is None or (CONTROLS.search(token.content) is None and "&#" not in token.content):
             continue
         content = token.content
         found = _find(lines, first, content.split("\n", 1)[0], cursor)

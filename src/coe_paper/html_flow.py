@@ -9,11 +9,11 @@ import re
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from .bidi import CONTROLS
 from .ooxml import any_right_to_left, right_to_left
 
 _DIRECTED = {"paragraph_open", "heading_open", "list_item_open", "th_open", "td_open", "footnote_open"}
 _AFTER_SLASH = re.compile(r"(?<=/)(?=[^/\s])")  # after a `/` (or `//`) that something other than a space follows
-_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def directions(tokens: list[Token]) -> None:
@@ -100,4 +100,4 @@ def isolated(text: str) -> Markup:
     """`text` escaped, in an isolate of its own (`<bdi>`) when it holds a bidirectional control (an author's name
     from git, which COE012 does not check, on the board or in a COE203 message): a right-to-left override left open
     in it ends there, and reverses nothing of the page after it."""
-    return Markup("<bdi>{}</bdi>").format(text) if _BIDI_CONTROL.search(text) else escape(text)
+    return Markup("<bdi>{}</bdi>").format(text) if CONTROLS.search(text) else escape(text)

@@ -274,7 +274,6 @@ def _changed_by(name: str | None, organisation: str) -> str | Markup:
     return Markup("{} (no member organisation)").format(isolated(name))
 
 
-
 def _environment() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True)
