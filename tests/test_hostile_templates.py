@@ -223,14 +223,8 @@ def test_a_huge_argument_is_named_by_its_digits(make_project: MakeProject) -> No
             "than the 1,000,000 characters or items a template may build") in result.stderr, result.stderr
 
 
-def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A byline renders once per section: the limit is for all of them together, not for each. The renderings take
-    the limit's time in all and stop (however busy the machine, whose load only makes each of them slower), which
-    the whole command's time did not tell: on a loaded machine, loading the paper took seconds of its own."""
-    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
-    # 0.2 to 0.4 s each on the machines seen: two or three bylines pass the limit together (one may, on a slow one)
-    slow = "{% for i in range(100000) %}{% for j in range(30) %}{% endfor %}{% endfor %}"
-    root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"})
+def rendering_times(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The time each rendering of a template takes from now on, appended to the list returned as it ends."""
     spent: list[float] = []
     render = Templates.render
 
@@ -242,6 +236,18 @@ def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatc
             spent.append(time.monotonic() - started)
 
     monkeypatch.setattr(Templates, "render", timed)
+    return spent
+
+
+def test_time_is_shared_by_every_rendering(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A byline renders once per section: the limit is for all of them together, not for each. The renderings take
+    the limit's time in all and stop (however busy the machine, whose load only makes each of them slower), which
+    the whole command's time did not tell: on a loaded machine, loading the paper took seconds of its own."""
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
+    # 0.2 to 0.4 s each on the machines seen: two or three bylines pass the limit together (one may, on a slow one)
+    slow = "{% for i in range(100000) %}{% for j in range(30) %}{% endfor %}{% endfor %}"
+    root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"})
+    spent = rendering_times(monkeypatch)
     result = cli("--project", str(root), "validate")
     assert result.stderr.count("error COE803 template stopped: ") == 1, result.stderr  # once, not per section
     assert len(spent) >= 3 and sum(spent) < 0.5 + 1.0, spent  # the limit, and time for the stop to be delivered
@@ -256,17 +262,7 @@ def test_the_preview_runs_a_template_stopped_at_its_limit_once(make_project: Mak
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, template_seconds=0.5))
     slow = "{% for i in range(100000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
     root = make_project({BYLINE: "{.Byline}\n" + slow + "\n"})
-    spent: list[float] = []
-    render = Templates.render
-
-    def timed(self: Templates, *args: Any) -> Any:
-        started = time.monotonic()
-        try:
-            return render(self, *args)
-        finally:
-            spent.append(time.monotonic() - started)
-
-    monkeypatch.setattr(Templates, "render", timed)
+    spent = rendering_times(monkeypatch)
     built = site.build(root, tmp_path / "site")
     assert built.page is not None and [d.code for d in built.diagnostics].count("COE803") == 1, built.diagnostics
     assert sum(spent) < 0.5 + 0.4, spent  # the limit once, and time for the stop to be delivered
