@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from coe_paper import fragments, fragments_stored, ooxml_parts, parts_text, pipeline, project
 from coe_paper.docx_writer import DocxBuilder
+from coe_paper.rules import plain as plain_rules
 from coe_paper.store import CACHE_DIR
 from conftest import MakeProject, section_text
 
@@ -41,6 +42,28 @@ def test_the_quick_template_check_agrees_with_the_general_one(text: str, sites: 
     assert fragments_stored._is_template(text, sites) == (plain.count("%") == plain.count("%s") == sites)
     if fragments_stored._is_template(text, sites):  # `%` formatting then takes exactly `sites` values
         assert isinstance(text % tuple(["v"] * sites), str)
+
+
+def _pick(*choices: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(choices)
+
+
+#: An impersonal passive, or something near one, in any case, with what may touch it on either side.
+_NEAR_PASSIVE = st.tuples(_pick("", "b", "_", "9", " ", ".", "\n", "(", "'"), _pick("it", "It", "IT", "iT", "i"),
+                          _pick(" ", "\n", "  ", "\t", ""), _pick("is", "Was", "has been", "will  be", "may", "be"),
+                          _pick(" ", "\n", ""), _pick("recommended", "NOTED", "known", "hoped", "recommend"),
+                          _pick(" ", "\t", ""), _pick("that", "To", "thatx", "tos", "t"),
+                          _pick("", " x", ".", "_", "9", "-")).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_NEAR_PASSIVE | _pick(" ", "x", ", ", "\n"), max_size=4).map("".join))
+def test_the_lower_case_search_for_impersonal_passives_agrees_with_the_case_blind_one(text: str) -> None:
+    """COE732 searches ASCII text put in lower case with a pattern that can skip ahead: the same phrases, at the
+    same places, as the case-blind pattern finds in the text as written."""
+    assert text.isascii()
+    quick = [m.span() for m in plain_rules._IMPERSONAL_LOWER.finditer(text.lower())]
+    assert quick == [m.span() for m in plain_rules._IMPERSONAL.finditer(text)]
 
 
 def test_claiming_anchors_at_once_gives_the_same_paper(make_project: MakeProject,
