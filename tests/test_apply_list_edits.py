@@ -242,3 +242,20 @@ def test_a_new_item_among_sub_items_that_go_up_goes_up_with_them(make_project: M
                      r"\.</li><li>Second step\.</li></ul>", page), page
     assert [line[:3] for line in _changed_lines(root) if line.startswith("+")] == [
         "+1.", "+2.", "+3.", "+4.", "+5.", "+- ", "+- ", "+- "], _changed_lines(root)
+
+
+def test_words_typed_where_a_block_begins_after_whole_blocks_deleted_go_into_that_block(make_project: MakeProject,
+                                                                                     tmp_path: Path) -> None:
+    """An item deleted whole (its words and mark) and words typed where the next item begins: the words were
+    written where the deleted item was, before the next item's marker (`Also - Gamma.`: no item to pandoc), and
+    after a list's last item deleted whole, words typed in the paragraph after it went into the list. They go where
+    the next block's words begin."""
+    body = "The list:\n\n- Alpha.\n- Beta.\n- Gamma.\n- Delta.\n\nThe end.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+    reviewed = review(built, tmp_path / "lo.docx", [("delete_paragraph", "Beta."), ("insert_before", "Gamma.", "Also "),
+                                                    ("delete_paragraph", "Delta."),
+                                                    ("insert_before", "The end.", "So ")], tmp_path)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [], plan.findings
+    assert _body(root) == "\nThe list:\n\n- Alpha.\n- Also Gamma.\n\nSo The end.\n"
+    assert "<ul><li>Alpha.</li><li>Also Gamma.</li></ul>" in _html(_body(root)).replace("\n", "")

@@ -7,10 +7,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from lxml import etree
+
 from coe_paper import pipeline, wordread, writeback
 from conftest import MakeProject, assembled_intro, require_client
 from libreoffice_review import review
-from reviewkit import apply_review
+from reviewkit import Reviewer, _run_text, apply_review, edit_part, q
 
 BODY = """\
 - **Equality for all groups, with attention to intersections.** Policies should address each group.
@@ -283,3 +285,29 @@ def test_the_words_of_a_whole_line_deleted_take_the_line_with_them(make_project:
                           capture_output=True, text=True, check=True).stdout.replace("\n", "")
     assert page == ("<p>The first line of a paragraph and its last line.</p><ol type=\"1\"><li>Item one and its "
                     "end.</li><li>Item two.</li></ol><blockquote><p>A quote</p></blockquote>"), page
+
+
+def test_plain_words_typed_before_a_bold_lead_in_are_written_before_its_delimiters(make_project: MakeProject,
+                                                                                 tmp_path: Path) -> None:
+    """Words typed without bold where an item, or a paragraph, begins with bold words (Word shows them plain) were
+    written inside the bold: `- **Also: Gamma** rises.`. They go before the delimiters, and words typed in bold
+    there still go inside them."""
+    root, built = assembled_intro(make_project, tmp_path, "- **Gamma** rises.\n- **Delta** falls.\n\n**Beta** too.\n")
+
+    def typed(root_element: etree._Element) -> None:
+        reviewer = Reviewer(root_element)
+        for word, new, bold in (("Gamma", "Also: ", False), ("Delta", "Then ", True), ("Beta", "And ", False)):
+            run = next(r for r in root_element.iter(q("w:r")) if _run_text(r) == word)
+            ins = reviewer._mark("ins", "Ana Rossi")
+            added = etree.SubElement(ins, q("w:r"))
+            if bold:
+                etree.SubElement(etree.SubElement(added, q("w:rPr")), q("w:b"))
+            text = etree.SubElement(added, q("w:t"))
+            text.text = new
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            run.addprevious(ins)
+
+    plan = apply_review(root, edit_part(built, tmp_path / "typed.docx", typed))
+    assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 3, plan
+    body = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert body == "\n- Also: **Gamma** rises.\n- **Then Delta** falls.\n\nAnd **Beta** too.\n"

@@ -81,6 +81,10 @@ class Placement:
         if edit.a == edit.b:
             return self._insert(edit, inserted, code)
         deleted = self.source[edit.a : edit.b]
+        if inserted and edit.a in self.starts and deleted.endswith(PB) and edit.b in self.starts:
+            # whole blocks deleted, words typed where the next begins: they go where its own words begin
+            return self._replacement(Edit(edit.a, edit.b, [], edit.author)) + self._insert(
+                Edit(edit.b, edit.b, edit.runs, edit.author), inserted, code)
         blank = False
         a, b = edit.a, edit.b
         first_unit = units[self.unit_at[a]]
@@ -287,7 +291,13 @@ class Placement:
             return out + (self._insert(Edit(pos, pos, tail, edit.author), tail, code) if tail else [])
         prev_flags = self.sflags[pos - 1] if pos > 0 else None
         next_flags = self.sflags[pos] if pos < len(self.sflags) else None
-        if pos > 0 and (prev_flags == flags or next_flags is None or PB in text or self.source[pos] == PB):
+        near = units[self.unit_at[pos - 1]] if pos > 0 else units[0]
+        if (pos in self.starts and pos < len(self.source) and (pos == 0 or self.source[pos - 1] == PB)
+                and PB not in text and next_flags is not None and not next_flags <= flags and not code):
+            # words typed where a block begins, without a formatting its first words have: before their delimiters
+            near = units[self.unit_at[pos]]
+            offset, outer = _content_start(near), frozenset[str]()
+        elif pos > 0 and (prev_flags == flags or next_flags is None or PB in text or self.source[pos] == PB):
             offset, outer = spans[pos - 1][1], prev_flags or frozenset()
             if PB in text and (pos == len(self.source) or self.source[pos] == PB):
                 offset = units[self.unit_at[pos - 1]].end
@@ -295,7 +305,6 @@ class Placement:
             offset, outer = spans[pos][0], next_flags
         else:
             offset, outer = self._boundary(pos), frozenset()
-        near = units[self.unit_at[pos - 1]] if pos > 0 else units[0]
         given = outer & flags if outer <= flags else frozenset()
         md = render(inserted, given, self.group, self.ctx, code, False, near)
         if outer - flags and not code:
