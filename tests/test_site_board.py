@@ -279,3 +279,32 @@ def test_a_phone_shows_the_annex_a_card_an_organisation(browser: Browser, make_p
         assert all(len({cell["top"] for cell in row}) == 1 and cell["label"] == "none"
                    for row in table["rows"] for cell in row), table
     assert phone_read == desktop_read and any(role == "rowheader" for role, _ in phone_read), phone_read
+
+
+def test_printed_headings_and_lead_ins_stay_with_what_follows_them(browser: Browser, repo_root: Path,
+                                                                   tmp_path: Path) -> None:
+    """The bundled paper's preview, printed, left headings ('3.2 How we work', '10.3 Timeline') and lead-ins ending
+    in a colon at the foot of pages, their text on the next, and its last page held the footer alone. No printed
+    page ends with a heading or a lead-in, and the footer ends the paper's last page."""
+    import base64
+    import shutil
+    import subprocess
+
+    pdftotext = require_client("pdftotext")
+    root = tmp_path / "paper"
+    shutil.copytree(repo_root, root, ignore=shutil.ignore_patterns(".venv", "build", "__pycache__", ".git"))
+    page = site.build(root, tmp_path / "site").page
+    assert page is not None
+    browser.load(page.as_uri())
+    heads = set(browser.evaluate("[...document.querySelectorAll('main h2, main h3, main h4')]"
+                                 ".map(h => h.textContent.replace(/\\s+/g, ' ').trim())"))
+    printed = browser.call("Page.printToPDF", {"preferCSSPageSize": True}, session=True, timeout=60)
+    pdf = tmp_path / "printed.pdf"
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+    pages = [lines for lines in pages if lines]
+    assert len(pages) > 10, len(pages)
+    last_lines = [" ".join(lines[-1].split()) for lines in pages[:-1]]
+    assert not [line for line in last_lines if line in heads or line.endswith(":")], last_lines
+    assert not pages[-1][0].startswith("Built by coe-paper"), pages[-1]
