@@ -355,6 +355,18 @@ def test_core_properties_and_document_language(built: Package) -> None:
     assert val(lang) == "fr-BE"
 
 
+def test_the_extended_properties_name_coe_paper_and_claim_none_of_the_templates_counts(built: Package) -> None:
+    """docProps/app.xml came from the template as it was: one page, no words, written by 'Microsoft Macintosh Word'
+    14.0, which a file manager shows for the paper without opening it. It names coe-paper, and leaves the counts
+    for Word to work out."""
+    ep = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    app = built.xml("docProps/app.xml")
+    assert app.findtext(f"{ep}Application") == "coe-paper"
+    assert [child for child in app if child.tag.removeprefix(ep) in ("Pages", "Words", "Characters", "AppVersion",
+                                                                     "TitlesOfParts", "HeadingPairs")] == []
+    assert app.findtext(f"{ep}Template") == "Normal.dotm"  # what is not a count stays
+
+
 def test_each_section_heading_is_followed_by_its_byline(built: Package) -> None:
     root = built.document.find("w:body", NS)
     assert root is not None

@@ -11,7 +11,7 @@ from docx.opc.package import OpcPackage
 from docx.opc.packuri import PACKAGE_URI, PackURI
 from docx.opc.rel import Relationships
 
-from .ooxml_parts import relationships_xml
+from .ooxml_parts import extended_properties, relationships_xml
 from .zipout import Entry
 
 _SLOT = re.compile(rb"<!--coe-slot-(\d+)-->")
@@ -58,6 +58,8 @@ class _Entries:
             units = [self.slots[int(piece)] if index % 2 else piece for index, piece in enumerate(pieces)]
             cut = 2 * SLOTS_A_PIECE  # a unit of XML between stand-ins, then a slot's
             entry = [b"".join(units[start : start + cut]) for start in range(0, len(units), cut)]
+        elif pack_uri == "/docProps/app.xml":
+            entry = extended_properties(blob)
         elif pack_uri == "/word/numbering.xml" and self.lists:
             end = blob.rindex(b"</w:numbering>")
             entry = blob[:end] + self.lists + blob[end:]
