@@ -139,6 +139,26 @@ def test_a_deleted_text_box_stays_deleted(make_project: MakeProject, tmp_path: P
     assert "warning COE901 1 tracked changes taken as accepted" in result.stderr
 
 
+def test_a_paragraph_whose_mark_is_deleted_before_a_table_stays_before_it(make_project: MakeProject,
+                                                                         tmp_path: Path) -> None:
+    """A paragraph mark deleted with changes tracked joins its paragraph to the next, but no mark joins a paragraph
+    to a table: the paragraph was moved past the table and glued to the paragraph after it ('...table.After
+    table.'). It stays before the table, in its own style."""
+    deleted = '<w:rPr><w:del w:id="3" w:author="Claire Dubois" w:date="2024-05-02T10:00:00Z"/></w:rPr>'
+    cell = "<w:tc><w:p>{}</w:p></w:tc>"
+    table = ("<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>"
+             + cell.format(_run("City")) + cell.format(_run("Homes")) + "</w:tr><w:tr>"
+             + cell.format(_run("Rome")) + cell.format(_run("40")) + "</w:tr></w:tbl>")
+    draft = _body_draft(tmp_path, f'<w:p><w:pPr><w:pStyle w:val="Heading2"/>{deleted}</w:pPr>{_run("Homes built")}'
+                        f"</w:p>{table}<w:p>{_run('After the table.')}</w:p>"
+                        f"<w:p><w:pPr>{deleted}</w:pPr>{_run('Last words.')}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = split_front_matter(text)[1]
+    assert body.index("Homes built") < body.index("| City | Homes |") < body.index("After the table.")
+    assert "## Homes built" in body and "After the table.\n\nLast words." in body, body
+
+
 _CODE_FODT = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

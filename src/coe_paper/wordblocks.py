@@ -148,24 +148,27 @@ def accepted(blocks: list[Block], changes: list[Rev] | None = None) -> list[Bloc
     which no run shows). Runs keep their marks (leave out those with `rev.kind == "del"`); the blocks given are not
     changed."""
     out: list[Block] = []
-    carry: list[Run] = []
+    carry: Paragraph | None = None  # a paragraph whose mark is deleted: joined to the next paragraph
     for block in blocks:
         if isinstance(block, Table):
+            if carry is not None:  # no mark joins a paragraph to a table (Word keeps it): it stays before it
+                out.append(replace(carry, mark=None))
+                carry = None
             if changes is not None:
                 changes += [row.rev for row in block.rows if row.rev is not None]
             rows = [replace(row, cells=[replace(cell, blocks=accepted(cell.blocks, changes)) for cell in row.cells])
                     for row in block.rows if row.rev is None or row.rev.kind != "del"]
             out.append(replace(block, rows=rows))
             continue
-        if carry:
-            block = replace(block, runs=carry + block.runs)
-            carry = []
+        if carry is not None:
+            block = replace(block, runs=carry.runs + block.runs)
+            carry = None
         if block.mark is not None and block.mark.kind == "del":
-            carry = block.runs
+            carry = block
             continue
         out.append(block)
-    if carry:
-        out.append(Paragraph(runs=carry))
+    if carry is not None:  # the last paragraph of its story: nothing to join, its style kept
+        out.append(replace(carry, mark=None))
     return out
 
 
