@@ -589,3 +589,45 @@ def test_a_deleted_picture_or_footnote_reference_is_listed(make_project: MakePro
         ("deletion", "[picture: A grey square standing in for a chart]", HOUSING,
          line_of(root, HOUSING, "![A grey square standing in for a chart]")),
     ]
+
+
+def test_formatting_changes_are_listed_with_the_words_they_changed(make_project: MakeProject,
+                                                                    tmp_path: Path) -> None:
+    """A reviewer's tracked change of formatting (words made bold: w:rPrChange) or of a paragraph's style (a
+    heading made a level lower: w:pPrChange) was left out of `comments`, while `apply` acted on the restyle. Each is
+    listed at its line with who made it, the runs one change spans as one, beside an insertion in the same runs."""
+    root, built = build(make_project, tmp_path)
+
+    def formatted(document: etree._Element, footnotes: etree._Element) -> None:
+        words = paragraph_with(document, "regions and Commission services")
+        for fragment in ("regions ", "and "):
+            rpr = isolate(words, fragment).find(W("rPr"))
+            assert rpr is None
+            rpr = etree.SubElement(isolate(words, fragment), W("rPr"))
+            rpr.append(etree.Element(W("b")))
+            change = etree.SubElement(rpr, W("rPrChange"), {W("id"): "950", W("author"): REVIEWER, W("date"): WHEN})
+            etree.SubElement(change, W("rPr"))
+        track(isolate(words, "and "), ooxml_review.INS, 951, REVIEWER, WHEN)
+        heading = paragraph_with(document, "Why equal cities")
+        ppr = heading.find(W("pPr"))
+        assert ppr is not None
+        old = deepcopy(ppr)
+        change = etree.SubElement(ppr, W("pPrChange"), {W("id"): "952", W("author"): "Jean Martin",
+                                                         W("date"): "2024-03-04T09:00:00Z"})
+        change.append(old)
+
+    path = save_with_review(built, tmp_path / "formatted.docx", formatted, [])
+    review = read_review(path, current_project(root))
+    changes = [(c.kind, c.author, c.text, c.place.line) for c in review.changes]
+    assert changes == [
+        ("formatting", "Jean Martin", "Why equal cities", line_of(root, INTRO, "## Why equal cities")),
+        ("formatting", REVIEWER, "regions and ", line_of(root, INTRO, "regions and Commission")),
+        ("insertion", REVIEWER, "and ", line_of(root, INTRO, "regions and Commission")),
+    ], changes
+    runner = CliRunner()
+    text = runner.invoke(cli.app, ["-C", str(root), "comments", str(path)])
+    assert text.exit_code == 0, text.output
+    assert (f'{INTRO}:{line_of(root, INTRO, "## Why equal cities")}: formatting change by Jean Martin (2024-03-04 '
+            '09:00): "Why equal cities"') in text.stdout
+    sheet = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "markdown"]).stdout
+    assert "formatting changed by **Jean Martin**" in sheet and "3 tracked changes" in sheet

@@ -228,11 +228,11 @@ def relevelled(text: str, para: Paragraph, unit: Unit, accepted: Callable[[str],
     kind, level = paragraph_kind(para, {}, True)
     if unit.kind != "heading" or kind != "heading" or level == unit.level:
         return None
-    author = para.restyled_by if para.restyled_by is not None else "untracked"
+    author = para.restyled.author if para.restyled is not None else "untracked"
     summary = f"heading “{short(unit.text)}” moved from level {unit.level} to level {level}"
     marks = re.match(r" {0,3}(#{1,6})(?:[ \t]|$)", text[unit.start :])
     if marks is None or not 2 <= level <= 6:
-        return [], [Finding("formatting" if para.restyled_by is not None else "untracked", unit.line, author,
+        return [], [Finding("formatting" if para.restyled is not None else "untracked", unit.line, author,
                             f"{summary} in Word, which is not applied: " + (
                                 "the Markdown has no heading of that level in a section; change it by hand" if marks
                                 else "its underline gives no other level; write it with `#`s by hand"))]

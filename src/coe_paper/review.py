@@ -80,7 +80,7 @@ class Lost:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "insertion" or "deletion"
+    kind: str  # "insertion", "deletion" or "formatting"
     author: str
     date: str
     text: str
@@ -158,6 +158,8 @@ class _Places:
         self.titles: dict[int, str] = {}
         self.used: set[str] = set()
         self.last: Change | None = None  # the change the next run or paragraph mark may continue
+        self.last_at = 0  # its index in `changes`
+        self.reformatting: int | None = None  # the formatting change the next run of the paragraph may continue
         # the body's paragraphs that hold a bookmark, (section index, line), and those without one that a comment
         # starts in, (section index, None, their text, the comments' ids and the indexes of the changes begun in
         # them): for `Lost`
@@ -176,8 +178,12 @@ class _Places:
             if cid not in self.comment_place and self.note is not None:
                 self.comment_notes[cid] = self.note
             self.comment_place.setdefault(cid, where)
+        if para.restyled is not None:  # its style or other properties: listed with its words
+            self._reformat(para.restyled, _shown(para.runs), fixed)
+            self.reformatting = None
         for run in para.runs:
             self.counter += 1
+            self._reformat(run.reformatted, _change_text(run), fixed)
             for cid in run.comments:
                 self.anchors.setdefault(cid, []).append(run.text.replace(wordblocks.OBJECT, ""))
                 section = where[1].section
@@ -193,6 +199,7 @@ class _Places:
         self._change(para.mark, PILCROW if para.mark is not None else "", fixed)
         if para.mark is None:
             self.last = None
+        self.reformatting = None
         if lost:  # its changes are in the block that lost its bookmark too
             self.flow[-1][3].extend(range(begun, len(self.changes)))
         for cid in {c for run in para.runs for c in run.comments}:
@@ -241,10 +248,25 @@ class _Places:
         order, place = fixed or (self.counter, self.place)
         if last is not None and (last.kind, last.author, last.date) == (kind, rev.author, rev.date):
             self.last = Change(kind, last.author, last.date, last.text + text, last.place, last.order, last.note)
-            self.changes[-1] = self.last
+            self.changes[self.last_at] = self.last  # not always the list's last: a formatting change may follow
         elif text:
             self.last = Change(kind, rev.author, rev.date, text, place, order, self.note)
+            self.last_at = len(self.changes)
             self.changes.append(self.last)
+
+    def _reformat(self, rev: wordblocks.Rev | None, text: str, fixed: tuple[int, Place] | None) -> None:
+        """A tracked change of formatting (a run's, a paragraph's), with the words it changed: the runs after it in
+        its paragraph changed by the same person at the same time are the same change."""
+        index = self.reformatting
+        if rev is None:
+            self.reformatting = None if text else index
+            return
+        if index is not None and (self.changes[index].author, self.changes[index].date) == (rev.author, rev.date):
+            self.changes[index] = replace(self.changes[index], text=self.changes[index].text + text)
+        elif text:
+            order, place = fixed or (self.counter, self.place)
+            self.reformatting = len(self.changes)
+            self.changes.append(Change("formatting", rev.author, rev.date, text, place, order, self.note))
 
     def _move(self, para: wordblocks.Paragraph) -> None:
         for name in para.bookmarks:

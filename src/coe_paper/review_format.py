@@ -54,7 +54,8 @@ def format_text(review: Review) -> str:
         items.append((comment.order, lines))
     for change in review.changes:
         text = _one_line(change.text)
-        items.append((change.order, [f'{_where(change.place, review.file)}: {change.kind} by {change.author} '
+        kind = "formatting change" if change.kind == "formatting" else change.kind
+        items.append((change.order, [f'{_where(change.place, review.file)}: {kind} by {change.author} '
                                      f'({when(change.date)}): "{text}"']))
     text = "\n".join(line for _, lines in sorted(items, key=lambda item: item[0]) for line in lines)
     return _CONTROL_RE.sub("", text)
@@ -150,7 +151,7 @@ def _sheet_comment(number: int, comment: Comment, numbers: dict[str, str], place
 
 def _sheet_change(change: Change) -> str:
     where = f"line {change.place.line}: " if change.place.line else ""
-    verb = "inserted" if change.kind == "insertion" else "deleted"
+    verb = {"insertion": "inserted", "deletion": "deleted"}.get(change.kind, "formatting changed")
     return f"- {where}{verb} by **{md(change.author)}**, {when(change.date)}: “{md(_one_line(change.text))}”"
 
 

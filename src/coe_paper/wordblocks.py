@@ -49,6 +49,7 @@ class Run:
     extent: tuple[int, int] | None = None  # the size a picture is shown at (EMU), as the draft gives it
     comments: frozenset[str] = frozenset()  # ids of the comments whose ranges hold this run
     page: bool = False  # the result of a page reference (PAGEREF): its link shows the draft's page number
+    reformatted: Rev | None = field(default=None, compare=False)  # its formatting changed, tracked: w:rPrChange
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Paragraph:
     runs: list[Run] = field(default_factory=list)
     origin: str = "body"  # body, textbox, diagram, chart, contents (a table of contents' content control), chunk
     formatting_changed: bool = False
-    restyled_by: str | None = None  # who changed its properties (its style) with Track Changes on: w:pPrChange
+    restyled: Rev | None = None  # its properties (its style) changed with Track Changes on: w:pPrChange
     align: str | None = None  # w:jc: left, center, right, both, ...
     indent: int | None = None  # left indent in twips, where the paragraph sets one
     border_below: bool = False  # a bottom border (how Word draws a horizontal rule)

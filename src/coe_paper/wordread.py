@@ -134,6 +134,11 @@ class _Reader:
         deleted = next((c for c in found if _CHANGE_TAGS[c.tag] == "del"), None)
         return _nested(rev, deleted) if rev.kind == "ins" and deleted is not None else rev
 
+    @staticmethod
+    def _formatted(change: Element | None) -> Rev | None:
+        """A tracked change of formatting (w:rPrChange, w:pPrChange): who made it and when."""
+        return None if change is None else Rev("format", change.get(w("author"), ""), change.get(w("date"), ""))
+
     def _paragraph(self, p: Element, out: list[Block]) -> None:
         para, outer = Paragraph(bookmarks=self.pending_bookmarks, comment_marks=self.pending_comments), self.para
         self.para, self.pending_bookmarks, self.pending_comments = para, [], []
@@ -148,9 +153,8 @@ class _Reader:
             para.num = num_pr(ppr.find(w("numPr")))
             para.unlisted = para.num is not None and para.num[0] == "0"
             para.mark = self.tracked(ppr.find(w("rPr")))
-            restyled = ppr.find(w("pPrChange"))
-            para.formatting_changed = restyled is not None
-            para.restyled_by = restyled.get(w("author"), "") if restyled is not None else None
+            para.restyled = self._formatted(ppr.find(w("pPrChange")))
+            para.formatting_changed = para.restyled is not None
             if ppr.find(w("sectPr")) is not None:
                 self.drop("section break")
             jc, ind, border = ppr.find(w("jc")), ppr.find(w("ind")), ppr.find(f"{w('pBdr')}/{w('bottom')}")
@@ -239,20 +243,21 @@ class _Reader:
     def _run(self, r: Element, para: Paragraph, rev: Rev | None, link: str | None, extra: list[Block]) -> None:
         rpr = r.find(w("rPr"))
         flags = rpr_flags(rpr)
+        reformatted = None
         if rpr is not None:
             rstyle = rpr.find(w("rStyle"))
             style = self.doc.styles.get(rstyle.get(w("val"), "")) if rstyle is not None else None
             if style is not None:
                 flags |= style.flags
-            if rpr.find(w("rPrChange")) is not None:
-                para.formatting_changed = True
+            reformatted = self._formatted(rpr.find(w("rPrChange")))
+            para.formatting_changed = para.formatting_changed or reformatted is not None
             if self._shown() and on(rpr.find(w("vanish"))) and any((t.text or "").strip() for t in r.iter(w("t"))):
                 self.drop("hidden text (kept as ordinary text)")  # Word does not show it; the paper would
 
         def add(text: str, **more: object) -> None:
             field = next((open_ for open_ in reversed(self.fields) if open_.link), None)  # PAGEREF: the page's
             run = Run(text, frozen, rev, field.link if field else link, comments=self.open_comments, **more,  # type: ignore[arg-type]
-                      page=field is not None and page_reference("".join(field.instruction)))
+                      page=field is not None and page_reference("".join(field.instruction)), reformatted=reformatted)
             para.runs.append(run)
             hiding = next((open_ for open_ in self.fields if not open_.result), None)
             if hiding is not None:  # in an instruction: out again when the field's result begins (see story)
