@@ -259,3 +259,37 @@ def test_words_typed_where_a_block_begins_after_whole_blocks_deleted_go_into_tha
     assert plan.findings == [], plan.findings
     assert _body(root) == "\nThe list:\n\n- Alpha.\n- Also Gamma.\n\nSo The end.\n"
     assert "<ul><li>Alpha.</li><li>Also Gamma.</li></ul>" in _html(_body(root)).replace("\n", "")
+
+
+def test_an_item_moved_after_a_lists_last_item_goes_on_that_list(make_project: MakeProject, tmp_path: Path) -> None:
+    """An item moved (or cut and pasted) to follow a list's last item is a new paragraph that Word joins to the
+    block after the list: it was written after the list's blank line, against the heading below, as `1.`. It goes
+    on the list as its last item, numbered after the items before it."""
+    root, built = assembled_intro(make_project, tmp_path, "The steps:\n\n1. Plan.\n2. Build.\n3. Check.\n\n"
+                                                          "## Next\n\nThe end.\n")
+
+    def moved(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        paragraphs = [p for p in document.iter(q("w:p")) if "".join(p.itertext()) in ("Plan.", "Check.")]
+        plan, check = paragraphs[-2], paragraphs[-1]
+        copy = etree.fromstring(etree.tostring(plan))
+        for mark in [*copy.iter(q("w:bookmarkStart")), *copy.iter(q("w:bookmarkEnd"))]:
+            mark.getparent().remove(mark)
+        for run in copy.findall(q("w:r")):
+            ins = reviewer._mark("ins", "Ana Rossi")
+            run.addprevious(ins)
+            ins.append(run)
+        ppr = copy.find(q("w:pPr"))
+        rpr = ppr.find(q("w:rPr")) if ppr is not None else None
+        if rpr is None:
+            rpr = etree.SubElement(ppr, q("w:rPr"))
+        rpr.append(reviewer._mark("ins", "Ana Rossi"))
+        check.addnext(copy)
+        for run in plan.findall(q("w:r")):
+            reviewer._delete(run, "Ana Rossi")
+        plan_ppr = plan.find(q("w:pPr"))
+        etree.SubElement(plan_ppr, q("w:rPr")).append(reviewer._mark("del", "Ana Rossi"))
+
+    plan = apply_review(root, edit_part(built, tmp_path / "moved.docx", moved))
+    assert plan.findings == [], plan.findings
+    assert _body(root) == "\nThe steps:\n\n1. Build.\n2. Check.\n3. Plan.\n\n## Next\n\nThe end.\n"

@@ -265,12 +265,27 @@ def groups(paras: list[Paragraph], body: bool = True,
         runs.append(group)
     for index, group in enumerate(runs):
         new = all(bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
-        if new and index > 0 and runs[index - 1][-1].mark is None:
+        items = _new_items(runs[index - 1][-1], group) if index > 0 and not new else 0
+        if (new or items) and index > 0 and runs[index - 1][-1].mark is None:
             last = runs[index - 1][-1]
             runs[index - 1][-1] = replace(last, mark=Rev("ins", first_author(group), ""))
-            runs[index - 1] += group
-            runs[index] = []
+            runs[index - 1] += group[:items] if items else group
+            runs[index] = group[items:] if items else []
     yield from (g for g in runs if g)
+
+
+def _new_items(before: Paragraph, group: list[Paragraph]) -> int:
+    """How many whole new items of the list `before` is an item of begin `group` (an item moved, or pasted, to
+    follow a list's last item: Word joins it to the block after the list, where it is not an item): they go on
+    that list, as Enter at its last item's end would have made them."""
+    count = 0
+    while count < len(group) - 1 and before.num is not None:
+        para = group[count]
+        if not (para.num is not None and para.num[0] == before.num[0] and not para.text(accept=False)
+                and para.mark is not None and para.mark.kind == "ins"):
+            break
+        count += 1
+    return count
 
 
 def old_paragraphs(group: list[Paragraph]) -> list[list[Paragraph]]:
