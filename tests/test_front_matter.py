@@ -258,3 +258,24 @@ def test_the_licence_address_on_the_back_of_the_cover_is_a_link(make_project: Ma
     tags = subprocess.run([require_client("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
                           check=True).stdout  # LibreOffice tags a link's words as a Link element
     assert re.search(r'Link \(inline\):\n(?:\s+/.*\n)*\s+"https://creativecommons\.org/licenses/by/4\.0/"', tags)
+
+
+def test_the_preview_lists_the_abbreviations_the_paper_uses_as_the_docx_does(make_project: MakeProject,
+                                                                             tmp_path: Path) -> None:
+    """The .docx and its PDF list the abbreviations after the contents; the preview had no such list, so 'DG REGIO'
+    stood unexplained there. It lists the same ones, with a link in its contents; a paper that uses none has no
+    such section."""
+    from coe_paper import site
+
+    page = site.build(project(make_project), tmp_path / "site").page
+    assert page is not None
+    html = page.read_text(encoding="utf-8")
+    listed = html[html.index('<section id="abbreviations"'):]
+    listed = listed[: listed.index("</section>")]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", listed)]
+    assert cells == ["Abbreviation", "Meaning", "DG REGIO", "Directorate-General for Regional and Urban Policy",
+                     "EU", "European Union"], cells
+    assert '<a href="#abbreviations">Abbreviations</a>' in html
+    none = make_project({"paper/abbreviations.yaml": ABBREVIATIONS}, git=True)
+    other = site.build(none, tmp_path / "other").page
+    assert other is not None and 'id="abbreviations"' not in other.read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """The paper as a self-contained static site (`coe-paper preview`): one page, no request leaves the machine.
 
-The page holds every section (title, byline from the paper's byline template, body with footnotes and figures),
-the annex (the paper's annex template), a status board per section (status, lead, words against the outline's
+The page holds the abbreviations the paper uses, every section (title, byline from the paper's byline template,
+body with footnotes and figures), the annex (the paper's annex template), a status board per section (status, lead, words against the outline's
 limits, last change and its organisation, diagnostics linked to the file and line on the forge when `paper.yaml`
 names the repository), the organisations' shares of the text, and links to the .docx, the PDF (when one was built)
 and the newest redline. Images and those files are copied next to `index.html`, CSS is inline and there is no
@@ -49,7 +49,7 @@ DEFAULT_OUTPUT = "build/site"
 PAGE_TEMPLATE = "site.html.j2"
 #: Ids of the page's own parts, claimed after the sections' (links name those) and before any heading's.
 PAGE_IDS = ("main", "contents", "status", "status-board", "board-caption", "shares", "shares-caption", "annex",
-            "other-diagnostics")
+            "abbreviations", "other-diagnostics")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: What a copy's name in the site may not hold: a '#', '?' or '%' in its address is read as a fragment, a query or
 #: an escape ('c%41d.png' is asked for as 'cAd.png'), and a byte that is not UTF-8 cannot be asked for at all.
@@ -206,6 +206,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
                                                 starts[section.id], counters.get(section.id)),
                          "words": parsed[section.id].words})
     annex = None if stopped else templates.render("annex.md.j2", context)[0]
+    abbreviated = None if stopped else templates.render("abbreviations.md.j2", context)[0]  # as the .docx has them
     members_annex = (members_annex_counter(project.annexes(), project.config.annex_numbering)
                      if project.config.numbering else None)
     annex = numbered_title(annex or "") if members_annex is not None else annex or ""
@@ -241,6 +242,8 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
             "annex_number": members_annex.last if members_annex is not None else "",
             "annex": render_template_output(annex, anchors, files.image, members_annex),
             "annex_title": _first_heading(annex) or "Annex",
+            "abbreviations": render_template_output(abbreviated, anchors, files.image) if abbreviated else "",
+            "abbreviations_title": _first_heading(abbreviated or "") or "Abbreviations",
             "history": bool(history and history.available),
             "repository": project.config.repository,
             "downloads": _downloads(loaded.root, project, files)}
