@@ -783,6 +783,20 @@ def test_coe740_amounts_in_euro_take_the_iso_code(make_project: MakeProject) -> 
     assert editorial(make_project, prose("A budget of EUR 5 million, paid in euro; 2024 euro coins.")) == []
 
 
+def test_coe740_a_year_or_count_before_an_amount_is_not_its_figure(make_project: MakeProject) -> None:
+    """'In 2021 EUR 5 million', as the ISG writes it, was read as the amount '2021 EUR', and --fix wrote 'In EUR
+    2021 5 million'; 'In 2024 €5 million' became 'In EUR 20245 million', and 'since 2020 CHF 300 000' 'since CHF
+    2020 300 000'. A sign or code that the next amount's figure follows is that amount's: the figure before it is
+    none of its."""
+    assert editorial(make_project, prose("In 2021 EUR 5 million was spent; since 2020 CHF 300 000 went to Geneva.")) \
+        == []
+    text = "In 2024 \u20ac5 million was spent, and 50 \u20ac5 vouchers."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.message) for d in found] == [
+        (col(text, "\u20ac5 million"), "'\u20ac5 million': write 'EUR 5 million'"),
+        (col(text, "\u20ac5 vouchers"), "'\u20ac5': write 'EUR 5'")]
+
+
 def test_coe740_euro_as_a_noun_s_modifier_or_possessive_is_no_amount_to_rewrite(make_project: MakeProject) -> None:
     """'5 euro coins' are coins, not EUR 5 ('EUR 5 coins' says something else), and the fix of '10 euros' worth'
     left a stray apostrophe ('EUR 10' worth'): the first is no finding, the second a finding without a fix."""

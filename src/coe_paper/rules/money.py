@@ -41,6 +41,7 @@ AMOUNT = re.compile(
     rf"(?<![\w$£¥])(?P<sign>{_SIGN})[ \u00a0]?(?P<amount>{NUMBER}){UPTO}(?P<scale>{SCALE})?"  # $5 million, £20
     rf"|(?<![\w.,$£¥])(?<!\d[ \u00a0\u202f])(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]"
     rf"(?P<word>{_WORD}|{'|'.join(_CODES)})\b(?!-\w|[ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 5 million US dollars
+    rf"(?![ \u00a0\u202f]?\d)"  # the code of the amount after it: 'since 2020 CHF 300 000' is no '2020 CHF'
     # the code written before the amount, but closed up to it ('EUR5 million') or with a scale abbreviated ('EUR 2.5bn')
     rf"|(?<![\w.])(?P<coded>EUR|{'|'.join(_CODES)})(?:(?P<tight>{NUMBER})(?P<tight_scale>{SCALE})?"
     rf"|[ \u00a0](?P<spaced>{NUMBER})(?P<abbreviated>{ABBREVIATED_SCALE}))(?!\w)")

@@ -93,6 +93,7 @@ _EURO_AMOUNT = re.compile(
     rf"(?!(?:19|20)\d\d[ \u00a0]euro\b)"  # not a year before "euro coins"
     rf"(?P<before>{NUMBER})(?P<unit>{SCALE})?[ \u00a0]?(?:€|(?:[Ee]uros?|EUR)\b(?!-\w))"  # 5 million €, 12 500 euros
     rf"(?![ \u00a0]+(?:coins?|banknotes?|notes?)\b)"  # 2 euro coins are coins
+    rf"(?![ \u00a0\u202f]?\d)"  # the sign or code of the amount after it: 'in 2021 EUR 5 million' is no '2021 EUR'
 )
 #: The scale a French, Italian or German abbreviation before the euro sign gives: M€, Mio. € (million), Md€, Mds €
 #: (milliard) and Mrd € (Milliarde): a billion.
