@@ -256,6 +256,27 @@ def test_coe701_the_gypsy_moth_is_an_insect_and_disabled_toilets_are_accessible(
         "by the accessible parking. Gypsy families and persons with disabilities are welcome."]
 
 
+def test_fix_leaves_a_heading_a_link_goes_to_and_says_why(make_project: MakeProject) -> None:
+    """--fix wrote '## Organization of the work' as '## Organisation of the work', and the links to
+    '#organization-of-the-work' (one in another section) then led nowhere: a warning's fix made errors (COE601).
+    A fix that would move a linked heading's anchor (an ATX heading's or a setext heading's) is withheld, with the
+    reason; a heading no link goes to is fixed."""
+    body = ("## Organization of the work\n\nSee [the work](#organization-of-the-work).\n\n"
+            "Organization of the day\n-----------------------\n\nSee [the day](#organization-of-the-day).\n\n"
+            "## Organization of the rest\n")
+    root = make_project({INTRO: section_text("intro", body, title="Introduction")})
+    result = cli("--project", str(root), "validate", "--fix")
+    assert result.exit_code == 0, result.output
+    lines = (root / INTRO).read_text(encoding="utf-8").split("---\n", 2)[2].splitlines()
+    assert [line for line in lines if line.startswith(("## ", "Organi"))] == [
+        "## Organization of the work", "Organization of the day", "## Organisation of the rest"]
+    assert ("a link goes to this heading as '#organization-of-the-work': fix the heading and the links to it "
+            "together, by hand") in result.stderr
+    assert "'#organization-of-the-day'" in result.stderr
+    after = cli("--project", str(root), "validate")
+    assert "COE601" not in after.output + after.stderr
+
+
 def test_coe701_a_count_noun_is_fixed_only_after_a_determiner(make_project: MakeProject) -> None:
     """'manpower' is a mass noun, 'workforce' a count noun: --fix wrote 'needs more workforce'."""
     text = "It needs more manpower, and the city's manpower and the **manpower** of its partners are small."

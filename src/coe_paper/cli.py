@@ -185,7 +185,11 @@ def _check(root: Path, rev: str | None, fix: bool, diff: bool, fmt: str, found: 
         checked.keep(root, found, loaded.diagnostics, loaded.source.answers, dictionary)
     if fix or diff:
         from .rules import fix as fixes  # (difflib) only for the commands that change or show fixes
-    changes = fixes.plan(root, loaded.diagnostics) if fix or diff else []
+    linked = frozenset(link.name for item in loaded.parsed for link in item.facts.links)
+    changes = fixes.plan(root, loaded.diagnostics, linked) if fix or diff else []
+    for change in changes:
+        for d, why in change.withheld:
+            err.print(f"{d.path}:{d.line}:{d.column}: {d.code} not fixed: {why}", markup=False)
     if diff:
         print(fixes.unified_diff(changes), end="")
     unwritten: list[Diagnostic] = []

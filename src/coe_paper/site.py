@@ -1,11 +1,11 @@
 """The paper as a self-contained static site (`coe-paper preview`): one page, no request leaves the machine.
 
 The page holds the abbreviations the paper uses, every section (title, byline from the paper's byline template,
-body with footnotes and figures), the annex (the paper's annex template), a status board per section (status, lead, words against the outline's
-limits, last change and its organisation, diagnostics linked to the file and line on the forge when `paper.yaml`
-names the repository), the organisations' shares of the text, and links to the .docx, the PDF (when one was built)
-and the newest redline. Images and those files are copied next to `index.html`, CSS is inline and there is no
-script, so forge Pages can publish the folder as it is.
+body with footnotes and figures), the annex (the paper's annex template), a status board per section (status,
+lead, words against the outline's limits, last change and its organisation, diagnostics linked to the file and
+line on the forge when `paper.yaml` names the repository), the organisations' shares of the text, and links to the
+.docx, the PDF (when one was built) and the newest redline. Images and those files are copied next to
+`index.html`, CSS is inline and there is no script, so forge Pages can publish the folder as it is.
 """
 
 from __future__ import annotations

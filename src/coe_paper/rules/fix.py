@@ -30,10 +30,13 @@ class FileFix:
     before: bytes
     after: bytes
     fixed: tuple[Diagnostic, ...]
+    withheld: tuple[tuple[Diagnostic, str], ...] = ()  # fixes not made, and why
 
 
-def plan(root: Path, diagnostics: Sequence[Diagnostic]) -> list[FileFix]:
-    """The changes the diagnostics' fixes make to each file (files that would not change are left out)."""
+def plan(root: Path, diagnostics: Sequence[Diagnostic], linked: frozenset[str] = frozenset()) -> list[FileFix]:
+    """The changes the diagnostics' fixes make to each file (files that neither change nor hold a fix withheld are
+    left out). A fix that would change the anchor of a heading that a link of the paper goes to (`linked`: the
+    anchors links name, without '#') is withheld: the link would lead nowhere."""
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         if d.fix is not None:
@@ -44,13 +47,13 @@ def plan(root: Path, diagnostics: Sequence[Diagnostic]) -> list[FileFix]:
             before = (root / path).read_bytes()
         except OSError:
             continue
-        change = _apply(path, before, found)
+        change = _apply(path, before, found, linked)
         if change is not None:
             changes.append(change)
     return changes
 
 
-def _apply(path: str, before: bytes, found: list[Diagnostic]) -> FileFix | None:
+def _apply(path: str, before: bytes, found: list[Diagnostic], linked: frozenset[str]) -> FileFix | None:
     bom = codecs.BOM_UTF8 if before.startswith(codecs.BOM_UTF8) else b""
     try:
         text = before[len(bom) :].decode("utf-8")
@@ -58,6 +61,7 @@ def _apply(path: str, before: bytes, found: list[Diagnostic]) -> FileFix | None:
         return None
     parts = _LINE_BREAK.split(text)  # lines at even positions, their line breaks at odd ones
     applied: list[Diagnostic] = []
+    withheld: list[tuple[Diagnostic, str]] = []
     last: tuple[int, int] = (0, 0)  # (line, end column) of the last fix applied
     for d in sorted(found, key=lambda d: (d.fix.line, d.fix.column) if d.fix else (0, 0)):
         fix = d.fix
@@ -68,6 +72,13 @@ def _apply(path: str, before: bytes, found: list[Diagnostic]) -> FileFix | None:
         line = parts[index]
         if line[fix.column - 1 : fix.end - 1] != fix.original:
             continue  # the file changed since it was checked
+        underline = parts[index + 2] if index + 2 < len(parts) else ""
+        anchor = _anchor_moved(line, line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :], underline,
+                               linked)
+        if anchor is not None:
+            withheld.append((d, f"a link goes to this heading as '#{anchor}': fix the heading and the links to it "
+                                "together, by hand"))
+            continue
         applied.append(d)
         last = (fix.line, fix.end)
     for d in sorted(applied, key=lambda d: (d.fix.line, d.fix.column) if d.fix else (0, 0), reverse=True):
@@ -76,7 +87,28 @@ def _apply(path: str, before: bytes, found: list[Diagnostic]) -> FileFix | None:
         line = parts[2 * (fix.line - 1)]
         parts[2 * (fix.line - 1)] = line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :]
     after = bom + "".join(parts).encode("utf-8")
-    return FileFix(path, before, after, tuple(applied)) if after != before else None
+    return FileFix(path, before, after, tuple(applied), tuple(withheld)) if after != before or withheld else None
+
+
+_ATX = re.compile(r" {0,3}#{1,6}[ \t]")
+_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+
+
+def _anchor_moved(line: str, fixed: str, underline: str, linked: frozenset[str]) -> str | None:
+    """The anchor of the heading on `line` (a setext heading's when `underline`, the next line, underlines it),
+    when a link goes to it and the fixed line would give it another."""
+    setext = bool(line.strip()) and _UNDERLINE.fullmatch(underline) is not None
+    if not linked or not (_ATX.match(line) or setext):
+        return None
+    from ..markdown import content_parser, plain_text, slugify
+
+    def anchor(text: str) -> str:
+        tokens = content_parser().parse(text + ("\n" + underline if setext else ""))
+        heading = tokens[0].type == "heading_open" if tokens else False
+        return slugify(plain_text(tokens[1].children)) if heading and tokens[1].children else ""
+
+    old = anchor(line)
+    return old if old in linked and anchor(fixed) != old else None
 
 
 def write(root: Path, changes: Sequence[FileFix]) -> tuple[list[FileFix], list[Diagnostic]]:
@@ -85,6 +117,8 @@ def write(root: Path, changes: Sequence[FileFix]) -> tuple[list[FileFix], list[D
     written: list[FileFix] = []
     failed: list[Diagnostic] = []
     for change in changes:
+        if change.after == change.before:  # only fixes withheld
+            continue
         try:
             target = (root / change.path).resolve()
             write_atomic(target, change.after, stat.S_IMODE(os.stat(target).st_mode))
