@@ -1829,6 +1829,19 @@ def test_fix_leaves_quotations_as_written(make_project: MakeProject) -> None:
     assert len([d for d in found if d.fix]) == 5_000
 
 
+def test_fix_leaves_words_in_straight_single_quotes_as_written(make_project: MakeProject) -> None:
+    """Straight single quotation marks, which many British writers type, were taken for apostrophes: --fix wrote
+    'We will organize the center for the disabled.' as the mayor never said it. They are a quotation, whose
+    apostrophes between letters ('don't') do not end it; a possessive's apostrophe opens none."""
+    text = ("The mayor said: 'We don't organize the center for the disabled.' The\n"
+            "members' organization helps the disabled.")
+    found = editorial(make_project, prose(text))
+    assert sorted((d.line, d.code, d.fix is not None) for d in found) == [
+        (LINE, "COE701", False), (LINE, "COE722", False), (LINE, "COE722", False),
+        (LINE + 1, "COE701", True), (LINE + 1, "COE722", True)], [(d.line, d.code, d.message) for d in found]
+    assert all("quotation" in d.hint for d in found if d.fix is None)
+
+
 def test_statistics(make_project: MakeProject) -> None:
     root = make_project(prose("The chairman met the chairman and the members of the Partnership today."), git=True)
     result = cli("--project", str(root), "validate", "--statistics")

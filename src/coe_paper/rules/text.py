@@ -145,9 +145,11 @@ class Block:
     group: int = 0
 
 
-#: Quoted words, in one paragraph: double quotation marks, curly or straight, and curly single ones (a closing one
-#: is no apostrophe when no letter follows it).
-_QUOTED = re.compile("\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\u2019(?!\\w)")
+#: Quoted words, in one paragraph: double quotation marks, curly or straight, and single ones, curly or straight (a
+#: closing one is no apostrophe when no letter follows it; a straight opening one follows no letter, as an
+#: apostrophe does, and an apostrophe between letters within the quotation does not end it: 'We don't know').
+_QUOTED = re.compile("\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\u2019(?!\\w)"
+                     "|(?<![\\w'\u2019])'(?=\\S)(?:[^']|(?<=\\w)'(?=\\w))*?(?<=\\S)'(?!\\w)")
 #: The text of a collapsed (`[x][]`) or shortcut (`[x]`) reference link, which is also its label: not followed by
 #: a destination, a label or a colon.
 _OWN_LABEL = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?:\[\]|(?![\[(:]))")
@@ -192,7 +194,7 @@ class Prose:
         for index in self.quoted:
             found.setdefault(index, []).append((0, len(self.lines[index]), KEEP_QUOTED))
         for text, starts in self.texts:
-            if '"' in text or "\u201c" in text or "\u2018" in text:
+            if '"' in text or "\u201c" in text or "\u2018" in text or "'" in text:
                 self._keep(found, starts, [m.span() for m in _QUOTED.finditer(text)], KEEP_QUOTED)
             raw = "\n".join(self.lines[index] for index, _ in starts)  # as long as `text`: its emphasis unmasked
             if "*" in raw or "_" in raw:
