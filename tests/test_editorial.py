@@ -450,6 +450,18 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     assert "official name" in found[0].message and "official name" not in found[1].message
 
 
+def test_coe713_a_country_before_a_capitalised_word_is_not_fixed(make_project: MakeProject) -> None:
+    """--fix wrote 'In the Czech Republic Constitutional Court ruling' as 'In Czechia Constitutional Court ruling':
+    before a capitalised word the country's name qualifies another name, whose 'the' it is. Reported, saying why,
+    not fixed; before a word in lower case it is fixed as before."""
+    text = "In the Czech Republic Constitutional Court ruling, the Czech Republic Senate and the Czech Republic met."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "the Czech"), None), (col(text, "the Czech Republic Senate"), None),
+        (col(text, "the Czech Republic met"), "Czechia")]
+    assert "reword by hand" in found[0].message and "reword" not in found[2].message
+
+
 @pytest.mark.parametrize(("text", "date", "better"), [
     ("We met on the 3rd of March 2024 in Rome.", "the 3rd of March 2024", "3 March 2024"),
     ("We met on 3rd March in Rome.", "3rd March", "3 March"),

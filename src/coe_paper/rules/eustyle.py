@@ -128,8 +128,13 @@ def eu_names(context: Context, prose: Prose) -> Iterator[Finding]:
 def country_names(context: Context, prose: Prose) -> Iterator[Finding]:
     for finding in term_findings(shipped("countries.yaml"), prose):
         fix = finding.fix
-        if fix is not None and _OF_NAME.search(prose.masked[fix.line - prose.body_line - 1], 0, fix.column - 1):
+        line = prose.masked[fix.line - prose.body_line - 1] if fix is not None else ""
+        if fix is not None and _OF_NAME.search(line, 0, fix.column - 1):
             note = " (unless it is part of an official name: the Constitutional Court of the Czech Republic)"
+            finding = replace(finding, message=finding.message + note, fix=None)
+        elif fix is not None and _NAME_AFTER.match(line, fix.end - 1):
+            note = (" (before a capitalised word, as in 'the Czech Republic Senate', it names something else, whose "
+                    "'the' it is: reword by hand)")
             finding = replace(finding, message=finding.message + note, fix=None)
         yield finding
 
@@ -137,6 +142,9 @@ def country_names(context: Context, prose: Prose) -> Iterator[Finding]:
 #: A capitalised word and 'of' right before a country's name: an institution's or a title's official name, which
 #: keeps the long form (Government of the Czech Republic, President of the Republic of Moldova).
 _OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
+#: A capitalised word right after a country's name: the name qualifies a name ('the Czech Republic Senate'), and the
+#: 'the' before it is that name's, which a fix to 'Czechia' would drop ('Czechia Senate').
+_NAME_AFTER = re.compile(r"[ \t\u00a0]+[A-Z]")
 
 
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
