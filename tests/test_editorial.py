@@ -1648,6 +1648,16 @@ def test_coe732_a_paragraph_of_many_lines_is_placed_in_linear_time(make_project:
     assert len(found) == 20_000 and (found[-1].line, found[-1].column) == (LINE + 19_999, 1)
 
 
+def test_coe733_an_after_a_sentences_first_word_is_no_name_particle(make_project: MakeProject) -> None:
+    """'It is an European city' passed: 'an' between 'It' and 'European' was taken for a particle of a name, as in
+    Frankfurt an der Oder, though 'It' is capitalised only because it opens the sentence."""
+    text = "It is an European city. We need an European approach. Frankfurt an der Oder and Ústí nad Labem joined."
+    found = [d for d in editorial(make_project, prose(text)) if d.code == "COE733"]
+    assert [(d.column, d.message) for d in found] == [
+        (col(text, "an European city"), "'an European': write 'a European'"),
+        (col(text, "an European approach"), "'an European': write 'a European'")]
+
+
 def test_coe733_a_or_an_that_does_not_fit_the_sound_after_it(make_project: MakeProject) -> None:
     """'an utility', 'an European city', 'a hour' and 'a NGO' passed: articles.py chose 'a' or 'an' only for the
     words a term list's fix writes, never for the member's own. The article follows the sound after it (an

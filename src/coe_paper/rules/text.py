@@ -382,13 +382,23 @@ def name_particle(prose: Prose, index: int, start: int, word: str) -> bool:
     return _capital_near(head[::-1], True) and _capital_near(tail, False)
 
 
+#: English words that open sentences, capitalised there and no part of a name: 'It is an European city' holds no
+#: name that 'an' is a particle of (as it is of Frankfurt an der Oder).
+_OPENERS = frozenset({"it", "we", "they", "he", "she", "you", "i", "this", "that", "these", "those", "there", "here",
+                      "what", "which", "who", "our", "their", "its", "his", "her", "my", "your", "the", "a", "an",
+                      "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should",
+                      "may", "must", "in", "on", "at", "for", "by", "with", "from", "to", "of", "and", "but", "or",
+                      "so", "as", "if", "when", "while", "also", "such", "all", "each", "every", "many", "most"})
+
+
 def _capital_near(words: list[str], before: bool) -> bool:
     """Whether a capitalised word comes within the first three of `words` (the nearest first), after short
-    lower-case words only; before the particle, it ends in a letter (no full stop or comma between)."""
+    lower-case words only; before the particle, it ends in a letter (no full stop or comma between) and is not a
+    word that opens sentences (`_OPENERS`)."""
     for word in words[:3]:
         letters = word.lstrip("(\"'\u2018\u201c[") if before else word
         if letters[:1].isupper():
-            return not before or word[-1:].isalpha()
+            return not before or (word[-1:].isalpha() and letters.lower() not in _OPENERS)
         if not word.isalpha() or not word.islower() or len(word) > PARTICLE:
             return False
     return False
