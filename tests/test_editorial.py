@@ -1622,6 +1622,18 @@ def test_coe731_long_sentence(make_project: MakeProject) -> None:
     assert editorial(make_project, files) == []
 
 
+def test_coe731_an_abbreviations_full_stop_ends_no_sentence(make_project: MakeProject) -> None:
+    """A sentence was cut at 'e.g.' or 'Art.': one of 45 words passed as two short ones, and one of 43 was reported
+    from the word after 'Art.' with two words fewer."""
+    words = " ".join(["word"] * 36)
+    first = f"Cities, e.g. Vienna and Lyon, {words} here."
+    second = f"Under Art. 5 the cities {words} again."
+    found = editorial(make_project, {**prose(f"{first} {second}"), "paper/words.txt": "word\nLyon\n"})
+    assert [(d.code, d.column, d.message) for d in found] == [
+        ("COE731", 1, "sentence of 43 words (more than 40)"),
+        ("COE731", len(first) + 2, "sentence of 42 words (more than 40)")]
+
+
 def test_coe732_impersonal_passive(make_project: MakeProject) -> None:
     d = one(editorial(make_project, prose("Finally, it is recommended\nthat cities act.")), "COE732")
     assert (d.line, d.column, d.message) == (LINE, col("Finally, it", "it"), "'it is recommended that' hides who acts")

@@ -16,7 +16,13 @@ if TYPE_CHECKING:
     from .text import Prose
 
 CLEARLY = "European Commission, How to write clearly (DGT)"
-_SENTENCE_END = re.compile(f"[.!?\u2026]['\"\u2019\u201d)\\]*_{MASK}]*"
+#: Abbreviations whose full stop ends no sentence ('e.g. Vienna', 'Art. 5', 'No. 3'): looked behind from each
+#: stop, once it is found (before it, they would be tried at every character).
+_ABBREVIATIONS = ("e.g", "i.e", "cf", "Art", "Arts", "No", "Nos", "p", "pp", "para", "paras", "Mr", "Mrs", "Ms", "Dr",
+                  "St", "vs", "ca", "approx", "Fig", "Figs", "Vol", "Ch", "Sec", "Reg", "Dir")
+_NO_END = "".join(rf"(?<!\b(?:{'|'.join(re.escape(w) for w in _ABBREVIATIONS if len(w) == size)})\.)"
+                  for size in sorted({len(w) for w in _ABBREVIATIONS}))  # one look behind for each length
+_SENTENCE_END = re.compile(f"[.!?\u2026]{_NO_END}['\"\u2019\u201d)\\]*_{MASK}]*"
                            f"(?=\\s+['\"\u2018\u201c(*_{MASK}\\[]*[A-Z0-9]|\\s*$)")  # MASK: an underscore of _emphasis_
 _ALT_TEXT = re.compile(r"!\[[^\]]*\]")
 _PASSIVE = (
