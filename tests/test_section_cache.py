@@ -361,9 +361,10 @@ def test_no_pack_of_bytes_outgrows_what_is_read(tmp_path: Path, monkeypatch: pyt
 
 def test_a_pack_read_whole_is_not_read_again_while_its_file_is_the_same(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pack of bytes read and checked once is taken again from memory while its file is unchanged (a resident
-    process's children take the packs their parent read); a pack changed in place, even with its modification time
-    put back, is read and checked again, and refused; a pack added since is read."""
+    """A pack of bytes read and checked once, or written by this process, is taken again from memory while its file
+    is unchanged (a resident process's children take the packs their parent read; a build places the bodies its
+    workers rendered, which it has just written); a pack changed in place, even with its modification time put
+    back, is read and checked again, and refused; a pack added since is read."""
     monkeypatch.setattr(store_module, "_READ", {})
     reads: list[int] = []
     read_within = cachefiles.read_within
@@ -371,6 +372,10 @@ def test_a_pack_read_whole_is_not_read_again_while_its_file_is_the_same(tmp_path
     root = tmp_path / "p"
     (root / ".git").mkdir(parents=True)
     _run(root, {"k1": b"one" * 100})
+    for _ in range(3):
+        assert Store(root, "bodies", "", pack=True, raw=True).get_bytes("k1") == b"one" * 100
+    assert len(reads) == 0  # written by this process: as it wrote it
+    store_module._READ.clear()
     for _ in range(3):
         assert Store(root, "bodies", "", pack=True, raw=True).get_bytes("k1") == b"one" * 100
     assert len(reads) == 1

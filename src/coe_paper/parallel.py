@@ -56,8 +56,10 @@ class _Job:
 
 
 #: A chunk's answer: each section's encoded facts and findings, the bodies rendered (by cache key), the words the
-#: speller looked up, and why it could not read the dictionary (None: it could).
-_Answer = tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, bytes], dict[str, Any], str | None]
+#: speller looked up, why it could not read the dictionary (None: it could), and the bodies as fragments (which the
+#: build places without decoding their bytes again).
+_Answer = tuple[list[tuple[dict[str, Any], list[Any] | None]], dict[str, bytes], dict[str, Any], str | None,
+                dict[str, Any]]
 
 _JOB: _Job | None = None  # what the forked workers read (set before they fork, cleared after)
 
@@ -108,16 +110,17 @@ def prefill(root: Path, project: Project, items: list[checks.Parsed], editor: Ed
         os.close(queue)
     if answers is None:  # a worker did not answer whole (killed, say)
         return None
-    done = {index: result for chunk, (results, _, _, _) in zip(chunks, answers, strict=True)
+    done = {index: result for chunk, (results, _, _, _, _) in zip(chunks, answers, strict=True)
             for index, result in zip(chunk, results, strict=True)}
     if renderer is not None:  # the bodies the workers rendered, kept for the build (and the builds after it)
-        for _, rendered, _, _ in answers:
+        for _, rendered, _, _, handed in answers:
             for key, data in rendered.items():
                 renderer.store.put_bytes(key, data)
+            SectionRenderer.keep_decoded(handed)
         renderer.store.prune(drop_unused=False)
     speller = _speller(editor)
     if speller is not None:  # what the workers looked up is kept, as if this process had
-        for _, _, words, problem in answers:
+        for _, _, words, problem, _ in answers:
             speller.known.update(words)
             speller.dirty = speller.dirty or bool(words)
             if problem is not None and speller.problem is None:  # a dictionary a worker could not read
@@ -280,4 +283,5 @@ def _work(indices: list[int]) -> _Answer:
     # each chunk: 12 ms a chunk at 300 sections, a twentieth of the build.
     gc.collect(0)
     words = {word: answer for word, answer in speller.known.items() if word not in before} if speller else {}
-    return out, renderer.store.taken() if renderer else {}, words, speller.problem if speller else None
+    return (out, renderer.store.taken() if renderer else {}, words, speller.problem if speller else None,
+            renderer.handed() if renderer else {})

@@ -57,6 +57,7 @@ class SectionRenderer:
         # bodies as placed in the last builds, by body and the numbers they were placed with (fragments.Placed)
         self.placed = Store(root, "placed", salt, pack=True, raw=True)
         self.rendered: Counter[str] = Counter()  # bodies, bylines and parts rendered now (the rest: from the cache)
+        self.prepared: dict[str, fragments.Fragment] = {}  # bodies rendered ahead, not yet handed over
 
     def part(self, name: str, text: str) -> list[Element]:
         """The elements of a template's output (the title page, the annex): kept by their text like a byline."""
@@ -92,7 +93,15 @@ class SectionRenderer:
         (see parallel.py)."""
         key = self._key(item, [None, []])
         if self.store.get_bytes(key) is None:
-            self.store.put_bytes(key, to_bytes(fragments.record(self.builder, self._renderer(item, (0, 0)))))
+            fragment = fragments.record(self.builder, self._renderer(item, (0, 0)))
+            self.store.put_bytes(key, to_bytes(fragment))
+            self.prepared[key] = fragment
+
+    def handed(self) -> dict[str, fragments.Fragment]:
+        """The bodies `prepare` rendered since this was asked last, as fragments: a worker hands them to the build
+        with their bytes, which it then need not decode (see parallel.py and `keep_decoded`)."""
+        handed, self.prepared = self.prepared, {}
+        return handed
 
     def unrendered(self, items: list[Parsed], caption_ids: Callable[[], set[str]]) -> list[Parsed]:
         """Of `items` (their facts known), those whose bodies the cache lacks and that `prepare` renders: none that
@@ -152,6 +161,12 @@ class SectionRenderer:
             if kept is not None:
                 self.placed.put_bytes(kept, data)
         return [self.builder.slot_bytes(data)] if data else []
+
+    @staticmethod
+    def keep_decoded(handed: dict[str, fragments.Fragment]) -> None:
+        """Bodies rendered ahead by this build's workers, for this process's build to place as they are (taken
+        only while the cache holds their bytes, as `preload`'s are)."""
+        _DECODED.update(handed)
 
     def preload(self) -> int:
         """Decode every body the cache holds into this process's memory (`_DECODED`), up to PRELOAD_BYTES of them, and

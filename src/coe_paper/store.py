@@ -208,8 +208,13 @@ class Store:
         written: set[str] = set()
         for batch in _batches(entries):
             name = hashlib.sha256("\n".join(batch).encode()).hexdigest()
-            if self._write(self.directory / f"{name}.pack", name, pack_bytes(batch)):
+            path = self.directory / f"{name}.pack"
+            if self._write(path, name, pack_bytes(batch)):
                 written.add(f"{name}.pack")
+                with contextlib.suppress(OSError):  # read as written, by this process (the workers' bodies, which
+                    info = os.stat(path)  # the build places next): not read and checked again while it stays so
+                    identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                    _READ[str(path)] = (identity, {key: memoryview(data) for key, data in batch.items()})
         return written
 
     def _drop_files(self, keep: set[str] | frozenset[str] = frozenset(), names: tuple[str, ...] = (".json", ".bin",
