@@ -290,6 +290,25 @@ def test_an_outline_entry_without_a_file_shows_its_problem_on_its_row(make_proje
     assert counts["budget"] == (1, 0) and counts["glossary"] == (0, 1)
 
 
+def test_the_shares_list_every_member_as_contributors_and_the_annex_do(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """The shares' table left out a member that had led, contributed to and written nothing (an observer that had not
+    taken part yet), which `contributors` and the annex list: the preview counted one organisation fewer, and said
+    nothing of it. Every member has its row, the one that did nothing with noughts, after the others."""
+    root = make_project({"contributors.yaml": CONTRIBUTORS_YAML + "  - id: ljubljana\n    name: City of Ljubljana\n"
+                         "    short: Ljubljana\n    kind: city\n    country: SI\n    role: observer\n"}, git=True)
+    page = page_of(root, tmp_path / "site")
+    table = page[page.index('<table id="shares"'):]
+    table = table[: table.index("</table>")]
+    names = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    assert sorted(names) == sorted(["Rome", "ANCT", "Leipzig", "DG REGIO", "Ljubljana"]) and names[-1] == "Ljubljana"
+    row = re.search(r'<th scope="row">Ljubljana</th>(.*?)</tr>', table, re.S)
+    assert row is not None
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>",
+                                                                                      row.group(1), re.S)]
+    assert cells == ["Slovenia", "0", "0", "0", "0", "0.0%"], cells
+
+
 def test_the_shares_count_the_lines_of_authors_of_no_member_organisation(make_project: MakeProject,
                                                                           tmp_path: Path) -> None:
     """A new paper's first lines are often written by people contributors.yaml does not map yet: every organisation

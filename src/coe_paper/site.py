@@ -231,7 +231,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         entry["errors"] = [d for d in on_board["problems"] if d["severity"] == "error"]
         entry["counts"], entry["problems_id"] = on_board.get("counts", ""), on_board.get("problems_id", "")
     elsewhere = [_diagnostic(d, project) for d in sorted(loaded.diagnostics, key=sort_key) if d not in shown]
-    shares = [row for row in report.organisations(loaded, history) if row.lines or row.led or row.contributed]
+    shares = report.organisations(loaded, history)  # every member, as `contributors` and the annex list them
     shares.sort(key=lambda row: (-row.share, row.short))
     members = {member.id: member for member in project.contributors}
     return {"paper": context["paper"], "version": context["version"], "ids": ids, "sections": sections,
