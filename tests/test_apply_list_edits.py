@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from coe_paper import pipeline, wordblocks, wordread, writeback
-from conftest import MakeProject, assembled_intro
+from conftest import MakeProject, assembled_intro, section_text
 from libreoffice_review import review
 from reviewkit import Reviewer, apply_review, edit_part, q
 from test_apply_lists import _changed_lines, _html
@@ -261,19 +262,23 @@ def test_words_typed_where_a_block_begins_after_whole_blocks_deleted_go_into_tha
     assert "<ul><li>Alpha.</li><li>Also Gamma.</li></ul>" in _html(_body(root)).replace("\n", "")
 
 
-def test_an_item_moved_after_a_lists_last_item_goes_on_that_list(make_project: MakeProject, tmp_path: Path) -> None:
+@pytest.mark.parametrize("after", ["\n## Next\n\nThe end.\n", ""])
+@pytest.mark.parametrize("bookmark_moves", [False, True])  # Word's move takes the paragraph's bookmark with it
+def test_an_item_moved_after_a_lists_last_item_goes_on_that_list(make_project: MakeProject, tmp_path: Path,
+                                                                 after: str, bookmark_moves: bool) -> None:
     """An item moved (or cut and pasted) to follow a list's last item is a new paragraph that Word joins to the
     block after the list: it was written after the list's blank line, against the heading below, as `1.`. It goes
-    on the list as its last item, numbered after the items before it."""
-    root, built = assembled_intro(make_project, tmp_path, "The steps:\n\n1. Plan.\n2. Build.\n3. Check.\n\n"
-                                                          "## Next\n\nThe end.\n")
+    on the list as its last item, numbered after the items before it; so it does where the list ends the section
+    (where reading the groups of paragraphs failed with an IndexError)."""
+    root, built = assembled_intro(make_project, tmp_path, f"The steps:\n\n1. Plan.\n2. Build.\n3. Check.\n{after}")
 
     def moved(document: etree._Element) -> None:
         reviewer = Reviewer(document)
-        paragraphs = [p for p in document.iter(q("w:p")) if "".join(p.itertext()) in ("Plan.", "Check.")]
+        paragraphs = [p for p in document.iter(q("w:p")) if "".join(p.itertext()) in ("Build.", "Check.")]
         plan, check = paragraphs[-2], paragraphs[-1]
         copy = etree.fromstring(etree.tostring(plan))
-        for mark in [*copy.iter(q("w:bookmarkStart")), *copy.iter(q("w:bookmarkEnd"))]:
+        for mark in [*(plan if bookmark_moves else copy).iter(q("w:bookmarkStart")),
+                     *(plan if bookmark_moves else copy).iter(q("w:bookmarkEnd"))]:
             mark.getparent().remove(mark)
         for run in copy.findall(q("w:r")):
             ins = reviewer._mark("ins", "Ana Rossi")
@@ -292,4 +297,40 @@ def test_an_item_moved_after_a_lists_last_item_goes_on_that_list(make_project: M
 
     plan = apply_review(root, edit_part(built, tmp_path / "moved.docx", moved))
     assert plan.findings == [], plan.findings
-    assert _body(root) == "\nThe steps:\n\n1. Build.\n2. Check.\n3. Plan.\n\n## Next\n\nThe end.\n"
+    assert _body(root) == f"\nThe steps:\n\n1. Plan.\n2. Check.\n3. Build.\n{after}"
+
+
+def test_an_item_moved_in_word_to_the_end_of_a_list_that_ends_the_section(make_project: MakeProject,
+                                                                           tmp_path: Path) -> None:
+    """Word's move (w:moveFrom, w:moveTo, the paragraph's bookmark going with it) of an item to follow the last of a
+    list that ends the section: reading the groups of paragraphs failed with an IndexError (a group joined to the
+    one before it left an empty one, which the next was compared with)."""
+    last = "sections/03-outlook.md"  # the paper's last section: the page break before the annex follows its list
+    root = make_project({last: section_text("outlook", "## Lists\n\n- Item one.\n- Item two.\n- Item three.\n",
+                                            title="Outlook", lead="leipzig", contributors="[]")}, git=True)
+    result = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert result.output is not None, result.diagnostics
+    built = result.output
+
+    def moved(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        two, three = [p for p in document.iter(q("w:p")) if "".join(p.itertext()) in ("Item two.", "Item three.")]
+        copy = etree.fromstring(etree.tostring(two))
+        for mark in [*two.iter(q("w:bookmarkStart")), *two.iter(q("w:bookmarkEnd"))]:
+            mark.getparent().remove(mark)
+        for paragraph, kind in ((two, "moveFrom"), (copy, "moveTo")):
+            for run in paragraph.findall(q("w:r")):
+                wrapper = reviewer._mark(kind, "Ana Rossi")
+                run.addprevious(wrapper)
+                wrapper.append(run)
+                if kind == "moveFrom":
+                    for text in run.iter(q("w:t")):
+                        text.tag = q("w:delText")
+            ppr = paragraph.find(q("w:pPr"))
+            assert ppr is not None
+            etree.SubElement(ppr, q("w:rPr")).append(reviewer._mark(kind, "Ana Rossi"))
+        three.addnext(copy)
+
+    plan = apply_review(root, edit_part(built, tmp_path / "moved.docx", moved))
+    assert plan.findings == [], plan.findings
+    assert (root / last).read_text().split("---\n", 2)[2] == "\n## Lists\n\n- Item one.\n- Item three.\n- Item two.\n"

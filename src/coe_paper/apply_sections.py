@@ -263,14 +263,17 @@ def groups(paras: list[Paragraph], body: bool = True,
             group = []
     if group:
         runs.append(group)
+    kept = -1  # the last group not joined to the one before it
     for index, group in enumerate(runs):
+        before = runs[kept] if kept >= 0 else []
         new = all(bookmark(p) is None and not p.text(accept=False) for p in group) and changed(group)
-        items = _new_items(runs[index - 1][-1], group) if index > 0 and not new else 0
-        if (new or items) and index > 0 and runs[index - 1][-1].mark is None:
-            last = runs[index - 1][-1]
-            runs[index - 1][-1] = replace(last, mark=Rev("ins", first_author(group), ""))
-            runs[index - 1] += group[:items] if items else group
+        items = _new_items(before[-1], group) if before and not new else 0
+        if (new or items) and before and before[-1].mark is None:
+            before[-1] = replace(before[-1], mark=Rev("ins", first_author(group), ""))
+            before += group[:items] if items else group
             runs[index] = group[items:] if items else []
+        if runs[index]:
+            kept = index
     yield from (g for g in runs if g)
 
 
@@ -279,7 +282,7 @@ def _new_items(before: Paragraph, group: list[Paragraph]) -> int:
     follow a list's last item: Word joins it to the block after the list, where it is not an item): they go on
     that list, as Enter at its last item's end would have made them."""
     count = 0
-    while count < len(group) - 1 and before.num is not None:
+    while count < len(group) and before.num is not None:
         para = group[count]
         if not (para.num is not None and para.num[0] == before.num[0] and not para.text(accept=False)
                 and para.mark is not None and para.mark.kind == "ins"):
