@@ -311,3 +311,21 @@ def test_plain_words_typed_before_a_bold_lead_in_are_written_before_its_delimite
     assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 3, plan
     body = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
     assert body == "\n- Also: **Gamma** rises.\n- **Then Delta** falls.\n\nAnd **Beta** too.\n"
+
+
+def test_words_typed_over_two_spans_of_one_formatting_make_one_span(make_project: MakeProject, tmp_path: Path) -> None:
+    """Typed over from one italic span into the next ('*just*, *green*' to 'fair, green', which LibreOffice writes in
+    italics), the second span's delimiters were left after the new words (`*fair, green*** and`), and so were the
+    delimiters between two bold spans typed over from the first into the second (`...National**** Agency**`): the
+    rebuilt paper showed the asterisks. The new words make one span."""
+    body = ("We want a *just*, *green* and *productive* Europe.\n\n"
+            "**City of Rome** (Italy) and the **National Agency** met.\n")
+    root, built = assembled_intro(make_project, tmp_path, body)
+    steps = [("replace", "just, green", "fair, green"),
+             ("replace", "Rome (Italy) and the National", "Rome and the National")]
+    reviewed = review(built, tmp_path / "lo.docx", steps, tmp_path)
+    plan = apply_review(root, reviewed)
+    assert plan.findings == [] and [o.status for o in plan.outcomes] == ["applied"] * 2, plan
+    text = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert text == ("\nWe want a *fair, green* and *productive* Europe.\n\n"
+                    "**City of Rome and the National Agency** met.\n")

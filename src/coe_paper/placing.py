@@ -112,7 +112,7 @@ class Placement:
         if inserted and "link" in outer and not any(p.run is not None and p.run.link for p in inserted) \
                 and self._link_text(a, b):  # a link's words typed over whole (LibreOffice writes the new words
             keep.add("link")  # after the link): they are its words, the link kept around them
-        for gs, ge in self._emptied(a, b, keep if inserted else set()):  # no `****` or `<u></u>` left behind
+        for gs, ge in self._emptied(a, b, keep if inserted else set(), a):  # no `****` or `<u></u>` left behind
             start, end = min(start, gs), max(end, ge)
         mask = [True] * (end - start)
         if deleted.endswith(PB) and starts_block and blank:
@@ -132,9 +132,12 @@ class Placement:
                 base = self._base_of(unit)
                 if a <= base + va and base + vb <= b and gs >= start and ge <= end:
                     flag = unit.flags[va] if va < len(unit.flags) else frozenset()
-                    if not (flag & keep) or not inserted:
+                    if not (flag & keep) or not inserted or base + va != a:  # the new words are in the first
                         for offset in range(gs, ge):
                             mask[offset - start] = False
+        for gs, ge in self._bridged(a, b, keep) if inserted else ():  # one span now, from the first to the last
+            for offset in range(max(gs, start), min(ge, end)):
+                mask[offset - start] = False
         text = self.file[start:end]
         first = next((i for i, kept in enumerate(mask) if not kept), 0)
         rendered = render(inserted, outer, self.group, self.ctx, code, False) if inserted else ""
@@ -180,17 +183,37 @@ class Placement:
                 return True
         return False
 
-    def _emptied(self, a: int, b: int, keep: set[str]) -> list[tuple[int, int]]:
+    def _emptied(self, a: int, b: int, keep: set[str], host: int) -> list[tuple[int, int]]:
         """The file ranges of the inline spans (bold, italic, a link, a code span) whose words [a, b) takes all of:
-        their delimiters go with them, unless the inserted text keeps their formatting."""
+        their delimiters go with them, unless the inserted text keeps their formatting and begins in them (at `host`:
+        typed over '*just*, *green*', 'fair, green' is written in the first, and the second goes)."""
         out = []
         for unit in self.units:
             base = self._base_of(unit)
             for va, vb, gs, ge in unit.groups:
                 flag = unit.flags[va] if va < len(unit.flags) else frozenset()
-                if va < vb and a <= base + va and base + vb <= b and not flag & keep:
+                if va < vb and a <= base + va and base + vb <= b and (not flag & keep or base + va != host):
                     out.append((gs, ge))
         return out
+
+    def _bridged(self, a: int, b: int, keep: set[str]) -> list[tuple[int, int]]:
+        """The file ranges of the delimiters between two spans of the kept formatting that new words [a, b) run from
+        one into the other ('**City of Rome** (Italy) and the **National Agency**' typed over from 'Rome' to
+        'National'): the first's closing ones and the last's opening ones, so that they are one span."""
+        if not keep or a >= b:
+            return []
+        found: list[tuple[int, int, int, int]] = []  # each span of a kept formatting that holds a or b - 1
+        for unit in self.units:
+            base = self._base_of(unit)
+            for va, vb, gs, ge in unit.groups:
+                flag = unit.flags[va] if va < len(unit.flags) else frozenset()
+                if va < vb and flag & keep and (base + va <= a < base + vb or base + va <= b - 1 < base + vb):
+                    found.append((base + va, base + vb, gs, ge))
+        first = next((g for g in found if g[0] <= a < g[1]), None)
+        last = next((g for g in reversed(found) if g[0] <= b - 1 < g[1]), None)
+        if first is None or last is None or first[:2] == last[:2] or last[0] <= a or first[1] > b or last[1] <= b:
+            return []  # a last span taken whole goes whole (`_emptied`), the first keeping its closing delimiters
+        return [(self.spans[first[1] - 1][1], first[3]), (last[2], self.spans[last[0]][0])]
 
     def _no_empty_tags(self, start: int, end: int, new: str) -> tuple[int, int, str]:
         """The replacement of file[start:end] with `new`, widened so that an inline tag it leaves empty (`<u></u>`,
