@@ -159,6 +159,19 @@ def test_a_paragraph_whose_mark_is_deleted_before_a_table_stays_before_it(make_p
     assert "## Homes built" in body and "After the table.\n\nLast words." in body, body
 
 
+def test_paragraphs_joined_by_a_deleted_mark_count_as_a_tracked_change(make_project: MakeProject,
+                                                                       tmp_path: Path) -> None:
+    """Two paragraphs joined by a paragraph mark deleted with changes tracked were joined without a word: COE901,
+    which says tracked changes were taken as accepted, counted none, the joined paragraphs showing no mark."""
+    deleted = '<w:rPr><w:del w:id="3" w:author="Claire Dubois" w:date="2024-05-02T10:00:00Z"/></w:rPr>'
+    draft = _body_draft(tmp_path, f"<w:p><w:pPr>{deleted}</w:pPr>{_run('Rents rose.')}</w:p>"
+                        f"<w:p>{_run(' Wages did not.')}</w:p>")
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Rents rose. Wages did not." in split_front_matter(text)[1]
+    assert "warning COE901 1 tracked changes taken as accepted" in result.stderr, result.stderr
+
+
 _CODE_FODT = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

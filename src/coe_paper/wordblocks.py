@@ -145,9 +145,9 @@ class WordDocument:
 
 def accepted(blocks: list[Block], changes: list[Rev] | None = None) -> list[Block]:
     """The blocks as they read with every tracked change accepted: a deleted paragraph mark joins the paragraph to
-    the next one, deleted table rows go (the tracked changes of rows, inserted or deleted, are added to `changes`,
-    which no run shows). Runs keep their marks (leave out those with `rev.kind == "del"`); the blocks given are not
-    changed."""
+    the next one, deleted table rows go (the tracked changes of rows, inserted or deleted, and the deleted marks are
+    added to `changes`, which no run or paragraph then shows). Runs keep their marks (leave out those with
+    `rev.kind == "del"`); the blocks given are not changed."""
     out: list[Block] = []
     carry: Paragraph | None = None  # a paragraph whose mark is deleted: joined to the next paragraph
     for block in blocks:
@@ -165,6 +165,8 @@ def accepted(blocks: list[Block], changes: list[Rev] | None = None) -> list[Bloc
             block = replace(block, runs=carry.runs + block.runs)
             carry = None
         if block.mark is not None and block.mark.kind == "del":
+            if changes is not None:  # the joined paragraphs show no mark of it
+                changes.append(block.mark)
             carry = block
             continue
         out.append(block)
