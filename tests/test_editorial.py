@@ -275,6 +275,13 @@ def test_fix_leaves_a_heading_a_link_goes_to_and_says_why(make_project: MakeProj
     assert "'#organization-of-the-day'" in result.stderr
     after = cli("--project", str(root), "validate")
     assert "COE601" not in after.output + after.stderr
+    twice = ("## Organization of the plan\n\nText.\n\n## Organisation of the plan\n\n"
+             "See [the plan](#organisation-of-the-plan).\n")
+    root = make_project({INTRO: section_text("intro", twice, title="Introduction")})
+    result = cli("--project", str(root), "validate", "--fix")
+    assert "## Organization of the plan" in (root / INTRO).read_text(encoding="utf-8")
+    assert "a link goes to '#organisation-of-the-plan', another heading's, which fixed this one would take" \
+        in result.stderr
 
 
 def test_coe701_a_count_noun_is_fixed_only_after_a_determiner(make_project: MakeProject) -> None:

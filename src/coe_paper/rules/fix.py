@@ -73,11 +73,9 @@ def _apply(path: str, before: bytes, found: list[Diagnostic], linked: frozenset[
         if line[fix.column - 1 : fix.end - 1] != fix.original:
             continue  # the file changed since it was checked
         underline = parts[index + 2] if index + 2 < len(parts) else ""
-        anchor = _anchor_moved(line, line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :], underline,
-                               linked)
-        if anchor is not None:
-            withheld.append((d, f"a link goes to this heading as '#{anchor}': fix the heading and the links to it "
-                                "together, by hand"))
+        why = _anchor_moved(line, line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :], underline, linked)
+        if why is not None:
+            withheld.append((d, why))
             continue
         applied.append(d)
         last = (fix.line, fix.end)
@@ -95,8 +93,9 @@ _UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 
 
 def _anchor_moved(line: str, fixed: str, underline: str, linked: frozenset[str]) -> str | None:
-    """The anchor of the heading on `line` (a setext heading's when `underline`, the next line, underlines it),
-    when a link goes to it and the fixed line would give it another."""
+    """Why the heading on `line` (a setext heading's when `underline`, the next line, underlines it) is not to be
+    fixed: a link goes to it and the fixed line would give it another anchor, or a link goes to the anchor the fixed
+    line would give it (another heading's, which the links would then leave for this one); None when neither."""
     setext = bool(line.strip()) and _UNDERLINE.fullmatch(underline) is not None
     if not linked or not (_ATX.match(line) or setext):
         return None
@@ -107,8 +106,15 @@ def _anchor_moved(line: str, fixed: str, underline: str, linked: frozenset[str])
         heading = tokens[0].type == "heading_open" if tokens else False
         return slugify(plain_text(tokens[1].children)) if heading and tokens[1].children else ""
 
-    old = anchor(line)
-    return old if old in linked and anchor(fixed) != old else None
+    old, new = anchor(line), anchor(fixed)
+    if new == old:
+        return None
+    if old in linked:
+        return f"a link goes to this heading as '#{old}': fix the heading and the links to it together, by hand"
+    if new in linked:
+        return (f"a link goes to '#{new}', another heading's, which fixed this one would take: fix the headings and "
+                "the links together, by hand")
+    return None
 
 
 def write(root: Path, changes: Sequence[FileFix]) -> tuple[list[FileFix], list[Diagnostic]]:
