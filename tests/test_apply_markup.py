@@ -329,3 +329,22 @@ def test_words_typed_over_two_spans_of_one_formatting_make_one_span(make_project
     text = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
     assert text == ("\nWe want a *fair, green* and *productive* Europe.\n\n"
                     "**City of Rome and the National Agency** met.\n")
+
+
+def test_a_table_deleted_row_by_row_leaves_no_line_of_it(make_project: MakeProject, tmp_path: Path) -> None:
+    """Every row of a table deleted with changes tracked (a table deleted in Word) took each row's line and left the
+    line under the header row, `|---|---|`, which the rebuilt paper then showed as text. It goes with the rows."""
+    body = "Before.\n\n| City | Homes |\n|---|---:|\n| Rome | 40 |\n\nAfter.\n"
+    root, built = assembled_intro(make_project, tmp_path, body)
+
+    def deleted(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        for table in document.iter(q("w:tbl")):
+            if "Rome" in "".join(table.itertext()):
+                for row in table.findall(q("w:tr")):
+                    reviewer.delete_row(row, "Ana Rossi")
+
+    plan = apply_review(root, edit_part(built, tmp_path / "deleted.docx", deleted))
+    assert plan.findings == [], plan.findings
+    text = (root / "sections" / "01-intro.md").read_text().split("---\n", 2)[2]
+    assert "|" not in text and "Before." in text and "After." in text, text

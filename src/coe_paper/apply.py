@@ -41,6 +41,7 @@ from .replacement import Replacement
 from .wordblocks import EMBEDDED, Paragraph, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
+_DELIMITER_ROW = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?[ \t]*")  # | --- | :-: |
 _CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be followed (it spans lines, or holds "
                    "escapes or entities) is not applied: edit the title, ![...](... \"title\"), by hand")
 _CHUNKED = "content a tool put in as an altChunk, HTML that Word converts when it opens the file"
@@ -285,13 +286,17 @@ class _SectionEdits:
 
     def _table(self, table: Table) -> None:
         after: int | None = None
+        header: list[Unit] | None = None  # the first row's units, once it is known
+        deleted = 0  # rows deleted whole
         for row in table.rows:
             cells = [[references_as_objects(p, self.references) for p in paragraphs(cell.blocks)] for cell in row.cells]
             mark = bookmark(cells[0][0]) if cells and cells[0] else None
             units = self.map.rows.get(mark[1]) if mark is not None else None
+            header = units if header is None and row is table.rows[0] else header
             self._formatting([p for paras in cells for p in paras], mark[1] if mark is not None else self.line)
             if row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):
                 self._row(row, cells, units, after)
+                deleted += row.rev.kind == "del" and bool(units)
             elif units is not None and len(units) == len(cells):
                 for col, paras in enumerate(cells):
                     ctx, self.ctx = self.ctx, Context(self.ctx.accepted, self._prefix, self.ctx.untracked, cell=True)
@@ -310,6 +315,12 @@ class _SectionEdits:
                 after = units[0].end
                 eol = self.text.find("\n", after)
                 after = len(self.text) if eol < 0 else eol
+        if header and deleted == len(table.rows):  # every row: the line under the header row goes too
+            start = self.text.find("\n", header[0].start) + 1
+            end = self.text.find("\n", start) + 1 or len(self.text)
+            if start and _DELIMITER_ROW.fullmatch(self.text[start:end].rstrip("\n")):
+                who = table.rows[0].rev.author if table.rows[0].rev is not None else ""
+                self.replacements.append(Replacement(start, end, "", who, header[0].line + 1, "deleted the table"))
 
     def _row(self, row: Row, cells: list[list[Paragraph]], units: list[Unit] | None, after: int | None) -> None:
         assert row.rev is not None
