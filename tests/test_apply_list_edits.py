@@ -313,24 +313,51 @@ def test_an_item_moved_in_word_to_the_end_of_a_list_that_ends_the_section(make_p
     built = result.output
 
     def moved(document: etree._Element) -> None:
-        reviewer = Reviewer(document)
         two, three = [p for p in document.iter(q("w:p")) if "".join(p.itertext()) in ("Item two.", "Item three.")]
-        copy = etree.fromstring(etree.tostring(two))
-        for mark in [*two.iter(q("w:bookmarkStart")), *two.iter(q("w:bookmarkEnd"))]:
-            mark.getparent().remove(mark)
-        for paragraph, kind in ((two, "moveFrom"), (copy, "moveTo")):
-            for run in paragraph.findall(q("w:r")):
-                wrapper = reviewer._mark(kind, "Ana Rossi")
-                run.addprevious(wrapper)
-                wrapper.append(run)
-                if kind == "moveFrom":
-                    for text in run.iter(q("w:t")):
-                        text.tag = q("w:delText")
-            ppr = paragraph.find(q("w:pPr"))
-            assert ppr is not None
-            etree.SubElement(ppr, q("w:rPr")).append(reviewer._mark(kind, "Ana Rossi"))
-        three.addnext(copy)
+        _word_move(Reviewer(document), two, three)
 
     plan = apply_review(root, edit_part(built, tmp_path / "moved.docx", moved))
     assert plan.findings == [], plan.findings
     assert (root / last).read_text().split("---\n", 2)[2] == "\n## Lists\n\n- Item one.\n- Item three.\n- Item two.\n"
+
+
+def _word_move(reviewer: Reviewer, paragraph: etree._Element, after: etree._Element) -> None:
+    """Move `paragraph` after `after` as Word records it: w:moveFrom where it was, w:moveTo where it goes, the
+    paragraph's bookmark going with it."""
+    copy = etree.fromstring(etree.tostring(paragraph))
+    for mark in [*paragraph.iter(q("w:bookmarkStart")), *paragraph.iter(q("w:bookmarkEnd"))]:
+        mark.getparent().remove(mark)
+    for moving, kind in ((paragraph, "moveFrom"), (copy, "moveTo")):
+        for run in moving.findall(q("w:r")):
+            wrapper = reviewer._mark(kind, "Ana Rossi")
+            run.addprevious(wrapper)
+            wrapper.append(run)
+            if kind == "moveFrom":
+                for text in run.iter(q("w:t")):
+                    text.tag = q("w:delText")
+        ppr = moving.find(q("w:pPr"))
+        assert ppr is not None
+        etree.SubElement(ppr, q("w:rPr")).append(reviewer._mark(kind, "Ana Rossi"))
+    after.addnext(copy)
+
+
+def test_a_moved_item_apply_cannot_place_is_named_in_its_finding(make_project: MakeProject, tmp_path: Path) -> None:
+    """An item moved after a sublist whose items were deleted whole: its move's deletion was written and its words,
+    which apply could not place, were lost with no word of them. The finding names the words not written (placing
+    them is left for later: the note of this stop says so)."""
+    body = ("The steps were these:\n\n1. First item.\n2. Second item\n   with a continuation line.\n\n"
+            "   Second paragraph of item two.\n3. Third item.\n   - nested a\n   - nested b\n\n"
+            "Table: Caption of the table {#tbl-x}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n")
+    root, built = assembled_intro(make_project, tmp_path, body)
+
+    def edited(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        found = {"".join(p.itertext()): p for p in document.iter(q("w:p"))}
+        _word_move(reviewer, found["First item."], found["nested b"])
+        for words in ("nested a", "nested b"):
+            reviewer.delete_paragraph(found[words], "Ana Rossi")
+
+    plan = apply_review(root, edit_part(built, tmp_path / "moved.docx", edited))
+    messages = [finding.message for _, finding in plan.findings]
+    assert "First item." in _body(root) or any("its new words, not written: “First item.”" in message
+                                                for message in messages), (_body(root), messages)

@@ -235,6 +235,8 @@ class _SectionEdits:
                            "hold)" if own is None else
                            f"a change that runs over the section's title or byline into “{short(own.text)}”: make "
                            "its part here by hand")  # from the section before, joined to it (reported there too)
+                    typed = "".join(r.text for p in group for r in p.runs if r.rev is not None and r.rev.kind == "ins")
+                    why += f"; its new words, not written: “{short(typed.strip())}”" if typed.strip() else ""
                     self.findings.append(Finding("skipped", line, first_author(group), why))
                 elif units is None and self.line > 1 and (text := " ".join(p.text() for p in group).strip()) \
                         and not any(p.style_name.lower() == "caption" for p in group):
