@@ -343,8 +343,7 @@ def _word_move(reviewer: Reviewer, paragraph: etree._Element, after: etree._Elem
 
 def test_a_moved_item_apply_cannot_place_is_named_in_its_finding(make_project: MakeProject, tmp_path: Path) -> None:
     """An item moved after a sublist whose items were deleted whole: its move's deletion was written and its words,
-    which apply could not place, were lost with no word of them. The finding names the words not written (placing
-    them is left for later: the note of this stop says so)."""
+    which apply could not place, were lost with no word of them. The finding names the words not written."""
     body = ("The steps were these:\n\n1. First item.\n2. Second item\n   with a continuation line.\n\n"
             "   Second paragraph of item two.\n3. Third item.\n   - nested a\n   - nested b\n\n"
             "Table: Caption of the table {#tbl-x}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n")
