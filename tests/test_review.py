@@ -631,3 +631,22 @@ def test_formatting_changes_are_listed_with_the_words_they_changed(make_project:
             '09:00): "Why equal cities"') in text.stdout
     sheet = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "markdown"]).stdout
     assert "formatting changed by **Jean Martin**" in sheet and "3 tracked changes" in sheet
+
+
+def test_a_change_or_comment_with_no_author_says_so(make_project: MakeProject, tmp_path: Path) -> None:
+    """A tracked change whose w:author and w:date were left blank (some tools write them so) was listed as
+    `insertion by  ()`, and the review sheet made `by ****,` of it. It says that no author is given."""
+    root, built = build(make_project, tmp_path)
+
+    def anonymous(document: etree._Element, footnotes: etree._Element) -> None:
+        inserted = ooxml.run(etree.Element(W("p")), " and healthy")
+        paragraph_with(document, "Affordable and accessible homes").append(inserted)
+        track(inserted, ooxml_review.INS, 960, "", "")
+
+    path = save_with_review(built, tmp_path / "anonymous.docx", anonymous, [])
+    runner = CliRunner()
+    text = runner.invoke(cli.app, ["-C", str(root), "comments", str(path)])
+    assert text.exit_code == 0, text.output
+    assert 'insertion by (no author given): " and healthy"' in text.stdout, text.stdout
+    sheet = runner.invoke(cli.app, ["-C", str(root), "comments", str(path), "--format", "markdown"]).stdout
+    assert "inserted by (no author given): “ and healthy”" in sheet and "****" not in sheet, sheet

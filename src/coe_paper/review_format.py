@@ -18,6 +18,21 @@ def when(date: str) -> str:
     return f"{match.group(1)} {match.group(2)}" if match else date
 
 
+#: Who a comment or change is by when Word names no one (its author left out or blank).
+NO_AUTHOR = "(no author given)"
+
+
+def _by(author: str, date: str) -> str:
+    """`by Author (date)` of a text line, the date left out when Word gives none."""
+    return f"by {author.strip() or NO_AUTHOR}" + (f" ({when(date)})" if date.strip() else "")
+
+
+def _by_md(author: str, date: str) -> str:
+    """`by **Author**, date` of the review sheet, as `_by`."""
+    who = f"**{md(author.strip())}**" if author.strip() else NO_AUTHOR
+    return f"by {who}" + (f", {when(date)}" if date.strip() else "")
+
+
 def _where(place: Place, file: str) -> str:
     if place.section is None:
         return file
@@ -41,22 +56,22 @@ def format_text(review: Review) -> str:
     items: list[tuple[int, list[str]]] = []
     for comment in review.comments:
         where = _where(comment.place, review.file)
-        head = f"{where}: comment by {comment.author} ({when(comment.date)}): {_one_line(comment.text)}"
+        head = f"{where}: comment {_by(comment.author, comment.date)}: {_one_line(comment.text)}"
         head += f' [on "{_one_line(comment.anchor)}"]' if comment.anchor else ""
         head += " [resolved]" if comment.resolved else ""
         head += f" [{STARTS[comment.starts]}]" if comment.starts else ""
         lines = [head]
         for reply in all_comments(comment.replies):
-            lines.append(f"{where}: reply by {reply.author} ({when(reply.date)}): {_one_line(reply.text)}")
+            lines.append(f"{where}: reply {_by(reply.author, reply.date)}: {_one_line(reply.text)}")
         for other in comment.reaches:  # the same comment, where its lead reads it too
-            lines.append(f"{_where(other, review.file)}: comment by {comment.author} ({when(comment.date)}), "
+            lines.append(f"{_where(other, review.file)}: comment {_by(comment.author, comment.date)}, "
                          f"continued from {where}: {_one_line(comment.text)}")
         items.append((comment.order, lines))
     for change in review.changes:
         text = _one_line(change.text)
         kind = "formatting change" if change.kind == "formatting" else change.kind
-        items.append((change.order, [f'{_where(change.place, review.file)}: {kind} by {change.author} '
-                                     f'({when(change.date)}): "{text}"']))
+        items.append((change.order, [f'{_where(change.place, review.file)}: {kind} '
+                                     f'{_by(change.author, change.date)}: "{text}"']))
     text = "\n".join(line for _, lines in sorted(items, key=lambda item: item[0]) for line in lines)
     return _CONTROL_RE.sub("", text)
 
@@ -141,18 +156,20 @@ def _sheet_comment(number: int, comment: Comment, numbers: dict[str, str], place
         where += f", {STARTS[comment.starts]}"
     on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
     state = " (resolved)" if comment.resolved else ""
-    lines = [f"{number}. **{md(comment.author)}**, {when(comment.date)}{where}{on}{state}:", ""]
+    who = f"**{md(comment.author.strip())}**" if comment.author.strip() else NO_AUTHOR
+    lines = [f"{number}. {who}" + (f", {when(comment.date)}" if comment.date.strip() else "")
+             + f"{where}{on}{state}:", ""]
     quoted = [f"   > {md(line)}" for line in comment.text.splitlines() if line.strip()] or ["   >"]
     lines += [part for index, line in enumerate(quoted) for part in ((["   >"] if index else []) + [line])]
     for reply in all_comments(comment.replies):
-        lines += ["", f"   - Reply by **{md(reply.author)}**, {when(reply.date)}: {md(_one_line(reply.text))}"]
+        lines += ["", f"   - Reply {_by_md(reply.author, reply.date)}: {md(_one_line(reply.text))}"]
     return [*lines, ""]
 
 
 def _sheet_change(change: Change) -> str:
     where = f"line {change.place.line}: " if change.place.line else ""
     verb = {"insertion": "inserted", "deletion": "deleted"}.get(change.kind, "formatting changed")
-    return f"- {where}{verb} by **{md(change.author)}**, {when(change.date)}: “{md(_one_line(change.text))}”"
+    return f"- {where}{verb} {_by_md(change.author, change.date)}: “{md(_one_line(change.text))}”"
 
 
 def review_sheet(review: Review, project: Project | None) -> str:
