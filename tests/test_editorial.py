@@ -282,6 +282,13 @@ def test_fix_leaves_a_heading_a_link_goes_to_and_says_why(make_project: MakeProj
     assert "## Organization of the plan" in (root / INTRO).read_text(encoding="utf-8")
     assert "a link goes to '#organisation-of-the-plan', another heading's, which fixed this one would take" \
         in result.stderr
+    wrapped = ("Organization of the\nmeetings\n---------\n\nSee [them](#organization-of-the-meetings).\n\n"
+               "The organization\nof the day.\n")
+    root = make_project({INTRO: section_text("intro", wrapped, title="Introduction")})
+    result = cli("--project", str(root), "validate", "--fix")
+    text = (root / INTRO).read_text(encoding="utf-8")
+    assert "Organization of the\nmeetings" in text and "The organisation\nof the day." in text, text
+    assert "'#organization-of-the-meetings'" in result.stderr
 
 
 def test_coe701_a_count_noun_is_fixed_only_after_a_determiner(make_project: MakeProject) -> None:

@@ -72,8 +72,8 @@ def _apply(path: str, before: bytes, found: list[Diagnostic], linked: frozenset[
         line = parts[index]
         if line[fix.column - 1 : fix.end - 1] != fix.original:
             continue  # the file changed since it was checked
-        underline = parts[index + 2] if index + 2 < len(parts) else ""
-        why = _anchor_moved(line, line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :], underline, linked)
+        heading = _heading(parts, index, line[: fix.column - 1] + fix.replacement + line[fix.end - 1 :])
+        why = _anchor_moved(*heading, linked) if heading is not None and linked else None
         if why is not None:
             withheld.append((d, why))
             continue
@@ -92,21 +92,37 @@ _ATX = re.compile(r" {0,3}#{1,6}[ \t]")
 _UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 
 
-def _anchor_moved(line: str, fixed: str, underline: str, linked: frozenset[str]) -> str | None:
-    """Why the heading on `line` (a setext heading's when `underline`, the next line, underlines it) is not to be
-    fixed: a link goes to it and the fixed line would give it another anchor, or a link goes to the anchor the fixed
-    line would give it (another heading's, which the links would then leave for this one); None when neither."""
-    setext = bool(line.strip()) and _UNDERLINE.fullmatch(underline) is not None
-    if not linked or not (_ATX.match(line) or setext):
+def _heading(parts: list[str], index: int, fixed: str) -> tuple[str, str] | None:
+    """The Markdown of the heading whose words line `index` of `parts` (lines at even places) holds, as it is and
+    with that line `fixed`: an ATX heading's line, or a setext heading's lines and underline (its words may run over
+    several lines); None when the line is no heading's."""
+    line = parts[index]
+    if _ATX.match(line):
+        return line, fixed
+    first = last = index
+    while first >= 2 and parts[first - 2].strip():
+        first -= 2
+    while last + 2 < len(parts) and parts[last + 2].strip():
+        last += 2
+    if last == index or not _UNDERLINE.fullmatch(parts[last]):
         return None
+    lines = [parts[at] for at in range(first, last + 1, 2)]
+    here = (index - first) // 2
+    return "\n".join(lines), "\n".join([*lines[:here], fixed, *lines[here + 1 :]])
+
+
+def _anchor_moved(heading: str, fixed: str, linked: frozenset[str]) -> str | None:
+    """Why a heading (its Markdown, `_heading`) is not to be fixed: a link goes to it and the fixed one would have
+    another anchor, or a link goes to the anchor the fixed one would have (another heading's, which the links would
+    then leave for this one); None when neither."""
     from ..markdown import content_parser, plain_text, slugify
 
     def anchor(text: str) -> str:
-        tokens = content_parser().parse(text + ("\n" + underline if setext else ""))
-        heading = tokens[0].type == "heading_open" if tokens else False
-        return slugify(plain_text(tokens[1].children)) if heading and tokens[1].children else ""
+        tokens = content_parser().parse(text)
+        is_heading = tokens[0].type == "heading_open" if tokens else False
+        return slugify(plain_text(tokens[1].children)) if is_heading and tokens[1].children else ""
 
-    old, new = anchor(line), anchor(fixed)
+    old, new = anchor(heading), anchor(fixed)
     if new == old:
         return None
     if old in linked:
