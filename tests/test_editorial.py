@@ -1007,6 +1007,15 @@ def test_coe741_abbreviations_in_capitals_take_no_full_stops(make_project: MakeP
     assert editorial(make_project, prose("The EU budget, e.g. for J.F. Kennedy's city, and the U.S. Then more.")) == []
 
 
+def test_coe741_an_abbreviation_in_emphasis_is_found(make_project: MakeProject) -> None:
+    """'*the E.U.* jointly' passed: the emphasis's closing delimiter, masked, stood between the abbreviation and the
+    word after it. Found and fixed there as elsewhere, the delimiters kept."""
+    text = "The budget is set by *the E.U.* jointly and __the U.N.__, then."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "E.U."), "EU"), (col(text, "U.N."), "UN")]
+
+
 def test_coe742_the_percent_sign_is_closed_up_to_its_figure(make_project: MakeProject) -> None:
     """'67 %' (as French or German write it) and '29%' both passed: English writes the sign after the figure with
     no space, and --fix closes it up; a sign in a code span or after no figure is left alone."""

@@ -365,7 +365,7 @@ def footnote_full_stop(context: Context, prose: Prose) -> Iterator[Finding]:
 
 # Two or more capitals each with a full stop, then a lower-case word or a comma, semicolon, colon or bracket: within
 # a sentence, and not a person's initials (J.F. Kennedy), nor an abbreviation whose last stop may end the sentence.
-_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?=[ \u00a0]+[a-z]|[,;:)])")
+_DOTTED = re.compile(rf"(?<![\w.])(?:[A-Z]\.){{2,}}(?=[*_{MASK}]*(?:[ \u00a0]+[a-z]|[,;:)]))")  # past emphasis's end
 
 
 @rule("COE741", "abbreviation in capitals written with full stops ('the E.U. budget'): write 'EU'",
