@@ -15,10 +15,9 @@ from .itemlift import lift
 from .itemnumbers import Numbers, holds_lines, siblings
 from .mdinline import Unit
 from .mdtext import PB, Context, Piece, code_lines, flags_of, quoted, render, written_at
+from .placing_spans import bridged, emptied, no_empty_tags
 from .replacement import Replacement
 from .wordblocks import OBJECT, Paragraph
-
-_EMPTY_TAG = re.compile(r"<(sup|sub|u|mark)\s*></\1\s*>", re.IGNORECASE)
 
 
 @dataclass
@@ -112,7 +111,8 @@ class Placement:
         if inserted and "link" in outer and not any(p.run is not None and p.run.link for p in inserted) \
                 and self._link_text(a, b):  # a link's words typed over whole (LibreOffice writes the new words
             keep.add("link")  # after the link): they are its words, the link kept around them
-        for gs, ge in self._emptied(a, b, keep if inserted else set(), a):  # no `****` or `<u></u>` left behind
+        # no `****` or `<u></u>` left behind
+        for gs, ge in emptied(self.units, self.starts, a, b, keep if inserted else set(), a):
             start, end = min(start, gs), max(end, ge)
         mask = [True] * (end - start)
         if deleted.endswith(PB) and starts_block and blank:
@@ -135,7 +135,8 @@ class Placement:
                     if not (flag & keep) or not inserted or base + va != a:  # the new words are in the first
                         for offset in range(gs, ge):
                             mask[offset - start] = False
-        for gs, ge in self._bridged(a, b, keep) if inserted else ():  # one span now, from the first to the last
+        # one span now, from the first to the last
+        for gs, ge in bridged(self.units, self.starts, self.spans, a, b, keep) if inserted else ():
             for offset in range(max(gs, start), min(ge, end)):
                 mask[offset - start] = False
         text = self.file[start:end]
@@ -147,7 +148,7 @@ class Placement:
             c for c, kept in zip(text[first:], mask[first:], strict=True) if kept)
         if not inserted and not starts_block and PB not in deleted:
             start, end, new = self._flanking(a, b, start, end, mask, new)
-        start, end, new = self._no_empty_tags(start, end, new)
+        start, end, new = no_empty_tags(self.file, start, end, new)
         if not inserted and not starts_block and first_unit.kind != "code":
             start, end, new = _no_blank_line(self.file, start, end, new)
         kind = "replaced" if inserted else "deleted"
@@ -182,54 +183,6 @@ class Placement:
                    if va < len(unit.flags)):
                 return True
         return False
-
-    def _emptied(self, a: int, b: int, keep: set[str], host: int) -> list[tuple[int, int]]:
-        """The file ranges of the inline spans (bold, italic, a link, a code span) whose words [a, b) takes all of:
-        their delimiters go with them, unless the inserted text keeps their formatting and begins in them (at `host`:
-        typed over '*just*, *green*', 'fair, green' is written in the first, and the second goes)."""
-        out = []
-        for unit in self.units:
-            base = self._base_of(unit)
-            for va, vb, gs, ge in unit.groups:
-                flag = unit.flags[va] if va < len(unit.flags) else frozenset()
-                if va < vb and a <= base + va and base + vb <= b and (not flag & keep or base + va != host):
-                    out.append((gs, ge))
-        return out
-
-    def _bridged(self, a: int, b: int, keep: set[str]) -> list[tuple[int, int]]:
-        """The file ranges of the delimiters between two spans of the kept formatting that new words [a, b) run from
-        one into the other ('**City of Rome** (Italy) and the **National Agency**' typed over from 'Rome' to
-        'National'): the first's closing ones and the last's opening ones, so that they are one span."""
-        if not keep or a >= b:
-            return []
-        found: list[tuple[int, int, int, int]] = []  # each span of a kept formatting that holds a or b - 1
-        for unit in self.units:
-            base = self._base_of(unit)
-            for va, vb, gs, ge in unit.groups:
-                flag = unit.flags[va] if va < len(unit.flags) else frozenset()
-                if va < vb and flag & keep and (base + va <= a < base + vb or base + va <= b - 1 < base + vb):
-                    found.append((base + va, base + vb, gs, ge))
-        first = next((g for g in found if g[0] <= a < g[1]), None)
-        last = next((g for g in reversed(found) if g[0] <= b - 1 < g[1]), None)
-        if first is None or last is None or first[:2] == last[:2] or last[0] <= a or first[1] > b or last[1] <= b:
-            return []  # a last span taken whole goes whole (`_emptied`), the first keeping its closing delimiters
-        return [(self.spans[first[1] - 1][1], first[3]), (last[2], self.spans[last[0]][0])]
-
-    def _no_empty_tags(self, start: int, end: int, new: str) -> tuple[int, int, str]:
-        """The replacement of file[start:end] with `new`, widened so that an inline tag it leaves empty (`<u></u>`,
-        `<sup></sup>`: its words deleted) goes with its end tag; other text of the line stays as it is."""
-        line_start = self.file.rfind("\n", 0, start) + 1
-        line_end = self.file.find("\n", end)
-        line_end = len(self.file) if line_end < 0 else line_end
-        head, tail = self.file[line_start:start], self.file[end:line_end]
-        text, lo, hi = head + new + tail, len(head), len(head) + len(new)
-        while (found := next((m for m in _EMPTY_TAG.finditer(text) if m.start() <= hi and m.end() >= lo), None)):
-            cut = found.end() - found.start()
-            text = text[: found.start()] + text[found.end() :]
-            lo, hi = min(lo, found.start()), max(found.start(), hi - cut)
-        if text == head + new + tail:
-            return start, end, new
-        return line_start + lo, line_end - (len(text) - hi), text[lo:hi]
 
     def _deleted_whole(self, index: int, b: int) -> bool:
         """Whether a deletion that ends at `b` takes the unit `index` with its paragraph mark (or to the end of the
