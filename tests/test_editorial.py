@@ -1897,6 +1897,10 @@ def test_fix_leaves_words_in_straight_single_quotes_as_written(make_project: Mak
         (LINE, "COE701", False), (LINE, "COE722", False), (LINE, "COE722", False),
         (LINE + 1, "COE701", True), (LINE + 1, "COE722", True)], [(d.line, d.code, d.message) for d in found]
     assert all("quotation" in d.hint for d in found if d.fix is None)
+    possessive = "The mayor said 'the partners' plans organize the work' to the press; the center opened."
+    found = editorial(make_project, prose(possessive))
+    assert [(d.column, d.fix is not None) for d in found] == [
+        (col(possessive, "organize"), False), (col(possessive, "center"), True)], [d.message for d in found]
 
 
 def test_statistics(make_project: MakeProject) -> None:

@@ -147,9 +147,11 @@ class Block:
 
 #: Quoted words, in one paragraph: double quotation marks, curly or straight, and single ones, curly or straight (a
 #: closing one is no apostrophe when no letter follows it; a straight opening one follows no letter, as an
-#: apostrophe does, and an apostrophe between letters within the quotation does not end it: 'We don't know').
+#: apostrophe does, and an apostrophe between letters within the quotation does not end it: 'We don't know'; nor
+#: does a plural's possessive before a word in lower case while a closing one follows: 'the partners' plans').
 _QUOTED = re.compile("\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\u2019(?!\\w)"
-                     "|(?<![\\w'\u2019])'(?=\\S)(?:[^']|(?<=\\w)'(?=\\w))*?(?<=\\S)'(?!\\w)")
+                     "|(?<![\\w'\u2019])'(?=\\S)(?:[^']|(?<=\\w)'(?=\\w)|(?<=s)'(?=[ \\t\\n]+[a-z]))*?(?<=\\S)'(?!\\w)"
+                     "(?!(?<=s')[ \\t\\n]+[a-z][^']*(?<=\\S)'(?!\\w))")
 #: The text of a collapsed (`[x][]`) or shortcut (`[x]`) reference link, which is also its label: not followed by
 #: a destination, a label or a colon.
 _OWN_LABEL = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?:\[\]|(?![\[(:]))")
