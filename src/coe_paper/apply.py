@@ -294,7 +294,8 @@ class _SectionEdits:
             cells = [[references_as_objects(p, self.references) for p in paragraphs(cell.blocks)] for cell in row.cells]
             mark = bookmark(cells[0][0]) if cells and cells[0] else None
             units = self.map.rows.get(mark[1]) if mark is not None else None
-            header = units if header is None and row is table.rows[0] else header
+            if row is table.rows[0]:
+                header = units
             self._formatting([p for paras in cells for p in paras], mark[1] if mark is not None else self.line)
             if row_change(row, cells, mark is not None) and row.rev is not None and self.ctx.accepted(row.rev.author):
                 self._row(row, cells, units, after)

@@ -22,10 +22,15 @@ def regular(path: Path, known: tuple[int, ...] | None = None) -> tuple[tuple[int
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
                 return None
-            identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-            return identity, None if identity == known else read_within(file, info.st_size, MAX_ENTRY)
+            found = identity(info)
+            return found, None if found == known else read_within(file, info.st_size, MAX_ENTRY)
     except OSError:
         return None
+
+
+def identity(info: os.stat_result) -> tuple[int, ...]:
+    """A file's identity as `regular` tells it: device, inode, size, times of modification and of change."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def read_file(path: Path) -> bytes | None:

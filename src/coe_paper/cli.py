@@ -183,10 +183,12 @@ def _check(root: Path, rev: str | None, fix: bool, diff: bool, fmt: str, found: 
 
         dictionary = loaded.project.config.checks.dictionary_at(root) or ""
         checked.keep(root, found, loaded.diagnostics, loaded.source.answers, dictionary)
+    changes = []
     if fix or diff:
         from .rules import fix as fixes  # (difflib) only for the commands that change or show fixes
-    linked = frozenset(link.name for item in loaded.parsed for link in item.facts.links)
-    changes = fixes.plan(root, loaded.diagnostics, linked) if fix or diff else []
+
+        linked = frozenset(link.name for item in loaded.parsed for link in item.facts.links)
+        changes = fixes.plan(root, loaded.diagnostics, linked)
     for change in changes:
         for d, why in change.withheld:
             err.print(f"{d.path}:{d.line}:{d.column}: {d.code} not fixed: {why}", markup=False)

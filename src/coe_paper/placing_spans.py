@@ -4,7 +4,7 @@ the words they held, which join two spans into one, and which empty tags are lef
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .mdinline import Unit
 
@@ -16,13 +16,8 @@ def emptied(units: Sequence[Unit], starts: Sequence[int], a: int, b: int, keep: 
     """The file ranges of the inline spans (bold, italic, a link, a code span) whose words [a, b) takes all of:
     their delimiters go with them, unless the inserted text keeps their formatting and begins in them (at `host`:
     typed over '*just*, *green*', 'fair, green' is written in the first, and the second goes)."""
-    out: list[tuple[int, int]] = []
-    for unit, base in zip(units, starts, strict=False):
-        for va, vb, gs, ge in unit.groups:
-            flag = unit.flags[va] if va < len(unit.flags) else frozenset()
-            if va < vb and a <= base + va and base + vb <= b and (not flag & keep or base + va != host):
-                out.append((gs, ge))
-    return out
+    return [(gs, ge) for first, end, gs, ge, flag in _spans(units, starts)
+            if a <= first and end <= b and (not flag & keep or first != host)]
 
 
 def bridged(units: Sequence[Unit], starts: Sequence[int], spans: Sequence[tuple[int, int]], a: int, b: int,
@@ -32,17 +27,23 @@ def bridged(units: Sequence[Unit], starts: Sequence[int], spans: Sequence[tuple[
     'National'): the first's closing ones and the last's opening ones, so that they are one span."""
     if not keep or a >= b:
         return []
-    found: list[tuple[int, int, int, int]] = []  # each span of a kept formatting that holds a or b - 1
-    for unit, base in zip(units, starts, strict=False):
-        for va, vb, gs, ge in unit.groups:
-            flag = unit.flags[va] if va < len(unit.flags) else frozenset()
-            if va < vb and flag & keep and (base + va <= a < base + vb or base + va <= b - 1 < base + vb):
-                found.append((base + va, base + vb, gs, ge))
+    found = [(first, end, gs, ge) for first, end, gs, ge, flag in _spans(units, starts)  # each of a kept
+             if flag & keep and (first <= a < end or first <= b - 1 < end)]  # formatting that holds a or b - 1
     first = next((g for g in found if g[0] <= a < g[1]), None)
     last = next((g for g in reversed(found) if g[0] <= b - 1 < g[1]), None)
     if first is None or last is None or first[:2] == last[:2] or last[0] <= a or first[1] > b or last[1] <= b:
         return []  # a last span taken whole goes whole (`emptied`), the first keeping its closing delimiters
     return [(spans[first[1] - 1][1], first[3]), (last[2], spans[last[0]][0])]
+
+
+def _spans(units: Sequence[Unit], starts: Sequence[int]
+           ) -> Iterator[tuple[int, int, int, int, frozenset[str]]]:
+    """Each inline span with words: where its words begin and end in the built text, where it begins and ends in
+    the file (its delimiters included), and its formatting."""
+    for unit, base in zip(units, starts, strict=False):
+        for va, vb, gs, ge in unit.groups:
+            if va < vb:
+                yield base + va, base + vb, gs, ge, unit.flags[va] if va < len(unit.flags) else frozenset()
 
 
 def no_empty_tags(file: str, start: int, end: int, new: str) -> tuple[int, int, str]:

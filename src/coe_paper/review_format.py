@@ -27,10 +27,14 @@ def _by(author: str, date: str) -> str:
     return f"by {author.strip() or NO_AUTHOR}" + (f" ({when(date)})" if date.strip() else "")
 
 
-def _by_md(author: str, date: str) -> str:
-    """`by **Author**, date` of the review sheet, as `_by`."""
+def _who_md(author: str, date: str) -> str:
+    """`**Author**, date` of the review sheet, as `_by` names them."""
     who = f"**{md(author.strip())}**" if author.strip() else NO_AUTHOR
-    return f"by {who}" + (f", {when(date)}" if date.strip() else "")
+    return who + (f", {when(date)}" if date.strip() else "")
+
+
+def _by_md(author: str, date: str) -> str:
+    return f"by {_who_md(author, date)}"
 
 
 def _where(place: Place, file: str) -> str:
@@ -156,9 +160,7 @@ def _sheet_comment(number: int, comment: Comment, numbers: dict[str, str], place
         where += f", {STARTS[comment.starts]}"
     on = f", on “{md(comment.anchor)}”" if comment.anchor else ""
     state = " (resolved)" if comment.resolved else ""
-    who = f"**{md(comment.author.strip())}**" if comment.author.strip() else NO_AUTHOR
-    lines = [f"{number}. {who}" + (f", {when(comment.date)}" if comment.date.strip() else "")
-             + f"{where}{on}{state}:", ""]
+    lines = [f"{number}. {_who_md(comment.author, comment.date)}{where}{on}{state}:", ""]
     quoted = [f"   > {md(line)}" for line in comment.text.splitlines() if line.strip()] or ["   >"]
     lines += [part for index, line in enumerate(quoted) for part in ((["   >"] if index else []) + [line])]
     for reply in all_comments(comment.replies):

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cachefiles import read_file, regular, write_file
+from .cachefiles import identity, read_file, regular, write_file
 from .locate import code_stamp as code_stamp  # the salt of every key
 from .packformat import compact_json, json_entries, json_pack, pack_bytes, unpack_bytes
 
@@ -211,10 +211,10 @@ class Store:
             path = self.directory / f"{name}.pack"
             if self._write(path, name, pack_bytes(batch)):
                 written.add(f"{name}.pack")
-                with contextlib.suppress(OSError):  # read as written, by this process (the workers' bodies, which
-                    info = os.stat(path)  # the build places next): not read and checked again while it stays so
-                    identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-                    _READ[str(path)] = (identity, {key: memoryview(data) for key, data in batch.items()})
+                # read as written, by this process (the workers' bodies, which the build places next): not read
+                # and checked again while the file stays so
+                with contextlib.suppress(OSError):
+                    _READ[str(path)] = (identity(os.stat(path)), {key: memoryview(data) for key, data in batch.items()})
         return written
 
     def _drop_files(self, keep: set[str] | frozenset[str] = frozenset(), names: tuple[str, ...] = (".json", ".bin",
