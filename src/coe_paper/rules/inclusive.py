@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .names import in_name
 from .registry import Finding, rule
 from .terms import Match, TermList, shipped
-from .text import in_name
 
 if TYPE_CHECKING:
     from .engine import Context

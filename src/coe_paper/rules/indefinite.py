@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Fix
 from .articles import SILENT_H, SOUNDED_U, SOUNDED_Y_OR_W, article_for, capitals_article, opens_sentence
 from .eustyle import ESG
+from .names import name_particle
 from .registry import Finding, rule
-from .text import name_particle
 
 if TYPE_CHECKING:
     from .engine import Context

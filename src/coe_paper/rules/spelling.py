@@ -233,7 +233,7 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     dictionary = (check.path, check.key) if check is not None else None
     answers = _memo("american", dictionary)
     clean = _memo("no-american", dictionary)
-    from .text import in_name  # the prose's module: a run whose sections all hit the cache imports none of it
+    from .names import in_name  # a run whose sections all hit the cache imports none of the prose modules
 
     for line, start, word, _ in _words(prose, clean):
         if word.isupper() and len(word) > 1:
@@ -301,7 +301,7 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     clean = _memo("known-words", check.path, check.key, exact, lower)
     hinted = 0
     unknown: set[tuple[str, bool]] = set()  # the section's words the dictionary does not know
-    from .text import name_particle  # the prose's module: a run whose sections all hit the cache imports none of it
+    from .names import name_particle  # a run whose sections all hit the cache imports none of the prose modules
 
     for line, start, found, after in _words(prose, clean):
         word = found.replace("\u2019", "'")
