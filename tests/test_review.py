@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 import docx_comments
 from coe_paper import cli, ooxml, ooxml_review, pipeline
-from coe_paper.review import Review, current_project, read_review
+from coe_paper.review import current_project, read_review
+from coe_paper.review_model import Review
 from conftest import INTRO_BODY, PAPER_YAML, MakeProject, require_client, section_text
 
 W = ooxml.w

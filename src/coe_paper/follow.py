@@ -19,7 +19,8 @@ from .mdmap import SourceMap, build
 from .merge3 import line_mapper
 from .model import Project
 from .project import section_paths
-from .review import Lost, Place, Review, SectionRef, all_comments, read_review
+from .review import read_review
+from .review_model import Lost, Place, Review, SectionRef, all_comments
 from .revision import text_at
 from .safepaths import resolved
 

@@ -6,98 +6,25 @@ Positions map through the hidden `_Coe{index}_{line}` bookmarks the renderer put
 those. When a tool has dropped the bookmarks, Heading 1 texts are matched to the section titles of the current
 project instead; the section is then known but not the line. Comments and tracked changes inside footnotes map to
 the place of the footnote's reference until `follow.py` moves them to the footnote's definition.
-`review_format.py` prints what is read here."""
+`review_model.py` holds what is read here, `review_format.py` prints it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from . import marks, ooxml, ooxml_review, wordblocks, wordread
 from .apply_sections import built_boundaries
 from .model import Project
 from .project import ProjectNotFound, find_root, load_project
+from .review_model import Change, Comment, Lost, Place, Review, SectionRef, all_comments
 from .safedocx import DocxError, SafeDocx
 from .sources import WorkTree
 
 Element = ooxml.Element
 w = ooxml.w
 PILCROW = "\u00b6"  # a paragraph mark inserted or deleted, as Word shows it
-
-
-@dataclass(frozen=True)
-class SectionRef:
-    """A section as the reviewed document knows it (index = order in the document)."""
-
-    index: int
-    id: str
-    path: str
-    title: str = ""
-    digest: str = ""  # marks.section_digest of the file the document was built from ("": not recorded)
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where something sits: a section and a 1-based source line (None when outside sections or unknown)."""
-
-    section: SectionRef | None = None
-    line: int | None = None
-    since: str = ""  # "changed" or "deleted" when the sources moved on since the build and the line with them
-
-
-@dataclass
-class Comment:
-    id: str
-    author: str
-    initials: str
-    date: str
-    text: str
-    anchor: str = ""
-    place: Place = field(default_factory=Place)
-    resolved: bool = False
-    replies: list[Comment] = field(default_factory=list)
-    order: int = 1 << 30  # position in the document, for sorting
-    reaches: list[Place] = field(default_factory=list)  # where it goes on into further sections: each one's first line
-    starts: str = ""  # "outside" (the title page, contents) or "byline": where it starts, before the place it is at
-    note: tuple[int, int] | None = None  # begun in a footnote: as Change.note
-    lost: Lost | None = None  # begun in a body paragraph without its `_Coe` bookmark: what may tell its line
-
-
-@dataclass(frozen=True)
-class Lost:
-    """A paragraph a comment starts in that has no `_Coe` bookmark: LibreOffice drops a paragraph's bookmark when
-    a comment starts where it is (a comment over a whole list item or code block), and the comment is then read at
-    the last bookmark before it. The paragraph's text, the lines of the bookmarks around it in its section (below:
-    None at the section's end) and every line of the section that has its bookmark, for `follow` to find the block
-    of the built text that lost it."""
-
-    text: str
-    above: int
-    below: int | None
-    seen: frozenset[int]
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # "insertion", "deletion" or "formatting"
-    author: str
-    date: str
-    text: str
-    place: Place
-    order: int = 0
-    note: tuple[int, int] | None = None  # in a footnote: the section's how-many-th citation, the note's paragraph
-    lost: Lost | None = None  # in a paragraph without its bookmark that a comment starts in: as Comment.lost
-
-
-@dataclass
-class Review:
-    file: str
-    commit: str
-    mapping: str  # "bookmarks", "headings" or "none"
-    sections: list[SectionRef]
-    comments: list[Comment]
-    changes: list[Change]
 
 
 # -- reading ---------------------------------------------------------------------------------------------------------
@@ -403,10 +330,3 @@ def _read_review(path: Path, project: Project | None) -> Review:
     changes = [replace(c, place=retitle(c.place), lost=lost.get(index)) for index, c in enumerate(walker.changes)]
     mapping = "bookmarks" if "bookmarks" in walker.used else "headings" if walker.used else "none"
     return Review(path.name, commit, mapping, sections, comments, changes)
-
-
-def all_comments(comments: list[Comment]) -> Iterator[Comment]:
-    """Every comment and every reply, depth first."""
-    for comment in comments:
-        yield comment
-        yield from all_comments(comment.replies)

@@ -1,4 +1,4 @@
-"""The three forms in which `coe-paper comments` prints a reviewed .docx (a `review.Review`): compiler-like text
+"""The three forms in which `coe-paper comments` prints a reviewed .docx (a `review_model.Review`): compiler-like text
 lines, JSON objects in document order, and a Markdown review sheet by section that names each section's lead
 organisation. The text is the reviewer's: control characters are removed, and the sheet escapes Markdown."""
 
@@ -9,7 +9,7 @@ import re
 from .diagnostics import to_json
 from .model import Project
 from .numbering import chapter_numbers
-from .review import Change, Comment, Place, Review, SectionRef, all_comments
+from .review_model import Change, Comment, Place, Review, SectionRef, all_comments
 
 
 def when(date: str) -> str:
