@@ -464,6 +464,18 @@ def test_coe713_an_official_name_keeps_the_long_form(make_project: MakeProject) 
     assert "official name" in found[0].message and "official name" not in found[1].message
 
 
+def test_coe713_a_title_for_a_country_keeps_the_long_form(make_project: MakeProject) -> None:
+    """--fix rewrote the title of a publication a link names, '[Operational Programme for the Czech Republic]', as
+    '... for Czechia', which is not its title: after a capitalised word and 'for' the long form is reported as after
+    'of', not fixed; after a word in lower case ('funds for the Czech Republic') it is fixed as before."""
+    text = ("See the [Operational Programme for the Czech Republic](https://example.org/op) and funds for the Czech "
+            "Republic.")
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "the Czech"), None), (col(text, "the Czech Republic."), "Czechia")]
+    assert "official name" in found[0].message
+
+
 def test_coe713_a_country_before_a_capitalised_word_is_not_fixed(make_project: MakeProject) -> None:
     """--fix wrote 'In the Czech Republic Constitutional Court ruling' as 'In Czechia Constitutional Court ruling':
     before a capitalised word the country's name qualifies another name, whose 'the' it is. Reported, saying why,

@@ -139,9 +139,10 @@ def country_names(context: Context, prose: Prose) -> Iterator[Finding]:
         yield finding
 
 
-#: A capitalised word and 'of' right before a country's name: an institution's or a title's official name, which
-#: keeps the long form (Government of the Czech Republic, President of the Republic of Moldova).
-_OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+of[ \t]+$")
+#: A capitalised word and 'of' or 'for' right before a country's name: an institution's, a title's or a
+#: publication's official name, which keeps the long form (Government of the Czech Republic, President of the
+#: Republic of Moldova, [Operational Programme for the Czech Republic](...)).
+_OF_NAME = re.compile(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]*[ \t]+(?:of|for)[ \t]+$")
 #: A capitalised word right after a country's name: the name qualifies a name ('the Czech Republic Senate'), and the
 #: 'the' before it is that name's, which a fix to 'Czechia' would drop ('Czechia Senate').
 _NAME_AFTER = re.compile(r"[ \t\u00a0]+[A-Z]")
