@@ -828,6 +828,16 @@ def test_coe719_thousands_comma_when_paper_yaml_says_so(make_project: MakeProjec
     assert editorial(make_project, {**files, **prose("About 12,500 people in 2024.")}) == []
 
 
+def test_coe719_comma_finds_space_groups_inside_a_line(make_project: MakeProject) -> None:
+    """With `thousands: comma`, 'about 1 200 000 residents' was found only where the figure opened a line: a blank
+    before it hid it. It is found wherever it stands, once, from its first figure."""
+    files = with_checks("  thousands: comma\n")
+    text = "Rome has about 1 200 000 residents and 12 345 678 visitors."
+    found = editorial(make_project, {**files, **prose(text)})
+    assert [(d.code, d.column, d.message.split(":")[0]) for d in found] == [
+        ("COE719", col(text, "1 200"), "'1 200 000'"), ("COE719", col(text, "12 345"), "'12 345 678'")]
+
+
 # -- COE74x amounts ----------------------------------------------------------------------------------------------
 
 

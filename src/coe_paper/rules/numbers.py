@@ -26,8 +26,11 @@ _DIGIT = re.compile(r"\d")  # what a number needs
 # -- COE719: thousands separator ----------------------------------------------------------------------------------
 
 _COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
-_SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|(?<![\w., \u00a0])\d{1,3}(?: \d{3}){2,}"
-                           r"(?![\d])")
+#: Thousands grouped with a (no-break) space: one group after a no-break space ('12\u00a0500'), two or more after
+#: plain spaces ('1 200 000'; one, '12 500', may be two figures), from a figure that is not itself the end of a
+#: group (no digit and blank before it: '12 345 678' is read from its '12', not again from its '345').
+_SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)"
+                           r"|(?<![\w.,\u00a0])(?<!\d )\d{1,3}(?: \d{3}){2,}(?!\d)")
 _GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
 _UNGROUPED = re.compile(r"(?<![\w.,/-])[1-9]\d{4,}(?![\w/-]|[.,]\d)")  # a leading 0: a code (postcode 00184)
 #: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
