@@ -429,3 +429,29 @@ def test_a_paragraph_whose_page_keeping_alone_changed_is_no_change(make_project:
     assert not revisions(lead_ins[0])
     added = next(p for p in document.iter(W("p")) if "added between" in text_of(p))
     assert added.find(f"{W('pPr')}/{W('rPr')}/{W('ins')}") is not None
+
+
+def test_footnotes_are_numbered_as_the_comparison_cites_them(make_project: MakeProject, tmp_path: Path) -> None:
+    """Both versions' notes were numbered as they were rendered, the new version's first: after a deleted note the
+    references ran 1, 3, 2 and LibreOffice, which gives the note texts to the references in the order of their ids,
+    put another note's text under each later reference (in `--compare --pdf` too). The comparison numbers them in
+    the order it cites them, old and new together, and holds no note it does not cite."""
+    notes = ("\nFirst claim[^a]. Second claim[^b]. Third claim[^c].\n\n[^a]: Alpha source.\n\n[^b]: Bravo source."
+             "\n\n[^c]: Charlie source.\n")
+    root = repository(make_project, {INTRO: section_text("intro", INTRO_BODY + notes, title="Introduction")})
+    fewer = notes.replace("Second claim[^b]", "Second claim").replace("\n\n[^b]: Bravo source.", "")
+    commit_v2(root, {INTRO: section_text("intro", INTRO_BODY + fewer, title="Introduction")})
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1")
+    cited = [r.get(W("id")) for r in body_of(redline).iter(W("footnoteReference"))]
+    assert cited == ["1", "2", "3"]
+    with zipfile.ZipFile(redline) as package:
+        part = etree.fromstring(package.read("word/footnotes.xml"))
+    texts = {n.get(W("id")): "".join(n.itertext()).strip() for n in part.iter(W("footnote"))
+             if int(n.get(W("id"), "0")) > 0}
+    assert texts == {"1": "Alpha source.", "2": "Bravo source.", "3": "Charlie source."}
+    pdf, problem = layout.convert_to_pdf(redline, tmp_path)  # the comparison as LibreOffice lays it out
+    assert pdf is not None, problem
+    raw = subprocess.run([require_client("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    shown = " ".join(raw.split())  # the deleted note's number, struck through, comes out after its words
+    assert re.search(r"1 Alpha source\. (?:2 )?Bravo source\. (?:2 )?3 Charlie source\.", shown), shown

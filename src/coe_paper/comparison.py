@@ -80,6 +80,7 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
     redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""))
     body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
                           lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))
+    builder.number_notes(body)
     builder.extend(body)
     extra = ((marks.COMPARED, old_version.commit),)
     data = finish(builder, new.project, version, extra)

@@ -123,6 +123,21 @@ class ComparingBuilder(DocxBuilder):
         super().add_footnote(footnote_id, paragraphs)
         self.footnote_texts[str(footnote_id)] = " ".join(ooxml.text_of(p) for p in paragraphs)
 
+    def number_notes(self, body: Sequence[Element]) -> None:
+        """Number the footnotes 1, 2, ... in the order the merged `body` cites them, old and new together, and keep
+        only those it cites. Both versions' notes were numbered as they were rendered (the new version's first),
+        and LibreOffice gives the note texts to the references in the order of their ids: after a deleted note,
+        every later reference showed the text of another note (Word, which matches them by id, did not)."""
+        order: dict[str, int] = {}
+        for element in body:
+            for reference in element.iter(w("footnoteReference")):
+                number = order.setdefault(reference.get(w("id"), ""), len(order) + 1)
+                reference.set(w("id"), str(number))
+        notes = {str(note_id): note for note_id, note in self._footnotes}
+        self._footnotes = sorted(((number, notes[note_id]) for note_id, number in order.items() if note_id in notes),
+                                 key=lambda numbered: numbered[0])
+        self._footnote_id = len(order)
+
     @contextmanager
     def older(self, source: Source) -> Iterator[None]:
         """Render from `source` with a fresh heading list; afterwards the current version's state is back."""
