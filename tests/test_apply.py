@@ -350,7 +350,8 @@ def test_an_insertion_another_reviewer_deleted_was_never_in_the_sources(project:
                                                                          tmp_path: Path) -> None:
     """Words one reviewer inserted and another deleted (a w:del inside a w:ins) were read as text of the build:
     an “untracked” edit that made both reviewers' changes there skipped. They are neither in the sources nor in
-    the result, unless only the reviewer who inserted them is taken."""
+    the result, unless only the reviewer who inserted them is taken. Taken alone, the deletion has no words to
+    delete: it is reported as not applied (the insertion, applied later on its own, brings them in)."""
     root, built = project
     reviewed = tmp_path / "r.docx"
     _deleted_insertion(built, reviewed, "second item of the list")
@@ -365,7 +366,9 @@ def test_an_insertion_another_reviewer_deleted_was_never_in_the_sources(project:
     assert {o.author for o in plan.outcomes} == {"Ana Rossi"}
     (root / "sections" / "01-intro.md").write_text(before)
     plan = apply(root, reviewed, only=["Jean Martin"])
-    assert intro(root) == before and plan.findings == []
+    assert intro(root) == before and plan.outcomes == []
+    assert [(f.kind, f.line, f.author) for _, f in plan.findings] == [("skipped", 15, "Jean Martin")]
+    assert plan.findings[0][1].message.endswith("what it deletes: “struck words”")
 
 
 def test_a_paragraph_or_row_removed_without_track_changes_is_reported(project: tuple[Path, Path],

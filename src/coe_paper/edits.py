@@ -15,6 +15,7 @@ from .mdinline import MapError, Unit
 from .mdtext import NEL, PB, Context, Piece, Unwritable, describe, link_title, short, yaml_scalar
 from .placing import Edit, Placement
 from .replacement import Replacement
+from .stranded import stranded
 from .wordblocks import OBJECT, Paragraph, Rev
 
 
@@ -55,12 +56,18 @@ class Group(Placement):
     def __init__(self, group: Sequence[Paragraph], units: Sequence[Unit], ctx: Context, file: str) -> None:
         super().__init__(group, units, ctx, file)
         self.pieces = _pieces(group)
-        self.old = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, False))
-        self.new = "".join(p.text for p in self.pieces if visible(p.rev, ctx.accepted, True))
+        self.left, self.strays = stranded(self.pieces, ctx.accepted)  # changes inside insertions not taken
+        self.old = "".join(p.text for k, p in enumerate(self.pieces) if self._shown(k, False))
+        self.new = "".join(p.text for k, p in enumerate(self.pieces) if self._shown(k, True))
+
+    def _shown(self, index: int, new: bool) -> bool:
+        """Whether a piece is in the text as built (or, `new`, as the changes taken leave it); a change inside an
+        insertion not taken is not taken either."""
+        return visible(self.pieces[index].rev, self.ctx.accepted, new and index not in self.left)
 
     def edits(self) -> tuple[list[Replacement], list[Finding]]:
         findings: list[Finding] = []
-        if self.old == self.new and self.old == self.source:
+        if self.old == self.new and self.old == self.source and not self.strays:
             return [], findings
         if self.new.count(NEL) > self.old.count(NEL):
             return [], [Finding("skipped", self.units[0].line if self.units else 0, first_author(self.group),
@@ -71,6 +78,7 @@ class Group(Placement):
         except MapError:
             return [], [Finding("skipped", self.units[0].line if self.units else 0, first_author(self.group),
                                 "this paragraph's Markdown could not be followed; apply the change by hand")]
+        findings += [Finding("skipped", self.change_line(s.pos), s.author, s.message) for s in self.strays]
         kind = self.units[0].kind if self.units else ""
         untracked = self.ctx.untracked and self.old != self.source
         if self.old != self.source:  # at the line of its first difference (a group can span blocks)
@@ -149,9 +157,8 @@ class Group(Placement):
     def _tracked(self) -> list[Edit]:
         edits: list[Edit] = []
         pos = 0
-        for piece in self.pieces:
-            in_old = visible(piece.rev, self.ctx.accepted, False)
-            in_new = visible(piece.rev, self.ctx.accepted, True)
+        for index, piece in enumerate(self.pieces):
+            in_old, in_new = self._shown(index, False), self._shown(index, True)
             author = piece.rev.author if piece.rev else ""
             last = edits[-1] if edits else None
             if in_old and not in_new:  # after words typed just before it (LibreOffice writes a paragraph's
