@@ -141,3 +141,28 @@ def test_a_commit_per_reviewer_holds_no_change_inside_an_insertion_not_yet_commi
     log = subprocess.run(["git", "-C", str(root), "log", "-2", "--format=%s"], capture_output=True, text=True,
                          check=True).stdout
     assert log.splitlines() == ["Apply review by Ana Rossi from r.docx", "Apply review by Jean Martin from r.docx"]
+
+
+def test_a_commit_per_reviewer_keeps_two_reviewers_changes_to_one_line(make_project: MakeProject,
+                                                                        tmp_path: Path) -> None:
+    """`--commit` planned each reviewer's commit against the files as the commits before it had left them: the
+    second reviewer's change to a line the first had changed met it as a conflict, and was thrown away while the
+    report (of the whole review) said it was applied, exit 0. Each commit now holds its reviewer's changes, and the
+    last leaves the file as applying the whole review does."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("The plan ", "meets", "faces", "Jean Martin"),
+                              (" obstacles in many ", "cities", "regions", "Ana Rossi")])
+    result = cli("--project", str(root), "apply", str(reviewed), "--commit")
+    assert result.exit_code == 0, result.output
+
+    def at(revision: str) -> str:
+        return subprocess.run(["git", "-C", str(root), "show", f"{revision}:sections/01-intro.md"],
+                              capture_output=True, text=True, check=True).stdout
+
+    log = subprocess.run(["git", "-C", str(root), "log", "-2", "--format=%s"], capture_output=True, text=True,
+                         check=True).stdout
+    assert log.splitlines() == ["Apply review by Ana Rossi from r.docx", "Apply review by Jean Martin from r.docx"]
+    assert "The plan faces obstacles in many cities.\n" in at("HEAD~1")
+    assert "The plan faces obstacles in many regions.\n" in at("HEAD")
+    assert (root / "sections" / "01-intro.md").read_text() == at("HEAD")

@@ -335,13 +335,18 @@ def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options:
     for person in people:
         taken = taken | {person.name}
         steps.append((person, set(taken)))
-    for person, names in steps:
-        step = plan(root, doc, orgs, options, names)
-        if not step.files:
+    # Every step planned against the sources as they are now, before any is written: a step takes its reviewer's
+    # changes with those of the steps before it, so that each commit adds one reviewer's. Planned against the files
+    # the commits before it left, a change to a line an earlier reviewer changed met that change as a conflict.
+    written: dict[str, str] = {item.path: item.before for item in first.files}
+    for person, step in [(person, plan(root, doc, orgs, options, names)) for person, names in steps]:
+        files = [item for item in step.files if written.get(item.path, item.before) != item.after]
+        if not files:  # nothing of this reviewer's could be applied
             continue
-        write(root, step.files)
+        write(root, files)
+        written.update((item.path, item.after) for item in files)
         mine = [o for o in step.outcomes if o.author == person.name]
-        problem = git_commit(root, [_where(root, f.path) for f in step.files], commit_message(person, mine, reviewed),
+        problem = git_commit(root, [_where(root, f.path) for f in files], commit_message(person, mine, reviewed),
                              person)
         if problem:
             return problem
