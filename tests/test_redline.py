@@ -455,3 +455,20 @@ def test_footnotes_are_numbered_as_the_comparison_cites_them(make_project: MakeP
                          text=True, check=True).stdout
     shown = " ".join(raw.split())  # the deleted note's number, struck through, comes out after its words
     assert re.search(r"1 Alpha source\. (?:2 )?Bravo source\. (?:2 )?3 Charlie source\.", shown), shown
+
+
+def test_a_link_to_another_place_in_the_paper_is_a_change(make_project: MakeProject, tmp_path: Path) -> None:
+    """A link's words kept and its target changed from one heading to another (`(#housing)` to
+    `(#the-data-we-need)`) was no change: the comparison led to the new place and marked nothing. It is compared
+    as a changed web address is: the old link deleted, the new one inserted."""
+    root = repository(make_project, {})
+    intro = (root / INTRO).read_text(encoding="utf-8")
+    commit_v2(root, {INTRO: intro.replace("[housing](#housing)", "[housing](#the-data-we-need)")})
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout")
+    paragraph = next(p for p in body_of(redline).iter(W("p")) if "Read about" in text_of(p))
+    anchors = {kind: [link.get(W("anchor"), "") for change in paragraph.iter(W(kind))
+                      for link in change.iterancestors(W("hyperlink"))] for kind in ("ins", "del")}
+    assert [len(found) for found in anchors.values()] == [1, 1], anchors
+    assert "data_we_need" in anchors["ins"][0] and "housing" in anchors["del"][0]
+    assert "Read about housing and the data we need" in plain(redline, "reject")  # the same words, led elsewhere
+    assert "Read about housing and the data we need" in plain(redline, "accept")

@@ -70,14 +70,17 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
     found: list[Diagnostic] = []
     after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found, True)
     after_contents = contents(builder, new.project)
+    entries = {id(p) for p, _, _ in builder.contents_entries}
     with builder.older(old.source):
         before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found, True)
         before_contents = contents(builder, old.project)
+    entries |= {id(p) for p, _, _ in builder.contents_entries}
     diagnostics = new.diagnostics + _at_revision(old.diagnostics, rev, "warning") + found
     if has_errors(found):
         return Assembled(None, diagnostics, version)
     authors = Authors(root, rev, new.project, source_date() or datetime.now(timezone.utc))
-    redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""))
+    redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""),
+                        entries)
     body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
                           lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))
     builder.number_notes(body)

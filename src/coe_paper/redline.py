@@ -159,6 +159,7 @@ class Redliner:
 
     ids: Iterator[int]
     footnotes: Callable[[str], str]
+    entries: set[int] = field(default_factory=set)  # the contents' entries (by id), which compare by their words
     counts: Counter[str] = field(default_factory=Counter)
     _numbers: dict[str, str] = field(default_factory=dict)  # old list numId -> the new list it continues as
     _paras: dict[int, Para] = field(default_factory=dict)
@@ -183,7 +184,7 @@ class Redliner:
     def _p(self, p: Element) -> Para:
         found = self._paras.get(id(p))
         if found is None:
-            found = self._paras[id(p)] = read_para(p, self.footnotes)
+            found = self._paras[id(p)] = read_para(p, self.footnotes, id(p) not in self.entries)
         return found
 
     def _key(self, block: Element) -> tuple[object, ...]:

@@ -48,9 +48,10 @@ class Para:
         return [a.key for a in self.atoms]
 
 
-def _run_atoms(r: Element, container: Element | None, footnotes: Callable[[str], str]) -> Iterator[Atom]:
+def _run_atoms(r: Element, container: Element | None, footnotes: Callable[[str], str], anchors: bool = True
+               ) -> Iterator[Atom]:
     rpr = r.find(ooxml.RPR)
-    link = container.get(f"{{{ooxml.R_NS}}}id", "") if container is not None else ""  # a changed URL is a change
+    link = _target(container, anchors) if container is not None else ""  # a changed address or anchor is a change
     for child in r:
         if child.tag == ooxml.RPR or not isinstance(child.tag, str):
             continue
@@ -73,8 +74,19 @@ def _run_atoms(r: Element, container: Element | None, footnotes: Callable[[str],
         yield Atom(key, child, None, rpr, container)
 
 
-def read_para(p: Element, footnotes: Callable[[str], str]) -> Para:
-    """The paragraph `p` as atoms; `footnotes` gives a footnote id's text, so that a reference compares by it."""
+def _target(link: Element, anchors: bool) -> str:
+    """Where a hyperlink leads: its relationship (a web address) or, with `anchors`, its anchor (a place in the
+    paper)."""
+    relationship = link.get(f"{{{ooxml.R_NS}}}id")
+    if relationship is not None:
+        return relationship
+    return "#" + link.get(w("anchor"), "") if anchors else ""
+
+
+def read_para(p: Element, footnotes: Callable[[str], str], anchors: bool = True) -> Para:
+    """The paragraph `p` as atoms; `footnotes` gives a footnote id's text, so that a reference compares by it.
+    Without `anchors`, a link to a place in the paper compares by its words alone (an entry of the contents, whose
+    link goes to its heading's bookmark: each version's headings have bookmarks of their own)."""
     prefix: list[Element] = []
     atoms: list[Atom] = []
     for child in p:
@@ -86,10 +98,10 @@ def read_para(p: Element, footnotes: Callable[[str], str]) -> Para:
             else:
                 prefix.append(child)
         elif child.tag == ooxml.R:
-            atoms += _run_atoms(child, None, footnotes)
+            atoms += _run_atoms(child, None, footnotes, anchors)
         elif child.tag == w("hyperlink"):
             for r in child.iter(ooxml.R):
-                atoms += _run_atoms(r, child, footnotes)
+                atoms += _run_atoms(r, child, footnotes, anchors)
         else:
             atoms.append(Atom(("x", etree.tostring(child, encoding="unicode")), child, opaque=True))
     return Para(p, prefix, atoms, _kind(p))
