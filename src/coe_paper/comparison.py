@@ -1,5 +1,6 @@
 """`assemble --compare REV`: the current paper with every difference from an earlier revision as a Word tracked
-change, each by the organisation that last changed the section's file (the merge itself is redline.py's)."""
+change, each by the organisation that last changed the section's file, or "Uncommitted" where the work tree differs
+from the paper rendered at HEAD (the merge itself, and who made each change, are redline.py's)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .pipeline import Assembled, Step, attribute, load, quiet, write_document
 from .sources import normalise
 
 if TYPE_CHECKING:
-    from .redline import Segment
+    from .redline import ComparingBuilder, Segment
 
 
 def _segments(parts: Parts, contents: list[ooxml.Element]) -> list[Segment]:
@@ -49,10 +50,26 @@ def _at_revision(found: list[Diagnostic], rev: str, severity: Severity) -> list[
             for d in found if d.severity == "error"]
 
 
+def _at_head(root: Path, builder: ComparingBuilder, entries: set[int]) -> list[Segment] | None:
+    """The paper as committed at HEAD, in segments rendered into `builder` (to tell which changes the work tree
+    made), its contents' entries added to `entries`; None when HEAD's paper cannot be rendered."""
+    head = load(root, "HEAD")
+    if head.project is None or has_errors(head.diagnostics):
+        return None
+    found: list[Diagnostic] = []
+    with builder.older(head.source):
+        parts = render_parts(builder, head, version_of(root, "HEAD"), credits_for(head.project, attribute(head)),
+                             found, True)
+        listed = contents(builder, head.project)
+    entries |= {id(p) for p, _, _ in builder.contents_entries}
+    return None if has_errors(found) else _segments(parts, listed)
+
+
 def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = False,
             step: Step = quiet) -> Assembled:
     """The current paper with every difference from `rev` as a Word tracked change, by the organisation that
-    last changed the section's file (and that commit's date); work-tree changes are by "Uncommitted". `paginate`
+    last changed the section's file (and that commit's date); changes the work tree made to what HEAD holds are by
+    "Uncommitted". `paginate`
     runs the layout pass on the comparison, as `assemble` does on the paper."""
     from .redline import Authors, ComparingBuilder, Redliner, revision_ids  # only a comparison needs them
 
@@ -81,8 +98,9 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
     authors = Authors(root, rev, new.project, source_date() or datetime.now(timezone.utc))
     redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""),
                         entries)
-    body = redliner.merge(_segments(before, before_contents), _segments(after, after_contents),
-                          lambda seg, other: authors.stamp(seg.paths + (other.paths if other else ())))
+    old_parts, new_parts = _segments(before, before_contents), _segments(after, after_contents)
+    who = authors.changes(new_parts, _at_head(root, builder, entries) if authors.dirty else None, redliner)
+    body = redliner.merge(old_parts, new_parts, who)
     builder.number_notes(body)
     builder.extend(body)
     extra = ((marks.COMPARED, old_version.commit),)

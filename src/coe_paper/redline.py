@@ -36,6 +36,7 @@ w = ooxml.w
 _CUTOFF = 0.5  # share of equal words above which two paragraphs are compared word by word
 _MAX_PAIRS = 2500  # beyond this many candidate pairs, a changed stretch is deleted and inserted whole
 UNCOMMITTED = "Uncommitted"
+_Op = tuple[str, Element | None, Element | None]  # ("same" | "del" | "ins" | "pair", old, new)
 _COMMIT = "coe-commit"  # marks a commit's line in `git log --name-only` output
 
 
@@ -69,8 +70,12 @@ class Segment:
 
 
 # -- who changed what (git) -----------------------------------------------------------------------------------------
+Who = Callable[[_Op], list[tuple[_Op, Stamp]]]  # who made one change of a segment (an op of `Redliner.align`)
+
+
 class Authors:
-    """The organisation and date of the last commit between `rev` and HEAD that touched each paper file."""
+    """The organisation and date of the last commit between `rev` and HEAD that touched each paper file, and, with
+    the work tree's changes, who made each change of a comparison (`changes`)."""
 
     def __init__(self, root: Path, rev: str, project: Project, built: datetime) -> None:
         identities = IdentityMap.from_project(project, root)
@@ -98,15 +103,43 @@ class Authors:
         self.built = built
 
     def stamp(self, paths: Sequence[str]) -> Stamp:
-        """The last change to any of `paths`; else the last change to any paper file (templates, outline)."""
-        if any(p in self.dirty for p in paths):
-            return self.uncommitted
+        """The last commit since `rev` to any of `paths`; else the last to any paper file (templates, outline)."""
         found = [self.last[p] for p in paths if p in self.last]
         if found:
             return max(found, key=lambda s: s.date)
-        if self.dirty:
-            return self.uncommitted
         return self.latest or Stamp("coe-paper", w_date(self.built))
+
+    def changes(self, new: Sequence[Segment], head: Sequence[Segment] | None, redliner: Redliner
+                ) -> Callable[[Segment, Segment | None], Who]:
+        """Who made each change of a segment (compared with the older one, if any): the last commit to its files
+        (`stamp`), but what the work tree changed is Uncommitted: a block inserted, or the new side of a changed
+        one, that HEAD's segment of the same key does not hold, and a block deleted, or the old side of a changed
+        one, that it still holds; a changed block whose sides are by different authors is deleted and inserted
+        whole. `head` is HEAD's segments when the work tree differs from HEAD (None: it does not, or HEAD could not
+        be rendered, and then a segment from a changed file, or any without one, is Uncommitted whole)."""
+        key, at_head = redliner._key, {s.key: s for s in head or ()}  # blocks compared as the redline aligns them
+        as_at_head = {s.key for s in new if s.key in at_head and [key(b) for b in s.blocks] == [
+            key(b) for b in at_head[s.key].blocks]}
+
+        def who(segment: Segment, other: Segment | None) -> Who:
+            paths = segment.paths + (other.paths if other else ())
+            committed = self.stamp(paths)
+            if not self.dirty or segment.key in as_at_head:
+                return lambda op: [(op, committed)]
+            if head is None:
+                touched = any(p in self.dirty for p in paths) or not paths
+                return lambda op: [(op, self.uncommitted if touched else committed)]
+            held = Counter(key(b) for b in at_head[segment.key].blocks) if segment.key in at_head else Counter()
+
+            def one(op: _Op) -> list[tuple[_Op, Stamp]]:
+                _, before, after = op
+                gone = self.uncommitted if before is not None and key(before) in held else committed
+                came = committed if after is not None and key(after) in held else self.uncommitted
+                if op[0] != "pair" or gone == came:
+                    return [(op, gone if op[0] == "del" else came)]
+                return [(("del", before, None), gone), (("ins", None, after), came)]
+            return one
+        return who
 
 
 # -- rendering both versions into one package ---------------------------------------------------------------------
@@ -150,7 +183,6 @@ class ComparingBuilder(DocxBuilder):
 
 
 # -- merging ------------------------------------------------------------------------------------------------------
-_Op = tuple[str, Element | None, Element | None]  # ("same" | "del" | "ins" | "pair", old, new)
 
 
 @dataclass
@@ -164,21 +196,25 @@ class Redliner:
     _numbers: dict[str, str] = field(default_factory=dict)  # old list numId -> the new list it continues as
     _paras: dict[int, Para] = field(default_factory=dict)
 
-    def merge(self, old: Sequence[Segment], new: Sequence[Segment], stamp: Callable[[Segment, Segment | None],
-              Stamp]) -> list[Element]:
-        """The merged body: segments matched by key, each compared block by block."""
-        plan: list[tuple[list[_Op], Stamp]] = []
+    def merge(self, old: Sequence[Segment], new: Sequence[Segment],
+              stamp: Callable[[Segment, Segment | None], Who]) -> list[Element]:
+        """The merged body: segments matched by key, each compared block by block; `stamp` says who made each
+        change of a segment (compared with the older one, if any), a changed block split when it takes two."""
+        plan: list[tuple[_Op, Stamp]] = []
         matcher = SequenceMatcher(None, [s.key for s in old], [s.key for s in new], autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
-                    plan.append((self.align(before.blocks, after.blocks), stamp(after, before)))
+                    who = stamp(after, before)
+                    plan += [change for op in self.align(before.blocks, after.blocks) for change in who(op)]
                 continue
             for before in old[i1:i2]:
-                plan.append((self.align(before.blocks, []), stamp(before, None)))
+                who = stamp(before, None)
+                plan += [change for op in self.align(before.blocks, []) for change in who(op)]
             for after in new[j1:j2]:
-                plan.append((self.align([], after.blocks), stamp(after, None)))
-        return [element for ops, when in plan for element in self.emit(ops, when)]
+                who = stamp(after, None)
+                plan += [change for op in self.align([], after.blocks) for change in who(op)]
+        return [element for op, when in plan for element in self.emit([op], when)]
 
     # -- alignment ------------------------------------------------------------------------------------------------
     def _p(self, p: Element) -> Para:

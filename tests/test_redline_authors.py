@@ -1,0 +1,61 @@
+"""Who each tracked change of `assemble --compare REV` is by: the organisation whose commit made it, even where the
+work tree changed something else in the same section or paper; only what the work tree changed is "Uncommitted"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from conftest import CONTRIBUTORS_YAML, MakeProject, section_text
+from test_redline import (
+    ANCT,
+    INTRO,
+    INTRO_V1,
+    INTRO_V2,
+    W,
+    body_of,
+    build,
+    commit_v2,
+    git,
+    isolated_git,
+    plain,
+    repository,
+    revisions,
+    text_of,
+)
+
+__all__ = ["isolated_git"]  # the autouse fixture: no user or system git configuration
+
+ANCT_NAME = "National Agency for Territorial Cohesion"
+
+
+def authors_of(document: etree._Element, words: str) -> set[str | None]:
+    """The authors of the tracked changes in the paragraph holding `words`."""
+    found = next(p for p in document.iter(W("p")) if words in text_of(p))
+    return {c.get(W("author")) for c in revisions(found)}
+
+
+def test_an_uncommitted_edit_leaves_the_committed_changes_to_who_made_them(make_project: MakeProject,
+                                                                           tmp_path: Path) -> None:
+    """One uncommitted edit in a section made every committed change of that section "Uncommitted", and any made
+    the title page, the contents and the annex "Uncommitted" whole: an organisation renamed in a commit too."""
+    root = repository(make_project, {INTRO: section_text("intro", INTRO_V1, title="Introduction")})
+    commit_v2(root, {INTRO: section_text("intro", INTRO_V2, title="Introduction"),
+                     "contributors.yaml": CONTRIBUTORS_YAML.replace("City of Leipzig", "City of Leipzig (Saxony)")})
+    intro = root / INTRO
+    intro.write_text(intro.read_text().replace("Third step of the plan.", "Third and last step of the plan.")
+                     .replace("The plan has three steps:\n", ""))
+    redline = build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout")
+    assert plain(redline) == plain(build(root, tmp_path / "new.docx", "--no-layout"))
+    assert plain(redline, "reject") == plain(build(root, tmp_path / "old.docx", "--rev", "v1", "--no-layout"))
+    document = body_of(redline)
+    assert authors_of(document, "every resident") == {ANCT_NAME}  # committed, word by word
+    assert authors_of(document, "brand new paragraph") == {ANCT_NAME}  # inserted by the commit
+    assert authors_of(document, "disappear entirely") == {ANCT_NAME}  # deleted by the commit
+    assert authors_of(document, "Leipzig (Saxony)") == {ANCT_NAME}  # the annex, from committed contributors.yaml
+    assert authors_of(document, "last step") == {"Uncommitted"}  # changed in the work tree
+    assert authors_of(document, "three steps") == {"Uncommitted"}  # deleted in the work tree
+    git(root, "commit", "-q", "-am", "Third draft", who=ANCT)
+    document = body_of(build(root, tmp_path / "committed.docx", "--compare", "v1", "--no-layout"))
+    assert {c.get(W("author")) for c in revisions(document)} == {ANCT_NAME}
