@@ -59,3 +59,23 @@ def test_an_uncommitted_edit_leaves_the_committed_changes_to_who_made_them(make_
     git(root, "commit", "-q", "-am", "Third draft", who=ANCT)
     document = body_of(build(root, tmp_path / "committed.docx", "--compare", "v1", "--no-layout"))
     assert {c.get(W("author")) for c in revisions(document)} == {ANCT_NAME}
+
+
+def test_a_section_moved_in_the_outline_is_by_who_moved_it(make_project: MakeProject, tmp_path: Path) -> None:
+    """A section moved in paper/paper.yaml, its file unchanged since REV, went to the newest commit's member (one
+    who then changed another section), not to the outline's; a move not yet committed is Uncommitted."""
+    root = repository(make_project, {})
+    outline = root / "paper/paper.yaml"
+    swapped = outline.read_text().replace("- id: housing", "- id: swap").replace("- id: outlook", "- id: housing")
+    commit_v2(root, {"paper/paper.yaml": swapped.replace("- id: swap", "- id: outlook")})  # ANCT moves outlook up
+    (root / INTRO).write_text((root / INTRO).read_text().replace("serves everyone", "serves every resident"))
+    git(root, "commit", "-q", "-am", "Wording", date="2024-04-01T10:00:00+01:00")  # Rome, the newest commit
+    document = body_of(build(root, tmp_path / "redline.docx", "--compare", "v1", "--no-layout"))
+    assert authors_of(document, "every resident") == {"Metropolitan City of Rome"}
+    moved = [p for p in document.iter(W("p")) if "agree its action plan" in text_of(p)]
+    assert len(moved) == 2  # deleted where it was, inserted where it is
+    assert {c.get(W("author")) for p in moved for c in revisions(p)} == {ANCT_NAME}
+    outline.write_text(outline.read_text().replace("- id: intro", "- id: first").replace("- id: housing",
+                       "- id: intro").replace("- id: first", "- id: housing"))  # intro moved, not committed
+    document = body_of(build(root, tmp_path / "uncommitted.docx", "--compare", "v1", "--no-layout"))
+    assert authors_of(document, "Read about") == {"Uncommitted"}

@@ -1,6 +1,7 @@
 """`assemble --compare REV`: the current paper with every difference from an earlier revision as a Word tracked
-change, each by the organisation that last changed the section's file, or "Uncommitted" where the work tree differs
-from the paper rendered at HEAD (the merge itself, and who made each change, are redline.py's)."""
+change, each by the organisation that last changed the section's file (or moved it in the outline), or "Uncommitted"
+where the work tree differs from the paper rendered at HEAD (the merge itself, and who made each change, are
+redline.py's)."""
 
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
     redliner = Redliner(revision_ids(builder.next_bookmark_id() + 1), lambda fid: builder.footnote_texts.get(fid, ""),
                         entries)
     old_parts, new_parts = _segments(before, before_contents), _segments(after, after_contents)
-    who = authors.changes(new_parts, _at_head(root, builder, entries) if authors.dirty else None, redliner)
+    who = authors.changes(old_parts, new_parts, _at_head(root, builder, entries) if authors.dirty else None, redliner)
     body = redliner.merge(old_parts, new_parts, who)
     builder.number_notes(body)
     builder.extend(body)

@@ -26,6 +26,7 @@ from .attribution import IdentityMap
 from .docx_writer import DocxBuilder
 from .gitlog import PAPER_PATHS
 from .historygit import GIT_CONFIG
+from .locate import CONFIG_PATH
 from .model import Project
 from .redline_atoms import Atom, AtomWriter, Para, read_para
 from .render_inline import clean
@@ -109,21 +110,32 @@ class Authors:
             return max(found, key=lambda s: s.date)
         return self.latest or Stamp("coe-paper", w_date(self.built))
 
-    def changes(self, new: Sequence[Segment], head: Sequence[Segment] | None, redliner: Redliner
-                ) -> Callable[[Segment, Segment | None], Who]:
+    def changes(self, old: Sequence[Segment], new: Sequence[Segment], head: Sequence[Segment] | None,
+                redliner: Redliner) -> Callable[[Segment, Segment | None], Who]:
         """Who made each change of a segment (compared with the older one, if any): the last commit to its files
-        (`stamp`), but what the work tree changed is Uncommitted: a block inserted, or the new side of a changed
-        one, that HEAD's segment of the same key does not hold, and a block deleted, or the old side of a changed
-        one, that it still holds; a changed block whose sides are by different authors is deleted and inserted
-        whole. `head` is HEAD's segments when the work tree differs from HEAD (None: it does not, or HEAD could not
-        be rendered, and then a segment from a changed file, or any without one, is Uncommitted whole)."""
+        (`stamp`), or for a section the outline moved (deleted where it was, inserted where it is) the last commit to
+        paper/paper.yaml; but what the work tree changed is Uncommitted: a block inserted, or the new side of a
+        changed one, that HEAD's segment of the same key does not hold, a block deleted, or the old side of a
+        changed one, that it still holds, and a move of a section that has others before it than at HEAD. A block
+        changed whose sides are by different authors is deleted and inserted whole. `head` is HEAD's segments when
+        the work tree differs from HEAD (None: it does not, or HEAD could not be rendered, and then a segment from a
+        changed file, or any without one, is Uncommitted whole)."""
         key, at_head = redliner._key, {s.key: s for s in head or ()}  # blocks compared as the redline aligns them
         as_at_head = {s.key for s in new if s.key in at_head and [key(b) for b in s.blocks] == [
             key(b) for b in at_head[s.key].blocks]}
+        moves = {s.key for s in new} & {s.key for s in old}  # those of them compared whole were moved
+        moved_here = moves if self.dirty and head is None and CONFIG_PATH in self.dirty else set()
+        if head is not None:  # moved by the work tree: what is before it is not what was before it at HEAD
+            now = [s.key for s in new if s.key in at_head]
+            then = sorted(now, key=[*at_head].index)
+            moved_here = {k for k in moves if k not in now or set(now[:now.index(k)]) != set(then[:then.index(k)])}
 
         def who(segment: Segment, other: Segment | None) -> Who:
             paths = segment.paths + (other.paths if other else ())
-            committed = self.stamp(paths)
+            moved = other is None and segment.key in moves
+            committed = self.last.get(CONFIG_PATH, self.stamp(paths)) if moved else self.stamp(paths)
+            if moved and segment.key in moved_here:
+                return lambda op: [(op, self.uncommitted)]
             if not self.dirty or segment.key in as_at_head:
                 return lambda op: [(op, committed)]
             if head is None:
@@ -133,7 +145,7 @@ class Authors:
 
             def one(op: _Op) -> list[tuple[_Op, Stamp]]:
                 _, before, after = op
-                gone = self.uncommitted if before is not None and key(before) in held else committed
+                gone = self.uncommitted if before is not None and key(before) in held and not moved else committed
                 came = committed if after is not None and key(after) in held else self.uncommitted
                 if op[0] != "pair" or gone == came:
                     return [(op, gone if op[0] == "del" else came)]
