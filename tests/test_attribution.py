@@ -552,6 +552,23 @@ def test_contributors_report(history_repo: tuple[Repo, dict[str, str]]) -> None:
     assert text.exit_code == 0 and "DG REGIO" in text.stdout
 
 
+def test_contributors_json_has_the_row_of_authors_who_map_to_no_member(history_repo: tuple[Repo, dict[str, str]]
+                                                                        ) -> None:
+    """The text table ends with a "(no member organisation)" row for the lines of authors who map to none; the JSON
+    left it out, and its shares added up to less than the whole."""
+    repo, _ = history_repo
+    text = CliRunner().invoke(app, ["--project", str(repo.root), "contributors"])
+    unmapped = [line.split()[-2:] for line in text.stdout.splitlines() if line.startswith("(no member organisation)")]
+    result = CliRunner().invoke(app, ["--project", str(repo.root), "contributors", "--format", "json"])
+    rows = json.loads(result.stdout)
+    assert rows[-1] == {"id": None, "name": "(no member organisation)", "short": "(no member organisation)",
+                        "role": "", "country": "", "led": [], "contributed": [], "commits": None, "lines": 1,
+                        "share": round(1 / 37, 4)}
+    assert unmapped == [["1", f"{1 / 37:.1%}"]]
+    assert sum(row["lines"] for row in rows) == 37 and abs(sum(row["share"] for row in rows) - 1) < 0.001
+    assert [row["id"] for row in rows[:-1]] == ["rome", "anct", "leipzig", "dg-regio"]
+
+
 def test_bylines_and_annex_credit_organisations_found_in_history(
     history_repo: tuple[Repo, dict[str, str]], tmp_path: Path
 ) -> None:

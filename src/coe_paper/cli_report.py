@@ -153,14 +153,15 @@ def contributors(
 
     loaded, history = _attributed(rev, fmt)
     rows = report.organisations(loaded, history)
+    unmapped = report.unmapped_row(history)  # the lines the organisations' shares leave out (COE203 names whose)
     if fmt == "json":
-        print(to_json([row.as_dict() for row in rows]))
+        print(to_json([row.as_dict() for row in rows] + ([unmapped] if unmapped else [])))
         _left_out(report.left_out(loaded))
         return
     cells = [[(row.short, ""), (str(len(row.led)), ""), (str(len(row.contributed)), ""), (str(row.commits), ""),
               (str(row.lines), ""), (f"{row.share:.1%}", "")] for row in rows]
     lines, share = report.unmapped_lines(history)
-    if lines:  # the lines the organisations' shares leave out (COE203 names their authors)
-        cells.append([("(no member organisation)", "yellow"), *[("", "")] * 3, (str(lines), ""), (f"{share:.1%}", "")])
+    if lines:
+        cells.append([(report.UNMAPPED, "yellow"), *[("", "")] * 3, (str(lines), ""), (f"{share:.1%}", "")])
     _print_table("Contributors", ["organisation", "led>", "contributed>", "commits>", "lines>", "share>"], cells)
     _left_out(report.left_out(loaded))

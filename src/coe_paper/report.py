@@ -126,6 +126,19 @@ def unmapped_lines(history: History | None) -> tuple[int, float]:
     return lines, lines / total if total else 0.0
 
 
+UNMAPPED = "(no member organisation)"
+
+
+def unmapped_row(history: History | None) -> dict[str, object] | None:
+    """`contributors --format json`'s last row, as the text table's: the lines of authors who map to no member
+    organisation (`id` null; their commits are not counted: null), or None when there are none."""
+    lines, share = unmapped_lines(history)
+    if not lines:
+        return None
+    return {"id": None, "name": UNMAPPED, "short": UNMAPPED, "role": "", "country": "", "led": [], "contributed": [],
+            "commits": None, "lines": lines, "share": round(share, 4)}
+
+
 def organisations(loaded: Loaded, history: History | None) -> list[OrganisationReport]:
     """Every member organisation, in contributors.yaml order, with what it led, contributed, committed and wrote."""
     project = loaded.project
