@@ -719,6 +719,25 @@ def test_a_section_deleted_and_restored_keeps_its_writers(tmp_path: Path) -> Non
     assert cached.sections[INTRO].lines_by_org == {"anct": 1, "leipzig": 1, "rome": 10}
 
 
+def test_a_reverted_edit_gives_the_lines_back_to_their_writer(tmp_path: Path) -> None:
+    """Leipzig reverts ANCT's rewording with `git revert`: blame gave the restored line to the revert, and Leipzig a
+    line it never wrote. A revert and the commit it reverts are looked past (their commits still count); a revert
+    of the revert puts ANCT's wording back, ANCT's line again."""
+    repo, _ = _drafted(tmp_path)
+    reworded = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:]]
+    repo.write(INTRO, section("intro", "Introduction", "rome", reworded))
+    repo.commit(ANNE, 2, "Reword the introduction")
+    for who, day_ in ((LENA, 3), (REGGIE, 4)):
+        date = f"2024-02-0{day_}T10:00:00+00:00"
+        repo.git("revert", "--no-edit", "HEAD", env={**who, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+        _, history = attribute(repo.root)
+        _, cached = attribute(repo.root, use_cache=True)
+        _, cached = attribute(repo.root, use_cache=True)  # the second from the blame cache
+        expected = {"rome": 12} if who is LENA else {"rome": 11, "anct": 1}
+        assert history.sections[INTRO].lines_by_org == cached.sections[INTRO].lines_by_org == expected, who
+    assert history.sections[INTRO].commits_by_org == {"rome": 1, "anct": 1, "leipzig": 1, "dg-regio": 1}
+
+
 def test_a_new_file_where_a_section_was_deleted_is_a_new_section(tmp_path: Path) -> None:
     """A section deleted, and later another text written at its path, is the new writer's: nothing is taken from
     the deleted file's history."""

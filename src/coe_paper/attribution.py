@@ -14,7 +14,8 @@ Rules (README, "Attribution"):
   line share, since a line has one author in git. A change to a line's whitespace alone (a reformatting commit)
   does not take it over, nor does moving lines within a file or to another file changed in the same commit (a
   paragraph moved from one section to another): blame looks past both (`BLAME_OPTIONS`). Nor does restoring a
-  deleted section file as it was (restored.py).
+  deleted section file as it was (restored.py), nor a `git revert` of an edit: blame looks past the revert and the
+  commit it reverts (historygit.reverted).
 - Merge commits are not counted as commits; the commits they bring in are. Lines a merge itself wrote (conflict
   resolutions) are blamed on the merge's author.
 - Identities are mapped to organisations by `identities.IdentityMap` (.mailmap, then e-mails, then domains).
@@ -34,7 +35,7 @@ from .blamecache import CACHE_FILE, BlameCache, Blamed
 from .diagnostics import Diagnostic, error, warning
 from .gitlog import repository_problem
 from .gitrun import waits_on
-from .historygit import Git, log_and_blobs, repository, settings
+from .historygit import Git, log_and_blobs, repository, reverted, settings
 from .identities import Identity, IdentityMap, parse_mailmap, parse_person, work_tree_mailmap
 from .model import Project
 from .restored import Restart, Restarts, blame, restored
@@ -180,8 +181,12 @@ def history_of(
     # edited .mailmap, or another setting or file they name, blames again
     blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
     mapped = hashlib.sha256(blamed_by).hexdigest()[:16]
+    reverts = reverted(raw, set(authors))  # a revert and what it reverted: blame looks past both
+    options = {path: (*BLAME_OPTIONS, *(f"--ignore-rev={c.commit}" for c in history.sections[path].changes
+                                        if c.commit in reverts)) for path in paths}
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}"
-                  + "".join(f"\0restored {r.added}" for r in back.get(path, [])) for path in paths}
+                  + "".join(f"\0restored {r.added}" for r in back.get(path, []))
+                  + "".join(f"\0{o}" for o in options[path][len(BLAME_OPTIONS):]) for path in paths}
     todo = [path for path in paths if cache.get(keys[path]) is None]
     history.cache_hits = len(paths) - len(todo)
     if step is not None and len(todo) >= GRAPH_MIN_FILES:
@@ -194,7 +199,7 @@ def history_of(
     failed: list[str] = []
 
     def run(p: str) -> Blamed | None:
-        return blame(git, commit, p, back.get(p, []), BLAME_OPTIONS, env, prefix)
+        return blame(git, commit, p, back.get(p, []), options[p], env, prefix)
 
     for path, blamed in zip(todo, _side_by_side(run, todo, workers or max(2, os.cpu_count() or 2)), strict=True):
         if blamed is not None:
@@ -257,7 +262,7 @@ def _log(
             change = _change(token, identities)
             authors[change.commit] = change.author
             continue
-        if not token or change is None:
+        if not token or change is None or token.startswith("\x1f"):  # \x1f: the commit's message (`reverted`)
             continue
         status = token[0]
         if status in "RC":

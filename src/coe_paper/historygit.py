@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,8 +25,10 @@ from .store import Store
 GIT_CONFIG = gitrun.READ_CONFIG
 _TRAILERS = "%(trailers:key=Co-authored-by,valueonly=true,separator=%n,unfold=true)"
 #: Commit, author, date, co-authors, one a line: git takes any character but a line break in a name or an e-mail,
-#: and a trailer's value is one line, so no field can hold the separator.
-LOG_FORMAT = f"%x1e%H%n%an%n%ae%n%aI%n{_TRAILERS}%x1d"
+#: and a trailer's value is one line, so no field can hold the separator. Then the message's body, a field of its
+#: own (git keeps a NUL out of a message), for the commit a revert names (`reverted`).
+LOG_FORMAT = f"%x1e%H%n%an%n%ae%n%aI%n{_TRAILERS}%x1d%x00%x1f%b"
+_REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40})\.$", re.M)  # as `git revert` writes it
 #: The settings read: those that change git blame's answers (mailmap.*, blame.*) or the log pass's (diff.*, log.*,
 #: and trailer.* and core.commentChar, which decide the `Co-authored-by:` lines `%(trailers)` finds).
 SETTINGS = r"^(mailmap|blame|diff|log|trailer)\.|^core\.comment"
@@ -143,3 +146,20 @@ def _blobs(listing: bytes) -> dict[str, str]:
         if len(parts) == 3 and parts[1] == "blob":
             blobs[name] = parts[2]
     return blobs
+
+
+def reverted(raw: bytes | None, known: set[str]) -> set[str]:
+    """The commits blame looks past (`--ignore-rev`): each revert in the log pass's output `raw` (its message says
+    "This reverts commit <sha>.", as `git revert` writes it) with the commit it reverts, among the `known` ones:
+    restored text is its writer's again. Newest first, so that a revert reverted goes with the revert of it, and
+    what the older one reverted stands."""
+    ignored: set[str] = set()
+    commit = ""
+    for token in (raw or b"").decode("utf-8", "surrogateescape").split("\0"):
+        if token.startswith("\x1e"):
+            commit = token[1:].split("\n", 1)[0]
+        elif token.startswith("\x1f") and commit not in ignored:
+            found = _REVERTS.search(token[1:])
+            if found and found.group(1) in known and commit in known:
+                ignored |= {commit, found.group(1)}
+    return ignored
