@@ -3,10 +3,12 @@ work tree changed something else in the same section or paper; only what the wor
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
 
+from coe_paper import ooxml
 from conftest import CONTRIBUTORS_YAML, MakeProject, section_text
 from test_redline import (
     ANCT,
@@ -54,6 +56,9 @@ def test_an_uncommitted_edit_leaves_the_committed_changes_to_who_made_them(make_
     assert authors_of(document, "brand new paragraph") == {ANCT_NAME}  # inserted by the commit
     assert authors_of(document, "disappear entirely") == {ANCT_NAME}  # deleted by the commit
     assert authors_of(document, "Leipzig (Saxony)") == {ANCT_NAME}  # the annex, from committed contributors.yaml
+    entries = [p for p in document.iter(W("p")) if re.fullmatch(r"TOC\d", ooxml.style_of(p) or "")
+               and "Why equal cities" in text_of(p)]  # the contents: a heading the commit renamed, word by word
+    assert len(entries) == 1 and {c.get(W("author")) for c in revisions(entries[0])} == {ANCT_NAME}
     assert authors_of(document, "last step") == {"Uncommitted"}  # changed in the work tree
     assert authors_of(document, "three steps") == {"Uncommitted"}  # deleted in the work tree
     git(root, "commit", "-q", "-am", "Third draft", who=ANCT)

@@ -20,12 +20,13 @@ from .pipeline import Assembled, Step, attribute, load, quiet, write_document
 from .sources import normalise
 
 if TYPE_CHECKING:
-    from .redline import ComparingBuilder, Segment
+    from .redline import ComparingBuilder
+    from .redline_authors import Segment
 
 
 def _segments(parts: Parts, contents: list[ooxml.Element]) -> list[Segment]:
     """The body in the pieces that are compared as wholes; sections carry their file for attribution."""
-    from .redline import Segment
+    from .redline_authors import Segment
 
     return [
         Segment("title", parts.title_page),
@@ -72,7 +73,8 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
     last changed the section's file (and that commit's date); changes the work tree made to what HEAD holds are by
     "Uncommitted". `paginate`
     runs the layout pass on the comparison, as `assemble` does on the paper."""
-    from .redline import Authors, ComparingBuilder, Redliner, revision_ids  # only a comparison needs them
+    from .redline import ComparingBuilder, Redliner, revision_ids  # only a comparison needs them
+    from .redline_authors import Authors
 
     new = load(root)
     if new.project is None or has_errors(new.diagnostics):
