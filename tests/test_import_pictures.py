@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 import pathlib
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from conftest import MakeProject, tiny_png
-from test_import import NO_OUTLOOK, _import
+from test_import import NO_OUTLOOK, _body_draft, _import, _relate, _run, _set_part
 
 
 def _draft(folder: Path, count: int) -> tuple[Path, list[bytes]]:
@@ -72,3 +73,57 @@ def test_temporary_files_of_killed_writers_are_still_removed(make_project: MakeP
     result, _ = _import(root, _draft(tmp_path, 3)[0])
     assert result.exit_code == 0, result.stderr
     assert not dead.exists() and alive.exists() and other.exists()
+
+
+_PICTURE = ('<w:r><w:drawing><wp:inline><wp:extent cx="1800000" cy="900000"/><wp:docPr id="1" name="Picture 1" '
+            'descr="Map of the partner cities"/><a:graphic><a:graphicData><pic:pic '
+            'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:blipFill><a:blip '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rImg"/>'
+            "</pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")
+
+
+@pytest.mark.parametrize(("target", "external"), [("../../../../tmp/x.png", False), ("/etc/../x.png", False),
+                                                  ("file:///etc/passwd", True), ("media/gone.png", False)])
+def test_a_picture_whose_image_the_package_lacks_is_left_out_and_named(make_project: MakeProject, tmp_path: Path,
+                                                                       target: str, external: bool) -> None:
+    """A picture whose relationship points out of the package (a path that climbs out of it, an absolute one, an
+    External file) or to an entry the zip lacks was written as `![...](../paper/images/outlook-1.png)` with no such
+    file, and a hint to replace a file that was never written: validate then failed (COE501). It is left out, named
+    by its description, as a picture whose image is missing from the draft."""
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The map: ')}{_PICTURE}</w:p><w:p>{_run('Rents rose.')}</w:p>")
+    mode = ' TargetMode="External"' if external else ""
+    _relate(draft, f'<Relationship Id="rImg" Target="{target}"{mode} '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    assert "![" not in text and "The map:" in text and "Rents rose." in text
+    assert ("warning COE903 dropped picture whose image is missing from the draft ('Map of the partner cities'): 1"
+            in result.stderr)
+    assert "COE910" not in result.stderr and "COE501" not in result.stderr
+    assert list((root / "paper" / "images").glob("outlook*")) == []
+
+
+def test_a_picture_whose_image_cannot_be_read_is_left_out_and_named(make_project: MakeProject,
+                                                                   tmp_path: Path) -> None:
+    """A picture whose image entry is damaged (its bytes fail their check) kept its link to a file never written."""
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The map: ')}{_PICTURE}</w:p>")
+    _relate(draft, '<Relationship Id="rImg" Target="media/map.png" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
+    data = tiny_png(40, 40)
+    _set_part(draft, "word/media/map.png", data)
+    with zipfile.ZipFile(draft) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(draft, "w") as target:  # stored, so that one byte of the picture can be changed
+        for name, content in entries.items():
+            target.writestr(name, content)
+    raw = draft.read_bytes()
+    at = raw.index(data) + len(data) // 2
+    draft.write_bytes(raw[:at] + bytes([raw[at] ^ 0xFF]) + raw[at + 1:])
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    assert "![" not in text and "The map:" in text
+    assert "warning COE910 picture 'Map of the partner cities' left out: its image cannot be read" in result.stderr
+    assert "COE501" not in result.stderr
+    assert list((root / "paper" / "images").glob("outlook*")) == []

@@ -241,7 +241,9 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'hidden text (kept as ordinary text), a note\'s own mark ("*"; the note is numbered as the paper\'s are), '
      'a picture linked to a file outside the draft, a picture whose image is missing from the draft (named by '
      "its description: pandoc relates a picture in a note to an image of the body's part, which no reader "
-     'shows), a note (named with its text) or picture on the title, header or footer (each named by its words, '
+     'shows; and one whose relationship points out of the package, to a path that climbs out of it or an '
+     'outside file, or to an entry the package lacks), a note (named with its text) or picture on the title, '
+     'header or footer (each named by its words, '
      "shortened to 80 characters, a watermark's included), section or page break, contents entries (by their "
      'style, or the content control Word and LibreOffice put around a table of contents, up to where its last '
      'TOC field ends: LibreOffice puts the text after a contents and a list of figures in it too, which is '
@@ -272,7 +274,7 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'out'),
     ('COE910', 'warning',
      'import: an image without a description (validate then reports COE502), of a type Word cannot show, or '
-     'unreadable'),
+     'unreadable (a damaged entry of the package: the picture is left out, named by its description)'),
     ('COE911', 'warning',
      'import: bold, italic or other formatting that CommonMark would read otherwise at that place dropped '
      '(words kept); list items numbered with letters or Roman numerals where the paper numbers otherwise; a '

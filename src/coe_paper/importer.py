@@ -335,7 +335,9 @@ class _Converter:
             if run.note is not None:
                 out.append(Piece(raw=self._note_ref(run.note)))
             elif run.image is not None:
-                out.append(Piece(raw=self.pictures.markdown(*run.image, run.extent), link=self._link(run.link)))
+                shown = self.pictures.markdown(*run.image, run.extent)  # "": its image unread (warned of)
+                if shown:
+                    out.append(Piece(raw=shown, link=self._link(run.link)))
             elif run.text:  # a link to a caption showing other words than its number stays text
                 link = self._link(run.link, run.page or run.link not in numbers)
                 out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, link))

@@ -3,8 +3,8 @@ order (N the next number no other file has, for a draft imported beside its sect
 place the draft shows it becomes a Markdown image with the picture's description as alt text, and the width it is
 shown at (`{width=6cm}`) when the draft sets a size of its own: not for a picture at its natural size, which Word
 and LibreOffice give at 96 dpi to one that gives no dpi, where the paper gives 72.
-What cannot be shown (a type Word does not show, bytes that cannot be read, no description) is warned of
-(COE910); a draft of more pictures than a section holds is refused before any is written."""
+What cannot be shown (a type Word does not show, bytes that cannot be read: that picture is left out, no description)
+is warned of (COE910); a draft of more pictures than a section holds is refused before any is written."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from . import limits, ooxml
 from . import wordblocks as wb
+from .diagnostics import clipped
 from .jpegs import docx_image
 from .picture_widths import width_attribute
 from .pictures import IMAGE_TYPES
@@ -32,27 +33,37 @@ class DraftImages:
         self.warn, self.counts = warn, counts
         self.taken = set(taken)  # and the names given so far
         self.names: dict[str, str] = {}  # part -> file name
+        self.unread: set[str] = set()  # parts whose bytes could not be read (warned of once)
         self.data: list[tuple[str, bytes]] = []
 
     def markdown(self, part: str, description: str, extent: tuple[int, int] | None = None) -> str:
         """The Markdown image of the picture `part` described so, with the width the draft shows it at (`extent`,
-        EMU) when the paper would show it at another; raises DocxError past the pictures a draft may hold (each is a
-        file written and synced)."""
+        EMU) when the paper would show it at another; "" for one whose image cannot be read (warned of, named by its
+        description: a link to a file never written would fail validation). Raises DocxError past the pictures a
+        draft may hold (each is a file written and synced)."""
         name = self.names.get(part)
+        if name is None and part in self.unread:
+            return ""
         if name is None and len(self.names) >= limits.LIMITS.draft_pictures:
             raise DocxError(f"{self.name} has more than {limits.LIMITS.draft_pictures:,} pictures, far more than a "
                             "section holds; refusing to write them (split the draft, or leave most pictures out)")
         if name is None:
+            try:
+                data = self.doc.image_bytes(part)
+            except DocxError as exc:
+                self.unread.add(part)
+                described = clipped(" ".join(description.split()), 60)
+                named = f" '{described}'" if described else ""
+                self.warn(IMAGE, f"picture{named} left out: its image cannot be read ({exc})",
+                          "insert the picture again in Word and import the draft again")
+                return ""
             ext = next(iter(re.findall(r"\.[a-z0-9]{1,10}$", part.lower())), ".bin")  # a name and a link as others
             number = len(self.names) + 1
             while f"{self.section}-{number}{ext}" in self.taken:  # another file's name: the next free number
                 number += 1
             name = self.names[part] = f"{self.section}-{number}{ext}"
             self.taken.add(name)
-            try:
-                self.data.append((name, self.doc.image_bytes(part)))
-            except DocxError as exc:
-                self.warn(IMAGE, f"image {name}: {exc}", "")
+            self.data.append((name, data))
             if ext not in IMAGE_TYPES:
                 self.warn(IMAGE, f"image {name} is a {ext} file, which Word documents of the paper cannot show",
                           "export it as PNG and replace the file")

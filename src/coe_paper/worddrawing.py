@@ -72,10 +72,13 @@ def read_drawing(reader: Reader, node: Element, para: Paragraph, add: object, ex
     if image is not None:  # a picture in VML (w:pict), as Word keeps one from a .doc
         rid = image.get(f"{{{R}}}id")
     target = reader.links.get(rid or "")
+    if target is not None and not reader.doc.docx.has(target):  # a part the package lacks, a path out of it or a
+        target = None  # file the relationship points to outside the draft (External): nothing to show or import
     if target is None:
         linked = blip is not None and blip.get(f"{{{R}}}link") is not None
         if rid and not linked:  # its image names a part the story's relationships lack (pandoc 2 and 3 write a
-            # picture in a note so): no reader shows it; named by its description, which is not in the section
+            # picture in a note so) or the package does not hold: no reader shows it; named by its description,
+            # which is not in the section
             described = " ".join(picture_description(node, image).split())
             reader.drop("picture whose image is missing from the draft" +
                         (f" ('{clipped(described, 60)}')" if described else ""))

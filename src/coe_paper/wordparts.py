@@ -272,6 +272,7 @@ def link_targets(docx: SafeDocx, part: str | None = None) -> dict[str, str]:
     for rel in docx.xml(rels).iter("{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"):
         target = rel.get("Target", "")
         if rel.get("TargetMode") != "External":
-            target = posixpath.normpath(posixpath.join(directory, target)) if not target.startswith("/") else target[1:]
+            target = posixpath.normpath(posixpath.join(directory, target) if not target.startswith("/") else
+                                        target.lstrip("/"))  # a path from the package's root
         out[rel.get("Id", "")] = target
     return out
