@@ -1,6 +1,6 @@
 """`coe-paper import` of drafts as members send them, made by the programs they use: a contents list LibreOffice
 saved from an .odt (its entries in the Normal style, only the content control around them says what they are), an
-equation (Office Math) in a paragraph and on a line of its own."""
+equation (Office Math) in a paragraph, on a line of its own and outside any paragraph."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client
 from drafts import libreoffice_draft
-from test_import import NO_OUTLOOK, _body_draft, _import, _run
+from test_import import _NS, NO_OUTLOOK, _body_draft, _import, _relate, _run, _set_part
 
 _FODT = """\
 <?xml version="1.0" encoding="UTF-8"?>
@@ -148,3 +148,32 @@ def test_an_equation_in_a_cell_with_words_or_alone_in_a_note_is_named_where_it_i
     named = [line.split(" COE903 ", 1)[1] for line in result.stderr.splitlines() if " COE903 " in line]
     assert named == ["equation 't' kept as text in the table cell of row 2, column 'Rule', in the words 'rate t of "
                      "it'", "equation 't=0.2' kept as text (a paragraph of its own in a note)"]
+
+
+def test_an_equation_outside_any_paragraph_is_kept_as_one_inside_one(make_project: MakeProject,
+                                                                     tmp_path: Path) -> None:
+    """A display equation written as a child of the body (`m:oMathPara` outside any `w:p`, as some tools write it),
+    of a table cell or of a note was left out without a word: it is kept as text and named, as one in a paragraph."""
+    equation = f"<m:oMathPara {_M}><m:oMath>{_m('y=mx+c')}</m:oMath></m:oMathPara>"
+    cell = "<w:tc><w:p>{}</w:p></w:tc>"
+    table = (f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>{cell.format(_run('Name'))}"
+             f"{cell.format(_run('Formula'))}</w:tr><w:tr>{cell.format(_run('Line'))}<w:tc>"
+             f"<m:oMathPara {_M}><m:oMath>{_m('z=2')}</m:oMath></m:oMathPara></w:tc></w:tr></w:tbl>")
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The line is:')}</w:p>{equation}<w:p>{_run('So it rose.')}"
+                                  f'<w:r><w:footnoteReference w:id="1"/></w:r></w:p>{table}')
+    _set_part(draft, "word/footnotes.xml", (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {_NS}><w:footnote w:id="1"><w:p>'
+        f'<w:r><w:footnoteRef/></w:r>{_run(" Where:")}</w:p><m:oMathPara {_M}><m:oMath>{_m("c=1")}</m:oMath>'
+        "</m:oMathPara></w:footnote></w:footnotes>").encode())
+    _relate(draft, '<Relationship Id="rNotes" Target="footnotes.xml" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"/>')
+    result, text = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    body = (split_front_matter(text) or ("", "", 0))[1]
+    assert "The line is:\n\ny=mx+c\n\nSo it rose.[^1]\n" in body
+    assert "| Line | z=2 |" in body
+    assert "[^1]: Where:" in body and "c=1" in body.split("[^1]:", 1)[1]
+    named = [line.split(" COE903 ", 1)[1] for line in result.stderr.splitlines() if " COE903 " in line]
+    assert named == ["equation 'y=mx+c' kept as text (a paragraph of its own)",
+                     "equation 'z=2' kept as text, alone in the table cell of row 2, column 'Formula'",
+                     "equation 'c=1' kept as text (a paragraph of its own in a note)"]

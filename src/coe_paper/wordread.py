@@ -45,6 +45,7 @@ _PICTURES = (w("drawing"), w("pict"), w("object"))
 _INLINE_WRAPPERS = frozenset({w("smartTag"), w("customXml"), w("sdt"), w("sdtContent"), w("dir"), w("bdo"),
                               f"{{{MC}}}AlternateContent"})
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
+_MATH = frozenset({f"{{{MATH}}}oMath", f"{{{MATH}}}oMathPara"})
 
 
 class _Reader:
@@ -89,7 +90,7 @@ class _Reader:
         out: list[Block] = []
         for child in parent:
             tag = child.tag
-            if tag == w("p"):
+            if tag == w("p") or tag in _MATH:  # a display equation outside any paragraph: a paragraph of its own
                 self._paragraph(child, out)
             elif tag == w("tbl"):
                 out.append(read_table(self, child, nested))
@@ -168,7 +169,10 @@ class _Reader:
         para.space, para.contextual = wordparts.resolved_spacing(ppr, para.style or self.doc.default_style,
                                                                  self.doc.styles, self.doc.default_spacing)
         extra: list[Block] = []
-        self._inline(p, para, None, None, extra)
+        if p.tag in _MATH:  # a display equation that is a child of the body, a cell or a note, as some tools write it
+            self._equation(p, para, None, None)
+        else:
+            self._inline(p, para, None, None, extra)
         if para.rule and para.text().replace(OBJECT, "").strip():  # a line beside words: no rule of its own
             para.rule = False
             self.drop("horizontal line in a paragraph with text")
@@ -234,11 +238,16 @@ class _Reader:
             elif tag == f"{{{MC}}}Choice":
                 self._inline(child, para, rev, link, extra)
                 return  # the fallback repeats the choice
-            elif tag == f"{{{MATH}}}oMath" or tag == f"{{{MATH}}}oMathPara":
-                para.runs.append(Run(linear(child), frozenset(), rev, link))
-                if rev is None or rev.kind != "del":  # a deleted one is a change taken as accepted
-                    self.drop(EQUATION)
-                    para.equations.append(para.runs[-1].text)
+            elif tag in _MATH:
+                self._equation(child, para, rev, link)
+
+    def _equation(self, node: Element, para: Paragraph, rev: Rev | None, link: str | None) -> None:
+        """An equation (m:oMath, or m:oMathPara: equations on lines of their own), kept as its text in the linear
+        form Word types, and dropped (counted, named by that text)."""
+        para.runs.append(Run(linear(node), frozenset(), rev, link))
+        if rev is None or rev.kind != "del":  # a deleted one is a change taken as accepted
+            self.drop(EQUATION)
+            para.equations.append(para.runs[-1].text)
 
     def _run(self, r: Element, para: Paragraph, rev: Rev | None, link: str | None, extra: list[Block]) -> None:
         rpr = r.find(w("rPr"))
