@@ -238,7 +238,8 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'a paragraph of its own in a note, the first 20 so and the rest counted), phonetic guide (ruby; its base '
      'text kept), a character of a symbol font typed with Insert > Symbol that Unicode has no character for '
      "(Wingdings' check mark; the Symbol font's Greek letters and signs are kept as the characters they show), "
-     'hidden text (kept as ordinary text), a note\'s own mark ("*"; the note is numbered as the paper\'s are), '
+     'hidden text (kept as ordinary text), all caps or small caps (the words kept as typed), a note\'s own '
+     'mark ("*"; the note is numbered as the paper\'s are), '
      'a picture linked to a file outside the draft, a picture whose image is missing from the draft (named by '
      "its description: pandoc relates a picture in a note to an image of the body's part, which no reader "
      'shows; and one whose relationship points out of the package, to a path that climbs out of it or an '

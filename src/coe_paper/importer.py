@@ -33,7 +33,10 @@ from .marks import SECTIONS
 from .mdpieces import Piece, all_flagged, cut, with_flags
 from .mdwrite import Code, Heading, Item, MdBlock, Para, Rule, TableBlock, Writer
 
-_ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "code"})
+_ALLOWED = frozenset({"b", "i", "s", "sup", "sub", "u", "mark", "code"})
+#: Formatting Markdown has no form for, counted by the stretches of text it is on: the words stay as typed.
+_CAPS = {"caps": "all caps (the words kept as typed, not in capitals)",
+         "smallcaps": "small caps (the words kept as typed, not in small capitals)"}
 
 # Codes of the import range; the README's rule table lists them.
 DROPPED, FAKE_HEADING, TYPED_LIST = "COE903", "COE904", "COE905"
@@ -329,9 +332,14 @@ class _Converter:
     def _pieces(self, runs: list[wb.Run]) -> list[Piece]:
         out: list[Piece] = []
         numbers = numbers_shown(runs)  # the links that show a caption's label and number alone ("Figure 1")
+        before: frozenset[str] = frozenset()  # the formatting of the text before
         for run in runs:
             if run.rev is not None and run.rev.kind == "del":
                 continue
+            if run.text.strip(wb.OBJECT + " \t\n"):
+                for flag in (run.flags - before) & _CAPS.keys():
+                    self.counts[(DROPPED, _CAPS[flag])] += 1
+                before = run.flags
             if run.note is not None:
                 out.append(Piece(raw=self._note_ref(run.note)))
             elif run.image is not None:

@@ -1,5 +1,6 @@
 """One paragraph's text as Markdown from formatted text pieces: emphasis as `**`, `*`, `~~`, `<sup>`/`<sub>`,
-code spans, links, escapes where CommonMark would read a character otherwise, line breaks as `\\` + newline.
+`<u>`, `<mark>`, code spans, links, escapes where CommonMark would read a character otherwise, line breaks as `\\` +
+newline.
 
 Emphasis is checked by parsing what was written: where CommonMark would read the delimiters otherwise (a `**`
 between letters and punctuation, say), the paragraph keeps its words and loses that formatting, and says so."""
@@ -14,8 +15,10 @@ from markdown_it.token import Token
 from .markdown import content_parser
 
 STAND_IN = "\u00a7"  # for an image or a footnote reference while checking emphasis: punctuation, as they are
-EMPHASIS = ("b", "i", "s", "sup", "sub")  # "code" is separate: a code span cannot hold formatting
-_MARK = {"b": ("**", "**"), "i": ("*", "*"), "s": ("~~", "~~"), "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>")}
+EMPHASIS = ("b", "i", "s", "sup", "sub", "u", "mark")  # "code" is separate: a code span cannot hold formatting
+_MARK = {"b": ("**", "**"), "i": ("*", "*"), "s": ("~~", "~~"), "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>"),
+         "u": ("<u>", "</u>"), "mark": ("<mark>", "</mark>")}
+_TAGS = ("sup", "sub", "u", "mark")  # written as inline HTML
 _ALWAYS = re.compile(r"([\\`*\[\]<~|])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$|[-=]*\s*$)|>|\d{1,9}(?=[.)](?:\s|$)))")
@@ -23,8 +26,8 @@ _LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+=](?=\s|$|[-=]*\s*$)|>|\d{1,9}(?=
 
 @dataclass(frozen=True)
 class Piece:
-    """Text with formatting flags (b, i, s, sup, sub, code) and a link target; or `raw` Markdown written as is
-    (an image, a footnote reference). A "\\n" in text is a line break."""
+    """Text with formatting flags (b, i, s, sup, sub, u, mark, code) and a link target; or `raw` Markdown written as
+    is (an image, a footnote reference). A "\\n" in text is a line break."""
 
     text: str = ""
     flags: frozenset[str] = frozenset()
@@ -233,7 +236,7 @@ def _parsed_chars(children: list[Token]) -> list[tuple[str, frozenset[str]]]:
             flags.remove(_CLOSE[token.type])
         elif token.type == "html_inline":
             tag = token.content.strip("</>")
-            if tag in ("sup", "sub"):
+            if tag in _TAGS:
                 if token.content.startswith("</"):
                     if tag in flags:
                         flags.remove(tag)

@@ -41,7 +41,7 @@ class Rev:
 @dataclass
 class Run:
     text: str  # visible text: "\n" for a line break, "\t" for a tab, OBJECT for a note reference or an image
-    flags: frozenset[str] = frozenset()  # b, i, s, code, sup, sub
+    flags: frozenset[str] = frozenset()  # b, i, s, u, mark, code, sup, sub, caps, smallcaps (see rpr_flags)
     rev: Rev | None = None
     link: str | None = None  # an external URL, or "#bookmark"
     note: tuple[str, str] | None = None  # ("footnote" | "endnote", id)

@@ -21,7 +21,9 @@ MONOSPACE = ("courier", "consolas", "mono", "menlo", "monaco", "lucida console",
 _CODE_STYLES = ("verbatim", "code", "source", "monospace", "html")
 _OFF = ("0", "false", "off", "none")
 _VAL = w("val")
-_FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s")))
+_FLAG_TAGS = tuple((w(tag), flag) for tag, flag in (("b", "b"), ("i", "i"), ("strike", "s"), ("dstrike", "s"),
+                                                     ("u", "u"), ("highlight", "mark"), ("caps", "caps"),
+                                                     ("smallCaps", "smallcaps")))
 
 
 #: Space before and after a paragraph, in twips; None where a paragraph or style does not say.
@@ -46,12 +48,19 @@ def on(element: Element | None) -> bool:
 
 
 def rpr_flags(rpr: Element | None) -> set[str]:
+    """The formatting a run's (or a style's) properties give: b, i, s (strike), u (underline), mark (highlight, or
+    a shading of a colour of its own, as Google Docs and LibreOffice save highlighting), sup, sub, code (a
+    monospace font), caps and smallcaps (which Markdown has no form for)."""
     flags: set[str] = set()
     if rpr is None:
         return flags
     for tag, flag in _FLAG_TAGS:
         if on(rpr.find(tag)):
             flags.add(flag)
+    shading = rpr.find(w("shd"))
+    if shading is not None and (shading.get(w("fill")) or "auto").lower() not in ("auto", "ffffff") and \
+            shading.get(w("val")) != "nil":
+        flags.add("mark")
     align = rpr.find(w("vertAlign"))
     if align is not None and align.get(w("val")) in ("superscript", "subscript"):
         flags.add("sup" if align.get(w("val")) == "superscript" else "sub")

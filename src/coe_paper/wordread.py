@@ -59,6 +59,7 @@ class _Reader:
         self.pending_bookmarks: list[str] = []
         self.open_comments: frozenset[str] = frozenset()  # comment ranges open at this point of the story
         self.pending_comments: list[str] = []
+        self.linking = False  # in a w:hyperlink, whether or not its target is found
 
     def drop(self, kind: str) -> None:
         self.doc.dropped[kind] += 1
@@ -218,7 +219,9 @@ class _Reader:
                 target = self.links.get(rid or "") if rid else (f"#{anchor}" if anchor else None)
                 if rid and target and anchor and "#" not in target:  # Word keeps a web address's '#part' apart
                     target += f"#{anchor}"
+                outer, self.linking = self.linking, True
                 self._inline(child, para, rev, target or link, extra)
+                self.linking = outer
             elif tag == _COMMENT_START:
                 para.comment_marks.append(child.get(_ID, ""))
                 self.open_comments = self.open_comments | {child.get(_ID, "")}
@@ -252,12 +255,14 @@ class _Reader:
     def _run(self, r: Element, para: Paragraph, rev: Rev | None, link: str | None, extra: list[Block]) -> None:
         rpr = r.find(w("rPr"))
         flags = rpr_flags(rpr)
+        if self.linking or link is not None or any(open_.link for open_ in self.fields):
+            flags.discard("u")  # a link's look, as Google Docs writes it (direct underline on the link's runs)
         reformatted = None
         if rpr is not None:
             rstyle = rpr.find(w("rStyle"))
             style = self.doc.styles.get(rstyle.get(w("val"), "")) if rstyle is not None else None
-            if style is not None:
-                flags |= style.flags
+            if style is not None:  # its underline is a link's look (Word's and LibreOffice's Hyperlink): not the
+                flags |= style.flags - {"u"}  # author's, which is direct formatting
             reformatted = self._formatted(rpr.find(w("rPrChange")))
             para.formatting_changed = para.formatting_changed or reformatted is not None
             if self._shown() and on(rpr.find(w("vanish"))) and any((t.text or "").strip() for t in r.iter(w("t"))):
