@@ -8,6 +8,7 @@ import os
 import pathlib
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import pytest
 
@@ -127,3 +128,30 @@ def test_a_picture_whose_image_cannot_be_read_is_left_out_and_named(make_project
     assert "warning COE910 picture 'Map of the partner cities' left out: its image cannot be read" in result.stderr
     assert "COE501" not in result.stderr
     assert list((root / "paper" / "images").glob("outlook*")) == []
+
+
+def test_a_pictures_description_comes_back_as_written(make_project: MakeProject, tmp_path: Path) -> None:
+    """A description is inline Markdown in `![...]`: only `\\`, `[` and `]` were escaped, so `*star*` came back as
+    emphasis, its asterisks lost from the alt text of the paper's picture, `<b>` as raw HTML left out, `&amp;` as
+    '&'. Everything inline Markdown reads is escaped: the assembled paper's picture has the draft's description."""
+    from lxml import etree
+
+    from coe_paper import pipeline
+
+    described = ('Logo "green" [city] *star* and `code` <b> & &amp; ![x](y) snake_case _u_ ~~s~~ a|b \\ '
+                 "<https://x.org> 2*3*4 end!")
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The logo: ')}{_PICTURE}</w:p>".replace(
+        'descr="Map of the partner cities"', f"descr={quoteattr(described)}"))
+    _relate(draft, '<Relationship Id="rImg" Target="media/logo.png" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
+    _set_part(draft, "word/media/logo.png", tiny_png(40, 20))
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    with zipfile.ZipFile(built.output) as paper:
+        document = etree.fromstring(paper.read("word/document.xml"))
+    found = [node.get("descr") for node in document.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    assert described in found, (text, found)

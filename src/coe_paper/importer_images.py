@@ -16,6 +16,7 @@ from . import limits, ooxml
 from . import wordblocks as wb
 from .diagnostics import clipped
 from .jpegs import docx_image
+from .mdpieces import escaped
 from .picture_widths import width_attribute
 from .pictures import IMAGE_TYPES
 from .safedocx import DocxError
@@ -69,7 +70,7 @@ class DraftImages:
                           "export it as PNG and replace the file")
         if not description.strip():
             self.counts[(IMAGE, "images without a description (alt text); validate reports them (COE502)")] += 1
-        alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(description.split()))
+        alt = escaped(" ".join(description.split()))  # read as Markdown: "*star*" would lose its asterisks
         shown = extent is not None and self._resized(part, extent)
         return f"![{alt}]({self.link}/{name})" + (width_attribute(extent[0]) if extent is not None and shown else "")
 

@@ -152,6 +152,12 @@ def _lifetime(pieces: list[Piece], start: int, flag: str) -> int:
     return count
 
 
+def escaped(text: str) -> str:
+    """Text that CommonMark reads as itself where it does not begin a line: in a paragraph, or as a picture's
+    description (its alt text, which is inline Markdown too)."""
+    return _escape(text, False)
+
+
 def _escape(text: str, line_start: bool) -> str:
     text = _ALWAYS.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
