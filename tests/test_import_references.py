@@ -14,7 +14,7 @@ from coe_paper import pipeline
 from coe_paper.project import split_front_matter
 from conftest import MakeProject, require_client, section_text, tiny_png
 from drafts import flat_text, libreoffice_draft
-from test_import import NO_OUTLOOK, _body_draft, _import, _run
+from test_import import NO_OUTLOOK, _body_draft, _import, _relate, _run
 from test_import_fields import _field, _table
 
 #: a section before the imported one with a captioned table: the paper's Table 1, so the draft's is its Table 2
@@ -114,3 +114,26 @@ def test_a_reference_showing_a_whole_caption_keeps_its_words(make_project: MakeP
     assert result.exit_code == 0, result.stderr
     body = (split_front_matter(out) or ("", "", 0))[1]
     assert "See Table 1: Rents by city and [Table 1](#tbl-outlook-1)." in body, body
+
+
+def test_a_link_of_several_runs_kept_as_text_is_counted_once(make_project: MakeProject, tmp_path: Path) -> None:
+    """A link whose words are formatted apart is several runs in Word: each run was counted as a link kept as text
+    ('links to places in the draft that are not headings kept as text: 3' for one link)."""
+    bold = '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">the </w:t></w:r>'
+    to_mark = f'<w:hyperlink w:anchor="mymark">{_run("to ")}{bold}{_run("mark")}</w:hyperlink>'
+    script = (f'<w:hyperlink xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+              f'r:id="rJs">{_run("run ")}{bold}{_run("script")}</w:hyperlink>')
+    stray = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> REF _Ref7002 \\h '
+             '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+             f'{_run("Table ")}{_run("5")}<w:r><w:fldChar w:fldCharType="end"/></w:r>')  # to a caption beside no table
+    draft = _body_draft(tmp_path, f'<w:p><w:bookmarkStart w:id="21" w:name="mymark"/>{_run("Marked words.")}'
+                                  f'<w:bookmarkEnd w:id="21"/></w:p><w:p>{_run("Jump ")}{to_mark}{_run(", ")}'
+                                  f"{script}{_run(', see ')}{stray}{_run('.')}</w:p>"
+                        + _caption("_Ref7002", 5, "Wages by city"))
+    _relate(draft, '<Relationship Id="rJs" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   'relationships/hyperlink" Target="javascript:alert(1)" TargetMode="External"/>')
+    result, out = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "Jump to **the** mark, run **the** script, see Table 5." in out
+    assert "warning COE908 links to places in the draft that are not headings kept as text: 2" in result.stderr
+    assert "warning COE908 links that are not https, http or mailto kept as text: 1" in result.stderr

@@ -333,9 +333,11 @@ class _Converter:
         out: list[Piece] = []
         numbers = numbers_shown(runs)  # the links that show a caption's label and number alone ("Figure 1")
         before: frozenset[str] = frozenset()  # the formatting of the text before
+        linked: str | None = None  # the link of the run before: a link of several runs is one link
         for run in runs:
             if run.rev is not None and run.rev.kind == "del":
                 continue
+            again, linked = run.link is not None and run.link == linked, None if run.note else run.link
             if run.text.strip(wb.OBJECT + " \t\n"):
                 for flag in (run.flags - before) & _CAPS.keys():
                     self.counts[(DROPPED, _CAPS[flag])] += 1
@@ -345,9 +347,9 @@ class _Converter:
             elif run.image is not None:
                 shown = self.pictures.markdown(*run.image, run.extent)  # "": its image unread (warned of)
                 if shown:
-                    out.append(Piece(raw=shown, link=self._link(run.link)))
+                    out.append(Piece(raw=shown, link=self._link(run.link, again=again)))
             elif run.text:  # a link to a caption showing other words than its number stays text
-                link = self._link(run.link, run.page or run.link not in numbers)
+                link = self._link(run.link, run.page or run.link not in numbers, again)
                 out.append(Piece(run.text.replace(wb.OBJECT, ""), run.flags & _ALLOWED, link))
         return out
 
@@ -364,20 +366,22 @@ class _Converter:
             return f"[^{label}]" if label != str(len(self.notes) + 1) else f"[^{self.notes.setdefault(note, label)}]"
         return f"[^{self.notes[note]}]"
 
-    def _link(self, target: str | None, text: bool = False) -> str | None:
-        """A link's Markdown target; None for one kept as text (counted). One to a caption that shows other words
-        than its label and number (`text`: its page, a PAGEREF; its words, a REF to the whole caption) is: a
-        cross-reference would show the caption's label and number in their place."""
+    def _link(self, target: str | None, text: bool = False, again: bool = False) -> str | None:
+        """A link's Markdown target; None for one kept as text (counted, once a link: `again` for a run that goes on
+        the link of the run before). One to a caption that shows other words than its label and number (`text`:
+        its page, a PAGEREF; its words, a REF to the whole caption) is: a cross-reference would show the caption's
+        label and number in their place."""
         if not target:
             return None
         if target.startswith("#"):
             name = target[1:]
             anchor = self.anchors.get(name) or self.anchors.get(f"{name.split('|')[0].strip().casefold()}|heading")
             anchor = None if text and anchor in self.caption_ids.values() else anchor
-            if anchor is None:
+            if anchor is None and not again:
                 self.counts[(LINK, "links to places in the draft that are not headings kept as text")] += 1
             return f"#{anchor}" if anchor else None
         if is_safe_link(target):
             return target
-        self.counts[(LINK, "links that are not https, http or mailto kept as text")] += 1
+        if not again:
+            self.counts[(LINK, "links that are not https, http or mailto kept as text")] += 1
         return None

@@ -88,7 +88,7 @@ def by_number(block: wb.Paragraph, text: str, references: dict[str, str]) -> lis
 
 def unlink(blocks: Iterable[MdBlock], targets: Container[str]) -> int:
     """Make the links of `blocks` to `targets` (captions that captioned nothing, and so stay paragraphs without an
-    id) their words; how many were."""
+    id) their words; how many links were (a link of several pieces, its words formatted apart, is one)."""
     count = 0
     for block in blocks:
         lines = [block.pieces] if isinstance(block, (Heading, Para, Item)) else []
@@ -96,6 +96,6 @@ def unlink(blocks: Iterable[MdBlock], targets: Container[str]) -> int:
         lines += [cell for row in table.rows for cell in row] if table is not None else []
         for pieces in lines:
             linked = [piece.link is not None and piece.link[1:] in targets for piece in pieces]
-            count += sum(linked)
+            count += sum(hit and (at == 0 or pieces[at - 1].link != pieces[at].link) for at, hit in enumerate(linked))
             pieces[:] = [replace(piece, link=None) if hit else piece for piece, hit in zip(pieces, linked, strict=True)]
     return count
