@@ -137,3 +137,17 @@ def test_a_link_of_several_runs_kept_as_text_is_counted_once(make_project: MakeP
     assert "Jump to **the** mark, run **the** script, see Table 5." in out
     assert "warning COE908 links to places in the draft that are not headings kept as text: 2" in result.stderr
     assert "warning COE908 links that are not https, http or mailto kept as text: 1" in result.stderr
+
+
+def test_a_link_whose_relationship_is_missing_keeps_its_words_and_is_named(make_project: MakeProject,
+                                                                          tmp_path: Path) -> None:
+    """A hyperlink whose relationship the draft lacks (a damaged or hand-made draft) kept its words and lost its link
+    without a word said."""
+    lost = (f'<w:hyperlink xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+            f'r:id="rMissing">{_run("the lost ")}<w:r><w:rPr><w:b/></w:rPr><w:t>report</w:t></w:r></w:hyperlink>')
+    draft = _body_draft(tmp_path, f"<w:p>{_run('See ')}{lost}{_run('.')}</w:p>")
+    result, out = _import(make_project(NO_OUTLOOK), draft)
+    assert result.exit_code == 0, result.stderr
+    assert "See the lost **report**." in out
+    assert ("warning COE908 links whose target the draft does not hold (no relationship) kept as text: 1"
+            in result.stderr)

@@ -266,8 +266,10 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'import: a table inside a table, or a cell of several paragraphs (a list in it too), flattened into one '
      'line; each such cell named by its row and column, with the line it became'),
     ('COE908', 'warning',
-     'import: a link to a bookmark that is no heading nor a caption, or with a scheme other than https, http, '
-     'mailto, kept as text; a page reference ("see page 3", a PAGEREF field), whose words are kept, linked to '
+     'import: a link to a bookmark that is no heading nor a caption, with a scheme other than https, http, '
+     'mailto, or to a target the draft does not hold (a hyperlink whose relationship is missing), kept as text; '
+     'a link of several runs (its words formatted apart) counts once; a page reference ("see page 3", a '
+     'PAGEREF field), whose words are kept, linked to '
      "the heading it names where the section keeps it, with the draft's page number, which the paper's pages "
      'change'),
     ('COE909', 'warning',

@@ -371,6 +371,8 @@ class _Converter:
         the link of the run before). One to a caption that shows other words than its label and number (`text`:
         its page, a PAGEREF; its words, a REF to the whole caption) is: a cross-reference would show the caption's
         label and number in their place."""
+        if target == wb.NO_TARGET and not again:
+            self.counts[(LINK, "links whose target the draft does not hold (no relationship) kept as text")] += 1
         if not target:
             return None
         if target.startswith("#"):

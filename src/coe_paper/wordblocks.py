@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 OBJECT = "\ufffc"  # stands for a footnote reference or an image in a paragraph's text
 
 
+#: The link of a run in a hyperlink whose relationship (its target) the draft lacks: the words stay, the link cannot.
+NO_TARGET = ""
+
 #: What an altChunk is counted as: a part in another format (HTML, RTF) that Word converts when it opens the file.
 EMBEDDED = "embedded content"
 
@@ -43,7 +46,7 @@ class Run:
     text: str  # visible text: "\n" for a line break, "\t" for a tab, OBJECT for a note reference or an image
     flags: frozenset[str] = frozenset()  # b, i, s, u, mark, code, sup, sub, caps, smallcaps (see rpr_flags)
     rev: Rev | None = None
-    link: str | None = None  # an external URL, or "#bookmark"
+    link: str | None = None  # an external URL, or "#bookmark"; NO_TARGET in a link to a target the draft lacks
     note: tuple[str, str] | None = None  # ("footnote" | "endnote", id)
     image: tuple[str, str] | None = None  # (part name, description)
     extent: tuple[int, int] | None = None  # the size a picture is shown at (EMU), as the draft gives it

@@ -219,8 +219,10 @@ class _Reader:
                 target = self.links.get(rid or "") if rid else (f"#{anchor}" if anchor else None)
                 if rid and target and anchor and "#" not in target:  # Word keeps a web address's '#part' apart
                     target += f"#{anchor}"
+                if not target:  # a relationship missing (a damaged or hand-made draft): the words kept, the link lost
+                    target = link if link is not None or not rid else wordblocks.NO_TARGET
                 outer, self.linking = self.linking, True
-                self._inline(child, para, rev, target or link, extra)
+                self._inline(child, para, rev, target, extra)
                 self.linking = outer
             elif tag == _COMMENT_START:
                 para.comment_marks.append(child.get(_ID, ""))
