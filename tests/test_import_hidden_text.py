@@ -136,7 +136,7 @@ def test_a_deleted_text_box_stays_deleted(make_project: MakeProject, tmp_path: P
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert _body_words(text) == ["Rents", "rose.", "New", "figures", "from", "2024."]
-    assert "warning COE901 1 tracked changes taken as accepted" in result.stderr
+    assert "warning COE901 1 tracked change taken as accepted" in result.stderr
 
 
 def test_a_paragraph_whose_mark_is_deleted_before_a_table_stays_before_it(make_project: MakeProject,
@@ -169,7 +169,7 @@ def test_paragraphs_joined_by_a_deleted_mark_count_as_a_tracked_change(make_proj
     result, text = _import(make_project(NO_OUTLOOK), draft)
     assert result.exit_code == 0, result.stderr
     assert "Rents rose. Wages did not." in split_front_matter(text)[1]
-    assert "warning COE901 1 tracked changes taken as accepted" in result.stderr, result.stderr
+    assert "warning COE901 1 tracked change taken as accepted" in result.stderr, result.stderr
 
 
 _CODE_FODT = (

@@ -99,3 +99,23 @@ def test_a_row_inserted_or_deleted_with_changes_tracked_is_counted_as_a_tracked_
     assert result.exit_code == 0, result.stderr
     assert "Old quotas" not in text and "Social leases" in text and "Rent caps" in text
     assert "warning COE901 2 tracked changes taken as accepted" in result.stderr, result.stderr
+
+
+def test_counted_words_are_singular_for_one(make_project: MakeProject, tmp_path: Path) -> None:
+    """'formatting changes in 1 paragraphs', '1 tracked changes', '1 of them list items': a count of one took the
+    plural."""
+    changed = ('<w:r><w:rPr><w:b/><w:rPrChange w:id="1" w:author="Ana" w:date="2024-05-01T10:00:00Z"><w:rPr/>'
+               '</w:rPrChange></w:rPr><w:t>Rents</w:t></w:r>')
+    item = f'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>{_run("a point")}</w:p>'
+    cell = f"<w:tc><w:p>{_run('Calm streets.')}</w:p>{item}<w:p>{_run('Wider pavements.')}</w:p></w:tc>"
+    table = ('<w:tbl><w:tblGrid><w:gridCol w:w="4000"/></w:tblGrid><w:tr><w:tc><w:p>' + _run("Measures")
+             + f"</w:p></w:tc></w:tr><w:tr>{cell}</w:tr></w:tbl>")
+    result, _ = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, f"<w:p>{changed}{_run(' rose.')}</w:p>"
+                                                                         + table))
+    assert result.exit_code == 0, result.stderr
+    assert "warning COE901 formatting changes in 1 paragraph taken as accepted" in result.stderr, result.stderr
+    assert "3 paragraphs, 1 of them a list item, of the table cell of row 2" in result.stderr, result.stderr
+    deleted = ('<w:del w:id="2" w:author="Ana" w:date="2024-05-01T10:00:00Z"><w:r><w:delText>old </w:delText></w:r>'
+               "</w:del>")
+    result, _ = _import(make_project(NO_OUTLOOK), _body_draft(tmp_path, f"<w:p>{deleted}{_run('Rents rose.')}</w:p>"))
+    assert "warning COE901 1 tracked change taken as accepted" in result.stderr, result.stderr

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from . import wordblocks as wb
+from .diagnostics import count
 from .importer_comments import comment_warnings
 from .importer_equations import equation_warnings
 from .wordfields import page_reference
@@ -31,8 +32,9 @@ def summary(doc: wb.WordDocument, paragraphs: Sequence[wb.Paragraph], listed: se
             revs.add(id(para.mark))
     formatting = sum(p.formatting_changed for p in paragraphs)
     if revs or formatting:
-        out.append((CHANGES, f"{len(revs)} tracked changes" + (f" and formatting changes in {formatting} "
-                    "paragraphs" if formatting else "") + " taken as accepted", ""))
+        said = [count(len(revs), "tracked change")] if revs else []
+        said += [f"formatting changes in {count(formatting, 'paragraph')}"] if formatting else []
+        out.append((CHANGES, f"{' and '.join(said)} taken as accepted", ""))
     out += [(COMMENTS, message, hint) for message, hint in comment_warnings(doc)]
     dropped: Counter[str] = Counter()
     for para in paragraphs:
@@ -49,11 +51,11 @@ def summary(doc: wb.WordDocument, paragraphs: Sequence[wb.Paragraph], listed: se
         dropped += doc.dropped - everywhere
     out += [(DROPPED, message, hint) for message, hint in equation_warnings(paragraphs, doc)]  # named, not counted
     dropped[EQUATION] -= sum(len(para.equations) for para in paragraphs)
-    for kind, count in sorted((dropped - renumbered).items()):
-        counts[(DROPPED, kind)] += count
+    for kind, number in sorted((dropped - renumbered).items()):
+        counts[(DROPPED, kind)] += number
     if lost_formatting:
         counts[(FORMATTING, "paragraphs whose bold, italic or other formatting Markdown cannot place there lost it "
                 "(the words are kept)")] += lost_formatting
-    out += [(code, f"{what}: {count}" if code != DROPPED else f"dropped {what}: {count}", "")
-            for (code, what), count in sorted(counts.items())]
+    out += [(code, f"{what}: {number}" if code != DROPPED else f"dropped {what}: {number}", "")
+            for (code, what), number in sorted(counts.items())]
     return out

@@ -68,8 +68,9 @@ def table_block(table: wb.Table, pieces: Callable[[list[wb.Run]], list[Piece]],
             if len(parts) > 1:
                 items = sum(para.num is not None and (numbering or {}).get(para.num, "decimal") != "none"
                             for para, _ in shown)
+                listed = "a list item" if items == 1 else "list items"
                 what = (f"a list of {items} items in" if items == len(parts) else f"{len(parts)} paragraphs"
-                        + (f", {items} of them list items," if items else "") + " of")
+                        + (f", {items} of them {listed}," if items else "") + " of")
                 head = " ".join(heads[len(cells)]) if number > 1 and len(cells) < len(heads) else None
                 line = " ".join("".join(p.text for p in content).split())
                 joined.append((f"{what} {cell_place(number, len(cells) + 1, head)} joined into one line: "
