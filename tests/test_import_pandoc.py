@@ -77,13 +77,14 @@ def test_a_first_heading_that_repeats_the_title_is_left_out(make_project: MakePr
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
-def test_a_note_cited_twice_comes_back_as_one_note(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
-    # pandoc writes a note cited twice as two notes of the same words, as Word holds one citation per note
+def test_a_note_cited_twice_comes_back_as_two_notes(make_project: MakeProject, tmp_path: Path, writer: str) -> None:
+    # pandoc writes a note cited twice as two notes of the same words, as Word holds one citation per note: in a
+    # member's draft they cannot be told from two notes of the same words ("Ibid."), and stay two
     markdown = "# Outlook\n\nFirst citation.[^a] Second citation.[^a] Another.[^b]\n\n[^a]: Shared note.\n" \
         "[^b]: Shared *note* in italics.\n"
     body = imported(make_project, tmp_path, writer, markdown)
-    assert body.strip() + "\n" == ("First citation.[^1] Second citation.[^1] Another.[^2]\n\n[^1]: Shared note.\n\n"
-                    "[^2]: Shared *note* in italics.\n")
+    assert body.strip() + "\n" == ("First citation.[^1] Second citation.[^2] Another.[^3]\n\n[^1]: Shared note.\n\n"
+                                   "[^2]: Shared note.\n\n[^3]: Shared *note* in italics.\n")
     pandoc = require_client("pandoc")
     plain = [subprocess.run([pandoc, "-f", "commonmark_x", "-t", "plain"], input=text, capture_output=True,
                             text=True, check=True).stdout for text in (markdown.split("\n", 2)[2], body)]

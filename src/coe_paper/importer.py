@@ -89,7 +89,8 @@ class _Converter:
         self.caption_ids: dict[int, str] = {}  # a caption referred to (by its block's id) -> its {#id}
         self.placed: set[str] = set()  # the ids of the captions placed
         self.writer = Writer()
-        self.assembled = SECTIONS in doc.properties
+        self.assembled = SECTIONS in doc.properties  # and only the section asked for is imported (see _select)
+        self.built = self.assembled  # a paper coe-paper assembled, which writes a note cited twice as two notes
         self.known_ids = set(options.known_ids)
         self.paragraphs: list[wb.Paragraph] = []  # everything imported, notes included, for the counts
         self.row_changes: list[wb.Rev] = []  # tables' rows inserted or deleted (a deleted one is left out)
@@ -354,11 +355,15 @@ class _Converter:
         return out
 
     def _note_ref(self, note: tuple[str, str]) -> str:
-        """A reference to a note, labelled in the order notes are first cited; a copy of one cited before (the same
-        kind and content: pandoc and the paper write a note cited twice as two) gets its label; "" for none held."""
+        """A reference to a note, labelled in the order notes are first cited; "" for none held. In a paper
+        coe-paper assembled, a copy of a note cited before (the same kind and content: the paper writes a note cited
+        twice as two) gets its label; a member's draft keeps each note its own, two "Ibid." notes after different
+        citations included, whatever words they share."""
         if note not in self.doc.notes:  # a reference to a note the draft's notes part lacks: no empty note
             self.counts[(DROPPED, f"references to {note[0]}s the draft does not hold")] += 1
             return ""
+        if note not in self.notes and not self.built:
+            return f"[^{self.notes.setdefault(note, str(len(self.notes) + 1))}]"
         if note not in self.notes:
             key = tuple((r.text, tuple(sorted(r.flags)), r.link, r.note is not None, r.image) for p in
                         wb.paragraphs(wb.accepted(self.doc.notes[note])) for r in p.runs)
