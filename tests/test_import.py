@@ -1004,6 +1004,34 @@ def test_a_long_code_block_typed_a_line_per_paragraph_is_one_block(tmp_path: Pat
     assert imported.body == "```\n" + "\n".join(lines) + "\n```\n"
 
 
+def test_a_figure_caption_after_a_table_is_not_the_tables(make_project: MakeProject, tmp_path: Path) -> None:
+    """A figure's caption (pandoc's Image Caption style) whose picture is not there (left out, or never put in)
+    right after a table became that table's `Table:` line: a table captioned above it then had two, which validate
+    reported (COE508), and one without a caption took the figure's. It stays a paragraph of its own."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    document.add_paragraph("Rents in member cities", style="Title")
+    document.styles.add_style("Image Caption", WD_STYLE_TYPE.PARAGRAPH)
+    for caption in ("Table 1 \u2013 Share of income spent on rent", ""):
+        if caption:
+            document.add_paragraph(caption, style="Caption")
+        table = document.add_table(rows=2, cols=2)
+        for cell, text in zip([c for row in table.rows for c in row.cells], ["City", "Share", "Rome", "31%"],
+                              strict=True):
+            cell.text = text
+        document.add_paragraph("Rents over time in member cities", style="Image Caption")
+    draft = tmp_path / "rents.docx"
+    document.save(str(draft))
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    assert text.count("Table: ") == 1 and "Table: Share of income spent on rent\n\n| City | Share |" in text, text
+    assert text.count("\nRents over time in member cities\n") == 2, text
+    assert "COE508" not in result.stderr
+
+
 def test_captions_of_a_word_draft_become_the_papers_captions(make_project: MakeProject, tmp_path: Path) -> None:
     """A member's draft captions its figures and tables as Word does (the Caption style, "Figure 1: ..." with its
     number a SEQ field, the figure's caption below it, the table's above) or as pandoc does (Image Caption and Table

@@ -238,7 +238,7 @@ class DraftCaptions:
         with its `{#ident}` when it has one; False when it captions nothing beside it (it is then written as a
         paragraph). `following` is the draft's next block."""
         from .mdpieces import Piece, cut
-        from .mdwrite import Para, TableBlock
+        from .mdwrite import Para
         from .wordblocks import Table
 
         if len(pieces) > 1 and image_only(Para(pieces[:1])) and not any(piece.raw for piece in pieces[1:]):
@@ -261,8 +261,8 @@ class DraftCaptions:
         elif figure and _picture_alone(following):
             self.pending = (plain + suffix, len(out), ident)
             return True
-        elif (isinstance(following, Table) or isinstance(out[-1] if out else None, TableBlock)) \
-                and word not in _FIGURE_WORDS:
+        elif (isinstance(following, Table) or _uncaptioned_table(out)) and word not in _FIGURE_WORDS \
+                and not _figure_style(style):
             out.append(Para([Piece(raw="Table: "), *caption, *([Piece(raw=suffix)] if suffix else [])]))
         else:
             return False
@@ -278,6 +278,25 @@ class DraftCaptions:
                 _titled(out[at], title)
                 self.ids.add(ident)
             self.pending = None
+
+
+#: Words of the names of the styles tools give a figure's caption: pandoc's Image Caption, LibreOffice's Figure,
+#: Illustration and Drawing. Such a caption whose picture is not there is no table's.
+_FIGURE_STYLES = ("image", "figure", "illustration", "drawing")
+
+
+def _figure_style(style: str) -> bool:
+    return any(word in style.lower() for word in _FIGURE_STYLES)
+
+
+def _uncaptioned_table(out: list[MdBlock]) -> bool:
+    """Whether `out` ends with a table that has no caption yet (no `Table:` line above it)."""
+    from .mdwrite import Para, TableBlock
+
+    if not out or not isinstance(out[-1], TableBlock):
+        return False
+    above = out[-2] if len(out) > 1 else None
+    return not (isinstance(above, Para) and bool(above.pieces) and above.pieces[0].raw == "Table: ")
 
 
 def _picture_alone(block: Block | None) -> bool:
