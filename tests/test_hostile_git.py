@@ -215,3 +215,23 @@ def test_a_right_to_left_override_in_a_git_name_reverses_nothing_after_it(make_p
     assert all("</bdi>" in html[found:].split("</li>", 1)[0] for found in
                (index for index in range(len(html)) if html.startswith("\u202e", index) and
                 html.rfind("<li", 0, index) > html.rfind("</li>", 0, index))), "a message's override left open"
+
+
+@pytest.mark.parametrize(("name", "page"), [("x \u202eevil", "<bdi>x \u202eevil</bdi> (no member organisation)"),
+                                            ("<b>Ann</b> & co", "&lt;b&gt;Ann&lt;/b&gt; &amp; co (no member "
+                                                                "organisation)")])
+def test_status_and_the_board_word_who_changed_a_section_in_one_place(name: str, page: str) -> None:
+    """The board's "by" column had its own copy of `SectionStatus.changed_by`, which a change of wording in one
+    would have left behind in the other: the row words it for both, the page giving the name as `isolated` shows it
+    (escaped, and in an isolate of its own when it holds a bidirectional control)."""
+    from markupsafe import Markup
+
+    from coe_paper.html_flow import isolated
+    from coe_paper.report import SectionStatus
+
+    row = SectionStatus("intro", "sections/01-intro.md", "Intro", "draft", "1", "rome", 23, 0, None, "", "2024-01-31",
+                        None, f"{name} <a@example.net>", 1, 0, 0, last_change_name=name)
+    assert row.changed_by("") == f"{name} (no member organisation)"
+    shown = row.changed_by("", isolated)
+    assert isinstance(shown, Markup) and shown == page
+    assert row.changed_by("Rome & Lazio", isolated) == "Rome & Lazio"  # a label: the template escapes it

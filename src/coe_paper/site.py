@@ -220,8 +220,7 @@ def _page_context(loaded: pipeline.Loaded, files: _Files) -> dict[str, Any]:
         board.append(row.as_dict() | {"href": forge_link(project.config.repository, project.config.branch, row.path),
                                       "number": numbers.get(row.id, ""), "lead_name": _label(project, row.lead),
                                       "rtl": right_to_left(row.title or ""),
-                                      "by": _changed_by(row.last_change_name,
-                                                        _label(project, row.last_change_org or "")),
+                                      "by": row.changed_by(_label(project, row.last_change_org or ""), isolated),
                                       "problems": [_diagnostic(d, project) for d in mine],
                                       "problems_id": lists[row.id], "counts": _counts(mine),
                                       "worst": worst})
@@ -268,13 +267,6 @@ def _counts(diagnostics: list[Diagnostic]) -> str:
 def _label(project: Project, org: str) -> str:
     member = project.contributor(org)
     return member.label if member else org
-
-
-def _changed_by(name: str | None, organisation: str) -> str | Markup:
-    """Who made the last change (StatusRow.changed_by): an author's name from git `isolated` (html_flow)."""
-    if organisation or not name:
-        return organisation
-    return Markup("{} (no member organisation)").format(isolated(name))
 
 
 def _environment() -> Environment:

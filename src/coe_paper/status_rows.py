@@ -4,6 +4,7 @@ the last report (checked.py) while nothing it depends on has changed; the CLI pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Any
@@ -50,11 +51,13 @@ class SectionStatus:
     def as_dict(self) -> dict[str, object]:
         return asdict(self) | {"diagnostics": self.diagnostics, "word_limits": self.word_limits}
 
-    def changed_by(self, organisation: str) -> str:
-        """Who made the last change: `organisation` (its label), else the author's name, marked as mapped to none."""
+    def changed_by(self, organisation: str, shown: Callable[[str], str] = str) -> str:
+        """Who made the last change: `organisation` (its label), else the author's name, marked as mapped to none,
+        as `shown` gives it (on the preview's board, html_flow's `isolated`: escaped, and in an isolate of its own
+        when it holds a bidirectional control; the Markup it gives stays Markup, the words added escaped)."""
         if organisation or not self.last_change_name:
             return organisation
-        return f"{self.last_change_name} (no member organisation)"
+        return shown(self.last_change_name) + " (no member organisation)"
 
 
 def judged_on() -> date:
