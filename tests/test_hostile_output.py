@@ -192,7 +192,7 @@ def test_output_onto_a_pipe_or_device_is_refused_and_left_as_it_is(make_project:
     os.mkfifo(pipe)
     built = cli("--project", str(root), "assemble", "--no-layout", "-o", str(pipe))
     assert built.exit_code == 1
-    assert f"{pipe}: error COE006 cannot write the document: not a regular file" in built.stderr
+    assert f"{pipe}: error COE006 cannot write the document: it is a named pipe, not a file" in built.stderr
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert [p.name for p in tmp_path.iterdir() if p.name != root.name] == ["pipe.docx"]
 

@@ -284,11 +284,11 @@ def test_schema_command_writes_three_files(tmp_path: Path) -> None:
 def test_schema_command_onto_a_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     taken = tmp_path / "taken"
     taken.write_text("mine\n", encoding="utf-8")
-    for target in (taken, taken / "below"):
+    for target, why in ((taken, "it is"), (taken / "below", f"{taken} on the way is")):
         result = CliRunner().invoke(app, ["schema", "-o", str(target)])
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert result.exit_code == 1
-        assert f"coe-paper: cannot write the schemas to {target}:" in result.stderr
+        assert f"{target}: error COE006 cannot write the schemas: {why} a file, not a folder" in result.stderr
     assert taken.read_text(encoding="utf-8") == "mine\n"
 
 

@@ -92,9 +92,8 @@ def schema(
         raise typer.Exit(1)
     try:
         written = schemas.write(target)
-    except OSError as exc:  # a file where the folder should be, permissions
-        why = "it is a file, not a folder" if target.is_file() else exc.strerror or str(exc)
-        err.print(f"coe-paper: cannot write the schemas to {target}: {why}", markup=False)
+    except OSError as exc:  # permissions, a full disk (what is no folder is refused above)
+        err.print(f"coe-paper: cannot write the schemas to {target}: {exc.strerror or exc}", markup=False)
         raise typer.Exit(1) from None
     for path in written:
         out.print(f"wrote {path}", markup=False)

@@ -30,8 +30,9 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'link to a file outside that folder (`evil.md.j2 -> ../../contributors.yaml`)'),
     ('COE006', 'error',
      'the output file, or a section `validate --fix` rewrites, cannot be written (permissions, a directory in '
-     'the way), or the document is named as another kind of file or has no suffix (`-o paper.pdf`, `-o Makefile`, '
-     '`output: build/paper.odt`), '
+     'the way, a named pipe, device or socket in its place, a file or a symbolic link to a missing target where a '
+     'folder is to be: the message names what is there), or the document is named as another kind of file or '
+     'has no suffix (`-o paper.pdf`, `-o Makefile`, `output: build/paper.odt`), '
      "or `output:` in paper.yaml names a folder (`output: build/`), or an output's name (`-o` of any command, "
      '`output:`) has a line break or other control character in it'),
     ('COE007', 'error',

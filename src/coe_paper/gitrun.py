@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import limits
+from .filekinds import kind
 
 #: Settings of the user's that would change what the reading commands write: a signed commit's check written before
 #: it, the first commit's files left out, another encoding, names quoted.
@@ -71,7 +72,7 @@ def _mailmap(root: Path) -> tuple[Path, str] | None:
             if stat.S_ISREG(mode):
                 return None
             mailmap = directory / ".mailmap"
-            return mailmap, f"{mailmap} is {_kind(mode)}, not a file: git would wait on it when it maps authors"
+            return mailmap, f"{mailmap} is {kind(mode)}, not a file: git would wait on it when it maps authors"
     return None
 
 
@@ -79,10 +80,6 @@ def _mailmap(root: Path) -> tuple[Path, str] | None:
 #: down to the paper's: a named pipe among them makes any command that looks at the paper's files wait for ever.
 _FOLDER_FILES = (".gitattributes", ".gitignore")
 _PAPER_FOLDERS = ("paper", "sections", "paper/images", "paper/templates")
-
-
-def _kind(mode: int) -> str:
-    return "a named pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a device or socket"
 
 
 def work_tree_problem(root: Path) -> tuple[Path, str] | None:
@@ -103,7 +100,7 @@ def work_tree_problem(root: Path) -> tuple[Path, str] | None:
             except (OSError, ValueError):  # none, or a link that leads nowhere: git reads none either
                 continue
             if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a folder git passes over
-                return folder / name, f"{folder / name} is {_kind(mode)}, not a file: git would wait on it"
+                return folder / name, f"{folder / name} is {kind(mode)}, not a file: git would wait on it"
     return None
 
 

@@ -14,6 +14,7 @@ import yaml
 
 from . import gitrun, importer, pipeline
 from .diagnostics import Diagnostic, to_json
+from .filekinds import in_the_way
 from .model import Contributor, Project, is_valid_id
 from .project import SECTIONS_DIR
 from .safepaths import forbidden_name, leaves_through_link, paper_files, remove_stale_of, resolved, shown, write_atomic
@@ -106,8 +107,11 @@ def _check_output(root: Path, project: Project, given: Path, target: Path, repla
     forbidden = forbidden_name(Path(os.path.abspath(given)))
     if forbidden is not None:
         raise IntakeError(f"-o {shown(str(given))} {forbidden[1]}; give a path such as sections/NN-id.md")
-    if target.is_dir() or any(parent.exists() and not parent.is_dir() for parent in target.parents):
+    if target.is_dir():
         raise IntakeError(f"-o {given}: name the section file to write, e.g. sections/NN-id.md")
+    blocked = in_the_way(target, "a file")  # a named pipe (no file that exists), or a file on its way
+    if blocked is not None:
+        raise IntakeError(f"-o {given}: {blocked}; name the section file to write, e.g. sections/NN-id.md")
     if replacing or not target.exists():
         return
     for own in paper_files(root, project.config):

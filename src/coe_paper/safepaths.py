@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error
+from .filekinds import in_the_way, kind
 from .gitlog import PAPER_PATHS
 from .model import PaperConfig
 from .project import CONFIG_PATH
@@ -202,8 +203,9 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, swept: bool =
     """Write to a temporary file beside `path`, then rename over it: never a half-written file. Its permissions:
     `mode`, else those of the file it replaces, else a new file's (0666 less the umask: a document built under umask
     077 is its owner's alone). A device, pipe or socket at `path` is refused: the rename would put a file in its
-    place (`-o /dev/null` run as root replaced the device). `swept`: `remove_stale_of` has just removed its stale
-    temporary files."""
+    place (`-o /dev/null` run as root replaced the device); and so is a path with something other than a folder on
+    its way, which the error names (filekinds.in_the_way: making the folders said "File exists"). `swept`:
+    `remove_stale_of` has just removed its stale temporary files."""
     write_all_atomic([(path, data)], mode, swept)
 
 
@@ -243,13 +245,16 @@ def _stage(path: Path, data: bytes, mode: int | None, swept: bool) -> str:
     """`data` in a new temporary file beside `path`, with the permissions `path` is to have; its name."""
     try:
         info = os.lstat(path)
-        kind, kept = info.st_mode, stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
+        found, kept = info.st_mode, stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
     except (FileNotFoundError, NotADirectoryError):
-        kind, kept = stat.S_IFREG, None
-    if stat.S_ISDIR(kind):  # `-o ''` is the current folder, whose rename failed as "Device or resource busy"
+        blocked = None if path.parent.is_dir() else in_the_way(path, "a file")  # mkdir: "File exists"
+        if blocked is not None:
+            raise OSError(errno.ENOTDIR, blocked, str(path)) from None
+        found, kept = stat.S_IFREG, None
+    if stat.S_ISDIR(found):  # `-o ''` is the current folder, whose rename failed as "Device or resource busy"
         raise OSError(errno.EISDIR, "it is a folder: name the file to write", str(path))
-    if not (stat.S_ISREG(kind) or stat.S_ISLNK(kind)):
-        raise OSError(errno.EEXIST, "not a regular file (a device, pipe or socket)", str(path))
+    if not (stat.S_ISREG(found) or stat.S_ISLNK(found)):
+        raise OSError(errno.EEXIST, f"it is {kind(found)}, not a file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     if not swept:
         remove_stale(path)

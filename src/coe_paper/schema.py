@@ -161,8 +161,11 @@ def with_editor_settings(text: str, directory: str = SCHEMA_DIR) -> str | None:
 def refusal(root: Path | None, directory: Path, explicit: bool) -> Diagnostic | None:
     """Why the schemas may not be written into `directory`: anywhere, a name with a line break or control character
     in it (COE006) or a `.git` folder (COE007); in the project at `root`, as for a build's output, a folder that
-    leaves the project through a symbolic link (COE005) or lies among the paper's own files (COE007)."""
+    leaves the project through a symbolic link (COE005) or lies among the paper's own files (COE007); then,
+    anywhere, no folder, named for what it is (COE006: a file, a named pipe, a symbolic link to a missing target, or
+    one of them on its way; making the folder said "File exists")."""
     from .diagnostics import error
+    from .filekinds import in_the_way
     from .project import load_project
     from .safepaths import forbidden_name, output_problems, shown
     from .sources import WorkTree
@@ -173,10 +176,15 @@ def refusal(root: Path | None, directory: Path, explicit: bool) -> Diagnostic | 
         code, why, hint = forbidden
         return error(shown(str(directory)), 0, 0, code, f"{label} {why}", hint)
     project, _ = load_project(WorkTree(root)) if root is not None else (None, [])
-    if root is None or project is None:  # outside a project, or its configuration cannot be read: nothing more
+    if root is not None and project is not None:  # in a project whose configuration can be read
+        problems = output_problems(root, directory, project.config, explicit=True, label=label)
+        if problems:
+            return problems[0]
+    blocked = in_the_way(directory, "a folder")
+    if blocked is None:
         return None
-    problems = output_problems(root, directory, project.config, explicit=True, label=label)
-    return problems[0] if problems else None
+    return error(shown(str(directory)), 0, 0, "COE006", f"cannot write the schemas: {blocked}",
+                 f"name a folder, or a new one (the default is {SCHEMA_DIR}/)")
 
 
 def write(directory: Path) -> list[Path]:

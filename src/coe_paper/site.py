@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from . import captions, compose, limits, pictures, pipeline, report, site_inputs
 from .annex import country_name, numbered_title
 from .diagnostics import Diagnostic, count, error, sort_key
+from .filekinds import in_the_way
 from .gitlog import version_of
 from .html import Anchors, render_section, render_template_output
 from .html_flow import isolated
@@ -357,8 +358,9 @@ def refusal(root: Path, output: Path | None, config: PaperConfig | None = None) 
 
 
 def not_a_site(target: Path) -> Diagnostic | None:
-    """COE006 when `target` may not be replaced by the site (it is replaced whole): it is not a folder, or holds
-    files the preview did not write (`-o sections` would have removed every section)."""
+    """COE006 when `target` may not be replaced by the site (it is replaced whole): it is not a folder (what it is
+    named, or what is on its way: a named pipe, a symbolic link to a missing target), or holds files the preview
+    did not write (`-o sections` would have removed every section)."""
     why = None
     try:
         if target.is_dir():
@@ -366,8 +368,8 @@ def not_a_site(target: Path) -> Diagnostic | None:
             if others:
                 listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
                 why = f"the folder holds files the preview did not write ({listed})"
-        elif os.path.lexists(target):
-            why = "it is a file, not a folder"
+        else:
+            why = in_the_way(target, "a folder")
     except OSError as exc:
         why = exc.strerror or str(exc)
     return None if why is None else error(str(target), 0, 0, "COE006", f"cannot write the site: {why}", _ELSEWHERE)
