@@ -326,11 +326,12 @@ def test_a_write_that_fails_halfway_leaves_no_half_written_file(tmp_path: Path, 
                 assert made.read_bytes() == (content if isinstance(content, bytes) else content.encode()), path
 
 
-@pytest.mark.parametrize("command", ["schema", "preview"])
+@pytest.mark.parametrize("command", ["schema", "preview", "serve"])
 def test_an_empty_output_folder_is_a_usage_error(make_project: MakeProject, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     """`schema -o ""` (a variable that is not set) wrote the schemas into the current folder, as `Path("")` is
-    that folder; `assemble -o ""` was a usage error. Both folder-writing commands refuse it, writing nothing."""
+    that folder, and `serve -o ""` served it; `assemble -o ""` was a usage error. The folder-writing commands refuse
+    it, writing nothing."""
     root = make_project()
     here = tmp_path / "here"
     here.mkdir()

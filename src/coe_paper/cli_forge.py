@@ -132,12 +132,14 @@ def serve(
     = 8000,
     host: Annotated[str, typer.Option("--host", metavar="ADDRESS", callback=_address, help="Address to bind to.")]
     = "127.0.0.1",
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR",
-                                                help="Where to write the site (default: build/site).")] = None,
+    named: Annotated[str | None, typer.Option("--output", "-o", metavar="DIR", callback=check_folder_name,
+                                              help="Where to write the site (default: build/site).")] = None,
 ) -> None:
     """Preview the paper in a browser; rebuild when a file changes and reload the page."""
     from .serve import PreviewServer, Rebuilt
     from .site import refusal
+
+    output = Path(named) if named is not None else None
 
     def report(rebuilt: Rebuilt) -> None:
         if rebuilt.same:  # nothing to see, nothing said: a log of serve's kept in the project stays quiet

@@ -44,9 +44,9 @@ def check_project(value: str | None) -> Path | None:
 
 
 def check_folder_name(value: str | None) -> str | None:
-    """The `-o` of a command that writes a folder (`schema`, `preview`), as typed: an empty one (a variable that is
-    not set) names none, and is refused, not taken as the current folder, which is what `Path("")` is (`schema -o ""`
-    wrote the schemas there)."""
+    """The `-o` of a command that writes a folder (`schema`, `preview`, `serve`), as typed: an empty one (a variable
+    that is not set) names none, and is refused, not taken as the current folder, which is what `Path("")` is
+    (`schema -o ""` wrote the schemas there)."""
     if value is not None and not value.strip():
         raise typer.BadParameter("an empty folder name: name the folder to write, or leave -o out")
     return value
