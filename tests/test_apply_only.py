@@ -166,3 +166,52 @@ def test_a_commit_per_reviewer_keeps_two_reviewers_changes_to_one_line(make_proj
     assert "The plan faces obstacles in many cities.\n" in at("HEAD~1")
     assert "The plan faces obstacles in many regions.\n" in at("HEAD")
     assert (root / "sections" / "01-intro.md").read_text() == at("HEAD")
+
+
+def _nested(src: Path, dest: Path) -> None:
+    """Ana Rossi inserts “, of which cost is the main one,” after “obstacles”; Jean Martin types “by far ” inside
+    it, and Karl Weber “very ” inside Jean's words, as Word splits the insertions around one another."""
+    number = iter(range(9300, 9400))
+
+    def inserted(author: str, text: str) -> etree._Element:
+        ins = etree.Element(q("w:ins"), {q("w:id"): str(next(number)), q("w:author"): author, q("w:date"): DATE})
+        t = etree.SubElement(etree.SubElement(ins, q("w:r")), q("w:t"))
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return ins
+
+    def change(root: etree._Element) -> None:
+        t = next(t for t in root.iter(q("w:t")) if "The plan meets obstacles" in (t.text or ""))
+        head, tail = t.text.split("obstacles")
+        t.text = head + "obstacles"
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        rest = etree.Element(q("w:r"))
+        etree.SubElement(rest, q("w:t")).text = tail
+        marks = [inserted("Ana Rossi", ", of which cost is "), inserted("Jean Martin", "by "),
+                 inserted("Karl Weber", "very "), inserted("Jean Martin", "far "),
+                 inserted("Ana Rossi", "the main one,"), rest]
+        for element in reversed(marks):
+            t.getparent().addnext(element)
+
+    edit_part(src, dest, change)
+
+
+def test_a_change_inside_an_insertion_inside_another_is_reported(make_project: MakeProject, tmp_path: Path) -> None:
+    """Insertions nested three deep: `--only "Ana Rossi,Karl Weber"` wrote Karl Weber's words typed inside Jean
+    Martin's (not taken) into Ana Rossi's, “cost is very the main one”, and said nothing: only an insertion not
+    taken at both ends of the inserted words was looked for. A change between words of one insertion not taken, on
+    either side, however deep, is reported, named with that insertion; taken with it, it is written."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = tmp_path / "r.docx"
+    _nested(built, reviewed)
+    plan = _plan(root, reviewed, ["Ana Rossi", "Karl Weber"])
+    assert "The plan meets obstacles, of which cost is the main one, in many cities.\n" in plan.files[0].after
+    assert [(f.kind, f.author, "by Jean Martin (“by far”)" in f.message) for _, f in plan.findings] == [
+        ("skipped", "Karl Weber", True)]
+    plan = _plan(root, reviewed, ["Jean Martin", "Karl Weber"])
+    assert plan.files == [] and len(plan.findings) == 3
+    assert all("inside an insertion by Ana Rossi (“, of which cost is the main one,”)" in f.message
+               for _, f in plan.findings)
+    plan = _plan(root, reviewed, [])
+    assert "The plan meets obstacles, of which cost is by very far the main one, in many cities.\n" \
+        in plan.files[0].after and plan.findings == []

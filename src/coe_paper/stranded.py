@@ -5,10 +5,10 @@ around the insertion, `obstaclesarguably the main`) is not written, and the chan
 
 A change here is a run of pieces of one author's changes, with nothing unchanged between them (a replacement is
 a deletion and an insertion side by side). It is inside an insertion not taken when it deletes some of that
-insertion's words, or when it only types words, among inserted words that begin and end with words of
-insertions not taken (Word splits an insertion where another reviewer types into it: the insertion that holds
-the other is the one at both ends). New words typed at an insertion's edge are not inside it: they are taken
-as they are."""
+insertion's words, or when it only types words between words of one insertion not taken, on both sides of it,
+however deep the insertions are nested (Word splits an insertion where another reviewer types into it), unless its
+author's insertion is the one that holds the others (its words at both ends). New words typed at an insertion's edge
+are not inside it: they are taken as they are."""
 
 from __future__ import annotations
 
@@ -59,10 +59,14 @@ def stranded(pieces: Sequence[Piece], accepted: Callable[[str], bool]) -> tuple[
         if not accepted(who[run.start] or "") or (not deletes and not typed):
             continue
         around = _around(pieces, run)
-        ends = unapplied(pieces[around.start].rev, accepted) and unapplied(pieces[around.stop - 1].rev, accepted)
-        if deletes or (ends and around.start < run.start and run.stop < around.stop):
+        before, after = pieces[around.start : run.start], pieces[run.stop : around.stop]
+        holders = _owners(before, accepted) & _owners(after, accepted)  # an insertion not taken on both sides
+        outer = {_owner(pieces[around.start].rev), _owner(pieces[around.stop - 1].rev)}
+        if outer == {who[run.start]}:  # words of the insertion that holds the others: its own, whatever is in it
+            holders = set()
+        if deletes or holders:
             left.update(run)
-            strays.append(_stray(pieces, run, around, accepted))
+            strays.append(_stray(pieces, run, around, holders or _owners(pieces[run.start : run.stop], accepted)))
     return frozenset(left), strays
 
 
@@ -77,11 +81,23 @@ def _around(pieces: Sequence[Piece], run: range) -> range:
     return range(first, last)
 
 
-def _stray(pieces: Sequence[Piece], run: range, around: range, accepted: Callable[[str], bool]) -> Stray:
-    """The report of a change: the insertion it is in (its words, as its authors typed them, and who they are), the
-    words it types and those it deletes, at its place in the text as built."""
-    host = [p for p in pieces[around.start : around.stop] if unapplied(p.rev, accepted)]
-    owners = list(dict.fromkeys(p.rev.inserted_by or p.rev.author for p in host if p.rev is not None))
+def _owner(rev: Rev | None) -> str | None:
+    """Whose insertion a piece's words are (a deletion of inserted words: the insertion's author)."""
+    return None if rev is None else rev.inserted_by or rev.author
+
+
+def _owners(pieces: Sequence[Piece], accepted: Callable[[str], bool]) -> set[str]:
+    """Whose insertions not taken the words of `pieces` are."""
+    return {owner for piece in pieces if unapplied(piece.rev, accepted) and (owner := _owner(piece.rev)) is not None}
+
+
+def _stray(pieces: Sequence[Piece], run: range, around: range, holders: set[str]) -> Stray:
+    """The report of a change: the insertion it is in (the words of `holders`, the insertions not taken on both sides
+    of it or whose words it deletes, as their authors typed them, and who they are), the words it types and those it
+    deletes, at its place in the text as built."""
+    host = [p for p in pieces[around.start : around.stop]
+            if _owner(p.rev) in holders]
+    owners = sorted(holders)
     own = pieces[run.start : run.stop]
     typed = "".join(p.text for p in own if p.rev is not None and p.rev.kind == "ins")
     deleted = "".join(p.text for p in own if p.rev is not None and p.rev.kind == "del")
