@@ -836,6 +836,9 @@ def test_coe719_comma_finds_space_groups_inside_a_line(make_project: MakeProject
     found = editorial(make_project, {**files, **prose(text)})
     assert [(d.code, d.column, d.message.split(":")[0]) for d in found] == [
         ("COE719", col(text, "1 200"), "'1 200 000'"), ("COE719", col(text, "12 345"), "'12 345 678'")]
+    listed = "Rooms 101 102 103, scores of 120 300 450, line 800 123 456, but 120 000 000 residents."
+    found = editorial(make_project, {**files, **prose(listed)})  # figures of three digits side by side: a list
+    assert [(d.code, d.column) for d in found] == [("COE719", col(listed, "120 000"))]
 
 
 # -- COE74x amounts ----------------------------------------------------------------------------------------------

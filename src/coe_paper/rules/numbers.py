@@ -26,20 +26,24 @@ _DIGIT = re.compile(r"\d")  # what a number needs
 # -- COE719: thousands separator ----------------------------------------------------------------------------------
 
 _COMMA_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?!\d|[.,]\d)")
-#: Thousands grouped with a (no-break) space: one group after a no-break space ('12\u00a0500'), two or more after
-#: plain spaces ('1 200 000'; one, '12 500', may be two figures), from a figure that is not itself the end of a
-#: group (no digit and blank before it: '12 345 678' is read from its '12', not again from its '345').
-_SPACE_GROUPS = re.compile(r"(?<![\w.,])\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)"
-                           r"|(?<![\w.,\u00a0])(?<!\d )\d{1,3}(?: \d{3}){2,}(?!\d)")
 _GROUP_OR_LONG = re.compile(r"\d{3}(?!\d)|\d{5,}$")
 _UNGROUPED = re.compile(r"(?<![\w.,/-])[1-9]\d{4,}(?![\w/-]|[.,]\d)")  # a leading 0: a code (postcode 00184)
-#: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
-#: groups or more ('1.200.000') are no decimal; one ('10.000') is read as thousands before a word that counts whole
-#: things (a count of people with three decimals is no count), else it may be a decimal ('1.250 km').
 #: Words that count whole things: a figure before one is a count.
 _COUNTED = (r"inhabitants|people|persons|residents|households|families|homes|dwellings|flats|jobs|workers|employees"
             r"|members|participants|respondents|visitors|children|pupils|students|women|men|cities|municipalities"
             r"|projects")
+#: Thousands grouped with a (no-break) space: one group after a no-break space ('12\u00a0500'), two or more after
+#: plain spaces ('1 200 000'; one, '12 500', may be two figures), from a figure that is not itself the end of a
+#: group (no digit and blank before it: '12 345 678' is read from its '12', not again from its '345'). A first
+#: group of three digits is read so only before a word that counts ('120 000 000 residents'): figures of three digits
+#: side by side are as often a list ('rooms 101 102 103', 'scores of 120 300 450') or a number read in threes (a
+#: telephone's, an article's).
+_SPACE_GROUPS = re.compile(rf"(?<![\w.,])\d{{1,3}}(?:[\u00a0\u202f]\d{{3}})+(?!\d)"
+                           rf"|(?<![\w.,\u00a0])(?<!\d )(?:\d{{1,2}}(?: \d{{3}}){{2,}}(?!\d)"
+                           rf"|\d{{3}}(?: \d{{3}}){{2,}}(?=[ \u00a0]+(?:euros?|EUR|{_COUNTED})\b))")
+#: Thousands grouped with full stops, as many of the Union's languages write them: a decimal point in English. Two
+#: groups or more ('1.200.000') are no decimal; one ('10.000') is read as thousands before a word that counts whole
+#: things (a count of people with three decimals is no count), else it may be a decimal ('1.250 km').
 _DOT_GROUPS = re.compile(
     rf"(?<![\w.,])[1-9]\d{{0,2}}(?:(?:\.\d{{3}}){{2,}}|\.\d{{3}}(?=[ \u00a0]+(?:euros?|EUR|{_COUNTED})\b))"
     r"(?!\d|[.,]\d)")
