@@ -738,6 +738,23 @@ def test_a_reverted_edit_gives_the_lines_back_to_their_writer(tmp_path: Path) ->
     assert history.sections[INTRO].commits_by_org == {"rome": 1, "anct": 1, "leipzig": 1, "dg-regio": 1}
 
 
+def test_a_revert_that_also_writes_new_words_keeps_them(tmp_path: Path) -> None:
+    """Leipzig reverts ANCT's rewording without committing (`git revert --no-commit`), rewrites a line of Rome's,
+    and commits with the revert's message: blame looked past the whole commit, and Leipzig's new line went to Rome. A
+    revert that does more than undo the commit it names is blamed as any commit is: its new words are its own."""
+    repo, _ = _drafted(tmp_path)
+    reworded = [INTRO_BODY[0], "Cities of Equality brings cities, regions and services together.", *INTRO_BODY[2:]]
+    repo.write(INTRO, section("intro", "Introduction", "rome", reworded))
+    reworded_at = repo.commit(ANNE, 2, "Reword the introduction")
+    repo.git("revert", "--no-commit", "HEAD")
+    text = (repo.root / INTRO).read_text(encoding="utf-8")
+    assert "Urban policy for all." in text
+    repo.write(INTRO, text.replace("Urban policy for all.", "Urban policy for every resident, Leipzig writes."))
+    repo.commit(LENA, 3, f'Revert "Reword the introduction"\n\nThis reverts commit {reworded_at}.')
+    _, history = attribute(repo.root)
+    assert history.sections[INTRO].lines_by_org.get("leipzig", 0) >= 1, history.sections[INTRO].lines_by_org
+
+
 def test_a_new_file_where_a_section_was_deleted_is_a_new_section(tmp_path: Path) -> None:
     """A section deleted, and later another text written at its path, is the new writer's: nothing is taken from
     the deleted file's history."""

@@ -181,7 +181,7 @@ def history_of(
     # edited .mailmap, or another setting or file they name, blames again
     blamed_by = work_tree_mailmap(root).encode() + read + " ".join(BLAME_OPTIONS).encode()
     mapped = hashlib.sha256(blamed_by).hexdigest()[:16]
-    reverts = reverted(raw, set(authors))  # a revert and what it reverted: blame looks past both
+    reverts = reverted(git, raw, set(authors))  # a revert and what it reverted: blame looks past both
     options = {path: (*BLAME_OPTIONS, *(f"--ignore-rev={c.commit}" for c in history.sections[path].changes
                                         if c.commit in reverts)) for path in paths}
     keys = {path: f"{path}\0{blobs[path]}\0{_last(history.sections[path], commit)}\0{mapped}"

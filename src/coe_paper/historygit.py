@@ -148,18 +148,46 @@ def _blobs(listing: bytes) -> dict[str, str]:
     return blobs
 
 
-def reverted(raw: bytes | None, known: set[str]) -> set[str]:
+def reverted(git: Git, raw: bytes | None, known: set[str]) -> set[str]:
     """The commits blame looks past (`--ignore-rev`): each revert in the log pass's output `raw` (its message says
     "This reverts commit <sha>.", as `git revert` writes it) with the commit it reverts, among the `known` ones:
-    restored text is its writer's again. Newest first, so that a revert reverted goes with the revert of it, and
-    what the older one reverted stands."""
-    ignored: set[str] = set()
+    restored text is its writer's again. Only a revert that undoes that commit and does nothing else (its patch is
+    the reverted commit's, reversed: `_undoes`); one that also holds new words, or was resolved by hand, is blamed
+    as any commit is, or its new words would go to someone else. Newest first, so that a revert reverted goes with
+    the revert of it, and what the older one reverted stands."""
+    found: list[tuple[str, str]] = []  # (revert, the commit it reverts), newest first
     commit = ""
     for token in (raw or b"").decode("utf-8", "surrogateescape").split("\0"):
         if token.startswith("\x1e"):
             commit = token[1:].split("\n", 1)[0]
-        elif token.startswith("\x1f") and commit not in ignored:
-            found = _REVERTS.search(token[1:])
-            if found and found.group(1) in known and commit in known:
-                ignored |= {commit, found.group(1)}
+        elif token.startswith("\x1f") and (named := _REVERTS.search(token[1:])) is not None \
+                and named.group(1) in known and commit in known:
+            found.append((commit, named.group(1)))
+    whole = _undoes(git, found) if found else set()
+    ignored: set[str] = set()
+    for revert, original in found:
+        if (revert, original) in whole and revert not in ignored:
+            ignored |= {revert, original}
     return ignored
+
+
+def _undoes(git: Git, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (revert, reverted) pairs whose revert's patch is the reverted commit's reversed, by `git patch-id`: two
+    pipelines of two git processes, for every revert at once."""
+    of_reverts = _patch_ids(git, [revert for revert, _ in pairs], reverse=False)
+    of_reversed = _patch_ids(git, [original for _, original in pairs], reverse=True)
+    return {(revert, original) for revert, original in pairs
+            if of_reverts.get(revert) is not None and of_reverts.get(revert) == of_reversed.get(original)}
+
+
+def _patch_ids(git: Git, commits: list[str], reverse: bool) -> dict[str, str]:
+    """Each commit's patch id (`--stable`: of its changes, not of where they stand), of its patch reversed with
+    `reverse` (no a/ and b/ before the paths, which -R swaps); none for a merge, whose patch diff-tree leaves out."""
+    listed = "".join(f"{commit}\n" for commit in dict.fromkeys(commits)).encode()
+    patches = git.run("diff-tree", "-p", "-r", "--no-prefix", *(["-R"] if reverse else []), "--stdin", stdin=listed)
+    ids = git.run("patch-id", "--stable", stdin=patches) if patches else None
+    found: dict[str, str] = {}
+    for line in (ids or b"").decode("ascii", "replace").splitlines():
+        patch, _, commit = line.partition(" ")
+        found[commit] = patch
+    return found
