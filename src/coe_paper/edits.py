@@ -176,7 +176,7 @@ class Group(Placement):
                     edits.append(Edit(pos, pos, [piece], author))
             if in_old:
                 pos += len(piece.text)
-        return edits
+        return _blocks_whole(edits)
 
     def _untracked(self) -> list[Replacement]:
         matcher = SequenceMatcher(None, self.source, self.new, autojunk=False)
@@ -232,3 +232,24 @@ def first_author(group: Sequence[Paragraph]) -> str:
         if para.mark is not None:
             return para.mark.author
     return ""
+
+
+def _blocks_whole(edits: list[Edit]) -> list[Edit]:
+    """`edits` with the words several reviewers typed at one place, among them a paragraph mark, as one insertion:
+    a paragraph one inserted and another typed into comes back as one block (placed apart, the words beside the
+    other's lost their blank to a line's start or end: "A newparagraph", "(edited)with words"). Its author is the
+    first's."""
+    groups: list[list[Edit]] = []
+    for edit in edits:
+        last = groups[-1][-1] if groups else None
+        if last is not None and last.a == last.b == edit.a == edit.b and last.runs and edit.runs:
+            groups[-1].append(edit)
+        else:
+            groups.append([edit])
+    out: list[Edit] = []
+    for group in groups:
+        if len(group) > 1 and any(piece.text == PB for edit in group for piece in edit.runs):
+            out.append(Edit(group[0].a, group[0].b, [piece for edit in group for piece in edit.runs], group[0].author))
+        else:
+            out += group
+    return out
