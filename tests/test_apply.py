@@ -143,6 +143,22 @@ def test_three_way_merge_and_conflict(project: tuple[Path, Path], tmp_path: Path
     assert conflict.path == "sections/01-intro.md" and conflict.line == 16  # today's line
 
 
+def test_a_change_on_the_line_before_a_conflict_is_merged(project: tuple[Path, Path], tmp_path: Path) -> None:
+    """A change on the line right before one in conflict was reported in conflict too, while the file was written
+    with it: the lines of a change were taken to reach into the next. It is merged, and said so."""
+    root, built = project
+    text = intro(root).replace("- second item of the list", "- second entry, rewritten")
+    (root / "sections" / "01-intro.md").write_text(text)
+    git_commit(root, "Move on")
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("first ", "item", "point", "Ana Rossi"),
+                              ("second item of the ", "list", "series", "Jean Martin")])
+    plan = apply(root, reviewed)
+    after = intro(root)
+    assert "- first point of the list" in after and "- second entry, rewritten" in after
+    assert {(o.author, o.status) for o in plan.outcomes} == {("Ana Rossi", "merged"), ("Jean Martin", "conflict")}
+
+
 def test_untracked_edits_reported_then_applied(project: tuple[Path, Path], tmp_path: Path) -> None:
     root, built = project
     reviewed = tmp_path / "r.docx"

@@ -399,9 +399,10 @@ def section_plan(doc: WordDocument, section: Section, base: str, current: str, a
                                    if r.listed], edits.findings
     merged, conflicts = merge3.merge(current, base, theirs)
 
-    def clashes(rep: Replacement) -> bool:
+    def clashes(rep: Replacement) -> bool:  # its base lines [first, last) meet a hunk merge3 left out
         first, last = base.count("\n", 0, rep.start), base.count("\n", 0, rep.end) + 1
-        return any(start <= last and first <= max(end, start + 1) - 1 + (start == end) for start, end in conflicts)
+        return any(first < end and start < last if start < end else first <= start + 1 and start <= last
+                   for start, end in conflicts)
 
     def already(rep: Replacement) -> bool:  # today's file holds the change (the review was applied before)
         alone, missed = merge3.merge(current, base, apply_replacements(base, [rep])[0])
