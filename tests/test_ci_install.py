@@ -49,18 +49,21 @@ def _pip_reads(requirement: str) -> Requirement:
 
 
 @pytest.mark.parametrize("remote", ["https://gitlab.com/urban-agenda/coe-paper.git",
-                                    "git@gitlab.com:urban-agenda/coe-paper.git"])
+                                    "git@gitlab.com:urban-agenda/coe-paper.git",
+                                    "https://ana:glpat-s3cr3t@gitlab.com/urban-agenda/coe-paper.git"])
 def test_a_coe_paper_installed_from_a_clone_is_installed_in_ci_from_the_clone_s_remote_at_its_commit(
         tmp_path: Path, remote: str) -> None:
     """The CI files init wrote installed `coe-paper==0.1.0` from the package index, which does not have it: CI
     failed at its first step. A coe-paper installed from a clone (README's way, `pip install -e .`) is fetched by
-    CI from the clone's remote, at the commit it was installed at (over https: CI has no ssh key)."""
+    CI from the clone's remote, at the commit it was installed at (over https: CI has no ssh key), without the user
+    name and token a remote may hold (they were written into the CI file and README, to be committed and pushed)."""
     clone, commit = _clone(tmp_path, remote)
     record = json.dumps({"url": clone.as_uri(), "dir_info": {"editable": True}})
     found = ci_install.from_direct_url(record, "0.1.0")
     assert found.local == ""
     parsed = _pip_reads(found.requirement)
     assert parsed.url == f"git+https://gitlab.com/urban-agenda/coe-paper.git@{commit}"
+    assert "s3cr3t" not in found.requirement and "ana" not in found.requirement
 
 
 def test_the_coe_paper_ci_installs_is_where_pip_installed_the_running_one_from(tmp_path: Path) -> None:
@@ -126,6 +129,7 @@ def test_init_refuses_what_ci_cannot_install(tmp_path: Path, install: str) -> No
     ("'coe_paper[dev]==0.1.0'", None),
     ('"pandoc==3.1"', "it installs 'pandoc', not coe-paper"),
     (f'"{TAGGED}"  # the tagged release', None),
+    ('"coe-paper @ git+https://ana:glpat-s3cr3t@gitlab.com/urban-agenda/coe-paper.git@v1"', "user name or password"),
 ])
 def test_validate_warns_of_a_ci_file_that_installs_what_pip_cannot(tmp_path: Path, written: str,
                                                                    why: str | None) -> None:

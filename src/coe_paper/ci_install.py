@@ -58,7 +58,7 @@ def from_direct_url(text: str | None, version: str) -> Origin:
         record = None
     if not isinstance(record, dict) or not isinstance(record.get("url"), str):
         return pinned  # from a package index: pip writes no record
-    url: str = record["url"]
+    url: str = _public(record["url"])
     vcs = record.get("vcs_info")
     if isinstance(vcs, dict) and not url.startswith("file:"):
         commit = vcs.get("commit_id") or vcs.get("requested_revision")
@@ -80,10 +80,20 @@ def _clone(folder: Path) -> str | None:
     if not remote or not commit:
         return None
     scp = _SCP.match(remote)
-    url = f"https://{scp.group(1)}/{scp.group(2)}" if scp else remote  # CI has no ssh key; a public repository reads
+    url = f"https://{scp.group(1)}/{scp.group(2)}" if scp else _public(remote)  # CI has no ssh key: https reads
     if not url.startswith(("https://", "http://", "ssh://", "git://")):
         return None  # a clone of a folder on this machine
     return f"{NAME} @ git+{url}@{commit}"
+
+
+#: A user name or password in a web address (`https://user:token@host/...`), which a CI file would publish.
+_USERINFO = re.compile(r"(?i)\b(https?://)[^/@\s]*@")
+
+
+def _public(url: str) -> str:
+    """`url` without a user name or password in it: pip installs from the address alone, and a CI file that held a
+    token (a clone's `origin` often does) would be committed and pushed with it."""
+    return _USERINFO.sub(r"\1", url)
 
 
 def problem(requirement: str, has_project: bool) -> str | None:
@@ -92,6 +102,8 @@ def problem(requirement: str, has_project: bool) -> str | None:
     text = requirement.strip()
     if not text:
         return "it is empty"
+    if _USERINFO.search(text):
+        return "it holds a user name or password (USER:TOKEN@ in its address), which the CI file publishes"
     if text.startswith(("file:", "/", "~")) or re.match(r"^[A-Za-z]:[\\/]", text):
         return "it names a folder or file on one machine, which CI's machine does not have"
     if text.startswith("."):
