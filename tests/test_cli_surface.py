@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coe_paper.cli import app
-from coe_paper.diagnostics import error, format_diagnostics
+from coe_paper.diagnostics import Diagnostic, error, format_diagnostics
 from conftest import REPO_ROOT, MakeProject
 
 COMMANDS = ["validate", "assemble", "status", "contributors", "comments", "apply", "import", "audit", "init",
@@ -90,6 +90,20 @@ def test_gitlab_fingerprints_are_unique_for_findings_alike() -> None:
     issues = json.loads(format_diagnostics(same, "gitlab"))
     assert len(issues) == 2 and issues[0]["fingerprint"] != issues[1]["fingerprint"]
     assert issues[0] == json.loads(format_diagnostics(same[:1], "gitlab"))[0]  # the first keeps its fingerprint
+
+
+def test_gitlab_fingerprints_stay_when_lines_above_move() -> None:
+    """The fingerprint held the finding's line and column: a paragraph added at the top of a section changed every
+    fingerprint below it, and the merge request showed those findings as resolved and as new. A finding keeps its
+    fingerprint where it moves; two alike in one file keep theirs apart in their order."""
+    found = [error("sections/03-outlook.md", 9, 5, "COE601", "link to '#x' matches no section or heading"),
+             error("sections/03-outlook.md", 12, 1, "COE601", "link to '#x' matches no section or heading")]
+    moved = [error(d.path, d.line + 2, d.column + 3, d.code, d.message) for d in found]
+
+    def prints(diagnostics: list[Diagnostic]) -> list[str]:
+        return [i["fingerprint"] for i in json.loads(format_diagnostics(diagnostics, "gitlab"))]
+
+    assert prints(found) == prints(moved) and len(set(prints(found))) == 2
 
 def test_bundled_paper_validates_strictly_with_real_shares() -> None:
     """A fresh clone: no COE203 (the bundled commits map to the technical secretariat) and real line shares."""

@@ -68,10 +68,12 @@ class Diagnostic:
         return f"::{level} file={path},line={self.line or 1},col={self.column or 1},title={self.code}::{message}"
 
     def as_gitlab(self, occurrence: int = 0, prefix: str = "") -> dict[str, object]:
-        """One issue of GitLab's Code Quality report (the merge request widget shows it at the file and line); the
-        `occurrence` of findings alike (code, place and message) keeps their fingerprints apart, and `prefix` is the
-        project's folder in the repository."""
-        key = f"{self.code}\0{self.path}\0{self.line}\0{self.column}\0{self.message}"
+        """One issue of GitLab's Code Quality report (the merge request widget shows it at the file and line); its
+        fingerprint is of its code, file and message, not its line, so that a finding stays the same one when lines
+        above it come or go (GitLab showed every finding below a new paragraph as resolved and again as new); the
+        `occurrence` of findings alike in a file, in order, keeps theirs apart, and `prefix` is the project's folder
+        in the repository."""
+        key = f"{self.code}\0{self.path}\0{self.message}"
         key += f"\0{occurrence}" if occurrence else ""
         import hashlib  # here: `--help` and the commands that print no report do without it
 
@@ -107,11 +109,11 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, prefix: str 
     trailing "/") before each path, as their paths are the repository's."""
     ordered = sorted(diagnostics, key=sort_key)
     if fmt == "gitlab":
-        seen: Counter[Diagnostic] = Counter()
+        seen: Counter[tuple[str, str, str]] = Counter()
         issues = []
         for d in ordered:
-            issues.append(d.as_gitlab(seen[d], prefix))
-            seen[d] += 1
+            issues.append(d.as_gitlab(seen[d.code, d.path, d.message], prefix))
+            seen[d.code, d.path, d.message] += 1
         return to_json(issues)
     if fmt == "json":
         return to_json([d.as_dict() for d in ordered])
