@@ -539,6 +539,35 @@ def test_init_names_the_errors_of_files_that_were_there(tmp_path: Path, monkeypa
     assert CliRunner().invoke(app, ["validate"]).exit_code == 0  # nothing else was wrong
 
 
+def test_init_beside_a_kept_contributors_file_writes_an_example_section_of_its_members(tmp_path: Path) -> None:
+    """init where a valid contributors.yaml was already kept it, and wrote the example section led by its own
+    placeholder members ('coordinator-one'), which that file does not list: the new project failed (COE201) and init
+    blamed the kept file. The example section is led by the kept file's first organisation, the next contributing."""
+    root = tmp_path / "paper"
+    root.mkdir()
+    (root / "contributors.yaml").write_text("organisations:\n  - id: rome\n    name: Rome\n    kind: city\n"
+                                            "    country: IT\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership"])
+    assert result.exit_code == 0, result.output
+    assert "lead: rome\ncontributors: []\n" in (root / "sections/01-introduction.md").read_text(encoding="utf-8")
+    assert CliRunner().invoke(app, ["--project", str(root), "validate"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "why"), [(["--name", "Del\x7fPartnership"], "control character"),
+                                           (["--name", "Rome\x9bPartnership"], "control character"),
+                                           (["--name", "bad\udcffbyte"], "UTF-8"),
+                                           ([], "an empty folder name")])
+def test_init_refuses_a_name_or_folder_no_project_can_hold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           args: list[str], why: str) -> None:
+    """`--name` with DEL or a C1 control was taken, and the project failed (COE001 in paper.yaml); bytes no UTF-8
+    (a terminal's) ended in a traceback; `init ""` (a variable not set) set up the current folder. Each is a
+    usage error, exit 2, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["init", "paper" if args else "", *args])
+    assert result.exit_code == 2 and why in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_init_outlines_the_sections_that_are_there(tmp_path: Path) -> None:
     """init where members' drafts are already outlined only its example section: each draft was then a COE103
     error ('not in the paper's outline'). The outline lists the sections whose front matter reads, in the order of

@@ -16,10 +16,17 @@ from .diagnostics import count, format_diagnostics, summary
 # -- init, schema, preview, serve (a paper on its forge: scaffold.py, forge.py, schema.py, site.py, serve.py) ------
 
 
+def _folder_named(value: str) -> str:
+    """`init ""` (a variable that is not set) names no folder: not the current one, which `Path("")` is."""
+    if not value.strip():
+        raise typer.BadParameter("an empty folder name: name the folder, or leave DIR out for this one")
+    return value
+
+
 @app.command(short_help="Create a new paper project.")
 def init(
-    directory: Annotated[Path, typer.Argument(metavar="DIR", show_default=False,
-                         help="Where to create the paper project (default: this folder).")] = Path("."),
+    folder: Annotated[str, typer.Argument(metavar="DIR", show_default=False, callback=_folder_named,
+                      help="Where to create the paper project (default: this folder).")] = ".",
     name: Annotated[str, typer.Option("--name", metavar="NAME", help="The partnership's name.")]
     = "Urban Agenda Partnership",
     forge: Annotated[str, typer.Option("--forge", metavar="gitlab|github", help="Whose CI file to write.")]
@@ -31,6 +38,8 @@ def init(
 ) -> None:
     """Create a new paper project that validates and assembles at once."""
     from . import scaffold
+
+    directory = Path(folder)
 
     try:
         created = scaffold.init(directory, name, forge, install)

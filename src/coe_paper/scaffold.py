@@ -24,8 +24,8 @@ from .bidi import unbalanced
 from .diagnostics import Diagnostic
 from .locate import project_root
 from .mdtext import escape, line_start_safe
-from .model import NAME_CHARS
-from .project import CONFIG_PATH, load_section
+from .model import NAME_CHARS, ContributorsFile
+from .project import CONFIG_PATH, load_section, load_yaml_file
 from .safepaths import leaves_through_link, write_atomic
 from .sources import WorkTree
 from .templates import TEMPLATE_NAMES
@@ -129,8 +129,8 @@ SECTION = """\
 ---
 id: introduction
 title: Introduction
-lead: coordinator-one
-contributors: [coordinator-two]
+lead: {lead}
+contributors: [{contributors}]
 status: draft
 ---
 
@@ -190,9 +190,11 @@ publishes the preview site with GitLab Pages (Deploy > Pages shows its address).
 
 
 def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
-              ids: Sequence[str] = ()) -> dict[str, str | bytes]:
+              ids: Sequence[str] = (), members: Sequence[str] = ("coordinator-one", "coordinator-two")
+              ) -> dict[str, str | bytes]:
     """Every file of a new project, by path (text or bytes); with the `ids` of sections that are there already, the
-    outline lists those and no example section is written."""
+    outline lists those and no example section is written, else the example section is led by the first of
+    `members` (the organisations of `contributors.yaml`), the next contributing."""
     if forge_name is not None and forge_name not in forge.FORGES:
         raise InitError(f"unknown forge '{forge_name}' (choose {' or '.join(forge.FORGES)})")
     package = resources.files("coe_paper")
@@ -201,7 +203,8 @@ def files_for(name: str, forge_name: str | None, install: str = forge.PACKAGE,
         "paper/template.docx": (package / "skeleton" / "template.docx").read_bytes(),
         **{f"paper/templates/{t}": (package / "templates" / t).read_text(encoding="utf-8") for t in TEMPLATE_NAMES},
         "contributors.yaml": CONTRIBUTORS,
-        **({} if ids else {EXAMPLE: SECTION.format(subject=line_start_safe(escape(_subject(name))))}),  # text
+        **({} if ids else {EXAMPLE: SECTION.format(subject=line_start_safe(escape(_subject(name))),  # text
+                                                   lead=members[0], contributors=", ".join(members[1:2]))}),
         ".mailmap": MAILMAP,
         ".gitignore": GITIGNORE,
         ".editorconfig": forge.EDITORCONFIG,
@@ -228,8 +231,8 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
     """Create the project in `root` (made if needed); refuses a directory that already holds a paper. CI installs
     `install`, by default the coe-paper that runs (ci_install.origin)."""
     name = " ".join(name.split())
-    if not name or re.search(r"[\x00-\x1f]", name):
-        raise InitError("--name must be a non-empty line of text")
+    if not name or re.search(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", name):  # controls; bytes no UTF-8 (a terminal's)
+        raise InitError("--name must be a non-empty line of text (no control character, in UTF-8)")
     if len(name) > NAME_CHARS:  # the cover's `partnership`: the project would not validate
         raise InitError(f"--name is {len(name)} characters, over the {NAME_CHARS} a partnership's name may have")
     if unbalanced(name) is not None:  # COE012: the text after it would read reversed
@@ -260,7 +263,7 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
                              f"installs '{made_by.requirement}' from the package index, which may not have it; run "
                              "init with --install 'coe-paper @ git+https://HOST/GROUP/coe-paper@TAG' (where your "
                              "coe-paper comes from), or set COE_PAPER in the CI file")
-    files = files_for(name, forge_name, made_by.requirement, ids)
+    files = files_for(name, forge_name, made_by.requirement, ids, _members(root))
     _refuse_links_out(root, list(files))
     for path, content in files.items():
         target = root / path
@@ -283,6 +286,16 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
 
     created.errors = [d for d in load(root).diagnostics if d.severity == "error"]
     return created
+
+
+def _members(root: Path) -> list[str]:
+    """The ids of the organisations of a `contributors.yaml` in `root` that reads (init keeps it), for the example
+    section's lead and contributor; else those of the one init writes."""
+    found: list[Diagnostic] = []
+    kept, _ = load_yaml_file(WorkTree(root), "contributors.yaml", ContributorsFile, found) \
+        if (root / "contributors.yaml").is_file() else (None, None)
+    ids = [organisation.id for organisation in kept.organisations] if kept is not None else []
+    return ids or ["coordinator-one", "coordinator-two"]
 
 
 def _sections_there(root: Path) -> list[str]:
