@@ -123,3 +123,13 @@ def test_readme_names_python_and_libreoffice() -> None:
     assert "Python 3.10" in readme and "LibreOffice" in readme
     ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "scripts/test.sh" in ci and Path(REPO_ROOT / "scripts" / "test.sh").is_file()
+
+
+def test_a_message_that_quotes_a_line_break_stays_on_its_line(make_project: MakeProject) -> None:
+    """A front-matter value with a line break (`lead: "coor\\ndinator"`) was quoted raw in its message: the one-line
+    diagnostic split in two, which editors and CI logs read as two findings, the second with no place."""
+    root = make_project({"sections/03-outlook.md": '---\nid: outlook\ntitle: Outlook\nlead: "coor\\ndinator"\n---\n'
+                                                   "\nText.\n"})
+    result = CliRunner().invoke(app, ["--project", str(root), "validate"])
+    line = next(line for line in result.stderr.splitlines() if "COE201" in line)
+    assert line.startswith("sections/03-outlook.md:4:") and "coor\\ndinator" in line, result.stderr

@@ -44,11 +44,13 @@ class Diagnostic:
     def as_text(self) -> str:
         """`path:line:col: severity CODE message`, and the hint on a line of its own; a control character (from a
         file name or a git author's name: ESC sequences would act on the terminal) is shown as an escape, and so is
-        a tab or line break in the path (a file named so would break the line in two)."""
+        a tab or line break in the path (a file named so would break the line in two) or in the message (one that
+        quotes a value with a line break: `lead: "coor\\ndinator"`)."""
         where = self.path.replace("\t", "\\t").replace("\n", "\\n")
         if self.line:
             where += f":{self.line}:{self.column or 1}"
-        text = shown(f"{where}: {self.severity} {self.code} {self.message}")
+        message = self.message.replace("\n", "\\n")
+        text = shown(f"{where}: {self.severity} {self.code} {message}")
         return f"{text}\n    hint: {shown(self.hint)}" if self.hint else text
 
     def as_dict(self) -> dict[str, object]:
