@@ -134,6 +134,21 @@ def test_coe002_bad_status_value(make_project: MakeProject) -> None:
     assert d.message.startswith("status: ")
 
 
+def test_coe002_a_title_or_name_of_blanks_alone(make_project: MakeProject) -> None:
+    """A section's title, an organisation's name or the paper's title of spaces alone passed: a chapter heading
+    with no words, a byline "Lead: ." They are COE002, at the value, as an empty one is."""
+    blank = {INTRO: section_text("intro", FILLER + "\n", title="Introduction").replace("title: Introduction",
+                                                                                     "title: '   '"),
+             "contributors.yaml": CONTRIBUTORS_YAML.replace("name: Metropolitan City of Rome", "name: '  '"),
+             CONFIG: PAPER_YAML.replace("title: Test Paper", "title: ' '")}
+    found = [(d.code, d.path, d.line, d.message) for d in validate(make_project, blank) if d.code == "COE002"]
+    assert sorted(found) == [
+        ("COE002", "contributors.yaml", 3,
+         "organisations (id 'rome').name: '  ' is not text with words (it is blanks alone)"),
+        ("COE002", CONFIG, 1, "title: ' ' is not text with words (it is blanks alone)"),
+        ("COE002", INTRO, 3, "title: '   ' is not text with words (it is blanks alone)")], found
+
+
 def test_coe002_unknown_key_in_paper_yaml_outline(make_project: MakeProject) -> None:
     config = PAPER_YAML.replace("    max_words: 200", "    max_word: 200", 1)
     d = only(validate(make_project, {CONFIG: config}))

@@ -12,8 +12,9 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'end of the front matter)'),
     ('COE002', 'error',
      'front matter, paper.yaml or contributors.yaml does not match the schema (among others: a name over 200 '
-     "characters, a short name over 60, a title over 250; an `emails` entry or a person's `email` that is no "
-     'e-mail address, a `domains` entry that is no domain (`https://example.org`, `org`), a `branch` that is no '
+     "characters, a short name over 60, a title over 250, a title or name of blanks alone; an `emails` entry or a "
+     "person's `email` that is no e-mail address, a `domains` entry that is no domain (`https://example.org`, "
+     '`org`), a `branch` that is no '
      'git branch\'s name (`""`); a `template` or `templates` that is empty or names the project\'s own folder, '
      '`.`); the message names the place by its keys, an organisation or an outline entry by its id '
      "(`organisations (id 'rome').short`), another list's item by its place counted from 1 (`people (item "

@@ -28,12 +28,15 @@ EMAIL_PATTERN = r"^[^\s@<>]+@[^\s@<>/:]+$"
 DOMAIN_PATTERN = r"^[@.]?([^\s@/:.<>]+\.)+[^\s@/:.<>]+$"
 #: A branch's name as git takes it: not empty, no space or character git refuses (`~^:?*[\`), no leading '-'.
 BRANCH_PATTERN = r"^[^\s~^:?*\[\\-][^\s~^:?*\[\\]*$"
+#: Words, not blanks alone: a title or name of spaces made a heading with no words and a byline "Lead: ."
+WORDS_PATTERN = r"\S"
 #: What a value refused by each pattern should have been, for validate's message (the schema gives the pattern).
 PATTERN_MEANINGS: dict[str, str] = {
     ID_PATTERN: "an id: lower-case letters, digits and '-', starting with a letter or digit",
     EMAIL_PATTERN: "an e-mail address (name@example.org)",
     DOMAIN_PATTERN: "a domain (example.org), without https://, a port or a path",
     BRANCH_PATTERN: "a git branch's name (main)",
+    WORDS_PATTERN: "text with words (it is blanks alone)",
 }
 
 #: Countries in the EU's protocol order (Interinstitutional Style Guide), then EU-level bodies.
@@ -131,7 +134,7 @@ class Cover(_Strict):
 class PaperConfig(_Strict):
     """`paper/paper.yaml`."""
 
-    title: str = Field(min_length=1, max_length=TITLE_CHARS)
+    title: str = Field(min_length=1, max_length=TITLE_CHARS, pattern=WORDS_PATTERN)
     subtitle: str = Field(default="", max_length=TITLE_CHARS)
     language: str = Field(default="en-GB", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
     status: str = "Draft"
@@ -177,7 +180,7 @@ class PaperConfig(_Strict):
 class Person(_Strict):
     """Someone who reviews in Word for an organisation: the author name Word records, and an e-mail for commits."""
 
-    name: str = Field(min_length=1, max_length=NAME_CHARS)
+    name: str = Field(min_length=1, max_length=NAME_CHARS, pattern=WORDS_PATTERN)
     email: str = Field(default="", pattern=f"^$|{EMAIL_PATTERN}")
 
 
@@ -185,7 +188,7 @@ class Contributor(_Strict):
     """A member organisation of the partnership."""
 
     id: str = Field(pattern=ID_PATTERN)
-    name: str = Field(min_length=1, max_length=NAME_CHARS)
+    name: str = Field(min_length=1, max_length=NAME_CHARS, pattern=WORDS_PATTERN)
     short: str = Field(default="", max_length=SHORT_CHARS)
     kind: Kind
     country: str
@@ -231,7 +234,7 @@ class SectionMeta(_Strict):
     """A section file's front matter."""
 
     id: str = Field(pattern=ID_PATTERN)
-    title: str = Field(min_length=1, max_length=TITLE_CHARS)
+    title: str = Field(min_length=1, max_length=TITLE_CHARS, pattern=WORDS_PATTERN)
     lead: str
     contributors: list[str] = []
     status: Status = "draft"
