@@ -149,7 +149,7 @@ def reviewed(make_project: MakeProject, tmp_path: Path) -> tuple[Path, Path]:
 USAGE_ERRORS = [
     (["validate", "--rev", ""], "Invalid value for '--rev': an empty revision"),
     (["validate", "--rev=--output=x"], "is no revision (none starts with '-')"),
-    (["validate", "--fix", "--rev", "HEAD"], "--fix and --diff change the work tree"),
+    (["validate", "--fix", "--rev", "HEAD"], "--fix and --diff fix the work tree"),
     (["validate", "--formats"], "No such option: --formats"),
     (["status", "--rev", " "], "an empty revision"),
     (["contributors", "--rev", ""], "an empty revision"),

@@ -133,3 +133,13 @@ def test_a_message_that_quotes_a_line_break_stays_on_its_line(make_project: Make
     result = CliRunner().invoke(app, ["--project", str(root), "validate"])
     line = next(line for line in result.stderr.splitlines() if "COE201" in line)
     assert line.startswith("sections/03-outlook.md:4:") and "coor\\ndinator" in line, result.stderr
+
+
+def test_status_names_the_file_of_an_invalid_row(make_project: MakeProject) -> None:
+    """`status`'s table showed `invalid` for an outline entry whose file cannot be read, without naming the file,
+    which the README says it does (the JSON had its path): the row names it."""
+    root = make_project({"sections/03-outlook.md": "---\nid: outlook\ntitle: [Outlook\n---\n\nText.\n"})
+    result = CliRunner().invoke(app, ["--project", str(root), "status"], env={"COLUMNS": "200"}, terminal_width=200)
+    assert result.exit_code == 1
+    row = next(line for line in result.stdout.splitlines() if "outlook" in line)
+    assert "invalid (sections/03-outlook.md)" in row, result.stdout

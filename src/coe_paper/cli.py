@@ -147,7 +147,8 @@ def validate(
              "run it without --format" + ("" if diff else " or with --format json"), fmt, code=2)
     root = _root(fmt)
     if (fix or diff) and rev is not None:
-        fail("--fix and --diff change the work tree; they cannot be used with --rev", fmt, code=2)
+        fail("--fix and --diff fix the work tree (--diff shows what --fix would write there); they cannot be used "
+             "with --rev", fmt, code=2)
     found = kept = None
     if rev is None and not (fix or diff):  # the last check's record, read without loading the paper (checked.py)
         from . import checked, uptodate

@@ -105,6 +105,8 @@ def status(
         by = (row.changed_by(row.last_change_org or "") or "(unmapped)") if row.last_change else ""
         problems = "red" if row.errors else "yellow" if row.warnings else ""
         state = (f"{row.status}, late (due {row.due})", "red") if row.late else (row.status, "")
+        if row.status == "invalid" and row.path:  # the file that cannot be read, named as the README says
+            state = (f"invalid ({row.path})", "red")
         cells.append([(row.number, ""), (row.id, ""), state, (row.lead, ""),
                       (words, colours[row.words_check]), (row.last_change or "-", ""), (by, ""),
                       (str(row.diagnostics), problems)])
