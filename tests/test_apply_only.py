@@ -215,3 +215,23 @@ def test_a_change_inside_an_insertion_inside_another_is_reported(make_project: M
     plan = _plan(root, reviewed, [])
     assert "The plan meets obstacles, of which cost is by very far the main one, in many cities.\n" \
         in plan.files[0].after and plan.findings == []
+
+
+def test_no_reviewer_s_commit_undoes_another_s(make_project: MakeProject, tmp_path: Path) -> None:
+    """Jean Martin typed a character that ends a line in Markdown (U+0085) into the paragraph Ana Rossi changed:
+    applied together, that paragraph is skipped whole. `--commit` committed Ana's change alone, and the next
+    reviewer's commit took it back, crediting him with the line. A change the whole review does not write is in no
+    commit; each commit holds only what the whole review keeps."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("The plan ", "meets", "faces", "Ana Rossi"),
+                              (" obstacles in many ", "cities", "regions\u0085x", "Jean Martin"),
+                              ("Members ", "share", "publish", "Karl Weber")])
+    before = (root / "sections" / "01-intro.md").read_text()
+    result = cli("--project", str(root), "apply", str(reviewed), "--commit")
+    assert result.exit_code == 1, result.output  # the paragraph skipped
+    history = subprocess.run(["git", "-C", str(root), "log", "-p", "--format=%s", "--", "sections"],
+                             capture_output=True, text=True, check=True).stdout
+    assert "faces" not in history, history
+    after = (root / "sections" / "01-intro.md").read_text()
+    assert after == before.replace("Members share", "Members publish")

@@ -339,8 +339,11 @@ def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options:
     # changes with those of the steps before it, so that each commit adds one reviewer's. Planned against the files
     # the commits before it left, a change to a line an earlier reviewer changed met that change as a conflict.
     written: dict[str, str] = {item.path: item.before for item in first.files}
+    final = {item.path: item.after for item in first.files}
     for person, step in [(person, plan(root, doc, orgs, options, names)) for person, names in steps]:
-        files = [item for item in step.files if written.get(item.path, item.before) != item.after]
+        kept = [replace(item, after=_on_the_way(item.before, item.after, final.get(item.path, item.before)))
+                for item in step.files]
+        files = [item for item in kept if written.get(item.path, item.before) != item.after]
         if not files:  # nothing of this reviewer's could be applied
             continue
         write(root, files)
@@ -351,6 +354,23 @@ def commit_each(root: Path, doc: WordDocument, orgs: list[Contributor], options:
         if problem:
             return problem
     return None
+
+
+def _on_the_way(before: str, after: str, final: str) -> str:
+    """`after` (a step of `commit_each`: the changes of the reviewers taken so far) without the changes to lines of
+    `before` that the whole review leaves as they are (`final`): taken with later reviewers' changes, a paragraph
+    may be skipped whole, and a commit that wrote a change the next one took back credited both wrongly."""
+    base = merge3.lines(before, keepends=True)
+    touched = {line for hunk in merge3.hunks(base, merge3.lines(final, keepends=True))
+               for line in range(hunk.start, max(hunk.end, hunk.start + 1))}
+    out: list[str] = []
+    pos = 0
+    for hunk in merge3.hunks(base, merge3.lines(after, keepends=True)):
+        out += base[pos : hunk.start]
+        lines = range(hunk.start, max(hunk.end, hunk.start + 1))
+        out += hunk.lines if touched.intersection(lines) else base[hunk.start : hunk.end]
+        pos = hunk.end
+    return "".join(out + base[pos:])
 
 
 def organisations(root: Path) -> list[Contributor]:
