@@ -114,7 +114,8 @@ def test_init_install_is_what_both_forges_ci_and_the_readme_install(tmp_path: Pa
 
 
 @pytest.mark.parametrize("install", ["/home/me/coe-paper", "coe-paper @ file:///home/me/coe-paper", ".", "pandoc",
-                                     ""])
+                                     "", "coe-paper==0.1.0 --index-url http://x",
+                                     "coe-paper @ git+https://h/g/coe-paper@v1 # the tag"])
 def test_init_refuses_what_ci_cannot_install(tmp_path: Path, install: str) -> None:
     result = CliRunner().invoke(app, ["init", str(tmp_path / "paper"), "--install", install])
     assert result.exit_code == 2, result.output
@@ -130,6 +131,7 @@ def test_init_refuses_what_ci_cannot_install(tmp_path: Path, install: str) -> No
     ('"pandoc==3.1"', "it installs 'pandoc', not coe-paper"),
     (f'"{TAGGED}"  # the tagged release', None),
     ('"coe-paper @ git+https://ana:glpat-s3cr3t@gitlab.com/urban-agenda/coe-paper.git@v1"', "user name or password"),
+    ('"coe-paper @ git+https://h/g/coe-paper@v1 # the tag"', "more than one requirement"),
 ])
 def test_validate_warns_of_a_ci_file_that_installs_what_pip_cannot(tmp_path: Path, written: str,
                                                                    why: str | None) -> None:

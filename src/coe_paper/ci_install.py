@@ -104,6 +104,8 @@ def problem(requirement: str, has_project: bool) -> str | None:
         return "it is empty"
     if _USERINFO.search(text):
         return "it holds a user name or password (USER:TOKEN@ in its address), which the CI file publishes"
+    if re.search(r"\s(?:-|#)", text):  # pip's options or a comment: no part of one requirement
+        return "it holds more than one requirement (an option such as --index-url, or a # comment)"
     if text.startswith(("file:", "/", "~")) or re.match(r"^[A-Za-z]:[\\/]", text):
         return "it names a folder or file on one machine, which CI's machine does not have"
     if text.startswith("."):
@@ -133,8 +135,7 @@ def ci_problems(source: Source) -> list[Diagnostic]:
         match = _SETTING.search(text)
         if match is None:
             continue
-        value = match.group(2).split(" #", 1)[0].strip()
-        requirement = value[1:-1] if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'" else value
+        requirement = _scalar(match.group(2))
         why = problem(requirement, source.exists("pyproject.toml") or source.exists("setup.py"))
         if why is not None:
             line = text.count("\n", 0, match.start()) + 1
@@ -143,6 +144,16 @@ def ci_problems(source: Source) -> list[Diagnostic]:
                                  f"set COE_PAPER to what `pip install` can fetch on a fresh machine, such as "
                                  f"{_example()}"))
     return found
+
+
+def _scalar(value: str) -> str:
+    """A one-line YAML value as it reads: quoted, what the quotes hold (a `#` inside is no comment); plain, up to a
+    comment (` #`)."""
+    value = value.strip()
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        return value[1:end] if end > 0 else value[1:]
+    return value.split(" #", 1)[0].strip()
 
 
 def _example() -> str:

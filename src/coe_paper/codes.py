@@ -67,7 +67,8 @@ CODES: tuple[tuple[str, str, str], ...] = (
      "`COE_PAPER` in `.gitlab-ci.yml` or `.github/workflows/paper.yml` is nothing pip can install on CI's fresh "
      'machine: a folder or `file:` address on one machine, `.` in a project that is no Python project, another '
      'package than coe-paper, or no requirement at all (CI would fail at its first step); or an address that holds a '
-     'user name or password (`https://USER:TOKEN@...`), which the committed file would publish'),
+     'user name or password (`https://USER:TOKEN@...`), which the committed file would publish, or more than one '
+     'requirement (an option such as `--index-url`, a `#` comment inside its quotes)'),
     ('COE101', 'error',
      'section without front matter'),
     ('COE102', 'error',
