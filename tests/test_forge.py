@@ -568,6 +568,23 @@ def test_init_refuses_a_name_or_folder_no_project_can_hold(tmp_path: Path, monke
     assert list(tmp_path.iterdir()) == []
 
 
+def test_init_says_what_a_kept_ci_file_lacks(tmp_path: Path) -> None:
+    """init where the repository had its own .gitlab-ci.yml and .pre-commit-config.yaml kept them and said only
+    "kept ... (it exists)": the paper then never had CI or the hook. A kept forge file that runs no coe-paper command
+    gets a note saying so, and where to find what to add; one that runs it already gets none."""
+    root = tmp_path / "paper"
+    root.mkdir()
+    (root / forge.GITLAB_CI).write_text("test:\n  script: [make test]\n", encoding="utf-8")
+    (root / forge.PRE_COMMIT_CONFIG).write_text("repos: []  # coe-paper validate runs in CI\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["init", str(root), "--name", "Cities of Equality Partnership"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert [line for line in notes if "runs no coe-paper command" in line] == [
+        "note: .gitlab-ci.yml was there already and runs no coe-paper command: the paper has no CI (validate on every "
+        "merge request, the .docx and PDF, the preview on Pages) until you add what `coe-paper init --forge gitlab` "
+        "writes there (run it in an empty folder to see the file)"]
+
+
 def test_init_outlines_the_sections_that_are_there(tmp_path: Path) -> None:
     """init where members' drafts are already outlined only its example section: each draft was then a COE103
     error ('not in the paper's outline'). The outline lists the sections whose front matter reads, in the order of

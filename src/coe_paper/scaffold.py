@@ -275,6 +275,7 @@ def init(root: Path, name: str = DEFAULT_NAME, forge_name: str | None = "gitlab"
         except OSError as exc:
             raise InitError(f"cannot write {target}: {exc.strerror or exc}") from None
         created.files.append(path)
+    created.notes += _forge_files_kept(root, created.kept, forge_name)
     top = gitrun.text(root, "rev-parse", "--show-toplevel")
     if top:
         created.repository = Path(top)
@@ -296,6 +297,31 @@ def _members(root: Path) -> list[str]:
         if (root / "contributors.yaml").is_file() else (None, None)
     ids = [organisation.id for organisation in kept.organisations] if kept is not None else []
     return ids or ["coordinator-one", "coordinator-two"]
+
+
+#: What the paper lacks while a forge file that was there already runs no coe-paper command.
+_FORGE_ROLES = {forge.GITLAB_CI: "CI (validate on every merge request, the .docx and PDF, the preview on Pages)",
+                forge.GITHUB_WORKFLOW: "CI (validate on every pull request, the .docx and PDF, the preview on Pages)",
+                forge.PRE_COMMIT_CONFIG: "its check before each commit (the coe-paper validate hook)"}
+
+
+def _forge_files_kept(root: Path, kept: Sequence[str], forge_name: str | None) -> list[str]:
+    """A note for each forge file init kept that names no coe-paper command: the paper has no CI or hook from it
+    (init said only "kept ... (it exists)")."""
+    notes = []
+    for path in kept:
+        if path not in _FORGE_ROLES:
+            continue
+        try:
+            text = (root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if "coe-paper" not in text:
+            which = f" --forge {forge_name}" if forge_name else ""
+            notes.append(f"{path} was there already and runs no coe-paper command: the paper has no "
+                         f"{_FORGE_ROLES[path]} until you add what `coe-paper init{which}` writes there (run it in "
+                         "an empty folder to see the file)")
+    return notes
 
 
 def _sections_there(root: Path) -> list[str]:
