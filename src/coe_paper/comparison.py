@@ -63,7 +63,7 @@ def _at_head(root: Path, builder: ComparingBuilder, entries: set[int]) -> list[S
         parts = render_parts(builder, head, version_of(root, "HEAD"), credits_for(head.project, attribute(head)),
                              found, True)
         listed = contents(builder, head.project)
-    entries |= {id(p) for p, _, _ in builder.contents_entries}
+    entries |= builder.entry_ids()
     return None if has_errors(found) else _segments(parts, listed)
 
 
@@ -90,11 +90,11 @@ def compare(root: Path, rev: str, output: Path | None = None, paginate: bool = F
     found: list[Diagnostic] = []
     after = render_parts(builder, new, version, credits_for(new.project, attribute(new)), found, True)
     after_contents = contents(builder, new.project)
-    entries = {id(p) for p, _, _ in builder.contents_entries}
+    entries = builder.entry_ids()
     with builder.older(old.source):
         before = render_parts(builder, old, old_version, credits_for(old.project, attribute(old)), found, True)
         before_contents = contents(builder, old.project)
-    entries |= {id(p) for p, _, _ in builder.contents_entries}
+    entries |= builder.entry_ids()
     diagnostics = new.diagnostics + _at_revision(old.diagnostics, rev, "warning") + found
     if has_errors(found):
         return Assembled(None, diagnostics, version)

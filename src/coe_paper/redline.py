@@ -60,6 +60,11 @@ class ComparingBuilder(DocxBuilder):
                                  key=lambda numbered: numbered[0])
         self._footnote_id = len(order)
 
+    def entry_ids(self) -> set[int]:
+        """The contents' entries of the last contents made (by id): their links go to that version's own heading
+        bookmarks, so the comparison reads them by their words (Redliner.entries)."""
+        return {id(p) for p, _, _ in self.contents_entries}
+
     @contextmanager
     def older(self, source: Source) -> Iterator[None]:
         """Render from `source` with a fresh heading list; afterwards the current version's state is back."""
@@ -112,7 +117,7 @@ class Redliner:
             found = self._paras[id(p)] = read_para(p, self.footnotes, id(p) not in self.entries)
         return found
 
-    def _key(self, block: Element) -> tuple[object, ...]:
+    def key(self, block: Element) -> tuple[object, ...]:
         if block.tag == ooxml.P:
             para = self._p(block)
             return ("p", para.kind, *para.words)
@@ -121,7 +126,7 @@ class Redliner:
 
     def align(self, old: Sequence[Element], new: Sequence[Element]) -> list[Op]:
         ops: list[Op] = []
-        matcher = SequenceMatcher(None, [self._key(b) for b in old], [self._key(b) for b in new], autojunk=False)
+        matcher = SequenceMatcher(None, [self.key(b) for b in old], [self.key(b) for b in new], autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 for before, after in zip(old[i1:i2], new[j1:j2], strict=True):
@@ -228,7 +233,7 @@ class Redliner:
         old_rows, new_rows = before.findall(w("tr")), after.findall(w("tr"))
         for tr in new_rows:
             after.remove(tr)
-        matcher = SequenceMatcher(None, [self._key(r) for r in old_rows], [self._key(r) for r in new_rows],
+        matcher = SequenceMatcher(None, [self.key(r) for r in old_rows], [self.key(r) for r in new_rows],
                                   autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             olds, news = old_rows[i1:i2], new_rows[j1:j2]

@@ -106,7 +106,7 @@ class Authors:
         changed whose sides are by different authors is deleted and inserted whole. `head` is HEAD's segments when
         the work tree differs from HEAD (None: it does not, or HEAD could not be rendered, and then a segment from a
         changed file, or any without one, is Uncommitted whole)."""
-        key, at_head = redliner._key, {s.key: s for s in head or ()}  # blocks compared as the redline aligns them
+        key, at_head = redliner.key, {s.key: s for s in head or ()}  # blocks compared as the redline aligns them
         as_at_head = {s.key for s in new if s.key in at_head and [key(b) for b in s.blocks] == [
             key(b) for b in at_head[s.key].blocks]}
         moves = {s.key for s in new} & {s.key for s in old}  # those of them compared whole were moved

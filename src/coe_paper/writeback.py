@@ -360,15 +360,16 @@ def _on_the_way(before: str, after: str, final: str) -> str:
     """`after` (a step of `commit_each`: the changes of the reviewers taken so far) without the changes to lines of
     `before` that the whole review leaves as they are (`final`): taken with later reviewers' changes, a paragraph
     may be skipped whole, and a commit that wrote a change the next one took back credited both wrongly."""
+    def spans(hunk: merge3.Hunk) -> range:  # the base lines a hunk changes; an insertion, the line it goes before
+        return range(hunk.start, max(hunk.end, hunk.start + 1))
+
     base = merge3.lines(before, keepends=True)
-    touched = {line for hunk in merge3.hunks(base, merge3.lines(final, keepends=True))
-               for line in range(hunk.start, max(hunk.end, hunk.start + 1))}
+    touched = {line for hunk in merge3.hunks(base, merge3.lines(final, keepends=True)) for line in spans(hunk)}
     out: list[str] = []
     pos = 0
     for hunk in merge3.hunks(base, merge3.lines(after, keepends=True)):
         out += base[pos : hunk.start]
-        lines = range(hunk.start, max(hunk.end, hunk.start + 1))
-        out += hunk.lines if touched.intersection(lines) else base[hunk.start : hunk.end]
+        out += hunk.lines if touched.intersection(spans(hunk)) else base[hunk.start : hunk.end]
         pos = hunk.end
     return "".join(out + base[pos:])
 
