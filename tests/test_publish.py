@@ -275,6 +275,42 @@ def test_a_build_ended_by_a_signal_stops_libreoffice_first(
                 os.kill(int(started.read_text()), signal.SIGKILL)
 
 
+def test_a_signal_taken_by_another_thread_still_stops_libreoffice(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """In a process with more threads than one, the kernel may give SIGTERM to a thread that is not waiting for
+    LibreOffice: Python noted it, but the main thread, in one long wait for LibreOffice, never looked, and the build
+    ran on until LibreOffice ended (two minutes, for a hung one). Here the main thread blocks the signal, so that
+    only the other thread can take it: the build still stops LibreOffice and ends by the signal."""
+    result = assemble(make_project())
+    assert result.output is not None
+    started = tmp_path / "started"
+    fake_tools(tmp_path, monkeypatch, soffice=f"sleep 60 &\necho $! > {started}.tmp && mv {started}.tmp {started}\n"
+                                              "wait\n")
+    caller = subprocess.Popen([sys.executable, "-c", "import signal, sys, threading; from pathlib import Path; "
+                               "from coe_paper import layout; "
+                               "threading.Thread(target=threading.Event().wait, daemon=True).start(); "
+                               "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
+                               "layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
+                               str(result.output), str(tmp_path)], start_new_session=True,
+                              preexec_fn=_signals_as_at_a_terminal)
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists():
+            assert caller.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        office = int(started.read_text())
+        caller.send_signal(signal.SIGTERM)
+        assert caller.wait(timeout=20) == -signal.SIGTERM
+        assert _ends(office), "LibreOffice runs on"
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+        if started.exists():
+            with contextlib.suppress(OSError):
+                os.kill(int(started.read_text()), signal.SIGKILL)
+
+
 def test_a_profile_folder_that_cannot_be_made_is_a_note_at_once(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

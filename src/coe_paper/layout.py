@@ -211,8 +211,7 @@ def _convert(command: list[str], outdir: Path, pdf_name: str, name: str) -> tupl
             return None, f"LibreOffice did not start: {exc.strerror or exc}"
         with proc:  # its pipes closed and the process waited for, however this ends
             try:
-                ending.arm()
-                _, stderr = proc.communicate(timeout=TIMEOUT)
+                stderr = _waited(proc, ending)
             except BaseException as exc:  # the timeout, Ctrl-C, SIGTERM or SIGHUP, none of which reach its session
                 with contextlib.suppress(OSError):
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -222,6 +221,23 @@ def _convert(command: list[str], outdir: Path, pdf_name: str, name: str) -> tupl
     if proc.returncode != 0 or not pdf.is_file():
         return None, f"LibreOffice could not convert {name}: {stderr.strip()[-300:]}"
     return pdf, ""
+
+
+def _waited(proc: subprocess.Popen[str], ending: _EndingSignals) -> str:
+    """LibreOffice's standard error once `proc` has ended, waited for in short spells: between them, a SIGTERM or
+    SIGHUP that came meanwhile (`ending`) stops the wait, however the signal reached this process (to a thread that
+    was not waiting, say). subprocess.TimeoutExpired after TIMEOUT s."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        ending.check()
+        try:
+            return proc.communicate(timeout=max(0.0, min(_SPELL, deadline - time.monotonic())))[1]
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                raise
+
+
+_SPELL = 0.25  # seconds: how late a signal may stop LibreOffice at worst
 
 
 class _Ended(BaseException):
@@ -234,13 +250,12 @@ class _Ended(BaseException):
 
 class _EndingSignals:
     """SIGTERM and SIGHUP (`timeout`, a closed terminal) would end this process at once, and LibreOffice, in a
-    session of its own, would run on, holding the layout profile. While it runs they raise instead, so that its
-    processes are stopped first; then they end this process as they would have. One that arrives before LibreOffice
-    has started waits until `arm()`. Only where this process left them to their default action, and in its main
-    thread (where Python runs signal handlers)."""
+    session of its own, would run on, holding the layout profile. While it runs they are noted instead (the handler
+    raises nothing: an exception thrown at whatever line runs may be lost, in a finaliser for one), `check` ends the
+    wait, its processes are stopped, then the signal ends this process as it would have. Only where this process
+    left them to their default action, and in its main thread (where Python runs signal handlers)."""
 
     def __init__(self) -> None:
-        self.armed = False
         self.pending: int | None = None
         self.previous: dict[int, Any] = {}
 
@@ -251,14 +266,10 @@ class _EndingSignals:
         return self
 
     def _arrived(self, number: int, _frame: object) -> None:
-        if not self.armed:
-            self.pending = number
-            return
-        raise _Ended(number)
+        self.pending = number
 
-    def arm(self) -> None:
-        """LibreOffice has started: a signal from now on (or one that came before) stops it."""
-        self.armed = True
+    def check(self) -> None:
+        """_Ended when a signal has come."""
         if self.pending is not None:
             raise _Ended(self.pending)
 
