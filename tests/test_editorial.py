@@ -151,6 +151,17 @@ def test_coe701_plurals_and_case(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("Support LGBTIQ groups.")) == []
 
 
+def test_coe701_a_plurals_possessive_keeps_only_its_apostrophe(make_project: MakeProject) -> None:
+    """--fix wrote 'the workmen's union' as 'the workers's union': the possessive 's of a plural phrase stayed after
+    a wording whose plural ends in s. Such a wording keeps only the apostrophe; a singular's 's stays."""
+    text = "The workmen's union, the chairmen\u2019s votes, WORKMEN'S RIGHTS and the chairman's report."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.original, d.fix.replacement) for d in found if d.fix] == [
+        (col(text, "workmen's"), "workmen's", "workers'"), (col(text, "chairmen"), "chairmen\u2019s", "chairs\u2019"),
+        (col(text, "WORKMEN"), "WORKMEN'S", "WORKERS'"), (col(text, "chairman's"), "chairman", "chair")]
+    assert editorial(make_project, prose("The workers' union and the chair's report.")) == []
+
+
 def test_coe701_a_term_in_a_name_is_reported_but_not_fixed(make_project: MakeProject) -> None:
     """--fix wrote 'The LGBTI Survey II' as 'The LGBTIQ Survey II', the name of another publication. A capitalised
     phrase followed by a capitalised word is taken for part of a name: reported, not fixed. A capitalised word

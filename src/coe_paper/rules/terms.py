@@ -112,6 +112,9 @@ _WORD_BEFORE = re.compile(
     rf"(?:(?<=[^\W\d_])(?:'s|\u2019s|s'|s\u2019)|(?<![\w'\u2019])([^\W\d_]+))[\s*_~\]{MASK}]*$")
 
 _SEP = r"[ \t]+"
+#: The possessive 's after a plural phrase (the workmen's union): after a wording whose plural ends in s, only the
+#: apostrophe stays ('the workers' union', not 'the workers's union').
+_PLURAL_POSSESSIVE = re.compile(r"(['\u2019])[sS](?![\w'\u2019-])")
 #: The word after a phrase, past blanks (no-break spaces too), masks and the markup before a word (emphasis, a link).
 _NEXT_WORD = re.compile(rf"[\s*_~\[{MASK}]*([^\W\d_]+)?")
 
@@ -247,7 +250,10 @@ class TermList:
         if placed is None:
             return None
         start, replacement = placed
-        return Fix(file_line, start + 1, m.end() + 1, replacement, line[start : m.end()])
+        end = m.end()
+        if plural and replacement[-1:] in ("s", "S") and (owner := _PLURAL_POSSESSIVE.match(line, end)):
+            replacement, end = replacement + owner.group(1), owner.end()  # the workmen's union: the workers' union
+        return Fix(file_line, start + 1, end + 1, replacement, line[start:end])
 
 
 def determined(before: str) -> bool:
