@@ -162,6 +162,18 @@ def test_coe701_a_plurals_possessive_keeps_only_its_apostrophe(make_project: Mak
     assert editorial(make_project, prose("The workers' union and the chair's report.")) == []
 
 
+def test_coe701_the_plural_of_a_word_in_wife_is_in_ves(make_project: MakeProject) -> None:
+    """'Housewives' was no finding: the plural looked for was 'housewifes'. A last word in -wife (-life, -knife)
+    makes its plural in -ves."""
+    text = "Housewives and the housewives' pensions; a housewife."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.message, d.fix.replacement if d.fix else None) for d in found] == [
+        (1, "'Housewives': write 'homemakers'", "Homemakers"),
+        (col(text, "housewives'"), "'housewives': write 'homemakers'", "homemakers"),
+        (col(text, "housewife."), "'housewife': write 'homemaker'", "homemaker")]
+    assert editorial(make_project, prose("Homemakers and the homemakers' pensions.")) == []
+
+
 def test_coe701_a_term_in_a_name_is_reported_but_not_fixed(make_project: MakeProject) -> None:
     """--fix wrote 'The LGBTI Survey II' as 'The LGBTIQ Survey II', the name of another publication. A capitalised
     phrase followed by a capitalised word is taken for part of a name: reported, not fixed. A capitalised word

@@ -120,9 +120,12 @@ _NEXT_WORD = re.compile(rf"[\s*_~\[{MASK}]*([^\W\d_]+)?")
 
 
 def _plural(phrase: str) -> str:
-    """The regular plural of a phrase's last word (chairman -> chairmen, policy -> policies, bus -> buses)."""
+    """The regular plural of a phrase's last word (chairman -> chairmen, policy -> policies, bus -> buses), and of a
+    last word in -wife, -life or -knife (housewife -> housewives)."""
     if phrase.endswith("man"):
         return phrase[:-3] + "men"
+    if re.search(r"(?:wi|li|kni)fe$", phrase):
+        return phrase[:-2] + "ves"
     if re.search(r"[^aeiou]y$", phrase):
         return phrase[:-1] + "ies"
     if re.search(r"(?:s|x|z|ch|sh)$", phrase):
