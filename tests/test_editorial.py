@@ -778,6 +778,16 @@ def test_coe718_a_list_ranked_by_a_value_keeps_its_order(make_project: MakeProje
     assert d.column == col(text, "Italy")
 
 
+def test_coe718_a_list_in_alphabetical_order_keeps_its_order(make_project: MakeProject) -> None:
+    """'In alphabetical order: Austria, Belgium and Germany.' was asked for protocol order (Belgium, Germany,
+    Austria), though its sentence says what order it is in. A list whose sentence says it is alphabetical keeps its
+    order; the next sentence's list, which says no such thing, is still reported."""
+    text = ("In alphabetical order: Austria, Belgium and Germany. The members (listed alphabetically) come from AT, "
+            "BE, DE and FR. Members from Italy, France and Germany met.")
+    d = one(editorial(make_project, prose(text)), "COE718")
+    assert d.column == col(text, "Italy")
+
+
 def test_coe718_a_list_wrapped_over_lines_is_read_whole(make_project: MakeProject) -> None:
     """A paragraph wrapped by hand: the list 'The Netherlands,/Belgium and France' ran over a line break and was
     not looked at. It is reported where it starts, its order in the hint with 'the Netherlands' (not 'The', which

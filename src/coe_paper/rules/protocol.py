@@ -30,8 +30,10 @@ _ONE_COUNTRY = re.compile(_ITEM)
 _KEYS = frozenset(max(re.findall(r"\w+", item), key=len) for item in [*_NAME_CODES, *EU_CODES])
 
 #: What says a list is in an order of its own, by a value: 'Ranked by population: DE, FR, IT', 'in descending
-#: order of GDP', 'sorted by share', 'from the highest to the lowest'. Protocol order is for lists of no such order.
+#: order of GDP', 'sorted by share', 'from the highest to the lowest'; or by its names' letters: 'in alphabetical
+#: order', 'listed alphabetically'. Protocol order is for lists of no such order.
 _RANKED = re.compile(r"\b(?:[Rr]ank(?:ed|ing|s)?|(?:[Oo]rder|[Ss]ort|[Ll]ist|[Aa]rrang)(?:ed)? by|in (?:\w+ )?order of"
+                     r"|[Aa]lphabetical(?:ly)?"
                      r"|(?:de|a)scending|[Ff]rom (?:the )?(?:highest|lowest|largest|smallest|most|least|biggest)"
                      r"|(?:highest|lowest|largest|smallest|biggest|most|least|fewest) first)\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\d])")
