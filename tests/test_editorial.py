@@ -1546,6 +1546,22 @@ def test_coe721_reads_a_word_with_decomposed_accents_whole(make_project: MakePro
         ("COE721", col(text, "mispeled"), "'mispeled' is not in the en_GB dictionary"),
         ("COE721", col(text, "te\u0301ste"), "'tésté' is not in the en_GB dictionary")]
 
+def test_spelling_reads_a_word_with_a_soft_hyphen_or_zero_width_space_whole(make_project: MakeProject) -> None:
+    """A soft hyphen or a zero-width space inside a word (text from a web page or a PDF) cut it in two: 'Parti-
+    cipation' was reported as the unknown words 'Parti' and 'cipation', and 'organi-zation' as 'organi' and 'zation'
+    where it is an American form. Such characters, which no reader sees, belong to their word; --fix writes the
+    British form without them."""
+    text = ("Parti\u00adcipation of the organi\u00adzation\u2019s cen\u200bter, a recie\u00adve and a computer "
+            "pro\u00adgram.")
+    found = editorial(make_project, prose(text))
+    assert [(d.code, d.column, d.message, d.fix.original if d.fix else None, d.fix.replacement if d.fix else None)
+            for d in found] == [
+        ("COE721", col(text, "recie"), "'recieve' is not in the en_GB dictionary", None, None),
+        ("COE722", col(text, "organi"), "'organization\u2019s': write 'organisation\u2019s'",
+         "organi\u00adzation\u2019s", "organisation\u2019s"),
+        ("COE722", col(text, "cen"), "'center': write 'centre'", "cen\u200bter", "centre")]
+
+
 def test_coe721_reads_character_references_as_the_characters_they_stand_for(make_project: MakeProject) -> None:
     """`&nbsp;`, `&lt;` and `&#8364;` print a space, '<' and a euro sign: their names were reported as the unknown
     words 'nbsp', 'lt' and 'gt', and 'Caf&eacute;' as 'Caf'; a misspelt word next to one still is."""

@@ -36,7 +36,13 @@ _FIGURES = "\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24
 _LETTER = f"[^\\W\\d_{_FIGURES}]"
 _WORD_CHAR = f"[^\\W{_FIGURES}]"  # what a word may not touch
 WORD_RE = re.compile(f"(?<!{_WORD_CHAR}){_LETTER}+(?:['\u2019-]{_LETTER}+)*(?!{_WORD_CHAR})")
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # combining marks
+#: Characters no reader sees inside a word: a soft hyphen, a zero-width space and a word joiner, which web pages and
+#: PDFs put in long words ('organi\u00adzation'): they belong to the letter before them, and are no part of the
+#: word that is looked up.
+_INVISIBLE = "\u00ad\u200b\u2060"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+#: Combining marks, and the invisible characters, which stay with the letter before them as they do.
+_MARKS = f"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{_INVISIBLE}"
 _MARK_RE = re.compile(f"[{_MARKS}]")
 #: WORD_RE for text with combining marks (accents written apart, as macOS and many PDFs write "naïve"), which
 #: belong to the letter before them: WORD_RE would cut the word at each
@@ -181,6 +187,11 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
     return match_case(word, british), True
 
 
+def _visible(word: str) -> str:
+    """`word` as a reader sees it: without its soft hyphens, zero-width spaces and word joiners."""
+    return _INVISIBLE_RE.sub("", word) if _INVISIBLE_RE.search(word) else word
+
+
 def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str, str]]:
     """(file line, 0-based column, word, the character after it) of every word of prose, skipping the lines whose
     words are all in `clean` (words the caller found nothing in, whatever followed them, and marked)."""
@@ -235,7 +246,8 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     clean = _memo("no-american", dictionary)
     from .names import in_name  # a run whose sections all hit the cache imports none of the prose modules
 
-    for line, start, word, _ in _words(prose, clean):
+    for line, start, found_word, _ in _words(prose, clean):
+        word = found_word if found_word.isascii() else _visible(found_word)
         if word.isupper() and len(word) > 1:
             clean[word] = True
             continue
@@ -247,14 +259,14 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
                 clean[word] = True
         if found is not None and word[:1].isupper() and _in_place(prose, line, start, official_names()):
             continue  # an organisation's official name, spelt so (data/official_names.yaml)
-        if found is not None and not found[1] and _other_sense(prose, line, start, word):
+        if found is not None and not found[1] and _other_sense(prose, line, start, found_word):
             continue  # a computer program, a smart meter: British English spells them so
         if found is not None:
             british, safe = found
             note = "" if safe else f" ({_note(word)})"
-            if safe and word[:1].isupper() and in_name(prose.masked[line - prose.body_line - 1], start, word):
+            if safe and word[:1].isupper() and in_name(prose.masked[line - prose.body_line - 1], start, found_word):
                 safe, note = False, " (unless it is part of a name that is spelt so)"
-            fix = Fix(line, start + 1, start + 1 + len(word), british, word) if safe else None
+            fix = Fix(line, start + 1, start + 1 + len(found_word), british, found_word) if safe else None
             yield Finding(line, start + 1, f"'{word}': write '{british}'{note}", f"source: {ISG_SPELLING}", fix)
 
 
@@ -273,9 +285,10 @@ def _other_sense(prose: Prose, line: int, start: int, word: str) -> bool:
     spellings = us_spellings()
     index = line - prose.body_line - 1
     before = re.search(r"([^\W\d_]+)[ \u00a0]+$", prose.masked[index][:start])
-    if before is not None and before.group(1).lower() in spellings.no_fix.get(word.lower(), frozenset()):
+    lower = _visible(word).lower()
+    if before is not None and before.group(1).lower() in spellings.no_fix.get(lower, frozenset()):
         return True
-    nexts, noun = spellings.no_fix_next.get(word.lower()), spellings.verb_unless.get(word.lower())
+    nexts, noun = spellings.no_fix_next.get(lower), spellings.verb_unless.get(lower)
     if not nexts and not noun:
         return False
     text, offset = prose.text_at(index)
@@ -306,7 +319,7 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     for line, start, found, after in _words(prose, clean):
         word = found.replace("\u2019", "'")
         if not word.isascii():
-            word = unicodedata.normalize("NFC", word)  # the dictionary's form of an accent written apart
+            word = unicodedata.normalize("NFC", _visible(word))  # the dictionary's form of an accent written apart
         key = (word, after == ".")
         ok = known.get(key)
         if ok is None:
