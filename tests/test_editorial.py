@@ -651,6 +651,18 @@ def test_coe714_a_date_in_an_italic_title_is_reported_but_never_fixed(make_proje
         "*4 July* rooms, and *Organizing the center* too."]
 
 
+def test_coe714_a_date_written_with_no_break_spaces(make_project: MakeProject) -> None:
+    """'March\u00a03, 2024' and 'the 5th\u00a0of\u00a0June' (no-break spaces, as Word keeps a date together) were no
+    finding: the dates' blanks were spaces and tabs only. A no-break space is a blank of a date, and the fix keeps
+    such a date together ('3\u00a0March\u00a02024'); '3\u00a0March\u00a02024' itself passes."""
+    text = "We met on March\u00a03, 2024 and on the 5th\u00a0of\u00a0June."
+    found = editorial(make_project, prose(text))
+    assert [(d.column, d.fix.original if d.fix else None, d.fix.replacement if d.fix else None) for d in found] == [
+        (col(text, "March"), "March\u00a03, 2024", "3\u00a0March\u00a02024"),
+        (col(text, "the 5th"), "the 5th\u00a0of\u00a0June", "5\u00a0June")]
+    assert editorial(make_project, prose("We met on 3\u00a0March\u00a02024 and on 5\u00a0June.")) == []
+
+
 def test_coe714_passes_eu_dates(make_project: MakeProject) -> None:
     assert editorial(make_project, prose("We met on 31 January 2024. In March 15 members met again.")) == []
     assert editorial(make_project, prose("By Dec 12 cities joined; Mary 3rd won; Marching 4th.")) == []

@@ -150,25 +150,30 @@ _NAME_AFTER = re.compile(r"[ \t\u00a0]+[A-Z]")
 
 # -- COE714, COE715: dates --------------------------------------------------------------------------------------
 
+#: A blank within a date: a space, a tab or a no-break space ('3\u00a0March\u00a02024', as Word keeps a date together).
+_BLANK = r"[ \t\u00a0]"
+_STRIPPED = ", \t\u00a0"  # what stands before a date's year
+
 #: An ordinal date, or a range, pair or list of them: '1st-3rd June', 'the 1st to the 3rd June', 'between 1st and
 #: 3rd June' (whose fix of the second alone left '1st and 3 June'), '1st, 2nd and 3rd June' or '1st, 2nd, and 3rd
 #: June' (the days before the last two, `items`, each an ordinal: 'Table 3, 1st June' is no list). A match starts
 #: at a list's first day, never within it (its days apart by one blank, as the look-behinds read them): each day
 #: of a long list that names no month read the rest of it.
-_ORDINAL = re.compile(rf"\b(?<!\d(?:st|nd|rd|th),[ \t])(?<!\d(?:st|nd|rd|th),[ \t]the[ \t])(?:(?P<the>the)[ \t]+)?"
-                      rf"(?P<items>(?:\d{{1,2}}(?:st|nd|rd|th),[ \t](?:the[ \t])?)*)"
+_ORDINAL = re.compile(rf"\b(?<!\d(?:st|nd|rd|th),{_BLANK})(?<!\d(?:st|nd|rd|th),{_BLANK}the{_BLANK})"
+                      rf"(?:(?P<the>the){_BLANK}+)?"
+                      rf"(?P<items>(?:\d{{1,2}}(?:st|nd|rd|th),{_BLANK}(?:the{_BLANK})?)*)"
                       rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?"
-                      rf"(?P<dash>[-\u2013]|(?P<to>(?P<comma>(?<=\d[a-z]{{2}}),)?[ \t]+(?P<word>to|and)[ \t]+"
-                      rf"(?:the[ \t]+)?)))?"
-                      rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)[ \t]+(?P<of>of[ \t]+)?"
-                      rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?[ \t]+\d{{4}}\b)?")
-_MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH})[ \t]+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
-                          rf"(?P<year>,[ \t]*\d{{4}}\b)?")
+                      rf"(?P<dash>[-\u2013]|(?P<to>(?P<comma>(?<=\d[a-z]{{2}}),)?{_BLANK}+(?P<word>to|and){_BLANK}+"
+                      rf"(?:the{_BLANK}+)?)))?"
+                      rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th){_BLANK}+(?P<of>of{_BLANK}+)?"
+                      rf"(?P<month>{_MONTH})(?!\w)(?P<year>,?{_BLANK}+\d{{4}}\b)?")
+_MONTH_FIRST = re.compile(rf"\b(?P<month>{_MONTH}){_BLANK}+(?P<day>\d{{1,2}})(?P<suffix>st|nd|rd|th)?\b"
+                          rf"(?P<year>,{_BLANK}*\d{{4}}\b)?")
 #: A range of month-first dates: 'May 30-June 2, 2024', 'June 2-4, 2024', 'May 30th to June 2nd'.
 _MONTH_FIRST_RANGE = re.compile(
-    rf"\b(?P<month1>{_MONTH})[ \t]+(?P<day1>\d{{1,2}})(?P<suffix1>st|nd|rd|th)?"
-    rf"(?P<sep>[ \t]*[-\u2013][ \t]*|[ \t]+to[ \t]+)(?:(?P<month2>{_MONTH})[ \t]+)?(?P<day2>\d{{1,2}})"
-    rf"(?P<suffix2>st|nd|rd|th)?\b(?P<year>,[ \t]*\d{{4}}\b)?")
+    rf"\b(?P<month1>{_MONTH}){_BLANK}+(?P<day1>\d{{1,2}})(?P<suffix1>st|nd|rd|th)?"
+    rf"(?P<sep>{_BLANK}*[-\u2013]{_BLANK}*|{_BLANK}+to{_BLANK}+)(?:(?P<month2>{_MONTH}){_BLANK}+)?(?P<day2>\d{{1,2}})"
+    rf"(?P<suffix2>st|nd|rd|th)?\b(?P<year>,{_BLANK}*\d{{4}}\b)?")
 
 
 def _unsure(sure: bool) -> str:
@@ -189,7 +194,7 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
         if goes is None and (rest := _RANGE_END.match(text, m.end())) is not None:
             unsure_to = rest.end()
         start = m.start() if goes is not False else m.start("items" if items else "first" if first else "day")
-        year = " " + m.group("year").strip(", \t") if m.group("year") else ""
+        year = " " + m.group("year").strip(_STRIPPED) if m.group("year") else ""
         listed = re.findall(r"\d+", f"{m.group('items')} {m.group('first') or ''} {m.group('day')}")
         if all(1 <= int(day) <= 31 for day in listed):
             sure = goes is not None and not m.start() < unsure_to
@@ -199,7 +204,7 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
         days = int(m.group("day1")), int(m.group("day2"))
         if (m.group("suffix1") or m.group("suffix2") or m.group("year")) and all(1 <= day <= 31 for day in days):
             ranges.append(m.span())
-            year = " " + m.group("year").strip(", \t") if m.group("year") else ""
+            year = " " + m.group("year").strip(_STRIPPED) if m.group("year") else ""
             sep = m.group("sep")
             month1, month2 = _in_full(m.group("month1")), _in_full(m.group("month2") or m.group("month1"))
             first = f"{days[0]}{sep}" if month1 == month2 else f"{days[0]} {month1}{sep}"
@@ -208,7 +213,7 @@ def _dates(text: str, tail: str = "") -> Iterator[tuple[int, int, str, bool]]:
         if any(start <= m.start() < end for start, end in ranges):
             continue  # read with its range
         if (m.group("suffix") or m.group("year")) and 1 <= int(m.group("day")) <= 31:
-            year = " " + m.group("year").strip(", \t") if m.group("year") else ""
+            year = " " + m.group("year").strip(_STRIPPED) if m.group("year") else ""
             yield m.start(), m.end(), f"{int(m.group('day'))} {_in_full(m.group('month'))}{year}", True
 
 
@@ -224,13 +229,13 @@ _OPENERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "its",
                       "i", "you", "there"})
 
 
-_ON = re.compile(r"(?<!\w)[Oo]n[ \t]+$")  # 'on the 3rd March' names a day: no noun follows it
+_ON = re.compile(rf"(?<!\w)[Oo]n{_BLANK}+$")  # 'on the 3rd March' names a day: no noun follows it
 #: A preposition that takes a date alone ('before 3 March'): 'before the 3rd March partners met' may be 'before 3
 #: March, partners met' or the partners of 3 March; a plural noun after the date can open the clause.
-_TAKES_DATE = re.compile(r"(?<!\w)(?:[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Bb]y|[Ss]ince|[Ff]rom|[Bb]etween)[ \t]+$")
+_TAKES_DATE = re.compile(rf"(?<!\w)(?:[Bb]efore|[Aa]fter|[Uu]ntil|[Tt]ill|[Bb]y|[Ss]ince|[Ff]rom|[Bb]etween){_BLANK}+$")
 #: The rest of a range across months after its first date: '-2nd June' of '30th May-2nd June'.
-_RANGE_END = re.compile(rf"[-\u2013](?:the[ \t]+)?\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{_MONTH}(?!\w)"
-                        rf"(?:,?[ \t]+\d{{4}}\b)?")
+_RANGE_END = re.compile(rf"[-\u2013](?:the{_BLANK}+)?\d{{1,2}}(?:st|nd|rd|th)?{_BLANK}+(?:of{_BLANK}+)?{_MONTH}(?!\w)"
+                        rf"(?:,?{_BLANK}+\d{{4}}\b)?")
 
 
 def _the_goes(m: re.Match[str], text: str) -> bool | None:
@@ -267,6 +272,8 @@ def date_form(context: Context, prose: Prose) -> Iterator[Finding]:
         whole, offset = prose.text_at(index)
         for start, end, better, sure in sorted(_dates(text, whole[offset + len(text) :])):
             original = text[start:end]
+            if "\u00a0" in original:  # a date kept together with no-break spaces is kept so
+                better = better.replace(" ", "\u00a0")
             yield Finding(line, start + 1, f"'{original}': write '{better}'", f"source: {ISG}, 10.5{_unsure(sure)}",
                           Fix(line, start + 1, end + 1, better, original) if sure else None)
     for text, starts in prose.paragraphs:  # a date wrapped over a line break: reported, not fixed (a fix is one line)
