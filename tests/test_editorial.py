@@ -211,6 +211,15 @@ def test_coe701_an_abbreviation_before_a_capitalised_word_is_fixed_unless_its_na
     assert editorial(make_project, prose("The EU LGBTIQ Action Plan builds on the EU LGBTI Survey.")) == []
 
 
+def test_coe701_the_second_lgbti_survey_keeps_its_name(make_project: MakeProject) -> None:
+    """--fix wrote FRA's 'EU LGBTI II Survey' as 'EU LGBTIQ II Survey', a publication that does not exist: the name
+    is listed with the term as the first survey's is, and is no finding."""
+    text = "FRA's EU LGBTI II Survey (2020) shows it; so does the EU LGBTI Survey."
+    assert editorial(make_project, prose(text)) == []
+    d = one(editorial(make_project, prose("An LGBTI II group met.")), "COE701")
+    assert d.fix is not None and d.fix.replacement == "LGBTIQ"
+
+
 def test_coe701_whole_words_never_in_code_urls_or_comments(make_project: MakeProject) -> None:
     text = ("The poorest areas, `the disabled`, [a link](https://example.org/the-disabled), "
             "https://example.org/chairman and <!-- the elderly --> are not findings.")
