@@ -711,6 +711,7 @@ def test_coe716_heading_full_stop(make_project: MakeProject) -> None:
     assert d.fix is not None and (d.fix.original, d.fix.replacement) == (".", "")
     assert editorial(make_project, prose("### Housing, transport, etc.\n\n### Next steps\n\nText.")) == []
     assert editorial(make_project, prose("### Cooperation with the U.S.\n\nText.")) == []  # --fix left 'U.S'
+    assert editorial(make_project, prose("### Article 5 et seq.\n\n### Smith & Co.\n\nText.")) == []  # 'et seq'
     d = one(editorial(make_project, prose("### **Next steps.** ###\n\nText.")), "COE716")  # in emphasis: unreported
     assert d.column == len("### **Next steps.") and d.fix is not None and d.fix.original == "."
 

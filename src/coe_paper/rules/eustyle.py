@@ -329,7 +329,10 @@ def _in_words(date: str) -> str | None:
 
 # -- COE716, COE717: headings and footnotes ---------------------------------------------------------------------
 
-_ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St)\.$|(?<![\w.])(?:[A-Z]\.){2,}$")  # or U.S.
+#: An abbreviation whose full stop ends a heading ('etc.', 'Article 5 et seq.', 'Smith & Co.', 'the U.S.'): its
+#: own, which the heading keeps (--fix left 'et seq' and 'Co').
+_ABBREVIATION_END = re.compile(r"\b(?:etc|e\.g|i\.e|al|cf|No|Inc|Ltd|St|seq|sqq|Co|Corp|Bros|vs|viz|ibid|cit)\.$"
+                               r"|(?<![\w.])(?:[A-Z]\.){2,}$")
 
 
 @rule("COE716", "heading ends with a full stop", f"{ISG}, 10.1.1 (Full stop)",
