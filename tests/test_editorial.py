@@ -1335,6 +1335,14 @@ def test_coe721_knows_the_words_of_the_eus_budget_and_strategies(make_project: M
     assert editorial(make_project, prose(text)) == []
 
 
+def test_coe721_knows_the_peoples_and_words_of_the_eus_equality_and_green_texts(make_project: MakeProject) -> None:
+    """'Yenish' and the other peoples the EU Roma strategic framework names, 'Afrophobia', 'greenwashing' and
+    'microdata' were unknown words in every paper that wrote them as the EU's texts do."""
+    text = ("Roma, Sinti, Kale, Romanichels, Ashkali, Boyash, Rudari and Yenish communities face antigypsyism; "
+            "Afrophobia persists. Greenwashing misleads, and microdata show it.")
+    assert editorial(make_project, prose(text)) == []
+
+
 def test_coe721_knows_the_abbreviations_of_references_and_contacts(make_project: MakeProject) -> None:
     """'doi' of a publication's reference, 'tel.' before a telephone number and 'incl.' were unknown words in every
     paper that cites a report or names a contact."""
