@@ -792,6 +792,49 @@ def test_a_deleted_figure_a_link_names_is_named_as_removed(make_project: MakePro
         "heading it named" not in warned[0], result.stderr
 
 
+_FIGURE = '![A grey square standing in for a chart](../paper/images/dot.png "Homes by kind")'
+_HOUSING = f"## Homes\n\nThe members pool what they know.\n\n{_FIGURE}\n\nCities collect data on rents.\n"
+
+
+@pytest.mark.parametrize(("deleted", "left"), [
+    ("the picture", "## Homes\n\nThe members pool what they know.\n\nCities collect data on rents.\n"),
+    ("Cities collect", f"## Homes\n\nThe members pool what they know.\n\n{_FIGURE}\n"),
+    ("the words of The members pool", f"## Homes\n\n{_FIGURE}\n\nCities collect data on rents.\n"),
+])
+def test_a_paragraph_deleted_whole_leaves_one_blank_line(make_project: MakeProject, tmp_path: Path, deleted: str,
+                                                          left: str) -> None:
+    """A reviewer deleted a figure's picture paragraph (its caption, a paragraph of its own, kept apart from the
+    paragraphs around it), a section's last paragraph, or all the words of a paragraph and not its mark (an empty
+    paragraph, which Markdown cannot hold): apply left two blank lines where the block was, and a blank line at
+    the end of the file."""
+    from lxml import etree
+
+    from reviewkit import Reviewer, apply_review, q
+
+    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
+    root = make_project({"sections/01-intro.md": intro,
+                         "sections/02-housing.md": section_text("housing", _HOUSING, title="Housing")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+
+    def delete(document: etree._Element) -> None:
+        words = deleted.removeprefix("the words of ")
+        para = next(p for p in document.iter(q("w:p")) if (p.find(".//" + q("w:drawing")) is not None
+                                                           if deleted == "the picture" else
+                                                           "".join(p.itertext()).startswith(words)))
+        reviewer = Reviewer(document)
+        if words != deleted:
+            for run in para.findall(q("w:r")):
+                reviewer._delete(run, "Ana Rossi")
+        else:
+            reviewer.delete_paragraph(para, "Ana Rossi")
+
+    plan = apply_review(root, edit_part(built.output, tmp_path / "reviewed.docx", delete))
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", left, title="Housing"), text
+
+
 def with_alt_chunk(xml: bytes) -> bytes:
     """The body with an altChunk (a part in HTML that Word converts on opening) after the list's first item, as a
     reviewer's tool may leave pasted text."""

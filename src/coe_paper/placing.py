@@ -104,6 +104,7 @@ class Placement:
         elif whole and b == len(self.source):
             newline = self.file.find("\n", end)
             end = len(self.file) if newline < 0 else newline + 1
+            start, end = _one_blank_left(self.file, start, end)
         outer = self.sflags[a] if a < len(self.sflags) else frozenset()
         # the delimiters of spans whose words go stay for new words of their formatting written inside them (the
         # span's formatting is where they begin); new words that begin outside are written with delimiters of their own
@@ -362,6 +363,17 @@ def _no_blank_line(file: str, start: int, end: int, new: str) -> tuple[int, int,
     if not line_start or "\n" in file[start:end] or left.strip(" \t>") or not above.strip(" \t>"):
         return start, end, new
     return line_start - 1, line_end, ""
+
+
+def _one_blank_left(file: str, start: int, end: int) -> tuple[int, int]:
+    """The lines [start, end) of a block deleted whole, widened by the blank line before it where another blank
+    line, or the end of the file, follows: of the two blank lines around it one stays (a picture's paragraph, whose
+    caption is a paragraph apart, or a paragraph whose words went without its mark), and a file still ends in a
+    single line end. The blank line before, never the one after, so that blocks deleted one after another do not
+    overlap."""
+    if file[start - 2 : start] == "\n\n" and file[end : end + 1] in ("\n", ""):
+        return start - 1, end
+    return start, end
 
 
 def _content_start(unit: Unit) -> int:
