@@ -835,6 +835,46 @@ def test_a_paragraph_deleted_whole_leaves_one_blank_line(make_project: MakeProje
     assert text == section_text("housing", left, title="Housing"), text
 
 
+@pytest.mark.parametrize("picture", [True, False])
+def test_a_caption_deleted_with_its_picture_is_no_finding(make_project: MakeProject, tmp_path: Path,
+                                                           picture: bool) -> None:
+    """A reviewer deleted a figure's picture and its caption, as Word deletes them (the caption's number, a field,
+    too): apply removed the figure's line but said that a change to the caption's number or paragraph mark was not
+    applied, though the caption went with the figure it belongs to. A caption deleted alone is still reported: its
+    image's title stays, for the editor to remove by hand."""
+    from lxml import etree
+
+    from reviewkit import Reviewer, apply_review, q
+
+    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
+    root = make_project({"sections/01-intro.md": intro,
+                         "sections/02-housing.md": section_text("housing", _HOUSING, title="Housing")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+
+    def delete(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        paras = list(document.iter(q("w:p")))
+        at = next(i for i, p in enumerate(paras) if p.find(".//" + q("w:drawing")) is not None)
+        assert "".join(paras[at + 1].itertext()).endswith("1: Homes by kind")
+        for para in paras[at if picture else at + 1 : at + 2]:
+            reviewer.delete_paragraph(para, "Ana Rossi")
+            for run in [r for r in para.iter(q("w:r")) if r.getparent().tag != q("w:del")]:
+                reviewer._delete(run, "Ana Rossi")  # the field's runs: its code and the number it shows
+            for code in para.iter(q("w:instrText")):
+                code.tag = q("w:delInstrText")
+
+    plan = apply_review(root, edit_part(built.output, tmp_path / "reviewed.docx", delete))
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    if picture:
+        assert plan.findings == []
+        assert text == section_text("housing", _HOUSING.replace(f"{_FIGURE}\n\n", ""), title="Housing"), text
+    else:
+        assert [(f.kind, f.line, f.message[:40]) for _, f in plan.findings] == [
+            ("skipped", 13, "the caption “Figure 1: Homes by kind” wa")]
+        assert text == section_text("housing", _HOUSING, title="Housing"), text
+
+
 def with_alt_chunk(xml: bytes) -> bytes:
     """The body with an altChunk (a part in HTML that Word converts on opening) after the list's first item, as a
     reviewer's tool may leave pasted text."""

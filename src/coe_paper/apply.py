@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from . import marks, mdmap, merge3
+from . import captions_read, marks, mdmap, merge3
 from .apply_sections import (
     Section,
     bookmark,
@@ -140,7 +140,7 @@ class _SectionEdits:
                 self.captions.add(caption[1].line)
                 self._story(stream)
                 stream = []
-                self._caption(block, *caption)
+                self._caption(block, *caption, self.section.body[position - 1] if position else None)
                 continue
             if isinstance(block, Paragraph):
                 stream.append(block)
@@ -164,14 +164,14 @@ class _SectionEdits:
         self.replacements += lifted(self.text, self.ctx.lifts, self.replacements)
         self.replacements += self.renumbered
 
-    def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit) -> None:
+    def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit, before: Paragraph | Table | None) -> None:
         """A caption, read as the words of its `Table:` line or its image's title; a change to its number is the
-        paper's."""
+        paper's, and a figure's caption deleted with its picture (`before`) went with the image's line."""
         if words is not None and split_id(words.text())[1] != split_id(unit.text)[1]:  # a new id, not words
             self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_ID))
         elif words is not None:
             self._story([words], [unit])
-        elif changed([para]):
+        elif changed([para]) and not captions_read.gone_with_picture(para, unit, before, self.ctx.accepted):
             gone = not para.text().strip() and self.ctx.accepted(first_author([para]))
             self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_DELETED.format(
                 short(para.text(accept=False))) if gone else _CAPTION_NUMBER))

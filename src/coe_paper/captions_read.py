@@ -172,6 +172,22 @@ def figure_caption_source(block: Block, previous: Block | None, section: int, fi
     return _without_label(block, re.match(r"Figure \d+: ", block.text(accept=False))), unit
 
 
+def gone_with_picture(caption: Paragraph, unit: Unit, picture: Block | None, accepted: Callable[[str], bool]
+                      ) -> bool:
+    """Whether a figure's caption (`caption`, of the image's title `unit`) was deleted with its picture: the
+    picture's paragraph (`picture`, the block before the caption) deleted whole by changes taken, which takes the
+    image's line, title and all, and every change to the caption a deletion taken too, so that none of them is left
+    to write (a move is not, nor a word typed)."""
+    from .wordblocks import Paragraph
+
+    if unit.kind != "figure" or not isinstance(picture, Paragraph) or picture.text().strip() \
+            or not picture.text(accept=False).strip():
+        return False
+    revs = [run.rev for para in (picture, caption) for run in para.runs if run.rev is not None]
+    revs += [para.mark for para in (picture, caption) if para.mark is not None]
+    return all(rev.kind == "del" and not rev.moved and accepted(rev.author) for rev in revs)
+
+
 def _without_label(para: Paragraph, label: re.Match[str] | None) -> Paragraph | None:
     """The caption's runs after its label, or None when there is none or a change touches it."""
     from dataclasses import replace
