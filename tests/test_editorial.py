@@ -162,6 +162,16 @@ def test_coe701_a_plurals_possessive_keeps_only_its_apostrophe(make_project: Mak
     assert editorial(make_project, prose("The workers' union and the chair's report.")) == []
 
 
+def test_coe701_a_term_whose_words_a_no_break_space_keeps_together(make_project: MakeProject) -> None:
+    """A term's words kept together with a no-break space (as Word writes them, or as text pasted from a web page)
+    were no finding ('the\u00a0elderly'), or only the part written with a space ('elderly\u00a0people' reported as
+    'the elderly')."""
+    text = "Services for the\u00a0elderly and for elderly\u00a0people."
+    found = [(d.column, d.message) for d in editorial(make_project, prose(text)) if d.code == "COE701"]
+    assert [column for column, _ in found] == [col(text, "the\u00a0elderly"), col(text, "elderly\u00a0people")], found
+    assert "'elderly\u00a0people'" in found[1][1], found
+
+
 def test_coe701_the_plural_of_a_word_in_wife_is_in_ves(make_project: MakeProject) -> None:
     """'Housewives' was no finding: the plural looked for was 'housewifes'. A last word in -wife (-life, -knife)
     makes its plural in -ves."""

@@ -111,7 +111,7 @@ DETERMINERS = frozenset({"the", "a", "an", "its", "their", "our", "his", "her", 
 _WORD_BEFORE = re.compile(
     rf"(?:(?<=[^\W\d_])(?:'s|\u2019s|s'|s\u2019)|(?<![\w'\u2019])([^\W\d_]+))[\s*_~\]{MASK}]*$")
 
-_SEP = r"[ \t]+"
+_SEP = r"[ \t\u00a0]+"  # blanks between a term's words: a no-break space too ("the\u00a0elderly")
 #: The possessive 's after a plural phrase (the workmen's union): after a wording whose plural ends in s, only the
 #: apostrophe stays ('the workers' union', not 'the workers's union').
 _PLURAL_POSSESSIVE = re.compile(r"(['\u2019])[sS](?![\w'\u2019-])")
