@@ -335,6 +335,10 @@ def test_coe302_under_minimum(make_project: MakeProject) -> None:
     d = only(validate(make_project, intro("## Short\n\nToo few words here.\n")))
     assert where(d) == ("COE302", "warning", INTRO, 8, 1)
     assert d.message == "5 words, under the minimum of 10"
+    d = only(validate(make_project, intro("## Short\n\nOne.\n")))  # the heading's word and this one
+    assert d.message == "2 words, under the minimum of 10"
+    d = only(validate(make_project, intro("Alone.\n")))
+    assert d.message == "1 word, under the minimum of 10"  # not "1 words"
 
 
 def test_code_blocks_do_not_count_as_words(make_project: MakeProject) -> None:

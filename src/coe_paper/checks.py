@@ -279,11 +279,12 @@ def words(project: Project, item: Parsed) -> Iterator[Diagnostic]:
         return
     count = item.words
     line = item.section.body_line + 1
+    counted = f"{count} word" if count == 1 else f"{count} words"
     if entry.max_words is not None and count > entry.max_words:
         yield error(item.section.path, line, 1, "COE301",
-                    f"{count} words, over the limit of {entry.max_words} by {count - entry.max_words}")
+                    f"{counted}, over the limit of {entry.max_words} by {count - entry.max_words}")
     if count < entry.min_words:
-        yield warning(item.section.path, line, 1, "COE302", f"{count} words, under the minimum of {entry.min_words}")
+        yield warning(item.section.path, line, 1, "COE302", f"{counted}, under the minimum of {entry.min_words}")
 
 
 def headings(item: Parsed) -> Iterator[Diagnostic]:
