@@ -2000,6 +2000,19 @@ def test_fix_leaves_quotations_as_written(make_project: MakeProject) -> None:
     assert len([d for d in found if d.fix]) == 5_000
 
 
+def test_fix_leaves_quotations_in_other_languages_marks_as_written(make_project: MakeProject) -> None:
+    """A quotation in guillemets or German marks (a French or German source quoted as it stands) was rewritten by
+    --fix, since only English quotation marks were read as quotations."""
+    text = ("The report says \u00abthe disabled\u00bb, the law \u201ethe disabled\u201c and \u201athe elderly\u2018, "
+            "the note \u2039the elderly\u203a; the chairman agreed.")
+    found = [d for d in editorial(make_project, prose(text)) if d.code == "COE701"]
+    assert [(d.column, d.fix is not None) for d in found] == [
+        (col(text, "the disabled\u00bb"), False), (col(text, "the disabled\u201c"), False),
+        (col(text, "the elderly\u2018"), False), (col(text, "the elderly\u203a"), False),
+        (col(text, "chairman"), True)], [(d.column, d.message) for d in found]
+    assert all("quotation" in d.hint for d in found if d.fix is None)
+
+
 def test_fix_leaves_words_in_straight_single_quotes_as_written(make_project: MakeProject) -> None:
     """Straight single quotation marks, which many British writers type, were taken for apostrophes: --fix wrote
     'We will organize the center for the disabled.' as the mayor never said it. They are a quotation, whose

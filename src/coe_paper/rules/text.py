@@ -148,10 +148,15 @@ class Block:
 #: Quoted words, in one paragraph: double quotation marks, curly or straight, and single ones, curly or straight (a
 #: closing one is no apostrophe when no letter follows it; a straight opening one follows no letter, as an
 #: apostrophe does, and an apostrophe between letters within the quotation does not end it: 'We don't know'; nor
-#: does a plural's possessive before a word in lower case while a closing one follows: 'the partners' plans').
-_QUOTED = re.compile("\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\u2019(?!\\w)"
+#: does a plural's possessive before a word in lower case while a closing one follows: 'the partners' plans'); and
+#: the marks of other languages, which a text quoting a French or German source keeps: guillemets, double and single,
+#: and German marks, low then high.
+_QUOTED = re.compile("\u00ab[^\u00ab\u00bb]*\u00bb|\u2039[^\u2039\u203a]*\u203a"
+                     "|\u201e[^\u201e\u201c\u201d]*[\u201c\u201d]|\u201a[^\u201a\u2018\u2019]*[\u2018\u2019](?!\\w)"
+                     "|\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\u2019(?!\\w)"
                      "|(?<![\\w'\u2019])'(?=\\S)(?:[^']|(?<=\\w)'(?=\\w)|(?<=s)'(?=[ \\t\\n]+[a-z]))*?(?<=\\S)'(?!\\w)"
                      "(?!(?<=s')[ \\t\\n]+[a-z][^']*(?<=\\S)'(?!\\w))")
+_OPENS_QUOTE = re.compile("[\"'\u00ab\u2039\u201a\u201c\u201e\u2018]")  # what may open a quotation: what _QUOTED is for
 #: The text of a collapsed (`[x][]`) or shortcut (`[x]`) reference link, which is also its label: not followed by
 #: a destination, a label or a colon.
 _OWN_LABEL = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?:\[\]|(?![\[(:]))")
@@ -196,7 +201,7 @@ class Prose:
         for index in self.quoted:
             found.setdefault(index, []).append((0, len(self.lines[index]), KEEP_QUOTED))
         for text, starts in self.texts:
-            if '"' in text or "\u201c" in text or "\u2018" in text or "'" in text:
+            if _OPENS_QUOTE.search(text):
                 self._keep(found, starts, [m.span() for m in _QUOTED.finditer(text)], KEEP_QUOTED)
             raw = "\n".join(self.lines[index] for index, _ in starts)  # as long as `text`: its emphasis unmasked
             if "*" in raw or "_" in raw:
