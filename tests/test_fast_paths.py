@@ -147,11 +147,11 @@ def test_the_quick_control_character_scan_agrees_with_the_pattern(text: str) -> 
 def test_the_spelling_rules_read_the_same_words_by_the_quick_pattern(text: str) -> None:
     """Text whose word characters are ASCII is read with a pattern of ASCII ranges: the same words as WORD_RE (or,
     with accents written apart, the pattern for those), whatever quotes, dashes, figures and letters it holds."""
-    from coe_paper.rules import spelling
+    from coe_paper.rules import wordscan
 
-    general = spelling._MARKED_WORD_RE if spelling._MARK_RE.search(text) else spelling.WORD_RE
-    assert spelling._word_re(text).findall(text) == general.findall(text)
-    assert spelling._word_re(text) is not spelling.WORD_RE or spelling._NON_ASCII_WORD_CHAR.search(text)
+    general = wordscan._MARKED_WORD_RE if wordscan._MARK_RE.search(text) else wordscan.WORD_RE
+    assert wordscan.word_re(text).findall(text) == general.findall(text)
+    assert wordscan.word_re(text) is not wordscan.WORD_RE or wordscan._NON_ASCII_WORD_CHAR.search(text)
 
 
 @settings(max_examples=600, deadline=None)

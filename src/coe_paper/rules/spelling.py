@@ -24,47 +24,13 @@ from .registry import Finding, rule
 from .shipped import shipped_data
 from .speller import Speller, speller
 from .us_spellings import us_spellings
+from .wordscan import WORD_RE, visible, words
 
 if TYPE_CHECKING:
     from .engine import Context
     from .text import Prose
 
 ISG_SPELLING = "Interinstitutional Style Guide, 10.3 (Spelling: British conventions, -ise)"
-#: Numbers that are word characters but no decimal digits: superscripts and subscripts (m², CO₂), fractions,
-#: Roman numerals and circled numbers. They end a word, as a space does: 'km²' is the word 'km'.
-_FIGURES = "\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u218f\u2460-\u24ff"
-_LETTER = f"[^\\W\\d_{_FIGURES}]"
-_WORD_CHAR = f"[^\\W{_FIGURES}]"  # what a word may not touch
-WORD_RE = re.compile(f"(?<!{_WORD_CHAR}){_LETTER}+(?:['\u2019-]{_LETTER}+)*(?!{_WORD_CHAR})")
-#: Characters no reader sees inside a word: a soft hyphen, a zero-width space and a word joiner, which web pages and
-#: PDFs put in long words ('organi\u00adzation'): they belong to the letter before them, and are no part of the
-#: word that is looked up.
-_INVISIBLE = "\u00ad\u200b\u2060"
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
-#: Combining marks, and the invisible characters, which stay with the letter before them as they do.
-_MARKS = f"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{_INVISIBLE}"
-_MARK_RE = re.compile(f"[{_MARKS}]")
-#: WORD_RE for text with combining marks (accents written apart, as macOS and many PDFs write "naïve"), which
-#: belong to the letter before them: WORD_RE would cut the word at each
-_MARKED_WORD_RE = re.compile(f"(?<!{_WORD_CHAR})(?:{_LETTER}[{_MARKS}]*)+(?:['\u2019-](?:{_LETTER}[{_MARKS}]*)+)*"
-                             f"(?![^\\W{_FIGURES}]|[{_MARKS}])")
-
-
-#: WORD_RE for text whose word characters are all ASCII (its quotes and dashes may not be): the same words, read
-#: in about two thirds of the time (a class of ASCII ranges is quicker to test than one of Unicode categories).
-_ASCII_WORD_RE = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]+(?:['\u2019-][A-Za-z]+)*(?![A-Za-z0-9_])")
-_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")  # a letter or figure outside ASCII (é, ², a CJK character)
-
-
-def _word_re(text: str) -> re.Pattern[str]:
-    """The pattern that reads the words of `text` as WORD_RE reads them, accents written apart included."""
-    if text.isascii():
-        return _ASCII_WORD_RE
-    if _MARK_RE.search(text):
-        return _MARKED_WORD_RE
-    return WORD_RE if _NON_ASCII_WORD_CHAR.search(text) else _ASCII_WORD_RE
-
-
 PREFIXES = frozenset({
     "multi", "co", "non", "pre", "post", "re", "anti", "inter", "intra", "cross", "sub", "self", "semi", "socio",
     "eco", "bio", "mid", "over", "under", "well", "ex", "e", "de", "pro", "counter", "micro", "macro", "neo", "pan",
@@ -187,38 +153,6 @@ def american(word: str, speller: Speller | None) -> tuple[str, bool] | None:
     return match_case(word, british), True
 
 
-def _visible(word: str) -> str:
-    """`word` as a reader sees it: without its soft hyphens, zero-width spaces and word joiners."""
-    return _INVISIBLE_RE.sub("", word) if _INVISIBLE_RE.search(word) else word
-
-
-def _words(prose: Prose, clean: dict[str, bool]) -> Iterator[tuple[int, int, str, str]]:
-    """(file line, 0-based column, word, the character after it) of every word of prose, skipping the lines whose
-    words are all in `clean` (words the caller found nothing in, whatever followed them, and marked)."""
-    lines = prose.prose_lines()
-    if clean.keys() >= _section_words("\n".join(text for _, text in lines)):  # no word crosses a newline
-        return  # the usual case, once a paper's words are known: every line is clean
-    for index, text in lines:
-        if clean.keys() >= _line_words(text):
-            continue
-        line = prose.file_line(index)
-        for m in _word_re(text).finditer(text):
-            end = m.end()
-            yield line, m.start(), m.group(), text[end : end + 1]
-
-
-def _words_of(text: str) -> frozenset[str]:
-    """The words of prose text, as the spelling rules read them (WORD_RE)."""
-    return frozenset(_word_re(text).findall(text))
-
-
-#: The words of a prose line: both spelling rules ask about every line.
-_line_words = lru_cache(maxsize=4096)(_words_of)
-#: The words of a section's prose lines, joined: both rules ask, once each, so only the last few are kept (a long
-#: running process, such as serve's, would otherwise hold thousands of whole sections).
-_section_words = lru_cache(maxsize=16)(_words_of)
-
-
 def _memo(name: str, *depends: object) -> dict[Any, Any]:
     """A table of answers kept for the process while what they depend on (`depends`) is the same: a paper repeats
     its words thousands of times, and a resident process's children start with the tables its rehearsal filled
@@ -246,8 +180,8 @@ def american_spelling(context: Context, prose: Prose) -> Iterator[Finding]:
     clean = _memo("no-american", dictionary)
     from .names import in_name  # a run whose sections all hit the cache imports none of the prose modules
 
-    for line, start, found_word, _ in _words(prose, clean):
-        word = found_word if found_word.isascii() else _visible(found_word)
+    for line, start, found_word, _ in words(prose, clean):
+        word = found_word if found_word.isascii() else visible(found_word)
         if word.isupper() and len(word) > 1:
             clean[word] = True
             continue
@@ -285,7 +219,7 @@ def _other_sense(prose: Prose, line: int, start: int, word: str) -> bool:
     spellings = us_spellings()
     index = line - prose.body_line - 1
     before = re.search(r"([^\W\d_]+)[ \u00a0]+$", prose.masked[index][:start])
-    lower = _visible(word).lower()
+    lower = visible(word).lower()
     if before is not None and before.group(1).lower() in spellings.no_fix.get(lower, frozenset()):
         return True
     nexts, noun = spellings.no_fix_next.get(lower), spellings.verb_unless.get(lower)
@@ -316,10 +250,10 @@ def unknown_word(context: Context, prose: Prose) -> Iterator[Finding]:
     unknown: set[tuple[str, bool]] = set()  # the section's words the dictionary does not know
     from .names import name_particle  # a run whose sections all hit the cache imports none of the prose modules
 
-    for line, start, found, after in _words(prose, clean):
+    for line, start, found, after in words(prose, clean):
         word = found.replace("\u2019", "'")
         if not word.isascii():
-            word = unicodedata.normalize("NFC", _visible(word))  # the dictionary's form of an accent written apart
+            word = unicodedata.normalize("NFC", visible(word))  # the dictionary's form of an accent written apart
         key = (word, after == ".")
         ok = known.get(key)
         if ok is None:
