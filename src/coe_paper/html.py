@@ -33,11 +33,19 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.attrs import attrs_block_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
 from . import captions as cap
 from .html_flow import address_breaks, cards, directions
-from .markdown import bare_addresses, commonmark, is_safe_link, link_scheme, picture_paths, plain_text, slugify
+from .markdown import (
+    bare_addresses,
+    commonmark,
+    footnotes,
+    is_safe_link,
+    link_scheme,
+    picture_paths,
+    plain_text,
+    slugify,
+)
 from .numbering import HeadingNumbers
 from .picture_widths import centimetres, picture_widths
 from .structure import COMMENTS_ONLY, INLINE_HTML
@@ -50,7 +58,7 @@ def _allowed(url: str) -> bool:
 
 @cache
 def section_parser() -> MarkdownIt:
-    return commonmark(_allowed).use(footnote_plugin).use(picture_paths).use(picture_widths).use(bare_addresses)
+    return commonmark(_allowed).use(footnotes).use(picture_paths).use(picture_widths).use(bare_addresses)
 
 
 @cache

@@ -16,17 +16,16 @@ if TYPE_CHECKING:  # markdown-it loads when something is parsed: a build from th
     from markdown_it.token import Token
 
 WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*")
+_NOTE_REF_RE = re.compile(r"\[\^[^\s\]]+\]")  # a footnote reference, `[^label]`, as the footnote plugin reads it
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)  # a line break, as structure.INLINE_HTML reads it
 
 
 @cache
 def content_parser() -> MarkdownIt:
     """Parser for members' section bodies (nesting past its bound is reported, see structure.py)."""
-    from mdit_py_plugins.footnote import footnote_plugin
-
     from .picture_widths import picture_widths
 
-    return commonmark().use(footnote_plugin).use(picture_paths).use(picture_widths).use(bare_addresses)
+    return commonmark().use(footnotes).use(picture_paths).use(picture_widths).use(bare_addresses)
 
 
 @cache
@@ -53,6 +52,48 @@ def commonmark(validate_link: Callable[[str], bool] | None = None) -> MarkdownIt
 
 def _any_link(url: str) -> bool:
     return True
+
+
+def footnotes(md: MarkdownIt) -> None:
+    """A rule for `md`: footnotes (`[^1]` and `[^1]: ...`), a link's words holding a reference too,
+    `[the Ljubljana Agreement[^2]](https://...)`, as pandoc and GitHub read it. markdown-it took the reference for a
+    link inside the link, which a link cannot hold, and left the whole link as the text typed, brackets and address
+    and all, its note numbered in the middle."""
+    from types import SimpleNamespace
+
+    from markdown_it import helpers
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md.use(footnote_plugin)
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]  # this parser's own, the module's functions else
+        parseLinkLabel=_link_label, parseLinkDestination=helpers.parseLinkDestination,
+        parseLinkTitle=helpers.parseLinkTitle)
+
+
+def _link_label(state: Any, start: int, disable_nested: bool = False) -> int:
+    """markdown-it's `parseLinkLabel`, where the end of a link's words is found: the same, but a footnote reference
+    in them is not taken for a link nested in the link (see `footnotes`)."""
+    old_pos, level = state.pos, 1
+    state.pos = start + 1
+    found = False
+    while state.pos < state.posMax:
+        marker = state.src[state.pos]
+        if marker == "]":
+            level -= 1
+            if level == 0:
+                found = True
+                break
+        before = state.pos
+        state.md.inline.skipToken(state)
+        if marker == "[":
+            if before == state.pos - 1:
+                level += 1  # a bracket that is text
+            elif disable_nested and _NOTE_REF_RE.fullmatch(state.src, before, state.pos) is None:
+                state.pos = old_pos
+                return -1
+    end = state.pos if found else -1
+    state.pos = old_pos
+    return end
 
 
 _ADDRESS_HINT = re.compile(r"//|www\.|@", re.IGNORECASE)  # what a bare address that is a link holds

@@ -1,0 +1,61 @@
+"""A footnote reference inside a link's words, `[the Ljubljana Agreement[^2]](https://...)`, as pandoc and GitHub
+read it: the link keeps its words and address, the note its number, in the .docx (read back by pandoc) and in the
+preview; the brackets and the address are never shown as typed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from coe_paper import site
+from conftest import MakeProject, assembled_intro, require_client, section_text
+
+BODY = """\
+## Sources
+
+The partnerships were renewed by [the Ljubljana Agreement[^lj]](https://example.org/ljubljana) in 2021.
+
+[^lj]: Adopted in November 2021.
+"""
+
+
+def _walk(node: Any) -> Any:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _text(node: Any) -> str:
+    return "".join(n["c"] if n.get("t") == "Str" else " " if n.get("t") == "Space" else "" for n in _walk(node))
+
+
+def test_a_link_whose_words_hold_a_note_is_a_link_with_its_note(make_project: MakeProject, tmp_path: Path) -> None:
+    pandoc = require_client("pandoc")
+    _, docx = assembled_intro(make_project, tmp_path, BODY)
+    native = json.loads(subprocess.run([pandoc, str(docx), "-t", "json"], capture_output=True, text=True,
+                                       check=True).stdout)
+    links = [n for n in _walk(native["blocks"]) if n.get("t") == "Link"
+             and n["c"][2][0] == "https://example.org/ljubljana"]
+    assert len(links) == 1, "the link was shown as the Markdown typed"
+    words = links[0]["c"][1]
+    assert _text([n for n in words if n.get("t") != "Note"]).strip() == "the Ljubljana Agreement"
+    notes = [n for n in _walk(words) if n.get("t") == "Note"]
+    assert [_text(note["c"]) for note in notes] == ["Adopted in November 2021."]
+    plain = subprocess.run([pandoc, str(docx), "-t", "plain"], capture_output=True, text=True, check=True).stdout
+    assert "](" not in plain and "[the Ljubljana" not in plain
+    assert "in 2021." in plain
+
+
+def test_the_preview_shows_the_link_with_its_note(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project({"sections/01-intro.md": section_text("intro", BODY, title="Introduction")})
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None, [str(d) for d in built.diagnostics]
+    page = built.page.read_text(encoding="utf-8")
+    assert '<a href="https://example.org/ljubljana">the Ljubljana Agreement<sup' in page
+    assert "](" not in page.split("Ljubljana Agreement", 1)[1].split("2021", 1)[0]
