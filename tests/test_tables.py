@@ -253,3 +253,37 @@ def test_a_ten_column_table_is_set_smaller_rather_than_breaking_its_words(make_p
     sizes = {run.font.size.pt for row in wide.rows for cell in row.cells for p in cell.paragraphs for run in p.runs}
     assert sizes and max(sizes) <= 10, sizes
     assert {run.font.size for cell in narrow.rows[1].cells for run in cell.paragraphs[0].runs} == {None}
+
+
+def _lines(pdf: Path, holding: str) -> list[tuple[float, float, str]]:
+    """The lines of the PDF's page that holds `holding`, as poppler's word boxes give them: (top, bottom, words)."""
+    boxes = run([require_client("pdftotext"), "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"]).stdout
+    for page in boxes.split("<page ")[1:]:
+        found = []
+        for attrs, words in re.findall(r"<line ([^>]*)>(.*?)</line>", page, re.S):
+            top, bottom = (float(re.search(rf'{edge}="([-\d.]+)"', attrs).group(1))  # type: ignore[union-attr]
+                           for edge in ("yMin", "yMax"))
+            found.append((top, bottom, " ".join(re.findall(r"<word [^>]*>([^<]*)</word>", words))))
+        if any(line[2].startswith(holding) for line in found):
+            return found
+    raise AssertionError(f"no page holds {holding!r}")
+
+
+def test_a_caption_or_code_right_after_a_table_stands_apart_from_it(make_project: MakeProject,
+                                                                   tmp_path: Path) -> None:
+    """The caption of a table right after another, and a code block right after a table, leave the space above them
+    that a caption after a paragraph has: the second table's caption had touched the first table's last row, and
+    read as its caption. Measured in LibreOffice's PDF, text line to text line."""
+    tables = TWO_CAPTIONED.split("\n\n", 1)[1]
+    body = f"## Budget\n\nThe figures follow.\n\n{tables}\n```\nsource: members' survey\n```\n"
+    pdf = soffice_convert(build(make_project, tmp_path, body), "pdf", tmp_path / "pdf")
+    lines = _lines(pdf, "The figures follow.")
+
+    def gap(above: str, below: str) -> float:
+        index = next(i for i, line in enumerate(lines) if line[2].startswith(below))
+        assert lines[index - 1][2].startswith(above), lines[index - 1]
+        return lines[index][0] - lines[index - 1][1]
+
+    after_text = gap("The figures follow.", "Table 1: The budget per year")
+    assert gap("10", "Table 2: The members per city") >= after_text - 1
+    assert gap("2", "source: members") >= after_text - 1

@@ -61,8 +61,9 @@ class Renderer:
             if handler is not None:
                 handler(self, token)
         ooxml_sections.place_breaks(self.out, self._landscape)
-        space_after_tables(self.out, {None, self.doc.style("List Paragraph"), self.doc.style("Quotations")},
-                            SPACE_AFTER_TABLE)
+        style = self.doc.style
+        space_after_tables(self.out, {None, style("List Paragraph"), style("Quotations"), style("caption"),
+                                      style("Source Code")}, SPACE_AFTER_TABLE)
         for p in self._run_ins:  # each heads the block after it, as a heading does; the section's last line, none
             if p is not self.out[-1]:
                 ooxml.keep_with_next(p)
@@ -300,8 +301,8 @@ class Renderer:
     def _footnote_close(self, token: Token) -> None:
         assert self._footnote is not None
         paragraphs = self._sinks.pop()
-        space_after_tables(paragraphs, {self.doc.style("footnote text") or "footnote text"},
-                            SPACE_AFTER_TABLE_IN_NOTE)
+        space_after_tables(paragraphs, {self.doc.style("footnote text") or "footnote text",
+                                        self.doc.style("Source Code")}, SPACE_AFTER_TABLE_IN_NOTE)
         if self._directions:
             ooxml.set_directions(paragraphs)
         if self._footnote:  # the text refers to it (footnotes are rendered after the text)

@@ -60,9 +60,10 @@ class Table:
 
 
 def space_after_tables(blocks: Sequence[Element], plain: set[str | None], space: int) -> None:
-    """A paragraph of text (a style in `plain`) right after a table leaves `space` above it, the space a paragraph
-    leaves below itself: its first line had touched the table's last border. A heading or a caption has space of
-    its own."""
+    """A paragraph of text (a style in `plain`: the text's, a caption's, a code block's) right after a table leaves
+    `space` above it, the space a paragraph leaves below itself: its first line had touched the table's last
+    border, and the caption of a table right after another stood under the first as if it were that one's (a
+    figure's caption is under its figure). A heading has space of its own."""
     for before, after in itertools.pairwise(blocks):
         if before.tag == _TABLE and after.tag == _PARAGRAPH and ooxml.style_of(after) in plain:
             ooxml.set_space_before(after, space)
