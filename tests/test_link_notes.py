@@ -5,6 +5,7 @@ preview; the brackets and the address are never shown as typed."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,39 @@ def test_the_preview_shows_the_link_with_its_note(make_project: MakeProject, tmp
     page = built.page.read_text(encoding="utf-8")
     assert '<a href="https://example.org/ljubljana">the Ljubljana Agreement<sup' in page
     assert "](" not in page.split("Ljubljana Agreement", 1)[1].split("2021", 1)[0]
+
+
+CROSS = """\
+## Sources
+
+Members ranked the themes ([Figure 1[^sv]](#fig-survey)) in spring.
+
+![A grey square](../paper/images/dot.png "Survey priorities {#fig-survey}")
+
+[^sv]: Answers of 21 members.
+"""
+
+
+def test_a_cross_reference_whose_words_hold_a_note_keeps_the_note(make_project: MakeProject, tmp_path: Path) -> None:
+    """The words of a link to a caption give way to its number (a REF field), and a footnote reference among them
+    follows the number: the note was left out with the words, its text lost."""
+    pandoc = require_client("pandoc")
+    _, docx = assembled_intro(make_project, tmp_path, CROSS)
+    native = json.loads(subprocess.run([pandoc, str(docx), "-t", "json"], capture_output=True, text=True,
+                                       check=True).stdout)
+    [para] = [n for n in _walk(native["blocks"]) if n.get("t") == "Para" and "ranked" in _text(n)]
+    words = para["c"]
+    notes = [i for i, n in enumerate(words) if n.get("t") == "Note"]
+    assert len(notes) == 1, "the cross-reference's note was left out"
+    assert _text(words[notes[0]]["c"]) == "Answers of 21 members."
+    assert _text(words[: notes[0]]).endswith("(Figure 1") and _text(words[notes[0] + 1:]).startswith(") in spring")
+
+
+def test_the_preview_shows_a_cross_references_note_after_its_number(make_project: MakeProject,
+                                                                     tmp_path: Path) -> None:
+    root = make_project({"sections/01-intro.md": section_text("intro", CROSS, title="Introduction")})
+    built = site.build(root, tmp_path / "site")
+    assert built.page is not None, [str(d) for d in built.diagnostics]
+    page = built.page.read_text(encoding="utf-8")
+    assert re.search(r'\(<a href="#fig-survey">Figure 1</a><sup class="footnote-ref"><a [^>]*>\[\d+\]</a></sup>\) '
+                     r"in spring", page), page.split("ranked", 1)[1][:300]

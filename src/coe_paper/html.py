@@ -208,17 +208,24 @@ def _table_captions(tokens: list[Token], found: cap.Captions) -> None:
 
 
 def _references(tokens: list[Token], by_id: dict[str, cap.Caption]) -> None:
-    """A link to a caption's id shows the caption's label ("Figure 2"), whatever its words, as the .docx does."""
+    """A link to a caption's id shows the caption's label ("Figure 2"), whatever its words, as the .docx does; a
+    footnote reference in its words follows the link."""
     for token in tokens:
         if not token.children or not by_id:
             continue
         out: list[Token] = []
         skipping = False
+        notes: list[Token] = []
         for child in token.children:
             if skipping and child.type != "link_close":
+                if child.type == "footnote_ref":
+                    notes.append(child)
                 continue
             skipping = False
             out.append(child)
+            if notes:
+                out.extend(notes)
+                notes = []
             href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
             if href.startswith("#") and href[1:] in by_id:
                 out.append(_text(by_id[href[1:]].label))

@@ -62,7 +62,8 @@ def write_inline(doc: Sink, captions: cap.Captions | None, children: Sequence[To
         kind = child.type
         if skip:
             skip = kind != "link_close"
-            continue
+            if kind != "footnote_ref":  # a note in the words that give way to the number follows it
+                continue
         if kind == "text":
             pending.append(clean(child.content))
             continue
