@@ -205,6 +205,13 @@ def caption_paragraph(p: Element, caption: Caption, bookmark: tuple[int, str] | 
     return p
 
 
+def notes_after(p: Element, notes: Iterable[int | None], style_id: str | None) -> None:
+    """A caption's footnote references (Word's footnote ids; None: none written), after its words."""
+    for note in notes:
+        if note is not None:
+            ooxml.footnote_reference(p, note, style_id)
+
+
 def reference(parent: Element, bookmark: str, caption: Caption, style_id: str | None) -> None:
     """A REF field to a caption's bookmark, showing "Figure 2" (a link in Word through `\\h`)."""
     ooxml.field_begin(parent, f"REF {bookmark} \\h")

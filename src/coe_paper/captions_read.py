@@ -95,8 +95,8 @@ def numbered_caption(para: Paragraph) -> bool:
 
 def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str],
                  note_ref: Callable[[tuple[str, str]], str]) -> None:
-    """Put a caption paragraph back where the Markdown keeps it (see the module's docstring). A table caption's
-    footnotes follow its words, as `note_ref` writes a reference to a note."""
+    """Put a caption paragraph back where the Markdown keeps it (see the module's docstring). A caption's footnotes
+    follow its words, as `note_ref` writes a reference to a note."""
     from .mdpieces import Piece
     from .mdwrite import Para
     from .wordblocks import OBJECT
@@ -106,7 +106,7 @@ def read_caption(para: Paragraph, out: list[MdBlock], anchors: Mapping[str, str]
     if match is None:
         return
     caption = " ".join((match.group(2) or "").split())
-    caption += "".join(note_ref(run.note) for run in runs if run.note is not None and match.group(1) == "Table")
+    caption += "".join(note_ref(run.note) for run in runs if run.note is not None)  # a figure's too: figure_notes.py
     ids = [anchors[name] for name in para.bookmarks if name in anchors]
     if ids:
         caption += f" {{#{ids[0]}}}"
@@ -169,7 +169,22 @@ def figure_caption_source(block: Block, previous: Block | None, section: int, fi
     unit = figures.get(mark[1]) if mark is not None and mark[0] == section else None
     if unit is None:
         return None
-    return _without_label(block, re.match(r"Figure \d+: ", block.text(accept=False))), unit
+    words = _without_label(block, re.match(r"Figure \d+: ", block.text(accept=False)))
+    return (_without_notes(words) if words is not None else None), unit
+
+
+def _without_notes(para: Paragraph) -> Paragraph:
+    """A figure caption's words without the references to its notes after them (figure_notes.py: the image's title
+    holds them, and no words of the caption stand for them); a reference a change touches stays, for the change
+    to be reported."""
+    from dataclasses import replace
+
+    from .wordblocks import OBJECT
+
+    runs = list(para.runs)
+    while runs and runs[-1].note is not None and runs[-1].rev is None and runs[-1].text == OBJECT:
+        runs.pop()
+    return replace(para, runs=runs)
 
 
 def gone_with_picture(caption: Paragraph, unit: Unit, picture: Block | None, accepted: Callable[[str], bool]

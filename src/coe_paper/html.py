@@ -35,6 +35,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.attrs import attrs_block_plugin
 
 from . import captions as cap
+from .figure_notes import notes_of
 from .html_flow import address_breaks, cards, directions
 from .markdown import (
     bare_addresses,
@@ -144,7 +145,7 @@ def _figures(tokens: list[Token], found: cap.Captions) -> None:
             caption = _caption_text(numbered) if numbered else str(image.attrGet("title") or "") or plain_text(
                 image.children)
             if caption:
-                inline.meta = {"caption": caption}
+                inline.meta = {"caption": caption, "notes": notes_of(image)}  # its footnotes after its words
 
 
 def _name_tables(tokens: list[Token]) -> None:
@@ -365,7 +366,8 @@ def render_section(body: str, section_id: str, base_dir: str, anchors: Anchors, 
             out.append(renderer.renderInline(token.children or [], md.options, env))
             caption = (token.meta or {}).get("caption")
             if caption:
-                out.append(f"<figcaption>{escapeHtml(caption)}</figcaption>")
+                notes = renderer.renderInline(token.meta.get("notes") or [], md.options, env)
+                out.append(f"<figcaption>{escapeHtml(caption)}{notes}</figcaption>")
         else:
             out.append(renderer.render([token], md.options, env))
     return "".join(out)

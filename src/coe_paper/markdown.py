@@ -55,16 +55,18 @@ def _any_link(url: str) -> bool:
 
 
 def footnotes(md: MarkdownIt) -> None:
-    """A rule for `md`: footnotes (`[^1]` and `[^1]: ...`), a link's words holding a reference too,
-    `[the Ljubljana Agreement[^2]](https://...)`, as pandoc and GitHub read it. markdown-it took the reference for a
-    link inside the link, which a link cannot hold, and left the whole link as the text typed, brackets and address
-    and all, its note numbered in the middle."""
+    """A rule for `md`: footnotes (`[^1]` and `[^1]: ...`), a figure's caption (see figure_notes.py) and a link's
+    words holding a reference too, `[the Ljubljana Agreement[^2]](https://...)`, as pandoc and GitHub read it.
+    markdown-it took the reference for a link inside the link, which a link cannot hold, and left the whole link as
+    the text typed, brackets and address and all, its note numbered in the middle."""
     from types import SimpleNamespace
 
     from markdown_it import helpers
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md.use(footnote_plugin)
+    from .figure_notes import figure_notes
+
+    md.use(footnote_plugin).use(figure_notes)
     md.helpers = SimpleNamespace(  # type: ignore[assignment]  # this parser's own, the module's functions else
         parseLinkLabel=_link_label, parseLinkDestination=helpers.parseLinkDestination,
         parseLinkTitle=helpers.parseLinkTitle)

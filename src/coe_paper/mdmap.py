@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from .captions import figure_image, outside_tables, split_id, table_captions
+from .figure_notes import inline_notes, written_title
 from .markdown import parse, row_cells
 from .mdinline import InlineMap, MapError, Unit, references, visible_text
 from .project import split_front_matter
@@ -104,7 +105,7 @@ def build(text: str, caption_ids: Container[str] = ()) -> SourceMap:
                 found.body[unit.line] = unit
         elif kind == "inline":
             place = above.get(index - 1, index)  # a `Table:` caption after its table stands above it in Word
-            refs += [(place, str(c.meta.get("label", ""))) for c in tok.children or () if c.type == "footnote_ref"]
+            refs += [(place, str(c.meta.get("label", ""))) for c in inline_notes(tok)]
             parent = stack[-1] if stack else None
             if parent is None:
                 continue
@@ -147,19 +148,21 @@ def _figures(found: SourceMap, tokens: list[Token], lines: list[str], starts: li
             else None
         title = str(image.attrs.get("title", "") or "") if image is not None else ""
         words = split_id(title)[0]
-        if not words or "\n" in title or not tok.map:
+        if image is None or not words or "\n" in title or not tok.map:
             continue
+        written, offsets = written_title(image)  # its footnote references (figure_notes.py) are no words
         first, last = tok.map[0] + body_line, tok.map[1] + body_line
         places = [(row, match) for row in range(first, min(last, len(lines)))
-                  for match in re.finditer(r'(["\'(])' + re.escape(title) + r'(["\')])\s*\)', lines[row])
+                  for match in re.finditer(r'(["\'(])' + re.escape(written) + r'(["\')])\s*\)', lines[row])
                   if match.group(1) + match.group(2) in ('""', "''", "()")]
         if len(places) != 1:
             continue
         row, match = places[0]
-        base = starts[row] + match.start(1) + 1 + len(title) - len(title.lstrip())
-        spans = [(base + i, base + i + 1) for i in range(len(words))]
+        base, lead = starts[row] + match.start(1) + 1, len(title) - len(title.lstrip())
+        spans = [(base + at, base + at + 1) for at in
+                 (offsets[lead + i] if offsets is not None else lead + i for i in range(len(words)))]
         found.figures[first + 1] = Unit("figure", first + 1, words, spans, [frozenset()] * len(words),
-                                        start=starts[first], end=base + len(words))
+                                        start=starts[first], end=spans[-1][1])
 
 
 def _unit(tok: Token, parent: Token, lines: list[str], starts: list[int], body_line: int, row_line: int,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import captions as cap
 from . import marks, ooxml, ooxml_sections
+from .figure_notes import notes_of
 from .markdown import is_run_in_heading, plain_text, slugify
 from .render_inline import bookmark_name, clean, write_inline
 from .render_sink import OpenList as _List
@@ -48,6 +49,7 @@ class Renderer:
         self._p: Element | None = None
         self._heading: tuple[int, Element] | None = None  # level and paragraph awaiting its text
         self._figure: cap.Caption | None = None  # the caption that follows the paragraph being written
+        self._figure_notes: list[Token] = []  # the footnote references of its words
         self._run_ins: list[Element] = []  # headings typed as a bold line of their own (`**Key findings**`)
 
     # -- driving -------------------------------------------------------------------------------------------
@@ -93,6 +95,7 @@ class Renderer:
             if self._indent():  # under its figure, in a list item or a quote
                 ooxml.set_indent(p, self._indent())
             self._emit(self._caption(p, caption))
+            cap.notes_after(p, map(self._footnote_ref, self._figure_notes), self.doc.style("footnote reference"))
 
     def _heading_close(self, token: Token) -> None:
         if self._table is None:
@@ -117,9 +120,7 @@ class Renderer:
         notes = self._caption_notes.pop(id(token), None)
         if notes is None:
             notes = [self._footnote_ref(child) for child in token.children or () if child.type == "footnote_ref"]
-        for note in notes:
-            if note is not None:
-                ooxml.footnote_reference(p, note, self.doc.style("footnote reference"))
+        cap.notes_after(p, notes, self.doc.style("footnote reference"))
         sink = self._sinks[-1]
         if caption.below and len(sink) >= 2 and sink[-1] is p and sink[-2].tag == _TABLE:
             sink[-2], sink[-1] = p, sink[-2]
@@ -357,7 +358,7 @@ class Renderer:
                 # The caption is printed under the picture: as its title too, it began the PDF's alternative text
                 # (LibreOffice writes "title - description"), and a screen reader read it twice.
                 title = ""
-                self._figure = caption
+                self._figure, self._figure_notes = caption, notes_of(token)
                 ooxml.keep_with_next(self._p)
                 self._keep_lead_in(self._p)
         path = f"{self.origin.base_dir}/{src}" if self.origin.base_dir else src

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import limits
 from .diagnostics import Diagnostic, clipped, error, warning
+from .figure_notes import inline_notes
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -127,13 +128,12 @@ def footnote_references(tokens: Sequence[Token]) -> tuple[set[str], list[tuple[T
     depth = 0
     for token in tokens:
         depth += {"footnote_open": 1, "footnote_close": -1}.get(token.type, 0)
-        for child in token.children or () if token.type == "inline" else ():
-            if child.type == "footnote_ref":
-                label = str(child.meta.get("label"))
-                if depth:
-                    inner.append((token, label))
-                else:
-                    text.add(label)
+        for child in inline_notes(token) if token.type == "inline" else ():
+            label = str(child.meta.get("label"))
+            if depth:
+                inner.append((token, label))
+            else:
+                text.add(label)
     return text, inner
 
 
