@@ -15,7 +15,16 @@ from typer.testing import CliRunner
 from coe_paper import pipeline
 from coe_paper.cli import app
 from coe_paper.diagnostics import Diagnostic
-from conftest import CONTRIBUTORS_YAML, HOUSING_BODY, INTRO_BODY, PAPER_YAML, MakeProject, section_text, tiny_png
+from conftest import (
+    CONTRIBUTORS_YAML,
+    HOUSING_BODY,
+    INTRO_BODY,
+    PAPER_YAML,
+    MakeProject,
+    require_client,
+    section_text,
+    tiny_png,
+)
 
 INTRO = "sections/01-intro.md"
 HOUSING = "sections/02-housing.md"
@@ -383,6 +392,32 @@ def test_coe410_a_heading_number_typed_by_hand(make_project: MakeProject) -> Non
     assert "'2.1'" in found[0].message and "two numbers" in found[0].message and "'2.1.1.'" in found[1].message
     unnumbered = {CONFIG: PAPER_YAML + "numbering: false\n"}
     assert not [d for d in validate(make_project, {**intro(body), **unnumbered}) if d.code == "COE410"]
+
+
+def test_coe411_a_title_holding_markdown_formatting(make_project: MakeProject, tmp_path: Path) -> None:
+    """A section's title is plain text: `Housing for *all*` showed its asterisks in the heading (read back by
+    pandoc), the contents and the annex, and validate said nothing. Underscores inside a word, a `<` and a bare web
+    address are no formatting; a title without any is left alone."""
+    titles = {INTRO: "Housing for *all* and `code`", HOUSING: "Data_sets for ages < 25 on https://europa.eu",
+              "sections/03-outlook.md": "Outlook [ahead](https://europa.eu)"}
+    files: dict[str, str | bytes | None] = {
+        INTRO: section_text("intro", INTRO_BODY, title=f'"{titles[INTRO]}"'),
+        HOUSING: section_text("housing", HOUSING_BODY, title=f'"{titles[HOUSING]}"', lead="anct"),
+        "sections/03-outlook.md": section_text("outlook", "## Next\n\n" + FILLER + "\n", title=titles[
+            "sections/03-outlook.md"], lead="leipzig", contributors="[]")}
+    root = make_project(files)
+    found = [d for d in pipeline.load(root).diagnostics if d.code == "COE411"]
+    assert [where(d) for d in found] == [("COE411", "warning", INTRO, 3, 8),
+                                         ("COE411", "warning", "sections/03-outlook.md", 3, 8)]
+    assert "(italic, code)" in found[0].message and found[0].hint == "write it as plain text: title: Housing for all " \
+        "and code"
+    assert "(a link)" in found[1].message
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None
+    text = subprocess.run([require_client("pandoc"), "-t", "plain", str(built.output)], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Housing for *all* and `code`" in text  # what the warning is about: the marks as typed
+
 
 
 def test_coe106_markdown_file_not_read_as_a_section(make_project: MakeProject) -> None:

@@ -21,7 +21,7 @@ from .bidi import open_in_paragraphs
 from .diagnostics import Diagnostic, error, warning
 from .facts import Facts, gather
 from .linkdefs import Looked, unused_definitions
-from .markdown import count_words, is_safe_link, link_scheme, parse, plain_text
+from .markdown import content_parser, count_words, is_safe_link, link_scheme, parse, plain_text
 from .model import Project, Section
 from .project import CONFIG_PATH, VALUE
 from .rules import engine as editorial
@@ -138,6 +138,7 @@ def run_all(project: Project, parsed: list[Parsed], source: Source, editor: edit
     found += config_paths(project, source)
     found += outline(project)
     found += contributors(project)
+    found += formatted_titles(project)
     anchors = link_targets(parsed) | captions.ids(parsed)  # a link to a caption's id is a cross-reference
     found += captions.duplicates(parsed)
     known = Store(source.root, "images", "", pack=True)  # pictures python-docx read before
@@ -270,6 +271,27 @@ def contributors(project: Project) -> Iterator[Diagnostic]:
             hint = f"did you mean '{near[0]}'?" if near else "organisations are listed in contributors.yaml"
             message = f"unknown contributor '{cid}'" + (f" (did you mean '{near[0]}'?)" if near else "")
             yield error(section.path, line, col, "COE201", message, "" if near else hint)
+
+
+#: What a title's Markdown would format (a bare web address, which the parser links, shows as typed as text would).
+_FORMATTING = {"strong_open": "bold", "em_open": "italic", "code_inline": "code", "s_open": "strikethrough",
+               "link_open": "a link", "image": "a picture", "html_inline": "HTML"}
+
+
+def formatted_titles(project: Project) -> Iterator[Diagnostic]:
+    """COE411 a section's title holding Markdown formatting: a title is plain text, and `**bold**` showed its
+    asterisks in the heading, the contents, the PDF's bookmarks and the annex."""
+    for section in project.sections:
+        title = section.meta.title
+        if not any(mark in title for mark in "*_`~[<"):
+            continue
+        children = content_parser().parseInline(title)[0].children or []
+        kinds = [_FORMATTING[c.type] for c in children if c.type in _FORMATTING and c.markup != "linkify"]
+        if kinds:
+            plain = " ".join(plain_text(children).split())
+            yield warning(section.path, *section.meta_position("title", VALUE), "COE411",
+                          f"title holds Markdown formatting ({', '.join(dict.fromkeys(kinds))}), which shows as "
+                          "typed: a title is plain text", f"write it as plain text: title: {plain}")
 
 
 def words(project: Project, item: Parsed) -> Iterator[Diagnostic]:

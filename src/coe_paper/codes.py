@@ -138,6 +138,10 @@ CODES: tuple[tuple[str, str, str], ...] = (
      'a heading the paper numbers (`##`, `###`) that starts with a number typed by hand (`## 2.1 Homes`, `### '
      '2.1.1. Data`, `## 1. Funding`): Word numbers it too, so it showed two numbers, in the contents as well '
      '(not with `numbering: false`)'),
+    ('COE411', 'warning',
+     "a section's title (front matter `title:`) holding Markdown formatting, `**bold**`, `*italic*`, "
+     '`` `code` ``, `~~struck~~`, a link `[words](...)` or inline HTML: a title is plain text, so the marks showed as '
+     'typed in its heading, the contents, the PDF\'s bookmarks, the annex and the preview'),
     ('COE501', 'error',
      'image file not found, or a folder or named pipe in its place (in a section, a logo listed under `cover:` '
      "in paper.yaml, or a picture a template prints, whose path is read from the project's folder; an address's "
