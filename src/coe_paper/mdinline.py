@@ -40,6 +40,7 @@ class Unit:
     groups: list[tuple[int, int, int, int]] = field(default_factory=list)  # visible a, b; source start, end
     start: int = 0  # where the block's first line starts in the file (its prefix included)
     end: int = 0  # end of the block's content
+    close: int = 0  # end of the block's own lines where markup follows its content (a fence's closing line)
     prefix: str = ""  # the first line's text before the content ("- ", "## ", "> ")
     indent: str = ""  # the indentation of the item's content, for new siblings
     ordered: bool = False

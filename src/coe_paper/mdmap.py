@@ -227,6 +227,9 @@ def _code(tok: Token, lines: list[str], starts: list[int], body_line: int) -> Un
         unit.end = base + len(part)
         if part and not unit.prefix:  # what the code's lines are written after: a list's indent, a quote's `> `
             unit.prefix = lines[row][: len(lines[row]) - len(part)]
+    closing = lines[last - 1].lstrip(" \t>") if first + len(content) < last - 1 < len(lines) else ""
+    if tok.type == "fence" and tok.markup and closing.startswith(tok.markup):  # its closing fence, which Word
+        unit.close = starts[last - 1] + len(lines[last - 1])  # does not show, goes with the code
     if not unit.text.strip() and first < len(lines):  # no line to go by: the fence's
         unit.prefix = lines[first][: len(lines[first]) - len(lines[first].lstrip(" \t>"))]
     return unit

@@ -97,12 +97,12 @@ class Placement:
             # whole blocks go with their own lines; the blank line that separates blocks stays
             end = units[self.unit_at[b - 1]].start if b - 1 < len(self.unit_at) else end
             if b - 2 >= a:
-                newline = self.file.find("\n", spans[b - 2][1])
+                newline = self.file.find("\n", self._own_end(b - 1))
                 end = min(end, len(self.file) if newline < 0 else newline + 1)
             blank = not inserted and self.file[start - 2 : start] == "\n\n" and self.file[end : end + 1] == "\n"
             end += blank  # a blank line before and after the blocks: one of them stays, not both
         elif whole and b == len(self.source):
-            newline = self.file.find("\n", end)
+            newline = self.file.find("\n", self._own_end(b))
             end = len(self.file) if newline < 0 else newline + 1
             start, end = _one_blank_left(self.file, start, end)
         outer = self.sflags[a] if a < len(self.sflags) else frozenset()
@@ -184,6 +184,11 @@ class Placement:
                    if va < len(unit.flags)):
                 return True
         return False
+
+    def _own_end(self, b: int) -> int:
+        """Where the lines of the block whose words end at `b` end: after its last words, or after the markup Word
+        does not show that closes it (a fenced code block's closing fence)."""
+        return max(self.spans[b - 1][1], self.units[self.unit_at[b - 1]].close)
 
     def _deleted_whole(self, index: int, b: int) -> bool:
         """Whether a deletion that ends at `b` takes the unit `index` with its paragraph mark (or to the end of the

@@ -1,0 +1,119 @@
+"""`coe-paper apply` of blocks a reviewer deleted whole whose Markdown has lines Word does not show as a paragraph
+of their own: a fenced code block's closing fence. The block goes with all its lines and one blank line, and the
+rest of the section is left as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coe_paper import pipeline
+from conftest import MakeProject, section_text
+from reviewkit import edit_part
+
+_BEFORE = "## Homes\n\nThe members pool what they know.\n\n"
+_AFTER = "\n\nCities collect data on rents.\n"
+
+
+def _reviewed(make_project: MakeProject, tmp_path: Path, housing: str, words: str, lines: bool = False) -> Path:
+    """The project with `housing` as a section, and the paper built from it with the paragraph whose words begin
+    with `words` deleted whole as Word tracks it (or, with `lines`, the line of code `words` and its line break)."""
+    from lxml import etree
+
+    from reviewkit import Reviewer, q
+
+    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
+    root = make_project({"sections/01-intro.md": intro,
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+
+    def delete(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        if lines:
+            run = next(r for r in document.iter(q("w:r")) if "".join(r.itertext()) == words)
+            after = run.getnext()
+            reviewer._delete(run, "Ana Rossi")
+            assert after is not None and after.find(q("w:br")) is not None
+            reviewer._delete(after, "Ana Rossi")
+            return
+        para = next(p for p in document.iter(q("w:p")) if "".join(p.itertext()).startswith(words))
+        reviewer.delete_paragraph(para, "Ana Rossi")
+
+    edit_part(built.output, tmp_path / "reviewed.docx", delete)
+    return root
+
+
+@pytest.mark.parametrize(("code", "after"), [
+    ("```text\nline one\nline two\n```", _AFTER),
+    ("```text\nline one\nline two\n```", "\n"),  # the section's last block
+    ("~~~~\nline one\n```\nline two\n~~~~", _AFTER),  # a longer fence of `~`, holding a shorter one of backticks
+    ("````\nline one\n``` not its end\nline two\n`````", _AFTER),
+    ("    line one\n    line two", _AFTER),  # indented: no fence
+])
+def test_a_code_block_deleted_whole_goes_with_its_fences(make_project: MakeProject, tmp_path: Path, code: str,
+                                                        after: str) -> None:
+    """A reviewer deleted a whole code block in Word: apply left its closing fence behind, which opened a code
+    block that took in the rest of the section."""
+    from reviewkit import apply_review
+
+    root = _reviewed(make_project, tmp_path, _BEFORE + code + after, "line one")
+    plan = apply_review(root, tmp_path / "reviewed.docx")
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", _BEFORE.removesuffix("\n") + after.removeprefix("\n"),
+                                title="Housing"), text
+
+
+def test_a_code_block_deleted_whole_in_libreoffice(make_project: MakeProject, tmp_path: Path) -> None:
+    """The code block's paragraph selected whole and deleted in LibreOffice, which saves it as its own tracked
+    deletion: the block goes, fences and all."""
+    from libreoffice_review import review
+    from reviewkit import apply_review
+
+    code = "```text\nline one\nline two\n```"
+    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
+    root = make_project({"sections/01-intro.md": intro, "sections/02-housing.md": section_text(
+        "housing", _BEFORE + code + _AFTER, title="Housing")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    plan = apply_review(root, review(built.output, tmp_path / "lo.docx", [("delete_paragraph", "line one")],
+                                     tmp_path))
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", _BEFORE + _AFTER.removeprefix("\n\n"), title="Housing"), text
+
+
+@pytest.mark.parametrize(("around", "code"), [
+    ("- The members pool what they know.\n\n{}- Cities collect data on rents.\n",
+     "  ```text\n  line one\n  line two\n  ```\n\n"),
+    ("The members pool what they know.\n\n{}Cities collect data on rents.\n", "> ```text\n> line one\n> ```\n\n"),
+])
+def test_a_code_block_deleted_whole_in_a_list_item_or_quote(make_project: MakeProject, tmp_path: Path, around: str,
+                                                            code: str) -> None:
+    """A code block in a list item (its second block) or a quote (all of it): its lines go, indent or `>` and
+    fences, and one blank line."""
+    from reviewkit import apply_review
+
+    root = _reviewed(make_project, tmp_path, around.format(code), "line one")
+    plan = apply_review(root, tmp_path / "reviewed.docx")
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", around.format(""), title="Housing"), text
+
+
+@pytest.mark.parametrize(("line", "left"), [("line one", "line two"), ("line two", "line three")])
+def test_lines_deleted_from_a_code_block_leave_its_fences(make_project: MakeProject, tmp_path: Path, line: str,
+                                                          left: str) -> None:
+    """Some lines of a code block deleted: they go, and the fences stay around the others."""
+    from reviewkit import apply_review
+
+    code = "```text\nline one\nline two\nline three\n```"
+    root = _reviewed(make_project, tmp_path, _BEFORE + code + _AFTER, line, lines=True)
+    plan = apply_review(root, tmp_path / "reviewed.docx")
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    kept = code.replace(f"{line}\n", "")
+    assert left in kept
+    assert text == section_text("housing", _BEFORE + kept + _AFTER, title="Housing"), text
