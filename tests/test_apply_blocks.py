@@ -1,6 +1,6 @@
 """`coe-paper apply` of blocks a reviewer deleted whole whose Markdown has lines Word does not show as a paragraph
-of their own: a fenced code block's closing fence. The block goes with all its lines and one blank line, and the
-rest of the section is left as it was."""
+of their own (a fenced code block's closing fence) or that Word shows otherwise than as Markdown (raw HTML, as
+code). The block goes with all its lines and one blank line, and the rest of the section is left as it was."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from coe_paper import pipeline
 from conftest import MakeProject, section_text
-from reviewkit import edit_part
+from reviewkit import edit_part, tracked
 
 _BEFORE = "## Homes\n\nThe members pool what they know.\n\n"
 _AFTER = "\n\nCities collect data on rents.\n"
@@ -117,3 +117,46 @@ def test_lines_deleted_from_a_code_block_leave_its_fences(make_project: MakeProj
     kept = code.replace(f"{line}\n", "")
     assert left in kept
     assert text == section_text("housing", _BEFORE + kept + _AFTER, title="Housing"), text
+
+
+@pytest.mark.parametrize(("block", "words"), [
+    ("<div>\nline one\n</div>", "<div>line one</div>"),  # raw HTML, which the paper shows as code
+    ("> line one\n>\n> line two", "line one"),  # a quote, each of its paragraphs deleted
+])
+def test_raw_html_or_a_quote_deleted_whole_goes(make_project: MakeProject, tmp_path: Path, block: str,
+                                                words: str) -> None:
+    """A reviewer deleted a block of raw HTML (shown in Word as code) whole: apply wrote nothing and said that a
+    change ran over the section's title or byline into the paragraph after it. A quote whose paragraphs are all
+    deleted goes with its `>` lines, as it did."""
+    from lxml import etree
+
+    from reviewkit import Reviewer, apply_review, q
+
+    root = _reviewed(make_project, tmp_path, _BEFORE + block + _AFTER, words)
+    if block.startswith(">"):  # the quote's second paragraph too
+
+        def delete(document: etree._Element) -> None:
+            para = next(p for p in document.iter(q("w:p")) if "".join(p.itertext()) == "line two")
+            Reviewer(document).delete_paragraph(para, "Ana Rossi")
+
+        edit_part(tmp_path / "reviewed.docx", tmp_path / "reviewed2.docx", delete)
+        (tmp_path / "reviewed2.docx").replace(tmp_path / "reviewed.docx")
+    plan = apply_review(root, tmp_path / "reviewed.docx")
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", _BEFORE + _AFTER.removeprefix("\n\n"), title="Housing"), text
+
+
+def test_lines_of_raw_html_deleted_or_typed(make_project: MakeProject, tmp_path: Path) -> None:
+    """A line of raw HTML deleted in Word, where the paper shows it as code, and words typed in another: the line
+    goes, the words are written, and the lines around them stay."""
+    from reviewkit import apply_review
+
+    root = _reviewed(make_project, tmp_path, _BEFORE + "<div>\nline one\nline two\n</div>" + _AFTER, "line one",
+                     lines=True)
+    tracked(tmp_path / "reviewed.docx", tmp_path / "typed.docx", [("line ", "", "number ", "Ana Rossi")])
+    plan = apply_review(root, tmp_path / "typed.docx")
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", _BEFORE + "<div>\nline number two\n</div>" + _AFTER,
+                                title="Housing"), text

@@ -1,6 +1,6 @@
 """A source map for a section file: for every block that becomes one Word paragraph (a paragraph, heading, list
-item's paragraph, table cell, code block, footnote paragraph, and the title in the front matter), the text Word
-shows and, for each of its characters, the range of the file that produced it.
+item's paragraph, table cell, code block, raw HTML shown as code, footnote paragraph, and the title in the front
+matter), the text Word shows and, for each of its characters, the range of the file that produced it.
 
 `apply` uses it to turn an edit of the text a reader sees into an edit of the Markdown that leaves the markup
 around it alone: emphasis, links, footnote references and code spans keep their delimiters."""
@@ -18,6 +18,7 @@ from .figure_notes import inline_notes, written_title
 from .markdown import parse, row_cells
 from .mdinline import InlineMap, MapError, Unit, references, visible_text
 from .project import split_front_matter
+from .structure import COMMENTS_ONLY
 
 _PREFIX_RE = re.compile(r"^(?:[ \t>*+\-#\d.)]*|[ \t>]*\[\^[^\]]*\]:[ \t]*)$")
 
@@ -99,7 +100,9 @@ def build(text: str, caption_ids: Container[str] = ()) -> SourceMap:
         elif kind == "tr_open" and tok.map:
             row_line = tok.map[0] + body_line
             found.rows[row_line + 1] = []
-        elif kind in ("fence", "code_block") and tok.map and footnote is None:
+        elif kind in ("fence", "code_block", "html_block") and tok.map and footnote is None \
+                and not (kind == "html_block" and COMMENTS_ONLY.fullmatch(tok.content)):  # raw HTML shows as code
+            # (render.py), and a comment nowhere
             unit = _code(tok, lines, starts, body_line)
             if unit is not None:
                 found.body[unit.line] = unit
