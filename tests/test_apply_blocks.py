@@ -1,6 +1,7 @@
 """`coe-paper apply` of blocks a reviewer deleted whole whose Markdown has lines Word does not show as a paragraph
-of their own (a fenced code block's closing fence) or that Word shows otherwise than as Markdown (raw HTML, as
-code). The block goes with all its lines and one blank line, and the rest of the section is left as it was."""
+of their own (a fenced code block's closing fence, a table's delimiter row, or its `Table:` line, shown as a caption
+apart) or that Word shows otherwise than as Markdown (raw HTML, as code). The block goes with all its lines and one
+blank line, and the rest of the section is left as it was."""
 
 from __future__ import annotations
 
@@ -160,3 +161,76 @@ def test_lines_of_raw_html_deleted_or_typed(make_project: MakeProject, tmp_path:
     text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
     assert text == section_text("housing", _BEFORE + "<div>\nline number two\n</div>" + _AFTER,
                                 title="Housing"), text
+
+
+_TABLE = "| City | Homes |\n|---|---:|\n| Rome | 40 |"
+
+
+def _table_reviewed(make_project: MakeProject, tmp_path: Path, housing: str, rows: bool, caption: bool) -> Path:
+    """The project with `housing` as a section, and the paper built from it with the table's rows, its caption or
+    both deleted as Word tracks them (the caption's number, a field, too)."""
+    from lxml import etree
+
+    from reviewkit import Reviewer, q
+
+    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
+    root = make_project({"sections/01-intro.md": intro,
+                         "sections/02-housing.md": section_text("housing", housing, title="Housing")}, git=True)
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+
+    def delete(document: etree._Element) -> None:
+        reviewer = Reviewer(document)
+        table = next(t for t in document.iter(q("w:tbl")) if "Rome" in "".join(t.itertext()))
+        for row in table.findall(q("w:tr")) if rows else ():
+            reviewer.delete_row(row, "Ana Rossi")
+        para = table.getprevious()
+        assert "".join(para.itertext()).endswith("1: Homes by kind"), "".join(para.itertext())
+        if caption:
+            reviewer.delete_paragraph(para, "Ana Rossi")
+            for run in [r for r in para.iter(q("w:r")) if r.getparent().tag != q("w:del")]:
+                reviewer._delete(run, "Ana Rossi")
+            for code in para.iter(q("w:instrText")):
+                code.tag = q("w:delInstrText")
+
+    edit_part(built.output, tmp_path / "reviewed.docx", delete)
+    return root
+
+
+@pytest.mark.parametrize(("block", "after"), [
+    (f"{_TABLE}\n\nTable: Homes by kind {{#tbl-homes}}", _AFTER),  # the caption after the table
+    (f"Table: Homes by kind\n\n{_TABLE}", _AFTER),  # before it
+    (f"{_TABLE}\n\nTable: Homes by kind", "\n"),  # the section's last block
+])
+def test_a_table_deleted_with_its_caption_goes_with_its_table_line(make_project: MakeProject, tmp_path: Path,
+                                                                  block: str, after: str) -> None:
+    """A reviewer deleted a table and its caption in Word: apply removed the rows but left the `Table:` line, with
+    the blank lines around the table, and said that the caption's deletion was not applied."""
+    from reviewkit import apply_review
+
+    root = _table_reviewed(make_project, tmp_path, _BEFORE + block + after, rows=True, caption=True)
+    plan = apply_review(root, tmp_path / "reviewed.docx")
+    assert plan.findings == []
+    assert ("applied", "deleted the caption “Homes by kind”") in [(o.status, o.summary) for o in plan.outcomes]
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", _BEFORE.removesuffix("\n") + after.removeprefix("\n"),
+                                title="Housing"), text
+
+
+@pytest.mark.parametrize(("rows", "left"), [
+    (True, "Table: Homes by kind\n\n"),  # the rows alone: the caption stays, the table's lines and a blank line go
+    (False, f"{_TABLE}\n\nTable: Homes by kind\n\n"),  # the caption alone: reported, for the editor to remove
+])
+def test_a_table_or_its_caption_deleted_alone(make_project: MakeProject, tmp_path: Path, rows: bool,
+                                             left: str) -> None:
+    """A table deleted without its caption leaves the caption and one blank line where the table was (it left two);
+    a caption deleted without its table is reported, not applied."""
+    from reviewkit import apply_review
+
+    housing = _BEFORE + f"{_TABLE}\n\nTable: Homes by kind" + _AFTER
+    root = _table_reviewed(make_project, tmp_path, housing, rows=rows, caption=not rows)
+    plan = apply_review(root, tmp_path / "reviewed.docx")
+    assert [(f.kind, f.line, f.message[:43]) for _, f in plan.findings] == ([] if rows else [
+        ("skipped", 17, "the caption “Table 1: Homes by kind” was de")])
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", _BEFORE + left + _AFTER.removeprefix("\n\n"), title="Housing"), text

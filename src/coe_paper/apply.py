@@ -38,10 +38,10 @@ from .mdinline import Unit
 from .mdtext import PB, Context, escape, short
 from .placing import moved_items
 from .replacement import Replacement
-from .wordblocks import EMBEDDED, Paragraph, Row, Table, WordDocument, paragraphs
+from .tablegone import table_gone
+from .wordblocks import EMBEDDED, Block, Paragraph, Row, Table, WordDocument, paragraphs
 
 _HEADING_NAME_RE = re.compile(r"^heading (\d)$", re.IGNORECASE)
-_DELIMITER_ROW = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?[ \t]*")  # | --- | :-: |
 _CAPTION_CHANGE = ("a change to a figure's caption whose image's title cannot be followed (it spans lines, or holds "
                    "escapes or entities) is not applied: edit the title, ![...](... \"title\"), by hand")
 _CHUNKED = "content a tool put in as an altChunk, HTML that Word converts when it opens the file"
@@ -97,6 +97,7 @@ class _SectionEdits:
         self.findings: list[Finding] = []
         self.line = 1  # the line of the last block read, for a paragraph the sources do not hold
         self.captions: set[int] = set()  # the lines of the captions found in the document
+        self.gone: set[int] = set()  # of those, a table's deleted with its table
         self.levels: list[LevelMove] = []  # list items Word shows at another level
 
     def _prefix(self, para: Paragraph, unit: Unit | None) -> str:
@@ -140,7 +141,7 @@ class _SectionEdits:
                 self.captions.add(caption[1].line)
                 self._story(stream)
                 stream = []
-                self._caption(block, *caption, self.section.body[position - 1] if position else None)
+                self._caption(block, *caption, [None, *self.section.body][position : position + 3 : 2])
                 continue
             if isinstance(block, Paragraph):
                 stream.append(block)
@@ -164,14 +165,16 @@ class _SectionEdits:
         self.replacements += lifted(self.text, self.ctx.lifts, self.replacements)
         self.replacements += self.renumbered
 
-    def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit, before: Paragraph | Table | None) -> None:
+    def _caption(self, para: Paragraph, words: Paragraph | None, unit: Unit, around: list[Block | None]) -> None:
         """A caption, read as the words of its `Table:` line or its image's title; a change to its number is the
-        paper's, and a figure's caption deleted with its picture (`before`) went with the image's line."""
+        paper's; one deleted with what is `around` it went with it, its picture's line or its table's (_table)."""
         if words is not None and split_id(words.text())[1] != split_id(unit.text)[1]:  # a new id, not words
             self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_ID))
         elif words is not None:
             self._story([words], [unit])
-        elif changed([para]) and not captions_read.gone_with_picture(para, unit, before, self.ctx.accepted):
+        elif changed([para]) and captions_read.gone_with_table(para, around[1:], self.ctx.accepted):
+            self.gone.add(unit.line)
+        elif changed([para]) and not captions_read.gone_with_picture(para, unit, around[0], self.ctx.accepted):
             gone = not para.text().strip() and self.ctx.accepted(first_author([para]))
             self.findings.append(Finding("skipped", unit.line, first_author([para]), _CAPTION_DELETED.format(
                 short(para.text(accept=False))) if gone else _CAPTION_NUMBER))
@@ -318,12 +321,9 @@ class _SectionEdits:
                 after = units[0].end
                 eol = self.text.find("\n", after)
                 after = len(self.text) if eol < 0 else eol
-        if header and deleted == len(table.rows):  # every row: the line under the header row goes too
-            start = self.text.find("\n", header[0].start) + 1
-            end = self.text.find("\n", start) + 1 or len(self.text)
-            if start and _DELIMITER_ROW.fullmatch(self.text[start:end].rstrip("\n")):
-                who = table.rows[0].rev.author if table.rows[0].rev is not None else ""
-                self.replacements.append(Replacement(start, end, "", who, header[0].line + 1, "deleted the table"))
+        if header and deleted == len(table.rows) and after is not None:  # every row: so do the lines of no row
+            self.replacements += table_gone(self.text, header[0], after, self.map.captions.get(header[0].line),
+                                            self.gone, table.rows[0].rev)
 
     def _row(self, row: Row, cells: list[list[Paragraph]], units: list[Unit] | None, after: int | None) -> None:
         assert row.rev is not None

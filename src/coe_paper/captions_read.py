@@ -13,13 +13,13 @@ neither beside it stays a paragraph.
 
 For `apply`, a table's caption in a paper coe-paper assembled reads as the text of its `Table:` line
 (`table_caption_source`), and a figure's as the words of its image's title (`figure_caption_source`), so that a
-reviewer's changes to its words go there."""
+reviewer's changes to its words go there; a caption deleted with its picture or its table goes with it."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from . import marks
@@ -201,6 +201,20 @@ def gone_with_picture(caption: Paragraph, unit: Unit, picture: Block | None, acc
     revs = [run.rev for para in (picture, caption) for run in para.runs if run.rev is not None]
     revs += [para.mark for para in (picture, caption) if para.mark is not None]
     return all(rev.kind == "del" and not rev.moved and accepted(rev.author) for rev in revs)
+
+
+def gone_with_table(caption: Paragraph, after: Sequence[Block | None], accepted: Callable[[str], bool]) -> bool:
+    """Whether a table's caption (`caption`, the paragraph Word shows above it) was deleted with its table (the
+    first block `after` it): every row deleted by a change taken, which takes the rows' lines (see tablegone), and
+    the caption's words all deleted, every change to it a deletion taken too (a move is not, nor a word typed)."""
+    from .wordblocks import Table
+
+    table = after[0] if after else None
+    if not isinstance(table, Table) or not table.rows or caption.text().strip():
+        return False
+    revs = [row.rev for row in table.rows] + [run.rev for run in caption.runs if run.rev is not None]
+    revs += [caption.mark] if caption.mark is not None else []
+    return all(rev is not None and rev.kind == "del" and not rev.moved and accepted(rev.author) for rev in revs)
 
 
 def _without_label(para: Paragraph, label: re.Match[str] | None) -> Paragraph | None:
