@@ -429,6 +429,30 @@ def test_a_review_whose_bookmarks_were_dropped_says_so(project: tuple[Path, Path
     assert "outside the sections" not in result.stderr and intro(root) == before
 
 
+def test_a_section_whose_title_lost_its_bookmark_is_reported_not_a_traceback(project: tuple[Path, Path],
+                                                                            tmp_path: Path) -> None:
+    """A reviewer's tool that dropped the hidden bookmark of the first section's title (the other sections' kept)
+    left that section with no block: apply ended in a Python traceback (ValueError from zip()), even on a review
+    without a change. The section's changes are now reported as outside the sections, nothing written."""
+    import re
+
+    root, built = project
+    step = tmp_path / "step.docx"
+    tracked(built, step, [("housing ", "policy", "strategy", "Ana Rossi")])
+    for source in (built, step):
+        reviewed = rewrite_part(source, tmp_path / f"r-{source.stem}.docx",
+                                lambda xml: re.sub(rb'<w:bookmarkStart [^>]*w:name="_Coe0_1"/>', b"", xml))
+        before = intro(root)
+        result = CliRunner().invoke(app, ["--project", str(root), "apply", str(reviewed)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert "Traceback" not in result.output and intro(root) == before
+        if source == step:  # the change is named, not dropped
+            assert result.exit_code == 1 and "outside the sections" in result.stderr
+            assert "policy" in result.stderr or "strategy" in result.stderr
+        else:
+            assert result.exit_code == 0
+
+
 def test_text_typed_at_the_start_of_a_line_does_not_become_markup(project: tuple[Path, Path],
                                                                   tmp_path: Path) -> None:
     """“2024. ”, “# ” or “- ” typed at the start of a paragraph or list item is text: written as is, it turned

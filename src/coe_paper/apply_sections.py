@@ -114,6 +114,8 @@ def restore_marks(section: Section, blocks: dict[int, tuple[str, bool]]) -> None
     seen = {found[1] for para in paragraphs(section.body) for found in map(marks.parse, para.bookmarks)
             if found is not None and found[0] == section.index}
     known = [index for index, line in enumerate(lines) if line is not None]
+    if not known:  # no block kept its bookmark (its title's gone, the section read as empty): nothing to go by
+        return
     for lo, hi in zip(known, [*known[1:], len(lines)], strict=True):
         above, below = lines[lo] or 0, lines[hi] if hi < len(lines) else None
         missing = [line for line in blocks if line not in seen and above < line and (below is None or line < below)]
