@@ -235,3 +235,23 @@ def test_no_reviewer_s_commit_undoes_another_s(make_project: MakeProject, tmp_pa
     assert "faces" not in history, history
     after = (root / "sections" / "01-intro.md").read_text()
     assert after == before.replace("Members share", "Members publish")
+
+
+def test_an_only_that_names_no_one_applies_nothing(make_project: MakeProject, tmp_path: Path) -> None:
+    """`--only ""` or `--only ","` (a script's `--only "$REVIEWERS"` with the list empty) read as no --only at all:
+    every reviewer's changes were written, or committed, exit 0. It is a usage error, exit 2, nothing written."""
+    root, built = assembled_intro(make_project, tmp_path, BODY)
+    reviewed = tmp_path / "r.docx"
+    tracked(built, reviewed, [("The plan ", "meets", "faces", "Ana Rossi"),
+                              ("Members ", "share", "publish", "Jean Martin")])
+    before = (root / "sections" / "01-intro.md").read_text()
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout
+    for only in ("", ",", " , "):
+        for extra in ([], ["--commit"]):
+            result = cli("--project", str(root), "apply", str(reviewed), "--only", only, *extra)
+            assert result.exit_code == 2, (only, extra, result.output)
+            assert "names no reviewer or organisation" in result.stderr
+            assert (root / "sections" / "01-intro.md").read_text() == before
+            assert subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                  check=True).stdout == head

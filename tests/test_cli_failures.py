@@ -160,6 +160,8 @@ USAGE_ERRORS = [
     (["apply", "{docx}", "--author", "Ana"], '--author takes "Name=organisation"'),
     (["apply", "{docx}", "--author", "Ana=nowhere"], "no organisation 'nowhere' in contributors.yaml"),
     (["apply", "{docx}", "--only", "nobody"], "--only 'nobody': no reviewer of paper.docx"),
+    (["apply", "{docx}", "--only", ""], "--only '' names no reviewer or organisation"),
+    (["apply", "{docx}", "--only", " , ,"], "--only ' , ,' names no reviewer or organisation"),
     (["comments"], "Missing argument 'REVIEWED.docx'"),
     (["audit"], "Missing argument 'FILE.docx'"),
 ]

@@ -108,10 +108,13 @@ def apply_review(
     _given_file(reviewed, fmt)
     if commit and dry_run:
         fail("--commit and --dry-run cannot be used together", fmt, code=2)
+    selected = [x.strip() for x in (only or "").split(",") if x.strip()]
+    if only is not None and not selected:  # `--only "$NAMES"` with nothing in it: not every reviewer's changes
+        fail(f"--only {only!r} names no reviewer or organisation: give their names, comma-separated (without "
+             "--only, every reviewer's changes are applied)", fmt, code=2)
     root = _root(fmt)
     orgs = writeback.organisations(root)
-    options = writeback.Options([x.strip() for x in (only or "").split(",") if x.strip()],
-                                _author_map(author or [], orgs, fmt), untracked)
+    options = writeback.Options(selected, _author_map(author or [], orgs, fmt), untracked)
     quiet = fmt == "json" or not err.is_terminal
     try:
         with nullcontext() if quiet else err.status("Reading the review and applying its changes…"):
