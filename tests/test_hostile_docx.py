@@ -430,3 +430,26 @@ def test_template_without_content_types_or_naming_a_part_twice_is_refused(
         assert f"paper/paper.yaml:6:1: error COE802 the template {said}" in result.stderr, result.stderr
         assert result.stderr.count("COE802") == 1, result.stderr
     assert not (root / "build").exists()
+
+
+@pytest.mark.parametrize("command", [("comments",), ("apply",)])
+def test_a_bookmark_of_the_sources_name_with_a_huge_number_is_another_bookmark(make_project: MakeProject,
+                                                                               tmp_path: Path,
+                                                                               command: tuple[str, ...]) -> None:
+    """A bookmark named as the build names its source marks but with a number of thousands of digits
+    (`_Coe0_999...`, in a reviewer's file): `apply` ended in a Python traceback (ValueError: Exceeds the limit (4300
+    digits) for integer string conversion) and `comments` refused the file. It is a bookmark of the reviewer's, as
+    any other: the review's changes are listed and applied."""
+    root = make_project(git=True)
+    assert cli("--project", str(root), "assemble", "--no-layout").exit_code == 0
+    built, edited, reviewed = root / "build/test-paper.docx", tmp_path / "edited.docx", tmp_path / "reviewed.docx"
+    tracked(built, edited, [("so that urban policy ", "serves", "works for", "Ana Rossi")])
+    huge = b'<w:bookmarkStart w:id="8999" w:name="_Coe0_' + b"9" * 5000 + b'"/><w:bookmarkEnd w:id="8999"/>'
+    rewrite_part(edited, reviewed, lambda xml: re.sub(rb'(<w:bookmarkStart [^>]*w:name="_Coe0_)',
+                                                      lambda m: huge + m.group(1), xml))
+    result = cli("--project", str(root), *command, str(reviewed))
+    assert result.exit_code == 0, result.stderr
+    if command == ("comments",):
+        assert 'sections/01-intro.md:' in result.stdout and '"works for"' in result.stdout
+    else:
+        assert "works for everyone" in (root / "sections/01-intro.md").read_text(encoding="utf-8")

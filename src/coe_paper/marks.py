@@ -19,7 +19,7 @@ COMPARED = "coe-paper:compared-with"  # the commit an `assemble --compare` shows
 CAPTIONS = "coe-paper:captions"  # JSON: caption bookmark -> the id written in the Markdown
 MAX_SECTIONS = 1024 * 1024  # characters of the section map read (a few KB for 300 sections)
 PLACEHOLDER = -1  # the section index of a fragment that is not placed yet
-_MARK = re.compile(r"^_Coe(\d+)_(\d+)$")
+_MARK = re.compile(r"^_Coe(\d{1,9})_(\d{1,9})$")  # a longer number (a reviewer's bookmark) is none of the build's
 LIKE = 0.6  # how alike (difflib's ratio) a paragraph must be to a block for a lost mark to be given back by its text
 K = TypeVar("K")
 #: A section file as the build names it in the map: `sections/NAME.md` (project.SECTIONS_DIR), nothing else of the
