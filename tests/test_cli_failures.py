@@ -156,6 +156,8 @@ USAGE_ERRORS = [
     (["import", "{docx}", "--id", "intro", "--lead", "rome"], "section 'intro' is already sections/01-intro.md"),
     (["import", "{docx}", "--id", "annex", "-o", "sections"], "'sections' names a folder"),
     (["import", "{docx}", "--lead", "rome"], "Missing option '--id'"),
+    (["import", "{docx}", "--id", "a" * 300, "--lead", "rome"], "is 300 characters long: at most 100"),
+    (["import", "{docx}", "--id", "a" * 250, "--lead", "rome", "-o", "x.md"], "is 250 characters long"),
     (["apply", "{docx}", "--commit", "--dry-run"], "--commit and --dry-run cannot be used together"),
     (["apply", "{docx}", "--author", "Ana"], '--author takes "Name=organisation"'),
     (["apply", "{docx}", "--author", "Ana=nowhere"], "no organisation 'nowhere' in contributors.yaml"),

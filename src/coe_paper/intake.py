@@ -13,13 +13,14 @@ from pathlib import Path
 import yaml
 
 from . import gitrun, importer, pipeline
-from .diagnostics import Diagnostic, to_json
+from .diagnostics import Diagnostic, clipped, to_json
 from .filekinds import in_the_way
 from .model import Contributor, Project, is_valid_id
 from .project import SECTIONS_DIR
 from .safepaths import forbidden_name, leaves_through_link, paper_files, remove_stale_of, resolved, shown, write_atomic
 
 IMAGES_DIR = "paper/images"
+MAX_ID = 100  # characters of an --id: a file name holds 255 bytes, an image's "-1000.jpeg" and all
 
 
 class IntakeError(Exception):
@@ -138,6 +139,9 @@ def import_section(root: Path, request: Request) -> Result:
     Raises IntakeError for a request that cannot be carried out, DocxError for a draft that cannot be read."""
     if not is_valid_id(request.id):
         raise IntakeError(f"--id '{request.id}': use lower-case letters, digits and hyphens, e.g. just-transition")
+    if len(request.id) > MAX_ID:  # it names files: sections/NN-ID.md and paper/images/ID-N.png
+        raise IntakeError(f"--id '{clipped(request.id, 60)}' is {len(request.id)} characters long: at most {MAX_ID}, "
+                          "as it names the section's file (sections/NN-ID.md) and its pictures (paper/images/ID-1.png)")
     loaded = pipeline.load(root)
     project = loaded.project
     if project is None:
