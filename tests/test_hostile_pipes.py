@@ -136,3 +136,22 @@ def test_a_cache_file_that_cannot_be_written_leaves_no_temporary_file(make_proje
         assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
     assert sorted(path.name for path in folder.iterdir() if path.is_file()) == sorted(
         path.name for path in folder.iterdir() if path.is_file() and path.suffix == ".pack")
+
+
+@pytest.mark.parametrize(("name", "forge"), [(".gitlab-ci.yml", "gitlab"), (".github/workflows/paper.yml", "github"),
+                                             (".pre-commit-config.yaml", "gitlab")])
+def test_init_beside_a_named_pipe_in_place_of_a_forge_file_does_not_wait_on_it(tmp_path: Path, name: str,
+                                                                              forge: str) -> None:
+    """`init DIR` where DIR's CI file or pre-commit configuration is a named pipe opened it to see whether it runs
+    a coe-paper command, and waited for a writer for ever, the project half written. The pipe is kept, as a file
+    there is, and init ends."""
+    folder = tmp_path / "paper"
+    (folder / name).parent.mkdir(parents=True)
+    os.mkfifo(folder / name)
+    try:
+        done = _validate(folder, "init", str(folder), "--forge", forge)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"init waited on the named pipe {name}")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert f"kept {folder / name} (it exists)" in done.stdout + done.stderr
+    assert (folder / "paper" / "paper.yaml").is_file() and (folder / "sections").is_dir()

@@ -27,7 +27,7 @@ from .mdtext import escape, line_start_safe
 from .model import NAME_CHARS, ContributorsFile
 from .project import CONFIG_PATH, load_section, load_yaml_file
 from .safepaths import leaves_through_link, write_atomic
-from .sources import WorkTree
+from .sources import SourceError, WorkTree
 from .templates import TEMPLATE_NAMES
 
 DEFAULT_NAME = "Urban Agenda Partnership"
@@ -312,9 +312,9 @@ def _forge_files_kept(root: Path, kept: Sequence[str], forge_name: str | None) -
     for path in kept:
         if path not in _FORGE_ROLES:
             continue
-        try:
-            text = (root / path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        try:  # opened without waiting for a named pipe's writer, as much as a CI file holds at most
+            text = WorkTree(root).read_bytes(path, 1_000_000).decode("utf-8", "replace")
+        except SourceError:
             continue
         if "coe-paper" not in text:
             which = f" --forge {forge_name}" if forge_name else ""
