@@ -155,3 +155,26 @@ def test_a_pictures_description_comes_back_as_written(make_project: MakeProject,
     found = [node.get("descr") for node in document.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
     assert described in found, (text, found)
+
+
+@pytest.mark.parametrize("width", ["-1800000", "1", "99999999999999999999"])
+def test_a_picture_shown_at_a_size_no_page_has_is_imported_at_its_own(make_project: MakeProject, tmp_path: Path,
+                                                                      width: str) -> None:
+    """A draft whose picture is shown at a negative, zero or absurd width (`wp:extent cx="-1800000"`, a broken
+    writer's) was imported as `![...](...){width=-5cm}`, `{width=0cm}` or `{width=2.77778e+14cm}`, which the paper
+    reads as no width: the braces were shown as text after the picture, in the .docx and the PDF, without a word.
+    Such a picture gets no width (the paper shows it at its own size, within the page)."""
+    from coe_paper import pipeline
+
+    draft = _body_draft(tmp_path, f"<w:p>{_run('The map: ')}{_PICTURE.replace('1800000', width)}</w:p>")
+    _relate(draft, '<Relationship Id="rImg" Target="media/map.png" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
+    _set_part(draft, "word/media/map.png", tiny_png(40, 20))
+    root = make_project(NO_OUTLOOK)
+    result, text = _import(root, draft)
+    assert result.exit_code == 0, result.stderr
+    assert "![Map of the partner cities](../paper/images/outlook-1.png)" in text and "{" not in text, text
+    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    assert built.output is not None, built.diagnostics
+    with zipfile.ZipFile(built.output) as paper:
+        assert b"width=" not in paper.read("word/document.xml")

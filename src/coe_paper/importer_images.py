@@ -17,7 +17,7 @@ from . import wordblocks as wb
 from .diagnostics import clipped
 from .jpegs import docx_image
 from .mdpieces import escaped
-from .picture_widths import width_attribute
+from .picture_widths import width_attribute, width_emu
 from .pictures import IMAGE_TYPES
 from .safedocx import DocxError
 
@@ -71,8 +71,9 @@ class DraftImages:
         if not description.strip():
             self.counts[(IMAGE, "images without a description (alt text); validate reports them (COE502)")] += 1
         alt = escaped(" ".join(description.split()))  # read as Markdown: "*star*" would lose its asterisks
-        shown = extent is not None and self._resized(part, extent)
-        return f"![{alt}]({self.link}/{name})" + (width_attribute(extent[0]) if extent is not None and shown else "")
+        width = width_attribute(extent[0]) if extent is not None and self._resized(part, extent) else ""
+        # a width the paper reads as one, or none (a draft's negative, zero or absurd size would stay as text)
+        return f"![{alt}]({self.link}/{name})" + (width if width_emu(width) else "")
 
     def _resized(self, part: str, extent: tuple[int, int]) -> bool:
         """Whether the draft shows the picture at a size of its own: at another width than its natural size, by more
