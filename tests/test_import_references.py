@@ -151,3 +151,20 @@ def test_a_link_whose_relationship_is_missing_keeps_its_words_and_is_named(make_
     assert "See the lost **report**." in out
     assert ("warning COE908 links whose target the draft does not hold (no relationship) kept as text: 1"
             in result.stderr)
+
+
+def test_a_count_of_nothing_is_no_warning(tmp_path: Path) -> None:
+    """A count the conversion added to without finding anything (no link named the captions it left out) was said
+    as a warning of its own: "COE908 links to places in the draft that are not headings kept as text: 0"."""
+    from collections import Counter
+
+    from coe_paper import wordread
+    from coe_paper.importer_summary import LINK, summary
+    from conftest import REPO_ROOT
+
+    doc = wordread.read(REPO_ROOT / "paper" / "template.docx")
+    counts = Counter({(LINK, "links to places in the draft that are not headings kept as text"): 0,
+                      (LINK, "links that are not https, http or mailto kept as text"): 2})
+    said = summary(doc, [], set(), True, Counter(), 0, counts)
+    assert [message for code, message, _ in said if code == LINK] == [
+        "links that are not https, http or mailto kept as text: 2"], said

@@ -57,5 +57,5 @@ def summary(doc: wb.WordDocument, paragraphs: Sequence[wb.Paragraph], listed: se
         counts[(FORMATTING, "paragraphs whose bold, italic or other formatting Markdown cannot place there lost it "
                 "(the words are kept)")] += lost_formatting
     out += [(code, f"{what}: {number}" if code != DROPPED else f"dropped {what}: {number}", "")
-            for (code, what), number in sorted(counts.items())]
+            for (code, what), number in sorted(counts.items()) if number > 0]  # a count of nothing: no warning
     return out
