@@ -255,3 +255,16 @@ def test_an_only_that_names_no_one_applies_nothing(make_project: MakeProject, tm
             assert (root / "sections" / "01-intro.md").read_text() == before
             assert subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
                                   check=True).stdout == head
+
+
+def test_a_reviewer_s_name_is_one_line_of_plain_characters_in_the_commit_message() -> None:
+    """A Word author's name went into the commit message as it was: a U+202E reversed the rest of the line in
+    `git log`, a line break split the subject, and an empty name left 'Apply review by  from'."""
+    from coe_paper.writeback import Reviewer, commit_message
+
+    said = commit_message(Reviewer("Ana\u202eRossi"), [], "r.docx")
+    assert said.splitlines()[0] == "Apply review by Ana\\u202eRossi from r.docx", said
+    assert "\u202e" not in said
+    split = commit_message(Reviewer("Ana\nRossi"), [], "r.docx")
+    assert split.splitlines()[0] == "Apply review by Ana Rossi from r.docx"
+    assert commit_message(Reviewer("  "), [], "r.docx").splitlines()[0] == "Apply review by (no name) from r.docx"

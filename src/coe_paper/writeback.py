@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from . import gitrun, marks, merge3, wordread
 from .apply import FileResult, Outcome, Plan, section_plan
 from .apply_sections import ApplyError, authors, changed, section_table, split_sections
-from .diagnostics import Diagnostic, to_json
+from .diagnostics import Diagnostic, shown, to_json
 from .edits import Finding
 from .identities import fold
 from .markdown import parse
@@ -232,13 +232,16 @@ def read_document(path: Path) -> WordDocument:
 
 
 def commit_message(reviewer: Reviewer, outcomes: list[Outcome], reviewed: str) -> str:
+    """The message of a reviewer's commit; the reviewer's name (a Word author's, whatever it holds) on one line, its
+    control characters escaped (a U+202E reversed the rest of the line in `git log`), '(no name)' for none."""
     org = f" ({reviewer.org.label})" if reviewer.org else ""
-    lines = [f"Apply review by {reviewer.name}{org} from {reviewed}", ""]
+    name = " ".join(shown(reviewer.name).split()) or "(no name)"
+    lines = [f"Apply review by {name}{org} from {reviewed}", ""]
     lines += [f"- {o.path}:{o.line}: {o.summary}" for o in outcomes if o.status in ("applied", "merged")][:200]
     if reviewer.org is None and reviewer.name != "untracked":
-        lines += ["", f"Reviewer: {reviewer.name} (no organisation in contributors.yaml)"]
+        lines += ["", f"Reviewer: {name} (no organisation in contributors.yaml)"]
     elif reviewer.org is not None and not reviewer.email:
-        lines += ["", f"Reviewer: {reviewer.name} (no e-mail in contributors.yaml)"]
+        lines += ["", f"Reviewer: {name} (no e-mail in contributors.yaml)"]
     return "\n".join(lines) + "\n"
 
 
