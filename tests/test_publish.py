@@ -247,14 +247,36 @@ def test_a_build_ended_by_a_signal_stops_libreoffice_first(
     """`timeout` (SIGTERM) or a closed terminal (SIGHUP) ended coe-paper at once, and LibreOffice, in a session of its
     own, ran on: a hung one for ever, holding the layout profile. Now it is stopped, then coe-paper ends by the
     signal as before; also when the signal comes as LibreOffice starts (here: LibreOffice sends it itself)."""
-    result = assemble(make_project())
+    _ends_by_the_signal_with_libreoffice(make_project(), monkeypatch, tmp_path, number, at_start)
+
+
+def test_a_signal_taken_by_another_thread_still_stops_libreoffice(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """In a process with more threads than one, the kernel may give SIGTERM to a thread that is not waiting for
+    LibreOffice: Python noted it, but the main thread, in one long wait for LibreOffice, never looked, and the build
+    ran on until LibreOffice ended (two minutes, for a hung one). Here the main thread blocks the signal, so that
+    only the other thread can take it: the build still stops LibreOffice and ends by the signal."""
+    _ends_by_the_signal_with_libreoffice(
+        make_project(), monkeypatch, tmp_path, signal.SIGTERM,
+        setup="threading.Thread(target=threading.Event().wait, daemon=True).start(); "
+              "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); ")
+
+
+def _ends_by_the_signal_with_libreoffice(root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, number: int,
+                                         at_start: bool = False, setup: str = "") -> None:
+    """The paper of `root` converted to PDF by a process that first runs `setup`, with a stand-in LibreOffice that
+    starts a long sleep (its pid said in a file) and waits: signal `number` sent to the process once the sleep runs
+    (by the stand-in itself, `at_start`) ends the process by that signal, and the sleep with it."""
+    result = assemble(root)
     assert result.output is not None
     started = tmp_path / "started"
     send = f"kill -{number} $PPID\n" if at_start else ""
     fake_tools(tmp_path, monkeypatch, soffice=f"sleep 60 &\necho $! > {started}.tmp && mv {started}.tmp {started}\n"
                                               f"{send}wait\n")
-    caller = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; from coe_paper import "
-                               "layout; layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
+    caller = subprocess.Popen([sys.executable, "-c", "import signal, sys, threading; from pathlib import Path; "
+                               f"from coe_paper import layout; {setup}"
+                               "layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
                                str(result.output), str(tmp_path)], start_new_session=True,
                               preexec_fn=_signals_as_at_a_terminal)
     try:
@@ -266,42 +288,6 @@ def test_a_build_ended_by_a_signal_stops_libreoffice_first(
         if not at_start:
             caller.send_signal(number)
         assert caller.wait(timeout=20) == -number  # it ends by the signal, as it would have
-        assert _ends(office), "LibreOffice runs on"
-    finally:
-        if caller.poll() is None:
-            caller.kill()
-        if started.exists():
-            with contextlib.suppress(OSError):
-                os.kill(int(started.read_text()), signal.SIGKILL)
-
-
-def test_a_signal_taken_by_another_thread_still_stops_libreoffice(
-    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """In a process with more threads than one, the kernel may give SIGTERM to a thread that is not waiting for
-    LibreOffice: Python noted it, but the main thread, in one long wait for LibreOffice, never looked, and the build
-    ran on until LibreOffice ended (two minutes, for a hung one). Here the main thread blocks the signal, so that
-    only the other thread can take it: the build still stops LibreOffice and ends by the signal."""
-    result = assemble(make_project())
-    assert result.output is not None
-    started = tmp_path / "started"
-    fake_tools(tmp_path, monkeypatch, soffice=f"sleep 60 &\necho $! > {started}.tmp && mv {started}.tmp {started}\n"
-                                              "wait\n")
-    caller = subprocess.Popen([sys.executable, "-c", "import signal, sys, threading; from pathlib import Path; "
-                               "from coe_paper import layout; "
-                               "threading.Thread(target=threading.Event().wait, daemon=True).start(); "
-                               "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}); "
-                               "layout.convert_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))",
-                               str(result.output), str(tmp_path)], start_new_session=True,
-                              preexec_fn=_signals_as_at_a_terminal)
-    try:
-        deadline = time.monotonic() + 30
-        while not started.exists():
-            assert caller.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-        office = int(started.read_text())
-        caller.send_signal(signal.SIGTERM)
-        assert caller.wait(timeout=20) == -signal.SIGTERM
         assert _ends(office), "LibreOffice runs on"
     finally:
         if caller.poll() is None:
