@@ -835,11 +835,8 @@ def test_a_paragraph_deleted_whole_leaves_one_blank_line(make_project: MakeProje
 
     from reviewkit import Reviewer, apply_review, q
 
-    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
-    root = make_project({"sections/01-intro.md": intro,
-                         "sections/02-housing.md": section_text("housing", _HOUSING, title="Housing")}, git=True)
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert built.output is not None, built.diagnostics
+    root, docx = assembled_intro(make_project, tmp_path, "## Scope\n\nThe members agree on what to measure.\n",
+                                 {"sections/02-housing.md": section_text("housing", _HOUSING, title="Housing")})
 
     def delete(document: etree._Element) -> None:
         words = deleted.removeprefix("the words of ")
@@ -853,7 +850,7 @@ def test_a_paragraph_deleted_whole_leaves_one_blank_line(make_project: MakeProje
         else:
             reviewer.delete_paragraph(para, "Ana Rossi")
 
-    plan = apply_review(root, edit_part(built.output, tmp_path / "reviewed.docx", delete))
+    plan = apply_review(root, edit_part(docx, tmp_path / "reviewed.docx", delete))
     assert plan.findings == []
     text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
     assert text == section_text("housing", left, title="Housing"), text
@@ -870,11 +867,8 @@ def test_a_caption_deleted_with_its_picture_is_no_finding(make_project: MakeProj
 
     from reviewkit import Reviewer, apply_review, q
 
-    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
-    root = make_project({"sections/01-intro.md": intro,
-                         "sections/02-housing.md": section_text("housing", _HOUSING, title="Housing")}, git=True)
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert built.output is not None, built.diagnostics
+    root, docx = assembled_intro(make_project, tmp_path, "## Scope\n\nThe members agree on what to measure.\n",
+                                 {"sections/02-housing.md": section_text("housing", _HOUSING, title="Housing")})
 
     def delete(document: etree._Element) -> None:
         reviewer = Reviewer(document)
@@ -888,7 +882,7 @@ def test_a_caption_deleted_with_its_picture_is_no_finding(make_project: MakeProj
             for code in para.iter(q("w:instrText")):
                 code.tag = q("w:delInstrText")
 
-    plan = apply_review(root, edit_part(built.output, tmp_path / "reviewed.docx", delete))
+    plan = apply_review(root, edit_part(docx, tmp_path / "reviewed.docx", delete))
     text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
     if picture:
         assert plan.findings == []

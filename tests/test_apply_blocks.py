@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coe_paper import pipeline
-from conftest import MakeProject, section_text
+from conftest import MakeProject, assembled_intro, section_text
 from reviewkit import edit_part, tracked
 
 _BEFORE = "## Homes\n\nThe members pool what they know.\n\n"
@@ -24,11 +23,8 @@ def _reviewed(make_project: MakeProject, tmp_path: Path, housing: str, words: st
 
     from reviewkit import Reviewer, q
 
-    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
-    root = make_project({"sections/01-intro.md": intro,
-                         "sections/02-housing.md": section_text("housing", housing, title="Housing")}, git=True)
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert built.output is not None, built.diagnostics
+    root, docx = assembled_intro(make_project, tmp_path, "## Scope\n\nThe members agree on what to measure.\n",
+                                 {"sections/02-housing.md": section_text("housing", housing, title="Housing")})
 
     def delete(document: etree._Element) -> None:
         reviewer = Reviewer(document)
@@ -42,7 +38,7 @@ def _reviewed(make_project: MakeProject, tmp_path: Path, housing: str, words: st
         para = next(p for p in document.iter(q("w:p")) if "".join(p.itertext()).startswith(words))
         reviewer.delete_paragraph(para, "Ana Rossi")
 
-    edit_part(built.output, tmp_path / "reviewed.docx", delete)
+    edit_part(docx, tmp_path / "reviewed.docx", delete)
     return root
 
 
@@ -74,13 +70,10 @@ def test_a_code_block_deleted_whole_in_libreoffice(make_project: MakeProject, tm
     from reviewkit import apply_review
 
     code = "```text\nline one\nline two\n```"
-    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
-    root = make_project({"sections/01-intro.md": intro, "sections/02-housing.md": section_text(
-        "housing", _BEFORE + code + _AFTER, title="Housing")}, git=True)
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert built.output is not None, built.diagnostics
-    plan = apply_review(root, review(built.output, tmp_path / "lo.docx", [("delete_paragraph", "line one")],
-                                     tmp_path))
+    root, docx = assembled_intro(make_project, tmp_path, "## Scope\n\nThe members agree on what to measure.\n",
+                                 {"sections/02-housing.md": section_text("housing", _BEFORE + code + _AFTER,
+                                                                         title="Housing")})
+    plan = apply_review(root, review(docx, tmp_path / "lo.docx", [("delete_paragraph", "line one")], tmp_path))
     assert plan.findings == []
     text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
     assert text == section_text("housing", _BEFORE + _AFTER.removeprefix("\n\n"), title="Housing"), text
@@ -173,11 +166,8 @@ def _table_reviewed(make_project: MakeProject, tmp_path: Path, housing: str, row
 
     from reviewkit import Reviewer, q
 
-    intro = section_text("intro", "## Scope\n\nThe members agree on what to measure.\n", title="Introduction")
-    root = make_project({"sections/01-intro.md": intro,
-                         "sections/02-housing.md": section_text("housing", housing, title="Housing")}, git=True)
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert built.output is not None, built.diagnostics
+    root, docx = assembled_intro(make_project, tmp_path, "## Scope\n\nThe members agree on what to measure.\n",
+                                 {"sections/02-housing.md": section_text("housing", housing, title="Housing")})
 
     def delete(document: etree._Element) -> None:
         reviewer = Reviewer(document)
@@ -193,7 +183,7 @@ def _table_reviewed(make_project: MakeProject, tmp_path: Path, housing: str, row
             for code in para.iter(q("w:instrText")):
                 code.tag = q("w:delInstrText")
 
-    edit_part(built.output, tmp_path / "reviewed.docx", delete)
+    edit_part(docx, tmp_path / "reviewed.docx", delete)
     return root
 
 

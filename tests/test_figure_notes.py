@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
 
+import pandoc_ast
 from coe_paper import pipeline, site
 from conftest import MakeProject, assembled_intro, require_client, section_text, tiny_png
 from libreoffice_review import review
@@ -29,20 +29,6 @@ See [Figure 1](#fig-survey), and a last note.[^b]
 CHART = {"paper/images/chart.png": tiny_png(4, 4)}
 
 
-def _walk(node: Any) -> Any:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
-def _text(node: Any) -> str:
-    return "".join(n["c"] if n.get("t") == "Str" else " " if n.get("t") == "Space" else "" for n in _walk(node))
-
-
 def _intro(root: Path) -> str:
     return (root / "sections" / "01-intro.md").read_text(encoding="utf-8")
 
@@ -52,12 +38,13 @@ def test_a_figure_captions_note_follows_its_words_in_the_document(make_project: 
     _, docx = assembled_intro(make_project, tmp_path, BODY, CHART)
     native = json.loads(subprocess.run([pandoc, str(docx), "-t", "json"], capture_output=True, text=True,
                                        check=True).stdout)
-    [caption] = [n for n in _walk(native["blocks"]) if n.get("t") == "Para" and "Survey priorities" in _text(n)]
+    [caption] = [n for n in pandoc_ast.walk(native["blocks"])
+                 if n.get("t") == "Para" and "Survey priorities" in pandoc_ast.text(n)]
     words = caption["c"]
     assert [n.get("t") for n in words].count("Note") == 1, "the caption's note was left out"
-    assert _text(words).startswith("Figure 1: Survey priorities") and words[-1]["t"] == "Note"
-    assert _text(words[-1]["c"]) == "Member survey, spring 2024."
-    notes = [_text(n["c"]) for n in _walk(native["blocks"]) if n.get("t") == "Note"]
+    assert pandoc_ast.text(words).startswith("Figure 1: Survey priorities") and words[-1]["t"] == "Note"
+    assert pandoc_ast.text(words[-1]["c"]) == "Member survey, spring 2024."
+    notes = [pandoc_ast.text(n["c"]) for n in pandoc_ast.walk(native["blocks"]) if n.get("t") == "Note"]
     assert notes == ["Note on the opening.", "Member survey, spring 2024.", "Note at the end."]
     plain = subprocess.run([pandoc, str(docx), "-t", "plain"], capture_output=True, text=True, check=True).stdout
     assert "[^src]" not in plain

@@ -8,8 +8,8 @@ import json
 import re
 import subprocess
 from pathlib import Path
-from typing import Any
 
+import pandoc_ast
 from coe_paper import site
 from conftest import MakeProject, assembled_intro, require_client, section_text
 
@@ -22,32 +22,18 @@ The partnerships were renewed by [the Ljubljana Agreement[^lj]](https://example.
 """
 
 
-def _walk(node: Any) -> Any:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
-def _text(node: Any) -> str:
-    return "".join(n["c"] if n.get("t") == "Str" else " " if n.get("t") == "Space" else "" for n in _walk(node))
-
-
 def test_a_link_whose_words_hold_a_note_is_a_link_with_its_note(make_project: MakeProject, tmp_path: Path) -> None:
     pandoc = require_client("pandoc")
     _, docx = assembled_intro(make_project, tmp_path, BODY)
     native = json.loads(subprocess.run([pandoc, str(docx), "-t", "json"], capture_output=True, text=True,
                                        check=True).stdout)
-    links = [n for n in _walk(native["blocks"]) if n.get("t") == "Link"
+    links = [n for n in pandoc_ast.walk(native["blocks"]) if n.get("t") == "Link"
              and n["c"][2][0] == "https://example.org/ljubljana"]
     assert len(links) == 1, "the link was shown as the Markdown typed"
     words = links[0]["c"][1]
-    assert _text([n for n in words if n.get("t") != "Note"]).strip() == "the Ljubljana Agreement"
-    notes = [n for n in _walk(words) if n.get("t") == "Note"]
-    assert [_text(note["c"]) for note in notes] == ["Adopted in November 2021."]
+    assert pandoc_ast.text([n for n in words if n.get("t") != "Note"]).strip() == "the Ljubljana Agreement"
+    notes = [n for n in pandoc_ast.walk(words) if n.get("t") == "Note"]
+    assert [pandoc_ast.text(note["c"]) for note in notes] == ["Adopted in November 2021."]
     plain = subprocess.run([pandoc, str(docx), "-t", "plain"], capture_output=True, text=True, check=True).stdout
     assert "](" not in plain and "[the Ljubljana" not in plain
     assert "in 2021." in plain
@@ -80,12 +66,13 @@ def test_a_cross_reference_whose_words_hold_a_note_keeps_the_note(make_project: 
     _, docx = assembled_intro(make_project, tmp_path, CROSS)
     native = json.loads(subprocess.run([pandoc, str(docx), "-t", "json"], capture_output=True, text=True,
                                        check=True).stdout)
-    [para] = [n for n in _walk(native["blocks"]) if n.get("t") == "Para" and "ranked" in _text(n)]
+    [para] = [n for n in pandoc_ast.walk(native["blocks"]) if n.get("t") == "Para" and "ranked" in pandoc_ast.text(n)]
     words = para["c"]
     notes = [i for i, n in enumerate(words) if n.get("t") == "Note"]
     assert len(notes) == 1, "the cross-reference's note was left out"
-    assert _text(words[notes[0]]["c"]) == "Answers of 21 members."
-    assert _text(words[: notes[0]]).endswith("(Figure 1") and _text(words[notes[0] + 1:]).startswith(") in spring")
+    assert pandoc_ast.text(words[notes[0]]["c"]) == "Answers of 21 members."
+    assert pandoc_ast.text(words[: notes[0]]).endswith("(Figure 1")
+    assert pandoc_ast.text(words[notes[0] + 1:]).startswith(") in spring")
 
 
 def test_the_preview_shows_a_cross_references_note_after_its_number(make_project: MakeProject,
