@@ -224,3 +224,25 @@ def test_a_table_or_its_caption_deleted_alone(make_project: MakeProject, tmp_pat
         ("skipped", 17, "the caption “Table 1: Homes by kind” was de")])
     text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
     assert text == section_text("housing", _BEFORE + left + _AFTER.removeprefix("\n\n"), title="Housing"), text
+
+
+_QUOTE = "> First said.\n>\n> Second said.\n>\n> Third said."
+
+
+@pytest.mark.parametrize(("deleted", "left"), [
+    ("First said", "> Second said.\n>\n> Third said."),
+    ("Second said", "> First said.\n>\n> Third said."),
+    ("Third said", "> First said.\n>\n> Second said."),
+])
+@pytest.mark.parametrize("after", [_AFTER, "\n"])  # the quote the section's last block, or not
+def test_a_paragraph_of_a_quote_deleted_whole_leaves_no_empty_quote_line(
+        make_project: MakeProject, tmp_path: Path, deleted: str, left: str, after: str) -> None:
+    """A reviewer deleted a paragraph of a quote of several: the quote's blank line (`>` alone) that set it apart
+    was left, a `>` line opening or closing the quote for nothing ('>\\n> Second said.')."""
+    from reviewkit import apply_review
+
+    root = _reviewed(make_project, tmp_path, _BEFORE + _QUOTE + after, deleted)
+    plan = apply_review(root, tmp_path / "reviewed.docx")
+    assert plan.findings == []
+    text = (root / "sections/02-housing.md").read_text(encoding="utf-8")
+    assert text == section_text("housing", _BEFORE + left + after, title="Housing"), text

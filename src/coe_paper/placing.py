@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .blanklines import blank_at, blank_before, no_blank_line, one_blank_left
 from .itemjoins import kept_item
 from .itemlift import lift
 from .itemnumbers import Numbers, holds_lines, siblings
@@ -84,7 +85,7 @@ class Placement:
             # whole blocks deleted, words typed where the next begins: they go where its own words begin
             return self._replacement(Edit(edit.a, edit.b, [], edit.author)) + self._insert(
                 Edit(edit.b, edit.b, edit.runs, edit.author), inserted, code)
-        blank = False
+        blank = 0  # the length of the blank line after the blocks deleted that goes with them
         a, b = edit.a, edit.b
         first_unit = units[self.unit_at[a]]
         unit_end = self.starts[self.unit_at[a]] + len(first_unit.text)
@@ -99,12 +100,17 @@ class Placement:
             if b - 2 >= a:
                 newline = self.file.find("\n", self._own_end(b - 1))
                 end = min(end, len(self.file) if newline < 0 else newline + 1)
-            blank = not inserted and self.file[start - 2 : start] == "\n\n" and self.file[end : end + 1] == "\n"
-            end += blank  # a blank line before and after the blocks: one of them stays, not both
+            before, after = blank_before(self.file, start), blank_at(self.file, end)
+            if not inserted and before and after:  # a blank line before and after the blocks: one of them stays
+                if before > 1 and after == 1:  # a quote's `>` line before, an empty line after: the quote's goes
+                    start -= before
+                else:
+                    blank = after
+                    end += after
         elif whole and b == len(self.source):
             newline = self.file.find("\n", self._own_end(b))
             end = len(self.file) if newline < 0 else newline + 1
-            start, end = _one_blank_left(self.file, start, end)
+            start, end = one_blank_left(self.file, start, end)
         outer = self.sflags[a] if a < len(self.sflags) else frozenset()
         # the delimiters of spans whose words go stay for new words of their formatting written inside them (the
         # span's formatting is where they begin); new words that begin outside are written with delimiters of their own
@@ -117,7 +123,7 @@ class Placement:
             start, end = min(start, gs), max(end, ge)
         mask = [True] * (end - start)
         if deleted.endswith(PB) and starts_block and blank:
-            mask[-1] = False
+            mask[-blank:] = [False] * blank
         if starts_block:
             mask[: max(spans[a][0] - start, 0)] = [False] * max(spans[a][0] - start, 0)
         if whole and b == len(self.source):
@@ -151,7 +157,7 @@ class Placement:
             start, end, new = self._flanking(a, b, start, end, mask, new)
         start, end, new = no_empty_tags(self.file, start, end, new)
         if not inserted and not starts_block and first_unit.kind != "code":
-            start, end, new = _no_blank_line(self.file, start, end, new)
+            start, end, new = no_blank_line(self.file, start, end, new)
         kind = "replaced" if inserted else "deleted"
         out = [Replacement(start, end, new, edit.author, self.change_line(a), f"{kind} {quoted(deleted)}"
                            + (f" with {quoted(''.join(p.text for p in inserted))}" if inserted else ""))]
@@ -354,31 +360,6 @@ def moved_items(file: str, numbers: Numbers) -> list[Replacement]:
     the others."""
     return [Replacement(start, end, number, author, file.count("\n", 0, start) + 1, f"renumbered the item "
                         f"{file[start:end]} as {number}") for start, end, number, author in numbers.moved(file)]
-
-
-def _no_blank_line(file: str, start: int, end: int, new: str) -> tuple[int, int, str]:
-    """The replacement of file[start:end] with `new`, widened to take the line with it when it deletes all the words
-    of a line below another of its paragraph (after a soft line break): left holding white space or its quote's `>`,
-    the line would be blank, which ends the paragraph (or makes its list loose) where Word shows one paragraph."""
-    line_start = file.rfind("\n", 0, start) + 1
-    line_end = file.find("\n", end)
-    line_end = len(file) if line_end < 0 else line_end
-    above = file[file.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
-    left = file[line_start:start] + new + file[end:line_end]
-    if not line_start or "\n" in file[start:end] or left.strip(" \t>") or not above.strip(" \t>"):
-        return start, end, new
-    return line_start - 1, line_end, ""
-
-
-def _one_blank_left(file: str, start: int, end: int) -> tuple[int, int]:
-    """The lines [start, end) of a block deleted whole, widened by the blank line before it where another blank
-    line, or the end of the file, follows: of the two blank lines around it one stays (a picture's paragraph, whose
-    caption is a paragraph apart, or a paragraph whose words went without its mark), and a file still ends in a
-    single line end. The blank line before, never the one after, so that blocks deleted one after another do not
-    overlap."""
-    if file[start - 2 : start] == "\n\n" and file[end : end + 1] in ("\n", ""):
-        return start - 1, end
-    return start, end
 
 
 def _content_start(unit: Unit) -> int:
