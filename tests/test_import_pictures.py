@@ -108,11 +108,8 @@ def test_a_picture_whose_image_the_package_lacks_is_left_out_and_named(make_proj
 def test_a_picture_whose_image_cannot_be_read_is_left_out_and_named(make_project: MakeProject,
                                                                    tmp_path: Path) -> None:
     """A picture whose image entry is damaged (its bytes fail their check) kept its link to a file never written."""
-    draft = _body_draft(tmp_path, f"<w:p>{_run('The map: ')}{_PICTURE}</w:p>")
-    _relate(draft, '<Relationship Id="rImg" Target="media/map.png" '
-                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
     data = tiny_png(40, 40)
-    _set_part(draft, "word/media/map.png", data)
+    draft = _picture_draft(tmp_path, f"<w:p>{_run('The map: ')}{_PICTURE}</w:p>", "map.png", data)
     with zipfile.ZipFile(draft) as source:
         entries = {info.filename: source.read(info) for info in source.infolist()}
     with zipfile.ZipFile(draft, "w") as target:  # stored, so that one byte of the picture can be changed
@@ -136,22 +133,13 @@ def test_a_pictures_description_comes_back_as_written(make_project: MakeProject,
     '&'. Everything inline Markdown reads is escaped: the assembled paper's picture has the draft's description."""
     from lxml import etree
 
-    from coe_paper import pipeline
 
     described = ('Logo "green" [city] *star* and `code` <b> & &amp; ![x](y) snake_case _u_ ~~s~~ a|b \\ '
                  "<https://x.org> 2*3*4 end!")
-    draft = _body_draft(tmp_path, f"<w:p>{_run('The logo: ')}{_PICTURE}</w:p>".replace(
-        'descr="Map of the partner cities"', f"descr={quoteattr(described)}"))
-    _relate(draft, '<Relationship Id="rImg" Target="media/logo.png" '
-                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
-    _set_part(draft, "word/media/logo.png", tiny_png(40, 20))
-    root = make_project(NO_OUTLOOK)
-    result, text = _import(root, draft)
-    assert result.exit_code == 0, result.stderr
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
-    assert built.output is not None, built.diagnostics
-    with zipfile.ZipFile(built.output) as paper:
-        document = etree.fromstring(paper.read("word/document.xml"))
+    draft = _picture_draft(tmp_path, f"<w:p>{_run('The logo: ')}{_PICTURE}</w:p>".replace(
+        'descr="Map of the partner cities"', f"descr={quoteattr(described)}"), "logo.png", tiny_png(40, 20))
+    text, body = _imported_and_built(make_project(NO_OUTLOOK), draft, tmp_path)
+    document = etree.fromstring(body)
     found = [node.get("descr") for node in document.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
     assert described in found, (text, found)
@@ -164,17 +152,31 @@ def test_a_picture_shown_at_a_size_no_page_has_is_imported_at_its_own(make_proje
     writer's) was imported as `![...](...){width=-5cm}`, `{width=0cm}` or `{width=2.77778e+14cm}`, which the paper
     reads as no width: the braces were shown as text after the picture, in the .docx and the PDF, without a word.
     Such a picture gets no width (the paper shows it at its own size, within the page)."""
+
+    draft = _picture_draft(tmp_path, f"<w:p>{_run('The map: ')}{_PICTURE.replace('1800000', width)}</w:p>",
+                           "map.png", tiny_png(40, 20))
+    text, body = _imported_and_built(make_project(NO_OUTLOOK), draft, tmp_path)
+    assert "![Map of the partner cities](../paper/images/outlook-1.png)" in text and "{" not in text, text
+    assert b"width=" not in body
+
+
+def _picture_draft(folder: Path, body: str, name: str, data: bytes) -> Path:
+    """A draft whose body is `body` (a picture of rImg in it), the image `data` at `word/media/NAME`."""
+    draft = _body_draft(folder, body)
+    _relate(draft, f'<Relationship Id="rImg" Target="media/{name}" '
+                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
+    _set_part(draft, f"word/media/{name}", data)
+    return draft
+
+
+def _imported_and_built(root: Path, draft: Path, folder: Path) -> tuple[str, bytes]:
+    """`draft` imported into the project `root` (which must succeed), then the paper built: the section's text and
+    the paper's word/document.xml."""
     from coe_paper import pipeline
 
-    draft = _body_draft(tmp_path, f"<w:p>{_run('The map: ')}{_PICTURE.replace('1800000', width)}</w:p>")
-    _relate(draft, '<Relationship Id="rImg" Target="media/map.png" '
-                   'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
-    _set_part(draft, "word/media/map.png", tiny_png(40, 20))
-    root = make_project(NO_OUTLOOK)
     result, text = _import(root, draft)
     assert result.exit_code == 0, result.stderr
-    assert "![Map of the partner cities](../paper/images/outlook-1.png)" in text and "{" not in text, text
-    built = pipeline.assemble(root, tmp_path / "paper.docx")
+    built = pipeline.assemble(root, folder / "paper.docx")
     assert built.output is not None, built.diagnostics
     with zipfile.ZipFile(built.output) as paper:
-        assert b"width=" not in paper.read("word/document.xml")
+        return text, paper.read("word/document.xml")
