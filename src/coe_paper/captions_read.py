@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # only `import` reads captions; the build needs PROPERTY alon
     from .mdinline import Unit
     from .mdpieces import Piece
     from .mdwrite import MdBlock
-    from .wordblocks import Block, Paragraph, Run
+    from .wordblocks import Block, Paragraph, Rev, Run
 
 CAPTION_RE = re.compile(r"^\s*(Figure|Table) \d+(?::\s*(.*))?$", re.DOTALL)
 #: A draft caption's label words for a table and for a figure, in English and as Word and LibreOffice write them in
@@ -198,9 +198,7 @@ def gone_with_picture(caption: Paragraph, unit: Unit, picture: Block | None, acc
     if unit.kind != "figure" or not isinstance(picture, Paragraph) or picture.text().strip() \
             or not picture.text(accept=False).strip():
         return False
-    revs = [run.rev for para in (picture, caption) for run in para.runs if run.rev is not None]
-    revs += [para.mark for para in (picture, caption) if para.mark is not None]
-    return all(rev.kind == "del" and not rev.moved and accepted(rev.author) for rev in revs)
+    return _taken_deletions([*_changes(picture), *_changes(caption)], accepted)
 
 
 def gone_with_table(caption: Paragraph, after: Sequence[Block | None], accepted: Callable[[str], bool]) -> bool:
@@ -212,8 +210,16 @@ def gone_with_table(caption: Paragraph, after: Sequence[Block | None], accepted:
     table = after[0] if after else None
     if not isinstance(table, Table) or not table.rows or caption.text().strip():
         return False
-    revs = [row.rev for row in table.rows] + [run.rev for run in caption.runs if run.rev is not None]
-    revs += [caption.mark] if caption.mark is not None else []
+    return _taken_deletions([*(row.rev for row in table.rows), *_changes(caption)], accepted)
+
+
+def _changes(para: Paragraph) -> list[Rev]:
+    """A paragraph's tracked changes: its runs' and its mark's."""
+    return [run.rev for run in para.runs if run.rev is not None] + ([para.mark] if para.mark is not None else [])
+
+
+def _taken_deletions(revs: Iterable[Rev | None], accepted: Callable[[str], bool]) -> bool:
+    """Whether every one of `revs` is a change, a deletion (not a move) by an author whose changes are taken."""
     return all(rev is not None and rev.kind == "del" and not rev.moved and accepted(rev.author) for rev in revs)
 
 
