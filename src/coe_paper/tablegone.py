@@ -10,6 +10,7 @@ import re
 from collections.abc import Container
 from typing import TYPE_CHECKING
 
+from .blanklines import one_blank_left
 from .captions import TABLE_CAPTION_RE, split_id
 from .mdinline import Unit
 from .mdtext import quoted
@@ -45,7 +46,7 @@ def table_gone(text: str, header: Unit, after: int, caption: Unit | None, gone: 
         elif caption.start >= last and not text[last : caption.start].strip():  # below it
             out.append(Replacement(last, line_end, "", author, caption.line, f"deleted the caption {words}"))
             last = line_end
-    if text[first - 2 : first] == "\n\n" and text[last : last + 1] in ("\n", ""):  # a blank line before and after
-        # the table: one stays, not both; the one before, as for a block deleted whole (placing._one_blank_left)
-        out.append(Replacement(first - 1, first, "", author, header.line, "deleted the table", listed=False))
+    start, _ = one_blank_left(text, first, last)  # a blank line before and after the table: one stays, not both
+    if start < first:
+        out.append(Replacement(start, first, "", author, header.line, "deleted the table", listed=False))
     return out
