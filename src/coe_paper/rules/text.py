@@ -156,7 +156,9 @@ _QUOTED = re.compile("\u00ab[^\u00ab\u00bb]*\u00bb|\u2039[^\u2039\u203a]*\u203a"
                      "|\u201c[^\u201c\u201d]*\u201d|\"[^\"]*\"|\u2018[^\u2018]*?\u2019(?!\\w)"
                      "|(?<![\\w'\u2019])'(?=\\S)(?:[^']|(?<=\\w)'(?=\\w)|(?<=s)'(?=[ \\t\\n]+[a-z]))*?(?<=\\S)'(?!\\w)"
                      "(?!(?<=s')[ \\t\\n]+[a-z][^']*(?<=\\S)'(?!\\w))")
-_OPENS_QUOTE = re.compile("[\"'\u00ab\u2039\u201a\u201c\u201e\u2018]")  # what may open a quotation: what _QUOTED is for
+#: What may open a quotation, which _QUOTED is looked for after: tests of `in`, a third of the time a pattern of
+#: them takes on a paragraph without any (0.7 against 2.3 µs).
+_OPENS_QUOTE = ('"', "'", "\u201c", "\u2018", "\u00ab", "\u2039", "\u201a", "\u201e")
 #: The text of a collapsed (`[x][]`) or shortcut (`[x]`) reference link, which is also its label: not followed by
 #: a destination, a label or a colon.
 _OWN_LABEL = re.compile(r"(?<![\]\\])\[([^\[\]^][^\[\]]*)\](?:\[\]|(?![\[(:]))")
@@ -201,7 +203,7 @@ class Prose:
         for index in self.quoted:
             found.setdefault(index, []).append((0, len(self.lines[index]), KEEP_QUOTED))
         for text, starts in self.texts:
-            if _OPENS_QUOTE.search(text):
+            if any(mark in text for mark in _OPENS_QUOTE):
                 self._keep(found, starts, [m.span() for m in _QUOTED.finditer(text)], KEEP_QUOTED)
             raw = "\n".join(self.lines[index] for index, _ in starts)  # as long as `text`: its emphasis unmasked
             if "*" in raw or "_" in raw:
